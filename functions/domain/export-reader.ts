@@ -1,0 +1,277 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** One candidate event of an export file, before JSON parsing: its text and where it starts. */
+export interface ExportItem {
+  /** 1-based line where the item starts. */
+  readonly line: number;
+  /** 1-based element index for JSON arrays; absent for NDJSON. */
+  readonly index?: number;
+  readonly text: string;
+  /** Set when the file's structure, not the item, is broken here (e.g. an unterminated array). */
+  readonly structuralError?: string;
+}
+
+export type ExportContainer = 'ndjson' | 'json-array';
+
+export interface ExportShape {
+  container: ExportContainer | undefined;
+  gzip: boolean;
+}
+
+/** A file that cannot be read as an export at all (corrupt gzip, unreadable stream). */
+export class ExportFileError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExportFileError';
+  }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/** Decompresses gzip when the bytes say so (magic number), whatever the file is called. */
+async function* decodeBytes(
+  source: AsyncIterable<Uint8Array>,
+  shape: ExportShape,
+): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  let head: Uint8Array = new Uint8Array(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  shape.gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const bytes = prepend(head, iterator);
+  if (!shape.gzip) {
+    yield* bytes;
+    return;
+  }
+  const gunzip = Readable.from(bytes).pipe(createGunzip());
+  try {
+    for await (const chunk of gunzip) yield chunk as Uint8Array;
+  } catch (error) {
+    throw new ExportFileError(`corrupt gzip data: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const NEWLINE = 10;
+
+/** Splits NDJSON text into lines, carrying partial lines across chunks. */
+class NdjsonSplitter {
+  private pending = '';
+  private line: number;
+
+  constructor(firstLine = 1) {
+    this.line = firstLine;
+  }
+
+  push(text: string, out: ExportItem[]): void {
+    const buffer = this.pending + text;
+    let start = 0;
+    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
+      this.emit(buffer.slice(start, end), out);
+      start = end + 1;
+    }
+    this.pending = buffer.slice(start);
+  }
+
+  end(out: ExportItem[]): void {
+    this.emit(this.pending, out);
+    this.pending = '';
+  }
+
+  private emit(rawLine: string, out: ExportItem[]): void {
+    const line = this.line++;
+    const text = rawLine.trim();
+    if (text !== '') out.push({ line, text });
+  }
+}
+
+// Outside strings only these characters change the array's structure; newlines are counted for positions.
+const STRUCTURAL = /[[\]{}",\n]/g;
+const IN_STRING = /["\\\n]/g;
+
+/**
+ * Splits a JSON array into its element texts without parsing the whole array, so memory stays flat and a
+ * broken element is reported alone while the ones after it are still read.
+ */
+class JsonArraySplitter {
+  private buffer = '';
+  private scanFrom = 0;
+  private elementStart = -1;
+  private elementLine = 0;
+  private line = 1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private index = 0;
+  private closed = false;
+  /** After the closing bracket, any further lines are read as NDJSON rather than dropped. */
+  private trailing: NdjsonSplitter | undefined;
+
+  push(text: string, out: ExportItem[]): void {
+    if (this.trailing) {
+      this.trailing.push(text, out);
+      return;
+    }
+    this.buffer += text;
+    this.scan(out);
+    // Drop everything already emitted so the buffer holds at most one element.
+    const keepFrom = this.elementStart === -1 ? this.scanFrom : this.elementStart;
+    if (keepFrom > 0) {
+      this.buffer = this.buffer.slice(keepFrom);
+      this.scanFrom -= keepFrom;
+      if (this.elementStart !== -1) this.elementStart -= keepFrom;
+    }
+  }
+
+  end(out: ExportItem[]): void {
+    if (this.trailing) {
+      this.trailing.end(out);
+      return;
+    }
+    if (this.closed) return;
+    const rest = this.elementStart === -1 ? '' : this.buffer.slice(this.elementStart).trim();
+    const at = this.elementStart === -1 ? this.line : this.elementLine;
+    out.push({
+      line: at,
+      ...(rest !== '' && { index: ++this.index }),
+      text: rest,
+      structuralError: 'unterminated JSON array: the file ends before its closing "]"',
+    });
+    this.closed = true;
+  }
+
+  private scan(out: ExportItem[]): void {
+    const buffer = this.buffer;
+    let position = this.scanFrom;
+    while (position < buffer.length && this.trailing === undefined) {
+      if (this.inString) {
+        position = this.scanString(buffer, position);
+        continue;
+      }
+      if (this.depth === 1 && this.elementStart === -1) {
+        const code = buffer.charCodeAt(position);
+        if (code === 93 /* ] */) {
+          this.closeArray(buffer, position + 1, out);
+          return;
+        }
+        if (code <= 32 || code === 44 /* , */) {
+          if (code === NEWLINE) this.line++;
+          position++;
+          continue;
+        }
+        this.elementStart = position;
+        this.elementLine = this.line;
+      }
+      STRUCTURAL.lastIndex = position;
+      const match = STRUCTURAL.exec(buffer);
+      if (match === null) {
+        position = buffer.length;
+        break;
+      }
+      position = match.index + 1;
+      switch (match[0]) {
+        case '\n':
+          this.line++;
+          break;
+        case '"':
+          this.inString = true;
+          break;
+        case '[':
+        case '{':
+          this.depth++;
+          break;
+        case ']':
+        case '}':
+          if (this.depth === 1) {
+            this.finishElement(match.index, out);
+            this.closeArray(buffer, position, out);
+            return;
+          }
+          this.depth--;
+          break;
+        case ',':
+          if (this.depth === 1) this.finishElement(match.index, out);
+          break;
+      }
+    }
+    this.scanFrom = position;
+  }
+
+  private scanString(buffer: string, position: number): number {
+    if (this.escaped) {
+      this.escaped = false;
+      return position + 1;
+    }
+    IN_STRING.lastIndex = position;
+    const match = IN_STRING.exec(buffer);
+    if (match === null) return buffer.length;
+    if (match[0] === '"') this.inString = false;
+    else if (match[0] === '\\') this.escaped = true;
+    else this.line++;
+    return match.index + 1;
+  }
+
+  private closeArray(buffer: string, after: number, out: ExportItem[]): void {
+    this.depth = 0;
+    this.closed = true;
+    this.scanFrom = buffer.length;
+    const trailing = new NdjsonSplitter(this.line);
+    this.trailing = trailing;
+    trailing.push(buffer.slice(after), out);
+  }
+
+  private finishElement(end: number, out: ExportItem[]): void {
+    if (this.elementStart === -1) return;
+    out.push({
+      line: this.elementLine,
+      index: ++this.index,
+      text: this.buffer.slice(this.elementStart, end).trim(),
+    });
+    this.elementStart = -1;
+  }
+}
+
+/**
+ * Streams the candidate events of an export file: JSON array or NDJSON, optionally gzipped (detected by
+ * magic bytes), with or without a UTF-8 BOM. Yields one batch per decoded chunk.
+ */
+export async function* readExportItems(
+  source: AsyncIterable<Uint8Array>,
+  shape: ExportShape = { container: undefined, gzip: false },
+): AsyncGenerator<ExportItem[]> {
+  // TextDecoder drops a leading BOM (ignoreBOM defaults to false) and joins code points split across chunks.
+  const decoder = new TextDecoder('utf-8');
+  let splitter: NdjsonSplitter | JsonArraySplitter | undefined;
+  let leading = '';
+  for await (const bytes of decodeBytes(source, shape)) {
+    const text = decoder.decode(bytes, { stream: true });
+    const out: ExportItem[] = [];
+    if (splitter === undefined) {
+      leading += text;
+      const firstVisible = leading.search(/\S/);
+      if (firstVisible === -1) continue;
+      splitter = leading[firstVisible] === '[' ? new JsonArraySplitter() : new NdjsonSplitter();
+      shape.container = splitter instanceof JsonArraySplitter ? 'json-array' : 'ndjson';
+      splitter.push(leading, out);
+      leading = '';
+    } else {
+      splitter.push(text, out);
+    }
+    if (out.length > 0) yield out;
+  }
+  const out: ExportItem[] = [];
+  const tail = decoder.decode();
+  if (splitter === undefined && (leading + tail).trim() === '') return;
+  splitter ??= new NdjsonSplitter();
+  if (tail !== '') splitter.push(tail, out);
+  splitter.end(out);
+  if (out.length > 0) yield out;
+}
