@@ -1,0 +1,150 @@
+/**
+ * Writes a generated export file, streaming with backpressure so that multi-million-event files
+ * never sit in memory.
+ *
+ *   npx tsx bench/write-export.ts --events 100000 --format ndjson --gzip --seed 1 --out bench/out/x.ndjson.gz
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { type GeneratorOptions, generateEvents } from './generator.js';
+
+export type ExportFormat = 'ndjson' | 'json-array';
+
+export interface ExportOptions extends GeneratorOptions {
+  format: ExportFormat;
+  gzip: boolean;
+}
+
+export interface ExportResult {
+  path: string;
+  /** Size of the file on disk (compressed when gzip). */
+  bytes: number;
+  events: number;
+}
+
+/** Lines are batched so the stream machinery runs per ~256 KB, not per event. */
+const CHUNK_CHARS = 256 * 1024;
+
+function* exportText(options: ExportOptions, counter: { events: number }): Generator<string> {
+  const arrayFormat = options.format === 'json-array';
+  let pending: string[] = [];
+  let pendingChars = 0;
+  if (arrayFormat) pending.push('[');
+  for (const event of generateEvents(options)) {
+    const json = JSON.stringify(event);
+    const piece = arrayFormat ? `${counter.events === 0 ? '\n' : ',\n'}${json}` : `${json}\n`;
+    counter.events++;
+    pending.push(piece);
+    pendingChars += piece.length;
+    if (pendingChars >= CHUNK_CHARS) {
+      yield pending.join('');
+      pending = [];
+      pendingChars = 0;
+    }
+  }
+  if (arrayFormat) pending.push(counter.events === 0 ? ']\n' : '\n]\n');
+  if (pending.length > 0) yield pending.join('');
+}
+
+export async function writeExport(path: string, opts: ExportOptions): Promise<ExportResult> {
+  if (opts.format !== 'ndjson' && opts.format !== 'json-array') {
+    throw new RangeError(`format must be ndjson or json-array, got ${String(opts.format)}`);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  const counter = { events: 0 };
+  const source = Readable.from(exportText(opts, counter), { objectMode: false });
+  const destination = createWriteStream(path);
+  if (opts.gzip) {
+    await pipeline(source, createGzip({ level: 6 }), destination);
+  } else {
+    await pipeline(source, destination);
+  }
+  const { size } = await stat(path);
+  return { path, bytes: size, events: counter.events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+
+const USAGE = `Usage: npx tsx bench/write-export.ts --events <n> [--format ndjson|json-array] [--gzip]
+  [--seed <n>] [--users <n>] [--days <n>] [--start <ISO date>] [--anonymous-share <0..1>]
+  [--late-share <0..1>] [--duplicate-share <0..1>] [--no-message-id-share <0..1>] [--out <path>]`;
+
+function numberOption(values: Record<string, unknown>, name: string): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (typeof text !== 'string' || text.trim() === '' || !Number.isFinite(value)) {
+    throw new RangeError(`--${name} must be a number, got ${String(text)}`);
+  }
+  return value;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string' },
+      format: { type: 'string', default: 'ndjson' },
+      gzip: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      users: { type: 'string' },
+      days: { type: 'string' },
+      start: { type: 'string' },
+      'anonymous-share': { type: 'string' },
+      'late-share': { type: 'string' },
+      'duplicate-share': { type: 'string' },
+      'no-message-id-share': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const events = numberOption(values, 'events');
+  if (events === undefined) throw new RangeError('--events is required');
+  const format = values.format;
+  if (format !== 'ndjson' && format !== 'json-array') {
+    throw new RangeError(`--format must be ndjson or json-array, got ${format}`);
+  }
+  let startMs: number | undefined;
+  if (values.start !== undefined) {
+    startMs = Date.parse(values.start);
+    if (Number.isNaN(startMs)) throw new RangeError(`--start must be an ISO date, got ${values.start}`);
+  }
+  const extension = `${format === 'ndjson' ? 'ndjson' : 'json'}${values.gzip ? '.gz' : ''}`;
+  const out = values.out ?? `bench/out/events-${events}.${extension}`;
+  const started = performance.now();
+  const result = await writeExport(out, {
+    events,
+    format,
+    gzip: values.gzip,
+    seed: numberOption(values, 'seed'),
+    users: numberOption(values, 'users'),
+    days: numberOption(values, 'days'),
+    startMs,
+    anonymousShare: numberOption(values, 'anonymous-share'),
+    lateShare: numberOption(values, 'late-share'),
+    duplicateShare: numberOption(values, 'duplicate-share'),
+    noMessageIdShare: numberOption(values, 'no-message-id-share'),
+  });
+  console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started) }));
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.error(USAGE);
+    process.exitCode = 1;
+  });
+}
