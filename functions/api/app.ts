@@ -1,0 +1,89 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SessionReader } from '../domain/session-store.js';
+import type { ApiConfig } from './config.js';
+import { CursorCodec } from './cursor.js';
+import { type ApiResponse, errorResponse, notFound } from './responses.js';
+import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** HEAD is served as GET without a body. */
+export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+const PREFLIGHT_MAX_AGE_SECONDS = '600';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface ApiHandlerDeps {
+  readonly reader: SessionReader;
+  readonly config: Pick<ApiConfig, 'cursorSigningKey' | 'corsAllowedOrigins'>;
+  readonly logger: Pick<Logger, 'error'>;
+}
+
+/** Header names are lower case from API Gateway and from Node, but a hand-built event may differ. */
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  if (headers[name] !== undefined) return headers[name];
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * The API's HTTP edge: routing, method checks, CORS, JSON encoding and the last-resort 500. The route logic
+ * itself is in `routes.ts`; the reader is passed in so tests can use a fake or a mocked DynamoDB client.
+ */
+export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): ApiHandler {
+  const deps: RouteDeps = { reader, cursors: new CursorCodec(config.cursorSigningKey) };
+  const allowedOrigins = new Set(config.corsAllowedOrigins);
+  const anyOrigin = allowedOrigins.has('*');
+
+  function corsHeaders(event: APIGatewayProxyEventV2, preflight: boolean): Record<string, string> {
+    if (allowedOrigins.size === 0) return {};
+    // Responses differ by Origin whenever CORS is on, so shared caches must key on it even when refused.
+    const headers: Record<string, string> = { vary: 'origin' };
+    const origin = header(event, 'origin');
+    if (origin === undefined || !(anyOrigin || allowedOrigins.has(origin))) return headers;
+    headers['access-control-allow-origin'] = origin;
+    if (preflight) {
+      headers['access-control-allow-methods'] = ALLOWED_METHODS;
+      headers['access-control-max-age'] = PREFLIGHT_MAX_AGE_SECONDS;
+      const requested = header(event, 'access-control-request-headers');
+      if (requested !== undefined) headers['access-control-allow-headers'] = requested;
+    }
+    return headers;
+  }
+
+  async function respond(event: APIGatewayProxyEventV2, method: string): Promise<ApiResponse> {
+    const route = matchRoute(event.rawPath ?? '');
+    if (route === undefined) return notFound('Route not found');
+    if (method === 'OPTIONS') return { status: 204, headers: { allow: ALLOWED_METHODS } };
+    if (method !== 'GET' && method !== 'HEAD') {
+      return {
+        ...errorResponse(405, 'method_not_allowed', `Method not allowed; allowed: ${ALLOWED_METHODS}`),
+        headers: { allow: ALLOWED_METHODS },
+      };
+    }
+    return handleRoute(route, event.rawQueryString ?? '', deps);
+  }
+
+  return async (event) => {
+    const method = (event.requestContext?.http?.method ?? '').toUpperCase();
+    let response: ApiResponse;
+    try {
+      response = await respond(event, method);
+    } catch (error) {
+      // Details go to the logs only: the client gets the same generic body whatever failed.
+      logger.error('API request failed', { error, method, rawPath: event.rawPath });
+      response = errorResponse(500, 'internal_error', 'Internal error');
+    }
+    const headers: Record<string, string> = {
+      ...(response.body !== undefined && { 'content-type': JSON_CONTENT_TYPE }),
+      ...response.headers,
+      ...corsHeaders(event, method === 'OPTIONS' && response.status === 204),
+    };
+    return {
+      statusCode: response.status,
+      headers,
+      ...(response.body !== undefined && method !== 'HEAD' && { body: JSON.stringify(response.body) }),
+    };
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { DEFAULT_GAP_MINUTES, minutesToMs } from '../domain/sessionize.js';
+
+const apiEnvSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1, 'must be set'),
+    CURSOR_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters'),
+    /** Comma-separated origins allowed to call the API from a browser; `*` allows any. Unset: no CORS. */
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ''),
+      ),
+    // The store needs the gap to build its writer half; the API only reads, but must agree with the ingest.
+    SESSION_GAP_MINUTES: z.coerce
+      .number({ error: 'must be a number of minutes' })
+      .positive('must be greater than 0')
+      .default(DEFAULT_GAP_MINUTES),
+    POWERTOOLS_SERVICE_NAME: z.string().min(1).default('sessionizer-api'),
+  })
+  .transform((env) => ({
+    tableName: env.TABLE_NAME,
+    cursorSigningKey: env.CURSOR_SIGNING_KEY,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    gapMs: minutesToMs(env.SESSION_GAP_MINUTES),
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
+  }));
+
+export type ApiConfig = z.infer<typeof apiEnvSchema>;
+
+/** Parses the API's environment; throws naming every bad variable (never its value: one is a secret). */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = apiEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new Error(`invalid API configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

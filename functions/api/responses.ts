@@ -1,0 +1,28 @@
+/** What a route produces before it becomes a Lambda result (headers, CORS and JSON encoding come later). */
+export interface ApiResponse {
+  readonly status: number;
+  /** Serialized as JSON; absent for bodiless responses (204). */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type ErrorCode = 'bad_request' | 'not_found' | 'method_not_allowed' | 'internal_error';
+
+/** The one error shape: `{"error":{"code","message","parameter"?}}`. */
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  parameter?: string,
+): ApiResponse {
+  return { status, body: { error: { code, message, ...(parameter !== undefined && { parameter }) } } };
+}
+
+/** 400 naming the parameter; the message starts with its name so it reads on its own. */
+export function badRequest(parameter: string, problem: string): ApiResponse {
+  return errorResponse(400, 'bad_request', `${parameter} ${problem}`, parameter);
+}
+
+export function notFound(message: string): ApiResponse {
+  return errorResponse(404, 'not_found', message);
+}
