@@ -134,6 +134,8 @@ export class DynamoDbSessionStore implements SessionReader, SessionWriter {
   async mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
     if (events.length === 0) return { userId, newEvents: 0, sessionsWritten: 0, attempts: 0 };
     const pk = userPartitionKey(userId);
+    // Counted on the first attempt: a retry would see this merge's own partial writes as already stored.
+    let newEvents: number | undefined;
     for (let attempt = 1; attempt <= this.maxMergeAttempts; attempt++) {
       const headVersion = await this.readHeadVersion(pk);
       const window = affectedWindow(events, this.gapMs);
@@ -144,8 +146,9 @@ export class DynamoDbSessionStore implements SessionReader, SessionWriter {
         events,
         this.gapMs,
       );
+      newEvents ??= plan.newEvents;
       if (plan.operations.length === 0) {
-        return { userId, newEvents: 0, sessionsWritten: 0, attempts: attempt };
+        return { userId, newEvents, sessionsWritten: 0, attempts: attempt };
       }
       const partKeys = new Map(loaded.map((entry) => [entry.bucket.day, entry.summary.partKeys]));
       try {

@@ -66,7 +66,7 @@ export interface SessionReader {
 
 export interface UserMergeResult {
   readonly userId: string;
-  /** Events that were not stored before (duplicates of stored events do not count). */
+  /** Events that were not stored when this merge began (duplicates of stored events do not count). */
   readonly newEvents: number;
   /** Session records created or rewritten. */
   readonly sessionsWritten: number;
