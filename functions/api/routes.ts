@@ -36,7 +36,13 @@ const pathSegment = z.string().transform((segment, ctx) => {
   }
 });
 
-const userIdParam = pathSegment.pipe(z.string().min(1, 'must not be empty'));
+const userIdParam = pathSegment.pipe(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    // Only a hand-built event can carry a lone surrogate (decoding rejects them); DynamoDB cannot store one.
+    .refine((userId) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode'),
+);
 
 const sessionIdParam = pathSegment.pipe(
   z

@@ -98,6 +98,15 @@ describe('GET /users/{userId}', () => {
     });
   });
 
+  it('is 400 for a lone surrogate a hand-built event put in the raw path', async () => {
+    const { handler } = makeHandler();
+    const result = await call(handler, 'GET', '/users/a\uD800b');
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({
+      error: { parameter: 'userId', message: 'userId must be well-formed Unicode' },
+    });
+  });
+
   it('is 400 for an empty user id', async () => {
     const { handler } = makeHandler();
     const result = await call(handler, 'GET', '/users/');

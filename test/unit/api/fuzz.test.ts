@@ -123,7 +123,7 @@ describe('API fuzzing', () => {
     const { handler, logger } = setup();
     await fc.assert(
       fc.asyncProperty(method, path, rawQuery, fc.option(messyText), async (m, p, q, origin) => {
-        const headers = origin === null ? {} : { origin };
+        const headers: Record<string, string> = origin === null ? {} : { origin };
         const result = await handler(apiEvent(m, p, { query: q, headers }));
         expectWellFormed(result, m);
       }),
@@ -147,11 +147,12 @@ describe('API fuzzing', () => {
   it('never answers 5xx to modified or foreign cursors', async () => {
     const { handler, logger } = setup();
     const cursors: string[] = [];
-    for (const [userId, order] of [
+    const firstPages: [string, string][] = [
       ['alice', 'desc'],
       ['alice', 'asc'],
       [USERS[1] as string, 'desc'],
-    ]) {
+    ];
+    for (const [userId, order] of firstPages) {
       const result = await handler(
         apiEvent('GET', userPath(userId, 'sessions'), { query: `limit=3&order=${order}` }),
       );

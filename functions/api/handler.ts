@@ -1,0 +1,28 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
+import { dynamoDbClient } from '../shared/aws-clients.js';
+import { createApiHandler } from './app.js';
+import { loadApiConfig } from './config.js';
+
+// Parsed at cold start: a bad environment fails the init once instead of every request.
+const config = loadApiConfig();
+const logger = new Logger({ serviceName: config.serviceName });
+const app = createApiHandler({
+  reader: new DynamoDbSessionStore({
+    client: dynamoDbClient,
+    tableName: config.tableName,
+    gapMs: config.gapMs,
+  }),
+  config,
+  logger,
+});
+
+/** Lambda entry for the lookup API (HTTP API payload 2.0); the local stack calls it without a context. */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (context !== undefined) logger.addContext(context);
+  return app(event);
+};
