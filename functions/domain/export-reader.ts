@@ -30,8 +30,15 @@ export class ExportFileError extends Error {
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield first;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  let finished = false;
+  try {
+    yield first;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+    finished = true;
+  } finally {
+    // A reader that stops early must still close the source: an open file or socket otherwise lingers.
+    if (!finished) await rest.return?.();
+  }
 }
 
 /** Decompresses gzip when the bytes say so (magic number), whatever the file is called. */
@@ -52,11 +59,22 @@ async function* decodeBytes(
     yield* bytes;
     return;
   }
-  const gunzip = Readable.from(bytes).pipe(createGunzip());
+  const compressed = Readable.from(bytes);
+  const gunzip = compressed.pipe(createGunzip());
+  // pipe() neither forwards a read error (it would go unhandled and gunzip would wait forever) nor closes
+  // the source when the reader stops early.
+  let readError: unknown;
+  compressed.once('error', (error) => {
+    readError = error;
+    gunzip.destroy(error);
+  });
   try {
     for await (const chunk of gunzip) yield chunk as Uint8Array;
   } catch (error) {
+    if (error === readError) throw error;
     throw new ExportFileError(`corrupt gzip data: ${(error as Error).message}`, { cause: error });
+  } finally {
+    compressed.destroy();
   }
 }
 
@@ -190,12 +208,14 @@ class JsonArraySplitter {
           break;
         case ']':
         case '}':
-          if (this.depth === 1) {
+          if (this.depth > 1) {
+            this.depth--;
+          } else if (match[0] === ']') {
             this.finishElement(match.index, out);
             this.closeArray(buffer, position, out);
             return;
           }
-          this.depth--;
+          // A stray "}" at the top level stays in its element, which then fails to parse and is rejected alone.
           break;
         case ',':
           if (this.depth === 1) this.finishElement(match.index, out);
