@@ -486,6 +486,44 @@ const NUMERIC_USER_ID_SHARE = 0.03;
 const OFFSET_TIMESTAMP_SHARE = 0.04;
 const CLOCK_SKEW_SHARE = 0.1;
 
+const ANDROID_DEVICES = [
+  { manufacturer: 'Google', model: 'Pixel 8' },
+  { manufacturer: 'samsung', model: 'SM-S911B' },
+  { manufacturer: 'motorola', model: 'moto g54' },
+] as const;
+
+function webDetails(random: Random) {
+  return {
+    library: { ...random.pick(WEB_LIBRARIES) },
+    userAgent: random.pick(WEB_USER_AGENTS),
+    device: null,
+    os: null,
+  };
+}
+
+function mobileDetails(random: Random, platform: 'ios' | 'android', appVersion: string) {
+  if (platform === 'ios') {
+    return {
+      library: { name: 'analytics-ios', version: random.pick(['4.1.8', '4.1.7']) },
+      userAgent: `AcmeShop/${appVersion} CFNetwork/1474 Darwin/23.0.0`,
+      device: {
+        manufacturer: 'Apple',
+        model: random.pick(['iPhone15,2', 'iPhone14,5', 'iPhone16,1']),
+        type: 'ios',
+      },
+      os: { name: 'iOS', version: random.pick(['17.2', '17.1.2', '16.7.4']) },
+    };
+  }
+  const device = random.pick(ANDROID_DEVICES);
+  const osVersion = random.pick(['13', '14']);
+  return {
+    library: { name: 'analytics-android', version: random.pick(['4.11.3', '4.10.4']) },
+    userAgent: `Dalvik/2.1.0 (Linux; U; Android ${osVersion}; ${device.model})`,
+    device: { ...device, type: 'android' },
+    os: { name: 'Android', version: osVersion },
+  };
+}
+
 function createProfile(seed: number, userIndex: number, anonymous: boolean, startMs: number): UserProfile {
   const random = userRandom(seed, userIndex);
   const roll = random.float();
@@ -503,37 +541,8 @@ function createProfile(seed: number, userIndex: number, anonymous: boolean, star
     .toLowerCase();
   const companyTemplate = random.chance(0.2) ? random.pick(COMPANIES) : null;
   const appVersion = random.pick(['5.2.1', '5.3.0', '5.3.2']);
-  const mobile = {
-    ios: {
-      library: { name: 'analytics-ios', version: random.pick(['4.1.8', '4.1.7']) },
-      userAgent: `AcmeShop/${appVersion} CFNetwork/1474 Darwin/23.0.0`,
-      device: {
-        manufacturer: 'Apple',
-        model: random.pick(['iPhone15,2', 'iPhone14,5', 'iPhone16,1']),
-        type: 'ios',
-      },
-      os: { name: 'iOS', version: random.pick(['17.2', '17.1.2', '16.7.4']) },
-    },
-    android: {
-      library: { name: 'analytics-android', version: random.pick(['4.11.3', '4.10.4']) },
-      userAgent: `Dalvik/2.1.0 (Linux; U; Android ${random.pick(['13', '14'])}; ${random.pick(['Pixel 8', 'SM-S911B', 'moto g54'])})`,
-      device: {
-        manufacturer: random.pick(['Google', 'samsung', 'motorola']),
-        model: random.pick(['Pixel 8', 'SM-S911B', 'moto g54']),
-        type: 'android',
-      },
-      os: { name: 'Android', version: random.pick(['13', '14']) },
-    },
-  } as const;
   const platformDetails =
-    platform === 'web'
-      ? {
-          library: { ...random.pick(WEB_LIBRARIES) },
-          userAgent: random.pick(WEB_USER_AGENTS),
-          device: null,
-          os: null,
-        }
-      : mobile[platform];
+    platform === 'web' ? webDetails(random) : mobileDetails(random, platform, appVersion);
   const firstProduct = random.pick(CATALOG);
   return {
     userId,
