@@ -1,5 +1,5 @@
 import type { EventRecord } from './event.js';
-import { formatTimestamp } from './timestamp.js';
+import { formatTimestamp, parseTimestamp } from './timestamp.js';
 
 export const DEFAULT_GAP_MINUTES = 30;
 
@@ -59,9 +59,9 @@ const SESSION_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;
 export function startedAtFromSessionId(sessionId: string): number | undefined {
   const match = SESSION_ID.exec(sessionId);
   if (match === null) return undefined;
-  const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
-  const epochMs = Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms);
-  return sessionIdFor(epochMs) === sessionId ? epochMs : undefined;
+  const [, y, mo, d, h, mi, s, ms] = match;
+  // parseTimestamp validates every field and, unlike Date.UTC, keeps years 0-99 literal.
+  return parseTimestamp(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
 }
 
 /**
