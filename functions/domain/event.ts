@@ -43,8 +43,8 @@ const optionalTextSchema = z
   .optional()
   .transform((value) => (typeof value === 'string' ? value : null));
 
-/** The Segment-spec fields this product reads (spec rule 1); all other fields pass through untouched. */
-export const segmentEventSchema = z.looseObject({
+/** The Segment-spec fields this product reads (spec rule 1). Other fields are left out of the parsed result (they are only read for content ids, from the raw object), which keeps validation cheap. */
+export const segmentEventSchema = z.object({
   type: z
     .unknown()
     .optional()
