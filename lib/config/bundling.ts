@@ -1,0 +1,53 @@
+// Single source of truth for how Lambda handlers are bundled: the CDK construct and
+// scripts/bundle-size.ts both derive their esbuild settings from here. Kept free of
+// aws-cdk-lib imports so the size script stays fast to load.
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Must match the Lambda runtime chosen in lib/constructs/node-function.ts (a test checks it). */
+export const lambdaNodeMajorVersion = 24;
+
+export const lambdaHandlers = {
+  ingest: 'functions/ingest/handler.ts',
+  api: 'functions/api/handler.ts',
+} as const;
+
+export type LambdaHandlerName = keyof typeof lambdaHandlers;
+
+export const lambdaBundleSettings = {
+  format: 'esm',
+  target: `node${lambdaNodeMajorVersion}`,
+  minify: true,
+  sourceMap: true,
+  // Stack traces only need line mappings; embedding sources would roughly double the artifact.
+  sourcesContent: false,
+  // Prefer ESM entry points so esbuild can tree-shake the AWS SDK v3 packages.
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies call require(), which ESM output lacks.
+  banner:
+    "import { createRequire as __sessionizerCreateRequire } from 'node:module'; const require = __sessionizerCreateRequire(import.meta.url);",
+  // Bundle everything, AWS SDK included: pins the SDK version we test against instead of the runtime's copy.
+  externalModules: [] as readonly string[],
+} as const;
+
+/** esbuild API options equivalent to what NodejsFunction runs for the same settings. */
+export function esbuildOptionsFor(entryPoint: string, outfile: string): BuildOptions {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: [entryPoint],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: lambdaBundleSettings.format,
+    target: lambdaBundleSettings.target,
+    minify: lambdaBundleSettings.minify,
+    sourcemap: lambdaBundleSettings.sourceMap,
+    sourcesContent: lambdaBundleSettings.sourcesContent,
+    mainFields: [...lambdaBundleSettings.mainFields],
+    banner: { js: lambdaBundleSettings.banner },
+    external: [...lambdaBundleSettings.externalModules],
+    logLevel: 'warning',
+  };
+}

@@ -1,0 +1,161 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { ApiAuthConfig } from '../config/stages.js';
+import { NodeFunction } from './node-function.js';
+
+export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
+
+export const API_ROUTES = [
+  '/users/{userId}',
+  '/users/{userId}/sessions',
+  '/users/{userId}/sessions/{sessionId}',
+] as const;
+
+export interface ApiProps {
+  readonly table: ITable;
+  readonly auth: ApiAuthConfig;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly corsAllowedOrigins: readonly string[];
+  /** Must equal the ingest's gap: the API's store adapter derives session boundaries from it. */
+  readonly sessionGapMinutes: number;
+  readonly logLevel: string;
+  readonly memorySizeMb: number;
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+function authorizerFor(auth: ApiAuthConfig): IHttpRouteAuthorizer | undefined {
+  switch (auth.mode) {
+    case 'iam':
+      return new HttpIamAuthorizer();
+    case 'jwt':
+      return new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: [...auth.audience] });
+    case 'none':
+      return undefined;
+  }
+}
+
+/** Read-only lookup API: HTTP API (payload 2.0) → api Lambda → sessions table. */
+export class Api extends Construct {
+  readonly handler: NodeFunction;
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly cursorSigningKey: Secret;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.cursorSigningKey = new Secret(this, 'CursorSigningKey', {
+      description: 'HMAC key that signs pagination cursors of the Sessionizer API',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.cursorSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, so a rotation Lambda is not worth its cost. Rotate by redeploying after deleting the secret.',
+    });
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      handler: 'api',
+      description: 'Serves user and session lookups for the Sessionizer HTTP API',
+      memorySizeMb: props.memorySizeMb,
+      timeout: props.timeout,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        // unsafeUnwrap only yields a {{resolve:secretsmanager:...}} dynamic reference: CloudFormation
+        // resolves it at deploy time, so the key never appears in the template or cdk.out, and the
+        // handler needs no Secrets Manager call (or permission) on cold start.
+        CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
+        CORS_ALLOWED_ORIGINS: props.corsAllowedOrigins.join(','),
+        SESSION_GAP_MINUTES: String(props.sessionGapMinutes),
+        POWERTOOLS_SERVICE_NAME: 'sessionizer-api',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+      },
+    });
+    props.table.grant(this.handler.role, ...API_TABLE_ACTIONS);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Sessionizer lookup API',
+      // The default stage HttpApi creates cannot take throttling or access logs; we create our own below.
+      createDefaultStage: false,
+      defaultAuthorizer: authorizerFor(props.auth),
+      corsPreflight:
+        props.corsAllowedOrigins.length > 0
+          ? {
+              allowOrigins: [...props.corsAllowedOrigins],
+              allowMethods: [CorsHttpMethod.GET],
+              allowHeaders: [
+                'authorization',
+                'content-type',
+                'x-amz-date',
+                'x-amz-security-token',
+                'x-amz-content-sha256',
+              ],
+              maxAge: Duration.hours(1),
+            }
+          : undefined,
+    });
+
+    const integration = new HttpLambdaIntegration('LookupIntegration', this.handler.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const path of API_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+    }
+
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      // $default serves the API at the root of its URL (no /stage prefix in paths).
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            caller: '$context.identity.userArn',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+}

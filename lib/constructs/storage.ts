@@ -1,0 +1,104 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Uploads under this prefix trigger the ingest. */
+export const INCOMING_PREFIX = 'incoming/';
+/** The ingest writes its rejection reports here; must never trigger it. */
+export const REJECTED_PREFIX = 'rejected/';
+
+export interface StorageProps {
+  readonly removalPolicy: RemovalPolicy;
+  readonly noncurrentVersionExpiration: Duration;
+  readonly accessLogExpiration: Duration;
+}
+
+/** Everything that holds data: the event bucket (plus its access-log bucket) and the sessions table. */
+export class Storage extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogsBucket: Bucket;
+  readonly table: Table;
+  /** Object access the ingest needs: read incoming/, write rejected/. Attach it to the ingest role. */
+  readonly ingestObjectAccess: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const destroyOnDelete = props.removalPolicy === RemovalPolicy.DESTROY;
+
+    const secureBucketDefaults = {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy,
+      // A versioned bucket cannot be deleted while it holds objects; only throwaway stages empty it.
+      autoDeleteObjects: destroyOnDelete,
+    } as const;
+
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      ...secureBucketDefaults,
+      // S3 server access log delivery only supports SSE-S3 on the target bucket.
+      encryption: BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{ expiration: props.accessLogExpiration }],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log target bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new Bucket(this, 'EventsBucket', {
+      ...secureBucketDefaults,
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'events-bucket/',
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        { noncurrentVersionExpiration: props.noncurrentVersionExpiration },
+      ],
+    });
+
+    // Defined next to the bucket (not on the ingest role) so its ARNs are local GetAtts: cdk-nag renders
+    // them as stable finding ids we can acknowledge, instead of cross-stack references with hashed names.
+    this.ingestObjectAccess = new ManagedPolicy(this, 'IngestObjectAccess', {
+      description: `Read ${INCOMING_PREFIX} uploads and write ${REJECTED_PREFIX} reports in the Sessionizer bucket`,
+      statements: [
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
+        }),
+        new PolicyStatement({
+          // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted.
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
+        }),
+      ],
+    });
+    const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    for (const prefix of [INCOMING_PREFIX, REJECTED_PREFIX]) {
+      Validations.of(this.ingestObjectAccess).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
+        reason: `An object ARN needs a wildcard to cover a key prefix; access stays limited to ${prefix}.`,
+      });
+    }
+
+    this.table = new Table(this, 'SessionsTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // AWS-managed KMS key: SSE shows up in the template and needs no key policy or grants.
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: !destroyOnDelete,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}
