@@ -15,6 +15,10 @@ export type MatchedRoute =
 /**
  * Matches `/users/{userId}`, `/users/{userId}/sessions` and `/users/{userId}/sessions/{sessionId}` on the
  * raw path, before any decoding, so a `%2F` inside a user id never splits it.
+ *
+ * This needs `rawPath` still percent-encoded, as the local stack and Lambda function URLs deliver it.
+ * API Gateway HTTP APIs are reported to decode `rawPath` before invoking (fastify/aws-lambda-fastify#169,
+ * honojs/hono#2156): behind one, ids containing `/`, `?` or `%` cannot be addressed as sent.
  */
 export function matchRoute(rawPath: string): MatchedRoute | undefined {
   const [root, users, userId, sessions, sessionId, ...rest] = rawPath.split('/');
