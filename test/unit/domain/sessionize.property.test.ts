@@ -86,7 +86,12 @@ const fileArb: fc.Arbitrary<ExportFile> = fc.record({
   chunkSize: fc.integer({ min: 16, max: 4096 }),
 });
 
-const scenarioArb = fc.record({
+interface Scenario {
+  deliveries: { event: RawEvent; occurrences: Occurrence[] }[];
+  files: ExportFile[];
+}
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   // Each event is delivered one to three times, each time to any file, in any position.
   deliveries: fc.array(
     fc.record({ event: rawEventArb, occurrences: fc.array(occurrenceArb, { minLength: 1, maxLength: 3 }) }),
@@ -126,7 +131,7 @@ function reference(events: readonly RawEvent[]): EventRecord[] {
 }
 
 /** Deliveries written into files and read back through the real reader, files in their own order. */
-async function delivered(scenario: fc.RecordValue<typeof scenarioArb>) {
+async function delivered(scenario: Scenario) {
   const occurrences = scenario.deliveries
     .flatMap(({ event, occurrences }) => occurrences.map((occurrence) => ({ event, occurrence })))
     .sort((a, b) => a.occurrence.order - b.occurrence.order);
