@@ -1,0 +1,174 @@
+// `npm run upload -- FILE...`: puts files into the running local stack's bucket under `incoming/`, which
+// triggers the ingest. See docs/local.md.
+import { createReadStream, statSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { z } from 'zod';
+import { createLocalS3Client } from './s3-client.js';
+import { INCOMING_PREFIX, LOCAL_BUCKET } from './stack.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const USAGE = `Usage: npm run upload -- [--prefix PREFIX] [--keep-path] FILE...
+
+Uploads files to the local stack's bucket ${LOCAL_BUCKET} (started with \`npm start\`); every object
+under ${INCOMING_PREFIX} is ingested.
+
+Options:
+  --prefix PREFIX  key prefix (default ${INCOMING_PREFIX}); only ${INCOMING_PREFIX}... is ingested
+  --keep-path      key PREFIX + the file's path relative to the current directory, not just its name
+  -h, --help       show this help
+
+Environment:
+  S3_PORT          port of the local S3 endpoint (default 4569), as given to \`npm start\``;
+
+const envSchema = z.object({
+  S3_PORT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(1).max(65_535).default(4569),
+  ),
+});
+
+class UsageError extends Error {}
+
+interface Planned {
+  path: string;
+  key: string;
+  size: number;
+}
+
+/** `npm run` runs scripts in the package root; paths on the command line are relative to where it was typed. */
+function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
+function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
+  const base = invocationDir();
+  return files.map((file) => {
+    const path = resolve(base, file);
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new UsageError(`${file}: not a file (pass the files themselves, e.g. dir/*)`);
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(
+        `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`,
+      );
+    }
+    let name = basename(path);
+    if (keepPath) {
+      const rel = relative(base, path);
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        throw new UsageError(`${file}: --keep-path needs files under the current directory (${base})`);
+      }
+      name = rel.split(sep).join('/');
+    }
+    return { path, key: `${prefix}${name}`, size };
+  });
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  const codes = new Set<string>();
+  for (
+    let current: unknown = error;
+    current instanceof Error;
+    current = (current as { cause?: unknown }).cause
+  ) {
+    const { code, name } = current as NodeJS.ErrnoException;
+    if (code !== undefined) codes.add(code);
+    codes.add(name);
+  }
+  return ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'TimeoutError'].some((code) => codes.has(code));
+}
+
+const parseCommandLine = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    options: {
+      prefix: { type: 'string' },
+      'keep-path': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    console.error(`upload: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) {
+    console.error(`upload: no files given\n\n${USAGE}`);
+    return 2;
+  }
+  const prefix = parsed.values.prefix ?? INCOMING_PREFIX;
+  if (prefix !== '' && !prefix.startsWith(INCOMING_PREFIX)) {
+    console.error(`upload: note: only keys under ${INCOMING_PREFIX} are ingested; ${prefix} is not`);
+  }
+
+  const env = envSchema.safeParse(process.env);
+  if (!env.success) {
+    console.error(`upload: S3_PORT must be a port number (got ${JSON.stringify(process.env.S3_PORT)})`);
+    return 2;
+  }
+  const endpoint = `http://127.0.0.1:${env.data.S3_PORT}`;
+
+  let uploads: Planned[];
+  try {
+    uploads = plan(parsed.positionals, prefix, parsed.values['keep-path'] === true);
+  } catch (error) {
+    console.error(`upload: ${(error as Error).message}`);
+    return 2;
+  }
+
+  const s3 = createLocalS3Client(endpoint, {
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2_000 },
+  });
+  try {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: LOCAL_BUCKET }));
+    } catch (error) {
+      if (isConnectionRefused(error)) {
+        console.error(
+          `upload: the local stack is not running: nothing answers at ${endpoint}.\n` +
+            `Start it with \`npm start\` in another terminal${env.data.S3_PORT === 4569 ? '' : ` (with S3_PORT=${env.data.S3_PORT})`}, ` +
+            'or set S3_PORT to the port it prints.',
+        );
+      } else {
+        console.error(
+          `upload: ${endpoint} is not the local stack's S3 (bucket ${LOCAL_BUCKET}: ${(error as Error).name}); ` +
+            'check S3_PORT.',
+        );
+      }
+      return 1;
+    }
+    for (const { path, key, size } of uploads) {
+      await new Upload({
+        client: s3,
+        params: { Bucket: LOCAL_BUCKET, Key: key, Body: createReadStream(path) },
+      }).done();
+      console.log(`s3://${LOCAL_BUCKET}/${key}  (${size} bytes)`);
+    }
+  } catch (error) {
+    console.error(`upload: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return 1;
+  } finally {
+    s3.destroy();
+  }
+  console.error(`${uploads.length} file(s) uploaded; the stack logs each ingest as it finishes.`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
