@@ -167,7 +167,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       }
       throw error;
     }
-    if (versionId === undefined && eTag !== undefined && unquote(object.ETag) !== unquote(eTag)) {
+    if (versionId === undefined && eTag && unquote(object.ETag) !== unquote(eTag)) {
       // Unversioned bucket, object replaced since this event: the current bytes are ingested (idempotent),
       // and the replacement's own event ingests them again.
       logger.warn('object changed since the event; ingesting its current content', { bucket, key, eTag });

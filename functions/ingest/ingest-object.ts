@@ -107,10 +107,6 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   } catch (error) {
     await rejections.abort();
     throw error;
-  } finally {
-    // The reader may stop early (a file that is not JSON): release the source. Not awaited, as a gzip
-    // reader may still have a read pending on it that only the owner's destroy() ends.
-    source.bytes.return(undefined).catch(() => undefined);
   }
   stats.eventsRead = stats.accepted + stats.rejected;
 
