@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import {
+  conformanceCases,
+  type ExpectedSession,
+  pickExpected,
+  seedExampleCase,
+} from '../../helpers/conformance-cases.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'bin/sessionize.mjs');
-const DATA = join(ROOT, '../shared/data');
-const CONFORMANCE = join(DATA, 'conformance');
-const SEED_EVENTS = join(DATA, 'seed-example/events.json');
+const SEED = seedExampleCase();
+const SEED_EVENTS = join(SEED.dir, 'events.json');
 // Each run starts node twice (launcher, then tsx); two cores shared with other test files.
 const CLI_TIMEOUT_MS = 90_000;
 
@@ -36,49 +40,16 @@ function runCli(args: readonly string[]): Promise<CliResult> {
   });
 }
 
-interface ExpectedSession {
-  userId: string;
-  sessionNumber: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-}
-
 interface JsonOutput {
   sessions: (ExpectedSession & Record<string, unknown>)[];
   rejected: { file: string; position: number; index?: number; reason: string; raw: string }[];
   errors: { file: string; error: string }[];
 }
 
-const pick = ({
-  userId,
-  sessionNumber,
-  startedAt,
-  endedAt,
-  eventCount,
-}: ExpectedSession): ExpectedSession => ({
-  userId,
-  sessionNumber,
-  startedAt,
-  endedAt,
-  eventCount,
-});
-
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-
-const CASES = readdirSync(CONFORMANCE, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => {
-    const dir = join(CONFORMANCE, entry.name);
-    const { files, gapMinutes } = readJson(join(dir, 'case.json')) as { files: string[]; gapMinutes: number };
-    const expected = readJson(join(dir, 'expected.json')) as {
-      sessions: ExpectedSession[];
-      rejected: number;
-    };
-    return [entry.name, { files: files.map((file) => join(dir, file)), gapMinutes, expected }] as const;
-  });
-
-const SEED_SESSIONS = readJson(join(DATA, 'seed-example/expected-sessions.json')) as ExpectedSession[];
+const CASES = conformanceCases().map(
+  (testCase) =>
+    [testCase.name, { ...testCase, files: testCase.files.map((file) => join(testCase.dir, file)) }] as const,
+);
 
 describe('sessionize CLI', { concurrent: true, timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   let scratch: string;
@@ -101,7 +72,7 @@ describe('sessionize CLI', { concurrent: true, timeout: CLI_TIMEOUT_MS + 10_000 
 
       expect(code).toBe(0);
       const output = JSON.parse(stdout) as JsonOutput;
-      expect(output.sessions.map(pick)).toEqual(expected.sessions);
+      expect(output.sessions.map(pickExpected)).toEqual(expected.sessions);
       expect(output.rejected).toHaveLength(expected.rejected);
       for (const rejection of output.rejected) {
         expect(files).toContain(rejection.file);
@@ -119,7 +90,7 @@ describe('sessionize CLI', { concurrent: true, timeout: CLI_TIMEOUT_MS + 10_000 
     expect(lines[0]).toBe(
       'userId,sessionNumber,sessionId,startedAt,endedAt,durationSeconds,eventCount,firstEvent,lastEvent',
     );
-    expect(lines).toHaveLength(1 + SEED_SESSIONS.length);
+    expect(lines).toHaveLength(1 + SEED.expected.sessions.length);
     expect(lines).toContain(
       'user_001,2,20240102T083000000Z,2024-01-02T08:30:00.000Z,2024-01-02T08:35:00.000Z,300,2,Login,Feature Used',
     );
@@ -148,7 +119,7 @@ describe('sessionize CLI', { concurrent: true, timeout: CLI_TIMEOUT_MS + 10_000 
       new RegExp(`sessionize: ${notJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*not a JSON`),
     );
     const output = JSON.parse(stdout) as JsonOutput;
-    expect(output.sessions.map(pick)).toEqual(SEED_SESSIONS);
+    expect(output.sessions.map(pickExpected)).toEqual(SEED.expected.sessions);
     expect(output.errors.map((error) => error.file)).toEqual([missing, notJson]);
   });
 

@@ -1,59 +1,21 @@
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/event.js';
 import { readEvents } from '../../../functions/domain/read-events.js';
+import { toSessionView } from '../../../functions/domain/session-view.js';
 import { minutesToMs, sessionize } from '../../../functions/domain/sessionize.js';
-import { formatTimestamp } from '../../../functions/domain/timestamp.js';
+import {
+  type ConformanceCase,
+  conformanceCases,
+  pickExpected,
+  seedExampleCase,
+} from '../../helpers/conformance-cases.js';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
-const CONFORMANCE = join(DATA, 'conformance');
-const SEED = join(DATA, 'seed-example');
 /** Beyond this many files, a few random orders stand in for all of them. */
 const MAX_FILES_FOR_ALL_ORDERS = 4;
 const RANDOM_ORDERS = 3;
-
-interface ExpectedSession {
-  userId: string;
-  sessionNumber: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-}
-
-interface ConformanceCase {
-  name: string;
-  dir: string;
-  files: string[];
-  gapMinutes: number;
-  expected: { sessions: ExpectedSession[]; rejected: number };
-}
-
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-
-function discoverCases(): ConformanceCase[] {
-  const cases = readdirSync(CONFORMANCE, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => {
-      const dir = join(CONFORMANCE, entry.name);
-      const { files, gapMinutes } = readJson(join(dir, 'case.json')) as {
-        files: string[];
-        gapMinutes: number;
-      };
-      const expected = readJson(join(dir, 'expected.json')) as ConformanceCase['expected'];
-      return { name: entry.name, dir, files, gapMinutes, expected };
-    });
-  const seed: ConformanceCase = {
-    name: 'seed-example',
-    dir: SEED,
-    files: ['events.json'],
-    gapMinutes: 30,
-    expected: { sessions: readJson(join(SEED, 'expected-sessions.json')) as ExpectedSession[], rejected: 0 },
-  };
-  return [...cases, seed];
-}
 
 /** The core API end to end: every file through readEvents into one event list, then one sessionize. */
 async function run(testCase: ConformanceCase, files: readonly string[]) {
@@ -65,15 +27,7 @@ async function run(testCase: ConformanceCase, files: readonly string[]) {
       rejected: () => rejected++,
     });
   }
-  const sessions = sessionize(events, minutesToMs(testCase.gapMinutes)).map(
-    (session): ExpectedSession => ({
-      userId: session.userId,
-      sessionNumber: session.sessionNumber,
-      startedAt: formatTimestamp(session.startedAt),
-      endedAt: formatTimestamp(session.endedAt),
-      eventCount: session.eventCount,
-    }),
-  );
+  const sessions = sessionize(events, minutesToMs(testCase.gapMinutes)).map(toSessionView).map(pickExpected);
   return { sessions, rejected };
 }
 
@@ -94,7 +48,7 @@ function otherOrders(files: readonly string[], caseName: string): string[][] {
   });
 }
 
-const CASES = discoverCases();
+const CASES = [...conformanceCases(), seedExampleCase()];
 
 describe('conformance cases through readEvents + sessionize', () => {
   it('finds the shared conformance cases', () => {

@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The shared test data next to the repository (`../shared/data`). */
+export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+
+/** The fields of a session that expected.json pins down. */
+export interface ExpectedSession {
+  userId: string;
+  sessionNumber: number;
+  startedAt: string;
+  endedAt: string;
+  eventCount: number;
+}
+
+export interface ConformanceCase {
+  name: string;
+  dir: string;
+  /** File names inside `dir`, in the case's order. */
+  files: string[];
+  gapMinutes: number;
+  expected: { sessions: ExpectedSession[]; rejected: number };
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** Every case directory under `conformance/`, discovered rather than listed so new cases are picked up. */
+export function conformanceCases(): ConformanceCase[] {
+  const root = join(SHARED_DATA, 'conformance');
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      const dir = join(root, entry.name);
+      const { files, gapMinutes } = readJson(join(dir, 'case.json')) as {
+        files: string[];
+        gapMinutes: number;
+      };
+      const expected = readJson(join(dir, 'expected.json')) as ConformanceCase['expected'];
+      return { name: entry.name, dir, files, gapMinutes, expected };
+    });
+}
+
+/** The seed example as a case: one file, the default gap, nothing rejected. */
+export function seedExampleCase(): ConformanceCase {
+  const dir = join(SHARED_DATA, 'seed-example');
+  return {
+    name: 'seed-example',
+    dir,
+    files: ['events.json'],
+    gapMinutes: 30,
+    expected: { sessions: readJson(join(dir, 'expected-sessions.json')) as ExpectedSession[], rejected: 0 },
+  };
+}
+
+/** Only the fields expected.json compares. */
+export function pickExpected({
+  userId,
+  sessionNumber,
+  startedAt,
+  endedAt,
+  eventCount,
+}: ExpectedSession): ExpectedSession {
+  return { userId, sessionNumber, startedAt, endedAt, eventCount };
+}
