@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/event.js';
 import { toSessionView } from '../../../functions/domain/session-view.js';
@@ -224,6 +225,19 @@ describe('sessionIdFor / startedAtFromSessionId', () => {
     ['year 0001', new Date('0001-01-01T00:00:00.000Z').getTime()],
   ])('round-trips %s', (_label, startedAt) => {
     expect(startedAtFromSessionId(sessionIdFor(startedAt))).toBe(startedAt);
+  });
+
+  it('round-trips every millisecond from year 0000 to 9999 (property)', () => {
+    const min = Date.parse('0000-01-01T00:00:00.000Z');
+    const max = Date.parse('9999-12-31T23:59:59.999Z');
+
+    fc.assert(
+      fc.property(fc.integer({ min, max }), (startedAt) => {
+        const sessionId = sessionIdFor(startedAt);
+        return /^\d{8}T\d{9}Z$/.test(sessionId) && startedAtFromSessionId(sessionId) === startedAt;
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([
