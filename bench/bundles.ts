@@ -1,0 +1,87 @@
+/**
+ * Lambda bundle size per function and module init time. Bundles are built with the deploy's own esbuild
+ * settings (lib/config/bundling.ts), so the sizes are those CDK uploads.
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
+import { OUT_DIR } from './child.js';
+import type { BundleRow } from './report.js';
+import { median } from './stats.js';
+
+/** Dummy configuration: enough for each handler's cold-start config parsing to succeed. */
+const HANDLER_ENV = {
+  TABLE_NAME: 'bench-table',
+  BUCKET_NAME: 'bench-bucket',
+  CURSOR_SIGNING_KEY: 'benchmark-cursor-signing-key-0123456789',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'dummy',
+  AWS_SECRET_ACCESS_KEY: 'dummy',
+  // Lambda runs a newer Node; the SDK's warning about this one is no part of a real cold start.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Runs in a fresh node: times the import (module evaluation, cold-start config, SDK client creation). */
+const IMPORT_TIMER = `const started = performance.now();
+await import(process.env.BENCH_BUNDLE_URL);
+console.log(JSON.stringify({ ms: performance.now() - started }));`;
+
+function timeImport(bundle: string, nodeOptions: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER], {
+      // A clean environment: nothing from this shell (credentials, endpoints) changes what init does.
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...HANDLER_ENV,
+        BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
+        NODE_OPTIONS: nodeOptions,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) reject(new Error(`importing ${bundle} failed with exit code ${code}`));
+      else resolvePromise((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms: number }).ms);
+    });
+  });
+}
+
+async function measureBundle(name: LambdaHandlerName, runs: number): Promise<BundleRow> {
+  const outfile = resolve(OUT_DIR, 'bundles', name, 'index.mjs');
+  await build(esbuildOptionsFor(lambdaHandlers[name], outfile));
+  const code = await readFile(outfile);
+  const plain: number[] = [];
+  const sourceMaps: number[] = [];
+  // Alternated so that drifting machine load affects both columns alike.
+  for (let run = 0; run < runs; run++) {
+    plain.push(await timeImport(outfile, ''));
+    // The deployed functions set NODE_OPTIONS=--enable-source-maps (lib/constructs/node-function.ts).
+    sourceMaps.push(await timeImport(outfile, '--enable-source-maps'));
+  }
+  return {
+    name,
+    bytes: code.length,
+    gzipBytes: gzipSync(code, { level: 9 }).length,
+    initMs: median(plain),
+    initMsSourceMaps: median(sourceMaps),
+    runs,
+  };
+}
+
+export async function benchmarkBundles(runs: number, log: (message: string) => void): Promise<BundleRow[]> {
+  const rows: BundleRow[] = [];
+  for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
+    log(`bundles: ${name}`);
+    rows.push(await measureBundle(name, runs));
+  }
+  return rows;
+}

@@ -1,0 +1,98 @@
+/**
+ * Summarizes a V8 CPU profile (`node --cpu-prof`): the functions with the most self time and the most
+ * inclusive time, so a throughput miss can be traced to code.
+ *
+ *   node --cpu-prof --cpu-prof-dir=bench/out/prof bench/out/bin/throughput.mjs project <file.gz>
+ *   npx tsx bench/profile.ts bench/out/prof/<name>.cpuprofile [--top 25]
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface FunctionTime {
+  name: string;
+  selfMs: number;
+  totalMs: number;
+}
+
+function label(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  let where = url;
+  if (url.startsWith('file://')) where = relative(process.cwd(), fileURLToPath(url));
+  const name = functionName === '' ? '(anonymous)' : functionName;
+  return where === '' ? name : `${name} ${where}:${lineNumber + 1}`;
+}
+
+/** Self and inclusive time per function; a function on the stack twice (recursion) counts once. */
+export function summarizeProfile(profile: CpuProfile): FunctionTime[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const times = new Map<string, FunctionTime>();
+  const entry = (name: string) => {
+    let time = times.get(name);
+    if (time === undefined) {
+      time = { name, selfMs: 0, totalMs: 0 };
+      times.set(name, time);
+    }
+    return time;
+  };
+  profile.samples.forEach((id, index) => {
+    // A sample's duration is the gap to the next one.
+    const ms = (profile.timeDeltas[index + 1] ?? 0) / 1000;
+    const leaf = byId.get(id);
+    if (leaf === undefined) return;
+    entry(label(leaf)).selfMs += ms;
+    const seen = new Set<string>();
+    for (
+      let node: ProfileNode | undefined = leaf;
+      node !== undefined;
+      node = byId.get(parent.get(node.id) ?? -1)
+    ) {
+      const name = label(node);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      entry(name).totalMs += ms;
+    }
+  });
+  return [...times.values()];
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '25' } },
+  });
+  const file = positionals[0];
+  if (file === undefined) throw new Error('usage: bench/profile.ts <file.cpuprofile> [--top n]');
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const top = Number(values.top);
+  const times = summarizeProfile(profile);
+  const wallMs = (profile.endTime - profile.startTime) / 1000;
+  const print = (title: string, key: 'selfMs' | 'totalMs') => {
+    console.log(`\n${title} (profile spans ${wallMs.toFixed(0)} ms)`);
+    for (const time of [...times].sort((a, b) => b[key] - a[key]).slice(0, top)) {
+      const share = ((time[key] / wallMs) * 100).toFixed(1).padStart(5);
+      console.log(`${time[key].toFixed(0).padStart(7)} ms ${share} %  ${time.name}`);
+    }
+  };
+  print('Self time', 'selfMs');
+  print('Inclusive time', 'totalMs');
+}
+
+main();

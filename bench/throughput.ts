@@ -1,0 +1,51 @@
+/**
+ * Throughput of the project's read path against the floor on the same file, each run in a fresh process
+ * and alternated (floor, project, floor, ...) so that drifting machine load hits both alike.
+ */
+import { runChild } from './child.js';
+import type { ExportFile } from './exports.js';
+import type { ThroughputSample } from './measure-throughput.js';
+import type { ThroughputMeasure, ThroughputRow } from './report.js';
+import { max, median } from './stats.js';
+
+function summarize(samples: readonly ThroughputSample[]): ThroughputMeasure {
+  return {
+    ms: median(samples.map((sample) => sample.ms)),
+    cpuMs: median(samples.map((sample) => sample.cpuMs)),
+    peakRssMiB: max(samples.map((sample) => sample.peakRssMiB)),
+    runs: samples.length,
+  };
+}
+
+export async function benchmarkThroughput(
+  file: ExportFile,
+  format: ThroughputRow['format'],
+  runs: number,
+  log: (message: string) => void,
+): Promise<ThroughputRow> {
+  const floor: ThroughputSample[] = [];
+  const project: ThroughputSample[] = [];
+  for (let run = 1; run <= runs; run++) {
+    for (const [mode, samples] of [
+      ['floor', floor],
+      ['project', project],
+    ] as const) {
+      const sample = await runChild<ThroughputSample>('throughput', [mode, file.path]);
+      if (sample.events !== file.events) {
+        throw new Error(`${mode} read ${sample.events} events from ${file.path}, expected ${file.events}`);
+      }
+      log(
+        `  ${mode} run ${run}: ${Math.round(sample.ms)} ms (CPU ${Math.round(sample.cpuMs)} ms), ${Math.round(sample.peakRssMiB)} MiB`,
+      );
+      samples.push(sample);
+    }
+  }
+  return {
+    format,
+    events: file.events,
+    compressedBytes: file.bytes,
+    uncompressedBytes: floor[0]?.uncompressedBytes ?? 0,
+    floor: summarize(floor),
+    project: summarize(project),
+  };
+}
