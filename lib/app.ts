@@ -1,22 +1,13 @@
 import { App } from 'aws-cdk-lib';
-import { type ResolvedStage, resolveStage } from './config/stages.js';
+import { type ResolvedStage, resolveDeployableStage } from './config/stages.js';
 import { addSessionizerStage } from './sessionizer.js';
 
-function selectStage(app: App): ResolvedStage {
-  // The only place that reads `-c stage=...`.
-  const stage = resolveStage(app.node.tryGetContext('stage'));
-  if (!stage.config.deployed) {
-    throw new Error(
-      `Stage '${stage.name}' is synth-only (used by the infrastructure tests) and cannot be deployed.`,
-    );
-  }
-  return stage;
-}
-
 const app = new App();
+
 let stage: ResolvedStage;
 try {
-  stage = selectStage(app);
+  // The only place that reads `-c stage=...`.
+  stage = resolveDeployableStage(app.node.tryGetContext('stage'));
 } catch (error) {
   // A configuration mistake, not a bug: print the message without a stack trace.
   console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);

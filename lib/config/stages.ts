@@ -201,3 +201,14 @@ export function resolveStage(name: unknown): ResolvedStage {
     `${problem}. Valid stages: ${describeStageNames()}. Select one with: npx cdk <command> -c stage=<name>`,
   );
 }
+
+/** For `cdk` commands: like resolveStage, but refuses synth-only stages. */
+export function resolveDeployableStage(name: unknown): ResolvedStage {
+  const stage = resolveStage(name);
+  if (!stage.config.deployed) {
+    throw new Error(
+      `Stage '${stage.name}' is synth-only (used by the infrastructure tests) and cannot be deployed. Deployable stages: ${stageNames.filter((candidate) => stages[candidate].deployed).join(', ')}.`,
+    );
+  }
+  return stage;
+}
