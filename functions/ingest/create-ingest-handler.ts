@@ -82,14 +82,26 @@ const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion']);
 
 const unquote = (eTag: string | undefined) => eTag?.replace(/^"|"$/g, '');
 
-interface Totals {
-  eventsRead: number;
-  rejected: number;
-  sessionsWritten: number;
-  usersTouched: number;
-  newEvents: number;
-  filesIngested: number;
-  filesFailed: number;
+/** One invocation's metrics: sums over the files it ingested, plus the file that failed it, if any. */
+function publishMetrics(
+  metrics: IngestMetrics,
+  outcomes: readonly RecordOutcome[],
+  failed: boolean,
+  durationMs: number,
+): void {
+  const sum = (field: keyof Omit<IngestStats, 'fileError'>) =>
+    outcomes.reduce((total, outcome) => total + ('stats' in outcome ? outcome.stats[field] : 0), 0);
+  const count = (status: RecordOutcome['status']) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  metrics.addMetric('EventsRead', MetricUnit.Count, sum('eventsRead'));
+  metrics.addMetric('EventsRejected', MetricUnit.Count, sum('rejected'));
+  metrics.addMetric('SessionsWritten', MetricUnit.Count, sum('sessionsWritten'));
+  metrics.addMetric('UsersTouched', MetricUnit.Count, sum('usersTouched'));
+  metrics.addMetric('NewEvents', MetricUnit.Count, sum('newEvents'));
+  metrics.addMetric('FilesIngested', MetricUnit.Count, count('ingested'));
+  metrics.addMetric('FilesFailed', MetricUnit.Count, count('file-failed') + (failed ? 1 : 0));
+  metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, durationMs);
+  metrics.publishStoredMetrics();
 }
 
 /**
@@ -101,7 +113,7 @@ interface Totals {
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const { s3, writer, config, logger, metrics } = deps;
 
-  const ingestRecord = async (rawRecord: unknown, totals: Totals): Promise<RecordOutcome> => {
+  const ingestRecord = async (rawRecord: unknown): Promise<RecordOutcome> => {
     const parsed = s3RecordSchema.safeParse(rawRecord);
     if (!parsed.success) {
       logger.error('skipping a record that is not an S3 notification', { issues: parsed.error.issues });
@@ -124,14 +136,12 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     if (!eventName.startsWith('ObjectCreated:')) return skip(`not an ObjectCreated event (${eventName})`);
     if (bucket !== config.bucketName) return skip(`not the configured bucket ${config.bucketName}`);
     // Checked first so a trigger misconfigured to cover reports can never loop on them.
-    if (key.startsWith(config.rejectedPrefix))
-      return skip(`a rejection report (under ${config.rejectedPrefix})`);
+    if (key.startsWith(config.rejectedPrefix)) return skip(`a report under ${config.rejectedPrefix}`);
     if (!key.startsWith(config.incomingPrefix)) return skip(`outside ${config.incomingPrefix}`);
 
     try {
-      return await ingestObjectAt(bucket, key, versionId, eTag, totals);
+      return await ingestObjectAt(bucket, key, versionId, eTag);
     } catch (error) {
-      totals.filesFailed++;
       logger.error('ingest failed; the invocation fails so Lambda retries it', {
         bucket,
         key,
@@ -147,7 +157,6 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     key: string,
     versionId: string | undefined,
     eTag: string | undefined,
-    totals: Totals,
   ): Promise<RecordOutcome> => {
     const started = performance.now();
     let object: GetObjectCommandOutput;
@@ -187,15 +196,9 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     } finally {
       body.destroy();
     }
-    totals.eventsRead += stats.eventsRead;
-    totals.rejected += stats.rejected;
-    totals.sessionsWritten += stats.sessionsWritten;
-    totals.usersTouched += stats.usersTouched;
-    totals.newEvents += stats.newEvents;
     const reportKey = report.lines > 0 ? report.key : undefined;
     const durationMs = Math.round(performance.now() - started);
     if (stats.fileError !== undefined) {
-      totals.filesFailed++;
       logger.error('file is not a valid export; reported, not retried', {
         bucket,
         key,
@@ -206,7 +209,6 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       });
       return { status: 'file-failed', key, stats, report: report.key };
     }
-    totals.filesIngested++;
     logger.info('ingested', { bucket, key, versionId, ...stats, report: reportKey, durationMs });
     return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
   };
@@ -214,36 +216,22 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   return async (event, context) => {
     const started = performance.now();
     if (context !== undefined) logger.addContext(context);
-    const totals: Totals = {
-      eventsRead: 0,
-      rejected: 0,
-      sessionsWritten: 0,
-      usersTouched: 0,
-      newEvents: 0,
-      filesIngested: 0,
-      filesFailed: 0,
-    };
+    const outcomes: RecordOutcome[] = [];
+    let failed = false;
     try {
       const parsed = s3EventSchema.safeParse(event);
       if (!parsed.success) {
         logger.error('not an S3 event; nothing to ingest', { issues: parsed.error.issues });
-        return { records: [] };
+        return { records: outcomes };
       }
-      const records: RecordOutcome[] = [];
-      for (const record of parsed.data.Records) {
-        records.push(await ingestRecord(record, totals));
-      }
-      return { records };
+      for (const record of parsed.data.Records) outcomes.push(await ingestRecord(record));
+      return { records: outcomes };
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      metrics.addMetric('EventsRead', MetricUnit.Count, totals.eventsRead);
-      metrics.addMetric('EventsRejected', MetricUnit.Count, totals.rejected);
-      metrics.addMetric('SessionsWritten', MetricUnit.Count, totals.sessionsWritten);
-      metrics.addMetric('UsersTouched', MetricUnit.Count, totals.usersTouched);
-      metrics.addMetric('NewEvents', MetricUnit.Count, totals.newEvents);
-      metrics.addMetric('FilesIngested', MetricUnit.Count, totals.filesIngested);
-      metrics.addMetric('FilesFailed', MetricUnit.Count, totals.filesFailed);
-      metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, Math.round(performance.now() - started));
-      metrics.publishStoredMetrics();
+      // Also on failure, so a throttled invocation still shows in the dashboards.
+      publishMetrics(metrics, outcomes, failed, Math.round(performance.now() - started));
     }
   };
 }
