@@ -1,0 +1,46 @@
+/**
+ * Bundles every Lambda handler with the deploy's esbuild settings (lib/config/bundling.ts, the same ones
+ * NodejsFunction uses) and reports the size of each bundle. Run: npm run bundle-size
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
+
+export interface BundleSize {
+  name: string;
+  /** Size of the JavaScript bundle (index.mjs), without its source map. */
+  bytes: number;
+}
+
+export async function measureBundles(): Promise<Array<{ name: string; bytes: number }>> {
+  const outDir = await mkdtemp(join(tmpdir(), 'sessionizer-bundles-'));
+  try {
+    const sizes: BundleSize[] = [];
+    for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
+      const outfile = join(outDir, name, 'index.mjs');
+      await build(esbuildOptionsFor(lambdaHandlers[name], outfile));
+      sizes.push({ name, bytes: (await stat(outfile)).size });
+    }
+    return sizes;
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+function formatKb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+
+if (invokedDirectly) {
+  const sizes = await measureBundles();
+  const width = Math.max(...sizes.map((size) => size.name.length));
+  for (const { name, bytes } of sizes) {
+    console.log(`${name.padEnd(width)}  ${formatKb(bytes).padStart(10)}`);
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { esbuildOptionsFor, lambdaHandlers } from '../../lib/config/bundling.js';
+import { NodeFunction } from '../../lib/constructs/node-function.js';
+import { measureBundles } from '../../scripts/bundle-size.js';
+
+// Real bundling with the local esbuild: slower than the template tests, but it is what `cdk synth` does.
+describe('Lambda bundling', () => {
+  const scratch: string[] = [];
+  afterAll(async () => {
+    await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('bundles offline with the local esbuild, byte for byte what scripts/bundle-size.ts measures', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'sessionizer-cdk-out-'));
+    scratch.push(outdir);
+    const app = new App({
+      outdir,
+      builtinCloudFormationValidation: false,
+      // Records where each asset was staged, as the CLI asks for.
+      context: { 'aws:cdk:enable-asset-metadata': true },
+    });
+    const stack = new Stack(app, 'BundlingProbe');
+    const probe = new NodeFunction(stack, 'Ingest', {
+      handler: 'ingest',
+      description: 'bundling probe',
+      environment: {},
+      memorySizeMb: 128,
+      timeout: Duration.seconds(3),
+      logRetention: RetentionDays.ONE_DAY,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const functionId = stack.getLogicalId(probe.function.node.defaultChild as CfnElement);
+    const assetPath = Template.fromStack(stack).toJSON().Resources[functionId].Metadata['aws:asset:path'];
+    const cdkBundle = await readFile(join(outdir, assetPath, 'index.mjs'));
+
+    const scriptOut = await mkdtemp(join(tmpdir(), 'sessionizer-esbuild-'));
+    scratch.push(scriptOut);
+    await build(esbuildOptionsFor(lambdaHandlers.ingest, join(scriptOut, 'index.mjs')));
+    const scriptBundle = await readFile(join(scriptOut, 'index.mjs'));
+
+    expect(cdkBundle.length).toBeGreaterThan(0);
+    expect(scriptBundle.equals(cdkBundle)).toBe(true);
+    expect(cdkBundle.toString('utf8', 0, 120)).toContain('createRequire');
+    expect(cdkBundle.toString('utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+  }, 120_000);
+
+  it('measureBundles reports a size for every handler', async () => {
+    const sizes = await measureBundles();
+    expect(sizes.map((size) => size.name)).toEqual(Object.keys(lambdaHandlers));
+    for (const { bytes } of sizes) {
+      expect(bytes).toBeGreaterThan(1024);
+    }
+  }, 120_000);
+});
