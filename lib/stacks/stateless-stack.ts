@@ -66,6 +66,10 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the lookup API' });
+    new CfnOutput(this, 'ApiId', {
+      value: this.api.httpApi.apiId,
+      description: 'For execute-api:Invoke policies (IAM auth)',
+    });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingest.handler.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.ingest.deadLetterQueue.queueUrl,

@@ -209,10 +209,11 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       });
     });
 
-    it('outputs the API URL', () => {
+    it('outputs the API URL and id', () => {
       stateless.hasOutput('ApiUrl', {
         Value: { 'Fn::Join': ['', Match.arrayWith(['https://', '.execute-api.'])] },
       });
+      stateless.hasOutput('ApiId', { Value: { Ref: Match.stringLikeRegexp('HttpApi') } });
     });
   });
 });
