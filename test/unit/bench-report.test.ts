@@ -137,6 +137,12 @@ describe('bench report', () => {
     expect(text).toMatch(/\| NDJSON\.gz \| 5M \| .* \| failed: out of memory \|.*MISS/);
   });
 
+  it('warns when the machine was busier than its cores', () => {
+    expect(renderTables(report())).not.toContain('Busy machine');
+    const busy = report({ machine: { ...report().machine, loadEnd: 12.4 } });
+    expect(renderTables(busy)).toMatch(/^> \*\*Busy machine:\*\* load average up to 12\.4 on 2 cores/);
+  });
+
   it('omits sections that did not run', () => {
     const text = renderTables(report({ throughput: [], ingest: [], bundles: [], api: undefined }));
     expect(text).toBe('');
