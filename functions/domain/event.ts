@@ -30,12 +30,17 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** Plain decimal even for large integers, where String() would give exponent notation (1e+21). */
+function decimalString(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
 /** userId/anonymousId: a number becomes its decimal string; anything else that is not a string counts as absent. */
 const identitySchema = z
   .unknown()
   .optional()
   .transform((value) =>
-    typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '',
+    typeof value === 'string' ? value.trim() : typeof value === 'number' ? decimalString(value) : '',
   );
 
 const optionalTextSchema = z
@@ -99,26 +104,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const FIELDS_NORMALIZED_SEPARATELY = new Set([
-  'type',
-  'event',
-  'userId',
-  'anonymousId',
-  'timestamp',
-  'messageId',
-]);
+// Hashed in normalized form (type, resolved user, UTC ms) so equivalent spellings give one id; every other
+// field, anonymousId and event/name included, goes into the hash as sent.
+const FIELDS_NORMALIZED_SEPARATELY = new Set(['type', 'userId', 'timestamp', 'messageId']);
 
 /** Spec rule 3: the id of an event without messageId, from its normalized fields plus everything else it carries. */
 export function contentId(
   raw: Record<string, unknown>,
-  fields: { type: string; name: string | null; userId: string; timestamp: number },
+  fields: { type: string; userId: string; timestamp: number },
 ): string {
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
     if (!FIELDS_NORMALIZED_SEPARATELY.has(key)) rest[key] = raw[key];
   }
   const digest = createHash('sha256')
-    .update(canonicalJson([fields.type, fields.name, fields.userId, fields.timestamp, rest]))
+    .update(canonicalJson([fields.type, fields.userId, fields.timestamp, rest]))
     .digest('base64url');
   return `c:${digest.slice(0, 32)}`;
 }
@@ -141,12 +141,11 @@ export function normalizeEvent(value: unknown): NormalizeResult {
     return { ok: false, reason: 'no identity: userId and anonymousId are both missing or empty' };
   }
   const name = event.type === 'track' ? event.event : event.name;
-  const messageId = event.messageId !== null && event.messageId !== '' ? event.messageId : null;
+  const messageId = event.messageId !== null && event.messageId.trim() !== '' ? event.messageId : null;
   const id =
     messageId ??
     contentId(value as Record<string, unknown>, {
       type: event.type,
-      name,
       userId,
       timestamp: event.timestamp,
     });

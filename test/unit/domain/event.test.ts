@@ -248,5 +248,29 @@ describe('normalizeEvent', () => {
       expect(padded.id).toBe(text.id);
       expect(numeric.id).toBe(text.id);
     });
+
+    it('hashes every other field as sent, anonymousId and a non-track event field included', () => {
+      const base = accepted(withoutKeys(['messageId'], { type: 'page', anonymousId: 'a-1' })).id;
+      const otherAnonymous = accepted(withoutKeys(['messageId'], { type: 'page', anonymousId: 'a-2' })).id;
+      const otherEventField = accepted(
+        withoutKeys(['messageId'], { type: 'page', anonymousId: 'a-1', event: 'x' }),
+      ).id;
+
+      expect(new Set([base, otherAnonymous, otherEventField]).size).toBe(3);
+    });
+
+    it('treats a blank messageId as absent', () => {
+      const blank = accepted(withoutKeys([], { messageId: '   ' }));
+      const missing = accepted(withoutKeys(['messageId']));
+
+      expect(blank.hasMessageId).toBe(false);
+      expect(blank.id).toBe(missing.id);
+    });
+  });
+
+  describe('large numeric ids', () => {
+    it('become plain decimal strings, not exponent notation', () => {
+      expect(accepted(withoutKeys([], { userId: 1e21 })).userId).toBe('1000000000000000000000');
+    });
   });
 });
