@@ -73,6 +73,13 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
   });
   reapOnExit(child);
   const output = new OutputTail().attach(child.stdout, child.stderr);
+  let running = false;
+  // Always listening: an unhandled 'error' (e.g. a failed kill) would crash the host process.
+  child.on('error', (error) => {
+    if (running) {
+      console.error('[s3-local] s3rver child process error:', error);
+    }
+  });
 
   const onMessage = (message: unknown): void => {
     if (!isChildToParent(message) || message.type !== 'event' || options.onObjectCreated === undefined) {
@@ -97,35 +104,40 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
   let upstreamPort: number;
   try {
     upstreamPort = await new Promise<number>((resolvePort, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        child.off('message', onReady);
+        child.off('exit', onExit);
+        child.off('error', onError);
+      };
       const failWith = (reason: string): void => {
+        cleanup();
         const tail = output.toString();
         reject(new Error(`s3rver ${reason}.${tail ? `\n--- s3rver output (tail) ---\n${tail}` : ''}`));
       };
-      const timer = setTimeout(() => failWith(`did not become ready within ${timeoutMs} ms`), timeoutMs);
       const onReady = (message: unknown): void => {
         if (!isChildToParent(message)) {
           return;
         }
         if (message.type === 'ready') {
-          clearTimeout(timer);
+          cleanup();
           resolvePort(message.port);
         } else if (message.type === 'fatal') {
-          clearTimeout(timer);
           failWith(`failed to start: ${message.message}`);
         }
       };
-      child.on('message', onReady);
-      child.once('exit', (code, signal) => {
+      const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
         clearTimeout(timer);
         // Give a fatal message that raced the exit a chance to arrive first.
         setImmediate(() =>
           failWith(`exited during startup (${signal ? `signal ${signal}` : `exit code ${code}`})`),
         );
-      });
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        failWith(`could not be started: ${error.message}`);
-      });
+      };
+      const onError = (error: Error): void => failWith(`could not be started: ${error.message}`);
+      const timer = setTimeout(() => failWith(`did not become ready within ${timeoutMs} ms`), timeoutMs);
+      child.on('message', onReady);
+      child.once('exit', onExit);
+      child.once('error', onError);
     });
   } catch (error) {
     await terminate(child);
@@ -146,6 +158,16 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
   }
 
   let stopping: Promise<void> | undefined;
+  running = true;
+  child.once('exit', (code, signal) => {
+    // SIGINT reaches the child together with us when someone presses Ctrl-C: expected, not news.
+    if (stopping === undefined && signal !== 'SIGINT') {
+      // Requests now fail with 502 from the front; say why where someone will look.
+      console.error(
+        `[s3-local] s3rver exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).\n${output}`,
+      );
+    }
+  });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await proxy.close();
