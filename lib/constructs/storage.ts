@@ -72,7 +72,8 @@ export class Storage extends Construct {
       description: `Read ${INCOMING_PREFIX} uploads and write ${REJECTED_PREFIX} reports in the Sessionizer bucket`,
       statements: [
         new PolicyStatement({
-          actions: ['s3:GetObject'],
+          // The bucket is versioned and ingest reads the exact version its event names (GetObjectVersion).
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
         }),
         new PolicyStatement({

@@ -58,7 +58,11 @@ describe.each(['dev', 'prod'] as const)('least privilege (%s)', (stageName) => {
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0] as [string, (typeof policies)[number][1]];
     expect((policy.Properties.PolicyDocument as { Statement: unknown }).Statement).toEqual([
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: objectsUnder('incoming/') },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: objectsUnder('incoming/'),
+      },
       {
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
