@@ -129,6 +129,12 @@ export function throughputRatio(row: ThroughputRow, clock: 'ms' | 'cpuMs' = 'ms'
   return row.floor[clock] / row.project[clock];
 }
 
+/** MB/s of the compressed file and of its gunzipped content. */
+function bandwidth(row: ThroughputRow, ms: number): string {
+  const compressed = perSecond(megabytes(row.compressedBytes), ms);
+  return `${fixed(compressed, 1)} / ${fixed(perSecond(megabytes(row.uncompressedBytes), ms), 1)}`;
+}
+
 function rssTarget(row: ThroughputRow): boolean | undefined {
   if (row.events !== ONE_MILLION || row.project === undefined) return undefined;
   return row.project.peakRssMiB < TARGETS.rssAt1MMiB;
@@ -140,6 +146,7 @@ function throughputTable(rows: readonly ThroughputRow[]): string {
     'Events',
     'Size gz → raw (MB)',
     'Floor events/s',
+    'Floor MB/s gz / raw',
     'Project events/s',
     'Project MB/s gz / raw',
     `Ratio, wall (≥ ${TARGETS.throughputRatio}×)`,
@@ -152,7 +159,7 @@ function throughputTable(rows: readonly ThroughputRow[]): string {
     const size = `${fixed(megabytes(row.compressedBytes), 1)} → ${fixed(megabytes(row.uncompressedBytes), 1)}`;
     if (row.error !== undefined || row.floor === undefined || row.project === undefined) {
       const failed = `failed: ${row.error ?? 'no result'}`;
-      return [file, shortCount(row.events), size, failed, '', '', 'MISS', '', '', ''];
+      return [file, shortCount(row.events), size, failed, '', '', '', 'MISS', '', '', ''];
     }
     const { floor, project } = row;
     const ratio = throughputRatio(row) as number;
@@ -162,8 +169,9 @@ function throughputTable(rows: readonly ThroughputRow[]): string {
       shortCount(row.events),
       size,
       integer(perSecond(row.events, floor.ms)),
+      bandwidth(row, floor.ms),
       integer(perSecond(row.events, project.ms)),
-      `${fixed(perSecond(megabytes(row.compressedBytes), project.ms), 1)} / ${fixed(perSecond(megabytes(row.uncompressedBytes), project.ms), 1)}`,
+      bandwidth(row, project.ms),
       `${fixed(ratio, 2)}× ${verdict(ratio >= TARGETS.throughputRatio)}`,
       `${fixed(throughputRatio(row, 'cpuMs') as number, 2)}×`,
       integer(floor.peakRssMiB),

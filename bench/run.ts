@@ -4,13 +4,14 @@
  * Progress goes to stderr; stdout carries the tables only.
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../functions/local/dynamodb-local.js';
 import { benchmarkApiLatency } from './api-latency.js';
 import { benchmarkBundles } from './bundles.js';
-import { buildChildScripts } from './child.js';
+import { buildChildScripts, OUT_DIR } from './child.js';
 import { heavyUserExport, ingestExports, throughputExport } from './exports.js';
 import { benchmarkIngest, benchmarkIngestMemory } from './ingest.js';
 import { type BenchReport, type Machine, renderBenchmarksMd, renderTables, shortCount } from './report.js';
@@ -89,6 +90,7 @@ function parseOptions(argv: string[]) {
       out: { type: 'string' },
       seed: { type: 'string', default: '1' },
       only: { type: 'string' },
+      render: { type: 'string' },
     },
     strict: true,
   });
@@ -101,13 +103,26 @@ function parseOptions(argv: string[]) {
     }
   }
   const mode: BenchReport['mode'] = values.quick ? 'quick' : 'full';
-  // The full run fills BENCHMARKS.md unless told otherwise; a quick run only prints.
-  const out = values.out ?? (mode === 'full' ? 'BENCHMARKS.md' : undefined);
-  return { mode, seed, out, sections: new Set(only as Section[]) };
+  // The full run fills BENCHMARKS.md unless told otherwise; a quick run or a re-render only prints.
+  const out = values.out ?? (mode === 'full' && values.render === undefined ? 'BENCHMARKS.md' : undefined);
+  return { mode, seed, out, render: values.render, sections: new Set(only as Section[]) };
+}
+
+async function output(report: BenchReport, out: string | undefined): Promise<void> {
+  process.stdout.write(`${renderTables(report)}\n`);
+  if (out !== undefined) {
+    await writeFile(out, renderBenchmarksMd(report));
+    log(`wrote ${out}`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
+  if (options.render !== undefined) {
+    const report = JSON.parse(await readFile(options.render, 'utf8')) as BenchReport;
+    await output(report, options.out);
+    return;
+  }
   // The SDK warns that this Node will be unsupported in 2027; Lambda runs a newer one. Children inherit it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const plan = PLANS[options.mode];
@@ -174,11 +189,8 @@ async function main(argv: string[]): Promise<void> {
   report.machine = machine(loadStart);
   report.durationSec = (performance.now() - started) / 1000;
   report.notes.push(...notes(options.seed));
-  process.stdout.write(`${renderTables(report)}\n`);
-  if (options.out !== undefined) {
-    await writeFile(options.out, renderBenchmarksMd(report));
-    log(`wrote ${options.out}`);
-  }
+  await writeFile(resolve(OUT_DIR, `results-${report.mode}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await output(report, options.out);
   log(`done in ${report.durationSec.toFixed(0)} s`);
 }
 
