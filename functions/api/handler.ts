@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
-import { dynamoDbClient } from '../shared/aws-clients.js';
+import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { createApiHandler } from './app.js';
 import { loadApiConfig } from './config.js';
 

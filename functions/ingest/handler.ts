@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
-import { dynamoDbClient, s3Client } from '../shared/aws-clients.js';
+import { dynamoDbClient } from '../shared/dynamodb-client.js';
+import { s3Client } from '../shared/s3-client.js';
 import { loadIngestConfig } from './config.js';
 import { createIngestHandler } from './create-ingest-handler.js';
 
