@@ -82,7 +82,7 @@ function banner(stack: LocalStack, s3Port: number): string {
     `  ${uploadEnv}npm run upload -- ${EXAMPLE_FILE}`,
     `  curl -s '${stack.apiUrl}/users/${EXAMPLE_USER}/sessions?order=asc'`,
     '',
-    'Press Ctrl-C to stop.',
+    `Press Ctrl-C to stop (or: kill ${process.pid}).`,
     '',
   ].join('\n');
 }
@@ -97,13 +97,15 @@ async function main(): Promise<void> {
   }
 
   let stack: LocalStack | undefined;
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive twice: from the terminal and relayed by tsx's parent process.
+      if (Date.now() - stoppingSince < 2_000) return;
       // A second Ctrl-C: do not wait any longer. Children are killed by the exit handler.
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     say(`${signal}: stopping...`);
     void (stack?.stop() ?? Promise.resolve()).then(
       () => {
@@ -120,6 +122,8 @@ async function main(): Promise<void> {
   // process-utils' exit handler.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // The terminal went away.
+  process.on('SIGHUP', shutdown);
 
   say(`starting DynamoDB Local and S3 (data in ${shortPath(config.dataDir)})...`);
   try {

@@ -1,0 +1,472 @@
+// `npm start` end to end, as a user runs it: the stack is started as a child process with its own ports
+// and data dir, conformance files are uploaded through the S3 API with a default-configured SDK client
+// (shuffled, one twice), every expected session is read back over HTTP, `npm run upload` and the drop
+// folder are used once each, Ctrl-C must stop every process, and a restart must serve the same data.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../functions/local/process-utils.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CASE_DIR = join(ROOT, '../shared/data/conformance/random-split');
+const BUCKET = 'sessionizer-local';
+const READY_LINE = 'Sessionizer local stack is ready.';
+
+interface ExpectedSession {
+  userId: string;
+  sessionNumber: number;
+  startedAt: string;
+  endedAt: string;
+  eventCount: number;
+}
+
+interface SessionsPage {
+  sessions: ExpectedSession[];
+  nextCursor: string | null;
+}
+
+const caseSpec = JSON.parse(readFileSync(join(CASE_DIR, 'case.json'), 'utf8')) as {
+  files: string[];
+  gapMinutes: number;
+};
+const expected = JSON.parse(readFileSync(join(CASE_DIR, 'expected.json'), 'utf8')) as {
+  sessions: ExpectedSession[];
+};
+const expectedByUser = new Map<string, ExpectedSession[]>();
+for (const session of expected.sessions) {
+  const list = expectedByUser.get(session.userId) ?? [];
+  list.push(session);
+  expectedByUser.set(session.userId, list);
+}
+
+/** Seeded so a failure can be replayed; the order still differs from the case's file order. */
+function shuffled<T>(items: readonly T[], seed: string): T[] {
+  const out = [...items];
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Alive and not a zombie (a container's init may be slow to reap orphans). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return !existsSync('/proc');
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
+function groupMembers(pgid: number): { pid: number; args: string }[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pgid)
+    .map((match) => ({ pid: Number(match[1]), args: match[3] as string }))
+    .filter(({ pid }) => isAlive(pid));
+}
+
+async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+interface Ports {
+  api: number;
+  s3: number;
+  dynamoDb: number;
+}
+
+class StackProcess {
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+    });
+    // 'close', not 'exit': the stack's output keeps coming after npm itself is gone (see the Ctrl-C test).
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
+   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
+   */
+  static async start(command: string[], ports: Ports, dataDir: string): Promise<StackProcess> {
+    const child = spawn(command[0] as string, command.slice(1), {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: String(ports.api),
+        S3_PORT: String(ports.s3),
+        DYNAMODB_PORT: String(ports.dynamoDb),
+        SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
+        SESSIONIZER_DATA_DIR: dataDir,
+      },
+    });
+    const stack = new StackProcess(child);
+    await waitUntil(`the ready banner of ${command.join(' ')}`, 90_000, () => {
+      if (stack.output.includes(READY_LINE)) return true;
+      if (!stack.running)
+        throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
+      return undefined;
+    });
+    return stack;
+  }
+
+  /** Lines logging a finished ingest, as printed by main.ts. */
+  ingestLines(): string[] {
+    return this.output
+      .split('\n')
+      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|skipped|FAILED) /.test(line));
+  }
+
+  kill(): void {
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+/** Every session of `userId`, oldest first, following nextCursor. */
+async function sessionsOf(
+  apiUrl: string,
+  userId: string,
+  limit = 100,
+): Promise<ExpectedSession[] | undefined> {
+  const sessions: ExpectedSession[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ order: 'asc', limit: String(limit) });
+    if (cursor !== null) query.set('cursor', cursor);
+    const { status, body } = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions?${query}`);
+    if (status === 404) return undefined;
+    expect(status, JSON.stringify(body)).toBe(200);
+    const page = body as SessionsPage;
+    sessions.push(...page.sessions);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return sessions;
+}
+
+const project = ({ userId, sessionNumber, startedAt, endedAt, eventCount }: ExpectedSession) => ({
+  userId,
+  sessionNumber,
+  startedAt,
+  endedAt,
+  eventCount,
+});
+
+/** Users whose served sessions differ from expected.json (all of them match: empty). */
+async function mismatchedUsers(apiUrl: string): Promise<string[]> {
+  const users = [...expectedByUser.keys()];
+  const results = await Promise.all(
+    users.map(async (userId) => {
+      const served = await sessionsOf(apiUrl, userId);
+      const same =
+        served !== undefined &&
+        JSON.stringify(served.map(project)) ===
+          JSON.stringify((expectedByUser.get(userId) ?? []).map(project));
+      return same ? undefined : userId;
+    }),
+  );
+  return results.filter((userId): userId is string => userId !== undefined);
+}
+
+/** Two events ten minutes apart: one session. */
+function smallExport(userId: string, day: string): string {
+  return [
+    { type: 'track', event: 'Opened', userId, timestamp: `${day}T09:00:00.000Z`, messageId: `${userId}-1` },
+    { type: 'track', event: 'Closed', userId, timestamp: `${day}T09:10:00.000Z`, messageId: `${userId}-2` },
+  ]
+    .map((event) => JSON.stringify(event))
+    .join('\n');
+}
+
+/** `npm run upload` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
+function runUpload(args: string[], cwd: string, s3Port: number) {
+  const child = spawn('npm', ['--prefix', ROOT, 'run', 'upload', '--', ...args], {
+    cwd,
+    env: { ...process.env, S3_PORT: String(s3Port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (status) => resolve({ status, stdout, stderr })),
+  );
+}
+
+describe('npm start (local stack)', () => {
+  let dataDir: string;
+  let scratch: string;
+  let ports: Ports;
+  let apiUrl: string;
+  let stack: StackProcess | undefined;
+  /** A cursor handed out before the restart, and the page it led to. */
+  let cursorProbe: { userId: string; cursor: string; nextPage: ExpectedSession[] } | undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-stack-'));
+    scratch = mkdtempSync(join(tmpdir(), 'sessionizer-stack-files-'));
+    ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+    apiUrl = `http://127.0.0.1:${ports.api}`;
+  });
+
+  afterAll(() => {
+    stack?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('serves exactly the expected sessions of files uploaded with a default S3 client, shuffled and one twice', async () => {
+    stack = await StackProcess.start(['npm', 'start'], ports, dataDir);
+    expect(stack.output).toContain(`http://127.0.0.1:${ports.api}`);
+    expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
+    expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');
+    expect(stack.output).toMatch(/curl -s '.*\/users\/[^/]+\/sessions\?order=asc'/);
+
+    // The acceptance upload is the whole case directory (`random-split/*`), so case.json and expected.json
+    // go too: they must be reported as bad input without adding sessions.
+    const names = readdirSync(CASE_DIR).sort();
+    expect(names).toEqual(expect.arrayContaining(caseSpec.files));
+    const order = shuffled(names, 'local-stack');
+    const twice = caseSpec.files[0] as string;
+    order.splice(Math.floor(order.length / 2), 0, twice);
+
+    // Only what every S3 client needs: checksums stay at the SDK defaults (streamed bodies go aws-chunked).
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${ports.s3}`,
+      region: LOCAL_REGION,
+      forcePathStyle: true,
+      credentials: { ...LOCAL_CREDENTIALS },
+    });
+    try {
+      for (const [index, name] of order.entries()) {
+        const path = join(CASE_DIR, name);
+        const key = `incoming/${name}`;
+        if (index % 3 === 0) {
+          await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(path) }));
+        } else if (index % 3 === 1) {
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: BUCKET,
+              Key: key,
+              Body: createReadStream(path),
+              ContentLength: statSync(path).size,
+            }),
+          );
+        } else {
+          await new Upload({
+            client: s3,
+            params: { Bucket: BUCKET, Key: key, Body: createReadStream(path) },
+          }).done();
+        }
+      }
+      for (const name of names) {
+        const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `incoming/${name}` }));
+        const stored = await object.Body?.transformToByteArray();
+        expect(stored && sha256(stored), `incoming/${name} stored byte-identical`).toBe(
+          sha256(readFileSync(join(CASE_DIR, name))),
+        );
+      }
+    } finally {
+      s3.destroy();
+    }
+
+    const running = stack;
+    // Generous: ingesting this case takes ~20 s of CPU, and the machine may be shared.
+    await waitUntil(`${order.length} ingest log lines`, 150_000, () =>
+      running.ingestLines().length >= order.length ? true : undefined,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; output of npm start:\n${running.output}`);
+    });
+    expect(running.ingestLines().filter((line) => / FAILED /.test(line))).toEqual([]);
+    for (const name of caseSpec.files) {
+      expect(running.output).toContain(`ingested incoming/${name}:`);
+    }
+
+    const mismatched = await waitUntil('every user to match expected.json', 20_000, async () => {
+      const users = await mismatchedUsers(apiUrl);
+      return users.length === 0 ? users : undefined;
+    }).catch(async (error: unknown) => {
+      throw new Error(
+        `${(error as Error).message}; still different: ${(await mismatchedUsers(apiUrl)).join(', ')}`,
+      );
+    });
+    expect(mismatched).toEqual([]);
+
+    // A cursor handed out now must still work after the restart below (the signing key is persisted).
+    const userId = [...expectedByUser.entries()].find(([, sessions]) => sessions.length > 3)?.[0] as string;
+    const first = (await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions?order=asc&limit=2`))
+      .body as SessionsPage;
+    expect(first.nextCursor).not.toBeNull();
+    const cursor = first.nextCursor as string;
+    const next = (
+      await getJson(
+        `${apiUrl}/users/${encodeURIComponent(userId)}/sessions?order=asc&limit=2&cursor=${encodeURIComponent(cursor)}`,
+      )
+    ).body as SessionsPage;
+    cursorProbe = { userId, cursor, nextPage: next.sessions };
+  }, 270_000);
+
+  it('npm run upload puts files under incoming/ (paths with spaces, --keep-path from another directory)', async () => {
+    const userId = 'upload cli user+1';
+    mkdirSync(join(scratch, 'sub dir'), { recursive: true });
+    writeFileSync(join(scratch, 'sub dir', 'cli export.ndjson'), smallExport(userId, '2024-03-01'));
+
+    const result = await runUpload(['--keep-path', 'sub dir/cli export.ndjson'], scratch, ports.s3);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('s3://sessionizer-local/incoming/sub dir/cli export.ndjson');
+
+    const sessions = await waitUntil('the uploaded user', 20_000, () => sessionsOf(apiUrl, userId));
+    expect(sessions.map(project)).toEqual([
+      {
+        userId,
+        sessionNumber: 1,
+        startedAt: '2024-03-01T09:00:00.000Z',
+        endedAt: '2024-03-01T09:10:00.000Z',
+        eventCount: 2,
+      },
+    ]);
+  }, 30_000);
+
+  it('npm run upload fails clearly when no stack is running', async () => {
+    const free = await findFreePort();
+    writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
+    const result = await runUpload(['any.ndjson'], scratch, free);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the local stack is not running');
+    expect(result.stderr).toContain(`S3_PORT=${free}`);
+  }, 30_000);
+
+  it('uploads a file dropped into the drop folder and moves it to done/', async () => {
+    const userId = 'drop folder user';
+    writeFileSync(join(dataDir, 'drop', 'dropped file.ndjson'), smallExport(userId, '2024-03-03'));
+    await waitUntil('the dropped file in done/', 20_000, () =>
+      existsSync(join(dataDir, 'drop', 'done', 'dropped file.ndjson')) ? true : undefined,
+    );
+    expect(existsSync(join(dataDir, 'drop', 'dropped file.ndjson'))).toBe(false);
+    const sessions = await waitUntil('the dropped user', 20_000, () => sessionsOf(apiUrl, userId));
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+  }, 30_000);
+
+  it('stops every process on Ctrl-C', async () => {
+    const running = stack as StackProcess;
+    const members = groupMembers(running.pid);
+    const jvm = members.find(({ args }) => args.includes('DynamoDBLocal.jar'));
+    const s3rver = members.find(({ args }) => args.includes('s3rver-process'));
+    expect(jvm, members.map(({ args }) => args).join('\n')).toBeDefined();
+    expect(s3rver).toBeDefined();
+
+    // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
+    process.kill(-running.pid, 'SIGINT');
+    const exit = await running.exited;
+    // npm's own status after Ctrl-C depends on its shell (the stack itself exited 0 after "stopped.").
+    expect([0, 130, 'SIGINT'], running.output).toContain(exit.code ?? exit.signal);
+    expect(running.output).toMatch(/SIGINT: stopping\.\.\.\n.*stopped\./);
+    await waitUntil('every process of the stack to be gone', 10_000, () =>
+      groupMembers(running.pid).length === 0 ? true : undefined,
+    );
+    expect(isAlive((jvm as { pid: number }).pid)).toBe(false);
+    expect(isAlive((s3rver as { pid: number }).pid)).toBe(false);
+  }, 30_000);
+
+  it('serves the same sessions after a restart on the same data dir; SIGTERM makes it exit 0', async () => {
+    // The start script's own command, without npm around it, so its exit status is the stack's.
+    stack = await StackProcess.start(
+      [join(ROOT, 'node_modules/.bin/tsx'), 'functions/local/main.ts'],
+      ports,
+      dataDir,
+    );
+    const restarted = stack;
+    expect(await mismatchedUsers(apiUrl)).toEqual([]);
+
+    // Everything was ingested before the stop, so nothing is ingested again.
+    expect(restarted.ingestLines()).toEqual([]);
+
+    const probe = cursorProbe as NonNullable<typeof cursorProbe>;
+    const page = await getJson(
+      `${apiUrl}/users/${encodeURIComponent(probe.userId)}/sessions?order=asc&limit=2&cursor=${encodeURIComponent(probe.cursor)}`,
+    );
+    expect(page.status, JSON.stringify(page.body)).toBe(200);
+    expect((page.body as SessionsPage).sessions).toEqual(probe.nextPage);
+
+    const members = groupMembers(restarted.pid);
+    expect(members.some(({ args }) => args.includes('DynamoDBLocal.jar'))).toBe(true);
+    // As `kill <pid>` or a process manager stops it: only the top process gets the signal.
+    process.kill(restarted.pid, 'SIGTERM');
+    const exit = await restarted.exited;
+    expect(exit, restarted.output).toEqual({ code: 0, signal: null });
+    expect(restarted.output).toContain('stopped.');
+    await waitUntil('every process of the stack to be gone', 15_000, () =>
+      members.every(({ pid }) => !isAlive(pid)) ? true : undefined,
+    );
+  }, 120_000);
+});
