@@ -30,6 +30,7 @@ import type {
   UserMergeResult,
   UserSummary,
 } from '../domain/session-store.js';
+import { toTimelineEvent } from '../domain/session-view.js';
 import { sessionIdFor, startedAtFromSessionId } from '../domain/sessionize.js';
 import {
   DAY_PREFIX,
@@ -528,13 +529,7 @@ export class DynamoDbSessionStore implements SessionReader, SessionWriter {
         const events = bucket.sessions[index]?.events ?? [];
         return {
           session: toStoredSession(userId, row, number),
-          events: events.map((event) => ({
-            id: event.id,
-            messageId: event.hasMessageId ? event.id : null,
-            type: event.type,
-            name: event.name,
-            timestamp: event.timestamp,
-          })),
+          events: events.map(toTimelineEvent),
         };
       } catch (error) {
         if (!(error instanceof PartMissingError) || attempt >= 3) throw error;

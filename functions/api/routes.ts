@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { SessionReader } from '../domain/session-store.js';
+import { toSessionView } from '../domain/session-view.js';
 import { startedAtFromSessionId } from '../domain/sessionize.js';
 import { parseTimestamp } from '../domain/timestamp.js';
 import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
 import { type ApiResponse, badRequest, notFound } from './responses.js';
-import { storedSessionView, timelineEventView, userSummaryView } from './views.js';
+import { timelineEventView, userSummaryView } from './views.js';
 
 /** A matched route with its path parameters still percent-encoded, as they stand in `rawPath`. */
 export type MatchedRoute =
@@ -151,7 +152,7 @@ export async function handleRoute(
       if (found === undefined) return notFound('Session not found');
       return {
         status: 200,
-        body: { ...storedSessionView(found.session), events: found.events.map(timelineEventView) },
+        body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) },
       };
     }
     case 'listSessions':
@@ -187,7 +188,7 @@ async function listSessions(
     status: 200,
     body: {
       userId,
-      sessions: page.sessions.map(storedSessionView),
+      sessions: page.sessions.map(toSessionView),
       nextCursor: page.hasMore && last !== undefined ? cursors.encode(binding, last.startedAt) : null,
     },
   };

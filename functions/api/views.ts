@@ -1,21 +1,5 @@
-import type { StoredSession, TimelineEvent, UserSummary } from '../domain/session-store.js';
-import type { SessionView } from '../domain/session-view.js';
+import type { TimelineEvent, UserSummary } from '../domain/session-store.js';
 import { formatTimestamp } from '../domain/timestamp.js';
-
-/** The same shape the CLI prints (`toSessionView`), built from a stored session's summary fields. */
-export function storedSessionView(session: StoredSession): SessionView {
-  return {
-    userId: session.userId,
-    sessionNumber: session.sessionNumber,
-    sessionId: session.sessionId,
-    startedAt: formatTimestamp(session.startedAt),
-    endedAt: formatTimestamp(session.endedAt),
-    durationSeconds: (session.endedAt - session.startedAt) / 1000,
-    eventCount: session.eventCount,
-    firstEvent: session.firstEvent,
-    lastEvent: session.lastEvent,
-  };
-}
 
 export interface TimelineEventView {
   id: string;

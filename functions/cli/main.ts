@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { toSessionView } from '../domain/session-view.js';
+import { summarizeSession, toSessionView } from '../domain/session-view.js';
 import { DEFAULT_GAP_MINUTES, minutesToMs } from '../domain/sessionize.js';
 import { sessionizeFiles } from './batch.js';
 import { OUTPUT_FORMATS, writeCsv, writeJson, writeTable } from './format.js';
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   if (showProgress && result.accepted >= 100_000) process.stderr.write('\n');
 
   const write = (text: string) => process.stdout.write(text);
-  const views = result.sessions.map(toSessionView);
+  const views = result.sessions.map((session) => toSessionView(summarizeSession(session)));
   if (format === 'json') writeJson(result, views, write);
   else if (format === 'csv') writeCsv(views, write);
   else writeTable(result, views, write);

@@ -1,3 +1,5 @@
+import type { EventRecord } from './event.js';
+import type { StoredSession, TimelineEvent } from './session-store.js';
 import { eventLabel, type Session } from './sessionize.js';
 import { formatTimestamp } from './timestamp.js';
 
@@ -14,9 +16,24 @@ export interface SessionView {
   lastEvent: string;
 }
 
-export function toSessionView(session: Session): SessionView {
-  const first = session.events[0];
-  const last = session.events[session.events.length - 1];
+/** A session without its events: what the store keeps per session and what every view is built from. */
+export function summarizeSession(session: Session): StoredSession {
+  const first = session.events[0] as EventRecord;
+  const last = session.events[session.events.length - 1] as EventRecord;
+  return {
+    userId: session.userId,
+    sessionId: session.sessionId,
+    sessionNumber: session.sessionNumber,
+    startedAt: session.startedAt,
+    endedAt: session.endedAt,
+    eventCount: session.eventCount,
+    firstEvent: eventLabel(first),
+    lastEvent: eventLabel(last),
+  };
+}
+
+/** The one view of a session, shared by the CLI output and the lookup API. */
+export function toSessionView(session: StoredSession): SessionView {
   return {
     userId: session.userId,
     sessionNumber: session.sessionNumber,
@@ -25,7 +42,18 @@ export function toSessionView(session: Session): SessionView {
     endedAt: formatTimestamp(session.endedAt),
     durationSeconds: (session.endedAt - session.startedAt) / 1000,
     eventCount: session.eventCount,
-    firstEvent: first === undefined ? '' : eventLabel(first),
-    lastEvent: last === undefined ? '' : eventLabel(last),
+    firstEvent: session.firstEvent,
+    lastEvent: session.lastEvent,
+  };
+}
+
+/** A session event as timelines show it: the messageId only when the event came with one. */
+export function toTimelineEvent(event: EventRecord): TimelineEvent {
+  return {
+    id: event.id,
+    messageId: event.hasMessageId ? event.id : null,
+    type: event.type,
+    name: event.name,
+    timestamp: event.timestamp,
   };
 }

@@ -7,6 +7,7 @@ import type {
   TimelineEvent,
   UserSummary,
 } from '../../functions/domain/session-store.js';
+import { summarizeSession, toTimelineEvent } from '../../functions/domain/session-view.js';
 import {
   DEFAULT_GAP_MINUTES,
   eventLabel,
@@ -44,26 +45,9 @@ export class FakeSessionReader implements SessionReader {
   ): FakeSessionReader {
     const reader = new FakeSessionReader();
     for (const session of sessionize(events, gapMs)) {
-      const first = session.events[0] as EventRecord;
-      const last = session.events[session.events.length - 1] as EventRecord;
       const entry: StoredEntry = {
-        session: {
-          userId: session.userId,
-          sessionId: session.sessionId,
-          sessionNumber: session.sessionNumber,
-          startedAt: session.startedAt,
-          endedAt: session.endedAt,
-          eventCount: session.eventCount,
-          firstEvent: eventLabel(first),
-          lastEvent: eventLabel(last),
-        },
-        events: session.events.map((event) => ({
-          id: event.id,
-          messageId: event.hasMessageId ? event.id : null,
-          type: event.type,
-          name: event.name,
-          timestamp: event.timestamp,
-        })),
+        session: summarizeSession(session),
+        events: session.events.map(toTimelineEvent),
       };
       const entries = reader.users.get(session.userId) ?? [];
       entries.push(entry);

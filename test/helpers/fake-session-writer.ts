@@ -6,6 +6,7 @@ import type {
   StoredSession,
   UserMergeResult,
 } from '../../functions/domain/session-store.js';
+import { summarizeSession } from '../../functions/domain/session-view.js';
 import { EventSet, eventLabel, type Session, splitSessions } from '../../functions/domain/sessionize.js';
 
 export interface MergeCall {
@@ -76,23 +77,10 @@ export class FakeSessionWriter implements SessionWriter {
         : matching.filter((session) =>
             query.order === 'asc' ? session.startedAt > after : session.startedAt < after,
           );
-    return { sessions: rest.slice(0, query.limit).map(toStoredSession), hasMore: rest.length > query.limit };
+    return { sessions: rest.slice(0, query.limit).map(summarizeSession), hasMore: rest.length > query.limit };
   }
 }
 
 function sessionSignature(session: Session): string {
   return `${session.sessionNumber}:${session.startedAt}:${session.endedAt}:${session.events.map((event) => event.id).join(',')}`;
-}
-
-function toStoredSession(session: Session): StoredSession {
-  return {
-    userId: session.userId,
-    sessionId: session.sessionId,
-    sessionNumber: session.sessionNumber,
-    startedAt: session.startedAt,
-    endedAt: session.endedAt,
-    eventCount: session.eventCount,
-    firstEvent: eventLabel(session.events[0] as EventRecord),
-    lastEvent: eventLabel(session.events[session.events.length - 1] as EventRecord),
-  };
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/event.js';
 import { readEvents } from '../../../functions/domain/read-events.js';
-import { toSessionView } from '../../../functions/domain/session-view.js';
+import { summarizeSession, toSessionView } from '../../../functions/domain/session-view.js';
 import { minutesToMs, sessionize } from '../../../functions/domain/sessionize.js';
 import {
   type ConformanceCase,
@@ -27,7 +27,9 @@ async function run(testCase: ConformanceCase, files: readonly string[]) {
       rejected: () => rejected++,
     });
   }
-  const sessions = sessionize(events, minutesToMs(testCase.gapMinutes)).map(toSessionView).map(pickExpected);
+  const sessions = sessionize(events, minutesToMs(testCase.gapMinutes))
+    .map((session) => toSessionView(summarizeSession(session)))
+    .map(pickExpected);
   return { sessions, rejected };
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/event.js';
-import { toSessionView } from '../../../functions/domain/session-view.js';
+import { summarizeSession, toSessionView } from '../../../functions/domain/session-view.js';
 import {
   EventSet,
   minutesToMs,
@@ -260,7 +260,7 @@ describe('sessionIdFor / startedAtFromSessionId', () => {
   });
 });
 
-describe('toSessionView', () => {
+describe('summarizeSession + toSessionView', () => {
   it('shows ISO timestamps, the duration and the first and last event labels', () => {
     const [session] = sessionize(
       [
@@ -270,7 +270,7 @@ describe('toSessionView', () => {
       GAP,
     );
 
-    const view = toSessionView(session as Session);
+    const view = toSessionView(summarizeSession(session as Session));
 
     expect(view).toEqual({
       userId: 'u',
