@@ -301,42 +301,27 @@ export class DynamoDbSessionStore implements SessionReader, SessionWriter {
     from: number,
     to: number,
   ): Promise<Array<{ summary: DaySummary; bucket: StoredBucket }>> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': { S: pk },
-        ':first': { S: daySortKey(dayOf(from)) },
-        ':last': { S: daySortKey(dayOf(to)) },
+    // Newest first from the window's last day, on past its first day while an earlier day still reaches
+    // into the window (a session that started days before it); session ends increase with starts, so the
+    // first day that ends before the window means every older one does too.
+    const firstDay = daySortKey(dayOf(from));
+    const endsBeforeWindow = (item: Record<string, AttributeValue>) =>
+      (item.sk?.S ?? '') < firstDay && Number(item.l?.N) < from;
+    const newestFirst = await this.queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: {
+          ':pk': { S: pk },
+          ':first': { S: DAY_FIRST },
+          ':last': { S: daySortKey(dayOf(to)) },
+        },
+        ScanIndexForward: false,
+        Limit: 10,
+        ConsistentRead: true,
       },
-      ConsistentRead: true,
-    });
-    // A session that started on an earlier day can still reach into the window: walk back day by day
-    // until a day whose last event ends before it (session ends increase with starts).
-    let before = daySortKey(dayOf(from));
-    for (;;) {
-      const response = await this.send('read', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :before',
-            ExpressionAttributeValues: {
-              ':pk': { S: pk },
-              ':first': { S: DAY_FIRST },
-              ':before': { S: before },
-            },
-            ExclusiveStartKey: { pk: { S: pk }, sk: { S: before } },
-            ScanIndexForward: false,
-            Limit: 1,
-            ConsistentRead: true,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      );
-      const previous = response.Items?.[0];
-      if (previous === undefined || Number(previous.l?.N) < from) break;
-      items.unshift(previous);
-      before = previous.sk?.S ?? DAY_FIRST;
-    }
+      (items) => items.some(endsBeforeWindow),
+    );
+    const items = newestFirst.filter((item) => !endsBeforeWindow(item)).reverse();
     const summaries = items.map(decodeDaySummary);
     const blobs = await this.readBlobs(pk, items, summaries, true);
     return summaries.map((summary, index) => ({

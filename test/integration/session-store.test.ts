@@ -177,6 +177,21 @@ describe('DynamoDbSessionStore', () => {
     });
   });
 
+  it('extends a session that started days before the new events', async () => {
+    const { store } = await freshStore();
+    // One session of events 20 minutes apart over three days, stored in the day it started.
+    const long = Array.from({ length: 216 }, (_, index) => event(`l-${index}`, 'marathon', index * 20));
+    await store.mergeUserEvents('marathon', long);
+    const tail = event('tail', 'marathon', 215 * 20 + 25);
+    const head = event('head', 'marathon', -29);
+
+    await store.mergeUserEvents('marathon', [tail]);
+    await store.mergeUserEvents('marathon', [head]);
+
+    expect(await storedRows(store, ['marathon'])).toEqual(batchRows([...long, tail, head]));
+    expect(await allSessions(store, 'marathon')).toHaveLength(1);
+  });
+
   it('counts a redelivered file once and writes nothing for it', async () => {
     const { store } = await freshStore();
     const file = [event('a', 'u', 0), event('b', 'u', 5), event('c', 'v', 5)];
