@@ -125,7 +125,11 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-/** The handler's own log lines, minus `info` (the stack reports each outcome itself). */
+/**
+ * The handler's own log lines, minus those the stack's one-line outcome per object already says: `info`,
+ * and errors about one object (those carry its `key`: the file was no export, or the invocation threw and
+ * is retried).
+ */
 function ingestLogger(log: LocalStackLog): IngestLogger {
   const line = (level: string, message: string, attributes: Record<string, unknown>) => {
     const key = typeof attributes.key === 'string' ? ` ${attributes.key}` : '';
@@ -136,7 +140,9 @@ function ingestLogger(log: LocalStackLog): IngestLogger {
     addContext: () => undefined,
     info: () => undefined,
     warn: (message, attributes) => line('warning', message, attributes),
-    error: (message, attributes) => line('error', message, attributes),
+    error: (message, attributes) => {
+      if (attributes.key === undefined) line('error', message, attributes);
+    },
   };
 }
 

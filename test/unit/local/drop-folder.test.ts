@@ -1,0 +1,91 @@
+// The drop folder: complete files are uploaded once and moved to done/; temporary names are left alone.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DropFolder, watchDropFolder } from '../../../functions/local/drop-folder.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, probe: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+let dir: string;
+let folder: DropFolder | undefined;
+
+afterEach(async () => {
+  await folder?.stop();
+  folder = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('watchDropFolder', () => {
+  it('uploads a complete file once, then moves it to done/; ignores dotfiles and temporary names', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const uploads: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 20,
+      upload: async (_path, name) => {
+        uploads.push(name);
+      },
+    });
+    writeFileSync(join(dir, 'a file.ndjson'), '{}');
+    writeFileSync(join(dir, '.hidden'), '{}');
+    writeFileSync(join(dir, 'b.ndjson.tmp'), '{}');
+    await waitFor('the upload', () => existsSync(join(dir, 'done', 'a file.ndjson')));
+    await sleep(100);
+    expect(uploads).toEqual(['a file.ndjson']);
+    expect(existsSync(join(dir, 'a file.ndjson'))).toBe(false);
+    expect(existsSync(join(dir, 'b.ndjson.tmp'))).toBe(true);
+  });
+
+  it('waits while a file is still growing', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const uploaded: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      // Far longer than the pauses between writes below, so no poll sees the file unchanged until done.
+      intervalMs: 150,
+      upload: async (path) => {
+        uploaded.push(readFileSync(path, 'utf8'));
+      },
+    });
+    const path = join(dir, 'growing.ndjson');
+    for (let i = 1; i <= 10; i++) {
+      writeFileSync(path, 'x'.repeat(i));
+      await sleep(10);
+    }
+    await waitFor('the upload', () => uploaded.length === 1);
+    expect(uploaded).toEqual(['x'.repeat(10)]);
+  });
+
+  it('keeps a file whose upload failed and tries it again later; never overwrites in done/', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    let attempts = 0;
+    const errors: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 10,
+      retryAfterMs: 50,
+      upload: async () => {
+        if (++attempts === 1) throw new Error('S3 not ready');
+      },
+      onError: (name) => errors.push(name),
+    });
+    writeFileSync(join(dir, 'same.ndjson'), 'one');
+    await waitFor('the first upload', () => existsSync(join(dir, 'done', 'same.ndjson')));
+    expect(attempts).toBe(2);
+    expect(errors).toEqual(['same.ndjson']);
+    writeFileSync(join(dir, 'same.ndjson'), 'two');
+    await waitFor('the second upload', () => readdirSync(join(dir, 'done')).length === 2);
+    expect(
+      readdirSync(join(dir, 'done')).every((name) => name.startsWith('same.') && name.endsWith('.ndjson')),
+    ).toBe(true);
+  });
+});
