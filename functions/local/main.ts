@@ -2,7 +2,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { IngestOutcome } from './ingest-queue.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './s3-client.js';
-import { INCOMING_PREFIX, type LocalStack, PortInUseError, startLocalStack } from './stack.js';
+import { INCOMING_PREFIX, type LocalStack, startLocalStack } from './stack.js';
 import { loadLocalStackConfig } from './stack-config.js';
 
 // A user of the sample export, for the copy-paste example.
@@ -149,9 +149,6 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     console.error(`\nnpm start: could not start the local stack: ${describeError(error)}`);
-    if (!(error instanceof PortInUseError) && /java/i.test(describeError(error))) {
-      console.error('DynamoDB Local needs Java 17 or later on the PATH.');
-    }
     process.exit(1);
   }
   console.log(banner(stack, config.s3Port === 0 ? Number(new URL(stack.s3Endpoint).port) : config.s3Port));

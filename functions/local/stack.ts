@@ -6,9 +6,9 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { createSessionTable, DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
 import { createApiHandler } from '../api/app.js';
 import { minutesToMs } from '../domain/sessionize.js';
@@ -244,8 +244,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return false;
       }
     });
-    if (records.length > 0) ingestQueue.enqueue({ Records: records });
+    if (records.length === 0) return;
+    if (records.every((record) => record.s3.object.eTag)) {
+      ingestQueue.enqueue({ Records: records });
+      return;
+    }
+    // s3rver leaves the ETag out of copy events (S3 includes it); without it the ledger cannot tell
+    // that the object was ingested and would have it ingested again on every start.
+    void withETags(records).then((filled) => ingestQueue.enqueue({ Records: filled }));
   };
+  const withETags = (records: S3EventRecord[]): Promise<S3EventRecord[]> =>
+    Promise.all(
+      records.map(async (record) => {
+        if (record.s3.object.eTag || clients === undefined) return record;
+        try {
+          const head = await clients.s3.send(
+            new HeadObjectCommand({
+              Bucket: record.s3.bucket.name,
+              Key: decodeS3EventKey(record.s3.object.key),
+            }),
+          );
+          const eTag = head.ETag?.replace(/"/g, '') ?? '';
+          return { ...record, s3: { ...record.s3, object: { ...record.s3.object, eTag } } };
+        } catch {
+          return record; // Gone already: the handler reports that.
+        }
+      }),
+    );
 
   try {
     const [dynamoDbResult, s3Result] = await Promise.allSettled([
