@@ -177,8 +177,9 @@ async function findUningested(s3: S3Client, ledger: IngestLedger): Promise<S3Eve
 }
 
 /**
- * Starts everything and resolves once the API answers and uploads are ingested. On failure whatever was
- * started is stopped again. stop() stops the drop folder, the API, the ingest queue (letting a running
+ * Starts everything and resolves once the API is listening and uploads under `incoming/` trigger the
+ * ingest (objects left un-ingested by an earlier run are queued first). On failure whatever was started
+ * is stopped again. stop() stops the drop folder, the API, the ingest queue (letting a running
  * invocation finish for a few seconds), s3rver and DynamoDB Local, and waits for the child processes.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
