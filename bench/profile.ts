@@ -3,7 +3,9 @@
  * inclusive time, so a throughput miss can be traced to code.
  *
  *   node --cpu-prof --cpu-prof-dir=bench/out/prof bench/out/bin/throughput.mjs project <file.gz>
- *   npx tsx bench/profile.ts bench/out/prof/<name>.cpuprofile [--top 25]
+ *   npx tsx bench/profile.ts bench/out/prof/<name>.cpuprofile [--top 25] [--callees normalizeEvent]
+ *
+ * --callees shows where the inclusive time of the matching function(s) goes, by direct callee.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -73,10 +75,49 @@ export function summarizeProfile(profile: CpuProfile): FunctionTime[] {
   return [...times.values()];
 }
 
+function nodeTimes(profile: CpuProfile): Map<number, number> {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, index) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index + 1] ?? 0) / 1000);
+  });
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inclusive = new Map<number, number>();
+  const visit = (id: number): number => {
+    const node = byId.get(id);
+    let total = self.get(id) ?? 0;
+    for (const child of node?.children ?? []) total += visit(child);
+    inclusive.set(id, total);
+    return total;
+  };
+  const root = profile.nodes[0];
+  if (root !== undefined) visit(root.id);
+  return inclusive;
+}
+
+/** Inclusive time of the direct callees of every function whose label contains `needle`, plus its self time. */
+export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: string; ms: number }> {
+  const inclusive = nodeTimes(profile);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map<string, number>();
+  for (const node of profile.nodes) {
+    if (!label(node).includes(needle)) continue;
+    let childTotal = 0;
+    for (const childId of node.children ?? []) {
+      const child = byId.get(childId);
+      if (child === undefined) continue;
+      const ms = inclusive.get(childId) ?? 0;
+      childTotal += ms;
+      totals.set(label(child), (totals.get(label(child)) ?? 0) + ms);
+    }
+    totals.set('(self)', (totals.get('(self)') ?? 0) + (inclusive.get(node.id) ?? 0) - childTotal);
+  }
+  return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '25' } },
+    options: { top: { type: 'string', default: '25' }, callees: { type: 'string' } },
   });
   const file = positionals[0];
   if (file === undefined) throw new Error('usage: bench/profile.ts <file.cpuprofile> [--top n]');
@@ -93,6 +134,12 @@ function main(): void {
   };
   print('Self time', 'selfMs');
   print('Inclusive time', 'totalMs');
+  if (values.callees !== undefined) {
+    console.log(`\nCallees of functions matching ${JSON.stringify(values.callees)}`);
+    for (const { name, ms } of calleesOf(profile, values.callees).slice(0, top)) {
+      console.log(`${ms.toFixed(0).padStart(7)} ms  ${name}`);
+    }
+  }
 }
 
 main();
