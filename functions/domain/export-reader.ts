@@ -111,9 +111,14 @@ class NdjsonSplitter {
   }
 }
 
-// Outside strings only these characters change the array's structure; newlines are counted for positions.
-const STRUCTURAL = /[[\]{}",\n]/g;
-const IN_STRING = /["\\\n]/g;
+const SPACE = 32;
+const QUOTE = 34;
+const COMMA = 44;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
 
 /**
  * Splits a JSON array into its element texts without parsing the whole array, so memory stays flat and a
@@ -166,77 +171,53 @@ class JsonArraySplitter {
     this.closed = true;
   }
 
+  // A plain charCodeAt loop: several times faster than regex hops over short JSON tokens.
   private scan(out: ExportItem[]): void {
     const buffer = this.buffer;
+    const length = buffer.length;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    let line = this.line;
     let position = this.scanFrom;
-    while (position < buffer.length && this.trailing === undefined) {
-      if (this.inString) {
-        position = this.scanString(buffer, position);
+    for (; position < length; position++) {
+      const code = buffer.charCodeAt(position);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (code === BACKSLASH) escaped = true;
+        else if (code === QUOTE) inString = false;
+        else if (code === NEWLINE) line++;
         continue;
       }
-      if (this.depth === 1 && this.elementStart === -1) {
-        const code = buffer.charCodeAt(position);
-        if (code === 93 /* ] */) {
+      if (code === NEWLINE) {
+        line++;
+        continue;
+      }
+      if (code <= SPACE) continue;
+      if (depth === 1 && this.elementStart === -1 && code !== COMMA && code !== CLOSE_BRACKET) {
+        this.elementStart = position;
+        this.elementLine = line;
+      }
+      if (code === QUOTE) inString = true;
+      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      else if (code === COMMA) {
+        if (depth === 1) this.finishElement(position, out);
+      } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+        if (depth > 1) depth--;
+        else if (code === CLOSE_BRACKET) {
+          this.line = line;
+          this.finishElement(position, out);
           this.closeArray(buffer, position + 1, out);
           return;
         }
-        if (code <= 32 || code === 44 /* , */) {
-          if (code === NEWLINE) this.line++;
-          position++;
-          continue;
-        }
-        this.elementStart = position;
-        this.elementLine = this.line;
-      }
-      STRUCTURAL.lastIndex = position;
-      const match = STRUCTURAL.exec(buffer);
-      if (match === null) {
-        position = buffer.length;
-        break;
-      }
-      position = match.index + 1;
-      switch (match[0]) {
-        case '\n':
-          this.line++;
-          break;
-        case '"':
-          this.inString = true;
-          break;
-        case '[':
-        case '{':
-          this.depth++;
-          break;
-        case ']':
-        case '}':
-          if (this.depth > 1) {
-            this.depth--;
-          } else if (match[0] === ']') {
-            this.finishElement(match.index, out);
-            this.closeArray(buffer, position, out);
-            return;
-          }
-          // A stray "}" at the top level stays in its element, which then fails to parse and is rejected alone.
-          break;
-        case ',':
-          if (this.depth === 1) this.finishElement(match.index, out);
-          break;
+        // A stray "}" at the top level stays in its element, which then fails to parse and is rejected alone.
       }
     }
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    this.line = line;
     this.scanFrom = position;
-  }
-
-  private scanString(buffer: string, position: number): number {
-    if (this.escaped) {
-      this.escaped = false;
-      return position + 1;
-    }
-    IN_STRING.lastIndex = position;
-    const match = IN_STRING.exec(buffer);
-    if (match === null) return buffer.length;
-    if (match[0] === '"') this.inString = false;
-    else if (match[0] === '\\') this.escaped = true;
-    else this.line++;
-    return match.index + 1;
   }
 
   private closeArray(buffer: string, after: number, out: ExportItem[]): void {

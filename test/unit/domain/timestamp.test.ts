@@ -59,6 +59,9 @@ describe('parseTimestamp', () => {
 
   it.each([
     ['Feb 30', '2024-02-30T00:00:00Z'],
+    ['Feb 30 in the canonical form', '2024-02-30T00:00:00.000Z'],
+    ['hour 24 in the canonical form', '2024-01-01T24:00:00.000Z'],
+    ['a letter in the canonical form', '2024-01-0xT00:00:00.000Z'],
     ['Feb 29 of a common year', '2023-02-29T00:00:00Z'],
     ['Feb 29 of a century that is not a leap year', '1900-02-29T00:00:00Z'],
     ['April 31', '2024-04-31T00:00:00Z'],
