@@ -15,3 +15,7 @@ export function percentile(values: readonly number[], p: number): number {
 export function max(values: readonly number[]): number {
   return values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
 }
+
+export function min(values: readonly number[]): number {
+  return values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+}

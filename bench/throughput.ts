@@ -6,13 +6,14 @@ import { runChild } from './child.js';
 import type { ExportFile } from './exports.js';
 import type { ThroughputSample } from './measure-throughput.js';
 import type { ThroughputMeasure, ThroughputRow } from './report.js';
-import { max, median } from './stats.js';
+import { max, median, min } from './stats.js';
 
 function summarize(samples: readonly ThroughputSample[]): ThroughputMeasure {
   return {
     ms: median(samples.map((sample) => sample.ms)),
     cpuMs: median(samples.map((sample) => sample.cpuMs)),
     peakRssMiB: max(samples.map((sample) => sample.peakRssMiB)),
+    minPeakRssMiB: min(samples.map((sample) => sample.peakRssMiB)),
     runs: samples.length,
   };
 }

@@ -29,7 +29,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
         compressedBytes: 110_000_000,
         uncompressedBytes: 700_000_000,
         floor: { ms: 5_000, cpuMs: 6_000, peakRssMiB: 70, runs: 3 },
-        project: { ms: 10_000, cpuMs: 12_000, peakRssMiB: 600, runs: 3 },
+        project: { ms: 10_000, cpuMs: 12_000, peakRssMiB: 600, minPeakRssMiB: 400, runs: 3 },
       },
       {
         format: 'json-array',
@@ -37,7 +37,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
         compressedBytes: 11_000_000,
         uncompressedBytes: 70_000_000,
         floor: { ms: 1_000, cpuMs: 1_000, peakRssMiB: 60, runs: 3 },
-        project: { ms: 1_100, cpuMs: 1_200, peakRssMiB: 100, runs: 3 },
+        project: { ms: 1_100, cpuMs: 1_200, peakRssMiB: 100, minPeakRssMiB: 95, runs: 3 },
       },
     ],
     ingest: [
@@ -96,7 +96,7 @@ describe('bench report', () => {
   it('renders throughput figures with their verdicts', () => {
     const text = renderTables(report());
     expect(text).toContain(
-      '| NDJSON.gz | 1M | 110.0 → 700.0 | 200,000 | 22.0 / 140.0 | 100,000 | 11.0 / 70.0 | 0.50× MISS | 0.50× | 70 | 600 MISS |',
+      '| NDJSON.gz | 1M | 110.0 → 700.0 | 200,000 | 22.0 / 140.0 | 100,000 | 11.0 / 70.0 | 0.50× MISS | 0.50× | 70 | 600 MISS (runs from 400) |',
     );
     // The RSS target applies at 1M only.
     expect(text).toContain(
