@@ -1,6 +1,6 @@
 /**
- * Lambda bundle size per function and module init time. Bundles are built with the deploy's own esbuild
- * settings (lib/config/bundling.ts), so the sizes are those CDK uploads.
+ * Lambda bundle size per function (scripts/bundle-size.ts, the deploy's esbuild settings, so the sizes are
+ * those CDK uploads) and module init time of a bundle built here with the same settings.
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
+import { measureBundles } from '../scripts/bundle-size.js';
 import { OUT_DIR } from './child.js';
 import type { BundleRow } from './report.js';
 import { median } from './stats.js';
@@ -55,10 +56,14 @@ function timeImport(bundle: string, nodeOptions: string): Promise<number> {
   });
 }
 
-async function measureBundle(name: LambdaHandlerName, runs: number): Promise<BundleRow> {
+async function measureBundle(name: LambdaHandlerName, bytes: number, runs: number): Promise<BundleRow> {
   const outfile = resolve(OUT_DIR, 'bundles', name, 'index.mjs');
   await build(esbuildOptionsFor(lambdaHandlers[name], outfile));
   const code = await readFile(outfile);
+  // Same settings, same bytes: anything else means the timed bundle is not the one whose size is reported.
+  if (code.length !== bytes) {
+    throw new Error(`${name}: bundle-size reports ${bytes} bytes but the timed bundle has ${code.length}`);
+  }
   const plain: number[] = [];
   const sourceMaps: number[] = [];
   // Alternated so that drifting machine load affects both columns alike.
@@ -69,7 +74,7 @@ async function measureBundle(name: LambdaHandlerName, runs: number): Promise<Bun
   }
   return {
     name,
-    bytes: code.length,
+    bytes,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     initMs: median(plain),
     initMsSourceMaps: median(sourceMaps),
@@ -78,10 +83,11 @@ async function measureBundle(name: LambdaHandlerName, runs: number): Promise<Bun
 }
 
 export async function benchmarkBundles(runs: number, log: (message: string) => void): Promise<BundleRow[]> {
+  log('bundles: sizes (scripts/bundle-size.ts)');
   const rows: BundleRow[] = [];
-  for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
-    log(`bundles: ${name}`);
-    rows.push(await measureBundle(name, runs));
+  for (const { name, bytes } of await measureBundles()) {
+    log(`bundles: ${name} init`);
+    rows.push(await measureBundle(name as LambdaHandlerName, bytes, runs));
   }
   return rows;
 }

@@ -204,7 +204,7 @@ function notes(seed: number): string[] {
     'Ingest: `ingestObject` (the Lambda use case minus S3) reading the file from disk and merging into DynamoDB Local (in memory, -sharedDb) with the default merge concurrency; capacity units are those DynamoDB Local reports via ReturnConsumedCapacity, summed by the store. Rejection reports are counted, not uploaded. DynamoDB Local runs on the same 2 cores, so events/s and latencies are far below what AWS gives; the unit counts are what AWS would bill.',
     'Late run: the day-2 export (new seed: identified users return, anonymous visitors are new) with the 1 % of day-1 events that were held back from the day-1 file spread through it.',
     'API latency: `createApiHandler` with the DynamoDB reader, called in-process (no HTTP server, no API Gateway), after 3 warm-up walks.',
-    "Bundles: built with the deploy settings of lib/config/bundling.ts (esbuild, ESM, minified, AWS SDK bundled, source map external and not counted). Module init = `await import()` of the bundle in a fresh `node` with dummy configuration; it excludes the Lambda runtime's own start. Node here is the local one, not the Lambda runtime's.",
+    "Bundles: sizes from `measureBundles()` (scripts/bundle-size.ts), i.e. the deploy settings of lib/config/bundling.ts (esbuild, ESM, minified, AWS SDK bundled, source map external and not counted); gzip -9 of the same file approximates the upload. Module init = `await import()` of the bundle in a fresh `node` with dummy configuration; it excludes the Lambda runtime's own start. Node here is the local one, not the Lambda runtime's.",
   ];
 }
 
