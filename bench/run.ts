@@ -3,6 +3,7 @@
  * full run, writes BENCHMARKS.md). Options: --out <file>, --seed <n>, --only throughput,ingest,api,bundles.
  * Progress goes to stderr; stdout carries the tables only.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -82,6 +83,26 @@ function machine(loadStart: number): Machine {
   };
 }
 
+/** HEAD, and whether the code a run measures (not its own output) differs from it. */
+function codeVersion(): BenchReport['code'] {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const dirty = git(
+      'status',
+      '--porcelain',
+      '--',
+      'functions',
+      'bench',
+      'lib',
+      'scripts',
+      'package-lock.json',
+    );
+    return { commit: git('rev-parse', '--short', 'HEAD'), dirty: dirty !== '' };
+  } catch {
+    return undefined;
+  }
+}
+
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -131,6 +152,7 @@ async function main(argv: string[]): Promise<void> {
   const report: BenchReport = {
     mode: options.mode,
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
+    code: codeVersion(),
     date: new Date().toISOString(),
     durationSec: 0,
     machine: machine(loadStart),

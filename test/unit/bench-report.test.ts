@@ -11,6 +11,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
   return {
     mode: 'full',
     command: 'npm run bench',
+    code: { commit: 'abc1234', dirty: true },
     date: '2024-01-01T00:00:00.000Z',
     durationSec: 600,
     machine: {
@@ -151,7 +152,9 @@ describe('bench report', () => {
   it('writes machine, command and date into BENCHMARKS.md', () => {
     const markdown = renderBenchmarksMd(report());
     expect(markdown).toMatch(/^# Benchmarks\n/);
-    expect(markdown).toContain('- **Command:** `npm run bench`');
+    expect(markdown).toContain(
+      '- **Command:** `npm run bench`\n- **Code:** `abc1234` plus uncommitted changes\n',
+    );
     expect(markdown).toContain('- **Date:** 2024-01-01T00:00:00.000Z (full run, 10.0 min)');
     expect(markdown).toContain('- **Machine:** Test CPU, 2 cores, 24.0 GiB RAM, Linux 6.0');
     expect(markdown).toContain('- **Load average (1 min):** 0.50 at start, 1.25 at end');
