@@ -42,12 +42,13 @@ function listEvent(userId: string, query: string): APIGatewayProxyEventV2 {
   };
 }
 
-function stats(samples: readonly number[]): LatencyStats {
+function stats(samples: readonly number[], readUnits: number): LatencyStats {
   return {
     requests: samples.length,
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
     max: max(samples),
+    readUnits: readUnits / samples.length,
   };
 }
 
@@ -108,20 +109,29 @@ export async function benchmarkApiLatency(
     for (let i = 0; i < 3; i++) await walk();
     log(`api: ${samples} first-page requests`);
     const firstPage: number[] = [];
+    const firstPageUnits = store.usage.readUnits;
     for (let i = 0; i < samples; i++) {
       const { ms, body } = await request(firstQuery);
       if (body.sessions.length !== PAGE_SIZE)
         throw new Error(`first page held ${body.sessions.length} sessions`);
       firstPage.push(ms);
     }
+    const firstPageStats = stats(firstPage, store.usage.readUnits - firstPageUnits);
     log(`api: at least ${samples} cursor-page requests`);
     const cursorPages: number[] = [];
-    while (cursorPages.length < samples) cursorPages.push(...(await walk()));
+    let walks = 0;
+    const walkUnits = store.usage.readUnits;
+    while (cursorPages.length < samples) {
+      cursorPages.push(...(await walk()));
+      walks++;
+    }
+    // Each walk also fetched a first page: take those units out to leave the cursor pages' own.
+    const cursorUnits = store.usage.readUnits - walkUnits - walks * (firstPageStats.readUnits ?? 0);
     return {
       userSessions,
       pageSize: PAGE_SIZE,
-      firstPage: stats(firstPage),
-      cursorPages: stats(cursorPages),
+      firstPage: firstPageStats,
+      cursorPages: stats(cursorPages, cursorUnits),
     };
   } finally {
     client.destroy();

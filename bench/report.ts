@@ -57,6 +57,8 @@ export interface LatencyStats {
   p50: number;
   p99: number;
   max: number;
+  /** Mean DynamoDB read units a request consumed. */
+  readUnits?: number;
 }
 
 export interface ApiLatency {
@@ -256,9 +258,10 @@ function apiTable(api: ApiLatency): string {
     fixed(stats.p50, 1),
     fixed(stats.p99, 1),
     fixed(stats.max, 1),
+    stats.readUnits === undefined ? '—' : fixed(stats.readUnits, 1),
   ];
   return table(
-    ['Request', 'Requests', 'p50 (ms)', 'p99 (ms)', 'max (ms)'],
+    ['Request', 'Requests', 'p50 (ms)', 'p99 (ms)', 'max (ms)', 'RCU / request'],
     [
       row(`GET /users/{id}/sessions?limit=${api.pageSize} (first page)`, api.firstPage),
       row(`… &cursor= (following pages)`, api.cursorPages),

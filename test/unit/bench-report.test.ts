@@ -70,7 +70,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
     api: {
       userSessions: 289,
       pageSize: 50,
-      firstPage: { requests: 200, p50: 30.25, p99: 70, max: 90 },
+      firstPage: { requests: 200, p50: 30.25, p99: 70, max: 90, readUnits: 31.5 },
       cursorPages: { requests: 210, p50: 12, p99: 40, max: 51 },
     },
     bundles: [
@@ -117,7 +117,9 @@ describe('bench report', () => {
 
   it('renders API latency and bundles', () => {
     const text = renderTables(report());
-    expect(text).toContain('| GET /users/{id}/sessions?limit=50 (first page) | 200 | 30.3 | 70.0 | 90.0 |');
+    expect(text).toContain(
+      '| GET /users/{id}/sessions?limit=50 (first page) | 200 | 30.3 | 70.0 | 90.0 | 31.5 |',
+    );
     expect(text).toContain('| api | 941 | 244 | 271 | 301 |');
   });
 
