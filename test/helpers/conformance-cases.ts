@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,4 +63,16 @@ export function pickExpected({
   eventCount,
 }: ExpectedSession): ExpectedSession {
   return { userId, sessionNumber, startedAt, endedAt, eventCount };
+}
+
+/** A shuffle seeded by a name: a different order per seed, the same on every run, so failures replay. */
+export function seededShuffle<T>(items: readonly T[], seed: string): T[] {
+  const out = [...items];
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }

@@ -1,7 +1,6 @@
 // The ingest Lambda end to end: conformance cases uploaded to a local S3, the handler invoked with the
 // real-shaped events that upload produced (one of them twice, as S3's at-least-once delivery may), the
 // sessions read back from DynamoDB Local through the store, and the rejection reports read back from S3.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -17,6 +16,7 @@ import {
   type IngestMetrics,
   type RecordOutcome,
 } from '../../functions/ingest/create-ingest-handler.js';
+import { seededShuffle } from '../helpers/conformance-cases.js';
 import {
   type LocalDynamoDb,
   type LocalS3,
@@ -53,18 +53,6 @@ const readCase = (name: string) => ({
     rejected: number;
   },
 });
-
-/** A shuffle seeded by the case name: a different upload order per case, the same on every run. */
-function shuffled<T>(items: readonly T[], seed: string): T[] {
-  const out = [...items];
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
 const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -130,7 +118,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       });
       // A space and a plus in every key, so the URL-encoding of event keys is exercised end to end.
       const prefix = `incoming/${name}/drop 1+`;
-      const keys = shuffled(spec.files, name).map((file) => `${prefix}${file}`);
+      const keys = seededShuffle(spec.files, name).map((file) => `${prefix}${file}`);
 
       for (const key of keys) {
         const file = key.slice(prefix.length);

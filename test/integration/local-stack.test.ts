@@ -23,6 +23,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../functions/local/process-utils.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
+import { seededShuffle } from '../helpers/conformance-cases.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CASE_DIR = join(ROOT, '../shared/data/conformance/random-split');
@@ -54,18 +55,6 @@ for (const session of expected.sessions) {
   const list = expectedByUser.get(session.userId) ?? [];
   list.push(session);
   expectedByUser.set(session.userId, list);
-}
-
-/** Seeded so a failure can be replayed; the order still differs from the case's file order. */
-function shuffled<T>(items: readonly T[], seed: string): T[] {
-  const out = [...items];
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -296,7 +285,7 @@ describe('npm start (local stack)', () => {
     // go too: they must be reported as bad input without adding sessions.
     const names = readdirSync(CASE_DIR).sort();
     expect(names).toEqual(expect.arrayContaining(caseSpec.files));
-    const order = shuffled(names, 'local-stack');
+    const order = seededShuffle(names, 'local-stack');
     // The smallest export goes twice: redelivery is what is tested, not throughput.
     const twice = [...caseSpec.files].sort(
       (a, b) => statSync(join(CASE_DIR, a)).size - statSync(join(CASE_DIR, b)).size,
