@@ -448,10 +448,7 @@ export class DynamoDbSessionStore implements SessionReader, SessionWriter {
     const page = matching.slice(0, query.limit);
     if (page.length === 0) return { sessions: [], hasMore: false };
     // Session numbers count every earlier session of the user, including those before the queried range.
-    const earliestDay = page.reduce(
-      (min, entry) => (entry.day < min ? entry.day : min),
-      (page[0] as { day: string }).day,
-    );
+    const earliestDay = page.map((entry) => entry.day).sort()[0] as string;
     let running = await this.countSessionsBefore(pk, earliestDay);
     const firstNumberOfDay = new Map<string, number>();
     for (const day of [...sessionsPerDay.keys()].sort()) {

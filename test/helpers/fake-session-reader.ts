@@ -8,12 +8,7 @@ import type {
   UserSummary,
 } from '../../functions/domain/session-store.js';
 import { summarizeSession, toTimelineEvent } from '../../functions/domain/session-view.js';
-import {
-  DEFAULT_GAP_MINUTES,
-  eventLabel,
-  minutesToMs,
-  sessionize,
-} from '../../functions/domain/sessionize.js';
+import { DEFAULT_GAP_MINUTES, minutesToMs, sessionize } from '../../functions/domain/sessionize.js';
 
 interface StoredEntry {
   readonly session: StoredSession;

@@ -3,11 +3,10 @@ import type {
   SessionListPage,
   SessionListQuery,
   SessionWriter,
-  StoredSession,
   UserMergeResult,
 } from '../../functions/domain/session-store.js';
 import { summarizeSession } from '../../functions/domain/session-view.js';
-import { EventSet, eventLabel, type Session, splitSessions } from '../../functions/domain/sessionize.js';
+import { EventSet, type Session, splitSessions } from '../../functions/domain/sessionize.js';
 
 export interface MergeCall {
   readonly userId: string;
