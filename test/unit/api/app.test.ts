@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler, JSON_CONTENT_TYPE } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/event.js';
@@ -551,5 +553,24 @@ describe('internal errors', () => {
       400,
     );
     expect(logger.error).not.toHaveBeenCalled();
+  });
+});
+
+describe('the sample API Gateway event in events/', () => {
+  it('lists the sample user’s sessions oldest first, as API Gateway would deliver the request', async () => {
+    const sample = JSON.parse(
+      readFileSync(new URL('../../../events/api-list-sessions.json', import.meta.url), 'utf8'),
+    ) as APIGatewayProxyEventV2;
+    const { handler } = makeHandler(FakeSessionReader.fromEvents(eventsForSessions('user_1001', 3, T0)));
+
+    const result = await handler(structuredClone(sample));
+
+    expect(result.statusCode).toBe(200);
+    const body = JSON.parse(result.body ?? '') as {
+      userId: string;
+      sessions: Array<{ sessionNumber: number }>;
+    };
+    expect(body.userId).toBe('user_1001');
+    expect(body.sessions.map((session) => session.sessionNumber)).toEqual([1, 2, 3]);
   });
 });
