@@ -1,9 +1,10 @@
 /**
  * The export files the benchmark reads, generated once into bench/out/ and reused while their name
- * (which encodes every generator option) matches. Files are written under a temporary name and renamed
+ * (which encodes every generator option and a hash of the generator's source) matches. Files are written under a temporary name and renamed
  * when complete, so an interrupted run never leaves a truncated file that looks cached.
  */
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +13,13 @@ import { createGzip } from 'node:zlib';
 import { OUT_DIR } from './child.js';
 import { type GeneratorOptions, generateEvents, type SegmentEvent } from './generator.js';
 import { type ExportFormat, writeExport } from './write-export.js';
+
+/** Changes whenever the generator's output may change, so a cached file never outlives its generator. */
+const GENERATOR_HASH = createHash('sha256')
+  .update(readFileSync(new URL('./generator.ts', import.meta.url)))
+  .update(readFileSync(new URL('./write-export.ts', import.meta.url)))
+  .digest('hex')
+  .slice(0, 8);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_START_MS = Date.UTC(2024, 0, 1);
@@ -37,7 +45,7 @@ export async function ensureExport(
   format: ExportFormat,
   options: GeneratorOptions,
 ): Promise<ExportFile> {
-  const path = resolve(OUT_DIR, `${name}.${format === 'ndjson' ? 'ndjson' : 'json'}.gz`);
+  const path = resolve(OUT_DIR, `${name}-g${GENERATOR_HASH}.${format === 'ndjson' ? 'ndjson' : 'json'}.gz`);
   const bytes = await cached(path);
   if (bytes !== undefined) return { path, bytes, events: options.events };
   const partial = `${path}.partial`;
@@ -88,8 +96,8 @@ const LATE_SPACING = 100;
 /** The "daily export" pair for the ingest benchmark: day 1, then day 2 carrying day 1's late events. */
 export async function ingestExports(events: number, seed: number): Promise<IngestExports> {
   const lateEvents = Math.floor(events / (HOLD_BACK_EVERY - 1));
-  const day1Path = resolve(OUT_DIR, `ingest-day1-${events}-seed${seed}.ndjson.gz`);
-  const day2Path = resolve(OUT_DIR, `ingest-day2-late-${events}-seed${seed}.ndjson.gz`);
+  const day1Path = resolve(OUT_DIR, `ingest-day1-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`);
+  const day2Path = resolve(OUT_DIR, `ingest-day2-late-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`);
   const day1Bytes = await cached(day1Path);
   const day2Bytes = await cached(day2Path);
   if (day1Bytes !== undefined && day2Bytes !== undefined) {
