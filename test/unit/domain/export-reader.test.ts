@@ -203,6 +203,35 @@ describe('readExportItems', () => {
       );
     });
 
+    it('splits any JSON array into exactly its elements, pretty or compact, however it is chunked (property)', async () => {
+      const text = fc.string({
+        unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', ' ', 'é', '😀', '\n'),
+      });
+      const element = fc.dictionary(
+        fc.string({ maxLength: 5 }),
+        fc.oneof(text, fc.integer(), fc.array(text, { maxLength: 3 })),
+        {
+          maxKeys: 4,
+        },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(element, { maxLength: 8 }),
+          fc.boolean(),
+          fc.uniqueArray(fc.integer({ min: 1, max: 400 }), { maxLength: 20 }),
+          async (elements, pretty, offsets) => {
+            const bytes = bytesOf(JSON.stringify(elements, null, pretty ? 2 : undefined));
+
+            const result = await items(cutAt(bytes, offsets));
+
+            expect(result.map((item) => JSON.parse(item.text))).toEqual(elements);
+            expect(result.map((item) => item.index)).toEqual(elements.map((_, index) => index + 1));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
     it('yields nothing for an empty array', async () => {
       expect(await items(cutAt(bytesOf('[]'), []))).toEqual([]);
       expect(await items(cutAt(bytesOf(' [\n\n ]\n'), []))).toEqual([]);
