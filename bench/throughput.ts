@@ -2,6 +2,7 @@
  * Throughput of the project's read path against the floor on the same file, each run in a fresh process
  * and alternated (floor, project, floor, ...) so that drifting machine load hits both alike.
  */
+import CLI_NODE_FLAGS from '../functions/cli/node-flags.json' with { type: 'json' };
 import { runChild } from './child.js';
 import type { ExportFile } from './exports.js';
 import type { ThroughputSample } from './measure-throughput.js';
@@ -31,7 +32,10 @@ export async function benchmarkThroughput(
       ['floor', floor],
       ['project', project],
     ] as const) {
-      const sample = await runChild<ThroughputSample>('throughput', [mode, file.path]);
+      // The project runs with the CLI's own V8 flags, as `npx sessionize` would.
+      const sample = await runChild<ThroughputSample>('throughput', [mode, file.path], {
+        nodeArgs: mode === 'project' ? CLI_NODE_FLAGS : [],
+      });
       if (sample.events !== file.events) {
         throw new Error(`${mode} read ${sample.events} events from ${file.path}, expected ${file.events}`);
       }
