@@ -1,7 +1,8 @@
 // The ingest Lambda end to end: conformance cases uploaded to a local S3, the handler invoked with the
 // real-shaped events that upload produced (one of them twice, as S3's at-least-once delivery may), the
 // sessions read back from DynamoDB Local through the store, and the rejection reports read back from S3.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,12 @@ import {
   type IngestMetrics,
   type RecordOutcome,
 } from '../../functions/ingest/create-ingest-handler.js';
-import { seededShuffle } from '../helpers/conformance-cases.js';
+import {
+  type ConformanceCase,
+  conformanceCases,
+  type ExpectedSession,
+  seededShuffle,
+} from '../helpers/conformance-cases.js';
 import {
   type LocalDynamoDb,
   type LocalS3,
@@ -26,33 +32,8 @@ import {
 } from '../helpers/local-servers.js';
 
 const BUCKET = 'sessionizer-ingest-it';
-const CONFORMANCE = new URL('../../../shared/data/conformance/', import.meta.url);
-
-interface ConformanceCase {
-  files: string[];
-  gapMinutes: number;
-}
-
-interface ExpectedSession {
-  userId: string;
-  sessionNumber: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-}
-
-const caseNames = readdirSync(CONFORMANCE, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
-
-const readCase = (name: string) => ({
-  spec: JSON.parse(readFileSync(new URL(`${name}/case.json`, CONFORMANCE), 'utf8')) as ConformanceCase,
-  expected: JSON.parse(readFileSync(new URL(`${name}/expected.json`, CONFORMANCE), 'utf8')) as {
-    sessions: ExpectedSession[];
-    rejected: number;
-  },
-});
+const CASES = new Map(conformanceCases().map((testCase) => [testCase.name, testCase]));
+const caseNames = [...CASES.keys()].sort();
 
 const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
 const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -104,8 +85,8 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
   it.each(caseNames)(
     '%s: the store matches expected.json and rejected lines are reported',
     async (name) => {
-      const { spec, expected } = readCase(name);
-      const gapMs = minutesToMs(spec.gapMinutes);
+      const { files, gapMinutes, dir, expected } = CASES.get(name) as ConformanceCase;
+      const gapMs = minutesToMs(gapMinutes);
       const tableName = `sessions-${name}`;
       await createSessionTable(dynamo.client, tableName);
       const store = new DynamoDbSessionStore({ client: dynamo.client, tableName, gapMs });
@@ -118,7 +99,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       });
       // A space and a plus in every key, so the URL-encoding of event keys is exercised end to end.
       const prefix = `incoming/${name}/drop 1+`;
-      const keys = seededShuffle(spec.files, name).map((file) => `${prefix}${file}`);
+      const keys = seededShuffle(files, name).map((file) => `${prefix}${file}`);
 
       for (const key of keys) {
         const file = key.slice(prefix.length);
@@ -126,7 +107,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
           new PutObjectCommand({
             Bucket: BUCKET,
             Key: key,
-            Body: readFileSync(new URL(`${name}/${file}`, CONFORMANCE)),
+            Body: readFileSync(join(dir, file)),
           }),
         );
       }
