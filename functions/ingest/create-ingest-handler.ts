@@ -5,6 +5,7 @@ import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@a
 import type { Context, S3Event } from 'aws-lambda';
 import { z } from 'zod';
 import type { SessionWriter } from '../domain/session-store.js';
+import { decodeS3EventKey } from '../shared/s3-event-key.js';
 import type { IngestConfig } from './config.js';
 import { type IngestStats, ingestObject } from './ingest-object.js';
 import { rejectionReportKey, S3RejectionReport } from './rejection-report.js';
@@ -72,11 +73,6 @@ const s3RecordSchema = z.object({
 
 const s3EventSchema = z.object({ Records: z.array(z.unknown()) });
 
-/** Keys in S3 notifications are form-encoded: `+` is a space and a literal `+` arrives as `%2B`. */
-export function decodeS3Key(encodedKey: string): string {
-  return decodeURIComponent(encodedKey.replace(/\+/g, ' '));
-}
-
 /** Deleted before we read it; a retry would not bring it back. */
 const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion']);
 
@@ -124,7 +120,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const { versionId, eTag } = notification.object;
     let key: string;
     try {
-      key = decodeS3Key(notification.object.key);
+      key = decodeS3EventKey(notification.object.key);
     } catch {
       logger.error('skipping a record whose key is not URL-encoded', { encodedKey: notification.object.key });
       return { status: 'skipped', reason: 'key is not URL-encoded' };

@@ -60,11 +60,6 @@ export function encodeS3EventKey(key: string): string {
     .join('/');
 }
 
-/** Inverse of encodeS3EventKey; what a Lambda handler must do with `s3.object.key`. */
-export function decodeS3EventKey(encodedKey: string): string {
-  return decodeURIComponent(encodedKey.replace(/\+/g, ' '));
-}
-
 let lastSequencer = 0n;
 
 /**

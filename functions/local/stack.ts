@@ -17,12 +17,13 @@ import {
   type IngestLogger,
   type IngestMetrics,
 } from '../ingest/create-ingest-handler.js';
+import { decodeS3EventKey } from '../shared/s3-event-key.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { IngestLedger, type IngestOutcome, IngestQueue } from './ingest-queue.js';
 import { createLocalDynamoDbClient, createLocalS3Client } from './s3-client.js';
-import { decodeS3EventKey, toRealS3Event } from './s3-event.js';
+import { toRealS3Event } from './s3-event.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import type { LocalStackEnvVar } from './stack-config.js';
 

@@ -12,11 +12,11 @@ import { minutesToMs } from '../../functions/domain/sessionize.js';
 import { formatTimestamp } from '../../functions/domain/timestamp.js';
 import {
   createIngestHandler,
-  decodeS3Key,
   type IngestLogger,
   type IngestMetrics,
   type RecordOutcome,
 } from '../../functions/ingest/create-ingest-handler.js';
+import { decodeS3EventKey } from '../../functions/shared/s3-event-key.js';
 import {
   type ConformanceCase,
   conformanceCases,
@@ -74,7 +74,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
 
   const eventsUnder = (prefix: string) =>
     delivered.filter((event) =>
-      event.Records.some((record) => decodeS3Key(record.s3.object.key).startsWith(prefix)),
+      event.Records.some((record) => decodeS3EventKey(record.s3.object.key).startsWith(prefix)),
     );
 
   async function readText(key: string): Promise<string> {
@@ -131,7 +131,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       const reportEvents = await waitFor(`object-created events for ${reportKeys.length} reports`, () => {
         const found = eventsUnder(`rejected/${prefix}`);
         const keysSeen = new Set(
-          found.flatMap((event) => event.Records.map((record) => decodeS3Key(record.s3.object.key))),
+          found.flatMap((event) => event.Records.map((record) => decodeS3EventKey(record.s3.object.key))),
         );
         return keysSeen.size === reportKeys.length && found;
       });

@@ -33,8 +33,9 @@ import {
   isAwsChunkedRequest,
 } from '../../functions/local/aws-chunked.js';
 import { createLocalS3Client, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
-import { decodeS3EventKey, encodeS3EventKey } from '../../functions/local/s3-event.js';
+import { encodeS3EventKey } from '../../functions/local/s3-event.js';
 import { type S3Local, startS3Local } from '../../functions/local/s3-local.js';
+import { decodeS3EventKey } from '../../functions/shared/s3-event-key.js';
 import { type LocalDynamoDb, startLocalDynamoDb, waitFor } from '../helpers/local-servers.js';
 
 const BUCKET = 'sessionizer-local-test';

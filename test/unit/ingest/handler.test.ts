@@ -17,11 +17,11 @@ import { sessionizeFiles } from '../../../functions/cli/batch.js';
 import { minutesToMs } from '../../../functions/domain/sessionize.js';
 import {
   createIngestHandler,
-  decodeS3Key,
   type IngestLogger,
   type IngestMetrics,
 } from '../../../functions/ingest/create-ingest-handler.js';
 import { encodeS3EventKey } from '../../../functions/local/s3-event.js';
+import { decodeS3EventKey } from '../../../functions/shared/s3-event-key.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { MockBucket, objectBody } from './mock-bucket.js';
 
@@ -114,17 +114,19 @@ beforeEach(() => {
   metrics = new RecordingMetrics();
 });
 
-describe('decodeS3Key', () => {
+describe('decodeS3EventKey', () => {
   it('decodes keys the way S3 encodes them in notifications', () => {
-    expect(decodeS3Key('incoming/2024-01-02+export%2Bv2.ndjson')).toBe(ENCODED_KEY);
-    expect(decodeS3Key('incoming/caf%C3%A9%3Dexport%281%29.ndjson')).toBe('incoming/café=export(1).ndjson');
+    expect(decodeS3EventKey('incoming/2024-01-02+export%2Bv2.ndjson')).toBe(ENCODED_KEY);
+    expect(decodeS3EventKey('incoming/caf%C3%A9%3Dexport%281%29.ndjson')).toBe(
+      'incoming/café=export(1).ndjson',
+    );
   });
 
   it('is the inverse of the encoding the local S3 reproduces', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (name) => {
         const key = `incoming/${name}`;
-        expect(decodeS3Key(encodeS3EventKey(key))).toBe(key);
+        expect(decodeS3EventKey(encodeS3EventKey(key))).toBe(key);
       }),
     );
   });
