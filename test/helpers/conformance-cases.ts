@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared test data next to the repository (`../shared/data`). */
-export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** The vendored conformance cases and seed example (`npm run fixtures:sync` refreshes them). */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** The fields of a session that expected.json pins down. */
 export interface ExpectedSession {
@@ -28,7 +28,7 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 
 /** Every case directory under `conformance/`, discovered rather than listed so new cases are picked up. */
 export function conformanceCases(): ConformanceCase[] {
-  const root = join(SHARED_DATA, 'conformance');
+  const root = join(FIXTURES, 'conformance');
   return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => {
@@ -44,7 +44,7 @@ export function conformanceCases(): ConformanceCase[] {
 
 /** The seed example as a case: one file, the default gap, nothing rejected. */
 export function seedExampleCase(): ConformanceCase {
-  const dir = join(SHARED_DATA, 'seed-example');
+  const dir = join(FIXTURES, 'seed-example');
   return {
     name: 'seed-example',
     dir,

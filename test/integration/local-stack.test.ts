@@ -26,7 +26,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client
 import { seededShuffle } from '../helpers/conformance-cases.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CASE_DIR = join(ROOT, '../shared/data/conformance/random-split');
+const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 const BUCKET = 'sessionizer-local';
 const READY_LINE = 'Sessionizer local stack is ready.';
 
