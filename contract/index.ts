@@ -1,0 +1,60 @@
+/**
+ * Names shared by the infrastructure (lib/), the Lambda code (functions/) and the local stack (local/).
+ * Dependency-free on purpose: CDK, the bundled functions and dev tooling all import it, and a test proves
+ * the CDK routes, the router and the OpenAPI document agree.
+ */
+
+/** Export formats a source can be read as (docs/rules.md, "Export formats"); `auto` detects per file. */
+export const INPUT_FORMATS = ['auto', 'segment', 'amplitude', 'mixpanel', 'posthog'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+/** An S3 prefix whose new objects are ingested, and the format its files are read as. */
+export interface SourceDefinition {
+  readonly name: string;
+  readonly prefix: string;
+  readonly format: InputFormat;
+}
+
+/** Where the ingest reads from unless a stage says otherwise: our own drop prefix and the two S3 destinations. */
+export const DEFAULT_SOURCES: readonly SourceDefinition[] = [
+  { name: 'incoming', prefix: 'incoming/', format: 'auto' },
+  { name: 'segment', prefix: 'segment-logs/', format: 'segment' },
+  { name: 'rudderstack', prefix: 'rudder-logs/', format: 'segment' },
+];
+
+/** Rejection reports; never a source, so writing a report can never trigger the ingest. */
+export const REJECTED_PREFIX = 'rejected/';
+
+/** The report of `incoming/a.ndjson` is `rejected/incoming/a.ndjson.ndjson`: one per source object. */
+export function rejectionReportKey(objectKey: string, rejectedPrefix = REJECTED_PREFIX): string {
+  return `${rejectedPrefix}${objectKey}.ndjson`;
+}
+
+/** Object keys in S3 event notifications arrive form-URL-encoded: `+` is a space, then `%XX` escapes. */
+export function decodeS3EventKey(encodedKey: string): string {
+  return decodeURIComponent(encodedKey.replace(/\+/g, ' '));
+}
+
+/** The inverse of {@link decodeS3EventKey}, as S3 writes keys into notifications. */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+');
+}
+
+/**
+ * The lookup API's public routes. On AWS they are served by one greedy route per method
+ * ({@link API_GATEWAY_ROUTES}) because API Gateway hands the function an already-decoded path, where a
+ * user id may itself contain `/`; the router parses such paths from the end (session ids have a fixed shape).
+ */
+export const API_ROUTES = {
+  getUser: { method: 'GET', path: '/users/{userId}' },
+  listSessions: { method: 'GET', path: '/users/{userId}/sessions' },
+  getSession: { method: 'GET', path: '/users/{userId}/sessions/{sessionId}' },
+  eraseUser: { method: 'DELETE', path: '/admin/users/{userId}' },
+} as const;
+export type ApiRouteName = keyof typeof API_ROUTES;
+
+/** What API Gateway is configured with: greedy proxies, parsed by the router. */
+export const API_GATEWAY_ROUTES = [
+  { method: 'GET', path: '/users/{proxy+}', routes: ['getUser', 'listSessions', 'getSession'] },
+  { method: 'DELETE', path: '/admin/users/{proxy+}', routes: ['eraseUser'] },
+] as const satisfies readonly { method: string; path: string; routes: readonly ApiRouteName[] }[];
