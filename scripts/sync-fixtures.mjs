@@ -12,7 +12,9 @@ const source = resolve(process.env.SESSIONIZER_SHARED_DATA ?? join(root, '..', '
 const target = join(root, 'test', 'fixtures');
 
 if (!existsSync(source)) {
-  console.log(`fixtures:sync: ${source} does not exist; the committed copies in test/fixtures/ stay as they are.`);
+  console.log(
+    `fixtures:sync: ${source} does not exist; the committed copies in test/fixtures/ stay as they are.`,
+  );
   process.exit(0);
 }
 for (const folder of ['conformance', 'seed-example']) {
