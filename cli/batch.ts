@@ -1,0 +1,124 @@
+import type { InputFormat } from '../contract/index.js';
+import type { EventRecord } from '../functions/domain/events/event.js';
+import type { BrowserOf } from '../functions/domain/events/normalize.js';
+import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
+import { type CompiledRules, compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
+import { type FileSummary, type Rejection, readExport } from '../functions/domain/reading/read-export.js';
+import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
+import { EventCollector, type SourceRef, sourceKey } from '../functions/domain/sessions/collector.js';
+import { splitSessions } from '../functions/domain/sessions/split.js';
+import { type SessionSummary, summarizeSession } from '../functions/domain/sessions/summary.js';
+
+/** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
+export interface BatchInput {
+  readonly name: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+export interface BatchOptions {
+  readonly rules: SessionRules;
+  readonly inputFormat: InputFormat;
+  readonly browserOf: BrowserOf;
+  /** Called now and then with the number of records read so far. */
+  readonly onProgress?: (recordsRead: number) => void;
+}
+
+export interface BatchResult {
+  readonly sessions: SessionSummary[];
+  readonly rejected: Rejection[];
+  readonly files: FileSummary[];
+  /** Accepted events, counting every copy. */
+  readonly accepted: number;
+  /** Distinct events in the sessions (accepted minus duplicates). */
+  readonly distinct: number;
+}
+
+const PROGRESS_EVERY = 100_000;
+
+/** Canonical JSON of the objects as sent at the given sources, read again from their files. */
+async function canonicalFromFiles(
+  inputs: readonly BatchInput[],
+  sources: readonly SourceRef[],
+): Promise<Map<string, string>> {
+  const byFile = new Map<number, Set<number>>();
+  for (const source of sources) {
+    const records = byFile.get(source.file) ?? new Set<number>();
+    records.add(source.record);
+    byFile.set(source.file, records);
+  }
+  const canonical = new Map<string, string>();
+  for (const [file, records] of byFile) {
+    const input = inputs[file] as BatchInput;
+    for (const [record, text] of await readRecordTexts(input.open(), records)) {
+      canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
+    }
+  }
+  return canonical;
+}
+
+function sessionsOf(users: Map<string, EventRecord[]>, rules: CompiledRules): SessionSummary[] {
+  const sessions: SessionSummary[] = [];
+  for (const [user, events] of users) {
+    const split = splitSessions(user, events, rules);
+    for (let i = 0; i < split.length; i++) sessions.push(summarizeSession(split[i] as (typeof split)[number], i + 1));
+  }
+  return sessions;
+}
+
+/** A local file that fails to read (permissions, a disk error) is reported like any broken file. */
+async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary>): Promise<FileSummary> {
+  try {
+    return await read();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      file: input.name,
+      format: undefined,
+      container: undefined,
+      compression: 'none',
+      records: 0,
+      accepted: 0,
+      rejected: 0,
+      error: `cannot read: ${reason}`,
+    };
+  }
+}
+
+/** The one-shot batch computation: every file read into one collection, then rules 3-9 applied at once. */
+export async function sessionizeInputs(inputs: readonly BatchInput[], options: BatchOptions): Promise<BatchResult> {
+  const rules = compileRules(options.rules);
+  const collector = new EventCollector(rules.stitching);
+  const rejected: Rejection[] = [];
+  const files: FileSummary[] = [];
+  let accepted = 0;
+  let recordsRead = 0;
+  for (let file = 0; file < inputs.length; file++) {
+    const input = inputs[file] as BatchInput;
+    const firstRejection = rejected.length;
+    const summary = await readOrDescribe(input, () => readExport(
+      input.name,
+      input.open(),
+      { format: options.inputFormat, browserOf: options.browserOf },
+      {
+        event: (event, record) => {
+          accepted++;
+          collector.add(event, { file, record });
+          if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
+        },
+        rejected: (rejection) => {
+          rejected.push(rejection);
+          if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
+        },
+        withdrawRejections: () => {
+          rejected.length = firstRejection;
+        },
+      },
+    ));
+    files.push(summary);
+  }
+  const users = await collector.finish((sources) => canonicalFromFiles(inputs, sources));
+  const sessions = sessionsOf(users, rules);
+  let distinct = 0;
+  for (const events of users.values()) distinct += events.length;
+  return { sessions, rejected, files, accepted, distinct };
+}

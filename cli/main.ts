@@ -1,0 +1,84 @@
+import { createBrowserOf } from '../functions/domain/events/browser.js';
+import type { FileSummary } from '../functions/domain/reading/read-export.js';
+import { toSessionView } from '../functions/domain/views/session-view.js';
+import { type BatchResult, sessionizeInputs } from './batch.js';
+import { prepareInputs } from './inputs.js';
+import { type CliOptions, parseCommandLine, USAGE } from './options.js';
+import { writeCsv } from './output/csv.js';
+import { writeJson } from './output/json.js';
+import { writeTable } from './output/table.js';
+import { escapeControl } from './terminal-text.js';
+
+const write = (text: string) => process.stdout.write(text);
+
+/** Progress on a terminal only, always ended before anything else goes to stderr. */
+function progressLine() {
+  let shown = false;
+  return {
+    update(recordsRead: number) {
+      shown = true;
+      process.stderr.write(`\rsessionize: ${recordsRead.toLocaleString('en')} records read`);
+    },
+    end() {
+      if (shown) process.stderr.write('\n');
+      shown = false;
+    },
+  };
+}
+
+function unreadable(file: string, reason: string): FileSummary {
+  return { file, format: undefined, container: undefined, compression: 'none', records: 0, accepted: 0, rejected: 0, error: reason };
+}
+
+async function writeOutput(options: CliOptions, result: BatchResult): Promise<void> {
+  const views = result.sessions.map(toSessionView);
+  if (options.format === 'json') writeJson(result, views, write);
+  else if (options.format === 'csv') writeCsv(views, write);
+  else if (options.format === 'html') {
+    const { writeHtmlReport } = await import('./output/html.js');
+    writeHtmlReport(views, options.reportUsers, write);
+  } else writeTable(result, views, write);
+}
+
+async function main(): Promise<number> {
+  const parsed = parseCommandLine(process.argv.slice(2));
+  if (parsed.kind === 'help') {
+    write(USAGE);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`sessionize: ${escapeControl(parsed.message)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { options } = parsed;
+  const prepared = await prepareInputs(options.files, process.stdin);
+  const progress = progressLine();
+  try {
+    const result = await sessionizeInputs(prepared.inputs, {
+      rules: options.rules,
+      inputFormat: options.inputFormat,
+      browserOf: createBrowserOf(),
+      ...(process.stderr.isTTY === true && { onProgress: progress.update }),
+    });
+    progress.end();
+    result.files.push(...prepared.problems.map(({ file, reason }) => unreadable(file, reason)));
+    const failed = result.files.filter((file) => file.error !== undefined);
+    // Nothing was readable: the reasons say it all, an empty table would only hide them.
+    if (prepared.inputs.length > 0 || options.format !== 'table') await writeOutput(options, result);
+    for (const file of failed) {
+      const kept = file.records > 0 ? ` (${file.accepted} events before that were kept)` : '';
+      process.stderr.write(`sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`);
+    }
+    if (options.format !== 'table' && result.rejected.length > 0) {
+      process.stderr.write(
+        `sessionize: ${result.rejected.length.toLocaleString('en')} event(s) rejected (see "rejected" in the output)\n`,
+      );
+    }
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    progress.end();
+    await prepared.cleanup();
+  }
+}
+
+process.exitCode = await main();

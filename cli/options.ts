@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { INPUT_FORMATS } from '../contract/index.js';
+import { DEFAULT_GAP_MINUTES, type SessionRules } from '../functions/domain/rules/session-rules.js';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const USAGE = `Usage: sessionize [options] FILE...
+
+Sessionizes analytics export files (Segment/RudderStack, Amplitude, Mixpanel, PostHog; NDJSON or a JSON
+array, gzipped or not, or ZIP archives of them) into user sessions: a user's new session starts at their
+first event or after more than the gap of inactivity (${DEFAULT_GAP_MINUTES} minutes unless set). "-" reads standard input.
+
+Options:
+  --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)
+  --gap-by-platform LIST        gap per platform, e.g. ios=5,android=5 (an event uses its own platform's gap)
+  --max-session MINUTES         cap: a session never lasts longer than this (default: no cap)
+  --stitch                      identity stitching: an anonymousId's events join the user it is linked to
+  --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog
+  --format FORMAT               table (default), json, csv or html (a self-contained report)
+  --report-users ID,ID          users drawn on the html report's timelines (default: the busiest)
+  -h, --help                    show this help
+
+Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr and in
+the output; the other files still count), 2 for a usage error.
+`;
+
+const minutes = (option: string) =>
+  z.coerce
+    .number({ error: `${option} must be a number of minutes` })
+    .refine(Number.isFinite, `${option} must be a finite number of minutes`)
+    .refine((value) => value > 0, `${option} must be greater than 0`)
+    .refine((value) => value <= 525_600_000, `${option} is implausibly large`);
+
+const platformGaps = z
+  .string()
+  .transform((text, ctx) => {
+    const gaps: Record<string, number> = {};
+    for (const entry of text.split(',')) {
+      const [platform, value, ...rest] = entry.split('=');
+      const key = platform?.trim().toLowerCase() ?? '';
+      const parsed = minutes('--gap-by-platform').safeParse(value?.trim());
+      if (key === '' || rest.length > 0 || !parsed.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
+        });
+        return z.NEVER;
+      }
+      gaps[key] = parsed.data;
+    }
+    return gaps;
+  });
+
+const optionsSchema = z.object({
+  gap: minutes('--gap').default(DEFAULT_GAP_MINUTES),
+  'gap-by-platform': platformGaps.optional(),
+  'max-session': minutes('--max-session').optional(),
+  stitch: z.boolean().default(false),
+  'input-format': z.enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` }).default('auto'),
+  format: z.enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('table'),
+  'report-users': z
+    .string()
+    .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+    .optional(),
+  files: z.array(z.string()).min(1, 'no input files given (use - for standard input)'),
+});
+
+export interface CliOptions {
+  readonly rules: SessionRules;
+  readonly inputFormat: (typeof INPUT_FORMATS)[number];
+  readonly format: OutputFormat;
+  readonly reportUsers: readonly string[] | undefined;
+  readonly files: readonly string[];
+}
+
+export type ParsedCommandLine = { kind: 'help' } | { kind: 'run'; options: CliOptions } | { kind: 'error'; message: string };
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        gap: { type: 'string' },
+        'gap-by-platform': { type: 'string' },
+        'max-session': { type: 'string' },
+        stitch: { type: 'boolean' },
+        'input-format': { type: 'string' },
+        format: { type: 'string' },
+        'report-users': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  const result = optionsSchema.safeParse({ ...parsed.values, files: parsed.positionals });
+  if (!result.success) return { kind: 'error', message: result.error.issues.map((issue) => issue.message).join('; ') };
+  const values = result.data;
+  return {
+    kind: 'run',
+    options: {
+      rules: {
+        gapMinutes: values.gap,
+        gapMinutesByPlatform: values['gap-by-platform'] ?? {},
+        maxSessionMinutes: values['max-session'],
+        identityStitching: values.stitch,
+      },
+      inputFormat: values['input-format'],
+      format: values.format,
+      reportUsers: values['report-users'],
+      files: values.files,
+    },
+  };
+}

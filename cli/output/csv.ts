@@ -1,0 +1,44 @@
+import type { SessionView } from '../../functions/domain/views/session-view.js';
+
+type Write = (text: string) => void;
+
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | number | boolean]> = [
+  ['userId', (view) => view.userId],
+  ['sessionNumber', (view) => view.sessionNumber],
+  ['sessionId', (view) => view.sessionId],
+  ['startedAt', (view) => view.startedAt],
+  ['endedAt', (view) => view.endedAt],
+  ['durationSeconds', (view) => view.durationSeconds],
+  ['eventCount', (view) => view.eventCount],
+  ['pageViews', (view) => view.pageViews],
+  ['bounce', (view) => view.bounce],
+  ['entryPath', (view) => text(view.entryPage?.path)],
+  ['entryUrl', (view) => text(view.entryPage?.url)],
+  ['exitPath', (view) => text(view.exitPage?.path)],
+  ['campaignSource', (view) => text(view.campaign?.source)],
+  ['campaignMedium', (view) => text(view.campaign?.medium)],
+  ['campaignName', (view) => text(view.campaign?.name)],
+  ['anonymousIds', (view) => view.anonymousIds.join(' ')],
+  ['deviceType', (view) => text(view.device?.type)],
+  ['browser', (view) => text(view.device?.browser)],
+  ['firstEvent', (view) => view.firstEvent],
+  ['lastEvent', (view) => view.lastEvent],
+];
+
+/**
+ * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,
+ * as OWASP's CSV-injection advice says; then the usual quoting.
+ */
+export function csvCell(value: string | number | boolean): string {
+  let cell = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+export function writeCsv(views: Iterable<SessionView>, write: Write): void {
+  write(`${COLUMNS.map(([name]) => name).join(',')}\n`);
+  for (const view of views) write(`${COLUMNS.map(([, read]) => csvCell(read(view))).join(',')}\n`);
+}

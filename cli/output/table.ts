@@ -1,0 +1,62 @@
+import type { SessionView } from '../../functions/domain/views/session-view.js';
+import type { BatchResult } from '../batch.js';
+import { escapeControl, tableCell } from '../terminal-text.js';
+import { describeRun, summarizeRun } from './summary.js';
+
+type Write = (text: string) => void;
+
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+const COLUMNS: ReadonlyArray<{
+  name: string;
+  width: number;
+  numeric?: boolean;
+  read: (view: SessionView) => string;
+}> = [
+  { name: 'userId', width: 40, read: (view) => view.userId },
+  { name: '#', width: 6, numeric: true, read: (view) => String(view.sessionNumber) },
+  { name: 'startedAt', width: 24, read: (view) => view.startedAt },
+  { name: 'endedAt', width: 24, read: (view) => view.endedAt },
+  { name: 'events', width: 8, numeric: true, read: (view) => String(view.eventCount) },
+  { name: 'seconds', width: 10, numeric: true, read: (view) => String(view.durationSeconds) },
+  { name: 'pages', width: 6, numeric: true, read: (view) => String(view.pageViews) },
+  { name: 'entry', width: 30, read: (view) => text(view.entryPage?.path ?? view.entryPage?.url) },
+  {
+    name: 'campaign',
+    width: 24,
+    read: (view) =>
+      view.campaign === null ? '' : [text(view.campaign.source), text(view.campaign.medium)].filter(Boolean).join('/'),
+  },
+  { name: 'first', width: 24, read: (view) => view.firstEvent },
+  { name: 'last', width: 24, read: (view) => view.lastEvent },
+];
+
+/** A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped. */
+export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): void {
+  const cells = views.map((view) => COLUMNS.map((column) => tableCell(column.read(view), column.width)));
+  const widths = COLUMNS.map((column, i) => Math.max(column.name.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  if (views.length > 0) {
+    write(`${line(COLUMNS.map((column) => column.name))}\n`);
+    for (const row of cells) write(`${line(row)}\n`);
+    write('\n');
+  }
+  write(`${describeRun(summarizeRun(result))}\n`);
+  for (const file of result.files) {
+    const shape = [file.format ?? 'unknown format', file.container, file.compression === 'gzip' ? 'gzip' : undefined]
+      .filter(Boolean)
+      .join(', ');
+    write(`  ${escapeControl(file.file)}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected\n`);
+  }
+  if (result.rejected.length > 0) {
+    write('\nRejected events:\n');
+    for (const rejection of result.rejected) {
+      write(`  ${escapeControl(rejection.file)}:${rejection.position}: ${escapeControl(rejection.reason)}\n`);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { cutForDisplay } from './display-text.js';
+import type { CampaignFields, SentValue } from './event.js';
+
+const UTM_MEMBERS = [
+  ['source', 'utm_source'],
+  ['medium', 'utm_medium'],
+  ['name', 'utm_campaign'],
+  ['term', 'utm_term'],
+  ['content', 'utm_content'],
+] as const;
+
+/**
+ * The campaign in a url's `utm_*` query parameters (rule 9): form-urlencoded, between `?` and `#`, the first
+ * of a repeated name; null unless one of them is non-empty. Reads the full url, however long.
+ */
+export function campaignFromUrl(url: string): CampaignFields | null {
+  const query = url.indexOf('?');
+  if (query === -1 || !url.includes('utm_', query)) return null;
+  const hash = url.indexOf('#');
+  if (hash !== -1 && hash < query) return null;
+  const params = new URLSearchParams(url.slice(query + 1, hash === -1 ? url.length : hash));
+  let anyNonEmpty = false;
+  const campaign: Record<string, SentValue> = {};
+  for (const [member, parameter] of UTM_MEMBERS) {
+    const value = params.get(parameter);
+    if (value !== null && value !== '') anyNonEmpty = true;
+    campaign[member] = value === null ? null : cutForDisplay(value);
+  }
+  return anyNonEmpty ? (campaign as CampaignFields) : null;
+}

@@ -1,0 +1,85 @@
+import type { OmittedPaths } from '../../rules/canonical-json.js';
+import type { EventType } from '../event.js';
+
+/** A member path inside an event object, e.g. `['context', 'page', 'url']`. */
+export type FieldPath = readonly string[];
+
+/** One record's members, by index into its format's {@link ExportFormat.paths}. */
+export interface RecordFields {
+  /** True when the member exists, whatever its value. */
+  has(path: number): boolean;
+  /** The member's value as `JSON.parse` gives it; undefined when absent. */
+  value(path: number): unknown;
+  /** The whole record parsed: only for content ids and tie-breaks, which are rare. */
+  parsed(): Record<string, unknown>;
+}
+
+/** A value and the member it came from, so a rejection can name the format's own field. */
+export interface Sourced {
+  readonly value: unknown;
+  readonly field: string;
+}
+
+export type TimestampSource =
+  /** A timestamp string in the rules' grammar. */
+  | (Sourced & { readonly form: 'text' })
+  /** Mixpanel's epoch seconds (below 10^11) or milliseconds, a JSON number. */
+  | (Sourced & { readonly form: 'epoch' });
+
+/** What a format says about one event before rule 1 normalizes it. */
+export interface MappedEvent {
+  /** The mapped type, or why the event has none (only Segment can reject on type). */
+  readonly type: EventType | { readonly rejected: string };
+  readonly name: unknown;
+  readonly userId: Sourced;
+  readonly anonymousId: Sourced;
+  readonly messageId: unknown;
+  readonly timestamp: TimestampSource;
+  readonly platform: unknown;
+  /** Page fields of a page event, already with the format's fallbacks applied. */
+  readonly page: { readonly url: unknown; readonly path: unknown; readonly title: unknown; readonly referrer: unknown } | null;
+  /** Campaign members as sent, or undefined when the format has no campaign container here. */
+  readonly campaign:
+    | { readonly source: unknown; readonly medium: unknown; readonly name: unknown; readonly term: unknown; readonly content: unknown }
+    | undefined;
+  readonly device: { readonly type: unknown; readonly os: unknown; readonly browser: unknown; readonly userAgent: unknown };
+}
+
+export type ConcreteFormat = 'segment' | 'amplitude' | 'mixpanel' | 'posthog';
+
+export interface ExportFormat {
+  readonly name: ConcreteFormat;
+  /** Every member the mapping reads. */
+  readonly paths: readonly FieldPath[];
+  /** Members mapped to userId, anonymousId, timestamp and messageId: left out of content ids (rule 3). */
+  readonly identityMembers: OmittedPaths;
+  /** Field names for "no identity" reasons, e.g. `['userId', 'anonymousId']`. */
+  readonly identityFields: readonly [string, string];
+  map(fields: RecordFields): MappedEvent;
+}
+
+/** Builds a format's path table and a lookup from a path to its index. */
+export function pathTable<const Names extends string>(
+  paths: Record<Names, FieldPath>,
+): { paths: FieldPath[]; at: Record<Names, number> } {
+  const list: FieldPath[] = [];
+  const at = {} as Record<Names, number>;
+  for (const name of Object.keys(paths) as Names[]) {
+    at[name] = list.length;
+    list.push(paths[name]);
+  }
+  return { paths: list, at };
+}
+
+/** A missing or null member falls back to the next candidate (rule 9's page fields). */
+export function firstPresent(fields: RecordFields, ...candidates: number[]): unknown {
+  for (const path of candidates) {
+    const value = fields.value(path);
+    if (value !== undefined && value !== null) return value;
+  }
+  return null;
+}
+
+export function sourced(fields: RecordFields, path: number, field: string): Sourced {
+  return { value: fields.value(path), field };
+}

@@ -1,0 +1,89 @@
+import { EVENT_TYPES, type EventType } from '../event.js';
+import { type ExportFormat, firstPresent, pathTable, sourced } from './format.js';
+
+const { paths, at } = pathTable({
+  type: ['type'],
+  event: ['event'],
+  name: ['name'],
+  userId: ['userId'],
+  anonymousId: ['anonymousId'],
+  messageId: ['messageId'],
+  timestamp: ['timestamp'],
+  deviceType: ['context', 'device', 'type'],
+  osName: ['context', 'os', 'name'],
+  userAgent: ['context', 'userAgent'],
+  url: ['properties', 'url'],
+  path: ['properties', 'path'],
+  title: ['properties', 'title'],
+  referrer: ['properties', 'referrer'],
+  pageUrl: ['context', 'page', 'url'],
+  pagePath: ['context', 'page', 'path'],
+  pageTitle: ['context', 'page', 'title'],
+  pageReferrer: ['context', 'page', 'referrer'],
+  campaign: ['context', 'campaign'],
+  campaignSource: ['context', 'campaign', 'source'],
+  campaignMedium: ['context', 'campaign', 'medium'],
+  campaignName: ['context', 'campaign', 'name'],
+  campaignTerm: ['context', 'campaign', 'term'],
+  campaignContent: ['context', 'campaign', 'content'],
+});
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Segment's spec, which RudderStack also follows (and both S3 destinations write). */
+export const segmentFormat: ExportFormat = {
+  name: 'segment',
+  paths,
+  identityMembers: [['userId'], ['anonymousId'], ['timestamp'], ['messageId']],
+  identityFields: ['userId', 'anonymousId'],
+  map(fields) {
+    const rawType = fields.value(at.type);
+    let type: EventType | { rejected: string };
+    if (rawType === undefined || rawType === null) type = { rejected: 'missing type' };
+    else if (typeof rawType === 'string' && KNOWN_TYPES.has(rawType)) type = rawType as EventType;
+    else
+      type = {
+        rejected: `unknown type ${describeValue(rawType)} (expected one of ${EVENT_TYPES.join(', ')})`,
+      };
+    const isPage = type === 'page';
+    const campaign = fields.value(at.campaign);
+    const hasCampaign = campaign !== null && typeof campaign === 'object' && !Array.isArray(campaign);
+    return {
+      type,
+      name: fields.value(type === 'track' ? at.event : at.name),
+      userId: sourced(fields, at.userId, 'userId'),
+      anonymousId: sourced(fields, at.anonymousId, 'anonymousId'),
+      messageId: fields.value(at.messageId),
+      timestamp: { ...sourced(fields, at.timestamp, 'timestamp'), form: 'text' },
+      platform: fields.value(at.deviceType),
+      page: isPage
+        ? {
+            url: firstPresent(fields, at.url, at.pageUrl),
+            path: firstPresent(fields, at.path, at.pagePath),
+            title: firstPresent(fields, at.title, at.pageTitle),
+            referrer: firstPresent(fields, at.referrer, at.pageReferrer),
+          }
+        : null,
+      campaign: hasCampaign
+        ? {
+            source: fields.value(at.campaignSource),
+            medium: fields.value(at.campaignMedium),
+            name: fields.value(at.campaignName),
+            term: fields.value(at.campaignTerm),
+            content: fields.value(at.campaignContent),
+          }
+        : undefined,
+      device: {
+        type: fields.value(at.deviceType),
+        os: fields.value(at.osName),
+        browser: undefined,
+        userAgent: fields.value(at.userAgent),
+      },
+    };
+  },
+};

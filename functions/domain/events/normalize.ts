@@ -1,0 +1,167 @@
+import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
+import { describeJsonType, isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
+import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
+import { campaignFromUrl } from './campaign.js';
+import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';
+import {
+  CAMPAIGN_MEMBERS,
+  type CampaignFields,
+  type DeviceFields,
+  type EventRecord,
+  type PageFields,
+  type SentValue,
+} from './event.js';
+import type { ExportFormat, MappedEvent, RecordFields, Sourced, TimestampSource } from './formats/format.js';
+
+export type NormalizeOutcome = { readonly ok: true; readonly event: EventRecord } | { readonly ok: false; readonly reason: string };
+
+/** Turns a user agent into a browser name; cached by the caller, since one user sends one agent over and over. */
+export type BrowserOf = (userAgent: string) => string | null;
+
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const SECONDS_BELOW = 1e11;
+
+function readTimestamp(source: TimestampSource): number | string {
+  const { value, field } = source;
+  if (value === undefined || value === null || value === '') return `missing ${field}`;
+  let result: TimestampResult;
+  if (source.form === 'epoch') {
+    if (typeof value !== 'number')
+      return `unparsable ${field} ${quote(value)} (expected epoch seconds or milliseconds as a JSON number)`;
+    result = checkInstant(value < SECONDS_BELOW ? Math.round(value * 1000) : Math.trunc(value));
+  } else {
+    if (typeof value !== 'string')
+      return `unparsable ${field} ${quote(value)} (expected a date-time string such as 2024-01-01T09:00:00Z)`;
+    result = parseTimestamp(value);
+  }
+  if (result === 'unparsable')
+    return `unparsable ${field} ${quote(value)} (expected a date-time such as 2024-01-01T09:00:00Z)`;
+  if (result === 'out of range')
+    return `${field} out of range: ${quote(value)} (the instant must fall in the years 0000 to 9999, UTC)`;
+  return result;
+}
+
+function readIdentity(source: Sourced, problems: string[]): { id: NormalizedId; value: string | null } {
+  const id = normalizeId(source.value);
+  if (id.kind !== 'present') return { id, value: null };
+  if (isIdTooLong(id.value)) {
+    problems.push(
+      `${source.field} too long (${Buffer.byteLength(id.value, 'utf8')} bytes of UTF-8; at most ${MAX_ID_BYTES})`,
+    );
+  }
+  return { id, value: id.value };
+}
+
+function describeAbsent(field: string, id: NormalizedId): string {
+  return id.kind === 'wrong type'
+    ? `${field} is ${id.type} (expected a string or number)`
+    : `${field} is missing or empty`;
+}
+
+/** A value shown as sent: strings cut for display, other JSON values kept when small. */
+export function displayValue(value: unknown): SentValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return cutForDisplay(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  const text = JSON.stringify(value);
+  return text.length <= MAX_DISPLAY_LENGTH ? (value as SentValue) : cutForDisplay(text);
+}
+
+function pageOf(page: NonNullable<MappedEvent['page']>): PageFields {
+  return {
+    url: displayValue(page.url),
+    path: displayValue(page.path),
+    title: displayValue(page.title),
+    referrer: displayValue(page.referrer),
+  };
+}
+
+function campaignOf(members: MappedEvent['campaign']): CampaignFields | null {
+  if (members === undefined) return null;
+  let anyNonEmpty = false;
+  const campaign: Record<string, SentValue> = {};
+  for (const member of CAMPAIGN_MEMBERS) {
+    const value = members[member];
+    if (typeof value === 'string' && value !== '') anyNonEmpty = true;
+    campaign[member] = displayValue(value);
+  }
+  return anyNonEmpty ? (campaign as CampaignFields) : null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? cutForDisplay(value) : null;
+}
+
+function deviceOf(device: MappedEvent['device'], browserOf: BrowserOf): DeviceFields | null {
+  const type = text(device.type);
+  const os = text(device.os);
+  let browser = text(device.browser);
+  if (browser === null && typeof device.userAgent === 'string' && device.userAgent !== '') {
+    browser = browserOf(device.userAgent);
+  }
+  return type === null && os === null && browser === null ? null : { type, os, browser };
+}
+
+function platformOf(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  // No configured platform is longer than this, so a longer one matches none: the same as no platform.
+  return value.length > MAX_DISPLAY_LENGTH ? null : value.toLowerCase();
+}
+
+/** Rules 1-4 for one JSON object in a known format: an event record, or why the event is rejected. */
+export function normalizeEvent(format: ExportFormat, fields: RecordFields, browserOf: BrowserOf): NormalizeOutcome {
+  const mapped = format.map(fields);
+  const problems: string[] = [];
+  if (typeof mapped.type === 'object') problems.push(mapped.type.rejected);
+  const timestamp = readTimestamp(mapped.timestamp);
+  if (typeof timestamp === 'string') problems.push(timestamp);
+  const userId = readIdentity(mapped.userId, problems);
+  const anonymousId = readIdentity(mapped.anonymousId, problems);
+  if (userId.value === null && anonymousId.value === null) {
+    const [userField, anonymousField] = format.identityFields;
+    problems.push(
+      userId.id.kind === 'wrong type' || anonymousId.id.kind === 'wrong type'
+        ? `no identity: ${describeAbsent(mapped.userId.field, userId.id)}; ${describeAbsent(mapped.anonymousId.field, anonymousId.id)}`
+        : `no identity: ${userField} and ${anonymousField} are both missing or empty`,
+    );
+  }
+  if (problems.length > 0 || typeof mapped.type === 'object' || typeof timestamp === 'string') {
+    return { ok: false, reason: problems.join('; ') };
+  }
+  const type = mapped.type;
+  const messageId = normalizeId(mapped.messageId);
+  let id: string;
+  if (messageId.kind === 'present') {
+    id = `m:${messageId.value}`;
+  } else {
+    const fieldsForId: ContentIdFields = {
+      type,
+      user: (userId.value ?? anonymousId.value) as string,
+      epochMs: timestamp,
+      anonymousId: anonymousId.value,
+    };
+    id = contentId(fields.parsed(), fieldsForId, format.identityMembers);
+  }
+  const page = mapped.page === null ? null : pageOf(mapped.page);
+  const fullUrl = mapped.page?.url;
+  return {
+    ok: true,
+    event: {
+      id,
+      timestamp,
+      type,
+      name: text(mapped.name),
+      userId: userId.value,
+      anonymousId: anonymousId.value,
+      platform: platformOf(mapped.platform),
+      page,
+      campaign: campaignOf(mapped.campaign),
+      urlCampaign: typeof fullUrl === 'string' ? campaignFromUrl(fullUrl) : null,
+      device: deviceOf(mapped.device, browserOf),
+    },
+  };
+}

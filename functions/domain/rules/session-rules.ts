@@ -1,0 +1,74 @@
+import { canonicalJson } from './canonical-json.js';
+
+/** The options of rules 5, 7 and 8, as a stage, the local stack and the CLI configure them. */
+export interface SessionRules {
+  /** Inactivity gap in minutes; may be fractional (rounded to the millisecond). */
+  readonly gapMinutes: number;
+  /** Gap per platform (lowercase keys); an event whose platform is named uses its own gap. */
+  readonly gapMinutesByPlatform: Readonly<Record<string, number>>;
+  /** Length cap: an event more than this after its session's start starts a new one. */
+  readonly maxSessionMinutes?: number | undefined;
+  readonly identityStitching: boolean;
+}
+
+export const DEFAULT_GAP_MINUTES = 30;
+
+/** The reference analysis's rule: 30 minutes, no platform gaps, no cap, no stitching. */
+export const DEFAULT_SESSION_RULES: SessionRules = {
+  gapMinutes: DEFAULT_GAP_MINUTES,
+  gapMinutesByPlatform: {},
+  identityStitching: false,
+};
+
+export function minutesToMs(minutes: number): number {
+  return Math.round(minutes * 60_000);
+}
+
+/** Rules in the form the algorithms use: milliseconds, a platform lookup, the widest gap. */
+export interface CompiledRules {
+  readonly gapMs: number;
+  readonly gapMsByPlatform: ReadonlyMap<string, number>;
+  /** The largest gap any event can have: a new event can only join stored events this close to it. */
+  readonly maxGapMs: number;
+  /** Undefined when sessions are not capped. */
+  readonly capMs: number | undefined;
+  readonly stitching: boolean;
+  /** Identifies the rules: data cut under one fingerprint must not be merged under another. */
+  readonly fingerprint: string;
+  readonly source: SessionRules;
+}
+
+export function compileRules(rules: SessionRules): CompiledRules {
+  const gapMs = minutesToMs(rules.gapMinutes);
+  const gapMsByPlatform = new Map(
+    Object.entries(rules.gapMinutesByPlatform).map(([platform, minutes]) => [platform, minutesToMs(minutes)]),
+  );
+  const capMs = rules.maxSessionMinutes === undefined ? undefined : minutesToMs(rules.maxSessionMinutes);
+  const byPlatform = Object.fromEntries([...gapMsByPlatform].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    gapMs,
+    gapMsByPlatform,
+    maxGapMs: Math.max(gapMs, ...gapMsByPlatform.values()),
+    capMs,
+    stitching: rules.identityStitching,
+    fingerprint: canonicalJson({ gapMs, byPlatform, capMs: capMs ?? null, stitching: rules.identityStitching }),
+    source: rules,
+  };
+}
+
+/** The gap that applies before an event of this platform (rule 7). */
+export function gapBefore(rules: CompiledRules, platform: string | null): number {
+  if (platform === null || rules.gapMsByPlatform.size === 0) return rules.gapMs;
+  return rules.gapMsByPlatform.get(platform) ?? rules.gapMs;
+}
+
+/** How rules read to people: `gap 30 min, ios 5 min, cap 1440 min, stitching on`. */
+export function describeRules(rules: SessionRules): string {
+  const parts = [`gap ${rules.gapMinutes} min`];
+  for (const [platform, minutes] of Object.entries(rules.gapMinutesByPlatform)) {
+    parts.push(`${platform} ${minutes} min`);
+  }
+  if (rules.maxSessionMinutes !== undefined) parts.push(`cap ${rules.maxSessionMinutes} min`);
+  parts.push(`stitching ${rules.identityStitching ? 'on' : 'off'}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,128 @@
+/**
+ * Timestamps as the rules define them (docs/rules.md, "Timestamps"): `YYYY-MM-DD`, then `T`, `t` or one
+ * space, then `HH:MM` or `HH:MM:SS` with an optional `.`/`,` fraction (truncated to the millisecond), then
+ * `Z`, `z`, `±HH:MM`, `±HHMM`, `±HH` or nothing (UTC, never local time). Read with one hand-written pass:
+ * this runs once per event.
+ */
+
+export type TimestampResult = number | 'unparsable' | 'out of range';
+
+const MS_PER_DAY = 86_400_000;
+
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants the rules accept. */
+export const MIN_INSTANT_MS = daysFromCivil(0, 1, 1) * MS_PER_DAY;
+export const MAX_INSTANT_MS = daysFromCivil(10_000, 1, 1) * MS_PER_DAY - 1;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm; no Date, so year 0 is year 0). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** The value of `count` ASCII digits at `at`, or -1 when any of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `text` must already be trimmed. */
+function parseTrimmed(text: string): TimestampResult {
+  const length = text.length;
+  if (length < 16 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return 'unparsable';
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 /* T */ && separator !== 116 /* t */ && separator !== 32) return 'unparsable';
+  const hour = digitsAt(text, 11, 2);
+  if (text.charCodeAt(13) !== 58 /* : */) return 'unparsable';
+  const minute = digitsAt(text, 14, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'unparsable';
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return 'unparsable';
+  let at = 16;
+  let second = 0;
+  let millis = 0;
+  if (text.charCodeAt(at) === 58) {
+    second = digitsAt(text, at + 1, 2);
+    if (second < 0 || second > 59) return 'unparsable';
+    at += 3;
+    const mark = text.charCodeAt(at);
+    if (mark === 46 /* . */ || mark === 44 /* , */) {
+      at++;
+      const fractionStart = at;
+      // Digits past the millisecond are truncated, never rounded.
+      for (let digit = text.charCodeAt(at) - 48; digit >= 0 && digit <= 9; digit = text.charCodeAt(at) - 48) {
+        const place = at - fractionStart;
+        if (place < 3) millis += digit * (place === 0 ? 100 : place === 1 ? 10 : 1);
+        at++;
+      }
+      if (at === fractionStart) return 'unparsable';
+    }
+  }
+  let offsetMinutes = 0;
+  if (at < length) {
+    const zone = text.charCodeAt(at);
+    if (zone === 90 /* Z */ || zone === 122 /* z */) {
+      at++;
+    } else if (zone === 43 /* + */ || zone === 45 /* - */) {
+      const offsetHours = digitsAt(text, at + 1, 2);
+      if (offsetHours < 0 || offsetHours > 23) return 'unparsable';
+      at += 3;
+      let offsetMins = 0;
+      if (at < length) {
+        if (text.charCodeAt(at) === 58) at++;
+        offsetMins = digitsAt(text, at, 2);
+        if (offsetMins < 0 || offsetMins > 59) return 'unparsable';
+        at += 2;
+      }
+      offsetMinutes = (zone === 45 ? -1 : 1) * (offsetHours * 60 + offsetMins);
+    } else {
+      return 'unparsable';
+    }
+  }
+  if (at !== length) return 'unparsable';
+  const epochMs =
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millis;
+  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? 'out of range' : epochMs;
+}
+
+/** UTC epoch milliseconds of a timestamp string, or why it is not one. */
+export function parseTimestamp(text: string): TimestampResult {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  // Trimming allocates; nearly every timestamp starts with a digit and ends with one or `Z`.
+  const needsTrim = !(first >= 48 && first <= 57) || !((last >= 48 && last <= 57) || last === 90 || last === 122);
+  return parseTrimmed(needsTrim ? text.trim() : text);
+}
+
+/** An epoch-ms instant checked against the accepted range (Mixpanel's numeric times). */
+export function checkInstant(epochMs: number): TimestampResult {
+  if (!Number.isFinite(epochMs)) return 'unparsable';
+  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? 'out of range' : epochMs;
+}
+
+/** `2024-01-02T08:30:00.000Z`: the one output form, four-digit years included (0000-9999). */
+export function formatTimestamp(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

@@ -1,0 +1,145 @@
+import { type EventRecord, ownUser } from '../events/event.js';
+import { compareEvents, compareText } from './order.js';
+import { projectionKey } from './projection.js';
+import { compareLinks, isLink, resolveUser } from './stitching.js';
+
+/** Where an accepted event came from: enough to read it again for a canonical-JSON tie-break. */
+export interface SourceRef {
+  readonly file: number;
+  /** 1-based position of the record in its file. */
+  readonly record: number;
+}
+
+export interface Copy {
+  readonly event: EventRecord;
+  readonly source: SourceRef;
+}
+
+/** Canonical JSON of the objects as sent, for the rare tie-breaks that need it, keyed by {@link sourceKey}. */
+export type CanonicalLookup = (sources: readonly SourceRef[]) => Promise<ReadonlyMap<string, string>>;
+
+export function sourceKey(source: SourceRef): string {
+  return `${source.file}:${source.record}`;
+}
+
+/** The earliest copy seen, plus copies at the same instant that differ from it in what the rules see. */
+interface Candidates {
+  best: Copy;
+  ties: Copy[] | undefined;
+}
+
+function offer(candidates: Candidates, copy: Copy, compare: (a: Copy, b: Copy) => number, differs: (a: Copy, b: Copy) => boolean): void {
+  const order = compare(copy, candidates.best);
+  if (order < 0) {
+    candidates.best = copy;
+    candidates.ties = undefined;
+  } else if (order === 0 && differs(copy, candidates.best) && !candidates.ties?.some((tie) => !differs(copy, tie))) {
+    (candidates.ties ??= []).push(copy);
+  }
+}
+
+const byTimestamp = (a: Copy, b: Copy) => a.event.timestamp - b.event.timestamp;
+const projectionDiffers = (a: Copy, b: Copy) => projectionKey(a.event) !== projectionKey(b.event);
+const byLinkOrder = (a: Copy, b: Copy) => compareLinks(a.event, b.event);
+const linkUserDiffers = (a: Copy, b: Copy) => a.event.userId !== b.event.userId;
+
+/** Picks the copy whose object as sent sorts first in canonical JSON (rule 3's and rule 8's last tie-break). */
+function pickCanonical(candidates: Candidates, canonical: ReadonlyMap<string, string>): Copy {
+  let best = candidates.best;
+  let bestText = canonical.get(sourceKey(best.source)) ?? '';
+  for (const tie of candidates.ties ?? []) {
+    const text = canonical.get(sourceKey(tie.source)) ?? '';
+    if (text < bestText) {
+      best = tie;
+      bestText = text;
+    }
+  }
+  return best;
+}
+
+function needingCanonical(all: Iterable<Candidates>): SourceRef[] {
+  const sources: SourceRef[] = [];
+  for (const candidates of all) {
+    if (candidates.ties === undefined) continue;
+    sources.push(candidates.best.source, ...candidates.ties.map((tie) => tie.source));
+  }
+  return sources;
+}
+
+/**
+ * Collects a batch's accepted events and applies rules 3 and 8 to them: links from every accepted event,
+ * users resolved, duplicates merged per resolved user (the earliest copy, then the smallest canonical JSON).
+ * Copies are merged per own user as they arrive, which is safe because copies with one own user always
+ * resolve to one user; copies that only stitching brings together are merged in {@link finish}.
+ */
+export class EventCollector {
+  private readonly byOwnKey = new Map<string, Candidates>();
+  private readonly links = new Map<string, Candidates>();
+
+  constructor(private readonly stitching: boolean) {}
+
+  /** Adds one accepted event; false when it is a copy of one already collected. */
+  add(event: EventRecord, source: SourceRef): boolean {
+    const copy: Copy = { event, source };
+    if (this.stitching && isLink(event)) {
+      const anonymousId = event.anonymousId as string;
+      const link = this.links.get(anonymousId);
+      if (link === undefined) this.links.set(anonymousId, { best: copy, ties: undefined });
+      else offer(link, copy, byLinkOrder, linkUserDiffers);
+    }
+    const user = ownUser(event);
+    const key = `${user.length}:${user}${event.id}`;
+    const existing = this.byOwnKey.get(key);
+    if (existing === undefined) {
+      this.byOwnKey.set(key, { best: copy, ties: undefined });
+      return true;
+    }
+    offer(existing, copy, byTimestamp, projectionDiffers);
+    return false;
+  }
+
+  get size(): number {
+    return this.byOwnKey.size;
+  }
+
+  /** Every user's deduplicated events in rule 5's order; users in code-unit order. */
+  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, EventRecord[]>> {
+    const stitchedUser = new Map<string, string>();
+    if (this.links.size > 0) {
+      const canonical = await canonicalOf(needingCanonical(this.links.values()));
+      for (const [anonymousId, link] of this.links) {
+        stitchedUser.set(anonymousId, pickCanonical(link, canonical).event.userId as string);
+      }
+    }
+    const resolve = (event: EventRecord) => resolveUser(event, (anonymousId) => stitchedUser.get(anonymousId));
+
+    // Copies with different own users meet only when stitching resolves them to one user.
+    let groups: Iterable<Candidates> = this.byOwnKey.values();
+    if (stitchedUser.size > 0) {
+      const byResolvedKey = new Map<string, Candidates>();
+      for (const candidates of this.byOwnKey.values()) {
+        const user = resolve(candidates.best.event);
+        const key = `${user.length}:${user}${candidates.best.event.id}`;
+        const merged = byResolvedKey.get(key);
+        if (merged === undefined) byResolvedKey.set(key, { best: candidates.best, ties: candidates.ties && [...candidates.ties] });
+        else for (const copy of [candidates.best, ...(candidates.ties ?? [])]) offer(merged, copy, byTimestamp, projectionDiffers);
+      }
+      groups = byResolvedKey.values();
+    }
+    const groupList = [...groups];
+    const canonical = await canonicalOf(needingCanonical(groupList));
+    const byUser = new Map<string, EventRecord[]>();
+    for (const candidates of groupList) {
+      const { event } = pickCanonical(candidates, canonical);
+      const user = resolve(event);
+      const events = byUser.get(user);
+      if (events === undefined) byUser.set(user, [event]);
+      else events.push(event);
+    }
+    const sorted = new Map<string, EventRecord[]>();
+    for (const user of [...byUser.keys()].sort(compareText)) {
+      sorted.set(user, (byUser.get(user) as EventRecord[]).sort(compareEvents));
+    }
+    return sorted;
+  }
+}
