@@ -1,0 +1,226 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { EventRecord } from '../../domain/events/event.js';
+import { type SessionAttributes, sessionAttributes } from '../../domain/sessions/attributes.js';
+import type { Session } from '../../domain/sessions/session.js';
+import { sessionIdFor } from '../../domain/sessions/session.js';
+import { CorruptItemError, decodeEvents, encodeEvents } from './event-codec.js';
+import { chunkSk, daySk, parseDaySk } from './keys.js';
+import type { Item } from './transport.js';
+
+/** What a stored page says about one session without its events: enough for lists and numbering. */
+export interface StoredSessionRow extends SessionAttributes {
+  readonly sessionId: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly eventCount: number;
+  readonly continuesChain: boolean;
+}
+
+type RowTuple = [
+  startedAt: number,
+  duration: number,
+  eventCount: number,
+  continuesChain: 0 | 1,
+  pageViews: number,
+  entryPage: SessionAttributes['entryPage'],
+  exitPage: SessionAttributes['exitPage'],
+  campaign: SessionAttributes['campaign'],
+  anonymousIds: readonly string[],
+  device: SessionAttributes['device'],
+  firstEvent: string,
+  lastEvent: string,
+];
+
+function rowOf(session: Session): RowTuple {
+  const attributes = sessionAttributes(session.events);
+  return [
+    session.startedAt,
+    session.endedAt - session.startedAt,
+    session.events.length,
+    session.continuesChain ? 1 : 0,
+    attributes.pageViews,
+    attributes.entryPage,
+    attributes.exitPage,
+    attributes.campaign,
+    attributes.anonymousIds,
+    attributes.device,
+    attributes.firstEvent,
+    attributes.lastEvent,
+  ];
+}
+
+function rowFromTuple(tuple: RowTuple): StoredSessionRow {
+  const [startedAt, duration, eventCount, chain, pageViews, entryPage, exitPage, campaign, anonymousIds, device] =
+    tuple;
+  return {
+    sessionId: sessionIdFor(startedAt),
+    startedAt,
+    endedAt: startedAt + duration,
+    eventCount,
+    continuesChain: chain === 1,
+    pageViews,
+    bounce: eventCount === 1,
+    entryPage,
+    exitPage,
+    campaign,
+    anonymousIds,
+    device,
+    firstEvent: tuple[10],
+    lastEvent: tuple[11],
+  };
+}
+
+/** Items stay well under DynamoDB's 400 KB: keys, numbers and names need some room beside the blobs. */
+export const DEFAULT_PAGE_LIMIT_BYTES = 350_000;
+
+export interface DayWrite {
+  readonly user: string;
+  readonly day: string;
+  readonly version: number;
+  readonly txn: string;
+  readonly token: string;
+  /** Sessions of the same month on earlier days. */
+  readonly before: number;
+  readonly sessions: readonly Session[];
+}
+
+export interface EncodedDay {
+  readonly pages: Item[];
+  /** Event chunks of sessions too large for a page; written with the pages. */
+  readonly chunks: Item[];
+}
+
+interface PagePlan {
+  sessions: Session[];
+  summaries: Buffer;
+  /** Inline events, or undefined when the page's one session keeps its events in chunks. */
+  events: Buffer | undefined;
+  chunks: Buffer[];
+}
+
+/** Splits a day's sessions into pages under the limit; a single session too large for one page gets chunks. */
+function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
+  const encode = (group: Session[]): PagePlan => {
+    const summaries = deflateRawSync(JSON.stringify(group.map(rowOf)));
+    const events = encodeEvents(user, group.flatMap((session) => session.events));
+    if (summaries.length + events.length <= limit || group.length > 1) return { sessions: group, summaries, events, chunks: [] };
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < events.length; offset += limit) chunks.push(events.subarray(offset, offset + limit));
+    return { sessions: group, summaries, events: undefined, chunks };
+  };
+  const split = (group: Session[]): PagePlan[] => {
+    const plan = encode(group);
+    if (plan.events === undefined || plan.summaries.length + plan.events.length <= limit) return [plan];
+    const middle = Math.ceil(group.length / 2);
+    return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
+  };
+  return split([...sessions]);
+}
+
+export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): EncodedDay {
+  const pk = `U#${write.user}`;
+  const plans = planPages(write.user, write.sessions, limit);
+  const pages: Item[] = [];
+  const chunks: Item[] = [];
+  let before = write.before;
+  plans.forEach((plan, page) => {
+    const common = { pk: { S: pk }, v: { N: String(write.version) }, t: { S: write.txn } };
+    const item: Item = {
+      ...common,
+      sk: { S: daySk(write.day, write.token, page) },
+      pc: { N: String(plans.length) },
+      b: { N: String(before) },
+      n: { N: String(plan.sessions.length) },
+      s: { B: plan.summaries },
+    };
+    if (plan.events !== undefined) item.e = { B: plan.events };
+    else item.ec = { N: String(plan.chunks.length) };
+    pages.push(item);
+    plan.chunks.forEach((chunk, index) => {
+      chunks.push({ ...common, sk: { S: chunkSk(write.day, write.token, page, index) }, d: { B: chunk } });
+    });
+    before += plan.sessions.length;
+  });
+  return { pages, chunks };
+}
+
+/** A tombstone says a day no longer holds sessions, until the older versions it hides are deleted. */
+export function encodeTombstone(user: string, day: string, version: number, txn: string, token: string): Item {
+  return {
+    pk: { S: `U#${user}` },
+    sk: { S: daySk(day, token, 0) },
+    v: { N: String(version) },
+    t: { S: txn },
+    pc: { N: '1' },
+    b: { N: '0' },
+    n: { N: '0' },
+  };
+}
+
+export interface DayPage {
+  readonly day: string;
+  readonly token: string;
+  readonly page: number;
+  readonly pageCount: number;
+  readonly version: number;
+  readonly txn: string;
+  readonly before: number;
+  readonly sessionCount: number;
+  readonly item: Item;
+}
+
+function numberOf(item: Item, name: string): number {
+  const value = item[name]?.N;
+  if (value === undefined) throw new CorruptItemError(`${item.sk?.S} has no ${name}`);
+  return Number(value);
+}
+
+export function decodeDayPage(item: Item): DayPage {
+  const key = parseDaySk(item.sk?.S ?? '');
+  if (key === undefined) throw new CorruptItemError(`${item.sk?.S} is not a day page`);
+  return {
+    ...key,
+    pageCount: numberOf(item, 'pc'),
+    version: numberOf(item, 'v'),
+    txn: item.t?.S ?? '',
+    before: numberOf(item, 'b'),
+    sessionCount: numberOf(item, 'n'),
+    item,
+  };
+}
+
+export function decodeRows(page: DayPage): StoredSessionRow[] {
+  const blob = page.item.s?.B;
+  if (blob === undefined) return [];
+  return (JSON.parse(inflateRawSync(blob).toString('utf8')) as RowTuple[]).map(rowFromTuple);
+}
+
+/** Keys of the chunks holding a page's events, when they are not inline. */
+export function chunkKeysOf(page: DayPage): string[] {
+  const count = page.item.ec?.N === undefined ? 0 : Number(page.item.ec.N);
+  return Array.from({ length: count }, (_, index) => chunkSk(page.day, page.token, page.page, index));
+}
+
+/** A page's sessions with their events, from its inline events or its chunks (in order). */
+export function decodePageSessions(user: string, page: DayPage, chunks: readonly Uint8Array[] = []): Session[] {
+  const rows = decodeRows(page);
+  const inline = page.item.e?.B;
+  const blob = inline ?? Buffer.concat(chunks);
+  const events: EventRecord[] = rows.length === 0 ? [] : decodeEvents(user, blob);
+  const sessions: Session[] = [];
+  let offset = 0;
+  for (const row of rows) {
+    const sessionEvents = events.slice(offset, offset + row.eventCount);
+    offset += row.eventCount;
+    sessions.push({
+      userId: user,
+      sessionId: row.sessionId,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      events: sessionEvents,
+      continuesChain: row.continuesChain,
+    });
+  }
+  if (offset !== events.length) throw new CorruptItemError(`${page.item.sk?.S}: event count does not match`);
+  return sessions;
+}

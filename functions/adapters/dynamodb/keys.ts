@@ -1,0 +1,74 @@
+/**
+ * The table's keys (partition key `pk`, sort key `sk`), in one place. Layout (docs/design.md):
+ *
+ * | item     | pk          | sk                                   | holds                                        |
+ * |----------|-------------|--------------------------------------|----------------------------------------------|
+ * | head     | `U#<user>`  | `H`                                  | commit version, totals, month counts, links  |
+ * | day page | `U#<user>`  | `D#<YYYY-MM-DD>#<token>#<page>`      | sessions starting that day, with events      |
+ * | chunk    | `U#<user>`  | `E#<YYYY-MM-DD>#<token>#<page>#<n>`  | events of one very large session             |
+ * | stitched | `U#<user>`  | `A#<anonymousId>`                    | an anonymousId stitched to this user          |
+ * | rules    | `META`      | `RULES`                              | the session rules the table's data were cut under |
+ *
+ * Ids are at most 512 bytes of UTF-8 (rule 1), so a user's key is the id itself: no hashing, no collisions.
+ */
+
+export const HEAD_SK = 'H';
+export const DAY_PREFIX = 'D#';
+export const CHUNK_PREFIX = 'E#';
+export const STITCHED_PREFIX = 'A#';
+export const META_PK = 'META';
+export const RULES_SK = 'RULES';
+
+export function userPk(user: string): string {
+  return `U#${user}`;
+}
+
+export function userOfPk(pk: string): string {
+  return pk.slice(2);
+}
+
+/** A version as a fixed-width token, so a day's groups sort by the version that created them. */
+export function tokenOf(version: number): string {
+  return version.toString(36).padStart(10, '0');
+}
+
+const pageNumber = (page: number) => String(page).padStart(4, '0');
+
+export function daySk(day: string, token: string, page: number): string {
+  return `${DAY_PREFIX}${day}#${token}#${pageNumber(page)}`;
+}
+
+export function chunkSk(day: string, token: string, page: number, chunk: number): string {
+  return `${CHUNK_PREFIX}${day}#${token}#${pageNumber(page)}#${String(chunk).padStart(5, '0')}`;
+}
+
+/** Every day page key of a day sorts between these two. */
+export function dayRangeStart(day: string): string {
+  return `${DAY_PREFIX}${day}#`;
+}
+
+export function dayRangeEnd(day: string): string {
+  return `${DAY_PREFIX}${day}#~`;
+}
+
+/** Sorts before every day page and after every earlier kind of key. */
+export const FIRST_DAY_SK = DAY_PREFIX;
+/** Sorts after every day page. */
+export const LAST_DAY_SK = `${DAY_PREFIX}~`;
+
+export interface DayPageKey {
+  readonly day: string;
+  readonly token: string;
+  readonly page: number;
+}
+
+export function parseDaySk(sk: string): DayPageKey | undefined {
+  if (!sk.startsWith(DAY_PREFIX)) return undefined;
+  const [day, token, page] = sk.slice(DAY_PREFIX.length).split('#');
+  if (day === undefined || token === undefined || page === undefined) return undefined;
+  return { day, token, page: Number(page) };
+}
+
+export function stitchedSk(anonymousId: string): string {
+  return `${STITCHED_PREFIX}${anonymousId}`;
+}

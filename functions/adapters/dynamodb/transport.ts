@@ -1,0 +1,245 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type ConsumedCapacity,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+
+export type Item = Record<string, AttributeValue>;
+export type Key = { pk: { S: string }; sk: { S: string } };
+
+/** DynamoDB capacity consumed through one transport, as ReturnConsumedCapacity reports it. */
+export interface CapacityUsage {
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface TransportOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Attempts for one request that DynamoDB throttles or fails transiently. */
+  readonly maxRequestAttempts?: number;
+  readonly baseDelayMs?: number;
+}
+
+const RETRYABLE_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+]);
+
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+export function isRetryableError(error: unknown): boolean {
+  return RETRYABLE_ERRORS.has(errorName(error));
+}
+
+/** A condition failed: another writer got there first. */
+export function isConditionFailure(error: unknown): boolean {
+  const name = errorName(error);
+  if (name === 'ConditionalCheckFailedException') return true;
+  if (name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Full-jitter exponential backoff, capped at 5 s. */
+export function backoff(attempt: number, baseDelayMs: number): Promise<void> {
+  return sleep(Math.random() * Math.min(5_000, baseDelayMs * 2 ** attempt));
+}
+
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Every DynamoDB request of the store goes through here: throttling and transient server errors are retried
+ * with full-jitter backoff, batch leftovers (UnprocessedItems/Keys) are resent, capacity is counted.
+ */
+export class Transport {
+  readonly usage: CapacityUsage = { readUnits: 0, writeUnits: 0 };
+  readonly tableName: string;
+  private readonly client: DynamoDBClient;
+  private readonly maxRequestAttempts: number;
+  readonly baseDelayMs: number;
+
+  constructor(options: TransportOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.maxRequestAttempts = options.maxRequestAttempts ?? 10;
+    this.baseDelayMs = options.baseDelayMs ?? 50;
+  }
+
+  private async send<Output extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
+    kind: 'read' | 'write',
+    request: () => Promise<Output>,
+  ): Promise<Output> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const output = await request();
+        const consumed = output.ConsumedCapacity;
+        const entries = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
+        const units = entries.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+        if (kind === 'read') this.usage.readUnits += units;
+        else this.usage.writeUnits += units;
+        return output;
+      } catch (error) {
+        if (!isRetryableError(error) || attempt >= this.maxRequestAttempts) throw error;
+        await backoff(attempt, this.baseDelayMs);
+      }
+    }
+  }
+
+  async get(key: Key, consistent = true, input: Partial<GetItemCommandInput> = {}): Promise<Item | undefined> {
+    const output = await this.send('read', () =>
+      this.client.send(
+        new GetItemCommand({
+          ...input,
+          TableName: this.tableName,
+          Key: key,
+          ConsistentRead: consistent,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    return output.Item;
+  }
+
+  async put(item: Item, input: Partial<PutItemCommandInput> = {}): Promise<void> {
+    await this.send('write', () =>
+      this.client.send(
+        new PutItemCommand({ ...input, TableName: this.tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
+      ),
+    );
+  }
+
+  async update(key: Key, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
+    const output = await this.send('write', () =>
+      this.client.send(
+        new UpdateItemCommand({ ...input, TableName: this.tableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+      ),
+    );
+    return output.Attributes;
+  }
+
+  async delete(key: Key, input: Partial<DeleteItemCommandInput> = {}): Promise<void> {
+    await this.send('write', () =>
+      this.client.send(
+        new DeleteItemCommand({ ...input, TableName: this.tableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+      ),
+    );
+  }
+
+  async transact(items: readonly TransactWriteItem[]): Promise<void> {
+    const withTable = items.map((item) => {
+      const [kind, body] = Object.entries(item)[0] as [keyof TransactWriteItem, Record<string, unknown>];
+      return { [kind]: { ...body, TableName: this.tableName } } as TransactWriteItem;
+    });
+    await this.send('write', () =>
+      this.client.send(new TransactWriteItemsCommand({ TransactItems: withTable, ReturnConsumedCapacity: 'TOTAL' })),
+    );
+  }
+
+  /** Every page of a Query, or until `stopWhen` says enough. */
+  async query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    stopWhen?: (items: readonly Item[]) => boolean,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const output = await this.send('read', () =>
+        this.client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            ReturnConsumedCapacity: 'TOTAL',
+            ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      );
+      items.push(...(output.Items ?? []));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined && !stopWhen?.(items));
+    return items;
+  }
+
+  /** BatchWriteItem in chunks of 25, resending UnprocessedItems with backoff until all are written. */
+  async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+    for (let offset = 0; offset < requests.length; offset += BATCH_WRITE_LIMIT) {
+      let pending: WriteRequest[] = requests.slice(offset, offset + BATCH_WRITE_LIMIT);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > this.maxRequestAttempts) {
+          throw new Error(`BatchWriteItem left ${pending.length} unprocessed items after ${attempt - 1} attempts`);
+        }
+        const output = await this.send('write', () =>
+          this.client.send(
+            new BatchWriteItemCommand({
+              RequestItems: { [this.tableName]: pending },
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          ),
+        );
+        pending = output.UnprocessedItems?.[this.tableName] ?? [];
+        if (pending.length > 0) await backoff(attempt, this.baseDelayMs);
+      }
+    }
+  }
+
+  async deleteKeys(keys: readonly Key[]): Promise<void> {
+    await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
+  }
+
+  /** BatchGetItem in chunks of 100, resending UnprocessedKeys with backoff. Items come back by sort key. */
+  async batchGet(keys: readonly Key[], consistent = true): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let offset = 0; offset < keys.length; offset += BATCH_GET_LIMIT) {
+      let pending: Item[] = keys.slice(offset, offset + BATCH_GET_LIMIT);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > this.maxRequestAttempts) throw new Error('BatchGetItem kept returning unprocessed keys');
+        const output = await this.send('read', () =>
+          this.client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } },
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          ),
+        );
+        for (const item of output.Responses?.[this.tableName] ?? []) {
+          found.set(`${item.pk?.S}\u0000${item.sk?.S}`, item);
+        }
+        pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (pending.length > 0) await backoff(attempt, this.baseDelayMs);
+      }
+    }
+    return found;
+  }
+}
+
+export function itemKey(pk: string, sk: string): Key {
+  return { pk: { S: pk }, sk: { S: sk } };
+}
+
+export function batchKey(pk: string, sk: string): string {
+  return `${pk}\u0000${sk}`;
+}
