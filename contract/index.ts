@@ -58,3 +58,26 @@ export const API_GATEWAY_ROUTES = [
   { method: 'GET', path: '/users/{proxy+}', routes: ['getUser', 'listSessions', 'getSession'] },
   { method: 'DELETE', path: '/admin/users/{proxy+}', routes: ['eraseUser'] },
 ] as const satisfies readonly { method: string; path: string; routes: readonly ApiRouteName[] }[];
+
+/**
+ * What the rebuild state machine sends its one function: `begin` once, then `segment` for each parallel
+ * scan segment (0 to totalSegments - 1) until it answers `done`, then `finish` once.
+ */
+export type RebuildRequest =
+  | { readonly action: 'begin'; readonly totalSegments: number }
+  | {
+      readonly action: 'segment';
+      readonly segment: number;
+      readonly totalSegments: number;
+      /** null on a segment's first call, then the `cursor` of the previous answer. */
+      readonly cursor: string | null;
+    }
+  | { readonly action: 'finish' };
+
+/** The answer to a `segment` request: the state machine calls again with `cursor` until `done`. */
+export interface RebuildSegmentProgress {
+  readonly segment: number;
+  readonly totalSegments: number;
+  readonly cursor: string | null;
+  readonly done: boolean;
+}

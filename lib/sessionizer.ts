@@ -30,7 +30,7 @@ export function addSessionizerStage(app: App, stage: ResolvedStage, env?: Enviro
     table: stateful.table,
     env,
     tags,
-    description: `Sessionizer ${stage.name}: ingest and API functions`,
+    description: `Sessionizer ${stage.name}: ingest queue and function, rebuild, API and erasure`,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -12,6 +12,8 @@ export const lambdaNodeMajorVersion = 24;
 export const lambdaHandlers = {
   ingest: 'functions/ingest/handler.ts',
   api: 'functions/api/handler.ts',
+  rebuild: 'functions/rebuild/handler.ts',
+  admin: 'functions/admin/handler.ts',
 } as const;
 
 export type LambdaHandlerName = keyof typeof lambdaHandlers;

@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
+import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 
 // CloudWatch Logs only accepts these retention periods; anything else fails at deploy time, so reject it at synth.
 const allowedRetentionDays = new Set<number>(
@@ -20,11 +22,77 @@ const apiAuthSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }).strict(),
 ]);
 
+const sourceSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+        'must be 1-64 letters, digits, _ or -, starting alphanumeric',
+      ),
+    prefix: z
+      .string()
+      .min(1, {
+        error: 'must not be empty: a source without a prefix would also see the rejection reports',
+        abort: true,
+      })
+      .max(1024, 'must be at most 1024 characters (the S3 key limit)')
+      .endsWith('/', "must end with '/' so that it names a folder, not every key that starts alike")
+      // The prefix ends up in IAM resource ARNs, where these characters are wildcards or policy variables.
+      .refine((prefix) => !/[*?$]/.test(prefix), "must not contain '*', '?' or '$'"),
+    format: z.enum(INPUT_FORMATS),
+  })
+  .strict();
+
+const sourcesSchema = z
+  .array(sourceSchema)
+  .min(1, 'needs at least one source')
+  .superRefine((sources, ctx) => {
+    sources.forEach((source, index) => {
+      if (source.prefix === '') return; // reported on its own
+      const earlier = sources.slice(0, index);
+      const sameName = earlier.find((other) => other.name === source.name);
+      if (sameName) {
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `'${source.name}' is used twice` });
+      }
+      // S3 refuses overlapping notification filters, and a key under both would be ingested twice.
+      const overlapping = earlier.find(
+        (other) => other.prefix.startsWith(source.prefix) || source.prefix.startsWith(other.prefix),
+      );
+      if (overlapping) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'prefix'],
+          message: `'${source.prefix}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}'; source prefixes must not contain one another`,
+        });
+      }
+      if (source.prefix.startsWith(REJECTED_PREFIX) || REJECTED_PREFIX.startsWith(source.prefix)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'prefix'],
+          message: `'${source.prefix}' overlaps '${REJECTED_PREFIX}', where the ingest writes rejection reports: every report would be ingested again`,
+        });
+      }
+    });
+  })
+  .default(() => DEFAULT_SOURCES.map((source) => ({ ...source })));
+
+/** Lambda allows 4 KB of environment variables per function; the other variables need well under 1 KB. */
+const SOURCES_AND_RULES_ENV_BUDGET_BYTES = 3 * 1024;
+
+/** The ingest queue and its dead-letter queue keep messages this long, the most SQS allows. */
+const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+const memorySizeMb = positiveInt.min(128).max(10_240);
+
 export const stageConfigSchema = z
   .object({
     /** false = synth-only stage used by infrastructure tests; `cdk` refuses to select it. */
     deployed: z.boolean(),
-    sessionGapMinutes: positiveInt.max(24 * 60),
+    /** S3 prefixes whose new objects are ingested, and how their files are read. */
+    sources: sourcesSchema,
+    /** Applied by the ingest and by a rebuild; change them, deploy, then run a rebuild for stored sessions. */
+    sessionRules: sessionRulesSchema.prefault({}),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
     logRetentionDays: positiveInt.refine((days) => allowedRetentionDays.has(days), {
       message: `must be one of ${[...allowedRetentionDays].sort((a, b) => a - b).join(', ')}`,
@@ -38,9 +106,31 @@ export const stageConfigSchema = z
       .strict(),
     ingest: z
       .object({
-        memorySizeMb: positiveInt.min(128).max(10_240),
+        memorySizeMb,
         timeoutSeconds: positiveInt.max(900),
-        reservedConcurrency: positiveInt.optional(),
+        /** Concurrent invocations the queue feeds at most: paces the table writes (SQS allows 2 to 1000). */
+        maxConcurrency: z.int().min(2).max(1000),
+        /** S3 events per invocation (SQS allows up to 10 without a batching window). */
+        batchSize: z.int().min(1).max(10),
+        /** Deliveries of one S3 event before it moves to the dead-letter queue. */
+        maxReceiveCount: positiveInt.max(1000),
+        /** Largest ZIP member the ingest inflates; unset leaves the function's own limit. */
+        maxMemberMegabytes: positiveInt.optional(),
+      })
+      .strict(),
+    rebuild: z
+      .object({
+        /** Parallel scan segments, one Map iteration each; an inline Map runs at most 40 at once. */
+        totalSegments: positiveInt.max(40),
+        memorySizeMb,
+        timeoutSeconds: positiveInt.max(900),
+      })
+      .strict(),
+    erase: z
+      .object({
+        memorySizeMb,
+        // Served through the HTTP API, which gives up on an integration after 30 s.
+        timeoutSeconds: positiveInt.max(29),
       })
       .strict(),
     api: z
@@ -48,7 +138,7 @@ export const stageConfigSchema = z
         auth: apiAuthSchema,
         throttle: z.object({ rateLimit: z.number().positive(), burstLimit: positiveInt }).strict(),
         corsAllowedOrigins: z.array(z.union([z.literal('*'), z.url()])),
-        memorySizeMb: positiveInt.min(128).max(10_240),
+        memorySizeMb,
         // API Gateway HTTP APIs give up on an integration after 30 s.
         timeoutSeconds: positiveInt.max(29),
       })
@@ -59,6 +149,11 @@ export const stageConfigSchema = z
         evaluationPeriods: positiveInt,
         ingestErrorsThreshold: positiveInt,
         ingestThrottlesThreshold: positiveInt,
+        /** Age of the oldest waiting S3 event: the backlog is not draining fast enough (or at all). */
+        queueAgeThresholdSeconds: positiveInt.max(
+          SQS_MAX_RETENTION_SECONDS - 1,
+          'must be below 14 days, after which the queue drops the message',
+        ),
         dlqDepthThreshold: positiveInt,
         /** Existing SNS topic to notify; alarms still exist (console/API) without one. */
         actionTopicArn: z.string().startsWith('arn:').optional(),
@@ -81,6 +176,23 @@ export const stageConfigSchema = z
         message: 'stages that retain data must also enable termination protection',
       });
     }
+    if (config.alarms.queueAgeThresholdSeconds < config.ingest.timeoutSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms', 'queueAgeThresholdSeconds'],
+        message: `must be at least ingest.timeoutSeconds (${config.ingest.timeoutSeconds}): one slow file would already raise it`,
+      });
+    }
+    const envBytes =
+      Buffer.byteLength(JSON.stringify(config.sources)) +
+      Buffer.byteLength(JSON.stringify(config.sessionRules));
+    if (envBytes > SOURCES_AND_RULES_ENV_BUDGET_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionRules'],
+        message: `sources and sessionRules take ${envBytes} bytes as JSON, over the ${SOURCES_AND_RULES_ENV_BUDGET_BYTES} the ingest environment can hold (Lambda allows 4 KB in all): use fewer or shorter prefixes and platform names`,
+      });
+    }
   });
 
 export type StageConfigInput = z.input<typeof stageConfigSchema>;
@@ -90,13 +202,17 @@ export type ApiAuthConfig = StageConfig['api']['auth'];
 const stageInputs = {
   dev: {
     deployed: true,
-    sessionGapMinutes: 30,
+    // sources: the defaults of contract/ (incoming/, segment-logs/, rudder-logs/).
+    sessionRules: { gapMinutes: 30 },
     logLevel: 'DEBUG',
     logRetentionDays: 14,
     removalPolicy: 'destroy',
     terminationProtection: false,
     storage: { noncurrentVersionExpirationDays: 7 },
-    ingest: { memorySizeMb: 1024, timeoutSeconds: 300 },
+    // One file per invocation: a batch shares one visibility timeout, so big files would wait on each other.
+    ingest: { memorySizeMb: 1024, timeoutSeconds: 300, maxConcurrency: 2, batchSize: 1, maxReceiveCount: 5 },
+    rebuild: { totalSegments: 4, memorySizeMb: 1024, timeoutSeconds: 300 },
+    erase: { memorySizeMb: 512, timeoutSeconds: 29 },
     api: {
       auth: { mode: 'iam' },
       throttle: { rateLimit: 20, burstLimit: 40 },
@@ -109,18 +225,21 @@ const stageInputs = {
       evaluationPeriods: 1,
       ingestErrorsThreshold: 5,
       ingestThrottlesThreshold: 5,
+      queueAgeThresholdSeconds: 3600,
       dlqDepthThreshold: 1,
     },
   },
   prod: {
     deployed: true,
-    sessionGapMinutes: 30,
+    sessionRules: { gapMinutes: 30 },
     logLevel: 'INFO',
     logRetentionDays: 365,
     removalPolicy: 'retain',
     terminationProtection: true,
     storage: { noncurrentVersionExpirationDays: 90 },
-    ingest: { memorySizeMb: 1024, timeoutSeconds: 300 },
+    ingest: { memorySizeMb: 1024, timeoutSeconds: 300, maxConcurrency: 10, batchSize: 1, maxReceiveCount: 5 },
+    rebuild: { totalSegments: 8, memorySizeMb: 1024, timeoutSeconds: 300 },
+    erase: { memorySizeMb: 512, timeoutSeconds: 29 },
     api: {
       auth: { mode: 'iam' },
       throttle: { rateLimit: 100, burstLimit: 200 },
@@ -133,19 +252,39 @@ const stageInputs = {
       evaluationPeriods: 1,
       ingestErrorsThreshold: 1,
       ingestThrottlesThreshold: 1,
+      queueAgeThresholdSeconds: 1800,
       dlqDepthThreshold: 1,
     },
   },
-  // Exercises the options the deployed stages leave off (auth 'none', reserved concurrency) in tests only.
+  // Exercises what the deployed stages leave at their defaults (auth 'none', own sources, every session rule,
+  // a member limit, batches) in tests only.
   test: {
     deployed: false,
-    sessionGapMinutes: 30,
+    sources: [
+      { name: 'incoming', prefix: 'incoming/', format: 'auto' },
+      { name: 'amplitude', prefix: 'exports/amplitude/', format: 'amplitude' },
+    ],
+    sessionRules: {
+      gapMinutes: 20,
+      gapMinutesByPlatform: { ios: 5, android: 5 },
+      maxSessionMinutes: 1440,
+      identityStitching: true,
+    },
     logLevel: 'DEBUG',
     logRetentionDays: 1,
     removalPolicy: 'destroy',
     terminationProtection: false,
     storage: { noncurrentVersionExpirationDays: 1 },
-    ingest: { memorySizeMb: 1024, timeoutSeconds: 300, reservedConcurrency: 2 },
+    ingest: {
+      memorySizeMb: 1024,
+      timeoutSeconds: 120,
+      maxConcurrency: 3,
+      batchSize: 10,
+      maxReceiveCount: 2,
+      maxMemberMegabytes: 256,
+    },
+    rebuild: { totalSegments: 2, memorySizeMb: 512, timeoutSeconds: 60 },
+    erase: { memorySizeMb: 256, timeoutSeconds: 10 },
     api: {
       auth: { mode: 'none' },
       throttle: { rateLimit: 10, burstLimit: 10 },
@@ -158,6 +297,7 @@ const stageInputs = {
       evaluationPeriods: 1,
       ingestErrorsThreshold: 1,
       ingestThrottlesThreshold: 1,
+      queueAgeThresholdSeconds: 600,
       dlqDepthThreshold: 1,
     },
   },
@@ -179,10 +319,6 @@ export const stages = Object.fromEntries(
 
 export const stageNames = Object.keys(stages) as StageName[];
 
-function describeStageNames(): string {
-  return stageNames.map((name) => (stages[name].deployed ? name : `${name} (synth-only)`)).join(', ');
-}
-
 export function isStageName(name: string): name is StageName {
   return Object.hasOwn(stages, name);
 }
@@ -192,23 +328,21 @@ export interface ResolvedStage {
   readonly config: StageConfig;
 }
 
-export function resolveStage(name: unknown): ResolvedStage {
-  if (typeof name === 'string' && isStageName(name)) {
-    return { name, config: stages[name] };
-  }
-  const problem = name === undefined ? 'No stage selected' : `Unknown stage '${String(name)}'`;
-  throw new Error(
-    `${problem}. Valid stages: ${describeStageNames()}. Select one with: npx cdk <command> -c stage=<name>`,
-  );
-}
+/** Stages `cdk` may select; synth-only ones are synthesized by the infrastructure tests directly. */
+export const deployableStageNames = stageNames.filter((name) => stages[name].deployed);
 
-/** For `cdk` commands: like resolveStage, but refuses synth-only stages. */
+/** The stage of a `cdk` command (`-c stage=<name>`); refuses unknown and synth-only stages. */
 export function resolveDeployableStage(name: unknown): ResolvedStage {
-  const stage = resolveStage(name);
-  if (!stage.config.deployed) {
+  const choices = `Valid stages: ${deployableStageNames.join(', ')}. Select one with: npx cdk <command> -c stage=<name>`;
+  if (typeof name === 'string' && isStageName(name)) {
+    const config = stages[name];
+    if (config.deployed) {
+      return { name, config };
+    }
     throw new Error(
-      `Stage '${stage.name}' is synth-only (used by the infrastructure tests) and cannot be deployed. Deployable stages: ${stageNames.filter((candidate) => stages[candidate].deployed).join(', ')}.`,
+      `Stage '${name}' is synth-only: the infrastructure tests synthesize it, cdk cannot select it. ${choices}`,
     );
   }
-  return stage;
+  const problem = name === undefined ? 'No stage selected' : `Unknown stage '${String(name)}'`;
+  throw new Error(`${problem}. ${choices}`);
 }

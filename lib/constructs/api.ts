@@ -12,27 +12,33 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { API_GATEWAY_ROUTES, type ApiRouteName } from '../../contract/index.js';
 import type { ApiAuthConfig } from '../config/stages.js';
 import { NodeFunction } from './node-function.js';
 
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
 
-export const API_ROUTES = [
-  '/users/{userId}',
-  '/users/{userId}/sessions',
-  '/users/{userId}/sessions/{sessionId}',
-] as const;
+type RouteTarget = 'lookup' | 'admin';
+
+/** Which function serves each public route: a route added to contract/ does not compile until it has one. */
+export const ROUTE_TARGETS = {
+  getUser: 'lookup',
+  listSessions: 'lookup',
+  getSession: 'lookup',
+  eraseUser: 'admin',
+} as const satisfies Record<ApiRouteName, RouteTarget>;
 
 export interface ApiProps {
   readonly table: ITable;
+  /** Serves the admin routes (user erasure). */
+  readonly adminFunction: IFunction;
   readonly auth: ApiAuthConfig;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly corsAllowedOrigins: readonly string[];
-  /** Must equal the ingest's gap: the API's store adapter derives session boundaries from it. */
-  readonly sessionGapMinutes: number;
   readonly logLevel: string;
   readonly memorySizeMb: number;
   readonly timeout: Duration;
@@ -51,7 +57,28 @@ function authorizerFor(auth: ApiAuthConfig): IHttpRouteAuthorizer | undefined {
   }
 }
 
-/** Read-only lookup API: HTTP API (payload 2.0) → api Lambda → sessions table. */
+function targetOf(gatewayRoute: (typeof API_GATEWAY_ROUTES)[number]): RouteTarget {
+  const targets = new Set<RouteTarget>(gatewayRoute.routes.map((name) => ROUTE_TARGETS[name]));
+  const [target] = targets;
+  if (target === undefined || targets.size > 1) {
+    throw new Error(
+      `API_GATEWAY_ROUTES in contract/index.ts: ${gatewayRoute.method} ${gatewayRoute.path} must group routes of exactly one function, not ${[...targets].join(' and ') || 'none'}`,
+    );
+  }
+  return target;
+}
+
+/**
+ * HTTP API (payload 2.0) → lookup Lambda (read-only) → sessions table, plus the admin route → erase Lambda.
+ *
+ * Routes are greedy (contract/ API_GATEWAY_ROUTES): API Gateway hands the function an already-decoded
+ * path, so a user id holding `/`, `?` or `%` cannot be matched by `{userId}`; the router parses the path.
+ *
+ * Authorization is the stage's (IAM or JWT) for the lookups, and always IAM for the admin route. Readers
+ * need `execute-api:Invoke` on `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/GET/users/*`;
+ * erasing needs it on `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/DELETE/admin/users/*`
+ * (`<stage>` is `*` or `$default`), granted separately so that no reader policy can erase.
+ */
 export class Api extends Construct {
   readonly handler: NodeFunction;
   readonly httpApi: HttpApi;
@@ -87,7 +114,6 @@ export class Api extends Construct {
         // handler needs no Secrets Manager call (or permission) on cold start.
         CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
         CORS_ALLOWED_ORIGINS: props.corsAllowedOrigins.join(','),
-        SESSION_GAP_MINUTES: String(props.sessionGapMinutes),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-api',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
@@ -100,7 +126,7 @@ export class Api extends Construct {
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Sessionizer lookup API',
+      description: 'Sessionizer lookup API and its admin route',
       // The default stage HttpApi creates cannot take throttling or access logs; we create our own below.
       createDefaultStage: false,
       defaultAuthorizer: authorizerFor(props.auth),
@@ -121,11 +147,24 @@ export class Api extends Construct {
           : undefined,
     });
 
-    const integration = new HttpLambdaIntegration('LookupIntegration', this.handler.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const path of API_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+    const integrations: Record<RouteTarget, HttpLambdaIntegration> = {
+      lookup: new HttpLambdaIntegration('LookupIntegration', this.handler.function, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+      admin: new HttpLambdaIntegration('AdminIntegration', props.adminFunction, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+    };
+    // Erasure is granted to operators only: a JWT any reader holds (or no auth in a test stage) must not do.
+    const adminAuthorizer = new HttpIamAuthorizer();
+    for (const gatewayRoute of API_GATEWAY_ROUTES) {
+      const target = targetOf(gatewayRoute);
+      this.httpApi.addRoutes({
+        path: gatewayRoute.path,
+        methods: [HttpMethod[gatewayRoute.method]],
+        integration: integrations[target],
+        authorizer: target === 'admin' ? adminAuthorizer : undefined,
+      });
     }
     if (props.auth.mode === 'none') {
       Validations.of(this.httpApi).acknowledge({

@@ -1,40 +1,39 @@
-import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IAlarmAction,
-  type Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
+import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
+import { type AlarmSettings, thresholdAlarm } from './alarms.js';
+import { IngestQueue } from './ingest-queue.js';
 import { NodeFunction } from './node-function.js';
-import { INCOMING_PREFIX, REJECTED_PREFIX } from './storage.js';
+import { SourceNotifications } from './source-notifications.js';
 
-/** The ingest function's table access: read current sessions, then merge with conditional writes. */
+/**
+ * The ingest function's table access: read current sessions, then merge with conditional writes. There is
+ * no IAM action for TransactWriteItems: a transaction needs the action of each item it holds, and
+ * ConditionCheckItem for its pure condition checks.
+ */
 export const INGEST_TABLE_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:Query',
   'dynamodb:BatchGetItem',
+  'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
 ] as const;
 
-export interface IngestAlarmSettings {
-  readonly period: Duration;
-  readonly evaluationPeriods: number;
+export interface IngestAlarmSettings extends AlarmSettings {
   readonly errorsThreshold: number;
   readonly throttlesThreshold: number;
+  readonly queueAgeThreshold: Duration;
   readonly dlqDepthThreshold: number;
-  readonly action?: IAlarmAction;
 }
 
 export interface IngestProps {
@@ -42,53 +41,58 @@ export interface IngestProps {
   /** Grants the prefix-scoped object access; see Storage.ingestObjectAccess. */
   readonly objectAccess: IManagedPolicy;
   readonly table: ITable;
-  readonly sessionGapMinutes: number;
+  readonly sources: readonly SourceDefinition[];
+  readonly sessionRules: SessionRules;
+  /** Largest ZIP member the function inflates; undefined leaves the function's own limit. */
+  readonly maxMemberBytes?: number;
   readonly logLevel: string;
   readonly memorySizeMb: number;
   readonly timeout: Duration;
-  readonly reservedConcurrency?: number;
+  /** Invocations the queue feeds at once: the pace at which a burst of uploads reaches the table. */
+  readonly maxConcurrency: number;
+  readonly batchSize: number;
+  readonly maxReceiveCount: number;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly alarms: IngestAlarmSettings;
 }
 
-/** S3 `incoming/` upload → ingest Lambda (async, retried) → DynamoDB; failures land in an SQS DLQ. */
+/**
+ * S3 upload under a source prefix → event on an SQS queue → ingest Lambda (at most `maxConcurrency` at once)
+ * → DynamoDB. A message the function fails (it reports failed items per batch) is delivered again until
+ * `maxReceiveCount`, then kept in the dead-letter queue.
+ */
 export class Ingest extends Construct {
   readonly handler: NodeFunction;
-  readonly deadLetterQueue: Queue;
+  readonly queue: IngestQueue;
   readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'FailedInvocations', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.queue = new IngestQueue(this, 'Queue', {
+      functionTimeout: props.timeout,
+      maxReceiveCount: props.maxReceiveCount,
       removalPolicy: props.removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination: the on-failure destination of the ingest function.',
     });
 
+    const prefixes = props.sources.map((source) => source.prefix);
     this.handler = new NodeFunction(this, 'Handler', {
       handler: 'ingest',
-      description: `Sessionizes event files uploaded under ${INCOMING_PREFIX} and merges them into the sessions table`,
+      // The prefixes are in SOURCES: a function description holds at most 256 characters.
+      description:
+        'Sessionizes event files uploaded under the source prefixes and merges them into the sessions table',
       memorySizeMb: props.memorySizeMb,
       timeout: props.timeout,
-      reservedConcurrency: props.reservedConcurrency,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      onFailure: new SqsDestination(this.deadLetterQueue),
-      retryAttempts: 2,
       environment: {
         TABLE_NAME: props.table.tableName,
         BUCKET_NAME: props.bucket.bucketName,
-        SESSION_GAP_MINUTES: String(props.sessionGapMinutes),
-        INCOMING_PREFIX,
+        SOURCES: JSON.stringify(props.sources),
         REJECTED_PREFIX,
+        SESSION_RULES: JSON.stringify(props.sessionRules),
+        ...(props.maxMemberBytes === undefined ? {} : { MAX_MEMBER_BYTES: String(props.maxMemberBytes) }),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-ingest',
         POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
@@ -97,71 +101,72 @@ export class Ingest extends Construct {
     this.handler.role.addManagedPolicy(props.objectAccess);
     props.table.grant(this.handler.role, ...INGEST_TABLE_ACTIONS);
 
-    // Re-import the bucket so the notification custom resource lives in this stack. Attaching it to
-    // the bucket object directly would put it in the storage stack and make the two stacks depend
-    // on each other.
-    const notifyingBucket = Bucket.fromBucketAttributes(this, 'NotifyingBucket', {
-      bucketArn: props.bucket.bucketArn,
-      bucketName: props.bucket.bucketName,
-    });
-    notifyingBucket.addEventNotification(
-      EventType.OBJECT_CREATED,
-      new LambdaDestination(this.handler.function),
-      // Only incoming/: the function writes rejected/ reports to the same bucket and must not re-trigger.
-      { prefix: INCOMING_PREFIX },
+    this.handler.function.addEventSource(
+      new SqsEventSource(this.queue.queue, {
+        batchSize: props.batchSize,
+        maxConcurrency: props.maxConcurrency,
+        // Only the failed files of a batch come back; the others are deleted from the queue.
+        reportBatchItemFailures: true,
+      }),
     );
-    // The notification custom resource's Lambda is a CDK-owned stack singleton; find it to scope the acknowledgment.
-    const notificationsHandler = Stack.of(this).node.children.find((child) =>
-      child.node.id.startsWith('BucketNotificationsHandler'),
-    );
-    if (notificationsHandler === undefined) {
-      throw new Error(
-        'aws-cdk-lib no longer creates BucketNotificationsHandler; revisit the cdk-nag acknowledgment',
-      );
-    }
-    Validations.of(notificationsHandler).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason:
-        'CDK-provided handler that applies the S3 notification configuration at deploy time; CDK always attaches this policy to it.',
+    new SourceNotifications(this, 'Notifications', {
+      bucket: props.bucket,
+      queue: this.queue.queue,
+      prefixes,
     });
 
     const { alarms } = props;
-    const alarmOn = (alarmId: string, metric: Metric, threshold: number, description: string): Alarm => {
-      const alarm = new Alarm(this, alarmId, {
-        metric,
-        threshold,
-        evaluationPeriods: alarms.evaluationPeriods,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      if (alarms.action) {
-        alarm.addAlarmAction(alarms.action);
-      }
-      return alarm;
-    };
     const fn = this.handler.function;
     this.alarms = [
-      alarmOn(
+      thresholdAlarm(
+        this,
         'ErrorsAlarm',
-        fn.metricErrors({ period: alarms.period, statistic: 'Sum' }),
-        alarms.errorsThreshold,
-        'Ingest function invocations are failing; S3 retries twice, then events go to the DLQ.',
+        {
+          metric: fn.metricErrors({ period: alarms.period, statistic: 'Sum' }),
+          threshold: alarms.errorsThreshold,
+          description:
+            'Ingest invocations are failing as a whole; their S3 events go back to the queue and, after the last delivery, to the dead-letter queue.',
+        },
+        alarms,
       ),
-      alarmOn(
+      thresholdAlarm(
+        this,
         'ThrottlesAlarm',
-        fn.metricThrottles({ period: alarms.period, statistic: 'Sum' }),
-        alarms.throttlesThreshold,
-        'Ingest function is throttled; check reserved/account concurrency.',
+        {
+          metric: fn.metricThrottles({ period: alarms.period, statistic: 'Sum' }),
+          threshold: alarms.throttlesThreshold,
+          description:
+            'The ingest function is throttled; check the account concurrency left for it (the queue asks for at most its maxConcurrency).',
+        },
+        alarms,
       ),
-      alarmOn(
+      thresholdAlarm(
+        this,
+        'QueueAgeAlarm',
+        {
+          metric: this.queue.queue.metricApproximateAgeOfOldestMessage({
+            period: alarms.period,
+            statistic: 'Maximum',
+          }),
+          threshold: alarms.queueAgeThreshold.toSeconds(),
+          description:
+            'Uploaded files wait too long to be ingested: the backlog outgrows maxConcurrency, or the function keeps failing.',
+        },
+        alarms,
+      ),
+      thresholdAlarm(
+        this,
         'DeadLetterQueueDepthAlarm',
-        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: alarms.period,
-          statistic: 'Maximum',
-        }),
-        alarms.dlqDepthThreshold,
-        'Ingest invocations exhausted their retries; inspect the DLQ messages and re-upload the files.',
+        {
+          metric: this.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: alarms.period,
+            statistic: 'Maximum',
+          }),
+          threshold: alarms.dlqDepthThreshold,
+          description:
+            'S3 events exhausted their deliveries; inspect the dead-letter queue messages and the ingest logs, then redrive them to the ingest queue.',
+        },
+        alarms,
       ),
     ];
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type IDestination, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -22,10 +22,6 @@ export interface NodeFunctionProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
-  readonly reservedConcurrency?: number;
-  /** Async invocations only (e.g. S3 notifications). */
-  readonly onFailure?: IDestination;
-  readonly retryAttempts?: number;
 }
 
 /**
@@ -66,9 +62,6 @@ export class NodeFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      onFailure: props.onFailure,
-      retryAttempts: props.retryAttempts,
       environment: {
         // Bundles ship external source maps; without this flag Node ignores them in stack traces.
         NODE_OPTIONS: '--enable-source-maps',

@@ -9,13 +9,11 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** Uploads under this prefix trigger the ingest. */
-export const INCOMING_PREFIX = 'incoming/';
-/** The ingest writes its rejection reports here; must never trigger it. */
-export const REJECTED_PREFIX = 'rejected/';
+import { REJECTED_PREFIX } from '../../contract/index.js';
 
 export interface StorageProps {
+  /** Prefixes of the stage's sources: the ingest reads objects under these. */
+  readonly sourcePrefixes: readonly string[];
   readonly removalPolicy: RemovalPolicy;
   readonly noncurrentVersionExpiration: Duration;
   readonly accessLogExpiration: Duration;
@@ -26,7 +24,7 @@ export class Storage extends Construct {
   readonly bucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly table: Table;
-  /** Object access the ingest needs: read incoming/, write rejected/. Attach it to the ingest role. */
+  /** Object access the ingest needs: read the source prefixes, write rejected/. Attach it to the ingest role. */
   readonly ingestObjectAccess: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -69,12 +67,13 @@ export class Storage extends Construct {
     // Defined next to the bucket (not on the ingest role) so its ARNs are local GetAtts: cdk-nag renders
     // them as stable finding ids we can acknowledge, instead of cross-stack references with hashed names.
     this.ingestObjectAccess = new ManagedPolicy(this, 'IngestObjectAccess', {
-      description: `Read ${INCOMING_PREFIX} uploads and write ${REJECTED_PREFIX} reports in the Sessionizer bucket`,
+      // Generic on purpose: a description holds at most 1,000 characters, the prefixes may not fit.
+      description: `Read uploads under the source prefixes and write ${REJECTED_PREFIX} reports in the Sessionizer bucket`,
       statements: [
         new PolicyStatement({
           // The bucket is versioned and ingest reads the exact version its event names (GetObjectVersion).
           actions: ['s3:GetObject', 's3:GetObjectVersion'],
-          resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
+          resources: props.sourcePrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
         }),
         new PolicyStatement({
           // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted.
@@ -84,7 +83,7 @@ export class Storage extends Construct {
       ],
     });
     const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
-    for (const prefix of [INCOMING_PREFIX, REJECTED_PREFIX]) {
+    for (const prefix of [...props.sourcePrefixes, REJECTED_PREFIX]) {
       Validations.of(this.ingestObjectAccess).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
         reason: `An object ARN needs a wildcard to cover a key prefix; access stays limited to ${prefix}.`,

@@ -22,6 +22,7 @@ export class StatefulStack extends Stack {
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
 
     const storage = new Storage(this, 'Storage', {
+      sourcePrefixes: config.sources.map((source) => source.prefix),
       removalPolicy: removalPolicyOf(config),
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
       accessLogExpiration: Duration.days(config.logRetentionDays),
@@ -32,7 +33,8 @@ export class StatefulStack extends Stack {
 
     new CfnOutput(this, 'BucketName', {
       value: storage.bucket.bucketName,
-      description: 'Upload Segment-style event files under incoming/ in this bucket',
+      description:
+        'Upload event files under a source prefix of the stage (incoming/ by default) in this bucket',
     });
     new CfnOutput(this, 'TableName', { value: storage.table.tableName, description: 'Sessions table' });
   }

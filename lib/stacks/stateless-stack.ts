@@ -7,8 +7,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { Api } from '../constructs/api.js';
+import { Erasure } from '../constructs/erasure.js';
 import { Ingest } from '../constructs/ingest.js';
+import { Rebuild } from '../constructs/rebuild.js';
 import { logRetentionOf, removalPolicyOf } from './stage-props.js';
+
+const BYTES_PER_MEGABYTE = 1024 * 1024;
 
 export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
@@ -20,6 +24,8 @@ export interface StatelessStackProps extends StackProps {
 /** Code and wiring: safe to destroy and recreate without losing data. */
 export class StatelessStack extends Stack {
   readonly ingest: Ingest;
+  readonly rebuild: Rebuild;
+  readonly erasure: Erasure;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -27,17 +33,23 @@ export class StatelessStack extends Stack {
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
     const removalPolicy = removalPolicyOf(config);
     const logRetention = logRetentionOf(config);
+    const { logLevel, sessionRules } = config;
 
     const alarmTopicArn = config.alarms.actionTopicArn;
+    const maxMemberMegabytes = config.ingest.maxMemberMegabytes;
     this.ingest = new Ingest(this, 'Ingest', {
       bucket,
       objectAccess: ingestObjectAccess,
       table,
-      sessionGapMinutes: config.sessionGapMinutes,
-      logLevel: config.logLevel,
+      sources: config.sources,
+      sessionRules,
+      maxMemberBytes: maxMemberMegabytes === undefined ? undefined : maxMemberMegabytes * BYTES_PER_MEGABYTE,
+      logLevel,
       memorySizeMb: config.ingest.memorySizeMb,
       timeout: Duration.seconds(config.ingest.timeoutSeconds),
-      reservedConcurrency: config.ingest.reservedConcurrency,
+      maxConcurrency: config.ingest.maxConcurrency,
+      batchSize: config.ingest.batchSize,
+      maxReceiveCount: config.ingest.maxReceiveCount,
       logRetention,
       removalPolicy,
       alarms: {
@@ -45,6 +57,7 @@ export class StatelessStack extends Stack {
         evaluationPeriods: config.alarms.evaluationPeriods,
         errorsThreshold: config.alarms.ingestErrorsThreshold,
         throttlesThreshold: config.alarms.ingestThrottlesThreshold,
+        queueAgeThreshold: Duration.seconds(config.alarms.queueAgeThresholdSeconds),
         dlqDepthThreshold: config.alarms.dlqDepthThreshold,
         action: alarmTopicArn
           ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn))
@@ -52,13 +65,33 @@ export class StatelessStack extends Stack {
       },
     });
 
+    this.rebuild = new Rebuild(this, 'Rebuild', {
+      table,
+      sessionRules,
+      totalSegments: config.rebuild.totalSegments,
+      logLevel,
+      memorySizeMb: config.rebuild.memorySizeMb,
+      timeout: Duration.seconds(config.rebuild.timeoutSeconds),
+      logRetention,
+      removalPolicy,
+    });
+
+    this.erasure = new Erasure(this, 'Erasure', {
+      table,
+      logLevel,
+      memorySizeMb: config.erase.memorySizeMb,
+      timeout: Duration.seconds(config.erase.timeoutSeconds),
+      logRetention,
+      removalPolicy,
+    });
+
     this.api = new Api(this, 'Api', {
       table,
+      adminFunction: this.erasure.handler.function,
       auth: config.api.auth,
       throttle: config.api.throttle,
       corsAllowedOrigins: config.api.corsAllowedOrigins,
-      sessionGapMinutes: config.sessionGapMinutes,
-      logLevel: config.logLevel,
+      logLevel,
       memorySizeMb: config.api.memorySizeMb,
       timeout: Duration.seconds(config.api.timeoutSeconds),
       logRetention,
@@ -68,12 +101,29 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the lookup API' });
     new CfnOutput(this, 'ApiId', {
       value: this.api.httpApi.apiId,
-      description: 'For execute-api:Invoke policies (IAM auth)',
+      description:
+        'For execute-api:Invoke policies (IAM auth): GET /users/* to read, DELETE /admin/users/* to erase',
     });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingest.handler.function.functionName });
+    new CfnOutput(this, 'IngestQueueUrl', {
+      value: this.ingest.queue.queue.queueUrl,
+      description: 'S3 events of new uploads, waiting for the ingest function',
+    });
+    new CfnOutput(this, 'IngestQueueArn', {
+      value: this.ingest.queue.queue.queueArn,
+      description: 'Redrive target for the dead-letter queue',
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: this.ingest.deadLetterQueue.queueUrl,
-      description: 'Ingest invocations that failed after retries',
+      value: this.ingest.queue.deadLetterQueue.queueUrl,
+      description: 'S3 events the ingest failed on every delivery; redrive them to the ingest queue',
+    });
+    new CfnOutput(this, 'RebuildStateMachineArn', {
+      value: this.rebuild.stateMachine.stateMachineArn,
+      description: 'Start an execution after changing the session rules to rebuild the stored sessions',
+    });
+    new CfnOutput(this, 'EraseFunctionName', {
+      value: this.erasure.handler.function.functionName,
+      description: 'Serves DELETE /admin/users/{userId}',
     });
   }
 }

@@ -1,12 +1,17 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { stages } from '../../lib/config/stages.js';
 import { API_TABLE_ACTIONS } from '../../lib/constructs/api.js';
+import { ERASE_TABLE_ACTIONS } from '../../lib/constructs/erasure.js';
 import { INGEST_TABLE_ACTIONS } from '../../lib/constructs/ingest.js';
+import { REBUILD_TABLE_ACTIONS } from '../../lib/constructs/rebuild.js';
 import {
   asArray,
   iamStatements,
+  onlyResource,
   type PolicyStatementJson,
   resourcesOfType,
+  roleIdOfHandler,
   statementsOfRole,
   synthConfiguredStage,
 } from './synth.js';
@@ -16,22 +21,48 @@ const tableWriteActions = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
   'dynamodb:TransactWriteItems',
   'dynamodb:PartiQLInsert',
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
 ];
 
-function roleIdByDescription(stage: 'dev' | 'prod', description: string): string {
-  const roles = Object.entries(
-    resourcesOfType(synthConfiguredStage(stage).stateless, 'AWS::IAM::Role'),
-  ).filter(([, role]) => role.Properties.Description === description);
-  expect(roles).toHaveLength(1);
-  return (roles[0] as [string, unknown])[0];
-}
-
 const actionsOf = (statements: PolicyStatementJson[]) =>
   statements.flatMap((statement) => asArray(statement.Action));
+const sorted = (values: readonly string[]) => [...values].sort();
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+describe('table action lists', () => {
+  it('match what each function is meant to do', () => {
+    const readAndMerge = [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+    ];
+    expect(sorted(INGEST_TABLE_ACTIONS)).toEqual(sorted(readAndMerge));
+    expect(sorted(REBUILD_TABLE_ACTIONS)).toEqual(sorted([...readAndMerge, 'dynamodb:Scan']));
+    expect(sorted(ERASE_TABLE_ACTIONS)).toEqual(
+      sorted([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ]),
+    );
+    expect(sorted(API_TABLE_ACTIONS)).toEqual(
+      sorted(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']),
+    );
+  });
+});
 
 describe.each(['dev', 'prod', 'test'] as const)('IAM (%s)', (stageName) => {
   it('never grants a wildcard action, in any policy of either stack', () => {
@@ -46,71 +77,117 @@ describe.each(['dev', 'prod', 'test'] as const)('IAM (%s)', (stageName) => {
   });
 });
 
-describe.each(['dev', 'prod'] as const)('least privilege (%s)', (stageName) => {
+describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageName) => {
+  const config = stages[stageName];
   const { stateful, stateless, stacks } = synthConfiguredStage(stageName);
   const bucketId = stacks.stateful.getLogicalId(stacks.stateful.bucket.node.defaultChild as CfnElement);
   const objectsUnder = (prefix: string) => ({
     'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]],
   });
-
-  it('limits ingest S3 access to reading incoming/ and writing rejected/', () => {
-    const policies = Object.entries(resourcesOfType(stateful, 'AWS::IAM::ManagedPolicy'));
-    expect(policies).toHaveLength(1);
-    const [policyId, policy] = policies[0] as [string, (typeof policies)[number][1]];
-    expect((policy.Properties.PolicyDocument as { Statement: unknown }).Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:GetObjectVersion'],
-        Resource: objectsUnder('incoming/'),
-      },
-      {
-        Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
-        Resource: objectsUnder('rejected/'),
-      },
-    ]);
-
-    const ingestRoleId = roleIdByDescription(stageName, 'Execution role for the Sessionizer ingest function');
-    const ingestRole = resourcesOfType(stateless, 'AWS::IAM::Role')[ingestRoleId];
-    expect(JSON.stringify(ingestRole?.Properties.ManagedPolicyArns)).toContain(policyId);
-    // Nothing else in the stateless stack gives the ingest role object access.
-    const s3Actions = actionsOf(statementsOfRole(stateless, ingestRoleId)).filter((action) =>
-      action.startsWith('s3:'),
-    );
-    expect(s3Actions).toEqual([]);
-  });
-
-  it('gives ingest exactly the table actions of its contract, on the table only', () => {
-    const ingestRoleId = roleIdByDescription(stageName, 'Execution role for the Sessionizer ingest function');
-    const tableStatements = statementsOfRole(stateless, ingestRoleId).filter((statement) =>
+  const tableStatementsOf = (roleId: string) =>
+    statementsOfRole(stateless, roleId).filter((statement) =>
       asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
     );
-    expect(tableStatements).toHaveLength(1);
-    expect(asArray(tableStatements[0]?.Action).sort()).toEqual([...INGEST_TABLE_ACTIONS].sort());
-    expect(JSON.stringify(tableStatements[0]?.Resource)).toMatch(/SessionsTable.*Arn/);
+  const expectTableAccess = (handler: string, actions: readonly string[]) => {
+    const statements = tableStatementsOf(roleIdOfHandler(stateless, handler));
+    expect(statements).toHaveLength(1);
+    expect(sorted(actionsOf(statements))).toEqual(sorted(actions));
+    expect(JSON.stringify(statements[0]?.Resource)).toMatch(/SessionsTable.*Arn/);
+  };
+  const servicesOf = (handler: string) =>
+    new Set(
+      actionsOf(statementsOfRole(stateless, roleIdOfHandler(stateless, handler))).map((a) => a.split(':')[0]),
+    );
+
+  it('lets ingest read objects (and versions) under exactly the source prefixes and write only rejected/', () => {
+    const policy = onlyResource(stateful, 'AWS::IAM::ManagedPolicy');
+    const [read, write, ...others] = (
+      policy.properties.PolicyDocument as { Statement: PolicyStatementJson[] }
+    ).Statement;
+    expect(others).toEqual([]);
+    expect(read).toMatchObject({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'] });
+    expect(asArray(read?.Resource).sort(byJson)).toEqual(
+      config.sources.map((source) => objectsUnder(source.prefix)).sort(byJson),
+    );
+    expect(write).toEqual({
+      Effect: 'Allow',
+      Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+      Resource: objectsUnder('rejected/'),
+    });
+
+    const ingestRoleId = roleIdOfHandler(stateless, 'ingest');
+    const ingestRole = resourcesOfType(stateless, 'AWS::IAM::Role')[ingestRoleId];
+    expect(JSON.stringify(ingestRole?.Properties.ManagedPolicyArns)).toContain(policy.id);
+    // Nothing in the stateless stack gives the ingest role more object access.
+    expect(actionsOf(statementsOfRole(stateless, ingestRoleId)).filter((a) => a.startsWith('s3:'))).toEqual(
+      [],
+    );
   });
 
-  it('gives the api function read-only table access and nothing on S3', () => {
-    const apiRoleId = roleIdByDescription(stageName, 'Execution role for the Sessionizer api function');
+  it('gives ingest exactly its table actions and what consuming the queue takes', () => {
+    expectTableAccess('ingest', INGEST_TABLE_ACTIONS);
+    const sqs = statementsOfRole(stateless, roleIdOfHandler(stateless, 'ingest')).filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('sqs:')),
+    );
+    expect(sqs).toHaveLength(1);
+    expect(sorted(actionsOf(sqs))).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(sqs[0]?.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^IngestQueue(?!DeadLetter)/), 'Arn'],
+    });
+    expect(servicesOf('ingest')).toEqual(new Set(['logs', 'dynamodb', 'sqs']));
+  });
+
+  it('gives the rebuild function its table actions (with Scan) and nothing else', () => {
+    expectTableAccess('rebuild', REBUILD_TABLE_ACTIONS);
+    expect(servicesOf('rebuild')).toEqual(new Set(['logs', 'dynamodb']));
+  });
+
+  it('gives the erase function its table actions, no Scan, and nothing else', () => {
+    expectTableAccess('admin', ERASE_TABLE_ACTIONS);
+    expect(servicesOf('admin')).toEqual(new Set(['logs', 'dynamodb']));
+  });
+
+  it('gives the api function read-only table access and nothing else', () => {
+    const apiRoleId = roleIdOfHandler(stateless, 'api');
+    expectTableAccess('api', API_TABLE_ACTIONS);
     const actions = actionsOf(statementsOfRole(stateless, apiRoleId));
-    const tableActions = actions.filter((action) => action.startsWith('dynamodb:'));
-    expect(tableActions.sort()).toEqual([...API_TABLE_ACTIONS].sort());
     for (const write of tableWriteActions) {
       expect(actions).not.toContain(write);
     }
-    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([]);
+    expect(servicesOf('api')).toEqual(new Set(['logs', 'dynamodb']));
     expect(
       resourcesOfType(stateless, 'AWS::IAM::Role')[apiRoleId]?.Properties.ManagedPolicyArns,
     ).toBeUndefined();
   });
 
+  it('lets the rebuild state machine invoke only the rebuild function', () => {
+    const { properties } = onlyResource(stateless, 'AWS::StepFunctions::StateMachine');
+    const roleId = (properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = statementsOfRole(stateless, roleId);
+    const invoke = statements.filter((statement) =>
+      asArray(statement.Action).includes('lambda:InvokeFunction'),
+    );
+    expect(invoke).toHaveLength(1);
+    const functionArn = { 'Fn::GetAtt': [expect.stringMatching(/^RebuildHandlerFunction/), 'Arn'] };
+    expect(invoke[0]?.Resource).toEqual([functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }]);
+    // The rest is X-Ray and log delivery, which only exist on '*'.
+    const rest = actionsOf(statements.filter((statement) => statement !== invoke[0]));
+    expect(new Set(rest.map((action) => action.split(':')[0]))).toEqual(new Set(['logs', 'xray']));
+  });
+
   it('lets each function write only to its own log group instead of using AWSLambdaBasicExecutionRole', () => {
-    for (const service of ['ingest', 'api']) {
-      const roleId = roleIdByDescription(stageName, `Execution role for the Sessionizer ${service} function`);
+    for (const handler of ['ingest', 'api', 'rebuild', 'admin']) {
+      const roleId = roleIdOfHandler(stateless, handler);
       const logStatements = statementsOfRole(stateless, roleId).filter((statement) =>
         asArray(statement.Action).some((action) => action.startsWith('logs:')),
       );
-      expect(logStatements).toHaveLength(1);
+      expect(logStatements, handler).toHaveLength(1);
       expect(logStatements[0]?.Resource).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/HandlerLogs/), 'Arn'],
       });

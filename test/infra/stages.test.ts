@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES } from '../../contract/index.js';
 import { repoRoot } from '../../lib/config/bundling.js';
 import {
+  deployableStageNames,
   parseStageConfig,
   resolveDeployableStage,
-  resolveStage,
   type StageConfig,
+  stageConfigSchema,
   stageNames,
   stages,
 } from '../../lib/config/stages.js';
@@ -16,45 +18,65 @@ function withChanges(base: StageConfig, changes: (copy: StageConfig) => void): u
   return copy;
 }
 
-describe('stage selection', () => {
-  it('resolves every configured stage to its validated config', () => {
-    expect(stageNames).toEqual(expect.arrayContaining(['dev', 'prod']));
-    for (const name of stageNames) {
-      expect(resolveStage(name)).toEqual({ name, config: stages[name] });
+/** Every problem the schema finds, as `path: message`. */
+function issuesOf(input: unknown): string[] {
+  const result = stageConfigSchema.safeParse(input);
+  return result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+describe('resolveDeployableStage', () => {
+  it('resolves every deployable stage to its validated config', () => {
+    expect(deployableStageNames).toEqual(['dev', 'prod']);
+    for (const name of deployableStageNames) {
+      expect(resolveDeployableStage(name)).toEqual({ name, config: stages[name] });
     }
   });
 
-  it('rejects an unknown stage with a message that lists the valid ones', () => {
-    expect(() => resolveStage('staging')).toThrow(
-      /Unknown stage 'staging'\. Valid stages: dev, prod, test \(synth-only\)/,
+  it('rejects an unknown stage, listing only the stages cdk can select', () => {
+    expect(() => resolveDeployableStage('staging')).toThrow(
+      "Unknown stage 'staging'. Valid stages: dev, prod. Select one with: npx cdk <command> -c stage=<name>",
     );
   });
 
   it('rejects a missing stage with the same list', () => {
-    expect(() => resolveStage(undefined)).toThrow(/No stage selected\. Valid stages: dev, prod/);
+    expect(() => resolveDeployableStage(undefined)).toThrow(/^No stage selected\. Valid stages: dev, prod\./);
+  });
+
+  it('explains that a synth-only stage exists but cannot be selected, without offering it', () => {
+    let message = '';
+    try {
+      resolveDeployableStage('test');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Stage 'test' is synth-only: the infrastructure tests synthesize it/);
+    expect(message).toContain('Valid stages: dev, prod.');
+    expect(message.match(/\btest\b/g)).toHaveLength(1); // named as the stage asked for, never as a choice
   });
 
   it('does not resolve inherited object keys as stages', () => {
-    expect(() => resolveStage('toString')).toThrow(/Unknown stage 'toString'/);
+    expect(() => resolveDeployableStage('toString')).toThrow(/Unknown stage 'toString'/);
   });
 
-  it('makes lib/app.ts (what `cdk synth -c stage=...` runs) exit 1 with that message and no stack trace', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/app.ts'], {
-      cwd: repoRoot,
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'staging' }) },
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain("Unknown stage 'staging'. Valid stages: dev, prod, test (synth-only)");
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  it('refuses synth-only stages for cdk commands, naming the deployable ones', () => {
-    expect(() => resolveDeployableStage('test')).toThrow(
-      /Stage 'test' is synth-only .* Deployable stages: dev, prod\./,
-    );
-    expect(resolveDeployableStage('prod').name).toBe('prod');
-  });
+  it.each([
+    ['staging', "Unknown stage 'staging'. Valid stages: dev, prod."],
+    ['test', "Stage 'test' is synth-only"],
+  ])(
+    'makes lib/app.ts (what `cdk synth -c stage=%s` runs) exit 1 with the message and no stack trace',
+    (stage, message) => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/app.ts'], {
+        cwd: repoRoot,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage }) },
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('(synth-only)');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });
 
 describe('stage config validation', () => {
@@ -110,12 +132,149 @@ describe('stage config validation', () => {
 
   it('rejects unknown keys so typos do not silently fall back to defaults', () => {
     const input = withChanges(stages.dev, (config) => {
-      (config as unknown as Record<string, unknown>).sessionGapMinute = 45;
+      (config as unknown as Record<string, unknown>).sessionRule = { gapMinutes: 45 };
     });
     expect(() => parseStageConfig('dev', input)).toThrow(/Unrecognized key/);
   });
 
   it('names the stage in validation errors', () => {
     expect(() => parseStageConfig('qa', {})).toThrow(/Invalid config for stage 'qa'/);
+  });
+
+  it('defaults to the sources and session rules of contract/', () => {
+    const input = withChanges(stages.dev, (config) => {
+      const loose = config as Partial<StageConfig>;
+      delete loose.sources;
+      delete loose.sessionRules;
+    });
+    const parsed = parseStageConfig('dev', input);
+    expect(parsed.sources).toEqual(DEFAULT_SOURCES);
+    expect(parsed.sessionRules).toEqual({
+      gapMinutes: 30,
+      gapMinutesByPlatform: {},
+      identityStitching: false,
+    });
+    expect(stages.dev.sources).toEqual(DEFAULT_SOURCES);
+  });
+
+  it('reads session rules with defaults for what a stage leaves out', () => {
+    const input = withChanges(stages.dev, (config) => {
+      (config as { sessionRules: unknown }).sessionRules = { gapMinutesByPlatform: { ios: 2.5 } };
+    });
+    expect(parseStageConfig('dev', input).sessionRules).toEqual({
+      gapMinutes: 30,
+      gapMinutesByPlatform: { ios: 2.5 },
+      identityStitching: false,
+    });
+  });
+
+  it('refuses bad session rules, naming the field', () => {
+    const withRules = (sessionRules: unknown) =>
+      withChanges(stages.dev, (config) => {
+        (config as { sessionRules: unknown }).sessionRules = sessionRules;
+      });
+    expect(issuesOf(withRules({ gapMinutes: 0 }))).toEqual([
+      'sessionRules.gapMinutes: gapMinutes must be greater than 0',
+    ]);
+    expect(issuesOf(withRules({ gapMinutesByPlatform: { iOS: 5 } }))).toEqual([
+      expect.stringMatching(/^sessionRules\.gapMinutesByPlatform\.iOS: .*must be lowercase/),
+    ]);
+    expect(issuesOf(withRules({ sessionGapMinutes: 30 }))).toEqual([
+      expect.stringMatching(/^sessionRules: Unrecognized key: "sessionGapMinutes"/),
+    ]);
+  });
+
+  describe('sources', () => {
+    const withSources = (sources: unknown) =>
+      withChanges(stages.dev, (config) => {
+        (config as { sources: unknown }).sources = sources;
+      });
+    const source = (name: string, prefix: string) => ({ name, prefix, format: 'segment' });
+
+    it('accepts prefixes that are siblings, however alike their names', () => {
+      const sources = [source('a', 'logs/'), source('b', 'logs-2/'), source('c', 'exports/logs/')];
+      expect(parseStageConfig('dev', withSources(sources)).sources).toEqual(sources);
+    });
+
+    it.each([
+      ['an empty prefix', [source('a', '')], /^sources\.0\.prefix: must not be empty/],
+      [
+        'a prefix without a trailing slash',
+        [source('a', 'incoming')],
+        /^sources\.0\.prefix: must end with '\/'/,
+      ],
+      ['an IAM wildcard in a prefix', [source('a', 'in*/')], /^sources\.0\.prefix: must not contain '\*'/],
+      ['no source at all', [], /^sources: needs at least one source$/],
+      ['an unknown format', [{ name: 'a', prefix: 'a/', format: 'csv' }], /^sources\.0\.format: /],
+      [
+        'two sources with one name',
+        [source('a', 'x/'), source('a', 'y/')],
+        /^sources\.1\.name: 'a' is used twice$/,
+      ],
+    ])('refuses %s', (_what, sources, message) => {
+      expect(issuesOf(withSources(sources))).toEqual([expect.stringMatching(message)]);
+    });
+
+    it.each([
+      ['a prefix inside an earlier one', source('all', 'logs/'), source('segment', 'logs/segment/')],
+      ['a prefix around a later one', source('segment', 'logs/segment/'), source('all', 'logs/')],
+      ['the same prefix twice', source('a', 'logs/'), source('b', 'logs/')],
+    ])('refuses %s, naming the other source', (_what, first, second) => {
+      expect(issuesOf(withSources([first, second]))).toEqual([
+        `sources.1.prefix: '${second.prefix}' overlaps the prefix '${first.prefix}' of source '${first.name}'; source prefixes must not contain one another`,
+      ]);
+    });
+
+    it.each([
+      ['the rejection prefix itself', 'rejected/'],
+      ['a folder inside it', 'rejected/incoming/'],
+    ])('refuses %s as a source', (_what, prefix) => {
+      expect(issuesOf(withSources([source('a', prefix)]))).toEqual([
+        expect.stringMatching(/^sources\.0\.prefix: '.*' overlaps 'rejected\/', where the ingest writes/),
+      ]);
+    });
+
+    it('refuses sources and rules too large for the ingest environment', () => {
+      const platforms = Object.fromEntries(
+        Array.from({ length: 40 }, (_, i) => [`platform-${'x'.repeat(80)}-${i}`, 5]),
+      );
+      const input = withChanges(stages.dev, (config) => {
+        config.sessionRules.gapMinutesByPlatform = platforms;
+      });
+      expect(issuesOf(input)).toEqual([
+        expect.stringMatching(/^sessionRules: .* over the 3072 the ingest environment can hold/),
+      ]);
+    });
+  });
+
+  describe('ingest queue', () => {
+    it.each([
+      ['maxConcurrency', 1],
+      ['maxConcurrency', 1001],
+      ['batchSize', 0],
+      ['batchSize', 11],
+      ['maxReceiveCount', 0],
+    ] as const)('refuses ingest.%s = %i', (field, value) => {
+      const input = withChanges(stages.dev, (config) => {
+        config.ingest[field] = value;
+      });
+      expect(issuesOf(input)).toEqual([expect.stringMatching(new RegExp(`^ingest\\.${field}: `))]);
+    });
+
+    it('refuses a queue-age alarm that one slow file would raise', () => {
+      const input = withChanges(stages.dev, (config) => {
+        config.alarms.queueAgeThresholdSeconds = config.ingest.timeoutSeconds - 1;
+      });
+      expect(issuesOf(input)).toEqual([
+        'alarms.queueAgeThresholdSeconds: must be at least ingest.timeoutSeconds (300): one slow file would already raise it',
+      ]);
+    });
+
+    it('refuses more rebuild segments than an inline Map runs at once', () => {
+      const input = withChanges(stages.dev, (config) => {
+        config.rebuild.totalSegments = 41;
+      });
+      expect(issuesOf(input)).toEqual([expect.stringMatching(/^rebuild\.totalSegments: /)]);
+    });
   });
 });

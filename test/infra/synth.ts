@@ -114,3 +114,42 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Pol
       (policy) => (policy.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
     );
 }
+
+/** The one Lambda function whose description matches; fails the test when there is not exactly one. */
+export function functionByDescription(
+  template: Template,
+  pattern: RegExp,
+): { id: string; properties: Record<string, unknown> } {
+  const matches = Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).filter(([, fn]) =>
+    pattern.test(String(fn.Properties.Description ?? '')),
+  );
+  if (matches.length !== 1) {
+    throw new Error(`expected one function described like ${pattern}, found ${matches.length}`);
+  }
+  const [id, fn] = matches[0] as [string, CfnResources[string]];
+  return { id, properties: fn.Properties };
+}
+
+export const ingestFunction = (template: Template) =>
+  functionByDescription(template, /^Sessionizes event files/);
+export const apiFunction = (template: Template) =>
+  functionByDescription(template, /^Serves user and session lookups/);
+export const rebuildFunction = (template: Template) =>
+  functionByDescription(template, /^Rebuilds the stored/);
+export const eraseFunction = (template: Template) => functionByDescription(template, /^Erases a user's/);
+
+export function environmentOf(fn: { properties: Record<string, unknown> }): Record<string, unknown> {
+  return (fn.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+/** Logical id of the execution role NodeFunction creates for `handler` (its description names it). */
+export function roleIdOfHandler(template: Template, handler: string): string {
+  const description = `Execution role for the Sessionizer ${handler} function`;
+  const roles = Object.entries(resourcesOfType(template, 'AWS::IAM::Role')).filter(
+    ([, role]) => role.Properties.Description === description,
+  );
+  if (roles.length !== 1) {
+    throw new Error(`expected one role described '${description}', found ${roles.length}`);
+  }
+  return (roles[0] as [string, unknown])[0];
+}

@@ -1,0 +1,58 @@
+/**
+ * The session rule options (inactivity gap, per-platform gap, length cap, identity stitching), validated the
+ * same way wherever they come from: the CDK stage config, the `SESSION_RULES` environment variable of the
+ * ingest and rebuild functions, the local stack and the CLI. Depends on zod only, so lib/ can import it too.
+ */
+import { z } from 'zod';
+
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Minutes become `Math.round(minutes * 60000)` ms; a value that rounds to 0 ms would not be a gap at all. */
+const minutes = (what: string) =>
+  z
+    .number({ error: `${what} must be a number of minutes` })
+    .positive({ error: `${what} must be greater than 0`, abort: true })
+    .refine((value) => Math.round(value * 60_000) >= 1, `${what} must be at least 1 ms (1/60000 minute)`);
+
+function platformNameProblem(platform: string): string | undefined {
+  if (platform.length === 0) return 'platform names must not be empty';
+  if (platform.length > 1024) return 'platform names must be at most 1024 characters';
+  if (platform !== platform.toLowerCase()) {
+    return `'${platform}' must be lowercase (events are matched on their lowercased platform)`;
+  }
+  return undefined;
+}
+
+/** Checked here rather than by a record key schema, whose failures zod reports only as "Invalid key". */
+function checkPlatformNames(gaps: Record<string, number>, ctx: z.RefinementCtx): void {
+  for (const platform of Object.keys(gaps)) {
+    const problem = platformNameProblem(platform);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', path: [platform], message: problem });
+    }
+  }
+}
+
+export const sessionRulesSchema = z
+  .object({
+    /** Inactivity that ends a session when the event's platform has no gap of its own. */
+    gapMinutes: minutes('gapMinutes')
+      .max(MINUTES_PER_DAY, `gapMinutes must be at most ${MINUTES_PER_DAY} (a day)`)
+      .default(30),
+    /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
+    gapMinutesByPlatform: z
+      .record(z.string(), minutes('a platform gap'))
+      .superRefine(checkPlatformNames)
+      .default({}),
+    /** Longest a session may run from its first event; none by default. */
+    maxSessionMinutes: minutes('maxSessionMinutes').optional(),
+    /** Joins anonymous events to the user their anonymousId was first seen with. */
+    identityStitching: z.boolean().default(false),
+  })
+  .strict();
+
+/** What a stage or an environment variable may give: every field optional, defaults filled in by parsing. */
+export type SessionRulesInput = z.input<typeof sessionRulesSchema>;
+export type SessionRules = z.output<typeof sessionRulesSchema>;
+
+export const DEFAULT_SESSION_RULES: SessionRules = sessionRulesSchema.parse({});

@@ -1,0 +1,52 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { NodeFunction } from './node-function.js';
+
+/** Find a user's items, delete them, and keep the deletion consistent with concurrent ingests. */
+export const ERASE_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+export interface ErasureProps {
+  readonly table: ITable;
+  readonly logLevel: string;
+  readonly memorySizeMb: number;
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The function behind the admin route `DELETE /admin/users/{userId}` (wired by the Api construct): erases a
+ * user's sessions and events from the table. Its own role, so the lookup function stays read-only.
+ */
+export class Erasure extends Construct {
+  readonly handler: NodeFunction;
+
+  constructor(scope: Construct, id: string, props: ErasureProps) {
+    super(scope, id);
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      handler: 'admin',
+      description: "Erases a user's sessions and events (admin API)",
+      memorySizeMb: props.memorySizeMb,
+      timeout: props.timeout,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'sessionizer-admin',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+      },
+    });
+    props.table.grant(this.handler.role, ...ERASE_TABLE_ACTIONS);
+  }
+}

@@ -1,0 +1,150 @@
+import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  JitterType,
+  LogLevel,
+  Map as MapState,
+  ProvideItems,
+  QueryLanguage,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { RebuildRequest } from '../../contract/index.js';
+import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
+import { INGEST_TABLE_ACTIONS } from './ingest.js';
+import { NodeFunction } from './node-function.js';
+
+/** The rebuild rewrites every user's sessions as the ingest does, reading them with a parallel Scan. */
+export const REBUILD_TABLE_ACTIONS = [...INGEST_TABLE_ACTIONS, 'dynamodb:Scan'] as const;
+
+export interface RebuildProps {
+  readonly table: ITable;
+  readonly sessionRules: SessionRules;
+  /** Parallel scan segments; all run at once (inline Map: at most 40). */
+  readonly totalSegments: number;
+  readonly logLevel: string;
+  readonly memorySizeMb: number;
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+type SegmentRequest = Extract<RebuildRequest, { action: 'segment' }>;
+type JsonataExpression = `{% ${string} %}`;
+/** A request as the state machine writes it: each field a literal, or a JSONata expression that yields it. */
+type RebuildPayload<Request = RebuildRequest> = Request extends unknown
+  ? { [Field in keyof Request]: Request[Field] | JsonataExpression }
+  : never;
+
+/**
+ * Recomputes every stored session under the stage's current session rules, after they change:
+ * `Begin` → one `Scan segment` loop per parallel scan segment, all at once → `Finish`. Start an execution
+ * (no input needed) after deploying new rules; the rebuild function serves all three steps.
+ *
+ * The inline Map's iterations share the execution's history (25,000 events, about 7 per loop turn), so a
+ * `segment` call should work through pages until its time is nearly up rather than return after one page.
+ */
+export class Rebuild extends Construct {
+  readonly handler: NodeFunction;
+  readonly stateMachine: StateMachine;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: RebuildProps) {
+    super(scope, id);
+    const { totalSegments } = props;
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      handler: 'rebuild',
+      description: 'Rebuilds the stored sessions under the current session rules, one scan segment at a time',
+      memorySizeMb: props.memorySizeMb,
+      timeout: props.timeout,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        SESSION_RULES: JSON.stringify(props.sessionRules),
+        POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
+        POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+      },
+    });
+    props.table.grant(this.handler.role, ...REBUILD_TABLE_ACTIONS);
+
+    const invoke = (stateId: string, payload: RebuildPayload) => {
+      const task = LambdaInvoke.jsonata(this, stateId, {
+        lambdaFunction: this.handler.function,
+        payload: TaskInput.fromObject(payload),
+        outputs: '{% $states.result.Payload %}',
+        // Also retries the Lambda service errors (ServiceException, AWSLambdaException, SdkClientException).
+        retryOnServiceExceptions: true,
+      });
+      // All segments start at once and may meet the account's concurrency limit: wait, do not fail.
+      task.addRetry({
+        errors: ['Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(5),
+        maxAttempts: 8,
+        backoffRate: 2,
+        jitterStrategy: JitterType.FULL,
+      });
+      return task;
+    };
+
+    const begin = invoke('Begin', { action: 'begin', totalSegments });
+    const scanSegment = invoke('Scan segment', {
+      action: 'segment',
+      segment: '{% $states.input.segment %}',
+      totalSegments: '{% $states.input.totalSegments %}',
+      cursor: '{% $states.input.cursor %}',
+    });
+    const segmentLoop = scanSegment.next(
+      Choice.jsonata(this, 'Segment done?')
+        .when(Condition.jsonata('{% $states.input.done = true %}'), new Succeed(this, 'Segment rebuilt'))
+        .otherwise(scanSegment),
+    );
+    const segments = MapState.jsonata(this, 'Segments', {
+      items: ProvideItems.jsonArray(Array.from({ length: totalSegments }, (_, segment) => segment)),
+      itemSelector: {
+        segment: '{% $states.context.Map.Item.Value %}',
+        totalSegments,
+        // A literal null would be dropped from the definition; the JSONata literal survives.
+        cursor: '{% null %}',
+      } satisfies Omit<RebuildPayload<SegmentRequest>, 'action'>,
+      maxConcurrency: totalSegments,
+    }).itemProcessor(segmentLoop);
+    const finish = invoke('Finish', { action: 'finish' });
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      comment: 'Rebuilds the stored sessions under the current session rules',
+      stateMachineType: StateMachineType.STANDARD,
+      queryLanguage: QueryLanguage.JSONATA,
+      definitionBody: DefinitionBody.fromChainable(begin.next(segments).next(finish)),
+      // Execution data stays out of the logs: segment progress is visible in the execution history.
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    Validations.of(this.stateMachine.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.handler.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason:
+          'Step Functions grants invoking the rebuild function and its versions/aliases (ARN:*); it is still this one function.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray trace writes and CloudWatch Logs delivery management have no resource-level permissions; Step Functions requires them on *.',
+      },
+    );
+  }
+}

@@ -1,0 +1,201 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
+import { stages } from '../../lib/config/stages.js';
+import {
+  environmentOf,
+  ingestFunction,
+  onlyResource,
+  resourcesOfType,
+  synthConfiguredStage,
+} from './synth.js';
+
+const FOURTEEN_DAYS_IN_SECONDS = 14 * 24 * 60 * 60;
+
+describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
+  const config = stages[stageName];
+  const { stateless } = synthConfiguredStage(stageName);
+  const queues = Object.entries(resourcesOfType(stateless, 'AWS::SQS::Queue'));
+  const [queueId, queue] = queues.find(([, resource]) => resource.Properties.RedrivePolicy) ?? [];
+  const [deadLetterQueueId, deadLetterQueue] =
+    queues.find(([, resource]) => !resource.Properties.RedrivePolicy) ?? [];
+  const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+
+  it('has one ingest queue and one dead-letter queue', () => {
+    expect(queues).toHaveLength(2);
+    expect(queueId).toBeDefined();
+    expect(deadLetterQueueId).toBeDefined();
+  });
+
+  it('sends object creation under each source prefix to the queue, one notification per prefix, and nothing else', () => {
+    const notifications = onlyResource(stateless, 'Custom::S3BucketNotifications').properties;
+    expect(notifications.NotificationConfiguration).toEqual({
+      QueueConfigurations: config.sources.map((source) => ({
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: source.prefix }] } },
+        QueueArn: queueArn,
+      })),
+    });
+    expect(JSON.stringify(notifications)).not.toContain('rejected/');
+    // Unmanaged: the bucket lives in the other stack; only this stack's notifications are touched.
+    expect(notifications.Managed).toBe(false);
+  });
+
+  it('lets only the events bucket send to the queue, and only over TLS', () => {
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: {
+              ArnLike: { 'aws:SourceArn': Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps messages 14 days, hides them for six function timeouts and moves them to the DLQ after maxReceiveCount', () => {
+    expect(queue?.Properties).toEqual({
+      MessageRetentionPeriod: FOURTEEN_DAYS_IN_SECONDS,
+      VisibilityTimeout: 6 * config.ingest.timeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+        maxReceiveCount: config.ingest.maxReceiveCount,
+      },
+      SqsManagedSseEnabled: true,
+    });
+    expect(deadLetterQueue?.Properties).toEqual({
+      MessageRetentionPeriod: FOURTEEN_DAYS_IN_SECONDS,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('denies plain-HTTP access to the dead-letter queue as well', () => {
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: deadLetterQueueId }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
+  });
+
+  it('consumes the queue through one event source mapping paced by the stage', () => {
+    expect(onlyResource(stateless, 'AWS::Lambda::EventSourceMapping').properties).toEqual({
+      EventSourceArn: queueArn,
+      FunctionName: { Ref: ingestFunction(stateless).id },
+      BatchSize: config.ingest.batchSize,
+      ScalingConfig: { MaximumConcurrency: config.ingest.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('is never invoked asynchronously: no S3 invoke permission, no retry or on-failure destination', () => {
+    stateless.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    const s3Permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter(
+      (permission) => permission.Properties.Principal === 's3.amazonaws.com',
+    );
+    expect(s3Permissions).toEqual([]);
+    expect(ingestFunction(stateless).properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('sizes the function from the stage config', () => {
+    expect(ingestFunction(stateless).properties).toMatchObject({
+      MemorySize: config.ingest.memorySizeMb,
+      Timeout: config.ingest.timeoutSeconds,
+    });
+  });
+
+  it('gets the environment the handler contract names', () => {
+    const variables = environmentOf(ingestFunction(stateless));
+    const memberLimit = config.ingest.maxMemberMegabytes;
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'BUCKET_NAME',
+        ...(memberLimit === undefined ? [] : ['MAX_MEMBER_BYTES']),
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'REJECTED_PREFIX',
+        'SESSION_RULES',
+        'SOURCES',
+        'TABLE_NAME',
+      ].sort(),
+    );
+    expect(variables).toMatchObject({
+      REJECTED_PREFIX: 'rejected/',
+      POWERTOOLS_SERVICE_NAME: 'sessionizer-ingest',
+      POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+    });
+    expect(JSON.parse(String(variables.SOURCES))).toEqual(config.sources);
+    const sessionRules = JSON.parse(String(variables.SESSION_RULES));
+    expect(sessionRules).toEqual(config.sessionRules);
+    expect(sessionRulesSchema.parse(sessionRules)).toEqual(config.sessionRules);
+    if (memberLimit !== undefined) {
+      expect(variables.MAX_MEMBER_BYTES).toBe(String(memberLimit * 1024 * 1024));
+    }
+  });
+
+  it('alarms on errors, throttles, queue age and DLQ depth with the stage thresholds', () => {
+    const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const byMetric = (namespace: string, metricName: string) =>
+      alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        EvaluationPeriods: config.alarms.evaluationPeriods,
+        Period: config.alarms.periodMinutes * 60,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    const ingestDimension = [{ Name: 'FunctionName', Value: { Ref: ingestFunction(stateless).id } }];
+    expect(byMetric('AWS/Lambda', 'Errors')).toEqual([
+      expect.objectContaining({
+        Threshold: config.alarms.ingestErrorsThreshold,
+        Dimensions: ingestDimension,
+      }),
+    ]);
+    expect(byMetric('AWS/Lambda', 'Throttles')).toEqual([
+      expect.objectContaining({
+        Threshold: config.alarms.ingestThrottlesThreshold,
+        Dimensions: ingestDimension,
+      }),
+    ]);
+    expect(byMetric('AWS/SQS', 'ApproximateAgeOfOldestMessage')).toEqual([
+      expect.objectContaining({
+        Threshold: config.alarms.queueAgeThresholdSeconds,
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      }),
+    ]);
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+      expect.objectContaining({
+        Threshold: config.alarms.dlqDepthThreshold,
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] } }],
+      }),
+    ]);
+  });
+
+  it('outputs the queue URL and ARN and the dead-letter queue URL', () => {
+    stateless.hasOutput('IngestQueueUrl', { Value: { Ref: queueId } });
+    stateless.hasOutput('IngestQueueArn', { Value: queueArn });
+    stateless.hasOutput('DeadLetterQueueUrl', { Value: { Ref: deadLetterQueueId } });
+  });
+});

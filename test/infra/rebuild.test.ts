@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { stages } from '../../lib/config/stages.js';
+import { environmentOf, onlyResource, rebuildFunction, synthConfiguredStage } from './synth.js';
+
+const FUNCTION_ARN = '<rebuild function ARN>';
+
+// biome-ignore lint/suspicious/noExplicitAny: an ASL document is walked by key
+type Json = any;
+
+/** The state machine's ASL with the rebuild function's ARN (a CloudFormation token) replaced by a marker. */
+function definitionOf(properties: Record<string, unknown>, functionId: string): Json {
+  const [separator, parts] = (properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if (JSON.stringify(part) === JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] })) return FUNCTION_ARN;
+      if (JSON.stringify(part) === JSON.stringify({ Ref: 'AWS::Partition' })) return 'aws';
+      throw new Error(`unexpected token in the definition: ${JSON.stringify(part)}`);
+    })
+    .join(separator);
+  return JSON.parse(text);
+}
+
+const lambdaServiceErrors = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+];
+
+describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
+  const config = stages[stageName];
+  const segments = config.rebuild.totalSegments;
+  const { stateless } = synthConfiguredStage(stageName);
+  const fn = rebuildFunction(stateless);
+  const stateMachine = onlyResource(stateless, 'AWS::StepFunctions::StateMachine');
+  const definition = definitionOf(stateMachine.properties, fn.id);
+  const states = definition.States;
+  const loop = states.Segments?.ItemProcessor;
+
+  const expectLambdaTask = (state: Json, payload: Json) => {
+    expect(state).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: { FunctionName: FUNCTION_ARN, Payload: payload },
+      Output: '{% $states.result.Payload %}',
+    });
+    expect(state.Retry).toEqual([
+      { ErrorEquals: lambdaServiceErrors, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+      {
+        ErrorEquals: ['Lambda.TooManyRequestsException'],
+        IntervalSeconds: 5,
+        MaxAttempts: 8,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      },
+    ]);
+  };
+
+  it('is a Standard state machine in JSONata, logging every event and traced with X-Ray', () => {
+    expect(stateMachine.properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [expect.stringMatching(/^RebuildLogs/), 'Arn'] },
+            },
+          },
+        ],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+    expect(definition.QueryLanguage).toBe('JSONata');
+  });
+
+  it('runs Begin, then the segments, then Finish', () => {
+    expect(definition.StartAt).toBe('Begin');
+    expect(Object.keys(states).sort()).toEqual(['Begin', 'Finish', 'Segments']);
+    expectLambdaTask(states.Begin, { action: 'begin', totalSegments: segments });
+    expect(states.Begin.Next).toBe('Segments');
+    expect(states.Segments.Next).toBe('Finish');
+    expectLambdaTask(states.Finish, { action: 'finish' });
+    expect(states.Finish.End).toBe(true);
+  });
+
+  it(`maps over segments 0 to N-1, all at once, each starting with no cursor`, () => {
+    expect(states.Segments).toMatchObject({
+      Type: 'Map',
+      Items: Array.from({ length: segments }, (_, segment) => segment),
+      MaxConcurrency: segments,
+      ItemSelector: {
+        segment: '{% $states.context.Map.Item.Value %}',
+        totalSegments: segments,
+        cursor: '{% null %}',
+      },
+    });
+    expect(loop.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+  });
+
+  it('calls the function for a segment again with its cursor until it answers done', () => {
+    expect(loop.StartAt).toBe('Scan segment');
+    expect(Object.keys(loop.States).sort()).toEqual(['Scan segment', 'Segment done?', 'Segment rebuilt']);
+    expectLambdaTask(loop.States['Scan segment'], {
+      action: 'segment',
+      segment: '{% $states.input.segment %}',
+      totalSegments: '{% $states.input.totalSegments %}',
+      cursor: '{% $states.input.cursor %}',
+    });
+    expect(loop.States['Scan segment'].Next).toBe('Segment done?');
+    expect(loop.States['Segment done?']).toEqual({
+      Type: 'Choice',
+      QueryLanguage: 'JSONata',
+      Choices: [{ Condition: '{% $states.input.done = true %}', Next: 'Segment rebuilt' }],
+      Default: 'Scan segment',
+    });
+    expect(loop.States['Segment rebuilt']).toEqual({ Type: 'Succeed' });
+  });
+
+  it('gives the rebuild function the table, the stage rules and its size', () => {
+    const variables = environmentOf(fn);
+    expect(Object.keys(variables).sort()).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'SESSION_RULES',
+      'TABLE_NAME',
+    ]);
+    expect(JSON.parse(String(variables.SESSION_RULES))).toEqual(config.sessionRules);
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBe('sessionizer-rebuild');
+    expect(fn.properties).toMatchObject({
+      MemorySize: config.rebuild.memorySizeMb,
+      Timeout: config.rebuild.timeoutSeconds,
+    });
+  });
+
+  it('outputs the state machine ARN', () => {
+    stateless.hasOutput('RebuildStateMachineArn', { Value: { Ref: stateMachine.id } });
+  });
+});

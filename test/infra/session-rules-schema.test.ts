@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
+
+/** Every problem the schema finds, as `path: message`. */
+function issuesOf(input: unknown): string[] {
+  const result = sessionRulesSchema.safeParse(input);
+  return result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+describe('sessionRulesSchema', () => {
+  it('fills in the defaults: a 30-minute gap, no per-platform gaps, no cap, no stitching', () => {
+    expect(sessionRulesSchema.parse({})).toEqual({
+      gapMinutes: 30,
+      gapMinutesByPlatform: {},
+      identityStitching: false,
+    });
+    expect(DEFAULT_SESSION_RULES).toEqual(sessionRulesSchema.parse({}));
+  });
+
+  it('accepts every option, fractional minutes included, and survives a JSON round trip', () => {
+    const rules = {
+      gapMinutes: 0.5,
+      gapMinutesByPlatform: { ios: 5, 'smart tv': 90.25 },
+      maxSessionMinutes: 1440,
+      identityStitching: true,
+    };
+    expect(sessionRulesSchema.parse(JSON.parse(JSON.stringify(rules)))).toEqual(rules);
+  });
+
+  it.each([
+    [{ gapMinutes: 0 }, 'gapMinutes: gapMinutes must be greater than 0'],
+    [{ gapMinutes: -5 }, 'gapMinutes: gapMinutes must be greater than 0'],
+    [{ gapMinutes: 1441 }, 'gapMinutes: gapMinutes must be at most 1440 (a day)'],
+    [{ gapMinutes: 1e-9 }, 'gapMinutes: gapMinutes must be at least 1 ms (1/60000 minute)'],
+    [{ gapMinutes: '30' }, 'gapMinutes: gapMinutes must be a number of minutes'],
+    [{ maxSessionMinutes: 0 }, 'maxSessionMinutes: maxSessionMinutes must be greater than 0'],
+    [{ gapMinutesByPlatform: { ios: 0 } }, 'gapMinutesByPlatform.ios: a platform gap must be greater than 0'],
+    [
+      { gapMinutesByPlatform: { iOS: 5 } },
+      "gapMinutesByPlatform.iOS: 'iOS' must be lowercase (events are matched on their lowercased platform)",
+    ],
+    [{ gapMinutesByPlatform: { '': 5 } }, 'gapMinutesByPlatform.: platform names must not be empty'],
+    [
+      { gapMinutesByPlatform: { ['x'.repeat(1025)]: 5 } },
+      `gapMinutesByPlatform.${'x'.repeat(1025)}: platform names must be at most 1024 characters`,
+    ],
+    [{ identityStitching: 'yes' }, expect.stringMatching(/^identityStitching: /)],
+    [{ gapMinute: 30 }, expect.stringMatching(/^: Unrecognized key: "gapMinute"/)],
+  ])('refuses %j with one issue naming the field', (input, issue) => {
+    expect(issuesOf(input)).toEqual([issue]);
+  });
+
+  it('accepts a platform name of exactly 1024 characters', () => {
+    const platform = 'x'.repeat(1024);
+    expect(
+      sessionRulesSchema.parse({ gapMinutesByPlatform: { [platform]: 5 } }).gapMinutesByPlatform,
+    ).toEqual({
+      [platform]: 5,
+    });
+  });
+});
