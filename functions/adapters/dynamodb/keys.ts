@@ -27,9 +27,12 @@ export function userOfPk(pk: string): string {
   return pk.slice(2);
 }
 
-/** A version as a fixed-width token, so a day's groups sort by the version that created them. */
-export function tokenOf(version: number): string {
-  return version.toString(36).padStart(10, '0');
+/**
+ * The token of one attempt's items: its version (fixed width, so a day's groups sort by version) and its
+ * transaction, so two attempts never write the same key and only the head's condition decides between them.
+ */
+export function tokenOf(version: number, txn: string): string {
+  return `${version.toString(36).padStart(10, '0')}${txn}`;
 }
 
 const pageNumber = (page: number) => String(page).padStart(4, '0');

@@ -1,0 +1,168 @@
+import type { StoredDay } from '../../domain/store/stored.js';
+import { lastDayKeyOfMonth } from '../../domain/store/calendar.js';
+import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
+import { type DayGroup, type ResolvedDays, resolveDays } from './day-groups.js';
+import type { Head } from './head-codec.js';
+import { dayRangeEnd, dayRangeStart, DAY_PREFIX, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
+import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
+
+/** A stored day with what a rewrite must know about where it came from. */
+export interface LoadedDay extends StoredDay {
+  readonly group: DayGroup;
+}
+
+export interface LoadedWindow {
+  /** Contiguous stored days, ascending. */
+  readonly days: LoadedDay[];
+  /** No stored day before / after the loaded ones. */
+  readonly startsAtFirstDay: boolean;
+  readonly endsAtLastDay: boolean;
+  readonly garbage: Key[];
+  readonly tombstones: Key[];
+}
+
+function lastSessionEnd(group: DayGroup): number {
+  let end = Number.NEGATIVE_INFINITY;
+  for (const page of group.pages) for (const row of decodeRows(page)) end = Math.max(end, row.endedAt);
+  return end;
+}
+
+function firstSessionContinuesChain(group: DayGroup): boolean {
+  const first = group.pages[0];
+  return first === undefined ? false : decodeRows(first)[0]?.continuesChain === true;
+}
+
+/** Splits items (in key order) into the days that are complete so far and the trailing one still coming. */
+function dayOf(item: Item): string {
+  return (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
+}
+
+/** Reads the sessions of resolved day groups, fetching the chunks of very large sessions. */
+export async function readDays(transport: Transport, user: string, groups: readonly DayGroup[]): Promise<LoadedDay[]> {
+  const pk = userPk(user);
+  const chunkKeys = groups.flatMap((group) => group.pages.flatMap((page) => chunkKeysOf(page)));
+  const chunks = chunkKeys.length === 0 ? new Map<string, Item>() : await transport.batchGet(chunkKeys.map((sk) => itemKey(pk, sk)));
+  return groups.map((group) => ({
+    day: group.day,
+    before: group.pages[0]?.before ?? 0,
+    group,
+    sessions: group.pages.flatMap((page) => {
+      const blobs = chunkKeysOf(page).map((sk) => {
+        const chunk = chunks.get(batchKey(pk, sk))?.d?.B;
+        if (chunk === undefined) throw new Error(`events of ${group.day} of ${JSON.stringify(user)} are missing a chunk`);
+        return chunk;
+      });
+      return decodePageSessions(user, page, blobs);
+    }),
+  }));
+}
+
+/**
+ * Loads every stored day a change to [from, to] can reach: back from `to` until a day whose sessions all
+ * end before `from`; forward through the rest of `to`'s month (whose `before` counts may move) and along
+ * any capped chain that continues past it. Also reports garbage seen on the way.
+ */
+export async function loadWindow(
+  transport: Transport,
+  user: string,
+  head: Head,
+  from: number,
+  to: number,
+): Promise<LoadedWindow> {
+  const pk = userPk(user);
+  const toDay = new Date(to).toISOString().slice(0, 10);
+  const garbage: Key[] = [];
+  const tombstones: Key[] = [];
+  // Newer (pending) items are other writers' work in progress; the commit's condition settles any race.
+  const collect = (resolved: ResolvedDays) => {
+    garbage.push(...resolved.garbage);
+    tombstones.push(...resolved.tombstones);
+  };
+
+  // Backward: newest first from the window's last day.
+  let startsAtFirstDay = true;
+  const backward = await transport.query(
+    {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: FIRST_DAY_SK }, ':last': { S: dayRangeEnd(toDay) } },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: 8,
+    },
+    (items) => {
+      // Stop once a complete day (one older day has started) ends before the window.
+      const days = [...new Set(items.map(dayOf))];
+      for (const day of days.slice(0, -1)) {
+        const resolved = resolveDays(head, items.filter((item) => dayOf(item) === day));
+        const group = resolved.days[0];
+        if (group !== undefined && lastSessionEnd(group) < from) return true;
+      }
+      return false;
+    },
+  );
+  const backwardDays = resolveDays(head, backward);
+  collect(backwardDays);
+  const groups: DayGroup[] = [];
+  for (const group of [...backwardDays.days].reverse()) {
+    if (lastSessionEnd(group) < from) {
+      startsAtFirstDay = false;
+      break;
+    }
+    groups.unshift(group);
+  }
+  // A day older than every loaded one was left out only if the stop condition cut it.
+  if (startsAtFirstDay && backwardDays.days.length > groups.length) startsAtFirstDay = false;
+
+  // Forward: the rest of the month, then along a capped chain.
+  let endsAtLastDay = true;
+  if (head.lastDay !== undefined && head.lastDay > toDay) {
+    const monthEnd = lastDayKeyOfMonth(toDay);
+    const forward = await transport.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: dayRangeEnd(toDay) }, ':last': { S: LAST_DAY_SK } },
+        ScanIndexForward: true,
+        ConsistentRead: true,
+        Limit: 8,
+      },
+      (items) => {
+        const days = [...new Set(items.map(dayOf))];
+        for (const day of days.slice(0, -1)) {
+          if (day <= monthEnd) continue;
+          const resolved = resolveDays(head, items.filter((item) => dayOf(item) === day));
+          const group = resolved.days[0];
+          if (group !== undefined && !firstSessionContinuesChain(group)) return true;
+        }
+        return false;
+      },
+    );
+    const forwardDays = resolveDays(head, forward);
+    collect(forwardDays);
+    for (const group of forwardDays.days) {
+      if (group.day > monthEnd && !firstSessionContinuesChain(group)) {
+        endsAtLastDay = false;
+        break;
+      }
+      groups.push(group);
+    }
+  }
+
+  // Appends that lost a race lie after the day that was last before the latest commit: clear them out.
+  const previous = head.previousLastDay;
+  const scannedFrom = groups[0]?.day ?? toDay;
+  if (previous !== undefined && previous < scannedFrom) {
+    const leftovers = await transport.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': { S: pk },
+        ':first': { S: dayRangeEnd(previous) },
+        ':last': { S: dayRangeStart(scannedFrom) },
+      },
+      ConsistentRead: true,
+    });
+    garbage.push(...resolveDays(head, leftovers).garbage);
+  }
+
+  const days = await readDays(transport, user, groups);
+  return { days, startsAtFirstDay, endsAtLastDay, garbage, tombstones };
+}

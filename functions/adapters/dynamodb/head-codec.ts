@@ -1,0 +1,201 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { EMPTY_TOTALS, type UserTotals } from '../../domain/store/stored.js';
+import { HEAD_SK, userPk } from './keys.js';
+import type { Item, Key } from './transport.js';
+import { itemKey } from './transport.js';
+
+/** The earliest link of an anonymousId (rule 8), kept in that anonymousId's head. */
+export interface StoredLink {
+  readonly userId: string;
+  readonly timestamp: number;
+  readonly eventId: string;
+  /** The link event as sent, in canonical JSON: the last tie-break between links, exact. */
+  readonly canonical: string;
+}
+
+/** A staged write in progress (docs/design.md, "Merges"): its items are invisible until it commits. */
+export interface Intent {
+  readonly version: number;
+  readonly firstDay: string;
+  readonly lastDay: string;
+}
+
+/** A user's head: the commit point of every change to the user, and the figures a summary needs. */
+export interface Head {
+  readonly exists: boolean;
+  readonly version: number;
+  readonly txn: string;
+  /** Newest stored day; and its value before the last commit (appends that lost a race lie after it). */
+  readonly lastDay: string | undefined;
+  readonly previousLastDay: string | undefined;
+  /** Fingerprint of the rules the user's sessions were cut under. */
+  readonly rules: string | undefined;
+  readonly totals: UserTotals;
+  readonly link: StoredLink | undefined;
+  /** AnonymousIds stitched to this user: how many, and the first few. */
+  readonly stitchedCount: number;
+  readonly stitchedSample: readonly string[];
+  readonly erased: boolean;
+  readonly intents: ReadonlyMap<string, Intent>;
+}
+
+export const MAX_STITCHED_SAMPLE = 20;
+
+export const EMPTY_HEAD: Head = {
+  exists: false,
+  version: 0,
+  txn: '',
+  lastDay: undefined,
+  previousLastDay: undefined,
+  rules: undefined,
+  totals: EMPTY_TOTALS,
+  link: undefined,
+  stitchedCount: 0,
+  stitchedSample: [],
+  erased: false,
+  intents: new Map(),
+};
+
+export function headKey(user: string): Key {
+  return itemKey(userPk(user), HEAD_SK);
+}
+
+function encodeMonths(months: ReadonlyMap<string, number>): string {
+  return [...months].map(([month, count]) => `${month}=${count}`).join(',');
+}
+
+function decodeMonths(text: string | undefined): Map<string, number> {
+  const months = new Map<string, number>();
+  if (text === undefined || text === '') return months;
+  for (const entry of text.split(',')) {
+    const [month, count] = entry.split('=');
+    if (month !== undefined && count !== undefined) months.set(month, Number(count));
+  }
+  return months;
+}
+
+const num = (value: AttributeValue | undefined): number | undefined =>
+  value?.N === undefined ? undefined : Number(value.N);
+
+export function decodeHead(item: Item | undefined): Head {
+  if (item === undefined) return EMPTY_HEAD;
+  const intents = new Map<string, Intent>();
+  for (const [txn, value] of Object.entries(item.in?.M ?? {})) {
+    const intent = value.M ?? {};
+    intents.set(txn, {
+      version: num(intent.v) ?? 0,
+      firstDay: intent.f?.S ?? '',
+      lastDay: intent.l?.S ?? '',
+    });
+  }
+  return {
+    exists: true,
+    version: num(item.v) ?? 0,
+    txn: item.t?.S ?? '',
+    lastDay: item.ld?.S,
+    previousLastDay: item.pl?.S,
+    rules: item.rf?.S,
+    totals: {
+      sessionCount: num(item.sc) ?? 0,
+      eventCount: num(item.ec) ?? 0,
+      firstSeenAt: num(item.fs),
+      lastSeenAt: num(item.ls),
+      months: decodeMonths(item.mo?.S),
+    },
+    link: item.li?.S === undefined ? undefined : (JSON.parse(item.li.S) as StoredLink),
+    stitchedCount: num(item.ac) ?? 0,
+    stitchedSample: item.as?.L?.map((entry) => entry.S ?? '') ?? [],
+    erased: item.er?.BOOL === true,
+    intents,
+  };
+}
+
+/** What a commit sets: the parts of the head a merge may change. */
+export interface HeadCommit {
+  readonly version: number;
+  readonly txn: string;
+  readonly lastDay: string | undefined;
+  readonly previousLastDay: string | undefined;
+  readonly rules: string;
+  readonly totals: UserTotals;
+  readonly link?: StoredLink | undefined;
+  readonly stitchedCount?: number;
+  readonly stitchedSample?: readonly string[];
+  readonly erased?: boolean;
+}
+
+/**
+ * The UpdateItem expression of a commit, conditional on the version read (and on the committing intent,
+ * when staged). An update, not a put, so intents registered meanwhile by other writers survive it.
+ */
+export function commitUpdate(
+  read: Head,
+  commit: HeadCommit,
+  stagedTxn?: string,
+): {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, AttributeValue>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const set = (attribute: string, value: AttributeValue | undefined) => {
+    names[`#${attribute}`] = attribute;
+    if (value === undefined) {
+      removes.push(`#${attribute}`);
+    } else {
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+  };
+  const { totals } = commit;
+  set('v', { N: String(commit.version) });
+  set('t', { S: commit.txn });
+  set('ld', commit.lastDay === undefined ? undefined : { S: commit.lastDay });
+  set('pl', commit.previousLastDay === undefined ? undefined : { S: commit.previousLastDay });
+  set('rf', { S: commit.rules });
+  set('sc', { N: String(totals.sessionCount) });
+  set('ec', { N: String(totals.eventCount) });
+  set('fs', totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) });
+  set('ls', totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) });
+  set('mo', { S: encodeMonths(totals.months) });
+  if ('link' in commit) set('li', commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) });
+  if (commit.stitchedCount !== undefined) set('ac', { N: String(commit.stitchedCount) });
+  if (commit.stitchedSample !== undefined) {
+    set('as', commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map((id) => ({ S: id })) });
+  }
+  if (commit.erased !== undefined) set('er', commit.erased ? { BOOL: true } : undefined);
+  if (!read.exists) {
+    names['#in'] = 'in';
+    values[':noIntents'] = { M: {} };
+    sets.push('#in = :noIntents');
+  }
+  let condition: string;
+  if (read.exists) {
+    names['#cv'] = 'v';
+    values[':read'] = { N: String(read.version) };
+    condition = '#cv = :read';
+  } else {
+    names['#pk'] = 'pk';
+    condition = 'attribute_not_exists(#pk)';
+  }
+  if (stagedTxn !== undefined) {
+    // A staged merge registered its intent first, so the head exists by now.
+    names['#in'] = 'in';
+    names['#txn'] = stagedTxn;
+    removes.push('#in.#txn');
+    condition = `(${condition}) AND attribute_exists(#in.#txn)`;
+  }
+  const expression = [`SET ${sets.join(', ')}`, removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return {
+    UpdateExpression: expression,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

@@ -1,0 +1,65 @@
+import { type Head, headKey, type Intent } from './head-codec.js';
+import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
+import { errorName, itemKey, type Key, type Transport } from './transport.js';
+
+/** Registers a staged write in the head before its items are written, so a crash leaves nothing hidden. */
+export async function registerIntent(transport: Transport, user: string, head: Head, txn: string, intent: Intent) {
+  const value = {
+    M: { v: { N: String(intent.version) }, f: { S: intent.firstDay }, l: { S: intent.lastDay } },
+  };
+  if (!head.exists) {
+    await transport.put(
+      { ...headKey(user), v: { N: '0' }, t: { S: '' }, in: { M: { [txn]: value } } },
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+    );
+    return;
+  }
+  await transport.update(headKey(user), {
+    UpdateExpression: 'SET #in.#txn = :intent',
+    ConditionExpression: '#v = :read',
+    ExpressionAttributeNames: { '#in': 'in', '#txn': txn, '#v': 'v' },
+    ExpressionAttributeValues: { ':intent': value, ':read': { N: String(head.version) } },
+  });
+}
+
+/** Deletes a staged write's items (day pages and chunks written under its transaction), then its intent. */
+export async function abandonIntent(transport: Transport, user: string, txn: string, intent: Intent): Promise<void> {
+  const pk = userPk(user);
+  const own: Key[] = [];
+  for (const prefix of [DAY_PREFIX, CHUNK_PREFIX]) {
+    const items = await transport.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': { S: pk },
+        ':first': { S: `${prefix}${intent.firstDay}#` },
+        ':last': { S: `${prefix}${intent.lastDay}#~` },
+      },
+      ProjectionExpression: 'sk, t, v',
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.t?.S === txn && item.v?.N === String(intent.version)) own.push(itemKey(pk, item.sk?.S ?? ''));
+    }
+  }
+  await transport.deleteKeys(own);
+  try {
+    await transport.update(headKey(user), {
+      UpdateExpression: 'REMOVE #in.#txn',
+      ConditionExpression: 'attribute_exists(#in.#txn)',
+      ExpressionAttributeNames: { '#in': 'in', '#txn': txn },
+    });
+  } catch (error) {
+    if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** Cleans every intent that can no longer commit: its version has been reached by another commit. */
+export async function cleanDeadIntents(transport: Transport, user: string, head: Head): Promise<boolean> {
+  let cleaned = false;
+  for (const [txn, intent] of head.intents) {
+    if (intent.version > head.version) continue;
+    await abandonIntent(transport, user, txn, intent);
+    cleaned = true;
+  }
+  return cleaned;
+}

@@ -1,0 +1,168 @@
+import type { EventRecord } from '../../domain/events/event.js';
+import { dayOf } from '../../domain/store/calendar.js';
+import type {
+  SessionListPage,
+  SessionListQuery,
+  SessionReader,
+  UserSummary,
+} from '../../domain/store/ports.js';
+import { startedAtFromSessionId } from '../../domain/sessions/session.js';
+import type { SessionSummary } from '../../domain/sessions/summary.js';
+import { decodeRows, type StoredSessionRow } from './day-codec.js';
+import { type DayGroup, resolveDays } from './day-groups.js';
+import { readDays } from './day-loader.js';
+import { decodeHead, type Head, headKey } from './head-codec.js';
+import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
+import type { Item, Transport } from './transport.js';
+
+/** Reads that met a newer commit start over with the new head, at most this often. */
+const MAX_READ_ATTEMPTS = 3;
+
+function toSummary(user: string, row: StoredSessionRow, sessionNumber: number): SessionSummary {
+  const { continuesChain: _chain, ...rest } = row;
+  return { ...rest, userId: user, sessionNumber };
+}
+
+function earlierMonths(head: Head, month: string): number {
+  let count = 0;
+  for (const [key, sessions] of head.totals.months) if (key < month) count += sessions;
+  return count;
+}
+
+/** Every session of a day group, numbered: earlier months from the head, the page's own `before`, its index. */
+function numberedRows(user: string, head: Head, group: DayGroup): SessionSummary[] {
+  const base = earlierMonths(head, group.day.slice(0, 7));
+  return group.pages.flatMap((page) =>
+    decodeRows(page).map((row, index) => toSummary(user, row, base + page.before + index + 1)),
+  );
+}
+
+const dayOfItem = (item: Item) => (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
+
+/**
+ * The read side of the DynamoDB session store. Every read starts at the user's head: it says which version is
+ * committed, so items of a merge still being written stay invisible, and carries the counts that number
+ * sessions and answer a summary without scanning the user's history.
+ */
+export class DynamoDbSessionReader implements SessionReader {
+  constructor(private readonly transport: Transport) {}
+
+  private async head(user: string): Promise<Head> {
+    return decodeHead(await this.transport.get(headKey(user)));
+  }
+
+  async getUserSummary(userId: string): Promise<UserSummary | undefined> {
+    const head = await this.head(userId);
+    // A head that only holds a staged write's intent, or an erased user's marker, is no user.
+    if (!head.exists || head.erased) return undefined;
+    if (head.totals.sessionCount === 0 && head.link === undefined && head.stitchedCount === 0) return undefined;
+    return {
+      userId,
+      sessionCount: head.totals.sessionCount,
+      eventCount: head.totals.eventCount,
+      firstSeenAt: head.totals.firstSeenAt,
+      lastSeenAt: head.totals.lastSeenAt,
+      stitchedCount: head.stitchedCount,
+      stitchedSample: head.stitchedSample,
+      stitchedTo: head.link?.userId,
+    };
+  }
+
+  async listSessions(query: SessionListQuery): Promise<SessionListPage> {
+    const ascending = query.order === 'asc';
+    let lowest = query.from ?? Number.NEGATIVE_INFINITY;
+    let highest = query.to ?? Number.POSITIVE_INFINITY;
+    if (query.after !== undefined) {
+      if (ascending) lowest = Math.max(lowest, query.after + 1);
+      else highest = Math.min(highest, query.after - 1);
+    }
+    if (lowest > highest) return { sessions: [], hasMore: false };
+    const pk = userPk(query.userId);
+    const first = Number.isFinite(lowest) ? dayRangeStart(dayOf(lowest)) : FIRST_DAY_SK;
+    const last = Number.isFinite(highest) ? dayRangeEnd(dayOf(highest)) : LAST_DAY_SK;
+    const wanted = query.limit + 1;
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.head(query.userId);
+      if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
+      const matching: SessionSummary[] = [];
+      let pendingSeen = false;
+      const take = (items: readonly Item[]) => {
+        const resolved = resolveDays(head, items);
+        pendingSeen ||= resolved.pendingSeen;
+        const groups = ascending ? resolved.days : [...resolved.days].reverse();
+        for (const group of groups) {
+          const rows = numberedRows(query.userId, head, group);
+          if (!ascending) rows.reverse();
+          for (const session of rows) {
+            if (session.startedAt < lowest || session.startedAt > highest) continue;
+            matching.push(session);
+            if (matching.length >= wanted) return;
+          }
+        }
+      };
+      // Items come a day at a time; a day is complete once the next one starts.
+      const items = await this.transport.query(
+        {
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: first }, ':last': { S: last } },
+          ScanIndexForward: ascending,
+          ConsistentRead: true,
+          Limit: Math.min(100, wanted + 2),
+        },
+        (sofar) => {
+          const days = [...new Set(sofar.map(dayOfItem))];
+          const complete = new Set(days.slice(0, -1));
+          let count = 0;
+          for (const group of resolveDays(head, sofar.filter((item) => complete.has(dayOfItem(item)))).days) {
+            for (const page of group.pages) {
+              for (const row of decodeRows(page)) if (row.startedAt >= lowest && row.startedAt <= highest) count++;
+            }
+          }
+          return count >= wanted;
+        },
+      );
+      take(items);
+      if (pendingSeen && attempt < MAX_READ_ATTEMPTS) {
+        const fresh = await this.head(query.userId);
+        if (fresh.version !== head.version) continue;
+      }
+      return { sessions: matching.slice(0, query.limit), hasMore: matching.length > query.limit };
+    }
+  }
+
+  async getSession(
+    userId: string,
+    sessionId: string,
+  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined> {
+    const startedAt = startedAtFromSessionId(sessionId);
+    if (startedAt === undefined) return undefined;
+    const pk = userPk(userId);
+    const day = dayOf(startedAt);
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.head(userId);
+      if (head.totals.sessionCount === 0) return undefined;
+      const items = await this.transport.query({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: dayRangeStart(day) }, ':last': { S: dayRangeEnd(day) } },
+        ConsistentRead: true,
+      });
+      const resolved = resolveDays(head, items);
+      const group = resolved.days[0];
+      const rows = group === undefined ? [] : numberedRows(userId, head, group);
+      const index = rows.findIndex((row) => row.startedAt === startedAt);
+      if (index === -1 || group === undefined) {
+        if (resolved.pendingSeen && attempt < MAX_READ_ATTEMPTS) continue;
+        return undefined;
+      }
+      try {
+        const [loaded] = await readDays(this.transport, userId, [group]);
+        const session = loaded?.sessions[index];
+        if (session === undefined) return undefined;
+        return { session: rows[index] as SessionSummary, events: session.events };
+      } catch (error) {
+        // A newer commit collected the chunks this version named: read again under the new head.
+        if (attempt >= MAX_READ_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { EventRecord } from '../events/event.js';
+import type { SessionSummary } from '../sessions/summary.js';
+
+/** One entry of a session's event timeline. */
+export interface TimelineEvent extends EventRecord {}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface SessionListQuery {
+  readonly userId: string;
+  /** Inclusive bounds on the session start, epoch ms. */
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  readonly order: SortOrder;
+  readonly limit: number;
+  /** Continue after the session with this start (exclusive, in `order`): the position a cursor carries. */
+  readonly after?: number | undefined;
+}
+
+export interface SessionListPage {
+  readonly sessions: readonly SessionSummary[];
+  /** True when more sessions match after the last one returned. */
+  readonly hasMore: boolean;
+}
+
+export interface UserSummary {
+  readonly userId: string;
+  readonly sessionCount: number;
+  readonly eventCount: number;
+  readonly firstSeenAt: number | undefined;
+  readonly lastSeenAt: number | undefined;
+  /** AnonymousIds stitched to this user (rule 8): how many, and the first few. */
+  readonly stitchedCount: number;
+  readonly stitchedSample: readonly string[];
+  /** When this id is itself a stitched anonymousId: the user its anonymous events belong to. */
+  readonly stitchedTo: string | undefined;
+}
+
+/** Read side of the session store (port): what the lookup API needs. */
+export interface SessionReader {
+  listSessions(query: SessionListQuery): Promise<SessionListPage>;
+  /** Undefined when the user has no session with this id. */
+  getSession(
+    userId: string,
+    sessionId: string,
+  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined>;
+  /** Undefined when nothing is stored under this id. */
+  getUserSummary(userId: string): Promise<UserSummary | undefined>;
+}
+
+export interface UserMergeResult {
+  readonly userId: string;
+  /** Events that were not stored before this merge (copies of stored events do not count). */
+  readonly newEvents: number;
+  /** Events refused because the user was erased (they are reported as rejected). */
+  readonly erasedEvents: number;
+  /** Sessions created or rewritten. */
+  readonly sessionsWritten: number;
+  /** Optimistic-concurrency attempts it took (1 when nobody else wrote this user meanwhile). */
+  readonly attempts: number;
+}
+
+/** Write side of the session store (port): what the ingest needs. */
+export interface SessionWriter {
+  /**
+   * Merges one user's events into the stored sessions so the result equals the batch computation over
+   * everything delivered so far (rule 6). Idempotent; safe to run concurrently for the same user.
+   */
+  mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
+}
