@@ -29,7 +29,7 @@ describe('openExport', () => {
     }
 
     expect(received).toHaveLength(chunks.length);
-    received.forEach((chunk, index) => expect(chunk).toBe(chunks[index]));
+    for (const [index, chunk] of received.entries()) expect(chunk).toBe(chunks[index]);
   });
 
   it('yields an empty file as one member without bytes', async () => {

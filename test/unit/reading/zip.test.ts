@@ -250,6 +250,33 @@ describe('ZIP archives', () => {
     });
   });
 
+  it('finds the end of an archive longer than its search window, whatever the chunking', async () => {
+    const noise = Uint8Array.from({ length: 300_000 }, (_, index) => 32 + ((index * 7919) % 95));
+    const archive = zipWithSizes([{ path: 'big.json', content: noise, deflate: false }]);
+
+    const outcome = await readExport('export.zip', chunked(archive, [1000, 7, 65_537]));
+
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.members[0]?.text.length).toBe(noise.length);
+  });
+
+  it('checks the member count of a zip64 archive too', async () => {
+    const archive = await zipWithYazl(
+      [
+        { path: 'a.json', content: bytesOf('{"a":1}') },
+        { path: 'b.json', content: bytesOf('{"b":2}') },
+      ],
+      { zip64: true },
+    );
+    archive[dataOffset(archive, 'b.json') - 'b.json'.length - 30] = 0;
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.error?.message).toMatch(
+      /^export\.zip: the central directory lists 2 members, but 1 were found/,
+    );
+  });
+
   it('reports an archive whose central directory lists members that were not found', async () => {
     const archive = zipWithSizes([
       { path: 'a.json', content: bytesOf('{"a":1}'), deflate: false },
