@@ -5,7 +5,7 @@ export type ContainerErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'encodi
 export interface ReadProgress {
   /** Decompressed bytes handed to the caller before the break. */
   readonly deliveredBytes: number;
-  /** Offset in the compressed input where decoding stopped, when the decoder can tell. */
+  /** How far into the compressed input (the archive, for a ZIP member) decoding got, when known. */
   readonly compressedOffset?: number;
 }
 
