@@ -1,0 +1,124 @@
+import { ContainerError, type ContainerIssue } from './container-error.js';
+import { gunzip, isGzip } from './gzip.js';
+import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
+import { ENCODING_SNIFF_BYTES, sniffTextEncoding } from './text-encoding.js';
+import { isZip, readZipEntries } from './zip.js';
+
+/** One file of an export: the export file itself, or one member of a ZIP archive. */
+export interface ExportMember {
+  /** The file's own name, or `<archive>!<member path>` for a ZIP member. */
+  readonly name: string;
+  /** How this member's bytes were stored (after ZIP extraction); `bytes` is already decompressed. */
+  readonly compression: 'none' | 'gzip';
+  readonly inZip: boolean;
+  /**
+   * The decompressed UTF-8 content, streamed, without a byte-order mark. Single use. Throws a
+   * ContainerError where the content breaks (corrupt, truncated, too large, not UTF-8), after every byte
+   * before the break.
+   */
+  readonly bytes: AsyncIterable<Uint8Array>;
+}
+
+export interface OpenExportOptions {
+  /** Decompressed size past which a ZIP member is refused (ZIP bomb guard); 4 GiB unless set. */
+  readonly maxMemberBytes?: number;
+  /** Hears of each member that is not yielded at all, and why (directory, nested archive, …). */
+  readonly onIssue?: (issue: ContainerIssue) => void;
+}
+
+export const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Turns the bytes of one export file into the files inside it: the file itself (plain or gzipped, by magic
+ * bytes whatever its name) or each member of a ZIP archive (members may be gzipped). Read each member's
+ * `bytes` to its end, or abandon them, before asking for the next member; sources are closed either way.
+ * A ZIP archive that is itself broken throws a ContainerError once, from the member it cuts short or at
+ * the end.
+ */
+export async function* openExport(
+  name: string,
+  source: AsyncIterable<Uint8Array>,
+  options: OpenExportOptions = {},
+): AsyncGenerator<ExportMember> {
+  const maxMemberBytes = options.maxMemberBytes ?? DEFAULT_MAX_MEMBER_BYTES;
+  if (!(maxMemberBytes > 0)) throw new RangeError(`maxMemberBytes must be positive, got ${maxMemberBytes}`);
+  const onIssue = options.onIssue ?? (() => {});
+  const file = await peekBytes(source[Symbol.asyncIterator](), ENCODING_SNIFF_BYTES);
+  try {
+    if (!isZip(file.head)) {
+      yield* openContent(name, file, { inZip: false, maxBytes: Number.POSITIVE_INFINITY, onIssue });
+      return;
+    }
+    for await (const entry of readZipEntries(name, file.bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
+      const member = `${name}!${entry.path}`;
+      const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
+      if (isZip(content.head)) {
+        onIssue({
+          kind: 'nested-archive',
+          file: member,
+          reason: 'a ZIP archive inside a ZIP archive; not unpacked',
+        });
+        await content.close();
+        continue;
+      }
+      yield* openContent(member, content, { inZip: true, maxBytes: maxMemberBytes, onIssue });
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+interface ContentContext {
+  readonly inZip: boolean;
+  readonly maxBytes: number;
+  readonly onIssue: (issue: ContainerIssue) => void;
+}
+
+/** Yields the content as one member (gunzipped if need be), closing it once the caller moves on. */
+async function* openContent(
+  name: string,
+  raw: PeekedBytes,
+  { inZip, maxBytes, onIssue }: ContentContext,
+): AsyncGenerator<ExportMember> {
+  if (!isGzip(raw.head)) {
+    try {
+      yield { name, compression: 'none', inZip, bytes: utf8Content(name, raw) };
+    } finally {
+      await raw.close();
+    }
+    return;
+  }
+  const inflated = await peekBytes(gunzip(name, raw.bytes, maxBytes), ENCODING_SNIFF_BYTES);
+  try {
+    if (isZip(inflated.head) || isGzip(inflated.head)) {
+      const inner = isZip(inflated.head) ? 'a ZIP archive' : 'gzip data again';
+      onIssue({ kind: 'nested-archive', file: name, reason: `the gzip data holds ${inner}; not unpacked` });
+      return;
+    }
+    yield { name, compression: 'gzip', inZip, bytes: utf8Content(name, inflated) };
+  } finally {
+    // Closing the inflated stream closes the gunzip and, through it, the raw bytes.
+    await inflated.close();
+    await raw.close();
+  }
+}
+
+/** The content without its UTF-8 byte-order mark; content in UTF-16 or UTF-32 is refused, not garbled. */
+function utf8Content(name: string, content: PeekedBytes): AsyncIterable<Uint8Array> {
+  const sniffed = sniffTextEncoding(content.head);
+  if (sniffed.encoding === 'UTF-8') {
+    return sniffed.byteOrderMarkLength === 0
+      ? content.bytes
+      : skipBytes(content.bytes, sniffed.byteOrderMarkLength);
+  }
+  const error = new ContainerError(
+    'encoding',
+    name,
+    `file is ${sniffed.encoding} encoded (${sniffed.evidence}); exports must be UTF-8`,
+  );
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.reject(error),
+    }),
+  };
+}

@@ -1,0 +1,279 @@
+import {
+  type AsyncFlateStreamHandler,
+  type FlateError,
+  Inflate,
+  Unzip,
+  type UnzipDecoder,
+  type UnzipFile,
+} from 'fflate';
+import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
+import {
+  END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
+  readEndOfCentralDirectory,
+  TailWindow,
+} from './zip-end-record.js';
+
+/** What is known of one archive member while fflate reads it. */
+export interface EntryState {
+  readonly path: string;
+  readonly name: string;
+  readonly file: UnzipFile;
+  /** Inflated chunks not yet handed to the reader of `bytes`. */
+  readonly chunks: Uint8Array[];
+  inflatedBytes: number;
+  finished: boolean;
+  failure: ContainerError | undefined;
+  /** Nobody reads this member (any more): its data is dropped and, where possible, not even inflated. */
+  discarded: boolean;
+  skipped: ContainerIssue | undefined;
+}
+
+const STORED = 0;
+const DEFLATED = 8;
+/** The archive is fed to fflate in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
+const FEED_SLICE_BYTES = 16 * 1024;
+const EMPTY = new Uint8Array(0);
+
+/** Drives fflate's push parser from a pulled stream, one slice at a time, on demand. */
+export class ZipStreamReader {
+  readonly discovered: EntryState[] = [];
+  private readonly unzip = new Unzip();
+  private readonly tail = new TailWindow(END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES);
+  private pending: Uint8Array = EMPTY;
+  private sourceOpen = true;
+  private allFed = false;
+  private fedBytes = 0;
+  private entriesFound = 0;
+  /** The member fflate is in the middle of, if the input ends now. */
+  private current: EntryState | undefined;
+  private failure: ContainerError | undefined;
+  private failureReported = false;
+
+  constructor(
+    private readonly archive: string,
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly maxEntryBytes: number,
+  ) {
+    this.unzip.register(StoppableInflate);
+    this.unzip.onfile = (file) => this.discover(file);
+  }
+
+  /** Feeds the next slice of the archive to fflate; false once the whole archive has been fed. */
+  async feed(): Promise<boolean> {
+    if (this.allFed) return false;
+    if (this.pending.length === 0) {
+      const next = await this.source.next().catch((error: unknown) => {
+        this.sourceOpen = false;
+        this.allFed = true;
+        throw error;
+      });
+      if (next.done) {
+        this.sourceOpen = false;
+        this.allFed = true;
+        this.checkEnd();
+        return false;
+      }
+      this.pending = next.value;
+      this.tail.push(next.value);
+    }
+    const slice = this.pending.subarray(0, FEED_SLICE_BYTES);
+    this.pending = this.pending.subarray(slice.length);
+    this.unzip.push(slice);
+    this.fedBytes += slice.length;
+    return true;
+  }
+
+  discard(entry: EntryState): void {
+    if (entry.discarded) return;
+    entry.discarded = true;
+    entry.chunks.length = 0;
+    if (!entry.finished) entry.file.terminate();
+  }
+
+  /** Throws a failure, remembering that the archive's own failure no longer needs reporting. */
+  throwFailure(failure: ContainerError): never {
+    if (failure === this.failure) this.failureReported = true;
+    throw failure;
+  }
+
+  throwUnreportedFailure(): void {
+    if (this.failure && !this.failureReported) this.throwFailure(this.failure);
+  }
+
+  /** The input ran out while `entry` was unfinished. */
+  endInside(entry: EntryState): never {
+    entry.finished = true;
+    entry.failure = this.truncatedInside(entry);
+    this.failure ??= entry.failure;
+    this.throwFailure(entry.failure);
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.discovered) this.discard(entry);
+    if (!this.sourceOpen) return;
+    this.sourceOpen = false;
+    await this.source.return?.();
+  }
+
+  private discover(file: UnzipFile): void {
+    this.entriesFound++;
+    const name = `${this.archive}!${file.name}`;
+    const entry: EntryState = {
+      path: file.name,
+      name,
+      file,
+      chunks: [],
+      inflatedBytes: 0,
+      finished: false,
+      failure: undefined,
+      discarded: false,
+      skipped: this.skipReason(file, name),
+    };
+    this.current = entry;
+    if (file.compression !== STORED && file.compression !== DEFLATED) {
+      // fflate's start() throws for a method it has no decoder for; this one reads past the member.
+      this.unzip.register(discardingDecoder(file.compression));
+    }
+    file.ondata = (error, data, final) => this.receive(entry, error, data, final);
+    file.start();
+    if (entry.skipped) this.discard(entry);
+    this.discovered.push(entry);
+  }
+
+  private skipReason(file: UnzipFile, name: string): ContainerIssue | undefined {
+    if (file.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'directory; skipped' };
+    if (file.compression !== STORED && file.compression !== DEFLATED) {
+      return {
+        kind: 'unsupported-compression',
+        file: name,
+        reason: `${describeMethod(file.compression)}; only stored and deflated members can be read; skipped`,
+      };
+    }
+    if (file.originalSize !== undefined && file.originalSize > this.maxEntryBytes) {
+      return {
+        kind: 'too-large',
+        file: name,
+        reason: this.tooLargeReason(`declares ${file.originalSize} bytes`),
+      };
+    }
+    return undefined;
+  }
+
+  private receive(entry: EntryState, error: FlateError | null, data: Uint8Array, final: boolean): void {
+    if (entry.finished) return;
+    if (error) {
+      entry.finished = true;
+      entry.failure = new ContainerError('corrupt', entry.name, `corrupt deflate data (${error.message})`, {
+        deliveredBytes: entry.inflatedBytes,
+        compressedOffset: this.fedBytes,
+      });
+      return;
+    }
+    if (!entry.discarded && data.length > 0) {
+      if (entry.inflatedBytes + data.length > this.maxEntryBytes) {
+        entry.finished = true;
+        entry.failure = new ContainerError('too-large', entry.name, this.tooLargeReason('inflates'), {
+          deliveredBytes: entry.inflatedBytes,
+        });
+        entry.file.terminate();
+        return;
+      }
+      entry.inflatedBytes += data.length;
+      entry.chunks.push(data);
+    }
+    if (final) entry.finished = true;
+  }
+
+  private tooLargeReason(what: string): string {
+    return `${what} past the ${formatByteCount(this.maxEntryBytes)} limit; refused`;
+  }
+
+  private checkEnd(): void {
+    try {
+      this.unzip.push(EMPTY, true);
+    } catch {
+      // fflate throws when the input ends inside a member's data.
+      const entry = this.current;
+      if (entry && !entry.finished) {
+        entry.finished = true;
+        entry.failure = this.truncatedInside(entry);
+        this.failure = entry.failure;
+        return;
+      }
+    }
+    const directory = readEndOfCentralDirectory(this.tail.bytes(), this.fedBytes);
+    if (directory === undefined) {
+      this.failure = new ContainerError(
+        'truncated',
+        this.archive,
+        `the archive ends without its central directory (truncated file); ${this.entriesFound} members were found before`,
+        { deliveredBytes: 0, compressedOffset: this.fedBytes },
+      );
+    } else if (directory.entryCount !== undefined && directory.entryCount !== this.entriesFound) {
+      this.failure = new ContainerError(
+        'corrupt',
+        this.archive,
+        `the central directory lists ${directory.entryCount} members, but ${this.entriesFound} were found reading the archive (damaged archive)`,
+      );
+    }
+  }
+
+  private truncatedInside(entry: EntryState): ContainerError {
+    return new ContainerError(
+      'truncated',
+      entry.name,
+      'the archive ends inside this member (truncated file)',
+      {
+        deliveredBytes: entry.inflatedBytes,
+        compressedOffset: this.fedBytes,
+      },
+    );
+  }
+}
+
+/** fflate's inflater made stoppable, so that a refused or abandoned member is skipped without inflating it. */
+class StoppableInflate implements UnzipDecoder {
+  static readonly compression = DEFLATED;
+  ondata: AsyncFlateStreamHandler = () => {};
+  private stopped = false;
+  private readonly inflate = new Inflate((data, final) => this.ondata(null, data, final));
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.stopped) return;
+    try {
+      this.inflate.push(chunk, final);
+    } catch (error) {
+      this.stopped = true;
+      this.ondata(error as FlateError, new Uint8Array(0), true);
+    }
+  }
+
+  terminate(): void {
+    this.stopped = true;
+  }
+}
+
+function discardingDecoder(compression: number) {
+  return class DiscardingDecoder implements UnzipDecoder {
+    static readonly compression = compression;
+    ondata: AsyncFlateStreamHandler = () => {};
+    push(_chunk: Uint8Array, final: boolean): void {
+      if (final) this.ondata(null, new Uint8Array(0), true);
+    }
+  };
+}
+
+const METHOD_NAMES: Readonly<Record<number, string>> = {
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'LZMA',
+  93: 'Zstandard',
+  95: 'xz',
+  98: 'PPMd',
+  99: 'AES encryption',
+};
+
+function describeMethod(method: number): string {
+  const name = METHOD_NAMES[method];
+  return `compression method ${method}${name ? ` (${name})` : ''}`;
+}

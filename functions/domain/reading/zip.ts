@@ -1,0 +1,96 @@
+/*
+ * ZIP archives are read with fflate's streaming `Unzip` (MIT, no dependencies, actively released). The
+ * candidates compared:
+ * - fflate `Unzip`: parses local headers as bytes arrive, so it works on a non-seekable stream (an S3
+ *   GetObject body, stdin) and never holds the archive; stored and deflated members, data descriptors,
+ *   zip64 sizes; pluggable decoders, which lets a refused member be skipped without inflating it.
+ * - yauzl, @zip.js/zip.js, node-stream-zip: read the central directory first, so they need random access
+ *   (zip.js buffers a plain stream whole into a Blob).
+ * - unzipper `Parse`, unzip-stream: stream too, but stop the whole archive at the first corrupt member,
+ *   and pull in old dependencies (bluebird, fs-extra; binary, mkdirp).
+ * fflate's gaps, covered in zip-stream-reader.ts: it neither checks that the archive is complete (a
+ * truncated central directory goes unnoticed) nor that its member count is right, so the end record is
+ * checked. Its known limits: it finds the end of a member written with a data descriptor by scanning for the
+ * next record signature, and it does not verify CRC-32s.
+ */
+import type { ContainerIssue } from './container-error.js';
+import { startsWith } from './peek.js';
+import { type EntryState, ZipStreamReader } from './zip-stream-reader.js';
+
+const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
+// An empty archive is nothing but its end-of-central-directory record.
+const END_OF_CENTRAL_DIRECTORY = [0x50, 0x4b, 0x05, 0x06] as const;
+
+export function isZip(head: Uint8Array): boolean {
+  return startsWith(head, LOCAL_FILE_HEADER) || startsWith(head, END_OF_CENTRAL_DIRECTORY);
+}
+
+/** One member of an archive, as it is found; `bytes` must be read (or abandoned) before the next. */
+export interface ZipEntry {
+  readonly path: string;
+  /** The member's content after ZIP extraction (a gzipped member stays gzipped). */
+  readonly bytes: AsyncGenerator<Uint8Array>;
+}
+
+export interface ZipReadOptions {
+  /** Inflated size past which a member is refused. */
+  readonly maxEntryBytes: number;
+  readonly onIssue: (issue: ContainerIssue) => void;
+}
+
+/**
+ * Streams the members of a ZIP archive in archive order. Directories, members of unsupported compression
+ * and members declaring more than the size limit are reported and skipped. A member that is corrupt or
+ * inflates past the limit throws a ContainerError from its `bytes`, and the next members are still read. A
+ * broken archive (truncated, or a member count that disagrees with its directory) throws a ContainerError
+ * once, from the member it cuts short or else at the end.
+ */
+export async function* readZipEntries(
+  archive: string,
+  source: AsyncIterator<Uint8Array>,
+  options: ZipReadOptions,
+): AsyncGenerator<ZipEntry> {
+  const reader = new ZipStreamReader(archive, source, options.maxEntryBytes);
+  try {
+    for (;;) {
+      const entry = reader.discovered.shift();
+      if (entry === undefined) {
+        if (await reader.feed()) continue;
+        reader.throwUnreportedFailure();
+        return;
+      }
+      if (entry.skipped) {
+        options.onIssue(entry.skipped);
+        continue;
+      }
+      const bytes = entryBytes(reader, entry);
+      try {
+        yield { path: entry.path, bytes };
+      } finally {
+        await bytes.return(undefined);
+        reader.discard(entry);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+async function* entryBytes(reader: ZipStreamReader, entry: EntryState): AsyncGenerator<Uint8Array> {
+  try {
+    for (;;) {
+      const chunk = entry.chunks.shift();
+      if (chunk) {
+        yield chunk;
+        continue;
+      }
+      if (entry.finished) {
+        if (entry.failure) reader.throwFailure(entry.failure);
+        return;
+      }
+      if (!(await reader.feed()) && !entry.finished) reader.endInside(entry);
+    }
+  } finally {
+    reader.discard(entry);
+  }
+}

@@ -1,0 +1,151 @@
+import { Readable } from 'node:stream';
+import { strToU8, Zip, ZipDeflate, ZipPassThrough, zipSync } from 'fflate';
+import * as yazl from 'yazl';
+import { ContainerError, type ContainerIssue } from '../../../functions/domain/reading/container-error.js';
+import { type OpenExportOptions, openExport } from '../../../functions/domain/reading/containers.js';
+
+/** Test helpers: archives built in memory by two writers, chunked streams, and a consumer that records. */
+
+export interface ArchiveMember {
+  readonly path: string;
+  readonly content: Uint8Array;
+  /** Deflated unless false. */
+  readonly deflate?: boolean;
+}
+
+export const bytesOf = (text: string): Uint8Array => strToU8(text);
+export const textOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+/** fflate's one-shot writer: sizes and CRCs in every local header. */
+export function zipWithSizes(members: readonly ArchiveMember[]): Uint8Array {
+  return zipSync(
+    Object.fromEntries(
+      members.map((member) => [member.path, [member.content, { level: member.deflate === false ? 0 : 6 }]]),
+    ),
+  );
+}
+
+/** fflate's streaming writer: every member followed by a data descriptor, as streaming zippers write. */
+export function zipWithDataDescriptors(members: readonly ArchiveMember[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((error, data) => {
+    if (error) throw error;
+    parts.push(data);
+  });
+  for (const member of members) {
+    const file = member.deflate === false ? new ZipPassThrough(member.path) : new ZipDeflate(member.path);
+    zip.add(file);
+    file.push(member.content, true);
+  }
+  zip.end();
+  return Buffer.concat(parts);
+}
+
+export interface YazlOptions {
+  /** Adds members as streams, so yazl writes data descriptors. */
+  readonly streamed?: boolean;
+  readonly zip64?: boolean;
+  readonly directories?: readonly string[];
+}
+
+/** yazl, a second, independent writer. */
+export async function zipWithYazl(
+  members: readonly ArchiveMember[],
+  options: YazlOptions = {},
+): Promise<Uint8Array> {
+  const zip = new yazl.ZipFile();
+  for (const directory of options.directories ?? []) zip.addEmptyDirectory(directory);
+  for (const member of members) {
+    const fileOptions = { compress: member.deflate !== false, forceZip64Format: options.zip64 ?? false };
+    if (options.streamed)
+      zip.addReadStream(Readable.from([Buffer.from(member.content)]), member.path, fileOptions);
+    else zip.addBuffer(Buffer.from(member.content), member.path, fileOptions);
+  }
+  zip.end({ forceZip64Format: options.zip64 ?? false, comment: '' });
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Yields the bytes in pieces of the given sizes, cycling through them, as a network stream would. */
+export async function* chunked(
+  bytes: Uint8Array,
+  sizes: readonly number[] = [64 * 1024],
+): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  for (let turn = 0; offset < bytes.length; turn++) {
+    const size = Math.max(1, sizes[turn % sizes.length] ?? 1);
+    yield bytes.subarray(offset, offset + size);
+    offset += size;
+  }
+}
+
+/** A source that records whether it was closed before its end. */
+export function trackedSource(bytes: Uint8Array, chunkSize = 1024) {
+  const state = { closed: false, pulled: 0 };
+  async function* generate(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of chunked(bytes, [chunkSize])) {
+        state.pulled += chunk.length;
+        yield chunk;
+      }
+    } finally {
+      state.closed = true;
+    }
+  }
+  return { state, source: generate() };
+}
+
+export async function concatBytes(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+export interface ReadMember {
+  readonly name: string;
+  readonly compression: 'none' | 'gzip';
+  readonly inZip: boolean;
+  readonly text: string;
+  /** Set when the member's bytes broke; `text` holds what came before. */
+  readonly error?: ContainerError;
+}
+
+export interface ReadOutcome {
+  readonly members: ReadMember[];
+  readonly issues: ContainerIssue[];
+  /** A ContainerError thrown by openExport itself (a broken archive). */
+  readonly error?: ContainerError;
+}
+
+/** Reads every member to its end as the sessionizer will, keeping what came before any break. */
+export async function readExport(
+  name: string,
+  source: AsyncIterable<Uint8Array>,
+  options: Omit<OpenExportOptions, 'onIssue'> = {},
+): Promise<ReadOutcome> {
+  const members: ReadMember[] = [];
+  const issues: ContainerIssue[] = [];
+  try {
+    for await (const member of openExport(name, source, {
+      ...options,
+      onIssue: (issue) => issues.push(issue),
+    })) {
+      const chunks: Uint8Array[] = [];
+      let error: ContainerError | undefined;
+      try {
+        for await (const chunk of member.bytes) chunks.push(chunk);
+      } catch (caught) {
+        if (!(caught instanceof ContainerError)) throw caught;
+        error = caught;
+      }
+      const { name: memberName, compression, inZip } = member;
+      const text = textOf(Buffer.concat(chunks));
+      members.push({ name: memberName, compression, inZip, text, ...(error && { error }) });
+    }
+  } catch (caught) {
+    if (!(caught instanceof ContainerError)) throw caught;
+    return { members, issues, error: caught };
+  }
+  return { members, issues };
+}

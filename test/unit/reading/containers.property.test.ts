@@ -1,0 +1,81 @@
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type ArchiveMember,
+  bytesOf,
+  chunked,
+  readExport,
+  zipWithDataDescriptors,
+  zipWithSizes,
+  zipWithYazl,
+} from './archives.js';
+
+/** NDJSON of arbitrary JSON values, some repeated so members reach past a feed slice. */
+const memberText = fc
+  .tuple(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 20 }), fc.integer({ min: 1, max: 400 }))
+  .map(([values, repeat]) =>
+    values
+      .map((value) => JSON.stringify(value))
+      .join('\n')
+      .repeat(repeat),
+  );
+
+const memberDraft = fc.record({ text: memberText, gzip: fc.boolean(), deflate: fc.boolean() });
+
+const writers = {
+  sizes: async (members: ArchiveMember[]) => zipWithSizes(members),
+  dataDescriptors: async (members: ArchiveMember[]) => zipWithDataDescriptors(members),
+  yazl: (members: ArchiveMember[]) => zipWithYazl(members),
+  yazlStreamed: (members: ArchiveMember[]) => zipWithYazl(members, { streamed: true }),
+};
+
+const chunkSizes = fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 6 });
+
+describe('openExport round trip', () => {
+  it('gives back every zipped member byte for byte, gzipped inside or not, however the input is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(memberDraft, { maxLength: 6 }),
+        fc.constantFrom(...(Object.keys(writers) as Array<keyof typeof writers>)),
+        chunkSizes,
+        async (drafts, writer, sizes) => {
+          const members = drafts.map(({ text, gzip, deflate }, index) => ({
+            path: `dir/member-${index}.json${gzip ? '.gz' : ''}`,
+            content: gzip ? gzipSync(text) : bytesOf(text),
+            deflate,
+          }));
+          const archive = await writers[writer](members);
+
+          const outcome = await readExport('export.zip', chunked(archive, sizes));
+
+          expect(outcome).toEqual({
+            members: drafts.map(({ text, gzip }, index) => ({
+              name: `export.zip!dir/member-${index}.json${gzip ? '.gz' : ''}`,
+              compression: gzip ? 'gzip' : 'none',
+              inZip: true,
+              text,
+            })),
+            issues: [],
+          });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('gives back a plain or gzipped file byte for byte, however the input is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(memberText, fc.boolean(), chunkSizes, async (text, gzip, sizes) => {
+        const bytes = gzip ? gzipSync(text) : bytesOf(text);
+
+        const outcome = await readExport('events.json', chunked(bytes, sizes));
+
+        expect(outcome.members).toEqual([
+          { name: 'events.json', compression: gzip ? 'gzip' : 'none', inZip: false, text },
+        ]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

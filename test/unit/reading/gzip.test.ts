@@ -1,0 +1,110 @@
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ContainerError } from '../../../functions/domain/reading/container-error.js';
+import { gunzip } from '../../../functions/domain/reading/gzip.js';
+import { bytesOf, chunked, concatBytes, readExport, textOf, trackedSource } from './archives.js';
+
+const ndjson = Array.from({ length: 3000 }, (_, index) =>
+  JSON.stringify({ type: 'track', event: `e${index % 17}`, userId: `u${index % 101}`, index }),
+).join('\n');
+const compressed = gzipSync(ndjson);
+
+/** What `gunzip` recovers from a damaged file: everything zlib can inflate before the damage. */
+const recoverable = (bytes: Uint8Array) => textOf(gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }));
+
+describe('gzip files', () => {
+  it('are gunzipped by their magic bytes, whatever the file is called', async () => {
+    const outcome = await readExport('events.json', chunked(compressed, [1000]));
+
+    expect(outcome).toEqual({
+      members: [{ name: 'events.json', compression: 'gzip', inZip: false, text: ndjson }],
+      issues: [],
+    });
+  });
+
+  it('read concatenated gzip members as one file, as gunzip does', async () => {
+    const parts = ['{"a":1}\n', '{"b":2}\n', '{"c":3}\n'];
+    const concatenated = Buffer.concat(parts.map((part) => gzipSync(part)));
+
+    const outcome = await readExport('events.json.gz', chunked(concatenated, [5]));
+
+    expect(outcome.members).toEqual([
+      { name: 'events.json.gz', compression: 'gzip', inZip: false, text: parts.join('') },
+    ]);
+  });
+
+  it('when truncated at any offset, deliver everything before the cut, then say how far reading got', async () => {
+    for (let cut = 2; cut < compressed.length; cut += 97) {
+      const truncated = compressed.subarray(0, cut);
+
+      const [member] = (await readExport('events.json.gz', chunked(truncated, [4096]))).members;
+
+      expect(member?.text, `cut at ${cut}`).toBe(recoverable(truncated));
+      expect(member?.error?.kind, `cut at ${cut}`).toBe('truncated');
+      expect(member?.error?.message, `cut at ${cut}`).toBe(
+        `events.json.gz: gzip data ends early (truncated file); ${Buffer.byteLength(member?.text ?? '')} decompressed bytes were read, up to compressed byte ${cut}`,
+      );
+    }
+  });
+
+  it('when a byte is corrupted, stop with an error that says so', async () => {
+    // Bytes 4 to 9 (modification time, flags, OS) are not checked by any gzip reader.
+    for (let offset = 10; offset < compressed.length; offset += 89) {
+      const corrupted = Buffer.from(compressed);
+      corrupted[offset] = (corrupted[offset] ?? 0) ^ 0x55;
+
+      const [member] = (await readExport('events.json.gz', chunked(corrupted, [4096]))).members;
+
+      expect(member?.error, `byte ${offset}`).toBeInstanceOf(ContainerError);
+      expect(member?.error?.message, `byte ${offset}`).toMatch(
+        /^events\.json\.gz: (corrupt gzip data \(.+\)|gzip data ends early \(truncated file\)); \d+ decompressed bytes were read, up to compressed byte \d+$/,
+      );
+    }
+  });
+
+  it('pass an error of the source through unchanged, after the bytes before it', async () => {
+    const failure = new Error('socket hang up');
+    async function* failing() {
+      yield compressed.subarray(0, 2000);
+      throw failure;
+    }
+    const received: Uint8Array[] = [];
+
+    const reading = (async () => {
+      for await (const chunk of gunzip('events.json.gz', failing())) received.push(chunk);
+    })();
+
+    await expect(reading).rejects.toBe(failure);
+    expect(ndjson.startsWith(textOf(Buffer.concat(received)))).toBe(true);
+  });
+
+  it('close the source when the reader stops early', async () => {
+    const { state, source } = trackedSource(compressed, 512);
+
+    for await (const chunk of gunzip('events.json.gz', source)) {
+      expect(chunk.length).toBeGreaterThan(0);
+      break;
+    }
+
+    expect(state.closed).toBe(true);
+    expect(state.pulled).toBeLessThan(compressed.length);
+  });
+
+  it('refuse content that inflates past the limit, after the bytes within it', async () => {
+    const zeros = gzipSync(new Uint8Array(1024 * 1024));
+
+    const reading = concatBytes(gunzip('zeros.gz', chunked(zeros), 100_000));
+
+    await expect(reading).rejects.toThrow(
+      /^zeros\.gz: inflates past the 97\.66 KiB limit; refused; \d+ decompressed/,
+    );
+  });
+
+  it('are not confused with text that merely starts like them', async () => {
+    const outcome = await readExport('events.json', chunked(bytesOf('\u001f{"a":1}')));
+
+    expect(outcome.members).toEqual([
+      { name: 'events.json', compression: 'none', inZip: false, text: '\u001f{"a":1}' },
+    ]);
+  });
+});

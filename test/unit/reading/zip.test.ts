@@ -1,0 +1,295 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ContainerError } from '../../../functions/domain/reading/container-error.js';
+import {
+  type ArchiveMember,
+  bytesOf,
+  chunked,
+  readExport,
+  zipWithDataDescriptors,
+  zipWithSizes,
+  zipWithYazl,
+} from './archives.js';
+
+const ndjson = (count: number, tag: string) =>
+  Array.from({ length: count }, (_, index) => JSON.stringify({ type: 'track', event: tag, index })).join(
+    '\n',
+  );
+
+const members: ArchiveMember[] = [
+  { path: 'manifest.json', content: bytesOf('{"files":2}'), deflate: false },
+  { path: 'events/a.json', content: bytesOf(ndjson(500, 'a')) },
+  { path: 'events/b.json', content: bytesOf(ndjson(300, 'b')), deflate: false },
+];
+
+const writers = {
+  'fflate, sizes in headers': async (list: readonly ArchiveMember[]) => zipWithSizes(list),
+  'fflate, data descriptors': async (list: readonly ArchiveMember[]) => zipWithDataDescriptors(list),
+  'yazl, sizes in headers': (list: readonly ArchiveMember[]) => zipWithYazl(list),
+  'yazl, data descriptors': (list: readonly ArchiveMember[]) => zipWithYazl(list, { streamed: true }),
+  'yazl, zip64': (list: readonly ArchiveMember[]) => zipWithYazl(list, { streamed: true, zip64: true }),
+};
+
+/** Where a member's data starts: its name is the last thing in its local header. */
+function dataOffset(archive: Uint8Array, path: string): number {
+  const at = Buffer.from(archive).indexOf(Buffer.from(path));
+  if (at === -1) throw new Error(`no ${path} in the archive`);
+  return at + path.length;
+}
+
+describe('ZIP archives', () => {
+  describe.each(Object.entries(writers))('written by %s', (_writer, write) => {
+    it('yields every stored and deflated member, named archive!path, byte for byte', async () => {
+      const archive = await write(members);
+
+      const outcome = await readExport('export.zip', chunked(archive, [7, 4096, 1]));
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.issues).toEqual([]);
+      expect(outcome.members).toEqual(
+        members.map((member) => ({
+          name: `export.zip!${member.path}`,
+          compression: 'none',
+          inZip: true,
+          text: Buffer.from(member.content).toString('utf8'),
+        })),
+      );
+    });
+
+    it('gunzips a gzipped member, found by its magic bytes', async () => {
+      const text = ndjson(200, 'gz');
+      const archive = await write([{ path: 'hour/0.json.gz', content: gzipSync(text), deflate: false }]);
+
+      const outcome = await readExport('amplitude.zip', chunked(archive));
+
+      expect(outcome.members).toEqual([
+        { name: 'amplitude.zip!hour/0.json.gz', compression: 'gzip', inZip: true, text },
+      ]);
+    });
+  });
+
+  it('skips and reports directories', async () => {
+    const archive = await zipWithYazl([{ path: 'day/0.json', content: bytesOf('{}') }], {
+      directories: ['day/'],
+    });
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.issues).toEqual([
+      { kind: 'directory', file: 'export.zip!day/', reason: 'directory; skipped' },
+    ]);
+    expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!day/0.json']);
+  });
+
+  it('reads an empty archive as no members and no error', async () => {
+    const archive = await zipWithYazl([]);
+
+    const outcome = await readExport('empty.zip', chunked(archive));
+
+    expect(outcome).toEqual({ members: [], issues: [] });
+  });
+
+  it.each([
+    ['sizes in headers', zipWithSizes],
+    ['data descriptors', zipWithDataDescriptors],
+  ])('with %s, a corrupt member fails alone and the members around it are read', async (_name, write) => {
+    const archive = write([
+      { path: 'a.json', content: bytesOf(ndjson(100, 'a')) },
+      { path: 'broken.json', content: bytesOf(ndjson(100, 'broken')) },
+      { path: 'c.json', content: bytesOf(ndjson(100, 'c')) },
+    ]);
+    // Deflate block type 3 does not exist, so the member fails at its first byte.
+    const first = dataOffset(archive, 'broken.json');
+    archive[first] = (archive[first] ?? 0) | 0b110;
+
+    const outcome = await readExport('export.zip', chunked(archive, [1000]));
+
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.members.map(({ name, text, error }) => [name, text.length > 0, error?.kind])).toEqual([
+      ['export.zip!a.json', true, undefined],
+      ['export.zip!broken.json', false, 'corrupt'],
+      ['export.zip!c.json', true, undefined],
+    ]);
+    expect(outcome.members[1]?.error?.message).toMatch(
+      /^export\.zip!broken\.json: corrupt deflate data \(.+\); 0 decompressed bytes were read/,
+    );
+    expect(outcome.members[2]?.text).toBe(ndjson(100, 'c'));
+  });
+
+  it('refuses a member that inflates past the limit and still reads the others (ZIP bomb)', async () => {
+    const archive = zipWithDataDescriptors([
+      { path: 'bomb.json', content: new Uint8Array(8 * 1024 * 1024) },
+      { path: 'after.json', content: bytesOf('{"ok":true}') },
+    ]);
+
+    const outcome = await readExport('export.zip', chunked(archive), { maxMemberBytes: 1024 * 1024 });
+
+    expect(outcome.error).toBeUndefined();
+    const [bomb, after] = outcome.members;
+    expect(bomb?.error?.kind).toBe('too-large');
+    expect(bomb?.error?.message).toContain('export.zip!bomb.json: inflates past the 1 MiB limit; refused');
+    expect(bomb?.text.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(after).toMatchObject({ name: 'export.zip!after.json', text: '{"ok":true}' });
+  });
+
+  it('refuses, without yielding it, a member whose header declares more than the limit', async () => {
+    const archive = zipWithSizes([
+      { path: 'bomb.json', content: new Uint8Array(2 * 1024 * 1024) },
+      { path: 'after.json', content: bytesOf('{}') },
+    ]);
+
+    const outcome = await readExport('export.zip', chunked(archive), { maxMemberBytes: 1024 * 1024 });
+
+    expect(outcome.issues).toEqual([
+      {
+        kind: 'too-large',
+        file: 'export.zip!bomb.json',
+        reason: `declares ${2 * 1024 * 1024} bytes past the 1 MiB limit; refused`,
+      },
+    ]);
+    expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!after.json']);
+  });
+
+  it('refuses a gzipped member whose gzip inflates past the limit', async () => {
+    const archive = zipWithSizes([
+      { path: 'bomb.json.gz', content: gzipSync(new Uint8Array(4 * 1024 * 1024)) },
+    ]);
+
+    const outcome = await readExport('export.zip', chunked(archive), { maxMemberBytes: 1024 * 1024 });
+
+    expect(outcome.members[0]?.error?.message).toContain(
+      'export.zip!bomb.json.gz: inflates past the 1 MiB limit',
+    );
+  });
+
+  it('does not unpack a ZIP inside a ZIP, and says so', async () => {
+    const inner = zipWithSizes([{ path: 'inner.json', content: bytesOf('{}') }]);
+    const archive = zipWithSizes([
+      { path: 'nested.zip', content: inner },
+      { path: 'nested.zip.gz', content: gzipSync(inner) },
+      { path: 'plain.json', content: bytesOf('{}') },
+    ]);
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.issues.map(({ kind, file }) => [kind, file])).toEqual([
+      ['nested-archive', 'export.zip!nested.zip'],
+      ['nested-archive', 'export.zip!nested.zip.gz'],
+    ]);
+    expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!plain.json']);
+  });
+
+  it('skips and reports a member compressed with a method it cannot read', async () => {
+    const archive = zipWithSizes([
+      { path: 'a.json', content: bytesOf('{"a":1}'), deflate: false },
+      { path: 'b.json', content: bytesOf('{"b":2}'), deflate: false },
+    ]);
+    // Relabel a.json as bzip2 (method 12) in its local header.
+    const header = dataOffset(archive, 'a.json') - 'a.json'.length - 30;
+    archive[header + 8] = 12;
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.issues).toEqual([
+      {
+        kind: 'unsupported-compression',
+        file: 'export.zip!a.json',
+        reason: 'compression method 12 (bzip2); only stored and deflated members can be read; skipped',
+      },
+    ]);
+    expect(outcome.members.map((member) => member.text)).toEqual(['{"b":2}']);
+  });
+
+  describe('truncated archives', () => {
+    const content = [
+      { path: 'a.json', content: bytesOf(ndjson(400, 'a')) },
+      { path: 'b.json', content: bytesOf(ndjson(400, 'b')) },
+    ];
+
+    it.each([
+      ['sizes in headers', zipWithSizes],
+      ['data descriptors', zipWithDataDescriptors],
+    ])('with %s, is an error at every cut, and what came before stays read', async (_name, write) => {
+      const archive = write(content);
+      const full = await readExport('export.zip', chunked(archive));
+
+      for (let cut = 4; cut < archive.length; cut += Math.max(1, Math.floor(archive.length / 97))) {
+        const outcome = await readExport('export.zip', chunked(archive.subarray(0, cut), [512]));
+
+        const errors = [outcome.error, ...outcome.members.map((member) => member.error)].filter(Boolean);
+        expect(errors, `cut at ${cut}`).toHaveLength(1);
+        expect(errors[0]?.kind, `cut at ${cut}`).toBe('truncated');
+        outcome.members.forEach((member, index) => {
+          expect(full.members[index]?.text.startsWith(member.text), `cut at ${cut}`).toBe(true);
+        });
+      }
+    });
+
+    it('names the member it cuts short and how far reading got', async () => {
+      const archive = zipWithSizes(content);
+      const cut = dataOffset(archive, 'b.json') + 100;
+
+      const outcome = await readExport('export.zip', chunked(archive.subarray(0, cut)));
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.members[1]?.error?.message).toMatch(
+        new RegExp(
+          `^export\\.zip!b\\.json: the archive ends inside this member \\(truncated file\\); \\d+ decompressed bytes were read, up to compressed byte ${cut}$`,
+        ),
+      );
+    });
+
+    it('reports a central directory cut short after complete members', async () => {
+      const archive = zipWithSizes(content);
+
+      const outcome = await readExport('export.zip', chunked(archive.subarray(0, archive.length - 10)));
+
+      expect(outcome.members.map((member) => member.error)).toEqual([undefined, undefined]);
+      expect(outcome.error).toBeInstanceOf(ContainerError);
+      expect(outcome.error?.message).toMatch(/^export\.zip: the archive ends without its central directory/);
+    });
+  });
+
+  it('finds the end of an archive longer than its search window, whatever the chunking', async () => {
+    const noise = Uint8Array.from({ length: 300_000 }, (_, index) => 32 + ((index * 7919) % 95));
+    const archive = zipWithSizes([{ path: 'big.json', content: noise, deflate: false }]);
+
+    const outcome = await readExport('export.zip', chunked(archive, [1000, 7, 65_537]));
+
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.members[0]?.text.length).toBe(noise.length);
+  });
+
+  it('checks the member count of a zip64 archive too', async () => {
+    const archive = await zipWithYazl(
+      [
+        { path: 'a.json', content: bytesOf('{"a":1}') },
+        { path: 'b.json', content: bytesOf('{"b":2}') },
+      ],
+      { zip64: true },
+    );
+    archive[dataOffset(archive, 'b.json') - 'b.json'.length - 30] = 0;
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.error?.message).toMatch(
+      /^export\.zip: the central directory lists 2 members, but 1 were found/,
+    );
+  });
+
+  it('reports an archive whose central directory lists members that were not found', async () => {
+    const archive = zipWithSizes([
+      { path: 'a.json', content: bytesOf('{"a":1}'), deflate: false },
+      { path: 'b.json', content: bytesOf('{"b":2}'), deflate: false },
+    ]);
+    // Break b.json's local header signature: the member can no longer be found by streaming.
+    archive[dataOffset(archive, 'b.json') - 'b.json'.length - 30] = 0;
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!a.json']);
+    expect(outcome.error?.message).toBe(
+      'export.zip: the central directory lists 2 members, but 1 were found reading the archive (damaged archive)',
+    );
+  });
+});
