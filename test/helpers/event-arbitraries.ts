@@ -1,13 +1,35 @@
 import fc from 'fast-check';
-import type { EventRecord, EventType } from '../../functions/domain/event.js';
+import { type EventRecord, type EventType, ownUser } from '../../functions/domain/events/event.js';
+import type { CompiledRules } from '../../functions/domain/rules/session-rules.js';
+import { compareEvents, compareText } from '../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../functions/domain/sessions/split.js';
+import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
+import { preferredCopy } from '../../functions/domain/store/plan-merge.js';
 
 const TYPES: EventType[] = ['track', 'page', 'identify', 'screen'];
 export const MINUTE = 60_000;
-const BASE = Date.UTC(2024, 0, 1, 22, 0, 0);
+const BASE = Date.UTC(2024, 0, 30, 22, 0, 0);
+
+/** A compact event for tests: everything not given is empty. */
+export function record(fields: Partial<EventRecord> & Pick<EventRecord, 'id' | 'timestamp'>): EventRecord {
+  return {
+    type: 'track',
+    name: null,
+    userId: null,
+    anonymousId: null,
+    platform: null,
+    page: null,
+    campaign: null,
+    urlCampaign: null,
+    device: null,
+    ...fields,
+    ...(fields.userId === undefined && fields.anonymousId === undefined && { userId: 'user-0' }),
+  };
+}
 
 /**
- * Events of a few users whose timestamps cluster around multiples of the gap and around midnight, so gap
- * boundaries, ties and sessions spanning two days (two storage buckets) come up often.
+ * Events of a few users whose timestamps cluster around multiples of the gap, around midnight and a month
+ * end, so gap boundaries, ties, sessions spanning days (buckets) and month counts come up often.
  */
 export function eventRecordsArbitrary(
   options: { maxEvents?: number; users?: number; gapMinutes?: number } = {},
@@ -26,16 +48,29 @@ export function eventRecordsArbitrary(
     offset,
     type: fc.constantFrom(...TYPES),
     name: fc.option(fc.constantFrom('Clicked', 'Viewed', 'Signed In'), { nil: null }),
+    anonymousId: fc.option(fc.constantFrom('device-a', 'device-b'), { nil: null }),
+    platform: fc.option(fc.constantFrom('ios', 'web'), { nil: null }),
+    path: fc.constantFrom('/', '/pricing', '/docs'),
+    campaign: fc.option(fc.constantFrom('newsletter', 'ads'), { nil: null }),
   });
   return fc.array(event, { minLength: 1, maxLength: options.maxEvents ?? 60 }).map((drafts) =>
-    drafts.map(
-      (draft, index): EventRecord => ({
-        id: `m-${index}`,
+    drafts.map((draft, index) =>
+      record({
+        id: `m:${index}`,
         userId: draft.user,
+        anonymousId: draft.anonymousId,
         timestamp: draft.base + draft.offset,
         type: draft.type,
         name: draft.name,
-        hasMessageId: true,
+        platform: draft.platform,
+        page:
+          draft.type === 'page'
+            ? { url: `https://shop.example${draft.path}`, path: draft.path, title: 'Shop', referrer: null }
+            : null,
+        campaign:
+          draft.campaign === null
+            ? null
+            : { source: draft.campaign, medium: 'email', name: null, term: null, content: null },
       }),
     ),
   );
@@ -56,7 +91,6 @@ export function deliveryArbitrary(events: EventRecord[], maxFiles = 5): fc.Arbit
         maxLength: events.length,
       }),
       extraCopies: fc.array(fc.integer({ min: 0, max: maxFiles - 1 }), { maxLength: 3 }),
-      seed: fc.integer(),
     })
     .chain(({ fileOf, extraCopies }) => {
       const files: EventRecord[][] = Array.from({ length: maxFiles }, () => []);
@@ -64,19 +98,33 @@ export function deliveryArbitrary(events: EventRecord[], maxFiles = 5): fc.Arbit
         files[fileOf[index] ?? 0]?.push(event);
       });
       const deliveries = [...files.keys(), ...extraCopies];
-      return fc
-        .shuffledSubarray(deliveries, { minLength: deliveries.length })
-        .map((order) => ({ files, order }));
+      return fc.shuffledSubarray(deliveries, { minLength: deliveries.length }).map((order) => ({ files, order }));
     });
 }
 
-/** Events grouped by user, as an ingest hands them to the store. */
+/** Events grouped by their own user (rule 2), as an ingest hands them to the store without stitching. */
 export function groupByUser(events: readonly EventRecord[]): Map<string, EventRecord[]> {
   const groups = new Map<string, EventRecord[]>();
   for (const event of events) {
-    const group = groups.get(event.userId);
-    if (group === undefined) groups.set(event.userId, [event]);
+    const user = ownUser(event);
+    const group = groups.get(user);
+    if (group === undefined) groups.set(user, [event]);
     else group.push(event);
   }
   return groups;
+}
+
+/** The batch result the store must equal (rule 6), with the store's own choice between copies of an event. */
+export function referenceSessions(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
+  const sessions: SessionSummary[] = [];
+  for (const [user, userEvents] of [...groupByUser(events)].sort(([a], [b]) => compareText(a, b))) {
+    const byId = new Map<string, EventRecord>();
+    for (const event of userEvents) {
+      const existing = byId.get(event.id);
+      byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+    }
+    const split = splitSessions(user, [...byId.values()].sort(compareEvents), rules);
+    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
+  }
+  return sessions;
 }

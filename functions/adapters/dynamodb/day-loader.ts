@@ -70,6 +70,7 @@ export async function loadWindow(
   to: number,
 ): Promise<LoadedWindow> {
   const pk = userPk(user);
+  const fromDay = new Date(from).toISOString().slice(0, 10);
   const toDay = new Date(to).toISOString().slice(0, 10);
   const garbage: Key[] = [];
   const tombstones: Key[] = [];
@@ -90,9 +91,10 @@ export async function loadWindow(
       Limit: 8,
     },
     (items) => {
-      // Stop once a complete day (one older day has started) ends before the window.
+      // Stop at a complete day (an older one has started) before the window's first day that ends before it.
       const days = [...new Set(items.map(dayOf))];
       for (const day of days.slice(0, -1)) {
+        if (day >= fromDay) continue;
         const resolved = resolveDays(head, items.filter((item) => dayOf(item) === day));
         const group = resolved.days[0];
         if (group !== undefined && lastSessionEnd(group) < from) return true;
@@ -104,7 +106,8 @@ export async function loadWindow(
   collect(backwardDays);
   const groups: DayGroup[] = [];
   for (const group of [...backwardDays.days].reverse()) {
-    if (lastSessionEnd(group) < from) {
+    // Every stored day the window touches is loaded whole: new sessions may start on it.
+    if (group.day < fromDay && lastSessionEnd(group) < from) {
       startsAtFirstDay = false;
       break;
     }

@@ -1,0 +1,64 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
+import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
+import { type CompiledRules, compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
+import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import { groupByUser } from '../../helpers/event-arbitraries.js';
+import { createSessionTable } from '../../helpers/session-table.js';
+
+export interface StoreUnderTest {
+  readonly tableName: string;
+  readonly transport: Transport;
+  readonly writer: DynamoDbSessionWriter;
+  readonly reader: DynamoDbSessionReader;
+  readonly rules: CompiledRules;
+}
+
+let tables = 0;
+
+export async function freshStore(
+  client: DynamoDBClient,
+  rules: Partial<SessionRules> = {},
+  options: { pageLimitBytes?: number } = {},
+): Promise<StoreUnderTest> {
+  const tableName = `sessions-${process.pid}-${++tables}`;
+  await createSessionTable(client, tableName);
+  const transport = new Transport({ client, tableName, baseDelayMs: 2 });
+  const compiled = compileRules({ gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false, ...rules });
+  return {
+    tableName,
+    transport,
+    rules: compiled,
+    writer: new DynamoDbSessionWriter({ transport, rules: compiled, ...options }),
+    reader: new DynamoDbSessionReader(transport),
+  };
+}
+
+/** What one ingest of a file does: every user's events merged, a few users at once. */
+export async function ingest(store: StoreUnderTest, events: readonly EventRecord[]): Promise<void> {
+  await Promise.all([...groupByUser(events)].map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)));
+}
+
+/** Every stored session of the users, read back only through the public read API, paged. */
+export async function storedSessions(
+  store: StoreUnderTest,
+  users: Iterable<string>,
+  order: 'asc' | 'desc' = 'asc',
+  pageSize = 7,
+): Promise<SessionSummary[]> {
+  const sessions: SessionSummary[] = [];
+  for (const user of [...new Set(users)].sort()) {
+    const mine: SessionSummary[] = [];
+    let after: number | undefined;
+    for (;;) {
+      const page = await store.reader.listSessions({ userId: user, order, limit: pageSize, after });
+      mine.push(...page.sessions);
+      if (!page.hasMore) break;
+      after = page.sessions[page.sessions.length - 1]?.startedAt;
+    }
+    sessions.push(...(order === 'asc' ? mine : mine.reverse()));
+  }
+  return sessions;
+}
