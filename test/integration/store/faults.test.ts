@@ -1,0 +1,122 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
+import { deliveryArbitrary, eventRecordsArbitrary, record, referenceSessions } from '../../helpers/event-arbitraries.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { freshStore, ingest, storedSessions } from './store-harness.js';
+
+let dynamo: LocalDynamoDb;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDb();
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+
+class Crash extends Error {
+  constructor() {
+    super('simulated crash');
+    this.name = 'Crash';
+  }
+}
+
+/** A client that dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
+function crashingClient(endpoint: string, writesBeforeCrash: number): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let writes = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (writes >= writesBeforeCrash) throw new Crash();
+      if (WRITES.has(context.commandName ?? '')) writes++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'crashAfterWrites' },
+  );
+  return client;
+}
+
+/** Each event exactly once across the user's sessions, read through the API. */
+async function auditOnce(sessions: { eventCount: number }[], expected: number) {
+  expect(sessions.reduce((sum, session) => sum + session.eventCount, 0)).toBe(expected);
+}
+
+describe('merges under crashes', () => {
+  it('never shows a half-applied merge, and converges when the file is delivered again', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        eventRecordsArbitrary({ maxEvents: 30, users: 2 }).chain((events) =>
+          fc.record({
+            events: fc.constant(events),
+            delivery: deliveryArbitrary(events, 3),
+            crashAfter: fc.integer({ min: 0, max: 12 }),
+            crashedDelivery: fc.nat(),
+          }),
+        ),
+        async ({ events, delivery, crashAfter, crashedDelivery }) => {
+          const store = await freshStore(dynamo.client, { maxSessionMinutes: 60 }, { pageLimitBytes: 700 });
+          const files = delivery.order.map((index) => delivery.files[index] ?? []);
+          const crashAt = crashedDelivery % files.length;
+          const delivered: EventRecord[] = [];
+          const users = [...new Set(events.map((event) => event.userId ?? ''))];
+          for (const [index, file] of files.entries()) {
+            if (index === crashAt) {
+              const writer = new DynamoDbSessionWriter({
+                transport: new Transport({
+                  client: crashingClient(dynamo.endpoint, crashAfter),
+                  tableName: store.tableName,
+                  baseDelayMs: 2,
+                }),
+                rules: store.rules,
+                pageLimitBytes: 700,
+              });
+              await ingest({ ...store, writer }, file).catch((error) => {
+                if (!(error instanceof Crash)) throw error;
+              });
+              // Whatever the crash left, readers see a whole state: before this file, or after it.
+              const seen = await storedSessions(store, users);
+              const before = referenceSessions(delivered, store.rules);
+              const after = referenceSessions([...delivered, ...file], store.rules);
+              const perUser = (sessions: typeof seen, user: string) => sessions.filter((session) => session.userId === user);
+              for (const user of users) {
+                const mine = perUser(seen, user);
+                expect([perUser(before, user), perUser(after, user)]).toContainEqual(mine);
+              }
+            }
+            await ingest(store, file);
+            delivered.push(...file);
+          }
+          expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
+          await auditOnce(await storedSessions(store, users), new Set(events.map((event) => `${event.userId}|${event.id}`)).size);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps a large day whole when the same file is delivered several times at once, and later merges work', async () => {
+    const store = await freshStore(dynamo.client, {}, { pageLimitBytes: 2_000 });
+    const T0 = Date.UTC(2024, 2, 1, 8, 0, 0);
+    const events = Array.from({ length: 400 }, (_, index) =>
+      record({ id: `m:big-${index}`, timestamp: T0 + index * 20_000, userId: 'bot', name: `event number ${index} with a longer name` }),
+    );
+    await Promise.all([1, 2, 3, 4].map(() => ingest(store, events)));
+    expect(await storedSessions(store, ['bot'])).toEqual(referenceSessions(events, store.rules));
+    const later = record({ id: 'm:later', timestamp: T0 + 400 * 20_000 + 60_000, userId: 'bot' });
+    await Promise.all([ingest(store, [later]), ingest(store, events)]);
+    expect(await storedSessions(store, ['bot'])).toEqual(referenceSessions([...events, later], store.rules));
+    const session = (await storedSessions(store, ['bot']))[0];
+    const read = await store.reader.getSession('bot', session?.sessionId ?? '');
+    expect(read?.events.map((event) => event.id)).toEqual([...events, later].map((event) => event.id));
+  });
+});
