@@ -66,12 +66,12 @@ function sessionsOf(users: Map<string, EventRecord[]>, rules: CompiledRules): Se
 }
 
 /** A local file that fails to read (permissions, a disk error) is reported like any broken file. */
-async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary>): Promise<FileSummary> {
+async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary[]>): Promise<FileSummary[]> {
   try {
     return await read();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return {
+    return [{
       file: input.name,
       format: undefined,
       container: undefined,
@@ -80,7 +80,7 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
       accepted: 0,
       rejected: 0,
       error: `cannot read: ${reason}`,
-    };
+    }];
   }
 }
 
@@ -94,7 +94,6 @@ export async function sessionizeInputs(inputs: readonly BatchInput[], options: B
   let recordsRead = 0;
   for (let file = 0; file < inputs.length; file++) {
     const input = inputs[file] as BatchInput;
-    const firstRejection = rejected.length;
     const summary = await readOrDescribe(input, () => readExport(
       input.name,
       input.open(),
@@ -109,12 +108,14 @@ export async function sessionizeInputs(inputs: readonly BatchInput[], options: B
           rejected.push(rejection);
           if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
         },
-        withdrawRejections: () => {
-          rejected.length = firstRejection;
+        withdrawRejections: (member) => {
+          const kept = rejected.filter((rejection) => rejection.file !== member);
+          rejected.length = 0;
+          rejected.push(...kept);
         },
       },
     ));
-    files.push(summary);
+    files.push(...summary);
   }
   const users = await collector.finish((sources) => canonicalFromFiles(inputs, sources));
   const sessions = sessionsOf(users, rules);

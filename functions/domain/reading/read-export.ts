@@ -1,9 +1,11 @@
 import type { InputFormat } from '../../../contract/index.js';
 import type { EventRecord } from '../events/event.js';
-import { DETECTION_PATHS, detectFormat, FORMATS } from '../events/formats/detect.js';
+import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat, ExportFormat } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
 import { type ExportContainer, ExportFileError, type ExportShape, readExportItems } from '../export-reader.js';
+import { ContainerError } from './container-error.js';
+import { type ExportMember, openExport } from './containers.js';
 import { ParsedFields } from './parsed-fields.js';
 
 /** An event that was not accepted, with everything needed to find, understand and replay it. */
@@ -27,6 +29,7 @@ export interface ExportReadSink {
 }
 
 export interface FileSummary {
+  /** The file, or `<archive>!<member path>` for a member of a ZIP archive. */
   readonly file: string;
   format: ConcreteFormat | undefined;
   container: ExportContainer | undefined;
@@ -37,12 +40,16 @@ export interface FileSummary {
   rejected: number;
   /** Set when the file could not be read (to its end); the complete records before the break still count. */
   error?: string;
+  /** Set for a ZIP member that holds no events of any format (a manifest, a directory): not an error. */
+  skipped?: string;
 }
 
 export interface ReadExportOptions {
   /** `auto` detects per file from its first JSON object. */
   readonly format: InputFormat;
   readonly browserOf: BrowserOf;
+  /** A ZIP member inflating past this many bytes is refused (ZIP bomb guard). */
+  readonly maxMemberBytes?: number;
 }
 
 function describeParseError(error: unknown): string {
@@ -57,19 +64,8 @@ function describeRoot(value: unknown): string {
 
 export const NOT_AN_EXPORT = 'no line is JSON';
 
-/**
- * Reads one export file: every record parsed, validated and normalized in the file's format, accepted
- * events and rejections handed to the sink as they come. Never throws for bad input: a file that cannot be
- * read to its end, or holds no JSON at all, is described in the summary's `error`.
- */
-export async function readExport(
-  file: string,
-  bytes: AsyncIterable<Uint8Array>,
-  options: ReadExportOptions,
-  sink: ExportReadSink,
-): Promise<FileSummary> {
-  const shape: ExportShape = { container: undefined, gzip: false };
-  const summary: FileSummary = {
+function emptySummary(file: string, options: ReadExportOptions): FileSummary {
+  return {
     file,
     format: options.format === 'auto' ? undefined : options.format,
     container: undefined,
@@ -78,9 +74,54 @@ export async function readExport(
     accepted: 0,
     rejected: 0,
   };
+}
+
+/**
+ * Reads one export file: each file inside it (the file itself, or each member of a ZIP archive) parsed,
+ * validated and normalized in its format, accepted events and rejections handed to the sink as they come.
+ * Never throws for bad input: a file that cannot be read to its end, or holds no JSON at all, is described
+ * in its summary's `error`; only a failing byte source (a dropped download) throws.
+ */
+export async function readExport(
+  name: string,
+  bytes: AsyncIterable<Uint8Array>,
+  options: ReadExportOptions,
+  sink: ExportReadSink,
+): Promise<FileSummary[]> {
+  const summaries: FileSummary[] = [];
+  const issues: FileSummary[] = [];
+  try {
+    const members = openExport(name, bytes, {
+      ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
+      onIssue: (issue) => {
+        const summary = emptySummary(issue.file, options);
+        if (issue.kind === 'too-large' || issue.kind === 'unsupported-compression') summary.error = issue.reason;
+        else summary.skipped = issue.reason;
+        issues.push(summary);
+      },
+    });
+    for await (const member of members) {
+      summaries.push(...issues.splice(0), await readMember(member, options, sink));
+    }
+  } catch (error) {
+    if (!(error instanceof ContainerError)) throw error;
+    const summary = summaries.find((entry) => entry.file === error.file) ?? emptySummary(error.file, options);
+    if (!summaries.includes(summary)) summaries.push(summary);
+    summary.error ??= `${error.reason}; the complete records before it still count`;
+  }
+  summaries.push(...issues);
+  return summaries;
+}
+
+async function readMember(member: ExportMember, options: ReadExportOptions, sink: ExportReadSink): Promise<FileSummary> {
+  const file = member.name;
+  const bytes = member.bytes;
+  const shape: ExportShape = { container: undefined, gzip: false };
+  const summary = emptySummary(file, options);
   let format: ExportFormat | undefined = options.format === 'auto' ? undefined : FORMATS[options.format];
   const fields = new ParsedFields(format?.paths ?? DETECTION_PATHS);
   let sawJson = false;
+  let sawFormatObject = false;
   let lastLine = 0;
   const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
     summary.rejected++;
@@ -108,6 +149,7 @@ export async function readExport(
           continue;
         }
         const object = value as Record<string, unknown>;
+        if (member.inZip && !sawFormatObject) sawFormatObject = isFormatObject(fields.reset(object, DETECTION_PATHS), options.format);
         if (format === undefined) {
           const detected = detectFormat(fields.reset(object, DETECTION_PATHS));
           format = FORMATS[detected];
@@ -124,15 +166,27 @@ export async function readExport(
     }
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
-    if (!(error instanceof ExportFileError)) throw error;
-    summary.error = `${error.message}; reading stopped after line ${lastLine}`;
+    if (error instanceof ContainerError) summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
+    else if (error instanceof ExportFileError) summary.error = `${error.message}; reading stopped after line ${lastLine}`;
+    else throw error;
   }
   summary.container = shape.container;
-  summary.compression = shape.gzip ? 'gzip' : 'none';
-  if (!sawJson && summary.records > 0 && summary.error === undefined) {
+  summary.compression = member.compression;
+  if (member.inZip && !sawFormatObject && summary.error === undefined) {
+    // A manifest, a README: not events, not an error.
+    sink.withdrawRejections(file);
+    summary.rejected = 0;
+    summary.skipped = 'holds no events of any export format';
+  } else if (!sawJson && summary.records > 0 && summary.error === undefined) {
     sink.withdrawRejections(file);
     summary.rejected = 0;
     summary.error = NOT_AN_EXPORT;
   }
   return summary;
+}
+
+/** A JSON object some format recognises: the named one, or with `auto` any of them. */
+function isFormatObject(fields: ParsedFields, format: InputFormat): boolean {
+  const formats = recognisedFormats(fields);
+  return format === 'auto' ? formats.length > 0 : formats.includes(format);
 }

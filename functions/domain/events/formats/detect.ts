@@ -24,16 +24,19 @@ const detection = pathTable({
 /** The members `auto` looks at in a file's first JSON object. */
 export const DETECTION_PATHS = detection.paths;
 
-/**
- * `auto`: the first format, in table order, whose detecting members the object has (a member counts when
- * present, whatever its value); Segment when none matches.
- */
-export function detectFormat(fields: RecordFields): ConcreteFormat {
+/** The formats, in table order, whose detecting members the object has (a member counts whatever its value). */
+export function recognisedFormats(fields: RecordFields): ConcreteFormat[] {
   const has = (path: number) => fields.has(path);
   const { at } = detection;
-  if (has(at.type)) return 'segment';
-  if (has(at.eventType) && has(at.eventTime)) return 'amplitude';
-  if (has(at.event) && has(at.propertiesTime)) return 'mixpanel';
-  if (has(at.event) && has(at.distinctId) && has(at.uuid)) return 'posthog';
-  return 'segment';
+  const formats: ConcreteFormat[] = [];
+  if (has(at.type)) formats.push('segment');
+  if (has(at.eventType) && has(at.eventTime)) formats.push('amplitude');
+  if (has(at.event) && has(at.propertiesTime)) formats.push('mixpanel');
+  if (has(at.event) && has(at.distinctId) && has(at.uuid)) formats.push('posthog');
+  return formats;
+}
+
+/** `auto`: the first format whose detecting members the file's first object has; Segment when none does. */
+export function detectFormat(fields: RecordFields): ConcreteFormat {
+  return recognisedFormats(fields)[0] ?? 'segment';
 }
