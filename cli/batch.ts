@@ -19,6 +19,7 @@ export interface BatchOptions {
   readonly rules: SessionRules;
   readonly inputFormat: InputFormat;
   readonly browserOf: BrowserOf;
+  readonly maxMemberBytes?: number;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
 }
@@ -35,12 +36,13 @@ export interface BatchResult {
 
 const PROGRESS_EVERY = 100_000;
 
-/** Canonical JSON of the objects as sent at the given sources, read again from their files. */
-async function canonicalFromFiles(
+/** Canonical JSON of the objects as sent at the given positions, read again from their inputs. */
+async function canonicalFromInputs(
   inputs: readonly BatchInput[],
+  inputOfFile: ReadonlyMap<string, BatchInput>,
   sources: readonly SourceRef[],
 ): Promise<Map<string, string>> {
-  const byFile = new Map<number, Set<number>>();
+  const byFile = new Map<string, Set<number>>();
   for (const source of sources) {
     const records = byFile.get(source.file) ?? new Set<number>();
     records.add(source.record);
@@ -48,19 +50,24 @@ async function canonicalFromFiles(
   }
   const canonical = new Map<string, string>();
   for (const [file, records] of byFile) {
-    const input = inputs[file] as BatchInput;
-    for (const [record, text] of await readRecordTexts(input.open(), records)) {
-      canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
+    const input = inputOfFile.get(file) ?? inputs[0];
+    if (input === undefined) continue;
+    for (const [record, text] of await readRecordTexts(input.name, input.open(), file, records)) {
+      canonical.set(sourceKey({ file, record, line: 0 }), canonicalJson(JSON.parse(text)));
     }
   }
   return canonical;
 }
 
-function sessionsOf(users: Map<string, EventRecord[]>, rules: CompiledRules): SessionSummary[] {
+function sessionsOf(users: Map<string, { event: EventRecord }[]>, rules: CompiledRules): SessionSummary[] {
   const sessions: SessionSummary[] = [];
-  for (const [user, events] of users) {
-    const split = splitSessions(user, events, rules);
-    for (let i = 0; i < split.length; i++) sessions.push(summarizeSession(split[i] as (typeof split)[number], i + 1));
+  for (const [user, copies] of users) {
+    const split = splitSessions(
+      user,
+      copies.map((copy) => copy.event),
+      rules,
+    );
+    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
   }
   return sessions;
 }
@@ -71,16 +78,18 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
     return await read();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return [{
-      file: input.name,
-      format: undefined,
-      container: undefined,
-      compression: 'none',
-      records: 0,
-      accepted: 0,
-      rejected: 0,
-      error: `cannot read: ${reason}`,
-    }];
+    return [
+      {
+        file: input.name,
+        format: undefined,
+        container: undefined,
+        compression: 'none',
+        records: 0,
+        accepted: 0,
+        rejected: 0,
+        error: `cannot read: ${reason}`,
+      },
+    ];
   }
 }
 
@@ -90,36 +99,41 @@ export async function sessionizeInputs(inputs: readonly BatchInput[], options: B
   const collector = new EventCollector(rules.stitching);
   const rejected: Rejection[] = [];
   const files: FileSummary[] = [];
+  const inputOfFile = new Map<string, BatchInput>();
   let accepted = 0;
   let recordsRead = 0;
-  for (let file = 0; file < inputs.length; file++) {
-    const input = inputs[file] as BatchInput;
-    const summary = await readOrDescribe(input, () => readExport(
-      input.name,
-      input.open(),
-      { format: options.inputFormat, browserOf: options.browserOf },
-      {
-        event: (event, record) => {
-          accepted++;
-          collector.add(event, { file, record });
-          if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
+  for (const input of inputs) {
+    const progress = () => {
+      if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
+    };
+    const summaries = await readOrDescribe(input, () =>
+      readExport(
+        input.name,
+        input.open(),
+        {
+          format: options.inputFormat,
+          browserOf: options.browserOf,
+          ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
         },
-        rejected: (rejection) => {
-          rejected.push(rejection);
-          if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
+        {
+          event: (event, position) => {
+            accepted++;
+            if (!inputOfFile.has(position.file)) inputOfFile.set(position.file, input);
+            collector.add(event, position);
+            progress();
+          },
+          rejected: (rejection) => {
+            rejected.push(rejection);
+            progress();
+          },
         },
-        withdrawRejections: (member) => {
-          const kept = rejected.filter((rejection) => rejection.file !== member);
-          rejected.length = 0;
-          rejected.push(...kept);
-        },
-      },
-    ));
-    files.push(...summary);
+      ),
+    );
+    files.push(...summaries);
   }
-  const users = await collector.finish((sources) => canonicalFromFiles(inputs, sources));
+  const users = await collector.finish((sources) => canonicalFromInputs(inputs, inputOfFile, sources));
   const sessions = sessionsOf(users, rules);
   let distinct = 0;
-  for (const events of users.values()) distinct += events.length;
+  for (const copies of users.values()) distinct += copies.length;
   return { sessions, rejected, files, accepted, distinct };
 }

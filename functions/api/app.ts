@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { SessionReader } from '../domain/session-store.js';
+import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
 import { CursorCodec } from './cursor.js';
 import { type ApiResponse, errorResponse, notFound } from './responses.js';
@@ -15,7 +15,7 @@ export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 
 export interface ApiHandlerDeps {
   readonly reader: SessionReader;
-  readonly config: Pick<ApiConfig, 'cursorSigningKey' | 'corsAllowedOrigins'>;
+  readonly config: Pick<ApiConfig, 'cursorSigningKey' | 'corsAllowedOrigins' | 'pathsDecoded'>;
   readonly logger: Pick<Logger, 'error'>;
 }
 
@@ -32,7 +32,11 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
  * itself is in `routes.ts`; the reader is passed in so tests can use a fake or a mocked DynamoDB client.
  */
 export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): ApiHandler {
-  const deps: RouteDeps = { reader, cursors: new CursorCodec(config.cursorSigningKey) };
+  const deps: RouteDeps = {
+    reader,
+    cursors: new CursorCodec(config.cursorSigningKey),
+    pathsDecoded: config.pathsDecoded,
+  };
   const allowedOrigins = new Set(config.corsAllowedOrigins);
   const anyOrigin = allowedOrigins.has('*');
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_GAP_MINUTES, minutesToMs } from '../domain/sessionize.js';
 
 const apiEnvSchema = z
   .object({
@@ -15,18 +14,21 @@ const apiEnvSchema = z
           .map((origin) => origin.trim())
           .filter((origin) => origin !== ''),
       ),
-    // The store needs the gap to build its writer half; the API only reads, but must agree with the ingest.
-    SESSION_GAP_MINUTES: z.coerce
-      .number({ error: 'must be a number of minutes' })
-      .positive('must be greater than 0')
-      .default(DEFAULT_GAP_MINUTES),
+    /**
+     * `true` behind API Gateway HTTP APIs, which hand the function an already-decoded path; the local stack
+     * (and Lambda function URLs) pass it still percent-encoded.
+     */
+    API_PATHS_DECODED: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
     POWERTOOLS_SERVICE_NAME: z.string().min(1).default('sessionizer-api'),
   })
   .transform((env) => ({
     tableName: env.TABLE_NAME,
     cursorSigningKey: env.CURSOR_SIGNING_KEY,
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
-    gapMs: minutesToMs(env.SESSION_GAP_MINUTES),
+    pathsDecoded: env.API_PATHS_DECODED,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
   }));
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { SortOrder } from '../domain/session-store.js';
+import type { SortOrder } from '../domain/store/ports.js';
 
 /** What a cursor is only valid for: the same user, order and filter as the page that minted it. */
 export interface CursorBinding {
@@ -8,6 +8,8 @@ export interface CursorBinding {
   readonly order: SortOrder;
   readonly from?: number | undefined;
   readonly to?: number | undefined;
+  /** Any further list filters, in a fixed form (bounce, campaign source). */
+  readonly filters?: string | undefined;
 }
 
 const VERSION = 1;
@@ -64,6 +66,7 @@ export class CursorCodec {
       binding.order,
       binding.from ?? null,
       binding.to ?? null,
+      binding.filters ?? null,
       payload,
     ]);
     return createHmac('sha256', this.signingKey).update(signed).digest();

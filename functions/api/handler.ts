@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
+import { DynamoDbSessionReader } from '../adapters/dynamodb/session-reader.js';
+import { Transport } from '../adapters/dynamodb/transport.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { createApiHandler } from './app.js';
 import { loadApiConfig } from './config.js';
@@ -9,11 +10,7 @@ import { loadApiConfig } from './config.js';
 const config = loadApiConfig();
 const logger = new Logger({ serviceName: config.serviceName });
 const app = createApiHandler({
-  reader: new DynamoDbSessionStore({
-    client: dynamoDbClient,
-    tableName: config.tableName,
-    gapMs: config.gapMs,
-  }),
+  reader: new DynamoDbSessionReader(new Transport({ client: dynamoDbClient, tableName: config.tableName })),
   config,
   logger,
 });

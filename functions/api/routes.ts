@@ -1,69 +1,66 @@
 import { z } from 'zod';
-import type { SessionReader } from '../domain/session-store.js';
-import { toSessionView } from '../domain/session-view.js';
-import { startedAtFromSessionId } from '../domain/sessionize.js';
-import { parseTimestamp } from '../domain/timestamp.js';
+import { MAX_ID_BYTES } from '../domain/rules/identity.js';
+import { parseTimestamp } from '../domain/rules/timestamp.js';
+import { startedAtFromSessionId } from '../domain/sessions/session.js';
+import type { SessionSummary } from '../domain/sessions/summary.js';
+import type { SessionReader, UserSummary } from '../domain/store/ports.js';
+import { toSessionView } from '../domain/views/session-view.js';
 import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
-import { type ApiResponse, badRequest, notFound } from './responses.js';
+import { BASE64_ID_PREFIX, type MatchedRoute, userPath } from './paths.js';
+import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { timelineEventView, userSummaryView } from './views.js';
 
-/** A matched route with its path parameters still percent-encoded, as they stand in `rawPath`. */
-export type MatchedRoute =
-  | { readonly name: 'getUser'; readonly userId: string }
-  | { readonly name: 'listSessions'; readonly userId: string }
-  | { readonly name: 'getSession'; readonly userId: string; readonly sessionId: string };
+export { matchRoute } from './paths.js';
+export type { MatchedRoute } from './paths.js';
 
-/**
- * Matches `/users/{userId}`, `/users/{userId}/sessions` and `/users/{userId}/sessions/{sessionId}` on the
- * raw path, before any decoding, so a `%2F` inside a user id never splits it.
- *
- * This needs `rawPath` still percent-encoded, as the local stack and Lambda function URLs deliver it.
- * API Gateway HTTP APIs are reported to decode `rawPath` before invoking (fastify/aws-lambda-fastify#169,
- * honojs/hono#2156): behind one, ids containing `/`, `?` or `%` cannot be addressed as sent.
- */
-export function matchRoute(rawPath: string): MatchedRoute | undefined {
-  const [root, users, userId, sessions, sessionId, ...rest] = rawPath.split('/');
-  if (root !== '' || users !== 'users' || userId === undefined) return undefined;
-  if (sessions === undefined) return { name: 'getUser', userId };
-  if (sessions !== 'sessions' || rest.length > 0) return undefined;
-  return sessionId === undefined
-    ? { name: 'listSessions', userId }
-    : { name: 'getSession', userId, sessionId };
+/** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
+function userIdParam(pathsDecoded: boolean) {
+  return z
+    .string()
+    .transform((raw, ctx) => {
+      let id = raw;
+      if (!pathsDecoded) {
+        try {
+          id = decodeURIComponent(raw);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'is not valid percent-encoded UTF-8' });
+          return z.NEVER;
+        }
+      }
+      if (id.startsWith(BASE64_ID_PREFIX)) {
+        const bytes = Buffer.from(id.slice(BASE64_ID_PREFIX.length), 'base64url');
+        const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+        if (Buffer.from(decoded, 'utf8').toString('base64url') !== id.slice(BASE64_ID_PREFIX.length)) {
+          ctx.addIssue({ code: 'custom', message: `after ${BASE64_ID_PREFIX} must be base64url of UTF-8` });
+          return z.NEVER;
+        }
+        id = decoded;
+      }
+      return id;
+    })
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        // Only a hand-built event can carry a lone surrogate (decoding rejects them); no id can hold one.
+        .refine((userId) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode')
+        .refine(
+          (userId) => Buffer.byteLength(userId, 'utf8') <= MAX_ID_BYTES,
+          `is longer than ${MAX_ID_BYTES} bytes of UTF-8; no user can have such an id`,
+        ),
+    );
 }
 
-/** Path segments are decoded exactly once, with `+` kept literal (it means space only in query strings). */
-const pathSegment = z.string().transform((segment, ctx) => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not valid percent-encoded UTF-8' });
-    return z.NEVER;
-  }
-});
-
-const userIdParam = pathSegment.pipe(
-  z
-    .string()
-    .min(1, 'must not be empty')
-    // Only a hand-built event can carry a lone surrogate (decoding rejects them); DynamoDB cannot store one.
-    .refine((userId) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode'),
-);
-
-const sessionIdParam = pathSegment.pipe(
-  z
-    .string()
-    .refine(
-      (sessionId) => startedAtFromSessionId(sessionId) !== undefined,
-      'must be a session id such as 20240101T090000000Z',
-    ),
-);
-
-const userPathSchema = z.object({ userId: userIdParam });
-const sessionPathSchema = z.object({ userId: userIdParam, sessionId: sessionIdParam });
+const sessionIdParam = z
+  .string()
+  .refine(
+    (sessionId) => startedAtFromSessionId(sessionId) !== undefined,
+    'must be a session id such as 20240101T090000000Z',
+  );
 
 const timestampParam = z.string().transform((text, ctx) => {
   const epochMs = parseTimestamp(text);
-  if (epochMs === undefined) {
+  if (typeof epochMs !== 'number') {
     ctx.addIssue({
       code: 'custom',
       message: 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
@@ -93,23 +90,28 @@ const listQuerySchema = z
       .min(1, 'must not be empty')
       .max(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request')
       .optional(),
+    bounce: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((value) => value === 'true')
+      .optional(),
+    campaignSource: z.string().min(1, 'must not be empty').max(1024, 'is longer than 1024 characters').optional(),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
     path: ['from'],
     error: 'must not be after to',
   });
 
-const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor'] as const;
+const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor', 'bounce', 'campaignSource'] as const;
 
 type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+function parse<T>(schema: z.ZodType<T>, input: unknown, name?: string): ParseResult<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];
   return {
     ok: false,
-    response: badRequest(String(issue?.path[0] ?? 'request'), issue?.message ?? 'is invalid'),
+    response: badRequest(name ?? String(issue?.path[0] ?? 'request'), issue?.message ?? 'is invalid'),
   };
 }
 
@@ -129,67 +131,102 @@ function listQuery(rawQueryString: string): ParseResult<z.infer<typeof listQuery
 export interface RouteDeps {
   readonly reader: SessionReader;
   readonly cursors: CursorCodec;
+  readonly pathsDecoded: boolean;
 }
 
-export async function handleRoute(
+const TAILS: Readonly<Record<MatchedRoute['name'], (route: MatchedRoute) => string>> = {
+  getUser: () => '',
+  listSessions: () => '/sessions',
+  getSession: (route) => `/sessions/${'sessionId' in route ? route.sessionId : ''}`,
+};
+
+/** An anonymousId stitched to a user answers with where its events went (rule 8): 307 to that user. */
+function stitchedRedirect(route: MatchedRoute, anonymousId: string, user: string, rawQueryString: string): ApiResponse {
+  const query = route.name === 'listSessions' && rawQueryString !== '' ? `?${rawQueryString}` : '';
+  return {
+    status: 307,
+    headers: { location: `${userPath(user, TAILS[route.name](route))}${query}` },
+    body: {
+      error: {
+        code: 'stitched',
+        message: `${JSON.stringify(anonymousId)} is an anonymousId stitched to user ${JSON.stringify(user)}; its events are that user's`,
+        userId: user,
+      },
+    },
+  };
+}
+
+/** The summary of a user with sessions of its own, or the redirect or 404 its id calls for. */
+async function userOrRedirect(
   route: MatchedRoute,
+  userId: string,
   rawQueryString: string,
-  deps: RouteDeps,
-): Promise<ApiResponse> {
+  reader: SessionReader,
+): Promise<{ summary: UserSummary } | { response: ApiResponse }> {
+  const summary = await reader.getUserSummary(userId);
+  if (summary === undefined) return { response: notFound('User not found') };
+  if (summary.sessionCount === 0 && summary.stitchedTo !== undefined) {
+    return { response: stitchedRedirect(route, userId, summary.stitchedTo, rawQueryString) };
+  }
+  return { summary };
+}
+
+export async function handleRoute(route: MatchedRoute, rawQueryString: string, deps: RouteDeps): Promise<ApiResponse> {
+  const user = parse(userIdParam(deps.pathsDecoded), route.userId, 'userId');
+  if (!user.ok) return user.response;
+  const userId = user.data;
   switch (route.name) {
     case 'getUser': {
-      const path = parse(userPathSchema, route);
-      if (!path.ok) return path.response;
-      const summary = await deps.reader.getUserSummary(path.data.userId);
-      return summary === undefined
-        ? notFound('User not found')
-        : { status: 200, body: userSummaryView(summary) };
+      const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
+      return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
     }
     case 'getSession': {
-      const path = parse(sessionPathSchema, route);
-      if (!path.ok) return path.response;
-      const found = await deps.reader.getSession(path.data.userId, path.data.sessionId);
-      if (found === undefined) return notFound('Session not found');
-      return {
-        status: 200,
-        body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) },
-      };
+      const sessionId = parse(sessionIdParam, route.sessionId, 'sessionId');
+      if (!sessionId.ok) return sessionId.response;
+      const found = await deps.reader.getSession(userId, sessionId.data);
+      if (found !== undefined) {
+        return { status: 200, body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) } };
+      }
+      const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
+      return 'response' in user ? user.response : notFound('Session not found');
     }
     case 'listSessions':
-      return listSessions(route, rawQueryString, deps);
+      return listSessions(route, userId, rawQueryString, deps);
   }
 }
 
-async function listSessions(
-  route: MatchedRoute,
-  rawQueryString: string,
-  { reader, cursors }: RouteDeps,
-): Promise<ApiResponse> {
-  const path = parse(userPathSchema, route);
-  if (!path.ok) return path.response;
+async function listSessions(route: MatchedRoute, userId: string, rawQueryString: string, deps: RouteDeps): Promise<ApiResponse> {
   const query = listQuery(rawQueryString);
   if (!query.ok) return query.response;
-  const { userId } = path.data;
-  const { from, to, order, limit, cursor } = query.data;
-  const binding: CursorBinding = { userId, order, from, to };
+  const { from, to, order, limit, cursor, bounce, campaignSource } = query.data;
+  const filters = bounce === undefined && campaignSource === undefined ? undefined : JSON.stringify([bounce ?? null, campaignSource ?? null]);
+  const binding: CursorBinding = { userId, order, from, to, filters };
   let after: number | undefined;
   if (cursor !== undefined) {
-    after = cursors.decode(cursor, binding);
-    if (after === undefined)
-      return badRequest('cursor', 'is not a valid cursor for this user, order and filter');
+    after = deps.cursors.decode(cursor, binding);
+    if (after === undefined) return badRequest('cursor', 'is not a valid cursor for this user, order and filter');
   }
-  const page = await reader.listSessions({ userId, from, to, order, limit, after });
-  // An empty page is either a filter that matched nothing or an unknown user; only the latter is a 404.
-  if (page.sessions.length === 0 && (await reader.getUserSummary(userId)) === undefined) {
-    return notFound('User not found');
+  const matches =
+    filters === undefined
+      ? undefined
+      : (session: SessionSummary) =>
+          (bounce === undefined || session.bounce === bounce) &&
+          (campaignSource === undefined || session.campaign?.source === campaignSource);
+  const page = await deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
+  if (page.sessions.length === 0 && after === undefined) {
+    // An empty first page is a filter that matched nothing, an unknown user, or a stitched anonymousId.
+    const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
+    if ('response' in user) return user.response;
   }
-  const last = page.sessions[page.sessions.length - 1];
+  const resumeAfter = page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt;
   return {
     status: 200,
     body: {
       userId,
       sessions: page.sessions.map(toSessionView),
-      nextCursor: page.hasMore && last !== undefined ? cursors.encode(binding, last.startedAt) : null,
+      nextCursor: page.hasMore && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
     },
   };
 }
+
+export { errorResponse };

@@ -1,21 +1,33 @@
-import type { TimelineEvent, UserSummary } from '../domain/session-store.js';
-import { formatTimestamp } from '../domain/timestamp.js';
+import { type EventRecord, messageIdOf, type SentValue } from '../domain/events/event.js';
+import type { UserSummary } from '../domain/store/ports.js';
+import { formatTimestamp } from '../domain/rules/timestamp.js';
 
+/** One entry of a session's timeline: what a person needs to follow a visit. */
 export interface TimelineEventView {
   id: string;
   messageId: string | null;
-  type: TimelineEvent['type'];
-  name: string | null;
+  type: EventRecord['type'];
   timestamp: string;
+  /** A track's event name, a page or screen name. */
+  name: string | null;
+  /** A page event's url, path and title; null for other events. */
+  url: SentValue;
+  path: SentValue;
+  title: SentValue;
+  anonymousId: string | null;
 }
 
-export function timelineEventView(event: TimelineEvent): TimelineEventView {
+export function timelineEventView(event: EventRecord): TimelineEventView {
   return {
     id: event.id,
-    messageId: event.messageId,
+    messageId: messageIdOf(event),
     type: event.type,
-    name: event.name,
     timestamp: formatTimestamp(event.timestamp),
+    name: event.name,
+    url: event.page?.url ?? null,
+    path: event.page?.path ?? null,
+    title: event.page?.title ?? null,
+    anonymousId: event.anonymousId,
   };
 }
 
@@ -23,8 +35,12 @@ export interface UserSummaryView {
   userId: string;
   sessionCount: number;
   eventCount: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  /** AnonymousIds stitched to this user (rule 8): how many, and the first few. */
+  anonymousIds: { count: number; items: readonly string[] };
+  /** When this id is also an anonymousId stitched to a user: that user. */
+  stitchedTo: string | null;
 }
 
 export function userSummaryView(summary: UserSummary): UserSummaryView {
@@ -32,7 +48,9 @@ export function userSummaryView(summary: UserSummary): UserSummaryView {
     userId: summary.userId,
     sessionCount: summary.sessionCount,
     eventCount: summary.eventCount,
-    firstSeenAt: formatTimestamp(summary.firstSeenAt),
-    lastSeenAt: formatTimestamp(summary.lastSeenAt),
+    firstSeenAt: summary.firstSeenAt === undefined ? null : formatTimestamp(summary.firstSeenAt),
+    lastSeenAt: summary.lastSeenAt === undefined ? null : formatTimestamp(summary.lastSeenAt),
+    anonymousIds: { count: summary.stitchedCount, items: summary.stitchedSample },
+    stitchedTo: summary.stitchedTo ?? null,
   };
 }

@@ -1,24 +1,29 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
+import { ensureTableRules } from '../adapters/dynamodb/rules-record.js';
+import { DynamoDbSessionWriter } from '../adapters/dynamodb/session-writer.js';
+import { Transport } from '../adapters/dynamodb/transport.js';
+import { S3ObjectSource } from '../adapters/s3/object-source.js';
+import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
+import { createBrowserOf } from '../domain/events/browser.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { s3Client } from '../shared/s3-client.js';
 import { loadIngestConfig } from './config.js';
-import { createIngestHandler } from './create-ingest-handler.js';
+import { createIngestHandler } from './create-handler.js';
 
-// Cold start: a bad environment fails here, before any event is touched.
+// Cold start: a bad environment fails here, before any message is touched.
 const config = loadIngestConfig();
 const logger = new Logger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
+const transport = new Transport({ client: dynamoDbClient, tableName: config.tableName });
 
 export const handler = createIngestHandler({
-  s3: s3Client,
-  writer: new DynamoDbSessionStore({
-    client: dynamoDbClient,
-    tableName: config.tableName,
-    gapMs: config.gapMs,
-  }),
+  objects: new S3ObjectSource(s3Client),
+  openReport: (key) => new S3RejectionReport({ s3: s3Client, bucket: config.bucketName, key }),
+  writer: new DynamoDbSessionWriter({ transport, rules: config.rules }),
+  checkRules: () => ensureTableRules(transport, config.rules),
   config,
   logger,
   metrics,
+  browserOf: createBrowserOf(),
 });

@@ -1,153 +1,161 @@
-import type { EventRecord } from '../domain/event.js';
-import { ExportFileError } from '../domain/export-reader.js';
-import { type Rejection, readEvents } from '../domain/read-events.js';
-import type { SessionWriter, UserMergeResult } from '../domain/session-store.js';
-import { EventSet } from '../domain/sessionize.js';
-
-/** Where rejected events go (in file order), plus the file-level failure when the file is no export. */
-export interface RejectionSink {
-  rejected(rejection: Rejection): void;
-  fileFailed(file: string, reason: string): void;
-  /** Resolves when the sink can take more; reading waits on it so rejections never pile up in memory. */
-  ready(): Promise<void>;
-  /** Everything is handed over: persist it. Called before merging, so reports land even if merging fails. */
-  close(): Promise<void>;
-  /** Reading failed: discard what was handed over (a retry writes it again). */
-  abort(): Promise<void>;
-}
+import type { InputFormat } from '../../contract/index.js';
+import type { BrowserOf } from '../domain/events/normalize.js';
+import type { FileSummary, RecordPosition } from '../domain/reading/read-export.js';
+import { readExport } from '../domain/reading/read-export.js';
+import { readRecordTexts } from '../domain/reading/record-texts.js';
+import { canonicalJson } from '../domain/rules/canonical-json.js';
+import type { CompiledRules } from '../domain/rules/session-rules.js';
+import { type Copy, EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
+import type { SessionWriter, UserMergeResult } from '../domain/store/ports.js';
+import { mapBounded } from './map-bounded.js';
+import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
 
 export interface IngestObjectInput {
-  /** Names the file in rejections: the object key. */
+  /** Names the file in reports: the object key. */
   readonly file: string;
-  readonly source: AsyncIterable<Uint8Array>;
+  readonly format: InputFormat;
+  /** The object's bytes; called again (rarely) to read records once more for a tie-break. */
+  readonly open: () => Promise<AsyncIterable<Uint8Array>>;
   readonly writer: SessionWriter;
-  readonly rejections: RejectionSink;
+  readonly rules: CompiledRules;
+  readonly report: RejectionReport;
+  readonly browserOf: BrowserOf;
+  readonly maxMemberBytes?: number;
+  /** Accepted events held before they are merged: bounds memory whatever the file's size. */
+  readonly chunkEvents?: number;
   /** Users merged at once. */
   readonly concurrency?: number;
 }
 
 export interface IngestStats {
   /** Candidate events read: accepted + rejected. */
-  eventsRead: number;
+  records: number;
   accepted: number;
   rejected: number;
-  /** Users with events in this file (each merged once). */
+  /** Accepted events already stored (redelivered files, repeated messageIds). */
+  duplicates: number;
+  /** Accepted events of erased users, reported as rejected. */
+  erased: number;
+  /** Users merged, counted once per chunk. */
   usersTouched: number;
-  /** Events the store did not hold before. */
   newEvents: number;
   sessionsWritten: number;
-  /** Set when the file is not (entirely) an export; the events read before the failure are still merged. */
-  fileError?: string;
+  /** Merge rounds: one per chunk of accepted events. */
+  chunks: number;
+  files: FileSummary[];
 }
 
+export const DEFAULT_CHUNK_EVENTS = 100_000;
 export const DEFAULT_MERGE_CONCURRENCY = 16;
 
 /**
- * Ends the stream quietly when the source fails and remembers why, so the reader never mistakes a failed
- * download for a bad file (it would call that a permanent ExportFileError), and waits for the sink
- * before each pull so rejections are written as fast as they are produced.
- */
-function guardedSource(
-  source: AsyncIterable<Uint8Array>,
-  sink: RejectionSink,
-): { bytes: AsyncGenerator<Uint8Array>; failure: () => { error: unknown } | undefined } {
-  let failure: { error: unknown } | undefined;
-  async function* bytes(): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of source) {
-        yield chunk;
-        await sink.ready();
-      }
-    } catch (error) {
-      failure = { error };
-    }
-  }
-  return { bytes: bytes(), failure: () => failure };
-}
-
-/**
- * The ingest use case for one export object: reads and validates it into a deduplicated event set,
- * hands rejections to the sink, then merges every user's events into the store. A file that is not an
- * export is reported, not thrown; store and source errors are thrown so the invocation is retried.
+ * The ingest use case for one export object: reads and validates it, reporting rejections as it goes, and
+ * merges its events into the store a chunk at a time, so memory stays bounded whatever the file's size
+ * (merging is idempotent and convergent, rule 6, so a chunk boundary can fall anywhere). Bad input is
+ * reported, never thrown; store and source errors are thrown so the message is retried.
  */
 export async function ingestObject(input: IngestObjectInput): Promise<IngestStats> {
-  const { file, writer, rejections } = input;
-  const events = new EventSet();
+  const { report, rules } = input;
   const stats: IngestStats = {
-    eventsRead: 0,
+    records: 0,
     accepted: 0,
     rejected: 0,
+    duplicates: 0,
+    erased: 0,
     usersTouched: 0,
     newEvents: 0,
     sessionsWritten: 0,
+    chunks: 0,
+    files: [],
   };
-  const sink = {
-    event: (record: EventRecord) => {
-      stats.accepted++;
-      events.add(record);
-    },
-    rejected: (rejection: Rejection) => {
-      stats.rejected++;
-      rejections.rejected(rejection);
-    },
-  };
-  const source = guardedSource(input.source, rejections);
-  try {
-    try {
-      await readEvents(file, source.bytes, sink);
-    } catch (error) {
-      if (!(error instanceof ExportFileError)) throw error;
-      stats.fileError = error.message;
+  const chunkEvents = input.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+  let collector = new EventCollector(rules.stitching);
+
+  const canonicalOf = async (sources: readonly SourceRef[]) => {
+    const byFile = new Map<string, Set<number>>();
+    for (const source of sources) byFile.set(source.file, (byFile.get(source.file) ?? new Set()).add(source.record));
+    const canonical = new Map<string, string>();
+    for (const [file, records] of byFile) {
+      for (const [record, text] of await readRecordTexts(input.file, await input.open(), file, records)) {
+        canonical.set(sourceKey({ file, record, line: 0 }), canonicalJson(JSON.parse(text)));
+      }
     }
-    // A failed download ends the stream early: what was read is incomplete, so any verdict on it is moot.
-    const failure = source.failure();
-    if (failure !== undefined) throw failure.error;
-    if (stats.fileError !== undefined) rejections.fileFailed(file, stats.fileError);
-    await rejections.close();
+    return canonical;
+  };
+
+  const reportErased = (copies: readonly Copy[]) => {
+    for (const { source } of copies) report.write(erasedLine(source));
+  };
+
+  const flush = async () => {
+    if (collector.size === 0) return;
+    const users = await collector.finish(canonicalOf);
+    collector = new EventCollector(rules.stitching);
+    stats.chunks++;
+    const entries = [...users];
+    const results = await mapBounded(entries, input.concurrency ?? DEFAULT_MERGE_CONCURRENCY, ([user, copies]) =>
+      input.writer.mergeUserEvents(
+        user,
+        copies.map((copy) => copy.event),
+      ),
+    );
+    results.forEach((result, index) => {
+      addMerge(stats, result);
+      if (result.erasedEvents > 0) reportErased(entries[index]?.[1] ?? []);
+    });
+  };
+
+  try {
+    stats.files = await readExport(
+      input.file,
+      await input.open(),
+      {
+        format: input.format,
+        browserOf: input.browserOf,
+        ...(input.maxMemberBytes !== undefined && { maxMemberBytes: input.maxMemberBytes }),
+      },
+      {
+        event: (event, position) => {
+          stats.accepted++;
+          collector.add(event, position);
+        },
+        rejected: (rejection) => {
+          stats.rejected++;
+          report.write(rejection);
+        },
+        pause: async () => {
+          if (collector.size >= chunkEvents) await flush();
+          await report.ready();
+        },
+      },
+    );
+    await flush();
+    for (const file of stats.files) {
+      if (file.error !== undefined) report.write({ file: file.file, position: 0, reason: file.error });
+    }
+    await report.close();
   } catch (error) {
-    await rejections.abort();
+    await report.abort();
     throw error;
   }
-  stats.eventsRead = stats.accepted + stats.rejected;
-
-  const results = await mapBounded(
-    [...events.byUser()],
-    input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
-    ([userId, userEvents]) => writer.mergeUserEvents(userId, userEvents),
-  );
-  for (const result of results) addMergeResult(stats, result);
+  stats.records = stats.accepted + stats.rejected;
+  stats.duplicates = stats.accepted - stats.newEvents - stats.erased;
   return stats;
 }
 
-function addMergeResult(stats: IngestStats, result: UserMergeResult): void {
+function addMerge(stats: IngestStats, result: UserMergeResult): void {
   stats.usersTouched++;
   stats.newEvents += result.newEvents;
   stats.sessionsWritten += result.sessionsWritten;
+  stats.erased += result.erasedEvents;
 }
 
-/**
- * Runs `task` over `items` with at most `limit` in flight. After the first failure no new task starts;
- * the ones in flight are awaited (nothing keeps running behind a failed invocation) and the first error thrown.
- */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failed === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index] as T);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
+function erasedLine(position: RecordPosition) {
+  return {
+    file: position.file,
+    position: position.line,
+    ...(position.index !== undefined && { index: position.index }),
+    reason: ERASED_REASON,
+    raw: '',
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  if (failed !== undefined) throw failed.error;
-  return results;
 }

@@ -1,87 +1,23 @@
-import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import type { Rejection } from '../domain/read-events.js';
-import type { RejectionSink } from './ingest-object.js';
+import type { Rejection } from '../domain/reading/read-export.js';
 
-/** The report of `incoming/a.ndjson` is `rejected/incoming/a.ndjson.ndjson`: one per source object. */
-export function rejectionReportKey(rejectedPrefix: string, objectKey: string): string {
-  return `${rejectedPrefix}${objectKey}.ndjson`;
+/** One line of a rejection report. */
+export type ReportLine =
+  | Rejection
+  /** A file (or ZIP member) that could not be read to its end, or holds no JSON: position 0, no raw text. */
+  | { readonly file: string; readonly position: 0; readonly reason: string };
+
+/** Where a file's rejected events go, in file order (port); an NDJSON object in S3 in Lambda. */
+export interface RejectionReport {
+  readonly key: string;
+  readonly lines: number;
+  write(line: ReportLine): void;
+  /** Resolves when the report can take more; reading waits on it so lines never pile up in memory. */
+  ready(): Promise<void>;
+  /** Everything is written: persist it. */
+  close(): Promise<void>;
+  /** Reading failed (the invocation is retried): discard what was written. */
+  abort(): Promise<void>;
 }
 
-/** One line of a report: a rejected event, or (position 0, no raw) the file-level failure. */
-export type ReportLine = Rejection | { file: string; position: 0; reason: string };
-
-/**
- * Streams a rejection report to S3 as NDJSON while the file is read: nothing is written when there is
- * nothing to report, a small report is one PutObject and a large one a multipart upload (lib-storage
- * decides by size), and memory stays at a few parts however many events are rejected. The content
- * depends only on the source bytes, so a redelivery overwrites the report with the same object.
- */
-export class S3RejectionReport implements RejectionSink {
-  private stream: PassThrough | undefined;
-  private upload: Upload | undefined;
-  private uploaded: Promise<unknown> | undefined;
-  lines = 0;
-
-  constructor(private readonly target: { s3: S3Client; bucket: string; key: string }) {}
-
-  get key(): string {
-    return this.target.key;
-  }
-
-  rejected(rejection: Rejection): void {
-    this.write(rejection);
-  }
-
-  fileFailed(file: string, reason: string): void {
-    this.write({ file, position: 0, reason });
-  }
-
-  async ready(): Promise<void> {
-    const stream = this.stream;
-    if (stream === undefined || !stream.writableNeedDrain) return;
-    // A failed upload never drains the stream: surface its error instead of waiting forever.
-    await Promise.race([once(stream, 'drain'), this.uploaded]);
-  }
-
-  async close(): Promise<void> {
-    if (this.stream === undefined) return;
-    this.stream.end();
-    await this.uploaded;
-  }
-
-  async abort(): Promise<void> {
-    if (this.upload === undefined) return;
-    // Aborting leaves any earlier report in place (a multipart upload is discarded, not completed).
-    await this.upload.abort().catch(() => undefined);
-    this.stream?.destroy();
-    await this.uploaded?.catch(() => undefined);
-  }
-
-  private write(line: ReportLine): void {
-    this.lines++;
-    this.start().write(`${JSON.stringify(line)}\n`);
-  }
-
-  private start(): PassThrough {
-    if (this.stream !== undefined) return this.stream;
-    const stream = new PassThrough();
-    this.stream = stream;
-    this.upload = new Upload({
-      client: this.target.s3,
-      params: {
-        Bucket: this.target.bucket,
-        Key: this.target.key,
-        Body: stream,
-        ContentType: 'application/x-ndjson; charset=utf-8',
-      },
-    });
-    const uploaded = this.upload.done();
-    // Observed by ready() and close(); until then a failure must not count as unhandled.
-    uploaded.catch(() => undefined);
-    this.uploaded = uploaded;
-    return stream;
-  }
-}
+/** Events of an erased user are reported without their text: the erasure must not copy them again. */
+export const ERASED_REASON = 'erased';

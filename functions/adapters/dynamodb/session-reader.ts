@@ -17,6 +17,8 @@ import type { Item, Transport } from './transport.js';
 
 /** Reads that met a newer commit start over with the new head, at most this often. */
 const MAX_READ_ATTEMPTS = 3;
+/** A filtered list page stops scanning here and hands back a cursor, so no page reads a whole history. */
+const MAX_SCANNED_ITEMS = 200;
 
 function toSummary(user: string, row: StoredSessionRow, sessionNumber: number): SessionSummary {
   const { continuesChain: _chain, ...rest } = row;
@@ -81,26 +83,13 @@ export class DynamoDbSessionReader implements SessionReader {
     const first = Number.isFinite(lowest) ? dayRangeStart(dayOf(lowest)) : FIRST_DAY_SK;
     const last = Number.isFinite(highest) ? dayRangeEnd(dayOf(highest)) : LAST_DAY_SK;
     const wanted = query.limit + 1;
+    const inRange = (row: StoredSessionRow) => row.startedAt >= lowest && row.startedAt <= highest;
+    const accepts = (row: StoredSessionRow) => inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
     for (let attempt = 1; ; attempt++) {
       const head = await this.head(query.userId);
       if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
-      const matching: SessionSummary[] = [];
-      let pendingSeen = false;
-      const take = (items: readonly Item[]) => {
-        const resolved = resolveDays(head, items);
-        pendingSeen ||= resolved.pendingSeen;
-        const groups = ascending ? resolved.days : [...resolved.days].reverse();
-        for (const group of groups) {
-          const rows = numberedRows(query.userId, head, group);
-          if (!ascending) rows.reverse();
-          for (const session of rows) {
-            if (session.startedAt < lowest || session.startedAt > highest) continue;
-            matching.push(session);
-            if (matching.length >= wanted) return;
-          }
-        }
-      };
-      // Items come a day at a time; a day is complete once the next one starts.
+      let scannedItems = 0;
+      // Items come a day at a time, in key order; a day is complete once the next one starts.
       const items = await this.transport.query(
         {
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
@@ -110,23 +99,42 @@ export class DynamoDbSessionReader implements SessionReader {
           Limit: Math.min(100, wanted + 2),
         },
         (sofar) => {
+          scannedItems = sofar.length;
+          if (scannedItems >= MAX_SCANNED_ITEMS) return true;
           const days = [...new Set(sofar.map(dayOfItem))];
           const complete = new Set(days.slice(0, -1));
           let count = 0;
           for (const group of resolveDays(head, sofar.filter((item) => complete.has(dayOfItem(item)))).days) {
-            for (const page of group.pages) {
-              for (const row of decodeRows(page)) if (row.startedAt >= lowest && row.startedAt <= highest) count++;
-            }
+            for (const page of group.pages) for (const row of decodeRows(page)) if (accepts(row)) count++;
           }
           return count >= wanted;
         },
       );
-      take(items);
-      if (pendingSeen && attempt < MAX_READ_ATTEMPTS) {
+      const resolved = resolveDays(head, items);
+      if (resolved.pendingSeen && attempt < MAX_READ_ATTEMPTS) {
         const fresh = await this.head(query.userId);
         if (fresh.version !== head.version) continue;
       }
-      return { sessions: matching.slice(0, query.limit), hasMore: matching.length > query.limit };
+      // With a scan cut short, the last day read may be incomplete: leave it for the next page.
+      const cut = scannedItems >= MAX_SCANNED_ITEMS;
+      const days = ascending ? resolved.days : [...resolved.days].reverse();
+      const usable = cut ? days.slice(0, -1) : days;
+      const matching: SessionSummary[] = [];
+      let lastScanned: number | undefined;
+      for (const group of usable) {
+        const rows = numberedRows(query.userId, head, group);
+        if (!ascending) rows.reverse();
+        for (const session of rows) {
+          if (session.startedAt < lowest || session.startedAt > highest) continue;
+          if (matching.length < wanted) lastScanned = session.startedAt;
+          if (query.matches !== undefined && !query.matches(session)) continue;
+          if (matching.length < wanted) matching.push(session);
+        }
+      }
+      const page = matching.slice(0, query.limit);
+      if (matching.length > query.limit) return { sessions: page, hasMore: true };
+      if (cut && lastScanned !== undefined) return { sessions: page, hasMore: true, resumeAfter: lastScanned };
+      return { sessions: page, hasMore: false };
     }
   }
 

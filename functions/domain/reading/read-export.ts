@@ -6,10 +6,12 @@ import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
 import { type ExportContainer, ExportFileError, type ExportShape, readExportItems } from '../export-reader.js';
 import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
+import { HeldRejections } from './held-rejections.js';
 import { ParsedFields } from './parsed-fields.js';
 
 /** An event that was not accepted, with everything needed to find, understand and replay it. */
 export interface Rejection {
+  /** The file, or `<archive>!<member>`. */
   readonly file: string;
   /** 1-based line where the event starts. */
   readonly position: number;
@@ -20,12 +22,21 @@ export interface Rejection {
   readonly raw: string;
 }
 
+/** Where an accepted event is in its file: to report it, and to read it again for a tie-break. */
+export interface RecordPosition {
+  /** The file, or `<archive>!<member>`. */
+  readonly file: string;
+  /** 1-based position among the file's records. */
+  readonly record: number;
+  readonly line: number;
+  readonly index?: number;
+}
+
 export interface ExportReadSink {
-  /** An accepted event; `record` is its 1-based position among the file's records. */
-  event(event: EventRecord, record: number): void;
+  event(event: EventRecord, position: RecordPosition): void;
   rejected(rejection: Rejection): void;
-  /** Withdraws the rejections reported for `file`: it turned out to hold no JSON at all (a file error instead). */
-  withdrawRejections(file: string): void;
+  /** Awaited between batches of records: the place to flush work or wait for a slow consumer. */
+  pause?(): Promise<void> | undefined;
 }
 
 export interface FileSummary {
@@ -52,6 +63,9 @@ export interface ReadExportOptions {
   readonly maxMemberBytes?: number;
 }
 
+export const NOT_AN_EXPORT = 'no line is JSON';
+const NO_EVENTS = 'holds no events of any export format';
+
 function describeParseError(error: unknown): string {
   return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
 }
@@ -61,8 +75,6 @@ function describeRoot(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-
-export const NOT_AN_EXPORT = 'no line is JSON';
 
 function emptySummary(file: string, options: ReadExportOptions): FileSummary {
   return {
@@ -105,8 +117,11 @@ export async function readExport(
     }
   } catch (error) {
     if (!(error instanceof ContainerError)) throw error;
-    const summary = summaries.find((entry) => entry.file === error.file) ?? emptySummary(error.file, options);
-    if (!summaries.includes(summary)) summaries.push(summary);
+    let summary = summaries.find((entry) => entry.file === error.file);
+    if (summary === undefined) {
+      summary = emptySummary(error.file, options);
+      summaries.push(summary);
+    }
     summary.error ??= `${error.reason}; the complete records before it still count`;
   }
   summaries.push(...issues);
@@ -115,20 +130,23 @@ export async function readExport(
 
 async function readMember(member: ExportMember, options: ReadExportOptions, sink: ExportReadSink): Promise<FileSummary> {
   const file = member.name;
-  const bytes = member.bytes;
   const shape: ExportShape = { container: undefined, gzip: false };
   const summary = emptySummary(file, options);
   let format: ExportFormat | undefined = options.format === 'auto' ? undefined : FORMATS[options.format];
   const fields = new ParsedFields(format?.paths ?? DETECTION_PATHS);
-  let sawJson = false;
-  let sawFormatObject = false;
+  // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
+  // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
+  const held = new HeldRejections(sink);
+  const isExport = () => {
+    held.release();
+  };
   let lastLine = 0;
   const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
     summary.rejected++;
-    sink.rejected({ file, position: line, ...(index !== undefined && { index }), reason, raw });
+    held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
   };
   try {
-    for await (const batch of readExportItems(bytes, shape)) {
+    for await (const batch of readExportItems(member.bytes, shape)) {
       for (const item of batch) {
         if (item.structuralError !== undefined) {
           summary.error = `${item.structuralError}; reading stopped at line ${item.line}`;
@@ -143,13 +161,16 @@ async function readMember(member: ExportMember, options: ReadExportOptions, sink
           reject(item.line, item.index, describeParseError(error), item.text);
           continue;
         }
-        sawJson = true;
+        if (!member.inZip) isExport();
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
           reject(item.line, item.index, `not a JSON object (got ${describeRoot(value)})`, item.text);
           continue;
         }
         const object = value as Record<string, unknown>;
-        if (member.inZip && !sawFormatObject) sawFormatObject = isFormatObject(fields.reset(object, DETECTION_PATHS), options.format);
+        if (member.inZip && held.holding) {
+          const formats = recognisedFormats(fields.reset(object, DETECTION_PATHS));
+          if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format)) isExport();
+        }
         if (format === undefined) {
           const detected = detectFormat(fields.reset(object, DETECTION_PATHS));
           format = FORMATS[detected];
@@ -158,11 +179,17 @@ async function readMember(member: ExportMember, options: ReadExportOptions, sink
         const outcome = normalizeEvent(format, fields.reset(object, format.paths), options.browserOf);
         if (outcome.ok) {
           summary.accepted++;
-          sink.event(outcome.event, summary.records);
+          sink.event(outcome.event, {
+            file,
+            record: summary.records,
+            line: item.line,
+            ...(item.index !== undefined && { index: item.index }),
+          });
         } else {
           reject(item.line, item.index, outcome.reason, item.text);
         }
       }
+      await sink.pause?.();
     }
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
@@ -172,21 +199,18 @@ async function readMember(member: ExportMember, options: ReadExportOptions, sink
   }
   summary.container = shape.container;
   summary.compression = member.compression;
-  if (member.inZip && !sawFormatObject && summary.error === undefined) {
-    // A manifest, a README: not events, not an error.
-    sink.withdrawRejections(file);
+  if (held.holding) {
+    if (member.inZip) {
+      summary.skipped = NO_EVENTS;
+    } else if (summary.records > 0 && summary.error === undefined) {
+      summary.error = NOT_AN_EXPORT;
+    } else {
+      // Broken before any JSON showed up: what was read is still reported.
+      held.release();
+      return summary;
+    }
     summary.rejected = 0;
-    summary.skipped = 'holds no events of any export format';
-  } else if (!sawJson && summary.records > 0 && summary.error === undefined) {
-    sink.withdrawRejections(file);
-    summary.rejected = 0;
-    summary.error = NOT_AN_EXPORT;
+    held.discard();
   }
   return summary;
-}
-
-/** A JSON object some format recognises: the named one, or with `auto` any of them. */
-function isFormatObject(fields: ParsedFields, format: InputFormat): boolean {
-  const formats = recognisedFormats(fields);
-  return format === 'auto' ? formats.length > 0 : formats.includes(format);
 }

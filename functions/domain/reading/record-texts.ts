@@ -1,20 +1,30 @@
 import { readExportItems } from '../export-reader.js';
+import { openExport } from './containers.js';
 
-/** The texts of the records at the given 1-based positions of a file: for the rare canonical-JSON tie-breaks. */
+/**
+ * The texts of the records at the given 1-based positions of one file of an export (the export itself, or
+ * the ZIP member `file` names): for the rare canonical-JSON tie-breaks, which need the objects as sent.
+ */
 export async function readRecordTexts(
+  exportName: string,
   bytes: AsyncIterable<Uint8Array>,
+  file: string,
   positions: ReadonlySet<number>,
 ): Promise<Map<number, string>> {
   const texts = new Map<number, string>();
-  let record = 0;
   try {
-    for await (const batch of readExportItems(bytes)) {
-      for (const item of batch) {
-        if (item.structuralError !== undefined) continue;
-        record++;
-        if (positions.has(record)) texts.set(record, item.text);
-        if (texts.size === positions.size) return texts;
+    for await (const member of openExport(exportName, bytes)) {
+      if (member.name !== file) continue;
+      let record = 0;
+      for await (const batch of readExportItems(member.bytes)) {
+        for (const item of batch) {
+          if (item.structuralError !== undefined) continue;
+          record++;
+          if (positions.has(record)) texts.set(record, item.text);
+        }
+        if (texts.size === positions.size) break;
       }
+      break;
     }
   } catch {
     // A file that breaks partway was read this far the first time too.

@@ -1,14 +1,11 @@
 import { type EventRecord, ownUser } from '../events/event.js';
+import type { RecordPosition } from '../reading/read-export.js';
 import { compareEvents, compareText } from './order.js';
 import { projectionKey } from './projection.js';
 import { compareLinks, isLink, resolveUser } from './stitching.js';
 
-/** Where an accepted event came from: enough to read it again for a canonical-JSON tie-break. */
-export interface SourceRef {
-  readonly file: number;
-  /** 1-based position of the record in its file. */
-  readonly record: number;
-}
+/** Where an accepted event came from: enough to report it, and to read it again for a tie-break. */
+export type SourceRef = RecordPosition;
 
 export interface Copy {
   readonly event: EventRecord;
@@ -19,7 +16,7 @@ export interface Copy {
 export type CanonicalLookup = (sources: readonly SourceRef[]) => Promise<ReadonlyMap<string, string>>;
 
 export function sourceKey(source: SourceRef): string {
-  return `${source.file}:${source.record}`;
+  return `${source.record}\u0000${source.file}`;
 }
 
 /** The earliest copy seen, plus copies at the same instant that differ from it in what the rules see. */
@@ -102,8 +99,8 @@ export class EventCollector {
     return this.byOwnKey.size;
   }
 
-  /** Every user's deduplicated events in rule 5's order; users in code-unit order. */
-  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, EventRecord[]>> {
+  /** Every user's deduplicated events, each with where it came from, in rule 5's order; users in code-unit order. */
+  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, Copy[]>> {
     const stitchedUser = new Map<string, string>();
     if (this.links.size > 0) {
       const canonical = await canonicalOf(needingCanonical(this.links.values()));
@@ -128,17 +125,17 @@ export class EventCollector {
     }
     const groupList = [...groups];
     const canonical = await canonicalOf(needingCanonical(groupList));
-    const byUser = new Map<string, EventRecord[]>();
+    const byUser = new Map<string, Copy[]>();
     for (const candidates of groupList) {
-      const { event } = pickCanonical(candidates, canonical);
-      const user = resolve(event);
-      const events = byUser.get(user);
-      if (events === undefined) byUser.set(user, [event]);
-      else events.push(event);
+      const copy = pickCanonical(candidates, canonical);
+      const user = resolve(copy.event);
+      const copies = byUser.get(user);
+      if (copies === undefined) byUser.set(user, [copy]);
+      else copies.push(copy);
     }
-    const sorted = new Map<string, EventRecord[]>();
+    const sorted = new Map<string, Copy[]>();
     for (const user of [...byUser.keys()].sort(compareText)) {
-      sorted.set(user, (byUser.get(user) as EventRecord[]).sort(compareEvents));
+      sorted.set(user, (byUser.get(user) as Copy[]).sort((a, b) => compareEvents(a.event, b.event)));
     }
     return sorted;
   }

@@ -15,12 +15,16 @@ export interface SessionListQuery {
   readonly limit: number;
   /** Continue after the session with this start (exclusive, in `order`): the position a cursor carries. */
   readonly after?: number | undefined;
+  /** Only sessions this accepts (list filters); a page may then scan further than it returns. */
+  readonly matches?: ((session: SessionSummary) => boolean) | undefined;
 }
 
 export interface SessionListPage {
   readonly sessions: readonly SessionSummary[];
-  /** True when more sessions match after the last one returned. */
+  /** True when more sessions may match after this page. */
   readonly hasMore: boolean;
+  /** Where the next page starts (after this start): past the last session returned, or scanned. */
+  readonly resumeAfter?: number | undefined;
 }
 
 export interface UserSummary {

@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** An object an S3 notification (or a replay) names. */
+export interface ObjectRef {
+  readonly bucket: string;
+  readonly key: string;
+  /** The version the notification names, when the bucket keeps versions: a redelivery reads the same bytes. */
+  readonly versionId?: string | undefined;
+  readonly eTag?: string | undefined;
+}
+
+export type OpenedObject =
+  | { readonly status: 'found'; readonly bytes: AsyncIterable<Uint8Array>; readonly eTag: string | undefined }
+  /** Deleted before it could be read: nothing left to ingest, and a retry would not bring it back. */
+  | { readonly status: 'gone' };
+
+/** Where export objects are read from (port); S3 in Lambda and the local stack. */
+export interface ObjectSource {
+  open(ref: ObjectRef): Promise<OpenedObject>;
+}
+
+const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion']);
+
+export class S3ObjectSource implements ObjectSource {
+  constructor(private readonly s3: S3Client) {}
+
+  async open(ref: ObjectRef): Promise<OpenedObject> {
+    try {
+      const object = await this.s3.send(
+        new GetObjectCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          ...(ref.versionId !== undefined && { VersionId: ref.versionId }),
+        }),
+      );
+      // In Node the body is an IncomingMessage: an async iterable of byte chunks, streamed as it arrives.
+      const body = object.Body as Readable | undefined;
+      return { status: 'found', bytes: body ?? emptyBytes(), eTag: object.ETag?.replace(/^"|"$/g, '') };
+    } catch (error) {
+      if (error instanceof Error && GONE_ERRORS.has(error.name)) return { status: 'gone' };
+      throw error;
+    }
+  }
+}
+
+async function* emptyBytes(): AsyncGenerator<Uint8Array> {}

@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ReportLine, RejectionReport } from '../../ingest/rejection-report.js';
+
+/**
+ * Streams a rejection report to S3 as NDJSON while the file is read: nothing is written when there is
+ * nothing to report, a small report is one PutObject and a large one a multipart upload (lib-storage decides
+ * by size), and memory stays at a few parts however many events are rejected. The content depends only on
+ * the source bytes, so a redelivery overwrites the report with the same object.
+ */
+export class S3RejectionReport implements RejectionReport {
+  private stream: PassThrough | undefined;
+  private upload: Upload | undefined;
+  private uploaded: Promise<unknown> | undefined;
+  lines = 0;
+
+  constructor(private readonly target: { s3: S3Client; bucket: string; key: string }) {}
+
+  get key(): string {
+    return this.target.key;
+  }
+
+  write(line: ReportLine): void {
+    this.lines++;
+    this.start().write(`${JSON.stringify(line)}\n`);
+  }
+
+  async ready(): Promise<void> {
+    const stream = this.stream;
+    if (stream === undefined || !stream.writableNeedDrain) return;
+    // A failed upload never drains the stream: surface its error instead of waiting forever.
+    await Promise.race([once(stream, 'drain'), this.uploaded]);
+  }
+
+  async close(): Promise<void> {
+    if (this.stream === undefined) return;
+    this.stream.end();
+    await this.uploaded;
+  }
+
+  async abort(): Promise<void> {
+    if (this.upload === undefined) return;
+    // Aborting leaves any earlier report in place (a multipart upload is discarded, not completed).
+    await this.upload.abort().catch(() => undefined);
+    this.stream?.destroy();
+    await this.uploaded?.catch(() => undefined);
+  }
+
+  private start(): PassThrough {
+    if (this.stream !== undefined) return this.stream;
+    const stream = new PassThrough();
+    this.stream = stream;
+    this.upload = new Upload({
+      client: this.target.s3,
+      params: {
+        Bucket: this.target.bucket,
+        Key: this.target.key,
+        Body: stream,
+        ContentType: 'application/x-ndjson; charset=utf-8',
+      },
+    });
+    const uploaded = this.upload.done();
+    // Observed by ready() and close(); until then a failure must not count as unhandled.
+    uploaded.catch(() => undefined);
+    this.uploaded = uploaded;
+    return stream;
+  }
+}

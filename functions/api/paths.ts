@@ -1,0 +1,39 @@
+import { startedAtFromSessionId } from '../domain/sessions/session.js';
+
+/** A matched route with its user id as the path carries it (still percent-encoded, unless the path was decoded). */
+export type MatchedRoute =
+  | { readonly name: 'getUser'; readonly userId: string }
+  | { readonly name: 'listSessions'; readonly userId: string }
+  | { readonly name: 'getSession'; readonly userId: string; readonly sessionId: string };
+
+const USERS = '/users/';
+
+/**
+ * Matches `/users/{userId}`, `/users/{userId}/sessions` and `/users/{userId}/sessions/{sessionId}` by reading
+ * the path from its end: a session id has a fixed shape, so everything between `/users/` and the route's own
+ * tail is the user id, whatever it contains. That is what lets ids with `/` work behind API Gateway, which
+ * decodes the path before the function sees it. (An id that itself ends in `/sessions` can only be reached
+ * percent-encoded, which works wherever the path arrives encoded.)
+ */
+export function matchRoute(rawPath: string): MatchedRoute | undefined {
+  if (!rawPath.startsWith(USERS)) return undefined;
+  const rest = rawPath.slice(USERS.length);
+  const segments = rest.split('/');
+  const last = segments[segments.length - 1] ?? '';
+  const beforeLast = segments[segments.length - 2];
+  if (segments.length >= 3 && beforeLast === 'sessions' && startedAtFromSessionId(last) !== undefined) {
+    return { name: 'getSession', userId: segments.slice(0, -2).join('/'), sessionId: last };
+  }
+  if (segments.length >= 2 && last === 'sessions') {
+    return { name: 'listSessions', userId: segments.slice(0, -1).join('/') };
+  }
+  return { name: 'getUser', userId: rest };
+}
+
+/** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
+export const BASE64_ID_PREFIX = '~b64.';
+
+/** The path a route takes for a user id: percent-encoded, so it reaches the function whole. */
+export function userPath(userId: string, tail = ''): string {
+  return `${USERS}${encodeURIComponent(userId)}${tail}`;
+}

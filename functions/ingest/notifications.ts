@@ -1,0 +1,72 @@
+import type { SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { decodeS3EventKey } from '../../contract/index.js';
+import type { ObjectRef } from '../adapters/s3/object-source.js';
+
+/** What one queue message asks for: objects to ingest, and what in it was not for us. */
+export interface MessageContent {
+  readonly objects: ObjectRef[];
+  readonly skipped: string[];
+}
+
+const s3RecordSchema = z.object({
+  eventName: z.string(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      versionId: z.string().min(1).optional(),
+      eTag: z.string().optional(),
+    }),
+  }),
+});
+
+const notificationSchema = z.union([
+  z.object({ Records: z.array(z.unknown()) }),
+  // S3 sends one of these when a notification is set up; it names no object.
+  z.object({ Event: z.literal('s3:TestEvent') }),
+]);
+
+/**
+ * Reads one SQS message: an S3 event notification (or a replay of one, which has the same shape). A message
+ * that is not one is not retried: it can never become one.
+ */
+export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
+  const objects: ObjectRef[] = [];
+  const skipped: string[] = [];
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return { objects, skipped: ['message body is not JSON'] };
+  }
+  const parsed = notificationSchema.safeParse(body);
+  if (!parsed.success) return { objects, skipped: ['message is not an S3 event notification'] };
+  if (!('Records' in parsed.data)) return { objects, skipped: ['an s3:TestEvent'] };
+  for (const raw of parsed.data.Records) {
+    const s3Record = s3RecordSchema.safeParse(raw);
+    if (!s3Record.success) {
+      skipped.push('a record that is not an S3 notification record');
+      continue;
+    }
+    const { eventName, s3 } = s3Record.data;
+    if (!eventName.startsWith('ObjectCreated:')) {
+      skipped.push(`not an ObjectCreated event (${eventName})`);
+      continue;
+    }
+    let key: string;
+    try {
+      key = decodeS3EventKey(s3.object.key);
+    } catch {
+      skipped.push(`a key that is not URL-encoded (${JSON.stringify(s3.object.key)})`);
+      continue;
+    }
+    objects.push({
+      bucket: s3.bucket.name,
+      key,
+      ...(s3.object.versionId !== undefined && { versionId: s3.object.versionId }),
+      ...(s3.object.eTag !== undefined && { eTag: s3.object.eTag }),
+    });
+  }
+  return { objects, skipped };
+}
