@@ -1,10 +1,14 @@
 import type { InputFormat } from '../contract/index.js';
 import type { EventRecord } from '../functions/domain/events/event.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
-import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
-import { type CompiledRules, compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
 import { type FileSummary, type Rejection, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
+import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
+import {
+  type CompiledRules,
+  compileRules,
+  type SessionRules,
+} from '../functions/domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../functions/domain/sessions/collector.js';
 import { splitSessions } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../functions/domain/sessions/summary.js';
@@ -94,7 +98,10 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
 }
 
 /** The one-shot batch computation: every file read into one collection, then rules 3-9 applied at once. */
-export async function sessionizeInputs(inputs: readonly BatchInput[], options: BatchOptions): Promise<BatchResult> {
+export async function sessionizeInputs(
+  inputs: readonly BatchInput[],
+  options: BatchOptions,
+): Promise<BatchResult> {
   const rules = compileRules(options.rules);
   const collector = new EventCollector(rules.stitching);
   const rejected: Rejection[] = [];

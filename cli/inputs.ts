@@ -22,7 +22,10 @@ function fileInput(name: string, path: string): BatchInput {
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
  * result. Standard input is spooled to a temporary file first: a tie-break may need to read it again.
  */
-export async function prepareInputs(names: readonly string[], stdin: NodeJS.ReadableStream): Promise<PreparedInputs> {
+export async function prepareInputs(
+  names: readonly string[],
+  stdin: NodeJS.ReadableStream,
+): Promise<PreparedInputs> {
   const inputs: BatchInput[] = [];
   const problems: { file: string; reason: string }[] = [];
   let spoolDir: string | undefined;
@@ -38,7 +41,10 @@ export async function prepareInputs(names: readonly string[], stdin: NodeJS.Read
     try {
       const info = await stat(name);
       if (info.isDirectory()) {
-        problems.push({ file: name, reason: `is a directory; pass the files in it instead (e.g. ${join(name, '*')})` });
+        problems.push({
+          file: name,
+          reason: `is a directory; pass the files in it instead (e.g. ${join(name, '*')})`,
+        });
       } else {
         inputs.push(fileInput(name, name));
       }
@@ -46,7 +52,12 @@ export async function prepareInputs(names: readonly string[], stdin: NodeJS.Read
       const code = (error as NodeJS.ErrnoException).code;
       problems.push({
         file: name,
-        reason: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message,
+        reason:
+          code === 'ENOENT'
+            ? 'no such file'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message,
       });
     }
   }

@@ -27,7 +27,16 @@ function progressLine() {
 }
 
 function unreadable(file: string, reason: string): FileSummary {
-  return { file, format: undefined, container: undefined, compression: 'none', records: 0, accepted: 0, rejected: 0, error: reason };
+  return {
+    file,
+    format: undefined,
+    container: undefined,
+    compression: 'none',
+    records: 0,
+    accepted: 0,
+    rejected: 0,
+    error: reason,
+  };
 }
 
 async function writeOutput(options: CliOptions, result: BatchResult): Promise<void> {
@@ -67,7 +76,9 @@ async function main(): Promise<number> {
     if (prepared.inputs.length > 0 || options.format !== 'table') await writeOutput(options, result);
     for (const file of failed) {
       const kept = file.records > 0 ? ` (${file.accepted} events before that were kept)` : '';
-      process.stderr.write(`sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`);
+      process.stderr.write(
+        `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
+      );
     }
     if (options.format !== 'table' && result.rejected.length > 0) {
       process.stderr.write(

@@ -33,36 +33,43 @@ const minutes = (option: string) =>
     .refine((value) => value > 0, `${option} must be greater than 0`)
     .refine((value) => value <= 525_600_000, `${option} is implausibly large`);
 
-const platformGaps = z
-  .string()
-  .transform((text, ctx) => {
-    const gaps: Record<string, number> = {};
-    for (const entry of text.split(',')) {
-      const [platform, value, ...rest] = entry.split('=');
-      const key = platform?.trim().toLowerCase() ?? '';
-      const parsed = minutes('--gap-by-platform').safeParse(value?.trim());
-      if (key === '' || rest.length > 0 || !parsed.success) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
-        });
-        return z.NEVER;
-      }
-      gaps[key] = parsed.data;
+const platformGaps = z.string().transform((text, ctx) => {
+  const gaps: Record<string, number> = {};
+  for (const entry of text.split(',')) {
+    const [platform, value, ...rest] = entry.split('=');
+    const key = platform?.trim().toLowerCase() ?? '';
+    const parsed = minutes('--gap-by-platform').safeParse(value?.trim());
+    if (key === '' || rest.length > 0 || !parsed.success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
+      });
+      return z.NEVER;
     }
-    return gaps;
-  });
+    gaps[key] = parsed.data;
+  }
+  return gaps;
+});
 
 const optionsSchema = z.object({
   gap: minutes('--gap').default(DEFAULT_GAP_MINUTES),
   'gap-by-platform': platformGaps.optional(),
   'max-session': minutes('--max-session').optional(),
   stitch: z.boolean().default(false),
-  'input-format': z.enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` }).default('auto'),
-  format: z.enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('table'),
+  'input-format': z
+    .enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` })
+    .default('auto'),
+  format: z
+    .enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` })
+    .default('table'),
   'report-users': z
     .string()
-    .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .optional(),
   files: z.array(z.string()).min(1, 'no input files given (use - for standard input)'),
 });
@@ -75,7 +82,10 @@ export interface CliOptions {
   readonly files: readonly string[];
 }
 
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'run'; options: CliOptions } | { kind: 'error'; message: string };
+export type ParsedCommandLine =
+  | { kind: 'help' }
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'error'; message: string };
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let parsed: ReturnType<typeof parseArgs>;
@@ -99,7 +109,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (parsed.values.help) return { kind: 'help' };
   const result = optionsSchema.safeParse({ ...parsed.values, files: parsed.positionals });
-  if (!result.success) return { kind: 'error', message: result.error.issues.map((issue) => issue.message).join('; ') };
+  if (!result.success)
+    return { kind: 'error', message: result.error.issues.map((issue) => issue.message).join('; ') };
   const values = result.data;
   return {
     kind: 'run',

@@ -20,7 +20,9 @@ export function writeJson(result: BatchResult, views: Iterable<SessionView>, wri
   writeArray('rejected', result.rejected);
   writeArray(
     'fileErrors',
-    result.files.flatMap((file) => (file.error === undefined ? [] : [{ file: file.file, reason: file.error }])),
+    result.files.flatMap((file) =>
+      file.error === undefined ? [] : [{ file: file.file, reason: file.error }],
+    ),
   );
   writeArray('files', result.files);
   write(`  "summary": ${JSON.stringify(summarizeRun(result))}\n}\n`);

@@ -26,7 +26,9 @@ const COLUMNS: ReadonlyArray<{
     name: 'campaign',
     width: 24,
     read: (view) =>
-      view.campaign === null ? '' : [text(view.campaign.source), text(view.campaign.medium)].filter(Boolean).join('/'),
+      view.campaign === null
+        ? ''
+        : [text(view.campaign.source), text(view.campaign.medium)].filter(Boolean).join('/'),
   },
   { name: 'first', width: 24, read: (view) => view.firstEvent },
   { name: 'last', width: 24, read: (view) => view.lastEvent },
@@ -35,7 +37,9 @@ const COLUMNS: ReadonlyArray<{
 /** A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped. */
 export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): void {
   const cells = views.map((view) => COLUMNS.map((column) => tableCell(column.read(view), column.width)));
-  const widths = COLUMNS.map((column, i) => Math.max(column.name.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const widths = COLUMNS.map((column, i) =>
+    Math.max(column.name.length, ...cells.map((row) => (row[i] ?? '').length)),
+  );
   const line = (row: readonly string[]) =>
     row
       .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
@@ -48,10 +52,16 @@ export function writeTable(result: BatchResult, views: readonly SessionView[], w
   }
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
-    const shape = [file.format ?? 'unknown format', file.container, file.compression === 'gzip' ? 'gzip' : undefined]
+    const shape = [
+      file.format ?? 'unknown format',
+      file.container,
+      file.compression === 'gzip' ? 'gzip' : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
-    write(`  ${escapeControl(file.file)}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected\n`);
+    write(
+      `  ${escapeControl(file.file)}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected\n`,
+    );
   }
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');

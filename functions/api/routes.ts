@@ -10,8 +10,8 @@ import { BASE64_ID_PREFIX, type MatchedRoute, userPath } from './paths.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { timelineEventView, userSummaryView } from './views.js';
 
-export { matchRoute } from './paths.js';
 export type { MatchedRoute } from './paths.js';
+export { matchRoute } from './paths.js';
 
 /** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
 function userIdParam(pathsDecoded: boolean) {
@@ -94,7 +94,11 @@ const listQuerySchema = z
       .enum(['true', 'false'], { error: 'must be true or false' })
       .transform((value) => value === 'true')
       .optional(),
-    campaignSource: z.string().min(1, 'must not be empty').max(1024, 'is longer than 1024 characters').optional(),
+    campaignSource: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(1024, 'is longer than 1024 characters')
+      .optional(),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
     path: ['from'],
@@ -141,7 +145,12 @@ const TAILS: Readonly<Record<MatchedRoute['name'], (route: MatchedRoute) => stri
 };
 
 /** An anonymousId stitched to a user answers with where its events went (rule 8): 307 to that user. */
-function stitchedRedirect(route: MatchedRoute, anonymousId: string, user: string, rawQueryString: string): ApiResponse {
+function stitchedRedirect(
+  route: MatchedRoute,
+  anonymousId: string,
+  user: string,
+  rawQueryString: string,
+): ApiResponse {
   const query = route.name === 'listSessions' && rawQueryString !== '' ? `?${rawQueryString}` : '';
   return {
     status: 307,
@@ -171,7 +180,11 @@ async function userOrRedirect(
   return { summary };
 }
 
-export async function handleRoute(route: MatchedRoute, rawQueryString: string, deps: RouteDeps): Promise<ApiResponse> {
+export async function handleRoute(
+  route: MatchedRoute,
+  rawQueryString: string,
+  deps: RouteDeps,
+): Promise<ApiResponse> {
   const user = parse(userIdParam(deps.pathsDecoded), route.userId, 'userId');
   if (!user.ok) return user.response;
   const userId = user.data;
@@ -185,7 +198,10 @@ export async function handleRoute(route: MatchedRoute, rawQueryString: string, d
       if (!sessionId.ok) return sessionId.response;
       const found = await deps.reader.getSession(userId, sessionId.data);
       if (found !== undefined) {
-        return { status: 200, body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) } };
+        return {
+          status: 200,
+          body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) },
+        };
       }
       const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       return 'response' in user ? user.response : notFound('Session not found');
@@ -195,16 +211,25 @@ export async function handleRoute(route: MatchedRoute, rawQueryString: string, d
   }
 }
 
-async function listSessions(route: MatchedRoute, userId: string, rawQueryString: string, deps: RouteDeps): Promise<ApiResponse> {
+async function listSessions(
+  route: MatchedRoute,
+  userId: string,
+  rawQueryString: string,
+  deps: RouteDeps,
+): Promise<ApiResponse> {
   const query = listQuery(rawQueryString);
   if (!query.ok) return query.response;
   const { from, to, order, limit, cursor, bounce, campaignSource } = query.data;
-  const filters = bounce === undefined && campaignSource === undefined ? undefined : JSON.stringify([bounce ?? null, campaignSource ?? null]);
+  const filters =
+    bounce === undefined && campaignSource === undefined
+      ? undefined
+      : JSON.stringify([bounce ?? null, campaignSource ?? null]);
   const binding: CursorBinding = { userId, order, from, to, filters };
   let after: number | undefined;
   if (cursor !== undefined) {
     after = deps.cursors.decode(cursor, binding);
-    if (after === undefined) return badRequest('cursor', 'is not a valid cursor for this user, order and filter');
+    if (after === undefined)
+      return badRequest('cursor', 'is not a valid cursor for this user, order and filter');
   }
   const matches =
     filters === undefined
@@ -212,7 +237,15 @@ async function listSessions(route: MatchedRoute, userId: string, rawQueryString:
       : (session: SessionSummary) =>
           (bounce === undefined || session.bounce === bounce) &&
           (campaignSource === undefined || session.campaign?.source === campaignSource);
-  const page = await deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
+  const page = await deps.reader.listSessions({
+    userId,
+    from,
+    to,
+    order,
+    limit,
+    after,
+    ...(matches && { matches }),
+  });
   if (page.sessions.length === 0 && after === undefined) {
     // An empty first page is a filter that matched nothing, an unknown user, or a stitched anonymousId.
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
@@ -224,7 +257,8 @@ async function listSessions(route: MatchedRoute, userId: string, rawQueryString:
     body: {
       userId,
       sessions: page.sessions.map(toSessionView),
-      nextCursor: page.hasMore && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
+      nextCursor:
+        page.hasMore && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
     },
   };
 }

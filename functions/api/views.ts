@@ -1,6 +1,6 @@
 import { type EventRecord, messageIdOf, type SentValue } from '../domain/events/event.js';
-import type { UserSummary } from '../domain/store/ports.js';
 import { formatTimestamp } from '../domain/rules/timestamp.js';
+import type { UserSummary } from '../domain/store/ports.js';
 
 /** One entry of a session's timeline: what a person needs to follow a visit. */
 export interface TimelineEventView {

@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 
 /** One candidate event of an export file, before JSON parsing: its text and where it starts. */
 export interface ExportItem {
@@ -17,65 +15,13 @@ export type ExportContainer = 'ndjson' | 'json-array';
 
 export interface ExportShape {
   container: ExportContainer | undefined;
-  gzip: boolean;
 }
 
-/** A file that cannot be read as an export at all (corrupt gzip, unreadable stream). */
+/** A file whose text cannot be read as an export. */
 export class ExportFileError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ExportFileError';
-  }
-}
-
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
-
-async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let finished = false;
-  try {
-    yield first;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-    finished = true;
-  } finally {
-    // A reader that stops early must still close the source: an open file or socket otherwise lingers.
-    if (!finished) await rest.return?.();
-  }
-}
-
-/** Decompresses gzip when the bytes say so (magic number), whatever the file is called. */
-async function* decodeBytes(
-  source: AsyncIterable<Uint8Array>,
-  shape: ExportShape,
-): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  let head: Uint8Array = new Uint8Array(0);
-  while (head.length < GZIP_MAGIC.length) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
-  }
-  shape.gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  const bytes = prepend(head, iterator);
-  if (!shape.gzip) {
-    yield* bytes;
-    return;
-  }
-  const compressed = Readable.from(bytes);
-  const gunzip = compressed.pipe(createGunzip());
-  // pipe() neither forwards a read error (it would go unhandled and gunzip would wait forever) nor closes
-  // the source when the reader stops early.
-  let readError: unknown;
-  compressed.once('error', (error) => {
-    readError = error;
-    gunzip.destroy(error);
-  });
-  try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
-  } catch (error) {
-    if (error === readError) throw error;
-    throw new ExportFileError(`corrupt gzip data: ${(error as Error).message}`, { cause: error });
-  } finally {
-    compressed.destroy();
   }
 }
 
@@ -269,19 +215,19 @@ class JsonArraySplitter {
 }
 
 /**
- * Streams the candidate events of an export file: JSON array or NDJSON, optionally gzipped (detected by
- * magic bytes), with or without a UTF-8 BOM. Yields one batch per decoded chunk.
+ * Streams the candidate events of a file's decompressed text: a JSON array or NDJSON, with or without a
+ * UTF-8 BOM. Yields one batch per decoded chunk.
  */
 export async function* readExportItems(
   source: AsyncIterable<Uint8Array>,
-  shape: ExportShape = { container: undefined, gzip: false },
+  shape: ExportShape = { container: undefined },
 ): AsyncGenerator<ExportItem[]> {
   // StringDecoder joins code points split across chunks, several times faster than TextDecoder here.
   const decoder = new StringDecoder('utf8');
   let splitter: NdjsonSplitter | JsonArraySplitter | undefined;
   let leading = '';
   let first = true;
-  for await (const bytes of decodeBytes(source, shape)) {
+  for await (const bytes of source) {
     let text = decoder.write(bytes as Buffer);
     if (first && text !== '') {
       first = false;

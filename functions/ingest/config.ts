@@ -19,7 +19,11 @@ const json = <T extends z.ZodType>(schema: T, name: string) =>
 const sourcesSchema = z
   .array(
     z
-      .object({ name: z.string().min(1), prefix: z.string().min(1).endsWith('/'), format: z.enum(INPUT_FORMATS) })
+      .object({
+        name: z.string().min(1),
+        prefix: z.string().min(1).endsWith('/'),
+        format: z.enum(INPUT_FORMATS),
+      })
       .strict(),
   )
   .min(1);
@@ -34,15 +38,25 @@ const ingestEnvSchema = z
     SOURCES: json(sourcesSchema, 'SOURCES').default([...DEFAULT_SOURCES]),
     REJECTED_PREFIX: z.preprocess(blankAsUndefined, z.string().endsWith('/').default(REJECTED_PREFIX)),
     SESSION_RULES: json(sessionRulesSchema, 'SESSION_RULES').default(sessionRulesSchema.parse({})),
-    MAX_MEMBER_BYTES: z.preprocess(blankAsUndefined, z.coerce.number().int().positive().default(DEFAULT_MAX_MEMBER_BYTES)),
+    MAX_MEMBER_BYTES: z.preprocess(
+      blankAsUndefined,
+      z.coerce.number().int().positive().default(DEFAULT_MAX_MEMBER_BYTES),
+    ),
     POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default('Sessionizer')),
     POWERTOOLS_SERVICE_NAME: z.preprocess(blankAsUndefined, z.string().default('sessionizer-ingest')),
   })
   // A report written under a source prefix would be ingested again: refuse to start.
-  .refine((env) => env.SOURCES.every((source) => !source.prefix.startsWith(env.REJECTED_PREFIX) && !env.REJECTED_PREFIX.startsWith(source.prefix)), {
-    message: 'REJECTED_PREFIX must not overlap a source prefix',
-    path: ['REJECTED_PREFIX'],
-  })
+  .refine(
+    (env) =>
+      env.SOURCES.every(
+        (source) =>
+          !source.prefix.startsWith(env.REJECTED_PREFIX) && !env.REJECTED_PREFIX.startsWith(source.prefix),
+      ),
+    {
+      message: 'REJECTED_PREFIX must not overlap a source prefix',
+      path: ['REJECTED_PREFIX'],
+    },
+  )
   .transform((env) => ({
     tableName: env.TABLE_NAME,
     bucketName: env.BUCKET_NAME,

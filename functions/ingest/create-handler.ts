@@ -31,7 +31,10 @@ export interface IngestHandlerDeps {
   readonly writer: SessionWriter;
   /** Throws when the table's data were cut under other rules (checked once per invocation). */
   readonly checkRules?: () => Promise<void>;
-  readonly config: Pick<IngestConfig, 'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'>;
+  readonly config: Pick<
+    IngestConfig,
+    'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'
+  >;
   readonly logger: IngestLogger;
   readonly metrics: IngestMetrics;
   readonly browserOf: BrowserOf;
@@ -40,9 +43,19 @@ export interface IngestHandlerDeps {
 }
 
 export type ObjectOutcome =
-  | { readonly status: 'ingested'; readonly key: string; readonly stats: IngestStats; readonly report?: string }
+  | {
+      readonly status: 'ingested';
+      readonly key: string;
+      readonly stats: IngestStats;
+      readonly report?: string;
+    }
   /** Not (entirely) an export: reported under the rejected prefix, not retried. */
-  | { readonly status: 'file-failed'; readonly key: string; readonly stats: IngestStats; readonly report: string }
+  | {
+      readonly status: 'file-failed';
+      readonly key: string;
+      readonly stats: IngestStats;
+      readonly report: string;
+    }
   /** Deleted before it could be read: nothing left to ingest. */
   | { readonly status: 'gone'; readonly key: string }
   | { readonly status: 'skipped'; readonly key?: string; readonly reason: string };
@@ -53,10 +66,16 @@ export interface IngestResult extends SQSBatchResponse {
 
 export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<IngestResult>;
 
-function publishMetrics(metrics: IngestMetrics, outcomes: readonly ObjectOutcome[], failedMessages: number, ms: number) {
+function publishMetrics(
+  metrics: IngestMetrics,
+  outcomes: readonly ObjectOutcome[],
+  failedMessages: number,
+  ms: number,
+) {
   const sum = (field: keyof Omit<IngestStats, 'files'>) =>
     outcomes.reduce((total, outcome) => total + ('stats' in outcome ? outcome.stats[field] : 0), 0);
-  const count = (status: ObjectOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
+  const count = (status: ObjectOutcome['status']) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
   metrics.addMetric('EventsRead', MetricUnit.Count, sum('records'));
   metrics.addMetric('EventsRejected', MetricUnit.Count, sum('rejected'));
   metrics.addMetric('EventsErased', MetricUnit.Count, sum('erased'));
@@ -100,7 +119,12 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
       return { status: 'gone', key };
     }
-    if (ref.versionId === undefined && ref.eTag !== undefined && first.eTag !== undefined && first.eTag !== ref.eTag) {
+    if (
+      ref.versionId === undefined &&
+      ref.eTag !== undefined &&
+      first.eTag !== undefined &&
+      first.eTag !== ref.eTag
+    ) {
       // Unversioned bucket, object replaced since this notification: its current bytes are ingested
       // (idempotent), and the replacement's own notification ingests them again.
       logger.warn('object changed since the notification; ingesting its current content', { key });
@@ -132,7 +156,12 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     const reportKey = report.lines > 0 ? report.key : undefined;
     const { files, ...counts } = stats;
     const failedFiles = files.filter((file) => file.error !== undefined);
-    const fileLog = files.map((file) => ({ file: file.file, format: file.format, error: file.error, skipped: file.skipped }));
+    const fileLog = files.map((file) => ({
+      file: file.file,
+      format: file.format,
+      error: file.error,
+      skipped: file.skipped,
+    }));
     if (failedFiles.length > 0) {
       logger.error('export could not be read entirely; reported, not retried', {
         key,
@@ -143,7 +172,14 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       });
       return { status: 'file-failed', key, stats, report: report.key };
     }
-    logger.info('ingested', { key, source: source.name, ...counts, files: fileLog, report: reportKey, durationMs });
+    logger.info('ingested', {
+      key,
+      source: source.name,
+      ...counts,
+      files: fileLog,
+      report: reportKey,
+      durationMs,
+    });
     return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
   };
 
@@ -158,7 +194,9 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         try {
           const content = readMessage(record);
           for (const reason of content.skipped) {
-            logger.warn(`skipping part of message ${record.messageId}: ${reason}`, { messageId: record.messageId });
+            logger.warn(`skipping part of message ${record.messageId}: ${reason}`, {
+              messageId: record.messageId,
+            });
             outcomes.push({ status: 'skipped', reason });
           }
           for (const ref of content.objects) outcomes.push(await ingestRef(ref));
@@ -176,7 +214,12 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       logger.error('ingest refused; every message of this batch is retried', { error });
       for (const record of event.Records ?? []) batchItemFailures.push({ itemIdentifier: record.messageId });
     } finally {
-      publishMetrics(deps.metrics, outcomes, batchItemFailures.length, Math.round(performance.now() - started));
+      publishMetrics(
+        deps.metrics,
+        outcomes,
+        batchItemFailures.length,
+        Math.round(performance.now() - started),
+      );
     }
     return { batchItemFailures, outcomes };
   };

@@ -73,7 +73,8 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
 
   const canonicalOf = async (sources: readonly SourceRef[]) => {
     const byFile = new Map<string, Set<number>>();
-    for (const source of sources) byFile.set(source.file, (byFile.get(source.file) ?? new Set()).add(source.record));
+    for (const source of sources)
+      byFile.set(source.file, (byFile.get(source.file) ?? new Set()).add(source.record));
     const canonical = new Map<string, string>();
     for (const [file, records] of byFile) {
       for (const [record, text] of await readRecordTexts(input.file, await input.open(), file, records)) {
@@ -93,11 +94,14 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     collector = new EventCollector(rules.stitching);
     stats.chunks++;
     const entries = [...users];
-    const results = await mapBounded(entries, input.concurrency ?? DEFAULT_MERGE_CONCURRENCY, ([user, copies]) =>
-      input.writer.mergeUserEvents(
-        user,
-        copies.map((copy) => copy.event),
-      ),
+    const results = await mapBounded(
+      entries,
+      input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
+      ([user, copies]) =>
+        input.writer.mergeUserEvents(
+          user,
+          copies.map((copy) => copy.event),
+        ),
     );
     results.forEach((result, index) => {
       addMerge(stats, result);

@@ -4,7 +4,10 @@ import type { SourceDefinition } from '../../contract/index.js';
 export function sourceOf(key: string, sources: readonly SourceDefinition[]): SourceDefinition | undefined {
   let match: SourceDefinition | undefined;
   for (const source of sources) {
-    if (key.startsWith(source.prefix) && (match === undefined || source.prefix.length > match.prefix.length)) {
+    if (
+      key.startsWith(source.prefix) &&
+      (match === undefined || source.prefix.length > match.prefix.length)
+    ) {
       match = source;
     }
   }

@@ -98,7 +98,9 @@ export function deliveryArbitrary(events: EventRecord[], maxFiles = 5): fc.Arbit
         files[fileOf[index] ?? 0]?.push(event);
       });
       const deliveries = [...files.keys(), ...extraCopies];
-      return fc.shuffledSubarray(deliveries, { minLength: deliveries.length }).map((order) => ({ files, order }));
+      return fc
+        .shuffledSubarray(deliveries, { minLength: deliveries.length })
+        .map((order) => ({ files, order }));
     });
 }
 

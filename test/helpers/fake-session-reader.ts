@@ -1,18 +1,19 @@
-import type { EventRecord } from '../../functions/domain/event.js';
+import type { EventRecord } from '../../functions/domain/events/event.js';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../functions/domain/rules/session-rules.js';
+import { compareEvents } from '../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../functions/domain/sessions/split.js';
+import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
 import type {
   SessionListPage,
   SessionListQuery,
   SessionReader,
-  StoredSession,
-  TimelineEvent,
   UserSummary,
-} from '../../functions/domain/session-store.js';
-import { summarizeSession, toTimelineEvent } from '../../functions/domain/session-view.js';
-import { DEFAULT_GAP_MINUTES, minutesToMs, sessionize } from '../../functions/domain/sessionize.js';
+} from '../../functions/domain/store/ports.js';
+import { groupByUser, record } from './event-arbitraries.js';
 
 interface StoredEntry {
-  readonly session: StoredSession;
-  readonly events: readonly TimelineEvent[];
+  readonly session: SessionSummary;
+  readonly events: readonly EventRecord[];
 }
 
 function assertPrecondition(ok: boolean, what: string): void {
@@ -33,20 +34,21 @@ export class FakeSessionReader implements SessionReader {
   /** Every listSessions query received, for assertions. */
   readonly listQueries: SessionListQuery[] = [];
   private readonly users = new Map<string, StoredEntry[]>();
+  /** AnonymousId → the user it is stitched to. */
+  readonly stitched = new Map<string, string>();
 
-  static fromEvents(
-    events: Iterable<EventRecord>,
-    gapMs = minutesToMs(DEFAULT_GAP_MINUTES),
-  ): FakeSessionReader {
+  static fromEvents(events: Iterable<EventRecord>): FakeSessionReader {
     const reader = new FakeSessionReader();
-    for (const session of sessionize(events, gapMs)) {
-      const entry: StoredEntry = {
-        session: summarizeSession(session),
-        events: session.events.map(toTimelineEvent),
-      };
-      const entries = reader.users.get(session.userId) ?? [];
-      entries.push(entry);
-      reader.users.set(session.userId, entries);
+    const rules = compileRules(DEFAULT_SESSION_RULES);
+    for (const [user, userEvents] of groupByUser([...events])) {
+      const sessions = splitSessions(user, [...userEvents].sort(compareEvents), rules);
+      reader.users.set(
+        user,
+        sessions.map((session, index) => ({
+          session: summarizeSession(session, index + 1),
+          events: session.events,
+        })),
+      );
     }
     return reader;
   }
@@ -65,7 +67,8 @@ export class FakeSessionReader implements SessionReader {
       (session) =>
         (from === undefined || session.startedAt >= from) &&
         (to === undefined || session.startedAt <= to) &&
-        (after === undefined || (order === 'asc' ? session.startedAt > after : session.startedAt < after)),
+        (after === undefined || (order === 'asc' ? session.startedAt > after : session.startedAt < after)) &&
+        (query.matches?.(session) ?? true),
     );
     return { sessions: matching.slice(0, limit), hasMore: matching.length > limit };
   }
@@ -73,20 +76,29 @@ export class FakeSessionReader implements SessionReader {
   async getSession(
     userId: string,
     sessionId: string,
-  ): Promise<{ session: StoredSession; events: readonly TimelineEvent[] } | undefined> {
+  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined> {
     return this.users.get(userId)?.find((entry) => entry.session.sessionId === sessionId);
   }
 
   async getUserSummary(userId: string): Promise<UserSummary | undefined> {
-    const entries = this.users.get(userId);
-    if (entries === undefined || entries.length === 0) return undefined;
+    const entries = this.users.get(userId) ?? [];
+    const stitchedTo = this.stitched.get(userId);
+    if (entries.length === 0 && stitchedTo === undefined) return undefined;
     const sessions = entries.map((entry) => entry.session);
+    const anonymousIds = [...this.stitched]
+      .filter(([, user]) => user === userId)
+      .map(([id]) => id)
+      .sort();
     return {
       userId,
       sessionCount: sessions.length,
       eventCount: sessions.reduce((sum, session) => sum + session.eventCount, 0),
-      firstSeenAt: Math.min(...sessions.map((session) => session.startedAt)),
-      lastSeenAt: Math.max(...sessions.map((session) => session.endedAt)),
+      firstSeenAt:
+        sessions.length === 0 ? undefined : Math.min(...sessions.map((session) => session.startedAt)),
+      lastSeenAt: sessions.length === 0 ? undefined : Math.max(...sessions.map((session) => session.endedAt)),
+      stitchedCount: anonymousIds.length,
+      stitchedSample: anonymousIds.slice(0, 20),
+      stitchedTo,
     };
   }
 }
@@ -108,7 +120,7 @@ export class FailingSessionReader implements SessionReader {
   }
 }
 
-const GAP_PLUS_HOUR_MS = minutesToMs(DEFAULT_GAP_MINUTES + 60);
+const SESSION_SPACING_MS = 90 * 60_000;
 
 /**
  * Events making `sessionCount` sessions for one user, one every 90 minutes from `startMs`; session k has
@@ -117,18 +129,22 @@ const GAP_PLUS_HOUR_MS = minutesToMs(DEFAULT_GAP_MINUTES + 60);
 export function eventsForSessions(userId: string, sessionCount: number, startMs: number): EventRecord[] {
   const events: EventRecord[] = [];
   for (let k = 0; k < sessionCount; k++) {
-    const start = startMs + k * GAP_PLUS_HOUR_MS;
+    const start = startMs + k * SESSION_SPACING_MS;
     const count = (k % 3) + 1;
     for (let j = 0; j < count; j++) {
       const last = j === count - 1 && j > 0;
-      events.push({
-        id: `${userId}-${k}-${j}`,
-        userId,
-        timestamp: start + j * 60_000,
-        type: last ? 'track' : 'page',
-        name: last ? 'Checkout' : j === 0 ? 'Home' : null,
-        hasMessageId: j !== 1,
-      });
+      events.push(
+        record({
+          id: j === 1 ? `h:${userId}-${k}-${j}` : `m:${userId}-${k}-${j}`,
+          userId,
+          timestamp: start + j * 60_000,
+          type: last ? 'track' : 'page',
+          name: last ? 'Checkout' : j === 0 ? 'Home' : null,
+          page: last
+            ? null
+            : { url: `https://shop.example/${k}`, path: `/${k}`, title: 'Shop', referrer: null },
+        }),
+      );
     }
   }
   return events;

@@ -50,8 +50,18 @@ function rowOf(session: Session): RowTuple {
 }
 
 function rowFromTuple(tuple: RowTuple): StoredSessionRow {
-  const [startedAt, duration, eventCount, chain, pageViews, entryPage, exitPage, campaign, anonymousIds, device] =
-    tuple;
+  const [
+    startedAt,
+    duration,
+    eventCount,
+    chain,
+    pageViews,
+    entryPage,
+    exitPage,
+    campaign,
+    anonymousIds,
+    device,
+  ] = tuple;
   return {
     sessionId: sessionIdFor(startedAt),
     startedAt,
@@ -102,10 +112,15 @@ interface PagePlan {
 function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
   const encode = (group: Session[]): PagePlan => {
     const summaries = deflateRawSync(JSON.stringify(group.map(rowOf)));
-    const events = encodeEvents(user, group.flatMap((session) => session.events));
-    if (summaries.length + events.length <= limit || group.length > 1) return { sessions: group, summaries, events, chunks: [] };
+    const events = encodeEvents(
+      user,
+      group.flatMap((session) => session.events),
+    );
+    if (summaries.length + events.length <= limit || group.length > 1)
+      return { sessions: group, summaries, events, chunks: [] };
     const chunks: Buffer[] = [];
-    for (let offset = 0; offset < events.length; offset += limit) chunks.push(events.subarray(offset, offset + limit));
+    for (let offset = 0; offset < events.length; offset += limit)
+      chunks.push(events.subarray(offset, offset + limit));
     return { sessions: group, summaries, events: undefined, chunks };
   };
   const split = (group: Session[]): PagePlan[] => {
@@ -145,7 +160,13 @@ export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): En
 }
 
 /** A tombstone says a day no longer holds sessions, until the older versions it hides are deleted. */
-export function encodeTombstone(user: string, day: string, version: number, txn: string, token: string): Item {
+export function encodeTombstone(
+  user: string,
+  day: string,
+  version: number,
+  txn: string,
+  token: string,
+): Item {
   return {
     pk: { S: `U#${user}` },
     sk: { S: daySk(day, token, 0) },
@@ -202,7 +223,11 @@ export function chunkKeysOf(page: DayPage): string[] {
 }
 
 /** A page's sessions with their events, from its inline events or its chunks (in order). */
-export function decodePageSessions(user: string, page: DayPage, chunks: readonly Uint8Array[] = []): Session[] {
+export function decodePageSessions(
+  user: string,
+  page: DayPage,
+  chunks: readonly Uint8Array[] = [],
+): Session[] {
   const rows = decodeRows(page);
   const inline = page.item.e?.B;
   const blob = inline ?? Buffer.concat(chunks);

@@ -40,7 +40,13 @@ export function resolveDays(head: Head, items: readonly Item[]): ResolvedDays {
     const id = `${page.day}#${page.token}`;
     const group = groups.get(id);
     if (group === undefined) {
-      groups.set(id, { day: page.day, token: page.token, version: page.version, txn: page.txn, pages: [page] });
+      groups.set(id, {
+        day: page.day,
+        token: page.token,
+        version: page.version,
+        txn: page.txn,
+        pages: [page],
+      });
     } else {
       group.pages.push(page);
     }

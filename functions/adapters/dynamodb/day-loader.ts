@@ -1,9 +1,9 @@
-import type { StoredDay } from '../../domain/store/stored.js';
 import { lastDayKeyOfMonth } from '../../domain/store/calendar.js';
+import type { StoredDay } from '../../domain/store/stored.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
 import { type DayGroup, type ResolvedDays, resolveDays } from './day-groups.js';
 import type { Head } from './head-codec.js';
-import { dayRangeEnd, dayRangeStart, DAY_PREFIX, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
+import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
 
 /** A stored day with what a rewrite must know about where it came from. */
@@ -38,10 +38,17 @@ function dayOf(item: Item): string {
 }
 
 /** Reads the sessions of resolved day groups, fetching the chunks of very large sessions. */
-export async function readDays(transport: Transport, user: string, groups: readonly DayGroup[]): Promise<LoadedDay[]> {
+export async function readDays(
+  transport: Transport,
+  user: string,
+  groups: readonly DayGroup[],
+): Promise<LoadedDay[]> {
   const pk = userPk(user);
   const chunkKeys = groups.flatMap((group) => group.pages.flatMap((page) => chunkKeysOf(page)));
-  const chunks = chunkKeys.length === 0 ? new Map<string, Item>() : await transport.batchGet(chunkKeys.map((sk) => itemKey(pk, sk)));
+  const chunks =
+    chunkKeys.length === 0
+      ? new Map<string, Item>()
+      : await transport.batchGet(chunkKeys.map((sk) => itemKey(pk, sk)));
   return groups.map((group) => ({
     day: group.day,
     before: group.pages[0]?.before ?? 0,
@@ -49,7 +56,8 @@ export async function readDays(transport: Transport, user: string, groups: reado
     sessions: group.pages.flatMap((page) => {
       const blobs = chunkKeysOf(page).map((sk) => {
         const chunk = chunks.get(batchKey(pk, sk))?.d?.B;
-        if (chunk === undefined) throw new Error(`events of ${group.day} of ${JSON.stringify(user)} are missing a chunk`);
+        if (chunk === undefined)
+          throw new Error(`events of ${group.day} of ${JSON.stringify(user)} are missing a chunk`);
         return chunk;
       });
       return decodePageSessions(user, page, blobs);
@@ -85,7 +93,11 @@ export async function loadWindow(
   const backward = await transport.query(
     {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: FIRST_DAY_SK }, ':last': { S: dayRangeEnd(toDay) } },
+      ExpressionAttributeValues: {
+        ':pk': { S: pk },
+        ':first': { S: FIRST_DAY_SK },
+        ':last': { S: dayRangeEnd(toDay) },
+      },
       ScanIndexForward: false,
       ConsistentRead: true,
       Limit: 8,
@@ -95,7 +107,10 @@ export async function loadWindow(
       const days = [...new Set(items.map(dayOf))];
       for (const day of days.slice(0, -1)) {
         if (day >= fromDay) continue;
-        const resolved = resolveDays(head, items.filter((item) => dayOf(item) === day));
+        const resolved = resolveDays(
+          head,
+          items.filter((item) => dayOf(item) === day),
+        );
         const group = resolved.days[0];
         if (group !== undefined && lastSessionEnd(group) < from) return true;
       }
@@ -123,7 +138,11 @@ export async function loadWindow(
     const forward = await transport.query(
       {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: dayRangeEnd(toDay) }, ':last': { S: LAST_DAY_SK } },
+        ExpressionAttributeValues: {
+          ':pk': { S: pk },
+          ':first': { S: dayRangeEnd(toDay) },
+          ':last': { S: LAST_DAY_SK },
+        },
         ScanIndexForward: true,
         ConsistentRead: true,
         Limit: 8,
@@ -132,7 +151,10 @@ export async function loadWindow(
         const days = [...new Set(items.map(dayOf))];
         for (const day of days.slice(0, -1)) {
           if (day <= monthEnd) continue;
-          const resolved = resolveDays(head, items.filter((item) => dayOf(item) === day));
+          const resolved = resolveDays(
+            head,
+            items.filter((item) => dayOf(item) === day),
+          );
           const group = resolved.days[0];
           if (group !== undefined && !firstSessionContinuesChain(group)) return true;
         }

@@ -41,7 +41,20 @@ const TYPE_CODES: Record<EventType, string> = {
 const TYPES_BY_CODE = new Map(EVENT_TYPES.map((type) => [TYPE_CODES[type], type]));
 
 export function encodeEvents(user: string, events: readonly EventRecord[]): Buffer {
-  const columns: ColumnarEvents = { t: [], i: [], y: '', n: [], u: [], a: [], p: [], g: [], c: [], uc: [], d: [], dv: [] };
+  const columns: ColumnarEvents = {
+    t: [],
+    i: [],
+    y: '',
+    n: [],
+    u: [],
+    a: [],
+    p: [],
+    g: [],
+    c: [],
+    uc: [],
+    d: [],
+    dv: [],
+  };
   const devices = new Map<string, number>();
   let previous = 0;
   events.forEach((event, index) => {
@@ -83,7 +96,9 @@ export class CorruptItemError extends Error {
 
 export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
   const columns = JSON.parse(inflateRawSync(blob).toString('utf8')) as ColumnarEvents;
-  const pages = new Map(columns.g.map(([index, url, path, title, referrer]) => [index, { url, path, title, referrer }]));
+  const pages = new Map(
+    columns.g.map(([index, url, path, title, referrer]) => [index, { url, path, title, referrer }]),
+  );
   const campaigns = new Map(columns.c);
   const urlCampaigns = new Map(columns.uc);
   const events: EventRecord[] = [];

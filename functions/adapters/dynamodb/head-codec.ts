@@ -165,7 +165,10 @@ export function commitUpdate(
   if ('link' in commit) set('li', commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) });
   if (commit.stitchedCount !== undefined) set('ac', { N: String(commit.stitchedCount) });
   if (commit.stitchedSample !== undefined) {
-    set('as', commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map((id) => ({ S: id })) });
+    set(
+      'as',
+      commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map((id) => ({ S: id })) },
+    );
   }
   if (commit.erased !== undefined) set('er', commit.erased ? { BOOL: true } : undefined);
   if (!read.exists) {

@@ -3,7 +3,13 @@ import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
 import { errorName, itemKey, type Key, type Transport } from './transport.js';
 
 /** Registers a staged write in the head before its items are written, so a crash leaves nothing hidden. */
-export async function registerIntent(transport: Transport, user: string, head: Head, txn: string, intent: Intent) {
+export async function registerIntent(
+  transport: Transport,
+  user: string,
+  head: Head,
+  txn: string,
+  intent: Intent,
+) {
   const value = {
     M: { v: { N: String(intent.version) }, f: { S: intent.firstDay }, l: { S: intent.lastDay } },
   };
@@ -23,7 +29,12 @@ export async function registerIntent(transport: Transport, user: string, head: H
 }
 
 /** Deletes a staged write's items (day pages and chunks written under its transaction), then its intent. */
-export async function abandonIntent(transport: Transport, user: string, txn: string, intent: Intent): Promise<void> {
+export async function abandonIntent(
+  transport: Transport,
+  user: string,
+  txn: string,
+  intent: Intent,
+): Promise<void> {
   const pk = userPk(user);
   const own: Key[] = [];
   for (const prefix of [DAY_PREFIX, CHUNK_PREFIX]) {

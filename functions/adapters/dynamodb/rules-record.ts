@@ -47,7 +47,11 @@ const CHECK_EVERY_MS = 60_000;
 let checked: { fingerprint: string; at: number } | undefined;
 
 /** Records the rules on a new table, or refuses other rules; rechecked at most once a minute per container. */
-export async function ensureTableRules(transport: Transport, rules: CompiledRules, now = Date.now()): Promise<void> {
+export async function ensureTableRules(
+  transport: Transport,
+  rules: CompiledRules,
+  now = Date.now(),
+): Promise<void> {
   if (checked?.fingerprint === rules.fingerprint && now - checked.at < CHECK_EVERY_MS) return;
   let table = await readTableRules(transport);
   if (table === undefined) {

@@ -1,4 +1,6 @@
 import type { EventRecord } from '../../domain/events/event.js';
+import { startedAtFromSessionId } from '../../domain/sessions/session.js';
+import type { SessionSummary } from '../../domain/sessions/summary.js';
 import { dayOf } from '../../domain/store/calendar.js';
 import type {
   SessionListPage,
@@ -6,8 +8,6 @@ import type {
   SessionReader,
   UserSummary,
 } from '../../domain/store/ports.js';
-import { startedAtFromSessionId } from '../../domain/sessions/session.js';
-import type { SessionSummary } from '../../domain/sessions/summary.js';
 import { decodeRows, type StoredSessionRow } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import { readDays } from './day-loader.js';
@@ -57,7 +57,8 @@ export class DynamoDbSessionReader implements SessionReader {
     const head = await this.head(userId);
     // A head that only holds a staged write's intent, or an erased user's marker, is no user.
     if (!head.exists || head.erased) return undefined;
-    if (head.totals.sessionCount === 0 && head.link === undefined && head.stitchedCount === 0) return undefined;
+    if (head.totals.sessionCount === 0 && head.link === undefined && head.stitchedCount === 0)
+      return undefined;
     return {
       userId,
       sessionCount: head.totals.sessionCount,
@@ -84,7 +85,8 @@ export class DynamoDbSessionReader implements SessionReader {
     const last = Number.isFinite(highest) ? dayRangeEnd(dayOf(highest)) : LAST_DAY_SK;
     const wanted = query.limit + 1;
     const inRange = (row: StoredSessionRow) => row.startedAt >= lowest && row.startedAt <= highest;
-    const accepts = (row: StoredSessionRow) => inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
+    const accepts = (row: StoredSessionRow) =>
+      inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
     for (let attempt = 1; ; attempt++) {
       const head = await this.head(query.userId);
       if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
@@ -104,7 +106,10 @@ export class DynamoDbSessionReader implements SessionReader {
           const days = [...new Set(sofar.map(dayOfItem))];
           const complete = new Set(days.slice(0, -1));
           let count = 0;
-          for (const group of resolveDays(head, sofar.filter((item) => complete.has(dayOfItem(item)))).days) {
+          for (const group of resolveDays(
+            head,
+            sofar.filter((item) => complete.has(dayOfItem(item))),
+          ).days) {
             for (const page of group.pages) for (const row of decodeRows(page)) if (accepts(row)) count++;
           }
           return count >= wanted;
@@ -133,7 +138,8 @@ export class DynamoDbSessionReader implements SessionReader {
       }
       const page = matching.slice(0, query.limit);
       if (matching.length > query.limit) return { sessions: page, hasMore: true };
-      if (cut && lastScanned !== undefined) return { sessions: page, hasMore: true, resumeAfter: lastScanned };
+      if (cut && lastScanned !== undefined)
+        return { sessions: page, hasMore: true, resumeAfter: lastScanned };
       return { sessions: page, hasMore: false };
     }
   }
@@ -151,7 +157,11 @@ export class DynamoDbSessionReader implements SessionReader {
       if (head.totals.sessionCount === 0) return undefined;
       const items = await this.transport.query({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: dayRangeStart(day) }, ':last': { S: dayRangeEnd(day) } },
+        ExpressionAttributeValues: {
+          ':pk': { S: pk },
+          ':first': { S: dayRangeStart(day) },
+          ':last': { S: dayRangeEnd(day) },
+        },
         ConsistentRead: true,
       });
       const resolved = resolveDays(head, items);

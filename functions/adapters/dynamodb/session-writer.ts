@@ -42,14 +42,17 @@ type Protocol = 'append' | 'staged';
 
 function chooseProtocol(head: Head, plan: MergePlan): Protocol {
   const appends = plan.changes.every(
-    (change) => change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
+    (change) =>
+      change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
   );
   return appends ? 'append' : 'staged';
 }
 
 /** The newest day holding sessions after the merge: a stored day outside the window stays as it was. */
 function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string | undefined {
-  const emptied = new Set(plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day));
+  const emptied = new Set(
+    plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day),
+  );
   const loaded = new Set(window.days.map((day) => day.day));
   const candidates = [
     ...window.days.map((day) => day.day),
@@ -116,8 +119,20 @@ export class DynamoDbSessionWriter implements SessionWriter {
       if (event.timestamp < min) min = event.timestamp;
       if (event.timestamp > max) max = event.timestamp;
     }
-    const window = await loadWindow(this.transport, user, head, min - this.rules.maxGapMs, max + this.rules.maxGapMs);
-    const plan = planMerge({ user, rules: this.rules, totals: head.totals, loaded: window.days, add: events });
+    const window = await loadWindow(
+      this.transport,
+      user,
+      head,
+      min - this.rules.maxGapMs,
+      max + this.rules.maxGapMs,
+    );
+    const plan = planMerge({
+      user,
+      rules: this.rules,
+      totals: head.totals,
+      loaded: window.days,
+      add: events,
+    });
     if (plan.changes.length === 0) {
       await this.collectGarbage(window.garbage, window.tombstones);
       return { newEvents: 0, sessionsWritten: 0 };
@@ -164,7 +179,8 @@ export class DynamoDbSessionWriter implements SessionWriter {
       if (!isConditionFailure(error)) throw error;
       // Lost the race: what this attempt wrote can never become visible; clear it away.
       await this.transport.deleteKeys(written).catch(() => undefined);
-      if (protocol === 'staged') await abandonIntent(this.transport, user, txn, intent).catch(() => undefined);
+      if (protocol === 'staged')
+        await abandonIntent(this.transport, user, txn, intent).catch(() => undefined);
       return 'conflict';
     }
     // Committed. The days this merge replaced, and garbage seen on the way, can go now.
@@ -187,4 +203,3 @@ export class DynamoDbSessionWriter implements SessionWriter {
     }
   }
 }
-

@@ -3,6 +3,8 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type ConsumedCapacity,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   type GetItemCommandInput,
@@ -10,12 +12,10 @@ import {
   type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
-  DeleteItemCommand,
-  type DeleteItemCommandInput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 
@@ -59,7 +59,9 @@ export function isConditionFailure(error: unknown): boolean {
   if (name === 'ConditionalCheckFailedException') return true;
   if (name !== 'TransactionCanceledException') return false;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+  return reasons.some(
+    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+  );
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -110,7 +112,11 @@ export class Transport {
     }
   }
 
-  async get(key: Key, consistent = true, input: Partial<GetItemCommandInput> = {}): Promise<Item | undefined> {
+  async get(
+    key: Key,
+    consistent = true,
+    input: Partial<GetItemCommandInput> = {},
+  ): Promise<Item | undefined> {
     const output = await this.send('read', () =>
       this.client.send(
         new GetItemCommand({
@@ -128,15 +134,28 @@ export class Transport {
   async put(item: Item, input: Partial<PutItemCommandInput> = {}): Promise<void> {
     await this.send('write', () =>
       this.client.send(
-        new PutItemCommand({ ...input, TableName: this.tableName, Item: item, ReturnConsumedCapacity: 'TOTAL' }),
+        new PutItemCommand({
+          ...input,
+          TableName: this.tableName,
+          Item: item,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       ),
     );
   }
 
-  async update(key: Key, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
+  async update(
+    key: Key,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<Item | undefined> {
     const output = await this.send('write', () =>
       this.client.send(
-        new UpdateItemCommand({ ...input, TableName: this.tableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+        new UpdateItemCommand({
+          ...input,
+          TableName: this.tableName,
+          Key: key,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       ),
     );
     return output.Attributes;
@@ -145,7 +164,12 @@ export class Transport {
   async delete(key: Key, input: Partial<DeleteItemCommandInput> = {}): Promise<void> {
     await this.send('write', () =>
       this.client.send(
-        new DeleteItemCommand({ ...input, TableName: this.tableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+        new DeleteItemCommand({
+          ...input,
+          TableName: this.tableName,
+          Key: key,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       ),
     );
   }
@@ -156,7 +180,9 @@ export class Transport {
       return { [kind]: { ...body, TableName: this.tableName } } as TransactWriteItem;
     });
     await this.send('write', () =>
-      this.client.send(new TransactWriteItemsCommand({ TransactItems: withTable, ReturnConsumedCapacity: 'TOTAL' })),
+      this.client.send(
+        new TransactWriteItemsCommand({ TransactItems: withTable, ReturnConsumedCapacity: 'TOTAL' }),
+      ),
     );
   }
 
@@ -190,7 +216,9 @@ export class Transport {
       let pending: WriteRequest[] = requests.slice(offset, offset + BATCH_WRITE_LIMIT);
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > this.maxRequestAttempts) {
-          throw new Error(`BatchWriteItem left ${pending.length} unprocessed items after ${attempt - 1} attempts`);
+          throw new Error(
+            `BatchWriteItem left ${pending.length} unprocessed items after ${attempt - 1} attempts`,
+          );
         }
         const output = await this.send('write', () =>
           this.client.send(
@@ -216,7 +244,8 @@ export class Transport {
     for (let offset = 0; offset < keys.length; offset += BATCH_GET_LIMIT) {
       let pending: Item[] = keys.slice(offset, offset + BATCH_GET_LIMIT);
       for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > this.maxRequestAttempts) throw new Error('BatchGetItem kept returning unprocessed keys');
+        if (attempt > this.maxRequestAttempts)
+          throw new Error('BatchGetItem kept returning unprocessed keys');
         const output = await this.send('read', () =>
           this.client.send(
             new BatchGetItemCommand({

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ReportLine, RejectionReport } from '../../ingest/rejection-report.js';
+import type { RejectionReport, ReportLine } from '../../ingest/rejection-report.js';
 
 /**
  * Streams a rejection report to S3 as NDJSON while the file is read: nothing is written when there is

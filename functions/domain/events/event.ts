@@ -7,7 +7,13 @@ export const EVENT_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'ali
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** A JSON value exactly as the export sent it (page fields and campaign members are taken as sent). */
-export type SentValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type SentValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly unknown[]
+  | { readonly [key: string]: unknown };
 
 /** A page event's `{url, path, title, referrer}` (rule 9), each cut for display. */
 export interface PageFields {

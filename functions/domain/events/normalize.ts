@@ -1,5 +1,11 @@
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
-import { describeJsonType, isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
+import {
+  describeJsonType,
+  isIdTooLong,
+  MAX_ID_BYTES,
+  type NormalizedId,
+  normalizeId,
+} from '../rules/identity.js';
 import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
 import { campaignFromUrl } from './campaign.js';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';
@@ -13,7 +19,9 @@ import {
 } from './event.js';
 import type { ExportFormat, MappedEvent, RecordFields, Sourced, TimestampSource } from './formats/format.js';
 
-export type NormalizeOutcome = { readonly ok: true; readonly event: EventRecord } | { readonly ok: false; readonly reason: string };
+export type NormalizeOutcome =
+  | { readonly ok: true; readonly event: EventRecord }
+  | { readonly ok: false; readonly reason: string };
 
 /** Turns a user agent into a browser name; cached by the caller, since one user sends one agent over and over. */
 export type BrowserOf = (userAgent: string) => string | null;
@@ -113,7 +121,11 @@ function platformOf(value: unknown): string | null {
 }
 
 /** Rules 1-4 for one JSON object in a known format: an event record, or why the event is rejected. */
-export function normalizeEvent(format: ExportFormat, fields: RecordFields, browserOf: BrowserOf): NormalizeOutcome {
+export function normalizeEvent(
+  format: ExportFormat,
+  fields: RecordFields,
+  browserOf: BrowserOf,
+): NormalizeOutcome {
   const mapped = format.map(fields);
   const problems: string[] = [];
   if (typeof mapped.type === 'object') problems.push(mapped.type.rejected);

@@ -3,7 +3,12 @@ import type { EventRecord } from '../events/event.js';
 import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat, ExportFormat } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
-import { type ExportContainer, ExportFileError, type ExportShape, readExportItems } from '../export-reader.js';
+import {
+  type ExportContainer,
+  ExportFileError,
+  type ExportShape,
+  readExportItems,
+} from '../export-reader.js';
 import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
@@ -107,7 +112,8 @@ export async function readExport(
       ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
       onIssue: (issue) => {
         const summary = emptySummary(issue.file, options);
-        if (issue.kind === 'too-large' || issue.kind === 'unsupported-compression') summary.error = issue.reason;
+        if (issue.kind === 'too-large' || issue.kind === 'unsupported-compression')
+          summary.error = issue.reason;
         else summary.skipped = issue.reason;
         issues.push(summary);
       },
@@ -128,9 +134,13 @@ export async function readExport(
   return summaries;
 }
 
-async function readMember(member: ExportMember, options: ReadExportOptions, sink: ExportReadSink): Promise<FileSummary> {
+async function readMember(
+  member: ExportMember,
+  options: ReadExportOptions,
+  sink: ExportReadSink,
+): Promise<FileSummary> {
   const file = member.name;
-  const shape: ExportShape = { container: undefined, gzip: false };
+  const shape: ExportShape = { container: undefined };
   const summary = emptySummary(file, options);
   let format: ExportFormat | undefined = options.format === 'auto' ? undefined : FORMATS[options.format];
   const fields = new ParsedFields(format?.paths ?? DETECTION_PATHS);
@@ -193,8 +203,10 @@ async function readMember(member: ExportMember, options: ReadExportOptions, sink
     }
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
-    if (error instanceof ContainerError) summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
-    else if (error instanceof ExportFileError) summary.error = `${error.message}; reading stopped after line ${lastLine}`;
+    if (error instanceof ContainerError)
+      summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
+    else if (error instanceof ExportFileError)
+      summary.error = `${error.message}; reading stopped after line ${lastLine}`;
     else throw error;
   }
   summary.container = shape.container;

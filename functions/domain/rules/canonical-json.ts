@@ -65,7 +65,11 @@ export interface ContentIdFields {
  * to userId, anonymousId, timestamp and messageId. Equivalent spellings (`42`/`" 42 "`, `09:00Z`/`10:00+01:00`)
  * give one id.
  */
-export function contentId(raw: Record<string, unknown>, fields: ContentIdFields, mapped: OmittedPaths): string {
+export function contentId(
+  raw: Record<string, unknown>,
+  fields: ContentIdFields,
+  mapped: OmittedPaths,
+): string {
   const text = `[${JSON.stringify(fields.type)},${JSON.stringify(fields.user)},${fields.epochMs},${JSON.stringify(fields.anonymousId)},${canonicalJsonWithout(raw, mapped)}]`;
   return `h:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }

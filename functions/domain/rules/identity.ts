@@ -29,7 +29,8 @@ export function normalizeId(value: unknown): NormalizedId {
     const trimmed = value.trim();
     return trimmed === '' ? ABSENT : { kind: 'present', value: trimmed };
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'present', value: String(value) } : ABSENT;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? { kind: 'present', value: String(value) } : ABSENT;
   if (value === undefined || value === null) return ABSENT;
   return { kind: 'wrong type', type: describeJsonType(value) };
 }

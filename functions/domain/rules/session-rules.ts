@@ -44,14 +44,21 @@ export function compileRules(rules: SessionRules): CompiledRules {
     Object.entries(rules.gapMinutesByPlatform).map(([platform, minutes]) => [platform, minutesToMs(minutes)]),
   );
   const capMs = rules.maxSessionMinutes === undefined ? undefined : minutesToMs(rules.maxSessionMinutes);
-  const byPlatform = Object.fromEntries([...gapMsByPlatform].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const byPlatform = Object.fromEntries(
+    [...gapMsByPlatform].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return {
     gapMs,
     gapMsByPlatform,
     maxGapMs: Math.max(gapMs, ...gapMsByPlatform.values()),
     capMs,
     stitching: rules.identityStitching,
-    fingerprint: canonicalJson({ gapMs, byPlatform, capMs: capMs ?? null, stitching: rules.identityStitching }),
+    fingerprint: canonicalJson({
+      gapMs,
+      byPlatform,
+      capMs: capMs ?? null,
+      stitching: rules.identityStitching,
+    }),
     source: rules,
   };
 }

@@ -112,7 +112,8 @@ export function parseTimestamp(text: string): TimestampResult {
   const first = text.charCodeAt(0);
   const last = text.charCodeAt(text.length - 1);
   // Trimming allocates; nearly every timestamp starts with a digit and ends with one or `Z`.
-  const needsTrim = !(first >= 48 && first <= 57) || !((last >= 48 && last <= 57) || last === 90 || last === 122);
+  const needsTrim =
+    !(first >= 48 && first <= 57) || !((last >= 48 && last <= 57) || last === 90 || last === 122);
   return parseTrimmed(needsTrim ? text.trim() : text);
 }
 

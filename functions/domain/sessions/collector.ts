@@ -25,12 +25,21 @@ interface Candidates {
   ties: Copy[] | undefined;
 }
 
-function offer(candidates: Candidates, copy: Copy, compare: (a: Copy, b: Copy) => number, differs: (a: Copy, b: Copy) => boolean): void {
+function offer(
+  candidates: Candidates,
+  copy: Copy,
+  compare: (a: Copy, b: Copy) => number,
+  differs: (a: Copy, b: Copy) => boolean,
+): void {
   const order = compare(copy, candidates.best);
   if (order < 0) {
     candidates.best = copy;
     candidates.ties = undefined;
-  } else if (order === 0 && differs(copy, candidates.best) && !candidates.ties?.some((tie) => !differs(copy, tie))) {
+  } else if (
+    order === 0 &&
+    differs(copy, candidates.best) &&
+    !candidates.ties?.some((tie) => !differs(copy, tie))
+  ) {
     (candidates.ties ??= []).push(copy);
   }
 }
@@ -108,7 +117,8 @@ export class EventCollector {
         stitchedUser.set(anonymousId, pickCanonical(link, canonical).event.userId as string);
       }
     }
-    const resolve = (event: EventRecord) => resolveUser(event, (anonymousId) => stitchedUser.get(anonymousId));
+    const resolve = (event: EventRecord) =>
+      resolveUser(event, (anonymousId) => stitchedUser.get(anonymousId));
 
     // Copies with different own users meet only when stitching resolves them to one user.
     let groups: Iterable<Candidates> = this.byOwnKey.values();
@@ -118,8 +128,11 @@ export class EventCollector {
         const user = resolve(candidates.best.event);
         const key = `${user.length}:${user}${candidates.best.event.id}`;
         const merged = byResolvedKey.get(key);
-        if (merged === undefined) byResolvedKey.set(key, { best: candidates.best, ties: candidates.ties && [...candidates.ties] });
-        else for (const copy of [candidates.best, ...(candidates.ties ?? [])]) offer(merged, copy, byTimestamp, projectionDiffers);
+        if (merged === undefined)
+          byResolvedKey.set(key, { best: candidates.best, ties: candidates.ties && [...candidates.ties] });
+        else
+          for (const copy of [candidates.best, ...(candidates.ties ?? [])])
+            offer(merged, copy, byTimestamp, projectionDiffers);
       }
       groups = byResolvedKey.values();
     }
@@ -135,7 +148,10 @@ export class EventCollector {
     }
     const sorted = new Map<string, Copy[]>();
     for (const user of [...byUser.keys()].sort(compareText)) {
-      sorted.set(user, (byUser.get(user) as Copy[]).sort((a, b) => compareEvents(a.event, b.event)));
+      sorted.set(
+        user,
+        (byUser.get(user) as Copy[]).sort((a, b) => compareEvents(a.event, b.event)),
+      );
     }
     return sorted;
   }

@@ -7,7 +7,11 @@ import { type Session, sessionIdFor } from './session.js';
  * new session when it is the first, when the time since the previous event is strictly greater than the
  * gap of its own platform, or when its time minus its session's start is strictly greater than the cap.
  */
-export function splitSessions(userId: string, events: readonly EventRecord[], rules: CompiledRules): Session[] {
+export function splitSessions(
+  userId: string,
+  events: readonly EventRecord[],
+  rules: CompiledRules,
+): Session[] {
   const sessions: Session[] = [];
   const capMs = rules.capMs;
   let start = 0;
@@ -19,7 +23,8 @@ export function splitSessions(userId: string, events: readonly EventRecord[], ru
     if (current !== undefined) {
       const sinceLast = current.timestamp - previous.timestamp;
       if (sinceLast <= gapBefore(rules, current.platform)) {
-        if (capMs === undefined || current.timestamp - (events[start] as EventRecord).timestamp <= capMs) continue;
+        if (capMs === undefined || current.timestamp - (events[start] as EventRecord).timestamp <= capMs)
+          continue;
         capped = true;
       }
     }

@@ -54,7 +54,8 @@ export interface MergePlan {
  * last tie-break is the canonical JSON of the object as sent, which the store does not keep; docs/design.md.)
  */
 export function preferredCopy(stored: EventRecord, incoming: EventRecord): EventRecord {
-  if (incoming.timestamp !== stored.timestamp) return incoming.timestamp < stored.timestamp ? incoming : stored;
+  if (incoming.timestamp !== stored.timestamp)
+    return incoming.timestamp < stored.timestamp ? incoming : stored;
   const a = projectionKey(stored);
   const b = projectionKey(incoming);
   return b < a ? incoming : stored;
@@ -75,7 +76,11 @@ function sameSessions(a: readonly Session[], b: readonly Session[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as Session;
     const y = b[i] as Session;
-    if (x.startedAt !== y.startedAt || x.continuesChain !== y.continuesChain || !sameEvents(x.events, y.events))
+    if (
+      x.startedAt !== y.startedAt ||
+      x.continuesChain !== y.continuesChain ||
+      !sameEvents(x.events, y.events)
+    )
       return false;
   }
   return true;

@@ -30,7 +30,8 @@ export const EMPTY_TOTALS: UserTotals = {
 
 export function eventsOfDays(days: readonly StoredDay[]): EventRecord[] {
   const events: EventRecord[] = [];
-  for (const day of days) for (const session of day.sessions) for (const event of session.events) events.push(event);
+  for (const day of days)
+    for (const session of day.sessions) for (const event of session.events) events.push(event);
   return events;
 }
 

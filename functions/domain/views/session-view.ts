@@ -1,6 +1,6 @@
 import type { CampaignFields, DeviceFields, PageFields } from '../events/event.js';
-import type { SessionSummary } from '../sessions/summary.js';
 import { formatTimestamp } from '../rules/timestamp.js';
+import type { SessionSummary } from '../sessions/summary.js';
 
 /** A session as people and APIs see it: the one view shared by the CLI output and the lookup API. */
 export interface SessionView {

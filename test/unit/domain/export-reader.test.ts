@@ -1,14 +1,11 @@
-import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventRecord } from '../../../functions/domain/event.js';
 import {
   ExportFileError,
   type ExportItem,
   type ExportShape,
   readExportItems,
 } from '../../../functions/domain/export-reader.js';
-import { type Rejection, readEvents } from '../../../functions/domain/read-events.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -35,16 +32,6 @@ async function items(source: AsyncIterable<Uint8Array>, shape?: ExportShape): Pr
   const all: ExportItem[] = [];
   for await (const batch of readExportItems(source, shape)) all.push(...batch);
   return all;
-}
-
-async function read(source: AsyncIterable<Uint8Array>, file = 'export.json') {
-  const events: EventRecord[] = [];
-  const rejections: Rejection[] = [];
-  const summary = await readEvents(file, source, {
-    event: (record) => events.push(record),
-    rejected: (rejection) => rejections.push(rejection),
-  });
-  return { events, rejections, summary };
 }
 
 function segment(id: string, user = 'u1'): string {
@@ -92,12 +79,12 @@ describe('readExportItems', () => {
     });
 
     it('does not number NDJSON items with an array index', async () => {
-      const shape: ExportShape = { container: undefined, gzip: false };
+      const shape: ExportShape = { container: undefined };
 
       const [first] = await items(cutAt(bytesOf(segment('a')), []), shape);
 
       expect(first?.index).toBeUndefined();
-      expect(shape).toEqual({ container: 'ndjson', gzip: false });
+      expect(shape).toEqual({ container: 'ndjson' });
     });
 
     it('gives the same items however the bytes are chunked, even one byte at a time', async () => {
@@ -115,7 +102,7 @@ describe('readExportItems', () => {
   describe('JSON array', () => {
     it('numbers the elements of a pretty-printed array by line and index', async () => {
       const text = `[\n  ${segment('a')},\n\n  ${segment('b')}\n]\n`;
-      const shape: ExportShape = { container: undefined, gzip: false };
+      const shape: ExportShape = { container: undefined };
 
       const result = await items(cutAt(bytesOf(text), []), shape);
 
@@ -297,249 +284,10 @@ describe('readExportItems', () => {
       expect(split).toEqual(whole);
     });
 
-    it('detects gzip by its magic bytes, even when the magic is split over chunks', async () => {
-      const shape: ExportShape = { container: undefined, gzip: false };
-      const gzipped = gzipSync(bytesOf(TRICKY_NDJSON));
-
-      const result = await items(chunksOf(gzipped, 1), shape);
-
-      expect(result).toEqual(await items(cutAt(bytesOf(TRICKY_NDJSON), [])));
-      expect(shape).toEqual({ container: 'ndjson', gzip: true });
-    });
-
-    it('ignores a byte-order mark inside gzip', async () => {
-      const gzipped = gzipSync(Buffer.concat([BOM, bytesOf(`[${segment('a')}]`)]));
-
-      expect(await items(cutAt(gzipped, []))).toEqual([{ line: 1, index: 1, text: segment('a') }]);
-    });
-
-    it('throws ExportFileError for corrupt or truncated gzip', async () => {
-      const garbage = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42]);
-      const gzipped = gzipSync(bytesOf(TRICKY_NDJSON));
-      const truncated = gzipped.subarray(0, gzipped.length - 20);
-
-      await expect(items(cutAt(garbage, []))).rejects.toThrow(ExportFileError);
-      await expect(items(cutAt(truncated, []))).rejects.toThrow(/corrupt gzip data/);
-    });
-
-    it.each([
-      ['an empty file', ''],
-      ['a whitespace-only file', ' \n\r\n\t \n'],
-      ['a BOM-only file', '\uFEFF'],
-    ])('yields no items for %s', async (_label, text) => {
-      expect(await items(cutAt(bytesOf(text), []))).toEqual([]);
-      expect(await items(cutAt(gzipSync(bytesOf(text)), []))).toEqual([]);
-    });
-
     it('yields no items for a source with no chunks at all', async () => {
       async function* nothing(): AsyncGenerator<Uint8Array> {}
 
       expect(await items(nothing())).toEqual([]);
     });
-  });
-});
-
-describe('readEvents', () => {
-  it('accepts the events and counts them by container', async () => {
-    const text = `[\n${segment('a')},\n${segment('b', 'u2')}\n]`;
-
-    const { events, rejections, summary } = await read(cutAt(bytesOf(text), []));
-
-    expect(events.map((event) => [event.id, event.userId])).toEqual([
-      ['a', 'u1'],
-      ['b', 'u2'],
-    ]);
-    expect(rejections).toEqual([]);
-    expect(summary).toEqual({
-      file: 'export.json',
-      container: 'json-array',
-      gzip: false,
-      accepted: 2,
-      rejected: 0,
-    });
-  });
-
-  it('rejects a malformed element alone and still reads the elements after it', async () => {
-    const text = `[\n${segment('a')},\n{"type": "track", oops},\n${segment('b')}\n]`;
-
-    const { events, rejections } = await read(cutAt(bytesOf(text), []));
-
-    expect(events.map((event) => event.id)).toEqual(['a', 'b']);
-    expect(rejections).toEqual([
-      {
-        file: 'export.json',
-        position: 3,
-        index: 2,
-        reason: expect.stringMatching(/^invalid JSON: /),
-        raw: '{"type": "track", oops}',
-      },
-    ]);
-  });
-
-  it('rejects an element with a stray "}" alone and still reads the elements after it', async () => {
-    const text = `[\n${segment('a')}},\n${segment('b')},\n${segment('c')}\n]`;
-
-    const { events, rejections } = await read(cutAt(bytesOf(text), []));
-
-    expect(events.map((event) => event.id)).toEqual(['b', 'c']);
-    expect(rejections).toEqual([expect.objectContaining({ position: 2, index: 1, raw: `${segment('a')}}` })]);
-  });
-
-  it('rejects scalars and nested arrays in an array as not an object, with their index', async () => {
-    const text = `[1, "two", null, [3], ${segment('a')}]`;
-
-    const { events, rejections } = await read(cutAt(bytesOf(text), []));
-
-    expect(events.map((event) => event.id)).toEqual(['a']);
-    expect(rejections.map(({ index, reason }) => ({ index, reason }))).toEqual([
-      { index: 1, reason: 'not a JSON object (got 1)' },
-      { index: 2, reason: 'not a JSON object (got "two")' },
-      { index: 3, reason: 'not a JSON object (got null)' },
-      { index: 4, reason: 'not a JSON object (got an array)' },
-    ]);
-  });
-
-  it('reports NDJSON rejections by line, without index, with the raw text', async () => {
-    const text = `${segment('a')}\nthis is not json\n\n{"type":"teleport","userId":"u","timestamp":"2024-01-01T09:00:00Z"}\n`;
-
-    const { events, rejections, summary } = await read(cutAt(bytesOf(text), []), 'events.ndjson');
-
-    expect(events).toHaveLength(1);
-    expect(rejections).toEqual([
-      {
-        file: 'events.ndjson',
-        position: 2,
-        reason: expect.stringMatching(/^invalid JSON/),
-        raw: 'this is not json',
-      },
-      {
-        file: 'events.ndjson',
-        position: 4,
-        reason: expect.stringContaining('unknown type "teleport"'),
-        raw: '{"type":"teleport","userId":"u","timestamp":"2024-01-01T09:00:00Z"}',
-      },
-    ]);
-    expect(summary).toMatchObject({ accepted: 1, rejected: 2, container: 'ndjson' });
-  });
-
-  it('rejects the unfinished end of an unterminated array and keeps what came before', async () => {
-    const text = `[\n${segment('a')},\n{"type":"track","userId":`;
-
-    const { events, rejections } = await read(cutAt(bytesOf(text), []));
-
-    expect(events.map((event) => event.id)).toEqual(['a']);
-    expect(rejections).toEqual([
-      {
-        file: 'export.json',
-        position: 3,
-        index: 2,
-        reason: 'unterminated JSON array: the file ends before its closing "]"',
-        raw: '{"type":"track","userId":',
-      },
-    ]);
-  });
-
-  it('treats a file of only "[" as not an export, saying the array is unterminated', async () => {
-    // Nothing in it is JSON, so one file error is clearer than a rejection with no event in it.
-    await expect(read(cutAt(bytesOf('['), []))).rejects.toThrow(ExportFileError);
-    await expect(read(cutAt(bytesOf('['), []))).rejects.toThrow(/unterminated JSON array/);
-  });
-
-  it('reads gzip whatever the file is called', async () => {
-    const gzipped = gzipSync(bytesOf(`${segment('a')}\n${segment('b')}\n`));
-
-    const { events, summary } = await read(cutAt(gzipped, []), 'events.json');
-
-    expect(events).toHaveLength(2);
-    expect(summary).toMatchObject({ gzip: true, container: 'ndjson' });
-  });
-
-  it('reads the same events from a BOM-prefixed gzip file as from the plain file', async () => {
-    const plain = bytesOf(TRICKY_ARRAY);
-    const gzipped = gzipSync(Buffer.concat([BOM, plain]));
-
-    const fromPlain = await read(cutAt(plain, []));
-    const fromGzip = await read(chunksOf(gzipped, 7));
-
-    expect(fromPlain.events).toHaveLength(4);
-    expect(fromGzip.events).toEqual(fromPlain.events);
-    expect(fromGzip.rejections).toEqual(fromPlain.rejections);
-  });
-
-  it('accepts an empty or whitespace-only file with no events and no rejections', async () => {
-    for (const text of ['', '  \n\n']) {
-      const { events, rejections, summary } = await read(cutAt(bytesOf(text), []));
-      expect(events).toEqual([]);
-      expect(rejections).toEqual([]);
-      expect(summary).toMatchObject({ accepted: 0, rejected: 0 });
-    }
-  });
-
-  it.each([
-    ['a text file', bytesOf('# Notes\nthis is a readme, not an export\n\nthe end\n')],
-    [
-      'a binary file',
-      Buffer.concat([
-        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-        Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7 + 3) % 256)),
-      ]),
-    ],
-  ])('throws ExportFileError for %s, saying it is not a JSON export', async (_label, bytes) => {
-    const sink = { event: vi.fn(), rejected: vi.fn() };
-
-    await expect(readEvents('notes.txt', cutAt(bytes, []), sink)).rejects.toThrow(
-      expect.objectContaining({ name: 'ExportFileError', message: expect.stringContaining('not a JSON') }),
-    );
-    // The held-back line rejections must not leak out next to the file error.
-    expect(sink.rejected).not.toHaveBeenCalled();
-    expect(sink.event).not.toHaveBeenCalled();
-  });
-
-  it('throws ExportFileError for a corrupt gzip file', async () => {
-    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b]), bytesOf('definitely not deflate')]);
-
-    await expect(read(cutAt(corrupt, []))).rejects.toThrow(/corrupt gzip data/);
-  });
-
-  it.each([
-    ['plain', (bytes: Uint8Array) => bytes],
-    ['gzip', (bytes: Uint8Array) => gzipSync(bytes)],
-  ])('turns a read failure of a %s source into ExportFileError', async (_label, encode) => {
-    const bytes = encode(bytesOf(`${segment('a')}\n`.repeat(50)));
-    async function* failing(): AsyncGenerator<Uint8Array> {
-      yield bytes.subarray(0, 10);
-      throw new Error('connection reset');
-    }
-
-    await expect(read(failing())).rejects.toThrow(
-      expect.objectContaining({ name: 'ExportFileError', message: 'cannot read: connection reset' }),
-    );
-  });
-
-  it.each([
-    ['plain', (bytes: Uint8Array) => bytes],
-    ['gzip', (bytes: Uint8Array) => gzipSync(bytes)],
-  ])('stops reading and closes a %s source that is clearly not JSON', async (_label, encode) => {
-    // Varied lines, so that even gzipped the file spans many chunks.
-    const lines = Array.from({ length: 5000 }, (_, i) => `not json ${((i * 2654435761) % 1e9).toString(36)}`);
-    const bytes = encode(bytesOf(lines.join('\n')));
-    let chunksPulled = 0;
-    let closed = false;
-    async function* source(): AsyncGenerator<Uint8Array> {
-      try {
-        for (let offset = 0; offset < bytes.length; offset += 512) {
-          chunksPulled++;
-          yield bytes.subarray(offset, offset + 512);
-        }
-      } finally {
-        closed = true;
-      }
-    }
-
-    await expect(read(source())).rejects.toThrow(/not a JSON/);
-
-    // An open file or socket would otherwise stay open until garbage collection.
-    await vi.waitFor(() => expect(closed).toBe(true), { timeout: 1000 });
-    expect(chunksPulled).toBeLessThan(Math.ceil(bytes.length / 512));
   });
 });

@@ -37,12 +37,28 @@ export interface MappedEvent {
   readonly timestamp: TimestampSource;
   readonly platform: unknown;
   /** Page fields of a page event, already with the format's fallbacks applied. */
-  readonly page: { readonly url: unknown; readonly path: unknown; readonly title: unknown; readonly referrer: unknown } | null;
+  readonly page: {
+    readonly url: unknown;
+    readonly path: unknown;
+    readonly title: unknown;
+    readonly referrer: unknown;
+  } | null;
   /** Campaign members as sent, or undefined when the format has no campaign container here. */
   readonly campaign:
-    | { readonly source: unknown; readonly medium: unknown; readonly name: unknown; readonly term: unknown; readonly content: unknown }
+    | {
+        readonly source: unknown;
+        readonly medium: unknown;
+        readonly name: unknown;
+        readonly term: unknown;
+        readonly content: unknown;
+      }
     | undefined;
-  readonly device: { readonly type: unknown; readonly os: unknown; readonly browser: unknown; readonly userAgent: unknown };
+  readonly device: {
+    readonly type: unknown;
+    readonly os: unknown;
+    readonly browser: unknown;
+    readonly userAgent: unknown;
+  };
 }
 
 export type ConcreteFormat = 'segment' | 'amplitude' | 'mixpanel' | 'posthog';

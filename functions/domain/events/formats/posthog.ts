@@ -42,7 +42,9 @@ export const posthogFormat: ExportFormat = {
     return {
       type,
       name: type === 'screen' ? fields.value(at.screenName) : event,
-      userId: isUser ? sourced(fields, at.distinctId, 'distinct_id') : { value: undefined, field: 'distinct_id' },
+      userId: isUser
+        ? sourced(fields, at.distinctId, 'distinct_id')
+        : { value: undefined, field: 'distinct_id' },
       anonymousId: deviceIsPresent
         ? sourced(fields, at.deviceId, 'properties.$device_id')
         : sourced(fields, at.distinctId, 'distinct_id'),
