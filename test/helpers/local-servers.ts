@@ -3,9 +3,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local.js';
-import { createLocalDynamoDbClient, createLocalS3Client } from '../../functions/local/s3-client.js';
-import { startS3Local } from '../../functions/local/s3-local.js';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { createLocalDynamoDbClient, createLocalS3Client } from '../../local/s3-client.js';
+import { startS3Local } from '../../local/s3-local.js';
 
 export interface LocalDynamoDb {
   endpoint: string;

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../functions/local/process-utils.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
+import { findFreePort } from '../../local/process-utils.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -439,11 +439,7 @@ describe('npm start (local stack)', () => {
     writeFileSync(ledgerPath, kept.join('\n'));
 
     // The start script's own command, without npm around it, so its exit status is the stack's.
-    stack = await StackProcess.start(
-      [join(ROOT, 'node_modules/.bin/tsx'), 'functions/local/main.ts'],
-      ports,
-      dataDir,
-    );
+    stack = await StackProcess.start([join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'], ports, dataDir);
     const restarted = stack;
     expect(await mismatchedUsers(apiUrl)).toEqual([]);
 

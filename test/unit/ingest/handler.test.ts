@@ -20,8 +20,8 @@ import {
   type IngestLogger,
   type IngestMetrics,
 } from '../../../functions/ingest/create-ingest-handler.js';
-import { encodeS3EventKey } from '../../../functions/local/s3-event.js';
 import { decodeS3EventKey } from '../../../functions/shared/s3-event-key.js';
+import { encodeS3EventKey } from '../../../local/s3-event.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { MockBucket, objectBody } from './mock-bucket.js';
 

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpApi, startHttpApi } from '../../../functions/local/http-api.js';
+import { type HttpApi, startHttpApi } from '../../../local/http-api.js';
 
 interface RawResponse {
   status: number;

@@ -6,8 +6,8 @@ import type { S3Event } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestResult } from '../../../functions/ingest/create-ingest-handler.js';
 import type { IngestStats } from '../../../functions/ingest/ingest-object.js';
-import { IngestLedger, type IngestOutcome, IngestQueue } from '../../../functions/local/ingest-queue.js';
-import { encodeS3EventKey } from '../../../functions/local/s3-event.js';
+import { IngestLedger, type IngestOutcome, IngestQueue } from '../../../local/ingest-queue.js';
+import { encodeS3EventKey } from '../../../local/s3-event.js';
 
 const stats: IngestStats = {
   eventsRead: 2,

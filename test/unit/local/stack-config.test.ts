@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PortInUseError, startLocalStack } from '../../../functions/local/stack.js';
-import { loadLocalStackConfig } from '../../../functions/local/stack-config.js';
+import { PortInUseError, startLocalStack } from '../../../local/stack.js';
+import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {
   it('has the documented defaults', () => {

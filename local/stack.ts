@@ -9,15 +9,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { createSessionTable, DynamoDbSessionStore } from '../adapters/dynamodb-session-store.js';
-import { createApiHandler } from '../api/app.js';
-import { minutesToMs } from '../domain/sessionize.js';
+import { createSessionTable, DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
+import { createApiHandler } from '../functions/api/app.js';
+import { minutesToMs } from '../functions/domain/sessionize.js';
 import {
   createIngestHandler,
   type IngestLogger,
   type IngestMetrics,
-} from '../ingest/create-ingest-handler.js';
-import { decodeS3EventKey } from '../shared/s3-event-key.js';
+} from '../functions/ingest/create-ingest-handler.js';
+import { decodeS3EventKey } from '../functions/shared/s3-event-key.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';

@@ -1,7 +1,7 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_GAP_MINUTES } from '../domain/sessionize.js';
+import { DEFAULT_GAP_MINUTES } from '../functions/domain/sessionize.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 

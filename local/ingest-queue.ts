@@ -4,9 +4,9 @@
 // start instead of being lost.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import type { IngestResult, RecordOutcome } from '../ingest/create-ingest-handler.js';
-import type { IngestStats } from '../ingest/ingest-object.js';
-import { decodeS3EventKey } from '../shared/s3-event-key.js';
+import type { IngestResult, RecordOutcome } from '../functions/ingest/create-ingest-handler.js';
+import type { IngestStats } from '../functions/ingest/ingest-object.js';
+import { decodeS3EventKey } from '../functions/shared/s3-event-key.js';
 
 export type IngestOutcome = { key: string; attempts: number; durationMs: number } & (
   | { status: 'ingested'; stats: IngestStats; report?: string }
