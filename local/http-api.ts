@@ -1,18 +1,58 @@
-// A node:http server standing in for API Gateway (HTTP API, payload format 2.0, `$default` route):
-// each request becomes an APIGatewayProxyEventV2 for the real lookup handler, and its result is written
-// back the way API Gateway would.
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// A node:http server standing in for API Gateway in front of the real lookup handler (the event and
+// result mapping is in api-gateway-event.ts). It also serves optional static assets (the viewer) and the
+// local stack's admin routes under /_local/ (loopback clients only).
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { errorResponse } from '../functions/api/responses.js';
+import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
+export interface StaticAsset {
+  contentType: string;
+  body: Buffer | string;
+}
+
+export interface AdminRequest {
+  method: string;
+  /** After ADMIN_PATH_PREFIX, e.g. `replay`. */
+  route: string;
+  query: URLSearchParams;
+  /** Parsed JSON; undefined without a body. */
+  body: unknown;
+}
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse>;
+
+/** Not a route of the lookup API (nor ever one: its routes start with /users/ and /admin/). */
+export const ADMIN_PATH_PREFIX = '/_local/';
+
 export interface HttpApiOptions {
   port: number;
+  /** Default 127.0.0.1. */
   host?: string;
   handler: HttpApiHandler;
   /** Called when the handler throws; the client gets API Gateway's generic 500. */
   onError?: (error: unknown, event: APIGatewayProxyEventV2) => void;
+  /** Served for GET and HEAD on exactly these paths (e.g. `/`), ahead of the handler. */
+  staticAssets?: ReadonlyMap<string, StaticAsset>;
+  /** Added to every static asset's response (e.g. a content-security-policy). */
+  staticHeaders?: Readonly<Record<string, string>>;
+  /** Serves ADMIN_PATH_PREFIX; needs a loopback host. */
+  admin?: AdminHandler;
 }
 
 export interface HttpApi {
@@ -24,134 +64,46 @@ export interface HttpApi {
 // API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const isLoopback = (address: string | undefined) =>
+  address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
 
-/** requestContext.time as API Gateway writes it: `12/Mar/2020:19:03:58 +0000`. */
-function apiGatewayTime(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
-  );
+/** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
+export function apiError(status: number, message: string): { status: number; body: unknown } {
+  const code = status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
+  return errorResponse(status, code, message) as { status: number; body: unknown };
 }
 
-/** Header names lower-cased, repeated headers joined with commas, as in payload format 2.0. */
-function collectHeaders(req: IncomingMessage): { headers: Record<string, string>; cookies: string[] } {
-  const headers: Record<string, string> = {};
-  const cookies: string[] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = (req.rawHeaders[i] as string).toLowerCase();
-    const value = req.rawHeaders[i + 1] as string;
-    if (name === 'cookie') {
-      // Payload 2.0 moves cookies out of the headers into their own list.
-      cookies.push(
-        ...value
-          .split(';')
-          .map((cookie) => cookie.trim())
-          .filter(Boolean),
-      );
-      continue;
-    }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
-  return { headers, cookies };
+const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);
+
+function sendJson(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
-/** Decoded query parameters with repeats joined by commas; undefined when there is no query, as in AWS. */
-function queryParameters(rawQueryString: string): Record<string, string> | undefined {
-  if (rawQueryString === '') return undefined;
-  const parameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    parameters[name] = parameters[name] === undefined ? value : `${parameters[name]},${value}`;
-  }
-  return parameters;
+function sendError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, errorBody(status, message));
 }
 
 /**
- * Builds the event API Gateway would send for `req`. rawPath and rawQueryString are exactly what the
- * client sent (still percent-encoded): the handler routes on the raw path so `%2F` in an id stays inside
- * its segment.
+ * Errors Node answers before a request exists (a malformed request line, headers over the limit, a
+ * request that took too long), with the API's JSON body instead of Node's empty one.
  */
-export function toApiGatewayEvent(
-  req: IncomingMessage,
-  body: Buffer,
-  now = new Date(),
-): APIGatewayProxyEventV2 {
-  const target = req.url ?? '/';
-  const queryAt = target.indexOf('?');
-  const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
-  const rawQueryString = queryAt === -1 ? '' : target.slice(queryAt + 1);
-  const { headers, cookies } = collectHeaders(req);
-  const domainName = headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
-  const queryStringParameters = queryParameters(rawQueryString);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    ...(cookies.length > 0 && { cookies }),
-    headers,
-    ...(queryStringParameters !== undefined && { queryStringParameters }),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName,
-      domainPrefix: domainName.split('.')[0] ?? domainName,
-      http: {
-        method: req.method ?? 'GET',
-        path: rawPath,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomBytes(8).toString('hex'),
-      routeKey: '$default',
-      stage: '$default',
-      time: apiGatewayTime(now),
-      timeEpoch: now.getTime(),
-    },
-    ...(body.length > 0 && { body: body.toString('utf8') }),
-    isBase64Encoded: false,
-  };
-}
-
-/** Writes a Lambda result back as API Gateway does, including its rules for unstructured results. */
-export function writeApiGatewayResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
-  if (
-    typeof result === 'string' ||
-    typeof result !== 'object' ||
-    result === null ||
-    !('statusCode' in result)
-  ) {
-    // Payload 2.0 without a statusCode: the whole result is the JSON body of a 200.
-    const body = typeof result === 'string' ? result : JSON.stringify(result);
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
+function answerEarlyError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
     return;
   }
-  const body =
-    result.body === undefined
-      ? Buffer.alloc(0)
-      : Buffer.from(result.body, result.isBase64Encoded === true ? 'base64' : 'utf8');
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    headers[name.toLowerCase()] = String(value);
-  }
-  if (result.cookies !== undefined && result.cookies.length > 0) {
-    headers['set-cookie'] = result.cookies;
-  }
-  headers['content-length'] = String(body.length);
-  res.writeHead(result.statusCode ?? 200, headers);
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request not received in time']
+        : [400, `malformed HTTP request (${error.code ?? error.message})`];
+  const body = errorBody(status, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -173,27 +125,79 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Record<string, string>>): void {
+  const body = Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body);
+  res.writeHead(200, { ...extra, 'content-type': asset.contentType, 'content-length': body.length });
+  res.end(body); // Node leaves the body out for HEAD.
+}
+
+/**
+ * Admin routes change the stack (replay, redrive): only this machine may call them, and a web page in a
+ * browser must not (it could POST to 127.0.0.1): requests with an Origin or without a JSON body are refused.
+ */
+async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
+  if (!isLoopback(req.socket.remoteAddress))
+    return sendError(res, 403, 'admin routes answer this machine only');
+  if (req.headers.origin !== undefined) return sendError(res, 403, 'admin routes do not answer browsers');
+  let parsed: unknown;
+  if (body.length > 0) {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(res, 415, 'admin requests send JSON (content-type: application/json)');
+    }
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendError(res, 400, 'the request body is not JSON');
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://local');
+  const result = await admin({
+    method: req.method ?? 'GET',
+    route: url.pathname.slice(ADMIN_PATH_PREFIX.length),
+    query: url.searchParams,
+    body: parsed,
+  });
+  sendJson(res, result.status, JSON.stringify(result.body));
+}
+
 /** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const host = options.host ?? '127.0.0.1';
+  if (options.admin !== undefined && !isLoopback(host)) {
+    throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
+  }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!(req.url ?? '').startsWith('/')) {
+    const target = req.url ?? '';
+    if (!target.startsWith('/')) {
       // Absolute-form targets are for proxies; API Gateway never passes one to a function.
-      sendJson(res, 400, { message: 'Bad Request' });
+      sendError(res, 400, 'the request target must be a path');
+      return;
+    }
+    const path = target.split('?')[0] as string;
+    const asset = options.staticAssets?.get(path);
+    if (asset !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveStatic(res, asset, options.staticHeaders ?? {});
       return;
     }
     const body = await readBody(req);
     if (body === undefined) {
-      sendJson(res, 413, { message: 'Request Entity Too Large' });
+      sendError(res, 413, `request body over ${MAX_BODY_BYTES} bytes`);
       return;
     }
-    const event = toApiGatewayEvent(req, body);
+    if (options.admin !== undefined && path.startsWith(ADMIN_PATH_PREFIX)) {
+      await serveAdmin(req, res, options.admin, body);
+      return;
+    }
+    // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
+    // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
+    const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
     let result: APIGatewayProxyResultV2;
     try {
       result = await options.handler(event);
     } catch (error) {
       options.onError?.(error, event);
-      sendJson(res, 500, { message: 'Internal Server Error' });
+      // API Gateway's answer when the function fails.
+      sendJson(res, 500, JSON.stringify({ message: 'Internal Server Error' }));
       return;
     }
     writeApiGatewayResult(res, result);
@@ -202,12 +206,13 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        sendJson(res, 500, { message: 'Internal Server Error' });
+        sendError(res, 500, 'the local API stand-in failed');
       } else {
         res.destroy(error instanceof Error ? error : undefined);
       }
     });
   });
+  server.on('clientError', answerEarlyError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
