@@ -1,253 +1,218 @@
-// Delivers S3 events to the ingest handler the way Lambda's asynchronous invocation would: one
-// invocation per object, retried up to twice with backoff when it throws, and a record of what was
-// ingested so objects whose invocation never finished (the stack was stopped) are ingested on the next
-// start instead of being lost.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { S3Event, S3EventRecord } from 'aws-lambda';
-import type { IngestResult, RecordOutcome } from '../functions/ingest/create-ingest-handler.js';
-import type { IngestStats } from '../functions/ingest/ingest-object.js';
-import { decodeS3EventKey } from '../functions/shared/s3-event-key.js';
+// The ingest queue and Lambda's SQS event source mapping in front of the handler: batches of up to
+// `batchSize` messages, at most `maxConcurrency` invocations at once, partial batch responses
+// (`batchItemFailures`) honoured, and a throwing invocation failing its whole batch. What is not
+// deleted comes back after the visibility timeout, and goes to the dead-letter queue once it has been
+// received `maxReceiveCount` times (see sqs-queue.ts).
+import { createHash } from 'node:crypto';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { LocalSqsQueue, StoredMessage } from './sqs-queue.js';
 
-export type IngestOutcome = { key: string; attempts: number; durationMs: number } & (
-  | { status: 'ingested'; stats: IngestStats; report?: string }
-  | { status: 'file-failed'; stats: IngestStats; report: string }
-  | { status: 'gone' }
-  | { status: 'skipped'; reason: string }
-  /** Every attempt threw; left for the next start (as a Lambda DLQ would keep it for a redrive). */
-  | { status: 'failed'; error: unknown }
-  /** The stack stopped first; the object is ingested on the next start. */
-  | { status: 'interrupted' }
-);
+/** A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse). */
+export type SqsBatchHandler = (event: SQSEvent) => Promise<unknown>;
+
+export type QueueActivity =
+  | { type: 'succeeded'; message: StoredMessage; durationMs: number }
+  /** Not deleted: received again once `retryInMs` has passed, or dead-lettered then. */
+  | { type: 'failed'; message: StoredMessage; reason: string; retryInMs: number; lastReceive: boolean }
+  | { type: 'dead-lettered'; message: StoredMessage };
 
 export interface IngestQueueOptions {
-  invoke: (event: S3Event) => Promise<IngestResult>;
-  ledger?: IngestLedger;
-  /** Lambda's asynchronous invocation: the first try and two retries. */
-  maxAttempts?: number;
-  /** Delay before retry `n` (1-based). Lambda waits minutes; locally seconds are enough. */
-  retryDelayMs?: (retry: number) => number;
-  /** Objects ingested at once; the same object is never ingested twice at once. */
-  concurrency?: number;
-  onOutcome?: (outcome: IngestOutcome) => void;
-  onRetry?: (key: string, attempt: number, error: unknown, delayMs: number) => void;
+  queue: LocalSqsQueue;
+  batchSize: number;
+  maxConcurrency: number;
+  queueArn?: string;
+  onActivity?: (activity: QueueActivity) => void;
 }
 
-const unquote = (eTag: string) => eTag.replace(/^"|"$/g, '');
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-type LedgerStatus = 'ingested' | 'file-failed' | 'gone';
+function describeError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map(describeError).join('; ');
+  }
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
 
 /**
- * Append-only NDJSON list of objects (key + ETag) whose ingest finished for good. An object not listed
- * under its current ETag still needs ingesting. Ingest is idempotent, so the only cost of a missing line
- * is doing the work again.
+ * Which messages of a batch failed, by Lambda's rules for partial batch responses: no response, no
+ * list or an empty list is complete success; an identifier that is not one of the batch's message ids
+ * (or a malformed response) fails the whole batch.
  */
-export class IngestLedger {
-  private readonly done = new Map<string, Set<string>>();
-
-  constructor(private readonly path: string) {
-    if (!existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const entry = JSON.parse(line) as { key?: unknown; eTag?: unknown };
-        if (typeof entry.key === 'string' && typeof entry.eTag === 'string')
-          this.remember(entry.key, entry.eTag);
-      } catch {
-        // A line torn by a crash mid-write: that object is simply ingested again.
-      }
+export function failedMessageIds(
+  batch: readonly Pick<StoredMessage, 'messageId'>[],
+  response: unknown,
+): { ids: Set<string>; reason: string } {
+  const all = { ids: new Set(batch.map((message) => message.messageId)) };
+  if (response === undefined || response === null) return { ids: new Set(), reason: '' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { ids: new Set(), reason: '' };
+  if (!Array.isArray(failures)) {
+    return {
+      ...all,
+      reason: 'the handler returned batchItemFailures that is not a list; the whole batch failed',
+    };
+  }
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.ids.has(id)) {
+      return {
+        ...all,
+        reason: `the handler reported itemIdentifier ${JSON.stringify(id)}, not a message of the batch; the whole batch failed`,
+      };
     }
+    ids.add(id);
   }
-
-  isDone(key: string, eTag: string): boolean {
-    return this.done.get(key)?.has(unquote(eTag)) ?? false;
-  }
-
-  record(key: string, eTag: string, status: LedgerStatus): void {
-    this.remember(key, eTag);
-    appendFileSync(
-      this.path,
-      `${JSON.stringify({ key, eTag: unquote(eTag), status, at: new Date().toISOString() })}\n`,
-    );
-  }
-
-  private remember(key: string, eTag: string): void {
-    let eTags = this.done.get(key);
-    if (eTags === undefined) {
-      eTags = new Set();
-      this.done.set(key, eTags);
-    }
-    eTags.add(unquote(eTag));
-  }
+  return { ids, reason: 'reported as failed by the handler (batchItemFailures)' };
 }
 
-class Closed extends Error {}
-
 export class IngestQueue {
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: (retry: number) => number;
-  private readonly concurrency: number;
-  /** Tail of each object's chain of invocations, so one object's events run one after another. */
-  private readonly perObject = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly waiting: (() => void)[] = [];
+  private handler: SqsBatchHandler | undefined;
   private running = 0;
+  private readonly invocations = new Set<Promise<void>>();
+  private pumpScheduled = false;
+  private visibilityTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
   private closed = false;
-  private readonly closing = new AbortController();
 
-  constructor(private readonly options: IngestQueueOptions) {
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.retryDelayMs = options.retryDelayMs ?? ((retry) => 500 * 4 ** (retry - 1));
-    this.concurrency = options.concurrency ?? 2;
+  constructor(private readonly options: IngestQueueOptions) {}
+
+  get sqs(): LocalSqsQueue {
+    return this.options.queue;
   }
 
-  /** Queues one invocation per record (S3 sends one record per event; a hand-made event may hold more). */
-  enqueue(event: S3Event): void {
-    if (this.closed) return;
-    for (const record of event.Records) {
-      const objectId = `${record.s3.bucket.name}/${record.s3.object.key}`;
-      const previous = this.perObject.get(objectId) ?? Promise.resolve();
-      const next = previous.then(() => this.deliver(record));
-      this.perObject.set(objectId, next);
-      this.inFlight.add(next);
-      void next.finally(() => {
-        this.inFlight.delete(next);
-        if (this.perObject.get(objectId) === next) this.perObject.delete(objectId);
-      });
-    }
+  /** Persists the message at once; it is delivered once start() was called. */
+  send(body: string): StoredMessage {
+    const message = this.options.queue.send(body);
+    this.schedulePump();
+    return message;
   }
 
-  /** Resolves when everything queued so far has finished. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
-    }
+  redrive(select?: (message: StoredMessage) => boolean): StoredMessage[] {
+    const redriven = this.options.queue.redrive(select);
+    this.schedulePump();
+    return redriven;
+  }
+
+  /** Starts invoking `handler`, beginning with whatever an earlier run left in the queue. */
+  start(handler: SqsBatchHandler): void {
+    this.handler = handler;
+    this.schedulePump();
+  }
+
+  /** Resolves once the queue is empty (every message deleted or dead-lettered) and nothing runs. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
-   * Stops taking events and cancels queued ones and pending retries (the ledger brings them back on the
-   * next start); waits up to `graceMs` for running invocations.
+   * Stops receiving and waits up to `graceMs` for running invocations. Messages still in flight stay
+   * in the queue on disk and are delivered again on the next start.
    */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
-    this.closing.abort();
-    for (const wake of this.waiting.splice(0)) wake();
+    clearTimeout(this.visibilityTimer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.idle(),
+      Promise.allSettled([...this.invocations]),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
     ]);
     clearTimeout(timer);
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  private async deliver(record: S3EventRecord): Promise<void> {
-    const key = safeDecode(record.s3.object.key);
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    let attempts = 0;
-    try {
-      await this.acquire();
-      try {
-        for (;;) {
-          attempts++;
-          try {
-            const result = await this.options.invoke({ Records: [record] });
-            const outcome = this.outcomeOf(result.records[0], key, attempts, elapsed());
-            this.remember(record, outcome);
-            this.options.onOutcome?.(outcome);
-            return;
-          } catch (error) {
-            if (this.closed) throw new Closed();
-            if (attempts >= this.maxAttempts) {
-              this.options.onOutcome?.({ key, status: 'failed', error, attempts, durationMs: elapsed() });
-              return;
-            }
-            const delayMs = this.retryDelayMs(attempts);
-            this.options.onRetry?.(key, attempts, error, delayMs);
-            await this.sleep(delayMs);
-          }
-        }
-      } finally {
-        this.release();
-      }
-    } catch (error) {
-      if (!(error instanceof Closed)) throw error;
-      this.options.onOutcome?.({ key, status: 'interrupted', attempts, durationMs: elapsed() });
-    }
-  }
-
-  private outcomeOf(
-    outcome: RecordOutcome | undefined,
-    key: string,
-    attempts: number,
-    durationMs: number,
-  ): IngestOutcome {
-    const base = { key, attempts, durationMs };
-    switch (outcome?.status) {
-      case 'ingested':
-        return {
-          ...base,
-          status: 'ingested',
-          stats: outcome.stats,
-          ...(outcome.report !== undefined && { report: outcome.report }),
-        };
-      case 'file-failed':
-        return { ...base, status: 'file-failed', stats: outcome.stats, report: outcome.report };
-      case 'gone':
-        return { ...base, status: 'gone' };
-      case 'skipped':
-        return { ...base, status: 'skipped', reason: outcome.reason };
-      default:
-        return { ...base, status: 'skipped', reason: 'the handler reported nothing for this record' };
-    }
-  }
-
-  private remember(record: S3EventRecord, outcome: IngestOutcome): void {
-    const eTag = record.s3.object.eTag;
-    if (this.options.ledger === undefined || !eTag) return;
-    if (outcome.status === 'ingested' || outcome.status === 'file-failed' || outcome.status === 'gone') {
-      this.options.ledger.record(outcome.key, eTag, outcome.status);
-    }
-  }
-
-  private async acquire(): Promise<void> {
-    while (this.running >= this.concurrency) {
-      if (this.closed) throw new Closed();
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    if (this.closed) throw new Closed();
-    this.running++;
-  }
-
-  private release(): void {
-    this.running--;
-    this.waiting.shift()?.();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.closing.signal.aborted) {
-        reject(new Closed());
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(new Closed());
-      };
-      const timer = setTimeout(() => {
-        this.closing.signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      this.closing.signal.addEventListener('abort', onAbort, { once: true });
+  /** Coalesces sends of one tick, so a burst of notifications is received as batches. */
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
     });
   }
-}
 
-function safeDecode(encodedKey: string): string {
-  try {
-    return decodeS3EventKey(encodedKey);
-  } catch {
-    return encodedKey;
+  private pump(): void {
+    if (this.closed || this.handler === undefined) return;
+    const { queue, batchSize, maxConcurrency } = this.options;
+    while (this.running < maxConcurrency) {
+      const { received, deadLettered } = queue.receive(batchSize);
+      for (const message of deadLettered) this.options.onActivity?.({ type: 'dead-lettered', message });
+      if (received.length === 0) break;
+      this.running++;
+      const invocation = this.invoke(this.handler, received).finally(() => {
+        this.running--;
+        this.invocations.delete(invocation);
+        this.schedulePump();
+      });
+      this.invocations.add(invocation);
+    }
+    this.armVisibilityTimer();
+    if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Wakes the pump when the next invisible message becomes visible (to retry or dead-letter it). */
+  private armVisibilityTimer(): void {
+    clearTimeout(this.visibilityTimer);
+    const next = this.options.queue.nextVisibleAt();
+    if (next === undefined) return;
+    this.visibilityTimer = setTimeout(
+      () => this.schedulePump(),
+      Math.max(0, next - this.options.queue.now()) + 1,
+    );
+  }
+
+  private isIdle(): boolean {
+    return this.running === 0 && this.options.queue.size === 0;
+  }
+
+  private async invoke(handler: SqsBatchHandler, batch: StoredMessage[]): Promise<void> {
+    const started = performance.now();
+    let failed: { ids: Set<string>; reason: string };
+    try {
+      failed = failedMessageIds(batch, await handler({ Records: batch.map((m) => this.toRecord(m)) }));
+    } catch (error) {
+      failed = { ids: new Set(batch.map((message) => message.messageId)), reason: describeError(error) };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const { queue, onActivity } = this.options;
+    for (const message of batch) {
+      const receiptHandle = message.receiptHandle as string;
+      if (!failed.ids.has(message.messageId)) {
+        queue.delete(message.messageId, receiptHandle);
+        onActivity?.({ type: 'succeeded', message, durationMs });
+        continue;
+      }
+      queue.recordFailure(message.messageId, receiptHandle, failed.reason);
+      onActivity?.({
+        type: 'failed',
+        message,
+        reason: failed.reason,
+        retryInMs: Math.max(0, message.visibleAt - queue.now()),
+        lastReceive: message.receiveCount >= queue.maxReceiveCount,
+      });
+    }
+  }
+
+  private toRecord(message: StoredMessage): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle as string,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: 'LOCAL',
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: md5(message.body),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:sessionizer-local-ingest',
+      awsRegion: 'us-east-1',
+    };
   }
 }

@@ -7,6 +7,9 @@ import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { createLocalDynamoDbClient, createLocalS3Client } from '../../local/s3-client.js';
 import { startS3Local } from '../../local/s3-local.js';
 
+/** The sessions table as on AWS, for tests against DynamoDB Local. */
+export { createSessionTable } from '../../local/session-table.js';
+
 export interface LocalDynamoDb {
   endpoint: string;
   client: DynamoDBClient;

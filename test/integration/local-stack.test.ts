@@ -160,7 +160,7 @@ class StackProcess {
   ingestLines(): string[] {
     return this.output
       .split('\n')
-      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|skipped|FAILED) /.test(line));
+      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|FAILED|DEAD-LETTERED) /.test(line));
   }
 
   kill(): void {
@@ -232,11 +232,11 @@ function smallExport(userId: string, day: string): string {
     .join('\n');
 }
 
-/** `npm run upload` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
-function runUpload(args: string[], cwd: string, s3Port: number) {
-  const child = spawn('npm', ['--prefix', ROOT, 'run', 'upload', '--', ...args], {
+/** `npm run <script>` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
+function runScript(script: string, args: string[], cwd: string, env: Record<string, string>) {
+  const child = spawn('npm', ['--prefix', ROOT, 'run', '--silent', script, '--', ...args], {
     cwd,
-    env: { ...process.env, S3_PORT: String(s3Port) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -251,6 +251,9 @@ function runUpload(args: string[], cwd: string, s3Port: number) {
     child.once('close', (status) => resolve({ status, stdout, stderr })),
   );
 }
+
+const runUpload = (args: string[], cwd: string, s3Port: number) =>
+  runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
 
 describe('npm start (local stack)', () => {
   let dataDir: string;
@@ -409,6 +412,79 @@ describe('npm start (local stack)', () => {
     expect(sessions.map((session) => session.eventCount)).toEqual([2]);
   }, 30_000);
 
+  it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
+    const userId = 'segment destination user';
+    writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
+
+    const segment = await runUpload(
+      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000/', '1704157200456.a.ndjson'],
+      scratch,
+      ports.s3,
+    );
+    const rejected = await runUpload(['--prefix', 'rejected/', '1704157200456.a.ndjson'], scratch, ports.s3);
+
+    expect(segment.status, segment.stderr).toBe(0);
+    expect(segment.stderr).not.toContain('not ingested');
+    const sessions = await waitUntil('the Segment destination user', 20_000, () =>
+      sessionsOf(apiUrl, userId),
+    );
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(rejected.status, rejected.stderr).toBe(0);
+    expect(rejected.stderr).toContain('rejected/1704157200456.a.ndjson is stored but not ingested');
+    await sleep(500);
+    expect((stack as StackProcess).output).not.toMatch(/(ingested|NOT an export:) rejected\//);
+  }, 30_000);
+
+  it('npm run replay lists on --dry-run, enqueues again otherwise; npm run dlq lists the dead letters', async () => {
+    const env = { SESSIONIZER_DATA_DIR: dataDir };
+    const running = stack as StackProcess;
+    const key = 'incoming/sub dir/cli export.ndjson';
+
+    const dryRun = await runScript('replay', ['--prefix', 'incoming/sub dir/', '--dry-run'], scratch, env);
+    const linesBefore = running.ingestLines().length;
+    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
+    const dlq = await runScript('dlq', [], scratch, env);
+    const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
+
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain(
+      `would enqueue 1 object (dry run: nothing enqueued):\n  s3://${BUCKET}/${key}`,
+    );
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(`enqueued 1 object:\n  s3://${BUCKET}/${key}`);
+    await waitUntil('the replayed object to be ingested again', 20_000, () =>
+      running.ingestLines().length > linesBefore ? true : undefined,
+    );
+    expect(running.ingestLines().slice(linesBefore)).toEqual([
+      expect.stringContaining(`ingested ${key}: 2 events`),
+    ]);
+    expect(dlq.status, dlq.stderr).toBe(0);
+    expect(dlq.stdout.trim()).toBe('0 dead letters');
+    expect(badDay.status).toBe(2);
+    expect(badDay.stderr).toContain('since must be a day as YYYY-MM-DD, not "2024-02-30"');
+  }, 60_000);
+
+  it('refuses a second npm start on the same data dir, naming the pid that holds it', async () => {
+    const holder = JSON.parse(readFileSync(join(dataDir, 'lock'), 'utf8')) as { pid: number };
+    const second = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0', SESSIONIZER_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    second.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    second.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const status = await new Promise<number | null>((resolve) => second.once('close', resolve));
+
+    expect(status, output).toBe(1);
+    expect(output).toContain(`another local stack (pid ${holder.pid}`);
+    expect(groupMembers((stack as StackProcess).pid).length).toBeGreaterThan(0);
+  }, 30_000);
+
   it('stops every process on Ctrl-C', async () => {
     const running = stack as StackProcess;
     const members = groupMembers(running.pid);
@@ -450,7 +526,7 @@ describe('npm start (local stack)', () => {
     await sleep(500);
     expect(restarted.ingestLines()).toEqual([
       expect.stringMatching(
-        / ingested incoming\/dropped file\.ndjson: 2 events, 0 rejected, 1 users, 0 sessions written/,
+        / ingested incoming\/dropped file\.ndjson: 2 events, 0 rejected, 1 user, 0 sessions written/,
       ),
     ]);
 
@@ -472,4 +548,31 @@ describe('npm start (local stack)', () => {
       members.every(({ pid }) => !isAlive(pid)) ? true : undefined,
     );
   }, 120_000);
+
+  it('converges after a SIGKILL right after an upload: the next start takes over the lock and ingests it', async () => {
+    const userId = 'killed mid-ingest user';
+    writeFileSync(join(scratch, 'killed.ndjson'), smallExport(userId, '2024-03-05'));
+    const killed = await StackProcess.start(['npm', 'start'], ports, dataDir);
+    const upload = await runUpload(['killed.ndjson'], scratch, ports.s3);
+    expect(upload.status, upload.stderr).toBe(0);
+
+    killed.kill();
+    await killed.exited;
+    expect(existsSync(join(dataDir, 'lock'))).toBe(true);
+    await waitUntil('the killed stack to be gone', 15_000, () =>
+      groupMembers(killed.pid).length === 0 ? true : undefined,
+    );
+
+    stack = await StackProcess.start([join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'], ports, dataDir);
+    const sessions = await waitUntil('the user uploaded before the SIGKILL', 30_000, () =>
+      sessionsOf(apiUrl, userId),
+    );
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(await mismatchedUsers(apiUrl)).toEqual([]);
+
+    const restarted = stack;
+    process.kill(restarted.pid, 'SIGTERM');
+    expect(await restarted.exited, restarted.output).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'lock'))).toBe(false);
+  }, 150_000);
 });
