@@ -18,7 +18,7 @@ function parseDay(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text ? undefined : date;
 }
 
-export const replayRequestSchema = z
+const replayRequestSchema = z
   .object({
     prefix: z.string().optional(),
     since: z

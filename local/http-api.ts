@@ -70,7 +70,7 @@ const isLoopback = (address: string | undefined) =>
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
   const code = status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
-  return errorResponse(status, code, message) as { status: number; body: unknown };
+  return { status, body: errorResponse(status, code, message).body };
 }
 
 const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);

@@ -14,6 +14,12 @@ export interface SessionRules {
   identityStitching: boolean;
 }
 
+export const DEFAULT_SESSION_RULES: SessionRules = {
+  gapMinutes: DEFAULT_GAP_MINUTES,
+  gapMinutesByPlatform: {},
+  identityStitching: false,
+};
+
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /** Parses a JSON-valued variable, turning a syntax error into an issue on that variable. */

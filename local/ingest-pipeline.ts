@@ -9,6 +9,7 @@ import { decodeS3EventKey, type SourceDefinition } from '../contract/index.js';
 import { IngestLedger } from './ingest-ledger.js';
 import { IngestQueue, type QueueActivity, type SqsBatchHandler } from './ingest-queue.js';
 import {
+  type LocalSender,
   listObjects,
   notificationBody,
   objectCreatedRecord,
@@ -57,7 +58,7 @@ export interface ReplayResult {
 
 const objectId = (key: string, eTag: string) => `${key}\u0000${eTag.replace(/"/g, '')}`;
 
-export function messageView(message: StoredMessage): MessageView {
+function messageView(message: StoredMessage): MessageView {
   return {
     messageId: message.messageId,
     keys: objectsInBody(message.body).map((object) => object.key),
@@ -149,16 +150,15 @@ export class IngestPipeline {
   }
 
   async replay(request: ReplayRequest): Promise<ReplayResult> {
-    const prefix = request.prefix ?? '';
+    const { prefix } = request;
     if (request.fromDeadLetterQueue) {
       const picked = (message: StoredMessage) =>
-        objectsInBody(message.body).some(({ key }) => key.startsWith(prefix));
+        prefix === undefined || objectsInBody(message.body).some(({ key }) => key.startsWith(prefix));
       const deadLetters = this.ingestQueue.sqs.listDeadLetters().filter(picked);
       if (!request.dryRun) this.ingestQueue.redrive(picked);
       return { messages: deadLetters.map(messageView) };
     }
-    const prefixes =
-      request.prefix === undefined ? this.options.sources.map((source) => source.prefix) : [prefix];
+    const prefixes = prefix === undefined ? this.options.sources.map((source) => source.prefix) : [prefix];
     const objects: SourceObject[] = [];
     for (const listed of prefixes) {
       for await (const object of listObjects(this.requireS3(), this.options.bucket, listed)) {
@@ -171,7 +171,7 @@ export class IngestPipeline {
     return { objects };
   }
 
-  private send(object: SourceObject, sender: Parameters<typeof objectCreatedRecord>[2]): void {
+  private send(object: SourceObject, sender: LocalSender): void {
     this.ingestQueue.send(notificationBody(objectCreatedRecord(this.options.bucket, object, sender)));
   }
 

@@ -5,6 +5,7 @@
 // received `maxReceiveCount` times (see sqs-queue.ts).
 import { createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError } from './errors.js';
 import type { LocalSqsQueue, StoredMessage } from './sqs-queue.js';
 
 /** A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse). */
@@ -25,14 +26,6 @@ export interface IngestQueueOptions {
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-
-function describeError(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) {
-    return error.errors.map(describeError).join('; ');
-  }
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
 
 /**
  * Which messages of a batch failed, by Lambda's rules for partial batch responses: no response, no

@@ -1,15 +1,8 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
-
+import { describeError } from './errors.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
-import {
-  banner,
-  describeError,
-  formatHandlerLog,
-  formatQueueActivity,
-  plural,
-  shortPath,
-} from './stack-log.js';
+import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';
 
 // The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
 // this dev tool, and the notice would bury the endpoints.

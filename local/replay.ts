@@ -4,8 +4,8 @@
 // docs/local.md.
 import { parseArgs } from 'node:util';
 import { REPLAY_ROUTE, type ReplayResponse } from './admin-routes.js';
-import { isConnectionRefused } from './connection-errors.js';
 import { liveLockHolder } from './data-dir-lock.js';
+import { isConnectionRefused } from './errors.js';
 import { ADMIN_PATH_PREFIX } from './http-api.js';
 import { LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
@@ -14,8 +14,8 @@ import { plural, shortPath } from './stack-log.js';
 const USAGE = `Usage: npm run replay -- [--prefix PREFIX] [--since YYYY-MM-DD] [--dry-run] [--from-dlq]
 
 Enqueues objects already in the running local stack's bucket for the ingest again (ingest is
-idempotent: a replay changes nothing unless the rules or the code changed), or redrives its
-dead-letter queue.
+idempotent: replaying an object the current code already ingested changes nothing), or redrives
+its dead-letter queue.
 
 Options:
   --prefix PREFIX  only objects under PREFIX (default: every source prefix); objects outside the

@@ -30,7 +30,7 @@ export function isAddressInUse(error: unknown): boolean {
 }
 
 /** Fails fast, before a JVM is started, when a fixed port is taken. */
-export async function assertPortFree(port: number, host: string, envVar: LocalStackEnvVar, what: string) {
+async function assertPortFree(port: number, host: string, envVar: LocalStackEnvVar, what: string) {
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const server = createServer();

@@ -61,10 +61,6 @@ export class LocalSqsQueue {
     }
   }
 
-  get visibilityTimeoutMs(): number {
-    return this.options.visibilityTimeoutMs;
-  }
-
   get maxReceiveCount(): number {
     return this.options.maxReceiveCount;
   }
@@ -143,12 +139,6 @@ export class LocalSqsQueue {
       if (visibleAt > now && (next === undefined || visibleAt < next)) next = visibleAt;
     }
     return next;
-  }
-
-  hasVisible(): boolean {
-    const now = this.now();
-    for (const { visibleAt } of this.messages.values()) if (visibleAt <= now) return true;
-    return false;
   }
 
   list(): StoredMessage[] {

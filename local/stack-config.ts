@@ -29,16 +29,24 @@ const count = (fallback: number, max: number) =>
       .default(fallback),
   );
 
+export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
+  batchSize: 5,
+  maxConcurrency: 2,
+  visibilityTimeoutMs: 30_000,
+  maxReceiveCount: 3,
+};
+
 const localStackEnvSchema = z.object({
   PORT: port(3000),
   S3_PORT: port(4569),
   DYNAMODB_PORT: port(8000),
   ...ingestEnvShape,
   // The queue in front of the ingest, as the event source mapping and redrive policy configure it on AWS.
-  INGEST_BATCH_SIZE: count(5, 10),
-  INGEST_MAX_CONCURRENCY: count(2, 1000),
-  INGEST_VISIBILITY_TIMEOUT_SECONDS: count(30, 43_200),
-  INGEST_MAX_RECEIVE_COUNT: count(3, 1000),
+  INGEST_BATCH_SIZE: count(DEFAULT_QUEUE_SETTINGS.batchSize, 10),
+  INGEST_MAX_CONCURRENCY: count(DEFAULT_QUEUE_SETTINGS.maxConcurrency, 1000),
+  // SQS allows up to 12 hours.
+  INGEST_VISIBILITY_TIMEOUT_SECONDS: count(DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs / 1000, 43_200),
+  INGEST_MAX_RECEIVE_COUNT: count(DEFAULT_QUEUE_SETTINGS.maxReceiveCount, 1000),
   SESSIONIZER_DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('.sessionizer')),
   SESSIONIZER_DROP_DIR: z.preprocess(blankAsUndefined, z.string().optional()),
   // Unset: generated once and kept in the data dir, so cursors stay valid across restarts.

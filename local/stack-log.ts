@@ -1,6 +1,7 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), and the ready banner.
 import { isAbsolute, relative } from 'node:path';
+import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './s3-client.js';
@@ -10,14 +11,6 @@ import { dataDirFrom, type IngestQueueSettings } from './stack-config.js';
 /** "1 user", "2 users". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) {
-    return error.errors.map(describeError).join('; ');
-  }
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 /** Paths inside the repository are shown relative to it, others in full. */

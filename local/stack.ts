@@ -9,34 +9,21 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
 import { createApiHandler } from '../functions/api/app.js';
-import { DEFAULT_GAP_MINUTES, minutesToMs } from '../functions/domain/sessionize.js';
+import { minutesToMs } from '../functions/domain/sessionize.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
 import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
-import type { SessionRules } from './ingest-env.js';
+import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { isAddressInUse, PortInUseError, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
-import type { IngestQueueSettings } from './stack-config.js';
+import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
 
 export { PortInUseError } from './servers.js';
-
-export const DEFAULT_SESSION_RULES: SessionRules = {
-  gapMinutes: DEFAULT_GAP_MINUTES,
-  gapMinutesByPlatform: {},
-  identityStitching: false,
-};
-
-export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
-  batchSize: 5,
-  maxConcurrency: 2,
-  visibilityTimeoutMs: 30_000,
-  maxReceiveCount: 3,
-};
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */

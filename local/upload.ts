@@ -7,7 +7,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { z } from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
-import { isConnectionRefused } from './connection-errors.js';
+import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { sourceOf } from './source-objects.js';

@@ -7,10 +7,10 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
+import { DEFAULT_SESSION_RULES } from '../../../local/ingest-env.js';
 import { ingestFunctionEnv } from '../../../local/ingest-handler.js';
 import { encodeS3EventKey } from '../../../local/s3-event.js';
 import { adaptS3EventHandler } from '../../../local/s3-handler-adapter.js';
-import { DEFAULT_SESSION_RULES } from '../../../local/stack.js';
 
 const s3Mock = mockClient(S3Client);
 const BUCKET = 'sessionizer-local';
