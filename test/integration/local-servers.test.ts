@@ -26,7 +26,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeS3EventKey } from '../../functions/shared/s3-event-key.js';
+import { decodeS3EventKey } from '../../contract/index.js';
 import {
   AwsChunkedError,
   computeS3Checksum,

@@ -2,7 +2,7 @@
 // and data dir, conformance files are uploaded through the S3 API with a default-configured SDK client
 // (shuffled, one twice), every expected session is read back over HTTP, `npm run upload` and the drop
 // folder are used once each, Ctrl-C must stop every process, and a restart must serve the same data.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -17,18 +17,23 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/process-utils.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
+import {
+  groupMembers,
+  isAlive,
+  type Ports,
+  ROOT,
+  runScript,
+  StackProcess,
+} from '../helpers/local-servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 const BUCKET = 'sessionizer-local';
-const READY_LINE = 'Sessionizer local stack is ready.';
 
 interface ExpectedSession {
   userId: string;
@@ -57,34 +62,14 @@ for (const session of expected.sessions) {
   expectedByUser.set(session.userId, list);
 }
 
+/** What every stack of this file runs with, besides its ports. */
+const stackEnv = (dataDir: string) => ({
+  SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
+  SESSIONIZER_DATA_DIR: dataDir,
+});
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Alive and not a zombie (a container's init may be slow to reap orphans). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return !existsSync('/proc');
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
-function groupMembers(pgid: number): { pid: number; args: string }[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pgid)
-    .map((match) => ({ pid: Number(match[1]), args: match[3] as string }))
-    .filter(({ pid }) => isAlive(pid));
-}
 
 async function waitUntil<T>(
   what: string,
@@ -97,78 +82,6 @@ async function waitUntil<T>(
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(200);
-  }
-}
-
-interface Ports {
-  api: number;
-  s3: number;
-  dynamoDb: number;
-}
-
-class StackProcess {
-  output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private constructor(readonly child: ChildProcess) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.output += chunk;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.output += chunk;
-    });
-    // 'close', not 'exit': the stack's output keeps coming after npm itself is gone (see the Ctrl-C test).
-    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  }
-
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /**
-   * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
-   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
-   */
-  static async start(command: string[], ports: Ports, dataDir: string): Promise<StackProcess> {
-    const child = spawn(command[0] as string, command.slice(1), {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(ports.api),
-        S3_PORT: String(ports.s3),
-        DYNAMODB_PORT: String(ports.dynamoDb),
-        SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
-        SESSIONIZER_DATA_DIR: dataDir,
-      },
-    });
-    const stack = new StackProcess(child);
-    await waitUntil(`the ready banner of ${command.join(' ')}`, 90_000, () => {
-      if (stack.output.includes(READY_LINE)) return true;
-      if (!stack.running)
-        throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
-      return undefined;
-    });
-    return stack;
-  }
-
-  /** Lines logging a finished ingest, as printed by main.ts. */
-  ingestLines(): string[] {
-    return this.output
-      .split('\n')
-      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|FAILED|DEAD-LETTERED) /.test(line));
-  }
-
-  kill(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
   }
 }
 
@@ -232,26 +145,6 @@ function smallExport(userId: string, day: string): string {
     .join('\n');
 }
 
-/** `npm run <script>` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
-function runScript(script: string, args: string[], cwd: string, env: Record<string, string>) {
-  const child = spawn('npm', ['--prefix', ROOT, 'run', '--silent', script, '--', ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (status) => resolve({ status, stdout, stderr })),
-  );
-}
-
 const runUpload = (args: string[], cwd: string, s3Port: number) =>
   runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
 
@@ -278,7 +171,7 @@ describe('npm start (local stack)', () => {
   });
 
   it('serves exactly the expected sessions of files uploaded with a default S3 client, shuffled and one twice', async () => {
-    stack = await StackProcess.start(['npm', 'start'], ports, dataDir);
+    stack = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
     expect(stack.output).toContain(`http://127.0.0.1:${ports.api}`);
     expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');
@@ -515,7 +408,11 @@ describe('npm start (local stack)', () => {
     writeFileSync(ledgerPath, kept.join('\n'));
 
     // The start script's own command, without npm around it, so its exit status is the stack's.
-    stack = await StackProcess.start([join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'], ports, dataDir);
+    stack = await StackProcess.start(
+      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
+      ports,
+      stackEnv(dataDir),
+    );
     const restarted = stack;
     expect(await mismatchedUsers(apiUrl)).toEqual([]);
 
@@ -552,7 +449,7 @@ describe('npm start (local stack)', () => {
   it('converges after a SIGKILL right after an upload: the next start takes over the lock and ingests it', async () => {
     const userId = 'killed mid-ingest user';
     writeFileSync(join(scratch, 'killed.ndjson'), smallExport(userId, '2024-03-05'));
-    const killed = await StackProcess.start(['npm', 'start'], ports, dataDir);
+    const killed = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
     const upload = await runUpload(['killed.ndjson'], scratch, ports.s3);
     expect(upload.status, upload.stderr).toBe(0);
 
@@ -563,7 +460,11 @@ describe('npm start (local stack)', () => {
       groupMembers(killed.pid).length === 0 ? true : undefined,
     );
 
-    stack = await StackProcess.start([join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'], ports, dataDir);
+    stack = await StackProcess.start(
+      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
+      ports,
+      stackEnv(dataDir),
+    );
     const sessions = await waitUntil('the user uploaded before the SIGKILL', 30_000, () =>
       sessionsOf(apiUrl, userId),
     );
