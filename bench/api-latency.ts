@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
 import { createApiHandler } from '../functions/api/app.js';
 import { DEFAULT_GAP_MINUTES, minutesToMs } from '../functions/domain/sessionize.js';
-import { createLocalDynamoDbClient } from '../functions/local/s3-client.js';
+import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { runChild } from './child.js';
 import type { ExportFile } from './exports.js';
 import { createTable } from './ingest.js';

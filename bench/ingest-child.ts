@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
 import { DEFAULT_GAP_MINUTES, minutesToMs } from '../functions/domain/sessionize.js';
 import { type IngestStats, ingestObject, type RejectionSink } from '../functions/ingest/ingest-object.js';
-import { createLocalDynamoDbClient } from '../functions/local/s3-client.js';
+import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { peakRssMiB, printResult } from './child-io.js';
 
 export interface IngestSample extends IngestStats {

@@ -4,7 +4,7 @@
  * Each ingest runs in its own process (bench/ingest-child.ts) so its peak RSS is its own.
  */
 import { createSessionTable } from '../functions/adapters/dynamodb-session-store.js';
-import { createLocalDynamoDbClient } from '../functions/local/s3-client.js';
+import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { runChild } from './child.js';
 import type { ExportFile, IngestExports } from './exports.js';
 import type { IngestSample } from './ingest-child.js';

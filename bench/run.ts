@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../functions/local/dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { benchmarkApiLatency } from './api-latency.js';
 import { benchmarkBundles } from './bundles.js';
 import { buildChildScripts, OUT_DIR } from './child.js';

@@ -1,11 +1,18 @@
 // Convenience wrappers for integration tests: start a local server on an ephemeral port with a client
-// already pointed at it. Call stop() in afterAll; it also destroys the client.
+// already pointed at it (call stop() in afterAll; it also destroys the client), or run `npm start` and
+// the other npm scripts as a user does.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local.js';
-import { createLocalDynamoDbClient, createLocalS3Client } from '../../functions/local/s3-client.js';
-import { startS3Local } from '../../functions/local/s3-local.js';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { createLocalDynamoDbClient, createLocalS3Client } from '../../local/s3-client.js';
+import { startS3Local } from '../../local/s3-local.js';
+
+/** The sessions table as on AWS, for tests against DynamoDB Local. */
+export { createSessionTable } from '../../local/session-table.js';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -70,4 +77,128 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const READY_LINE = 'Sessionizer local stack is ready.';
+
+/** Alive and not a zombie (a container's init may be slow to reap orphans). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return !existsSync('/proc');
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
+export function groupMembers(pgid: number): { pid: number; args: string }[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pgid)
+    .map((match) => ({ pid: Number(match[1]), args: match[3] as string }))
+    .filter(({ pid }) => isAlive(pid));
+}
+
+export interface Ports {
+  api: number;
+  s3: number;
+  dynamoDb: number;
+}
+
+export class StackProcess {
+  output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+    });
+    // 'close', not 'exit': the stack's output keeps coming after npm itself is gone (see the Ctrl-C test).
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
+   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
+   */
+  static async start(command: string[], ports: Ports, env: Record<string, string>): Promise<StackProcess> {
+    const child = spawn(command[0] as string, command.slice(1), {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: String(ports.api),
+        S3_PORT: String(ports.s3),
+        DYNAMODB_PORT: String(ports.dynamoDb),
+        ...env,
+      },
+    });
+    const stack = new StackProcess(child);
+    await waitFor(
+      `the ready banner of ${command.join(' ')}`,
+      () => {
+        if (stack.output.includes(READY_LINE)) return true;
+        if (!stack.running)
+          throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
+        return undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
+    return stack;
+  }
+
+  /** Lines logging a finished ingest, as printed by main.ts. */
+  ingestLines(): string[] {
+    return this.output
+      .split('\n')
+      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|FAILED|DEAD-LETTERED) /.test(line));
+  }
+
+  kill(): void {
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** `npm run <script>` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
+export function runScript(script: string, args: string[], cwd: string, env: Record<string, string>) {
+  const child = spawn('npm', ['--prefix', ROOT, 'run', '--silent', script, '--', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (status) => resolve({ status, stdout, stderr })),
+  );
 }

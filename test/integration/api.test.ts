@@ -6,7 +6,7 @@ import { createSessionTable, DynamoDbSessionStore } from '../../functions/adapte
 import type { ApiHandler } from '../../functions/api/app.js';
 import type { EventRecord } from '../../functions/domain/event.js';
 import { minutesToMs, sessionize } from '../../functions/domain/sessionize.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { eventsForSessions } from '../helpers/fake-session-reader.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
 import { call, query, TEST_SIGNING_KEY, userPath } from '../unit/api/api-event.js';

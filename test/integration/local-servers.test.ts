@@ -1,4 +1,4 @@
-// Integration tests for the local-server layer (functions/local) and guards for s3rver's known quirks:
+// Integration tests for the local-server layer (local/) and guards for s3rver's known quirks:
 // aws-chunked uploads stored with their framing, ListObjectsV2 paging needing OpenSSL's legacy
 // provider, and event keys that are not URL-encoded.
 import { randomBytes } from 'node:crypto';
@@ -26,16 +26,16 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeS3EventKey } from '../../contract/index.js';
 import {
   AwsChunkedError,
   computeS3Checksum,
   decodeAndVerifyAwsChunked,
   isAwsChunkedRequest,
-} from '../../functions/local/aws-chunked.js';
-import { createLocalS3Client, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
-import { encodeS3EventKey } from '../../functions/local/s3-event.js';
-import { type S3Local, startS3Local } from '../../functions/local/s3-local.js';
-import { decodeS3EventKey } from '../../functions/shared/s3-event-key.js';
+} from '../../local/aws-chunked.js';
+import { createLocalS3Client, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
+import { encodeS3EventKey } from '../../local/s3-event.js';
+import { type S3Local, startS3Local } from '../../local/s3-local.js';
 import { type LocalDynamoDb, startLocalDynamoDb, waitFor } from '../helpers/local-servers.js';
 
 const BUCKET = 'sessionizer-local-test';

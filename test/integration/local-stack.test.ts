@@ -2,7 +2,7 @@
 // and data dir, conformance files are uploaded through the S3 API with a default-configured SDK client
 // (shuffled, one twice), every expected session is read back over HTTP, `npm run upload` and the drop
 // folder are used once each, Ctrl-C must stop every process, and a restart must serve the same data.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -17,18 +17,23 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../functions/local/process-utils.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/s3-client.js';
+import { findFreePort } from '../../local/process-utils.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
+import {
+  groupMembers,
+  isAlive,
+  type Ports,
+  ROOT,
+  runScript,
+  StackProcess,
+} from '../helpers/local-servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 const BUCKET = 'sessionizer-local';
-const READY_LINE = 'Sessionizer local stack is ready.';
 
 interface ExpectedSession {
   userId: string;
@@ -57,34 +62,14 @@ for (const session of expected.sessions) {
   expectedByUser.set(session.userId, list);
 }
 
+/** What every stack of this file runs with, besides its ports. */
+const stackEnv = (dataDir: string) => ({
+  SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
+  SESSIONIZER_DATA_DIR: dataDir,
+});
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Alive and not a zombie (a container's init may be slow to reap orphans). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return !existsSync('/proc');
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
-function groupMembers(pgid: number): { pid: number; args: string }[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pgid)
-    .map((match) => ({ pid: Number(match[1]), args: match[3] as string }))
-    .filter(({ pid }) => isAlive(pid));
-}
 
 async function waitUntil<T>(
   what: string,
@@ -97,78 +82,6 @@ async function waitUntil<T>(
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(200);
-  }
-}
-
-interface Ports {
-  api: number;
-  s3: number;
-  dynamoDb: number;
-}
-
-class StackProcess {
-  output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private constructor(readonly child: ChildProcess) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.output += chunk;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.output += chunk;
-    });
-    // 'close', not 'exit': the stack's output keeps coming after npm itself is gone (see the Ctrl-C test).
-    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  }
-
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /**
-   * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
-   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
-   */
-  static async start(command: string[], ports: Ports, dataDir: string): Promise<StackProcess> {
-    const child = spawn(command[0] as string, command.slice(1), {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(ports.api),
-        S3_PORT: String(ports.s3),
-        DYNAMODB_PORT: String(ports.dynamoDb),
-        SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
-        SESSIONIZER_DATA_DIR: dataDir,
-      },
-    });
-    const stack = new StackProcess(child);
-    await waitUntil(`the ready banner of ${command.join(' ')}`, 90_000, () => {
-      if (stack.output.includes(READY_LINE)) return true;
-      if (!stack.running)
-        throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
-      return undefined;
-    });
-    return stack;
-  }
-
-  /** Lines logging a finished ingest, as printed by main.ts. */
-  ingestLines(): string[] {
-    return this.output
-      .split('\n')
-      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|skipped|FAILED) /.test(line));
-  }
-
-  kill(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
   }
 }
 
@@ -232,25 +145,8 @@ function smallExport(userId: string, day: string): string {
     .join('\n');
 }
 
-/** `npm run upload` as typed in `cwd` (npm runs the script in the repository root, with INIT_CWD = cwd). */
-function runUpload(args: string[], cwd: string, s3Port: number) {
-  const child = spawn('npm', ['--prefix', ROOT, 'run', 'upload', '--', ...args], {
-    cwd,
-    env: { ...process.env, S3_PORT: String(s3Port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (status) => resolve({ status, stdout, stderr })),
-  );
-}
+const runUpload = (args: string[], cwd: string, s3Port: number) =>
+  runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
 
 describe('npm start (local stack)', () => {
   let dataDir: string;
@@ -275,7 +171,7 @@ describe('npm start (local stack)', () => {
   });
 
   it('serves exactly the expected sessions of files uploaded with a default S3 client, shuffled and one twice', async () => {
-    stack = await StackProcess.start(['npm', 'start'], ports, dataDir);
+    stack = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
     expect(stack.output).toContain(`http://127.0.0.1:${ports.api}`);
     expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');
@@ -409,6 +305,79 @@ describe('npm start (local stack)', () => {
     expect(sessions.map((session) => session.eventCount)).toEqual([2]);
   }, 30_000);
 
+  it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
+    const userId = 'segment destination user';
+    writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
+
+    const segment = await runUpload(
+      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000/', '1704157200456.a.ndjson'],
+      scratch,
+      ports.s3,
+    );
+    const rejected = await runUpload(['--prefix', 'rejected/', '1704157200456.a.ndjson'], scratch, ports.s3);
+
+    expect(segment.status, segment.stderr).toBe(0);
+    expect(segment.stderr).not.toContain('not ingested');
+    const sessions = await waitUntil('the Segment destination user', 20_000, () =>
+      sessionsOf(apiUrl, userId),
+    );
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(rejected.status, rejected.stderr).toBe(0);
+    expect(rejected.stderr).toContain('rejected/1704157200456.a.ndjson is stored but not ingested');
+    await sleep(500);
+    expect((stack as StackProcess).output).not.toMatch(/(ingested|NOT an export:) rejected\//);
+  }, 30_000);
+
+  it('npm run replay lists on --dry-run, enqueues again otherwise; npm run dlq lists the dead letters', async () => {
+    const env = { SESSIONIZER_DATA_DIR: dataDir };
+    const running = stack as StackProcess;
+    const key = 'incoming/sub dir/cli export.ndjson';
+
+    const dryRun = await runScript('replay', ['--prefix', 'incoming/sub dir/', '--dry-run'], scratch, env);
+    const linesBefore = running.ingestLines().length;
+    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
+    const dlq = await runScript('dlq', [], scratch, env);
+    const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
+
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain(
+      `would enqueue 1 object (dry run: nothing enqueued):\n  s3://${BUCKET}/${key}`,
+    );
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(`enqueued 1 object:\n  s3://${BUCKET}/${key}`);
+    await waitUntil('the replayed object to be ingested again', 20_000, () =>
+      running.ingestLines().length > linesBefore ? true : undefined,
+    );
+    expect(running.ingestLines().slice(linesBefore)).toEqual([
+      expect.stringContaining(`ingested ${key}: 2 events`),
+    ]);
+    expect(dlq.status, dlq.stderr).toBe(0);
+    expect(dlq.stdout.trim()).toBe('0 dead letters');
+    expect(badDay.status).toBe(2);
+    expect(badDay.stderr).toContain('since must be a day as YYYY-MM-DD, not "2024-02-30"');
+  }, 60_000);
+
+  it('refuses a second npm start on the same data dir, naming the pid that holds it', async () => {
+    const holder = JSON.parse(readFileSync(join(dataDir, 'lock'), 'utf8')) as { pid: number };
+    const second = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0', SESSIONIZER_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    second.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    second.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const status = await new Promise<number | null>((resolve) => second.once('close', resolve));
+
+    expect(status, output).toBe(1);
+    expect(output).toContain(`another local stack (pid ${holder.pid}`);
+    expect(groupMembers((stack as StackProcess).pid).length).toBeGreaterThan(0);
+  }, 30_000);
+
   it('stops every process on Ctrl-C', async () => {
     const running = stack as StackProcess;
     const members = groupMembers(running.pid);
@@ -440,9 +409,9 @@ describe('npm start (local stack)', () => {
 
     // The start script's own command, without npm around it, so its exit status is the stack's.
     stack = await StackProcess.start(
-      [join(ROOT, 'node_modules/.bin/tsx'), 'functions/local/main.ts'],
+      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
       ports,
-      dataDir,
+      stackEnv(dataDir),
     );
     const restarted = stack;
     expect(await mismatchedUsers(apiUrl)).toEqual([]);
@@ -454,7 +423,7 @@ describe('npm start (local stack)', () => {
     await sleep(500);
     expect(restarted.ingestLines()).toEqual([
       expect.stringMatching(
-        / ingested incoming\/dropped file\.ndjson: 2 events, 0 rejected, 1 users, 0 sessions written/,
+        / ingested incoming\/dropped file\.ndjson: 2 events, 0 rejected, 1 user, 0 sessions written/,
       ),
     ]);
 
@@ -476,4 +445,35 @@ describe('npm start (local stack)', () => {
       members.every(({ pid }) => !isAlive(pid)) ? true : undefined,
     );
   }, 120_000);
+
+  it('converges after a SIGKILL right after an upload: the next start takes over the lock and ingests it', async () => {
+    const userId = 'killed mid-ingest user';
+    writeFileSync(join(scratch, 'killed.ndjson'), smallExport(userId, '2024-03-05'));
+    const killed = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
+    const upload = await runUpload(['killed.ndjson'], scratch, ports.s3);
+    expect(upload.status, upload.stderr).toBe(0);
+
+    killed.kill();
+    await killed.exited;
+    expect(existsSync(join(dataDir, 'lock'))).toBe(true);
+    await waitUntil('the killed stack to be gone', 15_000, () =>
+      groupMembers(killed.pid).length === 0 ? true : undefined,
+    );
+
+    stack = await StackProcess.start(
+      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
+      ports,
+      stackEnv(dataDir),
+    );
+    const sessions = await waitUntil('the user uploaded before the SIGKILL', 30_000, () =>
+      sessionsOf(apiUrl, userId),
+    );
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(await mismatchedUsers(apiUrl)).toEqual([]);
+
+    const restarted = stack;
+    process.kill(restarted.pid, 'SIGTERM');
+    expect(await restarted.exited, restarted.output).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'lock'))).toBe(false);
+  }, 150_000);
 });

@@ -1,8 +1,10 @@
-// The API Gateway stand-in: what reaches the handler for a raw HTTP request, and how results go back.
+// The API Gateway stand-in: what reaches the handler for a raw HTTP request, how results go back, and
+// the extras (static assets, admin routes, early errors in the API's shape).
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpApi, startHttpApi } from '../../../functions/local/http-api.js';
+import { type AdminRequest, type HttpApi, startHttpApi } from '../../../local/http-api.js';
 
 interface RawResponse {
   status: number;
@@ -134,15 +136,163 @@ describe('local HTTP API', () => {
     expect(errors.at(-1)).toBeInstanceOf(Error);
   });
 
-  it('sends no body for HEAD', async () => {
-    next = async () => ({
+  it("answers HEAD with GET's headers, its real content-length included, and no body", async () => {
+    next = async (event) => ({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
-      body: '{"a":1}',
+      // What the lookup handler does: no body for HEAD.
+      ...(event.requestContext.http.method === 'HEAD' ? {} : { body: '{"a":1}' }),
     });
     const response = await send(api.port, 'HEAD', '/x');
     expect(response.status).toBe(200);
+    expect(response.headers['content-length']).toBe('7');
     expect(response.body).toBe('');
-    expect(events.at(-1)?.requestContext.http.method).toBe('HEAD');
+    expect(events.at(-1)?.requestContext.http.method).toBe('GET');
+  });
+
+  it("answers requests Node rejects before routing with the API's JSON error body", async () => {
+    const tooLarge = await send(api.port, 'GET', '/x', { 'x-big': 'a'.repeat(20_000) });
+    const badLine = await rawExchange(api.port, 'GET /x HTTP/1.1 extra\r\nHost: x\r\n\r\n');
+
+    expect(tooLarge.status).toBe(431);
+    expect(tooLarge.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(tooLarge.body)).toEqual({
+      error: { code: 'bad_request', message: 'request headers too large' },
+    });
+    expect(badLine).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(badLine.slice(badLine.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringContaining('malformed HTTP request') },
+    });
+  });
+
+  it('refuses an absolute-form target with the API error shape', async () => {
+    const response = await rawExchange(api.port, 'GET http://example.com/x HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(response).toMatch(/^HTTP\/1\.1 400 /);
+    expect(response).toContain(
+      '{"error":{"code":"bad_request","message":"the request target must be a path"}}',
+    );
   });
 });
+
+/** Sends `request` byte for byte and returns everything the server wrote until it closed. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+      // Keep-alive answers leave the socket open: done once the announced body is complete.
+      const end = response.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(response)?.[1];
+      if (
+        end !== -1 &&
+        length !== undefined &&
+        Buffer.byteLength(response.slice(end + 4)) >= Number(length)
+      ) {
+        socket.destroy();
+        resolve(response);
+      }
+    });
+    socket.once('end', () => resolve(response));
+    socket.once('error', reject);
+  });
+}
+
+describe('local HTTP API extras', () => {
+  let api: HttpApi;
+  const adminRequests: AdminRequest[] = [];
+
+  beforeAll(async () => {
+    api = await startHttpApi({
+      port: 0,
+      handler: async () => ({
+        statusCode: 404,
+        body: '{"error":{"code":"not_found","message":"Route not found"}}',
+      }),
+      staticAssets: new Map([['/', { contentType: 'text/html; charset=utf-8', body: '<h1>viewer</h1>' }]]),
+      staticHeaders: { 'cache-control': 'no-cache' },
+      admin: async (request) => {
+        adminRequests.push(request);
+        return { status: 200, body: { ok: true } };
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('serves static assets at their exact path, with the extra headers and a real HEAD content-length', async () => {
+    const get = await send(api.port, 'GET', '/?x=1');
+    const head = await send(api.port, 'HEAD', '/');
+    const elsewhere = await send(api.port, 'GET', '/index.html');
+
+    expect(get).toMatchObject({ status: 200, body: '<h1>viewer</h1>' });
+    expect(get.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+    expect(head).toMatchObject({ status: 200, body: '' });
+    expect(head.headers['content-length']).toBe('15');
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('passes JSON admin requests from this machine to the admin handler', async () => {
+    const response = await sendWithBody(api.port, '/_local/replay?x=1', '{"dryRun":true}', {
+      'content-type': 'application/json',
+    });
+
+    expect(response.status).toBe(200);
+    expect(adminRequests.at(-1)).toMatchObject({ method: 'POST', route: 'replay', body: { dryRun: true } });
+    expect(adminRequests.at(-1)?.query.get('x')).toBe('1');
+  });
+
+  it.each([
+    [
+      'from a browser (Origin)',
+      { 'content-type': 'application/json', origin: 'http://evil.test' },
+      '{}',
+      403,
+    ],
+    ['without a JSON content type', { 'content-type': 'text/plain' }, '{}', 415],
+    ['with a body that is not JSON', { 'content-type': 'application/json' }, '{', 400],
+  ])('refuses admin requests %s', async (_what, headers, body, status) => {
+    const before = adminRequests.length;
+    const response = await sendWithBody(api.port, '/_local/replay', body, headers);
+
+    expect(response.status).toBe(status);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'bad_request' } });
+    expect(adminRequests.length).toBe(before);
+  });
+
+  it('refuses to serve admin routes on a non-loopback address', async () => {
+    const attempt = startHttpApi({
+      port: 0,
+      host: '0.0.0.0',
+      handler: async () => ({ statusCode: 200 }),
+      admin: async () => ({ status: 200, body: {} }),
+    });
+    await expect(attempt).rejects.toThrow('loopback');
+  });
+});
+
+function sendWithBody(
+  port: number,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}

@@ -1,165 +1,265 @@
-// Lambda-like delivery of S3 events: one object at a time, retries with backoff, the ledger, and stopping.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The event source mapping in front of the ingest, with a fake handler: batches, the concurrency bound,
+// partial batch responses, retries after the visibility timeout, dead letters, redrive, and a SIGKILL.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Event } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { IngestResult } from '../../../functions/ingest/create-ingest-handler.js';
-import type { IngestStats } from '../../../functions/ingest/ingest-object.js';
-import { IngestLedger, type IngestOutcome, IngestQueue } from '../../../functions/local/ingest-queue.js';
-import { encodeS3EventKey } from '../../../functions/local/s3-event.js';
+import type { SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  failedMessageIds,
+  IngestQueue,
+  type QueueActivity,
+  type SqsBatchHandler,
+} from '../../../local/ingest-queue.js';
+import { LocalSqsQueue } from '../../../local/sqs-queue.js';
 
-const stats: IngestStats = {
-  eventsRead: 2,
-  accepted: 2,
-  rejected: 0,
-  usersTouched: 1,
-  newEvents: 2,
-  sessionsWritten: 1,
-};
-
-function event(key: string, eTag = 'etag-1'): S3Event {
-  return {
-    Records: [
-      {
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'b' }, object: { key: encodeS3EventKey(key), size: 1, eTag } },
-      },
-    ],
-  } as unknown as S3Event;
-}
-
-const ingested = (key: string): IngestResult => ({ records: [{ status: 'ingested', key, stats }] });
+const VISIBILITY_MS = 80;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const dirs: string[] = [];
-function tempLedgerPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
-  dirs.push(dir);
-  return join(dir, 'ledger.ndjson');
+let dir: string;
+const queues: IngestQueue[] = [];
+
+function openQueue(
+  options: {
+    batchSize?: number;
+    maxConcurrency?: number;
+    maxReceiveCount?: number;
+    activity?: QueueActivity[];
+  } = {},
+): IngestQueue {
+  const queue = new IngestQueue({
+    queue: new LocalSqsQueue({
+      dir,
+      visibilityTimeoutMs: VISIBILITY_MS,
+      maxReceiveCount: options.maxReceiveCount ?? 3,
+    }),
+    batchSize: options.batchSize ?? 10,
+    maxConcurrency: options.maxConcurrency ?? 2,
+    onActivity: (activity) => options.activity?.push(activity),
+  });
+  queues.push(queue);
+  return queue;
 }
 
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+/** Records every invocation's bodies; `decide` returns the handler's response for a batch. */
+function recordingHandler(decide: (event: SQSEvent, call: number) => unknown = () => undefined) {
+  const calls: string[][] = [];
+  const handler: SqsBatchHandler = async (event) => {
+    calls.push(event.Records.map((record) => record.body));
+    return decide(event, calls.length);
+  };
+  return { calls, handler };
+}
+
+const failing = (event: SQSEvent, bodies: string[]) => ({
+  batchItemFailures: event.Records.filter((record) => bodies.includes(record.body)).map((record) => ({
+    itemIdentifier: record.messageId,
+  })),
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ingest-queue-'));
+});
+
+afterEach(async () => {
+  for (const queue of queues.splice(0)) await queue.close(100);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('IngestQueue', () => {
-  it('never runs two invocations for the same object at once, but runs different objects together', async () => {
-    const running = new Set<string>();
-    let overlapSameKey = false;
-    let maxRunning = 0;
-    const queue = new IngestQueue({
-      concurrency: 2,
-      invoke: async (e) => {
-        const key = e.Records[0]?.s3.object.key as string;
-        if (running.has(key)) overlapSameKey = true;
-        running.add(key);
-        maxRunning = Math.max(maxRunning, running.size);
-        await sleep(20);
-        running.delete(key);
-        return ingested(key);
-      },
+  it('delivers what was sent in one tick as batches of at most batchSize, as SQS records', async () => {
+    const queue = openQueue({ batchSize: 2, maxConcurrency: 1 });
+    const events: SQSEvent[] = [];
+    queue.start(async (event) => {
+      events.push(event);
     });
-    queue.enqueue(event('incoming/a'));
-    queue.enqueue(event('incoming/a'));
-    queue.enqueue(event('incoming/b'));
+
+    for (const body of ['a', 'b', 'c']) queue.send(body);
     await queue.idle();
-    expect(overlapSameKey).toBe(false);
-    expect(maxRunning).toBe(2);
+
+    expect(events.map((event) => event.Records.map((record) => record.body))).toEqual([['a', 'b'], ['c']]);
+    expect(events[0]?.Records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      attributes: { ApproximateReceiveCount: '1' },
+      md5OfBody: '0cc175b9c0f1b6a831c399e269772661',
+    });
+    expect(queue.sqs.size).toBe(0);
   });
 
-  it('retries a throwing invocation twice with backoff, then reports it failed', async () => {
-    const outcomes: IngestOutcome[] = [];
-    const retries: [number, number][] = [];
-    let calls = 0;
-    const queue = new IngestQueue({
-      retryDelayMs: (retry) => retry * 5,
-      invoke: async () => {
-        calls++;
-        throw new Error('throttled');
-      },
-      onOutcome: (outcome) => outcomes.push(outcome),
-      onRetry: (_key, attempt, _error, delayMs) => retries.push([attempt, delayMs]),
+  it('never runs more than maxConcurrency invocations at once', async () => {
+    const queue = openQueue({ batchSize: 1, maxConcurrency: 3 });
+    let running = 0;
+    let mostAtOnce = 0;
+    queue.start(async () => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(15);
+      running--;
     });
-    queue.enqueue(event('incoming/a b.ndjson'));
+
+    for (let i = 0; i < 10; i++) queue.send(`m${i}`);
     await queue.idle();
-    expect(calls).toBe(3);
-    expect(retries).toEqual([
-      [1, 5],
-      [2, 10],
-    ]);
-    expect(outcomes).toMatchObject([{ key: 'incoming/a b.ndjson', status: 'failed', attempts: 3 }]);
+
+    expect(mostAtOnce).toBe(3);
   });
 
-  it('reports success on a retry, and records finished objects in the ledger', async () => {
-    const path = tempLedgerPath();
-    const ledger = new IngestLedger(path);
-    const outcomes: IngestOutcome[] = [];
-    let calls = 0;
-    const queue = new IngestQueue({
-      ledger,
-      retryDelayMs: () => 1,
-      invoke: async () => {
-        if (++calls === 1) throw new Error('transient');
-        return ingested('incoming/x');
-      },
-      onOutcome: (outcome) => outcomes.push(outcome),
-    });
-    queue.enqueue(event('incoming/x', '"abc"'));
-    await queue.idle();
-    expect(outcomes).toMatchObject([{ status: 'ingested', attempts: 2, stats }]);
-    expect(ledger.isDone('incoming/x', 'abc')).toBe(true);
-    expect(ledger.isDone('incoming/x', '"abc"')).toBe(true);
-    expect(ledger.isDone('incoming/x', 'other')).toBe(false);
-    // A new process reads the same file.
-    expect(new IngestLedger(path).isDone('incoming/x', 'abc')).toBe(true);
-    expect(readFileSync(path, 'utf8')).toContain('"status":"ingested"');
-  });
-
-  it('does not record failures in the ledger, and ignores torn lines', async () => {
-    const path = tempLedgerPath();
-    const ledger = new IngestLedger(path);
-    const queue = new IngestQueue({
-      ledger,
-      maxAttempts: 1,
-      invoke: async () => {
-        throw new Error('down');
-      },
-    });
-    queue.enqueue(event('incoming/y'));
-    await queue.idle();
-    expect(ledger.isDone('incoming/y', 'etag-1')).toBe(false);
-    ledger.record('incoming/z', 'e', 'ingested');
-    const { appendFileSync } = await import('node:fs');
-    appendFileSync(path, '{"key":"incoming/torn","eT');
-    expect(new IngestLedger(path).isDone('incoming/z', 'e')).toBe(true);
-  });
-
-  it('on close, cancels a pending retry and queued work as interrupted, without invoking again', async () => {
-    const outcomes: IngestOutcome[] = [];
-    let calls = 0;
-    const queue = new IngestQueue({
-      concurrency: 1,
-      retryDelayMs: () => 60_000,
-      invoke: async () => {
-        calls++;
-        throw new Error('fails');
-      },
-      onOutcome: (outcome) => outcomes.push(outcome),
-    });
-    queue.enqueue(event('incoming/a'));
-    queue.enqueue(event('incoming/b'));
-    await sleep(20);
+  it('retries only the messages a partial batch response names, after the visibility timeout', async () => {
+    const activity: QueueActivity[] = [];
+    const queue = openQueue({ activity });
     const started = Date.now();
-    await queue.close(1_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(calls).toBe(1);
-    expect(outcomes.map(({ key, status }) => [key, status]).sort()).toEqual([
-      ['incoming/a', 'interrupted'],
-      ['incoming/b', 'interrupted'],
-    ]);
-    queue.enqueue(event('incoming/c'));
+    const { calls, handler } = recordingHandler((event, call) =>
+      call === 1 ? failing(event, ['b']) : undefined,
+    );
+    queue.start(handler);
+
+    for (const body of ['a', 'b', 'c']) queue.send(body);
     await queue.idle();
-    expect(calls).toBe(1);
+
+    expect(calls).toEqual([['a', 'b', 'c'], ['b']]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(VISIBILITY_MS);
+    expect(activity.map((entry) => [entry.type, entry.message.body, entry.message.receiveCount])).toEqual([
+      ['succeeded', 'a', 1],
+      ['failed', 'b', 1],
+      ['succeeded', 'c', 1],
+      ['succeeded', 'b', 2],
+    ]);
+  });
+
+  it('fails the whole batch when the handler throws, and names the error', async () => {
+    const activity: QueueActivity[] = [];
+    const queue = openQueue({ activity });
+    const { calls, handler } = recordingHandler((_event, call) => {
+      if (call === 1) throw new Error('DynamoDB is down');
+    });
+    queue.start(handler);
+
+    queue.send('a');
+    queue.send('b');
+    await queue.idle();
+
+    expect(calls).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+    expect(activity.filter((entry) => entry.type === 'failed')).toMatchObject([
+      { message: { body: 'a' }, reason: 'Error: DynamoDB is down', lastReceive: false },
+      { message: { body: 'b' }, reason: 'Error: DynamoDB is down' },
+    ]);
+  });
+
+  it('dead-letters a message failing on every one of maxReceiveCount receives, and redrive delivers it again', async () => {
+    const activity: QueueActivity[] = [];
+    const queue = openQueue({ maxReceiveCount: 2, activity });
+    let poisoned = true;
+    const { calls, handler } = recordingHandler((event) =>
+      poisoned ? failing(event, ['poison']) : undefined,
+    );
+    queue.start(handler);
+
+    queue.send('poison');
+    queue.send('fine');
+    await queue.idle();
+    const deadLetters = queue.sqs.listDeadLetters();
+    poisoned = false;
+    queue.redrive();
+    await queue.idle();
+
+    expect(calls).toEqual([['poison', 'fine'], ['poison'], ['poison']]);
+    expect(activity.map((entry) => [entry.type, entry.message.body])).toEqual([
+      ['failed', 'poison'],
+      ['succeeded', 'fine'],
+      ['failed', 'poison'],
+      ['dead-lettered', 'poison'],
+      ['succeeded', 'poison'],
+    ]);
+    expect(activity[2]).toMatchObject({ type: 'failed', lastReceive: true });
+    expect(deadLetters).toMatchObject([
+      { body: 'poison', receiveCount: 2, lastError: 'reported as failed by the handler (batchItemFailures)' },
+    ]);
+    expect(queue.sqs.listDeadLetters()).toEqual([]);
+  });
+
+  it('delivers a message again when its invocation outlives the visibility timeout', async () => {
+    const queue = openQueue({ maxConcurrency: 2 });
+    const receiveCounts: string[] = [];
+    queue.start(async (event) => {
+      receiveCounts.push(event.Records[0]?.attributes.ApproximateReceiveCount as string);
+      if (receiveCounts.length === 1) await sleep(VISIBILITY_MS * 2);
+    });
+
+    queue.send('slow');
+    await queue.idle();
+
+    expect(receiveCounts).toEqual(['1', '2']);
+  });
+
+  it('after a SIGKILL mid-invocation, a new process delivers the message again with its receive count', async () => {
+    const before = openQueue();
+    let release!: () => void;
+    before.start(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    before.send('interrupted');
+    await sleep(20);
+    // SIGKILL: no close(), no delete; only the files remain. (The old instance is stopped after the test.)
+
+    const after = openQueue();
+    const { calls, handler } = recordingHandler();
+    const counts: string[] = [];
+    after.start(async (event) => {
+      counts.push(event.Records[0]?.attributes.ApproximateReceiveCount as string);
+      return handler(event);
+    });
+    await after.idle();
+    release();
+
+    expect(calls).toEqual([['interrupted']]);
+    expect(counts).toEqual(['2']);
+  });
+
+  it('keeps messages sent before start() on disk and delivers them once started', async () => {
+    const before = openQueue();
+    before.send('early');
+    await before.close(0);
+
+    const after = openQueue();
+    const { calls, handler } = recordingHandler();
+    after.start(handler);
+    await after.idle();
+
+    expect(calls).toEqual([['early']]);
+  });
+});
+
+describe('failedMessageIds', () => {
+  const batch = [{ messageId: 'm1' }, { messageId: 'm2' }];
+
+  it.each([
+    ['no response', undefined],
+    ['null', null],
+    ['no list', {}],
+    ['an empty list', { batchItemFailures: [] }],
+  ])('treats %s as complete success', (_what, response) => {
+    expect(failedMessageIds(batch, response).ids).toEqual(new Set());
+  });
+
+  it('fails only the named messages', () => {
+    expect(failedMessageIds(batch, { batchItemFailures: [{ itemIdentifier: 'm2' }] }).ids).toEqual(
+      new Set(['m2']),
+    );
+  });
+
+  it.each([
+    ['an unknown id', { batchItemFailures: [{ itemIdentifier: 'other' }] }],
+    ['an empty id', { batchItemFailures: [{ itemIdentifier: '' }] }],
+    ['a null id', { batchItemFailures: [{ itemIdentifier: null }] }],
+    ['a list that is not one', { batchItemFailures: 'm1' }],
+  ])('fails the whole batch for %s, as Lambda does', (_what, response) => {
+    const failed = failedMessageIds(batch, response);
+    expect(failed.ids).toEqual(new Set(['m1', 'm2']));
+    expect(failed.reason).toMatch(/whole batch/);
   });
 });

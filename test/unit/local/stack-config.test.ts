@@ -1,11 +1,13 @@
-// `npm start` configuration, and the port check that runs before any server is started.
-import { mkdtempSync, rmSync } from 'node:fs';
+// `npm start` configuration, and the checks that run before any server is started (ports, data dir lock).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PortInUseError, startLocalStack } from '../../../functions/local/stack.js';
-import { loadLocalStackConfig } from '../../../functions/local/stack-config.js';
+import { DEFAULT_SOURCES } from '../../../contract/index.js';
+import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
+import { PortInUseError, startLocalStack } from '../../../local/stack.js';
+import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {
   it('has the documented defaults', () => {
@@ -13,7 +15,9 @@ describe('loadLocalStackConfig', () => {
       port: 3000,
       s3Port: 4569,
       dynamoDbPort: 8000,
-      gapMinutes: 30,
+      sources: DEFAULT_SOURCES,
+      sessionRules: { gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false },
+      queue: { batchSize: 5, maxConcurrency: 2, visibilityTimeoutMs: 30_000, maxReceiveCount: 3 },
       dataDir: '/repo/.sessionizer',
       corsAllowedOrigins: [],
     });
@@ -25,7 +29,15 @@ describe('loadLocalStackConfig', () => {
         PORT: '3001',
         S3_PORT: '',
         DYNAMODB_PORT: '0',
+        SESSIONIZER_SOURCES: '[{"name":"amp","prefix":"amplitude/","format":"amplitude"}]',
         SESSION_GAP_MINUTES: '12.5',
+        SESSION_GAP_MINUTES_BY_PLATFORM: '{"ios":5,"android":7.5}',
+        SESSION_MAX_MINUTES: '1440',
+        IDENTITY_STITCHING: 'true',
+        INGEST_BATCH_SIZE: '10',
+        INGEST_MAX_CONCURRENCY: '4',
+        INGEST_VISIBILITY_TIMEOUT_SECONDS: '5',
+        INGEST_MAX_RECEIVE_COUNT: '1',
         SESSIONIZER_DATA_DIR: 'data',
         SESSIONIZER_DROP_DIR: '/drop',
         CURSOR_SIGNING_KEY: 'k'.repeat(32),
@@ -37,7 +49,14 @@ describe('loadLocalStackConfig', () => {
       port: 3001,
       s3Port: 4569,
       dynamoDbPort: 0,
-      gapMinutes: 12.5,
+      sources: [{ name: 'amp', prefix: 'amplitude/', format: 'amplitude' }],
+      sessionRules: {
+        gapMinutes: 12.5,
+        gapMinutesByPlatform: { ios: 5, android: 7.5 },
+        maxSessionMinutes: 1440,
+        identityStitching: true,
+      },
+      queue: { batchSize: 10, maxConcurrency: 4, visibilityTimeoutMs: 5_000, maxReceiveCount: 1 },
       dataDir: '/repo/data',
       dropDir: '/drop',
       cursorSigningKey: 'k'.repeat(32),
@@ -51,17 +70,72 @@ describe('loadLocalStackConfig', () => {
         PORT: 'http',
         S3_PORT: '70000',
         SESSION_GAP_MINUTES: '0',
+        SESSION_MAX_MINUTES: 'a day',
+        IDENTITY_STITCHING: 'yes',
+        INGEST_BATCH_SIZE: '11',
         CURSOR_SIGNING_KEY: 'secret',
       });
-    expect(attempt).toThrow(/PORT/);
-    expect(attempt).toThrow(/S3_PORT/);
-    expect(attempt).toThrow(/SESSION_GAP_MINUTES/);
-    expect(attempt).toThrow(/CURSOR_SIGNING_KEY/);
+    for (const variable of [
+      'PORT',
+      'S3_PORT',
+      'SESSION_GAP_MINUTES must be greater than 0',
+      'SESSION_MAX_MINUTES must be a number of minutes',
+      'IDENTITY_STITCHING must be true or false',
+      'INGEST_BATCH_SIZE must be from 1 to 10',
+      'CURSOR_SIGNING_KEY',
+    ]) {
+      expect(attempt).toThrow(variable);
+    }
     expect(attempt).not.toThrow(/secret/);
+  });
+
+  it.each([
+    ['not JSON', '{ios:5}', 'SESSION_GAP_MINUTES_BY_PLATFORM must be JSON like {"ios":5,"android":5}'],
+    ['a negative gap', '{"ios":-1}', 'SESSION_GAP_MINUTES_BY_PLATFORM.ios must be greater than 0'],
+    [
+      'a capitalised platform',
+      '{"iOS":5}',
+      'SESSION_GAP_MINUTES_BY_PLATFORM platform names must be lowercase',
+    ],
+    ['a list', '[5]', 'SESSION_GAP_MINUTES_BY_PLATFORM'],
+  ])('rejects SESSION_GAP_MINUTES_BY_PLATFORM with %s', (_what, value, message) => {
+    expect(() => loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: value })).toThrow(message);
+  });
+
+  it.each([
+    ['not JSON', 'incoming/', 'SESSIONIZER_SOURCES must be JSON like'],
+    ['an empty list', '[]', 'SESSIONIZER_SOURCES must name at least one source'],
+    [
+      'a prefix without a slash',
+      '[{"name":"a","prefix":"a","format":"auto"}]',
+      'SESSIONIZER_SOURCES[0].prefix must end with "/"',
+    ],
+    [
+      'an unknown format',
+      '[{"name":"a","prefix":"a/","format":"csv"}]',
+      'SESSIONIZER_SOURCES[0].format must be one of auto, segment, amplitude, mixpanel, posthog',
+    ],
+    [
+      'the reports prefix',
+      '[{"name":"r","prefix":"rejected/x/","format":"auto"}]',
+      'must not contain or lie inside rejected/',
+    ],
+    [
+      'nested prefixes',
+      '[{"name":"a","prefix":"a/","format":"auto"},{"name":"b","prefix":"a/b/","format":"auto"}]',
+      'SESSIONIZER_SOURCES[1] prefix a/b/ lies inside a/ of source "a"',
+    ],
+    [
+      'a repeated name',
+      '[{"name":"a","prefix":"a/","format":"auto"},{"name":"a","prefix":"b/","format":"auto"}]',
+      'repeats the source name "a"',
+    ],
+  ])('rejects SESSIONIZER_SOURCES with %s, saying where', (_what, value, message) => {
+    expect(() => loadLocalStackConfig({ SESSIONIZER_SOURCES: value })).toThrow(message);
   });
 });
 
-describe('startLocalStack port check', () => {
+describe('startLocalStack checks', () => {
   async function occupy(host: string): Promise<{ server: Server; port: number }> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -83,17 +157,32 @@ describe('startLocalStack port check', () => {
           port: 0,
           s3Port: 0,
           dynamoDbPort: 0,
-          gapMinutes: 30,
           dataDir,
           dropDir: false,
           [option]: port,
         });
         await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
         await expect(attempt).rejects.toThrow(`${envVar}=${port + 1} npm start`);
+        // The failed start gave the data dir back.
+        expect(existsSync(join(dataDir, 'lock'))).toBe(false);
       } finally {
         server.close();
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
   );
+
+  it('refuses a data dir another stack holds, naming its pid, before starting anything', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stack-lock-'));
+    const lock = acquireDataDirLock(dataDir);
+    try {
+      const attempt = startLocalStack({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, dropDir: false });
+      await expect(attempt).rejects.toBeInstanceOf(DataDirLockedError);
+      await expect(attempt).rejects.toThrow(`pid ${process.pid}`);
+      expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+    } finally {
+      lock.release();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

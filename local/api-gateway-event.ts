@@ -1,28 +1,8 @@
-// A node:http server standing in for API Gateway (HTTP API, payload format 2.0, `$default` route):
-// each request becomes an APIGatewayProxyEventV2 for the real lookup handler, and its result is written
-// back the way API Gateway would.
+// The API Gateway half of the HTTP API stand-in (HTTP API, payload format 2.0, `$default` route): the
+// event a request becomes, and how a Lambda result is written back.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-
-export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
-
-export interface HttpApiOptions {
-  port: number;
-  host?: string;
-  handler: HttpApiHandler;
-  /** Called when the handler throws; the client gets API Gateway's generic 500. */
-  onError?: (error: unknown, event: APIGatewayProxyEventV2) => void;
-}
-
-export interface HttpApi {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-// API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -70,12 +50,12 @@ function queryParameters(rawQueryString: string): Record<string, string> | undef
 /**
  * Builds the event API Gateway would send for `req`. rawPath and rawQueryString are exactly what the
  * client sent (still percent-encoded): the handler routes on the raw path so `%2F` in an id stays inside
- * its segment.
+ * its segment. `method` overrides the request's (HEAD is asked as GET; see http-api.ts).
  */
 export function toApiGatewayEvent(
   req: IncomingMessage,
   body: Buffer,
-  now = new Date(),
+  { now = new Date(), method = req.method ?? 'GET' }: { now?: Date; method?: string } = {},
 ): APIGatewayProxyEventV2 {
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
@@ -98,7 +78,7 @@ export function toApiGatewayEvent(
       domainName,
       domainPrefix: domainName.split('.')[0] ?? domainName,
       http: {
-        method: req.method ?? 'GET',
+        method,
         path: rawPath,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
@@ -146,86 +126,4 @@ export function writeApiGatewayResult(res: ServerResponse, result: APIGatewayPro
   headers['content-length'] = String(body.length);
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    req.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
-/** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */
-export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
-  const host = options.host ?? '127.0.0.1';
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!(req.url ?? '').startsWith('/')) {
-      // Absolute-form targets are for proxies; API Gateway never passes one to a function.
-      sendJson(res, 400, { message: 'Bad Request' });
-      return;
-    }
-    const body = await readBody(req);
-    if (body === undefined) {
-      sendJson(res, 413, { message: 'Request Entity Too Large' });
-      return;
-    }
-    const event = toApiGatewayEvent(req, body);
-    let result: APIGatewayProxyResultV2;
-    try {
-      result = await options.handler(event);
-    } catch (error) {
-      options.onError?.(error, event);
-      sendJson(res, 500, { message: 'Internal Server Error' });
-      return;
-    }
-    writeApiGatewayResult(res, result);
-  };
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        sendJson(res, 500, { message: 'Internal Server Error' });
-      } else {
-        res.destroy(error instanceof Error ? error : undefined);
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) {
-    throw new Error('the local HTTP API did not report a listening address');
-  }
-  return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }

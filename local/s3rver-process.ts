@@ -1,5 +1,5 @@
 // Child-process entry that runs s3rver. Started by startS3Local() as
-//   node --openssl-legacy-provider --import tsx functions/local/s3rver-process.ts '<S3rverChildConfig JSON>'
+//   node --openssl-legacy-provider --import tsx local/s3rver-process.ts '<S3rverChildConfig JSON>'
 //
 // Why a separate process: s3rver 3.7.1 builds ListObjectsV2 continuation tokens with
 // crypto.createCipheriv('des', ...) (lib/controllers/bucket.js). Single DES lives in OpenSSL 3's legacy

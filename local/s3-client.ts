@@ -11,6 +11,8 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_BUCKET = 'sessionizer-local';
+export const LOCAL_TABLE = 'sessionizer-sessions';
 
 export const LOCAL_CREDENTIALS = Object.freeze({
   accessKeyId: 'S3RVER',

@@ -1,34 +1,41 @@
-// `npm run upload -- FILE...`: puts files into the running local stack's bucket under `incoming/`, which
-// triggers the ingest. See docs/local.md.
+// `npm run upload -- FILE...`: puts files into the running local stack's bucket, by default under the
+// first source prefix (`incoming/`); objects under any source prefix are ingested. See docs/local.md.
 import { createReadStream, statSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { z } from 'zod';
-import { createLocalS3Client } from './s3-client.js';
-import { INCOMING_PREFIX, LOCAL_BUCKET } from './stack.js';
+import type { SourceDefinition } from '../contract/index.js';
+import { isConnectionRefused } from './errors.js';
+import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
+import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
+import { sourceOf } from './source-objects.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = `Usage: npm run upload -- [--prefix PREFIX] [--keep-path] FILE...
+const usage = (
+  sources: readonly SourceDefinition[],
+) => `Usage: npm run upload -- [--prefix PREFIX] [--keep-path] FILE...
 
 Uploads files to the local stack's bucket ${LOCAL_BUCKET} (started with \`npm start\`); every object
-under ${INCOMING_PREFIX} is ingested.
+under a source prefix (${sources.map((source) => source.prefix).join(', ')}) is ingested.
 
 Options:
-  --prefix PREFIX  key prefix (default ${INCOMING_PREFIX}); only ${INCOMING_PREFIX}... is ingested
+  --prefix PREFIX  key prefix (default ${sources[0]?.prefix}), e.g. segment-logs/<source-id>/<day>/
   --keep-path      key PREFIX + the file's path relative to the current directory, not just its name
   -h, --help       show this help
 
 Environment:
-  S3_PORT          port of the local S3 endpoint (default 4569), as given to \`npm start\``;
+  S3_PORT              port of the local S3 endpoint (default 4569), as given to \`npm start\`
+  SESSIONIZER_SOURCES  the sources, as given to \`npm start\``;
 
 const envSchema = z.object({
   S3_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number().int().min(1).max(65_535).default(4569),
+    z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(4569),
   ),
+  SESSIONIZER_SOURCES: ingestEnvShape.SESSIONIZER_SOURCES,
 });
 
 class UsageError extends Error {}
@@ -71,20 +78,6 @@ function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
   });
 }
 
-function isConnectionRefused(error: unknown): boolean {
-  const codes = new Set<string>();
-  for (
-    let current: unknown = error;
-    current instanceof Error;
-    current = (current as { cause?: unknown }).cause
-  ) {
-    const { code, name } = current as NodeJS.ErrnoException;
-    if (code !== undefined) codes.add(code);
-    codes.add(name);
-  }
-  return ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'TimeoutError'].some((code) => codes.has(code));
-}
-
 const parseCommandLine = (argv: string[]) =>
   parseArgs({
     args: argv,
@@ -97,32 +90,31 @@ const parseCommandLine = (argv: string[]) =>
   });
 
 async function main(argv: string[]): Promise<number> {
+  const env = envSchema.safeParse(process.env);
+  if (!env.success) {
+    const problems = env.error.issues.map((issue) => `${issue.path[0]?.toString()} ${issue.message}`);
+    console.error(`upload: ${problems.join('; ')}`);
+    return 2;
+  }
+  const sources = sourcesFrom(env.data);
+  const endpoint = `http://127.0.0.1:${env.data.S3_PORT}`;
+
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    console.error(`upload: ${(error as Error).message}\n\n${USAGE}`);
+    console.error(`upload: ${(error as Error).message}\n\n${usage(sources)}`);
     return 2;
   }
   if (parsed.values.help) {
-    console.log(USAGE);
+    console.log(usage(sources));
     return 0;
   }
   if (parsed.positionals.length === 0) {
-    console.error(`upload: no files given\n\n${USAGE}`);
+    console.error(`upload: no files given\n\n${usage(sources)}`);
     return 2;
   }
-  const prefix = parsed.values.prefix ?? INCOMING_PREFIX;
-  if (prefix !== '' && !prefix.startsWith(INCOMING_PREFIX)) {
-    console.error(`upload: note: only keys under ${INCOMING_PREFIX} are ingested; ${prefix} is not`);
-  }
-
-  const env = envSchema.safeParse(process.env);
-  if (!env.success) {
-    console.error(`upload: S3_PORT must be a port number (got ${JSON.stringify(process.env.S3_PORT)})`);
-    return 2;
-  }
-  const endpoint = `http://127.0.0.1:${env.data.S3_PORT}`;
+  const prefix = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
 
   let uploads: Planned[];
   try {
@@ -130,6 +122,13 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     console.error(`upload: ${(error as Error).message}`);
     return 2;
+  }
+  const ignored = uploads.filter(({ key }) => sourceOf(key, sources) === undefined);
+  if (ignored.length > 0) {
+    console.error(
+      `upload: note: ${ignored.map(({ key }) => key).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} stored ` +
+        `but not ingested: not under a source prefix (${sources.map((source) => source.prefix).join(', ')})`,
+    );
   }
 
   const s3 = createLocalS3Client(endpoint, {
@@ -167,7 +166,9 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     s3.destroy();
   }
-  console.error(`${uploads.length} file(s) uploaded; the stack logs each ingest as it finishes.`);
+  console.error(
+    `${uploads.length} ${uploads.length === 1 ? 'file' : 'files'} uploaded; the stack logs each ingest as it finishes.`,
+  );
   return 0;
 }
 

@@ -1,7 +1,8 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_GAP_MINUTES } from '../domain/sessionize.js';
+import type { SourceDefinition } from '../contract/index.js';
+import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -17,18 +18,35 @@ const port = (fallback: number) =>
       .default(fallback),
   );
 
+const count = (fallback: number, max: number) =>
+  z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, `must be from 1 to ${max}`)
+      .max(max, `must be from 1 to ${max}`)
+      .default(fallback),
+  );
+
+export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
+  batchSize: 5,
+  maxConcurrency: 2,
+  visibilityTimeoutMs: 30_000,
+  maxReceiveCount: 3,
+};
+
 const localStackEnvSchema = z.object({
   PORT: port(3000),
   S3_PORT: port(4569),
   DYNAMODB_PORT: port(8000),
-  SESSION_GAP_MINUTES: z.preprocess(
-    blankAsUndefined,
-    z.coerce
-      .number({ error: 'must be a number of minutes' })
-      .positive('must be greater than 0')
-      .finite('must be a number of minutes')
-      .default(DEFAULT_GAP_MINUTES),
-  ),
+  ...ingestEnvShape,
+  // The queue in front of the ingest, as the event source mapping and redrive policy configure it on AWS.
+  INGEST_BATCH_SIZE: count(DEFAULT_QUEUE_SETTINGS.batchSize, 10),
+  INGEST_MAX_CONCURRENCY: count(DEFAULT_QUEUE_SETTINGS.maxConcurrency, 1000),
+  // SQS allows up to 12 hours.
+  INGEST_VISIBILITY_TIMEOUT_SECONDS: count(DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs / 1000, 43_200),
+  INGEST_MAX_RECEIVE_COUNT: count(DEFAULT_QUEUE_SETTINGS.maxReceiveCount, 1000),
   SESSIONIZER_DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('.sessionizer')),
   SESSIONIZER_DROP_DIR: z.preprocess(blankAsUndefined, z.string().optional()),
   // Unset: generated once and kept in the data dir, so cursors stay valid across restarts.
@@ -42,17 +60,40 @@ const localStackEnvSchema = z.object({
 /** Every env var the stack reads, so error messages and docs can name them. */
 export type LocalStackEnvVar = keyof z.input<typeof localStackEnvSchema>;
 
+export interface IngestQueueSettings {
+  batchSize: number;
+  maxConcurrency: number;
+  visibilityTimeoutMs: number;
+  maxReceiveCount: number;
+}
+
 export interface LocalStackConfig {
   port: number;
   s3Port: number;
   dynamoDbPort: number;
-  gapMinutes: number;
+  sources: SourceDefinition[];
+  sessionRules: SessionRules;
+  queue: IngestQueueSettings;
   /** Absolute. */
   dataDir: string;
   /** Absolute; undefined means `${dataDir}/drop`. */
   dropDir?: string;
   cursorSigningKey?: string;
   corsAllowedOrigins: string[];
+}
+
+/** `SESSIONIZER_SOURCES.1.prefix`, as a user would look for it: `SESSIONIZER_SOURCES[1].prefix`. */
+function variablePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** The data dir as `npm start` resolves it; the other commands find the running stack through it. */
+export function dataDirFrom(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return resolve(cwd, localStackEnvSchema.shape.SESSIONIZER_DATA_DIR.parse(env.SESSIONIZER_DATA_DIR));
 }
 
 /**
@@ -65,7 +106,7 @@ export function loadLocalStackConfig(
 ): LocalStackConfig {
   const parsed = localStackEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${variablePath(issue.path)} ${issue.message}`);
     throw new Error(`invalid local stack configuration: ${problems.join('; ')}`);
   }
   const value = parsed.data;
@@ -73,7 +114,14 @@ export function loadLocalStackConfig(
     port: value.PORT,
     s3Port: value.S3_PORT,
     dynamoDbPort: value.DYNAMODB_PORT,
-    gapMinutes: value.SESSION_GAP_MINUTES,
+    sources: sourcesFrom(value),
+    sessionRules: sessionRulesFrom(value),
+    queue: {
+      batchSize: value.INGEST_BATCH_SIZE,
+      maxConcurrency: value.INGEST_MAX_CONCURRENCY,
+      visibilityTimeoutMs: value.INGEST_VISIBILITY_TIMEOUT_SECONDS * 1000,
+      maxReceiveCount: value.INGEST_MAX_RECEIVE_COUNT,
+    },
     dataDir: resolve(cwd, value.SESSIONIZER_DATA_DIR),
     ...(value.SESSIONIZER_DROP_DIR !== undefined && { dropDir: resolve(cwd, value.SESSIONIZER_DROP_DIR) }),
     ...(value.CURSOR_SIGNING_KEY !== undefined && { cursorSigningKey: value.CURSOR_SIGNING_KEY }),

@@ -1,0 +1,74 @@
+// The local stack's admin route, served by the API stand-in to this machine only:
+//   POST /_local/replay   {prefix?, since?: "YYYY-MM-DD", dryRun?, fromDeadLetterQueue?}
+// enqueues objects again, or redrives the dead-letter queue; a dry run lists what it would do (which is
+// how `npm run dlq` lists the dead letters). `npm run replay` is its client.
+import { z } from 'zod';
+import { type AdminHandler, apiError } from './http-api.js';
+import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';
+
+export const REPLAY_ROUTE = 'replay';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Midnight UTC of a real calendar day. */
+function parseDay(text: string): Date | undefined {
+  const match = DAY.exec(text);
+  if (match === null) return undefined;
+  const date = new Date(`${text}T00:00:00.000Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text ? undefined : date;
+}
+
+const replayRequestSchema = z
+  .object({
+    prefix: z.string().optional(),
+    since: z
+      .string()
+      .transform((text, context) => {
+        const day = parseDay(text);
+        if (day === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: `must be a day as YYYY-MM-DD, not ${JSON.stringify(text)}`,
+          });
+          return z.NEVER;
+        }
+        return day;
+      })
+      .optional(),
+    dryRun: z.boolean().default(false),
+    fromDeadLetterQueue: z.boolean().default(false),
+  })
+  .strict()
+  .refine((request) => !(request.fromDeadLetterQueue && request.since !== undefined), {
+    message: 'since does not apply to the dead-letter queue (use prefix to pick dead letters)',
+    path: ['since'],
+  });
+
+export type ReplayResponse = ReplayResult & { dryRun: boolean; fromDeadLetterQueue: boolean };
+
+export function createAdminHandler(pipeline: IngestPipeline): AdminHandler {
+  return async ({ method, route, body }) => {
+    if (route === REPLAY_ROUTE && method === 'POST') {
+      const parsed = replayRequestSchema.safeParse(body ?? {});
+      if (!parsed.success) {
+        return apiError(
+          400,
+          parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '),
+        );
+      }
+      const { prefix, since, dryRun, fromDeadLetterQueue } = parsed.data;
+      try {
+        const result = await pipeline.replay({
+          dryRun,
+          fromDeadLetterQueue,
+          ...(prefix !== undefined && { prefix }),
+          ...(since !== undefined && { since }),
+        });
+        return { status: 200, body: { ...result, dryRun, fromDeadLetterQueue } satisfies ReplayResponse };
+      } catch (error) {
+        return apiError(500, `replay failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return apiError(404, `no admin route ${method} ${route}; there is POST ${REPLAY_ROUTE}`);
+  };
+}

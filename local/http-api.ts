@@ -1,0 +1,236 @@
+// A node:http server standing in for API Gateway in front of the real lookup handler (the event and
+// result mapping is in api-gateway-event.ts). It also serves optional static assets (the viewer) and the
+// local stack's admin routes under /_local/ (loopback clients only).
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { errorResponse } from '../functions/api/responses.js';
+import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
+
+export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+export interface StaticAsset {
+  contentType: string;
+  body: Buffer | string;
+}
+
+export interface AdminRequest {
+  method: string;
+  /** After ADMIN_PATH_PREFIX, e.g. `replay`. */
+  route: string;
+  query: URLSearchParams;
+  /** Parsed JSON; undefined without a body. */
+  body: unknown;
+}
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse>;
+
+/** Not a route of the lookup API (nor ever one: its routes start with /users/ and /admin/). */
+export const ADMIN_PATH_PREFIX = '/_local/';
+
+export interface HttpApiOptions {
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  handler: HttpApiHandler;
+  /** Called when the handler throws; the client gets API Gateway's generic 500. */
+  onError?: (error: unknown, event: APIGatewayProxyEventV2) => void;
+  /** Served for GET and HEAD on exactly these paths (e.g. `/`), ahead of the handler. */
+  staticAssets?: ReadonlyMap<string, StaticAsset>;
+  /** Added to every static asset's response (e.g. a content-security-policy). */
+  staticHeaders?: Readonly<Record<string, string>>;
+  /** Serves ADMIN_PATH_PREFIX; needs a loopback host. */
+  admin?: AdminHandler;
+}
+
+export interface HttpApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+// API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const isLoopback = (address: string | undefined) =>
+  address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
+
+/** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
+export function apiError(status: number, message: string): { status: number; body: unknown } {
+  const code = status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
+  return { status, body: errorResponse(status, code, message).body };
+}
+
+const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);
+
+function sendJson(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, errorBody(status, message));
+}
+
+/**
+ * Errors Node answers before a request exists (a malformed request line, headers over the limit, a
+ * request that took too long), with the API's JSON body instead of Node's empty one.
+ */
+function answerEarlyError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request not received in time']
+        : [400, `malformed HTTP request (${error.code ?? error.message})`];
+  const body = errorBody(status, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Record<string, string>>): void {
+  const body = Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body);
+  res.writeHead(200, { ...extra, 'content-type': asset.contentType, 'content-length': body.length });
+  res.end(body); // Node leaves the body out for HEAD.
+}
+
+/**
+ * Admin routes change the stack (replay, redrive): only this machine may call them, and a web page in a
+ * browser must not (it could POST to 127.0.0.1): requests with an Origin or without a JSON body are refused.
+ */
+async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
+  if (!isLoopback(req.socket.remoteAddress))
+    return sendError(res, 403, 'admin routes answer this machine only');
+  if (req.headers.origin !== undefined) return sendError(res, 403, 'admin routes do not answer browsers');
+  let parsed: unknown;
+  if (body.length > 0) {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(res, 415, 'admin requests send JSON (content-type: application/json)');
+    }
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendError(res, 400, 'the request body is not JSON');
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://local');
+  const result = await admin({
+    method: req.method ?? 'GET',
+    route: url.pathname.slice(ADMIN_PATH_PREFIX.length),
+    query: url.searchParams,
+    body: parsed,
+  });
+  sendJson(res, result.status, JSON.stringify(result.body));
+}
+
+/** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.admin !== undefined && !isLoopback(host)) {
+    throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
+  }
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = req.url ?? '';
+    if (!target.startsWith('/')) {
+      // Absolute-form targets are for proxies; API Gateway never passes one to a function.
+      sendError(res, 400, 'the request target must be a path');
+      return;
+    }
+    const path = target.split('?')[0] as string;
+    const asset = options.staticAssets?.get(path);
+    if (asset !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveStatic(res, asset, options.staticHeaders ?? {});
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      sendError(res, 413, `request body over ${MAX_BODY_BYTES} bytes`);
+      return;
+    }
+    if (options.admin !== undefined && path.startsWith(ADMIN_PATH_PREFIX)) {
+      await serveAdmin(req, res, options.admin, body);
+      return;
+    }
+    // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
+    // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
+    const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
+    let result: APIGatewayProxyResultV2;
+    try {
+      result = await options.handler(event);
+    } catch (error) {
+      options.onError?.(error, event);
+      // API Gateway's answer when the function fails.
+      sendJson(res, 500, JSON.stringify({ message: 'Internal Server Error' }));
+      return;
+    }
+    writeApiGatewayResult(res, result);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        sendError(res, 500, 'the local API stand-in failed');
+      } else {
+        res.destroy(error instanceof Error ? error : undefined);
+      }
+    });
+  });
+  server.on('clientError', answerEarlyError);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) {
+    throw new Error('the local HTTP API did not report a listening address');
+  }
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

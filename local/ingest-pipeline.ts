@@ -1,0 +1,204 @@
+// From the bucket to the ingest function: S3's notifications for the source prefixes go to the ingest
+// queue (reports under rejected/ never do), the ledger notes what was ingested for good, and on start
+// every source object neither ingested nor waiting in the queue or the dead-letter queue is enqueued
+// again, so a crash at any point converges on the next start. Replays and redrives enqueue on request.
+import { join } from 'node:path';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { decodeS3EventKey, type SourceDefinition } from '../contract/index.js';
+import { IngestLedger } from './ingest-ledger.js';
+import { IngestQueue, type QueueActivity, type SqsBatchHandler } from './ingest-queue.js';
+import {
+  type LocalSender,
+  listObjects,
+  notificationBody,
+  objectCreatedRecord,
+  objectsInBody,
+  type SourceObject,
+  sourceOf,
+} from './source-objects.js';
+import { LocalSqsQueue, type StoredMessage } from './sqs-queue.js';
+import type { IngestQueueSettings } from './stack-config.js';
+
+export interface IngestPipelineOptions {
+  dataDir: string;
+  bucket: string;
+  sources: readonly SourceDefinition[];
+  settings: IngestQueueSettings;
+  /** `keys` are the objects the message names. */
+  onActivity?: (activity: QueueActivity, keys: string[]) => void;
+  warn?: (message: string, error?: unknown) => void;
+}
+
+export interface ReplayRequest {
+  /** Default: every source prefix. Only objects under a source prefix are enqueued. */
+  prefix?: string;
+  /** Objects modified on or after this instant; not for the dead-letter queue. */
+  since?: Date;
+  dryRun: boolean;
+  fromDeadLetterQueue: boolean;
+}
+
+/** A message as `npm run replay` and the DLQ listing show it. */
+export interface MessageView {
+  messageId: string;
+  keys: string[];
+  receiveCount: number;
+  sentAt: string;
+  deadLetteredAt?: string;
+  lastError?: string;
+}
+
+export interface ReplayResult {
+  /** Objects enqueued (or, on a dry run, that would be). */
+  objects?: SourceObject[];
+  /** Dead letters redriven (or, on a dry run, that would be). */
+  messages?: MessageView[];
+}
+
+const objectId = (key: string, eTag: string) => `${key}\u0000${eTag.replace(/"/g, '')}`;
+
+function messageView(message: StoredMessage): MessageView {
+  return {
+    messageId: message.messageId,
+    keys: objectsInBody(message.body).map((object) => object.key),
+    receiveCount: message.receiveCount,
+    sentAt: new Date(message.sentAt).toISOString(),
+    ...(message.deadLetteredAt !== undefined && {
+      deadLetteredAt: new Date(message.deadLetteredAt).toISOString(),
+    }),
+    ...(message.lastError !== undefined && { lastError: message.lastError }),
+  };
+}
+
+export class IngestPipeline {
+  readonly ingestQueue: IngestQueue;
+  private readonly ledger: IngestLedger;
+  private s3: S3Client | undefined;
+  /** Notifications waiting for their ETag (see onObjectCreated). */
+  private readonly pendingSends = new Set<Promise<void>>();
+
+  /** Opens the queue left in the data dir; nothing is delivered before start(). */
+  constructor(private readonly options: IngestPipelineOptions) {
+    this.ledger = new IngestLedger(join(options.dataDir, 'ingest-ledger.ndjson'));
+    this.ingestQueue = new IngestQueue({
+      queue: new LocalSqsQueue({
+        dir: join(options.dataDir, 'ingest-queue'),
+        visibilityTimeoutMs: options.settings.visibilityTimeoutMs,
+        maxReceiveCount: options.settings.maxReceiveCount,
+        onUnreadable: (path, problem) =>
+          options.warn?.(`ingest queue: ignoring ${path}, not a message (${problem})`),
+      }),
+      batchSize: options.settings.batchSize,
+      maxConcurrency: options.settings.maxConcurrency,
+      onActivity: (activity) => this.onActivity(activity),
+    });
+  }
+
+  /** What S3 notifies: one message per record under a source prefix. */
+  readonly onObjectCreated = (event: S3Event): void => {
+    for (const record of event.Records) {
+      let key: string;
+      try {
+        key = decodeS3EventKey(record.s3.object.key);
+      } catch {
+        continue;
+      }
+      if (sourceOf(key, this.options.sources) === undefined) continue;
+      if (record.s3.object.eTag) {
+        this.ingestQueue.send(notificationBody(record));
+        continue;
+      }
+      // s3rver leaves the ETag out of copy events (S3 includes it); without it the ledger cannot tell
+      // that the object was ingested and it would be enqueued again on every start.
+      const pending = this.withETag(record, key).then((filled) => {
+        this.ingestQueue.send(notificationBody(filled));
+      });
+      this.pendingSends.add(pending);
+      void pending.finally(() => this.pendingSends.delete(pending));
+    }
+  };
+
+  /** Starts delivering to `handler`; `s3` lists objects for recovery and replays. */
+  start(handler: SqsBatchHandler, s3: S3Client): void {
+    this.s3 = s3;
+    this.ingestQueue.start(handler);
+  }
+
+  /** Resolves once every notification so far was enqueued and the queue is empty. */
+  async idle(): Promise<void> {
+    while (this.pendingSends.size > 0) await Promise.allSettled([...this.pendingSends]);
+    await this.ingestQueue.idle();
+  }
+
+  /** Enqueues every source object neither ingested nor waiting; returns their keys. */
+  async enqueueUnfinished(): Promise<string[]> {
+    const waiting = new Set<string>();
+    for (const message of [...this.ingestQueue.sqs.list(), ...this.ingestQueue.sqs.listDeadLetters()]) {
+      for (const { key, eTag } of objectsInBody(message.body)) waiting.add(objectId(key, eTag));
+    }
+    const enqueued: string[] = [];
+    for (const source of this.options.sources) {
+      for await (const object of listObjects(this.requireS3(), this.options.bucket, source.prefix)) {
+        if (this.ledger.isDone(object.key, object.eTag) || waiting.has(objectId(object.key, object.eTag)))
+          continue;
+        this.send(object, 'sessionizer-local-recovery');
+        enqueued.push(object.key);
+      }
+    }
+    return enqueued;
+  }
+
+  async replay(request: ReplayRequest): Promise<ReplayResult> {
+    const { prefix } = request;
+    if (request.fromDeadLetterQueue) {
+      const picked = (message: StoredMessage) =>
+        prefix === undefined || objectsInBody(message.body).some(({ key }) => key.startsWith(prefix));
+      const deadLetters = this.ingestQueue.sqs.listDeadLetters().filter(picked);
+      if (!request.dryRun) this.ingestQueue.redrive(picked);
+      return { messages: deadLetters.map(messageView) };
+    }
+    const prefixes = prefix === undefined ? this.options.sources.map((source) => source.prefix) : [prefix];
+    const objects: SourceObject[] = [];
+    for (const listed of prefixes) {
+      for await (const object of listObjects(this.requireS3(), this.options.bucket, listed)) {
+        if (sourceOf(object.key, this.options.sources) === undefined) continue;
+        if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) continue;
+        objects.push(object);
+      }
+    }
+    if (!request.dryRun) for (const object of objects) this.send(object, 'sessionizer-local-replay');
+    return { objects };
+  }
+
+  private send(object: SourceObject, sender: LocalSender): void {
+    this.ingestQueue.send(notificationBody(objectCreatedRecord(this.options.bucket, object, sender)));
+  }
+
+  private onActivity(activity: QueueActivity): void {
+    const objects = objectsInBody(activity.message.body);
+    if (activity.type === 'succeeded') {
+      for (const { key, eTag } of objects) if (eTag !== '') this.ledger.record(key, eTag);
+    }
+    this.options.onActivity?.(
+      activity,
+      objects.map(({ key }) => key),
+    );
+  }
+
+  private async withETag(record: S3EventRecord, key: string): Promise<S3EventRecord> {
+    if (this.s3 === undefined) return record;
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
+      const eTag = head.ETag?.replace(/"/g, '') ?? '';
+      return { ...record, s3: { ...record.s3, object: { ...record.s3.object, eTag } } };
+    } catch {
+      return record; // Gone already: the handler reports that.
+    }
+  }
+
+  private requireS3(): S3Client {
+    if (this.s3 === undefined) throw new Error('the ingest pipeline lists objects only once started');
+    return this.s3;
+  }
+}

@@ -1,0 +1,211 @@
+// The ingest queue and Lambda's SQS event source mapping in front of the handler: batches of up to
+// `batchSize` messages, at most `maxConcurrency` invocations at once, partial batch responses
+// (`batchItemFailures`) honoured, and a throwing invocation failing its whole batch. What is not
+// deleted comes back after the visibility timeout, and goes to the dead-letter queue once it has been
+// received `maxReceiveCount` times (see sqs-queue.ts).
+import { createHash } from 'node:crypto';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError } from './errors.js';
+import type { LocalSqsQueue, StoredMessage } from './sqs-queue.js';
+
+/** A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse). */
+export type SqsBatchHandler = (event: SQSEvent) => Promise<unknown>;
+
+export type QueueActivity =
+  | { type: 'succeeded'; message: StoredMessage; durationMs: number }
+  /** Not deleted: received again once `retryInMs` has passed, or dead-lettered then. */
+  | { type: 'failed'; message: StoredMessage; reason: string; retryInMs: number; lastReceive: boolean }
+  | { type: 'dead-lettered'; message: StoredMessage };
+
+export interface IngestQueueOptions {
+  queue: LocalSqsQueue;
+  batchSize: number;
+  maxConcurrency: number;
+  queueArn?: string;
+  onActivity?: (activity: QueueActivity) => void;
+}
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+/**
+ * Which messages of a batch failed, by Lambda's rules for partial batch responses: no response, no
+ * list or an empty list is complete success; an identifier that is not one of the batch's message ids
+ * (or a malformed response) fails the whole batch.
+ */
+export function failedMessageIds(
+  batch: readonly Pick<StoredMessage, 'messageId'>[],
+  response: unknown,
+): { ids: Set<string>; reason: string } {
+  const all = { ids: new Set(batch.map((message) => message.messageId)) };
+  if (response === undefined || response === null) return { ids: new Set(), reason: '' };
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { ids: new Set(), reason: '' };
+  if (!Array.isArray(failures)) {
+    return {
+      ...all,
+      reason: 'the handler returned batchItemFailures that is not a list; the whole batch failed',
+    };
+  }
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.ids.has(id)) {
+      return {
+        ...all,
+        reason: `the handler reported itemIdentifier ${JSON.stringify(id)}, not a message of the batch; the whole batch failed`,
+      };
+    }
+    ids.add(id);
+  }
+  return { ids, reason: 'reported as failed by the handler (batchItemFailures)' };
+}
+
+export class IngestQueue {
+  private handler: SqsBatchHandler | undefined;
+  private running = 0;
+  private readonly invocations = new Set<Promise<void>>();
+  private pumpScheduled = false;
+  private visibilityTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly options: IngestQueueOptions) {}
+
+  get sqs(): LocalSqsQueue {
+    return this.options.queue;
+  }
+
+  /** Persists the message at once; it is delivered once start() was called. */
+  send(body: string): StoredMessage {
+    const message = this.options.queue.send(body);
+    this.schedulePump();
+    return message;
+  }
+
+  redrive(select?: (message: StoredMessage) => boolean): StoredMessage[] {
+    const redriven = this.options.queue.redrive(select);
+    this.schedulePump();
+    return redriven;
+  }
+
+  /** Starts invoking `handler`, beginning with whatever an earlier run left in the queue. */
+  start(handler: SqsBatchHandler): void {
+    this.handler = handler;
+    this.schedulePump();
+  }
+
+  /** Resolves once the queue is empty (every message deleted or dead-lettered) and nothing runs. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops receiving and waits up to `graceMs` for running invocations. Messages still in flight stay
+   * in the queue on disk and are delivered again on the next start.
+   */
+  async close(graceMs = 5_000): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.visibilityTimer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.invocations]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Coalesces sends of one tick, so a burst of notifications is received as batches. */
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.closed || this.handler === undefined) return;
+    const { queue, batchSize, maxConcurrency } = this.options;
+    while (this.running < maxConcurrency) {
+      const { received, deadLettered } = queue.receive(batchSize);
+      for (const message of deadLettered) this.options.onActivity?.({ type: 'dead-lettered', message });
+      if (received.length === 0) break;
+      this.running++;
+      const invocation = this.invoke(this.handler, received).finally(() => {
+        this.running--;
+        this.invocations.delete(invocation);
+        this.schedulePump();
+      });
+      this.invocations.add(invocation);
+    }
+    this.armVisibilityTimer();
+    if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Wakes the pump when the next invisible message becomes visible (to retry or dead-letter it). */
+  private armVisibilityTimer(): void {
+    clearTimeout(this.visibilityTimer);
+    const next = this.options.queue.nextVisibleAt();
+    if (next === undefined) return;
+    this.visibilityTimer = setTimeout(
+      () => this.schedulePump(),
+      Math.max(0, next - this.options.queue.now()) + 1,
+    );
+  }
+
+  private isIdle(): boolean {
+    return this.running === 0 && this.options.queue.size === 0;
+  }
+
+  private async invoke(handler: SqsBatchHandler, batch: StoredMessage[]): Promise<void> {
+    const started = performance.now();
+    let failed: { ids: Set<string>; reason: string };
+    try {
+      failed = failedMessageIds(batch, await handler({ Records: batch.map((m) => this.toRecord(m)) }));
+    } catch (error) {
+      failed = { ids: new Set(batch.map((message) => message.messageId)), reason: describeError(error) };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const { queue, onActivity } = this.options;
+    for (const message of batch) {
+      const receiptHandle = message.receiptHandle as string;
+      if (!failed.ids.has(message.messageId)) {
+        queue.delete(message.messageId, receiptHandle);
+        onActivity?.({ type: 'succeeded', message, durationMs });
+        continue;
+      }
+      queue.recordFailure(message.messageId, receiptHandle, failed.reason);
+      onActivity?.({
+        type: 'failed',
+        message,
+        reason: failed.reason,
+        retryInMs: Math.max(0, message.visibleAt - queue.now()),
+        lastReceive: message.receiveCount >= queue.maxReceiveCount,
+      });
+    }
+  }
+
+  private toRecord(message: StoredMessage): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle as string,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: 'LOCAL',
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: md5(message.body),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:sessionizer-local-ingest',
+      awsRegion: 'us-east-1',
+    };
+  }
+}

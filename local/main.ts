@@ -1,0 +1,80 @@
+// `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
+import { describeError } from './errors.js';
+import { type LocalStack, startLocalStack } from './stack.js';
+import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
+import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';
+
+// The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
+// this dev tool, and the notice would bury the endpoints.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Our own errors say what to do in their message; the class name would only be noise. */
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : describeError(error));
+
+const time = () => new Date().toISOString().slice(11, 19);
+const say = (line: string | undefined) => {
+  if (line !== undefined) console.log(`${time()} ${line}`);
+};
+
+async function main(): Promise<void> {
+  let config: LocalStackConfig;
+  try {
+    config = loadLocalStackConfig();
+  } catch (error) {
+    console.error(`npm start: ${reasonOf(error)}`);
+    process.exit(2);
+  }
+
+  let stack: LocalStack | undefined;
+  let stoppingSince: number | undefined;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive twice: from the terminal and relayed by tsx's parent process.
+      if (Date.now() - stoppingSince < 2_000) return;
+      // A second Ctrl-C: do not wait any longer. Children are killed by the exit handler.
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    say(`${signal}: stopping...`);
+    void (stack?.stop() ?? Promise.resolve()).then(
+      () => {
+        say('stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`error while stopping: ${describeError(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  // Installed before anything starts. A Ctrl-C during startup exits at once; the children are killed by
+  // process-utils' exit handler.
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  // The terminal went away.
+  process.on('SIGHUP', shutdown);
+
+  say(`starting DynamoDB Local and S3 (data in ${shortPath(config.dataDir)})...`);
+  try {
+    stack = await startLocalStack({
+      ...config,
+      log: {
+        handler: (level, message, attributes) => say(formatHandlerLog(level, message, attributes)),
+        queue: (activity, keys) => say(formatQueueActivity(activity, keys)),
+        recovered: (keys) => {
+          if (keys.length === 0) return;
+          say(`enqueued ${plural(keys.length, 'object')} no earlier run finished: ${keys.join(', ')}`);
+        },
+        dropped: (name, key, movedTo) =>
+          say(`drop folder: uploaded ${name} as ${key}, moved to ${shortPath(movedTo)}`),
+        warn: (message, error) => say(error === undefined ? message : `${message}: ${describeError(error)}`),
+      },
+    });
+  } catch (error) {
+    console.error(`\nnpm start: could not start the local stack: ${reasonOf(error)}`);
+    process.exit(1);
+  }
+  console.log(banner(stack, config.queue));
+}
+
+await main();

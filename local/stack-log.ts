@@ -1,0 +1,113 @@
+// How `npm start` words what the stack reports: one line per ingested object (from the handler's
+// structured log), per failed or dead-lettered delivery (from the queue), and the ready banner.
+import { isAbsolute, relative } from 'node:path';
+import { describeError } from './errors.js';
+import type { LogLevel } from './ingest-handler.js';
+import type { QueueActivity } from './ingest-queue.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './s3-client.js';
+import type { LocalStack } from './stack.js';
+import { dataDirFrom, type IngestQueueSettings } from './stack-config.js';
+
+/** "1 user", "2 users". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Paths inside the repository are shown relative to it, others in full. */
+export function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+const number = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+/**
+ * A line for one entry of the ingest handler's log, read by its attributes: an ingested object carries
+ * its stats, a file that is no export its `fileError`. Other info entries are not worth a line.
+ */
+export function formatHandlerLog(
+  level: LogLevel,
+  message: string,
+  attributes: Record<string, unknown>,
+): string | undefined {
+  const key = typeof attributes.key === 'string' ? attributes.key : undefined;
+  const report = typeof attributes.report === 'string' ? attributes.report : undefined;
+  if (key !== undefined && typeof attributes.fileError === 'string') {
+    return (
+      `NOT an export: ${key}: ${attributes.fileError}; ${plural(number(attributes.eventsRead), 'event')} read, ` +
+      `${plural(number(attributes.sessionsWritten), 'session')} written (report: ${report ?? 'none'})`
+    );
+  }
+  if (level === 'info' && key !== undefined && typeof attributes.eventsRead === 'number') {
+    const took = typeof attributes.durationMs === 'number' ? ` (${seconds(attributes.durationMs)})` : '';
+    return (
+      `ingested ${key}: ${plural(attributes.eventsRead, 'event')}, ${number(attributes.rejected)} rejected` +
+      `${report === undefined ? '' : ` (report: ${report})`}, ${plural(number(attributes.usersTouched), 'user')}, ` +
+      `${plural(number(attributes.sessionsWritten), 'session')} written${took}`
+    );
+  }
+  if (level === 'info') return undefined;
+  const error = attributes.error === undefined ? '' : ` (${describeError(attributes.error)})`;
+  return `ingest ${level === 'warn' ? 'warning' : 'error'}:${key === undefined ? '' : ` ${key}`} ${message}${error}`;
+}
+
+/** A line for a delivery that did not succeed; successes are the handler's lines. */
+export function formatQueueActivity(activity: QueueActivity, keys: string[]): string | undefined {
+  const what = keys.length > 0 ? keys.join(', ') : `message ${activity.message.messageId}`;
+  switch (activity.type) {
+    case 'succeeded':
+      return undefined;
+    case 'failed': {
+      const next = activity.lastReceive ? 'it goes to the dead-letter queue' : 'it is received again';
+      return (
+        `FAILED ${what} (receive ${activity.message.receiveCount}): ${activity.reason}; ` +
+        `${next} in ${seconds(activity.retryInMs)}`
+      );
+    }
+    case 'dead-lettered':
+      return (
+        `DEAD-LETTERED ${what} after ${plural(activity.message.receiveCount, 'receive')}` +
+        `${activity.message.lastError === undefined ? '' : ` (last: ${activity.message.lastError})`}; ` +
+        '`npm run dlq` lists the dead letters, `npm run replay -- --from-dlq` redrives them'
+      );
+  }
+}
+
+// A user of the sample export, for the copy-paste example.
+const EXAMPLE_USER = 'user_1001';
+const EXAMPLE_FILE = 'events/sample-export.ndjson';
+
+export function banner(stack: LocalStack, queue: IngestQueueSettings): string {
+  const s3Port = Number(new URL(stack.s3Endpoint).port);
+  const uploadEnv = s3Port === 4569 ? '' : `S3_PORT=${s3Port} `;
+  const credentials =
+    `AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} ` +
+    `AWS_REGION=${LOCAL_REGION}`;
+  const prefixes = stack.sources.map((source) => `${source.prefix} (${source.format})`).join(', ');
+  const dropDir = stack.dropDir === undefined ? '(disabled)' : shortPath(stack.dropDir);
+  // The other commands find the running stack through its data dir.
+  const dataEnv =
+    stack.dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shortPath(stack.dataDir)} `;
+  return [
+    '',
+    'Sessionizer local stack is ready.',
+    `  Lookup API      ${stack.apiUrl}   (GET /users/{userId}, /users/{userId}/sessions, /users/{userId}/sessions/{sessionId})`,
+    `  S3 endpoint     ${stack.s3Endpoint}   bucket ${stack.bucket}; ingested: ${prefixes}`,
+    `  S3 credentials  ${credentials}   (path-style addressing)`,
+    `  DynamoDB Local  ${stack.dynamoDbEndpoint}   table ${stack.tableName}`,
+    `  Ingest queue    batches of ${queue.batchSize}, ${queue.maxConcurrency} at once, retried after ` +
+      `${seconds(queue.visibilityTimeoutMs)}, dead-lettered after ${plural(queue.maxReceiveCount, 'receive')}`,
+    `  Drop folder     ${dropDir}   (files are uploaded to ${stack.dropPrefix}, then moved to done/)`,
+    `  Data            ${shortPath(stack.dataDir)}   (delete it while stopped to start empty)`,
+    '',
+    'Try it (in another terminal):',
+    `  ${uploadEnv}npm run upload -- ${EXAMPLE_FILE}`,
+    `  curl -s '${stack.apiUrl}/users/${EXAMPLE_USER}/sessions?order=asc'`,
+    `  ${dataEnv}npm run replay -- --dry-run   (what a replay would enqueue)`,
+    `  ${dataEnv}npm run dlq                   (the dead-letter queue)`,
+    '',
+    `Press Ctrl-C to stop (or: kill ${process.pid}).`,
+    '',
+  ].join('\n');
+}

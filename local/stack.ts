@@ -1,0 +1,252 @@
+// The whole pipeline on one machine: DynamoDB Local and a local S3 (s3rver) persisted under the data
+// dir, S3 notifications for every source prefix going through a local SQS queue to the real ingest
+// handler, the real lookup handler behind a local stand-in for API Gateway, and a drop folder.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
+import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
+import { createApiHandler } from '../functions/api/app.js';
+import { minutesToMs } from '../functions/domain/sessionize.js';
+import { createAdminHandler } from './admin-routes.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import { type DropFolder, watchDropFolder } from './drop-folder.js';
+import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
+import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
+import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
+import { IngestPipeline } from './ingest-pipeline.js';
+import type { QueueActivity } from './ingest-queue.js';
+import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
+import { isAddressInUse, PortInUseError, startServers } from './servers.js';
+import { createSessionTable } from './session-table.js';
+import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
+
+export { PortInUseError } from './servers.js';
+
+export interface LocalStackOptions {
+  /** HTTP API port; 0 picks a free one. */
+  port: number;
+  s3Port: number;
+  dynamoDbPort: number;
+  dataDir: string;
+  /** Default DEFAULT_SOURCES. */
+  sources?: readonly SourceDefinition[];
+  sessionRules?: SessionRules;
+  queue?: Partial<IngestQueueSettings>;
+  /** Default `${dataDir}/drop`; false disables the drop folder. */
+  dropDir?: string | false;
+  /** Default: generated once and kept in `${dataDir}/cursor-signing-key`. */
+  cursorSigningKey?: string;
+  corsAllowedOrigins?: string[];
+  /** Served by the API stand-in ahead of the lookup routes (the viewer). */
+  staticAssets?: ReadonlyMap<string, StaticAsset>;
+  staticHeaders?: Readonly<Record<string, string>>;
+  log?: LocalStackLog;
+}
+
+/** Where the stack reports what happens; main.ts prints it. */
+export interface LocalStackLog {
+  /** The ingest handler's structured log. */
+  handler?: HandlerLogSink;
+  /** Deliveries: `keys` are the objects the message names. */
+  queue?(activity: QueueActivity, keys: string[]): void;
+  /** Objects enqueued at start because no earlier run finished them. */
+  recovered?(keys: string[]): void;
+  dropped?(name: string, key: string, movedTo: string): void;
+  warn?(message: string, error?: unknown): void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  s3Endpoint: string;
+  dynamoDbEndpoint: string;
+  bucket: string;
+  tableName: string;
+  dataDir: string;
+  sources: readonly SourceDefinition[];
+  /** Undefined when disabled. */
+  dropDir: string | undefined;
+  /** Uploads into the drop folder go under this prefix (the first source's). */
+  dropPrefix: string;
+  /** Resolves when the ingest queue is empty: everything delivered so far was ingested or dead-lettered. */
+  ingestIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function loadOrCreateSigningKey(dataDir: string): string {
+  const path = join(dataDir, 'cursor-signing-key');
+  if (existsSync(path)) {
+    const key = readFileSync(path, 'utf8').trim();
+    if (key.length >= 32) return key;
+  }
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** Stop steps, run last-registered first: inputs stop before what they feed, the lock goes last. */
+class Teardown {
+  private readonly steps: [string, () => Promise<void> | void][] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly log: LocalStackLog) {}
+
+  add(what: string, step: () => Promise<void> | void): void {
+    this.steps.push([what, step]);
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const [what, step] of this.steps.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          this.log.warn?.(`${what} did not stop cleanly`, error);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+function startDropFolder(dir: string, s3: S3Client, prefix: string, log: LocalStackLog): DropFolder {
+  return watchDropFolder({
+    dir,
+    upload: async (path, name) => {
+      await new Upload({
+        client: s3,
+        params: { Bucket: LOCAL_BUCKET, Key: `${prefix}${name}`, Body: createReadStream(path) },
+      }).done();
+    },
+    onUploaded: (name, movedTo) => log.dropped?.(name, `${prefix}${name}`, movedTo),
+    onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
+  });
+}
+
+/**
+ * Starts everything and resolves once the API is listening and uploads under the source prefixes reach
+ * the ingest (messages left by an earlier run are delivered, and objects it never finished enqueued).
+ * On failure whatever was started is stopped again. stop() stops the drop folder, the API, the ingest
+ * queue (letting running invocations finish for a few seconds), s3rver and DynamoDB Local, waits for the
+ * child processes and releases the data dir.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? {};
+  const { dataDir } = options;
+  const sources = options.sources ?? DEFAULT_SOURCES;
+  const sessionRules = options.sessionRules ?? DEFAULT_SESSION_RULES;
+  const lock = acquireDataDirLock(dataDir);
+  const teardown = new Teardown(log);
+  teardown.add('data dir lock', () => lock.release());
+  try {
+    const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);
+    // Opened before S3 starts, so no notification finds it missing; it delivers once start() is called.
+    const pipeline = new IngestPipeline({
+      dataDir,
+      bucket: LOCAL_BUCKET,
+      sources,
+      settings: { ...DEFAULT_QUEUE_SETTINGS, ...options.queue },
+      ...(log.queue !== undefined && { onActivity: log.queue }),
+      ...(log.warn !== undefined && { warn: log.warn }),
+    });
+
+    const servers = await startServers({
+      apiPort: options.port,
+      s3Port: options.s3Port,
+      dynamoDbPort: options.dynamoDbPort,
+      dataDir,
+      bucket: LOCAL_BUCKET,
+      onObjectCreated: pipeline.onObjectCreated,
+    });
+    teardown.add('DynamoDB Local', servers.dynamoDb.stop);
+    teardown.add('local S3', servers.s3.stop);
+    const dynamo = createLocalDynamoDbClient(servers.dynamoDb.endpoint);
+    const s3 = createLocalS3Client(servers.s3.endpoint);
+    teardown.add('SDK clients', () => {
+      dynamo.destroy();
+      s3.destroy();
+    });
+    await createSessionTable(dynamo, LOCAL_TABLE);
+
+    pipeline.start(
+      createLocalIngestHandler({
+        s3,
+        dynamo,
+        tableName: LOCAL_TABLE,
+        bucket: LOCAL_BUCKET,
+        sources,
+        sessionRules,
+        log: log.handler ?? (() => undefined),
+      }),
+      s3,
+    );
+    teardown.add('ingest queue', () => pipeline.ingestQueue.close());
+
+    const api = await startApi(options, log, {
+      reader: new DynamoDbSessionStore({
+        client: dynamo,
+        tableName: LOCAL_TABLE,
+        gapMs: minutesToMs(sessionRules.gapMinutes),
+      }),
+      cursorSigningKey,
+      pipeline,
+    });
+    teardown.add('HTTP API', api.close);
+
+    log.recovered?.(await pipeline.enqueueUnfinished());
+
+    const dropPrefix = (sources[0] as SourceDefinition).prefix;
+    let drop: DropFolder | undefined;
+    if (options.dropDir !== false) {
+      drop = startDropFolder(options.dropDir ?? join(dataDir, 'drop'), s3, dropPrefix, log);
+      teardown.add('drop folder', drop.stop);
+    }
+
+    lock.update({ apiUrl: api.url, s3Endpoint: servers.s3.endpoint });
+    return {
+      apiUrl: api.url,
+      s3Endpoint: servers.s3.endpoint,
+      dynamoDbEndpoint: servers.dynamoDb.endpoint,
+      bucket: LOCAL_BUCKET,
+      tableName: LOCAL_TABLE,
+      dataDir,
+      sources,
+      dropDir: drop?.dir,
+      dropPrefix,
+      ingestIdle: () => pipeline.idle(),
+      stop: () => teardown.run(),
+    };
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+}
+
+async function startApi(
+  options: LocalStackOptions,
+  log: LocalStackLog,
+  deps: { reader: DynamoDbSessionStore; cursorSigningKey: string; pipeline: IngestPipeline },
+): Promise<HttpApi> {
+  const handler = createApiHandler({
+    reader: deps.reader,
+    config: { cursorSigningKey: deps.cursorSigningKey, corsAllowedOrigins: options.corsAllowedOrigins ?? [] },
+    logger: {
+      error: (message: unknown, ...extra: unknown[]) =>
+        log.warn?.(`api error: ${String(message)}`, (extra[0] as { error?: unknown } | undefined)?.error),
+    },
+  });
+  try {
+    return await startHttpApi({
+      port: options.port,
+      handler,
+      onError: (error) => log.warn?.('api handler threw', error),
+      admin: createAdminHandler(deps.pipeline),
+      ...(options.staticAssets !== undefined && { staticAssets: options.staticAssets }),
+      ...(options.staticHeaders !== undefined && { staticHeaders: options.staticHeaders }),
+    });
+  } catch (error) {
+    throw isAddressInUse(error) ? new PortInUseError('PORT', options.port, 'lookup API') : error;
+  }
+}
