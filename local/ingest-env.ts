@@ -3,7 +3,7 @@
 // validated here so a mistake is reported by variable before anything starts.
 import { z } from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
-import { DEFAULT_GAP_MINUTES } from '../functions/domain/sessionize.js';
+import { DEFAULT_GAP_MINUTES } from '../functions/domain/rules/session-rules.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {

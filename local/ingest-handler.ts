@@ -3,10 +3,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
-import type { IngestLogger } from '../functions/ingest/create-ingest-handler.js';
+import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
+import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { S3ObjectSource } from '../functions/adapters/s3/object-source.js';
+import { S3RejectionReport } from '../functions/adapters/s3/rejection-report.js';
+import { createBrowserOf } from '../functions/domain/events/browser.js';
+import { loadIngestConfig } from '../functions/ingest/config.js';
+import {
+  createIngestHandler,
+  type IngestLogger,
+  type IngestMetrics,
+} from '../functions/ingest/create-handler.js';
 import type { SessionRules } from './ingest-env.js';
 import type { SqsBatchHandler } from './ingest-queue.js';
-import { adaptS3EventHandler } from './s3-handler-adapter.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -46,8 +56,20 @@ function loggerFor(sink: HandlerLogSink): IngestLogger {
   };
 }
 
+const noMetrics: IngestMetrics = { addMetric: () => undefined, publishStoredMetrics: () => undefined };
+
+/** The real ingest handler, wired as handler.ts wires it in Lambda, with the stack's clients. */
 export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatchHandler {
-  const env = ingestFunctionEnv(deps);
-  // The swap, once functions/ingest handles SQS events: its handler with the same s3, dynamo, env, logger.
-  return adaptS3EventHandler({ s3: deps.s3, dynamo: deps.dynamo, env, logger: loggerFor(deps.log) });
+  const config = loadIngestConfig(ingestFunctionEnv(deps));
+  const transport = new Transport({ client: deps.dynamo, tableName: config.tableName });
+  return createIngestHandler({
+    objects: new S3ObjectSource(deps.s3),
+    openReport: (key) => new S3RejectionReport({ s3: deps.s3, bucket: config.bucketName, key }),
+    writer: new DynamoDbSessionWriter({ transport, rules: config.rules }),
+    checkRules: () => ensureTableRules(transport, config.rules),
+    config,
+    logger: loggerFor(deps.log),
+    metrics: noMetrics,
+    browserOf: createBrowserOf(),
+  });
 }

@@ -22,9 +22,29 @@ export function shortPath(path: string): string {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 const number = (value: unknown) => (typeof value === 'number' ? value : 0);
 
+interface LoggedFile {
+  file?: unknown;
+  format?: unknown;
+  error?: unknown;
+  skipped?: unknown;
+}
+
+function filesOf(attributes: Record<string, unknown>): LoggedFile[] {
+  return Array.isArray(attributes.files) ? (attributes.files as LoggedFile[]) : [];
+}
+
+/** `read as segment`, or `read as amplitude, mixpanel` for an archive of several formats. */
+function formatsOf(files: readonly LoggedFile[]): string | undefined {
+  const formats = [
+    ...new Set(files.map((file) => file.format).filter((format) => typeof format === 'string')),
+  ];
+  return formats.length === 0 ? undefined : `read as ${formats.join(', ')}`;
+}
+
 /**
- * A line for one entry of the ingest handler's log, read by its attributes: an ingested object carries
- * its stats, a file that is no export its `fileError`. Other info entries are not worth a line.
+ * A line for one entry of the ingest handler's log, read by its attributes: an ingested object carries its
+ * counts and the files it held; a file that could not be read entirely, which file and why. Other info
+ * entries are not worth a line.
  */
 export function formatHandlerLog(
   level: LogLevel,
@@ -33,18 +53,26 @@ export function formatHandlerLog(
 ): string | undefined {
   const key = typeof attributes.key === 'string' ? attributes.key : undefined;
   const report = typeof attributes.report === 'string' ? attributes.report : undefined;
-  if (key !== undefined && typeof attributes.fileError === 'string') {
-    return (
-      `NOT an export: ${key}: ${attributes.fileError}; ${plural(number(attributes.eventsRead), 'event')} read, ` +
-      `${plural(number(attributes.sessionsWritten), 'session')} written (report: ${report ?? 'none'})`
-    );
+  const files = filesOf(attributes);
+  const counts =
+    `${plural(number(attributes.records), 'event')}, ${number(attributes.rejected)} rejected, ` +
+    `${plural(number(attributes.usersTouched), 'user')}, ${plural(number(attributes.sessionsWritten), 'session')} written`;
+  const duplicates = number(attributes.duplicates);
+  const details = [duplicates > 0 ? plural(duplicates, 'duplicate') : undefined, formatsOf(files)].filter(
+    Boolean,
+  );
+  const broken = files.filter((file) => typeof file.error === 'string');
+  if (key !== undefined && broken.length > 0) {
+    const reasons = broken.map((file) => `${String(file.file)}: ${String(file.error)}`).join('; ');
+    return `NOT entirely read: ${reasons}; ${counts} from what was read (report: ${report ?? 'none'})`;
   }
-  if (level === 'info' && key !== undefined && typeof attributes.eventsRead === 'number') {
+  if (level === 'info' && key !== undefined && typeof attributes.records === 'number') {
     const took = typeof attributes.durationMs === 'number' ? ` (${seconds(attributes.durationMs)})` : '';
+    const skipped = files.filter((file) => typeof file.skipped === 'string').map((file) => String(file.file));
+    if (skipped.length > 0) details.push(`skipped ${skipped.join(', ')}`);
     return (
-      `ingested ${key}: ${plural(attributes.eventsRead, 'event')}, ${number(attributes.rejected)} rejected` +
-      `${report === undefined ? '' : ` (report: ${report})`}, ${plural(number(attributes.usersTouched), 'user')}, ` +
-      `${plural(number(attributes.sessionsWritten), 'session')} written${took}`
+      `ingested ${key}: ${counts}${report === undefined ? '' : ` (report: ${report})`}` +
+      `${details.length > 0 ? `; ${details.join('; ')}` : ''}${took}`
     );
   }
   if (level === 'info') return undefined;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
-import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
+import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
+import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../functions/api/app.js';
-import { minutesToMs } from '../functions/domain/sessionize.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
@@ -185,11 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const api = await startApi(options, log, {
-      reader: new DynamoDbSessionStore({
-        client: dynamo,
-        tableName: LOCAL_TABLE,
-        gapMs: minutesToMs(sessionRules.gapMinutes),
-      }),
+      reader: new DynamoDbSessionReader(new Transport({ client: dynamo, tableName: LOCAL_TABLE })),
       cursorSigningKey,
       pipeline,
     });
@@ -227,11 +223,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function startApi(
   options: LocalStackOptions,
   log: LocalStackLog,
-  deps: { reader: DynamoDbSessionStore; cursorSigningKey: string; pipeline: IngestPipeline },
+  deps: { reader: DynamoDbSessionReader; cursorSigningKey: string; pipeline: IngestPipeline },
 ): Promise<HttpApi> {
   const handler = createApiHandler({
     reader: deps.reader,
-    config: { cursorSigningKey: deps.cursorSigningKey, corsAllowedOrigins: options.corsAllowedOrigins ?? [] },
+    config: {
+      cursorSigningKey: deps.cursorSigningKey,
+      corsAllowedOrigins: options.corsAllowedOrigins ?? [],
+      pathsDecoded: false,
+    },
     logger: {
       error: (message: unknown, ...extra: unknown[]) =>
         log.warn?.(`api error: ${String(message)}`, (extra[0] as { error?: unknown } | undefined)?.error),

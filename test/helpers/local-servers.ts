@@ -171,7 +171,7 @@ export class StackProcess {
   ingestLines(): string[] {
     return this.output
       .split('\n')
-      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT an export:|FAILED|DEAD-LETTERED) /.test(line));
+      .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT entirely read:|FAILED|DEAD-LETTERED) /.test(line));
   }
 
   kill(): void {

@@ -18,30 +18,45 @@ describe('stack log lines', () => {
     expect([0, 1, 2].map((count) => plural(count, 'user'))).toEqual(['0 users', '1 user', '2 users']);
   });
 
-  it('words an ingested object from its stats', () => {
+  it('words an ingested object from its stats: counts, duplicates, formats, skipped archive members', () => {
     const line = formatHandlerLog('info', 'ingested', {
-      key: 'incoming/a.ndjson',
-      eventsRead: 1,
+      key: 'incoming/a.zip',
+      records: 3,
       rejected: 0,
+      duplicates: 1,
       usersTouched: 1,
       sessionsWritten: 2,
+      files: [
+        { file: 'incoming/a.zip!events.json', format: 'amplitude' },
+        { file: 'incoming/a.zip!manifest.json', skipped: 'holds no events of any export format' },
+      ],
       durationMs: 1234,
     });
 
-    expect(line).toBe('ingested incoming/a.ndjson: 1 event, 0 rejected, 1 user, 2 sessions written (1.2 s)');
+    expect(line).toBe(
+      'ingested incoming/a.zip: 3 events, 0 rejected, 1 user, 2 sessions written; 1 duplicate; read as amplitude; skipped incoming/a.zip!manifest.json (1.2 s)',
+    );
   });
 
-  it('words a file that is no export, and stays quiet on other info entries', () => {
-    const line = formatHandlerLog('error', 'file is not a valid export', {
-      key: 'incoming/case.json',
-      fileError: 'no events',
-      eventsRead: 0,
-      sessionsWritten: 0,
-      report: 'rejected/incoming/case.json.ndjson',
+  it('words a file that could not be read entirely, and stays quiet on other info entries', () => {
+    const line = formatHandlerLog('error', 'export could not be read entirely; reported, not retried', {
+      key: 'incoming/a.ndjson.gz',
+      records: 28,
+      rejected: 0,
+      usersTouched: 2,
+      sessionsWritten: 3,
+      files: [
+        {
+          file: 'incoming/a.ndjson.gz',
+          format: 'segment',
+          error: 'truncated gzip; reading stopped after line 28',
+        },
+      ],
+      report: 'rejected/incoming/a.ndjson.gz.ndjson',
     });
 
     expect(line).toBe(
-      'NOT an export: incoming/case.json: no events; 0 events read, 0 sessions written (report: rejected/incoming/case.json.ndjson)',
+      'NOT entirely read: incoming/a.ndjson.gz: truncated gzip; reading stopped after line 28; 28 events, 0 rejected, 2 users, 3 sessions written from what was read (report: rejected/incoming/a.ndjson.gz.ndjson)',
     );
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
   });
