@@ -232,7 +232,7 @@ export class ViewerApp {
         h('div', { class: 'panel-head' }, heading, close),
         h(
           'div',
-          { class: 'panel-body', 'data-session-id': session.sessionId },
+          { class: 'panel-body', 'data-open-session-id': session.sessionId },
           ...renderSessionDetail(session),
         ),
       );
