@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Session, UserSummary } from './api-types.js';
 import { h, svg } from './dom.js';
-import { formatCount, formatDateTime, formatDuration, formatMinute, plural } from './format.js';
+import { formatCount, formatMinute, plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import {
   centerWindow,
@@ -11,13 +11,13 @@ import {
   panWindow,
   span,
   type TimeWindow,
-  timeTicks,
-  timeToX,
   type WindowLimits,
   xToTime,
   zoomWindow,
 } from './time-scale.js';
-import { COLOUR_LEVELS, layoutSessions } from './timeline-layout.js';
+import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
+import { layoutSessions } from './timeline-layout.js';
+import { axisParts, sessionLabel, timelineLegend } from './timeline-parts.js';
 
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
@@ -26,20 +26,12 @@ const ZOOM_STEP = 2;
 const PAN_STEP = 0.5;
 /** Share of the window loaded beyond each edge, so a short pan shows sessions at once. */
 const PREFETCH = 0.25;
-/** A pointer that moved further than this is dragging, not clicking. */
-const DRAG_THRESHOLD_PX = 4;
 
 export interface TimelineViewOptions {
   readonly loader: SessionLoader;
   readonly summary: UserSummary;
   readonly onOpen: (session: Session) => void;
   readonly onRetry: () => void;
-}
-
-function sessionLabel(session: Session): string {
-  const number = session.sessionNumber === null ? 'Session' : `Session ${session.sessionNumber}`;
-  const pageViews = session.pageViews === null ? '' : `, ${plural(session.pageViews, 'page view')}`;
-  return `${number}: ${formatDateTime(session.startedAt)} UTC, ${formatDuration(session.durationSeconds)}, ${plural(session.eventCount, 'event')}${pageViews}`;
 }
 
 /**
@@ -56,13 +48,12 @@ export class TimelineView {
   private readonly statusText: HTMLElement;
   private readonly marks = new Map<string, SVGRectElement>();
   private readonly resizeObserver: ResizeObserver;
-  private readonly pointers = new Map<number, { x: number; startX: number }>();
+  private readonly gestures: { readonly dragged: boolean };
   private limits: WindowLimits;
   private window: TimeWindow;
   private width = 0;
   private activeId: string | null = null;
   private selectedId: string | null = null;
-  private dragged = false;
   private frame = 0;
 
   constructor(private readonly options: TimelineViewOptions) {
@@ -97,14 +88,19 @@ export class TimelineView {
       this.toolbar(),
       h('div', { class: 'chart-frame' }, this.chart),
       this.statusText,
-      this.legend(),
+      timelineLegend(),
     );
-    this.chart.addEventListener('keydown', (event) => this.onKeyDown(event));
-    this.chart.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
-    this.chart.addEventListener('pointerdown', (event) => this.onPointerDown(event));
-    this.chart.addEventListener('pointermove', (event) => this.onPointerMove(event));
-    this.chart.addEventListener('pointerup', (event) => this.onPointerUp(event));
-    this.chart.addEventListener('pointercancel', (event) => this.onPointerUp(event));
+    this.chart.addEventListener('keydown', (event) => {
+      const command = keyCommand(event);
+      if (command === undefined) return;
+      event.preventDefault();
+      this.run(command);
+    });
+    this.gestures = attachGestures(this.chart, {
+      pan: (share) => this.setWindow(panWindow(this.window, share, this.limits)),
+      zoom: (factor, x) =>
+        this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits)),
+    });
     this.chart.addEventListener('click', (event) => this.onClick(event));
     this.chart.addEventListener('focusin', (event) => {
       const id = (event.target as Element).getAttribute('data-session-id');
@@ -174,47 +170,23 @@ export class TimelineView {
   }
 
   private toolbar(): HTMLElement {
-    const button = (label: string, text: string, action: () => void, keys: string) => {
+    const button = (command: TimelineCommand, label: string, text: string, keys: string) => {
       const element = h(
         'button',
         { type: 'button', 'aria-label': label, title: `${label} (${keys})`, 'aria-keyshortcuts': keys },
         text,
       );
-      element.addEventListener('click', action);
+      element.addEventListener('click', () => this.run(command));
       return element;
     };
-    const middle = () => (this.window.start + this.window.end) / 2;
     return h(
       'div',
       { class: 'toolbar', role: 'group', 'aria-label': 'Timeline view' },
-      button('Earlier', '◀', () => this.setWindow(panWindow(this.window, -PAN_STEP, this.limits)), 'PageUp'),
-      button(
-        'Zoom out',
-        '−',
-        () => this.setWindow(zoomWindow(this.window, ZOOM_STEP, middle(), this.limits)),
-        '-',
-      ),
-      button(
-        'Zoom in',
-        '+',
-        () => this.setWindow(zoomWindow(this.window, 1 / ZOOM_STEP, middle(), this.limits)),
-        '+',
-      ),
-      button('Later', '▶', () => this.setWindow(panWindow(this.window, PAN_STEP, this.limits)), 'PageDown'),
-      button('Whole history', 'Whole history', () => this.setWindow(this.limits.bounds), '0'),
-    );
-  }
-
-  private legend(): HTMLElement {
-    const swatches = Array.from({ length: COLOUR_LEVELS }, (_, level) =>
-      svg('rect', { class: `pv-${level}`, x: level * 14, y: 0, width: 12, height: 12, rx: 2 }),
-    );
-    return h(
-      'p',
-      { class: 'legend' },
-      'Length: duration · height: events · colour: page views, none ',
-      svg('svg', { width: COLOUR_LEVELS * 14, height: 12, 'aria-hidden': 'true' }, ...swatches),
-      ' most',
+      button('earlier', 'Earlier', '◀', 'PageUp'),
+      button('zoom-out', 'Zoom out', '−', '-'),
+      button('zoom-in', 'Zoom in', '+', '+'),
+      button('later', 'Later', '▶', 'PageDown'),
+      button('whole', 'Whole history', 'Whole history', '0'),
     );
   }
 
@@ -288,7 +260,7 @@ export class TimelineView {
       this.marksLayer.append(...marks.map((mark) => this.marks.get(mark.sessionId) as SVGRectElement));
     }
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
-    this.renderAxis();
+    this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;
     this.statusText.replaceChildren(
@@ -304,27 +276,6 @@ export class TimelineView {
         retry,
       );
     }
-  }
-
-  private renderAxis(): void {
-    const ticks = timeTicks(this.window, Math.max(2, Math.floor(this.width / 80)));
-    const baseline = HEIGHT - AXIS_HEIGHT;
-    this.axis.replaceChildren(
-      svg('line', { class: 'baseline', x1: 0, x2: this.width, y1: baseline, y2: baseline }),
-      ...ticks.flatMap((tick) => {
-        const x = timeToX(tick.time, this.window, this.width);
-        // A label that would run off the right edge ends at its tick instead.
-        const nearEdge = x > this.width - 8 * tick.label.length;
-        return [
-          svg('line', { class: 'tick', x1: x, x2: x, y1: 0, y2: baseline + 4 }),
-          svg(
-            'text',
-            { x: nearEdge ? x - 3 : x + 3, y: baseline + 18, 'text-anchor': nearEdge ? 'end' : 'start' },
-            tick.label,
-          ),
-        ];
-      }),
-    );
   }
 
   private setActive(sessionId: string): void {
@@ -353,87 +304,37 @@ export class TimelineView {
     return this.options.loader.sessions.find((session) => session.sessionId === this.activeId);
   }
 
-  private onKeyDown(event: KeyboardEvent): void {
+  /** Zooms around the focused session when a session has focus, else around the middle. */
+  private zoomAnchor(): number {
     const focused = this.focusedSession();
-    const anchor =
-      focused !== undefined && document.activeElement !== this.chart
-        ? focused.startedAt
-        : (this.window.start + this.window.end) / 2;
-    const actions: Record<string, () => void> = {
-      ArrowRight: () => this.moveFocus((index) => (index < 0 ? 0 : index + 1)),
-      ArrowLeft: () => this.moveFocus((index, count) => (index < 0 ? count - 1 : index - 1)),
-      Home: () => this.moveFocus(() => 0),
-      End: () => this.moveFocus((_, count) => count - 1),
-      PageUp: () => this.setWindow(panWindow(this.window, -PAN_STEP, this.limits)),
-      PageDown: () => this.setWindow(panWindow(this.window, PAN_STEP, this.limits)),
-      '+': () => this.setWindow(zoomWindow(this.window, 1 / ZOOM_STEP, anchor, this.limits)),
-      '=': () => this.setWindow(zoomWindow(this.window, 1 / ZOOM_STEP, anchor, this.limits)),
-      '-': () => this.setWindow(zoomWindow(this.window, ZOOM_STEP, anchor, this.limits)),
-      '0': () => this.setWindow(this.limits.bounds),
-      Enter: () => focused !== undefined && this.options.onOpen(focused),
-      ' ': () => focused !== undefined && this.options.onOpen(focused),
+    const onMark = document.activeElement?.getAttribute('data-session-id') === this.activeId;
+    return focused !== undefined && onMark ? focused.startedAt : (this.window.start + this.window.end) / 2;
+  }
+
+  private run(command: TimelineCommand): void {
+    const pan = (share: number) => () => this.setWindow(panWindow(this.window, share, this.limits));
+    const zoom = (factor: number) => () =>
+      this.setWindow(zoomWindow(this.window, factor, this.zoomAnchor(), this.limits));
+    const commands: Record<TimelineCommand, () => void> = {
+      next: () => this.moveFocus((index) => (index < 0 ? 0 : index + 1)),
+      previous: () => this.moveFocus((index, count) => (index < 0 ? count - 1 : index - 1)),
+      first: () => this.moveFocus(() => 0),
+      last: () => this.moveFocus((_, count) => count - 1),
+      earlier: pan(-PAN_STEP),
+      later: pan(PAN_STEP),
+      'zoom-in': zoom(1 / ZOOM_STEP),
+      'zoom-out': zoom(ZOOM_STEP),
+      whole: () => this.setWindow(this.limits.bounds),
+      open: () => {
+        const focused = this.focusedSession();
+        if (focused !== undefined) this.options.onOpen(focused);
+      },
     };
-    const action = actions[event.key];
-    if (action === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
-    event.preventDefault();
-    action();
-  }
-
-  private onWheel(event: WheelEvent): void {
-    event.preventDefault();
-    const bounds = this.chart.getBoundingClientRect();
-    const x = event.clientX - bounds.left;
-    const lineScale = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? 16 : 1;
-    if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
-      const delta = (event.shiftKey ? event.deltaY : event.deltaX) * lineScale;
-      this.setWindow(panWindow(this.window, delta / this.width, this.limits));
-      return;
-    }
-    // A trackpad pinch arrives as a wheel event with ctrlKey and small deltas.
-    const sensitivity = event.ctrlKey ? 0.01 : 0.002;
-    const factor = Math.exp(event.deltaY * lineScale * sensitivity);
-    this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits));
-  }
-
-  private onPointerDown(event: PointerEvent): void {
-    if (event.pointerType === 'mouse' && event.button !== 0) return;
-    const x = event.clientX - this.chart.getBoundingClientRect().left;
-    this.pointers.set(event.pointerId, { x, startX: x });
-    if (this.pointers.size === 1) this.dragged = false;
-  }
-
-  private onPointerMove(event: PointerEvent): void {
-    const pointer = this.pointers.get(event.pointerId);
-    if (pointer === undefined) return;
-    const x = event.clientX - this.chart.getBoundingClientRect().left;
-    if (Math.abs(x - pointer.startX) > DRAG_THRESHOLD_PX && !this.dragged) {
-      this.dragged = true;
-      this.chart.setPointerCapture(event.pointerId);
-    }
-    if (!this.dragged) return;
-    if (this.pointers.size >= 2) {
-      const [a, b] = [...this.pointers.values()];
-      if (a === undefined || b === undefined) return;
-      const before = Math.abs(a.x - b.x);
-      pointer.x = x;
-      const after = Math.abs(a.x - b.x);
-      if (before > 0 && after > 0) {
-        const anchor = xToTime((a.x + b.x) / 2, this.window, this.width);
-        this.setWindow(zoomWindow(this.window, before / after, anchor, this.limits));
-      }
-      return;
-    }
-    const delta = x - pointer.x;
-    pointer.x = x;
-    this.setWindow(panWindow(this.window, -delta / this.width, this.limits));
-  }
-
-  private onPointerUp(event: PointerEvent): void {
-    this.pointers.delete(event.pointerId);
+    commands[command]();
   }
 
   private onClick(event: MouseEvent): void {
-    if (this.dragged) return;
+    if (this.gestures.dragged) return;
     const id = (event.target as Element).getAttribute('data-session-id');
     const session = id === null ? undefined : this.options.loader.sessions.find((s) => s.sessionId === id);
     if (session !== undefined) this.options.onOpen(session);
