@@ -190,3 +190,9 @@ export const EMPTY_USER: FakeUser = {
   sessions: [],
   events: () => [],
 };
+
+/** An anonymousId with sessions of its own that the API also reports as stitched to alice (200, not 307). */
+export const STITCHED_WITH_HISTORY: FakeUser = (() => {
+  const user = makeUser('anon-9', [T0 - 3 * 24 * 60 * MINUTE]);
+  return { ...user, summary: { ...user.summary, stitchedTo: 'alice' } };
+})();

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../viewer/assets.js';
 import { type Chromium, launchChromium, screenshot, type TrackedPage } from './chromium.js';
 import { type FakeApi, startFakeApi } from './fake-api.js';
-import { ALICE, type ApiSession, EMPTY_USER, HEAVY } from './fixtures.js';
+import { ALICE, type ApiSession, EMPTY_USER, HEAVY, STITCHED_WITH_HISTORY } from './fixtures.js';
 
-const USERS = [ALICE, HEAVY, EMPTY_USER];
+const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY];
 const SESSION_MARKS = 'svg.chart rect[data-session-id]';
 
 let chromium: Chromium;
@@ -253,6 +253,12 @@ describe('session viewer in Chromium', () => {
     );
     expect(new URL(page.url()).search).toBe('?user=alice');
     expect(tracked.requests.map((url) => new URL(url).pathname)).toContain('/users/anon-7');
+
+    await page.goto(userUrl('anon-9'));
+    await page.locator('#user-heading', { hasText: 'anon-9' }).waitFor();
+    await page.locator('.summary a[data-internal]', { hasText: 'alice' }).click();
+    await page.locator('#user-heading', { hasText: 'alice' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?user=alice');
     expectCleanRun(tracked);
     await page.close();
   });
@@ -328,6 +334,15 @@ describe('session viewer in Chromium', () => {
     await page.mouse.wheel(0, -400);
     const after = await viewWindow(page);
     expect(after.end - after.start).toBeLessThan((before.end - before.start) / 2);
+    const box = await page.locator('svg.chart').boundingBox();
+    if (box === null) throw new Error('the chart has no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 200, box.y + 20, { steps: 5 });
+    await page.mouse.up();
+    const dragged = await viewWindow(page);
+    expect(dragged.end - dragged.start).toBeCloseTo(after.end - after.start, -3);
+    expect(dragged.start).toBeLessThan(after.start);
     await screenshot(page, 'viewer-2000-sessions-1280');
     expectCleanRun(tracked);
     await page.close();
