@@ -1,5 +1,5 @@
 import { DURATION_BINS, EVENT_COUNT_BINS, Histogram, type HistogramBin } from './histogram.js';
-import type { SessionView } from './session-view.js';
+import { type ReportSession, sentText } from './report-session.js';
 import { dayNumber, type SessionSeries, sessionSeries } from './time-series.js';
 import { TopCounter, type TopList } from './top-counter.js';
 
@@ -57,7 +57,7 @@ export interface ReportData {
 }
 
 export interface ReportAggregator {
-  add(session: SessionView): void;
+  add(session: ReportSession): void;
   finish(): ReportData;
 }
 
@@ -79,13 +79,12 @@ function compareRuns(a: UserRun, b: UserRun): number {
   );
 }
 
-function entryPageKey(session: SessionView): string | null {
+function entryPageKey(session: ReportSession): string | null {
   const page = session.entryPage;
-  if (page === null) return null;
-  return page.path || page.url || null;
+  return page === null ? null : (sentText(page.path) ?? sentText(page.url));
 }
 
-function sampleSession(session: SessionView, startedAt: number, endedAt: number): SampleSession {
+function sampleSession(session: ReportSession, startedAt: number, endedAt: number): SampleSession {
   return {
     sessionId: session.sessionId,
     sessionNumber: session.sessionNumber,
@@ -132,7 +131,7 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
     current = null;
   }
 
-  function trackUser(session: SessionView, startedAt: number, endedAt: number): void {
+  function trackUser(session: ReportSession, startedAt: number, endedAt: number): void {
     const { userId } = session;
     if (given !== undefined) {
       seenUsers.add(userId);
@@ -180,8 +179,8 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
       eventCounts.add(session.eventCount);
       const page = entryPageKey(session);
       if (page !== null) entryPages.add(page);
-      const source = session.campaign?.source;
-      if (source) campaignSources.add(source);
+      const source = sentText(session.campaign?.source);
+      if (source !== null) campaignSources.add(source);
       trackUser(session, startedAt, endedAt);
     },
 

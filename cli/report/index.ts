@@ -6,4 +6,4 @@ export {
   type SampleUser,
 } from './aggregator.js';
 export { REPORT_CSP, renderHtmlReport } from './render.js';
-export type { SessionView } from './session-view.js';
+export type { ReportSession } from './report-session.js';

@@ -94,6 +94,26 @@ describe('createReportAggregator', () => {
     expect(data.topCampaignSources.total).toBe(3);
   });
 
+  it('shows page fields and campaign sources sent as other JSON values as their JSON text', () => {
+    const report = createReportAggregator();
+    report.add(
+      sessionView('a', T0, {
+        entryPage: { url: 'https://x/', path: 404, title: null, referrer: null },
+        campaign: { source: { id: 7 }, medium: null, name: null, term: null, content: null },
+      }),
+    );
+    report.add(
+      sessionView('a', T0 + DAY, {
+        entryPage: { url: 'https://x/b', path: '', title: null, referrer: null },
+      }),
+    );
+
+    const data = report.finish();
+
+    expect(data.topEntryPages.items.map((item) => item.key)).toEqual(['404', 'https://x/b']);
+    expect(data.topCampaignSources.items).toEqual([{ key: '{"id":7}', count: 1 }]);
+  });
+
   it('samples the users with most sessions by default, busiest first, keeping only their sessions', () => {
     const report = createReportAggregator({ sampleSize: 2 });
     const sessionsPerUser = { ann: 3, bob: 5, cat: 1, dan: 5, eve: 2 };

@@ -1,4 +1,22 @@
-import type { SessionView } from '../../../cli/report/session-view.js';
+/** The full session JSON of the CLI and API (page fields and campaign members as sent: any JSON value). */
+export interface SessionJson {
+  userId: string;
+  sessionId: string;
+  sessionNumber: number;
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  eventCount: number;
+  pageViews: number;
+  bounce: boolean;
+  entryPage: { url: unknown; path: unknown; title: unknown; referrer: unknown } | null;
+  exitPage: { url: unknown; path: unknown; title: unknown; referrer: unknown } | null;
+  campaign: { source: unknown; medium: unknown; name: unknown; term: unknown; content: unknown } | null;
+  anonymousIds: readonly string[];
+  device: { type: string | null; os: string | null; browser: string | null } | null;
+  firstEvent: string;
+  lastEvent: string;
+}
 
 const MINUTE = 60_000;
 
@@ -6,8 +24,8 @@ const MINUTE = 60_000;
 export function sessionView(
   userId: string,
   startedAt: number,
-  overrides: Partial<SessionView> & { minutes?: number } = {},
-): SessionView {
+  overrides: Partial<SessionJson> & { minutes?: number } = {},
+): SessionJson {
   const { minutes = 10, ...rest } = overrides;
   const eventCount = rest.eventCount ?? (minutes === 0 ? 1 : 4);
   const endedAt = startedAt + minutes * MINUTE;
@@ -38,7 +56,7 @@ export function sessionView(
 }
 
 /** `users` users with 1..n sessions each over `days` days, grouped by user as the CLI emits them. */
-export function* syntheticSessions(users: number, days: number, seed = 7): Generator<SessionView> {
+export function* syntheticSessions(users: number, days: number, seed = 7): Generator<SessionJson> {
   // mulberry32: small, seeded, and good enough that no two synthetic users look alike.
   let state = seed >>> 0;
   const random = () => {
