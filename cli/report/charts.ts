@@ -1,0 +1,162 @@
+import type { SampleSession } from './aggregator.js';
+import type { HistogramBin } from './histogram.js';
+import { formatCount, formatMinute, type Html, html, truncate } from './html.js';
+import type { TopList } from './top-counter.js';
+
+const WIDTH = 960;
+const MARGIN = { left: 56, right: 12, top: 12, bottom: 34 };
+
+interface Bar {
+  readonly label: string;
+  readonly value: number;
+  readonly tooltip: string;
+}
+
+/** Round gridline values: 1, 2 or 5 times a power of ten, about four of them up to `max`. */
+export function niceTicks(max: number, target = 4): number[] {
+  if (max <= 0) return [0];
+  const rough = max / target;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step =
+    ([1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? power * 10) || 1;
+  const ticks: number[] = [];
+  for (let value = 0; value <= max + step / 2 && ticks.length < 20; value += step) ticks.push(value);
+  if ((ticks.at(-1) ?? 0) < max) ticks.push((ticks.at(-1) ?? 0) + step);
+  return ticks;
+}
+
+/**
+ * A vertical bar chart as inline SVG: every bar a `rect.bar` with a tooltip, labels under at most
+ * `maxLabels` of them, and gridlines on round values.
+ */
+export function barChart(
+  chartId: string,
+  bars: readonly Bar[],
+  options: { height?: number; maxLabels?: number; caption: string },
+): Html {
+  const height = options.height ?? 220;
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = height - MARGIN.top - MARGIN.bottom;
+  const ticks = niceTicks(Math.max(0, ...bars.map((bar) => bar.value)));
+  const top = ticks.at(-1) || 1;
+  const slot = plotWidth / Math.max(bars.length, 1);
+  const gap = slot > 6 ? Math.min(slot * 0.15, 6) : 0;
+  const labelEvery = Math.max(1, Math.ceil(bars.length / (options.maxLabels ?? 12)));
+  const y = (value: number) => MARGIN.top + plotHeight - (value / top) * plotHeight;
+  const grid = ticks.map(
+    (tick) =>
+      html`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/><text class="axis" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${formatCount(tick)}</text>`,
+  );
+  const rects = bars.map((bar, i) => {
+    const x = MARGIN.left + i * slot + gap / 2;
+    const barHeight = (bar.value / top) * plotHeight;
+    const label =
+      i % labelEvery === 0
+        ? html`<text class="axis" x="${(x + (slot - gap) / 2).toFixed(1)}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${bar.label}</text>`
+        : null;
+    return html`<rect class="bar" x="${x.toFixed(2)}" y="${y(bar.value).toFixed(2)}" width="${Math.max(slot - gap, 0.5).toFixed(2)}" height="${barHeight.toFixed(2)}"><title>${bar.tooltip}</title></rect>${label}`;
+  });
+  return html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${rects}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`;
+}
+
+export function histogramChart(
+  chartId: string,
+  bins: readonly HistogramBin[],
+  unit: string,
+  caption: string,
+): Html {
+  return barChart(
+    chartId,
+    bins.map((bin) => ({
+      label: bin.label,
+      value: bin.count,
+      tooltip: `${bin.label} ${unit}: ${formatCount(bin.count)} sessions`,
+    })),
+    { caption, maxLabels: bins.length, height: 180 },
+  );
+}
+
+/** A ranked table with a bar per row, scaled to the first. */
+export function topTable(tableId: string, list: TopList, heading: string, emptyText: string): Html {
+  if (list.items.length === 0) return html`<p class="empty" data-table="${tableId}">${emptyText}</p>`;
+  const max = list.items[0]?.count ?? 1;
+  const rows = list.items.map(
+    (item) =>
+      html`<tr><td class="key" title="${item.key}">${truncate(item.key, 80)}</td><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`,
+  );
+  const note = list.approximate
+    ? html`<p class="note">Counts are lower bounds, short by at most ${formatCount(list.maxUndercount)}: this export has more distinct values than the report tracks exactly.</p>`
+    : null;
+  return html`<table class="top" data-table="${tableId}"><thead><tr><th scope="col">${heading}</th><th scope="col" class="count">Sessions</th><th scope="col"><span class="visually-hidden">Share</span></th></tr></thead><tbody>${rows}</tbody></table>${note}`;
+}
+
+export interface TimelineMark {
+  readonly x: number;
+  readonly width: number;
+  readonly sessions: number;
+  readonly events: number;
+  readonly pageViews: number;
+  readonly first: SampleSession;
+  readonly last: SampleSession;
+}
+
+/**
+ * One user's sessions along their own time range, `width` units wide: sessions falling on the same unit
+ * merge into one mark, so a user with 50,000 sessions still draws at most `width` marks.
+ */
+export function layoutUserTimeline(sessions: readonly SampleSession[], width: number): TimelineMark[] {
+  const first = sessions[0];
+  const last = sessions.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const start = first.startedAt;
+  const span = Math.max(last.endedAt - start, 1);
+  const marks: TimelineMark[] = [];
+  for (const session of sessions) {
+    const x = Math.min(Math.floor(((session.startedAt - start) / span) * width), width - 1);
+    const end = ((session.endedAt - start) / span) * width;
+    const previous = marks.at(-1);
+    if (previous !== undefined && Math.floor(previous.x) === x) {
+      marks[marks.length - 1] = {
+        ...previous,
+        width: Math.max(previous.width, end - previous.x),
+        sessions: previous.sessions + 1,
+        events: previous.events + session.eventCount,
+        pageViews: previous.pageViews + session.pageViews,
+        last: session,
+      };
+    } else {
+      marks.push({
+        x,
+        width: Math.max(end - x, 1),
+        sessions: 1,
+        events: session.eventCount,
+        pageViews: session.pageViews,
+        first: session,
+        last: session,
+      });
+    }
+  }
+  return marks;
+}
+
+export function userTimeline(sessions: readonly SampleSession[], userId: string): Html {
+  const height = 64;
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const marks = layoutUserTimeline(sessions, plotWidth);
+  const maxEvents = Math.max(1, ...marks.map((mark) => mark.events));
+  const first = sessions[0];
+  const last = sessions.at(-1);
+  const rects = marks.map((mark) => {
+    const barHeight = 8 + Math.sqrt(mark.events / maxEvents) * 32;
+    const tooltip =
+      mark.sessions === 1
+        ? `Session ${mark.first.sessionNumber}: ${formatMinute(mark.first.startedAt)} UTC, ${Math.round((mark.first.endedAt - mark.first.startedAt) / 60_000)} min, ${formatCount(mark.events)} events, ${formatCount(mark.pageViews)} page views`
+        : `${formatCount(mark.sessions)} sessions, ${formatMinute(mark.first.startedAt)} – ${formatMinute(mark.last.endedAt)} UTC, ${formatCount(mark.events)} events`;
+    return html`<rect class="session${mark.pageViews > 0 ? ' viewed' : ''}" x="${(MARGIN.left + mark.x).toFixed(1)}" y="${(24 - barHeight / 2 + 4).toFixed(1)}" width="${Math.max(mark.width, 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${tooltip}</title></rect>`;
+  });
+  const labels =
+    first === undefined || last === undefined
+      ? null
+      : html`<text class="axis" x="${MARGIN.left}" y="${height - 4}">${formatMinute(first.startedAt)}</text><text class="axis" x="${WIDTH - MARGIN.right}" y="${height - 4}" text-anchor="end">${formatMinute(last.endedAt)} UTC</text>`;
+  return html`<svg class="chart timeline" data-chart="user-timeline" data-user-id="${userId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${`Sessions of ${userId} over time`}"><line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="28" y2="28"/>${rects}${labels}</svg>`;
+}

@@ -1,0 +1,54 @@
+/** Text for HTML content and attribute values: every string in a report comes from analytics data. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** A tagged template that escapes every interpolated value unless it is already {@link Html}. */
+export class Html {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+type Value = string | number | Html | readonly Html[] | null | undefined | false;
+
+function render(value: Value): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.text;
+  if (Array.isArray(value)) return value.map((item: Html) => item.text).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
+  let text = strings[0] ?? '';
+  values.forEach((value, i) => {
+    text += render(value) + (strings[i + 1] ?? '');
+  });
+  return new Html(text);
+}
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+export function formatCount(value: number): string {
+  return NUMBER.format(value);
+}
+
+export function formatPercent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+/** `2024-01-05 09:03` (UTC). */
+export function formatMinute(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Long labels cut with an ellipsis; the full text goes in a tooltip. */
+export function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}

@@ -1,0 +1,155 @@
+import type { ReportData } from './aggregator.js';
+import { barChart, histogramChart, topTable, userTimeline } from './charts.js';
+import { formatCount, formatMinute, formatPercent, Html, html } from './html.js';
+
+/** Nothing may load: no scripts, fonts, images or requests; only the inline stylesheet applies. */
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const UNIT_HEADINGS = {
+  day: 'Sessions per day',
+  week: 'Sessions per week',
+  month: 'Sessions per month',
+  year: 'Sessions per year',
+};
+
+// A constant, not data: written as is (inside <style> the browser would not decode escapes).
+const STYLE = `
+:root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1c2330; background: #f3f5f8; line-height: 1.45; }
+body { margin: 0; }
+header, main { max-width: 1040px; margin: 0 auto; padding: 16px 20px; }
+header { padding-bottom: 0; }
+h1 { font-size: 1.5rem; margin: 0 0 4px; }
+h2 { font-size: 1.1rem; margin: 0 0 8px; }
+h3 { font-size: 1rem; margin: 12px 0 2px; overflow-wrap: anywhere; }
+.meta, .note, .empty { color: #545f70; margin: 0 0 8px; }
+section { background: #fff; border: 1px solid #d5dbe3; border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; background: none; border: none; padding: 0; }
+.card { background: #fff; border: 1px solid #d5dbe3; border-radius: 8px; padding: 10px 14px; }
+.card .value { font-size: 1.5rem; font-weight: 600; }
+.card .label { color: #545f70; font-size: 0.9rem; }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 16px; }
+svg.chart { display: block; width: 100%; height: auto; }
+.bar { fill: #2f6bb0; }
+.bar:hover { fill: #163f72; }
+.grid { stroke: #e6eaef; }
+.baseline { stroke: #8a94a3; }
+.axis { font-size: 12px; fill: #545f70; }
+.session { fill: #8fb3dc; stroke: #fff; stroke-width: 0.5; }
+.session.viewed { fill: #2f6bb0; }
+table.top { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+table.top th { text-align: left; color: #545f70; font-weight: normal; border-bottom: 1px solid #d5dbe3; }
+table.top th.count { text-align: right; }
+table.top td { padding: 3px 6px 3px 0; border-bottom: 1px solid #eef1f5; }
+td.key { overflow-wrap: anywhere; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.88rem; }
+.count { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.meter { width: 30%; }
+td.meter svg { display: block; width: 100%; height: 10px; }
+.share { display: block; width: 100%; height: 18px; }
+.share .bounce { fill: #c2410c; }
+.share .rest { fill: #d5dbe3; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+@media (max-width: 600px) { header, main { padding: 10px; } .pair { grid-template-columns: 1fr; } }
+`;
+
+function card(label: string, value: string) {
+  return html`<div class="card"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+}
+
+/**
+ * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (its CSP says
+ * so), every string from the data escaped. Opens the same from disk, an email attachment or a CI artifact.
+ */
+export function renderHtmlReport(data: ReportData): string {
+  const span =
+    data.firstStartedAt === null || data.lastEndedAt === null
+      ? 'no sessions'
+      : `${formatMinute(Date.parse(data.firstStartedAt))} – ${formatMinute(Date.parse(data.lastEndedAt))} UTC`;
+  const series = data.sessionsOverTime;
+  const bounceShare = data.sessionCount === 0 ? 0 : data.bounceCount / data.sessionCount;
+  const sampleIntro =
+    data.sample.rule === 'given'
+      ? 'The users asked for, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.'
+      : `The ${formatCount(data.sample.users.length)} users with most sessions, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.`;
+  const users = data.sample.users.map(
+    (user) =>
+      html`<h3>${user.userId}</h3><p class="meta">${formatCount(user.sessionCount)} sessions · ${formatCount(user.eventCount)} events</p>${
+        user.sessions.length === 0
+          ? html`<p class="empty">No sessions for this user in the data.</p>`
+          : userTimeline(user.sessions, user.userId)
+      }`,
+  );
+
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>${data.title}</title>
+<style>${new Html(STYLE)}</style>
+</head>
+<body>
+<header>
+<h1>${data.title}</h1>
+<p class="meta">${span}${data.generatedAt === null ? '' : ` · generated ${data.generatedAt}`}</p>
+</header>
+<main>
+<section class="cards" aria-label="Totals">
+${card('sessions', formatCount(data.sessionCount))}${card('users', formatCount(data.userCount))}${card('events', formatCount(data.eventCount))}${card('page views', formatCount(data.pageViewCount))}${card('bounce rate', formatPercent(data.bounceCount, data.sessionCount))}
+</section>
+<section id="sessions-over-time">
+<h2>${UNIT_HEADINGS[series.unit]}</h2>
+${
+  series.bins.length === 0
+    ? html`<p class="empty">No sessions.</p>`
+    : barChart(
+        'sessions-over-time',
+        series.bins.map((bin) => ({
+          label: bin.start,
+          value: bin.sessions,
+          tooltip: `${series.unit} of ${bin.start}: ${formatCount(bin.sessions)} sessions`,
+        })),
+        {
+          caption: `${UNIT_HEADINGS[series.unit]}, ${series.bins[0]?.start} to ${series.bins.at(-1)?.start}`,
+          maxLabels: 8,
+        },
+      )
+}
+</section>
+<section id="session-length">
+<h2>Session length</h2>
+${histogramChart('session-length', data.durationHistogram, 'long', 'Sessions by length')}
+</section>
+<section id="events-per-session">
+<h2>Events per session</h2>
+${histogramChart('events-per-session', data.eventCountHistogram, 'events', 'Sessions by number of events')}
+</section>
+<section id="bounces">
+<h2>Bounces</h2>
+<p>${formatCount(data.bounceCount)} of ${formatCount(data.sessionCount)} sessions (${formatPercent(data.bounceCount, data.sessionCount)}) had a single event.</p>
+<svg class="share" data-chart="bounces" viewBox="0 0 1000 18" preserveAspectRatio="none" role="img" aria-label="${`Bounce share ${formatPercent(data.bounceCount, data.sessionCount)}`}"><rect class="rest" width="1000" height="18"/><rect class="bounce" width="${(bounceShare * 1000).toFixed(1)}" height="18"/></svg>
+</section>
+<div class="pair">
+<section id="entry-pages">
+<h2>Top entry pages</h2>
+${topTable('entry-pages', data.topEntryPages, 'Path (else url)', 'No session has a page view.')}
+</section>
+<section id="campaign-sources">
+<h2>Top campaign sources</h2>
+${topTable('campaign-sources', data.topCampaignSources, 'Source', 'No session has a campaign source.')}
+<p class="note">${formatCount(data.topCampaignSources.total)} of ${formatCount(data.sessionCount)} sessions have a campaign source.</p>
+</section>
+</div>
+<section id="user-timelines">
+<h2>Sample users</h2>
+<p class="note">${sampleIntro}</p>
+${users.length === 0 ? html`<p class="empty">No users.</p>` : users}
+</section>
+</main>
+</body>
+</html>
+`;
+  return page.text;
+}

@@ -1,0 +1,25 @@
+/**
+ * What the report reads of a session: a subset of the session JSON the CLI prints and the lookup API returns
+ * (rules 5 and 9), so any full session view can be passed as is. Page fields and campaign members are JSON
+ * values as sent (rule 9): usually strings, but any other value is shown as its JSON text.
+ */
+export interface ReportSession {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly sessionNumber: number;
+  /** ISO-8601 UTC with milliseconds, e.g. `2024-01-02T08:30:00.000Z`. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationSeconds: number;
+  readonly eventCount: number;
+  readonly pageViews: number;
+  readonly bounce: boolean;
+  readonly entryPage: { readonly url: unknown; readonly path: unknown } | null;
+  readonly campaign: { readonly source: unknown } | null;
+}
+
+/** A sent value as report text: a string as is, null or an empty string as nothing, else its JSON. */
+export function sentText(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

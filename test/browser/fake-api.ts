@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ViewerAsset } from '../../viewer/assets.js';
+import type { FakeUser } from './fixtures.js';
+
+export interface FakeApiOptions {
+  /** Served at their paths with `headers`; none for an API-only server. */
+  readonly assets?: Map<string, ViewerAsset>;
+  readonly assetHeaders?: Record<string, string>;
+  readonly users: readonly FakeUser[];
+  /** anonymousId → the user it is stitched to (answered with a 307). */
+  readonly stitched?: Readonly<Record<string, string>>;
+  /** User ids whose every request fails with the API's 500. */
+  readonly failing?: readonly string[];
+  /** Origin allowed to call this API from a browser (CORS), for a viewer served elsewhere. */
+  readonly corsOrigin?: string;
+}
+
+export interface FakeApi {
+  readonly origin: string;
+  /** Every request's method and raw URL, in arrival order. */
+  readonly requests: string[];
+  /** Holds requests whose raw path starts with `prefix` until the returned function is called. */
+  hold(prefix: string): () => void;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function error(status: number, code: string, message: string, extra: Record<string, string> = {}) {
+  return { status, body: { error: { code, message, ...extra } } };
+}
+
+type Answer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** Offsets into the ordered, filtered list, tied to the query they belong to as the real API's cursors are. */
+function encodeCursor(binding: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ binding, offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, binding: string): number | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return parsed.binding === binding && Number.isInteger(parsed.offset) ? parsed.offset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listSessions(user: FakeUser, query: URLSearchParams): Answer {
+  const order = query.get('order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc')
+    return error(400, 'bad_request', 'order must be asc or desc', { parameter: 'order' });
+  const limitText = query.get('limit') ?? '20';
+  const limit = Number(limitText);
+  if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > 100) {
+    return error(400, 'bad_request', 'limit must be an integer from 1 to 100', { parameter: 'limit' });
+  }
+  const bound = (name: 'from' | 'to') => {
+    const text = query.get(name);
+    return text === null ? undefined : Date.parse(text);
+  };
+  const from = bound('from');
+  const to = bound('to');
+  if (Number.isNaN(from) || Number.isNaN(to))
+    return error(400, 'bad_request', 'from/to must be ISO-8601', { parameter: 'from' });
+  const matching = user.sessions.filter((session) => {
+    const start = Date.parse(session.startedAt);
+    return (from === undefined || start >= from) && (to === undefined || start <= to);
+  });
+  if (order === 'desc') matching.reverse();
+  const binding = `${user.summary.userId}|${order}|${from}|${to}`;
+  const cursor = query.get('cursor');
+  const offset = cursor === null ? 0 : decodeCursor(cursor, binding);
+  if (offset === undefined)
+    return error(400, 'bad_request', 'cursor is not a valid cursor for this user, order and filter', {
+      parameter: 'cursor',
+    });
+  const sessions = matching.slice(offset, offset + limit);
+  const more = offset + limit < matching.length;
+  return {
+    status: 200,
+    body: {
+      userId: user.summary.userId,
+      sessions,
+      nextCursor: more ? encodeCursor(binding, offset + limit) : null,
+    },
+  };
+}
+
+function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams): Answer {
+  const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
+  if (root !== '' || users !== 'users' || encodedUser === undefined || rest.length > 0) {
+    return error(404, 'not_found', 'Route not found');
+  }
+  const userId = decodeURIComponent(encodedUser);
+  if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
+  const stitchedTo = options.stitched?.[userId];
+  if (stitchedTo !== undefined && sessions === undefined) {
+    const location = `/users/${encodeURIComponent(stitchedTo)}`;
+    return {
+      ...error(307, 'stitched', `${userId} is stitched to ${stitchedTo}`, { userId: stitchedTo }),
+      headers: { location },
+    };
+  }
+  const user = options.users.find((candidate) => candidate.summary.userId === userId);
+  if (user === undefined) return error(404, 'not_found', 'User not found');
+  if (sessions === undefined) return { status: 200, body: user.summary };
+  if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
+  if (encodedSession === undefined) return listSessions(user, query);
+  const sessionId = decodeURIComponent(encodedSession);
+  const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
+  if (session === undefined) return error(404, 'not_found', 'Session not found');
+  return { status: 200, body: { ...session, events: user.events(sessionId) } };
+}
+
+/**
+ * A stand-in for the local stack: the viewer's assets and a lookup API with canned users, speaking the
+ * API's JSON shapes, status codes, cursors and its 307 for stitched anonymousIds.
+ */
+export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
+  const requests: string[] = [];
+  const holds = new Map<string, Promise<void>>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    requests.push(`${req.method} ${target}`);
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+    const cors: Record<string, string> =
+      options.corsOrigin === undefined
+        ? {}
+        : { 'access-control-allow-origin': options.corsOrigin, vary: 'origin' };
+    const asset = options.assets?.get(rawPath);
+    if (asset !== undefined && req.method === 'GET') {
+      res.writeHead(200, {
+        'content-type': asset.contentType,
+        'cache-control': 'no-store',
+        ...options.assetHeaders,
+      });
+      res.end(asset.body);
+      return;
+    }
+    for (const [prefix, gate] of holds) if (rawPath.startsWith(prefix)) await gate;
+    const { status, body, headers } = answer(options, rawPath, query);
+    res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...cors, ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((failure: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(failure));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    hold(prefix) {
+      let release = () => {};
+      holds.set(
+        prefix,
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+      return () => {
+        holds.delete(prefix);
+        release();
+      };
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((failure) => (failure ? reject(failure) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReportAggregator, type ReportData, renderHtmlReport } from '../../cli/report/index.js';
+import { syntheticSessions } from '../unit/report/sessions.js';
+import { type Chromium, launchChromium, screenshot } from './chromium.js';
+
+let chromium: Chromium;
+let directory: string;
+let reportUrl: string;
+let data: ReportData;
+
+beforeAll(async () => {
+  const aggregator = createReportAggregator({ title: 'Synthetic export' });
+  for (const session of syntheticSessions(800, 120)) aggregator.add(session);
+  data = aggregator.finish();
+  directory = await mkdtemp(join(tmpdir(), 'sessionizer-report-'));
+  const file = join(directory, 'report.html');
+  await writeFile(file, renderHtmlReport(data));
+  reportUrl = pathToFileURL(file).href;
+  chromium = await launchChromium();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+});
+
+describe('HTML report in Chromium', () => {
+  it('draws its charts with its inline styles and makes no request at all', async () => {
+    const { page, requests, errors } = await chromium.newPage({ width: 1280, height: 800 });
+    await page.goto(reportUrl);
+
+    const bars = (chart: string) => page.locator(`svg[data-chart="${chart}"] rect.bar`);
+    expect(await bars('sessions-over-time').count()).toBe(data.sessionsOverTime.bins.length);
+    expect(await bars('session-length').count()).toBe(data.durationHistogram.length);
+    expect(await bars('events-per-session').count()).toBe(data.eventCountHistogram.length);
+    const tallest = await bars('sessions-over-time').evaluateAll((rects) =>
+      Math.max(...rects.map((rect) => rect.getBoundingClientRect().height)),
+    );
+    expect(tallest).toBeGreaterThan(50);
+    expect(await page.locator('svg[data-chart="user-timeline"]').count()).toBe(5);
+    expect(
+      await page.locator('svg[data-chart="user-timeline"]').first().locator('rect.session').count(),
+    ).toBeGreaterThan(10);
+    const bounceWidth = await page
+      .locator('svg[data-chart="bounces"] rect.bounce')
+      .evaluate((rect) => rect.getBoundingClientRect().width);
+    expect(bounceWidth).toBeGreaterThan(0);
+    expect(await page.locator('table[data-table="entry-pages"] tbody tr').count()).toBe(10);
+    const fill = await bars('session-length')
+      .first()
+      .evaluate((rect) => getComputedStyle(rect).fill);
+    expect(fill).toBe('rgb(47, 107, 176)');
+
+    await screenshot(page, 'report-1280x800');
+    expect(requests).toEqual([reportUrl]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const { page, requests, errors } = await chromium.newPage({ width: 375, height: 740 });
+    await page.goto(reportUrl);
+
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'report-375x740');
+    expect(requests).toEqual([reportUrl]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

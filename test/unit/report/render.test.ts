@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createReportAggregator, type ReportData } from '../../../cli/report/aggregator.js';
+import { REPORT_CSP, renderHtmlReport } from '../../../cli/report/render.js';
+import { sessionView, syntheticSessions } from './sessions.js';
+
+const T0 = Date.UTC(2024, 0, 1, 9);
+const HOSTILE = `<img src=x onerror=alert(1)>"'&`;
+
+function report(): ReportData {
+  const aggregator = createReportAggregator({
+    title: `Report ${HOSTILE}`,
+    sampleUsers: [HOSTILE],
+    topCount: 100,
+  });
+  aggregator.add(
+    sessionView(HOSTILE, T0, {
+      entryPage: { url: null, path: `/p/${HOSTILE}`, title: null, referrer: null },
+      campaign: { source: `src${HOSTILE}`, medium: null, name: null, term: null, content: null },
+    }),
+  );
+  for (const session of syntheticSessions(50, 20)) aggregator.add(session);
+  return aggregator.finish();
+}
+
+describe('renderHtmlReport', () => {
+  it('is one file that loads nothing: CSP meta, no script, no external reference', () => {
+    const page = renderHtmlReport(report());
+
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP.replace(/'/g, '&#39;')}">`,
+    );
+    expect(REPORT_CSP).toMatch(/^default-src 'none';/);
+    expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    // Attribute values hold escaped data (which may spell "src="); only attribute names matter here.
+    const tags = page.replace(/"[^"]*"/g, '""');
+    expect(tags).not.toMatch(/<[a-z]+[^>]*\s(src|href|xlink:href)=/i);
+  });
+
+  it('escapes every string from the data', () => {
+    const page = renderHtmlReport(report());
+
+    expect(page).not.toContain(HOSTILE);
+    expect(page).not.toContain('<img');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+    expect(page).toContain('<title>Report &lt;img');
+  });
+
+  it('draws every chart: one bar per day and bin, top tables, bounce share and the sample timelines', () => {
+    const data = report();
+    const page = renderHtmlReport(data);
+    const chart = (id: string) =>
+      page.match(new RegExp(`<svg[^>]*data-chart="${id}"[\\s\\S]*?</svg>`, 'g')) ?? [];
+    const bars = (svg: string | undefined) => (svg?.match(/<rect class="bar"/g) ?? []).length;
+
+    expect(bars(chart('sessions-over-time')[0])).toBe(data.sessionsOverTime.bins.length);
+    expect(bars(chart('session-length')[0])).toBe(data.durationHistogram.length);
+    expect(bars(chart('events-per-session')[0])).toBe(data.eventCountHistogram.length);
+    expect(chart('bounces')).toHaveLength(1);
+    expect(chart('user-timeline')).toHaveLength(1);
+    expect(page).toMatch(/<table class="top" data-table="entry-pages">[\s\S]*\/p\/&lt;img/);
+    expect(page).toContain(`${data.bounceCount} of ${data.sessionCount.toLocaleString('en-US')} sessions`);
+  });
+
+  it('renders an empty report without charts that divide by zero', () => {
+    const page = renderHtmlReport(createReportAggregator().finish());
+
+    expect(page).toContain('No sessions.');
+    expect(page).toContain('No users.');
+    expect(page).not.toMatch(/NaN|Infinity/);
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, createApiClient } from '../../../viewer/src/api-client.js';
+import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
+
+const SESSION = {
+  userId: 'alice',
+  sessionId: '20240101T090000000Z',
+  sessionNumber: 1,
+  startedAt: '2024-01-01T09:00:00.000Z',
+  endedAt: '2024-01-01T09:10:00.000Z',
+  durationSeconds: 600,
+  eventCount: 3,
+  pageViews: 2,
+  bounce: false,
+  entryPage: { url: 'https://a.example/', path: '/', title: { odd: true }, referrer: null },
+  exitPage: null,
+  campaign: { source: 'news', medium: null, name: 42 },
+  anonymousIds: ['anon-1'],
+  device: { type: 'mobile', os: 'iOS', browser: null },
+  firstEvent: 'Home',
+  lastEvent: 'Buy',
+};
+
+function jsonResponse(status: number, body: unknown, init: { redirected?: boolean } = {}): Response {
+  const response = new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+  if (init.redirected) Object.defineProperty(response, 'redirected', { value: true });
+  return response;
+}
+
+describe('API JSON parsing', () => {
+  it('keeps strings, turns absent fields into null and any other JSON value into its text', () => {
+    const session = parseSession(SESSION);
+    expect(session.entryPage).toEqual({
+      url: 'https://a.example/',
+      path: '/',
+      title: '{"odd":true}',
+      referrer: null,
+    });
+    expect(session.campaign).toEqual({ source: 'news', medium: null, name: '42', term: null, content: null });
+    expect(session.startedAt).toBe(Date.UTC(2024, 0, 1, 9));
+    expect(text(undefined)).toBeNull();
+  });
+
+  it('reads a session from an API without the attribute fields', () => {
+    const { pageViews, bounce, entryPage, device, ...older } = SESSION;
+    const session = parseSession({ ...older, eventCount: 1 });
+    expect(session).toMatchObject({
+      pageViews: null,
+      bounce: true,
+      entryPage: null,
+      device: null,
+      anonymousIds: ['anon-1'],
+    });
+  });
+
+  it('names the field and session when a timestamp is broken', () => {
+    expect(() => parseSession({ ...SESSION, endedAt: 'yesterday' })).toThrow(
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: yesterday',
+    );
+  });
+
+  it('reads events and a summary without anonymousIds', () => {
+    const detail = parseSessionDetail({
+      ...SESSION,
+      events: [{ id: 'e1', type: 'track', timestamp: '2024-01-01T09:00:00.000Z', name: '<b>x</b>' }],
+    });
+    expect(detail.events[0]).toMatchObject({
+      id: 'e1',
+      type: 'track',
+      name: '<b>x</b>',
+      url: null,
+      messageId: null,
+    });
+    const summary = parseUserSummary({ userId: 'alice', sessionCount: 2, eventCount: 5, firstSeenAt: 'x' });
+    expect(summary).toMatchObject({
+      firstSeenAt: null,
+      anonymousIds: { count: 0, items: [] },
+      stitchedTo: null,
+    });
+  });
+});
+
+describe('createApiClient', () => {
+  it('percent-encodes ids in the path and sends list parameters as ISO timestamps', async () => {
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(200, { userId: 'a/b c', sessions: [SESSION], nextCursor: 'next' }),
+    );
+    const client = createApiClient('https://api.example/', fetchMock);
+    const page = await client.listSessions('a/b c', {
+      order: 'desc',
+      limit: 100,
+      from: Date.UTC(2024, 0, 1),
+      to: Date.UTC(2024, 1, 1),
+      cursor: 'c+1',
+    });
+    expect(fetchMock).toHaveBeenCalledWith(
+      'https://api.example/users/a%2Fb%20c/sessions?order=desc&limit=100&from=2024-01-01T00%3A00%3A00.000Z&to=2024-02-01T00%3A00%3A00.000Z&cursor=c%2B1',
+      expect.objectContaining({ headers: { accept: 'application/json' } }),
+    );
+    expect(page.nextCursor).toBe('next');
+    expect(page.sessions[0]?.sessionId).toBe(SESSION.sessionId);
+  });
+
+  it('calls its own origin by default and encodes session ids too', async () => {
+    const fetchMock = vi.fn(async (_url: string | URL | Request) =>
+      jsonResponse(200, { ...SESSION, events: [] }),
+    );
+    await createApiClient('', fetchMock).getSession('ü', '20240101T090000000Z');
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/users/%C3%BC/sessions/20240101T090000000Z');
+  });
+
+  it('reports a followed redirect, as for a stitched anonymousId', async () => {
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(200, { userId: 'alice', sessionCount: 1, eventCount: 1 }, { redirected: true }),
+    );
+    const lookup = await createApiClient('', fetchMock).getUser('anon-1');
+    expect(lookup).toMatchObject({ redirected: true, summary: { userId: 'alice' } });
+  });
+
+  it('carries the API’s error code and message', async () => {
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(400, { error: { code: 'bad_request', message: 'limit must be…', parameter: 'limit' } }),
+    );
+    const failure = createApiClient('', fetchMock).listSessions('a', { order: 'asc', limit: 500 });
+    await expect(failure).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 400,
+      code: 'bad_request',
+      message: 'limit must be…',
+    });
+  });
+
+  it('says what happened when the answer is not the API’s JSON or there is no answer', async () => {
+    const html = vi.fn(
+      async () => new Response('<html>gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
+    );
+    await expect(createApiClient('', html).getUser('a')).rejects.toMatchObject({
+      status: 502,
+      message: 'The API answered 502 Bad Gateway',
+    });
+    const down = vi.fn(async () => {
+      throw new TypeError('fetch failed');
+    });
+    await expect(createApiClient('https://api.example', down).getUser('a')).rejects.toEqual(
+      new ApiError(0, 'network_error', 'Could not reach the API at https://api.example.'),
+    );
+    const wrongShape = vi.fn(async () => jsonResponse(200, { sessions: 'no' }));
+    await expect(
+      createApiClient('', wrongShape).listSessions('a', { order: 'asc', limit: 1 }),
+    ).rejects.toMatchObject({
+      code: 'bad_response',
+      message: 'The session list has no sessions array',
+    });
+  });
+});

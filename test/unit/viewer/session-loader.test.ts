@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { type ApiClient, ApiError, type SessionQuery } from '../../../viewer/src/api-client.js';
+import type { Session } from '../../../viewer/src/api-types.js';
+import { PAGE_SIZE, SessionLoader } from '../../../viewer/src/session-loader.js';
+
+const T0 = Date.UTC(2022, 0, 1);
+const HOUR = 3_600_000;
+
+function sessionAt(index: number): Session {
+  const startedAt = T0 + index * 9 * HOUR;
+  return {
+    userId: 'heavy',
+    sessionId: `s${String(index).padStart(4, '0')}`,
+    sessionNumber: index + 1,
+    startedAt,
+    endedAt: startedAt + HOUR / 2,
+    durationSeconds: 1800,
+    eventCount: 3,
+    pageViews: 1,
+    bounce: false,
+    entryPage: null,
+    exitPage: null,
+    campaign: null,
+    anonymousIds: [],
+    device: null,
+    firstEvent: null,
+    lastEvent: null,
+  };
+}
+
+/** The API's list semantics over an in-memory history: filters on start, cursors are offsets. */
+function fakeClient(sessions: readonly Session[], options: { failOnCall?: number } = {}) {
+  const queries: SessionQuery[] = [];
+  const client: ApiClient = {
+    getUser: async () => {
+      throw new Error('not used');
+    },
+    getSession: async () => {
+      throw new Error('not used');
+    },
+    listSessions: async (userId, query) => {
+      queries.push(query);
+      if (queries.length === options.failOnCall) throw new ApiError(500, 'internal_error', 'Internal error');
+      const matching = sessions.filter(
+        (s) =>
+          (query.from === undefined || s.startedAt >= query.from) &&
+          (query.to === undefined || s.startedAt <= query.to),
+      );
+      if (query.order === 'desc') matching.reverse();
+      const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+      const page = matching.slice(offset, offset + query.limit);
+      const more = offset + query.limit < matching.length;
+      return { userId, sessions: page, nextCursor: more ? String(offset + query.limit) : null };
+    },
+  };
+  return { client, queries };
+}
+
+/** Resolves once the loader has stopped fetching. */
+async function settled(loader: SessionLoader): Promise<void> {
+  for (let i = 0; i < 1000 && loader.loading; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const HISTORY = Array.from({ length: 2000 }, (_, i) => sessionAt(i));
+
+describe('SessionLoader', () => {
+  it('starts with the newest page only', async () => {
+    const { client, queries } = fakeClient(HISTORY);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    expect(queries).toEqual([{ order: 'desc', limit: PAGE_SIZE }]);
+    expect(loader.sessions.map((s) => s.sessionId)).toEqual(
+      HISTORY.slice(-PAGE_SIZE).map((s) => s.sessionId),
+    );
+    expect(loader.complete).toBe(false);
+  });
+
+  it('continues the open query with its cursor when the view moves into older sessions', async () => {
+    const { client, queries } = fakeClient(HISTORY);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    loader.want({ from: (HISTORY[1850] as Session).startedAt, to: (HISTORY[1950] as Session).startedAt });
+    await settled(loader);
+    expect(queries.slice(1)).toEqual([{ order: 'desc', limit: PAGE_SIZE, cursor: '100' }]);
+    expect(loader.sessions).toHaveLength(200);
+    expect(loader.sessions[0]).toEqual(HISTORY[1800]);
+  });
+
+  it('loads a far range with from/to without fetching what lies between', async () => {
+    const { client, queries } = fakeClient(HISTORY);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    loader.want({ from: (HISTORY[10] as Session).startedAt, to: (HISTORY[20] as Session).startedAt });
+    await settled(loader);
+    expect(queries).toHaveLength(2);
+    expect(queries[1]).toMatchObject({
+      order: 'desc',
+      from: expect.any(Number),
+      to: (HISTORY[20] as Session).startedAt,
+    });
+    expect(loader.sessions.filter((s) => s.sessionNumber !== null && s.sessionNumber <= 30)).toHaveLength(11);
+    expect(loader.sessions).toHaveLength(PAGE_SIZE + 11);
+  });
+
+  it('loads a history of 2,000 sessions in pages when the whole of it is wanted', async () => {
+    const { client, queries } = fakeClient(HISTORY);
+    let changes = 0;
+    const loader = new SessionLoader(client, 'heavy', () => changes++);
+    await loader.loadLatest();
+    loader.want({ from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY });
+    await settled(loader);
+    expect(loader.complete).toBe(true);
+    expect(loader.sessions.map((s) => s.sessionId)).toEqual(HISTORY.map((s) => s.sessionId));
+    expect(queries).toHaveLength(2000 / PAGE_SIZE);
+    expect(queries.slice(1).every((query) => query.cursor !== undefined)).toBe(true);
+    expect(changes).toBeGreaterThanOrEqual(19);
+  });
+
+  it('knows a short history is complete after its first page', async () => {
+    const { client } = fakeClient(HISTORY.slice(0, 12));
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    expect(loader.complete).toBe(true);
+  });
+
+  it('stops on an error, keeps it for the view and tries again on retry', async () => {
+    const { client, queries } = fakeClient(HISTORY, { failOnCall: 2 });
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    loader.want({ from: (HISTORY[0] as Session).startedAt, to: (HISTORY[1999] as Session).startedAt });
+    await settled(loader);
+    expect(loader.error).toMatchObject({ status: 500, message: 'Internal error' });
+    expect(queries).toHaveLength(2);
+    loader.retry();
+    await settled(loader);
+    expect(loader.error).toBeNull();
+    expect(loader.sessions).toHaveLength(2000);
+  });
+});

@@ -1,0 +1,219 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
+import { createApiSigner } from '../../../viewer/server/api-signer.js';
+import { createSigningProxy, type SigningProxyOptions } from '../../../viewer/server/signing-proxy.js';
+import { createViewerServer } from '../../../viewer/server/viewer-server.js';
+import { type Credentials, type FakeUpstream, startSigV4Upstream } from './sigv4-upstream.js';
+
+const REGION = 'eu-west-1';
+const CREDENTIALS: Credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'session-token-example',
+};
+
+let assets: Map<string, ViewerAsset>;
+const servers: Server[] = [];
+const upstreams: FakeUpstream[] = [];
+
+beforeAll(async () => {
+  assets = await buildViewerAssets();
+});
+
+afterEach(async () => {
+  await Promise.all(upstreams.splice(0).map((upstream) => upstream.close()));
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+async function upstream(basePath = ''): Promise<FakeUpstream> {
+  const started = await startSigV4Upstream(CREDENTIALS, REGION, basePath);
+  upstreams.push(started);
+  return started;
+}
+
+/** The viewer server as `npm run viewer` runs it, in front of `apiUrl`. */
+async function viewer(apiUrl: string, overrides: Partial<SigningProxyOptions> = {}): Promise<string> {
+  const server = createViewerServer({
+    assets,
+    assetHeaders: viewerSecurityHeaders(),
+    api: createSigningProxy({
+      apiUrl,
+      signer: createApiSigner({ region: REGION, credentials: async () => CREDENTIALS }),
+      ...overrides,
+    }),
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('createSigningProxy', () => {
+  it('forwards /users requests SigV4-signed with the caller’s credentials, session token included', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+
+    const response = await fetch(`${base}/users/alice/sessions?order=desc&limit=100`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.json()).toEqual({
+      segments: ['', 'users', 'alice', 'sessions'],
+      query: { order: 'desc', limit: '100' },
+    });
+    expect(api.received[0]?.signedHeaders).toEqual(
+      expect.arrayContaining(['host', 'x-amz-date', 'x-amz-security-token']),
+    );
+  });
+
+  it('signs exactly what it sends for ids and query values that need escaping', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+    const userId = "a/b c+d%e ü😀 (it's)!*";
+    const query = new URLSearchParams({
+      from: '2024-01-01T00:00:00.000+01:00',
+      cursor: 'ab+/=cd',
+      order: 'asc',
+    });
+
+    const response = await fetch(`${base}/users/${encodeURIComponent(userId)}/sessions?${query}`);
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { segments: string[]; query: Record<string, string> };
+    expect(body.segments[2]).toBe(userId);
+    expect(body.query).toEqual(Object.fromEntries(query));
+  });
+
+  it('keeps the API URL’s stage path', async () => {
+    const api = await upstream('/prod');
+    const base = await viewer(api.url);
+
+    const response = await fetch(`${base}/users/alice`);
+
+    expect(response.status).toBe(200);
+    expect(api.received[0]?.url).toBe('/prod/users/alice');
+  });
+
+  it('passes a stitched id’s 307 to the browser with a Location back into the proxy', async () => {
+    const api = await upstream('/prod');
+    const base = await viewer(api.url);
+
+    const relative = await fetch(`${base}/users/anon-1`, { redirect: 'manual' });
+    const absolute = await fetch(`${base}/users/anon-2`, { redirect: 'manual' });
+    const followed = await fetch(`${base}/users/anon-1`);
+
+    expect(relative.status).toBe(307);
+    expect(relative.headers.get('location')).toBe('/users/alice');
+    expect(await relative.json()).toMatchObject({ error: { code: 'stitched', userId: 'alice' } });
+    expect(absolute.headers.get('location')).toBe('/users/alice');
+    expect(followed.redirected).toBe(true);
+    expect(await followed.json()).toMatchObject({ segments: ['', 'users', 'alice'] });
+  });
+
+  it('sends none of the browser’s cookies or headers upstream, and no upstream cookies back', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+
+    const response = await fetch(`${base}/users/alice`, {
+      headers: { cookie: 'session=secret', authorization: 'Bearer browser-token', 'x-custom': '1' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    const headers = api.received[0]?.headers ?? {};
+    expect(headers.cookie).toBeUndefined();
+    expect(headers['x-custom']).toBeUndefined();
+    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+  });
+
+  it('is refused by the API when signed with other credentials (the check can fail)', async () => {
+    const api = await upstream();
+    const wrong = { ...CREDENTIALS, secretAccessKey: 'not-the-secret' };
+    const base = await viewer(api.url, {
+      signer: createApiSigner({ region: REGION, credentials: async () => wrong }),
+    });
+
+    const response = await fetch(`${base}/users/alice`);
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: 'Forbidden: signature does not match' });
+  });
+
+  it('answers with the API’s error shape when it cannot sign or reach the API', async () => {
+    const messages: string[] = [];
+    const noCredentials = await viewer('http://127.0.0.1:9', {
+      signer: createApiSigner({
+        region: REGION,
+        credentials: async () => {
+          throw new Error('Could not load credentials from any providers');
+        },
+      }),
+      onError: (message) => messages.push(message),
+    });
+    const unsigned = await fetch(`${noCredentials}/users/alice`);
+    expect(unsigned.status).toBe(502);
+    expect(await unsigned.json()).toMatchObject({
+      error: { code: 'signing_failed', message: expect.stringContaining('Could not load credentials') },
+    });
+
+    const unreachable = await viewer('http://127.0.0.1:9');
+    const down = await fetch(`${unreachable}/users/alice`);
+    expect(down.status).toBe(502);
+    expect(await down.json()).toMatchObject({
+      error: {
+        code: 'bad_gateway',
+        message: expect.stringContaining('Could not reach the API at http://127.0.0.1:9'),
+      },
+    });
+    expect(messages).toHaveLength(1);
+  });
+
+  it('forwards reads only', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+
+    const response = await fetch(`${base}/users/alice`, { method: 'DELETE' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(api.received).toEqual([]);
+  });
+});
+
+describe('createViewerServer', () => {
+  it('serves the viewer with its CSP beside the proxied API, and 404 for anything else', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+
+    const page = await fetch(`${base}/`);
+    const script = await fetch(`${base}/app.js`);
+    const missing = await fetch(`${base}/admin/users/alice`);
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<script type="module" src="app.js">');
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(missing.status).toBe(404);
+    expect(api.received).toEqual([]);
+  });
+});
+
+describe('the SigV4 test upstream', () => {
+  it('refuses an unsigned request, so a proxy that forgot to sign fails the tests above', async () => {
+    const api = await upstream();
+
+    const response = await fetch(`${api.url}/users/alice`);
+
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  centerWindow,
+  clampWindow,
+  DAY,
+  fitWindow,
+  HOUR,
+  MIN_SPAN,
+  panWindow,
+  span,
+  timeTicks,
+  timeToX,
+  type WindowLimits,
+  xToTime,
+  zoomWindow,
+} from '../../../viewer/src/time-scale.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const YEAR = 365 * DAY;
+const limits: WindowLimits = { bounds: { start: T0, end: T0 + 3 * YEAR }, minSpan: MIN_SPAN };
+
+describe('fitWindow', () => {
+  it('pads a history on both sides', () => {
+    const window = fitWindow(T0, T0 + 100 * DAY, MIN_SPAN, 0.05);
+    expect(window).toEqual({ start: T0 - 5 * DAY, end: T0 + 105 * DAY });
+  });
+
+  it('is at least the minimum span, centred on a single instant', () => {
+    expect(fitWindow(T0, T0)).toEqual({ start: T0 - MIN_SPAN / 2, end: T0 + MIN_SPAN / 2 });
+  });
+});
+
+describe('zoomWindow', () => {
+  const window = { start: T0 + YEAR, end: T0 + YEAR + 10 * DAY };
+
+  it('keeps the anchor instant at the same place on screen', () => {
+    const anchor = window.start + 2 * DAY;
+    const zoomed = zoomWindow(window, 0.5, anchor, limits);
+    expect(span(zoomed)).toBe(5 * DAY);
+    expect(timeToX(anchor, zoomed, 1000)).toBeCloseTo(timeToX(anchor, window, 1000), 6);
+  });
+
+  it('zooms from years down to an hour and no further', () => {
+    let zoomed = limits.bounds;
+    for (let i = 0; i < 40; i++) zoomed = zoomWindow(zoomed, 0.5, T0 + YEAR, limits);
+    expect(span(zoomed)).toBe(HOUR);
+  });
+
+  it('never zooms out past the whole history', () => {
+    expect(zoomWindow(window, 1000, window.start, limits)).toEqual(limits.bounds);
+  });
+});
+
+describe('panWindow and centerWindow', () => {
+  it('moves by a share of the width', () => {
+    const window = { start: T0 + YEAR, end: T0 + YEAR + 10 * DAY };
+    expect(panWindow(window, -0.5, limits)).toEqual({
+      start: window.start - 5 * DAY,
+      end: window.end - 5 * DAY,
+    });
+  });
+
+  it('stops at the edges of the history', () => {
+    const window = { start: T0 + DAY, end: T0 + 11 * DAY };
+    expect(panWindow(window, -5, limits)).toEqual({ start: T0, end: T0 + 10 * DAY });
+    expect(centerWindow(window, limits.bounds.end, limits)).toEqual({
+      start: limits.bounds.end - 10 * DAY,
+      end: limits.bounds.end,
+    });
+  });
+});
+
+describe('clampWindow', () => {
+  it('centres a minimum-width window on bounds narrower than that', () => {
+    const narrow: WindowLimits = { bounds: { start: T0, end: T0 + 60_000 }, minSpan: HOUR };
+    expect(clampWindow({ start: T0 + 5 * HOUR, end: T0 + 5 * HOUR }, narrow)).toEqual({
+      start: T0 + 30_000 - HOUR / 2,
+      end: T0 + 30_000 + HOUR / 2,
+    });
+  });
+});
+
+describe('timeToX and xToTime', () => {
+  it('are inverse', () => {
+    const window = { start: T0, end: T0 + DAY };
+    expect(timeToX(T0 + 6 * HOUR, window, 800)).toBe(200);
+    expect(xToTime(200, window, 800)).toBe(T0 + 6 * HOUR);
+  });
+});
+
+describe('timeTicks', () => {
+  it('puts hour ticks on round hours for a few hours', () => {
+    const ticks = timeTicks({ start: T0 + 10 * 60_000, end: T0 + 4 * HOUR }, 8);
+    expect(ticks.map((tick) => tick.label)).toEqual([
+      '00:30',
+      '01:00',
+      '01:30',
+      '02:00',
+      '02:30',
+      '03:00',
+      '03:30',
+      '04:00',
+    ]);
+    expect(ticks.every((tick) => tick.time % (30 * 60_000) === 0)).toBe(true);
+  });
+
+  it('labels midnight with the day', () => {
+    const ticks = timeTicks({ start: T0 - 3 * HOUR, end: T0 + 3 * HOUR }, 6);
+    expect(ticks.find((tick) => tick.time === T0)?.label).toBe('1 Jan');
+  });
+
+  it('puts week ticks on Mondays', () => {
+    const ticks = timeTicks({ start: T0, end: T0 + 60 * DAY }, 10);
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.every((tick) => new Date(tick.time).getUTCDay() === 1)).toBe(true);
+  });
+
+  it('puts month and year ticks on their first day, with the year at January', () => {
+    const months = timeTicks({ start: T0 + DAY, end: T0 + YEAR }, 12);
+    expect(months.every((tick) => new Date(tick.time).getUTCDate() === 1)).toBe(true);
+    expect(months[0]?.label).toBe('Feb');
+    const years = timeTicks({ start: T0 - 10 * YEAR, end: T0 + 10 * YEAR }, 8);
+    expect(years.every((tick) => new Date(tick.time).getUTCMonth() === 0)).toBe(true);
+    expect(years.map((tick) => tick.label)).toEqual(['2015', '2020', '2025', '2030']);
+  });
+
+  it('never returns more ticks than asked for', () => {
+    for (const width of [HOUR, DAY, 30 * DAY, YEAR, 50 * YEAR]) {
+      for (const maxTicks of [2, 5, 12]) {
+        expect(timeTicks({ start: T0, end: T0 + width }, maxTicks).length).toBeLessThanOrEqual(maxTicks + 1);
+      }
+    }
+  });
+});

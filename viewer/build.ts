@@ -1,0 +1,44 @@
+// npm run viewer:build [-- --api-url URL] [--out DIR]: the viewer as static files for any host.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
+
+const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
+
+Writes the session viewer's static files (default: viewer/dist/). Without --api-url the viewer calls the
+API on the origin that serves it; with it, that API, which must then allow the viewer's origin (CORS).
+Serve the files with this Content-Security-Policy header (index.html carries it too, minus frame-ancestors):
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'api-url': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const apiBaseUrl = values['api-url'];
+  if (values.help) {
+    process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
+    return;
+  }
+  const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
+  const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  for (const [path, asset] of assets) {
+    if (path === '/') continue;
+    await writeFile(join(outDir, path), asset.body);
+  }
+  process.stdout.write(
+    `Viewer written to ${outDir}\nServe it with the header:\n  Content-Security-Policy: ${viewerContentSecurityPolicy(apiBaseUrl)}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`viewer:build: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

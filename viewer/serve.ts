@@ -1,0 +1,111 @@
+// npm run viewer -- --stage dev [--api-url URL] [--port 5173]: the viewer for a deployed stage, its API calls
+// signed with your AWS credentials.
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { z } from 'zod';
+import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
+import { createApiSigner, regionFromApiUrl } from './server/api-signer.js';
+import { createSigningProxy } from './server/signing-proxy.js';
+import { apiUrlFromStack, createCloudFormationClient } from './server/stack-output.js';
+import { createViewerServer } from './server/viewer-server.js';
+
+const USAGE = `Usage: npm run viewer -- --stage STAGE [--api-url URL] [--port PORT] [--host HOST] [--region REGION]
+
+Serves the session viewer on this machine and forwards its API calls to a deployed stage, signed (SigV4)
+with your AWS credentials from the default chain (AWS_PROFILE, SSO, environment, ...).
+
+Options:
+  --stage STAGE     the deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
+  --api-url URL     the API's base URL instead of looking it up (then --stage is optional)
+  --port PORT       local port (default 5173)
+  --host HOST       local interface (default 127.0.0.1)
+  --region REGION   AWS region (default: the API URL's, else AWS_REGION or your profile's)
+  -h, --help        show this help
+`;
+
+const optionsSchema = z
+  .object({
+    stage: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, '--stage must be a stage name such as dev')
+      .optional(),
+    'api-url': z.url({ protocol: /^https?$/, error: '--api-url must be an http(s) URL' }).optional(),
+    port: z.coerce
+      .number({ error: '--port must be a number' })
+      .int('--port must be an integer')
+      .min(0, '--port must be 0 to 65535')
+      .max(65_535, '--port must be 0 to 65535')
+      .default(5173),
+    host: z.string().default('127.0.0.1'),
+    region: z.string().optional(),
+  })
+  .refine((options) => options.stage !== undefined || options['api-url'] !== undefined, {
+    error: 'give --stage (to look up the API URL) or --api-url',
+  });
+
+function fail(message: string): never {
+  process.stderr.write(`viewer: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        stage: { type: 'string' },
+        'api-url': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        region: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const { stage, port, host } = parsed.data;
+
+  const apiUrl =
+    parsed.data['api-url'] ??
+    (await apiUrlFromStack(stage as string, createCloudFormationClient(parsed.data.region)));
+  const region = parsed.data.region ?? regionFromApiUrl(apiUrl) ?? process.env.AWS_REGION;
+  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+
+  const credentials = fromNodeProviderChain();
+  try {
+    await credentials();
+  } catch (error) {
+    throw new Error(
+      `no AWS credentials to sign with (${(error as Error).message}); log in (e.g. aws sso login) or set AWS_PROFILE`,
+    );
+  }
+
+  const server = createViewerServer({
+    assets: await buildViewerAssets(),
+    assetHeaders: viewerSecurityHeaders(),
+    api: createSigningProxy({
+      apiUrl,
+      signer: createApiSigner({ region, credentials }),
+      onError: (message) => process.stderr.write(`viewer: ${message}\n`),
+    }),
+  });
+  server.listen(port, host, () => {
+    const { port: actualPort } = server.address() as AddressInfo;
+    process.stdout.write(
+      `Session viewer for ${stage === undefined ? apiUrl : `stage ${stage} (${apiUrl})`}: http://${host}:${actualPort}/\n`,
+    );
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`viewer: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

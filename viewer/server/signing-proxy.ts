@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiSigner, SignableRequest } from './api-signer.js';
+
+export interface SigningProxyOptions {
+  /** The deployed API's base URL, e.g. the stack's `ApiUrl` output. */
+  readonly apiUrl: string;
+  readonly signer: ApiSigner;
+  readonly fetch?: typeof fetch;
+  /** Told about requests that could not be signed or forwarded; the browser gets a JSON error either way. */
+  readonly onError?: (message: string) => void;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'vary'];
+
+/** encodeURIComponent plus the five characters RFC 3986 reserves that it leaves alone, as SigV4 encodes. */
+function encodeRfc3986(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/**
+ * Each path segment decoded and re-encoded the way the signer expects, so the path sent and the path signed
+ * are the same bytes whatever the browser left unescaped. Undefined when a segment is not valid UTF-8.
+ */
+function canonicalPath(rawPath: string): string | undefined {
+  try {
+    return rawPath
+      .split('/')
+      .map((segment) => encodeRfc3986(decodeURIComponent(segment)))
+      .join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+function queryOf(rawQuery: string): { query: Record<string, string | string[]>; wire: string } {
+  const query: Record<string, string | string[]> = {};
+  const pairs: string[] = [];
+  for (const [name, value] of new URLSearchParams(rawQuery)) {
+    const existing = query[name];
+    query[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    pairs.push(`${encodeRfc3986(name)}=${encodeRfc3986(value)}`);
+  }
+  return { query, wire: pairs.join('&') };
+}
+
+/**
+ * Forwards the viewer's `GET /users/...` requests to the deployed lookup API, SigV4-signed with the caller's
+ * AWS credentials, so a browser can use an IAM-authenticated API without holding any credentials itself.
+ * Redirects (a stitched anonymousId's 307) pass through for the browser to follow through this proxy again.
+ */
+export function createSigningProxy(options: SigningProxyOptions): RequestHandler {
+  const api = new URL(options.apiUrl);
+  const basePath = api.pathname.replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? fetch;
+
+  /** An upstream Location back into this proxy's space: the API's own origin and base path removed. */
+  function localLocation(location: string): string {
+    const target = new URL(location, `${api.origin}${basePath}/`);
+    if (target.origin !== api.origin || !target.pathname.startsWith(`${basePath}/`)) return location;
+    return `${target.pathname.slice(basePath.length)}${target.search}`;
+  }
+
+  return async (req, res) => {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      sendError(res, 405, 'method_not_allowed', 'The viewer proxy forwards GET and HEAD only');
+      return;
+    }
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = canonicalPath(queryAt === -1 ? target : target.slice(0, queryAt));
+    if (path === undefined) {
+      sendError(res, 400, 'bad_request', 'The request path is not valid percent-encoded UTF-8');
+      return;
+    }
+    const { query, wire } = queryOf(queryAt === -1 ? '' : target.slice(queryAt + 1));
+    const request: SignableRequest = {
+      method,
+      protocol: api.protocol,
+      hostname: api.hostname,
+      ...(api.port !== '' && { port: Number(api.port) }),
+      path: `${basePath}${path}`,
+      query,
+      // Only what the API needs: the browser's cookies and headers stay on this machine.
+      headers: { host: api.host, accept: 'application/json' },
+    };
+
+    let signed: SignableRequest;
+    try {
+      signed = await options.signer.sign(request);
+    } catch (error) {
+      const message = `Could not sign the request with your AWS credentials: ${(error as Error).message}. Log in (e.g. aws sso login) or set AWS_PROFILE, then reload.`;
+      options.onError?.(message);
+      sendError(res, 502, 'signing_failed', message);
+      return;
+    }
+    const { host: _host, ...headers } = signed.headers;
+    let upstream: Response;
+    try {
+      upstream = await fetchImpl(`${api.origin}${request.path}${wire === '' ? '' : `?${wire}`}`, {
+        method,
+        headers,
+        redirect: 'manual',
+      });
+    } catch (error) {
+      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+      const message = `Could not reach the API at ${api.origin}: ${cause}`;
+      options.onError?.(message);
+      sendError(res, 502, 'bad_gateway', message);
+      return;
+    }
+    const responseHeaders: Record<string, string> = {};
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = upstream.headers.get(name);
+      if (value !== null) responseHeaders[name] = value;
+    }
+    const location = upstream.headers.get('location');
+    if (location !== null) responseHeaders.location = localLocation(location);
+    const body = Buffer.from(await upstream.arrayBuffer());
+    res.writeHead(upstream.status, responseHeaders);
+    res.end(method === 'HEAD' ? undefined : body);
+  };
+}

@@ -1,0 +1,35 @@
+import { createServer, type Server } from 'node:http';
+import type { ViewerAsset } from '../assets.js';
+import type { RequestHandler } from './signing-proxy.js';
+
+export interface ViewerServerOptions {
+  readonly assets: ReadonlyMap<string, ViewerAsset>;
+  /** Sent with every asset: the CSP and friends (`viewerSecurityHeaders`). */
+  readonly assetHeaders: Readonly<Record<string, string>>;
+  /** Answers the lookup API's routes, `/users/...`. */
+  readonly api: RequestHandler;
+}
+
+/** One origin for the viewer and the API it calls, so the viewer needs no CORS and no API URL. */
+export function createViewerServer({ assets, assetHeaders, api }: ViewerServerOptions): Server {
+  return createServer((req, res) => {
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = queryAt === -1 ? target : target.slice(0, queryAt);
+    if (path.startsWith('/users/')) {
+      api(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'internal_error', message: String(error) } }));
+      });
+      return;
+    }
+    const asset = assets.get(path);
+    if (asset === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...assetHeaders });
+      res.end('Not found\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-cache', ...assetHeaders });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  });
+}

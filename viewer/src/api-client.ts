@@ -1,0 +1,108 @@
+import {
+  ApiFormatError,
+  parseApiError,
+  parseSessionDetail,
+  parseSessionPage,
+  parseUserSummary,
+  type SessionDetail,
+  type SessionPage,
+  type UserSummary,
+} from './api-types.js';
+
+/** A failed call, with what the API said when it said something: the page shows `message` as is. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** 0 when no HTTP answer came back. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessionQuery {
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+  /** Epoch ms; omitted when unbounded. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly cursor?: string;
+}
+
+export interface UserLookup {
+  readonly summary: UserSummary;
+  /** True when the API redirected the id asked for (an anonymousId) to the user it is stitched to. */
+  readonly redirected: boolean;
+}
+
+export interface ApiClient {
+  getUser(userId: string, signal?: AbortSignal): Promise<UserLookup>;
+  listSessions(userId: string, query: SessionQuery, signal?: AbortSignal): Promise<SessionPage>;
+  getSession(userId: string, sessionId: string, signal?: AbortSignal): Promise<SessionDetail>;
+}
+
+/** Where requests go: `''` is the viewer's own origin. */
+export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const where = base === '' ? 'this server' : base;
+  const userPath = (userId: string) => `${base}/users/${encodeURIComponent(userId)}`;
+
+  async function getJson(url: string, signal?: AbortSignal): Promise<{ json: unknown; response: Response }> {
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError(0, 'network_error', `Could not reach the API at ${where}.`);
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (response.ok)
+        throw new ApiError(response.status, 'bad_response', 'The API did not answer with JSON.');
+      json = undefined;
+    }
+    if (!response.ok) {
+      const error = parseApiError(json);
+      const message = error?.message || `The API answered ${response.status} ${response.statusText}`.trim();
+      throw new ApiError(response.status, error?.code ?? 'http_error', message);
+    }
+    return { json, response };
+  }
+
+  function parsed<T>(parse: (json: unknown) => T, json: unknown, status: number): T {
+    try {
+      return parse(json);
+    } catch (error) {
+      if (error instanceof ApiFormatError) throw new ApiError(status, 'bad_response', error.message);
+      throw error;
+    }
+  }
+
+  return {
+    async getUser(userId, signal) {
+      // fetch follows the 307 a stitched anonymousId gets, so the summary is already the user's.
+      const { json, response } = await getJson(userPath(userId), signal);
+      return { summary: parsed(parseUserSummary, json, response.status), redirected: response.redirected };
+    },
+
+    async listSessions(userId, query, signal) {
+      const params = new URLSearchParams({ order: query.order, limit: String(query.limit) });
+      if (query.from !== undefined) params.set('from', new Date(query.from).toISOString());
+      if (query.to !== undefined) params.set('to', new Date(query.to).toISOString());
+      if (query.cursor !== undefined) params.set('cursor', query.cursor);
+      const { json, response } = await getJson(`${userPath(userId)}/sessions?${params}`, signal);
+      return parsed(parseSessionPage, json, response.status);
+    },
+
+    async getSession(userId, sessionId, signal) {
+      const url = `${userPath(userId)}/sessions/${encodeURIComponent(sessionId)}`;
+      const { json, response } = await getJson(url, signal);
+      return parsed(parseSessionDetail, json, response.status);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/// <reference lib="dom" />
+// The only way the viewer builds DOM: text goes in through text nodes and attributes through setAttribute,
+// never through innerHTML, because every string the API returns is user-controlled.
+
+type Child = Node | string | null | undefined | false;
+type Attributes = Record<string, string | number | boolean | null | undefined>;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function apply(element: Element, attributes: Attributes, children: readonly Child[]): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child);
+  }
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  apply(element, attributes, children);
+  return element;
+}
+
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG_NS, tag);
+  apply(element, attributes, children);
+  return element;
+}
+
+/** A link only for http(s) urls, opened apart from the viewer; anything else stays text. */
+export function externalLink(url: string, label: string = url): HTMLElement {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    return h('span', { class: 'url' }, label);
+  }
+  return h('a', { href: parsed.href, rel: 'noopener noreferrer', target: '_blank', class: 'url' }, label);
+}

@@ -1,0 +1,77 @@
+// Every time the viewer shows is UTC, like the API: a session means the same instant to everyone looking.
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const NUMBER = new Intl.NumberFormat('en-US');
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+export function formatCount(value: number): string {
+  return NUMBER.format(value);
+}
+
+/** `1 session`, `2,000 sessions`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Two units at most, the coarser first: `45 s`, `5 min 3 s`, `2 h 5 min`, `3 d 4 h`. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total} s`;
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const index = units.findIndex(([size]) => total >= size);
+  const [major, majorUnit] = units[index] as [number, string];
+  const [minor, minorUnit] = units[index + 1] as [number, string];
+  const majorCount = Math.floor(total / major);
+  const minorCount = Math.floor((total % major) / minor);
+  return minorCount === 0
+    ? `${majorCount} ${majorUnit}`
+    : `${majorCount} ${majorUnit} ${minorCount} ${minorUnit}`;
+}
+
+/** `2024-01-05 09:03:07` (UTC). */
+export function formatDateTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${formatDate(epochMs)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+}
+
+/** `2024-01-05 09:03` (UTC). */
+export function formatMinute(epochMs: number): string {
+  return formatDateTime(epochMs).slice(0, -3);
+}
+
+/** `2024-01-05` (UTC). */
+export function formatDate(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+/** `09:03:07.250` (UTC), for events within one session. */
+export function formatTimeOfDay(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
+}
+
+/** `+0:00`, `+12:34`, `+1:02:03`: an event's time since its session started. */
+export function formatOffset(milliseconds: number): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  return hours > 0 ? `+${hours}:${pad(minutes)}:${pad(seconds)}` : `+${minutes}:${pad(seconds)}`;
+}
+
+/** `5 Jan 2024`. */
+export function formatDay(epochMs: number): string {
+  const date = new Date(epochMs);
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+export function monthName(monthIndex: number): string {
+  return MONTHS[monthIndex] ?? '';
+}

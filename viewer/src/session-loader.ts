@@ -1,0 +1,147 @@
+import type { ApiClient } from './api-client.js';
+import type { Session } from './api-types.js';
+import { addRange, missingRanges, type TimeRange } from './coverage.js';
+
+/** The API's largest page: fewer round trips for long histories. */
+export const PAGE_SIZE = 100;
+
+const EVERYTHING: TimeRange = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+
+/** A list query in progress: newest first, so it covers `[frontier, to]` so far. */
+interface OpenQuery {
+  readonly from: number;
+  readonly to: number;
+  frontier: number;
+  cursor: string | undefined;
+}
+
+/**
+ * A user's sessions, loaded a page at a time as the view asks for them: the newest page first, then
+ * whatever range the timeline shows that is not loaded yet (`want`), continuing an open query through its
+ * `nextCursor` or starting one with `from`/`to`. One request at a time; a long history is never fetched
+ * unless the view covers it.
+ */
+export class SessionLoader {
+  private readonly byId = new Map<string, Session>();
+  private sortedCache: Session[] | null = null;
+  private covered: TimeRange[] = [];
+  private wanted: TimeRange | null = null;
+  private query: OpenQuery | null = null;
+  private running = false;
+  private longestMs = 0;
+  private readonly abort = new AbortController();
+  private failure: unknown = null;
+  /** List requests made so far. */
+  requests = 0;
+
+  constructor(
+    private readonly client: ApiClient,
+    readonly userId: string,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Sessions loaded so far, by start. */
+  get sessions(): readonly Session[] {
+    this.sortedCache ??= [...this.byId.values()].sort((a, b) => a.startedAt - b.startedAt);
+    return this.sortedCache;
+  }
+
+  get loading(): boolean {
+    return this.running;
+  }
+
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /** True once every session of the user is loaded. */
+  get complete(): boolean {
+    return missingRanges(this.covered, EVERYTHING).length === 0;
+  }
+
+  /** The newest page; the view starts there. Rejects when the API fails. */
+  async loadLatest(): Promise<void> {
+    this.query = { ...EVERYTHING, frontier: EVERYTHING.to, cursor: undefined };
+    this.running = true;
+    try {
+      await this.fetchPage(this.query);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Asks for every session starting in `range` (plus those long enough to reach into it). */
+  want(range: TimeRange): void {
+    this.wanted = { from: range.from - this.longestMs, to: range.to };
+    if (!this.running && this.failure === null) void this.pump();
+  }
+
+  /** Tries again after an error, for the range last asked for. */
+  retry(): void {
+    this.failure = null;
+    if (this.wanted !== null) this.want(this.wanted);
+  }
+
+  dispose(): void {
+    this.abort.abort();
+  }
+
+  private nextGap(): TimeRange | undefined {
+    if (this.wanted === null) return undefined;
+    return missingRanges(this.covered, this.wanted).at(-1);
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    this.onChange();
+    try {
+      for (let gap = this.nextGap(); gap !== undefined; gap = this.nextGap()) {
+        // The open query goes on (by cursor) only into a gap right below what it covers; a gap further
+        // away gets a query of its own, so the sessions between are never fetched unless shown.
+        const open = this.query;
+        const continues = open !== null && gap.to >= open.frontier - 1 && gap.from >= open.from;
+        this.query = continues
+          ? open
+          : { from: gap.from, to: gap.to, frontier: gap.to + 1, cursor: undefined };
+        await this.fetchPage(this.query);
+        if (this.abort.signal.aborted) return;
+        this.onChange();
+      }
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      this.failure = error;
+    } finally {
+      this.running = false;
+    }
+    this.onChange();
+  }
+
+  private async fetchPage(query: OpenQuery): Promise<void> {
+    this.requests++;
+    const page = await this.client.listSessions(
+      this.userId,
+      {
+        order: 'desc',
+        limit: PAGE_SIZE,
+        ...(Number.isFinite(query.from) && { from: query.from }),
+        ...(Number.isFinite(query.to) && { to: query.to }),
+        ...(query.cursor !== undefined && { cursor: query.cursor }),
+      },
+      this.abort.signal,
+    );
+    for (const session of page.sessions) {
+      this.byId.set(session.sessionId, session);
+      this.longestMs = Math.max(this.longestMs, session.endedAt - session.startedAt);
+    }
+    this.sortedCache = null;
+    const oldest = page.sessions.reduce((min, session) => Math.min(min, session.startedAt), query.frontier);
+    // A cursor that does not move would loop forever; take it as the end rather than trust it.
+    const reachedEnd =
+      page.nextCursor === null || page.sessions.length === 0 || page.nextCursor === query.cursor;
+    const coveredFrom = reachedEnd ? query.from : oldest;
+    this.covered = addRange(this.covered, { from: coveredFrom, to: query.to });
+    query.frontier = coveredFrom;
+    query.cursor = page.nextCursor ?? undefined;
+    if (reachedEnd && this.query === query) this.query = null;
+  }
+}

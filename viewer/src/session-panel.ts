@@ -1,0 +1,142 @@
+/// <reference lib="dom" />
+import type { Campaign, Device, Page, SessionDetail, SessionEvent } from './api-types.js';
+import { externalLink, h, svg } from './dom.js';
+import {
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatOffset,
+  formatTimeOfDay,
+  plural,
+} from './format.js';
+
+const STRIP_HEIGHT = 36;
+const STRIP_WIDTH = 1000;
+
+/** What an event is about, in one line: a page's title or url, a track's name, else its type. */
+export function eventLabel(event: SessionEvent): string {
+  if (event.type === 'page' || event.type === 'screen') {
+    return event.title ?? event.name ?? event.url ?? event.path ?? event.type;
+  }
+  return event.name ?? event.type;
+}
+
+function pageValue(page: Page | null): Node | string {
+  if (page === null) return '—';
+  const where = page.url ?? page.path;
+  const title = page.title === null ? null : h('span', { class: 'page-title' }, page.title);
+  return h(
+    'span',
+    { class: 'page' },
+    title,
+    title !== null && where !== null ? h('br') : null,
+    where === null ? null : page.url !== null ? externalLink(page.url) : where,
+  );
+}
+
+function campaignValue(campaign: Campaign | null): string {
+  if (campaign === null) return '—';
+  const parts = (['source', 'medium', 'name', 'term', 'content'] as const)
+    .filter((key) => campaign[key] !== null)
+    .map((key) => `${key}: ${campaign[key]}`);
+  return parts.length === 0 ? '—' : parts.join(' · ');
+}
+
+function deviceValue(device: Device | null): string {
+  if (device === null) return '—';
+  const parts = [device.type, device.os, device.browser].filter((part) => part !== null);
+  return parts.length === 0 ? '—' : parts.join(' · ');
+}
+
+function facts(entries: [string, Node | string][]): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...entries.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+}
+
+/** Every event at its time within the session, coloured by type. */
+function eventStrip(session: SessionDetail): SVGSVGElement {
+  const duration = session.endedAt - session.startedAt;
+  const ticks = session.events.map((event) => {
+    const share = duration > 0 ? (event.timestamp - session.startedAt) / duration : 0.5;
+    const x = 4 + share * (STRIP_WIDTH - 8);
+    return svg(
+      'line',
+      {
+        class: `event-tick type-${event.type.replace(/[^a-z]/g, '')}`,
+        x1: x.toFixed(1),
+        x2: x.toFixed(1),
+        y1: 4,
+        y2: STRIP_HEIGHT - 4,
+      },
+      svg(
+        'title',
+        {},
+        `${formatOffset(event.timestamp - session.startedAt)} ${event.type}: ${eventLabel(event)}`,
+      ),
+    );
+  });
+  return svg(
+    'svg',
+    {
+      class: 'event-strip',
+      viewBox: `0 0 ${STRIP_WIDTH} ${STRIP_HEIGHT}`,
+      preserveAspectRatio: 'none',
+      role: 'img',
+      'aria-label': `${plural(session.events.length, 'event')} over ${formatDuration(session.durationSeconds)}`,
+    },
+    svg('line', { class: 'strip-axis', x1: 0, x2: STRIP_WIDTH, y1: STRIP_HEIGHT / 2, y2: STRIP_HEIGHT / 2 }),
+    ...ticks,
+  );
+}
+
+function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
+  const label = eventLabel(event);
+  const details: (Node | string)[] = [];
+  if (event.url !== null) details.push(externalLink(event.url));
+  else if (event.path !== null && event.path !== label) details.push(event.path);
+  return h(
+    'li',
+    { class: 'event', 'data-event-id': event.id },
+    h('time', { datetime: new Date(event.timestamp).toISOString() }, formatTimeOfDay(event.timestamp)),
+    h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
+    h('span', { class: `type type-${event.type.replace(/[^a-z]/g, '')}` }, event.type),
+    h('span', { class: 'label' }, label),
+    details.length > 0 ? h('span', { class: 'detail' }, ...details) : null,
+  );
+}
+
+/** The open session: its attributes and its events in order. */
+export function renderSessionDetail(session: SessionDetail): HTMLElement[] {
+  const attributes = facts([
+    ['Started', `${formatDateTime(session.startedAt)} UTC`],
+    ['Ended', `${formatDateTime(session.endedAt)} UTC`],
+    ['Duration', formatDuration(session.durationSeconds)],
+    ['Events', formatCount(session.eventCount)],
+    ['Page views', session.pageViews === null ? '—' : formatCount(session.pageViews)],
+    ['Bounce', session.bounce ? 'Yes' : 'No'],
+    ['Entry page', pageValue(session.entryPage)],
+    ['Exit page', pageValue(session.exitPage)],
+    ['Referrer', session.entryPage?.referrer == null ? '—' : externalLink(session.entryPage.referrer)],
+    ['Campaign', campaignValue(session.campaign)],
+    ['Device', deviceValue(session.device)],
+    [
+      'Anonymous IDs',
+      session.anonymousIds.length === 0
+        ? '—'
+        : h('ul', { class: 'ids' }, ...session.anonymousIds.map((id) => h('li', {}, h('code', {}, id)))),
+    ],
+  ]);
+  return [
+    h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes),
+    h(
+      'div',
+      { class: 'event-timeline' },
+      h('h3', {}, `Events (${formatCount(session.events.length)})`),
+      eventStrip(session),
+      h('ol', { class: 'events' }, ...session.events.map((event) => eventItem(event, session.startedAt))),
+    ),
+  ];
+}

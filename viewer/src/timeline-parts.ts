@@ -1,0 +1,48 @@
+/// <reference lib="dom" />
+// The timeline's furniture: the time axis, the legend and the words a session mark is read out with.
+import type { Session } from './api-types.js';
+import { h, svg } from './dom.js';
+import { formatDateTime, formatDuration, plural } from './format.js';
+import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
+import { COLOUR_LEVELS } from './timeline-layout.js';
+
+/** What a mark says to a screen reader and in its tooltip. */
+export function sessionLabel(session: Session): string {
+  const number = session.sessionNumber === null ? 'Session' : `Session ${session.sessionNumber}`;
+  const pageViews = session.pageViews === null ? '' : `, ${plural(session.pageViews, 'page view')}`;
+  return `${number}: ${formatDateTime(session.startedAt)} UTC, ${formatDuration(session.durationSeconds)}, ${plural(session.eventCount, 'event')}${pageViews}`;
+}
+
+/** Baseline, gridlines and labels for `window` on a chart `width` wide, labels below `baseline`. */
+export function axisParts(window: TimeWindow, width: number, baseline: number): SVGElement[] {
+  const ticks = timeTicks(window, Math.max(2, Math.floor(width / 80)));
+  return [
+    svg('line', { class: 'baseline', x1: 0, x2: width, y1: baseline, y2: baseline }),
+    ...ticks.flatMap((tick) => {
+      const x = timeToX(tick.time, window, width);
+      // A label that would run off the right edge ends at its tick instead.
+      const nearEdge = x > width - 8 * tick.label.length;
+      return [
+        svg('line', { class: 'tick', x1: x, x2: x, y1: 0, y2: baseline + 4 }),
+        svg(
+          'text',
+          { x: nearEdge ? x - 3 : x + 3, y: baseline + 18, 'text-anchor': nearEdge ? 'end' : 'start' },
+          tick.label,
+        ),
+      ];
+    }),
+  ];
+}
+
+export function timelineLegend(): HTMLElement {
+  const swatches = Array.from({ length: COLOUR_LEVELS }, (_, level) =>
+    svg('rect', { class: `pv-${level}`, x: level * 14, y: 0, width: 12, height: 12, rx: 2 }),
+  );
+  return h(
+    'p',
+    { class: 'legend' },
+    'Length: duration · height: events · colour: page views, none ',
+    svg('svg', { width: COLOUR_LEVELS * 14, height: 12, 'aria-hidden': 'true' }, ...swatches),
+    ' most',
+  );
+}

@@ -1,0 +1,342 @@
+/// <reference lib="dom" />
+import type { Session, UserSummary } from './api-types.js';
+import { h, svg } from './dom.js';
+import { formatCount, formatMinute, plural } from './format.js';
+import type { SessionLoader } from './session-loader.js';
+import {
+  centerWindow,
+  clampWindow,
+  fitWindow,
+  MIN_SPAN,
+  panWindow,
+  span,
+  type TimeWindow,
+  type WindowLimits,
+  xToTime,
+  zoomWindow,
+} from './time-scale.js';
+import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
+import { layoutSessions } from './timeline-layout.js';
+import { axisParts, sessionLabel, timelineLegend } from './timeline-parts.js';
+
+const HEIGHT = 132;
+const AXIS_HEIGHT = 26;
+const TRACK = { top: 10, height: HEIGHT - AXIS_HEIGHT - 18 };
+const ZOOM_STEP = 2;
+const PAN_STEP = 0.5;
+/** Share of the window loaded beyond each edge, so a short pan shows sessions at once. */
+const PREFETCH = 0.25;
+
+export interface TimelineViewOptions {
+  readonly loader: SessionLoader;
+  readonly summary: UserSummary;
+  readonly onOpen: (session: Session) => void;
+  readonly onRetry: () => void;
+}
+
+/**
+ * The picture of a user's sessions over time: one mark per session, zoomed and panned with the wheel, a
+ * pinch, a drag, the toolbar or the keyboard, loading sessions from the API as the view reaches them.
+ * Marks are keyed by session id and updated in place, so the focused one keeps focus while the view moves.
+ */
+export class TimelineView {
+  readonly element: HTMLElement;
+  private readonly chart: SVGSVGElement;
+  private readonly axis: SVGGElement;
+  private readonly marksLayer: SVGGElement;
+  private readonly rangeText: HTMLElement;
+  private readonly statusText: HTMLElement;
+  private readonly marks = new Map<string, SVGRectElement>();
+  private readonly resizeObserver: ResizeObserver;
+  private readonly gestures: { readonly dragged: boolean };
+  private limits: WindowLimits;
+  private window: TimeWindow;
+  private width = 0;
+  private activeId: string | null = null;
+  private selectedId: string | null = null;
+  private frame = 0;
+
+  constructor(private readonly options: TimelineViewOptions) {
+    this.limits = this.computeLimits();
+    this.window = this.limits.bounds;
+    this.rangeText = h('p', { class: 'range' });
+    this.statusText = h('p', { class: 'timeline-status', 'aria-live': 'polite' });
+    this.axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
+    this.marksLayer = svg('g', { class: 'marks' });
+    this.chart = svg(
+      'svg',
+      { class: 'chart', role: 'group', 'aria-label': 'Sessions timeline', height: HEIGHT, tabindex: -1 },
+      svg('line', {
+        class: 'track',
+        x1: 0,
+        x2: '100%',
+        y1: TRACK.top + TRACK.height / 2,
+        y2: TRACK.top + TRACK.height / 2,
+      }),
+      this.axis,
+      this.marksLayer,
+    );
+    this.element = h(
+      'section',
+      { class: 'timeline', 'aria-labelledby': 'timeline-heading' },
+      h(
+        'div',
+        { class: 'timeline-head' },
+        h('h2', { id: 'timeline-heading' }, 'Sessions over time'),
+        this.rangeText,
+      ),
+      this.toolbar(),
+      h('div', { class: 'chart-frame' }, this.chart),
+      this.statusText,
+      timelineLegend(),
+    );
+    this.chart.addEventListener('keydown', (event) => {
+      const command = keyCommand(event);
+      if (command === undefined) return;
+      event.preventDefault();
+      this.run(command);
+    });
+    this.gestures = attachGestures(this.chart, {
+      pan: (share) => this.setWindow(panWindow(this.window, share, this.limits)),
+      zoom: (factor, x) =>
+        this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits)),
+    });
+    this.chart.addEventListener('click', (event) => this.onClick(event));
+    this.chart.addEventListener('focusin', (event) => {
+      const id = (event.target as Element).getAttribute('data-session-id');
+      if (id !== null) this.setActive(id);
+    });
+    this.resizeObserver = new ResizeObserver(() => this.render());
+    this.resizeObserver.observe(this.chart);
+  }
+
+  /** The view the timeline opens with: everything when it is loaded, else the newest page. */
+  showInitialWindow(): void {
+    this.limits = this.computeLimits();
+    const { sessions } = this.options.loader;
+    const oldest = sessions[0];
+    const latest = this.options.summary.lastSeenAt ?? sessions.at(-1)?.endedAt;
+    this.window =
+      this.options.loader.complete || oldest === undefined || latest === undefined
+        ? this.limits.bounds
+        : clampWindow(fitWindow(oldest.startedAt, latest), this.limits);
+    this.setWindow(this.window);
+  }
+
+  /** Called when the loader has more sessions or changed state. */
+  refresh(): void {
+    this.limits = this.computeLimits();
+    this.scheduleRender();
+  }
+
+  /** Marks the open session and brings it into view. */
+  select(session: Session | null): void {
+    this.selectedId = session?.sessionId ?? null;
+    if (session !== null) {
+      this.activeId = session.sessionId;
+      if (session.endedAt < this.window.start || session.startedAt > this.window.end) {
+        this.setWindow(centerWindow(this.window, session.startedAt, this.limits));
+      }
+    }
+    this.render();
+  }
+
+  /** Focuses the mark of a session when it is drawn, else the chart. */
+  focusSession(sessionId: string | null): void {
+    const mark = sessionId === null ? undefined : this.marks.get(sessionId);
+    (mark ?? this.chart).focus();
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    cancelAnimationFrame(this.frame);
+  }
+
+  private computeLimits(): WindowLimits {
+    const { summary, loader } = this.options;
+    const first = Math.min(
+      summary.firstSeenAt ?? Number.POSITIVE_INFINITY,
+      loader.sessions[0]?.startedAt ?? Number.POSITIVE_INFINITY,
+    );
+    const last = Math.max(
+      summary.lastSeenAt ?? Number.NEGATIVE_INFINITY,
+      ...loader.sessions.slice(-1).map((s) => s.endedAt),
+    );
+    const bounds =
+      Number.isFinite(first) && Number.isFinite(last)
+        ? fitWindow(first, last)
+        : fitWindow(Date.now(), Date.now());
+    return { bounds, minSpan: MIN_SPAN };
+  }
+
+  private toolbar(): HTMLElement {
+    const button = (command: TimelineCommand, label: string, text: string, keys: string) => {
+      const element = h(
+        'button',
+        { type: 'button', 'aria-label': label, title: `${label} (${keys})`, 'aria-keyshortcuts': keys },
+        text,
+      );
+      element.addEventListener('click', () => this.run(command));
+      return element;
+    };
+    return h(
+      'div',
+      { class: 'toolbar', role: 'group', 'aria-label': 'Timeline view' },
+      button('earlier', 'Earlier', '◀', 'PageUp'),
+      button('zoom-out', 'Zoom out', '−', '-'),
+      button('zoom-in', 'Zoom in', '+', '+'),
+      button('later', 'Later', '▶', 'PageDown'),
+      button('whole', 'Whole history', 'Whole history', '0'),
+    );
+  }
+
+  private setWindow(window: TimeWindow): void {
+    this.window = clampWindow(window, this.limits);
+    const margin = span(this.window) * PREFETCH;
+    this.options.loader.want({ from: this.window.start - margin, to: this.window.end + margin });
+    this.render();
+  }
+
+  private scheduleRender(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    this.width = this.chart.clientWidth || this.width || 600;
+    const { loader, summary } = this.options;
+    const byId = new Map(loader.sessions.map((session) => [session.sessionId, session]));
+    const marks = layoutSessions(loader.sessions, this.window, { width: this.width, ...TRACK });
+    this.chart.setAttribute('viewBox', `0 0 ${this.width} ${HEIGHT}`);
+    this.chart.setAttribute('data-view-start', new Date(this.window.start).toISOString());
+    this.chart.setAttribute('data-view-end', new Date(this.window.end).toISOString());
+    if (this.activeId === null || !marks.some((mark) => mark.sessionId === this.activeId)) {
+      this.activeId =
+        marks.find((mark) => mark.sessionId === this.selectedId)?.sessionId ??
+        marks.at(-1)?.sessionId ??
+        null;
+    }
+
+    const drawn = new Set<string>();
+    for (const mark of marks) {
+      const session = byId.get(mark.sessionId) as Session;
+      let rect = this.marks.get(mark.sessionId);
+      if (rect === undefined) {
+        rect = svg(
+          'rect',
+          { 'data-session-id': mark.sessionId, role: 'button', rx: 2 },
+          svg('title', {}, sessionLabel(session)),
+        );
+        rect.setAttribute('aria-label', sessionLabel(session));
+        this.marks.set(mark.sessionId, rect);
+        this.marksLayer.append(rect);
+      }
+      rect.setAttribute('x', mark.x.toFixed(1));
+      rect.setAttribute('y', mark.y.toFixed(1));
+      rect.setAttribute('width', mark.width.toFixed(1));
+      rect.setAttribute('height', mark.height.toFixed(1));
+      const selected = mark.sessionId === this.selectedId;
+      rect.setAttribute('class', `session ${mark.colourClass}${selected ? ' selected' : ''}`);
+      rect.setAttribute('tabindex', mark.sessionId === this.activeId ? '0' : '-1');
+      if (selected) rect.setAttribute('aria-current', 'true');
+      else rect.removeAttribute('aria-current');
+      drawn.add(mark.sessionId);
+    }
+    for (const [id, rect] of this.marks) {
+      if (drawn.has(id)) continue;
+      if (document.activeElement === rect) this.chart.focus();
+      rect.remove();
+      this.marks.delete(id);
+    }
+    // Marks stay in start order in the DOM, which is the order assistive technology reads them in.
+    if (
+      marks.some(
+        (mark, index) => this.marksLayer.children[index]?.getAttribute('data-session-id') !== mark.sessionId,
+      )
+    ) {
+      this.marksLayer.append(...marks.map((mark) => this.marks.get(mark.sessionId) as SVGRectElement));
+    }
+    this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
+    this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
+
+    this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;
+    this.statusText.replaceChildren(
+      `${plural(marks.length, 'session')} in view · ${formatCount(loader.sessions.length)} of ${formatCount(summary.sessionCount)} loaded`,
+      loader.loading ? ' · loading…' : '',
+    );
+    if (loader.error !== null) {
+      const message = loader.error instanceof Error ? loader.error.message : String(loader.error);
+      const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
+      retry.addEventListener('click', () => this.options.onRetry());
+      this.statusText.append(
+        h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${message} `),
+        retry,
+      );
+    }
+  }
+
+  private setActive(sessionId: string): void {
+    if (this.activeId === sessionId) return;
+    this.marks.get(this.activeId ?? '')?.setAttribute('tabindex', '-1');
+    this.activeId = sessionId;
+    this.marks.get(sessionId)?.setAttribute('tabindex', '0');
+  }
+
+  private moveFocus(toIndex: (current: number, count: number) => number): void {
+    const { sessions } = this.options.loader;
+    if (sessions.length === 0) return;
+    const current = sessions.findIndex((session) => session.sessionId === this.activeId);
+    const target = sessions[
+      Math.min(Math.max(toIndex(current, sessions.length), 0), sessions.length - 1)
+    ] as Session;
+    if (target.endedAt < this.window.start || target.startedAt > this.window.end) {
+      this.setWindow(centerWindow(this.window, target.startedAt, this.limits));
+    }
+    this.setActive(target.sessionId);
+    this.render();
+    this.marks.get(target.sessionId)?.focus();
+  }
+
+  private focusedSession(): Session | undefined {
+    return this.options.loader.sessions.find((session) => session.sessionId === this.activeId);
+  }
+
+  /** Zooms around the focused session when a session has focus, else around the middle. */
+  private zoomAnchor(): number {
+    const focused = this.focusedSession();
+    const onMark = document.activeElement?.getAttribute('data-session-id') === this.activeId;
+    return focused !== undefined && onMark ? focused.startedAt : (this.window.start + this.window.end) / 2;
+  }
+
+  private run(command: TimelineCommand): void {
+    const pan = (share: number) => () => this.setWindow(panWindow(this.window, share, this.limits));
+    const zoom = (factor: number) => () =>
+      this.setWindow(zoomWindow(this.window, factor, this.zoomAnchor(), this.limits));
+    const commands: Record<TimelineCommand, () => void> = {
+      next: () => this.moveFocus((index) => (index < 0 ? 0 : index + 1)),
+      previous: () => this.moveFocus((index, count) => (index < 0 ? count - 1 : index - 1)),
+      first: () => this.moveFocus(() => 0),
+      last: () => this.moveFocus((_, count) => count - 1),
+      earlier: pan(-PAN_STEP),
+      later: pan(PAN_STEP),
+      'zoom-in': zoom(1 / ZOOM_STEP),
+      'zoom-out': zoom(ZOOM_STEP),
+      whole: () => this.setWindow(this.limits.bounds),
+      open: () => {
+        const focused = this.focusedSession();
+        if (focused !== undefined) this.options.onOpen(focused);
+      },
+    };
+    commands[command]();
+  }
+
+  private onClick(event: MouseEvent): void {
+    if (this.gestures.dragged) return;
+    const id = (event.target as Element).getAttribute('data-session-id');
+    const session = id === null ? undefined : this.options.loader.sessions.find((s) => s.sessionId === id);
+    if (session !== undefined) this.options.onOpen(session);
+  }
+}

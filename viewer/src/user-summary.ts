@@ -1,0 +1,62 @@
+/// <reference lib="dom" />
+import type { UserSummary } from './api-types.js';
+import { h } from './dom.js';
+import { formatCount, formatDateTime } from './format.js';
+import { locationSearch } from './url-state.js';
+
+/** A link to another user inside the viewer; the app turns its clicks into history entries. */
+export function userLink(userId: string): HTMLAnchorElement {
+  return h(
+    'a',
+    { href: locationSearch({ user: userId, session: null }), 'data-internal': true },
+    h('code', {}, userId),
+  );
+}
+
+/** Who the user is and how much history they have; `askedFor` is the id typed when the API redirected it. */
+export function renderUserSummary(summary: UserSummary, askedFor: string | null): HTMLElement {
+  const seen = (instant: number | null) => (instant === null ? '—' : `${formatDateTime(instant)} UTC`);
+  const anonymousIds =
+    summary.anonymousIds.count === 0
+      ? '—'
+      : h(
+          'span',
+          {},
+          h(
+            'ul',
+            { class: 'ids' },
+            ...summary.anonymousIds.items.map((id) => h('li', {}, h('code', {}, id))),
+          ),
+          summary.anonymousIds.count > summary.anonymousIds.items.length
+            ? `and ${formatCount(summary.anonymousIds.count - summary.anonymousIds.items.length)} more`
+            : null,
+        );
+  const entries: [string, Node | string][] = [
+    ['Sessions', formatCount(summary.sessionCount)],
+    ['Events', formatCount(summary.eventCount)],
+    ['First seen', seen(summary.firstSeenAt)],
+    ['Last seen', seen(summary.lastSeenAt)],
+    ['Anonymous IDs', anonymousIds],
+  ];
+  return h(
+    'section',
+    { class: 'summary', 'aria-labelledby': 'user-heading' },
+    h('h2', { id: 'user-heading' }, 'User ', h('code', { class: 'user-id' }, summary.userId)),
+    askedFor === null
+      ? null
+      : h(
+          'p',
+          { class: 'note', 'data-testid': 'stitched-note' },
+          h('code', {}, askedFor),
+          ' is an anonymousId stitched to this user.',
+        ),
+    summary.stitchedTo === null || summary.stitchedTo === summary.userId
+      ? null
+      : h('p', { class: 'note' }, 'This id is stitched to user ', userLink(summary.stitchedTo), '.'),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...entries.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+    ),
+  );
+}
