@@ -1,5 +1,6 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
 import { describeError } from './errors.js';
+import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';
@@ -56,8 +57,12 @@ async function main(): Promise<void> {
 
   say(`starting DynamoDB Local and S3 (data in ${shortPath(config.dataDir)})...`);
   try {
+    // The viewer is served next to the API, same origin: its CSP allows connecting to nothing else.
+    const viewer = await buildViewerAssets();
     stack = await startLocalStack({
       ...config,
+      staticAssets: viewer,
+      staticHeaders: viewerSecurityHeaders(),
       log: {
         handler: (level, message, attributes) => say(formatHandlerLog(level, message, attributes)),
         queue: (activity, keys) => say(formatQueueActivity(activity, keys)),

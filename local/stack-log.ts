@@ -120,6 +120,7 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings): string {
   return [
     '',
     'Sessionizer local stack is ready.',
+    `  Viewer          ${stack.apiUrl}/   (open it in a browser; ${stack.apiUrl}/?user=${EXAMPLE_USER} after the upload below)`,
     `  Lookup API      ${stack.apiUrl}   (GET /users/{userId}, /users/{userId}/sessions, /users/{userId}/sessions/{sessionId})`,
     `  S3 endpoint     ${stack.s3Endpoint}   bucket ${stack.bucket}; ingested: ${prefixes}`,
     `  S3 credentials  ${credentials}   (path-style addressing)`,
