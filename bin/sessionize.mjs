@@ -1,18 +1,11 @@
-#!/usr/bin/env node
-// Thin launcher so `npx sessionize` runs the TypeScript CLI without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+#!/usr/bin/env -S node --heap-growing-percent=50 --max-semi-space-size=32
+// `npx sessionize`: the bundled CLI (built by `npm ci`, or `npm run build:cli`), run with the Node flags
+// above: a lower heap growth keeps the peak memory of large files close to what they need.
+import { existsSync } from 'node:fs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const result = spawnSync(
-  process.execPath,
-  [tsxCli, join(root, 'functions/cli/main.ts'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-  },
-);
-process.exit(result.status ?? 1);
+const bundle = new URL('../dist/cli/sessionize.mjs', import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write('sessionize: the CLI is not built yet; run `npm ci` (or `npm run build:cli`) first\n');
+  process.exit(2);
+}
+await import(bundle.href);

@@ -1,5 +1,5 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
-import type { FileSummary } from '../functions/domain/reading/read-export.js';
+import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
 import { type BatchResult, sessionizeInputs } from './batch.js';
 import { prepareInputs } from './inputs.js';
@@ -75,7 +75,8 @@ async function main(): Promise<number> {
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
     if (prepared.inputs.length > 0 || options.format !== 'table') await writeOutput(options, result);
     for (const file of failed) {
-      const kept = file.records > 0 ? ` (${file.accepted} events before that were kept)` : '';
+      const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
+      const kept = brokePartway ? ` (the ${file.accepted} events read before it were kept)` : '';
       process.stderr.write(
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
       );

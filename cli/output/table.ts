@@ -52,6 +52,11 @@ export function writeTable(result: BatchResult, views: readonly SessionView[], w
   }
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
+    const name = escapeControl(file.file);
+    if (file.skipped !== undefined) {
+      write(`  ${name}: skipped, ${escapeControl(file.skipped)}\n`);
+      continue;
+    }
     const shape = [
       file.format ?? 'unknown format',
       file.container,
@@ -59,9 +64,8 @@ export function writeTable(result: BatchResult, views: readonly SessionView[], w
     ]
       .filter(Boolean)
       .join(', ');
-    write(
-      `  ${escapeControl(file.file)}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected\n`,
-    );
+    const problem = file.error === undefined ? '' : `; ${escapeControl(file.error)}`;
+    write(`  ${name}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected${problem}\n`);
   }
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
