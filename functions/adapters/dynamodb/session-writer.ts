@@ -1,14 +1,10 @@
 import type { EventRecord } from '../../domain/events/event.js';
-import type { CompiledRules } from '../../domain/rules/session-rules.js';
-import { describeRules } from '../../domain/rules/session-rules.js';
-import { type MergePlan, planMerge } from '../../domain/store/plan-merge.js';
+import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
-import { seenBounds, type UserTotals } from '../../domain/store/stored.js';
-import { keysOf } from './day-groups.js';
-import { type LoadedWindow, loadWindow } from './day-loader.js';
-import { itemsForChanges, newTxn } from './day-writes.js';
+import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
+import { type ChangeContext, collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
 import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface SessionWriterOptions {
@@ -37,31 +33,49 @@ export class RulesMismatchError extends Error {
   }
 }
 
-/** A merge is written by whichever protocol fits it (docs/design.md, "Merges"). */
-type Protocol = 'append' | 'staged';
-
-function chooseProtocol(head: Head, plan: MergePlan): Protocol {
-  const appends = plan.changes.every(
-    (change) =>
-      change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
-  );
-  return appends ? 'append' : 'staged';
+/** Where a merge goes this attempt: a partition and its head as read. */
+export interface MergeTarget {
+  readonly user: string;
+  readonly head: Head;
+  /** The events are refused: the partition (or the anonymousId routing to it) was erased. */
+  readonly erased?: boolean;
 }
 
-/** The newest day holding sessions after the merge: a stored day outside the window stays as it was. */
-function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string | undefined {
-  const emptied = new Set(
-    plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day),
-  );
-  const loaded = new Set(window.days.map((day) => day.day));
-  const candidates = [
-    ...window.days.map((day) => day.day),
-    ...plan.changes.filter((change) => change.sessions.length > 0).map((change) => change.day),
-  ];
-  if (head.lastDay !== undefined && !loaded.has(head.lastDay)) candidates.push(head.lastDay);
-  let last: string | undefined;
-  for (const day of candidates) if (!emptied.has(day) && (last === undefined || day > last)) last = day;
-  return last;
+/** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
+export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
+
+/**
+ * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days
+ * after the newest) is written as is: its items stay invisible until the head names its version. Anything
+ * else registers an intent in the head first, so a crash between writes leaves nothing a later merge cannot
+ * find and clear. The commit is an update of the head conditional on the version read.
+ */
+export async function commitChange(transport: Transport, change: PreparedChange): Promise<'committed' | 'conflict'> {
+  const { user, head, commit } = change;
+  const staged = !change.appendOnly;
+  try {
+    if (staged) await registerIntent(transport, user, head, commit.txn, change.intent);
+  } catch (error) {
+    if (isConditionFailure(error)) return 'conflict';
+    throw error;
+  }
+  const written: Key[] = [];
+  try {
+    for (const item of change.items) {
+      await transport.put(item);
+      written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+    }
+    const update = commitUpdate(staged ? { ...head, exists: true } : head, commit, staged ? commit.txn : undefined);
+    await transport.update(headKey(user), update);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Lost the race: what this attempt wrote can never become visible; clear it away.
+    await transport.deleteKeys(written).catch(() => undefined);
+    if (staged) await abandonIntent(transport, user, commit.txn, change.intent).catch(() => undefined);
+    return 'conflict';
+  }
+  await collectGarbage(transport, change.garbage, change.tombstones);
+  return 'committed';
 }
 
 /**
@@ -71,15 +85,15 @@ function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string |
  * read. Whoever loses a race deletes what it wrote and starts over from fresh reads.
  */
 export class DynamoDbSessionWriter implements SessionWriter {
-  private readonly transport: Transport;
-  private readonly rules: CompiledRules;
-  private readonly pageLimitBytes: number | undefined;
+  readonly transport: Transport;
+  readonly rules: CompiledRules;
+  private readonly context: ChangeContext;
   private readonly maxMergeAttempts: number;
 
   constructor(options: SessionWriterOptions) {
     this.transport = options.transport;
     this.rules = options.rules;
-    this.pageLimitBytes = options.pageLimitBytes;
+    this.context = { transport: options.transport, rules: options.rules, pageLimitBytes: options.pageLimitBytes };
     this.maxMergeAttempts = options.maxMergeAttempts ?? 25;
   }
 
@@ -87,119 +101,47 @@ export class DynamoDbSessionWriter implements SessionWriter {
     return decodeHead(await this.transport.get(headKey(user)));
   }
 
-  async mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
-    const none = { userId, newEvents: 0, erasedEvents: 0, sessionsWritten: 0 };
+  get changeContext(): ChangeContext {
+    return this.context;
+  }
+
+  get attempts(): number {
+    return this.maxMergeAttempts;
+  }
+
+  mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
+    return this.merge(userId, events, async () => ({ user: userId, head: await this.readHead(userId) }));
+  }
+
+  /** Checks a head before writing under it: erased users take nothing, other rules are refused. */
+  checkHead(user: string, head: Head): void {
+    if (head.rules !== undefined && head.rules !== this.rules.fingerprint) {
+      throw new RulesMismatchError(user, head.rules, this.rules);
+    }
+  }
+
+  /** The merge loop around a target resolved afresh on each attempt. */
+  async merge(label: string, events: readonly EventRecord[], resolve: TargetResolver): Promise<UserMergeResult> {
+    const none = { userId: label, newEvents: 0, erasedEvents: 0, sessionsWritten: 0 };
     if (events.length === 0) return { ...none, attempts: 0 };
     let newEvents: number | undefined;
     for (let attempt = 1; attempt <= this.maxMergeAttempts; attempt++) {
-      let head = await this.readHead(userId);
-      if (head.erased) return { ...none, erasedEvents: events.length, attempts: attempt };
-      if (head.rules !== undefined && head.rules !== this.rules.fingerprint) {
-        throw new RulesMismatchError(userId, head.rules, this.rules);
-      }
-      if (await cleanDeadIntents(this.transport, userId, head)) head = await this.readHead(userId);
-      const outcome = await this.attempt(userId, head, events);
-      if (outcome !== 'conflict') {
-        newEvents ??= outcome.newEvents;
-        return { ...none, newEvents, sessionsWritten: outcome.sessionsWritten, attempts: attempt };
+      let target = await resolve();
+      if (target !== 'retry' && !target.erased && target.head.erased) target = { ...target, erased: true };
+      if (target !== 'retry' && target.erased) return { ...none, erasedEvents: events.length, attempts: attempt };
+      if (target !== 'retry') {
+        this.checkHead(target.user, target.head);
+        let head = target.head;
+        if (await cleanDeadIntents(this.transport, target.user, head)) head = await this.readHead(target.user);
+        const change = await prepareChange(this.context, target.user, head, { add: events }, head.version + 1, newTxn());
+        if (change === undefined) return { ...none, attempts: attempt };
+        if ((await commitChange(this.transport, change)) === 'committed') {
+          newEvents ??= change.plan.newEvents;
+          return { ...none, newEvents, sessionsWritten: change.plan.sessionsWritten, attempts: attempt };
+        }
       }
       await backoff(attempt, this.transport.baseDelayMs);
     }
-    throw new MergeConflictError(userId, this.maxMergeAttempts);
-  }
-
-  private async attempt(
-    user: string,
-    head: Head,
-    events: readonly EventRecord[],
-  ): Promise<{ newEvents: number; sessionsWritten: number } | 'conflict'> {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (const event of events) {
-      if (event.timestamp < min) min = event.timestamp;
-      if (event.timestamp > max) max = event.timestamp;
-    }
-    const window = await loadWindow(
-      this.transport,
-      user,
-      head,
-      min - this.rules.maxGapMs,
-      max + this.rules.maxGapMs,
-    );
-    const plan = planMerge({
-      user,
-      rules: this.rules,
-      totals: head.totals,
-      loaded: window.days,
-      add: events,
-    });
-    if (plan.changes.length === 0) {
-      await this.collectGarbage(window.garbage, window.tombstones);
-      return { newEvents: 0, sessionsWritten: 0 };
-    }
-    const version = head.version + 1;
-    const txn = newTxn();
-    const items = itemsForChanges(user, plan.changes, version, txn, this.pageLimitBytes);
-    const totals: UserTotals = {
-      sessionCount: plan.sessionCount,
-      eventCount: plan.eventCount,
-      months: plan.months,
-      ...seenBounds(head.totals, { first: plan.rangeFirstEventAt, last: plan.rangeLastEventAt }, window),
-    };
-    const protocol = chooseProtocol(head, plan);
-    // A staged merge's intent creates the head if needed, so its commit finds one.
-    const commit = commitUpdate(
-      protocol === 'staged' ? { ...head, exists: true } : head,
-      {
-        version,
-        txn,
-        lastDay: newLastDay(head, window, plan),
-        previousLastDay: head.lastDay,
-        rules: this.rules.fingerprint,
-        totals,
-      },
-      protocol === 'staged' ? txn : undefined,
-    );
-    const days = plan.changes.map((change) => change.day);
-    const intent = { version, firstDay: days[0] as string, lastDay: days[days.length - 1] as string };
-    try {
-      if (protocol === 'staged') await registerIntent(this.transport, user, head, txn, intent);
-    } catch (error) {
-      if (isConditionFailure(error)) return 'conflict';
-      throw error;
-    }
-    const written: Key[] = [];
-    try {
-      for (const item of items) {
-        await this.transport.put(item);
-        written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-      }
-      await this.transport.update(headKey(user), commit);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Lost the race: what this attempt wrote can never become visible; clear it away.
-      await this.transport.deleteKeys(written).catch(() => undefined);
-      if (protocol === 'staged')
-        await abandonIntent(this.transport, user, txn, intent).catch(() => undefined);
-      return 'conflict';
-    }
-    // Committed. The days this merge replaced, and garbage seen on the way, can go now.
-    const replaced = new Set(days);
-    const superseded = window.days.filter((day) => replaced.has(day.day)).flatMap((day) => keysOf(day.group));
-    const ownTombstones = plan.changes
-      .filter((change) => change.sessions.length === 0)
-      .flatMap((change) => written.filter((key) => key.sk.S.startsWith(`D#${change.day}#`)));
-    await this.collectGarbage([...window.garbage, ...superseded], [...window.tombstones, ...ownTombstones]);
-    return { newEvents: plan.newEvents, sessionsWritten: plan.sessionsWritten };
-  }
-
-  /** Best effort: what is left behind is hidden from readers and collected by a later merge of the user. */
-  private async collectGarbage(garbage: readonly Key[], tombstones: readonly Key[]): Promise<void> {
-    try {
-      await this.transport.deleteKeys(garbage);
-      await this.transport.deleteKeys(tombstones);
-    } catch {
-      // Throttled or interrupted: the next merge of this user finds the same garbage again.
-    }
+    throw new MergeConflictError(label, this.maxMergeAttempts);
   }
 }

@@ -1,0 +1,138 @@
+import type { EventRecord } from '../../domain/events/event.js';
+import type { CompiledRules } from '../../domain/rules/session-rules.js';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
+import { type MergePlan, planMerge } from '../../domain/store/plan-merge.js';
+import { seenBounds, type UserTotals } from '../../domain/store/stored.js';
+import { keysOf } from './day-groups.js';
+import { type LoadedWindow, loadWindow } from './day-loader.js';
+import { itemsForChanges } from './day-writes.js';
+import type { Head, HeadCommit, Intent } from './head-codec.js';
+import type { Item, Key, Transport } from './transport.js';
+
+/** Everything one partition's part of a merge will write, and what its commit sets. */
+export interface PreparedChange {
+  readonly user: string;
+  readonly head: Head;
+  readonly plan: MergePlan;
+  /** Day pages, chunks and tombstones, under the attempt's version and transaction. */
+  readonly items: Item[];
+  readonly commit: HeadCommit;
+  /** The days written, for a staged write's intent. */
+  readonly intent: Intent;
+  /** All changes are new days after the newest stored one: written without an intent (docs/design.md). */
+  readonly appendOnly: boolean;
+  /** Superseded items and garbage found on the way: deleted after the commit, then the tombstones. */
+  readonly garbage: Key[];
+  readonly tombstones: Key[];
+}
+
+export interface ChangeRequest {
+  readonly add: readonly EventRecord[];
+  /** Events leaving the partition; their presence makes the whole partition load. */
+  readonly remove?: (event: EventRecord) => boolean;
+}
+
+export interface ChangeContext {
+  readonly transport: Transport;
+  readonly rules: CompiledRules;
+  readonly pageLimitBytes: number | undefined;
+}
+
+/** The newest day holding sessions after the merge: a stored day outside the window stays as it was. */
+function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string | undefined {
+  const emptied = new Set(plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day));
+  const loaded = new Set(window.days.map((day) => day.day));
+  const candidates = [
+    ...window.days.map((day) => day.day),
+    ...plan.changes.filter((change) => change.sessions.length > 0).map((change) => change.day),
+  ];
+  if (head.lastDay !== undefined && !loaded.has(head.lastDay)) candidates.push(head.lastDay);
+  let last: string | undefined;
+  for (const day of candidates) if (!emptied.has(day) && (last === undefined || day > last)) last = day;
+  return last;
+}
+
+/**
+ * Loads what a change to one partition can reach (one gap around the new events, and the capped chains that
+ * follow; the whole partition when events leave it), plans it with the batch rules, and encodes the writes.
+ * Undefined when nothing changes (a redelivery).
+ */
+export async function prepareChange(
+  context: ChangeContext,
+  user: string,
+  head: Head,
+  request: ChangeRequest,
+  version: number,
+  txn: string,
+): Promise<PreparedChange | undefined> {
+  const { rules } = context;
+  let from: number;
+  let to: number;
+  if (request.remove !== undefined) {
+    from = MIN_INSTANT_MS;
+    to = MAX_INSTANT_MS;
+  } else {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const event of request.add) {
+      if (event.timestamp < min) min = event.timestamp;
+      if (event.timestamp > max) max = event.timestamp;
+    }
+    from = min - rules.maxGapMs;
+    to = max + rules.maxGapMs;
+  }
+  const window = await loadWindow(context.transport, user, head, from, to);
+  const plan = planMerge({
+    user,
+    rules,
+    totals: head.totals,
+    loaded: window.days,
+    add: request.add,
+    ...(request.remove !== undefined && { remove: request.remove }),
+  });
+  if (plan.changes.length === 0) return undefined;
+  const totals: UserTotals = {
+    sessionCount: plan.sessionCount,
+    eventCount: plan.eventCount,
+    months: plan.months,
+    ...seenBounds(head.totals, { first: plan.rangeFirstEventAt, last: plan.rangeLastEventAt }, window),
+  };
+  const days = plan.changes.map((change) => change.day);
+  const replaced = new Set(days);
+  const appendOnly = plan.changes.every(
+    (change) => change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
+  );
+  const items = itemsForChanges(user, plan.changes, version, txn, context.pageLimitBytes);
+  const emptied = new Set(plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day));
+  const ownTombstones = items
+    .filter((item) => emptied.has((item.sk?.S ?? '').slice(2, 12)))
+    .map((item) => ({ pk: { S: item.pk?.S ?? '' }, sk: { S: item.sk?.S ?? '' } }));
+  return {
+    user,
+    head,
+    plan,
+    items,
+    commit: {
+      version,
+      txn,
+      lastDay: newLastDay(head, window, plan),
+      previousLastDay: head.lastDay,
+      rules: rules.fingerprint,
+      totals,
+    },
+    intent: { version, firstDay: days[0] as string, lastDay: days[days.length - 1] as string },
+    appendOnly,
+    garbage: [...window.garbage, ...window.days.filter((day) => replaced.has(day.day)).flatMap((day) => keysOf(day.group))],
+    tombstones: [...window.tombstones, ...ownTombstones],
+  };
+}
+
+/** Best effort: what is left behind is hidden from readers and collected by a later merge of the user. */
+export async function collectGarbage(transport: Transport, garbage: readonly Key[], tombstones: readonly Key[]) {
+  try {
+    await transport.deleteKeys(garbage);
+    await transport.deleteKeys(tombstones);
+  } catch {
+    // Throttled or interrupted: the next merge of this user finds the same garbage again.
+  }
+}
