@@ -33,7 +33,26 @@ export function matchRoute(rawPath: string): MatchedRoute | undefined {
 /** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
 export const BASE64_ID_PREFIX = '~b64.';
 
-/** The path a route takes for a user id: percent-encoded, so it reaches the function whole. */
+/** The id as `~b64.<base64url of its UTF-8>`, which every route accepts in place of the id. */
+export function base64Id(userId: string): string {
+  return `${BASE64_ID_PREFIX}${Buffer.from(userId, 'utf8').toString('base64url')}`;
+}
+
+/**
+ * Whether an id survives a path that is decoded before routing (API Gateway): not when it holds a `?` (the
+ * rest is cut off), ends like a route of its own (`x/sessions`), or starts with the base64 prefix itself.
+ */
+function survivesDecodedPath(userId: string): boolean {
+  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?')) return false;
+  const route = matchRoute(`${USERS}${userId}`);
+  return route?.name === 'getUser' && route.userId === userId;
+}
+
+/**
+ * The path a route takes for a user id (a redirect's Location): percent-encoded, so it reaches the function
+ * whole where paths stay encoded, and in the base64 form when a decoded path would misread the id.
+ */
 export function userPath(userId: string, tail = ''): string {
-  return `${USERS}${encodeURIComponent(userId)}${tail}`;
+  const id = survivesDecodedPath(userId) ? userId : base64Id(userId);
+  return `${USERS}${encodeURIComponent(id)}${tail}`;
 }

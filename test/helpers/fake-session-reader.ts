@@ -36,6 +36,11 @@ export class FakeSessionReader implements SessionReader {
   private readonly users = new Map<string, StoredEntry[]>();
   /** AnonymousId → the user it is stitched to. */
   readonly stitched = new Map<string, string>();
+  /**
+   * When set, a filtered page stops once it has scanned this many sessions without filling up, and says where
+   * to resume (`resumeAfter`), as the real reader does so that no page reads a whole history.
+   */
+  scanLimit: number | undefined;
 
   static fromEvents(events: Iterable<EventRecord>): FakeSessionReader {
     const reader = new FakeSessionReader();
@@ -63,14 +68,23 @@ export class FakeSessionReader implements SessionReader {
     assertPrecondition(from === undefined || to === undefined || from <= to, 'from after to');
     const inOrder = [...(this.users.get(userId) ?? [])].map((entry) => entry.session);
     if (order === 'desc') inOrder.reverse();
-    const matching = inOrder.filter(
+    const inRange = inOrder.filter(
       (session) =>
         (from === undefined || session.startedAt >= from) &&
         (to === undefined || session.startedAt <= to) &&
-        (after === undefined || (order === 'asc' ? session.startedAt > after : session.startedAt < after)) &&
-        (query.matches?.(session) ?? true),
+        (after === undefined || (order === 'asc' ? session.startedAt > after : session.startedAt < after)),
     );
-    return { sessions: matching.slice(0, limit), hasMore: matching.length > limit };
+    const scanned =
+      this.scanLimit === undefined || query.matches === undefined
+        ? inRange
+        : inRange.slice(0, this.scanLimit);
+    const matching = scanned.filter((session) => query.matches?.(session) ?? true);
+    if (matching.length > limit) return { sessions: matching.slice(0, limit), hasMore: true };
+    const lastScanned = scanned[scanned.length - 1];
+    if (scanned.length < inRange.length && lastScanned !== undefined) {
+      return { sessions: matching, hasMore: true, resumeAfter: lastScanned.startedAt };
+    }
+    return { sessions: matching, hasMore: false };
   }
 
   async getSession(

@@ -4,12 +4,12 @@ import { loadApiConfig } from '../../../functions/api/config.js';
 const KEY = 'k'.repeat(32);
 
 describe('loadApiConfig', () => {
-  it('reads the table, key and defaults', () => {
+  it('reads the table and key, with defaults for the rest', () => {
     expect(loadApiConfig({ TABLE_NAME: 'sessions', CURSOR_SIGNING_KEY: KEY })).toEqual({
       tableName: 'sessions',
       cursorSigningKey: KEY,
       corsAllowedOrigins: [],
-      gapMs: 30 * 60_000,
+      pathsDecoded: false,
       serviceName: 'sessionizer-api',
     });
   });
@@ -19,24 +19,46 @@ describe('loadApiConfig', () => {
       TABLE_NAME: 't',
       CURSOR_SIGNING_KEY: KEY,
       CORS_ALLOWED_ORIGINS: ' https://a.example , *,,https://b.example:8443 ',
-      SESSION_GAP_MINUTES: '45',
+      API_PATHS_DECODED: 'true',
       POWERTOOLS_SERVICE_NAME: 'api',
     });
     expect(config.corsAllowedOrigins).toEqual(['https://a.example', '*', 'https://b.example:8443']);
-    expect(config.gapMs).toBe(45 * 60_000);
+    expect(config.pathsDecoded).toBe(true);
     expect(config.serviceName).toBe('api');
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+  ])('reads API_PATHS_DECODED=%s', (value, decoded) => {
+    expect(
+      loadApiConfig({ TABLE_NAME: 't', CURSOR_SIGNING_KEY: KEY, API_PATHS_DECODED: value }).pathsDecoded,
+    ).toBe(decoded);
+  });
+
+  it('no longer reads the session gap: sessions come cut from the store', () => {
+    const config = loadApiConfig({ TABLE_NAME: 't', CURSOR_SIGNING_KEY: KEY, SESSION_GAP_MINUTES: '0' });
+    expect(Object.keys(config).sort()).toEqual([
+      'corsAllowedOrigins',
+      'cursorSigningKey',
+      'pathsDecoded',
+      'serviceName',
+      'tableName',
+    ]);
   });
 
   it('names every bad variable without echoing the key', () => {
     const short = 'short-secret-value';
-    expect(() => loadApiConfig({ CURSOR_SIGNING_KEY: short, SESSION_GAP_MINUTES: '0' })).toThrowError(
-      /TABLE_NAME.*CURSOR_SIGNING_KEY must be at least 32 characters.*SESSION_GAP_MINUTES must be greater than 0/,
-    );
+    let message = '';
     try {
-      loadApiConfig({ CURSOR_SIGNING_KEY: short });
+      loadApiConfig({ CURSOR_SIGNING_KEY: short, API_PATHS_DECODED: 'yes' });
     } catch (error) {
-      expect((error as Error).message).not.toContain(short);
+      message = (error as Error).message;
     }
+    expect(message).toMatch(
+      /^invalid API configuration: TABLE_NAME .*; CURSOR_SIGNING_KEY must be at least 32 characters; API_PATHS_DECODED must be true or false$/,
+    );
+    expect(message).not.toContain(short);
   });
 
   it('rejects an empty table name', () => {

@@ -27,10 +27,20 @@ describe('CursorCodec', () => {
     ['no from', { ...BINDING, from: undefined }],
     ['another from', { ...BINDING, from: (BINDING.from as number) + 1 }],
     ['a to', { ...BINDING, to: AFTER }],
+    ['a filter', { ...BINDING, filters: '[true,null]' }],
     // Values that could collide if the binding were signed by plain concatenation.
     ['a user id ending in the order', { ...BINDING, userId: 'alice","desc' }],
   ])('rejects the cursor for %s', (_what, binding) => {
     expect(codec.decode(codec.encode(BINDING, AFTER), binding)).toBeUndefined();
+  });
+
+  it('binds the filters: only the same filter text decodes', () => {
+    const filtered: CursorBinding = { ...BINDING, filters: '[true,"newsletter"]' };
+    const cursor = codec.encode(filtered, AFTER);
+    expect(codec.decode(cursor, { ...filtered })).toBe(AFTER);
+    for (const filters of [undefined, '[true,null]', '[false,"newsletter"]', '[true,"newsletteR"]']) {
+      expect(codec.decode(cursor, { ...BINDING, filters }), String(filters)).toBeUndefined();
+    }
   });
 
   it('rejects every single-bit flip of the decoded bytes', () => {

@@ -1,90 +1,122 @@
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+// The Lambda entry (handler.ts: config, logger, shared client) over the real DynamoDbSessionReader, with the
+// DynamoDB client mocked by an in-memory table holding items encoded exactly as the writer encodes them.
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeDay } from '../../../functions/adapters/session-items.js';
-import type { ApiHandler } from '../../../functions/api/app.js';
-import type { EventRecord } from '../../../functions/domain/event.js';
-import { dayOf } from '../../../functions/domain/merge-plan.js';
-import { minutesToMs, type Session, sessionize } from '../../../functions/domain/sessionize.js';
-import { eventsForSessions } from '../../helpers/fake-session-reader.js';
-import { apiEvent, call, query, TEST_SIGNING_KEY, userPath } from './api-event.js';
+import { type ApiHandler, createApiHandler } from '../../../functions/api/app.js';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
+import { record } from '../../helpers/event-arbitraries.js';
+import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { MockTable } from '../../helpers/mock-table.js';
+import { storedUser } from '../../helpers/stored-items.js';
+import {
+  b64Id,
+  type CallResult,
+  decodedUserPath,
+  gatewayEvent,
+  query,
+  send,
+  TEST_SIGNING_KEY,
+} from './api-event.js';
+import { campaignHistory } from './lookup-fixture.js';
 
 const TABLE = 'sessions-table';
-const T0 = Date.UTC(2024, 0, 1, 9, 0, 0);
-const ODD_USER = 'a#b/c+d%e f ü😀';
-// Past the adapter's 1 KB readable-key limit, so its partition key is a hash.
-const LONG_USER = `long-${'x'.repeat(1100)}`;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** 40 sessions from 31 January 09:00, 90 minutes apart: 10 in January, 30 in February. */
+const T0 = Date.UTC(2024, 0, 31, 9, 0, 0);
+const SLASHED = 'acme/100% ü 😀';
+const QUESTION = 'who?';
+const LONGEST = 'é'.repeat(256);
+
+const alice = () => campaignHistory('alice', 40, T0);
+/** One session of 60 events a minute apart, stored with a small page limit so its events go to chunks. */
+const chunky = (count = 60) =>
+  Array.from({ length: count }, (_, index) =>
+    record({
+      id: `m:chunky-${index}`,
+      userId: 'chunky',
+      timestamp: T0 + index * MINUTE,
+      name: `Step ${index}`,
+    }),
+  );
+/** One session a day for 260 days; only the last 10 came from the `late` campaign. */
+const sparse = () =>
+  Array.from({ length: 260 }, (_, k) =>
+    record({
+      id: `m:sparse-${k}`,
+      userId: 'sparse',
+      timestamp: T0 + k * DAY,
+      campaign: k < 250 ? null : { source: 'late', medium: null, name: null, term: null, content: null },
+    }),
+  );
 
 const ddb = mockClient(DynamoDBClient);
-const table = new Map<string, Record<string, AttributeValue>>();
+let table: MockTable;
+let entry: (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const lambda: ApiHandler = (event) => entry(event);
 
-function storeItems(events: readonly EventRecord[]): void {
-  const byUserDay = new Map<string, Session[]>();
-  for (const session of sessionize(events, minutesToMs(30))) {
-    const key = JSON.stringify([session.userId, dayOf(session.startedAt)]);
-    byUserDay.set(key, [...(byUserDay.get(key) ?? []), session]);
-  }
-  for (const [key, sessions] of byUserDay) {
-    const [userId, day] = JSON.parse(key) as [string, string];
-    const { item, parts } = encodeDay(userId, day, 1, sessions);
-    for (const stored of [item, ...parts]) table.set(`${stored.pk?.S}\u0000${stored.sk?.S}`, stored);
+/** The same requests answered from the fake reader: what the real reader's answers must equal. */
+function referenceApp(events: readonly EventRecord[]): ApiHandler {
+  const reader = FakeSessionReader.fromEvents(events);
+  reader.stitched.set('anon-1', 'alice');
+  return createApiHandler({
+    reader,
+    config: {
+      cursorSigningKey: TEST_SIGNING_KEY,
+      corsAllowedOrigins: ['https://app.example'],
+      pathsDecoded: true,
+    },
+    logger: { error: vi.fn() },
+  });
+}
+
+const ALL_EVENTS = [
+  ...alice(),
+  ...chunky(),
+  ...eventsForSessions(SLASHED, 3, T0),
+  ...eventsForSessions(QUESTION, 2, T0),
+  ...eventsForSessions(LONGEST, 2, T0),
+];
+
+function storeDefaultUsers(): void {
+  const users: [string, EventRecord[], Parameters<typeof storedUser>[2]][] = [
+    ['alice', alice(), { stitchedSample: ['anon-1'] }],
+    ['chunky', chunky(), { pageLimitBytes: 300 }],
+    [SLASHED, eventsForSessions(SLASHED, 3, T0), {}],
+    [QUESTION, eventsForSessions(QUESTION, 2, T0), {}],
+    [LONGEST, eventsForSessions(LONGEST, 2, T0), {}],
+    ['anon-1', [], { link: { userId: 'alice', timestamp: T0, eventId: 'm:login', canonical: '{}' } }],
+  ];
+  for (const [user, events, options] of users) {
+    const stored = storedUser(user, events, options);
+    table.put(stored.head, ...stored.items);
   }
 }
 
-/** Just enough of DynamoDB's Query for the adapter's key conditions: `pk = :pk AND sk BETWEEN :a AND :b`. */
-function answerQuery(input: QueryCommandInput) {
-  const match = /^pk = :pk AND sk BETWEEN (:\w+) AND (:\w+)$/.exec(input.KeyConditionExpression ?? '');
-  if (match === null || input.TableName !== TABLE)
-    throw new Error(`unexpected query ${JSON.stringify(input)}`);
-  const values = input.ExpressionAttributeValues ?? {};
-  const [pk, low, high] = [values[':pk']?.S, values[match[1] as string]?.S, values[match[2] as string]?.S];
-  const start = input.ExclusiveStartKey?.sk?.S;
-  const forward = input.ScanIndexForward !== false;
-  let items = [...table.values()]
-    .filter(
-      (item) =>
-        item.pk?.S === pk &&
-        (item.sk?.S as string) >= (low as string) &&
-        (item.sk?.S as string) <= (high as string),
-    )
-    .sort((a, b) => ((a.sk?.S as string) < (b.sk?.S as string) ? -1 : 1));
-  if (!forward) items.reverse();
-  if (start !== undefined)
-    items = items.filter((item) =>
-      forward ? (item.sk?.S as string) > start : (item.sk?.S as string) < start,
-    );
-  const limit = input.Limit ?? Number.POSITIVE_INFINITY;
-  const page = items.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    Items: page,
-    ...(items.length > limit &&
-      last !== undefined && {
-        LastEvaluatedKey: { pk: last.pk, sk: last.sk } as Record<string, AttributeValue>,
-      }),
-  };
-}
+const get = (path: string, rawQuery = '') => send(lambda, gatewayEvent('GET', path, { query: rawQuery }));
+const headReads = () =>
+  ddb.commandCalls(GetItemCommand).filter((call) => call.args[0].input.Key?.sk?.S === 'H').length;
 
-let handler: (event: APIGatewayProxyEventV2, context?: Context) => Promise<unknown>;
-let apiHandler: ApiHandler;
+async function expectSameAsReference(path: string, rawQuery = '', events = ALL_EVENTS): Promise<CallResult> {
+  const result = await get(path, rawQuery);
+  const expected = await send(referenceApp(events), gatewayEvent('GET', path, { query: rawQuery }));
+  expect(result.status, JSON.stringify(result.body)).toBe(expected.status);
+  expect(result.body).toEqual(expected.body);
+  return result;
+}
 
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', TABLE);
   vi.stubEnv('CURSOR_SIGNING_KEY', TEST_SIGNING_KEY);
   vi.stubEnv('CORS_ALLOWED_ORIGINS', 'https://app.example');
+  vi.stubEnv('API_PATHS_DECODED', 'true');
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('DYNAMODB_ENDPOINT', '');
   vi.stubEnv('POWERTOOLS_DEV', '');
   vi.resetModules();
-  ({ handler } = await import('../../../functions/api/handler.js'));
-  apiHandler = (event) => handler(event) as ReturnType<ApiHandler>;
+  ({ handler: entry } = await import('../../../functions/api/handler.js'));
 });
 
 afterAll(() => {
@@ -93,46 +125,38 @@ afterAll(() => {
 
 beforeEach(() => {
   ddb.reset();
-  table.clear();
-  storeItems([
-    ...eventsForSessions('alice', 40, T0),
-    ...eventsForSessions(ODD_USER, 3, T0),
-    ...eventsForSessions(LONG_USER, 2, T0),
-  ]);
-  ddb.on(QueryCommand).callsFake(answerQuery);
-  ddb.on(GetItemCommand).callsFake((input) => ({
-    Item: table.get(`${input.Key?.pk?.S}\u0000${input.Key?.sk?.S}`),
-  }));
+  table = new MockTable(TABLE);
+  table.serve(ddb);
+  storeDefaultUsers();
 });
 
-describe('handler (DynamoDB adapter over a mocked client)', () => {
-  it('serves the user summary from the stored day items', async () => {
-    const result = await call(apiHandler, 'GET', userPath('alice'));
+describe('handler (real reader over a mocked DynamoDB client)', () => {
+  it('answers the summary from the user’s head alone', async () => {
+    const result = await get('/users/alice');
     expect(result.status).toBe(200);
     expect(result.body).toEqual({
       userId: 'alice',
       sessionCount: 40,
       eventCount: 14 * 1 + 13 * 2 + 13 * 3,
-      firstSeenAt: '2024-01-01T09:00:00.000Z',
-      lastSeenAt: new Date(T0 + 39 * 90 * 60_000).toISOString(),
+      firstSeenAt: '2024-01-31T09:00:00.000Z',
+      lastSeenAt: new Date(T0 + 39 * 90 * MINUTE).toISOString(),
+      anonymousIds: { count: 1, items: ['anon-1'] },
+      stitchedTo: null,
     });
-    const queries = ddb.commandCalls(QueryCommand).map((entry) => entry.args[0].input);
-    expect(queries.every((input) => input.TableName === TABLE)).toBe(true);
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
-  it('pages through sessions across day items in both orders with session numbers', async () => {
+  it('pages across days and months in both orders, numbering like the reference', async () => {
     for (const order of ['asc', 'desc'] as const) {
       const numbers: number[] = [];
       let cursor: string | undefined;
       do {
-        const result = await call(apiHandler, 'GET', userPath('alice', 'sessions'), {
-          query: query({ order, limit: 7, cursor }),
-        });
-        expect(result.status).toBe(200);
-        const body = result.body as {
-          sessions: { sessionNumber: number; sessionId: string }[];
-          nextCursor: string | null;
-        };
+        const result = await expectSameAsReference(
+          '/users/alice/sessions',
+          query({ order, limit: 7, cursor }),
+        );
+        const body = result.body as { sessions: { sessionNumber: number }[]; nextCursor: string | null };
         numbers.push(...body.sessions.map((session) => session.sessionNumber));
         cursor = body.nextCursor ?? undefined;
       } while (cursor !== undefined);
@@ -141,71 +165,166 @@ describe('handler (DynamoDB adapter over a mocked client)', () => {
     }
   });
 
-  it('serves a session with its timeline', async () => {
-    const result = await call(apiHandler, 'GET', userPath('alice', 'sessions', '20240102T013000000Z'));
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({
-      userId: 'alice',
-      sessionId: '20240102T013000000Z',
-      sessionNumber: 12,
-      eventCount: 3,
-      durationSeconds: 120,
-      firstEvent: 'Home',
-      lastEvent: 'Checkout',
-      events: [
-        { id: 'alice-11-0', messageId: 'alice-11-0', type: 'page', timestamp: '2024-01-02T01:30:00.000Z' },
-        { id: 'alice-11-1', messageId: null, type: 'page', name: null },
-        { id: 'alice-11-2', type: 'track', name: 'Checkout', timestamp: '2024-01-02T01:32:00.000Z' },
-      ],
-    });
+  it.each([
+    ['from/to', query({ from: '2024-02-01T00:00:00Z', to: '2024-02-01T12:00:00+01:00', order: 'asc' })],
+    ['bounce', 'bounce=true&limit=5'],
+    ['campaign source', 'campaignSource=newsletter&order=asc&limit=3'],
+  ])('filters by %s like the reference', async (_what, rawQuery) => {
+    const result = await expectSameAsReference('/users/alice/sessions', rawQuery);
+    expect((result.body as { sessions: unknown[] }).sessions.length).toBeGreaterThan(0);
+  });
+
+  it('serves sessions with their timelines, from inline events and from chunks', async () => {
+    const inline = await expectSameAsReference('/users/alice/sessions/20240201T090000000Z');
+    expect(inline.body).toMatchObject({ sessionNumber: 17, eventCount: 2 });
+    expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(0);
+    const chunked = await expectSameAsReference('/users/chunky/sessions/20240131T090000000Z');
+    expect(chunked.body).toMatchObject({ eventCount: 60, lastEvent: 'Step 59' });
+    expect((chunked.body as { events: unknown[] }).events).toHaveLength(60);
+    expect(ddb.commandCalls(BatchGetItemCommand).length).toBeGreaterThan(0);
   });
 
   it.each([
-    ['a user id that needs encoding', ODD_USER],
-    ['a user id too long for a readable key', LONG_USER],
-  ])('finds %s', async (_what, userId) => {
-    const summary = await call(apiHandler, 'GET', userPath(userId));
-    expect(summary.body).toMatchObject({ userId, sessionCount: expect.any(Number) });
-    const list = await call(apiHandler, 'GET', userPath(userId, 'sessions'), { query: 'order=asc' });
-    expect((list.body as { sessions: { userId: string }[] }).sessions[0]?.userId).toBe(userId);
-    const session = await call(apiHandler, 'GET', userPath(userId, 'sessions', '20240101T090000000Z'));
-    expect(session.status).toBe(200);
+    ['an id with /, %, a space and emoji', decodedUserPath(SLASHED)],
+    ['an id with ? in the ~b64. form', decodedUserPath(b64Id(QUESTION))],
+    ['an id of 512 bytes', decodedUserPath(LONGEST)],
+  ])('reaches %s on every route', async (_what, userPath) => {
+    await expectSameAsReference(userPath);
+    const list = await expectSameAsReference(`${userPath}/sessions`, 'order=asc');
+    const first = (list.body as { sessions: { sessionId: string }[] }).sessions[0];
+    await expectSameAsReference(`${userPath}/sessions/${first?.sessionId}`);
   });
 
   it.each([
-    userPath('nobody'),
-    userPath('nobody', 'sessions'),
-    userPath('nobody', 'sessions', '20240101T090000000Z'),
-    userPath('alice', 'sessions', '20240101T091500000Z'),
+    '/users/nobody',
+    '/users/nobody/sessions',
+    '/users/nobody/sessions/20240131T090000000Z',
+    '/users/alice/sessions/20240131T091500000Z',
+    '/users/alice/sessions/20300101T000000000Z',
   ])('is 404 for %s', async (path) => {
-    expect((await call(apiHandler, 'GET', path)).status).toBe(404);
+    const result = await expectSameAsReference(path);
+    expect(result.status).toBe(404);
+  });
+
+  it.each([
+    ['/users/anon-1', '/users/alice'],
+    ['/users/anon-1/sessions', '/users/alice/sessions?limit=3'],
+    ['/users/anon-1/sessions/20240131T090000000Z', '/users/alice/sessions/20240131T090000000Z'],
+  ])('redirects the stitched anonymousId of %s to %s', async (path, location) => {
+    const result = await get(path, 'limit=3');
+    expect(result.status).toBe(307);
+    expect(result.headers.location).toBe(location);
+    expect(result.body).toMatchObject({ error: { code: 'stitched', userId: 'alice' } });
+  });
+
+  it('stops a filtered page from scanning a long history and resumes where it stopped', async () => {
+    const stored = storedUser('sparse', sparse());
+    table.put(stored.head, ...stored.items);
+    const first = await get('/users/sparse/sessions', 'campaignSource=late&order=asc');
+    const firstPage = first.body as { sessions: unknown[]; nextCursor: string | null };
+    expect(firstPage.sessions).toEqual([]);
+    expect(firstPage.nextCursor).not.toBeNull();
+    // 260 day items: the page stopped after its scan limit (200) and a query page more.
+    expect(table.queriedItems).toBeGreaterThanOrEqual(200);
+    expect(table.queriedItems).toBeLessThan(250);
+    const second = await get(
+      '/users/sparse/sessions',
+      query({ campaignSource: 'late', order: 'asc', cursor: firstPage.nextCursor ?? '' }),
+    );
+    const numbers = (second.body as { sessions: { sessionNumber: number }[] }).sessions.map(
+      (s) => s.sessionNumber,
+    );
+    expect(numbers).toEqual([251, 252, 253, 254, 255, 256, 257, 258, 259, 260]);
+  });
+
+  describe('reads that meet a newer version', () => {
+    /** alice again under version 2, one session longer: every day of hers is rewritten. */
+    const version2 = () =>
+      storedUser(
+        'alice',
+        [...alice(), record({ id: 'm:v2', userId: 'alice', timestamp: T0 + 40 * 90 * MINUTE })],
+        {
+          version: 2,
+          stitchedSample: ['anon-1'],
+        },
+      );
+
+    it('lists under the fresh head when a commit lands between the head read and the query', async () => {
+      const next = version2();
+      table.put(...next.items);
+      table.afterGet = () => {
+        table.afterGet = undefined;
+        table.put(next.head);
+      };
+      const result = await get('/users/alice/sessions', 'limit=2');
+      expect(result.status).toBe(200);
+      const sessions = (result.body as { sessions: { sessionNumber: number }[] }).sessions;
+      expect(sessions.map((session) => session.sessionNumber)).toEqual([41, 40]);
+      expect(headReads()).toBe(3);
+    });
+
+    it('never shows the items of a write that has not committed', async () => {
+      table.put(...version2().items);
+      const result = await get('/users/alice/sessions', 'limit=2');
+      const sessions = (result.body as { sessions: { sessionNumber: number }[] }).sessions;
+      expect(sessions.map((session) => session.sessionNumber)).toEqual([40, 39]);
+      // It looked again, found the same version, and served what is committed.
+      expect(headReads()).toBe(2);
+      expect((await get('/users/alice/sessions/20240202T210000000Z')).status).toBe(404);
+    });
+
+    it('finds a session only the newer version holds once that version commits', async () => {
+      const next = version2();
+      table.put(...next.items);
+      table.afterGet = () => {
+        table.afterGet = undefined;
+        table.put(next.head);
+      };
+      const result = await get('/users/alice/sessions/20240202T210000000Z');
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ sessionNumber: 41, events: [{ id: 'm:v2' }] });
+    });
+
+    it('reads a session again when a newer commit has collected the chunks its version named', async () => {
+      const old = storedUser('chunky', chunky(), { pageLimitBytes: 300 });
+      const next = storedUser('chunky', chunky(61), { version: 2, pageLimitBytes: 300 });
+      // The newer commit stored its items and collected the old chunks; the reader still holds the old head.
+      table.put(...next.items);
+      table.delete(...old.items.filter((item) => item.sk?.S?.startsWith('E#')));
+      table.afterGet = () => {
+        table.afterGet = undefined;
+        table.put(next.head);
+      };
+      const result = await get('/users/chunky/sessions/20240131T090000000Z');
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ eventCount: 61, lastEvent: 'Step 60' });
+    });
   });
 
   it('answers a generic 500 when DynamoDB fails, logging the details with the request id', async () => {
     const failure = Object.assign(new Error('User: arn:aws:sts::123:assumed-role/api is not authorized'), {
       name: 'AccessDeniedException',
     });
-    ddb.on(QueryCommand).rejects(failure);
+    ddb.on(GetItemCommand).rejects(failure);
     const writes: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       writes.push(String(chunk));
       return true;
     });
+    let raw: APIGatewayProxyStructuredResultV2;
     try {
       const context = { awsRequestId: 'req-42', functionName: 'api' } as Context;
-      const raw = (await handler(
-        apiEvent('GET', userPath('alice'), {
-          headers: { origin: 'https://app.example' },
-        }),
-        context,
-      )) as { statusCode: number; body: string; headers: Record<string, string> };
-      expect(raw.statusCode).toBe(500);
-      expect(JSON.parse(raw.body)).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
-      expect(raw.body).not.toContain('arn:');
-      expect(raw.headers['access-control-allow-origin']).toBe('https://app.example');
+      const event = gatewayEvent('GET', '/users/alice', { headers: { origin: 'https://app.example' } });
+      raw = await entry(event, context);
     } finally {
       spy.mockRestore();
     }
+    expect(raw.statusCode).toBe(500);
+    expect(JSON.parse(raw.body ?? '')).toEqual({
+      error: { code: 'internal_error', message: 'Internal error' },
+    });
+    expect(raw.body).not.toContain('arn:');
+    expect(raw.headers?.['access-control-allow-origin']).toBe('https://app.example');
     const logged = writes.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged).toContainEqual(
       expect.objectContaining({
@@ -219,14 +338,14 @@ describe('handler (DynamoDB adapter over a mocked client)', () => {
   });
 
   it('fails the cold start on a bad environment, naming the variable', async () => {
-    vi.stubEnv('CURSOR_SIGNING_KEY', 'too-short');
+    vi.stubEnv('API_PATHS_DECODED', 'yes');
     vi.resetModules();
     try {
       await expect(import('../../../functions/api/handler.js')).rejects.toThrowError(
-        /CURSOR_SIGNING_KEY must be at least 32 characters/,
+        /API_PATHS_DECODED must be true or false/,
       );
     } finally {
-      vi.stubEnv('CURSOR_SIGNING_KEY', TEST_SIGNING_KEY);
+      vi.stubEnv('API_PATHS_DECODED', 'true');
     }
   });
 });

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { expect } from 'vitest';
+import { JSON_CONTENT_TYPE } from '../../../functions/api/app.js';
+import type { CallResult } from './api-event.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is walked by key
+export type Json = any;
+
+const DOC_ID = 'https://sessionizer.example/openapi.json';
+
+export const openApi: Json = JSON.parse(
+  readFileSync(new URL('../../../functions/api/openapi.json', import.meta.url), 'utf8'),
+);
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+// The component schemas become $defs of one registered schema, so strict mode sees only JSON Schema keywords.
+const asRegistered = (schema: Json): Json =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${DOC_ID}#/$defs/`));
+ajv.addSchema({ $id: DOC_ID, $defs: asRegistered(openApi.components.schemas) });
+
+/** The documented response of GET `template` for `status`, with a `$ref` to a shared response resolved. */
+export function responseObject(template: string, status: number): Json {
+  const response = openApi.paths[template]?.get?.responses?.[String(status)];
+  if (response === undefined) throw new Error(`openapi.json documents no ${status} for GET ${template}`);
+  if (response.$ref === undefined) return response;
+  const name = (response.$ref as string).replace('#/components/responses/', '');
+  return openApi.components.responses[name];
+}
+
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+function compiled(key: string, schema: Json) {
+  let validate = validators.get(key);
+  if (validate === undefined) {
+    validate = ajv.compile(asRegistered(schema));
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+/** Validator of the documented JSON body of GET `template` answering `status`. */
+export function validatorFor(template: string, status: number) {
+  const schema = responseObject(template, status).content?.['application/json']?.schema;
+  if (schema === undefined) throw new Error(`no application/json schema for GET ${template} ${status}`);
+  return compiled(`${template} ${status}`, schema);
+}
+
+/** `template status` pairs whose responses were checked against the document. */
+export const covered = new Set<string>();
+
+/** The response is what the document says GET `template` answers with its status: body and headers. */
+export function expectDocumented(template: string, result: CallResult): void {
+  covered.add(`${template} ${result.status}`);
+  expect(result.headers['content-type']).toBe(JSON_CONTENT_TYPE);
+  const validate = validatorFor(template, result.status);
+  expect(
+    validate(result.body),
+    `${template} ${result.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(result.body)}`,
+  ).toBe(true);
+  const headers = responseObject(template, result.status).headers ?? {};
+  for (const [name, spec] of Object.entries<Json>(headers)) {
+    const value = result.headers[name.toLowerCase()];
+    if (value === undefined && spec.required !== true) continue;
+    const validateHeader = compiled(`${template} ${result.status} ${name}`, spec.schema);
+    expect(validateHeader(value), `${name}: ${JSON.stringify(value)}`).toBe(true);
+  }
+}

@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import { JSON_CONTENT_TYPE } from '../../../functions/api/app.js';
+import {
+  eventsForSessions,
+  FailingSessionReader,
+  FakeSessionReader,
+} from '../../helpers/fake-session-reader.js';
+import {
+  b64Id,
+  type CallResult,
+  call,
+  decodedUserPath,
+  errorOf,
+  gatewayEvent,
+  send,
+  userPath,
+} from './api-event.js';
+import { makeHandler, T0 } from './lookup-fixture.js';
+
+const SESSION_ID = '20240101T090000000Z';
+/** Ids that need care in a path; each has one session starting at T0. */
+const PATH_USERS = [
+  'a/b',
+  'a//b',
+  '/lead',
+  'trail/',
+  '100%',
+  '%41',
+  '%2F',
+  'a b',
+  'a+b',
+  '#hash',
+  'ü😀 ünï',
+  'sessions',
+  'users/x',
+  'x/sessions',
+  'q?r',
+  '~b64.literal',
+];
+const MAX_ID = 'é'.repeat(256);
+const TOO_LONG = `${MAX_ID}x`;
+
+function pathHandler(pathsDecoded: boolean) {
+  const reader = FakeSessionReader.fromEvents(
+    [...PATH_USERS, MAX_ID, 'x'].flatMap((userId) => eventsForSessions(userId, 1, T0)),
+  );
+  return makeHandler({ reader, pathsDecoded }).handler;
+}
+
+function expectUserIdError(result: CallResult, message: string): void {
+  expect(result.status).toBe(400);
+  expect(result.body).toEqual({
+    error: { code: 'bad_request', message: `userId ${message}`, parameter: 'userId' },
+  });
+}
+
+describe('lookup routing', () => {
+  describe('routes', () => {
+    it.each([
+      '/',
+      '',
+      '/users',
+      '/Users/alice',
+      '//users/alice',
+      '/sessions',
+      '/admin/users/alice',
+      '/user/alice',
+    ])('is 404 Route not found for %j', async (path) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(404);
+      expect(result.headers['content-type']).toBe(JSON_CONTENT_TYPE);
+      expect(result.body).toEqual({ error: { code: 'not_found', message: 'Route not found' } });
+    });
+
+    it('reads a path from its end: a tail that is not a route of its own belongs to the user id', async () => {
+      const { handler } = makeHandler();
+      for (const path of ['/users/alice/events', '/users/alice/sessions/latest', '/users/alice/']) {
+        const result = await call(handler, 'GET', path);
+        expect(result.status, path).toBe(404);
+        expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+      }
+    });
+  });
+
+  describe.each([
+    ['encoded paths (local stack, function URLs)', false],
+    ['decoded paths (API Gateway)', true],
+  ])('user ids in %s', (_what, pathsDecoded) => {
+    const handler = pathHandler(pathsDecoded);
+    /** The request a client makes for an id: percent-encoded, then decoded by API Gateway when it is there. */
+    const request = (method: string, userId: string, ...rest: string[]) =>
+      pathsDecoded
+        ? send(handler, gatewayEvent(method, decodedUserPath(userId, ...rest)))
+        : call(handler, method, userPath(userId, ...rest));
+
+    it.each(
+      PATH_USERS.filter((id) => !id.includes('?') && !/\/sessions$/.test(id) && !id.startsWith('~b64.')),
+    )('reaches %j on every route', async (userId) => {
+      const summary = await request('GET', userId);
+      expect(summary.status, JSON.stringify(summary.body)).toBe(200);
+      expect(summary.body).toMatchObject({ userId, sessionCount: 1 });
+      const list = await request('GET', userId, 'sessions');
+      expect(list.status).toBe(200);
+      expect(list.body).toMatchObject({ userId, sessions: [{ userId, sessionId: SESSION_ID }] });
+      const session = await request('GET', userId, 'sessions', SESSION_ID);
+      expect(session.status).toBe(200);
+      expect(session.body).toMatchObject({ userId, sessionId: SESSION_ID });
+    });
+
+    it.each(PATH_USERS)('reaches %j on every route in the ~b64. form', async (userId) => {
+      const id = b64Id(userId);
+      const summary = await request('GET', id);
+      expect(summary.body).toMatchObject({ userId, sessionCount: 1 });
+      const list = await request('GET', id, 'sessions');
+      expect(list.body).toMatchObject({ userId, sessions: [{ userId }] });
+      const session = await request('GET', id, 'sessions', SESSION_ID);
+      expect(session.body).toMatchObject({ userId, sessionId: SESSION_ID });
+    });
+
+    it('accepts an id of exactly 512 bytes of UTF-8 and refuses 513 on every route, before any read', async () => {
+      expect((await request('GET', MAX_ID)).body).toMatchObject({ userId: MAX_ID });
+      const { handler: failing } = makeHandler({ reader: new FailingSessionReader(), pathsDecoded });
+      for (const rest of [[], ['sessions'], ['sessions', SESSION_ID]]) {
+        for (const id of [TOO_LONG, b64Id(TOO_LONG)]) {
+          const result = pathsDecoded
+            ? await send(failing, gatewayEvent('GET', decodedUserPath(id, ...rest)))
+            : await call(failing, 'GET', userPath(id, ...rest));
+          expectUserIdError(result, 'is longer than 512 bytes of UTF-8; no user can have such an id');
+        }
+      }
+    });
+
+    it.each([
+      ['~b64.YQ==', 'padding'],
+      ['~b64.YR', 'stray bits (not the canonical encoding)'],
+      ['~b64.+/8', 'the standard base64 alphabet'],
+      ['~b64.ww', 'an incomplete UTF-8 sequence'],
+      ['~b64.7aCA', 'an encoded lone surrogate'],
+      ['~b64.a b', 'a character outside base64url'],
+    ])('is 400 for %j (%s)', async (id) => {
+      expectUserIdError(await request('GET', id, 'sessions'), 'after ~b64. must be base64url of UTF-8');
+    });
+
+    it.each([
+      ['/users/', 'getUser'],
+      ['/users//sessions', 'listSessions'],
+      [`/users//sessions/${SESSION_ID}`, 'getSession'],
+      ['/users/~b64.', 'an empty ~b64. id'],
+    ])('is 400 for an empty user id in %j (%s)', async (path) => {
+      const result = pathsDecoded
+        ? await send(handler, gatewayEvent('GET', path))
+        : await call(handler, 'GET', path);
+      expectUserIdError(result, 'must not be empty');
+    });
+
+    it('is 400 for a lone surrogate that a hand-built event put in the path', async () => {
+      const path = '/users/a\uD800b';
+      const result = pathsDecoded
+        ? await send(handler, gatewayEvent('GET', path))
+        : await call(handler, 'GET', path);
+      expectUserIdError(result, 'must be well-formed Unicode');
+    });
+  });
+
+  describe('encoded paths', () => {
+    const handler = pathHandler(false);
+
+    it('decodes each segment exactly once, keeping + literal', async () => {
+      expect((await call(handler, 'GET', '/users/100%25')).body).toMatchObject({ userId: '100%' });
+      expect((await call(handler, 'GET', '/users/%2541')).body).toMatchObject({ userId: '%41' });
+      expect((await call(handler, 'GET', '/users/a+b')).body).toMatchObject({ userId: 'a+b' });
+      expect((await call(handler, 'GET', '/users/a%2Bb')).body).toMatchObject({ userId: 'a+b' });
+      expect((await call(handler, 'GET', '/users/a%20b')).body).toMatchObject({ userId: 'a b' });
+      // A `/` may come encoded or not: the path is read from its end either way.
+      expect((await call(handler, 'GET', '/users/a/b/sessions')).body).toMatchObject({ userId: 'a/b' });
+      expect((await call(handler, 'GET', '/users/a%2Fb/sessions')).body).toMatchObject({ userId: 'a/b' });
+      // Encoded, an id ending like a route stays one segment.
+      expect((await call(handler, 'GET', '/users/x%2Fsessions')).body).toMatchObject({
+        userId: 'x/sessions',
+      });
+    });
+
+    it.each([
+      ['/users/%E0%A4%A', 'a truncated escape'],
+      ['/users/%ZZ', 'a non-hex escape'],
+      ['/users/100%', 'a bare %'],
+      ['/users/%ED%A0%80', 'an encoded lone surrogate'],
+      ['/users/%C3/sessions', 'an incomplete UTF-8 sequence'],
+      [`/users/%FF/sessions/${SESSION_ID}`, 'a byte that is never UTF-8'],
+    ])('is 400 for %j (%s)', async (path) => {
+      expectUserIdError(await call(handler, 'GET', path), 'is not valid percent-encoded UTF-8');
+    });
+  });
+
+  describe('decoded paths', () => {
+    const handler = pathHandler(true);
+    const get = (path: string) => send(handler, gatewayEvent('GET', path));
+
+    it('applies no percent-decoding, so % and + are the id’s own', async () => {
+      expect((await get('/users/100%')).body).toMatchObject({ userId: '100%' });
+      expect((await get('/users/%41')).body).toMatchObject({ userId: '%41' });
+      expect((await get('/users/%2F/sessions')).body).toMatchObject({ userId: '%2F' });
+      expect((await get('/users/a+b')).body).toMatchObject({ userId: 'a+b' });
+      // Text that is not valid percent-encoding is just part of an id, here an unknown one.
+      expect((await get('/users/%ZZ')).status).toBe(404);
+      expect((await get('/users/100%25')).status).toBe(404);
+    });
+
+    it('reads an id ending like a route as that route: only its ~b64. form reaches it', async () => {
+      expect((await get('/users/x/sessions')).body).toMatchObject({
+        userId: 'x',
+        sessions: [{ userId: 'x' }],
+      });
+      expect((await get(`/users/${b64Id('x/sessions')}`)).body).toMatchObject({ userId: 'x/sessions' });
+    });
+  });
+
+  describe('methods', () => {
+    const paths = [
+      userPath('alice'),
+      userPath('alice', 'sessions'),
+      userPath('alice', 'sessions', SESSION_ID),
+    ];
+
+    it.each(['POST', 'PUT', 'PATCH', 'DELETE', 'TRACE', ''])(
+      'is 405 with an Allow header for %j',
+      async (method) => {
+        const { handler } = makeHandler();
+        for (const path of paths) {
+          const result = await call(handler, method, path);
+          expect(result.status).toBe(405);
+          expect(result.headers.allow).toBe('GET, HEAD, OPTIONS');
+          expect(result.body).toEqual({
+            error: { code: 'method_not_allowed', message: 'Method not allowed; allowed: GET, HEAD, OPTIONS' },
+          });
+        }
+      },
+    );
+
+    it('serves HEAD as GET without a body, whatever the status', async () => {
+      const { handler } = makeHandler();
+      for (const path of [...paths, userPath('nobody'), '/users/%ZZ', '/nope']) {
+        const get = await call(handler, 'GET', path);
+        const head = await call(handler, 'HEAD', path);
+        expect(head.status, path).toBe(get.status);
+        expect(head.headers).toEqual(get.headers);
+        expect(head.raw.body).toBeUndefined();
+      }
+    });
+
+    it('answers OPTIONS on a route with 204 and Allow, and 404 off the routes', async () => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'OPTIONS', userPath('alice', 'sessions'));
+      expect(result.status).toBe(204);
+      expect(result.headers).toEqual({ allow: 'GET, HEAD, OPTIONS' });
+      expect(result.raw.body).toBeUndefined();
+      expect((await call(handler, 'OPTIONS', '/nope')).status).toBe(404);
+    });
+
+    it('accepts a lower-case method from a hand-built event', async () => {
+      const { handler } = makeHandler();
+      expect((await call(handler, 'get', userPath('alice'))).status).toBe(200);
+      expect((await call(handler, 'head', userPath('alice'))).raw.body).toBeUndefined();
+    });
+
+    it('reports a bad user id with no store access, and after the method check', async () => {
+      const { handler } = makeHandler({ reader: new FailingSessionReader() });
+      expect((await call(handler, 'GET', '/users/%ZZ')).status).toBe(400);
+      expect((await call(handler, 'POST', '/users/%ZZ')).status).toBe(405);
+    });
+  });
+
+  it('matches ids exactly: a prefix of a known id is another, unknown user', async () => {
+    const { handler } = makeHandler();
+    const result = await call(handler, 'GET', userPath('alic'));
+    expect(result.status).toBe(404);
+    expect(errorOf(result).message).toBe('User not found');
+  });
+});

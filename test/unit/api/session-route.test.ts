@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { CursorCodec } from '../../../functions/api/cursor.js';
+import { handleRoute } from '../../../functions/api/routes.js';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
+import { record } from '../../helpers/event-arbitraries.js';
+import { FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { b64Id, call, decodedUserPath, gatewayEvent, send, TEST_SIGNING_KEY, userPath } from './api-event.js';
+import { defaultEvents, makeHandler, ODD_USER, T0 } from './lookup-fixture.js';
+
+const MINUTE = 60_000;
+const HOME = {
+  url: 'https://shop.example/?utm_source=ignored',
+  path: '/',
+  title: 'Shop',
+  referrer: 'https://search.example/',
+};
+const CART = { url: 'https://shop.example/cart', path: '/cart', title: 'Cart', referrer: null };
+const NEWSLETTER = { source: 'newsletter', medium: 'email', name: 'spring', term: null, content: null };
+const PHONE = { type: 'mobile', os: 'iOS', browser: 'Safari' };
+
+/** carol: a three-event visit (page, track, page) from two devices, then a lone identify two hours later. */
+function carolEvents(): EventRecord[] {
+  return [
+    record({
+      id: 'm:c-1',
+      userId: 'carol',
+      anonymousId: 'dev-1',
+      timestamp: T0,
+      type: 'page',
+      name: 'Home',
+      page: HOME,
+      campaign: NEWSLETTER,
+      device: PHONE,
+    }),
+    record({
+      id: 'h:9f2c',
+      userId: 'carol',
+      anonymousId: 'dev-1',
+      timestamp: T0 + MINUTE,
+      name: 'Added to Cart',
+    }),
+    record({
+      id: 'm:c-3',
+      userId: 'carol',
+      anonymousId: 'dev-2',
+      timestamp: T0 + 2 * MINUTE,
+      type: 'page',
+      page: CART,
+    }),
+    record({ id: 'm:c-4', userId: 'carol', timestamp: T0 + 120 * MINUTE, type: 'identify' }),
+  ];
+}
+
+function handlerFor(events: EventRecord[] = [...defaultEvents(), ...carolEvents()]) {
+  return makeHandler({ reader: FakeSessionReader.fromEvents(events) }).handler;
+}
+
+describe('GET /users/{userId}/sessions/{sessionId}', () => {
+  it('returns the session with its attributes and its ordered timeline', async () => {
+    const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', '20240101T090000000Z'));
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      userId: 'carol',
+      sessionNumber: 1,
+      sessionId: '20240101T090000000Z',
+      startedAt: '2024-01-01T09:00:00.000Z',
+      endedAt: '2024-01-01T09:02:00.000Z',
+      durationSeconds: 120,
+      eventCount: 3,
+      pageViews: 2,
+      bounce: false,
+      entryPage: HOME,
+      exitPage: CART,
+      campaign: NEWSLETTER,
+      anonymousIds: ['dev-1', 'dev-2'],
+      device: PHONE,
+      firstEvent: 'Home',
+      // An event without a name is labelled by its type.
+      lastEvent: 'page',
+      events: [
+        {
+          id: 'm:c-1',
+          messageId: 'c-1',
+          type: 'page',
+          timestamp: '2024-01-01T09:00:00.000Z',
+          name: 'Home',
+          ...{ url: HOME.url, path: HOME.path, title: HOME.title },
+          anonymousId: 'dev-1',
+        },
+        {
+          id: 'h:9f2c',
+          messageId: null,
+          type: 'track',
+          timestamp: '2024-01-01T09:01:00.000Z',
+          name: 'Added to Cart',
+          url: null,
+          path: null,
+          title: null,
+          anonymousId: 'dev-1',
+        },
+        {
+          id: 'm:c-3',
+          messageId: 'c-3',
+          type: 'page',
+          timestamp: '2024-01-01T09:02:00.000Z',
+          name: null,
+          ...{ url: CART.url, path: CART.path, title: CART.title },
+          anonymousId: 'dev-2',
+        },
+      ],
+    });
+  });
+
+  it('returns a one-event session as a bounce with no pages', async () => {
+    const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', '20240101T110000000Z'));
+    expect(result.body).toMatchObject({
+      sessionNumber: 2,
+      eventCount: 1,
+      durationSeconds: 0,
+      pageViews: 0,
+      bounce: true,
+      entryPage: null,
+      exitPage: null,
+      campaign: null,
+      anonymousIds: [],
+      device: null,
+      firstEvent: 'identify',
+      lastEvent: 'identify',
+      events: [{ id: 'm:c-4', type: 'identify', name: null, url: null, anonymousId: null }],
+    });
+  });
+
+  it('finds the session of an id that needs care, encoded, decoded or in the ~b64. form', async () => {
+    const handler = handlerFor();
+    const decoded = makeHandler({
+      reader: FakeSessionReader.fromEvents(defaultEvents()),
+      pathsDecoded: true,
+    });
+    const id = '20240101T090000000Z';
+    const results = [
+      await call(handler, 'GET', userPath(ODD_USER, 'sessions', id)),
+      await call(handler, 'GET', userPath(b64Id(ODD_USER), 'sessions', id)),
+      await send(decoded.handler, gatewayEvent('GET', decodedUserPath(b64Id(ODD_USER), 'sessions', id))),
+    ];
+    for (const result of results) {
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ userId: ODD_USER, sessionId: id, eventCount: 1 });
+    }
+  });
+
+  it('is 404 Session not found for a known user without a session starting then', async () => {
+    const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', '20240101T090000001Z'));
+    expect(result.status).toBe(404);
+    expect(result.body).toEqual({ error: { code: 'not_found', message: 'Session not found' } });
+  });
+
+  it('is 404 User not found for an unknown user', async () => {
+    const result = await call(handlerFor(), 'GET', userPath('nobody', 'sessions', '20240101T090000000Z'));
+    expect(result.status).toBe(404);
+    expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+  });
+
+  it('reads a tail that is not a session id as part of the user id (the path is read from its end)', async () => {
+    for (const tail of ['latest', '20240230T090000000Z', '20240101T090000Z', '20240101t090000000z']) {
+      const result = await call(handlerFor(), 'GET', `/users/carol/sessions/${tail}`);
+      expect(result.status, tail).toBe(404);
+      expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+    }
+  });
+
+  it('validates a session id handed to the route logic directly', async () => {
+    const deps = {
+      reader: FakeSessionReader.fromEvents(carolEvents()),
+      cursors: new CursorCodec(TEST_SIGNING_KEY),
+      pathsDecoded: false,
+    };
+    const response = await handleRoute(
+      { name: 'getSession', userId: 'carol', sessionId: 'latest' },
+      '',
+      deps,
+    );
+    expect(response).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'bad_request',
+          message: 'sessionId must be a session id such as 20240101T090000000Z',
+          parameter: 'sessionId',
+        },
+      },
+    });
+  });
+});
