@@ -114,6 +114,8 @@ export class Api extends Construct {
         // handler needs no Secrets Manager call (or permission) on cold start.
         CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
         CORS_ALLOWED_ORIGINS: props.corsAllowedOrigins.join(','),
+        // HTTP APIs hand the function an already-decoded path; decoding it again would corrupt ids with `%`.
+        API_PATHS_DECODED: 'true',
         POWERTOOLS_SERVICE_NAME: 'sessionizer-api',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },

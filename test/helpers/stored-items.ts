@@ -113,6 +113,7 @@ export function storedUser(
             sessionCount: plan.sessionCount,
             eventCount: plan.eventCount,
             months: plan.months,
+            dayCount: plan.dayCount,
             firstSeenAt: plan.rangeFirstEventAt,
             lastSeenAt: plan.rangeLastEventAt,
           },

@@ -179,10 +179,9 @@ describe('lookup API over DynamoDB Local', () => {
     },
   );
 
-  // Known to fail (7 units in both orders): the reader's first Query asks for `limit + 2` day items, as if a
-  // day held one session, so a dense history (16 sessions a day here) reads all 19 of its days for 20
-  // sessions. Make this a plain `it` once the reader sizes that Query to the user's sessions per day.
-  it.fails.each(['desc', 'asc'] as const)(
+  // The reader sizes its first Query by the user's sessions per day (16 here), so a dense history reads a
+  // page's days, not 20 of them.
+  it.each(['desc', 'asc'] as const)(
     `reads at most ${MAX_READ_UNITS_PER_PAGE} units for the first %s page of a long history`,
     (order) => {
       expect(firstPageReadUnits.get(order)).toBeLessThanOrEqual(MAX_READ_UNITS_PER_PAGE);

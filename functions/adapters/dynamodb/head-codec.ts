@@ -101,6 +101,7 @@ export function decodeHead(item: Item | undefined): Head {
       firstSeenAt: num(item.fs),
       lastSeenAt: num(item.ls),
       months: decodeMonths(item.mo?.S),
+      dayCount: num(item.dc) ?? 0,
     },
     link: item.li?.S === undefined ? undefined : (JSON.parse(item.li.S) as StoredLink),
     stitchedCount: num(item.ac) ?? 0,
@@ -162,6 +163,7 @@ export function commitUpdate(
   set('fs', totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) });
   set('ls', totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) });
   set('mo', { S: encodeMonths(totals.months) });
+  set('dc', { N: String(totals.dayCount) });
   if ('link' in commit) set('li', commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) });
   if (commit.stitchedCount !== undefined) set('ac', { N: String(commit.stitchedCount) });
   if (commit.stitchedSample !== undefined) {

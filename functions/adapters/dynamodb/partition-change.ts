@@ -40,7 +40,9 @@ export interface ChangeContext {
 
 /** The newest day holding sessions after the merge: a stored day outside the window stays as it was. */
 function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string | undefined {
-  const emptied = new Set(plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day));
+  const emptied = new Set(
+    plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day),
+  );
   const loaded = new Set(window.days.map((day) => day.day));
   const candidates = [
     ...window.days.map((day) => day.day),
@@ -95,15 +97,19 @@ export async function prepareChange(
     sessionCount: plan.sessionCount,
     eventCount: plan.eventCount,
     months: plan.months,
+    dayCount: plan.dayCount,
     ...seenBounds(head.totals, { first: plan.rangeFirstEventAt, last: plan.rangeLastEventAt }, window),
   };
   const days = plan.changes.map((change) => change.day);
   const replaced = new Set(days);
   const appendOnly = plan.changes.every(
-    (change) => change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
+    (change) =>
+      change.isNew && change.sessions.length > 0 && (head.lastDay === undefined || change.day > head.lastDay),
   );
   const items = itemsForChanges(user, plan.changes, version, txn, context.pageLimitBytes);
-  const emptied = new Set(plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day));
+  const emptied = new Set(
+    plan.changes.filter((change) => change.sessions.length === 0).map((change) => change.day),
+  );
   const ownTombstones = items
     .filter((item) => emptied.has((item.sk?.S ?? '').slice(2, 12)))
     .map((item) => ({ pk: { S: item.pk?.S ?? '' }, sk: { S: item.sk?.S ?? '' } }));
@@ -122,13 +128,20 @@ export async function prepareChange(
     },
     intent: { version, firstDay: days[0] as string, lastDay: days[days.length - 1] as string },
     appendOnly,
-    garbage: [...window.garbage, ...window.days.filter((day) => replaced.has(day.day)).flatMap((day) => keysOf(day.group))],
+    garbage: [
+      ...window.garbage,
+      ...window.days.filter((day) => replaced.has(day.day)).flatMap((day) => keysOf(day.group)),
+    ],
     tombstones: [...window.tombstones, ...ownTombstones],
   };
 }
 
 /** Best effort: what is left behind is hidden from readers and collected by a later merge of the user. */
-export async function collectGarbage(transport: Transport, garbage: readonly Key[], tombstones: readonly Key[]) {
+export async function collectGarbage(
+  transport: Transport,
+  garbage: readonly Key[],
+  tombstones: readonly Key[],
+) {
   try {
     await transport.deleteKeys(garbage);
     await transport.deleteKeys(tombstones);

@@ -39,6 +39,12 @@ function numberedRows(user: string, head: Head, group: DayGroup): SessionSummary
   );
 }
 
+/** Day items a page of `sessions` needs at the user's average sessions per day, plus one to see it end. */
+function itemsForPage(head: Head, sessions: number): number {
+  const perDay = head.totals.dayCount > 0 ? head.totals.sessionCount / head.totals.dayCount : 1;
+  return Math.max(2, Math.min(100, Math.ceil(sessions / Math.max(1, perDay)) + 1));
+}
+
 const dayOfItem = (item: Item) => (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
 
 /**
@@ -98,7 +104,8 @@ export class DynamoDbSessionReader implements SessionReader {
           ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: first }, ':last': { S: last } },
           ScanIndexForward: ascending,
           ConsistentRead: true,
-          Limit: Math.min(100, wanted + 2),
+          // Enough day items for a page at this user's sessions per day (plus the day that ends it).
+          Limit: itemsForPage(head, wanted),
         },
         (sofar) => {
           scannedItems = sofar.length;

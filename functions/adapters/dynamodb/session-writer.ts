@@ -4,7 +4,12 @@ import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js
 import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
-import { type ChangeContext, collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
+import {
+  type ChangeContext,
+  collectGarbage,
+  type PreparedChange,
+  prepareChange,
+} from './partition-change.js';
 import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface SessionWriterOptions {
@@ -50,7 +55,10 @@ export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
  * else registers an intent in the head first, so a crash between writes leaves nothing a later merge cannot
  * find and clear. The commit is an update of the head conditional on the version read.
  */
-export async function commitChange(transport: Transport, change: PreparedChange): Promise<'committed' | 'conflict'> {
+export async function commitChange(
+  transport: Transport,
+  change: PreparedChange,
+): Promise<'committed' | 'conflict'> {
   const { user, head, commit } = change;
   const staged = !change.appendOnly;
   try {
@@ -65,7 +73,11 @@ export async function commitChange(transport: Transport, change: PreparedChange)
       await transport.put(item);
       written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
     }
-    const update = commitUpdate(staged ? { ...head, exists: true } : head, commit, staged ? commit.txn : undefined);
+    const update = commitUpdate(
+      staged ? { ...head, exists: true } : head,
+      commit,
+      staged ? commit.txn : undefined,
+    );
     await transport.update(headKey(user), update);
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -93,7 +105,11 @@ export class DynamoDbSessionWriter implements SessionWriter {
   constructor(options: SessionWriterOptions) {
     this.transport = options.transport;
     this.rules = options.rules;
-    this.context = { transport: options.transport, rules: options.rules, pageLimitBytes: options.pageLimitBytes };
+    this.context = {
+      transport: options.transport,
+      rules: options.rules,
+      pageLimitBytes: options.pageLimitBytes,
+    };
     this.maxMergeAttempts = options.maxMergeAttempts ?? 25;
   }
 
@@ -121,19 +137,32 @@ export class DynamoDbSessionWriter implements SessionWriter {
   }
 
   /** The merge loop around a target resolved afresh on each attempt. */
-  async merge(label: string, events: readonly EventRecord[], resolve: TargetResolver): Promise<UserMergeResult> {
+  async merge(
+    label: string,
+    events: readonly EventRecord[],
+    resolve: TargetResolver,
+  ): Promise<UserMergeResult> {
     const none = { userId: label, newEvents: 0, erasedEvents: 0, sessionsWritten: 0 };
     if (events.length === 0) return { ...none, attempts: 0 };
     let newEvents: number | undefined;
     for (let attempt = 1; attempt <= this.maxMergeAttempts; attempt++) {
       let target = await resolve();
       if (target !== 'retry' && !target.erased && target.head.erased) target = { ...target, erased: true };
-      if (target !== 'retry' && target.erased) return { ...none, erasedEvents: events.length, attempts: attempt };
+      if (target !== 'retry' && target.erased)
+        return { ...none, erasedEvents: events.length, attempts: attempt };
       if (target !== 'retry') {
         this.checkHead(target.user, target.head);
         let head = target.head;
-        if (await cleanDeadIntents(this.transport, target.user, head)) head = await this.readHead(target.user);
-        const change = await prepareChange(this.context, target.user, head, { add: events }, head.version + 1, newTxn());
+        if (await cleanDeadIntents(this.transport, target.user, head))
+          head = await this.readHead(target.user);
+        const change = await prepareChange(
+          this.context,
+          target.user,
+          head,
+          { add: events },
+          head.version + 1,
+          newTxn(),
+        );
         if (change === undefined) return { ...none, attempts: attempt };
         if ((await commitChange(this.transport, change)) === 'committed') {
           newEvents ??= change.plan.newEvents;

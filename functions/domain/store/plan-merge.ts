@@ -40,6 +40,7 @@ export interface MergePlan {
   readonly sessionCount: number;
   readonly eventCount: number;
   readonly months: ReadonlyMap<string, number>;
+  readonly dayCount: number;
   /** First and last event left in the loaded range (undefined when it is empty now). */
   readonly rangeFirstEventAt: number | undefined;
   readonly rangeLastEventAt: number | undefined;
@@ -181,6 +182,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     sessionCount: totals.sessionCount - storedSessions + recomputed.length,
     eventCount: totals.eventCount - storedCount + events.length,
     months: sortedMonths,
+    dayCount: totals.dayCount - loaded.length + byDay.size,
     rangeFirstEventAt: events[0]?.timestamp,
     rangeLastEventAt: events[events.length - 1]?.timestamp,
     newEvents,

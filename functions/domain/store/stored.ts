@@ -18,6 +18,8 @@ export interface UserTotals {
   readonly lastSeenAt: number | undefined;
   /** Sessions per `YYYY-MM` month of their start. */
   readonly months: ReadonlyMap<string, number>;
+  /** Days holding sessions: with the session count, how many days a page of sessions spans. */
+  readonly dayCount: number;
 }
 
 export const EMPTY_TOTALS: UserTotals = {
@@ -26,6 +28,7 @@ export const EMPTY_TOTALS: UserTotals = {
   firstSeenAt: undefined,
   lastSeenAt: undefined,
   months: new Map(),
+  dayCount: 0,
 };
 
 export function eventsOfDays(days: readonly StoredDay[]): EventRecord[] {

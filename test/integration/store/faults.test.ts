@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
-import { deliveryArbitrary, eventRecordsArbitrary, record, referenceSessions } from '../../helpers/event-arbitraries.js';
+import {
+  deliveryArbitrary,
+  eventRecordsArbitrary,
+  record,
+  referenceSessions,
+} from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
@@ -18,7 +23,13 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
 
 class Crash extends Error {
   constructor() {
@@ -87,7 +98,8 @@ describe('merges under crashes', () => {
               const seen = await storedSessions(store, users);
               const before = referenceSessions(delivered, store.rules);
               const after = referenceSessions([...delivered, ...file], store.rules);
-              const perUser = (sessions: typeof seen, user: string) => sessions.filter((session) => session.userId === user);
+              const perUser = (sessions: typeof seen, user: string) =>
+                sessions.filter((session) => session.userId === user);
               for (const user of users) {
                 const mine = perUser(seen, user);
                 expect([perUser(before, user), perUser(after, user)]).toContainEqual(mine);
@@ -97,7 +109,10 @@ describe('merges under crashes', () => {
             delivered.push(...file);
           }
           expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
-          await auditOnce(await storedSessions(store, users), new Set(events.map((event) => `${event.userId}|${event.id}`)).size);
+          await auditOnce(
+            await storedSessions(store, users),
+            new Set(events.map((event) => `${event.userId}|${event.id}`)).size,
+          );
         },
       ),
       { numRuns: 40 },
@@ -108,7 +123,12 @@ describe('merges under crashes', () => {
     const store = await freshStore(dynamo.client, {}, { pageLimitBytes: 2_000 });
     const T0 = Date.UTC(2024, 2, 1, 8, 0, 0);
     const events = Array.from({ length: 400 }, (_, index) =>
-      record({ id: `m:big-${index}`, timestamp: T0 + index * 20_000, userId: 'bot', name: `event number ${index} with a longer name` }),
+      record({
+        id: `m:big-${index}`,
+        timestamp: T0 + index * 20_000,
+        userId: 'bot',
+        name: `event number ${index} with a longer name`,
+      }),
     );
     await Promise.all([1, 2, 3, 4].map(() => ingest(store, events)));
     expect(await storedSessions(store, ['bot'])).toEqual(referenceSessions(events, store.rules));

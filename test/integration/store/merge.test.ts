@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import {
   deliveryArbitrary,
   eventRecordsArbitrary,
@@ -8,6 +7,7 @@ import {
   record,
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -26,14 +26,25 @@ describe('DynamoDbSessionWriter', () => {
   it('stores a file and reads back the batch sessions with attributes and numbers', async () => {
     const store = await freshStore(dynamo.client);
     const events = [
-      record({ id: 'm:1', timestamp: T0, userId: 'u', type: 'page', page: { url: 'https://x/?utm_source=a', path: '/', title: 'X', referrer: null } }),
+      record({
+        id: 'm:1',
+        timestamp: T0,
+        userId: 'u',
+        type: 'page',
+        page: { url: 'https://x/?utm_source=a', path: '/', title: 'X', referrer: null },
+      }),
       record({ id: 'm:2', timestamp: T0 + 5 * MINUTE, userId: 'u' }),
       record({ id: 'm:3', timestamp: T0 + 2 * 60 * MINUTE, userId: 'u', anonymousId: 'd' }),
     ];
     await ingest(store, events);
     expect(await storedSessions(store, ['u'])).toEqual(referenceSessions(events, store.rules));
     const summary = await store.reader.getUserSummary('u');
-    expect(summary).toMatchObject({ sessionCount: 2, eventCount: 3, firstSeenAt: T0, lastSeenAt: T0 + 120 * MINUTE });
+    expect(summary).toMatchObject({
+      sessionCount: 2,
+      eventCount: 3,
+      firstSeenAt: T0,
+      lastSeenAt: T0 + 120 * MINUTE,
+    });
   });
 
   it('joins two stored sessions when a late event bridges them', async () => {
@@ -49,7 +60,10 @@ describe('DynamoDbSessionWriter', () => {
 
   it('writes nothing for a redelivered file', async () => {
     const store = await freshStore(dynamo.client);
-    const events = [record({ id: 'm:1', timestamp: T0, userId: 'u' }), record({ id: 'm:2', timestamp: T0 + 1, userId: 'v' })];
+    const events = [
+      record({ id: 'm:1', timestamp: T0, userId: 'u' }),
+      record({ id: 'm:2', timestamp: T0 + 1, userId: 'v' }),
+    ];
     await ingest(store, events);
     const before = store.transport.usage.writeUnits;
     await ingest(store, events);
@@ -60,7 +74,11 @@ describe('DynamoDbSessionWriter', () => {
     await fc.assert(
       fc.asyncProperty(
         eventRecordsArbitrary({ maxEvents: 40 }).chain((events) =>
-          fc.record({ events: fc.constant(events), delivery: deliveryArbitrary(events), concurrent: fc.boolean() }),
+          fc.record({
+            events: fc.constant(events),
+            delivery: deliveryArbitrary(events),
+            concurrent: fc.boolean(),
+          }),
         ),
         async ({ events, delivery, concurrent }) => {
           const store = await freshStore(dynamo.client);
@@ -79,15 +97,24 @@ describe('DynamoDbSessionWriter', () => {
     await fc.assert(
       fc.asyncProperty(
         eventRecordsArbitrary({ maxEvents: 40 }).chain((events) =>
-          fc.record({ events: fc.constant(events), delivery: deliveryArbitrary(events), concurrent: fc.boolean() }),
+          fc.record({
+            events: fc.constant(events),
+            delivery: deliveryArbitrary(events),
+            concurrent: fc.boolean(),
+          }),
         ),
         async ({ events, delivery, concurrent }) => {
-          const store = await freshStore(dynamo.client, { maxSessionMinutes: 45, gapMinutesByPlatform: { ios: 5 } });
+          const store = await freshStore(dynamo.client, {
+            maxSessionMinutes: 45,
+            gapMinutesByPlatform: { ios: 5 },
+          });
           const files = delivery.order.map((index) => delivery.files[index] ?? []);
           if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
           else for (const file of files) await ingest(store, file);
           const users = events.map((event) => event.userId ?? '');
-          expect(await storedSessions(store, users, 'desc', 3)).toEqual(referenceSessions(events, store.rules));
+          expect(await storedSessions(store, users, 'desc', 3)).toEqual(
+            referenceSessions(events, store.rules),
+          );
         },
       ),
       { numRuns: 25 },

@@ -3,7 +3,11 @@ import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/sess
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
-import { type CompiledRules, compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
+import {
+  type CompiledRules,
+  compileRules,
+  type SessionRules,
+} from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { groupByUser } from '../../helpers/event-arbitraries.js';
 import { createSessionTable } from '../../helpers/session-table.js';
@@ -26,7 +30,12 @@ export async function freshStore(
   const tableName = `sessions-${process.pid}-${++tables}`;
   await createSessionTable(client, tableName);
   const transport = new Transport({ client, tableName, baseDelayMs: 2 });
-  const compiled = compileRules({ gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false, ...rules });
+  const compiled = compileRules({
+    gapMinutes: 30,
+    gapMinutesByPlatform: {},
+    identityStitching: false,
+    ...rules,
+  });
   return {
     tableName,
     transport,
@@ -38,7 +47,9 @@ export async function freshStore(
 
 /** What one ingest of a file does: every user's events merged, a few users at once. */
 export async function ingest(store: StoreUnderTest, events: readonly EventRecord[]): Promise<void> {
-  await Promise.all([...groupByUser(events)].map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)));
+  await Promise.all(
+    [...groupByUser(events)].map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)),
+  );
 }
 
 /** Every stored session of the users, read back only through the public read API, paged. */
