@@ -1,0 +1,217 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { EventRecord } from '../../domain/events/event.js';
+import { compareText } from '../../domain/sessions/order.js';
+import { compareLinks } from '../../domain/sessions/stitching.js';
+import type { UserMergeResult } from '../../domain/store/ports.js';
+import { eventsOfDays } from '../../domain/store/stored.js';
+import { loadWindow } from './day-loader.js';
+import { newTxn } from './day-writes.js';
+import { commitUpdate, type Head, type HeadCommit, headKey, MAX_STITCHED_SAMPLE, type StoredLink } from './head-codec.js';
+import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
+import { stitchedSk, userPk } from './keys.js';
+import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
+import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
+import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
+
+/** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
+export function isEarlierLink(candidate: StoredLink, stored: StoredLink | undefined): boolean {
+  if (stored === undefined) return true;
+  const order = compareLinks(
+    { timestamp: candidate.timestamp, id: candidate.eventId },
+    { timestamp: stored.timestamp, id: stored.eventId },
+  );
+  if (order !== 0) return order < 0;
+  if (candidate.userId === stored.userId) return false;
+  // The same event linking two users: the copy whose object as sent sorts first wins.
+  if (candidate.canonical !== '' && stored.canonical !== '') return candidate.canonical < stored.canonical;
+  return compareText(candidate.userId, stored.userId) < 0;
+}
+
+/** An anonymous event belongs where its anonymousId's link says: events with no userId of that anonymousId. */
+const anonymousOf = (anonymousId: string) => (event: EventRecord) =>
+  event.userId === null && event.anonymousId === anonymousId;
+
+export interface LinkOutcome {
+  readonly changed: boolean;
+  /** Events moved from the old partition to the new user's. */
+  readonly moved: number;
+}
+
+/**
+ * Identity stitching in the store (rule 8). The earliest link of each anonymousId is kept in its own head;
+ * its anonymous events live in the linked user's partition. A link that changes where they belong moves
+ * them in one commit across the partitions involved, and every such change also commits the head of the
+ * partition they leave: a merge that routed events there on the old link then fails its own commit and
+ * routes again (docs/design.md, "Stitching").
+ */
+export class DynamoDbStitchingWriter {
+  constructor(private readonly writer: DynamoDbSessionWriter) {}
+
+  private get transport() {
+    return this.writer.transport;
+  }
+
+  /**
+   * Merges events that carry no userId: they go to the user the anonymousId is stitched to, else to the
+   * anonymousId itself. The link is read before and after the target's head, so a link that changed in
+   * between sends the attempt round again.
+   */
+  mergeAnonymousEvents(anonymousId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
+    return this.writer.merge(anonymousId, events, async (): Promise<MergeTarget | 'retry'> => {
+      const before = await this.writer.readHead(anonymousId);
+      const target = before.link?.userId ?? anonymousId;
+      if (target === anonymousId) return { user: anonymousId, head: before };
+      const head = await this.writer.readHead(target);
+      const after = await this.writer.readHead(anonymousId);
+      if (after.version !== before.version || after.txn !== before.txn) return 'retry';
+      return { user: target, head, erased: before.erased };
+    });
+  }
+
+  /** Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
+  async offerLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome> {
+    for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
+      const outcome = await this.attemptLink(anonymousId, link);
+      if (outcome !== 'conflict') return outcome;
+      await backoff(attempt, this.transport.baseDelayMs);
+    }
+    throw new Error(`gave up linking anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`);
+  }
+
+  private async attemptLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome | 'conflict'> {
+    let anonymous = await this.writer.readHead(anonymousId);
+    if (anonymous.erased || !isEarlierLink(link, anonymous.link)) return { changed: false, moved: 0 };
+    if (await cleanDeadIntents(this.transport, anonymousId, anonymous)) anonymous = await this.writer.readHead(anonymousId);
+    const from = anonymous.link?.userId ?? anonymousId;
+    const to = link.userId;
+    const txn = newTxn();
+    const heads = new Map<string, Head>([[anonymousId, anonymous]]);
+    for (const user of [from, to]) {
+      if (heads.has(user)) continue;
+      let head = await this.writer.readHead(user);
+      if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
+      this.writer.checkHead(user, head);
+      heads.set(user, head);
+    }
+    const headOf = (user: string) => heads.get(user) as Head;
+    const changes: PreparedChange[] = [];
+    let moved: EventRecord[] = [];
+    if (from !== to) {
+      // Everything of the anonymousId's leaves the old partition; the new one takes it.
+      const leaving = anonymousOf(anonymousId);
+      const source = headOf(from);
+      const window = await loadWindow(this.transport, from, source, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      moved = eventsOfDays(window.days).filter(leaving);
+      const out = await prepareChange(this.writer.changeContext, from, source, { add: [], remove: leaving }, source.version + 1, txn);
+      if (out !== undefined) changes.push(out);
+      if (moved.length > 0) {
+        const target = headOf(to);
+        const into = await prepareChange(this.writer.changeContext, to, target, { add: moved }, target.version + 1, txn);
+        if (into !== undefined) changes.push(into);
+      }
+    }
+    // Intents first, so a crash between the writes leaves nothing a later merge cannot find.
+    const written: Key[] = [];
+    const registered: PreparedChange[] = [];
+    try {
+      for (const change of changes) {
+        await registerIntent(this.transport, change.user, change.head, txn, change.intent);
+        registered.push(change);
+      }
+      for (const change of changes) {
+        for (const item of change.items) {
+          await this.transport.put(item);
+          written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+        }
+      }
+      await this.transport.transact(await this.commitItems(anonymousId, link, from, to, heads, changes, txn));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      await this.transport.deleteKeys(written).catch(() => undefined);
+      for (const change of registered) {
+        await abandonIntent(this.transport, change.user, txn, change.intent).catch(() => undefined);
+      }
+      return 'conflict';
+    }
+    for (const change of changes) await collectGarbage(this.transport, change.garbage, change.tombstones);
+    return { changed: true, moved: moved.length };
+  }
+
+  /** One transaction: every involved head, the anonymousId's link, and the stitched markers. */
+  private async commitItems(
+    anonymousId: string,
+    link: StoredLink,
+    from: string,
+    to: string,
+    heads: ReadonlyMap<string, Head>,
+    changes: readonly PreparedChange[],
+    txn: string,
+  ): Promise<TransactWriteItem[]> {
+    const items: TransactWriteItem[] = [];
+    const stitched = new Map<string, { count: number; sample: string[] }>();
+    if (from !== to) {
+      if (to !== anonymousId) stitched.set(to, await this.stitchedAfter(to, heads.get(to) as Head, anonymousId, 'add'));
+      if (from !== anonymousId) stitched.set(from, await this.stitchedAfter(from, heads.get(from) as Head, anonymousId, 'remove'));
+    }
+    for (const [user, head] of heads) {
+      const change = changes.find((candidate) => candidate.user === user);
+      const commit: HeadCommit = change?.commit ?? {
+        // A head that changes no day still moves to a new version: whoever routed events on the old link fails.
+        version: head.version + 1,
+        txn,
+        lastDay: head.lastDay,
+        previousLastDay: head.lastDay,
+        rules: head.rules ?? this.writer.rules.fingerprint,
+        totals: head.totals,
+      };
+      const marker = stitched.get(user);
+      const fields: HeadCommit = {
+        ...commit,
+        ...(user === anonymousId && { link }),
+        ...(marker !== undefined && { stitchedCount: marker.count, stitchedSample: marker.sample }),
+      };
+      const update = commitUpdate(change === undefined ? head : { ...head, exists: true }, fields, change === undefined ? undefined : txn);
+      items.push({ Update: { Key: headKey(user), ...update } as never });
+    }
+    if (from !== to) {
+      if (to !== anonymousId) {
+        items.push({ Put: { Item: { ...itemKey(userPk(to), stitchedSk(anonymousId)), at: { N: String(link.timestamp) } } } as never });
+      }
+      if (from !== anonymousId) {
+        items.push({ Delete: { Key: itemKey(userPk(from), stitchedSk(anonymousId)) } as never });
+      }
+    }
+    return items;
+  }
+
+  /** A user's stitched anonymousIds after adding or removing one: the count, and the first few in order. */
+  private async stitchedAfter(user: string, head: Head, anonymousId: string, change: 'add' | 'remove') {
+    const known = new Set(head.stitchedSample);
+    if (change === 'add') {
+      const isNew = !known.has(anonymousId) && !(await this.isStitched(user, anonymousId));
+      const sample = [...new Set([...head.stitchedSample, anonymousId])].sort(compareText).slice(0, MAX_STITCHED_SAMPLE);
+      return { count: head.stitchedCount + (isNew ? 1 : 0), sample };
+    }
+    const count = Math.max(0, head.stitchedCount - 1);
+    let sample = head.stitchedSample.filter((id) => id !== anonymousId);
+    if (sample.length < Math.min(count, MAX_STITCHED_SAMPLE)) sample = await this.firstStitched(user, anonymousId);
+    return { count, sample };
+  }
+
+  private async isStitched(user: string, anonymousId: string): Promise<boolean> {
+    return (await this.transport.get(itemKey(userPk(user), stitchedSk(anonymousId)))) !== undefined;
+  }
+
+  private async firstStitched(user: string, except: string): Promise<string[]> {
+    const items = await this.transport.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: 'A#' } },
+      ConsistentRead: true,
+      Limit: MAX_STITCHED_SAMPLE + 1,
+    }, (items) => items.length > MAX_STITCHED_SAMPLE);
+    return items
+      .map((item) => (item.sk?.S ?? '').slice(2))
+      .filter((id) => id !== except)
+      .slice(0, MAX_STITCHED_SAMPLE);
+  }
+}
