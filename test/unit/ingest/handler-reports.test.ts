@@ -146,6 +146,28 @@ describe('createIngestHandler rejection reports', () => {
     expect(writer.userIds()).toContain('ann');
   });
 
+  it('refuses a ZIP member that inflates past MAX_MEMBER_BYTES and reads the others', async () => {
+    const key = 'incoming/bomb.zip';
+    const deps = handlerDeps({ s3, writer, logger, metrics });
+    const handler = createIngestHandler({ ...deps, config: { ...deps.config, maxMemberBytes: 4096 } });
+    const huge = bytesOf(`${segmentLines([{ user: 'bob', at: 0 }])}${' '.repeat(100_000)}\n`);
+    bucket.put(
+      key,
+      zipWithSizes([
+        { path: 'huge.ndjson', content: huge },
+        { path: 'small.ndjson', content: bytesOf(segmentLines([{ user: 'ann', at: 0 }])) },
+      ]),
+    );
+
+    const result = await handler(eventFor(key));
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'file-failed' })]);
+    expect(reportOf(key)).toEqual([
+      { file: `${key}!huge.ndjson`, position: 0, reason: expect.stringContaining('past the 4 KiB limit') },
+    ]);
+    expect(writer.userIds()).toContain('ann');
+  });
+
   it('reports a file with no JSON line as one file line, not as rejected events', async () => {
     const key = 'incoming/notes.ndjson';
     bucket.put(key, 'these are my notes\nabout the export\nnot events\n');
