@@ -6,13 +6,14 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeS3EventKey } from '../../../contract/index.js';
 import { TableRulesMismatchError } from '../../../functions/adapters/dynamodb/rules-record.js';
 import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
-import { formatTimestamp } from '../../../functions/domain/rules/timestamp.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
-import { conformanceCases, pickExpected } from '../../helpers/conformance-cases.js';
+import { conformanceCases } from '../../helpers/conformance-cases.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { asExpectedSessions } from '../../helpers/session-expectations.js';
 import {
   notificationOf,
   s3Notification,
@@ -106,8 +107,8 @@ describe('createIngestHandler', () => {
     if (testCase === undefined) throw new Error('conformance case format-segment-s3 is missing');
     const [firstDay, secondDay] = testCase.files;
     const sample = sampleEvent<SQSEvent>('sqs-s3-segment-logs.json');
-    const sampleKey = decodeURIComponent(
-      (notificationOf(sample.Records[0] as SQSRecord).Records[0]?.s3.object.key ?? '').replace(/\+/g, ' '),
+    const sampleKey = decodeS3EventKey(
+      notificationOf(sample.Records[0] as SQSRecord).Records[0]?.s3.object.key ?? '',
     );
     bucket.put(firstDay as string, readFileSync(join(testCase.dir, firstDay as string)));
     bucket.put(sampleKey, readFileSync(join(testCase.dir, secondDay as string)));
@@ -124,14 +125,9 @@ describe('createIngestHandler', () => {
       expect.objectContaining({ status: 'ingested', key: firstDay }),
       expect.objectContaining({ status: 'ingested', key: sampleKey }),
     ]);
-    const stored = writer.sessions().map((session) =>
-      pickExpected({
-        ...session,
-        startedAt: formatTimestamp(session.startedAt),
-        endedAt: formatTimestamp(session.endedAt),
-      }),
+    expect(asExpectedSessions(writer.sessions(), testCase.expected.sessions)).toEqual(
+      testCase.expected.sessions,
     );
-    expect(stored).toEqual(testCase.expected.sessions);
   });
 
   it('fails only the message whose ingest throws; the others are processed', async () => {
