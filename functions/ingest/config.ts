@@ -35,9 +35,11 @@ const ingestEnvSchema = z
   .object({
     TABLE_NAME: z.string().min(1),
     BUCKET_NAME: z.string().min(1),
-    SOURCES: json(sourcesSchema, 'SOURCES').default([...DEFAULT_SOURCES]),
+    // The default sits inside the JSON step: a blank variable only becomes undefined there, too late for an
+    // outer default.
+    SOURCES: json(sourcesSchema.default([...DEFAULT_SOURCES]), 'SOURCES'),
     REJECTED_PREFIX: z.preprocess(blankAsUndefined, z.string().endsWith('/').default(REJECTED_PREFIX)),
-    SESSION_RULES: json(sessionRulesSchema, 'SESSION_RULES').default(sessionRulesSchema.parse({})),
+    SESSION_RULES: json(sessionRulesSchema.default(sessionRulesSchema.parse({})), 'SESSION_RULES'),
     MAX_MEMBER_BYTES: z.preprocess(
       blankAsUndefined,
       z.coerce.number().int().positive().default(DEFAULT_MAX_MEMBER_BYTES),
@@ -45,16 +47,27 @@ const ingestEnvSchema = z
     POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default('Sessionizer')),
     POWERTOOLS_SERVICE_NAME: z.preprocess(blankAsUndefined, z.string().default('sessionizer-ingest')),
   })
-  // A report written under a source prefix would be ingested again: refuse to start.
-  .refine(
-    (env) =>
-      env.SOURCES.every(
+  // A report written under a source prefix would be ingested again: refuse to start. Run whenever these two
+  // variables are valid, so the error names this problem along with others (zod skips it only after a check
+  // that aborts parsing, such as a non-integer MAX_MEMBER_BYTES).
+  .superRefine(
+    (env, ctx) => {
+      const overlapping = env.SOURCES.find(
         (source) =>
-          !source.prefix.startsWith(env.REJECTED_PREFIX) && !env.REJECTED_PREFIX.startsWith(source.prefix),
-      ),
+          source.prefix.startsWith(env.REJECTED_PREFIX) || env.REJECTED_PREFIX.startsWith(source.prefix),
+      );
+      if (overlapping === undefined) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REJECTED_PREFIX'],
+        message: `'${env.REJECTED_PREFIX}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}': every rejection report would be ingested again`,
+      });
+    },
     {
-      message: 'REJECTED_PREFIX must not overlap a source prefix',
-      path: ['REJECTED_PREFIX'],
+      when: (payload) =>
+        !payload.issues.some(
+          (issue) => issue.path?.[0] === 'SOURCES' || issue.path?.[0] === 'REJECTED_PREFIX',
+        ),
     },
   )
   .transform((env) => ({

@@ -15,8 +15,9 @@ const s3RecordSchema = z.object({
     bucket: z.object({ name: z.string().min(1) }),
     object: z.object({
       key: z.string().min(1),
-      versionId: z.string().min(1).optional(),
-      eTag: z.string().optional(),
+      // S3 documents versionId as null for an unversioned bucket: such a record still names an object.
+      versionId: z.string().min(1).nullish(),
+      eTag: z.string().nullish(),
     }),
   }),
 });
@@ -64,8 +65,8 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
     objects.push({
       bucket: s3.bucket.name,
       key,
-      ...(s3.object.versionId !== undefined && { versionId: s3.object.versionId }),
-      ...(s3.object.eTag !== undefined && { eTag: s3.object.eTag }),
+      ...(s3.object.versionId != null && { versionId: s3.object.versionId }),
+      ...(s3.object.eTag != null && { eTag: s3.object.eTag }),
     });
   }
   return { objects, skipped };

@@ -12,7 +12,6 @@ import type { RejectionReport, ReportLine } from '../../ingest/rejection-report.
  */
 export class S3RejectionReport implements RejectionReport {
   private stream: PassThrough | undefined;
-  private upload: Upload | undefined;
   private uploaded: Promise<unknown> | undefined;
   lines = 0;
 
@@ -41,10 +40,13 @@ export class S3RejectionReport implements RejectionReport {
   }
 
   async abort(): Promise<void> {
-    if (this.upload === undefined) return;
-    // Aborting leaves any earlier report in place (a multipart upload is discarded, not completed).
-    await this.upload.abort().catch(() => undefined);
-    this.stream?.destroy();
+    if (this.stream === undefined) return;
+    // A failed body makes lib-storage give the upload up: no PutObject, and a multipart upload aborted before
+    // done() settles. (Upload.abort() would settle done() at once and leave the AbortMultipartUpload running
+    // behind a finished invocation.) Any earlier report stays in place.
+    this.stream.destroy(
+      new Error(`rejection report ${this.target.key} discarded: reading the export failed`),
+    );
     await this.uploaded?.catch(() => undefined);
   }
 
@@ -52,7 +54,7 @@ export class S3RejectionReport implements RejectionReport {
     if (this.stream !== undefined) return this.stream;
     const stream = new PassThrough();
     this.stream = stream;
-    this.upload = new Upload({
+    const upload = new Upload({
       client: this.target.s3,
       params: {
         Bucket: this.target.bucket,
@@ -61,7 +63,7 @@ export class S3RejectionReport implements RejectionReport {
         ContentType: 'application/x-ndjson; charset=utf-8',
       },
     });
-    const uploaded = this.upload.done();
+    const uploaded = upload.done();
     // Observed by ready() and close(); until then a failure must not count as unhandled.
     uploaded.catch(() => undefined);
     this.uploaded = uploaded;

@@ -1,0 +1,83 @@
+import type { EventRecord } from '../../functions/domain/events/event.js';
+import type { CompiledRules } from '../../functions/domain/rules/session-rules.js';
+import { compareEvents, compareText } from '../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../functions/domain/sessions/split.js';
+import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
+import { preferredCopy } from '../../functions/domain/store/plan-merge.js';
+import type { SessionWriter, UserMergeResult } from '../../functions/domain/store/ports.js';
+
+export interface MergeCall {
+  readonly userId: string;
+  readonly events: readonly EventRecord[];
+}
+
+/**
+ * In-memory {@link SessionWriter} with the port's semantics: a user's events are kept by id (the store's own
+ * choice between copies), and their sessions are the batch split of all of them, so after any sequence of
+ * merges `sessions()` equals the batch over everything delivered. Users can be erased and merges made to fail.
+ */
+export class FakeSessionWriter implements SessionWriter {
+  /** Every mergeUserEvents call, in call order. */
+  readonly calls: MergeCall[] = [];
+  private readonly stored = new Map<string, Map<string, EventRecord>>();
+  private readonly erased = new Set<string>();
+  private failure: ((userId: string) => Error | undefined) | undefined;
+
+  constructor(private readonly rules: CompiledRules) {}
+
+  /** Makes mergeUserEvents reject, before storing anything, with whatever `fail` returns for a user. */
+  failWith(fail: ((userId: string) => Error | undefined) | undefined): void {
+    this.failure = fail;
+  }
+
+  /** Marks a user as erased: their events are refused from now on (and what was stored is forgotten). */
+  erase(userId: string): void {
+    this.erased.add(userId);
+    this.stored.delete(userId);
+  }
+
+  async mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
+    this.calls.push({ userId, events: [...events] });
+    // A real store answers asynchronously; let other merges interleave as they would.
+    await new Promise((resolve) => setImmediate(resolve));
+    const error = this.failure?.(userId);
+    if (error !== undefined) throw error;
+    if (this.erased.has(userId)) {
+      return { userId, newEvents: 0, erasedEvents: events.length, sessionsWritten: 0, attempts: 1 };
+    }
+    const byId = this.stored.get(userId) ?? new Map<string, EventRecord>();
+    this.stored.set(userId, byId);
+    const before = this.sessions(userId).map(signature);
+    let newEvents = 0;
+    for (const event of events) {
+      const existing = byId.get(event.id);
+      if (existing === undefined) newEvents++;
+      byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+    }
+    const after = new Set(before);
+    const sessionsWritten = this.sessions(userId).filter((session) => !after.has(signature(session))).length;
+    return { userId, newEvents, erasedEvents: 0, sessionsWritten, attempts: 1 };
+  }
+
+  /** Users with stored events, in code-unit order. */
+  userIds(): string[] {
+    return [...this.stored.keys()].sort(compareText);
+  }
+
+  /** The stored events of one user, in rule 5's order. */
+  events(userId: string): EventRecord[] {
+    return [...(this.stored.get(userId)?.values() ?? [])].sort(compareEvents);
+  }
+
+  /** One user's sessions, or every user's (users in code-unit order), as the store would hold them. */
+  sessions(userId?: string): SessionSummary[] {
+    if (userId === undefined) return this.userIds().flatMap((id) => this.sessions(id));
+    return splitSessions(userId, this.events(userId), this.rules).map((session, index) =>
+      summarizeSession(session, index + 1),
+    );
+  }
+}
+
+function signature(session: SessionSummary): string {
+  return JSON.stringify(session);
+}

@@ -1,0 +1,270 @@
+// The SQS ingest end to end: every public conformance case uploaded to a local S3, the real handler invoked
+// with SQS messages carrying the notifications that upload produced (in a seeded shuffled order, then all of
+// them again), the sessions read back from DynamoDB Local through the session reader, and the rejection
+// reports read back from S3.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SOURCES,
+  decodeS3EventKey,
+  type InputFormat,
+  REJECTED_PREFIX,
+  rejectionReportKey,
+  type SourceDefinition,
+} from '../../contract/index.js';
+import { ensureTableRules, forgetRulesCheck } from '../../functions/adapters/dynamodb/rules-record.js';
+import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
+import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
+import { createBrowserOf } from '../../functions/domain/events/browser.js';
+import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
+import type { SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
+import {
+  createIngestHandler,
+  type IngestLogger,
+  type IngestMetrics,
+  type ObjectOutcome,
+} from '../../functions/ingest/create-handler.js';
+import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
+import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
+import {
+  type LocalDynamoDb,
+  type LocalS3,
+  startLocalDynamoDb,
+  startLocalS3,
+  waitFor,
+} from '../helpers/local-servers.js';
+import { asExpectedSessions } from '../helpers/session-expectations.js';
+import { sqsEvent } from '../helpers/sqs-events.js';
+import { freshStore } from './store/store-harness.js';
+
+const BUCKET = 'sessionizer-ingest-it';
+const SEGMENT_PREFIX = 'segment-logs/';
+
+/** What case.json may say beyond the files and the gap. */
+interface CaseOptions {
+  readonly gapMinutesByPlatform?: Record<string, number>;
+  readonly maxSessionMinutes?: number;
+  readonly identityStitching?: boolean;
+  readonly inputFormat?: InputFormat;
+}
+
+interface ExpectedOutcome {
+  readonly rejected: number;
+  readonly fileErrors?: readonly { file: string; reason: string }[];
+}
+
+const CASES = conformanceCases().sort((a, b) => (a.name < b.name ? -1 : 1));
+const optionsOf = (testCase: ConformanceCase): CaseOptions =>
+  JSON.parse(readFileSync(join(testCase.dir, 'case.json'), 'utf8')) as CaseOptions;
+const STITCHING = CASES.filter((testCase) => optionsOf(testCase).identityStitching === true);
+/**
+ * Cases that fail because of a known store bug, each with why: run with `it.fails`, so fixing the bug turns
+ * them red until they move back to the passing cases.
+ */
+const KNOWN_STORE_BUGS: Readonly<Record<string, string>> = {
+  'edge-forms':
+    'the store loads no stored days for an event within the gap of the end of year 9999 (its window ends in year 10000, whose day key sorts first), so the redelivery counts that session again and numbers the later sessions wrong',
+};
+const RUNNABLE = CASES.filter((testCase) => !STITCHING.includes(testCase));
+const PASSING = RUNNABLE.filter((testCase) => KNOWN_STORE_BUGS[testCase.name] === undefined);
+const FAILING = RUNNABLE.filter((testCase) => KNOWN_STORE_BUGS[testCase.name] !== undefined);
+
+const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
+const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
+
+/** Every session of a user, a few at a time, following each page's resume position. */
+async function allSessions(reader: SessionReader, userId: string): Promise<SessionSummary[]> {
+  const sessions: SessionSummary[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await reader.listSessions({ userId, order: 'asc', limit: 3, after });
+    sessions.push(...page.sessions);
+    if (!page.hasMore) return sessions;
+    after = page.resumeAfter ?? page.sessions.at(-1)?.startedAt;
+  }
+}
+
+describe('ingest handler against local S3 and DynamoDB Local', () => {
+  let dynamo: LocalDynamoDb;
+  let s3: LocalS3;
+  const notifications: S3Event[] = [];
+
+  beforeAll(async () => {
+    [dynamo, s3] = await Promise.all([
+      startLocalDynamoDb(),
+      startLocalS3(BUCKET, (event) => {
+        notifications.push(event);
+      }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([dynamo?.stop(), s3?.stop()]);
+  });
+
+  /** The notifications local S3 sent for keys under `prefix`, once each key has one. */
+  const notificationsUnder = (prefix: string, count: number, what: string) =>
+    waitFor(
+      what,
+      () => {
+        const found = notifications.filter((event) =>
+          event.Records.some((record) => decodeS3EventKey(record.s3.object.key).startsWith(prefix)),
+        );
+        return found.length === count && found;
+      },
+      { timeoutMs: 15_000 },
+    );
+
+  async function readText(key: string): Promise<string> {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return (await object.Body?.transformToString('utf8')) ?? '';
+  }
+
+  async function reportsUnder(prefix: string): Promise<string[]> {
+    const listing = await s3.client.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${REJECTED_PREFIX}${prefix}` }),
+    );
+    return (listing.Contents ?? [])
+      .flatMap((object) => (object.Key === undefined ? [] : [object.Key]))
+      .sort();
+  }
+
+  /** Delivers one case through the handler twice and checks the store and the reports against expected.json. */
+  async function deliverCase(name: string, testCase: ConformanceCase): Promise<void> {
+    const options = optionsOf(testCase);
+    const expected = testCase.expected as ConformanceCase['expected'] & ExpectedOutcome;
+    const rulesInput: SessionRulesInput = {
+      gapMinutes: testCase.gapMinutes,
+      ...(options.gapMinutesByPlatform !== undefined && {
+        gapMinutesByPlatform: options.gapMinutesByPlatform,
+      }),
+      ...(options.maxSessionMinutes !== undefined && { maxSessionMinutes: options.maxSessionMinutes }),
+    };
+    const store = await freshStore(dynamo.client, sessionRulesSchema.parse(rulesInput));
+    const sources: SourceDefinition[] = DEFAULT_SOURCES.map((source) =>
+      source.name === 'incoming' && options.inputFormat !== undefined
+        ? { ...source, format: options.inputFormat }
+        : source,
+    );
+    const mergedUsers = new Set<string>();
+    const writer: SessionWriter = {
+      mergeUserEvents: (userId, events) => {
+        mergedUsers.add(userId);
+        return store.writer.mergeUserEvents(userId, events);
+      },
+    };
+    forgetRulesCheck();
+    const handler = createIngestHandler({
+      objects: new S3ObjectSource(s3.client),
+      openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
+      writer,
+      checkRules: () => ensureTableRules(store.transport, store.rules),
+      config: {
+        bucketName: BUCKET,
+        sources,
+        rejectedPrefix: REJECTED_PREFIX,
+        rules: store.rules,
+        maxMemberBytes: 64 * 1024 ** 2,
+      },
+      logger: quietLogger,
+      metrics: noMetrics,
+      browserOf: createBrowserOf(),
+    });
+
+    // Segment's layout keeps its own keys; other files go under incoming/, with a space and a plus so the
+    // URL-encoding of notification keys is exercised end to end.
+    const segmentLayout = testCase.files.every((file) => file.startsWith(SEGMENT_PREFIX));
+    const prefix = segmentLayout ? SEGMENT_PREFIX : `incoming/${name}/drop 1+/`;
+    const keyOf = (file: string) => (segmentLayout ? file : `${prefix}${file}`);
+    const fileOf = (key: string) => (segmentLayout ? key : key.slice(prefix.length));
+    const uploadOrder = seededShuffle(testCase.files, name);
+    for (const file of uploadOrder) {
+      await s3.client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: keyOf(file),
+          Body: readFileSync(join(testCase.dir, file)),
+        }),
+      );
+    }
+    const uploaded = await notificationsUnder(
+      prefix,
+      testCase.files.length,
+      `notifications of the ${testCase.files.length} uploads of ${name}`,
+    );
+
+    const failedFiles = new Set((expected.fileErrors ?? []).map((error) => error.file));
+    const expectedOutcomes = testCase.files
+      .map((file) => [file, failedFiles.has(file) ? 'file-failed' : 'ingested'])
+      .sort();
+    const deliver = async (batches: readonly SQSEvent[]) => {
+      const outcomes: ObjectOutcome[] = [];
+      for (const batch of batches) {
+        const result = await handler(batch);
+        expect(result.batchItemFailures).toEqual([]);
+        outcomes.push(...result.outcomes);
+      }
+      expect(outcomes.map((outcome) => [fileOf(outcome.key ?? ''), outcome.status]).sort()).toEqual(
+        expectedOutcomes,
+      );
+      const users = [
+        ...new Set([...mergedUsers, ...expected.sessions.map((session) => session.userId)]),
+      ].sort();
+      const stored: SessionSummary[] = [];
+      for (const user of users) stored.push(...(await allSessions(store.reader, user)));
+      expect(asExpectedSessions(stored, expected.sessions)).toEqual(expected.sessions);
+    };
+
+    // One message per invocation in upload order; then every message again, in another order, in one batch.
+    await deliver(uploaded.map((notification, index) => sqsEvent([notification], `${name}-${index}`)));
+    await deliver([sqsEvent(seededShuffle(uploaded, `${name} again`), `${name}-again`)]);
+
+    // Writing a report notifies too: the handler must skip it, never ingest or loop on it.
+    const reportKeys = await reportsUnder(prefix);
+    const reportNotifications = await notificationsUnder(
+      `${REJECTED_PREFIX}${prefix}`,
+      reportKeys.length * 2,
+      `notifications of the ${reportKeys.length} reports of ${name}, each written twice`,
+    );
+    const reportResult = await handler(sqsEvent(reportNotifications, `${name}-report`));
+    expect(reportResult.outcomes.map((outcome) => outcome.status)).toEqual(
+      reportNotifications.map(() => 'skipped'),
+    );
+
+    let rejectedEvents = 0;
+    const fileErrors: { file: string; reason: string }[] = [];
+    for (const key of reportKeys) {
+      const file = fileOf(key.slice(REJECTED_PREFIX.length, -'.ndjson'.length));
+      expect(rejectionReportKey(keyOf(file))).toBe(key);
+      for (const line of (await readText(key)).split('\n').filter((text) => text !== '')) {
+        const entry = JSON.parse(line) as { file: string; position: number; reason: string; raw?: string };
+        expect(entry.file.startsWith(keyOf(file))).toBe(true);
+        expect(entry.reason).not.toBe('');
+        if (entry.position === 0) fileErrors.push({ file: fileOf(entry.file), reason: entry.reason });
+        else rejectedEvents++;
+      }
+    }
+    expect(rejectedEvents).toBe(expected.rejected);
+    expect(fileErrors).toEqual(expected.fileErrors ?? []);
+  }
+
+  it.each(PASSING.map((testCase) => [testCase.name, testCase] as const))(
+    '%s: the stored sessions equal expected.json, and the reports hold its rejections',
+    (name, testCase) => deliverCase(name, testCase),
+    240_000,
+  );
+
+  it.fails.each(FAILING.map((testCase) => [testCase.name, testCase] as const))(
+    '%s: fails until a known store bug is fixed (see KNOWN_STORE_BUGS)',
+    (name, testCase) => deliverCase(name, testCase),
+    240_000,
+  );
+
+  it.skip.each(STITCHING.map((testCase) => testCase.name))(
+    '%s: skipped until the ingest stitches identities (rule 8) across files; enable it with stitching',
+    () => {},
+  );
+});

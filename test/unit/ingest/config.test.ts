@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES } from '../../../contract/index.js';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import { loadIngestConfig } from '../../../functions/ingest/config.js';
+
+const REQUIRED = { TABLE_NAME: 'sessions', BUCKET_NAME: 'uploads' };
+
+/** The message loadIngestConfig throws for this environment (fails the test if it does not throw). */
+function problemsWith(env: NodeJS.ProcessEnv): string {
+  try {
+    loadIngestConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadIngestConfig', () => {
+  it('fills in the default sources, report prefix, rules and member limit', () => {
+    const config = loadIngestConfig({ ...REQUIRED });
+
+    expect(config).toMatchObject({
+      tableName: 'sessions',
+      bucketName: 'uploads',
+      sources: DEFAULT_SOURCES,
+      rejectedPrefix: 'rejected/',
+      maxMemberBytes: 4 * 1024 ** 3,
+      metricsNamespace: 'Sessionizer',
+      serviceName: 'sessionizer-ingest',
+    });
+    expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
+  });
+
+  it('treats blank optional variables as unset', () => {
+    const config = loadIngestConfig({
+      ...REQUIRED,
+      SOURCES: '',
+      SESSION_RULES: '',
+      REJECTED_PREFIX: '',
+      MAX_MEMBER_BYTES: '',
+    });
+
+    expect(config.sources).toEqual(DEFAULT_SOURCES);
+    expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
+    expect(config.rejectedPrefix).toBe('rejected/');
+    expect(config.maxMemberBytes).toBe(4 * 1024 ** 3);
+  });
+
+  it('reads SOURCES as JSON', () => {
+    const sources = [
+      { name: 'amp', prefix: 'amplitude/', format: 'amplitude' },
+      { name: 'drop', prefix: 'drop/', format: 'auto' },
+    ];
+
+    const config = loadIngestConfig({ ...REQUIRED, SOURCES: JSON.stringify(sources) });
+
+    expect(config.sources).toEqual(sources);
+  });
+
+  it.each([
+    ['not JSON', '[{name:'],
+    ['an empty list', '[]'],
+    ['a prefix without a trailing slash', '[{"name":"a","prefix":"drop","format":"auto"}]'],
+    ['an unknown format', '[{"name":"a","prefix":"drop/","format":"csv"}]'],
+    ['an unknown member', '[{"name":"a","prefix":"drop/","format":"auto","bucket":"x"}]'],
+  ])('refuses SOURCES with %s, naming the variable', (_what, value) => {
+    expect(problemsWith({ ...REQUIRED, SOURCES: value })).toMatch(/^invalid ingest configuration: SOURCES\b/);
+  });
+
+  it('points at the source entry and field that is wrong', () => {
+    const sources = [
+      { name: 'a', prefix: 'a/', format: 'auto' },
+      { name: 'b', prefix: 'b', format: 'auto' },
+    ];
+
+    expect(problemsWith({ ...REQUIRED, SOURCES: JSON.stringify(sources) })).toContain('SOURCES.1.prefix');
+  });
+
+  it('reads SESSION_RULES through the shared schema, filling in its defaults', () => {
+    const config = loadIngestConfig({
+      ...REQUIRED,
+      SESSION_RULES: '{"gapMinutes":2.5,"gapMinutesByPlatform":{"ios":5},"maxSessionMinutes":1440}',
+    });
+
+    expect(config.rules).toMatchObject({
+      gapMs: 150_000,
+      maxGapMs: 300_000,
+      capMs: 1440 * 60_000,
+      stitching: false,
+    });
+    expect(config.rules.gapMsByPlatform.get('ios')).toBe(300_000);
+  });
+
+  it.each([
+    ['not JSON', '{gapMinutes: 5}', 'SESSION_RULES: SESSION_RULES is not valid JSON'],
+    ['a zero gap', '{"gapMinutes":0}', 'SESSION_RULES.gapMinutes: gapMinutes must be greater than 0'],
+    [
+      'an uppercase platform',
+      '{"gapMinutesByPlatform":{"iOS":5}}',
+      "SESSION_RULES.gapMinutesByPlatform.iOS: 'iOS' must be lowercase",
+    ],
+    ['an unknown option', '{"gap":5}', 'SESSION_RULES: Unrecognized key: "gap"'],
+  ])('refuses SESSION_RULES with %s, saying what is wrong', (_what, value, problem) => {
+    expect(problemsWith({ ...REQUIRED, SESSION_RULES: value })).toContain(problem);
+  });
+
+  it.each([
+    ['under a source prefix', 'incoming/rejected/'],
+    ['containing a source prefix', 'segment-logs/'],
+  ])('refuses a REJECTED_PREFIX %s: every report would be ingested again', (_where, prefix) => {
+    const message = problemsWith({ ...REQUIRED, REJECTED_PREFIX: prefix });
+
+    expect(message).toContain('REJECTED_PREFIX');
+    expect(message).toContain('overlap');
+  });
+
+  it('refuses a REJECTED_PREFIX that overlaps a prefix given in SOURCES', () => {
+    const sources = [{ name: 'everything', prefix: 'data/', format: 'auto' }];
+
+    expect(
+      problemsWith({ ...REQUIRED, SOURCES: JSON.stringify(sources), REJECTED_PREFIX: 'data/rejected/' }),
+    ).toContain('REJECTED_PREFIX');
+    expect(
+      loadIngestConfig({ ...REQUIRED, SOURCES: JSON.stringify(sources), REJECTED_PREFIX: 'incoming/' })
+        .rejectedPrefix,
+    ).toBe('incoming/');
+  });
+
+  it('refuses a REJECTED_PREFIX that does not end with a slash', () => {
+    expect(problemsWith({ ...REQUIRED, REJECTED_PREFIX: 'rejected' })).toContain('REJECTED_PREFIX');
+  });
+
+  it('reads MAX_MEMBER_BYTES as a number of bytes', () => {
+    expect(loadIngestConfig({ ...REQUIRED, MAX_MEMBER_BYTES: '1048576' }).maxMemberBytes).toBe(1_048_576);
+  });
+
+  it.each(['abc', '0', '-1', '1.5'])('refuses MAX_MEMBER_BYTES=%s, naming the variable', (value) => {
+    expect(problemsWith({ ...REQUIRED, MAX_MEMBER_BYTES: value })).toMatch(
+      /^invalid ingest configuration: MAX_MEMBER_BYTES: /,
+    );
+  });
+
+  it('names every bad variable in one error', () => {
+    const message = problemsWith({
+      BUCKET_NAME: 'uploads',
+      SESSION_RULES: '{"gap":5}',
+      MAX_MEMBER_BYTES: 'lots',
+      REJECTED_PREFIX: 'incoming/reports/',
+    });
+
+    for (const variable of ['TABLE_NAME', 'SESSION_RULES', 'MAX_MEMBER_BYTES', 'REJECTED_PREFIX']) {
+      expect(message).toContain(variable);
+    }
+    expect(message).not.toContain('BUCKET_NAME');
+  });
+});

@@ -1,0 +1,300 @@
+import { gzipSync } from 'node:zlib';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
+import { bytesOf, zipWithSizes } from '../reading/archives.js';
+import { handlerDeps, RecordingLogger, RecordingMetrics, RULES, segmentLines } from './handler-harness.js';
+import { MockBucket } from './mock-bucket.js';
+
+const s3Mock = mockClient(S3Client);
+const s3 = new S3Client({ region: 'us-east-1' });
+
+let bucket: MockBucket;
+let writer: FakeSessionWriter;
+let logger: RecordingLogger;
+let metrics: RecordingMetrics;
+
+const createHandler = () => createIngestHandler(handlerDeps({ s3, writer, logger, metrics }));
+const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));
+const reportOf = (key: string) => bucket.lines(`rejected/${key}.ndjson`);
+
+beforeEach(() => {
+  s3Mock.reset();
+  bucket = new MockBucket(s3Mock);
+  writer = new FakeSessionWriter(RULES);
+  logger = new RecordingLogger();
+  metrics = new RecordingMetrics();
+});
+
+/** Lines no export format accepts, each with the reason it is rejected. */
+const BAD_LINES: readonly [string, string][] = [
+  ['{"type":"track","userId":"u",', 'invalid JSON'],
+  ['[1,2]', 'not a JSON object'],
+  ['{"type":"track","timestamp":"2024-01-01T09:00:00Z"}', 'identity'],
+  ['{"type":"track","userId":"u","timestamp":"yesterday"}', 'timestamp'],
+  ['{"type":"click","userId":"u","timestamp":"2024-01-01T09:00:00Z"}', 'type'],
+];
+
+describe('createIngestHandler rejection reports', () => {
+  it('reports each rejected line under rejected/<key>.ndjson with its file, position, reason and text', async () => {
+    const key = 'incoming/2024/day 1.ndjson';
+    const good = segmentLines([{ user: 'ann', at: 0 }]);
+    bucket.put(key, `${good}\n${BAD_LINES.map(([line]) => line).join('\n')}\n${good}`);
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ status: 'ingested', report: 'rejected/incoming/2024/day 1.ndjson.ndjson' }),
+    ]);
+    const lines = reportOf(key) as Record<string, unknown>[];
+    expect(lines.map(({ file, position, raw }) => ({ file, position, raw }))).toEqual(
+      BAD_LINES.map(([raw], index) => ({ file: key, position: index + 3, raw })),
+    );
+    lines.forEach((line, index) => {
+      expect(Object.keys(line).sort()).toEqual(['file', 'position', 'raw', 'reason']);
+      expect(String(line.reason)).toContain(BAD_LINES[index]?.[1]);
+    });
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+      Key: 'rejected/incoming/2024/day 1.ndjson.ndjson',
+      ContentType: 'application/x-ndjson; charset=utf-8',
+    });
+  });
+
+  it('gives the element index of a rejected event in a JSON array', async () => {
+    const key = 'incoming/array.json';
+    const good = '{"type":"track","userId":"ann","timestamp":"2024-01-01T09:00:00Z"}';
+    bucket.put(key, `[\n  ${good},\n  {"type":"track","userId":"ann"},\n  ${good.replace('ann', 'bob')}\n]`);
+
+    await createHandler()(eventFor(key));
+
+    expect(reportOf(key)).toEqual([
+      {
+        file: key,
+        position: 3,
+        index: 2,
+        reason: expect.stringContaining('timestamp'),
+        raw: '{"type":"track","userId":"ann"}',
+      },
+    ]);
+  });
+
+  it('reports a truncated gzip with a file line; the complete records before the break are kept', async () => {
+    const key = 'incoming/cut.ndjson.gz';
+    const events = Array.from({ length: 400 }, (_, index) => ({ user: `u${index % 7}`, at: index }));
+    const gzipped = gzipSync(segmentLines(events));
+    bucket.put(key, gzipped.subarray(0, Math.floor(gzipped.length * 0.6)));
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const [outcome] = result.outcomes;
+    expect(outcome).toMatchObject({ status: 'file-failed', key, report: `rejected/${key}.ndjson` });
+    const accepted = outcome !== undefined && 'stats' in outcome ? outcome.stats.accepted : 0;
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(events.length);
+    expect(writer.calls.reduce((sum, call) => sum + call.events.length, 0)).toBe(accepted);
+    expect(reportOf(key)).toEqual([
+      {
+        file: key,
+        position: 0,
+        reason: expect.stringMatching(
+          /^gzip data ends early \(truncated file\); reading stopped after line \d+$/,
+        ),
+      },
+    ]);
+    expect(metrics.single().get('FilesFailed')).toBe(1);
+  });
+
+  it('reports a corrupt ZIP member with a file line and still reads the other members', async () => {
+    const key = 'incoming/export.zip';
+    const good = bytesOf(
+      segmentLines([
+        { user: 'ann', at: 0 },
+        { user: 'ann', at: 5 },
+      ]),
+    );
+    const damaged = bytesOf(
+      segmentLines(Array.from({ length: 300 }, (_, index) => ({ user: 'bob', at: index }))),
+    );
+    const archive = zipWithSizes([
+      { path: 'a-damaged.ndjson', content: damaged },
+      { path: 'b-good.ndjson', content: good },
+    ]);
+    // Flip bytes inside the first member's deflate stream (after its 30-byte header and name).
+    for (let offset = 60; offset < 90; offset++) archive[offset] = (archive[offset] as number) ^ 0xa5;
+    bucket.put(key, archive);
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'file-failed', key })]);
+    expect(reportOf(key)).toEqual([
+      { file: `${key}!a-damaged.ndjson`, position: 0, reason: expect.stringContaining('reading stopped') },
+    ]);
+    expect(writer.userIds()).toContain('ann');
+  });
+
+  it('refuses a ZIP member that inflates past MAX_MEMBER_BYTES and reads the others', async () => {
+    const key = 'incoming/bomb.zip';
+    const deps = handlerDeps({ s3, writer, logger, metrics });
+    const handler = createIngestHandler({ ...deps, config: { ...deps.config, maxMemberBytes: 4096 } });
+    const huge = bytesOf(`${segmentLines([{ user: 'bob', at: 0 }])}${' '.repeat(100_000)}\n`);
+    bucket.put(
+      key,
+      zipWithSizes([
+        { path: 'huge.ndjson', content: huge },
+        { path: 'small.ndjson', content: bytesOf(segmentLines([{ user: 'ann', at: 0 }])) },
+      ]),
+    );
+
+    const result = await handler(eventFor(key));
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'file-failed' })]);
+    expect(reportOf(key)).toEqual([
+      { file: `${key}!huge.ndjson`, position: 0, reason: expect.stringContaining('past the 4 KiB limit') },
+    ]);
+    expect(writer.userIds()).toContain('ann');
+  });
+
+  it('reports a file with no JSON line as one file line, not as rejected events', async () => {
+    const key = 'incoming/notes.ndjson';
+    bucket.put(key, 'these are my notes\nabout the export\nnot events\n');
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        status: 'file-failed',
+        stats: expect.objectContaining({ rejected: 0, accepted: 0 }),
+      }),
+    ]);
+    expect(reportOf(key)).toEqual([{ file: key, position: 0, reason: 'no line is JSON' }]);
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({ message: 'export could not be read entirely; reported, not retried' }),
+    ]);
+  });
+
+  it('skips the manifest and directories of a ZIP archive without reporting them', async () => {
+    const key = 'incoming/export.zip';
+    const archive = zipWithSizes([
+      { path: 'manifest.json', content: bytesOf('{"files":["events/a.ndjson"],"exportedAt":"2024-01-02"}') },
+      { path: 'events/', content: new Uint8Array() },
+      { path: 'events/a.ndjson', content: bytesOf(segmentLines([{ user: 'ann', at: 0 }])) },
+    ]);
+    bucket.put(key, archive);
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
+    expect(bucket.keys('rejected/')).toEqual([]);
+    expect(writer.userIds()).toEqual(['ann']);
+  });
+
+  it("reports an erased user's events with reason erased and without their text", async () => {
+    const key = 'incoming/a.ndjson';
+    writer.erase('gone');
+    bucket.put(
+      key,
+      segmentLines([
+        { user: 'gone', at: 0, id: 'secret-1' },
+        { user: 'kept', at: 0 },
+        { user: 'gone', at: 5, id: 'secret-2' },
+      ]),
+    );
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        status: 'ingested',
+        stats: expect.objectContaining({ erased: 2, newEvents: 1 }),
+      }),
+    ]);
+    expect(reportOf(key)).toEqual([
+      { file: key, position: 1, reason: 'erased', raw: '' },
+      { file: key, position: 3, reason: 'erased', raw: '' },
+    ]);
+    expect(bucket.text(`rejected/${key}.ndjson`)).not.toContain('secret');
+    expect(writer.userIds()).toEqual(['kept']);
+    expect(metrics.single().get('EventsErased')).toBe(2);
+  });
+
+  it('uploads a large report in parts while the file is read', async () => {
+    const key = 'incoming/big.ndjson';
+    const badLine = `{"type":"track","userId":"u","timestamp":"never","pad":"${'x'.repeat(200)}"}`;
+    const count = 30_000;
+    bucket.put(key, `${badLine}\n`.repeat(count));
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(s3Mock.commandCalls(CreateMultipartUploadCommand)).toHaveLength(1);
+    expect(s3Mock.commandCalls(UploadPartCommand).length).toBeGreaterThan(1);
+    expect(s3Mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(1);
+    const lines = reportOf(key) as { position: number; raw: string }[];
+    expect(lines).toHaveLength(count);
+    expect(lines.map((line) => line.position)).toEqual(
+      Array.from({ length: count }, (_, index) => index + 1),
+    );
+    expect(lines.every((line) => line.raw === badLine)).toBe(true);
+  });
+
+  it('discards a large report when the download breaks, so the retry writes it whole', async () => {
+    const key = 'incoming/big.ndjson';
+    const badLine = `{"type":"track","userId":"u","timestamp":"never","pad":"${'x'.repeat(200)}"}\n`;
+    const text = badLine.repeat(40_000);
+    bucket.put(key, text, { failAfterBytes: text.length - 1000 });
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(s3Mock.commandCalls(UploadPartCommand).length).toBeGreaterThan(0);
+    expect(s3Mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3Mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(bucket.multipartUploads.size).toBe(0);
+    expect(bucket.keys('rejected/')).toEqual([]);
+  });
+
+  it('fails the message when its report cannot be written, so the retry reports again', async () => {
+    const key = 'incoming/a.ndjson';
+    bucket.put(key, `not json\n${segmentLines([{ user: 'ann', at: 0 }])}`);
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Access Denied',
+      }),
+    );
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(logger.at('error')[0]?.attributes.error).toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('discards a small report when the download breaks', async () => {
+    const key = 'incoming/small.ndjson';
+    const text = `not json\n${segmentLines(Array.from({ length: 100 }, (_, index) => ({ user: 'u', at: index })))}`;
+    bucket.put(key, text, { failAfterBytes: text.length - 100 });
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(bucket.keys('rejected/')).toEqual([]);
+  });
+});

@@ -1,0 +1,343 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeS3EventKey } from '../../../contract/index.js';
+import { TableRulesMismatchError } from '../../../functions/adapters/dynamodb/rules-record.js';
+import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
+import { conformanceCases } from '../../helpers/conformance-cases.js';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { asExpectedSessions } from '../../helpers/session-expectations.js';
+import {
+  notificationOf,
+  s3Notification,
+  sampleEvent,
+  sqsEvent,
+  sqsRecord,
+} from '../../helpers/sqs-events.js';
+import { handlerDeps, RecordingLogger, RecordingMetrics, RULES, segmentLines } from './handler-harness.js';
+import { MockBucket } from './mock-bucket.js';
+
+const s3Mock = mockClient(S3Client);
+const s3 = new S3Client({ region: 'us-east-1' });
+
+const SAMPLE_KEY = 'incoming/sample-export.ndjson';
+const sampleExport = readFileSync(new URL('../../../events/sample-export.ndjson', import.meta.url));
+
+let bucket: MockBucket;
+let writer: FakeSessionWriter;
+let logger: RecordingLogger;
+let metrics: RecordingMetrics;
+
+function createHandler(overrides: Partial<IngestHandlerDeps> = {}) {
+  return createIngestHandler({ ...handlerDeps({ s3, writer, logger, metrics }), ...overrides });
+}
+
+/** One message per key, each an S3 notification as the queue delivers it. */
+const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));
+
+beforeEach(() => {
+  s3Mock.reset();
+  bucket = new MockBucket(s3Mock);
+  writer = new FakeSessionWriter(RULES);
+  logger = new RecordingLogger();
+  metrics = new RecordingMetrics();
+});
+
+describe('createIngestHandler', () => {
+  it('ingests the object of the sample SQS event and reports its bad line', async () => {
+    bucket.put(SAMPLE_KEY, sampleExport);
+    const event = sampleEvent<SQSEvent>('sqs-s3-object-created.json');
+
+    const result = await createHandler()(event);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([
+      {
+        status: 'ingested',
+        key: SAMPLE_KEY,
+        report: `rejected/${SAMPLE_KEY}.ndjson`,
+        stats: expect.objectContaining({ records: 38, accepted: 37, rejected: 1, newEvents: 37, erased: 0 }),
+      },
+    ]);
+    expect(writer.userIds()).toEqual([
+      'anon-0e55d7',
+      'anon-7f3a2c',
+      'anon-c4e810',
+      'user_1001',
+      'user_1002',
+      'user_1003',
+    ]);
+    expect(writer.sessions()).toHaveLength(10);
+    expect(bucket.lines(`rejected/${SAMPLE_KEY}.ndjson`)).toEqual([
+      expect.objectContaining({
+        file: SAMPLE_KEY,
+        position: 19,
+        reason: expect.stringMatching(/^invalid JSON/),
+      }),
+    ]);
+  });
+
+  it('reads the object under its decoded key and reports under it', async () => {
+    const key = 'incoming/2024-01-02 export+v2.ndjson';
+    bucket.put(key, sampleExport);
+
+    const result = await createHandler()(sampleEvent<SQSEvent>('sqs-s3-object-created-encoded-key.json'));
+
+    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ingested']);
+    expect(bucket.gets.map((get) => get.Key)).toEqual([key]);
+    expect(bucket.keys('rejected/')).toEqual([`rejected/${key}.ndjson`]);
+  });
+
+  it('ingests Segment S3 destination uploads as Segment, reading the version each notification names', async () => {
+    const testCase = conformanceCases().find((candidate) => candidate.name === 'format-segment-s3');
+    if (testCase === undefined) throw new Error('conformance case format-segment-s3 is missing');
+    const [firstDay, secondDay] = testCase.files;
+    const sample = sampleEvent<SQSEvent>('sqs-s3-segment-logs.json');
+    const sampleKey = decodeS3EventKey(
+      notificationOf(sample.Records[0] as SQSRecord).Records[0]?.s3.object.key ?? '',
+    );
+    bucket.put(firstDay as string, readFileSync(join(testCase.dir, firstDay as string)));
+    bucket.put(sampleKey, readFileSync(join(testCase.dir, secondDay as string)));
+    const first = sqsRecord(s3Notification(firstDay as string, { versionId: 'v-first' }), 'first-day');
+
+    const result = await createHandler()({ Records: [first, ...sample.Records] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(bucket.gets.map((get) => [get.Key, get.VersionId])).toEqual([
+      [firstDay, 'v-first'],
+      [sampleKey, '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY'],
+    ]);
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ status: 'ingested', key: firstDay }),
+      expect.objectContaining({ status: 'ingested', key: sampleKey }),
+    ]);
+    expect(asExpectedSessions(writer.sessions(), testCase.expected.sessions)).toEqual(
+      testCase.expected.sessions,
+    );
+  });
+
+  it('fails only the message whose ingest throws; the others are processed', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    bucket.put('incoming/b.ndjson', segmentLines([{ user: 'bob', at: 0 }]));
+    bucket.put('incoming/c.ndjson', segmentLines([{ user: 'cat', at: 0 }]));
+    writer.failWith((user) =>
+      user === 'bob'
+        ? new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} })
+        : undefined,
+    );
+
+    const result = await createHandler()(
+      eventFor('incoming/a.ndjson', 'incoming/b.ndjson', 'incoming/c.ndjson'),
+    );
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-2' }]);
+    expect(result.outcomes.map((outcome) => outcome.key)).toEqual(['incoming/a.ndjson', 'incoming/c.ndjson']);
+    expect(writer.userIds()).toEqual(['ann', 'cat']);
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({
+        message: 'ingest failed; the message returns to the queue and is retried',
+        attributes: expect.objectContaining({ messageId: 'message-2', receiveCount: '1' }),
+      }),
+    ]);
+  });
+
+  it('fails a message when its object cannot be read to the end of the download', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    const lines = segmentLines(Array.from({ length: 200 }, (_, index) => ({ user: 'bob', at: index })));
+    bucket.put('incoming/b.ndjson', lines, { failAfterBytes: lines.length / 2 });
+
+    const result = await createHandler()(eventFor('incoming/a.ndjson', 'incoming/b.ndjson'));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-2' }]);
+    expect(bucket.keys('rejected/')).toEqual([]);
+  });
+
+  it('fails every message, reading nothing, when the table was cut under other rules', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    const checkRules = async () => {
+      const other = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutes: 45 });
+      throw new TableRulesMismatchError({ fingerprint: other.fingerprint, rules: other.source }, RULES);
+    };
+
+    const result = await createHandler({ checkRules })(eventFor('incoming/a.ndjson', 'incoming/b.ndjson'));
+
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: 'message-1' },
+      { itemIdentifier: 'message-2' },
+    ]);
+    expect(result.outcomes).toEqual([]);
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(writer.calls).toEqual([]);
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({
+        message: 'ingest refused; every message of this batch is retried',
+        attributes: { error: expect.any(TableRulesMismatchError) },
+      }),
+    ]);
+  });
+
+  it('checks the table rules once per invocation', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    bucket.put('incoming/b.ndjson', segmentLines([{ user: 'bob', at: 0 }]));
+    let checks = 0;
+    const handler = createHandler({
+      checkRules: async () => {
+        checks++;
+      },
+    });
+
+    await handler(eventFor('incoming/a.ndjson', 'incoming/b.ndjson'));
+
+    expect(checks).toBe(1);
+  });
+
+  it('publishes what it did once per invocation', async () => {
+    bucket.put(
+      'incoming/a.ndjson',
+      `${segmentLines([
+        { user: 'ann', at: 0 },
+        { user: 'ann', at: 90 },
+      ])}oops\n`,
+    );
+    bucket.put(
+      'incoming/b.ndjson',
+      segmentLines([
+        { user: 'bob', at: 0, id: 'x' },
+        { user: 'bob', at: 1, id: 'x' },
+      ]),
+    );
+
+    await createHandler()(eventFor('incoming/a.ndjson', 'incoming/b.ndjson', 'rejected/x.ndjson'));
+
+    const published = metrics.single();
+    expect(Object.fromEntries([...published].filter(([name]) => name !== 'IngestDurationMs'))).toEqual({
+      EventsRead: 5,
+      EventsRejected: 1,
+      EventsErased: 0,
+      NewEvents: 3,
+      SessionsWritten: 3,
+      UsersTouched: 2,
+      FilesIngested: 2,
+      FilesFailed: 0,
+      ObjectsSkipped: 1,
+      MessagesFailed: 0,
+    });
+    expect(published.get('IngestDurationMs')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('publishes metrics when messages fail, and when every message is refused', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    writer.failWith(() => new Error('throttled'));
+
+    await createHandler()(eventFor('incoming/a.ndjson'));
+    await createHandler({
+      checkRules: async () => {
+        throw new Error('table unreachable');
+      },
+    })(eventFor('incoming/a.ndjson', 'incoming/b.ndjson'));
+
+    expect(metrics.published.map((published) => published.get('MessagesFailed'))).toEqual([1, 2]);
+    expect(metrics.published.map((published) => published.get('FilesIngested'))).toEqual([0, 0]);
+  });
+
+  it('lets an object deleted before it was read go: nothing to ingest, nothing to retry', async () => {
+    const result = await createHandler()(eventFor('incoming/deleted.ndjson'));
+
+    expect(result).toEqual({
+      batchItemFailures: [],
+      outcomes: [{ status: 'gone', key: 'incoming/deleted.ndjson' }],
+    });
+    expect(logger.at('warn')).toEqual([
+      expect.objectContaining({ message: 'object deleted before it could be ingested' }),
+    ]);
+    expect(bucket.keys('rejected/')).toEqual([]);
+  });
+
+  it('retries a message whose object is deleted while it is read again for a tie-break', async () => {
+    // Two copies of one event at one instant that differ: the kept one is chosen by the text as sent.
+    const text = [
+      '{"type":"track","event":"B","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}',
+      '{"type":"track","event":"A","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}',
+    ].join('\n');
+    let opened = 0;
+    const objects: ObjectSource = {
+      open: async () => {
+        opened++;
+        if (opened > 1) return { status: 'gone' };
+        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: undefined };
+      },
+    };
+
+    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
+
+    expect(opened).toBe(2);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(logger.at('error')[0]?.attributes.error).toEqual(
+      new Error('incoming/a.ndjson was deleted while being ingested'),
+    );
+  });
+
+  it('ingests a redelivered message again without adding anything', async () => {
+    bucket.put(SAMPLE_KEY, sampleExport);
+    const handler = createHandler();
+    await handler(sampleEvent<SQSEvent>('sqs-s3-object-created.json'));
+    const sessions = writer.sessions();
+    const report = bucket.text(`rejected/${SAMPLE_KEY}.ndjson`);
+    const redelivered = sampleEvent<SQSEvent>('sqs-s3-object-created.json');
+    (redelivered.Records[0] as SQSRecord).attributes.ApproximateReceiveCount = '2';
+
+    const result = await handler(redelivered);
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ stats: expect.objectContaining({ newEvents: 0, duplicates: 37 }) }),
+    ]);
+    expect(writer.sessions()).toEqual(sessions);
+    expect(bucket.text(`rejected/${SAMPLE_KEY}.ndjson`)).toBe(report);
+  });
+
+  it('ingests the current content of an object replaced since its notification, with a warning', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    const event = sqsEvent([
+      s3Notification('incoming/a.ndjson', { eTag: '0123456789abcdef0123456789abcdef' }),
+    ]);
+
+    const result = await createHandler()(event);
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
+    expect(logger.at('warn')).toEqual([
+      expect.objectContaining({
+        message: 'object changed since the notification; ingesting its current content',
+      }),
+    ]);
+  });
+
+  it('logs with the invocation context and writes no report when nothing is rejected', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    const context = { awsRequestId: 'request-1', functionName: 'ingest' } as Context;
+
+    const result = await createHandler()(eventFor('incoming/a.ndjson'), context);
+
+    expect(logger.context).toBe(context);
+    expect(result.outcomes).toEqual([
+      { status: 'ingested', key: 'incoming/a.ndjson', stats: expect.any(Object) },
+    ]);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(logger.at('info')).toEqual([
+      expect.objectContaining({
+        message: 'ingested',
+        attributes: expect.objectContaining({
+          key: 'incoming/a.ndjson',
+          source: 'incoming',
+          report: undefined,
+        }),
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  type GetObjectCommandInput,
+  type GetObjectCommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+
+export interface StoredObject {
+  readonly bytes: Buffer;
+  /** The GetObject body errors after this many bytes (a dropped download). */
+  readonly failAfterBytes?: number;
+}
+
+/** Splits bytes into small chunks, so every reader crosses chunk boundaries as it would on a socket. */
+function chunksOf(bytes: Uint8Array, chunkSize: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; start += chunkSize)
+    chunks.push(bytes.subarray(start, start + chunkSize));
+  return chunks;
+}
+
+/** A GetObject body as the SDK hands it out in Node: a Readable of byte chunks, optionally breaking. */
+function objectBody(object: StoredObject, chunkSize: number): GetObjectCommandOutput['Body'] {
+  const { bytes, failAfterBytes } = object;
+  async function* stream(): AsyncGenerator<Uint8Array> {
+    let sent = 0;
+    for (const chunk of chunksOf(bytes, chunkSize)) {
+      if (failAfterBytes !== undefined && sent + chunk.length > failAfterBytes) {
+        yield chunk.subarray(0, failAfterBytes - sent);
+        throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+      }
+      sent += chunk.length;
+      yield chunk;
+    }
+  }
+  return Readable.from(stream()) as unknown as GetObjectCommandOutput['Body'];
+}
+
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (typeof body === 'string' || body instanceof Uint8Array) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+const eTagOf = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
+/**
+ * Backs a mocked S3Client with an in-memory bucket: GetObject streams from it (NoSuchKey when absent), and
+ * PutObject and lib-storage's multipart commands write to it, so tests assert on what ends up stored.
+ */
+export class MockBucket {
+  readonly objects = new Map<string, StoredObject>();
+  readonly multipartUploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
+  /** Every GetObject request, in order. */
+  readonly gets: GetObjectCommandInput[] = [];
+  private uploadIds = 0;
+
+  // Fakes are async: lib-storage chains .then() on some sends, as on the real client's promises.
+  constructor(
+    s3Mock: AwsClientStub<S3Client>,
+    private readonly chunkSize = 256,
+  ) {
+    s3Mock.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
+      this.gets.push(input);
+      const object = input.Key === undefined ? undefined : this.objects.get(input.Key);
+      if (object === undefined) {
+        throw new NoSuchKey({
+          message: 'The specified key does not exist.',
+          $metadata: { httpStatusCode: 404 },
+        });
+      }
+      return {
+        Body: objectBody(object, this.chunkSize),
+        ETag: eTagOf(object.bytes),
+        ContentLength: object.bytes.length,
+      };
+    });
+    s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: unknown }) => {
+      const bytes = await bodyBytes(input.Body);
+      this.objects.set(input.Key, { bytes });
+      return { ETag: eTagOf(bytes) };
+    });
+    s3Mock.on(CreateMultipartUploadCommand).callsFake(async (input: { Key: string }) => {
+      const uploadId = `upload-${++this.uploadIds}`;
+      this.multipartUploads.set(uploadId, { key: input.Key, parts: new Map() });
+      return { UploadId: uploadId, Key: input.Key };
+    });
+    s3Mock
+      .on(UploadPartCommand)
+      .callsFake(async (input: { UploadId: string; PartNumber: number; Body: unknown }) => {
+        const bytes = await bodyBytes(input.Body);
+        this.multipartUploads.get(input.UploadId)?.parts.set(input.PartNumber, bytes);
+        return { ETag: eTagOf(bytes) };
+      });
+    s3Mock.on(CompleteMultipartUploadCommand).callsFake(async (input: { UploadId: string }) => {
+      const upload = this.multipartUploads.get(input.UploadId);
+      if (upload === undefined) throw new Error(`no such upload ${input.UploadId}`);
+      const parts = [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, bytes]) => bytes);
+      this.objects.set(upload.key, { bytes: Buffer.concat(parts) });
+      this.multipartUploads.delete(input.UploadId);
+      return { Key: upload.key };
+    });
+    s3Mock.on(AbortMultipartUploadCommand).callsFake(async (input: { UploadId: string }) => {
+      this.multipartUploads.delete(input.UploadId);
+      return {};
+    });
+  }
+
+  put(key: string, bytes: Uint8Array | string, options: { failAfterBytes?: number } = {}): void {
+    this.objects.set(key, { bytes: Buffer.from(bytes), ...options });
+  }
+
+  text(key: string): string | undefined {
+    return this.objects.get(key)?.bytes.toString('utf8');
+  }
+
+  /** An NDJSON object parsed line by line. */
+  lines(key: string): unknown[] | undefined {
+    return this.text(key)
+      ?.split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line));
+  }
+
+  keys(prefix = ''): string[] {
+    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+  }
+}

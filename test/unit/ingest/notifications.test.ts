@@ -1,0 +1,158 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { readMessage } from '../../../functions/ingest/notifications.js';
+import { notificationOf, s3Notification, sampleEvent, sqsRecord } from '../../helpers/sqs-events.js';
+
+const BUCKET = 'sessionizer-local';
+
+/** The first message of a sample SQS event from events/. */
+const sampleMessage = (name: string): SQSRecord => sampleEvent<SQSEvent>(name).Records[0] as SQSRecord;
+
+/** A message whose notification names this key exactly as given (already encoded, or deliberately not). */
+function messageWithEncodedKey(encodedKey: string): SQSRecord {
+  const notification = notificationOf(sampleMessage('sqs-s3-object-created.json'));
+  const record = notification.Records[0];
+  if (record === undefined) throw new Error('the sample notification has no record');
+  record.s3.object.key = encodedKey;
+  return sqsRecord(notification, 'encoded');
+}
+
+describe('readMessage', () => {
+  it('reads the object an S3 notification names, with its eTag', () => {
+    const content = readMessage(sampleMessage('sqs-s3-object-created.json'));
+
+    expect(content).toEqual({
+      objects: [
+        { bucket: BUCKET, key: 'incoming/sample-export.ndjson', eTag: 'ed513d00ab7a59ef1774832588904ded' },
+      ],
+      skipped: [],
+    });
+  });
+
+  it('decodes a form-encoded key: + is a space and %2B a plus', () => {
+    const content = readMessage(sampleMessage('sqs-s3-object-created-encoded-key.json'));
+
+    expect(content.objects.map((object) => object.key)).toEqual(['incoming/2024-01-02 export+v2.ndjson']);
+  });
+
+  it('reads a Segment S3 destination upload with its version', () => {
+    const content = readMessage(sampleMessage('sqs-s3-segment-logs.json'));
+
+    expect(content.objects).toEqual([
+      {
+        bucket: BUCKET,
+        key: 'segment-logs/q1Zx8pQ2mV/1704153600000/1704157200456.0e1d2c3b-4a59-4687-9a0b-c1d2e3f4a5b6 (1).gz',
+        versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
+        eTag: '9b2cf535f27731c974343645a3985328-1',
+      },
+    ]);
+  });
+
+  it.each([
+    ['incoming/caf%C3%A9/%E6%97%A5%E6%9C%AC.ndjson', 'incoming/café/日本.ndjson'],
+    ['incoming/%F0%9F%93%88+growth.json', 'incoming/📈 growth.json'],
+    ['incoming/a%2Bb+c%25d.ndjson', 'incoming/a+b c%d.ndjson'],
+    ['incoming%2Fnested%2Fkey.ndjson', 'incoming/nested/key.ndjson'],
+    ['incoming/%2B%2B++.ndjson', 'incoming/++  .ndjson'],
+  ])('decodes %s to %s', (encoded, key) => {
+    expect(readMessage(messageWithEncodedKey(encoded)).objects.map((object) => object.key)).toEqual([key]);
+  });
+
+  it('skips a key that is not URL-encoded instead of guessing what it names', () => {
+    const content = readMessage(messageWithEncodedKey('incoming/100%.ndjson'));
+
+    expect(content.objects).toEqual([]);
+    expect(content.skipped).toEqual(['a key that is not URL-encoded ("incoming/100%.ndjson")']);
+  });
+
+  it('skips the s3:TestEvent S3 sends when the notification is set up', () => {
+    const body = {
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: '2024-01-02T15:04:05.123Z',
+      Bucket: BUCKET,
+      RequestId: '5582815E1AEA5ADF',
+      HostId: '8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE',
+    };
+
+    expect(readMessage(sqsRecord(body, 'test-event'))).toEqual({ objects: [], skipped: ['an s3:TestEvent'] });
+  });
+
+  it.each(['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated', 'ObjectRestore:Completed'])(
+    'skips a %s event',
+    (eventName) => {
+      const content = readMessage(sqsRecord(s3Notification('incoming/a.ndjson', { eventName }), 'removed'));
+
+      expect(content).toEqual({ objects: [], skipped: [`not an ObjectCreated event (${eventName})`] });
+    },
+  );
+
+  it.each([
+    'ObjectCreated:Put',
+    'ObjectCreated:Post',
+    'ObjectCreated:Copy',
+    'ObjectCreated:CompleteMultipartUpload',
+  ])('reads an %s event', (eventName) => {
+    const content = readMessage(sqsRecord(s3Notification('incoming/a.ndjson', { eventName }), 'created'));
+
+    expect(content.objects.map((object) => object.key)).toEqual(['incoming/a.ndjson']);
+  });
+
+  it('skips a body that is not JSON', () => {
+    expect(readMessage(sqsRecord('{"Records": [', 'truncated'))).toEqual({
+      objects: [],
+      skipped: ['message body is not JSON'],
+    });
+  });
+
+  it.each([
+    ['a JSON string', '"incoming/a.ndjson"'],
+    ['an object of another service', '{"Type":"Notification","Message":"{}"}'],
+    ['Records that is not a list', '{"Records":{}}'],
+  ])('skips %s: it can never become a notification', (_what, body) => {
+    expect(readMessage(sqsRecord(body, 'other'))).toEqual({
+      objects: [],
+      skipped: ['message is not an S3 event notification'],
+    });
+  });
+
+  it('reads every record of a message, skipping only the ones that name no object', () => {
+    const first = s3Notification('incoming/a.ndjson');
+    const second = s3Notification('incoming/b.ndjson');
+    const body = { Records: [...first.Records, { eventName: 'ObjectCreated:Put' }, ...second.Records] };
+
+    const content = readMessage(sqsRecord(body, 'several'));
+
+    expect(content.objects.map((object) => object.key)).toEqual(['incoming/a.ndjson', 'incoming/b.ndjson']);
+    expect(content.skipped).toEqual(['a record that is not an S3 notification record']);
+  });
+
+  it('reads a replayed message: only the event name, bucket and key', () => {
+    const body = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: BUCKET }, object: { key: 'incoming/a+b.ndjson' } },
+        },
+      ],
+    };
+
+    const content = readMessage(sqsRecord(body, 'replay', 4));
+
+    expect(content).toEqual({ objects: [{ bucket: BUCKET, key: 'incoming/a b.ndjson' }], skipped: [] });
+    expect(content.objects[0]).not.toHaveProperty('versionId');
+    expect(content.objects[0]).not.toHaveProperty('eTag');
+  });
+
+  it('reads a notification of an unversioned bucket whose versionId is null', () => {
+    const notification = s3Notification('incoming/a.ndjson');
+    const object = notification.Records[0]?.s3.object as unknown as Record<string, unknown>;
+    object.versionId = null;
+
+    const content = readMessage(sqsRecord(notification, 'null-version'));
+
+    expect(content.objects).toEqual([
+      { bucket: BUCKET, key: 'incoming/a.ndjson', eTag: 'ed513d00ab7a59ef1774832588904ded' },
+    ]);
+  });
+});

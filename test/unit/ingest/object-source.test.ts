@@ -1,0 +1,75 @@
+import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { S3ObjectSource } from '../../../functions/adapters/s3/object-source.js';
+import { MockBucket } from './mock-bucket.js';
+
+const s3Mock = mockClient(S3Client);
+const s3 = new S3Client({ region: 'us-east-1' });
+
+async function textOf(bytes: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bytes) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const serviceError = (name: string, httpStatusCode: number) =>
+  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
+
+beforeEach(() => {
+  s3Mock.reset();
+});
+
+describe('S3ObjectSource', () => {
+  it('streams the object and gives its eTag without quotes', async () => {
+    const bucket = new MockBucket(s3Mock, 3);
+    bucket.put('incoming/a.ndjson', '{"a":1}\n{"b":2}\n');
+
+    const opened = await new S3ObjectSource(s3).open({ bucket: 'b', key: 'incoming/a.ndjson' });
+
+    if (opened.status !== 'found') throw new Error(`expected the object, got ${opened.status}`);
+    expect(opened.eTag).toMatch(/^[0-9a-f]{32}$/);
+    expect(await textOf(opened.bytes)).toBe('{"a":1}\n{"b":2}\n');
+  });
+
+  it('reads the version the notification names', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ ETag: '"abc-2"' });
+
+    const opened = await new S3ObjectSource(s3).open({
+      bucket: 'b',
+      key: 'k',
+      versionId: 'v1',
+      eTag: 'abc-2',
+    });
+
+    expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'b',
+      Key: 'k',
+      VersionId: 'v1',
+    });
+    expect(opened).toMatchObject({ status: 'found', eTag: 'abc-2' });
+    if (opened.status === 'found') expect(await textOf(opened.bytes)).toBe('');
+  });
+
+  it.each([
+    [
+      'NoSuchKey',
+      new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
+    ],
+    ['NoSuchVersion', serviceError('NoSuchVersion', 404)],
+  ])('calls an object gone on %s', async (_name, error) => {
+    s3Mock.on(GetObjectCommand).rejects(error);
+
+    expect(await new S3ObjectSource(s3).open({ bucket: 'b', key: 'k' })).toEqual({ status: 'gone' });
+  });
+
+  it.each([
+    ['AccessDenied', 403],
+    ['SlowDown', 503],
+    ['InternalError', 500],
+  ])('throws %s, so the message is retried', async (name, status) => {
+    s3Mock.on(GetObjectCommand).rejects(serviceError(name, status));
+
+    await expect(new S3ObjectSource(s3).open({ bucket: 'b', key: 'k' })).rejects.toMatchObject({ name });
+  });
+});
