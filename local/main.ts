@@ -1,6 +1,7 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
-import { describeError } from './errors.js';
+
 import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
+import { describeError } from './errors.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';

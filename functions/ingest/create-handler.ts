@@ -4,7 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { rejectionReportKey } from '../../contract/index.js';
 import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
-import type { SessionWriter } from '../domain/store/ports.js';
+import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
 import { type IngestStats, ingestObject } from './ingest-object.js';
 import { readMessage } from './notifications.js';
@@ -29,6 +29,8 @@ export interface IngestHandlerDeps {
   readonly objects: ObjectSource;
   readonly openReport: (key: string) => RejectionReport;
   readonly writer: SessionWriter;
+  /** Identity stitching's writer; needed when the rules stitch identities. */
+  readonly identity?: IdentityWriter;
   /** Throws when the table's data were cut under other rules (checked once per invocation). */
   readonly checkRules?: () => Promise<void>;
   readonly config: Pick<
@@ -145,6 +147,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       format: source.format,
       open,
       writer: deps.writer,
+      identity: deps.identity,
       rules: config.rules,
       report,
       browserOf: deps.browserOf,

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ensureTableRules } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionWriter } from '../adapters/dynamodb/session-writer.js';
+import { DynamoDbStitchingWriter } from '../adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
@@ -17,10 +18,13 @@ const logger = new Logger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const transport = new Transport({ client: dynamoDbClient, tableName: config.tableName });
 
+const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
+
 export const handler = createIngestHandler({
   objects: new S3ObjectSource(s3Client),
   openReport: (key) => new S3RejectionReport({ s3: s3Client, bucket: config.bucketName, key }),
-  writer: new DynamoDbSessionWriter({ transport, rules: config.rules }),
+  writer,
+  identity: new DynamoDbStitchingWriter(writer),
   checkRules: () => ensureTableRules(transport, config.rules),
   config,
   logger,

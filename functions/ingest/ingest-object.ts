@@ -6,7 +6,7 @@ import { readRecordTexts } from '../domain/reading/record-texts.js';
 import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
 import { type Copy, EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
-import type { SessionWriter, UserMergeResult } from '../domain/store/ports.js';
+import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { mapBounded } from './map-bounded.js';
 import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
 
@@ -17,6 +17,8 @@ export interface IngestObjectInput {
   /** The object's bytes; called again (rarely) to read records once more for a tie-break. */
   readonly open: () => Promise<AsyncIterable<Uint8Array>>;
   readonly writer: SessionWriter;
+  /** Required when the rules stitch identities. */
+  readonly identity?: IdentityWriter | undefined;
   readonly rules: CompiledRules;
   readonly report: RejectionReport;
   readonly browserOf: BrowserOf;
@@ -88,25 +90,63 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     for (const { source } of copies) report.write(erasedLine(source));
   };
 
+  const concurrency = input.concurrency ?? DEFAULT_MERGE_CONCURRENCY;
+  const identity = input.identity;
+  if (rules.stitching && identity === undefined)
+    throw new Error('identity stitching needs an identity writer');
+
+  const record = (results: readonly UserMergeResult[], groups: readonly (readonly Copy[])[]) => {
+    results.forEach((result, index) => {
+      addMerge(stats, result);
+      if (result.erasedEvents > 0) reportErased(groups[index] ?? []);
+    });
+  };
+
+  /** Rule 8 in the store: links first (they may move stored events), then events by their own identity. */
+  const flushStitched = async (stitcher: IdentityWriter) => {
+    const { groups, links } = await collector.finishOwn(canonicalOf);
+    collector = new EventCollector(rules.stitching);
+    stats.chunks++;
+    await mapBounded([...links], concurrency, ([anonymousId, { copy, canonical }]) =>
+      stitcher.offerLink(anonymousId, {
+        userId: copy.event.userId as string,
+        timestamp: copy.event.timestamp,
+        eventId: copy.event.id,
+        canonical,
+      }),
+    );
+    const results = await mapBounded(groups, concurrency, (group) => {
+      const events = group.copies.map((copy) => copy.event);
+      return group.anonymous
+        ? stitcher.mergeAnonymousEvents(group.user, events)
+        : input.writer.mergeUserEvents(group.user, events);
+    });
+    record(
+      results,
+      groups.map((group) => group.copies),
+    );
+  };
+
   const flush = async () => {
     if (collector.size === 0) return;
+    if (identity !== undefined && rules.stitching) {
+      await flushStitched(identity);
+      return;
+    }
     const users = await collector.finish(canonicalOf);
     collector = new EventCollector(rules.stitching);
     stats.chunks++;
     const entries = [...users];
-    const results = await mapBounded(
-      entries,
-      input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
-      ([user, copies]) =>
-        input.writer.mergeUserEvents(
-          user,
-          copies.map((copy) => copy.event),
-        ),
+    const results = await mapBounded(entries, concurrency, ([user, copies]) =>
+      input.writer.mergeUserEvents(
+        user,
+        copies.map((copy) => copy.event),
+      ),
     );
-    results.forEach((result, index) => {
-      addMerge(stats, result);
-      if (result.erasedEvents > 0) reportErased(entries[index]?.[1] ?? []);
-    });
+    record(
+      results,
+      entries.map(([, copies]) => copies),
+    );
   };
 
   try {

@@ -16,11 +16,12 @@ import {
   type SourceDefinition,
 } from '../../contract/index.js';
 import { ensureTableRules, forgetRulesCheck } from '../../functions/adapters/dynamodb/rules-record.js';
+import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
 import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
-import type { SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
+import type { IdentityWriter, SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
 import {
   createIngestHandler,
   type IngestLogger,
@@ -59,18 +60,10 @@ interface ExpectedOutcome {
 const CASES = conformanceCases().sort((a, b) => (a.name < b.name ? -1 : 1));
 const optionsOf = (testCase: ConformanceCase): CaseOptions =>
   JSON.parse(readFileSync(join(testCase.dir, 'case.json'), 'utf8')) as CaseOptions;
-const STITCHING = CASES.filter((testCase) => optionsOf(testCase).identityStitching === true);
 /**
  * Cases that fail because of a known store bug, each with why: run with `it.fails`, so fixing the bug turns
  * them red until they move back to the passing cases.
  */
-const KNOWN_STORE_BUGS: Readonly<Record<string, string>> = {
-  'edge-forms':
-    'the store loads no stored days for an event within the gap of the end of year 9999 (its window ends in year 10000, whose day key sorts first), so the redelivery counts that session again and numbers the later sessions wrong',
-};
-const RUNNABLE = CASES.filter((testCase) => !STITCHING.includes(testCase));
-const PASSING = RUNNABLE.filter((testCase) => KNOWN_STORE_BUGS[testCase.name] === undefined);
-const FAILING = RUNNABLE.filter((testCase) => KNOWN_STORE_BUGS[testCase.name] !== undefined);
 
 const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
 const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -142,6 +135,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
         gapMinutesByPlatform: options.gapMinutesByPlatform,
       }),
       ...(options.maxSessionMinutes !== undefined && { maxSessionMinutes: options.maxSessionMinutes }),
+      identityStitching: options.identityStitching === true,
     };
     const store = await freshStore(dynamo.client, sessionRulesSchema.parse(rulesInput));
     const sources: SourceDefinition[] = DEFAULT_SOURCES.map((source) =>
@@ -156,11 +150,23 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
         return store.writer.mergeUserEvents(userId, events);
       },
     };
+    const stitching = new DynamoDbStitchingWriter(store.writer);
+    const identity: IdentityWriter = {
+      offerLink: (anonymousId, link) => {
+        mergedUsers.add(anonymousId).add(link.userId);
+        return stitching.offerLink(anonymousId, link);
+      },
+      mergeAnonymousEvents: (anonymousId, events) => {
+        mergedUsers.add(anonymousId);
+        return stitching.mergeAnonymousEvents(anonymousId, events);
+      },
+    };
     forgetRulesCheck();
     const handler = createIngestHandler({
       objects: new S3ObjectSource(s3.client),
       openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
       writer,
+      identity,
       checkRules: () => ensureTableRules(store.transport, store.rules),
       config: {
         bucketName: BUCKET,
@@ -251,20 +257,9 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     expect(fileErrors).toEqual(expected.fileErrors ?? []);
   }
 
-  it.each(PASSING.map((testCase) => [testCase.name, testCase] as const))(
+  it.each(CASES.map((testCase) => [testCase.name, testCase] as const))(
     '%s: the stored sessions equal expected.json, and the reports hold its rejections',
     (name, testCase) => deliverCase(name, testCase),
     240_000,
-  );
-
-  it.fails.each(FAILING.map((testCase) => [testCase.name, testCase] as const))(
-    '%s: fails until a known store bug is fixed (see KNOWN_STORE_BUGS)',
-    (name, testCase) => deliverCase(name, testCase),
-    240_000,
-  );
-
-  it.skip.each(STITCHING.map((testCase) => testCase.name))(
-    '%s: skipped until the ingest stitches identities (rule 8) across files; enable it with stitching',
-    () => {},
   );
 });

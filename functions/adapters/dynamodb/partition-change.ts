@@ -80,8 +80,9 @@ export async function prepareChange(
       if (event.timestamp < min) min = event.timestamp;
       if (event.timestamp > max) max = event.timestamp;
     }
-    from = min - rules.maxGapMs;
-    to = max + rules.maxGapMs;
+    // Clamped: a day key past 9999-12-31 would sort before every other day (`+010000-01-01`).
+    from = Math.max(MIN_INSTANT_MS, min - rules.maxGapMs);
+    to = Math.min(MAX_INSTANT_MS, max + rules.maxGapMs);
   }
   const window = await loadWindow(context.transport, user, head, from, to);
   const plan = planMerge({

@@ -1,12 +1,20 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { EventRecord } from '../../domain/events/event.js';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareText } from '../../domain/sessions/order.js';
 import { compareLinks } from '../../domain/sessions/stitching.js';
-import type { UserMergeResult } from '../../domain/store/ports.js';
+import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
-import { commitUpdate, type Head, type HeadCommit, headKey, MAX_STITCHED_SAMPLE, type StoredLink } from './head-codec.js';
+import {
+  commitUpdate,
+  type Head,
+  type HeadCommit,
+  headKey,
+  MAX_STITCHED_SAMPLE,
+  type StoredLink,
+} from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
@@ -44,7 +52,7 @@ export interface LinkOutcome {
  * partition they leave: a merge that routed events there on the old link then fails its own commit and
  * routes again (docs/design.md, "Stitching").
  */
-export class DynamoDbStitchingWriter {
+export class DynamoDbStitchingWriter implements IdentityWriter {
   constructor(private readonly writer: DynamoDbSessionWriter) {}
 
   private get transport() {
@@ -75,13 +83,16 @@ export class DynamoDbStitchingWriter {
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
-    throw new Error(`gave up linking anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`);
+    throw new Error(
+      `gave up linking anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`,
+    );
   }
 
   private async attemptLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome | 'conflict'> {
     let anonymous = await this.writer.readHead(anonymousId);
     if (anonymous.erased || !isEarlierLink(link, anonymous.link)) return { changed: false, moved: 0 };
-    if (await cleanDeadIntents(this.transport, anonymousId, anonymous)) anonymous = await this.writer.readHead(anonymousId);
+    if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
+      anonymous = await this.writer.readHead(anonymousId);
     const from = anonymous.link?.userId ?? anonymousId;
     const to = link.userId;
     const txn = newTxn();
@@ -100,13 +111,27 @@ export class DynamoDbStitchingWriter {
       // Everything of the anonymousId's leaves the old partition; the new one takes it.
       const leaving = anonymousOf(anonymousId);
       const source = headOf(from);
-      const window = await loadWindow(this.transport, from, source, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      const window = await loadWindow(this.transport, from, source, MIN_INSTANT_MS, MAX_INSTANT_MS);
       moved = eventsOfDays(window.days).filter(leaving);
-      const out = await prepareChange(this.writer.changeContext, from, source, { add: [], remove: leaving }, source.version + 1, txn);
+      const out = await prepareChange(
+        this.writer.changeContext,
+        from,
+        source,
+        { add: [], remove: leaving },
+        source.version + 1,
+        txn,
+      );
       if (out !== undefined) changes.push(out);
       if (moved.length > 0) {
         const target = headOf(to);
-        const into = await prepareChange(this.writer.changeContext, to, target, { add: moved }, target.version + 1, txn);
+        const into = await prepareChange(
+          this.writer.changeContext,
+          to,
+          target,
+          { add: moved },
+          target.version + 1,
+          txn,
+        );
         if (into !== undefined) changes.push(into);
       }
     }
@@ -150,8 +175,10 @@ export class DynamoDbStitchingWriter {
     const items: TransactWriteItem[] = [];
     const stitched = new Map<string, { count: number; sample: string[] }>();
     if (from !== to) {
-      if (to !== anonymousId) stitched.set(to, await this.stitchedAfter(to, heads.get(to) as Head, anonymousId, 'add'));
-      if (from !== anonymousId) stitched.set(from, await this.stitchedAfter(from, heads.get(from) as Head, anonymousId, 'remove'));
+      if (to !== anonymousId)
+        stitched.set(to, await this.stitchedAfter(to, heads.get(to) as Head, anonymousId, 'add'));
+      if (from !== anonymousId)
+        stitched.set(from, await this.stitchedAfter(from, heads.get(from) as Head, anonymousId, 'remove'));
     }
     for (const [user, head] of heads) {
       const change = changes.find((candidate) => candidate.user === user);
@@ -170,12 +197,20 @@ export class DynamoDbStitchingWriter {
         ...(user === anonymousId && { link }),
         ...(marker !== undefined && { stitchedCount: marker.count, stitchedSample: marker.sample }),
       };
-      const update = commitUpdate(change === undefined ? head : { ...head, exists: true }, fields, change === undefined ? undefined : txn);
+      const update = commitUpdate(
+        change === undefined ? head : { ...head, exists: true },
+        fields,
+        change === undefined ? undefined : txn,
+      );
       items.push({ Update: { Key: headKey(user), ...update } as never });
     }
     if (from !== to) {
       if (to !== anonymousId) {
-        items.push({ Put: { Item: { ...itemKey(userPk(to), stitchedSk(anonymousId)), at: { N: String(link.timestamp) } } } as never });
+        items.push({
+          Put: {
+            Item: { ...itemKey(userPk(to), stitchedSk(anonymousId)), at: { N: String(link.timestamp) } },
+          } as never,
+        });
       }
       if (from !== anonymousId) {
         items.push({ Delete: { Key: itemKey(userPk(from), stitchedSk(anonymousId)) } as never });
@@ -189,12 +224,15 @@ export class DynamoDbStitchingWriter {
     const known = new Set(head.stitchedSample);
     if (change === 'add') {
       const isNew = !known.has(anonymousId) && !(await this.isStitched(user, anonymousId));
-      const sample = [...new Set([...head.stitchedSample, anonymousId])].sort(compareText).slice(0, MAX_STITCHED_SAMPLE);
+      const sample = [...new Set([...head.stitchedSample, anonymousId])]
+        .sort(compareText)
+        .slice(0, MAX_STITCHED_SAMPLE);
       return { count: head.stitchedCount + (isNew ? 1 : 0), sample };
     }
     const count = Math.max(0, head.stitchedCount - 1);
     let sample = head.stitchedSample.filter((id) => id !== anonymousId);
-    if (sample.length < Math.min(count, MAX_STITCHED_SAMPLE)) sample = await this.firstStitched(user, anonymousId);
+    if (sample.length < Math.min(count, MAX_STITCHED_SAMPLE))
+      sample = await this.firstStitched(user, anonymousId);
     return { count, sample };
   }
 
@@ -203,12 +241,15 @@ export class DynamoDbStitchingWriter {
   }
 
   private async firstStitched(user: string, except: string): Promise<string[]> {
-    const items = await this.transport.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: 'A#' } },
-      ConsistentRead: true,
-      Limit: MAX_STITCHED_SAMPLE + 1,
-    }, (items) => items.length > MAX_STITCHED_SAMPLE);
+    const items = await this.transport.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: 'A#' } },
+        ConsistentRead: true,
+        Limit: MAX_STITCHED_SAMPLE + 1,
+      },
+      (items) => items.length > MAX_STITCHED_SAMPLE,
+    );
     return items
       .map((item) => (item.sk?.S ?? '').slice(2))
       .filter((id) => id !== except)

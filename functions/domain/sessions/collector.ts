@@ -93,8 +93,9 @@ export class EventCollector {
       if (link === undefined) this.links.set(anonymousId, { best: copy, ties: undefined });
       else offer(link, copy, byLinkOrder, linkUserDiffers);
     }
+    // Events with and without a userId apart: only the latter follow a link (rule 8).
     const user = ownUser(event);
-    const key = `${user.length}:${user}${event.id}`;
+    const key = `${event.userId === null ? 'a' : 'u'}${user.length}:${user}${event.id}`;
     const existing = this.byOwnKey.get(key);
     if (existing === undefined) {
       this.byOwnKey.set(key, { best: copy, ties: undefined });
@@ -106,6 +107,35 @@ export class EventCollector {
 
   get size(): number {
     return this.byOwnKey.size;
+  }
+
+  /**
+   * For a store that resolves identities itself: each own user's deduplicated copies (events with and without
+   * a userId apart, since only the latter follow a link), and each anonymousId's earliest link in this batch.
+   */
+  async finishOwn(canonicalOf: CanonicalLookup): Promise<{
+    groups: { user: string; anonymous: boolean; copies: Copy[] }[];
+    links: Map<string, { copy: Copy; canonical: string }>;
+  }> {
+    const canonical = await canonicalOf(
+      needingCanonical([...this.links.values(), ...this.byOwnKey.values()]),
+    );
+    const links = new Map<string, { copy: Copy; canonical: string }>();
+    for (const [anonymousId, link] of this.links) {
+      const copy = pickCanonical(link, canonical);
+      links.set(anonymousId, { copy, canonical: canonical.get(sourceKey(copy.source)) ?? '' });
+    }
+    const groups = new Map<string, { user: string; anonymous: boolean; copies: Copy[] }>();
+    for (const candidates of this.byOwnKey.values()) {
+      const copy = pickCanonical(candidates, canonical);
+      const anonymous = copy.event.userId === null;
+      const user = ownUser(copy.event);
+      const key = `${anonymous ? 'a' : 'u'}${user}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { user, anonymous, copies: [copy] });
+      else group.copies.push(copy);
+    }
+    return { groups: [...groups.values()], links };
   }
 
   /** Every user's deduplicated events, each with where it came from, in rule 5's order; users in code-unit order. */
@@ -120,9 +150,9 @@ export class EventCollector {
     const resolve = (event: EventRecord) =>
       resolveUser(event, (anonymousId) => stitchedUser.get(anonymousId));
 
-    // Copies with different own users meet only when stitching resolves them to one user.
+    // Copies kept apart above meet when they resolve to one user.
     let groups: Iterable<Candidates> = this.byOwnKey.values();
-    if (stitchedUser.size > 0) {
+    {
       const byResolvedKey = new Map<string, Candidates>();
       for (const candidates of this.byOwnKey.values()) {
         const user = resolve(candidates.best.event);

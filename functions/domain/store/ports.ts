@@ -64,6 +64,26 @@ export interface UserMergeResult {
   readonly attempts: number;
 }
 
+/** The earliest known link of an anonymousId (rule 8). */
+export interface LinkCandidate {
+  readonly userId: string;
+  readonly timestamp: number;
+  readonly eventId: string;
+  /** The link event as sent, in canonical JSON, when it was needed to break a tie; else empty. */
+  readonly canonical: string;
+}
+
+/** Identity stitching in the store (port): what the ingest needs when stitching is on. */
+export interface IdentityWriter {
+  /** Records the link when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
+  offerLink(
+    anonymousId: string,
+    link: LinkCandidate,
+  ): Promise<{ readonly changed: boolean; readonly moved: number }>;
+  /** Merges events without a userId into the user their anonymousId is stitched to (else the anonymousId). */
+  mergeAnonymousEvents(anonymousId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
+}
+
 /** Write side of the session store (port): what the ingest needs. */
 export interface SessionWriter {
   /**
