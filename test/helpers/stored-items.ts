@@ -104,7 +104,7 @@ export function storedUser(
     version,
     txn,
     lastDay: plan.changes[plan.changes.length - 1]?.day,
-    previousLastDay: undefined,
+    recent: [{ version, txn, at: 0, afterDay: undefined }],
     rules: rules.fingerprint,
     totals:
       plan.changes.length === 0

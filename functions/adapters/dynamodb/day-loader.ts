@@ -172,22 +172,6 @@ export async function loadWindow(
     }
   }
 
-  // Appends that lost a race lie after the day that was last before the latest commit: clear them out.
-  const previous = head.previousLastDay;
-  const scannedFrom = groups[0]?.day ?? toDay;
-  if (previous !== undefined && previous < scannedFrom) {
-    const leftovers = await transport.query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': { S: pk },
-        ':first': { S: dayRangeEnd(previous) },
-        ':last': { S: dayRangeStart(scannedFrom) },
-      },
-      ConsistentRead: true,
-    });
-    garbage.push(...resolveDays(head, leftovers).garbage);
-  }
-
   const days = await readDays(transport, user, groups);
   return { days, startsAtFirstDay, endsAtLastDay, garbage, tombstones };
 }

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EMPTY_TOTALS, type UserTotals } from '../../domain/store/stored.js';
+import type { RecentCommit } from './commit-history.js';
 import { HEAD_SK, userPk } from './keys.js';
 import type { Item, Key } from './transport.js';
 import { itemKey } from './transport.js';
@@ -18,6 +19,8 @@ export interface Intent {
   readonly version: number;
   readonly firstDay: string;
   readonly lastDay: string;
+  /** When it was registered (epoch ms): its items are cleared only once its writer can no longer write. */
+  readonly at: number;
 }
 
 /** A user's head: the commit point of every change to the user, and the figures a summary needs. */
@@ -25,9 +28,10 @@ export interface Head {
   readonly exists: boolean;
   readonly version: number;
   readonly txn: string;
-  /** Newest stored day; and its value before the last commit (appends that lost a race lie after it). */
+  /** Newest stored day. */
   readonly lastDay: string | undefined;
-  readonly previousLastDay: string | undefined;
+  /** The latest commits, oldest first: which transaction each recent version belongs to. */
+  readonly recent: readonly RecentCommit[];
   /** Fingerprint of the rules the user's sessions were cut under. */
   readonly rules: string | undefined;
   readonly totals: UserTotals;
@@ -46,7 +50,7 @@ export const EMPTY_HEAD: Head = {
   version: 0,
   txn: '',
   lastDay: undefined,
-  previousLastDay: undefined,
+  recent: [],
   rules: undefined,
   totals: EMPTY_TOTALS,
   link: undefined,
@@ -86,6 +90,7 @@ export function decodeHead(item: Item | undefined): Head {
       version: num(intent.v) ?? 0,
       firstDay: intent.f?.S ?? '',
       lastDay: intent.l?.S ?? '',
+      at: num(intent.a) ?? 0,
     });
   }
   return {
@@ -93,7 +98,7 @@ export function decodeHead(item: Item | undefined): Head {
     version: num(item.v) ?? 0,
     txn: item.t?.S ?? '',
     lastDay: item.ld?.S,
-    previousLastDay: item.pl?.S,
+    recent: item.rc?.S === undefined ? [] : (JSON.parse(item.rc.S) as RecentCommit[]),
     rules: item.rf?.S,
     totals: {
       sessionCount: num(item.sc) ?? 0,
@@ -116,7 +121,7 @@ export interface HeadCommit {
   readonly version: number;
   readonly txn: string;
   readonly lastDay: string | undefined;
-  readonly previousLastDay: string | undefined;
+  readonly recent: readonly RecentCommit[];
   readonly rules: string;
   readonly totals: UserTotals;
   readonly link?: StoredLink | undefined;
@@ -156,7 +161,7 @@ export function commitUpdate(
   set('v', { N: String(commit.version) });
   set('t', { S: commit.txn });
   set('ld', commit.lastDay === undefined ? undefined : { S: commit.lastDay });
-  set('pl', commit.previousLastDay === undefined ? undefined : { S: commit.previousLastDay });
+  set('rc', { S: JSON.stringify(commit.recent) });
   set('rf', { S: commit.rules });
   set('sc', { N: String(totals.sessionCount) });
   set('ec', { N: String(totals.eventCount) });

@@ -1,3 +1,4 @@
+import { CLOCK_MARGIN_MS, STAGED_DEADLINE_MS } from './commit-history.js';
 import { type Head, headKey, type Intent } from './head-codec.js';
 import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
 import { errorName, itemKey, type Key, type Transport } from './transport.js';
@@ -11,7 +12,12 @@ export async function registerIntent(
   intent: Intent,
 ) {
   const value = {
-    M: { v: { N: String(intent.version) }, f: { S: intent.firstDay }, l: { S: intent.lastDay } },
+    M: {
+      v: { N: String(intent.version) },
+      f: { S: intent.firstDay },
+      l: { S: intent.lastDay },
+      a: { N: String(intent.at) },
+    },
   };
   if (!head.exists) {
     await transport.put(
@@ -64,11 +70,20 @@ export async function abandonIntent(
   }
 }
 
-/** Cleans every intent that can no longer commit: its version has been reached by another commit. */
-export async function cleanDeadIntents(transport: Transport, user: string, head: Head): Promise<boolean> {
+/**
+ * Cleans every intent that can no longer commit (its version was reached by another commit) and whose writer
+ * can no longer write (past its deadline); until then its items stay registered, and so invisible.
+ */
+export async function cleanDeadIntents(
+  transport: Transport,
+  user: string,
+  head: Head,
+  now = Date.now(),
+): Promise<boolean> {
   let cleaned = false;
   for (const [txn, intent] of head.intents) {
     if (intent.version > head.version) continue;
+    if (intent.at + STAGED_DEADLINE_MS + CLOCK_MARGIN_MS > now) continue;
     await abandonIntent(transport, user, txn, intent);
     cleaned = true;
   }

@@ -16,7 +16,8 @@ export interface PreparedChange {
   readonly plan: MergePlan;
   /** Day pages, chunks and tombstones, under the attempt's version and transaction. */
   readonly items: Item[];
-  readonly commit: HeadCommit;
+  /** What the commit sets, but the head's history, which is settled at commit time. */
+  readonly commit: Omit<HeadCommit, 'recent'>;
   /** The days written, for a staged write's intent. */
   readonly intent: Intent;
   /** All changes are new days after the newest stored one: written without an intent (docs/design.md). */
@@ -123,11 +124,15 @@ export async function prepareChange(
       version,
       txn,
       lastDay: newLastDay(head, window, plan),
-      previousLastDay: head.lastDay,
       rules: rules.fingerprint,
       totals,
     },
-    intent: { version, firstDay: days[0] as string, lastDay: days[days.length - 1] as string },
+    intent: {
+      version,
+      firstDay: days[0] as string,
+      lastDay: days[days.length - 1] as string,
+      at: Date.now(),
+    },
     appendOnly,
     garbage: [
       ...window.garbage,

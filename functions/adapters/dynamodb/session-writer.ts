@@ -1,6 +1,7 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
+import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
@@ -49,6 +50,14 @@ export interface MergeTarget {
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
 
+/** An attempt ran out of time before it could write everything: it gives up and starts over. */
+export class DeadlinePassed extends Error {
+  constructor() {
+    super('the merge attempt passed its deadline');
+    this.name = 'DeadlinePassed';
+  }
+}
+
 /**
  * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days
  * after the newest) is written as is: its items stay invisible until the head names its version. Anything
@@ -58,11 +67,14 @@ export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
 export async function commitChange(
   transport: Transport,
   change: PreparedChange,
+  startedAt: number,
 ): Promise<'committed' | 'conflict'> {
-  const { user, head, commit } = change;
+  const { user, head } = change;
   const staged = !change.appendOnly;
+  // Past its deadline an attempt writes nothing more: the head forgets a version only once its losers are done.
+  const deadline = startedAt + (staged ? STAGED_DEADLINE_MS : APPEND_DEADLINE_MS);
   try {
-    if (staged) await registerIntent(transport, user, head, commit.txn, change.intent);
+    if (staged) await registerIntent(transport, user, head, change.commit.txn, change.intent);
   } catch (error) {
     if (isConditionFailure(error)) return 'conflict';
     throw error;
@@ -70,9 +82,18 @@ export async function commitChange(
   const written: Key[] = [];
   try {
     for (const item of change.items) {
+      if (Date.now() > deadline) throw new DeadlinePassed();
       await transport.put(item);
       written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
     }
+    const now = Date.now();
+    const history = nextHistory(
+      head.recent,
+      { version: change.commit.version, txn: change.commit.txn, at: now, afterDay: head.lastDay },
+      now,
+    );
+    await clearLosers(transport, user, history.expired);
+    const commit = { ...change.commit, recent: history.recent };
     const update = commitUpdate(
       staged ? { ...head, exists: true } : head,
       commit,
@@ -80,10 +101,10 @@ export async function commitChange(
     );
     await transport.update(headKey(user), update);
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
     // Lost the race: what this attempt wrote can never become visible; clear it away.
     await transport.deleteKeys(written).catch(() => undefined);
-    if (staged) await abandonIntent(transport, user, commit.txn, change.intent).catch(() => undefined);
+    if (staged) await abandonIntent(transport, user, change.commit.txn, change.intent).catch(() => undefined);
     return 'conflict';
   }
   await collectGarbage(transport, change.garbage, change.tombstones);
@@ -146,6 +167,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
     if (events.length === 0) return { ...none, attempts: 0 };
     let newEvents: number | undefined;
     for (let attempt = 1; attempt <= this.maxMergeAttempts; attempt++) {
+      const startedAt = Date.now();
       let target = await resolve();
       if (target !== 'retry' && !target.erased && target.head.erased) target = { ...target, erased: true };
       if (target !== 'retry' && target.erased)
@@ -164,7 +186,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
           newTxn(),
         );
         if (change === undefined) return { ...none, attempts: attempt };
-        if ((await commitChange(this.transport, change)) === 'committed') {
+        if ((await commitChange(this.transport, change, startedAt)) === 'committed') {
           newEvents ??= change.plan.newEvents;
           return { ...none, newEvents, sessionsWritten: change.plan.sessionsWritten, attempts: attempt };
         }

@@ -5,6 +5,7 @@ import { compareText } from '../../domain/sessions/order.js';
 import { compareLinks } from '../../domain/sessions/stitching.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
+import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import {
@@ -18,7 +19,7 @@ import {
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
-import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
+import { DeadlinePassed, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
 import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
@@ -89,6 +90,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
   }
 
   private async attemptLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome | 'conflict'> {
+    const deadline = Date.now() + STAGED_DEADLINE_MS;
     let anonymous = await this.writer.readHead(anonymousId);
     if (anonymous.erased || !isEarlierLink(link, anonymous.link)) return { changed: false, moved: 0 };
     if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
@@ -145,13 +147,14 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       }
       for (const change of changes) {
         for (const item of change.items) {
+          if (Date.now() > deadline) throw new DeadlinePassed();
           await this.transport.put(item);
           written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
         }
       }
       await this.transport.transact(await this.commitItems(anonymousId, link, from, to, heads, changes, txn));
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
       await this.transport.deleteKeys(written).catch(() => undefined);
       for (const change of registered) {
         await abandonIntent(this.transport, change.user, txn, change.intent).catch(() => undefined);
@@ -180,16 +183,22 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       if (from !== anonymousId)
         stitched.set(from, await this.stitchedAfter(from, heads.get(from) as Head, anonymousId, 'remove'));
     }
+    const now = Date.now();
     for (const [user, head] of heads) {
       const change = changes.find((candidate) => candidate.user === user);
-      const commit: HeadCommit = change?.commit ?? {
+      const version = change?.commit.version ?? head.version + 1;
+      const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
+      await clearLosers(this.transport, user, history.expired);
+      const commit: HeadCommit = {
         // A head that changes no day still moves to a new version: whoever routed events on the old link fails.
-        version: head.version + 1,
-        txn,
-        lastDay: head.lastDay,
-        previousLastDay: head.lastDay,
-        rules: head.rules ?? this.writer.rules.fingerprint,
-        totals: head.totals,
+        ...(change?.commit ?? {
+          version,
+          txn,
+          lastDay: head.lastDay,
+          rules: head.rules ?? this.writer.rules.fingerprint,
+          totals: head.totals,
+        }),
+        recent: history.recent,
       };
       const marker = stitched.get(user);
       const fields: HeadCommit = {

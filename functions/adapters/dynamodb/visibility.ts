@@ -12,9 +12,13 @@ export type Visibility = 'committed' | 'pending' | 'dead';
 
 export function visibilityOf(head: Head, version: number, txn: string): Visibility {
   if (version > head.version) return 'pending';
-  if (version === head.version && txn !== head.txn) return 'dead';
-  // A staged attempt that never committed is dead too, once its version is reached.
+  // A recent version: the head names the one transaction that committed it.
+  const recent = head.recent.find((commit) => commit.version === version);
+  if (recent !== undefined) return recent.txn === txn ? 'committed' : 'dead';
+  if (version === head.version) return txn === head.txn ? 'committed' : 'dead';
+  // A staged attempt's items stay registered (its intent) until they are deleted.
   const intent = head.intents.get(txn);
-  if (intent !== undefined && intent.version === version) return version <= head.version ? 'dead' : 'pending';
+  if (intent !== undefined && intent.version === version) return 'dead';
+  // Older than every recent commit: losers of those versions have been cleared.
   return 'committed';
 }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
@@ -138,5 +138,74 @@ describe('merges under crashes', () => {
     const session = (await storedSessions(store, ['bot']))[0];
     const read = await store.reader.getSession('bot', session?.sessionId ?? '');
     expect(read?.events.map((event) => event.id)).toEqual([...events, later].map((event) => event.id));
+  });
+});
+
+describe('an attempt that loses the race but keeps writing', () => {
+  it('is never visible, not even after later commits, and its leftovers are cleared once it can no longer write', async () => {
+    const store = await freshStore(dynamo.client);
+    const T0 = Date.UTC(2024, 3, 1, 9, 0, 0);
+    const first = record({ id: 'm:first', timestamp: T0, userId: 'u' });
+    await ingest(store, [first]);
+
+    // The loser reads the head, then its write waits until the winner has committed, then it dies.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand') await released;
+        if (context.commandName === 'UpdateItemCommand') throw new Crash();
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowLoser' },
+    );
+    const loser = new DynamoDbSessionWriter({
+      transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
+      rules: store.rules,
+    });
+    const lost = record({ id: 'm:lost', timestamp: T0 + 2 * 86_400_000, userId: 'u' });
+    const dying = loser.mergeUserEvents('u', [lost]).catch((error) => {
+      if (!(error instanceof Crash)) throw error;
+    });
+    const winner = record({ id: 'm:winner', timestamp: T0 + 86_400_000, userId: 'u' });
+    await ingest(store, [winner]);
+    release();
+    await dying;
+
+    const later = record({ id: 'm:later', timestamp: T0 + 3 * 86_400_000, userId: 'u' });
+    await ingest(store, [later]);
+    const committed = [first, winner, later];
+    expect(await storedSessions(store, ['u'])).toEqual(referenceSessions(committed, store.rules));
+
+    // Minutes later the head forgets those versions, clearing what the loser left behind first.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 10 * 60_000);
+    try {
+      const afterwards = record({ id: 'm:afterwards', timestamp: T0 + 4 * 86_400_000, userId: 'u' });
+      await ingest(store, [afterwards]);
+      await ingest(store, [record({ id: 'm:next', timestamp: T0 + 5 * 86_400_000, userId: 'u' })]);
+      const stored = await storedSessions(store, ['u']);
+      expect(stored.map((session) => session.sessionId)).not.toContain('20240403T090000000Z');
+      const leftovers = await store.transport.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: { ':pk': { S: 'U#u' }, ':day': { S: 'D#2024-04-03' } },
+        ConsistentRead: true,
+      });
+      expect(leftovers).toEqual([]);
+    } finally {
+      clock.mockRestore();
+    }
+    // Delivered again, the lost event is stored like any other.
+    await ingest(store, [lost]);
+    expect((await storedSessions(store, ['u'])).map((session) => session.sessionId)).toContain(
+      '20240403T090000000Z',
+    );
   });
 });

@@ -1,0 +1,228 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
+import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { type EventRecord, ownUser } from '../../../functions/domain/events/event.js';
+import type { CompiledRules } from '../../../functions/domain/rules/session-rules.js';
+import { compareEvents, compareText } from '../../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../../functions/domain/sessions/split.js';
+import { compareLinks, isLink } from '../../../functions/domain/sessions/stitching.js';
+import { type SessionSummary, summarizeSession } from '../../../functions/domain/sessions/summary.js';
+import { preferredCopy } from '../../../functions/domain/store/plan-merge.js';
+import { deliveryArbitrary, MINUTE, record } from '../../helpers/event-arbitraries.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+
+let dynamo: LocalDynamoDb;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDb();
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+const T0 = Date.UTC(2024, 0, 31, 23, 0, 0);
+
+/** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
+function stitchedReference(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
+  const links = new Map<string, EventRecord>();
+  for (const event of events) {
+    if (!isLink(event)) continue;
+    const anonymousId = event.anonymousId as string;
+    const known = links.get(anonymousId);
+    if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
+  }
+  const byUser = new Map<string, Map<string, EventRecord>>();
+  for (const event of events) {
+    const user =
+      event.userId ?? links.get(event.anonymousId as string)?.userId ?? (event.anonymousId as string);
+    const mine = byUser.get(user) ?? new Map<string, EventRecord>();
+    const existing = mine.get(event.id);
+    mine.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+    byUser.set(user, mine);
+  }
+  const sessions: SessionSummary[] = [];
+  for (const user of [...byUser.keys()].sort(compareText)) {
+    const split = splitSessions(user, [...(byUser.get(user)?.values() ?? [])].sort(compareEvents), rules);
+    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
+  }
+  return sessions;
+}
+
+/** What the ingest does with one file when stitching is on: its earliest links first, then its events. */
+async function ingestStitched(writer: DynamoDbSessionWriter, file: readonly EventRecord[]): Promise<void> {
+  const stitcher = new DynamoDbStitchingWriter(writer);
+  const links = new Map<string, EventRecord>();
+  const groups = new Map<string, { user: string; anonymous: boolean; events: EventRecord[] }>();
+  for (const event of file) {
+    if (isLink(event)) {
+      const anonymousId = event.anonymousId as string;
+      const known = links.get(anonymousId);
+      if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
+    }
+    const anonymous = event.userId === null;
+    const key = `${anonymous ? 'a' : 'u'}${ownUser(event)}`;
+    const group = groups.get(key) ?? { user: ownUser(event), anonymous, events: [] };
+    group.events.push(event);
+    groups.set(key, group);
+  }
+  await Promise.all(
+    [...links].map(([anonymousId, link]) =>
+      stitcher.offerLink(anonymousId, {
+        userId: link.userId as string,
+        timestamp: link.timestamp,
+        eventId: link.id,
+        canonical: '',
+      }),
+    ),
+  );
+  await Promise.all(
+    [...groups.values()].map((group) =>
+      group.anonymous
+        ? stitcher.mergeAnonymousEvents(group.user, group.events)
+        : writer.mergeUserEvents(group.user, group.events),
+    ),
+  );
+}
+
+/**
+ * Visitors on a few devices, some logging in as one of two users (a shared kiosk links both), events without
+ * a userId before and after, aliases (never links), around gap boundaries and midnight.
+ */
+function stitchingEvents(): fc.Arbitrary<EventRecord[]> {
+  const event = fc.record({
+    userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
+    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
+    minutes: fc.oneof(
+      fc.integer({ min: 0, max: 240 }),
+      fc.integer({ min: 0, max: 8 }).map((k) => k * 30),
+    ),
+    alias: fc.boolean(),
+  });
+  return fc.array(event, { minLength: 1, maxLength: 30 }).map((drafts) =>
+    drafts.map((draft, index) =>
+      record({
+        id: `m:${index}`,
+        userId: draft.userId,
+        anonymousId: draft.anonymousId,
+        timestamp: T0 + draft.minutes * MINUTE,
+        type: draft.userId !== null && draft.alias && index % 3 === 0 ? 'alias' : 'track',
+      }),
+    ),
+  );
+}
+
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+
+class Crash extends Error {}
+
+function crashingWriter(store: StoreUnderTest, writesBeforeCrash: number): DynamoDbSessionWriter {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let writes = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (writes >= writesBeforeCrash) throw new Crash('simulated crash');
+      if (WRITES.has(context.commandName ?? '')) writes++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'crashAfterWrites' },
+  );
+  return new DynamoDbSessionWriter({
+    transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
+    rules: store.rules,
+    pageLimitBytes: 600,
+  });
+}
+
+const everyone = (events: readonly EventRecord[]) => [
+  ...new Set(
+    events.flatMap((event) => [event.userId, event.anonymousId].filter((id): id is string => id !== null)),
+  ),
+];
+
+describe('identity stitching in the store', () => {
+  it('converges to the batch result whatever the split, order, duplication, concurrency and crashes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        stitchingEvents().chain((events) =>
+          fc.record({
+            events: fc.constant(events),
+            delivery: deliveryArbitrary(events, 4),
+            concurrent: fc.boolean(),
+            crash: fc.option(fc.record({ at: fc.nat(), afterWrites: fc.integer({ min: 0, max: 15 }) }), {
+              nil: undefined,
+            }),
+          }),
+        ),
+        async ({ events, delivery, concurrent, crash }) => {
+          const store = await freshStore(dynamo.client, { identityStitching: true }, { pageLimitBytes: 600 });
+          const writer = new DynamoDbSessionWriter({
+            transport: store.transport,
+            rules: store.rules,
+            pageLimitBytes: 600,
+          });
+          const files = delivery.order.map((index) => delivery.files[index] ?? []);
+          if (crash !== undefined) {
+            // One delivery dies partway (its merge or its move), and is delivered again later.
+            const dying = files[crash.at % files.length] ?? [];
+            await ingestStitched(crashingWriter(store, crash.afterWrites), dying).catch((error) => {
+              if (!(error instanceof Crash)) throw error;
+            });
+          }
+          if (concurrent) await Promise.all(files.map((file) => ingestStitched(writer, file)));
+          else for (const file of files) await ingestStitched(writer, file);
+          const expected = stitchedReference(events, store.rules);
+          const stored = await storedSessions(store, everyone(events));
+          expect(stored).toEqual(expected);
+          // The audit: every event once, across every partition.
+          const distinct = expected.reduce((sum, session) => sum + session.eventCount, 0);
+          expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
+        },
+      ),
+      { numRuns: 200, seed: Number(process.env.SEED ?? Date.now()) },
+    );
+  });
+
+  it("moves a visitor's history to the user when the link arrives late, and again when an earlier link arrives last", async () => {
+    const store = await freshStore(dynamo.client, { identityStitching: true });
+    const visit = [
+      record({ id: 'm:v1', timestamp: T0, anonymousId: 'kiosk', userId: null }),
+      record({ id: 'm:v2', timestamp: T0 + 5 * MINUTE, anonymousId: 'kiosk', userId: null }),
+    ];
+    const laterLink = record({
+      id: 'm:l2',
+      timestamp: T0 + 60 * MINUTE,
+      anonymousId: 'kiosk',
+      userId: 'u-b',
+    });
+    const earlierLink = record({
+      id: 'm:l1',
+      timestamp: T0 + 10 * MINUTE,
+      anonymousId: 'kiosk',
+      userId: 'u-a',
+    });
+    for (const file of [visit, [laterLink], [earlierLink]]) await ingestStitched(store.writer, file);
+    const all = [...visit, laterLink, earlierLink];
+    expect(await storedSessions(store, everyone(all))).toEqual(stitchedReference(all, store.rules));
+    expect(await store.reader.getUserSummary('kiosk')).toMatchObject({ stitchedTo: 'u-a', sessionCount: 0 });
+    expect(await store.reader.getUserSummary('u-a')).toMatchObject({
+      stitchedCount: 1,
+      stitchedSample: ['kiosk'],
+    });
+    expect(await store.reader.getUserSummary('u-b')).toMatchObject({ stitchedCount: 0 });
+  });
+});
