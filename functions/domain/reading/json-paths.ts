@@ -1,7 +1,7 @@
 /**
  * A set of member paths (`['context', 'page', 'url']`) compiled into a trie the scanner walks while it reads an
- * object: a key is matched only against the members requested at that depth, by byte comparison when the key
- * is plain ASCII.
+ * object: a key is matched only against the members requested at that depth. Plain ASCII keys are matched
+ * by a byte automaton in the same loop that validates them; others are decoded and compared as strings.
  */
 
 export interface PathNode {
@@ -16,15 +16,21 @@ export interface PathNode {
 
 interface PathChild {
   readonly key: string;
-  /** The key's bytes when it is ASCII; keys beyond ASCII are compared as decoded strings. */
-  readonly asciiKey: Uint8Array | undefined;
   readonly node: PathNode;
 }
 
+/** In {@link PathChildren.transitions}: the byte ends the automaton's run (quote, backslash, control, non-ASCII). */
+export const KEY_STOP = -1;
+
 export interface PathChildren {
   readonly all: readonly PathChild[];
-  /** ASCII keys by length, so a key is compared with at most a few candidates. */
-  readonly asciiByLength: readonly (readonly PathChild[] | undefined)[];
+  /**
+   * The automaton over a key's bytes: `transitions[state * 256 + byte]` is the next state, or {@link KEY_STOP}.
+   * State 0 starts; state 1 is the dead state of keys that match no child, which still validates the key.
+   */
+  readonly transitions: Int32Array;
+  /** The child whose ASCII key ends in each state. */
+  readonly accepting: readonly (PathNode | undefined)[];
 }
 
 export interface CompiledPaths {
@@ -40,8 +46,8 @@ interface DraftNode {
   readonly children: Map<string, DraftNode>;
 }
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (!isPlainKeyByte(key.charCodeAt(i))) return false;
   return true;
 }
 
@@ -69,7 +75,7 @@ export function compilePaths(paths: readonly (readonly string[])[]): CompiledPat
     if (slot !== -1) slotOfDraft.set(draft, slot);
     const all: PathChild[] = [];
     for (const [key, child] of draft.children) {
-      all.push({ key, asciiKey: isAscii(key) ? Buffer.from(key, 'latin1') : undefined, node: build(child) });
+      all.push({ key, node: build(child) });
     }
     return {
       slot,
@@ -88,37 +94,44 @@ export function compilePaths(paths: readonly (readonly string[])[]): CompiledPat
   return { paths, root, slotCount: nextSlot, slotOfPath };
 }
 
+const START = 0;
+const DEAD = 1;
+
+/** Bytes a plain key may hold: printable ASCII other than the quote and the backslash. */
+function isPlainKeyByte(byte: number): boolean {
+  return byte >= 0x20 && byte < 0x80 && byte !== 0x22 && byte !== 0x5c;
+}
+
 function indexChildren(all: PathChild[]): PathChildren {
-  const asciiByLength: PathChild[][] = [];
-  for (const child of all) {
-    if (child.asciiKey === undefined) continue;
-    const length = child.asciiKey.length;
-    while (asciiByLength.length <= length) asciiByLength.push([]);
-    (asciiByLength[length] as PathChild[]).push(child);
+  const plainKeys = all.filter((child) => isPlainKey(child.key));
+  // A trie of the plain keys' bytes: one state per distinct prefix.
+  const edges: Map<number, number>[] = [new Map(), new Map()];
+  const accepting: (PathNode | undefined)[] = [undefined, undefined];
+  for (const child of plainKeys) {
+    let state = START;
+    for (let i = 0; i < child.key.length; i++) {
+      const byte = child.key.charCodeAt(i);
+      let next = edges[state]?.get(byte);
+      if (next === undefined) {
+        next = edges.length;
+        edges.push(new Map());
+        accepting.push(undefined);
+        edges[state]?.set(byte, next);
+      }
+      state = next;
+    }
+    accepting[state] = child.node;
   }
-  return { all, asciiByLength: asciiByLength.map((list) => (list.length === 0 ? undefined : list)) };
+  const transitions = new Int32Array(edges.length * 256);
+  edges.forEach((out, state) => {
+    for (let byte = 0; byte < 256; byte++) {
+      transitions[state * 256 + byte] = isPlainKeyByte(byte) ? (out.get(byte) ?? DEAD) : KEY_STOP;
+    }
+  });
+  return { all, transitions, accepting };
 }
 
-/** The child whose key is `bytes[start, end)`, a key without escapes and with ASCII bytes only. */
-export function matchAsciiKey(
-  children: PathChildren,
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-): PathNode | undefined {
-  const candidates = children.asciiByLength[end - start];
-  if (candidates === undefined) return undefined;
-  for (let c = 0; c < candidates.length; c++) {
-    const candidate = candidates[c] as PathChild;
-    const key = candidate.asciiKey as Uint8Array;
-    let i = 0;
-    while (i < key.length && key[i] === bytes[start + i]) i++;
-    if (i === key.length) return candidate.node;
-  }
-  return undefined;
-}
-
-/** The child whose key is `key`, decoded from a key token with escapes or non-ASCII bytes. */
+/** The child whose key is `key`, decoded from a key token the automaton stopped in (an escape, a non-ASCII byte). */
 export function matchDecodedKey(children: PathChildren, key: string): PathNode | undefined {
   for (const child of children.all) if (child.key === key) return child.node;
   return undefined;

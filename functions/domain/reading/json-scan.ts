@@ -6,196 +6,41 @@
 import {
   type CompiledPaths,
   compilePaths,
-  matchAsciiKey,
+  KEY_STOP,
   matchDecodedKey,
+  type PathChildren,
   type PathNode,
 } from './json-paths.js';
-import { ScanResult, STRING_ESCAPED, STRING_NON_ASCII, ValueKind } from './scan-result.js';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  FAILED,
+  FALSE,
+  LOWER_F,
+  LOWER_N,
+  LOWER_T,
+  MINUS,
+  NINE,
+  NULL,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  scanLiteral,
+  scanNumber,
+  scanString,
+  skipWhitespace,
+  TRUE,
+  WORD_ADDRESS_LIMIT,
+  wordsOf,
+  ZERO,
+} from './json-tokens.js';
+import { ScanResult, STRING_ESCAPED, ValueKind } from './scan-result.js';
 
 export type { CompiledPaths } from './json-paths.js';
 export { valueKindName } from './scan-result.js';
 export { compilePaths, ScanResult, ValueKind };
-
-const TAB = 0x09;
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const PLUS = 0x2b;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const LOWER_F = 0x66;
-const LOWER_N = 0x6e;
-const LOWER_T = 0x74;
-const LOWER_U = 0x75;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-/** Bytes that may follow a backslash, besides `u`. */
-const SIMPLE_ESCAPE = new Uint8Array(256);
-for (const character of '"\\/bfnrt') SIMPLE_ESCAPE[character.charCodeAt(0)] = 1;
-
-const HEX_DIGIT = new Uint8Array(256);
-for (const digit of '0123456789abcdefABCDEF') HEX_DIGIT[digit.charCodeAt(0)] = 1;
-
-const FAILED = -1;
-
-function skipWhitespace(bytes: Buffer, from: number, end: number): number {
-  let position = from;
-  while (position < end) {
-    const byte = bytes[position];
-    if (byte !== SPACE && byte !== LINE_FEED && byte !== CARRIAGE_RETURN && byte !== TAB) break;
-    position++;
-  }
-  return position;
-}
-
-/** 0x80808080 as a 32-bit integer, so that word arithmetic stays in integers. */
-const HIGH_BITS = 0x80808080 | 0;
-
-/** A byte that ends a run of plain string content: a control character, a quote or a backslash. */
-function stopsString(byte: number): boolean {
-  return byte < SPACE || byte === QUOTE || byte === BACKSLASH;
-}
-
-/**
- * Whether any of the four bytes of `word` stops a string. Exact, whatever the byte order: the classic
- * "has a byte less than n" and "has a zero byte" tests, which may mislabel which byte but never whether.
- */
-function wordStopsString(word: number): boolean {
-  const quotes = word ^ 0x22222222;
-  const backslashes = word ^ 0x5c5c5c5c;
-  const controls = ((word - 0x20202020) | 0) & ~word;
-  const quote = ((quotes - 0x01010101) | 0) & ~quotes;
-  const backslash = ((backslashes - 0x01010101) | 0) & ~backslashes;
-  return ((controls | quote | backslash) & HIGH_BITS) !== 0;
-}
-
-/**
- * Validates the body of a string from just after its opening quote; returns the position after the closing
- * quote, or {@link FAILED}. Leaves the string's {@link STRING_ESCAPED}/{@link STRING_NON_ASCII} flags in `out`.
- * Plain runs are skipped four bytes at a time.
- */
-function scanString(
-  bytes: Buffer,
-  words: Int32Array<ArrayBufferLike>,
-  base: number,
-  from: number,
-  end: number,
-  out: ScanResult,
-): number {
-  let position = from;
-  let escaped = 0;
-  // The OR of every plain byte: its high bit says whether the string goes beyond ASCII.
-  let seen = 0;
-  for (;;) {
-    while (position < end && ((base + position) & 3) !== 0) {
-      const byte = bytes[position] as number;
-      if (stopsString(byte)) break;
-      seen |= byte;
-      position++;
-    }
-    if (((base + position) & 3) === 0) {
-      let word = (base + position) >> 2;
-      const lastWord = (base + end) >> 2;
-      while (word < lastWord) {
-        const bits = words[word] as number;
-        if (wordStopsString(bits)) break;
-        seen |= bits;
-        word++;
-      }
-      position = (word << 2) - base;
-      while (position < end) {
-        const byte = bytes[position] as number;
-        if (stopsString(byte)) break;
-        seen |= byte;
-        position++;
-      }
-    }
-    if (position >= end) return FAILED;
-    const byte = bytes[position] as number;
-    if (byte === QUOTE) {
-      // Invalid UTF-8 decodes to U+FFFD, which a string may hold: any byte beyond ASCII is accepted.
-      out.lastStringFlags = escaped | ((seen & HIGH_BITS) === 0 ? 0 : STRING_NON_ASCII);
-      return position + 1;
-    }
-    if (byte !== BACKSLASH) return FAILED;
-    escaped = STRING_ESCAPED;
-    position++;
-    if (position >= end) return FAILED;
-    const escapeByte = bytes[position] as number;
-    if (escapeByte === LOWER_U) {
-      if (
-        position + 4 >= end ||
-        HEX_DIGIT[bytes[position + 1] as number] === 0 ||
-        HEX_DIGIT[bytes[position + 2] as number] === 0 ||
-        HEX_DIGIT[bytes[position + 3] as number] === 0 ||
-        HEX_DIGIT[bytes[position + 4] as number] === 0
-      ) {
-        return FAILED;
-      }
-      position += 5;
-    } else if (SIMPLE_ESCAPE[escapeByte] === 1) {
-      position++;
-    } else {
-      return FAILED;
-    }
-  }
-}
-
-function skipDigits(bytes: Buffer, from: number, end: number): number {
-  let position = from;
-  while (position < end) {
-    const byte = bytes[position] as number;
-    if (byte < ZERO || byte > NINE) break;
-    position++;
-  }
-  return position;
-}
-
-/** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; returns the position after it, or {@link FAILED}. */
-function scanNumber(bytes: Buffer, from: number, end: number): number {
-  let position = from;
-  if (bytes[position] === MINUS) position++;
-  if (position >= end) return FAILED;
-  const first = bytes[position] as number;
-  if (first === ZERO) position++;
-  else if (first > ZERO && first <= NINE) position = skipDigits(bytes, position + 1, end);
-  else return FAILED;
-  if (position < end && bytes[position] === DOT) {
-    const digits = position + 1;
-    position = skipDigits(bytes, digits, end);
-    if (position === digits) return FAILED;
-  }
-  if (position < end && (bytes[position] === LOWER_E || bytes[position] === UPPER_E)) {
-    position++;
-    if (position < end && (bytes[position] === PLUS || bytes[position] === MINUS)) position++;
-    const digits = position;
-    position = skipDigits(bytes, digits, end);
-    if (position === digits) return FAILED;
-  }
-  return position;
-}
-
-const TRUE = Buffer.from('true');
-const FALSE = Buffer.from('false');
-const NULL = Buffer.from('null');
-
-/** The position after `literal` when the bytes at `from` spell it, else {@link FAILED}. */
-function scanLiteral(bytes: Buffer, from: number, end: number, literal: Buffer): number {
-  if (end - from < literal.length) return FAILED;
-  for (let i = 0; i < literal.length; i++) if (bytes[from + i] !== literal[i]) return FAILED;
-  return from + literal.length;
-}
 
 function fail(out: ScanResult, position: number): false {
   out.ok = false;
@@ -221,6 +66,11 @@ export function scan(
   out: ScanResult,
 ): boolean {
   if (out.paths !== compiled) throw new Error('scan: the result was made for another set of paths');
+  if (bytes.byteOffset + end > WORD_ADDRESS_LIMIT) {
+    // Only a view deep into a buffer of 2 GiB or more: scan a copy of the record instead (spans index the copy).
+    const copy = Buffer.from(bytes.subarray(start, end));
+    return scan(copy, 0, copy.length, compiled, out);
+  }
   out.bytes = bytes;
   out.start = start;
   out.end = end;
@@ -229,7 +79,7 @@ export function scan(
   out.rootKind = ValueKind.None;
   out.kinds.fill(ValueKind.None);
   const { kinds, starts, ends, stringFlags } = out;
-  const words = out.wordsOf(bytes);
+  const words = wordsOf(bytes);
   const base = bytes.byteOffset;
 
   let position = start;
@@ -343,17 +193,32 @@ export function scan(
     position = skipWhitespace(bytes, position, end);
     if (position >= end || bytes[position] !== QUOTE) return fail(out, position);
     const keyStart = position + 1;
-    position = scanString(bytes, words, base, keyStart, end, out);
-    if (position === FAILED) return fail(out, keyStart - 1);
     const parent = out.frameNodes[depth - 1];
     slot = -1;
     node = undefined;
-    if (parent !== undefined) {
-      const children = parent.children as NonNullable<PathNode['children']>;
-      const matched =
-        out.lastStringFlags === 0
-          ? matchAsciiKey(children, bytes, keyStart, position - 1)
-          : matchDecodedKey(children, decodeKey(bytes, keyStart, position - 1, out.lastStringFlags));
+    if (parent === undefined) {
+      position = scanString(bytes, words, base, keyStart, end, out);
+      if (position === FAILED) return fail(out, keyStart - 1);
+    } else {
+      const { transitions, accepting } = parent.children as PathChildren;
+      let state = 0;
+      let at = keyStart;
+      while (at < end) {
+        const next = transitions[(state << 8) | (bytes[at] as number)] as number;
+        if (next === KEY_STOP) break;
+        state = next;
+        at++;
+      }
+      let matched: PathNode | undefined;
+      if (at < end && bytes[at] === QUOTE) {
+        position = at + 1;
+        matched = accepting[state];
+      } else {
+        position = scanString(bytes, words, base, keyStart, end, out);
+        if (position === FAILED) return fail(out, keyStart - 1);
+        const key = decodeKey(bytes, keyStart, position - 1, out.lastStringFlags);
+        matched = matchDecodedKey(parent.children as PathChildren, key);
+      }
       if (matched !== undefined) {
         clearSubtree(out, matched);
         slot = matched.slot;

@@ -36,7 +36,7 @@ export class ScanResult {
   readonly paths: CompiledPaths;
   ok = false;
   rootKind: ValueKind = ValueKind.None;
-  /** Byte offset where the text stopped being JSON; -1 when it is JSON. */
+  /** Byte offset of the token where the text stopped being JSON; -1 when it is JSON. */
   failedAt = -1;
   bytes: Buffer = EMPTY;
   start = 0;
@@ -48,14 +48,12 @@ export class ScanResult {
   readonly ends: Int32Array;
   readonly stringFlags: Uint8Array;
 
-  // The scanner's stack of open containers and its last string's flags, kept to avoid allocating per record.
+  // The scanner's working state, kept here so that a scan allocates nothing: its stack of open containers
+  // (growing for deep nesting) and the flags of the last string it read.
   frameIsArray = new Uint8Array(INITIAL_DEPTH);
   frameSlots = new Int32Array(INITIAL_DEPTH);
   frameNodes: (PathNode | undefined)[] = new Array(INITIAL_DEPTH).fill(undefined);
   lastStringFlags = 0;
-  /** The scanned bytes' whole ArrayBuffer as aligned 32-bit words, for skipping string content four bytes at a time. */
-  private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private wordsBuffer: ArrayBufferLike | undefined;
 
   constructor(paths: CompiledPaths) {
     this.paths = paths;
@@ -63,14 +61,6 @@ export class ScanResult {
     this.starts = new Int32Array(paths.slotCount);
     this.ends = new Int32Array(paths.slotCount);
     this.stringFlags = new Uint8Array(paths.slotCount);
-  }
-
-  wordsOf(bytes: Buffer): Int32Array<ArrayBufferLike> {
-    if (bytes.buffer !== this.wordsBuffer) {
-      this.wordsBuffer = bytes.buffer;
-      this.words = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2);
-    }
-    return this.words;
   }
 
   /** Doubles the container stack; deep nesting costs memory, never call-stack depth. */
@@ -88,8 +78,9 @@ export class ScanResult {
 
   private slot(path: number): number {
     const slot = this.paths.slotOfPath[path];
-    if (slot === undefined)
+    if (slot === undefined) {
       throw new RangeError(`no path ${path}: ${this.paths.paths.length} paths were compiled`);
+    }
     return slot;
   }
 
