@@ -17,13 +17,11 @@ import {
   COLON,
   COMMA,
   FAILED,
-  FALSE,
   LOWER_F,
   LOWER_N,
   LOWER_T,
   MINUS,
   NINE,
-  NULL,
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
@@ -31,7 +29,6 @@ import {
   scanNumber,
   scanString,
   skipWhitespace,
-  TRUE,
   WORD_ADDRESS_LIMIT,
   wordsOf,
   ZERO,
@@ -42,16 +39,20 @@ export type { CompiledPaths } from './json-paths.js';
 export { valueKindName } from './scan-result.js';
 export { compilePaths, ScanResult, ValueKind };
 
+// Kinds as module constants: reading them needs no inline cache, hence no type feedback.
+const { None: NONE, String: STRING, Number: NUMBER, True: TRUE, False: FALSE, Null: NULL } = ValueKind;
+const { Object: OBJECT, Array: ARRAY } = ValueKind;
+
 function fail(out: ScanResult, position: number): false {
   out.ok = false;
   out.failedAt = position;
-  out.rootKind = ValueKind.None;
+  out.rootKind = NONE;
   return false;
 }
 
 /** Forgets what was captured under a path whose key appears again: JSON.parse keeps the last duplicate. */
 function clearSubtree(out: ScanResult, node: PathNode): void {
-  for (let slot = node.firstSlot; slot < node.endSlot; slot++) out.kinds[slot] = ValueKind.None;
+  for (let slot = node.firstSlot; slot < node.endSlot; slot++) out.kinds[slot] = NONE;
 }
 
 /**
@@ -76,8 +77,8 @@ export function scan(
   out.end = end;
   out.ok = false;
   out.failedAt = -1;
-  out.rootKind = ValueKind.None;
-  out.kinds.fill(ValueKind.None);
+  out.rootKind = NONE;
+  out.kinds.fill(NONE);
   const { kinds, starts, ends, stringFlags } = out;
   const words = wordsOf(bytes);
   const base = bytes.byteOffset;
@@ -102,7 +103,7 @@ export function scan(
     if (first === QUOTE) {
       position = scanString(bytes, words, base, position + 1, end, out);
       if (position === FAILED) return fail(out, valueStart);
-      kind = ValueKind.String;
+      kind = STRING;
       if (slot !== -1) stringFlags[slot] = out.lastStringFlags;
     } else if (first === OPEN_BRACE || first === OPEN_BRACKET) {
       const isArray = first === OPEN_BRACKET;
@@ -111,46 +112,35 @@ export function scan(
       out.frameSlots[depth] = slot;
       out.frameNodes[depth] = isArray || node === undefined || node.children === undefined ? undefined : node;
       depth++;
-      if (depth === 1) out.rootKind = isArray ? ValueKind.Array : ValueKind.Object;
+      if (depth === 1) out.rootKind = isArray ? ARRAY : OBJECT;
       if (slot !== -1) {
-        kinds[slot] = isArray ? ValueKind.Array : ValueKind.Object;
+        kinds[slot] = isArray ? ARRAY : OBJECT;
         starts[slot] = valueStart;
       }
       position = skipWhitespace(bytes, position + 1, end);
-      if (position < end && bytes[position] === (isArray ? CLOSE_BRACKET : CLOSE_BRACE)) {
-        depth--;
-        if (slot !== -1) ends[slot] = position + 1;
-        position++;
-        kind = ValueKind.None;
-      } else if (isArray) {
-        slot = -1;
-        node = undefined;
-        continue;
-      } else {
-        kind = ValueKind.None;
+      kind = NONE;
+      // An empty container is closed by the same code as any other, so that code always has type feedback.
+      if (position >= end || bytes[position] !== (isArray ? CLOSE_BRACKET : CLOSE_BRACE)) {
+        if (isArray) {
+          slot = -1;
+          node = undefined;
+          continue;
+        }
         expectKey = true;
       }
     } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
       position = scanNumber(bytes, position, end);
       if (position === FAILED) return fail(out, valueStart);
-      kind = ValueKind.Number;
-    } else if (first === LOWER_T) {
-      position = scanLiteral(bytes, position, end, TRUE);
+      kind = NUMBER;
+    } else if (first === LOWER_T || first === LOWER_F || first === LOWER_N) {
+      position = scanLiteral(bytes, position, end);
       if (position === FAILED) return fail(out, valueStart);
-      kind = ValueKind.True;
-    } else if (first === LOWER_F) {
-      position = scanLiteral(bytes, position, end, FALSE);
-      if (position === FAILED) return fail(out, valueStart);
-      kind = ValueKind.False;
-    } else if (first === LOWER_N) {
-      position = scanLiteral(bytes, position, end, NULL);
-      if (position === FAILED) return fail(out, valueStart);
-      kind = ValueKind.Null;
+      kind = first === LOWER_T ? TRUE : first === LOWER_F ? FALSE : NULL;
     } else {
       return fail(out, position);
     }
     // Containers were recorded when they opened.
-    if (kind !== ValueKind.None) {
+    if (kind !== NONE) {
       if (depth === 0) out.rootKind = kind;
       if (slot !== -1) {
         kinds[slot] = kind;
@@ -235,3 +225,46 @@ function decodeKey(bytes: Buffer, start: number, end: number, flags: number): st
   if ((flags & STRING_ESCAPED) === 0) return bytes.toString('utf8', start, end);
   return JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as string;
 }
+
+/**
+ * Texts that take every branch of {@link scan}, failures included. V8 optimizes the scanner after a few
+ * hundred records; a branch they never took (a literal, an empty object, an escaped key, a broken record)
+ * then has no type feedback, and taking it later deoptimizes the scanner, after which V8 may leave it running
+ * through on-stack replacement, a third slower, for the rest of the process. Scanning these once when the
+ * module loads gives every branch its feedback first.
+ */
+const PRIMERS = [
+  `{"a":"x","b":{"c":[1,-2.5e+3,true,false,null,{},[]],"c":{}},"\\u0061":"\\né","é":0,"d":${'['.repeat(70)}${']'.repeat(70)}}`,
+  ' [ "\\"" , 0 ] ',
+  '"s"',
+  // Each failure site once.
+  '',
+  'x',
+  '-',
+  'nul',
+  '1 x',
+  '[1',
+  '[1 x',
+  ' {',
+  '{1}',
+  '{"a" 1}',
+  '{"a":1 ]',
+  '"\u0001"',
+  '{"x":{"\u0001":1}}',
+  '{"b":{"\u0001":1}}',
+  '{"b":{"\\x":1}}',
+];
+
+/** V8 records feedback only after a function's first few calls, hence the rounds. */
+const PRIMING_ROUNDS = 4;
+
+function primeScanner(): void {
+  const compiled = compilePaths([['a'], ['b', 'c'], ['b', 'c', 'e'], ['é']]);
+  const result = new ScanResult(compiled);
+  const texts = PRIMERS.map((text) => Buffer.from(text, 'utf8'));
+  for (let round = 0; round < PRIMING_ROUNDS; round++) {
+    for (const bytes of texts) scan(bytes, 0, bytes.length, compiled, result);
+  }
+}
+
+primeScanner();

@@ -61,7 +61,7 @@ let wordsView: Int32Array<ArrayBufferLike> = new Int32Array(0);
 export function wordsOf(bytes: Buffer): Int32Array<ArrayBufferLike> {
   if (bytes.buffer !== wordsBuffer) {
     wordsBuffer = bytes.buffer;
-    wordsView = new Int32Array(bytes.buffer, 0, Math.floor(bytes.buffer.byteLength / 4));
+    wordsView = new Int32Array(bytes.buffer, 0, Math.min(bytes.buffer.byteLength, WORD_ADDRESS_LIMIT) >> 2);
   }
   return wordsView;
 }
@@ -198,12 +198,14 @@ export function scanNumber(bytes: Buffer, from: number, end: number): number {
   return position;
 }
 
-export const TRUE = Buffer.from('true');
-export const FALSE = Buffer.from('false');
-export const NULL = Buffer.from('null');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
 
-/** The position after `literal` when the bytes at `from` spell it, else {@link FAILED}. */
-export function scanLiteral(bytes: Buffer, from: number, end: number, literal: Buffer): number {
+/** The literal that starts at `from` (`true`, `false` or `null`, by its first byte). */
+export function scanLiteral(bytes: Buffer, from: number, end: number): number {
+  const first = bytes[from];
+  const literal = first === LOWER_T ? TRUE : first === LOWER_F ? FALSE : NULL;
   if (end - from < literal.length) return FAILED;
   for (let i = 0; i < literal.length; i++) if (bytes[from + i] !== literal[i]) return FAILED;
   return from + literal.length;
