@@ -3,6 +3,8 @@
  * `JSON.parse(new TextDecoder().decode(bytes))`, and captures the spans of the requested paths without
  * building any object. Iterative, so nesting depth is bounded by memory, not the call stack.
  */
+
+import { wordBase, wordsOf } from './byte-words.js';
 import {
   type CompiledPaths,
   compilePaths,
@@ -29,8 +31,6 @@ import {
   scanNumber,
   scanString,
   skipWhitespace,
-  WORD_ADDRESS_LIMIT,
-  wordsOf,
   ZERO,
 } from './json-tokens.js';
 import { ScanResult, STRING_ESCAPED, ValueKind } from './scan-result.js';
@@ -67,11 +67,6 @@ export function scan(
   out: ScanResult,
 ): boolean {
   if (out.paths !== compiled) throw new Error('scan: the result was made for another set of paths');
-  if (bytes.byteOffset + end > WORD_ADDRESS_LIMIT) {
-    // Only a view deep into a buffer of 2 GiB or more: scan a copy of the record instead (spans index the copy).
-    const copy = Buffer.from(bytes.subarray(start, end));
-    return scan(copy, 0, copy.length, compiled, out);
-  }
   out.bytes = bytes;
   out.start = start;
   out.end = end;
@@ -81,7 +76,7 @@ export function scan(
   out.kinds.fill(NONE);
   const { kinds, starts, ends, stringFlags } = out;
   const words = wordsOf(bytes);
-  const base = bytes.byteOffset;
+  const base = wordBase(bytes);
 
   let position = start;
   // TextDecoder drops one byte-order mark at the start.

@@ -2,6 +2,7 @@
  * The lexical half of the scanner: JSON's tokens (whitespace, strings, numbers, literals) read from bytes,
  * with exactly JSON.parse's grammar. Each returns the position after the token, or {@link FAILED}.
  */
+import { FOUR_BACKSLASHES, FOUR_QUOTES, HIGH_BITS, hasByte, hasControl } from './byte-words.js';
 import { STRING_ESCAPED, STRING_NON_ASCII } from './scan-result.js';
 
 export const FAILED = -1;
@@ -48,48 +49,19 @@ export function skipWhitespace(bytes: Buffer, from: number, end: number): number
   return position;
 }
 
-/**
- * Word reads address the whole ArrayBuffer with 32-bit integer arithmetic, so a range must end below this
- * offset into it; a scan copies a record that does not (only a view into a buffer of 2 GiB or more).
- */
-export const WORD_ADDRESS_LIMIT = 2 ** 31 - 4;
-
-let wordsBuffer: ArrayBufferLike | undefined;
-let wordsView: Int32Array<ArrayBufferLike> = new Int32Array(0);
-
-/** The bytes' whole ArrayBuffer as aligned 32-bit words; records of one chunk share it, so it is cached. */
-export function wordsOf(bytes: Buffer): Int32Array<ArrayBufferLike> {
-  if (bytes.buffer !== wordsBuffer) {
-    wordsBuffer = bytes.buffer;
-    wordsView = new Int32Array(bytes.buffer, 0, Math.min(bytes.buffer.byteLength, WORD_ADDRESS_LIMIT) >> 2);
-  }
-  return wordsView;
-}
-
 /** Where {@link scanString} leaves the flags of the string it read. */
 export interface StringFlagsSink {
   lastStringFlags: number;
 }
-
-/** 0x80808080 as a 32-bit integer, so that word arithmetic stays in integers. */
-const HIGH_BITS = 0x80808080 | 0;
 
 /** A byte that ends a run of plain string content: a control character, a quote or a backslash. */
 function stopsString(byte: number): boolean {
   return byte < SPACE || byte === QUOTE || byte === BACKSLASH;
 }
 
-/**
- * Whether any of the four bytes of `word` stops a string. Exact, whatever the byte order: the classic
- * "has a byte less than n" and "has a zero byte" tests, which may mislabel which byte but never whether.
- */
+/** Whether a byte of `word` stops a string. */
 function wordStopsString(word: number): boolean {
-  const quotes = word ^ 0x22222222;
-  const backslashes = word ^ 0x5c5c5c5c;
-  const controls = ((word - 0x20202020) | 0) & ~word;
-  const quote = ((quotes - 0x01010101) | 0) & ~quotes;
-  const backslash = ((backslashes - 0x01010101) | 0) & ~backslashes;
-  return ((controls | quote | backslash) & HIGH_BITS) !== 0;
+  return hasControl(word) || hasByte(word, FOUR_QUOTES) || hasByte(word, FOUR_BACKSLASHES);
 }
 
 /**
@@ -117,15 +89,15 @@ export function scanString(
       position++;
     }
     if (((base + position) & 3) === 0) {
-      let word = (base + position) >> 2;
-      const lastWord = (base + end) >> 2;
+      let word = (base + position) >>> 2;
+      const lastWord = (base + end) >>> 2;
       while (word < lastWord) {
         const bits = words[word] as number;
         if (wordStopsString(bits)) break;
         seen |= bits;
         word++;
       }
-      position = (word << 2) - base;
+      position = word * 4 - base;
       while (position < end) {
         const byte = bytes[position] as number;
         if (stopsString(byte)) break;
