@@ -2,7 +2,7 @@
  * The lexical half of the scanner: JSON's tokens (whitespace, strings, numbers, literals) read from bytes,
  * with exactly JSON.parse's grammar. Each returns the position after the token, or {@link FAILED}.
  */
-import { FOUR_BACKSLASHES, FOUR_QUOTES, HIGH_BITS, hasByte, hasControl } from './byte-words.js';
+import { HIGH_BITS, wordStopsString } from './byte-words.js';
 import { STRING_ESCAPED, STRING_NON_ASCII } from './scan-result.js';
 
 export const FAILED = -1;
@@ -59,11 +59,6 @@ function stopsString(byte: number): boolean {
   return byte < SPACE || byte === QUOTE || byte === BACKSLASH;
 }
 
-/** Whether a byte of `word` stops a string. */
-function wordStopsString(word: number): boolean {
-  return hasControl(word) || hasByte(word, FOUR_QUOTES) || hasByte(word, FOUR_BACKSLASHES);
-}
-
 /**
  * Validates the body of a string from just after its opening quote; returns the position after the closing
  * quote, or {@link FAILED}. Leaves the string's {@link STRING_ESCAPED}/{@link STRING_NON_ASCII} flags in `out`.
@@ -89,15 +84,16 @@ export function scanString(
       position++;
     }
     if (((base + position) & 3) === 0) {
-      let word = (base + position) >>> 2;
-      const lastWord = (base + end) >>> 2;
-      while (word < lastWord) {
-        const bits = words[word] as number;
+      // Byte addresses in the words' view, advanced a word at a time.
+      let address = base + position;
+      const lastAddress = base + end - 4;
+      while (address <= lastAddress) {
+        const bits = words[address >>> 2] as number;
         if (wordStopsString(bits)) break;
         seen |= bits;
-        word++;
+        address += 4;
       }
-      position = word * 4 - base;
+      position = address - base;
       while (position < end) {
         const byte = bytes[position] as number;
         if (stopsString(byte)) break;
