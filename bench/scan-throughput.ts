@@ -41,15 +41,32 @@ export const SEGMENT_PATHS: readonly (readonly string[])[] = [
   ['context', 'campaign'],
 ];
 
+/** The export as a decompressor would hand it out: fixed-size chunks cutting lines anywhere. */
 function exportChunks(events: number, format: string, chunkSize: number): Buffer[] {
-  const lines: string[] = [];
-  for (const event of generateEvents({ events, seed: 1 })) lines.push(JSON.stringify(event));
-  const text = format === 'json-array' ? `[\n${lines.join(',\n')}\n]\n` : `${lines.join('\n')}\n`;
-  const bytes = Buffer.from(text, 'utf8');
+  const array = format === 'json-array';
   const chunks: Buffer[] = [];
-  // Copies, as a decompressor hands out fresh buffers.
-  for (let at = 0; at < bytes.length; at += chunkSize)
-    chunks.push(Buffer.from(bytes.subarray(at, at + chunkSize)));
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const append = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes < chunkSize) return;
+    const joined = Buffer.concat(pending);
+    let at = 0;
+    for (; joined.length - at >= chunkSize; at += chunkSize)
+      chunks.push(Buffer.from(joined.subarray(at, at + chunkSize)));
+    pending = [joined.subarray(at)];
+    pendingBytes = joined.length - at;
+  };
+  let index = 0;
+  if (array) append('[\n');
+  for (const event of generateEvents({ events, seed: 1 })) {
+    const json = JSON.stringify(event);
+    append(array ? `${index++ === 0 ? '' : ',\n'}${json}` : `${json}\n`);
+  }
+  if (array) append('\n]\n');
+  if (pendingBytes > 0) chunks.push(Buffer.concat(pending));
   return chunks;
 }
 
