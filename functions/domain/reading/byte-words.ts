@@ -15,7 +15,11 @@ let cachedWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
 export function wordsOf(bytes: Uint8Array): Int32Array<ArrayBufferLike> {
   if (bytes !== cachedBytes) {
     const base = wordBase(bytes);
-    cachedWords = new Int32Array(bytes.buffer, bytes.byteOffset - base, (base + bytes.length) >>> 2);
+    cachedWords = new Int32Array(
+      bytes.buffer,
+      bytes.byteOffset - base,
+      Math.floor((base + bytes.length) / 4),
+    );
     cachedBytes = bytes;
   }
   return cachedWords;

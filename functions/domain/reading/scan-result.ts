@@ -44,8 +44,9 @@ export class ScanResult {
 
   // By slot, written by the scanner; read through the accessors, which take a path's position in `paths`.
   readonly kinds: Uint8Array;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
+  // Doubles, so that offsets past 2 GiB into a buffer stay exact.
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
   readonly stringFlags: Uint8Array;
 
   // The scanner's working state, kept here so that a scan allocates nothing: its stack of open containers
@@ -58,8 +59,8 @@ export class ScanResult {
   constructor(paths: CompiledPaths) {
     this.paths = paths;
     this.kinds = new Uint8Array(paths.slotCount);
-    this.starts = new Int32Array(paths.slotCount);
-    this.ends = new Int32Array(paths.slotCount);
+    this.starts = new Float64Array(paths.slotCount);
+    this.ends = new Float64Array(paths.slotCount);
     this.stringFlags = new Uint8Array(paths.slotCount);
   }
 
