@@ -46,11 +46,6 @@ interface DraftNode {
   readonly children: Map<string, DraftNode>;
 }
 
-function isPlainKey(key: string): boolean {
-  for (let i = 0; i < key.length; i++) if (!isPlainKeyByte(key.charCodeAt(i))) return false;
-  return true;
-}
-
 /** Compiles paths once, for a scan of every record. The empty path is the root value itself. */
 export function compilePaths(paths: readonly (readonly string[])[]): CompiledPaths {
   const draftRoot: DraftNode = { requested: false, children: new Map() };
@@ -100,6 +95,12 @@ const DEAD = 1;
 /** Bytes a plain key may hold: printable ASCII other than the quote and the backslash. */
 function isPlainKeyByte(byte: number): boolean {
   return byte >= 0x20 && byte < 0x80 && byte !== 0x22 && byte !== 0x5c;
+}
+
+/** A key the automaton matches: one that JSON can only write as the same bytes, without escapes. */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (!isPlainKeyByte(key.charCodeAt(i))) return false;
+  return true;
 }
 
 function indexChildren(all: PathChild[]): PathChildren {

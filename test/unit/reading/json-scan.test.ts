@@ -255,6 +255,18 @@ describe('scan', () => {
       expect(result.raw(0)).toBe('1');
     });
 
+    it('gives the span of a container, to scan its members later', () => {
+      const bytes = utf8('{"context":{"campaign":{"source":"news"}}}');
+      const { result } = scanText(bytes, [['context', 'campaign']]);
+      const members = compilePaths([['source']]);
+      const memberResult = new ScanResult(members);
+
+      scan(bytes, result.valueStart(0), result.valueEnd(0), members, memberResult);
+
+      expect(result.isObject(0)).toBe(true);
+      expect(memberResult.string(0)).toBe('news');
+    });
+
     it('refuses a result made for other paths', () => {
       const compiled = compilePaths([['a']]);
       const bytes = utf8('{}');
