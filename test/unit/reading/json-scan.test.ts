@@ -304,6 +304,44 @@ describe('scan', () => {
       );
     });
 
+    it('nesting 10,000 to 20,000 deep, of objects and arrays mixed, whole or cut short', () => {
+      const nested = fc
+        .record({
+          depth: fc.integer({ min: 10_000, max: 20_000 }),
+          seed: fc.nat(),
+          cutAt: fc.option(fc.nat(), { nil: undefined }),
+        })
+        .map(({ depth, seed, cutAt }) => {
+          // A cheap deterministic pattern of objects and arrays from the seed.
+          const isArray = (level: number) => ((seed >>> (level % 31)) & 1) === 1;
+          let open = '';
+          let close = '';
+          for (let level = 0; level < depth; level++) {
+            open += isArray(level) ? '[' : '{"a":';
+            close = (isArray(level) ? ']' : '}') + close;
+          }
+          const text = `${open}"leaf"${close}`;
+          return utf8(cutAt === undefined ? text : text.slice(0, cutAt % text.length));
+        });
+      const paths = [['a'], ['a', 'a'], ['a', 'a', 'a']];
+      const compiled = compilePaths(paths);
+      const result = new ScanResult(compiled);
+      fc.assert(
+        fc.property(nested, (bytes) => {
+          const ok = scan(bytes, 0, bytes.length, compiled, result);
+
+          // Kinds only: comparing 20,000-deep values would overflow the comparison's own stack.
+          const truth = expected(bytes, paths);
+          expect(ok).toBe(truth.ok);
+          if (truth.ok)
+            expect(paths.map((_, path) => valueKindName(result.kind(path)))).toEqual(
+              truth.values.map((v) => v.kind),
+            );
+        }),
+        { numRuns: 30 },
+      );
+    });
+
     it('valid adversarial texts are all accepted', () => {
       fc.assert(
         fc.property(jsonText, (bytes) => {
