@@ -1,0 +1,23 @@
+/**
+ * One candidate event of an export file: the trimmed bytes `bytes[start, end)`, never empty. `bytes` is an
+ * input chunk shared with the other records of its batch, or a copy when the record spans chunks; holding a
+ * record keeps that buffer alive, so decode what must outlive the batch.
+ */
+export interface ByteRecord {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based line where the record starts. */
+  readonly line: number;
+  /** 1-based element number in a JSON array; undefined for NDJSON lines (also those after an array). */
+  readonly index: number | undefined;
+}
+
+/** Where reading stopped because the file's structure broke; the records before it stand. */
+export interface StructuralFailure {
+  /** 1-based line of the unfinished element, or the file's last line when no element had started. */
+  readonly line: number;
+  /** The unfinished element's number, when one had started. */
+  readonly index: number | undefined;
+  readonly reason: string;
+}

@@ -1,0 +1,168 @@
+import type { CompiledPaths, PathNode } from './json-paths.js';
+
+/** The kind of a JSON value; `None` for a path the text does not hold. */
+export const ValueKind = {
+  None: 0,
+  String: 1,
+  Number: 2,
+  True: 3,
+  False: 4,
+  Null: 5,
+  Object: 6,
+  Array: 7,
+} as const;
+export type ValueKind = (typeof ValueKind)[keyof typeof ValueKind];
+
+const KIND_NAMES = ['none', 'string', 'number', 'true', 'false', 'null', 'object', 'array'] as const;
+
+export function valueKindName(kind: ValueKind): (typeof KIND_NAMES)[number] {
+  return KIND_NAMES[kind];
+}
+
+/** Set in {@link ScanResult.stringFlags} for a string token holding a backslash escape. */
+export const STRING_ESCAPED = 1;
+/** ... and for one holding a byte beyond ASCII. */
+export const STRING_NON_ASCII = 2;
+
+const INITIAL_DEPTH = 64;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * What one scan found: whether the text is JSON, its root's kind, and each requested path's value as a span
+ * of the scanned bytes, decoded only when asked. One instance serves every record of a file: a scan
+ * overwrites it, so read what you need before the next scan.
+ */
+export class ScanResult {
+  readonly paths: CompiledPaths;
+  ok = false;
+  rootKind: ValueKind = ValueKind.None;
+  /** Byte offset of the token where the text stopped being JSON; -1 when it is JSON. */
+  failedAt = -1;
+  bytes: Buffer = EMPTY;
+  start = 0;
+  end = 0;
+
+  // By slot, written by the scanner; read through the accessors, which take a path's position in `paths`.
+  readonly kinds: Uint8Array;
+  // Doubles, so that offsets past 2 GiB into a buffer stay exact.
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
+  readonly stringFlags: Uint8Array;
+
+  // The scanner's working state, kept here so that a scan allocates nothing: its stack of open containers
+  // (growing for deep nesting) and the flags of the last string it read.
+  frameIsArray = new Uint8Array(INITIAL_DEPTH);
+  frameSlots = new Int32Array(INITIAL_DEPTH);
+  frameNodes: (PathNode | undefined)[] = new Array(INITIAL_DEPTH).fill(undefined);
+  lastStringFlags = 0;
+
+  constructor(paths: CompiledPaths) {
+    this.paths = paths;
+    this.kinds = new Uint8Array(paths.slotCount);
+    this.starts = new Float64Array(paths.slotCount);
+    this.ends = new Float64Array(paths.slotCount);
+    this.stringFlags = new Uint8Array(paths.slotCount);
+  }
+
+  /** Doubles the container stack; deep nesting costs memory, never call-stack depth. */
+  growStack(): void {
+    const depth = this.frameIsArray.length * 2;
+    const isArray = new Uint8Array(depth);
+    isArray.set(this.frameIsArray);
+    this.frameIsArray = isArray;
+    const slots = new Int32Array(depth);
+    slots.set(this.frameSlots);
+    this.frameSlots = slots;
+    this.frameNodes.length = depth;
+    this.frameNodes.fill(undefined, depth / 2);
+  }
+
+  private slot(path: number): number {
+    const slot = this.paths.slotOfPath[path];
+    if (slot === undefined) {
+      throw new RangeError(`no path ${path}: ${this.paths.paths.length} paths were compiled`);
+    }
+    return slot;
+  }
+
+  /** The kind of the value at `paths[path]`, as the object JSON.parse builds would hold it. */
+  kind(path: number): ValueKind {
+    const slot = this.slot(path);
+    return this.ok ? (this.kinds[slot] as ValueKind) : ValueKind.None;
+  }
+
+  /** The value's token: `[valueStart, valueEnd)` of {@link bytes}; meaningful only when {@link kind} is not None. */
+  valueStart(path: number): number {
+    return this.starts[this.slot(path)] as number;
+  }
+
+  valueEnd(path: number): number {
+    return this.ends[this.slot(path)] as number;
+  }
+
+  /** The string at the path, decoded as JSON.parse would; undefined when the value is not a string. */
+  string(path: number): string | undefined {
+    const slot = this.slot(path);
+    if (!this.ok || this.kinds[slot] !== ValueKind.String) return undefined;
+    const start = this.starts[slot] as number;
+    const end = this.ends[slot] as number;
+    const flags = this.stringFlags[slot] as number;
+    if (flags === 0) return this.bytes.toString('latin1', start + 1, end - 1);
+    if (flags === STRING_NON_ASCII) return this.bytes.toString('utf8', start + 1, end - 1);
+    return JSON.parse(this.bytes.toString('utf8', start, end)) as string;
+  }
+
+  /** The number at the path, the double JSON.parse would give; undefined when the value is not a number. */
+  number(path: number): number | undefined {
+    const slot = this.slot(path);
+    if (!this.ok || this.kinds[slot] !== ValueKind.Number) return undefined;
+    return numberAt(this.bytes, this.starts[slot] as number, this.ends[slot] as number);
+  }
+
+  /** The value's JSON text exactly as sent; undefined when the path is absent. */
+  raw(path: number): string | undefined {
+    const slot = this.slot(path);
+    if (!this.ok || this.kinds[slot] === ValueKind.None) return undefined;
+    return this.bytes.toString('utf8', this.starts[slot], this.ends[slot]);
+  }
+
+  isObject(path: number): boolean {
+    return this.kind(path) === ValueKind.Object;
+  }
+
+  isArray(path: number): boolean {
+    return this.kind(path) === ValueKind.Array;
+  }
+
+  /** Why the text is not JSON, in the words of JSON.parse (which runs only here, on failure). */
+  failureReason(): string {
+    if (this.ok) throw new Error('failureReason() called on a text that is valid JSON');
+    try {
+      JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
+    } catch (error) {
+      return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return `invalid JSON: unexpected byte at offset ${this.failedAt - this.start}`;
+  }
+}
+
+const MINUS = 0x2d;
+const ZERO = 0x30;
+/** Integers of up to 15 digits are exact in a double, so summing their digits gives JSON.parse's value. */
+const EXACT_DIGITS = 15;
+
+function numberAt(bytes: Buffer, start: number, end: number): number {
+  const negative = bytes[start] === MINUS;
+  const first = negative ? start + 1 : start;
+  if (end - first <= EXACT_DIGITS) {
+    let value = 0;
+    let at = first;
+    for (; at < end; at++) {
+      const digit = (bytes[at] as number) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (at === end) return negative ? -value : value;
+  }
+  return Number(bytes.toString('latin1', start, end));
+}
