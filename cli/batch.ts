@@ -1,5 +1,4 @@
 import type { InputFormat } from '../contract/index.js';
-import type { EventRecord } from '../functions/domain/events/event.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
 import { type FileSummary, type Rejection, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
@@ -26,10 +25,18 @@ export interface BatchOptions {
   readonly maxMemberBytes?: number;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
+  /**
+   * Receives each user's sessions as they are cut (users in code-unit order), instead of the result holding
+   * them all: output can stream.
+   */
+  readonly onSessions?: (sessions: readonly SessionSummary[]) => void;
 }
 
 export interface BatchResult {
+  /** Every session, unless they went to `onSessions`. */
   readonly sessions: SessionSummary[];
+  readonly sessionCount: number;
+  readonly userCount: number;
   readonly rejected: Rejection[];
   readonly files: FileSummary[];
   /** Accepted events, counting every copy. */
@@ -57,23 +64,10 @@ async function canonicalFromInputs(
     const input = inputOfFile.get(file) ?? inputs[0];
     if (input === undefined) continue;
     for (const [record, text] of await readRecordTexts(input.name, input.open(), file, records)) {
-      canonical.set(sourceKey({ file, record, line: 0 }), canonicalJson(JSON.parse(text)));
+      canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
     }
   }
   return canonical;
-}
-
-function sessionsOf(users: Map<string, { event: EventRecord }[]>, rules: CompiledRules): SessionSummary[] {
-  const sessions: SessionSummary[] = [];
-  for (const [user, copies] of users) {
-    const split = splitSessions(
-      user,
-      copies.map((copy) => copy.event),
-      rules,
-    );
-    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
-  }
-  return sessions;
 }
 
 /** A local file that fails to read (permissions, a disk error) is reported like any broken file. */
@@ -138,9 +132,22 @@ export async function sessionizeInputs(
     );
     files.push(...summaries);
   }
-  const users = await collector.finish((sources) => canonicalFromInputs(inputs, inputOfFile, sources));
-  const sessions = sessionsOf(users, rules);
+  const sessions: SessionSummary[] = [];
   let distinct = 0;
-  for (const copies of users.values()) distinct += copies.length;
-  return { sessions, rejected, files, accepted, distinct };
+  let sessionCount = 0;
+  let userCount = 0;
+  await collector.forEachUser(
+    (sources) => canonicalFromInputs(inputs, inputOfFile, sources),
+    (user, events) => {
+      distinct += events.length;
+      userCount++;
+      const mine = splitSessions(user, events, rules).map((session, index) =>
+        summarizeSession(session, index + 1),
+      );
+      sessionCount += mine.length;
+      if (options.onSessions !== undefined) options.onSessions(mine);
+      else sessions.push(...mine);
+    },
+  );
+  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct };
 }

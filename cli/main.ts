@@ -1,12 +1,10 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
-import { type BatchResult, sessionizeInputs } from './batch.js';
+import { sessionizeInputs } from './batch.js';
 import { prepareInputs } from './inputs.js';
-import { type CliOptions, parseCommandLine, USAGE } from './options.js';
-import { writeCsv } from './output/csv.js';
-import { writeJson } from './output/json.js';
-import { writeTable } from './output/table.js';
+import { parseCommandLine, USAGE } from './options.js';
+import { createOutput } from './output/writer.js';
 import { escapeControl } from './terminal-text.js';
 
 const write = (text: string) => process.stdout.write(text);
@@ -39,16 +37,6 @@ function unreadable(file: string, reason: string): FileSummary {
   };
 }
 
-async function writeOutput(options: CliOptions, result: BatchResult): Promise<void> {
-  const views = result.sessions.map(toSessionView);
-  if (options.format === 'json') writeJson(result, views, write);
-  else if (options.format === 'csv') writeCsv(views, write);
-  else if (options.format === 'html') {
-    const { writeHtmlReport } = await import('./output/html.js');
-    writeHtmlReport(views, options.reportUsers, write);
-  } else writeTable(result, views, write);
-}
-
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
   if (parsed.kind === 'help') {
@@ -63,17 +51,22 @@ async function main(): Promise<number> {
   const prepared = await prepareInputs(options.files, process.stdin);
   const progress = progressLine();
   try {
+    const output = createOutput(options.format, write, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {
       rules: options.rules,
       inputFormat: options.inputFormat,
       browserOf: createBrowserOf(),
       ...(process.stderr.isTTY === true && { onProgress: progress.update }),
+      onSessions: (sessions) => {
+        progress.end();
+        output.sessions(sessions.map(toSessionView));
+      },
     });
     progress.end();
     result.files.push(...prepared.problems.map(({ file, reason }) => unreadable(file, reason)));
     const failed = result.files.filter((file) => file.error !== undefined);
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
-    if (prepared.inputs.length > 0 || options.format !== 'table') await writeOutput(options, result);
+    if (prepared.inputs.length > 0 || options.format !== 'table') output.end(result);
     for (const file of failed) {
       const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
       const kept = brokePartway ? ` (the ${file.accepted} events read before it were kept)` : '';

@@ -1,7 +1,5 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 
-type Write = (text: string) => void;
-
 const text = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
@@ -38,7 +36,10 @@ export function csvCell(value: string | number | boolean): string {
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-export function writeCsv(views: Iterable<SessionView>, write: Write): void {
-  write(`${COLUMNS.map(([name]) => name).join(',')}\n`);
-  for (const view of views) write(`${COLUMNS.map(([, read]) => csvCell(read(view))).join(',')}\n`);
+export function csvHeader(): string {
+  return `${COLUMNS.map(([name]) => name).join(',')}\n`;
+}
+
+export function csvRow(view: SessionView): string {
+  return `${COLUMNS.map(([, read]) => csvCell(read(view))).join(',')}\n`;
 }

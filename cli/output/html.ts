@@ -1,15 +1,14 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
-import { createReportAggregator, renderHtmlReport } from '../report/index.js';
+import { createReportAggregator, type ReportAggregator, renderHtmlReport } from '../report/index.js';
 
-type Write = (text: string) => void;
-
-/** One self-contained HTML report: sessions are aggregated as they stream, never embedded one by one. */
-export function writeHtmlReport(
-  views: Iterable<SessionView>,
-  sampleUsers: readonly string[] | undefined,
-  write: Write,
-): void {
-  const report = createReportAggregator(sampleUsers === undefined ? {} : { sampleUsers });
-  for (const view of views) report.add(view);
-  write(renderHtmlReport(report.finish()));
+/** The report's aggregator: sessions are added as they stream, never embedded one by one. */
+export function startHtml(sampleUsers: readonly string[] | undefined): ReportAggregator {
+  return createReportAggregator(sampleUsers === undefined ? {} : { sampleUsers });
 }
+
+/** One self-contained HTML file. */
+export function renderHtml(report: ReportAggregator): string {
+  return renderHtmlReport(report.finish());
+}
+
+export type { SessionView };

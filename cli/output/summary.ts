@@ -20,8 +20,8 @@ export function summarizeRun(result: BatchResult): RunSummary {
     distinct: result.distinct,
     duplicates: result.accepted - result.distinct,
     rejected: result.rejected.length,
-    sessions: result.sessions.length,
-    users: new Set(result.sessions.map((session) => session.userId)).size,
+    sessions: result.sessionCount,
+    users: result.userCount,
   };
 }
 

@@ -80,7 +80,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     const canonical = new Map<string, string>();
     for (const [file, records] of byFile) {
       for (const [record, text] of await readRecordTexts(input.file, await input.open(), file, records)) {
-        canonical.set(sourceKey({ file, record, line: 0 }), canonicalJson(JSON.parse(text)));
+        canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
       }
     }
     return canonical;

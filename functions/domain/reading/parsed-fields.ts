@@ -27,6 +27,11 @@ export class ParsedFields implements RecordFields {
     return this.lookup(path).found;
   }
 
+  isObject(path: number): boolean {
+    const value = this.lookup(path).value;
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+
   value(path: number): unknown {
     return this.lookup(path).value;
   }

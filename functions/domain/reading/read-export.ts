@@ -1,18 +1,13 @@
 import type { InputFormat } from '../../../contract/index.js';
 import type { EventRecord } from '../events/event.js';
 import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
-import type { ConcreteFormat, ExportFormat } from '../events/formats/format.js';
+import type { ConcreteFormat, ExportFormat, RecordFields } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
-import {
-  type ExportContainer,
-  ExportFileError,
-  type ExportShape,
-  readExportItems,
-} from '../export-reader.js';
 import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
-import { ParsedFields } from './parsed-fields.js';
+import { type RecordContainer, readRecords } from './records.js';
+import { ScannedFields } from './scanned-fields.js';
 
 /** An event that was not accepted, with everything needed to find, understand and replay it. */
 export interface Rejection {
@@ -48,7 +43,7 @@ export interface FileSummary {
   /** The file, or `<archive>!<member path>` for a member of a ZIP archive. */
   readonly file: string;
   format: ConcreteFormat | undefined;
-  container: ExportContainer | undefined;
+  container: RecordContainer | undefined;
   compression: 'none' | 'gzip';
   /** Candidate events read: accepted + rejected. */
   records: number;
@@ -134,82 +129,111 @@ export async function readExport(
   return summaries;
 }
 
+/** The fields of one format and the detecting members, read in one scan. */
+interface FormatScanner {
+  readonly format: ExportFormat;
+  readonly fields: ScannedFields;
+  /** The detecting members, at their own indexes. */
+  readonly detection: RecordFields;
+}
+
+const scanners = new Map<string, FormatScanner>();
+
+function scannerFor(format: ExportFormat): FormatScanner {
+  let scanner = scanners.get(format.name);
+  if (scanner === undefined) {
+    const fields = ScannedFields.forPaths([...format.paths, ...DETECTION_PATHS]);
+    scanner = { format, fields, detection: offsetFields(fields, format.paths.length) };
+    scanners.set(format.name, scanner);
+  }
+  return scanner;
+}
+
+/** A view of `fields` whose path indexes start at `offset`. */
+function offsetFields(fields: RecordFields, offset: number): RecordFields {
+  return {
+    has: (path) => fields.has(path + offset),
+    isObject: (path) => fields.isObject(path + offset),
+    value: (path) => fields.value(path + offset),
+    parsed: () => fields.parsed(),
+  };
+}
+
+let detectionOnly: ScannedFields | undefined;
+
+function describeRootOf(fields: ScannedFields): string {
+  return describeRoot(JSON.parse(fields.text()));
+}
+
 async function readMember(
   member: ExportMember,
   options: ReadExportOptions,
   sink: ExportReadSink,
 ): Promise<FileSummary> {
   const file = member.name;
-  const shape: ExportShape = { container: undefined };
   const summary = emptySummary(file, options);
-  let format: ExportFormat | undefined = options.format === 'auto' ? undefined : FORMATS[options.format];
-  const fields = new ParsedFields(format?.paths ?? DETECTION_PATHS);
+  let scanner: FormatScanner | undefined =
+    options.format === 'auto' ? undefined : scannerFor(FORMATS[options.format]);
   // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
   // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
   const held = new HeldRejections(sink);
-  const isExport = () => {
-    held.release();
-  };
   let lastLine = 0;
   const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
   };
   try {
-    for await (const batch of readExportItems(member.bytes, shape)) {
-      for (const item of batch) {
-        if (item.structuralError !== undefined) {
-          summary.error = `${item.structuralError}; reading stopped at line ${item.line}`;
-          continue;
-        }
+    for await (const batch of readRecords(member.bytes)) {
+      summary.container = batch.container;
+      for (const record of batch.records) {
         summary.records++;
-        lastLine = item.line;
-        let value: unknown;
-        try {
-          value = JSON.parse(item.text);
-        } catch (error) {
-          reject(item.line, item.index, describeParseError(error), item.text);
+        lastLine = record.line;
+        const index = record.index;
+        const fields = scanner?.fields ?? (detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS));
+        if (!fields.scan(record.bytes, record.start, record.end)) {
+          reject(record.line, index, fields.result.failureReason(), fields.text());
           continue;
         }
-        if (!member.inZip) isExport();
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          reject(item.line, item.index, `not a JSON object (got ${describeRoot(value)})`, item.text);
+        if (!member.inZip) held.release();
+        if (!fields.rootIsObject) {
+          reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
           continue;
         }
-        const object = value as Record<string, unknown>;
+        const detection = scanner?.detection ?? fields;
         if (member.inZip && held.holding) {
-          const formats = recognisedFormats(fields.reset(object, DETECTION_PATHS));
-          if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format)) isExport();
+          const formats = recognisedFormats(detection);
+          if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format))
+            held.release();
         }
-        if (format === undefined) {
-          const detected = detectFormat(fields.reset(object, DETECTION_PATHS));
-          format = FORMATS[detected];
+        if (scanner === undefined) {
+          const detected = detectFormat(detection);
+          scanner = scannerFor(FORMATS[detected]);
           summary.format = detected;
+          scanner.fields.scan(record.bytes, record.start, record.end);
         }
-        const outcome = normalizeEvent(format, fields.reset(object, format.paths), options.browserOf);
+        const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
         if (outcome.ok) {
           summary.accepted++;
           sink.event(outcome.event, {
             file,
             record: summary.records,
-            line: item.line,
-            ...(item.index !== undefined && { index: item.index }),
+            line: record.line,
+            ...(index !== undefined && { index }),
           });
         } else {
-          reject(item.line, item.index, outcome.reason, item.text);
+          reject(record.line, index, outcome.reason, scanner.fields.text());
         }
+      }
+      if (batch.failure !== undefined) {
+        summary.error = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;
       }
       await sink.pause?.();
     }
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
-    if (error instanceof ContainerError)
-      summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
-    else if (error instanceof ExportFileError)
-      summary.error = `${error.message}; reading stopped after line ${lastLine}`;
-    else throw error;
+    if (!(error instanceof ContainerError)) throw error;
+    summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
   }
-  summary.container = shape.container;
   summary.compression = member.compression;
   if (held.holding) {
     if (member.inZip) {

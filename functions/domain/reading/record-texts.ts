@@ -1,5 +1,5 @@
-import { readExportItems } from '../export-reader.js';
 import { openExport } from './containers.js';
+import { readRecords } from './records.js';
 
 /**
  * The texts of the records at the given 1-based positions of one file of an export (the export itself, or
@@ -16,11 +16,10 @@ export async function readRecordTexts(
     for await (const member of openExport(exportName, bytes)) {
       if (member.name !== file) continue;
       let record = 0;
-      for await (const batch of readExportItems(member.bytes)) {
-        for (const item of batch) {
-          if (item.structuralError !== undefined) continue;
+      for await (const batch of readRecords(member.bytes)) {
+        for (const item of batch.records) {
           record++;
-          if (positions.has(record)) texts.set(record, item.text);
+          if (positions.has(record)) texts.set(record, item.bytes.toString('utf8', item.start, item.end));
         }
         if (texts.size === positions.size) break;
       }

@@ -1,8 +1,8 @@
-import { type EventRecord, ownUser } from '../events/event.js';
+import type { EventRecord } from '../events/event.js';
 import type { RecordPosition } from '../reading/read-export.js';
-import { compareEvents, compareText } from './order.js';
-import { projectionKey } from './projection.js';
-import { compareLinks, isLink, resolveUser } from './stitching.js';
+import { EventColumns, NO_VALUE } from './event-columns.js';
+import { compareText } from './order.js';
+import { isLink } from './stitching.js';
 
 /** Where an accepted event came from: enough to report it, and to read it again for a tie-break. */
 export type SourceRef = RecordPosition;
@@ -15,174 +15,312 @@ export interface Copy {
 /** Canonical JSON of the objects as sent, for the rare tie-breaks that need it, keyed by {@link sourceKey}. */
 export type CanonicalLookup = (sources: readonly SourceRef[]) => Promise<ReadonlyMap<string, string>>;
 
-export function sourceKey(source: SourceRef): string {
+export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
   return `${source.record}\u0000${source.file}`;
 }
 
-/** The earliest copy seen, plus copies at the same instant that differ from it in what the rules see. */
+/** The earliest copy seen (an event index), and copies at the same instant that differ from it. */
 interface Candidates {
-  best: Copy;
-  ties: Copy[] | undefined;
+  best: number;
+  ties: number[] | undefined;
 }
 
-function offer(
-  candidates: Candidates,
-  copy: Copy,
-  compare: (a: Copy, b: Copy) => number,
-  differs: (a: Copy, b: Copy) => boolean,
-): void {
-  const order = compare(copy, candidates.best);
-  if (order < 0) {
-    candidates.best = copy;
-    candidates.ties = undefined;
-  } else if (
-    order === 0 &&
-    differs(copy, candidates.best) &&
-    !candidates.ties?.some((tie) => !differs(copy, tie))
-  ) {
-    (candidates.ties ??= []).push(copy);
-  }
-}
-
-const byTimestamp = (a: Copy, b: Copy) => a.event.timestamp - b.event.timestamp;
-const projectionDiffers = (a: Copy, b: Copy) => projectionKey(a.event) !== projectionKey(b.event);
-const byLinkOrder = (a: Copy, b: Copy) => compareLinks(a.event, b.event);
-const linkUserDiffers = (a: Copy, b: Copy) => a.event.userId !== b.event.userId;
-
-/** Picks the copy whose object as sent sorts first in canonical JSON (rule 3's and rule 8's last tie-break). */
-function pickCanonical(candidates: Candidates, canonical: ReadonlyMap<string, string>): Copy {
-  let best = candidates.best;
-  let bestText = canonical.get(sourceKey(best.source)) ?? '';
-  for (const tie of candidates.ties ?? []) {
-    const text = canonical.get(sourceKey(tie.source)) ?? '';
-    if (text < bestText) {
-      best = tie;
-      bestText = text;
-    }
-  }
-  return best;
-}
-
-function needingCanonical(all: Iterable<Candidates>): SourceRef[] {
-  const sources: SourceRef[] = [];
-  for (const candidates of all) {
-    if (candidates.ties === undefined) continue;
-    sources.push(candidates.best.source, ...candidates.ties.map((tie) => tie.source));
-  }
-  return sources;
+/** FNV-1a over UTF-16 code units, mixed with the owner: where an (owner, event id) pair sits in the table. */
+function hashOf(owner: number, id: string): number {
+  let hash = (0x811c9dc5 ^ owner) >>> 0;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /**
  * Collects a batch's accepted events and applies rules 3 and 8 to them: links from every accepted event,
  * users resolved, duplicates merged per resolved user (the earliest copy, then the smallest canonical JSON).
- * Copies are merged per own user as they arrive, which is safe because copies with one own user always
- * resolve to one user; copies that only stitching brings together are merged in {@link finish}.
+ * Copies are merged as they arrive per owner (the own user, events with and without a userId apart, which
+ * always resolve alike); copies that only resolution brings together are merged at the end. Events are held
+ * as columns ({@link EventColumns}), not objects, so a million of them stay small.
  */
 export class EventCollector {
-  private readonly byOwnKey = new Map<string, Candidates>();
-  private readonly links = new Map<string, Candidates>();
+  readonly columns = new EventColumns();
+  /** Dedupe table: open addressing over group numbers + 1 (0 is empty). */
+  private slots: Int32Array = new Int32Array(1 << 16);
+  private groupBest: Int32Array = new Int32Array(1 << 15);
+  private groupOwner: Int32Array = new Int32Array(1 << 15);
+  private groupCount = 0;
+  private readonly groupTies = new Map<number, number[]>();
+  private readonly links = new Map<number, Candidates>();
 
   constructor(private readonly stitching: boolean) {}
 
+  get size(): number {
+    return this.groupCount;
+  }
+
   /** Adds one accepted event; false when it is a copy of one already collected. */
   add(event: EventRecord, source: SourceRef): boolean {
-    const copy: Copy = { event, source };
-    if (this.stitching && isLink(event)) {
-      const anonymousId = event.anonymousId as string;
-      const link = this.links.get(anonymousId);
-      if (link === undefined) this.links.set(anonymousId, { best: copy, ties: undefined });
-      else offer(link, copy, byLinkOrder, linkUserDiffers);
-    }
-    // Events with and without a userId apart: only the latter follow a link (rule 8).
-    const user = ownUser(event);
-    const key = `${event.userId === null ? 'a' : 'u'}${user.length}:${user}${event.id}`;
-    const existing = this.byOwnKey.get(key);
-    if (existing === undefined) {
-      this.byOwnKey.set(key, { best: copy, ties: undefined });
-      return true;
-    }
-    offer(existing, copy, byTimestamp, projectionDiffers);
+    const columns = this.columns;
+    const at = columns.add(event, source);
+    if (this.stitching && isLink(event)) this.offerLink(columns.anonymousIds[at] as number, at);
+    const user = columns.userIds[at] as number;
+    const owner = user === NO_VALUE ? ((columns.anonymousIds[at] as number) << 1) | 1 : user << 1;
+    const group = this.findOrAddGroup(owner, event.id, at);
+    if (group === undefined) return true;
+    this.offerCopy(group, at);
     return false;
   }
 
-  get size(): number {
-    return this.byOwnKey.size;
+  private findOrAddGroup(owner: number, id: string, at: number): number | undefined {
+    const mask = this.slots.length - 1;
+    for (let slot = hashOf(owner, id) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) {
+        const group = this.groupCount++;
+        if (group === this.groupBest.length) {
+          this.groupBest = grow(this.groupBest);
+          this.groupOwner = grow(this.groupOwner);
+        }
+        this.groupBest[group] = at;
+        this.groupOwner[group] = owner;
+        this.slots[slot] = group + 1;
+        if (this.groupCount * 2 > this.slots.length) this.rehash();
+        return undefined;
+      }
+      const group = entry - 1;
+      if (this.groupOwner[group] === owner && this.columns.eventIds[this.groupBest[group] as number] === id)
+        return group;
+    }
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let group = 0; group < this.groupCount; group++) {
+      const id = this.columns.eventIds[this.groupBest[group] as number] as string;
+      let slot = hashOf(this.groupOwner[group] as number, id) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = group + 1;
+    }
+    this.slots = slots;
+  }
+
+  /** Rule 3: the earliest copy; at the same instant a copy that differs is kept for the canonical tie-break. */
+  private offerCopy(group: number, at: number): void {
+    const best = this.groupBest[group] as number;
+    const columns = this.columns;
+    const order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
+    if (order < 0) {
+      this.groupBest[group] = at;
+      this.groupTies.delete(group);
+    } else if (order === 0 && !columns.sameProjection(at, best)) {
+      const ties = this.groupTies.get(group);
+      if (ties === undefined) this.groupTies.set(group, [at]);
+      else if (!ties.some((tie) => columns.sameProjection(at, tie))) ties.push(at);
+    }
+  }
+
+  /** Rule 8: the earliest link (timestamp, event id); a link of the same event naming another user is a tie. */
+  private offerLink(anonymous: number, at: number): void {
+    const link = this.links.get(anonymous);
+    if (link === undefined) {
+      this.links.set(anonymous, { best: at, ties: undefined });
+      return;
+    }
+    const columns = this.columns;
+    const best = link.best;
+    let order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
+    if (order === 0) order = compareText(columns.eventIds[at] as string, columns.eventIds[best] as string);
+    if (order < 0) {
+      link.best = at;
+      link.ties = undefined;
+    } else if (order === 0 && columns.userIds[at] !== columns.userIds[best]) {
+      if (!link.ties?.some((tie) => columns.userIds[tie] === columns.userIds[at]))
+        (link.ties ??= []).push(at);
+    }
+  }
+
+  /** Canonical JSON of every candidate that needs it; then the winner of each set of candidates. */
+  private async picker(canonicalOf: CanonicalLookup, sets: Iterable<Candidates>) {
+    const sources: SourceRef[] = [];
+    for (const { best, ties } of sets) {
+      if (ties === undefined) continue;
+      for (const at of [best, ...ties]) sources.push(this.columns.source(at));
+    }
+    const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
+    const textOf = (at: number) => canonical.get(sourceKey(this.columns.source(at))) ?? '';
+    return (candidates: Candidates): number => {
+      if (candidates.ties === undefined) return candidates.best;
+      let best = candidates.best;
+      let bestText = textOf(best);
+      for (const tie of candidates.ties) {
+        const text = textOf(tie);
+        if (text < bestText) {
+          best = tie;
+          bestText = text;
+        }
+      }
+      return best;
+    };
+  }
+
+  private groupCandidates(group: number): Candidates {
+    return { best: this.groupBest[group] as number, ties: this.groupTies.get(group) };
+  }
+
+  /** Each owner group's winning copy (rule 3 within an owner). */
+  private async ownerWinners(canonicalOf: CanonicalLookup): Promise<Int32Array> {
+    const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
+    const pick = await this.picker(canonicalOf, tied);
+    const winners = new Int32Array(this.groupCount);
+    for (let group = 0; group < this.groupCount; group++) {
+      winners[group] = this.groupTies.has(group)
+        ? pick(this.groupCandidates(group))
+        : (this.groupBest[group] as number);
+    }
+    return winners;
   }
 
   /**
-   * For a store that resolves identities itself: each own user's deduplicated copies (events with and without
-   * a userId apart, since only the latter follow a link), and each anonymousId's earliest link in this batch.
+   * Visits every user's deduplicated events in rule 5's order, users in code-unit order, one user at a time:
+   * only that user's events are objects at any moment.
+   */
+  async forEachUser(
+    canonicalOf: CanonicalLookup,
+    visit: (user: string, events: EventRecord[], sources: () => SourceRef[]) => void,
+  ): Promise<void> {
+    const columns = this.columns;
+    const pickLink = await this.picker(canonicalOf, this.links.values());
+    const stitchedTo = new Map<number, number>();
+    for (const [anonymous, link] of this.links)
+      stitchedTo.set(anonymous, columns.userIds[pickLink(link)] as number);
+    const winners = await this.ownerWinners(canonicalOf);
+    const resolved = new Int32Array(this.groupCount);
+    const counts = new Int32Array(columns.identities.values.length);
+    // The first owner to reach each user, and whether a second one did (only then can copies meet).
+    const firstOwner = new Int32Array(counts.length).fill(-1);
+    const severalOwners = new Uint8Array(counts.length);
+    for (let group = 0; group < this.groupCount; group++) {
+      const at = winners[group] as number;
+      const user = columns.userIds[at] as number;
+      const anonymous = columns.anonymousIds[at] as number;
+      const to = user !== NO_VALUE ? user : (stitchedTo.get(anonymous) ?? anonymous);
+      resolved[group] = to;
+      counts[to] = (counts[to] as number) + 1;
+      const owner = this.groupOwner[group] as number;
+      if (firstOwner[to] === -1) firstOwner[to] = owner;
+      else if (firstOwner[to] !== owner) severalOwners[to] = 1;
+    }
+    // Counting sort of the winners by user.
+    const starts = new Int32Array(counts.length + 1);
+    for (let user = 0; user < counts.length; user++)
+      starts[user + 1] = (starts[user] as number) + (counts[user] as number);
+    const byUser = new Int32Array(this.groupCount);
+    const fill = starts.slice(0, counts.length);
+    for (let group = 0; group < this.groupCount; group++) {
+      const user = resolved[group] as number;
+      byUser[fill[user] as number] = winners[group] as number;
+      fill[user] = (fill[user] as number) + 1;
+    }
+    const users = [...counts.keys()].filter((user) => (counts[user] as number) > 0);
+    users.sort((a, b) =>
+      compareText(columns.identities.values[a] as string, columns.identities.values[b] as string),
+    );
+    for (const user of users) {
+      let indexes = Array.from(byUser.subarray(starts[user] as number, starts[user + 1] as number));
+      if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, canonicalOf);
+      indexes.sort((a, b) => {
+        const order = (columns.timestamps[a] as number) - (columns.timestamps[b] as number);
+        return order !== 0
+          ? order
+          : compareText(columns.eventIds[a] as string, columns.eventIds[b] as string);
+      });
+      visit(
+        columns.identities.values[user] as string,
+        indexes.map((at) => columns.event(at)),
+        () => indexes.map((at) => columns.source(at)),
+      );
+    }
+  }
+
+  /** Copies of one event that reached a user from different owners (only resolution joins them) become one. */
+  private async mergeAcrossOwners(indexes: number[], canonicalOf: CanonicalLookup): Promise<number[]> {
+    const columns = this.columns;
+    const byId = new Map<string, Candidates>();
+    let merged = false;
+    for (const at of indexes) {
+      const id = columns.eventIds[at] as string;
+      const existing = byId.get(id);
+      if (existing === undefined) {
+        byId.set(id, { best: at, ties: undefined });
+        continue;
+      }
+      merged = true;
+      const order = (columns.timestamps[at] as number) - (columns.timestamps[existing.best] as number);
+      if (order < 0) byId.set(id, { best: at, ties: undefined });
+      else if (order === 0 && !columns.sameProjection(at, existing.best)) (existing.ties ??= []).push(at);
+    }
+    if (!merged) return indexes;
+    const pick = await this.picker(canonicalOf, byId.values());
+    return [...byId.values()].map(pick);
+  }
+
+  /** Every user's deduplicated events with where they came from, in rule 5's order; users in code-unit order. */
+  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, Copy[]>> {
+    const users = new Map<string, Copy[]>();
+    await this.forEachUser(canonicalOf, (user, events, sources) => {
+      const where = sources();
+      users.set(
+        user,
+        events.map((event, index) => ({ event, source: where[index] as SourceRef })),
+      );
+    });
+    return users;
+  }
+
+  /**
+   * For a store that resolves identities itself: each owner's deduplicated copies (events with and without a
+   * userId apart, since only the latter follow a link), and each anonymousId's earliest link in this batch.
    */
   async finishOwn(canonicalOf: CanonicalLookup): Promise<{
     groups: { user: string; anonymous: boolean; copies: Copy[] }[];
     links: Map<string, { copy: Copy; canonical: string }>;
   }> {
-    const canonical = await canonicalOf(
-      needingCanonical([...this.links.values(), ...this.byOwnKey.values()]),
+    const columns = this.columns;
+    const linkSets = [...this.links.values()];
+    const sources = linkSets.flatMap(({ best, ties }) =>
+      ties === undefined ? [] : [best, ...ties].map((at) => columns.source(at)),
     );
+    const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
+    const pickLink = await this.picker(async () => canonical, linkSets);
     const links = new Map<string, { copy: Copy; canonical: string }>();
-    for (const [anonymousId, link] of this.links) {
-      const copy = pickCanonical(link, canonical);
-      links.set(anonymousId, { copy, canonical: canonical.get(sourceKey(copy.source)) ?? '' });
+    for (const [anonymous, link] of this.links) {
+      const at = pickLink(link);
+      const source = columns.source(at);
+      links.set(columns.identities.values[anonymous] as string, {
+        copy: { event: columns.event(at), source },
+        canonical: canonical.get(sourceKey(source)) ?? '',
+      });
     }
-    const groups = new Map<string, { user: string; anonymous: boolean; copies: Copy[] }>();
-    for (const candidates of this.byOwnKey.values()) {
-      const copy = pickCanonical(candidates, canonical);
-      const anonymous = copy.event.userId === null;
-      const user = ownUser(copy.event);
-      const key = `${anonymous ? 'a' : 'u'}${user}`;
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, { user, anonymous, copies: [copy] });
-      else group.copies.push(copy);
+    const winners = await this.ownerWinners(canonicalOf);
+    const groups = new Map<number, { user: string; anonymous: boolean; copies: Copy[] }>();
+    for (let group = 0; group < this.groupCount; group++) {
+      const owner = this.groupOwner[group] as number;
+      const at = winners[group] as number;
+      let entry = groups.get(owner);
+      if (entry === undefined) {
+        entry = {
+          user: columns.identities.values[owner >> 1] as string,
+          anonymous: (owner & 1) === 1,
+          copies: [],
+        };
+        groups.set(owner, entry);
+      }
+      entry.copies.push({ event: columns.event(at), source: columns.source(at) });
     }
     return { groups: [...groups.values()], links };
   }
+}
 
-  /** Every user's deduplicated events, each with where it came from, in rule 5's order; users in code-unit order. */
-  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, Copy[]>> {
-    const stitchedUser = new Map<string, string>();
-    if (this.links.size > 0) {
-      const canonical = await canonicalOf(needingCanonical(this.links.values()));
-      for (const [anonymousId, link] of this.links) {
-        stitchedUser.set(anonymousId, pickCanonical(link, canonical).event.userId as string);
-      }
-    }
-    const resolve = (event: EventRecord) =>
-      resolveUser(event, (anonymousId) => stitchedUser.get(anonymousId));
-
-    // Copies kept apart above meet when they resolve to one user.
-    let groups: Iterable<Candidates> = this.byOwnKey.values();
-    {
-      const byResolvedKey = new Map<string, Candidates>();
-      for (const candidates of this.byOwnKey.values()) {
-        const user = resolve(candidates.best.event);
-        const key = `${user.length}:${user}${candidates.best.event.id}`;
-        const merged = byResolvedKey.get(key);
-        if (merged === undefined)
-          byResolvedKey.set(key, { best: candidates.best, ties: candidates.ties && [...candidates.ties] });
-        else
-          for (const copy of [candidates.best, ...(candidates.ties ?? [])])
-            offer(merged, copy, byTimestamp, projectionDiffers);
-      }
-      groups = byResolvedKey.values();
-    }
-    const groupList = [...groups];
-    const canonical = await canonicalOf(needingCanonical(groupList));
-    const byUser = new Map<string, Copy[]>();
-    for (const candidates of groupList) {
-      const copy = pickCanonical(candidates, canonical);
-      const user = resolve(copy.event);
-      const copies = byUser.get(user);
-      if (copies === undefined) byUser.set(user, [copy]);
-      else copies.push(copy);
-    }
-    const sorted = new Map<string, Copy[]>();
-    for (const user of [...byUser.keys()].sort(compareText)) {
-      sorted.set(
-        user,
-        (byUser.get(user) as Copy[]).sort((a, b) => compareEvents(a.event, b.event)),
-      );
-    }
-    return sorted;
-  }
+function grow(array: Int32Array): Int32Array {
+  const next = new Int32Array(array.length * 2);
+  next.set(array);
+  return next;
 }

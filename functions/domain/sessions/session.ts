@@ -17,7 +17,9 @@ export interface Session {
  * per user (two of one user's sessions never start in the same millisecond).
  */
 export function sessionIdFor(startedAt: number): string {
-  return formatTimestamp(startedAt).replace(/[-:.]/g, '');
+  const iso = formatTimestamp(startedAt);
+  // `YYYY-MM-DDTHH:MM:SS.sssZ` without its separators.
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20)}`;
 }
 
 const SESSION_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/;

@@ -8,6 +8,8 @@ export type FieldPath = readonly string[];
 export interface RecordFields {
   /** True when the member exists, whatever its value. */
   has(path: number): boolean;
+  /** True when the member is a JSON object (read without decoding it). */
+  isObject(path: number): boolean;
   /** The member's value as `JSON.parse` gives it; undefined when absent. */
   value(path: number): unknown;
   /** The whole record parsed: only for content ids and tie-breaks, which are rare. */

@@ -51,8 +51,7 @@ export const segmentFormat: ExportFormat = {
         rejected: `unknown type ${describeValue(rawType)} (expected one of ${EVENT_TYPES.join(', ')})`,
       };
     const isPage = type === 'page';
-    const campaign = fields.value(at.campaign);
-    const hasCampaign = campaign !== null && typeof campaign === 'object' && !Array.isArray(campaign);
+    const hasCampaign = fields.isObject(at.campaign);
     return {
       type,
       name: fields.value(type === 'track' ? at.event : at.name),
