@@ -25,13 +25,6 @@ interface Candidates {
   ties: number[] | undefined;
 }
 
-/** FNV-1a over UTF-16 code units, mixed with the owner: where an (owner, event id) pair sits in the table. */
-function hashOf(owner: number, id: string): number {
-  let hash = (0x811c9dc5 ^ owner) >>> 0;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
-}
-
 /**
  * Collects a batch's accepted events and applies rules 3 and 8 to them: links from every accepted event,
  * users resolved, duplicates merged per resolved user (the earliest copy, then the smallest canonical JSON).
@@ -62,15 +55,15 @@ export class EventCollector {
     if (this.stitching && isLink(event)) this.offerLink(columns.anonymousIds[at] as number, at);
     const user = columns.userIds[at] as number;
     const owner = user === NO_VALUE ? ((columns.anonymousIds[at] as number) << 1) | 1 : user << 1;
-    const group = this.findOrAddGroup(owner, event.id, at);
+    const group = this.findOrAddGroup(owner, at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
     return false;
   }
 
-  private findOrAddGroup(owner: number, id: string, at: number): number | undefined {
+  private findOrAddGroup(owner: number, at: number): number | undefined {
     const mask = this.slots.length - 1;
-    for (let slot = hashOf(owner, id) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = this.columns.hashId(at, owner) & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number;
       if (entry === 0) {
         const group = this.groupCount++;
@@ -85,8 +78,7 @@ export class EventCollector {
         return undefined;
       }
       const group = entry - 1;
-      if (this.groupOwner[group] === owner && this.columns.eventIds[this.groupBest[group] as number] === id)
-        return group;
+      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at)) return group;
     }
   }
 
@@ -94,8 +86,7 @@ export class EventCollector {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let group = 0; group < this.groupCount; group++) {
-      const id = this.columns.eventIds[this.groupBest[group] as number] as string;
-      let slot = hashOf(this.groupOwner[group] as number, id) & mask;
+      let slot = this.columns.hashId(this.groupBest[group] as number, this.groupOwner[group] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = group + 1;
     }
@@ -127,7 +118,7 @@ export class EventCollector {
     const columns = this.columns;
     const best = link.best;
     let order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
-    if (order === 0) order = compareText(columns.eventIds[at] as string, columns.eventIds[best] as string);
+    if (order === 0) order = columns.compareIds(at, best);
     if (order < 0) {
       link.best = at;
       link.ties = undefined;
@@ -228,9 +219,7 @@ export class EventCollector {
       if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, canonicalOf);
       indexes.sort((a, b) => {
         const order = (columns.timestamps[a] as number) - (columns.timestamps[b] as number);
-        return order !== 0
-          ? order
-          : compareText(columns.eventIds[a] as string, columns.eventIds[b] as string);
+        return order !== 0 ? order : columns.compareIds(a, b);
       });
       visit(
         columns.identities.values[user] as string,
@@ -246,7 +235,7 @@ export class EventCollector {
     const byId = new Map<string, Candidates>();
     let merged = false;
     for (const at of indexes) {
-      const id = columns.eventIds[at] as string;
+      const id = columns.eventId(at);
       const existing = byId.get(id);
       if (existing === undefined) {
         byId.set(id, { best: at, ties: undefined });

@@ -69,7 +69,12 @@ export class EventColumns {
   records = new Int32Array(this.capacity);
   lines = new Int32Array(this.capacity);
   arrayIndexes = new Int32Array(this.capacity);
-  readonly eventIds: string[] = [];
+  /** Event ids as UTF-8 in one arena (no string object per event): start and length of each. */
+  private idArena: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private idArenaUsed = 0;
+  idStarts = new Int32Array(this.capacity);
+  idLengths = new Int32Array(this.capacity);
+  private idsAscii = true;
 
   /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
   readonly identities = new Interner<string>();
@@ -100,6 +105,68 @@ export class EventColumns {
     this.records = grown(this.records, capacity);
     this.lines = grown(this.lines, capacity);
     this.arrayIndexes = grown(this.arrayIndexes, capacity);
+    this.idStarts = grown(this.idStarts, capacity);
+    this.idLengths = grown(this.idLengths, capacity);
+  }
+
+  private storeId(at: number, id: string): void {
+    const needed = this.idArenaUsed + id.length * 3;
+    if (needed > this.idArena.length) {
+      const next = Buffer.allocUnsafe(Math.max(needed, this.idArena.length * 2));
+      this.idArena.copy(next, 0, 0, this.idArenaUsed);
+      this.idArena = next;
+    }
+    const written = this.idArena.write(id, this.idArenaUsed, 'utf8');
+    if (written !== id.length) this.idsAscii = false;
+    this.idStarts[at] = this.idArenaUsed;
+    this.idLengths[at] = written;
+    this.idArenaUsed += written;
+  }
+
+  /** The id of the event at `at`. */
+  eventId(at: number): string {
+    const start = this.idStarts[at] as number;
+    return this.idArena.toString(this.idsAscii ? 'latin1' : 'utf8', start, start + (this.idLengths[at] as number));
+  }
+
+  /** FNV-1a over the id's bytes, mixed with `seed`. */
+  hashId(at: number, seed: number): number {
+    const arena = this.idArena;
+    const start = this.idStarts[at] as number;
+    const end = start + (this.idLengths[at] as number);
+    let hash = (0x811c9dc5 ^ seed) >>> 0;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), 0x01000193);
+    return hash >>> 0;
+  }
+
+  sameId(a: number, b: number): boolean {
+    const length = this.idLengths[a] as number;
+    if (this.idLengths[b] !== length) return false;
+    const arena = this.idArena;
+    const startA = this.idStarts[a] as number;
+    const startB = this.idStarts[b] as number;
+    for (let i = 0; i < length; i++) if (arena[startA + i] !== arena[startB + i]) return false;
+    return true;
+  }
+
+  /** Rule 5's tie order: ids by UTF-16 code units (bytes agree with it while both ids are ASCII). */
+  compareIds(a: number, b: number): number {
+    if (!this.idsAscii) {
+      const x = this.eventId(a);
+      const y = this.eventId(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    const arena = this.idArena;
+    const startA = this.idStarts[a] as number;
+    const startB = this.idStarts[b] as number;
+    const lengthA = this.idLengths[a] as number;
+    const lengthB = this.idLengths[b] as number;
+    const length = Math.min(lengthA, lengthB);
+    for (let i = 0; i < length; i++) {
+      const difference = (arena[startA + i] as number) - (arena[startB + i] as number);
+      if (difference !== 0) return difference;
+    }
+    return lengthA - lengthB;
   }
 
   identity(id: string): number {
@@ -136,7 +203,7 @@ export class EventColumns {
     this.records[at] = source.record;
     this.lines[at] = source.line;
     this.arrayIndexes[at] = source.index ?? NONE;
-    this.eventIds[at] = event.id;
+    this.storeId(at, event.id);
     return at;
   }
 
@@ -151,7 +218,7 @@ export class EventColumns {
     const userId = this.userIds[at] as number;
     const anonymousId = this.anonymousIds[at] as number;
     return {
-      id: this.eventIds[at] as string,
+      id: this.eventId(at),
       timestamp: this.timestamps[at] as number,
       type: EVENT_TYPES[this.types[at] as number] as EventType,
       name: name === NONE ? null : (this.nameTable.values[name] as string),
@@ -178,7 +245,7 @@ export class EventColumns {
   /** Everything the rules and outputs see about an event, compared without building it: equal interned indexes. */
   sameProjection(a: number, b: number): boolean {
     return (
-      this.eventIds[a] === this.eventIds[b] &&
+      this.sameId(a, b) &&
       this.timestamps[a] === this.timestamps[b] &&
       this.types[a] === this.types[b] &&
       this.names[a] === this.names[b] &&
