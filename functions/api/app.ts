@@ -79,15 +79,18 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
       logger.error('API request failed', { error, method, rawPath: event.rawPath });
       response = errorResponse(500, 'internal_error', 'Internal error');
     }
+    const body = response.body === undefined ? undefined : JSON.stringify(response.body);
     const headers: Record<string, string> = {
-      ...(response.body !== undefined && { 'content-type': JSON_CONTENT_TYPE }),
+      ...(body !== undefined && { 'content-type': JSON_CONTENT_TYPE }),
+      // A HEAD answer has no body, yet HTTP wants GET's length on it.
+      ...(body !== undefined && method === 'HEAD' && { 'content-length': String(Buffer.byteLength(body)) }),
       ...response.headers,
       ...corsHeaders(event, method === 'OPTIONS' && response.status === 204),
     };
     return {
       statusCode: response.status,
       headers,
-      ...(response.body !== undefined && method !== 'HEAD' && { body: JSON.stringify(response.body) }),
+      ...(body !== undefined && method !== 'HEAD' && { body }),
     };
   };
 }

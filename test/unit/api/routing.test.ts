@@ -238,13 +238,15 @@ describe('lookup routing', () => {
       },
     );
 
-    it('serves HEAD as GET without a body, whatever the status', async () => {
+    it('serves HEAD as GET without a body but with its length, whatever the status', async () => {
       const { handler } = makeHandler();
       for (const path of [...paths, userPath('nobody'), '/users/%ZZ', '/nope']) {
         const get = await call(handler, 'GET', path);
         const head = await call(handler, 'HEAD', path);
         expect(head.status, path).toBe(get.status);
-        expect(head.headers).toEqual(get.headers);
+        const { 'content-length': length, ...headHeaders } = head.headers;
+        expect(headHeaders).toEqual(get.headers);
+        expect(length, path).toBe(String(Buffer.byteLength(get.raw.body ?? '')));
         expect(head.raw.body).toBeUndefined();
       }
     });
