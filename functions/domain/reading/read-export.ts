@@ -66,7 +66,7 @@ export interface ReadExportOptions {
 export const NOT_AN_EXPORT = 'no line is JSON';
 const NO_EVENTS = 'holds no events of any export format';
 
-function describeParseError(error: unknown): string {
+function _describeParseError(error: unknown): string {
   return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -160,6 +160,10 @@ function offsetFields(fields: RecordFields, offset: number): RecordFields {
 }
 
 let detectionOnly: ScannedFields | undefined;
+function detectionFields(): ScannedFields {
+  detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS);
+  return detectionOnly;
+}
 
 function describeRootOf(fields: ScannedFields): string {
   return describeRoot(JSON.parse(fields.text()));
@@ -189,7 +193,7 @@ async function readMember(
         summary.records++;
         lastLine = record.line;
         const index = record.index;
-        const fields = scanner?.fields ?? (detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS));
+        const fields = scanner?.fields ?? detectionFields();
         if (!fields.scan(record.bytes, record.start, record.end)) {
           reject(record.line, index, fields.result.failureReason(), fields.text());
           continue;

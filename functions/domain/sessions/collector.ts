@@ -78,7 +78,8 @@ export class EventCollector {
         return undefined;
       }
       const group = entry - 1;
-      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at)) return group;
+      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at))
+        return group;
     }
   }
 
@@ -86,7 +87,8 @@ export class EventCollector {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let group = 0; group < this.groupCount; group++) {
-      let slot = this.columns.hashId(this.groupBest[group] as number, this.groupOwner[group] as number) & mask;
+      let slot =
+        this.columns.hashId(this.groupBest[group] as number, this.groupOwner[group] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = group + 1;
     }
@@ -123,8 +125,8 @@ export class EventCollector {
       link.best = at;
       link.ties = undefined;
     } else if (order === 0 && columns.userIds[at] !== columns.userIds[best]) {
-      if (!link.ties?.some((tie) => columns.userIds[tie] === columns.userIds[at]))
-        (link.ties ??= []).push(at);
+      link.ties ??= [];
+      if (!link.ties.some((tie) => columns.userIds[tie] === columns.userIds[at])) link.ties.push(at);
     }
   }
 
@@ -244,7 +246,10 @@ export class EventCollector {
       merged = true;
       const order = (columns.timestamps[at] as number) - (columns.timestamps[existing.best] as number);
       if (order < 0) byId.set(id, { best: at, ties: undefined });
-      else if (order === 0 && !columns.sameProjection(at, existing.best)) (existing.ties ??= []).push(at);
+      else if (order === 0 && !columns.sameProjection(at, existing.best)) {
+        existing.ties ??= [];
+        existing.ties.push(at);
+      }
     }
     if (!merged) return indexes;
     const pick = await this.picker(canonicalOf, byId.values());

@@ -126,7 +126,11 @@ export class EventColumns {
   /** The id of the event at `at`. */
   eventId(at: number): string {
     const start = this.idStarts[at] as number;
-    return this.idArena.toString(this.idsAscii ? 'latin1' : 'utf8', start, start + (this.idLengths[at] as number));
+    return this.idArena.toString(
+      this.idsAscii ? 'latin1' : 'utf8',
+      start,
+      start + (this.idLengths[at] as number),
+    );
   }
 
   /** FNV-1a over the id's bytes, mixed with `seed`. */

@@ -48,7 +48,7 @@ function stitchedReference(events: readonly EventRecord[], rules: CompiledRules)
   const sessions: SessionSummary[] = [];
   for (const user of [...byUser.keys()].sort(compareText)) {
     const split = splitSessions(user, [...(byUser.get(user)?.values() ?? [])].sort(compareEvents), rules);
-    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
+    sessions.push(...split.map((session, index) => summarizeSession(session, index + 1)));
   }
   return sessions;
 }
