@@ -38,6 +38,8 @@ export class EventCollector {
   private slots: Int32Array = new Int32Array(1 << 16);
   private groupBest: Int32Array = new Int32Array(1 << 15);
   private groupOwner: Int32Array = new Int32Array(1 << 15);
+  /** Each group's id hash, kept so growing the table does not read the ids again. */
+  private groupHash: Int32Array = new Int32Array(1 << 15);
   private groupCount = 0;
   private readonly groupTies = new Map<number, number[]>();
   private readonly links = new Map<number, Candidates>();
@@ -63,16 +65,19 @@ export class EventCollector {
 
   private findOrAddGroup(owner: number, at: number): number | undefined {
     const mask = this.slots.length - 1;
-    for (let slot = this.columns.hashId(at, owner) & mask; ; slot = (slot + 1) & mask) {
+    const hash = this.columns.hashId(at, owner);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number;
       if (entry === 0) {
         const group = this.groupCount++;
         if (group === this.groupBest.length) {
           this.groupBest = grow(this.groupBest);
           this.groupOwner = grow(this.groupOwner);
+          this.groupHash = grow(this.groupHash);
         }
         this.groupBest[group] = at;
         this.groupOwner[group] = owner;
+        this.groupHash[group] = hash;
         this.slots[slot] = group + 1;
         if (this.groupCount * 2 > this.slots.length) this.rehash();
         return undefined;
@@ -87,8 +92,7 @@ export class EventCollector {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let group = 0; group < this.groupCount; group++) {
-      let slot =
-        this.columns.hashId(this.groupBest[group] as number, this.groupOwner[group] as number) & mask;
+      let slot = (this.groupHash[group] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = group + 1;
     }
