@@ -124,9 +124,12 @@ beforeAll(async () => {
 }, 100_000);
 
 afterAll(async () => {
-  await chromium?.close();
-  await stack?.stop();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  try {
+    await chromium?.close();
+  } finally {
+    await stack?.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  }
 });
 
 function running(): { stack: LocalStack; chromium: Chromium } {
