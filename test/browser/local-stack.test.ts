@@ -8,13 +8,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
 import type { LogLevel } from '../../local/ingest-handler.js';
-import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { loadLocalStackConfig } from '../../local/stack-config.js';
-import {
-  buildViewerAssets,
-  viewerContentSecurityPolicy,
-  viewerSecurityHeaders,
-} from '../../viewer/assets.js';
+import { startLocalStackWithViewer } from '../../local/stack-with-viewer.js';
+import { viewerContentSecurityPolicy } from '../../viewer/assets.js';
 import { ROOT, runScript, waitFor } from '../helpers/local-servers.js';
 import { type Chromium, launchChromium, screenshot, type TrackedPage } from './chromium.js';
 import type { ApiEvent, ApiSession, ApiUser } from './fixtures.js';
@@ -70,10 +67,8 @@ async function startStack(): Promise<LocalStack> {
     },
     ROOT,
   );
-  return startLocalStack({
+  return startLocalStackWithViewer({
     ...config,
-    staticAssets: await buildViewerAssets(),
-    staticHeaders: viewerSecurityHeaders(),
     log: {
       handler: (level, message, attributes) => handlerLog.push({ level, message, attributes }),
       queue: (activity, keys) => {
