@@ -7,20 +7,10 @@ import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
 import { type RecordContainer, readRecords } from './records.js';
+import type { Rejection } from './rejection.js';
 import { ScannedFields } from './scanned-fields.js';
 
-/** An event that was not accepted, with everything needed to find, understand and replay it. */
-export interface Rejection {
-  /** The file, or `<archive>!<member>`. */
-  readonly file: string;
-  /** 1-based line where the event starts. */
-  readonly position: number;
-  /** 1-based element index when the file is a JSON array. */
-  readonly index?: number;
-  readonly reason: string;
-  /** The event's original text, so nothing the user sent is lost. */
-  readonly raw: string;
-}
+export type { Rejection } from './rejection.js';
 
 /** Where an accepted event is in its file: to report it, and to read it again for a tie-break. */
 export interface RecordPosition {
