@@ -174,7 +174,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
           expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
         },
       ),
-      { numRuns: 30, seed: SEED },
+      { numRuns: 20, seed: SEED },
     );
   });
 
@@ -217,7 +217,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
           expect(markers.flat()).toEqual([]);
         },
       ),
-      { numRuns: 30, seed: SEED },
+      { numRuns: 20, seed: SEED },
     );
   });
 });
