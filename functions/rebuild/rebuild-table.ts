@@ -60,8 +60,8 @@ export async function beginTableRebuild(store: RebuildStore): Promise<void> {
 
 /**
  * Rebuilds the users of one parallel scan segment from `cursor` on, until the segment is done or `deadline`
- * (epoch ms) has passed; then answers where to resume. At least one page or user is always worked through,
- * so every call makes progress however little time it is given.
+ * (epoch ms) has passed; then answers where to resume. Each call rebuilds at least one user or passes at least
+ * one page, so it makes progress however little time it is given.
  */
 export async function rebuildSegment(
   store: RebuildStore,
@@ -79,18 +79,20 @@ export async function rebuildSegment(
   // Finished meanwhile (a retried call): nothing is left to do.
   if (scope === 'finished') return answer(null, true);
   let cursor = request.cursor;
+  // Set once a user was rebuilt or a page passed: from then on the deadline may end the call.
   let worked = false;
   for (;;) {
     if (worked && now() >= deadline) return answer(cursor, false);
     const page = await store.scanUsers(segment, totalSegments, cursor);
-    worked = true;
     for (const { user, cursor: afterUser } of page.users) {
-      if (now() >= deadline) return answer(cursor, false);
+      if (worked && now() >= deadline) return answer(cursor, false);
       add(counts, await store.rebuildUser(user, scope));
       cursor = afterUser;
+      worked = true;
     }
     if (page.next === null) return answer(null, true);
     cursor = page.next;
+    worked = true;
   }
 }
 
