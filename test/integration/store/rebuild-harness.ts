@@ -15,12 +15,7 @@ import { splitSessions } from '../../../functions/domain/sessions/split.js';
 import { compareLinks, isLink } from '../../../functions/domain/sessions/stitching.js';
 import { type SessionSummary, summarizeSession } from '../../../functions/domain/sessions/summary.js';
 import { preferredCopy } from '../../../functions/domain/store/plan-merge.js';
-import {
-  beginTableRebuild,
-  finishTableRebuild,
-  rebuildSegment,
-  type SegmentCounts,
-} from '../../../functions/rebuild/rebuild-table.js';
+import { type RebuildRun, runTableRebuild } from '../../../local/rebuild-runner.js';
 import type { StoreUnderTest } from './store-harness.js';
 
 export const PAGE_LIMIT_BYTES = 600;
@@ -50,36 +45,15 @@ export function rebuildTo(
   };
 }
 
-/**
- * What the state machine does: begin, every segment called again with its cursor until done (all segments at
- * once), finish. `sliceMs` bounds each call, so small values exercise the cursors.
- */
-export async function runRebuild(
+/** What the state machine does (begin, every segment with its cursor until done, finish), three segments by default. */
+export function runRebuild(
   table: DynamoDbTableRebuild,
   options: { totalSegments?: number; sliceMs?: number } = {},
-): Promise<{ calls: number; counts: SegmentCounts[] }> {
-  const totalSegments = options.totalSegments ?? 3;
-  await beginTableRebuild(table);
-  const counts: SegmentCounts[] = [];
-  let calls = 0;
-  await Promise.all(
-    Array.from({ length: totalSegments }, async (_, segment) => {
-      let cursor: string | null = null;
-      for (;;) {
-        calls++;
-        const outcome = await rebuildSegment(
-          table,
-          { segment, totalSegments, cursor },
-          Date.now() + (options.sliceMs ?? 60_000),
-        );
-        counts.push(outcome.counts);
-        if (outcome.progress.done) return;
-        cursor = outcome.progress.cursor;
-      }
-    }),
-  );
-  await finishTableRebuild(table, Date.now() + 60_000);
-  return { calls, counts };
+): Promise<RebuildRun> {
+  return runTableRebuild(table, {
+    totalSegments: options.totalSegments ?? 3,
+    sliceMs: options.sliceMs ?? 60_000,
+  });
 }
 
 /** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
