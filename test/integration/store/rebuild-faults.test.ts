@@ -42,6 +42,8 @@ afterAll(async () => {
 
 const T0 = Date.UTC(2024, 0, 31, 22, 0, 0);
 const SEED = Number(process.env.SEED ?? Date.now());
+/** Tens of seconds alone; more on a machine shared with other test runs. */
+const PROPERTY_TIMEOUT_MS = 180_000;
 
 const WRITES = new Set([
   'PutItemCommand',
@@ -140,33 +142,37 @@ async function storeUnder(change: Change, events: readonly EventRecord[]): Promi
 }
 
 describe('a rebuild racing ingests of the new rules', () => {
-  it('converges to the batch result of every event under the new rules', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
-        eventsArbitrary('old-'),
-        fc
-          .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
-          .chain((files) => fc.subarray(files, { minLength: 1 })),
-        async (change, stored, files) => {
-          const store = await storeUnder(change, stored);
-          const target = rulesOf(TO[change]);
-          const rebuild = rebuildTo(store.transport, target, { scanPageItems: 2 });
-          await beginTableRebuild(rebuild.table);
+  it(
+    'converges to the batch result of every event under the new rules',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
+          eventsArbitrary('old-'),
+          fc
+            .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
+            .chain((files) => fc.subarray(files, { minLength: 1 })),
+          async (change, stored, files) => {
+            const store = await storeUnder(change, stored);
+            const target = rulesOf(TO[change]);
+            const rebuild = rebuildTo(store.transport, target, { scanPageItems: 2 });
+            await beginTableRebuild(rebuild.table);
 
-          // The ingest meets users still at the old rules and rebuilds them itself, racing the segments.
-          await Promise.all([
-            runRebuild(rebuild.table, { totalSegments: 2 }),
-            ...files.map((file) => ingestUnder(store, rebuild.writer, file)),
-          ]);
+            // The ingest meets users still at the old rules and rebuilds them itself, racing the segments.
+            await Promise.all([
+              runRebuild(rebuild.table, { totalSegments: 2 }),
+              ...files.map((file) => ingestUnder(store, rebuild.writer, file)),
+            ]);
 
-          const all = [...stored, ...files.flat()];
-          expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
-        },
-      ),
-      { numRuns: 20, seed: SEED },
-    );
-  });
+            const all = [...stored, ...files.flat()];
+            expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
+          },
+        ),
+        { numRuns: 20, seed: SEED },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it('rebuilds a user still at the old rules before merging into it, and refuses the old rules once begun', async () => {
     const store = await storeUnder('gap and cap', [
@@ -207,37 +213,41 @@ describe('a rebuild racing ingests of the new rules', () => {
 });
 
 describe('a rebuild under crashes', () => {
-  it('shows each user whole under the old or the new rules, and a re-run converges', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
-        eventsArbitrary('old-'),
-        fc.integer({ min: 0, max: 40 }),
-        async (change, events, crashAfter) => {
-          const store = await storeUnder(change, events);
-          const target = rulesOf(TO[change]);
-          const dying = rebuildTo(crashingTransport(store, crashAfter), target, { scanPageItems: 2 });
+  it(
+    'shows each user whole under the old or the new rules, and a re-run converges',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
+          eventsArbitrary('old-'),
+          fc.integer({ min: 0, max: 40 }),
+          async (change, events, crashAfter) => {
+            const store = await storeUnder(change, events);
+            const target = rulesOf(TO[change]);
+            const dying = rebuildTo(crashingTransport(store, crashAfter), target, { scanPageItems: 2 });
 
-          await runRebuild(dying.table, { totalSegments: 2 }).catch(ignoreCrash);
+            await runRebuild(dying.table, { totalSegments: 2 }).catch(ignoreCrash);
 
-          if (change === 'gap and cap') {
-            // Without moves between partitions, a reader sees each user as the old or the new rules cut it.
-            const seen = await storedSessions(store, everyone(events));
-            const before = referenceSessions(events, store.rules);
-            const after = referenceSessions(events, target);
-            const of = (sessions: SessionSummary[], user: string) =>
-              sessions.filter((session) => session.userId === user);
-            for (const user of everyone(events)) {
-              expect([of(before, user), of(after, user)]).toContainEqual(of(seen, user));
+            if (change === 'gap and cap') {
+              // Without moves between partitions, a reader sees each user as the old or the new rules cut it.
+              const seen = await storedSessions(store, everyone(events));
+              const before = referenceSessions(events, store.rules);
+              const after = referenceSessions(events, target);
+              const of = (sessions: SessionSummary[], user: string) =>
+                sessions.filter((session) => session.userId === user);
+              for (const user of everyone(events)) {
+                expect([of(before, user), of(after, user)]).toContainEqual(of(seen, user));
+              }
             }
-          }
-          // A crash after the finish left nothing to re-run; otherwise the rebuild is started again and resumes.
-          if ((await readTableRules(store.transport))?.fingerprint !== target.fingerprint)
-            await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 2 }).table);
-          expect(await storedSessions(store, everyone(events))).toEqual(expectedSessions(events, target));
-        },
-      ),
-      { numRuns: 40, seed: SEED },
-    );
-  });
+            // A crash after the finish left nothing to re-run; otherwise the rebuild is started again and resumes.
+            if ((await readTableRules(store.transport))?.fingerprint !== target.fingerprint)
+              await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 2 }).table);
+            expect(await storedSessions(store, everyone(events))).toEqual(expectedSessions(events, target));
+          },
+        ),
+        { numRuns: 40, seed: SEED },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

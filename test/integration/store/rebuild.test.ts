@@ -30,6 +30,8 @@ afterAll(async () => {
 
 const T0 = Date.UTC(2024, 0, 31, 20, 0, 0);
 const SEED = Number(process.env.SEED ?? Date.now());
+/** Tens of seconds alone; more on a machine shared with other test runs. */
+const PROPERTY_TIMEOUT_MS = 180_000;
 
 /** Gap, platform gaps and cap: each rule of 5 and 7 changes in some runs. */
 const sessionRulesArbitrary: fc.Arbitrary<Partial<SessionRules>> = fc.record({
@@ -65,37 +67,45 @@ async function expectStored(store: StoreUnderTest, users: readonly string[], exp
 }
 
 describe('rebuilding the table under new session rules', () => {
-  it('equals the batch result under the new gap, platform gaps and cap, capped chains included', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .record({
-            events: fc
-              .tuple(eventRecordsArbitrary({ maxEvents: 40, users: 3 }), botArbitrary())
-              .map(([a, b]) => [...a, ...b]),
-            from: sessionRulesArbitrary,
-            to: sessionRulesArbitrary,
-            totalSegments: fc.integer({ min: 1, max: 4 }),
-            scanPageItems: fc.integer({ min: 1, max: 20 }),
-          })
-          .filter(({ from, to }) => rulesOf(from).fingerprint !== rulesOf(to).fingerprint),
-        async ({ events, from, to, totalSegments, scanPageItems }) => {
-          const store = await freshStore(dynamo.client, from, { pageLimitBytes: PAGE_LIMIT_BYTES });
-          await recordRules(store);
-          await ingest(store, events);
-          const target = rulesOf(to);
+  it(
+    'equals the batch result under the new gap, platform gaps and cap, capped chains included',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .record({
+              events: fc
+                .tuple(eventRecordsArbitrary({ maxEvents: 40, users: 3 }), botArbitrary())
+                .map(([a, b]) => [...a, ...b]),
+              from: sessionRulesArbitrary,
+              to: sessionRulesArbitrary,
+              totalSegments: fc.integer({ min: 1, max: 4 }),
+              scanPageItems: fc.integer({ min: 1, max: 20 }),
+            })
+            .filter(({ from, to }) => rulesOf(from).fingerprint !== rulesOf(to).fingerprint),
+          async ({ events, from, to, totalSegments, scanPageItems }) => {
+            const store = await freshStore(dynamo.client, from, { pageLimitBytes: PAGE_LIMIT_BYTES });
+            await recordRules(store);
+            await ingest(store, events);
+            const target = rulesOf(to);
 
-          await runRebuild(rebuildTo(store.transport, target, { scanPageItems }).table, { totalSegments });
+            await runRebuild(rebuildTo(store.transport, target, { scanPageItems }).table, { totalSegments });
 
-          const users = [...new Set(events.map((event) => event.userId as string))];
-          await expectStored(store, users, referenceSessions(events, target));
-          const table = await readTableRules(store.transport);
-          expect(table).toEqual({ fingerprint: target.fingerprint, rules: target.source, target: undefined });
-        },
-      ),
-      { numRuns: 25, seed: SEED },
-    );
-  });
+            const users = [...new Set(events.map((event) => event.userId as string))];
+            await expectStored(store, users, referenceSessions(events, target));
+            const table = await readTableRules(store.transport);
+            expect(table).toEqual({
+              fingerprint: target.fingerprint,
+              rules: target.source,
+              target: undefined,
+            });
+          },
+        ),
+        { numRuns: 25, seed: SEED },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it('leaves the sessions that come out the same untouched and moves every head to the new rules', async () => {
     const store = await freshStore(dynamo.client, { gapMinutes: 30 });
@@ -148,75 +158,87 @@ function stitchingEvents(): fc.Arbitrary<EventRecord[]> {
 }
 
 describe('rebuilding when identity stitching is turned on or off', () => {
-  it('turned on: stitches every stored link, as the batch does under the new rules', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        stitchingEvents(),
-        fc.constantFrom(10, 30),
-        fc.integer({ min: 1, max: 3 }),
-        async (events, gapMinutes, totalSegments) => {
-          const store = await freshStore(
-            dynamo.client,
-            { gapMinutes: 30 },
-            { pageLimitBytes: PAGE_LIMIT_BYTES },
-          );
-          await recordRules(store);
-          await ingest(store, events);
-          const target = rulesOf({ gapMinutes, identityStitching: true });
+  it(
+    'turned on: stitches every stored link, as the batch does under the new rules',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          stitchingEvents(),
+          fc.constantFrom(10, 30),
+          fc.integer({ min: 1, max: 3 }),
+          async (events, gapMinutes, totalSegments) => {
+            const store = await freshStore(
+              dynamo.client,
+              { gapMinutes: 30 },
+              { pageLimitBytes: PAGE_LIMIT_BYTES },
+            );
+            await recordRules(store);
+            await ingest(store, events);
+            const target = rulesOf({ gapMinutes, identityStitching: true });
 
-          await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3 }).table, { totalSegments });
+            await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3 }).table, {
+              totalSegments,
+            });
 
-          const expected = stitchedReference(events, target);
-          await expectStored(store, everyone(events), expected);
-          const distinct = expected.reduce((sum, session) => sum + session.eventCount, 0);
-          const stored = await storedSessions(store, everyone(events));
-          expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
-        },
-      ),
-      { numRuns: 20, seed: SEED },
-    );
-  });
+            const expected = stitchedReference(events, target);
+            await expectStored(store, everyone(events), expected);
+            const distinct = expected.reduce((sum, session) => sum + session.eventCount, 0);
+            const stored = await storedSessions(store, everyone(events));
+            expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
+          },
+        ),
+        { numRuns: 20, seed: SEED },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('turned off: every anonymousId takes its anonymous events back and no link is left', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        stitchingEvents(),
-        fc.constantFrom(10, 30),
-        fc.integer({ min: 1, max: 3 }),
-        async (events, gapMinutes, totalSegments) => {
-          const store = await freshStore(
-            dynamo.client,
-            { gapMinutes: 30, identityStitching: true },
-            { pageLimitBytes: PAGE_LIMIT_BYTES },
-          );
-          await recordRules(store);
-          const writer = new DynamoDbSessionWriter({
-            transport: store.transport,
-            rules: store.rules,
-            pageLimitBytes: PAGE_LIMIT_BYTES,
-          });
-          await ingestStitched(writer, events);
-          const target = rulesOf({ gapMinutes, identityStitching: false });
+  it(
+    'turned off: every anonymousId takes its anonymous events back and no link is left',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          stitchingEvents(),
+          fc.constantFrom(10, 30),
+          fc.integer({ min: 1, max: 3 }),
+          async (events, gapMinutes, totalSegments) => {
+            const store = await freshStore(
+              dynamo.client,
+              { gapMinutes: 30, identityStitching: true },
+              { pageLimitBytes: PAGE_LIMIT_BYTES },
+            );
+            await recordRules(store);
+            const writer = new DynamoDbSessionWriter({
+              transport: store.transport,
+              rules: store.rules,
+              pageLimitBytes: PAGE_LIMIT_BYTES,
+            });
+            await ingestStitched(writer, events);
+            const target = rulesOf({ gapMinutes, identityStitching: false });
 
-          await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3 }).table, { totalSegments });
+            await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3 }).table, {
+              totalSegments,
+            });
 
-          await expectStored(store, everyone(events), referenceSessions(events, target));
-          for (const id of everyone(events)) {
-            const summary = await store.reader.getUserSummary(id);
-            expect([summary?.stitchedTo, summary?.stitchedCount ?? 0]).toEqual([undefined, 0]);
-          }
-          const markers = await Promise.all(
-            everyone(events).map((id) =>
-              store.transport.query({
-                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :marker)',
-                ExpressionAttributeValues: { ':pk': { S: `U#${id}` }, ':marker': { S: 'A#' } },
-              }),
-            ),
-          );
-          expect(markers.flat()).toEqual([]);
-        },
-      ),
-      { numRuns: 20, seed: SEED },
-    );
-  });
+            await expectStored(store, everyone(events), referenceSessions(events, target));
+            for (const id of everyone(events)) {
+              const summary = await store.reader.getUserSummary(id);
+              expect([summary?.stitchedTo, summary?.stitchedCount ?? 0]).toEqual([undefined, 0]);
+            }
+            const markers = await Promise.all(
+              everyone(events).map((id) =>
+                store.transport.query({
+                  KeyConditionExpression: 'pk = :pk AND begins_with(sk, :marker)',
+                  ExpressionAttributeValues: { ':pk': { S: `U#${id}` }, ':marker': { S: 'A#' } },
+                }),
+              ),
+            );
+            expect(markers.flat()).toEqual([]);
+          },
+        ),
+        { numRuns: 20, seed: SEED },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
