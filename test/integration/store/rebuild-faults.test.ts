@@ -18,16 +18,8 @@ import type { SessionSummary } from '../../../functions/domain/sessions/summary.
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import {
-  everyone,
-  ingestStitched,
-  PAGE_LIMIT_BYTES,
-  rebuildTo,
-  recordRules,
-  rulesOf,
-  runRebuild,
-  stitchedReference,
-} from './rebuild-harness.js';
+import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
+import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
