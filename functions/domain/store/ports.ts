@@ -92,3 +92,22 @@ export interface SessionWriter {
    */
   mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
 }
+
+/** What one erasure did. */
+export interface ErasureResult {
+  readonly userId: string;
+  /** Items deleted from the table (day pages, event chunks, stitched markers), the anonymousIds' included. */
+  readonly itemsDeleted: number;
+  /** The anonymousIds stitched to the user, erased with it, sorted. */
+  readonly anonymousIds: readonly string[];
+}
+
+/** Erasure in the store (port): what the admin route needs. */
+export interface UserEraser {
+  /**
+   * Deletes everything stored for the user and the anonymousIds stitched to it, keeping only their heads
+   * as suppression entries, so events of theirs delivered later are rejected as erased. Idempotent: running
+   * it again finishes an interrupted run; an id never seen is recorded as erased all the same.
+   */
+  eraseUser(userId: string): Promise<ErasureResult>;
+}
