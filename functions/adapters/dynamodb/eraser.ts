@@ -27,14 +27,17 @@ const DELETE_PAGE_ITEMS = 500;
 /**
  * The head of an erased id: a new version (so a merge that read the old one fails its commit and, retrying,
  * refuses its events), the erased flag, and totals of nothing. The link stays, so an erased anonymousId
- * still routes to its user; intents go, so nothing can commit on what was read before. Attribute names are
- * head-codec's.
+ * still routes to its user, but without the link event's content (only a tie between two links reads it,
+ * and an erased id takes no link); intents go, so nothing can commit on what was read before. Attribute
+ * names are head-codec's.
  */
 function erasedHeadUpdate(read: Head, version: number, txn: string, recent: string) {
+  const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
   return {
     UpdateExpression:
       'SET #er = :true, #v = :version, #t = :txn, #rc = :recent, #sc = :zero, #ec = :zero, #dc = :zero, ' +
-      '#mo = :none, #ac = :zero, #in = :noIntents REMOVE #ld, #fs, #ls, #as',
+      `#mo = :none, #ac = :zero, #in = :noIntents${link === undefined ? '' : ', #li = :link'} ` +
+      'REMOVE #ld, #fs, #ls, #as',
     ConditionExpression: '#v = :read',
     ExpressionAttributeNames: {
       '#er': 'er',
@@ -51,6 +54,7 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
       '#fs': 'fs',
       '#ls': 'ls',
       '#as': 'as',
+      ...(link !== undefined && { '#li': 'li' }),
     },
     ExpressionAttributeValues: {
       ':true': { BOOL: true },
@@ -61,6 +65,7 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
       ':none': { S: '' },
       ':noIntents': { M: {} },
       ':read': { N: String(read.version) },
+      ...(link !== undefined && { ':link': { S: JSON.stringify(link) } }),
     },
   };
 }

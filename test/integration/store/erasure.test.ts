@@ -280,6 +280,24 @@ describe('DynamoDbEraser', () => {
     expect((await call(lookup, 'GET', userPath('bob', 'sessions'))).status).toBe(200);
   });
 
+  it('keeps an erased anonymousId’s route to its user, but not the content of the link event', async () => {
+    const store = await stitchingStore();
+    const link = {
+      userId: 'erin',
+      timestamp: T0,
+      eventId: 'm:login',
+      canonical: '{"context":{"ip":"192.0.2.1"}}',
+    };
+    await new DynamoDbStitchingWriter(store.writer).offerLink('anon-e', link);
+    expect((await headOf(store, 'anon-e')).link).toEqual(link);
+
+    const result = await new DynamoDbEraser({ transport: store.transport }).eraseUser('erin');
+
+    expect(result.anonymousIds).toEqual(['anon-e']);
+    expect((await headOf(store, 'anon-e')).link).toEqual({ ...link, canonical: '' });
+    expect(JSON.stringify(await scanTable(store))).not.toContain('192.0.2.1');
+  });
+
   it('is idempotent, and records the suppression of an id it never saw', async () => {
     const store = await stitchingStore();
     await ingestFile(store, ndjson(history()));
@@ -333,6 +351,22 @@ describe('DynamoDbEraser', () => {
     );
 
     expect(keysOf(await scanTable(store), ['carol'])).toEqual(headsOnly(['carol']));
+  });
+
+  it('deletes on a second run what a late link moved into an erased id, erasing that anonymousId too', async () => {
+    const store = await stitchingStore();
+    const eraser = new DynamoDbEraser({ transport: store.transport });
+    await eraser.eraseUser('carol');
+    await ingestFile(store, ndjson([{ anonymousId: 'anon-c', at: T0, id: 'c-browse' }]));
+    await ingestFile(
+      store,
+      ndjson([{ userId: 'carol', anonymousId: 'anon-c', at: T0 + MINUTE, id: 'c-login' }]),
+    );
+
+    const again = await eraser.eraseUser('carol');
+
+    expect(again.anonymousIds).toEqual(['anon-c']);
+    expect(keysOf(await scanTable(store), ['carol', 'anon-c'])).toEqual(headsOnly(['carol', 'anon-c']));
   });
 });
 
