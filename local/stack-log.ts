@@ -58,9 +58,13 @@ export function formatHandlerLog(
     `${plural(number(attributes.records), 'event')}, ${number(attributes.rejected)} rejected, ` +
     `${plural(number(attributes.usersTouched), 'user')}, ${plural(number(attributes.sessionsWritten), 'session')} written`;
   const duplicates = number(attributes.duplicates);
-  const details = [duplicates > 0 ? plural(duplicates, 'duplicate') : undefined, formatsOf(files)].filter(
-    Boolean,
-  );
+  const erased = number(attributes.erased);
+  const details = [
+    duplicates > 0 ? plural(duplicates, 'duplicate') : undefined,
+    // Events of erased users, reported as rejected with the reason `erased`.
+    erased > 0 ? `${erased} of erased users` : undefined,
+    formatsOf(files),
+  ].filter(Boolean);
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {
     const reasons = broken.map((file) => `${String(file.file)}: ${String(file.error)}`).join('; ');

@@ -61,6 +61,24 @@ describe('stack log lines', () => {
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
   });
 
+  it('counts the events of erased users an ingest refused', () => {
+    const line = formatHandlerLog('info', 'ingested', {
+      key: 'incoming/old.ndjson',
+      records: 2,
+      rejected: 0,
+      duplicates: 0,
+      erased: 2,
+      usersTouched: 1,
+      sessionsWritten: 0,
+      report: 'rejected/incoming/old.ndjson.ndjson',
+      files: [{ file: 'incoming/old.ndjson', format: 'segment' }],
+    });
+
+    expect(line).toBe(
+      'ingested incoming/old.ndjson: 2 events, 0 rejected, 1 user, 0 sessions written (report: rejected/incoming/old.ndjson.ndjson); 2 of erased users; read as segment',
+    );
+  });
+
   it('words an erasure by its counts, never the id, which the admin log holds only hashed', () => {
     expect(
       formatAdminLog('user erased', { userIdSha256: 'ab12', itemsDeleted: 14, anonymousIdsErased: 1 }),
