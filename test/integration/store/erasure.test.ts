@@ -1,20 +1,28 @@
 // User erasure against DynamoDB Local: what is left afterwards, merges racing it, crashes in the middle, and
 // old exports delivered again through the real ingest use case.
-import { createHash } from 'node:crypto';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
-import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
-import { type Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
-import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
-import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import {
+  Crash,
+  crashingClient,
+  headOf,
+  headsOnly,
+  ingestFile,
+  keysOf,
+  ndjson,
+  noise,
+  pausingClient,
+  type SegmentEvent,
+  scanTable,
+} from './erasure-harness.js';
 import { freshStore, type StoreUnderTest } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -29,162 +37,12 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
-const WRITES = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
-class Crash extends Error {
-  constructor() {
-    super('simulated crash');
-    this.name = 'Crash';
-  }
-}
-
-function localClient(): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
-
-/** A client that dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
-function crashingClient(writesBeforeCrash: number): DynamoDBClient {
-  const client = localClient();
-  let writes = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (writes >= writesBeforeCrash) throw new Crash();
-      if (WRITES.has(context.commandName ?? '')) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashAfterWrites' },
-  );
-  return client;
-}
-
-/** A client whose write number `pauseAt` (from 0) waits until released; `reached` resolves when it waits. */
-function pausingClient(pauseAt: number) {
-  const client = localClient();
-  let writes = 0;
-  let release!: () => void;
-  let reach!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (WRITES.has(context.commandName ?? '') && writes++ === pauseAt) {
-        reach();
-        await released;
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'pauseAtWrite' },
-  );
-  return { client, reached, release };
-}
 
 /** A store with stitching on and small pages, so a busy day takes several pages and a long session chunks. */
 const stitchingStore = () =>
   freshStore(dynamo.client, { identityStitching: true, maxSessionMinutes: 24 * 60 }, { pageLimitBytes: 900 });
 
-async function scanTable(store: StoreUnderTest): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await dynamo.client.send(
-      new ScanCommand({ TableName: store.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
-}
-
-const keysOf = (items: readonly Item[], users: readonly string[]) =>
-  items
-    .filter((item) => users.some((user) => item.pk?.S === `U#${user}`))
-    .map((item) => `${item.pk?.S} ${item.sk?.S}`)
-    .sort();
-
-const headsOnly = (users: readonly string[]) => users.map((user) => `U#${user} H`).sort();
-
-async function headOf(store: StoreUnderTest, user: string) {
-  return decodeHead(await store.transport.get(headKey(user)));
-}
-
-/** A report kept in memory. */
-class MemoryReport implements RejectionReport {
-  readonly key = 'rejected/replayed.ndjson.ndjson';
-  readonly written: ReportLine[] = [];
-  get lines(): number {
-    return this.written.length;
-  }
-  write(line: ReportLine): void {
-    this.written.push(line);
-  }
-  async ready(): Promise<void> {}
-  async close(): Promise<void> {}
-  async abort(): Promise<void> {}
-}
-
-interface SegmentEvent {
-  userId?: string;
-  anonymousId?: string;
-  at: number;
-  id: string;
-  event?: string;
-}
-
-/** Text that does not compress: stored pages fill up after a few events. */
-const noise = (seed: string) =>
-  ['a', 'b'].map((salt) => createHash('sha256').update(`${salt}${seed}`).digest('hex')).join('');
-
-const ndjson = (events: readonly SegmentEvent[]) =>
-  events
-    .map(({ userId, anonymousId, at, id, event }) =>
-      JSON.stringify({
-        type: 'track',
-        event: event ?? 'Clicked',
-        ...(userId !== undefined && { userId }),
-        ...(anonymousId !== undefined && { anonymousId }),
-        timestamp: new Date(at).toISOString(),
-        messageId: id,
-      }),
-    )
-    .join('\n');
-
-/** The real ingest use case over one export, as the ingest function runs it. */
-async function ingestFile(
-  store: StoreUnderTest,
-  text: string,
-): Promise<{ stats: IngestStats; report: MemoryReport }> {
-  const report = new MemoryReport();
-  const bytes = new TextEncoder().encode(text);
-  const stats = await ingestObject({
-    file: 'segment-logs/src/export.ndjson',
-    format: 'segment',
-    open: async () =>
-      (async function* () {
-        yield bytes;
-      })(),
-    writer: store.writer,
-    identity: new DynamoDbStitchingWriter(store.writer),
-    rules: store.rules,
-    report,
-    browserOf: () => null,
-  });
-  return { stats, report };
-}
-
+const scan = (store: StoreUnderTest) => scanTable(dynamo.client, store);
 /**
  * Alice browses anonymously on two devices, logs in on both, and is active over four days, one of them with a
  * session long enough to be stored in chunks; Bob, with a device of his own, shares nothing with her.
@@ -230,7 +88,7 @@ describe('DynamoDbEraser', () => {
   it('leaves only the heads of the user and its anonymousIds, and answers what it deleted', async () => {
     const store = await stitchingStore();
     await ingestFile(store, ndjson(history()));
-    const before = await scanTable(store);
+    const before = await scan(store);
     const aliceKeys = keysOf(before, ALICE);
     const bobKeys = keysOf(before, BOB);
     const sessionIds = (
@@ -244,7 +102,7 @@ describe('DynamoDbEraser', () => {
 
     const result = await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
 
-    const after = await scanTable(store);
+    const after = await scan(store);
     expect(result).toEqual({
       userId: 'alice',
       itemsDeleted: aliceKeys.length - ALICE.length,
@@ -295,7 +153,7 @@ describe('DynamoDbEraser', () => {
 
     expect(result.anonymousIds).toEqual(['anon-e']);
     expect((await headOf(store, 'anon-e')).link).toEqual({ ...link, canonical: '' });
-    expect(JSON.stringify(await scanTable(store))).not.toContain('192.0.2.1');
+    expect(JSON.stringify(await scan(store))).not.toContain('192.0.2.1');
   });
 
   it('is idempotent, and records the suppression of an id it never saw', async () => {
@@ -310,12 +168,12 @@ describe('DynamoDbEraser', () => {
     expect(again).toEqual({ userId: 'alice', itemsDeleted: 0, anonymousIds: [] });
     expect(unknown).toEqual({ userId: 'nobody yet', itemsDeleted: 0, anonymousIds: [] });
     expect((await headOf(store, 'nobody yet')).erased).toBe(true);
-    expect(keysOf(await scanTable(store), ['nobody yet'])).toEqual(headsOnly(['nobody yet']));
+    expect(keysOf(await scan(store), ['nobody yet'])).toEqual(headsOnly(['nobody yet']));
     const later = await store.writer.mergeUserEvents('nobody yet', [
       record({ id: 'm:first', timestamp: T0, userId: 'nobody yet' }),
     ]);
     expect(later).toMatchObject({ newEvents: 0, erasedEvents: 1 });
-    expect(keysOf(await scanTable(store), ['nobody yet'])).toEqual(headsOnly(['nobody yet']));
+    expect(keysOf(await scan(store), ['nobody yet'])).toEqual(headsOnly(['nobody yet']));
   });
 
   it('rejects the user’s events as erased when old exports are delivered again, and stores none', async () => {
@@ -323,7 +181,7 @@ describe('DynamoDbEraser', () => {
     const exported = ndjson(history());
     await ingestFile(store, exported);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-    const bobBefore = keysOf(await scanTable(store), BOB);
+    const bobBefore = keysOf(await scan(store), BOB);
 
     const { stats, report } = await ingestFile(store, exported);
 
@@ -333,7 +191,7 @@ describe('DynamoDbEraser', () => {
     // The report names where each refused event was, never its text.
     expect(erasedLines.every((line) => 'raw' in line && line.raw === '')).toBe(true);
     expect(stats.newEvents).toBe(0);
-    const after = await scanTable(store);
+    const after = await scan(store);
     expect(keysOf(after, ALICE)).toEqual(headsOnly(ALICE));
     expect(keysOf(after, BOB)).toEqual(bobBefore);
   });
@@ -350,7 +208,7 @@ describe('DynamoDbEraser', () => {
       ndjson([{ userId: 'carol', anonymousId: 'anon-c', at: T0 + MINUTE, id: 'c-login' }]),
     );
 
-    expect(keysOf(await scanTable(store), ['carol'])).toEqual(headsOnly(['carol']));
+    expect(keysOf(await scan(store), ['carol'])).toEqual(headsOnly(['carol']));
   });
 
   it('deletes on a second run what a late link moved into an erased id, erasing that anonymousId too', async () => {
@@ -366,7 +224,7 @@ describe('DynamoDbEraser', () => {
     const again = await eraser.eraseUser('carol');
 
     expect(again.anonymousIds).toEqual(['anon-c']);
-    expect(keysOf(await scanTable(store), ['carol', 'anon-c'])).toEqual(headsOnly(['carol', 'anon-c']));
+    expect(keysOf(await scan(store), ['carol', 'anon-c'])).toEqual(headsOnly(['carol', 'anon-c']));
   });
 });
 
@@ -388,7 +246,7 @@ describe('DynamoDbEraser racing a merge', () => {
         const user = `bob-${pauseAt}`;
         const events = (list: EventRecord[]) => list.map((event) => ({ ...event, userId: user }));
         await store.writer.mergeUserEvents(user, events(existing));
-        const paused = pausingClient(pauseAt);
+        const paused = pausingClient(dynamo.endpoint, pauseAt);
         const writer = new DynamoDbSessionWriter({
           transport: new Transport({ client: paused.client, tableName: store.tableName, baseDelayMs: 2 }),
           rules: store.rules,
@@ -403,9 +261,7 @@ describe('DynamoDbEraser racing a merge', () => {
         // Committed before the erasure (then erased with the rest) or refused after it: stored, never.
         expect(merged.newEvents + merged.erasedEvents, `paused at write ${pauseAt}`).toBe(1);
         expect(erased.itemsDeleted).toBeGreaterThan(0);
-        expect(keysOf(await scanTable(store), [user]), `paused at write ${pauseAt}`).toEqual(
-          headsOnly([user]),
-        );
+        expect(keysOf(await scan(store), [user]), `paused at write ${pauseAt}`).toEqual(headsOnly([user]));
         expect(await store.reader.getUserSummary(user)).toBeUndefined();
         paused.client.destroy();
         if (!reachedFirst) break;
@@ -431,7 +287,7 @@ describe('DynamoDbEraser racing a merge', () => {
         }),
       );
       await store.writer.mergeUserEvents(user, many);
-      const paused = pausingClient(pauseAt);
+      const paused = pausingClient(dynamo.endpoint, pauseAt);
       const erasing = new DynamoDbEraser({
         transport: new Transport({ client: paused.client, tableName: store.tableName, baseDelayMs: 2 }),
       }).eraseUser(user);
@@ -446,7 +302,7 @@ describe('DynamoDbEraser racing a merge', () => {
 
       // At write 0 the head is not marked yet: the merge commits, and the erasure then retries over it.
       expect(merged.erasedEvents, `paused at write ${pauseAt}`).toBe(pauseAt === 0 ? 0 : 1);
-      expect(keysOf(await scanTable(store), [user]), `paused at write ${pauseAt}`).toEqual(headsOnly([user]));
+      expect(keysOf(await scan(store), [user]), `paused at write ${pauseAt}`).toEqual(headsOnly([user]));
       paused.client.destroy();
       if (!reachedFirst) break;
       pausedAt = pauseAt;
@@ -470,7 +326,7 @@ describe('DynamoDbEraser interrupted', () => {
       }));
       await ingestFile(store, ndjson(events));
       const ids = ALICE.map((id) => `${id}-${crashAfter}`);
-      const client = crashingClient(crashAfter);
+      const client = crashingClient(dynamo.endpoint, crashAfter);
       const crashing = new DynamoDbEraser({
         transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
       });
@@ -485,9 +341,7 @@ describe('DynamoDbEraser interrupted', () => {
 
       await new DynamoDbEraser({ transport: store.transport }).eraseUser(ids[0] as string);
 
-      expect(keysOf(await scanTable(store), ids), `crashed after ${crashAfter} writes`).toEqual(
-        headsOnly(ids),
-      );
+      expect(keysOf(await scan(store), ids), `crashed after ${crashAfter} writes`).toEqual(headsOnly(ids));
       for (const id of ids)
         expect((await headOf(store, id)).erased, `${id} after ${crashAfter} writes`).toBe(true);
       if (finished) break;
