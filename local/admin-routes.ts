@@ -1,7 +1,7 @@
 // The local stack's admin route, served by the API stand-in to this machine only:
 //   POST /_local/replay   {prefix?, since?: "YYYY-MM-DD", dryRun?, fromDeadLetterQueue?}
 // enqueues objects again, or redrives the dead-letter queue; a dry run lists what it would do (which is
-// how `npm run dlq` lists the dead letters). `npm run replay` is its client.
+// how `npm run dlq` lists the dead letters). `npm run replay` is its client (local/replay.ts).
 import { z } from 'zod';
 import { type AdminHandler, apiError } from './http-api.js';
 import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';
@@ -11,7 +11,7 @@ export const REPLAY_ROUTE = 'replay';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Midnight UTC of a real calendar day. */
-function parseDay(text: string): Date | undefined {
+export function parseDay(text: string): Date | undefined {
   const match = DAY.exec(text);
   if (match === null) return undefined;
   const date = new Date(`${text}T00:00:00.000Z`);
@@ -43,6 +43,9 @@ const replayRequestSchema = z
     message: 'since does not apply to the dead-letter queue (use prefix to pick dead letters)',
     path: ['since'],
   });
+
+/** The request body, as a client sends it. */
+export type ReplayRequestBody = z.input<typeof replayRequestSchema>;
 
 export type ReplayResponse = ReplayResult & { dryRun: boolean; fromDeadLetterQueue: boolean };
 

@@ -1,6 +1,7 @@
-// A node:http server standing in for API Gateway in front of the real lookup handler (the event and
-// result mapping is in api-gateway-event.ts). It also serves optional static assets (the viewer) and the
-// local stack's admin routes under /_local/ (loopback clients only).
+// A node:http server standing in for API Gateway in front of the real lookup handler and, for
+// /admin/users/..., the real admin (erasure) handler (the event and result mapping is in
+// api-gateway-event.ts). It also serves optional static assets (the viewer) and the local stack's own
+// admin routes under /_local/ (loopback clients only).
 import {
   createServer,
   type IncomingMessage,
@@ -40,11 +41,16 @@ export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse>;
 /** Not a route of the lookup API (nor ever one: its routes start with /users/ and /admin/). */
 export const ADMIN_PATH_PREFIX = '/_local/';
 
+/** Where API Gateway's admin route (`DELETE /admin/users/{proxy+}`) sends requests to the admin function. */
+export const ADMIN_API_PREFIX = '/admin/users/';
+
 export interface HttpApiOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
   handler: HttpApiHandler;
+  /** The admin function, for paths under ADMIN_API_PREFIX; without it they go to `handler`. */
+  adminApiHandler?: HttpApiHandler;
   /** Called when the handler throws; the client gets API Gateway's generic 500. */
   onError?: (error: unknown, event: APIGatewayProxyEventV2) => void;
   /** Served for GET and HEAD on exactly these paths (e.g. `/`), ahead of the handler. */
@@ -191,9 +197,13 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
     // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
     const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
+    const serve =
+      options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX)
+        ? options.adminApiHandler
+        : options.handler;
     let result: APIGatewayProxyResultV2;
     try {
-      result = await options.handler(event);
+      result = await serve(event);
     } catch (error) {
       options.onError?.(error, event);
       // API Gateway's answer when the function fails.

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { decodeS3EventKey, type SourceDefinition } from '../contract/index.js';
+import { notAnExportByName } from '../functions/ingest/sources.js';
 import { IngestLedger } from './ingest-ledger.js';
 import { IngestQueue, type QueueActivity, type SqsBatchHandler } from './ingest-queue.js';
 import {
-  type LocalSender,
   listObjects,
   notificationBody,
   objectCreatedRecord,
   objectsInBody,
+  type ReplaySender,
   type SourceObject,
   sourceOf,
 } from './source-objects.js';
@@ -31,7 +32,7 @@ export interface IngestPipelineOptions {
 }
 
 export interface ReplayRequest {
-  /** Default: every source prefix. Only objects under a source prefix are enqueued. */
+  /** Default: every source prefix. Only objects under a source prefix, and exports by name, are enqueued. */
   prefix?: string;
   /** Objects modified on or after this instant; not for the dead-letter queue. */
   since?: Date;
@@ -163,6 +164,8 @@ export class IngestPipeline {
     for (const listed of prefixes) {
       for await (const object of listObjects(this.requireS3(), this.options.bucket, listed)) {
         if (sourceOf(object.key, this.options.sources) === undefined) continue;
+        // The ingest would only skip it: a folder marker, a manifest, a Parquet file.
+        if (notAnExportByName(object.key) !== undefined) continue;
         if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) continue;
         objects.push(object);
       }
@@ -171,7 +174,7 @@ export class IngestPipeline {
     return { objects };
   }
 
-  private send(object: SourceObject, sender: LocalSender): void {
+  private send(object: SourceObject, sender: ReplaySender): void {
     this.ingestQueue.send(notificationBody(objectCreatedRecord(this.options.bucket, object, sender)));
   }
 

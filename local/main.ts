@@ -3,7 +3,14 @@
 import { describeError } from './errors.js';
 import type { LocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
-import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';
+import {
+  banner,
+  formatAdminLog,
+  formatHandlerLog,
+  formatQueueActivity,
+  plural,
+  shortPath,
+} from './stack-log.js';
 import { startLocalStackWithViewer } from './stack-with-viewer.js';
 
 // The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
         },
         dropped: (name, key, movedTo) =>
           say(`drop folder: uploaded ${name} as ${key}, moved to ${shortPath(movedTo)}`),
+        admin: (message, attributes) => say(formatAdminLog(message, attributes)),
         warn: (message, error) => say(error === undefined ? message : `${message}: ${describeError(error)}`),
       },
     });

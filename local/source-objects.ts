@@ -1,5 +1,6 @@
 // Objects under the source prefixes and the queue messages that name them: S3's notification bodies,
-// and the same shape for objects the stack enqueues itself (found un-ingested on start, or replayed).
+// and the same shape for objects enqueued by us (found un-ingested on start, or replayed, locally or on
+// AWS by `npm run replay -- --stage`).
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { decodeS3EventKey, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
@@ -13,8 +14,8 @@ export interface SourceObject {
   lastModified?: Date;
 }
 
-/** Who sent a message the stack made itself; in the record's userIdentity, as S3 names the uploader. */
-export type LocalSender = 'sessionizer-local-recovery' | 'sessionizer-local-replay';
+/** Who sent a message S3 did not; in the record's userIdentity, as S3 names the uploader. */
+export type ReplaySender = 'sessionizer-local-recovery' | 'sessionizer-local-replay' | 'sessionizer-replay';
 
 const unquote = (eTag: string) => eTag.replace(/"/g, '');
 
@@ -29,15 +30,17 @@ export function notificationBody(record: S3EventRecord): string {
   return JSON.stringify({ Records: [record] });
 }
 
-/** A notification for an existing object, as S3 would have sent on its upload. */
+/** A notification for an existing object, as S3 would have sent on its upload (key URL-encoded). */
 export function objectCreatedRecord(
   bucket: string,
   object: SourceObject,
-  sender: LocalSender,
+  sender: ReplaySender,
+  region?: string,
 ): S3EventRecord {
   const [record] = toRealS3Event({
     Records: [
       {
+        ...(region !== undefined && { awsRegion: region }),
         eventName: 'ObjectCreated:Put',
         userIdentity: { principalId: sender },
         s3: { bucket: { name: bucket }, object: { key: object.key, size: object.size, eTag: object.eTag } },

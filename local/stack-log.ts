@@ -1,5 +1,5 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
-// structured log), per failed or dead-lettered delivery (from the queue), and the ready banner.
+// structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
 import { isAbsolute, relative } from 'node:path';
 import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
@@ -58,9 +58,13 @@ export function formatHandlerLog(
     `${plural(number(attributes.records), 'event')}, ${number(attributes.rejected)} rejected, ` +
     `${plural(number(attributes.usersTouched), 'user')}, ${plural(number(attributes.sessionsWritten), 'session')} written`;
   const duplicates = number(attributes.duplicates);
-  const details = [duplicates > 0 ? plural(duplicates, 'duplicate') : undefined, formatsOf(files)].filter(
-    Boolean,
-  );
+  const erased = number(attributes.erased);
+  const details = [
+    duplicates > 0 ? plural(duplicates, 'duplicate') : undefined,
+    // Events of erased users, reported as rejected with the reason `erased`.
+    erased > 0 ? `${erased} of erased users` : undefined,
+    formatsOf(files),
+  ].filter(Boolean);
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {
     const reasons = broken.map((file) => `${String(file.file)}: ${String(file.error)}`).join('; ');
@@ -78,6 +82,15 @@ export function formatHandlerLog(
   if (level === 'info') return undefined;
   const error = attributes.error === undefined ? '' : ` (${describeError(attributes.error)})`;
   return `ingest ${level === 'warn' ? 'warning' : 'error'}:${key === undefined ? '' : ` ${key}`} ${message}${error}`;
+}
+
+/** A line for an erasure through the admin route (the id itself is only in the response). */
+export function formatAdminLog(message: string, attributes: Record<string, unknown>): string {
+  if (message !== 'user erased') return `admin: ${message}`;
+  return (
+    `erased a user: ${plural(number(attributes.itemsDeleted), 'item')} deleted, ` +
+    `${plural(number(attributes.anonymousIdsErased), 'stitched anonymousId')} erased with it`
+  );
 }
 
 /** A line for a delivery that did not succeed; successes are the handler's lines. */
@@ -122,6 +135,7 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings): string {
     'Sessionizer local stack is ready.',
     `  Viewer          ${stack.apiUrl}/   (open it in a browser; ${stack.apiUrl}/?user=${EXAMPLE_USER} after the upload below)`,
     `  Lookup API      ${stack.apiUrl}   (GET /users/{userId}, /users/{userId}/sessions, /users/{userId}/sessions/{sessionId})`,
+    `  Admin route     ${stack.apiUrl}/admin/users/{userId}   (DELETE erases a user: \`npm run erase -- --user ID\`)`,
     `  S3 endpoint     ${stack.s3Endpoint}   bucket ${stack.bucket}; ingested: ${prefixes}`,
     `  S3 credentials  ${credentials}   (path-style addressing)`,
     `  DynamoDB Local  ${stack.dynamoDbEndpoint}   table ${stack.tableName}`,

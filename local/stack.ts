@@ -1,14 +1,17 @@
 // The whole pipeline on one machine: DynamoDB Local and a local S3 (s3rver) persisted under the data
 // dir, S3 notifications for every source prefix going through a local SQS queue to the real ingest
-// handler, the real lookup handler behind a local stand-in for API Gateway, and a drop folder.
+// handler, the real lookup and admin (erasure) handlers behind a local stand-in for API Gateway, and a
+// drop folder.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
+import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { createAdminHandler as createEraseHandler } from '../functions/admin/app.js';
 import { createApiHandler } from '../functions/api/app.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
@@ -55,6 +58,8 @@ export interface LocalStackLog {
   /** Objects enqueued at start because no earlier run finished them. */
   recovered?(keys: string[]): void;
   dropped?(name: string, key: string, movedTo: string): void;
+  /** The admin (erasure) handler's structured log. */
+  admin?(message: string, attributes: Record<string, unknown>): void;
   warn?(message: string, error?: unknown): void;
 }
 
@@ -184,8 +189,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
+    const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
     const api = await startApi(options, log, {
-      reader: new DynamoDbSessionReader(new Transport({ client: dynamo, tableName: LOCAL_TABLE })),
+      reader: new DynamoDbSessionReader(transport),
+      eraser: new DynamoDbEraser({ transport }),
       cursorSigningKey,
       pipeline,
     });
@@ -227,7 +234,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function startApi(
   options: LocalStackOptions,
   log: LocalStackLog,
-  deps: { reader: DynamoDbSessionReader; cursorSigningKey: string; pipeline: IngestPipeline },
+  deps: {
+    reader: DynamoDbSessionReader;
+    eraser: DynamoDbEraser;
+    cursorSigningKey: string;
+    pipeline: IngestPipeline;
+  },
 ): Promise<HttpApi> {
   const handler = createApiHandler({
     reader: deps.reader,
@@ -241,10 +253,20 @@ async function startApi(
         log.warn?.(`api error: ${String(message)}`, (extra[0] as { error?: unknown } | undefined)?.error),
     },
   });
+  // The stand-in passes paths still percent-encoded, to both functions.
+  const adminApiHandler = createEraseHandler({
+    eraser: deps.eraser,
+    config: { pathsDecoded: false },
+    logger: {
+      info: (message, attributes) => log.admin?.(message, attributes),
+      error: (message, attributes) => log.warn?.(`admin route: ${message}`, attributes.error),
+    },
+  });
   try {
     return await startHttpApi({
       port: options.port,
       handler,
+      adminApiHandler,
       onError: (error) => log.warn?.('api handler threw', error),
       admin: createAdminHandler(deps.pipeline),
       ...(options.staticAssets !== undefined && { staticAssets: options.staticAssets }),

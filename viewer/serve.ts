@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
+import { createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
+import { apiUrlFromStack, createCloudFormationClient } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
-import { createApiSigner, regionFromApiUrl } from './server/api-signer.js';
 import { createSigningProxy } from './server/signing-proxy.js';
-import { apiUrlFromStack, createCloudFormationClient } from './server/stack-output.js';
 import { createViewerServer } from './server/viewer-server.js';
 
 const USAGE = `Usage: npm run viewer -- --stage STAGE [--api-url URL] [--port PORT] [--host HOST] [--region REGION]

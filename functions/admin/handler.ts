@@ -1,13 +1,27 @@
-// placeholder: replaced by the lead's implementation
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DynamoDbEraser } from '../adapters/dynamodb/eraser.js';
+import { Transport } from '../adapters/dynamodb/transport.js';
+import { dynamoDbClient } from '../shared/dynamodb-client.js';
+import { createAdminHandler } from './app.js';
+import { loadAdminConfig } from './config.js';
 
-/** Answers every admin request with 501 until user erasure is implemented. */
-export async function handler(): Promise<APIGatewayProxyResultV2> {
-  return {
-    statusCode: 501,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      error: { code: 'not_implemented', message: 'User erasure is not implemented yet' },
-    }),
-  };
-}
+// Parsed at cold start: a bad environment fails the init once instead of every request.
+const config = loadAdminConfig();
+const logger = new Logger({ serviceName: config.serviceName });
+const app = createAdminHandler({
+  eraser: new DynamoDbEraser({
+    transport: new Transport({ client: dynamoDbClient, tableName: config.tableName }),
+  }),
+  config,
+  logger,
+});
+
+/** Lambda entry for `DELETE /admin/users/{userId}` (HTTP API payload 2.0, IAM-authorized). */
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (context !== undefined) logger.addContext(context);
+  return app(event);
+};

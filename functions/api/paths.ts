@@ -30,6 +30,25 @@ export function matchRoute(rawPath: string): MatchedRoute | undefined {
   return { name: 'getUser', userId: rest };
 }
 
+/** The admin route `DELETE /admin/users/{userId}`, with its user id as the path carries it. */
+export interface MatchedAdminRoute {
+  readonly name: 'eraseUser';
+  readonly userId: string;
+}
+
+const ADMIN_USERS = '/admin/users/';
+
+/** Matches `/admin/users/{userId}`: everything after the prefix is the user id, `/` included. */
+export function matchAdminRoute(rawPath: string): MatchedAdminRoute | undefined {
+  if (!rawPath.startsWith(ADMIN_USERS)) return undefined;
+  return { name: 'eraseUser', userId: rawPath.slice(ADMIN_USERS.length) };
+}
+
+/** The admin path erasing a user, in the `~b64.` form: it reaches the function whole behind any decoding. */
+export function adminUserPath(userId: string): string {
+  return `${ADMIN_USERS}${base64Id(userId)}`;
+}
+
 /** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
 export const BASE64_ID_PREFIX = '~b64.';
 

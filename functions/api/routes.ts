@@ -1,55 +1,17 @@
 import { z } from 'zod';
-import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
 import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
-import { BASE64_ID_PREFIX, type MatchedRoute, userPath } from './paths.js';
+import { type MatchedRoute, userPath } from './paths.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
+import { parseUserId } from './user-id.js';
 import { timelineEventView, userSummaryView } from './views.js';
 
 export type { MatchedRoute } from './paths.js';
 export { matchRoute } from './paths.js';
-
-/** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
-function userIdParam(pathsDecoded: boolean) {
-  return z
-    .string()
-    .transform((raw, ctx) => {
-      let id = raw;
-      if (!pathsDecoded) {
-        try {
-          id = decodeURIComponent(raw);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'is not valid percent-encoded UTF-8' });
-          return z.NEVER;
-        }
-      }
-      if (id.startsWith(BASE64_ID_PREFIX)) {
-        const bytes = Buffer.from(id.slice(BASE64_ID_PREFIX.length), 'base64url');
-        const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-        if (Buffer.from(decoded, 'utf8').toString('base64url') !== id.slice(BASE64_ID_PREFIX.length)) {
-          ctx.addIssue({ code: 'custom', message: `after ${BASE64_ID_PREFIX} must be base64url of UTF-8` });
-          return z.NEVER;
-        }
-        id = decoded;
-      }
-      return id;
-    })
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        // Only a hand-built event can carry a lone surrogate (decoding rejects them); no id can hold one.
-        .refine((userId) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode')
-        .refine(
-          (userId) => Buffer.byteLength(userId, 'utf8') <= MAX_ID_BYTES,
-          `is longer than ${MAX_ID_BYTES} bytes of UTF-8; no user can have such an id`,
-        ),
-    );
-}
 
 const sessionIdParam = z
   .string()
@@ -185,9 +147,9 @@ export async function handleRoute(
   rawQueryString: string,
   deps: RouteDeps,
 ): Promise<ApiResponse> {
-  const user = parse(userIdParam(deps.pathsDecoded), route.userId, 'userId');
+  const user = parseUserId(route.userId, deps.pathsDecoded);
   if (!user.ok) return user.response;
-  const userId = user.data;
+  const userId = user.userId;
   switch (route.name) {
     case 'getUser': {
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);

@@ -357,6 +357,49 @@ describe('npm start (local stack)', () => {
     expect(badDay.stderr).toContain('since must be a day as YYYY-MM-DD, not "2024-02-30"');
   }, 60_000);
 
+  it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
+    const env = { SESSIONIZER_DATA_DIR: dataDir };
+    const running = stack as StackProcess;
+    const userId = 'upload cli user+1';
+    const key = 'incoming/sub dir/cli export.ndjson';
+    expect(await sessionsOf(apiUrl, userId)).toHaveLength(1);
+
+    const erase = await runScript('erase', ['--user', userId], scratch, env);
+    const afterErase = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions`);
+    const linesBefore = running.ingestLines().length;
+    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
+    await waitUntil('the replayed object to be ingested again', 20_000, () =>
+      running.ingestLines().length > linesBefore ? true : undefined,
+    );
+
+    expect(erase.status, erase.stderr).toBe(0);
+    expect(erase.stdout).toContain(`erased user "${userId}": `);
+    expect(Number(/(\d+) items? deleted/.exec(erase.stdout)?.[1])).toBeGreaterThan(0);
+    expect(afterErase.status).toBe(404);
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(running.ingestLines().slice(linesBefore)).toEqual([
+      expect.stringContaining(`ingested ${key}: 2 events, 0 rejected, 1 user, 0 sessions written`),
+    ]);
+    expect(running.ingestLines().at(-1)).toContain('2 of erased users');
+    expect(await sessionsOf(apiUrl, userId)).toBeUndefined();
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${ports.s3}`,
+      region: LOCAL_REGION,
+      forcePathStyle: true,
+      credentials: { ...LOCAL_CREDENTIALS },
+    });
+    try {
+      const report = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `rejected/${key}.ndjson` }));
+      const lines = (await report.Body?.transformToString())?.trim().split('\n') ?? [];
+      expect(lines.map((line) => (JSON.parse(line) as { reason: string }).reason)).toEqual([
+        'erased',
+        'erased',
+      ]);
+    } finally {
+      s3.destroy();
+    }
+  }, 60_000);
+
   it('refuses a second npm start on the same data dir, naming the pid that holds it', async () => {
     const holder = JSON.parse(readFileSync(join(dataDir, 'lock'), 'utf8')) as { pid: number };
     const second = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {

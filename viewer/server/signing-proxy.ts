@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiSigner, SignableRequest } from './api-signer.js';
+import type { ApiSigner, SignableRequest } from '../../scripts/aws/api-signer.js';
 
 export interface SigningProxyOptions {
   /** The deployed API's base URL, e.g. the stack's `ApiUrl` output. */

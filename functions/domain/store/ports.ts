@@ -131,3 +131,22 @@ export interface RebuildStore {
   /** Moves the store's rules record to the target: from now on it is the table's rules. */
   finish(): Promise<void>;
 }
+
+/** What one erasure did. */
+export interface ErasureResult {
+  readonly userId: string;
+  /** Items deleted from the table (day pages, event chunks, stitched markers), the anonymousIds' included. */
+  readonly itemsDeleted: number;
+  /** The anonymousIds stitched to the user, erased with it, sorted. */
+  readonly anonymousIds: readonly string[];
+}
+
+/** Erasure in the store (port): what the admin route needs. */
+export interface UserEraser {
+  /**
+   * Deletes everything stored for the user and the anonymousIds stitched to it, keeping only their heads
+   * as suppression entries, so events of theirs delivered later are rejected as erased. Idempotent: running
+   * it again finishes an interrupted run; an id never seen is recorded as erased all the same.
+   */
+  eraseUser(userId: string): Promise<ErasureResult>;
+}

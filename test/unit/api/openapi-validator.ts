@@ -21,10 +21,11 @@ const asRegistered = (schema: Json): Json =>
   JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${DOC_ID}#/$defs/`));
 ajv.addSchema({ $id: DOC_ID, $defs: asRegistered(openApi.components.schemas) });
 
-/** The documented response of GET `template` for `status`, with a `$ref` to a shared response resolved. */
-export function responseObject(template: string, status: number): Json {
-  const response = openApi.paths[template]?.get?.responses?.[String(status)];
-  if (response === undefined) throw new Error(`openapi.json documents no ${status} for GET ${template}`);
+/** The documented response of `method` `template` for `status`, a `$ref` to a shared response resolved. */
+export function responseObject(template: string, status: number, method = 'get'): Json {
+  const response = openApi.paths[template]?.[method]?.responses?.[String(status)];
+  if (response === undefined)
+    throw new Error(`openapi.json documents no ${status} for ${method.toUpperCase()} ${template}`);
   if (response.$ref === undefined) return response;
   const name = (response.$ref as string).replace('#/components/responses/', '');
   return openApi.components.responses[name];
@@ -41,30 +42,36 @@ function compiled(key: string, schema: Json) {
   return validate;
 }
 
-/** Validator of the documented JSON body of GET `template` answering `status`. */
-export function validatorFor(template: string, status: number) {
-  const schema = responseObject(template, status).content?.['application/json']?.schema;
-  if (schema === undefined) throw new Error(`no application/json schema for GET ${template} ${status}`);
-  return compiled(`${template} ${status}`, schema);
+/** Validator of the documented JSON body of `method` `template` answering `status`. */
+export function validatorFor(template: string, status: number, method = 'get') {
+  const schema = responseObject(template, status, method).content?.['application/json']?.schema;
+  if (schema === undefined)
+    throw new Error(`no application/json schema for ${method.toUpperCase()} ${template} ${status}`);
+  return compiled(coverageKey(template, status, method), schema);
 }
+
+/** GET responses are keyed by template and status alone; other methods by the method too. */
+const coverageKey = (template: string, status: number, method: string) =>
+  method === 'get' ? `${template} ${status}` : `${method.toUpperCase()} ${template} ${status}`;
 
 /** `template status` pairs whose responses were checked against the document. */
 export const covered = new Set<string>();
 
-/** The response is what the document says GET `template` answers with its status: body and headers. */
-export function expectDocumented(template: string, result: CallResult): void {
-  covered.add(`${template} ${result.status}`);
+/** The response is what the document says `method` `template` answers with its status: body and headers. */
+export function expectDocumented(template: string, result: CallResult, method = 'get'): void {
+  const key = coverageKey(template, result.status, method);
+  covered.add(key);
   expect(result.headers['content-type']).toBe(JSON_CONTENT_TYPE);
-  const validate = validatorFor(template, result.status);
+  const validate = validatorFor(template, result.status, method);
   expect(
     validate(result.body),
     `${template} ${result.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(result.body)}`,
   ).toBe(true);
-  const headers = responseObject(template, result.status).headers ?? {};
+  const headers = responseObject(template, result.status, method).headers ?? {};
   for (const [name, spec] of Object.entries<Json>(headers)) {
     const value = result.headers[name.toLowerCase()];
     if (value === undefined && spec.required !== true) continue;
-    const validateHeader = compiled(`${template} ${result.status} ${name}`, spec.schema);
+    const validateHeader = compiled(`${key} ${name}`, spec.schema);
     expect(validateHeader(value), `${name}: ${JSON.stringify(value)}`).toBe(true);
   }
 }

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Id, matchRoute, userPath } from '../../../functions/api/paths.js';
+import {
+  adminUserPath,
+  base64Id,
+  matchAdminRoute,
+  matchRoute,
+  userPath,
+} from '../../../functions/api/paths.js';
 
 const SESSION_ID = '20240101T090000000Z';
 
@@ -108,6 +114,29 @@ describe('paths', () => {
           expect(idOf(decodeURIComponent(encoded?.userId ?? ''))).toBe(id);
         }),
         { numRuns: 1000 },
+      );
+    });
+  });
+
+  describe('matchAdminRoute', () => {
+    it.each([
+      ['/admin/users/alice', { name: 'eraseUser', userId: 'alice' }],
+      // Everything after the prefix is the id: no tail of its own to read from the end.
+      ['/admin/users/a/b/sessions', { name: 'eraseUser', userId: 'a/b/sessions' }],
+      ['/admin/users/', { name: 'eraseUser', userId: '' }],
+      ['/admin/users', undefined],
+      ['/users/alice', undefined],
+    ])('%s', (path, expected) => {
+      expect(matchAdminRoute(path)).toEqual(expected);
+    });
+
+    it('is reached whole by adminUserPath, whatever the id holds', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (userId) => {
+          const route = matchAdminRoute(adminUserPath(userId));
+          expect(route === undefined ? undefined : idOf(route.userId)).toBe(userId);
+          expect(adminUserPath(userId)).toMatch(/^\/admin\/users\/~b64\.[A-Za-z0-9_-]+$/);
+        }),
       );
     });
   });

@@ -202,6 +202,7 @@ function rawExchange(port: number, request: string): Promise<string> {
 describe('local HTTP API extras', () => {
   let api: HttpApi;
   const adminRequests: AdminRequest[] = [];
+  const erasures: APIGatewayProxyEventV2[] = [];
 
   beforeAll(async () => {
     api = await startHttpApi({
@@ -212,6 +213,10 @@ describe('local HTTP API extras', () => {
       }),
       staticAssets: new Map([['/', { contentType: 'text/html; charset=utf-8', body: '<h1>viewer</h1>' }]]),
       staticHeaders: { 'cache-control': 'no-cache' },
+      adminApiHandler: async (event) => {
+        erasures.push(event);
+        return { statusCode: 200, body: '{"erased":true}' };
+      },
       admin: async (request) => {
         adminRequests.push(request);
         return { status: 200, body: { ok: true } };
@@ -236,6 +241,17 @@ describe('local HTTP API extras', () => {
     expect(head).toMatchObject({ status: 200, body: '' });
     expect(head.headers['content-length']).toBe('15');
     expect(elsewhere.status).toBe(404);
+  });
+
+  it('passes /admin/users/ to the admin function, as API Gateway routes DELETE /admin/users/{proxy+}', async () => {
+    const erased = await send(api.port, 'DELETE', '/admin/users/a%2Fb');
+    const lookup = await send(api.port, 'GET', '/users/a%2Fb');
+
+    expect(erased).toMatchObject({ status: 200, body: '{"erased":true}' });
+    expect(erasures.map((event) => [event.requestContext.http.method, event.rawPath])).toEqual([
+      ['DELETE', '/admin/users/a%2Fb'],
+    ]);
+    expect(lookup.status).toBe(404);
   });
 
   it('passes JSON admin requests from this machine to the admin handler', async () => {

@@ -163,9 +163,11 @@ describe('IngestPipeline', () => {
     expect(delivered).toEqual(['incoming/new']);
   });
 
-  it('never replays objects outside the source prefixes, even under a wider prefix', async () => {
+  it('never replays objects outside the source prefixes, even under a wider prefix, nor what is no export', async () => {
     bucket = [
       { key: 'incoming/a', eTag: 'e1', modified: '2024-01-01' },
+      { key: 'segment-logs/s/manifest.json', eTag: 'e4', modified: '2024-01-01' },
+      { key: 'incoming/folder/', eTag: 'e5', modified: '2024-01-01' },
       { key: 'rejected/incoming/a.ndjson', eTag: 'e2', modified: '2024-01-01' },
       { key: 'notes.txt', eTag: 'e3', modified: '2024-01-01' },
     ];

@@ -1,7 +1,7 @@
 // How `npm start` words the handler's log entries and the queue's deliveries.
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../local/sqs-queue.js';
-import { formatHandlerLog, formatQueueActivity, plural } from '../../../local/stack-log.js';
+import { formatAdminLog, formatHandlerLog, formatQueueActivity, plural } from '../../../local/stack-log.js';
 
 const message: StoredMessage = {
   messageId: 'm1',
@@ -59,6 +59,30 @@ describe('stack log lines', () => {
       'NOT entirely read: incoming/a.ndjson.gz: truncated gzip; reading stopped after line 28; 28 events, 0 rejected, 2 users, 3 sessions written from what was read (report: rejected/incoming/a.ndjson.gz.ndjson)',
     );
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
+  });
+
+  it('counts the events of erased users an ingest refused', () => {
+    const line = formatHandlerLog('info', 'ingested', {
+      key: 'incoming/old.ndjson',
+      records: 2,
+      rejected: 0,
+      duplicates: 0,
+      erased: 2,
+      usersTouched: 1,
+      sessionsWritten: 0,
+      report: 'rejected/incoming/old.ndjson.ndjson',
+      files: [{ file: 'incoming/old.ndjson', format: 'segment' }],
+    });
+
+    expect(line).toBe(
+      'ingested incoming/old.ndjson: 2 events, 0 rejected, 1 user, 0 sessions written (report: rejected/incoming/old.ndjson.ndjson); 2 of erased users; read as segment',
+    );
+  });
+
+  it('words an erasure by its counts, never the id, which the admin log holds only hashed', () => {
+    expect(
+      formatAdminLog('user erased', { userIdSha256: 'ab12', itemsDeleted: 14, anonymousIdsErased: 1 }),
+    ).toBe('erased a user: 14 items deleted, 1 stitched anonymousId erased with it');
   });
 
   it('words failed and dead-lettered deliveries, and leaves successes to the handler', () => {

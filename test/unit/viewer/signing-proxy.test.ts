@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApiSigner } from '../../../scripts/aws/api-signer.js';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
-import { createApiSigner } from '../../../viewer/server/api-signer.js';
 import { createSigningProxy, type SigningProxyOptions } from '../../../viewer/server/signing-proxy.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
 import { type Credentials, type FakeUpstream, startSigV4Upstream } from './sigv4-upstream.js';

@@ -1,8 +1,13 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { regionFromApiUrl } from '../../../viewer/server/api-signer.js';
-import { apiUrlFromStack, statelessStackName } from '../../../viewer/server/stack-output.js';
+import { regionFromApiUrl } from '../../../scripts/aws/api-signer.js';
+import {
+  apiUrlFromStack,
+  stackOutputs,
+  statefulStackName,
+  statelessStackName,
+} from '../../../scripts/aws/stack-outputs.js';
 
 const cloudFormation = mockClient(CloudFormationClient);
 
@@ -48,7 +53,34 @@ describe('apiUrlFromStack', () => {
     });
 
     await expect(apiUrlFromStack('dev', new CloudFormationClient({ region: 'eu-west-1' }))).rejects.toThrow(
-      'Stack Sessionizer-dev-Stateless has no ApiUrl output; pass --api-url.',
+      'Stack Sessionizer-dev-Stateless has no ApiUrl output. Or pass --api-url.',
+    );
+  });
+});
+
+describe('stackOutputs', () => {
+  it('reads the outputs of either stack of a stage, and names a missing one', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Sessionizer-dev-Stateful' }).resolves({
+      Stacks: [
+        {
+          StackName: 'Sessionizer-dev-Stateful',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [{ OutputKey: 'BucketName', OutputValue: 'events-bucket' }],
+        },
+      ],
+    });
+
+    const outputs = await stackOutputs(
+      'dev',
+      statefulStackName('dev'),
+      new CloudFormationClient({}),
+      ' Hint.',
+    );
+
+    expect(outputs.require('BucketName')).toBe('events-bucket');
+    expect(() => outputs.require('TableName')).toThrow(
+      'Stack Sessionizer-dev-Stateful has no TableName output. Hint.',
     );
   });
 });

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { JSON_CONTENT_TYPE } from '../api/app.js';
+import { matchAdminRoute } from '../api/paths.js';
+import { type ApiResponse, errorResponse, notFound } from '../api/responses.js';
+import { parseUserId } from '../api/user-id.js';
+import type { UserEraser } from '../domain/store/ports.js';
+import type { AdminConfig } from './config.js';
+
+/** The one method the admin route serves. */
+export const ADMIN_ALLOWED_METHODS = 'DELETE';
+
+export type AdminHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** What the handler logs through; Powertools' Logger fits it. */
+export interface AdminLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface AdminHandlerDeps {
+  readonly eraser: UserEraser;
+  readonly config: Pick<AdminConfig, 'pathsDecoded'>;
+  readonly logger: AdminLogger;
+}
+
+/** The body of a completed erasure (openapi.json, `Erasure`). */
+export interface ErasureView {
+  readonly userId: string;
+  readonly erased: true;
+  readonly itemsDeleted: number;
+  readonly anonymousIds: readonly string[];
+}
+
+/** The IAM principal API Gateway authorized, when it did (payload 2.0 with the IAM authorizer). */
+function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  const context = event.requestContext as { authorizer?: { iam?: { userArn?: string } } } | undefined;
+  return context?.authorizer?.iam?.userArn;
+}
+
+/** The logs must not hold the id they erase: a hash still lets an operator match a request to its log line. */
+const idDigest = (userId: string) => createHash('sha256').update(userId, 'utf8').digest('hex');
+
+/**
+ * The admin function's HTTP edge for `DELETE /admin/users/{userId}`: parses the id as the lookup routes do,
+ * erases, answers what was erased. Errors carry the lookup API's shape; a failure is a generic 500.
+ */
+export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps): AdminHandler {
+  async function respond(event: APIGatewayProxyEventV2, method: string): Promise<ApiResponse> {
+    const route = matchAdminRoute(event.rawPath ?? '');
+    if (route === undefined) return notFound('Route not found');
+    if (method !== 'DELETE') {
+      return {
+        ...errorResponse(405, 'method_not_allowed', `Method not allowed; allowed: ${ADMIN_ALLOWED_METHODS}`),
+        headers: { allow: ADMIN_ALLOWED_METHODS },
+      };
+    }
+    const user = parseUserId(route.userId, config.pathsDecoded);
+    if (!user.ok) return user.response;
+    const result = await eraser.eraseUser(user.userId);
+    logger.info('user erased', {
+      userIdSha256: idDigest(user.userId),
+      itemsDeleted: result.itemsDeleted,
+      anonymousIdsErased: result.anonymousIds.length,
+      caller: callerOf(event),
+    });
+    const body: ErasureView = {
+      userId: result.userId,
+      erased: true,
+      itemsDeleted: result.itemsDeleted,
+      anonymousIds: result.anonymousIds,
+    };
+    return { status: 200, body };
+  }
+
+  return async (event) => {
+    const method = (event.requestContext?.http?.method ?? '').toUpperCase();
+    let response: ApiResponse;
+    try {
+      response = await respond(event, method);
+    } catch (error) {
+      // Details go to the logs only; running the erasure again finishes what this one started.
+      logger.error('erasure failed', { error, method, caller: callerOf(event) });
+      response = errorResponse(500, 'internal_error', 'Internal error');
+    }
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': JSON_CONTENT_TYPE, ...response.headers },
+      body: JSON.stringify(response.body),
+    };
+  };
+}

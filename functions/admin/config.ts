@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const adminEnvSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1, 'must be set'),
+    /**
+     * `true` behind API Gateway HTTP APIs, which hand the function an already-decoded path. The admin route is
+     * only ever deployed there, hence the default; the local stack builds its handler with its own config.
+     */
+    API_PATHS_DECODED: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+    POWERTOOLS_SERVICE_NAME: z.string().min(1).default('sessionizer-admin'),
+  })
+  .transform((env) => ({
+    tableName: env.TABLE_NAME,
+    pathsDecoded: env.API_PATHS_DECODED,
+    serviceName: env.POWERTOOLS_SERVICE_NAME,
+  }));
+
+export type AdminConfig = z.infer<typeof adminEnvSchema>;
+
+/** Parses the admin function's environment; throws naming every bad variable. */
+export function loadAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
+  const parsed = adminEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new Error(`invalid admin configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,40 @@
+// How the commands beside `npm start` (replay, erase) find the running local stack: through the lock in
+// its data dir, which names its API once it is ready.
+import { liveLockHolder } from './data-dir-lock.js';
+import { describeError, isConnectionRefused } from './errors.js';
+import { dataDirFrom } from './stack-config.js';
+import { shortPath } from './stack-log.js';
+
+export interface RunningStack {
+  readonly pid: number;
+  readonly apiUrl: string;
+}
+
+/** The stack on the data dir of SESSIONIZER_DATA_DIR; throws saying how to start it when there is none. */
+export function runningStack(env: NodeJS.ProcessEnv = process.env): RunningStack {
+  const dataDir = dataDirFrom(env);
+  const holder = liveLockHolder(dataDir);
+  if (holder === undefined) {
+    throw new Error(
+      `the local stack is not running on the data dir ${shortPath(dataDir)}.\n` +
+        'Start it with `npm start` in another terminal, or set SESSIONIZER_DATA_DIR to the data dir it uses.',
+    );
+  }
+  if (holder.apiUrl === undefined) {
+    throw new Error(`the local stack (pid ${holder.pid}) is still starting; try again once it is ready.`);
+  }
+  return { pid: holder.pid, apiUrl: holder.apiUrl };
+}
+
+/** A request to the running stack's API; a stack that does not answer is named in the error. */
+export async function requestStack(stack: RunningStack, path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(`${stack.apiUrl}${path}`, init);
+  } catch (error) {
+    throw new Error(
+      isConnectionRefused(error)
+        ? `the local stack (pid ${stack.pid}) does not answer at ${stack.apiUrl}`
+        : describeError(error),
+    );
+  }
+}

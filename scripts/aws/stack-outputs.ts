@@ -1,0 +1,64 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+
+/** The stack `lib/sessionizer.ts` names for a stage's bucket and table. */
+export function statefulStackName(stage: string): string {
+  return `Sessionizer-${stage}-Stateful`;
+}
+
+/** The stack `lib/sessionizer.ts` names for a stage's functions, queues and API. */
+export function statelessStackName(stage: string): string {
+  return `Sessionizer-${stage}-Stateless`;
+}
+
+/** The outputs of a deployed stack, by key. `hint` ends the error messages: what else the caller may do. */
+export async function stackOutputs(
+  stage: string,
+  stackName: string,
+  cloudFormation: Pick<CloudFormationClient, 'send'>,
+  hint = '',
+): Promise<StackOutputs> {
+  let outputs: { OutputKey?: string; OutputValue?: string }[] | undefined;
+  try {
+    const result = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = result.Stacks?.[0]?.Outputs;
+  } catch (error) {
+    throw new Error(
+      `Could not read stack ${stackName}: ${(error as Error).message}. Is stage "${stage}" deployed in this account and region (AWS_PROFILE, AWS_REGION)?${hint}`,
+    );
+  }
+  const values = new Map<string, string>();
+  for (const output of outputs ?? []) {
+    if (output.OutputKey !== undefined && output.OutputValue !== undefined)
+      values.set(output.OutputKey, output.OutputValue);
+  }
+  return new StackOutputs(stackName, values, hint);
+}
+
+export class StackOutputs {
+  constructor(
+    readonly stackName: string,
+    private readonly values: ReadonlyMap<string, string>,
+    private readonly hint: string,
+  ) {}
+
+  /** The output's value; throws naming the stack and the output when it has none. */
+  require(key: string): string {
+    const value = this.values.get(key);
+    if (value === undefined) throw new Error(`Stack ${this.stackName} has no ${key} output.${this.hint}`);
+    return value;
+  }
+}
+
+/** The deployed API's base URL: the `ApiUrl` output of the stage's stateless stack. */
+export async function apiUrlFromStack(
+  stage: string,
+  cloudFormation: Pick<CloudFormationClient, 'send'>,
+  hint = ' Or pass --api-url.',
+): Promise<string> {
+  const outputs = await stackOutputs(stage, statelessStackName(stage), cloudFormation, hint);
+  return outputs.require('ApiUrl');
+}
+
+export function createCloudFormationClient(region: string | undefined): CloudFormationClient {
+  return new CloudFormationClient(region === undefined ? {} : { region });
+}

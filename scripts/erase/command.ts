@@ -1,0 +1,167 @@
+// `npm run erase -- --user ID`: erases a user through the admin route, `DELETE /admin/users/{userId}`, of
+// the running local stack, or with --stage of a deployed stage, signed with your AWS credentials.
+import { parseArgs } from 'node:util';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { ErasureView } from '../../functions/admin/app.js';
+import { adminUserPath } from '../../functions/api/paths.js';
+import { requestStack, runningStack } from '../../local/running-stack.js';
+import { plural } from '../../local/stack-log.js';
+import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
+import { sendSigned } from '../aws/signed-request.js';
+import { apiUrlFromStack, createCloudFormationClient } from '../aws/stack-outputs.js';
+
+export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
+
+Erases a user: their sessions and events, and those of the anonymousIds stitched to them, are deleted
+from the sessions table; a suppression entry stays, so events of theirs delivered later (a replay of
+old exports included) are rejected as "erased". The raw exports in the bucket are not touched (see
+docs/operations.md, "Erasure"). Running it again is harmless, and finishes an interrupted erasure.
+
+Without --stage: the running local stack. With --stage: the deployed stage's admin route, signed (SigV4)
+with your AWS credentials (the default chain: AWS_PROFILE, SSO, environment, ...); they need
+execute-api:Invoke on <api>/*/DELETE/admin/users/*.
+
+Options:
+  --user ID        the user id (or anonymousId) to erase, exactly as in the events
+  --stage STAGE    a deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
+  --api-url URL    the deployed API's base URL instead of looking it up
+  --region REGION  AWS region (default: the API URL's, else AWS_REGION or your profile's)
+  -h, --help       show this help
+
+Environment:
+  SESSIONIZER_DATA_DIR  the data dir of the local stack (default .sessionizer), as given to \`npm start\``;
+
+export interface EraseOptions {
+  readonly user: string;
+  readonly stage: string | undefined;
+  readonly apiUrl: string | undefined;
+  readonly region: string | undefined;
+}
+
+export interface EraseIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  /** The signer for a deployed API in `region` (tests pass their own credentials). */
+  readonly signer?: (region: string) => ApiSigner;
+  readonly fetch?: typeof fetch;
+}
+
+const defaultIo: EraseIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+};
+
+export function parseEraseOptions(
+  argv: readonly string[],
+): EraseOptions | { help: true } | { problem: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        user: { type: 'string' },
+        stage: { type: 'string' },
+        'api-url': { type: 'string' },
+        region: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (values.help === true) return { help: true };
+  const user = values.user as string | undefined;
+  if (user === undefined || user === '') return { problem: '--user ID is required' };
+  if (Buffer.byteLength(user, 'utf8') > 512)
+    return { problem: '--user is longer than 512 bytes of UTF-8; no user can have such an id' };
+  const stage = values.stage as string | undefined;
+  if (stage !== undefined && !/^[A-Za-z0-9-]+$/.test(stage))
+    return { problem: '--stage must be a stage name such as dev' };
+  const apiUrl = values['api-url'] as string | undefined;
+  if (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))
+    return { problem: '--api-url must be an http(s) URL' };
+  const region = values.region as string | undefined;
+  if (stage === undefined && apiUrl === undefined && region !== undefined)
+    return { problem: '--region applies to a deployed stage only; add --stage' };
+  return { user, stage, apiUrl, region };
+}
+
+/** What the admin route answered, as the command reports it. */
+async function outcome(response: Response, where: string): Promise<ErasureView> {
+  const body = (await response.json().catch(() => undefined)) as
+    | ErasureView
+    | { error?: { message?: string }; message?: string }
+    | undefined;
+  if (response.ok) return body as ErasureView;
+  const said =
+    (body as { error?: { message?: string } } | undefined)?.error?.message ??
+    (body as { message?: string } | undefined)?.message ??
+    `status ${response.status}`;
+  if (response.status === 403) {
+    throw new Error(
+      `${where} refused the erasure (403: ${said}); your credentials need execute-api:Invoke on the API's DELETE /admin/users/* (docs/operations.md, "Erasure")`,
+    );
+  }
+  if (response.status >= 500) {
+    throw new Error(
+      `${where} answered ${response.status} (${said}): the erasure failed or was cut short (a timeout); run the command again to finish it`,
+    );
+  }
+  throw new Error(`${where} answered ${response.status}: ${said}`);
+}
+
+async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureView> {
+  let apiUrl = options.apiUrl;
+  if (apiUrl === undefined) {
+    const cloudFormation = createCloudFormationClient(options.region);
+    try {
+      apiUrl = await apiUrlFromStack(options.stage as string, cloudFormation);
+    } finally {
+      cloudFormation.destroy();
+    }
+  }
+  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION;
+  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+  const signer = io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() });
+  const response = await sendSigned(signer, apiUrl, 'DELETE', adminUserPath(options.user), io.fetch);
+  return outcome(response, `the API at ${apiUrl}`);
+}
+
+async function eraseLocally(options: EraseOptions, io: EraseIo): Promise<ErasureView> {
+  const stack = runningStack(io.env);
+  const response = await requestStack(stack, adminUserPath(options.user), { method: 'DELETE' });
+  return outcome(response, `the local stack (pid ${stack.pid})`);
+}
+
+function print(view: ErasureView, io: EraseIo): void {
+  io.out(`erased user ${JSON.stringify(view.userId)}: ${plural(view.itemsDeleted, 'item')} deleted`);
+  if (view.anonymousIds.length === 0) {
+    io.out('no anonymousIds were stitched to it');
+    return;
+  }
+  io.out(`erased with it, ${plural(view.anonymousIds.length, 'stitched anonymousId')}:`);
+  for (const anonymousId of view.anonymousIds) io.out(`  ${JSON.stringify(anonymousId)}`);
+}
+
+/** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the erasure failed). */
+export async function runErase(argv: readonly string[], io: EraseIo = defaultIo): Promise<number> {
+  const parsed = parseEraseOptions(argv);
+  if ('problem' in parsed) {
+    io.err(`erase: ${parsed.problem}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('help' in parsed) {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    const deployed = parsed.stage !== undefined || parsed.apiUrl !== undefined;
+    print(deployed ? await eraseOnAws(parsed, io) : await eraseLocally(parsed, io), io);
+    return 0;
+  } catch (error) {
+    io.err(`erase: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,197 @@
+// The AWS half of `npm run replay -- --stage STAGE`: enqueues S3-notification-shaped messages for objects
+// already in the stage's bucket, or moves the dead-letter queue back to the ingest queue.
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
+import { notAnExportByName, sourceOf } from '../../functions/ingest/sources.js';
+import {
+  listObjects,
+  notificationBody,
+  objectCreatedRecord,
+  type SourceObject,
+} from '../../local/source-objects.js';
+
+/** Where a stage's replay goes: its CloudFormation outputs and the sources its ingest reads. */
+export interface ReplayTarget {
+  readonly bucket: string;
+  readonly ingestQueueUrl: string;
+  readonly ingestQueueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly sources: readonly SourceDefinition[];
+  readonly region: string | undefined;
+}
+
+export interface ObjectReplayRequest {
+  /** Default: every source prefix. */
+  readonly prefix?: string | undefined;
+  /** Objects modified on or after this instant. */
+  readonly since?: Date | undefined;
+  readonly dryRun: boolean;
+}
+
+export interface SkippedObject {
+  readonly key: string;
+  readonly reason: string;
+}
+
+export interface ObjectReplayResult {
+  /** Enqueued (or, on a dry run, to be). */
+  readonly objects: SourceObject[];
+  /** Listed but not for the ingest: outside the source prefixes, a report, not an export by name. */
+  readonly skipped: SkippedObject[];
+  /** Modified before `since`. */
+  readonly older: number;
+}
+
+/** SQS takes at most ten messages per SendMessageBatch. */
+export const SEND_BATCH_SIZE = 10;
+const MAX_SEND_ATTEMPTS = 5;
+
+/** A prefix selects objects of some source when it lies inside one, or one lies inside it. */
+function reachesASource(prefix: string, sources: readonly SourceDefinition[]): boolean {
+  return sources.some((source) => prefix.startsWith(source.prefix) || source.prefix.startsWith(prefix));
+}
+
+function whyNotIngested(key: string, sources: readonly SourceDefinition[]): string | undefined {
+  if (key.startsWith(REJECTED_PREFIX)) return 'a rejection report';
+  if (sourceOf(key, sources) === undefined) return 'not under any source prefix';
+  const notAnExport = notAnExportByName(key);
+  return notAnExport === undefined ? undefined : `${notAnExport}, not an export`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** SendMessageBatch in tens; entries SQS failed on its side are sent again, a few times, with backoff. */
+export async function sendInBatches(
+  sqs: Pick<SQSClient, 'send'>,
+  queueUrl: string,
+  bodies: readonly string[],
+  baseDelayMs = 200,
+): Promise<void> {
+  for (let offset = 0; offset < bodies.length; offset += SEND_BATCH_SIZE) {
+    let pending: SendMessageBatchRequestEntry[] = bodies
+      .slice(offset, offset + SEND_BATCH_SIZE)
+      .map((body, index) => ({ Id: String(offset + index), MessageBody: body }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const output = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+      const failed = output.Failed ?? [];
+      const refused = failed.find((entry) => entry.SenderFault === true);
+      if (refused !== undefined) {
+        throw new Error(
+          `SQS refused message ${Number(refused.Id) + 1} of ${bodies.length} (${refused.Code}: ${refused.Message}); ${offset} were enqueued before this batch`,
+        );
+      }
+      const retry = new Set(failed.map((entry) => entry.Id));
+      pending = pending.filter((entry) => retry.has(entry.Id));
+      if (pending.length === 0) break;
+      if (attempt >= MAX_SEND_ATTEMPTS) {
+        throw new Error(
+          `SQS kept failing ${pending.length} messages after ${attempt} attempts (${failed[0]?.Code}: ${failed[0]?.Message}); ${offset} were enqueued before this batch`,
+        );
+      }
+      await sleep(baseDelayMs * 2 ** attempt);
+    }
+  }
+}
+
+/**
+ * Lists the objects under the prefix (every source prefix by default) in the stage's bucket, keeps those the
+ * ingest would read that were modified since the day, and enqueues one notification per object, as S3
+ * sends on an upload. The ingest queue's consumer paces the work: its event source mapping's concurrency.
+ */
+export async function replayObjects(
+  clients: { readonly s3: S3Client; readonly sqs: Pick<SQSClient, 'send'> },
+  target: ReplayTarget,
+  request: ObjectReplayRequest,
+  options: { readonly baseDelayMs?: number } = {},
+): Promise<ObjectReplayResult> {
+  if (request.prefix !== undefined && !reachesASource(request.prefix, target.sources)) {
+    const prefixes = target.sources.map((source) => source.prefix).join(', ');
+    throw new Error(
+      `--prefix ${JSON.stringify(request.prefix)} selects no source of this stage; its sources are ${prefixes}`,
+    );
+  }
+  const prefixes =
+    request.prefix === undefined ? target.sources.map((source) => source.prefix) : [request.prefix];
+  const objects: SourceObject[] = [];
+  const skipped: SkippedObject[] = [];
+  let older = 0;
+  for (const prefix of prefixes) {
+    for await (const object of listObjects(clients.s3, target.bucket, prefix)) {
+      const reason = whyNotIngested(object.key, target.sources);
+      if (reason !== undefined) {
+        skipped.push({ key: object.key, reason });
+      } else if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) {
+        older++;
+      } else {
+        objects.push(object);
+      }
+    }
+  }
+  if (!request.dryRun) {
+    const bodies = objects.map((object) =>
+      notificationBody(objectCreatedRecord(target.bucket, object, 'sessionizer-replay', target.region)),
+    );
+    await sendInBatches(clients.sqs, target.ingestQueueUrl, bodies, options.baseDelayMs);
+  }
+  return { objects, skipped, older };
+}
+
+export interface DeadLetterRedrive {
+  /** ApproximateNumberOfMessages of the dead-letter queue when asked. */
+  readonly deadLetters: number;
+  readonly deadLetterQueueArn: string;
+  /** The move task started; absent on a dry run or with nothing to move. */
+  readonly taskHandle?: string;
+  /** The latest move task of the dead-letter queue, as SQS reports it. */
+  readonly lastTask?: { readonly status: string; readonly moved: number; readonly toMove?: number };
+}
+
+/**
+ * Moves the dead-letter queue's messages back to the ingest queue with SQS's own redrive (one
+ * StartMessageMoveTask); a dry run reports how many are waiting and the latest move task.
+ */
+export async function redriveDeadLetters(
+  sqs: Pick<SQSClient, 'send'>,
+  target: Pick<ReplayTarget, 'deadLetterQueueUrl' | 'ingestQueueArn'>,
+  dryRun: boolean,
+): Promise<DeadLetterRedrive> {
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: target.deadLetterQueueUrl,
+      AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'],
+    }),
+  );
+  const deadLetterQueueArn = attributes.Attributes?.QueueArn;
+  if (deadLetterQueueArn === undefined) {
+    throw new Error(`SQS did not report the ARN of the dead-letter queue ${target.deadLetterQueueUrl}`);
+  }
+  const deadLetters = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? '0');
+  const tasks = await sqs.send(
+    new ListMessageMoveTasksCommand({ SourceArn: deadLetterQueueArn, MaxResults: 1 }),
+  );
+  const latest = tasks.Results?.[0];
+  const lastTask =
+    latest?.Status === undefined
+      ? undefined
+      : {
+          status: latest.Status,
+          moved: latest.ApproximateNumberOfMessagesMoved ?? 0,
+          ...(latest.ApproximateNumberOfMessagesToMove !== undefined && {
+            toMove: latest.ApproximateNumberOfMessagesToMove,
+          }),
+        };
+  const report = { deadLetters, deadLetterQueueArn, ...(lastTask !== undefined && { lastTask }) };
+  if (dryRun || deadLetters === 0) return report;
+  const started = await sqs.send(
+    new StartMessageMoveTaskCommand({ SourceArn: deadLetterQueueArn, DestinationArn: target.ingestQueueArn }),
+  );
+  return { ...report, ...(started.TaskHandle !== undefined && { taskHandle: started.TaskHandle }) };
+}

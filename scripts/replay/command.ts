@@ -1,0 +1,218 @@
+// `npm run replay`: enqueues objects already in the bucket for the ingest again, or redrives the dead-letter
+// queue; against the running local stack, or with --stage against a deployed stage. Ingest is idempotent,
+// so replaying what was ingested already changes nothing; events of erased users are rejected again.
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
+import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
+import { LOCAL_BUCKET } from '../../local/s3-client.js';
+import { plural } from '../../local/stack-log.js';
+import { createCloudFormationClient } from '../aws/stack-outputs.js';
+import {
+  type DeadLetterRedrive,
+  type ObjectReplayResult,
+  type ReplayTarget,
+  redriveDeadLetters,
+  replayObjects,
+} from './aws-replay.js';
+import { replayTargetOf } from './stage-target.js';
+
+export const USAGE = `Usage: npm run replay -- [--stage STAGE [--region REGION]] [--prefix PREFIX] [--since YYYY-MM-DD]
+                         [--dry-run] [--from-dlq]
+
+Enqueues objects already in the bucket for the ingest again (ingest is idempotent: replaying an object
+the current code already ingested changes nothing, and events of erased users are rejected again), or
+redrives the dead-letter queue. Without --stage: the running local stack. With --stage: a deployed stage,
+with your AWS credentials (the default chain: AWS_PROFILE, SSO, environment, ...).
+
+Options:
+  --stage STAGE    a deployed stage: its bucket and queues are the outputs of its stacks
+  --region REGION  the stage's AWS region (default: AWS_REGION or your profile's)
+  --prefix PREFIX  only objects under PREFIX (default: every source prefix); objects outside the
+                   source prefixes, rejection reports and files that are no export by name (a
+                   manifest, a folder marker) are never enqueued
+  --since DAY      only objects modified on or after DAY (YYYY-MM-DD, UTC)
+  --dry-run        list what would be enqueued, enqueue nothing
+  --from-dlq       redrive the dead letters instead: locally, those of objects under --prefix if given;
+                   on AWS, the whole dead-letter queue (SQS moves it back to the ingest queue)
+  -h, --help       show this help
+
+\`npm run dlq\` lists the dead letters (the same as --from-dlq --dry-run).
+
+Environment:
+  SESSIONIZER_DATA_DIR  the data dir of the local stack (default .sessionizer), as given to \`npm start\``;
+
+export interface ReplayOptions {
+  readonly stage: string | undefined;
+  readonly region: string | undefined;
+  readonly prefix: string | undefined;
+  readonly since: string | undefined;
+  readonly dryRun: boolean;
+  readonly fromDeadLetterQueue: boolean;
+}
+
+export interface CommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: CommandIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+};
+
+/** The options, or what is wrong with them (exit status 2). */
+export function parseReplayOptions(
+  argv: readonly string[],
+): ReplayOptions | { help: true } | { problem: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        stage: { type: 'string' },
+        region: { type: 'string' },
+        prefix: { type: 'string' },
+        since: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'from-dlq': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (values.help === true) return { help: true };
+  const options: ReplayOptions = {
+    stage: values.stage as string | undefined,
+    region: values.region as string | undefined,
+    prefix: values.prefix as string | undefined,
+    since: values.since as string | undefined,
+    dryRun: values['dry-run'] === true,
+    fromDeadLetterQueue: values['from-dlq'] === true,
+  };
+  if (options.since !== undefined && parseDay(options.since) === undefined)
+    return { problem: `since must be a day as YYYY-MM-DD, not ${JSON.stringify(options.since)}` };
+  if (options.fromDeadLetterQueue && options.since !== undefined)
+    return { problem: 'since does not apply to the dead-letter queue (use prefix to pick dead letters)' };
+  if (options.stage !== undefined && options.fromDeadLetterQueue && options.prefix !== undefined)
+    return { problem: '--prefix does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue' };
+  if (options.stage === undefined && options.region !== undefined)
+    return { problem: '--region applies to a deployed stage only; add --stage' };
+  return options;
+}
+
+function printLocal(response: ReplayResponse, io: CommandIo): void {
+  if (response.fromDeadLetterQueue) {
+    const messages = response.messages ?? [];
+    const verb = response.dryRun ? '' : 'redrove ';
+    io.out(`${verb}${plural(messages.length, 'dead letter')}${messages.length > 0 ? ':' : ''}`);
+    for (const message of messages) {
+      const last = message.lastError === undefined ? '' : `; last: ${message.lastError}`;
+      io.out(
+        `  ${message.keys.join(', ') || `message ${message.messageId}`}  ` +
+          `(${plural(message.receiveCount, 'receive')}, dead-lettered ${message.deadLetteredAt ?? '?'}${last})`,
+      );
+    }
+    if (response.dryRun && messages.length > 0) io.out('`npm run replay -- --from-dlq` redrives them.');
+    return;
+  }
+  printObjects({ objects: response.objects ?? [], skipped: [], older: 0 }, LOCAL_BUCKET, response.dryRun, io);
+}
+
+function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolean, io: CommandIo): void {
+  const { objects, skipped } = result;
+  const verb = dryRun ? 'would enqueue' : 'enqueued';
+  const dry = dryRun ? ' (dry run: nothing enqueued)' : '';
+  io.out(`${verb} ${plural(objects.length, 'object')}${dry}${objects.length > 0 ? ':' : ''}`);
+  for (const object of objects) {
+    // A Date from S3, or its JSON text from the local stack.
+    const modified =
+      object.lastModified === undefined ? '' : `, modified ${new Date(object.lastModified).toISOString()}`;
+    io.out(`  s3://${bucket}/${object.key}  (${object.size} bytes${modified})`);
+  }
+  if (result.older > 0) io.out(`left out ${plural(result.older, 'object')} modified before --since`);
+  if (skipped.length > 0) io.out(`skipped ${plural(skipped.length, 'object')} the ingest does not read:`);
+  for (const { key, reason } of skipped) io.out(`  s3://${bucket}/${key}  (${reason})`);
+}
+
+function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean, io: CommandIo): void {
+  const waiting = `${plural(redrive.deadLetters, 'dead letter')} (approximately) in ${redrive.deadLetterQueueArn}`;
+  const last =
+    redrive.lastTask === undefined
+      ? undefined
+      : `latest move task: ${redrive.lastTask.status}, ${plural(redrive.lastTask.moved, 'message')} moved` +
+        (redrive.lastTask.toMove === undefined ? '' : ` of ${redrive.lastTask.toMove}`);
+  if (dryRun || redrive.taskHandle === undefined) {
+    io.out(waiting);
+    if (last !== undefined) io.out(last);
+    if (dryRun && redrive.deadLetters > 0)
+      io.out(`\`npm run replay -- --stage ${stage} --from-dlq\` moves them back to the ingest queue.`);
+    if (!dryRun) io.out('nothing to move');
+    return;
+  }
+  io.out(`moving ${waiting} back to the ingest queue (task ${redrive.taskHandle})`);
+  io.out(`follow it with: aws sqs list-message-move-tasks --source-arn ${redrive.deadLetterQueueArn}`);
+}
+
+async function replayOnAws(options: ReplayOptions & { stage: string }, io: CommandIo): Promise<void> {
+  const cloudFormation = createCloudFormationClient(options.region);
+  const clientConfig = options.region === undefined ? {} : { region: options.region };
+  const s3 = new S3Client(clientConfig);
+  const sqs = new SQSClient(clientConfig);
+  try {
+    const region = options.region ?? (await s3.config.region());
+    const target: ReplayTarget = await replayTargetOf(options.stage, cloudFormation, region);
+    if (options.fromDeadLetterQueue) {
+      printRedrive(await redriveDeadLetters(sqs, target, options.dryRun), options.stage, options.dryRun, io);
+      return;
+    }
+    const since = options.since === undefined ? undefined : parseDay(options.since);
+    const result = await replayObjects({ s3, sqs }, target, {
+      prefix: options.prefix,
+      since,
+      dryRun: options.dryRun,
+    });
+    printObjects(result, target.bucket, options.dryRun, io);
+  } finally {
+    cloudFormation.destroy();
+    s3.destroy();
+    sqs.destroy();
+  }
+}
+
+/** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the replay failed). */
+export async function runReplay(argv: readonly string[], io: CommandIo = defaultIo): Promise<number> {
+  const parsed = parseReplayOptions(argv);
+  if ('problem' in parsed) {
+    io.err(`replay: ${parsed.problem}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('help' in parsed) {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    if (parsed.stage !== undefined) {
+      await replayOnAws({ ...parsed, stage: parsed.stage }, io);
+    } else {
+      const response = await replayOnLocalStack(
+        {
+          dryRun: parsed.dryRun,
+          fromDeadLetterQueue: parsed.fromDeadLetterQueue,
+          ...(parsed.prefix !== undefined && { prefix: parsed.prefix }),
+          ...(parsed.since !== undefined && { since: parsed.since }),
+        },
+        io.env,
+      );
+      printLocal(response, io);
+    }
+    return 0;
+  } catch (error) {
+    io.err(`replay: ${error instanceof Error ? error.message : String(error)}`);
+    return error instanceof ReplayRefusedError ? 2 : 1;
+  }
+}

@@ -1,0 +1,36 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { SourceDefinition } from '../../contract/index.js';
+import { deployableStageNames, isStageName, stages } from '../../lib/config/stages.js';
+import { stackOutputs, statefulStackName, statelessStackName } from '../aws/stack-outputs.js';
+import type { ReplayTarget } from './aws-replay.js';
+
+/** The sources a deployed stage's ingest reads (its config in lib/config/stages.ts). */
+export function sourcesOfStage(stage: string): readonly SourceDefinition[] {
+  if (!isStageName(stage) || !stages[stage].deployed) {
+    throw new Error(
+      `--stage ${stage} is not a deployed stage; the stages are ${deployableStageNames.join(', ')}`,
+    );
+  }
+  return stages[stage].sources;
+}
+
+/** The bucket (stateful stack) and the queues (stateless stack) of a deployed stage, from its outputs. */
+export async function replayTargetOf(
+  stage: string,
+  cloudFormation: Pick<CloudFormationClient, 'send'>,
+  region: string | undefined,
+): Promise<ReplayTarget> {
+  const sources = sourcesOfStage(stage);
+  const [stateful, stateless] = await Promise.all([
+    stackOutputs(stage, statefulStackName(stage), cloudFormation),
+    stackOutputs(stage, statelessStackName(stage), cloudFormation),
+  ]);
+  return {
+    bucket: stateful.require('BucketName'),
+    ingestQueueUrl: stateless.require('IngestQueueUrl'),
+    ingestQueueArn: stateless.require('IngestQueueArn'),
+    deadLetterQueueUrl: stateless.require('DeadLetterQueueUrl'),
+    sources,
+    region,
+  };
+}

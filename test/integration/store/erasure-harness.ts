@@ -1,0 +1,164 @@
+// What the erasure tests share: clients that crash or pause at a given write, a direct look at the table,
+// and the real ingest use case over an NDJSON export held in memory.
+import { createHash } from 'node:crypto';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
+import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
+import type { Item } from '../../../functions/adapters/dynamodb/transport.js';
+import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
+import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
+import type { StoreUnderTest } from './store-harness.js';
+
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+
+export class Crash extends Error {
+  constructor() {
+    super('simulated crash');
+    this.name = 'Crash';
+  }
+}
+
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** A client that dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
+export function crashingClient(endpoint: string, writesBeforeCrash: number): DynamoDBClient {
+  const client = localClient(endpoint);
+  let writes = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (writes >= writesBeforeCrash) throw new Crash();
+      if (WRITES.has(context.commandName ?? '')) writes++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'crashAfterWrites' },
+  );
+  return client;
+}
+
+/** A client whose write number `pauseAt` (from 0) waits until released; `reached` resolves when it waits. */
+export function pausingClient(endpoint: string, pauseAt: number) {
+  const client = localClient(endpoint);
+  let writes = 0;
+  let release!: () => void;
+  let reach!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (WRITES.has(context.commandName ?? '') && writes++ === pauseAt) {
+        reach();
+        await released;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'pauseAtWrite' },
+  );
+  return { client, reached, release };
+}
+
+/** Every item of the store's table, read directly (not through the store). */
+export async function scanTable(client: DynamoDBClient, store: StoreUnderTest): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: store.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+/** `pk sk` of the users' items, sorted. */
+export const keysOf = (items: readonly Item[], users: readonly string[]) =>
+  items
+    .filter((item) => users.some((user) => item.pk?.S === `U#${user}`))
+    .map((item) => `${item.pk?.S} ${item.sk?.S}`)
+    .sort();
+
+export const headsOnly = (users: readonly string[]) => users.map((user) => `U#${user} H`).sort();
+
+export async function headOf(store: StoreUnderTest, user: string) {
+  return decodeHead(await store.transport.get(headKey(user)));
+}
+
+/** A report kept in memory. */
+export class MemoryReport implements RejectionReport {
+  readonly key = 'rejected/replayed.ndjson.ndjson';
+  readonly written: ReportLine[] = [];
+  get lines(): number {
+    return this.written.length;
+  }
+  write(line: ReportLine): void {
+    this.written.push(line);
+  }
+  async ready(): Promise<void> {}
+  async close(): Promise<void> {}
+  async abort(): Promise<void> {}
+}
+
+export interface SegmentEvent {
+  userId?: string;
+  anonymousId?: string;
+  at: number;
+  id: string;
+  event?: string;
+}
+
+/** Text that does not compress: stored pages fill up after a few events. */
+export const noise = (seed: string) =>
+  ['a', 'b'].map((salt) => createHash('sha256').update(`${salt}${seed}`).digest('hex')).join('');
+
+export const ndjson = (events: readonly SegmentEvent[]) =>
+  events
+    .map(({ userId, anonymousId, at, id, event }) =>
+      JSON.stringify({
+        type: 'track',
+        event: event ?? 'Clicked',
+        ...(userId !== undefined && { userId }),
+        ...(anonymousId !== undefined && { anonymousId }),
+        timestamp: new Date(at).toISOString(),
+        messageId: id,
+      }),
+    )
+    .join('\n');
+
+/** The real ingest use case over one export, as the ingest function runs it. */
+export async function ingestFile(
+  store: StoreUnderTest,
+  text: string,
+): Promise<{ stats: IngestStats; report: MemoryReport }> {
+  const report = new MemoryReport();
+  const bytes = new TextEncoder().encode(text);
+  const stats = await ingestObject({
+    file: 'segment-logs/src/export.ndjson',
+    format: 'segment',
+    open: async () =>
+      (async function* () {
+        yield bytes;
+      })(),
+    writer: store.writer,
+    identity: new DynamoDbStitchingWriter(store.writer),
+    rules: store.rules,
+    report,
+    browserOf: () => null,
+  });
+  return { stats, report };
+}

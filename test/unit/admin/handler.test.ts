@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAdminHandler } from '../../../functions/admin/app.js';
+import { loadAdminConfig } from '../../../functions/admin/config.js';
+import type { ErasureResult, UserEraser } from '../../../functions/domain/store/ports.js';
+import { apiEvent, b64Id, call, errorOf, send } from '../api/api-event.js';
+import { covered, expectDocumented, openApi } from '../api/openapi-validator.js';
+
+const ROUTE = '/admin/users/{userId}';
+
+/** Records the ids it is asked to erase; answers with two stitched anonymousIds, or fails when told to. */
+class FakeEraser implements UserEraser {
+  readonly erased: string[] = [];
+  failure: Error | undefined;
+
+  async eraseUser(userId: string): Promise<ErasureResult> {
+    if (this.failure !== undefined) throw this.failure;
+    this.erased.push(userId);
+    return { userId, itemsDeleted: 12, anonymousIds: ['anon-1', 'anon-2'] };
+  }
+}
+
+interface Logged {
+  readonly level: 'info' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+let eraser: FakeEraser;
+let logged: Logged[];
+
+beforeEach(() => {
+  eraser = new FakeEraser();
+  logged = [];
+});
+
+function handler(pathsDecoded: boolean) {
+  return createAdminHandler({
+    eraser,
+    config: { pathsDecoded },
+    logger: {
+      info: (message, attributes) => logged.push({ level: 'info', message, attributes }),
+      error: (message, attributes) => logged.push({ level: 'error', message, attributes }),
+    },
+  });
+}
+
+const adminPath = (userId: string) => `/admin/users/${encodeURIComponent(userId)}`;
+
+describe('the admin handler', () => {
+  it('erases the user of the path and answers what was erased', async () => {
+    const result = await call(handler(false), 'DELETE', adminPath('alice'));
+
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      userId: 'alice',
+      erased: true,
+      itemsDeleted: 12,
+      anonymousIds: ['anon-1', 'anon-2'],
+    });
+    expect(eraser.erased).toEqual(['alice']);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
+  it.each([
+    ['percent-encoded, with / and %', false, adminPath('a/b c%2F+'), 'a/b c%2F+'],
+    ['decoded by API Gateway, / and % kept', true, '/admin/users/a/b c%2F+', 'a/b c%2F+'],
+    ['in the ~b64. form, whatever the decoding', true, `/admin/users/${b64Id('a?b')}`, 'a?b'],
+    ['512 bytes of UTF-8', false, adminPath('é'.repeat(256)), 'é'.repeat(256)],
+  ])('reads the id %s', async (_what, pathsDecoded, path, userId) => {
+    const result = await call(handler(pathsDecoded), 'DELETE', path);
+
+    expect(result.status).toBe(200);
+    expect(eraser.erased).toEqual([userId]);
+  });
+
+  it.each([
+    ['empty', '/admin/users/'],
+    ['over 512 bytes', adminPath('x'.repeat(513))],
+    ['badly percent-encoded', '/admin/users/%E0%A4%A'],
+    ['a bad ~b64. form', '/admin/users/~b64.YQ=='],
+  ])('answers 400 naming userId for an id %s, erasing nothing', async (_what, path) => {
+    const result = await call(handler(false), 'DELETE', path);
+
+    expect(result.status).toBe(400);
+    expect(errorOf(result).parameter).toBe('userId');
+    expect(eraser.erased).toEqual([]);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
+  it.each(['GET', 'POST', 'OPTIONS'])('answers %s with 405 and Allow: DELETE', async (method) => {
+    const result = await call(handler(false), method, adminPath('alice'));
+
+    expect(result.status).toBe(405);
+    expect(result.headers.allow).toBe('DELETE');
+    expect(eraser.erased).toEqual([]);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
+  it('answers 404 outside its route', async () => {
+    const result = await call(handler(false), 'DELETE', '/users/alice');
+
+    expect(result.status).toBe(404);
+    expect(errorOf(result).code).toBe('not_found');
+  });
+
+  it('answers a failed erasure with a generic 500, the error going to the log only', async () => {
+    eraser.failure = new Error('ProvisionedThroughputExceededException: table sessions-prod');
+
+    const result = await call(handler(false), 'DELETE', adminPath('alice'));
+
+    expect(result.status).toBe(500);
+    expect(JSON.stringify(result.body)).not.toContain('sessions-prod');
+    expectDocumented(ROUTE, result, 'delete');
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        attributes: expect.objectContaining({ error: eraser.failure }),
+      }),
+    ]);
+  });
+
+  it('logs who erased and how much, and the id only as its SHA-256', async () => {
+    const event = apiEvent('DELETE', adminPath('alice@example.com'));
+    const withCaller = {
+      ...event,
+      requestContext: {
+        ...event.requestContext,
+        authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/Operator/jane' } },
+      },
+    };
+
+    await send(handler(false), withCaller);
+
+    expect(logged).toEqual([
+      {
+        level: 'info',
+        message: 'user erased',
+        attributes: {
+          userIdSha256: createHash('sha256').update('alice@example.com').digest('hex'),
+          itemsDeleted: 12,
+          anonymousIdsErased: 2,
+          caller: 'arn:aws:sts::123456789012:assumed-role/Operator/jane',
+        },
+      },
+    ]);
+    expect(JSON.stringify(logged)).not.toContain('alice@example.com');
+  });
+
+  it('exercised every response openapi.json documents for the route', () => {
+    const documented = Object.keys(openApi.paths[ROUTE].delete.responses).map(
+      (status) => `DELETE ${ROUTE} ${status}`,
+    );
+    expect([...covered].sort()).toEqual(documented.sort());
+  });
+});
+
+describe('loadAdminConfig', () => {
+  it('takes decoded paths by default, as API Gateway delivers them', () => {
+    expect(loadAdminConfig({ TABLE_NAME: 'sessions' })).toEqual({
+      tableName: 'sessions',
+      pathsDecoded: true,
+      serviceName: 'sessionizer-admin',
+    });
+    expect(loadAdminConfig({ TABLE_NAME: 'sessions', API_PATHS_DECODED: 'false' }).pathsDecoded).toBe(false);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadAdminConfig({ API_PATHS_DECODED: 'yes' })).toThrow(
+      /invalid admin configuration: TABLE_NAME .*; API_PATHS_DECODED must be true or false/,
+    );
+  });
+});

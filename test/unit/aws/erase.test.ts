@@ -1,0 +1,162 @@
+// `npm run erase`: arguments, the signed DELETE a deployed stage gets, and what each answer prints.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiSigner } from '../../../scripts/aws/api-signer.js';
+import { runErase } from '../../../scripts/erase/command.js';
+import { type Credentials, verifySigV4 } from '../viewer/sigv4-upstream.js';
+
+const REGION = 'eu-west-1';
+const API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/';
+const CREDENTIALS: Credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'session-token-example',
+};
+
+const cloudFormation = mockClient(CloudFormationClient);
+
+interface Sent {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+}
+
+let sent: Sent[];
+let answer: { status: number; body: unknown };
+let scratch: string;
+
+beforeEach(() => {
+  cloudFormation.reset();
+  sent = [];
+  answer = {
+    status: 200,
+    body: { userId: 'a/b?c', erased: true, itemsDeleted: 7, anonymousIds: ['anon-1', 'anon 2'] },
+  };
+  scratch = mkdtempSync(join(tmpdir(), 'sessionizer-erase-'));
+});
+
+afterEach(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const fakeFetch = (async (url: string | URL | Request, init?: RequestInit) => {
+  sent.push({
+    url: String(url),
+    method: init?.method ?? 'GET',
+    headers: { ...(init?.headers as Record<string, string>) },
+  });
+  return new Response(JSON.stringify(answer.body), {
+    status: answer.status,
+    headers: { 'content-type': 'application/json' },
+  });
+}) as typeof fetch;
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await runErase(argv, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    env: { SESSIONIZER_DATA_DIR: scratch },
+    signer: (region) => createApiSigner({ region, credentials: CREDENTIALS }),
+    fetch: fakeFetch,
+  });
+  return { status, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run erase', () => {
+  it('sends a SigV4-signed DELETE for the id in the ~b64. form, and prints what was erased', async () => {
+    const result = await run(['--user', 'a/b?c', '--api-url', API_URL]);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(result.out).toBe(
+      [
+        'erased user "a/b?c": 7 items deleted',
+        'erased with it, 2 stitched anonymousIds:',
+        '  "anon-1"',
+        '  "anon 2"',
+      ].join('\n'),
+    );
+    const [request] = sent;
+    expect(request?.method).toBe('DELETE');
+    expect(request?.url).toBe(`${API_URL}admin/users/~b64.${Buffer.from('a/b?c').toString('base64url')}`);
+    const url = new URL(request?.url ?? '');
+    const verdict = verifySigV4(
+      'DELETE',
+      url.pathname,
+      { ...request?.headers, host: url.host },
+      CREDENTIALS,
+      REGION,
+    );
+    expect(verdict).toMatchObject({ ok: true });
+  });
+
+  it('finds the API of --stage in its stateless stack', async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Sessionizer-dev-Stateless' }).resolves({
+      Stacks: [
+        {
+          StackName: 'Sessionizer-dev-Stateless',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [{ OutputKey: 'ApiUrl', OutputValue: API_URL }],
+        },
+      ],
+    });
+    answer = { status: 200, body: { userId: 'alice', erased: true, itemsDeleted: 0, anonymousIds: [] } };
+
+    const result = await run(['--user', 'alice', '--stage', 'dev']);
+
+    expect(result.status).toBe(0);
+    expect(result.out).toBe('erased user "alice": 0 items deleted\nno anonymousIds were stitched to it');
+    expect(sent[0]?.url.startsWith(`${API_URL}admin/users/~b64.`)).toBe(true);
+  });
+
+  it.each([
+    [
+      403,
+      { message: 'Forbidden' },
+      'refused the erasure (403: Forbidden); your credentials need execute-api:Invoke',
+    ],
+    [
+      500,
+      { error: { code: 'internal_error', message: 'Internal error' } },
+      'run the command again to finish it',
+    ],
+    [503, { message: 'Service Unavailable' }, 'answered 503 (Service Unavailable)'],
+    [400, { error: { code: 'bad_request', message: 'userId is longer' } }, 'answered 400: userId is longer'],
+  ])('explains a %i', async (status, body, explanation) => {
+    answer = { status, body };
+
+    const result = await run(['--user', 'alice', '--api-url', API_URL]);
+
+    expect(result.status).toBe(1);
+    expect(result.err).toContain(explanation);
+  });
+
+  it.each([
+    [[], '--user ID is required'],
+    [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
+    [['--user', 'a', '--stage', 'dev/x'], '--stage must be a stage name'],
+    [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
+    [['--user', 'a', '--region', REGION], '--region applies to a deployed stage only'],
+  ])('refuses %j with status 2', async (argv, problem) => {
+    const result = await run(argv);
+
+    expect(result.status).toBe(2);
+    expect(result.err).toContain(problem);
+    expect(result.err).toContain('Usage: npm run erase');
+    expect(sent).toEqual([]);
+  });
+
+  it('says how to start the local stack when none runs on the data dir', async () => {
+    const result = await run(['--user', 'alice']);
+
+    expect(result.status).toBe(1);
+    expect(result.err).toContain('the local stack is not running on the data dir');
+    expect(result.err).toContain('npm start');
+  });
+});
