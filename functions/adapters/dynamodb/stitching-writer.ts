@@ -8,6 +8,7 @@ import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
+import { DynamoDbEraser } from './eraser.js';
 import {
   commitUpdate,
   type Head,
@@ -185,6 +186,11 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       return 'conflict';
     }
     for (const change of changes) await collectGarbage(this.transport, change.garbage, change.tombstones);
+    if (to !== anonymousId && headOf(to).erased) {
+      // The anonymousId turned out to be an erased user's: what it brought is theirs, so it goes too. A crash
+      // before this leaves it unserved under the erased head; erasing the user again deletes it.
+      await new DynamoDbEraser({ transport: this.transport }).eraseUser(to);
+    }
     return { changed: true, moved: moved.length };
   }
 
