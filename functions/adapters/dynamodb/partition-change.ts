@@ -37,6 +37,8 @@ export interface ChangeContext {
   readonly transport: Transport;
   readonly rules: CompiledRules;
   readonly pageLimitBytes: number | undefined;
+  /** Partitions of at most this many events load whole (default WHOLE_PARTITION_EVENTS). */
+  readonly wholePartitionEvents: number;
 }
 
 /** The newest day holding sessions after the merge: a stored day outside the window stays as it was. */
@@ -56,8 +58,15 @@ function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string |
 }
 
 /**
+ * A partition this small is loaded whole, so a copy of a stored event is found however far apart their
+ * timestamps are (rule 3); past it, only copies within the window below are (docs/design.md, limitations).
+ * About 1,000 events are a few day items: a handful of read units.
+ */
+export const WHOLE_PARTITION_EVENTS = 1_000;
+
+/**
  * Loads what a change to one partition can reach (one gap around the new events, and the capped chains that
- * follow; the whole partition when events leave it), plans it with the batch rules, and encodes the writes.
+ * follow; the whole partition when events leave it or it is small), plans it with the batch rules, and encodes the writes.
  * Undefined when nothing changes (a redelivery).
  */
 export async function prepareChange(
@@ -71,7 +80,7 @@ export async function prepareChange(
   const { rules } = context;
   let from: number;
   let to: number;
-  if (request.remove !== undefined) {
+  if (request.remove !== undefined || head.totals.eventCount <= context.wholePartitionEvents) {
     from = MIN_INSTANT_MS;
     to = MAX_INSTANT_MS;
   } else {

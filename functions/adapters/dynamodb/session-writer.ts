@@ -10,6 +10,7 @@ import {
   collectGarbage,
   type PreparedChange,
   prepareChange,
+  WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
 import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
@@ -18,6 +19,8 @@ export interface SessionWriterOptions {
   readonly rules: CompiledRules;
   /** Blobs above this many bytes split into more pages (tests lower it to exercise pages and chunks). */
   readonly pageLimitBytes?: number;
+  /** Partitions of at most this many events load whole, so far-apart copies of an event meet (tests lower it). */
+  readonly wholePartitionEvents?: number;
   /** Merge attempts when other writers keep winning the optimistic-concurrency race. */
   readonly maxMergeAttempts?: number;
   /** Brings a user cut under other rules to these; without it such a user is refused. */
@@ -139,6 +142,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
       transport: options.transport,
       rules: options.rules,
       pageLimitBytes: options.pageLimitBytes,
+      wholePartitionEvents: options.wholePartitionEvents ?? WHOLE_PARTITION_EVENTS,
     };
     this.maxMergeAttempts = options.maxMergeAttempts ?? 25;
     this.staleHeads = options.staleHeads;

@@ -90,6 +90,7 @@ describe('merges under crashes', () => {
                 }),
                 rules: store.rules,
                 pageLimitBytes: 700,
+                wholePartitionEvents: 0,
               });
               await ingest({ ...store, writer }, file).catch((error) => {
                 if (!(error instanceof Crash)) throw error;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
 import {
   deliveryArbitrary,
   eventRecordsArbitrary,
@@ -21,6 +22,7 @@ afterAll(async () => {
 });
 
 const T0 = Date.UTC(2024, 0, 1, 9, 0, 0);
+const DAY = 24 * 60 * MINUTE;
 
 describe('DynamoDbSessionWriter', () => {
   it('stores a file and reads back the batch sessions with attributes and numbers', async () => {
@@ -58,6 +60,20 @@ describe('DynamoDbSessionWriter', () => {
     expect(await storedSessions(store, ['u'])).toEqual(referenceSessions([early, late, bridge], store.rules));
   });
 
+  it('keeps only the earliest copy of an id sent again weeks apart, whichever arrives first', async () => {
+    for (const order of ['earliest first', 'latest first'] as const) {
+      const store = await freshStore(dynamo.client, {}, { wholePartitionEvents: WHOLE_PARTITION_EVENTS });
+      const first = record({ id: 'm:again', timestamp: T0, userId: 'u', name: 'first' });
+      const again = record({ id: 'm:again', timestamp: T0 + 45 * DAY, userId: 'u', name: 'again' });
+      const other = record({ id: 'm:other', timestamp: T0 + 45 * DAY + MINUTE, userId: 'u' });
+      const files = order === 'earliest first' ? [[first], [again, other]] : [[again, other], [first]];
+      for (const file of files) await ingest(store, file);
+      expect(await storedSessions(store, ['u']), order).toEqual(
+        referenceSessions([first, again, other], store.rules),
+      );
+    }
+  });
+
   it('writes nothing for a redelivered file', async () => {
     const store = await freshStore(dynamo.client);
     const events = [
@@ -78,10 +94,11 @@ describe('DynamoDbSessionWriter', () => {
             events: fc.constant(events),
             delivery: deliveryArbitrary(events),
             concurrent: fc.boolean(),
+            wholePartitionEvents: fc.constantFrom(0, WHOLE_PARTITION_EVENTS),
           }),
         ),
-        async ({ events, delivery, concurrent }) => {
-          const store = await freshStore(dynamo.client);
+        async ({ events, delivery, concurrent, wholePartitionEvents }) => {
+          const store = await freshStore(dynamo.client, {}, { wholePartitionEvents });
           const files = delivery.order.map((index) => delivery.files[index] ?? []);
           if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
           else for (const file of files) await ingest(store, file);

@@ -77,6 +77,7 @@ function crashingWriter(store: StoreUnderTest, writesBeforeCrash: number): Dynam
     transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
     rules: store.rules,
     pageLimitBytes: 600,
+    wholePartitionEvents: 0,
   });
 }
 
@@ -100,6 +101,7 @@ describe('identity stitching in the store', () => {
             transport: store.transport,
             rules: store.rules,
             pageLimitBytes: 600,
+            wholePartitionEvents: 0,
           });
           const files = delivery.order.map((index) => delivery.files[index] ?? []);
           if (crash !== undefined) {
