@@ -25,8 +25,12 @@ export const STAGED_DEADLINE_MS = 15 * 60_000;
 export const CLOCK_MARGIN_MS = 60_000;
 /** How long a commit stays in the head's memory. */
 export const RECENT_RETENTION_MS = APPEND_DEADLINE_MS + CLOCK_MARGIN_MS;
-/** A bound on the head's size under a burst of commits; past it the oldest are cleared early. */
-export const MAX_RECENT = 64;
+/**
+ * A bound on the head's size under a burst of commits; past it the oldest are cleared early, which is exact
+ * only if none of their losers is still writing. Commits to one user are serialized by the head, a few per
+ * second at most, so 512 within the retention is far beyond any real burst (docs/design.md, limitations).
+ */
+export const MAX_RECENT = 512;
 
 /** The history after a commit, and the commits that leave it (their losers must be cleared first). */
 export function nextHistory(
