@@ -19,10 +19,21 @@ export function sourceKey(source: SourceRef): string {
   return `${source.record}\u0000${source.file}`;
 }
 
-/** The earliest copy seen, plus copies at the same instant that differ from it in what the rules see. */
+/**
+ * The copies of one event at the earliest instant seen, grouped by how they look (to the rules, or to a link):
+ * the first copy of each look, and the sources of the others, which the canonical-JSON tie-break must weigh too.
+ */
 interface Candidates {
   best: Copy;
-  ties: Copy[] | undefined;
+  /** Sources of further copies that look like `best`. */
+  alike: SourceRef[] | undefined;
+  /** The first copy of each other look at the same instant. */
+  ties: Look[] | undefined;
+}
+
+interface Look {
+  readonly copy: Copy;
+  alike: SourceRef[] | undefined;
 }
 
 function offer(
@@ -34,14 +45,26 @@ function offer(
   const order = compare(copy, candidates.best);
   if (order < 0) {
     candidates.best = copy;
+    candidates.alike = undefined;
     candidates.ties = undefined;
-  } else if (
-    order === 0 &&
-    differs(copy, candidates.best) &&
-    !candidates.ties?.some((tie) => !differs(copy, tie))
-  ) {
-    (candidates.ties ??= []).push(copy);
+  } else if (order === 0) {
+    if (!differs(copy, candidates.best)) {
+      (candidates.alike ??= []).push(copy.source);
+      return;
+    }
+    const look = candidates.ties?.find((tie) => !differs(copy, tie.copy));
+    if (look !== undefined) (look.alike ??= []).push(copy.source);
+    else (candidates.ties ??= []).push({ copy, alike: undefined });
   }
+}
+
+/** Every copy the candidates hold; a copy known by its source alone looks exactly like its look's first. */
+function copiesOf(candidates: Candidates): Copy[] {
+  const looks: Look[] = [{ copy: candidates.best, alike: candidates.alike }, ...(candidates.ties ?? [])];
+  return looks.flatMap((look) => [
+    look.copy,
+    ...(look.alike ?? []).map((source) => ({ event: look.copy.event, source })),
+  ]);
 }
 
 const byTimestamp = (a: Copy, b: Copy) => a.event.timestamp - b.event.timestamp;
@@ -49,25 +72,34 @@ const projectionDiffers = (a: Copy, b: Copy) => projectionKey(a.event) !== proje
 const byLinkOrder = (a: Copy, b: Copy) => compareLinks(a.event, b.event);
 const linkUserDiffers = (a: Copy, b: Copy) => a.event.userId !== b.event.userId;
 
-/** Picks the copy whose object as sent sorts first in canonical JSON (rule 3's and rule 8's last tie-break). */
-function pickCanonical(candidates: Candidates, canonical: ReadonlyMap<string, string>): Copy {
+/**
+ * The copy whose object as sent sorts first in canonical JSON (rule 3's and rule 8's last tie-break), with
+ * that canonical JSON; only candidates with more than one look need it, the others keep their first copy.
+ */
+function pickCanonical(
+  candidates: Candidates,
+  canonical: ReadonlyMap<string, string>,
+): { copy: Copy; canonical: string } {
+  if (candidates.ties === undefined) {
+    return { copy: candidates.best, canonical: canonical.get(sourceKey(candidates.best.source)) ?? '' };
+  }
   let best = candidates.best;
-  let bestText = canonical.get(sourceKey(best.source)) ?? '';
-  for (const tie of candidates.ties ?? []) {
-    const text = canonical.get(sourceKey(tie.source)) ?? '';
-    if (text < bestText) {
-      best = tie;
+  let bestText: string | undefined;
+  for (const copy of copiesOf(candidates)) {
+    const text = canonical.get(sourceKey(copy.source)) ?? '';
+    if (bestText === undefined || text < bestText) {
+      best = copy;
       bestText = text;
     }
   }
-  return best;
+  return { copy: best, canonical: bestText ?? '' };
 }
 
 function needingCanonical(all: Iterable<Candidates>): SourceRef[] {
   const sources: SourceRef[] = [];
   for (const candidates of all) {
     if (candidates.ties === undefined) continue;
-    sources.push(candidates.best.source, ...candidates.ties.map((tie) => tie.source));
+    for (const copy of copiesOf(candidates)) sources.push(copy.source);
   }
   return sources;
 }
@@ -90,7 +122,7 @@ export class EventCollector {
     if (this.stitching && isLink(event)) {
       const anonymousId = event.anonymousId as string;
       const link = this.links.get(anonymousId);
-      if (link === undefined) this.links.set(anonymousId, { best: copy, ties: undefined });
+      if (link === undefined) this.links.set(anonymousId, { best: copy, alike: undefined, ties: undefined });
       else offer(link, copy, byLinkOrder, linkUserDiffers);
     }
     // Events with and without a userId apart: only the latter follow a link (rule 8).
@@ -98,7 +130,7 @@ export class EventCollector {
     const key = `${event.userId === null ? 'a' : 'u'}${user.length}:${user}${event.id}`;
     const existing = this.byOwnKey.get(key);
     if (existing === undefined) {
-      this.byOwnKey.set(key, { best: copy, ties: undefined });
+      this.byOwnKey.set(key, { best: copy, alike: undefined, ties: undefined });
       return true;
     }
     offer(existing, copy, byTimestamp, projectionDiffers);
@@ -121,13 +153,10 @@ export class EventCollector {
       needingCanonical([...this.links.values(), ...this.byOwnKey.values()]),
     );
     const links = new Map<string, { copy: Copy; canonical: string }>();
-    for (const [anonymousId, link] of this.links) {
-      const copy = pickCanonical(link, canonical);
-      links.set(anonymousId, { copy, canonical: canonical.get(sourceKey(copy.source)) ?? '' });
-    }
+    for (const [anonymousId, link] of this.links) links.set(anonymousId, pickCanonical(link, canonical));
     const groups = new Map<string, { user: string; anonymous: boolean; copies: Copy[] }>();
     for (const candidates of this.byOwnKey.values()) {
-      const copy = pickCanonical(candidates, canonical);
+      const { copy } = pickCanonical(candidates, canonical);
       const anonymous = copy.event.userId === null;
       const user = ownUser(copy.event);
       const key = `${anonymous ? 'a' : 'u'}${user}`;
@@ -144,7 +173,7 @@ export class EventCollector {
     if (this.links.size > 0) {
       const canonical = await canonicalOf(needingCanonical(this.links.values()));
       for (const [anonymousId, link] of this.links) {
-        stitchedUser.set(anonymousId, pickCanonical(link, canonical).event.userId as string);
+        stitchedUser.set(anonymousId, pickCanonical(link, canonical).copy.event.userId as string);
       }
     }
     const resolve = (event: EventRecord) =>
@@ -159,10 +188,13 @@ export class EventCollector {
         const key = `${user.length}:${user}${candidates.best.event.id}`;
         const merged = byResolvedKey.get(key);
         if (merged === undefined)
-          byResolvedKey.set(key, { best: candidates.best, ties: candidates.ties && [...candidates.ties] });
-        else
-          for (const copy of [candidates.best, ...(candidates.ties ?? [])])
-            offer(merged, copy, byTimestamp, projectionDiffers);
+          // A copy, so merging leaves the collected candidates as they were.
+          byResolvedKey.set(key, {
+            best: candidates.best,
+            alike: candidates.alike && [...candidates.alike],
+            ties: candidates.ties?.map((look) => ({ copy: look.copy, alike: look.alike && [...look.alike] })),
+          });
+        else for (const copy of copiesOf(candidates)) offer(merged, copy, byTimestamp, projectionDiffers);
       }
       groups = byResolvedKey.values();
     }
@@ -170,7 +202,7 @@ export class EventCollector {
     const canonical = await canonicalOf(needingCanonical(groupList));
     const byUser = new Map<string, Copy[]>();
     for (const candidates of groupList) {
-      const copy = pickCanonical(candidates, canonical);
+      const { copy } = pickCanonical(candidates, canonical);
       const user = resolve(copy.event);
       const copies = byUser.get(user);
       if (copies === undefined) byUser.set(user, [copy]);
