@@ -48,7 +48,7 @@ describe('normalizeId', () => {
     ['\u3000', 'an ideographic space'],
     [null, 'null'],
     [undefined, 'missing'],
-  ])('treats %j (%s) as absent', (value) => {
+  ])('treats %j (%s) as absent', (value, _what) => {
     expect(normalizeId(value)).toEqual({ kind: 'absent' });
   });
 
