@@ -203,10 +203,11 @@ async function readMember(
     }
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
+    const stopped = `reading stopped ${lastLine === 0 ? 'before the first complete record' : `after line ${lastLine}`}`;
+    // A file in another encoding is refused before anything is read: where reading stopped says nothing.
     if (error instanceof ContainerError)
-      summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
-    else if (error instanceof ExportFileError)
-      summary.error = `${error.message}; reading stopped after line ${lastLine}`;
+      summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
+    else if (error instanceof ExportFileError) summary.error = `${error.message}; ${stopped}`;
     else throw error;
   }
   summary.container = shape.container;
