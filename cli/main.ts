@@ -6,6 +6,7 @@ import { prepareInputs } from './inputs.js';
 import { type CliOptions, parseCommandLine, USAGE } from './options.js';
 import { writeCsv } from './output/csv.js';
 import { writeJson } from './output/json.js';
+import { plural } from './output/plural.js';
 import { writeTable } from './output/table.js';
 import { escapeControl } from './terminal-text.js';
 
@@ -76,7 +77,9 @@ async function main(): Promise<number> {
     if (prepared.inputs.length > 0 || options.format !== 'table') await writeOutput(options, result);
     for (const file of failed) {
       const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
-      const kept = brokePartway ? ` (the ${file.accepted} events read before it were kept)` : '';
+      const kept = brokePartway
+        ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
+        : '';
       process.stderr.write(
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
       );
