@@ -49,13 +49,20 @@ function offer(
     candidates.ties = undefined;
   } else if (order === 0) {
     if (!differs(copy, candidates.best)) {
-      (candidates.alike ??= []).push(copy.source);
+      candidates.alike = appended(candidates.alike, copy.source);
       return;
     }
     const look = candidates.ties?.find((tie) => !differs(copy, tie.copy));
-    if (look !== undefined) (look.alike ??= []).push(copy.source);
-    else (candidates.ties ??= []).push({ copy, alike: undefined });
+    if (look !== undefined) look.alike = appended(look.alike, copy.source);
+    else candidates.ties = appended(candidates.ties, { copy, alike: undefined });
   }
+}
+
+/** The list with the item at its end; a list is only made for the rare event that has copies. */
+function appended<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
 }
 
 /** Every copy the candidates hold; a copy known by its source alone looks exactly like its look's first. */
