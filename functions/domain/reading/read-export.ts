@@ -188,6 +188,8 @@ async function readMember(
         }
         const outcome = normalizeEvent(format, fields.reset(object, format.paths), options.browserOf);
         if (outcome.ok) {
+          // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
+          if (member.inZip) isExport();
           summary.accepted++;
           sink.event(outcome.event, {
             file,
