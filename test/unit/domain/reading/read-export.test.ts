@@ -131,6 +131,22 @@ describe('readExport', () => {
     }
   });
 
+  it('reads a ZIP member in an explicitly named format even when its events lack the keys auto looks for', async () => {
+    // PostHog events without uuid: `auto` would not know them, but --input-format posthog reads them.
+    const posthog = JSON.stringify({ event: 'Clicked', distinct_id: 'u-1', timestamp: AT });
+    const zip = zipSync({
+      'events.ndjson': Buffer.from(`${posthog}\n`),
+      'manifest.json': Buffer.from('{"files":1}'),
+    });
+    const result = await read('export.zip', zip, { format: 'posthog' });
+    expect(result.events.map(({ position }) => position.file)).toEqual(['export.zip!events.ndjson']);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!events.ndjson']).toMatchObject({ format: 'posthog', accepted: 1 });
+    expect(byFile['export.zip!events.ndjson']?.skipped).toBeUndefined();
+    expect(byFile['export.zip!manifest.json']).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
+  });
+
   it('calls a file with no JSON line at all not an export: one error, 0 rejected, no rejections', async () => {
     const result = await read('report.csv', 'user,time\nu-1,09:00\nu-2,09:05\n');
     expect(result.rejections).toEqual([]);
