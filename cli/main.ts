@@ -4,6 +4,7 @@ import { toSessionView } from '../functions/domain/views/session-view.js';
 import { sessionizeInputs } from './batch.js';
 import { prepareInputs } from './inputs.js';
 import { parseCommandLine, USAGE } from './options.js';
+import { plural } from './output/plural.js';
 import { createOutput } from './output/writer.js';
 import { escapeControl } from './terminal-text.js';
 
@@ -69,7 +70,9 @@ async function main(): Promise<number> {
     if (prepared.inputs.length > 0 || options.format !== 'table') output.end(result);
     for (const file of failed) {
       const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
-      const kept = brokePartway ? ` (the ${file.accepted} events read before it were kept)` : '';
+      const kept = brokePartway
+        ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
+        : '';
       process.stderr.write(
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
       );

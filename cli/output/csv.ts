@@ -1,4 +1,5 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
+import { escapeControl } from '../terminal-text.js';
 
 const text = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -28,11 +29,16 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
 
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,
- * as OWASP's CSV-injection advice says; then the usual quoting.
+ * as OWASP's CSV-injection advice says; then the usual quoting. Line breaks stay (quoted, as CSV allows);
+ * other control characters (ESC, NUL from a UTF-16 file) become visible escapes, since CSV often goes to a
+ * terminal.
  */
 export function csvCell(value: string | number | boolean): string {
   let cell = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  if (typeof value === 'string') {
+    cell = cell.split('\n').map(escapeControl).join('\n');
+    if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  }
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

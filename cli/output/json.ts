@@ -5,6 +5,17 @@ import { summarizeRun } from './summary.js';
 type Write = (text: string) => void;
 
 /**
+ * One value as JSON. JSON.stringify escapes the C0 control characters; DEL and the C1 range (U+0080-U+009F,
+ * which some terminals obey) get `\u` escapes too, so no control character reaches a terminal raw.
+ */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
  * `{"sessions":[...],"rejected":[...],"fileErrors":[...],"files":[...],"summary":{...}}`, one entry per line,
  * sessions written as they come.
  */
@@ -33,7 +44,7 @@ export class JsonOutput {
   private entries(name: string, items: Iterable<unknown>): void {
     this.startArray(name);
     for (const item of items) {
-      this.write(`${this.first ? '\n' : ',\n'}    ${JSON.stringify(item)}`);
+      this.write(`${this.first ? '\n' : ',\n'}    ${jsonText(item)}`);
       this.first = false;
     }
   }
@@ -53,6 +64,6 @@ export class JsonOutput {
     );
     this.entries('files', result.files);
     this.closeArray();
-    this.write(`  "summary": ${JSON.stringify(summarizeRun(result))}\n}\n`);
+    this.write(`  "summary": ${jsonText(summarizeRun(result))}\n}\n`);
   }
 }

@@ -1,6 +1,11 @@
-/** Text for HTML content and attribute values: every string in a report comes from analytics data. */
+import { escapeControl } from '../terminal-text.js';
+
+/**
+ * Text for HTML content and attribute values: every string in a report comes from analytics data. Control
+ * characters become visible escapes, as in the table, so none reaches a terminal the report is printed to.
+ */
 export function escapeHtml(text: string): string {
-  return text
+  return escapeControl(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -15,7 +15,8 @@ const UTM_MEMBERS = [
  */
 export function campaignFromUrl(url: string): CampaignFields | null {
   const query = url.indexOf('?');
-  if (query === -1 || !url.includes('utm_', query)) return null;
+  // Names may be %-encoded (`utm%5Fsource`): only a query with neither `utm_` nor `%` is skipped unread.
+  if (query === -1 || (!url.includes('utm_', query) && !url.includes('%', query))) return null;
   const hash = url.indexOf('#');
   if (hash !== -1 && hash < query) return null;
   const params = new URLSearchParams(url.slice(query + 1, hash === -1 ? url.length : hash));

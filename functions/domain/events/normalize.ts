@@ -51,9 +51,9 @@ function readIdentity(source: Sourced, problems: string[]): { id: NormalizedId; 
   const id = normalizeId(source.value);
   if (id.kind !== 'present') return { id, value: null };
   if (isIdTooLong(id.value)) {
-    problems.push(
-      `${source.field} too long (${Buffer.byteLength(id.value, 'utf8')} bytes of UTF-8; at most ${MAX_ID_BYTES})`,
-    );
+    const problem = `${source.field} too long (${Buffer.byteLength(id.value, 'utf8')} bytes of UTF-8; at most ${MAX_ID_BYTES})`;
+    // Mixpanel's and PostHog's distinct_id can be both userId and anonymousId: one problem, said once.
+    if (!problems.includes(problem)) problems.push(problem);
   }
   return { id, value: id.value };
 }

@@ -207,6 +207,8 @@ async function readMember(
         }
         const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
         if (outcome.ok) {
+          // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
+          if (member.inZip) held.release();
           summary.accepted++;
           sink.event(outcome.event, {
             file,
@@ -226,7 +228,9 @@ async function readMember(
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
     if (!(error instanceof ContainerError)) throw error;
-    summary.error = `${error.reason}; reading stopped after line ${lastLine}`;
+    const stopped = `reading stopped ${lastLine === 0 ? 'before the first complete record' : `after line ${lastLine}`}`;
+    // A file in another encoding is refused before anything is read: where reading stopped says nothing.
+    summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
   }
   summary.compression = member.compression;
   if (held.holding) {

@@ -19,10 +19,33 @@ export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
   return `${source.record}\u0000${source.file}`;
 }
 
-/** The earliest copy seen (an event index), and copies at the same instant that differ from it. */
+/**
+ * The earliest copy seen (an event index), and every other copy at that same instant: when one of them looks
+ * different (`differs`), canonical JSON decides, and a copy that looks like another may still be the one whose
+ * text sorts first, so all of them are weighed.
+ */
 interface Candidates {
   best: number;
-  ties: number[] | undefined;
+  ties: Ties | undefined;
+}
+
+interface Ties {
+  readonly copies: number[];
+  differs: boolean;
+}
+
+/** Offers copy `at` to candidates where `order` is its order against the best (negative: earlier). */
+function offerCandidate(candidates: Candidates, at: number, order: number, differs: boolean): void {
+  if (order < 0) {
+    candidates.best = at;
+    candidates.ties = undefined;
+  } else if (order === 0) {
+    if (candidates.ties === undefined) candidates.ties = { copies: [at], differs };
+    else {
+      candidates.ties.copies.push(at);
+      if (differs) candidates.ties.differs = true;
+    }
+  }
 }
 
 /**
@@ -41,7 +64,7 @@ export class EventCollector {
   /** Each group's id hash, kept so growing the table does not read the ids again. */
   private groupHash: Int32Array = new Int32Array(1 << 15);
   private groupCount = 0;
-  private readonly groupTies = new Map<number, number[]>();
+  private readonly groupTies = new Map<number, Ties>();
   private readonly links = new Map<number, Candidates>();
 
   constructor(private readonly stitching: boolean) {}
@@ -99,19 +122,17 @@ export class EventCollector {
     this.slots = slots;
   }
 
-  /** Rule 3: the earliest copy; at the same instant a copy that differs is kept for the canonical tie-break. */
+  /** Rule 3: the earliest copy; copies at the same instant are kept for the canonical tie-break. */
   private offerCopy(group: number, at: number): void {
     const best = this.groupBest[group] as number;
     const columns = this.columns;
     const order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
-    if (order < 0) {
-      this.groupBest[group] = at;
-      this.groupTies.delete(group);
-    } else if (order === 0 && !columns.sameProjection(at, best)) {
-      const ties = this.groupTies.get(group);
-      if (ties === undefined) this.groupTies.set(group, [at]);
-      else if (!ties.some((tie) => columns.sameProjection(at, tie))) ties.push(at);
-    }
+    if (order > 0) return;
+    const candidates = this.groupCandidates(group);
+    offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));
+    this.groupBest[group] = candidates.best;
+    if (candidates.ties === undefined) this.groupTies.delete(group);
+    else this.groupTies.set(group, candidates.ties);
   }
 
   /** Rule 8: the earliest link (timestamp, event id); a link of the same event naming another user is a tie. */
@@ -125,29 +146,23 @@ export class EventCollector {
     const best = link.best;
     let order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
     if (order === 0) order = columns.compareIds(at, best);
-    if (order < 0) {
-      link.best = at;
-      link.ties = undefined;
-    } else if (order === 0 && columns.userIds[at] !== columns.userIds[best]) {
-      link.ties ??= [];
-      if (!link.ties.some((tie) => columns.userIds[tie] === columns.userIds[at])) link.ties.push(at);
-    }
+    offerCandidate(link, at, order, order === 0 && columns.userIds[at] !== columns.userIds[best]);
   }
 
   /** Canonical JSON of every candidate that needs it; then the winner of each set of candidates. */
   private async picker(canonicalOf: CanonicalLookup, sets: Iterable<Candidates>) {
     const sources: SourceRef[] = [];
     for (const { best, ties } of sets) {
-      if (ties === undefined) continue;
-      for (const at of [best, ...ties]) sources.push(this.columns.source(at));
+      if (ties === undefined || !ties.differs) continue;
+      for (const at of [best, ...ties.copies]) sources.push(this.columns.source(at));
     }
     const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
     const textOf = (at: number) => canonical.get(sourceKey(this.columns.source(at))) ?? '';
     return (candidates: Candidates): number => {
-      if (candidates.ties === undefined) return candidates.best;
+      if (candidates.ties === undefined || !candidates.ties.differs) return candidates.best;
       let best = candidates.best;
       let bestText = textOf(best);
-      for (const tie of candidates.ties) {
+      for (const tie of candidates.ties.copies) {
         const text = textOf(tie);
         if (text < bestText) {
           best = tie;
@@ -249,11 +264,7 @@ export class EventCollector {
       }
       merged = true;
       const order = (columns.timestamps[at] as number) - (columns.timestamps[existing.best] as number);
-      if (order < 0) byId.set(id, { best: at, ties: undefined });
-      else if (order === 0 && !columns.sameProjection(at, existing.best)) {
-        existing.ties ??= [];
-        existing.ties.push(at);
-      }
+      offerCandidate(existing, at, order, order === 0 && !columns.sameProjection(at, existing.best));
     }
     if (!merged) return indexes;
     const pick = await this.picker(canonicalOf, byId.values());
@@ -284,7 +295,7 @@ export class EventCollector {
     const columns = this.columns;
     const linkSets = [...this.links.values()];
     const sources = linkSets.flatMap(({ best, ties }) =>
-      ties === undefined ? [] : [best, ...ties].map((at) => columns.source(at)),
+      ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
     );
     const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
     const pickLink = await this.picker(async () => canonical, linkSets);

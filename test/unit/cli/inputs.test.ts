@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
+
+const event = (userId: string, minute: number, messageId = `${userId}-${minute}`) =>
+  JSON.stringify({
+    type: 'track',
+    event: 'Clicked',
+    userId,
+    messageId,
+    timestamp: new Date(Date.UTC(2024, 0, 1, 9, minute)).toISOString(),
+  });
+
+describe('sessionize inputs', () => {
+  let dir: string;
+  const path = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'sessionize-inputs-'));
+    writeFileSync(path('good.ndjson'), `${event('u-1', 0)}\n${event('u-1', 5)}\n`);
+    mkdirSync(path('exports'));
+    const lines = Array.from({ length: 3000 }, (_, i) => event(`u-${i % 7}`, i % 600, `m-${i}`));
+    const gzip = gzipSync(lines.join('\n'));
+    writeFileSync(path('cut.ndjson.gz'), gzip.subarray(0, Math.floor(gzip.length / 2)));
+    const body = `${event('u-1', 0)}\n`;
+    writeFileSync(
+      path('utf16le.ndjson'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]),
+    );
+    writeFileSync(
+      path('utf16be.ndjson'),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(body, 'utf16le').swap16()]),
+    );
+    writeFileSync(path('utf16-no-bom.ndjson'), Buffer.from(body, 'utf16le'));
+    const utf32 = Buffer.from(Uint32Array.from([...body].map((char) => char.codePointAt(0) ?? 0)).buffer);
+    writeFileSync(path('utf32le.ndjson'), Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32]));
+    writeFileSync(
+      path('utf32be.ndjson'),
+      Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), Buffer.from(utf32).swap32()]),
+    );
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads standard input for -', async () => {
+    const run = await runCli(['--format', 'json', '-'], {
+      input: `${event('u-1', 0)}\n${event('u-2', 0)}\n`,
+    });
+    const output = JSON.parse(run.stdout) as { sessions: { userId: string }[]; files: { file: string }[] };
+    expect(output.sessions.map((session) => session.userId)).toEqual(['u-1', 'u-2']);
+    expect(output.files.map((file) => file.file)).toEqual(['-']);
+    expect(run.code).toBe(0);
+  });
+
+  it('reads gzip from standard input, and - next to files', async () => {
+    const run = await runCli(['--format', 'json', '-', 'good.ndjson'], {
+      cwd: dir,
+      input: gzipSync(`${event('u-2', 0)}\n`),
+    });
+    const output = JSON.parse(run.stdout) as { sessions: { userId: string }[] };
+    expect(output.sessions.map((session) => session.userId)).toEqual(['u-1', 'u-2']);
+    expect(run.code).toBe(0);
+  });
+
+  it('says a directory is a directory, not EISDIR, and reads the other files', async () => {
+    const run = await runCli(['exports', 'good.ndjson'], { cwd: dir });
+    expect(run.stderr).toContain(
+      'sessionize: exports: is a directory; pass the files in it instead (e.g. exports/*)',
+    );
+    expect(run.stderr + run.stdout).not.toContain('EISDIR');
+    expect(run.stdout).toContain('1 session of 1 user');
+    expect(run.code).toBe(1);
+  });
+
+  it('prints no empty table for a missing file: the reason on stderr, exit code 1', async () => {
+    const run = await runCli(['missing.ndjson'], { cwd: dir });
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('sessionize: missing.ndjson: no such file\n');
+    expect(run.code).toBe(1);
+  });
+
+  it('lists a missing file next to the files it could read', async () => {
+    const run = await runCli(['good.ndjson', 'missing.ndjson'], { cwd: dir });
+    expect(run.stdout).toContain(
+      '  missing.ndjson: read as unknown format; 0 accepted, 0 rejected; no such file\n',
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('counts what a truncated gzip held before it broke, and says where reading stopped', async () => {
+    const run = await runCli(['cut.ndjson.gz'], { cwd: dir });
+    const line =
+      /cut\.ndjson\.gz: read as segment, ndjson, gzip; (\d+) accepted, 0 rejected; gzip data ends early \(truncated file\); reading stopped after line (\d+)\n/.exec(
+        run.stdout,
+      );
+    expect(line).not.toBeNull();
+    const accepted = Number(line?.[1]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(3000);
+    expect(Number(line?.[2])).toBe(accepted);
+    expect(run.stdout).toContain(
+      `distinct events (${accepted.toLocaleString('en')} accepted, 0 duplicates) in 1 file`,
+    );
+    expect(run.stderr).toContain(
+      `sessionize: cut.ndjson.gz: gzip data ends early (truncated file); reading stopped after line ${accepted} (the ${accepted.toLocaleString('en')} events read before it were kept)\n`,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it.each([
+    ['utf16le.ndjson', 'UTF-16LE', 'byte-order mark FF FE'],
+    ['utf16be.ndjson', 'UTF-16BE', 'byte-order mark FE FF'],
+    ['utf32le.ndjson', 'UTF-32LE', 'byte-order mark FF FE 00 00'],
+    ['utf32be.ndjson', 'UTF-32BE', 'byte-order mark 00 00 FE FF'],
+    ['utf16-no-bom.ndjson', 'UTF-16LE', 'no byte-order mark'],
+  ])('names the encoding of %s (%s) and never prints its NUL bytes', async (file, encoding, evidence) => {
+    for (const format of ['table', 'json', 'csv']) {
+      const run = await runCli(['--format', format, file], { cwd: dir });
+      expect(run.stderr).toContain(`sessionize: ${file}: file is ${encoding} encoded (${evidence}`);
+      expect(run.stderr).toContain('exports must be UTF-8');
+      expect(hasRawControl(run.rawStdout) || hasRawControl(run.rawStderr)).toBe(false);
+      expect(run.code).toBe(1);
+    }
+  });
+
+  it('exits 0 when every file was read, with rejected events or not', async () => {
+    writeFileSync(path('with-bad-line.ndjson'), `${event('u-1', 0)}\nnot json\n`);
+    expect((await runCli(['good.ndjson'], { cwd: dir })).code).toBe(0);
+    const rejected = await runCli(['--format', 'json', 'with-bad-line.ndjson'], { cwd: dir });
+    expect(rejected.code).toBe(0);
+    expect(rejected.stderr).toBe('sessionize: 1 event(s) rejected (see "rejected" in the output)\n');
+  });
+});

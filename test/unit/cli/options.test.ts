@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandLine, USAGE } from '../../../cli/options.js';
+import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
+
+const errorOf = (argv: string[]) => {
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind !== 'error') throw new Error(`expected a usage error, got ${JSON.stringify(parsed)}`);
+  return parsed.message;
+};
+
+describe('parseCommandLine', () => {
+  it('defaults to the reference rules, auto-detected input and a table', () => {
+    expect(parseCommandLine(['a.ndjson'])).toEqual({
+      kind: 'run',
+      options: {
+        rules: {
+          gapMinutes: 30,
+          gapMinutesByPlatform: {},
+          maxSessionMinutes: undefined,
+          identityStitching: false,
+        },
+        inputFormat: 'auto',
+        format: 'table',
+        reportUsers: undefined,
+        files: ['a.ndjson'],
+      },
+    });
+  });
+
+  it('reads every option, fractional minutes and lowercased platform keys included', () => {
+    const parsed = parseCommandLine([
+      '--gap',
+      '2.5',
+      '--gap-by-platform',
+      ' iOS=5, android = 0.5 ',
+      '--max-session',
+      '1440',
+      '--stitch',
+      '--input-format',
+      'posthog',
+      '--format',
+      'csv',
+      '--report-users',
+      'u-1, ,u-2',
+      '-',
+      'b.json',
+    ]);
+    expect(parsed).toEqual({
+      kind: 'run',
+      options: {
+        rules: {
+          gapMinutes: 2.5,
+          gapMinutesByPlatform: { ios: 5, android: 0.5 },
+          maxSessionMinutes: 1440,
+          identityStitching: true,
+        },
+        inputFormat: 'posthog',
+        format: 'csv',
+        reportUsers: ['u-1', 'u-2'],
+        files: ['-', 'b.json'],
+      },
+    });
+  });
+
+  it('asks for help with -h or --help, whatever else is given', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommandLine(['-h', '--gap', 'x'])).toEqual({ kind: 'help' });
+  });
+
+  it.each([
+    [['--gap', 'soon', 'a'], '--gap must be a number of minutes'],
+    [['--gap', '0', 'a'], '--gap must be greater than 0'],
+    [['--gap=-5', 'a'], '--gap must be greater than 0'],
+    [['--gap', '-5', 'a'], "Option '--gap' argument is ambiguous"],
+    [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
+    [['--max-session', 'x', 'a'], '--max-session must be a number of minutes'],
+    [
+      ['--gap-by-platform', 'ios', 'a'],
+      '--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got "ios")',
+    ],
+    [['--gap-by-platform', 'ios=5=6', 'a'], '(got "ios=5=6")'],
+    [['--gap-by-platform', '=5', 'a'], '(got "=5")'],
+    [['--gap-by-platform', 'ios=0', 'a'], '(got "ios=0")'],
+    [
+      ['--input-format', 'csv', 'a'],
+      '--input-format must be one of auto, segment, amplitude, mixpanel, posthog',
+    ],
+    [['--format', 'xml', 'a'], '--format must be one of table, json, csv, html'],
+    [['--bogus', 'a'], "Unknown option '--bogus'"],
+    [['--gap'], "Option '--gap <value>' argument missing"],
+    [[], 'no input files given (use - for standard input)'],
+  ])('refuses %j, naming the option: %s', (argv, message) => {
+    expect(errorOf(argv)).toContain(message);
+  });
+});
+
+describe('sessionize usage', () => {
+  beforeAll(ensureCliBuilt, 120_000);
+
+  it('prints the help with --help and exits 0', async () => {
+    const run = await runCli(['--help']);
+    expect(run.stdout).toBe(USAGE);
+    expect(run.stdout).toContain('Exit status: 0 when every file was read, 1 when a file could not be read');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('names the bad option on stderr, shows the usage and exits 2', async () => {
+    const run = await runCli(['--gap', 'soon', 'a.ndjson']);
+    expect(run.stderr).toBe(`sessionize: --gap must be a number of minutes\n\n${USAGE}`);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  });
+
+  it('exits 2 without input files', async () => {
+    const run = await runCli([]);
+    expect(run.stderr).toMatch(/^sessionize: no input files given \(use - for standard input\)\n/);
+    expect(run.code).toBe(2);
+  });
+});

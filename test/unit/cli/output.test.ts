@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../cli/report/html.js';
+import { REPORT_CSP } from '../../../cli/report/render.js';
+import { ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
+
+const track = (fields: Record<string, unknown>) =>
+  JSON.stringify({ type: 'track', event: 'Clicked', timestamp: '2024-01-01T09:00:00Z', ...fields });
+
+const ESC = '\u001b';
+
+describe('sessionize output', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'sessionize-output-'));
+    const write = (name: string, lines: string[]) => writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+    write('a.ndjson', [
+      track({ userId: 'u-1', messageId: 'm-1' }),
+      track({ userId: 'u-1', messageId: 'm-2' }),
+    ]);
+    write('b.ndjson', [
+      track({ userId: 'u-1', messageId: 'm-1' }),
+      track({ userId: 'u-2', messageId: 'm-3' }),
+    ]);
+    write('odd.ndjson', [
+      track({ userId: `${ESC}[2J${ESC}]0;owned\u0007`, event: `NUL\u0000 and C1 \u009b31m` }),
+      track({ userId: 'nl', event: 'two\nlines' }),
+      track({ userId: 'u'.repeat(500), event: 'e'.repeat(2000) }),
+      track({ userId: 'x'.repeat(5000) }),
+      track({ userId: { id: 1 } }),
+      `${ESC}[31mnot json${ESC}[0m`,
+    ]);
+    write('formulas.ndjson', [
+      track({ userId: '=HYPERLINK("http://evil.example","x")', messageId: '1' }),
+      track({ userId: '+1', messageId: '2' }),
+      track({ userId: '-1', messageId: '3' }),
+      track({ userId: '@SUM(A1)', messageId: '4', event: '=1+1' }),
+      track({ userId: 'plain', messageId: '5', event: 'a,"b"' }),
+    ]);
+    writeFileSync(join(dir, `name${ESC}[31m.ndjson`), `${track({ userId: 'u-9' })}\n`);
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports distinct events and duplicates separately', async () => {
+    const table = await runCli(['a.ndjson', 'b.ndjson'], { cwd: dir });
+    expect(table.stdout).toContain(
+      '2 sessions of 2 users from 3 distinct events (4 accepted, 1 duplicate) in 2 files; 0 rejected.\n',
+    );
+    const json = JSON.parse(
+      (await runCli(['--format', 'json', 'a.ndjson', 'b.ndjson'], { cwd: dir })).stdout,
+    );
+    expect(json.summary).toEqual({
+      files: 2,
+      records: 4,
+      accepted: 4,
+      distinct: 3,
+      duplicates: 1,
+      rejected: 0,
+      sessions: 2,
+      users: 2,
+    });
+  });
+
+  it.each(['table', 'json', 'csv', 'html'])('never writes control characters raw (%s)', async (format) => {
+    const run = await runCli(
+      ['--format', format, 'odd.ndjson', `name${ESC}[31m.ndjson`, `gone${ESC}.ndjson`],
+      {
+        cwd: dir,
+      },
+    );
+    expect(hasRawControl(run.rawStdout)).toBe(false);
+    expect(hasRawControl(run.rawStderr)).toBe(false);
+    expect(run.stderr).toContain('sessionize: gone\\x1b.ndjson: no such file');
+  });
+
+  it('keeps the data exact in JSON, control characters escaped the JSON way', async () => {
+    const run = await runCli(['--format', 'json', 'odd.ndjson'], { cwd: dir });
+    const users = (JSON.parse(run.stdout) as { sessions: { userId: string }[] }).sessions.map(
+      (s) => s.userId,
+    );
+    expect(users).toContain(`${ESC}[2J${ESC}]0;owned\u0007`);
+  });
+
+  it('names the field and its type when a userId is of the wrong type', async () => {
+    const run = await runCli(['odd.ndjson'], { cwd: dir });
+    expect(run.stdout).toContain(
+      'odd.ndjson:5: no identity: userId is an object (expected a string or number); anonymousId is missing or empty\n',
+    );
+  });
+
+  it('keeps the table readable: long ids and names cut, newlines and escapes shown', async () => {
+    const run = await runCli(['odd.ndjson'], { cwd: dir });
+    const lines = run.stdout.split('\n');
+    expect(lines.find((line) => line.startsWith('nl '))).toContain('two\\nlines');
+    const long = lines.find((line) => line.startsWith('uuu'));
+    expect(long).toMatch(/^u{39}… /);
+    expect(long).toContain(`${'e'.repeat(23)}…`);
+    expect(lines.find((line) => line.startsWith('\\x1b[2J'))).toContain('NUL\\x00 and C1 \\x9b31m');
+    expect(run.stdout).toContain('odd.ndjson:4: userId too long (5000 bytes of UTF-8; at most 512)\n');
+    expect(run.stdout).not.toContain('x'.repeat(100));
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(400);
+  });
+
+  it('guards CSV cells a spreadsheet would run as formulas and quotes the rest as CSV does', async () => {
+    const run = await runCli(['--format', 'csv', 'formulas.ndjson'], { cwd: dir });
+    const rows = run.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^userId,sessionNumber,sessionId,startedAt,/);
+    const firstCells = rows.slice(1).map((row) => row.slice(0, row.indexOf(',1,2024')));
+    expect(firstCells).toEqual([
+      `'+1`,
+      `'-1`,
+      `"'=HYPERLINK(""http://evil.example"",""x"")"`,
+      `'@SUM(A1)`,
+      'plain',
+    ]);
+    expect(rows.find((row) => row.startsWith(`'@SUM`))).toContain(`,'=1+1,'=1+1`);
+    expect(rows.find((row) => row.startsWith('plain'))).toContain(',"a,""b""","a,""b"""');
+  });
+
+  it('writes a self-contained HTML report: inline style, no script, nothing fetched', async () => {
+    const run = await runCli(['--format', 'html', 'a.ndjson', 'b.ndjson'], { cwd: dir });
+    const page = run.stdout;
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(REPORT_CSP)}">`);
+    expect(page).toContain('<style>');
+    expect(page).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|@import|url\(/i);
+    expect(page).toContain('u-1');
+    expect(run.code).toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PreparedInputs, prepareInputs } from '../../../cli/inputs.js';
+
+/** The text input `index` reads, opened afresh. */
+async function textOf(prepared: PreparedInputs, index: number): Promise<string> {
+  const input = prepared.inputs[index];
+  if (input === undefined) throw new Error(`no input ${index}`);
+  const parts: Buffer[] = [];
+  for await (const chunk of input.open()) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+describe('prepareInputs', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sessionize-prepare-'));
+    writeFileSync(join(dir, 'a.ndjson'), 'A');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens files, and standard input (once, however often - is named) from a spool that can be read again', async () => {
+    const prepared = await prepareInputs(
+      ['-', join(dir, 'a.ndjson'), '-'],
+      Readable.from(['from ', 'stdin']),
+    );
+    expect(prepared.inputs.map((input) => input.name)).toEqual(['-', join(dir, 'a.ndjson'), '-']);
+    expect(await textOf(prepared, 0)).toBe('from stdin');
+    expect(await textOf(prepared, 0)).toBe('from stdin');
+    expect(await textOf(prepared, 2)).toBe('from stdin');
+    expect(await textOf(prepared, 1)).toBe(readFileSync(join(dir, 'a.ndjson'), 'utf8'));
+    await prepared.cleanup();
+  });
+
+  it('describes a directory and a missing file instead of opening them', async () => {
+    const prepared = await prepareInputs([dir, join(dir, 'missing.ndjson')], Readable.from([]));
+    expect(prepared.inputs).toEqual([]);
+    expect(prepared.problems).toEqual([
+      { file: dir, reason: `is a directory; pass the files in it instead (e.g. ${join(dir, '*')})` },
+      { file: join(dir, 'missing.ndjson'), reason: 'no such file' },
+    ]);
+  });
+
+  it('removes the spooled standard input on cleanup', async () => {
+    const prepared = await prepareInputs(['-'], Readable.from(['x']));
+    expect(await textOf(prepared, 0)).toBe('x');
+    await prepared.cleanup();
+    await expect(textOf(prepared, 0)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchResult } from '../../../cli/batch.js';
+import { describeRun, summarizeRun } from '../../../cli/output/summary.js';
+
+const result = (overrides: Partial<BatchResult>): BatchResult => ({
+  sessions: [],
+  sessionCount: 0,
+  userCount: 0,
+  rejected: [],
+  files: [],
+  accepted: 0,
+  distinct: 0,
+  ...overrides,
+});
+
+describe('summarizeRun', () => {
+  it('counts records over files, duplicates as accepted minus distinct, and sessions and users as counted', () => {
+    const file = {
+      format: undefined,
+      container: undefined,
+      compression: 'none',
+      accepted: 0,
+      rejected: 0,
+    } as const;
+    const summary = summarizeRun(
+      result({
+        files: [
+          { ...file, file: 'a', records: 3 },
+          { ...file, file: 'b', records: 4 },
+        ],
+        accepted: 6,
+        distinct: 4,
+        rejected: [{ file: 'a', position: 2, reason: 'x', raw: 'x' }],
+        sessionCount: 3,
+        userCount: 2,
+      }),
+    );
+    expect(summary).toEqual({
+      files: 2,
+      records: 7,
+      accepted: 6,
+      distinct: 4,
+      duplicates: 2,
+      rejected: 1,
+      sessions: 3,
+      users: 2,
+    });
+  });
+});
+
+describe('describeRun', () => {
+  it('says distinct events and duplicates apart, in words that agree with their numbers', () => {
+    expect(
+      describeRun({
+        files: 2,
+        records: 41,
+        accepted: 41,
+        distinct: 40,
+        duplicates: 1,
+        rejected: 1,
+        sessions: 12,
+        users: 3,
+      }),
+    ).toBe(
+      '12 sessions of 3 users from 40 distinct events (41 accepted, 1 duplicate) in 2 files; 1 rejected.',
+    );
+    expect(
+      describeRun({
+        files: 1,
+        records: 1,
+        accepted: 1,
+        distinct: 1,
+        duplicates: 0,
+        rejected: 0,
+        sessions: 1,
+        users: 1,
+      }),
+    ).toBe('1 session of 1 user from 1 distinct event (1 accepted, 0 duplicates) in 1 file; 0 rejected.');
+    expect(
+      describeRun({
+        files: 1,
+        records: 1234567,
+        accepted: 1234567,
+        distinct: 1234000,
+        duplicates: 567,
+        rejected: 0,
+        sessions: 2000,
+        users: 1000,
+      }),
+    ).toContain('from 1,234,000 distinct events (1,234,567 accepted, 567 duplicates)');
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { escapeControl, tableCell } from '../../../cli/terminal-text.js';
+
+describe('escapeControl', () => {
+  it('shows C0, DEL, C1 and the line separators as visible escapes', () => {
+    expect(escapeControl('a\u0000b\u001b[2J\n\r\t\u007f\u009b\u2028\u2029')).toBe(
+      'a\\x00b\\x1b[2J\\n\\r\\t\\x7f\\x9b\\u2028\\u2029',
+    );
+  });
+
+  it('leaves printable text alone, non-ASCII included', () => {
+    expect(escapeControl('Zoë 😀 €5 \u00a0')).toBe('Zoë 😀 €5 \u00a0');
+  });
+});
+
+describe('tableCell', () => {
+  it('cuts a long cell to its width with an ellipsis, after escaping', () => {
+    expect(tableCell('x'.repeat(5000), 40)).toBe(`${'x'.repeat(39)}…`);
+    expect(tableCell('a\nb', 10)).toBe('a\\nb');
+    expect(tableCell('\u001b'.repeat(10), 8)).toBe('\\x1b\\x1…');
+    expect(tableCell('exactly8', 8)).toBe('exactly8');
+  });
+});

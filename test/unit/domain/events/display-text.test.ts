@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { cutForDisplay, MAX_DISPLAY_LENGTH } from '../../../../functions/domain/events/display-text.js';
+
+describe('cutForDisplay', () => {
+  it('keeps text of up to 1,024 UTF-16 code units whole', () => {
+    const text = 'a'.repeat(1024);
+    expect(MAX_DISPLAY_LENGTH).toBe(1024);
+    expect(cutForDisplay(text)).toBe(text);
+    expect(cutForDisplay(`${'a'.repeat(1022)}😀`)).toBe(`${'a'.repeat(1022)}😀`);
+  });
+
+  it('cuts longer text to its first 1,024 code units', () => {
+    expect(cutForDisplay(`${'a'.repeat(1024)}b`)).toBe('a'.repeat(1024));
+    expect(cutForDisplay(`${'a'.repeat(1022)}😀b`)).toBe(`${'a'.repeat(1022)}😀`);
+  });
+
+  it('cuts to 1,023 when the 1,024th code unit is a high surrogate, never splitting a character', () => {
+    expect(cutForDisplay(`${'a'.repeat(1023)}😀`)).toBe('a'.repeat(1023));
+    expect(cutForDisplay(`${'a'.repeat(1023)}😀${'b'.repeat(10)}`)).toBe('a'.repeat(1023));
+  });
+
+  it('counts code units, not characters', () => {
+    const emoji = '😀'.repeat(600);
+    expect(cutForDisplay(emoji)).toBe('😀'.repeat(512));
+  });
+});

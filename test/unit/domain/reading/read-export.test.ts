@@ -1,0 +1,260 @@
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import type { InputFormat } from '../../../../contract/index.js';
+import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import {
+  type FileSummary,
+  NOT_AN_EXPORT,
+  type RecordPosition,
+  type Rejection,
+  readExport,
+} from '../../../../functions/domain/reading/read-export.js';
+
+const AT = '2024-01-01T09:00:00Z';
+const event = (messageId: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: 'track', userId: 'u-1', timestamp: AT, messageId, ...extra });
+
+/** The bytes in chunks of `size`, as a stream would deliver them. */
+async function* chunks(bytes: Uint8Array, size = bytes.length || 1): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+interface Read {
+  events: { event: EventRecord; position: RecordPosition }[];
+  rejections: Rejection[];
+  summaries: FileSummary[];
+}
+
+async function read(
+  name: string,
+  content: string | Uint8Array,
+  options: { format?: InputFormat; chunkSize?: number } = {},
+): Promise<Read> {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const result: Read = { events: [], rejections: [], summaries: [] };
+  result.summaries = await readExport(
+    name,
+    chunks(bytes, options.chunkSize),
+    { format: options.format ?? 'auto', browserOf: () => null },
+    {
+      event: (accepted, position) => result.events.push({ event: accepted, position }),
+      rejected: (rejection) => result.rejections.push(rejection),
+    },
+  );
+  return result;
+}
+
+const ids = (result: Read) => result.events.map(({ event: accepted }) => accepted.id);
+
+describe('readExport', () => {
+  it('reads NDJSON: events with their record and line, rejections with line and reason', async () => {
+    const text = [event('m-1'), '', 'not json', '  ', event('m-2'), '[1,2]', '{"type":"track"}'].join('\n');
+    const result = await read('a.ndjson', text);
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+    expect(result.events.map(({ position }) => position)).toEqual([
+      { file: 'a.ndjson', record: 1, line: 1 },
+      { file: 'a.ndjson', record: 3, line: 5 },
+    ]);
+    expect(result.rejections.map(({ position, reason }) => [position, reason])).toEqual([
+      [3, expect.stringMatching(/^invalid JSON: /)],
+      [6, 'not a JSON object (got an array)'],
+      [7, 'missing timestamp; no identity: userId and anonymousId are both missing or empty'],
+    ]);
+    expect(result.rejections[0]?.raw).toBe('not json');
+    expect(result.summaries).toEqual([
+      {
+        file: 'a.ndjson',
+        format: 'segment',
+        container: 'ndjson',
+        compression: 'none',
+        records: 5,
+        accepted: 2,
+        rejected: 3,
+      },
+    ]);
+  });
+
+  it('reads Windows line ends and lines padded with BOM, no-break space or U+2028 as JSON', async () => {
+    const text = `\ufeff${event('m-1')}\r\n\u00a0${event('m-2')}\u2028\r\n\u3000\r\n${event('m-3')}`;
+    const result = await read('a.ndjson', text, { chunkSize: 7 });
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2', 'm:m-3']);
+    expect(result.events.map(({ position }) => position.line)).toEqual([1, 2, 4]);
+  });
+
+  it('reads a JSON array, giving each element its index and the line it starts on', async () => {
+    const text = `[\n  ${event('m-1')},\n  42,\n\n  ${event('m-2')}\n]\n`;
+    const result = await read('a.json', text, { chunkSize: 5 });
+    expect(result.events.map(({ position }) => position)).toEqual([
+      { file: 'a.json', record: 1, line: 2, index: 1 },
+      { file: 'a.json', record: 3, line: 5, index: 3 },
+    ]);
+    expect(result.rejections).toEqual([
+      { file: 'a.json', position: 3, index: 2, reason: 'not a JSON object (got 42)', raw: '42' },
+    ]);
+    expect(result.summaries[0]).toMatchObject({ container: 'json-array', records: 3 });
+  });
+
+  it('reads gzip by its magic bytes, whatever the name', async () => {
+    const result = await read('export.txt', gzipSync(`${event('m-1')}\n${event('m-2')}\n`), {
+      chunkSize: 10,
+    });
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+    expect(result.summaries[0]).toMatchObject({ compression: 'gzip', container: 'ndjson', accepted: 2 });
+  });
+
+  it('reads each ZIP member as a file of its own and skips directories and manifests', async () => {
+    const zip = zipSync({
+      'events/': new Uint8Array(0),
+      'events/a.ndjson': Buffer.from(`${event('m-1')}\nbad line\n`),
+      'events/b.json.gz': gzipSync(`[${event('m-2')}]`),
+      'manifest.json': Buffer.from('{"files":2,"created":"today"}'),
+      'README.txt': Buffer.from('Exported by a tool.\nNothing to see.\n'),
+    });
+    const result = await read('export.zip', zip, { chunkSize: 64 });
+    expect(result.events.map(({ event: accepted, position }) => [accepted.id, position.file])).toEqual([
+      ['m:m-1', 'export.zip!events/a.ndjson'],
+      ['m:m-2', 'export.zip!events/b.json.gz'],
+    ]);
+    expect(result.rejections.map((rejection) => [rejection.file, rejection.position])).toEqual([
+      ['export.zip!events/a.ndjson', 2],
+    ]);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!events/b.json.gz']).toMatchObject({
+      compression: 'gzip',
+      container: 'json-array',
+    });
+    for (const skipped of ['export.zip!events/', 'export.zip!manifest.json', 'export.zip!README.txt']) {
+      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
+      expect(byFile[skipped]).toMatchObject({ rejected: 0, accepted: 0 });
+      expect(byFile[skipped]?.error, skipped).toBeUndefined();
+    }
+  });
+
+  it('reads a ZIP member in an explicitly named format even when its events lack the keys auto looks for', async () => {
+    // PostHog events without uuid: `auto` would not know them, but --input-format posthog reads them.
+    const posthog = JSON.stringify({ event: 'Clicked', distinct_id: 'u-1', timestamp: AT });
+    const zip = zipSync({
+      'events.ndjson': Buffer.from(`${posthog}\n`),
+      'manifest.json': Buffer.from('{"files":1}'),
+    });
+    const result = await read('export.zip', zip, { format: 'posthog' });
+    expect(result.events.map(({ position }) => position.file)).toEqual(['export.zip!events.ndjson']);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!events.ndjson']).toMatchObject({ format: 'posthog', accepted: 1 });
+    expect(byFile['export.zip!events.ndjson']?.skipped).toBeUndefined();
+    expect(byFile['export.zip!manifest.json']).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
+  });
+
+  it('calls a file with no JSON line at all not an export: one error, 0 rejected, no rejections', async () => {
+    const result = await read('report.csv', 'user,time\nu-1,09:00\nu-2,09:05\n');
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries).toEqual([
+      expect.objectContaining({
+        file: 'report.csv',
+        error: NOT_AN_EXPORT,
+        rejected: 0,
+        accepted: 0,
+        records: 3,
+      }),
+    ]);
+  });
+
+  it('rejects every garbage line before the first JSON line, however many', async () => {
+    const garbage = Array.from({ length: 250 }, (_, i) => `garbage ${i}`);
+    const result = await read('a.ndjson', [...garbage, event('m-1')].join('\n'), { chunkSize: 100 });
+    expect(result.rejections).toHaveLength(250);
+    expect(result.rejections.map((rejection) => rejection.position)).toEqual(garbage.map((_, i) => i + 1));
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.summaries[0]).toMatchObject({ rejected: 250, accepted: 1 });
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
+  it('counts a file of blank lines as empty, not as an error', async () => {
+    const result = await read('empty.ndjson', '\n  \n\ufeff\n');
+    expect(result.summaries[0]?.records).toBe(0);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
+  it('keeps the complete records of a truncated gzip and says where reading stopped', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => event(`m-${i}`, { properties: { n: i * 7919 } }));
+    const whole = gzipSync(lines.join('\n'));
+    const result = await read('cut.ndjson.gz', whole.subarray(0, Math.floor(whole.length * 0.6)), {
+      chunkSize: 512,
+    });
+    const kept = result.events.length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(400);
+    expect(ids(result)).toEqual(lines.slice(0, kept).map((_, i) => `m:m-${i}`));
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toBe(
+      `gzip data ends early (truncated file); reading stopped after line ${kept}`,
+    );
+    expect(result.summaries[0]).toMatchObject({ accepted: kept, records: kept, rejected: 0 });
+  });
+
+  it('says so when a gzip breaks before its first complete record', async () => {
+    const whole = gzipSync(event('m-1').repeat(50));
+    const result = await read('cut.ndjson.gz', whole.subarray(0, 20));
+    expect(result.events).toEqual([]);
+    expect(result.summaries[0]?.error).toBe(
+      'gzip data ends early (truncated file); reading stopped before the first complete record',
+    );
+  });
+
+  it('keeps the complete elements of a JSON array that breaks off', async () => {
+    const text = `[\n${event('m-1')},\n${event('m-2')},\n{"type":"track","userId":"u-1","times`;
+    const result = await read('broken.json', text, { chunkSize: 16 });
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(/^unterminated JSON array.*; reading stopped at line 4$/);
+    expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
+  });
+
+  it.each([
+    ['UTF-16LE', [0xff, 0xfe], 'utf16le', 'byte-order mark FF FE'],
+    ['UTF-16BE', [0xfe, 0xff], 'utf16be', 'byte-order mark FE FF'],
+    ['UTF-32LE', [0xff, 0xfe, 0x00, 0x00], 'utf32le', 'byte-order mark FF FE 00 00'],
+  ])(
+    'refuses a %s file, naming the encoding and its byte-order mark',
+    async (encoding, mark, codec, evidence) => {
+      const body = `${event('m-1')}\n`;
+      const bytes =
+        codec === 'utf16le'
+          ? Buffer.from(body, 'utf16le')
+          : codec === 'utf16be'
+            ? Buffer.from(body, 'utf16le').swap16()
+            : Buffer.from(Uint32Array.from([...body].map((char) => char.codePointAt(0) ?? 0)).buffer);
+      const result = await read('wide.ndjson', Buffer.concat([Buffer.from(mark), bytes]));
+      expect(result.events).toEqual([]);
+      expect(result.rejections).toEqual([]);
+      expect(result.summaries[0]?.error).toBe(
+        `file is ${encoding} encoded (${evidence}); exports must be UTF-8`,
+      );
+    },
+  );
+
+  it('lets the first JSON object decide the format, not the lines before it', async () => {
+    const posthog = JSON.stringify({ event: 'x', distinct_id: 'd-1', uuid: 'p-1', timestamp: AT });
+    const result = await read('a.ndjson', ['garbage', '42', posthog, event('m-1')].join('\n'));
+    expect(result.summaries[0]?.format).toBe('posthog');
+    expect(ids(result)).toEqual(['m:p-1']);
+    expect(result.rejections.map((rejection) => rejection.position)).toEqual([1, 2, 4]);
+  });
+
+  it('applies an explicitly named format to every file without looking', async () => {
+    const result = await read('a.ndjson', event('m-1'), { format: 'posthog' });
+    expect(result.summaries[0]?.format).toBe('posthog');
+    // A Segment line read as PostHog: PostHog's timestamp member is there, its identity members are not.
+    expect(result.rejections[0]?.reason).toBe(
+      'no identity: distinct_id and properties.$device_id are both missing or empty',
+    );
+  });
+
+  it('keeps the raw text of a rejected event whole', async () => {
+    const line = `{"type":"track","userId":"u-1","timestamp":"soon","note":"${'x'.repeat(5000)}"}`;
+    const result = await read('a.ndjson', line);
+    expect(result.rejections[0]?.raw).toBe(line);
+  });
+});

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import {
+  type CanonicalLookup,
+  EventCollector,
+  type SourceRef,
+  sourceKey,
+} from '../../../../functions/domain/sessions/collector.js';
+import { record } from '../../../helpers/event-arbitraries.js';
+
+const T0 = Date.UTC(2024, 0, 1, 9);
+const MINUTE = 60_000;
+
+/** Sources numbered in one file: record n is `at(n)`. */
+const at = (recordNumber: number, file = 'a.ndjson'): SourceRef => ({
+  file,
+  record: recordNumber,
+  line: recordNumber,
+});
+
+/** A lookup that knows the canonical JSON of some records, and remembers what it was asked. */
+function lookup(canonical: Record<number, string>): CanonicalLookup & { asked: number[][] } {
+  const asked: number[][] = [];
+  const find = async (sources: readonly SourceRef[]) => {
+    asked.push(sources.map((source) => source.record).sort((a, b) => a - b));
+    const found = new Map<string, string>();
+    for (const source of sources) {
+      const text = canonical[source.record];
+      if (text !== undefined) found.set(sourceKey(source), text);
+    }
+    return found;
+  };
+  return Object.assign(find, { asked });
+}
+
+const noLookup = lookup({});
+
+function collect(stitching: boolean, events: readonly EventRecord[]): EventCollector {
+  const collector = new EventCollector(stitching);
+  events.forEach((event, index) => {
+    collector.add(event, at(index + 1));
+  });
+  return collector;
+}
+
+/** User → the ids of their kept events, in session order. */
+async function idsByUser(collector: EventCollector, canonical = noLookup): Promise<Record<string, string[]>> {
+  const users = await collector.finish(canonical);
+  return Object.fromEntries([...users].map(([user, copies]) => [user, copies.map((copy) => copy.event.id)]));
+}
+
+describe('EventCollector', () => {
+  it('keeps one copy of an event per user and id, and says which adds were copies', () => {
+    const collector = new EventCollector(false);
+    const event = record({ id: 'm:1', timestamp: T0, userId: 'u' });
+    expect(collector.add(event, at(1))).toBe(true);
+    expect(collector.add({ ...event }, at(2))).toBe(false);
+    expect(collector.size).toBe(1);
+  });
+
+  it('never merges events of different users, even with one messageId', async () => {
+    const collector = collect(false, [
+      record({ id: 'm:shared', timestamp: T0, userId: 'amy' }),
+      record({ id: 'm:shared', timestamp: T0, userId: 'zed' }),
+    ]);
+    expect(await idsByUser(collector)).toEqual({ amy: ['m:shared'], zed: ['m:shared'] });
+  });
+
+  it('keeps the earliest copy, wherever it arrives', async () => {
+    const late = record({ id: 'm:1', timestamp: T0 + 4 * MINUTE, userId: 'u', name: 'late' });
+    const early = record({ id: 'm:1', timestamp: T0 + MINUTE, userId: 'u', name: 'early' });
+    for (const order of [
+      [late, early],
+      [early, late],
+    ]) {
+      const users = await collect(false, order).finish(noLookup);
+      expect(users.get('u')?.map((copy) => [copy.event.name, copy.event.timestamp])).toEqual([
+        ['early', T0 + MINUTE],
+      ]);
+    }
+  });
+
+  it('asks for canonical JSON only when copies at the same instant differ in what the rules see', async () => {
+    const same = record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'x' });
+    const canonical = lookup({});
+    await collect(false, [same, { ...same }, { ...same }]).finish(canonical);
+    expect(canonical.asked.flat()).toEqual([]);
+  });
+
+  it('keeps the copy whose object as sent sorts first in canonical JSON among equal timestamps', async () => {
+    const copies = [
+      record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'second' }),
+      record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'first' }),
+      record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'third' }),
+    ];
+    const canonical = lookup({ 1: '{"b"}', 2: '{"a"}', 3: '{"c"}' });
+    const users = await collect(false, copies).finish(canonical);
+    expect(users.get('u')?.map((copy) => [copy.event.name, copy.source.record])).toEqual([['first', 2]]);
+  });
+
+  it('weighs every copy in the canonical tie-break, also copies that look the same as the first one', async () => {
+    // 1 and 2 look the same to the rules, 3 differs; 2 sorts first, so its look must win whatever the order.
+    const looks = { 1: 'kept', 2: 'kept', 3: 'other' } as const;
+    const canonical = { 1: '{"c"}', 2: '{"a"}', 3: '{"b"}' };
+    for (const order of [
+      [1, 2, 3],
+      [1, 3, 2],
+      [2, 1, 3],
+      [3, 1, 2],
+      [3, 2, 1],
+    ]) {
+      const collector = new EventCollector(false);
+      for (const n of order) {
+        collector.add(record({ id: 'm:1', timestamp: T0, userId: 'u', name: looks[n as 1 | 2 | 3] }), at(n));
+      }
+      const users = await collector.finish(lookup(canonical));
+      expect(
+        users.get('u')?.map((copy) => copy.event.name),
+        `order ${order}`,
+      ).toEqual(['kept']);
+    }
+  });
+
+  it('merges copies of one resolved user that arrived with and without a userId', async () => {
+    const withUser = record({ id: 'm:1', timestamp: T0 + MINUTE, userId: 'x', anonymousId: 'x' });
+    const anonymous = record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'x' });
+    const users = await collect(false, [withUser, anonymous]).finish(noLookup);
+    expect(users.get('x')?.map((copy) => copy.event.timestamp)).toEqual([T0]);
+  });
+
+  it('returns users in code-unit order, each with events in session order', async () => {
+    const collector = collect(false, [
+      record({ id: 'm:b', timestamp: T0, userId: 'b' }),
+      record({ id: 'm:2', timestamp: T0 + MINUTE, userId: 'a' }),
+      record({ id: 'm:3', timestamp: T0, userId: 'a' }),
+      record({ id: 'm:1', timestamp: T0, userId: 'a' }),
+      record({ id: 'm:Z', timestamp: T0, userId: 'Z' }),
+    ]);
+    expect(await idsByUser(collector)).toEqual({ Z: ['m:Z'], a: ['m:1', 'm:3', 'm:2'], b: ['m:b'] });
+    expect(Object.keys(await idsByUser(collector))).toEqual(['Z', 'a', 'b']);
+  });
+
+  describe('with identity stitching', () => {
+    const anonymous = (id: string, minutes: number, anonymousId = 'a-1') =>
+      record({ id, timestamp: T0 + minutes * MINUTE, userId: null, anonymousId });
+    const link = (id: string, minutes: number, userId: string, type: EventRecord['type'] = 'identify') =>
+      record({ id, timestamp: T0 + minutes * MINUTE, userId, anonymousId: 'a-1', type });
+
+    it("moves an anonymousId's events to the user of its earliest link", async () => {
+      const collector = collect(true, [
+        anonymous('m:1', 0),
+        link('m:3', 20, 'u-late'),
+        link('m:2', 10, 'u-early'),
+        anonymous('m:4', 30),
+      ]);
+      expect(await idsByUser(collector)).toEqual({ 'u-early': ['m:1', 'm:2', 'm:4'], 'u-late': ['m:3'] });
+    });
+
+    it('breaks a tie between links by event id', async () => {
+      const collector = collect(true, [anonymous('m:0', 0), link('m:b', 10, 'u-b'), link('m:a', 10, 'u-a')]);
+      expect((await idsByUser(collector))['u-a']).toEqual(['m:0', 'm:a']);
+    });
+
+    it('breaks a tie of timestamp and id by canonical JSON, weighing every copy', async () => {
+      const canonical = lookup({ 2: '{"c"}', 3: '{"a"}', 4: '{"b"}' });
+      const collector = collect(true, [
+        anonymous('m:0', 0),
+        link('m:same', 10, 'u-1'),
+        link('m:same', 10, 'u-1'),
+        link('m:same', 10, 'u-2'),
+      ]);
+      const users = await collector.finish(canonical);
+      expect(users.get('u-1')?.map((copy) => copy.event.id)).toContain('m:0');
+      expect(users.has('a-1')).toBe(false);
+    });
+
+    it('ignores alias events and events without both ids as links', async () => {
+      const collector = collect(true, [
+        anonymous('m:1', 0),
+        link('m:2', 5, 'u-alias', 'alias'),
+        record({ id: 'm:3', timestamp: T0 + 6 * MINUTE, userId: 'u-no-anon' }),
+      ]);
+      expect(await idsByUser(collector)).toEqual({
+        'a-1': ['m:1'],
+        'u-alias': ['m:2'],
+        'u-no-anon': ['m:3'],
+      });
+    });
+
+    it('keeps events that carry a userId with that user, whatever their anonymousId is stitched to', async () => {
+      const collector = collect(true, [link('m:1', 0, 'u-a'), link('m:2', 60, 'u-b'), anonymous('m:3', 70)]);
+      expect(await idsByUser(collector)).toEqual({ 'u-a': ['m:1', 'm:3'], 'u-b': ['m:2'] });
+    });
+
+    it('merges an anonymous copy and a copy with the userId once they resolve to one user', async () => {
+      const collector = collect(true, [
+        record({ id: 'm:1', timestamp: T0 + MINUTE, userId: null, anonymousId: 'a-1' }),
+        record({ id: 'm:1', timestamp: T0 + 2 * MINUTE, userId: 'u-1', anonymousId: 'a-1' }),
+      ]);
+      const users = await collector.finish(noLookup);
+      expect([...users.keys()]).toEqual(['u-1']);
+      expect(users.get('u-1')?.map((copy) => [copy.event.id, copy.event.timestamp])).toEqual([
+        ['m:1', T0 + MINUTE],
+      ]);
+    });
+
+    it('keeps anonymous events apart from the same ids under a user until they resolve to one', async () => {
+      // a-2 is never linked, so its event stays a-2's even though u-1 sent one with the same id.
+      const collector = collect(true, [
+        record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'a-2' }),
+        record({ id: 'm:1', timestamp: T0, userId: 'u-1', anonymousId: 'a-1' }),
+      ]);
+      expect(await idsByUser(collector)).toEqual({ 'a-2': ['m:1'], 'u-1': ['m:1'] });
+    });
+
+    it("gives a store each own user's copies and each anonymousId's earliest link", async () => {
+      const collector = collect(true, [anonymous('m:1', 0), link('m:2', 10, 'u-1'), link('m:3', 5, 'u-2')]);
+      const { groups, links } = await collector.finishOwn(noLookup);
+      expect(
+        groups.map((group) => [group.user, group.anonymous, group.copies.map((copy) => copy.event.id)]),
+      ).toEqual([
+        ['a-1', true, ['m:1']],
+        ['u-1', false, ['m:2']],
+        ['u-2', false, ['m:3']],
+      ]);
+      expect([...links].map(([anonymousId, { copy }]) => [anonymousId, copy.event.userId])).toEqual([
+        ['a-1', 'u-2'],
+      ]);
+    });
+  });
+});

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import {
+  compileRules,
+  DEFAULT_SESSION_RULES,
+  type SessionRules,
+} from '../../../../functions/domain/rules/session-rules.js';
+import { formatTimestamp } from '../../../../functions/domain/rules/timestamp.js';
+import { compareEvents } from '../../../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../../../functions/domain/sessions/split.js';
+import { dayOf, monthOfDay } from '../../../../functions/domain/store/calendar.js';
+import {
+  type MergeRequest,
+  planMerge,
+  preferredCopy,
+} from '../../../../functions/domain/store/plan-merge.js';
+import { EMPTY_TOTALS, type StoredDay, type UserTotals } from '../../../../functions/domain/store/stored.js';
+import { record } from '../../../helpers/event-arbitraries.js';
+
+const USER = 'u-1';
+const at = (iso: string) => Date.parse(iso);
+const event = (id: string, iso: string, fields: Partial<EventRecord> = {}) =>
+  record({ id, timestamp: at(iso), userId: USER, ...fields });
+
+const rulesOf = (overrides: Partial<SessionRules> = {}) =>
+  compileRules({ ...DEFAULT_SESSION_RULES, ...overrides });
+
+/**
+ * What a store holds after the batch rules cut `events`: day buckets with `before` counted within each month,
+ * and the head's totals. `earlier` adds sessions of the same months stored before these days.
+ */
+function stored(
+  events: EventRecord[],
+  rules = rulesOf(),
+  earlier: Record<string, number> = {},
+): { days: StoredDay[]; totals: UserTotals } {
+  const sessions = splitSessions(USER, [...events].sort(compareEvents), rules);
+  const days: StoredDay[] = [];
+  const running = new Map(Object.entries(earlier));
+  for (const session of sessions) {
+    const day = dayOf(session.startedAt);
+    const month = monthOfDay(day);
+    let bucket = days[days.length - 1];
+    if (bucket?.day !== day) {
+      bucket = { day, before: running.get(month) ?? 0, sessions: [] };
+      days.push(bucket);
+    }
+    (bucket.sessions as typeof sessions).push(session);
+    running.set(month, (running.get(month) ?? 0) + 1);
+  }
+  const earlierCount = Object.values(earlier).reduce((sum, count) => sum + count, 0);
+  return {
+    days,
+    totals: {
+      sessionCount: sessions.length + earlierCount,
+      eventCount: events.length,
+      firstSeenAt: events[0]?.timestamp,
+      lastSeenAt: events[events.length - 1]?.timestamp,
+      months: new Map([...running].sort()),
+      dayCount: days.length,
+    },
+  };
+}
+
+const request = (overrides: Partial<MergeRequest> & Pick<MergeRequest, 'add'>): MergeRequest => ({
+  user: USER,
+  rules: rulesOf(),
+  totals: EMPTY_TOTALS,
+  loaded: [],
+  ...overrides,
+});
+
+/** A change as `day (before): start–end, …`. */
+const describeChanges = (plan: ReturnType<typeof planMerge>) =>
+  plan.changes.map(
+    (change) =>
+      `${change.day} (${change.before}): ${change.sessions
+        .map(
+          (session) =>
+            `${formatTimestamp(session.startedAt).slice(11, 16)}–${formatTimestamp(session.endedAt).slice(11, 16)}`,
+        )
+        .join(', ')}`,
+  );
+
+describe('planMerge', () => {
+  it('stores a new user: one bucket per start day, before counted within the month', () => {
+    const plan = planMerge(
+      request({
+        add: [
+          event('m:1', '2024-01-31T09:00:00Z'),
+          event('m:2', '2024-01-31T11:00:00Z'),
+          event('m:3', '2024-02-01T09:00:00Z'),
+          event('m:4', '2024-02-02T09:00:00Z'),
+        ],
+      }),
+    );
+    expect(describeChanges(plan)).toEqual([
+      '2024-01-31 (0): 09:00–09:00, 11:00–11:00',
+      '2024-02-01 (0): 09:00–09:00',
+      '2024-02-02 (1): 09:00–09:00',
+    ]);
+    expect(plan.changes.every((change) => change.isNew)).toBe(true);
+    expect(plan).toMatchObject({
+      sessionCount: 4,
+      eventCount: 4,
+      dayCount: 3,
+      newEvents: 4,
+      sessionsWritten: 4,
+    });
+    expect([...plan.months]).toEqual([
+      ['2024-01', 2],
+      ['2024-02', 2],
+    ]);
+  });
+
+  it('joins two stored sessions when a late event falls within the gap of both', () => {
+    const { days, totals } = stored([
+      event('m:1', '2024-01-10T09:00:00Z'),
+      event('m:2', '2024-01-10T09:20:00Z'),
+      event('m:3', '2024-01-10T10:00:00Z'),
+      event('m:4', '2024-01-10T10:10:00Z'),
+    ]);
+    const plan = planMerge(request({ totals, loaded: days, add: [event('m:5', '2024-01-10T09:40:00Z')] }));
+    expect(describeChanges(plan)).toEqual(['2024-01-10 (0): 09:00–10:10']);
+    expect(plan).toMatchObject({ sessionCount: 1, eventCount: 5, newEvents: 1, dayCount: 1 });
+    expect(plan.months.get('2024-01')).toBe(1);
+  });
+
+  it('moves a session to the day of its new start', () => {
+    const { days, totals } = stored([event('m:1', '2024-01-11T00:10:00Z')]);
+    const plan = planMerge(request({ totals, loaded: days, add: [event('m:0', '2024-01-10T23:55:00Z')] }));
+    expect(describeChanges(plan)).toEqual(['2024-01-10 (0): 23:55–00:10', '2024-01-11 (1): ']);
+    expect(plan.changes.map((change) => change.isNew)).toEqual([true, false]);
+    expect(plan).toMatchObject({ dayCount: 1, sessionCount: 1 });
+  });
+
+  it("counts before from the month's sessions outside the loaded range", () => {
+    // Three January sessions are stored before the loaded day; the head knows them only by count.
+    const { days, totals } = stored([event('m:1', '2024-01-20T09:00:00Z')], rulesOf(), { '2024-01': 3 });
+    expect(days[0]?.before).toBe(3);
+    const plan = planMerge(
+      request({
+        totals,
+        loaded: days,
+        add: [event('m:2', '2024-01-20T08:00:00Z'), event('m:3', '2024-01-21T09:00:00Z')],
+      }),
+    );
+    expect(describeChanges(plan)).toEqual([
+      '2024-01-20 (3): 08:00–08:00, 09:00–09:00',
+      '2024-01-21 (5): 09:00–09:00',
+    ]);
+    expect(plan.months.get('2024-01')).toBe(6);
+    expect(plan.sessionCount).toBe(6);
+  });
+
+  it('rewrites a later day whose before changes even when its sessions do not', () => {
+    const { days, totals } = stored([
+      event('m:1', '2024-03-01T09:00:00Z'),
+      event('m:2', '2024-03-02T09:00:00Z'),
+    ]);
+    const plan = planMerge(request({ totals, loaded: days, add: [event('m:3', '2024-03-01T12:00:00Z')] }));
+    expect(describeChanges(plan)).toEqual([
+      '2024-03-01 (0): 09:00–09:00, 12:00–12:00',
+      '2024-03-02 (2): 09:00–09:00',
+    ]);
+    expect(plan.sessionsWritten).toBe(3);
+  });
+
+  it('changes nothing for a redelivered copy of stored events', () => {
+    const events = [event('m:1', '2024-01-10T09:00:00Z'), event('m:2', '2024-01-10T09:10:00Z')];
+    const { days, totals } = stored(events);
+    const plan = planMerge(request({ totals, loaded: days, add: events.map((copy) => ({ ...copy })) }));
+    expect(plan.changes).toEqual([]);
+    expect(plan).toMatchObject({ newEvents: 0, sessionsWritten: 0, sessionCount: 1, eventCount: 2 });
+  });
+
+  it('keeps the earlier of two copies of an event, moving the session', () => {
+    const { days, totals } = stored([event('m:1', '2024-01-10T09:05:00Z')]);
+    const plan = planMerge(request({ totals, loaded: days, add: [event('m:1', '2024-01-10T09:01:00Z')] }));
+    expect(describeChanges(plan)).toEqual(['2024-01-10 (0): 09:01–09:01']);
+    expect(plan).toMatchObject({ newEvents: 0, eventCount: 1 });
+  });
+
+  it('splits a capped chain from its first event and keeps a chain continuing into the range', () => {
+    const rules = rulesOf({ maxSessionMinutes: 60 });
+    const times = ['10:00', '10:20', '10:40', '11:00', '11:20', '11:40', '12:00'];
+    const { days, totals } = stored(
+      times.map((time, i) => event(`m:${i}`, `2024-01-10T${time}:00Z`)),
+      rules,
+    );
+    const late = planMerge(
+      request({ rules, totals, loaded: days, add: [event('m:late', '2024-01-10T09:50:00Z')] }),
+    );
+    expect(describeChanges(late)).toEqual(['2024-01-10 (0): 09:50–10:40, 11:00–12:00']);
+    expect(late.changes[0]?.sessions.map((session) => session.continuesChain)).toEqual([false, true]);
+
+    // Loaded from the chain's second session on: it stays a continuation while its start does not move.
+    const continued = days.map((day) => ({ ...day, sessions: day.sessions.slice(1) }));
+    const plan = planMerge(
+      request({ rules, totals, loaded: continued, add: [event('m:x', '2024-01-10T11:30:00Z')] }),
+    );
+    expect(plan.changes[0]?.sessions[0]?.continuesChain).toBe(true);
+  });
+
+  it('removes leaving events and empties a day that no longer holds a session', () => {
+    const { days, totals } = stored([
+      event('m:1', '2024-01-10T09:00:00Z', { anonymousId: 'a-1', userId: null }),
+      event('m:2', '2024-01-11T09:00:00Z'),
+    ]);
+    const plan = planMerge(
+      request({ totals, loaded: days, add: [], remove: (leaving) => leaving.anonymousId === 'a-1' }),
+    );
+    expect(describeChanges(plan)).toEqual(['2024-01-10 (0): ', '2024-01-11 (0): 09:00–09:00']);
+    expect(plan.changes[0]).toMatchObject({ isNew: false, sessions: [] });
+    expect(plan).toMatchObject({ removedEvents: 1, sessionCount: 1, eventCount: 1, dayCount: 1 });
+    expect(plan.rangeFirstEventAt).toBe(at('2024-01-11T09:00:00Z'));
+  });
+
+  it('drops a month whose last session leaves', () => {
+    const { days, totals } = stored([
+      event('m:1', '2024-01-10T09:00:00Z'),
+      event('m:2', '2024-02-10T09:00:00Z'),
+    ]);
+    const plan = planMerge(
+      request({ totals, loaded: days, add: [], remove: (leaving) => leaving.id === 'm:1' }),
+    );
+    expect([...plan.months]).toEqual([['2024-02', 1]]);
+    expect(plan.rangeFirstEventAt).toBe(at('2024-02-10T09:00:00Z'));
+  });
+});
+
+describe('preferredCopy', () => {
+  const stored = event('m:1', '2024-01-10T09:05:00Z', { name: 'b' });
+
+  it('prefers the earlier copy', () => {
+    const earlier = event('m:1', '2024-01-10T09:01:00Z', { name: 'z' });
+    expect(preferredCopy(stored, earlier)).toBe(earlier);
+    expect(preferredCopy(earlier, stored)).toBe(earlier);
+  });
+
+  it('between copies at one instant, prefers the smaller projection, whichever is stored', () => {
+    const smaller = { ...stored, name: 'a' };
+    expect(preferredCopy(stored, smaller)).toBe(smaller);
+    expect(preferredCopy(smaller, stored)).toBe(smaller);
+  });
+
+  it('keeps the stored copy when the incoming one looks the same', () => {
+    expect(preferredCopy(stored, { ...stored })).toBe(stored);
+  });
+});
