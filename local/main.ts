@@ -4,7 +4,14 @@ import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
 import { describeError } from './errors.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
-import { banner, formatHandlerLog, formatQueueActivity, plural, shortPath } from './stack-log.js';
+import {
+  banner,
+  formatHandlerLog,
+  formatQueueActivity,
+  formatThrottle,
+  plural,
+  shortPath,
+} from './stack-log.js';
 
 // The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
 // this dev tool, and the notice would bury the endpoints.
@@ -73,6 +80,7 @@ async function main(): Promise<void> {
         },
         dropped: (name, key, movedTo) =>
           say(`drop folder: uploaded ${name} as ${key}, moved to ${shortPath(movedTo)}`),
+        throttled: (operation, form) => say(formatThrottle(operation, form)),
         warn: (message, error) => say(error === undefined ? message : `${message}: ${describeError(error)}`),
       },
     });
@@ -80,7 +88,7 @@ async function main(): Promise<void> {
     console.error(`\nnpm start: could not start the local stack: ${reasonOf(error)}`);
     process.exit(1);
   }
-  console.log(banner(stack, config.queue));
+  console.log(banner(stack, config.queue, config.faults));
 }
 
 await main();

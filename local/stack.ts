@@ -13,6 +13,7 @@ import { createApiHandler } from '../functions/api/app.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
+import { type DynamoDbFaults, injectDynamoDbFaults, type ThrottleForm } from './dynamodb-faults.js';
 import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
 import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   /** Default: generated once and kept in `${dataDir}/cursor-signing-key`. */
   cursorSigningKey?: string;
   corsAllowedOrigins?: string[];
+  /** Faults injected into the stack's DynamoDB calls (SESSIONIZER_LOCAL_FAULTS); none by default. */
+  faults?: DynamoDbFaults;
   /** Served by the API stand-in ahead of the lookup routes (the viewer). */
   staticAssets?: ReadonlyMap<string, StaticAsset>;
   staticHeaders?: Readonly<Record<string, string>>;
@@ -55,6 +58,8 @@ export interface LocalStackLog {
   /** Objects enqueued at start because no earlier run finished them. */
   recovered?(keys: string[]): void;
   dropped?(name: string, key: string, movedTo: string): void;
+  /** A DynamoDB call failed on purpose (`faults`). */
+  throttled?(operation: string, form: ThrottleForm): void;
   warn?(message: string, error?: unknown): void;
 }
 
@@ -163,6 +168,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('DynamoDB Local', servers.dynamoDb.stop);
     teardown.add('local S3', servers.s3.stop);
     const dynamo = createLocalDynamoDbClient(servers.dynamoDb.endpoint);
+    if (options.faults !== undefined) {
+      injectDynamoDbFaults(dynamo, options.faults, {
+        ...(log.throttled !== undefined && { onThrottle: log.throttled }),
+      });
+    }
     const s3 = createLocalS3Client(servers.s3.endpoint);
     teardown.add('SDK clients', () => {
       dynamo.destroy();
