@@ -154,16 +154,22 @@ export class StackProcess {
       },
     });
     const stack = new StackProcess(child);
-    await waitFor(
-      `the ready banner of ${command.join(' ')}`,
-      () => {
-        if (stack.output.includes(READY_LINE)) return true;
-        if (!stack.running)
-          throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
-        return undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
+    try {
+      await waitFor(
+        `the ready banner of ${command.join(' ')}`,
+        () => {
+          if (stack.output.includes(READY_LINE)) return true;
+          if (!stack.running)
+            throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
+          return undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 200 },
+      );
+    } catch (error) {
+      // Nobody holds this stack yet: a start that timed out must not leave its processes running.
+      stack.kill();
+      throw error;
+    }
     return stack;
   }
 
