@@ -138,9 +138,15 @@ export class StackProcess {
 
   /**
    * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
-   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
+   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed; `onSpawn`
+   * learns the group's id at once, before the stack is ready.
    */
-  static async start(command: string[], ports: Ports, env: Record<string, string>): Promise<StackProcess> {
+  static async start(
+    command: string[],
+    ports: Ports,
+    env: Record<string, string>,
+    { onSpawn }: { onSpawn?: (pid: number) => void } = {},
+  ): Promise<StackProcess> {
     const child = spawn(command[0] as string, command.slice(1), {
       cwd: ROOT,
       detached: true,
@@ -154,6 +160,7 @@ export class StackProcess {
       },
     });
     const stack = new StackProcess(child);
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     try {
       await waitFor(
         `the ready banner of ${command.join(' ')}`,

@@ -35,17 +35,17 @@ export const SCENARIOS: readonly Scenario[] = [
   { ...UPLOAD, name: 'duplicate-notifications', duplicates: 0.6 },
   { ...UPLOAD, name: 'out-of-order', shuffled: true },
   { ...UPLOAD, name: 'sigkill', shuffled: true, kills: 2 },
-  { ...UPLOAD, name: 'throttling', shuffled: true, throttle: 0.05 },
+  { ...UPLOAD, name: 'throttling', shuffled: true, throttle: 0.1 },
   {
     ...UPLOAD,
     name: 'rebuild-race',
     shuffled: true,
-    throttle: 0.05,
+    throttle: 0.1,
     pending:
       'two rules-identical rebuilds racing an ingest need `npm run rebuild` (branch rebuild), not on main yet',
   },
   // Still throttled, so the replay meets the same faults without a restart in between.
-  { ...UPLOAD, name: 'replay-all', uploads: false, throttle: 0.05, replayAll: true },
+  { ...UPLOAD, name: 'replay-all', uploads: false, throttle: 0.1, replayAll: true },
   {
     name: 'combined',
     uploads: true,

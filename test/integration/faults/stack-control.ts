@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { findFreePort } from '../../../local/process-utils.js';
 import { groupMembers, type Ports, ROOT, StackProcess, waitFor } from '../../helpers/local-servers.js';
+import { type GroupGuard, guardProcessGroup } from './group-guard.js';
 
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 /** The `start` script's own command, without npm around it, so a group kill reaches every process at once. */
@@ -14,6 +15,8 @@ const FAILED_LINE = /^\d\d:\d\d:\d\d (FAILED|DEAD-LETTERED) /;
 
 export class StackUnderTest {
   private current: StackProcess | undefined;
+  /** Kills the current group if this process dies first. */
+  private guard: GroupGuard | undefined;
   /** Chosen afresh on every start: a port another program took while the stack was down never blocks it. */
   private ports: Ports | undefined;
   /** Output of every process started so far, the running one last. */
@@ -70,10 +73,24 @@ export class StackUnderTest {
   async start(): Promise<void> {
     if (this.running) throw new Error('the stack under test is already running');
     this.ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
-    const stack = await StackProcess.start(START_COMMAND, this.ports, {
-      ...this.env,
-      SESSIONIZER_DATA_DIR: this.dataDir,
-    });
+    let stack: StackProcess;
+    try {
+      stack = await StackProcess.start(
+        START_COMMAND,
+        this.ports,
+        { ...this.env, SESSIONIZER_DATA_DIR: this.dataDir },
+        {
+          onSpawn: (pid) => {
+            this.guard = guardProcessGroup(pid);
+          },
+        },
+      );
+    } catch (error) {
+      // StackProcess killed the group of the failed start.
+      this.guard?.release();
+      this.guard = undefined;
+      throw error;
+    }
     this.current = stack;
     this.outputs.push(() => stack.output);
     this.starts++;
@@ -85,14 +102,7 @@ export class StackUnderTest {
     if (stack === undefined) return;
     stack.kill();
     await stack.exited;
-    await waitFor(
-      'every process of the killed stack to be gone',
-      () => groupMembers(stack.pid).length === 0,
-      {
-        timeoutMs: 15_000,
-        intervalMs: 100,
-      },
-    );
+    await this.groupGone(stack);
     this.kills++;
   }
 
@@ -118,10 +128,16 @@ export class StackUnderTest {
     if (stack === undefined) return;
     stack.kill();
     await stack.exited;
-    // The JVM may take a moment to die after its group is signalled; wait, so the data dir can be removed.
+    await this.groupGone(stack).catch(() => stack.kill());
+  }
+
+  /** The JVM may take a moment to die after its group is signalled: wait, so the data dir can go too. */
+  private async groupGone(stack: StackProcess): Promise<void> {
     await waitFor('every process of the stack to be gone', () => groupMembers(stack.pid).length === 0, {
       timeoutMs: 15_000,
       intervalMs: 100,
-    }).catch(() => stack.kill());
+    });
+    this.guard?.release();
+    this.guard = undefined;
   }
 }
