@@ -3,11 +3,7 @@ import type { BrowserOf } from '../functions/domain/events/normalize.js';
 import { type FileSummary, type Rejection, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
-import {
-  type CompiledRules,
-  compileRules,
-  type SessionRules,
-} from '../functions/domain/rules/session-rules.js';
+import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../functions/domain/sessions/collector.js';
 import { splitSessions } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../functions/domain/sessions/summary.js';

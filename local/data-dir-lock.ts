@@ -2,7 +2,7 @@
 // database and each deliver the same queue. The lock is a file naming its holder (pid, and the process's
 // start time where /proc tells it, so a recycled pid is not mistaken for the holder); a lock whose holder
 // is gone (killed with SIGKILL, say) is stale and taken over. The running stack also records its
-// endpoints in it, which is how `npm run replay` finds the stack of a data dir.
+// endpoints in it, which is how `npm run replay` and `npm run rebuild` find the stack of a data dir.
 import {
   linkSync,
   mkdirSync,
@@ -23,6 +23,7 @@ const holderSchema = z.object({
   since: z.string(),
   apiUrl: z.string().optional(),
   s3Endpoint: z.string().optional(),
+  dynamoDbEndpoint: z.string().optional(),
 });
 
 export type LockHolder = z.infer<typeof holderSchema>;
@@ -42,7 +43,7 @@ export class DataDirLockedError extends Error {
 
 export interface DataDirLock {
   /** Records the running stack's endpoints for the other commands. */
-  update(endpoints: Pick<LockHolder, 'apiUrl' | 's3Endpoint'>): void;
+  update(endpoints: Pick<LockHolder, 'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint'>): void;
   release(): void;
 }
 

@@ -3,8 +3,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
+import { rebuildingSessionWriter } from '../functions/adapters/dynamodb/rebuilder.js';
 import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
-import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { S3ObjectSource } from '../functions/adapters/s3/object-source.js';
@@ -63,7 +63,8 @@ const noMetrics: IngestMetrics = { addMetric: () => undefined, publishStoredMetr
 export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatchHandler {
   const config = loadIngestConfig(ingestFunctionEnv(deps));
   const transport = new Transport({ client: deps.dynamo, tableName: config.tableName });
-  const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
+  // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it.
+  const writer = rebuildingSessionWriter({ transport, rules: config.rules });
   return createIngestHandler({
     objects: new S3ObjectSource(deps.s3),
     openReport: (key) => new S3RejectionReport({ s3: deps.s3, bucket: config.bucketName, key }),

@@ -1,8 +1,7 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
 
-import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
 import { describeError } from './errors.js';
-import { type LocalStack, startLocalStack } from './stack.js';
+import type { LocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import {
   banner,
@@ -12,6 +11,7 @@ import {
   plural,
   shortPath,
 } from './stack-log.js';
+import { startLocalStackWithViewer } from './stack-with-viewer.js';
 
 // The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
 // this dev tool, and the notice would bury the endpoints.
@@ -65,12 +65,8 @@ async function main(): Promise<void> {
 
   say(`starting DynamoDB Local and S3 (data in ${shortPath(config.dataDir)})...`);
   try {
-    // The viewer is served next to the API, same origin: its CSP allows connecting to nothing else.
-    const viewer = await buildViewerAssets();
-    stack = await startLocalStack({
+    stack = await startLocalStackWithViewer({
       ...config,
-      staticAssets: viewer,
-      staticHeaders: viewerSecurityHeaders(),
       log: {
         handler: (level, message, attributes) => say(formatHandlerLog(level, message, attributes)),
         queue: (activity, keys) => say(formatQueueActivity(activity, keys)),

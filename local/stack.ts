@@ -210,7 +210,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       teardown.add('drop folder', drop.stop);
     }
 
-    lock.update({ apiUrl: api.url, s3Endpoint: servers.s3.endpoint });
+    lock.update({
+      apiUrl: api.url,
+      s3Endpoint: servers.s3.endpoint,
+      dynamoDbEndpoint: servers.dynamoDb.endpoint,
+    });
     return {
       apiUrl: api.url,
       s3Endpoint: servers.s3.endpoint,

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { rebuildingSessionWriter } from '../adapters/dynamodb/rebuilder.js';
 import { ensureTableRules } from '../adapters/dynamodb/rules-record.js';
-import { DynamoDbSessionWriter } from '../adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { S3ObjectSource } from '../adapters/s3/object-source.js';
@@ -18,7 +18,8 @@ const logger = new Logger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const transport = new Transport({ client: dynamoDbClient, tableName: config.tableName });
 
-const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
+// During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it.
+const writer = rebuildingSessionWriter({ transport, rules: config.rules });
 
 export const handler = createIngestHandler({
   objects: new S3ObjectSource(s3Client),

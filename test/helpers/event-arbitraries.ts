@@ -126,7 +126,7 @@ export function referenceSessions(events: readonly EventRecord[], rules: Compile
       byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
     }
     const split = splitSessions(user, [...byId.values()].sort(compareEvents), rules);
-    split.forEach((session, index) => sessions.push(summarizeSession(session, index + 1)));
+    sessions.push(...split.map((session, index) => summarizeSession(session, index + 1)));
   }
   return sessions;
 }

@@ -3,7 +3,7 @@ import type { StoredDay } from '../../domain/store/stored.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
 import { type DayGroup, type ResolvedDays, resolveDays } from './day-groups.js';
 import type { Head } from './head-codec.js';
-import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
+import { DAY_PREFIX, dayRangeEnd, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
 
 /** A stored day with what a rewrite must know about where it came from. */

@@ -16,9 +16,19 @@ export interface TableRules {
 export class TableRulesMismatchError extends Error {
   constructor(table: TableRules, current: CompiledRules) {
     super(
-      `this table's sessions were cut under other rules (${describeRules(table.rules)}) than this function runs (${describeRules(current.source)}); run a rebuild (npm run rebuild) to recompute them under the new rules, or deploy the old rules again`,
+      table.target === undefined
+        ? `this table's sessions were cut under other rules (${describeRules(table.rules)}) than this function runs (${describeRules(current.source)}); run a rebuild (npm run rebuild) to recompute them under the new rules, or deploy the old rules again`
+        : `this table is being rebuilt under other rules (${describeRules(table.target.rules)}) than this function runs (${describeRules(current.source)}); deploy those rules, or let the rebuild finish first`,
     );
     this.name = 'TableRulesMismatchError';
+  }
+}
+
+/** A rebuild step that does not fit the table's rules record: says what the record holds and what to do. */
+export class RebuildRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RebuildRefusedError';
   }
 }
 
@@ -38,9 +48,12 @@ export async function readTableRules(transport: Transport): Promise<TableRules |
   };
 }
 
-/** Whether data cut under `table` may be merged with `rules`: the same rules, or the ones a rebuild moves to. */
+/**
+ * Whether data cut under `table` may be merged with `rules`: the table's rules, or while a rebuild runs only
+ * the ones it moves to (an ingest running the old rules is refused from the moment the rebuild begins).
+ */
 export function acceptsRules(table: TableRules, rules: CompiledRules): boolean {
-  return table.fingerprint === rules.fingerprint || table.target?.fingerprint === rules.fingerprint;
+  return (table.target?.fingerprint ?? table.fingerprint) === rules.fingerprint;
 }
 
 const CHECK_EVERY_MS = 60_000;
@@ -73,4 +86,94 @@ export async function ensureTableRules(
 /** Forgets the cached check (tests, and the rebuild after it moved the table). */
 export function forgetRulesCheck(): void {
   checked = undefined;
+}
+
+/**
+ * Records that a rebuild to `target` is in progress (`tf`, `tr`), from which moment only ingests running
+ * `target` are accepted. Beginning again the rebuild already in progress resumes it.
+ */
+export async function beginRebuild(transport: Transport, target: CompiledRules): Promise<TableRules> {
+  for (;;) {
+    const table = await readTableRules(transport);
+    if (table === undefined) {
+      throw new RebuildRefusedError(
+        'this table records no session rules yet: nothing was ingested into it, so there is nothing to rebuild (the first ingest records its rules)',
+      );
+    }
+    if (table.target !== undefined) {
+      if (table.target.fingerprint === target.fingerprint) return table;
+      throw new RebuildRefusedError(
+        `a rebuild to other rules (${describeRules(table.target.rules)}) is in progress; finish it by running the rebuild with those rules before rebuilding under ${describeRules(target.source)}`,
+      );
+    }
+    if (table.fingerprint === target.fingerprint) {
+      throw new RebuildRefusedError(
+        `the table's sessions are already cut under these rules (${describeRules(target.source)}): nothing to rebuild`,
+      );
+    }
+    const recorded = { fingerprint: target.fingerprint, rules: target.source };
+    try {
+      await transport.update(KEY, {
+        UpdateExpression: 'SET tf = :tf, tr = :tr',
+        ConditionExpression: 'rf = :rf AND attribute_not_exists(tf)',
+        ExpressionAttributeValues: {
+          ':tf': { S: recorded.fingerprint },
+          ':tr': { S: JSON.stringify(recorded.rules) },
+          ':rf': { S: table.fingerprint },
+        },
+      });
+    } catch (error) {
+      // Another begin (or finish) changed the record meanwhile: decide again on what it holds now.
+      if (errorName(error) === 'ConditionalCheckFailedException') continue;
+      throw error;
+    }
+    forgetRulesCheck();
+    return { ...table, target: recorded };
+  }
+}
+
+/**
+ * The record while a rebuild to `target` is in progress, or 'finished' once the table is at `target`; refuses
+ * otherwise (begin the rebuild first).
+ */
+export async function rebuildState(
+  transport: Transport,
+  target: CompiledRules,
+): Promise<TableRules | 'finished'> {
+  const table = await readTableRules(transport);
+  if (table?.target?.fingerprint === target.fingerprint) return table;
+  if (table !== undefined && table.target === undefined && table.fingerprint === target.fingerprint)
+    return 'finished';
+  throw new RebuildRefusedError(
+    table?.target !== undefined
+      ? `the rebuild in progress moves to other rules (${describeRules(table.target.rules)}) than this function runs (${describeRules(target.source)})`
+      : `no rebuild to ${describeRules(target.source)} is in progress: begin one first`,
+  );
+}
+
+/**
+ * Moves the record to the rebuild's rules (the table's data are now cut under them). 'already' when an
+ * earlier finish did it.
+ */
+export async function finishRebuild(
+  transport: Transport,
+  target: CompiledRules,
+): Promise<'finished' | 'already'> {
+  if ((await rebuildState(transport, target)) === 'finished') return 'already';
+  try {
+    await transport.update(KEY, {
+      UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr',
+      ConditionExpression: 'tf = :tf',
+      ExpressionAttributeValues: {
+        ':tf': { S: target.fingerprint },
+        ':tr': { S: JSON.stringify(target.source) },
+      },
+    });
+  } catch (error) {
+    if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    // A concurrent finish got there first; anything else is refused with what the record holds now.
+    return finishRebuild(transport, target);
+  }
+  forgetRulesCheck();
+  return 'finished';
 }

@@ -20,6 +20,14 @@ export interface SessionWriterOptions {
   readonly pageLimitBytes?: number;
   /** Merge attempts when other writers keep winning the optimistic-concurrency race. */
   readonly maxMergeAttempts?: number;
+  /** Brings a user cut under other rules to these; without it such a user is refused. */
+  readonly staleHeads?: StaleHeadRebuilder;
+}
+
+/** Rebuilds a user whose head is at other rules than the writer's, when a rebuild to the writer's rules runs. */
+export interface StaleHeadRebuilder {
+  /** True when the user is now cut under the writer's rules; false when no rebuild lets it be. */
+  rebuildStale(user: string): Promise<boolean>;
 }
 
 export class MergeConflictError extends Error {
@@ -122,6 +130,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
   readonly rules: CompiledRules;
   private readonly context: ChangeContext;
   private readonly maxMergeAttempts: number;
+  private readonly staleHeads: StaleHeadRebuilder | undefined;
 
   constructor(options: SessionWriterOptions) {
     this.transport = options.transport;
@@ -132,6 +141,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
       pageLimitBytes: options.pageLimitBytes,
     };
     this.maxMergeAttempts = options.maxMergeAttempts ?? 25;
+    this.staleHeads = options.staleHeads;
   }
 
   async readHead(user: string): Promise<Head> {
@@ -150,11 +160,14 @@ export class DynamoDbSessionWriter implements SessionWriter {
     return this.merge(userId, events, async () => ({ user: userId, head: await this.readHead(userId) }));
   }
 
-  /** Checks a head before writing under it: erased users take nothing, other rules are refused. */
-  checkHead(user: string, head: Head): void {
-    if (head.rules !== undefined && head.rules !== this.rules.fingerprint) {
-      throw new RulesMismatchError(user, head.rules, this.rules);
-    }
+  /**
+   * Checks a head before writing under it: a head cut under other rules is refused, unless a rebuild to this
+   * writer's rules is in progress, which rebuilds that user first ('rebuilt': read the head again).
+   */
+  async admitHead(user: string, head: Head): Promise<'admitted' | 'rebuilt'> {
+    if (head.rules === undefined || head.rules === this.rules.fingerprint) return 'admitted';
+    if (this.staleHeads !== undefined && (await this.staleHeads.rebuildStale(user))) return 'rebuilt';
+    throw new RulesMismatchError(user, head.rules, this.rules);
   }
 
   /** The merge loop around a target resolved afresh on each attempt. */
@@ -172,8 +185,8 @@ export class DynamoDbSessionWriter implements SessionWriter {
       if (target !== 'retry' && !target.erased && target.head.erased) target = { ...target, erased: true };
       if (target !== 'retry' && target.erased)
         return { ...none, erasedEvents: events.length, attempts: attempt };
+      if (target !== 'retry' && (await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
       if (target !== 'retry') {
-        this.checkHead(target.user, target.head);
         let head = target.head;
         if (await cleanDeadIntents(this.transport, target.user, head))
           head = await this.readHead(target.user);

@@ -78,32 +78,55 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
   }
 
   /** Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
-  async offerLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome> {
+  offerLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome> {
+    return this.retryMove(anonymousId, link, 'linking');
+  }
+
+  /**
+   * Forgets the anonymousId's link and gives its anonymous events back to its own partition (stitching turned
+   * off), in one commit over the heads involved, as a link that moves them does.
+   */
+  unlink(anonymousId: string): Promise<LinkOutcome> {
+    return this.retryMove(anonymousId, undefined, 'unlinking');
+  }
+
+  private async retryMove(
+    anonymousId: string,
+    link: StoredLink | undefined,
+    what: string,
+  ): Promise<LinkOutcome> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await this.attemptLink(anonymousId, link);
+      const outcome = await this.attemptMove(anonymousId, link);
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new Error(
-      `gave up linking anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`,
+      `gave up ${what} anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`,
     );
   }
 
-  private async attemptLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome | 'conflict'> {
+  /** One attempt to make `link` the anonymousId's link (undefined: no link), moving its events if needed. */
+  private async attemptMove(
+    anonymousId: string,
+    link: StoredLink | undefined,
+  ): Promise<LinkOutcome | 'conflict'> {
     const deadline = Date.now() + STAGED_DEADLINE_MS;
     let anonymous = await this.writer.readHead(anonymousId);
-    if (anonymous.erased || !isEarlierLink(link, anonymous.link)) return { changed: false, moved: 0 };
+    const unchanged =
+      link === undefined ? anonymous.link === undefined : !isEarlierLink(link, anonymous.link);
+    if (anonymous.erased || unchanged) return { changed: false, moved: 0 };
     if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
       anonymous = await this.writer.readHead(anonymousId);
+    if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';
     const from = anonymous.link?.userId ?? anonymousId;
-    const to = link.userId;
+    const to = link?.userId ?? anonymousId;
     const txn = newTxn();
     const heads = new Map<string, Head>([[anonymousId, anonymous]]);
     for (const user of [from, to]) {
       if (heads.has(user)) continue;
       let head = await this.writer.readHead(user);
       if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
-      this.writer.checkHead(user, head);
+      if ((await this.writer.admitHead(user, head)) === 'rebuilt') return 'conflict';
       heads.set(user, head);
     }
     const headOf = (user: string) => heads.get(user) as Head;
@@ -168,7 +191,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
   /** One transaction: every involved head, the anonymousId's link, and the stitched markers. */
   private async commitItems(
     anonymousId: string,
-    link: StoredLink,
+    link: StoredLink | undefined,
     from: string,
     to: string,
     heads: ReadonlyMap<string, Head>,
@@ -214,7 +237,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       items.push({ Update: { Key: headKey(user), ...update } as never });
     }
     if (from !== to) {
-      if (to !== anonymousId) {
+      if (to !== anonymousId && link !== undefined) {
         items.push({
           Put: {
             Item: { ...itemKey(userPk(to), stitchedSk(anonymousId)), at: { N: String(link.timestamp) } },

@@ -12,6 +12,8 @@ import {
   type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -208,6 +210,18 @@ export class Transport {
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined && !stopWhen?.(items));
     return items;
+  }
+
+  /** One page of a Scan (a parallel scan's segment when `Segment` is given): its items, count and where it stopped. */
+  async scanPage(
+    input: Omit<ScanCommandInput, 'TableName'>,
+  ): Promise<{ items: Item[]; count: number; lastKey: Item | undefined }> {
+    const output = await this.send('read', () =>
+      this.client.send(
+        new ScanCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+      ),
+    );
+    return { items: output.Items ?? [], count: output.Count ?? 0, lastKey: output.LastEvaluatedKey };
   }
 
   /** BatchWriteItem in chunks of 25, resending UnprocessedItems with backoff until all are written. */

@@ -1,11 +1,5 @@
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
-import {
-  describeJsonType,
-  isIdTooLong,
-  MAX_ID_BYTES,
-  type NormalizedId,
-  normalizeId,
-} from '../rules/identity.js';
+import { isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
 import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
 import { campaignFromUrl } from './campaign.js';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';

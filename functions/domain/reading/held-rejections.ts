@@ -1,4 +1,4 @@
-import type { Rejection } from './read-export.js';
+import type { Rejection } from './rejection.js';
 
 /** Raw text kept for rejections still held back; past it, held rejections keep only their first characters. */
 const HELD_RAW_BUDGET = 8 * 1024 * 1024;

@@ -7,20 +7,10 @@ import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
 import { type RecordContainer, readRecords } from './records.js';
+import type { Rejection } from './rejection.js';
 import { ScannedFields } from './scanned-fields.js';
 
-/** An event that was not accepted, with everything needed to find, understand and replay it. */
-export interface Rejection {
-  /** The file, or `<archive>!<member>`. */
-  readonly file: string;
-  /** 1-based line where the event starts. */
-  readonly position: number;
-  /** 1-based element index when the file is a JSON array. */
-  readonly index?: number;
-  readonly reason: string;
-  /** The event's original text, so nothing the user sent is lost. */
-  readonly raw: string;
-}
+export type { Rejection } from './rejection.js';
 
 /** Where an accepted event is in its file: to report it, and to read it again for a tie-break. */
 export interface RecordPosition {
@@ -66,7 +56,7 @@ export interface ReadExportOptions {
 export const NOT_AN_EXPORT = 'no line is JSON';
 const NO_EVENTS = 'holds no events of any export format';
 
-function describeParseError(error: unknown): string {
+function _describeParseError(error: unknown): string {
   return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -160,6 +150,10 @@ function offsetFields(fields: RecordFields, offset: number): RecordFields {
 }
 
 let detectionOnly: ScannedFields | undefined;
+function detectionFields(): ScannedFields {
+  detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS);
+  return detectionOnly;
+}
 
 function describeRootOf(fields: ScannedFields): string {
   return describeRoot(JSON.parse(fields.text()));
@@ -189,7 +183,7 @@ async function readMember(
         summary.records++;
         lastLine = record.line;
         const index = record.index;
-        const fields = scanner?.fields ?? (detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS));
+        const fields = scanner?.fields ?? detectionFields();
         if (!fields.scan(record.bytes, record.start, record.end)) {
           reject(record.line, index, fields.result.failureReason(), fields.text());
           continue;

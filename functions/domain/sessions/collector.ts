@@ -38,6 +38,8 @@ export class EventCollector {
   private slots: Int32Array = new Int32Array(1 << 16);
   private groupBest: Int32Array = new Int32Array(1 << 15);
   private groupOwner: Int32Array = new Int32Array(1 << 15);
+  /** Each group's id hash, kept so growing the table does not read the ids again. */
+  private groupHash: Int32Array = new Int32Array(1 << 15);
   private groupCount = 0;
   private readonly groupTies = new Map<number, number[]>();
   private readonly links = new Map<number, Candidates>();
@@ -63,22 +65,26 @@ export class EventCollector {
 
   private findOrAddGroup(owner: number, at: number): number | undefined {
     const mask = this.slots.length - 1;
-    for (let slot = this.columns.hashId(at, owner) & mask; ; slot = (slot + 1) & mask) {
+    const hash = this.columns.hashId(at, owner);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number;
       if (entry === 0) {
         const group = this.groupCount++;
         if (group === this.groupBest.length) {
           this.groupBest = grow(this.groupBest);
           this.groupOwner = grow(this.groupOwner);
+          this.groupHash = grow(this.groupHash);
         }
         this.groupBest[group] = at;
         this.groupOwner[group] = owner;
+        this.groupHash[group] = hash;
         this.slots[slot] = group + 1;
         if (this.groupCount * 2 > this.slots.length) this.rehash();
         return undefined;
       }
       const group = entry - 1;
-      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at)) return group;
+      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at))
+        return group;
     }
   }
 
@@ -86,7 +92,7 @@ export class EventCollector {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let group = 0; group < this.groupCount; group++) {
-      let slot = this.columns.hashId(this.groupBest[group] as number, this.groupOwner[group] as number) & mask;
+      let slot = (this.groupHash[group] as number) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = group + 1;
     }
@@ -123,8 +129,8 @@ export class EventCollector {
       link.best = at;
       link.ties = undefined;
     } else if (order === 0 && columns.userIds[at] !== columns.userIds[best]) {
-      if (!link.ties?.some((tie) => columns.userIds[tie] === columns.userIds[at]))
-        (link.ties ??= []).push(at);
+      link.ties ??= [];
+      if (!link.ties.some((tie) => columns.userIds[tie] === columns.userIds[at])) link.ties.push(at);
     }
   }
 
@@ -244,7 +250,10 @@ export class EventCollector {
       merged = true;
       const order = (columns.timestamps[at] as number) - (columns.timestamps[existing.best] as number);
       if (order < 0) byId.set(id, { best: at, ties: undefined });
-      else if (order === 0 && !columns.sameProjection(at, existing.best)) (existing.ties ??= []).push(at);
+      else if (order === 0 && !columns.sameProjection(at, existing.best)) {
+        existing.ties ??= [];
+        existing.ties.push(at);
+      }
     }
     if (!merged) return indexes;
     const pick = await this.picker(canonicalOf, byId.values());

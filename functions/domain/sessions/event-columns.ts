@@ -126,7 +126,11 @@ export class EventColumns {
   /** The id of the event at `at`. */
   eventId(at: number): string {
     const start = this.idStarts[at] as number;
-    return this.idArena.toString(this.idsAscii ? 'latin1' : 'utf8', start, start + (this.idLengths[at] as number));
+    return this.idArena.toString(
+      this.idsAscii ? 'latin1' : 'utf8',
+      start,
+      start + (this.idLengths[at] as number),
+    );
   }
 
   /** FNV-1a over the id's bytes, mixed with `seed`. */
@@ -207,7 +211,7 @@ export class EventColumns {
     return at;
   }
 
-  /** The event at `at`, as an object again. */
+  /** The event at `at`, as an object again; its id is decoded only when read (sessions rarely need it). */
   event(at: number): EventRecord {
     const name = this.names[at] as number;
     const platform = this.platforms[at] as number;
@@ -217,19 +221,20 @@ export class EventColumns {
     const device = this.devices[at] as number;
     const userId = this.userIds[at] as number;
     const anonymousId = this.anonymousIds[at] as number;
-    return {
-      id: this.eventId(at),
-      timestamp: this.timestamps[at] as number,
-      type: EVENT_TYPES[this.types[at] as number] as EventType,
-      name: name === NONE ? null : (this.nameTable.values[name] as string),
-      userId: userId === NONE ? null : (this.identities.values[userId] as string),
-      anonymousId: anonymousId === NONE ? null : (this.identities.values[anonymousId] as string),
-      platform: platform === NONE ? null : (this.platformTable.values[platform] as string),
-      page: page === NONE ? null : (this.pageTable.values[page] as PageFields),
-      campaign: campaign === NONE ? null : (this.campaignTable.values[campaign] as CampaignFields),
-      urlCampaign: urlCampaign === NONE ? null : (this.campaignTable.values[urlCampaign] as CampaignFields),
-      device: device === NONE ? null : (this.deviceTable.values[device] as DeviceFields),
-    };
+    return new ColumnEvent(
+      this,
+      at,
+      this.timestamps[at] as number,
+      EVENT_TYPES[this.types[at] as number] as EventType,
+      name === NONE ? null : (this.nameTable.values[name] as string),
+      userId === NONE ? null : (this.identities.values[userId] as string),
+      anonymousId === NONE ? null : (this.identities.values[anonymousId] as string),
+      platform === NONE ? null : (this.platformTable.values[platform] as string),
+      page === NONE ? null : (this.pageTable.values[page] as PageFields),
+      campaign === NONE ? null : (this.campaignTable.values[campaign] as CampaignFields),
+      urlCampaign === NONE ? null : (this.campaignTable.values[urlCampaign] as CampaignFields),
+      device === NONE ? null : (this.deviceTable.values[device] as DeviceFields),
+    );
   }
 
   source(at: number): RecordPosition {
@@ -261,3 +266,31 @@ export class EventColumns {
 }
 
 export const NO_VALUE = NONE;
+
+/** An event read back from the columns; its own properties are exactly the record's, `id` aside. */
+class ColumnEvent implements EventRecord {
+  readonly #columns: EventColumns;
+  readonly #at: number;
+
+  constructor(
+    columns: EventColumns,
+    at: number,
+    readonly timestamp: number,
+    readonly type: EventType,
+    readonly name: string | null,
+    readonly userId: string | null,
+    readonly anonymousId: string | null,
+    readonly platform: string | null,
+    readonly page: PageFields | null,
+    readonly campaign: CampaignFields | null,
+    readonly urlCampaign: CampaignFields | null,
+    readonly device: DeviceFields | null,
+  ) {
+    this.#columns = columns;
+    this.#at = at;
+  }
+
+  get id(): string {
+    return this.#columns.eventId(this.#at);
+  }
+}

@@ -92,3 +92,42 @@ export interface SessionWriter {
    */
   mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
 }
+
+/** What a rebuild knows of the rules it leaves. */
+export interface RebuildScope {
+  /** The old rules stitched identities: the stored links stand, no partition's links need offering. */
+  readonly sourceStitches: boolean;
+}
+
+/** What rebuilding one user did. */
+export interface UserRebuild {
+  /** rebuilt: its sessions were cut again (or its events moved); current: already at the target; skipped: erased or empty. */
+  status: 'rebuilt' | 'current' | 'skipped';
+  sessionsWritten: number;
+  /** Links found in its partition and offered (stitching turned on). */
+  linksOffered: number;
+  /** Anonymous events moved by those links, or given back by its own link (stitching turned off). */
+  eventsMoved: number;
+}
+
+/** One page of a parallel scan segment's users; each carries the cursor that resumes right after it. */
+export interface UserPage {
+  readonly users: readonly { readonly user: string; readonly cursor: string }[];
+  /** Where the segment continues after this page; null when the segment is done. */
+  readonly next: string | null;
+}
+
+/** Rebuilding the whole store under new session rules (port): what the rebuild use case needs. */
+export interface RebuildStore {
+  /** Records that a rebuild to the store's rules is in progress; refuses when there is nothing to rebuild. */
+  begin(): Promise<void>;
+  /** What the rebuild to the store's rules leaves, or 'finished' once the store is at them; refuses otherwise. */
+  inProgress(): Promise<RebuildScope | 'finished'>;
+  /** Users of one segment of a parallel scan, after `cursor` (null: from the segment's start). */
+  scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage>;
+  rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild>;
+  /** Users still to rebuild, or undefined when the count could not finish by `deadline` (epoch ms). */
+  countUsersLeft(deadline: number): Promise<number | undefined>;
+  /** Moves the store's rules record to the target: from now on it is the table's rules. */
+  finish(): Promise<void>;
+}

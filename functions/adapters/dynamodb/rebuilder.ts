@@ -1,0 +1,178 @@
+import type { EventRecord } from '../../domain/events/event.js';
+import type { CompiledRules } from '../../domain/rules/session-rules.js';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
+import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
+import type { RebuildScope, UserRebuild } from '../../domain/store/ports.js';
+import { eventsOfDays } from '../../domain/store/stored.js';
+import { clearLosers, nextHistory } from './commit-history.js';
+import { loadWindow } from './day-loader.js';
+import { newTxn } from './day-writes.js';
+import { commitUpdate, type Head, headKey } from './head-codec.js';
+import { cleanDeadIntents } from './intents.js';
+import { prepareChange } from './partition-change.js';
+import { readTableRules } from './rules-record.js';
+import {
+  commitChange,
+  DynamoDbSessionWriter,
+  MergeConflictError,
+  type SessionWriterOptions,
+  type StaleHeadRebuilder,
+} from './session-writer.js';
+import { DynamoDbStitchingWriter } from './stitching-writer.js';
+import { backoff, isConditionFailure } from './transport.js';
+
+/** A change that removes nothing but makes the whole partition load, so every session is cut again. */
+const KEEP_EVERY_EVENT = { add: [], remove: () => false } as const;
+
+/** Rule 8's earliest link per anonymousId among one partition's events (the canonical JSON is not stored). */
+function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord> {
+  const links = new Map<string, EventRecord>();
+  for (const event of events) {
+    if (!isLink(event)) continue;
+    const anonymousId = event.anonymousId as string;
+    const known = links.get(anonymousId);
+    if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
+  }
+  return links;
+}
+
+type Recut = { readonly status: 'rebuilt' | 'current' | 'skipped'; readonly sessionsWritten: number };
+
+/**
+ * Recomputes one user's stored sessions under the writer's rules (the target of a rebuild), from the events
+ * stored in the user's partition: one staged change over the whole partition, committed with the target's
+ * fingerprint, so a crash leaves an intent a later merge clears and a merge racing it either commits first
+ * (this retries from fresh reads) or fails its own commit and retries after it. Then stitching follows the
+ * rules: turned on, the partition's links are offered (moving anonymous events); turned off, a link held by
+ * this user's head gives its anonymous events back.
+ *
+ * It is also the writer's {@link StaleHeadRebuilder}: an ingest running the target rules that meets a user
+ * still at the old ones rebuilds that user first.
+ */
+export class DynamoDbRebuilder implements StaleHeadRebuilder {
+  /** A writer of the target rules whose stale heads are rebuilt by this rebuilder. */
+  readonly writer: DynamoDbSessionWriter;
+  private readonly stitcher: DynamoDbStitchingWriter;
+
+  constructor(options: Omit<SessionWriterOptions, 'staleHeads'>) {
+    this.writer = new DynamoDbSessionWriter({ ...options, staleHeads: this });
+    this.stitcher = new DynamoDbStitchingWriter(this.writer);
+  }
+
+  private get rules(): CompiledRules {
+    return this.writer.rules;
+  }
+
+  private get transport() {
+    return this.writer.transport;
+  }
+
+  /** Idempotent: a user already cut under the target (and linked as it says) costs one read. */
+  async rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
+    const recut = await this.recutWithRetries(user);
+    const result = { ...recut, linksOffered: 0, eventsMoved: 0 };
+    if (recut.status === 'skipped') return result;
+    const head = await this.writer.readHead(user);
+    if (this.rules.stitching && !scope.sourceStitches) {
+      // Offered even when the head was already at the target: a crash may have come between the two steps.
+      const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS);
+      for (const [anonymousId, link] of earliestLinks(eventsOfDays(window.days))) {
+        const outcome = await this.stitcher.offerLink(anonymousId, {
+          userId: link.userId as string,
+          timestamp: link.timestamp,
+          eventId: link.id,
+          canonical: '',
+        });
+        result.linksOffered++;
+        result.eventsMoved += outcome.moved;
+      }
+    }
+    if (!this.rules.stitching && head.link !== undefined) {
+      result.eventsMoved += (await this.stitcher.unlink(user)).moved;
+    }
+    if (result.status === 'current' && result.eventsMoved > 0) result.status = 'rebuilt';
+    return result;
+  }
+
+  /** Rebuilds `user` when the table's rules record lets this writer's rules in (a rebuild to them runs). */
+  async rebuildStale(user: string): Promise<boolean> {
+    const table = await readTableRules(this.transport);
+    const target = table?.target?.fingerprint ?? table?.fingerprint;
+    if (table === undefined || target !== this.rules.fingerprint) return false;
+    // Past a finished rebuild the old rules are unknown here: offering this user's links is then only extra work.
+    const sourceStitches = table.target !== undefined && table.rules.identityStitching;
+    return (await this.rebuildUser(user, { sourceStitches })).status !== 'skipped';
+  }
+
+  private async recutWithRetries(user: string): Promise<Recut> {
+    for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
+      const outcome = await this.recut(user);
+      if (outcome !== 'conflict') return outcome;
+      await backoff(attempt, this.transport.baseDelayMs);
+    }
+    throw new MergeConflictError(user, this.writer.attempts);
+  }
+
+  private async recut(user: string): Promise<Recut | 'conflict'> {
+    const startedAt = Date.now();
+    let head = await this.writer.readHead(user);
+    // A head without rules never committed anything (an intent that died before its commit).
+    if (!head.exists || head.erased || head.rules === undefined)
+      return { status: 'skipped', sessionsWritten: 0 };
+    if (head.rules === this.rules.fingerprint) return { status: 'current', sessionsWritten: 0 };
+    if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
+    const txn = newTxn();
+    const change = await prepareChange(
+      this.writer.changeContext,
+      user,
+      head,
+      KEEP_EVERY_EVENT,
+      head.version + 1,
+      txn,
+    );
+    if (change === undefined) {
+      // The sessions come out the same under the target: only the head moves to it.
+      return (await this.commitRulesOnly(user, head, txn))
+        ? { status: 'rebuilt', sessionsWritten: 0 }
+        : 'conflict';
+    }
+    return (await commitChange(this.transport, change, startedAt)) === 'committed'
+      ? { status: 'rebuilt', sessionsWritten: change.plan.sessionsWritten }
+      : 'conflict';
+  }
+
+  /** A new version, so a writer that read the old head (under the old rules) fails its commit. */
+  private async commitRulesOnly(user: string, head: Head, txn: string): Promise<boolean> {
+    const version = head.version + 1;
+    const now = Date.now();
+    const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
+    await clearLosers(this.transport, user, history.expired);
+    try {
+      await this.transport.update(
+        headKey(user),
+        commitUpdate(head, {
+          version,
+          txn,
+          lastDay: head.lastDay,
+          recent: history.recent,
+          rules: this.rules.fingerprint,
+          totals: head.totals,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/**
+ * The ingest's session writer: during a rebuild to its rules, a user still cut under the old ones is rebuilt
+ * before anything is merged into it; otherwise such a user is refused, as by a plain writer.
+ */
+export function rebuildingSessionWriter(
+  options: Omit<SessionWriterOptions, 'staleHeads'>,
+): DynamoDbSessionWriter {
+  return new DynamoDbRebuilder(options).writer;
+}

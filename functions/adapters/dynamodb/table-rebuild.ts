@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { CompiledRules } from '../../domain/rules/session-rules.js';
+import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../domain/store/ports.js';
+import { HEAD_SK, userOfPk } from './keys.js';
+import type { DynamoDbRebuilder } from './rebuilder.js';
+import { beginRebuild, finishRebuild, rebuildState } from './rules-record.js';
+import type { Item, Transport } from './transport.js';
+
+/** A scan position: the key of the last item evaluated, as DynamoDB's ExclusiveStartKey takes it back. */
+const cursorSchema = z.object({ pk: z.string().min(1), sk: z.string().min(1) }).strict();
+
+function encodeCursor(key: Item | undefined): string | null {
+  if (key?.pk?.S === undefined || key.sk?.S === undefined) return null;
+  return JSON.stringify({ pk: key.pk.S, sk: key.sk.S });
+}
+
+function decodeCursor(cursor: string): Item {
+  let parsed: z.ZodSafeParseResult<z.infer<typeof cursorSchema>>;
+  try {
+    parsed = cursorSchema.safeParse(JSON.parse(cursor));
+  } catch {
+    parsed = cursorSchema.safeParse(undefined);
+  }
+  if (!parsed.success) {
+    throw new Error(
+      `cursor ${JSON.stringify(cursor)} is not one a rebuild segment answered: pass back the cursor of the previous answer, or null to start the segment over`,
+    );
+  }
+  return { pk: { S: parsed.data.pk }, sk: { S: parsed.data.sk } };
+}
+
+/** Segments of the count that checks no user is left before a rebuild finishes. */
+const COUNT_SEGMENTS = 8;
+
+export interface DynamoDbTableRebuildOptions {
+  readonly transport: Transport;
+  readonly rebuilder: DynamoDbRebuilder;
+  /** Items a scan page evaluates at most (tests lower it); DynamoDB's 1 MB page otherwise. */
+  readonly scanPageItems?: number;
+}
+
+/**
+ * The DynamoDB side of a rebuild: the rules record (META), a parallel Scan over the heads (`sk = 'H'`), and
+ * the rebuilder of one user. The Scan reads every item of its segment (a filter does not lower the cost):
+ * only the heads' keys come back.
+ */
+export class DynamoDbTableRebuild implements RebuildStore {
+  private readonly transport: Transport;
+  private readonly rebuilder: DynamoDbRebuilder;
+  private readonly scanPageItems: number | undefined;
+
+  constructor(options: DynamoDbTableRebuildOptions) {
+    this.transport = options.transport;
+    this.rebuilder = options.rebuilder;
+    this.scanPageItems = options.scanPageItems;
+  }
+
+  private get target(): CompiledRules {
+    return this.rebuilder.writer.rules;
+  }
+
+  async begin(): Promise<void> {
+    await beginRebuild(this.transport, this.target);
+  }
+
+  async inProgress(): Promise<RebuildScope | 'finished'> {
+    const table = await rebuildState(this.transport, this.target);
+    return table === 'finished' ? table : { sourceStitches: table.rules.identityStitching };
+  }
+
+  async scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage> {
+    const page = await this.transport.scanPage({
+      Segment: segment,
+      TotalSegments: totalSegments,
+      FilterExpression: '#sk = :head',
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+      ExpressionAttributeValues: { ':head': { S: HEAD_SK } },
+      ...(this.scanPageItems !== undefined && { Limit: this.scanPageItems }),
+      ...(cursor !== null && { ExclusiveStartKey: decodeCursor(cursor) }),
+    });
+    return {
+      users: page.items.map((item) => ({
+        user: userOfPk(item.pk?.S ?? ''),
+        cursor: encodeCursor(item) as string,
+      })),
+      next: encodeCursor(page.lastKey),
+    };
+  }
+
+  rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
+    return this.rebuilder.rebuildUser(user, scope);
+  }
+
+  async countUsersLeft(deadline: number): Promise<number | undefined> {
+    const counts = await Promise.all(
+      Array.from({ length: COUNT_SEGMENTS }, (_, segment) => this.countSegment(segment, deadline)),
+    );
+    return counts.some((count) => count === undefined)
+      ? undefined
+      : counts.reduce<number>((sum, count) => sum + (count ?? 0), 0);
+  }
+
+  /** Heads committed under other rules than the target, or still holding a link the target does not keep. */
+  private async countSegment(segment: number, deadline: number): Promise<number | undefined> {
+    const stale = this.target.stitching ? '#rf <> :target' : '(#rf <> :target OR attribute_exists(#li))';
+    let count = 0;
+    let startKey: Item | undefined;
+    do {
+      if (Date.now() > deadline) return undefined;
+      const page = await this.transport.scanPage({
+        Segment: segment,
+        TotalSegments: COUNT_SEGMENTS,
+        Select: 'COUNT',
+        FilterExpression: `#sk = :head AND attribute_exists(#rf) AND attribute_not_exists(#er) AND ${stale}`,
+        ExpressionAttributeNames: {
+          '#sk': 'sk',
+          '#rf': 'rf',
+          '#er': 'er',
+          ...(!this.target.stitching && { '#li': 'li' }),
+        },
+        ExpressionAttributeValues: { ':head': { S: HEAD_SK }, ':target': { S: this.target.fingerprint } },
+        ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
+      });
+      count += page.count;
+      startKey = page.lastKey;
+    } while (startKey !== undefined);
+    return count;
+  }
+
+  async finish(): Promise<void> {
+    await finishRebuild(this.transport, this.target);
+  }
+}

@@ -1,0 +1,78 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
+import type { RebuildStore } from '../domain/store/ports.js';
+import { beginTableRebuild, finishTableRebuild, rebuildSegment } from './rebuild-table.js';
+
+/** What the handler logs through; Powertools' Logger fits it. */
+export interface RebuildLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+}
+
+const requestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('begin'), totalSegments: z.int().min(1) }),
+  z
+    .object({
+      action: z.literal('segment'),
+      segment: z.int().min(0),
+      totalSegments: z.int().min(1),
+      cursor: z.string().min(1).nullable(),
+    })
+    .refine((request) => request.segment < request.totalSegments, {
+      message: 'segment must be below totalSegments',
+      path: ['segment'],
+    }),
+  z.object({ action: z.literal('finish') }),
+]) satisfies z.ZodType<RebuildRequest>;
+
+export type RebuildAnswer =
+  | { readonly action: 'begin'; readonly totalSegments: number }
+  | RebuildSegmentProgress
+  | { readonly action: 'finish'; readonly counted: boolean };
+
+/** A call stops taking on users when less than this share of its time is left (at least MIN_RESERVE_MS). */
+const RESERVE_SHARE = 0.2;
+const MIN_RESERVE_MS = 5_000;
+
+/** When a call should stop taking on new users, from the time Lambda gives it. */
+export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): number {
+  const remaining = context.getRemainingTimeInMillis();
+  return now + remaining - Math.max(MIN_RESERVE_MS, remaining * RESERVE_SHARE);
+}
+
+/**
+ * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then
+ * `finish` (contract/ RebuildRequest). A request that is not one of those is refused, naming the field.
+ */
+export function createRebuildHandler(deps: { store: RebuildStore; logger: RebuildLogger }) {
+  const { store, logger } = deps;
+  return async (
+    event: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<RebuildAnswer> => {
+    const parsed = requestSchema.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`,
+      );
+      throw new Error(`not a rebuild request: ${problems.join('; ')}`);
+    }
+    const request = parsed.data;
+    switch (request.action) {
+      case 'begin':
+        await beginTableRebuild(store);
+        logger.info('rebuild begun', { totalSegments: request.totalSegments });
+        return { action: 'begin', totalSegments: request.totalSegments };
+      case 'segment': {
+        const { progress, counts } = await rebuildSegment(store, request, deadlineOf(context));
+        logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...progress, ...counts });
+        return progress;
+      }
+      case 'finish': {
+        const outcome = await finishTableRebuild(store, deadlineOf(context));
+        logger.info('rebuild finished', outcome);
+        return { action: 'finish', ...outcome };
+      }
+    }
+  };
+}

@@ -1,0 +1,71 @@
+// What the rebuild state machine does on AWS, in one process: begin, every scan segment at once, each called
+// again with its cursor until done, then finish. Used by `npm run rebuild` and the store's tests.
+import type { RebuildStore } from '../functions/domain/store/ports.js';
+import {
+  beginTableRebuild,
+  finishTableRebuild,
+  rebuildSegment,
+  type SegmentCounts,
+} from '../functions/rebuild/rebuild-table.js';
+
+export interface RebuildProgress {
+  readonly segmentsDone: number;
+  readonly totalSegments: number;
+  /** Summed over every call so far. */
+  readonly counts: SegmentCounts;
+}
+
+export interface RebuildRunOptions {
+  readonly totalSegments: number;
+  /** How long one segment call works before answering its cursor, as a Lambda call would. */
+  readonly sliceMs?: number;
+  /** How long the count before finishing may take. */
+  readonly finishMs?: number;
+  /** After every segment call. */
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildRun extends RebuildProgress {
+  /** Segment calls made, over all segments. */
+  readonly calls: number;
+  /** Whether finishing counted the users left (none); false when the count ran out of time. */
+  readonly counted: boolean;
+}
+
+const DEFAULT_SLICE_MS = 2_000;
+const DEFAULT_FINISH_MS = 10 * 60_000;
+
+export async function runTableRebuild(store: RebuildStore, options: RebuildRunOptions): Promise<RebuildRun> {
+  const { totalSegments } = options;
+  const counts: SegmentCounts = {
+    users: 0,
+    rebuilt: 0,
+    current: 0,
+    skipped: 0,
+    sessionsWritten: 0,
+    linksOffered: 0,
+    eventsMoved: 0,
+  };
+  let segmentsDone = 0;
+  let calls = 0;
+  await beginTableRebuild(store);
+  await Promise.all(
+    Array.from({ length: totalSegments }, async (_, segment) => {
+      let cursor: string | null = null;
+      for (let done = false; !done; ) {
+        const outcome = await rebuildSegment(
+          store,
+          { segment, totalSegments, cursor },
+          Date.now() + (options.sliceMs ?? DEFAULT_SLICE_MS),
+        );
+        calls++;
+        for (const key of Object.keys(counts) as (keyof SegmentCounts)[]) counts[key] += outcome.counts[key];
+        ({ cursor, done } = outcome.progress);
+        if (done) segmentsDone++;
+        options.onProgress?.({ segmentsDone, totalSegments, counts: { ...counts } });
+      }
+    }),
+  );
+  const { counted } = await finishTableRebuild(store, Date.now() + (options.finishMs ?? DEFAULT_FINISH_MS));
+  return { segmentsDone, totalSegments, counts, calls, counted };
+}

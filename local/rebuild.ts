@@ -1,0 +1,167 @@
+// `npm run rebuild`: recomputes every session stored by the local stack under the session rules of this
+// environment (the variables `npm start` reads), as the rebuild state machine does on AWS. It uses the
+// running stack's DynamoDB Local when there is one, else starts one on the data dir for the time it runs.
+// See docs/operations.md, "Rebuild under new rules".
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
+import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
+import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
+import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { describeError } from './errors.js';
+import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
+import { createLocalDynamoDbClient, LOCAL_TABLE } from './s3-client.js';
+import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
+import { plural, shortPath } from './stack-log.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const DEFAULT_SEGMENTS = 4;
+
+const USAGE = `Usage: npm run rebuild -- [--segments N]
+
+Recomputes every session the local stack stored under the session rules of this environment, as the
+rebuild state machine does on AWS. Run it after changing them, with the same variables you give
+\`npm start\`, then start the stack with them: it ingests under the new rules.
+
+Options:
+  --segments N  parallel scan segments, each rebuilding its share of the users (default ${DEFAULT_SEGMENTS})
+  -h, --help    show this help
+
+Environment (as for \`npm start\`):
+  SESSION_GAP_MINUTES, SESSION_GAP_MINUTES_BY_PLATFORM, SESSION_MAX_MINUTES, IDENTITY_STITCHING
+                        the rules to rebuild under
+  SESSIONIZER_DATA_DIR  the data dir of the stack (default .sessionizer)`;
+
+const parseCommandLine = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+
+/** The running stack's DynamoDB Local, or one started on the data dir (holding its lock) until `close`. */
+async function openDynamoDb(
+  config: LocalStackConfig,
+): Promise<{ client: DynamoDBClient; where: string; close(): Promise<void> }> {
+  const holder = liveLockHolder(config.dataDir);
+  if (holder !== undefined) {
+    if (holder.dynamoDbEndpoint === undefined) {
+      throw new Error(
+        `the local stack (pid ${holder.pid}) on ${shortPath(config.dataDir)} is still starting (or predates this command); try again once it is ready, or stop it`,
+      );
+    }
+    const client = createLocalDynamoDbClient(holder.dynamoDbEndpoint);
+    return {
+      client,
+      where: `the running stack's DynamoDB Local (pid ${holder.pid})`,
+      close: async () => client.destroy(),
+    };
+  }
+  const lock = acquireDataDirLock(config.dataDir);
+  try {
+    const server = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb') });
+    const client = createLocalDynamoDbClient(server.endpoint);
+    return {
+      client,
+      where: `DynamoDB Local on ${shortPath(config.dataDir)}`,
+      close: async () => {
+        client.destroy();
+        await server.stop();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function progressLine(progress: RebuildProgress, startedAt: number): string {
+  const { counts } = progress;
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  const parts = [
+    `${plural(counts.users, 'user')} seen`,
+    `${counts.rebuilt} rebuilt`,
+    `${counts.current} already current`,
+    `${plural(counts.sessionsWritten, 'session')} written`,
+  ];
+  if (counts.linksOffered > 0 || counts.eventsMoved > 0)
+    parts.push(
+      `${plural(counts.linksOffered, 'link')} offered, ${plural(counts.eventsMoved, 'event')} moved`,
+    );
+  return `  ${progress.segmentsDone}/${progress.totalSegments} segments done: ${parts.join(', ')} (${seconds} s)`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let segments = DEFAULT_SEGMENTS;
+  let config: LocalStackConfig;
+  try {
+    const { values } = parseCommandLine(argv);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (values.segments !== undefined) {
+      segments = Number(values.segments);
+      if (!Number.isInteger(segments) || segments < 1 || segments > 40)
+        throw new Error(`--segments must be a whole number from 1 to 40, not ${values.segments}`);
+    }
+    config = loadLocalStackConfig();
+  } catch (error) {
+    console.error(`rebuild: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const target = compileRules(config.sessionRules);
+  let dynamo: Awaited<ReturnType<typeof openDynamoDb>>;
+  try {
+    dynamo = await openDynamoDb(config);
+  } catch (error) {
+    console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
+    return 1;
+  }
+  try {
+    try {
+      await dynamo.client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
+    } catch {
+      console.error(
+        `rebuild: no sessions table in ${shortPath(config.dataDir)}: nothing was ingested there, so there is nothing to rebuild`,
+      );
+      return 1;
+    }
+    const transport = new Transport({ client: dynamo.client, tableName: LOCAL_TABLE });
+    const table = await readTableRules(transport);
+    const from = table === undefined ? 'no recorded rules' : describeRules(table.rules);
+    console.log(`rebuilding ${LOCAL_TABLE} in ${dynamo.where}`);
+    console.log(`  from: ${from}\n  to:   ${describeRules(target.source)}`);
+    const startedAt = Date.now();
+    let lastPrinted = 0;
+    const run = await runTableRebuild(
+      new DynamoDbTableRebuild({ transport, rebuilder: new DynamoDbRebuilder({ transport, rules: target }) }),
+      {
+        totalSegments: segments,
+        onProgress: (progress) => {
+          // Every couple of seconds, and the last one.
+          if (Date.now() - lastPrinted < 2_000 && progress.segmentsDone < progress.totalSegments) return;
+          lastPrinted = Date.now();
+          console.log(progressLine(progress, startedAt));
+        },
+      },
+    );
+    console.log(
+      `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n` +
+        'Start the stack with the same environment (`npm start`) to ingest under these rules.',
+    );
+    return 0;
+  } catch (error) {
+    console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
+    return 1;
+  } finally {
+    await dynamo.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

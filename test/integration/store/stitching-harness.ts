@@ -1,0 +1,81 @@
+import type { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
+import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
+import { type EventRecord, ownUser } from '../../../functions/domain/events/event.js';
+import type { CompiledRules } from '../../../functions/domain/rules/session-rules.js';
+import { compareEvents, compareText } from '../../../functions/domain/sessions/order.js';
+import { splitSessions } from '../../../functions/domain/sessions/split.js';
+import { compareLinks, isLink } from '../../../functions/domain/sessions/stitching.js';
+import { type SessionSummary, summarizeSession } from '../../../functions/domain/sessions/summary.js';
+import { preferredCopy } from '../../../functions/domain/store/plan-merge.js';
+
+/** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
+export function stitchedReference(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
+  const links = new Map<string, EventRecord>();
+  for (const event of events) {
+    if (!isLink(event)) continue;
+    const anonymousId = event.anonymousId as string;
+    const known = links.get(anonymousId);
+    if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
+  }
+  const byUser = new Map<string, Map<string, EventRecord>>();
+  for (const event of events) {
+    const user =
+      event.userId ?? links.get(event.anonymousId as string)?.userId ?? (event.anonymousId as string);
+    const mine = byUser.get(user) ?? new Map<string, EventRecord>();
+    const existing = mine.get(event.id);
+    mine.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+    byUser.set(user, mine);
+  }
+  const sessions: SessionSummary[] = [];
+  for (const user of [...byUser.keys()].sort(compareText)) {
+    const split = splitSessions(user, [...(byUser.get(user)?.values() ?? [])].sort(compareEvents), rules);
+    for (const [index, session] of split.entries()) sessions.push(summarizeSession(session, index + 1));
+  }
+  return sessions;
+}
+
+/** What the ingest does with one file when stitching is on: its earliest links first, then its events. */
+export async function ingestStitched(
+  writer: DynamoDbSessionWriter,
+  file: readonly EventRecord[],
+): Promise<void> {
+  const stitcher = new DynamoDbStitchingWriter(writer);
+  const links = new Map<string, EventRecord>();
+  const groups = new Map<string, { user: string; anonymous: boolean; events: EventRecord[] }>();
+  for (const event of file) {
+    if (isLink(event)) {
+      const anonymousId = event.anonymousId as string;
+      const known = links.get(anonymousId);
+      if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
+    }
+    const anonymous = event.userId === null;
+    const key = `${anonymous ? 'a' : 'u'}${ownUser(event)}`;
+    const group = groups.get(key) ?? { user: ownUser(event), anonymous, events: [] };
+    group.events.push(event);
+    groups.set(key, group);
+  }
+  await Promise.all(
+    [...links].map(([anonymousId, link]) =>
+      stitcher.offerLink(anonymousId, {
+        userId: link.userId as string,
+        timestamp: link.timestamp,
+        eventId: link.id,
+        canonical: '',
+      }),
+    ),
+  );
+  await Promise.all(
+    [...groups.values()].map((group) =>
+      group.anonymous
+        ? stitcher.mergeAnonymousEvents(group.user, group.events)
+        : writer.mergeUserEvents(group.user, group.events),
+    ),
+  );
+}
+
+/** Every id an event names: the partitions a stitched store may use. */
+export const everyone = (events: readonly EventRecord[]) => [
+  ...new Set(
+    events.flatMap((event) => [event.userId, event.anonymousId].filter((id): id is string => id !== null)),
+  ),
+];

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import { loadRebuildConfig } from '../../../functions/rebuild/config.js';
+
+/** The message loadRebuildConfig throws for this environment (fails the test if it does not throw). */
+function problemsWith(env: NodeJS.ProcessEnv): string {
+  try {
+    loadRebuildConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadRebuildConfig', () => {
+  it('reads the table and the target rules', () => {
+    const rules = {
+      gapMinutes: 20,
+      gapMinutesByPlatform: { ios: 5 },
+      maxSessionMinutes: 1440,
+      identityStitching: true,
+    };
+
+    const config = loadRebuildConfig({ TABLE_NAME: 'sessions', SESSION_RULES: JSON.stringify(rules) });
+
+    expect(config.tableName).toBe('sessions');
+    expect(config.rules.fingerprint).toBe(compileRules(rules).fingerprint);
+    expect(config.serviceName).toBe('sessionizer-rebuild');
+  });
+
+  it('takes the default rules when SESSION_RULES is unset or blank', () => {
+    const config = loadRebuildConfig({ TABLE_NAME: 'sessions', SESSION_RULES: '' });
+
+    expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
+  });
+
+  it.each([
+    [{}, /TABLE_NAME/],
+    [{ TABLE_NAME: 'sessions', SESSION_RULES: '{gap' }, /SESSION_RULES is not valid JSON/],
+    [
+      { TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutes":0}' },
+      /SESSION_RULES.gapMinutes: gapMinutes must be greater than 0/,
+    ],
+    [{ TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutesByPlatform":{"iOS":5}}' }, /must be lowercase/],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(problemsWith(env)).toMatch(message);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createRebuildHandler, deadlineOf } from '../../../functions/rebuild/create-handler.js';
+import { FakeRebuildStore } from './fake-rebuild-store.js';
+
+function handlerFor(store: FakeRebuildStore) {
+  const logged: { message: string; attributes: Record<string, unknown> }[] = [];
+  const handler = createRebuildHandler({
+    store,
+    logger: { info: (message, attributes) => logged.push({ message, attributes }) },
+  });
+  return { handler, logged };
+}
+
+const plentyOfTime = { getRemainingTimeInMillis: () => 300_000 };
+
+describe('rebuild handler', () => {
+  it('answers a segment request with its progress, as the state machine loops on it', async () => {
+    const store = new FakeRebuildStore([['a', 'b'], ['c']], 10);
+    const { handler, logged } = handlerFor(store);
+
+    const answer = await handler(
+      { action: 'segment', segment: 1, totalSegments: 2, cursor: null },
+      plentyOfTime,
+    );
+
+    expect(answer).toEqual({ segment: 1, totalSegments: 2, cursor: null, done: true });
+    expect(store.rebuilt).toEqual(['c']);
+    expect(logged).toEqual([
+      {
+        message: 'segment rebuilt',
+        attributes: expect.objectContaining({ segment: 1, users: 1, rebuilt: 1 }),
+      },
+    ]);
+  });
+
+  it('begins and finishes', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.state = 'not begun';
+    const { handler } = handlerFor(store);
+
+    expect(await handler({ action: 'begin', totalSegments: 4 }, plentyOfTime)).toEqual({
+      action: 'begin',
+      totalSegments: 4,
+    });
+    expect(await handler({ action: 'finish' }, plentyOfTime)).toEqual({ action: 'finish', counted: true });
+    expect(store.finished).toBe(true);
+  });
+
+  it.each([
+    [{ action: 'rebuild' }, /not a rebuild request: action/],
+    [
+      { action: 'segment', segment: 2, totalSegments: 2, cursor: null },
+      /segment: segment must be below totalSegments/,
+    ],
+    [{ action: 'segment', segment: 0, totalSegments: 2 }, /cursor/],
+    [{ action: 'segment', segment: 0, totalSegments: 2, cursor: '' }, /cursor/],
+    [{ action: 'begin', totalSegments: 0 }, /totalSegments/],
+    ['segment', /not a rebuild request/],
+  ])('refuses %j, naming what is wrong', async (request, message) => {
+    const store = new FakeRebuildStore([['a']], 10);
+    const { handler } = handlerFor(store);
+
+    await expect(handler(request, plentyOfTime)).rejects.toThrow(message);
+    expect(store.rebuilt).toEqual([]);
+  });
+});
+
+describe('deadlineOf', () => {
+  it('keeps a fifth of the time left in reserve', () => {
+    expect(deadlineOf({ getRemainingTimeInMillis: () => 300_000 }, 1_000)).toBe(1_000 + 240_000);
+  });
+
+  it('keeps at least five seconds in reserve', () => {
+    expect(deadlineOf({ getRemainingTimeInMillis: () => 10_000 }, 0)).toBe(5_000);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { type RebuildProgress, runTableRebuild } from '../../../local/rebuild-runner.js';
+import { FakeRebuildStore } from './fake-rebuild-store.js';
+
+describe('runTableRebuild', () => {
+  it('begins, works every segment to its end in calls of one slice, sums what they did and finishes', async () => {
+    const store = new FakeRebuildStore([['a', 'b', 'c'], ['d'], []], 2);
+    store.state = 'not begun';
+    const progress: RebuildProgress[] = [];
+
+    const run = await runTableRebuild(store, {
+      totalSegments: 3,
+      // No time at all: one user or one page per call.
+      sliceMs: -1,
+      onProgress: (update) => progress.push(update),
+    });
+
+    expect([...store.rebuilt].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(run).toMatchObject({ segmentsDone: 3, totalSegments: 3, calls: 5, counted: true });
+    expect(run.counts).toMatchObject({ users: 4, rebuilt: 4, sessionsWritten: 8 });
+    expect(progress).toHaveLength(5);
+    expect(progress.at(-1)).toEqual({ segmentsDone: 3, totalSegments: 3, counts: run.counts });
+    expect(store.finished).toBe(true);
+  });
+
+  it('does not finish when a segment fails', async () => {
+    const store = new FakeRebuildStore([['a'], ['b']], 2);
+    store.onRebuilt = (user) => {
+      if (user === 'b') throw new Error('throttled');
+    };
+
+    await expect(runTableRebuild(store, { totalSegments: 2 })).rejects.toThrow('throttled');
+    expect(store.finished).toBe(false);
+  });
+});
