@@ -10,6 +10,7 @@ import { DEFAULT_SESSION_RULES, type SessionRules } from '../../../functions/dom
 import { batchOracle } from './batch-oracle.js';
 import { driveIngest } from './drive-ingest.js';
 import { type ExportFile, type ExportShape, writeExportFiles } from './export-files.js';
+import { raceRebuilds, rulesEnv } from './rebuilds.js';
 import type { Scenario } from './scenarios.js';
 import { SeededRandom } from './seeded-random.js';
 import { type CheckResult, changedSessions, checkStore } from './set-checker.js';
@@ -36,6 +37,8 @@ export interface ScenarioReport extends CheckResult {
   /** During this scenario. */
   kills: number;
   throttled: number;
+  /** `npm run rebuild` runs that raced the ingest (a rebuild told to start again counts twice). */
+  rebuilds: number;
   /** Deliveries that failed and were received again (a throttle that outlasted the store's retries, say). */
   failedDeliveries: number;
   /** Sessions the replay of everything changed; undefined when the scenario does not replay. */
@@ -43,12 +46,9 @@ export interface ScenarioReport extends CheckResult {
   seconds: number;
 }
 
-/** The rules of the stack and of the batch. */
-const RULES: SessionRules = DEFAULT_SESSION_RULES;
-
-function stackEnv(throttle: number): Record<string, string> {
+function stackEnv(throttle: number, rules: SessionRules): Record<string, string> {
   return {
-    SESSION_GAP_MINUTES: String(RULES.gapMinutes),
+    ...rulesEnv(rules),
     // Small batches and a short visibility timeout: a failed delivery comes back soon, and one that
     // outlives it is received again while still running, which the ingest must survive too.
     INGEST_BATCH_SIZE: '2',
@@ -70,6 +70,8 @@ export class FaultRun {
   private stack: StackUnderTest | undefined;
   private env: Record<string, string> | undefined;
   private scenarios = 0;
+  /** The rules of the stack and of the batch, as the latest scenario that set them left them. */
+  private rules: SessionRules = DEFAULT_SESSION_RULES;
 
   constructor(readonly settings: RunSettings) {
     this.random = new SeededRandom(settings.seed);
@@ -84,11 +86,17 @@ export class FaultRun {
     const startedAt = Date.now();
     const number = ++this.scenarios;
     const random = this.random.fork(`${number} ${scenario.name}`);
-    const stack = await this.stackFor(stackEnv(scenario.throttle));
+    if (scenario.rules !== undefined) this.rules = scenario.rules;
+    const stack = await this.stackFor(stackEnv(scenario.throttle, this.rules));
     const killsBefore = stack.kills;
     const throttledBefore = stack.throttled();
     const failedBefore = stack.failedDeliveries().length;
     try {
+      // Each starts within a few seconds of the uploads: they race the ingest and each other.
+      const rebuilding =
+        scenario.rebuilds > 0
+          ? raceRebuilds(this.dataDir, this.rules, scenario.rebuilds, random.fork('rebuilds'), 5_000)
+          : undefined;
       if (scenario.uploads) {
         const fresh = writeExportFiles(
           this.filesDir,
@@ -99,7 +107,8 @@ export class FaultRun {
         this.files.push(...fresh.files);
         this.uploaded.push(...(await driveIngest(stack, fresh.files, scenario, random.fork('ingest'))));
       }
-      const oracle = await batchOracle(this.files, RULES);
+      const rebuilds = (await rebuilding)?.runs ?? 0;
+      const oracle = await batchOracle(this.files, this.rules);
       await waitUntilSettled(this.dataDir, this.uploaded, { timeoutMs: this.settings.settleTimeoutMs });
       let stored = await readStore(this.endpoints(stack), oracle.sessionsByUser.keys(), random.fork('read'));
 
@@ -121,6 +130,7 @@ export class FaultRun {
         events: oracle.events,
         kills: stack.kills - killsBefore,
         throttled: stack.throttled() - throttledBefore,
+        rebuilds,
         failedDeliveries: stack.failedDeliveries().length - failedBefore,
         changedByReplay,
         seconds: Math.round((Date.now() - startedAt) / 1000),
@@ -186,7 +196,8 @@ export function summaryLine(report: ScenarioReport): string {
   const replay = report.changedByReplay === undefined ? '' : ` changed-by-replay=${report.changedByReplay}`;
   return (
     `faults: scenario=${report.scenario} seed=${report.seed} files=${report.files} events=${report.events} ` +
-    `kills=${report.kills} throttled=${report.throttled} failed-deliveries=${report.failedDeliveries} ` +
+    `kills=${report.kills} throttled=${report.throttled} rebuilds=${report.rebuilds} ` +
+    `failed-deliveries=${report.failedDeliveries} ` +
     `lost=${report.lost} duplicated=${report.duplicated} unexpected=${report.unexpected} ` +
     `session-mismatches=${report.sessionMismatches}${replay} took=${report.seconds}s`
   );

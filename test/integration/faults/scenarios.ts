@@ -2,6 +2,7 @@
 // (for the same users, over the same days, so they merge into what is stored) under its faults, and then
 // the whole store must equal the batch over every file so far. A scenario is data: adding a fault is
 // adding an entry.
+import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
 
 export interface Scenario {
   name: string;
@@ -15,6 +16,13 @@ export interface Scenario {
   kills: number;
   /** Share of the stack's DynamoDB calls throttled (SESSIONIZER_LOCAL_FAULTS); a change restarts the stack. */
   throttle: number;
+  /**
+   * New session rules for this scenario and the ones after it: the stack restarts with them and the batch
+   * expects them. Only a rebuild moves what is stored to them, so set `rebuilds` too.
+   */
+  rules?: SessionRules;
+  /** `npm run rebuild` processes to the new rules, started at once, racing each other and the ingest. */
+  rebuilds: number;
   /** Once settled, enqueue every object again: the stored sessions must not change. */
   replayAll: boolean;
   /** Why the scenario cannot run yet; it is listed, reported as pending, and skipped. */
@@ -27,6 +35,7 @@ const UPLOAD: Omit<Scenario, 'name'> = {
   duplicates: 0,
   kills: 0,
   throttle: 0,
+  rebuilds: 0,
   replayAll: false,
 };
 
@@ -36,13 +45,14 @@ export const SCENARIOS: readonly Scenario[] = [
   { ...UPLOAD, name: 'out-of-order', shuffled: true },
   { ...UPLOAD, name: 'sigkill', shuffled: true, kills: 2 },
   { ...UPLOAD, name: 'throttling', shuffled: true, throttle: 0.1 },
+  // The ingest runs the new rules from the start and is refused until a rebuild has begun.
   {
     ...UPLOAD,
     name: 'rebuild-race',
     shuffled: true,
     throttle: 0.1,
-    pending:
-      'two rules-identical rebuilds racing an ingest need `npm run rebuild` (branch rebuild), not on main yet',
+    rules: { gapMinutes: 20, gapMinutesByPlatform: {}, maxSessionMinutes: 60, identityStitching: false },
+    rebuilds: 2,
   },
   // Still throttled, so the replay meets the same faults without a restart in between.
   { ...UPLOAD, name: 'replay-all', uploads: false, throttle: 0.1, replayAll: true },
@@ -53,6 +63,7 @@ export const SCENARIOS: readonly Scenario[] = [
     duplicates: 0.4,
     kills: 3,
     throttle: 0.05,
+    rebuilds: 0,
     replayAll: true,
   },
 ];
