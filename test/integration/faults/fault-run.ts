@@ -60,6 +60,8 @@ function stackEnv(throttle: number, rules: SessionRules): Record<string, string>
   };
 }
 
+const REBUILD_GRACE_MS = 60_000;
+
 export class FaultRun {
   private readonly random: SeededRandom;
   private readonly scratch: string;
@@ -72,6 +74,8 @@ export class FaultRun {
   private scenarios = 0;
   /** The rules of the stack and of the batch, as the latest scenario that set them left them. */
   private rules: SessionRules = DEFAULT_SESSION_RULES;
+  /** Rebuild processes of the latest scenario, settled or not: close() lets them end before the stack. */
+  private rebuilding: Promise<unknown> | undefined;
 
   constructor(readonly settings: RunSettings) {
     this.random = new SeededRandom(settings.seed);
@@ -87,16 +91,17 @@ export class FaultRun {
     const number = ++this.scenarios;
     const random = this.random.fork(`${number} ${scenario.name}`);
     if (scenario.rules !== undefined) this.rules = scenario.rules;
-    const stack = await this.stackFor(stackEnv(scenario.throttle, this.rules));
-    const killsBefore = stack.kills;
-    const throttledBefore = stack.throttled();
-    const failedBefore = stack.failedDeliveries().length;
     try {
+      const stack = await this.stackFor(stackEnv(scenario.throttle, this.rules));
+      const killsBefore = stack.kills;
+      const throttledBefore = stack.throttled();
+      const failedBefore = stack.failedDeliveries().length;
       // Each starts within a few seconds of the uploads: they race the ingest and each other.
       const rebuilding =
         scenario.rebuilds > 0
           ? raceRebuilds(this.dataDir, this.rules, scenario.rebuilds, random.fork('rebuilds'), 5_000)
           : undefined;
+      this.rebuilding = rebuilding?.catch(() => undefined);
       if (scenario.uploads) {
         const fresh = writeExportFiles(
           this.filesDir,
@@ -140,7 +145,7 @@ export class FaultRun {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
         `fault scenario ${scenario.name} (seed ${this.settings.seed}; re-run with SOAK_SEED=${this.settings.seed}): ` +
-          `${reason}\nstack output (last 20,000 characters):\n${stack.output().slice(-20_000)}`,
+          `${reason}\nstack output (last 20,000 characters):\n${this.stack?.output().slice(-20_000)}`,
         { cause: error },
       );
     }
@@ -148,6 +153,16 @@ export class FaultRun {
 
   /** Stops the stack and removes every temp dir; safe to call after any failure, and twice. */
   async close(): Promise<void> {
+    // A rebuild that outlived a failed scenario would start its own DynamoDB Local once the stack is gone.
+    if (this.rebuilding !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, REBUILD_GRACE_MS);
+      });
+      await Promise.race([this.rebuilding, grace]);
+      clearTimeout(timer);
+      this.rebuilding = undefined;
+    }
     const stack = this.stack;
     this.stack = undefined;
     try {
