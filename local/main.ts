@@ -8,6 +8,7 @@ import {
   formatAdminLog,
   formatHandlerLog,
   formatQueueActivity,
+  formatThrottle,
   plural,
   shortPath,
 } from './stack-log.js';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
         dropped: (name, key, movedTo) =>
           say(`drop folder: uploaded ${name} as ${key}, moved to ${shortPath(movedTo)}`),
         admin: (message, attributes) => say(formatAdminLog(message, attributes)),
+        throttled: (operation, form) => say(formatThrottle(operation, form)),
         warn: (message, error) => say(error === undefined ? message : `${message}: ${describeError(error)}`),
       },
     });
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     console.error(`\nnpm start: could not start the local stack: ${reasonOf(error)}`);
     process.exit(1);
   }
-  console.log(banner(stack, config.queue));
+  console.log(banner(stack, config.queue, config.faults));
 }
 
 await main();

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
+import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -29,6 +30,33 @@ const count = (fallback: number, max: number) =>
       .default(fallback),
   );
 
+const FAULT_EXAMPLE = 'throttle:0.05';
+
+/** `throttle:0.05` (comma-separated `fault:value` pairs; throttle is the only fault so far). */
+const faultsText = z.string().transform((text, context): DynamoDbFaults => {
+  const faults: DynamoDbFaults = { throttle: 0 };
+  for (const pair of text.split(',').map((part) => part.trim())) {
+    const [name, value, ...extra] = pair.split(':');
+    if (name !== 'throttle' || value === undefined || extra.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be like ${FAULT_EXAMPLE}; ${JSON.stringify(pair)} is not a known fault (known: throttle:<fraction>)`,
+      });
+      return z.NEVER;
+    }
+    const share = value.trim() === '' ? Number.NaN : Number(value);
+    if (!(share >= 0 && share < 1)) {
+      context.addIssue({
+        code: 'custom',
+        message: `throttle must be a fraction of DynamoDB calls from 0 to below 1, like ${FAULT_EXAMPLE}; not ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    faults.throttle = share;
+  }
+  return faults;
+});
+
 export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
   batchSize: 5,
   maxConcurrency: 2,
@@ -55,6 +83,8 @@ const localStackEnvSchema = z.object({
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
   CORS_ALLOWED_ORIGINS: z.preprocess(blankAsUndefined, z.string().optional()),
+  // Fault injection for tests of the pipeline's robustness; unset in normal use.
+  SESSIONIZER_LOCAL_FAULTS: z.preprocess(blankAsUndefined, faultsText.optional()),
 });
 
 /** Every env var the stack reads, so error messages and docs can name them. */
@@ -80,6 +110,8 @@ export interface LocalStackConfig {
   dropDir?: string;
   cursorSigningKey?: string;
   corsAllowedOrigins: string[];
+  /** Faults injected into the stack's DynamoDB calls; absent in normal use. */
+  faults?: DynamoDbFaults;
 }
 
 /** `SESSIONIZER_SOURCES.1.prefix`, as a user would look for it: `SESSIONIZER_SOURCES[1].prefix`. */
@@ -129,5 +161,6 @@ export function loadLocalStackConfig(
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
+    ...(value.SESSIONIZER_LOCAL_FAULTS !== undefined && { faults: value.SESSIONIZER_LOCAL_FAULTS }),
   };
 }

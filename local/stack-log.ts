@@ -1,6 +1,7 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
 import { isAbsolute, relative } from 'node:path';
+import type { DynamoDbFaults, ThrottleForm } from './dynamodb-faults.js';
 import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
 import type { QueueActivity } from './ingest-queue.js';
@@ -115,11 +116,23 @@ export function formatQueueActivity(activity: QueueActivity, keys: string[]): st
   }
 }
 
+/** A line for a DynamoDB call the stack throttled on purpose (SESSIONIZER_LOCAL_FAULTS). */
+export function formatThrottle(operation: string, form: ThrottleForm): string {
+  return `fault injected: ${operation} throttled (${form})`;
+}
+
+/** The banner's line for SESSIONIZER_LOCAL_FAULTS, so nobody mistakes injected faults for real ones. */
+function faultsLine(faults: DynamoDbFaults | undefined): string[] {
+  if (faults === undefined || faults.throttle <= 0) return [];
+  const percent = Number((faults.throttle * 100).toFixed(2));
+  return [`  Faults          ${percent}% of DynamoDB calls throttled on purpose (SESSIONIZER_LOCAL_FAULTS)`];
+}
+
 // A user of the sample export, for the copy-paste example.
 const EXAMPLE_USER = 'user_1001';
 const EXAMPLE_FILE = 'events/sample-export.ndjson';
 
-export function banner(stack: LocalStack, queue: IngestQueueSettings): string {
+export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: DynamoDbFaults): string {
   const s3Port = Number(new URL(stack.s3Endpoint).port);
   const uploadEnv = s3Port === 4569 ? '' : `S3_PORT=${s3Port} `;
   const credentials =
@@ -143,6 +156,7 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings): string {
       `${seconds(queue.visibilityTimeoutMs)}, dead-lettered after ${plural(queue.maxReceiveCount, 'receive')}`,
     `  Drop folder     ${dropDir}   (files are uploaded to ${stack.dropPrefix}, then moved to done/)`,
     `  Data            ${shortPath(stack.dataDir)}   (delete it while stopped to start empty)`,
+    ...faultsLine(faults),
     '',
     'Try it (in another terminal):',
     `  ${uploadEnv}npm run upload -- ${EXAMPLE_FILE}`,

@@ -16,6 +16,7 @@ import { createApiHandler } from '../functions/api/app.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { type DropFolder, watchDropFolder } from './drop-folder.js';
+import { type DynamoDbFaults, injectDynamoDbFaults, type ThrottleForm } from './dynamodb-faults.js';
 import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
 import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
   /** Default: generated once and kept in `${dataDir}/cursor-signing-key`. */
   cursorSigningKey?: string;
   corsAllowedOrigins?: string[];
+  /** Faults injected into the stack's DynamoDB calls (SESSIONIZER_LOCAL_FAULTS); none by default. */
+  faults?: DynamoDbFaults;
   /** Served by the API stand-in ahead of the lookup routes (the viewer). */
   staticAssets?: ReadonlyMap<string, StaticAsset>;
   staticHeaders?: Readonly<Record<string, string>>;
@@ -60,6 +63,8 @@ export interface LocalStackLog {
   dropped?(name: string, key: string, movedTo: string): void;
   /** The admin (erasure) handler's structured log. */
   admin?(message: string, attributes: Record<string, unknown>): void;
+  /** A DynamoDB call failed on purpose (`faults`). */
+  throttled?(operation: string, form: ThrottleForm): void;
   warn?(message: string, error?: unknown): void;
 }
 
@@ -168,6 +173,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('DynamoDB Local', servers.dynamoDb.stop);
     teardown.add('local S3', servers.s3.stop);
     const dynamo = createLocalDynamoDbClient(servers.dynamoDb.endpoint);
+    if (options.faults !== undefined) {
+      injectDynamoDbFaults(dynamo, options.faults, {
+        ...(log.throttled !== undefined && { onThrottle: log.throttled }),
+      });
+    }
     const s3 = createLocalS3Client(servers.s3.endpoint);
     teardown.add('SDK clients', () => {
       dynamo.destroy();

@@ -138,9 +138,15 @@ export class StackProcess {
 
   /**
    * Runs `command` from the repository root in its own process group, as a shell runs a job, so a signal
-   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed.
+   * to the group is what a terminal's Ctrl-C does. Resolves once the ready banner is printed; `onSpawn`
+   * learns the group's id at once, before the stack is ready.
    */
-  static async start(command: string[], ports: Ports, env: Record<string, string>): Promise<StackProcess> {
+  static async start(
+    command: string[],
+    ports: Ports,
+    env: Record<string, string>,
+    { onSpawn }: { onSpawn?: (pid: number) => void } = {},
+  ): Promise<StackProcess> {
     const child = spawn(command[0] as string, command.slice(1), {
       cwd: ROOT,
       detached: true,
@@ -154,16 +160,23 @@ export class StackProcess {
       },
     });
     const stack = new StackProcess(child);
-    await waitFor(
-      `the ready banner of ${command.join(' ')}`,
-      () => {
-        if (stack.output.includes(READY_LINE)) return true;
-        if (!stack.running)
-          throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
-        return undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
+    if (child.pid !== undefined) onSpawn?.(child.pid);
+    try {
+      await waitFor(
+        `the ready banner of ${command.join(' ')}`,
+        () => {
+          if (stack.output.includes(READY_LINE)) return true;
+          if (!stack.running)
+            throw new Error(`${command.join(' ')} exited before it was ready:\n${stack.output}`);
+          return undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 200 },
+      );
+    } catch (error) {
+      // Nobody holds this stack yet: a start that timed out must not leave its processes running.
+      stack.kill();
+      throw error;
+    }
     return stack;
   }
 

@@ -133,6 +133,44 @@ describe('loadLocalStackConfig', () => {
   ])('rejects SESSIONIZER_SOURCES with %s, saying where', (_what, value, message) => {
     expect(() => loadLocalStackConfig({ SESSIONIZER_SOURCES: value })).toThrow(message);
   });
+
+  it('reads SESSIONIZER_LOCAL_FAULTS as the share of DynamoDB calls to throttle; unset or blank injects none', () => {
+    expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: 'throttle:0.05' }).faults).toEqual({
+      throttle: 0.05,
+    });
+    expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: ' throttle:0 ' }).faults).toEqual({
+      throttle: 0,
+    });
+    expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: '' })).not.toHaveProperty('faults');
+    expect(loadLocalStackConfig({})).not.toHaveProperty('faults');
+  });
+
+  it.each([
+    [
+      'an unknown fault',
+      'crash:0.1',
+      'SESSIONIZER_LOCAL_FAULTS must be like throttle:0.05; "crash:0.1" is not a known fault',
+    ],
+    [
+      'no share',
+      'throttle',
+      'SESSIONIZER_LOCAL_FAULTS must be like throttle:0.05; "throttle" is not a known fault',
+    ],
+    [
+      'a percentage',
+      'throttle:5',
+      'SESSIONIZER_LOCAL_FAULTS throttle must be a fraction of DynamoDB calls from 0 to below 1',
+    ],
+    [
+      'every call',
+      'throttle:1',
+      'throttle must be a fraction of DynamoDB calls from 0 to below 1, like throttle:0.05; not "1"',
+    ],
+    ['a word', 'throttle:some', 'not "some"'],
+    ['an empty share', 'throttle:', 'not ""'],
+  ])('rejects SESSIONIZER_LOCAL_FAULTS with %s, saying what it takes', (_what, value, message) => {
+    expect(() => loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: value })).toThrow(message);
+  });
 });
 
 describe('startLocalStack checks', () => {

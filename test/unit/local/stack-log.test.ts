@@ -1,7 +1,13 @@
 // How `npm start` words the handler's log entries and the queue's deliveries.
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../local/sqs-queue.js';
-import { formatAdminLog, formatHandlerLog, formatQueueActivity, plural } from '../../../local/stack-log.js';
+import {
+  formatAdminLog,
+  formatHandlerLog,
+  formatQueueActivity,
+  formatThrottle,
+  plural,
+} from '../../../local/stack-log.js';
 
 const message: StoredMessage = {
   messageId: 'm1',
@@ -103,5 +109,11 @@ describe('stack log lines', () => {
     expect(
       formatQueueActivity({ type: 'succeeded', message, durationMs: 1 }, ['incoming/a']),
     ).toBeUndefined();
+  });
+
+  it('words an injected throttle so it cannot be mistaken for a real one', () => {
+    expect(formatThrottle('BatchWriteItem', 'UnprocessedItems')).toBe(
+      'fault injected: BatchWriteItem throttled (UnprocessedItems)',
+    );
   });
 });

@@ -1,0 +1,71 @@
+// Parameters of `npm run soak` and of the CI run: flags over SOAK_* variables, every bad value named.
+import { describe, expect, it } from 'vitest';
+import { ciSeed, parseSoakSettings } from '../../integration/faults/settings.js';
+
+describe('parseSoakSettings', () => {
+  it('has defaults for everything but the seed, which is drawn at random', () => {
+    const settings = parseSoakSettings([], {});
+
+    expect(settings).toMatchObject({
+      shape: { events: 4_000, files: 30, users: 40, days: 5 },
+      rounds: 1,
+      minutes: undefined,
+      settleTimeoutMs: 900_000,
+    });
+    expect(settings.scenarios).toContain('combined');
+    expect(settings.seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it('takes SOAK_* variables, and flags over them', () => {
+    const settings = parseSoakSettings(['--events', '900', '--scenarios', 'sigkill, combined'], {
+      SOAK_SEED: '42',
+      SOAK_EVENTS: '100',
+      SOAK_FILES: '12',
+      SOAK_SETTLE_TIMEOUT: '60',
+    });
+
+    expect(settings).toMatchObject({
+      seed: 42,
+      shape: { events: 900, files: 12 },
+      scenarios: ['sigkill', 'combined'],
+      settleTimeoutMs: 60_000,
+    });
+  });
+
+  it('runs rounds until the minutes are up when only minutes are given', () => {
+    expect(parseSoakSettings(['--minutes', '30'], {})).toMatchObject({
+      rounds: Number.POSITIVE_INFINITY,
+      minutes: 30,
+    });
+  });
+
+  it.each([
+    [['--events', 'many'], 'events must be a whole number'],
+    [['--files', '0'], 'files must be from 1 to 10000'],
+    [['--events', '20', '--files', '30'], 'files must be at most events'],
+    [['--scenarios', 'sigkill,fire'], 'scenarios must be a comma-separated list of duplicate-notifications'],
+    [['--minutes=-1'], 'minutes must be greater than 0'],
+    [['--seed', '1.5'], 'seed (SOAK_SEED) must be a whole number'],
+  ])('rejects %j, saying what is wrong', (argv, message) => {
+    expect(() => parseSoakSettings(argv, {})).toThrow(message);
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => parseSoakSettings(['--sed', '1'], {})).toThrow("Unknown option '--sed'");
+  });
+});
+
+describe('ciSeed', () => {
+  it('is SOAK_SEED when set, so a failed run can be repeated', () => {
+    expect(ciSeed({ SOAK_SEED: '1234' })).toBe(1234);
+  });
+
+  it('rejects a SOAK_SEED that is no seed', () => {
+    expect(() => ciSeed({ SOAK_SEED: 'forty-two' })).toThrow('seed (SOAK_SEED) must be a whole number');
+  });
+
+  it('is drawn at random when SOAK_SEED is unset or blank', () => {
+    const seeds = new Set(Array.from({ length: 5 }, () => ciSeed({ SOAK_SEED: '' })));
+    expect(seeds.size).toBeGreaterThan(1);
+  });
+});
