@@ -25,7 +25,8 @@ export interface BatchOptions {
    * Receives each user's sessions as they are cut (users in code-unit order), instead of the result holding
    * them all: output can stream.
    */
-  readonly onSessions?: (sessions: readonly SessionSummary[]) => void;
+  /** Takes each user's sessions as they are cut; a returned promise holds the next user back (backpressure). */
+  readonly onSessions?: (sessions: readonly SessionSummary[]) => Promise<void> | undefined;
 }
 
 export interface BatchResult {
@@ -141,8 +142,9 @@ export async function sessionizeInputs(
         summarizeSession(session, index + 1),
       );
       sessionCount += mine.length;
-      if (options.onSessions !== undefined) options.onSessions(mine);
-      else sessions.push(...mine);
+      if (options.onSessions !== undefined) return options.onSessions(mine);
+      sessions.push(...mine);
+      return undefined;
     },
   );
   return { sessions, sessionCount, userCount, rejected, files, accepted, distinct };

@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   const prepared = await prepareInputs(options.files, process.stdin);
   const progress = progressLine();
   try {
-    const output = createOutput(options.format, write, options.reportUsers);
+    const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {
       rules: options.rules,
       inputFormat: options.inputFormat,
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
       onSessions: (sessions) => {
         progress.end();
         output.sessions(sessions.map(toSessionView));
+        return output.drained();
       },
     });
     progress.end();

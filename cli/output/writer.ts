@@ -8,42 +8,62 @@ import { writeTable } from './table.js';
 
 type Write = (text: string) => void;
 
+/** Where the output goes: a writable stream such as process.stdout. */
+export interface OutputSink {
+  /** False when the sink's buffer is full: wait for 'drain' before writing more. */
+  write(text: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 /** An output that takes sessions as they are cut and the rest of the result at the end. */
 export interface OutputWriter {
   sessions(views: readonly SessionView[]): void;
+  /** Resolves once the sink takes more; undefined when it already does (no wait, no promise). */
+  drained(): Promise<void> | undefined;
   end(result: BatchResult): void;
 }
 
 const FLUSH_AT = 64 * 1024;
 
-/** Writes in chunks of about 64 KB: one small write a session would cost more than the sessions. */
-function buffered(writeOut: Write): { write: Write; flush(): void } {
+/**
+ * Writes in chunks of about 64 KB (one small write a session would cost more than the sessions), and notes
+ * when the sink is full, so the producer can wait instead of piling the output up in memory (a slow pipe).
+ */
+function buffered(sink: OutputSink): { write: Write; flush(): void; drained(): Promise<void> | undefined } {
   let pending = '';
+  let full = false;
   return {
     write(text) {
       pending += text;
       if (pending.length >= FLUSH_AT) {
-        writeOut(pending);
+        if (!sink.write(pending)) full = true;
         pending = '';
       }
     },
     flush() {
-      if (pending !== '') writeOut(pending);
+      if (pending !== '') sink.write(pending);
       pending = '';
+    },
+    drained() {
+      if (!full) return undefined;
+      full = false;
+      return new Promise((resolve) => sink.once('drain', resolve));
     },
   };
 }
 
 export function createOutput(
   format: OutputFormat,
-  writeOut: Write,
+  sink: OutputSink,
   sampleUsers?: readonly string[],
 ): OutputWriter {
-  const out = buffered(writeOut);
+  const out = buffered(sink);
+  const drained = () => out.drained();
   switch (format) {
     case 'json': {
       const json = new JsonOutput(out.write);
       return {
+        drained,
         sessions: (views) => json.sessions(views),
         end: (result) => {
           json.end(result);
@@ -54,6 +74,7 @@ export function createOutput(
     case 'csv':
       out.write(csvHeader());
       return {
+        drained,
         sessions: (views) => {
           for (const view of views) out.write(csvRow(view));
         },
@@ -62,6 +83,7 @@ export function createOutput(
     case 'html': {
       const report = startHtml(sampleUsers);
       return {
+        drained,
         sessions: (views) => {
           for (const view of views) report.add(view);
         },
@@ -75,6 +97,7 @@ export function createOutput(
       // Column widths need every row first: a table is for what fits on a screen anyway.
       const all: SessionView[] = [];
       return {
+        drained,
         sessions: (views) => {
           all.push(...views);
         },

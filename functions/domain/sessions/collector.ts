@@ -196,7 +196,11 @@ export class EventCollector {
    */
   async forEachUser(
     canonicalOf: CanonicalLookup,
-    visit: (user: string, events: EventRecord[], sources: () => SourceRef[]) => void,
+    visit: (
+      user: string,
+      events: EventRecord[],
+      sources: () => SourceRef[],
+    ) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
     const pickLink = await this.picker(canonicalOf, this.links.values());
@@ -242,11 +246,13 @@ export class EventCollector {
         const order = (columns.timestamps[a] as number) - (columns.timestamps[b] as number);
         return order !== 0 ? order : columns.compareIds(a, b);
       });
-      visit(
+      const waiting = visit(
         columns.identities.values[user] as string,
         indexes.map((at) => columns.event(at)),
         () => indexes.map((at) => columns.source(at)),
       );
+      // Only a visitor that must wait (its output is full) costs a turn of the event loop.
+      if (waiting !== undefined) await waiting;
     }
   }
 
