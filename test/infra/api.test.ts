@@ -80,6 +80,7 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
   it('gives the lookup function its environment, with the cursor key as a dynamic reference and no session rules', () => {
     const variables = environmentOf(apiFunction(stateless));
     expect(Object.keys(variables).sort()).toEqual([
+      'API_PATHS_DECODED',
       'CORS_ALLOWED_ORIGINS',
       'CURSOR_SIGNING_KEY',
       'NODE_OPTIONS',
@@ -88,6 +89,8 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
       'TABLE_NAME',
     ]);
     expect(variables.CORS_ALLOWED_ORIGINS).toBe(config.api.corsAllowedOrigins.join(','));
+    // API Gateway HTTP API hands the function decoded paths: ids with `/`, `?`, `%` route by it.
+    expect(variables.API_PATHS_DECODED).toBe('true');
     const secretId = Object.keys(resourcesOfType(stateless, 'AWS::SecretsManager::Secret'))[0];
     expect(variables.CURSOR_SIGNING_KEY).toEqual({
       'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],

@@ -230,11 +230,17 @@ describe('npm start (local stack)', () => {
 
     const running = stack;
     // Generous: ingesting this case takes ~20 s of CPU, and the machine may be shared.
-    await waitUntil(`${order.length} ingest log lines`, 150_000, () =>
-      running.ingestLines().length >= order.length ? true : undefined,
-    ).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; output of npm start:\n${running.output}`);
-    });
+    // Every upload logged, each file at least once: a slow ingest may be redelivered and logged twice.
+    const logged = () => {
+      const lines = running.ingestLines();
+      const allNamed = names.every((name) => lines.some((line) => line.includes(` incoming/${name}:`)));
+      return allNamed && lines.length >= order.length ? true : undefined;
+    };
+    await waitUntil(`an ingest log line for each of the ${names.length} files`, 150_000, logged).catch(
+      (error: unknown) => {
+        throw new Error(`${(error as Error).message}; output of npm start:\n${running.output}`);
+      },
+    );
     expect(running.ingestLines().filter((line) => / FAILED /.test(line))).toEqual([]);
     for (const name of caseSpec.files) {
       expect(running.output).toContain(`ingested incoming/${name}:`);

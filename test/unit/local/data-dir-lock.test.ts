@@ -69,12 +69,15 @@ describe('acquireDataDirLock', () => {
   it.runIf(existsSync('/proc/self/stat'))(
     'takes over the lock of a zombie (killed, not yet reaped)',
     async () => {
-      // `sleep 5` never reaps the background child its shell forked: that child is a zombie until then.
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {
+      // `sleep` never reaps the background child its shell forked: that child is a zombie until sleep ends
+      // (long enough for a loaded machine; killed at the end).
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 120'], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       const zombie = Number((await once(parent.stdout, 'data'))[0]);
-      await vi.waitFor(() => expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /));
+      await vi.waitFor(() => expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /), {
+        timeout: 10_000,
+      });
       writeFileSync(
         join(dataDir, 'lock'),
         JSON.stringify({ pid: zombie, since: '2024-01-01T00:00:00.000Z' }),
