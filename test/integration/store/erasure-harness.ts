@@ -1,51 +1,16 @@
 // What the erasure tests share: clients that crash or pause at a given write, a direct look at the table,
 // and the real ingest use case over an NDJSON export held in memory.
 import { createHash } from 'node:crypto';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { Item } from '../../../functions/adapters/dynamodb/transport.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
+import { localClient, WRITES } from './crashing-client.js';
 import type { StoreUnderTest } from './store-harness.js';
 
-const WRITES = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
-export class Crash extends Error {
-  constructor() {
-    super('simulated crash');
-    this.name = 'Crash';
-  }
-}
-
-export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
-
-/** A client that dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
-export function crashingClient(endpoint: string, writesBeforeCrash: number): DynamoDBClient {
-  const client = localClient(endpoint);
-  let writes = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (writes >= writesBeforeCrash) throw new Crash();
-      if (WRITES.has(context.commandName ?? '')) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashAfterWrites' },
-  );
-  return client;
-}
+export { Crash, crashingClient, localClient } from './crashing-client.js';
 
 /** A client whose write number `pauseAt` (from 0) waits until released; `reached` resolves when it waits. */
 export function pausingClient(endpoint: string, pauseAt: number) {

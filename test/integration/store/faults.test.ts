@@ -11,6 +11,7 @@ import {
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { Crash, crashingClient } from './crashing-client.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -22,40 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo?.stop();
 });
-
-const WRITES = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
-class Crash extends Error {
-  constructor() {
-    super('simulated crash');
-    this.name = 'Crash';
-  }
-}
-
-/** A client that dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
-function crashingClient(endpoint: string, writesBeforeCrash: number): DynamoDBClient {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  let writes = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (writes >= writesBeforeCrash) throw new Crash();
-      if (WRITES.has(context.commandName ?? '')) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashAfterWrites' },
-  );
-  return client;
-}
 
 /** Each event exactly once across the user's sessions, read through the API. */
 async function auditOnce(sessions: { eventCount: number }[], expected: number) {

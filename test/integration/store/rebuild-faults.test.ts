@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import type { SessionSummary } from '../../../functions/domain/sessions/summary.
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { Crash, crashingClient } from './crashing-client.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
@@ -37,37 +37,9 @@ const SEED = Number(process.env.SEED ?? Date.now());
 /** Tens of seconds alone; more on a machine shared with other test runs. */
 const PROPERTY_TIMEOUT_MS = 180_000;
 
-const WRITES = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
-class Crash extends Error {
-  constructor() {
-    super('simulated crash');
-    this.name = 'Crash';
-  }
-}
-
 /** A transport whose client dies (every later request fails) once it has sent `writesBeforeCrash` writes. */
 function crashingTransport(store: StoreUnderTest, writesBeforeCrash: number): Transport {
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  let writes = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (writes >= writesBeforeCrash) throw new Crash();
-      if (WRITES.has(context.commandName ?? '')) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashAfterWrites' },
-  );
+  const client = crashingClient(dynamo.endpoint, writesBeforeCrash);
   return new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
 }
 

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
@@ -6,6 +5,7 @@ import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { deliveryArbitrary, MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { Crash, crashingClient } from './crashing-client.js';
 import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
 
@@ -48,31 +48,8 @@ function stitchingEvents(): fc.Arbitrary<EventRecord[]> {
   );
 }
 
-const WRITES = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'BatchWriteItemCommand',
-  'TransactWriteItemsCommand',
-]);
-
-class Crash extends Error {}
-
 function crashingWriter(store: StoreUnderTest, writesBeforeCrash: number): DynamoDbSessionWriter {
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  let writes = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (writes >= writesBeforeCrash) throw new Crash('simulated crash');
-      if (WRITES.has(context.commandName ?? '')) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'crashAfterWrites' },
-  );
+  const client = crashingClient(dynamo.endpoint, writesBeforeCrash);
   return new DynamoDbSessionWriter({
     transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
     rules: store.rules,

@@ -9,8 +9,8 @@ import {
   type SessionRules,
 } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import { createSessionTable } from '../../../local/session-table.js';
 import { groupByUser } from '../../helpers/event-arbitraries.js';
-import { createSessionTable } from '../../helpers/session-table.js';
 
 export interface StoreUnderTest {
   readonly tableName: string;
