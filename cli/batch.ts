@@ -44,6 +44,20 @@ export interface BatchResult {
 
 const PROGRESS_EVERY = 100_000;
 
+/** A file that could not be read at all, with why. */
+export function unreadable(file: string, reason: string): FileSummary {
+  return {
+    file,
+    format: undefined,
+    container: undefined,
+    compression: 'none',
+    records: 0,
+    accepted: 0,
+    rejected: 0,
+    error: reason,
+  };
+}
+
 /** Canonical JSON of the objects as sent at the given positions, read again from their inputs. */
 async function canonicalFromInputs(
   inputs: readonly BatchInput[],
@@ -73,18 +87,7 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
     return await read();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return [
-      {
-        file: input.name,
-        format: undefined,
-        container: undefined,
-        compression: 'none',
-        records: 0,
-        accepted: 0,
-        rejected: 0,
-        error: `cannot read: ${reason}`,
-      },
-    ];
+    return [unreadable(input.name, `cannot read: ${reason}`)];
   }
 }
 

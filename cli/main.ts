@@ -1,7 +1,7 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
-import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
+import { NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
-import { sessionizeInputs } from './batch.js';
+import { sessionizeInputs, unreadable } from './batch.js';
 import { prepareInputs } from './inputs.js';
 import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
@@ -22,19 +22,6 @@ function progressLine() {
       if (shown) process.stderr.write('\n');
       shown = false;
     },
-  };
-}
-
-function unreadable(file: string, reason: string): FileSummary {
-  return {
-    file,
-    format: undefined,
-    container: undefined,
-    compression: 'none',
-    records: 0,
-    accepted: 0,
-    rejected: 0,
-    error: reason,
   };
 }
 
