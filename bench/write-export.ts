@@ -72,7 +72,7 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
 // ---------------------------------------------------------------------------------------------
 // CLI
 
-const USAGE = `Usage: npx tsx bench/write-export.ts --events <n> [--format ndjson|json-array] [--gzip]
+const USAGE = `Usage: npm run generate -- --events <n> [--format ndjson|json-array] [--gzip]
   [--seed <n>] [--users <n>] [--days <n>] [--start <ISO date>] [--anonymous-share <0..1>]
   [--late-share <0..1>] [--duplicate-share <0..1>] [--no-message-id-share <0..1>] [--out <path>]`;
 
