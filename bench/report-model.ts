@@ -75,9 +75,7 @@ export interface ApiRow {
   maxReadUnits: number;
 }
 
-export type ApiPages =
-  | { userSessions: number; userEvents: number; loadWriteUnits: number; rows: ApiRow[] }
-  | { error: string };
+export type ApiPages = { userSessions: number; userEvents: number; rows: ApiRow[] } | { error: string };
 
 export interface BundleRow {
   name: string;

@@ -80,7 +80,6 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
     api: {
       userSessions: 2_000,
       userEvents: 40_000,
-      loadWriteUnits: 3_000,
       rows: [
         { label: 'summary', requests: 1, meanReadUnits: 0.5, maxReadUnits: 0.5 },
         { label: 'following pages', requests: 99, meanReadUnits: 4.25, maxReadUnits: 6 },
