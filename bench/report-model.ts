@@ -134,3 +134,10 @@ export const floorUnits = (writtenBytes: number) => writtenBytes / 1024;
 const FILE_NAMES: Record<FileKind, string> = { issue: "issue's file", realistic: 'realistic file' };
 
 export const fileLabel = (kind: FileKind, events: number) => `${FILE_NAMES[kind]}, ${shortCount(events)}`;
+
+const COMMANDS: Record<CliInvocation, string> = {
+  node: '`node bin/sessionize.mjs`',
+  executable: '`bin/sessionize.mjs` (shebang flags)',
+};
+
+export const commandLabel = (invocation: CliInvocation) => COMMANDS[invocation];

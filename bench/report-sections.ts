@@ -11,7 +11,7 @@ import type {
   Startup,
   ThroughputRow,
 } from './report-model.js';
-import { cpuRatio, fileLabel, floorUnits, per1k, TARGETS, wallRatio } from './report-model.js';
+import { commandLabel, cpuRatio, fileLabel, floorUnits, per1k, TARGETS, wallRatio } from './report-model.js';
 
 const wallAndCpu = (measure: ProcessMeasure) => `${seconds(measure.wallMs)} / ${seconds(measure.cpuMs)}`;
 
@@ -69,13 +69,11 @@ ${table(
 )}`;
 }
 
-const COMMANDS = { node: '`node bin/sessionize.mjs`', executable: '`bin/sessionize.mjs` (shebang flags)' };
-
 export function memorySection(rows: readonly MemoryRow[]): string | undefined {
   if (rows.length === 0) return undefined;
   const body = rows.map((row) => {
     const limit = TARGETS.cliRssMiB[row.events];
-    const head = [fileLabel(row.kind, row.events), COMMANDS[row.invocation]];
+    const head = [fileLabel(row.kind, row.events), commandLabel(row.invocation)];
     if (row.measure === undefined) return [...head, '', '', `failed: ${row.error ?? 'no result'}`, 'MISS'];
     return [
       ...head,

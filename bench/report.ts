@@ -3,16 +3,8 @@
  * formatting and the verdicts are testable without running anything.
  */
 
-import { fixed, integer, ratio, shortCount, table, verdict } from './report-format.js';
-import {
-  type BenchReport,
-  cpuRatio,
-  fileLabel,
-  type Machine,
-  per1k,
-  TARGETS,
-  wallRatio,
-} from './report-model.js';
+import { fixed } from './report-format.js';
+import type { BenchReport, Machine } from './report-model.js';
 import {
   apiSection,
   bundleSection,
@@ -22,129 +14,11 @@ import {
   throughputSection,
   writeUnitsSection,
 } from './report-sections.js';
+import { targetsSection } from './report-targets.js';
 
 export { shortCount } from './report-format.js';
 export * from './report-model.js';
-
-export interface TargetLine {
-  target: string;
-  where: string;
-  measured: string;
-  pass: boolean;
-}
-
-/** Every target the run measured, with what was measured and whether it holds; a failed run is a miss. */
-export function targetLines(report: BenchReport): TargetLine[] {
-  const lines: TargetLine[] = [];
-  const add = (target: string, where: string, measured: string, pass: boolean) =>
-    lines.push({ target, where, measured, pass });
-  for (const row of report.throughput) {
-    const where = fileLabel(row.kind, row.events);
-    const { floor, project, duckdb } = row;
-    const cpuTarget = `CLI CPU time ≤ ${ratio(TARGETS.cpuRatioToFloor)} the floor's`;
-    const wallTarget = `CLI wall time ≤ ${ratio(TARGETS.wallRatioToDuckdb)} DuckDB's`;
-    if (floor === undefined || project === undefined || duckdb === undefined) {
-      add(cpuTarget, where, `failed: ${row.error ?? 'no result'}`, false);
-      add(wallTarget, where, `failed: ${row.error ?? 'no result'}`, false);
-      continue;
-    }
-    add(
-      cpuTarget,
-      where,
-      ratio(cpuRatio({ floor, project })),
-      cpuRatio({ floor, project }) <= TARGETS.cpuRatioToFloor,
-    );
-    add(
-      wallTarget,
-      where,
-      ratio(wallRatio({ duckdb, project })),
-      wallRatio({ duckdb, project }) <= TARGETS.wallRatioToDuckdb,
-    );
-  }
-  for (const row of report.memory) {
-    const limit = TARGETS.cliRssMiB[row.events];
-    if (limit === undefined) continue;
-    const where = `${fileLabel(row.kind, row.events)}, ${row.invocation === 'node' ? '`node bin/sessionize.mjs`' : '`bin/sessionize.mjs`'}`;
-    const measured =
-      row.measure === undefined
-        ? `failed: ${row.error ?? 'no result'}`
-        : `${integer(row.measure.peakRssMiB)} MiB`;
-    add(
-      `CLI peak RSS ≤ ${integer(limit)} MiB at ${shortCount(row.events)} events`,
-      where,
-      measured,
-      (row.measure?.peakRssMiB ?? Number.POSITIVE_INFINITY) <= limit,
-    );
-  }
-  for (const row of report.ingest) {
-    const failed = 'error' in row ? `failed: ${row.error}` : undefined;
-    if (row.kind === 'memory') {
-      const rss = 'error' in row ? Number.POSITIVE_INFINITY : row.peakRssMiB;
-      add(
-        `Ingest peak RSS ≤ ${integer(TARGETS.ingestRssMiB)} MiB (the function's memory)`,
-        row.label,
-        failed ?? `${integer(rss)} MiB`,
-        rss <= TARGETS.ingestRssMiB,
-      );
-      continue;
-    }
-    const units = 'error' in row ? Number.POSITIVE_INFINITY : per1k(row.writeUnits, row.records);
-    add(
-      `≤ ${TARGETS.writeUnitsPer1k} WCU per 1,000 events`,
-      row.label,
-      failed ?? fixed(units, 1),
-      units <= TARGETS.writeUnitsPer1k,
-    );
-  }
-  if (report.api !== undefined) {
-    const pageTarget = `≤ ${TARGETS.readUnitsPerPage} RCU per API page`;
-    if ('error' in report.api) add(pageTarget, 'long history', `failed: ${report.api.error}`, false);
-    else {
-      for (const row of report.api.rows) {
-        add(
-          pageTarget,
-          row.label,
-          `max ${fixed(row.maxReadUnits, 1)}`,
-          row.maxReadUnits <= TARGETS.readUnitsPerPage,
-        );
-      }
-    }
-  }
-  const initTarget = `Module init ≤ ${TARGETS.moduleInitMs} ms (with --enable-source-maps, as deployed)`;
-  if ('error' in report.bundles) add(initTarget, 'all functions', `failed: ${report.bundles.error}`, false);
-  else {
-    for (const row of report.bundles) {
-      add(
-        initTarget,
-        row.name,
-        `${integer(row.initMsSourceMaps)} ms`,
-        row.initMsSourceMaps <= TARGETS.moduleInitMs,
-      );
-    }
-  }
-  if (report.startup !== undefined) {
-    const startupTarget = `CLI startup < ${TARGETS.cliStartupMs} ms`;
-    if ('error' in report.startup) add(startupTarget, '--help', `failed: ${report.startup.error}`, false);
-    else
-      add(
-        startupTarget,
-        report.startup.command,
-        `${integer(report.startup.medianMs)} ms`,
-        report.startup.medianMs < TARGETS.cliStartupMs,
-      );
-  }
-  return lines;
-}
-
-function targetsSection(report: BenchReport): string | undefined {
-  const lines = targetLines(report);
-  if (lines.length === 0) return undefined;
-  const misses = lines.filter((line) => !line.pass).length;
-  return `## Targets\n\n${misses === 0 ? 'Every target measured is met.' : `${misses} of ${lines.length} target lines missed.`}\n\n${table(
-    ['Target', 'Where', 'Measured', 'Verdict'],
-    lines.map((line) => [line.target, line.where, line.measured, verdict(line.pass)]),
-  )}`;
-}
+export { type TargetLine, targetLines } from './report-targets.js';
 
 /** A load average above the core count means other processes took CPU time from the measurements. */
 export function busyMachineWarning(machine: Machine): string | undefined {
