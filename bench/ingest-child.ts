@@ -7,6 +7,7 @@
  *   node bench/out/bin/ingest.mjs <endpoint> <table> <file>
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
@@ -26,6 +27,32 @@ export interface IngestResult extends Omit<IngestStats, 'files'> {
   writeUnits: number;
   writtenBytes: number;
   fileErrors: string[];
+}
+
+const PROGRESS_EVERY_MS = 60_000;
+
+/** Reports every minute on stderr how far through the file the ingest is: a large file takes hours. */
+function progressReporter(file: string, size: number) {
+  let read = 0;
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const minutes = Math.round((performance.now() - started) / 60_000);
+    const rss = Math.round(process.memoryUsage.rss() / 1024 ** 2);
+    const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stderr.write(
+      `progress: ${minutes} min, ${((read / size) * 100).toFixed(1)} % of ${file} read, RSS ${rss} MiB (peak ${peak} MiB)\n`,
+    );
+  }, PROGRESS_EVERY_MS);
+  timer.unref();
+  return {
+    async *counted(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of bytes) {
+        read += chunk.length;
+        yield chunk;
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Counts what would go to the rejection report in S3. */
@@ -58,12 +85,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const written = meterWrittenBytes(client);
   const transport = new Transport({ client, tableName });
   const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
+  const progress = progressReporter(key, (await stat(file)).size);
+  let opened = 0;
   const started = performance.now();
   await ensureTableRules(transport, config.rules);
   const { files, ...stats } = await ingestObject({
     file: key,
     format: source.format,
-    open: async () => createReadStream(file),
+    // Progress follows the first reading; a tie-break reads the file again from its start.
+    open: async () => (opened++ === 0 ? progress.counted(createReadStream(file)) : createReadStream(file)),
     writer,
     identity: new DynamoDbStitchingWriter(writer),
     rules: config.rules,
@@ -72,6 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
     maxMemberBytes: config.maxMemberBytes,
   });
   const ingestMs = performance.now() - started;
+  progress.stop();
   client.destroy();
   const result: IngestResult = {
     ...stats,

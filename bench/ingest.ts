@@ -36,7 +36,9 @@ async function ingest(
 ): Promise<IngestRow> {
   log(`ingest: ${label}`);
   try {
-    const result = await runChild<IngestResult>('ingest', [endpoint, tableName, file.path]);
+    const result = await runChild<IngestResult>('ingest', [endpoint, tableName, file.path], {
+      onProgress: (line) => log(`  ${line}`),
+    });
     if (result.fileErrors.length > 0) throw new Error(`${file.path}: ${result.fileErrors.join('; ')}`);
     log(
       `  ${Math.round(result.ingestMs / 1000)} s, ${result.writeUnits} WCU, ${result.readUnits} RCU, ${Math.round(result.peakRssMiB)} MiB`,

@@ -56,7 +56,11 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** 'ignore' sends stdout to /dev/null, as `> /dev/null` would. */
   stdout?: 'ignore' | 'pipe';
+  /** Receives the child's stderr lines that start with `progress: ` (without it), as they come. */
+  onProgress?: (line: string) => void;
 }
+
+const PROGRESS = 'progress: ';
 
 function tail(text: string): string {
   const trimmed = text.trim();
@@ -91,11 +95,17 @@ export async function measureProcess(
     const child = spawn(command, args, { env, stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let forwarded = 0;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       err += chunk;
+      for (let end = err.indexOf('\n', forwarded); end !== -1; end = err.indexOf('\n', forwarded)) {
+        const line = err.slice(forwarded, end);
+        if (line.startsWith(PROGRESS)) options.onProgress?.(line.slice(PROGRESS.length));
+        forwarded = end + 1;
+      }
     });
     child.once('error', reject);
     child.once('close', (exitCode, exitSignal) =>

@@ -63,12 +63,23 @@ async function output(report: BenchReport, out: string | undefined): Promise<voi
   }
 }
 
+function resultsPath(mode: BenchReport['mode']): string {
+  return resolve(OUT_DIR, `results-${mode}.json`);
+}
+
+/** Writes what the run has measured so far: a run stopped midway can still be rendered with --render. */
+async function saveResults(report: BenchReport): Promise<void> {
+  await mkdir(OUT_DIR, { recursive: true });
+  await writeFile(resultsPath(report.mode), `${JSON.stringify(report, null, 2)}\n`);
+}
+
 /** Measures the sections that need DynamoDB Local, each in a table of its own. */
 async function withDynamoDb(
   report: BenchReport,
   sections: ReadonlySet<Section>,
   plan: (typeof PLANS)[BenchReport['mode']],
   seed: number,
+  checkpoint: () => Promise<void>,
 ): Promise<void> {
   if (!sections.has('ingest') && !sections.has('api')) return;
   log('starting DynamoDB Local (in memory)');
@@ -79,6 +90,7 @@ async function withDynamoDb(
       report.ingest.push(
         ...(await benchmarkDailyIngest(dynamo.endpoint, await dailyExports(plan.dailyEvents, seed), log)),
       );
+      await checkpoint();
     }
     if (sections.has('api')) {
       const user = await longHistoryExport(LONG_HISTORY.sessions, LONG_HISTORY.days, seed);
@@ -87,6 +99,7 @@ async function withDynamoDb(
         log(`api failed: ${error.message}`);
         return { error: error.message };
       });
+      await checkpoint();
     }
     if (sections.has('ingest')) {
       log(`ingest memory: generating/reusing ${shortCount(plan.ingestMemoryEvents)} events`);
@@ -114,7 +127,12 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
     memory: [],
     ingest: [],
     bundles: [],
-    notes: [],
+    notes: methodNotes(seed),
+  };
+  const checkpoint = async () => {
+    report.machine = watch.machine();
+    report.durationSec = (performance.now() - started) / 1000;
+    await saveResults(report);
   };
   log('building the CLI (scripts/build-cli.mjs) and the child scripts');
   execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
@@ -129,6 +147,7 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
       error: error.message,
     }));
   }
+  await checkpoint();
   if (sections.has('throughput')) {
     for (const { kind, events } of plan.throughput) {
       log(`throughput: generating/reusing the ${kind} file of ${shortCount(events)} events`);
@@ -140,6 +159,7 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
           return { kind, events, compressedBytes: file.bytes, uncompressedBytes: 0, error: error.message };
         }),
       );
+      await checkpoint();
     }
   }
   if (sections.has('memory')) {
@@ -147,14 +167,12 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
       log(`memory: the CLI on the issue's file of ${shortCount(events)} events (${invocation})`);
       const file = await issueExport(events);
       report.memory.push(await benchmarkCliMemory('issue', file, invocation, plan.memoryRuns, log));
+      await checkpoint();
     }
   }
-  await withDynamoDb(report, sections, plan, seed);
-
+  await withDynamoDb(report, sections, plan, seed, checkpoint);
+  await checkpoint();
   watch.stop();
-  report.machine = watch.machine();
-  report.durationSec = (performance.now() - started) / 1000;
-  report.notes.push(...methodNotes(seed));
   return report;
 }
 
@@ -167,10 +185,7 @@ async function main(argv: string[]): Promise<void> {
   // The SDK warns that this Node will be unsupported in 2027; Lambda runs a newer one. Children inherit it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const report = await measure(options, argv);
-  await mkdir(OUT_DIR, { recursive: true });
-  const results = resolve(OUT_DIR, `results-${report.mode}.json`);
-  await writeFile(results, `${JSON.stringify(report, null, 2)}\n`);
-  log(`results saved to ${results}`);
+  log(`results saved to ${resultsPath(report.mode)}`);
   await output(report, options.out);
   log(`done in ${report.durationSec.toFixed(0)} s`);
 }
