@@ -13,6 +13,7 @@ import { createGzip } from 'node:zlib';
 import { generateEvents, type SegmentEvent } from './generator.js';
 import { generateIssueEvents } from './issue-generator.js';
 import { OUT_DIR } from './processes.js';
+import { batched } from './write-export.js';
 
 /** Changes whenever a generator's output may change, so a cached file never outlives its generator. */
 function sourceHash(...files: string[]): string {
@@ -42,21 +43,11 @@ async function cachedSize(path: string): Promise<number | undefined> {
   }
 }
 
-/** Lines batched so the stream machinery runs per ~256 KB, not per event. */
-function* batched(lines: Iterable<string>, counter: { lines: number }): Generator<string> {
-  let pending: string[] = [];
-  let chars = 0;
+function* counted(lines: Iterable<string>, counter: { lines: number }): Generator<string> {
   for (const line of lines) {
-    pending.push(line, '\n');
-    chars += line.length + 1;
     counter.lines++;
-    if (chars >= 256 * 1024) {
-      yield pending.join('');
-      pending = [];
-      chars = 0;
-    }
+    yield `${line}\n`;
   }
-  if (pending.length > 0) yield pending.join('');
 }
 
 /** The file at `name` in bench/out, written from `lines` (gzip level 6) unless already there. */
@@ -68,7 +59,7 @@ async function ndjsonGz(name: string, events: number, lines: () => Iterable<stri
   const partial = `${path}.partial`;
   const counter = { lines: 0 };
   await pipeline(
-    Readable.from(batched(lines(), counter)),
+    Readable.from(batched(counted(lines(), counter))),
     createGzip({ level: 6 }),
     createWriteStream(partial),
   );
