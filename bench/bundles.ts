@@ -2,13 +2,12 @@
  * Lambda bundle size per function (scripts/bundle-size.ts: the deploy's esbuild settings, so the sizes are
  * those CDK uploads) and the module init time of those very bundles.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BundleSize, measureBundles } from '../scripts/bundle-size.js';
-import { OUT_DIR } from './processes.js';
+import { measureProcess, OUT_DIR } from './processes.js';
 import type { BundleRow } from './report.js';
 import { median } from './stats.js';
 
@@ -29,29 +28,17 @@ const IMPORT_TIMER = `const started = performance.now();
 await import(process.env.BENCH_BUNDLE_URL);
 console.log(JSON.stringify({ ms: performance.now() - started }));`;
 
-function timeImport(bundle: string, nodeOptions: string): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER], {
-      // A clean environment: nothing from this shell (credentials, endpoints) changes what init does.
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...HANDLER_ENV,
-        BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
-        NODE_OPTIONS: nodeOptions,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) reject(new Error(`importing ${bundle} failed with exit code ${code}`));
-      else resolvePromise((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms: number }).ms);
-    });
+async function timeImport(bundle: string, nodeOptions: string): Promise<number> {
+  const { stdout } = await measureProcess(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER], {
+    // A clean environment: nothing from this shell (credentials, endpoints) changes what init does.
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...HANDLER_ENV,
+      BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
+      NODE_OPTIONS: nodeOptions,
+    },
   });
+  return (JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms: number }).ms;
 }
 
 async function measureBundle(bundle: BundleSize, runs: number): Promise<BundleRow> {
