@@ -65,11 +65,16 @@ export async function benchmarkCliMemory(
 /** `node bin/sessionize.mjs --help`, spawn to exit: what a user waits for before any file is read. */
 export async function benchmarkStartup(runs: number): Promise<Startup> {
   const { command, args } = cliCommand('node', ['--help']);
-  const times: number[] = [];
+  const samples: ProcessSample[] = [];
   try {
-    for (let run = 0; run < runs; run++) times.push((await measureProcess(command, args)).wallMs);
+    for (let run = 0; run < runs; run++) samples.push(await measureProcess(command, args));
   } catch (error) {
     return { error: (error as Error).message };
   }
-  return { command: displayCommand('node', ['--help']), runs, medianMs: median(times) };
+  return {
+    command: displayCommand('node', ['--help']),
+    runs,
+    medianMs: median(samples.map((sample) => sample.wallMs)),
+    medianCpuMs: median(samples.map((sample) => sample.cpuMs)),
+  };
 }

@@ -84,10 +84,14 @@ export interface BundleRow {
   initMs: number;
   /** As deployed: the functions run with NODE_OPTIONS=--enable-source-maps. */
   initMsSourceMaps: number;
+  /** The same imports' CPU time: what the wall time would be on an idle machine, give or take I/O. */
+  initCpuMsSourceMaps: number;
   runs: number;
 }
 
-export type Startup = { command: string; runs: number; medianMs: number } | { error: string };
+export type Startup =
+  | { command: string; runs: number; medianMs: number; medianCpuMs: number }
+  | { error: string };
 
 export interface BenchReport {
   mode: 'quick' | 'full';
