@@ -1,16 +1,13 @@
 /**
- * Lambda bundle size per function (scripts/bundle-size.ts, the deploy's esbuild settings, so the sizes are
- * those CDK uploads) and module init time of a bundle built here with the same settings.
+ * Lambda bundle size per function (scripts/bundle-size.ts: the deploy's esbuild settings, so the sizes are
+ * those CDK uploads) and the module init time of those very bundles.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
-import { measureBundles } from '../scripts/bundle-size.js';
-import { OUT_DIR } from './child.js';
+import { type BundleSize, measureBundles } from '../scripts/bundle-size.js';
+import { measureProcess, OUT_DIR } from './processes.js';
 import type { BundleRow } from './report.js';
 import { median } from './stats.js';
 
@@ -26,68 +23,56 @@ const HANDLER_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-/** Runs in a fresh node: times the import (module evaluation, cold-start config, SDK client creation). */
+/**
+ * Runs in a fresh node: times the import (module evaluation, cold-start config, SDK client creation), in wall
+ * time and in CPU time (which other work on the machine does not inflate).
+ */
 const IMPORT_TIMER = `const started = performance.now();
+const cpu = process.cpuUsage();
 await import(process.env.BENCH_BUNDLE_URL);
-console.log(JSON.stringify({ ms: performance.now() - started }));`;
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 }));`;
 
-function timeImport(bundle: string, nodeOptions: string): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER], {
-      // A clean environment: nothing from this shell (credentials, endpoints) changes what init does.
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...HANDLER_ENV,
-        BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
-        NODE_OPTIONS: nodeOptions,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) reject(new Error(`importing ${bundle} failed with exit code ${code}`));
-      else resolvePromise((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms: number }).ms);
-    });
+async function timeImport(bundle: string, nodeOptions: string): Promise<{ ms: number; cpuMs: number }> {
+  const { stdout } = await measureProcess(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER], {
+    // A clean environment: nothing from this shell (credentials, endpoints) changes what init does.
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...HANDLER_ENV,
+      BENCH_BUNDLE_URL: pathToFileURL(bundle).href,
+      NODE_OPTIONS: nodeOptions,
+    },
   });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms: number; cpuMs: number };
 }
 
-async function measureBundle(name: LambdaHandlerName, bytes: number, runs: number): Promise<BundleRow> {
-  const outfile = resolve(OUT_DIR, 'bundles', name, 'index.mjs');
-  await build(esbuildOptionsFor(lambdaHandlers[name], outfile));
-  const code = await readFile(outfile);
-  // Same settings, same bytes: anything else means the timed bundle is not the one whose size is reported.
-  if (code.length !== bytes) {
-    throw new Error(`${name}: bundle-size reports ${bytes} bytes but the timed bundle has ${code.length}`);
-  }
+async function measureBundle(bundle: BundleSize, runs: number): Promise<BundleRow> {
+  const code = await readFile(bundle.path);
   const plain: number[] = [];
-  const sourceMaps: number[] = [];
+  const sourceMaps: { ms: number; cpuMs: number }[] = [];
   // Alternated so that drifting machine load affects both columns alike.
   for (let run = 0; run < runs; run++) {
-    plain.push(await timeImport(outfile, ''));
+    plain.push((await timeImport(bundle.path, '')).ms);
     // The deployed functions set NODE_OPTIONS=--enable-source-maps (lib/constructs/node-function.ts).
-    sourceMaps.push(await timeImport(outfile, '--enable-source-maps'));
+    sourceMaps.push(await timeImport(bundle.path, '--enable-source-maps'));
   }
   return {
-    name,
-    bytes,
+    name: bundle.name,
+    bytes: bundle.bytes,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     initMs: median(plain),
-    initMsSourceMaps: median(sourceMaps),
+    initMsSourceMaps: median(sourceMaps.map((time) => time.ms)),
+    initCpuMsSourceMaps: median(sourceMaps.map((time) => time.cpuMs)),
     runs,
   };
 }
 
 export async function benchmarkBundles(runs: number, log: (message: string) => void): Promise<BundleRow[]> {
-  log('bundles: sizes (scripts/bundle-size.ts)');
+  log('bundles: building with the deploy settings (scripts/bundle-size.ts)');
   const rows: BundleRow[] = [];
-  for (const { name, bytes } of await measureBundles()) {
-    log(`bundles: ${name} init`);
-    rows.push(await measureBundle(name as LambdaHandlerName, bytes, runs));
+  for (const bundle of await measureBundles(resolve(OUT_DIR, 'bundles'))) {
+    log(`bundles: ${bundle.name} module init`);
+    rows.push(await measureBundle(bundle, runs));
   }
   return rows;
 }

@@ -1,25 +1,29 @@
 /**
- * The export files the benchmark reads, generated once into bench/out/ and reused while their name
- * (which encodes every generator option and a hash of the generator's source) matches. Files are written under a temporary name and renamed
- * when complete, so an interrupted run never leaves a truncated file that looks cached.
+ * The export files the benchmark reads, generated once into bench/out/ and reused while their name (which
+ * encodes the options and a hash of the generator's source) matches. Files are written under a temporary
+ * name and renamed when complete, so an interrupted run never leaves a truncated file that looks cached.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { OUT_DIR } from './child.js';
-import { type GeneratorOptions, generateEvents, type SegmentEvent } from './generator.js';
-import { type ExportFormat, writeExport } from './write-export.js';
+import { generateEvents, type SegmentEvent } from './generator.js';
+import { generateIssueEvents } from './issue-generator.js';
+import { OUT_DIR } from './processes.js';
+import { batched } from './write-export.js';
 
-/** Changes whenever the generator's output may change, so a cached file never outlives its generator. */
-const GENERATOR_HASH = createHash('sha256')
-  .update(readFileSync(new URL('./generator.ts', import.meta.url)))
-  .update(readFileSync(new URL('./write-export.ts', import.meta.url)))
-  .digest('hex')
-  .slice(0, 8);
+/** Changes whenever a generator's output may change, so a cached file never outlives its generator. */
+function sourceHash(...files: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(new URL(file, import.meta.url)));
+  return hash.digest('hex').slice(0, 8);
+}
+
+const GENERATOR_HASH = sourceHash('./generator.ts', './exports.ts');
+const ISSUE_HASH = sourceHash('./issue-generator.ts', './exports.ts');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_START_MS = Date.UTC(2024, 0, 1);
@@ -31,7 +35,7 @@ export interface ExportFile {
   events: number;
 }
 
-async function cached(path: string): Promise<number | undefined> {
+async function cachedSize(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).size;
   } catch {
@@ -39,48 +43,48 @@ async function cached(path: string): Promise<number | undefined> {
   }
 }
 
-/** A gzipped export of `options.events` generated events, cached under `name`. */
-export async function ensureExport(
-  name: string,
-  format: ExportFormat,
-  options: GeneratorOptions,
-): Promise<ExportFile> {
-  const path = resolve(OUT_DIR, `${name}-g${GENERATOR_HASH}.${format === 'ndjson' ? 'ndjson' : 'json'}.gz`);
-  const bytes = await cached(path);
-  if (bytes !== undefined) return { path, bytes, events: options.events };
-  const partial = `${path}.partial`;
-  const result = await writeExport(partial, { ...options, format, gzip: true });
-  await rename(partial, path);
-  return { path, bytes: result.bytes, events: result.events };
-}
-
-/** Throughput files: one per size and format, default generator options (one day, 40 events a user). */
-export function throughputExport(events: number, format: ExportFormat, seed: number): Promise<ExportFile> {
-  return ensureExport(`throughput-${events}-seed${seed}`, format, { events, seed });
-}
-
-async function writeNdjsonGz(path: string, events: Iterable<SegmentEvent>): Promise<ExportFile> {
-  await mkdir(dirname(path), { recursive: true });
-  let count = 0;
-  function* chunks(): Generator<string> {
-    let pending: string[] = [];
-    for (const event of events) {
-      pending.push(`${JSON.stringify(event)}\n`);
-      count++;
-      if (pending.length === 1000) {
-        yield pending.join('');
-        pending = [];
-      }
-    }
-    if (pending.length > 0) yield pending.join('');
+function* counted(lines: Iterable<string>, counter: { lines: number }): Generator<string> {
+  for (const line of lines) {
+    counter.lines++;
+    yield `${line}\n`;
   }
-  const partial = `${path}.partial`;
-  await pipeline(Readable.from(chunks()), createGzip({ level: 6 }), createWriteStream(partial));
-  await rename(partial, path);
-  return { path, bytes: (await stat(path)).size, events: count };
 }
 
-export interface IngestExports {
+/** The file at `name` in bench/out, written from `lines` (gzip level 6) unless already there. */
+async function ndjsonGz(name: string, events: number, lines: () => Iterable<string>): Promise<ExportFile> {
+  const path = resolve(OUT_DIR, name);
+  const bytes = await cachedSize(path);
+  if (bytes !== undefined) return { path, bytes, events };
+  await mkdir(OUT_DIR, { recursive: true });
+  const partial = `${path}.partial`;
+  const counter = { lines: 0 };
+  await pipeline(
+    Readable.from(batched(counted(lines(), counter))),
+    createGzip({ level: 6 }),
+    createWriteStream(partial),
+  );
+  if (counter.lines !== events) throw new Error(`${name}: generated ${counter.lines} events, not ${events}`);
+  await rename(partial, path);
+  return { path, bytes: (await stat(path)).size, events };
+}
+
+function* jsonLines(events: Iterable<SegmentEvent>): Generator<string> {
+  for (const event of events) yield JSON.stringify(event);
+}
+
+/** The issue's kind of file: compact events, ~50 a user, seed 42 like the issue's. */
+export function issueExport(events: number): Promise<ExportFile> {
+  return ndjsonGz(`issue-${events}-g${ISSUE_HASH}.ndjson.gz`, events, () => generateIssueEvents({ events }));
+}
+
+/** The benchmark's own realistic file: the generator's default event shape, one day, ~40 events a user. */
+export function realisticExport(events: number, seed: number): Promise<ExportFile> {
+  return ndjsonGz(`realistic-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`, events, () =>
+    jsonLines(generateEvents({ events, seed })),
+  );
+}
+
+export interface DailyExports {
   /** Day 1: `events` events of one day, minus the 1 % held back to arrive late. */
   day1: ExportFile;
   /** Day 2: the next day's `events` events (same identified users, new anonymous ones) plus day 1's late 1 %. */
@@ -93,30 +97,20 @@ const HOLD_BACK_EVERY = 101;
 /** Late events are spread through the day-2 file, one per this many day-2 events. */
 const LATE_SPACING = 100;
 
-/** The "daily export" pair for the ingest benchmark: day 1, then day 2 carrying day 1's late events. */
-export async function ingestExports(events: number, seed: number): Promise<IngestExports> {
+/** The daily export pair: day 1, then day 2 carrying the events held back from day 1. */
+export async function dailyExports(events: number, seed: number): Promise<DailyExports> {
   const lateEvents = Math.floor(events / (HOLD_BACK_EVERY - 1));
-  const day1Path = resolve(OUT_DIR, `ingest-day1-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`);
-  const day2Path = resolve(OUT_DIR, `ingest-day2-late-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`);
-  const day1Bytes = await cached(day1Path);
-  const day2Bytes = await cached(day2Path);
-  if (day1Bytes !== undefined && day2Bytes !== undefined) {
-    return {
-      day1: { path: day1Path, bytes: day1Bytes, events },
-      day2WithLate: { path: day2Path, bytes: day2Bytes, events: events + lateEvents },
-      lateEvents,
-    };
-  }
-  const held: SegmentEvent[] = [];
+  const day1Source = () => generateEvents({ events: events + lateEvents, seed, days: 1 });
+  const heldBack = (index: number) => index % HOLD_BACK_EVERY === HOLD_BACK_EVERY - 1;
   function* day1Events(): Generator<SegmentEvent> {
     let index = 0;
-    for (const event of generateEvents({ events: events + lateEvents, seed, days: 1 })) {
-      if (index++ % HOLD_BACK_EVERY === HOLD_BACK_EVERY - 1) held.push(event);
-      else yield event;
-    }
+    for (const event of day1Source()) if (!heldBack(index++)) yield event;
   }
   function* day2Events(): Generator<SegmentEvent> {
+    const held: SegmentEvent[] = [];
     let index = 0;
+    for (const event of day1Source()) if (heldBack(index++)) held.push(event);
+    index = 0;
     // Another seed: new messageIds and anonymous visitors; identified users (user_NNNNNN) come back.
     for (const event of generateEvents({
       events,
@@ -129,19 +123,31 @@ export async function ingestExports(events: number, seed: number): Promise<Inges
     }
     yield* held.splice(0);
   }
-  const day1 = await writeNdjsonGz(day1Path, day1Events());
-  const day2WithLate = await writeNdjsonGz(day2Path, day2Events());
+  const name = (day: string) => `daily-${day}-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`;
+  const day1 = await ndjsonGz(name('1'), events, () => jsonLines(day1Events()));
+  const day2WithLate = await ndjsonGz(name('2-late'), events + lateEvents, () => jsonLines(day2Events()));
   return { day1, day2WithLate, lateEvents };
 }
 
-/** One identified user with months of history: enough sessions for several 50-session pages. */
-export async function heavyUserExport(seed: number): Promise<{ file: ExportFile; userId: string }> {
-  const options = { events: 6_000, users: 1, days: 200, anonymousShare: 0, seed };
+/** One identified user with a long history: about `sessions` sessions over `days` days, ~20 events each. */
+export async function longHistoryExport(
+  sessions: number,
+  days: number,
+  seed: number,
+): Promise<{ file: ExportFile; userId: string }> {
+  const options = {
+    events: sessions * 20,
+    users: 1,
+    days,
+    sessionsPerDay: sessions / days,
+    anonymousShare: 0,
+    seed,
+  };
   const first = generateEvents(options).next().value as SegmentEvent;
-  const file = await ensureExport(
-    `api-user-${options.events}-days${options.days}-seed${seed}`,
-    'ndjson',
-    options,
+  const file = await ndjsonGz(
+    `long-history-${sessions}-days${days}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`,
+    options.events,
+    () => jsonLines(generateEvents(options)),
   );
   // A numeric userId is stored as its decimal string.
   return { file, userId: String(first.userId) };

@@ -25,6 +25,8 @@ export interface GeneratorOptions {
   startMs?: number;
   /** Default 1: the window in which sessions start; long sessions may run past its end. */
   days?: number;
+  /** Default 1.5: a user's mean sessions per day of the window (at most 12). */
+  sessionsPerDay?: number;
 }
 
 export type SegmentEvent = Record<string, unknown>;
@@ -46,9 +48,10 @@ const DEFAULTS = {
   noMessageIdShare: 0.002,
   startMs: Date.UTC(2024, 0, 1),
   days: 1,
+  sessionsPerDay: 1.5,
 } as const;
 
-const SESSIONS_PER_DAY = 1.5;
+const MAX_SESSIONS_PER_DAY = 12;
 const MEAN_SESSION_EVENTS = 20;
 /** Lognormal spread: median ~12 events, about 1 session in 1,500 beyond 300 events. */
 const SESSION_EVENTS_SIGMA = 1;
@@ -908,16 +911,17 @@ function planSessions(
   anonymousUsers: number,
   originals: number,
   days: number,
+  sessionsPerDay: number,
   startMs: number,
 ): SessionPlan {
   const anonymous = new Uint8Array(users);
   const anonymousSampler = new QuotaSampler(anonymousUsers, users);
   for (let user = 0; user < users; user++) anonymous[user] = anonymousSampler.next(random) ? 1 : 0;
 
-  const maxSessionsPerUser = Math.max(1, Math.ceil(days * 12));
+  const maxSessionsPerUser = Math.max(1, Math.ceil(days * MAX_SESSIONS_PER_DAY));
   const firstSession = new Int32Array(users + 1);
   for (let user = 0; user < users; user++) {
-    const sessions = Math.min(maxSessionsPerUser, Math.max(1, random.poisson(SESSIONS_PER_DAY * days)));
+    const sessions = Math.min(maxSessionsPerUser, Math.max(1, random.poisson(sessionsPerDay * days)));
     firstSession[user + 1] = (firstSession[user] as number) + sessions;
   }
   const sessionCount = firstSession[users] as number;
@@ -1135,11 +1139,16 @@ function resolveOptions(options: GeneratorOptions) {
   if (!Number.isFinite(days) || days <= 0) throw new RangeError(`days must be positive, got ${days}`);
   const startMs = options.startMs ?? DEFAULTS.startMs;
   if (!Number.isFinite(startMs)) throw new RangeError(`startMs must be a finite epoch time, got ${startMs}`);
+  const sessionsPerDay = options.sessionsPerDay ?? DEFAULTS.sessionsPerDay;
+  if (!(sessionsPerDay > 0 && sessionsPerDay <= MAX_SESSIONS_PER_DAY)) {
+    throw new RangeError(`sessionsPerDay must be in (0, ${MAX_SESSIONS_PER_DAY}], got ${sessionsPerDay}`);
+  }
   return {
     events,
     seed,
     users,
     days,
+    sessionsPerDay,
     startMs: Math.floor(startMs),
     anonymousShare: requireShare('anonymousShare', options.anonymousShare ?? DEFAULTS.anonymousShare),
     lateShare: requireShare('lateShare', options.lateShare ?? DEFAULTS.lateShare),
@@ -1171,6 +1180,7 @@ export function* generateEvents(opts: GeneratorOptions): Generator<SegmentEvent>
     Math.round(users * options.anonymousShare),
     originals,
     options.days,
+    options.sessionsPerDay,
     options.startMs,
   );
 

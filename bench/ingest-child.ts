@@ -1,51 +1,117 @@
 /**
- * Child script: ingests one export file into DynamoDB Local through the ingest use case, in a fresh
- * process so its peak RSS is the ingest's own.
+ * Ingests one export file into a DynamoDB Local table the way the ingest function does (its configuration
+ * defaults, writer and stitching writer, the table's rules check, `ingestObject` with its default chunk and
+ * concurrency), reading the file from disk instead of S3. Rejection reports are counted, not uploaded.
+ * Prints the ingest's counts, the capacity units the store consumed and the bytes it asked to write.
  *
  *   node bench/out/bin/ingest.mjs <endpoint> <table> <file>
  */
 import { createReadStream } from 'node:fs';
-import { DynamoDbSessionStore } from '../functions/adapters/dynamodb-session-store.js';
-import { DEFAULT_GAP_MINUTES, minutesToMs } from '../functions/domain/sessionize.js';
-import { type IngestStats, ingestObject, type RejectionSink } from '../functions/ingest/ingest-object.js';
+import { stat } from 'node:fs/promises';
+import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
+import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
+import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { createBrowserOf } from '../functions/domain/events/browser.js';
+import { loadIngestConfig } from '../functions/ingest/config.js';
+import { type IngestStats, ingestObject } from '../functions/ingest/ingest-object.js';
+import type { RejectionReport } from '../functions/ingest/rejection-report.js';
+import { sourceOf } from '../functions/ingest/sources.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
-import { peakRssMiB, printResult } from './child-io.js';
+import { meterWrittenBytes } from './written-bytes.js';
 
-export interface IngestSample extends IngestStats {
-  ms: number;
+export interface IngestResult extends Omit<IngestStats, 'files'> {
+  /** The ingest alone, without process start and module loading. */
+  ingestMs: number;
   readUnits: number;
   writeUnits: number;
-  peakRssMiB: number;
+  writtenBytes: number;
+  fileErrors: string[];
 }
 
-/** Rejections are only counted: the benchmark measures the store, not S3 report uploads. */
-const countingSink: RejectionSink = {
-  rejected: () => undefined,
-  fileFailed: (file, reason) => {
-    throw new Error(`${file} is not an export: ${reason}`);
-  },
-  ready: async () => undefined,
-  close: async () => undefined,
-  abort: async () => undefined,
-};
+const PROGRESS_EVERY_MS = 60_000;
 
-async function main(): Promise<void> {
-  const [endpoint, tableName, file] = process.argv.slice(2);
+/** Reports every minute on stderr how far through the file the ingest is: a large file takes hours. */
+function progressReporter(file: string, size: number) {
+  let read = 0;
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const minutes = Math.round((performance.now() - started) / 60_000);
+    const rss = Math.round(process.memoryUsage.rss() / 1024 ** 2);
+    const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stderr.write(
+      `progress: ${minutes} min, ${((read / size) * 100).toFixed(1)} % of ${file} read, RSS ${rss} MiB (peak ${peak} MiB)\n`,
+    );
+  }, PROGRESS_EVERY_MS);
+  timer.unref();
+  return {
+    async *counted(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of bytes) {
+        read += chunk.length;
+        yield chunk;
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Counts what would go to the rejection report in S3. */
+function countingReport(): RejectionReport {
+  let lines = 0;
+  return {
+    key: 'rejected/bench',
+    get lines() {
+      return lines;
+    },
+    write: () => {
+      lines++;
+    },
+    ready: async () => undefined,
+    close: async () => undefined,
+    abort: async () => undefined,
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [endpoint, tableName, file] = argv;
   if (endpoint === undefined || tableName === undefined || file === undefined) {
     throw new Error('usage: ingest.mjs <endpoint> <table> <file>');
   }
+  const config = loadIngestConfig({ TABLE_NAME: tableName, BUCKET_NAME: 'bench' });
+  const key = `incoming/${file.split('/').pop()}`;
+  const source = sourceOf(key, config.sources);
+  if (source === undefined) throw new Error(`${key} is under no source prefix of the default configuration`);
   const client = createLocalDynamoDbClient(endpoint);
-  const store = new DynamoDbSessionStore({ client, tableName, gapMs: minutesToMs(DEFAULT_GAP_MINUTES) });
+  const written = meterWrittenBytes(client);
+  const transport = new Transport({ client, tableName });
+  const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
+  const progress = progressReporter(key, (await stat(file)).size);
+  let opened = 0;
   const started = performance.now();
-  const stats = await ingestObject({
-    file,
-    source: createReadStream(file),
-    writer: store,
-    rejections: countingSink,
+  await ensureTableRules(transport, config.rules);
+  const { files, ...stats } = await ingestObject({
+    file: key,
+    format: source.format,
+    // Progress follows the first reading; a tie-break reads the file again from its start.
+    open: async () => (opened++ === 0 ? progress.counted(createReadStream(file)) : createReadStream(file)),
+    writer,
+    identity: new DynamoDbStitchingWriter(writer),
+    rules: config.rules,
+    report: countingReport(),
+    browserOf: createBrowserOf(),
+    maxMemberBytes: config.maxMemberBytes,
   });
-  const ms = performance.now() - started;
+  const ingestMs = performance.now() - started;
+  progress.stop();
   client.destroy();
-  printResult({ ...stats, ms, ...store.usage, peakRssMiB: peakRssMiB() } satisfies IngestSample);
+  const result: IngestResult = {
+    ...stats,
+    ingestMs,
+    ...transport.usage,
+    writtenBytes: written.bytes,
+    fileErrors: files.flatMap((summary) => (summary.error === undefined ? [] : [summary.error])),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-await main();
+await main(process.argv.slice(2));

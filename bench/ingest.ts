@@ -1,77 +1,84 @@
 /**
- * End-to-end ingest against DynamoDB Local: a daily export, the same file redelivered, then the next
- * day's export carrying late events for the day before; optionally a large file for peak memory.
- * Each ingest runs in its own process (bench/ingest-child.ts) so its peak RSS is its own.
+ * The ingest use case against DynamoDB Local: the daily export into an empty table, the same file
+ * redelivered, the next day's export carrying late events for the day before (write units), and one large
+ * file into a table of its own (peak memory). Each ingest runs in its own process (bench/ingest-child.ts).
  */
-import { createSessionTable } from '../functions/adapters/dynamodb-session-store.js';
-import { createLocalDynamoDbClient } from '../local/s3-client.js';
-import { runChild } from './child.js';
-import type { ExportFile, IngestExports } from './exports.js';
-import type { IngestSample } from './ingest-child.js';
-import type { IngestKind, IngestRow } from './report.js';
-import { shortCount } from './report.js';
 
-export async function createTable(endpoint: string, tableName: string): Promise<void> {
+import { createLocalDynamoDbClient } from '../local/s3-client.js';
+import { createSessionTable } from '../local/session-table.js';
+import type { DailyExports, ExportFile } from './exports.js';
+import type { IngestResult } from './ingest-child.js';
+import { runChild } from './processes.js';
+import type { IngestKind, IngestRow } from './report.js';
+import { shortCount } from './report-format.js';
+
+let tables = 0;
+
+/** A new, empty table, created as the CDK creates it. */
+export async function freshTable(endpoint: string, purpose: string): Promise<string> {
+  const tableName = `bench-${purpose}-${process.pid}-${++tables}`;
   const client = createLocalDynamoDbClient(endpoint);
   try {
     await createSessionTable(client, tableName);
   } finally {
     client.destroy();
   }
+  return tableName;
 }
 
-async function ingestRow(
+async function ingest(
   endpoint: string,
   tableName: string,
   file: ExportFile,
   kind: IngestKind,
   label: string,
+  log: (message: string) => void,
 ): Promise<IngestRow> {
-  const sample = await runChild<IngestSample>('ingest', [endpoint, tableName, file.path]);
-  return {
-    kind,
-    label,
-    eventsRead: sample.eventsRead,
-    newEvents: sample.newEvents,
-    usersTouched: sample.usersTouched,
-    sessionsWritten: sample.sessionsWritten,
-    ms: sample.ms,
-    readUnits: sample.readUnits,
-    writeUnits: sample.writeUnits,
-    peakRssMiB: sample.peakRssMiB,
-  };
+  log(`ingest: ${label}`);
+  try {
+    const result = await runChild<IngestResult>('ingest', [endpoint, tableName, file.path], {
+      onProgress: (line) => log(`  ${line}`),
+    });
+    if (result.fileErrors.length > 0) throw new Error(`${file.path}: ${result.fileErrors.join('; ')}`);
+    log(
+      `  ${Math.round(result.ingestMs / 1000)} s, ${result.writeUnits} WCU, ${result.readUnits} RCU, ${Math.round(result.peakRssMiB)} MiB`,
+    );
+    return { kind, label, ...result };
+  } catch (error) {
+    log(`  failed: ${(error as Error).message}`);
+    return { kind, label, error: (error as Error).message };
+  }
 }
 
-export async function benchmarkIngest(
+export async function benchmarkDailyIngest(
   endpoint: string,
-  files: IngestExports,
+  files: DailyExports,
   log: (message: string) => void,
 ): Promise<IngestRow[]> {
-  const table = `bench-ingest-${Date.now()}`;
-  await createTable(endpoint, table);
-  const size = shortCount(files.day1.events);
-  const runs: Array<[ExportFile, IngestKind, string]> = [
-    [files.day1, 'daily', `Daily export (${size} events, 1 day)`],
-    [files.day1, 'redelivery', 'Same file redelivered'],
-    [files.day2WithLate, 'late', `Next day + ${shortCount(files.lateEvents)} late events for day 1`],
+  const table = await freshTable(endpoint, 'daily');
+  const runs: [ExportFile, IngestKind, string][] = [
+    [files.day1, 'daily', `Day 1 (${shortCount(files.day1.events)} events) into an empty table`],
+    [files.day1, 'redelivery', 'Day 1 redelivered'],
+    [files.day2WithLate, 'late', `Day 2 + ${shortCount(files.lateEvents)} late events for day 1`],
   ];
   const rows: IngestRow[] = [];
-  for (const [file, kind, label] of runs) {
-    log(`ingest: ${label}`);
-    rows.push(await ingestRow(endpoint, table, file, kind, label));
-  }
+  for (const [file, kind, label] of runs) rows.push(await ingest(endpoint, table, file, kind, label, log));
   return rows;
 }
 
-/** A large file into a fresh table: does one invocation's memory fit the ingest Lambda? */
+/** One large file into an empty table: does one invocation's memory fit the ingest function's? */
 export async function benchmarkIngestMemory(
   endpoint: string,
   file: ExportFile,
   log: (message: string) => void,
 ): Promise<IngestRow> {
-  const table = `bench-ingest-memory-${Date.now()}`;
-  await createTable(endpoint, table);
-  const label = `${shortCount(file.events)}-event export (memory)`;
-  log(`ingest: ${label}`);
-  return ingestRow(endpoint, table, file, 'memory', label);
+  const table = await freshTable(endpoint, 'memory');
+  return ingest(
+    endpoint,
+    table,
+    file,
+    'memory',
+    `${shortCount(file.events)} events (issue's kind of file)`,
+    log,
+  );
 }

@@ -2,7 +2,7 @@
  * Summarizes a V8 CPU profile (`node --cpu-prof`): the functions with the most self time and the most
  * inclusive time, so a throughput miss can be traced to code.
  *
- *   node --cpu-prof --cpu-prof-dir=bench/out/prof bench/out/bin/throughput.mjs project <file.gz>
+ *   node --cpu-prof --cpu-prof-dir=bench/out/prof bin/sessionize.mjs --format json <file.gz> > /dev/null
  *   npx tsx bench/profile.ts bench/out/prof/<name>.cpuprofile [--top 25] [--callees normalizeEvent]
  *
  * --callees shows where the inclusive time of the matching function(s) goes, by direct callee.

@@ -1,56 +1,54 @@
 /**
- * Throughput of the project's read path against the floor on the same file, each run in a fresh process
- * and alternated (floor, project, floor, ...) so that drifting machine load hits both alike.
+ * The CLI against the floor and DuckDB on the same file, each run a whole process, alternated (floor,
+ * project, DuckDB, floor, ...) so that drifting machine load hits all three alike.
  */
-import CLI_NODE_FLAGS from '../functions/cli/node-flags.json' with { type: 'json' };
-import { runChild } from './child.js';
+import { measureCli, summarize } from './cli.js';
 import type { ExportFile } from './exports.js';
-import type { ThroughputSample } from './measure-throughput.js';
-import type { ThroughputMeasure, ThroughputRow } from './report.js';
-import { max, median, min } from './stats.js';
+import { type ProcessSample, runChild } from './processes.js';
+import type { ThroughputRow } from './report-model.js';
 
-function summarize(samples: readonly ThroughputSample[]): ThroughputMeasure {
-  return {
-    ms: median(samples.map((sample) => sample.ms)),
-    cpuMs: median(samples.map((sample) => sample.cpuMs)),
-    peakRssMiB: max(samples.map((sample) => sample.peakRssMiB)),
-    minPeakRssMiB: min(samples.map((sample) => sample.peakRssMiB)),
-    runs: samples.length,
-  };
-}
+/** DuckDB's threads, as in the issue's comparison. */
+const DUCKDB_THREADS = 2;
+
+const describe = (sample: ProcessSample) =>
+  `${Math.round(sample.wallMs)} ms (CPU ${Math.round(sample.cpuMs)} ms), ${Math.round(sample.peakRssMiB)} MiB`;
 
 export async function benchmarkThroughput(
+  kind: ThroughputRow['kind'],
   file: ExportFile,
-  format: ThroughputRow['format'],
   runs: number,
   log: (message: string) => void,
 ): Promise<ThroughputRow> {
-  const floor: ThroughputSample[] = [];
-  const project: ThroughputSample[] = [];
+  const floor: ProcessSample[] = [];
+  const project: ProcessSample[] = [];
+  const duckdb: ProcessSample[] = [];
+  let uncompressedBytes = 0;
+  let duckdbSessions = 0;
   for (let run = 1; run <= runs; run++) {
-    for (const [mode, samples] of [
-      ['floor', floor],
-      ['project', project],
-    ] as const) {
-      // The project runs with the CLI's own V8 flags, as `npx sessionize` would.
-      const sample = await runChild<ThroughputSample>('throughput', [mode, file.path], {
-        nodeArgs: mode === 'project' ? CLI_NODE_FLAGS : [],
-      });
-      if (sample.events !== file.events) {
-        throw new Error(`${mode} read ${sample.events} events from ${file.path}, expected ${file.events}`);
-      }
-      log(
-        `  ${mode} run ${run}: ${Math.round(sample.ms)} ms (CPU ${Math.round(sample.cpuMs)} ms), ${Math.round(sample.peakRssMiB)} MiB`,
-      );
-      samples.push(sample);
-    }
+    const read = await runChild<{ events: number; uncompressedBytes: number }>('floor', [file.path]);
+    if (read.events !== file.events)
+      throw new Error(`the floor read ${read.events} events from ${file.path}`);
+    uncompressedBytes = read.uncompressedBytes;
+    floor.push(read);
+    log(`  floor run ${run}: ${describe(read)}`);
+
+    const cli = await measureCli('node', file.path);
+    project.push(cli);
+    log(`  project run ${run}: ${describe(cli)}`);
+
+    const sql = await runChild<{ sessions: number }>('duckdb', [file.path, String(DUCKDB_THREADS)]);
+    duckdbSessions = sql.sessions;
+    duckdb.push(sql);
+    log(`  duckdb run ${run}: ${describe(sql)}, ${sql.sessions} sessions`);
   }
   return {
-    format,
+    kind,
     events: file.events,
     compressedBytes: file.bytes,
-    uncompressedBytes: floor[0]?.uncompressedBytes ?? 0,
+    uncompressedBytes,
+    duckdbSessions,
     floor: summarize(floor),
     project: summarize(project),
+    duckdb: summarize(duckdb),
   };
 }

@@ -28,28 +28,31 @@ export interface ExportResult {
   events: number;
 }
 
-/** Lines are batched so the stream machinery runs per ~256 KB, not per event. */
-const CHUNK_CHARS = 256 * 1024;
-
-function* exportText(options: ExportOptions, counter: { events: number }): Generator<string> {
-  const arrayFormat = options.format === 'json-array';
+/** Pieces of text joined into ~256 KB strings, so the stream machinery runs per batch, not per event. */
+export function* batched(pieces: Iterable<string>): Generator<string> {
   let pending: string[] = [];
   let pendingChars = 0;
-  if (arrayFormat) pending.push('[');
-  for (const event of generateEvents(options)) {
-    const json = JSON.stringify(event);
-    const piece = arrayFormat ? `${counter.events === 0 ? '\n' : ',\n'}${json}` : `${json}\n`;
-    counter.events++;
+  for (const piece of pieces) {
     pending.push(piece);
     pendingChars += piece.length;
-    if (pendingChars >= CHUNK_CHARS) {
+    if (pendingChars >= 256 * 1024) {
       yield pending.join('');
       pending = [];
       pendingChars = 0;
     }
   }
-  if (arrayFormat) pending.push(counter.events === 0 ? ']\n' : '\n]\n');
   if (pending.length > 0) yield pending.join('');
+}
+
+function* exportText(options: ExportOptions, counter: { events: number }): Generator<string> {
+  const arrayFormat = options.format === 'json-array';
+  if (arrayFormat) yield '[';
+  for (const event of generateEvents(options)) {
+    const json = JSON.stringify(event);
+    yield arrayFormat ? `${counter.events === 0 ? '\n' : ',\n'}${json}` : `${json}\n`;
+    counter.events++;
+  }
+  if (arrayFormat) yield counter.events === 0 ? ']\n' : '\n]\n';
 }
 
 export async function writeExport(path: string, opts: ExportOptions): Promise<ExportResult> {
@@ -58,7 +61,7 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
   }
   await mkdir(dirname(path), { recursive: true });
   const counter = { events: 0 };
-  const source = Readable.from(exportText(opts, counter), { objectMode: false });
+  const source = Readable.from(batched(exportText(opts, counter)), { objectMode: false });
   const destination = createWriteStream(path);
   if (opts.gzip) {
     await pipeline(source, createGzip({ level: 6 }), destination);

@@ -10,23 +10,26 @@ import { build } from 'esbuild';
 import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
 
 export interface BundleSize {
-  name: string;
+  name: LambdaHandlerName;
   /** Size of the JavaScript bundle (index.mjs), without its source map. */
   bytes: number;
+  /** Where the bundle is: only kept when `keepIn` was given. */
+  path: string;
 }
 
-export async function measureBundles(): Promise<Array<{ name: string; bytes: number }>> {
-  const outDir = await mkdtemp(join(tmpdir(), 'sessionizer-bundles-'));
+/** Bundles every handler; into `keepIn/<name>/index.mjs` when given (to run them), else a removed temp dir. */
+export async function measureBundles(keepIn?: string): Promise<BundleSize[]> {
+  const outDir = keepIn ?? (await mkdtemp(join(tmpdir(), 'sessionizer-bundles-')));
   try {
     const sizes: BundleSize[] = [];
     for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
-      const outfile = join(outDir, name, 'index.mjs');
-      await build(esbuildOptionsFor(lambdaHandlers[name], outfile));
-      sizes.push({ name, bytes: (await stat(outfile)).size });
+      const path = join(outDir, name, 'index.mjs');
+      await build(esbuildOptionsFor(lambdaHandlers[name], path));
+      sizes.push({ name, bytes: (await stat(path)).size, path });
     }
     return sizes;
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    if (keepIn === undefined) await rm(outDir, { recursive: true, force: true });
   }
 }
 

@@ -4,8 +4,30 @@ import {
   renderBenchmarksMd,
   renderTables,
   shortCount,
-  throughputRatio,
+  targetLines,
 } from '../../bench/report.js';
+import { itemSize, requestWriteBytes, updateSize, valueSize } from '../../bench/written-bytes.js';
+
+const measure = (wallMs: number, cpuMs: number, peakRssMiB: number, minPeakRssMiB = peakRssMiB) => ({
+  wallMs,
+  cpuMs,
+  peakRssMiB,
+  minPeakRssMiB,
+  runs: 3,
+});
+
+const daily = {
+  records: 200_000,
+  newEvents: 199_000,
+  usersTouched: 5_000,
+  sessionsWritten: 9_000,
+  chunks: 2,
+  ingestMs: 100_000,
+  readUnits: 5_000,
+  writeUnits: 8_000,
+  writtenBytes: 4_096_000,
+  peakRssMiB: 300,
+};
 
 function report(overrides: Partial<BenchReport> = {}): BenchReport {
   return {
@@ -22,64 +44,66 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
       os: 'Linux 6.0',
       loadStart: 0.5,
       loadEnd: 1.25,
+      loadMax: 1.5,
     },
     throughput: [
       {
-        format: 'ndjson',
+        kind: 'issue',
         events: 1_000_000,
-        compressedBytes: 110_000_000,
-        uncompressedBytes: 700_000_000,
-        floor: { ms: 5_000, cpuMs: 6_000, peakRssMiB: 70, runs: 3 },
-        project: { ms: 10_000, cpuMs: 12_000, peakRssMiB: 600, minPeakRssMiB: 400, runs: 3 },
+        compressedBytes: 48_000_000,
+        uncompressedBytes: 355_000_000,
+        duckdbSessions: 143_941,
+        floor: measure(1_600, 2_000, 75),
+        project: measure(8_000, 10_000, 1_100, 900),
+        duckdb: measure(2_000, 3_000, 300),
       },
       {
-        format: 'json-array',
+        kind: 'realistic',
         events: 100_000,
-        compressedBytes: 11_000_000,
-        uncompressedBytes: 70_000_000,
-        floor: { ms: 1_000, cpuMs: 1_000, peakRssMiB: 60, runs: 3 },
-        project: { ms: 1_100, cpuMs: 1_200, peakRssMiB: 100, minPeakRssMiB: 95, runs: 3 },
+        compressedBytes: 9_500_000,
+        uncompressedBytes: 69_000_000,
+        floor: measure(1_000, 1_200, 64),
+        project: measure(900, 1_080, 100, 95),
+        duckdb: measure(1_000, 1_500, 200),
       },
+    ],
+    memory: [
+      { kind: 'issue', events: 1_000_000, invocation: 'node', measure: measure(9_000, 10_000, 300) },
+      { kind: 'issue', events: 5_000_000, invocation: 'executable', measure: measure(9_000, 10_000, 900) },
+      { kind: 'issue', events: 200_000, invocation: 'node', measure: measure(2_000, 2_000, 120) },
     ],
     ingest: [
-      {
-        kind: 'daily',
-        label: 'Daily export',
-        eventsRead: 200_000,
-        newEvents: 199_000,
-        usersTouched: 5_000,
-        sessionsWritten: 9_000,
-        ms: 100_000,
-        readUnits: 5_000,
-        writeUnits: 16_000,
-        peakRssMiB: 300,
-      },
-      {
-        kind: 'redelivery',
-        label: 'Redelivered',
-        eventsRead: 200_000,
-        newEvents: 0,
-        usersTouched: 5_000,
-        sessionsWritten: 0,
-        ms: 50_000,
-        readUnits: 10_000,
-        writeUnits: 0,
-        peakRssMiB: 290,
-      },
+      { kind: 'daily', label: 'Day 1', ...daily },
+      { kind: 'redelivery', label: 'Day 1 again', ...daily, newEvents: 0, writeUnits: 0, writtenBytes: 0 },
+      { kind: 'memory', label: '10M events', ...daily, records: 10_000_000, peakRssMiB: 1_100 },
     ],
     api: {
-      userSessions: 289,
-      pageSize: 50,
-      firstPage: { requests: 200, p50: 30.25, p99: 70, max: 90, readUnits: 31.5 },
-      cursorPages: { requests: 210, p50: 12, p99: 40, max: 51 },
+      userSessions: 2_000,
+      userEvents: 40_000,
+      rows: [
+        { label: 'summary', requests: 1, meanReadUnits: 0.5, maxReadUnits: 0.5 },
+        { label: 'following pages', requests: 99, meanReadUnits: 4.25, maxReadUnits: 6 },
+      ],
     },
     bundles: [
-      { name: 'api', bytes: 1024 * 941, gzipBytes: 1024 * 244, initMs: 271, initMsSourceMaps: 301, runs: 5 },
+      {
+        name: 'api',
+        bytes: 1024 * 941,
+        gzipBytes: 1024 * 244,
+        initMs: 71,
+        initMsSourceMaps: 90,
+        initCpuMsSourceMaps: 60,
+        runs: 5,
+      },
     ],
+    startup: { command: 'node bin/sessionize.mjs --help', runs: 10, medianMs: 95, medianCpuMs: 80 },
     notes: ['A note.'],
     ...overrides,
   };
 }
+
+const verdictOf = (target: string, where: string) =>
+  targetLines(report()).find((line) => line.target.startsWith(target) && line.where === where);
 
 describe('bench report', () => {
   it('abbreviates round event counts', () => {
@@ -88,70 +112,106 @@ describe('bench report', () => {
     expect(shortCount(20_200)).toBe('20,200');
   });
 
-  it('computes the ratio as floor time over project time', () => {
-    const [row] = report().throughput;
-    expect(row && throughputRatio(row)).toBe(0.5);
-    expect(row && throughputRatio(row, 'cpuMs')).toBe(0.5);
+  it('holds CLI CPU time against the floor and CLI wall time against DuckDB', () => {
+    expect(verdictOf('CLI CPU time', "issue's file, 1M")).toMatchObject({ measured: '5.00×', pass: false });
+    expect(verdictOf('CLI wall time', "issue's file, 1M")).toMatchObject({ measured: '4.00×', pass: false });
+    expect(verdictOf('CLI CPU time', 'realistic file, 100k')).toMatchObject({
+      measured: '0.90×',
+      pass: true,
+    });
+    expect(verdictOf('CLI wall time', 'realistic file, 100k')).toMatchObject({
+      measured: '0.90×',
+      pass: true,
+    });
   });
 
-  it('renders throughput figures with their verdicts', () => {
-    const text = renderTables(report());
-    expect(text).toContain(
-      '| NDJSON.gz | 1M | 110.0 → 700.0 | 200,000 | 22.0 / 140.0 | 100,000 | 11.0 / 70.0 | 0.50× MISS | 0.50× | 70 | 600 MISS (runs from 400) |',
-    );
-    // The RSS target applies at 1M only.
-    expect(text).toContain(
-      '| JSON array.gz | 100k | 11.0 → 70.0 | 100,000 | 11.0 / 70.0 | 90,909 | 10.0 / 63.6 | 0.91× PASS | 0.83× | 60 | 100 |',
-    );
-  });
-
-  it('renders ingest units per 1,000 events against their targets', () => {
-    const text = renderTables(report());
-    expect(text).toContain(
-      '| Daily export | 200,000 | 199,000 | 5,000 | 9,000 | 100.0 | 2,000 | 16,000 | 80.0 | 25.0 | 300 | ≤ 150 WCU/1k PASS |',
-    );
-    expect(text).toContain(
-      '| Redelivered | 200,000 | 0 | 5,000 | 0 | 50.0 | 4,000 | 0 | 0.0 | 50.0 | 290 | ≤ 1 WCU/1k PASS |',
+  it('renders the throughput table with both ratios and the peaks of all three', () => {
+    expect(renderTables(report())).toContain(
+      "| issue's file, 1M | 48.0 → 355.0 | 1.6 / 2.0 | 8.0 / 10.0 | 2.0 / 3.0 | 143,941 | 125,000 | 5.00× | 4.00× | 75 / 1,100 (runs from 900) / 300 |",
     );
   });
 
-  it('renders API latency and bundles', () => {
-    const text = renderTables(report());
-    expect(text).toContain(
-      '| GET /users/{id}/sessions?limit=50 (first page) | 200 | 30.3 | 70.0 | 90.0 | 31.5 |',
+  it('holds CLI peak RSS to 256 MiB at 1M and 1 GiB at 5M, other sizes to nothing', () => {
+    const lines = targetLines(report()).filter((line) => line.target.startsWith('CLI peak RSS'));
+    expect(lines.map((line) => [line.target, line.measured, line.pass])).toEqual([
+      ['CLI peak RSS ≤ 256 MiB at 1M events', '300 MiB', false],
+      ['CLI peak RSS ≤ 1,024 MiB at 5M events', '900 MiB', true],
+    ]);
+    expect(renderTables(report())).toContain(
+      "| issue's file, 200k | `node bin/sessionize.mjs` | 3 | 2.0 / 2.0 | 120 | — |",
     );
-    expect(text).toContain('| api | 941 | 244 | 271 | 301 |');
+  });
+
+  it('renders write units per 1,000 events against the target and the written-bytes floor', () => {
+    const text = renderTables(report());
+    // 4,096,000 bytes = 4,000 KB over 200k events: 20 KB per 1,000 events; 40 WCU per 1,000 is twice that.
+    expect(text).toContain(
+      '| Day 1 | 200,000 | 199,000 | 5,000 | 9,000 | 8,000 | 40.0 | 20.0 | 2.00× | 25.0 |',
+    );
+    expect(text).toContain('| Day 1 again | 200,000 | 0 | 5,000 | 9,000 | 0 | 0.0 | 0.0 | — | 25.0 |');
+  });
+
+  it("holds the ingest's peak RSS to the function's memory", () => {
+    expect(verdictOf('Ingest peak RSS', '10M events')).toMatchObject({ measured: '1,100 MiB', pass: false });
+  });
+
+  it('holds every API page to 5 RCU by its largest', () => {
+    expect(verdictOf('≤ 5 RCU', 'summary')?.pass).toBe(true);
+    expect(verdictOf('≤ 5 RCU', 'following pages')).toMatchObject({ measured: 'max 6.0', pass: false });
+    expect(renderTables(report())).toContain('| following pages | 99 | 4.3 | 6.0 |');
+  });
+
+  it('holds module init with source maps, as deployed, and CLI startup to their targets', () => {
+    expect(verdictOf('Module init', 'api')).toMatchObject({ measured: '90 ms (CPU 60 ms)', pass: false });
+    expect(renderTables(report())).toContain('| api | 941.0 | 244.0 | 71 | 90 | 60 |');
+    expect(verdictOf('CLI startup', 'node bin/sessionize.mjs --help')).toMatchObject({ pass: true });
+  });
+
+  it('counts the misses above the tables', () => {
+    expect(renderTables(report())).toMatch(/^## Targets\n\n6 of 13 target lines missed\./);
   });
 
   it('marks a failed measurement as a miss', () => {
-    const text = renderTables(
-      report({
-        throughput: [
-          {
-            format: 'ndjson',
-            events: 5_000_000,
-            compressedBytes: 1,
-            uncompressedBytes: 0,
-            error: 'out of memory',
-          },
-        ],
-      }),
-    );
-    expect(text).toMatch(/\| NDJSON\.gz \| 5M \| .* \| failed: out of memory \|.*MISS/);
+    const failed = report({
+      throughput: [
+        {
+          kind: 'issue',
+          events: 5_000_000,
+          compressedBytes: 1,
+          uncompressedBytes: 0,
+          error: 'out of memory',
+        },
+      ],
+      bundles: { error: 'esbuild failed' },
+    });
+    const misses = targetLines(failed).filter((line) => line.measured.startsWith('failed'));
+    expect(misses.map((line) => [line.where, line.pass])).toEqual([
+      ["issue's file, 5M", false],
+      ["issue's file, 5M", false],
+      ['all functions', false],
+    ]);
+    expect(renderTables(failed)).toMatch(/\| issue's file, 5M \| 0\.0 → 0\.0 \| failed: out of memory \|/);
   });
 
   it('warns when the machine was busier than its cores', () => {
     expect(renderTables(report())).not.toContain('Busy machine');
-    const busy = report({ machine: { ...report().machine, loadEnd: 12.4 } });
-    expect(renderTables(busy)).toMatch(/^> \*\*Busy machine:\*\* load average up to 12\.4 on 2 cores/);
+    const busy = report({ machine: { ...report().machine, loadMax: 12.4 } });
+    expect(renderTables(busy)).toMatch(/^> \*\*Busy machine:\*\* the load average reached 12\.4 on 2 cores/);
   });
 
   it('omits sections that did not run', () => {
-    const text = renderTables(report({ throughput: [], ingest: [], bundles: [], api: undefined }));
-    expect(text).toBe('');
+    const empty = report({
+      throughput: [],
+      memory: [],
+      ingest: [],
+      bundles: [],
+      api: undefined,
+      startup: undefined,
+    });
+    expect(renderTables(empty)).toBe('');
   });
 
-  it('writes machine, command and date into BENCHMARKS.md', () => {
+  it('writes machine, command, load and date into BENCHMARKS.md', () => {
     const markdown = renderBenchmarksMd(report());
     expect(markdown).toMatch(/^# Benchmarks\n/);
     expect(markdown).toContain(
@@ -159,7 +219,47 @@ describe('bench report', () => {
     );
     expect(markdown).toContain('- **Date:** 2024-01-01T00:00:00.000Z (full run, 10.0 min)');
     expect(markdown).toContain('- **Machine:** Test CPU, 2 cores, 24.0 GiB RAM, Linux 6.0');
-    expect(markdown).toContain('- **Load average (1 min):** 0.50 at start, 1.25 at end');
+    expect(markdown).toContain('- **Load average (1 min):** 0.50 at start, 1.25 at end, 1.50 at most');
     expect(markdown).toContain('## Notes\n\n- A note.\n');
+  });
+});
+
+describe('written bytes', () => {
+  it("sizes values by DynamoDB's rules", () => {
+    expect(valueSize({ S: 'héllo' })).toBe(6);
+    expect(valueSize({ B: new Uint8Array(10) })).toBe(10);
+    expect(valueSize({ N: '123456' })).toBe(4);
+    expect(valueSize({ N: '-0.00120' })).toBe(2);
+    expect(valueSize({ BOOL: true })).toBe(1);
+    expect(valueSize({ L: [{ S: 'ab' }, { NULL: true }] })).toBe(3 + 3 + 2);
+    expect(valueSize({ M: { k: { S: 'ab' } } })).toBe(3 + 1 + 1 + 2);
+    expect(itemSize({ pk: { S: 'U#1' }, sk: { S: 'H' } })).toBe(2 + 3 + 2 + 1);
+  });
+
+  it('counts an update as its key and what it SETs, never what it REMOVEs or compares', () => {
+    const update = {
+      Key: { pk: { S: 'U#1' }, sk: { S: 'H' } },
+      UpdateExpression: 'SET #v = :v, #in.#txn = :intent REMOVE #old',
+      ConditionExpression: '#v = :read',
+      ExpressionAttributeNames: { '#v': 'v', '#in': 'in', '#txn': 'abc', '#old': 'old' },
+      ExpressionAttributeValues: { ':v': { N: '12' }, ':intent': { S: 'xyz' }, ':read': { N: '11' } },
+    };
+    expect(updateSize(update)).toBe(8 + (1 + 2) + (3 + 3));
+    expect(requestWriteBytes('UpdateItemCommand', update)).toBe(updateSize(update));
+  });
+
+  it('counts puts whether single, batched or transactional, and nothing for deletes and reads', () => {
+    const item = { pk: { S: 'U#1' }, sk: { S: 'D#2024' }, b: { B: new Uint8Array(100) } };
+    expect(requestWriteBytes('PutItemCommand', { Item: item })).toBe(itemSize(item));
+    expect(
+      requestWriteBytes('BatchWriteItemCommand', {
+        RequestItems: { table: [{ PutRequest: { Item: item } }, {}] },
+      }),
+    ).toBe(itemSize(item));
+    expect(
+      requestWriteBytes('TransactWriteItemsCommand', { TransactItems: [{ Put: { Item: item } }, {}] }),
+    ).toBe(itemSize(item));
+    expect(requestWriteBytes('DeleteItemCommand', {})).toBe(0);
+    expect(requestWriteBytes('QueryCommand', { Item: item })).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratorOptions, generateEvents, type SegmentEvent } from '../../bench/generator.js';
+import { generateIssueEvents } from '../../bench/issue-generator.js';
 import { writeExport } from '../../bench/write-export.js';
 
 const MINUTE = 60_000;
@@ -289,12 +291,69 @@ describe('generateEvents', () => {
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(36 * 60 * MINUTE);
   });
 
+  it('spreads a user over about sessionsPerDay × days sessions', () => {
+    const times = Array.from(
+      generateEvents({ events: 6_000, users: 1, days: 100, sessionsPerDay: 3, anonymousShare: 0, seed: 4 }),
+      timeOf,
+    ).sort((a, b) => a - b);
+    const sessions =
+      1 +
+      times.filter((time, index) => index > 0 && time - (times[index - 1] as number) > 30 * MINUTE).length;
+    expect(sessions).toBeGreaterThan(250);
+    expect(sessions).toBeLessThan(350);
+    expect(() => generateEvents({ events: 10, sessionsPerDay: 0 }).next()).toThrow(RangeError);
+    expect(() => generateEvents({ events: 10, sessionsPerDay: 13 }).next()).toThrow(RangeError);
+  });
+
   it('streams 200k events without holding them', () => {
     let count = 0;
     for (const event of generateEvents({ events: 200_000, seed: 11 })) {
       if (event.type !== undefined) count++;
     }
     expect(count).toBe(200_000);
+  });
+});
+
+describe('generateIssueEvents', () => {
+  const sha256 = (lines: Iterable<string>) => {
+    const hash = createHash('sha256');
+    for (const line of lines) hash.update(`${line}\n`);
+    return hash.digest('hex');
+  };
+
+  it("yields the issue generator's files byte for byte", () => {
+    // Digests of that generator's NDJSON for 2,000 events (seed 42, 40 users) and 3,000 (seed 7, 10 users).
+    expect(sha256(generateIssueEvents({ events: 2_000 }))).toBe(
+      'eb8a577e3934113c6b94142ce30ead19edc90565c02587372513b04fab6d80a0',
+    );
+    expect(sha256(generateIssueEvents({ events: 3_000, seed: 7, users: 10 }))).toBe(
+      '076c6f25c4471ee1d9bb13d20d121a796bce45291db4c69b6195df9ebfce0d55',
+    );
+  });
+
+  it('writes compact events, 50 a user, ~70 % identified, in time order with unique messageIds', () => {
+    const events = Array.from(generateIssueEvents({ events: 20_000 }), (line) => ({
+      bytes: Buffer.byteLength(line) + 1,
+      event: JSON.parse(line) as SegmentEvent,
+    }));
+    expect(events).toHaveLength(20_000);
+    const meanBytes = events.reduce((sum, { bytes }) => sum + bytes, 0) / events.length;
+    expect(meanBytes).toBeGreaterThan(330);
+    expect(meanBytes).toBeLessThan(380);
+    const times = events.map(({ event }) => timeOf(event));
+    expect(times.every((time, index) => index === 0 || time >= (times[index - 1] as number))).toBe(true);
+    expect(new Set(events.map(({ event }) => event.messageId)).size).toBe(20_000);
+    const identified = new Set(events.flatMap(({ event }) => (event.userId === null ? [] : [event.userId])));
+    const anonymous = new Set(
+      events.flatMap(({ event }) => (event.userId === null ? [event.anonymousId] : [])),
+    );
+    expect(identified.size + anonymous.size).toBe(400);
+    expect(share(identified.size, 400)).toBeCloseTo(0.7, 1);
+  });
+
+  it('rejects impossible options', () => {
+    expect(() => generateIssueEvents({ events: -1 }).next()).toThrow(RangeError);
+    expect(() => generateIssueEvents({ events: 10, users: 0 }).next()).toThrow(RangeError);
   });
 });
 

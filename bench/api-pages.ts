@@ -1,0 +1,132 @@
+/**
+ * Read units per API page for one user with a long history, through the real API handler and the DynamoDB
+ * reader against DynamoDB Local: the user summary, every page of the session list (default limit and 50,
+ * newest first and oldest first), and single sessions. Units are what DynamoDB reports per request.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
+import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { createApiHandler } from '../functions/api/app.js';
+import { DEFAULT_LIMIT } from '../functions/api/routes.js';
+import { createLocalDynamoDbClient } from '../local/s3-client.js';
+import type { ExportFile } from './exports.js';
+import type { IngestResult } from './ingest-child.js';
+import { runChild } from './processes.js';
+import type { ApiPages, ApiRow } from './report.js';
+import { max } from './stats.js';
+
+const SIGNING_KEY = 'benchmark-cursor-signing-key-0123456789';
+/** Single sessions read: spread evenly over the history. */
+const SESSION_SAMPLES = 20;
+
+function getEvent(rawPath: string, rawQueryString: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: {},
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'bench',
+      domainName: 'bench.local',
+      domainPrefix: 'bench',
+      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'bench',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jan/2024:00:00:00 +0000',
+      timeEpoch: 0,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+interface ListBody {
+  sessions: { sessionId: string }[];
+  nextCursor: string | null;
+}
+
+function row(label: string, units: readonly number[]): ApiRow {
+  return {
+    label,
+    requests: units.length,
+    meanReadUnits: units.reduce((sum, value) => sum + value, 0) / units.length,
+    maxReadUnits: max(units),
+  };
+}
+
+export async function benchmarkApiPages(
+  endpoint: string,
+  tableName: string,
+  user: { file: ExportFile; userId: string },
+  log: (message: string) => void,
+): Promise<ApiPages> {
+  log(`api: loading user ${user.userId} (${user.file.events} events)`);
+  await runChild<IngestResult>('ingest', [endpoint, tableName, user.file.path]);
+  const client = createLocalDynamoDbClient(endpoint);
+  try {
+    const transport = new Transport({ client, tableName });
+    const handler = createApiHandler({
+      reader: new DynamoDbSessionReader(transport),
+      config: { cursorSigningKey: SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
+      logger: { error: (...args: unknown[]) => console.error(...args) },
+    });
+    const userPath = `/users/${encodeURIComponent(user.userId)}`;
+    /** One request: its body and the read units it consumed. */
+    const get = async <T>(path: string, query = ''): Promise<{ body: T; units: number }> => {
+      const before = transport.usage.readUnits;
+      const response = await handler(getEvent(path, query));
+      if (response.statusCode !== 200) {
+        throw new Error(`GET ${path}?${query} answered ${response.statusCode}: ${response.body ?? ''}`);
+      }
+      return { body: JSON.parse(response.body ?? '') as T, units: transport.usage.readUnits - before };
+    };
+
+    const summary = await get<{ sessionCount: number; eventCount: number }>(userPath);
+    const rows: ApiRow[] = [row('GET /users/{id} (user summary)', [summary.units])];
+    let sessionIds: string[] = [];
+    for (const limit of [undefined, 50]) {
+      for (const order of ['desc', 'asc'] as const) {
+        const query = [limit === undefined ? '' : `limit=${limit}`, order === 'asc' ? 'order=asc' : '']
+          .filter(Boolean)
+          .join('&');
+        log(`api: walking ?${query}`);
+        const first = await get<ListBody>(`${userPath}/sessions`, query);
+        const following: number[] = [];
+        const ids = first.body.sessions.map((session) => session.sessionId);
+        for (let cursor = first.body.nextCursor; cursor !== null; ) {
+          const page = await get<ListBody>(
+            `${userPath}/sessions`,
+            [query, `cursor=${encodeURIComponent(cursor)}`].filter(Boolean).join('&'),
+          );
+          following.push(page.units);
+          ids.push(...page.body.sessions.map((session) => session.sessionId));
+          cursor = page.body.nextCursor;
+        }
+        if (ids.length !== summary.body.sessionCount) {
+          throw new Error(
+            `?${query} listed ${ids.length} sessions; the user has ${summary.body.sessionCount}`,
+          );
+        }
+        sessionIds = ids;
+        const shown = `limit=${limit ?? `${DEFAULT_LIMIT} (default)`}, ${order}`;
+        rows.push(row(`GET …/sessions?${shown}: first page`, [first.units]));
+        rows.push(row(`GET …/sessions?${shown}: following pages`, following));
+      }
+    }
+    const sessionUnits: number[] = [];
+    for (let sample = 0; sample < SESSION_SAMPLES; sample++) {
+      const id = sessionIds[Math.floor((sample * sessionIds.length) / SESSION_SAMPLES)] as string;
+      sessionUnits.push((await get(`${userPath}/sessions/${id}`)).units);
+    }
+    rows.push(row('GET /users/{id}/sessions/{sessionId} (one session with its events)', sessionUnits));
+    return {
+      userSessions: summary.body.sessionCount,
+      userEvents: summary.body.eventCount,
+      rows,
+    };
+  } finally {
+    client.destroy();
+  }
+}

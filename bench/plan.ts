@@ -1,0 +1,55 @@
+/** What a quick and a full run measure, and on how large files. */
+import type { CliInvocation, FileKind } from './report-model.js';
+
+export interface Plan {
+  /** Files the CLI, the floor and DuckDB each read, `throughputRuns` times. */
+  throughput: { kind: FileKind; events: number }[];
+  throughputRuns: number;
+  /** CLI runs on the issue's kind of file, for peak memory. */
+  memory: { events: number; invocation: CliInvocation }[];
+  memoryRuns: number;
+  /** The daily export's size: day 1, redelivered, then day 2 with late events. */
+  dailyEvents: number;
+  /** One file of the issue's kind ingested into an empty table, for peak memory. */
+  ingestMemoryEvents: number;
+  bundleRuns: number;
+  startupRuns: number;
+}
+
+export const PLANS: Record<'quick' | 'full', Plan> = {
+  quick: {
+    throughput: [
+      { kind: 'issue', events: 200_000 },
+      { kind: 'realistic', events: 100_000 },
+    ],
+    throughputRuns: 3,
+    memory: [{ events: 1_000_000, invocation: 'node' }],
+    memoryRuns: 1,
+    dailyEvents: 20_000,
+    // 1M takes about 10 minutes against DynamoDB Local on 2 shared cores; 150k still spans two ingest chunks.
+    ingestMemoryEvents: 150_000,
+    bundleRuns: 3,
+    startupRuns: 5,
+  },
+  full: {
+    throughput: [
+      { kind: 'issue', events: 1_000_000 },
+      { kind: 'realistic', events: 1_000_000 },
+    ],
+    throughputRuns: 3,
+    memory: [
+      { events: 1_000_000, invocation: 'node' },
+      { events: 1_000_000, invocation: 'executable' },
+      { events: 5_000_000, invocation: 'node' },
+      { events: 5_000_000, invocation: 'executable' },
+    ],
+    memoryRuns: 1,
+    dailyEvents: 200_000,
+    ingestMemoryEvents: 10_000_000,
+    bundleRuns: 5,
+    startupRuns: 10,
+  },
+};
+
+/** The long history the API is read from: about 2,000 sessions over three years. */
+export const LONG_HISTORY = { sessions: 2_000, days: 1_096 } as const;
