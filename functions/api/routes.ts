@@ -199,19 +199,16 @@ async function listSessions(
       : (session: SessionSummary) =>
           (bounce === undefined || session.bounce === bounce) &&
           (campaignSource === undefined || session.campaign?.source === campaignSource);
-  const page = await deps.reader.listSessions({
-    userId,
-    from,
-    to,
-    order,
-    limit,
-    after,
-    ...(matches && { matches }),
-  });
+  const read = () =>
+    deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
+  let page = await read();
   if (page.sessions.length === 0 && after === undefined) {
     // An empty first page is a filter that matched nothing, an unknown user, or a stitched anonymousId.
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
     if ('response' in user) return user.response;
+    // A user with sessions and no filter: a merge committed between the two reads, so read the list again.
+    const unfiltered = matches === undefined && from === undefined && to === undefined;
+    if (unfiltered && user.summary.sessionCount > 0) page = await read();
   }
   const resumeAfter = page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt;
   return {

@@ -42,8 +42,11 @@ export class FakeSessionReader implements SessionReader {
    */
   scanLimit: number | undefined;
 
-  static fromEvents(events: Iterable<EventRecord>): FakeSessionReader {
-    const reader = new FakeSessionReader();
+  static fromEvents<Reader extends FakeSessionReader>(
+    this: new () => Reader,
+    events: Iterable<EventRecord>,
+  ): Reader {
+    const reader = new this();
     const rules = compileRules(DEFAULT_SESSION_RULES);
     for (const [user, userEvents] of groupByUser([...events])) {
       const sessions = splitSessions(user, [...userEvents].sort(compareEvents), rules);

@@ -44,6 +44,37 @@ describe('GET /users/{userId}/sessions', () => {
       });
     });
 
+    it('reads the list again when a merge committed between the list and the user lookup', async () => {
+      // The first list read saw the user before their first merge committed; the summary read after it.
+      class CommitBetweenReads extends FakeSessionReader {
+        private listed = 0;
+        override async listSessions(query: Parameters<FakeSessionReader['listSessions']>[0]) {
+          const page = await super.listSessions(query);
+          return this.listed++ === 0 ? { sessions: [], hasMore: false } : page;
+        }
+      }
+      const reader = CommitBetweenReads.fromEvents(eventsForSessions('carol', 3, T0));
+      const { handler } = makeHandler({ reader });
+      const result = await call(handler, 'GET', userPath('carol', 'sessions'));
+      expect(result.status).toBe(200);
+      expect(sessionIds(result)).toHaveLength(3);
+      expect(reader.listQueries).toHaveLength(2);
+
+      // A time window with no sessions is an honest empty page: no second read.
+      const windowed = CommitBetweenReads.fromEvents(eventsForSessions('carol', 3, T0));
+      const empty = await call(
+        makeHandler({ reader: windowed }).handler,
+        'GET',
+        userPath('carol', 'sessions'),
+        {
+          query: `from=${new Date(T0 + 365 * 86_400_000).toISOString()}`,
+        },
+      );
+      expect(empty.status).toBe(200);
+      expect(sessionIds(empty)).toEqual([]);
+      expect(windowed.listQueries).toHaveLength(1);
+    });
+
     it('returns nextCursor null on the last page', async () => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', userPath('alice', 'sessions'), { query: 'limit=5' });
