@@ -96,38 +96,46 @@ export interface DayWrite {
 
 export interface EncodedDay {
   readonly pages: Item[];
-  /** Event chunks of sessions too large for a page; written with the pages. */
+  /** Event chunks of pages whose events are not inline; written with the pages. */
   readonly chunks: Item[];
 }
+
+/**
+ * Events up to this size stay inline in their page; larger ones move to chunk items. A list reads pages and
+ * pays for every byte of them, so keeping events out of pages keeps a page of sessions a few read units,
+ * while a page this small costs no more write units than it would without its events.
+ */
+export const INLINE_EVENTS_BYTES = 512;
 
 interface PagePlan {
   sessions: Session[];
   summaries: Buffer;
-  /** Inline events, or undefined when the page's one session keeps its events in chunks. */
+  /** Inline events, or undefined when the page keeps its events in chunks. */
   events: Buffer | undefined;
   chunks: Buffer[];
 }
 
-/** Splits a day's sessions into pages under the limit; a single session too large for one page gets chunks. */
+/**
+ * Splits a day's sessions into pages of at most `limit` bytes of summaries and events (a single session can
+ * exceed it); a page's events stay inline when small and go to chunks of at most `limit` bytes otherwise.
+ */
 function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
-  const encode = (group: Session[]): PagePlan => {
+  const split = (group: Session[]): PagePlan[] => {
     const summaries = deflateRawSync(JSON.stringify(group.map(rowOf)));
     const events = encodeEvents(
       user,
       group.flatMap((session) => session.events),
     );
-    if (summaries.length + events.length <= limit || group.length > 1)
-      return { sessions: group, summaries, events, chunks: [] };
+    if (summaries.length + events.length > limit && group.length > 1) {
+      const middle = Math.ceil(group.length / 2);
+      return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
+    }
+    if (events.length <= Math.min(INLINE_EVENTS_BYTES, limit - summaries.length))
+      return [{ sessions: group, summaries, events, chunks: [] }];
     const chunks: Buffer[] = [];
     for (let offset = 0; offset < events.length; offset += limit)
       chunks.push(events.subarray(offset, offset + limit));
-    return { sessions: group, summaries, events: undefined, chunks };
-  };
-  const split = (group: Session[]): PagePlan[] => {
-    const plan = encode(group);
-    if (plan.events === undefined || plan.summaries.length + plan.events.length <= limit) return [plan];
-    const middle = Math.ceil(group.length / 2);
-    return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
+    return [{ sessions: group, summaries, events: undefined, chunks }];
   };
   return split([...sessions]);
 }

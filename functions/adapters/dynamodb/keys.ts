@@ -4,8 +4,8 @@
  * | item     | pk          | sk                                   | holds                                        |
  * |----------|-------------|--------------------------------------|----------------------------------------------|
  * | head     | `U#<user>`  | `H`                                  | commit version, totals, month counts, links  |
- * | day page | `U#<user>`  | `D#<YYYY-MM-DD>#<token>#<page>`      | sessions starting that day, with events      |
- * | chunk    | `U#<user>`  | `E#<YYYY-MM-DD>#<token>#<page>#<n>`  | events of one very large session             |
+ * | day page | `U#<user>`  | `D#<YYYY-MM-DD>#<token>#<page>`      | sessions starting that day (small events inline) |
+ * | chunk    | `U#<user>`  | `E#<YYYY-MM-DD>#<token>#<page>#<n>`  | the events of a page, when not inline        |
  * | stitched | `U#<user>`  | `A#<anonymousId>`                    | an anonymousId stitched to this user          |
  * | rules    | `META`      | `RULES`                              | the session rules the table's data were cut under |
  *

@@ -19,6 +19,8 @@ import type { Item, Transport } from './transport.js';
 const MAX_READ_ATTEMPTS = 3;
 /** A filtered list page stops scanning here and hands back a cursor, so no page reads a whole history. */
 const MAX_SCANNED_ITEMS = 200;
+/** A query's following page reads at least this many day items: about one read unit of session rows. */
+const MIN_FOLLOWING_ITEMS = 8;
 
 function toSummary(user: string, row: StoredSessionRow, sessionNumber: number): SessionSummary {
   const { continuesChain: _chain, ...rest } = row;
@@ -97,7 +99,19 @@ export class DynamoDbSessionReader implements SessionReader {
       const head = await this.head(query.userId);
       if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
       let scannedItems = 0;
-      // Items come a day at a time, in key order; a day is complete once the next one starts.
+      /** Sessions accepted from the days known complete so far (a day is complete once the next one starts). */
+      const acceptedSoFar = (sofar: readonly Item[]) => {
+        const days = [...new Set(sofar.map(dayOfItem))];
+        const complete = new Set(days.slice(0, -1));
+        let count = 0;
+        for (const group of resolveDays(
+          head,
+          sofar.filter((item) => complete.has(dayOfItem(item))),
+        ).days) {
+          for (const page of group.pages) for (const row of decodeRows(page)) if (accepts(row)) count++;
+        }
+        return count;
+      };
       const items = await this.transport.query(
         {
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
@@ -109,18 +123,12 @@ export class DynamoDbSessionReader implements SessionReader {
         },
         (sofar) => {
           scannedItems = sofar.length;
-          if (scannedItems >= MAX_SCANNED_ITEMS) return true;
-          const days = [...new Set(sofar.map(dayOfItem))];
-          const complete = new Set(days.slice(0, -1));
-          let count = 0;
-          for (const group of resolveDays(
-            head,
-            sofar.filter((item) => complete.has(dayOfItem(item))),
-          ).days) {
-            for (const page of group.pages) for (const row of decodeRows(page)) if (accepts(row)) count++;
-          }
-          return count >= wanted;
+          return scannedItems >= MAX_SCANNED_ITEMS || acceptedSoFar(sofar) >= wanted;
         },
+        // As many more as the sessions still missing need: every byte a query returns is paid for, though a
+        // query costs at least one read unit, which pays for a few small day items anyway.
+        (sofar) =>
+          Math.max(MIN_FOLLOWING_ITEMS, itemsForPage(head, Math.max(1, wanted - acceptedSoFar(sofar)))),
       );
       const resolved = resolveDays(head, items);
       if (resolved.pendingSeen && attempt < MAX_READ_ATTEMPTS) {

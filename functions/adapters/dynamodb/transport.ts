@@ -189,12 +189,18 @@ export class Transport {
   }
 
   /** Every page of a Query, or until `stopWhen` says enough. */
+  /**
+   * Every item of a query, page by page, until `stopWhen` says the items so far are enough. `nextLimit` sizes
+   * each following page from the items so far, so a reader that needs a few more items pays for a few.
+   */
   async query(
     input: Omit<QueryCommandInput, 'TableName'>,
     stopWhen?: (items: readonly Item[]) => boolean,
+    nextLimit?: (items: readonly Item[]) => number,
   ): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
+    let limit = input.Limit;
     do {
       const output = await this.send('read', () =>
         this.client.send(
@@ -202,12 +208,14 @@ export class Transport {
             ...input,
             TableName: this.tableName,
             ReturnConsumedCapacity: 'TOTAL',
+            ...(limit !== undefined && { Limit: limit }),
             ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
           }),
         ),
       );
       items.push(...(output.Items ?? []));
       startKey = output.LastEvaluatedKey;
+      if (nextLimit !== undefined) limit = nextLimit(items);
     } while (startKey !== undefined && !stopWhen?.(items));
     return items;
   }

@@ -78,6 +78,7 @@ const ALL_EVENTS = [
   ...eventsForSessions(SLASHED, 3, T0),
   ...eventsForSessions(QUESTION, 2, T0),
   ...eventsForSessions(LONGEST, 2, T0),
+  ...eventsForSessions('brief', 1, T0),
 ];
 
 function storeDefaultUsers(): void {
@@ -87,6 +88,7 @@ function storeDefaultUsers(): void {
     [SLASHED, eventsForSessions(SLASHED, 3, T0), {}],
     [QUESTION, eventsForSessions(QUESTION, 2, T0), {}],
     [LONGEST, eventsForSessions(LONGEST, 2, T0), {}],
+    ['brief', eventsForSessions('brief', 1, T0), {}],
     ['anon-1', [], { link: { userId: 'alice', timestamp: T0, eventId: 'm:login', canonical: '{}' } }],
   ];
   for (const [user, events, options] of users) {
@@ -175,13 +177,18 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
   });
 
   it('serves sessions with their timelines, from inline events and from chunks', async () => {
-    const inline = await expectSameAsReference('/users/alice/sessions/20240201T090000000Z');
-    expect(inline.body).toMatchObject({ sessionNumber: 17, eventCount: 2 });
+    // A day of one short session keeps its events in its page: no second read.
+    const inline = await expectSameAsReference('/users/brief/sessions/20240131T090000000Z');
+    expect(inline.body).toMatchObject({ sessionNumber: 1, eventCount: 1 });
     expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(0);
+    // A busy day's events live in chunks, so that a list reads only the session rows.
+    const busyDay = await expectSameAsReference('/users/alice/sessions/20240201T090000000Z');
+    expect(busyDay.body).toMatchObject({ sessionNumber: 17, eventCount: 2 });
+    expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(1);
     const chunked = await expectSameAsReference('/users/chunky/sessions/20240131T090000000Z');
     expect(chunked.body).toMatchObject({ eventCount: 60, lastEvent: 'Step 59' });
     expect((chunked.body as { events: unknown[] }).events).toHaveLength(60);
-    expect(ddb.commandCalls(BatchGetItemCommand).length).toBeGreaterThan(0);
+    expect(ddb.commandCalls(BatchGetItemCommand).length).toBeGreaterThan(1);
   });
 
   it.each([
@@ -235,6 +242,26 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
       (s) => s.sessionNumber,
     );
     expect(numbers).toEqual([251, 252, 253, 254, 255, 256, 257, 258, 259, 260]);
+  });
+
+  it('sizes a list query’s next page by the sessions still missing, not by the first guess', async () => {
+    // 30 days of one session, then 30 days of three: the average (2 a day) over-guesses the first days.
+    const uneven = Array.from({ length: 120 }, (_, k) => {
+      const day = k < 30 ? k : 30 + Math.floor((k - 30) / 3);
+      const slot = k < 30 ? 0 : (k - 30) % 3;
+      return record({
+        id: `m:uneven-${k}`,
+        userId: 'uneven',
+        timestamp: T0 + day * DAY + slot * 3 * 60 * MINUTE,
+      });
+    });
+    const stored = storedUser('uneven', uneven);
+    table.put(stored.head, ...stored.items);
+    await expectSameAsReference('/users/uneven/sessions', 'order=asc', [...ALL_EVENTS, ...uneven]);
+    const limits = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit);
+    // 21 sessions wanted at 2 a day: 12 day items. The 11 complete days hold 11 sessions, so 10 more are
+    // wanted: 6 items, raised to the 8 a read unit pays for anyway; 19 then, so 2 more: 8 again.
+    expect(limits).toEqual([12, 8, 8]);
   });
 
   describe('reads that meet a newer version', () => {
