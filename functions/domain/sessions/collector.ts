@@ -77,9 +77,9 @@ export class EventCollector {
   add(event: EventRecord, source: SourceRef): boolean {
     const columns = this.columns;
     const at = columns.add(event, source);
-    if (this.stitching && isLink(event)) this.offerLink(columns.anonymousIds[at] as number, at);
-    const user = columns.userIds[at] as number;
-    const owner = user === NO_VALUE ? ((columns.anonymousIds[at] as number) << 1) | 1 : user << 1;
+    if (this.stitching && isLink(event)) this.offerLink(columns.anonymousId(at), at);
+    const user = columns.userId(at);
+    const owner = user === NO_VALUE ? (columns.anonymousId(at) << 1) | 1 : user << 1;
     const group = this.findOrAddGroup(owner, at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
@@ -126,7 +126,7 @@ export class EventCollector {
   private offerCopy(group: number, at: number): void {
     const best = this.groupBest[group] as number;
     const columns = this.columns;
-    const order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
+    const order = columns.timestamp(at) - columns.timestamp(best);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
     offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));
@@ -144,9 +144,9 @@ export class EventCollector {
     }
     const columns = this.columns;
     const best = link.best;
-    let order = (columns.timestamps[at] as number) - (columns.timestamps[best] as number);
+    let order = columns.timestamp(at) - columns.timestamp(best);
     if (order === 0) order = columns.compareIds(at, best);
-    offerCandidate(link, at, order, order === 0 && columns.userIds[at] !== columns.userIds[best]);
+    offerCandidate(link, at, order, order === 0 && columns.userId(at) !== columns.userId(best));
   }
 
   /** Canonical JSON of every candidate that needs it; then the winner of each set of candidates. */
@@ -205,8 +205,7 @@ export class EventCollector {
     const columns = this.columns;
     const pickLink = await this.picker(canonicalOf, this.links.values());
     const stitchedTo = new Map<number, number>();
-    for (const [anonymous, link] of this.links)
-      stitchedTo.set(anonymous, columns.userIds[pickLink(link)] as number);
+    for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
     const winners = await this.ownerWinners(canonicalOf);
     const resolved = new Int32Array(this.groupCount);
     const counts = new Int32Array(columns.identities.values.length);
@@ -215,8 +214,8 @@ export class EventCollector {
     const severalOwners = new Uint8Array(counts.length);
     for (let group = 0; group < this.groupCount; group++) {
       const at = winners[group] as number;
-      const user = columns.userIds[at] as number;
-      const anonymous = columns.anonymousIds[at] as number;
+      const user = columns.userId(at);
+      const anonymous = columns.anonymousId(at);
       const to = user !== NO_VALUE ? user : (stitchedTo.get(anonymous) ?? anonymous);
       resolved[group] = to;
       counts[to] = (counts[to] as number) + 1;
@@ -243,7 +242,7 @@ export class EventCollector {
       let indexes = Array.from(byUser.subarray(starts[user] as number, starts[user + 1] as number));
       if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, canonicalOf);
       indexes.sort((a, b) => {
-        const order = (columns.timestamps[a] as number) - (columns.timestamps[b] as number);
+        const order = columns.timestamp(a) - columns.timestamp(b);
         return order !== 0 ? order : columns.compareIds(a, b);
       });
       const waiting = visit(
@@ -269,7 +268,7 @@ export class EventCollector {
         continue;
       }
       merged = true;
-      const order = (columns.timestamps[at] as number) - (columns.timestamps[existing.best] as number);
+      const order = columns.timestamp(at) - columns.timestamp(existing.best);
       offerCandidate(existing, at, order, order === 0 && !columns.sameProjection(at, existing.best));
     }
     if (!merged) return indexes;

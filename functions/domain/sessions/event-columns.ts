@@ -41,39 +41,67 @@ function pageKey(page: PageFields): string {
     : JSON.stringify([url, path, title, referrer]);
 }
 
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T {
-  const next = new (array.constructor as new (length: number) => T)(capacity);
-  next.set(array);
-  return next;
+/** Events per block of a column: columns grow a block at a time, so nothing is copied or left twice. */
+const BLOCK_BITS = 16;
+const BLOCK_SIZE = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK_SIZE - 1;
+/** Bytes per block of the id arena; an id never straddles two blocks (ids are at most 512 characters). */
+const ID_BLOCK_BITS = 20;
+const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
+const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
+
+type TypedArray = Float64Array | Int32Array | Uint8Array;
+
+/**
+ * One column of numbers in fixed-size blocks. A doubling array would copy everything at each step and hold
+ * the old copy until the next full collection: at a million events, half again of what the columns need.
+ */
+class Column<T extends TypedArray> {
+  private readonly blocks: T[] = [];
+
+  constructor(private readonly newBlock: (length: number) => T) {}
+
+  get(at: number): number {
+    return (this.blocks[at >>> BLOCK_BITS] as T)[at & BLOCK_MASK] as number;
+  }
+
+  set(at: number, value: number): void {
+    const block = at >>> BLOCK_BITS;
+    if (block === this.blocks.length) this.blocks.push(this.newBlock(BLOCK_SIZE));
+    (this.blocks[block] as T)[at & BLOCK_MASK] = value;
+  }
 }
+
+const float64s = () => new Column((length) => new Float64Array(length));
+const int32s = () => new Column((length) => new Int32Array(length));
+const uint8s = () => new Column((length) => new Uint8Array(length));
 
 /**
  * Accepted events as columns: typed arrays of numbers and interned indexes instead of an object per event,
- * so a million events take a hundred-odd megabytes and the garbage collector has little to trace. An event
- * becomes an {@link EventRecord} again only when its user's sessions are cut.
+ * so a million events take about a hundred megabytes and the garbage collector has little to trace. An
+ * event becomes an {@link EventRecord} again only when its user's sessions are cut.
  */
 export class EventColumns {
   length = 0;
-  private capacity = 1024;
-  timestamps = new Float64Array(this.capacity);
-  userIds = new Int32Array(this.capacity);
-  anonymousIds = new Int32Array(this.capacity);
-  types = new Uint8Array(this.capacity);
-  names = new Int32Array(this.capacity);
-  platforms = new Int32Array(this.capacity);
-  pages = new Int32Array(this.capacity);
-  campaigns = new Int32Array(this.capacity);
-  urlCampaigns = new Int32Array(this.capacity);
-  devices = new Int32Array(this.capacity);
-  files = new Int32Array(this.capacity);
-  records = new Int32Array(this.capacity);
-  lines = new Int32Array(this.capacity);
-  arrayIndexes = new Int32Array(this.capacity);
-  /** Event ids as UTF-8 in one arena (no string object per event): start and length of each. */
-  private idArena: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private readonly timestamps = float64s();
+  private readonly userIds = int32s();
+  private readonly anonymousIds = int32s();
+  private readonly types = uint8s();
+  private readonly names = int32s();
+  private readonly platforms = int32s();
+  private readonly pages = int32s();
+  private readonly campaigns = int32s();
+  private readonly urlCampaigns = int32s();
+  private readonly devices = int32s();
+  private readonly files = int32s();
+  private readonly records = int32s();
+  private readonly lines = int32s();
+  private readonly arrayIndexes = int32s();
+  /** Event ids as UTF-8 in arena blocks (no string object per event): where each starts, and its length. */
+  private readonly idBlocks: Buffer[] = [];
   private idArenaUsed = 0;
-  idStarts = new Int32Array(this.capacity);
-  idLengths = new Int32Array(this.capacity);
+  private readonly idStarts = int32s();
+  private readonly idLengths = int32s();
   private idsAscii = true;
 
   /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
@@ -88,68 +116,70 @@ export class EventColumns {
   private lastFile = '';
   private lastFileIndex = NONE;
 
-  private grow(): void {
-    this.capacity *= 2;
-    const capacity = this.capacity;
-    this.timestamps = grown(this.timestamps, capacity);
-    this.userIds = grown(this.userIds, capacity);
-    this.anonymousIds = grown(this.anonymousIds, capacity);
-    this.types = grown(this.types, capacity);
-    this.names = grown(this.names, capacity);
-    this.platforms = grown(this.platforms, capacity);
-    this.pages = grown(this.pages, capacity);
-    this.campaigns = grown(this.campaigns, capacity);
-    this.urlCampaigns = grown(this.urlCampaigns, capacity);
-    this.devices = grown(this.devices, capacity);
-    this.files = grown(this.files, capacity);
-    this.records = grown(this.records, capacity);
-    this.lines = grown(this.lines, capacity);
-    this.arrayIndexes = grown(this.arrayIndexes, capacity);
-    this.idStarts = grown(this.idStarts, capacity);
-    this.idLengths = grown(this.idLengths, capacity);
+  timestamp(at: number): number {
+    return this.timestamps.get(at);
+  }
+
+  /** The interned user id of the event at `at`, or {@link NO_VALUE}. */
+  userId(at: number): number {
+    return this.userIds.get(at);
+  }
+
+  /** The interned anonymousId of the event at `at`, or {@link NO_VALUE}. */
+  anonymousId(at: number): number {
+    return this.anonymousIds.get(at);
   }
 
   private storeId(at: number, id: string): void {
-    const needed = this.idArenaUsed + id.length * 3;
-    if (needed > this.idArena.length) {
-      const next = Buffer.allocUnsafe(Math.max(needed, this.idArena.length * 2));
-      this.idArena.copy(next, 0, 0, this.idArenaUsed);
-      this.idArena = next;
+    const most = id.length * 3;
+    let offset = this.idArenaUsed & ID_BLOCK_MASK;
+    if (this.idBlocks.length === 0 || offset + most > ID_BLOCK_SIZE) {
+      this.idBlocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
+      this.idArenaUsed = (this.idBlocks.length - 1) * ID_BLOCK_SIZE;
+      offset = 0;
     }
-    const written = this.idArena.write(id, this.idArenaUsed, 'utf8');
+    const written = (this.idBlocks[this.idBlocks.length - 1] as Buffer).write(id, offset, 'utf8');
     if (written !== id.length) this.idsAscii = false;
-    this.idStarts[at] = this.idArenaUsed;
-    this.idLengths[at] = written;
+    this.idStarts.set(at, this.idArenaUsed);
+    this.idLengths.set(at, written);
     this.idArenaUsed += written;
+  }
+
+  private idBlock(start: number): Buffer {
+    return this.idBlocks[start >>> ID_BLOCK_BITS] as Buffer;
   }
 
   /** The id of the event at `at`. */
   eventId(at: number): string {
-    const start = this.idStarts[at] as number;
-    return this.idArena.toString(
+    const start = this.idStarts.get(at) & ID_BLOCK_MASK;
+    return this.idBlock(this.idStarts.get(at)).toString(
       this.idsAscii ? 'latin1' : 'utf8',
       start,
-      start + (this.idLengths[at] as number),
+      start + this.idLengths.get(at),
     );
   }
 
   /** FNV-1a over the id's bytes, mixed with `seed`. */
   hashId(at: number, seed: number): number {
-    const arena = this.idArena;
-    const start = this.idStarts[at] as number;
-    const end = start + (this.idLengths[at] as number);
+    const global = this.idStarts.get(at);
+    const arena = this.idBlock(global);
+    const start = global & ID_BLOCK_MASK;
+    const end = start + this.idLengths.get(at);
     let hash = (0x811c9dc5 ^ seed) >>> 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), 0x01000193);
     return hash >>> 0;
   }
 
   sameId(a: number, b: number): boolean {
-    const length = this.idLengths[a] as number;
-    if (this.idLengths[b] !== length) return false;
-    const arena = this.idArena;
-    const startA = this.idStarts[a] as number;
-    const startB = this.idStarts[b] as number;
-    for (let i = 0; i < length; i++) if (arena[startA + i] !== arena[startB + i]) return false;
+    const length = this.idLengths.get(a);
+    if (this.idLengths.get(b) !== length) return false;
+    const globalA = this.idStarts.get(a);
+    const globalB = this.idStarts.get(b);
+    const arenaA = this.idBlock(globalA);
+    const arenaB = this.idBlock(globalB);
+    const startA = globalA & ID_BLOCK_MASK;
+    const startB = globalB & ID_BLOCK_MASK;
+    for (let i = 0; i < length; i++) if (arenaA[startA + i] !== arenaB[startB + i]) return false;
     return true;
   }
 
@@ -160,14 +190,17 @@ export class EventColumns {
       const y = this.eventId(b);
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    const arena = this.idArena;
-    const startA = this.idStarts[a] as number;
-    const startB = this.idStarts[b] as number;
-    const lengthA = this.idLengths[a] as number;
-    const lengthB = this.idLengths[b] as number;
+    const globalA = this.idStarts.get(a);
+    const globalB = this.idStarts.get(b);
+    const arenaA = this.idBlock(globalA);
+    const arenaB = this.idBlock(globalB);
+    const startA = globalA & ID_BLOCK_MASK;
+    const startB = globalB & ID_BLOCK_MASK;
+    const lengthA = this.idLengths.get(a);
+    const lengthB = this.idLengths.get(b);
     const length = Math.min(lengthA, lengthB);
     for (let i = 0; i < length; i++) {
-      const difference = (arena[startA + i] as number) - (arena[startB + i] as number);
+      const difference = (arenaA[startA + i] as number) - (arenaB[startB + i] as number);
       if (difference !== 0) return difference;
     }
     return lengthA - lengthB;
@@ -179,53 +212,60 @@ export class EventColumns {
 
   /** Appends an event; its index. */
   add(event: EventRecord, source: RecordPosition): number {
-    if (this.length === this.capacity) this.grow();
     const at = this.length++;
-    this.timestamps[at] = event.timestamp;
-    this.userIds[at] = event.userId === null ? NONE : this.identity(event.userId);
-    this.anonymousIds[at] = event.anonymousId === null ? NONE : this.identity(event.anonymousId);
-    this.types[at] = TYPE_CODES.get(event.type) as number;
-    this.names[at] = event.name === null ? NONE : this.nameTable.intern(event.name, event.name);
-    this.platforms[at] =
-      event.platform === null ? NONE : this.platformTable.intern(event.platform, event.platform);
-    this.pages[at] = event.page === null ? NONE : this.pageTable.intern(pageKey(event.page), event.page);
-    this.campaigns[at] =
+    this.timestamps.set(at, event.timestamp);
+    this.userIds.set(at, event.userId === null ? NONE : this.identity(event.userId));
+    this.anonymousIds.set(at, event.anonymousId === null ? NONE : this.identity(event.anonymousId));
+    this.types.set(at, TYPE_CODES.get(event.type) as number);
+    this.names.set(at, event.name === null ? NONE : this.nameTable.intern(event.name, event.name));
+    this.platforms.set(
+      at,
+      event.platform === null ? NONE : this.platformTable.intern(event.platform, event.platform),
+    );
+    this.pages.set(at, event.page === null ? NONE : this.pageTable.intern(pageKey(event.page), event.page));
+    this.campaigns.set(
+      at,
       event.campaign === null
         ? NONE
-        : this.campaignTable.intern(JSON.stringify(event.campaign), event.campaign);
-    this.urlCampaigns[at] =
+        : this.campaignTable.intern(JSON.stringify(event.campaign), event.campaign),
+    );
+    this.urlCampaigns.set(
+      at,
       event.urlCampaign === null
         ? NONE
-        : this.campaignTable.intern(JSON.stringify(event.urlCampaign), event.urlCampaign);
-    this.devices[at] =
-      event.device === null ? NONE : this.deviceTable.intern(JSON.stringify(event.device), event.device);
+        : this.campaignTable.intern(JSON.stringify(event.urlCampaign), event.urlCampaign),
+    );
+    this.devices.set(
+      at,
+      event.device === null ? NONE : this.deviceTable.intern(JSON.stringify(event.device), event.device),
+    );
     if (source.file !== this.lastFile) {
       this.lastFile = source.file;
       this.lastFileIndex = this.fileTable.intern(source.file, source.file);
     }
-    this.files[at] = this.lastFileIndex;
-    this.records[at] = source.record;
-    this.lines[at] = source.line;
-    this.arrayIndexes[at] = source.index ?? NONE;
+    this.files.set(at, this.lastFileIndex);
+    this.records.set(at, source.record);
+    this.lines.set(at, source.line);
+    this.arrayIndexes.set(at, source.index ?? NONE);
     this.storeId(at, event.id);
     return at;
   }
 
   /** The event at `at`, as an object again; its id is decoded only when read (sessions rarely need it). */
   event(at: number): EventRecord {
-    const name = this.names[at] as number;
-    const platform = this.platforms[at] as number;
-    const page = this.pages[at] as number;
-    const campaign = this.campaigns[at] as number;
-    const urlCampaign = this.urlCampaigns[at] as number;
-    const device = this.devices[at] as number;
-    const userId = this.userIds[at] as number;
-    const anonymousId = this.anonymousIds[at] as number;
+    const name = this.names.get(at);
+    const platform = this.platforms.get(at);
+    const page = this.pages.get(at);
+    const campaign = this.campaigns.get(at);
+    const urlCampaign = this.urlCampaigns.get(at);
+    const device = this.devices.get(at);
+    const userId = this.userIds.get(at);
+    const anonymousId = this.anonymousIds.get(at);
     return new ColumnEvent(
       this,
       at,
-      this.timestamps[at] as number,
-      EVENT_TYPES[this.types[at] as number] as EventType,
+      this.timestamps.get(at),
+      EVENT_TYPES[this.types.get(at)] as EventType,
       name === NONE ? null : (this.nameTable.values[name] as string),
       userId === NONE ? null : (this.identities.values[userId] as string),
       anonymousId === NONE ? null : (this.identities.values[anonymousId] as string),
@@ -238,11 +278,11 @@ export class EventColumns {
   }
 
   source(at: number): RecordPosition {
-    const index = this.arrayIndexes[at] as number;
+    const index = this.arrayIndexes.get(at);
     return {
-      file: this.fileTable.values[this.files[at] as number] as string,
-      record: this.records[at] as number,
-      line: this.lines[at] as number,
+      file: this.fileTable.values[this.files.get(at)] as string,
+      record: this.records.get(at),
+      line: this.lines.get(at),
       ...(index !== NONE && { index }),
     };
   }
@@ -251,16 +291,16 @@ export class EventColumns {
   sameProjection(a: number, b: number): boolean {
     return (
       this.sameId(a, b) &&
-      this.timestamps[a] === this.timestamps[b] &&
-      this.types[a] === this.types[b] &&
-      this.names[a] === this.names[b] &&
-      this.userIds[a] === this.userIds[b] &&
-      this.anonymousIds[a] === this.anonymousIds[b] &&
-      this.platforms[a] === this.platforms[b] &&
-      this.pages[a] === this.pages[b] &&
-      this.campaigns[a] === this.campaigns[b] &&
-      this.urlCampaigns[a] === this.urlCampaigns[b] &&
-      this.devices[a] === this.devices[b]
+      this.timestamps.get(a) === this.timestamps.get(b) &&
+      this.types.get(a) === this.types.get(b) &&
+      this.names.get(a) === this.names.get(b) &&
+      this.userIds.get(a) === this.userIds.get(b) &&
+      this.anonymousIds.get(a) === this.anonymousIds.get(b) &&
+      this.platforms.get(a) === this.platforms.get(b) &&
+      this.pages.get(a) === this.pages.get(b) &&
+      this.campaigns.get(a) === this.campaigns.get(b) &&
+      this.urlCampaigns.get(a) === this.urlCampaigns.get(b) &&
+      this.devices.get(a) === this.devices.get(b)
     );
   }
 }

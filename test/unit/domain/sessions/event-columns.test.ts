@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import { EventColumns } from '../../../../functions/domain/sessions/event-columns.js';
+import { record } from '../../../helpers/event-arbitraries.js';
+
+/** Ids of every width up to the longest allowed, ASCII and not, so the id arena fills several blocks. */
+function idOf(k: number): string {
+  if (k % 97 === 0) return `${'x'.repeat(500)}-${k}`;
+  if (k % 13 === 0) return `évènement-${k}-😀`;
+  return `m:${k.toString(36)}`;
+}
+
+function eventOf(k: number): EventRecord {
+  return record({
+    id: idOf(k),
+    userId: k % 5 === 0 ? null : `user-${k % 101}`,
+    anonymousId: k % 5 === 0 ? `anon-${k % 7}` : null,
+    timestamp: Date.UTC(2024, 0, 1) + k * 1_000,
+    name: k % 3 === 0 ? null : `Event ${k % 11}`,
+    platform: k % 4 === 0 ? 'ios' : null,
+  });
+}
+
+describe('EventColumns', () => {
+  it('gives back every event, id and source exactly, across column and id-arena blocks', () => {
+    const columns = new EventColumns();
+    const count = 140_000; // over two blocks of 65,536 events, over a megabyte of ids
+    for (let k = 0; k < count; k++)
+      columns.add(eventOf(k), { file: k < 70_000 ? 'a.ndjson' : 'b.ndjson', record: k, line: k + 1 });
+    expect(columns.length).toBe(count);
+    for (const k of [0, 1, 96, 97, 65_535, 65_536, 65_537, 70_000, 131_071, 131_072, count - 1]) {
+      const { id, ...fields } = eventOf(k);
+      const event = columns.event(k);
+      expect(event.id).toBe(id);
+      expect({ ...event }).toEqual(fields);
+      expect(columns.source(k)).toEqual({
+        file: k < 70_000 ? 'a.ndjson' : 'b.ndjson',
+        record: k,
+        line: k + 1,
+      });
+    }
+    for (let k = 0; k < count; k += 7) expect(columns.eventId(k)).toBe(idOf(k));
+  });
+
+  it('compares ids as UTF-16 code units and finds copies by their bytes', () => {
+    const columns = new EventColumns();
+    const ids = ['b', 'a', 'ab', 'é', 'a', `${'z'.repeat(600)}`, '😀', 'ｚ'];
+    ids.forEach((id, k) => columns.add(record({ id, timestamp: k }), { file: 'f', record: k, line: k }));
+    for (let a = 0; a < ids.length; a++) {
+      for (let b = 0; b < ids.length; b++) {
+        const x = ids[a] as string;
+        const y = ids[b] as string;
+        expect(Math.sign(columns.compareIds(a, b))).toBe(x < y ? -1 : x > y ? 1 : 0);
+        expect(columns.sameId(a, b)).toBe(x === y);
+        if (x === y) expect(columns.hashId(a, 3)).toBe(columns.hashId(b, 3));
+      }
+    }
+  });
+});
