@@ -1,5 +1,15 @@
 /** How the figures are taken, as BENCHMARKS.md explains it below the tables. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { TARGETS } from './report-model.js';
+
+/** The Node flags `bin/sessionize.mjs` asks for in its first line, as the file says today. */
+function shebangFlags(): string {
+  const first =
+    readFileSync(resolve(import.meta.dirname, '..', 'bin', 'sessionize.mjs'), 'utf8').split('\n')[0] ?? '';
+  const flags = first.split(/\s+/).filter((word) => word.startsWith('--'));
+  return flags.length === 0 ? 'none' : flags.map((flag) => `\`${flag}\``).join(' ');
+}
 
 export function methodNotes(seed: number): string[] {
   return [
@@ -7,7 +17,7 @@ export function methodNotes(seed: number): string[] {
       `${seed}): events of ~600 bytes with full Segment context, ~40 a user over one day, 15 % anonymous users, 1 % late, 0.5 % duplicates, 0.2 % without messageId. Both are NDJSON, gzip level 6, generated once and cached in bench/out/.`,
     '**Processes.** Every measurement is a whole process: wall time from spawn to exit; CPU time is user + system of all its threads and peak RSS its `maxRSS`, both from `process.resourceUsage()` as the process exits, written by a module preloaded through `NODE_OPTIONS=--import` (the command line measured is unchanged). MiB = 2^20 bytes, MB = 10^6 bytes.',
     '**Floor, CLI, DuckDB.** Floor: plain `node` streaming the file through `zlib.createGunzip`, splitting lines and `JSON.parse`-ing each (bench/floor-child.ts). CLI: `node bin/sessionize.mjs --format json FILE > /dev/null`, the bundle rebuilt by scripts/build-cli.mjs at the start of the run. DuckDB: `@duckdb/node-api`, in memory, 2 threads: `read_json` of the NDJSON.gz, the user is userId else anonymousId, one event per user and messageId, a session starts where `lag()` of the timestamp is more than 30 minutes back, sessions numbered by a running sum and written to /dev/null as JSON (bench/duckdb-child.ts); it finds as many sessions as the summary of the CLI lists (143,941 on the 1M file of the issue, 4,254 on the realistic 100k file, checked when this benchmark was written). CPU ratio = CLI CPU time / floor CPU time; wall ratio = CLI wall time / DuckDB wall time; above 1 the CLI is slower.',
-    "**Two ways to start the CLI.** `node bin/sessionize.mjs` does not apply the Node flags in the script's shebang (`--heap-growing-percent=50 --max-semi-space-size=32`); running the script itself, as `npx sessionize` does through node_modules/.bin, does. The CLI peak RSS table shows the second where the run measured it.",
+    `**Two ways to start the CLI.** \`node bin/sessionize.mjs\` does not apply the Node flags in the script's shebang (${shebangFlags()}); running the script itself, as \`npx sessionize\` does through node_modules/.bin, does. The CLI peak RSS table shows the second where the run measured it.`,
     "**Ingest.** bench/ingest-child.ts does what the ingest function does for one object, minus S3: its default configuration (`loadIngestConfig`), `DynamoDbSessionWriter` with the stitching writer, `ensureTableRules`, then `ingestObject` with its default chunk (100,000 events) and merge concurrency (16), the file read from disk. Rejection reports are counted, not uploaded. DynamoDB Local runs in memory on the same cores, so times are far from what AWS gives; capacity units are those DynamoDB Local reports (`ReturnConsumedCapacity`), summed by the store's `Transport`.",
     `**Daily export.** Day 1: one day of the realistic generator with every 101st event held back; then the same file again; then day 2 (another seed: identified users return, anonymous visitors are new) with the held-back 1 % spread through it. The WCU target (≤ ${TARGETS.writeUnitsPer1k} per 1,000 events read) is held against every run.`,
     "**The write floor.** Floor units = (bytes the store asks DynamoDB to write) / 1,024, per 1,000 events read, with no rounding per item: what the same data would cost if every write unit carried a full KB. The bytes are counted from the requests by an SDK middleware (bench/written-bytes.ts), sized by DynamoDB's item size rules (attribute names and values; strings in UTF-8 bytes, binaries in bytes, numbers 1 byte per two significant digits plus 1, booleans and nulls 1, lists and maps 3 plus 1 per element and their keys): a put (single, batched or transactional) counts its item; an update counts its key and every `SET name = value` (a commit sets every attribute of the user's head, so that is the head); deletes and condition checks count nothing. `WCU / floor` is what the rounding of each write to whole KB, transactions (billed twice) and deletes add on top.",
