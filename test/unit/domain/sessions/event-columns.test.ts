@@ -45,7 +45,9 @@ describe('EventColumns', () => {
   it('compares ids as UTF-16 code units and finds copies by their bytes', () => {
     const columns = new EventColumns();
     const ids = ['b', 'a', 'ab', 'é', 'a', `${'z'.repeat(600)}`, '😀', 'ｚ'];
-    ids.forEach((id, k) => columns.add(record({ id, timestamp: k }), { file: 'f', record: k, line: k }));
+    ids.forEach((id, k) => {
+      columns.add(record({ id, timestamp: k }), { file: 'f', record: k, line: k });
+    });
     for (let a = 0; a < ids.length; a++) {
       for (let b = 0; b < ids.length; b++) {
         const x = ids[a] as string;
