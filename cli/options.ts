@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { INPUT_FORMATS } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES, type SessionRules } from '../functions/domain/rules/session-rules.js';
 

@@ -2,7 +2,7 @@
 //   POST /_local/replay   {prefix?, since?: "YYYY-MM-DD", dryRun?, fromDeadLetterQueue?}
 // enqueues objects again, or redrives the dead-letter queue; a dry run lists what it would do (which is
 // how `npm run dlq` lists the dead letters). `npm run replay` is its client (local/replay.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AdminHandler, apiError } from './http-api.js';
 import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';
 

@@ -1,7 +1,7 @@
 // What `npm start` hands the ingest function: its sources (`SESSIONIZER_SOURCES`, passed on as
 // `SOURCES`) and its session rules (`SESSION_GAP_MINUTES` and friends, passed on as `SESSION_RULES`),
 // validated here so a mistake is reported by variable before anything starts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES } from '../functions/domain/rules/session-rules.js';
 

@@ -4,7 +4,7 @@
 // survives the process dying, which is what a dev tool needs, not the machine losing power.)
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const storedMessageSchema = z.object({
   messageId: z.string().min(1),

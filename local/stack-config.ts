@@ -1,6 +1,6 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';

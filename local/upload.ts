@@ -5,7 +5,7 @@ import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SortOrder } from '../domain/store/ports.js';
 
 /** What a cursor is only valid for: the same user, order and filter as the page that minted it. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';

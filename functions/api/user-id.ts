@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import { BASE64_ID_PREFIX } from './paths.js';
 import { type ApiResponse, badRequest } from './responses.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
 import { sessionRulesSchema } from '../shared/session-rules-schema.js';

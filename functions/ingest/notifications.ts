@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeS3EventKey } from '../../contract/index.js';
 import type { ObjectRef } from '../adapters/s3/object-source.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
 import { sessionRulesSchema } from '../shared/session-rules-schema.js';
 

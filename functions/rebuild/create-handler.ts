@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore } from '../domain/store/ports.js';
 import { beginTableRebuild, finishTableRebuild, rebuildSegment } from './rebuild-table.js';

@@ -3,7 +3,7 @@
  * same way wherever they come from: the CDK stage config, the `SESSION_RULES` environment variable of the
  * ingest and rebuild functions, the local stack and the CLI. Depends on zod only, so lib/ can import it too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const MINUTES_PER_DAY = 24 * 60;
 

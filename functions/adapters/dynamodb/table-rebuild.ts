@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../domain/store/ports.js';
 import { HEAD_SK, userOfPk } from './keys.js';

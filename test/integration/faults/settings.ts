@@ -2,7 +2,7 @@
 // failure), `npm run soak` takes every size and the length of the soak from flags or SOAK_* variables.
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExportShape } from './export-files.js';
 import { SCENARIOS } from './scenarios.js';
 
