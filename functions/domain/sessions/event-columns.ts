@@ -171,25 +171,19 @@ export class EventColumns {
   }
 
   sameId(a: number, b: number): boolean {
-    const length = this.idLengths.get(a);
-    if (this.idLengths.get(b) !== length) return false;
-    const globalA = this.idStarts.get(a);
-    const globalB = this.idStarts.get(b);
-    const arenaA = this.idBlock(globalA);
-    const arenaB = this.idBlock(globalB);
-    const startA = globalA & ID_BLOCK_MASK;
-    const startB = globalB & ID_BLOCK_MASK;
-    for (let i = 0; i < length; i++) if (arenaA[startA + i] !== arenaB[startB + i]) return false;
-    return true;
+    return this.idLengths.get(a) === this.idLengths.get(b) && this.compareIdBytes(a, b) === 0;
   }
 
   /** Rule 5's tie order: ids by UTF-16 code units (bytes agree with it while both ids are ASCII). */
   compareIds(a: number, b: number): number {
-    if (!this.idsAscii) {
-      const x = this.eventId(a);
-      const y = this.eventId(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
+    if (this.idsAscii) return this.compareIdBytes(a, b);
+    const x = this.eventId(a);
+    const y = this.eventId(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /** The ids' UTF-8 bytes compared in order, the shorter first when one is a prefix of the other. */
+  private compareIdBytes(a: number, b: number): number {
     const globalA = this.idStarts.get(a);
     const globalB = this.idStarts.get(b);
     const arenaA = this.idBlock(globalA);
