@@ -4,13 +4,13 @@
  * name and renamed when complete, so an interrupted run never leaves a truncated file that looks cached.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { generateEvents, type SegmentEvent } from './generator.js';
+import { generateEvents, type SegmentEvent } from './generator/generate.js';
 import { generateIssueEvents } from './issue-generator.js';
 import { OUT_DIR } from './processes.js';
 import { batched } from './write-export.js';
@@ -22,7 +22,11 @@ function sourceHash(...files: string[]): string {
   return hash.digest('hex').slice(0, 8);
 }
 
-const GENERATOR_HASH = sourceHash('./generator.ts', './exports.ts');
+const GENERATOR_FILES = readdirSync(new URL('./generator/', import.meta.url))
+  .filter((name) => name.endsWith('.ts'))
+  .sort()
+  .map((name) => `./generator/${name}`);
+const GENERATOR_HASH = sourceHash(...GENERATOR_FILES, './exports.ts');
 const ISSUE_HASH = sourceHash('./issue-generator.ts', './exports.ts');
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -15,7 +15,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
-import { generateEvents } from './generator.js';
+import { generateEvents } from './generator/generate.js';
 import { median } from './stats.js';
 
 /** The paths the lead's Segment mapping requests (rules 1, 7 and 9 of the session rules). */

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { type GeneratorOptions, generateEvents } from './generator.js';
+import { type GeneratorOptions, generateEvents } from './generator/generate.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
 

@@ -1,6 +1,6 @@
 // npx tsx scripts/measure-cost.ts [--events 20000] [--first-day-only]
 //
-// The DynamoDB capacity units behind docs/cost.md: generated exports (bench/generator.ts) go through the real
+// The DynamoDB capacity units behind docs/cost.md: generated exports (bench/generator/) go through the real
 // ingest use case into DynamoDB Local, then the lookup handler reads a sample of users. Units are what
 // DynamoDB Local reports through ReturnConsumedCapacity, summed by the store's transport.
 import { createReadStream } from 'node:fs';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GeneratorOptions, generateEvents, type SegmentEvent } from '../../bench/generator.js';
+import { type GeneratorOptions, generateEvents, type SegmentEvent } from '../../bench/generator/generate.js';
 import { generateIssueEvents } from '../../bench/issue-generator.js';
 import { writeExport } from '../../bench/write-export.js';
 

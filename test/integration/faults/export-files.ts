@@ -1,11 +1,11 @@
-// The fault suite's input: export files cut from one seeded stream of generated events (bench/generator.ts),
+// The fault suite's input: export files cut from one seeded stream of generated events (bench/generator/),
 // so that sessions straddle files, later files carry earlier events, events repeat across files (some
 // with another timestamp under the same messageId, where the earliest copy wins), and some lines are
 // rejected.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { generateEvents, type SegmentEvent } from '../../../bench/generator.js';
+import { generateEvents, type SegmentEvent } from '../../../bench/generator/generate.js';
 import type { SeededRandom } from './seeded-random.js';
 
 export interface ExportShape {

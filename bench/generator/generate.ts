@@ -7,14 +7,14 @@
  * scheduling state and small hold-back buffers are kept, never the events already produced.
  */
 
-import { MAX_SESSIONS_PER_DAY, MINUTE, SESSION_TIMEOUT } from './generator/constants.js';
-import { buildEvent, chooseKind, deliveryTimes } from './generator/events.js';
-import { QuotaSampler, Random } from './generator/random.js';
-import { intraSessionGapMs, planSessions, UserClock } from './generator/sessions.js';
-import type { GeneratorOptions, SegmentEvent } from './generator/types.js';
-import { createProfile, type UserProfile } from './generator/users.js';
+import { MAX_SESSIONS_PER_DAY, MINUTE, SESSION_TIMEOUT } from './constants.js';
+import { buildEvent, chooseKind, deliveryTimes } from './events.js';
+import { QuotaSampler, Random } from './random.js';
+import { intraSessionGapMs, planSessions, UserClock } from './sessions.js';
+import type { GeneratorOptions, SegmentEvent } from './types.js';
+import { createProfile, type UserProfile } from './users.js';
 
-export type { GeneratorOptions, SegmentEvent } from './generator/types.js';
+export type { GeneratorOptions, SegmentEvent } from './types.js';
 
 const DEFAULTS = {
   seed: 1,
