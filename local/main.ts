@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
-      // One Ctrl-C can arrive twice: from the terminal and relayed by tsx's parent process.
+      // One Ctrl-C can arrive twice: from the terminal and relayed by a parent (npm, or a tsx CLI).
       if (Date.now() - stoppingSince < 2_000) return;
       // A second Ctrl-C: do not wait any longer. Children are killed by the exit handler.
       process.exit(1);

@@ -408,7 +408,7 @@ describe('npm start (local stack)', () => {
 
   it('refuses a second npm start on the same data dir, naming the pid that holds it', async () => {
     const holder = JSON.parse(readFileSync(join(dataDir, 'lock'), 'utf8')) as { pid: number };
-    const second = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
+    const second = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0', SESSIONIZER_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -458,7 +458,7 @@ describe('npm start (local stack)', () => {
 
     // The start script's own command, without npm around it, so its exit status is the stack's.
     stack = await StackProcess.start(
-      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
+      [process.execPath, '--import', 'tsx', 'local/main.ts'],
       ports,
       stackEnv(dataDir),
     );
@@ -510,7 +510,7 @@ describe('npm start (local stack)', () => {
     );
 
     stack = await StackProcess.start(
-      [join(ROOT, 'node_modules/.bin/tsx'), 'local/main.ts'],
+      [process.execPath, '--import', 'tsx', 'local/main.ts'],
       ports,
       stackEnv(dataDir),
     );

@@ -1,14 +1,12 @@
 // The local stack as the fault suite drives it: started as `npm start` starts it (its own process group,
 // its own data dir, free ports), killed with SIGKILL as a whole group at any moment, restarted on the same
 // data dir, and never left behind.
-import { join } from 'node:path';
 import { findFreePort } from '../../../local/process-utils.js';
-import { groupMembers, type Ports, ROOT, StackProcess, waitFor } from '../../helpers/local-servers.js';
+import { groupMembers, type Ports, StackProcess, waitFor } from '../../helpers/local-servers.js';
 import { type GroupGuard, guardProcessGroup } from './group-guard.js';
 
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 /** The `start` script's own command, without npm around it, so a group kill reaches every process at once. */
-const START_COMMAND = [TSX, 'local/main.ts'];
+const START_COMMAND = [process.execPath, '--import', 'tsx', 'local/main.ts'];
 
 const THROTTLE_LINE = /^\d\d:\d\d:\d\d fault injected: /;
 const FAILED_LINE = /^\d\d:\d\d:\d\d (FAILED|DEAD-LETTERED) /;
