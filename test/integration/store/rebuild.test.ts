@@ -7,7 +7,7 @@ import type { SessionRules } from '../../../functions/domain/rules/session-rules
 import { eventRecordsArbitrary, MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
+import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -122,40 +122,13 @@ describe('rebuilding the table under new session rules', () => {
   });
 });
 
-/**
- * Visitors on a few devices, some logging in as one of two users (a shared kiosk links both), events without
- * a userId before and after, aliases (never links), around gap boundaries and midnight.
- */
-function stitchingEvents(): fc.Arbitrary<EventRecord[]> {
-  const event = fc.record({
-    userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
-    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
-    minutes: fc.oneof(
-      fc.integer({ min: 0, max: 240 }),
-      fc.integer({ min: 0, max: 8 }).map((k) => k * 30),
-    ),
-    alias: fc.boolean(),
-  });
-  return fc.array(event, { minLength: 1, maxLength: 30 }).map((drafts) =>
-    drafts.map((draft, index) =>
-      record({
-        id: `m:${index}`,
-        userId: draft.userId,
-        anonymousId: draft.anonymousId,
-        timestamp: T0 + draft.minutes * MINUTE,
-        type: draft.userId !== null && draft.alias && index % 3 === 0 ? 'alias' : 'track',
-      }),
-    ),
-  );
-}
-
 describe('rebuilding when identity stitching is turned on or off', () => {
   it(
     'turned on: stitches every stored link, as the batch does under the new rules',
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          stitchingEvents(),
+          stitchingEvents(T0),
           fc.constantFrom(10, 30),
           fc.integer({ min: 1, max: 3 }),
           async (events, gapMinutes, totalSegments) => {
@@ -190,7 +163,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          stitchingEvents(),
+          stitchingEvents(T0),
           fc.constantFrom(10, 30),
           fc.integer({ min: 1, max: 3 }),
           async (events, gapMinutes, totalSegments) => {

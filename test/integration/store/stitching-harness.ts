@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { type EventRecord, ownUser } from '../../../functions/domain/events/event.js';
@@ -7,6 +8,7 @@ import { splitSessions } from '../../../functions/domain/sessions/split.js';
 import { compareLinks, isLink } from '../../../functions/domain/sessions/stitching.js';
 import { type SessionSummary, summarizeSession } from '../../../functions/domain/sessions/summary.js';
 import { preferredCopy } from '../../../functions/domain/store/plan-merge.js';
+import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 
 /** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
 export function stitchedReference(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
@@ -79,3 +81,30 @@ export const everyone = (events: readonly EventRecord[]) => [
     events.flatMap((event) => [event.userId, event.anonymousId].filter((id): id is string => id !== null)),
   ),
 ];
+
+/**
+ * Visitors on a few devices, some logging in as one of two users (a shared kiosk links both), events without
+ * a userId before and after, aliases (never links), within four hours of `t0` and on gap boundaries.
+ */
+export function stitchingEvents(t0: number): fc.Arbitrary<EventRecord[]> {
+  const event = fc.record({
+    userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
+    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
+    minutes: fc.oneof(
+      fc.integer({ min: 0, max: 240 }),
+      fc.integer({ min: 0, max: 8 }).map((k) => k * 30),
+    ),
+    alias: fc.boolean(),
+  });
+  return fc.array(event, { minLength: 1, maxLength: 30 }).map((drafts) =>
+    drafts.map((draft, index) =>
+      record({
+        id: `m:${index}`,
+        userId: draft.userId,
+        anonymousId: draft.anonymousId,
+        timestamp: t0 + draft.minutes * MINUTE,
+        type: draft.userId !== null && draft.alias && index % 3 === 0 ? 'alias' : 'track',
+      }),
+    ),
+  );
+}

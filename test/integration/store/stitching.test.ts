@@ -2,11 +2,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { deliveryArbitrary, MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { Crash, crashingClient } from './crashing-client.js';
-import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
+import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -20,33 +19,6 @@ afterAll(async () => {
 });
 
 const T0 = Date.UTC(2024, 0, 31, 23, 0, 0);
-
-/**
- * Visitors on a few devices, some logging in as one of two users (a shared kiosk links both), events without
- * a userId before and after, aliases (never links), around gap boundaries and midnight.
- */
-function stitchingEvents(): fc.Arbitrary<EventRecord[]> {
-  const event = fc.record({
-    userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
-    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
-    minutes: fc.oneof(
-      fc.integer({ min: 0, max: 240 }),
-      fc.integer({ min: 0, max: 8 }).map((k) => k * 30),
-    ),
-    alias: fc.boolean(),
-  });
-  return fc.array(event, { minLength: 1, maxLength: 30 }).map((drafts) =>
-    drafts.map((draft, index) =>
-      record({
-        id: `m:${index}`,
-        userId: draft.userId,
-        anonymousId: draft.anonymousId,
-        timestamp: T0 + draft.minutes * MINUTE,
-        type: draft.userId !== null && draft.alias && index % 3 === 0 ? 'alias' : 'track',
-      }),
-    ),
-  );
-}
 
 function crashingWriter(store: StoreUnderTest, writesBeforeCrash: number): DynamoDbSessionWriter {
   const client = crashingClient(dynamo.endpoint, writesBeforeCrash);
@@ -62,7 +34,7 @@ describe('identity stitching in the store', () => {
   it('converges to the batch result whatever the split, order, duplication, concurrency and crashes', async () => {
     await fc.assert(
       fc.asyncProperty(
-        stitchingEvents().chain((events) =>
+        stitchingEvents(T0).chain((events) =>
           fc.record({
             events: fc.constant(events),
             delivery: deliveryArbitrary(events, 4),
