@@ -3,6 +3,7 @@
 import type { RebuildStore } from '../functions/domain/store/ports.js';
 import {
   beginTableRebuild,
+  emptyCounts,
   finishTableRebuild,
   rebuildSegment,
   type SegmentCounts,
@@ -37,15 +38,7 @@ const DEFAULT_FINISH_MS = 10 * 60_000;
 
 export async function runTableRebuild(store: RebuildStore, options: RebuildRunOptions): Promise<RebuildRun> {
   const { totalSegments } = options;
-  const counts: SegmentCounts = {
-    users: 0,
-    rebuilt: 0,
-    current: 0,
-    skipped: 0,
-    sessionsWritten: 0,
-    linksOffered: 0,
-    eventsMoved: 0,
-  };
+  const counts = emptyCounts();
   let segmentsDone = 0;
   let calls = 0;
   await beginTableRebuild(store);

@@ -33,7 +33,7 @@ export class UsersLeftError extends Error {
   }
 }
 
-function emptyCounts(): SegmentCounts {
+export function emptyCounts(): SegmentCounts {
   return {
     users: 0,
     rebuilt: 0,
