@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoDbEraser } from '../adapters/dynamodb/eraser.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
+import { httpEntry } from '../shared/http-entry.js';
 import { createAdminHandler } from './app.js';
 import { loadAdminConfig } from './config.js';
 
@@ -18,10 +18,4 @@ const app = createAdminHandler({
 });
 
 /** Lambda entry for `DELETE /admin/users/{userId}` (HTTP API payload 2.0, IAM-authorized). */
-export const handler = async (
-  event: APIGatewayProxyEventV2,
-  context?: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (context !== undefined) logger.addContext(context);
-  return app(event);
-};
+export const handler = httpEntry(logger, app);

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DynamoDbSessionReader } from '../adapters/dynamodb/session-reader.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
+import { httpEntry } from '../shared/http-entry.js';
 import { createApiHandler } from './app.js';
 import { loadApiConfig } from './config.js';
 
@@ -16,10 +16,4 @@ const app = createApiHandler({
 });
 
 /** Lambda entry for the lookup API (HTTP API payload 2.0); the local stack calls it without a context. */
-export const handler = async (
-  event: APIGatewayProxyEventV2,
-  context?: Context,
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (context !== undefined) logger.addContext(context);
-  return app(event);
-};
+export const handler = httpEntry(logger, app);
