@@ -99,8 +99,11 @@ export class DynamoDbSessionReader implements SessionReader {
       const head = await this.head(query.userId);
       if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
       let scannedItems = 0;
+      // Asked twice per query page (whether to stop, how many more): decode the rows once per page.
+      let acceptedAt = { items: -1, count: 0 };
       /** Sessions accepted from the days known complete so far (a day is complete once the next one starts). */
       const acceptedSoFar = (sofar: readonly Item[]) => {
+        if (acceptedAt.items === sofar.length) return acceptedAt.count;
         const days = [...new Set(sofar.map(dayOfItem))];
         const complete = new Set(days.slice(0, -1));
         let count = 0;
@@ -110,6 +113,7 @@ export class DynamoDbSessionReader implements SessionReader {
         ).days) {
           for (const page of group.pages) for (const row of decodeRows(page)) if (accepts(row)) count++;
         }
+        acceptedAt = { items: sofar.length, count };
         return count;
       };
       const items = await this.transport.query(
