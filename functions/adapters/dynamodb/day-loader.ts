@@ -6,6 +6,23 @@ import type { Head } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
 
+/**
+ * A page named chunks that are gone: a newer commit collected them after the page was read. What was read
+ * is out of date; the reader starts over from a fresh head, as after a lost race.
+ */
+export class StaleReadError extends Error {
+  constructor(user: string, day: string) {
+    super(`events of ${day} of ${JSON.stringify(user)} were collected by a newer commit while being read`);
+    this.name = 'StaleReadError';
+  }
+}
+
+/** An attempt's outcome when what it read went stale: the attempt lost, as to a concurrent commit. */
+export function conflictOnStaleRead(error: unknown): 'conflict' {
+  if (error instanceof StaleReadError) return 'conflict';
+  throw error;
+}
+
 /** A stored day with what a rewrite must know about where it came from. */
 export interface LoadedDay extends StoredDay {
   readonly group: DayGroup;
@@ -37,7 +54,7 @@ function dayOf(item: Item): string {
   return (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
 }
 
-/** Reads the sessions of resolved day groups, fetching the chunks of very large sessions. */
+/** Reads the sessions of resolved day groups, fetching the chunks of pages whose events are not inline. */
 export async function readDays(
   transport: Transport,
   user: string,
@@ -56,8 +73,7 @@ export async function readDays(
     sessions: group.pages.flatMap((page) => {
       const blobs = chunkKeysOf(page).map((sk) => {
         const chunk = chunks.get(batchKey(pk, sk))?.d?.B;
-        if (chunk === undefined)
-          throw new Error(`events of ${group.day} of ${JSON.stringify(user)} are missing a chunk`);
+        if (chunk === undefined) throw new StaleReadError(user, group.day);
         return chunk;
       });
       return decodePageSessions(user, page, blobs);

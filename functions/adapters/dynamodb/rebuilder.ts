@@ -5,7 +5,7 @@ import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
 import type { RebuildScope, UserRebuild } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory } from './commit-history.js';
-import { loadWindow } from './day-loader.js';
+import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, type Head, headKey } from './head-codec.js';
 import { cleanDeadIntents } from './intents.js';
@@ -75,8 +75,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     const head = await this.writer.readHead(user);
     if (this.rules.stitching && !scope.sourceStitches) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
-      const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS);
-      for (const [anonymousId, link] of earliestLinks(eventsOfDays(window.days))) {
+      for (const [anonymousId, link] of earliestLinks(await this.storedEvents(user))) {
         const outcome = await this.stitcher.offerLink(anonymousId, {
           userId: link.userId as string,
           timestamp: link.timestamp,
@@ -104,9 +103,22 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     return (await this.rebuildUser(user, { sourceStitches })).status !== 'skipped';
   }
 
+  /** The user's stored events, read again from a fresh head while a concurrent commit collects what was read. */
+  private async storedEvents(user: string): Promise<EventRecord[]> {
+    for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
+      const head = await this.writer.readHead(user);
+      const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS).catch(
+        conflictOnStaleRead,
+      );
+      if (window !== 'conflict') return eventsOfDays(window.days);
+      await backoff(attempt, this.transport.baseDelayMs);
+    }
+    throw new MergeConflictError(user, this.writer.attempts);
+  }
+
   private async recutWithRetries(user: string): Promise<Recut> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await this.recut(user);
+      const outcome = await this.recut(user).catch(conflictOnStaleRead);
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }

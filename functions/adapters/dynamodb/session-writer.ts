@@ -2,6 +2,7 @@ import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
+import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
@@ -201,9 +202,12 @@ export class DynamoDbSessionWriter implements SessionWriter {
           { add: events },
           head.version + 1,
           newTxn(),
-        );
+        ).catch(conflictOnStaleRead);
         if (change === undefined) return { ...none, attempts: attempt };
-        if ((await commitChange(this.transport, change, startedAt)) === 'committed') {
+        if (
+          change !== 'conflict' &&
+          (await commitChange(this.transport, change, startedAt)) === 'committed'
+        ) {
           newEvents ??= change.plan.newEvents;
           return { ...none, newEvents, sessionsWritten: change.plan.sessionsWritten, attempts: attempt };
         }

@@ -6,7 +6,7 @@ import { compareLinks } from '../../domain/sessions/stitching.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
-import { loadWindow } from './day-loader.js';
+import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { DynamoDbEraser } from './eraser.js';
 import {
@@ -97,7 +97,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     what: string,
   ): Promise<LinkOutcome> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await this.attemptMove(anonymousId, link);
+      const outcome = await this.attemptMove(anonymousId, link).catch(conflictOnStaleRead);
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
