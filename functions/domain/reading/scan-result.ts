@@ -1,3 +1,4 @@
+import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
 
 /** The kind of a JSON value; `None` for a path the text does not hold. */
@@ -25,6 +26,7 @@ export const STRING_ESCAPED = 1;
 export const STRING_NON_ASCII = 2;
 
 const INITIAL_DEPTH = 64;
+
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -107,7 +109,7 @@ export class ScanResult {
     const start = this.starts[slot] as number;
     const end = this.ends[slot] as number;
     const flags = this.stringFlags[slot] as number;
-    if (flags === 0) return this.bytes.toString('latin1', start + 1, end - 1);
+    if (flags === 0) return latin1Text(this.bytes, start + 1, end - 1);
     if (flags === STRING_NON_ASCII) return this.bytes.toString('utf8', start + 1, end - 1);
     return JSON.parse(this.bytes.toString('utf8', start, end)) as string;
   }

@@ -6,6 +6,7 @@ import {
   type EventType,
   type PageFields,
 } from '../events/event.js';
+import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
 
 /** Values seen over and over (users, names, pages) stored once; events hold their index. */
@@ -138,7 +139,7 @@ export class EventColumns {
       this.idArenaUsed = (this.idBlocks.length - 1) * ID_BLOCK_SIZE;
       offset = 0;
     }
-    const written = (this.idBlocks[this.idBlocks.length - 1] as Buffer).write(id, offset, 'utf8');
+    const written = writeUtf8(this.idBlocks[this.idBlocks.length - 1] as Buffer, id, offset);
     if (written !== id.length) this.idsAscii = false;
     this.idStarts.set(at, this.idArenaUsed);
     this.idLengths.set(at, written);
