@@ -5,8 +5,8 @@ import {
   renderTables,
   shortCount,
   targetLines,
-} from '../../bench/report.js';
-import { itemSize, requestWriteBytes, updateSize, valueSize } from '../../bench/written-bytes.js';
+} from '../../../bench/report.js';
+import { itemSize, requestWriteBytes, updateSize, valueSize } from '../../../bench/written-bytes.js';
 
 const measure = (wallMs: number, cpuMs: number, peakRssMiB: number, minPeakRssMiB = peakRssMiB) => ({
   wallMs,

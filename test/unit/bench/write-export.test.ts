@@ -1,0 +1,70 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEvents, type SegmentEvent } from '../../../bench/generator/generate.js';
+import { writeExport } from '../../../bench/write-export.js';
+import { segmentProblems } from './segment-checks.js';
+
+describe('writeExport', () => {
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'sessionizer-generator-'));
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function readLines(path: string): Promise<string[]> {
+    const text = gunzipSync(await readFile(path)).toString('utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    return text.slice(0, -1).split('\n');
+  }
+
+  it('writes events that parse as JSON with the Segment fields and valid timestamps', async () => {
+    const path = join(directory, 'fields.ndjson.gz');
+    const result = await writeExport(path, { events: 2_000, seed: 5, format: 'ndjson', gzip: true });
+    expect(result.events).toBe(2_000);
+    const lines = await readLines(path);
+    expect(lines).toHaveLength(2_000);
+    const problems = lines.flatMap((line, index) =>
+      segmentProblems(JSON.parse(line) as SegmentEvent).map((problem) => `line ${index + 1}: ${problem}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('holds the same events in JSON-array and NDJSON form, byte-identical across runs', async () => {
+    const options = { events: 3_000, seed: 9 };
+    const ndjsonPath = join(directory, 'same.ndjson.gz');
+    const arrayPath = join(directory, 'same.json.gz');
+    const again = join(directory, 'again.ndjson.gz');
+    const ndjson = await writeExport(ndjsonPath, { ...options, format: 'ndjson', gzip: true });
+    const array = await writeExport(arrayPath, { ...options, format: 'json-array', gzip: true });
+    await writeExport(again, { ...options, format: 'ndjson', gzip: true });
+    expect(ndjson.events).toBe(3_000);
+    expect(array.events).toBe(3_000);
+    expect(ndjson.bytes).toBe((await readFile(ndjsonPath)).length);
+
+    const fromLines = (await readLines(ndjsonPath)).map((line) => JSON.parse(line) as unknown);
+    const fromArray = JSON.parse(gunzipSync(await readFile(arrayPath)).toString('utf8')) as unknown[];
+    expect(fromArray).toEqual(fromLines);
+    expect(fromLines).toEqual(
+      Array.from(generateEvents(options), (event) => JSON.parse(JSON.stringify(event))),
+    );
+    expect((await readFile(again)).equals(await readFile(ndjsonPath))).toBe(true);
+  });
+
+  it('writes plain files and an empty JSON array', async () => {
+    const emptyPath = join(directory, 'empty.json');
+    const empty = await writeExport(emptyPath, { events: 0, format: 'json-array', gzip: false });
+    expect(JSON.parse(await readFile(emptyPath, 'utf8'))).toEqual([]);
+    expect(empty).toEqual({ path: emptyPath, bytes: 3, events: 0 });
+
+    const plainPath = join(directory, 'plain.ndjson');
+    const plain = await writeExport(plainPath, { events: 50, format: 'ndjson', gzip: false });
+    const text = await readFile(plainPath, 'utf8');
+    expect(text.trimEnd().split('\n')).toHaveLength(50);
+    expect(plain.bytes).toBe(Buffer.byteLength(text));
+  });
+});
