@@ -103,9 +103,11 @@ export interface EncodedDay {
 /**
  * Events up to this size stay inline in their page; larger ones move to chunk items. A list reads pages and
  * pays for every byte of them, so keeping events out of pages keeps a page of sessions a few read units,
- * while a page this small costs no more write units than it would without its events.
+ * while a page this small costs no more write units than it would without its events. At 512, one day page in
+ * ten of a sparse history carried ~400 bytes of events, and a page of 50 sessions then read up to 7 units
+ * (docs/cost.md); at 384 it reads at most 5, for about 2 more write units per 1,000 events.
  */
-export const INLINE_EVENTS_BYTES = 512;
+export const INLINE_EVENTS_BYTES = 384;
 
 interface PagePlan {
   sessions: Session[];

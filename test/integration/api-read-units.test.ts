@@ -1,0 +1,93 @@
+// Read units per list page over DynamoDB Local for a user with a long, sparse history: the benchmark's user
+// (bench/generator/, about 2,000 sessions of ~20 events over three years, two sessions a day on average), every
+// page walked at the default limit and at 50, in both orders. Issue #13: any page costs at most 5 read units.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateEvents } from '../../bench/generator/generate.js';
+import { LONG_HISTORY } from '../../bench/plan.js';
+import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
+import { acceptedEvent } from '../helpers/normalize-object.js';
+import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
+import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
+
+const MAX_READ_UNITS_PER_PAGE = 5;
+
+let dynamo: LocalDynamoDb;
+let store: StoreUnderTest;
+let handler: ApiHandler;
+let userId: string;
+let sessionCount: number;
+
+interface PageJson {
+  sessions: { sessionId: string }[];
+  nextCursor: string | null;
+}
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDb();
+  store = await freshStore(dynamo.client);
+  // The benchmark's long-history user (bench/exports.ts, longHistoryExport), seed 1.
+  const generated = [
+    ...generateEvents({
+      events: LONG_HISTORY.sessions * 20,
+      users: 1,
+      days: LONG_HISTORY.days,
+      sessionsPerDay: LONG_HISTORY.sessions / LONG_HISTORY.days,
+      anonymousShare: 0,
+      seed: 1,
+    }),
+  ];
+  const events = generated.map((event) => acceptedEvent('segment', event));
+  userId = events[0]?.userId as string;
+  await ingest(store, events);
+  handler = createApiHandler({
+    reader: store.reader,
+    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
+    logger: { error: vi.fn() },
+  });
+  const summary = await send(handler, gatewayEvent('GET', decodedUserPath(userId)));
+  sessionCount = (summary.body as { sessionCount: number }).sessionCount;
+}, 120_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+describe('read units per list page of a long history', () => {
+  it('has a history long and sparse enough to measure', () => {
+    expect(sessionCount).toBeGreaterThan(1_900);
+  });
+
+  it.each([
+    [20, 'desc'],
+    [20, 'asc'],
+    [50, 'desc'],
+    [50, 'asc'],
+  ] as const)(
+    `reads at most ${MAX_READ_UNITS_PER_PAGE} units on every page at limit=%i, %s`,
+    async (limit, order) => {
+      const units: number[] = [];
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const before = store.transport.usage.readUnits;
+        const result = await send(
+          handler,
+          gatewayEvent('GET', `${decodedUserPath(userId)}/sessions`, {
+            query: query({ limit, order, cursor }),
+          }),
+        );
+        units.push(store.transport.usage.readUnits - before);
+        expect(result.status).toBe(200);
+        const page = result.body as PageJson;
+        ids.push(...page.sessions.map((session) => session.sessionId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(new Set(ids).size).toBe(sessionCount);
+      expect(ids).toHaveLength(sessionCount);
+      const over = units.flatMap((value, page) => (value > MAX_READ_UNITS_PER_PAGE ? [{ page, value }] : []));
+      expect(over).toEqual([]);
+    },
+    60_000,
+  );
+});
