@@ -33,7 +33,8 @@ const timestampParam = z.string().transform((text, ctx) => {
 });
 
 export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
+// A page of 50 sessions reads at most 5 read units whatever the user's history (docs/cost.md); 100 read 8.
+export const MAX_LIMIT = 50;
 const LIMIT_PROBLEM = `must be an integer from 1 to ${MAX_LIMIT}`;
 
 const listQuerySchema = z

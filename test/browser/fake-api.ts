@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_LIMIT } from '../../functions/api/routes.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import type { FakeUser } from './fixtures.js';
 
@@ -53,8 +54,10 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
     return error(400, 'bad_request', 'order must be asc or desc', { parameter: 'order' });
   const limitText = query.get('limit') ?? '20';
   const limit = Number(limitText);
-  if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > 100) {
-    return error(400, 'bad_request', 'limit must be an integer from 1 to 100', { parameter: 'limit' });
+  if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
+    return error(400, 'bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`, {
+      parameter: 'limit',
+    });
   }
   const bound = (name: 'from' | 'to') => {
     const text = query.get(name);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
+import { MAX_LIMIT } from '../../functions/api/routes.js';
 import type { LogLevel } from '../../local/ingest-handler.js';
 import type { LocalStack } from '../../local/stack.js';
 import { loadLocalStackConfig } from '../../local/stack-config.js';
@@ -143,7 +144,11 @@ async function apiSessions(userId: string): Promise<ApiSession[]> {
   const sessions: ApiSession[] = [];
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ order: 'asc', limit: '100', ...(cursor !== null && { cursor }) });
+    const query = new URLSearchParams({
+      order: 'asc',
+      limit: String(MAX_LIMIT),
+      ...(cursor !== null && { cursor }),
+    });
     const page: { sessions: ApiSession[]; nextCursor: string | null } = await api(
       `/users/${encodeURIComponent(userId)}/sessions?${query}`,
     );

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../viewer/assets.js';
+import { PAGE_SIZE } from '../../viewer/src/session-loader.js';
 import { type Chromium, launchChromium, screenshot, type TrackedPage } from './chromium.js';
 import { type FakeApi, startFakeApi } from './fake-api.js';
 import { ALICE, type ApiSession, EMPTY_USER, HEAVY, STITCHED_WITH_HISTORY } from './fixtures.js';
@@ -324,9 +325,9 @@ describe('session viewer in Chromium', () => {
     await settled(page);
     expect((await drawnSessionIds(page)).sort()).toEqual(HEAVY.sessions.map((s) => s.sessionId).sort());
     const requests = listRequests().map((url) => new URL(url).searchParams);
-    expect(requests.length).toBeLessThanOrEqual(21);
-    expect(requests.every((query) => query.get('limit') === '100')).toBe(true);
-    expect(requests.filter((query) => query.has('cursor')).length).toBeGreaterThan(10);
+    expect(requests.length).toBeLessThanOrEqual(2000 / PAGE_SIZE + 1);
+    expect(requests.every((query) => query.get('limit') === String(PAGE_SIZE))).toBe(true);
+    expect(requests.filter((query) => query.has('cursor')).length).toBeGreaterThan(2000 / PAGE_SIZE / 2);
     await expect(page.locator('.timeline-status').textContent()).resolves.toContain('2,000 of 2,000 loaded');
 
     await page.locator('svg.chart').hover();

@@ -2,8 +2,8 @@ import type { ApiClient } from './api-client.js';
 import type { Session } from './api-types.js';
 import { addRange, missingRanges, type TimeRange } from './coverage.js';
 
-/** The API's largest page: fewer round trips for long histories. */
-export const PAGE_SIZE = 100;
+/** The API's largest page (MAX_LIMIT in functions/api/routes.ts): fewer round trips for long histories. */
+export const PAGE_SIZE = 50;
 
 const EVERYTHING: TimeRange = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
 

@@ -211,7 +211,7 @@ describe('API fuzzing', () => {
       fc.asyncProperty(
         fc.constantFrom(...USERS),
         cursor,
-        fc.constantFrom('', '&order=asc', '&order=desc', '&from=2024-01-01T00:00:00Z', '&limit=100'),
+        fc.constantFrom('', '&order=asc', '&order=desc', '&from=2024-01-01T00:00:00Z', '&limit=50'),
         fc.boolean(),
         async (userId, c, extra, encode) => {
           const rawQueryString = `cursor=${encode ? encodeURIComponent(c) : c}${extra}`;

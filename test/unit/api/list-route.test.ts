@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LIMIT } from '../../../functions/api/routes.js';
 import {
   eventsForSessions,
   FailingSessionReader,
@@ -154,11 +155,11 @@ describe('GET /users/{userId}/sessions', () => {
   });
 
   describe('parameters', () => {
-    const LIMIT = 'limit must be an integer from 1 to 100';
+    const LIMIT = 'limit must be an integer from 1 to 50';
     const TIMESTAMP = 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)';
     it.each([
       ['limit=0', 'limit', LIMIT],
-      ['limit=101', 'limit', LIMIT],
+      ['limit=51', 'limit', LIMIT],
       ['limit=-1', 'limit', LIMIT],
       ['limit=1.5', 'limit', LIMIT],
       ['limit=abc', 'limit', LIMIT],
@@ -208,7 +209,7 @@ describe('GET /users/{userId}/sessions', () => {
     it('accepts the largest limit and a campaignSource of 1024 characters', async () => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', userPath('alice', 'sessions'), {
-        query: query({ limit: 100, campaignSource: 's'.repeat(1024) }),
+        query: query({ limit: MAX_LIMIT, campaignSource: 's'.repeat(1024) }),
       });
       expect(result.status).toBe(200);
     });

@@ -79,11 +79,16 @@ describe('SessionLoader', () => {
     const { client, queries } = fakeClient(HISTORY);
     const loader = new SessionLoader(client, 'heavy', () => {});
     await loader.loadLatest();
-    loader.want({ from: (HISTORY[1850] as Session).startedAt, to: (HISTORY[1950] as Session).startedAt });
+    // From half a page before the first page's oldest session to half a page after it.
+    const oldestLoaded = HISTORY.length - PAGE_SIZE;
+    loader.want({
+      from: (HISTORY[oldestLoaded - PAGE_SIZE / 2] as Session).startedAt,
+      to: (HISTORY[oldestLoaded + PAGE_SIZE / 2] as Session).startedAt,
+    });
     await settled(loader);
-    expect(queries.slice(1)).toEqual([{ order: 'desc', limit: PAGE_SIZE, cursor: '100' }]);
-    expect(loader.sessions).toHaveLength(200);
-    expect(loader.sessions[0]).toEqual(HISTORY[1800]);
+    expect(queries.slice(1)).toEqual([{ order: 'desc', limit: PAGE_SIZE, cursor: String(PAGE_SIZE) }]);
+    expect(loader.sessions).toHaveLength(2 * PAGE_SIZE);
+    expect(loader.sessions[0]).toEqual(HISTORY[HISTORY.length - 2 * PAGE_SIZE]);
   });
 
   it('loads a far range with from/to without fetching what lies between', async () => {
