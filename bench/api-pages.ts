@@ -1,13 +1,13 @@
 /**
  * Read units per API page for one user with a long history, through the real API handler and the DynamoDB
- * reader against DynamoDB Local: the user summary, every page of the session list (default limit and 50,
+ * reader against DynamoDB Local: the user summary, every page of the session list (default limit and the largest, 50,
  * newest first and oldest first), and single sessions. Units are what DynamoDB reports per request.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../functions/api/app.js';
-import { DEFAULT_LIMIT } from '../functions/api/routes.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../functions/api/routes.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import type { ExportFile } from './exports.js';
 import type { IngestResult } from './ingest-child.js';
@@ -86,7 +86,7 @@ export async function benchmarkApiPages(
     const summary = await get<{ sessionCount: number; eventCount: number }>(userPath);
     const rows: ApiRow[] = [row('GET /users/{id} (user summary)', [summary.units])];
     let sessionIds: string[] = [];
-    for (const limit of [undefined, 50]) {
+    for (const limit of [undefined, MAX_LIMIT]) {
       for (const order of ['desc', 'asc'] as const) {
         const query = [limit === undefined ? '' : `limit=${limit}`, order === 'asc' ? 'order=asc' : '']
           .filter(Boolean)
