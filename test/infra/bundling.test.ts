@@ -49,6 +49,14 @@ describe('Lambda bundling', () => {
     expect(scriptBundle.equals(cdkBundle)).toBe(true);
     expect(cdkBundle.toString('utf8', 0, 120)).toContain('createRequire');
     expect(cdkBundle.toString('utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    // The credential chain's stand-in is in, and none of the links Lambda never reaches (lambda-credentials.ts).
+    const { sources } = JSON.parse(await readFile(join(outdir, assetPath, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.some((source) => source.endsWith('functions/shared/lambda-credentials.ts'))).toBe(true);
+    expect(
+      sources.filter((source) => /credential-provider-(node|ini|sso)|nested-clients/.test(source)),
+    ).toEqual([]);
   }, 120_000);
 
   it('measureBundles reports a size for every handler', async () => {
