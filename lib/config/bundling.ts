@@ -32,10 +32,12 @@ export const lambdaBundleSettings = {
     "import { createRequire as __sessionizerCreateRequire } from 'node:module'; const require = __sessionizerCreateRequire(import.meta.url);",
   // Bundle everything, AWS SDK included: pins the SDK version we test against instead of the runtime's copy.
   externalModules: [] as readonly string[],
-  // Module replaced in the bundles only (paths relative to the repo root). Lambda gives credentials in the
-  // environment, so the SDK's default chain needs only its first link there; the stand-in says why.
+  // Modules replaced in the bundles only (paths relative to the repo root), each by a stand-in that says why:
+  // Lambda gives credentials in the environment, so the SDK's default chain needs only its first link there;
+  // no operation the functions call streams events.
   alias: {
     '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+    '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
   } as Readonly<Record<string, string>>,
 } as const;
 

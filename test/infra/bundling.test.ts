@@ -49,13 +49,18 @@ describe('Lambda bundling', () => {
     expect(scriptBundle.equals(cdkBundle)).toBe(true);
     expect(cdkBundle.toString('utf8', 0, 120)).toContain('createRequire');
     expect(cdkBundle.toString('utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
-    // The credential chain's stand-in is in, and none of the links Lambda never reaches (lambda-credentials.ts).
+    // The stand-ins are in, and not what they replace: the credential links Lambda never reaches
+    // (lambda-credentials.ts) and event streams (no-event-streams.ts).
     const { sources } = JSON.parse(await readFile(join(outdir, assetPath, 'index.mjs.map'), 'utf8')) as {
       sources: string[];
     };
-    expect(sources.some((source) => source.endsWith('functions/shared/lambda-credentials.ts'))).toBe(true);
+    for (const standIn of Object.values(lambdaBundleSettings.alias)) {
+      expect(sources.some((source) => source.endsWith(standIn.slice(1)))).toBe(true);
+    }
     expect(
-      sources.filter((source) => /credential-provider-(node|ini|sso)|nested-clients/.test(source)),
+      sources.filter((source) =>
+        /credential-provider-(node|ini|sso)|nested-clients|submodules\/event-streams/.test(source),
+      ),
     ).toEqual([]);
   }, 120_000);
 

@@ -1,6 +1,11 @@
-// The Lambda bundles' stand-in for the SDK's default credential chain (lib/config/bundling.ts aliases it).
+// The modules lib/config/bundling.ts replaces in the Lambda bundles, and what replaces them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultProvider } from '../../../functions/shared/lambda-credentials.js';
+import {
+  EventStreamSerde,
+  eventStreamSerdeProvider,
+  resolveEventStreamSerdeConfig,
+} from '../../../functions/shared/no-event-streams.js';
 import { lambdaBundleSettings } from '../../../lib/config/bundling.js';
 
 describe('Lambda credentials', () => {
@@ -31,5 +36,24 @@ describe('Lambda credentials', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
 
     await expect(defaultProvider()()).rejects.toThrow('Unable to find environment variable credentials.');
+  });
+});
+
+describe('No event streams', () => {
+  it('replaces the SDK module in the bundles', () => {
+    expect(lambdaBundleSettings.alias['@smithy/core/event-streams']).toBe(
+      './functions/shared/no-event-streams.ts',
+    );
+  });
+
+  it('lets a client be configured, and fails an event-stream operation saying why', () => {
+    const config = { region: 'us-east-1' };
+    expect(resolveEventStreamSerdeConfig(config)).toBe(config);
+    expect(() => eventStreamSerdeProvider()).toThrow(
+      'event streams are left out of the Sessionizer Lambda bundles',
+    );
+    expect(() => new EventStreamSerde()).toThrow(
+      'event streams are left out of the Sessionizer Lambda bundles',
+    );
   });
 });
