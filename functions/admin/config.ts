@@ -1,23 +1,24 @@
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 
-const adminEnvSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1, 'must be set'),
+const adminEnvSchema = z.pipe(
+  z.object({
+    TABLE_NAME: z.string().check(z.minLength(1, 'must be set')),
     /**
      * `true` behind API Gateway HTTP APIs, which hand the function an already-decoded path. The admin route is
      * only ever deployed there, hence the default; the local stack builds its handler with its own config.
      */
-    API_PATHS_DECODED: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
-    POWERTOOLS_SERVICE_NAME: z.string().min(1).default('sessionizer-admin'),
-  })
-  .transform((env) => ({
+    API_PATHS_DECODED: z.pipe(
+      z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
+      z.transform((value) => value === 'true'),
+    ),
+    POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'sessionizer-admin'),
+  }),
+  z.transform((env) => ({
     tableName: env.TABLE_NAME,
     pathsDecoded: env.API_PATHS_DECODED,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
-  }));
+  })),
+);
 
 export type AdminConfig = z.infer<typeof adminEnvSchema>;
 

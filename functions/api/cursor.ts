@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import type { SortOrder } from '../domain/store/ports.js';
+import * as z from '../shared/zod.js';
 
 /** What a cursor is only valid for: the same user, order and filter as the page that minted it. */
 export interface CursorBinding {
@@ -18,7 +18,7 @@ export const MAX_CURSOR_LENGTH = 256;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
 
-const payloadSchema = z.object({ v: z.literal(VERSION), after: z.number().int().safe() });
+const payloadSchema = z.object({ v: z.literal(VERSION), after: z.number().check(z.int()) });
 
 /** Bytes of a base64url text, only when the text is the one canonical encoding of them. */
 function canonicalBase64Url(text: string): Buffer | undefined {

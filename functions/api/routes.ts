@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
+import * as z from '../shared/zod.js';
 import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
 import { type MatchedRoute, userPath } from './paths.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
@@ -15,22 +15,28 @@ export { matchRoute } from './paths.js';
 
 const sessionIdParam = z
   .string()
-  .refine(
-    (sessionId) => startedAtFromSessionId(sessionId) !== undefined,
-    'must be a session id such as 20240101T090000000Z',
+  .check(
+    z.refine(
+      (sessionId: string) => startedAtFromSessionId(sessionId) !== undefined,
+      'must be a session id such as 20240101T090000000Z',
+    ),
   );
 
-const timestampParam = z.string().transform((text, ctx) => {
-  const epochMs = parseTimestamp(text);
-  if (typeof epochMs !== 'number') {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
-    });
-    return z.NEVER;
-  }
-  return epochMs;
-});
+const timestampParam = z.pipe(
+  z.string(),
+  z.transform((text: string, payload) => {
+    const epochMs = parseTimestamp(text);
+    if (typeof epochMs !== 'number') {
+      payload.issues.push({
+        code: 'custom',
+        message: 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
+        input: text,
+      });
+      return z.NEVER;
+    }
+    return epochMs;
+  }),
+);
 
 export const DEFAULT_LIMIT = 20;
 // A page of 50 sessions reads at most 5 read units whatever the user's history (docs/cost.md); 100 read 8.
@@ -39,40 +45,49 @@ const LIMIT_PROBLEM = `must be an integer from 1 to ${MAX_LIMIT}`;
 
 const listQuerySchema = z
   .object({
-    from: timestampParam.optional(),
-    to: timestampParam.optional(),
-    order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, LIMIT_PROBLEM)
-      .transform(Number)
-      .pipe(z.number().int().min(1, LIMIT_PROBLEM).max(MAX_LIMIT, LIMIT_PROBLEM))
-      .default(DEFAULT_LIMIT),
-    cursor: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request')
-      .optional(),
-    bounce: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .transform((value) => value === 'true')
-      .optional(),
-    campaignSource: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(1024, 'is longer than 1024 characters')
-      .optional(),
+    from: z.optional(timestampParam),
+    to: z.optional(timestampParam),
+    order: z._default(z.enum(['asc', 'desc'], { error: 'must be asc or desc' }), 'desc'),
+    limit: z._default(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(/^\d{1,3}$/, LIMIT_PROBLEM)), z.transform(Number)),
+        z.number().check(z.int(), z.minimum(1, LIMIT_PROBLEM), z.maximum(MAX_LIMIT, LIMIT_PROBLEM)),
+      ),
+      DEFAULT_LIMIT,
+    ),
+    cursor: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1, 'must not be empty'),
+          z.maxLength(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request'),
+        ),
+    ),
+    bounce: z.optional(
+      z.pipe(
+        z.enum(['true', 'false'], { error: 'must be true or false' }),
+        z.transform((value) => value === 'true'),
+      ),
+    ),
+    campaignSource: z.optional(
+      z
+        .string()
+        .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is longer than 1024 characters')),
+    ),
   })
-  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
-    path: ['from'],
-    error: 'must not be after to',
-  });
+  .check(
+    z.refine(
+      (query: { from?: number | undefined; to?: number | undefined }) =>
+        query.from === undefined || query.to === undefined || query.from <= query.to,
+      { path: ['from'], error: 'must not be after to' },
+    ),
+  );
 
 const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor', 'bounce', 'campaignSource'] as const;
 
 type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, name?: string): ParseResult<T> {
+function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): ParseResult<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];

@@ -1,44 +1,45 @@
-import * as z from 'zod';
 import { MAX_ID_BYTES } from '../domain/rules/identity.js';
+import * as z from '../shared/zod.js';
 import { BASE64_ID_PREFIX } from './paths.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
 /** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
 function userIdParam(pathsDecoded: boolean) {
-  return z
-    .string()
-    .transform((raw, ctx) => {
-      let id = raw;
-      if (!pathsDecoded) {
-        try {
-          id = decodeURIComponent(raw);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'is not valid percent-encoded UTF-8' });
-          return z.NEVER;
-        }
+  const decode = z.transform((raw: string, payload) => {
+    const problem = (message: string) => {
+      payload.issues.push({ code: 'custom', message, input: raw });
+      return z.NEVER;
+    };
+    let id = raw;
+    if (!pathsDecoded) {
+      try {
+        id = decodeURIComponent(raw);
+      } catch {
+        return problem('is not valid percent-encoded UTF-8');
       }
-      if (id.startsWith(BASE64_ID_PREFIX)) {
-        const bytes = Buffer.from(id.slice(BASE64_ID_PREFIX.length), 'base64url');
-        const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-        if (Buffer.from(decoded, 'utf8').toString('base64url') !== id.slice(BASE64_ID_PREFIX.length)) {
-          ctx.addIssue({ code: 'custom', message: `after ${BASE64_ID_PREFIX} must be base64url of UTF-8` });
-          return z.NEVER;
-        }
-        id = decoded;
+    }
+    if (id.startsWith(BASE64_ID_PREFIX)) {
+      const bytes = Buffer.from(id.slice(BASE64_ID_PREFIX.length), 'base64url');
+      const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      if (Buffer.from(decoded, 'utf8').toString('base64url') !== id.slice(BASE64_ID_PREFIX.length)) {
+        return problem(`after ${BASE64_ID_PREFIX} must be base64url of UTF-8`);
       }
-      return id;
-    })
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        // Only a hand-built event can carry a lone surrogate (decoding rejects them); no id can hold one.
-        .refine((userId) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode')
-        .refine(
-          (userId) => Buffer.byteLength(userId, 'utf8') <= MAX_ID_BYTES,
-          `is longer than ${MAX_ID_BYTES} bytes of UTF-8; no user can have such an id`,
-        ),
-    );
+      id = decoded;
+    }
+    return id;
+  });
+  return z.pipe(
+    z.pipe(z.string(), decode),
+    z.string().check(
+      z.minLength(1, 'must not be empty'),
+      // Only a hand-built event can carry a lone surrogate (decoding rejects them); no id can hold one.
+      z.refine((userId: string) => !/\p{Surrogate}/u.test(userId), 'must be well-formed Unicode'),
+      z.refine(
+        (userId: string) => Buffer.byteLength(userId, 'utf8') <= MAX_ID_BYTES,
+        `is longer than ${MAX_ID_BYTES} bytes of UTF-8; no user can have such an id`,
+      ),
+    ),
+  );
 }
 
 /**

@@ -1,76 +1,83 @@
-import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
-import { sessionRulesSchema } from '../shared/session-rules-schema.js';
+import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
+import * as z from '../shared/zod.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const json = <T extends z.ZodType>(schema: T, name: string) =>
-  z.preprocess((value, ctx) => {
-    if (value === undefined || value === '') return undefined;
-    try {
-      return JSON.parse(String(value));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `${name} is not valid JSON` });
-      return z.NEVER;
-    }
-  }, schema);
+/** A variable that may be blank or unset, then checked by `schema` (which gives any default). */
+const optional = <T extends z.core.$ZodType>(schema: T) =>
+  z.pipe<z.ZodMiniTransform<unknown, unknown>, T>(z.transform(blankAsUndefined), schema);
+
+const json = <T extends z.core.$ZodType>(schema: T, name: string) =>
+  z.pipe<z.ZodMiniTransform<unknown, unknown>, T>(
+    z.transform((value: unknown, payload) => {
+      if (value === undefined || value === '') return undefined;
+      try {
+        return JSON.parse(String(value));
+      } catch {
+        payload.issues.push({ code: 'custom', message: `${name} is not valid JSON`, input: value });
+        return z.NEVER;
+      }
+    }),
+    schema,
+  );
 
 const sourcesSchema = z
   .array(
-    z
-      .object({
-        name: z.string().min(1),
-        prefix: z.string().min(1).endsWith('/'),
-        format: z.enum(INPUT_FORMATS),
-      })
-      .strict(),
+    z.strictObject({
+      name: z.string().check(z.minLength(1)),
+      prefix: z.string().check(z.minLength(1), z.endsWith('/')),
+      format: z.enum(INPUT_FORMATS),
+    }),
   )
-  .min(1);
+  .check(z.minLength(1));
 
 /** Decompressed size past which a ZIP member is refused; 4 GiB unless set. */
 const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
 
-const ingestEnvSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1),
-    BUCKET_NAME: z.string().min(1),
-    // The default sits inside the JSON step: a blank variable only becomes undefined there, too late for an
-    // outer default.
-    SOURCES: json(sourcesSchema.default([...DEFAULT_SOURCES]), 'SOURCES'),
-    REJECTED_PREFIX: z.preprocess(blankAsUndefined, z.string().endsWith('/').default(REJECTED_PREFIX)),
-    SESSION_RULES: json(sessionRulesSchema.default(sessionRulesSchema.parse({})), 'SESSION_RULES'),
-    MAX_MEMBER_BYTES: z.preprocess(
-      blankAsUndefined,
-      z.coerce.number().int().positive().default(DEFAULT_MAX_MEMBER_BYTES),
+const ingestEnvSchema = z.pipe(
+  z
+    .object({
+      TABLE_NAME: z.string().check(z.minLength(1)),
+      BUCKET_NAME: z.string().check(z.minLength(1)),
+      // The default sits inside the JSON step: a blank variable only becomes undefined there, too late for an
+      // outer default.
+      SOURCES: json(z._default(sourcesSchema, [...DEFAULT_SOURCES]), 'SOURCES'),
+      REJECTED_PREFIX: optional(z._default(z.string().check(z.endsWith('/')), REJECTED_PREFIX)),
+      SESSION_RULES: json(z._default(sessionRulesSchema, DEFAULT_SESSION_RULES), 'SESSION_RULES'),
+      MAX_MEMBER_BYTES: optional(
+        z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_MAX_MEMBER_BYTES),
+      ),
+      POWERTOOLS_METRICS_NAMESPACE: optional(z._default(z.string(), 'Sessionizer')),
+      POWERTOOLS_SERVICE_NAME: optional(z._default(z.string(), 'sessionizer-ingest')),
+    })
+    // A report written under a source prefix would be ingested again: refuse to start. Run whenever these two
+    // variables are valid, so the error names this problem along with others (zod skips it only after a check
+    // that aborts parsing, such as a non-integer MAX_MEMBER_BYTES).
+    .check(
+      z.superRefine(
+        (env, ctx) => {
+          const overlapping = env.SOURCES.find(
+            (source) =>
+              source.prefix.startsWith(env.REJECTED_PREFIX) || env.REJECTED_PREFIX.startsWith(source.prefix),
+          );
+          if (overlapping === undefined) return;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['REJECTED_PREFIX'],
+            message: `'${env.REJECTED_PREFIX}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}': every rejection report would be ingested again`,
+          });
+        },
+        {
+          when: (payload) =>
+            !payload.issues.some(
+              (issue) => issue.path?.[0] === 'SOURCES' || issue.path?.[0] === 'REJECTED_PREFIX',
+            ),
+        },
+      ),
     ),
-    POWERTOOLS_METRICS_NAMESPACE: z.preprocess(blankAsUndefined, z.string().default('Sessionizer')),
-    POWERTOOLS_SERVICE_NAME: z.preprocess(blankAsUndefined, z.string().default('sessionizer-ingest')),
-  })
-  // A report written under a source prefix would be ingested again: refuse to start. Run whenever these two
-  // variables are valid, so the error names this problem along with others (zod skips it only after a check
-  // that aborts parsing, such as a non-integer MAX_MEMBER_BYTES).
-  .superRefine(
-    (env, ctx) => {
-      const overlapping = env.SOURCES.find(
-        (source) =>
-          source.prefix.startsWith(env.REJECTED_PREFIX) || env.REJECTED_PREFIX.startsWith(source.prefix),
-      );
-      if (overlapping === undefined) return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['REJECTED_PREFIX'],
-        message: `'${env.REJECTED_PREFIX}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}': every rejection report would be ingested again`,
-      });
-    },
-    {
-      when: (payload) =>
-        !payload.issues.some(
-          (issue) => issue.path?.[0] === 'SOURCES' || issue.path?.[0] === 'REJECTED_PREFIX',
-        ),
-    },
-  )
-  .transform((env) => ({
+  z.transform((env) => ({
     tableName: env.TABLE_NAME,
     bucketName: env.BUCKET_NAME,
     sources: env.SOURCES,
@@ -79,7 +86,8 @@ const ingestEnvSchema = z
     maxMemberBytes: env.MAX_MEMBER_BYTES,
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
-  }));
+  })),
+);
 
 export type IngestConfig = z.output<typeof ingestEnvSchema> & { rules: CompiledRules };
 

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { decodeS3EventKey } from '../../contract/index.js';
 import type { ObjectRef } from '../adapters/s3/object-source.js';
+import * as z from '../shared/zod.js';
 
 /** What one queue message asks for: objects to ingest, and what in it was not for us. */
 export interface MessageContent {
@@ -12,12 +12,12 @@ export interface MessageContent {
 const s3RecordSchema = z.object({
   eventName: z.string(),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
+      key: z.string().check(z.minLength(1)),
       // S3 documents versionId as null for an unversioned bucket: such a record still names an object.
-      versionId: z.string().min(1).nullish(),
-      eTag: z.string().nullish(),
+      versionId: z.nullish(z.string().check(z.minLength(1))),
+      eTag: z.nullish(z.string()),
     }),
   }),
 });

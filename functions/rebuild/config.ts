@@ -1,32 +1,36 @@
-import * as z from 'zod';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
-import { sessionRulesSchema } from '../shared/session-rules-schema.js';
+import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
+import * as z from '../shared/zod.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const rebuildEnvSchema = z
-  .object({
-    TABLE_NAME: z.string().min(1),
+const rebuildEnvSchema = z.pipe(
+  z.object({
+    TABLE_NAME: z.string().check(z.minLength(1)),
     /** The rules the rebuild moves the table to: the stage's current ones, as the ingest runs them. */
-    SESSION_RULES: z.preprocess(
-      (value, ctx) => {
+    SESSION_RULES: z.pipe(
+      z.transform((value: unknown, payload) => {
         if (value === undefined || value === '') return undefined;
         try {
           return JSON.parse(String(value));
         } catch {
-          ctx.addIssue({ code: 'custom', message: 'SESSION_RULES is not valid JSON' });
+          payload.issues.push({ code: 'custom', message: 'SESSION_RULES is not valid JSON', input: value });
           return z.NEVER;
         }
-      },
-      sessionRulesSchema.default(sessionRulesSchema.parse({})),
+      }),
+      z._default(sessionRulesSchema, DEFAULT_SESSION_RULES),
     ),
-    POWERTOOLS_SERVICE_NAME: z.preprocess(blankAsUndefined, z.string().default('sessionizer-rebuild')),
-  })
-  .transform((env) => ({
+    POWERTOOLS_SERVICE_NAME: z.pipe(
+      z.transform(blankAsUndefined),
+      z._default(z.string(), 'sessionizer-rebuild'),
+    ),
+  }),
+  z.transform((env) => ({
     tableName: env.TABLE_NAME,
     rules: compileRules(env.SESSION_RULES),
     serviceName: env.POWERTOOLS_SERVICE_NAME,
-  }));
+  })),
+);
 
 export type RebuildConfig = z.output<typeof rebuildEnvSchema> & { rules: CompiledRules };
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore } from '../domain/store/ports.js';
+import * as z from '../shared/zod.js';
 import { beginTableRebuild, finishTableRebuild, rebuildSegment } from './rebuild-table.js';
 
 /** What the handler logs through; Powertools' Logger fits it. */
@@ -10,20 +10,25 @@ export interface RebuildLogger {
 }
 
 const requestSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('begin'), totalSegments: z.int().min(1) }),
+  z.object({ action: z.literal('begin'), totalSegments: z.int().check(z.minimum(1)) }),
   z
     .object({
       action: z.literal('segment'),
-      segment: z.int().min(0),
-      totalSegments: z.int().min(1),
-      cursor: z.string().min(1).nullable(),
+      segment: z.int().check(z.minimum(0)),
+      totalSegments: z.int().check(z.minimum(1)),
+      cursor: z.nullable(z.string().check(z.minLength(1))),
     })
-    .refine((request) => request.segment < request.totalSegments, {
-      message: 'segment must be below totalSegments',
-      path: ['segment'],
-    }),
+    .check(
+      z.refine(
+        (request: { segment: number; totalSegments: number }) => request.segment < request.totalSegments,
+        {
+          message: 'segment must be below totalSegments',
+          path: ['segment'],
+        },
+      ),
+    ),
   z.object({ action: z.literal('finish') }),
-]) satisfies z.ZodType<RebuildRequest>;
+]) satisfies z.ZodMiniType<RebuildRequest>;
 
 export type RebuildAnswer =
   | { readonly action: 'begin'; readonly totalSegments: number }

@@ -1,12 +1,14 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.core.SomeType>(schema: T) =>
+  z.pipe(z.transform(blankAsUndefined), z.optional(schema));
 
 /** Endpoint overrides for the local stack; unset in AWS. Parsed once, at cold start. */
 const endpointEnvSchema = z.object({
-  AWS_ENDPOINT_URL_S3: z.preprocess(blankAsUndefined, z.url().optional()),
-  DYNAMODB_ENDPOINT: z.preprocess(blankAsUndefined, z.url().optional()),
-  AWS_REGION: z.preprocess(blankAsUndefined, z.string().optional()),
+  AWS_ENDPOINT_URL_S3: optional(z.url()),
+  DYNAMODB_ENDPOINT: optional(z.url()),
+  AWS_REGION: optional(z.string()),
 });
 
 export const localEndpoints = endpointEnvSchema.parse(process.env);

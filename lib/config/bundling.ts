@@ -32,6 +32,13 @@ export const lambdaBundleSettings = {
     "import { createRequire as __sessionizerCreateRequire } from 'node:module'; const require = __sessionizerCreateRequire(import.meta.url);",
   // Bundle everything, AWS SDK included: pins the SDK version we test against instead of the runtime's copy.
   externalModules: [] as readonly string[],
+  // Modules replaced in the bundles only (paths relative to the repo root), each by a stand-in that says why:
+  // Lambda gives credentials in the environment, so the SDK's default chain needs only its first link there;
+  // no operation the functions call streams events.
+  alias: {
+    '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+    '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
+  } as Readonly<Record<string, string>>,
 } as const;
 
 /** esbuild API options equivalent to what NodejsFunction runs for the same settings. */
@@ -50,6 +57,7 @@ export function esbuildOptionsFor(entryPoint: string, outfile: string): BuildOpt
     mainFields: [...lambdaBundleSettings.mainFields],
     banner: { js: lambdaBundleSettings.banner },
     external: [...lambdaBundleSettings.externalModules],
+    alias: { ...lambdaBundleSettings.alias },
     logLevel: 'warning',
   };
 }

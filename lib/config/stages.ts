@@ -92,7 +92,7 @@ export const stageConfigSchema = z
     /** S3 prefixes whose new objects are ingested, and how their files are read. */
     sources: sourcesSchema,
     /** Applied by the ingest and by a rebuild; change them, deploy, then run a rebuild for stored sessions. */
-    sessionRules: sessionRulesSchema.prefault({}),
+    sessionRules: z.prefault(sessionRulesSchema, {}),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
     logRetentionDays: positiveInt.refine((days) => allowedRetentionDays.has(days), {
       message: `must be one of ${[...allowedRetentionDays].sort((a, b) => a - b).join(', ')}`,

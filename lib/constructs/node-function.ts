@@ -76,6 +76,9 @@ export class NodeFunction extends Construct {
         mainFields: [...lambdaBundleSettings.mainFields],
         banner: lambdaBundleSettings.banner,
         externalModules: [...lambdaBundleSettings.externalModules],
+        esbuildArgs: {
+          '--alias': Object.entries(lambdaBundleSettings.alias).map(([module, path]) => `${module}=${path}`),
+        },
         // Offline builds: never fall back to the Docker image.
         forceDockerBundling: false,
       },

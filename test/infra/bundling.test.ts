@@ -49,6 +49,19 @@ describe('Lambda bundling', () => {
     expect(scriptBundle.equals(cdkBundle)).toBe(true);
     expect(cdkBundle.toString('utf8', 0, 120)).toContain('createRequire');
     expect(cdkBundle.toString('utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    // The stand-ins are in, and not what they replace: the credential links Lambda never reaches
+    // (lambda-credentials.ts) and event streams (no-event-streams.ts).
+    const { sources } = JSON.parse(await readFile(join(outdir, assetPath, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    for (const standIn of Object.values(lambdaBundleSettings.alias)) {
+      expect(sources.some((source) => source.endsWith(standIn.slice(1)))).toBe(true);
+    }
+    expect(
+      sources.filter((source) =>
+        /credential-provider-(node|ini|sso)|nested-clients|submodules\/event-streams/.test(source),
+      ),
+    ).toEqual([]);
   }, 120_000);
 
   it('measureBundles reports a size for every handler', async () => {

@@ -1,13 +1,16 @@
-import * as z from 'zod';
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../domain/store/ports.js';
+import * as z from '../../shared/zod.js';
 import { HEAD_SK, userOfPk } from './keys.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
 import { beginRebuild, finishRebuild, rebuildState } from './rules-record.js';
 import type { Item, Transport } from './transport.js';
 
 /** A scan position: the key of the last item evaluated, as DynamoDB's ExclusiveStartKey takes it back. */
-const cursorSchema = z.object({ pk: z.string().min(1), sk: z.string().min(1) }).strict();
+const cursorSchema = z.strictObject({
+  pk: z.string().check(z.minLength(1)),
+  sk: z.string().check(z.minLength(1)),
+});
 
 function encodeCursor(key: Item | undefined): string | null {
   if (key?.pk?.S === undefined || key.sk?.S === undefined) return null;
@@ -15,7 +18,7 @@ function encodeCursor(key: Item | undefined): string | null {
 }
 
 function decodeCursor(cursor: string): Item {
-  let parsed: z.ZodSafeParseResult<z.infer<typeof cursorSchema>>;
+  let parsed: ReturnType<typeof cursorSchema.safeParse>;
   try {
     parsed = cursorSchema.safeParse(JSON.parse(cursor));
   } catch {

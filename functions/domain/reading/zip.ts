@@ -15,7 +15,7 @@
  */
 import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';
-import { type EntryState, ZipStreamReader } from './zip-stream-reader.js';
+import type { EntryState, ZipStreamReader } from './zip-stream-reader.js';
 
 const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
 // An empty archive is nothing but its end-of-central-directory record.
@@ -50,6 +50,9 @@ export async function* readZipEntries(
   source: AsyncIterator<Uint8Array>,
   options: ZipReadOptions,
 ): AsyncGenerator<ZipEntry> {
+  // Loaded with the first archive: at import fflate builds its Huffman tables and loads worker_threads,
+  // about 1.5 ms of every ingest cold start that most exports (gzip or plain JSON) never need.
+  const { ZipStreamReader } = await import('./zip-stream-reader.js');
   const reader = new ZipStreamReader(archive, source, options.maxEntryBytes);
   try {
     for (;;) {
