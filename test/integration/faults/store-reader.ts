@@ -4,6 +4,7 @@
 // expected are found too.
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { HEAD_SK, userOfPk } from '../../../functions/adapters/dynamodb/keys.js';
+import { MAX_LIMIT } from '../../../functions/api/routes.js';
 import type { SessionView } from '../../../functions/domain/views/session-view.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE } from '../../../local/s3-client.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -111,7 +112,7 @@ export async function readStore(
   random: SeededRandom,
 ): Promise<Map<string, StoredSession[]>> {
   const users = [...new Set([...expectedUsers, ...(await usersInTable(endpoints.dynamoDbEndpoint))])].sort();
-  const pagesOf = users.map((user) => ({ user, limit: random.pick([3, 10, 37, 100]) }));
+  const pagesOf = users.map((user) => ({ user, limit: random.pick([3, 10, 37, MAX_LIMIT]) }));
   const lists = await inParallel(pagesOf, 4, ({ user, limit }) =>
     listSessions(endpoints.apiUrl, user, limit),
   );
