@@ -1,6 +1,7 @@
 // Read units per list page over DynamoDB Local for a user with a long, sparse history: the benchmark's user
-// (bench/generator/, about 2,000 sessions of ~20 events over three years, two sessions a day on average), every
-// page walked at the default limit and at the largest the API takes (50), in both orders. Issue #13: any page costs at most 5 read units.
+// (bench/generator/, about 2,000 sessions of ~20 events over three years, two sessions a day on average),
+// every page walked at the default limit and at the largest the API takes (50), in both orders. Issue #13:
+// any page costs at most 5 read units.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateEvents } from '../../bench/generator/generate.js';
 import { LONG_HISTORY } from '../../bench/plan.js';
