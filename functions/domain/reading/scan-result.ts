@@ -26,7 +26,6 @@ export const STRING_ESCAPED = 1;
 export const STRING_NON_ASCII = 2;
 
 const INITIAL_DEPTH = 64;
-
 const EMPTY = Buffer.alloc(0);
 
 /**

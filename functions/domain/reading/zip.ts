@@ -51,7 +51,7 @@ export async function* readZipEntries(
   options: ZipReadOptions,
 ): AsyncGenerator<ZipEntry> {
   // Loaded with the first archive: at import fflate builds its Huffman tables and loads worker_threads,
-  // about 1.5 ms of every ingest cold start that most exports (gzip or plain JSON) never need.
+  // 7-10 ms of every ingest cold start that most exports (gzip or plain JSON) never need.
   const { ZipStreamReader } = await import('./zip-stream-reader.js');
   const reader = new ZipStreamReader(archive, source, options.maxEntryBytes);
   try {
