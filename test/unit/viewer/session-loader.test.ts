@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LIMIT } from '../../../functions/api/routes.js';
 import { type ApiClient, ApiError, type SessionQuery } from '../../../viewer/src/api-client.js';
 import type { Session } from '../../../viewer/src/api-types.js';
 import { PAGE_SIZE, SessionLoader } from '../../../viewer/src/session-loader.js';
@@ -64,6 +65,11 @@ async function settled(loader: SessionLoader): Promise<void> {
 const HISTORY = Array.from({ length: 2000 }, (_, i) => sessionAt(i));
 
 describe('SessionLoader', () => {
+  // The viewer bundle cannot import the API's routes (zod would come along), so the two are held equal here.
+  it("pages by the API's largest limit", () => {
+    expect(PAGE_SIZE).toBe(MAX_LIMIT);
+  });
+
   it('starts with the newest page only', async () => {
     const { client, queries } = fakeClient(HISTORY);
     const loader = new SessionLoader(client, 'heavy', () => {});
