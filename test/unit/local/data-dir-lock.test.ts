@@ -70,8 +70,9 @@ describe('acquireDataDirLock', () => {
     'takes over the lock of a zombie (killed, not yet reaped)',
     async () => {
       // `sleep` never reaps the background child its shell forked: that child is a zombie until sleep ends
-      // (long enough for a loaded machine; killed at the end).
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 120'], {
+      // (long enough for a loaded machine; killed at the end). The child outlives the shell's `exec` by a
+      // second: ending at once, the shell could reap it first, and no zombie would be left.
+      const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 120'], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       const zombie = Number((await once(parent.stdout, 'data'))[0]);
