@@ -5,9 +5,9 @@ import { readExport } from '../domain/reading/read-export.js';
 import { readRecordTexts } from '../domain/reading/record-texts.js';
 import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
-import { type Copy, EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
+import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
-import { mapBounded } from './map-bounded.js';
+import { mapBounded, TaskPool } from './map-bounded.js';
 import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
 
 export interface IngestObjectInput {
@@ -23,8 +23,10 @@ export interface IngestObjectInput {
   readonly report: RejectionReport;
   readonly browserOf: BrowserOf;
   readonly maxMemberBytes?: number;
-  /** Accepted events held before they are merged: bounds memory whatever the file's size. */
+  /** Accepted events held before they are merged: with `chunkBytes`, bounds memory whatever the file's size. */
   readonly chunkEvents?: number;
+  /** Memory the held events may take (as the collector estimates it) before they are merged. */
+  readonly chunkBytes?: number;
   /** Users merged at once. */
   readonly concurrency?: number;
 }
@@ -47,7 +49,14 @@ export interface IngestStats {
   files: FileSummary[];
 }
 
-export const DEFAULT_CHUNK_EVENTS = 100_000;
+/**
+ * A user in several chunks of a file is merged once per chunk, and each merge after the first rewrites the
+ * day the one before wrote (docs/cost.md): chunks are as large as memory allows. A million events of the
+ * benchmark's files hold 124 to 152 MiB; the cap in bytes keeps events with long fields within the ingest
+ * function's memory.
+ */
+export const DEFAULT_CHUNK_EVENTS = 1_000_000;
+export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
 export const DEFAULT_MERGE_CONCURRENCY = 16;
 
 /**
@@ -71,6 +80,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     files: [],
   };
   const chunkEvents = input.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+  const chunkBytes = input.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   let collector = new EventCollector(rules.stitching);
 
   const canonicalOf = async (sources: readonly SourceRef[]) => {
@@ -86,27 +96,35 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     return canonical;
   };
 
-  const reportErased = (copies: readonly Copy[]) => {
-    for (const { source } of copies) report.write(erasedLine(source));
-  };
-
   const concurrency = input.concurrency ?? DEFAULT_MERGE_CONCURRENCY;
   const identity = input.identity;
   if (rules.stitching && identity === undefined)
     throw new Error('identity stitching needs an identity writer');
 
-  const record = (results: readonly UserMergeResult[], groups: readonly (readonly Copy[])[]) => {
-    results.forEach((result, index) => {
+  /** Merges one owner's events in the pool; the events of an erased user are reported as rejected. */
+  const offerMerge = (pool: TaskPool, sources: () => SourceRef[], merge: () => Promise<UserMergeResult>) =>
+    pool.offer(async () => {
+      const result = await merge();
       addMerge(stats, result);
-      if (result.erasedEvents > 0) reportErased(groups[index] ?? []);
+      if (result.erasedEvents > 0) for (const source of sources()) report.write(erasedLine(source));
     });
+
+  /**
+   * Merges the chunk's users while the collector hands them over, one user's events as objects at a time per
+   * merge in flight: memory is the chunk's columns, not a million event objects.
+   */
+  const mergeAll = async (visitAll: (pool: TaskPool) => Promise<void>) => {
+    const pool = new TaskPool(concurrency);
+    try {
+      await visitAll(pool);
+    } finally {
+      await pool.drain();
+    }
   };
 
   /** Rule 8 in the store: links first (they may move stored events), then events by their own identity. */
-  const flushStitched = async (stitcher: IdentityWriter) => {
-    const { groups, links } = await collector.finishOwn(canonicalOf);
-    collector = new EventCollector(rules.stitching);
-    stats.chunks++;
+  const flushStitched = async (chunk: EventCollector, stitcher: IdentityWriter) => {
+    const links = await chunk.ownLinks(canonicalOf);
     await mapBounded([...links], concurrency, ([anonymousId, { copy, canonical }]) =>
       stitcher.offerLink(anonymousId, {
         userId: copy.event.userId as string,
@@ -115,37 +133,30 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
         canonical,
       }),
     );
-    const results = await mapBounded(groups, concurrency, (group) => {
-      const events = group.copies.map((copy) => copy.event);
-      return group.anonymous
-        ? stitcher.mergeAnonymousEvents(group.user, events)
-        : input.writer.mergeUserEvents(group.user, events);
-    });
-    record(
-      results,
-      groups.map((group) => group.copies),
+    await mergeAll((pool) =>
+      chunk.forEachOwner(canonicalOf, (owner, events, sources) =>
+        offerMerge(pool, sources, () =>
+          owner.anonymous
+            ? stitcher.mergeAnonymousEvents(owner.user, events)
+            : input.writer.mergeUserEvents(owner.user, events),
+        ),
+      ),
     );
   };
 
   const flush = async () => {
     if (collector.size === 0) return;
-    if (identity !== undefined && rules.stitching) {
-      await flushStitched(identity);
-      return;
-    }
-    const users = await collector.finish(canonicalOf);
+    const chunk = collector;
     collector = new EventCollector(rules.stitching);
     stats.chunks++;
-    const entries = [...users];
-    const results = await mapBounded(entries, concurrency, ([user, copies]) =>
-      input.writer.mergeUserEvents(
-        user,
-        copies.map((copy) => copy.event),
+    if (identity !== undefined && rules.stitching) {
+      await flushStitched(chunk, identity);
+      return;
+    }
+    await mergeAll((pool) =>
+      chunk.forEachUser(canonicalOf, (user, events, sources) =>
+        offerMerge(pool, sources, () => input.writer.mergeUserEvents(user, events)),
       ),
-    );
-    record(
-      results,
-      entries.map(([, copies]) => copies),
     );
   };
 
@@ -168,7 +179,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
           report.write(rejection);
         },
         pause: async () => {
-          if (collector.size >= chunkEvents) await flush();
+          if (collector.size >= chunkEvents || collector.heldBytes >= chunkBytes) await flush();
           await report.ready();
         },
       },

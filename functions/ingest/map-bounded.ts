@@ -1,26 +1,60 @@
 /**
- * Runs `task` over `items` with at most `limit` in flight. After the first failure no new task starts; the
- * ones in flight are awaited (nothing keeps running behind a failed invocation) and the first error thrown.
+ * Runs tasks handed to it one by one, at most `limit` at once, so a producer can hand over work as it makes
+ * it and hold only what is in flight. After the first failure no new task starts; the ones in flight are
+ * awaited (nothing keeps running behind a failed invocation) and the first error is thrown.
  */
+export class TaskPool {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+  private slotFreed: (() => void) | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  /**
+   * Starts `task`. Returns a promise when the producer must wait before offering more: the pool is full (it
+   * settles when a slot frees) or a task has failed (it rejects once the others have settled).
+   */
+  offer(task: () => Promise<void>): Promise<void> | undefined {
+    if (this.failure !== undefined) return this.drain();
+    const running: Promise<void> = Promise.resolve()
+      .then(task)
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.running.delete(running);
+        const wake = this.slotFreed;
+        this.slotFreed = undefined;
+        wake?.();
+      });
+    this.running.add(running);
+    if (this.running.size < Math.max(1, this.limit)) return undefined;
+    return new Promise<void>((resolve) => {
+      this.slotFreed = resolve;
+    }).then(() => (this.failure === undefined ? undefined : this.drain()));
+  }
+
+  /** Waits for every task offered; throws the first failure. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, with {@link TaskPool}'s handling of failures. */
 export async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,
   task: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failed === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index] as T);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  if (failed !== undefined) throw failed.error;
+  const pool = new TaskPool(limit);
+  for (const [index, item] of items.entries()) {
+    const full = pool.offer(async () => {
+      results[index] = await task(item);
+    });
+    if (full !== undefined) await full;
+  }
+  await pool.drain();
   return results;
 }

@@ -1,5 +1,6 @@
 import type { EventRecord } from '../events/event.js';
 import type { RecordPosition } from '../reading/read-export.js';
+import { bucketSort } from './bucket-sort.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { compareText } from './order.js';
 import { isLink } from './stitching.js';
@@ -71,6 +72,11 @@ export class EventCollector {
 
   get size(): number {
     return this.groupCount;
+  }
+
+  /** About how much memory the batch holds: its columns and the dedupe table. */
+  get heldBytes(): number {
+    return this.columns.heldBytes + 4 * (this.slots.length + 3 * this.groupBest.length);
   }
 
   /** Adds one accepted event; false when it is a copy of one already collected. */
@@ -223,17 +229,7 @@ export class EventCollector {
       if (firstOwner[to] === -1) firstOwner[to] = owner;
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
-    // Counting sort of the winners by user.
-    const starts = new Int32Array(counts.length + 1);
-    for (let user = 0; user < counts.length; user++)
-      starts[user + 1] = (starts[user] as number) + (counts[user] as number);
-    const byUser = new Int32Array(this.groupCount);
-    const fill = starts.slice(0, counts.length);
-    for (let group = 0; group < this.groupCount; group++) {
-      const user = resolved[group] as number;
-      byUser[fill[user] as number] = winners[group] as number;
-      fill[user] = (fill[user] as number) + 1;
-    }
+    const { starts, items: byUser } = bucketSort(resolved, winners, counts);
     const users = [...counts.keys()].filter((user) => (counts[user] as number) > 0);
     users.sort((a, b) =>
       compareText(columns.identities.values[a] as string, columns.identities.values[b] as string),
@@ -289,14 +285,8 @@ export class EventCollector {
     return users;
   }
 
-  /**
-   * For a store that resolves identities itself: each owner's deduplicated copies (events with and without a
-   * userId apart, since only the latter follow a link), and each anonymousId's earliest link in this batch.
-   */
-  async finishOwn(canonicalOf: CanonicalLookup): Promise<{
-    groups: { user: string; anonymous: boolean; copies: Copy[] }[];
-    links: Map<string, { copy: Copy; canonical: string }>;
-  }> {
+  /** For a store that resolves identities itself: each anonymousId's earliest link in this batch. */
+  async ownLinks(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
     const columns = this.columns;
     const linkSets = [...this.links.values()];
     const sources = linkSets.flatMap(({ best, ties }) =>
@@ -313,23 +303,40 @@ export class EventCollector {
         canonical: canonical.get(sourceKey(source)) ?? '',
       });
     }
+    return links;
+  }
+
+  /**
+   * For a store that resolves identities itself: visits each owner's deduplicated events (events with and
+   * without a userId apart, since only the latter follow a link), one owner at a time like
+   * {@link forEachUser}.
+   */
+  async forEachOwner(
+    canonicalOf: CanonicalLookup,
+    visit: (
+      owner: { user: string; anonymous: boolean },
+      events: EventRecord[],
+      sources: () => SourceRef[],
+    ) => Promise<void> | undefined | void,
+  ): Promise<void> {
+    const columns = this.columns;
     const winners = await this.ownerWinners(canonicalOf);
-    const groups = new Map<number, { user: string; anonymous: boolean; copies: Copy[] }>();
+    const counts = new Int32Array(columns.identities.values.length * 2);
     for (let group = 0; group < this.groupCount; group++) {
       const owner = this.groupOwner[group] as number;
-      const at = winners[group] as number;
-      let entry = groups.get(owner);
-      if (entry === undefined) {
-        entry = {
-          user: columns.identities.values[owner >> 1] as string,
-          anonymous: (owner & 1) === 1,
-          copies: [],
-        };
-        groups.set(owner, entry);
-      }
-      entry.copies.push({ event: columns.event(at), source: columns.source(at) });
+      counts[owner] = (counts[owner] as number) + 1;
     }
-    return { groups: [...groups.values()], links };
+    const { starts, items: byOwner } = bucketSort(this.groupOwner, winners, counts);
+    for (let owner = 0; owner < counts.length; owner++) {
+      if (counts[owner] === 0) continue;
+      const indexes = Array.from(byOwner.subarray(starts[owner] as number, starts[owner + 1] as number));
+      const waiting = visit(
+        { user: columns.identities.values[owner >> 1] as string, anonymous: (owner & 1) === 1 },
+        indexes.map((at) => columns.event(at)),
+        () => indexes.map((at) => columns.source(at)),
+      );
+      if (waiting !== undefined) await waiting;
+    }
   }
 }
 

@@ -9,10 +9,18 @@ import {
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
 
+/**
+ * What a distinct value costs beyond its characters: its map entry, its slot and the value's own object (an
+ * estimate, used to bound memory, not to account for it exactly).
+ */
+const INTERNED_ENTRY_BYTES = 96;
+
 /** Values seen over and over (users, names, pages) stored once; events hold their index. */
 export class Interner<T> {
   private readonly index = new Map<string, number>();
   readonly values: T[] = [];
+  /** About what the distinct values hold: the key and the value (about as long) at up to 2 bytes a char. */
+  heldBytes = 0;
 
   intern(key: string, value: T): number {
     let at = this.index.get(key);
@@ -20,6 +28,7 @@ export class Interner<T> {
       at = this.values.length;
       this.values.push(value);
       this.index.set(key, at);
+      this.heldBytes += INTERNED_ENTRY_BYTES + 3 * key.length;
     }
     return at;
   }
@@ -73,6 +82,9 @@ class Column<T extends TypedArray> {
   }
 }
 
+/** Bytes an event takes in the fixed-width columns below (a float64, 14 int32s and a byte). */
+const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
+
 const float64s = () => new Column((length) => new Float64Array(length));
 const int32s = () => new Column((length) => new Int32Array(length));
 const uint8s = () => new Column((length) => new Uint8Array(length));
@@ -116,6 +128,21 @@ export class EventColumns {
   // Consecutive events nearly always come from the same file.
   private lastFile = '';
   private lastFileIndex = NONE;
+
+  /** About how much memory the columns hold: fixed-width columns, the ids, and every distinct value once. */
+  get heldBytes(): number {
+    return (
+      this.length * COLUMN_BYTES_PER_EVENT +
+      this.idArenaUsed +
+      this.identities.heldBytes +
+      this.nameTable.heldBytes +
+      this.platformTable.heldBytes +
+      this.pageTable.heldBytes +
+      this.campaignTable.heldBytes +
+      this.deviceTable.heldBytes +
+      this.fileTable.heldBytes
+    );
+  }
 
   timestamp(at: number): number {
     return this.timestamps.get(at);

@@ -55,7 +55,9 @@ interface Run {
 async function ingest(
   file: string,
   bytes: Uint8Array | string,
-  options: Partial<Pick<IngestObjectInput, 'format' | 'chunkEvents' | 'concurrency' | 'writer'>> & {
+  options: Partial<
+    Pick<IngestObjectInput, 'format' | 'chunkEvents' | 'chunkBytes' | 'concurrency' | 'writer'>
+  > & {
     pieceBytes?: number;
   } = {},
 ): Promise<Run> {
@@ -75,6 +77,7 @@ async function ingest(
     report,
     browserOf: () => null,
     ...(options.chunkEvents !== undefined && { chunkEvents: options.chunkEvents }),
+    ...(options.chunkBytes !== undefined && { chunkBytes: options.chunkBytes }),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
   });
   return { stats, writer, report, opens };
@@ -176,12 +179,35 @@ describe('ingestObject', () => {
     expect(asExpected(run.writer.sessions())).toEqual(randomSplit.expected.sessions);
   });
 
+  it('merges a chunk when the memory its events hold reaches `chunkBytes`', async () => {
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, {
+      chunkBytes: 64 * 1024,
+      pieceBytes: 4096,
+    });
+
+    expect(run.stats.chunks).toBeGreaterThan(3);
+    expect(asExpected(run.writer.sessions())).toEqual(randomSplit.expected.sessions);
+  });
+
   it('merges each user once per chunk, at most `concurrency` at once', async () => {
-    const run = await ingest('incoming/random-split.ndjson', randomSplitText, { concurrency: 3 });
+    const writer = new FakeSessionWriter(RULES);
+    const merge = writer.mergeUserEvents.bind(writer);
+    let inFlight = 0;
+    let most = 0;
+    writer.mergeUserEvents = async (userId, events) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await merge(userId, events);
+      } finally {
+        inFlight--;
+      }
+    };
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, { concurrency: 3, writer });
 
     const users = new Set(run.writer.calls.map((call) => call.userId));
     expect(run.writer.calls).toHaveLength(users.size);
     expect(run.stats.usersTouched).toBe(users.size);
+    expect(most).toBe(3);
   });
 
   it('aborts the report and throws when the source breaks, so the message is retried', async () => {

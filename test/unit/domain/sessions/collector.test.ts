@@ -215,10 +215,12 @@ describe('EventCollector', () => {
 
     it("gives a store each own user's copies and each anonymousId's earliest link", async () => {
       const collector = collect(true, [anonymous('m:1', 0), link('m:2', 10, 'u-1'), link('m:3', 5, 'u-2')]);
-      const { groups, links } = await collector.finishOwn(noLookup);
-      expect(
-        groups.map((group) => [group.user, group.anonymous, group.copies.map((copy) => copy.event.id)]),
-      ).toEqual([
+      const links = await collector.ownLinks(noLookup);
+      const groups: [string, boolean, string[]][] = [];
+      await collector.forEachOwner(noLookup, (owner, events) => {
+        groups.push([owner.user, owner.anonymous, events.map((event) => event.id)]);
+      });
+      expect(groups).toEqual([
         ['a-1', true, ['m:1']],
         ['u-1', false, ['m:2']],
         ['u-2', false, ['m:3']],

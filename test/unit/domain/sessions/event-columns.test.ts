@@ -58,4 +58,32 @@ describe('EventColumns', () => {
       }
     }
   });
+
+  it('counts what it holds: a fixed cost per event, its id, and each distinct value once', () => {
+    const columns = new EventColumns();
+    const page = (k: number) => ({
+      url: `https://example.com/${'p'.repeat(2_000)}/${k}`,
+      path: `/${k}`,
+      title: 'T',
+      referrer: '',
+    });
+    const add = (k: number, pageOf: number) =>
+      columns.add(record({ id: `m:${k}`, timestamp: k, userId: 'u', page: page(pageOf) }), {
+        file: 'f',
+        record: k,
+        line: k,
+      });
+    add(0, 0);
+    const first = columns.heldBytes;
+    add(1, 0);
+    const repeated = columns.heldBytes - first;
+    add(2, 2);
+    const distinct = columns.heldBytes - first - repeated;
+
+    expect(repeated).toBeGreaterThan(60);
+    expect(repeated).toBeLessThan(100);
+    // A new page costs its characters again, in its key and its value.
+    expect(distinct - repeated).toBeGreaterThan(2 * 2_000);
+    expect(distinct - repeated).toBeLessThan(4 * 2_100);
+  });
 });

@@ -1,0 +1,18 @@
+/**
+ * Counting sort: `values[i]` into bucket `keys[i]` for the first `counts`-total entries, stable; bucket b is
+ * `items[starts[b]..starts[b + 1])`.
+ */
+export function bucketSort(keys: Int32Array, values: Int32Array, counts: Int32Array) {
+  const starts = new Int32Array(counts.length + 1);
+  for (let bucket = 0; bucket < counts.length; bucket++)
+    starts[bucket + 1] = (starts[bucket] as number) + (counts[bucket] as number);
+  const total = starts[counts.length] as number;
+  const items = new Int32Array(total);
+  const fill = starts.slice(0, counts.length);
+  for (let index = 0; index < total; index++) {
+    const bucket = keys[index] as number;
+    items[fill[bucket] as number] = values[index] as number;
+    fill[bucket] = (fill[bucket] as number) + 1;
+  }
+  return { starts, items };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { mapBounded, TaskPool } from '../../../functions/ingest/map-bounded.js';
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/** A task that counts how many run at once and records when it ends. */
+function tracker() {
+  let running = 0;
+  let most = 0;
+  const ended: number[] = [];
+  return {
+    task:
+      (id: number, fail = false) =>
+      async () => {
+        running++;
+        most = Math.max(most, running);
+        await tick();
+        running--;
+        ended.push(id);
+        if (fail) throw new Error(`task ${id} failed`);
+      },
+    get most() {
+      return most;
+    },
+    get running() {
+      return running;
+    },
+    ended,
+  };
+}
+
+describe('TaskPool', () => {
+  it('runs at most `limit` tasks at once and asks the producer to wait only when full', async () => {
+    const pool = new TaskPool(3);
+    const tasks = tracker();
+    const waits: boolean[] = [];
+    for (let id = 0; id < 10; id++) {
+      const full = pool.offer(tasks.task(id));
+      waits.push(full !== undefined);
+      if (full !== undefined) await full;
+    }
+    await pool.drain();
+    expect(tasks.most).toBe(3);
+    expect(waits.slice(0, 2)).toEqual([false, false]);
+    expect(waits[2]).toBe(true);
+    expect([...tasks.ended].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('starts nothing after a failure, lets the running tasks end, then throws the first error', async () => {
+    const pool = new TaskPool(2);
+    const tasks = tracker();
+    pool.offer(tasks.task(0, true));
+    const full = pool.offer(tasks.task(1));
+    await expect(full).rejects.toThrow('task 0 failed');
+    expect(tasks.running).toBe(0);
+    const started = tasks.ended.length;
+    await expect(pool.offer(tasks.task(2)) as Promise<void>).rejects.toThrow('task 0 failed');
+    await expect(pool.drain()).rejects.toThrow('task 0 failed');
+    expect(tasks.ended).toHaveLength(started);
+  });
+
+  it('turns a task that throws before its first await into a failure, not an exception of offer', async () => {
+    const pool = new TaskPool(4);
+    expect(
+      pool.offer(() => {
+        throw new Error('at once');
+      }),
+    ).toBeUndefined();
+    await expect(pool.drain()).rejects.toThrow('at once');
+  });
+});
+
+describe('mapBounded', () => {
+  it('gives the results in the order of the items, whatever order the tasks end in', async () => {
+    const delays = [5, 1, 4, 2, 3, 0];
+    const results = await mapBounded(delays, 2, async (delay) => {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return delay * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+  });
+
+  it('stops taking items after a failure and rethrows it once the running ones end', async () => {
+    const tasks = tracker();
+    await expect(mapBounded([0, 1, 2, 3, 4, 5, 6, 7], 2, (id) => tasks.task(id, id === 1)())).rejects.toThrow(
+      'task 1 failed',
+    );
+    expect(tasks.running).toBe(0);
+    expect(tasks.ended.length).toBeLessThan(8);
+  });
+});
