@@ -3,7 +3,8 @@ import type { EventRecord } from '../../domain/events/event.js';
 import { type SessionAttributes, sessionAttributes } from '../../domain/sessions/attributes.js';
 import type { Session } from '../../domain/sessions/session.js';
 import { sessionIdFor } from '../../domain/sessions/session.js';
-import { CorruptItemError, decodeEvents, encodeEvents } from './event-codec.js';
+import { CorruptItemError } from './corrupt-item.js';
+import { decodeEvents, encodeEvents } from './event-codec.js';
 import { chunkSk, daySk, parseDaySk } from './keys.js';
 import type { Item } from './transport.js';
 

@@ -1,127 +1,240 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import {
-  type CampaignFields,
-  type DeviceFields,
-  EVENT_TYPES,
-  type EventRecord,
-  type EventType,
-  type PageFields,
-} from '../../domain/events/event.js';
+import type { CampaignFields, DeviceFields, EventRecord, PageFields } from '../../domain/events/event.js';
+import { CorruptItemError } from './corrupt-item.js';
+import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE } from './event-codec-v1.js';
 
 /**
- * Events as stored: columnar JSON (one array per field, sparse ones as [index, value] pairs), deflated.
- * Columns compress far better than an array of objects, and what DynamoDB bills is bytes written.
+ * Events as stored. What DynamoDB bills is bytes written, and a stored day is small (tens of events), so
+ * the format is built for what deflate cannot find on its own in so little text:
+ * - a byte that no deflate stream starts with (BFINAL set, block type 3, which is reserved), so blobs of
+ *   the first format, plain deflate, are still told apart and read;
+ * - a binary part: timestamps as variable-length deltas (two or three bytes where digits took four), and
+ *   messageIds that are UUIDs and content ids (SHA-256) as their 16 or 32 bytes, not 36 or 64 hex digits;
+ * - then columnar JSON, deflated: names, anonymousIds, platforms, pages and devices as indexes into tables
+ *   of the distinct values, so each is written once per item.
  */
+const FORMAT_2 = 0b111;
+
 interface ColumnarEvents {
-  /** First timestamp, then deltas. */
-  t: number[];
-  i: string[];
+  /** {@link UUID_ID} or {@link HASH_ID}: the next bytes of the binary ids; else the id itself. */
+  i: (number | string)[];
   y: string;
-  n: (string | null)[];
+  /** Indexes into the table beside, -1 for none. */
+  n: number[];
+  nt: string[];
   /** 0: no userId; 1: the partition's user; else the userId (an event routed here by stitching). */
   u: (0 | 1 | string)[];
-  a: (string | null)[];
-  p: (string | null)[];
-  g: [number, PageFields['url'], PageFields['path'], PageFields['title'], PageFields['referrer']][];
+  a: number[];
+  at: string[];
+  p: number[];
+  pt: string[];
+  g: number[];
+  gt: [PageFields['url'], PageFields['path'], PageFields['title'], PageFields['referrer']][];
+  /** Sparse: [event index, value]. */
   c: [number, CampaignFields][];
   uc: [number, CampaignFields][];
-  /** Index into `dv`, -1 for none. */
   d: number[];
   dv: DeviceFields[];
 }
 
-const TYPE_CODES: Record<EventType, string> = {
-  identify: 'i',
-  track: 't',
-  page: 'p',
-  screen: 's',
-  group: 'g',
-  alias: 'a',
-};
-const TYPES_BY_CODE = new Map(EVENT_TYPES.map((type) => [TYPE_CODES[type], type]));
+const UUID_ID = 0;
+const HASH_ID = 1;
+const UUID_MESSAGE_ID = /^m:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CONTENT_ID = /^h:[0-9a-f]{64}$/;
+
+/** Distinct values in order of first use; `indexOf` gives a value's place, adding it when new. */
+class ValueTable<T> {
+  readonly values: T[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly keyOf: (value: T) => string) {}
+
+  indexOf(value: T | null): number {
+    if (value === null) return -1;
+    const key = this.keyOf(value);
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.values.length;
+      this.values.push(value);
+      this.index.set(key, at);
+    }
+    return at;
+  }
+}
+
+const itself = (value: string) => value;
 
 export function encodeEvents(user: string, events: readonly EventRecord[]): Buffer {
+  const names = new ValueTable(itself);
+  const anonymousIds = new ValueTable(itself);
+  const platforms = new ValueTable(itself);
+  const pages = new ValueTable<ColumnarEvents['gt'][number]>((page) => JSON.stringify(page));
+  const devices = new ValueTable<DeviceFields>((device) => JSON.stringify(device));
   const columns: ColumnarEvents = {
-    t: [],
     i: [],
     y: '',
     n: [],
+    nt: names.values,
     u: [],
     a: [],
+    at: anonymousIds.values,
     p: [],
+    pt: platforms.values,
     g: [],
+    gt: pages.values,
     c: [],
     uc: [],
     d: [],
-    dv: [],
+    dv: devices.values,
   };
-  const devices = new Map<string, number>();
+  const times = new VarintWriter();
+  const binaryIds: Buffer[] = [];
   let previous = 0;
   events.forEach((event, index) => {
-    columns.t.push(index === 0 ? event.timestamp : event.timestamp - previous);
+    times.signed(event.timestamp - previous);
     previous = event.timestamp;
-    columns.i.push(event.id);
-    columns.y += TYPE_CODES[event.type];
-    columns.n.push(event.name);
-    columns.u.push(event.userId === null ? 0 : event.userId === user ? 1 : event.userId);
-    columns.a.push(event.anonymousId);
-    columns.p.push(event.platform);
-    if (event.page !== null) {
-      columns.g.push([index, event.page.url, event.page.path, event.page.title, event.page.referrer]);
+    if (UUID_MESSAGE_ID.test(event.id)) {
+      binaryIds.push(Buffer.from(event.id.slice(2).replaceAll('-', ''), 'hex'));
+      columns.i.push(UUID_ID);
+    } else if (CONTENT_ID.test(event.id)) {
+      binaryIds.push(Buffer.from(event.id.slice(2), 'hex'));
+      columns.i.push(HASH_ID);
+    } else {
+      columns.i.push(event.id);
     }
+    columns.y += TYPE_CODES[event.type];
+    columns.n.push(names.indexOf(event.name));
+    columns.u.push(event.userId === null ? 0 : event.userId === user ? 1 : event.userId);
+    columns.a.push(anonymousIds.indexOf(event.anonymousId));
+    columns.p.push(platforms.indexOf(event.platform));
+    const page = event.page;
+    columns.g.push(pages.indexOf(page === null ? null : [page.url, page.path, page.title, page.referrer]));
     if (event.campaign !== null) columns.c.push([index, event.campaign]);
     if (event.urlCampaign !== null) columns.uc.push([index, event.urlCampaign]);
-    if (event.device === null) {
-      columns.d.push(-1);
-    } else {
-      const key = JSON.stringify(event.device);
-      let deviceIndex = devices.get(key);
-      if (deviceIndex === undefined) {
-        deviceIndex = columns.dv.length;
-        devices.set(key, deviceIndex);
-        columns.dv.push(event.device);
-      }
-      columns.d.push(deviceIndex);
-    }
+    columns.d.push(devices.indexOf(event.device));
   });
-  return deflateRawSync(JSON.stringify(columns));
+  const binary = Buffer.concat([times.bytes(), ...binaryIds]);
+  const length = new VarintWriter();
+  length.unsigned(binary.length);
+  return Buffer.concat([
+    Buffer.from([FORMAT_2]),
+    length.bytes(),
+    binary,
+    deflateRawSync(JSON.stringify(columns)),
+  ]);
 }
 
-export class CorruptItemError extends Error {
-  constructor(what: string) {
-    super(`corrupt stored item: ${what}`);
-    this.name = 'CorruptItemError';
+/** LEB128 varints, seven bits a byte, low bits first; signed ones zigzag-mapped (0, -1, 1, -2, ...). */
+class VarintWriter {
+  private readonly written: number[] = [];
+
+  unsigned(value: number): void {
+    let rest = value;
+    while (rest >= 0x80) {
+      this.written.push((rest % 0x80) | 0x80);
+      rest = Math.floor(rest / 0x80);
+    }
+    this.written.push(rest);
   }
+
+  /** Timestamps reach 2^48, past 32-bit operators: the mapping is arithmetic. */
+  signed(value: number): void {
+    this.unsigned(value >= 0 ? value * 2 : -value * 2 - 1);
+  }
+
+  bytes(): Buffer {
+    return Buffer.from(this.written);
+  }
+}
+
+class VarintReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+    private readonly end: number,
+  ) {}
+
+  unsigned(): number {
+    let value = 0;
+    let scale = 1;
+    while (this.at < this.end && scale <= 2 ** 56) {
+      const byte = this.bytes[this.at++] as number;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+    throw new CorruptItemError('an event blob ends inside a number');
+  }
+
+  signed(): number {
+    const mapped = this.unsigned();
+    return mapped % 2 === 0 ? mapped / 2 : -(mapped + 1) / 2;
+  }
+}
+
+function hex(bytes: Uint8Array, start: number, length: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('hex');
+}
+
+function uuidAt(bytes: Uint8Array, start: number): string {
+  const digits = hex(bytes, start, 16);
+  return `m:${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
 }
 
 export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
-  const columns = JSON.parse(inflateRawSync(blob).toString('utf8')) as ColumnarEvents;
-  const pages = new Map(
-    columns.g.map(([index, url, path, title, referrer]) => [index, { url, path, title, referrer }]),
-  );
+  if (blob[0] !== FORMAT_2) return decodeEventsV1(user, blob);
+  const corrupt = () => new CorruptItemError(`events of ${JSON.stringify(user)} do not match their bytes`);
+  const header = new VarintReader(blob, 1, blob.length);
+  const binaryEnd = header.unsigned() + header.at;
+  if (binaryEnd > blob.length) throw corrupt();
+  let columns: ColumnarEvents;
+  try {
+    columns = JSON.parse(inflateRawSync(blob.subarray(binaryEnd)).toString('utf8')) as ColumnarEvents;
+  } catch (error) {
+    throw new CorruptItemError(`events of ${JSON.stringify(user)} do not inflate: ${(error as Error).message}`);
+  }
+  const binary = new VarintReader(blob, header.at, binaryEnd);
   const campaigns = new Map(columns.c);
   const urlCampaigns = new Map(columns.uc);
-  const events: EventRecord[] = [];
+  const tableValue = <T>(table: readonly T[], index: number | undefined): T | null =>
+    index === undefined || index < 0 ? null : (table[index] ?? null);
+  const timestamps: number[] = [];
   let timestamp = 0;
   for (let k = 0; k < columns.i.length; k++) {
-    timestamp = k === 0 ? (columns.t[0] ?? 0) : timestamp + (columns.t[k] ?? 0);
+    timestamp += binary.signed();
+    timestamps.push(timestamp);
+  }
+  const events: EventRecord[] = [];
+  for (let k = 0; k < columns.i.length; k++) {
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
     if (type === undefined) throw new CorruptItemError(`unknown event type code for ${JSON.stringify(user)}`);
+    let id = columns.i[k] as number | string;
+    const idBytes = id === UUID_ID ? 16 : id === HASH_ID ? 32 : 0;
+    if (binary.at + idBytes > binaryEnd) throw corrupt();
+    if (id === UUID_ID) {
+      id = uuidAt(blob, binary.at);
+      binary.at += 16;
+    } else if (id === HASH_ID) {
+      id = `h:${hex(blob, binary.at, 32)}`;
+      binary.at += 32;
+    }
+    if (typeof id !== 'string') throw corrupt();
     const userColumn = columns.u[k];
-    const deviceIndex = columns.d[k] ?? -1;
+    const page = tableValue(columns.gt, columns.g[k]);
     events.push({
-      id: columns.i[k] as string,
-      timestamp,
+      id,
+      timestamp: timestamps[k] as number,
       type,
-      name: columns.n[k] ?? null,
+      name: tableValue(columns.nt, columns.n[k]),
       userId: userColumn === 0 || userColumn === undefined ? null : userColumn === 1 ? user : userColumn,
-      anonymousId: columns.a[k] ?? null,
-      platform: columns.p[k] ?? null,
-      page: pages.get(k) ?? null,
+      anonymousId: tableValue(columns.at, columns.a[k]),
+      platform: tableValue(columns.pt, columns.p[k]),
+      page: page === null ? null : { url: page[0], path: page[1], title: page[2], referrer: page[3] },
       campaign: campaigns.get(k) ?? null,
       urlCampaign: urlCampaigns.get(k) ?? null,
-      device: deviceIndex >= 0 ? (columns.dv[deviceIndex] ?? null) : null,
+      device: tableValue(columns.dv, columns.d[k]),
     });
   }
+  if (binary.at !== binaryEnd) throw corrupt();
   return events;
 }
