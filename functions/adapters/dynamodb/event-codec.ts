@@ -191,7 +191,9 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
   try {
     columns = JSON.parse(inflateRawSync(blob.subarray(binaryEnd)).toString('utf8')) as ColumnarEvents;
   } catch (error) {
-    throw new CorruptItemError(`events of ${JSON.stringify(user)} do not inflate: ${(error as Error).message}`);
+    throw new CorruptItemError(
+      `events of ${JSON.stringify(user)} do not inflate: ${(error as Error).message}`,
+    );
   }
   const binary = new VarintReader(blob, header.at, binaryEnd);
   const campaigns = new Map(columns.c);
