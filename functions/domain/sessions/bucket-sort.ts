@@ -1,6 +1,6 @@
 /**
- * Counting sort: `values[i]` into bucket `keys[i]` for the first `counts`-total entries, stable; bucket b is
- * `items[starts[b]..starts[b + 1])`.
+ * A stable counting sort of `values` by `keys`, over their first `sum(counts)` entries (`counts[b]` of them
+ * have key b): bucket b's values are `items` from `starts[b]` up to `starts[b + 1]`.
  */
 export function bucketSort(keys: Int32Array, values: Int32Array, counts: Int32Array) {
   const starts = new Int32Array(counts.length + 1);
