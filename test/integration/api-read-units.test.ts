@@ -7,6 +7,7 @@ import { generateEvents } from '../../bench/generator/generate.js';
 import { LONG_HISTORY } from '../../bench/plan.js';
 import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
 import { MAX_LIMIT } from '../../functions/api/routes.js';
+import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
 import { acceptedEvent } from '../helpers/normalize-object.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
@@ -39,7 +40,9 @@ beforeAll(async () => {
       seed: 1,
     }),
   ];
-  const events = generated.map((event) => acceptedEvent('segment', event));
+  // Devices as the ingest function reads them (user agents to browsers): they are part of what is stored.
+  const browserOf = createBrowserOf();
+  const events = generated.map((event) => acceptedEvent('segment', event, browserOf));
   userId = events[0]?.userId as string;
   await ingest(store, events);
   handler = createApiHandler({

@@ -106,9 +106,10 @@ export interface EncodedDay {
  * pays for every byte of them, so keeping events out of pages keeps a page of sessions a few read units,
  * while a page this small costs no more write units than it would without its events. At 512, one day page in
  * ten of a sparse history carried ~400 bytes of events, and a page of 50 sessions then read up to 7 units
- * (docs/cost.md); at 384 it reads at most 5, for about 2 more write units per 1,000 events.
+ * (docs/cost.md). 384 held it to 5 with the first event format; the binary one fits about a third more events
+ * in as many bytes, so more days stayed inline and a page read 6 again: at 320 it reads at most 5.
  */
-export const INLINE_EVENTS_BYTES = 384;
+export const INLINE_EVENTS_BYTES = 320;
 
 interface PagePlan {
   sessions: Session[];
