@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CampaignFields, DeviceFields, EventRecord, PageFields } from '../../domain/events/event.js';
+import { Interner } from '../../domain/sessions/interner.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE } from './event-codec-v1.js';
 
@@ -42,23 +43,15 @@ const HASH_ID = 1;
 const UUID_MESSAGE_ID = /^m:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONTENT_ID = /^h:[0-9a-f]{64}$/;
 
-/** Distinct values in order of first use; `indexOf` gives a value's place, adding it when new. */
+/** Distinct values in order of first use, by a key: each value's index, -1 for null. */
 class ValueTable<T> {
-  readonly values: T[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly interner = new Interner<T>();
+  readonly values = this.interner.values;
 
   constructor(private readonly keyOf: (value: T) => string) {}
 
   indexOf(value: T | null): number {
-    if (value === null) return -1;
-    const key = this.keyOf(value);
-    let at = this.index.get(key);
-    if (at === undefined) {
-      at = this.values.length;
-      this.values.push(value);
-      this.index.set(key, at);
-    }
-    return at;
+    return value === null ? -1 : this.interner.intern(this.keyOf(value), value);
   }
 }
 

@@ -8,35 +8,7 @@ import {
 } from '../events/event.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
-
-/**
- * What a distinct value costs beyond its characters: its map entry, its slot and the value's own object (an
- * estimate, used to bound memory, not to account for it exactly).
- */
-const INTERNED_ENTRY_BYTES = 96;
-
-/** Values seen over and over (users, names, pages) stored once; events hold their index. */
-export class Interner<T> {
-  private readonly index = new Map<string, number>();
-  readonly values: T[] = [];
-  /** About what the distinct values hold: the key and the value (about as long) at up to 2 bytes a char. */
-  heldBytes = 0;
-
-  intern(key: string, value: T): number {
-    let at = this.index.get(key);
-    if (at === undefined) {
-      at = this.values.length;
-      this.values.push(value);
-      this.index.set(key, at);
-      this.heldBytes += INTERNED_ENTRY_BYTES + 3 * key.length;
-    }
-    return at;
-  }
-
-  find(key: string): number | undefined {
-    return this.index.get(key);
-  }
-}
+import { Interner } from './interner.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
