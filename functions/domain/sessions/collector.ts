@@ -1,6 +1,7 @@
 import type { EventRecord } from '../events/event.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { bucketSort } from './bucket-sort.js';
+import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { compareText } from './order.js';
 import { isLink } from './stitching.js';
@@ -18,35 +19,6 @@ export type CanonicalLookup = (sources: readonly SourceRef[]) => Promise<Readonl
 
 export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
   return `${source.record}\u0000${source.file}`;
-}
-
-/**
- * The earliest copy seen (an event index), and every other copy at that same instant: when one of them looks
- * different (`differs`), canonical JSON decides, and a copy that looks like another may still be the one whose
- * text sorts first, so all of them are weighed.
- */
-interface Candidates {
-  best: number;
-  ties: Ties | undefined;
-}
-
-interface Ties {
-  readonly copies: number[];
-  differs: boolean;
-}
-
-/** Offers copy `at` to candidates where `order` is its order against the best (negative: earlier). */
-function offerCandidate(candidates: Candidates, at: number, order: number, differs: boolean): void {
-  if (order < 0) {
-    candidates.best = at;
-    candidates.ties = undefined;
-  } else if (order === 0) {
-    if (candidates.ties === undefined) candidates.ties = { copies: [at], differs };
-    else {
-      candidates.ties.copies.push(at);
-      if (differs) candidates.ties.differs = true;
-    }
-  }
 }
 
 /**
