@@ -241,6 +241,37 @@ describe('ingestObject', () => {
     await expect(run).rejects.toThrow('ProvisionedThroughputExceededException');
   });
 
+  it('stops merging after a failed merge, and the file delivered again gives the sessions of the whole', async () => {
+    const whole = await ingest('incoming/random-split.ndjson', randomSplitText);
+    const users = whole.writer.userIds();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...users),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(700, 5_000, undefined),
+        async (failing, concurrency, chunkEvents) => {
+          const writer = new FakeSessionWriter(RULES);
+          writer.failWith((userId) => (userId === failing ? new Error(`throttled on ${userId}`) : undefined));
+          const options = { writer, concurrency, ...(chunkEvents !== undefined && { chunkEvents }) };
+
+          await expect(ingest('incoming/random-split.ndjson', randomSplitText, options)).rejects.toThrow(
+            `throttled on ${failing}`,
+          );
+          const startedBeforeRetry = writer.calls.length;
+          // No merge after the failing one but those already in flight: at most `concurrency - 1` follow it.
+          const failedAt = writer.calls.findIndex((call) => call.userId === failing);
+          expect(startedBeforeRetry - failedAt - 1).toBeLessThan(concurrency);
+
+          writer.failWith(undefined);
+          await ingest('incoming/random-split.ndjson', randomSplitText, options);
+          expect(writer.sessions()).toEqual(whole.writer.sessions());
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('reads every member of a ZIP archive, skipping its manifest and directories', async () => {
     const archive = zipWithDataDescriptors([
       { path: 'manifest.json', content: bytesOf('{"files":2,"format":"segment"}') },
