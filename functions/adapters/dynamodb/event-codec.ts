@@ -203,15 +203,12 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
   for (let k = 0; k < columns.i.length; k++) {
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
     if (type === undefined) throw new CorruptItemError(`unknown event type code for ${JSON.stringify(user)}`);
-    let id = columns.i[k] as number | string;
-    const idBytes = id === UUID_ID ? 16 : id === HASH_ID ? 32 : 0;
-    if (binary.at + idBytes > binaryEnd) throw corrupt();
-    if (id === UUID_ID) {
-      id = uuidAt(blob, binary.at);
-      binary.at += 16;
-    } else if (id === HASH_ID) {
-      id = `h:${hex(blob, binary.at, 32)}`;
-      binary.at += 32;
+    let id = columns.i[k];
+    if (id === UUID_ID || id === HASH_ID) {
+      const size = id === UUID_ID ? 16 : 32;
+      if (binary.at + size > binaryEnd) throw corrupt();
+      id = id === UUID_ID ? uuidAt(blob, binary.at) : `h:${hex(blob, binary.at, size)}`;
+      binary.at += size;
     }
     if (typeof id !== 'string') throw corrupt();
     const userColumn = columns.u[k];

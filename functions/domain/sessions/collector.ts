@@ -244,19 +244,6 @@ export class EventCollector {
     return [...byId.values()].map(pick);
   }
 
-  /** Every user's deduplicated events with where they came from, in rule 5's order; users in code-unit order. */
-  async finish(canonicalOf: CanonicalLookup): Promise<Map<string, Copy[]>> {
-    const users = new Map<string, Copy[]>();
-    await this.forEachUser(canonicalOf, (user, events, sources) => {
-      const where = sources();
-      users.set(
-        user,
-        events.map((event, index) => ({ event, source: where[index] as SourceRef })),
-      );
-    });
-    return users;
-  }
-
   /** For a store that resolves identities itself: each anonymousId's earliest link in this batch. */
   async ownLinks(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
     const columns = this.columns;

@@ -6,6 +6,7 @@ import {
   type SourceRef,
   sourceKey,
 } from '../../../../functions/domain/sessions/collector.js';
+import { collectedCopies } from '../../../helpers/collected-copies.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
 const T0 = Date.UTC(2024, 0, 1, 9);
@@ -45,7 +46,7 @@ function collect(stitching: boolean, events: readonly EventRecord[]): EventColle
 
 /** User → the ids of their kept events, in session order. */
 async function idsByUser(collector: EventCollector, canonical = noLookup): Promise<Record<string, string[]>> {
-  const users = await collector.finish(canonical);
+  const users = await collectedCopies(collector, canonical);
   return Object.fromEntries([...users].map(([user, copies]) => [user, copies.map((copy) => copy.event.id)]));
 }
 
@@ -73,7 +74,7 @@ describe('EventCollector', () => {
       [late, early],
       [early, late],
     ]) {
-      const users = await collect(false, order).finish(noLookup);
+      const users = await collectedCopies(collect(false, order), noLookup);
       expect(users.get('u')?.map((copy) => [copy.event.name, copy.event.timestamp])).toEqual([
         ['early', T0 + MINUTE],
       ]);
@@ -83,7 +84,7 @@ describe('EventCollector', () => {
   it('asks for canonical JSON only when copies at the same instant differ in what the rules see', async () => {
     const same = record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'x' });
     const canonical = lookup({});
-    await collect(false, [same, { ...same }, { ...same }]).finish(canonical);
+    await collectedCopies(collect(false, [same, { ...same }, { ...same }]), canonical);
     expect(canonical.asked.flat()).toEqual([]);
   });
 
@@ -94,7 +95,7 @@ describe('EventCollector', () => {
       record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'third' }),
     ];
     const canonical = lookup({ 1: '{"b"}', 2: '{"a"}', 3: '{"c"}' });
-    const users = await collect(false, copies).finish(canonical);
+    const users = await collectedCopies(collect(false, copies), canonical);
     expect(users.get('u')?.map((copy) => [copy.event.name, copy.source.record])).toEqual([['first', 2]]);
   });
 
@@ -113,7 +114,7 @@ describe('EventCollector', () => {
       for (const n of order) {
         collector.add(record({ id: 'm:1', timestamp: T0, userId: 'u', name: looks[n as 1 | 2 | 3] }), at(n));
       }
-      const users = await collector.finish(lookup(canonical));
+      const users = await collectedCopies(collector, lookup(canonical));
       expect(
         users.get('u')?.map((copy) => copy.event.name),
         `order ${order}`,
@@ -124,7 +125,7 @@ describe('EventCollector', () => {
   it('merges copies of one resolved user that arrived with and without a userId', async () => {
     const withUser = record({ id: 'm:1', timestamp: T0 + MINUTE, userId: 'x', anonymousId: 'x' });
     const anonymous = record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'x' });
-    const users = await collect(false, [withUser, anonymous]).finish(noLookup);
+    const users = await collectedCopies(collect(false, [withUser, anonymous]), noLookup);
     expect(users.get('x')?.map((copy) => copy.event.timestamp)).toEqual([T0]);
   });
 
@@ -169,7 +170,7 @@ describe('EventCollector', () => {
         link('m:same', 10, 'u-1'),
         link('m:same', 10, 'u-2'),
       ]);
-      const users = await collector.finish(canonical);
+      const users = await collectedCopies(collector, canonical);
       expect(users.get('u-1')?.map((copy) => copy.event.id)).toContain('m:0');
       expect(users.has('a-1')).toBe(false);
     });
@@ -197,7 +198,7 @@ describe('EventCollector', () => {
         record({ id: 'm:1', timestamp: T0 + MINUTE, userId: null, anonymousId: 'a-1' }),
         record({ id: 'm:1', timestamp: T0 + 2 * MINUTE, userId: 'u-1', anonymousId: 'a-1' }),
       ]);
-      const users = await collector.finish(noLookup);
+      const users = await collectedCopies(collector, noLookup);
       expect([...users.keys()]).toEqual(['u-1']);
       expect(users.get('u-1')?.map((copy) => [copy.event.id, copy.event.timestamp])).toEqual([
         ['m:1', T0 + MINUTE],

@@ -11,6 +11,7 @@ import {
 import { splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { summarizeSession } from '../../../../functions/domain/sessions/summary.js';
 import { toSessionView } from '../../../../functions/domain/views/session-view.js';
+import { collectedCopies } from '../../../helpers/collected-copies.js';
 
 export interface InputFile {
   readonly name: string;
@@ -64,7 +65,7 @@ export async function productionSessionize(
     summaries.push(...read);
   }
   const bytesOf = new Map(files.map((file) => [file.name, file.bytes]));
-  const users = await collector.finish(async (sources: readonly SourceRef[]) => {
+  const users = await collectedCopies(collector, async (sources: readonly SourceRef[]) => {
     const canonical = new Map<string, string>();
     for (const file of new Set(sources.map((source) => source.file))) {
       const exportName = file.split('!')[0] as string;
