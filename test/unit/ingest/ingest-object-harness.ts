@@ -1,0 +1,96 @@
+// What the ingestObject tests share: an in-memory report, a run over bytes, and the conformance cases they use.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import {
+  type IngestObjectInput,
+  type IngestStats,
+  ingestObject,
+} from '../../../functions/ingest/ingest-object.js';
+import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
+import { conformanceCases } from '../../helpers/conformance-cases.js';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { asExpectedSessions } from '../../helpers/session-expectations.js';
+import { bytesOf, chunked } from '../reading/archives.js';
+
+export const RULES = compileRules(DEFAULT_SESSION_RULES);
+
+/** A report kept in memory, recording how it was finished. */
+export class MemoryReport implements RejectionReport {
+  readonly key = 'rejected/test.ndjson.ndjson';
+  readonly written: ReportLine[] = [];
+  finished: 'open' | 'closed' | 'aborted' = 'open';
+  readyCalls = 0;
+
+  get lines(): number {
+    return this.written.length;
+  }
+  write(line: ReportLine): void {
+    if (this.finished !== 'open') throw new Error(`write after the report was ${this.finished}`);
+    this.written.push(line);
+  }
+  async ready(): Promise<void> {
+    this.readyCalls++;
+  }
+  async close(): Promise<void> {
+    this.finished = 'closed';
+  }
+  async abort(): Promise<void> {
+    this.finished = 'aborted';
+  }
+}
+
+export interface Run {
+  readonly stats: IngestStats;
+  readonly writer: FakeSessionWriter;
+  readonly report: MemoryReport;
+  readonly opens: number;
+}
+
+/** Ingests `bytes` as the object `file`, delivered in pieces of `pieceBytes` (each piece is one batch). */
+export async function ingest(
+  file: string,
+  bytes: Uint8Array | string,
+  options: Partial<
+    Pick<IngestObjectInput, 'format' | 'chunkEvents' | 'chunkBytes' | 'concurrency' | 'writer'>
+  > & {
+    pieceBytes?: number;
+  } = {},
+): Promise<Run> {
+  const content = typeof bytes === 'string' ? bytesOf(bytes) : bytes;
+  const writer = (options.writer as FakeSessionWriter | undefined) ?? new FakeSessionWriter(RULES);
+  const report = new MemoryReport();
+  let opens = 0;
+  const stats = await ingestObject({
+    file,
+    format: options.format ?? 'auto',
+    open: async () => {
+      opens++;
+      return chunked(content, [options.pieceBytes ?? 64 * 1024]);
+    },
+    writer,
+    rules: RULES,
+    report,
+    browserOf: () => null,
+    ...(options.chunkEvents !== undefined && { chunkEvents: options.chunkEvents }),
+    ...(options.chunkBytes !== undefined && { chunkBytes: options.chunkBytes }),
+    ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+  });
+  return { stats, writer, report, opens };
+}
+
+/** The five fields every expected.json pins. */
+export const asExpected = (sessions: readonly SessionSummary[]) => asExpectedSessions(sessions, []);
+
+export const caseNamed = (name: string) => {
+  const found = conformanceCases().find((testCase) => testCase.name === name);
+  if (found === undefined) throw new Error(`conformance case ${name} is missing`);
+  return found;
+};
+
+/** Every file of the random-split case in one NDJSON: late events, duplicates, 1,986 sessions. */
+export const randomSplit = caseNamed('random-split');
+export const randomSplitText = randomSplit.files
+  .map((file) => readFileSync(join(randomSplit.dir, file), 'utf8'))
+  .join('');

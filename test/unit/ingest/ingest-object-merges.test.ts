@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { segmentLines } from './handler-harness.js';
+import { asExpected, ingest, RULES, randomSplit, randomSplitText } from './ingest-object-harness.js';
+
+/** Copies with other timestamps, late events that bridge sessions, several users, a bad line. */
+const TRICKY = [
+  segmentLines([
+    { user: 'ann', at: 0, id: 'a1' },
+    { user: 'bob', at: 0, id: 'b1' },
+    { user: 'ann', at: 50, id: 'a3' },
+    { user: 'ann', at: 52, id: 'a1' },
+  ]),
+  'not json\n',
+  segmentLines([
+    { user: 'bob', at: 40, id: 'b2' },
+    { user: 'ann', at: 25, id: 'a2' },
+    { user: 'ann', at: 60, id: 'a1' },
+    { user: 'bob', at: 20, id: 'b3' },
+    { user: 'cat', at: 0 },
+    { user: 'cat', at: 0 },
+    { user: 'bob', at: 45, id: 'b1' },
+  ]),
+].join('');
+
+describe('ingestObject merges', () => {
+  it('stores what one batch over the file gives, however small the chunks', async () => {
+    const whole = await ingest('incoming/tricky.ndjson', TRICKY);
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 8, max: 200 }),
+        async (chunkEvents, pieceBytes) => {
+          const chunkedRun = await ingest('incoming/tricky.ndjson', TRICKY, { chunkEvents, pieceBytes });
+
+          expect(chunkedRun.writer.sessions()).toEqual(whole.writer.sessions());
+          const { accepted, rejected, newEvents, duplicates, records } = chunkedRun.stats;
+          expect({ accepted, rejected, newEvents, duplicates, records }).toEqual({
+            accepted: whole.stats.accepted,
+            rejected: whole.stats.rejected,
+            newEvents: whole.stats.newEvents,
+            duplicates: whole.stats.duplicates,
+            records: whole.stats.records,
+          });
+          expect(chunkedRun.report.written).toEqual(whole.report.written);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(whole.stats.chunks).toBe(1);
+    expect(asExpected(whole.writer.sessions())).toEqual([
+      {
+        userId: 'ann',
+        sessionNumber: 1,
+        startedAt: '2024-01-01T09:00:00.000Z',
+        endedAt: '2024-01-01T09:50:00.000Z',
+        eventCount: 3,
+      },
+      {
+        userId: 'bob',
+        sessionNumber: 1,
+        startedAt: '2024-01-01T09:00:00.000Z',
+        endedAt: '2024-01-01T09:40:00.000Z',
+        eventCount: 3,
+      },
+      {
+        userId: 'cat',
+        sessionNumber: 1,
+        startedAt: '2024-01-01T09:00:00.000Z',
+        endedAt: '2024-01-01T09:00:00.000Z',
+        eventCount: 1,
+      },
+    ]);
+  });
+
+  it('merges a large file a chunk at a time into the sessions of the whole', async () => {
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, {
+      chunkEvents: 700,
+      pieceBytes: 4096,
+    });
+
+    expect(run.stats.chunks).toBeGreaterThan(5);
+    expect(asExpected(run.writer.sessions())).toEqual(randomSplit.expected.sessions);
+  });
+
+  it('merges a chunk when the memory its events hold reaches `chunkBytes`', async () => {
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, {
+      chunkBytes: 64 * 1024,
+      pieceBytes: 4096,
+    });
+
+    expect(run.stats.chunks).toBeGreaterThan(3);
+    expect(asExpected(run.writer.sessions())).toEqual(randomSplit.expected.sessions);
+  });
+
+  it('merges each user once per chunk, at most `concurrency` at once', async () => {
+    const writer = new FakeSessionWriter(RULES);
+    const merge = writer.mergeUserEvents.bind(writer);
+    let inFlight = 0;
+    let most = 0;
+    writer.mergeUserEvents = async (userId, events) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await merge(userId, events);
+      } finally {
+        inFlight--;
+      }
+    };
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, { concurrency: 3, writer });
+
+    const users = new Set(run.writer.calls.map((call) => call.userId));
+    expect(run.writer.calls).toHaveLength(users.size);
+    expect(run.stats.usersTouched).toBe(users.size);
+    expect(most).toBe(3);
+  });
+
+  it('aborts the report and throws when a merge fails', async () => {
+    const writer = new FakeSessionWriter(RULES);
+    writer.failWith(() => new Error('ProvisionedThroughputExceededException'));
+
+    const run = ingest('incoming/a.ndjson', `oops\n${segmentLines([{ user: 'u', at: 0 }])}`, { writer });
+
+    await expect(run).rejects.toThrow('ProvisionedThroughputExceededException');
+  });
+
+  it('stops merging after a failed merge, and the file delivered again gives the sessions of the whole', async () => {
+    const whole = await ingest('incoming/random-split.ndjson', randomSplitText);
+    const users = whole.writer.userIds();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...users),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(700, 5_000, undefined),
+        async (failing, concurrency, chunkEvents) => {
+          const writer = new FakeSessionWriter(RULES);
+          writer.failWith((userId) => (userId === failing ? new Error(`throttled on ${userId}`) : undefined));
+          const options = { writer, concurrency, ...(chunkEvents !== undefined && { chunkEvents }) };
+
+          await expect(ingest('incoming/random-split.ndjson', randomSplitText, options)).rejects.toThrow(
+            `throttled on ${failing}`,
+          );
+          const startedBeforeRetry = writer.calls.length;
+          // No merge after the failing one but those already in flight: at most `concurrency - 1` follow it.
+          const failedAt = writer.calls.findIndex((call) => call.userId === failing);
+          expect(startedBeforeRetry - failedAt - 1).toBeLessThan(concurrency);
+
+          writer.failWith(undefined);
+          await ingest('incoming/random-split.ndjson', randomSplitText, options);
+          expect(writer.sessions()).toEqual(whole.writer.sessions());
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it.fails('keeps the copy whose text sorts first when differing copies land in different chunks', async () => {
+    const text = [
+      '{"type":"track","event":"Zeta","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"1"}}',
+      '{"type":"track","event":"Alpha","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"2"}}',
+    ].join('\n');
+
+    const split = await ingest('incoming/a.ndjson', text, { chunkEvents: 1, pieceBytes: 40 });
+
+    expect(split.stats.chunks).toBe(2);
+    expect(split.writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
+  });
+});
