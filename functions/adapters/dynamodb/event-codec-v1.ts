@@ -42,6 +42,11 @@ export const TYPE_CODES: Record<EventType, string> = {
 };
 export const TYPES_BY_CODE = new Map(EVENT_TYPES.map((type) => [TYPE_CODES[type], type]));
 
+/** The `u` column, the same in every format: 0 no userId, 1 the partition's user, else the userId itself. */
+export function userIdOf(column: 0 | 1 | string | undefined, user: string): string | null {
+  return column === 0 || column === undefined ? null : column === 1 ? user : column;
+}
+
 export function decodeEventsV1(user: string, blob: Uint8Array): EventRecord[] {
   const columns = JSON.parse(inflateRawSync(blob).toString('utf8')) as ColumnarEvents;
   const pages = new Map(
@@ -55,14 +60,13 @@ export function decodeEventsV1(user: string, blob: Uint8Array): EventRecord[] {
     timestamp = k === 0 ? (columns.t[0] ?? 0) : timestamp + (columns.t[k] ?? 0);
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
     if (type === undefined) throw new CorruptItemError(`unknown event type code for ${JSON.stringify(user)}`);
-    const userColumn = columns.u[k];
     const deviceIndex = columns.d[k] ?? -1;
     events.push({
       id: columns.i[k] as string,
       timestamp,
       type,
       name: columns.n[k] ?? null,
-      userId: userColumn === 0 || userColumn === undefined ? null : userColumn === 1 ? user : userColumn,
+      userId: userIdOf(columns.u[k], user),
       anonymousId: columns.a[k] ?? null,
       platform: columns.p[k] ?? null,
       page: pages.get(k) ?? null,

@@ -2,7 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CampaignFields, DeviceFields, EventRecord, PageFields } from '../../domain/events/event.js';
 import { Interner } from '../../domain/sessions/interner.js';
 import { CorruptItemError } from './corrupt-item.js';
-import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE } from './event-codec-v1.js';
+import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE, userIdOf } from './event-codec-v1.js';
 
 /**
  * Events as stored. What DynamoDB bills is bytes written, and a stored day is small (tens of events), so
@@ -211,14 +211,13 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
       binary.at += size;
     }
     if (typeof id !== 'string') throw corrupt();
-    const userColumn = columns.u[k];
     const page = tableValue(columns.gt, columns.g[k]);
     events.push({
       id,
       timestamp: timestamps[k] as number,
       type,
       name: tableValue(columns.nt, columns.n[k]),
-      userId: userColumn === 0 || userColumn === undefined ? null : userColumn === 1 ? user : userColumn,
+      userId: userIdOf(columns.u[k], user),
       anonymousId: tableValue(columns.at, columns.a[k]),
       platform: tableValue(columns.pt, columns.p[k]),
       page: page === null ? null : { url: page[0], path: page[1], title: page[2], referrer: page[3] },
