@@ -1,5 +1,5 @@
 import { normalizeId } from '../../rules/identity.js';
-import { type ExportFormat, pathTable, sourced } from './format.js';
+import { type ExportFormat, pathTable, sourced, timestampAt } from './format.js';
 
 const { paths, at } = pathTable({
   eventType: ['event_type'],
@@ -40,7 +40,7 @@ export const amplitudeFormat: ExportFormat = {
       userId: sourced(fields, at.userId, 'user_id'),
       anonymousId: sourced(fields, at.deviceId, 'device_id'),
       messageId,
-      timestamp: { ...sourced(fields, at.eventTime, 'event_time'), form: 'text' },
+      timestamp: timestampAt(fields, at.eventTime, 'event_time', 'text'),
       platform,
       // Amplitude carries no page fields of the rules' kind: a page view's are all null.
       page: isPage ? { url: null, path: null, title: null, referrer: null } : null,

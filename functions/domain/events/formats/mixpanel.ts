@@ -1,5 +1,5 @@
 import { normalizeId } from '../../rules/identity.js';
-import { type ExportFormat, pathTable, type Sourced, sourced } from './format.js';
+import { type ExportFormat, pathTable, type Sourced, sourced, timestampAt } from './format.js';
 
 const { paths, at } = pathTable({
   event: ['event'],
@@ -52,7 +52,7 @@ export const mixpanelFormat: ExportFormat = {
       userId,
       anonymousId,
       messageId: fields.value(at.insertId),
-      timestamp: { ...sourced(fields, at.time, 'properties.time'), form: 'epoch' },
+      timestamp: timestampAt(fields, at.time, 'properties.time', 'epoch'),
       platform: os,
       page: isPage ? { url: null, path: null, title: null, referrer: null } : null,
       campaign: undefined,

@@ -1,6 +1,6 @@
 import { normalizeId, presentId } from '../../rules/identity.js';
 import type { EventType } from '../event.js';
-import { type ExportFormat, pathTable, sourced } from './format.js';
+import { type ExportFormat, pathTable, sourced, timestampAt } from './format.js';
 
 const { paths, at } = pathTable({
   event: ['event'],
@@ -49,7 +49,7 @@ export const posthogFormat: ExportFormat = {
         ? sourced(fields, at.deviceId, 'properties.$device_id')
         : sourced(fields, at.distinctId, 'distinct_id'),
       messageId: fields.value(at.uuid),
-      timestamp: { ...sourced(fields, at.timestamp, 'timestamp'), form: 'text' },
+      timestamp: timestampAt(fields, at.timestamp, 'timestamp', 'text'),
       platform: fields.value(at.os),
       page:
         type === 'page'

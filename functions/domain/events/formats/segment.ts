@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventType } from '../event.js';
-import { type ExportFormat, firstPresent, pathTable, sourced } from './format.js';
+import { type ExportFormat, firstPresent, pathTable, sourced, timestampAt } from './format.js';
 
 const { paths, at } = pathTable({
   type: ['type'],
@@ -52,14 +52,16 @@ export const segmentFormat: ExportFormat = {
       };
     const isPage = type === 'page';
     const hasCampaign = fields.isObject(at.campaign);
+    // The platform of rule 7 and the device type shown with sessions are the same member.
+    const deviceType = fields.value(at.deviceType);
     return {
       type,
       name: fields.value(type === 'track' ? at.event : at.name),
       userId: sourced(fields, at.userId, 'userId'),
       anonymousId: sourced(fields, at.anonymousId, 'anonymousId'),
       messageId: fields.value(at.messageId),
-      timestamp: { ...sourced(fields, at.timestamp, 'timestamp'), form: 'text' },
-      platform: fields.value(at.deviceType),
+      timestamp: timestampAt(fields, at.timestamp, 'timestamp', 'text'),
+      platform: deviceType,
       page: isPage
         ? {
             url: firstPresent(fields, at.url, at.pageUrl),
@@ -78,7 +80,7 @@ export const segmentFormat: ExportFormat = {
           }
         : undefined,
       device: {
-        type: fields.value(at.deviceType),
+        type: deviceType,
         os: fields.value(at.osName),
         browser: undefined,
         userAgent: fields.value(at.userAgent),
