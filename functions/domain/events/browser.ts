@@ -1,4 +1,5 @@
 import Bowser from 'bowser';
+import { ownedText } from '../reading/owned-text.js';
 import { cutForDisplay } from './display-text.js';
 import type { BrowserOf } from './normalize.js';
 
@@ -19,7 +20,7 @@ export function createBrowserOf(): BrowserOf {
     if (name === '') name = null;
     if (name !== null) name = cutForDisplay(name);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(userAgent, name);
+    cache.set(ownedText(userAgent), name);
     return name;
   };
 }

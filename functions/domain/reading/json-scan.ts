@@ -68,6 +68,7 @@ export function scan(
 ): boolean {
   if (out.paths !== compiled) throw new Error('scan: the result was made for another set of paths');
   out.bytes = bytes;
+  out.recordLatin1 = undefined;
   out.start = start;
   out.end = end;
   out.ok = false;

@@ -42,6 +42,11 @@ export class ScanResult {
   bytes: Buffer = EMPTY;
   start = 0;
   end = 0;
+  /**
+   * The record decoded as latin1 on its first plain string (one byte, one code unit): each such string is
+   * then a slice of it. Reset by every scan; a slice kept past its record must be copied (owned-text.ts).
+   */
+  recordLatin1: string | undefined = undefined;
 
   // By slot, written by the scanner; read through the accessors, which take a path's position in `paths`.
   readonly kinds: Uint8Array;
@@ -108,7 +113,10 @@ export class ScanResult {
     const start = this.starts[slot] as number;
     const end = this.ends[slot] as number;
     const flags = this.stringFlags[slot] as number;
-    if (flags === 0) return latin1Text(this.bytes, start + 1, end - 1);
+    if (flags === 0) {
+      this.recordLatin1 ??= latin1Text(this.bytes, this.start, this.end);
+      return this.recordLatin1.slice(start + 1 - this.start, end - 1 - this.start);
+    }
     if (flags === STRING_NON_ASCII) return this.bytes.toString('utf8', start + 1, end - 1);
     return JSON.parse(this.bytes.toString('utf8', start, end)) as string;
   }

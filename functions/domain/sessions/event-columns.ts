@@ -8,7 +8,8 @@ import {
 } from '../events/event.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
-import { Interner } from './interner.js';
+import { Interner, textInterner } from './interner.js';
+import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
@@ -90,13 +91,13 @@ export class EventColumns {
   private idsAscii = true;
 
   /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
-  readonly identities = new Interner<string>();
-  private readonly nameTable = new Interner<string>();
-  private readonly platformTable = new Interner<string>();
-  private readonly pageTable = new Interner<PageFields>();
-  private readonly campaignTable = new Interner<CampaignFields>();
-  private readonly deviceTable = new Interner<DeviceFields>();
-  private readonly fileTable = new Interner<string>();
+  readonly identities = textInterner();
+  private readonly nameTable = textInterner();
+  private readonly platformTable = textInterner();
+  private readonly pageTable = new Interner<PageFields>(ownedPage);
+  private readonly campaignTable = new Interner<CampaignFields>(ownedCampaign);
+  private readonly deviceTable = new Interner<DeviceFields>(ownedDevice);
+  private readonly fileTable = textInterner();
   // Consecutive events nearly always come from the same file.
   private lastFile = '';
   private lastFileIndex = NONE;
