@@ -6,6 +6,8 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** zlib's output chunk size: few, large chunks for the text splitter downstream. */
 const OUTPUT_CHUNK_BYTES = 64 * 1024;
+/** Inflated bytes that may wait for the consumer while zlib goes on with the next slice. */
+const READ_AHEAD_BYTES = 256 * 1024;
 /** Input is fed in slices so one slice of a gzip bomb inflates to at most ~16 MiB before the size check. */
 const INPUT_SLICE_BYTES = 16 * 1024;
 
@@ -36,8 +38,10 @@ export async function* gunzip(
     wake = undefined;
     resume?.();
   };
+  let queuedBytes = 0;
   inflater.on('data', (chunk: Buffer) => {
     inflated.push(chunk);
+    queuedBytes += chunk.length;
     notify();
   });
   inflater.on('end', () => {
@@ -50,12 +54,40 @@ export async function* gunzip(
   });
 
   let sourceOpen = true;
+  let sourceFailure: { error: unknown } | undefined;
   let pending: Uint8Array = new Uint8Array(0);
   let delivered = 0;
   try {
     for (;;) {
+      // zlib inflates on a thread of its own: the next slice goes in before a chunk is handed on, so that
+      // it inflates while the consumer parses instead of the two taking turns.
+      if (!sliceInFlight && queuedBytes < READ_AHEAD_BYTES && inflateError === undefined && !inflaterEnded) {
+        if (pending.length === 0 && sourceOpen) {
+          // A failure of the source is thrown once everything inflated before it is delivered.
+          const next = await source.next().catch((error: unknown) => {
+            sourceFailure = { error };
+            return { done: true, value: undefined } as const;
+          });
+          if (!next.done) {
+            pending = next.value;
+          } else {
+            sourceOpen = false;
+            if (sourceFailure === undefined) inflater.end();
+          }
+        }
+        if (pending.length > 0) {
+          const slice = pending.subarray(0, INPUT_SLICE_BYTES);
+          pending = pending.subarray(slice.length);
+          sliceInFlight = true;
+          inflater.write(slice, () => {
+            sliceInFlight = false;
+            notify();
+          });
+        }
+      }
       const chunk = inflated.shift();
       if (chunk) {
+        queuedBytes -= chunk.length;
         if (delivered + chunk.length > maxBytes) {
           throw new ContainerError(
             'too-large',
@@ -69,32 +101,10 @@ export async function* gunzip(
         continue;
       }
       if (inflateError) throw gzipError(file, inflateError, delivered, inflater.bytesWritten);
+      if (sourceFailure !== undefined && !sliceInFlight) throw sourceFailure.error;
       if (inflaterEnded) return;
-      if (sliceInFlight || (!sourceOpen && pending.length === 0)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      if (pending.length === 0) {
-        const next = await source.next().catch((error: unknown) => {
-          sourceOpen = false;
-          throw error;
-        });
-        if (next.done) {
-          sourceOpen = false;
-          inflater.end();
-          continue;
-        }
-        pending = next.value;
-      }
-      // One slice in zlib at a time, and only once its output is handed on, keeps memory flat.
-      const slice = pending.subarray(0, INPUT_SLICE_BYTES);
-      pending = pending.subarray(slice.length);
-      sliceInFlight = true;
-      inflater.write(slice, () => {
-        sliceInFlight = false;
-        notify();
+      await new Promise<void>((resolve) => {
+        wake = resolve;
       });
     }
   } finally {

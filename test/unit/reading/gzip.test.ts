@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../functions/domain/reading/container-error.js';
@@ -88,6 +89,25 @@ describe('gzip files', () => {
 
     expect(state.closed).toBe(true);
     expect(state.pulled).toBeLessThan(compressed.length);
+  });
+
+  it('keep zlib inflating the next slice while the consumer works on a chunk', async () => {
+    // Random bytes barely compress: each 16 KiB slice inflates to less than one 64 KiB output chunk.
+    const random = gzipSync(randomBytes(20 * 16 * 1024), { level: 1 });
+    const { state, source } = trackedSource(random, 16 * 1024);
+    let received = 0;
+    let sliceAhead = false;
+
+    for await (const chunk of gunzip('random.gz', source)) {
+      received += chunk.length;
+      // The consumer is busy; zlib's callbacks run meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // The compressed bytes zlib has been given reach past those that gave what was received.
+      if (state.pulled > received + 16 * 1024) sliceAhead = true;
+    }
+
+    expect(received).toBe(20 * 16 * 1024);
+    expect(sliceAhead).toBe(true);
   });
 
   it('refuse content that inflates past the limit, after the bytes within it', async () => {
