@@ -22,10 +22,9 @@ export interface BatchOptions {
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
   /**
-   * Receives each user's sessions as they are cut (users in code-unit order), instead of the result holding
-   * them all: output can stream.
+   * Takes each user's sessions as they are cut (users in code-unit order) instead of the result holding them
+   * all, so output can stream; a returned promise holds the next user back (backpressure).
    */
-  /** Takes each user's sessions as they are cut; a returned promise holds the next user back (backpressure). */
   readonly onSessions?: (sessions: readonly SessionSummary[]) => Promise<void> | undefined;
 }
 
