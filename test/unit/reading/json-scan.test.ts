@@ -210,6 +210,16 @@ describe('scan', () => {
       expect([result.string(0), result.string(1), result.string(2)]).toEqual(['t', 'p', 'e']);
     });
 
+    it('validates a key that matches no wanted key to its end, and matches escaped keys once decoded', () => {
+      const paths = [['ab'], ['b']];
+
+      check(utf8('{"xy\u0001":1}'), paths);
+      check(utf8('{"x\\q":1}'), paths);
+      check(utf8('{"xyz'), paths);
+      check(utf8('{"a\\u0062":1,"c\\u0062":2,"\\u0062":3,"bx":4}'), paths);
+      expect(scanText('{"a\\u0062":1,"c\\u0062":2}', paths).result.number(0)).toBe(1);
+    });
+
     it('does not look into arrays for members', () => {
       const { result } = scanText('{"context":[{"page":1}]}', [['context', 'page'], ['context']]);
 
