@@ -8,21 +8,12 @@ import {
 } from '../events/event.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
+import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
-
-function pageKey(page: PageFields): string {
-  const { url, path, title, referrer } = page;
-  return typeof url === 'string' &&
-    typeof path === 'string' &&
-    typeof title === 'string' &&
-    typeof referrer === 'string'
-    ? `${url}\u0000${path}\u0000${title}\u0000${referrer}`
-    : JSON.stringify([url, path, title, referrer]);
-}
 
 /** Events per block of a column: columns grow a block at a time, so nothing is copied or left twice. */
 const BLOCK_BITS = 16;
@@ -220,19 +211,17 @@ export class EventColumns {
     this.pages.set(at, event.page === null ? NONE : this.pageTable.intern(pageKey(event.page), event.page));
     this.campaigns.set(
       at,
-      event.campaign === null
-        ? NONE
-        : this.campaignTable.intern(JSON.stringify(event.campaign), event.campaign),
+      event.campaign === null ? NONE : this.campaignTable.intern(campaignKey(event.campaign), event.campaign),
     );
     this.urlCampaigns.set(
       at,
       event.urlCampaign === null
         ? NONE
-        : this.campaignTable.intern(JSON.stringify(event.urlCampaign), event.urlCampaign),
+        : this.campaignTable.intern(campaignKey(event.urlCampaign), event.urlCampaign),
     );
     this.devices.set(
       at,
-      event.device === null ? NONE : this.deviceTable.intern(JSON.stringify(event.device), event.device),
+      event.device === null ? NONE : this.deviceTable.intern(deviceKey(event.device), event.device),
     );
     if (source.file !== this.lastFile) {
       this.lastFile = source.file;

@@ -42,6 +42,49 @@ describe('EventColumns', () => {
     for (let k = 0; k < count; k += 7) expect(columns.eventId(k)).toBe(idOf(k));
   });
 
+  it('keeps devices apart that differ only where one member ends and the next begins, or by null and empty', () => {
+    const columns = new EventColumns();
+    const devices = [
+      { type: 'ab', os: 'c', browser: null },
+      { type: 'a', os: 'bc', browser: null },
+      { type: 'a', os: 'b', browser: 'c' },
+      { type: null, os: 'abc', browser: null },
+      { type: '', os: 'abc', browser: null },
+      { type: '\u0001', os: null, browser: null },
+      { type: null, os: '\u0001', browser: null },
+      { type: 'a', os: 'bc', browser: null },
+    ];
+    devices.forEach((device, k) => {
+      columns.add(record({ id: `m:${k}`, timestamp: k, device }), { file: 'f', record: k, line: k });
+    });
+
+    expect(devices.map((_, k) => columns.event(k).device)).toEqual(devices);
+    expect(columns.event(7).device).toBe(columns.event(1).device);
+    expect(new Set(devices.map((_, k) => columns.event(k).device)).size).toBe(7);
+  });
+
+  it('keeps pages apart whose texts hold the characters a key could be split at', () => {
+    const columns = new EventColumns();
+    const pages = [
+      { url: 'a\u0000b', path: 'c', title: '', referrer: '' },
+      { url: 'a', path: 'b\u0000c', title: '', referrer: '' },
+      { url: 'a', path: 'b', title: 'c', referrer: '' },
+      { url: '[1,2,3,4]', path: '', title: '', referrer: '' },
+      { url: 1, path: 2, title: 3, referrer: 4 },
+      { url: null, path: 'ab', title: '', referrer: '' },
+      { url: 'ab', path: null, title: '', referrer: '' },
+    ];
+    pages.forEach((page, k) => {
+      columns.add(record({ id: `m:${k}`, timestamp: k, type: 'page', page }), {
+        file: 'f',
+        record: k,
+        line: k,
+      });
+    });
+
+    expect(pages.map((_, k) => columns.event(k).page)).toEqual(pages);
+  });
+
   it('compares ids as UTF-16 code units and finds copies by their bytes', () => {
     const columns = new EventColumns();
     const ids = ['b', 'a', 'ab', 'é', 'a', `${'z'.repeat(600)}`, '😀', 'ｚ'];
