@@ -93,6 +93,17 @@ export type Startup =
   | { command: string; runs: number; medianMs: number; medianCpuMs: number }
   | { error: string };
 
+/** The parts of a run, each measured on its own (`npm run bench -- --only …`). */
+export const SECTIONS = ['startup', 'bundles', 'throughput', 'memory', 'ingest', 'api'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** When and on what a section kept from an earlier run was measured. */
+export interface SectionOrigin {
+  code?: { commit: string; dirty: boolean };
+  date: string;
+  loadMax: number;
+}
+
 export interface BenchReport {
   mode: 'quick' | 'full';
   command: string;
@@ -108,6 +119,8 @@ export interface BenchReport {
   api?: ApiPages;
   bundles: BundleRow[] | { error: string };
   startup?: Startup;
+  /** Sections this run did not measure but kept from an earlier full run (`--keep`), with their origin. */
+  kept?: Partial<Record<Section, SectionOrigin>>;
   notes: string[];
 }
 

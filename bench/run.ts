@@ -1,7 +1,8 @@
 /**
  * The benchmark: `npm run bench -- --quick` (smaller files, under 3 minutes, prints the tables) or
  * `npm run bench` (the full run, writes BENCHMARKS.md). Options: --out <file>, --seed <n>,
- * --only startup,bundles,throughput,memory,ingest,api, --render <results.json> (re-render a saved run).
+ * --only startup,bundles,throughput,memory,ingest,api, --keep (with --only: the other sections come from the
+ * last saved run of the same mode, marked as such), --render <results.json> (re-render a saved run).
  * Progress goes to stderr; stdout carries the tables only.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,12 +19,10 @@ import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
 import { LONG_HISTORY, PLANS } from './plan.js';
 import { buildChildScripts, OUT_DIR, REPO_ROOT } from './processes.js';
-import { type BenchReport, renderBenchmarksMd, renderTables } from './report.js';
+import { type BenchReport, renderBenchmarksMd, renderTables, SECTIONS, type Section } from './report.js';
 import { shortCount } from './report-format.js';
+import { keepSections } from './report-merge.js';
 import { benchmarkThroughput } from './throughput.js';
-
-const SECTIONS = ['startup', 'bundles', 'throughput', 'memory', 'ingest', 'api'] as const;
-type Section = (typeof SECTIONS)[number];
 
 const runStarted = performance.now();
 const log = (message: string) =>
@@ -37,6 +36,7 @@ function parseOptions(argv: string[]) {
       out: { type: 'string' },
       seed: { type: 'string', default: '1' },
       only: { type: 'string' },
+      keep: { type: 'boolean', default: false },
       render: { type: 'string' },
     },
     strict: true,
@@ -49,10 +49,20 @@ function parseOptions(argv: string[]) {
       throw new RangeError(`--only takes ${SECTIONS.join(', ')}; got ${name}`);
     }
   }
+  if (values.keep && values.only === undefined) {
+    throw new RangeError('--keep keeps the sections --only leaves out; give --only as well');
+  }
   const mode: BenchReport['mode'] = values.quick ? 'quick' : 'full';
   // The full run fills BENCHMARKS.md unless told otherwise; a quick run or a re-render only prints.
   const out = values.out ?? (mode === 'full' && values.render === undefined ? 'BENCHMARKS.md' : undefined);
-  return { mode, seed, out, render: values.render, sections: new Set(only as Section[]) };
+  return {
+    mode,
+    seed,
+    out,
+    keep: values.keep,
+    render: values.render,
+    sections: new Set(only as Section[]),
+  };
 }
 
 async function output(report: BenchReport, out: string | undefined): Promise<void> {
@@ -111,6 +121,18 @@ async function withDynamoDb(
   }
 }
 
+/** The last saved run of this mode, whose other sections a `--keep` run carries over. */
+async function savedRun(mode: BenchReport['mode']): Promise<BenchReport> {
+  const path = resultsPath(mode);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as BenchReport;
+  } catch (error) {
+    throw new Error(
+      `--keep: no saved ${mode} run to keep sections from (${path}): ${(error as Error).message}`,
+    );
+  }
+}
+
 async function measure(options: ReturnType<typeof parseOptions>, argv: string[]): Promise<BenchReport> {
   const plan = PLANS[options.mode];
   const { sections, seed } = options;
@@ -129,6 +151,8 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
     bundles: [],
     notes: methodNotes(seed),
   };
+  // Carried over before anything is measured, so that every checkpoint saves a whole report.
+  if (options.keep) keepSections(report, await savedRun(options.mode), sections);
   const checkpoint = async () => {
     report.machine = watch.machine();
     report.durationSec = (performance.now() - started) / 1000;

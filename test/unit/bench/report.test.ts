@@ -6,6 +6,7 @@ import {
   shortCount,
   targetLines,
 } from '../../../bench/report.js';
+import { keepSections } from '../../../bench/report-merge.js';
 import { itemSize, requestWriteBytes, updateSize, valueSize } from '../../../bench/written-bytes.js';
 
 const measure = (wallMs: number, cpuMs: number, peakRssMiB: number, minPeakRssMiB = peakRssMiB) => ({
@@ -221,6 +222,71 @@ describe('bench report', () => {
     expect(markdown).toContain('- **Machine:** Test CPU, 2 cores, 24.0 GiB RAM, Linux 6.0');
     expect(markdown).toContain('- **Load average (1 min):** 0.50 at start, 1.25 at end, 1.50 at most');
     expect(markdown).toContain('## Notes\n\n- A note.\n');
+  });
+});
+
+describe('a run that keeps the sections it does not measure', () => {
+  const earlier = report({
+    code: { commit: 'old0001', dirty: false },
+    date: '2023-12-01T00:00:00.000Z',
+    machine: { ...report().machine, loadMax: 4.5 },
+  });
+  const fresh = () =>
+    report({
+      code: { commit: 'new0002', dirty: false },
+      throughput: [],
+      memory: [],
+      ingest: [],
+      bundles: [],
+      api: undefined,
+      startup: undefined,
+    });
+
+  it('takes the others from the earlier run, with where each came from', () => {
+    const run = fresh();
+
+    keepSections(run, earlier, new Set(['throughput', 'memory']));
+
+    expect(run.throughput).toEqual([]);
+    expect(run.memory).toEqual([]);
+    expect(run.ingest).toBe(earlier.ingest);
+    expect(run.api).toBe(earlier.api);
+    expect(run.bundles).toBe(earlier.bundles);
+    expect(run.startup).toBe(earlier.startup);
+    expect(Object.keys(run.kept ?? {})).toEqual(['startup', 'bundles', 'ingest', 'api']);
+    expect(run.kept?.ingest).toEqual({
+      code: { commit: 'old0001', dirty: false },
+      date: '2023-12-01T00:00:00.000Z',
+      loadMax: 4.5,
+    });
+  });
+
+  it('keeps the first origin when a kept section is kept again', () => {
+    const middle = fresh();
+    keepSections(middle, earlier, new Set(['throughput', 'memory']));
+    middle.throughput = earlier.throughput;
+    const latest = { ...fresh(), code: { commit: 'new0003', dirty: false } };
+
+    keepSections(latest, middle, new Set(['memory']));
+
+    expect(latest.kept?.api?.code?.commit).toBe('old0001');
+    expect(latest.kept?.throughput?.code?.commit).toBe('new0002');
+  });
+
+  it('says in BENCHMARKS.md which sections are kept and from when', () => {
+    const run = fresh();
+    keepSections(run, earlier, new Set(['throughput', 'memory']));
+
+    expect(renderBenchmarksMd(run)).toContain(
+      '- **Kept from an earlier run:** startup, bundles, ingest, api, measured at `old0001` on 2023-12-01T00:00:00.000Z (load average at most 4.50); this run did not measure them again.\n',
+    );
+    expect(renderBenchmarksMd(report())).not.toContain('Kept from');
+  });
+
+  it('refuses to mix quick and full runs', () => {
+    expect(() => keepSections(fresh(), { ...earlier, mode: 'quick' }, new Set(['memory']))).toThrow(
+      /saved results are of a quick run, this is a full run/,
+    );
   });
 });
 
