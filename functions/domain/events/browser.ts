@@ -18,7 +18,8 @@ export function createBrowserOf(): BrowserOf {
       // An agent bowser cannot read says nothing about the browser.
     }
     if (name === '') name = null;
-    if (name !== null) name = cutForDisplay(name);
+    // Kept in the cache: bowser may return a slice of the agent, itself a slice of its record.
+    if (name !== null) name = ownedText(cutForDisplay(name));
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(ownedText(userAgent), name);
     return name;

@@ -81,4 +81,19 @@ describe('owned text', () => {
     // Every distinct user, anonymousId, name, page and device is kept: a few kilobytes, not the records.
     expect(held).toBeLessThan(4 * MIB);
   });
+
+  it('lets no record stay in memory through the user agents cached from it', async () => {
+    const held = await heapHeldBy(() => {
+      const browserOf = createBrowserOf();
+      for (let k = 0; k < RECORDS; k++) {
+        const agent = `Mozilla/5.0 (X11; Linux x86_64; rv:${k}.0) Gecko/20100101 Firefox/${k}.0`;
+        const record = `${JSON.stringify({ userAgent: agent })}${'x'.repeat(MIB / 2)}`;
+        const start = record.indexOf('Mozilla');
+        expect(browserOf(record.slice(start, start + agent.length))).toBe('Firefox');
+      }
+      return browserOf;
+    });
+
+    expect(held).toBeLessThan(4 * MIB);
+  });
 });
