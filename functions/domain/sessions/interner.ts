@@ -23,8 +23,10 @@ export class Interner<T> {
     let at = this.index.get(key);
     if (at === undefined) {
       at = this.values.length;
-      this.values.push(this.own(value));
-      this.index.set(ownedText(key), at);
+      const owned = this.own(value);
+      this.values.push(owned);
+      // A text that is its own key needs one copy, not two.
+      this.index.set(typeof owned === 'string' && owned === key ? owned : ownedText(key), at);
       this.heldBytes += INTERNED_ENTRY_BYTES + 3 * key.length;
     }
     return at;

@@ -51,7 +51,9 @@ describe('owned text', () => {
 
     expect(await heapHeldBy(slicesOf((slice) => slice))).toBeGreaterThan((RECORDS / 2) * MIB);
     expect(await heapHeldBy(slicesOf(ownedText))).toBeLessThan(2 * MIB);
-    expect(ownedText('a value sliced from its record')).toBe('a value sliced from its record');
+    for (const text of ['a value sliced from its record', '', 'é ÿ \u0000', 'ā 😀 \ud800 \udfff']) {
+      expect(ownedText(text)).toBe(text);
+    }
   });
 
   it('lets no record stay in memory through the events collected from it', async () => {
