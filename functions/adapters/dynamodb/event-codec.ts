@@ -46,7 +46,7 @@ const CONTENT_ID = /^h:[0-9a-f]{64}$/;
 /** Distinct values in order of first use, by a key: each value's index, -1 for null. */
 class ValueTable<T> {
   // Values come from events already held, and the table lives for one item: nothing to copy.
-  private readonly interner = new Interner<T>((value) => value);
+  private readonly interner = new Interner<T>();
   readonly values = this.interner.values;
 
   constructor(private readonly keyOf: (value: T) => string) {}
