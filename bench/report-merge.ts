@@ -15,44 +15,17 @@ function originOf(report: BenchReport, section: Section): SectionOrigin {
   };
 }
 
-function hasSection(report: BenchReport, section: Section): boolean {
-  switch (section) {
-    case 'startup':
-      return report.startup !== undefined;
-    case 'bundles':
-      return !Array.isArray(report.bundles) || report.bundles.length > 0;
-    case 'throughput':
-      return report.throughput.length > 0;
-    case 'memory':
-      return report.memory.length > 0;
-    case 'ingest':
-      return report.ingest.length > 0;
-    case 'api':
-      return report.api !== undefined;
-  }
+/** Each section's figures are the report's field of the same name. */
+type SectionFields = Pick<BenchReport, Section>;
+
+/** Whether a run holds figures for the section: its field is set and, for a list, not empty. */
+function hasSection(report: SectionFields, section: Section): boolean {
+  const figures = report[section];
+  return figures !== undefined && !(Array.isArray(figures) && figures.length === 0);
 }
 
-function copySection(from: BenchReport, to: BenchReport, section: Section): void {
-  switch (section) {
-    case 'startup':
-      if (from.startup !== undefined) to.startup = from.startup;
-      return;
-    case 'bundles':
-      to.bundles = from.bundles;
-      return;
-    case 'throughput':
-      to.throughput = from.throughput;
-      return;
-    case 'memory':
-      to.memory = from.memory;
-      return;
-    case 'ingest':
-      to.ingest = from.ingest;
-      return;
-    case 'api':
-      if (from.api !== undefined) to.api = from.api;
-      return;
-  }
+function copySection(from: SectionFields, to: SectionFields, section: Section): void {
+  Object.assign(to, { [section]: from[section] });
 }
 
 /** `report` (about to measure `measured`) with every other section of `earlier` it lacks, and their origins. */

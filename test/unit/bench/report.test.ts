@@ -103,6 +103,18 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
   };
 }
 
+/** A report that measured nothing yet: every section empty. */
+const withoutSections = (overrides: Partial<BenchReport> = {}) =>
+  report({
+    throughput: [],
+    memory: [],
+    ingest: [],
+    bundles: [],
+    api: undefined,
+    startup: undefined,
+    ...overrides,
+  });
+
 const verdictOf = (target: string, where: string) =>
   targetLines(report()).find((line) => line.target.startsWith(target) && line.where === where);
 
@@ -201,15 +213,7 @@ describe('bench report', () => {
   });
 
   it('omits sections that did not run', () => {
-    const empty = report({
-      throughput: [],
-      memory: [],
-      ingest: [],
-      bundles: [],
-      api: undefined,
-      startup: undefined,
-    });
-    expect(renderTables(empty)).toBe('');
+    expect(renderTables(withoutSections())).toBe('');
   });
 
   it('writes machine, command, load and date into BENCHMARKS.md', () => {
@@ -231,16 +235,7 @@ describe('a run that keeps the sections it does not measure', () => {
     date: '2023-12-01T00:00:00.000Z',
     machine: { ...report().machine, loadMax: 4.5 },
   });
-  const fresh = () =>
-    report({
-      code: { commit: 'new0002', dirty: false },
-      throughput: [],
-      memory: [],
-      ingest: [],
-      bundles: [],
-      api: undefined,
-      startup: undefined,
-    });
+  const fresh = () => withoutSections({ code: { commit: 'new0002', dirty: false } });
 
   it('takes the others from the earlier run, with where each came from', () => {
     const run = fresh();
