@@ -1,4 +1,9 @@
-import type { CampaignFields, DeviceFields, PageFields, SentValue } from '../events/event.js';
+import {
+  CAMPAIGN_MEMBERS,
+  type CampaignFields,
+  type DeviceFields,
+  type PageFields,
+} from '../events/event.js';
 import { ownedText } from '../reading/owned-text.js';
 
 /**
@@ -7,33 +12,25 @@ import { ownedText } from '../reading/owned-text.js';
  * never slices.
  */
 
-function ownedValue(value: SentValue): SentValue {
-  return typeof value === 'string' ? ownedText(value) : value;
-}
-
-function ownedOrNull(value: string | null): string | null {
-  return value === null ? null : ownedText(value);
+function owned<V>(value: V): V {
+  return (typeof value === 'string' ? ownedText(value) : value) as V;
 }
 
 export function ownedPage(page: PageFields): PageFields {
   return {
-    url: ownedValue(page.url),
-    path: ownedValue(page.path),
-    title: ownedValue(page.title),
-    referrer: ownedValue(page.referrer),
+    url: owned(page.url),
+    path: owned(page.path),
+    title: owned(page.title),
+    referrer: owned(page.referrer),
   };
 }
 
 export function ownedCampaign(campaign: CampaignFields): CampaignFields {
-  return {
-    source: ownedValue(campaign.source),
-    medium: ownedValue(campaign.medium),
-    name: ownedValue(campaign.name),
-    term: ownedValue(campaign.term),
-    content: ownedValue(campaign.content),
-  };
+  return Object.fromEntries(
+    CAMPAIGN_MEMBERS.map((member) => [member, owned(campaign[member])]),
+  ) as CampaignFields;
 }
 
 export function ownedDevice(device: DeviceFields): DeviceFields {
-  return { type: ownedOrNull(device.type), os: ownedOrNull(device.os), browser: ownedOrNull(device.browser) };
+  return { type: owned(device.type), os: owned(device.os), browser: owned(device.browser) };
 }
