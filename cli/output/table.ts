@@ -37,9 +37,13 @@ const COLUMNS: ReadonlyArray<{
 /** A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped. */
 export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): void {
   const cells = views.map((view) => COLUMNS.map((column) => tableCell(column.read(view), column.width)));
-  const widths = COLUMNS.map((column, i) =>
-    Math.max(column.name.length, ...cells.map((row) => (row[i] ?? '').length)),
-  );
+  // A loop, not Math.max(...cells): spreading a large run's rows overflows the call stack.
+  const widths = COLUMNS.map((column) => column.name.length);
+  for (const row of cells) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   const line = (row: readonly string[]) =>
     row
       .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))

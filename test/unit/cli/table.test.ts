@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchResult } from '../../../cli/batch.js';
+import { writeTable } from '../../../cli/output/table.js';
+import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import { toSessionView } from '../../../functions/domain/views/session-view.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+function summary(userId: string, sessionNumber: number): SessionSummary {
+  return {
+    userId,
+    sessionId: 'x',
+    sessionNumber,
+    startedAt: T0,
+    endedAt: T0 + 90_000,
+    eventCount: 3,
+    pageViews: 0,
+    entryPage: null,
+    exitPage: null,
+    campaign: null,
+    anonymousIds: [],
+    bounce: false,
+    device: null,
+    firstEvent: 'a',
+    lastEvent: 'b',
+  };
+}
+
+function result(sessions: number): BatchResult {
+  return {
+    sessions: [],
+    sessionCount: sessions,
+    userCount: 1,
+    rejected: [],
+    files: [],
+    accepted: sessions,
+    distinct: sessions,
+  };
+}
+
+describe('writeTable', () => {
+  it('sizes each column to its widest cell', () => {
+    const lines: string[] = [];
+    const views = [toSessionView(summary('u', 1)), toSessionView(summary('a-longer-id', 12345))];
+    writeTable(result(2), views, (text) => {
+      lines.push(text);
+    });
+    // userId is as wide as its longest id (11), '#' as its widest number (5), right-aligned.
+    expect(lines[0]?.startsWith(`userId${' '.repeat(5)}  ${' '.repeat(4)}#  startedAt`)).toBe(true);
+    expect(lines[1]?.startsWith(`u${' '.repeat(10)}  ${' '.repeat(4)}1  2024-01-01T00:00:00.000Z`)).toBe(
+      true,
+    );
+    expect(lines[2]?.startsWith('a-longer-id  12345  ')).toBe(true);
+  });
+
+  it('writes a table of more rows than a call can take as arguments', () => {
+    const view = toSessionView(summary('bot', 1));
+    const views = Array.from({ length: 200_000 }, () => view);
+    let rows = 0;
+    writeTable(result(views.length), views, (text) => {
+      if (text.startsWith('bot')) rows++;
+    });
+    expect(rows).toBe(200_000);
+  });
+});
