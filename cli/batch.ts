@@ -4,8 +4,13 @@ import { type FileSummary, type Rejection, readExport } from '../functions/domai
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
-import { EventCollector, type SourceRef, sourceKey } from '../functions/domain/sessions/collector.js';
-import { splitSessions } from '../functions/domain/sessions/split.js';
+import {
+  EventCollector,
+  type SourceRef,
+  sourceKey,
+  type UserEvents,
+} from '../functions/domain/sessions/collector.js';
+import { type SessionBounds, sessionAt, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../functions/domain/sessions/summary.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
@@ -90,6 +95,30 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
   }
 }
 
+/** Sessions go to the taker this many at a time, so a user with a bot's history is never held whole. */
+const SESSIONS_PER_BATCH = 1024;
+
+/**
+ * Summarizes a user's sessions and hands them on in order, one session's events as objects at a time. Only
+ * a taker that must be waited for (its output is full) costs a promise.
+ */
+function takeSessions(
+  user: string,
+  ordered: UserEvents,
+  bounds: readonly SessionBounds[],
+  take: (sessions: readonly SessionSummary[]) => Promise<void> | undefined,
+): Promise<void> | undefined {
+  const slice = (start: number, end: number) => ordered.events(start, end);
+  const summaries = (from: number) =>
+    bounds
+      .slice(from, from + SESSIONS_PER_BATCH)
+      .map((session, index) => summarizeSession(sessionAt(user, session, slice), from + index + 1));
+  if (bounds.length <= SESSIONS_PER_BATCH) return take(summaries(0));
+  return (async () => {
+    for (let from = 0; from < bounds.length; from += SESSIONS_PER_BATCH) await take(summaries(from));
+  })();
+}
+
 /** The one-shot batch computation: every file read into one collection, then rules 3-9 applied at once. */
 export async function sessionizeInputs(
   inputs: readonly BatchInput[],
@@ -132,21 +161,23 @@ export async function sessionizeInputs(
     files.push(...summaries);
   }
   const sessions: SessionSummary[] = [];
+  const take =
+    options.onSessions ??
+    ((batch: readonly SessionSummary[]) => {
+      for (const session of batch) sessions.push(session);
+      return undefined;
+    });
   let distinct = 0;
   let sessionCount = 0;
   let userCount = 0;
   await collector.forEachUser(
     (sources) => canonicalFromInputs(inputs, inputOfFile, sources),
-    (user, events) => {
-      distinct += events.length;
+    (user, ordered) => {
+      distinct += ordered.length;
       userCount++;
-      const mine = splitSessions(user, events, rules).map((session, index) =>
-        summarizeSession(session, index + 1),
-      );
-      sessionCount += mine.length;
-      if (options.onSessions !== undefined) return options.onSessions(mine);
-      sessions.push(...mine);
-      return undefined;
+      const bounds = sessionBounds(ordered, rules);
+      sessionCount += bounds.length;
+      return takeSessions(user, ordered, bounds, take);
     },
   );
   return { sessions, sessionCount, userCount, rejected, files, accepted, distinct };

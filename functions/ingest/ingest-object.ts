@@ -154,9 +154,14 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       return;
     }
     await mergeAll((pool) =>
-      chunk.forEachUser(canonicalOf, (user, events, sources) =>
-        offerMerge(pool, sources, () => input.writer.mergeUserEvents(user, events)),
-      ),
+      chunk.forEachUser(canonicalOf, (user, ordered) => {
+        const events = ordered.events();
+        return offerMerge(
+          pool,
+          () => ordered.sources(),
+          () => input.writer.mergeUserEvents(user, events),
+        );
+      }),
     );
   };
 

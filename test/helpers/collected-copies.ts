@@ -11,11 +11,11 @@ export async function collectedCopies(
   canonicalOf: CanonicalLookup,
 ): Promise<Map<string, Copy[]>> {
   const users = new Map<string, Copy[]>();
-  await collector.forEachUser(canonicalOf, (user, events, sources) => {
-    const where = sources();
+  await collector.forEachUser(canonicalOf, (user, ordered) => {
+    const where = ordered.sources();
     users.set(
       user,
-      events.map((event, index) => ({ event, source: where[index] as SourceRef })),
+      ordered.events().map((event, index) => ({ event, source: where[index] as SourceRef })),
     );
   });
   return users;

@@ -4,6 +4,7 @@ import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { compareText } from './order.js';
+import type { OrderedEvents } from './split.js';
 import { isLink } from './stitching.js';
 
 /** Where an accepted event came from: enough to report it, and to read it again for a tie-break. */
@@ -169,16 +170,13 @@ export class EventCollector {
   }
 
   /**
-   * Visits every user's deduplicated events in rule 5's order, users in code-unit order, one user at a time:
-   * only that user's events are objects at any moment.
+   * Visits every user's deduplicated events in rule 5's order, users in code-unit order, one user at a time.
+   * Events stay in the columns until the visitor asks for them as objects, so it can take one session's at a
+   * time however many a user has.
    */
   async forEachUser(
     canonicalOf: CanonicalLookup,
-    visit: (
-      user: string,
-      events: EventRecord[],
-      sources: () => SourceRef[],
-    ) => Promise<void> | undefined | void,
+    visit: (user: string, events: UserEvents) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
     const pickLink = await this.picker(canonicalOf, this.links.values());
@@ -215,8 +213,7 @@ export class EventCollector {
       });
       const waiting = visit(
         columns.identities.values[user] as string,
-        indexes.map((at) => columns.event(at)),
-        () => indexes.map((at) => columns.source(at)),
+        new ColumnUserEvents(columns, indexes),
       );
       // Only a visitor that must wait (its output is full) costs a turn of the event loop.
       if (waiting !== undefined) await waiting;
@@ -296,6 +293,44 @@ export class EventCollector {
       );
       if (waiting !== undefined) await waiting;
     }
+  }
+}
+
+/** One user's events as positions in the columns, in rule 5's order. */
+export interface UserEvents extends OrderedEvents {
+  /** The events at positions `[start, end)` as objects (all of them by default). */
+  events(start?: number, end?: number): EventRecord[];
+  /** Where each event came from, in the same order. */
+  sources(): SourceRef[];
+}
+
+class ColumnUserEvents implements UserEvents {
+  constructor(
+    private readonly columns: EventColumns,
+    private readonly indexes: readonly number[],
+  ) {}
+
+  get length(): number {
+    return this.indexes.length;
+  }
+
+  timestamp(position: number): number {
+    return this.columns.timestamp(this.indexes[position] as number);
+  }
+
+  platform(position: number): string | null {
+    return this.columns.platform(this.indexes[position] as number);
+  }
+
+  events(start = 0, end = this.indexes.length): EventRecord[] {
+    const events: EventRecord[] = [];
+    for (let position = start; position < end; position++)
+      events.push(this.columns.event(this.indexes[position] as number));
+    return events;
+  }
+
+  sources(): SourceRef[] {
+    return this.indexes.map((at) => this.columns.source(at));
   }
 }
 

@@ -122,6 +122,12 @@ export class EventColumns {
     return this.anonymousIds.get(at);
   }
 
+  /** The platform of the event at `at` (rule 7), or null. */
+  platform(at: number): string | null {
+    const platform = this.platforms.get(at);
+    return platform === NONE ? null : (this.platformTable.values[platform] as string);
+  }
+
   private storeId(at: number, id: string): void {
     const most = id.length * 3;
     let offset = this.idArenaUsed & ID_BLOCK_MASK;

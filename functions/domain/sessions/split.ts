@@ -2,43 +2,81 @@ import type { EventRecord } from '../events/event.js';
 import { type CompiledRules, gapBefore } from '../rules/session-rules.js';
 import { type Session, sessionIdFor } from './session.js';
 
+/** What rules 5 and 7 read of a user's ordered events: each one's time and platform, by position. */
+export interface OrderedEvents {
+  readonly length: number;
+  timestamp(position: number): number;
+  platform(position: number): string | null;
+}
+
+/** One session's events as positions `[start, end)` of the user's ordered events. */
+export interface SessionBounds {
+  readonly start: number;
+  readonly end: number;
+  /** True when the previous session ended only because it reached the length cap (rule 7): a chain. */
+  readonly continuesChain: boolean;
+}
+
 /**
  * Rules 5 and 7 for one user's events, deduplicated and in {@link compareEvents} order: an event starts a
  * new session when it is the first, when the time since the previous event is strictly greater than the
  * gap of its own platform, or when its time minus its session's start is strictly greater than the cap.
  */
+export function sessionBounds(events: OrderedEvents, rules: CompiledRules): SessionBounds[] {
+  const bounds: SessionBounds[] = [];
+  const capMs = rules.capMs;
+  let start = 0;
+  let startedAt = events.length === 0 ? 0 : events.timestamp(0);
+  let previousAt = startedAt;
+  let continuesChain = false;
+  for (let i = 1; i <= events.length; i++) {
+    let capped = false;
+    if (i < events.length) {
+      const at = events.timestamp(i);
+      const sinceLast = at - previousAt;
+      previousAt = at;
+      if (sinceLast <= gapBefore(rules, events.platform(i))) {
+        if (capMs === undefined || at - startedAt <= capMs) continue;
+        capped = true;
+      }
+      startedAt = at;
+    }
+    bounds.push({ start, end: i, continuesChain });
+    continuesChain = capped;
+    start = i;
+  }
+  return bounds;
+}
+
+/** The session of `bounds`, its events taken from `events` (only then are they needed as objects). */
+export function sessionAt(
+  userId: string,
+  bounds: SessionBounds,
+  events: (start: number, end: number) => readonly EventRecord[],
+): Session {
+  const mine = events(bounds.start, bounds.end);
+  const first = mine[0] as EventRecord;
+  return {
+    userId,
+    sessionId: sessionIdFor(first.timestamp),
+    startedAt: first.timestamp,
+    endedAt: (mine[mine.length - 1] as EventRecord).timestamp,
+    events: mine,
+    continuesChain: bounds.continuesChain,
+  };
+}
+
+/** {@link sessionBounds} over events held as objects. */
 export function splitSessions(
   userId: string,
   events: readonly EventRecord[],
   rules: CompiledRules,
 ): Session[] {
-  const sessions: Session[] = [];
-  const capMs = rules.capMs;
-  let start = 0;
-  let continuesChain = false;
-  for (let i = 1; i <= events.length; i++) {
-    const current = events[i];
-    const previous = events[i - 1] as EventRecord;
-    let capped = false;
-    if (current !== undefined) {
-      const sinceLast = current.timestamp - previous.timestamp;
-      if (sinceLast <= gapBefore(rules, current.platform)) {
-        if (capMs === undefined || current.timestamp - (events[start] as EventRecord).timestamp <= capMs)
-          continue;
-        capped = true;
-      }
-    }
-    const first = events[start] as EventRecord;
-    sessions.push({
-      userId,
-      sessionId: sessionIdFor(first.timestamp),
-      startedAt: first.timestamp,
-      endedAt: previous.timestamp,
-      events: events.slice(start, i),
-      continuesChain,
-    });
-    continuesChain = capped;
-    start = i;
-  }
-  return sessions;
+  const ordered: OrderedEvents = {
+    length: events.length,
+    timestamp: (position) => (events[position] as EventRecord).timestamp,
+    platform: (position) => (events[position] as EventRecord).platform,
+  };
+  const slice = (start: number, end: number) => events.slice(start, end);
+  return sessionBounds(ordered, rules).map((bounds) => sessionAt(userId, bounds, slice));
 }

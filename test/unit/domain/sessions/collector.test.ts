@@ -51,6 +51,37 @@ async function idsByUser(collector: EventCollector, canonical = noLookup): Promi
 }
 
 describe('EventCollector', () => {
+  it("hands each user's events over as positions, objects only for the range asked", async () => {
+    const collector = collect(false, [
+      record({ id: 'm:3', timestamp: T0 + 2 * MINUTE, userId: 'u', platform: 'ios' }),
+      record({ id: 'm:1', timestamp: T0, userId: 'u' }),
+      record({ id: 'm:2', timestamp: T0 + MINUTE, userId: 'u', platform: 'web' }),
+    ]);
+    const seen: unknown[] = [];
+    await collector.forEachUser(noLookup, (user, ordered) => {
+      seen.push(
+        user,
+        ordered.length,
+        [0, 1, 2].map((position) => [ordered.timestamp(position) - T0, ordered.platform(position)]),
+        ordered.events(1, 3).map((event) => event.id),
+        ordered.events().map((event) => event.id),
+        ordered.sources().map((source) => source.record),
+      );
+    });
+    expect(seen).toEqual([
+      'u',
+      3,
+      [
+        [0, null],
+        [MINUTE, 'web'],
+        [2 * MINUTE, 'ios'],
+      ],
+      ['m:2', 'm:3'],
+      ['m:1', 'm:2', 'm:3'],
+      [2, 3, 1],
+    ]);
+  });
+
   it('keeps one copy of an event per user and id, and says which adds were copies', () => {
     const collector = new EventCollector(false);
     const event = record({ id: 'm:1', timestamp: T0, userId: 'u' });

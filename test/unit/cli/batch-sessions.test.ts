@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { type BatchInput, sessionizeInputs } from '../../../cli/batch.js';
+import { createBrowserOf } from '../../../functions/domain/events/browser.js';
+import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** One NDJSON input: `sessions` one-event sessions of `user`, an hour apart, then one of `later`. */
+function botInput(user: string, sessions: number): BatchInput {
+  const lines: string[] = [];
+  for (let n = 0; n < sessions; n++) {
+    const timestamp = new Date(T0 + n * HOUR_MS).toISOString();
+    lines.push(
+      JSON.stringify({ type: 'track', event: 'tick', userId: user, messageId: `${user}-${n}`, timestamp }),
+    );
+  }
+  lines.push(
+    JSON.stringify({
+      type: 'track',
+      event: 'x',
+      userId: 'later',
+      messageId: 'l',
+      timestamp: new Date(T0).toISOString(),
+    }),
+  );
+  const bytes = Buffer.from(`${lines.join('\n')}\n`);
+  return {
+    name: `${user}.ndjson`,
+    open: async function* () {
+      yield bytes;
+    },
+  };
+}
+
+const options = { rules: DEFAULT_SESSION_RULES, inputFormat: 'auto', browserOf: createBrowserOf() } as const;
+
+describe('sessionizeInputs hands sessions on', () => {
+  it('in batches of at most 1,024, in order, for a user with thousands of sessions', async () => {
+    const batches: SessionSummary[][] = [];
+    const result = await sessionizeInputs([botInput('bot', 2_500)], {
+      ...options,
+      onSessions: (sessions) => {
+        batches.push([...sessions]);
+        return undefined;
+      },
+    });
+
+    expect(batches.map((batch) => batch.length)).toEqual([1_024, 1_024, 452, 1]);
+    const bot = batches.flat().filter((session) => session.userId === 'bot');
+    expect(bot.map((session) => session.sessionNumber)).toEqual(bot.map((_, index) => index + 1));
+    expect(bot.map((session) => session.startedAt)).toEqual(bot.map((_, index) => T0 + index * HOUR_MS));
+    expect(batches.at(-1)?.[0]?.userId).toBe('later');
+    expect(result.sessionCount).toBe(2_501);
+    expect(result.sessions).toEqual([]);
+  });
+
+  it('waits for a full output between batches of one user', async () => {
+    const events: string[] = [];
+    let release: (() => void) | undefined;
+    const run = sessionizeInputs([botInput('bot', 2_048)], {
+      ...options,
+      onSessions: (sessions) => {
+        events.push(`took ${sessions.length}`);
+        if (events.length > 1) return undefined;
+        return new Promise<void>((resolve) => {
+          release = () => {
+            events.push('released');
+            resolve();
+          };
+        });
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual(['took 1024']);
+    release?.();
+    await run;
+    expect(events).toEqual(['took 1024', 'released', 'took 1024', 'took 1']);
+  });
+
+  it("keeps every session of a user too long to spread into one call's arguments", async () => {
+    const result = await sessionizeInputs([botInput('bot', 150_000)], options);
+
+    expect(result.sessions).toHaveLength(150_001);
+    expect(result.sessions[149_999]).toMatchObject({ userId: 'bot', sessionNumber: 150_000 });
+  }, 60_000);
+});
