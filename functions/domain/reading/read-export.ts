@@ -54,6 +54,12 @@ export interface ReadExportOptions {
 }
 
 export const NOT_AN_EXPORT = 'no line is JSON';
+/**
+ * Objects and arrays nested deeper than this reject their event. Content ids and output walk values
+ * recursively, and a stack overflow there would stop the whole file; no export nests anywhere near this.
+ */
+export const MAX_NESTING = 512;
+const TOO_DEEP = `nested deeper than ${MAX_NESTING} levels`;
 const NO_EVENTS = 'holds no events of any export format';
 
 function _describeParseError(error: unknown): string {
@@ -191,6 +197,10 @@ async function readMember(
         if (!member.inZip) held.release();
         if (!fields.rootIsObject) {
           reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
+          continue;
+        }
+        if (fields.result.maxDepth > MAX_NESTING) {
+          reject(record.line, index, TOO_DEEP, fields.text());
           continue;
         }
         const detection = scanner?.detection ?? fields;

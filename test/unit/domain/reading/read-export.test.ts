@@ -75,6 +75,23 @@ describe('readExport', () => {
     ]);
   });
 
+  it('rejects an event nested deeper than 512 levels and reads on; 512 levels are an event', async () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    // The root object and `properties` are two levels; no messageId, so the content id walks it all.
+    const atLimit = JSON.stringify({ type: 'track', userId: 'u-1', timestamp: AT });
+    const withDepth = (levels: number) => `${atLimit.slice(0, -1)},"properties":{"d":${nested(levels - 2)}}}`;
+    const text = [withDepth(512), withDepth(513), withDepth(20_000), event('m-2')].join('\n');
+
+    const result = await read('a.ndjson', text);
+
+    expect(ids(result)).toEqual([expect.stringMatching(/^h:[0-9a-f]{64}$/), 'm:m-2']);
+    expect(result.rejections.map(({ position, reason }) => [position, reason])).toEqual([
+      [2, 'nested deeper than 512 levels'],
+      [3, 'nested deeper than 512 levels'],
+    ]);
+    expect(result.rejections[1]?.raw).toBe(withDepth(20_000));
+  });
+
   it('reads Windows line ends and lines padded with BOM, no-break space or U+2028 as JSON', async () => {
     const text = `\ufeff${event('m-1')}\r\n\u00a0${event('m-2')}\u2028\r\n\u3000\r\n${event('m-3')}`;
     const result = await read('a.ndjson', text, { chunkSize: 7 });
