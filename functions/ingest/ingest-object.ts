@@ -7,7 +7,7 @@ import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
-import { mapBounded, TaskPool } from './map-bounded.js';
+import { mapBounded, TaskPool } from '../shared/map-bounded.js';
 import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
 
 export interface IngestObjectInput {

@@ -1,11 +1,13 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
+import { mapBounded } from '../../shared/map-bounded.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
+import { CHUNK_PREFIX } from './keys.js';
 import {
   type ChangeContext,
   collectGarbage,
@@ -13,7 +15,7 @@ import {
   prepareChange,
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
-import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
+import { backoff, type Item, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface SessionWriterOptions {
   readonly transport: Transport;
@@ -71,6 +73,21 @@ export class DeadlinePassed extends Error {
 }
 
 /**
+ * Puts of one attempt in flight at once. One after another, a history of years (two items a day) took longer
+ * than the append deadline on its first ingest, and so could never commit.
+ */
+export const PUTS_IN_FLIGHT = 16;
+
+/** Puts `items`, none started past `deadline`; each key is noted before its put, so a cut-short attempt clears it. */
+async function putAll(transport: Transport, items: readonly Item[], deadline: number, written: Key[]) {
+  await mapBounded(items, PUTS_IN_FLIGHT, async (item) => {
+    if (Date.now() > deadline) throw new DeadlinePassed();
+    written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+    await transport.put(item);
+  });
+}
+
+/**
  * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days
  * after the newest) is written as is: its items stay invisible until the head names its version. Anything
  * else registers an intent in the head first, so a crash between writes leaves nothing a later merge cannot
@@ -93,11 +110,15 @@ export async function commitChange(
   }
   const written: Key[] = [];
   try {
-    for (const item of change.items) {
-      if (Date.now() > deadline) throw new DeadlinePassed();
-      await transport.put(item);
-      written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-    }
+    // Chunks before the pages that name them, each kind many at a time.
+    const isChunk = (item: Item) => item.sk?.S?.startsWith(CHUNK_PREFIX) === true;
+    await putAll(transport, change.items.filter(isChunk), deadline, written);
+    await putAll(
+      transport,
+      change.items.filter((item) => !isChunk(item)),
+      deadline,
+      written,
+    );
     const now = Date.now();
     const history = nextHistory(
       head.recent,

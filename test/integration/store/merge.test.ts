@@ -1,6 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
+import { PUTS_IN_FLIGHT } from '../../../functions/adapters/dynamodb/session-writer.js';
 import {
   deliveryArbitrary,
   eventRecordsArbitrary,
@@ -72,6 +74,62 @@ describe('DynamoDbSessionWriter', () => {
         referenceSessions([first, again, other], store.rules),
       );
     }
+  });
+
+  it("writes a long history's items many at a time, every chunk before the pages that name them", async () => {
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const puts: { kind: string; started: number; ended: number }[] = [];
+    let tick = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'PutItemCommand') return next(args);
+        const put = {
+          kind: String((args.input as { Item: { sk: { S: string } } }).Item.sk.S).slice(0, 2),
+          started: tick++,
+          ended: 0,
+        };
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+          put.ended = tick++;
+          puts.push(put);
+        }
+      },
+      { step: 'initialize', name: 'countPuts' },
+    );
+    // 300 days of twenty events each, too many to stay in their pages.
+    const store = await freshStore(client, {}, { pageLimitBytes: 300 });
+    const events = Array.from({ length: 6_000 }, (_, index) =>
+      record({
+        // UUIDs are stored as their 16 bytes: twenty of them are more than a page holds inline.
+        id: `m:00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`,
+        timestamp: T0 + Math.floor(index / 20) * DAY + (index % 20) * MINUTE,
+        userId: 'u',
+      }),
+    );
+
+    await ingest(store, events);
+
+    expect(await storedSessions(store, ['u'])).toEqual(referenceSessions(events, store.rules));
+    const chunks = puts.filter((put) => put.kind === 'E#');
+    const pages = puts.filter((put) => put.kind === 'D#');
+    expect(chunks.length).toBeGreaterThanOrEqual(300);
+    expect(pages.length).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...chunks.map((put) => put.ended))).toBeLessThan(
+      Math.min(...pages.map((put) => put.started)),
+    );
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(PUTS_IN_FLIGHT);
+    client.destroy();
   });
 
   it('writes nothing for a redelivered file', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapBounded, TaskPool } from '../../../functions/ingest/map-bounded.js';
+import { mapBounded, TaskPool } from '../../../functions/shared/map-bounded.js';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
