@@ -5,10 +5,11 @@ import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
 import * as z from '../shared/zod.js';
 import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
+import { eventPage, MAX_EVENT_LIMIT } from './event-page.js';
 import { type MatchedRoute, userPath } from './paths.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { parseUserId } from './user-id.js';
-import { timelineEventView, userSummaryView } from './views.js';
+import { userSummaryView } from './views.js';
 
 export type { MatchedRoute } from './paths.js';
 export { matchRoute } from './paths.js';
@@ -38,6 +39,15 @@ const timestampParam = z.pipe(
   }),
 );
 
+const cursorParam = z.optional(
+  z
+    .string()
+    .check(
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request'),
+    ),
+);
+
 export const DEFAULT_LIMIT = 20;
 // A page of 50 sessions reads at most 5 read units whatever the user's history (docs/cost.md); 100 read 8.
 export const MAX_LIMIT = 50;
@@ -55,14 +65,7 @@ const listQuerySchema = z
       ),
       DEFAULT_LIMIT,
     ),
-    cursor: z.optional(
-      z
-        .string()
-        .check(
-          z.minLength(1, 'must not be empty'),
-          z.maxLength(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request'),
-        ),
-    ),
+    cursor: cursorParam,
     bounce: z.optional(
       z.pipe(
         z.enum(['true', 'false'], { error: 'must be true or false' }),
@@ -85,6 +88,23 @@ const listQuerySchema = z
 
 const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor', 'bounce', 'campaignSource'] as const;
 
+const EVENT_LIMIT_PROBLEM = `must be an integer from 1 to ${MAX_EVENT_LIMIT}`;
+
+const sessionQuerySchema = z.object({
+  limit: z._default(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, EVENT_LIMIT_PROBLEM)), z.transform(Number)),
+      z
+        .number()
+        .check(z.int(), z.minimum(1, EVENT_LIMIT_PROBLEM), z.maximum(MAX_EVENT_LIMIT, EVENT_LIMIT_PROBLEM)),
+    ),
+    MAX_EVENT_LIMIT,
+  ),
+  cursor: cursorParam,
+});
+
+const SESSION_PARAMETERS = ['limit', 'cursor'] as const;
+
 type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
 
 function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): ParseResult<T> {
@@ -98,16 +118,20 @@ function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): Pars
 }
 
 /** Known parameters from the raw query string; unknown ones are ignored, a repeated known one is an error. */
-function listQuery(rawQueryString: string): ParseResult<z.infer<typeof listQuerySchema>> {
+function knownQuery<T>(
+  rawQueryString: string,
+  names: readonly string[],
+  schema: z.ZodMiniType<T>,
+): ParseResult<T> {
   // URLSearchParams is the form decoding browsers use: `+` is a space here, unlike in the path.
   const search = new URLSearchParams(rawQueryString);
   const given: Record<string, string> = {};
-  for (const name of LIST_PARAMETERS) {
+  for (const name of names) {
     const values = search.getAll(name);
     if (values.length > 1) return { ok: false, response: badRequest(name, 'must be given at most once') };
     if (values[0] !== undefined) given[name] = values[0];
   }
-  return parse(listQuerySchema, given);
+  return parse(schema, given);
 }
 
 export interface RouteDeps {
@@ -129,7 +153,7 @@ function stitchedRedirect(
   user: string,
   rawQueryString: string,
 ): ApiResponse {
-  const query = route.name === 'listSessions' && rawQueryString !== '' ? `?${rawQueryString}` : '';
+  const query = route.name !== 'getUser' && rawQueryString !== '' ? `?${rawQueryString}` : '';
   return {
     status: 307,
     headers: { location: `${userPath(user, TAILS[route.name](route))}${query}` },
@@ -171,22 +195,47 @@ export async function handleRoute(
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
     }
-    case 'getSession': {
-      const sessionId = parse(sessionIdParam, route.sessionId, 'sessionId');
-      if (!sessionId.ok) return sessionId.response;
-      const found = await deps.reader.getSession(userId, sessionId.data);
-      if (found !== undefined) {
-        return {
-          status: 200,
-          body: { ...toSessionView(found.session), events: found.events.map(timelineEventView) },
-        };
-      }
-      const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
-      return 'response' in user ? user.response : notFound('Session not found');
-    }
+    case 'getSession':
+      return getSession(route, userId, rawQueryString, deps);
     case 'listSessions':
       return listSessions(route, userId, rawQueryString, deps);
   }
+}
+
+/** One session with a page of its events: a session of any length answers in pages a response can hold. */
+async function getSession(
+  route: MatchedRoute,
+  userId: string,
+  rawQueryString: string,
+  deps: RouteDeps,
+): Promise<ApiResponse> {
+  const sessionId = parse(sessionIdParam, 'sessionId' in route ? route.sessionId : '', 'sessionId');
+  if (!sessionId.ok) return sessionId.response;
+  const query = knownQuery(rawQueryString, SESSION_PARAMETERS, sessionQuerySchema);
+  if (!query.ok) return query.response;
+  // Bound to the session, so that a list's cursor (or another session's) is refused here.
+  const binding: CursorBinding = { userId, order: 'asc', filters: `events of ${sessionId.data}` };
+  let from = 0;
+  if (query.data.cursor !== undefined) {
+    const after = deps.cursors.decode(query.data.cursor, binding);
+    if (after === undefined || after < 0)
+      return badRequest('cursor', 'is not a valid cursor for this user and session');
+    from = after;
+  }
+  const found = await deps.reader.getSession(userId, sessionId.data);
+  if (found === undefined) {
+    const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
+    return 'response' in user ? user.response : notFound('Session not found');
+  }
+  const page = eventPage(found.events, from, query.data.limit);
+  return {
+    status: 200,
+    body: {
+      ...toSessionView(found.session),
+      events: page.events,
+      nextCursor: page.next === undefined ? null : deps.cursors.encode(binding, page.next),
+    },
+  };
 }
 
 async function listSessions(
@@ -195,7 +244,7 @@ async function listSessions(
   rawQueryString: string,
   deps: RouteDeps,
 ): Promise<ApiResponse> {
-  const query = listQuery(rawQueryString);
+  const query = knownQuery(rawQueryString, LIST_PARAMETERS, listQuerySchema);
   if (!query.ok) return query.response;
   const { from, to, order, limit, cursor, bounce, campaignSource } = query.data;
   const filters =

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_EVENT_LIMIT } from '../../functions/api/event-page.js';
 import { MAX_LIMIT } from '../../functions/api/routes.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import type { FakeUser } from './fixtures.js';
@@ -114,7 +115,27 @@ function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams
   const sessionId = decodeURIComponent(encodedSession);
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');
-  return { status: 200, body: { ...session, events: user.events(sessionId) } };
+  return sessionPage(session, user.events(sessionId), `${userId} ${sessionId}`, query);
+}
+
+/** A session with a page of its events, paged as the real API pages them. */
+function sessionPage(
+  session: object,
+  events: readonly unknown[],
+  binding: string,
+  query: URLSearchParams,
+): Answer {
+  const limit = Number(query.get('limit') ?? MAX_EVENT_LIMIT);
+  const cursor = query.get('cursor');
+  const from = cursor === null ? 0 : decodeCursor(cursor, binding);
+  if (from === undefined) {
+    return error(400, 'bad_request', 'cursor is not a valid cursor for this user and session', {
+      parameter: 'cursor',
+    });
+  }
+  const end = Math.min(events.length, from + limit);
+  const nextCursor = end < events.length ? encodeCursor(binding, end) : null;
+  return { status: 200, body: { ...session, events: events.slice(from, end), nextCursor } };
 }
 
 /**

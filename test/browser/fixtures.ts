@@ -196,3 +196,6 @@ export const STITCHED_WITH_HISTORY: FakeUser = (() => {
   const user = makeUser('anon-9', [T0 - 3 * 24 * 60 * MINUTE]);
   return { ...user, summary: { ...user.summary, stitchedTo: 'alice' } };
 })();
+
+/** One session of a bot, longer than the API's pages and than the viewer loads. */
+export const BOT = makeUser('bot', [T0], { eventCount: () => 6_500, durationMinutes: () => 6_500 });

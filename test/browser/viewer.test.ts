@@ -4,9 +4,9 @@ import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../.
 import { PAGE_SIZE } from '../../viewer/src/session-loader.js';
 import { type Chromium, launchChromium, screenshot, type TrackedPage } from './chromium.js';
 import { type FakeApi, startFakeApi } from './fake-api.js';
-import { ALICE, type ApiSession, EMPTY_USER, HEAVY, STITCHED_WITH_HISTORY } from './fixtures.js';
+import { ALICE, type ApiSession, BOT, EMPTY_USER, HEAVY, STITCHED_WITH_HISTORY } from './fixtures.js';
 
-const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY];
+const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY, BOT];
 const SESSION_MARKS = 'svg.chart rect[data-session-id]';
 
 let chromium: Chromium;
@@ -160,6 +160,24 @@ describe('session viewer in Chromium', () => {
       expect(link.href).toMatch(/^https?:/);
       expect(link).toMatchObject({ rel: 'noopener noreferrer', target: '_blank' });
     }
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it("loads a long session's events page by page, the first 5,000, and says how many it has", async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await expect(page.locator('.event-timeline h3').textContent()).resolves.toBe(
+      'Events (the first 5,000 of 6,500)',
+    );
+    expect(await page.locator('.events .event').count()).toBe(5_000);
+    const sessionRequests = api.requests.filter((request) =>
+      request.startsWith(`GET /users/bot/sessions/${session.sessionId}`),
+    );
+    expect(sessionRequests).toHaveLength(5);
     expectCleanRun(tracked);
     await page.close();
   });

@@ -43,6 +43,9 @@ export interface ApiClient {
   getSession(userId: string, sessionId: string, signal?: AbortSignal): Promise<SessionDetail>;
 }
 
+/** Events of one session the viewer loads; a longer session shows these and says how many it has. */
+export const VIEWER_EVENT_LIMIT = 5_000;
+
 /** Where requests go: `''` is the viewer's own origin. */
 export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
@@ -101,8 +104,18 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
 
     async getSession(userId, sessionId, signal) {
       const url = `${userPath(userId)}/sessions/${encodeURIComponent(sessionId)}`;
-      const { json, response } = await getJson(url, signal);
-      return parsed(parseSessionDetail, json, response.status);
+      const first = await getJson(url, signal);
+      const session = parsed(parseSessionDetail, first.json, first.response.status);
+      // The API answers a page of events at a time; a person reads the first few thousand at most.
+      const events = [...session.events];
+      let next = session.nextCursor;
+      while (next !== null && events.length < VIEWER_EVENT_LIMIT) {
+        const page = await getJson(`${url}?cursor=${encodeURIComponent(next)}`, signal);
+        const more = parsed(parseSessionDetail, page.json, page.response.status);
+        for (const event of more.events) events.push(event);
+        next = more.nextCursor;
+      }
+      return { ...session, events, nextCursor: next };
     },
   };
 }

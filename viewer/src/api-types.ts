@@ -66,6 +66,8 @@ export interface SessionEvent {
 
 export interface SessionDetail extends Session {
   readonly events: readonly SessionEvent[];
+  /** Set when the session has events after these (the API pages them). */
+  readonly nextCursor: string | null;
 }
 
 export interface SessionPage {
@@ -195,7 +197,7 @@ function parseEvent(json: unknown, index: number): SessionEvent {
 export function parseSessionDetail(json: unknown): SessionDetail {
   const body = object(json, 'The session');
   const events = Array.isArray(body.events) ? body.events.map(parseEvent) : [];
-  return { ...parseSession(body), events };
+  return { ...parseSession(body), events, nextCursor: text(body.nextCursor) };
 }
 
 export function parseSessionPage(json: unknown): SessionPage {

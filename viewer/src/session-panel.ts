@@ -109,6 +109,13 @@ function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
 }
 
 /** The open session: its attributes and its events in order. */
+function eventList(session: SessionDetail): HTMLElement {
+  const list = h('ol', { class: 'events' });
+  // Appended one by one: spread as arguments, thousands of items could overflow the call stack.
+  for (const event of session.events) list.append(eventItem(event, session.startedAt));
+  return list;
+}
+
 export function renderSessionDetail(session: SessionDetail): HTMLElement[] {
   const attributes = facts([
     ['Started', `${formatDateTime(session.startedAt)} UTC`],
@@ -134,9 +141,15 @@ export function renderSessionDetail(session: SessionDetail): HTMLElement[] {
     h(
       'div',
       { class: 'event-timeline' },
-      h('h3', {}, `Events (${formatCount(session.events.length)})`),
+      h(
+        'h3',
+        {},
+        session.events.length < session.eventCount
+          ? `Events (the first ${formatCount(session.events.length)} of ${formatCount(session.eventCount)})`
+          : `Events (${formatCount(session.events.length)})`,
+      ),
       eventStrip(session),
-      h('ol', { class: 'events' }, ...session.events.map((event) => eventItem(event, session.startedAt))),
+      eventList(session),
     ),
   ];
 }

@@ -216,7 +216,7 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
   it.each([
     ['/users/anon-1', '/users/alice'],
     ['/users/anon-1/sessions', '/users/alice/sessions?limit=3'],
-    ['/users/anon-1/sessions/20240131T090000000Z', '/users/alice/sessions/20240131T090000000Z'],
+    ['/users/anon-1/sessions/20240131T090000000Z', '/users/alice/sessions/20240131T090000000Z?limit=3'],
   ])('redirects the stitched anonymousId of %s to %s', async (path, location) => {
     const result = await get(path, 'limit=3');
     expect(result.status).toBe(307);

@@ -7,6 +7,7 @@ import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/sess
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { ALLOWED_METHODS } from '../../../functions/api/app.js';
 import { MAX_CURSOR_LENGTH } from '../../../functions/api/cursor.js';
+import { MAX_EVENT_LIMIT } from '../../../functions/api/event-page.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../functions/api/routes.js';
 import { CAMPAIGN_MEMBERS, EVENT_TYPES } from '../../../functions/domain/events/event.js';
 import { MAX_ANONYMOUS_IDS } from '../../../functions/domain/sessions/attributes.js';
@@ -104,6 +105,21 @@ describe('openapi.json', () => {
     expect(openApi.components.responses.MethodNotAllowed.headers.Allow.schema.const).toBe(ALLOWED_METHODS);
   });
 
+  it('documents the query parameters a session reads, with the bounds it enforces', async () => {
+    const parameters = openApi.paths[SESSION].get.parameters as Json[];
+    expect(parameters.map((entry) => entry.name).sort()).toEqual(['cursor', 'limit']);
+    const param = (name: string) => parameters.find((entry) => entry.name === name).schema;
+    expect(param('limit')).toMatchObject({ minimum: 1, maximum: MAX_EVENT_LIMIT, default: MAX_EVENT_LIMIT });
+    expect(param('cursor').maxLength).toBe(MAX_CURSOR_LENGTH);
+    expect(openApi.components.schemas.SessionDetail.properties.events.maxItems).toBe(MAX_EVENT_LIMIT);
+    for (const name of ['limit', 'cursor']) {
+      const result = await call(handler, 'GET', userPath('alice', 'sessions', SESSION_ID), {
+        query: `${name}=a&${name}=b`,
+      });
+      expect(errorOf(result).parameter, name).toBe(name);
+    }
+  });
+
   it('documents exactly the query parameters the list reads, with the bounds it enforces', async () => {
     const documented = (openApi.paths[SESSIONS].get.parameters as Json[]).map((entry) => entry.name);
     expect(documented.sort()).toEqual(['bounce', 'campaignSource', 'cursor', 'from', 'limit', 'order', 'to']);
@@ -149,7 +165,7 @@ describe('openapi.json', () => {
     ]) {
       expect(validate(JSON.parse(JSON.stringify(broken)))).toBe(false);
     }
-    const { events: _events, ...listed } = session;
+    const { events: _events, nextCursor: _next, ...listed } = session;
     expect(validatorFor(SESSIONS, 200)({ userId: 'alice', sessions: [listed], nextCursor: null })).toBe(true);
     expect(validatorFor(SESSIONS, 200)({ userId: 'alice', sessions: [session], nextCursor: null })).toBe(
       false,

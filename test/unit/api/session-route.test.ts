@@ -108,7 +108,61 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
           anonymousId: 'dev-2',
         },
       ],
+      nextCursor: null,
     });
+  });
+
+  it("pages a session's events by limit, following nextCursor to the last one", async () => {
+    const handler = handlerFor();
+    const path = userPath('carol', 'sessions', '20240101T090000000Z');
+    const first = await call(handler, 'GET', path, { query: 'limit=2' });
+    const firstBody = first.body as {
+      events: { id: string }[];
+      nextCursor: string | null;
+      eventCount: number;
+    };
+    expect(firstBody.events.map((event) => event.id)).toEqual(['m:c-1', 'h:9f2c']);
+    expect(firstBody.eventCount).toBe(3);
+    expect(firstBody.nextCursor).toEqual(expect.any(String));
+
+    const second = await call(handler, 'GET', path, {
+      query: `limit=2&cursor=${encodeURIComponent(firstBody.nextCursor ?? '')}`,
+    });
+    expect(second.body).toMatchObject({ sessionNumber: 1, nextCursor: null, events: [{ id: 'm:c-3' }] });
+  });
+
+  it("refuses a list's cursor, another session's and another user's", async () => {
+    const handler = handlerFor();
+    const list = await call(handler, 'GET', userPath('carol', 'sessions'), { query: 'limit=1' });
+    const listCursor = (list.body as { nextCursor: string }).nextCursor;
+    const page = await call(handler, 'GET', userPath('carol', 'sessions', '20240101T090000000Z'), {
+      query: 'limit=1',
+    });
+    const sessionCursor = (page.body as { nextCursor: string }).nextCursor;
+    const refused = [
+      [userPath('carol', 'sessions', '20240101T090000000Z'), listCursor],
+      [userPath('carol', 'sessions', '20240101T110000000Z'), sessionCursor],
+      [userPath('alice', 'sessions', '20240101T090000000Z'), sessionCursor],
+    ] as const;
+    for (const [path, cursor] of refused) {
+      const result = await call(handler, 'GET', path, { query: `cursor=${encodeURIComponent(cursor)}` });
+      expect(result.status, path).toBe(400);
+      expect(result.body).toEqual({
+        error: {
+          code: 'bad_request',
+          message: 'cursor is not a valid cursor for this user and session',
+          parameter: 'cursor',
+        },
+      });
+    }
+  });
+
+  it.each(['0', '1001', '2.5', 'many', ''])('refuses limit=%j for events', async (limit) => {
+    const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', '20240101T090000000Z'), {
+      query: `limit=${limit}`,
+    });
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: { parameter: 'limit' } });
   });
 
   it('returns a one-event session as a bounce with no pages', async () => {

@@ -34,6 +34,12 @@ describe('stitched anonymousIds', () => {
       '/users/alice/sessions?limit=2&order=asc&bounce=true',
     ],
     ['a session', ['sessions', SESSION_ID], '', `/users/alice/sessions/${SESSION_ID}`],
+    [
+      'a session, keeping its query string',
+      ['sessions', SESSION_ID],
+      'limit=10',
+      `/users/alice/sessions/${SESSION_ID}?limit=10`,
+    ],
   ])('redirect %s with 307 to the same route under their user', async (_what, rest, rawQuery, location) => {
     const result = await call(setup(), 'GET', userPath('anon-1', ...rest), { query: rawQuery });
     expect(result.status).toBe(307);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient } from '../../../viewer/src/api-client.js';
+import { ApiError, createApiClient, VIEWER_EVENT_LIMIT } from '../../../viewer/src/api-client.js';
 import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
 
 const SESSION = {
@@ -110,6 +110,42 @@ describe('createApiClient', () => {
     );
     await createApiClient('', fetchMock).getSession('ü', '20240101T090000000Z');
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/users/%C3%BC/sessions/20240101T090000000Z');
+  });
+
+  it("follows a session's event pages, and stops at what a person can read", async () => {
+    const event = (n: number) => ({
+      id: `m:${n}`,
+      messageId: String(n),
+      type: 'track',
+      timestamp: '2024-01-01T09:00:00.000Z',
+      name: 'tick',
+      url: null,
+      path: null,
+      title: null,
+      anonymousId: null,
+    });
+    const pageOf = (from: number, size: number) => Array.from({ length: size }, (_, k) => event(from + k));
+    const fetchMock = vi.fn(async (url: string | URL | Request) => {
+      const cursor = new URL(String(url), 'http://viewer').searchParams.get('cursor');
+      const from = cursor === null ? 0 : Number(cursor);
+      const next = from + 1_000 < 7_000 ? String(from + 1_000) : null;
+      return jsonResponse(200, {
+        ...SESSION,
+        eventCount: 7_000,
+        events: pageOf(from, 1_000),
+        nextCursor: next,
+      });
+    });
+
+    const session = await createApiClient('', fetchMock).getSession('u', '20240101T090000000Z');
+
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual([
+      '/users/u/sessions/20240101T090000000Z',
+      ...[1, 2, 3, 4].map((page) => `/users/u/sessions/20240101T090000000Z?cursor=${page * 1_000}`),
+    ]);
+    expect(session.events).toHaveLength(VIEWER_EVENT_LIMIT);
+    expect(session.events[4_999]?.id).toBe('m:4999');
+    expect(session.nextCursor).toBe('5000');
   });
 
   it('reports a followed redirect, as for a stitched anonymousId', async () => {
