@@ -160,6 +160,7 @@ describe('lookup API over DynamoDB Local', () => {
         title: event.page?.title ?? null,
         anonymousId: event.anonymousId,
       })),
+      nextCursor: null,
     });
     expect(result.body).toMatchObject({ sessionNumber: 151 });
     expectDocumented('/users/{userId}/sessions/{sessionId}', result);
