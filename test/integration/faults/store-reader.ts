@@ -78,12 +78,21 @@ async function listSessions(apiUrl: string, userId: string, limit: number): Prom
   return sessions;
 }
 
+type SessionBody = SessionView & { events: { id: string }[]; nextCursor: string | null };
+
+/** A session by its own route, every page of its events. */
 async function readSession(apiUrl: string, view: SessionView): Promise<StoredSession> {
   const url = `${apiUrl}/users/${encodeURIComponent(view.userId)}/sessions/${encodeURIComponent(view.sessionId)}`;
   const { status, body } = await getJson(url);
   if (status === 404) return { view, detail: view, eventIds: [] };
-  const { events, ...detail } = body as SessionView & { events: { id: string }[] };
-  return { view, detail, eventIds: events.map((event) => event.id) };
+  const { events, nextCursor, ...detail } = body as SessionBody;
+  const eventIds = events.map((event) => event.id);
+  for (let cursor = nextCursor; cursor !== null; ) {
+    const page = (await getJson(`${url}?cursor=${encodeURIComponent(cursor)}`)).body as SessionBody;
+    for (const event of page.events) eventIds.push(event.id);
+    cursor = page.nextCursor;
+  }
+  return { view, detail, eventIds };
 }
 
 /** Runs `work` over `items`, `width` at a time. */
