@@ -10,8 +10,8 @@ import {
   sourceKey,
   type UserEvents,
 } from '../functions/domain/sessions/collector.js';
-import { type SessionBounds, sessionAt, sessionBounds } from '../functions/domain/sessions/split.js';
-import { type SessionSummary, summarizeSession } from '../functions/domain/sessions/summary.js';
+import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
+import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
 export interface BatchInput {
@@ -99,8 +99,8 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
 const SESSIONS_PER_BATCH = 1024;
 
 /**
- * Summarizes a user's sessions and hands them on in order, one session's events as objects at a time. Only
- * a taker that must be waited for (its output is full) costs a promise.
+ * Summarizes a user's sessions and hands them on in order, reading their events in place in the columns (no
+ * object per event). Only a taker that must be waited for (its output is full) costs a promise.
  */
 function takeSessions(
   user: string,
@@ -108,11 +108,12 @@ function takeSessions(
   bounds: readonly SessionBounds[],
   take: (sessions: readonly SessionSummary[]) => Promise<void> | undefined,
 ): Promise<void> | undefined {
-  const slice = (start: number, end: number) => ordered.events(start, end);
   const summaries = (from: number) =>
     bounds
       .slice(from, from + SESSIONS_PER_BATCH)
-      .map((session, index) => summarizeSession(sessionAt(user, session, slice), from + index + 1));
+      .map((session, index) =>
+        summarizeWindow(user, ordered.window(session.start, session.end), from + index + 1),
+      );
   if (bounds.length <= SESSIONS_PER_BATCH) return take(summaries(0));
   return (async () => {
     for (let from = 0; from < bounds.length; from += SESSIONS_PER_BATCH) await take(summaries(from));

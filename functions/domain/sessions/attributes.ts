@@ -2,6 +2,7 @@ import {
   type CampaignFields,
   type DeviceFields,
   type EventRecord,
+  type EventType,
   eventLabel,
   type PageFields,
 } from '../events/event.js';
@@ -29,34 +30,64 @@ export interface SessionAttributes {
 
 export const MAX_ANONYMOUS_IDS = 10;
 
-/** `events` in session order (rule 5). */
-export function sessionAttributes(events: readonly EventRecord[]): SessionAttributes {
+/** What rule 9 reads of a session's events, by position in session order (rule 5). */
+export interface AttributeEvents {
+  readonly length: number;
+  type(position: number): EventType;
+  name(position: number): string | null;
+  page(position: number): PageFields | null;
+  campaign(position: number): CampaignFields | null;
+  urlCampaign(position: number): CampaignFields | null;
+  device(position: number): DeviceFields | null;
+  anonymousId(position: number): string | null;
+}
+
+/** Rule 9 over a session's events wherever they are held: objects, or columns (the CLI's batch). */
+export function attributesOf(events: AttributeEvents): SessionAttributes {
   let pageViews = 0;
-  let entry: EventRecord | undefined;
-  let exit: EventRecord | undefined;
+  let entry = -1;
+  let exit = -1;
   let campaign: CampaignFields | null = null;
   let device: DeviceFields | null = null;
   const anonymousIds = new Set<string>();
-  for (const event of events) {
-    if (event.type === 'page' || event.type === 'screen') pageViews++;
-    if (event.type === 'page') {
-      entry ??= event;
-      exit = event;
+  for (let position = 0; position < events.length; position++) {
+    const type = events.type(position);
+    if (type === 'page' || type === 'screen') pageViews++;
+    if (type === 'page') {
+      if (entry === -1) entry = position;
+      exit = position;
     }
-    if (campaign === null && event.campaign !== null) campaign = event.campaign;
-    if (device === null && event.device !== null) device = event.device;
-    if (event.anonymousId !== null) anonymousIds.add(event.anonymousId);
+    if (campaign === null) campaign = events.campaign(position);
+    if (device === null) device = events.device(position);
+    const anonymousId = events.anonymousId(position);
+    if (anonymousId !== null) anonymousIds.add(anonymousId);
   }
   const sortedIds = [...anonymousIds].sort(compareText).slice(0, MAX_ANONYMOUS_IDS);
+  const last = events.length - 1;
   return {
     pageViews,
-    entryPage: entry?.page ?? null,
-    exitPage: exit?.page ?? null,
-    campaign: campaign ?? entry?.urlCampaign ?? null,
+    entryPage: entry === -1 ? null : events.page(entry),
+    exitPage: exit === -1 ? null : events.page(exit),
+    campaign: campaign ?? (entry === -1 ? null : events.urlCampaign(entry)),
     anonymousIds: sortedIds,
     bounce: events.length === 1,
     device,
-    firstEvent: eventLabel(events[0] as EventRecord),
-    lastEvent: eventLabel(events[events.length - 1] as EventRecord),
+    firstEvent: eventLabel({ name: events.name(0), type: events.type(0) }),
+    lastEvent: eventLabel({ name: events.name(last), type: events.type(last) }),
   };
+}
+
+/** `events` in session order (rule 5). */
+export function sessionAttributes(events: readonly EventRecord[]): SessionAttributes {
+  const at = (position: number) => events[position] as EventRecord;
+  return attributesOf({
+    length: events.length,
+    type: (position) => at(position).type,
+    name: (position) => at(position).name,
+    page: (position) => at(position).page,
+    campaign: (position) => at(position).campaign,
+    urlCampaign: (position) => at(position).urlCampaign,
+    device: (position) => at(position).device,
+    anonymousId: (position) => at(position).anonymousId,
+  });
 }

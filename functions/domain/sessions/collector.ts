@@ -4,11 +4,12 @@ import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { compareText } from './order.js';
-import type { OrderedEvents } from './split.js';
 import { isLink } from './stitching.js';
+import { ColumnUserEvents, type UserEvents } from './user-events.js';
 
 /** Where an accepted event came from: enough to report it, and to read it again for a tie-break. */
 export type SourceRef = RecordPosition;
+export type { UserEvents } from './user-events.js';
 
 export interface Copy {
   readonly event: EventRecord;
@@ -293,44 +294,6 @@ export class EventCollector {
       );
       if (waiting !== undefined) await waiting;
     }
-  }
-}
-
-/** One user's events as positions in the columns, in rule 5's order. */
-export interface UserEvents extends OrderedEvents {
-  /** The events at positions `[start, end)` as objects (all of them by default). */
-  events(start?: number, end?: number): EventRecord[];
-  /** Where each event came from, in the same order. */
-  sources(): SourceRef[];
-}
-
-class ColumnUserEvents implements UserEvents {
-  constructor(
-    private readonly columns: EventColumns,
-    private readonly indexes: readonly number[],
-  ) {}
-
-  get length(): number {
-    return this.indexes.length;
-  }
-
-  timestamp(position: number): number {
-    return this.columns.timestamp(this.indexes[position] as number);
-  }
-
-  platform(position: number): string | null {
-    return this.columns.platform(this.indexes[position] as number);
-  }
-
-  events(start = 0, end = this.indexes.length): EventRecord[] {
-    const events: EventRecord[] = [];
-    for (let position = start; position < end; position++)
-      events.push(this.columns.event(this.indexes[position] as number));
-    return events;
-  }
-
-  sources(): SourceRef[] {
-    return this.indexes.map((at) => this.columns.source(at));
   }
 }
 

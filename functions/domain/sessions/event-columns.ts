@@ -8,6 +8,8 @@ import {
 } from '../events/event.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
+import { float64s, int32s, uint8s } from './column-blocks.js';
+import { ColumnEvent } from './column-event.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
@@ -15,43 +17,13 @@ import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
 
-/** Events per block of a column: columns grow a block at a time, so nothing is copied or left twice. */
-const BLOCK_BITS = 16;
-const BLOCK_SIZE = 1 << BLOCK_BITS;
-const BLOCK_MASK = BLOCK_SIZE - 1;
 /** Bytes per block of the id arena; an id never straddles two blocks (ids are at most 512 characters). */
 const ID_BLOCK_BITS = 20;
 const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
 const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
 
-type TypedArray = Float64Array | Int32Array | Uint8Array;
-
-/**
- * One column of numbers in fixed-size blocks. A doubling array would copy everything at each step and hold
- * the old copy until the next full collection: at a million events, half again of what the columns need.
- */
-class Column<T extends TypedArray> {
-  private readonly blocks: T[] = [];
-
-  constructor(private readonly newBlock: (length: number) => T) {}
-
-  get(at: number): number {
-    return (this.blocks[at >>> BLOCK_BITS] as T)[at & BLOCK_MASK] as number;
-  }
-
-  set(at: number, value: number): void {
-    const block = at >>> BLOCK_BITS;
-    if (block === this.blocks.length) this.blocks.push(this.newBlock(BLOCK_SIZE));
-    (this.blocks[block] as T)[at & BLOCK_MASK] = value;
-  }
-}
-
 /** Bytes an event takes in the fixed-width columns below (a float64, 14 int32s and a byte). */
 const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
-
-const float64s = () => new Column((length) => new Float64Array(length));
-const int32s = () => new Column((length) => new Int32Array(length));
-const uint8s = () => new Column((length) => new Uint8Array(length));
 
 /**
  * Accepted events as columns: typed arrays of numbers and interned indexes instead of an object per event,
@@ -124,8 +96,7 @@ export class EventColumns {
 
   /** The platform of the event at `at` (rule 7), or null. */
   platform(at: number): string | null {
-    const platform = this.platforms.get(at);
-    return platform === NONE ? null : (this.platformTable.values[platform] as string);
+    return valueAt(this.platformTable, this.platforms.get(at));
   }
 
   private storeId(at: number, id: string): void {
@@ -241,29 +212,54 @@ export class EventColumns {
     return at;
   }
 
+  type(at: number): EventType {
+    return EVENT_TYPES[this.types.get(at)] as EventType;
+  }
+
+  name(at: number): string | null {
+    return valueAt(this.nameTable, this.names.get(at));
+  }
+
+  /** The user id of the event at `at` as text (see {@link userId} for its index). */
+  userIdText(at: number): string | null {
+    return valueAt(this.identities, this.userIds.get(at));
+  }
+
+  anonymousIdText(at: number): string | null {
+    return valueAt(this.identities, this.anonymousIds.get(at));
+  }
+
+  page(at: number): PageFields | null {
+    return valueAt(this.pageTable, this.pages.get(at));
+  }
+
+  campaign(at: number): CampaignFields | null {
+    return valueAt(this.campaignTable, this.campaigns.get(at));
+  }
+
+  urlCampaign(at: number): CampaignFields | null {
+    return valueAt(this.campaignTable, this.urlCampaigns.get(at));
+  }
+
+  device(at: number): DeviceFields | null {
+    return valueAt(this.deviceTable, this.devices.get(at));
+  }
+
   /** The event at `at`, as an object again; its id is decoded only when read (sessions rarely need it). */
   event(at: number): EventRecord {
-    const name = this.names.get(at);
-    const platform = this.platforms.get(at);
-    const page = this.pages.get(at);
-    const campaign = this.campaigns.get(at);
-    const urlCampaign = this.urlCampaigns.get(at);
-    const device = this.devices.get(at);
-    const userId = this.userIds.get(at);
-    const anonymousId = this.anonymousIds.get(at);
     return new ColumnEvent(
       this,
       at,
       this.timestamps.get(at),
-      EVENT_TYPES[this.types.get(at)] as EventType,
-      name === NONE ? null : (this.nameTable.values[name] as string),
-      userId === NONE ? null : (this.identities.values[userId] as string),
-      anonymousId === NONE ? null : (this.identities.values[anonymousId] as string),
-      platform === NONE ? null : (this.platformTable.values[platform] as string),
-      page === NONE ? null : (this.pageTable.values[page] as PageFields),
-      campaign === NONE ? null : (this.campaignTable.values[campaign] as CampaignFields),
-      urlCampaign === NONE ? null : (this.campaignTable.values[urlCampaign] as CampaignFields),
-      device === NONE ? null : (this.deviceTable.values[device] as DeviceFields),
+      this.type(at),
+      this.name(at),
+      this.userIdText(at),
+      this.anonymousIdText(at),
+      this.platform(at),
+      this.page(at),
+      this.campaign(at),
+      this.urlCampaign(at),
+      this.device(at),
     );
   }
 
@@ -297,30 +293,6 @@ export class EventColumns {
 
 export const NO_VALUE = NONE;
 
-/** An event read back from the columns; its own properties are exactly the record's, `id` aside. */
-class ColumnEvent implements EventRecord {
-  readonly #columns: EventColumns;
-  readonly #at: number;
-
-  constructor(
-    columns: EventColumns,
-    at: number,
-    readonly timestamp: number,
-    readonly type: EventType,
-    readonly name: string | null,
-    readonly userId: string | null,
-    readonly anonymousId: string | null,
-    readonly platform: string | null,
-    readonly page: PageFields | null,
-    readonly campaign: CampaignFields | null,
-    readonly urlCampaign: CampaignFields | null,
-    readonly device: DeviceFields | null,
-  ) {
-    this.#columns = columns;
-    this.#at = at;
-  }
-
-  get id(): string {
-    return this.#columns.eventId(this.#at);
-  }
+function valueAt<T>(table: Interner<T>, index: number): T | null {
+  return index === NONE ? null : (table.values[index] as T);
 }

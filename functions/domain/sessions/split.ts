@@ -48,24 +48,6 @@ export function sessionBounds(events: OrderedEvents, rules: CompiledRules): Sess
   return bounds;
 }
 
-/** The session of `bounds`, its events taken from `events` (only then are they needed as objects). */
-export function sessionAt(
-  userId: string,
-  bounds: SessionBounds,
-  events: (start: number, end: number) => readonly EventRecord[],
-): Session {
-  const mine = events(bounds.start, bounds.end);
-  const first = mine[0] as EventRecord;
-  return {
-    userId,
-    sessionId: sessionIdFor(first.timestamp),
-    startedAt: first.timestamp,
-    endedAt: (mine[mine.length - 1] as EventRecord).timestamp,
-    events: mine,
-    continuesChain: bounds.continuesChain,
-  };
-}
-
 /** {@link sessionBounds} over events held as objects. */
 export function splitSessions(
   userId: string,
@@ -77,6 +59,15 @@ export function splitSessions(
     timestamp: (position) => (events[position] as EventRecord).timestamp,
     platform: (position) => (events[position] as EventRecord).platform,
   };
-  const slice = (start: number, end: number) => events.slice(start, end);
-  return sessionBounds(ordered, rules).map((bounds) => sessionAt(userId, bounds, slice));
+  return sessionBounds(ordered, rules).map(({ start, end, continuesChain }) => {
+    const first = events[start] as EventRecord;
+    return {
+      userId,
+      sessionId: sessionIdFor(first.timestamp),
+      startedAt: first.timestamp,
+      endedAt: (events[end - 1] as EventRecord).timestamp,
+      events: events.slice(start, end),
+      continuesChain,
+    };
+  });
 }

@@ -1,5 +1,6 @@
-import { type SessionAttributes, sessionAttributes } from './attributes.js';
-import type { Session } from './session.js';
+import { attributesOf, type SessionAttributes, sessionAttributes } from './attributes.js';
+import { type Session, sessionIdFor } from './session.js';
+import type { EventWindow } from './user-events.js';
 
 /** A session without its events: what the store keeps per session and what every view is built from. */
 export interface SessionSummary extends SessionAttributes {
@@ -21,5 +22,19 @@ export function summarizeSession(session: Session, sessionNumber: number): Sessi
     endedAt: session.endedAt,
     eventCount: session.events.length,
     ...sessionAttributes(session.events),
+  };
+}
+
+/** The summary of the session whose events `window` reads in place (rule 5's order, the first its start). */
+export function summarizeWindow(userId: string, window: EventWindow, sessionNumber: number): SessionSummary {
+  const startedAt = window.timestamp(0);
+  return {
+    userId,
+    sessionId: sessionIdFor(startedAt),
+    sessionNumber,
+    startedAt,
+    endedAt: window.timestamp(window.length - 1),
+    eventCount: window.length,
+    ...attributesOf(window),
   };
 }

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../../functions/domain/rules/session-rules.js';
-import { splitSessions } from '../../../../functions/domain/sessions/split.js';
-import { summarizeSession } from '../../../../functions/domain/sessions/summary.js';
-import { record } from '../../../helpers/event-arbitraries.js';
+import { EventCollector } from '../../../../functions/domain/sessions/collector.js';
+import { sessionBounds, splitSessions } from '../../../../functions/domain/sessions/split.js';
+import { summarizeSession, summarizeWindow } from '../../../../functions/domain/sessions/summary.js';
+import { eventRecordsArbitrary, record } from '../../../helpers/event-arbitraries.js';
 
 describe('summarizeSession', () => {
   it('keeps what the store and views need: user, id, number, bounds, count and attributes', () => {
@@ -29,5 +31,38 @@ describe('summarizeSession', () => {
       firstEvent: 'Home',
       lastEvent: 'Clicked',
     });
+  });
+
+  it('summarizes alike from objects and from events read in place in the columns', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        eventRecordsArbitrary({ maxEvents: 40 }),
+        fc.record({ maxSessionMinutes: fc.option(fc.constantFrom(20, 90), { nil: undefined }) }),
+        async (events, options) => {
+          const rules = compileRules({
+            ...DEFAULT_SESSION_RULES,
+            ...options,
+            gapMinutesByPlatform: { ios: 5 },
+          });
+          const collector = new EventCollector(false);
+          events.forEach((event, index) => {
+            collector.add(event, { file: 'f', record: index + 1, line: index + 1 });
+          });
+          await collector.forEachUser(
+            async () => new Map(),
+            (user, ordered) => {
+              const fromWindows = sessionBounds(ordered, rules).map((bounds, index) =>
+                summarizeWindow(user, ordered.window(bounds.start, bounds.end), index + 1),
+              );
+              const fromObjects = splitSessions(user, ordered.events(), rules).map((session, index) =>
+                summarizeSession(session, index + 1),
+              );
+              expect(fromWindows).toEqual(fromObjects);
+            },
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
