@@ -172,8 +172,7 @@ export class EventCollector {
 
   /**
    * Visits every user's deduplicated events in rule 5's order, users in code-unit order, one user at a time.
-   * Events stay in the columns until the visitor asks for them as objects, so it can take one session's at a
-   * time however many a user has.
+   * Events stay in the columns: the visitor reads them in place, or asks for those it needs as objects.
    */
   async forEachUser(
     canonicalOf: CanonicalLookup,

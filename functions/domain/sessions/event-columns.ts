@@ -28,7 +28,8 @@ const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
 /**
  * Accepted events as columns: typed arrays of numbers and interned indexes instead of an object per event,
  * so a million events take about a hundred megabytes and the garbage collector has little to trace. An
- * event becomes an {@link EventRecord} again only when its user's sessions are cut.
+ * event becomes an {@link EventRecord} again only when a store merges its user; the batch reads sessions in
+ * place.
  */
 export class EventColumns {
   length = 0;
