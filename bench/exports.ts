@@ -81,6 +81,27 @@ export function issueExport(events: number): Promise<ExportFile> {
   return ndjsonGz(`issue-${events}-g${ISSUE_HASH}.ndjson.gz`, events, () => generateIssueEvents({ events }));
 }
 
+/** One user's `events`, a track a minute with a page every tenth: one session, as a bot makes without a cap. */
+export function botExport(events: number): Promise<ExportFile> {
+  const start = DEFAULT_START_MS;
+  return ndjsonGz(`bot-${events}-g${ISSUE_HASH}.ndjson.gz`, events, function* () {
+    for (let n = 0; n < events; n++) {
+      const timestamp = new Date(start + n * 60_000).toISOString();
+      const page = n % 10 === 0;
+      yield JSON.stringify({
+        type: page ? 'page' : 'track',
+        ...(page
+          ? { name: 'Status', properties: { url: 'https://app.example/status', path: '/status' } }
+          : { event: 'Heartbeat' }),
+        userId: 'bot-1',
+        messageId: `bot-1-${n}`,
+        timestamp,
+        context: { library: { name: 'monitor', version: '1.0.0' } },
+      });
+    }
+  });
+}
+
 /** The benchmark's own realistic file: the generator's default event shape, one day, ~40 events a user. */
 export function realisticExport(events: number, seed: number): Promise<ExportFile> {
   return ndjsonGz(`realistic-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`, events, () =>

@@ -5,8 +5,8 @@ export interface Plan {
   /** Files the CLI, the floor and DuckDB each read, `throughputRuns` times. */
   throughput: { kind: FileKind; events: number }[];
   throughputRuns: number;
-  /** CLI runs on the issue's kind of file, for peak memory. */
-  memory: { events: number; invocation: CliInvocation }[];
+  /** CLI runs for peak memory: the issue's kind of file, and one user's. */
+  memory: { kind: FileKind; events: number; invocation: CliInvocation }[];
   memoryRuns: number;
   /** The daily export's size: day 1, redelivered, then day 2 with late events. */
   dailyEvents: number;
@@ -23,7 +23,10 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
       { kind: 'realistic', events: 100_000 },
     ],
     throughputRuns: 3,
-    memory: [{ events: 1_000_000, invocation: 'node' }],
+    memory: [
+      { kind: 'issue', events: 1_000_000, invocation: 'node' },
+      { kind: 'bot', events: 1_000_000, invocation: 'node' },
+    ],
     memoryRuns: 1,
     dailyEvents: 20_000,
     // 1M takes about 10 minutes against DynamoDB Local on 2 shared cores; 150k still spans two ingest chunks.
@@ -38,10 +41,11 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     ],
     throughputRuns: 3,
     memory: [
-      { events: 1_000_000, invocation: 'node' },
-      { events: 1_000_000, invocation: 'executable' },
-      { events: 5_000_000, invocation: 'node' },
-      { events: 5_000_000, invocation: 'executable' },
+      { kind: 'issue', events: 1_000_000, invocation: 'node' },
+      { kind: 'issue', events: 1_000_000, invocation: 'executable' },
+      { kind: 'issue', events: 5_000_000, invocation: 'node' },
+      { kind: 'issue', events: 5_000_000, invocation: 'executable' },
+      { kind: 'bot', events: 1_000_000, invocation: 'node' },
     ],
     memoryRuns: 1,
     dailyEvents: 200_000,

@@ -23,8 +23,11 @@ export interface ProcessMeasure {
   runs: number;
 }
 
-/** `issue`: the performance issue's kind of file; `realistic`: the benchmark generator's default events. */
-export type FileKind = 'issue' | 'realistic';
+/**
+ * `issue`: the performance issue's kind of file; `realistic`: the benchmark generator's default events; `bot`:
+ * one user's event a minute, one session without end (no length cap), the most a user can hold.
+ */
+export type FileKind = 'issue' | 'realistic' | 'bot';
 
 export interface ThroughputRow {
   kind: FileKind;
@@ -148,7 +151,11 @@ export const per1k = (amount: number, events: number) => (events === 0 ? 0 : (am
 /** Write units of the physical floor: the bytes written, in 1 KB units, without any rounding per item. */
 export const floorUnits = (writtenBytes: number) => writtenBytes / 1024;
 
-const FILE_NAMES: Record<FileKind, string> = { issue: "issue's file", realistic: 'realistic file' };
+const FILE_NAMES: Record<FileKind, string> = {
+  issue: "issue's file",
+  realistic: 'realistic file',
+  bot: "a bot's file (one session)",
+};
 
 export const fileLabel = (kind: FileKind, events: number) => `${FILE_NAMES[kind]}, ${shortCount(events)}`;
 

@@ -13,13 +13,20 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.
 import { benchmarkApiPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
 import { benchmarkCliMemory, benchmarkStartup } from './cli.js';
-import { dailyExports, issueExport, longHistoryExport, realisticExport } from './exports.js';
+import { botExport, dailyExports, issueExport, longHistoryExport, realisticExport } from './exports.js';
 import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './ingest.js';
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
 import { LONG_HISTORY, PLANS } from './plan.js';
 import { buildChildScripts, OUT_DIR, REPO_ROOT } from './processes.js';
-import { type BenchReport, renderBenchmarksMd, renderTables, SECTIONS, type Section } from './report.js';
+import {
+  type BenchReport,
+  fileLabel,
+  renderBenchmarksMd,
+  renderTables,
+  SECTIONS,
+  type Section,
+} from './report.js';
 import { shortCount } from './report-format.js';
 import { keepSections } from './report-merge.js';
 import { benchmarkThroughput } from './throughput.js';
@@ -187,10 +194,10 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
     }
   }
   if (sections.has('memory')) {
-    for (const { events, invocation } of plan.memory) {
-      log(`memory: the CLI on the issue's file of ${shortCount(events)} events (${invocation})`);
-      const file = await issueExport(events);
-      report.memory.push(await benchmarkCliMemory('issue', file, invocation, plan.memoryRuns, log));
+    for (const { kind, events, invocation } of plan.memory) {
+      log(`memory: the CLI on ${fileLabel(kind, events)} events (${invocation})`);
+      const file = kind === 'bot' ? await botExport(events) : await issueExport(events);
+      report.memory.push(await benchmarkCliMemory(kind, file, invocation, plan.memoryRuns, log));
       await checkpoint();
     }
   }
