@@ -1,6 +1,5 @@
 import type { ByteRecord, StructuralFailure } from './byte-record.js';
-import { NdjsonLines } from './ndjson-lines.js';
-import { isAsciiWhitespace, trimEnd, trimStart } from './utf8-whitespace.js';
+import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
@@ -37,12 +36,14 @@ function closingQuote(bytes: Buffer, from: number): number {
 }
 
 export const UNTERMINATED_ARRAY = 'unterminated JSON array: the file ends before its closing "]"';
+export const EMPTY_ELEMENT = 'JSON array with an empty element (a comma with no value before or after it)';
+export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';
 
 /**
  * Splits a JSON array, from just after its opening bracket, into its element texts at depth-1 commas, without
- * parsing them: memory stays flat, and a broken element is rejected alone while the ones after it are read.
- * Elements are trimmed like NDJSON lines; blank ones (`[1,,2]`) are skipped without a number. A stray `}` at
- * depth 1 stays in its element, which then fails to parse. Text after the closing bracket is read as NDJSON.
+ * parsing them: memory stays flat. Elements are trimmed like NDJSON lines. The array's structure breaks, and
+ * nothing after the break is a record, at an empty element (`[1,,2]`, `[1,]`) and at text after the closing
+ * bracket; an element that is not JSON (a stray `}`, two values without a comma) is the reader's to refuse.
  */
 export class JsonArrayElements {
   private depth = 1;
@@ -56,7 +57,14 @@ export class JsonArrayElements {
   /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
   private line: number;
   private nextNewline = -1;
-  private trailing: NdjsonLines | undefined;
+  /** Set once the closing bracket is read: what follows may only be whitespace. */
+  private closed = false;
+  /** After the array: the start of a character the chunk cut, kept to be read with the next chunk. */
+  private carry: Buffer | undefined;
+  /** Set where the structure broke: nothing more is read. */
+  private failure: StructuralFailure | undefined;
+  /** A depth-1 comma was read since the last element: the next must be one. */
+  private afterComma = false;
 
   constructor(line: number) {
     this.line = line;
@@ -64,21 +72,26 @@ export class JsonArrayElements {
 
   /** Reads `bytes[from, bytes.length)`. */
   push(bytes: Buffer, from: number, out: ByteRecord[]): void {
-    if (this.trailing !== undefined) {
-      this.trailing.push(bytes, from, out);
+    if (this.failure !== undefined) return;
+    this.nextNewline = bytes.indexOf(NEWLINE, from);
+    if (this.closed) {
+      this.readAfterArray(bytes, from);
       return;
     }
     const length = bytes.length;
-    this.nextNewline = bytes.indexOf(NEWLINE, from);
     let position = this.inString ? this.resumeString(bytes, from) : from;
     let elementStart = this.elementOpen ? from : -1;
     let depth = this.depth;
     for (; position < length; position++) {
       const byte = bytes[position] as number;
       if (elementStart === -1) {
-        if (byte === COMMA || isAsciiWhitespace(byte)) continue;
+        if (isAsciiWhitespace(byte)) continue;
+        if (byte === COMMA || (byte === CLOSE_BRACKET && this.afterComma)) {
+          this.fail(bytes, position, this.index + 1, EMPTY_ELEMENT);
+          return;
+        }
         if (byte === CLOSE_BRACKET) {
-          this.closeArray(bytes, position, out);
+          this.closeArray(bytes, position);
           return;
         }
         elementStart = position;
@@ -96,13 +109,19 @@ export class JsonArrayElements {
         depth++;
       } else if (depth > 1) {
         if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
-      } else if (byte === COMMA) {
-        this.finishElement(bytes, elementStart, position, out);
+      } else if (byte === COMMA || byte === CLOSE_BRACKET) {
+        // Blank only with whitespace beyond ASCII: before "]" with no comma, that is an empty array.
+        const blank = !this.finishElement(bytes, elementStart, position, out);
+        if (blank && (byte === COMMA || this.afterComma)) {
+          this.fail(bytes, position, this.index + 1, EMPTY_ELEMENT);
+          return;
+        }
         elementStart = -1;
-      } else if (byte === CLOSE_BRACKET) {
-        this.finishElement(bytes, elementStart, position, out);
-        this.closeArray(bytes, position, out);
-        return;
+        this.afterComma = byte === COMMA;
+        if (byte === CLOSE_BRACKET) {
+          this.closeArray(bytes, position);
+          return;
+        }
       }
       // A stray "}" at depth 1 stays in its element.
     }
@@ -112,12 +131,12 @@ export class JsonArrayElements {
     this.lineAt(bytes, length);
   }
 
-  /** Ends the file: a failure when the array never closed, else the last NDJSON line after it. */
-  end(out: ByteRecord[]): StructuralFailure | undefined {
-    if (this.trailing !== undefined) {
-      this.trailing.end(out);
-      return undefined;
-    }
+  /** Ends the file: the failure where the structure broke or the array never closed, if any. */
+  end(): StructuralFailure | undefined {
+    // An incomplete character at the very end decodes to U+FFFD, which is not whitespace.
+    if (this.closed && this.failure === undefined && this.carry !== undefined)
+      this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
+    if (this.failure !== undefined || this.closed) return this.failure;
     if (this.elementOpen) {
       const element = Buffer.concat(this.pieces);
       this.pieces.length = 0;
@@ -149,7 +168,8 @@ export class JsonArrayElements {
     return quote + 1;
   }
 
-  private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): void {
+  /** Pushes the element `bytes[start, end)` with the pieces before it; false when it is blank. */
+  private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): boolean {
     let buffer = bytes;
     let rawStart = start;
     let rawEnd = end;
@@ -161,16 +181,49 @@ export class JsonArrayElements {
       rawEnd = buffer.length;
     }
     const first = trimStart(buffer, rawStart, rawEnd);
-    if (first === rawEnd) return;
+    if (first === rawEnd) return false;
     // The element started at its first byte that is not ASCII whitespace; wider whitespace may precede the text.
     const line =
       first === rawStart ? this.elementLine : this.elementLine + countNewlines(buffer, rawStart, first);
     out.push({ bytes: buffer, start: first, end: trimEnd(buffer, first, rawEnd), line, index: ++this.index });
+    return true;
   }
 
-  private closeArray(bytes: Buffer, bracket: number, out: ByteRecord[]): void {
-    this.trailing = new NdjsonLines(this.lineAt(bytes, bracket));
-    this.trailing.push(bytes, bracket + 1, out);
+  private closeArray(bytes: Buffer, bracket: number): void {
+    this.closed = true;
+    this.lineAt(bytes, bracket);
+    this.readAfterArray(bytes, bracket + 1);
+  }
+
+  /** After the closing bracket only whitespace may follow (the text, trimmed, is the array). */
+  private readAfterArray(chunk: Buffer, from: number): void {
+    let bytes = chunk;
+    let position = from;
+    if (this.carry !== undefined) {
+      bytes = Buffer.concat([this.carry, chunk.subarray(from)]);
+      position = 0;
+      this.carry = undefined;
+      this.nextNewline = bytes.indexOf(NEWLINE, 0);
+    }
+    while (position < bytes.length) {
+      const whitespace = whitespaceLength(bytes, position, bytes.length);
+      if (whitespace === 0) {
+        this.fail(bytes, position, undefined, TEXT_AFTER_ARRAY);
+        return;
+      }
+      if (whitespace === INCOMPLETE) {
+        // A character cut at the chunk's end: whitespace or not, the next chunk tells.
+        this.carry = Buffer.from(bytes.subarray(position));
+        this.lineAt(bytes, position);
+        return;
+      }
+      position += whitespace;
+    }
+    this.lineAt(bytes, bytes.length);
+  }
+
+  private fail(bytes: Buffer, position: number, index: number | undefined, reason: string): void {
+    this.failure = { line: this.lineAt(bytes, position), index, reason };
   }
 
   private lineAt(bytes: Buffer, position: number): number {

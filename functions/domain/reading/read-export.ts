@@ -3,6 +3,8 @@ import type { EventRecord } from '../events/event.js';
 import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat, ExportFormat, RecordFields } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
+import { arrayBreak } from './array-break.js';
+import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
@@ -103,8 +105,9 @@ export async function readExport(
       ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
       onIssue: (issue) => {
         const summary = emptySummary(issue.file, options);
-        if (issue.kind === 'too-large' || issue.kind === 'unsupported-compression')
-          summary.error = issue.reason;
+        // Only a ZIP member may be skipped: the file itself, unreadable, is an error (a gzip of a gzip).
+        const refused = issue.kind === 'too-large' || issue.kind === 'unsupported-compression';
+        if (refused || issue.file === name) summary.error = issue.reason;
         else summary.skipped = issue.reason;
         issues.push(summary);
       },
@@ -182,53 +185,65 @@ async function readMember(
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
   };
+  /** One record whose scan succeeded: a rejection or an event of the member's format. */
+  const readScanned = (record: ByteRecord, fields: ScannedFields) => {
+    const index = record.index;
+    summary.records++;
+    if (!member.inZip) held.release();
+    if (!fields.rootIsObject) {
+      reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
+      return;
+    }
+    if (fields.result.maxDepth > MAX_NESTING) {
+      reject(record.line, index, TOO_DEEP, fields.text());
+      return;
+    }
+    const detection = scanner?.detection ?? fields;
+    if (member.inZip && held.holding) {
+      const formats = recognisedFormats(detection);
+      if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format)) held.release();
+    }
+    if (scanner === undefined) {
+      const detected = detectFormat(detection);
+      scanner = scannerFor(FORMATS[detected]);
+      summary.format = detected;
+      scanner.fields.scan(record.bytes, record.start, record.end);
+    }
+    const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
+    if (outcome.ok) {
+      // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
+      if (member.inZip) held.release();
+      summary.accepted++;
+      sink.event(outcome.event, {
+        file,
+        record: summary.records,
+        line: record.line,
+        ...(index !== undefined && { index }),
+      });
+    } else {
+      reject(record.line, index, outcome.reason, scanner.fields.text());
+    }
+  };
   try {
-    for await (const batch of readRecords(member.bytes)) {
+    reading: for await (const batch of readRecords(member.bytes)) {
       summary.container = batch.container;
       for (const record of batch.records) {
-        summary.records++;
         lastLine = record.line;
-        const index = record.index;
         const fields = scanner?.fields ?? detectionFields();
-        if (!fields.scan(record.bytes, record.start, record.end)) {
-          reject(record.line, index, fields.result.failureReason(), fields.text());
+        if (fields.scan(record.bytes, record.start, record.end)) {
+          readScanned(record, fields);
           continue;
         }
-        if (!member.inZip) held.release();
-        if (!fields.rootIsObject) {
-          reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
+        if (record.index === undefined) {
+          summary.records++;
+          reject(record.line, undefined, fields.result.failureReason(), fields.text());
           continue;
         }
-        if (fields.result.maxDepth > MAX_NESTING) {
-          reject(record.line, index, TOO_DEEP, fields.text());
-          continue;
-        }
-        const detection = scanner?.detection ?? fields;
-        if (member.inZip && held.holding) {
-          const formats = recognisedFormats(detection);
-          if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format))
-            held.release();
-        }
-        if (scanner === undefined) {
-          const detected = detectFormat(detection);
-          scanner = scannerFor(FORMATS[detected]);
-          summary.format = detected;
-          scanner.fields.scan(record.bytes, record.start, record.end);
-        }
-        const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
-        if (outcome.ok) {
-          // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
-          if (member.inZip) held.release();
-          summary.accepted++;
-          sink.event(outcome.event, {
-            file,
-            record: summary.records,
-            line: record.line,
-            ...(index !== undefined && { index }),
-          });
-        } else {
-          reject(record.line, index, outcome.reason, scanner.fields.text());
-        }
+        // An array element that is not JSON breaks the array: past it there is no telling elements apart.
+        const broken = arrayBreak(record, fields);
+        if (broken.complete !== undefined) readScanned(broken.complete, fields);
+        summary.error = broken.error;
+        break reading;
       }
       if (batch.failure !== undefined) {
         summary.error = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;

@@ -55,7 +55,7 @@ export class RecordSplitter {
       this.startReading(this.carry, 0, out);
       this.carry = undefined;
     }
-    if (this.reader instanceof JsonArrayElements) return this.reader.end(out);
+    if (this.reader instanceof JsonArrayElements) return this.reader.end();
     // NDJSON has no structure to break.
     this.reader?.end(out);
     return undefined;

@@ -25,15 +25,18 @@ export function referenceRecords(bytes: Uint8Array): ReferenceResult {
 
   const records: ReferenceRecord[] = [];
   let index = 0;
+  /** Pushes the element text[start, end); false when it is blank. */
   const element = (start: number, end: number) => {
     const segment = text.slice(start, end);
     const trimmed = segment.trim();
-    if (trimmed === '') return;
+    if (trimmed === '') return false;
     const first = start + segment.length - segment.trimStart().length;
     records.push({ line: lineAt(first), index: ++index, text: trimmed });
+    return true;
   };
   let depth = 1;
   let inString = false;
+  let afterComma = false;
   let segmentStart = leading + 1;
   for (let i = leading + 1; i < text.length; i++) {
     const character = text[i];
@@ -45,14 +48,20 @@ export function referenceRecords(bytes: Uint8Array): ReferenceResult {
     if (character === '"') inString = true;
     else if (character === '{' || character === '[') depth++;
     else if (character === ',' && depth === 1) {
-      element(segmentStart, i);
+      // An empty element breaks the array.
+      if (!element(segmentStart, i)) return broken(records, { line: lineAt(i), index: index + 1 });
+      afterComma = true;
       segmentStart = i + 1;
     } else if (character === '}' || character === ']') {
       if (depth > 1) depth--;
       else if (character === ']') {
-        element(segmentStart, i);
-        records.push(...ndjson(text, i + 1, lineAt(i)));
-        return { container: 'json-array', records, failure: undefined };
+        if (!element(segmentStart, i) && afterComma)
+          return broken(records, { line: lineAt(i), index: index + 1 });
+        // The text, trimmed, is the array: anything but whitespace after it breaks the file.
+        const rest = text.slice(i + 1);
+        if (rest.trim() === '') return { container: 'json-array', records, failure: undefined };
+        const first = i + 1 + rest.length - rest.trimStart().length;
+        return broken(records, { line: lineAt(first), index: undefined });
       }
     }
   }
@@ -61,6 +70,13 @@ export function referenceRecords(bytes: Uint8Array): ReferenceResult {
     rest.trim() === ''
       ? { line: lineAt(text.length), index: undefined }
       : { line: lineAt(segmentStart + rest.length - rest.trimStart().length), index: index + 1 };
+  return { container: 'json-array', records, failure };
+}
+
+function broken(
+  records: ReferenceRecord[],
+  failure: { line: number; index: number | undefined },
+): ReferenceResult {
   return { container: 'json-array', records, failure };
 }
 

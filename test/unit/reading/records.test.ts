@@ -202,12 +202,24 @@ describe('RecordSplitter', () => {
       expect(splitText(text).records.map((record) => record.line)).toEqual([1, 2, 4]);
     });
 
-    it('skips blank elements without numbering them', () => {
-      expect(splitText('[1,,2, \u00a0 ,3,]').records).toEqual([
-        { line: 1, index: 1, text: '1' },
-        { line: 1, index: 2, text: '2' },
-        { line: 1, index: 3, text: '3' },
-      ]);
+    it.each([
+      ['[1,\n,2]', ['1'], { line: 2, index: 2 }],
+      ['[1, \u00a0 ,3]', ['1'], { line: 1, index: 2 }],
+      ['[1,2,\n]', ['1', '2'], { line: 2, index: 3 }],
+      ['[,1]', [], { line: 1, index: 1 }],
+    ])('breaks at the empty element of %j, yielding the elements before it', (text, elements, failure) => {
+      const result = splitText(text);
+      expect(result.records.map((record) => record.text)).toEqual(elements);
+      expect(result.failure).toEqual(failure);
+    });
+
+    it('reads an empty array, whitespace of any kind inside it', () => {
+      expect(splitText('[ ]')).toEqual({ container: 'json-array', records: [], failure: undefined });
+      expect(splitText('[\u00a0\u2028]')).toEqual({
+        container: 'json-array',
+        records: [],
+        failure: undefined,
+      });
     });
 
     it('places an element after wide whitespace on the line of its first visible character', () => {
@@ -221,12 +233,17 @@ describe('RecordSplitter', () => {
       ]);
     });
 
-    it('reads what follows the closing bracket as NDJSON lines, from the bracket line on', () => {
-      expect(splitText('[{"a":1}] {"b":2}\n\n{"c":3}').records).toEqual([
-        { line: 1, index: 1, text: '{"a":1}' },
-        { line: 1, index: undefined, text: '{"b":2}' },
-        { line: 3, index: undefined, text: '{"c":3}' },
-      ]);
+    it('breaks at text after the closing bracket, whitespace of any kind aside', () => {
+      expect(splitText('[{"a":1}] \u2028\n\u00a0\n')).toEqual({
+        container: 'json-array',
+        records: [{ line: 1, index: 1, text: '{"a":1}' }],
+        failure: undefined,
+      });
+      expect(splitText('[{"a":1}]\n\n [{"b":2}]')).toEqual({
+        container: 'json-array',
+        records: [{ line: 1, index: 1, text: '{"a":1}' }],
+        failure: { line: 3, index: undefined },
+      });
     });
 
     it('stops at an unterminated array with the unfinished element line and number, yielding the complete ones', () => {
@@ -247,7 +264,7 @@ describe('RecordSplitter', () => {
     });
 
     it('gives the same records however the bytes are chunked, inside characters and escapes included', () => {
-      const bytes = utf8('[\n{"u":"ü€😀","q":"\\"]\\\\"},\n\u2028{"e":"\\u005d"}\n]\n{"t":1}');
+      const bytes = utf8('[\n{"u":"ü€😀","q":"\\"]\\\\"},\n\u2028{"e":"\\u005d"}\n]\n\u2028 {"t":1}');
       const whole = split([bytes]);
 
       for (const chunks of everyChunking(bytes)) expect(split(chunks)).toEqual(whole);

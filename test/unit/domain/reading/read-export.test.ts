@@ -194,6 +194,29 @@ describe('readExport', () => {
     expect(result.summaries[0]?.error).toBeUndefined();
   });
 
+  it('refuses a gzip of a gzip as a file error, and skips such a member of a ZIP archive', async () => {
+    const twice = gzipSync(gzipSync(`${event('m-1')}\n`));
+    const alone = await read('export.json.gz', twice);
+    expect(alone.summaries).toEqual([
+      expect.objectContaining({
+        file: 'export.json.gz',
+        error: 'the gzip data holds gzip data again; not unpacked',
+      }),
+    ]);
+    const zipped = await read(
+      'export.zip',
+      zipSync({ 'twice.json.gz': twice, 'a.ndjson': Buffer.from(event('m-2')) }),
+    );
+    expect(zipped.summaries).toEqual([
+      expect.objectContaining({
+        file: 'export.zip!twice.json.gz',
+        skipped: 'the gzip data holds gzip data again; not unpacked',
+      }),
+      expect.objectContaining({ file: 'export.zip!a.ndjson', accepted: 1 }),
+    ]);
+    expect(zipped.summaries[0]?.error).toBeUndefined();
+  });
+
   it('keeps the complete records of a truncated gzip and says where reading stopped', async () => {
     const lines = Array.from({ length: 400 }, (_, i) => event(`m-${i}`, { properties: { n: i * 7919 } }));
     const whole = gzipSync(lines.join('\n'));
@@ -227,6 +250,54 @@ describe('readExport', () => {
     expect(result.rejections).toEqual([]);
     expect(result.summaries[0]?.error).toMatch(/^unterminated JSON array.*; reading stopped at line 4$/);
     expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
+  });
+
+  it.each([
+    [
+      'an element that is not JSON',
+      `[\n${event('m-1')},\n{"type":"track","userId":01},\n${event('m-3')}\n]`,
+      /^JSON array element 2 is invalid JSON: .*; reading stopped at line 3$/,
+    ],
+    [
+      'an empty element',
+      `[\n${event('m-1')},\n,\n${event('m-3')}\n]`,
+      /^JSON array with an empty element .*; reading stopped at line 3$/,
+    ],
+    [
+      'text after the closing bracket',
+      `[\n${event('m-1')}\n]\n${event('m-3')}\n`,
+      /^text after the closing "\]" of the JSON array; reading stopped at line 4$/,
+    ],
+  ])('stops at %s: the elements before it count, nothing after it is read', async (_what, text, error) => {
+    const result = await read('broken.json', text, { chunkSize: 16 });
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(error);
+    expect(result.summaries[0]).toMatchObject({
+      container: 'json-array',
+      accepted: 1,
+      records: 1,
+      rejected: 0,
+    });
+  });
+
+  it('stops after the complete element before a missing comma: reading a JSON array goes value by value', async () => {
+    const result = await read('broken.json', `[\n${event('m-1')},\n${event('m-2')}\n  ${event('m-3')}\n]`);
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toBe(
+      'JSON array element 2 is followed by text that is not a comma or "]"; reading stopped at line 4',
+    );
+    expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
+  });
+
+  it('stops at a broken first element with a file error, not as a file that holds no JSON', async () => {
+    const result = await read('broken.json', `[{"type":"track","userId":"u-1",}]`);
+    expect(result.events).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(
+      /^JSON array element 1 is invalid JSON: .*; reading stopped at line 1$/,
+    );
+    expect(result.summaries[0]).toMatchObject({ records: 0, rejected: 0 });
   });
 
   it.each([
