@@ -199,10 +199,8 @@ async function readMember(
       return;
     }
     const detection = scanner?.detection ?? fields;
-    if (member.inZip && held.holding) {
-      const formats = recognisedFormats(detection);
-      if (options.format === 'auto' ? formats.length > 0 : formats.includes(options.format)) held.release();
-    }
+    // A member holding an object of any format is read, in the named format when one is named.
+    if (member.inZip && held.holding && recognisedFormats(detection).length > 0) held.release();
     if (scanner === undefined) {
       const detected = detectFormat(detection);
       scanner = scannerFor(FORMATS[detected]);

@@ -164,6 +164,17 @@ describe('readExport', () => {
     expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
   });
 
+  it('reads a ZIP member of another format under an explicitly named one: its events are rejected, not skipped', async () => {
+    const zip = zipSync({ 'events.ndjson': Buffer.from(`${event('m-1')}\n`) });
+    const result = await read('export.zip', zip, { format: 'amplitude' });
+    expect(result.events).toEqual([]);
+    expect(result.summaries).toEqual([
+      expect.objectContaining({ file: 'export.zip!events.ndjson', format: 'amplitude', rejected: 1 }),
+    ]);
+    expect(result.summaries[0]?.skipped).toBeUndefined();
+    expect(result.rejections.map((rejection) => rejection.position)).toEqual([1]);
+  });
+
   it('calls a file with no JSON line at all not an export: one error, 0 rejected, no rejections', async () => {
     const result = await read('report.csv', 'user,time\nu-1,09:00\nu-2,09:05\n');
     expect(result.rejections).toEqual([]);
