@@ -2,10 +2,10 @@ import {
   type CampaignFields,
   type DeviceFields,
   type EventRecord,
-  type EventType,
   eventLabel,
   type PageFields,
 } from '../events/event.js';
+import { type AttributeEvents, recordWindow } from './event-window.js';
 import { compareText } from './order.js';
 
 /** Rule 9, plus the documented extras (device, labels): a pure function of a session's events. */
@@ -29,18 +29,6 @@ export interface SessionAttributes {
 }
 
 export const MAX_ANONYMOUS_IDS = 10;
-
-/** What rule 9 reads of a session's events, by position in session order (rule 5). */
-export interface AttributeEvents {
-  readonly length: number;
-  type(position: number): EventType;
-  name(position: number): string | null;
-  page(position: number): PageFields | null;
-  campaign(position: number): CampaignFields | null;
-  urlCampaign(position: number): CampaignFields | null;
-  device(position: number): DeviceFields | null;
-  anonymousId(position: number): string | null;
-}
 
 /** Rule 9 over a session's events wherever they are held: objects, or columns (the CLI's batch). */
 export function attributesOf(events: AttributeEvents): SessionAttributes {
@@ -79,15 +67,5 @@ export function attributesOf(events: AttributeEvents): SessionAttributes {
 
 /** `events` in session order (rule 5). */
 export function sessionAttributes(events: readonly EventRecord[]): SessionAttributes {
-  const at = (position: number) => events[position] as EventRecord;
-  return attributesOf({
-    length: events.length,
-    type: (position) => at(position).type,
-    name: (position) => at(position).name,
-    page: (position) => at(position).page,
-    campaign: (position) => at(position).campaign,
-    urlCampaign: (position) => at(position).urlCampaign,
-    device: (position) => at(position).device,
-    anonymousId: (position) => at(position).anonymousId,
-  });
+  return attributesOf(recordWindow(events));
 }

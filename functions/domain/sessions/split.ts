@@ -1,13 +1,7 @@
 import type { EventRecord } from '../events/event.js';
 import { type CompiledRules, gapBefore } from '../rules/session-rules.js';
+import { type OrderedEvents, recordWindow } from './event-window.js';
 import { type Session, sessionIdFor } from './session.js';
-
-/** What rules 5 and 7 read of a user's ordered events: each one's time and platform, by position. */
-export interface OrderedEvents {
-  readonly length: number;
-  timestamp(position: number): number;
-  platform(position: number): string | null;
-}
 
 /** One session's events as positions `[start, end)` of the user's ordered events. */
 export interface SessionBounds {
@@ -54,12 +48,7 @@ export function splitSessions(
   events: readonly EventRecord[],
   rules: CompiledRules,
 ): Session[] {
-  const ordered: OrderedEvents = {
-    length: events.length,
-    timestamp: (position) => (events[position] as EventRecord).timestamp,
-    platform: (position) => (events[position] as EventRecord).platform,
-  };
-  return sessionBounds(ordered, rules).map(({ start, end, continuesChain }) => {
+  return sessionBounds(recordWindow(events), rules).map(({ start, end, continuesChain }) => {
     const first = events[start] as EventRecord;
     return {
       userId,

@@ -1,6 +1,6 @@
 import { attributesOf, type SessionAttributes, sessionAttributes } from './attributes.js';
+import type { EventWindow } from './event-window.js';
 import { type Session, sessionIdFor } from './session.js';
-import type { EventWindow } from './user-events.js';
 
 /** A session without its events: what the store keeps per session and what every view is built from. */
 export interface SessionSummary extends SessionAttributes {

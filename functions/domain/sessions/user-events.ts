@@ -1,11 +1,7 @@
 import type { CampaignFields, DeviceFields, EventRecord, EventType, PageFields } from '../events/event.js';
 import type { RecordPosition } from '../reading/read-export.js';
-import type { AttributeEvents } from './attributes.js';
 import type { EventColumns } from './event-columns.js';
-import type { OrderedEvents } from './split.js';
-
-/** A run of a user's events read in place: what rules 5, 7 and 9 need, without an object per event. */
-export type EventWindow = OrderedEvents & AttributeEvents;
+import type { EventWindow, OrderedEvents } from './event-window.js';
 
 /** One user's events as positions in the columns, in rule 5's order. */
 export interface UserEvents extends OrderedEvents {
