@@ -48,23 +48,28 @@ const cursorParam = z.optional(
     ),
 );
 
+/** A page size: at most `digits` digits (bounding the work on junk), an integer from 1 to `most`. */
+function limitParam(most: number, byDefault: number, digits: number) {
+  const problem = `must be an integer from 1 to ${most}`;
+  return z._default(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(new RegExp(`^\\d{1,${digits}}$`), problem)), z.transform(Number)),
+      z.number().check(z.int(), z.minimum(1, problem), z.maximum(most, problem)),
+    ),
+    byDefault,
+  );
+}
+
 export const DEFAULT_LIMIT = 20;
 // A page of 50 sessions reads at most 5 read units whatever the user's history (docs/cost.md); 100 read 8.
 export const MAX_LIMIT = 50;
-const LIMIT_PROBLEM = `must be an integer from 1 to ${MAX_LIMIT}`;
 
 const listQuerySchema = z
   .object({
     from: z.optional(timestampParam),
     to: z.optional(timestampParam),
     order: z._default(z.enum(['asc', 'desc'], { error: 'must be asc or desc' }), 'desc'),
-    limit: z._default(
-      z.pipe(
-        z.pipe(z.string().check(z.regex(/^\d{1,3}$/, LIMIT_PROBLEM)), z.transform(Number)),
-        z.number().check(z.int(), z.minimum(1, LIMIT_PROBLEM), z.maximum(MAX_LIMIT, LIMIT_PROBLEM)),
-      ),
-      DEFAULT_LIMIT,
-    ),
+    limit: limitParam(MAX_LIMIT, DEFAULT_LIMIT, 3),
     cursor: cursorParam,
     bounce: z.optional(
       z.pipe(
@@ -88,18 +93,8 @@ const listQuerySchema = z
 
 const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor', 'bounce', 'campaignSource'] as const;
 
-const EVENT_LIMIT_PROBLEM = `must be an integer from 1 to ${MAX_EVENT_LIMIT}`;
-
 const sessionQuerySchema = z.object({
-  limit: z._default(
-    z.pipe(
-      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, EVENT_LIMIT_PROBLEM)), z.transform(Number)),
-      z
-        .number()
-        .check(z.int(), z.minimum(1, EVENT_LIMIT_PROBLEM), z.maximum(MAX_EVENT_LIMIT, EVENT_LIMIT_PROBLEM)),
-    ),
-    MAX_EVENT_LIMIT,
-  ),
+  limit: limitParam(MAX_EVENT_LIMIT, MAX_EVENT_LIMIT, 4),
   cursor: cursorParam,
 });
 
