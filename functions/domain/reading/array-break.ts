@@ -1,8 +1,7 @@
 import type { ByteRecord } from './byte-record.js';
+import { countNewlines } from './json-array-elements.js';
 import type { ScannedFields } from './scanned-fields.js';
 import { trimEnd } from './utf8-whitespace.js';
-
-const NEWLINE = 0x0a;
 
 /** Where a JSON array element that is not JSON breaks its array, and the last complete record before it. */
 export interface ArrayBreak {
@@ -23,8 +22,7 @@ export function arrayBreak(element: ByteRecord, fields: ScannedFields): ArrayBre
   const reason = fields.result.failureReason();
   const end = trimEnd(element.bytes, element.start, failedAt);
   if (failedAt > element.start && end > element.start && fields.scan(element.bytes, element.start, end)) {
-    let line = element.line;
-    for (let at = element.start; at < failedAt; at++) if (element.bytes[at] === NEWLINE) line++;
+    const line = element.line + countNewlines(element.bytes, element.start, failedAt);
     return {
       complete: { ...element, end },
       error: `JSON array element ${index} is followed by text that is not a comma or "]"; reading stopped at line ${line}`,

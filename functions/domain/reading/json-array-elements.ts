@@ -237,7 +237,8 @@ export class JsonArrayElements {
   }
 }
 
-function countNewlines(bytes: Buffer, start: number, end: number): number {
+/** Line feeds in `bytes[start, end)`. */
+export function countNewlines(bytes: Buffer, start: number, end: number): number {
   let count = 0;
   for (let at = start; at < end; at++) if (bytes[at] === NEWLINE) count++;
   return count;
