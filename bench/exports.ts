@@ -13,6 +13,7 @@ import { createGzip } from 'node:zlib';
 import { generateEvents, type SegmentEvent } from './generator/generate.js';
 import { generateIssueEvents } from './issue-generator.js';
 import { OUT_DIR } from './processes.js';
+import type { FileKind } from './report-model.js';
 import { batched } from './write-export.js';
 
 /** Changes whenever a generator's output may change, so a cached file never outlives its generator. */
@@ -107,6 +108,18 @@ export function realisticExport(events: number, seed: number): Promise<ExportFil
   return ndjsonGz(`realistic-${events}-seed${seed}-g${GENERATOR_HASH}.ndjson.gz`, events, () =>
     jsonLines(generateEvents({ events, seed })),
   );
+}
+
+/** The file of a kind the CLI is measured on. */
+export function exportOf(kind: FileKind, events: number, seed: number): Promise<ExportFile> {
+  switch (kind) {
+    case 'issue':
+      return issueExport(events);
+    case 'realistic':
+      return realisticExport(events, seed);
+    case 'bot':
+      return botExport(events);
+  }
 }
 
 export interface DailyExports {

@@ -13,7 +13,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.
 import { benchmarkApiPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
 import { benchmarkCliMemory, benchmarkStartup } from './cli.js';
-import { botExport, dailyExports, issueExport, longHistoryExport, realisticExport } from './exports.js';
+import { dailyExports, exportOf, issueExport, longHistoryExport } from './exports.js';
 import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './ingest.js';
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
@@ -182,7 +182,7 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
   if (sections.has('throughput')) {
     for (const { kind, events } of plan.throughput) {
       log(`throughput: generating/reusing the ${kind} file of ${shortCount(events)} events`);
-      const file = kind === 'issue' ? await issueExport(events) : await realisticExport(events, seed);
+      const file = await exportOf(kind, events, seed);
       log(`throughput: ${kind} ${shortCount(events)} (${(file.bytes / 1e6).toFixed(1)} MB gz)`);
       report.throughput.push(
         await benchmarkThroughput(kind, file, plan.throughputRuns, log).catch((error: Error) => {
@@ -196,7 +196,7 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
   if (sections.has('memory')) {
     for (const { kind, events, invocation } of plan.memory) {
       log(`memory: the CLI on ${fileLabel(kind, events)} events (${invocation})`);
-      const file = kind === 'bot' ? await botExport(events) : await issueExport(events);
+      const file = await exportOf(kind, events, seed);
       report.memory.push(await benchmarkCliMemory(kind, file, invocation, plan.memoryRuns, log));
       await checkpoint();
     }
