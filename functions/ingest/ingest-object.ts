@@ -1,11 +1,12 @@
 import type { InputFormat } from '../../contract/index.js';
+import type { EventRecord } from '../domain/events/event.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { FileSummary, RecordPosition } from '../domain/reading/read-export.js';
 import { readExport } from '../domain/reading/read-export.js';
 import { readRecordTexts } from '../domain/reading/record-texts.js';
 import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
-import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
+import { EventCollector, type SourceRef, sourceKey, type UserEvents } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { mapBounded, TaskPool } from '../shared/map-bounded.js';
 import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
@@ -101,12 +102,19 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   if (rules.stitching && identity === undefined)
     throw new Error('identity stitching needs an identity writer');
 
-  /** Merges one owner's events in the pool; the events of an erased user are reported as rejected. */
-  const offerMerge = (pool: TaskPool, sources: () => SourceRef[], merge: () => Promise<UserMergeResult>) =>
+  /**
+   * Merges one owner's events in the pool, made objects only once the merge starts; the events of an erased
+   * user are reported as rejected.
+   */
+  const offerMerge = (
+    pool: TaskPool,
+    owned: UserEvents,
+    merge: (events: EventRecord[]) => Promise<UserMergeResult>,
+  ) =>
     pool.offer(async () => {
-      const result = await merge();
+      const result = await merge(owned.events());
       addMerge(stats, result);
-      if (result.erasedEvents > 0) for (const source of sources()) report.write(erasedLine(source));
+      if (result.erasedEvents > 0) for (const source of owned.sources()) report.write(erasedLine(source));
     });
 
   /**
@@ -134,8 +142,8 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       }),
     );
     await mergeAll((pool) =>
-      chunk.forEachOwner(canonicalOf, (owner, events, sources) =>
-        offerMerge(pool, sources, () =>
+      chunk.forEachOwner(canonicalOf, (owner, owned) =>
+        offerMerge(pool, owned, (events) =>
           owner.anonymous
             ? stitcher.mergeAnonymousEvents(owner.user, events)
             : input.writer.mergeUserEvents(owner.user, events),
@@ -154,14 +162,9 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       return;
     }
     await mergeAll((pool) =>
-      chunk.forEachUser(canonicalOf, (user, ordered) => {
-        const events = ordered.events();
-        return offerMerge(
-          pool,
-          () => ordered.sources(),
-          () => input.writer.mergeUserEvents(user, events),
-        );
-      }),
+      chunk.forEachUser(canonicalOf, (user, ordered) =>
+        offerMerge(pool, ordered, (events) => input.writer.mergeUserEvents(user, events)),
+      ),
     );
   };
 

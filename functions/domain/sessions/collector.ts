@@ -265,14 +265,13 @@ export class EventCollector {
   /**
    * For a store that resolves identities itself: visits each owner's deduplicated events (events with and
    * without a userId apart, since only the latter follow a link), one owner at a time like
-   * {@link forEachUser}.
+   * {@link forEachUser}, in no particular order within an owner.
    */
   async forEachOwner(
     canonicalOf: CanonicalLookup,
     visit: (
       owner: { user: string; anonymous: boolean },
-      events: EventRecord[],
-      sources: () => SourceRef[],
+      events: UserEvents,
     ) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
@@ -288,8 +287,7 @@ export class EventCollector {
       const indexes = Array.from(byOwner.subarray(starts[owner] as number, starts[owner + 1] as number));
       const waiting = visit(
         { user: columns.identities.values[owner >> 1] as string, anonymous: (owner & 1) === 1 },
-        indexes.map((at) => columns.event(at)),
-        () => indexes.map((at) => columns.source(at)),
+        new ColumnUserEvents(columns, indexes),
       );
       if (waiting !== undefined) await waiting;
     }

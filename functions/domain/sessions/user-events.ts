@@ -3,7 +3,7 @@ import type { RecordPosition } from '../reading/read-export.js';
 import type { EventColumns } from './event-columns.js';
 import type { EventWindow, OrderedEvents } from './event-window.js';
 
-/** One user's events as positions in the columns, in rule 5's order. */
+/** One user's (or owner's) events as positions in the columns; `forEachUser` hands them in rule 5's order. */
 export interface UserEvents extends OrderedEvents {
   /** The events at positions `[start, end)` as objects (all of them by default). */
   events(start?: number, end?: number): EventRecord[];

@@ -250,7 +250,7 @@ describe('EventCollector', () => {
       const links = await collector.ownLinks(noLookup);
       const groups: [string, boolean, string[]][] = [];
       await collector.forEachOwner(noLookup, (owner, events) => {
-        groups.push([owner.user, owner.anonymous, events.map((event) => event.id)]);
+        groups.push([owner.user, owner.anonymous, events.events().map((event) => event.id)]);
       });
       expect(groups).toEqual([
         ['a-1', true, ['m:1']],
