@@ -157,17 +157,28 @@ export class EventCollector {
     return { best: this.groupBest[group] as number, ties: this.groupTies.get(group) };
   }
 
-  /** Each owner group's winning copy (rule 3 within an owner). */
-  private async ownerWinners(canonicalOf: CanonicalLookup): Promise<Int32Array> {
+  /**
+   * Each owner group's winning copy (rule 3 within an owner), and for a winner with copies at its instant,
+   * all of them: copies that look alike are one to their owner, but not to a copy from another owner.
+   */
+  private async ownerWinners(
+    canonicalOf: CanonicalLookup,
+  ): Promise<{ winners: Int32Array; tiedWith: Map<number, readonly number[]> }> {
     const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
     const pick = await this.picker(canonicalOf, tied);
     const winners = new Int32Array(this.groupCount);
+    const tiedWith = new Map<number, readonly number[]>();
     for (let group = 0; group < this.groupCount; group++) {
-      winners[group] = this.groupTies.has(group)
-        ? pick(this.groupCandidates(group))
-        : (this.groupBest[group] as number);
+      const candidates = this.groupCandidates(group);
+      if (candidates.ties === undefined) {
+        winners[group] = candidates.best;
+        continue;
+      }
+      const winner = pick(candidates);
+      winners[group] = winner;
+      tiedWith.set(winner, [candidates.best, ...candidates.ties.copies]);
     }
-    return winners;
+    return { winners, tiedWith };
   }
 
   /**
@@ -182,7 +193,7 @@ export class EventCollector {
     const pickLink = await this.picker(canonicalOf, this.links.values());
     const stitchedTo = new Map<number, number>();
     for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
-    const winners = await this.ownerWinners(canonicalOf);
+    const { winners, tiedWith } = await this.ownerWinners(canonicalOf);
     const resolved = new Int32Array(this.groupCount);
     const counts = new Int32Array(columns.identities.values.length);
     // The first owner to reach each user, and whether a second one did (only then can copies meet).
@@ -206,7 +217,7 @@ export class EventCollector {
     );
     for (const user of users) {
       let indexes = Array.from(byUser.subarray(starts[user] as number, starts[user + 1] as number));
-      if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, canonicalOf);
+      if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, tiedWith, canonicalOf);
       indexes.sort((a, b) => {
         const order = columns.timestamp(a) - columns.timestamp(b);
         return order !== 0 ? order : columns.compareIds(a, b);
@@ -221,10 +232,16 @@ export class EventCollector {
   }
 
   /** Copies of one event that reached a user from different owners (only resolution joins them) become one. */
-  private async mergeAcrossOwners(indexes: number[], canonicalOf: CanonicalLookup): Promise<number[]> {
+  private async mergeAcrossOwners(
+    winners: number[],
+    tiedWith: ReadonlyMap<number, readonly number[]>,
+    canonicalOf: CanonicalLookup,
+  ): Promise<number[]> {
     const columns = this.columns;
     const byId = new Map<string, Candidates>();
     let merged = false;
+    // Every copy at a winner's instant is weighed again: the one its owner kept need not sort first here.
+    const indexes = winners.flatMap((winner) => tiedWith.get(winner) ?? [winner]);
     for (const at of indexes) {
       const id = columns.eventId(at);
       const existing = byId.get(id);
@@ -236,7 +253,7 @@ export class EventCollector {
       const order = columns.timestamp(at) - columns.timestamp(existing.best);
       offerCandidate(existing, at, order, order === 0 && !columns.sameProjection(at, existing.best));
     }
-    if (!merged) return indexes;
+    if (!merged) return winners;
     const pick = await this.picker(canonicalOf, byId.values());
     return [...byId.values()].map(pick);
   }
@@ -275,7 +292,7 @@ export class EventCollector {
     ) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
-    const winners = await this.ownerWinners(canonicalOf);
+    const { winners } = await this.ownerWinners(canonicalOf);
     const counts = new Int32Array(columns.identities.values.length * 2);
     for (let group = 0; group < this.groupCount; group++) {
       const owner = this.groupOwner[group] as number;

@@ -178,6 +178,31 @@ describe('EventCollector', () => {
     const link = (id: string, minutes: number, userId: string, type: EventRecord['type'] = 'identify') =>
       record({ id, timestamp: T0 + minutes * MINUTE, userId, anonymousId: 'a-1', type });
 
+    it.each([
+      ['last', [1, 2, 3, 4]],
+      ['first', [1, 2, 4, 3]],
+    ])(
+      "weighs every text of an anonymous copy against the user's own, the one sorting first arriving %s",
+      async (_when, order) => {
+        // m:1 from the user and twice from the stitched anonymousId, all at one instant: the anonymous copies
+        // look alike (the same projection) but their texts differ, and only one of them sorts before the user's.
+        const events: Record<number, EventRecord> = {
+          1: link('m:link', -5, 'u-1'),
+          2: record({ id: 'm:1', timestamp: T0, userId: 'u-1', anonymousId: 'a-1', type: 'screen' }),
+          3: anonymous('m:1', 0),
+          4: anonymous('m:1', 0),
+        };
+        const canonical = lookup({ 2: '{"b":"user"}', 3: '{"c":"later"}', 4: '{"a":"first"}' });
+        const collector = new EventCollector(true);
+        for (const record of order) collector.add(events[record] as EventRecord, at(record));
+
+        const users = await collectedCopies(collector, canonical);
+
+        const kept = users.get('u-1')?.find((copy) => copy.event.id === 'm:1');
+        expect(kept?.source.record).toBe(4);
+      },
+    );
+
     it("moves an anonymousId's events to the user of its earliest link", async () => {
       const collector = collect(true, [
         anonymous('m:1', 0),
