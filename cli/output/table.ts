@@ -34,26 +34,57 @@ const COLUMNS: ReadonlyArray<{
   { name: 'last', width: 24, read: (view) => view.lastEvent },
 ];
 
-/** A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped. */
+/** Between the cells of a held row: escaped cells never hold a control character. */
+const CELL_BREAK = '\u0000';
+
+/**
+ * A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped.
+ * Column widths need every row first, so rows are held until the end, each as one string of its cut cells
+ * (about 200 bytes, where the session it came from took over a kilobyte), and the widths grow as they come.
+ */
+export class TableOutput {
+  private readonly rows: string[] = [];
+  private readonly widths = COLUMNS.map((column) => column.name.length);
+
+  add(view: SessionView): void {
+    const cells = COLUMNS.map((column) => tableCell(column.read(view), column.width));
+    for (let i = 0; i < cells.length; i++) {
+      const length = (cells[i] as string).length;
+      if (length > (this.widths[i] as number)) this.widths[i] = length;
+    }
+    // Joined, the row is one flat string that holds nothing else alive.
+    this.rows.push(cells.join(CELL_BREAK));
+  }
+
+  /** Writes the rows, then what was read; the rows are let go as they are written. */
+  end(result: BatchResult, write: Write): void {
+    const widths = this.widths;
+    const line = (row: readonly string[]) =>
+      row
+        .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd();
+    const rows = this.rows.splice(0);
+    if (rows.length > 0) {
+      write(`${line(COLUMNS.map((column) => column.name))}\n`);
+      for (let i = 0; i < rows.length; i++) {
+        write(`${line((rows[i] as string).split(CELL_BREAK))}\n`);
+        rows[i] = '';
+      }
+      write('\n');
+    }
+    writeRunSummary(result, write);
+  }
+}
+
+/** The whole table of `views` at once. */
 export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): void {
-  const cells = views.map((view) => COLUMNS.map((column) => tableCell(column.read(view), column.width)));
-  // A loop, not Math.max(...cells): spreading a large run's rows overflows the call stack.
-  const widths = COLUMNS.map((column) => column.name.length);
-  for (const row of cells) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  const line = (row: readonly string[]) =>
-    row
-      .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  if (views.length > 0) {
-    write(`${line(COLUMNS.map((column) => column.name))}\n`);
-    for (const row of cells) write(`${line(row)}\n`);
-    write('\n');
-  }
+  const table = new TableOutput();
+  for (const view of views) table.add(view);
+  table.end(result, write);
+}
+
+function writeRunSummary(result: BatchResult, write: Write): void {
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
     const name = escapeControl(file.file);

@@ -4,7 +4,7 @@ import type { OutputFormat } from '../options.js';
 import { csvHeader, csvRow } from './csv.js';
 import { renderHtml, startHtml } from './html.js';
 import { JsonOutput } from './json.js';
-import { writeTable } from './table.js';
+import { TableOutput } from './table.js';
 
 type Write = (text: string) => void;
 
@@ -94,15 +94,14 @@ export function createOutput(
       };
     }
     case 'table': {
-      // Column widths need every row first: a table is for what fits on a screen anyway.
-      const all: SessionView[] = [];
+      const table = new TableOutput();
       return {
         drained,
         sessions: (views) => {
-          all.push(...views);
+          for (const view of views) table.add(view);
         },
         end: (result) => {
-          writeTable(result, all, out.write);
+          table.end(result, out.write);
           out.flush();
         },
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../../cli/batch.js';
-import { writeTable } from '../../../cli/output/table.js';
+import { TableOutput, writeTable } from '../../../cli/output/table.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 
@@ -61,5 +61,30 @@ describe('writeTable', () => {
       if (text.startsWith('bot')) rows++;
     });
     expect(rows).toBe(200_000);
+  });
+
+  it('takes rows in batches: a wide cell in a later batch widens the rows before it', () => {
+    const views = [
+      toSessionView(summary('u', 1)),
+      toSessionView(summary('a\u0000tab\tid', 2)),
+      toSessionView(summary('a-much-longer-user-id', 3)),
+    ];
+    const table = new TableOutput();
+    table.add(views[0] as never);
+    table.add(views[1] as never);
+    table.add(views[2] as never);
+    let streamed = '';
+    table.end(result(3), (text) => {
+      streamed += text;
+    });
+    let whole = '';
+    writeTable(result(3), views, (text) => {
+      whole += text;
+    });
+    expect(streamed).toBe(whole);
+    const lines = streamed.split('\n');
+    // Control characters are escaped in their cell, which stays one cell.
+    expect(lines[2]?.startsWith(`a\\x00tab\\tid${' '.repeat(21 - 12)}  2  2024-`)).toBe(true);
+    expect(lines[1]?.startsWith(`u${' '.repeat(20)}  1  2024-`)).toBe(true);
   });
 });
