@@ -5,7 +5,14 @@
 import { resolve } from 'node:path';
 import type { ExportFile } from './exports.js';
 import { measureProcess, type ProcessSample, REPO_ROOT } from './processes.js';
-import type { CliInvocation, FileKind, MemoryRow, ProcessMeasure, Startup } from './report-model.js';
+import type {
+  CliInvocation,
+  CliOutput,
+  FileKind,
+  MemoryRow,
+  ProcessMeasure,
+  Startup,
+} from './report-model.js';
 import { max, median, min } from './stats.js';
 
 const CLI_BIN = resolve(REPO_ROOT, 'bin', 'sessionize.mjs');
@@ -24,9 +31,13 @@ export function displayCommand(invocation: CliInvocation, args: readonly string[
   return [invocation === 'node' ? 'node bin/sessionize.mjs' : 'bin/sessionize.mjs', ...args].join(' ');
 }
 
-/** One run of `sessionize --format json FILE > /dev/null`. */
-export async function measureCli(invocation: CliInvocation, file: string): Promise<ProcessSample> {
-  const { command, args } = cliCommand(invocation, ['--format', 'json', file]);
+/** One run of `sessionize --format json FILE > /dev/null` (or of the default table, `sessionize FILE`). */
+export async function measureCli(
+  invocation: CliInvocation,
+  file: string,
+  output: CliOutput = 'json',
+): Promise<ProcessSample> {
+  const { command, args } = cliCommand(invocation, output === 'json' ? ['--format', 'json', file] : [file]);
   const { stdout: _discarded, ...sample } = await measureProcess(command, args, { stdout: 'ignore' });
   return sample;
 }
@@ -45,20 +56,22 @@ export async function benchmarkCliMemory(
   kind: FileKind,
   file: ExportFile,
   invocation: CliInvocation,
+  output: CliOutput,
   runs: number,
   log: (message: string) => void,
 ): Promise<MemoryRow> {
   const samples: ProcessSample[] = [];
+  const row = { kind, events: file.events, invocation, ...(output !== 'json' && { output }) };
   try {
     for (let run = 1; run <= runs; run++) {
-      const sample = await measureCli(invocation, file.path);
-      log(`  ${displayCommand(invocation, [])} run ${run}: ${Math.round(sample.peakRssMiB)} MiB`);
+      const sample = await measureCli(invocation, file.path, output);
+      log(`  ${displayCommand(invocation, [])} (${output}) run ${run}: ${Math.round(sample.peakRssMiB)} MiB`);
       samples.push(sample);
     }
-    return { kind, events: file.events, invocation, measure: summarize(samples) };
+    return { ...row, measure: summarize(samples) };
   } catch (error) {
     log(`  failed: ${(error as Error).message}`);
-    return { kind, events: file.events, invocation, error: (error as Error).message };
+    return { ...row, error: (error as Error).message };
   }
 }
 

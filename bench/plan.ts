@@ -1,12 +1,12 @@
 /** What a quick and a full run measure, and on how large files. */
-import type { CliInvocation, FileKind } from './report-model.js';
+import type { CliInvocation, CliOutput, FileKind } from './report-model.js';
 
 export interface Plan {
   /** Files the CLI, the floor and DuckDB each read, `throughputRuns` times. */
   throughput: { kind: FileKind; events: number }[];
   throughputRuns: number;
   /** CLI runs for peak memory: the issue's kind of file, and one user's. */
-  memory: { kind: FileKind; events: number; invocation: CliInvocation }[];
+  memory: { kind: FileKind; events: number; invocation: CliInvocation; output?: CliOutput }[];
   memoryRuns: number;
   /** The daily export's size: day 1, redelivered, then day 2 with late events. */
   dailyEvents: number;
@@ -25,6 +25,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     throughputRuns: 3,
     memory: [
       { kind: 'issue', events: 1_000_000, invocation: 'node' },
+      { kind: 'issue', events: 1_000_000, invocation: 'node', output: 'table' },
       { kind: 'bot', events: 1_000_000, invocation: 'node' },
     ],
     memoryRuns: 1,
@@ -43,6 +44,8 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     memory: [
       { kind: 'issue', events: 1_000_000, invocation: 'node' },
       { kind: 'issue', events: 1_000_000, invocation: 'executable' },
+      { kind: 'issue', events: 1_000_000, invocation: 'node', output: 'table' },
+      { kind: 'issue', events: 1_000_000, invocation: 'executable', output: 'table' },
       { kind: 'issue', events: 5_000_000, invocation: 'node' },
       { kind: 'issue', events: 5_000_000, invocation: 'executable' },
       { kind: 'bot', events: 1_000_000, invocation: 'node' },

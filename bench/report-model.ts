@@ -44,10 +44,15 @@ export interface ThroughputRow {
 /** `node`: `node bin/sessionize.mjs`; `executable`: `bin/sessionize.mjs` itself, with its shebang's flags. */
 export type CliInvocation = 'node' | 'executable';
 
+/** `json` as the benchmark's throughput runs write; `table`, what a user gets without `--format`. */
+export type CliOutput = 'json' | 'table';
+
 export interface MemoryRow {
   kind: FileKind;
   events: number;
   invocation: CliInvocation;
+  /** Absent in reports written before the table was measured: json. */
+  output?: CliOutput;
   measure?: ProcessMeasure;
   error?: string;
 }
@@ -164,4 +169,5 @@ const COMMANDS: Record<CliInvocation, string> = {
   executable: '`bin/sessionize.mjs` (shebang flags)',
 };
 
-export const commandLabel = (invocation: CliInvocation) => COMMANDS[invocation];
+export const commandLabel = (invocation: CliInvocation, output: CliOutput = 'json') =>
+  output === 'json' ? COMMANDS[invocation] : `${COMMANDS[invocation]}, the default table output`;

@@ -77,7 +77,7 @@ export function memorySection(rows: readonly MemoryRow[]): string | undefined {
   if (rows.length === 0) return undefined;
   const body = rows.map((row) => {
     const limit = TARGETS.cliRssMiB[row.events];
-    const head = [fileLabel(row.kind, row.events), commandLabel(row.invocation)];
+    const head = [fileLabel(row.kind, row.events), commandLabel(row.invocation, row.output)];
     if (row.measure === undefined) return [...head, `failed: ${row.error ?? 'no result'}`, '', ''];
     return [
       ...head,

@@ -46,7 +46,7 @@ function memoryTargets(rows: BenchReport['memory']): TargetLine[] {
     const limit = TARGETS.cliRssMiB[row.events];
     if (limit === undefined) return [];
     const target = `CLI peak RSS ≤ ${integer(limit)} MiB at ${shortCount(row.events)} events`;
-    const where = `${fileLabel(row.kind, row.events)}, ${commandLabel(row.invocation)}`;
+    const where = `${fileLabel(row.kind, row.events)}, ${commandLabel(row.invocation, row.output)}`;
     if (row.measure === undefined) return [failed(target, where, row.error)];
     const rss = row.measure.peakRssMiB;
     return [{ target, where, measured: `${integer(rss)} MiB`, pass: rss <= limit }];

@@ -194,10 +194,10 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
     }
   }
   if (sections.has('memory')) {
-    for (const { kind, events, invocation } of plan.memory) {
-      log(`memory: the CLI on ${fileLabel(kind, events)} events (${invocation})`);
+    for (const { kind, events, invocation, output = 'json' } of plan.memory) {
+      log(`memory: the CLI on ${fileLabel(kind, events)} events (${invocation}, ${output})`);
       const file = await exportOf(kind, events, seed);
-      report.memory.push(await benchmarkCliMemory(kind, file, invocation, plan.memoryRuns, log));
+      report.memory.push(await benchmarkCliMemory(kind, file, invocation, output, plan.memoryRuns, log));
       await checkpoint();
     }
   }

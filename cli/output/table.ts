@@ -1,6 +1,7 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { escapeControl, tableCell } from '../terminal-text.js';
+import { RowSpool } from './row-spool.js';
 import { describeRun, summarizeRun } from './summary.js';
 
 type Write = (text: string) => void;
@@ -39,12 +40,17 @@ const CELL_BREAK = '\u0000';
 
 /**
  * A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped.
- * Column widths need every row first, so rows are held until the end, each as one string of its cut cells
- * (about 200 bytes, where the session it came from took over a kilobyte), and the widths grow as they come.
+ * Column widths need every row first, so rows wait until the end as one line of cut cells each, in a
+ * {@link RowSpool} (on disk past a few megabytes), and the widths grow as they come.
  */
 export class TableOutput {
-  private readonly rows: string[] = [];
+  private readonly rows: RowSpool;
   private readonly widths = COLUMNS.map((column) => column.name.length);
+  private rowCount = 0;
+
+  constructor(rows = new RowSpool()) {
+    this.rows = rows;
+  }
 
   add(view: SessionView): void {
     const cells = COLUMNS.map((column) => tableCell(column.read(view), column.width));
@@ -52,11 +58,11 @@ export class TableOutput {
       const length = (cells[i] as string).length;
       if (length > (this.widths[i] as number)) this.widths[i] = length;
     }
-    // Joined, the row is one flat string that holds nothing else alive.
-    this.rows.push(cells.join(CELL_BREAK));
+    this.rows.add(cells.join(CELL_BREAK));
+    this.rowCount++;
   }
 
-  /** Writes the rows, then what was read; the rows are let go as they are written. */
+  /** Writes the rows, then what was read. */
   end(result: BatchResult, write: Write): void {
     const widths = this.widths;
     const line = (row: readonly string[]) =>
@@ -64,13 +70,9 @@ export class TableOutput {
         .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
         .join('  ')
         .trimEnd();
-    const rows = this.rows.splice(0);
-    if (rows.length > 0) {
+    if (this.rowCount > 0) {
       write(`${line(COLUMNS.map((column) => column.name))}\n`);
-      for (let i = 0; i < rows.length; i++) {
-        write(`${line((rows[i] as string).split(CELL_BREAK))}\n`);
-        rows[i] = '';
-      }
+      for (const row of this.rows.drain()) write(`${line(row.split(CELL_BREAK))}\n`);
       write('\n');
     }
     writeRunSummary(result, write);

@@ -155,6 +155,26 @@ describe('bench report', () => {
     );
   });
 
+  it('names the default table output where a memory run measured it', () => {
+    const run = report();
+    run.memory = [
+      {
+        kind: 'issue',
+        events: 1_000_000,
+        invocation: 'node',
+        output: 'table',
+        measure: measure(9_000, 10_000, 250),
+      },
+    ];
+    expect(targetLines(run).find((line) => line.target.startsWith('CLI peak RSS'))).toMatchObject({
+      where: "issue's file, 1M, `node bin/sessionize.mjs`, the default table output",
+      pass: true,
+    });
+    expect(renderTables(run)).toContain(
+      "| issue's file, 1M | `node bin/sessionize.mjs`, the default table output | 3 | 9.0 / 10.0 | 250 | ≤ 256 |",
+    );
+  });
+
   it('renders write units per 1,000 events against the target and the written-bytes floor', () => {
     const text = renderTables(report());
     // 4,096,000 bytes = 4,000 KB over 200k events: 20 KB per 1,000 events; 40 WCU per 1,000 is twice that.

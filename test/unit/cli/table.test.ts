@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../../cli/batch.js';
+import { RowSpool } from '../../../cli/output/row-spool.js';
 import { TableOutput, writeTable } from '../../../cli/output/table.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
@@ -86,5 +87,23 @@ describe('writeTable', () => {
     // Control characters are escaped in their cell, which stays one cell.
     expect(lines[2]?.startsWith(`a\\x00tab\\tid${' '.repeat(21 - 12)}  2  2024-`)).toBe(true);
     expect(lines[1]?.startsWith(`u${' '.repeat(20)}  1  2024-`)).toBe(true);
+  });
+
+  it('writes the same table when its rows went to disk', () => {
+    const views = Array.from({ length: 3_000 }, (_, i) =>
+      toSessionView(summary(`user-${'é'.repeat(i % 50)}-${i}`, i + 1)),
+    );
+    const spooled = new TableOutput(new RowSpool(1_000));
+    for (const view of views) spooled.add(view);
+    let fromDisk = '';
+    spooled.end(result(views.length), (text) => {
+      fromDisk += text;
+    });
+    let inMemory = '';
+    writeTable(result(views.length), views, (text) => {
+      inMemory += text;
+    });
+    expect(fromDisk).toBe(inMemory);
+    expect(fromDisk.split('\n').length).toBeGreaterThan(3_000);
   });
 });

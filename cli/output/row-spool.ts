@@ -1,0 +1,105 @@
+/**
+ * Lines held until the end of a run (a table's rows wait for their column widths). The first few megabytes
+ * stay in memory; past them the lines go to a temporary file, so a run of millions of sessions holds none of
+ * its rows. The file is removed when the lines have been read back, or when the process exits before that.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Held in memory before anything goes to disk: small runs never touch the file system. */
+export const IN_MEMORY_CHARS = 4 * 1024 * 1024;
+const WRITE_CHARS = 256 * 1024;
+const READ_BYTES = 256 * 1024;
+
+export class RowSpool {
+  private held: string[] = [];
+  private heldChars = 0;
+  private pending = '';
+  private file: { dir: string; fd: number } | undefined;
+  private readonly removeOnExit = () => this.dispose();
+
+  constructor(private readonly inMemoryChars = IN_MEMORY_CHARS) {}
+
+  /** Whether lines have gone to disk. */
+  get spilled(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** Appends one line; it must not hold a newline. */
+  add(line: string): void {
+    if (this.file === undefined) {
+      this.held.push(line);
+      this.heldChars += line.length;
+      if (this.heldChars > this.inMemoryChars) this.spill();
+      return;
+    }
+    this.pending += `${line}\n`;
+    if (this.pending.length >= WRITE_CHARS) this.writePending();
+  }
+
+  /** The lines in the order they came, once; the spool is empty (and its file gone) after the last. */
+  *drain(): Generator<string> {
+    const held = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    if (this.file === undefined) {
+      yield* held;
+      return;
+    }
+    this.writePending();
+    try {
+      yield* readLines(this.file.fd);
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Removes the file, if any; safe to call twice. */
+  dispose(): void {
+    if (this.file === undefined) return;
+    const { dir, fd } = this.file;
+    this.file = undefined;
+    process.off('exit', this.removeOnExit);
+    try {
+      closeSync(fd);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private spill(): void {
+    const dir = mkdtempSync(join(tmpdir(), 'sessionize-rows-'));
+    this.file = { dir, fd: openSync(join(dir, 'rows'), 'w+') };
+    process.on('exit', this.removeOnExit);
+    for (const line of this.held) this.add(line);
+    this.held = [];
+    this.heldChars = 0;
+  }
+
+  private writePending(): void {
+    if (this.file === undefined || this.pending === '') return;
+    writeSync(this.file.fd, this.pending, null, 'utf8');
+    this.pending = '';
+  }
+}
+
+/** The file's lines from its start, read a block at a time; the bytes of a character cut by a block wait. */
+function* readLines(fd: number): Generator<string> {
+  const block = Buffer.allocUnsafe(READ_BYTES);
+  let carry = Buffer.alloc(0);
+  let position = 0;
+  for (;;) {
+    const read = readSync(fd, block, 0, block.length, position);
+    if (read === 0) break;
+    position += read;
+    const bytes =
+      carry.length === 0 ? block.subarray(0, read) : Buffer.concat([carry, block.subarray(0, read)]);
+    let start = 0;
+    for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+      yield bytes.toString('utf8', start, newline);
+      start = newline + 1;
+    }
+    carry = Buffer.from(bytes.subarray(start));
+  }
+}

@@ -1,0 +1,57 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RowSpool } from '../../../cli/output/row-spool.js';
+
+const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sessionize-rows-'));
+
+describe('RowSpool', () => {
+  it('keeps a small run in memory, never touching the disk', () => {
+    const spool = new RowSpool(1_000);
+    for (let i = 0; i < 10; i++) spool.add(`row ${i}`);
+    expect(spool.spilled).toBe(false);
+    expect([...spool.drain()]).toEqual(Array.from({ length: 10 }, (_, i) => `row ${i}`));
+  });
+
+  it('gives back every line in order once they went to disk, and removes the file', () => {
+    const before = new Set(spoolDirs());
+    const spool = new RowSpool(100);
+    // Lines longer than a read block, multi-byte characters across block edges, empty lines.
+    const lines = [
+      'é'.repeat(300_000),
+      '',
+      'a\u0000b',
+      '😀'.repeat(70_001),
+      ...Array.from({ length: 5_000 }, (_, i) => `r${i}`),
+    ];
+    for (const line of lines) spool.add(line);
+    expect(spool.spilled).toBe(true);
+    const created = spoolDirs().filter((name) => !before.has(name));
+    expect(created).toHaveLength(1);
+    expect([...spool.drain()]).toEqual(lines);
+    expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
+  });
+
+  it('gives back what it was given, whatever the lines and the memory bound', () => {
+    const line = fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => text.replace(/\n/g, ' '));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 200 }), fc.integer({ min: 0, max: 500 }), (lines, bound) => {
+        const spool = new RowSpool(bound);
+        for (const text of lines) spool.add(text);
+        expect([...spool.drain()]).toEqual(lines);
+        expect(spool.spilled).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('removes its file when dropped before being read', () => {
+    const before = new Set(spoolDirs());
+    const spool = new RowSpool(0);
+    spool.add('x');
+    expect(spoolDirs().filter((name) => !before.has(name))).toHaveLength(1);
+    spool.dispose();
+    expect(spoolDirs().filter((name) => !before.has(name))).toHaveLength(0);
+  });
+});
