@@ -1,6 +1,6 @@
 import type { InputFormat } from '../contract/index.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
-import { type FileSummary, type Rejection, readExport } from '../functions/domain/reading/read-export.js';
+import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
@@ -12,6 +12,7 @@ import {
 } from '../functions/domain/sessions/collector.js';
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
+import { type RejectedEvents, RejectionLog } from './rejection-log.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
 export interface BatchInput {
@@ -38,7 +39,7 @@ export interface BatchResult {
   readonly sessions: SessionSummary[];
   readonly sessionCount: number;
   readonly userCount: number;
-  readonly rejected: Rejection[];
+  readonly rejected: RejectedEvents;
   readonly files: FileSummary[];
   /** Accepted events, counting every copy. */
   readonly accepted: number;
@@ -127,7 +128,7 @@ export async function sessionizeInputs(
 ): Promise<BatchResult> {
   const rules = compileRules(options.rules);
   const collector = new EventCollector(rules.stitching);
-  const rejected: Rejection[] = [];
+  const rejected = new RejectionLog();
   const files: FileSummary[] = [];
   const inputOfFile = new Map<string, BatchInput>();
   let accepted = 0;
@@ -153,7 +154,7 @@ export async function sessionizeInputs(
             progress();
           },
           rejected: (rejection) => {
-            rejected.push(rejection);
+            rejected.add(rejection);
             progress();
           },
         },

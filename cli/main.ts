@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     result.files.push(...prepared.problems.map(({ file, reason }) => unreadable(file, reason)));
     const failed = result.files.filter((file) => file.error !== undefined);
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
-    if (prepared.inputs.length > 0 || options.format !== 'table') output.end(result);
+    if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
     for (const file of failed) {
       const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
       const kept = brokePartway

@@ -1,5 +1,6 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
+import { type Pause, paced } from './pause.js';
 import { summarizeRun } from './summary.js';
 
 type Write = (text: string) => void;
@@ -9,10 +10,11 @@ type Write = (text: string) => void;
  * which some terminals obey) get `\u` escapes too, so no control character reaches a terminal raw.
  */
 function jsonText(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\u009f]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeC1(JSON.stringify(value));
+}
+
+function escapeC1(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -43,19 +45,28 @@ export class JsonOutput {
 
   private entries(name: string, items: Iterable<unknown>): void {
     this.startArray(name);
-    for (const item of items) {
-      this.write(`${this.first ? '\n' : ',\n'}    ${jsonText(item)}`);
-      this.first = false;
-    }
+    for (const item of items) this.entry(jsonText(item));
+  }
+
+  private entry(json: string): void {
+    this.write(`${this.first ? '\n' : ',\n'}    ${json}`);
+    this.first = false;
   }
 
   sessions(views: Iterable<SessionView>): void {
     this.entries('sessions', views);
   }
 
-  end(result: BatchResult): void {
+  /** The rest of the result; the rejections, which may be millions, wait whenever the output is full. */
+  async end(result: BatchResult, pause: Pause = () => undefined): Promise<void> {
     this.entries('sessions', []);
-    this.entries('rejected', result.rejected);
+    this.startArray('rejected');
+    const { rejected } = result;
+    if (rejected.jsonTexts === undefined) {
+      await paced(rejected, pause, (rejection) => this.entry(jsonText(rejection)));
+    } else {
+      await paced(rejected.jsonTexts(), pause, (json) => this.entry(escapeC1(json)));
+    }
     this.entries(
       'fileErrors',
       result.files.flatMap((file) =>

@@ -1,7 +1,8 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
+import { LineSpool } from '../line-spool.js';
 import { escapeControl, tableCell } from '../terminal-text.js';
-import { RowSpool } from './row-spool.js';
+import { type Pause, paced } from './pause.js';
 import { describeRun, summarizeRun } from './summary.js';
 
 type Write = (text: string) => void;
@@ -41,14 +42,14 @@ const CELL_BREAK = '\u0000';
 /**
  * A readable fixed-width table like the reference analysis prints; long or odd cells are cut and escaped.
  * Column widths need every row first, so rows wait until the end as one line of cut cells each, in a
- * {@link RowSpool} (on disk past a few megabytes), and the widths grow as they come.
+ * {@link LineSpool} (on disk past a few megabytes), and the widths grow as they come.
  */
 export class TableOutput {
-  private readonly rows: RowSpool;
+  private readonly rows: LineSpool;
   private readonly widths = COLUMNS.map((column) => column.name.length);
   private rowCount = 0;
 
-  constructor(rows = new RowSpool()) {
+  constructor(rows = new LineSpool()) {
     this.rows = rows;
   }
 
@@ -62,8 +63,8 @@ export class TableOutput {
     this.rowCount++;
   }
 
-  /** Writes the rows, then what was read. */
-  end(result: BatchResult, write: Write): void {
+  /** Writes the rows, then what was read, waiting whenever the output is full. */
+  async end(result: BatchResult, write: Write, pause: Pause = () => undefined): Promise<void> {
     const widths = this.widths;
     const line = (row: readonly string[]) =>
       row
@@ -72,21 +73,21 @@ export class TableOutput {
         .trimEnd();
     if (this.rowCount > 0) {
       write(`${line(COLUMNS.map((column) => column.name))}\n`);
-      for (const row of this.rows.drain()) write(`${line(row.split(CELL_BREAK))}\n`);
+      await paced(this.rows.drain(), pause, (row) => write(`${line(row.split(CELL_BREAK))}\n`));
       write('\n');
     }
-    writeRunSummary(result, write);
+    await writeRunSummary(result, write, pause);
   }
 }
 
 /** The whole table of `views` at once. */
-export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): void {
+export function writeTable(result: BatchResult, views: readonly SessionView[], write: Write): Promise<void> {
   const table = new TableOutput();
   for (const view of views) table.add(view);
-  table.end(result, write);
+  return table.end(result, write);
 }
 
-function writeRunSummary(result: BatchResult, write: Write): void {
+async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
     const name = escapeControl(file.file);
@@ -106,8 +107,8 @@ function writeRunSummary(result: BatchResult, write: Write): void {
   }
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
-    for (const rejection of result.rejected) {
-      write(`  ${escapeControl(rejection.file)}:${rejection.position}: ${escapeControl(rejection.reason)}\n`);
-    }
+    await paced(result.rejected, pause, (rejection) =>
+      write(`  ${escapeControl(rejection.file)}:${rejection.position}: ${escapeControl(rejection.reason)}\n`),
+    );
   }
 }

@@ -20,7 +20,8 @@ export interface OutputWriter {
   sessions(views: readonly SessionView[]): void;
   /** Resolves once the sink takes more; undefined when it already does (no wait, no promise). */
   drained(): Promise<void> | undefined;
-  end(result: BatchResult): void;
+  /** Writes the rest; resolves once all of it went to the sink, having waited whenever the sink was full. */
+  end(result: BatchResult): Promise<void>;
 }
 
 const FLUSH_AT = 64 * 1024;
@@ -65,8 +66,8 @@ export function createOutput(
       return {
         drained,
         sessions: (views) => json.sessions(views),
-        end: (result) => {
-          json.end(result);
+        end: async (result) => {
+          await json.end(result, drained);
           out.flush();
         },
       };
@@ -78,7 +79,7 @@ export function createOutput(
         sessions: (views) => {
           for (const view of views) out.write(csvRow(view));
         },
-        end: () => out.flush(),
+        end: async () => out.flush(),
       };
     case 'html': {
       const report = startHtml(sampleUsers);
@@ -87,7 +88,7 @@ export function createOutput(
         sessions: (views) => {
           for (const view of views) report.add(view);
         },
-        end: () => {
+        end: async () => {
           out.write(renderHtml(report));
           out.flush();
         },
@@ -100,8 +101,8 @@ export function createOutput(
         sessions: (views) => {
           for (const view of views) table.add(view);
         },
-        end: (result) => {
-          table.end(result, out.write);
+        end: async (result) => {
+          await table.end(result, out.write, drained);
           out.flush();
         },
       };

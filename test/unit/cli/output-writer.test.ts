@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { BatchResult } from '../../../cli/batch.js';
 import { createOutput, type OutputSink } from '../../../cli/output/writer.js';
+import { RejectionLog } from '../../../cli/rejection-log.js';
 import type { SessionView } from '../../../functions/domain/views/session-view.js';
 
 /** A sink whose buffer is full after each write until it drains, as a pipe to a slow reader is. */
@@ -43,4 +45,40 @@ describe('createOutput', () => {
     expect(output.drained()).toBeUndefined();
     expect(chunks.length).toBeGreaterThan(0);
   });
+
+  it.each(['json', 'table'] as const)(
+    'writes what waits for the end (%s: the rejections) only as fast as the sink takes it',
+    async (format) => {
+      const sink = new SlowSink();
+      const output = createOutput(format, sink);
+      const rejected = new RejectionLog();
+      for (let i = 1; i <= 20_000; i++)
+        rejected.add({ file: 'f', position: i, reason: 'bad', raw: 'x'.repeat(100) });
+      const result: BatchResult = {
+        sessions: [],
+        sessionCount: 0,
+        userCount: 0,
+        rejected,
+        files: [],
+        accepted: 0,
+        distinct: 0,
+      };
+      let ended = false;
+      const ending = output.end(result).then(() => {
+        ended = true;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      // One chunk went out and the sink is full: the rest waits.
+      expect(sink.chunks).toHaveLength(1);
+      expect(ended).toBe(false);
+      while (!ended) {
+        sink.emit('drain');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await ending;
+      const text = sink.chunks.join('');
+      expect(text.split(format === 'json' ? '"reason":"bad"' : ': bad\n')).toHaveLength(20_001);
+      expect(sink.chunks.length).toBeGreaterThan(3);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../../cli/batch.js';
-import { RowSpool } from '../../../cli/output/row-spool.js';
+import { LineSpool } from '../../../cli/line-spool.js';
 import { TableOutput, writeTable } from '../../../cli/output/table.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
@@ -40,10 +40,10 @@ function result(sessions: number): BatchResult {
 }
 
 describe('writeTable', () => {
-  it('sizes each column to its widest cell', () => {
+  it('sizes each column to its widest cell', async () => {
     const lines: string[] = [];
     const views = [toSessionView(summary('u', 1)), toSessionView(summary('a-longer-id', 12345))];
-    writeTable(result(2), views, (text) => {
+    await writeTable(result(2), views, (text) => {
       lines.push(text);
     });
     // userId is as wide as its longest id (11), '#' as its widest number (5), right-aligned.
@@ -54,17 +54,17 @@ describe('writeTable', () => {
     expect(lines[2]?.startsWith('a-longer-id  12345  ')).toBe(true);
   });
 
-  it('writes a table of more rows than a call can take as arguments', () => {
+  it('writes a table of more rows than a call can take as arguments', async () => {
     const view = toSessionView(summary('bot', 1));
     const views = Array.from({ length: 200_000 }, () => view);
     let rows = 0;
-    writeTable(result(views.length), views, (text) => {
+    await writeTable(result(views.length), views, (text) => {
       if (text.startsWith('bot')) rows++;
     });
     expect(rows).toBe(200_000);
   });
 
-  it('takes rows in batches: a wide cell in a later batch widens the rows before it', () => {
+  it('takes rows in batches: a wide cell in a later batch widens the rows before it', async () => {
     const views = [
       toSessionView(summary('u', 1)),
       toSessionView(summary('a\u0000tab\tid', 2)),
@@ -75,11 +75,11 @@ describe('writeTable', () => {
     table.add(views[1] as never);
     table.add(views[2] as never);
     let streamed = '';
-    table.end(result(3), (text) => {
+    await table.end(result(3), (text) => {
       streamed += text;
     });
     let whole = '';
-    writeTable(result(3), views, (text) => {
+    await writeTable(result(3), views, (text) => {
       whole += text;
     });
     expect(streamed).toBe(whole);
@@ -89,18 +89,18 @@ describe('writeTable', () => {
     expect(lines[1]?.startsWith(`u${' '.repeat(20)}  1  2024-`)).toBe(true);
   });
 
-  it('writes the same table when its rows went to disk', () => {
+  it('writes the same table when its rows went to disk', async () => {
     const views = Array.from({ length: 3_000 }, (_, i) =>
       toSessionView(summary(`user-${'é'.repeat(i % 50)}-${i}`, i + 1)),
     );
-    const spooled = new TableOutput(new RowSpool(1_000));
+    const spooled = new TableOutput(new LineSpool(1_000));
     for (const view of views) spooled.add(view);
     let fromDisk = '';
-    spooled.end(result(views.length), (text) => {
+    await spooled.end(result(views.length), (text) => {
       fromDisk += text;
     });
     let inMemory = '';
-    writeTable(result(views.length), views, (text) => {
+    await writeTable(result(views.length), views, (text) => {
       inMemory += text;
     });
     expect(fromDisk).toBe(inMemory);

@@ -2,13 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RowSpool } from '../../../cli/output/row-spool.js';
+import { LineSpool } from '../../../cli/line-spool.js';
 
-const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sessionize-rows-'));
+const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sessionize-spool-'));
 
-describe('RowSpool', () => {
+describe('LineSpool', () => {
   it('keeps a small run in memory, never touching the disk', () => {
-    const spool = new RowSpool(1_000);
+    const spool = new LineSpool(1_000);
     for (let i = 0; i < 10; i++) spool.add(`row ${i}`);
     expect(spool.spilled).toBe(false);
     expect([...spool.drain()]).toEqual(Array.from({ length: 10 }, (_, i) => `row ${i}`));
@@ -16,7 +16,7 @@ describe('RowSpool', () => {
 
   it('gives back every line in order once they went to disk, and removes the file', () => {
     const before = new Set(spoolDirs());
-    const spool = new RowSpool(100);
+    const spool = new LineSpool(100);
     // Lines longer than a read block, multi-byte characters across block edges, empty lines.
     const lines = [
       'é'.repeat(300_000),
@@ -37,7 +37,7 @@ describe('RowSpool', () => {
     const line = fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => text.replace(/\n/g, ' '));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 200 }), fc.integer({ min: 0, max: 500 }), (lines, bound) => {
-        const spool = new RowSpool(bound);
+        const spool = new LineSpool(bound);
         for (const text of lines) spool.add(text);
         expect([...spool.drain()]).toEqual(lines);
         expect(spool.spilled).toBe(false);
@@ -48,10 +48,21 @@ describe('RowSpool', () => {
 
   it('removes its file when dropped before being read', () => {
     const before = new Set(spoolDirs());
-    const spool = new RowSpool(0);
+    const spool = new LineSpool(0);
     spool.add('x');
     expect(spoolDirs().filter((name) => !before.has(name))).toHaveLength(1);
     spool.dispose();
     expect(spoolDirs().filter((name) => !before.has(name))).toHaveLength(0);
+  });
+
+  it('reads its lines as often as asked, lines added between readings included', () => {
+    const spool = new LineSpool(10);
+    spool.add('first line, past the bound');
+    expect([...spool.lines()]).toEqual(['first line, past the bound']);
+    spool.add('second');
+    expect([...spool.lines()]).toEqual(['first line, past the bound', 'second']);
+    expect(spool.length).toBe(2);
+    expect([...spool.drain()]).toEqual(['first line, past the bound', 'second']);
+    expect(spool.spilled).toBe(false);
   });
 });

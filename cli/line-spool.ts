@@ -1,7 +1,8 @@
 /**
- * Lines held until the end of a run (a table's rows wait for their column widths). The first few megabytes
- * stay in memory; past them the lines go to a temporary file, so a run of millions of sessions holds none of
- * its rows. The file is removed when the lines have been read back, or when the process exits before that.
+ * Lines held until the end of a run: a table's rows wait for their column widths, rejected events for the
+ * output. The first few megabytes stay in memory; past them the lines go to a temporary file, so a run of
+ * millions of sessions or rejections holds none of them. The file is removed by {@link LineSpool.dispose},
+ * after a {@link LineSpool.drain}, or when the process exits, whichever comes first.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ export const IN_MEMORY_CHARS = 4 * 1024 * 1024;
 const WRITE_CHARS = 256 * 1024;
 const READ_BYTES = 256 * 1024;
 
-export class RowSpool {
+export class LineSpool {
   private held: string[] = [];
   private heldChars = 0;
+  private count = 0;
   private pending = '';
   private file: { dir: string; fd: number } | undefined;
   private readonly removeOnExit = () => this.dispose();
@@ -26,37 +28,40 @@ export class RowSpool {
     return this.file !== undefined;
   }
 
+  /** Lines added. */
+  get length(): number {
+    return this.count;
+  }
+
   /** Appends one line; it must not hold a newline. */
   add(line: string): void {
+    this.count++;
+    this.write(line);
+  }
+
+  /** The lines in the order they came; the spool keeps them. */
+  *lines(): Generator<string> {
     if (this.file === undefined) {
-      this.held.push(line);
-      this.heldChars += line.length;
-      if (this.heldChars > this.inMemoryChars) this.spill();
+      yield* this.held;
       return;
     }
-    this.pending += `${line}\n`;
-    if (this.pending.length >= WRITE_CHARS) this.writePending();
+    this.writePending();
+    yield* readLines(this.file.fd);
   }
 
   /** The lines in the order they came, once; the spool is empty (and its file gone) after the last. */
   *drain(): Generator<string> {
-    const held = this.held;
-    this.held = [];
-    this.heldChars = 0;
-    if (this.file === undefined) {
-      yield* held;
-      return;
-    }
-    this.writePending();
     try {
-      yield* readLines(this.file.fd);
+      yield* this.lines();
     } finally {
       this.dispose();
     }
   }
 
-  /** Removes the file, if any; safe to call twice. */
+  /** Forgets the lines and removes the file, if any; safe to call twice. */
   dispose(): void {
+    this.held = [];
+    this.heldChars = 0;
     if (this.file === undefined) return;
     const { dir, fd } = this.file;
     this.file = undefined;
@@ -68,11 +73,22 @@ export class RowSpool {
     }
   }
 
+  private write(line: string): void {
+    if (this.file === undefined) {
+      this.held.push(line);
+      this.heldChars += line.length;
+      if (this.heldChars > this.inMemoryChars) this.spill();
+      return;
+    }
+    this.pending += `${line}\n`;
+    if (this.pending.length >= WRITE_CHARS) this.writePending();
+  }
+
   private spill(): void {
-    const dir = mkdtempSync(join(tmpdir(), 'sessionize-rows-'));
-    this.file = { dir, fd: openSync(join(dir, 'rows'), 'w+') };
+    const dir = mkdtempSync(join(tmpdir(), 'sessionize-spool-'));
+    this.file = { dir, fd: openSync(join(dir, 'lines'), 'w+') };
     process.on('exit', this.removeOnExit);
-    for (const line of this.held) this.add(line);
+    for (const line of this.held) this.write(line);
     this.held = [];
     this.heldChars = 0;
   }
