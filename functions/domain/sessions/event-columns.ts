@@ -8,7 +8,7 @@ import {
 } from '../events/event.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
-import { float64s, int32s, uint8s } from './column-blocks.js';
+import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
@@ -22,7 +22,10 @@ const ID_BLOCK_BITS = 20;
 const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
 const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
 
-/** Bytes an event takes in the fixed-width columns below (a float64, 14 int32s and a byte). */
+/**
+ * Bytes an event takes in the columns below at their widest (a float64, 14 int32s and a byte): the memory
+ * estimate the ingest flushes by stays an upper bound, however narrow the index columns are.
+ */
 const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
 
 /**
@@ -34,24 +37,24 @@ const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
 export class EventColumns {
   length = 0;
   private readonly timestamps = float64s();
-  private readonly userIds = int32s();
-  private readonly anonymousIds = int32s();
+  private readonly userIds = indexes();
+  private readonly anonymousIds = indexes();
   private readonly types = uint8s();
-  private readonly names = int32s();
-  private readonly platforms = int32s();
-  private readonly pages = int32s();
-  private readonly campaigns = int32s();
-  private readonly urlCampaigns = int32s();
-  private readonly devices = int32s();
-  private readonly files = int32s();
+  private readonly names = indexes();
+  private readonly platforms = indexes();
+  private readonly pages = indexes();
+  private readonly campaigns = indexes();
+  private readonly urlCampaigns = indexes();
+  private readonly devices = indexes();
+  private readonly files = indexes();
   private readonly records = int32s();
   private readonly lines = int32s();
-  private readonly arrayIndexes = int32s();
+  private readonly arrayIndexes = indexes();
   /** Event ids as UTF-8 in arena blocks (no string object per event): where each starts, and its length. */
   private readonly idBlocks: Buffer[] = [];
   private idArenaUsed = 0;
   private readonly idStarts = int32s();
-  private readonly idLengths = int32s();
+  private readonly idLengths = indexes();
   private idsAscii = true;
 
   /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
