@@ -22,10 +22,7 @@ const ID_BLOCK_BITS = 20;
 const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
 const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
 
-/**
- * Bytes an event takes in the columns below at their widest (a float64, 14 int32s and a byte): the memory
- * estimate the ingest flushes by stays an upper bound, however narrow the index columns are.
- */
+/** Bytes an event takes in the columns below at their widest (a float64, 14 int32s, a byte): an upper bound. */
 const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
 
 /**
