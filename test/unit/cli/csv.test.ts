@@ -1,5 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../../../cli/output/csv.js';
+import { escapeControl } from '../../../cli/terminal-text.js';
+
+/** Every cell through the whole escaping, as before the fast path for plain cells. */
+function escapedCell(value: string): string {
+  let cell = value.split('\n').map(escapeControl).join('\n');
+  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
 
 describe('csvCell', () => {
   it.each([
@@ -27,5 +36,39 @@ describe('csvCell', () => {
     expect(csvCell('a\r\nb')).toBe('"a\\r\nb"');
     // A leading tab, which a spreadsheet could read as a formula start, is text once escaped.
     expect(csvCell('\t=1')).toBe('\\t=1');
+  });
+
+  it('writes a plain cell as the whole escaping would', () => {
+    const awkward = fc.constantFrom(
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '\r',
+      '\n',
+      '"',
+      ',',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u0085',
+      '\u009f',
+      '\u00a0',
+      '\u2028',
+      '\u2029',
+      'é',
+      '😀',
+      "'",
+    );
+    const text = fc
+      .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), awkward), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(csvCell(value)).toBe(escapedCell(value));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
