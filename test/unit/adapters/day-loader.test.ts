@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeDayPage, encodeDay } from '../../../functions/adapters/dynamodb/day-codec.js';
 import {
   conflictOnStaleRead,
+  loadWindow,
   readDays,
   StaleReadError,
 } from '../../../functions/adapters/dynamodb/day-loader.js';
+import { decodeHead } from '../../../functions/adapters/dynamodb/head-codec.js';
 import type { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
@@ -49,5 +51,33 @@ describe('readDays', () => {
 
   it('lets any other error through', () => {
     expect(() => conflictOnStaleRead(new Error('throttled'))).toThrow('throttled');
+  });
+});
+
+describe('loadWindow', () => {
+  const refusing = {
+    query: async () => {
+      throw new Error('no query expected');
+    },
+    batchGet: async () => {
+      throw new Error('no read expected');
+    },
+  } as unknown as Transport;
+
+  it('reads nothing for a user whose head was never committed: none of their items can be visible', async () => {
+    const window = await loadWindow(refusing, 'u', decodeHead(undefined), T0, T0 + 60_000);
+    expect(window).toEqual({
+      days: [],
+      startsAtFirstDay: true,
+      endsAtLastDay: true,
+      garbage: [],
+      tombstones: [],
+    });
+  });
+
+  it('queries for a user with a commit', async () => {
+    const committed = decodeHead({ pk: { S: 'U#u' }, sk: { S: 'H' }, v: { N: '1' }, t: { S: 'txn' } });
+    expect(committed.version).toBe(1);
+    await expect(loadWindow(refusing, 'u', committed, T0, T0 + 60_000)).rejects.toThrow('no query expected');
   });
 });
