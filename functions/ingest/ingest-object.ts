@@ -59,6 +59,8 @@ export interface IngestStats {
 export const DEFAULT_CHUNK_EVENTS = 1_000_000;
 export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
 export const DEFAULT_MERGE_CONCURRENCY = 16;
+/** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
+export const USERS_PER_PREFETCH = 100;
 
 /**
  * The ingest use case for one export object: reads and validates it, reporting rejections as it goes, and
@@ -161,11 +163,25 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       await flushStitched(chunk, identity);
       return;
     }
-    await mergeAll((pool) =>
-      chunk.forEachUser(canonicalOf, (user, ordered) =>
-        offerMerge(pool, ordered, (events) => input.writer.mergeUserEvents(user, events)),
-      ),
-    );
+    const writer = input.writer;
+    await mergeAll(async (pool) => {
+      // Users go to the pool a hundred at a time, their heads read ahead in one request.
+      let waiting: [string, UserEvents][] = [];
+      const offerWaiting = async () => {
+        const users = waiting;
+        waiting = [];
+        if (users.length === 0) return;
+        await writer.prefetchHeads?.(users.map(([user]) => user));
+        for (const [user, ordered] of users) {
+          await offerMerge(pool, ordered, (events) => writer.mergeUserEvents(user, events));
+        }
+      };
+      await chunk.forEachUser(canonicalOf, (user, ordered) => {
+        waiting.push([user, ordered]);
+        return waiting.length >= USERS_PER_PREFETCH ? offerWaiting() : undefined;
+      });
+      await offerWaiting();
+    });
   };
 
   try {

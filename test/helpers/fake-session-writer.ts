@@ -22,6 +22,8 @@ export class FakeSessionWriter implements SessionWriter {
   private readonly stored = new Map<string, Map<string, EventRecord>>();
   private readonly erased = new Set<string>();
   private failure: ((userId: string) => Error | undefined) | undefined;
+  /** The optional read-ahead of the port: a test may set it to watch the calls. */
+  prefetchHeads?: (userIds: readonly string[]) => Promise<void>;
 
   constructor(private readonly rules: CompiledRules) {}
 

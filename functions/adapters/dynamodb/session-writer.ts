@@ -15,7 +15,15 @@ import {
   prepareChange,
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
-import { backoff, type Item, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
+import {
+  backoff,
+  batchKey,
+  type Item,
+  isConditionFailure,
+  itemKey,
+  type Key,
+  type Transport,
+} from './transport.js';
 
 export interface SessionWriterOptions {
   readonly transport: Transport;
@@ -183,8 +191,29 @@ export class DynamoDbSessionWriter implements SessionWriter {
     return this.maxMergeAttempts;
   }
 
+  /**
+   * Heads read ahead, each for its user's next merge. Only that merge's first attempt uses it: a head that
+   * went stale meanwhile fails the commit's condition on the version, and the next attempt reads afresh.
+   */
+  private readonly prefetched = new Map<string, Head>();
+
+  async prefetchHeads(userIds: readonly string[]): Promise<void> {
+    const keys = userIds.map(headKey);
+    const items = await this.transport.batchGet(keys);
+    for (const [index, user] of userIds.entries()) {
+      const key = keys[index] as Key;
+      this.prefetched.set(user, decodeHead(items.get(batchKey(key.pk?.S ?? '', key.sk?.S ?? ''))));
+    }
+  }
+
   mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
-    return this.merge(userId, events, async () => ({ user: userId, head: await this.readHead(userId) }));
+    let readAhead = this.prefetched.get(userId);
+    this.prefetched.delete(userId);
+    return this.merge(userId, events, async () => {
+      const head = readAhead ?? (await this.readHead(userId));
+      readAhead = undefined;
+      return { user: userId, head };
+    });
   }
 
   /**

@@ -91,6 +91,11 @@ export interface SessionWriter {
    * everything delivered so far (rule 6). Idempotent; safe to run concurrently for the same user.
    */
   mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
+  /**
+   * Reads ahead what the first attempts of the next merges of these users will read, in one request for
+   * many users instead of one each. Optional: merging without it gives the same result.
+   */
+  prefetchHeads?(userIds: readonly string[]): Promise<void>;
 }
 
 /** What a rebuild knows of the rules it leaves. */

@@ -2,7 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
-import { PUTS_IN_FLIGHT } from '../../../functions/adapters/dynamodb/session-writer.js';
+import {
+  DynamoDbSessionWriter,
+  PUTS_IN_FLIGHT,
+} from '../../../functions/adapters/dynamodb/session-writer.js';
 import {
   deliveryArbitrary,
   eventRecordsArbitrary,
@@ -153,13 +156,14 @@ describe('DynamoDbSessionWriter', () => {
             delivery: deliveryArbitrary(events),
             concurrent: fc.boolean(),
             wholePartitionEvents: fc.constantFrom(0, WHOLE_PARTITION_EVENTS),
+            prefetch: fc.boolean(),
           }),
         ),
-        async ({ events, delivery, concurrent, wholePartitionEvents }) => {
+        async ({ events, delivery, concurrent, wholePartitionEvents, prefetch }) => {
           const store = await freshStore(dynamo.client, {}, { wholePartitionEvents });
           const files = delivery.order.map((index) => delivery.files[index] ?? []);
-          if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
-          else for (const file of files) await ingest(store, file);
+          if (concurrent) await Promise.all(files.map((file) => ingest(store, file, { prefetch })));
+          else for (const file of files) await ingest(store, file, { prefetch });
           const users = events.map((event) => event.userId ?? '');
           expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
         },
@@ -194,5 +198,25 @@ describe('DynamoDbSessionWriter', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('merges right with heads read ahead that went stale before their merges', async () => {
+    const store = await freshStore(dynamo.client);
+    const other = new DynamoDbSessionWriter({
+      transport: store.transport,
+      rules: store.rules,
+      wholePartitionEvents: 0,
+    });
+    const early = record({ id: 'm:1', timestamp: T0, userId: 'u' });
+    const late = record({ id: 'm:2', timestamp: T0 + 10 * MINUTE, userId: 'u' });
+    // Read ahead while the user is new; another writer then commits, so what was read ahead is stale.
+    await store.writer.prefetchHeads(['u']);
+    await other.mergeUserEvents('u', [early]);
+    const merged = await store.writer.mergeUserEvents('u', [late]);
+    // The first attempt planned on the stale head and lost at the commit; the second read afresh.
+    expect(merged).toMatchObject({ newEvents: 1, attempts: 2 });
+    expect(await storedSessions(store, ['u'])).toEqual(referenceSessions([early, late], store.rules));
+    // What was read ahead serves one merge only.
+    expect(await store.writer.mergeUserEvents('u', [late])).toMatchObject({ newEvents: 0, attempts: 1 });
   });
 });

@@ -46,11 +46,18 @@ export async function freshStore(
   };
 }
 
-/** What one ingest of a file does: every user's events merged, a few users at once. */
-export async function ingest(store: StoreUnderTest, events: readonly EventRecord[]): Promise<void> {
-  await Promise.all(
-    [...groupByUser(events)].map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)),
-  );
+/**
+ * What one ingest of a file does: every user's events merged, a few users at once; with `prefetch`, their
+ * heads read ahead in one request first, as the ingest does (stale by the merge when files race).
+ */
+export async function ingest(
+  store: StoreUnderTest,
+  events: readonly EventRecord[],
+  options: { prefetch?: boolean } = {},
+): Promise<void> {
+  const byUser = [...groupByUser(events)];
+  if (options.prefetch === true) await store.writer.prefetchHeads(byUser.map(([user]) => user));
+  await Promise.all(byUser.map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)));
 }
 
 /** Every stored session of the users, read back only through the public read API, paged. */

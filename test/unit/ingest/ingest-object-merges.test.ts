@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { USERS_PER_PREFETCH } from '../../../functions/ingest/ingest-object.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { segmentLines } from './handler-harness.js';
 import { asExpected, ingest, RULES, randomSplit, randomSplitText } from './ingest-object-harness.js';
@@ -114,6 +115,29 @@ describe('ingestObject merges', () => {
     expect(run.writer.calls).toHaveLength(users.size);
     expect(run.stats.usersTouched).toBe(users.size);
     expect(most).toBe(3);
+  });
+
+  it('reads the heads of each hundred users ahead, in the order their merges start', async () => {
+    const writer = new FakeSessionWriter(RULES);
+    const prefetched: string[][] = [];
+    const started: string[] = [];
+    writer.prefetchHeads = async (userIds) => {
+      prefetched.push([...userIds]);
+    };
+    const merge = writer.mergeUserEvents.bind(writer);
+    writer.mergeUserEvents = (userId, events) => {
+      started.push(userId);
+      // Every merge starts after its head was read ahead.
+      expect(prefetched.flat()).toContain(userId);
+      return merge(userId, events);
+    };
+    const run = await ingest('incoming/random-split.ndjson', randomSplitText, { concurrency: 4, writer });
+
+    expect(prefetched.flat()).toEqual(started);
+    expect(prefetched.every((users) => users.length <= USERS_PER_PREFETCH)).toBe(true);
+    expect(prefetched.slice(0, -1).every((users) => users.length === USERS_PER_PREFETCH)).toBe(true);
+    expect(run.stats.usersTouched).toBe(started.length);
+    expect(started.length).toBeGreaterThan(USERS_PER_PREFETCH);
   });
 
   it('aborts the report and throws when a merge fails', async () => {
