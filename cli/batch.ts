@@ -12,6 +12,7 @@ import {
 } from '../functions/domain/sessions/collector.js';
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
+import { SpoolError } from './line-spool.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
@@ -91,6 +92,8 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
   try {
     return await read();
   } catch (error) {
+    // Not the file's fault: the run cannot keep what it read.
+    if (error instanceof SpoolError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     return [unreadable(input.name, `cannot read: ${reason}`)];
   }

@@ -13,15 +13,49 @@ export const IN_MEMORY_CHARS = 4 * 1024 * 1024;
 const WRITE_CHARS = 256 * 1024;
 const READ_BYTES = 256 * 1024;
 
+/** The spool's file failed after lines went to it (a full disk): the run cannot finish its output. */
+export class SpoolError extends Error {
+  constructor(dir: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot write to the temporary folder ${dir} (${reason}); set TMPDIR to a folder with room`);
+    this.name = 'SpoolError';
+  }
+}
+
+export interface LineSpoolOptions {
+  readonly inMemoryChars?: number;
+  /** The temporary folder could not be used at all: the lines stay in memory, and this says why. */
+  readonly onSpillRefused?: (reason: string) => void;
+}
+
+let warnedOnce = false;
+/** One line on stderr a process: the run goes on, holding in memory what would have gone to disk. */
+function warnSpillRefused(reason: string): void {
+  if (warnedOnce) return;
+  warnedOnce = true;
+  process.stderr.write(
+    `sessionize: cannot use the temporary folder (${reason}); holding the output's rows in memory\n`,
+  );
+}
+
 export class LineSpool {
   private held: string[] = [];
   private heldChars = 0;
   private count = 0;
   private pending = '';
   private file: { dir: string; fd: number } | undefined;
+  /** Set once the temporary folder refused: everything stays in memory from then on. */
+  private refused = false;
   private readonly removeOnExit = () => this.dispose();
+  private readonly inMemoryChars: number;
+  private readonly onSpillRefused: (reason: string) => void;
 
-  constructor(private readonly inMemoryChars = IN_MEMORY_CHARS) {}
+  constructor(options: LineSpoolOptions | number = {}) {
+    const { inMemoryChars = IN_MEMORY_CHARS, onSpillRefused = warnSpillRefused } =
+      typeof options === 'number' ? { inMemoryChars: options } : options;
+    this.inMemoryChars = inMemoryChars;
+    this.onSpillRefused = onSpillRefused;
+  }
 
   /** Whether lines have gone to disk. */
   get spilled(): boolean {
@@ -77,7 +111,7 @@ export class LineSpool {
     if (this.file === undefined) {
       this.held.push(line);
       this.heldChars += line.length;
-      if (this.heldChars > this.inMemoryChars) this.spill();
+      if (this.heldChars > this.inMemoryChars && !this.refused) this.spill();
       return;
     }
     this.pending += `${line}\n`;
@@ -85,8 +119,16 @@ export class LineSpool {
   }
 
   private spill(): void {
-    const dir = mkdtempSync(join(tmpdir(), 'sessionize-spool-'));
-    this.file = { dir, fd: openSync(join(dir, 'lines'), 'w+') };
+    let dir: string | undefined;
+    try {
+      dir = mkdtempSync(join(tmpdir(), 'sessionize-spool-'));
+      this.file = { dir, fd: openSync(join(dir, 'lines'), 'w+') };
+    } catch (error) {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      this.refused = true;
+      this.onSpillRefused(error instanceof Error ? error.message : String(error));
+      return;
+    }
     process.on('exit', this.removeOnExit);
     for (const line of this.held) this.write(line);
     this.held = [];
@@ -95,7 +137,13 @@ export class LineSpool {
 
   private writePending(): void {
     if (this.file === undefined || this.pending === '') return;
-    writeSync(this.file.fd, this.pending, null, 'utf8');
+    const bytes = Buffer.from(this.pending, 'utf8');
+    try {
+      // A write may take fewer bytes than asked (a disk filling up): the rest goes again, or fails.
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.file.fd, bytes, done);
+    } catch (error) {
+      throw new SpoolError(this.file.dir, error);
+    }
     this.pending = '';
   }
 }

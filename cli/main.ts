@@ -3,6 +3,7 @@ import { NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
 import { sessionizeInputs, unreadable } from './batch.js';
 import { prepareInputs } from './inputs.js';
+import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
 import { createOutput } from './output/writer.js';
@@ -71,6 +72,11 @@ async function main(): Promise<number> {
       );
     }
     return failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof SpoolError)) throw error;
+    progress.end();
+    process.stderr.write(`sessionize: ${escapeControl(error.message)}\n`);
+    return 1;
   } finally {
     progress.end();
     await prepared.cleanup();

@@ -22,8 +22,10 @@ Options:
   --report-users ID,ID          users drawn on the html report's timelines (default: the busiest)
   -h, --help                    show this help
 
+Rejected events and table rows beyond a few megabytes wait in a file under $TMPDIR until the end.
+
 Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr and in
-the output; the other files still count), 2 for a usage error.
+the output; the other files still count) or the temporary folder filled up, 2 for a usage error.
 `;
 
 const minutes = (option: string) =>

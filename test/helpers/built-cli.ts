@@ -78,12 +78,12 @@ export interface CliRun {
 /** Runs `node bin/sessionize.mjs ARGS` as a user would, optionally feeding standard input. */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; input?: string | Uint8Array } = {},
+  options: { cwd?: string; input?: string | Uint8Array; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const stdout: Buffer[] = [];

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSpool } from '../../../cli/line-spool.js';
+import { LineSpool, SpoolError } from '../../../cli/line-spool.js';
 
 const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sessionize-spool-'));
 
@@ -64,5 +64,35 @@ describe('LineSpool', () => {
     expect(spool.length).toBe(2);
     expect([...spool.drain()]).toEqual(['first line, past the bound', 'second']);
     expect(spool.spilled).toBe(false);
+  });
+
+  it('says which folder failed when a write to its file fails, rather than losing lines', () => {
+    const spool = new LineSpool(10);
+    spool.add('x'.repeat(20));
+    expect(spool.spilled).toBe(true);
+    // The file gone from under it, as a full disk would refuse it.
+    closeSync((spool as unknown as { file: { fd: number } }).file.fd);
+    expect(() => [...spool.lines()]).toThrow(SpoolError);
+    expect(() => [...spool.lines()]).toThrow(
+      /cannot write to the temporary folder .*sessionize-spool-.*set TMPDIR/,
+    );
+  });
+
+  it('keeps everything in memory once the temporary folder refused, and says why once', () => {
+    const reasons: string[] = [];
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = '/no/such/folder/for/sessionize';
+    try {
+      const spool = new LineSpool({ inMemoryChars: 5, onSpillRefused: (reason) => reasons.push(reason) });
+      const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+      for (const line of lines) spool.add(line);
+      expect(spool.spilled).toBe(false);
+      expect([...spool.drain()]).toEqual(lines);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain('ENOENT');
   });
 });

@@ -1,0 +1,68 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
+
+/** One event, then enough rejected ones (their raw text kept) to pass what the spool holds in memory. */
+function manyRejections(): string {
+  const good = {
+    type: 'track',
+    event: 'Open',
+    userId: 'u',
+    messageId: 'm-0',
+    timestamp: '2024-01-01T09:00:00Z',
+  };
+  const lines = [JSON.stringify(good)];
+  for (let i = 1; i <= 12_000; i++) {
+    lines.push(
+      JSON.stringify({
+        type: 'track',
+        userId: 'u',
+        messageId: `m-${i}`,
+        timestamp: 'nope',
+        pad: 'x'.repeat(400),
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('the CLI and its temporary folder', () => {
+  let dir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'sessionize-tmp-test-'));
+    file = join(dir, 'bad.ndjson');
+    writeFileSync(file, manyRejections());
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps rejected events past the in-memory bound on disk, and removes the file when done', async () => {
+    const spoolRoot = mkdtempSync(join(dir, 'spool-'));
+    const run = await runCli(['--format', 'json', file], { env: { TMPDIR: spoolRoot } });
+
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as { rejected: { position: number }[] };
+    expect(output.rejected).toHaveLength(12_000);
+    expect(output.rejected.at(-1)?.position).toBe(12_001);
+    expect(readdirSync(spoolRoot)).toEqual([]);
+  });
+
+  it('holds them in memory when the temporary folder cannot be used, says so, and writes the same output', async () => {
+    const usable = await runCli(['--format', 'json', file], {
+      env: { TMPDIR: mkdtempSync(join(dir, 'spool-')) },
+    });
+    const refused = await runCli(['--format', 'json', file], {
+      env: { TMPDIR: join(dir, 'no-such-folder') },
+    });
+
+    expect(refused.code).toBe(0);
+    expect(refused.stderr).toContain('cannot use the temporary folder');
+    expect(refused.stdout).toBe(usable.stdout);
+    expect(usable.stderr).not.toContain('temporary folder');
+  });
+});
