@@ -7,7 +7,6 @@ import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
-import { CHUNK_PREFIX } from './keys.js';
 import {
   type ChangeContext,
   collectGarbage,
@@ -81,18 +80,55 @@ export class DeadlinePassed extends Error {
 }
 
 /**
- * Puts of one attempt in flight at once. One after another, a history of years (two items a day) took longer
- * than the append deadline on its first ingest, and so could never commit. Items reach 350 KB and an ingest
- * runs 16 merges at once, so more would hold a lot of memory in requests for little more speed.
+ * An attempt's items go out in `BatchWriteItem` requests of at most 25 items and about this many bytes, a
+ * few at once: a daily merge (a page and its chunk) is one request, not two, and the SDK's cost per request
+ * is most of the ingest's CPU. One after another, a history of years (two items a day) took longer than the
+ * append deadline on its first ingest, and so could never commit; items reach 350 KB and an ingest runs 16
+ * merges at once, so the bytes in flight stay near what eight single puts held.
  */
-export const PUTS_IN_FLIGHT = 8;
+export const BATCH_PUT_BYTES = 720 * 1024;
+export const BATCHES_IN_FLIGHT = 4;
+const BATCH_PUT_ITEMS = 25;
 
-/** Puts `items`, none started past `deadline`; each key is noted before its put, so a cut-short attempt clears it. */
+/** About what DynamoDB counts as an item's size: names and values, binary and text alike. */
+function approximateItemBytes(item: Item): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += name.length + (value.S?.length ?? 0) + (value.N?.length ?? 0) + (value.B?.byteLength ?? 0);
+    if (value.M !== undefined) bytes += approximateItemBytes(value.M);
+  }
+  return bytes;
+}
+
+/** Items in the order given, cut into requests by count and bytes; an item larger than the bound goes alone. */
+export function batchesOf(items: readonly Item[]): Item[][] {
+  const batches: Item[][] = [];
+  let batch: Item[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = approximateItemBytes(item);
+    if (batch.length > 0 && (batch.length === BATCH_PUT_ITEMS || bytes + size > BATCH_PUT_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/**
+ * Puts `items`, no request started past `deadline`; each key is noted before its request, so a cut-short
+ * attempt clears it. Items are invisible until the commit, so their order does not matter to readers; a
+ * loser's chunk that lands after its page was collected is found by the prefix queries that clear losers.
+ */
 async function putAll(transport: Transport, items: readonly Item[], deadline: number, written: Key[]) {
-  await mapBounded(items, PUTS_IN_FLIGHT, async (item) => {
+  await mapBounded(batchesOf(items), BATCHES_IN_FLIGHT, async (batch) => {
     if (Date.now() > deadline) throw new DeadlinePassed();
-    written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-    await transport.put(item);
+    for (const item of batch) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+    await transport.batchWrite(batch.map((item) => ({ PutRequest: { Item: item } })));
   });
 }
 
@@ -119,15 +155,7 @@ export async function commitChange(
   }
   const written: Key[] = [];
   try {
-    // Chunks before the pages that name them, each kind many at a time.
-    const isChunk = (item: Item) => item.sk?.S?.startsWith(CHUNK_PREFIX) === true;
-    await putAll(transport, change.items.filter(isChunk), deadline, written);
-    await putAll(
-      transport,
-      change.items.filter((item) => !isChunk(item)),
-      deadline,
-      written,
-    );
+    await putAll(transport, change.items, deadline, written);
     const now = Date.now();
     const history = nextHistory(
       head.recent,

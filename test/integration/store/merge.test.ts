@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
 import {
+  BATCH_PUT_BYTES,
+  BATCHES_IN_FLIGHT,
+  batchesOf,
   DynamoDbSessionWriter,
-  PUTS_IN_FLIGHT,
 } from '../../../functions/adapters/dynamodb/session-writer.js';
 import {
   deliveryArbitrary,
@@ -79,7 +81,7 @@ describe('DynamoDbSessionWriter', () => {
     }
   });
 
-  it("writes a long history's items many at a time, every chunk before the pages that name them", async () => {
+  it("writes a long history's items in batched requests, several at a time", async () => {
     const client = new DynamoDBClient({
       endpoint: dynamo.endpoint,
       region: 'us-east-1',
@@ -87,27 +89,28 @@ describe('DynamoDbSessionWriter', () => {
     });
     let inFlight = 0;
     let mostInFlight = 0;
-    const puts: { kind: string; started: number; ended: number }[] = [];
-    let tick = 0;
+    const batches: string[][] = [];
+    const singlePuts: string[] = [];
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName !== 'PutItemCommand') return next(args);
-        const put = {
-          kind: String((args.input as { Item: { sk: { S: string } } }).Item.sk.S).slice(0, 2),
-          started: tick++,
-          ended: 0,
-        };
+        if (context.commandName === 'PutItemCommand') singlePuts.push('put');
+        if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+        const requests = Object.values(
+          (args.input as { RequestItems: Record<string, { PutRequest?: { Item: { sk: { S: string } } } }[]> })
+            .RequestItems,
+        ).flat();
+        batches.push(
+          requests.flatMap((request) => (request.PutRequest ? [request.PutRequest.Item.sk.S] : [])),
+        );
         inFlight++;
         mostInFlight = Math.max(mostInFlight, inFlight);
         try {
           return await next(args);
         } finally {
           inFlight--;
-          put.ended = tick++;
-          puts.push(put);
         }
       },
-      { step: 'initialize', name: 'countPuts' },
+      { step: 'initialize', name: 'countBatches' },
     );
     // 300 days of twenty events each, too many to stay in their pages.
     const store = await freshStore(client, {}, { pageLimitBytes: 300 });
@@ -123,16 +126,39 @@ describe('DynamoDbSessionWriter', () => {
     await ingest(store, events);
 
     expect(await storedSessions(store, ['u'])).toEqual(referenceSessions(events, store.rules));
-    const chunks = puts.filter((put) => put.kind === 'E#');
-    const pages = puts.filter((put) => put.kind === 'D#');
-    expect(chunks.length).toBeGreaterThanOrEqual(300);
-    expect(pages.length).toBeGreaterThanOrEqual(300);
-    expect(Math.max(...chunks.map((put) => put.ended))).toBeLessThan(
-      Math.min(...pages.map((put) => put.started)),
-    );
+    const written = batches.flat();
+    expect(written.filter((sk) => sk.startsWith('E#')).length).toBeGreaterThanOrEqual(300);
+    expect(written.filter((sk) => sk.startsWith('D#')).length).toBeGreaterThanOrEqual(300);
+    expect(singlePuts).toEqual([]);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBe(25);
+    expect(batches.length).toBeLessThan(written.length / 10);
     expect(mostInFlight).toBeGreaterThan(1);
-    expect(mostInFlight).toBeLessThanOrEqual(PUTS_IN_FLIGHT);
+    expect(mostInFlight).toBeLessThanOrEqual(BATCHES_IN_FLIGHT);
     client.destroy();
+  });
+
+  it('cuts items into requests of at most 25 and about BATCH_PUT_BYTES, an oversized item alone', () => {
+    const item = (sk: string, bytes: number) => ({
+      pk: { S: 'U#u' },
+      sk: { S: sk },
+      d: { B: new Uint8Array(bytes) },
+    });
+    const small = Array.from({ length: 60 }, (_, i) => item(`E#${i}`, 100));
+    expect(batchesOf(small).map((batch) => batch.length)).toEqual([25, 25, 10]);
+    const large = [
+      item('a', 300_000),
+      item('b', 300_000),
+      item('c', 300_000),
+      item('d', 900_000),
+      item('e', 10),
+    ];
+    expect(batchesOf(large).map((batch) => batch.map((one) => one.sk?.S))).toEqual([
+      ['a', 'b'],
+      ['c'],
+      ['d'],
+      ['e'],
+    ]);
+    expect(BATCH_PUT_BYTES).toBeLessThan(1_000_000);
   });
 
   it('writes nothing for a redelivered file', async () => {
