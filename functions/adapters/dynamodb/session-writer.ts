@@ -1,7 +1,6 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
-import { mapBounded } from '../../shared/map-bounded.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -14,6 +13,7 @@ import {
   prepareChange,
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
+import { DeadlinePassed, putCombinerOf } from './put-combiner.js';
 import {
   backoff,
   batchKey,
@@ -71,65 +71,16 @@ export interface MergeTarget {
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
 
-/** An attempt ran out of time before it could write everything: it gives up and starts over. */
-export class DeadlinePassed extends Error {
-  constructor() {
-    super('the merge attempt passed its deadline');
-    this.name = 'DeadlinePassed';
-  }
-}
+export { DeadlinePassed } from './put-combiner.js';
 
 /**
- * An attempt's items go out in `BatchWriteItem` requests of at most 25 items and about this many bytes, a
- * few at once: a daily merge (a page and its chunk) is one request, not two, and the SDK's cost per request
- * is most of the ingest's CPU. One after another, a history of years (two items a day) took longer than the
- * append deadline on its first ingest, and so could never commit; items reach 350 KB and an ingest runs 16
- * merges at once, so the bytes in flight stay near what eight single puts held.
- */
-export const BATCH_PUT_BYTES = 720 * 1024;
-export const BATCHES_IN_FLIGHT = 4;
-const BATCH_PUT_ITEMS = 25;
-
-/** About what DynamoDB counts as an item's size: names and values, binary and text alike. */
-function approximateItemBytes(item: Item): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    bytes += name.length + (value.S?.length ?? 0) + (value.N?.length ?? 0) + (value.B?.byteLength ?? 0);
-    if (value.M !== undefined) bytes += approximateItemBytes(value.M);
-  }
-  return bytes;
-}
-
-/** Items in the order given, cut into requests by count and bytes; an item larger than the bound goes alone. */
-export function batchesOf(items: readonly Item[]): Item[][] {
-  const batches: Item[][] = [];
-  let batch: Item[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = approximateItemBytes(item);
-    if (batch.length > 0 && (batch.length === BATCH_PUT_ITEMS || bytes + size > BATCH_PUT_BYTES)) {
-      batches.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(item);
-    bytes += size;
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
-}
-
-/**
- * Puts `items`, no request started past `deadline`; each key is noted before its request, so a cut-short
- * attempt clears it. Items are invisible until the commit, so their order does not matter to readers; a
- * loser's chunk that lands after its page was collected is found by the prefix queries that clear losers.
+ * Puts `items` through the transport's combiner, none sent past `deadline`; every key is noted first, so a
+ * cut-short attempt clears it.
  */
 async function putAll(transport: Transport, items: readonly Item[], deadline: number, written: Key[]) {
-  await mapBounded(batchesOf(items), BATCHES_IN_FLIGHT, async (batch) => {
-    if (Date.now() > deadline) throw new DeadlinePassed();
-    for (const item of batch) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-    await transport.batchWrite(batch.map((item) => ({ PutRequest: { Item: item } })));
-  });
+  if (Date.now() > deadline) throw new DeadlinePassed();
+  for (const item of items) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+  await putCombinerOf(transport).put(items, deadline);
 }
 
 /**

@@ -20,7 +20,8 @@ import {
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
-import { DeadlinePassed, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
+import { DeadlinePassed, putCombinerOf } from './put-combiner.js';
+import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
 import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
@@ -170,11 +171,9 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
         registered.push(change);
       }
       for (const change of changes) {
-        for (const item of change.items) {
-          if (Date.now() > deadline) throw new DeadlinePassed();
-          await this.transport.put(item);
-          written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-        }
+        if (Date.now() > deadline) throw new DeadlinePassed();
+        for (const item of change.items) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+        await putCombinerOf(this.transport).put(change.items, deadline);
       }
       await this.transport.transact(await this.commitItems(anonymousId, link, from, to, heads, changes, txn));
     } catch (error) {

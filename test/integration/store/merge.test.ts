@@ -2,12 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
-import {
-  BATCH_PUT_BYTES,
-  BATCHES_IN_FLIGHT,
-  batchesOf,
-  DynamoDbSessionWriter,
-} from '../../../functions/adapters/dynamodb/session-writer.js';
+import { REQUESTS_IN_FLIGHT } from '../../../functions/adapters/dynamodb/put-combiner.js';
+import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import {
   deliveryArbitrary,
   eventRecordsArbitrary,
@@ -133,32 +129,8 @@ describe('DynamoDbSessionWriter', () => {
     expect(Math.max(...batches.map((batch) => batch.length))).toBe(25);
     expect(batches.length).toBeLessThan(written.length / 10);
     expect(mostInFlight).toBeGreaterThan(1);
-    expect(mostInFlight).toBeLessThanOrEqual(BATCHES_IN_FLIGHT);
+    expect(mostInFlight).toBeLessThanOrEqual(REQUESTS_IN_FLIGHT);
     client.destroy();
-  });
-
-  it('cuts items into requests of at most 25 and about BATCH_PUT_BYTES, an oversized item alone', () => {
-    const item = (sk: string, bytes: number) => ({
-      pk: { S: 'U#u' },
-      sk: { S: sk },
-      d: { B: new Uint8Array(bytes) },
-    });
-    const small = Array.from({ length: 60 }, (_, i) => item(`E#${i}`, 100));
-    expect(batchesOf(small).map((batch) => batch.length)).toEqual([25, 25, 10]);
-    const large = [
-      item('a', 300_000),
-      item('b', 300_000),
-      item('c', 300_000),
-      item('d', 900_000),
-      item('e', 10),
-    ];
-    expect(batchesOf(large).map((batch) => batch.map((one) => one.sk?.S))).toEqual([
-      ['a', 'b'],
-      ['c'],
-      ['d'],
-      ['e'],
-    ]);
-    expect(BATCH_PUT_BYTES).toBeLessThan(1_000_000);
   });
 
   it('writes nothing for a redelivered file', async () => {
