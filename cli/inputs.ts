@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +29,15 @@ export async function prepareInputs(
   const inputs: BatchInput[] = [];
   const problems: { file: string; reason: string }[] = [];
   let spoolDir: string | undefined;
+  // Also on an interrupted run: the process's exit hooks run (cli/main.ts turns signals into exits).
+  const removeSpool = () => {
+    if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
+  };
   for (const name of names) {
     if (name === STDIN_NAME) {
       if (spoolDir === undefined) {
         spoolDir = await mkdtemp(join(tmpdir(), 'sessionize-'));
+        process.on('exit', removeSpool);
         await pipeline(stdin, createWriteStream(join(spoolDir, 'stdin')));
       }
       inputs.push(fileInput(STDIN_NAME, join(spoolDir, 'stdin')));
@@ -65,6 +70,7 @@ export async function prepareInputs(
     inputs,
     problems,
     cleanup: async () => {
+      process.off('exit', removeSpool);
       if (spoolDir !== undefined) await rm(spoolDir, { recursive: true, force: true });
     },
   };

@@ -83,4 +83,14 @@ async function main(): Promise<number> {
   }
 }
 
+// An interrupted run exits through its exit hooks, which remove its temporary files (standard input
+// spooled, rows and rejections waiting for the output); 128 + the signal's number, as a shell reports it.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.once(signal, () => process.exit(code));
+}
+
 process.exitCode = await main();

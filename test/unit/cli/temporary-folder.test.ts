@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
+import { BIN, ensureCliBuilt, REPO, runCli } from '../../helpers/built-cli.js';
 
 /** One event, then enough rejected ones (their raw text kept) to pass what the spool holds in memory. */
 function manyRejections(): string {
@@ -64,5 +65,24 @@ describe('the CLI and its temporary folder', () => {
     expect(refused.stderr).toContain('cannot use the temporary folder');
     expect(refused.stdout).toBe(usable.stdout);
     expect(usable.stderr).not.toContain('temporary folder');
+  });
+
+  it('removes its temporary files when interrupted, and exits as a shell reports a signal', async () => {
+    const spoolRoot = mkdtempSync(join(dir, 'spool-'));
+    const child = spawn(process.execPath, [BIN, '--format', 'json', '-'], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '', TMPDIR: spoolRoot },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Standard input still open: the CLI is spooling it to a temporary folder.
+    child.stdin.write(manyRejections().slice(0, 100_000));
+    for (let waited = 0; readdirSync(spoolRoot).length === 0 && waited < 10_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(readdirSync(spoolRoot)).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(spoolRoot)).toEqual([]);
   });
 });
