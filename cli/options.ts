@@ -25,7 +25,8 @@ Options:
 Rejected events and table rows beyond a few megabytes wait in a file under $TMPDIR until the end.
 
 Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr and in
-the output; the other files still count) or the temporary folder filled up, 2 for a usage error.
+the output; the other files still count) or the temporary folder filled up, 2 for a usage error, 128 + the
+signal's number when interrupted (130 for Ctrl-C).
 `;
 
 const minutes = (option: string) =>
