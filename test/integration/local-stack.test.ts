@@ -172,7 +172,17 @@ describe('npm start (local stack)', () => {
   });
 
   it('serves exactly the expected sessions of files uploaded with a default S3 client, shuffled and one twice', async () => {
-    stack = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
+    // The ports were free a moment ago; another test's server may have taken one since: take others.
+    for (let attempt = 1; stack === undefined; attempt++) {
+      try {
+        stack = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
+      } catch (error) {
+        if (attempt === 3 || !(error instanceof Error && /is already in use/.test(error.message)))
+          throw error;
+        ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+        apiUrl = `http://127.0.0.1:${ports.api}`;
+      }
+    }
     expect(stack.output).toContain(`http://127.0.0.1:${ports.api}`);
     expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');

@@ -5,6 +5,13 @@ import { findFreePort } from '../../../local/process-utils.js';
 import { groupMembers, type Ports, StackProcess, waitFor } from '../../helpers/local-servers.js';
 import { type GroupGuard, guardProcessGroup } from './group-guard.js';
 
+/** Starts tried on fresh ports when one was taken between finding it free and binding it. */
+const PORT_ATTEMPTS = 3;
+
+function portTaken(error: unknown): boolean {
+  return error instanceof Error && /is already in use/.test(error.message);
+}
+
 /** The `start` script's own command, without npm around it, so a group kill reaches every process at once. */
 const START_COMMAND = [process.execPath, '--import', 'tsx', 'local/main.ts'];
 
@@ -70,24 +77,28 @@ export class StackUnderTest {
 
   async start(): Promise<void> {
     if (this.running) throw new Error('the stack under test is already running');
-    this.ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
-    let stack: StackProcess;
-    try {
-      stack = await StackProcess.start(
-        START_COMMAND,
-        this.ports,
-        { ...this.env, SESSIONIZER_DATA_DIR: this.dataDir },
-        {
-          onSpawn: (pid) => {
-            this.guard = guardProcessGroup(pid);
+    let stack: StackProcess | undefined;
+    for (let attempt = 1; stack === undefined; attempt++) {
+      this.ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+      try {
+        stack = await StackProcess.start(
+          START_COMMAND,
+          this.ports,
+          { ...this.env, SESSIONIZER_DATA_DIR: this.dataDir },
+          {
+            onSpawn: (pid) => {
+              this.guard = guardProcessGroup(pid);
+            },
           },
-        },
-      );
-    } catch (error) {
-      // StackProcess killed the group of the failed start.
-      this.guard?.release();
-      this.guard = undefined;
-      throw error;
+        );
+      } catch (error) {
+        // StackProcess killed the group of the failed start.
+        this.guard?.release();
+        this.guard = undefined;
+        // The ports were free a moment ago; another test's server may have taken one since: take others.
+        if (attempt < PORT_ATTEMPTS && portTaken(error)) continue;
+        throw error;
+      }
     }
     this.current = stack;
     this.outputs.push(() => stack.output);
