@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { findFreePort } from '../../local/process-utils.js';
 import { createLocalDynamoDbClient, createLocalS3Client } from '../../local/s3-client.js';
 import { startS3Local } from '../../local/s3-local.js';
 
@@ -112,6 +113,32 @@ export interface Ports {
   api: number;
   s3: number;
   dynamoDb: number;
+}
+
+/** Ports that were free a moment ago, for the three servers of a stack. */
+export async function freePorts(): Promise<Ports> {
+  return { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+}
+
+/** Stack starts tried on fresh ports when one was taken between finding it free and binding it. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts a stack on free ports, and on others when another test's server took one first (findFreePort's
+ * race, which its callers are to retry): the stack then says the port "is already in use".
+ */
+export async function startOnFreePorts(
+  start: (ports: Ports) => Promise<StackProcess>,
+): Promise<{ stack: StackProcess; ports: Ports }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts();
+    try {
+      return { stack: await start(ports), ports };
+    } catch (error) {
+      const taken = error instanceof Error && /is already in use/.test(error.message);
+      if (!taken || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 export class StackProcess {

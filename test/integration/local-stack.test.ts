@@ -31,6 +31,7 @@ import {
   ROOT,
   runScript,
   StackProcess,
+  startOnFreePorts,
 } from '../helpers/local-servers.js';
 
 const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
@@ -161,8 +162,6 @@ describe('npm start (local stack)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-stack-'));
     scratch = mkdtempSync(join(tmpdir(), 'sessionizer-stack-files-'));
-    ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
-    apiUrl = `http://127.0.0.1:${ports.api}`;
   });
 
   afterAll(() => {
@@ -172,17 +171,10 @@ describe('npm start (local stack)', () => {
   });
 
   it('serves exactly the expected sessions of files uploaded with a default S3 client, shuffled and one twice', async () => {
-    // The ports were free a moment ago; another test's server may have taken one since: take others.
-    for (let attempt = 1; stack === undefined; attempt++) {
-      try {
-        stack = await StackProcess.start(['npm', 'start'], ports, stackEnv(dataDir));
-      } catch (error) {
-        if (attempt === 3 || !(error instanceof Error && /is already in use/.test(error.message)))
-          throw error;
-        ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
-        apiUrl = `http://127.0.0.1:${ports.api}`;
-      }
-    }
+    ({ stack, ports } = await startOnFreePorts((candidate) =>
+      StackProcess.start(['npm', 'start'], candidate, stackEnv(dataDir)),
+    ));
+    apiUrl = `http://127.0.0.1:${ports.api}`;
     expect(stack.output).toContain(`http://127.0.0.1:${ports.api}`);
     expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');

@@ -1,16 +1,14 @@
 // The local stack as the fault suite drives it: started as `npm start` starts it (its own process group,
 // its own data dir, free ports), killed with SIGKILL as a whole group at any moment, restarted on the same
 // data dir, and never left behind.
-import { findFreePort } from '../../../local/process-utils.js';
-import { groupMembers, type Ports, StackProcess, waitFor } from '../../helpers/local-servers.js';
+import {
+  groupMembers,
+  type Ports,
+  StackProcess,
+  startOnFreePorts,
+  waitFor,
+} from '../../helpers/local-servers.js';
 import { type GroupGuard, guardProcessGroup } from './group-guard.js';
-
-/** Starts tried on fresh ports when one was taken between finding it free and binding it. */
-const PORT_ATTEMPTS = 3;
-
-function portTaken(error: unknown): boolean {
-  return error instanceof Error && /is already in use/.test(error.message);
-}
 
 /** The `start` script's own command, without npm around it, so a group kill reaches every process at once. */
 const START_COMMAND = [process.execPath, '--import', 'tsx', 'local/main.ts'];
@@ -77,13 +75,11 @@ export class StackUnderTest {
 
   async start(): Promise<void> {
     if (this.running) throw new Error('the stack under test is already running');
-    let stack: StackProcess | undefined;
-    for (let attempt = 1; stack === undefined; attempt++) {
-      this.ports = { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+    const { stack, ports } = await startOnFreePorts(async (candidate) => {
       try {
-        stack = await StackProcess.start(
+        return await StackProcess.start(
           START_COMMAND,
-          this.ports,
+          candidate,
           { ...this.env, SESSIONIZER_DATA_DIR: this.dataDir },
           {
             onSpawn: (pid) => {
@@ -95,11 +91,10 @@ export class StackUnderTest {
         // StackProcess killed the group of the failed start.
         this.guard?.release();
         this.guard = undefined;
-        // The ports were free a moment ago; another test's server may have taken one since: take others.
-        if (attempt < PORT_ATTEMPTS && portTaken(error)) continue;
         throw error;
       }
-    }
+    });
+    this.ports = ports;
     this.current = stack;
     this.outputs.push(() => stack.output);
     this.starts++;
