@@ -5,7 +5,7 @@
  * at once. Items are invisible until their merge commits, so neither their order nor their company matters
  * to readers; a loser's items are cleared by version and transaction whatever request carried them.
  */
-import type { Item, Transport } from './transport.js';
+import { type Item, itemKey, type Key, type Transport } from './transport.js';
 
 /** An attempt ran out of time before it could write everything: it gives up and starts over. */
 export class DeadlinePassed extends Error {
@@ -129,11 +129,26 @@ export class PutCombiner {
 const combiners = new WeakMap<Transport, PutCombiner>();
 
 /** The one combiner of a transport, so every writer on it shares requests. */
-export function putCombinerOf(transport: Transport): PutCombiner {
+function putCombinerOf(transport: Transport): PutCombiner {
   let combiner = combiners.get(transport);
   if (combiner === undefined) {
     combiner = new PutCombiner(transport);
     combiners.set(transport, combiner);
   }
   return combiner;
+}
+
+/**
+ * An attempt's puts: through the transport's combiner, none sent past `deadline`; every key is noted in
+ * `written` first, so a cut-short attempt clears it.
+ */
+export async function putAll(
+  transport: Transport,
+  items: readonly Item[],
+  deadline: number,
+  written: Key[],
+): Promise<void> {
+  if (Date.now() > deadline) throw new DeadlinePassed();
+  for (const item of items) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
+  await putCombinerOf(transport).put(items, deadline);
 }

@@ -13,16 +13,8 @@ import {
   prepareChange,
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
-import { DeadlinePassed, putCombinerOf } from './put-combiner.js';
-import {
-  backoff,
-  batchKey,
-  type Item,
-  isConditionFailure,
-  itemKey,
-  type Key,
-  type Transport,
-} from './transport.js';
+import { DeadlinePassed, putAll } from './put-combiner.js';
+import { backoff, batchKey, isConditionFailure, type Key, type Transport } from './transport.js';
 
 export interface SessionWriterOptions {
   readonly transport: Transport;
@@ -70,18 +62,6 @@ export interface MergeTarget {
 
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
-
-export { DeadlinePassed } from './put-combiner.js';
-
-/**
- * Puts `items` through the transport's combiner, none sent past `deadline`; every key is noted first, so a
- * cut-short attempt clears it.
- */
-async function putAll(transport: Transport, items: readonly Item[], deadline: number, written: Key[]) {
-  if (Date.now() > deadline) throw new DeadlinePassed();
-  for (const item of items) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-  await putCombinerOf(transport).put(items, deadline);
-}
 
 /**
  * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days

@@ -20,7 +20,7 @@ import {
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
-import { DeadlinePassed, putCombinerOf } from './put-combiner.js';
+import { DeadlinePassed, putAll } from './put-combiner.js';
 import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
 import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
 
@@ -170,11 +170,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
         await registerIntent(this.transport, change.user, change.head, txn, change.intent);
         registered.push(change);
       }
-      for (const change of changes) {
-        if (Date.now() > deadline) throw new DeadlinePassed();
-        for (const item of change.items) written.push(itemKey(item.pk?.S ?? '', item.sk?.S ?? ''));
-        await putCombinerOf(this.transport).put(change.items, deadline);
-      }
+      for (const change of changes) await putAll(this.transport, change.items, deadline, written);
       await this.transport.transact(await this.commitItems(anonymousId, link, from, to, heads, changes, txn));
     } catch (error) {
       if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
