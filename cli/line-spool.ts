@@ -50,9 +50,7 @@ export class LineSpool {
   private readonly inMemoryChars: number;
   private readonly onSpillRefused: (reason: string) => void;
 
-  constructor(options: LineSpoolOptions | number = {}) {
-    const { inMemoryChars = IN_MEMORY_CHARS, onSpillRefused = warnSpillRefused } =
-      typeof options === 'number' ? { inMemoryChars: options } : options;
+  constructor({ inMemoryChars = IN_MEMORY_CHARS, onSpillRefused = warnSpillRefused }: LineSpoolOptions = {}) {
     this.inMemoryChars = inMemoryChars;
     this.onSpillRefused = onSpillRefused;
   }

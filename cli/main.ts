@@ -74,7 +74,6 @@ async function main(): Promise<number> {
     return failed.length > 0 ? 1 : 0;
   } catch (error) {
     if (!(error instanceof SpoolError)) throw error;
-    progress.end();
     process.stderr.write(`sessionize: ${escapeControl(error.message)}\n`);
     return 1;
   } finally {

@@ -47,7 +47,6 @@ const CELL_BREAK = '\u0000';
 export class TableOutput {
   private readonly rows: LineSpool;
   private readonly widths = COLUMNS.map((column) => column.name.length);
-  private rowCount = 0;
 
   constructor(rows = new LineSpool()) {
     this.rows = rows;
@@ -60,7 +59,6 @@ export class TableOutput {
       if (length > (this.widths[i] as number)) this.widths[i] = length;
     }
     this.rows.add(cells.join(CELL_BREAK));
-    this.rowCount++;
   }
 
   /** Writes the rows, then what was read, waiting whenever the output is full. */
@@ -71,7 +69,7 @@ export class TableOutput {
         .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
         .join('  ')
         .trimEnd();
-    if (this.rowCount > 0) {
+    if (this.rows.length > 0) {
       write(`${line(COLUMNS.map((column) => column.name))}\n`);
       await paced(this.rows.drain(), pause, (row) => write(`${line(row.split(CELL_BREAK))}\n`));
       write('\n');

@@ -8,7 +8,7 @@ const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('
 
 describe('LineSpool', () => {
   it('keeps a small run in memory, never touching the disk', () => {
-    const spool = new LineSpool(1_000);
+    const spool = new LineSpool({ inMemoryChars: 1_000 });
     for (let i = 0; i < 10; i++) spool.add(`row ${i}`);
     expect(spool.spilled).toBe(false);
     expect([...spool.drain()]).toEqual(Array.from({ length: 10 }, (_, i) => `row ${i}`));
@@ -16,7 +16,7 @@ describe('LineSpool', () => {
 
   it('gives back every line in order once they went to disk, and removes the file', () => {
     const before = new Set(spoolDirs());
-    const spool = new LineSpool(100);
+    const spool = new LineSpool({ inMemoryChars: 100 });
     // Lines longer than a read block, multi-byte characters across block edges, empty lines.
     const lines = [
       'é'.repeat(300_000),
@@ -37,7 +37,7 @@ describe('LineSpool', () => {
     const line = fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => text.replace(/\n/g, ' '));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 200 }), fc.integer({ min: 0, max: 500 }), (lines, bound) => {
-        const spool = new LineSpool(bound);
+        const spool = new LineSpool({ inMemoryChars: bound });
         for (const text of lines) spool.add(text);
         expect([...spool.drain()]).toEqual(lines);
         expect(spool.spilled).toBe(false);
@@ -48,7 +48,7 @@ describe('LineSpool', () => {
 
   it('removes its file when dropped before being read', () => {
     const before = new Set(spoolDirs());
-    const spool = new LineSpool(0);
+    const spool = new LineSpool({ inMemoryChars: 0 });
     spool.add('x');
     expect(spoolDirs().filter((name) => !before.has(name))).toHaveLength(1);
     spool.dispose();
@@ -56,7 +56,7 @@ describe('LineSpool', () => {
   });
 
   it('reads its lines as often as asked, lines added between readings included', () => {
-    const spool = new LineSpool(10);
+    const spool = new LineSpool({ inMemoryChars: 10 });
     spool.add('first line, past the bound');
     expect([...spool.lines()]).toEqual(['first line, past the bound']);
     spool.add('second');
@@ -67,7 +67,7 @@ describe('LineSpool', () => {
   });
 
   it('says which folder failed when a write to its file fails, rather than losing lines', () => {
-    const spool = new LineSpool(10);
+    const spool = new LineSpool({ inMemoryChars: 10 });
     spool.add('x'.repeat(20));
     expect(spool.spilled).toBe(true);
     // The file gone from under it, as a full disk would refuse it.

@@ -25,7 +25,7 @@ describe('RejectionLog', () => {
         fc.array(rejection, { maxLength: 60 }),
         fc.integer({ min: 0, max: 2_000 }),
         (added, bound) => {
-          const log = new RejectionLog(new LineSpool(bound));
+          const log = new RejectionLog(new LineSpool({ inMemoryChars: bound }));
           for (const item of added) log.add(item);
           expect(log.length).toBe(added.length);
           // Key order too: the JSON output writes them as they come.
@@ -41,7 +41,7 @@ describe('RejectionLog', () => {
   });
 
   it('holds a raw event with line breaks and U+2028 as one line', () => {
-    const log = new RejectionLog(new LineSpool(0));
+    const log = new RejectionLog(new LineSpool({ inMemoryChars: 0 }));
     const raw = '{"a":"x\n\r\u2028\u2029y"}';
     log.add({ file: 'f', position: 1, reason: 'r', raw });
     log.add({ file: 'f', position: 2, reason: 'r', raw: 'z' });

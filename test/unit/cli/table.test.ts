@@ -93,7 +93,7 @@ describe('writeTable', () => {
     const views = Array.from({ length: 3_000 }, (_, i) =>
       toSessionView(summary(`user-${'é'.repeat(i % 50)}-${i}`, i + 1)),
     );
-    const spooled = new TableOutput(new LineSpool(1_000));
+    const spooled = new TableOutput(new LineSpool({ inMemoryChars: 1_000 }));
     for (const view of views) spooled.add(view);
     let fromDisk = '';
     await spooled.end(result(views.length), (text) => {
