@@ -219,7 +219,10 @@ describe('API fuzzing', () => {
             apiEvent('GET', userPath(userId, 'sessions'), { query: rawQueryString }),
           );
           expectWellFormed(result, 'GET');
-          if (!cursors.includes(c)) expect(result.statusCode).toBe(400);
+          // What the API reads, decoded as it decodes a query: a mutation that percent-encodes a character
+          // as itself ('Q' as %51), or ends at an unencoded '&', can hand it a cursor it issued.
+          const received = new URLSearchParams(rawQueryString).get('cursor') ?? '';
+          if (!cursors.includes(received)) expect(result.statusCode).toBe(400);
         },
       ),
       { numRuns: 3000 },
