@@ -1,15 +1,17 @@
 import type { InputFormat } from '../../contract/index.js';
-import type { EventRecord } from '../domain/events/event.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
-import type { FileSummary, RecordPosition } from '../domain/reading/read-export.js';
+import type { FileSummary } from '../domain/reading/read-export.js';
 import { readExport } from '../domain/reading/read-export.js';
 import { readRecordTexts } from '../domain/reading/record-texts.js';
 import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
-import { EventCollector, type SourceRef, sourceKey, type UserEvents } from '../domain/sessions/collector.js';
-import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
-import { mapBounded, TaskPool } from '../shared/map-bounded.js';
-import { ERASED_REASON, type RejectionReport } from './rejection-report.js';
+import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
+import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
+import { type Chunk, ChunkMerger, erasedLine, StopMerging } from './merge-chunk.js';
+import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
+import type { RejectionReport } from './rejection-report.js';
+
+export { USERS_PER_PREFETCH } from './merge-chunk.js';
 
 export interface IngestObjectInput {
   /** Names the file in reports: the object key. */
@@ -30,23 +32,27 @@ export interface IngestObjectInput {
   readonly chunkBytes?: number;
   /** Users merged at once. */
   readonly concurrency?: number;
+  /** What an earlier delivery of the same object version merged: it is read again but not merged again. */
+  readonly resume?: IngestProgress | undefined;
+  /** Saves progress and says when to stop; without it the whole object is merged in this call. */
+  readonly checkpoint?: IngestCheckpoint | undefined;
 }
 
-export interface IngestStats {
+export interface IngestCheckpoint {
+  save(progress: IngestProgress): Promise<void>;
+  /** True once the call should take on no more merges; asked only after a merge of this call finished. */
+  timeUp(): boolean;
+  /** While merging, progress is also saved this often (ms), so a call cut short still counts. */
+  readonly saveEveryMs?: number;
+}
+
+export interface IngestStats extends MergeTotals {
   /** Candidate events read: accepted + rejected. */
   records: number;
   accepted: number;
   rejected: number;
   /** Accepted events already stored (redelivered files, repeated messageIds). */
   duplicates: number;
-  /** Accepted events of erased users, reported as rejected. */
-  erased: number;
-  /** Users merged, counted once per chunk. */
-  usersTouched: number;
-  newEvents: number;
-  sessionsWritten: number;
-  /** Merge rounds: one per chunk of accepted events. */
-  chunks: number;
   files: FileSummary[];
 }
 
@@ -59,32 +65,24 @@ export interface IngestStats {
 export const DEFAULT_CHUNK_EVENTS = 1_000_000;
 export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
 export const DEFAULT_MERGE_CONCURRENCY = 16;
-/** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
-export const USERS_PER_PREFETCH = 100;
+export const DEFAULT_SAVE_EVERY_MS = 60_000;
 
 /**
  * The ingest use case for one export object: reads and validates it, reporting rejections as it goes, and
  * merges its events into the store a chunk at a time, so memory stays bounded whatever the file's size
  * (merging is idempotent and convergent, rule 6, so a chunk boundary can fall anywhere). Bad input is
- * reported, never thrown; store and source errors are thrown so the message is retried.
+ * reported, never thrown; store and source errors are thrown so the message is retried. With a checkpoint,
+ * a call whose time is up saves how far it got and throws {@link IngestStopped}; a later call given that
+ * progress reads the object again, for its whole rejection report, and merges only the rest.
  */
 export async function ingestObject(input: IngestObjectInput): Promise<IngestStats> {
-  const { report, rules } = input;
-  const stats: IngestStats = {
-    records: 0,
-    accepted: 0,
-    rejected: 0,
-    duplicates: 0,
-    erased: 0,
-    usersTouched: 0,
-    newEvents: 0,
-    sessionsWritten: 0,
-    chunks: 0,
-    files: [],
-  };
+  const { report, rules, checkpoint } = input;
+  let accepted = 0;
+  let rejected = 0;
   const chunkEvents = input.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const chunkBytes = input.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  let collector = new EventCollector(rules.stitching);
+  if (rules.stitching && input.identity === undefined)
+    throw new Error('identity stitching needs an identity writer');
 
   const canonicalOf = async (sources: readonly SourceRef[]) => {
     const byFile = new Map<string, Set<number>>();
@@ -99,93 +97,53 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     return canonical;
   };
 
-  const concurrency = input.concurrency ?? DEFAULT_MERGE_CONCURRENCY;
-  const identity = input.identity;
-  if (rules.stitching && identity === undefined)
-    throw new Error('identity stitching needs an identity writer');
+  const progress = new MergeProgress(input.resume);
+  for (const at of input.resume?.erasedAt ?? []) report.write(erasedLine(at));
+  const mergedBefore = input.resume?.merged ?? 0;
+  const saveEveryMs = checkpoint?.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
+  let lastSave = Date.now();
+  const merger = new ChunkMerger({
+    writer: input.writer,
+    identity: rules.stitching ? input.identity : undefined,
+    canonicalOf,
+    report,
+    progress,
+    concurrency: input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
+    beforeMerge: () => {
+      if (checkpoint === undefined) return undefined;
+      if (merger.worked && checkpoint.timeUp()) throw new StopMerging();
+      if (Date.now() - lastSave < saveEveryMs) return undefined;
+      lastSave = Date.now();
+      return checkpoint.save(progress.snapshot());
+    },
+  });
 
-  /**
-   * Merges one owner's events in the pool, made objects only once the merge starts; the events of an erased
-   * user are reported as rejected.
-   */
-  const offerMerge = (
-    pool: TaskPool,
-    owned: UserEvents,
-    merge: (events: EventRecord[]) => Promise<UserMergeResult>,
-  ) =>
-    pool.offer(async () => {
-      const result = await merge(owned.events());
-      addMerge(stats, result);
-      if (result.erasedEvents > 0) for (const source of owned.sources()) report.write(erasedLine(source));
-    });
-
-  /**
-   * Merges the chunk's users while the collector hands them over, one user's events as objects at a time per
-   * merge in flight: memory is the chunk's columns, not a million event objects.
-   */
-  const mergeAll = async (visitAll: (pool: TaskPool) => Promise<void>) => {
-    const pool = new TaskPool(concurrency);
-    try {
-      await visitAll(pool);
-    } finally {
-      await pool.drain();
+  const newChunk = (start: number, resume?: IngestProgress['partial']): Chunk => ({
+    collector: new EventCollector(rules.stitching),
+    start,
+    resume,
+  });
+  let current = newChunk(mergedBefore, input.resume?.partial);
+  // A chunk an earlier delivery stopped inside, complete, waiting for the next pause to be merged.
+  let cut: Chunk | undefined;
+  const merge = async (chunk: Chunk, last: boolean) => {
+    if (chunk.collector.size === 0) return;
+    // The chunk an earlier delivery stopped inside ends where it ended then; any other, where reading is.
+    await merger.merge(chunk, chunk.resume?.end ?? accepted);
+    if (!last && checkpoint !== undefined) {
+      lastSave = Date.now();
+      await checkpoint.save(progress.snapshot());
     }
   };
-
-  /** Rule 8 in the store: links first (they may move stored events), then events by their own identity. */
-  const flushStitched = async (chunk: EventCollector, stitcher: IdentityWriter) => {
-    const links = await chunk.ownLinks(canonicalOf);
-    await mapBounded([...links], concurrency, ([anonymousId, { copy, canonical }]) =>
-      stitcher.offerLink(anonymousId, {
-        userId: copy.event.userId as string,
-        timestamp: copy.event.timestamp,
-        eventId: copy.event.id,
-        canonical,
-      }),
-    );
-    await mergeAll((pool) =>
-      chunk.forEachOwner(canonicalOf, (owner, owned) =>
-        offerMerge(pool, owned, (events) =>
-          owner.anonymous
-            ? stitcher.mergeAnonymousEvents(owner.user, events)
-            : input.writer.mergeUserEvents(owner.user, events),
-        ),
-      ),
-    );
+  const mergeCurrent = async (last: boolean) => {
+    const chunk = current;
+    current = newChunk(accepted);
+    await merge(chunk, last);
   };
 
-  const flush = async () => {
-    if (collector.size === 0) return;
-    const chunk = collector;
-    collector = new EventCollector(rules.stitching);
-    stats.chunks++;
-    if (identity !== undefined && rules.stitching) {
-      await flushStitched(chunk, identity);
-      return;
-    }
-    const writer = input.writer;
-    await mergeAll(async (pool) => {
-      // Users go to the pool a hundred at a time, their heads read ahead in one request.
-      let waiting: [string, UserEvents][] = [];
-      const offerWaiting = async () => {
-        const users = waiting;
-        waiting = [];
-        if (users.length === 0) return;
-        await writer.prefetchHeads?.(users.map(([user]) => user));
-        for (const [user, ordered] of users) {
-          await offerMerge(pool, ordered, (events) => writer.mergeUserEvents(user, events));
-        }
-      };
-      await chunk.forEachUser(canonicalOf, (user, ordered) => {
-        waiting.push([user, ordered]);
-        return waiting.length >= USERS_PER_PREFETCH ? offerWaiting() : undefined;
-      });
-      await offerWaiting();
-    });
-  };
-
+  let files: FileSummary[];
   try {
-    stats.files = await readExport(
+    files = await readExport(
       input.file,
       await input.open(),
       {
@@ -195,46 +153,53 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       },
       {
         event: (event, position) => {
-          stats.accepted++;
-          collector.add(event, position);
+          const ordinal = accepted++;
+          if (ordinal < mergedBefore) return;
+          const resumed = current.resume;
+          if (resumed !== undefined && ordinal >= resumed.end) {
+            cut = current;
+            current = newChunk(resumed.end);
+          }
+          current.collector.add(event, position);
         },
         rejected: (rejection) => {
-          stats.rejected++;
+          rejected++;
           report.write(rejection);
         },
         pause: async () => {
-          if (collector.size >= chunkEvents || collector.heldBytes >= chunkBytes) await flush();
+          if (cut !== undefined) {
+            const chunk = cut;
+            cut = undefined;
+            await merge(chunk, false);
+          }
+          // The chunk an earlier delivery stopped inside ends where it ended then, whatever the limits now.
+          const full = current.collector.size >= chunkEvents || current.collector.heldBytes >= chunkBytes;
+          if (current.resume === undefined && full) await mergeCurrent(false);
+          if (merger.worked && checkpoint?.timeUp()) throw new StopMerging();
           await report.ready();
         },
       },
     );
-    await flush();
-    for (const file of stats.files) {
+    if (cut !== undefined) await merge(cut, false);
+    await mergeCurrent(true);
+    for (const file of files) {
       if (file.error !== undefined) report.write({ file: file.file, position: 0, reason: file.error });
     }
     await report.close();
   } catch (error) {
     await report.abort();
-    throw error;
+    if (!(error instanceof StopMerging) || checkpoint === undefined) throw error;
+    const saved = progress.snapshot();
+    await checkpoint.save(saved);
+    throw new IngestStopped(saved);
   }
-  stats.records = stats.accepted + stats.rejected;
-  stats.duplicates = stats.accepted - stats.newEvents - stats.erased;
-  return stats;
-}
-
-function addMerge(stats: IngestStats, result: UserMergeResult): void {
-  stats.usersTouched++;
-  stats.newEvents += result.newEvents;
-  stats.sessionsWritten += result.sessionsWritten;
-  stats.erased += result.erasedEvents;
-}
-
-function erasedLine(position: RecordPosition) {
+  const totals = progress.mergeTotals;
   return {
-    file: position.file,
-    position: position.line,
-    ...(position.index !== undefined && { index: position.index }),
-    reason: ERASED_REASON,
-    raw: '',
+    records: accepted + rejected,
+    accepted,
+    rejected,
+    ...totals,
+    duplicates: accepted - totals.newEvents - totals.erased,
+    files,
   };
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore } from '../domain/store/ports.js';
+import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
 import { beginTableRebuild, finishTableRebuild, rebuildSegment } from './rebuild-table.js';
 
@@ -34,16 +35,6 @@ export type RebuildAnswer =
   | { readonly action: 'begin'; readonly totalSegments: number }
   | RebuildSegmentProgress
   | { readonly action: 'finish'; readonly counted: boolean };
-
-/** A call stops taking on users when less than this share of its time is left (at least MIN_RESERVE_MS). */
-const RESERVE_SHARE = 0.2;
-const MIN_RESERVE_MS = 5_000;
-
-/** When a call should stop taking on new users, from the time Lambda gives it. */
-export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'>, now = Date.now()): number {
-  const remaining = context.getRemainingTimeInMillis();
-  return now + remaining - Math.max(MIN_RESERVE_MS, remaining * RESERVE_SHARE);
-}
 
 /**
  * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRebuildHandler, deadlineOf } from '../../../functions/rebuild/create-handler.js';
+import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
+import { deadlineOf } from '../../../functions/shared/deadline.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
 
 function handlerFor(store: FakeRebuildStore) {

@@ -1,0 +1,173 @@
+import type { EventRecord } from '../domain/events/event.js';
+import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
+import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
+import { mapBounded, TaskPool } from '../shared/map-bounded.js';
+import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
+import type { RejectionReport } from './rejection-report.js';
+import { ERASED_REASON } from './rejection-report.js';
+
+/** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
+export const USERS_PER_PREFETCH = 100;
+
+/** A chunk of accepted events, counted in reading order from `start`. */
+export interface Chunk {
+  readonly collector: EventCollector;
+  readonly start: number;
+  /** Set when an earlier delivery stopped inside this chunk: its first owners are merged already. */
+  readonly resume?: NonNullable<IngestProgress['partial']> | undefined;
+}
+
+/** Thrown to stop taking on merges: the call's time is up. */
+export class StopMerging extends Error {
+  constructor() {
+    super('time is up: no more merges in this call');
+    this.name = 'StopMerging';
+  }
+}
+
+export interface ChunkMergerOptions {
+  readonly writer: SessionWriter;
+  /** Set when the rules stitch identities. */
+  readonly identity: IdentityWriter | undefined;
+  readonly canonicalOf: CanonicalLookup;
+  readonly report: RejectionReport;
+  readonly progress: MergeProgress;
+  readonly concurrency: number;
+  /** Before each merge is offered: may save progress, or throw {@link StopMerging}. */
+  readonly beforeMerge: () => Promise<void> | undefined;
+}
+
+interface Owner {
+  /** The owner's name in progress digests: user and anonymous owners never share one. */
+  readonly name: string;
+  readonly owned: UserEvents;
+  readonly merge: (events: EventRecord[]) => Promise<UserMergeResult>;
+}
+
+/**
+ * Merges the owners of one chunk into the store, a bounded number at once, following their progress; an
+ * erased owner's events are reported as rejected. A chunk an earlier delivery stopped inside skips the
+ * owners it merged, once their names prove them the same owners in the same order.
+ */
+export class ChunkMerger {
+  /** Set once a merge of this call has finished: from then on the call may stop. */
+  worked = false;
+
+  constructor(private readonly options: ChunkMergerOptions) {}
+
+  async merge(chunk: Chunk, end: number): Promise<void> {
+    const { progress } = this.options;
+    progress.startChunk(chunk.start, end);
+    const skip = chunk.resume;
+    let skipChecked = skip === undefined;
+    let skipHolds = false;
+    const checkSkip = (skipped: number) => {
+      if (skip === undefined || skipChecked) return;
+      skipChecked = true;
+      skipHolds = skipped === skip.owners && digestOf(progress.ownerNames(skip.owners)) === skip.ownersDigest;
+      if (skipHolds) for (let index = 0; index < skip.owners; index++) progress.finishOwner(index);
+    };
+    let skipped = 0;
+    await this.eachOwner(chunk.collector, (owner) => {
+      const index = progress.offerOwner(owner.name);
+      if (skip !== undefined && index < skip.owners) {
+        skipped++;
+        return 'skip';
+      }
+      checkSkip(skipped);
+      return index;
+    });
+    checkSkip(skipped);
+    if (skip !== undefined && !skipHolds) {
+      // The owners differ from those the progress names (the code changed between deliveries): merge the
+      // ones skipped too. Merging is idempotent; only their count in the totals repeats.
+      let seen = 0;
+      await this.eachOwner(chunk.collector, () => (seen < skip.owners ? seen++ : 'skip'));
+    }
+    progress.finishChunk();
+  }
+
+  /**
+   * Offers a merge for each owner of the chunk `place` gives an index: its place in the chunk's progress.
+   * Without stitching, users go to the pool a hundred at a time, their heads read ahead in one request.
+   */
+  private async eachOwner(chunk: EventCollector, place: (owner: Owner) => number | 'skip'): Promise<void> {
+    const { writer, identity, canonicalOf, concurrency } = this.options;
+    const pool = new TaskPool(concurrency);
+    try {
+      if (identity !== undefined) {
+        await this.offerLinks(chunk, identity);
+        await chunk.forEachOwner(canonicalOf, (owner, owned) => {
+          const named: Owner = {
+            name: `${owner.anonymous ? 'a' : 'u'}:${owner.user}`,
+            owned,
+            merge: (events) =>
+              owner.anonymous
+                ? identity.mergeAnonymousEvents(owner.user, events)
+                : writer.mergeUserEvents(owner.user, events),
+          };
+          const index = place(named);
+          return index === 'skip' ? undefined : this.offer(pool, index, named);
+        });
+        return;
+      }
+      let waiting: [number, Owner, string][] = [];
+      const offerWaiting = async () => {
+        const users = waiting;
+        waiting = [];
+        if (users.length === 0) return;
+        await writer.prefetchHeads?.(users.map(([, , user]) => user));
+        for (const [index, owner] of users) await this.offer(pool, index, owner);
+      };
+      await chunk.forEachUser(canonicalOf, (user, owned) => {
+        const owner: Owner = { name: user, owned, merge: (events) => writer.mergeUserEvents(user, events) };
+        const index = place(owner);
+        if (index === 'skip') return undefined;
+        waiting.push([index, owner, user]);
+        return waiting.length >= USERS_PER_PREFETCH ? offerWaiting() : undefined;
+      });
+      await offerWaiting();
+    } finally {
+      await pool.drain();
+    }
+  }
+
+  /** Rule 8 in the store: links first (they may move stored events), then events by their own identity. */
+  private async offerLinks(chunk: EventCollector, identity: IdentityWriter): Promise<void> {
+    const links = await chunk.ownLinks(this.options.canonicalOf);
+    await mapBounded([...links], this.options.concurrency, ([anonymousId, { copy, canonical }]) =>
+      identity.offerLink(anonymousId, {
+        userId: copy.event.userId as string,
+        timestamp: copy.event.timestamp,
+        eventId: copy.event.id,
+        canonical,
+      }),
+    );
+  }
+
+  /** Merges one owner in the pool, its events made objects only once the merge starts. */
+  private async offer(pool: TaskPool, index: number, owner: Owner): Promise<void> {
+    await this.options.beforeMerge();
+    await pool.offer(async () => {
+      const result = await owner.merge(owner.owned.events());
+      this.worked = true;
+      const erasedAt = result.erasedEvents > 0 ? owner.owned.sources().map(erasedPosition) : [];
+      for (const at of erasedAt) this.options.report.write(erasedLine(at));
+      this.options.progress.finishOwner(index, result, erasedAt);
+    });
+  }
+}
+
+function erasedPosition({ file, line, index }: ErasedPosition): ErasedPosition {
+  return { file, line, ...(index !== undefined && { index }) };
+}
+
+export function erasedLine(position: ErasedPosition) {
+  return {
+    file: position.file,
+    position: position.line,
+    ...(position.index !== undefined && { index: position.index }),
+    reason: ERASED_REASON,
+    raw: '',
+  };
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { RecordPosition } from '../domain/reading/read-export.js';
+import type { UserMergeResult } from '../domain/store/ports.js';
+
+/** Where an event reported as erased was: what its report line needs. */
+export type ErasedPosition = Pick<RecordPosition, 'file' | 'line' | 'index'>;
+
+/** What the merges of one object did, carried from one delivery to the next. */
+export interface MergeTotals {
+  usersTouched: number;
+  newEvents: number;
+  sessionsWritten: number;
+  erased: number;
+  chunks: number;
+}
+
+/**
+ * How far the merges of one version of an object got: a later delivery reads the object again (for its
+ * rejection report) but merges only what is left. Accepted events are counted in reading order.
+ */
+export interface IngestProgress {
+  /** Every accepted event before this one is merged. */
+  readonly merged: number;
+  /**
+   * The chunk that was merging: it holds the accepted events from `merged` to `end`, and its first `owners`
+   * owners in merge order, whose names hash to `ownersDigest`, are merged.
+   */
+  readonly partial?: { readonly end: number; readonly owners: number; readonly ownersDigest: string };
+  /** The events the merges so far refused as erased: the report of the delivery that finishes lists them. */
+  readonly erasedAt: readonly ErasedPosition[];
+  readonly totals: MergeTotals;
+}
+
+/** One version of one object, read one way: progress is only ever resumed on the same bytes and reading. */
+export interface ProgressKey {
+  readonly bucket: string;
+  readonly key: string;
+  /** The object's versionId and ETag: a new upload under the same key starts over. */
+  readonly version: string;
+  /** The format, member limit and rules it is read with: other settings start over. */
+  readonly reading: string;
+}
+
+/** Where the ingest keeps progress between deliveries of an object (port); the sessions table on AWS. */
+export interface IngestProgressStore {
+  load(object: ProgressKey): Promise<IngestProgress | undefined>;
+  save(object: ProgressKey, progress: IngestProgress): Promise<void>;
+  clear(object: ProgressKey): Promise<void>;
+}
+
+/** The ingest stopped short of the object's end to keep within its invocation; `progress` was saved. */
+export class IngestStopped extends Error {
+  constructor(readonly progress: IngestProgress) {
+    super(`stopped after ${progress.merged} accepted events were merged, to continue in another invocation`);
+    this.name = 'IngestStopped';
+  }
+}
+
+export const NO_TOTALS: MergeTotals = {
+  usersTouched: 0,
+  newEvents: 0,
+  sessionsWritten: 0,
+  erased: 0,
+  chunks: 0,
+};
+
+export function digestOf(owners: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const owner of owners) hash.update(owner).update('\n');
+  return hash.digest('base64url');
+}
+
+interface OwnerDone {
+  readonly result: UserMergeResult;
+  readonly erasedAt: readonly ErasedPosition[];
+}
+
+/**
+ * Follows the merges of one chunk, whose owners finish in any order: the owners before the first unfinished
+ * one (in merge order) are what a snapshot may call merged.
+ */
+class ChunkProgress {
+  readonly owners: string[] = [];
+  /** Owners finished after one still merging; null for one an earlier delivery merged. */
+  private readonly finished = new Map<number, OwnerDone | null>();
+  private doneBefore = 0;
+  readonly totals: MergeTotals = { ...NO_TOTALS };
+  readonly erasedAt: ErasedPosition[] = [];
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  offered(owner: string): number {
+    return this.owners.push(owner) - 1;
+  }
+
+  finish(index: number, done: OwnerDone | null): void {
+    this.finished.set(index, done);
+    for (
+      let next = this.finished.get(this.doneBefore);
+      next !== undefined;
+      next = this.finished.get(this.doneBefore)
+    ) {
+      this.finished.delete(this.doneBefore++);
+      if (next === null) continue;
+      addMerge(this.totals, next.result);
+      this.erasedAt.push(...next.erasedAt);
+    }
+  }
+
+  get ownersDone(): number {
+    return this.doneBefore;
+  }
+}
+
+export function addMerge(totals: MergeTotals, result: UserMergeResult): void {
+  totals.usersTouched++;
+  totals.newEvents += result.newEvents;
+  totals.sessionsWritten += result.sessionsWritten;
+  totals.erased += result.erasedEvents;
+}
+
+/** What an ingest has merged so far, as a snapshot a later delivery can resume from. */
+export class MergeProgress {
+  private merged: number;
+  private readonly totals: MergeTotals;
+  private readonly erasedAt: ErasedPosition[];
+  private chunk: ChunkProgress | undefined;
+
+  constructor(resume: IngestProgress | undefined) {
+    this.merged = resume?.merged ?? 0;
+    this.totals = { ...(resume?.totals ?? NO_TOTALS) };
+    this.erasedAt = [...(resume?.erasedAt ?? [])];
+  }
+
+  /** A chunk of the accepted events from `start` to `end` starts merging. */
+  startChunk(start: number, end: number): void {
+    this.chunk = new ChunkProgress(start, end);
+  }
+
+  /** The next owner of the chunk, in merge order; returns its index for {@link finishOwner}. */
+  offerOwner(owner: string): number {
+    return this.current().offered(owner);
+  }
+
+  /** The names of the chunk's first `count` owners, in merge order. */
+  ownerNames(count: number): readonly string[] {
+    return this.current().owners.slice(0, count);
+  }
+
+  /** An owner is merged, or (no result) was merged by an earlier delivery. */
+  finishOwner(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
+    this.current().finish(index, result === undefined ? null : { result, erasedAt });
+  }
+
+  /** Every owner of the chunk is merged. */
+  finishChunk(): void {
+    const chunk = this.current();
+    this.merged = chunk.end;
+    addTotals(this.totals, chunk.totals);
+    this.totals.chunks++;
+    this.erasedAt.push(...chunk.erasedAt);
+    this.chunk = undefined;
+  }
+
+  /** What the merges of this delivery and those before it did, once every chunk is merged. */
+  get mergeTotals(): MergeTotals {
+    return { ...this.totals };
+  }
+
+  snapshot(): IngestProgress {
+    const chunk = this.chunk;
+    if (chunk === undefined || chunk.ownersDone === 0) {
+      return { merged: this.merged, erasedAt: [...this.erasedAt], totals: { ...this.totals } };
+    }
+    const totals = { ...this.totals };
+    addTotals(totals, chunk.totals);
+    return {
+      merged: chunk.start,
+      partial: {
+        end: chunk.end,
+        owners: chunk.ownersDone,
+        ownersDigest: digestOf(chunk.owners.slice(0, chunk.ownersDone)),
+      },
+      erasedAt: [...this.erasedAt, ...chunk.erasedAt],
+      totals,
+    };
+  }
+
+  private current(): ChunkProgress {
+    if (this.chunk === undefined) throw new Error('no chunk is merging');
+    return this.chunk;
+  }
+}
+
+function addTotals(into: MergeTotals, add: MergeTotals): void {
+  into.usersTouched += add.usersTouched;
+  into.newEvents += add.newEvents;
+  into.sessionsWritten += add.sessionsWritten;
+  into.erased += add.erased;
+  into.chunks += add.chunks;
+}

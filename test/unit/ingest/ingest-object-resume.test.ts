@@ -1,0 +1,189 @@
+// An ingest cut short (its time up, or its process killed) and delivered again, as often as it takes,
+// stores and reports what one uninterrupted ingest does: rule 6 across invocations.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SessionWriter } from '../../../functions/domain/store/ports.js';
+import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
+import { type IngestProgress, IngestStopped } from '../../../functions/ingest/progress.js';
+import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { bytesOf, chunked } from '../reading/archives.js';
+import { ingest, MemoryReport, RULES, randomSplitText } from './ingest-object-harness.js';
+
+const FILE = 'incoming/random-split.ndjson';
+const BYTES = bytesOf(`${randomSplitText}not json\n{"type":"track"}\n`);
+/** Users erased before the first delivery: their events are reported, once, as erased. */
+const ERASED = ['user_00007', 'user_00042'];
+
+function newWriter(): FakeSessionWriter {
+  const writer = new FakeSessionWriter(RULES);
+  for (const user of ERASED) writer.erase(user);
+  return writer;
+}
+
+interface Call {
+  /** Merges the call may finish before its time is up. */
+  readonly mergesAllowed: number;
+  /** The call is killed (no progress saved at the end) instead of stopping in time. */
+  readonly killed: boolean;
+}
+
+/** One delivery of the file: one call, or two at once (SQS delivers a message twice now and then). */
+type Delivery = readonly [Call] | readonly [Call, Call];
+
+interface Outcome {
+  readonly stats: IngestStats;
+  readonly lines: ReportLine[];
+  readonly deliveries: number;
+  /** Merges every call started, together. */
+  readonly merges: number;
+}
+
+const UNLIMITED: Call = { mergesAllowed: Number.POSITIVE_INFINITY, killed: false };
+
+/**
+ * Delivers the file again after each delivery cut short, each call resuming from the progress saved last
+ * (by whichever call saved it), until a delivery's calls all finish.
+ */
+async function deliverUntilDone(
+  writer: FakeSessionWriter,
+  deliveries: readonly Delivery[],
+  options: { chunkEvents: number; concurrency: number; saveEveryMs: number },
+): Promise<Outcome> {
+  let saved: IngestProgress | undefined;
+  let merges = 0;
+  const run = async (call: Call) => {
+    const report = new MemoryReport();
+    let mine = 0;
+    const callWriter: SessionWriter = {
+      mergeUserEvents: async (userId, events) => {
+        if (call.killed && mine >= call.mergesAllowed) throw new Error('killed');
+        mine++;
+        merges++;
+        return writer.mergeUserEvents(userId, events);
+      },
+    };
+    try {
+      const stats = await ingestObject({
+        file: FILE,
+        format: 'auto',
+        open: async () => chunked(BYTES, [4096]),
+        writer: callWriter,
+        rules: RULES,
+        report,
+        browserOf: () => null,
+        chunkEvents: options.chunkEvents,
+        concurrency: options.concurrency,
+        resume: saved,
+        checkpoint: {
+          save: async (progress) => {
+            saved = structuredClone(progress);
+          },
+          timeUp: () => !call.killed && mine >= call.mergesAllowed,
+          saveEveryMs: options.saveEveryMs,
+        },
+      });
+      expect(report.finished).toBe('closed');
+      return { stats, lines: report.written };
+    } catch (error) {
+      expect(report.finished).toBe('aborted');
+      if (!(error instanceof IngestStopped)) expect(String(error)).toContain('killed');
+      return undefined;
+    }
+  };
+  for (let delivery = 0; delivery < 500; delivery++) {
+    const results = await Promise.all((deliveries[delivery] ?? [UNLIMITED]).map(run));
+    const [first] = results;
+    if (first !== undefined && results.every((result) => result !== undefined)) {
+      return { ...first, deliveries: delivery + 1, merges };
+    }
+  }
+  throw new Error('no end after 500 deliveries');
+}
+
+const sortedLines = (lines: readonly ReportLine[]) => lines.map((line) => JSON.stringify(line)).sort();
+
+const call = fc.record({ mergesAllowed: fc.integer({ min: 0, max: 120 }), killed: fc.boolean() });
+
+describe('ingestObject resumed', () => {
+  it('stores, counts and reports what one uninterrupted call does, however the calls are cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.tuple(call), fc.tuple(call, call)), { maxLength: 12 }),
+        fc.integer({ min: 50, max: 3_000 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.constantFrom(0, 60_000),
+        async (deliveries, chunkEvents, concurrency, saveEveryMs) => {
+          const whole = await ingest(FILE, BYTES, { writer: newWriter(), chunkEvents, pieceBytes: 4096 });
+          expect(whole.stats.erased).toBeGreaterThan(0);
+          const writer = newWriter();
+          const outcome = await deliverUntilDone(writer, deliveries, {
+            chunkEvents,
+            concurrency,
+            saveEveryMs,
+          });
+
+          expect(writer.sessions()).toEqual(whole.writer.sessions());
+          expect(sortedLines(outcome.lines)).toEqual(sortedLines(whole.report.written));
+          const { records, accepted, rejected, erased, newEvents, duplicates } = outcome.stats;
+          expect({ records, accepted, rejected, erased }).toEqual({
+            records: whole.stats.records,
+            accepted: whole.stats.accepted,
+            rejected: whole.stats.rejected,
+            erased: whole.stats.erased,
+          });
+          // A killed call saves nothing after its last merges, so the call after it finds their events stored
+          // and counts them as duplicates, as any redelivery does (and so does a call beside another); a call
+          // that stops in time loses no count.
+          if (deliveries.every((delivery) => delivery.length === 1 && !delivery[0].killed)) {
+            expect({ newEvents, duplicates }).toEqual({
+              newEvents: whole.stats.newEvents,
+              duplicates: whole.stats.duplicates,
+            });
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('merges nothing twice when each call stops in time', async () => {
+    const once = newWriter();
+    await ingest(FILE, BYTES, { writer: once, chunkEvents: 700, pieceBytes: 4096 });
+    const writer = newWriter();
+    const outcome = await deliverUntilDone(
+      writer,
+      Array.from({ length: 100 }, (): Delivery => [{ mergesAllowed: 25, killed: false }]),
+      { chunkEvents: 700, concurrency: 4, saveEveryMs: 60_000 },
+    );
+
+    expect(outcome.deliveries).toBeGreaterThan(10);
+    // A call that stops lets the merges it started finish, and its progress counts them all.
+    expect(outcome.merges).toBe(once.calls.length);
+    expect(outcome.stats.usersTouched).toBe(once.calls.length);
+    expect(writer.sessions()).toEqual(once.sessions());
+  });
+
+  it('merges a chunk whose owners differ from those the progress names, skipped ones included', async () => {
+    const whole = await ingest(FILE, BYTES, { writer: newWriter() });
+    // A forged progress: the first 30 owners merged, under a digest no owners give.
+    const fresh = newWriter();
+    const report = new MemoryReport();
+    await ingestObject({
+      file: FILE,
+      format: 'auto',
+      open: async () => chunked(BYTES, [4096]),
+      writer: fresh,
+      rules: RULES,
+      report,
+      browserOf: () => null,
+      resume: {
+        merged: 0,
+        partial: { end: whole.stats.accepted, owners: 30, ownersDigest: 'not-these-owners' },
+        erasedAt: [],
+        totals: { usersTouched: 0, newEvents: 0, sessionsWritten: 0, erased: 0, chunks: 0 },
+      },
+    });
+    expect(fresh.sessions()).toEqual(whole.writer.sessions());
+  });
+});
