@@ -49,6 +49,8 @@ const ingestEnvSchema = z.pipe(
       MAX_MEMBER_BYTES: optional(
         z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_MAX_MEMBER_BYTES),
       ),
+      // The ingest's own queue, where a call out of time queues the rest of its work; unset, SQS redelivers.
+      INGEST_QUEUE_URL: optional(z.optional(z.url())),
       POWERTOOLS_METRICS_NAMESPACE: optional(z._default(z.string(), 'Sessionizer')),
       POWERTOOLS_SERVICE_NAME: optional(z._default(z.string(), 'sessionizer-ingest')),
     })
@@ -84,6 +86,7 @@ const ingestEnvSchema = z.pipe(
     rejectedPrefix: env.REJECTED_PREFIX,
     rules: compileRules(env.SESSION_RULES),
     maxMemberBytes: env.MAX_MEMBER_BYTES,
+    queueUrl: env.INGEST_QUEUE_URL,
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
   })),

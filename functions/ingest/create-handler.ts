@@ -1,22 +1,20 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitValue } from '@aws-lambda-powertools/metrics/types';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { rejectionReportKey } from '../../contract/index.js';
-import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
-import type { BrowserOf } from '../domain/events/normalize.js';
-import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
-import type { IngestConfig } from './config.js';
-import { type IngestStats, ingestObject } from './ingest-object.js';
+import type { ObjectRef } from '../adapters/s3/object-source.js';
+import { deadlineOf } from '../shared/deadline.js';
+import type { IngestStats } from './ingest-object.js';
 import { readMessage } from './notifications.js';
-import type { RejectionReport } from './rejection-report.js';
-import { notAnExportByName, sourceOf } from './sources.js';
+import {
+  createObjectIngest,
+  type ObjectIngestDeps,
+  type ObjectLogger,
+  type ObjectOutcome,
+} from './object-ingest.js';
 
 /** What the handler logs through; Powertools' Logger fits it. */
-export interface IngestLogger {
+export interface IngestLogger extends ObjectLogger {
   addContext(context: Context): void;
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
 }
 
 /** What the handler measures with; Powertools' Metrics fits it. */
@@ -25,48 +23,31 @@ export interface IngestMetrics {
   publishStoredMetrics(): void;
 }
 
-export interface IngestHandlerDeps {
-  readonly objects: ObjectSource;
-  readonly openReport: (key: string) => RejectionReport;
-  readonly writer: SessionWriter;
-  /** Identity stitching's writer; needed when the rules stitch identities. */
-  readonly identity?: IdentityWriter;
+export interface IngestHandlerDeps extends ObjectIngestDeps {
   /** Throws when the table's data were cut under other rules (checked once per invocation). */
   readonly checkRules?: () => Promise<void>;
-  readonly config: Pick<
-    IngestConfig,
-    'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'
-  >;
   readonly logger: IngestLogger;
   readonly metrics: IngestMetrics;
-  readonly browserOf: BrowserOf;
-  readonly mergeConcurrency?: number;
-  readonly chunkEvents?: number;
+  /**
+   * Queues objects for a later call (the ingest queue on AWS). Without it, a call whose time is up fails
+   * their message instead, and SQS delivers it again after its visibility timeout.
+   */
+  readonly continueLater?: (objects: readonly ObjectRef[]) => Promise<void>;
 }
-
-export type ObjectOutcome =
-  | {
-      readonly status: 'ingested';
-      readonly key: string;
-      readonly stats: IngestStats;
-      readonly report?: string;
-    }
-  /** Not (entirely) an export: reported under the rejected prefix, not retried. */
-  | {
-      readonly status: 'file-failed';
-      readonly key: string;
-      readonly stats: IngestStats;
-      readonly report: string;
-    }
-  /** Deleted before it could be read: nothing left to ingest. */
-  | { readonly status: 'gone'; readonly key: string }
-  | { readonly status: 'skipped'; readonly key?: string; readonly reason: string };
 
 export interface IngestResult extends SQSBatchResponse {
   readonly outcomes: readonly ObjectOutcome[];
 }
 
 export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<IngestResult>;
+
+/** A call's time is up and there is no queue to continue on: the message is delivered again. */
+class TimeUpError extends Error {
+  constructor(messageId: string) {
+    super(`no time left for message ${messageId}; it is delivered again after its visibility timeout`);
+    this.name = 'TimeUpError';
+  }
+}
 
 function publishMetrics(
   metrics: IngestMetrics,
@@ -86,6 +67,7 @@ function publishMetrics(
   metrics.addMetric('UsersTouched', MetricUnit.Count, sum('usersTouched'));
   metrics.addMetric('FilesIngested', MetricUnit.Count, count('ingested'));
   metrics.addMetric('FilesFailed', MetricUnit.Count, count('file-failed'));
+  metrics.addMetric('FilesContinued', MetricUnit.Count, count('continued'));
   metrics.addMetric('ObjectsSkipped', MetricUnit.Count, count('skipped'));
   metrics.addMetric('MessagesFailed', MetricUnit.Count, failedMessages);
   metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, ms);
@@ -99,96 +81,24 @@ function publishMetrics(
  * item failure, so SQS delivers it again; bad input is reported and never retried.
  */
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
-  const { config, logger } = deps;
+  const { logger } = deps;
 
-  const ingestRef = async (ref: ObjectRef): Promise<ObjectOutcome> => {
-    const { key } = ref;
-    const skip = (reason: string): ObjectOutcome => {
-      logger.warn(`skipping ${ref.bucket}/${key}: ${reason}`, { bucket: ref.bucket, key });
-      return { status: 'skipped', key, reason };
-    };
-    if (ref.bucket !== config.bucketName) return skip(`not the configured bucket ${config.bucketName}`);
-    // Checked first so a notification misconfigured to cover reports can never loop on them.
-    if (key.startsWith(config.rejectedPrefix)) return skip(`a report under ${config.rejectedPrefix}`);
-    const source = sourceOf(key, config.sources);
-    if (source === undefined) return skip('not under any source prefix');
-    const notAnExport = notAnExportByName(key);
-    if (notAnExport !== undefined) return skip(`${notAnExport}, not an export`);
+  const ingestRef = createObjectIngest(deps);
 
-    const started = performance.now();
-    const first = await deps.objects.open(ref);
-    if (first.status === 'gone') {
-      logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
-      return { status: 'gone', key };
-    }
-    if (
-      ref.versionId === undefined &&
-      ref.eTag !== undefined &&
-      first.eTag !== undefined &&
-      first.eTag !== ref.eTag
-    ) {
-      // Unversioned bucket, object replaced since this notification: its current bytes are ingested
-      // (idempotent), and the replacement's own notification ingests them again.
-      logger.warn('object changed since the notification; ingesting its current content', { key });
-    }
-    let firstUse = true;
-    const open = async () => {
-      if (firstUse) {
-        firstUse = false;
-        return first.bytes;
-      }
-      const again = await deps.objects.open(ref);
-      if (again.status === 'gone') throw new Error(`${key} was deleted while being ingested`);
-      return again.bytes;
-    };
-    const report = deps.openReport(rejectionReportKey(key, config.rejectedPrefix));
-    const stats = await ingestObject({
-      file: key,
-      format: source.format,
-      open,
-      writer: deps.writer,
-      identity: deps.identity,
-      rules: config.rules,
-      report,
-      browserOf: deps.browserOf,
-      maxMemberBytes: config.maxMemberBytes,
-      ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),
-      ...(deps.mergeConcurrency !== undefined && { concurrency: deps.mergeConcurrency }),
-    });
-    const durationMs = Math.round(performance.now() - started);
-    const reportKey = report.lines > 0 ? report.key : undefined;
-    const { files, ...counts } = stats;
-    const failedFiles = files.filter((file) => file.error !== undefined);
-    const fileLog = files.map((file) => ({
-      file: file.file,
-      format: file.format,
-      error: file.error,
-      skipped: file.skipped,
-    }));
-    if (failedFiles.length > 0) {
-      logger.error('export could not be read entirely; reported, not retried', {
-        key,
-        ...counts,
-        files: fileLog,
-        report: report.key,
-        durationMs,
-      });
-      return { status: 'file-failed', key, stats, report: report.key };
-    }
-    logger.info('ingested', {
-      key,
-      source: source.name,
-      ...counts,
-      files: fileLog,
-      report: reportKey,
-      durationMs,
-    });
-    return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
+  /** Leaves objects to a later call: queued again, or (no queue) their message fails and comes back. */
+  const leave = async (messageId: string, objects: readonly ObjectRef[]) => {
+    if (deps.continueLater === undefined) throw new TimeUpError(messageId);
+    await deps.continueLater(objects);
+    logger.info('objects queued for a later invocation', { messageId, keys: objects.map((ref) => ref.key) });
   };
 
   return async (event, context) => {
     const started = performance.now();
     if (context !== undefined) logger.addContext(context);
+    const deadline = context === undefined || deps.progress === undefined ? undefined : deadlineOf(context);
+    const timeUp = () => deadline !== undefined && Date.now() >= deadline;
+    // The first object of a call is always started, so every call moves its work forward.
+    let startedOne = false;
     const outcomes: ObjectOutcome[] = [];
     const batchItemFailures: { itemIdentifier: string }[] = [];
     try {
@@ -202,8 +112,25 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
             });
             outcomes.push({ status: 'skipped', reason });
           }
-          for (const ref of content.objects) outcomes.push(await ingestRef(ref));
+          for (const [index, ref] of content.objects.entries()) {
+            if (startedOne && timeUp()) {
+              await leave(record.messageId, content.objects.slice(index));
+              break;
+            }
+            startedOne = true;
+            const outcome = await ingestRef(ref, timeUp);
+            outcomes.push(outcome);
+            if (outcome.status === 'continued') {
+              await leave(record.messageId, content.objects.slice(index));
+              break;
+            }
+          }
         } catch (error) {
+          if (error instanceof TimeUpError) {
+            logger.warn(error.message, { messageId: record.messageId });
+            batchItemFailures.push({ itemIdentifier: record.messageId });
+            continue;
+          }
           logger.error('ingest failed; the message returns to the queue and is retried', {
             messageId: record.messageId,
             receiveCount: record.attributes?.ApproximateReceiveCount,

@@ -93,6 +93,8 @@ export class Ingest extends Construct {
         REJECTED_PREFIX,
         SESSION_RULES: JSON.stringify(props.sessionRules),
         ...(props.maxMemberBytes === undefined ? {} : { MAX_MEMBER_BYTES: String(props.maxMemberBytes) }),
+        // A call out of time queues the rest of its work here, to be resumed from the progress it saved.
+        INGEST_QUEUE_URL: this.queue.queue.queueUrl,
         POWERTOOLS_SERVICE_NAME: 'sessionizer-ingest',
         POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
@@ -100,6 +102,7 @@ export class Ingest extends Construct {
     });
     this.handler.role.addManagedPolicy(props.objectAccess);
     props.table.grant(this.handler.role, ...INGEST_TABLE_ACTIONS);
+    this.queue.queue.grantSendMessages(this.handler.role);
 
     this.handler.function.addEventSource(
       new SqsEventSource(this.queue.queue, {

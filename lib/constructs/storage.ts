@@ -95,6 +95,8 @@ export class Storage extends Construct {
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only the ingest's progress items carry it: the progress of an object nobody finishes expires.
+      timeToLiveAttribute: 'ttl',
       // AWS-managed KMS key: SSE shows up in the template and needs no key policy or grants.
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: !destroyOnDelete,

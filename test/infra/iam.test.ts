@@ -124,7 +124,7 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
     );
   });
 
-  it('gives ingest exactly its table actions and what consuming the queue takes', () => {
+  it('gives ingest exactly its table actions, what consuming the queue takes and sending it continuations', () => {
     expectTableAccess('ingest', INGEST_TABLE_ACTIONS);
     const sqs = statementsOfRole(stateless, roleIdOfHandler(stateless, 'ingest')).filter((statement) =>
       asArray(statement.Action).some((action) => action.startsWith('sqs:')),
@@ -136,6 +136,7 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:ReceiveMessage',
+      'sqs:SendMessage',
     ]);
     expect(sqs[0]?.Resource).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^IngestQueue(?!DeadLetter)/), 'Arn'],

@@ -123,6 +123,7 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     expect(Object.keys(variables).sort()).toEqual(
       [
         'BUCKET_NAME',
+        'INGEST_QUEUE_URL',
         ...(memberLimit === undefined ? [] : ['MAX_MEMBER_BYTES']),
         'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
@@ -140,6 +141,7 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
       POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     });
+    expect(variables.INGEST_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^IngestQueue(?!DeadLetter)/) });
     expect(JSON.parse(String(variables.SOURCES))).toEqual(config.sources);
     const sessionRules = JSON.parse(String(variables.SESSION_RULES));
     expect(sessionRules).toEqual(config.sessionRules);

@@ -78,6 +78,8 @@ describe.each(deployedStages)('stateful stack (%s)', (stageName) => {
     expect(table.GlobalSecondaryIndexes).toBeUndefined();
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    // The ingest progress items expire by it (DynamoDbIngestProgress writes `ttl`).
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
     expect(table.TableName).toBeUndefined();
   });
 

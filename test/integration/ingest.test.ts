@@ -26,8 +26,8 @@ import {
   createIngestHandler,
   type IngestLogger,
   type IngestMetrics,
-  type ObjectOutcome,
 } from '../../functions/ingest/create-handler.js';
+import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
 import {

@@ -31,6 +31,16 @@ describe('loadIngestConfig', () => {
     expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
   });
 
+  it('takes the queue continuations go to, and refuses one that is not a URL', () => {
+    expect(loadIngestConfig({ ...REQUIRED }).queueUrl).toBeUndefined();
+    expect(loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: '' }).queueUrl).toBeUndefined();
+    const url = 'https://sqs.eu-west-1.amazonaws.com/000000000000/ingest';
+    expect(loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: url }).queueUrl).toBe(url);
+    expect(() => loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: 'ingest-queue' })).toThrow(
+      /INGEST_QUEUE_URL/,
+    );
+  });
+
   it('treats blank optional variables as unset', () => {
     const config = loadIngestConfig({
       ...REQUIRED,

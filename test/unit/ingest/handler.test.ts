@@ -226,6 +226,7 @@ describe('createIngestHandler', () => {
       UsersTouched: 2,
       FilesIngested: 2,
       FilesFailed: 0,
+      FilesContinued: 0,
       ObjectsSkipped: 1,
       MessagesFailed: 0,
     });

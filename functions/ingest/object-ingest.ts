@@ -1,0 +1,197 @@
+import { rejectionReportKey } from '../../contract/index.js';
+import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
+import type { BrowserOf } from '../domain/events/normalize.js';
+import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
+import type { IngestConfig } from './config.js';
+import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
+import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
+import type { RejectionReport } from './rejection-report.js';
+import { notAnExportByName, sourceOf } from './sources.js';
+
+/** What ingesting one object logs through; Powertools' Logger fits it. */
+export interface ObjectLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface ObjectIngestDeps {
+  readonly objects: ObjectSource;
+  readonly openReport: (key: string) => RejectionReport;
+  readonly writer: SessionWriter;
+  /** Identity stitching's writer; needed when the rules stitch identities. */
+  readonly identity?: IdentityWriter;
+  readonly config: Pick<
+    IngestConfig,
+    'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'
+  >;
+  readonly logger: ObjectLogger;
+  readonly browserOf: BrowserOf;
+  readonly mergeConcurrency?: number;
+  readonly chunkEvents?: number;
+  /** Where an object cut short keeps its progress; without it every object is ingested within one call. */
+  readonly progress?: IngestProgressStore;
+}
+
+/** Bumped when records are numbered differently: progress saved by older code is then not resumed. */
+const READING_VERSION = 1;
+
+export type ObjectOutcome =
+  | {
+      readonly status: 'ingested';
+      readonly key: string;
+      readonly stats: IngestStats;
+      readonly report?: string;
+    }
+  /** Not (entirely) an export: reported under the rejected prefix, not retried. */
+  | {
+      readonly status: 'file-failed';
+      readonly key: string;
+      readonly stats: IngestStats;
+      readonly report: string;
+    }
+  /** Deleted before it could be read: nothing left to ingest. */
+  | { readonly status: 'gone'; readonly key: string }
+  /** The call's time was up: `merged` accepted events are merged, the rest is left to a later call. */
+  | { readonly status: 'continued'; readonly key: string; readonly merged: number }
+  | { readonly status: 'skipped'; readonly key?: string; readonly reason: string };
+
+/**
+ * Ingests one object a notification names, when it is an export under a source prefix: its rejections
+ * reported, its events merged, resumed from the progress an earlier call saved and stopped when `timeUp`.
+ */
+export function createObjectIngest(
+  deps: ObjectIngestDeps,
+): (ref: ObjectRef, timeUp: () => boolean) => Promise<ObjectOutcome> {
+  const { config, logger } = deps;
+
+  /** Progress is kept per object version (versionId and ETag) and way of reading it. */
+  const progressKeyOf = (
+    ref: ObjectRef,
+    eTag: string | undefined,
+    format: string,
+  ): ProgressKey | undefined => {
+    if (ref.versionId === undefined && eTag === undefined) return undefined;
+    return {
+      bucket: ref.bucket,
+      key: ref.key,
+      version: `${ref.versionId ?? ''}#${eTag ?? ''}`,
+      reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${config.rules.fingerprint}`,
+    };
+  };
+
+  return async (ref, timeUp) => {
+    const { key } = ref;
+    const skip = (reason: string): ObjectOutcome => {
+      logger.warn(`skipping ${ref.bucket}/${key}: ${reason}`, { bucket: ref.bucket, key });
+      return { status: 'skipped', key, reason };
+    };
+    if (ref.bucket !== config.bucketName) return skip(`not the configured bucket ${config.bucketName}`);
+    // Checked first so a notification misconfigured to cover reports can never loop on them.
+    if (key.startsWith(config.rejectedPrefix)) return skip(`a report under ${config.rejectedPrefix}`);
+    const source = sourceOf(key, config.sources);
+    if (source === undefined) return skip('not under any source prefix');
+    const notAnExport = notAnExportByName(key);
+    if (notAnExport !== undefined) return skip(`${notAnExport}, not an export`);
+
+    const started = performance.now();
+    const first = await deps.objects.open(ref);
+    if (first.status === 'gone') {
+      logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
+      return { status: 'gone', key };
+    }
+    if (
+      ref.versionId === undefined &&
+      ref.eTag !== undefined &&
+      first.eTag !== undefined &&
+      first.eTag !== ref.eTag
+    ) {
+      // Unversioned bucket, object replaced since this notification: its current bytes are ingested
+      // (idempotent), and the replacement's own notification ingests them again.
+      logger.warn('object changed since the notification; ingesting its current content', { key });
+    }
+    let firstUse = true;
+    const open = async () => {
+      if (firstUse) {
+        firstUse = false;
+        return first.bytes;
+      }
+      const again = await deps.objects.open(ref);
+      if (again.status === 'gone') throw new Error(`${key} was deleted while being ingested`);
+      return again.bytes;
+    };
+    const report = deps.openReport(rejectionReportKey(key, config.rejectedPrefix));
+    const store = deps.progress;
+    const progressKey = store === undefined ? undefined : progressKeyOf(ref, first.eTag, source.format);
+    const resume = progressKey === undefined ? undefined : await store?.load(progressKey);
+    let saved = resume !== undefined;
+    const checkpoint: IngestCheckpoint | undefined =
+      store === undefined || progressKey === undefined
+        ? undefined
+        : {
+            save: (progress) => {
+              saved = true;
+              return store.save(progressKey, progress);
+            },
+            timeUp,
+          };
+    if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
+    let stats: IngestStats;
+    try {
+      stats = await ingestObject({
+        file: key,
+        format: source.format,
+        open,
+        writer: deps.writer,
+        identity: deps.identity,
+        rules: config.rules,
+        report,
+        browserOf: deps.browserOf,
+        maxMemberBytes: config.maxMemberBytes,
+        resume,
+        checkpoint,
+        ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),
+        ...(deps.mergeConcurrency !== undefined && { concurrency: deps.mergeConcurrency }),
+      });
+    } catch (error) {
+      if (!(error instanceof IngestStopped)) throw error;
+      const { merged } = error.progress;
+      logger.info('time is up: progress saved, the rest is left to a later invocation', {
+        key,
+        merged,
+        durationMs: Math.round(performance.now() - started),
+      });
+      return { status: 'continued', key, merged };
+    }
+    if (saved && progressKey !== undefined) await store?.clear(progressKey);
+    const durationMs = Math.round(performance.now() - started);
+    const reportKey = report.lines > 0 ? report.key : undefined;
+    const { files, ...counts } = stats;
+    const failedFiles = files.filter((file) => file.error !== undefined);
+    const fileLog = files.map((file) => ({
+      file: file.file,
+      format: file.format,
+      error: file.error,
+      skipped: file.skipped,
+    }));
+    if (failedFiles.length > 0) {
+      logger.error('export could not be read entirely; reported, not retried', {
+        key,
+        ...counts,
+        files: fileLog,
+        report: report.key,
+        durationMs,
+      });
+      return { status: 'file-failed', key, stats, report: report.key };
+    }
+    logger.info('ingested', {
+      key,
+      source: source.name,
+      ...counts,
+      files: fileLog,
+      report: reportKey,
+      durationMs,
+    });
+    return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
+  };
+}

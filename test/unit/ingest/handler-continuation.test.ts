@@ -1,0 +1,196 @@
+// A call whose time is up saves its progress and queues the rest of its work on the ingest queue; later calls
+// resume and finish it, as one call with all the time it needed would have.
+import { S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  CONTINUATION_EVENT_NAME,
+  SqsContinuationQueue,
+} from '../../../functions/adapters/sqs/continuation-queue.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
+import type { IngestProgress, IngestProgressStore, ProgressKey } from '../../../functions/ingest/progress.js';
+import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
+import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
+import { handlerDeps, RecordingLogger, RecordingMetrics, RULES } from './handler-harness.js';
+import { randomSplitText } from './ingest-object-harness.js';
+import { MockBucket } from './mock-bucket.js';
+
+const s3Mock = mockClient(S3Client);
+const s3 = new S3Client({ region: 'us-east-1' });
+const sqsMock = mockClient(SQSClient);
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/ingest';
+const continuation = new SqsContinuationQueue(new SQSClient({ region: 'us-east-1' }), QUEUE_URL);
+
+const KEY = 'incoming/2024 01/ä+b.ndjson';
+const BAD_LINE = 'not json\n';
+const FILE = `${randomSplitText}${BAD_LINE}`;
+
+class MemoryProgress implements IngestProgressStore {
+  readonly items = new Map<string, IngestProgress>();
+  saves = 0;
+
+  async load(object: ProgressKey) {
+    return this.items.get(JSON.stringify(object));
+  }
+  async save(object: ProgressKey, progress: IngestProgress) {
+    this.saves++;
+    this.items.set(JSON.stringify(object), structuredClone(progress));
+  }
+  async clear(object: ProgressKey) {
+    this.items.delete(JSON.stringify(object));
+  }
+}
+
+/** A Lambda context with `remainingMs` left: at most 5 s left means the call must stop after its first merges. */
+const contextWith = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs }) as Context;
+const SHORT = contextWith(5_000);
+const LONG = contextWith(900_000);
+
+let bucket: MockBucket;
+let writer: FakeSessionWriter;
+let logger: RecordingLogger;
+let metrics: RecordingMetrics;
+let progress: MemoryProgress;
+
+function createHandler(overrides: Partial<IngestHandlerDeps> = {}) {
+  return createIngestHandler({
+    ...handlerDeps({ s3, writer, logger, metrics }),
+    progress,
+    continueLater: (objects) => continuation.continueLater(objects),
+    mergeConcurrency: 4,
+    ...overrides,
+  });
+}
+
+/** The messages the handler queued since the last call, as the queue delivers them. */
+function queued(prefix: string): SQSEvent {
+  const bodies = sqsMock.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageBody);
+  sqsMock.resetHistory();
+  return sqsEvent(bodies, prefix);
+}
+
+async function oneCall(key = KEY) {
+  const whole = new FakeSessionWriter(RULES);
+  const wholeBucket = new MockBucket(s3Mock);
+  wholeBucket.put(key, FILE);
+  const result = await createIngestHandler(
+    handlerDeps({ s3, writer: whole, logger: new RecordingLogger(), metrics: new RecordingMetrics() }),
+  )(sqsEvent([s3Notification(key)]));
+  return { whole, result, report: wholeBucket.lines(`rejected/${key}.ndjson`) };
+}
+
+beforeEach(() => {
+  s3Mock.reset();
+  sqsMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'sent' });
+  writer = new FakeSessionWriter(RULES);
+  logger = new RecordingLogger();
+  metrics = new RecordingMetrics();
+  progress = new MemoryProgress();
+});
+
+describe('an ingest call whose time is up', () => {
+  it('queues the object again, and the calls that follow finish it as one call would', async () => {
+    const expected = await oneCall();
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    const handler = createHandler();
+
+    let event = sqsEvent([s3Notification(KEY)]);
+    let calls = 0;
+    for (; event.Records.length > 0 && calls < 100; calls++) {
+      const result = await handler(event, SHORT);
+      expect(result.batchItemFailures).toEqual([]);
+      event = queued(`call-${calls}`);
+      if (event.Records.length > 0) {
+        expect(result.outcomes).toEqual([{ status: 'continued', key: KEY, merged: expect.any(Number) }]);
+        const message = JSON.parse(event.Records[0]?.body ?? '');
+        expect(message.Records[0].eventName).toBe(CONTINUATION_EVENT_NAME);
+        expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([]);
+      } else {
+        expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
+        expect(result.outcomes[0]).toMatchObject({ stats: { records: expect.any(Number) } });
+        const final = result.outcomes[0] as { stats: object };
+        const wholeStats = (expected.result.outcomes[0] as { stats: object }).stats;
+        expect(final.stats).toEqual(wholeStats);
+      }
+    }
+
+    expect(calls).toBeGreaterThan(3);
+    expect(writer.sessions()).toEqual(expected.whole.sessions());
+    expect(bucket.lines(`rejected/${KEY}.ndjson`)).toEqual(expected.report);
+    expect(progress.items.size).toBe(0);
+    const continued = metrics.published.map((set) => set.get('FilesContinued'));
+    expect(continued.slice(0, -1).every((count) => count === 1)).toBe(true);
+    expect(continued.at(-1)).toBe(0);
+  });
+
+  it('without a queue, fails the message so SQS delivers it again, and the next delivery resumes', async () => {
+    const expected = await oneCall();
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    const handler = createHandler({ continueLater: undefined });
+    const event = sqsEvent([s3Notification(KEY)]);
+
+    const first = await handler(event, SHORT);
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(logger.at('warn').map((entry) => entry.message)).toContainEqual(
+      expect.stringContaining('delivered again after its visibility timeout'),
+    );
+    expect(progress.items.size).toBe(1);
+    const mergesBefore = writer.calls.length;
+
+    const second = await handler(event, LONG);
+
+    expect(second.batchItemFailures).toEqual([]);
+    expect(writer.sessions()).toEqual(expected.whole.sessions());
+    expect(writer.calls.length).toBe(expected.whole.calls.length);
+    expect(mergesBefore).toBeGreaterThan(0);
+    expect(progress.items.size).toBe(0);
+  });
+
+  it('queues the objects of a message it had no time to start', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    bucket.put('incoming/second.ndjson', FILE);
+    const both = s3Notification(KEY);
+    both.Records.push(...s3Notification('incoming/second.ndjson').Records);
+
+    const result = await createHandler()(sqsEvent([both, s3Notification('incoming/third.ndjson')]), SHORT);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes).toEqual([{ status: 'continued', key: KEY, merged: expect.any(Number) }]);
+    const keys = queued('next').Records.map(
+      (record) => JSON.parse(record.body).Records[0].s3.object.key as string,
+    );
+    expect(keys.map((key) => decodeURIComponent(key.replace(/\+/g, ' ')))).toEqual([
+      KEY,
+      'incoming/second.ndjson',
+      'incoming/third.ndjson',
+    ]);
+  });
+
+  it('fails the message when the queue refuses the continuation, keeping the progress', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+
+    const result = await createHandler()(sqsEvent([s3Notification(KEY)]), SHORT);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(progress.items.size).toBe(1);
+  });
+
+  it('ingests the whole object in one call when no progress store is given', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+
+    const result = await createHandler({ progress: undefined })(sqsEvent([s3Notification(KEY)]), SHORT);
+
+    expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([]);
+  });
+});
