@@ -1,7 +1,8 @@
 // The SDK clients as the Lambda bundles build them (lib/config/bundling.ts, stand-ins included) still sign
-// with the credentials Lambda puts in the environment, read an object, write a rejection report and call
-// DynamoDB. A fake endpoint stands in for AWS.
+// with the credentials Lambda puts in the environment, read an object, write a rejection report, call
+// DynamoDB and queue a continuation. A fake endpoint stands in for AWS.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,8 +17,10 @@ const ENTRY = `
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3ObjectSource } from './functions/adapters/s3/object-source.ts';
 import { S3RejectionReport } from './functions/adapters/s3/rejection-report.ts';
+import { SqsContinuationQueue } from './functions/adapters/sqs/continuation-queue.ts';
 import { dynamoDbClient } from './functions/shared/dynamodb-client.ts';
 import { s3Client } from './functions/shared/s3-client.ts';
+import { sqsClient } from './functions/shared/sqs-client.ts';
 
 const tables = (await dynamoDbClient.send(new ListTablesCommand({}))).TableNames;
 const opened = await new S3ObjectSource(s3Client).open({ bucket: 'uploads', key: 'incoming/a.ndjson' });
@@ -26,6 +29,9 @@ if (opened.status === 'found') for await (const chunk of opened.bytes) text += B
 const report = new S3RejectionReport({ s3: s3Client, bucket: 'uploads', key: 'rejected/a.ndjson' });
 report.write({ file: 'incoming/a.ndjson', position: 0, reason: 'probe' });
 await report.close();
+await new SqsContinuationQueue(sqsClient, process.env.INGEST_QUEUE_URL).continueLater([
+  { bucket: 'uploads', key: 'incoming/a.ndjson', versionId: 'v1' },
+]);
 console.log(JSON.stringify({ tables, text }));
 `;
 
@@ -60,7 +66,11 @@ describe('SDK clients in a Lambda bundle', () => {
         token: request.headers['x-amz-security-token'] as string | undefined,
         body,
       });
-      if (request.headers['x-amz-target'] !== undefined) {
+      if (String(request.headers['x-amz-target']).startsWith('AmazonSQS.')) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        const md5 = createHash('md5').update(JSON.parse(body).MessageBody).digest('hex');
+        response.end(JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: md5 }));
+      } else if (request.headers['x-amz-target'] !== undefined) {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         response.end('{"TableNames":["sessions"]}');
       } else if (request.method === 'GET') {
@@ -95,6 +105,7 @@ describe('SDK clients in a Lambda bundle', () => {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         DYNAMODB_ENDPOINT: endpoint,
         AWS_ENDPOINT_URL_S3: endpoint,
+        INGEST_QUEUE_URL: `${endpoint}/000000000000/ingest`,
       },
     });
 
@@ -103,12 +114,15 @@ describe('SDK clients in a Lambda bundle', () => {
       'POST /',
       'GET /uploads/incoming/a.ndjson',
       'PUT /uploads/rejected/a.ndjson',
+      // SQS's JSON protocol posts to the root of the queue URL's host, naming the queue in the body.
+      'POST /',
     ]);
     for (const request of seen) {
       expect(request.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE\//);
       expect(request.token).toBe('session-token');
     }
     expect(seen[2]?.body).toBe('{"file":"incoming/a.ndjson","position":0,"reason":"probe"}\n');
+    expect(JSON.parse(seen[3]?.body ?? '')).toMatchObject({ QueueUrl: `${endpoint}/000000000000/ingest` });
   }, 60_000);
 
   it('fail plainly when the environment has no credentials', async () => {
