@@ -3,6 +3,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
+import { DynamoDbIngestProgress } from '../functions/adapters/dynamodb/ingest-progress.js';
 import { rebuildingSessionWriter } from '../functions/adapters/dynamodb/rebuilder.js';
 import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
@@ -71,6 +72,8 @@ export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatch
     writer,
     identity: new DynamoDbStitchingWriter(writer),
     checkRules: () => ensureTableRules(transport, config.rules),
+    // No Lambda context here, so no call runs out of time; a message delivered again resumes a file cut short.
+    progress: new DynamoDbIngestProgress(transport),
     config,
     logger: loggerFor(deps.log),
     metrics: noMetrics,

@@ -1,11 +1,11 @@
 // The SQS ingest end to end: every public conformance case uploaded to a local S3, the real handler invoked
-// with SQS messages carrying the notifications that upload produced (in a seeded shuffled order, then all of
-// them again), the sessions read back from DynamoDB Local through the session reader, and the rejection
+// with SQS messages carrying the notifications that upload produced (in a seeded shuffled order, each call
+// out of time and continued by the next, then all of them again), the sessions read back from DynamoDB Local through the session reader, and the rejection
 // reports read back from S3.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Event, SQSEvent } from 'aws-lambda';
+import type { Context, S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_SOURCES,
@@ -15,10 +15,12 @@ import {
   rejectionReportKey,
   type SourceDefinition,
 } from '../../contract/index.js';
+import { DynamoDbIngestProgress } from '../../functions/adapters/dynamodb/ingest-progress.js';
 import { ensureTableRules, forgetRulesCheck } from '../../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
-import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
+import { type ObjectRef, S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
+import { continuationMessage } from '../../functions/adapters/sqs/continuation-queue.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
 import type { IdentityWriter, SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
@@ -64,6 +66,9 @@ const optionsOf = (testCase: ConformanceCase): CaseOptions =>
  * Cases that fail because of a known store bug, each with why: run with `it.fails`, so fixing the bug turns
  * them red until they move back to the passing cases.
  */
+
+/** A Lambda context with no time to spare: a call stops once its first merges are done. */
+const OUT_OF_TIME = { getRemainingTimeInMillis: () => 5_000 } as Context;
 
 const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
 const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -162,6 +167,9 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       },
     };
     forgetRulesCheck();
+    // Objects a call out of time left for later, delivered as the ingest queue would deliver them.
+    const continued: ObjectRef[] = [];
+    let continuations = 0;
     const handler = createIngestHandler({
       objects: new S3ObjectSource(s3.client),
       openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
@@ -178,6 +186,11 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       logger: quietLogger,
       metrics: noMetrics,
       browserOf: createBrowserOf(),
+      progress: new DynamoDbIngestProgress(store.transport),
+      continueLater: async (objects) => {
+        continued.push(...objects);
+      },
+      mergeConcurrency: 2,
     });
 
     // Segment's layout keeps its own keys; other files go under incoming/, with a space and a plus so the
@@ -206,12 +219,20 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     const expectedOutcomes = testCase.files
       .map((file) => [file, failedFiles.has(file) ? 'file-failed' : 'ingested'])
       .sort();
-    const deliver = async (batches: readonly SQSEvent[]) => {
+    const deliver = async (batches: readonly SQSEvent[], context?: Context) => {
       const outcomes: ObjectOutcome[] = [];
       for (const batch of batches) {
-        const result = await handler(batch);
+        const result = await handler(batch, context);
         expect(result.batchItemFailures).toEqual([]);
-        outcomes.push(...result.outcomes);
+        outcomes.push(...result.outcomes.filter((outcome) => outcome.status !== 'continued'));
+        for (let calls = 0; continued.length > 0; calls++) {
+          expect(calls).toBeLessThan(1_000);
+          continuations += continued.length;
+          const next = sqsEvent(continued.splice(0).map((object) => JSON.parse(continuationMessage(object))));
+          const later = await handler(next, context);
+          expect(later.batchItemFailures).toEqual([]);
+          outcomes.push(...later.outcomes.filter((outcome) => outcome.status !== 'continued'));
+        }
       }
       expect(outcomes.map((outcome) => [fileOf(outcome.key ?? ''), outcome.status]).sort()).toEqual(
         expectedOutcomes,
@@ -224,8 +245,16 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       expect(asExpectedSessions(stored, expected.sessions)).toEqual(expected.sessions);
     };
 
-    // One message per invocation in upload order; then every message again, in another order, in one batch.
-    await deliver(uploaded.map((notification, index) => sqsEvent([notification], `${name}-${index}`)));
+    // One message per invocation in upload order, each call out of time after its first merges (so every
+    // file is resumed, call after call, from the progress the last one saved); then every message again, in
+    // another order, in one batch, with all the time needed.
+    await deliver(
+      uploaded.map((notification, index) => sqsEvent([notification], `${name}-${index}`)),
+      OUT_OF_TIME,
+    );
+    if (new Set(expected.sessions.map((session) => session.userId)).size > 4) {
+      expect(continuations).toBeGreaterThan(0);
+    }
     await deliver([sqsEvent(seededShuffle(uploaded, `${name} again`), `${name}-again`)]);
 
     // Writing a report notifies too: the handler must skip it, never ingest or loop on it.
