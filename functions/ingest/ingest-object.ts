@@ -11,8 +11,6 @@ import { type Chunk, ChunkMerger, erasedLine, StopMerging } from './merge-chunk.
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 
-export { USERS_PER_PREFETCH } from './merge-chunk.js';
-
 export interface IngestObjectInput {
   /** Names the file in reports: the object key. */
   readonly file: string;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { USERS_PER_PREFETCH } from '../../../functions/ingest/ingest-object.js';
+import { USERS_PER_PREFETCH } from '../../../functions/ingest/merge-chunk.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { segmentLines } from './handler-harness.js';
 import { asExpected, ingest, RULES, randomSplit, randomSplitText } from './ingest-object-harness.js';
