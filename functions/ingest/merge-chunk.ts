@@ -111,19 +111,20 @@ export class ChunkMerger {
         });
         return;
       }
-      let waiting: [number, Owner, string][] = [];
+      // A user's owner name is the user id.
+      let waiting: [number, Owner][] = [];
       const offerWaiting = async () => {
         const users = waiting;
         waiting = [];
         if (users.length === 0) return;
-        await writer.prefetchHeads?.(users.map(([, , user]) => user));
+        await writer.prefetchHeads?.(users.map(([, owner]) => owner.name));
         for (const [index, owner] of users) await this.offer(pool, index, owner);
       };
       await chunk.forEachUser(canonicalOf, (user, owned) => {
         const owner: Owner = { name: user, owned, merge: (events) => writer.mergeUserEvents(user, events) };
         const index = place(owner);
         if (index === 'skip') return undefined;
-        waiting.push([index, owner, user]);
+        waiting.push([index, owner]);
         return waiting.length >= USERS_PER_PREFETCH ? offerWaiting() : undefined;
       });
       await offerWaiting();
