@@ -155,10 +155,12 @@ export function createObjectIngest(
       });
     } catch (error) {
       if (!(error instanceof IngestStopped)) throw error;
-      const { merged } = error.progress;
+      const { merged, partial } = error.progress;
       logger.info('time is up: progress saved, the rest is left to a later invocation', {
         key,
+        // Every accepted event before `merged`, and the first owners of the chunk after it.
         merged,
+        ownersMergedInChunk: partial?.owners ?? 0,
         durationMs: Math.round(performance.now() - started),
       });
       return { status: 'continued', key, merged };
