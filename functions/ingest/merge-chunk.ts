@@ -33,7 +33,7 @@ export interface ChunkMergerOptions {
   readonly report: RejectionReport;
   readonly progress: MergeProgress;
   readonly concurrency: number;
-  /** Before each merge is offered: may save progress, or throw {@link StopMerging}. */
+  /** Before each merge is offered, and before a chunk's links: may save progress, or throw {@link StopMerging}. */
   readonly beforeMerge: () => Promise<void> | undefined;
 }
 
@@ -96,6 +96,8 @@ export class ChunkMerger {
     const pool = new TaskPool(concurrency);
     try {
       if (identity !== undefined) {
+        // A call out of time stops before a chunk's links rather than among them (they are offered again anyway).
+        await this.options.beforeMerge();
         await this.offerLinks(chunk, identity);
         await chunk.forEachOwner(canonicalOf, (owner, owned) => {
           const named: Owner = {
