@@ -3,20 +3,25 @@
  * defaults, writer and stitching writer, the table's rules check, `ingestObject` with its default chunk and
  * concurrency), reading the file from disk instead of S3. Rejection reports are counted, not uploaded.
  * Prints the ingest's counts, the capacity units the store consumed and the bytes it asked to write.
+ * With a timeout, it ingests the file in calls as Lambda would run them: each stops when the function's
+ * handler would (`deadlineOf`), saves its progress in the table, and the next call resumes from it.
  *
- *   node bench/out/bin/ingest.mjs <endpoint> <table> <file>
+ *   node bench/out/bin/ingest.mjs <endpoint> <table> <file> [timeout seconds]
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { DynamoDbIngestProgress } from '../functions/adapters/dynamodb/ingest-progress.js';
 import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
-import { type IngestStats, ingestObject } from '../functions/ingest/ingest-object.js';
+import { type IngestCheckpoint, type IngestStats, ingestObject } from '../functions/ingest/ingest-object.js';
+import { IngestStopped, type ProgressKey } from '../functions/ingest/progress.js';
 import type { RejectionReport } from '../functions/ingest/rejection-report.js';
 import { sourceOf } from '../functions/ingest/sources.js';
+import { deadlineOf } from '../functions/shared/deadline.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { meterWrittenBytes } from './written-bytes.js';
 
@@ -27,6 +32,7 @@ export interface IngestResult extends Omit<IngestStats, 'files'> {
   writeUnits: number;
   writtenBytes: number;
   fileErrors: string[];
+  calls?: { timeoutSeconds: number; count: number; longestMs: number };
 }
 
 const PROGRESS_EVERY_MS = 60_000;
@@ -73,10 +79,11 @@ function countingReport(): RejectionReport {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const [endpoint, tableName, file] = argv;
+  const [endpoint, tableName, file, timeoutText] = argv;
   if (endpoint === undefined || tableName === undefined || file === undefined) {
-    throw new Error('usage: ingest.mjs <endpoint> <table> <file>');
+    throw new Error('usage: ingest.mjs <endpoint> <table> <file> [timeout seconds]');
   }
+  const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   const config = loadIngestConfig({ TABLE_NAME: tableName, BUCKET_NAME: 'bench' });
   const key = `incoming/${file.split('/').pop()}`;
   const source = sourceOf(key, config.sources);
@@ -86,30 +93,58 @@ async function main(argv: readonly string[]): Promise<void> {
   const transport = new Transport({ client, tableName });
   const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
   const progress = progressReporter(key, (await stat(file)).size);
+  const store = new DynamoDbIngestProgress(transport);
+  const object: ProgressKey = { bucket: 'bench', key, version: file, reading: 'bench' };
   let opened = 0;
   const started = performance.now();
   await ensureTableRules(transport, config.rules);
-  const { files, ...stats } = await ingestObject({
-    file: key,
-    format: source.format,
-    // Progress follows the first reading; a tie-break reads the file again from its start.
-    open: async () => (opened++ === 0 ? progress.counted(createReadStream(file)) : createReadStream(file)),
-    writer,
-    identity: new DynamoDbStitchingWriter(writer),
-    rules: config.rules,
-    report: countingReport(),
-    browserOf: createBrowserOf(),
-    maxMemberBytes: config.maxMemberBytes,
-  });
+  const call = async (checkpoint: IngestCheckpoint | undefined) =>
+    ingestObject({
+      file: key,
+      format: source.format,
+      // Progress follows the first reading; a tie-break or a later call reads the file again from its start.
+      open: async () => (opened++ === 0 ? progress.counted(createReadStream(file)) : createReadStream(file)),
+      writer,
+      identity: new DynamoDbStitchingWriter(writer),
+      rules: config.rules,
+      report: countingReport(),
+      browserOf: createBrowserOf(),
+      maxMemberBytes: config.maxMemberBytes,
+      resume: checkpoint === undefined ? undefined : await store.load(object),
+      checkpoint,
+    });
+  let stats: IngestStats | undefined;
+  const calls = { timeoutSeconds: timeoutSeconds ?? 0, count: 0, longestMs: 0 };
+  while (stats === undefined) {
+    const callStarted = performance.now();
+    const deadline =
+      timeoutSeconds === undefined
+        ? undefined
+        : deadlineOf({ getRemainingTimeInMillis: () => timeoutSeconds * 1000 });
+    try {
+      stats = await call(
+        deadline === undefined
+          ? undefined
+          : { save: (saved) => store.save(object, saved), timeUp: () => Date.now() >= deadline },
+      );
+    } catch (error) {
+      if (!(error instanceof IngestStopped)) throw error;
+      process.stderr.write(`call ${calls.count + 1} stopped: ${error.message}\n`);
+    }
+    calls.count++;
+    calls.longestMs = Math.max(calls.longestMs, performance.now() - callStarted);
+  }
   const ingestMs = performance.now() - started;
   progress.stop();
   client.destroy();
+  const { files, ...counts } = stats;
   const result: IngestResult = {
-    ...stats,
+    ...counts,
     ingestMs,
     ...transport.usage,
     writtenBytes: written.bytes,
     fileErrors: files.flatMap((summary) => (summary.error === undefined ? [] : [summary.error])),
+    ...(timeoutSeconds !== undefined && { calls }),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

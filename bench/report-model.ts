@@ -72,6 +72,8 @@ export interface IngestFigures {
   /** Bytes the store asked to write, by DynamoDB's item size rules. */
   writtenBytes: number;
   peakRssMiB: number;
+  /** Set when the file was ingested in calls of a Lambda timeout, each resumed from the last one's progress. */
+  calls?: { timeoutSeconds: number; count: number; longestMs: number };
 }
 
 export type IngestRow = { kind: IngestKind; label: string } & ({ error: string } | IngestFigures);
@@ -139,6 +141,8 @@ export const TARGETS = {
   wallRatioToDuckdb: 1.0,
   cliRssMiB: { 1000000: 256, 5000000: 1024 } as Record<number, number>,
   ingestRssMiB: 1024,
+  /** The ingest function's timeout on every stage (lib/config/stages.ts): each call must end within it. */
+  ingestTimeoutSeconds: 300,
   writeUnitsPer1k: 50,
   readUnitsPerPage: 5,
   moduleInitMs: 80,

@@ -76,7 +76,14 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
     ingest: [
       { kind: 'daily', label: 'Day 1', ...daily },
       { kind: 'redelivery', label: 'Day 1 again', ...daily, newEvents: 0, writeUnits: 0, writtenBytes: 0 },
-      { kind: 'memory', label: '10M events', ...daily, records: 10_000_000, peakRssMiB: 1_100 },
+      {
+        kind: 'memory',
+        label: '10M events',
+        ...daily,
+        records: 10_000_000,
+        peakRssMiB: 1_100,
+        calls: { timeoutSeconds: 300, count: 12, longestMs: 301_500 },
+      },
     ],
     api: {
       userSessions: 2_000,
@@ -184,8 +191,15 @@ describe('bench report', () => {
     expect(text).toContain('| Day 1 again | 200,000 | 0 | 5,000 | 9,000 | 0 | 0.0 | 0.0 | — | 25.0 |');
   });
 
-  it("holds the ingest's peak RSS to the function's memory", () => {
+  it("holds the ingest's peak RSS to the function's memory, and each of its calls to the timeout", () => {
     expect(verdictOf('Ingest peak RSS', '10M events')).toMatchObject({ measured: '1,100 MiB', pass: false });
+    expect(verdictOf('Every ingest call ends within', '10M events')).toMatchObject({
+      measured: '12 calls, the longest 301.5 s',
+      pass: false,
+    });
+    expect(renderTables(report())).toMatch(
+      /\| 10M events \| [\d,]+ \| [\d,]+ \| [\d.]+ \| 12 \| 301\.5 \| 1,100 \|/,
+    );
   });
 
   it('holds every API page to 5 RCU by its largest', () => {
@@ -201,7 +215,7 @@ describe('bench report', () => {
   });
 
   it('counts the misses above the tables', () => {
-    expect(renderTables(report())).toMatch(/^## Targets\n\n6 of 13 target lines missed\./);
+    expect(renderTables(report())).toMatch(/^## Targets\n\n7 of 14 target lines missed\./);
   });
 
   it('marks a failed measurement as a miss', () => {
