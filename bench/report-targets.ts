@@ -73,7 +73,7 @@ function ingestTargets(rows: BenchReport['ingest']): TargetLine[] {
       const inTime = {
         target: `Every ingest call ends within the function's timeout (${integer(timeoutSeconds)} s)`,
         where: row.label,
-        measured: `${integer(count)} calls, the longest ${seconds(longestMs)} s`,
+        measured: `${integer(count)} call${count === 1 ? '' : 's'}, the longest ${seconds(longestMs)} s`,
         pass: longestMs <= timeoutSeconds * 1000,
       };
       return [memory, inTime];
