@@ -65,17 +65,27 @@ export function createObjectIngest(
 ): (ref: ObjectRef, timeUp: () => boolean) => Promise<ObjectOutcome> {
   const { config, logger } = deps;
 
-  /** Progress is kept per object version (versionId and ETag) and way of reading it. */
+  /**
+   * Progress is kept per object content and way of reading it. The content is named by the ETag S3 gave for
+   * the bytes read, so a notification, a continuation and a replay (which names no version) of the same
+   * upload share their progress; a new upload under the key has another ETag and starts over.
+   */
   const progressKeyOf = (
     ref: ObjectRef,
     eTag: string | undefined,
     format: string,
   ): ProgressKey | undefined => {
-    if (ref.versionId === undefined && eTag === undefined) return undefined;
+    const version =
+      eTag !== undefined
+        ? `etag:${eTag}`
+        : ref.versionId !== undefined
+          ? `version:${ref.versionId}`
+          : undefined;
+    if (version === undefined) return undefined;
     return {
       bucket: ref.bucket,
       key: ref.key,
-      version: `${ref.versionId ?? ''}#${eTag ?? ''}`,
+      version,
       reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${config.rules.fingerprint}`,
     };
   };

@@ -31,11 +31,11 @@ export interface IngestProgress {
   readonly totals: MergeTotals;
 }
 
-/** One version of one object, read one way: progress is only ever resumed on the same bytes and reading. */
+/** One object's content, read one way: progress is only ever resumed on the same bytes and reading. */
 export interface ProgressKey {
   readonly bucket: string;
   readonly key: string;
-  /** The object's versionId and ETag: a new upload under the same key starts over. */
+  /** The object's content, by the ETag S3 gave for the bytes read: a new upload under the key starts over. */
   readonly version: string;
   /** The format, member limit and rules it is read with: other settings start over. */
   readonly reading: string;

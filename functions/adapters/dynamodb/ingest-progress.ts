@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { IngestProgress, IngestProgressStore, ProgressKey } from '../../ingest/progress.js';
 import * as z from '../../shared/zod.js';
-import { PROGRESS_SK, progressPk } from './keys.js';
+import { progressPk, progressSk } from './keys.js';
 import { itemKey, type Transport } from './transport.js';
 
 /** Progress of an object nobody finishes (its message dead-lettered, say) expires after this long. */
@@ -48,9 +48,9 @@ function decode(bytes: Uint8Array): IngestProgress | undefined {
 }
 
 /**
- * Ingest progress as one item per object in the sessions table (`I#<bucket>/<key>`, `P`), naming the object
- * version and reading it describes: progress of another version, or read another way, is not resumed.
- * Nothing else reads these items: a rebuild's scan takes heads only.
+ * Ingest progress as one item per object content in the sessions table (`I#<bucket>/<key>`,
+ * `P#<version>`), naming the reading it describes: progress read another way is not resumed. Nothing else
+ * reads these items: a rebuild's scan takes heads only.
  */
 export class DynamoDbIngestProgress implements IngestProgressStore {
   constructor(
@@ -60,9 +60,7 @@ export class DynamoDbIngestProgress implements IngestProgressStore {
 
   async load(object: ProgressKey): Promise<IngestProgress | undefined> {
     const item = await this.transport.get(this.keyOf(object));
-    if (item?.ov?.S !== object.version || item.rd?.S !== object.reading || item.pg?.B === undefined) {
-      return undefined;
-    }
+    if (item?.rd?.S !== object.reading || item.pg?.B === undefined) return undefined;
     // An item that does not decode (written by a later format, say) is no progress: the ingest starts over.
     return decode(item.pg.B);
   }
@@ -76,7 +74,6 @@ export class DynamoDbIngestProgress implements IngestProgressStore {
     if (encoded.length > MAX_ENCODED_BYTES) return this.clear(object);
     await this.transport.put({
       ...this.keyOf(object),
-      ov: { S: object.version },
       rd: { S: object.reading },
       pg: { B: encoded },
       ttl: { N: String(Math.floor(this.now() / 1000) + KEEP_SECONDS) },
@@ -88,6 +85,6 @@ export class DynamoDbIngestProgress implements IngestProgressStore {
   }
 
   private keyOf(object: ProgressKey) {
-    return itemKey(progressPk(object.bucket, object.key), PROGRESS_SK);
+    return itemKey(progressPk(object.bucket, object.key), progressSk(object.version));
   }
 }

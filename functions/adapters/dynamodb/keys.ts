@@ -8,7 +8,7 @@
  * | chunk    | `U#<user>`  | `E#<YYYY-MM-DD>#<token>#<page>#<n>`  | the events of a page, when not inline        |
  * | stitched | `U#<user>`  | `A#<anonymousId>`                    | an anonymousId stitched to this user          |
  * | rules    | `META`      | `RULES`                              | the session rules the table's data were cut under |
- * | progress | `I#<bucket>/<key>` | `P`                           | how far the ingest of an object got          |
+ * | progress | `I#<bucket>/<key>` | `P#<version>`                 | how far the ingest of an object's content got |
  *
  * Ids are at most 512 bytes of UTF-8 (rule 1), so a user's key is the id itself: no hashing, no collisions.
  */
@@ -20,11 +20,14 @@ export const STITCHED_PREFIX = 'A#';
 export const META_PK = 'META';
 export const RULES_SK = 'RULES';
 
-export const PROGRESS_SK = 'P';
-
 /** An S3 key is at most 1,024 bytes, a partition key 2,048: the object's name fits whole. */
 export function progressPk(bucket: string, key: string): string {
   return `I#${bucket}/${key}`;
+}
+
+/** One item per content of the object, so two uploads under one key ingested at once keep apart. */
+export function progressSk(version: string): string {
+  return `P#${version}`;
 }
 
 export function userPk(user: string): string {

@@ -52,10 +52,17 @@ describe('DynamoDbIngestProgress', () => {
     expect(await progress.load(OBJECT)).toEqual(whole);
 
     expect(await progress.load({ ...OBJECT, version: 'v2#etag-2' })).toBeUndefined();
+    // Another upload under the key keeps its own progress beside this one's.
+    await progress.save({ ...OBJECT, version: 'v2#etag-2' }, PROGRESS);
+    expect(await progress.load(OBJECT)).toEqual(whole);
+    expect(await progress.load({ ...OBJECT, version: 'v2#etag-2' })).toEqual(PROGRESS);
     expect(await progress.load({ ...OBJECT, reading: 'ndjson|4294967296|rules-1' })).toBeUndefined();
     expect(await progress.load({ ...OBJECT, key: `${OBJECT.key}.copy` })).toBeUndefined();
 
-    const item = await store.transport.get({ pk: { S: `I#uploads/${OBJECT.key}` }, sk: { S: 'P' } });
+    const item = await store.transport.get({
+      pk: { S: `I#uploads/${OBJECT.key}` },
+      sk: { S: `P#${OBJECT.version}` },
+    });
     expect(Number(item?.ttl?.N)).toBe(Date.UTC(2024, 0, 1) / 1000 + 14 * 24 * 3600);
 
     await progress.clear(OBJECT);
@@ -91,8 +98,7 @@ describe('DynamoDbIngestProgress', () => {
     const progress = new DynamoDbIngestProgress(store.transport);
     await store.transport.put({
       pk: { S: `I#uploads/${OBJECT.key}` },
-      sk: { S: 'P' },
-      ov: { S: OBJECT.version },
+      sk: { S: `P#${OBJECT.version}` },
       rd: { S: OBJECT.reading },
       pg: { B: Buffer.from('not deflated') },
     });

@@ -158,6 +158,41 @@ describe('an ingest call whose time is up', () => {
     expect(progress.items.size).toBe(0);
   });
 
+  it('resumes from the same progress whether a message names the version or not (a replay does not)', async () => {
+    const expected = await oneCall();
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    const handler = createHandler({ continueLater: undefined });
+
+    await handler(sqsEvent([s3Notification(KEY, { versionId: 'v-1' })]), SHORT);
+    const merged = writer.calls.length;
+    await handler(sqsEvent([s3Notification(KEY)]), LONG);
+
+    expect(merged).toBeGreaterThan(0);
+    expect(writer.calls.length).toBe(expected.whole.calls.length);
+    expect(writer.sessions()).toEqual(expected.whole.sessions());
+  });
+
+  it('starts over when the object under the key was replaced since the progress was saved', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    const handler = createHandler({ continueLater: undefined });
+    await handler(sqsEvent([s3Notification(KEY)]), SHORT);
+    expect(progress.items.size).toBe(1);
+    // Another upload: a copy of the first event more (a duplicate, so the sessions stay those of FILE).
+    const replaced = `${FILE}${FILE.split('\n')[0]}\n`;
+    bucket.put(KEY, replaced);
+    writer = new FakeSessionWriter(RULES);
+
+    const result = await createHandler({ continueLater: undefined })(sqsEvent([s3Notification(KEY)]), LONG);
+
+    // Every user merged into the empty writer: nothing was skipped on the old upload's progress.
+    expect(result.outcomes).toMatchObject([{ status: 'ingested' }]);
+    expect(writer.sessions()).toEqual((await oneCall()).whole.sessions());
+    // The old upload's progress is left to expire (its TTL); the new one, done in one call, saved none.
+    expect(progress.items.size).toBe(1);
+  });
+
   it('queues the objects of a message it had no time to start', async () => {
     bucket = new MockBucket(s3Mock);
     bucket.put(KEY, FILE);
