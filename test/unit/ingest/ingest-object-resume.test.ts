@@ -3,11 +3,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionWriter } from '../../../functions/domain/store/ports.js';
-import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
+import {
+  type IngestObjectInput,
+  type IngestStats,
+  ingestObject,
+} from '../../../functions/ingest/ingest-object.js';
 import { type IngestProgress, IngestStopped } from '../../../functions/ingest/progress.js';
 import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
-import { bytesOf, chunked } from '../reading/archives.js';
+import { bytesOf, chunked, zipWithSizes } from '../reading/archives.js';
 import { ingest, MemoryReport, RULES, randomSplitText } from './ingest-object-harness.js';
 
 const FILE = 'incoming/random-split.ndjson';
@@ -41,6 +45,32 @@ interface Outcome {
 
 const UNLIMITED: Call = { mergesAllowed: Number.POSITIVE_INFINITY, killed: false };
 
+/** An export object: its name and bytes, read in pieces of 4 KB (each piece one batch of records). */
+interface ExportObject {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+}
+
+const NDJSON: ExportObject = { file: FILE, bytes: BYTES };
+
+/** One call of the ingest on `object`, with these chunks, resumed from `resume` when given. */
+function ingestCall(
+  object: ExportObject,
+  options: Pick<
+    IngestObjectInput,
+    'writer' | 'report' | 'resume' | 'checkpoint' | 'chunkEvents' | 'concurrency'
+  >,
+) {
+  return ingestObject({
+    file: object.file,
+    format: 'auto',
+    open: async () => chunked(object.bytes, [4096]),
+    rules: RULES,
+    browserOf: () => null,
+    ...options,
+  });
+}
+
 /**
  * Delivers the file again after each delivery cut short, each call resuming from the progress saved last
  * (by whichever call saved it), until a delivery's calls all finish.
@@ -48,7 +78,7 @@ const UNLIMITED: Call = { mergesAllowed: Number.POSITIVE_INFINITY, killed: false
 async function deliverUntilDone(
   writer: FakeSessionWriter,
   deliveries: readonly Delivery[],
-  options: { chunkEvents: number; concurrency: number; saveEveryMs: number },
+  options: { chunkEvents: number; concurrency: number; saveEveryMs: number; object?: ExportObject },
 ): Promise<Outcome> {
   let saved: IngestProgress | undefined;
   let merges = 0;
@@ -64,14 +94,9 @@ async function deliverUntilDone(
       },
     };
     try {
-      const stats = await ingestObject({
-        file: FILE,
-        format: 'auto',
-        open: async () => chunked(BYTES, [4096]),
+      const stats = await ingestCall(options.object ?? NDJSON, {
         writer: callWriter,
-        rules: RULES,
         report,
-        browserOf: () => null,
         chunkEvents: options.chunkEvents,
         concurrency: options.concurrency,
         resume: saved,
@@ -180,15 +205,9 @@ describe('ingestObject resumed', () => {
     const whole = await ingest(FILE, BYTES, { writer: newWriter() });
     // A forged progress: the first 30 owners merged, under a digest no owners give.
     const fresh = newWriter();
-    const report = new MemoryReport();
-    await ingestObject({
-      file: FILE,
-      format: 'auto',
-      open: async () => chunked(BYTES, [4096]),
+    await ingestCall(NDJSON, {
       writer: fresh,
-      rules: RULES,
-      report,
-      browserOf: () => null,
+      report: new MemoryReport(),
       resume: {
         merged: 0,
         partial: { end: whole.stats.accepted, owners: 30, ownersDigest: 'not-these-owners' },
@@ -197,5 +216,37 @@ describe('ingestObject resumed', () => {
       },
     });
     expect(fresh.sessions()).toEqual(whole.writer.sessions());
+  });
+  it('counts events across the members of a ZIP archive, and resumes in the right member', async () => {
+    const lines = randomSplitText.split('\n').filter((line) => line !== '');
+    const third = Math.ceil(lines.length / 3);
+    const member = (from: number, extra = '') =>
+      bytesOf(`${lines.slice(from, from + third).join('\n')}\n${extra}`);
+    const archive: ExportObject = {
+      file: 'incoming/random-split.zip',
+      bytes: zipWithSizes([
+        { path: 'part-1.ndjson', content: member(0) },
+        { path: 'part-2.ndjson', content: member(third, 'not json\n') },
+        { path: 'part-3.ndjson', content: member(2 * third) },
+      ]),
+    };
+    const whole = await ingest(archive.file, archive.bytes, {
+      writer: newWriter(),
+      chunkEvents: 1_000,
+      pieceBytes: 4096,
+    });
+    const writer = newWriter();
+
+    const outcome = await deliverUntilDone(
+      writer,
+      Array.from({ length: 100 }, (_, index): Delivery => [{ mergesAllowed: 15, killed: index % 3 === 2 }]),
+      { chunkEvents: 1_000, concurrency: 3, saveEveryMs: 0, object: archive },
+    );
+
+    expect(outcome.deliveries).toBeGreaterThan(10);
+    expect(writer.sessions()).toEqual(whole.writer.sessions());
+    expect(sortedLines(outcome.lines)).toEqual(sortedLines(whole.report.written));
+    expect(outcome.lines.some((line) => line.file === `${archive.file}!part-2.ndjson`)).toBe(true);
+    expect(outcome.stats.erased).toBe(whole.stats.erased);
   });
 });
