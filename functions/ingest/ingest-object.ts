@@ -63,7 +63,7 @@ export interface IngestStats extends MergeTotals {
 export const DEFAULT_CHUNK_EVENTS = 1_000_000;
 export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
 export const DEFAULT_MERGE_CONCURRENCY = 16;
-export const DEFAULT_SAVE_EVERY_MS = 60_000;
+const DEFAULT_SAVE_EVERY_MS = 60_000;
 
 /**
  * The ingest use case for one export object: reads and validates it, reporting rejections as it goes, and
@@ -100,6 +100,10 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   const mergedBefore = input.resume?.merged ?? 0;
   const saveEveryMs = checkpoint?.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
   let lastSave = Date.now();
+  const saveProgress = (to: IngestCheckpoint) => {
+    lastSave = Date.now();
+    return to.save(progress.snapshot());
+  };
   const merger = new ChunkMerger({
     writer: input.writer,
     identity: rules.stitching ? input.identity : undefined,
@@ -110,9 +114,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     beforeMerge: () => {
       if (checkpoint === undefined) return undefined;
       if (merger.worked && checkpoint.timeUp()) throw new StopMerging();
-      if (Date.now() - lastSave < saveEveryMs) return undefined;
-      lastSave = Date.now();
-      return checkpoint.save(progress.snapshot());
+      return Date.now() - lastSave < saveEveryMs ? undefined : saveProgress(checkpoint);
     },
   });
 
@@ -128,10 +130,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     if (chunk.collector.size === 0) return;
     // The chunk an earlier delivery stopped inside ends where it ended then; any other, where reading is.
     await merger.merge(chunk, chunk.resume?.end ?? accepted);
-    if (!last && checkpoint !== undefined) {
-      lastSave = Date.now();
-      await checkpoint.save(progress.snapshot());
-    }
+    if (!last && checkpoint !== undefined) await saveProgress(checkpoint);
   };
   const mergeCurrent = async (last: boolean) => {
     const chunk = current;

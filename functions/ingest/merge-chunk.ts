@@ -61,23 +61,21 @@ export class ChunkMerger {
     const skip = chunk.resume;
     let skipChecked = skip === undefined;
     let skipHolds = false;
-    const checkSkip = (skipped: number) => {
+    // Once the owners the progress names have all been handed out (or the chunk has run out of owners).
+    const checkSkip = () => {
       if (skip === undefined || skipChecked) return;
       skipChecked = true;
-      skipHolds = skipped === skip.owners && digestOf(progress.ownerNames(skip.owners)) === skip.ownersDigest;
+      const names = progress.ownerNames(skip.owners);
+      skipHolds = names.length === skip.owners && digestOf(names) === skip.ownersDigest;
       if (skipHolds) for (let index = 0; index < skip.owners; index++) progress.finishOwner(index);
     };
-    let skipped = 0;
     await this.eachOwner(chunk.collector, (owner) => {
       const index = progress.offerOwner(owner.name);
-      if (skip !== undefined && index < skip.owners) {
-        skipped++;
-        return 'skip';
-      }
-      checkSkip(skipped);
+      if (skip !== undefined && index < skip.owners) return 'skip';
+      checkSkip();
       return index;
     });
-    checkSkip(skipped);
+    checkSkip();
     if (skip !== undefined && !skipHolds) {
       // The owners differ from those the progress names (the code changed between deliveries): merge the
       // ones skipped too. Merging is idempotent; only their count in the totals repeats.

@@ -56,7 +56,7 @@ export class IngestStopped extends Error {
   }
 }
 
-export const NO_TOTALS: MergeTotals = {
+const NO_TOTALS: MergeTotals = {
   usersTouched: 0,
   newEvents: 0,
   sessionsWritten: 0,
@@ -115,7 +115,7 @@ class ChunkProgress {
   }
 }
 
-export function addMerge(totals: MergeTotals, result: UserMergeResult): void {
+function addMerge(totals: MergeTotals, result: UserMergeResult): void {
   totals.usersTouched++;
   totals.newEvents += result.newEvents;
   totals.sessionsWritten += result.sessionsWritten;
@@ -182,7 +182,7 @@ export class MergeProgress {
       partial: {
         end: chunk.end,
         owners: chunk.ownersDone,
-        ownersDigest: digestOf(chunk.owners.slice(0, chunk.ownersDone)),
+        ownersDigest: digestOf(this.ownerNames(chunk.ownersDone)),
       },
       erasedAt: [...this.erasedAt, ...chunk.erasedAt],
       totals,
