@@ -66,27 +66,31 @@ export function createObjectIngest(
   const { config, logger } = deps;
 
   /**
-   * Progress is kept per object content and way of reading it. The content is named by the ETag S3 gave for
-   * the bytes read, so a notification, a continuation and a replay (which names no version) of the same
-   * upload share their progress; a new upload under the key has another ETag and starts over.
+   * Where this object's progress is kept, when the handler keeps any: per object content and way of reading
+   * it. The content is named by the ETag S3 gave for the bytes read, so a notification, a continuation and a
+   * replay (which names no version) of the same upload share their progress; a new upload under the key has
+   * another ETag and starts over.
    */
-  const progressKeyOf = (
+  const progressOf = (
     ref: ObjectRef,
     eTag: string | undefined,
     format: string,
-  ): ProgressKey | undefined => {
+  ): { store: IngestProgressStore; key: ProgressKey } | undefined => {
     const version =
       eTag !== undefined
         ? `etag:${eTag}`
         : ref.versionId !== undefined
           ? `version:${ref.versionId}`
           : undefined;
-    if (version === undefined) return undefined;
+    if (deps.progress === undefined || version === undefined) return undefined;
     return {
-      bucket: ref.bucket,
-      key: ref.key,
-      version,
-      reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${config.rules.fingerprint}`,
+      store: deps.progress,
+      key: {
+        bucket: ref.bucket,
+        key: ref.key,
+        version,
+        reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${config.rules.fingerprint}`,
+      },
     };
   };
 
@@ -131,20 +135,16 @@ export function createObjectIngest(
       return again.bytes;
     };
     const report = deps.openReport(rejectionReportKey(key, config.rejectedPrefix));
-    const store = deps.progress;
-    const progressKey = store === undefined ? undefined : progressKeyOf(ref, first.eTag, source.format);
-    const resume = progressKey === undefined ? undefined : await store?.load(progressKey);
+    const tracked = progressOf(ref, first.eTag, source.format);
+    const resume = await tracked?.store.load(tracked.key);
     let saved = resume !== undefined;
-    const checkpoint: IngestCheckpoint | undefined =
-      store === undefined || progressKey === undefined
-        ? undefined
-        : {
-            save: (progress) => {
-              saved = true;
-              return store.save(progressKey, progress);
-            },
-            timeUp,
-          };
+    const checkpoint: IngestCheckpoint | undefined = tracked && {
+      save: (progress) => {
+        saved = true;
+        return tracked.store.save(tracked.key, progress);
+      },
+      timeUp,
+    };
     if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
     let stats: IngestStats;
     try {
@@ -175,7 +175,7 @@ export function createObjectIngest(
       });
       return { status: 'continued', key, merged };
     }
-    if (saved && progressKey !== undefined) await store?.clear(progressKey);
+    if (saved) await tracked?.store.clear(tracked.key);
     const durationMs = Math.round(performance.now() - started);
     const reportKey = report.lines > 0 ? report.key : undefined;
     const { files, ...counts } = stats;
