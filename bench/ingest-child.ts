@@ -38,30 +38,38 @@ export interface IngestResult extends Omit<IngestStats, 'files'> {
 const PROGRESS_EVERY_MS = 60_000;
 
 /** Reports every minute on stderr how far through the file the ingest is: a large file takes hours. */
-function progressReporter(file: string, size: number) {
+function progressReporter(label: string, path: string, size: number) {
   let read = 0;
   let call = 1;
+  let opened = false;
   const started = performance.now();
   const timer = setInterval(() => {
     const minutes = Math.round((performance.now() - started) / 60_000);
     const rss = Math.round(process.memoryUsage.rss() / 1024 ** 2);
     const peak = Math.round(process.resourceUsage().maxRSS / 1024);
     process.stderr.write(
-      `progress: ${minutes} min, call ${call}, ${((read / size) * 100).toFixed(1)} % of ${file} read, RSS ${rss} MiB (peak ${peak} MiB)\n`,
+      `progress: ${minutes} min, call ${call}, ${((read / size) * 100).toFixed(1)} % of ${label} read, RSS ${rss} MiB (peak ${peak} MiB)\n`,
     );
   }, PROGRESS_EVERY_MS);
   timer.unref();
+  async function* counted(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of bytes) {
+      read += chunk.length;
+      yield chunk;
+    }
+  }
   return {
+    /** Opens the file; progress follows a call's first reading (a tie-break reads it again from its start). */
+    open(): AsyncIterable<Buffer> {
+      if (opened) return createReadStream(path);
+      opened = true;
+      return counted(createReadStream(path));
+    },
     /** A new call reads the file from its start again. */
     nextCall(): void {
       call++;
       read = 0;
-    },
-    async *counted(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      for await (const chunk of bytes) {
-        read += chunk.length;
-        yield chunk;
-      }
+      opened = false;
     },
     stop: () => clearInterval(timer),
   };
@@ -98,22 +106,16 @@ async function main(argv: readonly string[]): Promise<void> {
   const written = meterWrittenBytes(client);
   const transport = new Transport({ client, tableName });
   const writer = new DynamoDbSessionWriter({ transport, rules: config.rules });
-  const progress = progressReporter(key, (await stat(file)).size);
+  const progress = progressReporter(key, file, (await stat(file)).size);
   const store = new DynamoDbIngestProgress(transport);
   const object: ProgressKey = { bucket: 'bench', key, version: file, reading: 'bench' };
-  let opened = false;
   const started = performance.now();
   await ensureTableRules(transport, config.rules);
   const call = async (checkpoint: IngestCheckpoint | undefined) =>
     ingestObject({
       file: key,
       format: source.format,
-      // Progress follows a call's first reading; a tie-break reads the file again from its start.
-      open: async () => {
-        if (opened) return createReadStream(file);
-        opened = true;
-        return progress.counted(createReadStream(file));
-      },
+      open: async () => progress.open(),
       writer,
       identity: new DynamoDbStitchingWriter(writer),
       rules: config.rules,
@@ -141,7 +143,6 @@ async function main(argv: readonly string[]): Promise<void> {
       if (!(error instanceof IngestStopped)) throw error;
       process.stderr.write(`progress: call ${calls.count + 1} ${error.message}\n`);
       progress.nextCall();
-      opened = false;
     }
     calls.count++;
     calls.longestMs = Math.max(calls.longestMs, performance.now() - callStarted);
