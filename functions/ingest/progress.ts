@@ -51,7 +51,11 @@ export interface IngestProgressStore {
 /** The ingest stopped short of the object's end to keep within its invocation; `progress` was saved. */
 export class IngestStopped extends Error {
   constructor(readonly progress: IngestProgress) {
-    super(`stopped after ${progress.merged} accepted events were merged, to continue in another invocation`);
+    const inChunk =
+      progress.partial === undefined ? '' : ` and ${progress.partial.owners} owners of the chunk after them`;
+    super(
+      `stopped with ${progress.merged} accepted events merged${inChunk}, to continue in another invocation`,
+    );
     this.name = 'IngestStopped';
   }
 }
