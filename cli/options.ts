@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { INPUT_FORMATS } from '../contract/index.js';
-import { DEFAULT_GAP_MINUTES, type SessionRules } from '../functions/domain/rules/session-rules.js';
+import {
+  DEFAULT_GAP_MINUTES,
+  minutesInput,
+  type SessionRules,
+} from '../functions/domain/rules/session-rules.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,11 +34,14 @@ signal's number when interrupted (130 for Ctrl-C).
 `;
 
 const minutes = (option: string) =>
-  z.coerce
-    .number({ error: `${option} must be a number of minutes` })
-    .refine(Number.isFinite, `${option} must be a finite number of minutes`)
-    .refine((value) => value > 0, `${option} must be greater than 0`)
-    .refine((value) => value <= 525_600_000, `${option} is implausibly large`);
+  z.preprocess(
+    minutesInput,
+    z
+      .number({ error: `${option} must be a number of minutes` })
+      .refine(Number.isFinite, `${option} must be a finite number of minutes`)
+      .refine((value) => value > 0, `${option} must be greater than 0`)
+      .refine((value) => value <= 525_600_000, `${option} is implausibly large`),
+  );
 
 const platformGaps = z.string().transform((text, ctx) => {
   const gaps: Record<string, number> = {};

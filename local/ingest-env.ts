@@ -3,7 +3,7 @@
 // validated here so a mistake is reported by variable before anything starts.
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
-import { DEFAULT_GAP_MINUTES } from '../functions/domain/rules/session-rules.js';
+import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -41,10 +41,7 @@ const minutes = z
   .positive('must be greater than 0')
   .finite('must be a number of minutes');
 
-const minutesVariable = z.coerce
-  .number({ error: 'must be a number of minutes' })
-  .positive('must be greater than 0')
-  .finite('must be a number of minutes');
+const minutesVariable = z.preprocess(minutesInput, minutes);
 
 const sourceSchema = z.object({
   name: z.string().trim().min(1, 'must be a non-empty name'),

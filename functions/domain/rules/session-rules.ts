@@ -20,6 +20,23 @@ export const DEFAULT_SESSION_RULES: SessionRules = {
   identityStitching: false,
 };
 
+/** Minutes as people write them on a command line or in a variable: decimal, optionally fractional or with an exponent. */
+const DECIMAL_MINUTES = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number a text of minutes names, or undefined when it is not a decimal number. `Number()` alone would also
+ * take "" and "  " as 0, "0x10" as 16 and "Infinity", none of which anyone means as a gap.
+ */
+export function minutesFromText(text: string): number | undefined {
+  const trimmed = text.trim();
+  return DECIMAL_MINUTES.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/** For a schema's preprocessing: text of decimal minutes as its number; anything else as given, to be refused. */
+export function minutesInput(value: unknown): unknown {
+  return typeof value === 'string' ? (minutesFromText(value) ?? value) : value;
+}
+
 export function minutesToMs(minutes: number): number {
   return Math.round(minutes * 60_000);
 }

@@ -62,6 +62,17 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it.each([
+    ['.5', 0.5],
+    ['2.', 2],
+    [' 45 ', 45],
+    ['+15', 15],
+    ['1.5e1', 15],
+  ])('reads the decimal minutes %j', (text, gapMinutes) => {
+    const parsed = parseCommandLine(['--gap', text, 'a']);
+    expect(parsed).toMatchObject({ kind: 'run', options: { rules: { gapMinutes } } });
+  });
+
   it('asks for help with -h or --help, whatever else is given', () => {
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
     expect(parseCommandLine(['-h', '--gap', 'x'])).toEqual({ kind: 'help' });
@@ -73,6 +84,13 @@ describe('parseCommandLine', () => {
     [['--gap=-5', 'a'], '--gap must be greater than 0'],
     [['--gap', '-5', 'a'], "Option '--gap' argument is ambiguous"],
     [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
+    // Number() would read these as 16, 0, 0 and Infinity.
+    [['--gap', '0x10', 'a'], '--gap must be a number of minutes'],
+    [['--gap', '', 'a'], '--gap must be a number of minutes'],
+    [['--gap', ' ', 'a'], '--gap must be a number of minutes'],
+    [['--gap', 'Infinity', 'a'], '--gap must be a number of minutes'],
+    [['--max-session', '1_440', 'a'], '--max-session must be a number of minutes'],
+    [['--gap-by-platform', 'ios=0b101', 'a'], '(got "ios=0b101")'],
     [['--max-session', 'x', 'a'], '--max-session must be a number of minutes'],
     [
       ['--gap-by-platform', 'ios', 'a'],

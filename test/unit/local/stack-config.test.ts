@@ -70,7 +70,7 @@ describe('loadLocalStackConfig', () => {
         PORT: 'http',
         S3_PORT: '70000',
         SESSION_GAP_MINUTES: '0',
-        SESSION_MAX_MINUTES: 'a day',
+        SESSION_MAX_MINUTES: '0x5A0',
         IDENTITY_STITCHING: 'yes',
         INGEST_BATCH_SIZE: '11',
         CURSOR_SIGNING_KEY: 'secret',

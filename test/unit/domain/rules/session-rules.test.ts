@@ -4,6 +4,7 @@ import {
   DEFAULT_SESSION_RULES,
   describeRules,
   gapBefore,
+  minutesFromText,
   minutesToMs,
   type SessionRules,
 } from '../../../../functions/domain/rules/session-rules.js';
@@ -25,6 +26,28 @@ describe('minutesToMs', () => {
   ])('turns %s minutes into %s ms with Math.round', (minutes, ms) => {
     expect(minutesToMs(minutes)).toBe(ms);
   });
+});
+
+describe('minutesFromText', () => {
+  it.each([
+    ['30', 30],
+    [' 2.5\t', 2.5],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['+1', 1],
+    ['-1', -1],
+    ['1e3', 1000],
+    ['1E-2', 0.01],
+  ])('reads %j as %s', (text, minutes) => {
+    expect(minutesFromText(text)).toBe(minutes);
+  });
+
+  it.each(['', '  ', '.', '0x10', '0b1', '0o7', 'Infinity', '1_000', '1e', '5 min', '1,5', '--1'])(
+    'refuses %j',
+    (text) => {
+      expect(minutesFromText(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('compileRules', () => {
