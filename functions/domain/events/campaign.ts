@@ -1,5 +1,6 @@
 import { cutForDisplay } from './display-text.js';
 import type { CampaignFields, SentValue } from './event.js';
+import { parseFormUrlencoded } from './form-urlencoded.js';
 
 const UTM_MEMBERS = [
   ['source', 'utm_source'],
@@ -19,11 +20,14 @@ export function campaignFromUrl(url: string): CampaignFields | null {
   if (query === -1 || (!url.includes('utm_', query) && !url.includes('%', query))) return null;
   const hash = url.indexOf('#');
   if (hash !== -1 && hash < query) return null;
-  const params = new URLSearchParams(url.slice(query + 1, hash === -1 ? url.length : hash));
+  const firstValues = new Map<string, string>();
+  for (const [name, value] of parseFormUrlencoded(url.slice(query + 1, hash === -1 ? url.length : hash))) {
+    if (!firstValues.has(name)) firstValues.set(name, value);
+  }
   let anyNonEmpty = false;
   const campaign: Record<string, SentValue> = {};
   for (const [member, parameter] of UTM_MEMBERS) {
-    const value = params.get(parameter);
+    const value = firstValues.get(parameter) ?? null;
     if (value !== null && value !== '') anyNonEmpty = true;
     campaign[member] = value === null ? null : cutForDisplay(value);
   }

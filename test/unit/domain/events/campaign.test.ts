@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignFromUrl } from '../../../../functions/domain/events/campaign.js';
+import { parseFormUrlencoded } from '../../../../functions/domain/events/form-urlencoded.js';
 
 const campaign = (members: Partial<Record<'source' | 'medium' | 'name' | 'term' | 'content', string>>) => ({
   source: null,
@@ -60,6 +61,67 @@ describe('campaignFromUrl', () => {
     expect(campaignFromUrl('::not a url?utm_source=%E0%A4%A&utm_medium=%%')).toEqual(
       campaign({ source: '\ufffd%A', medium: '%%' }),
     );
+  });
+
+  it("keeps a % that is no escape and the characters beside it (Node's URLSearchParams turned é into U+FFFD)", () => {
+    expect(campaignFromUrl('https://shop.example/?utm_campaign=soldes+50%+café')).toEqual(
+      campaign({ name: 'soldes 50% café' }),
+    );
+    expect(campaignFromUrl('/?utm_source=%C3café&utm_medium=%zz%41')).toEqual(
+      campaign({ source: '\ufffdcafé', medium: '%zzA' }),
+    );
+  });
+
+  it('reads a second ? as part of the first name, as form-urlencoded decoding does', () => {
+    expect(campaignFromUrl('https://shop.example/??utm_source=news&utm_campaign=spring')).toEqual(
+      campaign({ name: 'spring' }),
+    );
+    expect(campaignFromUrl('/??utm_campaign=A&utm_campaign=B')).toEqual(campaign({ name: 'B' }));
+  });
+
+  it('reads names without = as empty values, and skips empty pairs', () => {
+    expect(campaignFromUrl('/?utm_source&&utm_medium=m&')).toEqual(campaign({ source: '', medium: 'm' }));
+    expect(campaignFromUrl('/?utm_source=a=b')).toEqual(campaign({ source: 'a=b' }));
+  });
+
+  it('reads a lone surrogate as U+FFFD, escaped or not', () => {
+    expect(campaignFromUrl('/?utm_source=\ud800x&utm_medium=%ED%A0%80')).toEqual(
+      campaign({ source: '\ufffdx', medium: '\ufffd\ufffd\ufffd' }),
+    );
+  });
+
+  it('decodes as the WHATWG parser does wherever Node agrees with it', () => {
+    // Node's URLSearchParams is right on text with no stray %: random queries of such text agree with it.
+    const alphabet = [
+      'a',
+      'u',
+      't',
+      'm',
+      '_',
+      '=',
+      '&',
+      '+',
+      '%20',
+      '%41',
+      '%C3%A9',
+      'é',
+      '😀',
+      ' ',
+      '?',
+      '%2B',
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed;
+    };
+    for (let round = 0; round < 2000; round++) {
+      let query = '';
+      const length = next() % 30;
+      for (let i = 0; i < length; i++) query += alphabet[next() % alphabet.length];
+      if (query.startsWith('?')) query = `x${query}`;
+      expect(parseFormUrlencoded(query), query).toEqual([...new URLSearchParams(query)]);
+    }
   });
 
   it('cuts long values for display but reads the full url', () => {
