@@ -1,7 +1,7 @@
 import type { EventRecord } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
-import { mapBounded, TaskPool } from '../shared/map-bounded.js';
+import { TaskPool } from '../shared/map-bounded.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';
@@ -33,24 +33,29 @@ export interface ChunkMergerOptions {
   readonly report: RejectionReport;
   readonly progress: MergeProgress;
   readonly concurrency: number;
-  /** Before each merge is offered, and before a chunk's links: may save progress, or throw {@link StopMerging}. */
+  /** Before each merge or link is offered: may save progress, or throw {@link StopMerging}. */
   readonly beforeMerge: () => Promise<void> | undefined;
 }
 
-interface Owner {
-  /** The owner's name in progress digests: user and anonymous owners never share one. */
+/** What a chunk's progress follows, in merge order: its links (when stitching), then its owners. */
+interface Step {
+  /** Its name in progress digests: links, user and anonymous owners never share one. */
   readonly name: string;
+}
+
+interface Owner extends Step {
   readonly owned: UserEvents;
   readonly merge: (events: EventRecord[]) => Promise<UserMergeResult>;
 }
 
 /**
- * Merges the owners of one chunk into the store, a bounded number at once, following their progress; an
- * erased owner's events are reported as rejected. A chunk an earlier delivery stopped inside skips the
- * owners it merged, once their names prove them the same owners in the same order.
+ * Merges the owners of one chunk into the store (its links first when stitching), a bounded number at once,
+ * following their progress; an erased owner's events are reported as rejected. A chunk an earlier delivery
+ * stopped inside skips the links and owners it got through, once their names prove them the same ones in
+ * the same order.
  */
 export class ChunkMerger {
-  /** Set once a merge of this call has finished: from then on the call may stop. */
+  /** Set once a merge or link of this call has finished: from then on the call may stop. */
   worked = false;
 
   constructor(private readonly options: ChunkMergerOptions) {}
@@ -86,17 +91,17 @@ export class ChunkMerger {
   }
 
   /**
-   * Offers a merge for each owner of the chunk `place` gives an index: its place in the chunk's progress.
+   * Offers each link and merge of the chunk `place` gives an index: its place in the chunk's progress.
    * Without stitching, users go to the pool a hundred at a time, their heads read ahead in one request.
    */
-  private async eachOwner(chunk: EventCollector, place: (owner: Owner) => number | 'skip'): Promise<void> {
+  private async eachOwner(chunk: EventCollector, place: (step: Step) => number | 'skip'): Promise<void> {
     const { writer, identity, canonicalOf, concurrency } = this.options;
     const pool = new TaskPool(concurrency);
     try {
       if (identity !== undefined) {
-        // A call out of time stops before a chunk's links rather than among them (they are offered again anyway).
-        await this.options.beforeMerge();
-        await this.offerLinks(chunk, identity);
+        await this.offerLinks(chunk, identity, pool, place);
+        // Every link is in before any event: a link may move stored events.
+        await pool.drain();
         await chunk.forEachOwner(canonicalOf, (owner, owned) => {
           const named: Owner = {
             name: `${owner.anonymous ? 'a' : 'u'}:${owner.user}`,
@@ -133,17 +138,31 @@ export class ChunkMerger {
     }
   }
 
-  /** Rule 8 in the store: links first (they may move stored events), then events by their own identity. */
-  private async offerLinks(chunk: EventCollector, identity: IdentityWriter): Promise<void> {
-    const links = await chunk.ownLinks(this.options.canonicalOf);
-    await mapBounded([...links], this.options.concurrency, ([anonymousId, { copy, canonical }]) =>
-      identity.offerLink(anonymousId, {
-        userId: copy.event.userId as string,
-        timestamp: copy.event.timestamp,
-        eventId: copy.event.id,
-        canonical,
-      }),
-    );
+  /**
+   * Rule 8 in the store: links first (they may move stored events), then events by their own identity. Links
+   * are steps of the chunk's progress like merges, so a call may stop among them and the next skips those done.
+   */
+  private async offerLinks(
+    chunk: EventCollector,
+    identity: IdentityWriter,
+    pool: TaskPool,
+    place: (step: Step) => number | 'skip',
+  ): Promise<void> {
+    for (const [anonymousId, { copy, canonical }] of await chunk.ownLinks(this.options.canonicalOf)) {
+      const index = place({ name: `l:${anonymousId}` });
+      if (index === 'skip') continue;
+      await this.options.beforeMerge();
+      await pool.offer(async () => {
+        await identity.offerLink(anonymousId, {
+          userId: copy.event.userId as string,
+          timestamp: copy.event.timestamp,
+          eventId: copy.event.id,
+          canonical,
+        });
+        this.worked = true;
+        this.options.progress.finishOwner(index);
+      });
+    }
   }
 
   /** Merges one owner in the pool, its events made objects only once the merge starts. */

@@ -23,7 +23,8 @@ export interface IngestProgress {
   readonly merged: number;
   /**
    * The chunk that was merging: it holds the accepted events from `merged` to `end`, and its first `owners`
-   * owners in merge order, whose names hash to `ownersDigest`, are merged.
+   * steps in merge order (its links when stitching, then its owners), whose names hash to `ownersDigest`,
+   * are done.
    */
   readonly partial?: { readonly end: number; readonly owners: number; readonly ownersDigest: string };
   /** The events the merges so far refused as erased: the report of the delivery that finishes lists them. */
@@ -154,7 +155,7 @@ export class MergeProgress {
     return this.current().owners.slice(0, count);
   }
 
-  /** An owner is merged, or (no result) was merged by an earlier delivery. */
+  /** An owner is merged; with no result, a link is in, or an earlier delivery did the step. */
   finishOwner(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
     this.current().finish(index, result === undefined ? null : { result, erasedAt });
   }

@@ -129,12 +129,30 @@ async function usersOf(store: StoreUnderTest): Promise<string[]> {
 const FILE = 'incoming/random-split.ndjson';
 const BYTES = bytesOf(randomSplitText);
 
-/** Ingests the file, each call stopping after `mergesPerCall` merges, until one call finishes. */
-async function ingestInCalls(store: StoreUnderTest, mergesPerCall: number): Promise<number> {
+interface CallsOutcome {
+  readonly calls: number;
+  /** Links offered by every call together. */
+  readonly linkOffers: number;
+  /** Calls that stopped after offering links and before any merge. */
+  readonly stoppedAmongLinks: number;
+}
+
+/**
+ * Ingests the file, each call stopping after `stepsPerCall` merges (and link offers, when `countLinks`),
+ * until one call finishes.
+ */
+async function ingestInCalls(
+  store: StoreUnderTest,
+  stepsPerCall: number,
+  countLinks = false,
+): Promise<CallsOutcome> {
   const progress = new DynamoDbIngestProgress(store.transport);
-  const identity = store.rules.stitching ? new DynamoDbStitchingWriter(store.writer) : undefined;
-  for (let call = 1; call < 200; call++) {
+  const stitching = store.rules.stitching ? new DynamoDbStitchingWriter(store.writer) : undefined;
+  let linkOffers = 0;
+  let stoppedAmongLinks = 0;
+  for (let call = 1; call < 400; call++) {
     let merges = 0;
+    let links = 0;
     const counting = new Proxy(store.writer, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -145,13 +163,24 @@ async function ingestInCalls(store: StoreUnderTest, mergesPerCall: number): Prom
         };
       },
     });
+    const identity = stitching && {
+      offerLink: (...args: Parameters<typeof stitching.offerLink>) => {
+        links++;
+        linkOffers++;
+        return stitching.offerLink(...args);
+      },
+      mergeAnonymousEvents: (...args: Parameters<typeof stitching.mergeAnonymousEvents>) => {
+        merges++;
+        return stitching.mergeAnonymousEvents(...args);
+      },
+    };
     try {
       await ingestObject({
         file: FILE,
         format: 'auto',
         open: async () => chunked(BYTES, [16 * 1024]),
         writer: counting,
-        identity,
+        identity: identity || undefined,
         rules: store.rules,
         report: new MemoryReport(),
         browserOf: () => null,
@@ -159,15 +188,16 @@ async function ingestInCalls(store: StoreUnderTest, mergesPerCall: number): Prom
         resume: await progress.load(OBJECT),
         checkpoint: {
           save: (saved) => progress.save(OBJECT, saved),
-          timeUp: () => merges >= mergesPerCall,
+          timeUp: () => merges + (countLinks ? links : 0) >= stepsPerCall,
         },
       });
-      return call;
+      return { calls: call, linkOffers, stoppedAmongLinks };
     } catch (error) {
       if (!(error instanceof IngestStopped)) throw error;
+      if (merges === 0 && links > 0) stoppedAmongLinks++;
     }
   }
-  throw new Error('no end after 200 calls');
+  throw new Error('no end after 400 calls');
 }
 
 describe('an ingest stopped and resumed against the table', () => {
@@ -177,11 +207,26 @@ describe('an ingest stopped and resumed against the table', () => {
       await ingestInCalls(once, Number.POSITIVE_INFINITY);
       const resumed = await freshStore(dynamo.client, { identityStitching });
 
-      expect(await ingestInCalls(resumed, 40)).toBeGreaterThan(5);
+      expect((await ingestInCalls(resumed, 40)).calls).toBeGreaterThan(5);
       const users = await usersOf(once);
       expect(users.length).toBeGreaterThan(40);
       expect(await storedSessions(resumed, users)).toEqual(await storedSessions(once, users));
       expect(await usersOf(resumed)).toEqual(users);
     });
   }
+
+  it("stops among a chunk's links and offers none of them twice, stitching", async () => {
+    const once = await freshStore(dynamo.client, { identityStitching: true });
+    const whole = await ingestInCalls(once, Number.POSITIVE_INFINITY);
+    const resumed = await freshStore(dynamo.client, { identityStitching: true });
+
+    const cut = await ingestInCalls(resumed, 7, true);
+    expect(whole.linkOffers).toBeGreaterThan(20);
+    expect(cut.stoppedAmongLinks).toBeGreaterThan(1);
+    // A call that stops lets the links it offered finish and saves them as done: the next skips them.
+    expect(cut.linkOffers).toBe(whole.linkOffers);
+    const users = await usersOf(once);
+    expect(await storedSessions(resumed, users)).toEqual(await storedSessions(once, users));
+    expect(await usersOf(resumed)).toEqual(users);
+  });
 });
