@@ -168,9 +168,9 @@ export function createObjectIngest(
       const { merged, partial } = error.progress;
       logger.info('time is up: progress saved, the rest is left to a later invocation', {
         key,
-        // Every accepted event before `merged`, and the first owners of the chunk after it.
+        // Every accepted event before `merged`, and the first steps (links, then merges) of the chunk after it.
         merged,
-        ownersMergedInChunk: partial?.owners ?? 0,
+        chunkStepsDone: partial?.owners ?? 0,
         durationMs: Math.round(performance.now() - started),
       });
       return { status: 'continued', key, merged };

@@ -53,7 +53,9 @@ export interface IngestProgressStore {
 export class IngestStopped extends Error {
   constructor(readonly progress: IngestProgress) {
     const inChunk =
-      progress.partial === undefined ? '' : ` and ${progress.partial.owners} owners of the chunk after them`;
+      progress.partial === undefined
+        ? ''
+        : ` and ${progress.partial.owners} links and merges of the chunk after them`;
     super(
       `stopped with ${progress.merged} accepted events merged${inChunk}, to continue in another invocation`,
     );

@@ -122,7 +122,7 @@ describe('an ingest call whose time is up', () => {
     const stops = logger.entries.filter((entry) => entry.message.startsWith('time is up'));
     expect(stops).toHaveLength(calls - 1);
     // One chunk: each stop names more of its owners merged.
-    const owners = stops.map((entry) => entry.attributes.ownersMergedInChunk as number);
+    const owners = stops.map((entry) => entry.attributes.chunkStepsDone as number);
     expect(owners).toEqual([...owners].sort((a, b) => a - b));
     expect(new Set(owners).size).toBe(owners.length);
     expect(writer.sessions()).toEqual(expected.whole.sessions());
