@@ -1,7 +1,7 @@
 import type { EventRecord } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
-import { TaskPool } from '../shared/map-bounded.js';
+import { TaskPool } from '../shared/task-pool.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';

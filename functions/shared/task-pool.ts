@@ -40,21 +40,3 @@ export class TaskPool {
     if (this.failure !== undefined) throw this.failure.error;
   }
 }
-
-/** Runs `task` over `items` with at most `limit` in flight, with {@link TaskPool}'s handling of failures. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  const pool = new TaskPool(limit);
-  for (const [index, item] of items.entries()) {
-    const full = pool.offer(async () => {
-      results[index] = await task(item);
-    });
-    if (full !== undefined) await full;
-  }
-  await pool.drain();
-  return results;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapBounded, TaskPool } from '../../../functions/shared/map-bounded.js';
+import { TaskPool } from '../../../functions/shared/task-pool.js';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
@@ -67,25 +67,5 @@ describe('TaskPool', () => {
       }),
     ).toBeUndefined();
     await expect(pool.drain()).rejects.toThrow('at once');
-  });
-});
-
-describe('mapBounded', () => {
-  it('gives the results in the order of the items, whatever order the tasks end in', async () => {
-    const delays = [5, 1, 4, 2, 3, 0];
-    const results = await mapBounded(delays, 2, async (delay) => {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      return delay * 10;
-    });
-    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
-  });
-
-  it('stops taking items after a failure and rethrows it once the running ones end', async () => {
-    const tasks = tracker();
-    await expect(mapBounded([0, 1, 2, 3, 4, 5, 6, 7], 2, (id) => tasks.task(id, id === 1)())).rejects.toThrow(
-      'task 1 failed',
-    );
-    expect(tasks.running).toBe(0);
-    expect(tasks.ended.length).toBeLessThan(8);
   });
 });
