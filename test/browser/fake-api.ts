@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { MAX_EVENT_LIMIT } from '../../functions/api/event-page.js';
 import { MAX_LIMIT } from '../../functions/api/routes.js';
+import { parseUserId } from '../../functions/api/user-id.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import type { FakeUser } from './fixtures.js';
 
@@ -97,7 +98,10 @@ function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams
   if (root !== '' || users !== 'users' || encodedUser === undefined || rest.length > 0) {
     return error(404, 'not_found', 'Route not found');
   }
-  const userId = decodeURIComponent(encodedUser);
+  // The id as the real API reads it: percent-encoded or in the `~b64.` form the viewer sends for some ids.
+  const parsedId = parseUserId(encodedUser, false);
+  if (!parsedId.ok) return error(400, 'bad_request', 'userId is invalid');
+  const userId = parsedId.userId;
   if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
   const stitchedTo = options.stitched?.[userId];
   if (stitchedTo !== undefined && sessions === undefined) {

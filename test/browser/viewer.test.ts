@@ -4,9 +4,19 @@ import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../.
 import { PAGE_SIZE } from '../../viewer/src/session-loader.js';
 import { type Chromium, launchChromium, screenshot, type TrackedPage } from './chromium.js';
 import { type FakeApi, startFakeApi } from './fake-api.js';
-import { ALICE, type ApiSession, BOT, EMPTY_USER, HEAVY, STITCHED_WITH_HISTORY } from './fixtures.js';
+import {
+  ALICE,
+  type ApiSession,
+  BOT,
+  EMPTY_USER,
+  HEAVY,
+  makeUser,
+  STITCHED_WITH_HISTORY,
+} from './fixtures.js';
 
-const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY, BOT];
+/** An id a decoded path would misread (it ends like a route, holds a `?`): the viewer sends its `~b64.` form. */
+const ROUTE_LIKE = makeUser('team/x?y/sessions', [Date.UTC(2024, 2, 1, 9), Date.UTC(2024, 2, 2, 9)]);
+const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY, BOT, ROUTE_LIKE];
 const SESSION_MARKS = 'svg.chart rect[data-session-id]';
 
 let chromium: Chromium;
@@ -106,6 +116,23 @@ describe('session viewer in Chromium', () => {
     const height = (id: string) =>
       page.locator(`[data-session-id="${id}"]`).getAttribute('height').then(Number);
     expect(await height(busiest.sessionId)).toBeGreaterThan(await height(quietest.sessionId));
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('finds a user whose id a decoded path would misread, and opens a session of theirs', async () => {
+    const tracked = await open(`${api.origin}/`);
+    const { page } = tracked;
+    await page.getByLabel('User ID or anonymousId').fill(ROUTE_LIKE.summary.userId);
+    await page.getByRole('button', { name: 'Show sessions' }).click();
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    expect((await drawnSessionIds(page)).sort()).toEqual(ROUTE_LIKE.sessions.map((s) => s.sessionId).sort());
+    const session = ROUTE_LIKE.sessions[1] as ApiSession;
+    await page.locator(`[data-session-id="${session.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    expect(await page.locator('.events .event').count()).toBe(ROUTE_LIKE.events(session.sessionId).length);
+    expect(tracked.requests.some((url) => url.includes('/users/~b64.'))).toBe(true);
     expectCleanRun(tracked);
     await page.close();
   });

@@ -46,11 +46,29 @@ export interface ApiClient {
 /** Events of one session the viewer loads; a longer session shows these and says how many it has. */
 export const VIEWER_EVENT_LIMIT = 5_000;
 
+/**
+ * A user id as a path segment the API reads right behind any decoding of the path (docs/api.md, "User ids in
+ * paths"): percent-encoded, or `~b64.` and its UTF-8 in base64url when a decoded path could misread it (a `/`
+ * that makes it end like a route, a `?` that cuts it, or the prefix itself) or it has no percent-encoding.
+ */
+export function pathId(userId: string): string {
+  if (!userId.startsWith('~b64.') && !/[/?]/.test(userId)) {
+    try {
+      return encodeURIComponent(userId);
+    } catch {
+      // A lone surrogate has no percent-encoding; its UTF-8 below is U+FFFD's, as the store keeps it.
+    }
+  }
+  let binary = '';
+  for (const byte of new TextEncoder().encode(userId)) binary += String.fromCharCode(byte);
+  return `~b64.${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+}
+
 /** Where requests go: `''` is the viewer's own origin. */
 export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
   const where = base === '' ? 'this server' : base;
-  const userPath = (userId: string) => `${base}/users/${encodeURIComponent(userId)}`;
+  const userPath = (userId: string) => `${base}/users/${pathId(userId)}`;
 
   async function getJson(url: string, signal?: AbortSignal): Promise<{ json: unknown; response: Response }> {
     let response: Response;

@@ -75,7 +75,8 @@ export class DynamoDbSessionReader implements SessionReader {
       lastSeenAt: head.totals.lastSeenAt,
       stitchedCount: head.stitchedCount,
       stitchedSample: head.stitchedSample,
-      stitchedTo: head.link?.userId,
+      // An event whose anonymousId is its own userId links the id to itself: stitched to no other user.
+      stitchedTo: head.link?.userId === userId ? undefined : head.link?.userId,
     };
   }
 

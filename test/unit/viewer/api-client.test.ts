@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient, VIEWER_EVENT_LIMIT } from '../../../viewer/src/api-client.js';
+import { base64Id } from '../../../functions/api/paths.js';
+import { ApiError, createApiClient, pathId, VIEWER_EVENT_LIMIT } from '../../../viewer/src/api-client.js';
 import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
 
 const SESSION = {
@@ -83,8 +84,20 @@ describe('API JSON parsing', () => {
   });
 });
 
+describe('pathId', () => {
+  it('percent-encodes an id a decoded path reads whole', () => {
+    expect(pathId('user 1%ü')).toBe('user%201%25%C3%BC');
+  });
+
+  it("gives the ~b64. form, as the API's own redirects do, to ids a decoded path would misread", () => {
+    for (const id of ['a/sessions', 'a?b', '~b64.czEtdTE', 'team/😀', 'x\ud800']) {
+      expect(pathId(id)).toBe(base64Id(id));
+    }
+  });
+});
+
 describe('createApiClient', () => {
-  it('percent-encodes ids in the path and sends list parameters as ISO timestamps', async () => {
+  it('sends an id with a / in its ~b64. form, and list parameters as ISO timestamps', async () => {
     const fetchMock = vi.fn(async () =>
       jsonResponse(200, { userId: 'a/b c', sessions: [SESSION], nextCursor: 'next' }),
     );
@@ -97,7 +110,7 @@ describe('createApiClient', () => {
       cursor: 'c+1',
     });
     expect(fetchMock).toHaveBeenCalledWith(
-      'https://api.example/users/a%2Fb%20c/sessions?order=desc&limit=100&from=2024-01-01T00%3A00%3A00.000Z&to=2024-02-01T00%3A00%3A00.000Z&cursor=c%2B1',
+      'https://api.example/users/~b64.YS9iIGM/sessions?order=desc&limit=100&from=2024-01-01T00%3A00%3A00.000Z&to=2024-02-01T00%3A00%3A00.000Z&cursor=c%2B1',
       expect.objectContaining({ headers: { accept: 'application/json' } }),
     );
     expect(page.nextCursor).toBe('next');
