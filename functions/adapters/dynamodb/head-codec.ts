@@ -41,6 +41,8 @@ export interface Head {
   readonly stitchedSample: readonly string[];
   readonly erased: boolean;
   readonly intents: ReadonlyMap<string, Intent>;
+  /** Copies kept out of the sessions until a stitching move needs them (`MergePlan.parked`), encoded. */
+  readonly parked: Uint8Array | undefined;
 }
 
 export const MAX_STITCHED_SAMPLE = 20;
@@ -58,6 +60,7 @@ export const EMPTY_HEAD: Head = {
   stitchedSample: [],
   erased: false,
   intents: new Map(),
+  parked: undefined,
 };
 
 export function headKey(user: string): Key {
@@ -113,6 +116,7 @@ export function decodeHead(item: Item | undefined): Head {
     stitchedSample: item.as?.L?.map((entry) => entry.S ?? '') ?? [],
     erased: item.er?.BOOL === true,
     intents,
+    parked: item.pe?.B,
   };
 }
 
@@ -128,6 +132,8 @@ export interface HeadCommit {
   readonly stitchedCount?: number;
   readonly stitchedSample?: readonly string[];
   readonly erased?: boolean;
+  /** The parked copies, encoded; null removes them, absent leaves them. */
+  readonly parked?: Uint8Array | null;
 }
 
 /**
@@ -178,6 +184,7 @@ export function commitUpdate(
     );
   }
   if (commit.erased !== undefined) set('er', commit.erased ? { BOOL: true } : undefined);
+  if (commit.parked !== undefined) set('pe', commit.parked === null ? undefined : { B: commit.parked });
   if (!read.exists) {
     names['#in'] = 'in';
     values[':noIntents'] = { M: {} };

@@ -6,6 +6,7 @@ import { seenBounds, type UserTotals } from '../../domain/store/stored.js';
 import { keysOf } from './day-groups.js';
 import { type LoadedWindow, loadWindow } from './day-loader.js';
 import { itemsForChanges } from './day-writes.js';
+import { decodeEvents, encodeEvents } from './event-codec.js';
 import type { Head, HeadCommit, Intent } from './head-codec.js';
 import type { Item, Key, Transport } from './transport.js';
 
@@ -102,8 +103,9 @@ export async function prepareChange(
     loaded: window.days,
     add: request.add,
     ...(request.remove !== undefined && { remove: request.remove }),
+    parked: parkedEvents(user, head),
   });
-  if (plan.changes.length === 0) return undefined;
+  if (plan.changes.length === 0 && !plan.parkedChanged) return undefined;
   const totals: UserTotals = {
     sessionCount: plan.sessionCount,
     eventCount: plan.eventCount,
@@ -135,11 +137,15 @@ export async function prepareChange(
       lastDay: newLastDay(head, window, plan),
       rules: rules.fingerprint,
       totals,
+      ...(plan.parkedChanged && {
+        parked: plan.parked.length === 0 ? null : encodeEvents(user, plan.parked),
+      }),
     },
     intent: {
       version,
-      firstDay: days[0] as string,
-      lastDay: days[days.length - 1] as string,
+      // A change of parked copies alone writes no day: a range that holds no item.
+      firstDay: days[0] ?? '',
+      lastDay: days[days.length - 1] ?? '',
       at: Date.now(),
     },
     appendOnly,
@@ -149,6 +155,11 @@ export async function prepareChange(
     ],
     tombstones: [...window.tombstones, ...ownTombstones],
   };
+}
+
+/** The copies a user's head keeps out of the sessions (`MergePlan.parked`). */
+export function parkedEvents(user: string, head: Head): EventRecord[] {
+  return head.parked === undefined ? [] : decodeEvents(user, head.parked);
 }
 
 /** Best effort: what is left behind is hidden from readers and collected by a later merge of the user. */

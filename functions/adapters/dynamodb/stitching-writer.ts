@@ -19,7 +19,7 @@ import {
 } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
-import { collectGarbage, type PreparedChange, prepareChange } from './partition-change.js';
+import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { DeadlinePassed, putAll } from './put-combiner.js';
 import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
 import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
@@ -139,7 +139,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       const leaving = anonymousOf(anonymousId);
       const source = headOf(from);
       const window = await loadWindow(this.transport, from, source, MIN_INSTANT_MS, MAX_INSTANT_MS);
-      moved = eventsOfDays(window.days).filter(leaving);
+      // Its copies parked beside a user's copy of the same event go too: in the new partition they may win.
+      moved = [...eventsOfDays(window.days), ...parkedEvents(from, source)].filter(leaving);
       const out = await prepareChange(
         this.writer.changeContext,
         from,

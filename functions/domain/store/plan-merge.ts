@@ -23,6 +23,8 @@ export interface MergeRequest {
   readonly add: readonly EventRecord[];
   /** Events leaving this user (a stitching move or an erasure); kept when absent. */
   readonly remove?: (event: EventRecord) => boolean;
+  /** Copies kept out of the sessions (see {@link MergePlan.parked}); none when absent. */
+  readonly parked?: readonly EventRecord[];
 }
 
 export interface DayChange {
@@ -48,6 +50,14 @@ export interface MergePlan {
   readonly newEvents: number;
   readonly removedEvents: number;
   readonly sessionsWritten: number;
+  /**
+   * Copies of an event that lost to a copy of another origin (the user's own events, or one anonymousId's
+   * events without a userId): one event while both are here (rule 3), two again if a stitching move takes
+   * the anonymous one away, so the loser is kept, out of the sessions, to take the winner's place then.
+   */
+  readonly parked: readonly EventRecord[];
+  /** Whether {@link parked} differs from the request's. */
+  readonly parkedChanged: boolean;
 }
 
 /**
@@ -97,33 +107,101 @@ function countByMonth(days: Iterable<{ day: string; sessions: readonly Session[]
   return counts;
 }
 
+/**
+ * Parked copies a user keeps at most, the latest (they live in the head, which every merge of the user
+ * rewrites and pays for by size): past it, the earliest are dropped, as every losing copy was before parking.
+ */
+export const MAX_PARKED_COPIES = 500;
+
+/** Where a copy in a user's partition came from: the user's own events, or one anonymousId's. */
+function originOf(event: EventRecord): string {
+  return event.userId !== null ? 'u' : `a:${event.anonymousId ?? ''}`;
+}
+
+/** Parked copies compared as a set: by id and projection. */
+function sameCopies(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  const keys = (events: readonly EventRecord[]) =>
+    events.map((event) => `${event.id}\u0000${projectionKey(event)}`).sort();
+  const x = keys(a);
+  const y = keys(b);
+  return x.every((key, index) => key === y[index]);
+}
+
 export function planMerge(request: MergeRequest): MergePlan {
   const { user, rules, totals, loaded } = request;
   const remove = request.remove;
-  // Stored events first, so a redelivered copy keeps the stored one unless it is preferred.
-  const byId = new Map<string, EventRecord>();
+  // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
+  // so a redelivered copy keeps the stored one unless it is preferred.
+  const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
+  const offer = (event: EventRecord) => {
+    const held = copies.get(event.id);
+    if (held === undefined) {
+      copies.set(event.id, event);
+      return;
+    }
+    const origin = originOf(event);
+    if (!(held instanceof Map)) {
+      if (originOf(held) === origin) copies.set(event.id, preferredCopy(held, event));
+      else
+        copies.set(
+          event.id,
+          new Map([
+            [originOf(held), held],
+            [origin, event],
+          ]),
+        );
+      return;
+    }
+    const same = held.get(origin);
+    held.set(origin, same === undefined ? event : preferredCopy(same, event));
+  };
   let storedCount = 0;
   let removedEvents = 0;
+  const loadedIds = new Set<string>();
   for (const day of loaded) {
     for (const session of day.sessions) {
       for (const event of session.events) {
         storedCount++;
+        loadedIds.add(event.id);
         if (remove?.(event)) {
           removedEvents++;
           continue;
         }
-        byId.set(event.id, event);
+        offer(event);
       }
     }
   }
-  const keptStored = byId.size;
+  // A parked copy is weighed again when the copy it lost to is loaded; otherwise nothing about it changes.
+  const parkedAside: EventRecord[] = [];
+  for (const event of request.parked ?? []) {
+    if (remove?.(event)) continue;
+    if (loadedIds.has(event.id)) offer(event);
+    else parkedAside.push(event);
+  }
+  let newEvents = 0;
   for (const event of request.add) {
     if (remove?.(event)) continue;
-    const existing = byId.get(event.id);
-    byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+    if (!copies.has(event.id)) newEvents++;
+    offer(event);
   }
-  const newEvents = byId.size - keptStored;
-  const events = [...byId.values()].sort(compareEvents);
+  const events: EventRecord[] = [];
+  const parked = parkedAside;
+  for (const held of copies.values()) {
+    if (!(held instanceof Map)) {
+      events.push(held);
+      continue;
+    }
+    let winner: EventRecord | undefined;
+    for (const copy of held.values()) winner = winner === undefined ? copy : preferredCopy(winner, copy);
+    events.push(winner as EventRecord);
+    for (const copy of held.values()) if (copy !== winner) parked.push(copy);
+  }
+  events.sort(compareEvents);
+  if (parked.length > MAX_PARKED_COPIES) {
+    parked.sort((a, b) => compareEvents(b, a));
+    parked.length = MAX_PARKED_COPIES;
+  }
   const recomputed = splitSessions(user, events, rules);
 
   // The first session keeps its place in a capped chain when its start did not move.
@@ -188,5 +266,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     newEvents,
     removedEvents,
     sessionsWritten,
+    parked,
+    parkedChanged: !sameCopies(request.parked ?? [], parked),
   };
 }

@@ -117,14 +117,14 @@ describe('identity stitching in the store', () => {
     });
   });
 
-  // Known limitation (docs/design.md): an anonymous event and a user's event with the same id, merged as one
-  // while the anonymousId links to that user, are not pulled apart when an earlier link moves the anonymousId
-  // to another user; the copy that lost is gone from the store. Turns into a plain `it` once fixed.
+  // An anonymous event and a user's event with the same id are one event while the anonymousId links to that
+  // user; an earlier link that moves the anonymousId to another user makes them two again, so the copy that
+  // lost was parked in the head (MergePlan.parked) and takes its place now.
   for (const [name, userEventAt] of [
     ['the anonymous copy, later, is lost', T0 + 60 * MINUTE],
     ["the user's own copy, later, is lost", T0 + 180 * MINUTE],
   ] as const) {
-    it.fails(`keeps both copies of one id across a late link that moves the anonymousId: ${name}`, async () => {
+    it(`keeps both copies of one id across a late link that moves the anonymousId: ${name}`, async () => {
       const store = await freshStore(dynamo.client, { identityStitching: true });
       const firstLink = record({ id: 'm:x', timestamp: userEventAt, anonymousId: 'a', userId: 'v' });
       const anonymousCopy = record({

@@ -10,6 +10,7 @@ import { compareEvents } from '../../../../functions/domain/sessions/order.js';
 import { splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { dayOf, monthOfDay } from '../../../../functions/domain/store/calendar.js';
 import {
+  MAX_PARKED_COPIES,
   type MergeRequest,
   planMerge,
   preferredCopy,
@@ -226,6 +227,84 @@ describe('planMerge', () => {
     );
     expect([...plan.months]).toEqual([['2024-02', 1]]);
     expect(plan.rangeFirstEventAt).toBe(at('2024-02-10T09:00:00Z'));
+  });
+});
+
+describe('planMerge: copies of one event from another origin', () => {
+  const own = event('m:x', '2024-01-10T09:00:00Z', { anonymousId: 'a' });
+  const anonymous = event('m:x', '2024-01-10T10:00:00Z', { userId: null, anonymousId: 'a' });
+
+  it("merges an anonymous copy into the user's and parks the one that lost", () => {
+    const { days, totals } = stored([own]);
+    const plan = planMerge(request({ totals, loaded: days, add: [anonymous] }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.eventCount).toBe(1);
+    expect(plan.newEvents).toBe(0);
+    expect(plan.parked).toEqual([anonymous]);
+    expect(plan.parkedChanged).toBe(true);
+  });
+
+  it("parks the user's own copy when the anonymous one is earlier, and changes nothing when it comes again", () => {
+    const earlier = { ...anonymous, timestamp: at('2024-01-10T08:00:00Z') };
+    const { days, totals } = stored([own]);
+    const plan = planMerge(request({ totals, loaded: days, add: [earlier] }));
+    expect(plan.changes[0]?.sessions[0]?.events).toEqual([earlier]);
+    expect(plan.parked).toEqual([own]);
+    const after = stored([earlier]);
+    const again = planMerge(
+      request({ totals: after.totals, loaded: after.days, add: [earlier], parked: [own] }),
+    );
+    expect(again.changes).toEqual([]);
+    expect(again.parkedChanged).toBe(false);
+  });
+
+  it('gives a parked copy its place back when the copy it lost to leaves (a stitching move)', () => {
+    const earlier = { ...anonymous, timestamp: at('2024-01-10T08:00:00Z') };
+    const { days, totals } = stored([earlier]);
+    const plan = planMerge(
+      request({ totals, loaded: days, add: [], parked: [own], remove: (leaving) => leaving.userId === null }),
+    );
+    expect(plan.changes.flatMap((change) => change.sessions.flatMap((session) => session.events))).toEqual([
+      own,
+    ]);
+    expect(plan.parked).toEqual([]);
+    expect(plan.parkedChanged).toBe(true);
+  });
+
+  it('keeps aside, unchanged, a parked copy whose rival is not loaded', () => {
+    const { days, totals } = stored([event('m:other', '2024-03-01T09:00:00Z')]);
+    const plan = planMerge(request({ totals, loaded: days, add: [], parked: [anonymous] }));
+    expect(plan.parked).toEqual([anonymous]);
+    expect(plan.parkedChanged).toBe(false);
+  });
+
+  it(`keeps the latest ${MAX_PARKED_COPIES} parked copies, and then plans no change when nothing new comes`, () => {
+    const owns = Array.from({ length: MAX_PARKED_COPIES + 10 }, (_, index) =>
+      event(`m:${index}`, new Date(at('2024-01-10T00:00:00Z') + index * 1000).toISOString()),
+    );
+    const { days, totals } = stored(owns);
+    const copies = owns.map((copy) => ({
+      ...copy,
+      userId: null,
+      anonymousId: 'a',
+      timestamp: copy.timestamp + 500,
+    }));
+    const plan = planMerge(request({ totals, loaded: days, add: copies }));
+    expect(plan.parked).toHaveLength(MAX_PARKED_COPIES);
+    expect(Math.min(...plan.parked.map((copy) => copy.timestamp))).toBe(
+      (copies[10] as EventRecord).timestamp,
+    );
+    const again = planMerge(request({ totals, loaded: days, add: copies, parked: plan.parked }));
+    expect(again.parkedChanged).toBe(false);
+    expect(again.changes).toEqual([]);
+  });
+
+  it('merges copies of one origin as before: the loser is gone, not parked', () => {
+    const later = { ...own, timestamp: at('2024-01-10T09:30:00Z') };
+    const { days, totals } = stored([own]);
+    const plan = planMerge(request({ totals, loaded: days, add: [later] }));
+    expect(plan.parked).toEqual([]);
+    expect(plan.parkedChanged).toBe(false);
   });
 });
 
