@@ -84,9 +84,10 @@ export const everyone = (events: readonly EventRecord[]) => [
 
 /**
  * Visitors on a few devices, some logging in as one of two users (a shared kiosk links both), events without
- * a userId before and after, aliases (never links), within four hours of `t0` and on gap boundaries.
+ * a userId before and after, aliases (never links), within four hours of `t0` and on gap boundaries. With
+ * `sharedIds`, some events share an id (copies sent with and without a userId).
  */
-export function stitchingEvents(t0: number): fc.Arbitrary<EventRecord[]> {
+export function stitchingEvents(t0: number, { sharedIds = false } = {}): fc.Arbitrary<EventRecord[]> {
   const event = fc.record({
     userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
     anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
@@ -99,7 +100,9 @@ export function stitchingEvents(t0: number): fc.Arbitrary<EventRecord[]> {
     // moves their anonymousId. Copies are a second or more apart (the store cannot break exact ties as the
     // batch does) and within a gap of each other (its window finds copies only that close in a partition it
     // does not load whole; docs/design.md, known limitations).
-    sharedId: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null, freq: 3 }),
+    sharedId: sharedIds
+      ? fc.option(fc.integer({ min: 0, max: 3 }), { nil: null, freq: 3 })
+      : fc.constant(null),
   });
   return fc.array(event, { minLength: 1, maxLength: 30 }).map((drafts) =>
     drafts.map((draft, index) =>

@@ -34,7 +34,7 @@ describe('identity stitching in the store', () => {
   it('converges to the batch result whatever the split, order, duplication, concurrency and crashes', async () => {
     await fc.assert(
       fc.asyncProperty(
-        stitchingEvents(T0).chain((events) =>
+        stitchingEvents(T0, { sharedIds: true }).chain((events) =>
           fc.record({
             events: fc.constant(events),
             delivery: deliveryArbitrary(events, 4),
