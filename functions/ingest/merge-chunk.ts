@@ -66,26 +66,26 @@ export class ChunkMerger {
     const skip = chunk.resume;
     let skipChecked = skip === undefined;
     let skipHolds = false;
-    // Once the owners the progress names have all been handed out (or the chunk has run out of owners).
+    // Once the steps the progress names have all been handed out (or the chunk has run out of steps).
     const checkSkip = () => {
       if (skip === undefined || skipChecked) return;
       skipChecked = true;
-      const names = progress.ownerNames(skip.owners);
+      const names = progress.stepNames(skip.owners);
       skipHolds = names.length === skip.owners && digestOf(names) === skip.ownersDigest;
-      if (skipHolds) for (let index = 0; index < skip.owners; index++) progress.finishOwner(index);
+      if (skipHolds) for (let index = 0; index < skip.owners; index++) progress.finishStep(index);
     };
-    await this.eachOwner(chunk.collector, (owner) => {
-      const index = progress.offerOwner(owner.name);
+    await this.eachStep(chunk.collector, (owner) => {
+      const index = progress.offerStep(owner.name);
       if (skip !== undefined && index < skip.owners) return 'skip';
       checkSkip();
       return index;
     });
     checkSkip();
     if (skip !== undefined && !skipHolds) {
-      // The owners differ from those the progress names (the code changed between deliveries): merge the
-      // ones skipped too. Merging is idempotent; only their count in the totals repeats.
+      // The steps differ from those the progress names (the code changed between deliveries): take the ones
+      // skipped too. Links and merges are idempotent; only the merges' count in the totals repeats.
       let seen = 0;
-      await this.eachOwner(chunk.collector, () => (seen < skip.owners ? seen++ : 'skip'));
+      await this.eachStep(chunk.collector, () => (seen < skip.owners ? seen++ : 'skip'));
     }
     progress.finishChunk();
   }
@@ -94,7 +94,7 @@ export class ChunkMerger {
    * Offers each link and merge of the chunk `place` gives an index: its place in the chunk's progress.
    * Without stitching, users go to the pool a hundred at a time, their heads read ahead in one request.
    */
-  private async eachOwner(chunk: EventCollector, place: (step: Step) => number | 'skip'): Promise<void> {
+  private async eachStep(chunk: EventCollector, place: (step: Step) => number | 'skip'): Promise<void> {
     const { writer, identity, canonicalOf, concurrency } = this.options;
     const pool = new TaskPool(concurrency);
     try {
@@ -160,7 +160,7 @@ export class ChunkMerger {
           canonical,
         });
         this.worked = true;
-        this.options.progress.finishOwner(index);
+        this.options.progress.finishStep(index);
       });
     }
   }
@@ -173,7 +173,7 @@ export class ChunkMerger {
       this.worked = true;
       const erasedAt = result.erasedEvents > 0 ? owner.owned.sources().map(erasedPosition) : [];
       for (const at of erasedAt) this.options.report.write(erasedLine(at));
-      this.options.progress.finishOwner(index, result, erasedAt);
+      this.options.progress.finishStep(index, result, erasedAt);
     });
   }
 }

@@ -71,9 +71,9 @@ const NO_TOTALS: MergeTotals = {
   chunks: 0,
 };
 
-export function digestOf(owners: readonly string[]): string {
+export function digestOf(steps: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const owner of owners) hash.update(owner).update('\n');
+  for (const step of steps) hash.update(step).update('\n');
   return hash.digest('base64url');
 }
 
@@ -83,12 +83,12 @@ interface OwnerDone {
 }
 
 /**
- * Follows the merges of one chunk, whose owners finish in any order: the owners before the first unfinished
- * one (in merge order) are what a snapshot may call merged.
+ * Follows the steps of one chunk (its links when stitching, then its owners' merges), which finish in any
+ * order: the steps before the first unfinished one (in merge order) are what a snapshot may call done.
  */
 class ChunkProgress {
-  readonly owners: string[] = [];
-  /** Owners finished after one still merging; null for one an earlier delivery merged. */
+  readonly steps: string[] = [];
+  /** Steps finished after one still running; null for a link, or for a step an earlier delivery did. */
   private readonly finished = new Map<number, OwnerDone | null>();
   private doneBefore = 0;
   readonly totals: MergeTotals = { ...NO_TOTALS };
@@ -99,8 +99,8 @@ class ChunkProgress {
     readonly end: number,
   ) {}
 
-  offered(owner: string): number {
-    return this.owners.push(owner) - 1;
+  offered(step: string): number {
+    return this.steps.push(step) - 1;
   }
 
   finish(index: number, done: OwnerDone | null): void {
@@ -117,7 +117,7 @@ class ChunkProgress {
     }
   }
 
-  get ownersDone(): number {
+  get stepsDone(): number {
     return this.doneBefore;
   }
 }
@@ -147,22 +147,22 @@ export class MergeProgress {
     this.chunk = new ChunkProgress(start, end);
   }
 
-  /** The next owner of the chunk, in merge order; returns its index for {@link finishOwner}. */
-  offerOwner(owner: string): number {
-    return this.current().offered(owner);
+  /** The next step of the chunk, in merge order; returns its index for {@link finishStep}. */
+  offerStep(step: string): number {
+    return this.current().offered(step);
   }
 
-  /** The names of the chunk's first `count` owners, in merge order. */
-  ownerNames(count: number): readonly string[] {
-    return this.current().owners.slice(0, count);
+  /** The names of the chunk's first `count` steps, in merge order. */
+  stepNames(count: number): readonly string[] {
+    return this.current().steps.slice(0, count);
   }
 
   /** An owner is merged; with no result, a link is in, or an earlier delivery did the step. */
-  finishOwner(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
+  finishStep(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
     this.current().finish(index, result === undefined ? null : { result, erasedAt });
   }
 
-  /** Every owner of the chunk is merged. */
+  /** Every step of the chunk is done. */
   finishChunk(): void {
     const chunk = this.current();
     this.merged = chunk.end;
@@ -179,7 +179,7 @@ export class MergeProgress {
 
   snapshot(): IngestProgress {
     const chunk = this.chunk;
-    if (chunk === undefined || chunk.ownersDone === 0) {
+    if (chunk === undefined || chunk.stepsDone === 0) {
       return { merged: this.merged, erasedAt: [...this.erasedAt], totals: { ...this.totals } };
     }
     const totals = { ...this.totals };
@@ -188,8 +188,8 @@ export class MergeProgress {
       merged: chunk.start,
       partial: {
         end: chunk.end,
-        owners: chunk.ownersDone,
-        ownersDigest: digestOf(this.ownerNames(chunk.ownersDone)),
+        owners: chunk.stepsDone,
+        ownersDigest: digestOf(this.stepNames(chunk.stepsDone)),
       },
       erasedAt: [...this.erasedAt, ...chunk.erasedAt],
       totals,
