@@ -142,12 +142,13 @@ export function planMerge(request: MergeRequest): MergePlan {
     }
     const origin = originOf(event);
     if (!(held instanceof Map)) {
-      if (originOf(held) === origin) copies.set(event.id, preferredCopy(held, event));
+      const heldOrigin = originOf(held);
+      if (heldOrigin === origin) copies.set(event.id, preferredCopy(held, event));
       else
         copies.set(
           event.id,
           new Map([
-            [originOf(held), held],
+            [heldOrigin, held],
             [origin, event],
           ]),
         );
@@ -158,14 +159,15 @@ export function planMerge(request: MergeRequest): MergePlan {
   };
   let storedCount = 0;
   let removedEvents = 0;
-  const loadedIds = new Set<string>();
+  // Ids of loaded events that leave: a parked copy of one of them may take its place.
+  const removedIds = new Set<string>();
   for (const day of loaded) {
     for (const session of day.sessions) {
       for (const event of session.events) {
         storedCount++;
-        loadedIds.add(event.id);
         if (remove?.(event)) {
           removedEvents++;
+          removedIds.add(event.id);
           continue;
         }
         offer(event);
@@ -176,7 +178,7 @@ export function planMerge(request: MergeRequest): MergePlan {
   const parkedAside: EventRecord[] = [];
   for (const event of request.parked ?? []) {
     if (remove?.(event)) continue;
-    if (loadedIds.has(event.id)) offer(event);
+    if (copies.has(event.id) || removedIds.has(event.id)) offer(event);
     else parkedAside.push(event);
   }
   let newEvents = 0;
