@@ -53,6 +53,19 @@ export const API_ROUTES = {
 } as const;
 export type ApiRouteName = keyof typeof API_ROUTES;
 
+/** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
+export const BASE64_ID_PREFIX = '~b64.';
+
+/**
+ * The id as `~b64.<base64url of its UTF-8>`, which every route accepts in place of the id (the API's
+ * redirects and the viewer both write it). A lone surrogate encodes as U+FFFD, as everywhere UTF-8 is written.
+ */
+export function base64Id(userId: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(userId)) binary += String.fromCharCode(byte);
+  return `${BASE64_ID_PREFIX}${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+}
+
 /** What API Gateway is configured with: greedy proxies, parsed by the router. */
 export const API_GATEWAY_ROUTES = [
   { method: 'GET', path: '/users/{proxy+}', routes: ['getUser', 'listSessions', 'getSession'] },

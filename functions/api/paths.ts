@@ -1,3 +1,4 @@
+import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 
 /** A matched route with its user id as the path carries it (still percent-encoded, unless the path was decoded). */
@@ -47,14 +48,6 @@ export function matchAdminRoute(rawPath: string): MatchedAdminRoute | undefined 
 /** The admin path erasing a user, in the `~b64.` form: it reaches the function whole behind any decoding. */
 export function adminUserPath(userId: string): string {
   return `${ADMIN_USERS}${base64Id(userId)}`;
-}
-
-/** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
-export const BASE64_ID_PREFIX = '~b64.';
-
-/** The id as `~b64.<base64url of its UTF-8>`, which every route accepts in place of the id. */
-export function base64Id(userId: string): string {
-  return `${BASE64_ID_PREFIX}${Buffer.from(userId, 'utf8').toString('base64url')}`;
 }
 
 /**

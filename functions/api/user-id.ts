@@ -1,6 +1,6 @@
+import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import * as z from '../shared/zod.js';
-import { BASE64_ID_PREFIX } from './paths.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
 /** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */

@@ -1,3 +1,4 @@
+import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -52,16 +53,14 @@ export const VIEWER_EVENT_LIMIT = 5_000;
  * that makes it end like a route, a `?` that cuts it, or the prefix itself) or it has no percent-encoding.
  */
 export function pathId(userId: string): string {
-  if (!userId.startsWith('~b64.') && !/[/?]/.test(userId)) {
+  if (!userId.startsWith(BASE64_ID_PREFIX) && !/[/?]/.test(userId)) {
     try {
       return encodeURIComponent(userId);
     } catch {
       // A lone surrogate has no percent-encoding; its UTF-8 below is U+FFFD's, as the store keeps it.
     }
   }
-  let binary = '';
-  for (const byte of new TextEncoder().encode(userId)) binary += String.fromCharCode(byte);
-  return `~b64.${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+  return base64Id(userId);
 }
 
 /** Where requests go: `''` is the viewer's own origin. */

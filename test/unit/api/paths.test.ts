@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  adminUserPath,
-  base64Id,
-  matchAdminRoute,
-  matchRoute,
-  userPath,
-} from '../../../functions/api/paths.js';
+import { base64Id } from '../../../contract/index.js';
+import { adminUserPath, matchAdminRoute, matchRoute, userPath } from '../../../functions/api/paths.js';
 
 const SESSION_ID = '20240101T090000000Z';
 
@@ -139,5 +134,17 @@ describe('paths', () => {
         }),
       );
     });
+  });
+});
+
+describe('base64Id', () => {
+  it('is base64url of the UTF-8, unpadded, as Node encodes it (lone surrogates as U+FFFD)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (id) => {
+        expect(base64Id(id)).toBe(`~b64.${Buffer.from(id, 'utf8').toString('base64url')}`);
+      }),
+      { numRuns: 500 },
+    );
+    expect(base64Id('x\ud800')).toBe(`~b64.${Buffer.from('x\ufffd', 'utf8').toString('base64url')}`);
   });
 });

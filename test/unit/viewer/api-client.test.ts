@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { base64Id } from '../../../functions/api/paths.js';
+import { base64Id } from '../../../contract/index.js';
 import { ApiError, createApiClient, pathId, VIEWER_EVENT_LIMIT } from '../../../viewer/src/api-client.js';
 import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
 
