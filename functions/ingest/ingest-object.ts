@@ -7,6 +7,7 @@ import { canonicalJson } from '../domain/rules/canonical-json.js';
 import type { CompiledRules } from '../domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
+import type { CopyTextReader } from './copy-texts.js';
 import { type Chunk, ChunkMerger, erasedLine, StopMerging } from './merge-chunk.js';
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
@@ -17,6 +18,12 @@ export interface IngestObjectInput {
   readonly format: InputFormat;
   /** The object's bytes; called again (rarely) to read records once more for a tie-break. */
   readonly open: () => Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * The content version (`contentVersion`) and a reader of copies from any export object: with both, ties
+   * with stored copies go by canonical JSON (rule 3); without, by projection.
+   */
+  readonly version?: string | undefined;
+  readonly readCopies?: CopyTextReader | undefined;
   readonly writer: SessionWriter;
   /** Required when the rules stitch identities. */
   readonly identity?: IdentityWriter | undefined;
@@ -111,6 +118,10 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     report,
     progress,
     concurrency: input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
+    ...(input.version !== undefined &&
+      input.readCopies !== undefined && {
+        copies: { object: input.file, version: input.version, read: input.readCopies },
+      }),
     beforeMerge: () => {
       if (checkpoint === undefined) return undefined;
       if (merger.worked && checkpoint.timeUp()) throw new StopMerging();

@@ -1,7 +1,14 @@
-import type { EventRecord } from '../domain/events/event.js';
+import type { EventRecord, EventSource } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
+import {
+  type CopyTexts,
+  CopyTextsNeeded,
+  sourceTextKey,
+  unreadSources,
+} from '../domain/store/copy-choice.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
+import type { CopyTextReader } from './copy-texts.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';
@@ -35,6 +42,11 @@ export interface ChunkMergerOptions {
   readonly concurrency: number;
   /** Before each merge or link is offered: may save progress, or throw {@link StopMerging}. */
   readonly beforeMerge: () => Promise<void> | undefined;
+  /**
+   * The object's key and content version, and how to read copies again: with them, events carry where they
+   * were read, and the store breaks ties with stored copies by canonical JSON (rule 3); else by projection.
+   */
+  readonly copies?: { readonly object: string; readonly version: string; readonly read: CopyTextReader };
 }
 
 /** What a chunk's progress follows, in merge order: its links (when stitching), then its owners. */
@@ -45,7 +57,14 @@ interface Step {
 
 interface Owner extends Step {
   readonly owned: UserEvents;
-  readonly merge: (events: EventRecord[]) => Promise<UserMergeResult>;
+  readonly merge: (events: EventRecord[], texts: CopyTexts | undefined) => Promise<UserMergeResult>;
+}
+
+/** A merge that met a tie needing copies read again: merged once the chunk's others are done. */
+interface Deferred {
+  readonly index: number;
+  readonly owner: Owner;
+  readonly sources: readonly EventSource[];
 }
 
 /**
@@ -57,6 +76,9 @@ interface Owner extends Step {
 export class ChunkMerger {
   /** Set once a merge or link of this call has finished: from then on the call may stop. */
   worked = false;
+  /** Texts of copies read again, for every merge of this call; only ties need them, so they are few. */
+  private readonly texts = new Map<string, string | null>();
+  private deferred: Deferred[] = [];
 
   constructor(private readonly options: ChunkMergerOptions) {}
 
@@ -87,6 +109,7 @@ export class ChunkMerger {
       let seen = 0;
       await this.eachStep(chunk.collector, () => (seen < skip.owners ? seen++ : 'skip'));
     }
+    await this.mergeDeferred();
     progress.finishChunk();
   }
 
@@ -106,10 +129,10 @@ export class ChunkMerger {
           const named: Owner = {
             name: `${owner.anonymous ? 'a' : 'u'}:${owner.user}`,
             owned,
-            merge: (events) =>
+            merge: (events, texts) =>
               owner.anonymous
-                ? identity.mergeAnonymousEvents(owner.user, events)
-                : writer.mergeUserEvents(owner.user, events),
+                ? identity.mergeAnonymousEvents(owner.user, events, texts)
+                : writer.mergeUserEvents(owner.user, events, texts),
           };
           const index = place(named);
           return index === 'skip' ? undefined : this.offer(pool, index, named);
@@ -126,7 +149,11 @@ export class ChunkMerger {
         for (const [index, owner] of users) await this.offer(pool, index, owner);
       };
       await chunk.forEachUser(canonicalOf, (user, owned) => {
-        const owner: Owner = { name: user, owned, merge: (events) => writer.mergeUserEvents(user, events) };
+        const owner: Owner = {
+          name: user,
+          owned,
+          merge: (events, texts) => writer.mergeUserEvents(user, events, texts),
+        };
         const index = place(owner);
         if (index === 'skip') return undefined;
         waiting.push([index, owner]);
@@ -165,11 +192,67 @@ export class ChunkMerger {
     }
   }
 
+  /**
+   * Merges the owners whose ties needed copies read again: reads them all (one pass over each file), then
+   * merges those owners again, until none is left waiting (a copy stored meanwhile may bring another tie).
+   */
+  private async mergeDeferred(): Promise<void> {
+    const read = this.options.copies?.read;
+    while (read !== undefined && this.deferred.length > 0) {
+      const waiting = this.deferred;
+      this.deferred = [];
+      const sources = unreadSources(
+        waiting.flatMap((deferred) => deferred.sources),
+        this.texts,
+      );
+      const texts = await read(sources);
+      for (const source of sources) {
+        const key = sourceTextKey(source);
+        this.texts.set(key, texts.get(key) ?? null);
+      }
+      const pool = new TaskPool(this.options.concurrency);
+      try {
+        for (const { index, owner } of waiting) await this.offer(pool, index, owner);
+      } finally {
+        await pool.drain();
+      }
+    }
+  }
+
+  /** The owner's events as objects, each with a messageId saying where it was read (for rule 3's ties). */
+  private eventsOf(owned: UserEvents): EventRecord[] {
+    const events = owned.events();
+    const copies = this.options.copies;
+    if (copies === undefined) return events;
+    const positions = owned.sources();
+    return events.map((event, k) => {
+      const position = positions[k];
+      // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
+      const id = event.id;
+      if (position === undefined || !id.startsWith('m:')) return event;
+      const source = {
+        object: copies.object,
+        version: copies.version,
+        file: position.file,
+        record: position.record,
+      };
+      return { ...event, id, source };
+    });
+  }
+
   /** Merges one owner in the pool, its events made objects only once the merge starts. */
   private async offer(pool: TaskPool, index: number, owner: Owner): Promise<void> {
     await this.options.beforeMerge();
     await pool.offer(async () => {
-      const result = await owner.merge(owner.owned.events());
+      const texts = this.options.copies === undefined ? undefined : this.texts;
+      let result: UserMergeResult;
+      try {
+        result = await owner.merge(this.eventsOf(owner.owned), texts);
+      } catch (error) {
+        if (!(error instanceof CopyTextsNeeded)) throw error;
+        this.deferred.push({ index, owner, sources: error.sources });
+        return;
+      }
       this.worked = true;
       const erasedAt = result.erasedEvents > 0 ? owner.owned.sources().map(erasedPosition) : [];
       for (const at of erasedAt) this.options.report.write(erasedLine(at));

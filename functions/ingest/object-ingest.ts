@@ -3,6 +3,7 @@ import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
+import { contentVersion, copyTextReader } from './copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
@@ -152,6 +153,8 @@ export function createObjectIngest(
         file: key,
         format: source.format,
         open,
+        version: contentVersion(ref.versionId, first.eTag),
+        readCopies: copyTextReader(deps.objects, ref.bucket),
         writer: deps.writer,
         identity: deps.identity,
         rules: config.rules,

@@ -4,7 +4,7 @@ import type { CompiledRules } from '../../functions/domain/rules/session-rules.j
 import { compareEvents, compareText } from '../../functions/domain/sessions/order.js';
 import { splitSessions } from '../../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
-import { preferredCopy } from '../../functions/domain/store/plan-merge.js';
+import { preferredCopy } from '../../functions/domain/store/copy-choice.js';
 
 const TYPES: EventType[] = ['track', 'page', 'identify', 'screen'];
 export const MINUTE = 60_000;

@@ -3,7 +3,13 @@ import type { CompiledRules } from '../../functions/domain/rules/session-rules.j
 import { compareEvents, compareText } from '../../functions/domain/sessions/order.js';
 import { splitSessions } from '../../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
-import { preferredCopy } from '../../functions/domain/store/plan-merge.js';
+import {
+  type CopyTexts,
+  CopyTextsNeeded,
+  copiesToRead,
+  preferredCopy,
+  unreadSources,
+} from '../../functions/domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../functions/domain/store/ports.js';
 
 export interface MergeCall {
@@ -38,7 +44,11 @@ export class FakeSessionWriter implements SessionWriter {
     this.stored.delete(userId);
   }
 
-  async mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
+  async mergeUserEvents(
+    userId: string,
+    events: readonly EventRecord[],
+    texts?: CopyTexts,
+  ): Promise<UserMergeResult> {
     this.calls.push({ userId, events: [...events] });
     // A real store answers asynchronously; let other merges interleave as they would.
     await new Promise((resolve) => setImmediate(resolve));
@@ -48,13 +58,18 @@ export class FakeSessionWriter implements SessionWriter {
       return { userId, newEvents: 0, erasedEvents: events.length, sessionsWritten: 0, attempts: 1 };
     }
     const byId = this.stored.get(userId) ?? new Map<string, EventRecord>();
+    if (texts !== undefined) {
+      const stored = events.flatMap((event) => byId.get(event.id) ?? []);
+      const missing = unreadSources(copiesToRead(events, stored), texts);
+      if (missing.length > 0) throw new CopyTextsNeeded(missing);
+    }
     this.stored.set(userId, byId);
     const before = this.sessions(userId).map(signature);
     let newEvents = 0;
     for (const event of events) {
       const existing = byId.get(event.id);
       if (existing === undefined) newEvents++;
-      byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event));
+      byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event, texts));
     }
     const after = new Set(before);
     const sessionsWritten = this.sessions(userId).filter((session) => !after.has(signature(session))).length;

@@ -150,9 +150,9 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     );
     const mergedUsers = new Set<string>();
     const writer: SessionWriter = {
-      mergeUserEvents: (userId, events) => {
+      mergeUserEvents: (userId, events, texts) => {
         mergedUsers.add(userId);
-        return store.writer.mergeUserEvents(userId, events);
+        return store.writer.mergeUserEvents(userId, events, texts);
       },
     };
     const stitching = new DynamoDbStitchingWriter(store.writer);
@@ -161,9 +161,9 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
         mergedUsers.add(anonymousId).add(link.userId);
         return stitching.offerLink(anonymousId, link);
       },
-      mergeAnonymousEvents: (anonymousId, events) => {
+      mergeAnonymousEvents: (anonymousId, events, texts) => {
         mergedUsers.add(anonymousId);
-        return stitching.mergeAnonymousEvents(anonymousId, events);
+        return stitching.mergeAnonymousEvents(anonymousId, events, texts);
       },
     };
     forgetRulesCheck();

@@ -1,5 +1,11 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { CampaignFields, DeviceFields, EventRecord, PageFields } from '../../domain/events/event.js';
+import type {
+  CampaignFields,
+  DeviceFields,
+  EventRecord,
+  EventSource,
+  PageFields,
+} from '../../domain/events/event.js';
 import { Interner } from '../../domain/sessions/interner.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE, userIdOf } from './event-codec-v1.js';
@@ -36,6 +42,13 @@ interface ColumnarEvents {
   uc: [number, CampaignFields][];
   d: number[];
   dv: DeviceFields[];
+  /**
+   * Where each copy was read (rule 3's last tie-break reads it again), only when some event says: indexes
+   * into `ot` ([object, version, file, '' when the file is the object]), and record numbers as deltas.
+   */
+  o?: number[];
+  ot?: [string, string, string][];
+  r?: number[];
 }
 
 const UUID_ID = 0;
@@ -107,6 +120,7 @@ export function encodeEvents(user: string, events: readonly EventRecord[]): Buff
     if (event.urlCampaign !== null) columns.uc.push([index, event.urlCampaign]);
     columns.d.push(devices.indexOf(event.device));
   });
+  if (events.some((event) => event.source !== undefined)) Object.assign(columns, sourceColumns(events));
   const binary = Buffer.concat([times.bytes(), ...binaryIds]);
   const length = new VarintWriter();
   length.unsigned(binary.length);
@@ -116,6 +130,51 @@ export function encodeEvents(user: string, events: readonly EventRecord[]): Buff
     binary,
     deflateRawSync(JSON.stringify(columns)),
   ]);
+}
+
+function sourceColumns(events: readonly EventRecord[]): Pick<ColumnarEvents, 'o' | 'ot' | 'r'> {
+  const table = new ValueTable<EventSource>((source) =>
+    JSON.stringify([source.object, source.version, source.file]),
+  );
+  const o: number[] = [];
+  const r: number[] = [];
+  let previous = 0;
+  for (const event of events) {
+    const source = event.source ?? null;
+    o.push(table.indexOf(source));
+    r.push(source === null ? 0 : source.record - previous);
+    if (source !== null) previous = source.record;
+  }
+  const ot = table.values.map((source): [string, string, string] => [
+    source.object,
+    source.version,
+    source.file === source.object ? '' : source.file,
+  ]);
+  return { o, ot, r };
+}
+
+/** Each event's source from {@link sourceColumns}' columns; undefined for events that have none. */
+function sourcesOf(
+  columns: ColumnarEvents,
+  count: number,
+  corrupt: () => Error,
+): (EventSource | undefined)[] {
+  const sources: (EventSource | undefined)[] = [];
+  if (columns.o === undefined) return sources;
+  const { o, ot, r } = columns;
+  if (ot === undefined || r === undefined || o.length !== count || r.length !== count) throw corrupt();
+  let record = 0;
+  for (let k = 0; k < count; k++) {
+    const entry = ot[o[k] as number];
+    if (entry === undefined) {
+      sources.push(undefined);
+      continue;
+    }
+    record += r[k] as number;
+    const [object, version, file] = entry;
+    sources.push({ object, version, file: file === '' ? object : file, record });
+  }
+  return sources;
 }
 
 /** LEB128 varints, seven bits a byte, low bits first; signed ones zigzag-mapped (0, -1, 1, -2, ...). */
@@ -200,6 +259,7 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
     timestamp += binary.signed();
     timestamps.push(timestamp);
   }
+  const sources = sourcesOf(columns, columns.i.length, corrupt);
   const events: EventRecord[] = [];
   for (let k = 0; k < columns.i.length; k++) {
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
@@ -225,6 +285,7 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
       campaign: campaigns.get(k) ?? null,
       urlCampaign: urlCampaigns.get(k) ?? null,
       device: tableValue(columns.dv, columns.d[k]),
+      ...(sources[k] !== undefined && { source: sources[k] }),
     });
   }
   if (binary.at !== binaryEnd) throw corrupt();

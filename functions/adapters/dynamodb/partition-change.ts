@@ -1,8 +1,14 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
+import {
+  type CopyTexts,
+  CopyTextsNeeded,
+  copiesToRead,
+  unreadSources,
+} from '../../domain/store/copy-choice.js';
 import { type MergePlan, planMerge } from '../../domain/store/plan-merge.js';
-import { seenBounds, type UserTotals } from '../../domain/store/stored.js';
+import { eventsOfDays, seenBounds, type UserTotals } from '../../domain/store/stored.js';
 import { keysOf } from './day-groups.js';
 import { type LoadedWindow, loadWindow } from './day-loader.js';
 import { itemsForChanges } from './day-writes.js';
@@ -32,6 +38,8 @@ export interface ChangeRequest {
   readonly add: readonly EventRecord[];
   /** Events leaving the partition; their presence makes the whole partition load. */
   readonly remove?: (event: EventRecord) => boolean;
+  /** Texts for rule 3's ties (see `SessionWriter.mergeUserEvents`); without them ties go by projection. */
+  readonly texts?: CopyTexts;
 }
 
 export interface ChangeContext {
@@ -96,6 +104,8 @@ export async function prepareChange(
     to = Math.min(MAX_INSTANT_MS, max + rules.maxGapMs);
   }
   const window = await loadWindow(context.transport, user, head, from, to);
+  const parked = parkedEvents(user, head);
+  if (request.texts !== undefined) requireTexts(window, request, parked, request.texts);
   const plan = planMerge({
     user,
     rules,
@@ -103,7 +113,8 @@ export async function prepareChange(
     loaded: window.days,
     add: request.add,
     ...(request.remove !== undefined && { remove: request.remove }),
-    parked: parkedEvents(user, head),
+    parked,
+    ...(request.texts !== undefined && { texts: request.texts }),
   });
   if (plan.changes.length === 0 && !plan.parkedChanged) return undefined;
   const totals: UserTotals = {
@@ -155,6 +166,20 @@ export async function prepareChange(
     ],
     tombstones: [...window.tombstones, ...ownTombstones],
   };
+}
+
+/** Throws {@link CopyTextsNeeded} when a tie among the copies that meet needs a text `texts` lacks. */
+function requireTexts(
+  window: LoadedWindow,
+  request: ChangeRequest,
+  parked: readonly EventRecord[],
+  texts: CopyTexts,
+) {
+  const kept = (event: EventRecord) => request.remove?.(event) !== true;
+  const offered = [...request.add, ...parked].filter(kept);
+  const stored = eventsOfDays(window.days).filter(kept);
+  const missing = unreadSources(copiesToRead(offered, stored), texts);
+  if (missing.length > 0) throw new CopyTextsNeeded(missing);
 }
 
 /** The copies a user's head keeps out of the sessions (`MergePlan.parked`). */

@@ -1,5 +1,6 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
+import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
@@ -165,14 +166,23 @@ export class DynamoDbSessionWriter implements SessionWriter {
     }
   }
 
-  mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
+  mergeUserEvents(
+    userId: string,
+    events: readonly EventRecord[],
+    texts?: CopyTexts,
+  ): Promise<UserMergeResult> {
     let readAhead = this.prefetched.get(userId);
     this.prefetched.delete(userId);
-    return this.merge(userId, events, async () => {
-      const head = readAhead ?? (await this.readHead(userId));
-      readAhead = undefined;
-      return { user: userId, head };
-    });
+    return this.merge(
+      userId,
+      events,
+      async () => {
+        const head = readAhead ?? (await this.readHead(userId));
+        readAhead = undefined;
+        return { user: userId, head };
+      },
+      texts,
+    );
   }
 
   /**
@@ -190,6 +200,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
     label: string,
     events: readonly EventRecord[],
     resolve: TargetResolver,
+    texts?: CopyTexts,
   ): Promise<UserMergeResult> {
     const none = { userId: label, newEvents: 0, erasedEvents: 0, sessionsWritten: 0 };
     if (events.length === 0) return { ...none, attempts: 0 };
@@ -209,7 +220,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
           this.context,
           target.user,
           head,
-          { add: events },
+          { add: events, ...(texts !== undefined && { texts }) },
           head.version + 1,
           newTxn(),
         ).catch(conflictOnStaleRead);

@@ -3,6 +3,7 @@ import type { EventRecord } from '../../domain/events/event.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareText } from '../../domain/sessions/order.js';
 import { compareLinks } from '../../domain/sessions/stitching.js';
+import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
@@ -67,8 +68,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
    * anonymousId itself. The link is read before and after the target's head, so a link that changed in
    * between sends the attempt round again.
    */
-  mergeAnonymousEvents(anonymousId: string, events: readonly EventRecord[]): Promise<UserMergeResult> {
-    return this.writer.merge(anonymousId, events, async (): Promise<MergeTarget | 'retry'> => {
+  mergeAnonymousEvents(
+    anonymousId: string,
+    events: readonly EventRecord[],
+    texts?: CopyTexts,
+  ): Promise<UserMergeResult> {
+    const resolve = async (): Promise<MergeTarget | 'retry'> => {
       const before = await this.writer.readHead(anonymousId);
       const target = before.link?.userId ?? anonymousId;
       if (target === anonymousId) return { user: anonymousId, head: before };
@@ -76,7 +81,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       const after = await this.writer.readHead(anonymousId);
       if (after.version !== before.version || after.txn !== before.txn) return 'retry';
       return { user: target, head, erased: before.erased };
-    });
+    };
+    return this.writer.merge(anonymousId, events, resolve, texts);
   }
 
   /** Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes. */

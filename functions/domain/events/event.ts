@@ -55,6 +55,23 @@ export interface EventRecord {
   readonly campaign: CampaignFields | null;
   readonly urlCampaign: CampaignFields | null;
   readonly device: DeviceFields | null;
+  /**
+   * Where this copy was read. Only the ingest sets it, on events with a messageId, so the store can read the
+   * copy again for rule 3's last tie-break (copies of one content id are alike by construction).
+   */
+  readonly source?: EventSource;
+}
+
+/** One record of an export object, by the object's version: enough to read the record again. */
+export interface EventSource {
+  /** The object key. */
+  readonly object: string;
+  /** `v:<versionId>` or `e:<ETag>`: a record is read again only from the same content. */
+  readonly version: string;
+  /** The file within the object (a ZIP member as `<archive>!<member>`); the object key otherwise. */
+  readonly file: string;
+  /** 1-based position among the file's records. */
+  readonly record: number;
 }
 
 /** Rule 2: the user an event belongs to without stitching. */

@@ -5,6 +5,7 @@ import { projectionKey } from '../sessions/projection.js';
 import type { Session } from '../sessions/session.js';
 import { splitSessions } from '../sessions/split.js';
 import { dayOf, monthOfDay } from './calendar.js';
+import { type CopyTexts, preferredCopy } from './copy-choice.js';
 import type { StoredDay, UserTotals } from './stored.js';
 
 /**
@@ -25,6 +26,8 @@ export interface MergeRequest {
   readonly remove?: (event: EventRecord) => boolean;
   /** Copies kept out of the sessions (see {@link MergePlan.parked}); none when absent. */
   readonly parked?: readonly EventRecord[];
+  /** Texts of copies tied at one instant (`copiesToRead`); without them such ties go by projection. */
+  readonly texts?: CopyTexts;
 }
 
 export interface DayChange {
@@ -58,18 +61,6 @@ export interface MergePlan {
   readonly parked: readonly EventRecord[];
   /** Whether {@link parked} differs from the request's. */
   readonly parkedChanged: boolean;
-}
-
-/**
- * Which copy of one event the store keeps: the earliest, then the smaller projection. (The batch rule's
- * last tie-break is the canonical JSON of the object as sent, which the store does not keep; docs/design.md.)
- */
-export function preferredCopy(stored: EventRecord, incoming: EventRecord): EventRecord {
-  if (incoming.timestamp !== stored.timestamp)
-    return incoming.timestamp < stored.timestamp ? incoming : stored;
-  const a = projectionKey(stored);
-  const b = projectionKey(incoming);
-  return b < a ? incoming : stored;
 }
 
 function sameEvents(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
@@ -131,6 +122,7 @@ function sameCopies(a: readonly EventRecord[], b: readonly EventRecord[]): boole
 export function planMerge(request: MergeRequest): MergePlan {
   const { user, rules, totals, loaded } = request;
   const remove = request.remove;
+  const texts = request.texts;
   // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
   // so a redelivered copy keeps the stored one unless it is preferred.
   const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
@@ -143,7 +135,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     const origin = originOf(event);
     if (!(held instanceof Map)) {
       const heldOrigin = originOf(held);
-      if (heldOrigin === origin) copies.set(event.id, preferredCopy(held, event));
+      if (heldOrigin === origin) copies.set(event.id, preferredCopy(held, event, texts));
       else
         copies.set(
           event.id,
@@ -155,7 +147,7 @@ export function planMerge(request: MergeRequest): MergePlan {
       return;
     }
     const same = held.get(origin);
-    held.set(origin, same === undefined ? event : preferredCopy(same, event));
+    held.set(origin, same === undefined ? event : preferredCopy(same, event, texts));
   };
   let storedCount = 0;
   let removedEvents = 0;
@@ -195,7 +187,8 @@ export function planMerge(request: MergeRequest): MergePlan {
       continue;
     }
     let winner: EventRecord | undefined;
-    for (const copy of held.values()) winner = winner === undefined ? copy : preferredCopy(winner, copy);
+    for (const copy of held.values())
+      winner = winner === undefined ? copy : preferredCopy(winner, copy, texts);
     events.push(winner as EventRecord);
     for (const copy of held.values()) if (copy !== winner) parked.push(copy);
   }

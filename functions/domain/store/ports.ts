@@ -1,5 +1,6 @@
 import type { EventRecord } from '../events/event.js';
 import type { SessionSummary } from '../sessions/summary.js';
+import type { CopyTexts } from './copy-choice.js';
 
 /** One entry of a session's event timeline. */
 export interface TimelineEvent extends EventRecord {}
@@ -81,7 +82,11 @@ export interface IdentityWriter {
     link: LinkCandidate,
   ): Promise<{ readonly changed: boolean; readonly moved: number }>;
   /** Merges events without a userId into the user their anonymousId is stitched to (else the anonymousId). */
-  mergeAnonymousEvents(anonymousId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
+  mergeAnonymousEvents(
+    anonymousId: string,
+    events: readonly EventRecord[],
+    texts?: CopyTexts,
+  ): Promise<UserMergeResult>;
 }
 
 /** Write side of the session store (port): what the ingest needs. */
@@ -89,8 +94,16 @@ export interface SessionWriter {
   /**
    * Merges one user's events into the stored sessions so the result equals the batch computation over
    * everything delivered so far (rule 6). Idempotent; safe to run concurrently for the same user.
+   *
+   * With `texts`, copies tied at one instant are chosen by their canonical JSON (rule 3): when a tie needs a
+   * copy's text that `texts` lacks, it throws `CopyTextsNeeded` naming them, having written nothing.
+   * Without it, such ties go by projection (fine for events that carry no source, as in tests and rebuilds).
    */
-  mergeUserEvents(userId: string, events: readonly EventRecord[]): Promise<UserMergeResult>;
+  mergeUserEvents(
+    userId: string,
+    events: readonly EventRecord[],
+    texts?: CopyTexts,
+  ): Promise<UserMergeResult>;
   /**
    * Reads ahead what the first attempts of the next merges of these users will read, in one request for
    * many users instead of one each. Optional: merging without it gives the same result.

@@ -7,7 +7,7 @@ import { compareEvents, compareText } from '../../../functions/domain/sessions/o
 import { splitSessions } from '../../../functions/domain/sessions/split.js';
 import { compareLinks, isLink } from '../../../functions/domain/sessions/stitching.js';
 import { type SessionSummary, summarizeSession } from '../../../functions/domain/sessions/summary.js';
-import { preferredCopy } from '../../../functions/domain/store/plan-merge.js';
+import { preferredCopy } from '../../../functions/domain/store/copy-choice.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 
 /** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
-import type { EventRecord } from '../../../functions/domain/events/event.js';
+import type { EventRecord, EventSource } from '../../../functions/domain/events/event.js';
 import { EVENT_TYPES } from '../../../functions/domain/events/event.js';
 import { record } from '../../helpers/event-arbitraries.js';
 
@@ -58,6 +58,28 @@ const eventArbitrary: fc.Arbitrary<EventRecord> = fc.record({
   ),
 });
 
+/** Where a copy was read: a few objects, ZIP members among them, records in any order. */
+const sourceArbitrary: fc.Arbitrary<EventSource> = fc
+  .record({
+    object: fc.constantFrom('incoming/a.ndjson.gz', 'incoming/b.zip', 'ü/😀.json'),
+    version: fc.constantFrom(
+      'e:9b2cf535f27731c974343645a3985328',
+      'v:3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
+      'e:',
+    ),
+    member: fc.option(fc.constantFrom('day-1.ndjson', ''), { nil: undefined }),
+    record: fc.integer({ min: 1, max: 50_000_000 }),
+  })
+  .map(({ object, version, member, record }) => ({
+    object,
+    version,
+    file: member === undefined ? object : `${object}!${member}`,
+    record,
+  }));
+const sourcedEventArbitrary = fc
+  .tuple(eventArbitrary, fc.option(sourceArbitrary, { nil: undefined }))
+  .map(([event, source]) => (source === undefined ? event : { ...event, source }));
+
 /** Stored by the first format (deflated columnar JSON), before the binary one: still read as it was. */
 const FIRST_FORMAT_EVENTS: EventRecord[] = [
   {
@@ -107,6 +129,15 @@ describe('stored events', () => {
   it('read back exactly what was written, whatever the ids, times and values', () => {
     fc.assert(
       fc.property(fc.array(eventArbitrary, { maxLength: 30 }), (events) => {
+        expect(decodeEvents(USER, encodeEvents(USER, events))).toEqual(events);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('read back where each copy was read, for events that say', () => {
+    fc.assert(
+      fc.property(fc.array(sourcedEventArbitrary, { maxLength: 30 }), (events) => {
         expect(decodeEvents(USER, encodeEvents(USER, events))).toEqual(events);
       }),
       { numRuns: 300 },

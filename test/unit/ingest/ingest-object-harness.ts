@@ -1,8 +1,10 @@
 // What the ingestObject tests share: an in-memory report, a run over bytes, and the conformance cases they use.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import { copyTextReader } from '../../../functions/ingest/copy-texts.js';
 import {
   type IngestObjectInput,
   type IngestStats,
@@ -56,6 +58,11 @@ export async function ingest(
     Pick<IngestObjectInput, 'format' | 'chunkEvents' | 'chunkBytes' | 'concurrency' | 'writer'>
   > & {
     pieceBytes?: number;
+    /**
+     * Export objects by key, as a bucket holds them: with it, the object is put there (version `e:1`) and
+     * ties with stored copies are broken by reading copies from there again.
+     */
+    bucket?: Map<string, Uint8Array>;
   } = {},
 ): Promise<Run> {
   const content = typeof bytes === 'string' ? bytesOf(bytes) : bytes;
@@ -69,6 +76,10 @@ export async function ingest(
       opens++;
       return chunked(content, [options.pieceBytes ?? 64 * 1024]);
     },
+    ...(options.bucket !== undefined && {
+      version: 'e:1',
+      readCopies: copyTextReader(bucketSource(options.bucket.set(file, content)), 'bucket'),
+    }),
     writer,
     rules: RULES,
     report,
@@ -78,6 +89,18 @@ export async function ingest(
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
   });
   return { stats, writer, report, opens };
+}
+
+/** Objects read from a map, each at ETag `1`. */
+export function bucketSource(objects: ReadonlyMap<string, Uint8Array>): ObjectSource {
+  return {
+    async open(ref) {
+      const content = objects.get(ref.key);
+      return content === undefined
+        ? { status: 'gone' }
+        : { status: 'found', bytes: chunked(content, [1024]), eTag: '1' };
+    },
+  };
 }
 
 /** The five fields every expected.json pins. */

@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { USERS_PER_PREFETCH } from '../../../functions/ingest/merge-chunk.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { segmentLines } from './handler-harness.js';
 import { asExpected, ingest, RULES, randomSplit, randomSplitText } from './ingest-object-harness.js';
+
+const ZETA =
+  '{"type":"track","event":"Zeta","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"1"}}';
+const ALPHA =
+  '{"type":"track","event":"Alpha","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"2"}}';
 
 /** Copies with other timestamps, late events that bridge sessions, several users, a bad line. */
 const TRICKY = [
@@ -24,6 +30,13 @@ const TRICKY = [
     { user: 'bob', at: 45, id: 'b1' },
   ]),
 ].join('');
+
+/** An event as a plain object, without where the copy was read (the store's business, not the rules'). */
+function plainEvent(event: EventRecord): EventRecord {
+  const { source: _, ...fields } = event;
+  // The column events of a batch decode `id` in a getter, which a spread leaves out.
+  return { ...fields, id: event.id };
+}
 
 describe('ingestObject merges', () => {
   it('stores what one batch over the file gives, however small the chunks', async () => {
@@ -180,15 +193,83 @@ describe('ingestObject merges', () => {
     );
   });
 
-  it.fails('keeps the copy whose text sorts first when differing copies land in different chunks', async () => {
-    const text = [
-      '{"type":"track","event":"Zeta","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"1"}}',
-      '{"type":"track","event":"Alpha","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"2"}}',
-    ].join('\n');
+  it('keeps the copy whose text sorts first when differing copies land in different chunks', async () => {
+    const text = [ZETA, ALPHA].join('\n');
 
-    const split = await ingest('incoming/a.ndjson', text, { chunkEvents: 1, pieceBytes: 40 });
+    const split = await ingest('incoming/a.ndjson', text, {
+      chunkEvents: 1,
+      pieceBytes: 40,
+      bucket: new Map(),
+    });
 
     expect(split.stats.chunks).toBe(2);
+    expect(split.writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
+  });
+
+  it('keeps the copy whose text sorts first when differing copies come in different files, in either order', async () => {
+    for (const [first, second] of [
+      [ZETA, ALPHA],
+      [ALPHA, ZETA],
+    ]) {
+      const bucket = new Map<string, Uint8Array>();
+      const { writer } = await ingest('incoming/1.ndjson', first as string, { bucket });
+      await ingest('incoming/2.ndjson', second as string, { writer, bucket });
+      expect(writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
+    }
+  });
+
+  it('weighs by projection a tie with a copy whose file is gone', async () => {
+    const bucket = new Map<string, Uint8Array>();
+    const { writer } = await ingest('incoming/1.ndjson', ZETA, { bucket });
+    bucket.delete('incoming/1.ndjson');
+    await ingest('incoming/2.ndjson', ALPHA, { writer, bucket });
+    expect(writer.events('u').map((event) => event.name)).toEqual(['Alpha']);
+  });
+
+  it('stores what one batch gives for differing copies at one instant, whatever the files, chunks and order', async () => {
+    const lines = (copies: readonly { event: string; ip: number; at: number; id: number }[]) =>
+      copies.map(
+        ({ event, ip, at, id }) =>
+          `{"type":"track","event":"${event}","userId":"u${id % 2}","timestamp":"2024-01-01T09:0${at}:00Z","messageId":"m${id}","context":{"ip":"${ip}"}}`,
+      );
+    // Copies alike in projection are alike in text here (see the it.fails below): `ip` follows the name,
+    // so the text that sorts first (Zeta's, ip 1) is the projection that sorts last.
+    const IP_OF = { Zeta: 1, Beta: 2, Alpha: 3 } as const;
+    const copy = fc
+      .record({
+        event: fc.constantFrom('Alpha', 'Beta', 'Zeta'),
+        at: fc.integer({ min: 0, max: 1 }),
+        id: fc.integer({ min: 0, max: 3 }),
+      })
+      .map((fields) => ({ ...fields, ip: IP_OF[fields.event as keyof typeof IP_OF] }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(copy, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (copies, fileOf, chunkEvents) => {
+          const all = lines(copies);
+          const whole = await ingest('incoming/all.ndjson', all.join('\n'));
+          const bucket = new Map<string, Uint8Array>();
+          const writer = new FakeSessionWriter(RULES);
+          for (const file of [2, 0, 1]) {
+            const text = all.filter((_, index) => fileOf[index] === file).join('\n');
+            if (text !== '') await ingest(`incoming/${file}.ndjson`, text, { writer, bucket, chunkEvents });
+          }
+          for (const user of whole.writer.userIds())
+            expect(writer.events(user).map(plainEvent)).toEqual(whole.writer.events(user).map(plainEvent));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it.fails('keeps the copy whose text sorts first among copies alike in projection, when one that differs comes later', async () => {
+    // Zeta at ip 2 is stored; Zeta at ip 1 looks the same to the store, so it is not read, and Alpha at ip 2
+    // then wins against the stored text, where the batch keeps Zeta at ip 1 (docs/design.md, limitations).
+    const text = [ZETA.replace('"ip":"1"', '"ip":"2"'), ZETA, ALPHA].join('\n');
+    const split = await ingest('incoming/a.ndjson', text, { chunkEvents: 1, bucket: new Map() });
+    expect(split.stats.chunks).toBe(3);
     expect(split.writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
   });
 });

@@ -86,11 +86,11 @@ async function deliverUntilDone(
     const report = new MemoryReport();
     let mine = 0;
     const callWriter: SessionWriter = {
-      mergeUserEvents: async (userId, events) => {
+      mergeUserEvents: async (userId, events, texts) => {
         if (call.killed && mine >= call.mergesAllowed) throw new Error('killed');
         mine++;
         merges++;
-        return writer.mergeUserEvents(userId, events);
+        return writer.mergeUserEvents(userId, events, texts);
       },
     };
     try {

@@ -13,7 +13,6 @@ import {
   MAX_PARKED_COPIES,
   type MergeRequest,
   planMerge,
-  preferredCopy,
 } from '../../../../functions/domain/store/plan-merge.js';
 import { EMPTY_TOTALS, type StoredDay, type UserTotals } from '../../../../functions/domain/store/stored.js';
 import { record } from '../../../helpers/event-arbitraries.js';
@@ -305,25 +304,5 @@ describe('planMerge: copies of one event from another origin', () => {
     const plan = planMerge(request({ totals, loaded: days, add: [later] }));
     expect(plan.parked).toEqual([]);
     expect(plan.parkedChanged).toBe(false);
-  });
-});
-
-describe('preferredCopy', () => {
-  const stored = event('m:1', '2024-01-10T09:05:00Z', { name: 'b' });
-
-  it('prefers the earlier copy', () => {
-    const earlier = event('m:1', '2024-01-10T09:01:00Z', { name: 'z' });
-    expect(preferredCopy(stored, earlier)).toBe(earlier);
-    expect(preferredCopy(earlier, stored)).toBe(earlier);
-  });
-
-  it('between copies at one instant, prefers the smaller projection, whichever is stored', () => {
-    const smaller = { ...stored, name: 'a' };
-    expect(preferredCopy(stored, smaller)).toBe(smaller);
-    expect(preferredCopy(smaller, stored)).toBe(smaller);
-  });
-
-  it('keeps the stored copy when the incoming one looks the same', () => {
-    expect(preferredCopy(stored, { ...stored })).toBe(stored);
   });
 });

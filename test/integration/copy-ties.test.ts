@@ -1,0 +1,136 @@
+// Rule 3's last tie-break across files, end to end: copies of one event at one instant that differ, uploaded
+// to a local S3 in separate objects and ingested one at a time by the real handler into DynamoDB Local. The
+// store keeps the copy whose canonical JSON sorts first, reading the stored copy again from its object.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES, decodeS3EventKey, REJECTED_PREFIX } from '../../contract/index.js';
+import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
+import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
+import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
+import { createBrowserOf } from '../../functions/domain/events/browser.js';
+import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
+import {
+  createIngestHandler,
+  type IngestLogger,
+  type IngestMetrics,
+} from '../../functions/ingest/create-handler.js';
+import {
+  type LocalDynamoDb,
+  type LocalS3,
+  startLocalDynamoDb,
+  startLocalS3,
+  waitFor,
+} from '../helpers/local-servers.js';
+import { sqsEvent } from '../helpers/sqs-events.js';
+import { freshStore, type StoreUnderTest } from './store/store-harness.js';
+
+const BUCKET = 'sessionizer-copy-ties-it';
+const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
+const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
+
+/** Two copies of one event at one instant: Zeta's text sorts first (its context does), Alpha's projection. */
+const copyLine = (name: string, ip: string, who: string) =>
+  `{"type":"track","event":"${name}",${who},"timestamp":"2024-01-01T09:00:00Z","messageId":"x","context":{"ip":"${ip}"}}\n`;
+const ZETA = (who: string) => copyLine('Zeta', '1', who);
+const ALPHA = (who: string) => copyLine('Alpha', '2', who);
+
+describe('differing copies at one instant in separate objects', () => {
+  let dynamo: LocalDynamoDb;
+  let s3: LocalS3;
+  const notifications: S3Event[] = [];
+  let uploads = 0;
+
+  beforeAll(async () => {
+    [dynamo, s3] = await Promise.all([
+      startLocalDynamoDb(),
+      startLocalS3(BUCKET, (event) => {
+        notifications.push(event);
+      }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([dynamo?.stop(), s3?.stop()]);
+  });
+
+  const handlerFor = (store: StoreUnderTest) =>
+    createIngestHandler({
+      objects: new S3ObjectSource(s3.client),
+      openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
+      writer: store.writer,
+      identity: new DynamoDbStitchingWriter(store.writer),
+      config: {
+        bucketName: BUCKET,
+        sources: [...DEFAULT_SOURCES],
+        rejectedPrefix: REJECTED_PREFIX,
+        rules: store.rules,
+        maxMemberBytes: 64 * 1024 ** 2,
+      },
+      logger: quietLogger,
+      metrics: noMetrics,
+      browserOf: createBrowserOf(),
+    });
+
+  /** Uploads `text` under a fresh key and ingests it through the handler; returns the key. */
+  async function uploadAndIngest(
+    store: StoreUnderTest,
+    text: string,
+    key = `incoming/ties/${++uploads}.ndjson`,
+  ) {
+    const before = notifications.length;
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
+    const [notification] = await waitFor(
+      `the notification of ${key}`,
+      () => {
+        const found = notifications
+          .slice(before)
+          .filter((event) => event.Records.some((record) => decodeS3EventKey(record.s3.object.key) === key));
+        return found.length > 0 && found;
+      },
+      { timeoutMs: 15_000 },
+    );
+    const result = await handlerFor(store)(sqsEvent([notification]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ingested']);
+    return key;
+  }
+
+  async function namesOf(store: StoreUnderTest, user: string): Promise<(string | null)[]> {
+    const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
+    const names: (string | null)[] = [];
+    for (const session of page.sessions) {
+      const found = await store.reader.getSession(user, session.sessionId);
+      names.push(...(found?.events.map((event) => event.name) ?? []));
+    }
+    return names;
+  }
+
+  const cases: [string, Partial<SessionRules>, string, string][] = [
+    ['a user', {}, '"userId":"u"', 'u'],
+    ['an anonymousId, stitching on', { identityStitching: true }, '"anonymousId":"anon"', 'anon'],
+  ];
+  it.each(cases)(
+    'keeps the copy whose text sorts first, for %s, whichever object comes first',
+    async (_, rules, who, user) => {
+      for (const order of [
+        [ZETA(who), ALPHA(who)],
+        [ALPHA(who), ZETA(who)],
+      ]) {
+        const store = await freshStore(dynamo.client, rules);
+        for (const text of order) await uploadAndIngest(store, text);
+        expect(await namesOf(store, user)).toEqual(['Zeta']);
+      }
+    },
+  );
+
+  it('weighs a tie by projection when the stored copy’s object was replaced since (no versions here)', async () => {
+    const store = await freshStore(dynamo.client);
+    const key = await uploadAndIngest(store, ZETA('"userId":"u"'));
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: copyLine('Other', '1', '"userId":"v"') }),
+    );
+    await uploadAndIngest(store, ALPHA('"userId":"u"'));
+    expect(await namesOf(store, 'u')).toEqual(['Alpha']);
+  });
+});
