@@ -17,11 +17,13 @@ import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitchin
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
+import { copyTextReader } from '../functions/ingest/copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from '../functions/ingest/ingest-object.js';
 import { IngestStopped, type ProgressKey } from '../functions/ingest/progress.js';
 import type { RejectionReport } from '../functions/ingest/rejection-report.js';
 import { sourceOf } from '../functions/ingest/sources.js';
 import { deadlineOf } from '../functions/shared/deadline.js';
+import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { meterWrittenBytes } from './written-bytes.js';
 
@@ -116,6 +118,9 @@ async function main(argv: readonly string[]): Promise<void> {
       file: key,
       format: source.format,
       open: async () => progress.open(),
+      // As on AWS: events carry where they were read (what the store pays for rule 3's tie-break).
+      version: 'e:bench',
+      readCopies: copyTextReader(fileObjectSource(key, file, 'bench'), 'bench'),
       writer,
       identity: new DynamoDbStitchingWriter(writer),
       rules: config.rules,

@@ -20,9 +20,11 @@ import {
   compileRules,
   DEFAULT_SESSION_RULES,
 } from '../functions/domain/rules/session-rules.js';
+import { copyTextReader } from '../functions/ingest/copy-texts.js';
 import { ingestObject } from '../functions/ingest/ingest-object.js';
 import type { RejectionReport } from '../functions/ingest/rejection-report.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { createSessionTable } from '../local/session-table.js';
 
@@ -57,6 +59,9 @@ async function ingestFile(file: string, transport: Transport, rules: CompiledRul
     file,
     format: 'auto',
     open: async () => createReadStream(file),
+    // As on AWS: events carry where they were read (what the store pays for rule 3's tie-break).
+    version: 'e:local',
+    readCopies: copyTextReader(fileObjectSource(file, file, 'local'), 'local'),
     writer: new DynamoDbSessionWriter({ transport, rules }),
     rules,
     report: discardingReport,
