@@ -10,11 +10,7 @@ import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
-import {
-  createIngestHandler,
-  type IngestLogger,
-  type IngestMetrics,
-} from '../../functions/ingest/create-handler.js';
+import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import {
   type LocalDynamoDb,
   type LocalS3,
@@ -22,12 +18,11 @@ import {
   startLocalS3,
   waitFor,
 } from '../helpers/local-servers.js';
+import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { freshStore, type StoreUnderTest } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-copy-ties-it';
-const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
-const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
 
 /** Two copies of one event at one instant: Zeta's text sorts first (its context does), Alpha's projection. */
 const copyLine = (name: string, ip: string, who: string) =>

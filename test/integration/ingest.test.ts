@@ -24,11 +24,7 @@ import { continuationMessage } from '../../functions/adapters/sqs/continuation-q
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
 import type { IdentityWriter, SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
-import {
-  createIngestHandler,
-  type IngestLogger,
-  type IngestMetrics,
-} from '../../functions/ingest/create-handler.js';
+import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
@@ -40,6 +36,7 @@ import {
   waitFor,
 } from '../helpers/local-servers.js';
 import { asExpectedSessions } from '../helpers/session-expectations.js';
+import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { freshStore } from './store/store-harness.js';
 
@@ -62,16 +59,9 @@ interface ExpectedOutcome {
 const CASES = conformanceCases().sort((a, b) => (a.name < b.name ? -1 : 1));
 const optionsOf = (testCase: ConformanceCase): CaseOptions =>
   JSON.parse(readFileSync(join(testCase.dir, 'case.json'), 'utf8')) as CaseOptions;
-/**
- * Cases that fail because of a known store bug, each with why: run with `it.fails`, so fixing the bug turns
- * them red until they move back to the passing cases.
- */
 
 /** A Lambda context with no time to spare: a call stops once its first merges are done. */
 const OUT_OF_TIME = { getRemainingTimeInMillis: () => 5_000 } as Context;
-
-const quietLogger: IngestLogger = { addContext() {}, info() {}, warn() {}, error() {} };
-const noMetrics: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
 
 /** Every session of a user, a few at a time, following each page's resume position. */
 async function allSessions(reader: SessionReader, userId: string): Promise<SessionSummary[]> {
