@@ -1,4 +1,4 @@
-import type { EventRecord, EventSource } from '../domain/events/event.js';
+import { type EventRecord, type EventSource, messageIdOf } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
 import {
   type CopyTexts,
@@ -229,7 +229,7 @@ export class ChunkMerger {
       const position = positions[k];
       // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
       const id = event.id;
-      if (position === undefined || !id.startsWith('m:')) return event;
+      if (position === undefined || messageIdOf({ id }) === null) return event;
       const source = {
         object: copies.object,
         version: copies.version,

@@ -6,9 +6,8 @@ import { type SessionSummary, summarizeSession } from '../../functions/domain/se
 import {
   type CopyTexts,
   CopyTextsNeeded,
-  copiesToRead,
   preferredCopy,
-  unreadSources,
+  type UnreadCopies,
 } from '../../functions/domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../functions/domain/store/ports.js';
 
@@ -58,19 +57,19 @@ export class FakeSessionWriter implements SessionWriter {
       return { userId, newEvents: 0, erasedEvents: events.length, sessionsWritten: 0, attempts: 1 };
     }
     const byId = this.stored.get(userId) ?? new Map<string, EventRecord>();
-    if (texts !== undefined) {
-      const stored = events.flatMap((event) => byId.get(event.id) ?? []);
-      const missing = unreadSources(copiesToRead(events, stored), texts);
-      if (missing.length > 0) throw new CopyTextsNeeded(missing);
-    }
-    this.stored.set(userId, byId);
-    const before = this.sessions(userId).map(signature);
+    // Chosen aside first: a tie that needs texts not given stores nothing, as the real store.
+    const chosen = new Map<string, EventRecord>();
+    const unread: UnreadCopies = new Map();
     let newEvents = 0;
     for (const event of events) {
-      const existing = byId.get(event.id);
+      const existing = chosen.get(event.id) ?? byId.get(event.id);
       if (existing === undefined) newEvents++;
-      byId.set(event.id, existing === undefined ? event : preferredCopy(existing, event, texts));
+      chosen.set(event.id, existing === undefined ? event : preferredCopy(existing, event, texts, unread));
     }
+    if (unread.size > 0) throw new CopyTextsNeeded([...unread.values()]);
+    this.stored.set(userId, byId);
+    const before = this.sessions(userId).map(signature);
+    for (const [id, event] of chosen) byId.set(id, event);
     const after = new Set(before);
     const sessionsWritten = this.sessions(userId).filter((session) => !after.has(signature(session))).length;
     return { userId, newEvents, erasedEvents: 0, sessionsWritten, attempts: 1 };

@@ -1,14 +1,9 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
-import {
-  type CopyTexts,
-  CopyTextsNeeded,
-  copiesToRead,
-  unreadSources,
-} from '../../domain/store/copy-choice.js';
+import { type CopyTexts, CopyTextsNeeded } from '../../domain/store/copy-choice.js';
 import { type MergePlan, planMerge } from '../../domain/store/plan-merge.js';
-import { eventsOfDays, seenBounds, type UserTotals } from '../../domain/store/stored.js';
+import { seenBounds, type UserTotals } from '../../domain/store/stored.js';
 import { keysOf } from './day-groups.js';
 import { type LoadedWindow, loadWindow } from './day-loader.js';
 import { itemsForChanges } from './day-writes.js';
@@ -104,8 +99,6 @@ export async function prepareChange(
     to = Math.min(MAX_INSTANT_MS, max + rules.maxGapMs);
   }
   const window = await loadWindow(context.transport, user, head, from, to);
-  const parked = parkedEvents(user, head);
-  if (request.texts !== undefined) requireTexts(window, request, parked, request.texts);
   const plan = planMerge({
     user,
     rules,
@@ -113,9 +106,11 @@ export async function prepareChange(
     loaded: window.days,
     add: request.add,
     ...(request.remove !== undefined && { remove: request.remove }),
-    parked,
+    parked: parkedEvents(user, head),
     ...(request.texts !== undefined && { texts: request.texts }),
   });
+  // Before anything is written: the caller reads these copies and merges again.
+  if (plan.unreadCopies.length > 0) throw new CopyTextsNeeded(plan.unreadCopies);
   if (plan.changes.length === 0 && !plan.parkedChanged) return undefined;
   const totals: UserTotals = {
     sessionCount: plan.sessionCount,
@@ -166,20 +161,6 @@ export async function prepareChange(
     ],
     tombstones: [...window.tombstones, ...ownTombstones],
   };
-}
-
-/** Throws {@link CopyTextsNeeded} when a tie among the copies that meet needs a text `texts` lacks. */
-function requireTexts(
-  window: LoadedWindow,
-  request: ChangeRequest,
-  parked: readonly EventRecord[],
-  texts: CopyTexts,
-) {
-  const kept = (event: EventRecord) => request.remove?.(event) !== true;
-  const offered = [...request.add, ...parked].filter(kept);
-  const stored = eventsOfDays(window.days).filter(kept);
-  const missing = unreadSources(copiesToRead(offered, stored), texts);
-  if (missing.length > 0) throw new CopyTextsNeeded(missing);
 }
 
 /** The copies a user's head keeps out of the sessions (`MergePlan.parked`). */

@@ -22,54 +22,39 @@ export class CopyTextsNeeded extends Error {
   }
 }
 
-function textOf(event: EventRecord, texts: CopyTexts | undefined): string | undefined {
+/** Copies whose texts a tie needed and the texts given lacked, by {@link sourceTextKey}. */
+export type UnreadCopies = Map<string, EventSource>;
+
+function textOf(event: EventRecord, texts: CopyTexts | undefined, unread: UnreadCopies | undefined) {
   if (texts === undefined || event.source === undefined) return undefined;
-  return texts.get(sourceTextKey(event.source)) ?? undefined;
+  const key = sourceTextKey(event.source);
+  const text = texts.get(key);
+  if (text === undefined) unread?.set(key, event.source);
+  return text ?? undefined;
 }
 
 /**
  * Which copy of one event the store keeps (rule 3): the earliest; at one instant the one whose canonical JSON
  * sorts first, when both texts are known, else the smaller projection. Copies alike in projection are
- * interchangeable to every rule and output, so the stored one stays.
+ * interchangeable to every rule and output, so the stored one stays. A tie whose text `texts` lacks (absent,
+ * not null) goes by projection and names the copy in `unread`, for the caller to read it and choose again.
  */
-export function preferredCopy(stored: EventRecord, incoming: EventRecord, texts?: CopyTexts): EventRecord {
+export function preferredCopy(
+  stored: EventRecord,
+  incoming: EventRecord,
+  texts?: CopyTexts,
+  unread?: UnreadCopies,
+): EventRecord {
   if (incoming.timestamp !== stored.timestamp)
     return incoming.timestamp < stored.timestamp ? incoming : stored;
   const a = projectionKey(stored);
   const b = projectionKey(incoming);
   if (a === b) return stored;
-  const storedText = textOf(stored, texts);
-  const incomingText = textOf(incoming, texts);
+  const storedText = textOf(stored, texts, unread);
+  const incomingText = textOf(incoming, texts, unread);
   if (storedText !== undefined && incomingText !== undefined && storedText !== incomingText)
     return incomingText < storedText ? incoming : stored;
   return b < a ? incoming : stored;
-}
-
-/**
- * The copies whose texts rule 3 needs: of each event id among `offered` met more than once (there or in
- * `stored`), the copies at its earliest instant, when they differ in projection and say where they were read.
- * Only the ids offered are looked up, so a merge into a large partition adds no entry per stored event.
- */
-export function copiesToRead(offered: Iterable<EventRecord>, stored: Iterable<EventRecord>): EventSource[] {
-  const byId = new Map<string, EventRecord[]>();
-  for (const event of offered) {
-    const copies = byId.get(event.id);
-    if (copies === undefined) byId.set(event.id, [event]);
-    else copies.push(event);
-  }
-  for (const event of stored) byId.get(event.id)?.push(event);
-  const sources: EventSource[] = [];
-  for (const copies of byId.values()) {
-    if (copies.length < 2) continue;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const copy of copies) if (copy.timestamp < earliest) earliest = copy.timestamp;
-    const tied = copies.filter((copy) => copy.timestamp === earliest);
-    if (tied.length < 2) continue;
-    const first = projectionKey(tied[0] as EventRecord);
-    if (tied.every((copy) => projectionKey(copy) === first)) continue;
-    for (const copy of tied) if (copy.source !== undefined) sources.push(copy.source);
-  }
-  return sources;
 }
 
 /** The sources among `sources` whose texts `texts` lacks, each once. */

@@ -1,11 +1,11 @@
-import type { EventRecord } from '../events/event.js';
+import type { EventRecord, EventSource } from '../events/event.js';
 import type { CompiledRules } from '../rules/session-rules.js';
 import { compareEvents } from '../sessions/order.js';
 import { projectionKey } from '../sessions/projection.js';
 import type { Session } from '../sessions/session.js';
 import { splitSessions } from '../sessions/split.js';
 import { dayOf, monthOfDay } from './calendar.js';
-import { type CopyTexts, preferredCopy } from './copy-choice.js';
+import { type CopyTexts, preferredCopy, type UnreadCopies } from './copy-choice.js';
 import type { StoredDay, UserTotals } from './stored.js';
 
 /**
@@ -26,7 +26,10 @@ export interface MergeRequest {
   readonly remove?: (event: EventRecord) => boolean;
   /** Copies kept out of the sessions (see {@link MergePlan.parked}); none when absent. */
   readonly parked?: readonly EventRecord[];
-  /** Texts of copies tied at one instant (`copiesToRead`); without them such ties go by projection. */
+  /**
+   * Texts of copies tied at one instant that differ: the plan names those it lacks ({@link
+   * MergePlan.unreadCopies}). Without it such ties go by projection.
+   */
   readonly texts?: CopyTexts;
 }
 
@@ -61,6 +64,8 @@ export interface MergePlan {
   readonly parked: readonly EventRecord[];
   /** Whether {@link parked} differs from the request's. */
   readonly parkedChanged: boolean;
+  /** Copies whose texts a tie needed and the request's texts lacked: the plan is not final until they are read. */
+  readonly unreadCopies: readonly EventSource[];
 }
 
 function sameEvents(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
@@ -123,6 +128,8 @@ export function planMerge(request: MergeRequest): MergePlan {
   const { user, rules, totals, loaded } = request;
   const remove = request.remove;
   const texts = request.texts;
+  const unread: UnreadCopies = new Map();
+  const prefer = (held: EventRecord, event: EventRecord) => preferredCopy(held, event, texts, unread);
   // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
   // so a redelivered copy keeps the stored one unless it is preferred.
   const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
@@ -135,7 +142,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     const origin = originOf(event);
     if (!(held instanceof Map)) {
       const heldOrigin = originOf(held);
-      if (heldOrigin === origin) copies.set(event.id, preferredCopy(held, event, texts));
+      if (heldOrigin === origin) copies.set(event.id, prefer(held, event));
       else
         copies.set(
           event.id,
@@ -147,7 +154,7 @@ export function planMerge(request: MergeRequest): MergePlan {
       return;
     }
     const same = held.get(origin);
-    held.set(origin, same === undefined ? event : preferredCopy(same, event, texts));
+    held.set(origin, same === undefined ? event : prefer(same, event));
   };
   let storedCount = 0;
   let removedEvents = 0;
@@ -187,8 +194,7 @@ export function planMerge(request: MergeRequest): MergePlan {
       continue;
     }
     let winner: EventRecord | undefined;
-    for (const copy of held.values())
-      winner = winner === undefined ? copy : preferredCopy(winner, copy, texts);
+    for (const copy of held.values()) winner = winner === undefined ? copy : prefer(winner, copy);
     events.push(winner as EventRecord);
     for (const copy of held.values()) if (copy !== winner) parked.push(copy);
   }
@@ -263,5 +269,6 @@ export function planMerge(request: MergeRequest): MergePlan {
     sessionsWritten,
     parked,
     parkedChanged: !sameCopies(request.parked ?? [], parked),
+    unreadCopies: [...unread.values()],
   };
 }

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord, EventSource } from '../../../../functions/domain/events/event.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../../functions/domain/rules/session-rules.js';
 import {
+  type CopyTexts,
   CopyTextsNeeded,
-  copiesToRead,
   preferredCopy,
   sourceTextKey,
+  type UnreadCopies,
   unreadSources,
 } from '../../../../functions/domain/store/copy-choice.js';
 import { planMerge } from '../../../../functions/domain/store/plan-merge.js';
@@ -58,32 +59,27 @@ describe('preferredCopy', () => {
   });
 });
 
-describe('copiesToRead', () => {
-  it('names the copies at the earliest instant of an id when they differ in projection', () => {
+describe('copies a tie needs read', () => {
+  it('names both copies of a tie that differs when the texts lack them, and weighs it by projection meanwhile', () => {
     const stored = copy('b', source('a.ndjson', 4));
     const incoming = copy('a', source('b.ndjson', 9));
-    expect(copiesToRead([incoming], [stored])).toEqual([source('b.ndjson', 9), source('a.ndjson', 4)]);
+    const unread: UnreadCopies = new Map();
+    expect(preferredCopy(stored, incoming, new Map(), unread)).toBe(incoming);
+    expect([...unread.values()]).toEqual([source('a.ndjson', 4), source('b.ndjson', 9)]);
   });
 
-  it('names none for copies alike, copies at different instants, or an id met once', () => {
+  it('names none for copies alike, copies at different instants, texts known or known unreadable', () => {
     const stored = copy('b', source('a.ndjson'));
-    expect(copiesToRead([{ ...stored, source: source('b.ndjson') }], [stored])).toEqual([]);
-    expect(copiesToRead([copy('a', source('b.ndjson'), at + 1)], [stored])).toEqual([]);
-    expect(copiesToRead([copy('a', source('b.ndjson'), at - 1)], [stored])).toEqual([]);
-    expect(copiesToRead([copy('a', source('b.ndjson'))], [{ ...stored, id: 'm:2' }])).toEqual([]);
-  });
-
-  it('weighs every copy at the earliest instant, a later differing one aside', () => {
-    const stored = copy('b', source('a.ndjson'));
-    const later = copy('c', source('c.ndjson'), at + 1);
-    const alike = { ...stored, source: source('b.ndjson') };
-    expect(copiesToRead([alike, later], [stored])).toEqual([]);
-    const differing = copy('a', source('d.ndjson'));
-    expect(copiesToRead([alike, differing], [stored])).toEqual([
-      source('b.ndjson'),
-      source('d.ndjson'),
-      source('a.ndjson'),
+    const unread: UnreadCopies = new Map();
+    preferredCopy(stored, { ...stored, source: source('b.ndjson') }, new Map(), unread);
+    preferredCopy(stored, copy('a', source('b.ndjson'), at + 1), new Map(), unread);
+    preferredCopy(stored, copy('a', source('b.ndjson'), at - 1), new Map(), unread);
+    const known = new Map([
+      [sourceTextKey(source('a.ndjson')), null],
+      [sourceTextKey(source('b.ndjson')), '{}'],
     ]);
+    preferredCopy(stored, copy('a', source('b.ndjson')), known, unread);
+    expect([...unread.values()]).toEqual([]);
   });
 
   it('lists what a set of texts lacks, once each', () => {
@@ -109,7 +105,7 @@ describe('planMerge with texts', () => {
       before: change.before,
       sessions: change.sessions,
     }));
-    const plan = (add: EventRecord[], withTexts: boolean) =>
+    const plan = (add: EventRecord[], given: CopyTexts | undefined) =>
       planMerge({
         user: 'user-0',
         rules: RULES,
@@ -122,9 +118,12 @@ describe('planMerge with texts', () => {
         },
         loaded,
         add,
-        ...(withTexts && { texts }),
+        ...(given !== undefined && { texts: given }),
       });
-    expect(plan([alpha], true).changes).toEqual([]);
-    expect(plan([alpha], false).changes[0]?.sessions[0]?.events[0]?.name).toBe('Alpha');
+    expect(plan([alpha], texts).changes).toEqual([]);
+    expect(plan([alpha], texts).unreadCopies).toEqual([]);
+    expect(plan([alpha], undefined).changes[0]?.sessions[0]?.events[0]?.name).toBe('Alpha');
+    expect(plan([alpha], undefined).unreadCopies).toEqual([]);
+    expect(plan([alpha], new Map()).unreadCopies).toEqual([source('a.ndjson'), source('b.ndjson')]);
   });
 });
