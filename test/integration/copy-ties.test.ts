@@ -2,24 +2,17 @@
 // to a local S3 in separate objects and ingested one at a time by the real handler into DynamoDB Local. The
 // store keeps the copy whose canonical JSON sorts first, reading the stored copy again from its object.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES, decodeS3EventKey, REJECTED_PREFIX } from '../../contract/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES, REJECTED_PREFIX } from '../../contract/index.js';
 import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
 import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
 import { createIngestHandler } from '../../functions/ingest/create-handler.js';
-import {
-  type LocalDynamoDb,
-  type LocalS3,
-  startLocalDynamoDb,
-  startLocalS3,
-  waitFor,
-} from '../helpers/local-servers.js';
 import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
+import { useIngestServers } from './ingest-servers.js';
 import { freshStore, type StoreUnderTest } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-copy-ties-it';
@@ -31,28 +24,13 @@ const ZETA = (who: string) => copyLine('Zeta', '1', who);
 const ALPHA = (who: string) => copyLine('Alpha', '2', who);
 
 describe('differing copies at one instant in separate objects', () => {
-  let dynamo: LocalDynamoDb;
-  let s3: LocalS3;
-  const notifications: S3Event[] = [];
+  const servers = useIngestServers(BUCKET);
   let uploads = 0;
-
-  beforeAll(async () => {
-    [dynamo, s3] = await Promise.all([
-      startLocalDynamoDb(),
-      startLocalS3(BUCKET, (event) => {
-        notifications.push(event);
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([dynamo?.stop(), s3?.stop()]);
-  });
 
   const handlerFor = (store: StoreUnderTest) =>
     createIngestHandler({
-      objects: new S3ObjectSource(s3.client),
-      openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
+      objects: new S3ObjectSource(servers.s3.client),
+      openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
       writer: store.writer,
       identity: new DynamoDbStitchingWriter(store.writer),
       config: {
@@ -68,22 +46,13 @@ describe('differing copies at one instant in separate objects', () => {
     });
 
   /** Uploads `text` under a fresh key and ingests it through the handler; returns the key. */
-  async function uploadAndIngest(
-    store: StoreUnderTest,
-    text: string,
-    key = `incoming/ties/${++uploads}.ndjson`,
-  ) {
-    const before = notifications.length;
-    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
-    const [notification] = await waitFor(
+  async function uploadAndIngest(store: StoreUnderTest, text: string) {
+    const key = `incoming/ties/${++uploads}.ndjson`;
+    await servers.s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
+    const [notification] = await servers.notificationsFor(
       `the notification of ${key}`,
-      () => {
-        const found = notifications
-          .slice(before)
-          .filter((event) => event.Records.some((record) => decodeS3EventKey(record.s3.object.key) === key));
-        return found.length > 0 && found;
-      },
-      { timeoutMs: 15_000 },
+      (at) => at === key,
+      1,
     );
     const result = await handlerFor(store)(sqsEvent([notification]));
     expect(result.batchItemFailures).toEqual([]);
@@ -112,7 +81,7 @@ describe('differing copies at one instant in separate objects', () => {
         [ZETA(who), ALPHA(who)],
         [ALPHA(who), ZETA(who)],
       ]) {
-        const store = await freshStore(dynamo.client, rules);
+        const store = await freshStore(servers.dynamo.client, rules);
         for (const text of order) await uploadAndIngest(store, text);
         expect(await namesOf(store, user)).toEqual(['Zeta']);
       }
@@ -120,9 +89,9 @@ describe('differing copies at one instant in separate objects', () => {
   );
 
   it('weighs a tie by projection when the stored copy’s object was replaced since (no versions here)', async () => {
-    const store = await freshStore(dynamo.client);
+    const store = await freshStore(servers.dynamo.client);
     const key = await uploadAndIngest(store, ZETA('"userId":"u"'));
-    await s3.client.send(
+    await servers.s3.client.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: copyLine('Other', '1', '"userId":"v"') }),
     );
     await uploadAndIngest(store, ALPHA('"userId":"u"'));

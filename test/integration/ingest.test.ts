@@ -5,11 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Context, S3Event, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SOURCES,
-  decodeS3EventKey,
   type InputFormat,
   REJECTED_PREFIX,
   rejectionReportKey,
@@ -28,16 +27,10 @@ import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
-import {
-  type LocalDynamoDb,
-  type LocalS3,
-  startLocalDynamoDb,
-  startLocalS3,
-  waitFor,
-} from '../helpers/local-servers.js';
 import { asExpectedSessions } from '../helpers/session-expectations.js';
 import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
+import { useIngestServers } from './ingest-servers.js';
 import { freshStore } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-ingest-it';
@@ -76,43 +69,19 @@ async function allSessions(reader: SessionReader, userId: string): Promise<Sessi
 }
 
 describe('ingest handler against local S3 and DynamoDB Local', () => {
-  let dynamo: LocalDynamoDb;
-  let s3: LocalS3;
-  const notifications: S3Event[] = [];
-
-  beforeAll(async () => {
-    [dynamo, s3] = await Promise.all([
-      startLocalDynamoDb(),
-      startLocalS3(BUCKET, (event) => {
-        notifications.push(event);
-      }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([dynamo?.stop(), s3?.stop()]);
-  });
+  const servers = useIngestServers(BUCKET);
 
   /** The notifications local S3 sent for keys under `prefix`, once each key has one. */
   const notificationsUnder = (prefix: string, count: number, what: string) =>
-    waitFor(
-      what,
-      () => {
-        const found = notifications.filter((event) =>
-          event.Records.some((record) => decodeS3EventKey(record.s3.object.key).startsWith(prefix)),
-        );
-        return found.length === count && found;
-      },
-      { timeoutMs: 15_000 },
-    );
+    servers.notificationsFor(what, (key) => key.startsWith(prefix), count);
 
   async function readText(key: string): Promise<string> {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    const object = await servers.s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     return (await object.Body?.transformToString('utf8')) ?? '';
   }
 
   async function reportsUnder(prefix: string): Promise<string[]> {
-    const listing = await s3.client.send(
+    const listing = await servers.s3.client.send(
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${REJECTED_PREFIX}${prefix}` }),
     );
     return (listing.Contents ?? [])
@@ -132,7 +101,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
       ...(options.maxSessionMinutes !== undefined && { maxSessionMinutes: options.maxSessionMinutes }),
       identityStitching: options.identityStitching === true,
     };
-    const store = await freshStore(dynamo.client, sessionRulesSchema.parse(rulesInput));
+    const store = await freshStore(servers.dynamo.client, sessionRulesSchema.parse(rulesInput));
     const sources: SourceDefinition[] = DEFAULT_SOURCES.map((source) =>
       source.name === 'incoming' && options.inputFormat !== undefined
         ? { ...source, format: options.inputFormat }
@@ -161,8 +130,8 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     const continued: ObjectRef[] = [];
     let continuations = 0;
     const handler = createIngestHandler({
-      objects: new S3ObjectSource(s3.client),
-      openReport: (key) => new S3RejectionReport({ s3: s3.client, bucket: BUCKET, key }),
+      objects: new S3ObjectSource(servers.s3.client),
+      openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
       writer,
       identity,
       checkRules: () => ensureTableRules(store.transport, store.rules),
@@ -191,7 +160,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     const fileOf = (key: string) => (segmentLayout ? key : key.slice(prefix.length));
     const uploadOrder = seededShuffle(testCase.files, name);
     for (const file of uploadOrder) {
-      await s3.client.send(
+      await servers.s3.client.send(
         new PutObjectCommand({
           Bucket: BUCKET,
           Key: keyOf(file),
