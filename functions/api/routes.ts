@@ -162,6 +162,21 @@ function stitchedRedirect(
   };
 }
 
+const SESSION_TAIL = /^(.+)\/sessions\/([^/]*)$/s;
+
+/**
+ * A path read as an unknown user because its session id is misshapen (`/users/alice/sessions/latest`): the
+ * 400 that id deserves when the user before the tail exists. Read only once a user was not found.
+ */
+async function misshapenSessionId(userId: string, reader: SessionReader): Promise<ApiResponse | undefined> {
+  const tail = SESSION_TAIL.exec(userId);
+  if (tail === null) return undefined;
+  const [, owner, sessionId] = tail as unknown as [string, string, string];
+  if ((await reader.getUserSummary(owner)) === undefined) return undefined;
+  const parsed = parse(sessionIdParam, sessionId, 'sessionId');
+  return parsed.ok ? undefined : parsed.response;
+}
+
 /** The summary of a user with sessions of its own, or the redirect or 404 its id calls for. */
 async function userOrRedirect(
   route: MatchedRoute,
@@ -188,7 +203,10 @@ export async function handleRoute(
   switch (route.name) {
     case 'getUser': {
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
-      return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
+      if (!('response' in found)) return { status: 200, body: userSummaryView(found.summary) };
+      if (found.response.status === 404)
+        return (await misshapenSessionId(userId, deps.reader)) ?? found.response;
+      return found.response;
     }
     case 'getSession':
       return getSession(route, userId, rawQueryString, deps);

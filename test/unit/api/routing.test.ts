@@ -75,11 +75,35 @@ describe('lookup routing', () => {
 
     it('reads a path from its end: a tail that is not a route of its own belongs to the user id', async () => {
       const { handler } = makeHandler();
-      for (const path of ['/users/alice/events', '/users/alice/sessions/latest', '/users/alice/']) {
+      for (const path of ['/users/alice/events', '/users/alice/']) {
         const result = await call(handler, 'GET', path);
         expect(result.status, path).toBe(404);
         expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
       }
+    });
+
+    it.each([
+      '/users/alice/sessions/latest',
+      '/users/alice/sessions/',
+      '/users/alice/sessions/20240101T0900',
+    ])('is 400 naming the sessionId for %j, a known user with a misshapen session id', async (path) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(400);
+      expect(result.body).toEqual({
+        error: {
+          code: 'bad_request',
+          message: 'sessionId must be a session id such as 20240101T090000000Z',
+          parameter: 'sessionId',
+        },
+      });
+    });
+
+    it('is 404 User not found for a misshapen session id of an unknown user', async () => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', '/users/nobody/sessions/latest');
+      expect(result.status).toBe(404);
+      expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
     });
   });
 

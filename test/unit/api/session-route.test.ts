@@ -214,12 +214,27 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
   });
 
-  it('reads a tail that is not a session id as part of the user id (the path is read from its end)', async () => {
+  it('reads a tail that is not a session id as part of the user id, then names the session id of a known user', async () => {
     for (const tail of ['latest', '20240230T090000000Z', '20240101T090000Z', '20240101t090000000z']) {
       const result = await call(handlerFor(), 'GET', `/users/carol/sessions/${tail}`);
-      expect(result.status, tail).toBe(404);
-      expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+      expect(result.status, tail).toBe(400);
+      expect(result.body).toMatchObject({ error: { code: 'bad_request', parameter: 'sessionId' } });
+      const unknown = await call(handlerFor(), 'GET', `/users/nobody/sessions/${tail}`);
+      expect(unknown.status, tail).toBe(404);
+      expect(unknown.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
     }
+  });
+
+  it('answers a user whose id holds a session-like tail as that user, not as a bad session id', async () => {
+    const tailed = 'carol/sessions/latest';
+    const reader = FakeSessionReader.fromEvents([
+      ...carolEvents(),
+      record({ id: 'm:t-1', userId: tailed, anonymousId: null, timestamp: T0, type: 'track', name: 'Odd' }),
+    ]);
+    const handler = makeHandler({ reader }).handler;
+    const result = await call(handler, 'GET', `/users/${tailed}`);
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ userId: tailed });
   });
 
   it('validates a session id handed to the route logic directly', async () => {
