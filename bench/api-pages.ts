@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../functions/api/app.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../functions/api/routes.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../functions/api/query-params.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import type { ExportFile } from './exports.js';
 import type { IngestResult } from './ingest-child.js';

@@ -1,133 +1,24 @@
-import { parseTimestamp } from '../domain/rules/timestamp.js';
-import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
-import * as z from '../shared/zod.js';
-import { type CursorBinding, type CursorCodec, MAX_CURSOR_LENGTH } from './cursor.js';
-import { eventPage, MAX_EVENT_LIMIT } from './event-page.js';
+import type { CursorBinding, CursorCodec } from './cursor.js';
+import { eventPage } from './event-page.js';
 import { type MatchedRoute, userPath } from './paths.js';
+import {
+  knownQuery,
+  LIST_PARAMETERS,
+  listQuerySchema,
+  parse,
+  SESSION_PARAMETERS,
+  sessionIdParam,
+  sessionQuerySchema,
+} from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { parseUserId } from './user-id.js';
 import { userSummaryView } from './views.js';
 
 export type { MatchedRoute } from './paths.js';
 export { matchRoute } from './paths.js';
-
-const sessionIdParam = z
-  .string()
-  .check(
-    z.refine(
-      (sessionId: string) => startedAtFromSessionId(sessionId) !== undefined,
-      'must be a session id such as 20240101T090000000Z',
-    ),
-  );
-
-const timestampParam = z.pipe(
-  z.string(),
-  z.transform((text: string, payload) => {
-    const epochMs = parseTimestamp(text);
-    if (typeof epochMs !== 'number') {
-      payload.issues.push({
-        code: 'custom',
-        message: 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
-        input: text,
-      });
-      return z.NEVER;
-    }
-    return epochMs;
-  }),
-);
-
-const cursorParam = z.optional(
-  z
-    .string()
-    .check(
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(MAX_CURSOR_LENGTH, 'is not a valid cursor for this request'),
-    ),
-);
-
-/** A page size: at most `digits` digits (bounding the work on junk), an integer from 1 to `most`. */
-function limitParam(most: number, byDefault: number, digits: number) {
-  const problem = `must be an integer from 1 to ${most}`;
-  return z._default(
-    z.pipe(
-      z.pipe(z.string().check(z.regex(new RegExp(`^\\d{1,${digits}}$`), problem)), z.transform(Number)),
-      z.number().check(z.int(), z.minimum(1, problem), z.maximum(most, problem)),
-    ),
-    byDefault,
-  );
-}
-
-export const DEFAULT_LIMIT = 20;
-// A page of 50 sessions reads at most 5 read units whatever the user's history (docs/cost.md); 100 read 8.
-export const MAX_LIMIT = 50;
-
-const listQuerySchema = z
-  .object({
-    from: z.optional(timestampParam),
-    to: z.optional(timestampParam),
-    order: z._default(z.enum(['asc', 'desc'], { error: 'must be asc or desc' }), 'desc'),
-    limit: limitParam(MAX_LIMIT, DEFAULT_LIMIT, 3),
-    cursor: cursorParam,
-    bounce: z.optional(
-      z.pipe(
-        z.enum(['true', 'false'], { error: 'must be true or false' }),
-        z.transform((value) => value === 'true'),
-      ),
-    ),
-    campaignSource: z.optional(
-      z
-        .string()
-        .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is longer than 1024 characters')),
-    ),
-  })
-  .check(
-    z.refine(
-      (query: { from?: number | undefined; to?: number | undefined }) =>
-        query.from === undefined || query.to === undefined || query.from <= query.to,
-      { path: ['from'], error: 'must not be after to' },
-    ),
-  );
-
-const LIST_PARAMETERS = ['from', 'to', 'order', 'limit', 'cursor', 'bounce', 'campaignSource'] as const;
-
-const sessionQuerySchema = z.object({
-  limit: limitParam(MAX_EVENT_LIMIT, MAX_EVENT_LIMIT, 4),
-  cursor: cursorParam,
-});
-
-const SESSION_PARAMETERS = ['limit', 'cursor'] as const;
-
-type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
-
-function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): ParseResult<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  const issue = parsed.error.issues[0];
-  return {
-    ok: false,
-    response: badRequest(name ?? String(issue?.path[0] ?? 'request'), issue?.message ?? 'is invalid'),
-  };
-}
-
-/** Known parameters from the raw query string; unknown ones are ignored, a repeated known one is an error. */
-function knownQuery<T>(
-  rawQueryString: string,
-  names: readonly string[],
-  schema: z.ZodMiniType<T>,
-): ParseResult<T> {
-  // URLSearchParams is the form decoding browsers use: `+` is a space here, unlike in the path.
-  const search = new URLSearchParams(rawQueryString);
-  const given: Record<string, string> = {};
-  for (const name of names) {
-    const values = search.getAll(name);
-    if (values.length > 1) return { ok: false, response: badRequest(name, 'must be given at most once') };
-    if (values[0] !== undefined) given[name] = values[0];
-  }
-  return parse(schema, given);
-}
 
 export interface RouteDeps {
   readonly reader: SessionReader;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
-import { MAX_LIMIT } from '../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import type { LogLevel } from '../../local/ingest-handler.js';
 import type { LocalStack } from '../../local/stack.js';
 import { loadLocalStackConfig } from '../../local/stack-config.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateEvents } from '../../bench/generator/generate.js';
 import { LONG_HISTORY } from '../../bench/plan.js';
 import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
-import { MAX_LIMIT } from '../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
 import { acceptedEvent } from '../helpers/normalize-object.js';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LIMIT } from '../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { findFreePort } from '../../local/process-utils.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';

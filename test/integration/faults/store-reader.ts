@@ -4,7 +4,7 @@
 // expected are found too.
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { HEAD_SK, userOfPk } from '../../../functions/adapters/dynamodb/keys.js';
-import { MAX_LIMIT } from '../../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../../functions/api/query-params.js';
 import type { SessionView } from '../../../functions/domain/views/session-view.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE } from '../../../local/s3-client.js';
 import type { SeededRandom } from './seeded-random.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LIMIT } from '../../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../../functions/api/query-params.js';
 import {
   eventsForSessions,
   FailingSessionReader,

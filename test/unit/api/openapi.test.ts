@@ -8,7 +8,7 @@ import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { ALLOWED_METHODS } from '../../../functions/api/app.js';
 import { MAX_CURSOR_LENGTH } from '../../../functions/api/cursor.js';
 import { MAX_EVENT_LIMIT } from '../../../functions/api/event-page.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../functions/api/routes.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../functions/api/query-params.js';
 import { CAMPAIGN_MEMBERS, EVENT_TYPES } from '../../../functions/domain/events/event.js';
 import { MAX_ANONYMOUS_IDS } from '../../../functions/domain/sessions/attributes.js';
 import { ROUTE_TARGETS } from '../../../lib/constructs/api.js';

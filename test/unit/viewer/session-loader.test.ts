@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LIMIT } from '../../../functions/api/routes.js';
+import { MAX_LIMIT } from '../../../functions/api/query-params.js';
 import { type ApiClient, ApiError, type SessionQuery } from '../../../viewer/src/api-client.js';
 import type { Session } from '../../../viewer/src/api-types.js';
 import { PAGE_SIZE, SessionLoader } from '../../../viewer/src/session-loader.js';
