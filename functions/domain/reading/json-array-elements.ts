@@ -1,14 +1,15 @@
 import type { ByteRecord, StructuralFailure } from './byte-record.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  LINE_FEED,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './json-tokens.js';
 import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
-
-const NEWLINE = 0x0a;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 /** {@link closingQuote} found no quote before the end of the chunk. */
 const OPEN = -1;
@@ -73,7 +74,7 @@ export class JsonArrayElements {
   /** Reads `bytes[from, bytes.length)`. */
   push(bytes: Buffer, from: number, out: ByteRecord[]): void {
     if (this.failure !== undefined) return;
-    this.nextNewline = bytes.indexOf(NEWLINE, from);
+    this.nextNewline = bytes.indexOf(LINE_FEED, from);
     if (this.closed) {
       this.readAfterArray(bytes, from);
       return;
@@ -203,7 +204,7 @@ export class JsonArrayElements {
       bytes = Buffer.concat([this.carry, chunk.subarray(from)]);
       position = 0;
       this.carry = undefined;
-      this.nextNewline = bytes.indexOf(NEWLINE, 0);
+      this.nextNewline = bytes.indexOf(LINE_FEED, 0);
     }
     while (position < bytes.length) {
       const whitespace = whitespaceLength(bytes, position, bytes.length);
@@ -230,7 +231,7 @@ export class JsonArrayElements {
     let next = this.nextNewline;
     while (next !== -1 && next < position) {
       this.line++;
-      next = bytes.indexOf(NEWLINE, next + 1);
+      next = bytes.indexOf(LINE_FEED, next + 1);
     }
     this.nextNewline = next;
     return this.line;
@@ -240,6 +241,6 @@ export class JsonArrayElements {
 /** Line feeds in `bytes[start, end)`. */
 export function countNewlines(bytes: Buffer, start: number, end: number): number {
   let count = 0;
-  for (let at = start; at < end; at++) if (bytes[at] === NEWLINE) count++;
+  for (let at = start; at < end; at++) if (bytes[at] === LINE_FEED) count++;
   return count;
 }
