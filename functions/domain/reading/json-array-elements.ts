@@ -36,6 +36,11 @@ function closingQuote(bytes: Buffer, from: number): number {
   }
 }
 
+/** The last byte of a value that cannot be the cut-off start of a longer one. */
+function closesValue(byte: number): boolean {
+  return byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === QUOTE;
+}
+
 export const UNTERMINATED_ARRAY = 'unterminated JSON array: the file ends before its closing "]"';
 export const EMPTY_ELEMENT = 'JSON array with an empty element (a comma with no value before or after it)';
 export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';
@@ -132,8 +137,13 @@ export class JsonArrayElements {
     this.lineAt(bytes, length);
   }
 
-  /** Ends the file: the failure where the structure broke or the array never closed, if any. */
-  end(): StructuralFailure | undefined {
+  /**
+   * Ends the file: the failure where the structure broke or the array never closed, if any. An element the
+   * file ends after, whose value closed (`{...}`, `[...]`, a string), is complete and goes to `out` like any
+   * other: truncation cannot have cut a value that ends in its closing character. An element cut short (an
+   * open value, or a number or literal that may have gone on) is neither a record nor a rejection.
+   */
+  end(out: ByteRecord[]): StructuralFailure | undefined {
     // An incomplete character at the very end decodes to U+FFFD, which is not whitespace.
     if (this.closed && this.failure === undefined && this.carry !== undefined)
       this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
@@ -144,6 +154,11 @@ export class JsonArrayElements {
       const first = trimStart(element, 0, element.length);
       if (first < element.length) {
         const line = this.elementLine + countNewlines(element, 0, first);
+        const last = trimEnd(element, first, element.length);
+        if (this.depth === 1 && !this.inString && closesValue(element[last - 1] as number)) {
+          out.push({ bytes: element, start: first, end: last, line, index: ++this.index });
+          return { line: this.line, index: undefined, reason: UNTERMINATED_ARRAY };
+        }
         return { line, index: this.index + 1, reason: UNTERMINATED_ARRAY };
       }
     }

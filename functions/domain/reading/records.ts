@@ -55,7 +55,7 @@ export class RecordSplitter {
       this.startReading(this.carry, 0, out);
       this.carry = undefined;
     }
-    if (this.reader instanceof JsonArrayElements) return this.reader.end();
+    if (this.reader instanceof JsonArrayElements) return this.reader.end(out);
     // NDJSON has no structure to break.
     this.reader?.end(out);
     return undefined;
@@ -96,7 +96,8 @@ export class RecordSplitter {
 /**
  * Streams the records of one decompressed export file, one batch per chunk that completes a record. A JSON
  * array that never closes ends with a batch carrying the failure; the complete elements before it are
- * yielded, the unfinished one is neither a record nor a rejection. A blank file yields nothing.
+ * yielded (the last one too when its value closed), an unfinished one is neither a record nor a rejection.
+ * A blank file yields nothing.
  */
 export async function* readRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<RecordBatch> {
   const splitter = new RecordSplitter();

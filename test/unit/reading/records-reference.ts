@@ -66,11 +66,17 @@ export function referenceRecords(bytes: Uint8Array): ReferenceResult {
     }
   }
   const rest = text.slice(segmentStart);
-  const failure =
-    rest.trim() === ''
-      ? { line: lineAt(text.length), index: undefined }
-      : { line: lineAt(segmentStart + rest.length - rest.trimStart().length), index: index + 1 };
-  return { container: 'json-array', records, failure };
+  const end = { line: lineAt(text.length), index: undefined };
+  if (rest.trim() === '') return broken(records, end);
+  // The file ends after an element: complete when its value closed, else cut short.
+  if (depth === 1 && !inString && /[}\]"]$/.test(rest.trim())) {
+    element(segmentStart, text.length);
+    return broken(records, end);
+  }
+  return broken(records, {
+    line: lineAt(segmentStart + rest.length - rest.trimStart().length),
+    index: index + 1,
+  });
 }
 
 function broken(

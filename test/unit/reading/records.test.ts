@@ -253,6 +253,31 @@ describe('RecordSplitter', () => {
       expect(result.failure).toEqual({ line: 3, index: 2 });
     });
 
+    it('keeps an element the file ends after when its value closed: truncation cannot have cut it', () => {
+      for (const [text, last] of [
+        ['[\n{"a":1},\n{"b":2}', '{"b":2}'],
+        ['[\n{"a":1},\n{"b":2}  \n', '{"b":2}'],
+        ['[\n{"a":1},\n{"b":2}}', '{"b":2}}'],
+        ['[\n{"a":1},\n["x"]', '["x"]'],
+        ['[\n{"a":1},\n"x"', '"x"'],
+      ] as const) {
+        const result = splitText(text);
+        expect(result.records, text).toEqual([
+          { line: 2, index: 1, text: '{"a":1}' },
+          { line: 3, index: 2, text: last },
+        ]);
+        expect(result.failure, text).toEqual({ line: text.endsWith('\n') ? 4 : 3, index: undefined });
+      }
+    });
+
+    it('drops an element the file cuts short: an open value, a number or a literal that may have gone on', () => {
+      for (const text of ['[{"a":1},12', '[{"a":1},tru', '[{"a":1},{"b":[1]', '[{"a":1},"x\\"', '[{"a":1},{"b":"}"']) {
+        const result = splitText(text);
+        expect(result.records, text).toEqual([{ line: 1, index: 1, text: '{"a":1}' }]);
+        expect(result.failure, text).toEqual({ line: 1, index: 2 });
+      }
+    });
+
     it('stops at the last line when the array ends before any unfinished element', () => {
       expect(splitText('[\n{"a":1},\n\n').failure).toEqual({ line: 4, index: undefined });
       expect(splitText('[').failure).toEqual({ line: 1, index: undefined });

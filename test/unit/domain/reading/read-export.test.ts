@@ -263,6 +263,19 @@ describe('readExport', () => {
     expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
   });
 
+  it('keeps the last element of a JSON array the file ends after, when that element is a whole object', async () => {
+    for (const tail of ['', '\n', '}']) {
+      const text = `[\n${event('m-1')},\n${event('m-2')}${tail}`;
+      const result = await read('cut.json', text, { chunkSize: 16 });
+      expect(ids(result), tail).toEqual(['m:m-1', 'm:m-2']);
+      expect(result.rejections).toEqual([]);
+      expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
+      expect(result.summaries[0]?.error).toMatch(
+        tail === '}' ? /^JSON array element 2 is followed by text/ : /^unterminated JSON array/,
+      );
+    }
+  });
+
   it.each([
     [
       'an element that is not JSON',
