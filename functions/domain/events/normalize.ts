@@ -29,7 +29,9 @@ const SECONDS_BELOW = 1e11;
 
 function readTimestamp(source: TimestampSource): number | string {
   const { value, field } = source;
-  if (value === undefined || value === null || value === '') return `missing ${field}`;
+  // Trimmed to nothing, as rule 1 reads a timestamp, is as missing as "".
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+    return `missing ${field}`;
   let result: TimestampResult;
   if (source.form === 'epoch') {
     if (typeof value !== 'number')

@@ -191,6 +191,10 @@ describe('segment format', () => {
       'no identity: userId and anonymousId are both missing or empty',
     );
     expect(rejectionReason('segment', { type: 'track', userId: 'u' })).toBe('missing timestamp');
+    for (const blank of ['', ' ', '\u00a0\t\ufeff'])
+      expect(rejectionReason('segment', { type: 'track', userId: 'u', timestamp: blank })).toBe(
+        'missing timestamp',
+      );
     expect(rejectionReason('segment', { type: 'track', userId: 'u', timestamp: 'soon' })).toMatch(
       /^unparsable timestamp "soon"/,
     );
