@@ -1,8 +1,14 @@
-import { createGunzip } from 'node:zlib';
+import { constants, crc32, createInflateRaw } from 'node:zlib';
 import { ContainerError, formatByteCount } from './container-error.js';
+import {
+  afterMember,
+  CompressedInput,
+  FramingProblem,
+  GZIP_MAGIC,
+  readHeader,
+  readTrailer,
+} from './gzip-framing.js';
 import { startsWith } from './peek.js';
-
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** zlib's output chunk size: few, large chunks for the text splitter downstream. */
 const OUTPUT_CHUNK_BYTES = 64 * 1024;
@@ -15,22 +21,74 @@ export function isGzip(head: Uint8Array): boolean {
   return startsWith(head, GZIP_MAGIC);
 }
 
+/** Where reading a file has got: for the limit and for saying how far it got. */
+interface Progress {
+  readonly file: string;
+  readonly input: CompressedInput;
+  readonly maxBytes: number;
+  delivered: number;
+}
+
 /**
- * Gunzips a stream the way `gunzip` does: concatenated gzip members are one file. Every byte inflated before
- * a corrupt or truncated spot is delivered first, then a ContainerError says how far reading got. An error
- * of the source itself passes through unchanged; stopping early closes the source.
+ * Gunzips a stream the way `gunzip` does: concatenated gzip members are one file, zero bytes after the last
+ * are padding. Each member's header and trailer are read here and only its deflate data goes to zlib, so
+ * a member that ends is delivered whole (its CRC and length checked) before whatever follows it is judged:
+ * text after the last member, a corrupt header or a bad check is a ContainerError after every byte before
+ * it. Inside a member, a truncated file delivers everything zlib inflated; corrupt deflate data, what zlib
+ * inflated before its last slice. An error of the source itself passes through unchanged after the bytes
+ * before it; stopping early closes the source.
  */
 export async function* gunzip(
   file: string,
   source: AsyncIterator<Uint8Array>,
   maxBytes = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Uint8Array> {
-  const inflater = createGunzip({ chunkSize: OUTPUT_CHUNK_BYTES });
-  // zlib's output is collected from 'data' events rather than read from the stream: a stream destroyed by
-  // a zlib error drops what it still buffers, and those bytes precede the break.
+  const progress: Progress = { file, input: new CompressedInput(source), maxBytes, delivered: 0 };
+  const { input } = progress;
+  try {
+    for (;;) {
+      const header = await readHeader(input);
+      if (header !== undefined) throw framingError(progress, header);
+      const inflated = yield* inflateMember(progress);
+      const trailer = await readTrailer(input, inflated);
+      if (trailer !== undefined) throw framingError(progress, trailer);
+      const next = await afterMember(input);
+      if (next === 'end') break;
+      if (next instanceof FramingProblem) throw framingError(progress, next);
+    }
+    if (input.failure !== undefined) throw input.failure.error;
+  } finally {
+    await input.close();
+  }
+}
+
+/** A framing problem as the file's error, unless the source failed first (then that is the error). */
+function framingError(progress: Progress, problem: FramingProblem): unknown {
+  if (progress.input.failure !== undefined) return progress.input.failure.error;
+  return new ContainerError(problem.kind, progress.file, problem.reason, {
+    deliveredBytes: progress.delivered,
+    compressedOffset: progress.input.offset,
+  });
+}
+
+/**
+ * Inflates one member's deflate data, yielding it chunk by chunk; returns its CRC-32 and length. zlib
+ * inflates on a thread of its own: the next slice goes in before a chunk is handed on, so that it inflates
+ * while the consumer parses instead of the two taking turns. Bytes past the end of the deflate data go
+ * back to the input for the trailer.
+ */
+async function* inflateMember(
+  progress: Progress,
+): AsyncGenerator<Uint8Array, { crc: number; bytes: number }> {
+  const { input, file } = progress;
+  // A truncated member flushes what it inflated instead of failing; the missing trailer then says truncated.
+  const inflater = createInflateRaw({ chunkSize: OUTPUT_CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
+  // Output is collected from 'data' events rather than read from the stream: a stream destroyed by a zlib
+  // error drops what it still buffers, and those bytes precede the break.
   const inflated: Buffer[] = [];
   let inflateError: (Error & { code?: string }) | undefined;
-  let inflaterEnded = false;
+  let ended = false;
+  let finishing = false;
   let sliceInFlight = false;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -45,7 +103,7 @@ export async function* gunzip(
     notify();
   });
   inflater.on('end', () => {
-    inflaterEnded = true;
+    ended = true;
     notify();
   });
   inflater.on('error', (error) => {
@@ -53,31 +111,27 @@ export async function* gunzip(
     notify();
   });
 
-  let sourceOpen = true;
-  let sourceFailure: { error: unknown } | undefined;
-  let pending: Uint8Array = new Uint8Array(0);
-  let delivered = 0;
+  const dataStart = input.offset;
+  let lastSlice: Uint8Array = new Uint8Array(0);
+  let lastSliceStart = dataStart;
+  let crc = 0;
+  let bytes = 0;
   try {
     for (;;) {
-      // zlib inflates on a thread of its own: the next slice goes in before a chunk is handed on, so that
-      // it inflates while the consumer parses instead of the two taking turns.
-      if (!sliceInFlight && queuedBytes < READ_AHEAD_BYTES && inflateError === undefined && !inflaterEnded) {
-        if (pending.length === 0 && sourceOpen) {
-          // A failure of the source is thrown once everything inflated before it is delivered.
-          const next = await source.next().catch((error: unknown) => {
-            sourceFailure = { error };
-            return { done: true, value: undefined } as const;
-          });
-          if (!next.done) {
-            pending = next.value;
-          } else {
-            sourceOpen = false;
-            if (sourceFailure === undefined) inflater.end();
-          }
-        }
-        if (pending.length > 0) {
-          const slice = pending.subarray(0, INPUT_SLICE_BYTES);
-          pending = pending.subarray(slice.length);
+      if (
+        !sliceInFlight &&
+        !finishing &&
+        !ended &&
+        inflateError === undefined &&
+        queuedBytes < READ_AHEAD_BYTES
+      ) {
+        const slice = await input.next(INPUT_SLICE_BYTES);
+        if (slice.length === 0) {
+          finishing = true;
+          inflater.end();
+        } else {
+          lastSlice = slice;
+          lastSliceStart = input.offset - slice.length;
           sliceInFlight = true;
           inflater.write(slice, () => {
             sliceInFlight = false;
@@ -88,47 +142,46 @@ export async function* gunzip(
       const chunk = inflated.shift();
       if (chunk) {
         queuedBytes -= chunk.length;
-        if (delivered + chunk.length > maxBytes) {
+        if (progress.delivered + chunk.length > progress.maxBytes) {
           throw new ContainerError(
             'too-large',
             file,
-            `inflates past the ${formatByteCount(maxBytes)} limit; refused`,
-            { deliveredBytes: delivered, compressedOffset: inflater.bytesWritten },
+            `inflates past the ${formatByteCount(progress.maxBytes)} limit; refused`,
+            { deliveredBytes: progress.delivered, compressedOffset: dataStart + inflater.bytesWritten },
           );
         }
-        delivered += chunk.length;
+        crc = crc32(chunk, crc);
+        bytes += chunk.length;
+        progress.delivered += chunk.length;
         yield chunk;
         continue;
       }
-      if (inflateError) throw gzipError(file, inflateError, delivered, inflater.bytesWritten);
-      if (sourceFailure !== undefined && !sliceInFlight) throw sourceFailure.error;
-      if (inflaterEnded) return;
+      if (inflateError !== undefined) {
+        if (input.failure !== undefined) throw input.failure.error;
+        throw new ContainerError(
+          'corrupt',
+          file,
+          `corrupt gzip data (${inflateError.message})`,
+          {
+            deliveredBytes: progress.delivered,
+            compressedOffset: dataStart + inflater.bytesWritten,
+          },
+          { cause: inflateError },
+        );
+      }
+      if (ended) {
+        // The deflate data ended inside the last slice given: the rest of it is the trailer and beyond.
+        const used = dataStart + inflater.bytesWritten - lastSliceStart;
+        if (used < 0 || used > lastSlice.length)
+          throw new Error(`gunzip: zlib ended outside its last slice (${used})`);
+        input.unread(lastSlice.subarray(used));
+        return { crc, bytes };
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
   } finally {
     inflater.destroy();
-    if (sourceOpen) {
-      sourceOpen = false;
-      await source.return?.();
-    }
   }
-}
-
-function gzipError(
-  file: string,
-  error: Error & { code?: string },
-  deliveredBytes: number,
-  compressedOffset: number,
-): ContainerError {
-  const progress = { deliveredBytes, compressedOffset };
-  if (error.code === 'Z_BUF_ERROR') {
-    return new ContainerError('truncated', file, 'gzip data ends early (truncated file)', progress, {
-      cause: error,
-    });
-  }
-  return new ContainerError('corrupt', file, `corrupt gzip data (${error.message})`, progress, {
-    cause: error,
-  });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../functions/domain/reading/container-error.js';
 import { gunzip } from '../../../functions/domain/reading/gzip.js';
@@ -46,6 +46,86 @@ describe('gzip files', () => {
         `events.json.gz: gzip data ends early (truncated file); ${Buffer.byteLength(member?.text ?? '')} decompressed bytes were read, up to compressed byte ${cut}`,
       );
     }
+  });
+
+  it.each([
+    ['text', Buffer.from('garbage')],
+    ['one byte', Buffer.from('x')],
+    ['zero padding, then text', Buffer.concat([Buffer.alloc(9), Buffer.from('junk')])],
+    ['a second member with a broken header', Buffer.from([0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0])],
+  ])(
+    'after a complete member followed by %s, deliver the whole member, then say the file is corrupt',
+    async (_what, tail) => {
+      for (const [size, chunks] of [
+        [3, [5]],
+        [3, [100_000]],
+        [3000, [4096]],
+        [3000, [100_000_000]],
+      ] as const) {
+        const text = ndjson.split('\n').slice(0, size).join('\n');
+        const damaged = Buffer.concat([gzipSync(text), tail]);
+
+        const [member] = (await readExport('events.json.gz', chunked(damaged, [...chunks]))).members;
+
+        expect(member?.text, `${size} lines`).toBe(text);
+        expect(member?.error?.kind, `${size} lines`).toBe('corrupt');
+        expect(member?.error?.message).toMatch(
+          /^events\.json\.gz: corrupt gzip data \(.+\); \d+ decompressed bytes/,
+        );
+      }
+    },
+  );
+
+  it('take zero bytes after the last member as padding, as gunzip does', async () => {
+    const padded = Buffer.concat([gzipSync(ndjson), Buffer.alloc(512)]);
+
+    const outcome = await readExport('events.json.gz', chunked(padded, [777]));
+
+    expect(outcome.members).toEqual([
+      { name: 'events.json.gz', compression: 'gzip', inZip: false, text: ndjson },
+    ]);
+  });
+
+  it('deliver a member whose trailer does not match it, then say which check failed', async () => {
+    for (const [offset, check] of [
+      [compressed.length - 8, 'incorrect data check'],
+      [compressed.length - 1, 'incorrect length check'],
+    ] as const) {
+      const damaged = Buffer.from(compressed);
+      damaged[offset] = (damaged[offset] ?? 0) ^ 0x01;
+
+      const [member] = (await readExport('events.json.gz', chunked(damaged, [4096]))).members;
+
+      expect(member?.text).toBe(ndjson);
+      expect(member?.error?.message).toContain(`corrupt gzip data (${check})`);
+    }
+  });
+
+  it('read the optional header fields: extra, name, comment and a header CRC', async () => {
+    const text = '{"a":1}\n';
+    const fixed = Buffer.from([0x1f, 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 0, 0, 0, 0, 0, 3]);
+    const extra = Buffer.from([4, 0, 1, 2, 3, 4]);
+    const name = Buffer.from('events.json\0');
+    const comment = Buffer.from('exported\0');
+    const head = Buffer.concat([fixed, extra, name, comment]);
+    const headerCrc = Buffer.alloc(2);
+    headerCrc.writeUInt16LE(crc32(head) & 0xffff);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(text), 0);
+    trailer.writeUInt32LE(Buffer.byteLength(text), 4);
+    const member = Buffer.concat([head, headerCrc, deflateRawSync(text), trailer]);
+    expect(textOf(gunzipSync(member))).toBe(text);
+
+    for (const chunk of [1, 3, 1000]) {
+      const outcome = await readExport('named.gz', chunked(member, [chunk]));
+      expect(outcome.members, `chunks of ${chunk}`).toEqual([
+        { name: 'named.gz', compression: 'gzip', inZip: false, text },
+      ]);
+    }
+    const badCrc = Buffer.from(member);
+    badCrc[head.length] = (badCrc[head.length] ?? 0) ^ 0xff;
+    const [damaged] = (await readExport('named.gz', chunked(badCrc, [1000]))).members;
+    expect(damaged?.error?.message).toContain('corrupt gzip data (header crc mismatch)');
   });
 
   it('when a byte is corrupted, stop with an error that says so', async () => {
