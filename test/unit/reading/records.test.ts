@@ -271,7 +271,13 @@ describe('RecordSplitter', () => {
     });
 
     it('drops an element the file cuts short: an open value, a number or a literal that may have gone on', () => {
-      for (const text of ['[{"a":1},12', '[{"a":1},tru', '[{"a":1},{"b":[1]', '[{"a":1},"x\\"', '[{"a":1},{"b":"}"']) {
+      for (const text of [
+        '[{"a":1},12',
+        '[{"a":1},tru',
+        '[{"a":1},{"b":[1]',
+        '[{"a":1},"x\\"',
+        '[{"a":1},{"b":"}"',
+      ]) {
         const result = splitText(text);
         expect(result.records, text).toEqual([{ line: 1, index: 1, text: '{"a":1}' }]);
         expect(result.failure, text).toEqual({ line: 1, index: 2 });
