@@ -181,6 +181,8 @@ async function readMember(
   // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
   const held = new HeldRejections(sink);
   let lastLine = 0;
+  /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
+  let structureError: string | undefined;
   const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
@@ -240,11 +242,11 @@ async function readMember(
         // An array element that is not JSON breaks the array: past it there is no telling elements apart.
         const broken = arrayBreak(record, fields);
         if (broken.complete !== undefined) readScanned(broken.complete, fields);
-        summary.error = broken.error;
+        structureError = broken.error;
         break reading;
       }
       if (batch.failure !== undefined) {
-        summary.error = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;
+        structureError = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;
       }
       await sink.pause?.();
     }
@@ -256,6 +258,8 @@ async function readMember(
     summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
   }
   summary.compression = member.compression;
+  const skipped = held.holding && member.inZip;
+  if (structureError !== undefined && !skipped) summary.error ??= structureError;
   if (held.holding) {
     if (member.inZip) {
       summary.skipped = NO_EVENTS;

@@ -148,6 +148,23 @@ describe('readExport', () => {
     }
   });
 
+  it('skips a ZIP member holding no events without a file error, even when its JSON breaks off', async () => {
+    const zip = zipSync({
+      'manifest.json': Buffer.from('[{"name":"a.ndjson"},'),
+      'notes.json': Buffer.from('[{"note":1} {"note":2}]'),
+      'events.json': Buffer.from(`[${event('m-1')},\n{"type":"tr`),
+    });
+    const result = await read('export.zip', zip, { chunkSize: 64 });
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    for (const skipped of ['export.zip!manifest.json', 'export.zip!notes.json']) {
+      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
+      expect(byFile[skipped]?.error, skipped).toBeUndefined();
+    }
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(byFile['export.zip!events.json']?.skipped).toBeUndefined();
+    expect(byFile['export.zip!events.json']?.error).toMatch(/^unterminated JSON array/);
+  });
+
   it('reads a ZIP member in an explicitly named format even when its events lack the keys auto looks for', async () => {
     // PostHog events without uuid: `auto` would not know them, but --input-format posthog reads them.
     const posthog = JSON.stringify({ event: 'Clicked', distinct_id: 'u-1', timestamp: AT });
