@@ -11,14 +11,26 @@ export const END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES =
   ZIP64_LOCATOR_LENGTH +
   ZIP64_END_OF_CENTRAL_DIRECTORY_LENGTH;
 
-/**
- * Finds the end-of-central-directory record in the last bytes of an archive; `entryCount` is undefined
- * when the archive does not say (a zip64 count the tail does not reach).
- */
+/** A member as the central directory lists it: its name's bytes and the CRC-32 of its content. */
+export interface DirectoryEntry {
+  readonly name: Uint8Array;
+  readonly crc: number;
+}
+
+export interface EndOfCentralDirectory {
+  /** Undefined when the archive does not say (a zip64 count the tail does not reach). */
+  readonly entryCount: number | undefined;
+  /** The central directory's entries, when all of it lies in the tail (a zip64 archive's is not read). */
+  readonly entries: readonly DirectoryEntry[] | undefined;
+}
+
+const CENTRAL_FILE_HEADER_LENGTH = 46;
+
+/** Finds the end-of-central-directory record in the last bytes of an archive, with what it says. */
 export function readEndOfCentralDirectory(
   tail: Uint8Array,
   archiveLength: number,
-): { entryCount: number | undefined } | undefined {
+): EndOfCentralDirectory | undefined {
   const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   const tailOffset = archiveLength - tail.length;
   const lowest = Math.max(0, tail.length - END_OF_CENTRAL_DIRECTORY_LENGTH - MAX_COMMENT_LENGTH);
@@ -27,10 +39,48 @@ export function readEndOfCentralDirectory(
     // Writers that pad after the comment exist, so the record need not end the file exactly.
     if (at + END_OF_CENTRAL_DIRECTORY_LENGTH + view.getUint16(at + 20, true) > tail.length) continue;
     const entryCount = view.getUint16(at + 10, true);
-    if (entryCount !== 0xffff) return { entryCount };
-    return { entryCount: readZip64EntryCount(view, at - ZIP64_LOCATOR_LENGTH, tailOffset) };
+    if (entryCount === 0xffff) {
+      return {
+        entryCount: readZip64EntryCount(view, at - ZIP64_LOCATOR_LENGTH, tailOffset),
+        entries: undefined,
+      };
+    }
+    const size = view.getUint32(at + 12, true);
+    const start = view.getUint32(at + 16, true) - tailOffset;
+    return { entryCount, entries: readDirectory(view, start, start + size, at, entryCount) };
   }
   return undefined;
+}
+
+/** The entries of a central directory at `[start, end)` of the tail; undefined when it does not read. */
+function readDirectory(
+  view: DataView,
+  start: number,
+  end: number,
+  endRecord: number,
+  count: number,
+): DirectoryEntry[] | undefined {
+  if (start < 0 || end > endRecord) return undefined;
+  const entries: DirectoryEntry[] = [];
+  let at = start;
+  while (entries.length < count) {
+    if (at + CENTRAL_FILE_HEADER_LENGTH > end || view.getUint32(at, true) !== 0x02014b50) return undefined;
+    const nameLength = view.getUint16(at + 28, true);
+    const next =
+      at +
+      CENTRAL_FILE_HEADER_LENGTH +
+      nameLength +
+      view.getUint16(at + 30, true) +
+      view.getUint16(at + 32, true);
+    if (next > end) return undefined;
+    const nameStart = view.byteOffset + at + CENTRAL_FILE_HEADER_LENGTH;
+    entries.push({
+      name: new Uint8Array(view.buffer, nameStart, nameLength),
+      crc: view.getUint32(at + 16, true),
+    });
+    at = next;
+  }
+  return entries;
 }
 
 function readZip64EntryCount(view: DataView, locator: number, tailOffset: number): number | undefined {

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import {
   type AsyncFlateStreamHandler,
   type FlateError,
@@ -8,6 +9,7 @@ import {
 } from 'fflate';
 import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
 import {
+  type DirectoryEntry,
   END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
   readEndOfCentralDirectory,
   TailWindow,
@@ -21,6 +23,8 @@ export interface EntryState {
   /** Inflated chunks not yet handed to the reader of `bytes`. */
   readonly chunks: Uint8Array[];
   inflatedBytes: number;
+  /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
+  crc: number | undefined;
   finished: boolean;
   failure: ContainerError | undefined;
   /** Nobody reads this member (any more): its data is dropped and, where possible, not even inflated. */
@@ -37,6 +41,8 @@ const EMPTY = new Uint8Array(0);
 /** Drives fflate's push parser from a pulled stream, one slice at a time, on demand. */
 export class ZipStreamReader {
   readonly discovered: EntryState[] = [];
+  /** Every member found, in archive order, for the central directory's checks at the end. */
+  private readonly found: EntryState[] = [];
   private readonly unzip = new Unzip();
   private readonly tail = new TailWindow(END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES);
   private pending: Uint8Array = EMPTY;
@@ -87,7 +93,10 @@ export class ZipStreamReader {
     if (entry.discarded) return;
     entry.discarded = true;
     entry.chunks.length = 0;
-    if (!entry.finished) entry.file.terminate();
+    if (!entry.finished) {
+      entry.crc = undefined;
+      entry.file.terminate();
+    }
   }
 
   /** Throws a failure, remembering that the archive's own failure no longer needs reporting. */
@@ -124,12 +133,14 @@ export class ZipStreamReader {
       file,
       chunks: [],
       inflatedBytes: 0,
+      crc: 0,
       finished: false,
       failure: undefined,
       discarded: false,
       skipped: this.skipReason(file, name),
     };
     this.current = entry;
+    this.found.push(entry);
     if (file.compression !== STORED && file.compression !== DEFLATED) {
       // fflate's start() throws for a method it has no decoder for; this one reads past the member.
       this.unzip.register(discardingDecoder(file.compression));
@@ -179,6 +190,7 @@ export class ZipStreamReader {
         return;
       }
       entry.inflatedBytes += data.length;
+      if (entry.crc !== undefined) entry.crc = crc32(data, entry.crc);
       entry.chunks.push(data);
     }
     if (final) entry.finished = true;
@@ -215,6 +227,8 @@ export class ZipStreamReader {
         this.archive,
         `the central directory lists ${directory.entryCount} members, but ${this.entriesFound} were found reading the archive (damaged archive)`,
       );
+    } else if (directory.entries !== undefined) {
+      this.failure = damagedMember(this.found, directory.entries);
     }
   }
 
@@ -229,6 +243,43 @@ export class ZipStreamReader {
       },
     );
   }
+}
+
+/**
+ * The first member read whole whose content does not match the CRC-32 the central directory lists for it
+ * (fflate checks none): its events were read as they came, and the file error says the member is damaged.
+ */
+function damagedMember(
+  found: readonly EntryState[],
+  listed: readonly DirectoryEntry[],
+): ContainerError | undefined {
+  if (listed.length !== found.length) return undefined;
+  const damaged = found.filter((entry, index) => {
+    const entryListed = listed[index] as DirectoryEntry;
+    return (
+      entry.crc !== undefined &&
+      entry.finished &&
+      entry.failure === undefined &&
+      entry.skipped === undefined &&
+      namesMatch(entry.path, entryListed.name) &&
+      entry.crc >>> 0 !== entryListed.crc
+    );
+  });
+  const [first] = damaged;
+  if (first === undefined) return undefined;
+  const others = damaged.length > 1 ? ` (and ${damaged.length - 1} more members)` : '';
+  return new ContainerError(
+    'corrupt',
+    first.name,
+    `corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)${others}`,
+    { deliveredBytes: first.inflatedBytes },
+  );
+}
+
+/** A name as fflate decoded it against the directory's bytes: UTF-8, or CP437 read as Latin-1 by fflate. */
+function namesMatch(path: string, name: Uint8Array): boolean {
+  const bytes = Buffer.from(name.buffer, name.byteOffset, name.byteLength);
+  return bytes.toString('utf8') === path || bytes.toString('latin1') === path;
 }
 
 /** fflate's inflater made stoppable, so that a refused or abandoned member is skipped without inflating it. */

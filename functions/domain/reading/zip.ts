@@ -8,10 +8,11 @@
  *   (zip.js buffers a plain stream whole into a Blob).
  * - unzipper `Parse`, unzip-stream: stream too, but stop the whole archive at the first corrupt member,
  *   and pull in old dependencies (bluebird, fs-extra; binary, mkdirp).
- * fflate's gaps, covered in zip-stream-reader.ts: it neither checks that the archive is complete (a
- * truncated central directory goes unnoticed) nor that its member count is right, so the end record is
- * checked. Its known limits: it finds the end of a member written with a data descriptor by scanning for the
- * next record signature, and it does not verify CRC-32s.
+ * fflate's gaps, covered in zip-stream-reader.ts: it checks neither that the archive is complete (a
+ * truncated central directory goes unnoticed), nor that its member count is right, nor any CRC-32, so the
+ * end record is checked, and each member's content against the CRC-32 the central directory lists (when
+ * the directory fits the tail kept for the end record, and is not zip64's). Its known limit: it finds the
+ * end of a member written with a data descriptor by scanning for the next record signature.
  */
 import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';

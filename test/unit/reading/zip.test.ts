@@ -68,6 +68,36 @@ describe('ZIP archives', () => {
     });
   });
 
+  // A zip64 archive's central directory is not read for checksums (docs/rules.md).
+  describe.each(Object.entries(writers).filter(([writer]) => !writer.includes('zip64')))(
+    'written by %s, checked against its central directory',
+    (_writer, write) => {
+      it('reads a damaged member as it is, then reports it by the CRC-32 the archive lists', async () => {
+        const archive = await write(members);
+        // A stored member's byte changed in place: nothing but the checksum can tell.
+        const at = dataOffset(archive, 'events/b.json') + 30;
+        archive[at] = (archive[at] ?? 0) ^ 0x01;
+
+        const outcome = await readExport('export.zip', chunked(archive, [4096]));
+
+        expect(outcome.members.map((member) => member.name)).toEqual(
+          members.map((m) => `export.zip!${m.path}`),
+        );
+        expect(outcome.members[2]?.text).not.toBe(Buffer.from(members[2]?.content ?? []).toString('utf8'));
+        expect(outcome.error?.message).toMatch(
+          /^export\.zip!events\/b\.json: corrupt member data \(CRC-32 mismatch: its content differs from what the archive lists\)/,
+        );
+      });
+
+      it('finds no damage in an intact archive, whatever the chunking', async () => {
+        const archive = await write(members);
+        for (const sizes of [[1], [13], [100_000]]) {
+          expect((await readExport('export.zip', chunked(archive, sizes))).error).toBeUndefined();
+        }
+      });
+    },
+  );
+
   it('skips and reports directories', async () => {
     const archive = await zipWithYazl([{ path: 'day/0.json', content: bytesOf('{}') }], {
       directories: ['day/'],
