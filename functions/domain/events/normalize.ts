@@ -21,7 +21,11 @@ export type NormalizeOutcome =
 export type BrowserOf = (userAgent: string) => string | null;
 
 function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON.stringify writes an infinite number (`1e400` as sent) as null.
+  const text =
+    typeof value === 'number' && !Number.isFinite(value)
+      ? String(value)
+      : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

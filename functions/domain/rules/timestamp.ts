@@ -119,7 +119,8 @@ export function parseTimestamp(text: string): TimestampResult {
 
 /** An epoch-ms instant checked against the accepted range (Mixpanel's numeric times). */
 export function checkInstant(epochMs: number): TimestampResult {
-  if (!Number.isFinite(epochMs)) return 'unparsable';
+  // A number too large for a double (`1e400` in JSON) is past any year, not unreadable.
+  if (Number.isNaN(epochMs)) return 'unparsable';
   return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? 'out of range' : epochMs;
 }
 

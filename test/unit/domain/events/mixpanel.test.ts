@@ -80,6 +80,11 @@ describe('mixpanel format', () => {
     expect(rejectionReason('mixpanel', mixpanel({ distinct_id: 'u', time: -1e11 }))).toMatch(
       /^properties\.time out of range/,
     );
+    // 1e400 in the JSON parses to Infinity: past any year, and said so.
+    for (const time of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      expect(rejectionReason('mixpanel', mixpanel({ distinct_id: 'u', time }))).toBe(
+        `properties.time out of range: ${time} (the instant must fall in the years 0000 to 9999, UTC)`,
+      );
   });
 
   it('makes $mp_web_page_view a page with four null page fields', () => {

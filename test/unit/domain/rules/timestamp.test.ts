@@ -194,7 +194,8 @@ describe('checkInstant', () => {
     expect(checkInstant(MIN_INSTANT_MS - 1)).toBe('out of range');
     expect(checkInstant(MAX_INSTANT_MS + 1)).toBe('out of range');
     expect(checkInstant(Number.NaN)).toBe('unparsable');
-    expect(checkInstant(Number.POSITIVE_INFINITY)).toBe('unparsable');
+    expect(checkInstant(Number.POSITIVE_INFINITY)).toBe('out of range');
+    expect(checkInstant(Number.NEGATIVE_INFINITY)).toBe('out of range');
   });
 });
 
