@@ -13,6 +13,7 @@ import { ColumnEvent } from './column-event.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
+import { hasLoneSurrogate, writeWtf8 } from './wtf8.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
@@ -53,6 +54,8 @@ export class EventColumns {
   private readonly idStarts = int32s();
   private readonly idLengths = indexes();
   private idsAscii = true;
+  /** Ids holding a lone surrogate, whose bytes (WTF-8) do not decode back to them. */
+  private readonly loneSurrogateIds = new Map<number, string>();
 
   /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
   readonly identities = textInterner();
@@ -108,8 +111,15 @@ export class EventColumns {
       this.idArenaUsed = (this.idBlocks.length - 1) * ID_BLOCK_SIZE;
       offset = 0;
     }
-    const written = writeUtf8(this.idBlocks[this.idBlocks.length - 1] as Buffer, id, offset);
-    if (written !== id.length) this.idsAscii = false;
+    const block = this.idBlocks[this.idBlocks.length - 1] as Buffer;
+    let written = writeUtf8(block, id, offset);
+    if (written !== id.length) {
+      this.idsAscii = false;
+      if (hasLoneSurrogate(id)) {
+        written = writeWtf8(block, id, offset);
+        this.loneSurrogateIds.set(at, id);
+      }
+    }
     this.idStarts.set(at, this.idArenaUsed);
     this.idLengths.set(at, written);
     this.idArenaUsed += written;
@@ -121,6 +131,8 @@ export class EventColumns {
 
   /** The id of the event at `at`. */
   eventId(at: number): string {
+    const unpaired = this.loneSurrogateIds.size === 0 ? undefined : this.loneSurrogateIds.get(at);
+    if (unpaired !== undefined) return unpaired;
     const start = this.idStarts.get(at) & ID_BLOCK_MASK;
     return this.idBlock(this.idStarts.get(at)).toString(
       this.idsAscii ? 'latin1' : 'utf8',

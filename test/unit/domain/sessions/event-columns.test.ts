@@ -87,9 +87,26 @@ describe('EventColumns', () => {
 
   it('compares ids as UTF-16 code units and finds copies by their bytes', () => {
     const columns = new EventColumns();
-    const ids = ['b', 'a', 'ab', 'é', 'a', `${'z'.repeat(600)}`, '😀', 'ｚ'];
+    // Lone surrogates (from JSON's \ud800 escapes) are not U+FFFD: UTF-8 alone would make them equal.
+    const ids = [
+      'b',
+      'a',
+      'ab',
+      'é',
+      'a',
+      `${'z'.repeat(600)}`,
+      '😀',
+      'ｚ',
+      'q\ud800',
+      'q\ufffd',
+      'q\udc00x',
+      'q\ud800',
+    ];
     ids.forEach((id, k) => {
       columns.add(record({ id, timestamp: k }), { file: 'f', record: k, line: k });
+    });
+    ids.forEach((id, k) => {
+      expect(columns.eventId(k)).toBe(id);
     });
     for (let a = 0; a < ids.length; a++) {
       for (let b = 0; b < ids.length; b++) {
