@@ -58,11 +58,26 @@ export const BASE64_ID_PREFIX = '~b64.';
 
 /**
  * The id as `~b64.<base64url of its UTF-8>`, which every route accepts in place of the id (the API's
- * redirects and the viewer both write it). A lone surrogate encodes as U+FFFD, as everywhere UTF-8 is written.
+ * redirects and the viewer both write it). A lone surrogate (an id sent as `"\ud800"` in JSON, a user of
+ * its own) takes the three bytes of its code point (WTF-8), where UTF-8 would write U+FFFD's and so name
+ * another user.
  */
 export function base64Id(userId: string): string {
   let binary = '';
-  for (const byte of new TextEncoder().encode(userId)) binary += String.fromCharCode(byte);
+  for (const character of userId) {
+    const code = character.codePointAt(0) as number;
+    if (code < 0x80) binary += String.fromCharCode(code);
+    else if (code < 0x800) binary += String.fromCharCode(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else if (code < 0x10000)
+      binary += String.fromCharCode(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    else
+      binary += String.fromCharCode(
+        0xf0 | (code >> 18),
+        0x80 | ((code >> 12) & 0x3f),
+        0x80 | ((code >> 6) & 0x3f),
+        0x80 | (code & 0x3f),
+      );
+  }
   return `${BASE64_ID_PREFIX}${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
 }
 

@@ -52,10 +52,12 @@ export function adminUserPath(userId: string): string {
 
 /**
  * Whether an id survives a path that is decoded before routing (API Gateway): not when it holds a `?` (the
- * rest is cut off), ends like a route of its own (`x/sessions`), or starts with the base64 prefix itself.
+ * rest is cut off), ends like a route of its own (`x/sessions`), starts with the base64 prefix itself, or
+ * holds a lone surrogate.
  */
 function survivesDecodedPath(userId: string): boolean {
-  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?')) return false;
+  // A lone surrogate has no percent-encoding at all.
+  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?') || /\p{Cs}/u.test(userId)) return false;
   const route = matchRoute(`${USERS}${userId}`);
   return route?.name === 'getUser' && route.userId === userId;
 }

@@ -57,7 +57,7 @@ export function pathId(userId: string): string {
     try {
       return encodeURIComponent(userId);
     } catch {
-      // A lone surrogate has no percent-encoding; its UTF-8 below is U+FFFD's, as the store keeps it.
+      // A lone surrogate has no percent-encoding; base64Id writes its code point's own bytes.
     }
   }
   return base64Id(userId);

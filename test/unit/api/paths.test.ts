@@ -70,6 +70,7 @@ describe('paths', () => {
       ['x/sessions', 'a tail that reads as the list route'],
       [`x/sessions/${SESSION_ID}`, 'a tail that reads as the session route'],
       ['~b64.YQ', 'the base64 prefix, which the router would decode'],
+      ['L\ud800', 'a lone surrogate, which has no percent-encoding'],
     ])('sends %j in the base64 form (%s)', (userId) => {
       expect(userPath(userId, '/sessions')).toBe(`/users/${base64Id(userId)}/sessions`);
     });
@@ -138,13 +139,17 @@ describe('paths', () => {
 });
 
 describe('base64Id', () => {
-  it('is base64url of the UTF-8, unpadded, as Node encodes it (lone surrogates as U+FFFD)', () => {
+  it('is base64url of the UTF-8, unpadded, as Node encodes it, and a lone surrogate as its own three bytes', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (id) => {
         expect(base64Id(id)).toBe(`~b64.${Buffer.from(id, 'utf8').toString('base64url')}`);
       }),
       { numRuns: 500 },
     );
-    expect(base64Id('x\ud800')).toBe(`~b64.${Buffer.from('x\ufffd', 'utf8').toString('base64url')}`);
+    expect(base64Id('x\ud800')).toBe(`~b64.${Buffer.from([0x78, 0xed, 0xa0, 0x80]).toString('base64url')}`);
+    expect(base64Id('x\ud800')).not.toBe(base64Id('x\ufffd'));
+    expect(base64Id('\udfff\ud800')).toBe(
+      `~b64.${Buffer.from([0xed, 0xbf, 0xbf, 0xed, 0xa0, 0x80]).toString('base64url')}`,
+    );
   });
 });

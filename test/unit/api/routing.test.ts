@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { base64Id } from '../../../contract/index.js';
 import { JSON_CONTENT_TYPE } from '../../../functions/api/app.js';
 import {
   eventsForSessions,
@@ -36,13 +37,24 @@ const PATH_USERS = [
   'x/sessions',
   'q?r',
   '~b64.literal',
+  'L\ufffd',
 ];
+/** Ids a JSON `\ud800` escape makes: users of their own, not the U+FFFD ids UTF-8 would turn them into. */
+const LONE_SURROGATE_USERS = ['L\ud800', 'L\udc00x', '\ud83d'];
+/** Their `~b64.` form written out by hand: each lone surrogate as the three bytes of its code point. */
+const WTF8_IDS: Readonly<Record<string, string>> = {
+  'L\ud800': Buffer.from([0x4c, 0xed, 0xa0, 0x80]).toString('base64url'),
+  'L\udc00x': Buffer.from([0x4c, 0xed, 0xb0, 0x80, 0x78]).toString('base64url'),
+  '\ud83d': Buffer.from([0xed, 0xa0, 0xbd]).toString('base64url'),
+};
 const MAX_ID = 'é'.repeat(256);
 const TOO_LONG = `${MAX_ID}x`;
 
 function pathHandler(pathsDecoded: boolean) {
   const reader = FakeSessionReader.fromEvents(
-    [...PATH_USERS, MAX_ID, 'x'].flatMap((userId) => eventsForSessions(userId, 1, T0)),
+    [...PATH_USERS, ...LONE_SURROGATE_USERS, MAX_ID, 'x'].flatMap((userId) =>
+      eventsForSessions(userId, 1, T0),
+    ),
   );
   return makeHandler({ reader, pathsDecoded }).handler;
 }
@@ -142,6 +154,20 @@ describe('lookup routing', () => {
       expect(session.body).toMatchObject({ userId, sessionId: SESSION_ID });
     });
 
+    it.each(LONE_SURROGATE_USERS)(
+      'reaches %j, a lone surrogate, on every route in the ~b64. form',
+      async (userId) => {
+        const id = `~b64.${WTF8_IDS[userId]}`;
+        expect(base64Id(userId)).toBe(id);
+        const summary = await request('GET', id);
+        expect(summary.body).toMatchObject({ userId, sessionCount: 1 });
+        const list = await request('GET', id, 'sessions');
+        expect(list.body).toMatchObject({ userId, sessions: [{ userId }] });
+        const session = await request('GET', id, 'sessions', SESSION_ID);
+        expect(session.body).toMatchObject({ userId, sessionId: SESSION_ID });
+      },
+    );
+
     it('accepts an id of exactly 512 bytes of UTF-8 and refuses 513 on every route, before any read', async () => {
       expect((await request('GET', MAX_ID)).body).toMatchObject({ userId: MAX_ID });
       const { handler: failing } = makeHandler({ reader: new FailingSessionReader(), pathsDecoded });
@@ -160,7 +186,8 @@ describe('lookup routing', () => {
       ['~b64.YR', 'stray bits (not the canonical encoding)'],
       ['~b64.+/8', 'the standard base64 alphabet'],
       ['~b64.ww', 'an incomplete UTF-8 sequence'],
-      ['~b64.7aCA', 'an encoded lone surrogate'],
+      ['~b64.7aC97biA', 'a surrogate pair written as two lone surrogates (not the one form)'],
+      ['~b64.wIA', 'an overlong sequence'],
       ['~b64.a b', 'a character outside base64url'],
     ])('is 400 for %j (%s)', async (id) => {
       expectUserIdError(await request('GET', id, 'sessions'), 'after ~b64. must be base64url of UTF-8');
@@ -178,12 +205,12 @@ describe('lookup routing', () => {
       expectUserIdError(result, 'must not be empty');
     });
 
-    it('is 400 for a lone surrogate that a hand-built event put in the path', async () => {
-      const path = '/users/a\uD800b';
+    it('reads a lone surrogate that a hand-built event put in the path as that id', async () => {
+      const path = '/users/L\uD800';
       const result = pathsDecoded
         ? await send(handler, gatewayEvent('GET', path))
         : await call(handler, 'GET', path);
-      expectUserIdError(result, 'must be well-formed Unicode');
+      expect(result.body).toMatchObject({ userId: 'L\ud800' });
     });
   });
 
