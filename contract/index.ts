@@ -3,6 +3,7 @@
  * Dependency-free on purpose: CDK, the bundled functions and dev tooling all import it, and a test proves
  * the CDK routes, the router and the OpenAPI document agree.
  */
+import { wtf8Bytes } from './wtf8.js';
 
 /** Export formats a source can be read as (docs/rules.md, "Export formats"); `auto` detects per file. */
 export const INPUT_FORMATS = ['auto', 'segment', 'amplitude', 'mixpanel', 'posthog'] as const;
@@ -64,20 +65,7 @@ export const BASE64_ID_PREFIX = '~b64.';
  */
 export function base64Id(userId: string): string {
   let binary = '';
-  for (const character of userId) {
-    const code = character.codePointAt(0) as number;
-    if (code < 0x80) binary += String.fromCharCode(code);
-    else if (code < 0x800) binary += String.fromCharCode(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
-    else if (code < 0x10000)
-      binary += String.fromCharCode(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
-    else
-      binary += String.fromCharCode(
-        0xf0 | (code >> 18),
-        0x80 | ((code >> 12) & 0x3f),
-        0x80 | ((code >> 6) & 0x3f),
-        0x80 | (code & 0x3f),
-      );
-  }
+  for (const byte of wtf8Bytes(userId)) binary += String.fromCharCode(byte);
   return `${BASE64_ID_PREFIX}${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
 }
 

@@ -1,4 +1,5 @@
 import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
+import { hasLoneSurrogate } from '../../contract/wtf8.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 
 /** A matched route with its user id as the path carries it (still percent-encoded, unless the path was decoded). */
@@ -57,7 +58,7 @@ export function adminUserPath(userId: string): string {
  */
 function survivesDecodedPath(userId: string): boolean {
   // A lone surrogate has no percent-encoding at all.
-  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?') || /\p{Cs}/u.test(userId)) return false;
+  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?') || hasLoneSurrogate(userId)) return false;
   const route = matchRoute(`${USERS}${userId}`);
   return route?.name === 'getUser' && route.userId === userId;
 }

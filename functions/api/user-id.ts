@@ -1,40 +1,8 @@
 import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
+import { decodeWtf8 } from '../../contract/wtf8.js';
 import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import * as z from '../shared/zod.js';
 import { type ApiResponse, badRequest } from './responses.js';
-
-/**
- * UTF-8 that may hold lone surrogates as the three bytes of their code points (WTF-8, what base64Id writes
- * for an id sent as `"\ud800"`); undefined for bytes that are not such text.
- */
-function decodeWtf8(bytes: Uint8Array): string | undefined {
-  let text = '';
-  for (let at = 0; at < bytes.length; ) {
-    const lead = bytes[at] as number;
-    const length =
-      lead < 0x80
-        ? 1
-        : lead >= 0xc2 && lead < 0xe0
-          ? 2
-          : lead >= 0xe0 && lead < 0xf0
-            ? 3
-            : lead >= 0xf0 && lead < 0xf5
-              ? 4
-              : 0;
-    if (length === 0 || at + length > bytes.length) return undefined;
-    let code = length === 1 ? lead : lead & (0x7f >> length);
-    for (let next = at + 1; next < at + length; next++) {
-      const byte = bytes[next] as number;
-      if ((byte & 0xc0) !== 0x80) return undefined;
-      code = (code << 6) | (byte & 0x3f);
-    }
-    // Overlong forms and code points past U+10FFFF are refused by the round trip through base64Id.
-    if (code > 0x10ffff) return undefined;
-    text += String.fromCodePoint(code);
-    at += length;
-  }
-  return text;
-}
 
 /** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
 function userIdParam(pathsDecoded: boolean) {

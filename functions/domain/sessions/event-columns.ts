@@ -1,3 +1,4 @@
+import { hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
 import {
   type CampaignFields,
   type DeviceFields,
@@ -13,7 +14,6 @@ import { ColumnEvent } from './column-event.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
-import { hasLoneSurrogate, writeWtf8 } from './wtf8.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
@@ -116,7 +116,10 @@ export class EventColumns {
     if (written !== id.length) {
       this.idsAscii = false;
       if (hasLoneSurrogate(id)) {
-        written = writeWtf8(block, id, offset);
+        // UTF-8 would write U+FFFD's bytes, making this id another's.
+        const bytes = wtf8Bytes(id);
+        block.set(bytes, offset);
+        written = bytes.length;
         this.loneSurrogateIds.set(at, id);
       }
     }
