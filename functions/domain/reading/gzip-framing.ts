@@ -15,7 +15,7 @@ const RESERVED_FLAGS = 0xe0;
 /** Magic, method, flags, modification time, extra flags, OS. */
 const FIXED_HEADER_BYTES = 10;
 /** CRC-32 and size mod 2^32 of the member's inflated bytes, little-endian. */
-export const TRAILER_BYTES = 8;
+const TRAILER_BYTES = 8;
 
 /** Compressed bytes pulled from a source a slice at a time; bytes read too far are given back. */
 export class CompressedInput {
@@ -106,8 +106,9 @@ export async function readHeader(input: CompressedInput): Promise<FramingProblem
   if ((flags & FLAG_EXTRA) !== 0) {
     const length = await input.take(2);
     if (length.length < 2) return TRUNCATED;
-    const extra = await input.take((length[0] as number) | ((length[1] as number) << 8));
-    if (extra.length < ((length[0] as number) | ((length[1] as number) << 8))) return TRUNCATED;
+    const extraLength = (length[0] as number) | ((length[1] as number) << 8);
+    const extra = await input.take(extraLength);
+    if (extra.length < extraLength) return TRUNCATED;
     parts.push(length, extra);
   }
   for (const flag of [FLAG_NAME, FLAG_COMMENT]) {
