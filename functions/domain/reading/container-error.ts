@@ -29,7 +29,12 @@ export class ContainerError extends Error {
 }
 
 /** Why a ZIP member (or the content of a gzip file) was not handed to the caller at all. */
-export type ContainerIssueKind = 'directory' | 'nested-archive' | 'unsupported-compression' | 'too-large';
+export type ContainerIssueKind =
+  | 'directory'
+  | 'empty-archive'
+  | 'nested-archive'
+  | 'unsupported-compression'
+  | 'too-large';
 
 export interface ContainerIssue {
   readonly kind: ContainerIssueKind;

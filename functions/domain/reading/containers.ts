@@ -2,7 +2,7 @@ import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
 import { ENCODING_SNIFF_BYTES, sniffTextEncoding } from './text-encoding.js';
-import { isZip, readZipEntries } from './zip.js';
+import { isEmptyZip, isZip, readZipEntries } from './zip.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
 export interface ExportMember {
@@ -45,6 +45,10 @@ export async function* openExport(
   const onIssue = options.onIssue ?? (() => {});
   const file = await peekBytes(source[Symbol.asyncIterator](), ENCODING_SNIFF_BYTES);
   try {
+    if (isEmptyZip(file.head)) {
+      onIssue({ kind: 'empty-archive', file: name, reason: 'an empty ZIP archive: it holds no files to read' });
+      return;
+    }
     if (!isZip(file.head)) {
       yield* openContent(name, file, { inZip: false, maxBytes: Number.POSITIVE_INFINITY, onIssue });
       return;

@@ -23,7 +23,12 @@ const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
 const END_OF_CENTRAL_DIRECTORY = [0x50, 0x4b, 0x05, 0x06] as const;
 
 export function isZip(head: Uint8Array): boolean {
-  return startsWith(head, LOCAL_FILE_HEADER) || startsWith(head, END_OF_CENTRAL_DIRECTORY);
+  return startsWith(head, LOCAL_FILE_HEADER);
+}
+
+/** An archive without members: not a ZIP of exports (whose magic is a local header), and no text either. */
+export function isEmptyZip(head: Uint8Array): boolean {
+  return startsWith(head, END_OF_CENTRAL_DIRECTORY);
 }
 
 /** One member of an archive, as it is found; `bytes` must be read (or abandoned) before the next. */

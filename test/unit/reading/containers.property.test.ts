@@ -36,7 +36,7 @@ describe('openExport round trip', () => {
   it('gives back every zipped member byte for byte, gzipped inside or not, however the input is chunked', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(memberDraft, { maxLength: 6 }),
+        fc.array(memberDraft, { minLength: 1, maxLength: 6 }),
         fc.constantFrom(...(Object.keys(writers) as Array<keyof typeof writers>)),
         chunkSizes,
         async (drafts, writer, sizes) => {

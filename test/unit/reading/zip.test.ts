@@ -111,12 +111,16 @@ describe('ZIP archives', () => {
     expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!day/0.json']);
   });
 
-  it('reads an empty archive as no members and no error', async () => {
+  // Rule 1 knows a ZIP by its first local header; an archive without one holds no file to read.
+  it('reports an empty archive as the file that cannot be read, with no members', async () => {
     const archive = await zipWithYazl([]);
 
     const outcome = await readExport('empty.zip', chunked(archive));
 
-    expect(outcome).toEqual({ members: [], issues: [] });
+    expect(outcome).toEqual({
+      members: [],
+      issues: [{ kind: 'empty-archive', file: 'empty.zip', reason: 'an empty ZIP archive: it holds no files to read' }],
+    });
   });
 
   it.each([
