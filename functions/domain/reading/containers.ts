@@ -46,7 +46,11 @@ export async function* openExport(
   const file = await peekBytes(source[Symbol.asyncIterator](), ENCODING_SNIFF_BYTES);
   try {
     if (isEmptyZip(file.head)) {
-      onIssue({ kind: 'empty-archive', file: name, reason: 'an empty ZIP archive: it holds no files to read' });
+      onIssue({
+        kind: 'empty-archive',
+        file: name,
+        reason: 'an empty ZIP archive: it holds no files to read',
+      });
       return;
     }
     if (!isZip(file.head)) {

@@ -119,7 +119,13 @@ describe('ZIP archives', () => {
 
     expect(outcome).toEqual({
       members: [],
-      issues: [{ kind: 'empty-archive', file: 'empty.zip', reason: 'an empty ZIP archive: it holds no files to read' }],
+      issues: [
+        {
+          kind: 'empty-archive',
+          file: 'empty.zip',
+          reason: 'an empty ZIP archive: it holds no files to read',
+        },
+      ],
     });
   });
 
