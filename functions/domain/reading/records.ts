@@ -97,18 +97,24 @@ export class RecordSplitter {
  * Streams the records of one decompressed export file, one batch per chunk that completes a record. A JSON
  * array that never closes ends with a batch carrying the failure; the complete elements before it are
  * yielded (the last one too when its value closed), an unfinished one is neither a record nor a rejection.
- * A blank file yields nothing.
+ * A blank file yields nothing; a file with no records but a container (`[]`) yields one empty batch.
  */
 export async function* readRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<RecordBatch> {
   const splitter = new RecordSplitter();
+  let yielded = false;
   for await (const chunk of source) {
     const records: ByteRecord[] = [];
     splitter.push(chunk, records);
-    if (records.length > 0) yield batch(splitter, records, undefined);
+    if (records.length > 0) {
+      yielded = true;
+      yield batch(splitter, records, undefined);
+    }
   }
   const records: ByteRecord[] = [];
   const failure = splitter.finish(records);
-  if (records.length > 0 || failure !== undefined) yield batch(splitter, records, failure);
+  // An empty array (`[]`) still says which container the file is.
+  const containerUntold = !yielded && splitter.container !== undefined;
+  if (records.length > 0 || failure !== undefined || containerUntold) yield batch(splitter, records, failure);
 }
 
 function batch(

@@ -364,6 +364,12 @@ describe('readRecords', () => {
     expect(await collect(streamOf([utf8(' \n'), BOM]))).toEqual([]);
   });
 
+  it('yields one empty batch for an empty array, so the file still says it is a JSON array', async () => {
+    expect(await collect(streamOf([utf8(' ['), utf8(' \n ]\n')]))).toEqual([
+      { container: 'json-array', records: [], failure: undefined },
+    ]);
+  });
+
   it('closes the source when the reader stops early', async () => {
     let closed = false;
     async function* source(): AsyncGenerator<Uint8Array> {

@@ -112,6 +112,14 @@ describe('readExport', () => {
     expect(result.summaries[0]).toMatchObject({ container: 'json-array', records: 3 });
   });
 
+  it('reports an empty JSON array as a JSON array with no records', async () => {
+    const result = await read('empty.json', ' [ ]\n');
+    expect(result.summaries).toEqual([
+      expect.objectContaining({ container: 'json-array', records: 0, accepted: 0, rejected: 0 }),
+    ]);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
   it('reads gzip by its magic bytes, whatever the name', async () => {
     const result = await read('export.txt', gzipSync(`${event('m-1')}\n${event('m-2')}\n`), {
       chunkSize: 10,
