@@ -1,5 +1,6 @@
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
 import { isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
+import { jsonText } from '../rules/json-text.js';
 import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
 import { campaignFromUrl } from './campaign.js';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';
@@ -23,9 +24,7 @@ export type BrowserOf = (userAgent: string) => string | null;
 function quote(value: unknown): string {
   // JSON.stringify writes an infinite number (`1e400` as sent) as null.
   const text =
-    typeof value === 'number' && !Number.isFinite(value)
-      ? String(value)
-      : (JSON.stringify(value) ?? String(value));
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (jsonText(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -75,7 +74,7 @@ export function displayValue(value: unknown): SentValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return cutForDisplay(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  const text = JSON.stringify(value);
+  const text = jsonText(value) as string;
   return text.length <= MAX_DISPLAY_LENGTH ? (value as SentValue) : cutForDisplay(text);
 }
 

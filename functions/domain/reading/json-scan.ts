@@ -74,7 +74,6 @@ export function scan(
   out.ok = false;
   out.failedAt = -1;
   out.rootKind = NONE;
-  out.maxDepth = 0;
   out.kinds.fill(NONE);
   const { kinds, starts, ends, stringFlags } = out;
   const words = wordsOf(bytes);
@@ -109,7 +108,6 @@ export function scan(
       out.frameSlots[depth] = slot;
       out.frameNodes[depth] = isArray || node === undefined || node.children === undefined ? undefined : node;
       depth++;
-      if (depth > out.maxDepth) out.maxDepth = depth;
       if (depth === 1) out.rootKind = isArray ? ARRAY : OBJECT;
       if (slot !== -1) {
         kinds[slot] = isArray ? ARRAY : OBJECT;

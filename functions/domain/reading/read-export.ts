@@ -3,6 +3,7 @@ import type { EventRecord } from '../events/event.js';
 import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat, ExportFormat, RecordFields } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
+import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
 import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
@@ -60,17 +61,11 @@ export const NOT_AN_EXPORT = 'no line is JSON';
  * Objects and arrays nested deeper than this reject their event. Content ids and output walk values
  * recursively, and a stack overflow there would stop the whole file; no export nests anywhere near this.
  */
-export const MAX_NESTING = 512;
-const TOO_DEEP = `nested deeper than ${MAX_NESTING} levels`;
 const NO_EVENTS = 'holds no events of any export format';
-
-function _describeParseError(error: unknown): string {
-  return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
-}
 
 function describeRoot(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -194,10 +189,6 @@ async function readMember(
     if (!member.inZip) held.release();
     if (!fields.rootIsObject) {
       reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
-      return;
-    }
-    if (fields.result.maxDepth > MAX_NESTING) {
-      reject(record.line, index, TOO_DEEP, fields.text());
       return;
     }
     const detection = scanner?.detection ?? fields;

@@ -39,8 +39,6 @@ export class ScanResult {
   rootKind: ValueKind = ValueKind.None;
   /** Byte offset of the token where the text stopped being JSON; -1 when it is JSON. */
   failedAt = -1;
-  /** How deep containers nest in the text: 0 for a lone scalar, 1 for an object of scalars. */
-  maxDepth = 0;
   bytes: Buffer = EMPTY;
   start = 0;
   end = 0;

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
+import { writeJson } from './json-text.js';
 
 /**
  * Canonical JSON (rule 3): object keys sorted by UTF-16 code units at every level, no whitespace, strings
- * and numbers as `JSON.stringify` writes them. Built from own keys directly, never through an intermediate
- * object, so a `__proto__` key counts like any other.
+ * and numbers as `JSON.stringify` writes them, at any depth. Built from own keys directly, never through an
+ * intermediate object, so a `__proto__` key counts like any other.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (i > 0) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(record[key])}`;
-  }
-  return `${out}}`;
+  return writeJson(value, true);
 }
 
 /** Member paths to leave out of an object, e.g. `[['userId'], ['properties', 'time']]`. */

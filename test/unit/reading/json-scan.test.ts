@@ -92,18 +92,6 @@ describe('scan', () => {
     });
   });
 
-  it.each([
-    ['1', 0],
-    ['{}', 1],
-    ['{"a":1,"b":[]}', 2],
-    ['[{"a":[[]]},{}]', 4],
-    [`{"a":${'['.repeat(700)}${']'.repeat(700)},"b":{}}`, 701],
-  ])('measures how deep a text nests (case %#)', (text, depth) => {
-    const { ok, result } = scanText(text, [[]]);
-    expect(ok).toBe(true);
-    expect(result.maxDepth).toBe(depth);
-  });
-
   describe('captured paths, as the object JSON.parse builds holds them', () => {
     it('captures the last of duplicate keys', () => {
       const { result } = scanText('{"type":"a","type":"b"}', [['type']]);

@@ -1,3 +1,4 @@
+import { jsonText } from '../../rules/json-text.js';
 import { EVENT_TYPES, type EventType } from '../event.js';
 import { type ExportFormat, firstPresent, pathTable, sourced, timestampAt } from './format.js';
 
@@ -32,7 +33,7 @@ const { paths, at } = pathTable({
 const KNOWN_TYPES: ReadonlyMap<string, EventType> = new Map(EVENT_TYPES.map((type) => [type, type]));
 
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

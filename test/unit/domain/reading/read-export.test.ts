@@ -75,21 +75,23 @@ describe('readExport', () => {
     ]);
   });
 
-  it('rejects an event nested deeper than 512 levels and reads on; 512 levels are an event', async () => {
+  it('reads events nested at any depth: their content ids and rejection reasons walk them whole', async () => {
     const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    // The root object and `properties` are two levels; no messageId, so the content id walks it all.
-    const atLimit = JSON.stringify({ type: 'track', userId: 'u-1', timestamp: AT });
-    const withDepth = (levels: number) => `${atLimit.slice(0, -1)},"properties":{"d":${nested(levels - 2)}}}`;
-    const text = [withDepth(512), withDepth(513), withDepth(20_000), event('m-2')].join('\n');
+    // No messageId, so the content id walks `properties` to its bottom.
+    const base = JSON.stringify({ type: 'track', userId: 'u-1', timestamp: AT });
+    const withDepth = (levels: number) => `${base.slice(0, -1)},"properties":{"d":${nested(levels)}}}`;
+    const deepType = `{"type":${nested(50_000)},"userId":"u-1","timestamp":"${AT}"}`;
+    const text = [withDepth(513), withDepth(50_000), withDepth(50_001), deepType, event('m-2')].join('\n');
 
     const result = await read('a.ndjson', text);
 
-    expect(ids(result)).toEqual([expect.stringMatching(/^h:[0-9a-f]{64}$/), 'm:m-2']);
+    const contentIds = ids(result).slice(0, 3);
+    expect(contentIds).toEqual(Array(3).fill(expect.stringMatching(/^h:[0-9a-f]{64}$/)));
+    expect(new Set(contentIds).size).toBe(3);
+    expect(ids(result)[3]).toBe('m:m-2');
     expect(result.rejections.map(({ position, reason }) => [position, reason])).toEqual([
-      [2, 'nested deeper than 512 levels'],
-      [3, 'nested deeper than 512 levels'],
+      [4, `unknown type ${'['.repeat(57)}... (expected one of identify, track, page, screen, group, alias)`],
     ]);
-    expect(result.rejections[1]?.raw).toBe(withDepth(20_000));
   });
 
   it('reads Windows line ends and lines padded with BOM, no-break space or U+2028 as JSON', async () => {
