@@ -21,6 +21,12 @@ export type NormalizeOutcome =
 /** Turns a user agent into a browser name; cached by the caller, since one user sends one agent over and over. */
 export type BrowserOf = (userAgent: string) => string | null;
 
+function allMissing(fields: readonly string[]): string {
+  const last = fields[fields.length - 1];
+  const named = `${fields.slice(0, -1).join(', ')} and ${last}`;
+  return `${named} are ${fields.length === 2 ? 'both' : 'all'} missing or empty`;
+}
+
 function quote(value: unknown): string {
   // JSON.stringify writes an infinite number (`1e400` as sent) as null.
   const text =
@@ -133,11 +139,10 @@ export function normalizeEvent(
   const userId = readIdentity(mapped.userId, problems);
   const anonymousId = readIdentity(mapped.anonymousId, problems);
   if (userId.value === null && anonymousId.value === null) {
-    const [userField, anonymousField] = format.identityFields;
     problems.push(
       userId.id.kind === 'wrong type' || anonymousId.id.kind === 'wrong type'
         ? `no identity: ${describeAbsent(mapped.userId.field, userId.id)}; ${describeAbsent(mapped.anonymousId.field, anonymousId.id)}`
-        : `no identity: ${userField} and ${anonymousField} are both missing or empty`,
+        : `no identity: ${allMissing(format.identityFields)}`,
     );
   }
   if (problems.length > 0 || typeof mapped.type === 'object' || typeof timestamp === 'string') {

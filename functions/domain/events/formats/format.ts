@@ -71,8 +71,8 @@ export interface ExportFormat {
   readonly paths: readonly FieldPath[];
   /** Members mapped to userId, anonymousId, timestamp and messageId: left out of content ids (rule 3). */
   readonly identityMembers: OmittedPaths;
-  /** Field names for "no identity" reasons, e.g. `['userId', 'anonymousId']`. */
-  readonly identityFields: readonly [string, string];
+  /** Every field an identity is read from, for "no identity" reasons, e.g. `['userId', 'anonymousId']`. */
+  readonly identityFields: readonly [string, string, ...string[]];
   map(fields: RecordFields): MappedEvent;
 }
 

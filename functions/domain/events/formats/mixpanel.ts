@@ -30,7 +30,7 @@ export const mixpanelFormat: ExportFormat = {
     ['properties', 'time'],
     ['properties', '$insert_id'],
   ],
-  identityFields: ['properties.$user_id', 'properties.$device_id'],
+  identityFields: ['properties.$user_id', 'properties.distinct_id', 'properties.$device_id'],
   map(fields) {
     const event = fields.value(at.event);
     const isPage = event === MIXPANEL_PAGE_VIEW;

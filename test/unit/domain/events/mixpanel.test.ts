@@ -98,10 +98,10 @@ describe('mixpanel format', () => {
 
   it('names the Mixpanel fields in rejections', () => {
     expect(rejectionReason('mixpanel', mixpanel({}))).toBe(
-      'no identity: properties.$user_id and properties.$device_id are both missing or empty',
+      'no identity: properties.$user_id, properties.distinct_id and properties.$device_id are all missing or empty',
     );
     expect(rejectionReason('mixpanel', mixpanel({ distinct_id: '$device:' }))).toBe(
-      'no identity: properties.$user_id and properties.$device_id are both missing or empty',
+      'no identity: properties.$user_id, properties.distinct_id and properties.$device_id are all missing or empty',
     );
     expect(rejectionReason('mixpanel', mixpanel({ distinct_id: 'x'.repeat(513) }))).toBe(
       'properties.distinct_id too long (513 bytes of UTF-8; at most 512)',
