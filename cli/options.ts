@@ -44,7 +44,7 @@ const minutes = (option: string) =>
   );
 
 const platformGaps = z.string().transform((text, ctx) => {
-  const gaps: Record<string, number> = {};
+  const gaps = new Map<string, number>();
   for (const entry of text.split(',')) {
     const [platform, value, ...rest] = entry.split('=');
     const key = platform?.trim().toLowerCase() ?? '';
@@ -56,9 +56,14 @@ const platformGaps = z.string().transform((text, ctx) => {
       });
       return z.NEVER;
     }
-    gaps[key] = parsed.data;
+    if (gaps.has(key)) {
+      ctx.addIssue({ code: 'custom', message: `--gap-by-platform names ${JSON.stringify(key)} twice` });
+      return z.NEVER;
+    }
+    gaps.set(key, parsed.data);
   }
-  return gaps;
+  // Own keys, `__proto__` included: assigning into an object literal would drop that one.
+  return Object.fromEntries(gaps);
 });
 
 const optionsSchema = z.object({

@@ -31,15 +31,44 @@ function platformNameProblem(platform: string): string | undefined {
   return undefined;
 }
 
-/** Checked here rather than by a record key schema, whose failures zod reports only as "Invalid key". */
-function checkPlatformNames(gaps: Record<string, number>, ctx: z.core.$RefinementCtx): void {
-  for (const platform of Object.keys(gaps)) {
-    const problem = platformNameProblem(platform);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', path: [platform], message: problem });
-    }
-  }
+const platformMinutes = minutes('a platform gap');
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Read entry by entry rather than with zod's record, which builds its output by assignment: a platform
+ * named `__proto__` would vanish without an error. Names are checked here too, since a record's key
+ * schema reports its failures only as "Invalid key".
+ */
+const gapsByPlatform = z.pipe(
+  z.custom<Record<string, unknown>>(isRecord, {
+    error: 'gapMinutesByPlatform must be an object of platform names and minutes',
+  }),
+  z.transform((gaps, ctx) => {
+    const entries: [string, number][] = [];
+    for (const [platform, value] of Object.entries(gaps)) {
+      const problem = platformNameProblem(platform);
+      if (problem) ctx.issues.push({ code: 'custom', path: [platform], message: problem, input: value });
+      const parsed = z.safeParse(platformMinutes, value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.issues.push({
+            code: 'custom',
+            path: [platform, ...issue.path],
+            message: issue.message,
+            input: value,
+          });
+        }
+      } else if (!problem) {
+        entries.push([platform, parsed.data]);
+      }
+    }
+    // Defines own keys, `__proto__` included.
+    return Object.fromEntries(entries) as Record<string, number>;
+  }),
+);
 
 export const sessionRulesSchema = z.strictObject({
   /** Inactivity that ends a session when the event's platform has no gap of its own. */
@@ -51,10 +80,7 @@ export const sessionRulesSchema = z.strictObject({
     30,
   ),
   /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
-  gapMinutesByPlatform: z._default(
-    z.record(z.string(), minutes('a platform gap')).check(z.superRefine(checkPlatformNames)),
-    {},
-  ),
+  gapMinutesByPlatform: z._default(gapsByPlatform, {}),
   /** Longest a session may run from its first event; none by default. */
   maxSessionMinutes: z.optional(minutes('maxSessionMinutes')),
   /** Joins anonymous events to the user their anonymousId was first seen with. */

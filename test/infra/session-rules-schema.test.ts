@@ -52,6 +52,22 @@ describe('sessionRulesSchema', () => {
     expect(issuesOf(input)).toEqual([issue]);
   });
 
+  it('keeps every platform named, __proto__ and constructor included, as own keys', () => {
+    const parsed = sessionRulesSchema.parse(
+      JSON.parse('{"gapMinutesByPlatform":{"__proto__":5,"constructor":7}}'),
+    );
+    expect(Object.entries(parsed.gapMinutesByPlatform)).toEqual([
+      ['__proto__', 5],
+      ['constructor', 7],
+    ]);
+  });
+
+  it.each([[[5]], ['ios=5'], [null]])('refuses gapMinutesByPlatform %j, saying what it must be', (gaps) => {
+    expect(issuesOf({ gapMinutesByPlatform: gaps })).toEqual([
+      'gapMinutesByPlatform: gapMinutesByPlatform must be an object of platform names and minutes',
+    ]);
+  });
+
   it('accepts a platform name of exactly 1024 characters', () => {
     const platform = 'x'.repeat(1024);
     expect(

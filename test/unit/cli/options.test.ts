@@ -27,6 +27,14 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('keeps every platform named, __proto__ included, as an own key', () => {
+    const parsed = parseCommandLine(['--gap-by-platform', '__proto__=5,constructor=7', 'a']);
+    expect(parsed.kind === 'run' && Object.entries(parsed.options.rules.gapMinutesByPlatform)).toEqual([
+      ['__proto__', 5],
+      ['constructor', 7],
+    ]);
+  });
+
   it('reads every option, fractional minutes and lowercased platform keys included', () => {
     const parsed = parseCommandLine([
       '--gap',
@@ -99,6 +107,7 @@ describe('parseCommandLine', () => {
     [['--gap-by-platform', 'ios=5=6', 'a'], '(got "ios=5=6")'],
     [['--gap-by-platform', '=5', 'a'], '(got "=5")'],
     [['--gap-by-platform', 'ios=0', 'a'], '(got "ios=0")'],
+    [['--gap-by-platform', 'ios=5,IOS=7', 'a'], '--gap-by-platform names "ios" twice'],
     [
       ['--input-format', 'csv', 'a'],
       '--input-format must be one of auto, segment, amplitude, mixpanel, posthog',
