@@ -11,12 +11,42 @@ interface Frame {
   next: number;
 }
 
+/** Containers below this depth are written with a stack of frames; above it, by plain recursion (faster). */
+const RECURSION_DEPTH = 256;
+
 /**
  * The text `JSON.stringify` writes for a value parsed from JSON (no `toJSON`, functions or `undefined`
  * members), with object keys sorted by UTF-16 code units when `sortKeys` is set. A value `JSON.stringify`
  * would skip (`undefined`) is written as `null`.
  */
 export function writeJson(value: unknown, sortKeys: boolean): string {
+  return writeNear(value, sortKeys, 0);
+}
+
+function writeNear(value: unknown, sortKeys: boolean, depth: number): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (depth === RECURSION_DEPTH) return writeDeep(value, sortKeys);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += writeNear(value[i], sortKeys, depth + 1);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (sortKeys) keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(key)}:${writeNear(record[key], sortKeys, depth + 1)}`;
+  }
+  return `${out}}`;
+}
+
+function writeDeep(value: object, sortKeys: boolean): string {
   let out = '';
   const frames: Frame[] = [];
   let pending: unknown = value;

@@ -30,6 +30,19 @@ describe('writeJson', () => {
     );
   });
 
+  it('writes any value the same below the depth where it stops recursing', () => {
+    // 300 levels of {"k":[…]} around the value: past the recursion depth, within JSON.stringify's reach.
+    const wrap = (inner: string) => `${'{"k":['.repeat(300)}${inner}${']}'.repeat(300)}`;
+    fc.assert(
+      fc.property(parsedValue, (value) => {
+        const wrapped = JSON.parse(wrap(JSON.stringify(value))) as unknown;
+        expect(writeJson(wrapped, false)).toBe(JSON.stringify(wrapped));
+        expect(writeJson(wrapped, true)).toBe(wrap(sortedReference(value)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('writes values nested far deeper than JSON.stringify can', () => {
     const depth = 100_000;
     const text = `${'[{"b":1,"a":'.repeat(depth)}null${'}]'.repeat(depth)}`;
