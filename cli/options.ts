@@ -40,6 +40,8 @@ const minutes = (option: string) =>
       .number({ error: `${option} must be a number of minutes` })
       .refine(Number.isFinite, `${option} must be a finite number of minutes`)
       .refine((value) => value > 0, `${option} must be greater than 0`)
+      // As the stages' rules say: a gap that rounds to 0 ms would not be a gap at all.
+      .refine((value) => Math.round(value * 60_000) >= 1, `${option} must be at least 1 ms (1/60000 minute)`)
       .refine((value) => value <= 525_600_000, `${option} is implausibly large`),
   );
 

@@ -92,6 +92,8 @@ describe('parseCommandLine', () => {
     [['--gap=-5', 'a'], '--gap must be greater than 0'],
     [['--gap', '-5', 'a'], "Option '--gap' argument is ambiguous"],
     [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
+    [['--gap', '1e-300', 'a'], '--gap must be at least 1 ms (1/60000 minute)'],
+    [['--gap-by-platform', 'ios=0.000001', 'a'], '(got "ios=0.000001")'],
     // Number() would read these as 16, 0, 0 and Infinity.
     [['--gap', '0x10', 'a'], '--gap must be a number of minutes'],
     [['--gap', '', 'a'], '--gap must be a number of minutes'],
