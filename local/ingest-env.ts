@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
+import { gapsByPlatformSchema } from '../functions/shared/session-rules-schema.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -78,12 +79,6 @@ const sourcesSchema = z
     });
   });
 
-const platformGapsSchema = z
-  .record(z.string(), minutes)
-  .refine((gaps) => Object.keys(gaps).every((platform) => platform === platform.toLowerCase()), {
-    message: 'platform names must be lowercase (platforms are compared lowercased), e.g. {"ios":5}',
-  });
-
 /** The ingest's variables in `npm start`'s environment; merged into the stack's schema. */
 export const ingestEnvShape = {
   SESSIONIZER_SOURCES: z.preprocess(
@@ -93,7 +88,7 @@ export const ingestEnvShape = {
   SESSION_GAP_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.default(DEFAULT_GAP_MINUTES)),
   SESSION_GAP_MINUTES_BY_PLATFORM: z.preprocess(
     blankAsUndefined,
-    jsonText('{"ios":5,"android":5}').pipe(platformGapsSchema).optional(),
+    jsonText('{"ios":5,"android":5}').pipe(gapsByPlatformSchema).optional(),
   ),
   SESSION_MAX_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.optional()),
   IDENTITY_STITCHING: z.preprocess(

@@ -42,7 +42,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * named `__proto__` would vanish without an error. Names are checked here too, since a record's key
  * schema reports its failures only as "Invalid key".
  */
-const gapsByPlatform = z.pipe(
+export const gapsByPlatformSchema = z.pipe(
   z.custom<Record<string, unknown>>(isRecord, {
     error: 'gapMinutesByPlatform must be an object of platform names and minutes',
   }),
@@ -80,7 +80,7 @@ export const sessionRulesSchema = z.strictObject({
     30,
   ),
   /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
-  gapMinutesByPlatform: z._default(gapsByPlatform, {}),
+  gapMinutesByPlatform: z._default(gapsByPlatformSchema, {}),
   /** Longest a session may run from its first event; none by default. */
   maxSessionMinutes: z.optional(minutes('maxSessionMinutes')),
   /** Joins anonymous events to the user their anonymousId was first seen with. */

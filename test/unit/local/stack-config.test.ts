@@ -89,14 +89,22 @@ describe('loadLocalStackConfig', () => {
     expect(attempt).not.toThrow(/secret/);
   });
 
+  it('keeps a platform gap whatever the platform is named, __proto__ included', () => {
+    const config = loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: '{"__proto__":5,"ios":2}' });
+    expect(Object.entries(config.sessionRules.gapMinutesByPlatform)).toEqual([
+      ['__proto__', 5],
+      ['ios', 2],
+    ]);
+  });
+
   it.each([
     ['not JSON', '{ios:5}', 'SESSION_GAP_MINUTES_BY_PLATFORM must be JSON like {"ios":5,"android":5}'],
-    ['a negative gap', '{"ios":-1}', 'SESSION_GAP_MINUTES_BY_PLATFORM.ios must be greater than 0'],
     [
-      'a capitalised platform',
-      '{"iOS":5}',
-      'SESSION_GAP_MINUTES_BY_PLATFORM platform names must be lowercase',
+      'a negative gap',
+      '{"ios":-1}',
+      'SESSION_GAP_MINUTES_BY_PLATFORM.ios a platform gap must be greater than 0',
     ],
+    ['a capitalised platform', '{"iOS":5}', "SESSION_GAP_MINUTES_BY_PLATFORM.iOS 'iOS' must be lowercase"],
     ['a list', '[5]', 'SESSION_GAP_MINUTES_BY_PLATFORM'],
   ])('rejects SESSION_GAP_MINUTES_BY_PLATFORM with %s', (_what, value, message) => {
     expect(() => loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: value })).toThrow(message);
