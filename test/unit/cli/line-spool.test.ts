@@ -1,12 +1,26 @@
-import { closeSync, existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineSpool, SpoolError } from '../../../cli/line-spool.js';
 
 const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sessionize-spool-'));
 
 describe('LineSpool', () => {
+  // A temporary folder of this file's own: CLI runs of other tests spool into the shared one meanwhile.
+  const sharedTmpdir = process.env.TMPDIR;
+  let ownTmpdir: string;
+  beforeAll(() => {
+    ownTmpdir = mkdtempSync(join(tmpdir(), 'line-spool-test-'));
+    process.env.TMPDIR = ownTmpdir;
+  });
+  afterAll(() => {
+    if (sharedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = sharedTmpdir;
+    rmSync(ownTmpdir, { recursive: true, force: true });
+  });
+
   it('keeps a small run in memory, never touching the disk', () => {
     const spool = new LineSpool({ inMemoryChars: 1_000 });
     for (let i = 0; i < 10; i++) spool.add(`row ${i}`);
