@@ -18,7 +18,17 @@ export const MAX_CURSOR_LENGTH = 256;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
 
-const payloadSchema = z.object({ v: z.literal(VERSION), after: z.number().check(z.int()) });
+const payloadSchema = z.object({
+  v: z.literal(VERSION),
+  after: z.number().check(z.int()),
+  mark: z.optional(z.string()),
+});
+
+/** Where the next page starts, and optionally what it follows (for pages that find their place again). */
+export interface CursorPosition {
+  readonly after: number;
+  readonly mark?: string | undefined;
+}
 
 /** Bytes of a base64url text, only when the text is the one canonical encoding of them. */
 function canonicalBase64Url(text: string): Buffer | undefined {
@@ -30,19 +40,25 @@ function canonicalBase64Url(text: string): Buffer | undefined {
 
 /**
  * Opaque, tamper-evident page cursors: `base64url(payload).base64url(HMAC-SHA256)`. The payload holds only
- * the position; the binding is signed but not carried, so a cursor cannot be replayed for another user,
+ * the position (and a page's mark of where it stopped, when it has one); the binding is signed but not carried, so a cursor cannot be replayed for another user,
  * order or filter, and it tells its holder nothing about them.
  */
 export class CursorCodec {
   constructor(private readonly signingKey: string) {}
 
-  encode(binding: CursorBinding, after: number): string {
-    const payload = Buffer.from(JSON.stringify({ v: VERSION, after })).toString('base64url');
+  encode(binding: CursorBinding, after: number, mark?: string): string {
+    const position = mark === undefined ? { v: VERSION, after } : { v: VERSION, after, mark };
+    const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
     return `${payload}.${this.mac(binding, payload).toString('base64url')}`;
   }
 
   /** The position the cursor carries, or undefined when it is malformed, modified or bound elsewhere. */
   decode(cursor: string, binding: CursorBinding): number | undefined {
+    return this.position(cursor, binding)?.after;
+  }
+
+  /** The position and mark the cursor carries, or undefined as for {@link decode}. */
+  position(cursor: string, binding: CursorBinding): CursorPosition | undefined {
     if (cursor.length > MAX_CURSOR_LENGTH) return undefined;
     const [payload, mac, ...rest] = cursor.split('.');
     if (payload === undefined || mac === undefined || rest.length > 0) return undefined;
@@ -52,7 +68,9 @@ export class CursorCodec {
     if (!timingSafeEqual(given, this.mac(binding, payload))) return undefined;
     try {
       const parsed = payloadSchema.safeParse(JSON.parse(payloadBytes.toString('utf8')));
-      return parsed.success ? parsed.data.after : undefined;
+      if (!parsed.success) return undefined;
+      const { after, mark } = parsed.data;
+      return mark === undefined ? { after } : { after, mark };
     } catch {
       return undefined;
     }

@@ -1,8 +1,8 @@
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
-import type { CursorBinding, CursorCodec } from './cursor.js';
-import { eventPage } from './event-page.js';
+import type { CursorBinding, CursorCodec, CursorPosition } from './cursor.js';
+import { eventPage, resumeIndex } from './event-page.js';
 import { type MatchedRoute, userPath } from './paths.js';
 import {
   knownQuery,
@@ -119,25 +119,26 @@ async function getSession(
   if (!query.ok) return query.response;
   // Bound to the session, so that a list's cursor (or another session's) is refused here.
   const binding: CursorBinding = { userId, order: 'asc', filters: `events of ${sessionId.data}` };
-  let from = 0;
+  let resume: CursorPosition = { after: 0 };
   if (query.data.cursor !== undefined) {
-    const after = deps.cursors.decode(query.data.cursor, binding);
-    if (after === undefined || after < 0)
+    const position = deps.cursors.position(query.data.cursor, binding);
+    if (position === undefined || position.after < 0)
       return badRequest('cursor', 'is not a valid cursor for this user and session');
-    from = after;
+    resume = position;
   }
   const found = await deps.reader.getSession(userId, sessionId.data);
   if (found === undefined) {
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
     return 'response' in user ? user.response : notFound('Session not found');
   }
-  const page = eventPage(found.events, from, query.data.limit);
+  const page = eventPage(found.events, resumeIndex(found.events, resume), query.data.limit);
   return {
     status: 200,
     body: {
       ...toSessionView(found.session),
       events: page.events,
-      nextCursor: page.next === undefined ? null : deps.cursors.encode(binding, page.next),
+      nextCursor:
+        page.next === undefined ? null : deps.cursors.encode(binding, page.next.after, page.next.mark),
     },
   };
 }

@@ -131,6 +131,31 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     expect(second.body).toMatchObject({ sessionNumber: 1, nextCursor: null, events: [{ id: 'm:c-3' }] });
   });
 
+  it('goes on after the event the last page ended on when late events arrived in between', async () => {
+    const path = userPath('carol', 'sessions', '20240101T090000000Z');
+    const first = await call(handlerFor(), 'GET', path, { query: 'limit=2' });
+    const { nextCursor } = first.body as { nextCursor: string };
+
+    // One late event lands before the page's last event, one after it: only the second is still to come.
+    const late = (id: string, offset: number) =>
+      record({ id, userId: 'carol', timestamp: T0 + offset, name: id });
+    const grown = handlerFor([
+      ...defaultEvents(),
+      ...carolEvents(),
+      late('m:late-before', 30_000),
+      late('m:late-after', 90_000),
+    ]);
+    const second = await call(grown, 'GET', path, {
+      query: `limit=2&cursor=${encodeURIComponent(nextCursor)}`,
+    });
+
+    expect(second.body).toMatchObject({ eventCount: 5, nextCursor: null });
+    expect((second.body as { events: { id: string }[] }).events.map((event) => event.id)).toEqual([
+      'm:late-after',
+      'm:c-3',
+    ]);
+  });
+
   it("refuses a list's cursor, another session's and another user's", async () => {
     const handler = handlerFor();
     const list = await call(handler, 'GET', userPath('carol', 'sessions'), { query: 'limit=1' });
