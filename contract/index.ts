@@ -3,7 +3,7 @@
  * Dependency-free on purpose: CDK, the bundled functions and dev tooling all import it, and a test proves
  * the CDK routes, the router and the OpenAPI document agree.
  */
-import { wtf8Bytes } from './wtf8.js';
+import { decodeWtf8, wtf8Bytes } from './wtf8.js';
 
 /** Export formats a source can be read as (docs/rules.md, "Export formats"); `auto` detects per file. */
 export const INPUT_FORMATS = ['auto', 'segment', 'amplitude', 'mixpanel', 'posthog'] as const;
@@ -67,6 +67,24 @@ export function base64Id(userId: string): string {
   let binary = '';
   for (const byte of wtf8Bytes(userId)) binary += String.fromCharCode(byte);
   return `${BASE64_ID_PREFIX}${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+}
+
+/**
+ * The id a `~b64.` form names; undefined unless the text is the one form {@link base64Id} writes (no padding,
+ * no overlong or split sequences), so that every id has one such form.
+ */
+export function idOfBase64Id(text: string): string | undefined {
+  if (!text.startsWith(BASE64_ID_PREFIX)) return undefined;
+  const encoded = text.slice(BASE64_ID_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]*$/.test(encoded)) return undefined;
+  let binary: string;
+  try {
+    binary = atob(encoded.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    return undefined;
+  }
+  const id = decodeWtf8(Uint8Array.from(binary, (character) => character.charCodeAt(0)));
+  return id !== undefined && base64Id(id) === text ? id : undefined;
 }
 
 /** What API Gateway is configured with: greedy proxies, parsed by the router. */

@@ -1,5 +1,4 @@
-import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
-import { decodeWtf8 } from '../../contract/wtf8.js';
+import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import * as z from '../shared/zod.js';
 import { type ApiResponse, badRequest } from './responses.js';
@@ -20,11 +19,8 @@ function userIdParam(pathsDecoded: boolean) {
       }
     }
     if (id.startsWith(BASE64_ID_PREFIX)) {
-      const decoded = decodeWtf8(Buffer.from(id.slice(BASE64_ID_PREFIX.length), 'base64url'));
-      // Only the one form base64Id writes: no padding, no overlong or split sequences.
-      if (decoded === undefined || base64Id(decoded) !== id) {
-        return problem(`after ${BASE64_ID_PREFIX} must be base64url of UTF-8`);
-      }
+      const decoded = idOfBase64Id(id);
+      if (decoded === undefined) return problem(`after ${BASE64_ID_PREFIX} must be base64url of UTF-8`);
       id = decoded;
     }
     return id;

@@ -1,4 +1,11 @@
-/** What a shareable link says: `/?user=<id>` opens a user, `&session=<sessionId>` one of their sessions. */
+import { BASE64_ID_PREFIX, base64Id, idOfBase64Id } from '../../contract/index.js';
+import { hasLoneSurrogate } from '../../contract/wtf8.js';
+
+/**
+ * What a shareable link says: `/?user=<id>` opens a user, `&session=<sessionId>` one of their sessions. An
+ * id the address bar cannot carry as itself goes as its `~b64.` form, as in API paths: one with a lone
+ * surrogate (which URL encoding turns into U+FFFD, another user's id) or one that starts with the prefix.
+ */
 export interface ViewerLocation {
   readonly user: string | null;
   readonly session: string | null;
@@ -9,7 +16,8 @@ export const EMPTY_LOCATION: ViewerLocation = { user: null, session: null };
 /** Reads `location.search`; blank ids count as absent, and a session means nothing without its user. */
 export function readLocation(search: string): ViewerLocation {
   const params = new URLSearchParams(search);
-  const user = params.get('user')?.trim() || null;
+  const given = params.get('user')?.trim() || null;
+  const user = given === null ? null : (idOfBase64Id(given) ?? given);
   const session = user === null ? null : params.get('session')?.trim() || null;
   return { user, session };
 }
@@ -17,7 +25,10 @@ export function readLocation(search: string): ViewerLocation {
 /** The query string for a location, `?` included, or `` for the start page. */
 export function locationSearch(location: ViewerLocation): string {
   if (location.user === null) return '';
-  const params = new URLSearchParams({ user: location.user });
+  const id = location.user;
+  const params = new URLSearchParams({
+    user: hasLoneSurrogate(id) || id.startsWith(BASE64_ID_PREFIX) ? base64Id(id) : id,
+  });
   if (location.session !== null) params.set('session', location.session);
   return `?${params.toString()}`;
 }
