@@ -73,6 +73,14 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const isLoopback = (address: string | undefined) =>
   address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
 
+/**
+ * A Host header naming this machine (`127.0.0.1:3000`, `localhost`, `[::1]:3000`), or none (HTTP/1.0). A page
+ * of another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name: it must not read
+ * users' sessions, nor erase them, from a stack that listens on loopback.
+ */
+const LOOPBACK_HOST = /^(?:localhost|[a-z0-9-]+\.localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+const namesThisMachine = (host: string | undefined) => host === undefined || LOOPBACK_HOST.test(host);
+
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
   const code = status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
@@ -169,6 +177,7 @@ async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: Admi
 /** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const host = options.host ?? '127.0.0.1';
+  const loopbackOnly = isLoopback(host) || host === 'localhost';
   if (options.admin !== undefined && !isLoopback(host)) {
     throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
   }
@@ -177,6 +186,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     if (!target.startsWith('/')) {
       // Absolute-form targets are for proxies; API Gateway never passes one to a function.
       sendError(res, 400, 'the request target must be a path');
+      return;
+    }
+    if (loopbackOnly && !namesThisMachine(req.headers.host)) {
+      sendError(res, 403, 'this local stack answers requests addressed to 127.0.0.1 or localhost only');
       return;
     }
     const path = target.split('?')[0] as string;
@@ -197,10 +210,17 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
     // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
     const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
-    const serve =
-      options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX)
-        ? options.adminApiHandler
-        : options.handler;
+    const erasing = options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX);
+    // AWS signs erasures with IAM; here, as for the admin routes, only this machine and no browser.
+    if (erasing && !isLoopback(req.socket.remoteAddress)) {
+      sendError(res, 403, 'the erase route answers this machine only');
+      return;
+    }
+    if (erasing && req.headers.origin !== undefined) {
+      sendError(res, 403, 'the erase route does not answer browsers');
+      return;
+    }
+    const serve = erasing ? (options.adminApiHandler as HttpApiHandler) : options.handler;
     let result: APIGatewayProxyResultV2;
     try {
       result = await serve(event);

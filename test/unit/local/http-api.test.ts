@@ -254,6 +254,45 @@ describe('local HTTP API extras', () => {
     expect(lookup.status).toBe(404);
   });
 
+  it('refuses an erasure sent by a browser (Origin), as it refuses one to the admin routes', async () => {
+    const before = erasures.length;
+    const response = await send(api.port, 'DELETE', '/admin/users/alice', {
+      origin: 'http://127.0.0.1:3000',
+    });
+
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { message: 'the erase route does not answer browsers' },
+    });
+    expect(erasures.length).toBe(before);
+  });
+
+  it.each(['attacker.example:3300', 'attacker.example', '127.0.0.1.attacker.example', 'localhost.evil.test'])(
+    'refuses every route to a request addressed to another name (%s): a DNS-rebinding page',
+    async (host) => {
+      const erased = erasures.length;
+      for (const [method, path] of [
+        ['GET', '/'],
+        ['GET', '/users/alice'],
+        ['DELETE', '/admin/users/alice'],
+      ] as const) {
+        const response = await send(api.port, method, path, { host });
+        expect(response.status, `${method} ${path}`).toBe(403);
+        expect(response.body).toContain('addressed to 127.0.0.1 or localhost only');
+      }
+      expect(erasures.length).toBe(erased);
+    },
+  );
+
+  it.each(['localhost', 'localhost:3000', '127.0.0.1', '[::1]:3000', 'viewer.localhost:3000'])(
+    'answers a request addressed to this machine as %s',
+    async (host) => {
+      // The lookup handler here answers 404 to everything: reaching it is the point.
+      expect((await send(api.port, 'GET', '/users/alice', { host })).status).toBe(404);
+      expect((await send(api.port, 'GET', '/', { host })).status).toBe(200);
+    },
+  );
+
   it('passes JSON admin requests from this machine to the admin handler', async () => {
     const response = await sendWithBody(api.port, '/_local/replay?x=1', '{"dryRun":true}', {
       'content-type': 'application/json',
