@@ -22,7 +22,10 @@ const timestampParam = z.pipe(
     if (typeof epochMs !== 'number') {
       payload.issues.push({
         code: 'custom',
-        message: 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
+        message:
+          epochMs === 'out of range'
+            ? 'must fall within the years 0000 to 9999 in UTC'
+            : 'must be an ISO-8601 date-time such as 2024-01-01T09:00:00Z (send a "+" offset as %2B)',
         input: text,
       });
       return z.NEVER;
@@ -40,12 +43,15 @@ const cursorParam = z.optional(
     ),
 );
 
-/** A page size: at most `digits` digits (bounding the work on junk), an integer from 1 to `most`. */
+/**
+ * A page size: an integer from 1 to `most`, leading zeros allowed; at most `digits` digits after them, which
+ * bounds the work on junk.
+ */
 function limitParam(most: number, byDefault: number, digits: number) {
   const problem = `must be an integer from 1 to ${most}`;
   return z._default(
     z.pipe(
-      z.pipe(z.string().check(z.regex(new RegExp(`^\\d{1,${digits}}$`), problem)), z.transform(Number)),
+      z.pipe(z.string().check(z.regex(new RegExp(`^0*\\d{1,${digits}}$`), problem)), z.transform(Number)),
       z.number().check(z.int(), z.minimum(1, problem), z.maximum(most, problem)),
     ),
     byDefault,

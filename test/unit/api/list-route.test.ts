@@ -76,6 +76,13 @@ describe('GET /users/{userId}/sessions', () => {
       expect(windowed.listQueries).toHaveLength(1);
     });
 
+    it('reads a limit with leading zeros as the number it writes', async () => {
+      const { handler } = makeHandler();
+      const padded = await call(handler, 'GET', userPath('alice', 'sessions'), { query: 'limit=0002' });
+      expect(padded.status).toBe(200);
+      expect(sessionIds(padded)).toHaveLength(2);
+    });
+
     it('returns nextCursor null on the last page', async () => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', userPath('alice', 'sessions'), { query: 'limit=5' });
@@ -167,6 +174,8 @@ describe('GET /users/{userId}/sessions', () => {
       ['limit=1e2', 'limit', LIMIT],
       ['limit=%205', 'limit', LIMIT],
       ['limit=1000', 'limit', LIMIT],
+      ['limit=0051', 'limit', LIMIT],
+      ['limit=000', 'limit', LIMIT],
       ['order=up', 'order', 'order must be asc or desc'],
       ['order=ASC', 'order', 'order must be asc or desc'],
       ['order=', 'order', 'order must be asc or desc'],
@@ -177,6 +186,8 @@ describe('GET /users/{userId}/sessions', () => {
       // An unencoded + is form-decoded to a space; the message says how to send it.
       ['from=2024-01-01T00:00:00+02:00', 'from', `from ${TIMESTAMP}`],
       ['from=2024-01-02T00:00:00Z&to=2024-01-01T00:00:00Z', 'from', 'from must not be after to'],
+      // Well-formed, but 0000-01-01T00:00+01:00 is in year -1 in UTC.
+      ['from=0000-01-01T00:00:00%2B01:00', 'from', 'from must fall within the years 0000 to 9999 in UTC'],
       ['cursor=', 'cursor', 'cursor must not be empty'],
       ['cursor=abc', 'cursor', 'cursor is not a valid cursor for this user, order and filter'],
       [`cursor=${'a'.repeat(257)}`, 'cursor', 'cursor is not a valid cursor for this request'],
