@@ -83,7 +83,14 @@ const namesThisMachine = (host: string | undefined) => host === undefined || LOO
 
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
-  const code = status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
+  const code =
+    status === 404
+      ? 'not_found'
+      : status === 405
+        ? 'method_not_allowed'
+        : status >= 500
+          ? 'internal_error'
+          : 'bad_request';
   return { status, body: errorResponse(status, code, message).body };
 }
 
@@ -113,9 +120,14 @@ function answerEarlyError(error: NodeJS.ErrnoException, socket: Socket): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'request not received in time']
         : [400, `malformed HTTP request (${error.code ?? error.message})`];
+  answerOnSocket(socket, status, message);
+}
+
+/** An error answer written straight to a socket Node took out of its HTTP handling, which it then closes. */
+function answerOnSocket(socket: Socket, status: number, message: string, headers = ''): void {
   const body = errorBody(status, message);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n${headers}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
@@ -243,6 +255,15 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     });
   });
   server.on('clientError', answerEarlyError);
+  // Node hands CONNECT to this event, not to the request handler, and drops the connection without a listener.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) =>
+    answerOnSocket(
+      socket,
+      405,
+      'Method not allowed; allowed: GET, HEAD, OPTIONS',
+      'allow: GET, HEAD, OPTIONS\r\n',
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {

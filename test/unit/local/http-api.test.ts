@@ -165,6 +165,18 @@ describe('local HTTP API', () => {
     });
   });
 
+  it("answers CONNECT with the API's 405, as any method but GET, HEAD and OPTIONS", async () => {
+    const response = await rawExchange(
+      api.port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(response).toMatch(/\r\nallow: GET, HEAD, OPTIONS\r\n/);
+    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'method_not_allowed', message: 'Method not allowed; allowed: GET, HEAD, OPTIONS' },
+    });
+  });
+
   it('refuses an absolute-form target with the API error shape', async () => {
     const response = await rawExchange(api.port, 'GET http://example.com/x HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(response).toMatch(/^HTTP\/1\.1 400 /);
