@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { errorResponse } from '../functions/api/responses.js';
+import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -69,17 +70,6 @@ export interface HttpApi {
 
 // API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-const isLoopback = (address: string | undefined) =>
-  address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
-
-/**
- * A Host header naming this machine (`127.0.0.1:3000`, `localhost`, `[::1]:3000`), or none (HTTP/1.0). A page
- * of another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name: it must not read
- * users' sessions, nor erase them, from a stack that listens on loopback.
- */
-const LOOPBACK_HOST = /^(?:localhost|[a-z0-9-]+\.localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
-const namesThisMachine = (host: string | undefined) => host === undefined || LOOPBACK_HOST.test(host);
 
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
@@ -162,7 +152,7 @@ function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Re
  * browser must not (it could POST to 127.0.0.1): requests with an Origin or without a JSON body are refused.
  */
 async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
-  if (!isLoopback(req.socket.remoteAddress))
+  if (!isLoopbackAddress(req.socket.remoteAddress))
     return sendError(res, 403, 'admin routes answer this machine only');
   if (req.headers.origin !== undefined) return sendError(res, 403, 'admin routes do not answer browsers');
   let parsed: unknown;
@@ -189,8 +179,8 @@ async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: Admi
 /** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const host = options.host ?? '127.0.0.1';
-  const loopbackOnly = isLoopback(host) || host === 'localhost';
-  if (options.admin !== undefined && !isLoopback(host)) {
+  const loopbackOnly = isLoopbackAddress(host);
+  if (options.admin !== undefined && !isLoopbackAddress(host)) {
     throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
   }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -201,7 +191,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       return;
     }
     if (loopbackOnly && !namesThisMachine(req.headers.host)) {
-      sendError(res, 403, 'this local stack answers requests addressed to 127.0.0.1 or localhost only');
+      sendError(res, 403, NOT_THIS_MACHINE);
       return;
     }
     const path = target.split('?')[0] as string;
@@ -224,7 +214,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
     const erasing = options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX);
     // AWS signs erasures with IAM; here, as for the admin routes, only this machine and no browser.
-    if (erasing && !isLoopback(req.socket.remoteAddress)) {
+    if (erasing && !isLoopbackAddress(req.socket.remoteAddress)) {
       sendError(res, 403, 'the erase route answers this machine only');
       return;
     }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import { apiUrlFromStack, createCloudFormationClient } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
+import { isLoopbackAddress } from './server/host-guard.js';
 import { createSigningProxy } from './server/signing-proxy.js';
 import { createViewerServer } from './server/viewer-server.js';
 
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   }
 
   const server = createViewerServer({
+    loopbackOnly: isLoopbackAddress(host),
     assets: await buildViewerAssets(),
     assetHeaders: viewerSecurityHeaders(),
     api: createSigningProxy({

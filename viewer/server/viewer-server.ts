@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { ViewerAsset } from '../assets.js';
+import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
 import type { RequestHandler } from './signing-proxy.js';
 
 export interface ViewerServerOptions {
@@ -8,11 +9,21 @@ export interface ViewerServerOptions {
   readonly assetHeaders: Readonly<Record<string, string>>;
   /** Answers the lookup API's routes, `/users/...`. */
   readonly api: RequestHandler;
+  /**
+   * Set when listening on loopback: then only requests addressed to a loopback name are answered, so that
+   * a DNS-rebinding page cannot read sessions through the proxy, signed with the user's credentials.
+   */
+  readonly loopbackOnly: boolean;
 }
 
 /** One origin for the viewer and the API it calls, so the viewer needs no CORS and no API URL. */
-export function createViewerServer({ assets, assetHeaders, api }: ViewerServerOptions): Server {
+export function createViewerServer({ assets, assetHeaders, api, loopbackOnly }: ViewerServerOptions): Server {
   return createServer((req, res) => {
+    if (loopbackOnly && !namesThisMachine(req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: { code: 'bad_request', message: NOT_THIS_MACHINE } }));
+      return;
+    }
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = queryAt === -1 ? target : target.slice(0, queryAt);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
@@ -44,6 +45,7 @@ async function upstream(basePath = ''): Promise<FakeUpstream> {
 /** The viewer server as `npm run viewer` runs it, in front of `apiUrl`. */
 async function viewer(apiUrl: string, overrides: Partial<SigningProxyOptions> = {}): Promise<string> {
   const server = createViewerServer({
+    loopbackOnly: true,
     assets,
     assetHeaders: viewerSecurityHeaders(),
     api: createSigningProxy({
@@ -205,6 +207,28 @@ describe('createViewerServer', () => {
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(missing.status).toBe(404);
     expect(api.received).toEqual([]);
+  });
+});
+
+describe('createViewerServer on loopback', () => {
+  it('answers nothing, and signs nothing, for a request addressed to another name (DNS rebinding)', async () => {
+    const api = await upstream();
+    const base = new URL(await viewer(api.url));
+
+    const status = (host: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: base.hostname, port: base.port, path, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject);
+        req.end();
+      });
+
+    expect(await status('attacker.example:5173', '/users/alice')).toBe(403);
+    expect(await status('attacker.example', '/')).toBe(403);
+    expect(api.received).toEqual([]);
+    expect(await status(`localhost:${base.port}`, '/')).toBe(200);
   });
 });
 
