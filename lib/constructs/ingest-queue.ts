@@ -2,7 +2,10 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** The most SQS keeps a message; the dead-letter queue keeps the same so nothing expires on the way in. */
+/**
+ * The most SQS keeps a message, on both queues. A dead letter keeps the time it was first sent, so it stays
+ * 14 days minus the time its deliveries took (hours: maxReceiveCount visibility timeouts).
+ */
 export const INGEST_QUEUE_RETENTION = Duration.days(14);
 
 /** Lambda's advice for SQS event sources: six function timeouts, so retries of a batch never overlap. */

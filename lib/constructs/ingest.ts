@@ -2,6 +2,7 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -86,6 +87,9 @@ export class Ingest extends Construct {
       timeout: props.timeout,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      // A long file is continued by messages the function sends to its own queue: a chain Lambda would stop
+      // after about 16 calls. It is finite: every call merges at least one step before it stops.
+      recursiveLoop: RecursiveLoop.ALLOW,
       environment: {
         TABLE_NAME: props.table.tableName,
         BUCKET_NAME: props.bucket.bucketName,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -22,6 +22,8 @@ export interface NodeFunctionProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Lambda stops a chain of calls that feed their own trigger after about 16 (`Terminate`) unless allowed. */
+  readonly recursiveLoop?: RecursiveLoop;
 }
 
 /**
@@ -62,6 +64,7 @@ export class NodeFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.recursiveLoop !== undefined && { recursiveLoop: props.recursiveLoop }),
       environment: {
         // Bundles ship external source maps; without this flag Node ignores them in stack traces.
         NODE_OPTIONS: '--enable-source-maps',

@@ -110,6 +110,15 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     expect(ingestFunction(stateless).properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it('lets the ingest function alone continue a long file through its own queue (recursive loop allowed)', () => {
+    expect(ingestFunction(stateless).properties.RecursiveLoop).toBe('Allow');
+    const others = Object.entries(resourcesOfType(stateless, 'AWS::Lambda::Function')).filter(
+      ([id]) => id !== ingestFunction(stateless).id,
+    );
+    expect(others.length).toBeGreaterThan(0);
+    for (const [id, fn] of others) expect(fn.Properties.RecursiveLoop, id).toBeUndefined();
+  });
+
   it('sizes the function from the stage config', () => {
     expect(ingestFunction(stateless).properties).toMatchObject({
       MemorySize: config.ingest.memorySizeMb,
