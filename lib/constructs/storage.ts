@@ -76,6 +76,12 @@ export class Storage extends Construct {
           resources: props.sourcePrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
         }),
         new PolicyStatement({
+          // Without it S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey: an object deleted
+          // before its ingest would fail five times into the dead-letter queue instead of being skipped as gone.
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new PolicyStatement({
           // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted.
           actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
           resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],

@@ -99,9 +99,9 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
       actionsOf(statementsOfRole(stateless, roleIdOfHandler(stateless, handler))).map((a) => a.split(':')[0]),
     );
 
-  it('lets ingest read objects (and versions) under exactly the source prefixes and write only rejected/', () => {
+  it('lets ingest read objects (and versions) under exactly the source prefixes, list the bucket (for 404s) and write only rejected/', () => {
     const policy = onlyResource(stateful, 'AWS::IAM::ManagedPolicy');
-    const [read, write, ...others] = (
+    const [read, list, write, ...others] = (
       policy.properties.PolicyDocument as { Statement: PolicyStatementJson[] }
     ).Statement;
     expect(others).toEqual([]);
@@ -109,6 +109,12 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
     expect(asArray(read?.Resource).sort(byJson)).toEqual(
       config.sources.map((source) => objectsUnder(source.prefix)).sort(byJson),
     );
+    // S3 tells a missing key (404) from a forbidden one only to a caller that may list the bucket.
+    expect(list).toEqual({
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
+    });
     expect(write).toEqual({
       Effect: 'Allow',
       Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
