@@ -155,8 +155,12 @@ export const stageConfigSchema = z
           'must be below 14 days, after which the queue drops the message',
         ),
         dlqDepthThreshold: positiveInt,
-        /** Existing SNS topic to notify; alarms still exist (console/API) without one. */
+        /** Lookup function errors, or 5xx answers of the HTTP API, per period. */
+        apiErrorsThreshold: positiveInt,
+        /** An existing SNS topic for every alarm; without one the stage creates its own (output AlarmTopicArn). */
         actionTopicArn: z.string().startsWith('arn:').optional(),
+        /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it). */
+        notifyEmails: z.array(z.email()).default([]),
       })
       .strict(),
   })
@@ -227,6 +231,7 @@ const stageInputs = {
       ingestThrottlesThreshold: 5,
       queueAgeThresholdSeconds: 3600,
       dlqDepthThreshold: 1,
+      apiErrorsThreshold: 5,
     },
   },
   prod: {
@@ -254,6 +259,7 @@ const stageInputs = {
       ingestThrottlesThreshold: 1,
       queueAgeThresholdSeconds: 1800,
       dlqDepthThreshold: 1,
+      apiErrorsThreshold: 5,
     },
   },
   // Exercises what the deployed stages leave at their defaults (auth 'none', own sources, every session rule,
@@ -299,6 +305,7 @@ const stageInputs = {
       ingestThrottlesThreshold: 1,
       queueAgeThresholdSeconds: 600,
       dlqDepthThreshold: 1,
+      apiErrorsThreshold: 1,
     },
   },
 } satisfies Record<string, StageConfigInput>;

@@ -3,7 +3,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IAlarmAction,
-  type Metric,
+  type IMetric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
@@ -16,7 +16,7 @@ export interface AlarmSettings {
 }
 
 export interface ThresholdAlarmProps {
-  readonly metric: Metric;
+  readonly metric: IMetric;
   readonly threshold: number;
   /** What happened and what to do about it: shown in the alarm and in its notification. */
   readonly description: string;
@@ -38,7 +38,9 @@ export function thresholdAlarm(
     alarmDescription: props.description,
   });
   if (settings.action) {
+    // The all-clear too, so whoever was paged learns it is over.
     alarm.addAlarmAction(settings.action);
+    alarm.addOkAction(settings.action);
   }
   return alarm;
 }

@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_GATEWAY_ROUTES, type ApiRouteName } from '../../contract/index.js';
 import type { ApiAuthConfig } from '../config/stages.js';
+import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { NodeFunction } from './node-function.js';
 
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
@@ -44,6 +46,8 @@ export interface ApiProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Lookups failing: function errors or 5xx answers reaching this many in a period. */
+  readonly alarms: AlarmSettings & { readonly errorsThreshold: number };
 }
 
 function authorizerFor(auth: ApiAuthConfig): IHttpRouteAuthorizer | undefined {
@@ -85,6 +89,7 @@ export class Api extends Construct {
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly cursorSigningKey: Secret;
+  readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -201,6 +206,32 @@ export class Api extends Construct {
         ),
       },
     });
+
+    const { alarms } = props;
+    this.alarms = [
+      thresholdAlarm(
+        this,
+        'ErrorsAlarm',
+        {
+          metric: this.handler.function.metricErrors({ period: alarms.period, statistic: 'Sum' }),
+          threshold: alarms.errorsThreshold,
+          description:
+            'The lookup function fails (callers get 500s): see its logs; a throttled or unreachable table is the usual cause.',
+        },
+        alarms,
+      ),
+      thresholdAlarm(
+        this,
+        'ServerErrorsAlarm',
+        {
+          metric: this.httpApi.metricServerError({ period: alarms.period, statistic: 'Sum' }),
+          threshold: alarms.errorsThreshold,
+          description:
+            'The HTTP API answers 5xx (lookups or erasures): see the access logs for the route, then that function’s logs.',
+        },
+        alarms,
+      ),
+    ];
   }
 
   get url(): string {

@@ -1,7 +1,9 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { NodeFunction } from './node-function.js';
 
 /** Find a user's items, delete them, and keep the deletion consistent with concurrent ingests. */
@@ -22,6 +24,7 @@ export interface ErasureProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  readonly alarms: AlarmSettings;
 }
 
 /**
@@ -30,6 +33,7 @@ export interface ErasureProps {
  */
 export class Erasure extends Construct {
   readonly handler: NodeFunction;
+  readonly alarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ErasureProps) {
     super(scope, id);
@@ -48,5 +52,18 @@ export class Erasure extends Construct {
       },
     });
     props.table.grant(this.handler.role, ...ERASE_TABLE_ACTIONS);
+
+    this.alarm = thresholdAlarm(
+      this,
+      'ErrorsAlarm',
+      {
+        metric: this.handler.function.metricErrors({ period: props.alarms.period, statistic: 'Sum' }),
+        // An erasure is a legal request: one that fails must be seen and run again.
+        threshold: 1,
+        description:
+          "An erasure failed: the user's data may be partly erased. See the erase function's logs and send the DELETE again (erasing is idempotent).",
+      },
+      props.alarms,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
@@ -58,6 +58,10 @@ export interface IngestProps {
   readonly alarms: IngestAlarmSettings;
 }
 
+/** Where the ingest's own metrics go (Powertools: the namespace, and the service as a dimension). */
+const METRICS_NAMESPACE = 'Sessionizer';
+const INGEST_SERVICE_NAME = 'sessionizer-ingest';
+
 /**
  * S3 upload under a source prefix → event on an SQS queue → ingest Lambda (at most `maxConcurrency` at once)
  * → DynamoDB. A message the function fails (it reports failed items per batch) is delivered again until
@@ -99,8 +103,8 @@ export class Ingest extends Construct {
         ...(props.maxMemberBytes === undefined ? {} : { MAX_MEMBER_BYTES: String(props.maxMemberBytes) }),
         // A call out of time queues the rest of its work here, to be resumed from the progress it saved.
         INGEST_QUEUE_URL: this.queue.queue.queueUrl,
-        POWERTOOLS_SERVICE_NAME: 'sessionizer-ingest',
-        POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
+        POWERTOOLS_SERVICE_NAME: INGEST_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
     });
@@ -133,6 +137,25 @@ export class Ingest extends Construct {
           threshold: alarms.errorsThreshold,
           description:
             'Ingest invocations are failing as a whole; their S3 events go back to the queue and, after the last delivery, to the dead-letter queue.',
+        },
+        alarms,
+      ),
+      thresholdAlarm(
+        this,
+        'MessagesFailedAlarm',
+        {
+          // The handler reports a failed file as a failed batch item, not as a failed invocation: Errors
+          // above misses throttled tables, dropped downloads and refused rules, this does not.
+          metric: new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: 'MessagesFailed',
+            dimensionsMap: { service: INGEST_SERVICE_NAME },
+            period: alarms.period,
+            statistic: 'Sum',
+          }),
+          threshold: alarms.errorsThreshold,
+          description:
+            'Ingest messages fail (a throttled table, a dropped download, rules the table refuses); they are delivered again and, after the last delivery, kept in the dead-letter queue. See the ingest logs.',
         },
         alarms,
       ),

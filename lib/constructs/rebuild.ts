@@ -1,4 +1,5 @@
 import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -19,6 +20,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { RebuildRequest } from '../../contract/index.js';
 import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
+import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { INGEST_TABLE_ACTIONS } from './ingest.js';
 import { NodeFunction } from './node-function.js';
 
@@ -35,6 +37,7 @@ export interface RebuildProps {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  readonly alarms: AlarmSettings;
 }
 
 type SegmentRequest = Extract<RebuildRequest, { action: 'segment' }>;
@@ -56,6 +59,7 @@ export class Rebuild extends Construct {
   readonly handler: NodeFunction;
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
+  readonly alarm: Alarm;
 
   constructor(scope: Construct, id: string, props: RebuildProps) {
     super(scope, id);
@@ -134,6 +138,17 @@ export class Rebuild extends Construct {
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
+    this.alarm = thresholdAlarm(
+      this,
+      'FailedAlarm',
+      {
+        metric: this.stateMachine.metricFailed({ period: props.alarms.period, statistic: 'Sum' }),
+        threshold: 1,
+        description:
+          'A rebuild failed: the table may hold sessions under old and new rules. See the execution history, then start a new execution.',
+      },
+      props.alarms,
+    );
     Validations.of(this.stateMachine.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.handler.function.node.defaultChild as CfnElement)}.Arn>:*]`,

@@ -1,11 +1,13 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
+import type { AlarmSettings } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { Erasure } from '../constructs/erasure.js';
 import { Ingest } from '../constructs/ingest.js';
@@ -35,7 +37,15 @@ export class StatelessStack extends Stack {
     const logRetention = logRetentionOf(config);
     const { logLevel, sessionRules } = config;
 
-    const alarmTopicArn = config.alarms.actionTopicArn;
+    // Every alarm notifies a topic: the stage's own, unless it names one it already has.
+    const alarmTopic = config.alarms.actionTopicArn
+      ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarms.actionTopicArn)
+      : ownAlarmTopic(this, config);
+    const alarmSettings: AlarmSettings = {
+      period: Duration.minutes(config.alarms.periodMinutes),
+      evaluationPeriods: config.alarms.evaluationPeriods,
+      action: new SnsAction(alarmTopic),
+    };
     const maxMemberMegabytes = config.ingest.maxMemberMegabytes;
     this.ingest = new Ingest(this, 'Ingest', {
       bucket,
@@ -53,15 +63,11 @@ export class StatelessStack extends Stack {
       logRetention,
       removalPolicy,
       alarms: {
-        period: Duration.minutes(config.alarms.periodMinutes),
-        evaluationPeriods: config.alarms.evaluationPeriods,
+        ...alarmSettings,
         errorsThreshold: config.alarms.ingestErrorsThreshold,
         throttlesThreshold: config.alarms.ingestThrottlesThreshold,
         queueAgeThreshold: Duration.seconds(config.alarms.queueAgeThresholdSeconds),
         dlqDepthThreshold: config.alarms.dlqDepthThreshold,
-        action: alarmTopicArn
-          ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn))
-          : undefined,
       },
     });
 
@@ -74,6 +80,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(config.rebuild.timeoutSeconds),
       logRetention,
       removalPolicy,
+      alarms: alarmSettings,
     });
 
     this.erasure = new Erasure(this, 'Erasure', {
@@ -83,6 +90,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(config.erase.timeoutSeconds),
       logRetention,
       removalPolicy,
+      alarms: alarmSettings,
     });
 
     this.api = new Api(this, 'Api', {
@@ -96,8 +104,13 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(config.api.timeoutSeconds),
       logRetention,
       removalPolicy,
+      alarms: { ...alarmSettings, errorsThreshold: config.alarms.apiErrorsThreshold },
     });
 
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarmTopic.topicArn,
+      description: 'Every alarm of the stage notifies this topic (alarm and OK): subscribe to it to be told',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the lookup API' });
     new CfnOutput(this, 'ApiId', {
       value: this.api.httpApi.apiId,
@@ -126,4 +139,19 @@ export class StatelessStack extends Stack {
       description: 'Serves DELETE /admin/users/{userId}',
     });
   }
+}
+
+/** The stage's alarm topic, with the stage's e-mail subscriptions (each confirms by a link sent to it). */
+function ownAlarmTopic(scope: Construct, config: StageConfig): Topic {
+  const topic = new Topic(scope, 'AlarmTopic', {
+    displayName: `${Stack.of(scope).stackName} alarms`,
+    enforceSSL: true,
+  });
+  Validations.of(topic).acknowledge({
+    id: 'AwsSolutions-SNS2',
+    reason:
+      'CloudWatch alarms can publish to an encrypted topic only with a customer-managed key whose policy admits them; alarm notifications carry no event data, so the key is not worth its cost.',
+  });
+  for (const email of config.alarms.notifyEmails) topic.addSubscription(new EmailSubscription(email));
+  return topic;
 }

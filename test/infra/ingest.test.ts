@@ -160,13 +160,13 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     }
   });
 
-  it('alarms on errors, throttles, queue age and DLQ depth with the stage thresholds', () => {
-    const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).map(
-      (alarm) => alarm.Properties,
-    );
+  it('alarms on errors, failed messages, throttles, queue age and DLQ depth with the stage thresholds', () => {
+    const alarms = Object.entries(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'))
+      .filter(([id]) => id.startsWith('Ingest'))
+      .map(([, alarm]) => alarm.Properties);
     const byMetric = (namespace: string, metricName: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         EvaluationPeriods: config.alarms.evaluationPeriods,
@@ -180,6 +180,16 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
       expect.objectContaining({
         Threshold: config.alarms.ingestErrorsThreshold,
         Dimensions: ingestDimension,
+      }),
+    ]);
+    // What the handler publishes for the messages it reports failed (Powertools: service as a dimension).
+    expect(byMetric('Sessionizer', 'MessagesFailed')).toEqual([
+      expect.objectContaining({
+        Threshold: config.alarms.ingestErrorsThreshold,
+        Statistic: 'Sum',
+        Dimensions: [
+          { Name: 'service', Value: environmentOf(ingestFunction(stateless)).POWERTOOLS_SERVICE_NAME },
+        ],
       }),
     ]);
     expect(byMetric('AWS/Lambda', 'Throttles')).toEqual([

@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { lambdaNodeMajorVersion } from '../../lib/config/bundling.js';
 import { stages } from '../../lib/config/stages.js';
@@ -6,6 +6,7 @@ import {
   apiFunction,
   eraseFunction,
   ingestFunction,
+  onlyResource,
   rebuildFunction,
   resourcesOfType,
   synthConfiguredStage,
@@ -81,24 +82,69 @@ describe('stateless stack per-stage differences', () => {
     }
   });
 
-  it('wires every alarm to an existing SNS topic when the stage names one', () => {
+  // Ingest: errors, failed messages, throttles, queue age, dead letters; API: errors, 5xx; erasure; rebuild.
+  const ALARMS_PER_STAGE = 9;
+
+  it('wires every alarm, its all-clear too, to an existing SNS topic when the stage names one', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:example-account:sessionizer-alarms';
     const { stateless } = synthStage('dev', {
       ...stages.dev,
       alarms: { ...stages.dev.alarms, actionTopicArn: topicArn },
     });
     const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(ALARMS_PER_STAGE);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+      expect(alarm.Properties.OKActions).toEqual([topicArn]);
     }
+    stateless.resourceCountIs('AWS::SNS::Topic', 0);
+    stateless.hasOutput('AlarmTopicArn', { Value: topicArn });
   });
 
-  it('leaves alarms without actions when the stage names no topic', () => {
-    for (const alarm of Object.values(
-      resourcesOfType(synthConfiguredStage('dev').stateless, 'AWS::CloudWatch::Alarm'),
-    )) {
-      expect(alarm.Properties.AlarmActions).toBeUndefined();
+  it("notifies the stage's own topic when it names none, with the stage's e-mails subscribed", () => {
+    const { stateless } = synthStage('prod', {
+      ...stages.prod,
+      alarms: { ...stages.prod.alarms, notifyEmails: ['ops@example.com'] },
+    });
+    const topic = onlyResource(stateless, 'AWS::SNS::Topic');
+    const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(ALARMS_PER_STAGE);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic.id }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topic.id }]);
     }
+    expect(onlyResource(stateless, 'AWS::SNS::Subscription').properties).toMatchObject({
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topic.id },
+    });
+    stateless.hasOutput('AlarmTopicArn', { Value: { Ref: topic.id } });
+    // Only over TLS, like every other resource of the stage.
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
+  });
+
+  it('alarms on failed lookups, erasures and rebuilds, each once', () => {
+    const { stateless } = synthConfiguredStage('prod');
+    const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
+    const metric = (namespace: string, name: string) =>
+      alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
+    expect(metric('AWS/ApiGateway', '5xx')).toEqual([
+      expect.objectContaining({ Threshold: stages.prod.alarms.apiErrorsThreshold }),
+    ]);
+    expect(metric('AWS/States', 'ExecutionsFailed')).toEqual([expect.objectContaining({ Threshold: 1 })]);
+    // Ingest's, the lookup function's and the erasure function's.
+    expect(
+      metric('AWS/Lambda', 'Errors')
+        .map((alarm) => alarm.Threshold)
+        .sort(),
+    ).toEqual([stages.prod.alarms.apiErrorsThreshold, stages.prod.alarms.ingestErrorsThreshold, 1].sort());
   });
 });
