@@ -11,10 +11,8 @@ export const ERASE_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:Query',
   'dynamodb:PutItem',
-  'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
   'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 
 export interface ErasureProps {

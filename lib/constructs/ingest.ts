@@ -16,8 +16,8 @@ import { SourceNotifications } from './source-notifications.js';
 
 /**
  * The ingest function's table access: read current sessions, then merge with conditional writes. There is
- * no IAM action for TransactWriteItems: a transaction needs the action of each item it holds, and
- * ConditionCheckItem for its pure condition checks.
+ * no IAM action for TransactWriteItems: a transaction needs the action of each item it holds (Put, Update,
+ * Delete; it holds no pure ConditionCheck, which would need ConditionCheckItem).
  */
 export const INGEST_TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -27,7 +27,6 @@ export const INGEST_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 
 export interface IngestAlarmSettings extends AlarmSettings {
