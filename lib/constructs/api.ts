@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -133,6 +133,8 @@ export class Api extends Construct {
     });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      // Tells the stages' APIs apart in the console (CDK would name each of them `HttpApi`).
+      apiName: `${Stack.of(this).stackName}-api`,
       description: 'Sessionizer lookup API and its admin route',
       // The default stage HttpApi creates cannot take throttling or access logs; we create our own below.
       createDefaultStage: false,

@@ -48,6 +48,12 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
     }
   });
 
+  it('names the API after its stage', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: `Sessionizer-${stageName}-Stateless-api`,
+    });
+  });
+
   it('lets API Gateway invoke the erase function only for the admin path', () => {
     const permissions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Permission')).filter(
       (permission) =>
