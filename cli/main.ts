@@ -67,8 +67,13 @@ async function main(): Promise<number> {
       );
     }
     if (options.format !== 'table' && result.rejected.length > 0) {
+      // CSV rows and the report hold sessions only: say where each rejection's file, line and reason are.
+      const where =
+        options.format === 'json'
+          ? 'see "rejected" in the output'
+          : 'the json and table formats list each, with its reason';
       process.stderr.write(
-        `sessionize: ${result.rejected.length.toLocaleString('en')} event(s) rejected (see "rejected" in the output)\n`,
+        `sessionize: ${result.rejected.length.toLocaleString('en')} event(s) rejected (${where})\n`,
       );
     }
     return failed.length > 0 ? 1 : 0;
@@ -91,5 +96,11 @@ for (const [signal, code] of [
 ] as const) {
   process.once(signal, () => process.exit(code));
 }
+
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
 
 process.exitCode = await main();

@@ -133,5 +133,10 @@ describe('sessionize inputs', () => {
     const rejected = await runCli(['--format', 'json', 'with-bad-line.ndjson'], { cwd: dir });
     expect(rejected.code).toBe(0);
     expect(rejected.stderr).toBe('sessionize: 1 event(s) rejected (see "rejected" in the output)\n');
+    // CSV and the report hold no rejections: the message says where they are instead.
+    const csv = await runCli(['--format', 'csv', 'with-bad-line.ndjson'], { cwd: dir });
+    expect(csv.stderr).toBe(
+      'sessionize: 1 event(s) rejected (the json and table formats list each, with its reason)\n',
+    );
   });
 });

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ensureCliBuilt } from '../../helpers/built-cli.js';
+
+describe('sessionize | head', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'sessionize-pipe-'));
+    // Megabytes of rows, far more than a pipe holds: the CLI is still writing when the reader leaves.
+    const start = Date.UTC(2024, 0, 1);
+    const lines = Array.from({ length: 60_000 }, (_, i) =>
+      JSON.stringify({
+        type: 'track',
+        event: 'Viewed',
+        userId: `user-${i}`,
+        timestamp: new Date(start + i).toISOString(),
+      }),
+    );
+    writeFileSync(join(dir, 'many-users.ndjson'), lines.join('\n'));
+  }, 60_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['csv', 'json', 'table'])(
+    'stops quietly with exit 0 when its reader closes the pipe early (%s)',
+    async (format) => {
+      const child = spawn(process.execPath, [BIN, '--format', format, 'many-users.ndjson'], {
+        cwd: dir,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      // What `head -c` does: read a little, then close its end.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+
+      expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+      expect(code).toBe(0);
+    },
+  );
+});
