@@ -4,22 +4,41 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import type { LocalStackEnvVar } from './stack-config.js';
 
-/** A port the stack cannot bind; names the variable to change. */
+/** A port the stack cannot bind; names the variable to change, and a port free right now when it found one. */
 export class PortInUseError extends Error {
   constructor(
     readonly envVar: LocalStackEnvVar,
     readonly port: number,
     what: string,
+    readonly suggestion?: number,
   ) {
     super(
       `port ${port} (${what}) is already in use; stop whatever holds it (another \`npm start\`?) ` +
-        `or choose another port, e.g. ${envVar}=${port + 1} npm start`,
+        (suggestion === undefined
+          ? `or choose another port with ${envVar}`
+          : `or choose another port, e.g. ${envVar}=${suggestion} npm start (free right now)`),
     );
     this.name = 'PortInUseError';
   }
+}
+
+/** The error for a taken port, suggesting the next port that is free and none of the stack's others. */
+export async function portInUse(
+  envVar: LocalStackEnvVar,
+  port: number,
+  what: string,
+  stackPorts: readonly number[] = [],
+): Promise<PortInUseError> {
+  for (let candidate = port + 1; candidate <= Math.min(port + 100, 65_535); candidate++) {
+    if (!stackPorts.includes(candidate) && (await isPortFree(candidate, '0.0.0.0'))) {
+      return new PortInUseError(envVar, port, what, candidate);
+    }
+  }
+  return new PortInUseError(envVar, port, what);
 }
 
 export function isAddressInUse(error: unknown): boolean {
@@ -30,13 +49,20 @@ export function isAddressInUse(error: unknown): boolean {
 }
 
 /** Fails fast, before a JVM is started, when a fixed port is taken. */
-async function assertPortFree(port: number, host: string, envVar: LocalStackEnvVar, what: string) {
+async function assertPortFree(
+  port: number,
+  host: string,
+  envVar: LocalStackEnvVar,
+  what: string,
+  stackPorts: readonly number[],
+) {
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
-    server.once('error', (error) =>
-      reject(isAddressInUse(error) ? new PortInUseError(envVar, port, what) : error),
-    );
+    server.once('error', (error) => {
+      if (!isAddressInUse(error)) reject(error);
+      else portInUse(envVar, port, what, stackPorts).then(reject, reject);
+    });
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
   });
 }
@@ -60,10 +86,11 @@ export interface Servers {
  * taken port) is thrown.
  */
 export async function startServers(options: ServersOptions): Promise<Servers> {
-  await assertPortFree(options.apiPort, '127.0.0.1', 'PORT', 'lookup API');
-  await assertPortFree(options.s3Port, '127.0.0.1', 'S3_PORT', 'local S3');
+  const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
+  await assertPortFree(options.apiPort, '127.0.0.1', 'PORT', 'lookup API', stackPorts);
+  await assertPortFree(options.s3Port, '127.0.0.1', 'S3_PORT', 'local S3', stackPorts);
   // DynamoDB Local has no bind-address option and listens on every interface.
-  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DYNAMODB_PORT', 'DynamoDB Local');
+  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DYNAMODB_PORT', 'DynamoDB Local', stackPorts);
 
   const [dynamoDb, s3] = await Promise.allSettled([
     startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: join(options.dataDir, 'dynamodb') }),
@@ -83,9 +110,9 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
   ]);
   if (dynamoDb.status === 'rejected') {
     throw isAddressInUse(dynamoDb.reason)
-      ? new PortInUseError('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local')
+      ? await portInUse('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local', stackPorts)
       : dynamoDb.reason;
   }
   const reason = (s3 as PromiseRejectedResult).reason;
-  throw isAddressInUse(reason) ? new PortInUseError('S3_PORT', options.s3Port, 'local S3') : reason;
+  throw isAddressInUse(reason) ? await portInUse('S3_PORT', options.s3Port, 'local S3', stackPorts) : reason;
 }

@@ -23,7 +23,7 @@ import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
-import { isAddressInUse, PortInUseError, startServers } from './servers.js';
+import { isAddressInUse, portInUse, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
 import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
 
@@ -283,6 +283,6 @@ async function startApi(
       ...(options.staticHeaders !== undefined && { staticHeaders: options.staticHeaders }),
     });
   } catch (error) {
-    throw isAddressInUse(error) ? new PortInUseError('PORT', options.port, 'lookup API') : error;
+    throw isAddressInUse(error) ? await portInUse('PORT', options.port, 'lookup API') : error;
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
+import { isPortFree } from '../../../local/process-utils.js';
 import { PortInUseError, startLocalStack } from '../../../local/stack.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
@@ -208,7 +209,13 @@ describe('startLocalStack checks', () => {
           [option]: port,
         });
         await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
-        await expect(attempt).rejects.toThrow(`${envVar}=${port + 1} npm start`);
+        const error = (await attempt.catch((caught: unknown) => caught)) as PortInUseError;
+        // A port checked free, after the taken one.
+        const suggested = new RegExp(`${envVar}=(\\d+) npm start \\(free right now\\)`).exec(error.message);
+        expect(suggested, error.message).not.toBeNull();
+        expect(error.suggestion).toBe(Number(suggested?.[1]));
+        expect(error.suggestion).toBeGreaterThan(port);
+        expect(await isPortFree(error.suggestion as number)).toBe(true);
         // The failed start gave the data dir back.
         expect(existsSync(join(dataDir, 'lock'))).toBe(false);
       } finally {
