@@ -5,6 +5,7 @@ import type { LocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import {
   banner,
+  dataDirEnv,
   formatAdminLog,
   formatHandlerLog,
   formatQueueActivity,
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       ...config,
       log: {
         handler: (level, message, attributes) => say(formatHandlerLog(level, message, attributes)),
-        queue: (activity, keys) => say(formatQueueActivity(activity, keys)),
+        queue: (activity, keys) => say(formatQueueActivity(activity, keys, dataDirEnv(config.dataDir))),
         recovered: (keys) => {
           if (keys.length === 0) return;
           say(`enqueued ${plural(keys.length, 'object')} no earlier run finished: ${keys.join(', ')}`);

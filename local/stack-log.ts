@@ -94,8 +94,20 @@ export function formatAdminLog(message: string, attributes: Record<string, unkno
   );
 }
 
-/** A line for a delivery that did not succeed; successes are the handler's lines. */
-export function formatQueueActivity(activity: QueueActivity, keys: string[]): string | undefined {
+/** What the other commands need before them to find a stack on this data dir ('' for the default one). */
+export function dataDirEnv(dataDir: string): string {
+  return dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shortPath(dataDir)} `;
+}
+
+/**
+ * A line for a delivery that did not succeed; successes are the handler's lines. `commandEnv` goes before
+ * the commands it suggests ({@link dataDirEnv}).
+ */
+export function formatQueueActivity(
+  activity: QueueActivity,
+  keys: string[],
+  commandEnv = '',
+): string | undefined {
   const what = keys.length > 0 ? keys.join(', ') : `message ${activity.message.messageId}`;
   switch (activity.type) {
     case 'succeeded':
@@ -111,7 +123,7 @@ export function formatQueueActivity(activity: QueueActivity, keys: string[]): st
       return (
         `DEAD-LETTERED ${what} after ${plural(activity.message.receiveCount, 'receive')}` +
         `${activity.message.lastError === undefined ? '' : ` (last: ${activity.message.lastError})`}; ` +
-        '`npm run dlq` lists the dead letters, `npm run replay -- --from-dlq` redrives them'
+        `\`${commandEnv}npm run dlq\` lists the dead letters, \`${commandEnv}npm run replay -- --from-dlq\` redrives them`
       );
   }
 }
@@ -141,14 +153,13 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: D
   const prefixes = stack.sources.map((source) => `${source.prefix} (${source.format})`).join(', ');
   const dropDir = stack.dropDir === undefined ? '(disabled)' : shortPath(stack.dropDir);
   // The other commands find the running stack through its data dir.
-  const dataEnv =
-    stack.dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shortPath(stack.dataDir)} `;
+  const dataEnv = dataDirEnv(stack.dataDir);
   return [
     '',
     'Sessionizer local stack is ready.',
     `  Viewer          ${stack.apiUrl}/   (open it in a browser; ${stack.apiUrl}/?user=${EXAMPLE_USER} after the upload below)`,
     `  Lookup API      ${stack.apiUrl}   (GET /users/{userId}, /users/{userId}/sessions, /users/{userId}/sessions/{sessionId})`,
-    `  Admin route     ${stack.apiUrl}/admin/users/{userId}   (DELETE erases a user: \`npm run erase -- --user ID\`)`,
+    `  Admin route     ${stack.apiUrl}/admin/users/{userId}   (DELETE erases a user: \`${dataEnv}npm run erase -- --user ID\`)`,
     `  S3 endpoint     ${stack.s3Endpoint}   bucket ${stack.bucket}; ingested: ${prefixes}`,
     `  S3 credentials  ${credentials}   (path-style addressing)`,
     `  DynamoDB Local  ${stack.dynamoDbEndpoint}   table ${stack.tableName}`,

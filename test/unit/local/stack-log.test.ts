@@ -106,6 +106,12 @@ describe('stack log lines', () => {
 
     expect(failed).toBe('FAILED incoming/a (receive 1): Error: down; it is received again in 30 s');
     expect(dead).toMatch(/^DEAD-LETTERED incoming\/a after 3 receives \(last: Error: down\); `npm run dlq`/);
+    // On another data dir, the commands it suggests say which.
+    expect(
+      formatQueueActivity({ type: 'dead-lettered', message }, ['incoming/a'], 'SESSIONIZER_DATA_DIR=/tmp/d '),
+    ).toContain(
+      '`SESSIONIZER_DATA_DIR=/tmp/d npm run dlq` lists the dead letters, `SESSIONIZER_DATA_DIR=/tmp/d npm run replay -- --from-dlq`',
+    );
     expect(
       formatQueueActivity({ type: 'succeeded', message, durationMs: 1 }, ['incoming/a']),
     ).toBeUndefined();
