@@ -22,7 +22,8 @@ Uploads files to the local stack's bucket ${LOCAL_BUCKET} (started with \`npm st
 under a source prefix (${sources.map((source) => source.prefix).join(', ')}) is ingested.
 
 Options:
-  --prefix PREFIX  key prefix (default ${sources[0]?.prefix}), e.g. segment-logs/<source-id>/<day>/
+  --prefix PREFIX  key prefix, a folder (a missing final / is added; default ${sources[0]?.prefix}),
+                   e.g. segment-logs/<source-id>/<day>/
   --keep-path      key PREFIX + the file's path relative to the current directory, not just its name
   -h, --help       show this help
 
@@ -114,7 +115,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: no files given\n\n${usage(sources)}`);
     return 2;
   }
-  const prefix = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
+  const given = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
+  // A prefix names a folder: `--prefix segment-logs` means segment-logs/, not keys glued to the file name.
+  const prefix = given === '' || given.endsWith('/') ? given : `${given}/`;
 
   let uploads: Planned[];
   try {

@@ -318,8 +318,9 @@ describe('npm start (local stack)', () => {
     const userId = 'segment destination user';
     writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
 
+    // A prefix is a folder, its final slash added when left out.
     const segment = await runUpload(
-      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000/', '1704157200456.a.ndjson'],
+      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000', '1704157200456.a.ndjson'],
       scratch,
       ports.s3,
     );
@@ -327,6 +328,9 @@ describe('npm start (local stack)', () => {
 
     expect(segment.status, segment.stderr).toBe(0);
     expect(segment.stderr).not.toContain('not ingested');
+    expect(segment.stdout).toContain(
+      's3://sessionizer-local/segment-logs/q1Zx8pQ2mV/1704153600000/1704157200456.a.ndjson',
+    );
     const sessions = await waitUntil('the Segment destination user', 20_000, () =>
       sessionsOf(apiUrl, userId),
     );
