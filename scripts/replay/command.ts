@@ -95,7 +95,7 @@ export function parseReplayOptions(
     fromDeadLetterQueue: values['from-dlq'] === true,
   };
   if (options.since !== undefined && parseDay(options.since) === undefined)
-    return { problem: `since must be a day as YYYY-MM-DD, not ${JSON.stringify(options.since)}` };
+    return { problem: `--since must be a day as YYYY-MM-DD, not ${JSON.stringify(options.since)}` };
   if (options.fromDeadLetterQueue && options.since !== undefined)
     return { problem: 'since does not apply to the dead-letter queue (use prefix to pick dead letters)' };
   if (options.stage !== undefined && options.fromDeadLetterQueue && options.prefix !== undefined)

@@ -367,7 +367,7 @@ describe('npm start (local stack)', () => {
     expect(dlq.status, dlq.stderr).toBe(0);
     expect(dlq.stdout.trim()).toBe('0 dead letters');
     expect(badDay.status).toBe(2);
-    expect(badDay.stderr).toContain('since must be a day as YYYY-MM-DD, not "2024-02-30"');
+    expect(badDay.stderr).toContain('--since must be a day as YYYY-MM-DD, not "2024-02-30"');
   }, 60_000);
 
   it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {

@@ -297,7 +297,7 @@ describe('npm run replay', () => {
   }
 
   it.each([
-    [['--since', '2024-02-30'], 'since must be a day as YYYY-MM-DD, not "2024-02-30"'],
+    [['--since', '2024-02-30'], '--since must be a day as YYYY-MM-DD, not "2024-02-30"'],
     [['--from-dlq', '--since', '2024-01-01'], 'since does not apply to the dead-letter queue'],
     [
       ['--stage', 'dev', '--from-dlq', '--prefix', 'incoming/'],
