@@ -17,7 +17,7 @@ export class TableRulesMismatchError extends Error {
   constructor(table: TableRules, current: CompiledRules) {
     super(
       table.target === undefined
-        ? `this table's sessions were cut under other rules (${describeRules(table.rules)}) than this function runs (${describeRules(current.source)}); run a rebuild (npm run rebuild) to recompute them under the new rules, or deploy the old rules again`
+        ? `this table's sessions were cut under other rules (${describeRules(table.rules)}) than this function runs (${describeRules(current.source)}); rebuild them under this function's rules (the stage's rebuild; npm run rebuild locally), or run it with the table's rules again (deploy them; locally, restart npm start with them)`
         : `this table is being rebuilt under other rules (${describeRules(table.target.rules)}) than this function runs (${describeRules(current.source)}); deploy those rules, or let the rebuild finish first`,
     );
     this.name = 'TableRulesMismatchError';

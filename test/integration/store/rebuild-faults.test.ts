@@ -12,7 +12,11 @@ import {
 } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
-import type { CompiledRules, SessionRules } from '../../../functions/domain/rules/session-rules.js';
+import {
+  type CompiledRules,
+  describeRules,
+  type SessionRules,
+} from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
@@ -148,6 +152,10 @@ describe('a rebuild racing ingests of the new rules', () => {
     const rebuild = rebuildTo(store.transport, target);
     const late = record({ id: 'm:4', userId: 'u', timestamp: T0 + 25 * MINUTE });
     await expect(rebuild.writer.mergeUserEvents('u', [late])).rejects.toThrow(RulesMismatchError);
+    // Both sets of rules as people write them, and both ways out.
+    await expect(rebuild.writer.mergeUserEvents('u', [late])).rejects.toThrow(
+      `were cut under other session rules (${describeRules(store.rules.source)}) than this ingest runs (${describeRules(target.source)}); run the ingest with the table's rules`,
+    );
 
     await beginTableRebuild(rebuild.table);
     forgetRulesCheck();
