@@ -66,6 +66,16 @@ async function main(): Promise<number> {
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
       );
     }
+    if (options.inputFormat !== 'auto') {
+      // A named format that fits none of a file's records is more likely the wrong name than a broken export.
+      for (const file of result.files) {
+        if (file.error !== undefined || file.records === 0 || file.accepted > 0) continue;
+        process.stderr.write(
+          `sessionize: ${escapeControl(file.file)}: every record was rejected as ${options.inputFormat}; ` +
+            'is --input-format right? (without it each file is read in the format it shows)\n',
+        );
+      }
+    }
     if (options.format !== 'table' && result.rejected.length > 0) {
       // CSV rows and the report hold sessions only: say where each rejection's file, line and reason are.
       const where =

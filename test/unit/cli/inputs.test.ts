@@ -127,6 +127,15 @@ describe('sessionize inputs', () => {
     }
   });
 
+  it("asks whether --input-format is right when it fits none of a file's records", async () => {
+    const run = await runCli(['--input-format', 'mixpanel', 'good.ndjson'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'sessionize: good.ndjson: every record was rejected as mixpanel; is --input-format right?',
+    );
+    expect((await runCli(['--input-format', 'segment', 'good.ndjson'], { cwd: dir })).stderr).toBe('');
+  });
+
   it('exits 0 when every file was read, with rejected events or not', async () => {
     writeFileSync(path('with-bad-line.ndjson'), `${event('u-1', 0)}\nnot json\n`);
     expect((await runCli(['good.ndjson'], { cwd: dir })).code).toBe(0);
