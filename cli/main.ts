@@ -39,6 +39,8 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const prepared = await prepareInputs(options.files, process.stdin);
   const progress = progressLine();
+  // Users asked for on the report that no session has shown yet.
+  const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
   try {
     const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {
@@ -48,6 +50,7 @@ async function main(): Promise<number> {
       ...(process.stderr.isTTY === true && { onProgress: progress.update }),
       onSessions: (sessions) => {
         progress.end();
+        for (const session of sessions) unseenReportUsers.delete(session.userId);
         output.sessions(sessions.map(toSessionView));
         return output.drained();
       },
@@ -64,6 +67,12 @@ async function main(): Promise<number> {
         : '';
       process.stderr.write(
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
+      );
+    }
+    if (unseenReportUsers.size > 0) {
+      const ids = [...unseenReportUsers].map((id) => escapeControl(JSON.stringify(id))).join(', ');
+      process.stderr.write(
+        `sessionize: --report-users: no sessions for ${ids}; the report shows them empty\n`,
       );
     }
     if (options.inputFormat !== 'auto') {

@@ -136,6 +136,16 @@ describe('sessionize inputs', () => {
     expect((await runCli(['--input-format', 'segment', 'good.ndjson'], { cwd: dir })).stderr).toBe('');
   });
 
+  it('names the --report-users no session showed, on stderr', async () => {
+    const run = await runCli(['--format', 'html', '--report-users', 'u-1,nobody', 'good.ndjson'], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'sessionize: --report-users: no sessions for "nobody"; the report shows them empty\n',
+    );
+  });
+
   it('exits 0 when every file was read, with rejected events or not', async () => {
     writeFileSync(path('with-bad-line.ndjson'), `${event('u-1', 0)}\nnot json\n`);
     expect((await runCli(['good.ndjson'], { cwd: dir })).code).toBe(0);
