@@ -77,7 +77,10 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
 
 const USAGE = `Usage: npm run generate -- --events <n> [--format ndjson|json-array] [--gzip]
   [--seed <n>] [--users <n>] [--days <n>] [--start <ISO date>] [--anonymous-share <0..1>]
-  [--late-share <0..1>] [--duplicate-share <0..1>] [--no-message-id-share <0..1>] [--out <path>]`;
+  [--late-share <0..1>] [--duplicate-share <0..1>] [--no-message-id-share <0..1>] [--out <path>]
+
+--out is relative to the folder you run it from; without it the file goes to bench/out/events-<n>.<ext>
+(git-ignored).`;
 
 function numberOption(values: Record<string, unknown>, name: string): number | undefined {
   const text = values[name];
@@ -125,7 +128,11 @@ async function main(argv: string[]): Promise<void> {
     if (Number.isNaN(startMs)) throw new RangeError(`--start must be an ISO date, got ${values.start}`);
   }
   const extension = `${format === 'ndjson' ? 'ndjson' : 'json'}${values.gzip ? '.gz' : ''}`;
-  const out = values.out ?? `bench/out/events-${events}.${extension}`;
+  // `npm run` starts in the repository root; a path given on the command line means the caller's folder.
+  const out =
+    values.out === undefined
+      ? `bench/out/events-${events}.${extension}`
+      : resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
   const started = performance.now();
   const result = await writeExport(out, {
     events,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +67,14 @@ describe('writeExport', () => {
     const text = await readFile(plainPath, 'utf8');
     expect(text.trimEnd().split('\n')).toHaveLength(50);
     expect(plain.bytes).toBe(Buffer.byteLength(text));
+  });
+
+  it('writes --out relative to the folder npm run was typed in (INIT_CWD), not the repository root', async () => {
+    const script = join(import.meta.dirname, '../../../bench/write-export.ts');
+    execFileSync(process.execPath, ['--import', 'tsx', script, '--events', '5', '--out', 'here.ndjson'], {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: { ...process.env, INIT_CWD: directory },
+    });
+    expect((await readFile(join(directory, 'here.ndjson'), 'utf8')).trimEnd().split('\n')).toHaveLength(5);
   });
 });
