@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { decodeS3EventKey, type SourceDefinition } from '../contract/index.js';
-import { notAnExportByName } from '../functions/ingest/sources.js';
+import { type SkippedObject, whyNotIngested } from '../functions/ingest/sources.js';
 import { IngestLedger } from './ingest-ledger.js';
 import { IngestQueue, type QueueActivity, type SqsBatchHandler } from './ingest-queue.js';
 import {
@@ -53,6 +53,10 @@ export interface MessageView {
 export interface ReplayResult {
   /** Objects enqueued (or, on a dry run, that would be). */
   objects?: SourceObject[];
+  /** Objects listed that the ingest does not read, with why. */
+  skipped?: SkippedObject[];
+  /** Objects modified before `since`. */
+  older?: number;
   /** Dead letters redriven (or, on a dry run, that would be). */
   messages?: MessageView[];
 }
@@ -161,17 +165,18 @@ export class IngestPipeline {
     }
     const prefixes = prefix === undefined ? this.options.sources.map((source) => source.prefix) : [prefix];
     const objects: SourceObject[] = [];
+    const skipped: SkippedObject[] = [];
+    let older = 0;
     for (const listed of prefixes) {
       for await (const object of listObjects(this.requireS3(), this.options.bucket, listed)) {
-        if (sourceOf(object.key, this.options.sources) === undefined) continue;
-        // The ingest would only skip it: a folder marker, a manifest, a Parquet file.
-        if (notAnExportByName(object.key) !== undefined) continue;
-        if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) continue;
-        objects.push(object);
+        const reason = whyNotIngested(object.key, this.options.sources);
+        if (reason !== undefined) skipped.push({ key: object.key, reason });
+        else if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) older++;
+        else objects.push(object);
       }
     }
     if (!request.dryRun) for (const object of objects) this.send(object, 'sessionizer-local-replay');
-    return { objects };
+    return { objects, skipped, older };
   }
 
   private send(object: SourceObject, sender: ReplaySender): void {

@@ -1,4 +1,4 @@
-import type { SourceDefinition } from '../../contract/index.js';
+import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
 
 /** The source whose prefix the key is under (the longest one, should prefixes ever nest). */
 export function sourceOf(key: string, sources: readonly SourceDefinition[]): SourceDefinition | undefined {
@@ -27,4 +27,18 @@ const NOT_EXPORTS: readonly [RegExp, string][] = [
 export function notAnExportByName(key: string): string | undefined {
   for (const [pattern, what] of NOT_EXPORTS) if (pattern.test(key)) return what;
   return undefined;
+}
+
+/** A listed object a replay leaves out, and why. */
+export interface SkippedObject {
+  readonly key: string;
+  readonly reason: string;
+}
+
+/** Why a listed object is not one the ingest reads (for a replay to skip and name), or undefined. */
+export function whyNotIngested(key: string, sources: readonly SourceDefinition[]): string | undefined {
+  if (key.startsWith(REJECTED_PREFIX)) return 'a rejection report';
+  if (sourceOf(key, sources) === undefined) return 'not under any source prefix';
+  const notAnExport = notAnExportByName(key);
+  return notAnExport === undefined ? undefined : `${notAnExport}, not an export`;
 }

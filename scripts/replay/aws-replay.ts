@@ -9,8 +9,8 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
-import { notAnExportByName, sourceOf } from '../../functions/ingest/sources.js';
+import type { SourceDefinition } from '../../contract/index.js';
+import { type SkippedObject, whyNotIngested } from '../../functions/ingest/sources.js';
 import {
   listObjects,
   notificationBody,
@@ -36,11 +36,6 @@ export interface ObjectReplayRequest {
   readonly dryRun: boolean;
 }
 
-export interface SkippedObject {
-  readonly key: string;
-  readonly reason: string;
-}
-
 export interface ObjectReplayResult {
   /** Enqueued (or, on a dry run, to be). */
   readonly objects: SourceObject[];
@@ -57,13 +52,6 @@ const MAX_SEND_ATTEMPTS = 5;
 /** A prefix selects objects of some source when it lies inside one, or one lies inside it. */
 function reachesASource(prefix: string, sources: readonly SourceDefinition[]): boolean {
   return sources.some((source) => prefix.startsWith(source.prefix) || source.prefix.startsWith(prefix));
-}
-
-function whyNotIngested(key: string, sources: readonly SourceDefinition[]): string | undefined {
-  if (key.startsWith(REJECTED_PREFIX)) return 'a rejection report';
-  if (sourceOf(key, sources) === undefined) return 'not under any source prefix';
-  const notAnExport = notAnExportByName(key);
-  return notAnExport === undefined ? undefined : `${notAnExport}, not an export`;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -120,7 +120,12 @@ function printLocal(response: ReplayResponse, io: CommandIo): void {
     if (response.dryRun && messages.length > 0) io.out('`npm run replay -- --from-dlq` redrives them.');
     return;
   }
-  printObjects({ objects: response.objects ?? [], skipped: [], older: 0 }, LOCAL_BUCKET, response.dryRun, io);
+  printObjects(
+    { objects: response.objects ?? [], skipped: response.skipped ?? [], older: response.older ?? 0 },
+    LOCAL_BUCKET,
+    response.dryRun,
+    io,
+  );
 }
 
 function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolean, io: CommandIo): void {

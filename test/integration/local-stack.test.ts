@@ -351,6 +351,8 @@ describe('npm start (local stack)', () => {
     const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
     const dlq = await runScript('dlq', [], scratch, env);
     const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
+    // The rejection report an earlier test stored is listed, and named as what the ingest never reads.
+    const reports = await runScript('replay', ['--prefix', 'rejected/', '--dry-run'], scratch, env);
 
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toContain(
@@ -368,6 +370,13 @@ describe('npm start (local stack)', () => {
     expect(dlq.stdout.trim()).toBe('0 dead letters');
     expect(badDay.status).toBe(2);
     expect(badDay.stderr).toContain('--since must be a day as YYYY-MM-DD, not "2024-02-30"');
+    expect(reports.status, reports.stderr).toBe(0);
+    expect(reports.stdout).toMatch(
+      /^would enqueue 0 objects .*\nskipped \d+ objects? the ingest does not read:\n/,
+    );
+    expect(reports.stdout).toContain(
+      `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report)\n`,
+    );
   }, 60_000);
 
   it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
