@@ -27,6 +27,19 @@ export interface IngestQueueOptions {
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
+interface FailedMessages {
+  readonly ids: Set<string>;
+  readonly reason: string;
+  /** A reason of each message's own, when the handler gave one (the ingest's `failureReasons`). */
+  readonly reasons?: Readonly<Record<string, unknown>>;
+}
+
+/** Why `messageId` failed: its own reason when the handler gave one, else the batch's. */
+function reasonFor(failed: FailedMessages, messageId: string): string {
+  const own = failed.reasons?.[messageId];
+  return typeof own === 'string' && own !== '' ? own : failed.reason;
+}
+
 /**
  * Which messages of a batch failed, by Lambda's rules for partial batch responses: no response, no
  * list or an empty list is complete success; an identifier that is not one of the batch's message ids
@@ -35,7 +48,7 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 export function failedMessageIds(
   batch: readonly Pick<StoredMessage, 'messageId'>[],
   response: unknown,
-): { ids: Set<string>; reason: string } {
+): FailedMessages {
   const all = { ids: new Set(batch.map((message) => message.messageId)) };
   if (response === undefined || response === null) return { ids: new Set(), reason: '' };
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
@@ -57,7 +70,12 @@ export function failedMessageIds(
     }
     ids.add(id);
   }
-  return { ids, reason: 'reported as failed by the handler (batchItemFailures)' };
+  const reasons = (response as { failureReasons?: unknown }).failureReasons;
+  return {
+    ids,
+    reason: 'reported as failed by the handler (batchItemFailures)',
+    ...(typeof reasons === 'object' && reasons !== null && { reasons: reasons as Record<string, unknown> }),
+  };
 }
 
 export class IngestQueue {
@@ -164,7 +182,7 @@ export class IngestQueue {
 
   private async invoke(handler: SqsBatchHandler, batch: StoredMessage[]): Promise<void> {
     const started = performance.now();
-    let failed: { ids: Set<string>; reason: string };
+    let failed: FailedMessages;
     try {
       failed = failedMessageIds(batch, await handler({ Records: batch.map((m) => this.toRecord(m)) }));
     } catch (error) {
@@ -179,11 +197,12 @@ export class IngestQueue {
         onActivity?.({ type: 'succeeded', message, durationMs });
         continue;
       }
-      queue.recordFailure(message.messageId, receiptHandle, failed.reason);
+      const reason = reasonFor(failed, message.messageId);
+      queue.recordFailure(message.messageId, receiptHandle, reason);
       onActivity?.({
         type: 'failed',
         message,
-        reason: failed.reason,
+        reason,
         retryInMs: Math.max(0, message.visibleAt - queue.now()),
         lastReceive: message.receiveCount >= queue.maxReceiveCount,
       });

@@ -37,6 +37,8 @@ export interface IngestHandlerDeps extends ObjectIngestDeps {
 
 export interface IngestResult extends SQSBatchResponse {
   readonly outcomes: readonly ObjectOutcome[];
+  /** Why each message of `batchItemFailures` failed (Lambda ignores it; the local stack shows it). */
+  readonly failureReasons: Readonly<Record<string, string>>;
 }
 
 export type IngestHandler = (event: SQSEvent, context?: Context) => Promise<IngestResult>;
@@ -101,6 +103,11 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
     let startedOne = false;
     const outcomes: ObjectOutcome[] = [];
     const batchItemFailures: { itemIdentifier: string }[] = [];
+    const failureReasons: Record<string, string> = {};
+    const fail = (messageId: string, error: unknown) => {
+      batchItemFailures.push({ itemIdentifier: messageId });
+      failureReasons[messageId] = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    };
     try {
       await deps.checkRules?.();
       for (const record of event.Records ?? []) {
@@ -128,7 +135,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         } catch (error) {
           if (error instanceof TimeUpError) {
             logger.warn(error.message, { messageId: record.messageId });
-            batchItemFailures.push({ itemIdentifier: record.messageId });
+            fail(record.messageId, error);
             continue;
           }
           logger.error('ingest failed; the message returns to the queue and is retried', {
@@ -136,13 +143,13 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
             receiveCount: record.attributes?.ApproximateReceiveCount,
             error,
           });
-          batchItemFailures.push({ itemIdentifier: record.messageId });
+          fail(record.messageId, error);
         }
       }
     } catch (error) {
       // The table refuses this function's rules: every message waits (and, past its receives, goes to the DLQ).
       logger.error('ingest refused; every message of this batch is retried', { error });
-      for (const record of event.Records ?? []) batchItemFailures.push({ itemIdentifier: record.messageId });
+      for (const record of event.Records ?? []) fail(record.messageId, error);
     } finally {
       publishMetrics(
         deps.metrics,
@@ -151,6 +158,6 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         Math.round(performance.now() - started),
       );
     }
-    return { batchItemFailures, outcomes };
+    return { batchItemFailures, outcomes, failureReasons };
   };
 }

@@ -52,7 +52,11 @@ describe('createIngestHandler skipping what is not an export', () => {
 
     const result = await createHandler()(eventFor(key));
 
-    expect(result).toEqual({ batchItemFailures: [], outcomes: [{ status: 'skipped', key, reason }] });
+    expect(result).toEqual({
+      batchItemFailures: [],
+      outcomes: [{ status: 'skipped', key, reason }],
+      failureReasons: {},
+    });
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(logger.at('warn')).toEqual([
       { level: 'warn', message: `skipping ${BUCKET}/${key}: ${reason}`, attributes: { bucket: BUCKET, key } },

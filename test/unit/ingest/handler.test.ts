@@ -138,6 +138,10 @@ describe('createIngestHandler', () => {
     );
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-2' }]);
+    // Why, for whoever runs the handler and shows its failures (the local stack's queue).
+    expect(result.failureReasons).toEqual({
+      'message-2': 'ProvisionedThroughputExceededException: Rate exceeded',
+    });
     expect(result.outcomes.map((outcome) => outcome.key)).toEqual(['incoming/a.ndjson', 'incoming/c.ndjson']);
     expect(writer.userIds()).toEqual(['ann', 'cat']);
     expect(logger.at('error')).toEqual([
@@ -254,6 +258,7 @@ describe('createIngestHandler', () => {
     expect(result).toEqual({
       batchItemFailures: [],
       outcomes: [{ status: 'gone', key: 'incoming/deleted.ndjson' }],
+      failureReasons: {},
     });
     expect(logger.at('warn')).toEqual([
       expect.objectContaining({ message: 'object deleted before it could be ingested' }),

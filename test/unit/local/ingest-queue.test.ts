@@ -246,6 +246,15 @@ describe('failedMessageIds', () => {
     expect(failedMessageIds(batch, response).ids).toEqual(new Set());
   });
 
+  it("gives each failed message the handler's own reason for it, when it gave one", () => {
+    const failed = failedMessageIds(batch, {
+      batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }],
+      failureReasons: { m2: 'Error: table throttled' },
+    });
+    expect(failed.ids).toEqual(new Set(['m1', 'm2']));
+    expect(failed.reasons).toEqual({ m2: 'Error: table throttled' });
+  });
+
   it('fails only the named messages', () => {
     expect(failedMessageIds(batch, { batchItemFailures: [{ itemIdentifier: 'm2' }] }).ids).toEqual(
       new Set(['m2']),
