@@ -11,6 +11,11 @@ export interface ByteRecord {
   readonly line: number;
   /** 1-based element number in a JSON array; undefined for NDJSON lines (also those after an array). */
   readonly index: number | undefined;
+  /**
+   * The last line of a file that broke off (truncated or corrupt compressed data) without its line feed: it
+   * counts only if it is JSON, else it may be a record cut short, which is neither an event nor a rejection.
+   */
+  readonly cut?: true;
 }
 
 /** Where reading stopped because the file's structure broke; the records before it stand. */

@@ -4,6 +4,7 @@ import {
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COMMA,
+  closesValue,
   LINE_FEED,
   OPEN_BRACE,
   OPEN_BRACKET,
@@ -37,10 +38,6 @@ function closingQuote(bytes: Buffer, from: number): number {
 }
 
 /** The last byte of a value that cannot be the cut-off start of a longer one. */
-function closesValue(byte: number): boolean {
-  return byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === QUOTE;
-}
-
 export const UNTERMINATED_ARRAY = 'unterminated JSON array: the file ends before its closing "]"';
 export const EMPTY_ELEMENT = 'JSON array with an empty element (a comma with no value before or after it)';
 export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';

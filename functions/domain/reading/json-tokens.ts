@@ -27,6 +27,11 @@ const SPACE = 0x20;
 const PLUS = 0x2b;
 const DOT = 0x2e;
 export const BACKSLASH = 0x5c;
+
+/** A last byte no cut can leave inside a longer value: a closed object, array or string ends there. */
+export function closesValue(byte: number): boolean {
+  return byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === QUOTE;
+}
 const UPPER_E = 0x45;
 const LOWER_E = 0x65;
 const LOWER_U = 0x75;

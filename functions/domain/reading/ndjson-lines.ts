@@ -1,4 +1,5 @@
 import type { ByteRecord } from './byte-record.js';
+import { closesValue } from './json-tokens.js';
 import { trimEnd, trimStart } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
@@ -41,6 +42,19 @@ export class NdjsonLines {
   /** Reads the last line, which has no line feed after it. */
   end(out: ByteRecord[]): void {
     if (this.pieces.length > 0) this.flushPieces(out);
+  }
+
+  /**
+   * The file broke off here: the last line only when it ends as a value does (`}`, `]`, `"`), which a cut
+   * cannot have made of a longer one; it is marked `cut` for the reader to keep only if it is JSON.
+   */
+  cut(out: ByteRecord[]): void {
+    const before = out.length;
+    this.end(out);
+    const last = out[before];
+    if (last === undefined) return;
+    out.length = before;
+    if (closesValue(last.bytes[last.end - 1] as number)) out.push({ ...last, cut: true });
   }
 
   private flushPieces(out: ByteRecord[]): void {

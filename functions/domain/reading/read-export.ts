@@ -219,9 +219,12 @@ async function readMember(
     reading: for await (const batch of readRecords(member.bytes)) {
       summary.container = batch.container;
       for (const record of batch.records) {
-        lastLine = record.line;
         const fields = scanner?.fields ?? detectionFields();
-        if (fields.scan(record.bytes, record.start, record.end)) {
+        const scanned = fields.scan(record.bytes, record.start, record.end);
+        // A last line the break may have cut short: neither an event nor a rejection.
+        if (!scanned && record.cut) continue;
+        lastLine = record.line;
+        if (scanned) {
           readScanned(record, fields);
           continue;
         }

@@ -61,6 +61,15 @@ export class RecordSplitter {
     return undefined;
   }
 
+  /**
+   * The bytes broke off (truncated or corrupt compressed data): the last record when its value closed, as
+   * at a file's end, an NDJSON line marked `cut`. The break itself is the caller's error, not a structural one.
+   */
+  cut(out: ByteRecord[]): void {
+    if (this.reader instanceof JsonArrayElements) this.reader.end(out);
+    else this.reader?.cut(out);
+  }
+
   private detect(bytes: Buffer, out: ByteRecord[]): void {
     this.carry = undefined;
     const length = bytes.length;
@@ -97,18 +106,26 @@ export class RecordSplitter {
  * Streams the records of one decompressed export file, one batch per chunk that completes a record. A JSON
  * array that never closes ends with a batch carrying the failure; the complete elements before it are
  * yielded (the last one too when its value closed), an unfinished one is neither a record nor a rejection.
- * A blank file yields nothing; a file with no records but a container (`[]`) yields one empty batch.
+ * A blank file yields nothing; a file with no records but a container (`[]`) yields one empty batch. When
+ * the source fails, its last record goes out first if its value closed (an NDJSON line marked `cut`).
  */
 export async function* readRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<RecordBatch> {
   const splitter = new RecordSplitter();
   let yielded = false;
-  for await (const chunk of source) {
-    const records: ByteRecord[] = [];
-    splitter.push(chunk, records);
-    if (records.length > 0) {
-      yielded = true;
-      yield batch(splitter, records, undefined);
+  try {
+    for await (const chunk of source) {
+      const records: ByteRecord[] = [];
+      splitter.push(chunk, records);
+      if (records.length > 0) {
+        yielded = true;
+        yield batch(splitter, records, undefined);
+      }
     }
+  } catch (error) {
+    const records: ByteRecord[] = [];
+    splitter.cut(records);
+    if (records.length > 0) yield batch(splitter, records, undefined);
+    throw error;
   }
   const records: ByteRecord[] = [];
   const failure = splitter.finish(records);

@@ -272,6 +272,35 @@ describe('readExport', () => {
     expect(result.summaries[0]).toMatchObject({ accepted: kept, records: kept, rejected: 0 });
   });
 
+  // Stored (uncompressed) deflate: a cut at a chosen byte of the text, as a truncated upload could make.
+  const storedGzipCut = (text: string, keep: number) =>
+    gzipSync(text, { level: 0 }).subarray(0, 10 + 5 + keep);
+
+  it('keeps the last line of a truncated gzip when it is whole JSON, as a file ending there would', async () => {
+    const text = [event('m-1'), event('m-2'), event('m-3')].join('\n');
+    const whole = await read('cut.ndjson.gz', storedGzipCut(text, text.length));
+    expect(ids(whole)).toEqual(['m:m-1', 'm:m-2', 'm:m-3']);
+    expect(whole.summaries[0]?.error).toBe(
+      'gzip data ends early (truncated file); reading stopped after line 3',
+    );
+
+    // Cut inside the last line (here just before its closing brace, after a closing quote): neither an event
+    // nor a rejection, and reading stopped after the line before it.
+    const cut = await read('cut.ndjson.gz', storedGzipCut(text, text.length - 1));
+    expect(ids(cut)).toEqual(['m:m-1', 'm:m-2']);
+    expect(cut.rejections).toEqual([]);
+    expect(cut.summaries[0]?.error).toBe(
+      'gzip data ends early (truncated file); reading stopped after line 2',
+    );
+  });
+
+  it('keeps the last element of a JSON array in a truncated gzip when its value closed', async () => {
+    const text = `[${event('m-1')},${event('m-2')}`;
+    const result = await read('cut.json.gz', storedGzipCut(text, text.length));
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+    expect(result.summaries[0]?.error).toMatch(/^gzip data ends early \(truncated file\)/);
+  });
+
   it('says so when a gzip breaks before its first complete record', async () => {
     const whole = gzipSync(event('m-1').repeat(50));
     const result = await read('cut.ndjson.gz', whole.subarray(0, 20));
