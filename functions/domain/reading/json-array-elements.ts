@@ -37,7 +37,6 @@ function closingQuote(bytes: Buffer, from: number): number {
   }
 }
 
-/** The last byte of a value that cannot be the cut-off start of a longer one. */
 export const UNTERMINATED_ARRAY = 'unterminated JSON array: the file ends before its closing "]"';
 export const EMPTY_ELEMENT = 'JSON array with an empty element (a comma with no value before or after it)';
 export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';
