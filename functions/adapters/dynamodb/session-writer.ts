@@ -1,5 +1,5 @@
 import type { EventRecord } from '../../domain/events/event.js';
-import { type CompiledRules, describeRules } from '../../domain/rules/session-rules.js';
+import { type CompiledRules, describeRules, rulesOfFingerprint } from '../../domain/rules/session-rules.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
@@ -43,34 +43,17 @@ export class MergeConflictError extends Error {
   }
 }
 
-/** Rules as people read them, from the fingerprint a head records (compileRules); as recorded if unknown. */
-function describeFingerprint(fingerprint: string): string {
-  try {
-    const { gapMs, byPlatform, capMs, stitching } = JSON.parse(fingerprint) as {
-      gapMs: number;
-      byPlatform: Record<string, number>;
-      capMs: number | null;
-      stitching: boolean;
-    };
-    const minutes = (ms: number) => ms / 60_000;
-    return describeRules({
-      gapMinutes: minutes(gapMs),
-      gapMinutesByPlatform: Object.fromEntries(
-        Object.entries(byPlatform).map(([platform, ms]) => [platform, minutes(ms)]),
-      ),
-      ...(capMs !== null && { maxSessionMinutes: minutes(capMs) }),
-      identityStitching: stitching,
-    });
-  } catch {
-    return fingerprint;
-  }
+/** Stored rules as people read them; the fingerprint as recorded when it is not one compileRules wrote. */
+function describeStored(fingerprint: string): string {
+  const rules = rulesOfFingerprint(fingerprint);
+  return rules === undefined ? fingerprint : describeRules(rules);
 }
 
 /** The user's sessions were cut under other rules: merging would mix the two (rule 6). */
 export class RulesMismatchError extends Error {
   constructor(userId: string, stored: string, current: CompiledRules) {
     super(
-      `the sessions of user ${JSON.stringify(userId)} were cut under other session rules (${describeFingerprint(stored)}) than this ingest runs (${describeRules(current.source)}); run the ingest with the table's rules (deploy them; locally, restart npm start with them), or rebuild the table under the ingest's rules`,
+      `the sessions of user ${JSON.stringify(userId)} were cut under other session rules (${describeStored(stored)}) than this ingest runs (${describeRules(current.source)}); run the ingest with the table's rules (deploy them; locally, restart npm start with them), or rebuild the table under the ingest's rules`,
     );
     this.name = 'RulesMismatchError';
   }

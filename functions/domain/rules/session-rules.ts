@@ -80,6 +80,29 @@ export function compileRules(rules: SessionRules): CompiledRules {
   };
 }
 
+/** The rules a fingerprint of {@link compileRules} records; undefined for a text it did not write. */
+export function rulesOfFingerprint(fingerprint: string): SessionRules | undefined {
+  try {
+    const { gapMs, byPlatform, capMs, stitching } = JSON.parse(fingerprint) as {
+      gapMs: number;
+      byPlatform: Record<string, number>;
+      capMs: number | null;
+      stitching: boolean;
+    };
+    const minutes = (ms: number) => ms / 60_000;
+    return {
+      gapMinutes: minutes(gapMs),
+      gapMinutesByPlatform: Object.fromEntries(
+        Object.entries(byPlatform).map(([platform, ms]) => [platform, minutes(ms)]),
+      ),
+      ...(capMs !== null && { maxSessionMinutes: minutes(capMs) }),
+      identityStitching: stitching,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The gap that applies before an event of this platform (rule 7). */
 export function gapBefore(rules: CompiledRules, platform: string | null): number {
   if (platform === null || rules.gapMsByPlatform.size === 0) return rules.gapMs;

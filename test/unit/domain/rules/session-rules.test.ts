@@ -6,6 +6,7 @@ import {
   gapBefore,
   minutesFromText,
   minutesToMs,
+  rulesOfFingerprint,
   type SessionRules,
 } from '../../../../functions/domain/rules/session-rules.js';
 
@@ -99,6 +100,28 @@ describe('compileRules', () => {
       rules({ identityStitching: true }),
     ].map((source) => compileRules(source).fingerprint);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
+  });
+});
+
+describe('rulesOfFingerprint', () => {
+  it('reads back the rules a fingerprint was compiled from, __proto__ platforms and no cap included', () => {
+    const rules = {
+      gapMinutes: 20.5,
+      gapMinutesByPlatform: Object.fromEntries([
+        ['__proto__', 5],
+        ['ios', 2.25],
+      ]),
+      maxSessionMinutes: 1440,
+      identityStitching: true,
+    };
+    expect(rulesOfFingerprint(compileRules(rules).fingerprint)).toEqual(rules);
+    const uncapped = { gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false };
+    expect(rulesOfFingerprint(compileRules(uncapped).fingerprint)).toEqual(uncapped);
+  });
+
+  it('gives nothing for a text compileRules did not write', () => {
+    expect(rulesOfFingerprint('not json')).toBeUndefined();
+    expect(rulesOfFingerprint('{"gapMs":1}')).toBeUndefined();
   });
 });
 
