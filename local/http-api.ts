@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { ALLOWED_METHODS, JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { errorResponse } from '../functions/api/responses.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
@@ -148,13 +148,36 @@ function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Re
 }
 
 /**
- * Admin routes change the stack (replay, redrive): only this machine may call them, and a web page in a
- * browser must not (it could POST to 127.0.0.1): requests with an Origin or without a JSON body are refused.
+ * Refuses a request to routes that change the stack or its data (`routes`, e.g. "admin routes answer"):
+ * only this machine may call them, and a web page in a browser must not (it could POST to 127.0.0.1), so a
+ * request from elsewhere or with an Origin gets a 403. Says whether it refused.
  */
+function refusedOutsideThisMachine(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: { readonly answer: string; readonly doNotAnswer: string },
+): boolean {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    sendError(res, 403, `${routes.answer} this machine only`);
+    return true;
+  }
+  if (req.headers.origin !== undefined) {
+    sendError(res, 403, `${routes.doNotAnswer} browsers`);
+    return true;
+  }
+  return false;
+}
+
+const ADMIN_ROUTES = { answer: 'admin routes answer', doNotAnswer: 'admin routes do not answer' } as const;
+// AWS signs erasures with IAM; here it is guarded as the admin routes are.
+const ERASE_ROUTE = {
+  answer: 'the erase route answers',
+  doNotAnswer: 'the erase route does not answer',
+} as const;
+
+/** Admin routes change the stack (replay, redrive); requests without a JSON body are refused too. */
 async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
-  if (!isLoopbackAddress(req.socket.remoteAddress))
-    return sendError(res, 403, 'admin routes answer this machine only');
-  if (req.headers.origin !== undefined) return sendError(res, 403, 'admin routes do not answer browsers');
+  if (refusedOutsideThisMachine(req, res, ADMIN_ROUTES)) return;
   let parsed: unknown;
   if (body.length > 0) {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -180,7 +203,7 @@ async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: Admi
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const host = options.host ?? '127.0.0.1';
   const loopbackOnly = isLoopbackAddress(host);
-  if (options.admin !== undefined && !isLoopbackAddress(host)) {
+  if (options.admin !== undefined && !loopbackOnly) {
     throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
   }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -213,15 +236,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
     const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
     const erasing = options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX);
-    // AWS signs erasures with IAM; here, as for the admin routes, only this machine and no browser.
-    if (erasing && !isLoopbackAddress(req.socket.remoteAddress)) {
-      sendError(res, 403, 'the erase route answers this machine only');
-      return;
-    }
-    if (erasing && req.headers.origin !== undefined) {
-      sendError(res, 403, 'the erase route does not answer browsers');
-      return;
-    }
+    if (erasing && refusedOutsideThisMachine(req, res, ERASE_ROUTE)) return;
     const serve = erasing ? (options.adminApiHandler as HttpApiHandler) : options.handler;
     let result: APIGatewayProxyResultV2;
     try {
@@ -250,8 +265,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     answerOnSocket(
       socket,
       405,
-      'Method not allowed; allowed: GET, HEAD, OPTIONS',
-      'allow: GET, HEAD, OPTIONS\r\n',
+      `Method not allowed; allowed: ${ALLOWED_METHODS}`,
+      `allow: ${ALLOWED_METHODS}\r\n`,
     ),
   );
   await new Promise<void>((resolve, reject) => {
