@@ -3,7 +3,7 @@
  * Dependency-free on purpose: CDK, the bundled functions and dev tooling all import it, and a test proves
  * the CDK routes, the router and the OpenAPI document agree.
  */
-import { decodeWtf8, wtf8Bytes } from './wtf8.js';
+import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from './wtf8.js';
 
 /** Export formats a source can be read as (docs/rules.md, "Export formats"); `auto` detects per file. */
 export const INPUT_FORMATS = ['auto', 'segment', 'amplitude', 'mixpanel', 'posthog'] as const;
@@ -67,6 +67,15 @@ export function base64Id(userId: string): string {
   let binary = '';
   for (const byte of wtf8Bytes(userId)) binary += String.fromCharCode(byte);
   return `${BASE64_ID_PREFIX}${btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`;
+}
+
+/**
+ * Whether an id can travel only in its `~b64.` form, in a path or a query alike: one that starts with the
+ * prefix would be read as such a form, and a lone surrogate has no percent-encoding (URL encoding writes
+ * U+FFFD, another user's id).
+ */
+export function travelsOnlyAsBase64Id(userId: string): boolean {
+  return userId.startsWith(BASE64_ID_PREFIX) || hasLoneSurrogate(userId);
 }
 
 /**

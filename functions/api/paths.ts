@@ -1,5 +1,4 @@
-import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
-import { hasLoneSurrogate } from '../../contract/wtf8.js';
+import { base64Id, travelsOnlyAsBase64Id } from '../../contract/index.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 
 /** A matched route with its user id as the path carries it (still percent-encoded, unless the path was decoded). */
@@ -57,8 +56,7 @@ export function adminUserPath(userId: string): string {
  * holds a lone surrogate.
  */
 function survivesDecodedPath(userId: string): boolean {
-  // A lone surrogate has no percent-encoding at all.
-  if (userId.startsWith(BASE64_ID_PREFIX) || userId.includes('?') || hasLoneSurrogate(userId)) return false;
+  if (travelsOnlyAsBase64Id(userId) || userId.includes('?')) return false;
   const route = matchRoute(`${USERS}${userId}`);
   return route?.name === 'getUser' && route.userId === userId;
 }

@@ -1,4 +1,4 @@
-import { BASE64_ID_PREFIX, base64Id } from '../../contract/index.js';
+import { base64Id, travelsOnlyAsBase64Id } from '../../contract/index.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -49,18 +49,11 @@ export const VIEWER_EVENT_LIMIT = 5_000;
 
 /**
  * A user id as a path segment the API reads right behind any decoding of the path (docs/api.md, "User ids in
- * paths"): percent-encoded, or `~b64.` and its UTF-8 in base64url when a decoded path could misread it (a `/`
+ * paths"): percent-encoded, or `~b64.` and its WTF-8 in base64url when a decoded path could misread it (a `/`
  * that makes it end like a route, a `?` that cuts it, or the prefix itself) or it has no percent-encoding.
  */
 export function pathId(userId: string): string {
-  if (!userId.startsWith(BASE64_ID_PREFIX) && !/[/?]/.test(userId)) {
-    try {
-      return encodeURIComponent(userId);
-    } catch {
-      // A lone surrogate has no percent-encoding; base64Id writes its code point's own bytes.
-    }
-  }
-  return base64Id(userId);
+  return travelsOnlyAsBase64Id(userId) || /[/?]/.test(userId) ? base64Id(userId) : encodeURIComponent(userId);
 }
 
 /** Where requests go: `''` is the viewer's own origin. */

@@ -1,5 +1,4 @@
-import { BASE64_ID_PREFIX, base64Id, idOfBase64Id } from '../../contract/index.js';
-import { hasLoneSurrogate } from '../../contract/wtf8.js';
+import { base64Id, idOfBase64Id, travelsOnlyAsBase64Id } from '../../contract/index.js';
 
 /**
  * What a shareable link says: `/?user=<id>` opens a user, `&session=<sessionId>` one of their sessions. An
@@ -27,7 +26,7 @@ export function locationSearch(location: ViewerLocation): string {
   if (location.user === null) return '';
   const id = location.user;
   const params = new URLSearchParams({
-    user: hasLoneSurrogate(id) || id.startsWith(BASE64_ID_PREFIX) ? base64Id(id) : id,
+    user: travelsOnlyAsBase64Id(id) ? base64Id(id) : id,
   });
   if (location.session !== null) params.set('session', location.session);
   return `?${params.toString()}`;
