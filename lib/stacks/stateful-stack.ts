@@ -4,8 +4,9 @@ import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
+import { keepHelperFunctionLogs } from '../constructs/helper-function-logs.js';
 import { Storage } from '../constructs/storage.js';
-import { removalPolicyOf } from './stage-props.js';
+import { logRetentionOf, removalPolicyOf } from './stage-props.js';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -21,15 +22,17 @@ export class StatefulStack extends Stack {
     const { config, ...stackProps } = props;
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
 
+    const removalPolicy = removalPolicyOf(config);
     const storage = new Storage(this, 'Storage', {
       sourcePrefixes: config.sources.map((source) => source.prefix),
-      removalPolicy: removalPolicyOf(config),
+      removalPolicy,
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
       accessLogExpiration: Duration.days(config.logRetentionDays),
     });
     this.bucket = storage.bucket;
     this.table = storage.table;
     this.ingestObjectAccess = storage.ingestObjectAccess;
+    keepHelperFunctionLogs(this, { logRetention: logRetentionOf(config), removalPolicy });
 
     new CfnOutput(this, 'BucketName', {
       value: storage.bucket.bucketName,

@@ -10,6 +10,7 @@ import type { StageConfig } from '../config/stages.js';
 import type { AlarmSettings } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
 import { Erasure } from '../constructs/erasure.js';
+import { keepHelperFunctionLogs } from '../constructs/helper-function-logs.js';
 import { Ingest } from '../constructs/ingest.js';
 import { Rebuild } from '../constructs/rebuild.js';
 import { logRetentionOf, removalPolicyOf } from './stage-props.js';
@@ -106,6 +107,8 @@ export class StatelessStack extends Stack {
       removalPolicy,
       alarms: { ...alarmSettings, errorsThreshold: config.alarms.apiErrorsThreshold },
     });
+
+    keepHelperFunctionLogs(this, { logRetention, removalPolicy });
 
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarmTopic.topicArn,

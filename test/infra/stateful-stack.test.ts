@@ -1,7 +1,8 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { onlyResource, resourcesOfType, synthConfiguredStage } from './synth.js';
+import { stages } from '../../lib/config/stages.js';
+import { logGroupIdOf, onlyResource, resourcesOfType, synthConfiguredStage } from './synth.js';
 
 const deployedStages = ['dev', 'prod'] as const;
 
@@ -122,6 +123,18 @@ describe('stateful stack per-stage differences', () => {
     expect(stacks.stateful.terminationProtection).toBe(false);
     expect(stacks.stateless.terminationProtection).toBe(false);
     stateful.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
+  it("logs the handler that empties dev's buckets to a log group with the stage retention", () => {
+    const { stateful } = synthConfiguredStage('dev');
+    const handler = onlyResource(stateful, 'AWS::Lambda::Function');
+    const group = resourcesOfType(stateful, 'AWS::Logs::LogGroup')[
+      logGroupIdOf({ Properties: handler.properties }) ?? ''
+    ];
+    expect(group).toMatchObject({
+      Properties: { RetentionInDays: stages.dev.logRetentionDays },
+      DeletionPolicy: 'Delete',
+    });
   });
 
   it('expires noncurrent object versions and access logs per stage', () => {

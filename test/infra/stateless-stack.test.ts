@@ -6,6 +6,7 @@ import {
   apiFunction,
   eraseFunction,
   ingestFunction,
+  logGroupIdOf,
   onlyResource,
   rebuildFunction,
   resourcesOfType,
@@ -38,9 +39,19 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
   it('gives every log group the stage retention', () => {
     const groups = Object.values(resourcesOfType(stateless, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(6); // four functions, API access logs, rebuild state machine
+    // Four functions, CDK's bucket notifications handler, API access logs, rebuild state machine.
+    expect(groups).toHaveLength(7);
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBe(config.logRetentionDays);
+    }
+  });
+
+  it("logs every function, CDK's own too, to a log group of the stack", () => {
+    const groups = resourcesOfType(stateless, 'AWS::Logs::LogGroup');
+    const functions = Object.values(resourcesOfType(stateless, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      expect(Object.keys(groups)).toContain(logGroupIdOf(fn));
     }
   });
 });

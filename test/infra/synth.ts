@@ -57,6 +57,12 @@ export function resourcesOfType(template: Template, type: string): CfnResources 
   return template.findResources(type) as CfnResources;
 }
 
+/** The logical id of the log group a function's LoggingConfig names, if it names one of the template's. */
+export function logGroupIdOf(fn: { Properties: Record<string, unknown> }): string | undefined {
+  const config = fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined;
+  return config?.LogGroup?.Ref;
+}
+
 export function onlyResource(
   template: Template,
   type: string,
