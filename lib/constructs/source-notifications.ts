@@ -1,8 +1,40 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  Bucket,
+  type BucketNotificationDestinationConfig,
+  BucketNotificationDestinationType,
+  EventType,
+  type IBucket,
+  type IBucketNotificationDestination,
+} from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+
+/**
+ * A queue S3 may send to only for this bucket of this account. CDK's SqsDestination checks the bucket's ARN
+ * alone, and a bucket name is free again once deleted: another account could create it and notify the
+ * queue. The queue is SQS-encrypted, so no key policy is needed.
+ */
+class OwnBucketQueueDestination implements IBucketNotificationDestination {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(scope: Construct, bucket: IBucket): BucketNotificationDestinationConfig {
+    this.queue.grantSendMessages(
+      new ServicePrincipal('s3.amazonaws.com', {
+        conditions: {
+          ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+        },
+      }),
+    );
+    return {
+      arn: this.queue.queueArn,
+      type: BucketNotificationDestinationType.QUEUE,
+      dependencies: [this.queue],
+    };
+  }
+}
 
 export interface SourceNotificationsProps {
   readonly bucket: IBucket;
@@ -25,7 +57,7 @@ export class SourceNotifications extends Construct {
       bucketArn: props.bucket.bucketArn,
       bucketName: props.bucket.bucketName,
     });
-    const destination = new SqsDestination(props.queue);
+    const destination = new OwnBucketQueueDestination(props.queue);
     for (const prefix of props.prefixes) {
       notifyingBucket.addEventNotification(EventType.OBJECT_CREATED, destination, { prefix });
     }

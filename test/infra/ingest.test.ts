@@ -41,7 +41,7 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     expect(notifications.Managed).toBe(false);
   });
 
-  it('lets only the events bucket send to the queue, and only over TLS', () => {
+  it("lets only the events bucket, in the stack's own account, send to the queue, and only over TLS", () => {
     stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
       PolicyDocument: {
@@ -57,6 +57,8 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
             Action: Match.arrayWith(['sqs:SendMessage']),
             Condition: {
               ArnLike: { 'aws:SourceArn': Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) },
+              // A deleted bucket's name can be taken by another account; the account must match too.
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
             },
           }),
         ]),
