@@ -200,7 +200,8 @@ async function ingestInCalls(
   throw new Error('no end after 400 calls');
 }
 
-describe('an ingest stopped and resumed against the table', () => {
+// Each test ingests a file at least twice against DynamoDB Local, 15-30 s on two busy cores.
+describe('an ingest stopped and resumed against the table', { timeout: 120_000 }, () => {
   for (const identityStitching of [false, true]) {
     it(`stores the sessions of one uninterrupted ingest${identityStitching ? ', stitching' : ''}`, async () => {
       const once = await freshStore(dynamo.client, { identityStitching });
