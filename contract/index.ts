@@ -79,6 +79,14 @@ export function travelsOnlyAsBase64Id(userId: string): boolean {
 }
 
 /**
+ * Whether an id is a dot segment, `.` or `..`: a path can only carry it in the `~b64.` form, since URL
+ * parsers (browsers, `fetch`, curl) resolve dot segments away, percent-encoded ones too, before sending.
+ */
+export function isDotSegment(userId: string): boolean {
+  return userId === '.' || userId === '..';
+}
+
+/**
  * The id a `~b64.` form names; undefined unless the text is the one form {@link base64Id} writes (no padding,
  * no overlong or split sequences), so that every id has one such form.
  */

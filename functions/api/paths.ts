@@ -1,4 +1,4 @@
-import { base64Id, travelsOnlyAsBase64Id } from '../../contract/index.js';
+import { base64Id, isDotSegment, travelsOnlyAsBase64Id } from '../../contract/index.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 
 /** A matched route with its user id as the path carries it (still percent-encoded, unless the path was decoded). */
@@ -51,12 +51,12 @@ export function adminUserPath(userId: string): string {
 }
 
 /**
- * Whether an id survives a path that is decoded before routing (API Gateway): not when it holds a `?` (the
- * rest is cut off), ends like a route of its own (`x/sessions`), starts with the base64 prefix itself, or
- * holds a lone surrogate.
+ * Whether an id survives a path as itself, decoded before routing (API Gateway) or not: not when it holds a
+ * `?` (the rest is cut off), ends like a route of its own (`x/sessions`), starts with the base64 prefix
+ * itself, holds a lone surrogate, or is a dot segment.
  */
 function survivesDecodedPath(userId: string): boolean {
-  if (travelsOnlyAsBase64Id(userId) || userId.includes('?')) return false;
+  if (travelsOnlyAsBase64Id(userId) || isDotSegment(userId) || userId.includes('?')) return false;
   const route = matchRoute(`${USERS}${userId}`);
   return route?.name === 'getUser' && route.userId === userId;
 }

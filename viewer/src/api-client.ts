@@ -1,4 +1,4 @@
-import { base64Id, travelsOnlyAsBase64Id } from '../../contract/index.js';
+import { base64Id, isDotSegment, travelsOnlyAsBase64Id } from '../../contract/index.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -50,10 +50,13 @@ export const VIEWER_EVENT_LIMIT = 5_000;
 /**
  * A user id as a path segment the API reads right behind any decoding of the path (docs/api.md, "User ids in
  * paths"): percent-encoded, or `~b64.` and its WTF-8 in base64url when a decoded path could misread it (a `/`
- * that makes it end like a route, a `?` that cuts it, or the prefix itself) or it has no percent-encoding.
+ * that makes it end like a route, a `?` that cuts it, or the prefix itself), it has no percent-encoding, or
+ * it is a dot segment that `fetch` would resolve away.
  */
 export function pathId(userId: string): string {
-  return travelsOnlyAsBase64Id(userId) || /[/?]/.test(userId) ? base64Id(userId) : encodeURIComponent(userId);
+  return travelsOnlyAsBase64Id(userId) || isDotSegment(userId) || /[/?]/.test(userId)
+    ? base64Id(userId)
+    : encodeURIComponent(userId);
 }
 
 /** Where requests go: `''` is the viewer's own origin. */

@@ -71,6 +71,8 @@ describe('paths', () => {
       [`x/sessions/${SESSION_ID}`, 'a tail that reads as the session route'],
       ['~b64.YQ', 'the base64 prefix, which the router would decode'],
       ['L\ud800', 'a lone surrogate, which has no percent-encoding'],
+      ['.', 'a dot segment, which URL parsers resolve away'],
+      ['..', 'a dot segment, which URL parsers resolve away'],
     ])('sends %j in the base64 form (%s)', (userId) => {
       expect(userPath(userId, '/sessions')).toBe(`/users/${base64Id(userId)}/sessions`);
     });
@@ -88,6 +90,8 @@ describe('paths', () => {
         ' ',
         '#',
         'é',
+        '.',
+        '..',
       );
       const userId = fc
         .array(fc.oneof(piece, fc.string({ unit: 'binary', maxLength: 4 })), { minLength: 1, maxLength: 8 })
@@ -100,6 +104,8 @@ describe('paths', () => {
       fc.assert(
         fc.property(userId, tail, (id, [suffix, name]) => {
           const path = userPath(id, suffix);
+          // What a browser, fetch or curl sends: dot segments resolved, nothing else touched.
+          expect(new URL(path, 'https://api.example').pathname).toBe(path);
           const decoded = matchRoute(decodeURIComponent(path));
           expect(decoded?.name).toBe(name);
           expect(idOf(decoded?.userId ?? '')).toBe(id);

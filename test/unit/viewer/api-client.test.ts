@@ -90,7 +90,7 @@ describe('pathId', () => {
   });
 
   it("gives the ~b64. form, as the API's own redirects do, to ids a decoded path would misread", () => {
-    for (const id of ['a/sessions', 'a?b', '~b64.czEtdTE', 'team/😀', 'x\ud800']) {
+    for (const id of ['a/sessions', 'a?b', '~b64.czEtdTE', 'team/😀', 'x\ud800', '.', '..']) {
       expect(pathId(id)).toBe(base64Id(id));
     }
   });
