@@ -1,3 +1,4 @@
+import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
@@ -63,9 +64,34 @@ async function misshapenSessionId(userId: string, reader: SessionReader): Promis
   const tail = SESSION_TAIL.exec(userId);
   if (tail === null) return undefined;
   const [, owner, sessionId] = tail as unknown as [string, string, string];
+  return sessionIdOfKnownUser(owner, sessionId, reader);
+}
+
+async function sessionIdOfKnownUser(
+  owner: string,
+  sessionId: string,
+  reader: SessionReader,
+): Promise<ApiResponse | undefined> {
   if ((await reader.getUserSummary(owner)) === undefined) return undefined;
   const parsed = parse(sessionIdParam, sessionId, 'sessionId');
   return parsed.ok ? undefined : parsed.response;
+}
+
+/**
+ * The same for a user in the `~b64.` form (`/users/~b64.YWxpY2U/sessions/latest`), whose path does not parse
+ * as one user id at all: base64url has no `/`, so a tail after the form is a misshapen session id's.
+ */
+async function misshapenSessionIdAfterBase64Id(
+  route: MatchedRoute,
+  deps: RouteDeps,
+): Promise<ApiResponse | undefined> {
+  if (route.name !== 'getUser' || !route.userId.startsWith(BASE64_ID_PREFIX)) return undefined;
+  const tail = SESSION_TAIL.exec(route.userId);
+  if (tail === null) return undefined;
+  const [, rawOwner, sessionId] = tail as unknown as [string, string, string];
+  const owner = parseUserId(rawOwner, deps.pathsDecoded);
+  if (!owner.ok) return undefined;
+  return (await sessionIdOfKnownUser(owner.userId, sessionId, deps.reader)) ?? notFound('User not found');
 }
 
 /** The summary of a user with sessions of its own, or the redirect or 404 its id calls for. */
@@ -89,7 +115,7 @@ export async function handleRoute(
   deps: RouteDeps,
 ): Promise<ApiResponse> {
   const user = parseUserId(route.userId, deps.pathsDecoded);
-  if (!user.ok) return user.response;
+  if (!user.ok) return (await misshapenSessionIdAfterBase64Id(route, deps)) ?? user.response;
   const userId = user.userId;
   switch (route.name) {
     case 'getUser': {
@@ -172,13 +198,14 @@ async function listSessions(
   const read = () =>
     deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
   let page = await read();
-  if (page.sessions.length === 0 && after === undefined) {
-    // An empty first page is a filter that matched nothing, an unknown user, or a stitched anonymousId.
+  if (page.sessions.length === 0) {
+    // An empty page is a filter that matched nothing or the end of the list, or an unknown user or a
+    // stitched anonymousId, also one that was erased or stitched while a client walked its pages.
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
     if ('response' in user) return user.response;
     // A user with sessions and no filter: a merge committed between the two reads, so read the list again.
     const unfiltered = matches === undefined && from === undefined && to === undefined;
-    if (unfiltered && user.summary.sessionCount > 0) page = await read();
+    if (unfiltered && after === undefined && user.summary.sessionCount > 0) page = await read();
   }
   const resumeAfter = page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt;
   return {

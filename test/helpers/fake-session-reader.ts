@@ -61,6 +61,11 @@ export class FakeSessionReader implements SessionReader {
     return reader;
   }
 
+  /** Forgets a user's sessions, as an erasure or a stitching move does. */
+  remove(userId: string): void {
+    this.users.delete(userId);
+  }
+
   async listSessions(query: SessionListQuery): Promise<SessionListPage> {
     this.listQueries.push(query);
     const { userId, from, to, order, limit, after } = query;

@@ -22,6 +22,24 @@ describe('GET /users/{userId}/sessions: cursors', () => {
     expect(sessionIds(result)).toEqual(['20240101T120000000Z', '20240101T103000000Z']);
   });
 
+  it.each([
+    ['erased', 404, false],
+    ['stitched to another user', 307, true],
+  ])(
+    'answers a cursor page of a user %s since the first page as the first page would: %i',
+    async (_what, status, stitched) => {
+      const { handler, reader } = makeHandler({ reader: FakeSessionReader.fromEvents(defaultEvents()) });
+      const cursor = await firstCursor(handler);
+      reader.remove('alice');
+      if (stitched) reader.stitched.set('alice', ODD_USER);
+      const result = await call(handler, 'GET', userPath('alice', 'sessions'), {
+        query: query({ limit: 2, cursor }),
+      });
+      expect(result.status).toBe(status);
+      if (stitched) expect(errorOf(result)).toMatchObject({ code: 'stitched', userId: ODD_USER });
+    },
+  );
+
   it('may change the page size between pages', async () => {
     const { handler } = makeHandler();
     const cursor = await firstCursor(handler);

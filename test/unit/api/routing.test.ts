@@ -98,6 +98,8 @@ describe('lookup routing', () => {
       '/users/alice/sessions/latest',
       '/users/alice/sessions/',
       '/users/alice/sessions/20240101T0900',
+      `/users/${base64Id('alice')}/sessions/latest`,
+      `/users/${base64Id('alice')}/sessions/`,
     ])('is 400 naming the sessionId for %j, a known user with a misshapen session id', async (path) => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', path);
@@ -111,12 +113,15 @@ describe('lookup routing', () => {
       });
     });
 
-    it('is 404 User not found for a misshapen session id of an unknown user', async () => {
-      const { handler } = makeHandler();
-      const result = await call(handler, 'GET', '/users/nobody/sessions/latest');
-      expect(result.status).toBe(404);
-      expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
-    });
+    it.each(['/users/nobody/sessions/latest', `/users/${base64Id('nobody')}/sessions/latest`])(
+      'is 404 User not found for %j, a misshapen session id of an unknown user',
+      async (path) => {
+        const { handler } = makeHandler();
+        const result = await call(handler, 'GET', path);
+        expect(result.status).toBe(404);
+        expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+      },
+    );
   });
 
   describe.each([
