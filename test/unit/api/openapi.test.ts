@@ -185,6 +185,7 @@ describe('openapi.json', () => {
       ['user id over 512 bytes', 400, userPath('x'.repeat(513))],
       ['bad ~b64. id', 400, '/users/~b64.YQ=='],
       ['empty user id', 400, '/users/'],
+      ['misshapen session id of a known user', 400, userPath('alice', 'sessions', 'latest')],
     ])(`GET ${USER}: %s → %i`, async (_what, status, path) => {
       const result = await call(lookup, 'GET', path);
       expect(result.status).toBe(status);
@@ -238,8 +239,11 @@ describe('openapi.json', () => {
       ['unknown session', 404, userPath('alice', 'sessions', '20240101T103000001Z')],
       ['unknown user', 404, userPath('nobody', 'sessions', SESSION_ID)],
       ['bad user id', 400, `/users/%E0%A4%A/sessions/${SESSION_ID}`],
-    ])(`GET ${SESSION}: %s → %i`, async (_what, status, path) => {
-      const result = await call(lookup, 'GET', path);
+      ['bad limit', 400, `${userPath('alice', 'sessions', SESSION_ID)}?limit=0`],
+      ['bad cursor', 400, `${userPath('alice', 'sessions', SESSION_ID)}?cursor=AAAA.BBBB`],
+    ])(`GET ${SESSION}: %s → %i`, async (_what, status, pathAndQuery) => {
+      const [path = '', rawQuery = ''] = pathAndQuery.split('?');
+      const result = await call(lookup, 'GET', path, { query: rawQuery });
       expect(result.status).toBe(status);
       expectDocumented(SESSION, result);
     });
