@@ -64,6 +64,35 @@ export function unreadable(file: string, reason: string): FileSummary {
   };
 }
 
+/**
+ * An input that no longer holds what was read from it, found when a tie-break (rules 3 and 8) reads records
+ * again: the run cannot decide the tie as a batch over what it read would.
+ */
+export class InputChangedError extends Error {
+  constructor(file: string, why: string) {
+    super(
+      `${file}: ${why} when reading it again for a tie-break between copies; run again once it stays put`,
+    );
+    this.name = 'InputChangedError';
+  }
+}
+
+async function recordTexts(input: BatchInput, file: string, records: ReadonlySet<number>) {
+  let texts: Map<number, string>;
+  try {
+    texts = await readRecordTexts(input.name, input.open(), file, records);
+  } catch (error) {
+    throw new InputChangedError(
+      file,
+      `cannot read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  for (const record of records) {
+    if (!texts.has(record)) throw new InputChangedError(file, `record ${record} is gone`);
+  }
+  return texts;
+}
+
 /** Canonical JSON of the objects as sent at the given positions, read again from their inputs. */
 async function canonicalFromInputs(
   inputs: readonly BatchInput[],
@@ -80,8 +109,14 @@ async function canonicalFromInputs(
   for (const [file, records] of byFile) {
     const input = inputOfFile.get(file) ?? inputs[0];
     if (input === undefined) continue;
-    for (const [record, text] of await readRecordTexts(input.name, input.open(), file, records)) {
-      canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
+    for (const [record, text] of await recordTexts(input, file, records)) {
+      let sent: unknown;
+      try {
+        sent = JSON.parse(text);
+      } catch {
+        throw new InputChangedError(file, `record ${record} is no longer JSON`);
+      }
+      canonical.set(sourceKey({ file, record }), canonicalJson(sent));
     }
   }
   return canonical;

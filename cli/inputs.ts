@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BatchInput } from './batch.js';
+import { SpoolError } from './line-spool.js';
 
 export interface PreparedInputs {
   readonly inputs: BatchInput[];
@@ -20,7 +21,9 @@ function fileInput(name: string, path: string): BatchInput {
 
 /**
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
- * result. Standard input is spooled to a temporary file first: a tie-break may need to read it again.
+ * result. Standard input, and any input that is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is
+ * spooled to a temporary file first: a tie-break may need to read it again, and a pipe reads only once.
+ * A temporary folder that cannot take it is a {@link SpoolError}.
  */
 export async function prepareInputs(
   names: readonly string[],
@@ -33,14 +36,34 @@ export async function prepareInputs(
   const removeSpool = () => {
     if (spoolDir !== undefined) rmSync(spoolDir, { recursive: true, force: true });
   };
+  const spool = async (source: NodeJS.ReadableStream, file: string): Promise<string> => {
+    if (spoolDir === undefined) {
+      try {
+        spoolDir = await mkdtemp(join(tmpdir(), 'sessionize-'));
+      } catch (error) {
+        throw new SpoolError(tmpdir(), error);
+      }
+      process.on('exit', removeSpool);
+    }
+    const path = join(spoolDir, file);
+    const target = createWriteStream(path);
+    // The source's own failures (an unreadable pipe) are the input's; the target's are the folder's.
+    let targetFailed: unknown;
+    target.once('error', (error) => {
+      targetFailed = error;
+    });
+    try {
+      await pipeline(source, target);
+    } catch (error) {
+      throw targetFailed === undefined ? error : new SpoolError(spoolDir, targetFailed);
+    }
+    return path;
+  };
+  let stdinPath: string | undefined;
   for (const name of names) {
     if (name === STDIN_NAME) {
-      if (spoolDir === undefined) {
-        spoolDir = await mkdtemp(join(tmpdir(), 'sessionize-'));
-        process.on('exit', removeSpool);
-        await pipeline(stdin, createWriteStream(join(spoolDir, 'stdin')));
-      }
-      inputs.push(fileInput(STDIN_NAME, join(spoolDir, 'stdin')));
+      stdinPath ??= await spool(stdin, 'stdin');
+      inputs.push(fileInput(STDIN_NAME, stdinPath));
       continue;
     }
     try {
@@ -50,10 +73,13 @@ export async function prepareInputs(
           file: name,
           reason: `is a directory; pass the files in it instead (e.g. ${join(name, '*')})`,
         });
-      } else {
+      } else if (info.isFile()) {
         inputs.push(fileInput(name, name));
+      } else {
+        inputs.push(fileInput(name, await spool(createReadStream(name), `input-${inputs.length}`)));
       }
     } catch (error) {
+      if (error instanceof SpoolError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       problems.push({
         file: name,

@@ -1,8 +1,8 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
-import { sessionizeInputs, unreadable } from './batch.js';
-import { prepareInputs } from './inputs.js';
+import { InputChangedError, sessionizeInputs, unreadable } from './batch.js';
+import { type PreparedInputs, prepareInputs } from './inputs.js';
 import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
@@ -37,7 +37,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const { options } = parsed;
-  const prepared = await prepareInputs(options.files, process.stdin);
+  let prepared: PreparedInputs;
+  try {
+    prepared = await prepareInputs(options.files, process.stdin);
+  } catch (error) {
+    if (!(error instanceof SpoolError)) throw error;
+    process.stderr.write(`sessionize: ${escapeControl(error.message)}\n`);
+    return 1;
+  }
   const progress = progressLine();
   // Users asked for on the report that no session has shown yet.
   const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
@@ -97,7 +104,7 @@ async function main(): Promise<number> {
     }
     return failed.length > 0 ? 1 : 0;
   } catch (error) {
-    if (!(error instanceof SpoolError)) throw error;
+    if (!(error instanceof SpoolError || error instanceof InputChangedError)) throw error;
     process.stderr.write(`sessionize: ${escapeControl(error.message)}\n`);
     return 1;
   } finally {
@@ -118,8 +125,10 @@ for (const [signal, code] of [
 
 // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(0);
+  if (error.code === 'EPIPE') process.exit(0);
+  // A full disk or a closed device: say so, without a stack trace.
+  process.stderr.write(`sessionize: cannot write the output: ${escapeControl(error.message)}\n`);
+  process.exit(1);
 });
 
 process.exitCode = await main();

@@ -1,3 +1,4 @@
+import { ContainerError } from './container-error.js';
 import { openExport } from './containers.js';
 import { readRecords } from './records.js';
 
@@ -25,8 +26,9 @@ export async function readRecordTexts(
       }
       break;
     }
-  } catch {
-    // A file that breaks partway was read this far the first time too.
+  } catch (error) {
+    // A file that breaks partway was read this far the first time too; a failing source is not the file's.
+    if (!(error instanceof ContainerError)) throw error;
   }
   return texts;
 }

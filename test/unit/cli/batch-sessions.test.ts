@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchInput, sessionizeInputs } from '../../../cli/batch.js';
+import { type BatchInput, InputChangedError, sessionizeInputs } from '../../../cli/batch.js';
 import { createBrowserOf } from '../../../functions/domain/events/browser.js';
 import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
@@ -85,4 +85,53 @@ describe('sessionizeInputs hands sessions on', () => {
     expect(result.sessions).toHaveLength(150_001);
     expect(result.sessions[149_999]).toMatchObject({ userId: 'bot', sessionNumber: 150_000 });
   }, 60_000);
+});
+
+describe('sessionizeInputs reading an input again for a tie-break', () => {
+  // Two copies of one event at one instant that differ: the canonical JSON that sorts first wins (rule 3),
+  // which takes reading both copies again.
+  const copy = (name: string) =>
+    JSON.stringify({
+      type: 'track',
+      event: name,
+      userId: 'u',
+      messageId: 'm',
+      timestamp: '2024-01-01T09:00:00Z',
+    });
+  /** An input whose later reads give `later` instead of what the first read gave. */
+  function changingInput(first: string, later: string | Error): BatchInput {
+    let reads = 0;
+    return {
+      name: 'changing.ndjson',
+      open: async function* () {
+        reads++;
+        if (reads > 1 && later instanceof Error) throw later;
+        yield Buffer.from(reads === 1 ? first : (later as string));
+      },
+    };
+  }
+
+  it('keeps the copy whose text sorts first when the input reads the same again', async () => {
+    const text = `${copy('Zeta')}\n${copy('Alpha')}\n`;
+    const result = await sessionizeInputs([changingInput(text, text)], options);
+    expect(result.sessions.map((session) => session.firstEvent)).toEqual(['Alpha']);
+  });
+
+  it.each([
+    ['its records are gone', `${copy('Zeta')}\n`, 'changing.ndjson: record 2 is gone'],
+    [
+      'a record is no longer JSON',
+      `${copy('Zeta')}\nnot json\n`,
+      'changing.ndjson: record 2 is no longer JSON',
+    ],
+    ['it cannot be read', new Error('EACCES: permission denied'), 'changing.ndjson: cannot read: EACCES'],
+  ])(
+    'stops with an InputChangedError when %s, instead of deciding the tie on nothing',
+    async (_what, later, message) => {
+      const input = changingInput(`${copy('Zeta')}\n${copy('Alpha')}\n`, later);
+      const run = sessionizeInputs([input], options);
+      await expect(run).rejects.toBeInstanceOf(InputChangedError);
+      await expect(run).rejects.toThrow(message);
+    },
+  );
 });

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
+import { BIN, ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
 
 const event = (userId: string, minute: number, messageId = `${userId}-${minute}`) =>
   JSON.stringify({
@@ -64,6 +66,55 @@ describe('sessionize inputs', () => {
     const output = JSON.parse(run.stdout) as { sessions: { userId: string }[] };
     expect(output.sessions.map((session) => session.userId)).toEqual(['u-1', 'u-2']);
     expect(run.code).toBe(0);
+  });
+
+  it('reads a pipe once, spooled, so that a tie-break reads the same records again, in any order', async () => {
+    // Two links of one anonymousId at one instant (rule 8): the canonical JSON that sorts first wins, which
+    // takes reading both again; a pipe gives its bytes only once (and a FIFO blocks a second open).
+    const link = (userId: string) =>
+      `${JSON.stringify({ type: 'identify', userId, anonymousId: 'dev1', timestamp: '2024-01-01T09:00:00Z', messageId: 'L' })}\n`;
+    const visit = `${JSON.stringify({ type: 'track', event: 'Anon', anonymousId: 'dev1', timestamp: '2024-01-01T09:05:00Z' })}\n`;
+    for (const order of [
+      ['zoe', 'amy'],
+      ['amy', 'zoe'],
+    ]) {
+      const fifos = order.map((userId) => path(`link-${userId}-${order.join('')}`));
+      for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+      writeFileSync(path('visit.ndjson'), visit);
+      const writers = fifos.map((fifo, index) => writeFile(fifo, link(order[index] as string)));
+      const run = await runCli(['--stitch', '--format', 'json', ...fifos, 'visit.ndjson'], { cwd: dir });
+      await Promise.all(writers);
+      const output = JSON.parse(run.stdout) as { sessions: { userId: string; eventCount: number }[] };
+      expect(output.sessions.find((session) => session.userId === 'amy')?.eventCount, order.join()).toBe(2);
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('says so, without a stack trace, when the temporary folder for standard input cannot be used', async () => {
+    const run = await runCli(['-'], {
+      input: `${event('u-1', 0)}\n`,
+      env: { TMPDIR: path('no-such-folder') },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^sessionize: cannot write to the temporary folder .*no-such-folder.*ENOENT/);
+    expect(run.stderr).not.toContain('    at ');
+  });
+
+  it('says so, without a stack trace, when the output cannot be written (a full disk)', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [BIN, path('good.ndjson')], {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(
+        'sessionize: cannot write the output: ENOSPC: no space left on device, write\n',
+      );
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('says a directory is a directory, not EISDIR, and reads the other files', async () => {

@@ -1,0 +1,42 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readRecordTexts } from '../../../../functions/domain/reading/record-texts.js';
+
+const lines = Array.from({ length: 2000 }, (_, index) => JSON.stringify({ n: index, pad: 'x'.repeat(40) }));
+
+async function* chunks(bytes: Uint8Array, failAfter?: number): AsyncIterable<Uint8Array> {
+  for (let start = 0; start < bytes.length; start += 1024) {
+    if (failAfter !== undefined && start >= failAfter) throw new Error('ECONNRESET: the download broke');
+    yield bytes.subarray(start, start + 1024);
+  }
+}
+
+describe('readRecordTexts', () => {
+  it('gives the texts of the records asked for, by 1-based position', async () => {
+    const texts = await readRecordTexts('f', chunks(Buffer.from(lines.join('\n'))), 'f', new Set([1, 1500]));
+    expect(texts).toEqual(
+      new Map([
+        [1, lines[0]],
+        [1500, lines[1499]],
+      ]),
+    );
+  });
+
+  it('gives what a file that breaks (a truncated gzip) holds before the break, as the first read saw', async () => {
+    const gzip = gzipSync(lines.join('\n'));
+    const texts = await readRecordTexts(
+      'f',
+      chunks(gzip.subarray(0, gzip.length >> 1)),
+      'f',
+      new Set([1, 2000]),
+    );
+    expect(texts).toEqual(new Map([[1, lines[0]]]));
+  });
+
+  it('throws when the bytes stop coming (a dropped download): the caller retries, never decides on less', async () => {
+    const bytes = Buffer.from(lines.join('\n'));
+    await expect(
+      readRecordTexts('f', chunks(bytes, bytes.length >> 1), 'f', new Set([2000])),
+    ).rejects.toThrow('ECONNRESET');
+  });
+});
