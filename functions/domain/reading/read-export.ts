@@ -178,6 +178,8 @@ async function readMember(
   let lastLine = 0;
   /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
   let structureError: string | undefined;
+  /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
+  let bytesBroke = false;
   const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
@@ -250,20 +252,27 @@ async function readMember(
     const stopped = `reading stopped ${lastLine === 0 ? 'before the first complete record' : `after line ${lastLine}`}`;
     // A file in another encoding is refused before anything is read: where reading stopped says nothing.
     summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
+    bytesBroke = error.kind !== 'encoding';
   }
   summary.compression = member.compression;
-  const skipped = held.holding && member.inZip;
+  // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
+  // its bytes broke: then the archive is damaged, which is a file error whatever the member held.
+  const skipped = held.holding && member.inZip && !bytesBroke;
   if (structureError !== undefined && !skipped) summary.error ??= structureError;
   if (held.holding) {
-    if (member.inZip) {
+    if (skipped) {
       summary.skipped = NO_EVENTS;
-    } else if (summary.records > 0 && summary.error === undefined) {
-      summary.error = NOT_AN_EXPORT;
-    } else {
-      // Broken before any JSON showed up: what was read is still reported.
-      held.release();
-      return summary;
+      delete summary.error;
+    } else if (!member.inZip) {
+      if (summary.records > 0 && summary.error === undefined) {
+        summary.error = NOT_AN_EXPORT;
+      } else {
+        // Broken before any JSON showed up: what was read is still reported.
+        held.release();
+        return summary;
+      }
     }
+    // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
     summary.rejected = 0;
     held.discard();
   }

@@ -1,51 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import type { InputFormat } from '../../../../contract/index.js';
-import type { EventRecord } from '../../../../functions/domain/events/event.js';
-import {
-  type FileSummary,
-  NOT_AN_EXPORT,
-  type RecordPosition,
-  type Rejection,
-  readExport,
-} from '../../../../functions/domain/reading/read-export.js';
-
-const AT = '2024-01-01T09:00:00Z';
-const event = (messageId: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ type: 'track', userId: 'u-1', timestamp: AT, messageId, ...extra });
-
-/** The bytes in chunks of `size`, as a stream would deliver them. */
-async function* chunks(bytes: Uint8Array, size = bytes.length || 1): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
-
-interface Read {
-  events: { event: EventRecord; position: RecordPosition }[];
-  rejections: Rejection[];
-  summaries: FileSummary[];
-}
-
-async function read(
-  name: string,
-  content: string | Uint8Array,
-  options: { format?: InputFormat; chunkSize?: number } = {},
-): Promise<Read> {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const result: Read = { events: [], rejections: [], summaries: [] };
-  result.summaries = await readExport(
-    name,
-    chunks(bytes, options.chunkSize),
-    { format: options.format ?? 'auto', browserOf: () => null },
-    {
-      event: (accepted, position) => result.events.push({ event: accepted, position }),
-      rejected: (rejection) => result.rejections.push(rejection),
-    },
-  );
-  return result;
-}
-
-const ids = (result: Read) => result.events.map(({ event: accepted }) => accepted.id);
+import { NOT_AN_EXPORT } from '../../../../functions/domain/reading/read-export.js';
+import { AT, event, ids, read } from './read-export-fixture.js';
 
 describe('readExport', () => {
   it('reads NDJSON: events with their record and line, rejections with line and reason', async () => {
@@ -128,78 +85,6 @@ describe('readExport', () => {
     });
     expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
     expect(result.summaries[0]).toMatchObject({ compression: 'gzip', container: 'ndjson', accepted: 2 });
-  });
-
-  it('reads each ZIP member as a file of its own and skips directories and manifests', async () => {
-    const zip = zipSync({
-      'events/': new Uint8Array(0),
-      'events/a.ndjson': Buffer.from(`${event('m-1')}\nbad line\n`),
-      'events/b.json.gz': gzipSync(`[${event('m-2')}]`),
-      'manifest.json': Buffer.from('{"files":2,"created":"today"}'),
-      'README.txt': Buffer.from('Exported by a tool.\nNothing to see.\n'),
-    });
-    const result = await read('export.zip', zip, { chunkSize: 64 });
-    expect(result.events.map(({ event: accepted, position }) => [accepted.id, position.file])).toEqual([
-      ['m:m-1', 'export.zip!events/a.ndjson'],
-      ['m:m-2', 'export.zip!events/b.json.gz'],
-    ]);
-    expect(result.rejections.map((rejection) => [rejection.file, rejection.position])).toEqual([
-      ['export.zip!events/a.ndjson', 2],
-    ]);
-    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
-    expect(byFile['export.zip!events/b.json.gz']).toMatchObject({
-      compression: 'gzip',
-      container: 'json-array',
-    });
-    for (const skipped of ['export.zip!events/', 'export.zip!manifest.json', 'export.zip!README.txt']) {
-      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
-      expect(byFile[skipped]).toMatchObject({ rejected: 0, accepted: 0 });
-      expect(byFile[skipped]?.error, skipped).toBeUndefined();
-    }
-  });
-
-  it('skips a ZIP member holding no events without a file error, even when its JSON breaks off', async () => {
-    const zip = zipSync({
-      'manifest.json': Buffer.from('[{"name":"a.ndjson"},'),
-      'notes.json': Buffer.from('[{"note":1} {"note":2}]'),
-      'events.json': Buffer.from(`[${event('m-1')},\n{"type":"tr`),
-    });
-    const result = await read('export.zip', zip, { chunkSize: 64 });
-    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
-    for (const skipped of ['export.zip!manifest.json', 'export.zip!notes.json']) {
-      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
-      expect(byFile[skipped]?.error, skipped).toBeUndefined();
-    }
-    expect(ids(result)).toEqual(['m:m-1']);
-    expect(byFile['export.zip!events.json']?.skipped).toBeUndefined();
-    expect(byFile['export.zip!events.json']?.error).toMatch(/^unterminated JSON array/);
-  });
-
-  it('reads a ZIP member in an explicitly named format even when its events lack the keys auto looks for', async () => {
-    // PostHog events without uuid: `auto` would not know them, but --input-format posthog reads them.
-    const posthog = JSON.stringify({ event: 'Clicked', distinct_id: 'u-1', timestamp: AT });
-    const zip = zipSync({
-      'events.ndjson': Buffer.from(`${posthog}\n`),
-      'manifest.json': Buffer.from('{"files":1}'),
-    });
-    const result = await read('export.zip', zip, { format: 'posthog' });
-    expect(result.events.map(({ position }) => position.file)).toEqual(['export.zip!events.ndjson']);
-    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
-    expect(byFile['export.zip!events.ndjson']).toMatchObject({ format: 'posthog', accepted: 1 });
-    expect(byFile['export.zip!events.ndjson']?.skipped).toBeUndefined();
-    expect(byFile['export.zip!manifest.json']).toMatchObject({ accepted: 0, rejected: 0 });
-    expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
-  });
-
-  it('reads a ZIP member of another format under an explicitly named one: its events are rejected, not skipped', async () => {
-    const zip = zipSync({ 'events.ndjson': Buffer.from(`${event('m-1')}\n`) });
-    const result = await read('export.zip', zip, { format: 'amplitude' });
-    expect(result.events).toEqual([]);
-    expect(result.summaries).toEqual([
-      expect.objectContaining({ file: 'export.zip!events.ndjson', format: 'amplitude', rejected: 1 }),
-    ]);
-    expect(result.summaries[0]?.skipped).toBeUndefined();
-    expect(result.rejections.map((rejection) => rejection.position)).toEqual([1]);
   });
 
   it('calls a file with no JSON line at all not an export: one error, 0 rejected, no rejections', async () => {

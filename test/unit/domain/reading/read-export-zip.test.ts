@@ -1,0 +1,107 @@
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { AT, event, ids, read } from './read-export-fixture.js';
+
+describe('readExport: ZIP members', () => {
+  it('reads each ZIP member as a file of its own and skips directories and manifests', async () => {
+    const zip = zipSync({
+      'events/': new Uint8Array(0),
+      'events/a.ndjson': Buffer.from(`${event('m-1')}\nbad line\n`),
+      'events/b.json.gz': gzipSync(`[${event('m-2')}]`),
+      'manifest.json': Buffer.from('{"files":2,"created":"today"}'),
+      'README.txt': Buffer.from('Exported by a tool.\nNothing to see.\n'),
+    });
+    const result = await read('export.zip', zip, { chunkSize: 64 });
+    expect(result.events.map(({ event: accepted, position }) => [accepted.id, position.file])).toEqual([
+      ['m:m-1', 'export.zip!events/a.ndjson'],
+      ['m:m-2', 'export.zip!events/b.json.gz'],
+    ]);
+    expect(result.rejections.map((rejection) => [rejection.file, rejection.position])).toEqual([
+      ['export.zip!events/a.ndjson', 2],
+    ]);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!events/b.json.gz']).toMatchObject({
+      compression: 'gzip',
+      container: 'json-array',
+    });
+    for (const skipped of ['export.zip!events/', 'export.zip!manifest.json', 'export.zip!README.txt']) {
+      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
+      expect(byFile[skipped]).toMatchObject({ rejected: 0, accepted: 0 });
+      expect(byFile[skipped]?.error, skipped).toBeUndefined();
+    }
+  });
+
+  it('skips a ZIP member holding no events without a file error, even when its JSON breaks off', async () => {
+    const zip = zipSync({
+      'manifest.json': Buffer.from('[{"name":"a.ndjson"},'),
+      'notes.json': Buffer.from('[{"note":1} {"note":2}]'),
+      'events.json': Buffer.from(`[${event('m-1')},\n{"type":"tr`),
+    });
+    const result = await read('export.zip', zip, { chunkSize: 64 });
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    for (const skipped of ['export.zip!manifest.json', 'export.zip!notes.json']) {
+      expect(byFile[skipped]?.skipped, skipped).toBeDefined();
+      expect(byFile[skipped]?.error, skipped).toBeUndefined();
+    }
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(byFile['export.zip!events.json']?.skipped).toBeUndefined();
+    expect(byFile['export.zip!events.json']?.error).toMatch(/^unterminated JSON array/);
+  });
+
+  it('reads a ZIP member in an explicitly named format even when its events lack the keys auto looks for', async () => {
+    // PostHog events without uuid: `auto` would not know them, but --input-format posthog reads them.
+    const posthog = JSON.stringify({ event: 'Clicked', distinct_id: 'u-1', timestamp: AT });
+    const zip = zipSync({
+      'events.ndjson': Buffer.from(`${posthog}\n`),
+      'manifest.json': Buffer.from('{"files":1}'),
+    });
+    const result = await read('export.zip', zip, { format: 'posthog' });
+    expect(result.events.map(({ position }) => position.file)).toEqual(['export.zip!events.ndjson']);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!events.ndjson']).toMatchObject({ format: 'posthog', accepted: 1 });
+    expect(byFile['export.zip!events.ndjson']?.skipped).toBeUndefined();
+    expect(byFile['export.zip!manifest.json']).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
+  });
+
+  it('reads a ZIP member of another format under an explicitly named one: its events are rejected, not skipped', async () => {
+    const zip = zipSync({ 'events.ndjson': Buffer.from(`${event('m-1')}\n`) });
+    const result = await read('export.zip', zip, { format: 'amplitude' });
+    expect(result.events).toEqual([]);
+    expect(result.summaries).toEqual([
+      expect.objectContaining({ file: 'export.zip!events.ndjson', format: 'amplitude', rejected: 1 }),
+    ]);
+    expect(result.summaries[0]?.skipped).toBeUndefined();
+    expect(result.rejections.map((rejection) => rejection.position)).toEqual([1]);
+  });
+
+  it('skips a member holding only text in another encoding (a UTF-16 README), as any README', async () => {
+    const zip = zipSync({
+      'events.ndjson': Buffer.from(`${event('m-1')}\n`),
+      'README.txt': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('export notes\r\n', 'utf16le')]),
+      'notes.txt': Buffer.from('export notes\r\n', 'utf16le'),
+    });
+    const result = await read('export.zip', zip);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    for (const skipped of ['export.zip!README.txt', 'export.zip!notes.txt']) {
+      expect(byFile[skipped]?.skipped, skipped).toBe('holds no events of any export format');
+      expect(byFile[skipped]?.error, skipped).toBeUndefined();
+    }
+    expect(ids(result)).toEqual(['m:m-1']);
+  });
+
+  it('calls a member whose bytes break before its first record a file error, not skipped', async () => {
+    const gzip = gzipSync(Array.from({ length: 200 }, (_, index) => event(`m-${index}`)).join('\n'));
+    const zip = zipSync({
+      'events.ndjson': Buffer.from(`${event('m-1')}\n`),
+      'day.ndjson.gz': gzip.subarray(0, 20),
+    });
+    const result = await read('export.zip', zip);
+    const broken = result.summaries.find((summary) => summary.file === 'export.zip!day.ndjson.gz');
+    expect(broken?.skipped).toBeUndefined();
+    expect(broken?.error).toMatch(/reading stopped before the first complete record$/);
+    expect(broken).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(result.rejections).toEqual([]);
+  });
+});
