@@ -59,7 +59,13 @@ export const segmentFormat: ExportFormat = {
     const deviceType = fields.value(at.deviceType);
     return {
       type,
-      name: fields.value(type === 'track' ? at.event : at.name),
+      // Only a track has an event name and only a page or screen a name (an identify's `name` is a trait).
+      name:
+        type === 'track'
+          ? fields.value(at.event)
+          : type === 'page' || type === 'screen'
+            ? fields.value(at.name)
+            : null,
       userId: sourced(fields, at.userId, 'userId'),
       anonymousId: sourced(fields, at.anonymousId, 'anonymousId'),
       messageId: fields.value(at.messageId),

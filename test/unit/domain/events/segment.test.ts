@@ -55,6 +55,14 @@ describe('segment format', () => {
     expect(acceptedEvent('segment', { type: 'track', userId: 'u', timestamp: AT }).name).toBeNull();
   });
 
+  it.each(['identify', 'group', 'alias'])(
+    'gives an %s no name, whatever name or event it carries',
+    (type) => {
+      const event = acceptedEvent('segment', { type, userId: 'u', timestamp: AT, event: 'x', name: 'Jane' });
+      expect(event.name).toBeNull();
+    },
+  );
+
   it('takes page fields from properties, else context.page, else null', () => {
     const event = acceptedEvent(
       'segment',
