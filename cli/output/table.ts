@@ -85,6 +85,13 @@ export function writeTable(result: BatchResult, views: readonly SessionView[], w
   return table.end(result, write);
 }
 
+/** Line, and the element of a JSON array: a minified export holds every element on line 1. */
+function where(rejection: { readonly position: number; readonly index?: number }): string {
+  return rejection.index === undefined
+    ? `${rejection.position}`
+    : `${rejection.position} (element ${rejection.index})`;
+}
+
 async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
@@ -106,7 +113,7 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
     await paced(result.rejected, pause, (rejection) =>
-      write(`  ${escapeControl(rejection.file)}:${rejection.position}: ${escapeControl(rejection.reason)}\n`),
+      write(`  ${escapeControl(rejection.file)}:${where(rejection)}: ${escapeControl(rejection.reason)}\n`),
     );
   }
 }

@@ -66,6 +66,14 @@ describe('sessionize output', () => {
     });
   });
 
+  it('names the element of a JSON array a rejection is, beside its line', async () => {
+    const elements = [track({ userId: 'u-1' }), track({ userId: 'u-1', type: 'x' }), track({})];
+    writeFileSync(join(dir, 'minified.json'), `[${elements.join(',')}]`);
+    const table = await runCli(['minified.json'], { cwd: dir });
+    expect(table.stdout).toContain('  minified.json:1 (element 2): unknown type "x"');
+    expect(table.stdout).toMatch(/ {2}minified\.json:1 \(element 3\): no identity/);
+  });
+
   it.each(['table', 'json', 'csv', 'html'])('never writes control characters raw (%s)', async (format) => {
     const run = await runCli(
       ['--format', format, 'odd.ndjson', `name${ESC}[31m.ndjson`, `gone${ESC}.ndjson`],
