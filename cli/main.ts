@@ -33,7 +33,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed.kind === 'error') {
-    process.stderr.write(`sessionize: ${escapeControl(parsed.message)}\n\n${USAGE}`);
+    // Node's own messages (`--gap -5`) come in lines: escaped line by line, so they stay lines.
+    const message = parsed.message.split('\n').map(escapeControl).join('\n');
+    process.stderr.write(`sessionize: ${message}\n\n${USAGE}`);
     return 2;
   }
   const { options } = parsed;

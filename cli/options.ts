@@ -27,10 +27,13 @@ Options:
   -h, --help                    show this help
 
 Rejected events and table rows beyond a few megabytes wait in a file under $TMPDIR until the end.
+Standard input and pipes are copied there first: a tie between copies of an event may read them again.
+In csv, a cell that starts with =, +, - or @ gets a leading ' so that a spreadsheet shows it as text.
 
-Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr and in
-the output; the other files still count) or the temporary folder filled up, 2 for a usage error, 128 + the
-signal's number when interrupted (130 for Ctrl-C).
+Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr, and in
+json output; the other files still count), the temporary folder filled up, an input changed while it was
+read, or the output could not be written, 2 for a usage error, 128 + the signal's number when interrupted
+(130 for Ctrl-C).
 `;
 
 const minutes = (option: string) =>
@@ -50,11 +53,19 @@ const platformGaps = z.string().transform((text, ctx) => {
   for (const entry of text.split(',')) {
     const [platform, value, ...rest] = entry.split('=');
     const key = platform?.trim().toLowerCase() ?? '';
-    const parsed = minutes('--gap-by-platform').safeParse(value?.trim());
-    if (key === '' || rest.length > 0 || !parsed.success) {
+    if (key === '' || value === undefined || rest.length > 0) {
       ctx.addIssue({
         code: 'custom',
         message: `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
+      });
+      return z.NEVER;
+    }
+    // A well-formed pair with a bad number says what is wrong with the number, as --gap does.
+    const parsed = minutes(`--gap-by-platform ${key}`).safeParse(value.trim());
+    if (!parsed.success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: parsed.error.issues[0]?.message ?? 'is not a number of minutes',
       });
       return z.NEVER;
     }
@@ -68,28 +79,36 @@ const platformGaps = z.string().transform((text, ctx) => {
   return Object.fromEntries(gaps);
 });
 
-const optionsSchema = z.object({
-  gap: minutes('--gap').default(DEFAULT_GAP_MINUTES),
-  'gap-by-platform': platformGaps.optional(),
-  'max-session': minutes('--max-session').optional(),
-  stitch: z.boolean().default(false),
-  'input-format': z
-    .enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` })
-    .default('auto'),
-  format: z
-    .enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` })
-    .default('table'),
-  'report-users': z
-    .string()
-    .transform((text) =>
-      text
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .optional(),
-  files: z.array(z.string()).min(1, 'no input files given (use - for standard input)'),
-});
+const optionsSchema = z
+  .object({
+    gap: minutes('--gap').default(DEFAULT_GAP_MINUTES),
+    'gap-by-platform': platformGaps.optional(),
+    'max-session': minutes('--max-session').optional(),
+    stitch: z.boolean().default(false),
+    'input-format': z
+      .enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` })
+      .default('auto'),
+    format: z
+      .enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` })
+      .default('table'),
+    'report-users': z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (ids) => ids.length > 0,
+        '--report-users needs at least one user id (without it the report draws the busiest users)',
+      )
+      .optional(),
+    files: z.array(z.string()).min(1, 'no input files given (use - for standard input)'),
+  })
+  .refine((values) => values['report-users'] === undefined || values.format === 'html', {
+    message: '--report-users draws users on the html report: use it with --format html',
+  });
 
 export interface CliOptions {
   readonly rules: SessionRules;

@@ -47,7 +47,7 @@ describe('parseCommandLine', () => {
       '--input-format',
       'posthog',
       '--format',
-      'csv',
+      'html',
       '--report-users',
       'u-1, ,u-2',
       '-',
@@ -63,7 +63,7 @@ describe('parseCommandLine', () => {
           identityStitching: true,
         },
         inputFormat: 'posthog',
-        format: 'csv',
+        format: 'html',
         reportUsers: ['u-1', 'u-2'],
         files: ['-', 'b.json'],
       },
@@ -93,14 +93,17 @@ describe('parseCommandLine', () => {
     [['--gap', '-5', 'a'], "Option '--gap' argument is ambiguous"],
     [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
     [['--gap', '1e-300', 'a'], '--gap must be at least 1 ms (1/60000 minute)'],
-    [['--gap-by-platform', 'ios=0.000001', 'a'], '(got "ios=0.000001")'],
+    [
+      ['--gap-by-platform', 'ios=0.000001', 'a'],
+      '--gap-by-platform ios must be at least 1 ms (1/60000 minute)',
+    ],
     // Number() would read these as 16, 0, 0 and Infinity.
     [['--gap', '0x10', 'a'], '--gap must be a number of minutes'],
     [['--gap', '', 'a'], '--gap must be a number of minutes'],
     [['--gap', ' ', 'a'], '--gap must be a number of minutes'],
     [['--gap', 'Infinity', 'a'], '--gap must be a number of minutes'],
     [['--max-session', '1_440', 'a'], '--max-session must be a number of minutes'],
-    [['--gap-by-platform', 'ios=0b101', 'a'], '(got "ios=0b101")'],
+    [['--gap-by-platform', 'ios=0b101', 'a'], '--gap-by-platform ios must be a number of minutes'],
     [['--max-session', 'x', 'a'], '--max-session must be a number of minutes'],
     [
       ['--gap-by-platform', 'ios', 'a'],
@@ -108,7 +111,8 @@ describe('parseCommandLine', () => {
     ],
     [['--gap-by-platform', 'ios=5=6', 'a'], '(got "ios=5=6")'],
     [['--gap-by-platform', '=5', 'a'], '(got "=5")'],
-    [['--gap-by-platform', 'ios=0', 'a'], '(got "ios=0")'],
+    [['--gap-by-platform', 'ios=0', 'a'], '--gap-by-platform ios must be greater than 0'],
+    [['--gap-by-platform', 'ios=-5', 'a'], '--gap-by-platform ios must be greater than 0'],
     [['--gap-by-platform', 'ios=5,IOS=7', 'a'], '--gap-by-platform names "ios" twice'],
     [
       ['--input-format', 'csv', 'a'],
@@ -118,6 +122,11 @@ describe('parseCommandLine', () => {
     [['--bogus', 'a'], "Unknown option '--bogus'"],
     [['--gap'], "Option '--gap <value>' argument missing"],
     [[], 'no input files given (use - for standard input)'],
+    [['--report-users', ' , ', '--format', 'html', 'a'], '--report-users needs at least one user id'],
+    [
+      ['--report-users', 'u-1', 'a'],
+      '--report-users draws users on the html report: use it with --format html',
+    ],
   ])('refuses %j, naming the option: %s', (argv, message) => {
     expect(errorOf(argv)).toContain(message);
   });
@@ -138,6 +147,13 @@ describe('sessionize usage', () => {
     const run = await runCli(['--gap', 'soon', 'a.ndjson']);
     expect(run.stderr).toBe(`sessionize: --gap must be a number of minutes\n\n${USAGE}`);
     expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  });
+
+  it("keeps the lines of Node's own messages as lines", async () => {
+    const run = await runCli(['--gap', '-5', 'a.ndjson']);
+    expect(run.stderr).toMatch(/^sessionize: Option '--gap' argument is ambiguous\.\nDid you forget/);
+    expect(run.stderr).not.toContain('\\n');
     expect(run.code).toBe(2);
   });
 
