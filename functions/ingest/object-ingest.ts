@@ -1,4 +1,4 @@
-import { rejectionReportKey } from '../../contract/index.js';
+import { rejectionReportKey, type SourceDefinition } from '../../contract/index.js';
 import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
@@ -7,7 +7,7 @@ import { contentVersion, copyTextReader } from './copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
-import { notAnExportByName, sourceOf } from './sources.js';
+import { sourceOf, whyNotIngested } from './sources.js';
 
 /** What ingesting one object logs through; Powertools' Logger fits it. */
 export interface ObjectLogger {
@@ -102,12 +102,10 @@ export function createObjectIngest(
       return { status: 'skipped', key, reason };
     };
     if (ref.bucket !== config.bucketName) return skip(`not the configured bucket ${config.bucketName}`);
-    // Checked first so a notification misconfigured to cover reports can never loop on them.
-    if (key.startsWith(config.rejectedPrefix)) return skip(`a report under ${config.rejectedPrefix}`);
-    const source = sourceOf(key, config.sources);
-    if (source === undefined) return skip('not under any source prefix');
-    const notAnExport = notAnExportByName(key);
-    if (notAnExport !== undefined) return skip(`${notAnExport}, not an export`);
+    const notIngested = whyNotIngested(key, config.sources, config.rejectedPrefix);
+    if (notIngested !== undefined) return skip(notIngested);
+    // Under a source: whyNotIngested checked.
+    const source = sourceOf(key, config.sources) as SourceDefinition;
 
     const started = performance.now();
     const first = await deps.objects.open(ref);

@@ -35,9 +35,16 @@ export interface SkippedObject {
   readonly reason: string;
 }
 
-/** Why a listed object is not one the ingest reads (for a replay to skip and name), or undefined. */
-export function whyNotIngested(key: string, sources: readonly SourceDefinition[]): string | undefined {
-  if (key.startsWith(REJECTED_PREFIX)) return 'a rejection report';
+/**
+ * Why an object is not one the ingest reads, or undefined: the ingest's own check, and what a replay skips
+ * and names. Reports come first, so a notification misconfigured to cover them can never loop on them.
+ */
+export function whyNotIngested(
+  key: string,
+  sources: readonly SourceDefinition[],
+  rejectedPrefix = REJECTED_PREFIX,
+): string | undefined {
+  if (key.startsWith(rejectedPrefix)) return `a rejection report under ${rejectedPrefix}`;
   if (sourceOf(key, sources) === undefined) return 'not under any source prefix';
   const notAnExport = notAnExportByName(key);
   return notAnExport === undefined ? undefined : `${notAnExport}, not an export`;

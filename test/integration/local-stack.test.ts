@@ -375,7 +375,7 @@ describe('npm start (local stack)', () => {
       /^would enqueue 0 objects .*\nskipped \d+ objects? the ingest does not read:\n/,
     );
     expect(reports.stdout).toContain(
-      `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report)\n`,
+      `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report under rejected/)\n`,
     );
   }, 60_000);
 

@@ -36,7 +36,7 @@ beforeEach(() => {
 
 describe('createIngestHandler skipping what is not an export', () => {
   it.each([
-    ['a rejection report', 'rejected/incoming/a.ndjson.ndjson', 'a report under rejected/'],
+    ['a rejection report', 'rejected/incoming/a.ndjson.ndjson', 'a rejection report under rejected/'],
     ['a key under no source prefix', 'exports/a.ndjson', 'not under any source prefix'],
     ['a folder marker', 'incoming/2024/', 'a folder marker, not an export'],
     ['an export manifest', 'incoming/manifest.json', 'an export manifest, not an export'],
@@ -84,7 +84,7 @@ describe('createIngestHandler skipping what is not an export', () => {
     );
 
     expect(result.outcomes).toEqual([
-      expect.objectContaining({ status: 'skipped', reason: 'a report under incoming/rejected/' }),
+      expect.objectContaining({ status: 'skipped', reason: 'a rejection report under incoming/rejected/' }),
     ]);
     expect(writer.calls).toEqual([]);
   });
