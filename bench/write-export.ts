@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { type GeneratorOptions, generateEvents } from './generator/generate.js';
+import { type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
 
@@ -44,10 +44,17 @@ export function* batched(pieces: Iterable<string>): Generator<string> {
   if (pending.length > 0) yield pending.join('');
 }
 
-function* exportText(options: ExportOptions, counter: { events: number }): Generator<string> {
-  const arrayFormat = options.format === 'json-array';
+function exportText(options: ExportOptions, counter: { events: number }): Generator<string> {
+  return exportLines(generateEvents(options), options.format === 'json-array', counter);
+}
+
+function* exportLines(
+  events: Iterable<SegmentEvent>,
+  arrayFormat: boolean,
+  counter: { events: number },
+): Generator<string> {
   if (arrayFormat) yield '[';
-  for (const event of generateEvents(options)) {
+  for (const event of events) {
     const json = JSON.stringify(event);
     yield arrayFormat ? `${counter.events === 0 ? '\n' : ',\n'}${json}` : `${json}\n`;
     counter.events++;
@@ -59,9 +66,11 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
   if (opts.format !== 'ndjson' && opts.format !== 'json-array') {
     throw new RangeError(`format must be ndjson or json-array, got ${String(opts.format)}`);
   }
-  await mkdir(dirname(path), { recursive: true });
   const counter = { events: 0 };
-  const source = Readable.from(batched(exportText(opts, counter)), { objectMode: false });
+  // Built before the output is opened: bad options throw here and leave an existing file as it was.
+  const text = exportText(opts, counter);
+  await mkdir(dirname(path), { recursive: true });
+  const source = Readable.from(batched(text), { objectMode: false });
   const destination = createWriteStream(path);
   if (opts.gzip) {
     await pipeline(source, createGzip({ level: 6 }), destination);

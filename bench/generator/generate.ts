@@ -139,8 +139,12 @@ function resolveOptions(options: GeneratorOptions) {
  * Yields `opts.events` Segment-style events in file order. Same options (seed included) → same output.
  * Each yielded object is fresh and owned by the caller.
  */
-export function* generateEvents(opts: GeneratorOptions): Generator<SegmentEvent> {
-  const options = resolveOptions(opts);
+export function generateEvents(opts: GeneratorOptions): Generator<SegmentEvent> {
+  // Checked now, not at the first event taken: a caller may open its output only once the options hold.
+  return eventsOf(resolveOptions(opts));
+}
+
+function* eventsOf(options: ReturnType<typeof resolveOptions>): Generator<SegmentEvent> {
   const total = options.events;
   if (total === 0) return;
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,5 +77,25 @@ describe('writeExport', () => {
       env: { ...process.env, INIT_CWD: directory },
     });
     expect((await readFile(join(directory, 'here.ndjson'), 'utf8')).trimEnd().split('\n')).toHaveLength(5);
+  });
+});
+
+describe('writeExport with options the generator refuses', () => {
+  it('throws before opening the output, so an existing file stays as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'write-export-refused-'));
+    try {
+      const path = join(dir, 'kept.ndjson');
+      writeFileSync(path, 'already here\n');
+      await expect(
+        writeExport(path, { events: 10, users: 0, format: 'ndjson', gzip: false }),
+      ).rejects.toThrow('users must be a positive integer');
+      expect(readFileSync(path, 'utf8')).toBe('already here\n');
+      await expect(
+        writeExport(join(dir, 'new.ndjson'), { events: 2.5, format: 'ndjson', gzip: false }),
+      ).rejects.toThrow('events must be a non-negative integer');
+      expect(existsSync(join(dir, 'new.ndjson'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
