@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
-import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
@@ -157,6 +157,11 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
+    // Nothing to do is no failure: a script may run the rebuild before every start.
+    if (error instanceof AlreadyAtRulesError) {
+      console.log(`rebuild: ${error.message}`);
+      return 0;
+    }
     console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
     return 1;
   } finally {

@@ -7,6 +7,7 @@ import { adminUserPath } from '../../functions/api/paths.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
+import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
 import { apiUrlFromStack, createCloudFormationClient } from '../aws/stack-outputs.js';
 
@@ -77,8 +78,8 @@ export function parseEraseOptions(
   if (Buffer.byteLength(user, 'utf8') > 512)
     return { problem: '--user is longer than 512 bytes of UTF-8; no user can have such an id' };
   const stage = values.stage as string | undefined;
-  if (stage !== undefined && !/^[A-Za-z0-9-]+$/.test(stage))
-    return { problem: '--stage must be a stage name such as dev' };
+  const notDeployed = stage === undefined ? undefined : notDeployedStage(stage);
+  if (notDeployed !== undefined) return { problem: notDeployed };
   const apiUrl = values['api-url'] as string | undefined;
   if (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))
     return { problem: '--api-url must be an http(s) URL' };

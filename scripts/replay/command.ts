@@ -7,7 +7,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
-import { plural } from '../../local/stack-log.js';
+import { dataDirFrom } from '../../local/stack-config.js';
+import { dataDirEnv, plural } from '../../local/stack-log.js';
+import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient } from '../aws/stack-outputs.js';
 import {
   type DeadLetterRedrive,
@@ -102,10 +104,18 @@ export function parseReplayOptions(
     return { problem: '--prefix does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue' };
   if (options.stage === undefined && options.region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };
+  const notDeployed = options.stage === undefined ? undefined : notDeployedStage(options.stage);
+  if (notDeployed !== undefined) return { problem: notDeployed };
   return options;
 }
 
-function printLocal(response: ReplayResponse, io: CommandIo): void {
+/** The command that redrives what a dry run listed: the same prefix, on the same data dir. */
+export function redriveCommand(prefix: string | undefined, env: NodeJS.ProcessEnv): string {
+  const quoted = prefix === undefined ? '' : ` --prefix '${prefix.replaceAll("'", "'\\''")}'`;
+  return `${dataDirEnv(dataDirFrom(env))}npm run replay -- --from-dlq${quoted}`;
+}
+
+function printLocal(response: ReplayResponse, prefix: string | undefined, io: CommandIo): void {
   if (response.fromDeadLetterQueue) {
     const messages = response.messages ?? [];
     const verb = response.dryRun ? '' : 'redrove ';
@@ -117,7 +127,8 @@ function printLocal(response: ReplayResponse, io: CommandIo): void {
           `(${plural(message.receiveCount, 'receive')}, dead-lettered ${message.deadLetteredAt ?? '?'}${last})`,
       );
     }
-    if (response.dryRun && messages.length > 0) io.out('`npm run replay -- --from-dlq` redrives them.');
+    if (response.dryRun && messages.length > 0)
+      io.out(`\`${redriveCommand(prefix, io.env)}\` redrives them.`);
     return;
   }
   printObjects(
@@ -213,7 +224,7 @@ export async function runReplay(argv: readonly string[], io: CommandIo = default
         },
         io.env,
       );
-      printLocal(response, io);
+      printLocal(response, parsed.prefix, io);
     }
     return 0;
   } catch (error) {

@@ -1,16 +1,14 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { SourceDefinition } from '../../contract/index.js';
-import { deployableStageNames, isStageName, stages } from '../../lib/config/stages.js';
+import { isStageName, stages } from '../../lib/config/stages.js';
+import { notDeployedStage } from '../aws/deployed-stage.js';
 import { stackOutputs, statefulStackName, statelessStackName } from '../aws/stack-outputs.js';
 import type { ReplayTarget } from './aws-replay.js';
 
 /** The sources a deployed stage's ingest reads (its config in lib/config/stages.ts). */
 export function sourcesOfStage(stage: string): readonly SourceDefinition[] {
-  if (!isStageName(stage) || !stages[stage].deployed) {
-    throw new Error(
-      `--stage ${stage} is not a deployed stage; the stages are ${deployableStageNames.join(', ')}`,
-    );
-  }
+  const problem = notDeployedStage(stage);
+  if (problem !== undefined || !isStageName(stage)) throw new Error(problem);
   return stages[stage].sources;
 }
 

@@ -32,6 +32,14 @@ export class RebuildRefusedError extends Error {
   }
 }
 
+/** The table's sessions are already cut under the rules a rebuild was asked for: there is nothing to do. */
+export class AlreadyAtRulesError extends RebuildRefusedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyAtRulesError';
+  }
+}
+
 const KEY = itemKey(META_PK, RULES_SK);
 
 export async function readTableRules(transport: Transport): Promise<TableRules | undefined> {
@@ -107,7 +115,7 @@ export async function beginRebuild(transport: Transport, target: CompiledRules):
       );
     }
     if (table.fingerprint === target.fingerprint) {
-      throw new RebuildRefusedError(
+      throw new AlreadyAtRulesError(
         `the table's sessions are already cut under these rules (${describeRules(target.source)}): nothing to rebuild`,
       );
     }

@@ -140,7 +140,8 @@ describe('npm run erase', () => {
   it.each([
     [[], '--user ID is required'],
     [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
-    [['--user', 'a', '--stage', 'dev/x'], '--stage must be a stage name'],
+    [['--user', 'a', '--stage', 'dev/x'], '--stage dev/x is not a deployed stage; the stages are dev, prod'],
+    [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
     [['--user', 'a', '--region', REGION], '--region applies to a deployed stage only'],
   ])('refuses %j with status 2', async (argv, problem) => {

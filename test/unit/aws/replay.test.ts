@@ -19,7 +19,7 @@ import {
   replayObjects,
   sendInBatches,
 } from '../../../scripts/replay/aws-replay.js';
-import { parseReplayOptions, runReplay } from '../../../scripts/replay/command.js';
+import { parseReplayOptions, redriveCommand, runReplay } from '../../../scripts/replay/command.js';
 
 const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);
@@ -356,10 +356,21 @@ describe('npm run replay', () => {
     const unknown = await run(['--stage', 'staging', '--region', 'eu-west-1']);
     const missing = await run(['--stage', 'prod', '--region', 'eu-west-1', '--dry-run']);
 
-    expect(unknown.status).toBe(1);
+    // A bad argument (2), found before any AWS call: without a region it said "Region is missing".
+    expect(unknown.status).toBe(2);
     expect(unknown.err).toContain('--stage staging is not a deployed stage; the stages are dev, prod');
+    const noRegion = await run(['--stage', 'bogus', '--dry-run']);
+    expect(noRegion.status).toBe(2);
+    expect(noRegion.err).toContain('--stage bogus is not a deployed stage');
     expect(missing.status).toBe(1);
     expect(missing.err).toContain('Could not read stack Sessionizer-prod-Stateful');
+  });
+
+  it('suggests a redrive of what a local dry run listed: the same prefix, on the same data dir', () => {
+    expect(redriveCommand(undefined, {})).toBe('npm run replay -- --from-dlq');
+    expect(redriveCommand("incoming/it's/", { SESSIONIZER_DATA_DIR: '/tmp/other-data' })).toBe(
+      "SESSIONIZER_DATA_DIR=/tmp/other-data npm run replay -- --from-dlq --prefix 'incoming/it'\\''s/'",
+    );
   });
 
   it('parses the local defaults', () => {
