@@ -13,7 +13,7 @@ export interface RejectionReport {
   write(line: ReportLine): void;
   /** Resolves when the report can take more; reading waits on it so lines never pile up in memory. */
   ready(): Promise<void>;
-  /** Everything is written: persist it. */
+  /** Everything is written: persist it; with no line, remove an earlier report of the same key. */
   close(): Promise<void>;
   /** Reading failed (the invocation is retried): discard what was written. */
   abort(): Promise<void>;

@@ -24,7 +24,7 @@ export class Storage extends Construct {
   readonly bucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly table: Table;
-  /** Object access the ingest needs: read the source prefixes, write rejected/. Attach it to the ingest role. */
+  /** Object access the ingest needs: read the source prefixes, write (and delete) in rejected/. Attach it to the ingest role. */
   readonly ingestObjectAccess: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -82,8 +82,9 @@ export class Storage extends Construct {
           resources: [this.bucket.bucketArn],
         }),
         new PolicyStatement({
-          // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted.
-          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted. A file
+          // read with nothing rejected deletes the report an earlier upload of its key left.
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
           resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
         }),
       ],

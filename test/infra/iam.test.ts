@@ -115,7 +115,7 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
     });
     expect(write).toEqual({
       Effect: 'Allow',
-      Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+      Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'],
       Resource: objectsUnder('rejected/'),
     });
 

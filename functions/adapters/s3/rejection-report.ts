@@ -1,14 +1,16 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { RejectionReport, ReportLine } from '../../ingest/rejection-report.js';
 
 /**
- * Streams a rejection report to S3 as NDJSON while the file is read: nothing is written when there is
- * nothing to report, a small report is one PutObject and a large one a multipart upload (lib-storage decides
- * by size), and memory stays at a few parts however many events are rejected. The content depends only on
- * the source bytes, so a redelivery overwrites the report with the same object.
+ * Streams a rejection report to S3 as NDJSON while the file is read: a small report is one PutObject and a
+ * large one a multipart upload (lib-storage decides by size), and memory stays at a few parts however many
+ * events are rejected. The content depends only on the source bytes, so a redelivery overwrites the report
+ * with the same object. A reading with nothing to report writes nothing and deletes the report an earlier
+ * upload under the same key left (a DeleteObject, which S3 does not bill): the report always describes the
+ * object as last read, never rejections of bytes it no longer holds.
  */
 export class S3RejectionReport implements RejectionReport {
   private stream: PassThrough | undefined;
@@ -34,7 +36,12 @@ export class S3RejectionReport implements RejectionReport {
   }
 
   async close(): Promise<void> {
-    if (this.stream === undefined) return;
+    if (this.stream === undefined) {
+      await this.target.s3.send(
+        new DeleteObjectCommand({ Bucket: this.target.bucket, Key: this.target.key }),
+      );
+      return;
+    }
     this.stream.end();
     await this.uploaded;
   }

@@ -72,6 +72,21 @@ describe('createIngestHandler rejection reports', () => {
     });
   });
 
+  it('removes the report of an earlier upload of the key when the corrected file is read clean', async () => {
+    const key = 'incoming/fix-me.ndjson';
+    const good = segmentLines([{ user: 'ann', at: 0 }]);
+    bucket.put(key, `${good}\n${BAD_LINES[0]?.[0]}\n`);
+    await createHandler()(eventFor(key));
+    expect(reportOf(key)).toHaveLength(1);
+
+    bucket.put(key, `${good}\n`);
+    const corrected = await createHandler()(eventFor(key));
+
+    expect(corrected.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
+    expect(corrected.outcomes[0]).not.toHaveProperty('report');
+    expect(reportOf(key)).toBeUndefined();
+  });
+
   it('gives the element index of a rejected event in a JSON array', async () => {
     const key = 'incoming/array.json';
     const good = '{"type":"track","userId":"ann","timestamp":"2024-01-01T09:00:00Z"}';

@@ -4,6 +4,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandInput,
   type GetObjectCommandOutput,
@@ -109,6 +110,10 @@ export class MockBucket {
       this.objects.set(upload.key, { bytes: Buffer.concat(parts) });
       this.multipartUploads.delete(input.UploadId);
       return { Key: upload.key };
+    });
+    s3Mock.on(DeleteObjectCommand).callsFake(async (input: { Key: string }) => {
+      this.objects.delete(input.Key);
+      return {};
     });
     s3Mock.on(AbortMultipartUploadCommand).callsFake(async (input: { UploadId: string }) => {
       this.multipartUploads.delete(input.UploadId);
