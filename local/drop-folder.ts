@@ -7,12 +7,12 @@ import { extname, join } from 'node:path';
 
 export interface DropFolderOptions {
   dir: string;
-  /** Uploads the file; rejecting leaves it in place to be tried again. */
-  upload: (path: string, name: string) => Promise<void>;
+  /** Uploads the file; resolves to the key it went to; rejecting leaves it in place to be tried again. */
+  upload: (path: string, name: string) => Promise<string>;
   intervalMs?: number;
   /** After a failed upload, wait this long before trying that file again. */
   retryAfterMs?: number;
-  onUploaded?: (name: string, movedTo: string) => void;
+  onUploaded?: (name: string, key: string, movedTo: string) => void;
   onError?: (name: string, error: unknown) => void;
 }
 
@@ -35,6 +35,13 @@ function isTemporary(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~') || /\.(tmp|part|partial|crdownload|swp)$/i.test(name);
 }
 
+/** `name` with the time before its extension (`day.2024-01-01T09-00-00-000Z.ndjson`): for a name taken. */
+export function stampedName(name: string, at = new Date()): string {
+  const ext = extname(name);
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return `${name.slice(0, name.length - ext.length)}.${stamp}${ext}`;
+}
+
 function uniqueTarget(doneDir: string, name: string): string {
   const target = join(doneDir, name);
   try {
@@ -42,9 +49,7 @@ function uniqueTarget(doneDir: string, name: string): string {
   } catch {
     return target;
   }
-  const ext = extname(name);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return join(doneDir, `${name.slice(0, name.length - ext.length)}.${stamp}${ext}`);
+  return join(doneDir, stampedName(name));
 }
 
 /** Starts polling `dir` (created if missing, with `done/` inside). stop() waits for a running upload. */
@@ -89,8 +94,9 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
           : { size, mtimeMs, stablePolls: 0, retryAt: before?.retryAt ?? 0 };
       seen.set(name, entry);
       if (entry.stablePolls < 1 || Date.now() < entry.retryAt) continue;
+      let key: string;
       try {
-        await options.upload(path, name);
+        key = await options.upload(path, name);
       } catch (error) {
         entry.retryAt = Date.now() + retryAfterMs;
         options.onError?.(name, error);
@@ -100,7 +106,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         const target = uniqueTarget(doneDir, name);
         renameSync(path, target);
         seen.delete(name);
-        options.onUploaded?.(name, target);
+        options.onUploaded?.(name, key, target);
       } catch (error) {
         // Uploaded but not moved: it would be uploaded again, which ingest tolerates; say so once.
         entry.retryAt = Number.POSITIVE_INFINITY;

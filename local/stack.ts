@@ -3,10 +3,8 @@
 // handler, the real lookup and admin (erasure) handlers behind a local stand-in for API Gateway, and a
 // drop folder.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
@@ -15,7 +13,8 @@ import { createAdminHandler as createEraseHandler } from '../functions/admin/app
 import { createApiHandler } from '../functions/api/app.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import { type DropFolder, watchDropFolder } from './drop-folder.js';
+import type { DropFolder } from './drop-folder.js';
+import { type DropFolderLog, startDropFolder } from './drop-uploads.js';
 import { type DynamoDbFaults, injectDynamoDbFaults, type ThrottleForm } from './dynamodb-faults.js';
 import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
 import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
@@ -53,19 +52,17 @@ export interface LocalStackOptions {
 }
 
 /** Where the stack reports what happens; main.ts prints it. */
-export interface LocalStackLog {
+export interface LocalStackLog extends DropFolderLog {
   /** The ingest handler's structured log. */
   handler?: HandlerLogSink;
   /** Deliveries: `keys` are the objects the message names. */
   queue?(activity: QueueActivity, keys: string[]): void;
   /** Objects enqueued at start because no earlier run finished them. */
   recovered?(keys: string[]): void;
-  dropped?(name: string, key: string, movedTo: string): void;
   /** The admin (erasure) handler's structured log. */
   admin?(message: string, attributes: Record<string, unknown>): void;
   /** A DynamoDB call failed on purpose (`faults`). */
   throttled?(operation: string, form: ThrottleForm): void;
-  warn?(message: string, error?: unknown): void;
 }
 
 export interface LocalStack {
@@ -119,20 +116,6 @@ class Teardown {
     })();
     return this.running;
   }
-}
-
-function startDropFolder(dir: string, s3: S3Client, prefix: string, log: LocalStackLog): DropFolder {
-  return watchDropFolder({
-    dir,
-    upload: async (path, name) => {
-      await new Upload({
-        client: s3,
-        params: { Bucket: LOCAL_BUCKET, Key: `${prefix}${name}`, Body: createReadStream(path) },
-      }).done();
-    },
-    onUploaded: (name, movedTo) => log.dropped?.(name, `${prefix}${name}`, movedTo),
-    onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
-  });
 }
 
 /**

@@ -2,8 +2,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DropFolder, watchDropFolder } from '../../../local/drop-folder.js';
+import { dropKey } from '../../../local/drop-uploads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -33,6 +36,7 @@ describe('watchDropFolder', () => {
       intervalMs: 20,
       upload: async (_path, name) => {
         uploads.push(name);
+        return `incoming/${name}`;
       },
     });
     writeFileSync(join(dir, 'a file.ndjson'), '{}');
@@ -52,8 +56,9 @@ describe('watchDropFolder', () => {
       dir,
       // Far longer than the pauses between writes below, so no poll sees the file unchanged until done.
       intervalMs: 150,
-      upload: async (path) => {
+      upload: async (path, name) => {
         uploaded.push(readFileSync(path, 'utf8'));
+        return `incoming/${name}`;
       },
     });
     const path = join(dir, 'growing.ndjson');
@@ -73,8 +78,9 @@ describe('watchDropFolder', () => {
       dir,
       intervalMs: 10,
       retryAfterMs: 50,
-      upload: async () => {
+      upload: async (_path, name) => {
         if (++attempts === 1) throw new Error('S3 not ready');
+        return `incoming/${name}`;
       },
       onError: (name) => errors.push(name),
     });
@@ -87,5 +93,28 @@ describe('watchDropFolder', () => {
     expect(
       readdirSync(join(dir, 'done')).every((name) => name.startsWith('same.') && name.endsWith('.ndjson')),
     ).toBe(true);
+  });
+});
+
+describe('dropKey', () => {
+  const s3Mock = mockClient(S3Client);
+  const s3 = new S3Client({ region: 'us-east-1' });
+  afterEach(() => s3Mock.reset());
+
+  it('takes the name under the prefix when no object has it', async () => {
+    s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound' }));
+    expect(await dropKey(s3, 'incoming/', 'day.ndjson')).toBe('incoming/day.ndjson');
+  });
+
+  it('puts the time in the name when an object has it: a drop never replaces an object', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({});
+    expect(await dropKey(s3, 'incoming/', 'day.ndjson')).toMatch(
+      /^incoming\/day\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.ndjson$/,
+    );
+  });
+
+  it('leaves the file to be tried again when S3 cannot say', async () => {
+    s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
+    await expect(dropKey(s3, 'incoming/', 'day.ndjson')).rejects.toThrow('ECONNREFUSED');
   });
 });

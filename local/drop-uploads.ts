@@ -1,0 +1,46 @@
+// The drop folder's uploads: where a dropped file goes in the local bucket.
+import { createReadStream } from 'node:fs';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { type DropFolder, stampedName, watchDropFolder } from './drop-folder.js';
+import { LOCAL_BUCKET } from './s3-client.js';
+
+/** What the drop folder tells: a file uploaded (under `key`) and moved, or one not uploaded yet. */
+export interface DropFolderLog {
+  dropped?(name: string, key: string, movedTo: string): void;
+  warn?(message: string, error?: unknown): void;
+}
+
+/**
+ * The key a dropped file goes to: its name under the drop prefix, or that name with the time in it when an
+ * object already has the name. A drop never replaces an object: the events of both stay stored either way,
+ * but the rejection report (one per key) would then describe the second file only.
+ */
+export async function dropKey(s3: S3Client, prefix: string, name: string): Promise<string> {
+  const key = `${prefix}${name}`;
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
+  } catch (error) {
+    const code = (error as { name?: string }).name;
+    if (code === 'NotFound' || code === 'NoSuchKey') return key;
+    throw error;
+  }
+  return `${prefix}${stampedName(name)}`;
+}
+
+/** Watches `dir` and uploads what appears in it under `prefix` (local/drop-folder.ts watches). */
+export function startDropFolder(dir: string, s3: S3Client, prefix: string, log: DropFolderLog): DropFolder {
+  return watchDropFolder({
+    dir,
+    upload: async (path, name) => {
+      const key = await dropKey(s3, prefix, name);
+      await new Upload({
+        client: s3,
+        params: { Bucket: LOCAL_BUCKET, Key: key, Body: createReadStream(path) },
+      }).done();
+      return key;
+    },
+    onUploaded: (name, key, movedTo) => log.dropped?.(name, key, movedTo),
+    onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
+  });
+}
