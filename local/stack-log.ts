@@ -69,7 +69,8 @@ export function formatHandlerLog(
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {
     const reasons = broken.map((file) => `${String(file.file)}: ${String(file.error)}`).join('; ');
-    return `NOT entirely read: ${reasons}; ${counts} from what was read (report: ${report ?? 'none'})`;
+    const more = details.length > 0 ? `; ${details.join('; ')}` : '';
+    return `NOT entirely read: ${reasons}; ${counts} from what was read${more} (report: ${report ?? 'none'})`;
   }
   if (level === 'info' && key !== undefined && typeof attributes.records === 'number') {
     const took = typeof attributes.durationMs === 'number' ? ` (${seconds(attributes.durationMs)})` : '';

@@ -48,9 +48,11 @@ describe('stack log lines', () => {
     const line = formatHandlerLog('error', 'export could not be read entirely; reported, not retried', {
       key: 'incoming/a.ndjson.gz',
       records: 28,
-      rejected: 0,
+      rejected: 1,
       usersTouched: 2,
       sessionsWritten: 3,
+      duplicates: 2,
+      erased: 1,
       files: [
         {
           file: 'incoming/a.ndjson.gz',
@@ -61,8 +63,9 @@ describe('stack log lines', () => {
       report: 'rejected/incoming/a.ndjson.gz.ndjson',
     });
 
+    // The same details as a file read to its end: duplicates, erased users, the format.
     expect(line).toBe(
-      'NOT entirely read: incoming/a.ndjson.gz: truncated gzip; reading stopped after line 28; 28 events, 0 rejected, 2 users, 3 sessions written from what was read (report: rejected/incoming/a.ndjson.gz.ndjson)',
+      'NOT entirely read: incoming/a.ndjson.gz: truncated gzip; reading stopped after line 28; 28 events, 1 rejected, 2 users, 3 sessions written from what was read; 2 duplicates; 1 of erased users; read as segment (report: rejected/incoming/a.ndjson.gz.ndjson)',
     );
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
   });
