@@ -320,10 +320,16 @@ describe('session viewer in Chromium', () => {
     expect(await loading.page.locator('#content').getAttribute('aria-busy')).toBeNull();
     await loading.page.close();
 
-    const unknown = await open(userUrl('ghost'));
+    const unknown = await open(userUrl('alice'));
+    await unknown.page.locator(SESSION_MARKS).first().waitFor();
+    await expect(unknown.page.locator('#status').textContent()).resolves.toMatch(/^Showing alice: /);
+    await unknown.page.locator('#user-input').fill('ghost');
+    await unknown.page.locator('#search button[type="submit"]').click();
     await expect(unknown.page.locator('[data-state="empty"]').textContent()).resolves.toContain(
       'No user or anonymousId ghost',
     );
+    // The status a screen reader hears no longer names the user shown before.
+    await expect(unknown.page.locator('#status').textContent()).resolves.toBe('');
     expectCleanRun(unknown, 1);
     await unknown.page.close();
 

@@ -107,6 +107,8 @@ export class ViewerApp {
   }
 
   private reset(): void {
+    // Screen readers hear the status: it names only the user on show, none while another loads or fails.
+    this.elements.status.textContent = '';
     this.userRequest?.abort();
     this.current?.sessionRequest?.abort();
     this.current?.loader.dispose();
