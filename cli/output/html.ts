@@ -1,5 +1,10 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
-import { createReportAggregator, type ReportAggregator, renderHtmlReport } from '../report/index.js';
+import {
+  createReportAggregator,
+  type ReportAggregator,
+  type ReportInput,
+  renderHtmlReport,
+} from '../report/index.js';
 
 /** The report's aggregator: sessions are added as they stream, never embedded one by one. */
 export function startHtml(sampleUsers: readonly string[] | undefined): ReportAggregator {
@@ -7,8 +12,8 @@ export function startHtml(sampleUsers: readonly string[] | undefined): ReportAgg
 }
 
 /** One self-contained HTML file. */
-export function renderHtml(report: ReportAggregator): string {
-  return renderHtmlReport(report.finish());
+export function renderHtml(report: ReportAggregator, input?: ReportInput): string {
+  return renderHtmlReport(report.finish(), input);
 }
 
 export type { SessionView };

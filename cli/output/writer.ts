@@ -88,8 +88,15 @@ export function createOutput(
         sessions: (views) => {
           for (const view of views) report.add(view);
         },
-        end: async () => {
-          out.write(renderHtml(report));
+        end: async (result) => {
+          out.write(
+            renderHtml(report, {
+              rejected: result.rejected.length,
+              unreadable: result.files.flatMap((file) =>
+                file.error === undefined ? [] : [{ file: file.file, reason: file.error }],
+              ),
+            }),
+          );
           out.flush();
         },
       };

@@ -5,5 +5,5 @@ export {
   type ReportOptions,
   type SampleUser,
 } from './aggregator.js';
-export { REPORT_CSP, renderHtmlReport } from './render.js';
+export { REPORT_CSP, type ReportInput, renderHtmlReport } from './render.js';
 export type { ReportSession } from './report-session.js';

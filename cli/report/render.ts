@@ -60,7 +60,32 @@ function card(label: string, value: string) {
  * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (its CSP says
  * so), every string from the data escaped. Opens the same from disk, an email attachment or a CI artifact.
  */
-export function renderHtmlReport(data: ReportData): string {
+/** What the report's data left out: events rejected and files not read to their end (rules 1 and 4). */
+export interface ReportInput {
+  readonly rejected: number;
+  readonly unreadable: readonly { readonly file: string; readonly reason: string }[];
+}
+
+const counted = (count: number, one: string, many = `${one}s`) =>
+  `${formatCount(count)} ${count === 1 ? one : many}`;
+
+/** A note on what the totals leave out, so a report never looks complete when its input was not. */
+function inputNote(input: ReportInput | undefined): Html | string {
+  if (input === undefined || (input.rejected === 0 && input.unreadable.length === 0)) return '';
+  const rejected =
+    input.rejected === 0
+      ? ''
+      : html`<p class="note" data-input="rejected">${counted(input.rejected, 'event was', 'events were')} rejected and left out; <code>--format json</code> or <code>table</code> lists each with its reason.</p>`;
+  const unreadable =
+    input.unreadable.length === 0
+      ? ''
+      : html`<p class="note" data-input="unreadable">Not read to the end (the events before the break count):</p><ul>${input.unreadable.map(
+          ({ file, reason }) => html`<li><code>${file}</code>: ${reason}</li>`,
+        )}</ul>`;
+  return html`<section id="input" aria-label="Input left out">${rejected}${unreadable}</section>`;
+}
+
+export function renderHtmlReport(data: ReportData, input?: ReportInput): string {
   const span =
     data.firstStartedAt === null || data.lastEndedAt === null
       ? 'no sessions'
@@ -73,7 +98,7 @@ export function renderHtmlReport(data: ReportData): string {
       : `The ${formatCount(data.sample.users.length)} users with most sessions, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.`;
   const users = data.sample.users.map(
     (user) =>
-      html`<h3>${user.userId}</h3><p class="meta">${formatCount(user.sessionCount)} sessions · ${formatCount(user.eventCount)} events</p>${
+      html`<h3>${user.userId}</h3><p class="meta">${counted(user.sessionCount, 'session')} · ${counted(user.eventCount, 'event')}</p>${
         user.sessions.length === 0
           ? html`<p class="empty">No sessions for this user in the data.</p>`
           : userTimeline(user.sessions, user.userId)
@@ -96,6 +121,7 @@ export function renderHtmlReport(data: ReportData): string {
 <p class="meta">${span}${data.generatedAt === null ? '' : ` · generated ${data.generatedAt}`}</p>
 </header>
 <main>
+${inputNote(input)}
 <section class="cards" aria-label="Totals">
 ${card('sessions', formatCount(data.sessionCount))}${card('users', formatCount(data.userCount))}${card('events', formatCount(data.eventCount))}${card('page views', formatCount(data.pageViewCount))}${card('bounce rate', formatPercent(data.bounceCount, data.sessionCount))}
 </section>

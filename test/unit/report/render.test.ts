@@ -37,6 +37,30 @@ describe('renderHtmlReport', () => {
     expect(tags).not.toMatch(/<[a-z]+[^>]*\s(src|href|xlink:href)=/i);
   });
 
+  it('says what the totals leave out: rejected events and files not read to their end, escaped', () => {
+    const page = renderHtmlReport(report(), {
+      rejected: 1,
+      unreadable: [{ file: `cut${HOSTILE}.gz`, reason: 'truncated gzip; reading stopped after line 28' }],
+    });
+    expect(page).toContain('1 event was rejected and left out');
+    expect(page).toContain(
+      '<li><code>cut&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;.gz</code>: truncated gzip; reading stopped after line 28</li>',
+    );
+    expect(renderHtmlReport(report(), { rejected: 2, unreadable: [] })).toContain('2 events were rejected');
+    for (const clean of [
+      renderHtmlReport(report()),
+      renderHtmlReport(report(), { rejected: 0, unreadable: [] }),
+    ]) {
+      expect(clean).not.toContain('id="input"');
+    }
+  });
+
+  it('counts a sample user in words that agree with the numbers', () => {
+    const aggregator = createReportAggregator({ sampleUsers: ['solo'] });
+    aggregator.add(sessionView('solo', T0));
+    expect(renderHtmlReport(aggregator.finish())).toMatch(/1 session · \d+ events?</);
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
