@@ -7,10 +7,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
+import { readTableRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createAdminHandler as createEraseHandler } from '../functions/admin/app.js';
 import { createApiHandler } from '../functions/api/app.js';
+import { type CompiledRules, compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
 import { createAdminHandler } from './admin-routes.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { DropFolder } from './drop-folder.js';
@@ -119,6 +121,20 @@ class Teardown {
 }
 
 /**
+ * Why uploads will be refused from the start (the ingest checks the table's rules, rule 6): the data dir's
+ * sessions were cut under other rules than this start's, and no rebuild to these is under way.
+ */
+export function rulesMismatch(table: TableRules | undefined, current: CompiledRules): string | undefined {
+  if (table === undefined || table.fingerprint === current.fingerprint) return undefined;
+  if (table.target?.fingerprint === current.fingerprint) return undefined;
+  return (
+    `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
+    `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
+    'variables) cuts them again, or start with the rules they were cut under'
+  );
+}
+
+/**
  * Starts everything and resolves once the API is listening and uploads under the source prefixes reach
  * the ingest (messages left by an earlier run are delivered, and objects it never finished enqueued).
  * On failure whatever was started is stopped again. stop() stops the drop folder, the API, the ingest
@@ -183,6 +199,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
+    const rulesProblem = rulesMismatch(await readTableRules(transport), compileRules(sessionRules));
+    if (rulesProblem !== undefined) log.warn?.(rulesProblem);
     const api = await startApi(options, log, {
       reader: new DynamoDbSessionReader(transport),
       eraser: new DynamoDbEraser({ transport }),

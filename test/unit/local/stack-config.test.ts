@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
+import type { TableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
+import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
 import { isPortFree } from '../../../local/process-utils.js';
-import { PortInUseError, startLocalStack } from '../../../local/stack.js';
+import { PortInUseError, rulesMismatch, startLocalStack } from '../../../local/stack.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {
@@ -237,5 +239,27 @@ describe('startLocalStack checks', () => {
       lock.release();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('rulesMismatch', () => {
+  const cutUnder = (rules: SessionRules, target?: SessionRules): TableRules => ({
+    fingerprint: compileRules(rules).fingerprint,
+    rules,
+    ...(target !== undefined && { target: { fingerprint: compileRules(target).fingerprint, rules: target } }),
+  });
+  const thirty: SessionRules = { gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false };
+  const five: SessionRules = { gapMinutes: 5, gapMinutesByPlatform: {}, identityStitching: false };
+
+  it('says nothing for a new data dir, the same rules, or a rebuild to these rules under way', () => {
+    expect(rulesMismatch(undefined, compileRules(five))).toBeUndefined();
+    expect(rulesMismatch(cutUnder(thirty), compileRules(thirty))).toBeUndefined();
+    expect(rulesMismatch(cutUnder(thirty, five), compileRules(five))).toBeUndefined();
+  });
+
+  it('says, at start, that uploads will be refused under other rules, and both ways out', () => {
+    expect(rulesMismatch(cutUnder(thirty), compileRules(five))).toBe(
+      "the sessions in this data dir were cut under gap 30 min, stitching off, not under this start's gap 5 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them again, or start with the rules they were cut under",
+    );
   });
 });
