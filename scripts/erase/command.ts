@@ -138,6 +138,14 @@ async function eraseLocally(options: EraseOptions, io: EraseIo): Promise<Erasure
 
 function print(view: ErasureView, io: EraseIo): void {
   io.out(`erased user ${JSON.stringify(view.userId)}: ${plural(view.itemsDeleted, 'item')} deleted`);
+  if (view.itemsDeleted === 0 && view.anonymousIds.length === 0) {
+    // The erasure is recorded all the same, and refuses the id's events from now on: a typo would do that.
+    io.out(
+      'nothing was stored for this id (erased before, or not this id: ids are case-sensitive); it is recorded ' +
+        'as erased all the same, so its events are refused from now on',
+    );
+    return;
+  }
   if (view.anonymousIds.length === 0) {
     io.out('no anonymousIds were stitched to it');
     return;
