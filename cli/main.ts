@@ -88,8 +88,9 @@ async function main(): Promise<number> {
       // A named format that fits none of a file's records is more likely the wrong name than a broken export.
       for (const file of result.files) {
         if (file.error !== undefined || file.records === 0 || file.accepted > 0) continue;
+        const shows = file.looksLike === undefined ? '' : ` (they look like ${file.looksLike})`;
         process.stderr.write(
-          `sessionize: ${escapeControl(file.file)}: every record was rejected as ${options.inputFormat}; ` +
+          `sessionize: ${escapeControl(file.file)}: every record was rejected as ${options.inputFormat}${shows}; ` +
             'is --input-format right? (without it each file is read in the format it shows)\n',
         );
       }

@@ -28,6 +28,15 @@ interface LoggedFile {
   format?: unknown;
   error?: unknown;
   skipped?: unknown;
+  looksLike?: unknown;
+}
+
+/** Files whose every record was rejected in their source's format while they show another's. */
+function misplaced(files: readonly LoggedFile[]): string | undefined {
+  const wrong = files.filter((file) => typeof file.looksLike === 'string');
+  if (wrong.length === 0) return undefined;
+  const each = wrong.map((file) => `${String(file.file)} looks like ${String(file.looksLike)}`).join(', ');
+  return `every record rejected as the source's format, but ${each}: upload it under a prefix that reads that format`;
 }
 
 function filesOf(attributes: Record<string, unknown>): LoggedFile[] {
@@ -65,6 +74,7 @@ export function formatHandlerLog(
     // Events of erased users, reported as rejected with the reason `erased`.
     erased > 0 ? `${erased} of erased users` : undefined,
     formatsOf(files),
+    misplaced(files),
   ].filter(Boolean);
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {

@@ -186,6 +186,7 @@ export function createObjectIngest(
       format: file.format,
       error: file.error,
       skipped: file.skipped,
+      looksLike: file.looksLike,
     }));
     if (failedFiles.length > 0) {
       logger.error('export could not be read entirely; reported, not retried', {

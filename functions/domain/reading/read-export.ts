@@ -46,6 +46,11 @@ export interface FileSummary {
   error?: string;
   /** Set for a ZIP member that holds no events of any format (a manifest, a directory): not an error. */
   skipped?: string;
+  /**
+   * Set when a format was named, every record was rejected in it, and they show another format's keys: the
+   * format the file is likely in (a wrong --input-format, a file under another source's prefix).
+   */
+  looksLike?: ConcreteFormat;
 }
 
 export interface ReadExportOptions {
@@ -176,6 +181,9 @@ async function readMember(
   // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
   const held = new HeldRejections(sink);
   let lastLine = 0;
+  /** With a named format, the format the first object rejected in it shows instead, if another. */
+  let rejectedObjectShows: ConcreteFormat | undefined;
+  let rejectedObjectSeen = false;
   /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
   let structureError: string | undefined;
   /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
@@ -214,6 +222,11 @@ async function readMember(
         ...(index !== undefined && { index }),
       });
     } else {
+      if (options.format !== 'auto' && !rejectedObjectSeen) {
+        rejectedObjectSeen = true;
+        const shown = recognisedFormats(detection);
+        if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
+      }
       reject(record.line, index, outcome.reason, scanner.fields.text());
     }
   };
@@ -255,6 +268,7 @@ async function readMember(
     bytesBroke = error.kind !== 'encoding';
   }
   summary.compression = member.compression;
+  if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
   // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
   // its bytes broke: then the archive is damaged, which is a file error whatever the member held.
   const skipped = held.holding && member.inZip && !bytesBroke;

@@ -182,7 +182,7 @@ describe('sessionize inputs', () => {
     const run = await runCli(['--input-format', 'mixpanel', 'good.ndjson'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      'sessionize: good.ndjson: every record was rejected as mixpanel; is --input-format right?',
+      'sessionize: good.ndjson: every record was rejected as mixpanel (they look like segment); is --input-format right?',
     );
     expect((await runCli(['--input-format', 'segment', 'good.ndjson'], { cwd: dir })).stderr).toBe('');
   });

@@ -70,6 +70,21 @@ describe('stack log lines', () => {
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
   });
 
+  it('says when a file under a source of one format looks like another', () => {
+    const line = formatHandlerLog('info', 'ingested', {
+      key: 'segment-logs/s/2024-01-02/mp.ndjson',
+      records: 37,
+      rejected: 37,
+      usersTouched: 0,
+      sessionsWritten: 0,
+      files: [{ file: 'segment-logs/s/2024-01-02/mp.ndjson', format: 'segment', looksLike: 'mixpanel' }],
+      report: 'rejected/segment-logs/s/2024-01-02/mp.ndjson.ndjson',
+    });
+    expect(line).toContain(
+      "; every record rejected as the source's format, but segment-logs/s/2024-01-02/mp.ndjson looks like mixpanel: upload it under a prefix that reads that format",
+    );
+  });
+
   it('counts the events of erased users an ingest refused', () => {
     const line = formatHandlerLog('info', 'ingested', {
       key: 'incoming/old.ndjson',

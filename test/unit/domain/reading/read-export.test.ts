@@ -310,4 +310,19 @@ describe('readExport', () => {
     const result = await read('a.ndjson', line);
     expect(result.rejections[0]?.raw).toBe(line);
   });
+
+  it('says which format a file looks like when every record was rejected in the named one', async () => {
+    const mixpanel = JSON.stringify({
+      event: 'Clicked',
+      properties: { time: 1704099600, distinct_id: 'u-1' },
+    });
+    const misplaced = await read('a.ndjson', `${mixpanel}\n${mixpanel}\n`, { format: 'segment' });
+    expect(misplaced.summaries[0]).toMatchObject({ accepted: 0, rejected: 2, looksLike: 'mixpanel' });
+
+    // Some records fit, or the rejected ones show the named format (a bad type): the format is right.
+    const mixed = await read('b.ndjson', `${mixpanel}\n${event('m-1')}\n`, { format: 'segment' });
+    const badType = await read('c.ndjson', `${event('m-1', { type: 'click' })}\n`, { format: 'segment' });
+    const auto = await read('d.ndjson', `${mixpanel}\n`);
+    for (const result of [mixed, badType, auto]) expect(result.summaries[0]?.looksLike).toBeUndefined();
+  });
 });
