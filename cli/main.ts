@@ -39,18 +39,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const { options } = parsed;
-  let prepared: PreparedInputs;
-  try {
-    prepared = await prepareInputs(options.files, process.stdin);
-  } catch (error) {
-    if (!(error instanceof SpoolError)) throw error;
-    process.stderr.write(`sessionize: ${escapeControl(error.message)}\n`);
-    return 1;
-  }
+  let prepared: PreparedInputs | undefined;
   const progress = progressLine();
   // Users asked for on the report that no session has shown yet.
   const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
   try {
+    prepared = await prepareInputs(options.files, process.stdin);
     const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {
       rules: options.rules,
@@ -112,7 +106,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     progress.end();
-    await prepared.cleanup();
+    await prepared?.cleanup();
   }
 }
 

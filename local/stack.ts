@@ -7,7 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
-import { readTableRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import {
+  acceptsRules,
+  readTableRules,
+  type TableRules,
+} from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createAdminHandler as createEraseHandler } from '../functions/admin/app.js';
@@ -125,8 +129,7 @@ class Teardown {
  * sessions were cut under other rules than this start's, and no rebuild to these is under way.
  */
 export function rulesMismatch(table: TableRules | undefined, current: CompiledRules): string | undefined {
-  if (table === undefined || table.fingerprint === current.fingerprint) return undefined;
-  if (table.target?.fingerprint === current.fingerprint) return undefined;
+  if (table === undefined || acceptsRules(table, current)) return undefined;
   return (
     `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
     `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +

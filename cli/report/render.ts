@@ -1,3 +1,4 @@
+import { plural } from '../output/plural.js';
 import type { ReportData } from './aggregator.js';
 import { barChart, histogramChart, topTable, userTimeline } from './charts.js';
 import { formatCount, formatMinute, formatPercent, Html, html } from './html.js';
@@ -56,18 +57,11 @@ function card(label: string, value: string) {
   return html`<div class="card"><div class="value">${value}</div><div class="label">${label}</div></div>`;
 }
 
-/**
- * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (its CSP says
- * so), every string from the data escaped. Opens the same from disk, an email attachment or a CI artifact.
- */
 /** What the report's data left out: events rejected and files not read to their end (rules 1 and 4). */
 export interface ReportInput {
   readonly rejected: number;
   readonly unreadable: readonly { readonly file: string; readonly reason: string }[];
 }
-
-const counted = (count: number, one: string, many = `${one}s`) =>
-  `${formatCount(count)} ${count === 1 ? one : many}`;
 
 /** A note on what the totals leave out, so a report never looks complete when its input was not. */
 function inputNote(input: ReportInput | undefined): Html | string {
@@ -75,7 +69,7 @@ function inputNote(input: ReportInput | undefined): Html | string {
   const rejected =
     input.rejected === 0
       ? ''
-      : html`<p class="note" data-input="rejected">${counted(input.rejected, 'event was', 'events were')} rejected and left out; <code>--format json</code> or <code>table</code> lists each with its reason.</p>`;
+      : html`<p class="note" data-input="rejected">${plural(input.rejected, 'event was', 'events were')} rejected and left out; <code>--format json</code> or <code>table</code> lists each with its reason.</p>`;
   const unreadable =
     input.unreadable.length === 0
       ? ''
@@ -85,6 +79,10 @@ function inputNote(input: ReportInput | undefined): Html | string {
   return html`<section id="input" aria-label="Input left out">${rejected}${unreadable}</section>`;
 }
 
+/**
+ * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (its CSP says
+ * so), every string from the data escaped. Opens the same from disk, an email attachment or a CI artifact.
+ */
 export function renderHtmlReport(data: ReportData, input?: ReportInput): string {
   const span =
     data.firstStartedAt === null || data.lastEndedAt === null
@@ -98,7 +96,7 @@ export function renderHtmlReport(data: ReportData, input?: ReportInput): string 
       : `The ${formatCount(data.sample.users.length)} users with most sessions, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.`;
   const users = data.sample.users.map(
     (user) =>
-      html`<h3>${user.userId}</h3><p class="meta">${counted(user.sessionCount, 'session')} · ${counted(user.eventCount, 'event')}</p>${
+      html`<h3>${user.userId}</h3><p class="meta">${plural(user.sessionCount, 'session')} · ${plural(user.eventCount, 'event')}</p>${
         user.sessions.length === 0
           ? html`<p class="empty">No sessions for this user in the data.</p>`
           : userTimeline(user.sessions, user.userId)
