@@ -13,8 +13,13 @@ function jsonText(value: unknown): string {
   return escapeC1(JSON.stringify(value));
 }
 
+const C1_CHAR = /[\u007f-\u009f]/;
+const C1_CHARS = /[\u007f-\u009f]/g;
+
+/** Nearly every text has none: testing first spares the replace's callback machinery on the whole output. */
 function escapeC1(json: string): string {
-  return json.replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!C1_CHAR.test(json)) return json;
+  return json.replace(C1_CHARS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
