@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
 import { repoRoot } from '../../lib/config/bundling.js';
+import { stageConfigSchema } from '../../lib/config/stage-schema.js';
 import {
   deployableStageNames,
   parseStageConfig,
   resolveDeployableStage,
   type StageConfig,
-  stageConfigSchema,
   stageNames,
   stages,
 } from '../../lib/config/stages.js';

@@ -1,0 +1,204 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
+import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
+import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
+
+// CloudWatch Logs only accepts these retention periods; anything else fails at deploy time, so reject it at synth.
+const allowedRetentionDays = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const positiveInt = z.int().positive();
+
+const apiAuthSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('iam') }).strict(),
+  z
+    .object({
+      mode: z.literal('jwt'),
+      issuer: z.url({ protocol: /^https$/ }),
+      audience: z.array(z.string().min(1)).min(1),
+    })
+    .strict(),
+  z.object({ mode: z.literal('none') }).strict(),
+]);
+
+const sourceSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+        'must be 1-64 letters, digits, _ or -, starting alphanumeric',
+      ),
+    prefix: z
+      .string()
+      .min(1, {
+        error: 'must not be empty: a source without a prefix would also see the rejection reports',
+        abort: true,
+      })
+      .max(1024, 'must be at most 1024 characters (the S3 key limit)')
+      .endsWith('/', "must end with '/' so that it names a folder, not every key that starts alike")
+      // The prefix ends up in IAM resource ARNs, where these characters are wildcards or policy variables.
+      .refine((prefix) => !/[*?$]/.test(prefix), "must not contain '*', '?' or '$'"),
+    format: z.enum(INPUT_FORMATS),
+  })
+  .strict();
+
+const sourcesSchema = z
+  .array(sourceSchema)
+  .min(1, 'needs at least one source')
+  .superRefine((sources, ctx) => {
+    sources.forEach((source, index) => {
+      if (source.prefix === '') return; // reported on its own
+      const earlier = sources.slice(0, index);
+      const sameName = earlier.find((other) => other.name === source.name);
+      if (sameName) {
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `'${source.name}' is used twice` });
+      }
+      // S3 refuses overlapping notification filters, and a key under both would be ingested twice.
+      const overlapping = earlier.find(
+        (other) => other.prefix.startsWith(source.prefix) || source.prefix.startsWith(other.prefix),
+      );
+      if (overlapping) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'prefix'],
+          message: `'${source.prefix}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}'; source prefixes must not contain one another`,
+        });
+      }
+      if (source.prefix.startsWith(REJECTED_PREFIX) || REJECTED_PREFIX.startsWith(source.prefix)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'prefix'],
+          message: `'${source.prefix}' overlaps '${REJECTED_PREFIX}', where the ingest writes rejection reports: every report would be ingested again`,
+        });
+      }
+    });
+  })
+  .default(() => DEFAULT_SOURCES.map((source) => ({ ...source })));
+
+/** Lambda allows 4 KB of environment variables per function; the other variables need well under 1 KB. */
+const SOURCES_AND_RULES_ENV_BUDGET_BYTES = 3 * 1024;
+
+/** The ingest queue and its dead-letter queue keep messages this long, the most SQS allows. */
+const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+const memorySizeMb = positiveInt.min(128).max(10_240);
+
+export const stageConfigSchema = z
+  .object({
+    /** false = synth-only stage used by infrastructure tests; `cdk` refuses to select it. */
+    deployed: z.boolean(),
+    /** S3 prefixes whose new objects are ingested, and how their files are read. */
+    sources: sourcesSchema,
+    /** Applied by the ingest and by a rebuild; change them, deploy, then run a rebuild for stored sessions. */
+    sessionRules: z.prefault(sessionRulesSchema, {}),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    logRetentionDays: positiveInt.refine((days) => allowedRetentionDays.has(days), {
+      message: `must be one of ${[...allowedRetentionDays].sort((a, b) => a - b).join(', ')}`,
+    }),
+    removalPolicy: z.enum(['retain', 'destroy']),
+    terminationProtection: z.boolean(),
+    storage: z
+      .object({
+        noncurrentVersionExpirationDays: positiveInt,
+      })
+      .strict(),
+    ingest: z
+      .object({
+        memorySizeMb,
+        timeoutSeconds: positiveInt.max(900),
+        /** Concurrent invocations the queue feeds at most: paces the table writes (SQS allows 2 to 1000). */
+        maxConcurrency: z.int().min(2).max(1000),
+        /** S3 events per invocation (SQS allows up to 10 without a batching window). */
+        batchSize: z.int().min(1).max(10),
+        /** Deliveries of one S3 event before it moves to the dead-letter queue. */
+        maxReceiveCount: positiveInt.max(1000),
+        /** Largest ZIP member the ingest inflates; unset leaves the function's own limit. */
+        maxMemberMegabytes: positiveInt.optional(),
+      })
+      .strict(),
+    rebuild: z
+      .object({
+        /** Parallel scan segments, one Map iteration each; an inline Map runs at most 40 at once. */
+        totalSegments: positiveInt.max(40),
+        memorySizeMb,
+        timeoutSeconds: positiveInt.max(900),
+      })
+      .strict(),
+    erase: z
+      .object({
+        memorySizeMb,
+        // Served through the HTTP API, which gives up on an integration after 30 s.
+        timeoutSeconds: positiveInt.max(29),
+      })
+      .strict(),
+    api: z
+      .object({
+        auth: apiAuthSchema,
+        throttle: z.object({ rateLimit: z.number().positive(), burstLimit: positiveInt }).strict(),
+        corsAllowedOrigins: z.array(z.union([z.literal('*'), z.url()])),
+        memorySizeMb,
+        // API Gateway HTTP APIs give up on an integration after 30 s.
+        timeoutSeconds: positiveInt.max(29),
+      })
+      .strict(),
+    alarms: z
+      .object({
+        periodMinutes: positiveInt,
+        evaluationPeriods: positiveInt,
+        ingestErrorsThreshold: positiveInt,
+        ingestThrottlesThreshold: positiveInt,
+        /** Age of the oldest waiting S3 event: the backlog is not draining fast enough (or at all). */
+        queueAgeThresholdSeconds: positiveInt.max(
+          SQS_MAX_RETENTION_SECONDS - 1,
+          'must be below 14 days, after which the queue drops the message',
+        ),
+        dlqDepthThreshold: positiveInt,
+        /** Lookup function errors, or 5xx answers of the HTTP API, per period. */
+        apiErrorsThreshold: positiveInt,
+        /** An existing SNS topic for every alarm; without one the stage creates its own (output AlarmTopicArn). */
+        actionTopicArn: z.string().startsWith('arn:').optional(),
+        /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it). */
+        notifyEmails: z.array(z.email()).default([]),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.deployed && config.api.auth.mode === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api', 'auth', 'mode'],
+        message: "auth mode 'none' is only allowed for stages with deployed: false",
+      });
+    }
+    if (config.removalPolicy === 'retain' && !config.terminationProtection) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terminationProtection'],
+        message: 'stages that retain data must also enable termination protection',
+      });
+    }
+    if (config.alarms.queueAgeThresholdSeconds < config.ingest.timeoutSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms', 'queueAgeThresholdSeconds'],
+        message: `must be at least ingest.timeoutSeconds (${config.ingest.timeoutSeconds}): one slow file would already raise it`,
+      });
+    }
+    const envBytes =
+      Buffer.byteLength(JSON.stringify(config.sources)) +
+      Buffer.byteLength(JSON.stringify(config.sessionRules));
+    if (envBytes > SOURCES_AND_RULES_ENV_BUDGET_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionRules'],
+        message: `sources and sessionRules take ${envBytes} bytes as JSON, over the ${SOURCES_AND_RULES_ENV_BUDGET_BYTES} the ingest environment can hold (Lambda allows 4 KB in all): use fewer or shorter prefixes and platform names`,
+      });
+    }
+  });
+
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+export type StageConfig = z.output<typeof stageConfigSchema>;
+export type ApiAuthConfig = StageConfig['api']['auth'];
