@@ -18,8 +18,11 @@ export interface ResolvedDays {
   readonly days: DayGroup[];
   /** Superseded and dead items: never visible again, safe to delete. */
   readonly garbage: Key[];
-  /** Visible tombstones: deleted only after `garbage`, or the older versions they hide would show again. */
-  readonly tombstones: Key[];
+  /**
+   * Visible tombstones: deleted only after `garbage`, and only when every older version of their day was
+   * read (so is in `garbage`), or the versions they hide would show again.
+   */
+  readonly tombstones: DayGroup[];
   /** Items newer than the head: some writer has committed (or is writing) since the head was read. */
   readonly pendingSeen: boolean;
 }
@@ -74,12 +77,12 @@ export function resolveDays(head: Head, items: readonly Item[]): ResolvedDays {
     }
   }
   const days: DayGroup[] = [];
-  const tombstones: Key[] = [];
+  const tombstones: DayGroup[] = [];
   for (const group of [...visible.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
     const sessions = group.pages.reduce((sum, page) => sum + page.sessionCount, 0);
     const complete = group.pages.length === (group.pages[0]?.pageCount ?? 0);
     if (sessions === 0 && complete) {
-      tombstones.push(...keysOf(group));
+      tombstones.push(group);
       continue;
     }
     days.push(group);

@@ -1,7 +1,7 @@
 import { lastDayKeyOfMonth } from '../../domain/store/calendar.js';
 import type { StoredDay } from '../../domain/store/stored.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
-import { type DayGroup, type ResolvedDays, resolveDays } from './day-groups.js';
+import { type DayGroup, keysOf, type ResolvedDays, resolveDays } from './day-groups.js';
 import type { Head } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
@@ -103,9 +103,17 @@ export async function loadWindow(
   const garbage: Key[] = [];
   const tombstones: Key[] = [];
   // Newer (pending) items are other writers' work in progress; the commit's condition settles any race.
-  const collect = (resolved: ResolvedDays) => {
+  // A query that stopped early may have read its last day in part: a tombstone there may hide older
+  // versions not read, which deleting it would bring back. It stays until a merge reads that day whole.
+  const collect = (resolved: ResolvedDays, partialDay: string | undefined) => {
     garbage.push(...resolved.garbage);
-    tombstones.push(...resolved.tombstones);
+    for (const group of resolved.tombstones) if (group.day !== partialDay) tombstones.push(...keysOf(group));
+  };
+  /** The last day a query read when it stopped early, before reaching the end of its range. */
+  let cutAt: string | undefined;
+  const stopped = (items: readonly Item[]) => {
+    cutAt = items.length === 0 ? undefined : dayOf(items[items.length - 1] as Item);
+    return true;
   };
 
   // Backward: newest first from the window's last day.
@@ -132,13 +140,13 @@ export async function loadWindow(
           items.filter((item) => dayOf(item) === day),
         );
         const group = resolved.days[0];
-        if (group !== undefined && lastSessionEnd(group) < from) return true;
+        if (group !== undefined && lastSessionEnd(group) < from) return stopped(items);
       }
       return false;
     },
   );
   const backwardDays = resolveDays(head, backward);
-  collect(backwardDays);
+  collect(backwardDays, cutAt);
   const groups: DayGroup[] = [];
   for (const group of [...backwardDays.days].reverse()) {
     // Every stored day the window touches is loaded whole: new sessions may start on it.
@@ -152,6 +160,7 @@ export async function loadWindow(
   if (startsAtFirstDay && backwardDays.days.length > groups.length) startsAtFirstDay = false;
 
   // Forward: the rest of the month, then along a capped chain.
+  cutAt = undefined;
   let endsAtLastDay = true;
   if (head.lastDay !== undefined && head.lastDay > toDay) {
     const monthEnd = lastDayKeyOfMonth(toDay);
@@ -176,13 +185,13 @@ export async function loadWindow(
             items.filter((item) => dayOf(item) === day),
           );
           const group = resolved.days[0];
-          if (group !== undefined && !firstSessionContinuesChain(group)) return true;
+          if (group !== undefined && !firstSessionContinuesChain(group)) return stopped(items);
         }
         return false;
       },
     );
     const forwardDays = resolveDays(head, forward);
-    collect(forwardDays);
+    collect(forwardDays, cutAt);
     for (const group of forwardDays.days) {
       if (group.day > monthEnd && !firstSessionContinuesChain(group)) {
         endsAtLastDay = false;

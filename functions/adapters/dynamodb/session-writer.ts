@@ -16,6 +16,7 @@ import {
 } from './partition-change.js';
 import { DeadlinePassed, putAll } from './put-combiner.js';
 import { backoff, batchKey, isConditionFailure, type Key, type Transport } from './transport.js';
+import { namesCommit } from './visibility.js';
 
 export interface SessionWriterOptions {
   readonly transport: Transport;
@@ -63,12 +64,19 @@ export class RulesMismatchError extends Error {
 export interface MergeTarget {
   readonly user: string;
   readonly head: Head;
+  /** When the head was read, if before the attempt started (read ahead): its deadline counts from then. */
+  readonly readAt?: number;
   /** The events are refused: the partition (or the anonymousId routing to it) was erased. */
   readonly erased?: boolean;
 }
 
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
+
+/** After a commit failed its condition: whether it was this attempt's own commit, applied and sent again. */
+export async function commitLanded(transport: Transport, user: string, txn: string): Promise<boolean> {
+  return namesCommit(decodeHead(await transport.get(headKey(user))), txn);
+}
 
 /**
  * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days
@@ -92,6 +100,7 @@ export async function commitChange(
     throw error;
   }
   const written: Key[] = [];
+  let committing = false;
   try {
     await putAll(transport, change.items, deadline, written);
     const now = Date.now();
@@ -107,13 +116,17 @@ export async function commitChange(
       commit,
       staged ? commit.txn : undefined,
     );
+    committing = true;
     await transport.update(headKey(user), update);
   } catch (error) {
     if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
-    // Lost the race: what this attempt wrote can never become visible; clear it away.
-    await transport.deleteKeys(written).catch(() => undefined);
-    if (staged) await abandonIntent(transport, user, change.commit.txn, change.intent).catch(() => undefined);
-    return 'conflict';
+    if (!(committing && (await commitLanded(transport, user, change.commit.txn)))) {
+      // Lost the race: what this attempt wrote can never become visible; clear it away.
+      await transport.deleteKeys(written).catch(() => undefined);
+      if (staged)
+        await abandonIntent(transport, user, change.commit.txn, change.intent).catch(() => undefined);
+      return 'conflict';
+    }
   }
   await collectGarbage(transport, change.garbage, change.tombstones);
   return 'committed';
@@ -161,14 +174,16 @@ export class DynamoDbSessionWriter implements SessionWriter {
    * Heads read ahead, each for its user's next merge. Only that merge's first attempt uses it: a head that
    * went stale meanwhile fails the commit's condition on the version, and the next attempt reads afresh.
    */
-  private readonly prefetched = new Map<string, Head>();
+  private readonly prefetched = new Map<string, { head: Head; readAt: number }>();
 
   async prefetchHeads(userIds: readonly string[]): Promise<void> {
     const keys = userIds.map(headKey);
+    const readAt = Date.now();
     const items = await this.transport.batchGet(keys);
     for (const [index, user] of userIds.entries()) {
       const key = keys[index] as Key;
-      this.prefetched.set(user, decodeHead(items.get(batchKey(key.pk?.S ?? '', key.sk?.S ?? ''))));
+      const head = decodeHead(items.get(batchKey(key.pk?.S ?? '', key.sk?.S ?? '')));
+      this.prefetched.set(user, { head, readAt });
     }
   }
 
@@ -179,13 +194,16 @@ export class DynamoDbSessionWriter implements SessionWriter {
   ): Promise<UserMergeResult> {
     let readAhead = this.prefetched.get(userId);
     this.prefetched.delete(userId);
+    // An attempt on a head read too long ago would run out of time before it could commit.
+    if (readAhead !== undefined && Date.now() - readAhead.readAt > APPEND_DEADLINE_MS / 2)
+      readAhead = undefined;
     return this.merge(
       userId,
       events,
       async () => {
-        const head = readAhead ?? (await this.readHead(userId));
+        const target = readAhead ?? { head: await this.readHead(userId), readAt: undefined };
         readAhead = undefined;
-        return { user: userId, head };
+        return { user: userId, ...target };
       },
       texts,
     );
@@ -233,7 +251,8 @@ export class DynamoDbSessionWriter implements SessionWriter {
         if (change === undefined) return { ...none, attempts: attempt };
         if (
           change !== 'conflict' &&
-          (await commitChange(this.transport, change, startedAt)) === 'committed'
+          (await commitChange(this.transport, change, Math.min(startedAt, target.readAt ?? startedAt))) ===
+            'committed'
         ) {
           newEvents ??= change.plan.newEvents;
           return { ...none, newEvents, sessionsWritten: change.plan.sessionsWritten, attempts: attempt };

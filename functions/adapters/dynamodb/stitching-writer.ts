@@ -22,7 +22,7 @@ import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { DeadlinePassed, putAll } from './put-combiner.js';
-import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
+import { commitLanded, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
 import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
@@ -172,20 +172,26 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     // Intents first, so a crash between the writes leaves nothing a later merge cannot find.
     const written: Key[] = [];
     const registered: PreparedChange[] = [];
+    let committing = false;
     try {
       for (const change of changes) {
         await registerIntent(this.transport, change.user, change.head, txn, change.intent);
         registered.push(change);
       }
       for (const change of changes) await putAll(this.transport, change.items, deadline, written);
-      await this.transport.transact(await this.commitItems(anonymousId, link, from, to, heads, changes, txn));
+      const commit = await this.commitItems(anonymousId, link, from, to, heads, changes, txn);
+      committing = true;
+      await this.transport.transact(commit);
     } catch (error) {
       if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
-      await this.transport.deleteKeys(written).catch(() => undefined);
-      for (const change of registered) {
-        await abandonIntent(this.transport, change.user, txn, change.intent).catch(() => undefined);
+      // The transaction commits every head or none: the anonymousId's tells which.
+      if (!(committing && (await commitLanded(this.transport, anonymousId, txn)))) {
+        await this.transport.deleteKeys(written).catch(() => undefined);
+        for (const change of registered) {
+          await abandonIntent(this.transport, change.user, txn, change.intent).catch(() => undefined);
+        }
+        return 'conflict';
       }
-      return 'conflict';
     }
     for (const change of changes) await collectGarbage(this.transport, change.garbage, change.tombstones);
     if (to !== anonymousId && headOf(to).erased) {

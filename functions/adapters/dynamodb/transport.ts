@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -181,14 +182,19 @@ export class Transport {
       const [kind, body] = Object.entries(item)[0] as [keyof TransactWriteItem, Record<string, unknown>];
       return { [kind]: { ...body, TableName: this.tableName } } as TransactWriteItem;
     });
+    // One token for every resend: DynamoDB answers a resent transaction it already applied with success.
+    const clientRequestToken = randomUUID();
     await this.send('write', () =>
       this.client.send(
-        new TransactWriteItemsCommand({ TransactItems: withTable, ReturnConsumedCapacity: 'TOTAL' }),
+        new TransactWriteItemsCommand({
+          TransactItems: withTable,
+          ClientRequestToken: clientRequestToken,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       ),
     );
   }
 
-  /** Every page of a Query, or until `stopWhen` says enough. */
   /**
    * Every item of a query, page by page, until `stopWhen` says the items so far are enough. `nextLimit` sizes
    * each following page from the items so far, so a reader that needs a few more items pays for a few.

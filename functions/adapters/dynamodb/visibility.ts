@@ -22,3 +22,11 @@ export function visibilityOf(head: Head, version: number, txn: string): Visibili
   // Older than every recent commit: losers of those versions have been cleared.
   return 'committed';
 }
+
+/**
+ * Whether the head names `txn`'s commit, as its last or a recent one: a commit DynamoDB applied but answered
+ * with an error, sent again, fails its own condition, and must not be taken for a lost race.
+ */
+export function namesCommit(head: Head, txn: string): boolean {
+  return head.txn === txn || head.recent.some((commit) => commit.txn === txn);
+}

@@ -1,4 +1,5 @@
-// DynamoDB clients for crash tests: one that dies after a given number of writes, as a Lambda killed mid-merge.
+// DynamoDB clients for fault tests: one that dies after a given number of writes, as a Lambda killed mid-merge,
+// and one that lets a test decide, request by request, what the store sees.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const WRITES: ReadonlySet<string> = new Set([
@@ -37,4 +38,28 @@ export function crashingClient(endpoint: string, writesBeforeCrash: number): Dyn
     { step: 'initialize', name: 'crashAfterWrites' },
   );
   return client;
+}
+
+/** What a test does with one request: pass it on (`send`), fail it, or both (an answer lost after the write). */
+export type RequestHook = (
+  command: string,
+  input: Record<string, unknown>,
+  send: () => Promise<unknown>,
+) => Promise<unknown>;
+
+export function hookedClient(endpoint: string, hook: RequestHook): DynamoDBClient {
+  const client = localClient(endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) =>
+      (await hook(context.commandName ?? '', args.input as Record<string, unknown>, () =>
+        next(args),
+      )) as never,
+    { step: 'initialize', name: 'requestHook' },
+  );
+  return client;
+}
+
+/** The update that commits a merge: it moves the head's recorded commits (`#rc`). */
+export function isHeadCommit(command: string, input: Record<string, unknown>): boolean {
+  return command === 'UpdateItemCommand' && String(input.UpdateExpression).includes('#rc = :rc');
 }
