@@ -175,14 +175,17 @@ const ERASE_ROUTE = {
   doNotAnswer: 'the erase route does not answer',
 } as const;
 
-/** Admin routes change the stack (replay, redrive); requests without a JSON body are refused too. */
+/**
+ * Admin routes change the stack (replay, redrive): a request must also say it sends JSON, even with an empty
+ * body, which no HTML form (nor a browser's request without a preflight) can.
+ */
 async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
   if (refusedOutsideThisMachine(req, res, ADMIN_ROUTES)) return;
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    return sendError(res, 415, 'admin requests send JSON (content-type: application/json)');
+  }
   let parsed: unknown;
   if (body.length > 0) {
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendError(res, 415, 'admin requests send JSON (content-type: application/json)');
-    }
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {

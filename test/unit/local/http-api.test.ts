@@ -323,6 +323,7 @@ describe('local HTTP API extras', () => {
       403,
     ],
     ['without a JSON content type', { 'content-type': 'text/plain' }, '{}', 415],
+    ['without a body or a content type', {}, '', 415],
     ['with a body that is not JSON', { 'content-type': 'application/json' }, '{', 400],
   ])('refuses admin requests %s', async (_what, headers, body, status) => {
     const before = adminRequests.length;
