@@ -6,21 +6,21 @@
  */
 import * as z from './zod.js';
 
-const MINUTES_PER_DAY = 24 * 60;
+/** The longest inactivity gap a stage may set: a day. */
+export const MAX_GAP_MINUTES = 24 * 60;
 
-/**
- * Minutes become `Math.round(minutes * 60000)` ms; a value that rounds to 0 ms would not be a gap at all.
- * `more` checks run after those, in order.
- */
+/** Minutes become `Math.round(minutes * 60000)` ms; a value that rounds to 0 ms would not be a gap at all. */
+export const isAtLeastOneMs = (minutes: number) => Math.round(minutes * 60_000) >= 1;
+
+/** `more` checks run after the common ones, in order. */
 const minutes = (what: string, ...more: z.core.$ZodCheck<number>[]) =>
-  z.number({ error: `${what} must be a number of minutes` }).check(
-    z.positive({ error: `${what} must be greater than 0`, abort: true }),
-    z.refine(
-      (value: number) => Math.round(value * 60_000) >= 1,
-      `${what} must be at least 1 ms (1/60000 minute)`,
-    ),
-    ...more,
-  );
+  z
+    .number({ error: `${what} must be a number of minutes` })
+    .check(
+      z.positive({ error: `${what} must be greater than 0`, abort: true }),
+      z.refine(isAtLeastOneMs, `${what} must be at least 1 ms (1/60000 minute)`),
+      ...more,
+    );
 
 function platformNameProblem(platform: string): string | undefined {
   if (platform.length === 0) return 'platform names must not be empty';
@@ -75,7 +75,7 @@ export const sessionRulesSchema = z.strictObject({
   gapMinutes: z._default(
     minutes(
       'gapMinutes',
-      z.maximum(MINUTES_PER_DAY, `gapMinutes must be at most ${MINUTES_PER_DAY} (a day)`),
+      z.maximum(MAX_GAP_MINUTES, `gapMinutes must be at most ${MAX_GAP_MINUTES} (a day)`),
     ),
     30,
   ),

@@ -92,6 +92,14 @@ describe('loadLocalStackConfig', () => {
     expect(attempt).not.toThrow(/secret/);
   });
 
+  it.each([
+    ['SESSION_GAP_MINUTES', '0.000001', 'SESSION_GAP_MINUTES must be at least 1 ms (1/60000 minute)'],
+    ['SESSION_GAP_MINUTES', '1441', 'SESSION_GAP_MINUTES must be at most 1440 (a day)'],
+    ['SESSION_MAX_MINUTES', '0.000001', 'SESSION_MAX_MINUTES must be at least 1 ms (1/60000 minute)'],
+  ])('refuses %s=%s before anything starts, as the stages would', (variable, value, message) => {
+    expect(() => loadLocalStackConfig({ [variable]: value })).toThrow(message);
+  });
+
   it('keeps a platform gap whatever the platform is named, __proto__ included', () => {
     const config = loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: '{"__proto__":5,"ios":2}' });
     expect(Object.entries(config.sessionRules.gapMinutesByPlatform)).toEqual([
