@@ -103,7 +103,8 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         continue;
       }
       try {
-        const target = uniqueTarget(doneDir, name);
+        // Under the name the upload took (stamped when the key's name was taken), so the two match.
+        const target = uniqueTarget(doneDir, key.slice(key.lastIndexOf('/') + 1) || name);
         renameSync(path, target);
         seen.delete(name);
         options.onUploaded?.(name, key, target);

@@ -94,6 +94,22 @@ describe('watchDropFolder', () => {
       readdirSync(join(dir, 'done')).every((name) => name.startsWith('same.') && name.endsWith('.ndjson')),
     ).toBe(true);
   });
+
+  it('moves a file to done/ under the name its upload took, the stamped one when the key was taken', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const keys: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 10,
+      upload: async (_path, name) =>
+        `incoming/${name.replace('.ndjson', '.2024-01-02T09-00-00-000Z.ndjson')}`,
+      onUploaded: (_name, key) => keys.push(key),
+    });
+    writeFileSync(join(dir, 'day.ndjson'), 'one');
+    await waitFor('the upload', () => keys.length === 1);
+    expect(keys).toEqual(['incoming/day.2024-01-02T09-00-00-000Z.ndjson']);
+    expect(readdirSync(join(dir, 'done'))).toEqual(['day.2024-01-02T09-00-00-000Z.ndjson']);
+  });
 });
 
 describe('dropKey', () => {
