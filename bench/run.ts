@@ -35,6 +35,19 @@ const runStarted = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - runStarted) / 1000)} s] ${message}\n`);
 
+const USAGE = `Usage: npm run bench -- [--quick] [--only SECTIONS [--keep]] [--seed N] [--out FILE] [--render RESULTS]
+
+  (no options)       the full run (about an hour): every section, then BENCHMARKS.md is rewritten
+  --quick            smaller files, under 3 minutes; prints the tables and leaves BENCHMARKS.md alone
+  --only SECTIONS    some of ${SECTIONS.join(',')}
+  --keep             with --only: the other sections come from the last saved run of the same mode
+  --seed N           the generator's seed (default 1)
+  --out FILE         writes the report there too (a full run writes BENCHMARKS.md unless told otherwise);
+                     the tables always go to stdout, progress to stderr
+  --render RESULTS   renders a saved run (bench/out/results-*.json) again, measuring nothing
+  -h, --help         this help
+`;
+
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -45,6 +58,7 @@ function parseOptions(argv: string[]) {
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
       render: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -68,6 +82,7 @@ function parseOptions(argv: string[]) {
     out,
     keep: values.keep,
     render: values.render,
+    help: values.help,
     sections: new Set(only as Section[]),
   };
 }
@@ -208,7 +223,18 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
 }
 
 async function main(argv: string[]): Promise<void> {
-  const options = parseOptions(argv);
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
   if (options.render !== undefined) {
     await output(JSON.parse(await readFile(options.render, 'utf8')) as BenchReport, options.out);
     return;

@@ -40,7 +40,17 @@ function formatKb(bytes: number): string {
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 
-if (invokedDirectly) {
+const USAGE = `Usage: npm run bundle-size
+
+Bundles every Lambda handler with the deploy's esbuild settings and prints each bundle's size (minified,
+source maps not counted). Takes no options.
+`;
+
+if (invokedDirectly && process.argv.length > 2) {
+  const help = ['--help', '-h'].includes(process.argv[2] as string);
+  (help ? console.log : console.error)(help ? USAGE : `bundle-size: takes no options\n\n${USAGE}`);
+  process.exitCode = help ? 0 : 2;
+} else if (invokedDirectly) {
   const sizes = await measureBundles();
   const width = Math.max(...sizes.map((size) => size.name.length));
   for (const { name, bytes } of sizes) {

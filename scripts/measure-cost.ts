@@ -143,16 +143,42 @@ async function measureLookups(client: DynamoDBClient, transport: Transport): Pro
   row('GET /users/{userId}/sessions/{sessionId}', routes.session);
 }
 
-async function main(): Promise<void> {
+const USAGE = `Usage: npx tsx scripts/measure-cost.ts [--events N] [--first-day-only]
+
+Ingests generated daily exports into DynamoDB Local and prints the capacity units behind docs/cost.md.
+  --events N          events per day's export, at least 1000 (default 20000)
+  --first-day-only    only the first day's export and the lookups
+  -h, --help          this help
+`;
+
+function parseOptions(): { events: number; firstDayOnly: boolean; help: boolean } {
   const { values } = parseArgs({
     options: {
       events: { type: 'string', default: '20000' },
       'first-day-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const events = Number(values.events);
-  if (!Number.isInteger(events) || events < 1000)
+  if (!values.help && (!Number.isInteger(events) || events < 1000))
     throw new Error('--events must be an integer of 1000 or more');
+  return { events, firstDayOnly: values['first-day-only'], help: values.help };
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`measure-cost: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const { events } = options;
   const rules = compileRules(DEFAULT_SESSION_RULES);
   const dir = await mkdtemp(join(tmpdir(), 'sessionizer-cost-'));
   const server = await startDynamoDbLocal({});
@@ -172,7 +198,7 @@ async function main(): Promise<void> {
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     await ingestFile(file('day1'), transport, rules, 'day 1');
-    if (!values['first-day-only']) {
+    if (!options.firstDayOnly) {
       await ingestFile(file('day1'), transport, rules, 'day 1 again');
       await exportOf('day2', { events, seed: 2, startMs: FIRST_DAY + DAY_MS });
       await ingestFile(file('day2'), transport, rules, 'day 2 (identified users return)');
