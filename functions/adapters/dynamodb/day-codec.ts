@@ -5,7 +5,7 @@ import type { Session } from '../../domain/sessions/session.js';
 import { sessionIdFor } from '../../domain/sessions/session.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
-import { chunkSk, daySk, parseDaySk } from './keys.js';
+import { chunkSk, daySk, parseDaySk, userPk } from './keys.js';
 import type { Item } from './transport.js';
 
 /** What a stored page says about one session without its events: enough for lists and numbering. */
@@ -145,7 +145,7 @@ function planPages(user: string, sessions: readonly Session[], limit: number): P
 }
 
 export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): EncodedDay {
-  const pk = `U#${write.user}`;
+  const pk = userPk(write.user);
   const plans = planPages(write.user, write.sessions, limit);
   const pages: Item[] = [];
   const chunks: Item[] = [];
@@ -180,7 +180,7 @@ export function encodeTombstone(
   token: string,
 ): Item {
   return {
-    pk: { S: `U#${user}` },
+    pk: { S: userPk(user) },
     sk: { S: daySk(day, token, 0) },
     v: { N: String(version) },
     t: { S: txn },

@@ -3,7 +3,7 @@ import type { ErasureResult, UserEraser } from '../../domain/store/ports.js';
 import { nextHistory } from './commit-history.js';
 import { newTxn } from './day-writes.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
-import { HEAD_SK, STITCHED_PREFIX, userPk } from './keys.js';
+import { anonymousIdOfStitchedSk, HEAD_SK, userPk } from './keys.js';
 import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface EraserOptions {
@@ -101,9 +101,8 @@ export class DynamoDbEraser implements UserEraser {
       const keys = await this.itemsBesideHead(id);
       if (keys.length === 0) return;
       for (const { sk } of keys) {
-        if (!sk.S.startsWith(STITCHED_PREFIX)) continue;
-        const anonymousId = sk.S.slice(STITCHED_PREFIX.length);
-        if (visited.has(anonymousId)) continue;
+        const anonymousId = anonymousIdOfStitchedSk(sk.S);
+        if (anonymousId === undefined || visited.has(anonymousId)) continue;
         tally.anonymousIds.push(anonymousId);
         await this.erase(anonymousId, visited, tally);
       }

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
 import { EMPTY_TOTALS, type UserTotals } from '../../domain/store/stored.js';
 import type { RecentCommit } from './commit-history.js';
 import { HEAD_SK, userPk } from './keys.js';
@@ -67,6 +68,15 @@ export function headKey(user: string): Key {
   return itemKey(userPk(user), HEAD_SK);
 }
 
+/** An id with no UTF-8 (a lone surrogate) cannot be a string attribute: it goes as its WTF-8 bytes. */
+function encodeSampleId(id: string): AttributeValue {
+  return hasLoneSurrogate(id) ? { B: wtf8Bytes(id) } : { S: id };
+}
+
+function decodeSampleId(value: AttributeValue): string {
+  return value.S ?? (value.B === undefined ? '' : (decodeWtf8(value.B) ?? ''));
+}
+
 function encodeMonths(months: ReadonlyMap<string, number>): string {
   return [...months].map(([month, count]) => `${month}=${count}`).join(',');
 }
@@ -113,7 +123,7 @@ export function decodeHead(item: Item | undefined): Head {
     },
     link: item.li?.S === undefined ? undefined : (JSON.parse(item.li.S) as StoredLink),
     stitchedCount: num(item.ac) ?? 0,
-    stitchedSample: item.as?.L?.map((entry) => entry.S ?? '') ?? [],
+    stitchedSample: item.as?.L?.map(decodeSampleId) ?? [],
     erased: item.er?.BOOL === true,
     intents,
     parked: item.pe?.B,
@@ -180,7 +190,7 @@ export function commitUpdate(
   if (commit.stitchedSample !== undefined) {
     set(
       'as',
-      commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map((id) => ({ S: id })) },
+      commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map(encodeSampleId) },
     );
   }
   if (commit.erased !== undefined) set('er', commit.erased ? { BOOL: true } : undefined);

@@ -11,12 +11,22 @@
  * | progress | `I#<bucket>/<key>` | `P#<version>`                 | how far the ingest of an object's content got |
  *
  * Ids are at most 512 bytes of UTF-8 (rule 1), so a user's key is the id itself: no hashing, no collisions.
+ * An id holding a lone surrogate (JSON's `"\ud800"`) has no UTF-8, which DynamoDB keys are: written raw,
+ * `"\ud800"`, `"\udc00"` and `"?"` became one key, one partition. Such an id is keyed `U~`/`A~` and its
+ * WTF-8 bytes in base64url instead, a form no well-formed id's `U#`/`A#` key can take.
  */
+
+import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
 
 export const HEAD_SK = 'H';
 export const DAY_PREFIX = 'D#';
 export const CHUNK_PREFIX = 'E#';
-export const STITCHED_PREFIX = 'A#';
+const USER_PREFIX = 'U#';
+const ENCODED_USER_PREFIX = 'U~';
+const STITCHED_PREFIX = 'A#';
+const ENCODED_STITCHED_PREFIX = 'A~';
+/** Every stitched marker's sort key starts with this, whichever of its two forms it takes. */
+export const STITCHED_SK_START = 'A';
 export const META_PK = 'META';
 export const RULES_SK = 'RULES';
 
@@ -30,12 +40,26 @@ export function progressSk(version: string): string {
   return `P#${version}`;
 }
 
-export function userPk(user: string): string {
-  return `U#${user}`;
+/** `prefix` and the id, or `encodedPrefix` and its WTF-8 in base64url when the id has no UTF-8. */
+function idKey(id: string, prefix: string, encodedPrefix: string): string {
+  return hasLoneSurrogate(id)
+    ? `${encodedPrefix}${Buffer.from(wtf8Bytes(id)).toString('base64url')}`
+    : `${prefix}${id}`;
 }
 
-export function userOfPk(pk: string): string {
-  return pk.slice(2);
+function idOfKey(key: string, prefix: string, encodedPrefix: string): string | undefined {
+  if (key.startsWith(prefix)) return key.slice(prefix.length);
+  if (!key.startsWith(encodedPrefix)) return undefined;
+  return decodeWtf8(Buffer.from(key.slice(encodedPrefix.length), 'base64url'));
+}
+
+export function userPk(user: string): string {
+  return idKey(user, USER_PREFIX, ENCODED_USER_PREFIX);
+}
+
+/** The user of a partition key; undefined for a key that is no user's (`META`, an ingest's progress). */
+export function userOfPk(pk: string): string | undefined {
+  return idOfKey(pk, USER_PREFIX, ENCODED_USER_PREFIX);
 }
 
 /**
@@ -84,5 +108,10 @@ export function parseDaySk(sk: string): DayPageKey | undefined {
 }
 
 export function stitchedSk(anonymousId: string): string {
-  return `${STITCHED_PREFIX}${anonymousId}`;
+  return idKey(anonymousId, STITCHED_PREFIX, ENCODED_STITCHED_PREFIX);
+}
+
+/** The anonymousId of a stitched marker's sort key; undefined for any other item's. */
+export function anonymousIdOfStitchedSk(sk: string): string | undefined {
+  return idOfKey(sk, STITCHED_PREFIX, ENCODED_STITCHED_PREFIX);
 }

@@ -19,7 +19,7 @@ import {
   type StoredLink,
 } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
-import { stitchedSk, userPk } from './keys.js';
+import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { DeadlinePassed, putAll } from './put-combiner.js';
 import { commitLanded, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
@@ -290,15 +290,18 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     const items = await this.transport.query(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: 'A#' } },
+        ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: STITCHED_SK_START } },
         ConsistentRead: true,
         Limit: MAX_STITCHED_SAMPLE + 1,
       },
       (items) => items.length > MAX_STITCHED_SAMPLE,
     );
     return items
-      .map((item) => (item.sk?.S ?? '').slice(2))
-      .filter((id) => id !== except)
+      .flatMap((item) => {
+        const id = anonymousIdOfStitchedSk(item.sk?.S ?? '');
+        return id === undefined || id === except ? [] : [id];
+      })
+      .sort(compareText)
       .slice(0, MAX_STITCHED_SAMPLE);
   }
 }

@@ -83,10 +83,11 @@ export class DynamoDbTableRebuild implements RebuildStore {
       ...(cursor !== null && { ExclusiveStartKey: decodeCursor(cursor) }),
     });
     return {
-      users: page.items.map((item) => ({
-        user: userOfPk(item.pk?.S ?? ''),
-        cursor: encodeCursor(item) as string,
-      })),
+      users: page.items.flatMap((item) => {
+        // Only users' partitions hold an `H` item.
+        const user = userOfPk(item.pk?.S ?? '');
+        return user === undefined ? [] : [{ user, cursor: encodeCursor(item) as string }];
+      }),
       next: encodeCursor(page.lastKey),
     };
   }

@@ -43,8 +43,8 @@ async function usersInTable(endpoint: string): Promise<string[]> {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const pk = item.pk?.S;
-        if (pk?.startsWith('U#')) users.push(userOfPk(pk));
+        const user = userOfPk(item.pk?.S ?? '');
+        if (user !== undefined) users.push(user);
       }
     }
     return users;

@@ -1,7 +1,10 @@
-// The store's limits: no legitimate event makes an item too large, ids never share a partition, and the
-// order of days does not depend on how their keys are written (issue: store defects 2 to 4).
+// The store's limits: no legitimate event makes an item too large, ids never share a partition (lone
+// surrogates included), and the order of days does not depend on how their keys are written.
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
+import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
+import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../../functions/domain/rules/timestamp.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
@@ -89,6 +92,54 @@ describe('store limits', () => {
     for (const event of events) await ingest(store, [event]);
 
     expect(await storedSessions(store, [longest, lookalike])).toEqual(referenceSessions(events, store.rules));
+  });
+
+  it('keeps ids holding a lone surrogate apart from each other and from "?" and U+FFFD, which UTF-8 keys would merge', async () => {
+    const store = await freshStore(dynamo.client);
+    const users = ['?', '\ufffd', '\ud800', '\udc00', 'q\ud800', 'q\ufffd'];
+    const events = users.map((userId, index) =>
+      record({ id: `m:${index}`, timestamp: T0 + index * MINUTE, userId }),
+    );
+
+    await ingest(store, events);
+
+    expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
+    expect((await store.reader.getUserSummary('\ud800'))?.userId).toBe('\ud800');
+    // A merge that reads them back finds each one's own history.
+    await ingest(
+      store,
+      events.map((event) => ({ ...event, timestamp: event.timestamp + 5 * MINUTE })),
+    );
+    expect((await store.reader.getUserSummary('\udc00'))?.eventCount).toBe(1);
+  });
+
+  it('stitches, samples and erases an anonymousId holding a lone surrogate apart from one that does not', async () => {
+    const store = await freshStore(dynamo.client, { identityStitching: true });
+    const stitcher = new DynamoDbStitchingWriter(store.writer);
+    const anonymous = ['\ud800', '\udc00', '?'];
+    for (const [index, anonymousId] of anonymous.entries()) {
+      await stitcher.mergeAnonymousEvents(anonymousId, [
+        record({ id: `m:a${index}`, timestamp: T0 + index * MINUTE, userId: null, anonymousId }),
+      ]);
+    }
+    const login = record({ id: 'm:login', timestamp: T0 + 10 * MINUTE, userId: 'u', anonymousId: '\ud800' });
+    await store.writer.mergeUserEvents('u', [login]);
+    await stitcher.offerLink('\ud800', {
+      userId: 'u',
+      timestamp: login.timestamp,
+      eventId: login.id,
+      canonical: '',
+    });
+
+    expect((await store.reader.getUserSummary('u'))?.eventCount).toBe(2);
+    expect((await store.reader.getUserSummary('\udc00'))?.eventCount).toBe(1);
+    expect((await store.reader.getUserSummary('?'))?.eventCount).toBe(1);
+    const head = decodeHead(await store.transport.get(headKey('u')));
+    expect(head.stitchedSample).toEqual(['\ud800']);
+
+    const erased = await new DynamoDbEraser({ transport: store.transport }).eraseUser('u');
+    expect(erased.anonymousIds).toEqual(['\ud800']);
+    expect((await store.reader.getUserSummary('\udc00'))?.eventCount).toBe(1);
   });
 
   it('orders the first and the last accepted instants of a user as days, whatever their keys look like', async () => {
