@@ -129,8 +129,13 @@ export function createObjectIngest(
         firstUse = false;
         return first.bytes;
       }
-      const again = await deps.objects.open(ref);
+      // The same bytes again (a tie between copies reads their records by position): the version read
+      // first when the bucket keeps versions; otherwise the content must not have changed meanwhile.
+      const again = await deps.objects.open({ ...ref, versionId: ref.versionId ?? first.versionId });
       if (again.status === 'gone') throw new Error(`${key} was deleted while being ingested`);
+      if (again.eTag !== first.eTag) {
+        throw new Error(`${key} was replaced while being ingested; its new content is ingested on the retry`);
+      }
       return again.bytes;
     };
     const report = deps.openReport(rejectionReportKey(key, config.rejectedPrefix));

@@ -11,7 +11,13 @@ export interface ObjectRef {
 }
 
 export type OpenedObject =
-  | { readonly status: 'found'; readonly bytes: AsyncIterable<Uint8Array>; readonly eTag: string | undefined }
+  | {
+      readonly status: 'found';
+      readonly bytes: AsyncIterable<Uint8Array>;
+      readonly eTag: string | undefined;
+      /** The version read, when the bucket keeps versions: reading it again gives the same bytes. */
+      readonly versionId?: string | undefined;
+    }
   /** Deleted before it could be read: nothing left to ingest, and a retry would not bring it back. */
   | { readonly status: 'gone' };
 
@@ -36,7 +42,13 @@ export class S3ObjectSource implements ObjectSource {
       );
       // In Node the body is an IncomingMessage: an async iterable of byte chunks, streamed as it arrives.
       const body = object.Body as Readable | undefined;
-      return { status: 'found', bytes: body ?? emptyBytes(), eTag: object.ETag?.replace(/^"|"$/g, '') };
+      return {
+        status: 'found',
+        bytes: body ?? emptyBytes(),
+        eTag: object.ETag?.replace(/^"|"$/g, ''),
+        // An unversioned bucket answers no version, a suspended one "null": neither names these bytes.
+        ...(object.VersionId !== undefined && object.VersionId !== 'null' && { versionId: object.VersionId }),
+      };
     } catch (error) {
       if (error instanceof Error && GONE_ERRORS.has(error.name)) return { status: 'gone' };
       throw error;

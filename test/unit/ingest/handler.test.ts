@@ -266,12 +266,59 @@ describe('createIngestHandler', () => {
     expect(bucket.keys('rejected/')).toEqual([]);
   });
 
+  // Two copies of one event at one instant that differ: the kept one is chosen by the text as sent (A).
+  const copyB =
+    '{"type":"track","event":"B","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}';
+  const copyA =
+    '{"type":"track","event":"A","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}';
+
+  it('reads the version it read first again for a tie-break, though the object was replaced meanwhile', async () => {
+    const versions = new Map([
+      ['v1', `${copyB}\n${copyA}`],
+      ['v2', `${copyA}\n${copyB}`],
+    ]);
+    const reads: (string | undefined)[] = [];
+    const objects: ObjectSource = {
+      open: async (ref) => {
+        reads.push(ref.versionId);
+        // The first read finds v1; v2 replaces it before the second.
+        const versionId = ref.versionId ?? (reads.length === 1 ? 'v1' : 'v2');
+        const text = versions.get(versionId) as string;
+        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: versionId, versionId };
+      },
+    };
+
+    // A replay names no version.
+    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(reads).toEqual([undefined, 'v1']);
+    expect(writer.events('u').map((event) => event.name)).toEqual(['A']);
+  });
+
+  it('retries a message whose unversioned object is replaced before it is read again for a tie-break', async () => {
+    let opened = 0;
+    const objects: ObjectSource = {
+      open: async () => {
+        opened++;
+        const text = opened === 1 ? `${copyB}\n${copyA}` : `${copyA}\n${copyB}`;
+        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: `etag-${opened}` };
+      },
+    };
+
+    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(logger.at('error')[0]?.attributes.error).toEqual(
+      new Error(
+        'incoming/a.ndjson was replaced while being ingested; its new content is ingested on the retry',
+      ),
+    );
+    expect(writer.events('u')).toEqual([]);
+  });
+
   it('retries a message whose object is deleted while it is read again for a tie-break', async () => {
-    // Two copies of one event at one instant that differ: the kept one is chosen by the text as sent.
-    const text = [
-      '{"type":"track","event":"B","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}',
-      '{"type":"track","event":"A","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}',
-    ].join('\n');
+    const text = [copyB, copyA].join('\n');
     let opened = 0;
     const objects: ObjectSource = {
       open: async () => {

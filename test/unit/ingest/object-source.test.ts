@@ -32,6 +32,19 @@ describe('S3ObjectSource', () => {
     expect(await textOf(opened.bytes)).toBe('{"a":1}\n{"b":2}\n');
   });
 
+  it.each([
+    ['a versioned bucket', 'v7', 'v7'],
+    ['a bucket whose versioning is suspended', 'null', undefined],
+    ['an unversioned bucket', undefined, undefined],
+  ])('says which version it read from %s', async (_bucket, answered, versionId) => {
+    s3Mock.on(GetObjectCommand).resolves({ ETag: '"abc"', VersionId: answered });
+
+    const opened = await new S3ObjectSource(s3).open({ bucket: 'b', key: 'k' });
+
+    expect(opened).toMatchObject({ status: 'found', eTag: 'abc' });
+    expect(opened.status === 'found' ? opened.versionId : 'not found').toBe(versionId);
+  });
+
   it('reads the version the notification names', async () => {
     s3Mock.on(GetObjectCommand).resolves({ ETag: '"abc-2"' });
 
