@@ -26,11 +26,6 @@ export const DEFAULT_SOURCES: readonly SourceDefinition[] = [
 /** Rejection reports; never a source, so writing a report can never trigger the ingest. */
 export const REJECTED_PREFIX = 'rejected/';
 
-/** The report of `incoming/a.ndjson` is `rejected/incoming/a.ndjson.ndjson`: one per source object. */
-export function rejectionReportKey(objectKey: string, rejectedPrefix = REJECTED_PREFIX): string {
-  return `${rejectedPrefix}${objectKey}.ndjson`;
-}
-
 /** Object keys in S3 event notifications arrive form-URL-encoded: `+` is a space, then `%XX` escapes. */
 export function decodeS3EventKey(encodedKey: string): string {
   return decodeURIComponent(encodedKey.replace(/\+/g, ' '));

@@ -1,4 +1,4 @@
-import { rejectionReportKey, type SourceDefinition } from '../../contract/index.js';
+import type { SourceDefinition } from '../../contract/index.js';
 import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
@@ -7,6 +7,7 @@ import { contentVersion, copyTextReader } from './copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
+import { rejectionReportKey, replacedContentReportKey } from './report-key.js';
 import { sourceOf, whyNotIngested } from './sources.js';
 
 /** What ingesting one object logs through; Powertools' Logger fits it. */
@@ -95,6 +96,25 @@ export function createObjectIngest(
     };
   };
 
+  /**
+   * One report per key, describing its current content. Content replaced before this ingest (a retried or
+   * late message of an earlier upload) has its report beside it instead, so it neither replaces nor deletes
+   * the current content's.
+   */
+  const reportKeyOf = async (ref: ObjectRef, eTag: string | undefined): Promise<string> => {
+    const current = eTag === undefined ? eTag : await deps.objects.currentETag?.(ref);
+    if (eTag === undefined || current === undefined || current === eTag) {
+      return rejectionReportKey(ref.key, config.rejectedPrefix);
+    }
+    logger.warn(
+      "object replaced since it was read: its rejections are reported beside the current content's",
+      {
+        key: ref.key,
+      },
+    );
+    return replacedContentReportKey(ref.key, eTag, config.rejectedPrefix);
+  };
+
   return async (ref, timeUp) => {
     const { key } = ref;
     const skip = (reason: string): ObjectOutcome => {
@@ -138,7 +158,7 @@ export function createObjectIngest(
       }
       return again.bytes;
     };
-    const report = deps.openReport(rejectionReportKey(key, config.rejectedPrefix));
+    const report = deps.openReport(await reportKeyOf(ref, first.eTag));
     const tracked = progressOf(ref, first.eTag, source.format);
     const resume = await tracked?.store.load(tracked.key);
     let saved = resume !== undefined;

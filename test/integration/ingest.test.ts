@@ -11,7 +11,6 @@ import {
   DEFAULT_SOURCES,
   type InputFormat,
   REJECTED_PREFIX,
-  rejectionReportKey,
   type SourceDefinition,
 } from '../../contract/index.js';
 import { DynamoDbIngestProgress } from '../../functions/adapters/dynamodb/ingest-progress.js';
@@ -25,6 +24,7 @@ import type { SessionSummary } from '../../functions/domain/sessions/summary.js'
 import type { IdentityWriter, SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
 import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
+import { rejectionReportKey } from '../../functions/ingest/report-key.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
 import { asExpectedSessions } from '../helpers/session-expectations.js';
@@ -232,7 +232,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     const fileErrors: { file: string; reason: string }[] = [];
     for (const key of reportKeys) {
       const file = fileOf(key.slice(REJECTED_PREFIX.length, -'.ndjson'.length));
-      expect(rejectionReportKey(keyOf(file))).toBe(key);
+      expect(rejectionReportKey(keyOf(file), REJECTED_PREFIX)).toBe(key);
       for (const line of (await readText(key)).split('\n').filter((text) => text !== '')) {
         const entry = JSON.parse(line) as { file: string; position: number; reason: string; raw?: string };
         expect(entry.file.startsWith(keyOf(file))).toBe(true);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /** An object an S3 notification (or a replay) names. */
 export interface ObjectRef {
@@ -24,6 +24,8 @@ export type OpenedObject =
 /** Where export objects are read from (port); S3 in Lambda and the local stack. */
 export interface ObjectSource {
   open(ref: ObjectRef): Promise<OpenedObject>;
+  /** The eTag of the key's current content; undefined once deleted. Sources that never change lack it. */
+  currentETag?(ref: ObjectRef): Promise<string | undefined>;
 }
 
 const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion']);
@@ -45,7 +47,7 @@ export class S3ObjectSource implements ObjectSource {
       return {
         status: 'found',
         bytes: body ?? emptyBytes(),
-        eTag: object.ETag?.replace(/^"|"$/g, ''),
+        eTag: unquoted(object.ETag),
         // An unversioned bucket answers no version, a suspended one "null": neither names these bytes.
         ...(object.VersionId !== undefined && object.VersionId !== 'null' && { versionId: object.VersionId }),
       };
@@ -54,6 +56,20 @@ export class S3ObjectSource implements ObjectSource {
       throw error;
     }
   }
+
+  async currentETag(ref: ObjectRef): Promise<string | undefined> {
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      return unquoted(head?.ETag);
+    } catch (error) {
+      // A HEAD answers a missing key with a bare 404.
+      if (error instanceof Error && (error.name === 'NotFound' || GONE_ERRORS.has(error.name)))
+        return undefined;
+      throw error;
+    }
+  }
 }
+
+const unquoted = (eTag: string | undefined) => eTag?.replace(/^"|"$/g, '');
 
 async function* emptyBytes(): AsyncGenerator<Uint8Array> {}

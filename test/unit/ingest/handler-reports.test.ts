@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
   AbortMultipartUploadCommand,
@@ -11,6 +12,7 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
@@ -311,5 +313,71 @@ describe('createIngestHandler rejection reports', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(bucket.keys('rejected/')).toEqual([]);
+  });
+  it('reports the content of an earlier upload read after its key was replaced beside the current one, leaving it be', async () => {
+    const key = 'incoming/day.ndjson';
+    const good = segmentLines([{ user: 'ann', at: 0 }]);
+    // The current content's report, written when it was ingested.
+    bucket.put(`rejected/${key}.ndjson`, '{"file":"incoming/day.ndjson","position":2,"reason":"current"}\n');
+    const earlier = `${good}\n${BAD_LINES[0]?.[0]}\n`;
+    const objects: ObjectSource = {
+      // A late message of the first upload names its version, and reads it.
+      open: async () => ({
+        status: 'found',
+        bytes: Readable.from([Buffer.from(earlier)]),
+        eTag: 'e1',
+        versionId: 'v1',
+      }),
+      currentETag: async () => 'e2',
+    };
+
+    const result = await createIngestHandler({ ...handlerDeps({ s3, writer, logger, metrics }), objects })(
+      sqsEvent([s3Notification(key, { versionId: 'v1' })]),
+    );
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ status: 'ingested', report: `rejected/${key}.e1.ndjson` }),
+    ]);
+    expect(bucket.lines(`rejected/${key}.e1.ndjson`)).toEqual([
+      expect.objectContaining({ file: key, position: 3, raw: BAD_LINES[0]?.[0] }),
+    ]);
+    expect(reportOf(key)).toEqual([expect.objectContaining({ reason: 'current' })]);
+    expect(writer.events('ann')).toHaveLength(1);
+  });
+
+  it("leaves the current content's report alone when an earlier upload read late is clean", async () => {
+    const key = 'incoming/day.ndjson';
+    bucket.put(`rejected/${key}.ndjson`, '{"file":"incoming/day.ndjson","position":2,"reason":"current"}\n');
+    const objects: ObjectSource = {
+      open: async () => ({
+        status: 'found',
+        bytes: Readable.from([Buffer.from(segmentLines([{ user: 'ann', at: 0 }]))]),
+        eTag: 'e1',
+      }),
+      currentETag: async () => 'e2',
+    };
+
+    await createIngestHandler({ ...handlerDeps({ s3, writer, logger, metrics }), objects })(eventFor(key));
+
+    expect(reportOf(key)).toEqual([expect.objectContaining({ reason: 'current' })]);
+  });
+
+  it('reports a key too long for rejected/ under a shortened name that S3 takes, naming the whole key inside', async () => {
+    const key = `incoming/${'é'.repeat(505)}.ndjson`;
+    s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: unknown }) => {
+      if (Buffer.byteLength(input.Key) > 1024) throw new Error('KeyTooLongError');
+      const body = input.Body;
+      bucket.put(input.Key, typeof body === 'string' ? body : Buffer.from(body as Uint8Array));
+      return {};
+    });
+    bucket.put(key, `${segmentLines([{ user: 'ann', at: 0 }])}\n${BAD_LINES[0]?.[0]}\n`);
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([]);
+    const [reportKey] = bucket.keys('rejected/');
+    expect(Buffer.byteLength(reportKey as string)).toBeLessThanOrEqual(1024);
+    expect(reportKey).toMatch(/^rejected\/incoming\/é+~[0-9a-f]{16}\.ndjson$/);
+    expect(bucket.lines(reportKey as string)).toEqual([expect.objectContaining({ file: key, position: 3 })]);
   });
 });

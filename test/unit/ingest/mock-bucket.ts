@@ -8,9 +8,11 @@ import {
   GetObjectCommand,
   type GetObjectCommandInput,
   type GetObjectCommandOutput,
+  HeadObjectCommand,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
+  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -85,6 +87,18 @@ export class MockBucket {
         ETag: eTagOf(object.bytes),
         ContentLength: object.bytes.length,
       };
+    });
+    s3Mock.on(HeadObjectCommand).callsFake(async (input: { Key: string }) => {
+      const object = this.objects.get(input.Key);
+      if (object === undefined) {
+        throw new S3ServiceException({
+          name: 'NotFound',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+          message: 'Not Found',
+        });
+      }
+      return { ETag: eTagOf(object.bytes), ContentLength: object.bytes.length };
     });
     s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: unknown }) => {
       const bytes = await bodyBytes(input.Body);
