@@ -5,15 +5,7 @@
  * at once. Items are invisible until their merge commits, so neither their order nor their company matters
  * to readers; a loser's items are cleared by version and transaction whatever request carried them.
  */
-import { type Item, itemKey, type Key, type Transport } from './transport.js';
-
-/** An attempt ran out of time before it could write everything: it gives up and starts over. */
-export class DeadlinePassed extends Error {
-  constructor() {
-    super('the merge attempt passed its deadline');
-    this.name = 'DeadlinePassed';
-  }
-}
+import { DeadlinePassed, type Item, itemKey, type Key, type Transport } from './transport.js';
 
 export const BATCH_PUT_BYTES = 720 * 1024;
 const BATCH_PUT_ITEMS = 25;
@@ -88,8 +80,13 @@ export class PutCombiner {
       const batch = this.takeBatch();
       if (batch.length === 0) continue;
       this.inFlight++;
+      // Resends stop at the earliest deadline of the request's items, as the first send did.
+      const notAfter = Math.min(...batch.map((queued) => queued.notAfter));
       this.transport
-        .batchWrite(batch.map((queued) => ({ PutRequest: { Item: queued.item } })))
+        .batchWrite(
+          batch.map((queued) => ({ PutRequest: { Item: queued.item } })),
+          notAfter,
+        )
         .then(
           () => {
             for (const queued of batch) queued.settle();

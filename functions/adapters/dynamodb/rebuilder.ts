@@ -128,11 +128,12 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   private async recut(user: string): Promise<Recut | 'conflict'> {
     const startedAt = Date.now();
     let head = await this.writer.readHead(user);
+    // Cleaning first, so what is decided below holds for the head the recut commits on.
+    if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
     // A head without rules never committed anything (an intent that died before its commit).
     if (!head.exists || head.erased || head.rules === undefined)
       return { status: 'skipped', sessionsWritten: 0 };
     if (head.rules === this.rules.fingerprint) return { status: 'current', sessionsWritten: 0 };
-    if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
     const txn = newTxn();
     const change = await prepareChange(
       this.writer.changeContext,

@@ -14,8 +14,15 @@ import {
   prepareChange,
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
-import { DeadlinePassed, putAll } from './put-combiner.js';
-import { backoff, batchKey, isConditionFailure, type Key, type Transport } from './transport.js';
+import { putAll } from './put-combiner.js';
+import {
+  backoff,
+  batchKey,
+  DeadlinePassed,
+  isConditionFailure,
+  type Key,
+  type Transport,
+} from './transport.js';
 import { namesCommit } from './visibility.js';
 
 export interface SessionWriterOptions {
@@ -236,10 +243,11 @@ export class DynamoDbSessionWriter implements SessionWriter {
       if (target !== 'retry' && target.erased)
         return { ...none, erasedEvents: events.length, attempts: attempt };
       if (target !== 'retry' && (await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
+      // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved
+      // its events meanwhile, which only the resolver checks.
+      if (target !== 'retry' && (await cleanDeadIntents(this.transport, target.user, target.head))) continue;
       if (target !== 'retry') {
-        let head = target.head;
-        if (await cleanDeadIntents(this.transport, target.user, head))
-          head = await this.readHead(target.user);
+        const head = target.head;
         const change = await prepareChange(
           this.context,
           target.user,

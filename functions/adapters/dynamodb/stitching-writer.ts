@@ -21,9 +21,9 @@ import {
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
-import { DeadlinePassed, putAll } from './put-combiner.js';
+import { putAll } from './put-combiner.js';
 import { commitLanded, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
-import { backoff, isConditionFailure, itemKey, type Key } from './transport.js';
+import { backoff, DeadlinePassed, isConditionFailure, itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
 export function isEarlierLink(candidate: StoredLink, stored: StoredLink | undefined): boolean {
@@ -120,11 +120,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
   ): Promise<LinkOutcome | 'conflict'> {
     const deadline = Date.now() + STAGED_DEADLINE_MS;
     let anonymous = await this.writer.readHead(anonymousId);
+    // Cleaning first: the link is judged against the head the move commits on, not one a move since replaced.
+    if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
+      anonymous = await this.writer.readHead(anonymousId);
     const unchanged =
       link === undefined ? anonymous.link === undefined : !isEarlierLink(link, anonymous.link);
     if (anonymous.erased || unchanged) return { changed: false, moved: 0 };
-    if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
-      anonymous = await this.writer.readHead(anonymousId);
     if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';
     const from = anonymous.link?.userId ?? anonymousId;
     const to = link?.userId ?? anonymousId;

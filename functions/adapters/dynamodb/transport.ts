@@ -69,6 +69,22 @@ export function isConditionFailure(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * An attempt ran out of time before it could write everything: it gives up and starts over. Nothing of it
+ * is sent after its deadline, resends included: the head forgets a version on the assumption that no loser
+ * of it still writes (docs/design.md, "The head's history").
+ */
+export class DeadlinePassed extends Error {
+  constructor() {
+    super('the merge attempt passed its deadline');
+    this.name = 'DeadlinePassed';
+  }
+}
+
+function checkDeadline(notAfter: number | undefined): void {
+  if (notAfter !== undefined && Date.now() > notAfter) throw new DeadlinePassed();
+}
+
 /** Full-jitter exponential backoff, capped at 5 s. */
 export function backoff(attempt: number, baseDelayMs: number): Promise<void> {
   return sleep(Math.random() * Math.min(5_000, baseDelayMs * 2 ** attempt));
@@ -98,8 +114,10 @@ export class Transport {
   private async send<Output extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
     kind: 'read' | 'write',
     request: () => Promise<Output>,
+    notAfter?: number,
   ): Promise<Output> {
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) checkDeadline(notAfter);
       try {
         const output = await request();
         const consumed = output.ConsumedCapacity;
@@ -238,8 +256,11 @@ export class Transport {
     return { items: output.Items ?? [], count: output.Count ?? 0, lastKey: output.LastEvaluatedKey };
   }
 
-  /** BatchWriteItem in chunks of 25, resending UnprocessedItems with backoff until all are written. */
-  async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+  /**
+   * BatchWriteItem in chunks of 25, resending UnprocessedItems with backoff until all are written; with
+   * `notAfter`, nothing is sent after that instant (`DeadlinePassed`).
+   */
+  async batchWrite(requests: readonly WriteRequest[], notAfter?: number): Promise<void> {
     for (let offset = 0; offset < requests.length; offset += BATCH_WRITE_LIMIT) {
       let pending: WriteRequest[] = requests.slice(offset, offset + BATCH_WRITE_LIMIT);
       for (let attempt = 1; pending.length > 0; attempt++) {
@@ -248,13 +269,17 @@ export class Transport {
             `BatchWriteItem left ${pending.length} unprocessed items after ${attempt - 1} attempts`,
           );
         }
-        const output = await this.send('write', () =>
-          this.client.send(
-            new BatchWriteItemCommand({
-              RequestItems: { [this.tableName]: pending },
-              ReturnConsumedCapacity: 'TOTAL',
-            }),
-          ),
+        checkDeadline(notAfter);
+        const output = await this.send(
+          'write',
+          () =>
+            this.client.send(
+              new BatchWriteItemCommand({
+                RequestItems: { [this.tableName]: pending },
+                ReturnConsumedCapacity: 'TOTAL',
+              }),
+            ),
+          notAfter,
         );
         pending = output.UnprocessedItems?.[this.tableName] ?? [];
         if (pending.length > 0) await backoff(attempt, this.baseDelayMs);

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH_PUT_BYTES,
-  DeadlinePassed,
-  PutCombiner,
-} from '../../../functions/adapters/dynamodb/put-combiner.js';
-import type { Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { BATCH_PUT_BYTES, PutCombiner } from '../../../functions/adapters/dynamodb/put-combiner.js';
+import { DeadlinePassed, type Item, type Transport } from '../../../functions/adapters/dynamodb/transport.js';
 
 type Request = string[];
 
@@ -13,10 +9,12 @@ function fakeTransport(options: { fail?: (keys: Request) => Error | undefined } 
   const requests: Request[] = [];
   let inFlight = 0;
   let mostInFlight = 0;
+  const deadlines: (number | undefined)[] = [];
   const transport = {
-    async batchWrite(writes: { PutRequest?: { Item: Item } }[]) {
+    async batchWrite(writes: { PutRequest?: { Item: Item } }[], notAfter?: number) {
       const keys = writes.map((write) => write.PutRequest?.Item.sk?.S ?? '');
       requests.push(keys);
+      deadlines.push(notAfter);
       inFlight++;
       mostInFlight = Math.max(mostInFlight, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -25,7 +23,7 @@ function fakeTransport(options: { fail?: (keys: Request) => Error | undefined } 
       if (error !== undefined) throw error;
     },
   } as unknown as Transport;
-  return { transport, requests, mostInFlight: () => mostInFlight };
+  return { transport, requests, deadlines, mostInFlight: () => mostInFlight };
 }
 
 const item = (sk: string, bytes = 100): Item => ({
@@ -45,6 +43,13 @@ describe('PutCombiner', () => {
       combiner.put([item('c1')], FAR),
     ]);
     expect(requests).toEqual([['a1', 'a2', 'b1', 'b2', 'c1']]);
+  });
+
+  it("gives each request the earliest deadline of its items, so that no resend passes any merge's", async () => {
+    const { transport, deadlines } = fakeTransport();
+    const combiner = new PutCombiner(transport);
+    await Promise.all([combiner.put([item('a1')], FAR), combiner.put([item('b1')], FAR - 5_000)]);
+    expect(deadlines).toEqual([FAR - 5_000]);
   });
 
   it('cuts requests at 25 items and at about BATCH_PUT_BYTES, an item over the bound alone, in order', async () => {
