@@ -27,11 +27,15 @@ export interface ResolvedDays {
   readonly pendingSeen: boolean;
 }
 
+/**
+ * A group's items, each page after its chunks: deleted in this order, a collection cut short leaves at worst
+ * a page (found and collected again by a later merge), never chunks that no page names any more.
+ */
 export function keysOf(group: DayGroup): Key[] {
   const pk = group.pages[0]?.item.pk?.S ?? '';
   return group.pages.flatMap((page) => [
-    itemKey(pk, page.item.sk?.S ?? ''),
     ...chunkKeysOf(page).map((sk) => itemKey(pk, sk)),
+    itemKey(pk, page.item.sk?.S ?? ''),
   ]);
 }
 

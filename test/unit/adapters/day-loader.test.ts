@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDayPage, encodeDay } from '../../../functions/adapters/dynamodb/day-codec.js';
+import { type DayGroup, keysOf } from '../../../functions/adapters/dynamodb/day-groups.js';
 import {
   conflictOnStaleRead,
   loadWindow,
@@ -51,6 +52,40 @@ describe('readDays', () => {
 
   it('lets any other error through', () => {
     expect(() => conflictOnStaleRead(new Error('throttled'))).toThrow('throttled');
+  });
+});
+
+describe('keysOf', () => {
+  it('lists each page after its chunks, so collecting them in order never strands a chunk', () => {
+    const events = Array.from({ length: 60 }, (_, k) =>
+      record({ id: `m:${k}`, userId: 'u', timestamp: T0 + k * 60_000, name: `/products/${k * 7919}` }),
+    );
+    const encoded = encodeDay({
+      user: 'u',
+      day: '2024-03-05',
+      version: 1,
+      txn: 'txn',
+      token: '000001txn',
+      before: 0,
+      sessions: [
+        {
+          userId: 'u',
+          sessionId: sessionIdFor(T0),
+          startedAt: T0,
+          endedAt: T0,
+          events,
+          continuesChain: false,
+        },
+      ],
+    });
+    const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
+    const group = { day: '2024-03-05', pages: [page] } as unknown as DayGroup;
+
+    const sortKeys = keysOf(group).map((key) => key.sk.S);
+
+    expect(sortKeys.length).toBeGreaterThan(1);
+    expect(sortKeys.at(-1)).toMatch(/^D#/);
+    expect(sortKeys.slice(0, -1).every((sk) => sk.startsWith('E#'))).toBe(true);
   });
 });
 
