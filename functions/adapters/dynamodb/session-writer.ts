@@ -80,9 +80,20 @@ export interface MergeTarget {
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
 
-/** After a commit failed its condition: whether it was this attempt's own commit, applied and sent again. */
-export async function commitLanded(transport: Transport, user: string, txn: string): Promise<boolean> {
-  return namesCommit(decodeHead(await transport.get(headKey(user))), txn);
+/**
+ * Whether an attempt whose write failed lost the race; anything but a failed condition or a passed deadline
+ * is thrown on. A failed commit (`commit`: the head it was sent to) may be this attempt's own, applied and
+ * sent again: it did not lose when the head names its transaction.
+ */
+export async function lostRace(
+  transport: Transport,
+  error: unknown,
+  commit: { readonly user: string; readonly txn: string } | undefined,
+): Promise<boolean> {
+  if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
+  return (
+    commit === undefined || !namesCommit(decodeHead(await transport.get(headKey(commit.user))), commit.txn)
+  );
 }
 
 /**
@@ -126,8 +137,7 @@ export async function commitChange(
     committing = true;
     await transport.update(headKey(user), update);
   } catch (error) {
-    if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
-    if (!(committing && (await commitLanded(transport, user, change.commit.txn)))) {
+    if (await lostRace(transport, error, committing ? { user, txn: change.commit.txn } : undefined)) {
       // Lost the race: what this attempt wrote can never become visible; clear it away.
       await transport.deleteKeys(written).catch(() => undefined);
       if (staged)
@@ -235,35 +245,33 @@ export class DynamoDbSessionWriter implements SessionWriter {
   ): Promise<UserMergeResult> {
     const none = { userId: label, newEvents: 0, erasedEvents: 0, sessionsWritten: 0 };
     if (events.length === 0) return { ...none, attempts: 0 };
-    let newEvents: number | undefined;
     for (let attempt = 1; attempt <= this.maxMergeAttempts; attempt++) {
       const startedAt = Date.now();
-      let target = await resolve();
-      if (target !== 'retry' && !target.erased && target.head.erased) target = { ...target, erased: true };
-      if (target !== 'retry' && target.erased)
-        return { ...none, erasedEvents: events.length, attempts: attempt };
-      if (target !== 'retry' && (await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
-      // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved
-      // its events meanwhile, which only the resolver checks.
-      if (target !== 'retry' && (await cleanDeadIntents(this.transport, target.user, target.head))) continue;
+      const target = await resolve();
       if (target !== 'retry') {
-        const head = target.head;
+        if (target.erased || target.head.erased)
+          return { ...none, erasedEvents: events.length, attempts: attempt };
+        if ((await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
+        // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved
+        // its events meanwhile, which only the resolver checks.
+        if (await cleanDeadIntents(this.transport, target.user, target.head)) continue;
+        const { user, head } = target;
         const change = await prepareChange(
           this.context,
-          target.user,
+          user,
           head,
           { add: events, ...(texts !== undefined && { texts }) },
           head.version + 1,
           newTxn(),
         ).catch(conflictOnStaleRead);
         if (change === undefined) return { ...none, attempts: attempt };
+        // A head read ahead was read before this attempt started: its time counts from the read.
         if (
           change !== 'conflict' &&
-          (await commitChange(this.transport, change, Math.min(startedAt, target.readAt ?? startedAt))) ===
-            'committed'
+          (await commitChange(this.transport, change, target.readAt ?? startedAt)) === 'committed'
         ) {
-          newEvents ??= change.plan.newEvents;
-          return { ...none, newEvents, sessionsWritten: change.plan.sessionsWritten, attempts: attempt };
+          const { newEvents, sessionsWritten } = change.plan;
+          return { ...none, newEvents, sessionsWritten, attempts: attempt };
         }
       }
       await backoff(attempt, this.transport.baseDelayMs);

@@ -22,8 +22,8 @@ import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
-import { commitLanded, type DynamoDbSessionWriter, type MergeTarget } from './session-writer.js';
-import { backoff, DeadlinePassed, isConditionFailure, itemKey, type Key } from './transport.js';
+import { type DynamoDbSessionWriter, lostRace, type MergeTarget } from './session-writer.js';
+import { backoff, itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
 export function isEarlierLink(candidate: StoredLink, stored: StoredLink | undefined): boolean {
@@ -184,9 +184,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       committing = true;
       await this.transport.transact(commit);
     } catch (error) {
-      if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
       // The transaction commits every head or none: the anonymousId's tells which.
-      if (!(committing && (await commitLanded(this.transport, anonymousId, txn)))) {
+      if (await lostRace(this.transport, error, committing ? { user: anonymousId, txn } : undefined)) {
         await this.transport.deleteKeys(written).catch(() => undefined);
         for (const change of registered) {
           await abandonIntent(this.transport, change.user, txn, change.intent).catch(() => undefined);
