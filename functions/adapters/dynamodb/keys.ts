@@ -16,7 +16,8 @@
  * WTF-8 bytes in base64url instead, a form no well-formed id's `U#`/`A#` key can take.
  */
 
-import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
+import { BASE64_ID_PREFIX, base64Id, idOfBase64Id } from '../../../contract/index.js';
+import { hasLoneSurrogate } from '../../../contract/wtf8.js';
 
 export const HEAD_SK = 'H';
 export const DAY_PREFIX = 'D#';
@@ -40,17 +41,20 @@ export function progressSk(version: string): string {
   return `P#${version}`;
 }
 
-/** `prefix` and the id, or `encodedPrefix` and its WTF-8 in base64url when the id has no UTF-8. */
+/**
+ * `prefix` and the id, or `encodedPrefix` and its WTF-8 in base64url when the id has no UTF-8: the
+ * encoding of the API's `~b64.` ids (contract/), without that prefix.
+ */
 function idKey(id: string, prefix: string, encodedPrefix: string): string {
   return hasLoneSurrogate(id)
-    ? `${encodedPrefix}${Buffer.from(wtf8Bytes(id)).toString('base64url')}`
+    ? `${encodedPrefix}${base64Id(id).slice(BASE64_ID_PREFIX.length)}`
     : `${prefix}${id}`;
 }
 
 function idOfKey(key: string, prefix: string, encodedPrefix: string): string | undefined {
   if (key.startsWith(prefix)) return key.slice(prefix.length);
   if (!key.startsWith(encodedPrefix)) return undefined;
-  return decodeWtf8(Buffer.from(key.slice(encodedPrefix.length), 'base64url'));
+  return idOfBase64Id(`${BASE64_ID_PREFIX}${key.slice(encodedPrefix.length)}`);
 }
 
 export function userPk(user: string): string {
