@@ -102,17 +102,17 @@ export function createObjectIngest(
    * the current content's.
    */
   const reportKeyOf = async (ref: ObjectRef, eTag: string | undefined): Promise<string> => {
-    const current = eTag === undefined ? eTag : await deps.objects.currentETag?.(ref);
-    if (eTag === undefined || current === undefined || current === eTag) {
-      return rejectionReportKey(ref.key, config.rejectedPrefix);
+    if (eTag !== undefined) {
+      const current = await deps.objects.currentETag?.(ref);
+      if (current !== undefined && current !== eTag) {
+        logger.warn(
+          "object replaced since it was read: its rejections are reported beside the current content's",
+          { key: ref.key },
+        );
+        return replacedContentReportKey(ref.key, eTag, config.rejectedPrefix);
+      }
     }
-    logger.warn(
-      "object replaced since it was read: its rejections are reported beside the current content's",
-      {
-        key: ref.key,
-      },
-    );
-    return replacedContentReportKey(ref.key, eTag, config.rejectedPrefix);
+    return rejectionReportKey(ref.key, config.rejectedPrefix);
   };
 
   return async (ref, timeUp) => {
