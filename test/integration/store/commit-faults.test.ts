@@ -2,14 +2,12 @@
 // answered with an error, garbage collection cut short before a later merge reads only part of a day, and
 // an attempt working from a head read long before.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { Crash, hookedClient, isHeadCommit, type RequestHook } from './crashing-client.js';
 import { stitchedReference } from './stitching-harness.js';
-import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -24,17 +22,8 @@ afterAll(async () => {
 const at = (iso: string) => Date.parse(iso);
 
 /** A writer on the store's table whose requests go through `hook`. */
-function writerThrough(store: StoreUnderTest, hook: RequestHook): DynamoDbSessionWriter {
-  return new DynamoDbSessionWriter({
-    transport: new Transport({
-      client: hookedClient(dynamo.endpoint, hook),
-      tableName: store.tableName,
-      baseDelayMs: 2,
-    }),
-    rules: store.rules,
-    wholePartitionEvents: 0,
-  });
-}
+const writerThrough = (store: StoreUnderTest, hook: RequestHook) =>
+  writerOn(store, hookedClient(dynamo.endpoint, hook));
 
 const internalError = () =>
   Object.assign(new Error('We encountered an internal error. Please try again.'), {

@@ -1,17 +1,16 @@
 // A merge or a link offer that cleans another writer's dead intent reads a head a concurrent move may have
 // changed: what it decided from the head before cleaning must be decided again (found by a randomized
 // audit mixing crashes, stitching and time passing).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StoredLink } from '../../../functions/adapters/dynamodb/head-codec.js';
-import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import { stitchedReference } from './stitching-harness.js';
-import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -33,18 +32,8 @@ const linkOf = (login: EventRecord): StoredLink => ({
   canonical: '',
 });
 
-function stitcherOn(
-  store: StoreUnderTest,
-  client: ReturnType<typeof crashingClient>,
-): DynamoDbStitchingWriter {
-  return new DynamoDbStitchingWriter(
-    new DynamoDbSessionWriter({
-      transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
-      rules: store.rules,
-      wholePartitionEvents: 0,
-    }),
-  );
-}
+const stitcherOn = (store: StoreUnderTest, client: DynamoDBClient) =>
+  new DynamoDbStitchingWriter(writerOn(store, client));
 
 /**
  * A store whose kiosk has visits and, in its head, a dead intent (a staged merge died after registering it,

@@ -12,7 +12,7 @@ import {
 } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { Crash, crashingClient } from './crashing-client.js';
-import { freshStore, ingest, storedSessions } from './store-harness.js';
+import { freshStore, ingest, storedSessions, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -49,15 +49,8 @@ describe('merges under crashes', () => {
           const users = [...new Set(events.map((event) => event.userId ?? ''))];
           for (const [index, file] of files.entries()) {
             if (index === crashAt) {
-              const writer = new DynamoDbSessionWriter({
-                transport: new Transport({
-                  client: crashingClient(dynamo.endpoint, crashAfter),
-                  tableName: store.tableName,
-                  baseDelayMs: 2,
-                }),
-                rules: store.rules,
+              const writer = writerOn(store, crashingClient(dynamo.endpoint, crashAfter), {
                 pageLimitBytes: 700,
-                wholePartitionEvents: 0,
               });
               await ingest({ ...store, writer }, file).catch((error) => {
                 if (!(error instanceof Crash)) throw error;

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { deliveryArbitrary, MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
-import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -21,13 +20,7 @@ afterAll(async () => {
 const T0 = Date.UTC(2024, 0, 31, 23, 0, 0);
 
 function crashingWriter(store: StoreUnderTest, writesBeforeCrash: number): DynamoDbSessionWriter {
-  const client = crashingClient(dynamo.endpoint, writesBeforeCrash);
-  return new DynamoDbSessionWriter({
-    transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
-    rules: store.rules,
-    pageLimitBytes: 600,
-    wholePartitionEvents: 0,
-  });
+  return writerOn(store, crashingClient(dynamo.endpoint, writesBeforeCrash), { pageLimitBytes: 600 });
 }
 
 describe('identity stitching in the store', () => {

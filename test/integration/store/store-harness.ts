@@ -47,6 +47,23 @@ export async function freshStore(
 }
 
 /**
+ * A writer on the store's table through another client (one that crashes, pauses or answers as the test
+ * says), with the store's rules; windows only, as the store's own writer.
+ */
+export function writerOn(
+  store: StoreUnderTest,
+  client: DynamoDBClient,
+  options: { pageLimitBytes?: number } = {},
+): DynamoDbSessionWriter {
+  return new DynamoDbSessionWriter({
+    transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
+    rules: store.rules,
+    wholePartitionEvents: 0,
+    ...options,
+  });
+}
+
+/**
  * What one ingest of a file does: every user's events merged, a few users at once; with `prefetch`, their
  * heads read ahead in one request first, as the ingest does (stale by the merge when files race).
  */

@@ -14,37 +14,45 @@ import { record } from '../../helpers/event-arbitraries.js';
 
 const T0 = Date.UTC(2024, 2, 5, 8, 0, 0);
 
+/** One day of one session of 60 events whose names keep them out of the page: it has chunks. */
+function dayWithChunks(): { group: DayGroup; chunks: number } {
+  const events = Array.from({ length: 60 }, (_, k) =>
+    record({
+      id: `m:${((k + 1) * 2654435761) % 4294967296}`,
+      userId: 'u',
+      timestamp: T0 + k * 60_000,
+      name: `/products/${((k + 7) * 40503 * 2654435761) % 4294967296}`,
+    }),
+  );
+  const session = {
+    userId: 'u',
+    sessionId: sessionIdFor(T0),
+    startedAt: T0,
+    endedAt: T0 + 59 * 60_000,
+    events,
+    continuesChain: false,
+  };
+  const encoded = encodeDay({
+    user: 'u',
+    day: '2024-03-05',
+    version: 1,
+    txn: 'txn',
+    token: '000001txn',
+    before: 0,
+    sessions: [session],
+  });
+  const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
+  return {
+    group: { day: '2024-03-05', pages: [page] } as unknown as DayGroup,
+    chunks: encoded.chunks.length,
+  };
+}
+
 describe('readDays', () => {
   it('says the read went stale when a page names chunks a newer commit has collected', async () => {
-    const events = Array.from({ length: 60 }, (_, k) =>
-      record({
-        id: `m:${((k + 1) * 2654435761) % 4294967296}`,
-        userId: 'u',
-        timestamp: T0 + k * 60_000,
-        name: `/products/${((k + 7) * 40503 * 2654435761) % 4294967296}`,
-      }),
-    );
-    const session = {
-      userId: 'u',
-      sessionId: sessionIdFor(T0),
-      startedAt: T0,
-      endedAt: T0 + 59 * 60_000,
-      events,
-      continuesChain: false,
-    };
-    const encoded = encodeDay({
-      user: 'u',
-      day: '2024-03-05',
-      version: 1,
-      txn: 'txn',
-      token: '000001txn',
-      before: 0,
-      sessions: [session],
-    });
-    expect(encoded.chunks.length).toBeGreaterThan(0);
-    const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
+    const { group, chunks } = dayWithChunks();
+    expect(chunks).toBeGreaterThan(0);
     const collected = { batchGet: async () => new Map() } as unknown as Transport;
-    const group = { day: '2024-03-05', pages: [page] } as unknown as Parameters<typeof readDays>[2][0];
     const read = readDays(collected, 'u', [group]);
     await expect(read).rejects.toBeInstanceOf(StaleReadError);
     expect(await read.catch(conflictOnStaleRead)).toBe('conflict');
@@ -57,29 +65,7 @@ describe('readDays', () => {
 
 describe('keysOf', () => {
   it('lists each page after its chunks, so collecting them in order never strands a chunk', () => {
-    const events = Array.from({ length: 60 }, (_, k) =>
-      record({ id: `m:${k}`, userId: 'u', timestamp: T0 + k * 60_000, name: `/products/${k * 7919}` }),
-    );
-    const encoded = encodeDay({
-      user: 'u',
-      day: '2024-03-05',
-      version: 1,
-      txn: 'txn',
-      token: '000001txn',
-      before: 0,
-      sessions: [
-        {
-          userId: 'u',
-          sessionId: sessionIdFor(T0),
-          startedAt: T0,
-          endedAt: T0,
-          events,
-          continuesChain: false,
-        },
-      ],
-    });
-    const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
-    const group = { day: '2024-03-05', pages: [page] } as unknown as DayGroup;
+    const { group } = dayWithChunks();
 
     const sortKeys = keysOf(group).map((key) => key.sk.S);
 
