@@ -23,7 +23,11 @@ const { paths, at } = pathTable({
   utmContent: ['properties', 'utm_content'],
 });
 
-const TYPES: Readonly<Record<string, EventType>> = { $pageview: 'page', $screen: 'screen' };
+/** A Map, not an object literal: an event named `constructor` or `__proto__` must not find Object.prototype's. */
+const TYPES: ReadonlyMap<string, EventType> = new Map([
+  ['$pageview', 'page'],
+  ['$screen', 'screen'],
+]);
 
 /** PostHog's S3 batch export: JSON lines (or arrays) of `{uuid, event, distinct_id, timestamp, properties}`. */
 export const posthogFormat: ExportFormat = {
@@ -33,7 +37,7 @@ export const posthogFormat: ExportFormat = {
   identityFields: ['distinct_id', 'properties.$device_id'],
   map(fields) {
     const event = fields.value(at.event);
-    const type = (typeof event === 'string' ? TYPES[event] : undefined) ?? 'track';
+    const type = (typeof event === 'string' ? TYPES.get(event) : undefined) ?? 'track';
     const distinct = fields.value(at.distinctId);
     const device = fields.value(at.deviceId);
     // distinct_id is the user only when it differs from the device id (both after rule 1).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeEvents, encodeEvents } from '../../../../functions/adapters/dynamodb/event-codec.js';
 import { acceptedEvent, rejectionReason } from '../../../helpers/normalize-object.js';
 
 const posthog = (extra: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) => ({
@@ -103,5 +104,21 @@ describe('posthog format', () => {
 
   it('accepts an event with any event name: only Segment rejects on type', () => {
     expect(acceptedEvent('posthog', posthog({ event: null })).type).toBe('track');
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'reads an event named %j (a name Object.prototype has) as a track, not as what the prototype holds',
+    (name) => {
+      const event = acceptedEvent('posthog', posthog({ event: name }));
+      expect(event.type).toBe('track');
+      expect(event.name).toBe(name);
+    },
+  );
+
+  it('stores an event named like an Object.prototype member so that it reads back', () => {
+    const named = acceptedEvent('posthog', posthog({ event: 'constructor', uuid: 'uuid-1' }));
+    const next = acceptedEvent('posthog', posthog({ uuid: 'uuid-2', timestamp: '2024-01-01T09:01:00Z' }));
+    const decoded = decodeEvents('u-1', encodeEvents('u-1', [named, next]));
+    expect(decoded.map((event) => event.type)).toEqual(['track', 'track']);
   });
 });
