@@ -139,9 +139,13 @@ export function normalizeEvent(
   const userId = readIdentity(mapped.userId, problems);
   const anonymousId = readIdentity(mapped.anonymousId, problems);
   if (userId.value === null && anonymousId.value === null) {
+    // Each member an identity is read from, once: Mixpanel's and PostHog's distinct_id feeds both ids.
+    const sources = (format.identitySources?.(fields) ?? [mapped.userId, mapped.anonymousId]).map(
+      (source) => ({ field: source.field, id: normalizeId(source.value) }),
+    );
     problems.push(
-      userId.id.kind === 'wrong type' || anonymousId.id.kind === 'wrong type'
-        ? `no identity: ${describeAbsent(mapped.userId.field, userId.id)}; ${describeAbsent(mapped.anonymousId.field, anonymousId.id)}`
+      sources.some((source) => source.id.kind === 'wrong type')
+        ? `no identity: ${sources.map((source) => describeAbsent(source.field, source.id)).join('; ')}`
         : `no identity: ${allMissing(format.identityFields)}`,
     );
   }

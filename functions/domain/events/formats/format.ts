@@ -74,6 +74,12 @@ export interface ExportFormat {
   /** Every field an identity is read from, for "no identity" reasons, e.g. `['userId', 'anonymousId']`. */
   readonly identityFields: readonly [string, string, ...string[]];
   map(fields: RecordFields): MappedEvent;
+  /**
+   * Every member an identity is read from, in {@link identityFields} order, with the value the rules read
+   * there: for the reason of an event with no identity, which names each member of the wrong type. Read only
+   * then. Without it, the mapped userId and anonymousId.
+   */
+  identitySources?(fields: RecordFields): readonly Sourced[];
 }
 
 /** Builds a format's path table and a lookup from a path to its index. */

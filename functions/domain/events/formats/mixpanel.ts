@@ -59,4 +59,17 @@ export const mixpanelFormat: ExportFormat = {
       device: { type: undefined, os, browser: fields.value(at.browser), userAgent: undefined },
     };
   },
+  identitySources(fields) {
+    const distinct = fields.value(at.distinctId);
+    const normalized = normalizeId(distinct);
+    const isDevice = normalized.kind === 'present' && normalized.value.startsWith(DEVICE_PREFIX);
+    return [
+      sourced(fields, at.userId, 'properties.$user_id'),
+      {
+        value: isDevice ? normalized.value.slice(DEVICE_PREFIX.length) : distinct,
+        field: 'properties.distinct_id',
+      },
+      sourced(fields, at.deviceId, 'properties.$device_id'),
+    ];
+  },
 };

@@ -79,4 +79,10 @@ export const posthogFormat: ExportFormat = {
       },
     };
   },
+  identitySources(fields) {
+    return [
+      sourced(fields, at.distinctId, 'distinct_id'),
+      sourced(fields, at.deviceId, 'properties.$device_id'),
+    ];
+  },
 };

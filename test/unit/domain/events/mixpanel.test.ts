@@ -96,6 +96,15 @@ describe('mixpanel format', () => {
     expect(event.page).toEqual({ url: null, path: null, title: null, referrer: null });
   });
 
+  it('says which identity member is of the wrong type when there is no identity', () => {
+    expect(rejectionReason('mixpanel', mixpanel({ distinct_id: { id: 'u' } }))).toBe(
+      'no identity: properties.$user_id is missing or empty; properties.distinct_id is an object (expected a string or number); properties.$device_id is missing or empty',
+    );
+    expect(rejectionReason('mixpanel', mixpanel({ $user_id: false, distinct_id: '$device:' }))).toBe(
+      'no identity: properties.$user_id is a boolean (expected a string or number); properties.distinct_id is missing or empty; properties.$device_id is missing or empty',
+    );
+  });
+
   it('names the Mixpanel fields in rejections', () => {
     expect(rejectionReason('mixpanel', mixpanel({}))).toBe(
       'no identity: properties.$user_id, properties.distinct_id and properties.$device_id are all missing or empty',

@@ -102,6 +102,15 @@ describe('posthog format', () => {
     ).toBe('distinct_id too long (513 bytes of UTF-8; at most 512)');
   });
 
+  it('says which identity member is of the wrong type, once each, when there is no identity', () => {
+    expect(rejectionReason('posthog', posthog({ distinct_id: { id: 'u' } }, { $device_id: undefined }))).toBe(
+      'no identity: distinct_id is an object (expected a string or number); properties.$device_id is missing or empty',
+    );
+    expect(rejectionReason('posthog', posthog({ distinct_id: true }, { $device_id: ['d'] }))).toBe(
+      'no identity: distinct_id is a boolean (expected a string or number); properties.$device_id is an array (expected a string or number)',
+    );
+  });
+
   it('accepts an event with any event name: only Segment rejects on type', () => {
     expect(acceptedEvent('posthog', posthog({ event: null })).type).toBe('track');
   });
