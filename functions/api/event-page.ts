@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventRecord } from '../domain/events/event.js';
+import type { EventsWanted, SessionEvents } from '../domain/store/ports.js';
 import type { CursorPosition } from './cursor.js';
 import { type TimelineEventView, timelineEventView } from './views.js';
 
@@ -27,20 +28,35 @@ export function eventMark(event: EventRecord): string {
   return `${event.timestamp}.${digest}`;
 }
 
+/** The time of the event a mark names. */
+function markTime(mark: string): number {
+  return Number(mark.slice(0, mark.indexOf('.')));
+}
+
+/** What the store must read for a page that starts at `position`. */
+export function eventsWanted(position: CursorPosition, limit: number): EventsWanted {
+  return {
+    fromIndex: position.after,
+    afterTime: position.mark === undefined ? undefined : markTime(position.mark),
+    count: limit,
+  };
+}
+
 /**
- * Where a page that follows `position` starts in the session's events as they are now: just after the
+ * Where a page that follows `position` starts among the session's events as they are now: just after the
  * marked event; when it is gone (a duplicate kept an earlier copy), after the events of its time; a cursor
  * without a mark starts at its position.
  */
-export function resumeIndex(events: readonly EventRecord[], position: CursorPosition): number {
+export function resumeIndex(run: SessionEvents, position: CursorPosition): number {
   if (position.mark === undefined) return position.after;
-  const time = Number(position.mark.slice(0, position.mark.indexOf('.')));
+  const { events, firstIndex } = run;
+  const time = markTime(position.mark);
   let index = firstIndexAfter(events, time - 1);
   const end = firstIndexAfter(events, time);
   for (; index < end; index++) {
-    if (eventMark(events[index] as EventRecord) === position.mark) return index + 1;
+    if (eventMark(events[index] as EventRecord) === position.mark) return firstIndex + index + 1;
   }
-  return end;
+  return firstIndex + end;
 }
 
 /** The first event later than `time`; events are in session order, by time first. */
@@ -55,27 +71,37 @@ function firstIndexAfter(events: readonly EventRecord[], time: number): number {
   return low;
 }
 
-/** The session's events from index `from`: at most `limit`, and never more bytes than a response holds. */
+/**
+ * The session's events from its event `from`: at most `limit`, and never more bytes than a response holds.
+ * The run must hold them (the store's promise for what `eventsWanted` asked).
+ */
 export function eventPage(
-  events: readonly EventRecord[],
+  run: SessionEvents,
   from: number,
   limit: number,
   pageBytes = EVENT_PAGE_BYTES,
 ): EventPage {
+  const { events, firstIndex } = run;
+  const total = run.session.eventCount;
   const page: TimelineEventView[] = [];
   let bytes = 0;
   let position = from;
-  for (; position < events.length && page.length < limit; position++) {
-    const view = timelineEventView(events[position] as EventRecord);
+  let last: EventRecord | undefined;
+  for (; position < total && page.length < limit; position++) {
+    const event = events[position - firstIndex];
+    if (event === undefined)
+      throw new Error(
+        `the store read events ${firstIndex} to ${firstIndex + events.length - 1}, not ${position}`,
+      );
+    const view = timelineEventView(event);
     bytes += Buffer.byteLength(JSON.stringify(view)) + 1;
     // Always one event, so that every page moves on.
     if (bytes > pageBytes && page.length > 0) break;
     page.push(view);
+    last = event;
   }
-  const last = events[position - 1];
   return {
     events: page,
-    next:
-      position < events.length && last !== undefined ? { after: position, mark: eventMark(last) } : undefined,
+    next: position < total && last !== undefined ? { after: position, mark: eventMark(last) } : undefined,
   };
 }

@@ -3,7 +3,7 @@ import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
 import type { CursorBinding, CursorCodec, CursorPosition } from './cursor.js';
-import { eventPage, resumeIndex } from './event-page.js';
+import { eventPage, eventsWanted, resumeIndex } from './event-page.js';
 import { type MatchedRoute, userPath } from './paths.js';
 import {
   knownQuery,
@@ -152,12 +152,12 @@ async function getSession(
       return badRequest('cursor', 'is not a valid cursor for this user and session');
     resume = position;
   }
-  const found = await deps.reader.getSession(userId, sessionId.data);
+  const found = await deps.reader.getSession(userId, sessionId.data, eventsWanted(resume, query.data.limit));
   if (found === undefined) {
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
     return 'response' in user ? user.response : notFound('Session not found');
   }
-  const page = eventPage(found.events, resumeIndex(found.events, resume), query.data.limit);
+  const page = eventPage(found, resumeIndex(found, resume), query.data.limit);
   return {
     status: 200,
     body: {

@@ -4,6 +4,8 @@ import { compareEvents } from '../../functions/domain/sessions/order.js';
 import { splitSessions } from '../../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeSession } from '../../functions/domain/sessions/summary.js';
 import type {
+  EventsWanted,
+  SessionEvents,
   SessionListPage,
   SessionListQuery,
   SessionReader,
@@ -25,6 +27,20 @@ function isEpochMs(value: number | undefined): boolean {
   return value === undefined || Number.isSafeInteger(value);
 }
 
+/** The shortest [from, to) of `events` that holds what `wanted` asks for (see EventsWanted). */
+export function tightestRun(events: readonly EventRecord[], wanted: EventsWanted): [number, number] {
+  const time = wanted.afterTime;
+  if (time === undefined) {
+    const from = Math.min(wanted.fromIndex, events.length);
+    return [from, Math.min(events.length, from + wanted.count)];
+  }
+  let from = events.findIndex((event) => event.timestamp >= time);
+  if (from === -1) from = events.length;
+  let start = events.findIndex((event) => event.timestamp > time);
+  if (start === -1) start = events.length;
+  return [from, Math.min(events.length, start + wanted.count)];
+}
+
 /**
  * In-memory {@link SessionReader} with the port's documented semantics, built from events by the domain's
  * own sessionization. It throws on queries the port does not allow (bad limit, from > to, ...), so a handler
@@ -41,6 +57,11 @@ export class FakeSessionReader implements SessionReader {
    * to resume (`resumeAfter`), as the real reader does so that no page reads a whole history.
    */
   scanLimit: number | undefined;
+  /**
+   * When set, a session comes with the fewest events the port allows for what was asked, as a store that
+   * reads long sessions in part may answer.
+   */
+  tightRuns = false;
 
   static fromEvents<Reader extends FakeSessionReader>(
     this: new () => Reader,
@@ -98,8 +119,13 @@ export class FakeSessionReader implements SessionReader {
   async getSession(
     userId: string,
     sessionId: string,
-  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined> {
-    return this.users.get(userId)?.find((entry) => entry.session.sessionId === sessionId);
+    wanted?: EventsWanted,
+  ): Promise<SessionEvents | undefined> {
+    const entry = this.users.get(userId)?.find((stored) => stored.session.sessionId === sessionId);
+    if (entry === undefined) return undefined;
+    if (!this.tightRuns || wanted === undefined) return { ...entry, firstIndex: 0 };
+    const [from, to] = tightestRun(entry.events, wanted);
+    return { session: entry.session, events: entry.events.slice(from, to), firstIndex: from };
   }
 
   async getUserSummary(userId: string): Promise<UserSummary | undefined> {

@@ -5,6 +5,7 @@ import type { Session } from '../../domain/sessions/session.js';
 import { sessionIdFor } from '../../domain/sessions/session.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
+import { decodeSegmentIndex, encodeSegments, SEGMENT_BYTES, type SegmentIndex } from './event-segments.js';
 import { chunkSk, daySk, parseDaySk, userPk } from './keys.js';
 import type { Item } from './transport.js';
 
@@ -117,29 +118,30 @@ interface PagePlan {
   /** Inline events, or undefined when the page keeps its events in chunks. */
   events: Buffer | undefined;
   chunks: Buffer[];
+  /** Where the chunks' events start, when they are segments encoded each on its own. */
+  segmentIndex: Buffer | undefined;
 }
 
 /**
  * Splits a day's sessions into pages of at most `limit` bytes of summaries and events (a single session can
- * exceed it); a page's events stay inline when small and go to chunks of at most `limit` bytes otherwise.
+ * exceed it); a page's events stay inline when small and go to chunks otherwise: one, or segments of about
+ * {@link SEGMENT_BYTES} (at most `limit`) when they are more.
  */
 function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
   const split = (group: Session[]): PagePlan[] => {
     const summaries = deflateRawSync(JSON.stringify(group.map(rowOf)));
-    const events = encodeEvents(
-      user,
-      group.flatMap((session) => session.events),
-    );
+    const pageEvents = group.flatMap((session) => session.events);
+    const events = encodeEvents(user, pageEvents);
     if (summaries.length + events.length > limit && group.length > 1) {
       const middle = Math.ceil(group.length / 2);
       return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
     }
     if (events.length <= Math.min(INLINE_EVENTS_BYTES, limit - summaries.length))
-      return [{ sessions: group, summaries, events, chunks: [] }];
-    const chunks: Buffer[] = [];
-    for (let offset = 0; offset < events.length; offset += limit)
-      chunks.push(events.subarray(offset, offset + limit));
-    return [{ sessions: group, summaries, events: undefined, chunks }];
+      return [{ sessions: group, summaries, events, chunks: [], segmentIndex: undefined }];
+    const segments = encodeSegments(user, pageEvents, events, Math.min(SEGMENT_BYTES, limit), limit);
+    return [
+      { sessions: group, summaries, events: undefined, chunks: segments.blobs, segmentIndex: segments.index },
+    ];
   };
   return split([...sessions]);
 }
@@ -162,6 +164,7 @@ export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): En
     };
     if (plan.events !== undefined) item.e = { B: plan.events };
     else item.ec = { N: String(plan.chunks.length) };
+    if (plan.segmentIndex !== undefined) item.sg = { B: plan.segmentIndex };
     pages.push(item);
     plan.chunks.forEach((chunk, index) => {
       chunks.push({ ...common, sk: { S: chunkSk(write.day, write.token, page, index) }, d: { B: chunk } });
@@ -234,6 +237,43 @@ export function chunkKeysOf(page: DayPage): string[] {
   return Array.from({ length: count }, (_, index) => chunkSk(page.day, page.token, page.page, index));
 }
 
+/** A page's segment index, when its chunks are segments (see event-segments.ts). */
+export function segmentIndexOf(page: DayPage): SegmentIndex | undefined {
+  const blob = page.item.sg?.B;
+  return blob === undefined ? undefined : decodeSegmentIndex(blob, page.item.sk?.S ?? '');
+}
+
+/** The events of some of a page's segments, in order, checked against the index. */
+export function decodeSegments(
+  user: string,
+  page: DayPage,
+  index: SegmentIndex,
+  first: number,
+  blobs: readonly Uint8Array[],
+): EventRecord[] {
+  return blobs.flatMap((blob, offset) => {
+    const events = decodeEvents(user, blob);
+    if (events.length !== index.counts[first + offset])
+      throw new CorruptItemError(
+        `${page.item.sk?.S}: segment ${first + offset} holds ${events.length} events`,
+      );
+    return events;
+  });
+}
+
+/** All of a page's events: inline, or from its chunks (one blob cut in pieces, or segments). */
+function decodePageEvents(user: string, page: DayPage, chunks: readonly Uint8Array[]): EventRecord[] {
+  const inline = page.item.e?.B;
+  if (inline !== undefined) return decodeEvents(user, inline);
+  const index = segmentIndexOf(page);
+  if (index === undefined) return decodeEvents(user, Buffer.concat(chunks));
+  if (index.counts.length !== chunks.length)
+    throw new CorruptItemError(
+      `${page.item.sk?.S}: ${chunks.length} chunks for ${index.counts.length} segments`,
+    );
+  return decodeSegments(user, page, index, 0, chunks);
+}
+
 /** A page's sessions with their events, from its inline events or its chunks (in order). */
 export function decodePageSessions(
   user: string,
@@ -241,9 +281,7 @@ export function decodePageSessions(
   chunks: readonly Uint8Array[] = [],
 ): Session[] {
   const rows = decodeRows(page);
-  const inline = page.item.e?.B;
-  const blob = inline ?? Buffer.concat(chunks);
-  const events: EventRecord[] = rows.length === 0 ? [] : decodeEvents(user, blob);
+  const events: EventRecord[] = rows.length === 0 ? [] : decodePageEvents(user, page, chunks);
   const sessions: Session[] = [];
   let offset = 0;
   for (const row of rows) {

@@ -1,8 +1,9 @@
-import type { EventRecord } from '../../domain/events/event.js';
 import { startedAtFromSessionId } from '../../domain/sessions/session.js';
 import type { SessionSummary } from '../../domain/sessions/summary.js';
 import { dayOf } from '../../domain/store/calendar.js';
 import type {
+  EventsWanted,
+  SessionEvents,
   SessionListPage,
   SessionListQuery,
   SessionReader,
@@ -10,9 +11,9 @@ import type {
 } from '../../domain/store/ports.js';
 import { decodeRows, type StoredSessionRow } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
-import { readDays } from './day-loader.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
+import { readSessionEvents } from './session-events.js';
 import type { Item, Transport } from './transport.js';
 
 /** Reads that met a newer commit start over with the new head, at most this often. */
@@ -167,7 +168,8 @@ export class DynamoDbSessionReader implements SessionReader {
   async getSession(
     userId: string,
     sessionId: string,
-  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined> {
+    wanted?: EventsWanted,
+  ): Promise<SessionEvents | undefined> {
     const startedAt = startedAtFromSessionId(sessionId);
     if (startedAt === undefined) return undefined;
     const pk = userPk(userId);
@@ -193,10 +195,8 @@ export class DynamoDbSessionReader implements SessionReader {
         return undefined;
       }
       try {
-        const [loaded] = await readDays(this.transport, userId, [group]);
-        const session = loaded?.sessions[index];
-        if (session === undefined) return undefined;
-        return { session: rows[index] as SessionSummary, events: session.events };
+        const run = await readSessionEvents(this.transport, userId, group, index, wanted);
+        return run === undefined ? undefined : { session: rows[index] as SessionSummary, ...run };
       } catch (error) {
         // A newer commit collected the chunks this version named: read again under the new head.
         if (attempt >= MAX_READ_ATTEMPTS) throw error;

@@ -41,14 +41,36 @@ export interface UserSummary {
   readonly stitchedTo: string | undefined;
 }
 
+/**
+ * The events a page of a session's timeline needs, so that a store can read a long session in part. The
+ * page starts at event `fromIndex`, or, when `afterTime` is given (a cursor's mark), just after an event of
+ * that time, wherever late events have moved it since.
+ */
+export interface EventsWanted {
+  readonly fromIndex: number;
+  readonly afterTime?: number | undefined;
+  readonly count: number;
+}
+
+/**
+ * A session with a contiguous run of its events, the first of them its event `firstIndex`. The run holds
+ * every event of `wanted.afterTime`, and `wanted.count` events from where the page starts (fewer only at the
+ * session's end).
+ */
+export interface SessionEvents {
+  readonly session: SessionSummary;
+  readonly events: readonly EventRecord[];
+  readonly firstIndex: number;
+}
+
 /** Read side of the session store (port): what the lookup API needs. */
 export interface SessionReader {
   listSessions(query: SessionListQuery): Promise<SessionListPage>;
-  /** Undefined when the user has no session with this id. */
-  getSession(
-    userId: string,
-    sessionId: string,
-  ): Promise<{ session: SessionSummary; events: readonly EventRecord[] } | undefined>;
+  /**
+   * A session and its events, or a run of them that covers `wanted` (all of them without it). Undefined
+   * when the user has no session with this id.
+   */
+  getSession(userId: string, sessionId: string, wanted?: EventsWanted): Promise<SessionEvents | undefined>;
   /** Undefined when nothing is stored under this id. */
   getUserSummary(userId: string): Promise<UserSummary | undefined>;
 }

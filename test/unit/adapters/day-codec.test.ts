@@ -1,4 +1,6 @@
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import {
   chunkKeysOf,
   DEFAULT_PAGE_LIMIT_BYTES,
@@ -6,7 +8,10 @@ import {
   decodePageSessions,
   encodeDay,
   INLINE_EVENTS_BYTES,
+  segmentIndexOf,
 } from '../../../functions/adapters/dynamodb/day-codec.js';
+import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
+import { SEGMENT_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
 import type { Session } from '../../../functions/domain/sessions/session.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
@@ -82,5 +87,64 @@ describe('day pages', () => {
     expect(encoded.pages.length).toBeGreaterThan(1);
     for (const chunk of encoded.chunks) expect(chunk.d?.B?.length).toBeLessThanOrEqual(limit);
     expect(decoded).toEqual(day);
+  });
+
+  it('store a long session’s events as segments of about 32 KB, each readable alone, with an index', () => {
+    const day = sessions(3, 2_000);
+    const { encoded, decoded } = roundTrip(day);
+    expect(decoded).toEqual(day);
+    expect(encoded.pages).toHaveLength(1);
+    const page = decodeDayPage(encoded.pages[0] as (typeof encoded.pages)[number]);
+    const index = segmentIndexOf(page);
+    expect(index?.counts.length).toBe(encoded.chunks.length);
+    expect(encoded.chunks.length).toBeGreaterThan(1);
+    const all = day.flatMap((session) => session.events);
+    encoded.chunks.forEach((chunk, segment) => {
+      const events = decodeEvents('u', chunk.d?.B as Uint8Array);
+      const start = index?.starts[segment] as number;
+      expect(events).toEqual(all.slice(start, start + events.length));
+      expect(index?.counts[segment]).toBe(events.length);
+      expect(index?.firstTimestamps[segment]).toBe(events[0]?.timestamp);
+      expect(chunk.d?.B?.length).toBeLessThan(2 * SEGMENT_BYTES);
+    });
+  });
+
+  it('keep segments under a small page limit, and a day’s events in one chunk while they fit a segment', () => {
+    const { encoded, decoded } = roundTrip(sessions(2, 300), 2_000);
+    expect(decoded).toEqual(sessions(2, 300));
+    for (const chunk of encoded.chunks) expect(chunk.d?.B?.length).toBeLessThanOrEqual(2_000);
+    const busy = roundTrip(sessions(12, 15)).encoded;
+    expect(busy.chunks).toHaveLength(1);
+    expect(busy.pages[0]?.sg).toBeUndefined();
+  });
+
+  it('read pages written before segments: one blob cut in pieces', () => {
+    const day = sessions(2, 2_000);
+    const { encoded } = roundTrip(day);
+    const item = { ...(encoded.pages[0] as (typeof encoded.pages)[number]) };
+    delete item.sg;
+    const blob = encodeEvents(
+      'u',
+      day.flatMap((session) => session.events),
+    );
+    const pieces = [blob.subarray(0, 1_000), blob.subarray(1_000)];
+    item.ec = { N: String(pieces.length) };
+    expect(decodePageSessions('u', decodeDayPage(item), pieces)).toEqual(day);
+  });
+
+  it('refuse a segment index that does not match the segments', () => {
+    const { encoded } = roundTrip(sessions(2, 2_000));
+    const item = encoded.pages[0] as (typeof encoded.pages)[number];
+    const chunks = encoded.chunks.map((chunk) => chunk.d?.B as Uint8Array);
+    const page = decodeDayPage(item);
+    expect(() => decodePageSessions('u', page, chunks.slice(1))).toThrow(CorruptItemError);
+    const swapped = [chunks[1], chunks[0], ...chunks.slice(2)] as Uint8Array[];
+    const index = segmentIndexOf(page);
+    if (index?.counts[0] !== index?.counts[1])
+      expect(() => decodePageSessions('u', page, swapped)).toThrow(CorruptItemError);
+    const garbled = decodeDayPage({ ...item, sg: { B: deflateRawSync('[[1],[2,3]]') } });
+    expect(() => decodePageSessions('u', garbled, chunks)).toThrow(/segment index is malformed/);
+    const unreadable = decodeDayPage({ ...item, sg: { B: Buffer.from('not deflate') } });
+    expect(() => decodePageSessions('u', unreadable, chunks)).toThrow(/segment index is not readable/);
   });
 });

@@ -51,9 +51,17 @@ function carolEvents(): EventRecord[] {
   ];
 }
 
-function handlerFor(events: EventRecord[] = [...defaultEvents(), ...carolEvents()]) {
-  return makeHandler({ reader: FakeSessionReader.fromEvents(events) }).handler;
+/** With `tightRuns`, the reader answers a session with only the events the page asked for, as a long one is. */
+function handlerFor(events: EventRecord[] = [...defaultEvents(), ...carolEvents()], tightRuns = false) {
+  const reader = FakeSessionReader.fromEvents(events);
+  reader.tightRuns = tightRuns;
+  return makeHandler({ reader }).handler;
 }
+
+const RUNS = [
+  ['the whole session', false],
+  ['only the events asked for', true],
+] as const;
 
 describe('GET /users/{userId}/sessions/{sessionId}', () => {
   it('returns the session with its attributes and its ordered timeline', async () => {
@@ -112,49 +120,53 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     });
   });
 
-  it("pages a session's events by limit, following nextCursor to the last one", async () => {
-    const handler = handlerFor();
-    const path = userPath('carol', 'sessions', '20240101T090000000Z');
-    const first = await call(handler, 'GET', path, { query: 'limit=2' });
-    const firstBody = first.body as {
-      events: { id: string }[];
-      nextCursor: string | null;
-      eventCount: number;
-    };
-    expect(firstBody.events.map((event) => event.id)).toEqual(['m:c-1', 'h:9f2c']);
-    expect(firstBody.eventCount).toBe(3);
-    expect(firstBody.nextCursor).toEqual(expect.any(String));
+  it.each(RUNS)(
+    "pages a session's events by limit, following nextCursor to the last one, from %s",
+    async (_, tight) => {
+      const handler = handlerFor(undefined, tight);
+      const path = userPath('carol', 'sessions', '20240101T090000000Z');
+      const first = await call(handler, 'GET', path, { query: 'limit=2' });
+      const firstBody = first.body as {
+        events: { id: string }[];
+        nextCursor: string | null;
+        eventCount: number;
+      };
+      expect(firstBody.events.map((event) => event.id)).toEqual(['m:c-1', 'h:9f2c']);
+      expect(firstBody.eventCount).toBe(3);
+      expect(firstBody.nextCursor).toEqual(expect.any(String));
 
-    const second = await call(handler, 'GET', path, {
-      query: `limit=2&cursor=${encodeURIComponent(firstBody.nextCursor ?? '')}`,
-    });
-    expect(second.body).toMatchObject({ sessionNumber: 1, nextCursor: null, events: [{ id: 'm:c-3' }] });
-  });
+      const second = await call(handler, 'GET', path, {
+        query: `limit=2&cursor=${encodeURIComponent(firstBody.nextCursor ?? '')}`,
+      });
+      expect(second.body).toMatchObject({ sessionNumber: 1, nextCursor: null, events: [{ id: 'm:c-3' }] });
+    },
+  );
 
-  it('goes on after the event the last page ended on when late events arrived in between', async () => {
-    const path = userPath('carol', 'sessions', '20240101T090000000Z');
-    const first = await call(handlerFor(), 'GET', path, { query: 'limit=2' });
-    const { nextCursor } = first.body as { nextCursor: string };
+  it.each(RUNS)(
+    'goes on after the event the last page ended on when late events arrived in between, from %s',
+    async (_, tight) => {
+      const path = userPath('carol', 'sessions', '20240101T090000000Z');
+      const first = await call(handlerFor(undefined, tight), 'GET', path, { query: 'limit=2' });
+      const { nextCursor } = first.body as { nextCursor: string };
 
-    // One late event lands before the page's last event, one after it: only the second is still to come.
-    const late = (id: string, offset: number) =>
-      record({ id, userId: 'carol', timestamp: T0 + offset, name: id });
-    const grown = handlerFor([
-      ...defaultEvents(),
-      ...carolEvents(),
-      late('m:late-before', 30_000),
-      late('m:late-after', 90_000),
-    ]);
-    const second = await call(grown, 'GET', path, {
-      query: `limit=2&cursor=${encodeURIComponent(nextCursor)}`,
-    });
+      // One late event lands before the page's last event, one after it: only the second is still to come.
+      const late = (id: string, offset: number) =>
+        record({ id, userId: 'carol', timestamp: T0 + offset, name: id });
+      const grown = handlerFor(
+        [...defaultEvents(), ...carolEvents(), late('m:late-before', 30_000), late('m:late-after', 90_000)],
+        tight,
+      );
+      const second = await call(grown, 'GET', path, {
+        query: `limit=2&cursor=${encodeURIComponent(nextCursor)}`,
+      });
 
-    expect(second.body).toMatchObject({ eventCount: 5, nextCursor: null });
-    expect((second.body as { events: { id: string }[] }).events.map((event) => event.id)).toEqual([
-      'm:late-after',
-      'm:c-3',
-    ]);
-  });
+      expect(second.body).toMatchObject({ eventCount: 5, nextCursor: null });
+      expect((second.body as { events: { id: string }[] }).events.map((event) => event.id)).toEqual([
+        'm:late-after',
+        'm:c-3',
+      ]);
+    },
+  );
 
   it("refuses a list's cursor, another session's and another user's", async () => {
     const handler = handlerFor();

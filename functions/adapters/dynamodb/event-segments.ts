@@ -1,0 +1,97 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { EventRecord } from '../../domain/events/event.js';
+import { CorruptItemError } from './corrupt-item.js';
+import { encodeEvents } from './event-codec.js';
+
+/**
+ * A page's events past this size are stored as segments of about this size, each encoded on its own, so
+ * that a page of a long session's timeline reads the few segments it shows and not the whole day (a bot's
+ * session of a million events is tens of MB). A segment costs about 8 read units; a timeline page of a
+ * thousand events reads two to four.
+ */
+export const SEGMENT_BYTES = 32 * 1024;
+
+/** Where a page's segments start and what they hold, read from the page (`sg`) without its events. */
+export interface SegmentIndex {
+  /** Events in each segment. */
+  readonly counts: readonly number[];
+  /** The time of each segment's first event. */
+  readonly firstTimestamps: readonly number[];
+  /** Where each segment starts among the page's events. */
+  readonly starts: readonly number[];
+}
+
+export interface EncodedSegments {
+  readonly blobs: Buffer[];
+  /** The index to store in the page; undefined for a single segment, stored the way pages always were. */
+  readonly index: Buffer | undefined;
+}
+
+/**
+ * A page's events as segments of about `target` bytes, none over `limit` unless it holds a single event.
+ * `whole` is the events encoded as one blob, which the page needed anyway: its density sizes the segments.
+ */
+export function encodeSegments(
+  user: string,
+  events: readonly EventRecord[],
+  whole: Buffer,
+  target: number,
+  limit: number,
+): EncodedSegments {
+  if (whole.length <= target || events.length <= 1) return { blobs: [whole], index: undefined };
+  const perSegment = Math.max(1, Math.floor((events.length * target) / whole.length));
+  const blobs: Buffer[] = [];
+  const counts: number[] = [];
+  const firstTimestamps: number[] = [];
+  const add = (from: number, to: number) => {
+    const blob = encodeEvents(user, events.slice(from, to));
+    if (blob.length > limit && to - from > 1) {
+      const middle = (from + to) >>> 1;
+      add(from, middle);
+      add(middle, to);
+      return;
+    }
+    blobs.push(blob);
+    counts.push(to - from);
+    firstTimestamps.push((events[from] as EventRecord).timestamp);
+  };
+  for (let from = 0; from < events.length; from += perSegment)
+    add(from, Math.min(events.length, from + perSegment));
+  // Times as differences from the previous segment's: short numbers, which deflate well.
+  const deltas = firstTimestamps.map(
+    (time, index) => time - (index === 0 ? 0 : (firstTimestamps[index - 1] as number)),
+  );
+  return { blobs, index: deflateRawSync(JSON.stringify([counts, deltas])) };
+}
+
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+
+/** The index a page stores as `sg`; CorruptItemError when it is not one. */
+export function decodeSegmentIndex(blob: Uint8Array, where: string): SegmentIndex {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(inflateRawSync(blob).toString('utf8'));
+  } catch {
+    throw new CorruptItemError(`${where}: the segment index is not readable`);
+  }
+  const [counts, deltas] = Array.isArray(parsed) ? parsed : [];
+  if (
+    !Array.isArray(counts) ||
+    !Array.isArray(deltas) ||
+    counts.length !== deltas.length ||
+    !counts.every(isCount) ||
+    !deltas.every((delta) => Number.isSafeInteger(delta))
+  )
+    throw new CorruptItemError(`${where}: the segment index is malformed`);
+  const firstTimestamps: number[] = [];
+  const starts: number[] = [];
+  let time = 0;
+  let start = 0;
+  for (let index = 0; index < counts.length; index++) {
+    time += deltas[index] as number;
+    firstTimestamps.push(time);
+    starts.push(start);
+    start += counts[index] as number;
+  }
+  return { counts, firstTimestamps, starts };
+}

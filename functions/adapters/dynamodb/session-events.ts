@@ -1,0 +1,131 @@
+import type { EventRecord } from '../../domain/events/event.js';
+import type { EventsWanted } from '../../domain/store/ports.js';
+import { chunkKeysOf, type DayPage, decodeRows, decodeSegments, segmentIndexOf } from './day-codec.js';
+import type { DayGroup } from './day-groups.js';
+import { readDays, StaleReadError } from './day-loader.js';
+import type { SegmentIndex } from './event-segments.js';
+import { batchKey, itemKey, type Transport } from './transport.js';
+
+/** A contiguous run of a session's events, the first of them its event `firstIndex`. */
+export interface EventRun {
+  readonly events: readonly EventRecord[];
+  readonly firstIndex: number;
+}
+
+/** Segments read per request at most: a request of 25 segments of 350 KB stays under BatchGetItem's 16 MB. */
+const MAX_SEGMENTS_PER_READ = 25;
+
+/** Where a session lies in its day: its page, and its events' range among the page's. */
+interface SessionPlace {
+  readonly page: DayPage;
+  readonly start: number;
+  readonly count: number;
+}
+
+function placeOf(group: DayGroup, sessionIndex: number): SessionPlace | undefined {
+  let before = 0;
+  for (const page of group.pages) {
+    const rows = decodeRows(page);
+    if (sessionIndex < before + rows.length) {
+      const inPage = sessionIndex - before;
+      let start = 0;
+      for (let row = 0; row < inPage; row++) start += (rows[row] as { eventCount: number }).eventCount;
+      return { page, start, count: (rows[inPage] as { eventCount: number }).eventCount };
+    }
+    before += rows.length;
+  }
+  return undefined;
+}
+
+/** The last segment that starts at or before `position` among the page's events. */
+function segmentAt(index: SegmentIndex, position: number): number {
+  let low = 0;
+  let high = index.starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if ((index.starts[middle] as number) <= position) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * The segment to start reading at: the one holding the page's start, or, for a start after an event of
+ * `afterTime`, the last one of the session whose first event is earlier (every event of that time is at or
+ * after it).
+ */
+function firstSegment(index: SegmentIndex, place: SessionPlace, wanted: EventsWanted): number {
+  const first = segmentAt(index, place.start);
+  if (wanted.afterTime === undefined) return segmentAt(index, place.start + wanted.fromIndex);
+  const time = wanted.afterTime;
+  const end = place.start + place.count;
+  let segment = first;
+  for (let next = first + 1; next < index.starts.length && (index.starts[next] as number) < end; next++) {
+    if ((index.firstTimestamps[next] as number) >= time) break;
+    segment = next;
+  }
+  return segment;
+}
+
+/**
+ * One session's events, from its day group as resolved under the head: all of them, or, when its page is
+ * stored in segments, the segments that hold what `wanted` asks for. A chunk gone since the page was read
+ * throws StaleReadError (a newer commit collected it).
+ */
+export async function readSessionEvents(
+  transport: Transport,
+  user: string,
+  group: DayGroup,
+  sessionIndex: number,
+  wanted: EventsWanted | undefined,
+): Promise<EventRun | undefined> {
+  const place = placeOf(group, sessionIndex);
+  if (place === undefined) return undefined;
+  const index = segmentIndexOf(place.page);
+  if (wanted === undefined || index === undefined) {
+    const [loaded] = await readDays(transport, user, [group]);
+    const session = loaded?.sessions[sessionIndex];
+    return session === undefined ? undefined : { events: session.events, firstIndex: 0 };
+  }
+  const end = place.start + place.count;
+  if (wanted.afterTime === undefined && wanted.fromIndex >= place.count)
+    return { events: [], firstIndex: place.count };
+
+  const keys = chunkKeysOf(place.page);
+  const pk = place.page.item.pk?.S ?? '';
+  const first = firstSegment(index, place, wanted);
+  const loaded: EventRecord[] = [];
+  const loadedFrom = index.starts[first] as number;
+  let next = first;
+  /** Where the page starts among the page's events, once the loaded events show it. */
+  const pageStart = (): number | undefined => {
+    if (wanted.afterTime === undefined) return place.start + wanted.fromIndex;
+    const time = wanted.afterTime;
+    for (let at = Math.max(0, place.start - loadedFrom); at < loaded.length; at++) {
+      if ((loaded[at] as EventRecord).timestamp > time) return loadedFrom + at;
+    }
+    return undefined;
+  };
+  const covered = () => {
+    const loadedTo = loadedFrom + loaded.length;
+    if (loadedTo >= end) return true;
+    const start = pageStart();
+    return start !== undefined && loadedTo >= start + wanted.count;
+  };
+  while (!covered() && next < keys.length) {
+    const perSegment = Math.max(1, index.counts[next] as number);
+    const segments = Math.min(MAX_SEGMENTS_PER_READ, Math.ceil(wanted.count / perSegment) + 1);
+    const batch = keys.slice(next, next + segments);
+    const items = await transport.batchGet(batch.map((sk) => itemKey(pk, sk)));
+    const blobs = batch.map((sk) => {
+      const blob = items.get(batchKey(pk, sk))?.d?.B;
+      if (blob === undefined) throw new StaleReadError(user, group.day);
+      return blob;
+    });
+    for (const event of decodeSegments(user, place.page, index, next, blobs)) loaded.push(event);
+    next += batch.length;
+  }
+  const from = Math.max(place.start, loadedFrom);
+  const to = Math.min(end, loadedFrom + loaded.length);
+  return { events: loaded.slice(from - loadedFrom, to - loadedFrom), firstIndex: from - place.start };
+}

@@ -1,0 +1,148 @@
+// A long session (a bot's, under rules without a length cap) over DynamoDB Local: its events are stored in
+// segments, and a page of its timeline reads the segments it shows, not the whole day (issue #13: an API page
+// costs a few read units whatever the history).
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ApiHandler, createApiHandler } from '../../../functions/api/app.js';
+import type { EventRecord } from '../../../functions/domain/events/event.js';
+import { compareEvents } from '../../../functions/domain/sessions/order.js';
+import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
+import { record } from '../../helpers/event-arbitraries.js';
+import { tightestRun } from '../../helpers/fake-session-reader.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
+import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
+
+const T0 = Date.UTC(2024, 4, 1, 8);
+const SESSION_ID = sessionIdFor(T0);
+
+/** A UUID messageId, as random as a producer's (16 bytes stored, which nothing compresses). */
+function uuid(seed: number, index: number): string {
+  const hex = createHash('md5').update(`${seed}-${index}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** `count` events of one session, several to a second (ties that segments cut through), in time order. */
+function botEvents(user: string, count: number, seed: number): EventRecord[] {
+  return Array.from({ length: count }, (_, index) =>
+    record({
+      id: `m:${uuid(seed, index)}`,
+      userId: user,
+      timestamp: T0 + Math.floor(index / 3) * 1_000,
+      name: `Request ${(index * 7919 + seed) % 97}`,
+    }),
+  ).sort(compareEvents);
+}
+
+let dynamo: LocalDynamoDb;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDb();
+}, 120_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+describe('a long session read in part', () => {
+  let store: StoreUnderTest;
+  let events: EventRecord[];
+
+  beforeAll(async () => {
+    // Segments of at most 2,000 bytes (the page limit bounds them), so a short test has many.
+    store = await freshStore(dynamo.client, {}, { pageLimitBytes: 2_000 });
+    events = botEvents('bot', 3_000, 1);
+    await ingest(store, events);
+  }, 120_000);
+
+  it('answers every request with a run of the session that holds what was asked', async () => {
+    const whole = await store.reader.getSession('bot', SESSION_ID);
+    expect(whole?.events).toEqual(events);
+    const wanted = fc.record({
+      fromIndex: fc.integer({ min: 0, max: 3_100 }),
+      afterTime: fc.option(
+        fc.integer({ min: -2, max: 1_002 }).map((second) => T0 + second * 1_000),
+        { nil: undefined },
+      ),
+      count: fc.integer({ min: 1, max: 1_000 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(wanted, async (asked) => {
+        const found = await store.reader.getSession('bot', SESSION_ID, asked);
+        if (found === undefined) throw new Error('the session is gone');
+        const { firstIndex } = found;
+        expect(found.events).toEqual(events.slice(firstIndex, firstIndex + found.events.length));
+        const [from, to] = tightestRun(events, asked);
+        expect(firstIndex).toBeLessThanOrEqual(from);
+        expect(firstIndex + found.events.length).toBeGreaterThanOrEqual(to);
+        expect(found.session.eventCount).toBe(events.length);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('reads the events of a run from its segments, not the whole day', async () => {
+    const before = store.transport.usage.readUnits;
+    await store.reader.getSession('bot', SESSION_ID);
+    const whole = store.transport.usage.readUnits - before;
+    const afterWhole = store.transport.usage.readUnits;
+    await store.reader.getSession('bot', SESSION_ID, { fromIndex: 1_500, count: 100 });
+    const part = store.transport.usage.readUnits - afterWhole;
+    // The head, the day's page with its index, and one or two segments of a dozen.
+    expect(part).toBeLessThanOrEqual(5);
+    expect(whole).toBeGreaterThan(2 * part);
+  }, 60_000);
+});
+
+describe('the timeline of a long session through the API', () => {
+  let store: StoreUnderTest;
+  let handler: ApiHandler;
+  let events: EventRecord[];
+
+  beforeAll(async () => {
+    store = await freshStore(dynamo.client);
+    events = botEvents('bot', 40_000, 2);
+    await ingest(store, events);
+    handler = createApiHandler({
+      reader: store.reader,
+      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
+      logger: { error: vi.fn() },
+    });
+  }, 240_000);
+
+  it('pages through every event, each page reading a few segments, while late events arrive', async () => {
+    const path = decodedUserPath('bot', 'sessions', SESSION_ID);
+    const seen: string[] = [];
+    const units: number[] = [];
+    const late = botEvents('bot', 40_000, 3).filter((_, index) => index % 4_000 === 1_999);
+    let cursor: string | undefined;
+    for (let page = 0; ; page++) {
+      const before = store.transport.usage.readUnits;
+      const result = await send(
+        handler,
+        gatewayEvent('GET', path, { query: query({ limit: 1_000, cursor }) }),
+      );
+      units.push(store.transport.usage.readUnits - before);
+      expect(result.status).toBe(200);
+      const body = result.body as { events: { id: string }[]; nextCursor: string | null };
+      seen.push(...body.events.map((event) => event.id));
+      if (body.nextCursor === null) break;
+      cursor = body.nextCursor;
+      // Late events land before and after where the walk is: those after it show up, once each.
+      if (page === 10) await ingest(store, late);
+    }
+    const stored = await store.reader.getSession('bot', SESSION_ID);
+    const shown = new Set(seen);
+    expect(seen).toHaveLength(shown.size);
+    expect(events.filter((event) => !shown.has(event.id))).toEqual([]);
+    const storedIds = new Set(stored?.events.map((event) => event.id));
+    expect(seen.filter((id) => !storedIds.has(id))).toEqual([]);
+    expect(late.filter((event) => shown.has(event.id)).length).toBeGreaterThan(0);
+    // The whole day is hundreds of units; a page reads the head, the day's page and two or three segments.
+    expect(Math.max(...units)).toBeLessThanOrEqual(40);
+    const wholeBefore = store.transport.usage.readUnits;
+    await store.reader.getSession('bot', SESSION_ID);
+    expect(store.transport.usage.readUnits - wholeBefore).toBeGreaterThan(5 * Math.max(...units));
+  }, 240_000);
+});
