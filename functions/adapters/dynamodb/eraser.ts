@@ -26,7 +26,8 @@ const DELETE_PAGE_ITEMS = 500;
 
 /**
  * The head of an erased id: a new version (so a merge that read the old one fails its commit and, retrying,
- * refuses its events), the erased flag, and totals of nothing. The link stays, so an erased anonymousId
+ * refuses its events), the erased flag, and totals of nothing; its parked copies (events the head itself
+ * holds, `pe`) go with the rest. The link stays, so an erased anonymousId
  * still routes to its user, but without the link event's content (only a tie between two links reads it,
  * and an erased id takes no link); intents go, so nothing can commit on what was read before. Attribute
  * names are head-codec's.
@@ -37,7 +38,7 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
     UpdateExpression:
       'SET #er = :true, #v = :version, #t = :txn, #rc = :recent, #sc = :zero, #ec = :zero, #dc = :zero, ' +
       `#mo = :none, #ac = :zero, #in = :noIntents${link === undefined ? '' : ', #li = :link'} ` +
-      'REMOVE #ld, #fs, #ls, #as',
+      'REMOVE #ld, #fs, #ls, #as, #pe',
     ConditionExpression: '#v = :read',
     ExpressionAttributeNames: {
       '#er': 'er',
@@ -54,6 +55,7 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
       '#fs': 'fs',
       '#ls': 'ls',
       '#as': 'as',
+      '#pe': 'pe',
       ...(link !== undefined && { '#li': 'li' }),
     },
     ExpressionAttributeValues: {
