@@ -99,7 +99,8 @@ export class DynamoDbSessionReader implements SessionReader {
       inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
     for (let attempt = 1; ; attempt++) {
       const head = await this.head(query.userId);
-      if (head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
+      // An erased head serves nothing, whatever a move into it committed before its erasure ran again.
+      if (head.erased || head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
       let scannedItems = 0;
       // Asked twice per query page (whether to stop, how many more): decode the rows once per page.
       let acceptedAt = { items: -1, count: 0 };
@@ -176,7 +177,7 @@ export class DynamoDbSessionReader implements SessionReader {
     const day = dayOf(startedAt);
     for (let attempt = 1; ; attempt++) {
       const head = await this.head(userId);
-      if (head.totals.sessionCount === 0) return undefined;
+      if (head.erased || head.totals.sessionCount === 0) return undefined;
       const items = await this.transport.query({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
         ExpressionAttributeValues: {
