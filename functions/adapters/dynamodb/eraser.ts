@@ -1,9 +1,9 @@
 import { compareText } from '../../domain/sessions/order.js';
 import type { ErasureResult, UserEraser } from '../../domain/store/ports.js';
-import { nextHistory } from './commit-history.js';
+import { clearLosers, nextHistory } from './commit-history.js';
 import { newTxn } from './day-writes.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
-import { anonymousIdOfStitchedSk, HEAD_SK, userPk } from './keys.js';
+import { anonymousIdOfStitchedSk, FIRST_DAY_SK, HEAD_SK, LAST_CHUNK_SK, userPk } from './keys.js';
 import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface EraserOptions {
@@ -73,9 +73,9 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
 }
 
 /**
- * User erasure in the DynamoDB store (docs/operations.md, "Erasure"). Each id is first marked erased in its
- * head, then every other item of its partition is deleted; an anonymousId stitched to it (an `A#` marker)
- * gets the same treatment before its marker goes, so an interrupted run leaves a trail the next run follows.
+ * User erasure in the DynamoDB store (docs/operations.md, "Erasure"). The user's head is first marked erased,
+ * then every other item of its partition is deleted; an anonymousId stitched to it (an `A#` marker) is marked
+ * erased as an anonymousId before its marker goes, so an interrupted run leaves a trail the next run follows.
  */
 export class DynamoDbEraser implements UserEraser {
   private readonly transport: Transport;
@@ -105,12 +105,90 @@ export class DynamoDbEraser implements UserEraser {
       for (const { sk } of keys) {
         const anonymousId = anonymousIdOfStitchedSk(sk.S);
         if (anonymousId === undefined || visited.has(anonymousId)) continue;
+        visited.add(anonymousId);
         tally.anonymousIds.push(anonymousId);
-        await this.erase(anonymousId, visited, tally);
+        await this.eraseAnonymous(anonymousId, tally);
       }
       await this.transport.deleteKeys(keys);
       tally.itemsDeleted += keys.length;
     }
+  }
+
+  /**
+   * An anonymousId stitched to the user being erased. Its anonymous events are the user's (rule 8) and lived in
+   * the user's partition; its own partition belongs to the user whose userId is that same id, if any (rule 2:
+   * one id, one partition), and that user is someone else. So its head is marked `ea` (its anonymous events
+   * and any later link are refused) and its partition's pages are deleted only when it holds no sessions of
+   * its own, when they can only be leftovers of its anonymous events; its own markers are that other user's.
+   */
+  private async eraseAnonymous(id: string, tally: { itemsDeleted: number }): Promise<void> {
+    const head = await this.markAnonymousErased(id);
+    if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return;
+    for (;;) {
+      const keys = await this.itemsBesideHead(id, { from: FIRST_DAY_SK, to: LAST_CHUNK_SK });
+      if (keys.length === 0) return;
+      await this.transport.deleteKeys(keys);
+      tally.itemsDeleted += keys.length;
+    }
+  }
+
+  /**
+   * Marks an anonymousId's head `ea` with a new version (a link offer or a merge that read it fails its
+   * commit), conditional on the version read; intents stay, since they are its own user's staged writes.
+   * Answers the head as it was read; an id erased whole needs nothing more.
+   */
+  private async markAnonymousErased(id: string): Promise<Head> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const head = decodeHead(await this.transport.get(headKey(id)));
+      if (head.erased || (head.anonymousErased && (head.link?.canonical ?? '') === '')) return head;
+      const version = head.version + 1;
+      const txn = newTxn();
+      const now = Date.now();
+      const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
+      // The head may be a live user's: what losing appends wrote for versions it forgets goes first.
+      await clearLosers(this.transport, id, history.expired);
+      const link = head.link === undefined ? undefined : { ...head.link, canonical: '' };
+      try {
+        if (head.exists) {
+          await this.transport.update(headKey(id), {
+            UpdateExpression: `SET #ea = :true, #v = :version, #t = :txn, #rc = :recent${link === undefined ? '' : ', #li = :link'}`,
+            ConditionExpression: '#v = :read',
+            ExpressionAttributeNames: {
+              '#ea': 'ea',
+              '#v': 'v',
+              '#t': 't',
+              '#rc': 'rc',
+              ...(link !== undefined && { '#li': 'li' }),
+            },
+            ExpressionAttributeValues: {
+              ':true': { BOOL: true },
+              ':version': { N: String(version) },
+              ':txn': { S: txn },
+              ':recent': { S: JSON.stringify(history.recent) },
+              ':read': { N: String(head.version) },
+              ...(link !== undefined && { ':link': { S: JSON.stringify(link) } }),
+            },
+          });
+        } else {
+          await this.transport.put(
+            {
+              ...headKey(id),
+              ea: { BOOL: true },
+              v: { N: String(version) },
+              t: { S: txn },
+              rc: { S: JSON.stringify(history.recent) },
+              in: { M: {} },
+            },
+            { ConditionExpression: 'attribute_not_exists(pk)' },
+          );
+        }
+        return head;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      await backoff(attempt, this.transport.baseDelayMs);
+    }
+    throw new ErasureConflictError(id, this.maxAttempts);
   }
 
   /** Marks the head erased with a new version, conditional on the version read; creates it when missing. */
@@ -152,13 +230,19 @@ export class DynamoDbEraser implements UserEraser {
     throw new ErasureConflictError(id, this.maxAttempts);
   }
 
-  /** The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`). */
-  private async itemsBesideHead(id: string): Promise<Key[]> {
+  /**
+   * The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`), or of
+   * those in `range`.
+   */
+  private async itemsBesideHead(id: string, range?: { from: string; to: string }): Promise<Key[]> {
     const pk = userPk(id);
     const items = await this.transport.query(
       {
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
+        KeyConditionExpression: range === undefined ? 'pk = :pk' : 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: pk },
+          ...(range !== undefined && { ':from': { S: range.from }, ':to': { S: range.to } }),
+        },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
         Limit: DELETE_PAGE_ITEMS,

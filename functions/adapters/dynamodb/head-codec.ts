@@ -41,6 +41,11 @@ export interface Head {
   readonly stitchedCount: number;
   readonly stitchedSample: readonly string[];
   readonly erased: boolean;
+  /**
+   * The id was erased as an anonymousId stitched to an erased user (`ea`): its anonymous events and links are
+   * refused, but the id's own user, the events sent with it as their userId, is another user and stays.
+   */
+  readonly anonymousErased: boolean;
   readonly intents: ReadonlyMap<string, Intent>;
   /** Copies kept out of the sessions until a stitching move needs them (`MergePlan.parked`), encoded. */
   readonly parked: Uint8Array | undefined;
@@ -60,6 +65,7 @@ export const EMPTY_HEAD: Head = {
   stitchedCount: 0,
   stitchedSample: [],
   erased: false,
+  anonymousErased: false,
   intents: new Map(),
   parked: undefined,
 };
@@ -125,6 +131,7 @@ export function decodeHead(item: Item | undefined): Head {
     stitchedCount: num(item.ac) ?? 0,
     stitchedSample: item.as?.L?.map(decodeSampleId) ?? [],
     erased: item.er?.BOOL === true,
+    anonymousErased: item.ea?.BOOL === true,
     intents,
     parked: item.pe?.B,
   };

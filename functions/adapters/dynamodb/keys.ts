@@ -97,6 +97,8 @@ export function dayRangeEnd(day: string): string {
 export const FIRST_DAY_SK = DAY_PREFIX;
 /** Sorts after every day page. */
 export const LAST_DAY_SK = `${DAY_PREFIX}~`;
+/** Sorts after every chunk (and so after every day page). */
+export const LAST_CHUNK_SK = `${CHUNK_PREFIX}~`;
 
 export interface DayPageKey {
   readonly day: string;

@@ -66,8 +66,9 @@ export class DynamoDbSessionReader implements SessionReader {
     const head = await this.head(userId);
     // A head that only holds a staged write's intent, or an erased user's marker, is no user.
     if (!head.exists || head.erased) return undefined;
-    if (head.totals.sessionCount === 0 && head.link === undefined && head.stitchedCount === 0)
-      return undefined;
+    // An anonymousId erased with the user it was stitched to no longer names that user.
+    const link = head.anonymousErased ? undefined : head.link;
+    if (head.totals.sessionCount === 0 && link === undefined && head.stitchedCount === 0) return undefined;
     return {
       userId,
       sessionCount: head.totals.sessionCount,
@@ -77,7 +78,7 @@ export class DynamoDbSessionReader implements SessionReader {
       stitchedCount: head.stitchedCount,
       stitchedSample: head.stitchedSample,
       // An event whose anonymousId is its own userId links the id to itself: stitched to no other user.
-      stitchedTo: head.link?.userId === userId ? undefined : head.link?.userId,
+      stitchedTo: link?.userId === userId ? undefined : link?.userId,
     };
   }
 

@@ -236,6 +236,15 @@ export class DynamoDbSessionWriter implements SessionWriter {
     throw new RulesMismatchError(user, head.rules, this.rules);
   }
 
+  /**
+   * An anonymousId erased with the user it was stitched to refuses its anonymous events; without stitching
+   * (turned off by a rebuild since), rule 2 makes them one user with the events sent under the id as userId,
+   * which it then refuses whole rather than take back what was erased.
+   */
+  private refusesAsAnonymous(head: Head): boolean {
+    return head.anonymousErased && !this.rules.stitching;
+  }
+
   /** The merge loop around a target resolved afresh on each attempt. */
   async merge(
     label: string,
@@ -249,7 +258,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
       const startedAt = Date.now();
       const target = await resolve();
       if (target !== 'retry') {
-        if (target.erased || target.head.erased)
+        if (target.erased || target.head.erased || this.refusesAsAnonymous(target.head))
           return { ...none, erasedEvents: events.length, attempts: attempt };
         if ((await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
         // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved

@@ -76,11 +76,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     const resolve = async (): Promise<MergeTarget | 'retry'> => {
       const before = await this.writer.readHead(anonymousId);
       const target = before.link?.userId ?? anonymousId;
-      if (target === anonymousId) return { user: anonymousId, head: before };
+      // An anonymousId erased with the user it is stitched to takes no anonymous events, wherever they would go.
+      if (target === anonymousId) return { user: anonymousId, head: before, erased: before.anonymousErased };
       const head = await this.writer.readHead(target);
       const after = await this.writer.readHead(anonymousId);
       if (after.version !== before.version || after.txn !== before.txn) return 'retry';
-      return { user: target, head, erased: before.erased };
+      return { user: target, head, erased: before.erased || before.anonymousErased };
     };
     return this.writer.merge(anonymousId, events, resolve, texts);
   }
@@ -125,7 +126,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       anonymous = await this.writer.readHead(anonymousId);
     const unchanged =
       link === undefined ? anonymous.link === undefined : !isEarlierLink(link, anonymous.link);
-    if (anonymous.erased || unchanged) return { changed: false, moved: 0 };
+    // An erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
+    if (anonymous.erased || anonymous.anonymousErased || unchanged) return { changed: false, moved: 0 };
     if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';
     const from = anonymous.link?.userId ?? anonymousId;
     const to = link?.userId ?? anonymousId;

@@ -107,7 +107,10 @@ export class DynamoDbTableRebuild implements RebuildStore {
 
   /** Heads committed under other rules than the target, or still holding a link the target does not keep. */
   private async countSegment(segment: number, deadline: number): Promise<number | undefined> {
-    const stale = this.target.stitching ? '#rf <> :target' : '(#rf <> :target OR attribute_exists(#li))';
+    // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it.
+    const stale = this.target.stitching
+      ? '#rf <> :target'
+      : '(#rf <> :target OR (attribute_exists(#li) AND attribute_not_exists(#ea)))';
     let count = 0;
     let startKey: Item | undefined;
     do {
@@ -121,7 +124,7 @@ export class DynamoDbTableRebuild implements RebuildStore {
           '#sk': 'sk',
           '#rf': 'rf',
           '#er': 'er',
-          ...(!this.target.stitching && { '#li': 'li' }),
+          ...(!this.target.stitching && { '#li': 'li', '#ea': 'ea' }),
         },
         ExpressionAttributeValues: { ':head': { S: HEAD_SK }, ':target': { S: this.target.fingerprint } },
         ...(startKey !== undefined && { ExclusiveStartKey: startKey }),

@@ -7,6 +7,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-serv
 import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
 import { Crash, hookedClient } from './crashing-client.js';
 import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
+import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -88,5 +89,115 @@ describe('erasure audit', () => {
     expect(keysOf(await scanTable(dynamo.client, store), ['carol', 'anon-c'])).toEqual(
       headsOnly(['carol', 'anon-c']),
     );
+  });
+
+  it('does not erase another user whose userId equals an anonymousId stitched to the erased user', async () => {
+    const store = await stitchingStore();
+    // Numeric ids: device 42 is alice's (her login on it), and 42 is also the userId of another customer.
+    const lines = [
+      {
+        type: 'track',
+        event: 'Browse',
+        anonymousId: 42,
+        timestamp: new Date(T0).toISOString(),
+        messageId: 'a-1',
+      },
+      {
+        type: 'identify',
+        userId: 'alice',
+        anonymousId: 42,
+        timestamp: new Date(T0 + MINUTE).toISOString(),
+        messageId: 'a-2',
+      },
+      {
+        type: 'track',
+        event: 'Order',
+        userId: 42,
+        timestamp: new Date(T0).toISOString(),
+        messageId: 'u42-1',
+      },
+      {
+        type: 'track',
+        event: 'Order',
+        userId: 42,
+        timestamp: new Date(T0 + 3_600_000 * 5).toISOString(),
+        messageId: 'u42-2',
+      },
+    ];
+    await ingestFile(store, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const before = await store.reader.listSessions({ userId: '42', order: 'asc', limit: 10 });
+    expect(before.sessions.map((session) => session.eventCount)).toEqual([1, 1]);
+    expect((await headOf(store, '42')).link?.userId).toBe('alice');
+
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+
+    // Alice's sessions are gone; user 42's own sessions are not alice's.
+    expect(await store.reader.getUserSummary('alice')).toBeUndefined();
+    const after = await store.reader.listSessions({ userId: '42', order: 'asc', limit: 10 });
+    expect(after.sessions.map((session) => session.eventCount)).toEqual([1, 1]);
+    expect((await headOf(store, '42')).erased).toBe(false);
+    // And user 42's later events are still accepted.
+    const { stats } = await ingestFile(
+      store,
+      JSON.stringify({
+        type: 'track',
+        event: 'Order',
+        userId: 42,
+        timestamp: new Date(T0 + 86_400_000).toISOString(),
+        messageId: 'u42-3',
+      }),
+    );
+    expect(stats.erased).toBe(0);
+    // The anonymousId stays erased: its anonymous events are refused, and so is an earlier link to someone else.
+    const device = [
+      {
+        type: 'track',
+        event: 'Browse',
+        anonymousId: 42,
+        timestamp: new Date(T0 + 2 * MINUTE).toISOString(),
+        messageId: 'a-3',
+      },
+      {
+        type: 'identify',
+        userId: 'zoe',
+        anonymousId: 42,
+        timestamp: new Date(T0 - MINUTE).toISOString(),
+        messageId: 'z-1',
+      },
+    ];
+    const replay = await ingestFile(store, device.map((line) => JSON.stringify(line)).join('\n'));
+    expect(replay.stats.erased).toBe(1);
+    expect((await headOf(store, '42')).link?.userId).toBe('alice');
+    expect(keysOf(await scanTable(dynamo.client, store), ['alice'])).toEqual(headsOnly(['alice']));
+    // The API shows user 42 without naming the erased user its device was stitched to.
+    const lookup = api(store);
+    const summary = await call(lookup, 'GET', userPath('42'));
+    expect(summary.status).toBe(200);
+    expect(JSON.stringify(summary.body)).not.toContain('alice');
+  });
+
+  it('lets a rebuild that turns stitching off finish past an anonymousId erased with its user', async () => {
+    const store = await stitchingStore();
+    await recordRules(store);
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
+        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
+        { userId: 'bob', at: T0, id: 'b-1' },
+      ]),
+    );
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+
+    const target = rulesOf({ identityStitching: false });
+    const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
+
+    expect(run.counted).toBe(true);
+    // Stitching off, the anonymousId's events would be its own (rule 2): still refused, as the erasure promised.
+    const { stats } = await ingestFile(
+      { ...store, rules: target, writer: rebuildTo(store.transport, target).writer },
+      ndjson([{ anonymousId: 'anon-a', at: T0 + 2 * MINUTE, id: 'a-later' }]),
+    );
+    expect(stats.erased).toBe(1);
   });
 });
