@@ -1,4 +1,5 @@
-// Erasure audit: what an erasure leaves behind or reaches beyond the erased user, against DynamoDB Local.
+// What an erasure leaves behind of the erased user, and what it must not reach beyond it, against DynamoDB
+// Local: parked copies, moves into an erased user, another user sharing an id with a stitched anonymousId.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
@@ -33,7 +34,7 @@ function api(store: StoreUnderTest) {
   });
 }
 
-describe('erasure audit', () => {
+describe('an erasure', () => {
   it('leaves none of the erased user’s events in its head (parked copies)', async () => {
     const store = await stitchingStore();
     // One messageId sent with alice's userId and again without one: the copy that loses is parked in the head.
