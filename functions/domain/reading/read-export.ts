@@ -38,7 +38,10 @@ export interface FileSummary {
   format: ConcreteFormat | undefined;
   container: RecordContainer | undefined;
   compression: 'none' | 'gzip';
-  /** Candidate events read: accepted + rejected. */
+  /**
+   * Candidate events read (non-blank lines, or array elements): accepted + rejected, except in a ZIP member
+   * skipped as holding no events, whose records are neither.
+   */
   records: number;
   accepted: number;
   rejected: number;
