@@ -4,7 +4,7 @@ import { clearLosers, nextHistory } from './commit-history.js';
 import { newTxn } from './day-writes.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import { anonymousIdOfStitchedSk, FIRST_DAY_SK, HEAD_SK, LAST_CHUNK_SK, userPk } from './keys.js';
-import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
+import { backoff, type Item, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface EraserOptions {
   readonly transport: Transport;
@@ -21,6 +21,8 @@ export class ErasureConflictError extends Error {
   }
 }
 
+type HeadUpdate = Parameters<Transport['update']>[1];
+
 /** Keys deleted per round: a partition of any size is erased a bounded page at a time. */
 const DELETE_PAGE_ITEMS = 500;
 
@@ -32,7 +34,7 @@ const DELETE_PAGE_ITEMS = 500;
  * and an erased id takes no link); intents go, so nothing can commit on what was read before. Attribute
  * names are head-codec's.
  */
-function erasedHeadUpdate(read: Head, version: number, txn: string, recent: string) {
+function erasedHeadUpdate(read: Head, version: number, txn: string, recent: string): HeadUpdate {
   const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
   return {
     UpdateExpression:
@@ -73,6 +75,54 @@ function erasedHeadUpdate(read: Head, version: number, txn: string, recent: stri
 }
 
 /**
+ * The head of an anonymousId erased with the user it was stitched to: a new version (a link offer or a merge
+ * that read it fails its commit) and the `ea` flag; its link stays without the event's content. Intents stay:
+ * they are the staged writes of the id's own user, if it has one.
+ */
+function anonymousErasedHeadUpdate(read: Head, version: number, txn: string, recent: string): HeadUpdate {
+  const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
+  return {
+    UpdateExpression: `SET #ea = :true, #v = :version, #t = :txn, #rc = :recent${link === undefined ? '' : ', #li = :link'}`,
+    ConditionExpression: '#v = :read',
+    ExpressionAttributeNames: {
+      '#ea': 'ea',
+      '#v': 'v',
+      '#t': 't',
+      '#rc': 'rc',
+      ...(link !== undefined && { '#li': 'li' }),
+    },
+    ExpressionAttributeValues: {
+      ':true': { BOOL: true },
+      ':version': { N: String(version) },
+      ':txn': { S: txn },
+      ':recent': { S: recent },
+      ':read': { N: String(read.version) },
+      ...(link !== undefined && { ':link': { S: JSON.stringify(link) } }),
+    },
+  };
+}
+
+/** How an erasure marks a head: the update of one that exists, the attributes of one it creates. */
+interface HeadMark {
+  /** A head that needs no new mark. */
+  readonly done: (head: Head) => boolean;
+  readonly update: (read: Head, version: number, txn: string, recent: string) => HeadUpdate;
+  readonly created: Item;
+}
+
+const ERASED: HeadMark = {
+  done: () => false,
+  update: erasedHeadUpdate,
+  created: { er: { BOOL: true }, sc: { N: '0' }, ec: { N: '0' }, dc: { N: '0' }, mo: { S: '' } },
+};
+
+const ANONYMOUS_ERASED: HeadMark = {
+  done: (head) => head.erased || (head.anonymousErased && (head.link?.canonical ?? '') === ''),
+  update: anonymousErasedHeadUpdate,
+  created: { ea: { BOOL: true } },
+};
+
+/**
  * User erasure in the DynamoDB store (docs/operations.md, "Erasure"). The user's head is first marked erased,
  * then every other item of its partition is deleted; an anonymousId stitched to it (an `A#` marker) is marked
  * erased as an anonymousId before its marker goes, so an interrupted run leaves a trail the next run follows.
@@ -98,7 +148,7 @@ export class DynamoDbEraser implements UserEraser {
     tally: { itemsDeleted: number; anonymousIds: string[] },
   ): Promise<void> {
     visited.add(id);
-    await this.markErased(id);
+    await this.mark(id, ERASED);
     for (;;) {
       const keys = await this.itemsBesideHead(id);
       if (keys.length === 0) return;
@@ -122,7 +172,7 @@ export class DynamoDbEraser implements UserEraser {
    * its own, when they can only be leftovers of its anonymous events; its own markers are that other user's.
    */
   private async eraseAnonymous(id: string, tally: { itemsDeleted: number }): Promise<void> {
-    const head = await this.markAnonymousErased(id);
+    const head = await this.mark(id, ANONYMOUS_ERASED);
     if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return;
     for (;;) {
       const keys = await this.itemsBesideHead(id, { from: FIRST_DAY_SK, to: LAST_CHUNK_SK });
@@ -133,95 +183,37 @@ export class DynamoDbEraser implements UserEraser {
   }
 
   /**
-   * Marks an anonymousId's head `ea` with a new version (a link offer or a merge that read it fails its
-   * commit), conditional on the version read; intents stay, since they are its own user's staged writes.
-   * Answers the head as it was read; an id erased whole needs nothing more.
+   * Marks a head with a new version, conditional on the version read (creating it when missing), after
+   * clearing the losers of the versions its history forgets, as a commit does: an anonymousId's head may be
+   * a live user's. Answers the head as it was read.
    */
-  private async markAnonymousErased(id: string): Promise<Head> {
+  private async mark(id: string, mark: HeadMark): Promise<Head> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const head = decodeHead(await this.transport.get(headKey(id)));
-      if (head.erased || (head.anonymousErased && (head.link?.canonical ?? '') === '')) return head;
+      if (mark.done(head)) return head;
       const version = head.version + 1;
       const txn = newTxn();
       const now = Date.now();
       const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
-      // The head may be a live user's: what losing appends wrote for versions it forgets goes first.
       await clearLosers(this.transport, id, history.expired);
-      const link = head.link === undefined ? undefined : { ...head.link, canonical: '' };
+      const recent = JSON.stringify(history.recent);
       try {
         if (head.exists) {
-          await this.transport.update(headKey(id), {
-            UpdateExpression: `SET #ea = :true, #v = :version, #t = :txn, #rc = :recent${link === undefined ? '' : ', #li = :link'}`,
-            ConditionExpression: '#v = :read',
-            ExpressionAttributeNames: {
-              '#ea': 'ea',
-              '#v': 'v',
-              '#t': 't',
-              '#rc': 'rc',
-              ...(link !== undefined && { '#li': 'li' }),
-            },
-            ExpressionAttributeValues: {
-              ':true': { BOOL: true },
-              ':version': { N: String(version) },
-              ':txn': { S: txn },
-              ':recent': { S: JSON.stringify(history.recent) },
-              ':read': { N: String(head.version) },
-              ...(link !== undefined && { ':link': { S: JSON.stringify(link) } }),
-            },
-          });
+          await this.transport.update(headKey(id), mark.update(head, version, txn, recent));
         } else {
           await this.transport.put(
             {
               ...headKey(id),
-              ea: { BOOL: true },
+              ...mark.created,
               v: { N: String(version) },
               t: { S: txn },
-              rc: { S: JSON.stringify(history.recent) },
+              rc: { S: recent },
               in: { M: {} },
             },
             { ConditionExpression: 'attribute_not_exists(pk)' },
           );
         }
         return head;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      await backoff(attempt, this.transport.baseDelayMs);
-    }
-    throw new ErasureConflictError(id, this.maxAttempts);
-  }
-
-  /** Marks the head erased with a new version, conditional on the version read; creates it when missing. */
-  private async markErased(id: string): Promise<void> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const head = decodeHead(await this.transport.get(headKey(id)));
-      const version = head.version + 1;
-      const txn = newTxn();
-      const now = Date.now();
-      const recent = JSON.stringify(
-        nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now).recent,
-      );
-      try {
-        if (head.exists) {
-          await this.transport.update(headKey(id), erasedHeadUpdate(head, version, txn, recent));
-        } else {
-          await this.transport.put(
-            {
-              ...headKey(id),
-              er: { BOOL: true },
-              v: { N: String(version) },
-              t: { S: txn },
-              rc: { S: recent },
-              sc: { N: '0' },
-              ec: { N: '0' },
-              dc: { N: '0' },
-              mo: { S: '' },
-              in: { M: {} },
-            },
-            { ConditionExpression: 'attribute_not_exists(pk)' },
-          );
-        }
-        return;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
