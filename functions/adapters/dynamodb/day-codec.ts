@@ -257,6 +257,11 @@ export function decodeSegments(
       throw new CorruptItemError(
         `${page.item.sk?.S}: segment ${first + offset} holds ${events.length} events`,
       );
+    // A read in part picks its first segment by these times: one that is not the segment's would skip events.
+    if (events[0]?.timestamp !== index.firstTimestamps[first + offset])
+      throw new CorruptItemError(
+        `${page.item.sk?.S}: segment ${first + offset} does not start at its indexed time`,
+      );
     return events;
   });
 }

@@ -1,5 +1,6 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import type { EventsWanted } from '../../domain/store/ports.js';
+import { CorruptItemError } from './corrupt-item.js';
 import { chunkKeysOf, type DayPage, decodeRows, decodeSegments, segmentIndexOf } from './day-codec.js';
 import type { DayGroup } from './day-groups.js';
 import { readDays, StaleReadError } from './day-loader.js';
@@ -20,6 +21,8 @@ interface SessionPlace {
   readonly page: DayPage;
   readonly start: number;
   readonly count: number;
+  /** Events of the page's sessions, all of them, as its rows count them. */
+  readonly pageCount: number;
 }
 
 function placeOf(group: DayGroup, sessionIndex: number): SessionPlace | undefined {
@@ -30,7 +33,8 @@ function placeOf(group: DayGroup, sessionIndex: number): SessionPlace | undefine
       const inPage = sessionIndex - before;
       let start = 0;
       for (let row = 0; row < inPage; row++) start += (rows[row] as { eventCount: number }).eventCount;
-      return { page, start, count: (rows[inPage] as { eventCount: number }).eventCount };
+      const pageCount = rows.reduce((sum, row) => sum + row.eventCount, 0);
+      return { page, start, count: (rows[inPage] as { eventCount: number }).eventCount, pageCount };
     }
     before += rows.length;
   }
@@ -92,6 +96,14 @@ export async function readSessionEvents(
     return { events: [], firstIndex: place.count };
 
   const keys = chunkKeysOf(place.page);
+  // What a whole read checks (decodePageSessions): one chunk a segment, and as many events as the rows
+  // count. Read in part, an index that disagrees would answer another session's events, or none, for ever.
+  const sk = place.page.item.sk?.S;
+  if (place.page.item.e !== undefined || index.counts.length !== keys.length)
+    throw new CorruptItemError(`${sk}: ${keys.length} chunks for ${index.counts.length} segments`);
+  const indexed = index.counts.reduce((sum, count) => sum + count, 0);
+  if (indexed !== place.pageCount)
+    throw new CorruptItemError(`${sk}: segments of ${indexed} events for rows of ${place.pageCount}`);
   const pk = place.page.item.pk?.S ?? '';
   const first = firstSegment(index, place, wanted);
   const loaded: EventRecord[] = [];
