@@ -1,4 +1,6 @@
-// Audit of segmented day pages (730c429): runs asked of sessions that share a segmented page.
+// Segmented day pages (event-segments.ts) against DynamoDB Local: runs of sessions that share a segmented
+// page or are split by the page limit, a read in part while a merge commits and collects, a rebuild over
+// segmented days, and the API over runs read in part answering as over whole sessions while merges land.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
