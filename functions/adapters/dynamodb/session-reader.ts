@@ -11,6 +11,7 @@ import type {
 } from '../../domain/store/ports.js';
 import { decodeRows, type StoredSessionRow } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
+import { StaleReadError } from './day-loader.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { readSessionEvents } from './session-events.js';
@@ -200,8 +201,9 @@ export class DynamoDbSessionReader implements SessionReader {
         const run = await readSessionEvents(this.transport, userId, group, index, wanted);
         return run === undefined ? undefined : { session: rows[index] as SessionSummary, ...run };
       } catch (error) {
-        // A newer commit collected the chunks this version named: read again under the new head.
-        if (attempt >= MAX_READ_ATTEMPTS) throw error;
+        // A newer commit collected the chunks this version named: read again under the new head. Anything
+        // else (a corrupt item) would only fail again.
+        if (!(error instanceof StaleReadError) || attempt >= MAX_READ_ATTEMPTS) throw error;
       }
     }
   }

@@ -2,7 +2,7 @@
 // as corrupt (CorruptItemError), as a whole read does, not hang or answer wrong events.
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { type Key, Transport } from '../../../functions/adapters/dynamodb/transport.js';
@@ -116,7 +116,10 @@ describe('a segmented page whose index or rows do not match its segments', () =>
     (rows[1] as number[])[2] = 1_999;
     await store.transport.put({ ...page, s: { B: deflateRawSync(JSON.stringify(rows)) } });
     const second = sessionIdFor(T0 + HOUR);
+    const heads = vi.spyOn(store.transport, 'get');
     await expect(store.reader.getSession('u', second)).rejects.toThrow(CorruptItemError);
+    // Refused at once: reading a corrupt item again under a fresh head would only fail again.
+    expect(heads).toHaveBeenCalledTimes(1);
     await expect(store.reader.getSession('u', second, { fromIndex: 1_900, count: 100 })).rejects.toThrow(
       CorruptItemError,
     );
