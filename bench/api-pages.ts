@@ -1,12 +1,14 @@
 /**
  * Read units per API page for one user with a long history, through the real API handler and the DynamoDB
  * reader against DynamoDB Local: the user summary, every page of the session list (default limit and the largest, 50,
- * newest first and oldest first), and single sessions. Units are what DynamoDB reports per request.
+ * newest first and oldest first), and single sessions; then a bot's one long session, its events walked a page
+ * at a time. Units are what DynamoDB reports per request.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../functions/api/app.js';
+import { MAX_EVENT_LIMIT } from '../functions/api/event-page.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../functions/api/query-params.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import type { ExportFile } from './exports.js';
@@ -56,33 +58,37 @@ function row(label: string, units: readonly number[]): ApiRow {
   };
 }
 
+/** The API handler over a table, and one GET through it with the read units it consumed. */
+function apiOver(endpoint: string, tableName: string) {
+  const client = createLocalDynamoDbClient(endpoint);
+  const transport = new Transport({ client, tableName });
+  const handler = createApiHandler({
+    reader: new DynamoDbSessionReader(transport),
+    config: { cursorSigningKey: SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
+    logger: { error: (...args: unknown[]) => console.error(...args) },
+  });
+  const get = async <T>(path: string, query = ''): Promise<{ body: T; units: number }> => {
+    const before = transport.usage.readUnits;
+    const response = await handler(getEvent(path, query));
+    if (response.statusCode !== 200) {
+      throw new Error(`GET ${path}?${query} answered ${response.statusCode}: ${response.body ?? ''}`);
+    }
+    return { body: JSON.parse(response.body ?? '') as T, units: transport.usage.readUnits - before };
+  };
+  return { get, close: () => client.destroy() };
+}
+
 export async function benchmarkApiPages(
   endpoint: string,
   tableName: string,
   user: { file: ExportFile; userId: string },
   log: (message: string) => void,
-): Promise<ApiPages> {
+): Promise<Exclude<ApiPages, { error: string }>> {
   log(`api: loading user ${user.userId} (${user.file.events} events)`);
   await runChild<IngestResult>('ingest', [endpoint, tableName, user.file.path]);
-  const client = createLocalDynamoDbClient(endpoint);
+  const { get, close } = apiOver(endpoint, tableName);
   try {
-    const transport = new Transport({ client, tableName });
-    const handler = createApiHandler({
-      reader: new DynamoDbSessionReader(transport),
-      config: { cursorSigningKey: SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-      logger: { error: (...args: unknown[]) => console.error(...args) },
-    });
     const userPath = `/users/${encodeURIComponent(user.userId)}`;
-    /** One request: its body and the read units it consumed. */
-    const get = async <T>(path: string, query = ''): Promise<{ body: T; units: number }> => {
-      const before = transport.usage.readUnits;
-      const response = await handler(getEvent(path, query));
-      if (response.statusCode !== 200) {
-        throw new Error(`GET ${path}?${query} answered ${response.statusCode}: ${response.body ?? ''}`);
-      }
-      return { body: JSON.parse(response.body ?? '') as T, units: transport.usage.readUnits - before };
-    };
-
     const summary = await get<{ sessionCount: number; eventCount: number }>(userPath);
     const rows: ApiRow[] = [row('GET /users/{id} (user summary)', [summary.units])];
     let sessionIds: string[] = [];
@@ -127,6 +133,47 @@ export async function benchmarkApiPages(
       rows,
     };
   } finally {
-    client.destroy();
+    close();
+  }
+}
+
+interface SessionBody {
+  events: unknown[];
+  nextCursor: string | null;
+}
+
+/**
+ * A bot's one session of `file.events` events (no length cap), its events walked a page at a time at the
+ * default limit: what a page of a long session reads.
+ */
+export async function benchmarkLongSessionPages(
+  endpoint: string,
+  tableName: string,
+  user: { file: ExportFile; userId: string; sessionId: string },
+  log: (message: string) => void,
+): Promise<ApiRow[]> {
+  log(`api: loading ${user.userId}'s one session (${user.file.events} events)`);
+  await runChild<IngestResult>('ingest', [endpoint, tableName, user.file.path]);
+  const { get, close } = apiOver(endpoint, tableName);
+  try {
+    const path = `/users/${encodeURIComponent(user.userId)}/sessions/${user.sessionId}`;
+    const first = await get<SessionBody>(path);
+    const following: number[] = [];
+    let events = first.body.events.length;
+    for (let cursor = first.body.nextCursor; cursor !== null; ) {
+      const page = await get<SessionBody>(path, `cursor=${encodeURIComponent(cursor)}`);
+      following.push(page.units);
+      events += page.body.events.length;
+      cursor = page.body.nextCursor;
+    }
+    if (events !== user.file.events)
+      throw new Error(`the pages held ${events} events of ${user.file.events}`);
+    const label = `GET …/sessions/{sessionId}, a bot's session of ${user.file.events.toLocaleString('en-US')} events`;
+    return [
+      row(`${label}: first page of ${MAX_EVENT_LIMIT.toLocaleString('en-US')} events`, [first.units]),
+      row(`${label}: following pages`, following),
+    ];
+  } finally {
+    close();
   }
 }

@@ -3,6 +3,7 @@
  * encodes the options and a hash of the generator's source) matches. Files are written under a temporary
  * name and renamed when complete, so an interrupted run never leaves a truncated file that looks cached.
  */
+
 import { createHash } from 'node:crypto';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { sessionIdFor } from '../functions/domain/sessions/session.js';
 import { generateEvents, type SegmentEvent } from './generator/generate.js';
 import { generateIssueEvents } from './issue-generator.js';
 import { OUT_DIR } from './processes.js';
@@ -82,6 +84,10 @@ export function issueExport(events: number): Promise<ExportFile> {
   return ndjsonGz(`issue-${events}-g${ISSUE_HASH}.ndjson.gz`, events, () => generateIssueEvents({ events }));
 }
 
+/** The user of {@link botExport}'s file, and its one session. */
+export const BOT_USER_ID = 'bot-1';
+export const BOT_SESSION_ID = sessionIdFor(DEFAULT_START_MS);
+
 /** One user's `events`, a track a minute with a page every tenth: one session, as a bot makes without a cap. */
 export function botExport(events: number): Promise<ExportFile> {
   const start = DEFAULT_START_MS;
@@ -94,8 +100,8 @@ export function botExport(events: number): Promise<ExportFile> {
         ...(page
           ? { name: 'Status', properties: { url: 'https://app.example/status', path: '/status' } }
           : { event: 'Heartbeat' }),
-        userId: 'bot-1',
-        messageId: `bot-1-${n}`,
+        userId: BOT_USER_ID,
+        messageId: `${BOT_USER_ID}-${n}`,
         timestamp,
         context: { library: { name: 'monitor', version: '1.0.0' } },
       });

@@ -12,6 +12,8 @@ export interface Plan {
   dailyEvents: number;
   /** One file of the kind ingested into an empty table, for peak memory. */
   ingestMemoryEvents: number;
+  /** A bot's one session whose events the API walks a page at a time. */
+  longSessionEvents: number;
   bundleRuns: number;
   startupRuns: number;
 }
@@ -32,6 +34,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     dailyEvents: 20_000,
     // 1M takes about 10 minutes against DynamoDB Local on 2 shared cores; 150k still spans two ingest chunks.
     ingestMemoryEvents: 150_000,
+    longSessionEvents: 100_000,
     bundleRuns: 3,
     startupRuns: 5,
   },
@@ -53,6 +56,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     memoryRuns: 1,
     dailyEvents: 200_000,
     ingestMemoryEvents: 10_000_000,
+    longSessionEvents: 1_000_000,
     bundleRuns: 5,
     startupRuns: 10,
   },

@@ -85,7 +85,9 @@ export interface ApiRow {
   maxReadUnits: number;
 }
 
-export type ApiPages = { userSessions: number; userEvents: number; rows: ApiRow[] } | { error: string };
+export type ApiPages =
+  | { userSessions: number; userEvents: number; longSessionEvents?: number; rows: ApiRow[] }
+  | { error: string };
 
 export interface BundleRow {
   name: string;

@@ -10,10 +10,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { benchmarkApiPages } from './api-pages.js';
+import { benchmarkApiPages, benchmarkLongSessionPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
 import { benchmarkCliMemory, benchmarkStartup } from './cli.js';
-import { dailyExports, exportOf, issueExport, longHistoryExport } from './exports.js';
+import {
+  BOT_SESSION_ID,
+  BOT_USER_ID,
+  botExport,
+  dailyExports,
+  exportOf,
+  issueExport,
+  longHistoryExport,
+} from './exports.js';
 import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './ingest.js';
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
@@ -127,10 +135,18 @@ async function withDynamoDb(
     if (sections.has('api')) {
       const user = await longHistoryExport(LONG_HISTORY.sessions, LONG_HISTORY.days, seed);
       const table = await freshTable(dynamo.endpoint, 'api');
-      report.api = await benchmarkApiPages(dynamo.endpoint, table, user, log).catch((error: Error) => {
-        log(`api failed: ${error.message}`);
-        return { error: error.message };
-      });
+      const bot = await botExport(plan.longSessionEvents);
+      const botTable = await freshTable(dynamo.endpoint, 'api-bot');
+      report.api = await benchmarkApiPages(dynamo.endpoint, table, user, log)
+        .then(async (pages) => {
+          const botUser = { file: bot, userId: BOT_USER_ID, sessionId: BOT_SESSION_ID };
+          const rows = await benchmarkLongSessionPages(dynamo.endpoint, botTable, botUser, log);
+          return { ...pages, longSessionEvents: bot.events, rows: [...pages.rows, ...rows] };
+        })
+        .catch((error: Error) => {
+          log(`api failed: ${error.message}`);
+          return { error: error.message };
+        });
       await checkpoint();
     }
     if (sections.has('ingest')) {

@@ -208,6 +208,18 @@ describe('bench report', () => {
     expect(renderTables(report())).toContain('| following pages | 99 | 4.3 | 6.0 |');
   });
 
+  it("says when the API's rows include a bot's long session, and how long", () => {
+    expect(renderTables(report())).toContain('over three years, every list page walked.\n');
+    const withBot = report();
+    withBot.api = {
+      ...(withBot.api as { userSessions: number; userEvents: number; rows: [] }),
+      longSessionEvents: 1_000_000,
+    };
+    expect(renderTables(withBot)).toContain(
+      "every list page walked; then a bot's one session of 1,000,000 events (no length cap), every page of its events at the default limit.",
+    );
+  });
+
   it('holds module init with source maps, as deployed, and CLI startup to their targets', () => {
     expect(verdictOf('Module init', 'api')).toMatchObject({ measured: '90 ms (CPU 60 ms)', pass: false });
     expect(renderTables(report())).toContain('| api | 941.0 | 244.0 | 71 | 90 | 60 |');
