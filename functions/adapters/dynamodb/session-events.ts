@@ -124,10 +124,19 @@ export async function readSessionEvents(
     const start = pageStart();
     return start !== undefined && loadedTo >= start + wanted.count;
   };
+  /**
+   * The segments from `next` that hold the events up to where the page would end if it started where the
+   * loaded events say (or, not known yet, where they stop): each segment is read units, none is read idly.
+   */
+  const segmentsToRead = () => {
+    const loadedTo = loadedFrom + loaded.length;
+    const until = Math.min(end, (pageStart() ?? loadedTo) + wanted.count);
+    let last = next;
+    while (last + 1 < keys.length && (index.starts[last + 1] as number) < until) last++;
+    return Math.min(MAX_SEGMENTS_PER_READ, last - next + 1);
+  };
   while (!covered() && next < keys.length) {
-    const perSegment = Math.max(1, index.counts[next] as number);
-    const segments = Math.min(MAX_SEGMENTS_PER_READ, Math.ceil(wanted.count / perSegment) + 1);
-    const batch = keys.slice(next, next + segments);
+    const batch = keys.slice(next, next + segmentsToRead());
     const items = await transport.batchGet(batch.map((sk) => itemKey(pk, sk)));
     const blobs = batch.map((sk) => {
       const blob = items.get(batchKey(pk, sk))?.d?.B;
