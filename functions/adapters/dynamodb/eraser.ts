@@ -3,7 +3,14 @@ import type { ErasureResult, UserEraser } from '../../domain/store/ports.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { newTxn } from './day-writes.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
-import { anonymousIdOfStitchedSk, FIRST_DAY_SK, HEAD_SK, LAST_CHUNK_SK, userPk } from './keys.js';
+import {
+  anonymousIdOfStitchedSk,
+  FIRST_DAY_SK,
+  HEAD_SK,
+  LAST_CHUNK_SK,
+  userPk,
+  versionOfPageSk,
+} from './keys.js';
 import { backoff, type Item, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
 
 export interface EraserOptions {
@@ -172,25 +179,34 @@ export class DynamoDbEraser implements UserEraser {
    * its own, when they can only be leftovers of its anonymous events; its own markers are that other user's.
    */
   private async eraseAnonymous(id: string, tally: { itemsDeleted: number }): Promise<void> {
-    const head = await this.mark(id, ANONYMOUS_ERASED);
+    const { head, version } = await this.mark(id, ANONYMOUS_ERASED);
     if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return;
+    // Only what was written before the mark: a merge of the id's own user that read the marked head (its
+    // userId events are still taken) writes under a later version and may commit its pages meanwhile.
+    let from = FIRST_DAY_SK;
     for (;;) {
-      const keys = await this.itemsBesideHead(id, { from: FIRST_DAY_SK, to: LAST_CHUNK_SK });
-      if (keys.length === 0) return;
-      await this.transport.deleteKeys(keys);
-      tally.itemsDeleted += keys.length;
+      const skList = await this.pageKeysOf(id, from, LAST_CHUNK_SK);
+      const stale = skList.filter((sk) => (versionOfPageSk(sk) ?? 0) <= version);
+      if (stale.length > 0) {
+        await this.transport.deleteKeys(stale.map((sk) => itemKey(userPk(id), sk)));
+        tally.itemsDeleted += stale.length;
+      }
+      const last = skList[skList.length - 1];
+      // A full page may hold more: go on from its last key (kept ones come back once, at the start).
+      if (last === undefined || skList.length < DELETE_PAGE_ITEMS) return;
+      from = last;
     }
   }
 
   /**
    * Marks a head with a new version, conditional on the version read (creating it when missing), after
    * clearing the losers of the versions its history forgets, as a commit does: an anonymousId's head may be
-   * a live user's. Answers the head as it was read.
+   * a live user's. Answers the head as it was read, and the version the head holds once marked.
    */
-  private async mark(id: string, mark: HeadMark): Promise<Head> {
+  private async mark(id: string, mark: HeadMark): Promise<{ head: Head; version: number }> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const head = decodeHead(await this.transport.get(headKey(id)));
-      if (mark.done(head)) return head;
+      if (mark.done(head)) return { head, version: head.version };
       const version = head.version + 1;
       const txn = newTxn();
       const now = Date.now();
@@ -213,7 +229,7 @@ export class DynamoDbEraser implements UserEraser {
             { ConditionExpression: 'attribute_not_exists(pk)' },
           );
         }
-        return head;
+        return { head, version };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
@@ -222,19 +238,13 @@ export class DynamoDbEraser implements UserEraser {
     throw new ErasureConflictError(id, this.maxAttempts);
   }
 
-  /**
-   * The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`), or of
-   * those in `range`.
-   */
-  private async itemsBesideHead(id: string, range?: { from: string; to: string }): Promise<Key[]> {
+  /** The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`). */
+  private async itemsBesideHead(id: string): Promise<Key[]> {
     const pk = userPk(id);
     const items = await this.transport.query(
       {
-        KeyConditionExpression: range === undefined ? 'pk = :pk' : 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': { S: pk },
-          ...(range !== undefined && { ':from': { S: range.from }, ':to': { S: range.to } }),
-        },
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
         Limit: DELETE_PAGE_ITEMS,
@@ -245,5 +255,20 @@ export class DynamoDbEraser implements UserEraser {
       .map((item) => item.sk?.S ?? HEAD_SK)
       .filter((sk) => sk !== HEAD_SK)
       .map((sk) => itemKey(pk, sk));
+  }
+
+  /** A page of the sort keys of the partition's items from `from` to `to`, both included, in order. */
+  private async pageKeysOf(id: string, from: string, to: string): Promise<string[]> {
+    const items = await this.transport.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': { S: userPk(id) }, ':from': { S: from }, ':to': { S: to } },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        Limit: DELETE_PAGE_ITEMS,
+      },
+      (sofar) => sofar.length >= DELETE_PAGE_ITEMS,
+    );
+    return items.map((item) => item.sk?.S ?? '').filter((sk) => sk !== '');
   }
 }

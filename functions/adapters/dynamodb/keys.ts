@@ -113,6 +113,15 @@ export function parseDaySk(sk: string): DayPageKey | undefined {
   return { day, token, page: Number(page) };
 }
 
+/** The version a day page's or chunk's key was written under (its token's first part); undefined for others. */
+export function versionOfPageSk(sk: string): number | undefined {
+  if (!sk.startsWith(DAY_PREFIX) && !sk.startsWith(CHUNK_PREFIX)) return undefined;
+  const token = sk.slice(DAY_PREFIX.length).split('#')[1];
+  if (token === undefined || token.length < 10) return undefined;
+  const version = Number.parseInt(token.slice(0, 10), 36);
+  return Number.isNaN(version) ? undefined : version;
+}
+
 export function stitchedSk(anonymousId: string): string {
   return idKey(anonymousId, STITCHED_PREFIX, ENCODED_STITCHED_PREFIX);
 }
