@@ -3,10 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import { hookedClient } from './crashing-client.js';
-import { headOf, ingestFile, ndjson } from './erasure-harness.js';
+import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import { Crash, crashingClient, hookedClient } from './crashing-client.js';
+import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
+import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -64,5 +67,117 @@ describe('erasing a user whose anonymousId is another user’s userId', () => {
     expect((await headOf(store, '42')).totals.sessionCount).toBe(1);
     const sessions = await storedSessions(store, ['42']);
     expect(sessions.map((session) => session.eventCount)).toEqual([1]);
+  });
+});
+
+/** Device 42 is alice's; customer 42 has sessions of its own and a device `d9` of its own. */
+const SHARED_ID = [
+  { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
+  { userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' },
+  { userId: '42', at: T0 + 3 * HOUR, id: 'u42-1', event: 'Order' },
+  { anonymousId: 'd9', at: T0 + 5 * HOUR, id: 'd9-browse' },
+  { userId: '42', anonymousId: 'd9', at: T0 + 5 * HOUR + MINUTE, id: 'd9-login' },
+  { userId: 'bob', at: T0, id: 'b-1' },
+];
+
+const counts = async (store: Awaited<ReturnType<typeof stitchingStore>>, user: string) =>
+  (await storedSessions(store, [user])).map((session) => session.eventCount);
+
+describe('a rebuild over an anonymousId erased with its user', () => {
+  it('turns stitching off and on again, keeping the other user’s sessions and the erasure', async () => {
+    const store = await stitchingStore();
+    await recordRules(store);
+    await ingestFile(store, ndjson(SHARED_ID));
+    expect(await counts(store, '42')).toEqual([1, 2]);
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    expect(await counts(store, '42')).toEqual([1, 2]);
+
+    const off = rulesOf({ identityStitching: false });
+    const toOff = rebuildTo(store.transport, off);
+    const runOff = await runRebuild(toOff.table, { totalSegments: 2 });
+    expect(runOff.counted).toBe(true);
+    // Rule 2: U#42 is customer 42's events and device 42's anonymous ones (erased); d9 is its own user.
+    expect(await counts(store, '42')).toEqual([1, 1]);
+    expect(await counts(store, 'd9')).toEqual([1]);
+    expect((await headOf(store, '42')).anonymousErased).toBe(true);
+    const offStore = { ...store, rules: off, writer: toOff.writer };
+    const refused = await ingestFile(
+      offStore,
+      ndjson([{ anonymousId: '42', at: T0 + 2 * MINUTE, id: 'a-late' }]),
+    );
+    expect(refused.stats.erased).toBe(1);
+
+    const on = rulesOf({ identityStitching: true });
+    const toOn = rebuildTo(store.transport, on);
+    const runOn = await runRebuild(toOn.table, { totalSegments: 2 });
+    expect(runOn.counted).toBe(true);
+    expect(await counts(store, '42')).toEqual([1, 2]);
+    expect((await headOf(store, '42')).anonymousErased).toBe(true);
+    expect(await store.reader.getUserSummary('alice')).toBeUndefined();
+    const onStore = { ...store, rules: on, writer: toOn.writer };
+    const device = await ingestFile(
+      onStore,
+      ndjson([{ anonymousId: '42', at: T0 + 3 * MINUTE, id: 'a-later' }]),
+    );
+    expect(device.stats.erased).toBe(1);
+    const customer = await ingestFile(onStore, ndjson([{ userId: '42', at: T0 + 9 * HOUR, id: 'u42-2' }]));
+    expect(customer.stats.erased).toBe(0);
+    expect(await counts(store, '42')).toEqual([1, 2, 1]);
+  });
+});
+
+describe('an erasure of a user with a shared id, interrupted', () => {
+  it('finishes when run again after a crash at any write, and never touches the other user', async () => {
+    for (let crashAt = 0; ; crashAt++) {
+      const store = await stitchingStore();
+      await ingestFile(store, ndjson(SHARED_ID));
+      const crashing = crashingClient(dynamo.endpoint, crashAt);
+      const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
+      const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(
+        () => false,
+        (error: unknown) => {
+          if (!(error instanceof Crash)) throw error;
+          return true;
+        },
+      );
+      crashing.destroy();
+      expect(await counts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
+      await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+      const items = await scanTable(dynamo.client, store);
+      expect(keysOf(items, ['alice']), `crash at ${crashAt}`).toEqual(headsOnly(['alice']));
+      const head42 = await headOf(store, '42');
+      expect(head42.anonymousErased).toBe(true);
+      expect(head42.link?.canonical).toBe('');
+      expect(await counts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
+      const text = JSON.stringify(items.filter((item) => item.pk?.S !== 'U#alice'));
+      expect(text, `crash at ${crashAt}`).not.toContain('Secret Browse');
+      if (!crashed) break;
+    }
+  });
+});
+
+describe('the API over the shared id', () => {
+  it('answers customer 42 before and after the erasure, naming alice only before', async () => {
+    const store = await stitchingStore();
+    await ingestFile(store, ndjson(SHARED_ID));
+    const lookup = createApiHandler({
+      reader: store.reader,
+      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
+      logger: { error: () => undefined },
+    });
+    const before = await call(lookup, 'GET', userPath('42'));
+    expect(before.status).toBe(200);
+    expect(JSON.stringify(before.body)).toContain('alice');
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    const after = await call(lookup, 'GET', userPath('42'));
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).not.toContain('alice');
+    expect((after.body as { sessionCount: number }).sessionCount).toBe(2);
+    const list = await call(lookup, 'GET', userPath('42', 'sessions'));
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain('Secret');
+    expect((list.body as { sessions: unknown[] }).sessions).toHaveLength(2);
+    expect((await call(lookup, 'GET', userPath('alice'))).status).toBe(404);
+    expect((await call(lookup, 'GET', userPath('alice', 'sessions'))).status).toBe(404);
   });
 });
