@@ -123,11 +123,18 @@ const ERASED: HeadMark = {
   created: { er: { BOOL: true }, sc: { N: '0' }, ec: { N: '0' }, dc: { N: '0' }, mo: { S: '' } },
 };
 
-const ANONYMOUS_ERASED: HeadMark = {
-  done: (head) => head.erased || (head.anonymousErased && (head.link?.canonical ?? '') === ''),
+/** Whether an anonymousId's head now links it to a user other than `user` (an earlier link moved it since). */
+const linkedElsewhere = (head: Head, user: string) => head.link !== undefined && head.link.userId !== user;
+
+/** The mark of an anonymousId erased with `user`; none when a link to another user came first. */
+const anonymousErased = (user: string): HeadMark => ({
+  done: (head) =>
+    head.erased ||
+    linkedElsewhere(head, user) ||
+    (head.anonymousErased && (head.link?.canonical ?? '') === ''),
   update: anonymousErasedHeadUpdate,
   created: { ea: { BOOL: true } },
-};
+});
 
 /**
  * User erasure in the DynamoDB store (docs/operations.md, "Erasure"). The user's head is first marked erased,
@@ -163,8 +170,7 @@ export class DynamoDbEraser implements UserEraser {
         const anonymousId = anonymousIdOfStitchedSk(sk.S);
         if (anonymousId === undefined || visited.has(anonymousId)) continue;
         visited.add(anonymousId);
-        tally.anonymousIds.push(anonymousId);
-        await this.eraseAnonymous(anonymousId, tally);
+        if (await this.eraseAnonymous(anonymousId, id, tally)) tally.anonymousIds.push(anonymousId);
       }
       await this.transport.deleteKeys(keys);
       tally.itemsDeleted += keys.length;
@@ -177,10 +183,14 @@ export class DynamoDbEraser implements UserEraser {
    * one id, one partition), and that user is someone else. So its head is marked `ea` (its anonymous events
    * and any later link are refused) and its partition's pages are deleted only when it holds no sessions of
    * its own, when they can only be leftovers of its anonymous events; its own markers are that other user's.
+   * Answers whether it was erased: not when a link to another user took it first.
    */
-  private async eraseAnonymous(id: string, tally: { itemsDeleted: number }): Promise<void> {
-    const { head, version } = await this.mark(id, ANONYMOUS_ERASED);
-    if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return;
+  private async eraseAnonymous(id: string, user: string, tally: { itemsDeleted: number }): Promise<boolean> {
+    const { head, version } = await this.mark(id, anonymousErased(user));
+    // A link to another user that committed after the marker was listed (an earlier one, rule 8) took the
+    // id and its anonymous events out of the erased user's partition: they are that user's now.
+    if (linkedElsewhere(head, user)) return false;
+    if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return true;
     // Only what was written before the mark: a merge of the id's own user that read the marked head (its
     // userId events are still taken) writes under a later version and may commit its pages meanwhile.
     let from = FIRST_DAY_SK;
@@ -193,7 +203,7 @@ export class DynamoDbEraser implements UserEraser {
       }
       const last = skList[skList.length - 1];
       // A full page may hold more: go on from its last key (kept ones come back once, at the start).
-      if (last === undefined || skList.length < DELETE_PAGE_ITEMS) return;
+      if (last === undefined || skList.length < DELETE_PAGE_ITEMS) return true;
       from = last;
     }
   }

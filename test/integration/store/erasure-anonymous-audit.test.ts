@@ -181,3 +181,44 @@ describe('the API over the shared id', () => {
     expect((await call(lookup, 'GET', userPath('alice', 'sessions'))).status).toBe(404);
   });
 });
+
+describe('an erasure racing an earlier link of its anonymousId', () => {
+  it('leaves an anonymousId that a link moved to another user before its mark as that user’s', async () => {
+    const store = await stitchingStore();
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Browse' },
+        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
+        { userId: 'bob', at: T0 - HOUR, id: 'b-1' },
+      ]),
+    );
+    // Bob's earlier login on the device lands after the eraser listed alice's markers, before it marks `dev`.
+    let linked = false;
+    const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
+      const key = input.Key as { pk?: { S?: string } } | undefined;
+      if (!linked && command === 'UpdateItemCommand' && key?.pk?.S === 'U#dev') {
+        linked = true;
+        await ingestFile(
+          store,
+          ndjson([{ userId: 'bob', anonymousId: 'dev', at: T0 - 30 * MINUTE, id: 'b-link' }]),
+        );
+      }
+      return send();
+    });
+    const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
+    await new DynamoDbEraser({ transport }).eraseUser('alice');
+    client.destroy();
+    expect(linked).toBe(true);
+    expect((await headOf(store, 'dev')).link?.userId).toBe('bob');
+
+    // As if the link had come first (rule 8 makes the device bob's): its events are bob's, and so are later ones.
+    const { stats } = await ingestFile(
+      store,
+      ndjson([{ anonymousId: 'dev', at: T0 + 2 * MINUTE, id: 'd-later' }]),
+    );
+    expect(stats.erased).toBe(0);
+    expect((await headOf(store, 'dev')).anonymousErased).toBe(false);
+    expect((await store.reader.getUserSummary('dev'))?.stitchedTo).toBe('bob');
+  });
+});
