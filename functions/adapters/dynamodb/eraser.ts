@@ -1,6 +1,7 @@
 import { compareText } from '../../domain/sessions/order.js';
 import type { ErasureResult, UserEraser } from '../../domain/store/ports.js';
 import { clearLosers, nextHistory } from './commit-history.js';
+import { keysOf as keysOfGroup, resolveDays } from './day-groups.js';
 import { newTxn } from './day-writes.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import {
@@ -8,6 +9,7 @@ import {
   FIRST_DAY_SK,
   HEAD_SK,
   LAST_CHUNK_SK,
+  LAST_DAY_SK,
   userPk,
   versionOfPageSk,
 } from './keys.js';
@@ -190,7 +192,11 @@ export class DynamoDbEraser implements UserEraser {
     // A link to another user that committed after the marker was listed (an earlier one, rule 8) took the
     // id and its anonymous events out of the erased user's partition: they are that user's now.
     if (linkedElsewhere(head, user)) return false;
-    if (head.erased || head.totals.sessionCount > 0 || head.stitchedCount > 0) return true;
+    if (head.erased) return true;
+    if (head.totals.sessionCount > 0 || head.stitchedCount > 0) {
+      await this.collectGarbage(id, tally);
+      return true;
+    }
     // Only what was written before the mark: a merge of the id's own user that read the marked head (its
     // userId events are still taken) writes under a later version and may commit its pages meanwhile.
     let from = FIRST_DAY_SK;
@@ -246,6 +252,31 @@ export class DynamoDbEraser implements UserEraser {
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new ErasureConflictError(id, this.maxAttempts);
+  }
+
+  /**
+   * Deletes what no reader of the partition can see any more (superseded and dead day pages with their
+   * chunks, then tombstones), as a merge does after its commit for the days it loaded. Among it may be a
+   * page of the id's anonymous events a move committed away and died before deleting: the erased user's
+   * events, which no merge of the id's own user collects unless it loads that day again.
+   */
+  private async collectGarbage(id: string, tally: { itemsDeleted: number }): Promise<void> {
+    const head = decodeHead(await this.transport.get(headKey(id)));
+    const items = await this.transport.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': { S: userPk(id) },
+        ':from': { S: FIRST_DAY_SK },
+        ':to': { S: LAST_DAY_SK },
+      },
+      ConsistentRead: true,
+    });
+    const { garbage, tombstones } = resolveDays(head, items);
+    // Every version of each day was read: a tombstone hides nothing once the garbage is gone.
+    const hidden = tombstones.flatMap(keysOfGroup);
+    await this.transport.deleteKeys(garbage);
+    await this.transport.deleteKeys(hidden);
+    tally.itemsDeleted += garbage.length + hidden.length;
   }
 
   /** The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`). */

@@ -1,6 +1,7 @@
 // Audit of erasing an anonymousId with the user it is stitched to (`ea`), where that id is also another user's
 // userId (rule 2: one id, one partition): merges of that other user racing the erasure, and rebuilds after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../../../functions/api/app.js';
@@ -10,7 +11,7 @@ import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { freshStore, storedSessions } from './store-harness.js';
+import { freshStore, storedSessions, writerOn } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -220,5 +221,47 @@ describe('an erasure racing an earlier link of its anonymousId', () => {
     expect(stats.erased).toBe(0);
     expect((await headOf(store, 'dev')).anonymousErased).toBe(false);
     expect((await store.reader.getUserSummary('dev'))?.stitchedTo).toBe('bob');
+  });
+});
+
+describe('an erasure after a move out of the shared id that died before collecting its garbage', () => {
+  it('leaves none of the erased user’s anonymous events in the other user’s partition, even if it never merges that day again', async () => {
+    const store = await stitchingStore();
+    // Customer 42 is active two days later; device 42 browses before alice's login is known.
+    await ingestFile(
+      store,
+      ndjson([
+        { userId: '42', at: T0 + 48 * HOUR, id: 'u42-1', event: 'Order' },
+        { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
+      ]),
+    );
+    // Alice's login moves the browse to her partition; the ingest dies right after the move's transaction.
+    let moved = false;
+    const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
+      if (moved) throw new Crash();
+      const answer = await send();
+      if (command === 'TransactWriteItemsCommand') moved = true;
+      return answer;
+    });
+    await expect(
+      ingestFile(
+        { ...store, writer: writerOn(store, dying) },
+        ndjson([{ userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' }]),
+      ),
+    ).rejects.toThrow();
+    dying.destroy();
+    expect(moved).toBe(true);
+    expect((await headOf(store, '42')).link?.userId).toBe('alice');
+
+    const eraser = new DynamoDbEraser({ transport: store.transport });
+    await eraser.eraseUser('alice');
+    await eraser.eraseUser('alice');
+    // Customer 42 may never merge that day again: the erasure itself must not leave the browse behind.
+    expect(await counts(store, '42')).toEqual([1]);
+    const names = (await scanTable(dynamo.client, store))
+      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
+      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
+      .flatMap((session) => session.events.map((event) => event.name));
+    expect(names).not.toContain('Secret Browse');
   });
 });
