@@ -265,3 +265,55 @@ describe('an erasure after a move out of the shared id that died before collecti
     expect(names).not.toContain('Secret Browse');
   });
 });
+
+/** Every permutation of `items`. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, index) =>
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+describe('a shared id, whatever order its files and the erasure come in', () => {
+  it('ends with the other user’s events all stored and none of the erased user’s', async () => {
+    const store = await stitchingStore();
+    const files = ['browse', 'login', 'order', 'self'] as const;
+    let run = 0;
+    for (const order of permutations(files)) {
+      for (let eraseAt = 0; eraseAt <= files.length; eraseAt++) {
+        run++;
+        const id = `${1000 + run}`;
+        const alice = `alice-${run}`;
+        const lines = {
+          browse: [{ anonymousId: id, at: T0, id: `b-${run}`, event: 'Secret Browse' }],
+          login: [{ userId: alice, anonymousId: id, at: T0 + MINUTE, id: `l-${run}` }],
+          order: [{ userId: id, at: T0 + 3 * HOUR, id: `o-${run}`, event: 'Order' }],
+          self: [{ userId: id, anonymousId: id, at: T0 + 6 * HOUR, id: `s-${run}`, event: 'Self' }],
+        };
+        const steps = [...order.map((file) => file as string)];
+        steps.splice(eraseAt, 0, 'erase');
+        for (const step of steps) {
+          if (step === 'erase') await new DynamoDbEraser({ transport: store.transport }).eraseUser(alice);
+          else await ingestFile(store, ndjson(lines[step as (typeof files)[number]]));
+        }
+        const where = `${steps.join(',')}`;
+        const starts = (await storedSessions(store, [id])).map((session) => [
+          session.startedAt,
+          session.eventCount,
+        ]);
+        expect(starts, where).toEqual([
+          [T0 + 3 * HOUR, 1],
+          [T0 + 6 * HOUR, 1],
+        ]);
+        expect(await store.reader.getUserSummary(alice), where).toBeUndefined();
+        const summary = await store.reader.getUserSummary(id);
+        expect(summary?.stitchedTo, where).toBeUndefined();
+        const later = await ingestFile(
+          store,
+          ndjson([{ anonymousId: id, at: T0 + 2 * MINUTE, id: `x-${run}` }]),
+        );
+        expect(later.stats.erased, where).toBe(1);
+      }
+    }
+  }, 300_000);
+});
