@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
+import { parkedEvents } from '../../../functions/adapters/dynamodb/partition-change.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
@@ -316,4 +317,36 @@ describe('a shared id, whatever order its files and the erasure come in', () => 
       }
     }
   }, 300_000);
+});
+
+describe('parked copies under the shared id', () => {
+  it('keeps none of the erased user’s anonymous copies in the other user’s head', async () => {
+    const store = await stitchingStore();
+    // One messageId sent by customer 42 on device 42 and again without a userId: one copy is parked in U#42.
+    await ingestFile(
+      store,
+      ndjson([
+        { userId: '42', anonymousId: '42', at: T0 + 10 * MINUTE, id: 'dup', event: 'Secret Dup' },
+        { anonymousId: '42', at: T0 + 10 * MINUTE, id: 'dup', event: 'Secret Dup' },
+        { anonymousId: '42', at: T0 + 5 * MINUTE, id: 'a-browse', event: 'Secret Browse' },
+      ]),
+    );
+    expect(parkedEvents('42', await headOf(store, '42'))).toHaveLength(1);
+    // Alice's earlier login on the device stitches it to her: its anonymous events and copies are hers.
+    await ingestFile(store, ndjson([{ userId: 'alice', anonymousId: '42', at: T0, id: 'a-login' }]));
+    expect((await headOf(store, '42')).link?.userId).toBe('alice');
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+
+    const head = await headOf(store, '42');
+    const anonymousCopies = parkedEvents('42', head).filter((event) => event.userId === null);
+    expect(anonymousCopies).toEqual([]);
+    expect(await counts(store, '42')).toEqual([1]);
+    const names = (await scanTable(dynamo.client, store))
+      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
+      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
+      .flatMap((session) =>
+        session.events.filter((event) => event.userId === null).map((event) => event.name),
+      );
+    expect(names).toEqual([]);
+  });
 });
