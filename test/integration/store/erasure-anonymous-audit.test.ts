@@ -350,3 +350,64 @@ describe('parked copies under the shared id', () => {
     expect(names).toEqual([]);
   });
 });
+
+describe('the API over an anonymousId erased with its user, with no user of its own', () => {
+  it('answers 404 for it after the erasure, and never names the erased user', async () => {
+    const store = await stitchingStore();
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' },
+        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
+      ]),
+    );
+    const lookup = createApiHandler({
+      reader: store.reader,
+      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
+      logger: { error: () => undefined },
+    });
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    for (const path of [
+      userPath('dev'),
+      userPath('dev', 'sessions'),
+      userPath('dev', 'sessions', '20240506T090000000Z'),
+    ]) {
+      const answer = await call(lookup, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(JSON.stringify(answer), path).not.toContain('alice');
+    }
+  });
+});
+
+describe('an erasure while both users of a shared id keep sending', () => {
+  it('stores every event of the other user and none of the erased user’s', async () => {
+    const store = await stitchingStore();
+    await ingestFile(store, ndjson(SHARED_ID));
+    const customer = Array.from({ length: 8 }, (_, n) =>
+      ingestFile(
+        store,
+        ndjson([{ userId: '42', at: T0 + (10 + n) * HOUR, id: `u42-x${n}`, event: 'Order' }]),
+      ),
+    );
+    const device = Array.from({ length: 4 }, (_, n) =>
+      ingestFile(
+        store,
+        ndjson([{ anonymousId: '42', at: T0 + (n + 2) * MINUTE, id: `a-x${n}`, event: 'Secret Browse' }]),
+      ),
+    );
+    await Promise.all([
+      ...customer,
+      ...device,
+      new DynamoDbEraser({ transport: store.transport }).eraseUser('alice'),
+    ]);
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    expect(await counts(store, '42')).toEqual([1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const items = await scanTable(dynamo.client, store);
+    expect(keysOf(items, ['alice'])).toEqual(headsOnly(['alice']));
+    const names = items
+      .filter((item) => item.pk?.S !== 'U#alice' && item.sk?.S?.startsWith('D#'))
+      .flatMap((item) => decodePageSessions(item.pk?.S?.slice(2) ?? '', decodeDayPage(item)))
+      .flatMap((session) => session.events.map((event) => event.name));
+    expect(names).not.toContain('Secret Browse');
+  });
+});
