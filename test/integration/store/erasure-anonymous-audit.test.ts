@@ -411,3 +411,44 @@ describe('an erasure while both users of a shared id keep sending', () => {
     expect(names).not.toContain('Secret Browse');
   });
 });
+
+describe('an anonymousId with no user of its own, left with garbage by a move that died', () => {
+  it('is cleared to its head by an erasure run again after a crash at any write', async () => {
+    for (let crashAt = 0; ; crashAt++) {
+      const store = await stitchingStore();
+      await ingestFile(
+        store,
+        ndjson([{ anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' }]),
+      );
+      let moved = false;
+      const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
+        if (moved) throw new Crash();
+        const answer = await send();
+        if (command === 'TransactWriteItemsCommand') moved = true;
+        return answer;
+      });
+      await expect(
+        ingestFile(
+          { ...store, writer: writerOn(store, dying) },
+          ndjson([{ userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' }]),
+        ),
+      ).rejects.toThrow();
+      dying.destroy();
+      const crashing = crashingClient(dynamo.endpoint, crashAt);
+      const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
+      const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(
+        () => false,
+        (error: unknown) => {
+          if (!(error instanceof Crash)) throw error;
+          return true;
+        },
+      );
+      crashing.destroy();
+      await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+      const items = await scanTable(dynamo.client, store);
+      expect(keysOf(items, ['alice', 'dev']), `crash at ${crashAt}`).toEqual(headsOnly(['alice', 'dev']));
+      expect((await headOf(store, 'dev')).anonymousErased).toBe(true);
+      if (!crashed) break;
+    }
+  });
+});
