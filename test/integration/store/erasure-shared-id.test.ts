@@ -1,9 +1,9 @@
-// Audit of erasing an anonymousId with the user it is stitched to (`ea`), where that id is also another user's
-// userId (rule 2: one id, one partition): merges of that other user racing the erasure, and rebuilds after it.
+// Erasing a user with an anonymousId stitched to it that is also another user's userId (rule 2: one id, one
+// partition; the anonymousId is marked `ea`): that other user's merges racing the erasure, rebuilds after it,
+// crashes, every order of the files, the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
-import { parkedEvents } from '../../../functions/adapters/dynamodb/partition-change.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
@@ -12,7 +12,7 @@ import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { freshStore, storedSessions, writerOn } from './store-harness.js';
+import { freshStore, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -28,6 +28,18 @@ const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 const HOUR = 60 * MINUTE;
 
 const stitchingStore = () => freshStore(dynamo.client, { identityStitching: true });
+
+const counts = async (store: Awaited<ReturnType<typeof stitchingStore>>, user: string) =>
+  (await storedSessions(store, [user])).map((session) => session.eventCount);
+
+const SHARED_ID = [
+  { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
+  { userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' },
+  { userId: '42', at: T0 + 3 * HOUR, id: 'u42-1', event: 'Order' },
+  { anonymousId: 'd9', at: T0 + 5 * HOUR, id: 'd9-browse' },
+  { userId: '42', anonymousId: 'd9', at: T0 + 5 * HOUR + MINUTE, id: 'd9-login' },
+  { userId: 'bob', at: T0, id: 'b-1' },
+];
 
 describe('erasing a user whose anonymousId is another user’s userId', () => {
   it('keeps the sessions that other user commits while the erasure clears the id’s partition', async () => {
@@ -73,18 +85,6 @@ describe('erasing a user whose anonymousId is another user’s userId', () => {
 });
 
 /** Device 42 is alice's; customer 42 has sessions of its own and a device `d9` of its own. */
-const SHARED_ID = [
-  { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
-  { userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' },
-  { userId: '42', at: T0 + 3 * HOUR, id: 'u42-1', event: 'Order' },
-  { anonymousId: 'd9', at: T0 + 5 * HOUR, id: 'd9-browse' },
-  { userId: '42', anonymousId: 'd9', at: T0 + 5 * HOUR + MINUTE, id: 'd9-login' },
-  { userId: 'bob', at: T0, id: 'b-1' },
-];
-
-const counts = async (store: Awaited<ReturnType<typeof stitchingStore>>, user: string) =>
-  (await storedSessions(store, [user])).map((session) => session.eventCount);
-
 describe('a rebuild over an anonymousId erased with its user', () => {
   it('turns stitching off and on again, keeping the other user’s sessions and the erasure', async () => {
     const store = await stitchingStore();
@@ -184,90 +184,6 @@ describe('the API over the shared id', () => {
   });
 });
 
-describe('an erasure racing an earlier link of its anonymousId', () => {
-  it('leaves an anonymousId that a link moved to another user before its mark as that user’s', async () => {
-    const store = await stitchingStore();
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Browse' },
-        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
-        { userId: 'bob', at: T0 - HOUR, id: 'b-1' },
-      ]),
-    );
-    // Bob's earlier login on the device lands after the eraser listed alice's markers, before it marks `dev`.
-    let linked = false;
-    const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
-      const key = input.Key as { pk?: { S?: string } } | undefined;
-      if (!linked && command === 'UpdateItemCommand' && key?.pk?.S === 'U#dev') {
-        linked = true;
-        await ingestFile(
-          store,
-          ndjson([{ userId: 'bob', anonymousId: 'dev', at: T0 - 30 * MINUTE, id: 'b-link' }]),
-        );
-      }
-      return send();
-    });
-    const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
-    await new DynamoDbEraser({ transport }).eraseUser('alice');
-    client.destroy();
-    expect(linked).toBe(true);
-    expect((await headOf(store, 'dev')).link?.userId).toBe('bob');
-
-    // As if the link had come first (rule 8 makes the device bob's): its events are bob's, and so are later ones.
-    const { stats } = await ingestFile(
-      store,
-      ndjson([{ anonymousId: 'dev', at: T0 + 2 * MINUTE, id: 'd-later' }]),
-    );
-    expect(stats.erased).toBe(0);
-    expect((await headOf(store, 'dev')).anonymousErased).toBe(false);
-    expect((await store.reader.getUserSummary('dev'))?.stitchedTo).toBe('bob');
-  });
-});
-
-describe('an erasure after a move out of the shared id that died before collecting its garbage', () => {
-  it('leaves none of the erased user’s anonymous events in the other user’s partition, even if it never merges that day again', async () => {
-    const store = await stitchingStore();
-    // Customer 42 is active two days later; device 42 browses before alice's login is known.
-    await ingestFile(
-      store,
-      ndjson([
-        { userId: '42', at: T0 + 48 * HOUR, id: 'u42-1', event: 'Order' },
-        { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
-      ]),
-    );
-    // Alice's login moves the browse to her partition; the ingest dies right after the move's transaction.
-    let moved = false;
-    const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-      if (moved) throw new Crash();
-      const answer = await send();
-      if (command === 'TransactWriteItemsCommand') moved = true;
-      return answer;
-    });
-    await expect(
-      ingestFile(
-        { ...store, writer: writerOn(store, dying) },
-        ndjson([{ userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' }]),
-      ),
-    ).rejects.toThrow();
-    dying.destroy();
-    expect(moved).toBe(true);
-    expect((await headOf(store, '42')).link?.userId).toBe('alice');
-
-    const eraser = new DynamoDbEraser({ transport: store.transport });
-    await eraser.eraseUser('alice');
-    await eraser.eraseUser('alice');
-    // Customer 42 may never merge that day again: the erasure itself must not leave the browse behind.
-    expect(await counts(store, '42')).toEqual([1]);
-    const names = (await scanTable(dynamo.client, store))
-      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
-      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
-      .flatMap((session) => session.events.map((event) => event.name));
-    expect(names).not.toContain('Secret Browse');
-  });
-});
-
-/** Every permutation of `items`. */
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((item, index) =>
@@ -319,66 +235,6 @@ describe('a shared id, whatever order its files and the erasure come in', () => 
   }, 300_000);
 });
 
-describe('parked copies under the shared id', () => {
-  it('keeps none of the erased user’s anonymous copies in the other user’s head', async () => {
-    const store = await stitchingStore();
-    // One messageId sent by customer 42 on device 42 and again without a userId: one copy is parked in U#42.
-    await ingestFile(
-      store,
-      ndjson([
-        { userId: '42', anonymousId: '42', at: T0 + 10 * MINUTE, id: 'dup', event: 'Secret Dup' },
-        { anonymousId: '42', at: T0 + 10 * MINUTE, id: 'dup', event: 'Secret Dup' },
-        { anonymousId: '42', at: T0 + 5 * MINUTE, id: 'a-browse', event: 'Secret Browse' },
-      ]),
-    );
-    expect(parkedEvents('42', await headOf(store, '42'))).toHaveLength(1);
-    // Alice's earlier login on the device stitches it to her: its anonymous events and copies are hers.
-    await ingestFile(store, ndjson([{ userId: 'alice', anonymousId: '42', at: T0, id: 'a-login' }]));
-    expect((await headOf(store, '42')).link?.userId).toBe('alice');
-    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-
-    const head = await headOf(store, '42');
-    const anonymousCopies = parkedEvents('42', head).filter((event) => event.userId === null);
-    expect(anonymousCopies).toEqual([]);
-    expect(await counts(store, '42')).toEqual([1]);
-    const names = (await scanTable(dynamo.client, store))
-      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
-      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
-      .flatMap((session) =>
-        session.events.filter((event) => event.userId === null).map((event) => event.name),
-      );
-    expect(names).toEqual([]);
-  });
-});
-
-describe('the API over an anonymousId erased with its user, with no user of its own', () => {
-  it('answers 404 for it after the erasure, and never names the erased user', async () => {
-    const store = await stitchingStore();
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' },
-        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
-      ]),
-    );
-    const lookup = createApiHandler({
-      reader: store.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-      logger: { error: () => undefined },
-    });
-    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-    for (const path of [
-      userPath('dev'),
-      userPath('dev', 'sessions'),
-      userPath('dev', 'sessions', '20240506T090000000Z'),
-    ]) {
-      const answer = await call(lookup, 'GET', path);
-      expect(answer.status, path).toBe(404);
-      expect(JSON.stringify(answer), path).not.toContain('alice');
-    }
-  });
-});
-
 describe('an erasure while both users of a shared id keep sending', () => {
   it('stores every event of the other user and none of the erased user’s', async () => {
     const store = await stitchingStore();
@@ -409,46 +265,5 @@ describe('an erasure while both users of a shared id keep sending', () => {
       .flatMap((item) => decodePageSessions(item.pk?.S?.slice(2) ?? '', decodeDayPage(item)))
       .flatMap((session) => session.events.map((event) => event.name));
     expect(names).not.toContain('Secret Browse');
-  });
-});
-
-describe('an anonymousId with no user of its own, left with garbage by a move that died', () => {
-  it('is cleared to its head by an erasure run again after a crash at any write', async () => {
-    for (let crashAt = 0; ; crashAt++) {
-      const store = await stitchingStore();
-      await ingestFile(
-        store,
-        ndjson([{ anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' }]),
-      );
-      let moved = false;
-      const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-        if (moved) throw new Crash();
-        const answer = await send();
-        if (command === 'TransactWriteItemsCommand') moved = true;
-        return answer;
-      });
-      await expect(
-        ingestFile(
-          { ...store, writer: writerOn(store, dying) },
-          ndjson([{ userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' }]),
-        ),
-      ).rejects.toThrow();
-      dying.destroy();
-      const crashing = crashingClient(dynamo.endpoint, crashAt);
-      const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
-      const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(
-        () => false,
-        (error: unknown) => {
-          if (!(error instanceof Crash)) throw error;
-          return true;
-        },
-      );
-      crashing.destroy();
-      await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-      const items = await scanTable(dynamo.client, store);
-      expect(keysOf(items, ['alice', 'dev']), `crash at ${crashAt}`).toEqual(headsOnly(['alice', 'dev']));
-      expect((await headOf(store, 'dev')).anonymousErased).toBe(true);
-      if (!crashed) break;
-    }
   });
 });
