@@ -1,35 +1,21 @@
 // A segmented day page whose index (`sg`) or rows disagree with its chunks: a read in part must refuse it
 // as corrupt (CorruptItemError), as a whole read does, not hang or answer wrong events.
-import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { type Key, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
-import { compareEvents } from '../../../functions/domain/sessions/order.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
-import { record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { dayPagesOf, HOUR, sessionEvents } from './long-sessions.js';
 import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
 
 const T0 = Date.UTC(2024, 4, 1, 8);
-const HOUR = 3_600_000;
 
-function sessions(user: string, sizes: number[]): EventRecord[] {
-  return sizes
-    .flatMap((size, s) =>
-      Array.from({ length: size }, (_, index) =>
-        record({
-          id: `m:${createHash('md5').update(`${s}-${index}`).digest('hex')}`,
-          userId: user,
-          timestamp: T0 + s * HOUR + index * 100,
-          name: `Request ${index % 97}`,
-        }),
-      ),
-    )
-    .sort(compareEvents);
-}
+/** Sessions an hour apart, `sizes[s]` events each, 100 ms apart. */
+const sessions = (user: string, sizes: number[]) =>
+  sessionEvents(user, sizes, { start: T0, seed: 0, stepMs: 100, tie: 1 });
 
 /** A transport whose reads of nothing are counted: a reader asking for no keys again and again is stuck. */
 class GuardedTransport extends Transport {
@@ -51,10 +37,7 @@ afterAll(async () => {
 });
 
 async function pageOf(store: StoreUnderTest, user: string) {
-  const items = await store.transport.query({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
-    ExpressionAttributeValues: { ':pk': { S: `U#${user}` }, ':d': { S: 'D#' } },
-  });
+  const items = await dayPagesOf(store, user);
   expect(items).toHaveLength(1);
   return items[0] as NonNullable<(typeof items)[0]>;
 }
