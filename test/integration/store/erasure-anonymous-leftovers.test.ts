@@ -10,8 +10,16 @@ import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
-import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
-import { freshStore, storedSessions, writerOn } from './store-harness.js';
+import {
+  headOf,
+  headsOnly,
+  ingestDyingAfterMove,
+  ingestFile,
+  keysOf,
+  ndjson,
+  scanTable,
+} from './erasure-harness.js';
+import { freshStore, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
 
@@ -84,21 +92,11 @@ describe('an erasure after a move out of the shared id that died before collecti
       ]),
     );
     // Alice's login moves the browse to her partition; the ingest dies right after the move's transaction.
-    let moved = false;
-    const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-      if (moved) throw new Crash();
-      const answer = await send();
-      if (command === 'TransactWriteItemsCommand') moved = true;
-      return answer;
-    });
-    await expect(
-      ingestFile(
-        { ...store, writer: writerOn(store, dying) },
-        ndjson([{ userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' }]),
-      ),
-    ).rejects.toThrow();
-    dying.destroy();
-    expect(moved).toBe(true);
+    await ingestDyingAfterMove(
+      store,
+      dynamo.endpoint,
+      ndjson([{ userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' }]),
+    );
     expect((await headOf(store, '42')).link?.userId).toBe('alice');
 
     const eraser = new DynamoDbEraser({ transport: store.transport });
@@ -183,20 +181,11 @@ describe('an anonymousId with no user of its own, left with garbage by a move th
         store,
         ndjson([{ anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' }]),
       );
-      let moved = false;
-      const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-        if (moved) throw new Crash();
-        const answer = await send();
-        if (command === 'TransactWriteItemsCommand') moved = true;
-        return answer;
-      });
-      await expect(
-        ingestFile(
-          { ...store, writer: writerOn(store, dying) },
-          ndjson([{ userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' }]),
-        ),
-      ).rejects.toThrow();
-      dying.destroy();
+      await ingestDyingAfterMove(
+        store,
+        dynamo.endpoint,
+        ndjson([{ userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' }]),
+      );
       const crashing = crashingClient(dynamo.endpoint, crashAt);
       const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
       const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(

@@ -2,13 +2,14 @@
 // and the real ingest use case over an NDJSON export held in memory.
 import { createHash } from 'node:crypto';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { expect } from 'vitest';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { Item } from '../../../functions/adapters/dynamodb/transport.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
-import { localClient, WRITES } from './crashing-client.js';
-import type { StoreUnderTest } from './store-harness.js';
+import { Crash, hookedClient, localClient, WRITES } from './crashing-client.js';
+import { type StoreUnderTest, writerOn } from './store-harness.js';
 
 export { Crash, crashingClient, localClient } from './crashing-client.js';
 
@@ -126,4 +127,28 @@ export async function ingestFile(
     browserOf: () => null,
   });
   return { stats, report };
+}
+
+/**
+ * Ingests `text` through a writer whose ingest dies (a Lambda timeout) right after a stitching move's
+ * transaction: the move committed, and nothing after it ran.
+ */
+export async function ingestDyingAfterMove(
+  store: StoreUnderTest,
+  endpoint: string,
+  text: string,
+): Promise<void> {
+  let moved = false;
+  const dying = hookedClient(endpoint, async (command, _input, send) => {
+    if (moved) throw new Crash();
+    const answer = await send();
+    if (command === 'TransactWriteItemsCommand') moved = true;
+    return answer;
+  });
+  try {
+    await expect(ingestFile({ ...store, writer: writerOn(store, dying) }, text)).rejects.toThrow();
+  } finally {
+    dying.destroy();
+  }
+  expect(moved).toBe(true);
 }

@@ -8,7 +8,15 @@ import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
 import { Crash, hookedClient } from './crashing-client.js';
-import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
+import {
+  headOf,
+  headsOnly,
+  ingestDyingAfterMove,
+  ingestFile,
+  keysOf,
+  ndjson,
+  scanTable,
+} from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
 
@@ -59,21 +67,11 @@ describe('an erasure', () => {
     await ingestFile(store, ndjson([{ anonymousId: 'anon-c', at: T0, id: 'c-browse', event: 'Private' }]));
 
     // The ingest of the link dies (a Lambda timeout) right after the move's transaction.
-    let moved = false;
-    const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-      if (moved) throw new Crash();
-      const answer = await send();
-      if (command === 'TransactWriteItemsCommand') moved = true;
-      return answer;
-    });
-    await expect(
-      ingestFile(
-        { ...store, writer: writerOn(store, dying) },
-        ndjson([{ userId: 'carol', anonymousId: 'anon-c', at: T0 + MINUTE, id: 'c-login' }]),
-      ),
-    ).rejects.toThrow();
-    dying.destroy();
-    expect(moved).toBe(true);
+    await ingestDyingAfterMove(
+      store,
+      dynamo.endpoint,
+      ndjson([{ userId: 'carol', anonymousId: 'anon-c', at: T0 + MINUTE, id: 'c-login' }]),
+    );
 
     // The move committed carol's new totals on her erased head; the erasure it runs next never ran.
     expect((await headOf(store, 'carol')).erased).toBe(true);
