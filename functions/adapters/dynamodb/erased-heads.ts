@@ -82,6 +82,7 @@ function anonymousErasedHeadUpdate(read: Head, version: number, txn: string, rec
   };
 }
 
+/** One kind of mark: the update of a head that exists, the attributes of one it creates. */
 export interface HeadMark {
   /** A head that needs no new mark. */
   readonly done: (head: Head) => boolean;
