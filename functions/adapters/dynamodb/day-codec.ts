@@ -240,7 +240,15 @@ export function chunkKeysOf(page: DayPage): string[] {
 /** A page's segment index, when its chunks are segments (see event-segments.ts). */
 export function segmentIndexOf(page: DayPage): SegmentIndex | undefined {
   const blob = page.item.sg?.B;
-  return blob === undefined ? undefined : decodeSegmentIndex(blob, page.item.sk?.S ?? '');
+  if (blob === undefined) return undefined;
+  const where = page.item.sk?.S ?? '';
+  const index = decodeSegmentIndex(blob, where);
+  // One chunk a segment, and no inline events beside them: read in part, an index that disagrees would
+  // name chunks that are not there, or answer events for ever never found.
+  const chunks = chunkKeysOf(page).length;
+  if (page.item.e !== undefined || index.counts.length !== chunks)
+    throw new CorruptItemError(`${where}: ${chunks} chunks for ${index.counts.length} segments`);
+  return index;
 }
 
 /** The events of some of a page's segments, in order, checked against the index. */
