@@ -3,7 +3,14 @@ import type { ErasureResult, UserEraser } from '../../domain/store/ports.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { keysOf as keysOfGroup, resolveDays } from './day-groups.js';
 import { newTxn } from './day-writes.js';
-import { anonymousErased, ERASED, type HeadMark, linkedElsewhere } from './erased-heads.js';
+import {
+  anonymousErased,
+  ERASED,
+  type HeadMark,
+  linkedElsewhere,
+  markedHeadItem,
+  markedHeadUpdate,
+} from './erased-heads.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import {
   anonymousIdOfStitchedSk,
@@ -127,17 +134,10 @@ export class DynamoDbEraser implements UserEraser {
       const recent = JSON.stringify(history.recent);
       try {
         if (head.exists) {
-          await this.transport.update(headKey(id), mark.update(head, version, txn, recent));
+          await this.transport.update(headKey(id), markedHeadUpdate(mark, head, version, txn, recent));
         } else {
           await this.transport.put(
-            {
-              ...headKey(id),
-              ...mark.created,
-              v: { N: String(version) },
-              t: { S: txn },
-              rc: { S: recent },
-              in: { M: {} },
-            },
+            { ...headKey(id), ...markedHeadItem(mark, version, txn, recent) },
             { ConditionExpression: 'attribute_not_exists(pk)' },
           );
         }

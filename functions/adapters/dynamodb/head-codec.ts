@@ -153,6 +153,30 @@ export interface HeadCommit {
   readonly parked?: Uint8Array | null;
 }
 
+/** Head attributes to SET, or to REMOVE where undefined: the parts of an UpdateItem expression. */
+export function attributeChanges(attributes: Readonly<Record<string, AttributeValue | undefined>>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  for (const [attribute, value] of Object.entries(attributes)) {
+    names[`#${attribute}`] = attribute;
+    if (value === undefined) {
+      removes.push(`#${attribute}`);
+    } else {
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+  }
+  return { names, values, sets, removes };
+}
+
+export function updateExpression(sets: readonly string[], removes: readonly string[]): string {
+  return [`SET ${sets.join(', ')}`, removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 /**
  * The UpdateItem expression of a commit, conditional on the version read (and on the committing intent,
  * when staged). An update, not a put, so intents registered meanwhile by other writers survive it.
@@ -167,41 +191,29 @@ export function commitUpdate(
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, AttributeValue>;
 } {
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  const set = (attribute: string, value: AttributeValue | undefined) => {
-    names[`#${attribute}`] = attribute;
-    if (value === undefined) {
-      removes.push(`#${attribute}`);
-    } else {
-      values[`:${attribute}`] = value;
-      sets.push(`#${attribute} = :${attribute}`);
-    }
-  };
   const { totals } = commit;
-  set('v', { N: String(commit.version) });
-  set('t', { S: commit.txn });
-  set('ld', commit.lastDay === undefined ? undefined : { S: commit.lastDay });
-  set('rc', { S: JSON.stringify(commit.recent) });
-  set('rf', { S: commit.rules });
-  set('sc', { N: String(totals.sessionCount) });
-  set('ec', { N: String(totals.eventCount) });
-  set('fs', totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) });
-  set('ls', totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) });
-  set('mo', { S: encodeMonths(totals.months) });
-  set('dc', { N: String(totals.dayCount) });
-  if ('link' in commit) set('li', commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) });
-  if (commit.stitchedCount !== undefined) set('ac', { N: String(commit.stitchedCount) });
-  if (commit.stitchedSample !== undefined) {
-    set(
-      'as',
-      commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map(encodeSampleId) },
-    );
-  }
-  if (commit.erased !== undefined) set('er', commit.erased ? { BOOL: true } : undefined);
-  if (commit.parked !== undefined) set('pe', commit.parked === null ? undefined : { B: commit.parked });
+  const { names, values, sets, removes } = attributeChanges({
+    v: { N: String(commit.version) },
+    t: { S: commit.txn },
+    ld: commit.lastDay === undefined ? undefined : { S: commit.lastDay },
+    rc: { S: JSON.stringify(commit.recent) },
+    rf: { S: commit.rules },
+    sc: { N: String(totals.sessionCount) },
+    ec: { N: String(totals.eventCount) },
+    fs: totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) },
+    ls: totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) },
+    mo: { S: encodeMonths(totals.months) },
+    dc: { N: String(totals.dayCount) },
+    ...('link' in commit && {
+      li: commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) },
+    }),
+    ...(commit.stitchedCount !== undefined && { ac: { N: String(commit.stitchedCount) } }),
+    ...(commit.stitchedSample !== undefined && {
+      as: commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map(encodeSampleId) },
+    }),
+    ...(commit.erased !== undefined && { er: commit.erased ? { BOOL: true } : undefined }),
+    ...(commit.parked !== undefined && { pe: commit.parked === null ? undefined : { B: commit.parked } }),
+  });
   if (!read.exists) {
     names['#in'] = 'in';
     values[':noIntents'] = { M: {} };
@@ -223,11 +235,8 @@ export function commitUpdate(
     removes.push('#in.#txn');
     condition = `(${condition}) AND attribute_exists(#in.#txn)`;
   }
-  const expression = [`SET ${sets.join(', ')}`, removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
-    .filter(Boolean)
-    .join(' ');
   return {
-    UpdateExpression: expression,
+    UpdateExpression: updateExpression(sets, removes),
     ConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
