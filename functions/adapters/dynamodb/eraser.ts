@@ -104,7 +104,7 @@ export class DynamoDbEraser implements UserEraser {
     // userId events are still taken) writes under a later version and may commit its pages meanwhile.
     let from = FIRST_DAY_SK;
     for (;;) {
-      const skList = await this.pageKeysOf(id, from, LAST_CHUNK_SK);
+      const skList = await this.pageKeysOf(id, { from, to: LAST_CHUNK_SK });
       const stale = skList.filter((sk) => (versionOfPageSk(sk) ?? 0) <= version);
       if (stale.length > 0) {
         await this.transport.deleteKeys(stale.map((sk) => itemKey(userPk(id), sk)));
@@ -178,28 +178,18 @@ export class DynamoDbEraser implements UserEraser {
   /** The next page of the partition's keys other than the head (markers sort first: `A#` < `D#` < `E#`). */
   private async itemsBesideHead(id: string): Promise<Key[]> {
     const pk = userPk(id);
-    const items = await this.transport.query(
-      {
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-        Limit: DELETE_PAGE_ITEMS,
-      },
-      (sofar) => sofar.length >= DELETE_PAGE_ITEMS,
-    );
-    return items
-      .map((item) => item.sk?.S ?? HEAD_SK)
-      .filter((sk) => sk !== HEAD_SK)
-      .map((sk) => itemKey(pk, sk));
+    return (await this.pageKeysOf(id)).filter((sk) => sk !== HEAD_SK).map((sk) => itemKey(pk, sk));
   }
 
-  /** A page of the sort keys of the partition's items from `from` to `to`, both included, in order. */
-  private async pageKeysOf(id: string, from: string, to: string): Promise<string[]> {
+  /** A page of the sort keys of the partition's items, in order: all of them, or from `range.from` to `range.to`. */
+  private async pageKeysOf(id: string, range?: { from: string; to: string }): Promise<string[]> {
     const items = await this.transport.query(
       {
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': { S: userPk(id) }, ':from': { S: from }, ':to': { S: to } },
+        KeyConditionExpression: range === undefined ? 'pk = :pk' : 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: userPk(id) },
+          ...(range !== undefined && { ':from': { S: range.from }, ':to': { S: range.to } }),
+        },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
         Limit: DELETE_PAGE_ITEMS,
