@@ -66,12 +66,15 @@ export function userOfPk(pk: string): string | undefined {
   return idOfKey(pk, USER_PREFIX, ENCODED_USER_PREFIX);
 }
 
+/** A token starts with its version in this many base-36 digits. */
+const VERSION_DIGITS = 10;
+
 /**
  * The token of one attempt's items: its version (fixed width, so a day's groups sort by version) and its
  * transaction, so two attempts never write the same key and only the head's condition decides between them.
  */
 export function tokenOf(version: number, txn: string): string {
-  return `${version.toString(36).padStart(10, '0')}${txn}`;
+  return `${version.toString(36).padStart(VERSION_DIGITS, '0')}${txn}`;
 }
 
 const pageNumber = (page: number) => String(page).padStart(4, '0');
@@ -117,8 +120,8 @@ export function parseDaySk(sk: string): DayPageKey | undefined {
 export function versionOfPageSk(sk: string): number | undefined {
   if (!sk.startsWith(DAY_PREFIX) && !sk.startsWith(CHUNK_PREFIX)) return undefined;
   const token = sk.slice(DAY_PREFIX.length).split('#')[1];
-  if (token === undefined || token.length < 10) return undefined;
-  const version = Number.parseInt(token.slice(0, 10), 36);
+  if (token === undefined || token.length < VERSION_DIGITS) return undefined;
+  const version = Number.parseInt(token.slice(0, VERSION_DIGITS), 36);
   return Number.isNaN(version) ? undefined : version;
 }
 
