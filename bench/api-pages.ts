@@ -15,6 +15,7 @@ import type { ExportFile } from './exports.js';
 import type { IngestResult } from './ingest-child.js';
 import { runChild } from './processes.js';
 import type { ApiPages, ApiRow } from './report.js';
+import { integer } from './report-format.js';
 import { max } from './stats.js';
 
 const SIGNING_KEY = 'benchmark-cursor-signing-key-0123456789';
@@ -168,9 +169,9 @@ export async function benchmarkLongSessionPages(
     }
     if (events !== user.file.events)
       throw new Error(`the pages held ${events} events of ${user.file.events}`);
-    const label = `GET …/sessions/{sessionId}, a bot's session of ${user.file.events.toLocaleString('en-US')} events`;
+    const label = `GET …/sessions/{sessionId}, a bot's session of ${integer(user.file.events)} events`;
     return [
-      row(`${label}: first page of ${MAX_EVENT_LIMIT.toLocaleString('en-US')} events`, [first.units]),
+      row(`${label}: first page of ${integer(MAX_EVENT_LIMIT)} events`, [first.units]),
       row(`${label}: following pages`, following),
     ];
   } finally {
