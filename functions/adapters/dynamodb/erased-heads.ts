@@ -1,5 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { attributeChanges, type Head, updateExpression } from './head-codec.js';
+import {
+  attributeChanges,
+  EMPTY_HEAD,
+  encodeIntent,
+  type Head,
+  type Intent,
+  updateExpression,
+} from './head-codec.js';
 import type { Item, Transport } from './transport.js';
 
 // How an erasure marks a head (docs/operations.md, "The suppression entry"): the attributes it sets or
@@ -7,34 +14,41 @@ import type { Item, Transport } from './transport.js';
 
 type HeadUpdate = Parameters<Transport['update']>[1];
 
-/** One kind of mark: the attributes it sets (or removes, where undefined), beside a new version. */
+/** One kind of mark: the attributes it sets (or removes, where undefined) on the head read, beside a new version. */
 export interface HeadMark {
   /** A head that needs no new mark. */
   readonly done: (head: Head) => boolean;
-  readonly attributes: Readonly<Record<string, AttributeValue | undefined>>;
+  readonly attributes: (read: Head) => Readonly<Record<string, AttributeValue | undefined>>;
 }
 
 /**
  * The mark of an erased id: the erased flag and totals of nothing; its parked copies (events the head
  * itself holds, `pe`) go with the rest, and so do intents, so nothing can commit on what was read before.
+ * Stitching moves' intents stay, as the trail to their staged pages in other partitions (the new version
+ * already keeps those moves from committing); the eraser abandons them.
  */
 export const ERASED: HeadMark = {
   done: () => false,
-  attributes: {
+  attributes: (read) => ({
     er: { BOOL: true },
     sc: { N: '0' },
     ec: { N: '0' },
     dc: { N: '0' },
     mo: { S: '' },
     ac: { N: '0' },
-    in: { M: {} },
+    in: { M: Object.fromEntries([...movesOf(read)].map(([txn, intent]) => [txn, encodeIntent(intent)])) },
     ld: undefined,
     fs: undefined,
     ls: undefined,
     as: undefined,
     pe: undefined,
-  },
+  }),
 };
+
+/** The head's intents that belong to stitching moves, staged also in other partitions. */
+export function movesOf(head: Head): Map<string, Intent> {
+  return new Map([...head.intents].filter(([, intent]) => intent.partners.length > 0));
+}
 
 /** Whether an anonymousId's head now links it to a user other than `user` (an earlier link moved it since). */
 export const linkedElsewhere = (head: Head, user: string) =>
@@ -49,7 +63,7 @@ export const anonymousErased = (user: string): HeadMark => ({
     head.erased ||
     linkedElsewhere(head, user) ||
     (head.anonymousErased && (head.link?.canonical ?? '') === ''),
-  attributes: { ea: { BOOL: true } },
+  attributes: () => ({ ea: { BOOL: true } }),
 });
 
 /**
@@ -67,7 +81,7 @@ export function markedHeadUpdate(
 ): HeadUpdate {
   const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
   const { names, values, sets, removes } = attributeChanges({
-    ...mark.attributes,
+    ...mark.attributes(read),
     v: { N: String(version) },
     t: { S: txn },
     rc: { S: recent },
@@ -89,7 +103,7 @@ export function markedHeadItem(mark: HeadMark, version: number, txn: string, rec
     t: { S: txn },
     rc: { S: recent },
   };
-  for (const [attribute, value] of Object.entries(mark.attributes))
+  for (const [attribute, value] of Object.entries(mark.attributes(EMPTY_HEAD)))
     if (value !== undefined) item[attribute] = value;
   return item;
 }

@@ -10,8 +10,10 @@ import {
   linkedElsewhere,
   markedHeadItem,
   markedHeadUpdate,
+  movesOf,
 } from './erased-heads.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
+import { abandonIntent } from './intents.js';
 import {
   anonymousIdOfStitchedSk,
   FIRST_DAY_SK,
@@ -67,7 +69,8 @@ export class DynamoDbEraser implements UserEraser {
     tally: { itemsDeleted: number; anonymousIds: string[] },
   ): Promise<void> {
     visited.add(id);
-    await this.mark(id, ERASED);
+    const { head } = await this.mark(id, ERASED);
+    await this.abandonMoves(id, head);
     for (;;) {
       const keys = await this.itemsBesideHead(id);
       if (keys.length === 0) return;
@@ -79,6 +82,22 @@ export class DynamoDbEraser implements UserEraser {
       }
       await this.transport.deleteKeys(keys);
       tally.itemsDeleted += keys.length;
+    }
+  }
+
+  /**
+   * Stitching moves the head registered that can no longer commit (the mark gave the head a new version):
+   * their staged pages in a partner's partition may hold the user's events (its anonymousId's, moving to
+   * another user), and nothing else in the user's partition names that partner. Abandoned there, then here,
+   * which drops the trail the mark kept.
+   */
+  private async abandonMoves(id: string, head: Head): Promise<void> {
+    for (const [txn, intent] of movesOf(head)) {
+      for (const partner of intent.partners) {
+        const staged = decodeHead(await this.transport.get(headKey(partner))).intents.get(txn);
+        if (staged !== undefined) await abandonIntent(this.transport, partner, txn, staged);
+      }
+      await abandonIntent(this.transport, id, txn, intent);
     }
   }
 

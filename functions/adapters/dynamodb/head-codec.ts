@@ -22,6 +22,24 @@ export interface Intent {
   readonly lastDay: string;
   /** When it was registered (epoch ms): its items are cleared only once its writer can no longer write. */
   readonly at: number;
+  /**
+   * The other partitions a stitching move stages in under the same transaction (none for a merge): erasing
+   * this user finds there the staged pages of a move that can no longer commit, which may hold its events.
+   */
+  readonly partners: readonly string[];
+}
+
+/** An intent as stored in the head's `in` map. */
+export function encodeIntent(intent: Intent): AttributeValue {
+  return {
+    M: {
+      v: { N: String(intent.version) },
+      f: { S: intent.firstDay },
+      l: { S: intent.lastDay },
+      a: { N: String(intent.at) },
+      ...(intent.partners.length > 0 && { o: { L: intent.partners.map((user) => ({ S: user })) } }),
+    },
+  };
 }
 
 /** A user's head: the commit point of every change to the user, and the figures a summary needs. */
@@ -110,6 +128,7 @@ export function decodeHead(item: Item | undefined): Head {
       firstDay: intent.f?.S ?? '',
       lastDay: intent.l?.S ?? '',
       at: num(intent.a) ?? 0,
+      partners: (intent.o?.L ?? []).flatMap((user) => (user.S === undefined ? [] : [user.S])),
     });
   }
   return {

@@ -1,5 +1,5 @@
 import { CLOCK_MARGIN_MS, STAGED_DEADLINE_MS } from './commit-history.js';
-import { type Head, headKey, type Intent } from './head-codec.js';
+import { encodeIntent, type Head, headKey, type Intent } from './head-codec.js';
 import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
 import { errorName, itemKey, type Key, type Transport } from './transport.js';
 
@@ -11,14 +11,7 @@ export async function registerIntent(
   txn: string,
   intent: Intent,
 ) {
-  const value = {
-    M: {
-      v: { N: String(intent.version) },
-      f: { S: intent.firstDay },
-      l: { S: intent.lastDay },
-      a: { N: String(intent.at) },
-    },
-  };
+  const value = encodeIntent(intent);
   if (!head.exists) {
     await transport.put(
       { ...headKey(user), v: { N: '0' }, t: { S: '' }, in: { M: { [txn]: value } } },

@@ -153,6 +153,7 @@ export async function prepareChange(
       firstDay: days[0] ?? '',
       lastDay: days[days.length - 1] ?? '',
       at: Date.now(),
+      partners: [],
     },
     appendOnly,
     garbage: [

@@ -178,7 +178,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     let committing = false;
     try {
       for (const change of changes) {
-        await registerIntent(this.transport, change.user, change.head, txn, change.intent);
+        const partners = changes.filter((other) => other !== change).map((other) => other.user);
+        await registerIntent(this.transport, change.user, change.head, txn, { ...change.intent, partners });
         registered.push(change);
       }
       for (const change of changes) await putAll(this.transport, change.items, deadline, written);
