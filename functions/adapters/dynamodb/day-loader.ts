@@ -65,7 +65,7 @@ export async function readDays(
   const chunks =
     chunkKeys.length === 0
       ? new Map<string, Item>()
-      : await transport.batchGet(chunkKeys.map((sk) => itemKey(pk, sk)));
+      : await transport.batchGetWrittenOnce(chunkKeys.map((sk) => itemKey(pk, sk)));
   return groups.map((group) => ({
     day: group.day,
     before: group.pages[0]?.before ?? 0,

@@ -136,7 +136,7 @@ export async function readSessionEvents(
   };
   while (!covered() && next < keys.length) {
     const batch = keys.slice(next, next + segmentsToRead());
-    const items = await transport.batchGet(batch.map((sk) => itemKey(pk, sk)));
+    const items = await transport.batchGetWrittenOnce(batch.map((sk) => itemKey(pk, sk)));
     const blobs = batch.map((sk) => {
       const blob = items.get(batchKey(pk, sk))?.d?.B;
       if (blob === undefined) throw new StaleReadError(user, group.day);

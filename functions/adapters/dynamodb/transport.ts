@@ -291,6 +291,19 @@ export class Transport {
     await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
   }
 
+  /**
+   * BatchGetItem of items written once and never changed (chunks: their keys name the attempt that wrote
+   * them), so any copy read is the one written: eventually consistent, at half the read units, and again
+   * strongly consistent only for keys a replica did not have yet.
+   */
+  async batchGetWrittenOnce(keys: readonly Key[]): Promise<Map<string, Item>> {
+    const found = await this.batchGet(keys, false);
+    const missing = keys.filter((key) => !found.has(batchKey(key.pk.S, key.sk.S)));
+    if (missing.length === 0) return found;
+    for (const [key, item] of await this.batchGet(missing, true)) found.set(key, item);
+    return found;
+  }
+
   /** BatchGetItem in chunks of 100, resending UnprocessedKeys with backoff. Items come back by sort key. */
   async batchGet(keys: readonly Key[], consistent = true): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
@@ -308,7 +321,7 @@ export class Transport {
           ),
         );
         for (const item of output.Responses?.[this.tableName] ?? []) {
-          found.set(`${item.pk?.S}\u0000${item.sk?.S}`, item);
+          found.set(batchKey(item.pk?.S ?? '', item.sk?.S ?? ''), item);
         }
         pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (pending.length > 0) await backoff(attempt, this.baseDelayMs);

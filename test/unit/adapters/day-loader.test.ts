@@ -52,7 +52,7 @@ describe('readDays', () => {
   it('says the read went stale when a page names chunks a newer commit has collected', async () => {
     const { group, chunks } = dayWithChunks();
     expect(chunks).toBeGreaterThan(0);
-    const collected = { batchGet: async () => new Map() } as unknown as Transport;
+    const collected = { batchGetWrittenOnce: async () => new Map() } as unknown as Transport;
     const read = readDays(collected, 'u', [group]);
     await expect(read).rejects.toBeInstanceOf(StaleReadError);
     expect(await read.catch(conflictOnStaleRead)).toBe('conflict');
@@ -80,7 +80,7 @@ describe('loadWindow', () => {
     query: async () => {
       throw new Error('no query expected');
     },
-    batchGet: async () => {
+    batchGetWrittenOnce: async () => {
       throw new Error('no read expected');
     },
   } as unknown as Transport;

@@ -1,6 +1,7 @@
 // The transport's resends keep to an attempt's deadline: a put that lands after the head forgot its version
-// would count as committed (docs/design.md, "The head's history").
+// would count as committed (docs/design.md, "The head's history"); items written once are read at half price.
 import {
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
@@ -66,5 +67,39 @@ describe('Transport.batchWrite with a deadline', () => {
     await transport().batchWrite([put('D#1')]);
 
     expect(calls).toBe(4);
+  });
+});
+
+describe('Transport.batchGetWrittenOnce', () => {
+  const key = (sk: string) => ({ pk: { S: 'U#u' }, sk: { S: sk } });
+  const item = (sk: string) => ({ ...key(sk), d: { B: new Uint8Array([1]) } });
+
+  it('reads eventually consistent, and strongly only the keys a replica did not have yet', async () => {
+    const requests: { keys: string[]; consistent: boolean | undefined }[] = [];
+    dynamoMock.on(BatchGetItemCommand).callsFake((input) => {
+      const { Keys, ConsistentRead } = input.RequestItems[TABLE];
+      const keys = Keys.map((k: { sk: { S: string } }) => k.sk.S);
+      requests.push({ keys, consistent: ConsistentRead });
+      // The replica lacks E#2, written a moment ago.
+      const answered = ConsistentRead ? keys : keys.filter((sk: string) => sk !== 'E#2');
+      return { Responses: { [TABLE]: answered.map(item) } };
+    });
+
+    const found = await transport().batchGetWrittenOnce([key('E#1'), key('E#2'), key('E#3')]);
+
+    expect([...found.keys()].map((k) => k.split('\u0000')[1]).sort()).toEqual(['E#1', 'E#2', 'E#3']);
+    expect(requests).toEqual([
+      { keys: ['E#1', 'E#2', 'E#3'], consistent: false },
+      { keys: ['E#2'], consistent: true },
+    ]);
+  });
+
+  it('answers without a key that no read finds (collected by a newer commit)', async () => {
+    dynamoMock.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
+
+    const found = await transport().batchGetWrittenOnce([key('E#1')]);
+
+    expect(found.size).toBe(0);
+    expect(dynamoMock.commandCalls(BatchGetItemCommand)).toHaveLength(2);
   });
 });
