@@ -23,7 +23,8 @@ import {
   userPk,
   versionOfPageSk,
 } from './keys.js';
-import { backoff, isConditionFailure, itemKey, type Key, type Transport } from './transport.js';
+import { backoff, isConditionFailure } from './request-errors.js';
+import { itemKey, type Key, type Transport } from './transport.js';
 
 export interface EraserOptions {
   readonly transport: Transport;

@@ -1,7 +1,8 @@
 import { CLOCK_MARGIN_MS, STAGED_DEADLINE_MS } from './commit-history.js';
 import { encodeIntent, type Head, headKey, type Intent } from './head-codec.js';
 import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
-import { errorName, itemKey, type Key, type Transport } from './transport.js';
+import { errorName } from './request-errors.js';
+import { itemKey, type Key, type Transport } from './transport.js';
 
 /** Registers a staged write in the head before its items are written, so a crash leaves nothing hidden. */
 export async function registerIntent(

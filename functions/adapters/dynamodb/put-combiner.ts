@@ -5,7 +5,9 @@
  * at once. Items are invisible until their merge commits, so neither their order nor their company matters
  * to readers; a loser's items are cleared by version and transaction whatever request carried them.
  */
-import { DeadlinePassed, type Item, itemKey, type Key, type Transport } from './transport.js';
+
+import { DeadlinePassed } from './request-errors.js';
+import { type Item, itemKey, type Key, type Transport } from './transport.js';
 
 export const BATCH_PUT_BYTES = 720 * 1024;
 const BATCH_PUT_ITEMS = 25;

@@ -10,6 +10,7 @@ import { newTxn } from './day-writes.js';
 import { commitUpdate, type Head, headKey } from './head-codec.js';
 import { cleanDeadIntents } from './intents.js';
 import { prepareChange } from './partition-change.js';
+import { backoff, isConditionFailure } from './request-errors.js';
 import { readTableRules } from './rules-record.js';
 import {
   commitChange,
@@ -19,7 +20,6 @@ import {
   type StaleHeadRebuilder,
 } from './session-writer.js';
 import { DynamoDbStitchingWriter } from './stitching-writer.js';
-import { backoff, isConditionFailure } from './transport.js';
 
 /** A change that removes nothing but makes the whole partition load, so every session is cut again. */
 const KEEP_EVERY_EVENT = { add: [], remove: () => false } as const;

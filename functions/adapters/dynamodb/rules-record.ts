@@ -1,6 +1,7 @@
 import { type CompiledRules, describeRules, type SessionRules } from '../../domain/rules/session-rules.js';
 import { META_PK, RULES_SK } from './keys.js';
-import { errorName, itemKey, type Transport } from './transport.js';
+import { errorName } from './request-errors.js';
+import { itemKey, type Transport } from './transport.js';
 
 /**
  * The session rules a table's data were cut under, recorded with the data: an ingest running other rules

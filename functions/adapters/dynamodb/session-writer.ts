@@ -15,14 +15,8 @@ import {
   WHOLE_PARTITION_EVENTS,
 } from './partition-change.js';
 import { putAll } from './put-combiner.js';
-import {
-  backoff,
-  batchKey,
-  DeadlinePassed,
-  isConditionFailure,
-  type Key,
-  type Transport,
-} from './transport.js';
+import { backoff, DeadlinePassed, isConditionFailure } from './request-errors.js';
+import { batchKey, type Key, type Transport } from './transport.js';
 import { namesCommit } from './visibility.js';
 
 export interface SessionWriterOptions {

@@ -22,8 +22,9 @@ import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
+import { backoff } from './request-errors.js';
 import { type DynamoDbSessionWriter, lostRace, type MergeTarget } from './session-writer.js';
-import { backoff, itemKey, type Key } from './transport.js';
+import { itemKey, type Key } from './transport.js';
 
 /** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
 export function isEarlierLink(candidate: StoredLink, stored: StoredLink | undefined): boolean {

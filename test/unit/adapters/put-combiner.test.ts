@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_PUT_BYTES, PutCombiner } from '../../../functions/adapters/dynamodb/put-combiner.js';
-import { DeadlinePassed, type Item, type Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { DeadlinePassed } from '../../../functions/adapters/dynamodb/request-errors.js';
+import type { Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 
 type Request = string[];
 

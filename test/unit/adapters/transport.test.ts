@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeadlinePassed, Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { DeadlinePassed } from '../../../functions/adapters/dynamodb/request-errors.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 
 const dynamoMock = mockClient(DynamoDBClient);
 const TABLE = 'sessions';
