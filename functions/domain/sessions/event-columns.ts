@@ -18,7 +18,10 @@ import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
 
-/** Bytes per block of the id arena; an id never straddles two blocks (ids are at most 512 characters). */
+/**
+ * Bytes per block of the id arena; an id never straddles two blocks. A messageId has no length limit: an id
+ * longer than a block gets a block of its own, as long as it needs, and the next id starts a new block.
+ */
 const ID_BLOCK_BITS = 20;
 const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
 const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
@@ -106,7 +109,8 @@ export class EventColumns {
   private storeId(at: number, id: string): void {
     const most = id.length * 3;
     let offset = this.idArenaUsed & ID_BLOCK_MASK;
-    if (this.idBlocks.length === 0 || offset + most > ID_BLOCK_SIZE) {
+    // Past the last block (an id longer than a block filled it), or no room left in it: a new block.
+    if (this.idArenaUsed >>> ID_BLOCK_BITS >= this.idBlocks.length || offset + most > ID_BLOCK_SIZE) {
       this.idBlocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
       this.idArenaUsed = (this.idBlocks.length - 1) * ID_BLOCK_SIZE;
       offset = 0;

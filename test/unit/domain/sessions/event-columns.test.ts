@@ -42,6 +42,21 @@ describe('EventColumns', () => {
     for (let k = 0; k < count; k += 7) expect(columns.eventId(k)).toBe(idOf(k));
   });
 
+  it('keeps an id over a megabyte whole, and the ids around it (a messageId has no length limit)', () => {
+    const columns = new EventColumns();
+    const long = `m:${'a'.repeat(1_100_000)}`;
+    const ids = ['m:before', long, 'm:after', `m:${'é'.repeat(600_000)}`, 'm:last', long];
+    ids.forEach((id, k) => {
+      columns.add(record({ id, timestamp: k }), { file: 'f', record: k, line: k + 1 });
+    });
+
+    expect(ids.map((_, k) => columns.eventId(k))).toEqual(ids);
+    expect(columns.sameId(1, 5)).toBe(true);
+    expect(columns.hashId(1, 7)).toBe(columns.hashId(5, 7));
+    expect(columns.sameId(1, 3)).toBe(false);
+    expect(columns.compareIds(2, 1)).toBeGreaterThan(0);
+  });
+
   it('keeps devices apart that differ only where one member ends and the next begins, or by null and empty', () => {
     const columns = new EventColumns();
     const devices = [
