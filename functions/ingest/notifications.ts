@@ -28,6 +28,20 @@ const notificationSchema = z.union([
   z.object({ Event: z.literal('s3:TestEvent') }),
 ]);
 
+/** The start of what a skipped message or record held, so the log line says what arrived. */
+function excerpt(text: string): string {
+  const limit = 200;
+  return text.length > limit ? `${text.slice(0, limit)}...` : text;
+}
+
+/** The first member a schema found wrong, by its path: `s3.object.key: Invalid input: expected string, ...`. */
+function firstIssue(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const issue = issues[0];
+  if (issue === undefined) return 'invalid';
+  const path = issue.path.map(String).join('.');
+  return path === '' ? issue.message : `${path}: ${issue.message}`;
+}
+
 /**
  * Reads one SQS message: an S3 event notification (or a replay of one, which has the same shape). A message
  * that is not one is not retried: it can never become one.
@@ -39,15 +53,27 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
   try {
     body = JSON.parse(record.body);
   } catch {
-    return { objects, skipped: ['message body is not JSON'] };
+    return {
+      objects,
+      skipped: [`message body is not JSON: ${JSON.stringify(excerpt(String(record.body)))}`],
+    };
   }
   const parsed = notificationSchema.safeParse(body);
-  if (!parsed.success) return { objects, skipped: ['message is not an S3 event notification'] };
+  if (!parsed.success) {
+    return {
+      objects,
+      skipped: [
+        `message is not an S3 event notification (no Records list): ${excerpt(JSON.stringify(body))}`,
+      ],
+    };
+  }
   if (!('Records' in parsed.data)) return { objects, skipped: ['an s3:TestEvent'] };
   for (const raw of parsed.data.Records) {
     const s3Record = s3RecordSchema.safeParse(raw);
     if (!s3Record.success) {
-      skipped.push('a record that is not an S3 notification record');
+      skipped.push(
+        `a record that is not an S3 notification record (${firstIssue(s3Record.error.issues)}): ${excerpt(JSON.stringify(raw) ?? String(raw))}`,
+      );
       continue;
     }
     const { eventName, s3 } = s3Record.data;

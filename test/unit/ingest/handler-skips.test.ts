@@ -98,7 +98,7 @@ describe('createIngestHandler skipping what is not an export', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(result.outcomes).toEqual([
       { status: 'skipped', reason: 'an s3:TestEvent' },
-      { status: 'skipped', reason: 'message body is not JSON' },
+      { status: 'skipped', reason: 'message body is not JSON: "{\\"Records\\":["' },
       { status: 'skipped', reason: 'not an ObjectCreated event (ObjectRemoved:Delete)' },
     ]);
     expect(logger.at('warn').map((entry) => entry.attributes)).toEqual([

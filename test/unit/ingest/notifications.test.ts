@@ -101,7 +101,7 @@ describe('readMessage', () => {
   it('skips a body that is not JSON', () => {
     expect(readMessage(sqsRecord('{"Records": [', 'truncated'))).toEqual({
       objects: [],
-      skipped: ['message body is not JSON'],
+      skipped: ['message body is not JSON: "{\\"Records\\": ["'],
     });
   });
 
@@ -109,11 +109,29 @@ describe('readMessage', () => {
     ['a JSON string', '"incoming/a.ndjson"'],
     ['an object of another service', '{"Type":"Notification","Message":"{}"}'],
     ['Records that is not a list', '{"Records":{}}'],
-  ])('skips %s: it can never become a notification', (_what, body) => {
+  ])('skips %s, saying what it holds: it can never become a notification', (_what, body) => {
     expect(readMessage(sqsRecord(body, 'other'))).toEqual({
       objects: [],
-      skipped: ['message is not an S3 event notification'],
+      skipped: [`message is not an S3 event notification (no Records list): ${body}`],
     });
+  });
+
+  it('names what is wrong with a record it skips, and what the record holds', () => {
+    const record = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { size: 1 } } };
+    const content = readMessage(sqsRecord({ Records: [record, 42] }, 'no-key'));
+
+    expect(content.objects).toEqual([]);
+    expect(content.skipped).toEqual([
+      `a record that is not an S3 notification record (s3.object.key: Invalid input: expected string, received undefined): ${JSON.stringify(record)}`,
+      'a record that is not an S3 notification record (Invalid input: expected object, received number): 42',
+    ]);
+  });
+
+  it('quotes at most the first 200 characters of a message it skips', () => {
+    const body = `not json ${'x'.repeat(500)}`;
+    const [reason] = readMessage(sqsRecord(body, 'long')).skipped;
+
+    expect(reason).toBe(`message body is not JSON: ${JSON.stringify(`${body.slice(0, 200)}...`)}`);
   });
 
   it('reads every record of a message, skipping only the ones that name no object', () => {
@@ -124,7 +142,9 @@ describe('readMessage', () => {
     const content = readMessage(sqsRecord(body, 'several'));
 
     expect(content.objects.map((object) => object.key)).toEqual(['incoming/a.ndjson', 'incoming/b.ndjson']);
-    expect(content.skipped).toEqual(['a record that is not an S3 notification record']);
+    expect(content.skipped).toEqual([
+      'a record that is not an S3 notification record (s3: Invalid input: expected object, received undefined): {"eventName":"ObjectCreated:Put"}',
+    ]);
   });
 
   it('reads a replayed message: only the event name, bucket and key', () => {
