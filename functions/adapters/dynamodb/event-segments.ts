@@ -28,8 +28,20 @@ export interface EncodedSegments {
 }
 
 /**
- * A page's events as segments of about `target` bytes, none over `limit` unless it holds a single event.
- * `whole` is the events encoded as one blob, which the page needed anyway: its density sizes the segments.
+ * `whole` cut into pieces of at most `limit` bytes and no index: the chunks are read whole and joined, as
+ * pages written before segments are. What a page takes when one of its events alone passes `limit` (a
+ * messageId has no length limit), since no item may pass DynamoDB's 400 KB.
+ */
+function piecesOf(whole: Buffer, limit: number): EncodedSegments {
+  const blobs: Buffer[] = [];
+  for (let from = 0; from < whole.length; from += limit) blobs.push(whole.subarray(from, from + limit));
+  return { blobs, index: undefined };
+}
+
+/**
+ * A page's events as segments of about `target` bytes, none over `limit`; when a single event passes
+ * `limit`, the whole blob cut in pieces instead ({@link piecesOf}). `whole` is the events encoded as one
+ * blob, which the page needed anyway: its density sizes the segments.
  */
 export function encodeSegments(
   user: string,
@@ -38,7 +50,9 @@ export function encodeSegments(
   target: number,
   limit: number,
 ): EncodedSegments {
-  if (whole.length <= target || events.length <= 1) return { blobs: [whole], index: undefined };
+  if (whole.length <= target) return { blobs: [whole], index: undefined };
+  if (events.length <= 1)
+    return whole.length <= limit ? { blobs: [whole], index: undefined } : piecesOf(whole, limit);
   const perSegment = Math.max(1, Math.floor((events.length * target) / whole.length));
   const blobs: Buffer[] = [];
   const counts: number[] = [];
@@ -57,6 +71,7 @@ export function encodeSegments(
   };
   for (let from = 0; from < events.length; from += perSegment)
     add(from, Math.min(events.length, from + perSegment));
+  if (blobs.some((blob) => blob.length > limit)) return piecesOf(whole, limit);
   // Times as differences from the previous segment's: short numbers, which deflate well.
   const deltas = firstTimestamps.map(
     (time, index) => time - (index === 0 ? 0 : (firstTimestamps[index - 1] as number)),

@@ -80,6 +80,33 @@ describe('store limits', () => {
     expect(await largestItemBytes(store)).toBeLessThan(ITEM_LIMIT_BYTES);
   }, 120_000);
 
+  it('stores events whose messageIds pass the item limit (no length limit), beside others and merged again', async () => {
+    const store = await freshStore(dynamo.client);
+    // Random text: deflate cannot bring it under the limit.
+    let seed = 11;
+    const random = (length: number) =>
+      Array.from({ length }, () => {
+        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+        return String.fromCharCode(33 + ((seed >>> 16) % 94));
+      }).join('');
+    const events = [
+      ...Array.from({ length: 40 }, (_, index) =>
+        record({ id: `m:${index}`, timestamp: T0 + index * MINUTE, userId: 'long-ids' }),
+      ),
+      record({ id: `m:${random(600_000)}`, timestamp: T0 + 20 * MINUTE + 1, userId: 'long-ids' }),
+      record({ id: `m:${random(450_000)}`, timestamp: T0 + 5 * 60 * MINUTE, userId: 'long-ids' }),
+    ];
+    const later = record({ id: 'm:later', timestamp: T0 + 41 * MINUTE, userId: 'long-ids' });
+
+    await ingest(store, events);
+    await ingest(store, [later, ...events]);
+
+    expect(await storedSessions(store, ['long-ids'], 'asc', 100)).toEqual(
+      referenceSessions([...events, later], store.rules),
+    );
+    expect(await largestItemBytes(store)).toBeLessThan(ITEM_LIMIT_BYTES);
+  }, 120_000);
+
   it('keeps a user whose id looks like a hashed key apart from the user with the longest id', async () => {
     const store = await freshStore(dynamo.client);
     const longest = 'u'.repeat(512);

@@ -118,6 +118,33 @@ describe('day pages', () => {
     expect(busy.pages[0]?.sg).toBeUndefined();
   });
 
+  it('cut the events in pieces under the page limit when one event alone passes it (a messageId has no length limit)', () => {
+    // Random text: deflate cannot shrink it under the limit.
+    let seed = 7;
+    const random = (length: number) =>
+      Array.from({ length }, () => {
+        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+        return String.fromCharCode(33 + ((seed >>> 16) % 94));
+      }).join('');
+    const long = `m:${random(600_000)}`;
+    const [busy, alone] = sessions(2, 300) as [Session, Session];
+    const events = [...busy.events];
+    events[150] = { ...(events[150] as (typeof events)[number]), id: long };
+    const day: Session[] = [
+      { ...busy, events },
+      {
+        ...alone,
+        events: [{ ...(alone.events[0] as (typeof events)[number]), id: `m:${random(900_000)}` }],
+        endedAt: alone.startedAt,
+      },
+    ];
+    for (const limit of [DEFAULT_PAGE_LIMIT_BYTES, 100_000]) {
+      const { encoded, decoded } = roundTrip(day, limit);
+      expect(decoded).toEqual(day);
+      for (const chunk of encoded.chunks) expect(chunk.d?.B?.length).toBeLessThanOrEqual(limit);
+    }
+  });
+
   it('read pages written before segments: one blob cut in pieces', () => {
     const day = sessions(2, 2_000);
     const { encoded } = roundTrip(day);
