@@ -42,9 +42,8 @@ const minutes = (option: string) =>
     z
       .number({ error: `${option} must be a number of minutes` })
       .refine(Number.isFinite, `${option} must be a finite number of minutes`)
-      .refine((value) => value > 0, `${option} must be greater than 0`)
-      // As the stages' rules say: a gap that rounds to 0 ms would not be a gap at all.
-      .refine((value) => Math.round(value * 60_000) >= 1, `${option} must be at least 1 ms (1/60000 minute)`)
+      // As the stages' rules: 0 is a gap too (events at one instant stay together).
+      .refine((value) => value >= 0, `${option} must be 0 or more`)
       .refine((value) => value <= 525_600_000, `${option} is implausibly large`),
   );
 

@@ -4,11 +4,7 @@
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
-import {
-  gapsByPlatformSchema,
-  isAtLeastOneMs,
-  MAX_GAP_MINUTES,
-} from '../functions/shared/session-rules-schema.js';
+import { gapsByPlatformSchema, MAX_GAP_MINUTES } from '../functions/shared/session-rules-schema.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -44,9 +40,8 @@ const jsonText = (example: string) =>
 // The checks of the stages' rules (session-rules-schema.ts), with messages that name the variable.
 const minutes = z
   .number({ error: 'must be a number of minutes' })
-  .positive('must be greater than 0')
-  .finite('must be a number of minutes')
-  .refine(isAtLeastOneMs, 'must be at least 1 ms (1/60000 minute)');
+  .nonnegative('must be 0 or more')
+  .finite('must be a number of minutes');
 
 const minutesVariable = z.preprocess(minutesInput, minutes);
 const gapVariable = z.preprocess(

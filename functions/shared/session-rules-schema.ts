@@ -9,18 +9,15 @@ import * as z from './zod.js';
 /** The longest inactivity gap a stage may set: a day. */
 export const MAX_GAP_MINUTES = 24 * 60;
 
-/** Minutes become `Math.round(minutes * 60000)` ms; a value that rounds to 0 ms would not be a gap at all. */
-export const isAtLeastOneMs = (minutes: number) => Math.round(minutes * 60_000) >= 1;
-
-/** `more` checks run after the common ones, in order. */
+/**
+ * Minutes become `Math.round(minutes * 60000)` ms. Zero (or what rounds to 0 ms) is a gap too: rules 5 and 7
+ * split only past it, so events at one instant stay together and any later one starts anew.
+ * `more` checks run after the common ones, in order.
+ */
 const minutes = (what: string, ...more: z.core.$ZodCheck<number>[]) =>
   z
     .number({ error: `${what} must be a number of minutes` })
-    .check(
-      z.positive({ error: `${what} must be greater than 0`, abort: true }),
-      z.refine(isAtLeastOneMs, `${what} must be at least 1 ms (1/60000 minute)`),
-      ...more,
-    );
+    .check(z.nonnegative({ error: `${what} must be 0 or more`, abort: true }), ...more);
 
 function platformNameProblem(platform: string): string | undefined {
   if (platform.length === 0) return 'platform names must not be empty';

@@ -29,14 +29,22 @@ describe('sessionRulesSchema', () => {
     expect(sessionRulesSchema.parse(JSON.parse(JSON.stringify(rules)))).toEqual(rules);
   });
 
+  it('accepts a gap and a cap of 0: the rules split only past them', () => {
+    const rules = {
+      gapMinutes: 0,
+      gapMinutesByPlatform: { ios: 0 },
+      maxSessionMinutes: 0,
+      identityStitching: false,
+    };
+    expect(sessionRulesSchema.parse(rules)).toEqual(rules);
+  });
+
   it.each([
-    [{ gapMinutes: 0 }, 'gapMinutes: gapMinutes must be greater than 0'],
-    [{ gapMinutes: -5 }, 'gapMinutes: gapMinutes must be greater than 0'],
+    [{ gapMinutes: -5 }, 'gapMinutes: gapMinutes must be 0 or more'],
     [{ gapMinutes: 1441 }, 'gapMinutes: gapMinutes must be at most 1440 (a day)'],
-    [{ gapMinutes: 1e-9 }, 'gapMinutes: gapMinutes must be at least 1 ms (1/60000 minute)'],
     [{ gapMinutes: '30' }, 'gapMinutes: gapMinutes must be a number of minutes'],
-    [{ maxSessionMinutes: 0 }, 'maxSessionMinutes: maxSessionMinutes must be greater than 0'],
-    [{ gapMinutesByPlatform: { ios: 0 } }, 'gapMinutesByPlatform.ios: a platform gap must be greater than 0'],
+    [{ maxSessionMinutes: -1 }, 'maxSessionMinutes: maxSessionMinutes must be 0 or more'],
+    [{ gapMinutesByPlatform: { ios: -1 } }, 'gapMinutesByPlatform.ios: a platform gap must be 0 or more'],
     [
       { gapMinutesByPlatform: { iOS: 5 } },
       "gapMinutesByPlatform.iOS: 'iOS' must be lowercase (events are matched on their lowercased platform)",

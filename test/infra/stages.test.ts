@@ -173,8 +173,8 @@ describe('stage config validation', () => {
       withChanges(stages.dev, (config) => {
         (config as { sessionRules: unknown }).sessionRules = sessionRules;
       });
-    expect(issuesOf(withRules({ gapMinutes: 0 }))).toEqual([
-      'sessionRules.gapMinutes: gapMinutes must be greater than 0',
+    expect(issuesOf(withRules({ gapMinutes: -1 }))).toEqual([
+      'sessionRules.gapMinutes: gapMinutes must be 0 or more',
     ]);
     expect(issuesOf(withRules({ gapMinutesByPlatform: { iOS: 5 } }))).toEqual([
       expect.stringMatching(/^sessionRules\.gapMinutesByPlatform\.iOS: .*must be lowercase/),

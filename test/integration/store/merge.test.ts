@@ -198,6 +198,29 @@ describe('DynamoDbSessionWriter', () => {
     );
   });
 
+  it('converges under a gap and a cap of 0 (events at one instant are one session)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        eventRecordsArbitrary({ maxEvents: 30 }).chain((events) =>
+          fc.record({
+            events: fc.constant(events),
+            delivery: deliveryArbitrary(events),
+            concurrent: fc.boolean(),
+          }),
+        ),
+        async ({ events, delivery, concurrent }) => {
+          const store = await freshStore(dynamo.client, { gapMinutes: 0, maxSessionMinutes: 0 });
+          const files = delivery.order.map((index) => delivery.files[index] ?? []);
+          if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
+          else for (const file of files) await ingest(store, file);
+          const users = events.map((event) => event.userId ?? '');
+          expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it('merges right with heads read ahead that went stale before their merges', async () => {
     const store = await freshStore(dynamo.client);
     const other = new DynamoDbSessionWriter({

@@ -103,7 +103,7 @@ describe('loadIngestConfig', () => {
 
   it.each([
     ['not JSON', '{gapMinutes: 5}', 'SESSION_RULES: SESSION_RULES is not valid JSON'],
-    ['a zero gap', '{"gapMinutes":0}', 'SESSION_RULES.gapMinutes: gapMinutes must be greater than 0'],
+    ['a negative gap', '{"gapMinutes":-1}', 'SESSION_RULES.gapMinutes: gapMinutes must be 0 or more'],
     [
       'an uppercase platform',
       '{"gapMinutesByPlatform":{"iOS":5}}',

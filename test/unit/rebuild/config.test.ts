@@ -38,8 +38,8 @@ describe('loadRebuildConfig', () => {
     [{}, /TABLE_NAME/],
     [{ TABLE_NAME: 'sessions', SESSION_RULES: '{gap' }, /SESSION_RULES is not valid JSON/],
     [
-      { TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutes":0}' },
-      /SESSION_RULES.gapMinutes: gapMinutes must be greater than 0/,
+      { TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutes":-1}' },
+      /SESSION_RULES.gapMinutes: gapMinutes must be 0 or more/,
     ],
     [{ TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutesByPlatform":{"iOS":5}}' }, /must be lowercase/],
   ])('refuses %j, naming the variable', (env, message) => {

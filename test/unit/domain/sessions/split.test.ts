@@ -36,6 +36,20 @@ describe('splitSessions', () => {
     expect(spans(sessions)).toEqual(['09:00:00.000–09:30:00.000', '10:00:00.001–10:00:00.001']);
   });
 
+  it('keeps events at one instant together under a gap of 0, and starts anew 1 ms later', () => {
+    const list = events('09:00:00.000', '09:00:00.000', '09:00:00.001', '09:00:00.001', '09:00:00.002');
+    expect(spans(split(list, { gapMinutes: 0 }))).toEqual([
+      '09:00:00.000–09:00:00.000',
+      '09:00:00.001–09:00:00.001',
+      '09:00:00.002–09:00:00.002',
+    ]);
+    expect(split(list, { gapMinutes: 0 }).map((session) => session.events.length)).toEqual([2, 2, 1]);
+    // A cap of 0 cuts the same way whatever the gap.
+    expect(spans(split(list, { maxSessionMinutes: 0 }))).toEqual(spans(split(list, { gapMinutes: 0 })));
+    // What rounds to 0 ms is 0.
+    expect(spans(split(list, { gapMinutes: 1e-9 }))).toEqual(spans(split(list, { gapMinutes: 0 })));
+  });
+
   it('describes each session: user, id from its start, first and last event, its events in order', () => {
     const list = events('09:00', '09:10', '11:00');
     const [first, second] = split(list);
