@@ -2,7 +2,6 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { EventRecord } from '../../domain/events/event.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareText } from '../../domain/sessions/order.js';
-import { compareLinks } from '../../domain/sessions/stitching.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
@@ -20,25 +19,12 @@ import {
 } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
+import { boundedLink, isEarlierLink } from './link-order.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
 import { backoff } from './request-errors.js';
 import { type DynamoDbSessionWriter, lostRace, type MergeTarget } from './session-writer.js';
 import { itemKey, type Key } from './transport.js';
-
-/** Whether `candidate` is an earlier link than `stored` (rule 8's order; the canonical JSON breaks ties). */
-export function isEarlierLink(candidate: StoredLink, stored: StoredLink | undefined): boolean {
-  if (stored === undefined) return true;
-  const order = compareLinks(
-    { timestamp: candidate.timestamp, id: candidate.eventId },
-    { timestamp: stored.timestamp, id: stored.eventId },
-  );
-  if (order !== 0) return order < 0;
-  if (candidate.userId === stored.userId) return false;
-  // The same event linking two users: the copy whose object as sent sorts first wins.
-  if (candidate.canonical !== '' && stored.canonical !== '') return candidate.canonical < stored.canonical;
-  return compareText(candidate.userId, stored.userId) < 0;
-}
 
 /** An anonymous event belongs where its anonymousId's link says: events with no userId of that anonymousId. */
 const anonymousOf = (anonymousId: string) => (event: EventRecord) =>
@@ -89,7 +75,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
 
   /** Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
   offerLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome> {
-    return this.retryMove(anonymousId, link, 'linking');
+    return this.retryMove(anonymousId, boundedLink(link), 'linking');
   }
 
   /**
@@ -125,8 +111,9 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     // Cleaning first: the link is judged against the head the move commits on, not one a move since replaced.
     if (await cleanDeadIntents(this.transport, anonymousId, anonymous))
       anonymous = await this.writer.readHead(anonymousId);
-    const unchanged =
-      link === undefined ? anonymous.link === undefined : !isEarlierLink(link, anonymous.link);
+    // A head written before links were bounded may keep a longer one: judged as bounded too.
+    const stored = anonymous.link === undefined ? undefined : boundedLink(anonymous.link);
+    const unchanged = link === undefined ? stored === undefined : !isEarlierLink(link, stored);
     // An erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
     if (anonymous.erased || anonymous.anonymousErased || unchanged) return { changed: false, moved: 0 };
     if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';

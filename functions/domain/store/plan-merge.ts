@@ -109,6 +109,12 @@ function countByMonth(days: Iterable<{ day: string; sessions: readonly Session[]
  */
 export const MAX_PARKED_COPIES = 500;
 
+/**
+ * Characters of event ids the parked copies hold at most, together: a messageId has no length limit, and the
+ * head that holds them must stay under DynamoDB's 400 KB. Past it, the earliest go too.
+ */
+export const MAX_PARKED_ID_CHARACTERS = 128 * 1024;
+
 /** Where a copy in a user's partition came from: the user's own events, or one anonymousId's. */
 function originOf(event: EventRecord): string {
   return event.userId !== null ? 'u' : `a:${event.anonymousId ?? ''}`;
@@ -199,9 +205,15 @@ export function planMerge(request: MergeRequest): MergePlan {
     for (const copy of held.values()) if (copy !== winner) parked.push(copy);
   }
   events.sort(compareEvents);
-  if (parked.length > MAX_PARKED_COPIES) {
+  const idCharacters = parked.reduce((sum, copy) => sum + copy.id.length, 0);
+  if (parked.length > MAX_PARKED_COPIES || idCharacters > MAX_PARKED_ID_CHARACTERS) {
     parked.sort((a, b) => compareEvents(b, a));
-    parked.length = MAX_PARKED_COPIES;
+    let kept = 0;
+    for (let sum = 0; kept < Math.min(parked.length, MAX_PARKED_COPIES); kept++) {
+      sum += (parked[kept] as EventRecord).id.length;
+      if (sum > MAX_PARKED_ID_CHARACTERS) break;
+    }
+    parked.length = kept;
   }
   const recomputed = splitSessions(user, events, rules);
 

@@ -9,6 +9,7 @@ import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-tex
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../../functions/domain/rules/timestamp.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { ingestFile } from './erasure-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 let dynamo: LocalDynamoDb;
@@ -54,6 +55,15 @@ async function largestItemBytes(store: StoreUnderTest): Promise<number> {
   return largest;
 }
 
+/** Random printable text (seeded): deflate cannot bring it under the limit. */
+function randomText(length: number, seed = 11): string {
+  let state = seed;
+  return Array.from({ length }, () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return String.fromCharCode(33 + ((state >>> 16) % 94));
+  }).join('');
+}
+
 describe('store limits', () => {
   it('stores a day of 1,500 one-event sessions with the longest names and urls, every item under 400 KB', async () => {
     const store = await freshStore(dynamo.client, { gapMinutes: 1 }, { wholePartitionEvents: 0 });
@@ -82,19 +92,12 @@ describe('store limits', () => {
 
   it('stores events whose messageIds pass the item limit (no length limit), beside others and merged again', async () => {
     const store = await freshStore(dynamo.client);
-    // Random text: deflate cannot bring it under the limit.
-    let seed = 11;
-    const random = (length: number) =>
-      Array.from({ length }, () => {
-        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
-        return String.fromCharCode(33 + ((seed >>> 16) % 94));
-      }).join('');
     const events = [
       ...Array.from({ length: 40 }, (_, index) =>
         record({ id: `m:${index}`, timestamp: T0 + index * MINUTE, userId: 'long-ids' }),
       ),
-      record({ id: `m:${random(600_000)}`, timestamp: T0 + 20 * MINUTE + 1, userId: 'long-ids' }),
-      record({ id: `m:${random(450_000)}`, timestamp: T0 + 5 * 60 * MINUTE, userId: 'long-ids' }),
+      record({ id: `m:${randomText(600_000)}`, timestamp: T0 + 20 * MINUTE + 1, userId: 'long-ids' }),
+      record({ id: `m:${randomText(450_000, 12)}`, timestamp: T0 + 5 * 60 * MINUTE, userId: 'long-ids' }),
     ];
     const later = record({ id: 'm:later', timestamp: T0 + 41 * MINUTE, userId: 'long-ids' });
 
@@ -104,6 +107,30 @@ describe('store limits', () => {
     expect(await storedSessions(store, ['long-ids'], 'asc', 100)).toEqual(
       referenceSessions([...events, later], store.rules),
     );
+    expect(await largestItemBytes(store)).toBeLessThan(ITEM_LIMIT_BYTES);
+  }, 120_000);
+
+  it('stitches with a link and a parked copy whose messageIds pass the item limit, keeping heads under it', async () => {
+    const store = await freshStore(dynamo.client, { identityStitching: true });
+    const link = randomText(500_000, 13);
+    const copied = randomText(500_000, 14);
+    const line = (fields: Record<string, unknown>) =>
+      JSON.stringify({ type: 'track', event: 'Open', ...fields });
+    const at = (minutes: number) => new Date(T0 + minutes * MINUTE).toISOString();
+    const file = [
+      line({ type: 'identify', userId: 'alice', anonymousId: 'anon', timestamp: at(0), messageId: link }),
+      // One event sent twice, with and without the userId: the anonymous copy is parked beside alice's.
+      line({ userId: 'alice', anonymousId: 'anon', timestamp: at(1), messageId: copied }),
+      line({ anonymousId: 'anon', timestamp: at(2), messageId: copied }),
+      line({ anonymousId: 'anon', timestamp: at(3), messageId: 'browse' }),
+    ].join('\n');
+
+    const first = await ingestFile(store, file);
+    await ingestFile(store, file);
+
+    expect(first.stats).toMatchObject({ accepted: 4, rejected: 0 });
+    const sessions = await storedSessions(store, ['alice', 'anon']);
+    expect(sessions.map((session) => [session.userId, session.eventCount])).toEqual([['alice', 3]]);
     expect(await largestItemBytes(store)).toBeLessThan(ITEM_LIMIT_BYTES);
   }, 120_000);
 

@@ -11,6 +11,7 @@ import { splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { dayOf, monthOfDay } from '../../../../functions/domain/store/calendar.js';
 import {
   MAX_PARKED_COPIES,
+  MAX_PARKED_ID_CHARACTERS,
   type MergeRequest,
   planMerge,
 } from '../../../../functions/domain/store/plan-merge.js';
@@ -296,6 +297,25 @@ describe('planMerge: copies of one event from another origin', () => {
     const again = planMerge(request({ totals, loaded: days, add: copies, parked: plan.parked }));
     expect(again.parkedChanged).toBe(false);
     expect(again.changes).toEqual([]);
+  });
+
+  it('keeps the latest parked copies whose ids fit the budget together (a messageId has no length limit)', () => {
+    const long = (index: number) => `m:${String(index).padStart(MAX_PARKED_ID_CHARACTERS / 4, '-')}`;
+    const owns = Array.from({ length: 6 }, (_, index) =>
+      event(long(index), new Date(at('2024-01-10T00:00:00Z') + index * 1000).toISOString()),
+    );
+    const { days, totals } = stored(owns);
+    const copies = owns.map((copy) => ({
+      ...copy,
+      userId: null,
+      anonymousId: 'a',
+      timestamp: copy.timestamp + 500,
+    }));
+    const plan = planMerge(request({ totals, loaded: days, add: copies }));
+    // Each id is a little over a quarter of the budget: the latest three fit.
+    expect(plan.parked.map((copy) => copy.id).sort()).toEqual([long(3), long(4), long(5)]);
+    const again = planMerge(request({ totals, loaded: days, add: copies, parked: plan.parked }));
+    expect(again.parkedChanged).toBe(false);
   });
 
   it('merges copies of one origin as before: the loser is gone, not parked', () => {
