@@ -15,8 +15,76 @@ export function escapeControl(text: string): string {
   });
 }
 
-/** One line of a fixed-width table: escaped, and cut with an ellipsis past `width` characters. */
+/** Printable ASCII only: one column per character, the common case of every cell. */
+const ASCII = /^[\u0020-\u007e]*$/;
+/**
+ * One column per UTF-16 unit too: no combining mark, format character, surrogate (emoji) or character from
+ * U+1100 up, where the wide ones are. Latin, Greek, Cyrillic, Hebrew and most Arabic text skip the walk by character.
+ */
+const NARROW = /^[^\p{M}\p{Cf}\u1100-\uffff\u{10000}-\u{10ffff}]*$/u;
+/** A character a terminal draws two columns wide: an emoji shown as one, or an East Asian wide character. */
+const WIDE =
+  /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{3fffd}])$/u;
+/** A character that takes no column of its own: a combining mark (variation selectors too) or a format character. */
+const ZERO = /^[\p{M}\p{Cf}]$/u;
+const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
+const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
+
+/**
+ * The columns each character of `text` adds, in order: 0 for one that joins the character before (a
+ * combining mark, the parts of a ZWJ emoji sequence, the second of a flag's two letters), 2 for a wide one.
+ */
+function* columns(text: string): Generator<readonly [string, number]> {
+  let previous = '';
+  let joining = false;
+  let pendingFlag = false;
+  for (const char of text) {
+    let width: number;
+    if (joining && PICTOGRAPH.test(char)) width = 0;
+    else if (char === '\ufe0f') width = PICTOGRAPH.test(previous) && !WIDE.test(previous) ? 1 : 0;
+    else if (ZERO.test(char)) width = 0;
+    else if (REGIONAL_INDICATOR.test(char)) {
+      width = pendingFlag ? 0 : 2;
+      pendingFlag = !pendingFlag;
+    } else width = WIDE.test(char) ? 2 : 1;
+    if (!REGIONAL_INDICATOR.test(char)) pendingFlag = false;
+    joining = char === '\u200d';
+    if (width > 0) previous = char;
+    yield [char, width];
+  }
+}
+
+/** Columns `text` takes in a terminal: wide characters and emoji take two, combining marks none. */
+export function displayWidth(text: string): number {
+  if (ASCII.test(text) || NARROW.test(text)) return text.length;
+  let width = 0;
+  for (const [, columnsOf] of columns(text)) width += columnsOf;
+  return width;
+}
+
+/** `text` followed (or, `start`, preceded) by spaces up to `width` columns. */
+export function padColumns(text: string, width: number, start = false): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return start ? fill + text : text + fill;
+}
+
+/**
+ * One line of a fixed-width table: escaped, and cut with an ellipsis past `width` columns. A cut falls
+ * between characters, never inside an emoji's surrogate pair, a ZWJ sequence or before a combining mark.
+ */
 export function tableCell(text: string, width: number): string {
   const escaped = escapeControl(text);
-  return escaped.length <= width ? escaped : `${escaped.slice(0, width - 1)}…`;
+  if (displayWidth(escaped) <= width) return escaped;
+  if (ASCII.test(escaped) || NARROW.test(escaped)) return `${escaped.slice(0, width - 1)}…`;
+  let cut = '';
+  let used = 0;
+  let full = false;
+  for (const [char, columnsOf] of columns(escaped)) {
+    // A character of no width of its own stays with the one before it; a cut falls only before a new one.
+    if (columnsOf > 0) full = used + columnsOf > width - 1;
+    if (full) break;
+    cut += char;
+    used += columnsOf;
+  }
+  return `${cut}…`;
 }

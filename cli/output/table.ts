@@ -1,7 +1,7 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { LineSpool } from '../line-spool.js';
-import { escapeControl, tableCell } from '../terminal-text.js';
+import { displayWidth, escapeControl, padColumns, tableCell } from '../terminal-text.js';
 import { type Pause, paced } from './pause.js';
 import { describeRun, summarizeRun } from './summary.js';
 
@@ -55,7 +55,7 @@ export class TableOutput {
   add(view: SessionView): void {
     const cells = COLUMNS.map((column) => tableCell(column.read(view), column.width));
     for (let i = 0; i < cells.length; i++) {
-      const length = (cells[i] as string).length;
+      const length = displayWidth(cells[i] as string);
       if (length > (this.widths[i] as number)) this.widths[i] = length;
     }
     this.rows.add(cells.join(CELL_BREAK));
@@ -66,7 +66,7 @@ export class TableOutput {
     const widths = this.widths;
     const line = (row: readonly string[]) =>
       row
-        .map((cell, i) => (COLUMNS[i]?.numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+        .map((cell, i) => padColumns(cell, widths[i] ?? 0, COLUMNS[i]?.numeric === true))
         .join('  ')
         .trimEnd();
     if (this.rows.length > 0) {

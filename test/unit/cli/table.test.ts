@@ -54,6 +54,19 @@ describe('writeTable', () => {
     expect(lines[2]?.startsWith('a-longer-id  12345  ')).toBe(true);
   });
 
+  it('lines up columns after user ids of wide characters and emoji', async () => {
+    const lines: string[] = [];
+    const views = ['用户一二三', '😀😀 smile', 'plain-ascii-id'].map((id) => toSessionView(summary(id, 1)));
+    await writeTable(result(3), views, (text) => {
+      lines.push(text);
+    });
+    // A CJK character and an emoji take two terminal columns: the widest id, 14 columns, sets the width.
+    expect(lines[0]?.startsWith(`userId${' '.repeat(8)}  #  startedAt`)).toBe(true);
+    expect(lines[1]?.startsWith(`用户一二三${' '.repeat(4)}  1  2024-01-01`)).toBe(true);
+    expect(lines[2]?.startsWith(`😀😀 smile${' '.repeat(4)}  1  2024-01-01`)).toBe(true);
+    expect(lines[3]?.startsWith('plain-ascii-id  1  2024-01-01')).toBe(true);
+  });
+
   it('writes a table of more rows than a call can take as arguments', async () => {
     const view = toSessionView(summary('bot', 1));
     const views = Array.from({ length: 200_000 }, () => view);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControl, tableCell } from '../../../cli/terminal-text.js';
+import { displayWidth, escapeControl, tableCell } from '../../../cli/terminal-text.js';
 
 describe('escapeControl', () => {
   it('shows C0, DEL, C1 and the line separators as visible escapes', () => {
@@ -19,5 +19,28 @@ describe('tableCell', () => {
     expect(tableCell('a\nb', 10)).toBe('a\\nb');
     expect(tableCell('\u001b'.repeat(10), 8)).toBe('\\x1b\\x1…');
     expect(tableCell('exactly8', 8)).toBe('exactly8');
+  });
+});
+
+describe('displayWidth', () => {
+  it('counts the columns a terminal draws: two for CJK and emoji, none for a combining mark', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('用户一二三')).toBe(10);
+    expect(displayWidth('😀x')).toBe(3);
+    expect(displayWidth('👩‍👩‍👧')).toBe(2);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('مستخدم')).toBe(6);
+    expect(displayWidth('🇩🇪')).toBe(2);
+    expect(displayWidth('❤️')).toBe(2);
+    expect(displayWidth('Zoë Köln')).toBe(8);
+  });
+});
+
+describe('tableCell with wide text', () => {
+  it('cuts by columns, between graphemes, never inside a surrogate pair', () => {
+    expect(tableCell('😀'.repeat(25), 40)).toBe(`${'😀'.repeat(19)}…`);
+    expect(tableCell('用户一二三四五六', 8)).toBe('用户一…');
+    expect(tableCell('用户一二', 8)).toBe('用户一二');
+    expect(tableCell('é'.normalize('NFD').repeat(10), 5)).toBe(`${'é'.normalize('NFD').repeat(4)}…`);
   });
 });
