@@ -53,7 +53,14 @@ export function formatMinute(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Long labels cut with an ellipsis; the full text goes in a tooltip. */
+/**
+ * Long labels cut with an ellipsis; the full text goes in a tooltip. The cut never splits a surrogate pair:
+ * half an emoji would reach the file as U+FFFD.
+ */
 export function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+  if (text.length <= length) return text;
+  const end = length - 1;
+  const code = text.charCodeAt(end - 1);
+  const splitsPair = code >= 0xd800 && code <= 0xdbff;
+  return `${text.slice(0, splitsPair ? end - 1 : end)}…`;
 }

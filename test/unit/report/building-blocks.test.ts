@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SampleSession } from '../../../cli/report/aggregator.js';
 import { layoutUserTimeline, niceTicks } from '../../../cli/report/charts.js';
 import { binIndex, DURATION_BINS, EVENT_COUNT_BINS } from '../../../cli/report/histogram.js';
-import { escapeHtml, html } from '../../../cli/report/html.js';
+import { escapeHtml, html, truncate } from '../../../cli/report/html.js';
 import { MAX_BINS, sessionSeries } from '../../../cli/report/time-series.js';
 import { TopCounter } from '../../../cli/report/top-counter.js';
 
@@ -151,5 +151,16 @@ describe('html', () => {
     expect(html`<p title="${name}">${html`<b>${name}</b>`}</p>`.text).toBe(
       `<p title="${escapeHtml(name)}"><b>${escapeHtml(name)}</b></p>`,
     );
+  });
+});
+
+describe('truncate', () => {
+  it('cuts long labels with an ellipsis, never inside a surrogate pair', () => {
+    expect(truncate('abcdef', 6)).toBe('abcdef');
+    expect(truncate('abcdefg', 6)).toBe('abcde…');
+    // 😀 is two UTF-16 code units: a cut after 79 would keep half of the 40th.
+    expect(truncate('😀'.repeat(60), 80)).toBe(`${'😀'.repeat(39)}…`);
+    expect(truncate(`a${'😀'.repeat(60)}`, 80)).toBe(`a${'😀'.repeat(39)}…`);
+    expect(truncate('😀'.repeat(60), 80)).not.toMatch(/[\ud800-\udbff]…$/);
   });
 });
