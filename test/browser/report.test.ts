@@ -61,6 +61,27 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('fits a phone screen when it names a file with a long path it could not read', async () => {
+    const aggregator = createReportAggregator({ title: 'Synthetic export' });
+    for (const session of syntheticSessions(20, 4)) aggregator.add(session);
+    const file = join(directory, 'report-unreadable.html');
+    const longPath = `/home/analyst/exports/${'segment_logs_20240102_'.repeat(3)}part_0007.ndjson.gz`;
+    await writeFile(
+      file,
+      renderHtmlReport(aggregator.finish(), {
+        rejected: 2,
+        unreadable: [{ file: longPath, reason: 'truncated gzip; reading stopped after line 28' }],
+      }),
+    );
+    const { page, errors } = await chromium.newPage({ width: 375, height: 740 });
+    await page.goto(pathToFileURL(file).href);
+
+    await expect(page.locator('#input li code').textContent()).resolves.toBe(longPath);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fits a phone screen', async () => {
     const { page, requests, errors } = await chromium.newPage({ width: 375, height: 740 });
     await page.goto(reportUrl);
