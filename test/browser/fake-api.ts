@@ -25,6 +25,10 @@ export interface FakeApi {
   readonly requests: string[];
   /** Holds requests whose raw path starts with `prefix` until the returned function is called. */
   hold(prefix: string): () => void;
+  /** The next request whose raw path starts with `prefix` gets no answer: its connection is dropped. */
+  dropNext(prefix: string): void;
+  /** Every cursor handed out so far becomes a `400`, as when the API's signing key is replaced. */
+  invalidateCursors(): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,7 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
     return (from === undefined || start >= from) && (to === undefined || start <= to);
   });
   if (order === 'desc') matching.reverse();
-  const binding = `${user.summary.userId}|${order}|${from}|${to}`;
+  const binding = `${cursorKey}|${user.summary.userId}|${order}|${from}|${to}`;
   const cursor = query.get('cursor');
   const offset = cursor === null ? 0 : decodeCursor(cursor, binding);
   if (offset === undefined)
@@ -92,6 +96,9 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
     },
   };
 }
+
+/** Changes when the cursors in flight are invalidated, as a replaced signing key would. */
+let cursorKey = 0;
 
 function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams): Answer {
   const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
@@ -119,7 +126,7 @@ function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams
   const sessionId = decodeURIComponent(encodedSession);
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');
-  return sessionPage(session, user.events(sessionId), `${userId} ${sessionId}`, query);
+  return sessionPage(session, user.events(sessionId), `${cursorKey}|${userId} ${sessionId}`, query);
 }
 
 /** A session with a page of its events, paged as the real API pages them. */
@@ -149,6 +156,7 @@ function sessionPage(
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const requests: string[] = [];
   const holds = new Map<string, Promise<void>>();
+  const drops: string[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
@@ -171,6 +179,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       return;
     }
     for (const [prefix, gate] of holds) if (rawPath.startsWith(prefix)) await gate;
+    const drop = drops.findIndex((prefix) => rawPath.startsWith(prefix));
+    if (drop !== -1) {
+      drops.splice(drop, 1);
+      req.socket.destroy();
+      return;
+    }
     const { status, body, headers } = answer(options, rawPath, query);
     res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...cors, ...headers });
     res.end(JSON.stringify(body));
@@ -199,6 +213,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         holds.delete(prefix);
         release();
       };
+    },
+    dropNext(prefix) {
+      drops.push(prefix);
+    },
+    invalidateCursors() {
+      cursorKey++;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -355,6 +355,33 @@ describe('session viewer in Chromium', () => {
     await missing.page.close();
   });
 
+  it('recovers from a cursor the API no longer accepts when asked to try again', async () => {
+    const tracked = await open(userUrl(HEAVY.summary.userId));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    // The API's signing key was replaced: the list's open cursor is now a 400.
+    api.invalidateCursors();
+    const alert = page.locator('.timeline-status [role="alert"]');
+    for (let i = 0; i < 20 && (await alert.count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Earlier' }).click();
+      await settled(page).catch(() => undefined);
+    }
+    await expect(alert.textContent()).resolves.toContain('not a valid cursor');
+
+    await page.locator('.timeline-status').getByRole('button', { name: 'Try again' }).click();
+    await page.waitForFunction(() => {
+      const status = document.querySelector('.timeline-status')?.textContent ?? '';
+      return !status.includes('loading') && !status.includes('Loading failed');
+    });
+    await settled(page);
+    const drawn = await drawnSessionIds(page);
+    expect(drawn.sort()).toEqual(sessionsIn(HEAVY.sessions, await viewWindow(page)).sort());
+    expect(drawn.length).toBeGreaterThan(0);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
   it('pages through 2,000 sessions by cursor, only as far as the view needs', async () => {
     const tracked = await open(userUrl(HEAVY.summary.userId));
     const { page } = tracked;

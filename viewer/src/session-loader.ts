@@ -76,9 +76,14 @@ export class SessionLoader {
     if (!this.running && this.failure === null) void this.pump();
   }
 
-  /** Tries again after an error, for the range last asked for. */
+  /**
+   * Tries again after an error, for the range last asked for. The open query's cursor is dropped: the error
+   * may have been the API refusing it (a `400` once its signing key is replaced), and a fresh query bounded
+   * by what is still missing reads the same sessions.
+   */
   retry(): void {
     this.failure = null;
+    this.query = null;
     if (this.wanted !== null) this.want(this.wanted);
   }
 
