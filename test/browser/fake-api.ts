@@ -25,8 +25,11 @@ export interface FakeApi {
   readonly requests: string[];
   /** Holds requests whose raw path starts with `prefix` until the returned function is called. */
   hold(prefix: string): () => void;
-  /** The next request whose raw path starts with `prefix` gets no answer: its connection is dropped. */
-  dropNext(prefix: string): void;
+  /**
+   * Requests whose raw path starts with `prefix` get no answer, their connection dropped (a network failure;
+   * Chromium retries a GET once on a fresh connection), until the returned function is called.
+   */
+  drop(prefix: string): () => void;
   /** Every cursor handed out so far becomes a `400`, as when the API's signing key is replaced. */
   invalidateCursors(): void;
   close(): Promise<void>;
@@ -156,7 +159,7 @@ function sessionPage(
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const requests: string[] = [];
   const holds = new Map<string, Promise<void>>();
-  const drops: string[] = [];
+  const drops = new Set<string>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
@@ -179,9 +182,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       return;
     }
     for (const [prefix, gate] of holds) if (rawPath.startsWith(prefix)) await gate;
-    const drop = drops.findIndex((prefix) => rawPath.startsWith(prefix));
-    if (drop !== -1) {
-      drops.splice(drop, 1);
+    if ([...drops].some((prefix) => rawPath.startsWith(prefix))) {
       req.socket.destroy();
       return;
     }
@@ -214,8 +215,9 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         release();
       };
     },
-    dropNext(prefix) {
-      drops.push(prefix);
+    drop(prefix) {
+      drops.add(prefix);
+      return () => drops.delete(prefix);
     },
     invalidateCursors() {
       cursorKey++;

@@ -355,6 +355,25 @@ describe('session viewer in Chromium', () => {
     await missing.page.close();
   });
 
+  it('offers to load a session again after a network failure, and then shows it', async () => {
+    const tracked = await open(userUrl('alice'));
+    const { page } = tracked;
+    const session = ALICE.sessions[2] as ApiSession;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    const restore = api.drop(`/users/alice/sessions/${session.sessionId}`);
+
+    await page.locator(`[data-session-id="${session.sessionId}"]`).click();
+    await expect(page.locator('#session-panel [data-state="error"]').textContent()).resolves.toContain(
+      'Could not reach the API',
+    );
+    restore();
+    await page.locator('#session-panel').getByRole('button', { name: 'Try again' }).click();
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    expect(await page.locator('.events .event').count()).toBe(ALICE.events(session.sessionId).length);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
   it('recovers from a cursor the API no longer accepts when asked to try again', async () => {
     const tracked = await open(userUrl(HEAVY.summary.userId));
     const { page } = tracked;

@@ -217,6 +217,14 @@ export class ViewerApp {
       '×',
     );
     close.addEventListener('click', () => this.closeSession());
+    // Clicking the session's mark again changes no URL, so an error offers its own way to load it again.
+    const retry = () => {
+      const button = h('button', { type: 'button' }, 'Try again');
+      button.addEventListener('click', () => {
+        if (this.current === user && user.openSessionId === sessionId) void this.openSession(user, sessionId);
+      });
+      return button;
+    };
     const heading = h('h2', { id: 'session-heading' }, `Session ${sessionId}`);
     user.panel.hidden = false;
     user.panel.setAttribute('aria-busy', 'true');
@@ -241,14 +249,11 @@ export class ViewerApp {
       user.timeline.select(session);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
-      const message =
+      const notice =
         error instanceof ApiError && error.status === 404
-          ? `This user has no session ${sessionId}.`
-          : `Could not load session ${sessionId}. ${errorMessage(error)}`;
-      user.panel.replaceChildren(
-        h('div', { class: 'panel-head' }, heading, close),
-        this.notice('error', message),
-      );
+          ? this.notice('error', `This user has no session ${sessionId}.`)
+          : this.notice('error', `Could not load session ${sessionId}. ${errorMessage(error)} `, retry());
+      user.panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), notice);
     } finally {
       if (user.sessionRequest === request) user.panel.removeAttribute('aria-busy');
     }
