@@ -1,10 +1,12 @@
 /**
  * Text from a bad file (NUL bytes from a UTF-16 export, escape sequences) must never reach a terminal or a
- * log raw: control characters become visible escapes.
+ * log raw: control characters become visible escapes. So do the bidirectional controls (LRM, RLM, the
+ * embeddings, overrides and isolates), with which an id such as `a\u202Eevil` would show reversed and
+ * reorder the rest of its line.
  */
 export function escapeControl(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (char) => {
     const code = char.charCodeAt(0);
     if (char === '\n') return '\\n';
     if (char === '\r') return '\\r';

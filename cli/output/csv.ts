@@ -29,7 +29,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
 
 /** A cell that needs nothing done: no formula start, no control character (escapeControl's), no quote or comma. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const PLAIN_CELL = /^(?![=+\-@\t\r])[^\u0000-\u001f\u007f-\u009f\u2028\u2029",]*$/;
+const PLAIN_CELL = /^(?![=+\-@\t\r])[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069",]*$/;
 
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,

@@ -36,6 +36,8 @@ describe('csvCell', () => {
     expect(csvCell('a\r\nb')).toBe('"a\\r\nb"');
     // A leading tab, which a spreadsheet could read as a formula start, is text once escaped.
     expect(csvCell('\t=1')).toBe('\\t=1');
+    // A right-to-left override would show the id reversed and reorder the cells after it.
+    expect(csvCell('a\u202eevil')).toBe('a\\u202eevil');
   });
 
   it('writes a plain cell as the whole escaping would', () => {
@@ -57,6 +59,9 @@ describe('csvCell', () => {
       '\u00a0',
       '\u2028',
       '\u2029',
+      '\u202e',
+      '\u2066',
+      '\u200f',
       'é',
       '😀',
       "'",

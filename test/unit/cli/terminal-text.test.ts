@@ -8,6 +8,13 @@ describe('escapeControl', () => {
     );
   });
 
+  it('shows the bidirectional controls as visible escapes, so no id reads reversed', () => {
+    expect(escapeControl('a\u202eevil')).toBe('a\\u202eevil');
+    expect(escapeControl('\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe(
+      '\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069',
+    );
+  });
+
   it('leaves printable text alone, non-ASCII included', () => {
     expect(escapeControl('Zoë 😀 €5 \u00a0')).toBe('Zoë 😀 €5 \u00a0');
   });
