@@ -18,6 +18,8 @@ import {
 const ROUTE_LIKE = makeUser('team/x?y/sessions', [Date.UTC(2024, 2, 1, 9), Date.UTC(2024, 2, 2, 9)]);
 const USERS = [ALICE, HEAVY, EMPTY_USER, STITCHED_WITH_HISTORY, BOT, ROUTE_LIKE];
 const SESSION_MARKS = 'svg.chart rect[data-session-id]';
+/** A long id without a break opportunity (a hash, a JWT pasted by mistake) whose every request fails. */
+const LONG_FAILING_ID = `f${'0123456789abcdef'.repeat(12)}`;
 
 let chromium: Chromium;
 let assets: Map<string, ViewerAsset>;
@@ -31,7 +33,7 @@ beforeAll(async () => {
       assetHeaders: viewerSecurityHeaders(),
       users: USERS,
       stitched: { 'anon-7': 'alice' },
-      failing: ['boom'],
+      failing: ['boom', LONG_FAILING_ID],
     }),
     launchChromium(),
   ]);
@@ -353,6 +355,17 @@ describe('session viewer in Chromium', () => {
     );
     expectCleanRun(missing, 1);
     await missing.page.close();
+  });
+
+  it('wraps a long id in an error message instead of widening the page', async () => {
+    const tracked = await open(userUrl(LONG_FAILING_ID), { width: 375, height: 740 });
+    const { page } = tracked;
+    await expect(page.locator('[data-state="error"]').textContent()).resolves.toContain(
+      `Could not load ${LONG_FAILING_ID}.`,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expectCleanRun(tracked, 1);
+    await page.close();
   });
 
   it('offers to load a session again after a network failure, and then shows it', async () => {
