@@ -170,7 +170,10 @@ describe('DynamoDbSessionWriter', () => {
     );
   });
 
-  it('converges under a length cap and per-platform gaps', async () => {
+  it.each([
+    ['a length cap and per-platform gaps', { maxSessionMinutes: 45, gapMinutesByPlatform: { ios: 5 } }],
+    ['a gap and a cap of 0 (events at one instant are one session)', { gapMinutes: 0, maxSessionMinutes: 0 }],
+  ])('converges under %s', async (_rules, rules) => {
     await fc.assert(
       fc.asyncProperty(
         eventRecordsArbitrary({ maxEvents: 40 }).chain((events) =>
@@ -181,10 +184,7 @@ describe('DynamoDbSessionWriter', () => {
           }),
         ),
         async ({ events, delivery, concurrent }) => {
-          const store = await freshStore(dynamo.client, {
-            maxSessionMinutes: 45,
-            gapMinutesByPlatform: { ios: 5 },
-          });
+          const store = await freshStore(dynamo.client, rules);
           const files = delivery.order.map((index) => delivery.files[index] ?? []);
           if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
           else for (const file of files) await ingest(store, file);
@@ -195,29 +195,6 @@ describe('DynamoDbSessionWriter', () => {
         },
       ),
       { numRuns: 25 },
-    );
-  });
-
-  it('converges under a gap and a cap of 0 (events at one instant are one session)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        eventRecordsArbitrary({ maxEvents: 30 }).chain((events) =>
-          fc.record({
-            events: fc.constant(events),
-            delivery: deliveryArbitrary(events),
-            concurrent: fc.boolean(),
-          }),
-        ),
-        async ({ events, delivery, concurrent }) => {
-          const store = await freshStore(dynamo.client, { gapMinutes: 0, maxSessionMinutes: 0 });
-          const files = delivery.order.map((index) => delivery.files[index] ?? []);
-          if (concurrent) await Promise.all(files.map((file) => ingest(store, file)));
-          else for (const file of files) await ingest(store, file);
-          const users = events.map((event) => event.userId ?? '');
-          expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
-        },
-      ),
-      { numRuns: 15 },
     );
   });
 

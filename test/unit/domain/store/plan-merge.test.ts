@@ -278,17 +278,24 @@ describe('planMerge: copies of one event from another origin', () => {
     expect(plan.parkedChanged).toBe(false);
   });
 
-  it(`keeps the latest ${MAX_PARKED_COPIES} parked copies, and then plans no change when nothing new comes`, () => {
-    const owns = Array.from({ length: MAX_PARKED_COPIES + 10 }, (_, index) =>
-      event(`m:${index}`, new Date(at('2024-01-10T00:00:00Z') + index * 1000).toISOString()),
+  /** The user's own events with these ids a second apart, stored, and an anonymous copy of each just after. */
+  function ownEventsWithLaterCopies(ids: readonly string[]) {
+    const owns = ids.map((id, index) =>
+      event(id, new Date(at('2024-01-10T00:00:00Z') + index * 1000).toISOString()),
     );
-    const { days, totals } = stored(owns);
     const copies = owns.map((copy) => ({
       ...copy,
       userId: null,
       anonymousId: 'a',
       timestamp: copy.timestamp + 500,
     }));
+    return { ...stored(owns), copies };
+  }
+
+  it(`keeps the latest ${MAX_PARKED_COPIES} parked copies, and then plans no change when nothing new comes`, () => {
+    const { days, totals, copies } = ownEventsWithLaterCopies(
+      Array.from({ length: MAX_PARKED_COPIES + 10 }, (_, index) => `m:${index}`),
+    );
     const plan = planMerge(request({ totals, loaded: days, add: copies }));
     expect(plan.parked).toHaveLength(MAX_PARKED_COPIES);
     expect(Math.min(...plan.parked.map((copy) => copy.timestamp))).toBe(
@@ -301,16 +308,9 @@ describe('planMerge: copies of one event from another origin', () => {
 
   it('keeps the latest parked copies whose ids fit the budget together (a messageId has no length limit)', () => {
     const long = (index: number) => `m:${String(index).padStart(MAX_PARKED_ID_CHARACTERS / 4, '-')}`;
-    const owns = Array.from({ length: 6 }, (_, index) =>
-      event(long(index), new Date(at('2024-01-10T00:00:00Z') + index * 1000).toISOString()),
+    const { days, totals, copies } = ownEventsWithLaterCopies(
+      Array.from({ length: 6 }, (_, index) => long(index)),
     );
-    const { days, totals } = stored(owns);
-    const copies = owns.map((copy) => ({
-      ...copy,
-      userId: null,
-      anonymousId: 'a',
-      timestamp: copy.timestamp + 500,
-    }));
     const plan = planMerge(request({ totals, loaded: days, add: copies }));
     // Each id is a little over a quarter of the budget: the latest three fit.
     expect(plan.parked.map((copy) => copy.id).sort()).toEqual([long(3), long(4), long(5)]);
