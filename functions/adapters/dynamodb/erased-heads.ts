@@ -1,12 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  attributeChanges,
-  EMPTY_HEAD,
-  encodeIntent,
-  type Head,
-  type Intent,
-  updateExpression,
-} from './head-codec.js';
+import { attributeChanges, type Head, type Intent, updateExpression } from './head-codec.js';
 import type { Item, Transport } from './transport.js';
 
 // How an erasure marks a head (docs/operations.md, "The suppression entry"): the attributes it sets or
@@ -14,35 +7,37 @@ import type { Item, Transport } from './transport.js';
 
 type HeadUpdate = Parameters<Transport['update']>[1];
 
-/** One kind of mark: the attributes it sets (or removes, where undefined) on the head read, beside a new version. */
+/** One kind of mark: the attributes it sets (or removes, where undefined), beside a new version. */
 export interface HeadMark {
   /** A head that needs no new mark. */
   readonly done: (head: Head) => boolean;
-  readonly attributes: (read: Head) => Readonly<Record<string, AttributeValue | undefined>>;
+  readonly attributes: Readonly<Record<string, AttributeValue | undefined>>;
+  /** The intents of the head read that the mark removes (each by its key, so later ones stay). */
+  readonly dropsIntents: (read: Head) => readonly string[];
 }
 
 /**
  * The mark of an erased id: the erased flag and totals of nothing; its parked copies (events the head
- * itself holds, `pe`) go with the rest, and so do intents, so nothing can commit on what was read before.
- * Stitching moves' intents stay, as the trail to their staged pages in other partitions (the new version
- * already keeps those moves from committing); the eraser abandons them.
+ * itself holds, `pe`) go with the rest, and so do the merges' intents (the new version keeps anything read
+ * before from committing). Stitching moves' intents stay, those registered after the read too, as the trail
+ * to their staged pages in other partitions; the eraser abandons them.
  */
 export const ERASED: HeadMark = {
   done: () => false,
-  attributes: (read) => ({
+  dropsIntents: (read) => [...read.intents.keys()].filter((txn) => !movesOf(read).has(txn)),
+  attributes: {
     er: { BOOL: true },
     sc: { N: '0' },
     ec: { N: '0' },
     dc: { N: '0' },
     mo: { S: '' },
     ac: { N: '0' },
-    in: { M: Object.fromEntries([...movesOf(read)].map(([txn, intent]) => [txn, encodeIntent(intent)])) },
     ld: undefined,
     fs: undefined,
     ls: undefined,
     as: undefined,
     pe: undefined,
-  }),
+  },
 };
 
 /** The head's intents that belong to stitching moves, staged also in other partitions. */
@@ -63,7 +58,8 @@ export const anonymousErased = (user: string): HeadMark => ({
     head.erased ||
     linkedElsewhere(head, user) ||
     (head.anonymousErased && (head.link?.canonical ?? '') === ''),
-  attributes: () => ({ ea: { BOOL: true } }),
+  attributes: { ea: { BOOL: true } },
+  dropsIntents: () => [],
 });
 
 /**
@@ -81,11 +77,16 @@ export function markedHeadUpdate(
 ): HeadUpdate {
   const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
   const { names, values, sets, removes } = attributeChanges({
-    ...mark.attributes(read),
+    ...mark.attributes,
     v: { N: String(version) },
     t: { S: txn },
     rc: { S: recent },
     ...(link !== undefined && { li: { S: JSON.stringify(link) } }),
+  });
+  mark.dropsIntents(read).forEach((intent, index) => {
+    names['#in'] = 'in';
+    names[`#drop${index}`] = intent;
+    removes.push(`#in.#drop${index}`);
   });
   return {
     UpdateExpression: updateExpression(sets, removes),
@@ -103,7 +104,7 @@ export function markedHeadItem(mark: HeadMark, version: number, txn: string, rec
     t: { S: txn },
     rc: { S: recent },
   };
-  for (const [attribute, value] of Object.entries(mark.attributes(EMPTY_HEAD)))
+  for (const [attribute, value] of Object.entries(mark.attributes))
     if (value !== undefined) item[attribute] = value;
   return item;
 }

@@ -70,8 +70,9 @@ export class DynamoDbEraser implements UserEraser {
     tally: { itemsDeleted: number; anonymousIds: string[] },
   ): Promise<void> {
     visited.add(id);
-    const { head } = await this.mark(id, ERASED);
-    await this.abandonMoves(id, head);
+    await this.mark(id, ERASED);
+    // Read again: a move that registered after the mark's read is in the head too.
+    await this.abandonMoves(id, decodeHead(await this.transport.get(headKey(id))));
     for (;;) {
       const keys = await this.itemsBesideHead(id);
       if (keys.length === 0) return;

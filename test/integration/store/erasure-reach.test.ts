@@ -181,42 +181,69 @@ describe('an erasure', () => {
   // head, until a merge into yves cleans it (16 minutes after the crash at the earliest, never if yves gets
   // no more events). Nothing in alice's partition or in anon-a's head names yves but alice's half of the
   // move's intent, which names its partners: the eraser abandons the move there before wiping alice.
+  /** The names of the events in the crashed move's staged pages. */
+  type Leftovers = () => Promise<(string | null)[]>;
+
+  /**
+   * alice with anon-a's browse; then an earlier link to yves whose move dies (a Lambda timeout) just before
+   * its commit, leaving staged pages in yves's partition. Answers the names of the events they hold.
+   */
+  async function moveToYvesThatCrashed(store: StoreUnderTest): Promise<Leftovers> {
+    let dead = false;
+    const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
+      if (command === 'TransactWriteItemsCommand') dead = true;
+      if (dead) throw new Crash();
+      return send();
+    });
+    await expect(
+      ingestFile(
+        { ...store, writer: writerOn(store, dying) },
+        ndjson([{ userId: 'yves', anonymousId: 'anon-a', at: T0 - 30 * MINUTE, id: 'y-link' }]),
+      ),
+    ).rejects.toThrow();
+    dying.destroy();
+    const staged = [...(await headOf(store, 'yves')).intents.keys()];
+    expect(staged).toHaveLength(1);
+    const leftovers = async () =>
+      (await scanTable(dynamo.client, store))
+        .filter((item) => item.pk?.S === 'U#yves' && item.t?.S === staged[0] && item.sk?.S?.startsWith('D#'))
+        .flatMap((item) => decodePageSessions('yves', decodeDayPage(item)))
+        .flatMap((session) => session.events.map((event) => event.name));
+    expect(await leftovers()).toContain('Secret Browse');
+    return leftovers;
+  }
+
+  async function aliceAndYves(): Promise<StoreUnderTest> {
+    const store = await stitchingStore();
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'anon-a', at: T0, id: 'a-browse', event: 'Secret Browse' },
+        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
+        { userId: 'yves', at: T0 - 60 * MINUTE, id: 'y-1' },
+      ]),
+    );
+    return store;
+  }
+
+  /** Nothing of alice's is left, in her partition or in yves's; yves keeps his own event, and only it. */
+  async function expectAliceGone(store: StoreUnderTest, leftovers: Leftovers) {
+    expect(await leftovers()).toEqual([]);
+    expect((await headOf(store, 'yves')).intents.size).toBe(0);
+    expect((await headOf(store, 'alice')).intents.size).toBe(0);
+    expect(keysOf(await scanTable(dynamo.client, store), ['alice'])).toEqual(headsOnly(['alice']));
+    const yves = await call(api(store), 'GET', `${userPath('yves')}/sessions`);
+    expect(yves.status).toBe(200);
+    expect(yves.body).toMatchObject({
+      sessions: [{ eventCount: 1, startedAt: new Date(T0 - 60 * MINUTE).toISOString() }],
+    });
+  }
+
   it.each([0, 1, 2, 3])(
     'leaves none of the erased user’s events in another user’s partition after a move that crashed (an erasure dying after %i writes first)',
     async (writesBeforeCrash) => {
-      const store = await stitchingStore();
-      await ingestFile(
-        store,
-        ndjson([
-          { anonymousId: 'anon-a', at: T0, id: 'a-browse', event: 'Secret Browse' },
-          { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
-          { userId: 'yves', at: T0 - 60 * MINUTE, id: 'y-1' },
-        ]),
-      );
-      // An earlier link moves anon-a to yves; the ingest dies (a Lambda timeout) just before the move's commit.
-      let dead = false;
-      const dying = hookedClient(dynamo.endpoint, async (command, _input, send) => {
-        if (command === 'TransactWriteItemsCommand') dead = true;
-        if (dead) throw new Crash();
-        return send();
-      });
-      await expect(
-        ingestFile(
-          { ...store, writer: writerOn(store, dying) },
-          ndjson([{ userId: 'yves', anonymousId: 'anon-a', at: T0 - 30 * MINUTE, id: 'y-link' }]),
-        ),
-      ).rejects.toThrow();
-      dying.destroy();
-      const staged = [...(await headOf(store, 'yves')).intents.keys()];
-      expect(staged).toHaveLength(1);
-      const leftovers = async () =>
-        (await scanTable(dynamo.client, store))
-          .filter(
-            (item) => item.pk?.S === 'U#yves' && item.t?.S === staged[0] && item.sk?.S?.startsWith('D#'),
-          )
-          .flatMap((item) => decodePageSessions('yves', decodeDayPage(item)))
-          .flatMap((session) => session.events.map((event) => event.name));
-      expect(await leftovers()).toContain('Secret Browse');
+      const store = await aliceAndYves();
+      const leftovers = await moveToYvesThatCrashed(store);
 
       const dyingEraser = crashingClient(dynamo.endpoint, writesBeforeCrash);
       await expect(
@@ -227,19 +254,27 @@ describe('an erasure', () => {
       dyingEraser.destroy();
       await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
 
-      // The crashed move's pages held anon-a's browse, alice's by the link that stands.
-      expect(await leftovers()).toEqual([]);
-      expect((await headOf(store, 'yves')).intents.size).toBe(0);
-      expect((await headOf(store, 'alice')).intents.size).toBe(0);
-      expect(keysOf(await scanTable(dynamo.client, store), ['alice'])).toEqual(headsOnly(['alice']));
-      const yves = await call(api(store), 'GET', `${userPath('yves')}/sessions`);
-      expect(yves.status).toBe(200);
-      // yves keeps its own event, and only it.
-      expect(yves.body).toMatchObject({
-        sessions: [{ eventCount: 1, startedAt: new Date(T0 - 60 * MINUTE).toISOString() }],
-      });
+      await expectAliceGone(store, leftovers);
     },
   );
+
+  it('abandons a move that registered after the erasure read the head, before its mark', async () => {
+    const store = await aliceAndYves();
+    let leftovers: Leftovers | undefined;
+    const racing = new MarkRacingTransport({
+      client: dynamo.client,
+      tableName: store.tableName,
+      baseDelayMs: 2,
+    });
+    racing.beforeMark = async () => {
+      leftovers = await moveToYvesThatCrashed(store);
+    };
+
+    await new DynamoDbEraser({ transport: racing }).eraseUser('alice');
+
+    expect(leftovers).toBeDefined();
+    await expectAliceGone(store, leftovers as Leftovers);
+  });
 
   it('lets a rebuild that turns stitching off finish past an anonymousId erased with its user', async () => {
     const store = await stitchingStore();
@@ -266,3 +301,14 @@ describe('an erasure', () => {
     expect(stats.erased).toBe(1);
   });
 });
+
+/** A transport that runs `beforeMark` once, just before its first update reaches the table (an erasure's mark). */
+class MarkRacingTransport extends Transport {
+  beforeMark: (() => Promise<void>) | undefined;
+  override async update(...args: Parameters<Transport['update']>) {
+    const run = this.beforeMark;
+    this.beforeMark = undefined;
+    if (run !== undefined) await run();
+    return super.update(...args);
+  }
+}
