@@ -6,6 +6,7 @@ import {
   minutesInput,
   type SessionRules,
 } from '../functions/domain/rules/session-rules.js';
+import { MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -44,7 +45,7 @@ const minutes = (option: string) =>
       .refine(Number.isFinite, `${option} must be a finite number of minutes`)
       // As the stages' rules: 0 is a gap too (events at one instant stay together).
       .refine((value) => value >= 0, `${option} must be 0 or more`)
-      .refine((value) => value <= 525_600_000, `${option} is implausibly large`),
+      .refine((value) => value <= MAX_MINUTES, `${option} must be at most ${MAX_MINUTES} (a thousand years)`),
   );
 
 const platformGaps = z.string().transform((text, ctx) => {

@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
-import { gapsByPlatformSchema, MAX_GAP_MINUTES } from '../functions/shared/session-rules-schema.js';
+import { gapsByPlatformSchema, MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -41,13 +41,10 @@ const jsonText = (example: string) =>
 const minutes = z
   .number({ error: 'must be a number of minutes' })
   .nonnegative('must be 0 or more')
-  .finite('must be a number of minutes');
+  .finite('must be a number of minutes')
+  .max(MAX_MINUTES, `must be at most ${MAX_MINUTES} (a thousand years)`);
 
 const minutesVariable = z.preprocess(minutesInput, minutes);
-const gapVariable = z.preprocess(
-  minutesInput,
-  minutes.refine((value) => value <= MAX_GAP_MINUTES, `must be at most ${MAX_GAP_MINUTES} (a day)`),
-);
 
 const sourceSchema = z.object({
   name: z.string().trim().min(1, 'must be a non-empty name'),
@@ -90,7 +87,7 @@ export const ingestEnvShape = {
     blankAsUndefined,
     jsonText('[{"name":"incoming","prefix":"incoming/","format":"auto"}]').pipe(sourcesSchema).optional(),
   ),
-  SESSION_GAP_MINUTES: z.preprocess(blankAsUndefined, gapVariable.default(DEFAULT_GAP_MINUTES)),
+  SESSION_GAP_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.default(DEFAULT_GAP_MINUTES)),
   SESSION_GAP_MINUTES_BY_PLATFORM: z.preprocess(
     blankAsUndefined,
     jsonText('{"ios":5,"android":5}').pipe(gapsByPlatformSchema).optional(),

@@ -6,18 +6,23 @@
  */
 import * as z from './zod.js';
 
-/** The longest inactivity gap a stage may set: a day. */
-export const MAX_GAP_MINUTES = 24 * 60;
+/**
+ * The most minutes a gap or cap may be: a thousand years, past any span of timestamps the rules accept, so
+ * only a mistake reaches it. The spec sets no bound; a long gap only makes each merge load more days.
+ */
+export const MAX_MINUTES = 525_600_000;
 
 /**
  * Minutes become `Math.round(minutes * 60000)` ms. Zero (or what rounds to 0 ms) is a gap too: rules 5 and 7
  * split only past it, so events at one instant stay together and any later one starts anew.
- * `more` checks run after the common ones, in order.
  */
-const minutes = (what: string, ...more: z.core.$ZodCheck<number>[]) =>
+const minutes = (what: string) =>
   z
     .number({ error: `${what} must be a number of minutes` })
-    .check(z.nonnegative({ error: `${what} must be 0 or more`, abort: true }), ...more);
+    .check(
+      z.nonnegative({ error: `${what} must be 0 or more`, abort: true }),
+      z.maximum(MAX_MINUTES, `${what} must be at most ${MAX_MINUTES} (a thousand years)`),
+    );
 
 function platformNameProblem(platform: string): string | undefined {
   if (platform.length === 0) return 'platform names must not be empty';
@@ -69,13 +74,7 @@ export const gapsByPlatformSchema = z.pipe(
 
 export const sessionRulesSchema = z.strictObject({
   /** Inactivity that ends a session when the event's platform has no gap of its own. */
-  gapMinutes: z._default(
-    minutes(
-      'gapMinutes',
-      z.maximum(MAX_GAP_MINUTES, `gapMinutes must be at most ${MAX_GAP_MINUTES} (a day)`),
-    ),
-    30,
-  ),
+  gapMinutes: z._default(minutes('gapMinutes'), 30),
   /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
   gapMinutesByPlatform: z._default(gapsByPlatformSchema, {}),
   /** Longest a session may run from its first event; none by default. */

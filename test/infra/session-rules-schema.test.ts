@@ -29,6 +29,10 @@ describe('sessionRulesSchema', () => {
     expect(sessionRulesSchema.parse(JSON.parse(JSON.stringify(rules)))).toEqual(rules);
   });
 
+  it('accepts a gap of more than a day, as the spec sets none', () => {
+    expect(sessionRulesSchema.parse({ gapMinutes: 2 * 1440 }).gapMinutes).toBe(2880);
+  });
+
   it('accepts a gap and a cap of 0: the rules split only past them', () => {
     const rules = {
       gapMinutes: 0,
@@ -41,7 +45,11 @@ describe('sessionRulesSchema', () => {
 
   it.each([
     [{ gapMinutes: -5 }, 'gapMinutes: gapMinutes must be 0 or more'],
-    [{ gapMinutes: 1441 }, 'gapMinutes: gapMinutes must be at most 1440 (a day)'],
+    [{ gapMinutes: 525_600_001 }, 'gapMinutes: gapMinutes must be at most 525600000 (a thousand years)'],
+    [
+      { gapMinutesByPlatform: { tv: 6e8 } },
+      'gapMinutesByPlatform.tv: a platform gap must be at most 525600000 (a thousand years)',
+    ],
     [{ gapMinutes: '30' }, 'gapMinutes: gapMinutes must be a number of minutes'],
     [{ maxSessionMinutes: -1 }, 'maxSessionMinutes: maxSessionMinutes must be 0 or more'],
     [{ gapMinutesByPlatform: { ios: -1 } }, 'gapMinutesByPlatform.ios: a platform gap must be 0 or more'],

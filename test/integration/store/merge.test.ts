@@ -173,10 +173,15 @@ describe('DynamoDbSessionWriter', () => {
   it.each([
     ['a length cap and per-platform gaps', { maxSessionMinutes: 45, gapMinutesByPlatform: { ios: 5 } }],
     ['a gap and a cap of 0 (events at one instant are one session)', { gapMinutes: 0, maxSessionMinutes: 0 }],
+    ['a gap of more than a day', { gapMinutes: 2000 }],
   ])('converges under %s', async (_rules, rules) => {
     await fc.assert(
       fc.asyncProperty(
-        eventRecordsArbitrary({ maxEvents: 40 }).chain((events) =>
+        // Events near multiples of the gap, so splits fall on both sides of it.
+        eventRecordsArbitrary({
+          maxEvents: 40,
+          gapMinutes: ('gapMinutes' in rules && rules.gapMinutes) || 30,
+        }).chain((events) =>
           fc.record({
             events: fc.constant(events),
             delivery: deliveryArbitrary(events),
