@@ -5,10 +5,9 @@ import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/d
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { parkedEvents } from '../../../functions/adapters/dynamodb/partition-change.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import {
   headOf,
@@ -16,6 +15,7 @@ import {
   ingestDyingAfterMove,
   ingestFile,
   keysOf,
+  lookupApi,
   ndjson,
   scanTable,
 } from './erasure-harness.js';
@@ -155,11 +155,7 @@ describe('the API over an anonymousId erased with its user, with no user of its 
         { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
       ]),
     );
-    const lookup = createApiHandler({
-      reader: store.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-      logger: { error: () => undefined },
-    });
+    const lookup = lookupApi(store);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
     for (const path of [
       userPath('dev'),

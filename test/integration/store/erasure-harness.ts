@@ -1,13 +1,15 @@
 // What the erasure tests share: clients that crash or pause at a given write, a direct look at the table,
-// and the real ingest use case over an NDJSON export held in memory.
+// the real ingest use case over an NDJSON export held in memory, and the lookup API over the store.
 import { createHash } from 'node:crypto';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { Item } from '../../../functions/adapters/dynamodb/transport.js';
+import { createApiHandler } from '../../../functions/api/app.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
+import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { Crash, hookedClient, localClient, WRITES } from './crashing-client.js';
 import { type StoreUnderTest, writerOn } from './store-harness.js';
 
@@ -151,4 +153,13 @@ export async function ingestDyingAfterMove(
     dying.destroy();
   }
   expect(moved).toBe(true);
+}
+
+/** The lookup API over the store's reader, as a user would call it after (or before) an erasure. */
+export function lookupApi(store: StoreUnderTest) {
+  return createApiHandler({
+    reader: store.reader,
+    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
+    logger: { error: () => undefined },
+  });
 }

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import {
   headOf,
@@ -15,6 +14,7 @@ import {
   ingestDyingAfterMove,
   ingestFile,
   keysOf,
+  lookupApi,
   ndjson,
   scanTable,
 } from './erasure-harness.js';
@@ -34,14 +34,6 @@ afterAll(async () => {
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 
 const stitchingStore = () => freshStore(dynamo.client, { identityStitching: true });
-
-function api(store: StoreUnderTest) {
-  return createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-    logger: { error: () => undefined },
-  });
-}
 
 describe('an erasure', () => {
   it('leaves none of the erased user’s events in its head (parked copies)', async () => {
@@ -76,7 +68,7 @@ describe('an erasure', () => {
 
     // The move committed carol's new totals on her erased head; the erasure it runs next never ran.
     expect((await headOf(store, 'carol')).erased).toBe(true);
-    const lookup = api(store);
+    const lookup = lookupApi(store);
     for (const path of [
       userPath('carol', 'sessions'),
       userPath('carol', 'sessions', '20240506T090000000Z'),
@@ -171,7 +163,7 @@ describe('an erasure', () => {
     expect((await headOf(store, '42')).link?.userId).toBe('alice');
     expect(keysOf(await scanTable(dynamo.client, store), ['alice'])).toEqual(headsOnly(['alice']));
     // The API shows user 42 without naming the erased user its device was stitched to.
-    const lookup = api(store);
+    const lookup = lookupApi(store);
     const summary = await call(lookup, 'GET', userPath('42'));
     expect(summary.status).toBe(200);
     expect(JSON.stringify(summary.body)).not.toContain('alice');
@@ -232,7 +224,7 @@ describe('an erasure', () => {
     expect((await headOf(store, 'yves')).intents.size).toBe(0);
     expect((await headOf(store, 'alice')).intents.size).toBe(0);
     expect(keysOf(await scanTable(dynamo.client, store), ['alice'])).toEqual(headsOnly(['alice']));
-    const yves = await call(api(store), 'GET', `${userPath('yves')}/sessions`);
+    const yves = await call(lookupApi(store), 'GET', `${userPath('yves')}/sessions`);
     expect(yves.status).toBe(200);
     expect(yves.body).toMatchObject({
       sessions: [{ eventCount: 1, startedAt: new Date(T0 - 60 * MINUTE).toISOString() }],

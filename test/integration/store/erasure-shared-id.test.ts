@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { createApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
-import { headOf, headsOnly, ingestFile, keysOf, ndjson, scanTable } from './erasure-harness.js';
+import { headOf, headsOnly, ingestFile, keysOf, lookupApi, ndjson, scanTable } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, storedSessions } from './store-harness.js';
 
@@ -162,11 +161,7 @@ describe('the API over the shared id', () => {
   it('answers customer 42 before and after the erasure, naming alice only before', async () => {
     const store = await stitchingStore();
     await ingestFile(store, ndjson(SHARED_ID));
-    const lookup = createApiHandler({
-      reader: store.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-      logger: { error: () => undefined },
-    });
+    const lookup = lookupApi(store);
     const before = await call(lookup, 'GET', userPath('42'));
     expect(before.status).toBe(200);
     expect(JSON.stringify(before.body)).toContain('alice');

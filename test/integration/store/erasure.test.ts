@@ -5,11 +5,10 @@ import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { createApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
-import { call, TEST_SIGNING_KEY, userPath } from '../../unit/api/api-event.js';
+import { call, userPath } from '../../unit/api/api-event.js';
 import {
   Crash,
   crashingClient,
@@ -17,6 +16,7 @@ import {
   headsOnly,
   ingestFile,
   keysOf,
+  lookupApi,
   ndjson,
   noise,
   pausingClient,
@@ -76,14 +76,6 @@ const ALICE_EVENTS = history().filter(
   (event) => event.userId === 'alice' || event.anonymousId?.startsWith('anon-a'),
 );
 
-function api(store: StoreUnderTest) {
-  return createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-    logger: { error: () => undefined },
-  });
-}
-
 describe('DynamoDbEraser', () => {
   it('leaves only the heads of the user and its anonymousIds, and answers what it deleted', async () => {
     const store = await stitchingStore();
@@ -126,7 +118,7 @@ describe('DynamoDbEraser', () => {
     // The anonymousIds still route to alice, so their later events are refused as hers.
     expect((await headOf(store, 'anon-a1')).link?.userId).toBe('alice');
     expect(await store.reader.getUserSummary('alice')).toBeUndefined();
-    const lookup = api(store);
+    const lookup = lookupApi(store);
     for (const path of [
       userPath('alice'),
       userPath('alice', 'sessions'),
