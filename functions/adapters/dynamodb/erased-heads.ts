@@ -24,7 +24,10 @@ export interface HeadMark {
  */
 export const ERASED: HeadMark = {
   done: () => false,
-  dropsIntents: (read) => [...read.intents.keys()].filter((txn) => !movesOf(read).has(txn)),
+  dropsIntents: (read) => {
+    const moves = movesOf(read);
+    return [...read.intents.keys()].filter((txn) => !moves.has(txn));
+  },
   attributes: {
     er: { BOOL: true },
     sc: { N: '0' },
