@@ -5,7 +5,13 @@ import type { Session } from '../../domain/sessions/session.js';
 import { sessionIdFor } from '../../domain/sessions/session.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
-import { decodeSegmentIndex, encodeSegments, SEGMENT_BYTES, type SegmentIndex } from './event-segments.js';
+import {
+  decodeSegmentIndex,
+  encodeSegments,
+  SEGMENT_BYTES,
+  SEGMENT_MAX_BYTES,
+  type SegmentIndex,
+} from './event-segments.js';
 import { chunkSk, daySk, parseDaySk, userPk } from './keys.js';
 import type { Item } from './transport.js';
 
@@ -138,7 +144,11 @@ function planPages(user: string, sessions: readonly Session[], limit: number): P
     }
     if (events.length <= Math.min(INLINE_EVENTS_BYTES, limit - summaries.length))
       return [{ sessions: group, summaries, events, chunks: [], segmentIndex: undefined }];
-    const segments = encodeSegments(user, pageEvents, events, Math.min(SEGMENT_BYTES, limit), limit);
+    const segments = encodeSegments(user, pageEvents, events, {
+      target: Math.min(SEGMENT_BYTES, limit),
+      ceiling: SEGMENT_MAX_BYTES,
+      limit,
+    });
     return [
       { sessions: group, summaries, events: undefined, chunks: segments.blobs, segmentIndex: segments.index },
     ];

@@ -6,10 +6,14 @@ import { encodeEvents } from './event-codec.js';
 /**
  * A page's events past this size are stored as segments of about this size, each encoded on its own, so
  * that a page of a long session's timeline reads the few segments it shows and not the whole day (a bot's
- * session of a million events is tens of MB). A segment costs about 8 read units; a timeline page of a
- * thousand events reads two to four.
+ * session of a million events is tens of MB). An eventually consistent read bills 4 KB at half a unit, so a
+ * segment that stays within 8 KB with its key costs one unit: at 32 KB, a page of a thousand small events
+ * read one or two whole segments, 4 to 8 units, for the 5 KB it showed.
  */
-export const SEGMENT_BYTES = 32 * 1024;
+export const SEGMENT_BYTES = 7 * 1024;
+
+/** A segment past this is cut in two (unless it is one event), keeping the item with its keys within 8 KB. */
+export const SEGMENT_MAX_BYTES = 7.5 * 1024;
 
 /** Where a page's segments start and what they hold, read from the page (`sg`) without its events. */
 export interface SegmentIndex {
@@ -38,17 +42,23 @@ function piecesOf(whole: Buffer, limit: number): EncodedSegments {
   return { blobs, index: undefined };
 }
 
+/** Segment sizes in bytes: aimed at, cut past (unless one event), and never passed (the item limit). */
+export interface SegmentSizes {
+  readonly target: number;
+  readonly ceiling: number;
+  readonly limit: number;
+}
+
 /**
- * A page's events as segments of about `target` bytes, none over `limit`; when a single event passes
- * `limit`, the whole blob cut in pieces instead ({@link piecesOf}). `whole` is the events encoded as one
- * blob, which the page needed anyway: its density sizes the segments.
+ * A page's events as segments of about `target` bytes, cut in two past `ceiling`, none over `limit`; when a
+ * single event passes `limit`, the whole blob cut in pieces instead ({@link piecesOf}). `whole` is the events
+ * encoded as one blob, which the page needed anyway: its density sizes the segments.
  */
 export function encodeSegments(
   user: string,
   events: readonly EventRecord[],
   whole: Buffer,
-  target: number,
-  limit: number,
+  { target, ceiling, limit }: SegmentSizes,
 ): EncodedSegments {
   if (whole.length <= target) return { blobs: [whole], index: undefined };
   if (events.length <= 1)
@@ -59,7 +69,7 @@ export function encodeSegments(
   const firstTimestamps: number[] = [];
   const add = (from: number, to: number) => {
     const blob = encodeEvents(user, events.slice(from, to));
-    if (blob.length > limit && to - from > 1) {
+    if (blob.length > Math.min(ceiling, limit) && to - from > 1) {
       const middle = (from + to) >>> 1;
       add(from, middle);
       add(middle, to);

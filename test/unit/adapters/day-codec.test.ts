@@ -11,7 +11,7 @@ import {
   segmentIndexOf,
 } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
-import { SEGMENT_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
+import { SEGMENT_MAX_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
 import type { Session } from '../../../functions/domain/sessions/session.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
@@ -89,7 +89,7 @@ describe('day pages', () => {
     expect(decoded).toEqual(day);
   });
 
-  it('store a long session’s events as segments of about 32 KB, each readable alone, with an index', () => {
+  it('store a long session’s events as segments of about 7 KB, each readable alone, with an index', () => {
     const day = sessions(3, 2_000);
     const { encoded, decoded } = roundTrip(day);
     expect(decoded).toEqual(day);
@@ -105,8 +105,28 @@ describe('day pages', () => {
       expect(events).toEqual(all.slice(start, start + events.length));
       expect(index?.counts[segment]).toBe(events.length);
       expect(index?.firstTimestamps[segment]).toBe(events[0]?.timestamp);
-      expect(chunk.d?.B?.length).toBeLessThan(2 * SEGMENT_BYTES);
+      expect(chunk.d?.B?.length).toBeLessThanOrEqual(SEGMENT_MAX_BYTES);
     });
+  });
+
+  it('cut a segment in two where the events are denser than the page’s average, so each reads as one unit', () => {
+    // The first session's events are short, the second's carry long random names: sized by the average, the
+    // second's segments would pass the ceiling.
+    let seed = 11;
+    const noise = (length: number) =>
+      Array.from({ length }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return String.fromCharCode(97 + (seed % 26));
+      }).join('');
+    const day = sessions(2, 1_500).map((session, s) =>
+      s === 0
+        ? session
+        : { ...session, events: session.events.map((event) => ({ ...event, name: noise(120) })) },
+    );
+    const { encoded, decoded } = roundTrip(day);
+    expect(decoded).toEqual(day);
+    expect(encoded.chunks.length).toBeGreaterThan(4);
+    for (const chunk of encoded.chunks) expect(chunk.d?.B?.length).toBeLessThanOrEqual(SEGMENT_MAX_BYTES);
   });
 
   it('keep segments under a small page limit, and a day’s events in one chunk while they fit a segment', () => {
