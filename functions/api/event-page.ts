@@ -72,8 +72,9 @@ function firstIndexAfter(events: readonly EventRecord[], time: number): number {
 }
 
 /**
- * The session's events from its event `from`: at most `limit`, and never more bytes than a response holds.
- * The run must hold them (the store's promise for what `eventsWanted` asked).
+ * The session's events from its event `from`: at most `limit`, never more bytes than a response holds, and
+ * no further than the run goes (a store may end it early to bound a page's reads). The run must hold the
+ * page's first event (the store's promise for what `eventsWanted` asked).
  */
 export function eventPage(
   run: SessionEvents,
@@ -83,16 +84,15 @@ export function eventPage(
 ): EventPage {
   const { events, firstIndex } = run;
   const total = run.session.eventCount;
+  const runEnd = Math.min(total, firstIndex + events.length);
+  if (from < total && (from < firstIndex || from >= runEnd))
+    throw new Error(`the store read events ${firstIndex} to ${firstIndex + events.length - 1}, not ${from}`);
   const page: TimelineEventView[] = [];
   let bytes = 0;
   let position = from;
   let last: EventRecord | undefined;
-  for (; position < total && page.length < limit; position++) {
-    const event = events[position - firstIndex];
-    if (event === undefined)
-      throw new Error(
-        `the store read events ${firstIndex} to ${firstIndex + events.length - 1}, not ${position}`,
-      );
+  for (; position < runEnd && page.length < limit; position++) {
+    const event = events[position - firstIndex] as EventRecord;
     const view = timelineEventView(event);
     bytes += Buffer.byteLength(JSON.stringify(view)) + 1;
     // Always one event, so that every page moves on.

@@ -16,6 +16,13 @@ export interface EventRun {
 /** Segments read per request at most: a request of 25 segments of 350 KB stays under BatchGetItem's 16 MB. */
 const MAX_SEGMENTS_PER_READ = 25;
 
+/**
+ * Segments a timeline page reads at most once its start is found: a segment costs one read unit, so with the
+ * head and the day's page a page costs about 5 whatever its events hold. A page of large events stops there
+ * with fewer than asked, and its cursor goes on.
+ */
+export const MAX_SEGMENTS_PER_PAGE = 3;
+
 /** Where a session lies in its day: its page, and its events' range among the page's. */
 interface SessionPlace {
   readonly page: DayPage;
@@ -117,11 +124,13 @@ export async function readSessionEvents(
     }
     return undefined;
   };
+  let segmentsRead = 0;
   const covered = () => {
     const loadedTo = loadedFrom + loaded.length;
     if (loadedTo >= end) return true;
     const start = pageStart();
-    return start !== undefined && loadedTo >= start + wanted.count;
+    if (start === undefined) return false;
+    return loadedTo >= start + wanted.count || (segmentsRead >= MAX_SEGMENTS_PER_PAGE && loadedTo > start);
   };
   /**
    * The segments from `next` that hold the events up to where the page would end if it started where the
@@ -132,7 +141,8 @@ export async function readSessionEvents(
     const until = Math.min(end, (pageStart() ?? loadedTo) + wanted.count);
     let last = next;
     while (last + 1 < keys.length && (index.starts[last + 1] as number) < until) last++;
-    return Math.min(MAX_SEGMENTS_PER_READ, last - next + 1);
+    const allowed = Math.max(1, MAX_SEGMENTS_PER_PAGE - segmentsRead);
+    return Math.min(MAX_SEGMENTS_PER_READ, allowed, last - next + 1);
   };
   while (!covered() && next < keys.length) {
     const batch = keys.slice(next, next + segmentsToRead());
@@ -144,6 +154,7 @@ export async function readSessionEvents(
     });
     for (const event of decodeSegments(user, place.page, index, next, blobs)) loaded.push(event);
     next += batch.length;
+    segmentsRead += batch.length;
   }
   const from = Math.max(place.start, loadedFrom);
   const to = Math.min(end, loadedFrom + loaded.length);

@@ -54,8 +54,8 @@ export interface EventsWanted {
 
 /**
  * A session with a contiguous run of its events, the first of them its event `firstIndex`. The run holds
- * every event of `wanted.afterTime`, and `wanted.count` events from where the page starts (fewer only at the
- * session's end).
+ * every event of `wanted.afterTime`, and `wanted.count` events from where the page starts: fewer at the
+ * session's end, or where a store bounds what one page reads (at least the page's first event then).
  */
 export interface SessionEvents {
   readonly session: SessionSummary;

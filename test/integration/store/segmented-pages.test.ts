@@ -15,7 +15,7 @@ import { record } from '../../helpers/event-arbitraries.js';
 import { tightestRun } from '../../helpers/fake-session-reader.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
-import { dayPagesOf, expectRunHolds, HOUR, sessionEvents } from './long-sessions.js';
+import { dayPagesOf, expectRunHolds, HOUR, sessionEvents, smallestSegment } from './long-sessions.js';
 import { rulesOf } from './rebuild-harness.js';
 import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
 
@@ -54,6 +54,7 @@ async function checkRuns(store: StoreUnderTest, user: string, events: EventRecor
     const whole = await store.reader.getSession(user, sessionIdFor(start));
     expect(whole?.events).toEqual(bySession[index]);
   }
+  const cutAfter = await smallestSegment(store, user);
   const wanted = fc.record({
     session: fc.integer({ min: 0, max: starts.length - 1 }),
     fromIndex: fc.integer({ min: 0, max: 700 }),
@@ -69,7 +70,8 @@ async function checkRuns(store: StoreUnderTest, user: string, events: EventRecor
         afterTime: afterSteps === undefined ? undefined : start + afterSteps * 100,
         count,
       };
-      expectRunHolds(await store.reader.getSession(user, sessionIdFor(start), asked), own, asked);
+      const found = await store.reader.getSession(user, sessionIdFor(start), asked);
+      expectRunHolds(found, own, asked, cutAfter);
     }),
     { numRuns: 200 },
   );

@@ -87,9 +87,16 @@ describe('a page from part of the session', () => {
     expect(eventPage(run(events.slice(4), 4, 5), 4, 2).next).toBeUndefined();
   });
 
-  it('refuses a run that does not hold the page (a store that broke its promise)', () => {
-    expect(() => eventPage(run(events.slice(2, 3), 2, 5), 2, 2)).toThrow(/not 3/);
+  it('ends early where a run the store cut short ends, with a cursor to the rest', () => {
+    const page = eventPage(run(events.slice(2, 3), 2, 5), 2, 2);
+    expect(page.events.map((event) => event.id)).toEqual(['m:2']);
+    expect(page.next).toEqual({ after: 3, mark: eventMark(events[2] as EventRecord) });
+  });
+
+  it('refuses a run that does not hold the page’s first event (a store that broke its promise)', () => {
     expect(() => eventPage(run(events.slice(2, 3), 2, 5), 1, 2)).toThrow(/not 1/);
+    expect(() => eventPage(run(events.slice(2, 3), 2, 5), 3, 2)).toThrow(/not 3/);
+    expect(eventPage(run(events.slice(2, 3), 2, 5), 5, 2)).toEqual({ events: [], next: undefined });
   });
 
   it('walks a session page by page, with late events and lost copies between pages, as from the whole', () => {

@@ -26,6 +26,12 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 /** 40 sessions from 31 January 09:00, 90 minutes apart: 10 in January, 30 in February. */
 const T0 = Date.UTC(2024, 0, 31, 9, 0, 0);
+
+/** A session with a page of its timeline, as the API answers it. */
+interface TimelineBody {
+  readonly events: unknown[];
+  readonly nextCursor: string | null;
+}
 const SLASHED = 'acme/100% ü 😀';
 const QUESTION = 'who?';
 const LONGEST = 'é'.repeat(256);
@@ -185,10 +191,27 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
     const busyDay = await expectSameAsReference('/users/alice/sessions/20240201T090000000Z');
     expect(busyDay.body).toMatchObject({ sessionNumber: 17, eventCount: 2 });
     expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(1);
-    const chunked = await expectSameAsReference('/users/chunky/sessions/20240131T090000000Z');
-    expect(chunked.body).toMatchObject({ eventCount: 60, lastEvent: 'Step 59' });
-    expect((chunked.body as { events: unknown[] }).events).toHaveLength(60);
-    expect(ddb.commandCalls(BatchGetItemCommand).length).toBeGreaterThan(1);
+    // Its page limit of 300 bytes cuts the session's events into many small segments: a page reads three
+    // and ends early, and its cursor walks on to the same events the whole session holds.
+    const path = '/users/chunky/sessions/20240131T090000000Z';
+    const reference = (await send(referenceApp(ALL_EVENTS), gatewayEvent('GET', path))).body as TimelineBody;
+    const batchesBefore = ddb.commandCalls(BatchGetItemCommand).length;
+    const first = (await get(path)).body as TimelineBody;
+    expect(first).toMatchObject({ eventCount: 60, lastEvent: 'Step 59' });
+    expect({ ...first, events: [], nextCursor: null }).toEqual({
+      ...reference,
+      events: [],
+      nextCursor: null,
+    });
+    expect(first.events.length).toBeLessThan(60);
+    expect(ddb.commandCalls(BatchGetItemCommand).length - batchesBefore).toBe(1);
+    const walked = [...first.events];
+    for (let cursor = first.nextCursor; cursor !== null; ) {
+      const next = (await get(path, `cursor=${encodeURIComponent(cursor)}`)).body as TimelineBody;
+      walked.push(...next.events);
+      cursor = next.nextCursor;
+    }
+    expect(walked).toEqual(reference.events);
   });
 
   it.each([
