@@ -2,20 +2,20 @@
 // (bench/generator/, about 2,000 sessions of ~20 events over three years, two sessions a day on average),
 // every page walked at the default limit and at the largest the API takes (50), in both orders. Issue #13:
 // any page costs at most 5 read units.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateEvents } from '../../bench/generator/generate.js';
 import { LONG_HISTORY } from '../../bench/plan.js';
 import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
 import { acceptedEvent } from '../helpers/normalize-object.js';
+import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
 import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
 
 const MAX_READ_UNITS_PER_PAGE = 5;
 
-let dynamo: LocalDynamoDb;
+const dynamo = useLocalDynamoDb();
 let store: StoreUnderTest;
 let handler: ApiHandler;
 let userId: string;
@@ -27,7 +27,6 @@ interface PageJson {
 }
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
   store = await freshStore(dynamo.client);
   // The benchmark's long-history user (bench/exports.ts, longHistoryExport), seed 1.
   const generated = [
@@ -53,10 +52,6 @@ beforeAll(async () => {
   const summary = await send(handler, gatewayEvent('GET', decodedUserPath(userId)));
   sessionCount = (summary.body as { sessionCount: number }).sessionCount;
 }, 120_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
 
 describe('read units per list page of a long history', () => {
   it('has a history long and sparse enough to measure', () => {

@@ -1,7 +1,7 @@
 // The lookup API end to end over DynamoDB Local: sessions written by the store's own writer, read back through
 // the API handler and the real reader, as API Gateway delivers requests (decoded paths).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
 import { messageIdOf } from '../../functions/domain/events/event.js';
 import { formatTimestamp } from '../../functions/domain/rules/timestamp.js';
@@ -10,8 +10,8 @@ import type { SessionSummary } from '../../functions/domain/sessions/summary.js'
 import { toSessionView } from '../../functions/domain/views/session-view.js';
 import { referenceSessions } from '../helpers/event-arbitraries.js';
 import { eventsForSessions } from '../helpers/fake-session-reader.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-servers.js';
 import { storedUser } from '../helpers/stored-items.js';
+import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
 import {
   b64Id,
   type CallResult,
@@ -33,7 +33,7 @@ const pathId = (userId: string) =>
   userId.includes('?') || userId.endsWith('/sessions') ? b64Id(userId) : userId;
 const MAX_READ_UNITS_PER_PAGE = 5;
 
-let dynamo: LocalDynamoDb;
+const dynamo = useLocalDynamoDb();
 let store: StoreUnderTest;
 let handler: ApiHandler;
 const manyEvents = campaignHistory(MANY, MANY_COUNT, T0);
@@ -73,7 +73,6 @@ const views = (sessions: readonly SessionSummary[]) =>
   JSON.parse(JSON.stringify(sessions.map(toSessionView)));
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
   store = await freshStore(dynamo.client);
   await ingest(store, [...manyEvents, ...ODD_USERS.flatMap((userId) => eventsForSessions(userId, 4, T0))]);
   // The writer does not store links yet: this head is what a stitching merge commits for an anonymousId.
@@ -85,10 +84,6 @@ beforeAll(async () => {
     config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
     logger: { error: vi.fn() },
   });
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
 });
 
 describe('lookup API over DynamoDB Local', () => {

@@ -1,23 +1,15 @@
 // Faults around a commit that the crash-after-N-writes properties do not reach: a commit DynamoDB applied but
 // answered with an error, garbage collection cut short before a later merge reads only part of a day, and
 // an attempt working from a head read long before.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { record, referenceSessions } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, hookedClient, isHeadCommit, type RequestHook } from './crashing-client.js';
 import { stitchedReference } from './stitching-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const at = (iso: string) => Date.parse(iso);
 

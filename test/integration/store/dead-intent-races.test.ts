@@ -2,25 +2,17 @@
 // changed: what it decided from the head before cleaning must be decided again (found by a randomized
 // audit mixing crashes, stitching and time passing).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StoredLink } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { record } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import { stitchedReference } from './stitching-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const at = (iso: string) => Date.parse(iso);
 const anonymousVisit = (id: string, iso: string) =>

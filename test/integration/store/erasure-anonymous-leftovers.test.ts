@@ -1,12 +1,12 @@
 // What an erasure leaves of the erased user around an anonymousId it marks `ea`: a link to another user that
 // came first, pages a stitching move that died left behind, parked copies, and the API over such an id.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { parkedEvents } from '../../../functions/adapters/dynamodb/partition-change.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import {
@@ -21,15 +21,7 @@ import {
 } from './erasure-harness.js';
 import { freshStore, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 const HOUR = 60 * MINUTE;

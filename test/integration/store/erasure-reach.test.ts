@@ -1,11 +1,11 @@
 // What an erasure leaves behind of the erased user, and what it must not reach beyond it, against DynamoDB
 // Local: parked copies, moves into an erased user, another user sharing an id with a stitched anonymousId.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import {
@@ -21,15 +21,7 @@ import {
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 

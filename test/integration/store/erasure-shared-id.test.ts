@@ -1,27 +1,19 @@
 // Erasing a user with an anonymousId stitched to it that is also another user's userId (rule 2: one id, one
 // partition; the anonymousId is marked `ea`): that other user's merges racing the erasure, rebuilds after it,
 // crashes, every order of the files, the API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient } from './crashing-client.js';
 import { headOf, headsOnly, ingestFile, keysOf, lookupApi, ndjson, scanTable } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 const HOUR = 60 * MINUTE;

@@ -1,13 +1,13 @@
 // User erasure against DynamoDB Local: what is left afterwards, merges racing it, crashes in the middle, and
 // old exports delivered again through the real ingest use case.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import {
   Crash,
@@ -25,15 +25,7 @@ import {
 } from './erasure-harness.js';
 import { freshStore, type StoreUnderTest } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);

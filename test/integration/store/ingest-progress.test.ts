@@ -2,25 +2,17 @@
 // stopped again and again against the real store ends with the sessions of one uninterrupted ingest.
 import { randomBytes } from 'node:crypto';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbIngestProgress } from '../../../functions/adapters/dynamodb/ingest-progress.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { ingestObject } from '../../../functions/ingest/ingest-object.js';
 import { type IngestProgress, IngestStopped, type ProgressKey } from '../../../functions/ingest/progress.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { MemoryReport, randomSplitText } from '../../unit/ingest/ingest-object-harness.js';
 import { bytesOf, chunked } from '../../unit/reading/archives.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const OBJECT: ProgressKey = {
   bucket: 'uploads',

@@ -1,26 +1,18 @@
 // The store's limits: no legitimate event makes an item too large, ids never share a partition (lone
 // surrogates included), and the order of days does not depend on how their keys are written.
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../../functions/domain/rules/timestamp.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { ingestFile } from './erasure-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 0, 1, 0, 0, 0);
 /** DynamoDB's item size limit. */

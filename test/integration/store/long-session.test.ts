@@ -2,11 +2,11 @@
 // segments, and a page of its timeline reads the segments it shows, not the whole day (issue #13: an API page
 // costs a few read units whatever the history).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiHandler, createApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { expectRunHolds, sessionEvents, smallestSegment } from './long-sessions.js';
 import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
@@ -18,15 +18,7 @@ const SESSION_ID = sessionIdFor(T0);
 const botEvents = (user: string, count: number, seed: number) =>
   sessionEvents(user, [count], { start: T0, seed, stepMs: 1_000, tie: 3 });
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-}, 120_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 describe('a long session read in part', () => {
   let store: StoreUnderTest;

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WHOLE_PARTITION_EVENTS } from '../../../functions/adapters/dynamodb/partition-change.js';
 import { REQUESTS_IN_FLIGHT } from '../../../functions/adapters/dynamodb/put-combiner.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
@@ -11,18 +11,10 @@ import {
   record,
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 0, 1, 9, 0, 0);
 const DAY = 24 * 60 * MINUTE;

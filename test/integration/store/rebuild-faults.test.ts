@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ensureTableRules,
   forgetRulesCheck,
@@ -20,21 +20,13 @@ import {
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { everyone, ingestStitched, stitchedReference } from './stitching-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 0, 31, 22, 0, 0);
 const SEED = Number(process.env.SEED ?? Date.now());

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AlreadyAtRulesError,
   ensureTableRules,
@@ -15,19 +15,11 @@ import {
   UsersLeftError,
 } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 2, 10, 9, 0, 0);
 const USERS = Array.from({ length: 12 }, (_, index) => `user-${String(index).padStart(2, '0')}`);

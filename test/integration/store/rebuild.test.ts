@@ -1,24 +1,16 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { eventRecordsArbitrary, MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 0, 31, 20, 0, 0);
 const SEED = Number(process.env.SEED ?? Date.now());

@@ -1,13 +1,13 @@
 // A segmented day page whose index (`sg`) or rows disagree with its chunks: a read in part must refuse it
 // as corrupt (CorruptItemError), as a whole read does, not hang or answer wrong events.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { type Key, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { dayPagesOf, HOUR, sessionEvents } from './long-sessions.js';
 import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
 
@@ -26,15 +26,7 @@ class GuardedTransport extends Transport {
   }
 }
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-}, 120_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 async function pageOf(store: StoreUnderTest, user: string) {
   const items = await dayPagesOf(store, user);

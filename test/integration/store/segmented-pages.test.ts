@@ -2,7 +2,7 @@
 // page or are split by the page limit, a read in part while a merge commits and collects, a rebuild over
 // segmented days, and the API over runs read in part answering as over whole sessions while merges land.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbRebuilder } from '../../../functions/adapters/dynamodb/rebuilder.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { type Key, Transport } from '../../../functions/adapters/dynamodb/transport.js';
@@ -13,7 +13,7 @@ import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import type { SessionReader } from '../../../functions/domain/store/ports.js';
 import { record } from '../../helpers/event-arbitraries.js';
 import { tightestRun } from '../../helpers/fake-session-reader.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-servers.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { dayPagesOf, expectRunHolds, HOUR, sessionEvents, smallestSegment } from './long-sessions.js';
 import { rulesOf } from './rebuild-harness.js';
@@ -25,15 +25,7 @@ const T0 = Date.UTC(2024, 4, 1, 1);
 const manySessions = (user: string, sizes: number[], seed: number) =>
   sessionEvents(user, sizes, { start: T0, seed, stepMs: 100, tie: 3 });
 
-let dynamo: LocalDynamoDb;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-}, 120_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamoDb();
 
 async function pagesOf(store: StoreUnderTest, user: string) {
   return (await dayPagesOf(store, user)).map((item) => ({
