@@ -1,0 +1,121 @@
+// The viewer when things go wrong: loading, unknown and empty users, API errors, network failures, refused
+// cursors.
+import { describe, expect, it } from 'vitest';
+import { ALICE, type ApiSession, HEAVY } from './fixtures.js';
+import {
+  drawnSessionIds,
+  LONG_FAILING_ID,
+  SESSION_MARKS,
+  sessionsIn,
+  settled,
+  useViewer,
+  viewWindow,
+} from './viewer-harness.js';
+
+const viewer = useViewer();
+const { userUrl, open, expectCleanRun } = viewer;
+
+describe('session viewer in Chromium', () => {
+  it('shows the loading, unknown-user, empty-history, API-error and missing-session states', async () => {
+    const release = viewer.api.hold('/users/alice');
+    const loading = await viewer.chromium.newPage();
+    await loading.page.goto(userUrl('alice'));
+    await loading.page.locator('[data-state="loading"]', { hasText: 'Loading user' }).waitFor();
+    expect(await loading.page.locator('#content').getAttribute('aria-busy')).toBe('true');
+    release();
+    await loading.page.locator(SESSION_MARKS).first().waitFor();
+    expect(await loading.page.locator('#content').getAttribute('aria-busy')).toBeNull();
+    await loading.page.close();
+
+    const unknown = await open(userUrl('alice'));
+    await unknown.page.locator(SESSION_MARKS).first().waitFor();
+    await expect(unknown.page.locator('#status').textContent()).resolves.toMatch(/^Showing alice: /);
+    await unknown.page.locator('#user-input').fill('ghost');
+    await unknown.page.locator('#search button[type="submit"]').click();
+    await expect(unknown.page.locator('[data-state="empty"]').textContent()).resolves.toContain(
+      'No user or anonymousId ghost',
+    );
+    // The status a screen reader hears no longer names the user shown before.
+    await expect(unknown.page.locator('#status').textContent()).resolves.toBe('');
+    expectCleanRun(unknown, 1);
+    await unknown.page.close();
+
+    const empty = await open(userUrl('newbie'));
+    await expect(empty.page.locator('[data-state="empty"]').textContent()).resolves.toBe(
+      'This user has no sessions yet.',
+    );
+    expectCleanRun(empty);
+    await empty.page.close();
+
+    const failing = await open(userUrl('boom'));
+    const message = await failing.page.locator('[data-state="error"]').textContent();
+    expect(message).toContain('The API answered 500: Internal error');
+    await failing.page.getByRole('button', { name: 'Try again' }).waitFor();
+    expectCleanRun(failing, 1);
+    await failing.page.close();
+
+    const missing = await open(userUrl('alice', '20000101T000000000Z'));
+    await expect(missing.page.locator('#session-panel [data-state="error"]').textContent()).resolves.toBe(
+      'This user has no session 20000101T000000000Z.',
+    );
+    expectCleanRun(missing, 1);
+    await missing.page.close();
+  });
+
+  it('wraps a long id in an error message instead of widening the page', async () => {
+    const tracked = await open(userUrl(LONG_FAILING_ID), { width: 375, height: 740 });
+    const { page } = tracked;
+    await expect(page.locator('[data-state="error"]').textContent()).resolves.toContain(
+      `Could not load ${LONG_FAILING_ID}.`,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('offers to load a session again after a network failure, and then shows it', async () => {
+    const tracked = await open(userUrl('alice'));
+    const { page } = tracked;
+    const session = ALICE.sessions[2] as ApiSession;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    const restore = viewer.api.drop(`/users/alice/sessions/${session.sessionId}`);
+
+    await page.locator(`[data-session-id="${session.sessionId}"]`).click();
+    await expect(page.locator('#session-panel [data-state="error"]').textContent()).resolves.toContain(
+      'Could not reach the API',
+    );
+    restore();
+    await page.locator('#session-panel').getByRole('button', { name: 'Try again' }).click();
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    expect(await page.locator('.events .event').count()).toBe(ALICE.events(session.sessionId).length);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('recovers from a cursor the API no longer accepts when asked to try again', async () => {
+    const tracked = await open(userUrl(HEAVY.summary.userId));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    // The API's signing key was replaced: the list's open cursor is now a 400.
+    viewer.api.invalidateCursors();
+    const alert = page.locator('.timeline-status [role="alert"]');
+    for (let i = 0; i < 20 && (await alert.count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Earlier' }).click();
+      await settled(page).catch(() => undefined);
+    }
+    await expect(alert.textContent()).resolves.toContain('not a valid cursor');
+
+    await page.locator('.timeline-status').getByRole('button', { name: 'Try again' }).click();
+    await page.waitForFunction(() => {
+      const status = document.querySelector('.timeline-status')?.textContent ?? '';
+      return !status.includes('loading') && !status.includes('Loading failed');
+    });
+    await settled(page);
+    const drawn = await drawnSessionIds(page);
+    expect(drawn.sort()).toEqual(sessionsIn(HEAVY.sessions, await viewWindow(page)).sort());
+    expect(drawn.length).toBeGreaterThan(0);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+});
