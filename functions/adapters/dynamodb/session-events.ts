@@ -17,9 +17,10 @@ export interface EventRun {
 const MAX_SEGMENTS_PER_READ = 25;
 
 /**
- * Segments a timeline page reads at most once its start is found: a segment costs one read unit, so with the
- * head and the day's page a page costs about 5 whatever its events hold. A page of large events stops there
- * with fewer than asked, and its cursor goes on.
+ * Segments a timeline page reads at most: a segment costs one read unit, so with the head and the day's page
+ * a page costs about 5 whatever its events hold. A page of large events stops there with fewer than asked,
+ * and its cursor goes on; only a start that three segments do not reach (a tie of thousands of events at one
+ * instant before it) is read for one more segment at a time, the page then ending with that segment.
  */
 export const MAX_SEGMENTS_PER_PAGE = 3;
 
@@ -141,6 +142,7 @@ export async function readSessionEvents(
     const until = Math.min(end, (pageStart() ?? loadedTo) + wanted.count);
     let last = next;
     while (last + 1 < keys.length && (index.starts[last + 1] as number) < until) last++;
+    // Within the page's three; past them, one at a time until the page's start shows.
     const allowed = Math.max(1, MAX_SEGMENTS_PER_PAGE - segmentsRead);
     return Math.min(MAX_SEGMENTS_PER_READ, allowed, last - next + 1);
   };

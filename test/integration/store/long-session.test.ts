@@ -70,6 +70,24 @@ describe('a long session read in part', () => {
   }, 60_000);
 });
 
+describe('a long session with thousands of events at one instant', () => {
+  it('reads past three segments to the page’s start, and holds every event of the cursor’s time', async () => {
+    const store = await freshStore(dynamo.client);
+    // Three instants of 4,000 events each: every tie spans a dozen segments.
+    const events = sessionEvents('tie', [12_000], { start: T0, seed: 4, stepMs: 1_000, tie: 4_000 });
+    await ingest(store, events);
+    expect(await smallestSegment(store, 'tie')).toBeLessThan(1_000);
+    for (const asked of [
+      { fromIndex: 0, afterTime: T0, count: 50 },
+      { fromIndex: 3_990, afterTime: T0 + 1_000, count: 1_000 },
+      { fromIndex: 11_000, afterTime: T0 + 2_000, count: 10 },
+    ]) {
+      // Its three segments spent before the start showed, the page holds at least its first event.
+      expectRunHolds(await store.reader.getSession('tie', SESSION_ID, asked), events, asked, 1);
+    }
+  }, 120_000);
+});
+
 describe('the timeline of a long session through the API', () => {
   let store: StoreUnderTest;
   let handler: ApiHandler;
