@@ -1,8 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EventRecord } from '../../domain/events/event.js';
-import { type SessionAttributes, sessionAttributes } from '../../domain/sessions/attributes.js';
 import type { Session } from '../../domain/sessions/session.js';
-import { sessionIdFor } from '../../domain/sessions/session.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
 import {
@@ -13,80 +10,8 @@ import {
   type SegmentIndex,
 } from './event-segments.js';
 import { chunkSk, daySk, parseDaySk, userPk } from './keys.js';
+import { decodeRowBlob, encodeRows, type StoredSessionRow } from './session-rows.js';
 import type { Item } from './transport.js';
-
-/** What a stored page says about one session without its events: enough for lists and numbering. */
-export interface StoredSessionRow extends SessionAttributes {
-  readonly sessionId: string;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly eventCount: number;
-  readonly continuesChain: boolean;
-}
-
-type RowTuple = [
-  startedAt: number,
-  duration: number,
-  eventCount: number,
-  continuesChain: 0 | 1,
-  pageViews: number,
-  entryPage: SessionAttributes['entryPage'],
-  exitPage: SessionAttributes['exitPage'],
-  campaign: SessionAttributes['campaign'],
-  anonymousIds: readonly string[],
-  device: SessionAttributes['device'],
-  firstEvent: string,
-  lastEvent: string,
-];
-
-function rowOf(session: Session): RowTuple {
-  const attributes = sessionAttributes(session.events);
-  return [
-    session.startedAt,
-    session.endedAt - session.startedAt,
-    session.events.length,
-    session.continuesChain ? 1 : 0,
-    attributes.pageViews,
-    attributes.entryPage,
-    attributes.exitPage,
-    attributes.campaign,
-    attributes.anonymousIds,
-    attributes.device,
-    attributes.firstEvent,
-    attributes.lastEvent,
-  ];
-}
-
-function rowFromTuple(tuple: RowTuple): StoredSessionRow {
-  const [
-    startedAt,
-    duration,
-    eventCount,
-    chain,
-    pageViews,
-    entryPage,
-    exitPage,
-    campaign,
-    anonymousIds,
-    device,
-  ] = tuple;
-  return {
-    sessionId: sessionIdFor(startedAt),
-    startedAt,
-    endedAt: startedAt + duration,
-    eventCount,
-    continuesChain: chain === 1,
-    pageViews,
-    bounce: eventCount === 1,
-    entryPage,
-    exitPage,
-    campaign,
-    anonymousIds,
-    device,
-    firstEvent: tuple[10],
-    lastEvent: tuple[11],
-  };
-}
 
 /** Items stay well under DynamoDB's 400 KB: keys, numbers and names need some room beside the blobs. */
 export const DEFAULT_PAGE_LIMIT_BYTES = 350_000;
@@ -135,7 +60,7 @@ interface PagePlan {
  */
 function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
   const split = (group: Session[]): PagePlan[] => {
-    const summaries = deflateRawSync(JSON.stringify(group.map(rowOf)));
+    const summaries = encodeRows(group);
     const pageEvents = group.flatMap((session) => session.events);
     const events = encodeEvents(user, pageEvents);
     if (summaries.length + events.length > limit && group.length > 1) {
@@ -237,8 +162,7 @@ export function decodeDayPage(item: Item): DayPage {
 
 export function decodeRows(page: DayPage): StoredSessionRow[] {
   const blob = page.item.s?.B;
-  if (blob === undefined) return [];
-  return (JSON.parse(inflateRawSync(blob).toString('utf8')) as RowTuple[]).map(rowFromTuple);
+  return blob === undefined ? [] : decodeRowBlob(blob);
 }
 
 /** Keys of the chunks holding a page's events, when they are not inline. */

@@ -9,12 +9,13 @@ import type {
   SessionReader,
   UserSummary,
 } from '../../domain/store/ports.js';
-import { decodeRows, type StoredSessionRow } from './day-codec.js';
+import { decodeRows } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import { StaleReadError } from './day-loader.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { readSessionEvents } from './session-events.js';
+import type { StoredSessionRow } from './session-rows.js';
 import type { Item, Transport } from './transport.js';
 
 /** Reads that met a newer commit start over with the new head, at most this often. */
