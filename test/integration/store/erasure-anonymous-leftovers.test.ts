@@ -8,8 +8,9 @@ import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
-import { Crash, crashingClient, hookedClient } from './crashing-client.js';
+import { hookedClient } from './crashing-client.js';
 import {
+  eraseCrashingAt,
   headOf,
   headsOnly,
   ingestDyingAfterMove,
@@ -174,16 +175,7 @@ describe('an anonymousId with no user of its own, left with garbage by a move th
         dynamo.endpoint,
         ndjson([{ userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' }]),
       );
-      const crashing = crashingClient(dynamo.endpoint, crashAt);
-      const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
-      const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(
-        () => false,
-        (error: unknown) => {
-          if (!(error instanceof Crash)) throw error;
-          return true;
-        },
-      );
-      crashing.destroy();
+      const crashed = await eraseCrashingAt(store, dynamo.endpoint, 'alice', crashAt);
       await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
       const items = await scanTable(dynamo.client, store);
       expect(keysOf(items, ['alice', 'dev']), `crash at ${crashAt}`).toEqual(headsOnly(['alice', 'dev']));

@@ -3,14 +3,15 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
+import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
-import type { Item } from '../../../functions/adapters/dynamodb/transport.js';
+import { type Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../../../functions/api/app.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
-import { Crash, hookedClient, localClient, WRITES } from './crashing-client.js';
+import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
 import { type StoreUnderTest, writerOn } from './store-harness.js';
 
 export { Crash, crashingClient, localClient } from './crashing-client.js';
@@ -153,6 +154,29 @@ export async function ingestDyingAfterMove(
     dying.destroy();
   }
   expect(moved).toBe(true);
+}
+
+/**
+ * Erases `user` through a client that crashes at its write number `crashAt` (from 0), as an erasure cut short
+ * by a timeout: whether it crashed (false when the erasure needed fewer writes and finished).
+ */
+export async function eraseCrashingAt(
+  store: StoreUnderTest,
+  endpoint: string,
+  user: string,
+  crashAt: number,
+): Promise<boolean> {
+  const client = crashingClient(endpoint, crashAt);
+  const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
+  try {
+    await new DynamoDbEraser({ transport }).eraseUser(user);
+    return false;
+  } catch (error) {
+    if (!(error instanceof Crash)) throw error;
+    return true;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** The lookup API over the store's reader, as a user would call it after (or before) an erasure. */

@@ -8,8 +8,17 @@ import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
-import { Crash, crashingClient, hookedClient } from './crashing-client.js';
-import { headOf, headsOnly, ingestFile, keysOf, lookupApi, ndjson, scanTable } from './erasure-harness.js';
+import { hookedClient } from './crashing-client.js';
+import {
+  eraseCrashingAt,
+  headOf,
+  headsOnly,
+  ingestFile,
+  keysOf,
+  lookupApi,
+  ndjson,
+  scanTable,
+} from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { freshStore, storedSessions } from './store-harness.js';
 
@@ -124,16 +133,7 @@ describe('an erasure of a user with a shared id, interrupted', () => {
     for (let crashAt = 0; ; crashAt++) {
       const store = await stitchingStore();
       await ingestFile(store, ndjson(SHARED_ID));
-      const crashing = crashingClient(dynamo.endpoint, crashAt);
-      const transport = new Transport({ client: crashing, tableName: store.tableName, baseDelayMs: 2 });
-      const crashed = await new DynamoDbEraser({ transport }).eraseUser('alice').then(
-        () => false,
-        (error: unknown) => {
-          if (!(error instanceof Crash)) throw error;
-          return true;
-        },
-      );
-      crashing.destroy();
+      const crashed = await eraseCrashingAt(store, dynamo.endpoint, 'alice', crashAt);
       expect(await counts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
       await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
       const items = await scanTable(dynamo.client, store);

@@ -10,8 +10,7 @@ import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import {
-  Crash,
-  crashingClient,
+  eraseCrashingAt,
   headOf,
   headsOnly,
   ingestFile,
@@ -309,18 +308,7 @@ describe('DynamoDbEraser interrupted', () => {
       }));
       await ingestFile(store, ndjson(events));
       const ids = ALICE.map((id) => `${id}-${crashAfter}`);
-      const client = crashingClient(dynamo.endpoint, crashAfter);
-      const crashing = new DynamoDbEraser({
-        transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
-      });
-      const finished = await crashing.eraseUser(ids[0] as string).then(
-        () => true,
-        (error: unknown) => {
-          if (!(error instanceof Crash)) throw error;
-          return false;
-        },
-      );
-      client.destroy();
+      const finished = !(await eraseCrashingAt(store, dynamo.endpoint, ids[0] as string, crashAfter));
 
       await new DynamoDbEraser({ transport: store.transport }).eraseUser(ids[0] as string);
 
