@@ -4,48 +4,11 @@
  * store needs to know it is measured.
  */
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { itemSize, valueSize } from '../functions/adapters/dynamodb/item-size.js';
+
+export { itemSize, valueSize };
 
 type Item = Record<string, AttributeValue>;
-
-const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
-
-/** A number's size: 1 byte per two significant digits, plus 1. */
-function numberSize(text: string): number {
-  const digits = text
-    .replace(/^[-+]/, '')
-    .replace(/[eE].*$/, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
-  return Math.ceil(Math.max(1, digits.length) / 2) + 1;
-}
-
-/**
- * DynamoDB's size of one attribute value: strings in UTF-8 bytes, binaries in bytes, numbers by their
- * significant digits, booleans and nulls 1 byte, lists and maps 3 bytes plus 1 per element (and their keys).
- */
-export function valueSize(value: AttributeValue): number {
-  if (value.S !== undefined) return utf8(value.S);
-  if (value.N !== undefined) return numberSize(value.N);
-  if (value.B !== undefined) return value.B.byteLength;
-  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
-  if (value.SS !== undefined) return value.SS.reduce((sum, text) => sum + utf8(text), 0);
-  if (value.NS !== undefined) return value.NS.reduce((sum, text) => sum + numberSize(text), 0);
-  if (value.BS !== undefined) return value.BS.reduce((sum, bytes) => sum + bytes.byteLength, 0);
-  if (value.L !== undefined) return value.L.reduce((sum, element) => sum + 1 + valueSize(element), 3);
-  if (value.M !== undefined) {
-    return Object.entries(value.M).reduce(
-      (sum, [name, element]) => sum + 1 + utf8(name) + valueSize(element),
-      3,
-    );
-  }
-  return 0;
-}
-
-/** An item's size: every attribute's name and value, keys included. */
-export function itemSize(item: Item): number {
-  return Object.entries(item).reduce((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
-}
 
 interface UpdateInput {
   Key?: Item;
@@ -65,7 +28,7 @@ export function updateSize(input: UpdateInput): number {
     const last = path?.split('.').pop() ?? '';
     const name = input.ExpressionAttributeNames?.[last] ?? last;
     const value = input.ExpressionAttributeValues?.[token ?? ''];
-    if (value !== undefined) size += utf8(name) + valueSize(value);
+    if (value !== undefined) size += Buffer.byteLength(name, 'utf8') + valueSize(value);
   }
   return size;
 }

@@ -198,9 +198,9 @@ async function listSessions(
   const read = () =>
     deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
   let page = await read();
-  if (page.sessions.length === 0) {
-    // An empty page is a filter that matched nothing or the end of the list, or an unknown user or a
-    // stitched anonymousId, also one that was erased or stitched while a client walked its pages.
+  if (page.sessions.length === 0 && page.known !== true) {
+    // An empty page of an id the reader did not find with sessions: an unknown user or a stitched
+    // anonymousId, also one that was erased or stitched while a client walked its pages.
     const user = await userOrRedirect(route, userId, rawQueryString, deps.reader);
     if ('response' in user) return user.response;
     // A user with sessions and no filter: a merge committed between the two reads, so read the list again.

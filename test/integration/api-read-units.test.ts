@@ -22,8 +22,28 @@ let userId: string;
 let sessionCount: number;
 
 interface PageJson {
-  sessions: { sessionId: string }[];
+  sessions: { sessionId: string; bounce: boolean; campaign: { source: unknown } | null }[];
   nextCursor: string | null;
+}
+
+/** Every page of the user's list with these parameters: the sessions shown and each page's read units. */
+async function walk(parameters: Record<string, string | number>) {
+  const units: number[] = [];
+  const sessions: PageJson['sessions'] = [];
+  let cursor: string | undefined;
+  do {
+    const before = store.transport.usage.readUnits;
+    const result = await send(
+      handler,
+      gatewayEvent('GET', `${decodedUserPath(userId)}/sessions`, { query: query({ ...parameters, cursor }) }),
+    );
+    units.push(store.transport.usage.readUnits - before);
+    expect(result.status).toBe(200);
+    const page = result.body as PageJson;
+    sessions.push(...page.sessions);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return { units, sessions };
 }
 
 beforeAll(async () => {
@@ -66,28 +86,37 @@ describe('read units per list page of a long history', () => {
   ] as const)(
     `reads at most ${MAX_READ_UNITS_PER_PAGE} units on every page at limit=%i, %s`,
     async (limit, order) => {
-      const units: number[] = [];
-      const ids: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const before = store.transport.usage.readUnits;
-        const result = await send(
-          handler,
-          gatewayEvent('GET', `${decodedUserPath(userId)}/sessions`, {
-            query: query({ limit, order, cursor }),
-          }),
-        );
-        units.push(store.transport.usage.readUnits - before);
-        expect(result.status).toBe(200);
-        const page = result.body as PageJson;
-        ids.push(...page.sessions.map((session) => session.sessionId));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
+      const { units, sessions } = await walk({ limit, order });
+      const ids = sessions.map((session) => session.sessionId);
       expect(new Set(ids).size).toBe(sessionCount);
       expect(ids).toHaveLength(sessionCount);
       const over = units.flatMap((value, page) => (value > MAX_READ_UNITS_PER_PAGE ? [{ page, value }] : []));
       expect(over).toEqual([]);
     },
     60_000,
+  );
+
+  it.each([
+    ['a filter that matches no session', { campaignSource: 'nowhere' }],
+    ['a filter that matches a few', { bounce: 'true' }],
+  ] as const)(
+    `reads at most ${MAX_READ_UNITS_PER_PAGE} units on every page of %s, finding every match`,
+    async (_what, filter) => {
+      const all = (await walk({ limit: MAX_LIMIT, order: 'asc' })).sessions;
+      const expected = all.filter((session) =>
+        'bounce' in filter ? session.bounce : session.campaign?.source === filter.campaignSource,
+      );
+      for (const limit of [20, MAX_LIMIT]) {
+        const { units, sessions } = await walk({ limit, order: 'desc', ...filter });
+        expect(sessions.map((session) => session.sessionId)).toEqual(
+          expected.map((session) => session.sessionId).reverse(),
+        );
+        const over = units.flatMap((value, page) =>
+          value > MAX_READ_UNITS_PER_PAGE ? [{ page, value }] : [],
+        );
+        expect(over).toEqual([]);
+      }
+    },
+    120_000,
   );
 });

@@ -1,6 +1,6 @@
 import { startedAtFromSessionId } from '../../domain/sessions/session.js';
 import type { SessionSummary } from '../../domain/sessions/summary.js';
-import { dayOf } from '../../domain/store/calendar.js';
+import { dayOf, dayStart } from '../../domain/store/calendar.js';
 import type {
   EventsWanted,
   SessionEvents,
@@ -13,6 +13,7 @@ import { decodeRows } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import { StaleReadError } from './day-loader.js';
 import { decodeHead, type Head, headKey } from './head-codec.js';
+import { itemSize } from './item-size.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { readSessionEvents } from './session-events.js';
 import type { StoredSessionRow } from './session-rows.js';
@@ -20,10 +21,54 @@ import type { Item, Transport } from './transport.js';
 
 /** Reads that met a newer commit start over with the new head, at most this often. */
 const MAX_READ_ATTEMPTS = 3;
-/** A filtered list page stops scanning here and hands back a cursor, so no page reads a whole history. */
-const MAX_SCANNED_ITEMS = 200;
+/**
+ * Read units a list page's Query may spend; with the head's, a page costs at most 5. Past them a page stops
+ * at the end of a day and hands back a cursor (a filter that matches rarely would read a whole history), once
+ * it has read one whole day.
+ */
+const MAX_QUERY_UNITS = 4;
+const DAY_MS = 86_400_000;
+/** A strongly consistent read bills each request's items by the 4 KB, rounded up. */
+const READ_UNIT_BYTES = 4096;
+/**
+ * What a day item of a user with this many sessions a day is guessed to take before any is seen: keys and
+ * numbers, and about 150 bytes a session row (deflated), with room to spare (a page of 1.75 sessions a day
+ * took 368 bytes on average in docs/cost.md's scan). It sizes a page's first request to the units it may spend.
+ */
+const guessedDayItemBytes = (sessionsPerDay: number) => 250 + 150 * sessionsPerDay;
 /** A query's following page reads at least this many day items: about one read unit of session rows. */
 const MIN_FOLLOWING_ITEMS = 8;
+
+/**
+ * What a list page's Query has spent, by the items each response brought (one call per response): the units
+ * each request bills, and the largest item seen, which sizes requests to the units left.
+ */
+class QueryBudget {
+  private counted = 0;
+  private units = 0;
+  private largest = 0;
+
+  spend(items: readonly Item[]): void {
+    if (items.length === this.counted) return;
+    let bytes = 0;
+    for (; this.counted < items.length; this.counted++) {
+      const size = itemSize(items[this.counted] as Item);
+      bytes += size;
+      this.largest = Math.max(this.largest, size);
+    }
+    this.units += Math.ceil(bytes / READ_UNIT_BYTES);
+  }
+
+  get spent(): boolean {
+    return this.units >= MAX_QUERY_UNITS;
+  }
+
+  /** Items the next request may read within the units left (at least one). */
+  itemsLeft(): number {
+    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
+    return Math.max(1, Math.floor(bytesLeft / Math.max(1, this.largest)));
+  }
+}
 
 function toSummary(user: string, row: StoredSessionRow, sessionNumber: number): SessionSummary {
   const { continuesChain: _chain, ...rest } = row;
@@ -44,13 +89,36 @@ function numberedRows(user: string, head: Head, group: DayGroup): SessionSummary
   );
 }
 
+const sessionsPerDay = (head: Head) =>
+  head.totals.dayCount > 0 ? Math.max(1, head.totals.sessionCount / head.totals.dayCount) : 1;
+
 /** Day items a page of `sessions` needs at the user's average sessions per day, plus one to see it end. */
 function itemsForPage(head: Head, sessions: number): number {
-  const perDay = head.totals.dayCount > 0 ? head.totals.sessionCount / head.totals.dayCount : 1;
-  return Math.max(2, Math.min(100, Math.ceil(sessions / Math.max(1, perDay)) + 1));
+  return Math.max(2, Math.min(100, Math.ceil(sessions / sessionsPerDay(head)) + 1));
+}
+
+/** The first request's day items: what the page needs, within the units a page may spend as guessed. */
+function firstItems(head: Head, sessions: number): number {
+  const fit = Math.floor((MAX_QUERY_UNITS * READ_UNIT_BYTES) / guessedDayItemBytes(sessionsPerDay(head)));
+  return Math.max(2, Math.min(itemsForPage(head, sessions), fit));
 }
 
 const dayOfItem = (item: Item) => (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
+
+/** The days of `items` known whole, in the order read: every one but the last (whole once the next starts). */
+function completeDays(items: readonly Item[]): string[] {
+  const days: string[] = [];
+  for (const item of items) {
+    const day = dayOfItem(item);
+    if (day !== days[days.length - 1]) days.push(day);
+  }
+  return days.slice(0, -1);
+}
+
+/** Where a page cut after reading `day` whole resumes: past its end, or, newest first, before its start. */
+function pastDay(day: string, ascending: boolean): number {
+  return ascending ? dayStart(day) + DAY_MS - 1 : dayStart(day);
+}
 
 /**
  * The read side of the DynamoDB session store. Every read starts at the user's head: it says which version is
@@ -104,7 +172,8 @@ export class DynamoDbSessionReader implements SessionReader {
       const head = await this.head(query.userId);
       // An erased head serves nothing, whatever a move into it committed before its erasure ran again.
       if (head.erased || head.totals.sessionCount === 0) return { sessions: [], hasMore: false };
-      let scannedItems = 0;
+      const budget = new QueryBudget();
+      let cut = false;
       // Asked twice per query page (whether to stop, how many more): decode the rows once per page.
       let acceptedAt = { items: -1, count: 0 };
       /** Sessions accepted from the days known complete so far (a day is complete once the next one starts). */
@@ -129,16 +198,25 @@ export class DynamoDbSessionReader implements SessionReader {
           ScanIndexForward: ascending,
           ConsistentRead: true,
           // Enough day items for a page at this user's sessions per day (plus the day that ends it).
-          Limit: itemsForPage(head, wanted),
+          Limit: firstItems(head, wanted),
         },
         (sofar) => {
-          scannedItems = sofar.length;
-          return scannedItems >= MAX_SCANNED_ITEMS || acceptedSoFar(sofar) >= wanted;
+          budget.spend(sofar);
+          if (acceptedSoFar(sofar) >= wanted) return true;
+          cut = budget.spent && completeDays(sofar).length > 0;
+          return cut;
         },
-        // As many more as the sessions still missing need: every byte a query returns is paid for, though a
-        // query costs at least one read unit, which pays for a few small day items anyway.
-        (sofar) =>
-          Math.max(MIN_FOLLOWING_ITEMS, itemsForPage(head, Math.max(1, wanted - acceptedSoFar(sofar)))),
+        // As many more as the sessions still missing need, within the units left: every byte a query returns
+        // is paid for, though a request costs at least one read unit, which pays for a few small day items.
+        (sofar) => {
+          budget.spend(sofar);
+          const needed = Math.max(
+            MIN_FOLLOWING_ITEMS,
+            itemsForPage(head, Math.max(1, wanted - acceptedSoFar(sofar))),
+          );
+          // Units spent before a whole day was read (a day of more session rows than they hold): on to its end.
+          return budget.spent ? MIN_FOLLOWING_ITEMS : Math.min(needed, budget.itemsLeft());
+        },
       );
       const resolved = resolveDays(head, items);
       if (resolved.pendingSeen && attempt < MAX_READ_ATTEMPTS) {
@@ -146,26 +224,26 @@ export class DynamoDbSessionReader implements SessionReader {
         if (fresh.version !== head.version) continue;
       }
       // With a scan cut short, the last day read may be incomplete: leave it for the next page.
-      const cut = scannedItems >= MAX_SCANNED_ITEMS;
       const days = ascending ? resolved.days : [...resolved.days].reverse();
       const usable = cut ? days.slice(0, -1) : days;
       const matching: SessionSummary[] = [];
-      let lastScanned: number | undefined;
       for (const group of usable) {
         const rows = numberedRows(query.userId, head, group);
         if (!ascending) rows.reverse();
         for (const session of rows) {
           if (session.startedAt < lowest || session.startedAt > highest) continue;
-          if (matching.length < wanted) lastScanned = session.startedAt;
           if (query.matches !== undefined && !query.matches(session)) continue;
           if (matching.length < wanted) matching.push(session);
         }
       }
       const page = matching.slice(0, query.limit);
-      if (matching.length > query.limit) return { sessions: page, hasMore: true };
-      if (cut && lastScanned !== undefined)
-        return { sessions: page, hasMore: true, resumeAfter: lastScanned };
-      return { sessions: page, hasMore: false };
+      if (matching.length > query.limit) return { sessions: page, hasMore: true, known: true };
+      // Cut short with the page not full: every session of the whole days was looked at, so the next page
+      // starts past the last of them, even when none was in range (a day re-read from its start).
+      const lastWholeDay = completeDays(items).at(-1);
+      if (cut && lastWholeDay !== undefined)
+        return { sessions: page, hasMore: true, resumeAfter: pastDay(lastWholeDay, ascending), known: true };
+      return { sessions: page, hasMore: false, known: true };
     }
   }
 

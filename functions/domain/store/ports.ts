@@ -26,6 +26,11 @@ export interface SessionListPage {
   readonly hasMore: boolean;
   /** Where the next page starts (after this start): past the last session returned, or scanned. */
   readonly resumeAfter?: number | undefined;
+  /**
+   * True when the reader found the user with sessions stored, so an empty page is a filter or range that
+   * matched none; otherwise the caller finds out what the id is (unknown, stitched, erased).
+   */
+  readonly known?: boolean;
 }
 
 export interface UserSummary {

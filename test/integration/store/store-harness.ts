@@ -92,7 +92,8 @@ export async function storedSessions(
       const page = await store.reader.listSessions({ userId: user, order, limit: pageSize, after });
       mine.push(...page.sessions);
       if (!page.hasMore) break;
-      after = page.sessions[page.sessions.length - 1]?.startedAt;
+      // As the API's cursor: past a page cut short at its read units, else past its last session.
+      after = page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt;
     }
     sessions.push(...(order === 'asc' ? mine : mine.reverse()));
   }

@@ -247,24 +247,33 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
     expect(result.body).toMatchObject({ error: { code: 'stitched', userId: 'alice' } });
   });
 
-  it('stops a filtered page from scanning a long history and resumes where it stopped', async () => {
+  it('stops a filtered page at its read units and resumes where it stopped, to the end of a long history', async () => {
     const stored = storedUser('sparse', sparse());
     table.put(stored.head, ...stored.items);
-    const first = await get('/users/sparse/sessions', 'campaignSource=late&order=asc');
-    const firstPage = first.body as { sessions: unknown[]; nextCursor: string | null };
-    expect(firstPage.sessions).toEqual([]);
-    expect(firstPage.nextCursor).not.toBeNull();
-    // 260 day items: the page stopped after its scan limit (200) and a query page more.
-    expect(table.queriedItems).toBeGreaterThanOrEqual(200);
-    expect(table.queriedItems).toBeLessThan(250);
-    const second = await get(
-      '/users/sparse/sessions',
-      query({ campaignSource: 'late', order: 'asc', cursor: firstPage.nextCursor ?? '' }),
-    );
-    const numbers = (second.body as { sessions: { sessionNumber: number }[] }).sessions.map(
-      (s) => s.sessionNumber,
-    );
+    const numbers: number[] = [];
+    const scanned: number[] = [];
+    const queried: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const itemsBefore = table.queriedItems;
+      const queriesBefore = ddb.commandCalls(QueryCommand).length;
+      const result = await get(
+        '/users/sparse/sessions',
+        query({ campaignSource: 'late', order: 'asc', ...(cursor !== undefined && { cursor }) }),
+      );
+      const page = result.body as { sessions: { sessionNumber: number }[]; nextCursor: string | null };
+      scanned.push(table.queriedItems - itemsBefore);
+      queried.push(ddb.commandCalls(QueryCommand).length - queriesBefore);
+      numbers.push(...page.sessions.map((session) => session.sessionNumber));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
     expect(numbers).toEqual([251, 252, 253, 254, 255, 256, 257, 258, 259, 260]);
+    // 260 day items of ~300 bytes: no page reads more than its four read units' worth (16 KB), so the walk
+    // takes several pages, each ending at a whole day with a cursor past it.
+    expect(scanned.length).toBeGreaterThan(4);
+    expect(Math.max(...scanned)).toBeLessThanOrEqual((16 * 1024) / 250);
+    expect(scanned.reduce((sum, items) => sum + items, 0)).toBeLessThan(260 + 2 * scanned.length);
+    expect(Math.max(...queried)).toBeLessThanOrEqual(4);
   });
 
   it('sizes a list query’s next page by the sessions still missing, not by the first guess', async () => {
