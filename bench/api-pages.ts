@@ -1,7 +1,8 @@
 /**
  * Read units per API page for one user with a long history, through the real API handler and the DynamoDB
  * reader against DynamoDB Local: the user summary, every page of the session list (default limit and the largest, 50,
- * newest first and oldest first), and single sessions; then a bot's one long session, its events walked a page
+ * newest first and oldest first, and under a filter that matches none and one that matches a few), and single
+ * sessions; then a bot's one long session, its events walked a page
  * at a time. Units are what DynamoDB reports per request.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -121,6 +122,18 @@ export async function benchmarkApiPages(
         rows.push(row(`GET …/sessions?${shown}: first page`, [first.units]));
         rows.push(row(`GET …/sessions?${shown}: following pages`, following));
       }
+    }
+    // Filters that match no session and some: a page may scan far for them, and stops at its read units.
+    for (const filter of ['campaignSource=nowhere', 'bounce=true']) {
+      log(`api: walking ?${filter}`);
+      const units: number[] = [];
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const query: string = cursor === '' ? filter : `${filter}&cursor=${encodeURIComponent(cursor)}`;
+        const page: { body: ListBody; units: number } = await get<ListBody>(`${userPath}/sessions`, query);
+        units.push(page.units);
+        cursor = page.body.nextCursor;
+      }
+      rows.push(row(`GET …/sessions?${filter}: every page`, units));
     }
     const sessionUnits: number[] = [];
     for (let sample = 0; sample < SESSION_SAMPLES; sample++) {

@@ -165,7 +165,7 @@ export function apiSection(api: ApiPages): string {
   if ('error' in api) return `${title}\n\nfailed: ${api.error}`;
   return `${title}
 
-One user with ${integer(api.userSessions)} sessions (${integer(api.userEvents)} events) over three years, every list page walked${
+One user with ${integer(api.userSessions)} sessions (${integer(api.userEvents)} events) over three years, every list page walked (also under two filters)${
     api.longSessionEvents === undefined
       ? '.'
       : `; then a bot's one session of ${integer(api.longSessionEvents)} events (no length cap), every page of its events at the default limit.`
