@@ -209,14 +209,16 @@ describe('bench report', () => {
   });
 
   it("says when the API's rows include a bot's long session, and how long", () => {
-    expect(renderTables(report())).toContain('over three years, every list page walked.\n');
+    expect(renderTables(report())).toContain(
+      'over three years, every list page walked (also under two filters).\n',
+    );
     const withBot = report();
     withBot.api = {
       ...(withBot.api as { userSessions: number; userEvents: number; rows: [] }),
       longSessionEvents: 1_000_000,
     };
     expect(renderTables(withBot)).toContain(
-      "every list page walked; then a bot's one session of 1,000,000 events (no length cap), every page of its events at the default limit.",
+      "every list page walked (also under two filters); then a bot's one session of 1,000,000 events (no length cap), every page of its events at the default limit.",
     );
   });
 
