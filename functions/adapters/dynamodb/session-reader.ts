@@ -40,8 +40,9 @@ const guessedDayItemBytes = (sessionsPerDay: number) => 250 + 150 * sessionsPerD
 const MIN_FOLLOWING_ITEMS = 8;
 
 /**
- * What a list page's Query has spent, by the items each response brought (one call per response): the units
- * each request bills, and the largest item seen, which sizes requests to the units left.
+ * What a list page's Query has spent, by the items each response brought (called after each response; a call
+ * that finds no new items spends nothing): the units each request bills, and the largest item seen, which
+ * sizes requests to the units left.
  */
 class QueryBudget {
   private counted = 0;
@@ -179,8 +180,7 @@ export class DynamoDbSessionReader implements SessionReader {
       /** Sessions accepted from the days known complete so far (a day is complete once the next one starts). */
       const acceptedSoFar = (sofar: readonly Item[]) => {
         if (acceptedAt.items === sofar.length) return acceptedAt.count;
-        const days = [...new Set(sofar.map(dayOfItem))];
-        const complete = new Set(days.slice(0, -1));
+        const complete = new Set(completeDays(sofar));
         let count = 0;
         for (const group of resolveDays(
           head,
