@@ -6,8 +6,6 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { itemSize, valueSize } from '../functions/adapters/dynamodb/item-size.js';
 
-export { itemSize, valueSize };
-
 type Item = Record<string, AttributeValue>;
 
 interface UpdateInput {

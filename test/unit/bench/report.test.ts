@@ -7,7 +7,8 @@ import {
   targetLines,
 } from '../../../bench/report.js';
 import { keepSections } from '../../../bench/report-merge.js';
-import { itemSize, requestWriteBytes, updateSize, valueSize } from '../../../bench/written-bytes.js';
+import { requestWriteBytes, updateSize } from '../../../bench/written-bytes.js';
+import { itemSize, valueSize } from '../../../functions/adapters/dynamodb/item-size.js';
 
 const measure = (wallMs: number, cpuMs: number, peakRssMiB: number, minPeakRssMiB = peakRssMiB) => ({
   wallMs,
