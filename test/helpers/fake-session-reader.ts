@@ -27,17 +27,20 @@ function isEpochMs(value: number | undefined): boolean {
   return value === undefined || Number.isSafeInteger(value);
 }
 
+/** Where the page `wanted` asks for starts among `events`: its index, or just after the events of its time. */
+export function pageStartOf(events: readonly EventRecord[], wanted: EventsWanted): number {
+  const time = wanted.afterTime;
+  if (time === undefined) return Math.min(wanted.fromIndex, events.length);
+  const start = events.findIndex((event) => event.timestamp > time);
+  return start === -1 ? events.length : start;
+}
+
 /** The shortest [from, to) of `events` that holds what `wanted` asks for (see EventsWanted). */
 export function tightestRun(events: readonly EventRecord[], wanted: EventsWanted): [number, number] {
+  const start = pageStartOf(events, wanted);
   const time = wanted.afterTime;
-  if (time === undefined) {
-    const from = Math.min(wanted.fromIndex, events.length);
-    return [from, Math.min(events.length, from + wanted.count)];
-  }
-  let from = events.findIndex((event) => event.timestamp >= time);
+  let from = time === undefined ? start : events.findIndex((event) => event.timestamp >= time);
   if (from === -1) from = events.length;
-  let start = events.findIndex((event) => event.timestamp > time);
-  if (start === -1) start = events.length;
   return [from, Math.min(events.length, start + wanted.count)];
 }
 

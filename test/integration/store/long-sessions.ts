@@ -7,7 +7,7 @@ import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { compareEvents } from '../../../functions/domain/sessions/order.js';
 import type { EventsWanted, SessionEvents } from '../../../functions/domain/store/ports.js';
 import { record } from '../../helpers/event-arbitraries.js';
-import { tightestRun } from '../../helpers/fake-session-reader.js';
+import { pageStartOf, tightestRun } from '../../helpers/fake-session-reader.js';
 import type { StoreUnderTest } from './store-harness.js';
 
 export const HOUR = 3_600_000;
@@ -75,10 +75,9 @@ export function expectRunHolds(
   const { firstIndex } = found;
   expect(found.events).toEqual(events.slice(firstIndex, firstIndex + found.events.length));
   const [from, to] = tightestRun(events, asked);
-  const time = asked.afterTime;
-  const after = time === undefined ? -1 : events.findIndex((event) => event.timestamp > time);
-  const pageStart = time === undefined ? from : after === -1 ? events.length : after;
   expect(firstIndex).toBeLessThanOrEqual(from);
-  expect(firstIndex + found.events.length).toBeGreaterThanOrEqual(Math.min(to, pageStart + cutAfter));
+  expect(firstIndex + found.events.length).toBeGreaterThanOrEqual(
+    Math.min(to, pageStartOf(events, asked) + cutAfter),
+  );
   expect(found.session.eventCount).toBe(events.length);
 }
