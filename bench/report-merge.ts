@@ -3,7 +3,13 @@
  * takes an hour, mostly the 10M-event ingest, while the CLI's sections take two minutes. Each kept section
  * carries where it came from, and BENCHMARKS.md says so.
  */
-import { type BenchReport, SECTIONS, type Section, type SectionOrigin } from './report-model.js';
+import {
+  type BenchReport,
+  type IngestRow,
+  SECTIONS,
+  type Section,
+  type SectionOrigin,
+} from './report-model.js';
 
 function originOf(report: BenchReport, section: Section): SectionOrigin {
   const earlier = report.kept?.[section];
@@ -15,17 +21,27 @@ function originOf(report: BenchReport, section: Section): SectionOrigin {
   };
 }
 
-/** Each section's figures are the report's field of the same name. */
-type SectionFields = Pick<BenchReport, Section>;
+/** The sections whose figures are some of the ingest rows, by the rows' kind. */
+const INGEST_ROWS: Partial<Record<Section, (row: IngestRow) => boolean>> = {
+  writes: (row) => row.kind !== 'memory',
+  ingest: (row) => row.kind === 'memory',
+};
+
+/** The section's figures: the report's field of the same name, or its share of the ingest rows. */
+function figuresOf(report: BenchReport, section: Section): unknown {
+  const rowsOf = INGEST_ROWS[section];
+  return rowsOf === undefined ? report[section as Exclude<Section, 'writes'>] : report.ingest.filter(rowsOf);
+}
 
 /** Whether a run holds figures for the section: its field is set and, for a list, not empty. */
-function hasSection(report: SectionFields, section: Section): boolean {
-  const figures = report[section];
+function hasSection(report: BenchReport, section: Section): boolean {
+  const figures = figuresOf(report, section);
   return figures !== undefined && !(Array.isArray(figures) && figures.length === 0);
 }
 
-function copySection(from: SectionFields, to: SectionFields, section: Section): void {
-  Object.assign(to, { [section]: from[section] });
+function copySection(from: BenchReport, to: BenchReport, section: Section): void {
+  if (INGEST_ROWS[section] === undefined) Object.assign(to, { [section]: figuresOf(from, section) });
+  else to.ingest = [...to.ingest, ...(figuresOf(from, section) as IngestRow[])];
 }
 
 /** `report` (about to measure `measured`) with every other section of `earlier` it lacks, and their origins. */

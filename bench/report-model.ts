@@ -105,8 +105,11 @@ export type Startup =
   | { command: string; runs: number; medianMs: number; medianCpuMs: number }
   | { error: string };
 
-/** The parts of a run, each measured on its own (`npm run bench -- --only …`). */
-export const SECTIONS = ['startup', 'bundles', 'throughput', 'memory', 'ingest', 'api'] as const;
+/**
+ * The parts of a run, each measured on its own (`npm run bench -- --only …`). `writes` (the daily exports'
+ * write units) and `ingest` (the 10M-event file's memory) both report ingest rows, told apart by kind.
+ */
+export const SECTIONS = ['startup', 'bundles', 'throughput', 'memory', 'writes', 'ingest', 'api'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** When and on what a section kept from an earlier run was measured. */

@@ -293,16 +293,30 @@ describe('a run that keeps the sections it does not measure', () => {
 
     expect(run.throughput).toEqual([]);
     expect(run.memory).toEqual([]);
-    expect(run.ingest).toBe(earlier.ingest);
+    expect(run.ingest).toEqual(earlier.ingest);
     expect(run.api).toBe(earlier.api);
     expect(run.bundles).toBe(earlier.bundles);
     expect(run.startup).toBe(earlier.startup);
-    expect(Object.keys(run.kept ?? {})).toEqual(['startup', 'bundles', 'ingest', 'api']);
+    expect(Object.keys(run.kept ?? {})).toEqual(['startup', 'bundles', 'writes', 'ingest', 'api']);
     expect(run.kept?.ingest).toEqual({
       code: { commit: 'old0001', dirty: false },
       date: '2023-12-01T00:00:00.000Z',
       loadMax: 4.5,
     });
+  });
+
+  it('keeps the 10M ingest row apart from the daily write rows', () => {
+    const writesAgain = fresh();
+    keepSections(writesAgain, earlier, new Set(['writes']));
+    expect(writesAgain.ingest.map((row) => row.kind)).toEqual(['memory']);
+    expect(writesAgain.kept?.writes).toBeUndefined();
+    expect(writesAgain.kept?.ingest?.code?.commit).toBe('old0001');
+
+    const memoryAgain = fresh();
+    keepSections(memoryAgain, earlier, new Set(['ingest']));
+    expect(memoryAgain.ingest.map((row) => row.kind)).toEqual(['daily', 'redelivery']);
+    expect(memoryAgain.kept?.ingest).toBeUndefined();
+    expect(memoryAgain.kept?.writes?.code?.commit).toBe('old0001');
   });
 
   it('keeps the first origin when a kept section is kept again', () => {
@@ -322,7 +336,7 @@ describe('a run that keeps the sections it does not measure', () => {
     keepSections(run, earlier, new Set(['throughput', 'memory']));
 
     expect(renderBenchmarksMd(run)).toContain(
-      '- **Kept from an earlier run:** startup, bundles, ingest, api, measured at `old0001` on 2023-12-01T00:00:00.000Z (load average at most 4.50); this run did not measure them again.\n',
+      '- **Kept from an earlier run:** startup, bundles, writes, ingest, api, measured at `old0001` on 2023-12-01T00:00:00.000Z (load average at most 4.50); this run did not measure them again.\n',
     );
     expect(renderBenchmarksMd(report())).not.toContain('Kept from');
   });
