@@ -103,14 +103,23 @@ async function output(report: BenchReport, out: string | undefined): Promise<voi
   }
 }
 
-function resultsPath(mode: BenchReport['mode']): string {
-  return resolve(OUT_DIR, `results-${mode}.json`);
+/**
+ * Where a run's results are saved. A run of some sections that keeps nothing goes beside the last whole run,
+ * not over it, so that a later `--keep` still finds every section.
+ */
+function resultsPath(mode: BenchReport['mode'], whole = true): string {
+  return resolve(OUT_DIR, `results-${mode}${whole ? '' : '-partial'}.json`);
+}
+
+/** Whether the run's report holds every section, measured or kept. */
+function isWhole(options: Pick<ReturnType<typeof parseOptions>, 'keep' | 'sections'>): boolean {
+  return options.keep || options.sections.size === SECTIONS.length;
 }
 
 /** Writes what the run has measured so far: a run stopped midway can still be rendered with --render. */
-async function saveResults(report: BenchReport): Promise<void> {
+async function saveResults(report: BenchReport, whole: boolean): Promise<void> {
   await mkdir(OUT_DIR, { recursive: true });
-  await writeFile(resultsPath(report.mode), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(resultsPath(report.mode, whole), `${JSON.stringify(report, null, 2)}\n`);
 }
 
 /** Measures the sections that need DynamoDB Local, each in a table of its own. */
@@ -198,7 +207,7 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
   const checkpoint = async () => {
     report.machine = watch.machine();
     report.durationSec = (performance.now() - started) / 1000;
-    await saveResults(report);
+    await saveResults(report, isWhole(options));
   };
   log('building the CLI (scripts/build-cli.mjs) and the child scripts');
   execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
@@ -262,7 +271,7 @@ async function main(argv: string[]): Promise<void> {
   // The SDK warns that this Node will be unsupported in 2027; Lambda runs a newer one. Children inherit it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const report = await measure(options, argv);
-  log(`results saved to ${resultsPath(report.mode)}`);
+  log(`results saved to ${resultsPath(report.mode, isWhole(options))}`);
   await output(report, options.out);
   log(`done in ${report.durationSec.toFixed(0)} s`);
 }
