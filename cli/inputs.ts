@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BatchInput } from './batch.js';
+import { directoryFiles, readProblem } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
 
 export interface PreparedInputs {
@@ -21,7 +22,7 @@ function fileInput(name: string, path: string): BatchInput {
 
 /**
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
- * result. Standard input, and any input that is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is
+ * result. A directory stands for every file below it (`directoryFiles`). Standard input, and any input that is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is
  * spooled to a temporary file first: a tie-break may need to read it again, and a pipe reads only once.
  * A temporary folder that cannot take it is a {@link SpoolError}.
  */
@@ -69,10 +70,12 @@ export async function prepareInputs(
     try {
       const info = await stat(name);
       if (info.isDirectory()) {
-        problems.push({
-          file: name,
-          reason: `is a directory; pass the files in it instead (e.g. ${join(name, '*')})`,
-        });
+        const found = await directoryFiles(name);
+        for (const file of found.files) inputs.push(fileInput(file, file));
+        problems.push(...found.problems);
+        if (found.files.length === 0 && found.problems.length === 0) {
+          problems.push({ file: name, reason: 'is a directory with no files in it' });
+        }
       } else if (info.isFile()) {
         inputs.push(fileInput(name, name));
       } else {
@@ -80,16 +83,7 @@ export async function prepareInputs(
       }
     } catch (error) {
       if (error instanceof SpoolError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      problems.push({
-        file: name,
-        reason:
-          code === 'ENOENT'
-            ? 'no such file'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : (error as Error).message,
-      });
+      problems.push({ file: name, reason: readProblem(error) });
     }
   }
   return {

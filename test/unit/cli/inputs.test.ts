@@ -117,14 +117,31 @@ describe('sessionize inputs', () => {
     }
   });
 
-  it('says a directory is a directory, not EISDIR, and reads the other files', async () => {
+  it('says an empty directory holds no files, not EISDIR, and reads the other files', async () => {
     const run = await runCli(['exports', 'good.ndjson'], { cwd: dir });
-    expect(run.stderr).toContain(
-      'sessionize: exports: is a directory; pass the files in it instead (e.g. exports/*)',
-    );
+    expect(run.stderr).toContain('sessionize: exports: is a directory with no files in it');
     expect(run.stderr + run.stdout).not.toContain('EISDIR');
     expect(run.stdout).toContain('1 session of 1 user');
     expect(run.code).toBe(1);
+  });
+
+  it('reads every file below a directory, as Segment lays out its logs', async () => {
+    const logs = path('segment-logs');
+    mkdirSync(join(logs, 'source-a', '1704067200000'), { recursive: true });
+    mkdirSync(join(logs, 'source-a', '1704153600000'), { recursive: true });
+    writeFileSync(join(logs, 'source-a', '1704067200000', 'part-1.gz'), gzipSync(`${event('u-1', 0)}\n`));
+    writeFileSync(join(logs, 'source-a', '1704153600000', 'part-1.gz'), gzipSync(`${event('u-1', 5)}\n`));
+    writeFileSync(join(logs, '.DS_Store'), 'not an export');
+
+    const run = await runCli(['segment-logs', '--format', 'json'], { cwd: dir });
+
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { files: { file: string; accepted: number }[] };
+    expect(result.files.map(({ file, accepted }) => [file, accepted])).toEqual([
+      [join('segment-logs', 'source-a', '1704067200000', 'part-1.gz'), 1],
+      [join('segment-logs', 'source-a', '1704153600000', 'part-1.gz'), 1],
+    ]);
+    expect(run.stdout).toContain('"eventCount":2');
   });
 
   it('prints no empty table for a missing file: the reason on stderr, exit code 1', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -37,13 +37,41 @@ describe('prepareInputs', () => {
     await prepared.cleanup();
   });
 
-  it('describes a directory and a missing file instead of opening them', async () => {
-    const prepared = await prepareInputs([dir, join(dir, 'missing.ndjson')], Readable.from([]));
+  it('describes a missing file and an empty directory instead of opening them', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const prepared = await prepareInputs([empty, join(dir, 'missing.ndjson')], Readable.from([]));
     expect(prepared.inputs).toEqual([]);
     expect(prepared.problems).toEqual([
-      { file: dir, reason: `is a directory; pass the files in it instead (e.g. ${join(dir, '*')})` },
+      { file: empty, reason: 'is a directory with no files in it' },
       { file: join(dir, 'missing.ndjson'), reason: 'no such file' },
     ]);
+  });
+
+  it('opens every file below a directory in a fixed order, skipping hidden ones and links to folders', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'b', 'deeper'), { recursive: true });
+    mkdirSync(join(tree, '.git'));
+    writeFileSync(join(tree, 'b', 'deeper', 'x.ndjson'), 'X');
+    writeFileSync(join(tree, 'b', 'a.ndjson'), 'BA');
+    writeFileSync(join(tree, 'B.ndjson'), 'UPPER');
+    writeFileSync(join(tree, '.hidden.ndjson'), 'hidden');
+    writeFileSync(join(tree, '.git', 'HEAD'), 'ref');
+    symlinkSync(join(dir, 'a.ndjson'), join(tree, 'link.ndjson'));
+    symlinkSync(tree, join(tree, 'loop'));
+    symlinkSync(join(dir, 'gone.ndjson'), join(tree, 'dangling.ndjson'));
+
+    const prepared = await prepareInputs([tree], Readable.from([]));
+
+    expect(prepared.inputs.map((input) => input.name)).toEqual([
+      join(tree, 'B.ndjson'),
+      join(tree, 'b', 'a.ndjson'),
+      join(tree, 'b', 'deeper', 'x.ndjson'),
+      join(tree, 'link.ndjson'),
+    ]);
+    expect(await textOf(prepared, 1)).toBe('BA');
+    expect(await textOf(prepared, 3)).toBe('A');
+    expect(prepared.problems).toEqual([{ file: join(tree, 'dangling.ndjson'), reason: 'no such file' }]);
   });
 
   it('removes the spooled standard input on cleanup', async () => {

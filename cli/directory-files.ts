@@ -1,0 +1,58 @@
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface DirectoryFiles {
+  /** Paths of the regular files below the directory, in code-unit order of their names at each level. */
+  readonly files: string[];
+  /** Folders below it that could not be listed, with the reason. */
+  readonly problems: { file: string; reason: string }[];
+}
+
+/** Why a path could not be read, in words (the codes a user meets; anything else as the system says it). */
+export function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Every export file below a directory, as exports land in buckets (`segment-logs/<source>/<day>/…`): regular
+ * files and links to them, folders walked in turn. Hidden entries (a leading `.`: `.DS_Store`, `.git`) are
+ * skipped, as are links to folders (which could loop back) and special files; the order is fixed, so a run
+ * lists its files the same way every time.
+ */
+export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
+  const files: string[] = [];
+  const problems: { file: string; reason: string }[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: folder, reason: readProblem(error) });
+      return;
+    }
+    entries.sort((a, b) => byCodeUnits(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+      else if (entry.isSymbolicLink()) await followLink(path);
+    }
+  };
+  const followLink = async (path: string): Promise<void> => {
+    try {
+      if ((await stat(path)).isFile()) files.push(path);
+    } catch (error) {
+      // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
+      problems.push({ file: path, reason: readProblem(error) });
+    }
+  };
+  await walk(directory);
+  return { files, problems };
+}
