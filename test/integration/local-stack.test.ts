@@ -1,13 +1,13 @@
 // `npm start` end to end, as a user runs it: the stack is started as a child process with its own ports
 // and data dir, conformance files are uploaded through the S3 API with a default-configured SDK client
-// (shuffled, one twice), every expected session is read back over HTTP, `npm run upload` and the drop
-// folder are used once each, Ctrl-C must stop every process, and a restart must serve the same data.
+// (shuffled, one twice), every expected session is read back over HTTP, the drop folder is used once, a
+// second start on the same data dir is refused, Ctrl-C must stop every process, and a restart (after
+// SIGTERM, or after a SIGKILL) must serve the same data. The npm scripts beside it: local-stack-scripts.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -20,8 +20,6 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LIMIT } from '../../functions/api/query-params.js';
-import { findFreePort } from '../../local/process-utils.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
 import {
@@ -29,126 +27,27 @@ import {
   isAlive,
   type Ports,
   ROOT,
-  runScript,
   StackProcess,
   startOnFreePorts,
 } from '../helpers/local-servers.js';
-
-const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
-const BUCKET = 'sessionizer-local';
-
-interface ExpectedSession {
-  userId: string;
-  sessionNumber: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-}
-
-interface SessionsPage {
-  sessions: ExpectedSession[];
-  nextCursor: string | null;
-}
-
-const caseSpec = JSON.parse(readFileSync(join(CASE_DIR, 'case.json'), 'utf8')) as {
-  files: string[];
-  gapMinutes: number;
-};
-const expected = JSON.parse(readFileSync(join(CASE_DIR, 'expected.json'), 'utf8')) as {
-  sessions: ExpectedSession[];
-};
-const expectedByUser = new Map<string, ExpectedSession[]>();
-for (const session of expected.sessions) {
-  const list = expectedByUser.get(session.userId) ?? [];
-  list.push(session);
-  expectedByUser.set(session.userId, list);
-}
-
-/** What every stack of this file runs with, besides its ports. */
-const stackEnv = (dataDir: string) => ({
-  SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
-  SESSIONIZER_DATA_DIR: dataDir,
-});
+import {
+  BUCKET,
+  CASE_DIR,
+  caseSpec,
+  type ExpectedSession,
+  expectedByUser,
+  getJson,
+  mismatchedUsers,
+  runUpload,
+  type SessionsPage,
+  sessionsOf,
+  sleep,
+  smallExport,
+  stackEnv,
+  waitUntil,
+} from './local-stack-harness.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url);
-  return { status: response.status, body: await response.json() };
-}
-
-/** Every session of `userId`, oldest first, following nextCursor. */
-async function sessionsOf(
-  apiUrl: string,
-  userId: string,
-  limit = MAX_LIMIT,
-): Promise<ExpectedSession[] | undefined> {
-  const sessions: ExpectedSession[] = [];
-  let cursor: string | null = null;
-  do {
-    const query = new URLSearchParams({ order: 'asc', limit: String(limit) });
-    if (cursor !== null) query.set('cursor', cursor);
-    const { status, body } = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions?${query}`);
-    if (status === 404) return undefined;
-    expect(status, JSON.stringify(body)).toBe(200);
-    const page = body as SessionsPage;
-    sessions.push(...page.sessions);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return sessions;
-}
-
-const project = ({ userId, sessionNumber, startedAt, endedAt, eventCount }: ExpectedSession) => ({
-  userId,
-  sessionNumber,
-  startedAt,
-  endedAt,
-  eventCount,
-});
-
-/** Users whose served sessions differ from expected.json (all of them match: empty). */
-async function mismatchedUsers(apiUrl: string): Promise<string[]> {
-  const users = [...expectedByUser.keys()];
-  const results = await Promise.all(
-    users.map(async (userId) => {
-      const served = await sessionsOf(apiUrl, userId);
-      const same =
-        served !== undefined &&
-        JSON.stringify(served.map(project)) ===
-          JSON.stringify((expectedByUser.get(userId) ?? []).map(project));
-      return same ? undefined : userId;
-    }),
-  );
-  return results.filter((userId): userId is string => userId !== undefined);
-}
-
-/** Two events ten minutes apart: one session. */
-function smallExport(userId: string, day: string): string {
-  return [
-    { type: 'track', event: 'Opened', userId, timestamp: `${day}T09:00:00.000Z`, messageId: `${userId}-1` },
-    { type: 'track', event: 'Closed', userId, timestamp: `${day}T09:10:00.000Z`, messageId: `${userId}-2` },
-  ]
-    .map((event) => JSON.stringify(event))
-    .join('\n');
-}
-
-const runUpload = (args: string[], cwd: string, s3Port: number) =>
-  runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
 
 describe('npm start (local stack)', () => {
   let dataDir: string;
@@ -273,36 +172,6 @@ describe('npm start (local stack)', () => {
     cursorProbe = { userId, cursor, nextPage: next.sessions };
   }, 270_000);
 
-  it('npm run upload puts files under incoming/ (paths with spaces, --keep-path from another directory)', async () => {
-    const userId = 'upload cli user+1';
-    mkdirSync(join(scratch, 'sub dir'), { recursive: true });
-    writeFileSync(join(scratch, 'sub dir', 'cli export.ndjson'), smallExport(userId, '2024-03-01'));
-
-    const result = await runUpload(['--keep-path', 'sub dir/cli export.ndjson'], scratch, ports.s3);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('s3://sessionizer-local/incoming/sub dir/cli export.ndjson');
-
-    const sessions = await waitUntil('the uploaded user', 20_000, () => sessionsOf(apiUrl, userId));
-    expect(sessions.map(project)).toEqual([
-      {
-        userId,
-        sessionNumber: 1,
-        startedAt: '2024-03-01T09:00:00.000Z',
-        endedAt: '2024-03-01T09:10:00.000Z',
-        eventCount: 2,
-      },
-    ]);
-  }, 30_000);
-
-  it('npm run upload fails clearly when no stack is running', async () => {
-    const free = await findFreePort();
-    writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
-    const result = await runUpload(['any.ndjson'], scratch, free);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('the local stack is not running');
-    expect(result.stderr).toContain(`S3_PORT=${free}`);
-  }, 30_000);
-
   it('uploads a file dropped into the drop folder and moves it to done/', async () => {
     const userId = 'drop folder user';
     writeFileSync(join(dataDir, 'drop', 'dropped file.ndjson'), smallExport(userId, '2024-03-03'));
@@ -313,114 +182,6 @@ describe('npm start (local stack)', () => {
     const sessions = await waitUntil('the dropped user', 20_000, () => sessionsOf(apiUrl, userId));
     expect(sessions.map((session) => session.eventCount)).toEqual([2]);
   }, 30_000);
-
-  it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
-    const userId = 'segment destination user';
-    writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
-
-    // A prefix is a folder, its final slash added when left out.
-    const segment = await runUpload(
-      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000', '1704157200456.a.ndjson'],
-      scratch,
-      ports.s3,
-    );
-    const rejected = await runUpload(['--prefix', 'rejected/', '1704157200456.a.ndjson'], scratch, ports.s3);
-
-    expect(segment.status, segment.stderr).toBe(0);
-    expect(segment.stderr).not.toContain('not ingested');
-    expect(segment.stdout).toContain(
-      's3://sessionizer-local/segment-logs/q1Zx8pQ2mV/1704153600000/1704157200456.a.ndjson',
-    );
-    const sessions = await waitUntil('the Segment destination user', 20_000, () =>
-      sessionsOf(apiUrl, userId),
-    );
-    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
-    expect(rejected.status, rejected.stderr).toBe(0);
-    expect(rejected.stderr).toContain('rejected/1704157200456.a.ndjson is stored but not ingested');
-    await sleep(500);
-    expect((stack as StackProcess).output).not.toMatch(/(ingested|NOT entirely read:) rejected\//);
-  }, 30_000);
-
-  it('npm run replay lists on --dry-run, enqueues again otherwise; npm run dlq lists the dead letters', async () => {
-    const env = { SESSIONIZER_DATA_DIR: dataDir };
-    const running = stack as StackProcess;
-    const key = 'incoming/sub dir/cli export.ndjson';
-
-    const dryRun = await runScript('replay', ['--prefix', 'incoming/sub dir/', '--dry-run'], scratch, env);
-    const linesBefore = running.ingestLines().length;
-    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
-    const dlq = await runScript('dlq', [], scratch, env);
-    const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
-    // The rejection report an earlier test stored is listed, and named as what the ingest never reads.
-    const reports = await runScript('replay', ['--prefix', 'rejected/', '--dry-run'], scratch, env);
-
-    expect(dryRun.status, dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toContain(
-      `would enqueue 1 object (dry run: nothing enqueued):\n  s3://${BUCKET}/${key}`,
-    );
-    expect(replay.status, replay.stderr).toBe(0);
-    expect(replay.stdout).toContain(`enqueued 1 object:\n  s3://${BUCKET}/${key}`);
-    await waitUntil('the replayed object to be ingested again', 20_000, () =>
-      running.ingestLines().length > linesBefore ? true : undefined,
-    );
-    expect(running.ingestLines().slice(linesBefore)).toEqual([
-      expect.stringContaining(`ingested ${key}: 2 events`),
-    ]);
-    expect(dlq.status, dlq.stderr).toBe(0);
-    expect(dlq.stdout.trim()).toBe('0 dead letters');
-    expect(badDay.status).toBe(2);
-    expect(badDay.stderr).toContain('--since must be a day as YYYY-MM-DD, not "2024-02-30"');
-    expect(reports.status, reports.stderr).toBe(0);
-    expect(reports.stdout).toMatch(
-      /^would enqueue 0 objects .*\nskipped \d+ objects? the ingest does not read:\n/,
-    );
-    expect(reports.stdout).toContain(
-      `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report under rejected/)\n`,
-    );
-  }, 60_000);
-
-  it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
-    const env = { SESSIONIZER_DATA_DIR: dataDir };
-    const running = stack as StackProcess;
-    const userId = 'upload cli user+1';
-    const key = 'incoming/sub dir/cli export.ndjson';
-    expect(await sessionsOf(apiUrl, userId)).toHaveLength(1);
-
-    const erase = await runScript('erase', ['--user', userId], scratch, env);
-    const afterErase = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions`);
-    const linesBefore = running.ingestLines().length;
-    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
-    await waitUntil('the replayed object to be ingested again', 20_000, () =>
-      running.ingestLines().length > linesBefore ? true : undefined,
-    );
-
-    expect(erase.status, erase.stderr).toBe(0);
-    expect(erase.stdout).toContain(`erased user "${userId}": `);
-    expect(Number(/(\d+) items? deleted/.exec(erase.stdout)?.[1])).toBeGreaterThan(0);
-    expect(afterErase.status).toBe(404);
-    expect(replay.status, replay.stderr).toBe(0);
-    expect(running.ingestLines().slice(linesBefore)).toEqual([
-      expect.stringContaining(`ingested ${key}: 2 events, 0 rejected, 1 user, 0 sessions written`),
-    ]);
-    expect(running.ingestLines().at(-1)).toContain('2 of erased users');
-    expect(await sessionsOf(apiUrl, userId)).toBeUndefined();
-    const s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${ports.s3}`,
-      region: LOCAL_REGION,
-      forcePathStyle: true,
-      credentials: { ...LOCAL_CREDENTIALS },
-    });
-    try {
-      const report = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `rejected/${key}.ndjson` }));
-      const lines = (await report.Body?.transformToString())?.trim().split('\n') ?? [];
-      expect(lines.map((line) => (JSON.parse(line) as { reason: string }).reason)).toEqual([
-        'erased',
-        'erased',
-      ]);
-    } finally {
-      s3.destroy();
-    }
-  }, 60_000);
 
   it('refuses a second npm start on the same data dir, naming the pid that holds it', async () => {
     const holder = JSON.parse(readFileSync(join(dataDir, 'lock'), 'utf8')) as { pid: number };

@@ -1,0 +1,123 @@
+// What the `npm start` tests share: the conformance case (its gap is every stack's, its expected sessions
+// what a stack that ingested it must serve), reading sessions back over HTTP, small exports to upload, and
+// `npm run upload` against a stack.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { MAX_LIMIT } from '../../functions/api/query-params.js';
+import { ROOT, runScript } from '../helpers/local-servers.js';
+
+export const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
+export const BUCKET = 'sessionizer-local';
+
+export interface ExpectedSession {
+  userId: string;
+  sessionNumber: number;
+  startedAt: string;
+  endedAt: string;
+  eventCount: number;
+}
+
+export interface SessionsPage {
+  sessions: ExpectedSession[];
+  nextCursor: string | null;
+}
+
+export const caseSpec = JSON.parse(readFileSync(join(CASE_DIR, 'case.json'), 'utf8')) as {
+  files: string[];
+  gapMinutes: number;
+};
+const expected = JSON.parse(readFileSync(join(CASE_DIR, 'expected.json'), 'utf8')) as {
+  sessions: ExpectedSession[];
+};
+export const expectedByUser = new Map<string, ExpectedSession[]>();
+for (const session of expected.sessions) {
+  const list = expectedByUser.get(session.userId) ?? [];
+  list.push(session);
+  expectedByUser.set(session.userId, list);
+}
+
+/** What every stack of these tests runs with, besides its ports. */
+export const stackEnv = (dataDir: string) => ({
+  SESSION_GAP_MINUTES: String(caseSpec.gapMinutes),
+  SESSIONIZER_DATA_DIR: dataDir,
+});
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+/** Every session of `userId`, oldest first, following nextCursor. */
+export async function sessionsOf(
+  apiUrl: string,
+  userId: string,
+  limit = MAX_LIMIT,
+): Promise<ExpectedSession[] | undefined> {
+  const sessions: ExpectedSession[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ order: 'asc', limit: String(limit) });
+    if (cursor !== null) query.set('cursor', cursor);
+    const { status, body } = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions?${query}`);
+    if (status === 404) return undefined;
+    expect(status, JSON.stringify(body)).toBe(200);
+    const page = body as SessionsPage;
+    sessions.push(...page.sessions);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return sessions;
+}
+
+export const project = ({ userId, sessionNumber, startedAt, endedAt, eventCount }: ExpectedSession) => ({
+  userId,
+  sessionNumber,
+  startedAt,
+  endedAt,
+  eventCount,
+});
+
+/** Users whose served sessions differ from expected.json (all of them match: empty). */
+export async function mismatchedUsers(apiUrl: string): Promise<string[]> {
+  const users = [...expectedByUser.keys()];
+  const results = await Promise.all(
+    users.map(async (userId) => {
+      const served = await sessionsOf(apiUrl, userId);
+      const same =
+        served !== undefined &&
+        JSON.stringify(served.map(project)) ===
+          JSON.stringify((expectedByUser.get(userId) ?? []).map(project));
+      return same ? undefined : userId;
+    }),
+  );
+  return results.filter((userId): userId is string => userId !== undefined);
+}
+
+/** Two events ten minutes apart: one session. */
+export function smallExport(userId: string, day: string): string {
+  return [
+    { type: 'track', event: 'Opened', userId, timestamp: `${day}T09:00:00.000Z`, messageId: `${userId}-1` },
+    { type: 'track', event: 'Closed', userId, timestamp: `${day}T09:10:00.000Z`, messageId: `${userId}-2` },
+  ]
+    .map((event) => JSON.stringify(event))
+    .join('\n');
+}
+
+export const runUpload = (args: string[], cwd: string, s3Port: number) =>
+  runScript('upload', args, cwd, { S3_PORT: String(s3Port) });

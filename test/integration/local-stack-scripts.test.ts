@@ -1,0 +1,183 @@
+// The npm scripts a user runs beside `npm start`, against a stack of their own (own ports, own data dir):
+// `npm run upload` (from another directory, under every source prefix, with no stack running),
+// `npm run replay` and `npm run dlq`, and `npm run erase`.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../local/process-utils.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
+import { type Ports, runScript, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
+import {
+  BUCKET,
+  getJson,
+  project,
+  runUpload,
+  sessionsOf,
+  sleep,
+  smallExport,
+  stackEnv,
+  waitUntil,
+} from './local-stack-harness.js';
+
+describe('npm start (local stack)', () => {
+  let dataDir: string;
+  let scratch: string;
+  let ports: Ports;
+  let apiUrl: string;
+  let stack: StackProcess | undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-stack-'));
+    scratch = mkdtempSync(join(tmpdir(), 'sessionizer-stack-files-'));
+    ({ stack, ports } = await startOnFreePorts((candidate) =>
+      StackProcess.start(['npm', 'start'], candidate, stackEnv(dataDir)),
+    ));
+    apiUrl = `http://127.0.0.1:${ports.api}`;
+  });
+
+  afterAll(() => {
+    stack?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('npm run upload puts files under incoming/ (paths with spaces, --keep-path from another directory)', async () => {
+    const userId = 'upload cli user+1';
+    mkdirSync(join(scratch, 'sub dir'), { recursive: true });
+    writeFileSync(join(scratch, 'sub dir', 'cli export.ndjson'), smallExport(userId, '2024-03-01'));
+
+    const result = await runUpload(['--keep-path', 'sub dir/cli export.ndjson'], scratch, ports.s3);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('s3://sessionizer-local/incoming/sub dir/cli export.ndjson');
+
+    const sessions = await waitUntil('the uploaded user', 20_000, () => sessionsOf(apiUrl, userId));
+    expect(sessions.map(project)).toEqual([
+      {
+        userId,
+        sessionNumber: 1,
+        startedAt: '2024-03-01T09:00:00.000Z',
+        endedAt: '2024-03-01T09:10:00.000Z',
+        eventCount: 2,
+      },
+    ]);
+  }, 30_000);
+
+  it('npm run upload fails clearly when no stack is running', async () => {
+    const free = await findFreePort();
+    writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
+    const result = await runUpload(['any.ndjson'], scratch, free);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the local stack is not running');
+    expect(result.stderr).toContain(`S3_PORT=${free}`);
+  }, 30_000);
+
+  it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
+    const userId = 'segment destination user';
+    writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
+
+    // A prefix is a folder, its final slash added when left out.
+    const segment = await runUpload(
+      ['--prefix', 'segment-logs/q1Zx8pQ2mV/1704153600000', '1704157200456.a.ndjson'],
+      scratch,
+      ports.s3,
+    );
+    const rejected = await runUpload(['--prefix', 'rejected/', '1704157200456.a.ndjson'], scratch, ports.s3);
+
+    expect(segment.status, segment.stderr).toBe(0);
+    expect(segment.stderr).not.toContain('not ingested');
+    expect(segment.stdout).toContain(
+      's3://sessionizer-local/segment-logs/q1Zx8pQ2mV/1704153600000/1704157200456.a.ndjson',
+    );
+    const sessions = await waitUntil('the Segment destination user', 20_000, () =>
+      sessionsOf(apiUrl, userId),
+    );
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(rejected.status, rejected.stderr).toBe(0);
+    expect(rejected.stderr).toContain('rejected/1704157200456.a.ndjson is stored but not ingested');
+    await sleep(500);
+    expect((stack as StackProcess).output).not.toMatch(/(ingested|NOT entirely read:) rejected\//);
+  }, 30_000);
+
+  it('npm run replay lists on --dry-run, enqueues again otherwise; npm run dlq lists the dead letters', async () => {
+    const env = { SESSIONIZER_DATA_DIR: dataDir };
+    const running = stack as StackProcess;
+    const key = 'incoming/sub dir/cli export.ndjson';
+
+    const dryRun = await runScript('replay', ['--prefix', 'incoming/sub dir/', '--dry-run'], scratch, env);
+    const linesBefore = running.ingestLines().length;
+    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
+    const dlq = await runScript('dlq', [], scratch, env);
+    const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
+    // The rejection report an earlier test stored is listed, and named as what the ingest never reads.
+    const reports = await runScript('replay', ['--prefix', 'rejected/', '--dry-run'], scratch, env);
+
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain(
+      `would enqueue 1 object (dry run: nothing enqueued):\n  s3://${BUCKET}/${key}`,
+    );
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain(`enqueued 1 object:\n  s3://${BUCKET}/${key}`);
+    await waitUntil('the replayed object to be ingested again', 20_000, () =>
+      running.ingestLines().length > linesBefore ? true : undefined,
+    );
+    expect(running.ingestLines().slice(linesBefore)).toEqual([
+      expect.stringContaining(`ingested ${key}: 2 events`),
+    ]);
+    expect(dlq.status, dlq.stderr).toBe(0);
+    expect(dlq.stdout.trim()).toBe('0 dead letters');
+    expect(badDay.status).toBe(2);
+    expect(badDay.stderr).toContain('--since must be a day as YYYY-MM-DD, not "2024-02-30"');
+    expect(reports.status, reports.stderr).toBe(0);
+    expect(reports.stdout).toMatch(
+      /^would enqueue 0 objects .*\nskipped \d+ objects? the ingest does not read:\n/,
+    );
+    expect(reports.stdout).toContain(
+      `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report under rejected/)\n`,
+    );
+  }, 60_000);
+
+  it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
+    const env = { SESSIONIZER_DATA_DIR: dataDir };
+    const running = stack as StackProcess;
+    const userId = 'upload cli user+1';
+    const key = 'incoming/sub dir/cli export.ndjson';
+    expect(await sessionsOf(apiUrl, userId)).toHaveLength(1);
+
+    const erase = await runScript('erase', ['--user', userId], scratch, env);
+    const afterErase = await getJson(`${apiUrl}/users/${encodeURIComponent(userId)}/sessions`);
+    const linesBefore = running.ingestLines().length;
+    const replay = await runScript('replay', ['--prefix', 'incoming/sub dir/'], scratch, env);
+    await waitUntil('the replayed object to be ingested again', 20_000, () =>
+      running.ingestLines().length > linesBefore ? true : undefined,
+    );
+
+    expect(erase.status, erase.stderr).toBe(0);
+    expect(erase.stdout).toContain(`erased user "${userId}": `);
+    expect(Number(/(\d+) items? deleted/.exec(erase.stdout)?.[1])).toBeGreaterThan(0);
+    expect(afterErase.status).toBe(404);
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(running.ingestLines().slice(linesBefore)).toEqual([
+      expect.stringContaining(`ingested ${key}: 2 events, 0 rejected, 1 user, 0 sessions written`),
+    ]);
+    expect(running.ingestLines().at(-1)).toContain('2 of erased users');
+    expect(await sessionsOf(apiUrl, userId)).toBeUndefined();
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${ports.s3}`,
+      region: LOCAL_REGION,
+      forcePathStyle: true,
+      credentials: { ...LOCAL_CREDENTIALS },
+    });
+    try {
+      const report = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `rejected/${key}.ndjson` }));
+      const lines = (await report.Body?.transformToString())?.trim().split('\n') ?? [];
+      expect(lines.map((line) => (JSON.parse(line) as { reason: string }).reason)).toEqual([
+        'erased',
+        'erased',
+      ]);
+    } finally {
+      s3.destroy();
+    }
+  }, 60_000);
+});
