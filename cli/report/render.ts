@@ -164,7 +164,7 @@ ${topTable('entry-pages', data.topEntryPages, 'Path (else url)', 'No session has
 <section id="campaign-sources">
 <h2>Top campaign sources</h2>
 ${topTable('campaign-sources', data.topCampaignSources, 'Source', 'No session has a campaign source.')}
-<p class="note">${formatCount(data.topCampaignSources.total)} of ${formatCount(data.sessionCount)} sessions have a campaign source.</p>
+${data.topCampaignSources.total === 0 ? '' : html`<p class="note">${formatCount(data.topCampaignSources.total)} of ${formatCount(data.sessionCount)} sessions have a campaign source.</p>`}
 </section>
 </div>
 <section id="user-timelines">

@@ -84,6 +84,18 @@ describe('renderHtmlReport', () => {
     expect(chart('user-timeline')).toHaveLength(1);
     expect(page).toMatch(/<table class="top" data-table="entry-pages">[\s\S]*\/p\/&lt;img/);
     expect(page).toContain(`${data.bounceCount} of ${data.sessionCount.toLocaleString('en-US')} sessions`);
+    expect(page).toContain(
+      `${data.topCampaignSources.total} of ${data.sessionCount.toLocaleString('en-US')} sessions have a campaign source.`,
+    );
+  });
+
+  it('says once, not twice, that no session has a campaign source', () => {
+    const aggregator = createReportAggregator();
+    for (const session of syntheticSessions(5, 2)) aggregator.add({ ...session, campaign: null });
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('No session has a campaign source.');
+    expect(page).not.toContain('sessions have a campaign source');
   });
 
   it('renders an empty report without charts that divide by zero', () => {
