@@ -1,6 +1,6 @@
 import { DURATION_BINS, EVENT_COUNT_BINS, Histogram, type HistogramBin } from './histogram.js';
 import { type ReportSession, sentText } from './report-session.js';
-import { dayNumber, type SessionSeries, sessionSeries } from './time-series.js';
+import { hourNumber, type SessionSeries, sessionSeries } from './time-series.js';
 import { TopCounter, type TopList } from './top-counter.js';
 
 export interface ReportOptions {
@@ -113,7 +113,7 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
   const eventCounts = new Histogram(EVENT_COUNT_BINS);
   const entryPages = new TopCounter(options.maxTrackedKeys);
   const campaignSources = new TopCounter(options.maxTrackedKeys);
-  const sessionsPerDay = new Map<number, number>();
+  const sessionsPerHour = new Map<number, number>();
   const seenUsers = new Set<string>();
   let busiest: UserRun[] = [];
   let current: UserRun | null = null;
@@ -173,8 +173,8 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
       if (session.bounce) bounceCount++;
       firstStartedAt = Math.min(firstStartedAt, startedAt);
       lastEndedAt = Math.max(lastEndedAt, endedAt);
-      const day = dayNumber(startedAt);
-      sessionsPerDay.set(day, (sessionsPerDay.get(day) ?? 0) + 1);
+      const hour = hourNumber(startedAt);
+      sessionsPerHour.set(hour, (sessionsPerHour.get(hour) ?? 0) + 1);
       durations.add(session.durationSeconds);
       eventCounts.add(session.eventCount);
       const page = entryPageKey(session);
@@ -199,7 +199,7 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
         bounceCount,
         firstStartedAt: sessionCount === 0 ? null : new Date(firstStartedAt).toISOString(),
         lastEndedAt: sessionCount === 0 ? null : new Date(lastEndedAt).toISOString(),
-        sessionsOverTime: sessionSeries(sessionsPerDay),
+        sessionsOverTime: sessionSeries(sessionsPerHour),
         durationHistogram: durations.result(),
         eventCountHistogram: eventCounts.result(),
         topEntryPages: entryPages.top(topCount),

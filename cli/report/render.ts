@@ -8,6 +8,7 @@ export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const UNIT_HEADINGS = {
+  hour: 'Sessions per hour (UTC)',
   day: 'Sessions per day',
   week: 'Sessions per week',
   month: 'Sessions per month',

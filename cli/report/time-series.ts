@@ -1,7 +1,7 @@
-export type SeriesUnit = 'day' | 'week' | 'month' | 'year';
+export type SeriesUnit = 'hour' | 'day' | 'week' | 'month' | 'year';
 
 export interface SeriesBin {
-  /** The bin's first day, `YYYY-MM-DD` (UTC). */
+  /** Where the bin starts (UTC): `YYYY-MM-DD HH:00` for an hour, else its first day, `YYYY-MM-DD`. */
   readonly start: string;
   readonly sessions: number;
 }
@@ -11,13 +11,30 @@ export interface SessionSeries {
   readonly bins: readonly SeriesBin[];
 }
 
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** More bars than this would be thinner than a pixel in the report. */
 export const MAX_BINS = 400;
+/**
+ * Sessions within two days (a daily export, with the evening before or the morning after) are counted per
+ * hour: per day they would be one or two bars.
+ */
+export const MAX_HOURLY_BINS = 48;
+
+/** Hours since 1970-01-01T00:00Z of an instant. */
+export function hourNumber(epochMs: number): number {
+  return Math.floor(epochMs / HOUR_MS);
+}
+
+type DayUnit = Exclude<SeriesUnit, 'hour'>;
 
 /** Days since 1970-01-01 (UTC) of an instant. */
-export function dayNumber(epochMs: number): number {
+function dayNumber(epochMs: number): number {
   return Math.floor(epochMs / DAY_MS);
+}
+
+function isoHour(hour: number): string {
+  return `${new Date(hour * HOUR_MS).toISOString().slice(0, 13).replace('T', ' ')}:00`;
 }
 
 function isoDay(day: number): string {
@@ -25,7 +42,7 @@ function isoDay(day: number): string {
 }
 
 /** The first day of the bin `day` falls in: itself, its Monday, its month's or year's first day. */
-function binStart(day: number, unit: SeriesUnit): number {
+function binStart(day: number, unit: DayUnit): number {
   if (unit === 'day') return day;
   // 1970-01-01 was a Thursday, three days after a Monday.
   if (unit === 'week') return day - ((((day + 3) % 7) + 7) % 7);
@@ -35,7 +52,7 @@ function binStart(day: number, unit: SeriesUnit): number {
   return dayNumber(start.getTime());
 }
 
-function nextBinStart(start: number, unit: SeriesUnit): number {
+function nextBinStart(start: number, unit: DayUnit): number {
   if (unit === 'day') return start + 1;
   if (unit === 'week') return start + 7;
   const date = new Date(start * DAY_MS);
@@ -48,14 +65,41 @@ function nextBinStart(start: number, unit: SeriesUnit): number {
   return dayNumber(next.getTime());
 }
 
-const APPROXIMATE_DAYS: Record<SeriesUnit, number> = { day: 1, week: 7, month: 31, year: 366 };
+const APPROXIMATE_DAYS: Record<DayUnit, number> = { day: 1, week: 7, month: 31, year: 366 };
 
 /**
- * Sessions per day, or per week, month or year when a day per bar would make more than {@link MAX_BINS}
- * bars. Empty bins between the first and last are included, except in a span of more than MAX_BINS years
- * (bad timestamps), where only non-empty years are listed.
+ * Sessions per hour (keys: {@link hourNumber}) when they span at most {@link MAX_HOURLY_BINS} hours, with the
+ * empty hours between; else as {@link daySeries} counts them.
  */
-export function sessionSeries(sessionsPerDay: ReadonlyMap<number, number>): SessionSeries {
+export function sessionSeries(sessionsPerHour: ReadonlyMap<number, number>): SessionSeries {
+  if (sessionsPerHour.size === 0) return { unit: 'day', bins: [] };
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const hour of sessionsPerHour.keys()) {
+    first = Math.min(first, hour);
+    last = Math.max(last, hour);
+  }
+  if (last - first + 1 <= MAX_HOURLY_BINS) {
+    const bins: SeriesBin[] = [];
+    for (let hour = first; hour <= last; hour++) {
+      bins.push({ start: isoHour(hour), sessions: sessionsPerHour.get(hour) ?? 0 });
+    }
+    return { unit: 'hour', bins };
+  }
+  const sessionsPerDay = new Map<number, number>();
+  for (const [hour, sessions] of sessionsPerHour) {
+    const day = Math.floor(hour / 24);
+    sessionsPerDay.set(day, (sessionsPerDay.get(day) ?? 0) + sessions);
+  }
+  return daySeries(sessionsPerDay);
+}
+
+/**
+ * Sessions per day (keys: days since 1970-01-01 UTC), or per week, month or year when a day per bar would
+ * make more than {@link MAX_BINS} bars. Empty bins between the first and last are included, except in a
+ * span of more than MAX_BINS years (bad timestamps), where only non-empty years are listed.
+ */
+export function daySeries(sessionsPerDay: ReadonlyMap<number, number>): SessionSeries {
   if (sessionsPerDay.size === 0) return { unit: 'day', bins: [] };
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -63,7 +107,7 @@ export function sessionSeries(sessionsPerDay: ReadonlyMap<number, number>): Sess
     first = Math.min(first, day);
     last = Math.max(last, day);
   }
-  const units: SeriesUnit[] = ['day', 'week', 'month', 'year'];
+  const units: DayUnit[] = ['day', 'week', 'month', 'year'];
   const unit =
     units.find((candidate) => (last - first + 1) / APPROXIMATE_DAYS[candidate] <= MAX_BINS - 1) ?? 'year';
   const counts = new Map<number, number>();

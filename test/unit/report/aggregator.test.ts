@@ -40,6 +40,22 @@ describe('createReportAggregator', () => {
     expect(events).toMatchObject({ '1': 2, '3–4': 4 });
   });
 
+  it('counts the sessions of a daily export per UTC hour', () => {
+    const report = createReportAggregator();
+    report.add(sessionView('a', Date.UTC(2024, 0, 2, 8, 5)));
+    report.add(sessionView('a', Date.UTC(2024, 0, 2, 10, 30)));
+    report.add(sessionView('b', Date.UTC(2024, 0, 2, 8, 59)));
+
+    expect(report.finish().sessionsOverTime).toEqual({
+      unit: 'hour',
+      bins: [
+        { start: '2024-01-02 08:00', sessions: 2 },
+        { start: '2024-01-02 09:00', sessions: 0 },
+        { start: '2024-01-02 10:00', sessions: 1 },
+      ],
+    });
+  });
+
   it('counts sessions per UTC day, with the empty days between', () => {
     const report = createReportAggregator();
     report.add(sessionView('a', Date.UTC(2024, 0, 1, 23, 59)));

@@ -3,7 +3,13 @@ import type { SampleSession } from '../../../cli/report/aggregator.js';
 import { layoutUserTimeline, niceTicks } from '../../../cli/report/charts.js';
 import { binIndex, DURATION_BINS, EVENT_COUNT_BINS } from '../../../cli/report/histogram.js';
 import { escapeHtml, html, truncate } from '../../../cli/report/html.js';
-import { MAX_BINS, sessionSeries } from '../../../cli/report/time-series.js';
+import {
+  daySeries,
+  hourNumber,
+  MAX_BINS,
+  MAX_HOURLY_BINS,
+  sessionSeries,
+} from '../../../cli/report/time-series.js';
 import { TopCounter } from '../../../cli/report/top-counter.js';
 
 const DAY = 86_400_000;
@@ -22,6 +28,55 @@ describe('binIndex', () => {
 });
 
 describe('sessionSeries', () => {
+  const hourOf = (year: number, month: number, date: number, hour: number) =>
+    hourNumber(Date.UTC(year, month, date, hour));
+
+  it('counts a daily export per hour, with the empty hours between', () => {
+    const series = sessionSeries(
+      new Map([
+        [hourOf(2024, 0, 2, 8), 3],
+        [hourOf(2024, 0, 2, 10), 1],
+      ]),
+    );
+    expect(series).toEqual({
+      unit: 'hour',
+      bins: [
+        { start: '2024-01-02 08:00', sessions: 3 },
+        { start: '2024-01-02 09:00', sessions: 0 },
+        { start: '2024-01-02 10:00', sessions: 1 },
+      ],
+    });
+  });
+
+  it('counts per day past two days of hours', () => {
+    const first = hourOf(2024, 0, 1, 0);
+    const within = sessionSeries(
+      new Map([
+        [first, 1],
+        [first + MAX_HOURLY_BINS - 1, 1],
+      ]),
+    );
+    expect(within.unit).toBe('hour');
+    expect(within.bins).toHaveLength(MAX_HOURLY_BINS);
+
+    const beyond = sessionSeries(
+      new Map([
+        [first, 1],
+        [first + MAX_HOURLY_BINS, 2],
+      ]),
+    );
+    expect(beyond).toEqual({
+      unit: 'day',
+      bins: [
+        { start: '2024-01-01', sessions: 1 },
+        { start: '2024-01-02', sessions: 0 },
+        { start: '2024-01-03', sessions: 2 },
+      ],
+    });
+  });
+});
+
+describe('daySeries', () => {
   it('switches to weeks starting on Monday when days would be too many bars', () => {
     const perDay = new Map([
       [dayOf(2024, 0, 3), 2], // a Wednesday
@@ -29,7 +84,7 @@ describe('sessionSeries', () => {
       [dayOf(2025, 5, 30), 4],
     ]);
 
-    const series = sessionSeries(perDay);
+    const series = daySeries(perDay);
 
     expect(series.unit).toBe('week');
     expect(series.bins[0]).toEqual({ start: '2024-01-01', sessions: 3 });
@@ -40,14 +95,14 @@ describe('sessionSeries', () => {
 
   it('uses months, then years, for longer spans', () => {
     expect(
-      sessionSeries(
+      daySeries(
         new Map([
           [dayOf(2000, 0, 15), 1],
           [dayOf(2020, 6, 1), 1],
         ]),
       ).unit,
     ).toBe('month');
-    const centuries = sessionSeries(
+    const centuries = daySeries(
       new Map([
         [dayOf(1900, 0, 1), 1],
         [dayOf(2024, 0, 1), 2],
@@ -60,7 +115,7 @@ describe('sessionSeries', () => {
   it('lists only non-empty years when even years would be too many bars', () => {
     const early = new Date(0);
     early.setUTCFullYear(5, 0, 1);
-    const series = sessionSeries(
+    const series = daySeries(
       new Map([
         [early.getTime() / DAY, 1],
         [dayOf(2024, 0, 1), 1],
