@@ -102,6 +102,11 @@ export const stageConfigSchema = z
     storage: z
       .object({
         noncurrentVersionExpirationDays: positiveInt,
+        /**
+         * Days a rejection report (under rejected/) is kept; unset keeps them. The exports themselves are
+         * the customer's and never expire here, so a report's lines can always be found again in them.
+         */
+        rejectionReportExpirationDays: positiveInt.optional(),
       })
       .strict(),
     ingest: z

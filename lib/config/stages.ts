@@ -12,7 +12,7 @@ const stageInputs = {
     logRetentionDays: 14,
     removalPolicy: 'destroy',
     terminationProtection: false,
-    storage: { noncurrentVersionExpirationDays: 7 },
+    storage: { noncurrentVersionExpirationDays: 7, rejectionReportExpirationDays: 30 },
     // One file per invocation: a batch shares one visibility timeout, so big files would wait on each other.
     ingest: { memorySizeMb: 1024, timeoutSeconds: 300, maxConcurrency: 2, batchSize: 1, maxReceiveCount: 5 },
     rebuild: { totalSegments: 4, memorySizeMb: 1024, timeoutSeconds: 300 },
@@ -41,7 +41,7 @@ const stageInputs = {
     logRetentionDays: 365,
     removalPolicy: 'retain',
     terminationProtection: true,
-    storage: { noncurrentVersionExpirationDays: 90 },
+    storage: { noncurrentVersionExpirationDays: 90, rejectionReportExpirationDays: 400 },
     ingest: { memorySizeMb: 1024, timeoutSeconds: 300, maxConcurrency: 10, batchSize: 1, maxReceiveCount: 5 },
     rebuild: { totalSegments: 8, memorySizeMb: 1024, timeoutSeconds: 300 },
     erase: { memorySizeMb: 512, timeoutSeconds: 29 },

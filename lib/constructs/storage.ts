@@ -16,6 +16,8 @@ export interface StorageProps {
   readonly sourcePrefixes: readonly string[];
   readonly removalPolicy: RemovalPolicy;
   readonly noncurrentVersionExpiration: Duration;
+  /** How long rejection reports are kept; kept for good when unset. */
+  readonly rejectionReportExpiration?: Duration | undefined;
   readonly accessLogExpiration: Duration;
 }
 
@@ -61,6 +63,10 @@ export class Storage extends Construct {
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
         { noncurrentVersionExpiration: props.noncurrentVersionExpiration },
+        // Reports copy rejected lines, which may hold personal data, out of the exports: kept only a while.
+        ...(props.rejectionReportExpiration === undefined
+          ? []
+          : [{ prefix: REJECTED_PREFIX, expiration: props.rejectionReportExpiration }]),
       ],
     });
 

@@ -27,6 +27,10 @@ export class StatefulStack extends Stack {
       sourcePrefixes: config.sources.map((source) => source.prefix),
       removalPolicy,
       noncurrentVersionExpiration: Duration.days(config.storage.noncurrentVersionExpirationDays),
+      rejectionReportExpiration:
+        config.storage.rejectionReportExpirationDays === undefined
+          ? undefined
+          : Duration.days(config.storage.rejectionReportExpirationDays),
       accessLogExpiration: Duration.days(config.logRetentionDays),
     });
     this.bucket = storage.bucket;

@@ -1,6 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { REJECTED_PREFIX } from '../../contract/index.js';
 import { stages } from '../../lib/config/stages.js';
 import { logGroupIdOf, onlyResource, resourcesOfType, synthConfiguredStage } from './synth.js';
 
@@ -143,5 +144,28 @@ describe('stateful stack per-stage differences', () => {
     expect(rulesOf('dev')).toContain('"NoncurrentVersionExpiration":{"NoncurrentDays":7}');
     expect(rulesOf('prod')).toContain('"NoncurrentVersionExpiration":{"NoncurrentDays":90}');
     expect(rulesOf('prod')).toContain('"ExpirationInDays":365');
+  });
+
+  it('expires rejection reports, and only them, when the stage says so', () => {
+    const eventsBucketRules = (stageName: 'dev' | 'prod') => {
+      const buckets = Object.values(
+        resourcesOfType(synthConfiguredStage(stageName).stateful, 'AWS::S3::Bucket'),
+      );
+      // The events bucket is the one that logs its access (into the other).
+      const events = buckets.find((bucket) => bucket.Properties.LoggingConfiguration !== undefined);
+      return (events?.Properties.LifecycleConfiguration as { Rules: object[] } | undefined)?.Rules;
+    };
+    expect(eventsBucketRules('dev')).toContainEqual({
+      Prefix: REJECTED_PREFIX,
+      ExpirationInDays: stages.dev.storage.rejectionReportExpirationDays,
+      Status: 'Enabled',
+    });
+    expect(eventsBucketRules('prod')).toContainEqual({
+      Prefix: REJECTED_PREFIX,
+      ExpirationInDays: 400,
+      Status: 'Enabled',
+    });
+    // Nothing else of the bucket expires: the exports are the customer's.
+    expect(eventsBucketRules('prod')?.filter((rule) => 'ExpirationInDays' in rule)).toHaveLength(1);
   });
 });
