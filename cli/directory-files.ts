@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export interface DirectoryFiles {
   /** Paths of the regular files below the directory, in code-unit order of their names at each level. */
   readonly files: string[];
-  /** Folders below it that could not be listed, with the reason. */
+  /** Folders below it that could not be listed, and links to nothing, with the reason. */
   readonly problems: { file: string; reason: string }[];
 }
 

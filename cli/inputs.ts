@@ -22,9 +22,10 @@ function fileInput(name: string, path: string): BatchInput {
 
 /**
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
- * result. A directory stands for every file below it (`directoryFiles`). Standard input, and any input that is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is
- * spooled to a temporary file first: a tie-break may need to read it again, and a pipe reads only once.
- * A temporary folder that cannot take it is a {@link SpoolError}.
+ * result. A directory stands for every file below it (`directoryFiles`). Standard input, and any input that
+ * is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is spooled to a temporary file first: a
+ * tie-break may need to read it again, and a pipe reads only once. A temporary folder that cannot take it is
+ * a {@link SpoolError}.
  */
 export async function prepareInputs(
   names: readonly string[],
