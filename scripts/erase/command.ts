@@ -1,5 +1,6 @@
 // `npm run erase -- --user ID`: erases a user through the admin route, `DELETE /admin/users/{userId}`, of
 // the running local stack, or with --stage of a deployed stage, signed with your AWS credentials.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ErasureView } from '../../functions/admin/app.js';
@@ -27,6 +28,8 @@ Options:
   --stage STAGE    a deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
   --api-url URL    the deployed API's base URL instead of looking it up
   --region REGION  AWS region (default: the API URL's, else AWS_REGION or your profile's)
+  --again-after M  erase again after M minutes (1 to 60; 15 covers the longest merge attempt), for what an
+                   ingest writing this user at the same moment may have left (docs/operations.md)
   -h, --help       show this help
 
 Environment:
@@ -37,6 +40,8 @@ export interface EraseOptions {
   readonly stage: string | undefined;
   readonly apiUrl: string | undefined;
   readonly region: string | undefined;
+  /** Minutes to wait before erasing a second time, when asked. */
+  readonly againAfterMinutes?: number | undefined;
 }
 
 export interface EraseIo {
@@ -46,6 +51,7 @@ export interface EraseIo {
   /** The signer for a deployed API in `region` (tests pass their own credentials). */
   readonly signer?: (region: string) => ApiSigner;
   readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const defaultIo: EraseIo = {
@@ -53,6 +59,8 @@ const defaultIo: EraseIo = {
   err: (line) => console.error(line),
   env: process.env,
 };
+
+const MAX_AGAIN_AFTER_MINUTES = 60;
 
 export function parseEraseOptions(
   argv: readonly string[],
@@ -66,6 +74,7 @@ export function parseEraseOptions(
         stage: { type: 'string' },
         'api-url': { type: 'string' },
         region: { type: 'string' },
+        'again-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,7 +95,15 @@ export function parseEraseOptions(
   const region = values.region as string | undefined;
   if (stage === undefined && apiUrl === undefined && region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };
-  return { user, stage, apiUrl, region };
+  const againAfter = values['again-after'] as string | undefined;
+  const againAfterMinutes = againAfter === undefined ? undefined : Number(againAfter);
+  if (
+    againAfterMinutes !== undefined &&
+    !(againAfter?.trim() !== '' && againAfterMinutes >= 1 && againAfterMinutes <= MAX_AGAIN_AFTER_MINUTES)
+  ) {
+    return { problem: `--again-after takes minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}; got ${againAfter}` };
+  }
+  return { user, stage, apiUrl, region, againAfterMinutes };
 }
 
 /** What the admin route answered, as the command reports it. */
@@ -167,7 +184,18 @@ export async function runErase(argv: readonly string[], io: EraseIo = defaultIo)
   }
   try {
     const deployed = parsed.stage !== undefined || parsed.apiUrl !== undefined;
-    print(deployed ? await eraseOnAws(parsed, io) : await eraseLocally(parsed, io), io);
+    const erase = () => (deployed ? eraseOnAws(parsed, io) : eraseLocally(parsed, io));
+    print(await erase(), io);
+    const minutes = parsed.againAfterMinutes;
+    if (minutes !== undefined) {
+      io.out(
+        `erasing again in ${minutes} minutes, for what an ingest writing this user meanwhile may have left ` +
+          '(stopping now leaves the erasure as it is)',
+      );
+      await (io.sleep ?? sleep)(minutes * 60_000);
+      const second = await erase();
+      io.out(`erased again: ${plural(second.itemsDeleted, 'item')} deleted`);
+    }
     return 0;
   } catch (error) {
     io.err(`erase: ${error instanceof Error ? error.message : String(error)}`);

@@ -55,7 +55,7 @@ const fakeFetch = (async (url: string | URL | Request, init?: RequestInit) => {
   });
 }) as typeof fetch;
 
-async function run(argv: string[]) {
+async function run(argv: string[], sleep?: (ms: number) => Promise<void>) {
   const out: string[] = [];
   const err: string[] = [];
   const status = await runErase(argv, {
@@ -64,6 +64,7 @@ async function run(argv: string[]) {
     env: { SESSIONIZER_DATA_DIR: scratch },
     signer: (region) => createApiSigner({ region, credentials: CREDENTIALS }),
     fetch: fakeFetch,
+    ...(sleep !== undefined && { sleep }),
   });
   return { status, out: out.join('\n'), err: err.join('\n') };
 }
@@ -93,6 +94,26 @@ describe('npm run erase', () => {
       REGION,
     );
     expect(verdict).toMatchObject({ ok: true });
+  });
+
+  it('erases a second time after --again-after minutes, for what a concurrent ingest left', async () => {
+    const waited: number[] = [];
+    const sleep = async (ms: number) => {
+      waited.push(ms);
+      expect(sent).toHaveLength(1);
+      answer = { status: 200, body: { userId: 'a/b?c', erased: true, itemsDeleted: 2, anonymousIds: [] } };
+    };
+
+    const result = await run(['--user', 'a/b?c', '--api-url', API_URL, '--again-after', '15'], sleep);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(waited).toEqual([15 * 60_000]);
+    expect(sent.map((request) => [request.method, request.url])).toEqual([
+      ['DELETE', `${API_URL}admin/users/~b64.${Buffer.from('a/b?c').toString('base64url')}`],
+      ['DELETE', `${API_URL}admin/users/~b64.${Buffer.from('a/b?c').toString('base64url')}`],
+    ]);
+    expect(result.out).toContain('erasing again in 15 minutes');
+    expect(result.out.split('\n').at(-1)).toBe('erased again: 2 items deleted');
   });
 
   it('finds the API of --stage in its stateless stack', async () => {
@@ -147,6 +168,10 @@ describe('npm run erase', () => {
     [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
     [['--user', 'a', '--region', REGION], '--region applies to a deployed stage only'],
+    [['--user', 'a', '--again-after', '0'], '--again-after takes minutes from 1 to 60; got 0'],
+    [['--user', 'a', '--again-after', '61'], '--again-after takes minutes from 1 to 60; got 61'],
+    [['--user', 'a', '--again-after', 'soon'], '--again-after takes minutes from 1 to 60; got soon'],
+    [['--user', 'a', '--again-after', ''], '--again-after takes minutes from 1 to 60; got '],
   ])('refuses %j with status 2', async (argv, problem) => {
     const result = await run(argv);
 
