@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { plural } from './format.js';
 import { SessionLoader } from './session-loader.js';
 import { renderSessionDetail } from './session-panel.js';
+import { SessionTable } from './session-table.js';
 import { TimelineView } from './timeline-view.js';
 import { EMPTY_LOCATION, locationSearch, readLocation, type ViewerLocation } from './url-state.js';
 import { renderUserSummary } from './user-summary.js';
@@ -21,6 +22,7 @@ interface OpenUser {
   readonly summary: UserSummary;
   readonly loader: SessionLoader;
   readonly timeline: TimelineView;
+  readonly table: SessionTable;
   readonly panel: HTMLElement;
   openSessionId: string | null;
   sessionRequest: AbortController | null;
@@ -158,6 +160,7 @@ export class ViewerApp {
         content.replaceChildren(header, this.notice('empty', 'This user has no sessions yet.'));
         return;
       }
+      const table = new SessionTable(summary.userId);
       const user: OpenUser = {
         askedFor: userId,
         summary,
@@ -167,7 +170,9 @@ export class ViewerApp {
           summary,
           onOpen: (session: Session) => this.navigate({ user: summary.userId, session: session.sessionId }),
           onRetry: () => loader.retry(),
+          onView: (inView) => table.show(inView),
         }),
+        table,
         panel: h('section', {
           class: 'panel',
           id: 'session-panel',
@@ -179,7 +184,8 @@ export class ViewerApp {
         sessionRequest: null,
       };
       this.current = user;
-      content.replaceChildren(header, user.timeline.element, user.panel);
+      // The open session's panel right under the timeline, where its mark is; the table below both.
+      content.replaceChildren(header, user.timeline.element, user.panel, user.table.element);
       user.timeline.showInitialWindow();
       this.elements.status.textContent = `Showing ${summary.userId}: ${plural(summary.sessionCount, 'session')}.`;
       if (sessionId !== null) await this.openSession(user, sessionId);
@@ -247,6 +253,7 @@ export class ViewerApp {
         ),
       );
       user.timeline.select(session);
+      user.table.select(session.sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       const notice =
@@ -272,6 +279,7 @@ export class ViewerApp {
     user.panel.hidden = true;
     user.panel.replaceChildren();
     user.timeline.select(null);
+    user.table.select(null);
     if (wasOpen !== null) user.timeline.focusSession(wasOpen);
   }
 }

@@ -32,6 +32,8 @@ export interface TimelineViewOptions {
   readonly summary: UserSummary;
   readonly onOpen: (session: Session) => void;
   readonly onRetry: () => void;
+  /** Told the sessions in view, in start order, each time the view is drawn. */
+  readonly onView?: (inView: readonly Session[]) => void;
 }
 
 /**
@@ -260,6 +262,7 @@ export class TimelineView {
       this.marksLayer.append(...marks.map((mark) => this.marks.get(mark.sessionId) as SVGRectElement));
     }
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
+    this.options.onView?.(marks.map((mark) => byId.get(mark.sessionId) as Session));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;

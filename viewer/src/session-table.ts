@@ -1,0 +1,130 @@
+/// <reference lib="dom" />
+import type { Session } from './api-types.js';
+import { h } from './dom.js';
+import { formatCount, formatDuration, formatMinute } from './format.js';
+import { locationSearch } from './url-state.js';
+
+/** Rows past this are left to zooming in: thousands of rows would bury the page under the timeline. */
+export const MAX_TABLE_ROWS = 50;
+
+const COLUMNS = [
+  ['Session', ''],
+  ['Started (UTC)', ''],
+  ['Duration', 'number'],
+  ['Events', 'number'],
+  ['Page views', 'number'],
+  ['Entry page', ''],
+  ['Campaign', ''],
+  ['Device', ''],
+] as const;
+
+function entryPage(session: Session): string {
+  return session.entryPage?.path ?? session.entryPage?.url ?? '—';
+}
+
+function campaign(session: Session): string {
+  const { campaign } = session;
+  if (campaign === null) return '—';
+  return [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null).join(' · ') || '—';
+}
+
+function device(session: Session): string {
+  const { device } = session;
+  if (device === null) return '—';
+  return [device.type, device.os, device.browser].filter((part) => part !== null).join(' · ') || '—';
+}
+
+/**
+ * The sessions in the timeline's view as a table, newest first, so that their attributes can be scanned and
+ * compared at a glance; each row links to its session as the session's mark does.
+ */
+export class SessionTable {
+  readonly element: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly note: HTMLElement;
+  private readonly rows = new Map<string, HTMLTableRowElement>();
+  /** The ids shown, so a redraw of the timeline that keeps the same sessions in view costs nothing here. */
+  private shown = '';
+  private selectedId: string | null = null;
+
+  constructor(private readonly userId: string) {
+    this.body = h('tbody');
+    this.note = h('p', { class: 'table-note' });
+    this.element = h(
+      'section',
+      { class: 'session-table', 'aria-labelledby': 'session-table-heading' },
+      h('h2', { id: 'session-table-heading' }, 'Sessions in view'),
+      h(
+        'div',
+        { class: 'table-frame' },
+        h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...COLUMNS.map(([column, kind]) => h('th', { scope: 'col', class: kind || null }, column)),
+            ),
+          ),
+          this.body,
+        ),
+      ),
+      this.note,
+    );
+  }
+
+  /** Shows the sessions in view (in start order, as the timeline holds them). */
+  show(inView: readonly Session[]): void {
+    const newest = inView.slice(-MAX_TABLE_ROWS).reverse();
+    const key = `${inView.length}\u0000${newest.map((session) => session.sessionId).join('\u0000')}`;
+    if (key === this.shown) return;
+    this.shown = key;
+    this.rows.clear();
+    this.body.replaceChildren(...newest.map((session) => this.row(session)));
+    this.note.textContent =
+      inView.length === 0
+        ? 'No session in view: zoom out or move the timeline.'
+        : inView.length > newest.length
+          ? `The ${formatCount(newest.length)} latest of ${formatCount(inView.length)} sessions in view; zoom in for the others.`
+          : '';
+  }
+
+  /** Marks the open session's row. */
+  select(sessionId: string | null): void {
+    this.selectedId = sessionId;
+    for (const [id, row] of this.rows) {
+      if (id === sessionId) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
+    }
+  }
+
+  private row(session: Session): HTMLTableRowElement {
+    const label =
+      session.sessionNumber === null ? session.sessionId : `#${formatCount(session.sessionNumber)}`;
+    const link = h(
+      'a',
+      { href: locationSearch({ user: this.userId, session: session.sessionId }), 'data-internal': true },
+      label,
+    );
+    const row = h(
+      'tr',
+      {
+        'data-row-session-id': session.sessionId,
+        'aria-current': session.sessionId === this.selectedId ? 'true' : null,
+      },
+      h('th', { scope: 'row' }, link),
+      h('td', {}, formatMinute(session.startedAt)),
+      h('td', { class: 'number' }, formatDuration(session.durationSeconds)),
+      h('td', { class: 'number' }, formatCount(session.eventCount)),
+      h('td', { class: 'number' }, session.pageViews === null ? '—' : formatCount(session.pageViews)),
+      h('td', { class: 'text' }, entryPage(session)),
+      h('td', { class: 'text' }, campaign(session)),
+      h('td', { class: 'text' }, device(session)),
+    );
+    this.rows.set(session.sessionId, row);
+    return row;
+  }
+}
