@@ -5,18 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
+import type { ExpectedSession } from '../helpers/conformance-cases.js';
 import { ROOT, runScript } from '../helpers/local-servers.js';
 
 export const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 export const BUCKET = 'sessionizer-local';
-
-export interface ExpectedSession {
-  userId: string;
-  sessionNumber: number;
-  startedAt: string;
-  endedAt: string;
-  eventCount: number;
-}
 
 export interface SessionsPage {
   sessions: ExpectedSession[];

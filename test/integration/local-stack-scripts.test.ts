@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/process-utils.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
 import { type Ports, runScript, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
+import { defaultSdkClient } from './local-s3-harness.js';
 import {
   BUCKET,
   getJson,
@@ -163,12 +163,7 @@ describe('npm start (local stack)', () => {
     ]);
     expect(running.ingestLines().at(-1)).toContain('2 of erased users');
     expect(await sessionsOf(apiUrl, userId)).toBeUndefined();
-    const s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${ports.s3}`,
-      region: LOCAL_REGION,
-      forcePathStyle: true,
-      credentials: { ...LOCAL_CREDENTIALS },
-    });
+    const s3 = defaultSdkClient(`http://127.0.0.1:${ports.s3}`);
     try {
       const report = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `rejected/${key}.ndjson` }));
       const lines = (await report.Body?.transformToString())?.trim().split('\n') ?? [];

@@ -17,10 +17,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/s3-client.js';
+import type { ExpectedSession } from '../helpers/conformance-cases.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
 import {
   groupMembers,
@@ -30,11 +30,11 @@ import {
   StackProcess,
   startOnFreePorts,
 } from '../helpers/local-servers.js';
+import { defaultSdkClient } from './local-s3-harness.js';
 import {
   BUCKET,
   CASE_DIR,
   caseSpec,
-  type ExpectedSession,
   expectedByUser,
   getJson,
   mismatchedUsers,
@@ -91,12 +91,7 @@ describe('npm start (local stack)', () => {
     order.splice(Math.floor(order.length / 2), 0, twice);
 
     // Only what every S3 client needs: checksums stay at the SDK defaults (streamed bodies go aws-chunked).
-    const s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${ports.s3}`,
-      region: LOCAL_REGION,
-      forcePathStyle: true,
-      credentials: { ...LOCAL_CREDENTIALS },
-    });
+    const s3 = defaultSdkClient(`http://127.0.0.1:${ports.s3}`);
     try {
       for (const [index, name] of order.entries()) {
         const path = join(CASE_DIR, name);
