@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
-import { CursorCodec } from './cursor.js';
+import { CursorCodec, MIN_CURSOR_KEY_LENGTH } from './cursor.js';
 import { type ApiResponse, errorResponse, notFound } from './responses.js';
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
 
@@ -13,10 +13,37 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** The key that signs cursors, or how to get it: read when a request first needs it, again if that failed. */
+export type CursorSigningKey = string | (() => Promise<string>);
+
 export interface ApiHandlerDeps {
   readonly reader: SessionReader;
-  readonly config: Pick<ApiConfig, 'cursorSigningKey' | 'corsAllowedOrigins' | 'pathsDecoded'>;
+  readonly config: Pick<ApiConfig, 'corsAllowedOrigins' | 'pathsDecoded'> & {
+    readonly cursorSigningKey: CursorSigningKey;
+  };
   readonly logger: Pick<Logger, 'error'>;
+}
+
+function cursorCodecOf(key: CursorSigningKey): () => Promise<CursorCodec> {
+  if (typeof key === 'string') {
+    const codec = new CursorCodec(key);
+    return () => Promise.resolve(codec);
+  }
+  let pending: Promise<CursorCodec> | undefined;
+  return () => {
+    pending ??= key()
+      .then((text) => {
+        if (text.length < MIN_CURSOR_KEY_LENGTH) {
+          throw new Error(`the cursor-signing key is shorter than ${MIN_CURSOR_KEY_LENGTH} characters`);
+        }
+        return new CursorCodec(text);
+      })
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
 }
 
 /** Header names are lower case from API Gateway and from Node, but a hand-built event may differ. */
@@ -32,11 +59,7 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
  * itself is in `routes.ts`; the reader is passed in so tests can use a fake or a mocked DynamoDB client.
  */
 export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): ApiHandler {
-  const deps: RouteDeps = {
-    reader,
-    cursors: new CursorCodec(config.cursorSigningKey),
-    pathsDecoded: config.pathsDecoded,
-  };
+  const cursors = cursorCodecOf(config.cursorSigningKey);
   const allowedOrigins = new Set(config.corsAllowedOrigins);
   const anyOrigin = allowedOrigins.has('*');
 
@@ -66,6 +89,7 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
         headers: { allow: ALLOWED_METHODS },
       };
     }
+    const deps: RouteDeps = { reader, cursors: await cursors(), pathsDecoded: config.pathsDecoded };
     return handleRoute(route, event.rawQueryString ?? '', deps);
   }
 

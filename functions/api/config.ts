@@ -1,9 +1,17 @@
 import * as z from '../shared/zod.js';
+import { MIN_CURSOR_KEY_LENGTH } from './cursor.js';
 
 const apiEnvSchema = z.pipe(
   z.object({
     TABLE_NAME: z.string().check(z.minLength(1, 'must be set')),
-    CURSOR_SIGNING_KEY: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+    /** The key itself: for the local stack and tests. */
+    CURSOR_SIGNING_KEY: z.optional(
+      z
+        .string()
+        .check(z.minLength(MIN_CURSOR_KEY_LENGTH, `must be at least ${MIN_CURSOR_KEY_LENGTH} characters`)),
+    ),
+    /** On AWS: the Secrets Manager secret holding the key, read at the first request that needs it. */
+    CURSOR_SIGNING_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
     /** Comma-separated origins allowed to call the API from a browser; `*` allows any. Unset: no CORS. */
     CORS_ALLOWED_ORIGINS: z.pipe(
       z.optional(z.string()),
@@ -26,7 +34,9 @@ const apiEnvSchema = z.pipe(
   }),
   z.transform((env) => ({
     tableName: env.TABLE_NAME,
-    cursorSigningKey: env.CURSOR_SIGNING_KEY,
+    ...(env.CURSOR_SIGNING_KEY === undefined
+      ? { cursorSigningKeySecretArn: env.CURSOR_SIGNING_KEY_SECRET_ARN as string }
+      : { cursorSigningKey: env.CURSOR_SIGNING_KEY }),
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     pathsDecoded: env.API_PATHS_DECODED,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
@@ -38,8 +48,13 @@ export type ApiConfig = z.infer<typeof apiEnvSchema>;
 /** Parses the API's environment; throws naming every bad variable (never its value: one is a secret). */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const parsed = apiEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  if ((env.CURSOR_SIGNING_KEY === undefined) === (env.CURSOR_SIGNING_KEY_SECRET_ARN === undefined)) {
+    problems.push('exactly one of CURSOR_SIGNING_KEY and CURSOR_SIGNING_KEY_SECRET_ARN must be set');
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new Error(`invalid API configuration: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -13,6 +13,8 @@ export interface CursorBinding {
 }
 
 const VERSION = 1;
+/** A shorter HMAC key would be guessable sooner than the cursors it signs expire from use. */
+export const MIN_CURSOR_KEY_LENGTH = 32;
 /** Well above a real cursor (~70 chars); bounds the work done on junk. */
 export const MAX_CURSOR_LENGTH = 256;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbSessionReader } from '../adapters/dynamodb/session-reader.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
+import { readSecretText } from '../adapters/secrets/secret-text.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { httpEntry } from '../shared/http-entry.js';
 import { createApiHandler } from './app.js';
@@ -9,9 +11,14 @@ import { loadApiConfig } from './config.js';
 // Parsed at cold start: a bad environment fails the init once instead of every request.
 const config = loadApiConfig();
 const logger = new Logger({ serviceName: config.serviceName });
+// On AWS the key stays in Secrets Manager, out of the function's configuration (which more people may read).
+const cursorSigningKey =
+  'cursorSigningKey' in config
+    ? config.cursorSigningKey
+    : () => readSecretText(new SecretsManagerClient({}), config.cursorSigningKeySecretArn);
 const app = createApiHandler({
   reader: new DynamoDbSessionReader(new Transport({ client: dynamoDbClient, tableName: config.tableName })),
-  config,
+  config: { ...config, cursorSigningKey },
   logger,
 });
 

@@ -102,7 +102,7 @@ export class Api extends Construct {
     Validations.of(this.cursorSigningKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, so a rotation Lambda is not worth its cost. Rotate by redeploying after deleting the secret.',
+        'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, so a rotation Lambda is not worth its cost. Rotate by putting a new value (aws secretsmanager put-secret-value); new function instances read it.',
     });
 
     this.handler = new NodeFunction(this, 'Handler', {
@@ -114,10 +114,9 @@ export class Api extends Construct {
       removalPolicy: props.removalPolicy,
       environment: {
         TABLE_NAME: props.table.tableName,
-        // unsafeUnwrap only yields a {{resolve:secretsmanager:...}} dynamic reference: CloudFormation
-        // resolves it at deploy time, so the key never appears in the template or cdk.out, and the
-        // handler needs no Secrets Manager call (or permission) on cold start.
-        CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
+        // The secret's ARN, not its value: the function reads the key at its first request, so the key
+        // stays out of the function's configuration, which lambda:GetFunctionConfiguration shows.
+        CURSOR_SIGNING_KEY_SECRET_ARN: this.cursorSigningKey.secretArn,
         CORS_ALLOWED_ORIGINS: props.corsAllowedOrigins.join(','),
         // HTTP APIs hand the function an already-decoded path; decoding it again would corrupt ids with `%`.
         API_PATHS_DECODED: 'true',
@@ -126,6 +125,7 @@ export class Api extends Construct {
       },
     });
     props.table.grant(this.handler.role, ...API_TABLE_ACTIONS);
+    this.cursorSigningKey.grantRead(this.handler.role);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,

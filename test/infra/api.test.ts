@@ -83,12 +83,12 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
     });
   });
 
-  it('gives the lookup function its environment, with the cursor key as a dynamic reference and no session rules', () => {
+  it('gives the lookup function its environment, with the cursor key’s secret by ARN and no session rules', () => {
     const variables = environmentOf(apiFunction(stateless));
     expect(Object.keys(variables).sort()).toEqual([
       'API_PATHS_DECODED',
       'CORS_ALLOWED_ORIGINS',
-      'CURSOR_SIGNING_KEY',
+      'CURSOR_SIGNING_KEY_SECRET_ARN',
       'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
@@ -98,9 +98,9 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
     // API Gateway HTTP API hands the function decoded paths: ids with `/`, `?`, `%` route by it.
     expect(variables.API_PATHS_DECODED).toBe('true');
     const secretId = Object.keys(resourcesOfType(stateless, 'AWS::SecretsManager::Secret'))[0];
-    expect(variables.CURSOR_SIGNING_KEY).toEqual({
-      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
-    });
+    // The ARN only: the key itself never reaches the function's configuration, not even as a reference.
+    expect(variables.CURSOR_SIGNING_KEY_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(JSON.stringify(variables)).not.toContain('resolve:secretsmanager');
     stateless.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
     });

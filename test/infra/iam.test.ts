@@ -158,14 +158,25 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
     expect(servicesOf('admin')).toEqual(new Set(['logs', 'dynamodb']));
   });
 
-  it('gives the api function read-only table access and nothing else', () => {
+  it('gives the api function read-only table access, its cursor key, and nothing else', () => {
     const apiRoleId = roleIdOfHandler(stateless, 'api');
     expectTableAccess('api', API_TABLE_ACTIONS);
-    const actions = actionsOf(statementsOfRole(stateless, apiRoleId));
+    const statements = statementsOfRole(stateless, apiRoleId);
+    const actions = actionsOf(statements);
     for (const write of tableWriteActions) {
       expect(actions).not.toContain(write);
     }
-    expect(servicesOf('api')).toEqual(new Set(['logs', 'dynamodb']));
+    expect(servicesOf('api')).toEqual(new Set(['logs', 'dynamodb', 'secretsmanager']));
+    // Reading the one secret that signs cursors, no other.
+    const secretId = Object.keys(resourcesOfType(stateless, 'AWS::SecretsManager::Secret'))[0];
+    const secretStatements = statements.filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('secretsmanager:')),
+    );
+    expect(secretStatements).toHaveLength(1);
+    expect(new Set(asArray(secretStatements[0]?.Action))).toEqual(
+      new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+    );
+    expect(secretStatements[0]?.Resource).toEqual({ Ref: secretId });
     expect(
       resourcesOfType(stateless, 'AWS::IAM::Role')[apiRoleId]?.Properties.ManagedPolicyArns,
     ).toBeUndefined();

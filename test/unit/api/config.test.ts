@@ -61,6 +61,22 @@ describe('loadApiConfig', () => {
     expect(message).not.toContain(short);
   });
 
+  it('takes the key’s Secrets Manager ARN instead of the key, as deployed', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor-key-AbCdEf';
+    const config = loadApiConfig({ TABLE_NAME: 't', CURSOR_SIGNING_KEY_SECRET_ARN: arn });
+    expect(config).toMatchObject({ cursorSigningKeySecretArn: arn });
+    expect(config).not.toHaveProperty('cursorSigningKey');
+  });
+
+  it.each([
+    ['neither', {}],
+    ['both', { CURSOR_SIGNING_KEY: KEY, CURSOR_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x' }],
+  ])('wants exactly one of the key and its secret (%s given)', (_, variables) => {
+    expect(() => loadApiConfig({ TABLE_NAME: 't', ...variables })).toThrowError(
+      /^invalid API configuration: exactly one of CURSOR_SIGNING_KEY and CURSOR_SIGNING_KEY_SECRET_ARN must be set$/,
+    );
+  });
+
   it('rejects an empty table name', () => {
     expect(() => loadApiConfig({ TABLE_NAME: '', CURSOR_SIGNING_KEY: KEY })).toThrowError(
       /TABLE_NAME must be set/,
