@@ -67,18 +67,24 @@ function nextBinStart(start: number, unit: DayUnit): number {
 
 const APPROXIMATE_DAYS: Record<DayUnit, number> = { day: 1, week: 7, month: 31, year: 366 };
 
+/** The smallest and the largest key of a map that holds some. */
+function keyRange(counts: ReadonlyMap<number, number>): [number, number] {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const key of counts.keys()) {
+    first = Math.min(first, key);
+    last = Math.max(last, key);
+  }
+  return [first, last];
+}
+
 /**
  * Sessions per hour (keys: {@link hourNumber}) when they span at most {@link MAX_HOURLY_BINS} hours, with the
  * empty hours between; else as {@link daySeries} counts them.
  */
 export function sessionSeries(sessionsPerHour: ReadonlyMap<number, number>): SessionSeries {
   if (sessionsPerHour.size === 0) return { unit: 'day', bins: [] };
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const hour of sessionsPerHour.keys()) {
-    first = Math.min(first, hour);
-    last = Math.max(last, hour);
-  }
+  const [first, last] = keyRange(sessionsPerHour);
   if (last - first + 1 <= MAX_HOURLY_BINS) {
     const bins: SeriesBin[] = [];
     for (let hour = first; hour <= last; hour++) {
@@ -101,12 +107,7 @@ export function sessionSeries(sessionsPerHour: ReadonlyMap<number, number>): Ses
  */
 export function daySeries(sessionsPerDay: ReadonlyMap<number, number>): SessionSeries {
   if (sessionsPerDay.size === 0) return { unit: 'day', bins: [] };
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const day of sessionsPerDay.keys()) {
-    first = Math.min(first, day);
-    last = Math.max(last, day);
-  }
+  const [first, last] = keyRange(sessionsPerDay);
   const units: DayUnit[] = ['day', 'week', 'month', 'year'];
   const unit =
     units.find((candidate) => (last - first + 1) / APPROXIMATE_DAYS[candidate] <= MAX_BINS - 1) ?? 'year';
