@@ -15,7 +15,9 @@ export type QueueActivity =
   | { type: 'succeeded'; message: StoredMessage; durationMs: number }
   /** Not deleted: received again once `retryInMs` has passed, or dead-lettered then. */
   | { type: 'failed'; message: StoredMessage; reason: string; retryInMs: number; lastReceive: boolean }
-  | { type: 'dead-lettered'; message: StoredMessage };
+  | { type: 'dead-lettered'; message: StoredMessage }
+  /** Still running when the stack stopped: given back uncounted, delivered again on the next start. */
+  | { type: 'released'; message: StoredMessage };
 
 export interface IngestQueueOptions {
   queue: LocalSqsQueue;
@@ -81,7 +83,10 @@ export function failedMessageIds(
 export class IngestQueue {
   private handler: SqsBatchHandler | undefined;
   private running = 0;
-  private readonly invocations = new Set<Promise<void>>();
+  /** Running invocations, each with the messages it was handed. */
+  private readonly invocations = new Map<Promise<void>, readonly StoredMessage[]>();
+  /** Set once a stop gave the messages still running back: their outcome no longer counts. */
+  private released = false;
   private pumpScheduled = false;
   private visibilityTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -119,20 +124,28 @@ export class IngestQueue {
   }
 
   /**
-   * Stops receiving and waits up to `graceMs` for running invocations. Messages still in flight stay
-   * in the queue on disk and are delivered again on the next start.
+   * Stops receiving and waits up to `graceMs` for running invocations. The messages of those still running
+   * then (the servers they write to stop next) are given back uncounted, in the queue on disk: delivered
+   * again on the next start, and never dead-lettered for a stop.
    */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
     clearTimeout(this.visibilityTimer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.invocations]),
+      Promise.allSettled([...this.invocations.keys()]),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
     ]);
     clearTimeout(timer);
+    this.released = true;
+    for (const batch of this.invocations.values()) {
+      for (const message of batch) {
+        this.options.queue.release(message.messageId, message.receiptHandle as string);
+        this.options.onActivity?.({ type: 'released', message });
+      }
+    }
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -159,7 +172,7 @@ export class IngestQueue {
         this.invocations.delete(invocation);
         this.schedulePump();
       });
-      this.invocations.add(invocation);
+      this.invocations.set(invocation, received);
     }
     this.armVisibilityTimer();
     if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
@@ -188,6 +201,8 @@ export class IngestQueue {
     } catch (error) {
       failed = { ids: new Set(batch.map((message) => message.messageId)), reason: describeError(error) };
     }
+    // The stop gave this batch back already; what its cut-off run ended with says nothing of the messages.
+    if (this.released) return;
     const durationMs = Math.round(performance.now() - started);
     const { queue, onActivity } = this.options;
     for (const message of batch) {

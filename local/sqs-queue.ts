@@ -131,6 +131,23 @@ export class LocalSqsQueue {
     this.messages.set(messageId, failed);
   }
 
+  /**
+   * Gives back a receive the stack's own stop cut short: the message is visible again at once and that
+   * receive does not count, so stopping the stack never pushes a message toward its dead-letter queue.
+   */
+  release(messageId: string, receiptHandle: string): void {
+    const message = this.messages.get(messageId);
+    if (message === undefined || message.receiptHandle !== receiptHandle) return;
+    const { receiptHandle: _, ...rest } = message;
+    const released: StoredMessage = {
+      ...rest,
+      receiveCount: Math.max(0, message.receiveCount - 1),
+      visibleAt: this.now(),
+    };
+    this.queueFolder.save(released);
+    this.messages.set(messageId, released);
+  }
+
   /** When the next invisible message becomes visible; undefined when none is waiting. */
   nextVisibleAt(): number | undefined {
     let next: number | undefined;

@@ -130,6 +130,8 @@ export function formatQueueActivity(
         `${next} in ${seconds(activity.retryInMs)}`
       );
     }
+    case 'released':
+      return `stopped while ingesting ${what}: it is ingested again on the next start`;
     case 'dead-lettered':
       return (
         `DEAD-LETTERED ${what} after ${plural(activity.message.receiveCount, 'receive')}` +

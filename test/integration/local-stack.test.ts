@@ -213,7 +213,9 @@ describe('npm start (local stack)', () => {
     const exit = await running.exited;
     // npm's own status after Ctrl-C depends on its shell (the stack itself exited 0 after "stopped.").
     expect([0, 130, 'SIGINT'], running.output).toContain(exit.code ?? exit.signal);
-    expect(running.output).toMatch(/SIGINT: stopping\.\.\.\n.*stopped\./);
+    // Between the two, an ingest the stop cut short says it is given back for the next start.
+    expect(running.output).toMatch(/SIGINT: stopping\.\.\.\n(?:.*\n)*?.*stopped\./);
+    expect(running.output).not.toMatch(/DEAD-LETTERED|goes to the dead-letter queue/);
     await waitUntil('every process of the stack to be gone', 10_000, () =>
       groupMembers(running.pid).length === 0 ? true : undefined,
     );
@@ -238,16 +240,22 @@ describe('npm start (local stack)', () => {
     const restarted = stack;
     expect(await mismatchedUsers(apiUrl)).toEqual([]);
 
-    // Only the object missing from the ledger is ingested again.
+    // The object missing from the ledger is ingested again; so is any the Ctrl-C above cut short, to no
+    // change (a busy machine may still be redelivering the case's files then).
+    const isDropped = (line: string) => line.includes(' incoming/dropped file.ndjson:');
     await waitUntil('the unfinished object to be ingested', 30_000, () =>
-      restarted.ingestLines().length > 0 ? true : undefined,
+      restarted.ingestLines().some(isDropped) ? true : undefined,
     );
     await sleep(500);
-    expect(restarted.ingestLines()).toEqual([
+    const lines = restarted.ingestLines();
+    expect(lines.filter(isDropped)).toEqual([
       expect.stringMatching(
         / ingested incoming\/dropped file\.ndjson: 2 events, 0 rejected, 1 user, 0 sessions written/,
       ),
     ]);
+    for (const line of lines.filter((line) => !isDropped(line))) {
+      expect(line).toMatch(/ (ingested|NOT entirely read:) incoming\/[^:]+: .*, 0 sessions written/);
+    }
 
     const probe = cursorProbe as NonNullable<typeof cursorProbe>;
     const page = await getJson(

@@ -220,6 +220,38 @@ describe('IngestQueue', () => {
     expect(counts).toEqual(['2']);
   });
 
+  it('gives back uncounted, on close, a message whose invocation the stop cut short, even on its last receive', async () => {
+    const activity: QueueActivity[] = [];
+    const before = openQueue({ maxReceiveCount: 1, activity });
+    let fail!: (error: Error) => void;
+    before.start(
+      () =>
+        new Promise<void>((_, reject) => {
+          fail = reject;
+        }),
+    );
+    before.send('cut short');
+    await sleep(20);
+    await before.close(10);
+    // What the stop does next: the servers go, and the invocation fails for it.
+    fail(new Error('connect ECONNREFUSED'));
+    await sleep(20);
+    expect(activity.map((entry) => entry.type)).toEqual(['released']);
+
+    const after = openQueue({ maxReceiveCount: 1, activity });
+    const counts: string[] = [];
+    const { calls, handler } = recordingHandler();
+    after.start(async (event) => {
+      counts.push(event.Records[0]?.attributes.ApproximateReceiveCount as string);
+      return handler(event);
+    });
+    await after.idle();
+
+    expect(calls).toEqual([['cut short']]);
+    expect(counts).toEqual(['1']);
+    expect(activity.map((entry) => entry.type)).toEqual(['released', 'succeeded']);
+  });
+
   it('keeps messages sent before start() on disk and delivers them once started', async () => {
     const before = openQueue();
     before.send('early');

@@ -133,6 +133,9 @@ describe('stack log lines', () => {
     expect(
       formatQueueActivity({ type: 'succeeded', message, durationMs: 1 }, ['incoming/a']),
     ).toBeUndefined();
+    expect(formatQueueActivity({ type: 'released', message }, ['incoming/a'])).toBe(
+      'stopped while ingesting incoming/a: it is ingested again on the next start',
+    );
   });
 
   it('words an injected throttle so it cannot be mistaken for a real one', () => {
