@@ -71,6 +71,10 @@ describe('session viewer in Chromium', () => {
     );
     expect(new URL(page.url()).search).toBe('?user=alice');
     expect(tracked.requests.map((url) => new URL(url).pathname)).toContain('/users/anon-7');
+    // The summary's ids are the stitched ones, not every anonymousId a session shows.
+    await expect(
+      page.locator('.summary dt', { hasText: 'Stitched anonymous IDs' }).locator('+ dd').textContent(),
+    ).resolves.toBe('anon-7');
 
     await page.goto(userUrl('anon-9'));
     await page.locator('#user-heading', { hasText: 'anon-9' }).waitFor();

@@ -36,7 +36,7 @@ export function renderUserSummary(summary: UserSummary, askedFor: string | null)
     ['Events', formatCount(summary.eventCount)],
     ['First seen', seen(summary.firstSeenAt)],
     ['Last seen', seen(summary.lastSeenAt)],
-    ['Anonymous IDs', anonymousIds],
+    ['Stitched anonymous IDs', anonymousIds],
   ];
   return h(
     'section',
