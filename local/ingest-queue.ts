@@ -124,9 +124,9 @@ export class IngestQueue {
   }
 
   /**
-   * Stops receiving and waits up to `graceMs` for running invocations. The messages of those still running
-   * then (the servers they write to stop next) are given back uncounted, in the queue on disk: delivered
-   * again on the next start, and never dead-lettered for a stop.
+   * Stops receiving and waits up to `graceMs` for running invocations. The messages of those that fail
+   * meanwhile, or still run then (the servers they write to stop next), are given back uncounted, in the
+   * queue on disk: delivered again on the next start, and never dead-lettered for a stop.
    */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
@@ -140,13 +140,13 @@ export class IngestQueue {
     ]);
     clearTimeout(timer);
     this.released = true;
-    for (const batch of this.invocations.values()) {
-      for (const message of batch) {
-        this.options.queue.release(message.messageId, message.receiptHandle as string);
-        this.options.onActivity?.({ type: 'released', message });
-      }
-    }
+    for (const batch of this.invocations.values()) for (const message of batch) this.giveBack(message);
     for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private giveBack(message: StoredMessage): void {
+    this.options.queue.release(message.messageId, message.receiptHandle as string);
+    this.options.onActivity?.({ type: 'released', message });
   }
 
   /** Coalesces sends of one tick, so a burst of notifications is received as batches. */
@@ -210,6 +210,11 @@ export class IngestQueue {
       if (!failed.ids.has(message.messageId)) {
         queue.delete(message.messageId, receiptHandle);
         onActivity?.({ type: 'succeeded', message, durationMs });
+        continue;
+      }
+      // A failure once the stop began is the stop's: Ctrl-C signals the servers too, which die at once.
+      if (this.closed) {
+        this.giveBack(message);
         continue;
       }
       const reason = reasonFor(failed, message.messageId);

@@ -252,6 +252,30 @@ describe('IngestQueue', () => {
     expect(activity.map((entry) => entry.type)).toEqual(['released', 'succeeded']);
   });
 
+  it('gives back uncounted a message whose invocation fails while the stop waits for it (Ctrl-C stops the servers too)', async () => {
+    const activity: QueueActivity[] = [];
+    const before = openQueue({ maxReceiveCount: 1, activity });
+    let fail!: (error: Error) => void;
+    before.start(
+      () =>
+        new Promise<void>((_, reject) => {
+          fail = reject;
+        }),
+    );
+    before.send('signalled');
+    await sleep(20);
+    const closed = before.close(5_000);
+    fail(new Error('connect ECONNREFUSED'));
+    await closed;
+    expect(activity.map((entry) => entry.type)).toEqual(['released']);
+
+    const after = openQueue({ maxReceiveCount: 1 });
+    const { calls, handler } = recordingHandler();
+    after.start(handler);
+    await after.idle();
+    expect(calls).toEqual([['signalled']]);
+  });
+
   it('keeps messages sent before start() on disk and delivers them once started', async () => {
     const before = openQueue();
     before.send('early');
