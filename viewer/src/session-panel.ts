@@ -42,7 +42,8 @@ function campaignValue(campaign: Campaign | null): string {
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
 
-function deviceValue(device: Device | null): string {
+/** A session's device in one line, `type · os · browser` of what it has; `—` for none. Also the table's. */
+export function deviceValue(device: Device | null): string {
   if (device === null) return '—';
   const parts = [device.type, device.os, device.browser].filter((part) => part !== null);
   return parts.length === 0 ? '—' : parts.join(' · ');

@@ -2,6 +2,7 @@
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
 import { formatCount, formatDuration, formatMinute } from './format.js';
+import { deviceValue } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
 /** Rows past this are left to zooming in: thousands of rows would bury the page under the timeline. */
@@ -26,12 +27,6 @@ function campaign(session: Session): string {
   const { campaign } = session;
   if (campaign === null) return '—';
   return [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null).join(' · ') || '—';
-}
-
-function device(session: Session): string {
-  const { device } = session;
-  if (device === null) return '—';
-  return [device.type, device.os, device.browser].filter((part) => part !== null).join(' · ') || '—';
 }
 
 /**
@@ -122,7 +117,7 @@ export class SessionTable {
       h('td', { class: 'number' }, session.pageViews === null ? '—' : formatCount(session.pageViews)),
       h('td', { class: 'text' }, entryPage(session)),
       h('td', { class: 'text' }, campaign(session)),
-      h('td', { class: 'text' }, device(session)),
+      h('td', { class: 'text' }, deviceValue(session.device)),
     );
     this.rows.set(session.sessionId, row);
     return row;
