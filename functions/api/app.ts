@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
-import { CursorCodec, MIN_CURSOR_KEY_LENGTH } from './cursor.js';
+import { CursorCodec } from './cursor.js';
 import { type ApiResponse, errorResponse, notFound } from './responses.js';
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
 
@@ -32,12 +32,7 @@ function cursorCodecOf(key: CursorSigningKey): () => Promise<CursorCodec> {
   let pending: Promise<CursorCodec> | undefined;
   return () => {
     pending ??= key()
-      .then((text) => {
-        if (text.length < MIN_CURSOR_KEY_LENGTH) {
-          throw new Error(`the cursor-signing key is shorter than ${MIN_CURSOR_KEY_LENGTH} characters`);
-        }
-        return new CursorCodec(text);
-      })
+      .then((text) => new CursorCodec(text))
       .catch((error: unknown) => {
         pending = undefined;
         throw error;

@@ -46,7 +46,12 @@ function canonicalBase64Url(text: string): Buffer | undefined {
  * order or filter, and it tells its holder nothing about them.
  */
 export class CursorCodec {
-  constructor(private readonly signingKey: string) {}
+  constructor(private readonly signingKey: string) {
+    // Never the key itself in the message: it is a secret.
+    if (signingKey.length < MIN_CURSOR_KEY_LENGTH) {
+      throw new RangeError(`the cursor-signing key is shorter than ${MIN_CURSOR_KEY_LENGTH} characters`);
+    }
+  }
 
   encode(binding: CursorBinding, after: number, mark?: string): string {
     const position = mark === undefined ? { v: VERSION, after } : { v: VERSION, after, mark };

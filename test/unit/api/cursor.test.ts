@@ -8,6 +8,13 @@ const AFTER = 1_704_099_600_000;
 describe('CursorCodec', () => {
   const codec = new CursorCodec(TEST_SIGNING_KEY);
 
+  it('refuses a key too short to sign with, without showing it', () => {
+    expect(() => new CursorCodec('k'.repeat(31))).toThrowError(
+      /^the cursor-signing key is shorter than 32 characters$/,
+    );
+    expect(() => new CursorCodec('k'.repeat(32))).not.toThrow();
+  });
+
   it('round-trips the position for the same binding', () => {
     const cursor = codec.encode(BINDING, AFTER);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
