@@ -97,9 +97,10 @@ export function parseEraseOptions(
     return { problem: '--region applies to a deployed stage only; add --stage' };
   const againAfter = values['again-after'] as string | undefined;
   const againAfterMinutes = againAfter === undefined ? undefined : Number(againAfter);
+  // A blank parses to 0 and words to NaN: the range refuses both.
   if (
     againAfterMinutes !== undefined &&
-    !(againAfter?.trim() !== '' && againAfterMinutes >= 1 && againAfterMinutes <= MAX_AGAIN_AFTER_MINUTES)
+    !(againAfterMinutes >= 1 && againAfterMinutes <= MAX_AGAIN_AFTER_MINUTES)
   ) {
     return { problem: `--again-after takes minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}; got ${againAfter}` };
   }
