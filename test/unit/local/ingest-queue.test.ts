@@ -51,6 +51,21 @@ function recordingHandler(decide: (event: SQSEvent, call: number) => unknown = (
   return { calls, handler };
 }
 
+/** A queue (a single receive allowed) invoking `body` with a run that hangs until the test fails it. */
+async function hangingInvocation(body: string, activity: QueueActivity[]) {
+  const queue = openQueue({ maxReceiveCount: 1, activity });
+  let fail!: (error: Error) => void;
+  queue.start(
+    () =>
+      new Promise<void>((_, reject) => {
+        fail = reject;
+      }),
+  );
+  queue.send(body);
+  await sleep(20);
+  return { queue, fail };
+}
+
 const failing = (event: SQSEvent, bodies: string[]) => ({
   batchItemFailures: event.Records.filter((record) => bodies.includes(record.body)).map((record) => ({
     itemIdentifier: record.messageId,
@@ -222,16 +237,7 @@ describe('IngestQueue', () => {
 
   it('gives back uncounted, on close, a message whose invocation the stop cut short, even on its last receive', async () => {
     const activity: QueueActivity[] = [];
-    const before = openQueue({ maxReceiveCount: 1, activity });
-    let fail!: (error: Error) => void;
-    before.start(
-      () =>
-        new Promise<void>((_, reject) => {
-          fail = reject;
-        }),
-    );
-    before.send('cut short');
-    await sleep(20);
+    const { queue: before, fail } = await hangingInvocation('cut short', activity);
     await before.close(10);
     // What the stop does next: the servers go, and the invocation fails for it.
     fail(new Error('connect ECONNREFUSED'));
@@ -254,16 +260,7 @@ describe('IngestQueue', () => {
 
   it('gives back uncounted a message whose invocation fails while the stop waits for it (Ctrl-C stops the servers too)', async () => {
     const activity: QueueActivity[] = [];
-    const before = openQueue({ maxReceiveCount: 1, activity });
-    let fail!: (error: Error) => void;
-    before.start(
-      () =>
-        new Promise<void>((_, reject) => {
-          fail = reject;
-        }),
-    );
-    before.send('signalled');
-    await sleep(20);
+    const { queue: before, fail } = await hangingInvocation('signalled', activity);
     const closed = before.close(5_000);
     fail(new Error('connect ECONNREFUSED'));
     await closed;
