@@ -3,6 +3,7 @@
 // folder the project was specified with (../shared/data beside the repository, or SESSIONIZER_SHARED_DATA).
 // The repository never needs that folder: the copies are committed. Run `npm run fixtures:sync` when the
 // shared cases change, then review and commit the difference.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,16 @@ for (const folder of ['conformance', 'seed-example']) {
   const to = join(target, folder);
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
+  // Written as the committed copies are (`npm run lint` checks them), so unchanged cases show no difference.
+  const formatted = spawnSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', to], {
+    encoding: 'utf8',
+  });
+  if (formatted.status !== 0) {
+    console.error(
+      `${formatted.stderr ?? formatted.error}\nfixtures:sync: could not format ${to} (npm ci first?)`,
+    );
+    process.exit(1);
+  }
   const count = folder === 'conformance' ? readdirSync(to).length : 1;
   console.log(`fixtures:sync: ${folder} (${count} case${count === 1 ? '' : 's'}) copied from ${from}`);
 }
