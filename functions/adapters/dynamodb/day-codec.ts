@@ -10,11 +10,20 @@ import {
   type SegmentIndex,
 } from './event-segments.js';
 import { chunkSk, daySk, parseDaySk, userPk } from './keys.js';
+import { decodePageIndex, encodePageIndex, MAX_INDEXED_PAGES } from './page-index.js';
 import { decodeRowBlob, encodeRows, type StoredSessionRow } from './session-rows.js';
 import type { Item } from './transport.js';
 
 /** Items stay well under DynamoDB's 400 KB: keys, numbers and names need some room beside the blobs. */
 export const DEFAULT_PAGE_LIMIT_BYTES = 350_000;
+
+/**
+ * A day's session rows past this (deflated) are cut into pages of at most this much (a single session can
+ * exceed it): with its keys, segment index and page index, a page stays within the 4 KB a strongly consistent
+ * read bills as one unit, so a session read on a day of hundreds of sessions reads the last page and its own
+ * ({@link MAX_INDEXED_PAGES}) instead of the whole day.
+ */
+export const DEFAULT_ROWS_LIMIT_BYTES = 2_800;
 
 export interface DayWrite {
   readonly user: string;
@@ -54,19 +63,22 @@ interface PagePlan {
 }
 
 /**
- * Splits a day's sessions into pages of at most `limit` bytes of summaries and events (a single session can
- * exceed it); a page's events stay inline when small and go to chunks otherwise: one, or segments of about
- * {@link SEGMENT_BYTES} (at most `limit`) when they are more.
+ * Splits a day's sessions into pages of at most `rowsLimit` bytes of summaries and `limit` of summaries and
+ * events (a single session can exceed either); a page's events stay inline when small and go to chunks
+ * otherwise: one, or segments of about {@link SEGMENT_BYTES} (at most `limit`) when they are more.
  */
-function planPages(user: string, sessions: readonly Session[], limit: number): PagePlan[] {
+function planPages(user: string, sessions: readonly Session[], limit: number, rowsLimit: number): PagePlan[] {
+  const halves = (group: Session[]): PagePlan[] => {
+    const middle = Math.ceil(group.length / 2);
+    return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
+  };
   const split = (group: Session[]): PagePlan[] => {
     const summaries = encodeRows(group);
+    // Rows alone decide first: a busy day's events are then encoded once per page, not once per halving.
+    if (summaries.length > rowsLimit && group.length > 1) return halves(group);
     const pageEvents = group.flatMap((session) => session.events);
     const events = encodeEvents(user, pageEvents);
-    if (summaries.length + events.length > limit && group.length > 1) {
-      const middle = Math.ceil(group.length / 2);
-      return [...split(group.slice(0, middle)), ...split(group.slice(middle))];
-    }
+    if (summaries.length + events.length > limit && group.length > 1) return halves(group);
     if (events.length <= Math.min(INLINE_EVENTS_BYTES, limit - summaries.length))
       return [{ sessions: group, summaries, events, chunks: [], segmentIndex: undefined }];
     const segments = encodeSegments(user, pageEvents, events, {
@@ -81,9 +93,17 @@ function planPages(user: string, sessions: readonly Session[], limit: number): P
   return split([...sessions]);
 }
 
-export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): EncodedDay {
+export function encodeDay(
+  write: DayWrite,
+  limit = DEFAULT_PAGE_LIMIT_BYTES,
+  rowsLimit = DEFAULT_ROWS_LIMIT_BYTES,
+): EncodedDay {
   const pk = userPk(write.user);
-  const plans = planPages(write.user, write.sessions, limit);
+  const plans = planPages(write.user, write.sessions, limit, rowsLimit);
+  const pageIndex =
+    plans.length > 1 && plans.length <= MAX_INDEXED_PAGES
+      ? encodePageIndex(plans.map((plan) => (plan.sessions[0] as Session).startedAt))
+      : undefined;
   const pages: Item[] = [];
   const chunks: Item[] = [];
   let before = write.before;
@@ -100,6 +120,7 @@ export function encodeDay(write: DayWrite, limit = DEFAULT_PAGE_LIMIT_BYTES): En
     if (plan.events !== undefined) item.e = { B: plan.events };
     else item.ec = { N: String(plan.chunks.length) };
     if (plan.segmentIndex !== undefined) item.sg = { B: plan.segmentIndex };
+    if (pageIndex !== undefined && page === plans.length - 1) item.pi = { B: pageIndex };
     pages.push(item);
     plan.chunks.forEach((chunk, index) => {
       chunks.push({ ...common, sk: { S: chunkSk(write.day, write.token, page, index) }, d: { B: chunk } });
@@ -163,6 +184,18 @@ export function decodeDayPage(item: Item): DayPage {
 export function decodeRows(page: DayPage): StoredSessionRow[] {
   const blob = page.item.s?.B;
   return blob === undefined ? [] : decodeRowBlob(blob);
+}
+
+/** When each page of the page's write starts, on the last page of a day written as several; else undefined. */
+export function pageIndexOf(page: DayPage): number[] | undefined {
+  const blob = page.item.pi?.B;
+  if (blob === undefined) return undefined;
+  const starts = decodePageIndex(blob, page.item.sk?.S ?? '');
+  if (starts.length !== page.pageCount || page.page !== page.pageCount - 1)
+    throw new CorruptItemError(
+      `${page.item.sk?.S}: a page index of ${starts.length} on page ${page.page + 1} of ${page.pageCount}`,
+    );
+  return starts;
 }
 
 /** Keys of the chunks holding a page's events, when they are not inline. */

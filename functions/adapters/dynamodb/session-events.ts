@@ -5,6 +5,7 @@ import { chunkKeysOf, type DayPage, decodeRows, decodeSegments, segmentIndexOf }
 import type { DayGroup } from './day-groups.js';
 import { readDays, StaleReadError } from './day-loader.js';
 import type { SegmentIndex } from './event-segments.js';
+import { lastAtOrBefore } from './last-at-or-before.js';
 import { batchKey, itemKey, type Transport } from './transport.js';
 
 /** A contiguous run of a session's events, the first of them its event `firstIndex`. */
@@ -49,26 +50,14 @@ function placeOf(group: DayGroup, sessionIndex: number): SessionPlace | undefine
   return undefined;
 }
 
-/** The last segment that starts at or before `position` among the page's events. */
-function segmentAt(index: SegmentIndex, position: number): number {
-  let low = 0;
-  let high = index.starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >>> 1;
-    if ((index.starts[middle] as number) <= position) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
 /**
  * The segment to start reading at: the one holding the page's start, or, for a start after an event of
  * `afterTime`, the last one of the session whose first event is earlier (every event of that time is at or
  * after it).
  */
 function firstSegment(index: SegmentIndex, place: SessionPlace, wanted: EventsWanted): number {
-  const first = segmentAt(index, place.start);
-  if (wanted.afterTime === undefined) return segmentAt(index, place.start + wanted.fromIndex);
+  const first = lastAtOrBefore(index.starts, place.start);
+  if (wanted.afterTime === undefined) return lastAtOrBefore(index.starts, place.start + wanted.fromIndex);
   const time = wanted.afterTime;
   const end = place.start + place.count;
   let segment = first;

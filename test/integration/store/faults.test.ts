@@ -70,7 +70,8 @@ describe('merges under crashes', () => {
       ),
       { numRuns: 40 },
     );
-  });
+    // 40 runs of up to 3 deliveries, each read back page by page: about 10 s alone, more beside other files.
+  }, 120_000);
 
   it('keeps a large day whole when the same file is delivered several times at once, and later merges work', async () => {
     const store = await freshStore(dynamo.client, {}, { pageLimitBytes: 2_000 });

@@ -4,14 +4,18 @@ import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-i
 import {
   chunkKeysOf,
   DEFAULT_PAGE_LIMIT_BYTES,
+  DEFAULT_ROWS_LIMIT_BYTES,
   decodeDayPage,
   decodePageSessions,
   encodeDay,
   INLINE_EVENTS_BYTES,
+  pageIndexOf,
   segmentIndexOf,
 } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
 import { SEGMENT_MAX_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
+import { itemSize } from '../../../functions/adapters/dynamodb/item-size.js';
+import { MAX_INDEXED_PAGES, pageHolding } from '../../../functions/adapters/dynamodb/page-index.js';
 import type { Session } from '../../../functions/domain/sessions/session.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
@@ -42,10 +46,11 @@ function sessions(count: number, perSession: number): Session[] {
   });
 }
 
-function roundTrip(day: Session[], limit = DEFAULT_PAGE_LIMIT_BYTES) {
+function roundTrip(day: Session[], limit = DEFAULT_PAGE_LIMIT_BYTES, rowsLimit = DEFAULT_ROWS_LIMIT_BYTES) {
   const encoded = encodeDay(
     { user: 'u', day: '2024-03-05', version: 1, txn: 'txn', token: '000001txn', before: 0, sessions: day },
     limit,
+    rowsLimit,
   );
   const chunkBySk = new Map(encoded.chunks.map((chunk) => [chunk.sk?.S, chunk.d?.B as Uint8Array]));
   const decoded = encoded.pages.flatMap((item) => {
@@ -193,5 +198,96 @@ describe('day pages', () => {
     expect(() => decodePageSessions('u', garbled, chunks)).toThrow(/segment index is malformed/);
     const unreadable = decodeDayPage({ ...item, sg: { B: Buffer.from('not deflate') } });
     expect(() => decodePageSessions('u', unreadable, chunks)).toThrow(/segment index is not readable/);
+  });
+});
+
+/** `count` sessions of `perSession` page views each, on pages of their own: rows that deflate as real ones do. */
+function busyDay(count: number, perSession: number): Session[] {
+  return sessions(count, perSession).map((session, s) => {
+    const events = session.events.map((event, e) => {
+      const path = `/articles/${((s + 1) * 2_654_435_761 + e * 40_503).toString(36)}`;
+      return {
+        ...event,
+        type: 'page' as const,
+        page: {
+          url: `https://example.com${path}?ref=${s}`,
+          path,
+          title: `Article ${s}.${e}`,
+          referrer: null,
+        },
+      };
+    });
+    return { ...session, events };
+  });
+}
+
+describe('a day of many sessions', () => {
+  it('is cut into pages of a few KB of rows, each one read unit, the last naming where each page starts', () => {
+    const day = busyDay(300, 3);
+    const { encoded, decoded } = roundTrip(day);
+    expect(decoded).toEqual(day);
+    const pages = encoded.pages.map(decodeDayPage);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const item of encoded.pages) {
+      expect(item.s?.B?.length).toBeLessThanOrEqual(DEFAULT_ROWS_LIMIT_BYTES);
+      expect(itemSize(item)).toBeLessThanOrEqual(4096);
+    }
+    // Numbered on: each page's `before` counts the day's sessions on the pages before it.
+    expect(pages.map((page) => page.before)).toEqual(
+      pages.map((_, index) => pages.slice(0, index).reduce((sum, page) => sum + page.sessionCount, 0)),
+    );
+    const last = pages.at(-1) as (typeof pages)[number];
+    const starts = pageIndexOf(last) as number[];
+    let first = 0;
+    expect(starts).toEqual(
+      pages.map((page) => {
+        const start = (day[first] as Session).startedAt;
+        first += page.sessionCount;
+        return start;
+      }),
+    );
+    for (const page of pages.slice(0, -1)) expect(pageIndexOf(page)).toBeUndefined();
+    // Every session's start leads to the page that holds it.
+    first = 0;
+    pages.forEach((page, index) => {
+      for (const session of day.slice(first, first + page.sessionCount))
+        expect(pageHolding(starts, session.startedAt)).toBe(index);
+      first += page.sessionCount;
+    });
+  });
+
+  it('names no page index past as many pages as it indexes (such a day is read whole)', () => {
+    // A rows limit of one byte: a page a session.
+    const indexed = roundTrip(sessions(MAX_INDEXED_PAGES, 1), DEFAULT_PAGE_LIMIT_BYTES, 1).encoded.pages;
+    expect(indexed).toHaveLength(MAX_INDEXED_PAGES);
+    expect(pageIndexOf(decodeDayPage(indexed.at(-1) as (typeof indexed)[number]))).toHaveLength(
+      MAX_INDEXED_PAGES,
+    );
+    const more = roundTrip(sessions(MAX_INDEXED_PAGES + 1, 1), DEFAULT_PAGE_LIMIT_BYTES, 1).encoded.pages;
+    expect(more.map((item) => item.pi)).toEqual(more.map(() => undefined));
+  });
+
+  it('keeps a day of a few sessions on one page with no index', () => {
+    const { encoded } = roundTrip(sessions(6, 3));
+    expect(encoded.pages).toHaveLength(1);
+    expect(encoded.pages[0]?.pi).toBeUndefined();
+  });
+
+  it('refuses a page index that is not one, or not on the last page, or not of as many pages', () => {
+    const { encoded } = roundTrip(busyDay(300, 3));
+    const last = encoded.pages.at(-1) as (typeof encoded.pages)[number];
+    const index = last.pi as NonNullable<typeof last.pi>;
+    expect(() => pageIndexOf(decodeDayPage({ ...last, pi: { B: Buffer.from('not deflate') } }))).toThrow(
+      /page index is not readable/,
+    );
+    expect(() => pageIndexOf(decodeDayPage({ ...last, pi: { B: deflateRawSync('[5,0]') } }))).toThrow(
+      /page index is malformed/,
+    );
+    expect(() => pageIndexOf(decodeDayPage({ ...last, pi: { B: deflateRawSync('[5,1]') } }))).toThrow(
+      CorruptItemError,
+    );
+    expect(() => pageIndexOf(decodeDayPage({ ...(encoded.pages[0] as typeof last), pi: index }))).toThrow(
+      CorruptItemError,
+    );
   });
 });

@@ -99,9 +99,10 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
     mocked.table.put(stored.head, ...stored.items);
     await expectSameAsReference('/users/uneven/sessions', 'order=asc', [...ALL_EVENTS, ...uneven]);
     const limits = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input.Limit);
-    // 21 sessions wanted at 2 a day: 12 day items. The 11 complete days hold 11 sessions, so 10 more are
-    // wanted: 6 items, raised to the 8 a read unit pays for anyway; 19 then, so 2 more: 8 again.
-    expect(limits).toEqual([12, 8, 8]);
+    // The first day's newest item (oldest first, it says whether the day is one page). Then 21 sessions
+    // wanted at 2 a day: 12 day items. The 11 complete days hold 11 sessions, so 10 more are wanted: 6
+    // items, raised to the 8 a read unit pays for anyway; 19 then, so 2 more: 8 again.
+    expect(limits).toEqual([1, 12, 8, 8]);
   });
 
   describe('reads that meet a newer version', () => {
