@@ -14,6 +14,8 @@ export interface ByteRecord {
   /**
    * The last line of a file that broke off (truncated or corrupt compressed data) without its line feed: it
    * counts only if it is JSON, else it may be a record cut short, which is neither an event nor a rejection.
+   * The last element of an array the file ends inside whose value did not close: it counts only as far as
+   * a complete value that text after it breaks.
    */
   readonly cut?: true;
 }

@@ -137,7 +137,8 @@ export class JsonArrayElements {
    * Ends the file: the failure where the structure broke or the array never closed, if any. An element the
    * file ends after, whose value closed (`{...}`, `[...]`, a string), is complete and goes to `out` like any
    * other: truncation cannot have cut a value that ends in its closing character. An element cut short (an
-   * open value, or a number or literal that may have gone on) is neither a record nor a rejection.
+   * open value, or a number or literal that may have gone on) goes to `out` marked `cut`: neither a record
+   * nor a rejection, unless it starts with a complete value that text after it breaks.
    */
   end(out: ByteRecord[]): StructuralFailure | undefined {
     // An incomplete character at the very end decodes to U+FFFD, which is not whitespace.
@@ -155,6 +156,9 @@ export class JsonArrayElements {
           out.push({ bytes: element, start: first, end: last, line, index: ++this.index });
           return { line: this.line, index: undefined, reason: UNTERMINATED_ARRAY };
         }
+        // Cut short, unless a complete value is followed by text that broke the array (`{…}x`): the reader
+        // keeps that value, as it does where more of the file follows.
+        out.push({ bytes: element, start: first, end: last, line, index: this.index + 1, cut: true });
         return { line, index: this.index + 1, reason: UNTERMINATED_ARRAY };
       }
     }

@@ -239,8 +239,17 @@ async function readMember(
       for (const record of batch.records) {
         const fields = scanner?.fields ?? detectionFields();
         const scanned = fields.scan(record.bytes, record.start, record.end);
-        // A last line the break may have cut short: neither an event nor a rejection.
-        if (!scanned && record.cut) continue;
+        if (record.cut !== undefined && (!scanned || record.index !== undefined)) {
+          // A complete value the array's break follows counts, as it does before a comma or "]".
+          const broken = record.index === undefined || scanned ? undefined : arrayBreak(record, fields);
+          if (broken?.complete !== undefined) {
+            readScanned(broken.complete, fields);
+            structureError = broken.error;
+            break reading;
+          }
+          // A last line or element the break may have cut short: neither an event nor a rejection.
+          continue;
+        }
         lastLine = record.line;
         if (scanned) {
           readScanned(record, fields);

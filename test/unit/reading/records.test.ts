@@ -18,11 +18,14 @@ function split(chunks: readonly Uint8Array[]): ReferenceResult {
   const failure = splitter.finish(records);
   return {
     container: splitter.container,
-    records: records.map((record) => ({
-      line: record.line,
-      index: record.index,
-      text: decode(record.bytes.subarray(record.start, record.end)),
-    })),
+    // What the file ends in the middle of is handed on marked `cut`: not a record (see the test of it).
+    records: records
+      .filter((record) => record.cut === undefined)
+      .map((record) => ({
+        line: record.line,
+        index: record.index,
+        text: decode(record.bytes.subarray(record.start, record.end)),
+      })),
     failure: failure && { line: failure.line, index: failure.index },
   };
 }
@@ -284,6 +287,23 @@ describe('RecordSplitter', () => {
       }
     });
 
+    it('hands on the element the file cuts short, marked cut, for the reader to keep a complete value before a break in it', () => {
+      const splitter = new RecordSplitter();
+      const records: ByteRecord[] = [];
+      splitter.push(utf8('[{"a":1},\n{"b":2}x'), records);
+      expect(splitter.finish(records)).toMatchObject({ line: 2, index: 2 });
+      expect(
+        records.map((record) => [
+          decode(record.bytes.subarray(record.start, record.end)),
+          record.index,
+          record.cut,
+        ]),
+      ).toEqual([
+        ['{"a":1}', 1, undefined],
+        ['{"b":2}x', 2, true],
+      ]);
+    });
+
     it('stops at the last line when the array ends before any unfinished element', () => {
       expect(splitText('[\n{"a":1},\n\n').failure).toEqual({ line: 4, index: undefined });
       expect(splitText('[').failure).toEqual({ line: 1, index: undefined });
@@ -349,8 +369,10 @@ describe('readRecords', () => {
     expect(batches.map((batch) => [batch.container, batch.records.length, batch.failure?.index])).toEqual([
       ['json-array', 1, undefined],
       ['json-array', 1, undefined],
-      ['json-array', 0, 3],
+      // The element the file ends inside, marked cut.
+      ['json-array', 1, 3],
     ]);
+    expect(batches.at(-1)?.records[0]?.cut).toBe(true);
     expect(batches.at(-1)?.failure?.reason).toMatch(/unterminated JSON array/);
   });
 

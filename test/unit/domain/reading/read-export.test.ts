@@ -256,6 +256,40 @@ describe('readExport', () => {
     expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
   });
 
+  it.each([
+    ['text', 'x'],
+    ['a space and text', ' x'],
+    ['a string', '"ab'],
+    ['a number', '0'],
+    ['a literal', 'tru'],
+    ['an object', '{"b'],
+  ])(
+    'keeps the complete element that %s after it breaks, when the file ends there too',
+    async (_what, tail) => {
+      const result = await read('broken.json', `[\n${event('m-1')},\n${event('m-2')}${tail}`, {
+        chunkSize: 16,
+      });
+      expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
+      expect(result.rejections).toEqual([]);
+      expect(result.summaries[0]?.error).toBe(
+        'JSON array element 2 is followed by text that is not a comma or "]"; reading stopped at line 3',
+      );
+      expect(result.summaries[0]).toMatchObject({ accepted: 2, records: 2 });
+    },
+  );
+
+  it.each([
+    ['an open object', '{"type":"track"'],
+    ['a number that may go on', '12'],
+    ['an open string', '"ab'],
+  ])('counts %s the file ends inside as neither an event nor a rejection', async (_what, tail) => {
+    const result = await read('broken.json', `[\n${event('m-1')},\n${tail}`, { chunkSize: 16 });
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(/^unterminated JSON array: .*; reading stopped at line 3$/);
+    expect(result.summaries[0]).toMatchObject({ accepted: 1, records: 1, rejected: 0 });
+  });
+
   it('stops at a broken first element with a file error, not as a file that holds no JSON', async () => {
     const result = await read('broken.json', `[{"type":"track","userId":"u-1",}]`);
     expect(result.events).toEqual([]);
