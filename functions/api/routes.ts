@@ -34,13 +34,25 @@ const TAILS: Readonly<Record<MatchedRoute['name'], (route: MatchedRoute) => stri
 };
 
 /** An anonymousId stitched to a user answers with where its events went (rule 8): 307 to that user. */
+/**
+ * The query string without its `cursor`: a cursor names a place in the anonymousId's own walk, which the
+ * user's route refuses (it is signed for one user), so the user's walk starts over.
+ */
+function withoutCursor(rawQueryString: string): string {
+  return rawQueryString
+    .split('&')
+    .filter((pair) => !new URLSearchParams(pair).has('cursor'))
+    .join('&');
+}
+
 function stitchedRedirect(
   route: MatchedRoute,
   anonymousId: string,
   user: string,
   rawQueryString: string,
 ): ApiResponse {
-  const query = route.name !== 'getUser' && rawQueryString !== '' ? `?${rawQueryString}` : '';
+  const kept = route.name === 'getUser' ? '' : withoutCursor(rawQueryString);
+  const query = kept === '' ? '' : `?${kept}`;
   return {
     status: 307,
     headers: { location: `${userPath(user, TAILS[route.name](route))}${query}` },

@@ -171,7 +171,7 @@ export class FailingSessionReader implements SessionReader {
   }
 }
 
-const SESSION_SPACING_MS = 90 * 60_000;
+export const SESSION_SPACING_MS = 90 * 60_000;
 
 /**
  * Events making `sessionCount` sessions for one user, one every 90 minutes from `startMs`; session k has

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
+import {
+  eventsForSessions,
+  FakeSessionReader,
+  SESSION_SPACING_MS,
+} from '../../helpers/fake-session-reader.js';
 import { b64Id, call, gatewayEvent, send, userPath } from './api-event.js';
 import { makeHandler, ODD_USER, T0 } from './lookup-fixture.js';
 
@@ -77,6 +82,47 @@ describe('stitched anonymousIds', () => {
       expect(followed.status, location).toBe(200);
       expect(followed.body).toMatchObject({ userId: ODD_USER });
     }
+  });
+
+  describe('a walk’s cursor', () => {
+    // anon-3's second session holds two events: a page of one has a cursor, as has a list page of one.
+    const second = sessionIdFor(T0 + SESSION_SPACING_MS);
+    it.each([
+      ['the list', ['sessions'], 'limit=1&order=asc', '/users/alice/sessions?limit=1&order=asc'],
+      ['a session', ['sessions', second], 'limit=1', `/users/alice/sessions/${second}?limit=1`],
+    ])(
+      'is dropped from the Location of %s (the user’s route would refuse it), the rest kept',
+      async (_what, rest, rawQuery, location) => {
+        const before = FakeSessionReader.fromEvents([
+          ...eventsForSessions('alice', 3, T0),
+          ...eventsForSessions('anon-3', 3, T0),
+        ]);
+        const first = await call(
+          makeHandler({ reader: before }).handler,
+          'GET',
+          userPath('anon-3', ...rest),
+          {
+            query: rawQuery,
+          },
+        );
+        expect(first.status).toBe(200);
+        const cursor = (first.body as { nextCursor: string | null }).nextCursor;
+        expect(cursor).not.toBeNull();
+        // Stitched since the walk began: anon-3's sessions are alice's now.
+        const after = FakeSessionReader.fromEvents([
+          ...eventsForSessions('alice', 3, T0),
+          ...eventsForSessions('anon-3', 3, T0).map((event) => ({ ...event, userId: 'alice' })),
+        ]);
+        after.stitched.set('anon-3', 'alice');
+        const handler = makeHandler({ reader: after }).handler;
+        const query = `cursor=${encodeURIComponent(cursor ?? '')}&${rawQuery}`;
+        const redirect = await call(handler, 'GET', userPath('anon-3', ...rest), { query });
+        expect(redirect.status).toBe(307);
+        expect(redirect.headers.location).toBe(location);
+        const [path = '', followedQuery = ''] = location.split('?');
+        expect((await call(handler, 'GET', path, { query: followedQuery })).status).toBe(200);
+      },
+    );
   });
 
   it('answers HEAD with the redirect and no body', async () => {
