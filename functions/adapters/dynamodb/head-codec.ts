@@ -67,6 +67,11 @@ export interface Head {
   readonly intents: ReadonlyMap<string, Intent>;
   /** Copies kept out of the sessions until a stitching move needs them (`MergePlan.parked`), encoded. */
   readonly parked: Uint8Array | undefined;
+  /**
+   * A day of this user was once stored as several pages (`bp`, never cleared): a list page then sizes its
+   * reads by what such pages take, not by the user's average day.
+   */
+  readonly busyDays: boolean;
 }
 
 export const MAX_STITCHED_SAMPLE = 20;
@@ -86,6 +91,7 @@ export const EMPTY_HEAD: Head = {
   anonymousErased: false,
   intents: new Map(),
   parked: undefined,
+  busyDays: false,
 };
 
 export function headKey(user: string): Key {
@@ -153,6 +159,7 @@ export function decodeHead(item: Item | undefined): Head {
     anonymousErased: item.ea?.BOOL === true,
     intents,
     parked: item.pe?.B,
+    busyDays: item.bp?.BOOL === true,
   };
 }
 
@@ -170,6 +177,8 @@ export interface HeadCommit {
   readonly erased?: boolean;
   /** The parked copies, encoded; null removes them, absent leaves them. */
   readonly parked?: Uint8Array | null;
+  /** Set when the commit stores a day as several pages; absent leaves the flag as it was. */
+  readonly busyDays?: true;
 }
 
 /** Head attributes to SET, or to REMOVE where undefined: the parts of an UpdateItem expression. */
@@ -232,6 +241,7 @@ export function commitUpdate(
     }),
     ...(commit.erased !== undefined && { er: commit.erased ? { BOOL: true } : undefined }),
     ...(commit.parked !== undefined && { pe: commit.parked === null ? undefined : { B: commit.parked } }),
+    ...(commit.busyDays === true && { bp: { BOOL: true } }),
   });
   if (!read.exists) {
     names['#in'] = 'in';

@@ -31,7 +31,14 @@ export class QueryBudget {
   private counted = 0;
   private largest = 0;
 
-  constructor(private units: number) {}
+  /**
+   * `pagesOfSeveral`: the user has days stored as several pages, which may follow small days unannounced; a
+   * request then reads no more items than units are left (a stored page is about one unit at most).
+   */
+  constructor(
+    private units: number,
+    private readonly pagesOfSeveral: boolean,
+  ) {}
 
   spend(items: readonly Item[]): void {
     if (items.length === this.counted) return;
@@ -53,8 +60,9 @@ export class QueryBudget {
    * the largest seen: the next ones may be larger, and a request's units are rounded up.
    */
   itemsLeft(): number {
-    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
-    return Math.max(1, Math.floor(bytesLeft / (1.25 * Math.max(1, this.largest))));
+    const unitsLeft = MAX_QUERY_UNITS - this.units;
+    const fit = Math.floor((unitsLeft * READ_UNIT_BYTES) / (1.25 * Math.max(1, this.largest)));
+    return Math.max(1, this.pagesOfSeveral ? Math.min(fit, unitsLeft) : fit);
   }
 }
 
@@ -67,8 +75,8 @@ export function itemsForPage(head: Head, sessions: number): number {
 }
 
 /**
- * The first request's day items: what the page needs, within the units left as guessed, or as the first
- * day's pages take when it was seen to be one of several.
+ * The first request's day items: what the page needs, within the units left as guessed (no more than units
+ * left for a user with days of several pages), or as the first day's pages take when it is one of them.
  */
 export function firstItems(head: Head, sessions: number, start: ScanStart): number {
   const bytesLeft = (MAX_QUERY_UNITS - start.units) * READ_UNIT_BYTES;
@@ -77,5 +85,7 @@ export function firstItems(head: Head, sessions: number, start: ScanStart): numb
     return Math.max(1, Math.min(fit, Math.ceil(sessions / Math.max(1, start.page.sessions)) + 1));
   }
   const fit = Math.floor(bytesLeft / guessedDayItemBytes(sessionsPerDay(head)));
-  return Math.max(2, Math.min(itemsForPage(head, sessions), fit));
+  const items = Math.max(2, Math.min(itemsForPage(head, sessions), fit));
+  // A busy day may come next, its pages about a unit each.
+  return head.busyDays ? Math.max(1, Math.min(items, MAX_QUERY_UNITS - start.units)) : items;
 }

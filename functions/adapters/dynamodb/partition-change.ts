@@ -9,6 +9,7 @@ import { type LoadedWindow, loadWindow } from './day-loader.js';
 import { itemsForChanges } from './day-writes.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
 import type { Head, HeadCommit, Intent } from './head-codec.js';
+import { DAY_PREFIX } from './keys.js';
 import type { Item, Key, Transport } from './transport.js';
 
 /** Everything one partition's part of a merge will write, and what its commit sets. */
@@ -146,6 +147,7 @@ export async function prepareChange(
       ...(plan.parkedChanged && {
         parked: plan.parked.length === 0 ? null : encodeEvents(user, plan.parked),
       }),
+      ...(items.some(isPageOfSeveral) && { busyDays: true as const }),
     },
     intent: {
       version,
@@ -163,6 +165,9 @@ export async function prepareChange(
     tombstones: [...window.tombstones, ...ownTombstones],
   };
 }
+
+/** A day page of a write that stored its day as several. */
+const isPageOfSeveral = (item: Item) => (item.sk?.S ?? '').startsWith(DAY_PREFIX) && Number(item.pc?.N) > 1;
 
 /** The copies a user's head keeps out of the sessions (`MergePlan.parked`). */
 export function parkedEvents(user: string, head: Head): EventRecord[] {

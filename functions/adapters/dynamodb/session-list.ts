@@ -50,7 +50,7 @@ async function listPage(
   const accepts = (row: StoredSessionRow) =>
     inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
   const start = await scanStart(transport, head, pk, ascending, ascending ? lowest : highest);
-  const budget = new QueryBudget(start.units);
+  const budget = new QueryBudget(start.units, head.busyDays);
   const withStart = (sofar: readonly Item[]) =>
     start.items.length === 0 ? sofar : [...start.items, ...sofar];
 
