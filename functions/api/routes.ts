@@ -70,21 +70,16 @@ const SESSION_TAIL = /^(.+)\/sessions\/([^/]*)$/s;
 
 /**
  * A path read as an unknown user because its session id is misshapen (`/users/alice/sessions/latest`): the
- * 400 that id deserves when the user before the tail exists. Read only once a user was not found.
+ * 400 that id deserves when the user before the tail exists. Read from the path as sent, so a session id
+ * sent percent-encoded is misshapen too (it is not a route's tail as sent), and an owner in the `~b64.` form
+ * is decoded as a user id of its own. Read only once a user was not found.
  */
-async function misshapenSessionId(userId: string, reader: SessionReader): Promise<ApiResponse | undefined> {
-  const tail = SESSION_TAIL.exec(userId);
+async function misshapenSessionId(route: MatchedRoute, deps: RouteDeps): Promise<ApiResponse | undefined> {
+  const tail = SESSION_TAIL.exec(route.userId);
   if (tail === null) return undefined;
-  const [, owner, sessionId] = tail as unknown as [string, string, string];
-  return sessionIdOfKnownUser(owner, sessionId, reader);
-}
-
-async function sessionIdOfKnownUser(
-  owner: string,
-  sessionId: string,
-  reader: SessionReader,
-): Promise<ApiResponse | undefined> {
-  if ((await reader.getUserSummary(owner)) === undefined) return undefined;
+  const [, rawOwner, sessionId] = tail as unknown as [string, string, string];
+  const owner = parseUserId(rawOwner, deps.pathsDecoded);
+  if (!owner.ok || (await deps.reader.getUserSummary(owner.userId)) === undefined) return undefined;
   const parsed = parse(sessionIdParam, sessionId, 'sessionId');
   return parsed.ok ? undefined : parsed.response;
 }
@@ -99,11 +94,9 @@ async function misshapenSessionIdAfterBase64Id(
 ): Promise<ApiResponse | undefined> {
   if (route.name !== 'getUser' || !route.userId.startsWith(BASE64_ID_PREFIX)) return undefined;
   const tail = SESSION_TAIL.exec(route.userId);
-  if (tail === null) return undefined;
-  const [, rawOwner, sessionId] = tail as unknown as [string, string, string];
-  const owner = parseUserId(rawOwner, deps.pathsDecoded);
-  if (!owner.ok) return undefined;
-  return (await sessionIdOfKnownUser(owner.userId, sessionId, deps.reader)) ?? notFound('User not found');
+  // An owner that is no user id either: the whole id's 400 stands.
+  if (tail === null || !parseUserId(tail[1] as string, deps.pathsDecoded).ok) return undefined;
+  return (await misshapenSessionId(route, deps)) ?? notFound('User not found');
 }
 
 /** The summary of a user with sessions of its own, or the redirect or 404 its id calls for. */
@@ -133,8 +126,7 @@ export async function handleRoute(
     case 'getUser': {
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       if (!('response' in found)) return { status: 200, body: userSummaryView(found.summary) };
-      if (found.response.status === 404)
-        return (await misshapenSessionId(userId, deps.reader)) ?? found.response;
+      if (found.response.status === 404) return (await misshapenSessionId(route, deps)) ?? found.response;
       return found.response;
     }
     case 'getSession':

@@ -98,6 +98,8 @@ describe('lookup routing', () => {
       '/users/alice/sessions/latest',
       '/users/alice/sessions/',
       '/users/alice/sessions/20240101T0900',
+      // A session id is sent as is: percent-encoded it is not a route's tail, and no user has the rest.
+      '/users/alice/sessions/2024%30101T090000000Z',
       `/users/${base64Id('alice')}/sessions/latest`,
       `/users/${base64Id('alice')}/sessions/`,
     ])('is 400 naming the sessionId for %j, a known user with a misshapen session id', async (path) => {
