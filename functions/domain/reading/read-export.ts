@@ -239,18 +239,10 @@ async function readMember(
       for (const record of batch.records) {
         const fields = scanner?.fields ?? detectionFields();
         const scanned = fields.scan(record.bytes, record.start, record.end);
-        if (record.cut !== undefined && (!scanned || record.index !== undefined)) {
-          // A complete value the array's break follows counts, as it does before a comma or "]".
-          const broken = record.index === undefined || scanned ? undefined : arrayBreak(record, fields);
-          if (broken?.complete !== undefined) {
-            readScanned(broken.complete, fields);
-            structureError = broken.error;
-            break reading;
-          }
-          // A last line or element the break may have cut short: neither an event nor a rejection.
-          continue;
-        }
-        lastLine = record.line;
+        // A last line the break may have cut short, or an array element whose value may have gone on: neither
+        // an event nor a rejection.
+        if (record.cut !== undefined && (record.index === undefined ? !scanned : scanned)) continue;
+        if (record.index === undefined || record.cut === undefined) lastLine = record.line;
         if (scanned) {
           readScanned(record, fields);
           continue;
@@ -260,8 +252,10 @@ async function readMember(
           reject(record.line, undefined, fields.result.failureReason(), fields.text());
           continue;
         }
-        // An array element that is not JSON breaks the array: past it there is no telling elements apart.
+        // An array element that is not JSON breaks the array: past it there is no telling elements apart. One
+        // the file ends inside counts only as a complete value that text after it breaks.
         const broken = arrayBreak(record, fields);
+        if (broken.complete === undefined && record.cut !== undefined) continue;
         if (broken.complete !== undefined) readScanned(broken.complete, fields);
         structureError = broken.error;
         break reading;
