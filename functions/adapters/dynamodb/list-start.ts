@@ -1,12 +1,11 @@
 import { dayOf } from '../../domain/store/calendar.js';
-import { decodeDayPage, pageIndexOf } from './day-codec.js';
+import { readDayNewest } from './day-newest.js';
 import type { Head } from './head-codec.js';
 import { itemSize } from './item-size.js';
 import { dayRangeEnd, dayRangeStart, daySk } from './keys.js';
 import { unitsOf } from './list-budget.js';
 import { pageHolding } from './page-index.js';
 import type { Item, Transport } from './transport.js';
-import { visibilityOf } from './visibility.js';
 
 /** Where a page's scan starts, from what the newest item of its first day says. */
 export interface ScanStart {
@@ -41,27 +40,12 @@ export async function scanStart(
   // Oldest first from the start: the head's first event starts the first session.
   else if (ascending && head.totals.firstSeenAt !== undefined) day = dayOf(head.totals.firstSeenAt);
   if (day === undefined) return { items: [], units: 0 };
-  const [newest] = await transport.query(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': { S: pk },
-        ':first': { S: dayRangeStart(day) },
-        ':last': { S: dayRangeEnd(day) },
-      },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      Limit: 1,
-    },
-    () => true,
-  );
-  const units = Math.max(1, unitsOf(newest === undefined ? 0 : itemSize(newest)));
+  const newest = await readDayNewest(transport, head, pk, day);
+  const units = Math.max(1, unitsOf(newest === undefined ? 0 : itemSize(newest.item)));
   const past = ascending ? dayRangeEnd(day) : dayRangeStart(day);
   if (newest === undefined) return { items: [], sk: past, units };
-  const last = decodeDayPage(newest);
-  const visible = visibilityOf(head, last.version, last.txn) === 'committed';
-  if (visible && last.pageCount === 1) return { items: [newest], sk: past, units };
-  const firstStarts = visible ? pageIndexOf(last) : undefined;
+  const { item, page: last, firstStarts } = newest;
+  if (newest.visible && last.pageCount === 1) return { items: [item], sk: past, units };
   // Not visible (a merge still writing, a loser not collected yet), or not indexed: the day is read whole.
   if (firstStarts === undefined)
     return { items: [], sk: ascending ? dayRangeStart(day) : dayRangeEnd(day), units };
@@ -69,10 +53,10 @@ export async function scanStart(
   const indexed = {
     token: last.token,
     firstStarts,
-    page: { bytes: itemSize(newest), sessions: last.sessionCount },
+    page: { bytes: itemSize(item), sessions: last.sessionCount },
     units,
   };
   if (!ascending && holding === last.page)
-    return { ...indexed, items: [newest], sk: daySk(day, last.token, holding - 1) };
+    return { ...indexed, items: [item], sk: daySk(day, last.token, holding - 1) };
   return { ...indexed, items: [], sk: daySk(day, last.token, holding) };
 }

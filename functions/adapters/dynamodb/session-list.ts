@@ -10,9 +10,8 @@ import { scanStart } from './list-start.js';
 import { numberedRows, toSummary } from './session-numbers.js';
 import type { StoredSessionRow } from './session-rows.js';
 import type { Item, Transport } from './transport.js';
+import { MAX_READ_ATTEMPTS } from './visibility.js';
 
-/** Reads that met a newer commit start over with the new head, at most this often. */
-const MAX_READ_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
 
 const dayOfItem = (item: Item) => (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
@@ -166,11 +165,11 @@ function pastPages(
   firstStarts: readonly number[] | undefined,
   ascending: boolean,
 ): number | undefined {
-  const pages = group?.pages;
-  if (group === undefined || pages === undefined || pages.length === 0) return undefined;
-  const lowest = pages[0] as (typeof pages)[number];
+  const lowest = group?.pages[0];
+  const highest = group?.pages.at(-1);
+  if (group === undefined || lowest === undefined || highest === undefined) return undefined;
   if (!ascending) return lowest.page === 0 ? pastDay(group.day, false) : decodeRows(lowest)[0]?.startedAt;
-  const next = firstStarts?.[(pages.at(-1) as (typeof pages)[number]).page + 1];
+  const next = firstStarts?.[highest.page + 1];
   return next === undefined ? pastDay(group.day, true) : next - 1;
 }
 

@@ -1,12 +1,11 @@
-import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { type DayPage, decodeDayPage, pageIndexOf } from './day-codec.js';
+import { type DayPage, decodeDayPage } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import { StaleReadError } from './day-loader.js';
+import { dayQuery, readDayNewest } from './day-newest.js';
 import type { Head } from './head-codec.js';
-import { dayRangeEnd, dayRangeStart, daySk, userPk } from './keys.js';
+import { daySk, userPk } from './keys.js';
 import { pageHolding } from './page-index.js';
 import type { Transport } from './transport.js';
-import { visibilityOf } from './visibility.js';
 
 /** What the day's newest item says about where a session is. */
 export type SessionPage =
@@ -16,24 +15,6 @@ export type SessionPage =
   | 'none'
   /** Only the whole day tells: its newest write is not visible, or names no page index. */
   | 'whole day';
-
-/** Every item of one day's pages, strongly consistent. */
-function dayQuery(
-  user: string,
-  day: string,
-  order: 'ascending' | 'descending',
-): Omit<QueryCommandInput, 'TableName'> {
-  return {
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-    ExpressionAttributeValues: {
-      ':pk': { S: userPk(user) },
-      ':first': { S: dayRangeStart(day) },
-      ':last': { S: dayRangeEnd(day) },
-    },
-    ScanIndexForward: order === 'ascending',
-    ConsistentRead: true,
-  };
-}
 
 const groupOf = (page: DayPage): DayGroup => ({
   day: page.day,
@@ -56,13 +37,12 @@ async function findSessionPage(
   day: string,
   startedAt: number,
 ): Promise<SessionPage> {
-  const [newest] = await transport.query({ ...dayQuery(user, day, 'descending'), Limit: 1 }, () => true);
+  const newest = await readDayNewest(transport, head, userPk(user), day);
   if (newest === undefined) return 'none';
-  const last = decodeDayPage(newest);
-  if (visibilityOf(head, last.version, last.txn) !== 'committed') return 'whole day';
+  const { page: last, firstStarts } = newest;
+  if (!newest.visible) return 'whole day';
   if (last.sessionCount === 0) return 'none';
   if (last.pageCount === 1) return { group: groupOf(last) };
-  const firstStarts = pageIndexOf(last);
   if (firstStarts === undefined) return 'whole day';
   const page = pageHolding(firstStarts, startedAt);
   if (page === last.page) return { group: groupOf(last) };
@@ -86,6 +66,6 @@ export async function pagesOfSession(
   const page = await findSessionPage(transport, head, user, day, startedAt);
   if (page === 'none') return { group: undefined, pendingSeen: false };
   if (page !== 'whole day') return { group: page.group, pendingSeen: false };
-  const resolved = resolveDays(head, await transport.query(dayQuery(user, day, 'ascending')));
+  const resolved = resolveDays(head, await transport.query(dayQuery(userPk(user), day, 'ascending')));
   return { group: resolved.days[0], pendingSeen: resolved.pendingSeen };
 }

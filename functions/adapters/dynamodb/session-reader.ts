@@ -16,9 +16,7 @@ import { listSessions } from './session-list.js';
 import { numberedRows } from './session-numbers.js';
 import { pagesOfSession } from './session-page.js';
 import type { Transport } from './transport.js';
-
-/** Reads that met a newer commit start over with the new head, at most this often. */
-const MAX_READ_ATTEMPTS = 3;
+import { MAX_READ_ATTEMPTS } from './visibility.js';
 
 /**
  * The read side of the DynamoDB session store. Every read starts at the user's head: it says which version is

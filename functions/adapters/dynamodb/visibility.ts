@@ -10,6 +10,9 @@ import type { Head } from './head-codec.js';
  */
 export type Visibility = 'committed' | 'pending' | 'dead';
 
+/** Reads that met a newer commit start over with the new head, at most this often. */
+export const MAX_READ_ATTEMPTS = 3;
+
 export function visibilityOf(head: Head, version: number, txn: string): Visibility {
   if (version > head.version) return 'pending';
   // A recent version: the head names the one transaction that committed it.
