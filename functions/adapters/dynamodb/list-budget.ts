@@ -60,9 +60,27 @@ export class QueryBudget {
    * the largest seen: the next ones may be larger, and a request's units are rounded up.
    */
   itemsLeft(): number {
-    const unitsLeft = MAX_QUERY_UNITS - this.units;
-    const fit = Math.floor((unitsLeft * READ_UNIT_BYTES) / (1.25 * Math.max(1, this.largest)));
-    return Math.max(1, this.pagesOfSeveral ? Math.min(fit, unitsLeft) : fit);
+    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
+    return this.capped(Math.floor(bytesLeft / (1.25 * Math.max(1, this.largest))));
+  }
+
+  /**
+   * The first request's day items: what the page needs, within the units left as guessed, or as the first
+   * day's pages take (`page`, its last page) when it is one of several.
+   */
+  firstItems(head: Head, sessions: number, page: ScanStart['page']): number {
+    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
+    if (page !== undefined) {
+      const fit = Math.floor(bytesLeft / page.bytes);
+      return Math.max(1, Math.min(fit, Math.ceil(sessions / Math.max(1, page.sessions)) + 1));
+    }
+    const fit = Math.floor(bytesLeft / guessedDayItemBytes(sessionsPerDay(head)));
+    return this.capped(Math.max(2, Math.min(itemsForPage(head, sessions), fit)));
+  }
+
+  /** At least one item; with days of several pages, no more than units are left (a page is about a unit). */
+  private capped(items: number): number {
+    return Math.max(1, this.pagesOfSeveral ? Math.min(items, MAX_QUERY_UNITS - this.units) : items);
   }
 }
 
@@ -72,20 +90,4 @@ const sessionsPerDay = (head: Head) =>
 /** Day items a page of `sessions` needs at the user's average sessions per day, plus one to see it end. */
 export function itemsForPage(head: Head, sessions: number): number {
   return Math.max(2, Math.min(100, Math.ceil(sessions / sessionsPerDay(head)) + 1));
-}
-
-/**
- * The first request's day items: what the page needs, within the units left as guessed (no more than units
- * left for a user with days of several pages), or as the first day's pages take when it is one of them.
- */
-export function firstItems(head: Head, sessions: number, start: ScanStart): number {
-  const bytesLeft = (MAX_QUERY_UNITS - start.units) * READ_UNIT_BYTES;
-  if (start.page !== undefined) {
-    const fit = Math.floor(bytesLeft / start.page.bytes);
-    return Math.max(1, Math.min(fit, Math.ceil(sessions / Math.max(1, start.page.sessions)) + 1));
-  }
-  const fit = Math.floor(bytesLeft / guessedDayItemBytes(sessionsPerDay(head)));
-  const items = Math.max(2, Math.min(itemsForPage(head, sessions), fit));
-  // A busy day may come next, its pages about a unit each.
-  return head.busyDays ? Math.max(1, Math.min(items, MAX_QUERY_UNITS - start.units)) : items;
 }

@@ -5,7 +5,7 @@ import { decodeRows } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import type { Head } from './head-codec.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
-import { firstItems, itemsForPage, MIN_FOLLOWING_ITEMS, QueryBudget } from './list-budget.js';
+import { itemsForPage, MIN_FOLLOWING_ITEMS, QueryBudget } from './list-budget.js';
 import { scanStart } from './list-start.js';
 import { numberedRows, toSummary } from './session-numbers.js';
 import type { StoredSessionRow } from './session-rows.js';
@@ -99,7 +99,7 @@ async function listPage(
             ScanIndexForward: ascending,
             ConsistentRead: true,
             // Enough day items for a page at this user's sessions per day (plus the day that ends it).
-            Limit: firstItems(head, wanted, start),
+            Limit: budget.firstItems(head, wanted, start.page),
           },
           (sofar) => {
             budget.spend(sofar);
