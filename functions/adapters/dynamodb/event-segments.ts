@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EventRecord } from '../../domain/events/event.js';
+import { differences, runningSums } from './ascending-numbers.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { encodeEvents } from './event-codec.js';
 
@@ -82,11 +83,7 @@ export function encodeSegments(
   for (let from = 0; from < events.length; from += perSegment)
     add(from, Math.min(events.length, from + perSegment));
   if (blobs.some((blob) => blob.length > limit)) return piecesOf(whole, limit);
-  // Times as differences from the previous segment's: short numbers, which deflate well.
-  const deltas = firstTimestamps.map(
-    (time, index) => time - (index === 0 ? 0 : (firstTimestamps[index - 1] as number)),
-  );
-  return { blobs, index: deflateRawSync(JSON.stringify([counts, deltas])) };
+  return { blobs, index: deflateRawSync(JSON.stringify([counts, differences(firstTimestamps)])) };
 }
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
@@ -108,15 +105,8 @@ export function decodeSegmentIndex(blob: Uint8Array, where: string): SegmentInde
     !deltas.every((delta) => Number.isSafeInteger(delta))
   )
     throw new CorruptItemError(`${where}: the segment index is malformed`);
-  const firstTimestamps: number[] = [];
-  const starts: number[] = [];
-  let time = 0;
-  let start = 0;
-  for (let index = 0; index < counts.length; index++) {
-    time += deltas[index] as number;
-    firstTimestamps.push(time);
-    starts.push(start);
-    start += counts[index] as number;
-  }
+  const firstTimestamps = runningSums(deltas);
+  // Each segment starts where the ones before it end.
+  const starts = runningSums(counts).map((end, index) => end - (counts[index] as number));
   return { counts, firstTimestamps, starts };
 }

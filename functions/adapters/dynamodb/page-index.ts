@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { differences, lastAtOrBefore, runningSums } from './ascending-numbers.js';
 import { CorruptItemError } from './corrupt-item.js';
-import { lastAtOrBefore } from './last-at-or-before.js';
 
 /**
  * A day written as several pages names, on its last page (`pi`), when each page's first session starts, so
@@ -12,10 +12,7 @@ export const MAX_INDEXED_PAGES = 128;
 
 /** The index of pages whose first sessions start at `firstStarts` (ascending): differences, deflated. */
 export function encodePageIndex(firstStarts: readonly number[]): Buffer {
-  const deltas = firstStarts.map(
-    (start, page) => start - (page === 0 ? 0 : (firstStarts[page - 1] as number)),
-  );
-  return deflateRawSync(JSON.stringify(deltas));
+  return deflateRawSync(JSON.stringify(differences(firstStarts)));
 }
 
 /** Each page's first session start, as {@link encodePageIndex} wrote them; CorruptItemError otherwise. */
@@ -32,13 +29,7 @@ export function decodePageIndex(blob: Uint8Array, where: string): number[] {
     !deltas.every((delta, page) => Number.isSafeInteger(delta) && (page === 0 || delta > 0))
   )
     throw new CorruptItemError(`${where}: the page index is malformed`);
-  const starts: number[] = [];
-  let start = 0;
-  for (const delta of deltas as number[]) {
-    start += delta;
-    starts.push(start);
-  }
-  return starts;
+  return runningSums(deltas as number[]);
 }
 
 /** The page that holds a session starting at `startedAt`: the last one starting at or before it. */

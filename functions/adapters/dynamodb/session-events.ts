@@ -1,11 +1,11 @@
 import type { EventRecord } from '../../domain/events/event.js';
 import type { EventsWanted } from '../../domain/store/ports.js';
+import { lastAtOrBefore } from './ascending-numbers.js';
 import { CorruptItemError } from './corrupt-item.js';
 import { chunkKeysOf, type DayPage, decodeRows, decodeSegments, segmentIndexOf } from './day-codec.js';
 import type { DayGroup } from './day-groups.js';
 import { readDays, StaleReadError } from './day-loader.js';
 import type { SegmentIndex } from './event-segments.js';
-import { lastAtOrBefore } from './last-at-or-before.js';
 import { batchKey, itemKey, type Transport } from './transport.js';
 
 /** A contiguous run of a session's events, the first of them its event `firstIndex`. */
