@@ -9,9 +9,9 @@ import { readSecretText } from '../../../functions/adapters/secrets/secret-text.
 import { eventsForSessions } from '../../helpers/fake-session-reader.js';
 import { MockTable } from '../../helpers/mock-table.js';
 import { storedUser } from '../../helpers/stored-items.js';
+import { stubApiEnvironment, TABLE } from './api-environment.js';
 import { gatewayEvent, send, TEST_SIGNING_KEY } from './api-event.js';
 
-const TABLE = 'sessions-table';
 // AWS's documentation account: no real account id in the repository.
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor-key-AbCdEf';
 const T0 = Date.UTC(2024, 0, 31, 9);
@@ -24,13 +24,11 @@ let entry: Entry;
 const get = (path: string, query = '') => send(entry, gatewayEvent('GET', path, { query }));
 
 beforeAll(() => {
-  vi.stubEnv('TABLE_NAME', TABLE);
-  vi.stubEnv('CURSOR_SIGNING_KEY', undefined);
-  vi.stubEnv('CURSOR_SIGNING_KEY_SECRET_ARN', SECRET_ARN);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('DYNAMODB_ENDPOINT', '');
-  vi.stubEnv('POWERTOOLS_DEV', '');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL');
+  stubApiEnvironment({
+    CURSOR_SIGNING_KEY: undefined,
+    CURSOR_SIGNING_KEY_SECRET_ARN: SECRET_ARN,
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
 });
 
 afterAll(() => {

@@ -11,10 +11,10 @@ import { record } from '../../helpers/event-arbitraries.js';
 import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
 import { MockTable } from '../../helpers/mock-table.js';
 import { storedUser } from '../../helpers/stored-items.js';
+import { stubApiEnvironment, TABLE } from './api-environment.js';
 import { type CallResult, gatewayEvent, send, TEST_SIGNING_KEY } from './api-event.js';
 import { campaignHistory } from './lookup-fixture.js';
 
-const TABLE = 'sessions-table';
 export const MINUTE = 60_000;
 /** 40 sessions from 31 January 09:00, 90 minutes apart: 10 in January, 30 in February. */
 export const T0 = Date.UTC(2024, 0, 31, 9, 0, 0);
@@ -116,13 +116,11 @@ export interface MockedTable {
  */
 export function useMockedTable(): MockedTable {
   beforeAll(async () => {
-    vi.stubEnv('TABLE_NAME', TABLE);
-    vi.stubEnv('CURSOR_SIGNING_KEY', TEST_SIGNING_KEY);
-    vi.stubEnv('CORS_ALLOWED_ORIGINS', 'https://app.example');
-    vi.stubEnv('API_PATHS_DECODED', 'true');
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('DYNAMODB_ENDPOINT', '');
-    vi.stubEnv('POWERTOOLS_DEV', '');
+    stubApiEnvironment({
+      CURSOR_SIGNING_KEY: TEST_SIGNING_KEY,
+      CORS_ALLOWED_ORIGINS: 'https://app.example',
+      API_PATHS_DECODED: 'true',
+    });
     vi.resetModules();
     ({ handler: entry } = await import('../../../functions/api/handler.js'));
   });
