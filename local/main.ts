@@ -70,7 +70,12 @@ async function main(): Promise<void> {
     stack = await startLocalStackWithViewer({
       ...config,
       log: {
-        handler: (level, message, attributes) => say(formatHandlerLog(level, message, attributes)),
+        handler: (level, message, attributes) => {
+          // Ctrl-C stops the servers at once, so a cut-off ingest fails on its next call: the queue's
+          // line that it is ingested again on the next start says all there is, not the handler's error.
+          if (stoppingSince !== undefined && level !== 'info') return;
+          say(formatHandlerLog(level, message, attributes));
+        },
         queue: (activity, keys) => say(formatQueueActivity(activity, keys, dataDirEnv(config.dataDir))),
         recovered: (keys) => {
           if (keys.length === 0) return;

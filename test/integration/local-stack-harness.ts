@@ -112,5 +112,21 @@ export function smallExport(userId: string, day: string): string {
     .join('\n');
 }
 
+/** `users` users of `eventsEach` events a minute apart from 09:00 on `day`: one session each. */
+export function busyExport(prefix: string, users: number, eventsEach: number, day: string): string {
+  const start = Date.parse(`${day}T09:00:00.000Z`);
+  const lines: string[] = [];
+  for (let event = 0; event < eventsEach; event++) {
+    const timestamp = new Date(start + event * 60_000).toISOString();
+    for (let user = 0; user < users; user++) {
+      const userId = `${prefix} ${user}`;
+      lines.push(
+        JSON.stringify({ type: 'track', event: 'Tick', userId, timestamp, messageId: `${userId}-${event}` }),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 export const runUpload = (args: string[], cwd: string, s3Port: number) =>
   runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
