@@ -26,7 +26,7 @@ export interface PageFields {
 export const CAMPAIGN_MEMBERS = ['source', 'medium', 'name', 'term', 'content'] as const;
 export type CampaignFields = { readonly [member in (typeof CAMPAIGN_MEMBERS)[number]]: SentValue };
 
-/** Where an event came from: not a rule, shown with sessions (docs/rules.md, "Device"). */
+/** Where an event came from: not a rule, shown with sessions (docs/rules.md, "Device and labels"). */
 export interface DeviceFields {
   readonly type: string | null;
   readonly os: string | null;

@@ -8,7 +8,7 @@ import {
 import { type AttributeEvents, recordWindow } from './event-window.js';
 import { compareText } from './order.js';
 
-/** Rule 9, plus the documented extras (device, labels): a pure function of a session's events. */
+/** Rule 9, plus device and labels (docs/rules.md, "Device and labels"): a pure function of a session's events. */
 export interface SessionAttributes {
   /** `page` and `screen` events. */
   readonly pageViews: number;
