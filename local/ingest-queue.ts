@@ -1,8 +1,9 @@
 // The ingest queue and Lambda's SQS event source mapping in front of the handler: batches of up to
 // `batchSize` messages, at most `maxConcurrency` invocations at once, partial batch responses
-// (`batchItemFailures`) honoured, and a throwing invocation failing its whole batch. What is not
-// deleted comes back after the visibility timeout, and goes to the dead-letter queue once it has been
-// received `maxReceiveCount` times (see sqs-queue.ts).
+// (`batchItemFailures`) honoured, and a throwing invocation failing its whole batch. A batch stays
+// invisible while its invocation runs; what is not deleted comes back a visibility timeout after it
+// ended, and goes to the dead-letter queue once it has been received `maxReceiveCount` times
+// (see sqs-queue.ts).
 import { createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from './errors.js';
@@ -193,13 +194,34 @@ export class IngestQueue {
     return this.running === 0 && this.options.queue.size === 0;
   }
 
+  /**
+   * Keeps the batch invisible while its invocation runs. On AWS a call ends within the function's timeout,
+   * a sixth of the queue's visibility timeout; a local call has no timeout, and a file that takes longer
+   * than the visibility timeout to ingest would otherwise be received again while it runs.
+   */
+  private keepInvisible(batch: readonly StoredMessage[]): NodeJS.Timeout {
+    const { queue } = this.options;
+    const timer = setInterval(
+      () => {
+        for (const message of batch)
+          queue.extendVisibility(message.messageId, message.receiptHandle as string);
+      },
+      Math.max(1, Math.floor(queue.visibilityTimeoutMs / 3)),
+    );
+    timer.unref();
+    return timer;
+  }
+
   private async invoke(handler: SqsBatchHandler, batch: StoredMessage[]): Promise<void> {
     const started = performance.now();
+    const heartbeat = this.keepInvisible(batch);
     let failed: FailedMessages;
     try {
       failed = failedMessageIds(batch, await handler({ Records: batch.map((m) => this.toRecord(m)) }));
     } catch (error) {
       failed = { ids: new Set(batch.map((message) => message.messageId)), reason: describeError(error) };
+    } finally {
+      clearInterval(heartbeat);
     }
     // The stop gave this batch back already; what its cut-off run ended with says nothing of the messages.
     if (this.released) return;

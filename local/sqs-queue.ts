@@ -65,6 +65,10 @@ export class LocalSqsQueue {
     return this.options.maxReceiveCount;
   }
 
+  get visibilityTimeoutMs(): number {
+    return this.options.visibilityTimeoutMs;
+  }
+
   /** Messages in the queue, visible or in flight (not the dead letters). */
   get size(): number {
     return this.messages.size;
@@ -119,6 +123,19 @@ export class LocalSqsQueue {
     if (message === undefined || message.receiptHandle !== receiptHandle) return false;
     this.queueFolder.delete(messageId);
     this.messages.delete(messageId);
+    return true;
+  }
+
+  /**
+   * Keeps a received message invisible for another visibility timeout from now, as SQS's
+   * ChangeMessageVisibility does; false when that receive is no longer the latest.
+   */
+  extendVisibility(messageId: string, receiptHandle: string): boolean {
+    const message = this.messages.get(messageId);
+    if (message === undefined || message.receiptHandle !== receiptHandle) return false;
+    const extended = { ...message, visibleAt: this.now() + this.options.visibilityTimeoutMs };
+    this.queueFolder.save(extended);
+    this.messages.set(messageId, extended);
     return true;
   }
 

@@ -194,18 +194,40 @@ describe('IngestQueue', () => {
     expect(queue.sqs.listDeadLetters()).toEqual([]);
   });
 
-  it('delivers a message again when its invocation outlives the visibility timeout', async () => {
-    const queue = openQueue({ maxConcurrency: 2 });
+  it('keeps a message invisible while its invocation runs, however long past the visibility timeout', async () => {
+    const activity: QueueActivity[] = [];
+    const queue = openQueue({ maxConcurrency: 2, activity });
     const receiveCounts: string[] = [];
     queue.start(async (event) => {
       receiveCounts.push(event.Records[0]?.attributes.ApproximateReceiveCount as string);
-      if (receiveCounts.length === 1) await sleep(VISIBILITY_MS * 2);
+      await sleep(VISIBILITY_MS * 5);
     });
 
     queue.send('slow');
     await queue.idle();
 
-    expect(receiveCounts).toEqual(['1', '2']);
+    // A local ingest has no timeout to end it (Lambda's is a sixth of the queue's visibility timeout).
+    expect(receiveCounts).toEqual(['1']);
+    expect(activity.map((entry) => entry.type)).toEqual(['succeeded']);
+  });
+
+  it('retries a failed message one visibility timeout after its invocation ended, however long it ran', async () => {
+    const queue = openQueue();
+    const ended: number[] = [];
+    const started: number[] = [];
+    queue.start(async () => {
+      started.push(Date.now());
+      if (started.length > 1) return undefined;
+      await sleep(VISIBILITY_MS * 3);
+      ended.push(Date.now());
+      throw new Error('failed late');
+    });
+
+    queue.send('slow failure');
+    await queue.idle();
+
+    expect(started).toHaveLength(2);
+    expect((started[1] as number) - (ended[0] as number)).toBeGreaterThanOrEqual(VISIBILITY_MS / 3);
   });
 
   it('after a SIGKILL mid-invocation, a new process delivers the message again with its receive count', async () => {
