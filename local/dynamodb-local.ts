@@ -86,7 +86,10 @@ function spawnWithLocalEnv(port: number, dataDir: string | undefined): ChildProc
   try {
     // sharedDb: without it DynamoDB Local keeps a separate database per access key + region, so a
     // handler configured with different dummy credentials than the test would silently see no tables.
-    return spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+    // detached: a process group of its own, so a terminal's Ctrl-C reaches the host, which stops it after
+    // what still writes to it (npm start's ingest) had its grace; the reaper and the watchdog still end it
+    // with the host.
+    return spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe', detached: true });
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) {

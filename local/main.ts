@@ -1,6 +1,7 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
 
 import { describeError } from './errors.js';
+import { stopChildrenOnSignalsMyself } from './process-utils.js';
 import type { LocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import {
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     );
   };
   // Installed before anything starts. A Ctrl-C during startup exits at once; the children are killed by
-  // process-utils' exit handler.
+  // process-utils' exit handler. Past startup the stop ends them in order, after the ingest's grace.
+  stopChildrenOnSignalsMyself();
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   // The terminal went away.

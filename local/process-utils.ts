@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 
 const liveChildren = new Set<ChildProcess>();
 let reaperInstalled = false;
+/** Set by a host that stops its children in order on a signal ({@link stopChildrenOnSignalsMyself}). */
+let signalsHandledByHost = false;
 
 function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
@@ -37,6 +39,7 @@ function installReaper(): void {
   // (terminate) still happens unless someone else has taken responsibility for the signal.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      if (signalsHandledByHost) return;
       killAllSync();
       process.removeListener(signal, onSignal);
       if (process.listenerCount(signal) === 0) {
@@ -45,6 +48,15 @@ function installReaper(): void {
     };
     process.on(signal, onSignal);
   }
+}
+
+/**
+ * For a host whose own signal handlers stop its children in order (`npm start`): a signal then no longer
+ * kills them at once, so what still talks to them gets its grace; they are still killed if the host exits
+ * with any left running.
+ */
+export function stopChildrenOnSignalsMyself(): void {
+  signalsHandledByHost = true;
 }
 
 /**
@@ -75,8 +87,11 @@ export function watchForParentDeath(child: ChildProcess): void {
   if (child.pid === undefined) {
     return;
   }
+  // detached: a SIGKILL of this process's whole group (what kills a stuck `npm start`) must not take the
+  // watchdog with it, as the child it guards may be in a group of its own.
   const watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(child.pid)], {
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    detached: true,
   });
   watchdog.on('error', () => {
     // Best effort: without a watchdog we are back to reapOnExit's guarantees.

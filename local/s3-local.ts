@@ -160,8 +160,7 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
   let stopping: Promise<void> | undefined;
   running = true;
   child.once('exit', (code, signal) => {
-    // SIGINT reaches the child together with us when someone presses Ctrl-C: expected, not news.
-    if (stopping === undefined && signal !== 'SIGINT') {
+    if (stopping === undefined) {
       // Requests now fail with 502 from the front; say why where someone will look.
       console.error(
         `[s3-local] s3rver exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).\n${output}`,

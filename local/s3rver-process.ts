@@ -118,6 +118,9 @@ async function main(): Promise<void> {
   });
   // The parent died (even by SIGKILL) or closed the channel: nobody can stop us any more, so go.
   process.on('disconnect', shutdown);
+  // A terminal's Ctrl-C reaches the whole process group: the parent stops this server in order, after what
+  // still writes to it (npm start's ingest) had its grace.
+  process.on('SIGINT', () => undefined);
 
   await send({ type: 'ready', port: address.port });
 }

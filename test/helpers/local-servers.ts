@@ -109,6 +109,26 @@ export function groupMembers(pgid: number): { pid: number; args: string }[] {
     .filter(({ pid }) => isAlive(pid));
 }
 
+/** Every live process started under `pid`, children of children included, whatever their group. */
+export function descendants(pid: number): { pid: number; args: string }[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  const rows = out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] as string }));
+  const found: { pid: number; args: string }[] = [];
+  for (const parents = [pid]; parents.length > 0; ) {
+    const parent = parents.pop() as number;
+    for (const row of rows) {
+      if (row.ppid !== parent) continue;
+      found.push({ pid: row.pid, args: row.args });
+      parents.push(row.pid);
+    }
+  }
+  return found.filter(({ pid: child }) => isAlive(child));
+}
+
 export interface Ports {
   api: number;
   s3: number;
@@ -143,6 +163,8 @@ export async function startOnFreePorts(
 
 export class StackProcess {
   output = '';
+  /** Every process of the stack seen so far: DynamoDB Local and its watchdog run in groups of their own. */
+  private readonly seen = new Set<number>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private constructor(readonly child: ChildProcess) {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -214,7 +236,26 @@ export class StackProcess {
       .filter((line) => /^\d\d:\d\d:\d\d (ingested|NOT entirely read:|FAILED|DEAD-LETTERED) /.test(line));
   }
 
+  /** The stack's live processes: its group, and what it started in groups of their own. */
+  members(): { pid: number; args: string }[] {
+    const byPid = new Map<number, string>();
+    for (const { pid, args } of [...groupMembers(this.pid), ...descendants(this.pid)]) byPid.set(pid, args);
+    for (const pid of byPid.keys()) this.seen.add(pid);
+    return [...byPid].map(([pid, args]) => ({ pid, args }));
+  }
+
+  /** Whether every process of the stack ever seen is gone (a server's own group outlives the stack's). */
+  gone(): boolean {
+    this.members();
+    return [...this.seen].every((pid) => !isAlive(pid));
+  }
+
+  /**
+   * SIGKILL to the group, as a crash or a stuck terminal job gets: the servers in groups of their own are
+   * left to the stack's watchdog, as they would be.
+   */
   kill(): void {
+    this.members();
     try {
       process.kill(-this.pid, 'SIGKILL');
     } catch {

@@ -22,14 +22,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExpectedSession } from '../helpers/conformance-cases.js';
 import { seededShuffle } from '../helpers/conformance-cases.js';
-import {
-  groupMembers,
-  isAlive,
-  type Ports,
-  ROOT,
-  StackProcess,
-  startOnFreePorts,
-} from '../helpers/local-servers.js';
+import { isAlive, type Ports, ROOT, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
 import { defaultSdkClient } from './local-s3-harness.js';
 import {
   BUCKET,
@@ -202,12 +195,12 @@ describe('npm start (local stack)', () => {
 
     expect(status, output).toBe(1);
     expect(output).toContain(`another local stack (pid ${holder.pid}`);
-    expect(groupMembers((stack as StackProcess).pid).length).toBeGreaterThan(0);
+    expect((stack as StackProcess).members().length).toBeGreaterThan(0);
   }, 30_000);
 
   it('stops every process on Ctrl-C', async () => {
     const running = stack as StackProcess;
-    const members = groupMembers(running.pid);
+    const members = running.members();
     const jvm = members.find(({ args }) => args.includes('DynamoDBLocal.jar'));
     const s3rver = members.find(({ args }) => args.includes('s3rver-process'));
     expect(jvm, members.map(({ args }) => args).join('\n')).toBeDefined();
@@ -233,8 +226,11 @@ describe('npm start (local stack)', () => {
     const afterStop = running.output.slice(running.output.indexOf('SIGINT: stopping...'));
     expect(afterStop).not.toMatch(/ingest (error|warning)|ECONNREFUSED/);
     expect(running.output).not.toMatch(/DEAD-LETTERED|goes to the dead-letter queue/);
+    // The servers ignore the terminal's Ctrl-C (DynamoDB Local runs in a group of its own): the stack
+    // stops them once the running ingest had its grace.
+    expect(running.output).not.toMatch(/exited unexpectedly/);
     await waitUntil('every process of the stack to be gone', 10_000, () =>
-      groupMembers(running.pid).length === 0 ? true : undefined,
+      running.gone() ? true : undefined,
     );
     expect(isAlive((jvm as { pid: number }).pid)).toBe(false);
     expect(isAlive((s3rver as { pid: number }).pid)).toBe(false);
@@ -290,13 +286,15 @@ describe('npm start (local stack)', () => {
     expect(page.status, JSON.stringify(page.body)).toBe(200);
     expect((page.body as SessionsPage).sessions).toEqual(probe.nextPage);
 
-    const members = groupMembers(restarted.pid);
+    const members = restarted.members();
     expect(members.some(({ args }) => args.includes('DynamoDBLocal.jar'))).toBe(true);
     // As `kill <pid>` or a process manager stops it: only the top process gets the signal.
     process.kill(restarted.pid, 'SIGTERM');
     const exit = await restarted.exited;
     expect(exit, restarted.output).toEqual({ code: 0, signal: null });
     expect(restarted.output).toContain('stopped.');
+    // Stopped in order, not killed with the signal.
+    expect(restarted.output).not.toMatch(/exited unexpectedly/);
     await waitUntil('every process of the stack to be gone', 15_000, () =>
       members.every(({ pid }) => !isAlive(pid)) ? true : undefined,
     );
@@ -309,12 +307,12 @@ describe('npm start (local stack)', () => {
     const upload = await runUpload(['killed.ndjson'], scratch, ports.s3);
     expect(upload.status, upload.stderr).toBe(0);
 
+    expect(killed.members().some(({ args }) => args.includes('DynamoDBLocal.jar'))).toBe(true);
     killed.kill();
     await killed.exited;
     expect(existsSync(join(dataDir, 'lock'))).toBe(true);
-    await waitUntil('the killed stack to be gone', 15_000, () =>
-      groupMembers(killed.pid).length === 0 ? true : undefined,
-    );
+    // DynamoDB Local, in a group of its own, is ended by its watchdog.
+    await waitUntil('the killed stack to be gone', 15_000, () => (killed.gone() ? true : undefined));
 
     stack = await StackProcess.start(
       [process.execPath, '--import', 'tsx', 'local/main.ts'],

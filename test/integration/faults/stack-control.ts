@@ -1,13 +1,7 @@
 // The local stack as the fault suite drives it: started as `npm start` starts it (its own process group,
 // its own data dir, free ports), killed with SIGKILL as a whole group at any moment, restarted on the same
 // data dir, and never left behind.
-import {
-  groupMembers,
-  type Ports,
-  StackProcess,
-  startOnFreePorts,
-  waitFor,
-} from '../../helpers/local-servers.js';
+import { type Ports, StackProcess, startOnFreePorts, waitFor } from '../../helpers/local-servers.js';
 import { type GroupGuard, guardProcessGroup } from './group-guard.js';
 
 /** The `start` script's own command, without npm around it, so a group kill reaches every process at once. */
@@ -137,7 +131,7 @@ export class StackUnderTest {
 
   /** The JVM may take a moment to die after its group is signalled: wait, so the data dir can go too. */
   private async groupGone(stack: StackProcess): Promise<void> {
-    await waitFor('every process of the stack to be gone', () => groupMembers(stack.pid).length === 0, {
+    await waitFor('every process of the stack to be gone', () => stack.gone(), {
       timeoutMs: 15_000,
       intervalMs: 100,
     });
