@@ -7,10 +7,12 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
+import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { sourceOf } from './source-objects.js';
+import { dataDirFrom } from './stack-config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -28,18 +30,26 @@ Options:
   -h, --help       show this help
 
 Environment:
-  S3_PORT              port of the local S3 endpoint (default 4569), as given to \`npm start\`
+  S3_PORT              port of the local S3 endpoint, as given to \`npm start\` (default: the port of the
+                       stack running on SESSIONIZER_DATA_DIR, else 4569)
+  SESSIONIZER_DATA_DIR the data dir of the stack to upload to, as given to \`npm start\` (default .sessionizer)
   SESSIONIZER_SOURCES  the sources, as given to \`npm start\``;
 
 const envSchema = z.object({
   S3_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(4569),
+    z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).optional(),
   ),
   SESSIONIZER_SOURCES: ingestEnvShape.SESSIONIZER_SOURCES,
 });
 
 class UsageError extends Error {}
+
+/** S3_PORT's endpoint; without it, the one the stack running on the data dir names in its lock, else the default. */
+function s3Endpoint(port: number | undefined): string {
+  if (port !== undefined) return `http://127.0.0.1:${port}`;
+  return liveLockHolder(dataDirFrom())?.s3Endpoint ?? 'http://127.0.0.1:4569';
+}
 
 interface Planned {
   path: string;
@@ -98,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const sources = sourcesFrom(env.data);
-  const endpoint = `http://127.0.0.1:${env.data.S3_PORT}`;
+  const endpoint = s3Endpoint(env.data.S3_PORT);
 
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -145,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
       if (isConnectionRefused(error)) {
         console.error(
           `upload: the local stack is not running: nothing answers at ${endpoint}.\n` +
-            `Start it with \`npm start\` in another terminal${env.data.S3_PORT === 4569 ? '' : ` (with S3_PORT=${env.data.S3_PORT})`}, ` +
+            `Start it with \`npm start\` in another terminal${env.data.S3_PORT === undefined ? '' : ` (with S3_PORT=${env.data.S3_PORT})`}, ` +
             'or set S3_PORT to the port it prints.',
         );
       } else {

@@ -64,6 +64,18 @@ describe('npm start (local stack)', () => {
     ]);
   }, 30_000);
 
+  it('npm run upload without S3_PORT finds the port of the stack running on the data dir', async () => {
+    const userId = 'upload found by data dir';
+    writeFileSync(join(scratch, 'found.ndjson'), smallExport(userId, '2024-03-03'));
+    const result = await runScript('upload', ['found.ndjson'], scratch, {
+      SESSIONIZER_DATA_DIR: dataDir,
+      S3_PORT: '',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const sessions = await waitUntil('the uploaded user', 20_000, () => sessionsOf(apiUrl, userId));
+    expect(sessions.map((session) => session.eventCount)).toEqual([2]);
+  }, 30_000);
+
   it('npm run upload fails clearly when no stack is running', async () => {
     const free = await findFreePort();
     writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
