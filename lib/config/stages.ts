@@ -120,14 +120,25 @@ export function parseStageConfig(name: string, input: unknown): StageConfig {
   return result.data;
 }
 
-export const stages = Object.fromEntries(
-  Object.entries(stageInputs).map(([name, input]) => [name, parseStageConfig(name, input)]),
-) as Record<StageName, StageConfig>;
+const parsedStages = new Map<StageName, StageConfig>();
 
-export const stageNames = Object.keys(stages) as StageName[];
+/**
+ * A stage's validated config, parsed when first asked for: a mistake in one stage stops only the commands
+ * that use it (`cdk synth -c stage=dev` with prod broken still works); the infrastructure tests parse them all.
+ */
+export function stageConfig(name: StageName): StageConfig {
+  let config = parsedStages.get(name);
+  if (config === undefined) {
+    config = parseStageConfig(name, stageInputs[name]);
+    parsedStages.set(name, config);
+  }
+  return config;
+}
+
+export const stageNames = Object.keys(stageInputs) as StageName[];
 
 export function isStageName(name: string): name is StageName {
-  return Object.hasOwn(stages, name);
+  return Object.hasOwn(stageInputs, name);
 }
 
 export interface ResolvedStage {
@@ -136,15 +147,14 @@ export interface ResolvedStage {
 }
 
 /** Stages `cdk` may select; synth-only ones are synthesized by the infrastructure tests directly. */
-export const deployableStageNames = stageNames.filter((name) => stages[name].deployed);
+export const deployableStageNames = stageNames.filter((name) => stageInputs[name].deployed);
 
 /** The stage of a `cdk` command (`-c stage=<name>`); refuses unknown and synth-only stages. */
 export function resolveDeployableStage(name: unknown): ResolvedStage {
   const choices = `Valid stages: ${deployableStageNames.join(', ')}. Select one with: npx cdk <command> -c stage=<name>`;
   if (typeof name === 'string' && isStageName(name)) {
-    const config = stages[name];
-    if (config.deployed) {
-      return { name, config };
+    if (stageInputs[name].deployed) {
+      return { name, config: stageConfig(name) };
     }
     throw new Error(
       `Stage '${name}' is synth-only: the infrastructure tests synthesize it, cdk cannot select it. ${choices}`,

@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { SourceDefinition } from '../../contract/index.js';
-import { isStageName, stages } from '../../lib/config/stages.js';
+import { isStageName, stageConfig } from '../../lib/config/stages.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { stackOutputs, statefulStackName, statelessStackName } from '../aws/stack-outputs.js';
 import type { ReplayTarget } from './aws-replay.js';
@@ -9,7 +9,7 @@ import type { ReplayTarget } from './aws-replay.js';
 export function sourcesOfStage(stage: string): readonly SourceDefinition[] {
   const problem = notDeployedStage(stage);
   if (problem !== undefined || !isStageName(stage)) throw new Error(problem);
-  return stages[stage].sources;
+  return stageConfig(stage).sources;
 }
 
 /** The bucket (stateful stack) and the queues (stateless stack) of a deployed stage, from its outputs. */

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type StageConfig, stages } from '../../lib/config/stages.js';
+import { type StageConfig, stageConfig } from '../../lib/config/stages.js';
 import {
   apiFunction,
   environmentOf,
@@ -32,7 +32,7 @@ function routesOf(template: Template): Record<string, { authorization: unknown; 
 }
 
 describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
-  const config = stages[stageName];
+  const config = stageConfig(stageName);
   const { stateless } = synthConfiguredStage(stageName);
 
   it('serves lookups through one greedy GET route and erasure through the admin DELETE route, all behind IAM', () => {
@@ -139,9 +139,9 @@ describe('api authorization per stage', () => {
 
   it('puts a JWT authorizer on the lookups when the stage asks for JWT auth, and keeps IAM on the admin route', () => {
     const jwtConfig: StageConfig = {
-      ...stages.dev,
+      ...stageConfig('dev'),
       api: {
-        ...stages.dev.api,
+        ...stageConfig('dev').api,
         auth: { mode: 'jwt', issuer: 'https://issuer.example.com/', audience: ['sessionizer-api'] },
       },
     };
@@ -168,7 +168,7 @@ describe('api authorization per stage', () => {
     const corsOf = (template: Template) =>
       Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Api'))[0]?.Properties.CorsConfiguration;
     expect(corsOf(synthConfiguredStage('dev').stateless)).toMatchObject({
-      AllowOrigins: stages.dev.api.corsAllowedOrigins,
+      AllowOrigins: stageConfig('dev').api.corsAllowedOrigins,
       AllowMethods: ['GET'],
     });
     expect(corsOf(synthConfiguredStage('prod').stateless)).toBeUndefined();

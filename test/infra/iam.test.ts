@@ -1,6 +1,6 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { stages } from '../../lib/config/stages.js';
+import { stageConfig } from '../../lib/config/stages.js';
 import { API_TABLE_ACTIONS } from '../../lib/constructs/api.js';
 import { ERASE_TABLE_ACTIONS } from '../../lib/constructs/erasure.js';
 import { INGEST_TABLE_ACTIONS } from '../../lib/constructs/ingest.js';
@@ -76,7 +76,7 @@ describe.each(['dev', 'prod', 'test'] as const)('IAM (%s)', (stageName) => {
 });
 
 describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageName) => {
-  const config = stages[stageName];
+  const config = stageConfig(stageName);
   const { stateful, stateless, stacks } = synthConfiguredStage(stageName);
   const bucketId = stacks.stateful.getLogicalId(stacks.stateful.bucket.node.defaultChild as CfnElement);
   const objectsUnder = (prefix: string) => ({

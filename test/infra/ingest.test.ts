@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
-import { stages } from '../../lib/config/stages.js';
+import { stageConfig } from '../../lib/config/stages.js';
 import {
   environmentOf,
   ingestFunction,
@@ -13,7 +13,7 @@ import {
 const FOURTEEN_DAYS_IN_SECONDS = 14 * 24 * 60 * 60;
 
 describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
-  const config = stages[stageName];
+  const config = stageConfig(stageName);
   const { stateless } = synthConfiguredStage(stageName);
   const queues = Object.entries(resourcesOfType(stateless, 'AWS::SQS::Queue'));
   const [queueId, queue] = queues.find(([, resource]) => resource.Properties.RedrivePolicy) ?? [];

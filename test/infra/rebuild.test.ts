@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stages } from '../../lib/config/stages.js';
+import { stageConfig } from '../../lib/config/stages.js';
 import { environmentOf, onlyResource, rebuildFunction, synthConfiguredStage } from './synth.js';
 
 const FUNCTION_ARN = '<rebuild function ARN>';
@@ -29,7 +29,7 @@ const lambdaServiceErrors = [
 ];
 
 describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
-  const config = stages[stageName];
+  const config = stageConfig(stageName);
   const segments = config.rebuild.totalSegments;
   const { stateless } = synthConfiguredStage(stageName);
   const fn = rebuildFunction(stateless);

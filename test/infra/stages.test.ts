@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
 import { repoRoot } from '../../lib/config/bundling.js';
 import { stageConfigSchema } from '../../lib/config/stage-schema.js';
@@ -8,8 +8,8 @@ import {
   parseStageConfig,
   resolveDeployableStage,
   type StageConfig,
+  stageConfig,
   stageNames,
-  stages,
 } from '../../lib/config/stages.js';
 
 function withChanges(base: StageConfig, changes: (copy: StageConfig) => void): unknown {
@@ -30,7 +30,7 @@ describe('resolveDeployableStage', () => {
   it('resolves every deployable stage to its validated config', () => {
     expect(deployableStageNames).toEqual(['dev', 'prod']);
     for (const name of deployableStageNames) {
-      expect(resolveDeployableStage(name)).toEqual({ name, config: stages[name] });
+      expect(resolveDeployableStage(name)).toEqual({ name, config: stageConfig(name) });
     }
   });
 
@@ -54,6 +54,20 @@ describe('resolveDeployableStage', () => {
     expect(message).toMatch(/^Stage 'test' is synth-only: the infrastructure tests synthesize it/);
     expect(message).toContain('Valid stages: dev, prod.');
     expect(message.match(/\btest\b/g)).toHaveLength(1); // named as the stage asked for, never as a choice
+  });
+
+  it('parses only the stage cdk selects, so a mistake in another stage does not stop it', async () => {
+    vi.resetModules();
+    const schema = await import('../../lib/config/stage-schema.js');
+    const parse = vi.spyOn(schema.stageConfigSchema, 'safeParse');
+    try {
+      const fresh = await import('../../lib/config/stages.js');
+      expect(parse).not.toHaveBeenCalled();
+      expect(fresh.resolveDeployableStage('dev').config.deployed).toBe(true);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('does not resolve inherited object keys as stages', () => {
@@ -81,32 +95,32 @@ describe('resolveDeployableStage', () => {
 
 describe('stage config validation', () => {
   it('keeps API auth on in every deployed stage, IAM by default', () => {
-    for (const name of stageNames.filter((stage) => stages[stage].deployed)) {
-      expect(stages[name].api.auth.mode).not.toBe('none');
+    for (const name of stageNames.filter((stage) => stageConfig(stage).deployed)) {
+      expect(stageConfig(name).api.auth.mode).not.toBe('none');
     }
-    expect(stages.dev.api.auth.mode).toBe('iam');
-    expect(stages.prod.api.auth.mode).toBe('iam');
+    expect(stageConfig('dev').api.auth.mode).toBe('iam');
+    expect(stageConfig('prod').api.auth.mode).toBe('iam');
   });
 
   it("refuses auth mode 'none' on a deployed stage", () => {
-    const input = withChanges(stages.dev, (config) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
       config.api.auth = { mode: 'none' };
     });
     expect(() => parseStageConfig('dev', input)).toThrow(/only allowed for stages with deployed: false/);
   });
 
   it('requires an https issuer and an audience for JWT auth', () => {
-    const missingAudience = withChanges(stages.dev, (config) => {
+    const missingAudience = withChanges(stageConfig('dev'), (config) => {
       (config.api as { auth: unknown }).auth = { mode: 'jwt', issuer: 'https://issuer.example.com' };
     });
     expect(() => parseStageConfig('dev', missingAudience)).toThrow(/api\.auth\.audience/);
 
-    const plainHttpIssuer = withChanges(stages.dev, (config) => {
+    const plainHttpIssuer = withChanges(stageConfig('dev'), (config) => {
       config.api.auth = { mode: 'jwt', issuer: 'http://issuer.example.com', audience: ['sessionizer'] };
     });
     expect(() => parseStageConfig('dev', plainHttpIssuer)).toThrow(/api\.auth\.issuer/);
 
-    const valid = withChanges(stages.dev, (config) => {
+    const valid = withChanges(stageConfig('dev'), (config) => {
       config.api.auth = { mode: 'jwt', issuer: 'https://issuer.example.com', audience: ['sessionizer'] };
     });
     expect(parseStageConfig('dev', valid).api.auth).toEqual({
@@ -117,21 +131,21 @@ describe('stage config validation', () => {
   });
 
   it('accepts only log retention periods CloudWatch supports', () => {
-    const input = withChanges(stages.dev, (config) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
       config.logRetentionDays = 10;
     });
     expect(() => parseStageConfig('dev', input)).toThrow(/logRetentionDays/);
   });
 
   it('requires termination protection on stages that retain data', () => {
-    const input = withChanges(stages.prod, (config) => {
+    const input = withChanges(stageConfig('prod'), (config) => {
       config.terminationProtection = false;
     });
     expect(() => parseStageConfig('prod', input)).toThrow(/termination protection/);
   });
 
   it('rejects unknown keys so typos do not silently fall back to defaults', () => {
-    const input = withChanges(stages.dev, (config) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
       (config as unknown as Record<string, unknown>).sessionRule = { gapMinutes: 45 };
     });
     expect(() => parseStageConfig('dev', input)).toThrow(/Unrecognized key/);
@@ -142,7 +156,7 @@ describe('stage config validation', () => {
   });
 
   it('defaults to the sources and session rules of contract/', () => {
-    const input = withChanges(stages.dev, (config) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
       const loose = config as Partial<StageConfig>;
       delete loose.sources;
       delete loose.sessionRules;
@@ -154,11 +168,11 @@ describe('stage config validation', () => {
       gapMinutesByPlatform: {},
       identityStitching: false,
     });
-    expect(stages.dev.sources).toEqual(DEFAULT_SOURCES);
+    expect(stageConfig('dev').sources).toEqual(DEFAULT_SOURCES);
   });
 
   it('reads session rules with defaults for what a stage leaves out', () => {
-    const input = withChanges(stages.dev, (config) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
       (config as { sessionRules: unknown }).sessionRules = { gapMinutesByPlatform: { ios: 2.5 } };
     });
     expect(parseStageConfig('dev', input).sessionRules).toEqual({
@@ -170,7 +184,7 @@ describe('stage config validation', () => {
 
   it('refuses bad session rules, naming the field', () => {
     const withRules = (sessionRules: unknown) =>
-      withChanges(stages.dev, (config) => {
+      withChanges(stageConfig('dev'), (config) => {
         (config as { sessionRules: unknown }).sessionRules = sessionRules;
       });
     expect(issuesOf(withRules({ gapMinutes: -1 }))).toEqual([
@@ -186,7 +200,7 @@ describe('stage config validation', () => {
 
   describe('sources', () => {
     const withSources = (sources: unknown) =>
-      withChanges(stages.dev, (config) => {
+      withChanges(stageConfig('dev'), (config) => {
         (config as { sources: unknown }).sources = sources;
       });
     const source = (name: string, prefix: string) => ({ name, prefix, format: 'segment' });
@@ -238,7 +252,7 @@ describe('stage config validation', () => {
       const platforms = Object.fromEntries(
         Array.from({ length: 40 }, (_, i) => [`platform-${'x'.repeat(80)}-${i}`, 5]),
       );
-      const input = withChanges(stages.dev, (config) => {
+      const input = withChanges(stageConfig('dev'), (config) => {
         config.sessionRules.gapMinutesByPlatform = platforms;
       });
       expect(issuesOf(input)).toEqual([
@@ -255,14 +269,14 @@ describe('stage config validation', () => {
       ['batchSize', 11],
       ['maxReceiveCount', 0],
     ] as const)('refuses ingest.%s = %i', (field, value) => {
-      const input = withChanges(stages.dev, (config) => {
+      const input = withChanges(stageConfig('dev'), (config) => {
         config.ingest[field] = value;
       });
       expect(issuesOf(input)).toEqual([expect.stringMatching(new RegExp(`^ingest\\.${field}: `))]);
     });
 
     it('refuses a queue-age alarm that one slow file would raise', () => {
-      const input = withChanges(stages.dev, (config) => {
+      const input = withChanges(stageConfig('dev'), (config) => {
         config.alarms.queueAgeThresholdSeconds = config.ingest.timeoutSeconds - 1;
       });
       expect(issuesOf(input)).toEqual([
@@ -271,7 +285,7 @@ describe('stage config validation', () => {
     });
 
     it('refuses more rebuild segments than an inline Map runs at once', () => {
-      const input = withChanges(stages.dev, (config) => {
+      const input = withChanges(stageConfig('dev'), (config) => {
         config.rebuild.totalSegments = 41;
       });
       expect(issuesOf(input)).toEqual([expect.stringMatching(/^rebuild\.totalSegments: /)]);

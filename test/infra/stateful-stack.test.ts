@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { REJECTED_PREFIX } from '../../contract/index.js';
-import { stages } from '../../lib/config/stages.js';
+import { stageConfig } from '../../lib/config/stages.js';
 import { logGroupIdOf, onlyResource, resourcesOfType, synthConfiguredStage } from './synth.js';
 
 const deployedStages = ['dev', 'prod'] as const;
@@ -133,7 +133,7 @@ describe('stateful stack per-stage differences', () => {
       logGroupIdOf({ Properties: handler.properties }) ?? ''
     ];
     expect(group).toMatchObject({
-      Properties: { RetentionInDays: stages.dev.logRetentionDays },
+      Properties: { RetentionInDays: stageConfig('dev').logRetentionDays },
       DeletionPolicy: 'Delete',
     });
   });
@@ -157,7 +157,7 @@ describe('stateful stack per-stage differences', () => {
     };
     expect(eventsBucketRules('dev')).toContainEqual({
       Prefix: REJECTED_PREFIX,
-      ExpirationInDays: stages.dev.storage.rejectionReportExpirationDays,
+      ExpirationInDays: stageConfig('dev').storage.rejectionReportExpirationDays,
       Status: 'Enabled',
     });
     expect(eventsBucketRules('prod')).toContainEqual({

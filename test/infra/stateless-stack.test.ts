@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { lambdaNodeMajorVersion } from '../../lib/config/bundling.js';
-import { stages } from '../../lib/config/stages.js';
+import { stageConfig } from '../../lib/config/stages.js';
 import {
   apiFunction,
   eraseFunction,
@@ -22,7 +22,7 @@ const ourFunctions = (template: Template) => [
 ];
 
 describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
-  const config = stages[stageName];
+  const config = stageConfig(stageName);
   const { stateless } = synthConfiguredStage(stageName);
 
   it('runs every function on ARM64 with the current Node LTS, ESM bundle handler and source maps', () => {
@@ -99,8 +99,8 @@ describe('stateless stack per-stage differences', () => {
   it('wires every alarm, its all-clear too, to an existing SNS topic when the stage names one', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:example-account:sessionizer-alarms';
     const { stateless } = synthStage('dev', {
-      ...stages.dev,
-      alarms: { ...stages.dev.alarms, actionTopicArn: topicArn },
+      ...stageConfig('dev'),
+      alarms: { ...stageConfig('dev').alarms, actionTopicArn: topicArn },
     });
     const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(ALARMS_PER_STAGE);
@@ -114,8 +114,8 @@ describe('stateless stack per-stage differences', () => {
 
   it("notifies the stage's own topic when it names none, with the stage's e-mails subscribed", () => {
     const { stateless } = synthStage('prod', {
-      ...stages.prod,
-      alarms: { ...stages.prod.alarms, notifyEmails: ['ops@example.com'] },
+      ...stageConfig('prod'),
+      alarms: { ...stageConfig('prod').alarms, notifyEmails: ['ops@example.com'] },
     });
     const topic = onlyResource(stateless, 'AWS::SNS::Topic');
     const alarms = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'));
@@ -148,7 +148,7 @@ describe('stateless stack per-stage differences', () => {
     const metric = (namespace: string, name: string) =>
       alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === name);
     expect(metric('AWS/ApiGateway', '5xx')).toEqual([
-      expect.objectContaining({ Threshold: stages.prod.alarms.apiErrorsThreshold }),
+      expect.objectContaining({ Threshold: stageConfig('prod').alarms.apiErrorsThreshold }),
     ]);
     expect(metric('AWS/States', 'ExecutionsFailed')).toEqual([expect.objectContaining({ Threshold: 1 })]);
     // Ingest's, the lookup function's and the erasure function's.
@@ -156,6 +156,6 @@ describe('stateless stack per-stage differences', () => {
       metric('AWS/Lambda', 'Errors')
         .map((alarm) => alarm.Threshold)
         .sort(),
-    ).toEqual([stages.prod.alarms.apiErrorsThreshold, stages.prod.alarms.ingestErrorsThreshold, 1].sort());
+    ).toEqual([stageConfig('prod').alarms.apiErrorsThreshold, stageConfig('prod').alarms.ingestErrorsThreshold, 1].sort());
   });
 });

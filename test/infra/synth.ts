@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { repoRoot } from '../../lib/config/bundling.js';
-import { type StageConfig, type StageName, stages } from '../../lib/config/stages.js';
+import { type StageConfig, type StageName, stageConfig } from '../../lib/config/stages.js';
 import { addSessionizerStage, type SessionizerStacks } from '../../lib/sessionizer.js';
 
 // Same feature flags as `cdk synth`, so the tests see the templates that get deployed.
@@ -23,7 +23,7 @@ export interface SynthesizedStage {
  * an unacknowledged finding). Asset bundling is skipped via CDK's own bundling-stacks context, so no
  * esbuild runs and the functions get a placeholder asset.
  */
-export function synthStage(name: StageName, config: StageConfig = stages[name]): SynthesizedStage {
+export function synthStage(name: StageName, config: StageConfig = stageConfig(name)): SynthesizedStage {
   const app = new App({
     context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] },
     // CDK's built-in CloudFormation schema validation costs ~15 s per worker to load; `cdk synth` still runs it.
