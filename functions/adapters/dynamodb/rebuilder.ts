@@ -9,7 +9,7 @@ import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { commitUpdate, type Head, headKey } from './head-codec.js';
 import { cleanDeadIntents } from './intents.js';
-import { prepareChange } from './partition-change.js';
+import { parkedEvents, prepareChange } from './partition-change.js';
 import { backoff, isConditionFailure } from './request-errors.js';
 import { readTableRules } from './rules-record.js';
 import {
@@ -75,7 +75,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     const head = await this.writer.readHead(user);
     if (this.rules.stitching && !scope.sourceStitches) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
-      for (const [anonymousId, link] of earliestLinks(await this.storedEvents(user))) {
+      for (const [anonymousId, link] of earliestLinks(await this.storedCopies(user))) {
         const outcome = await this.stitcher.offerLink(anonymousId, {
           userId: link.userId as string,
           timestamp: link.timestamp,
@@ -103,14 +103,17 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     return (await this.rebuildUser(user, { sourceStitches })).status !== 'skipped';
   }
 
-  /** The user's stored events, read again from a fresh head while a concurrent commit collects what was read. */
-  private async storedEvents(user: string): Promise<EventRecord[]> {
+  /**
+   * The user's stored events and parked copies (a copy sent from another device carries a link of its own),
+   * read again from a fresh head while a concurrent commit collects what was read.
+   */
+  private async storedCopies(user: string): Promise<EventRecord[]> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
       const head = await this.writer.readHead(user);
       const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS).catch(
         conflictOnStaleRead,
       );
-      if (window !== 'conflict') return eventsOfDays(window.days);
+      if (window !== 'conflict') return [...eventsOfDays(window.days), ...parkedEvents(user, head)];
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new MergeConflictError(user, this.writer.attempts);

@@ -57,9 +57,11 @@ export interface MergePlan {
   readonly removedEvents: number;
   readonly sessionsWritten: number;
   /**
-   * Copies of an event that lost to a copy of another origin (the user's own events, or one anonymousId's
-   * events without a userId): one event while both are here (rule 3), two again if a stitching move takes
-   * the anonymous one away, so the loser is kept, out of the sessions, to take the winner's place then.
+   * Copies of an event that lost to a copy of another origin (the user's own events sent from one
+   * anonymousId, or one anonymousId's events without a userId): one event while both are here (rule 3), two
+   * again if a stitching move takes the anonymous one away, so the loser is kept, out of the sessions, to
+   * take the winner's place then. A user's copy sent from another device is kept for its link: rule 8 takes
+   * links from every copy, so a rebuild that turns stitching on must find it.
    */
   readonly parked: readonly EventRecord[];
   /** Whether {@link parked} differs from the request's. */
@@ -115,9 +117,17 @@ export const MAX_PARKED_COPIES = 500;
  */
 export const MAX_PARKED_ID_CHARACTERS = 128 * 1024;
 
-/** Where a copy in a user's partition came from: the user's own events, or one anonymousId's. */
+/** Where a copy in a user's partition came from: the user's own events from one anonymousId, or one anonymousId's. */
 function originOf(event: EventRecord): string {
-  return event.userId !== null ? 'u' : `a:${event.anonymousId ?? ''}`;
+  return `${event.userId !== null ? 'u' : 'a'}:${event.anonymousId ?? ''}`;
+}
+
+/**
+ * Whether a losing copy is worth keeping: a user's copy never leaves the partition, so the user's copy that
+ * loses to one can only matter for the link it carries, and one without an anonymousId carries none.
+ */
+function worthParking(loser: EventRecord, winner: EventRecord): boolean {
+  return !(loser.userId !== null && loser.anonymousId === null && winner.userId !== null);
 }
 
 /** Parked copies compared as a set: by id and projection. */
@@ -202,7 +212,8 @@ export function planMerge(request: MergeRequest): MergePlan {
     let winner: EventRecord | undefined;
     for (const copy of held.values()) winner = winner === undefined ? copy : prefer(winner, copy);
     events.push(winner as EventRecord);
-    for (const copy of held.values()) if (copy !== winner) parked.push(copy);
+    for (const copy of held.values())
+      if (copy !== winner && worthParking(copy, winner as EventRecord)) parked.push(copy);
   }
   events.sort(compareEvents);
   const idCharacters = parked.reduce((sum, copy) => sum + copy.id.length, 0);

@@ -120,7 +120,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          stitchingEvents(T0),
+          stitchingEvents(T0, { sharedIds: true }),
           fc.constantFrom(10, 30),
           fc.integer({ min: 1, max: 3 }),
           async (events, gapMinutes, totalSegments) => {

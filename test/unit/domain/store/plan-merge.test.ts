@@ -278,6 +278,27 @@ describe('planMerge: copies of one event from another origin', () => {
     expect(plan.parkedChanged).toBe(false);
   });
 
+  it("parks the user's copy sent from another device, for its link (a rebuild may turn stitching on)", () => {
+    const fromOtherDevice = { ...own, anonymousId: 'b', timestamp: at('2024-01-10T09:01:00Z') };
+    const { days, totals } = stored([own]);
+    const plan = planMerge(request({ totals, loaded: days, add: [fromOtherDevice] }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.newEvents).toBe(0);
+    expect(plan.parked).toEqual([fromOtherDevice]);
+
+    const again = planMerge(request({ totals, loaded: days, add: [fromOtherDevice], parked: plan.parked }));
+    expect(again.parkedChanged).toBe(false);
+  });
+
+  it("parks no user's copy that carries no anonymousId: a user's copy never leaves, and it has no link", () => {
+    const withoutDevice = { ...own, anonymousId: null, timestamp: at('2024-01-10T09:01:00Z') };
+    const { days, totals } = stored([own]);
+    const plan = planMerge(request({ totals, loaded: days, add: [withoutDevice] }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.parked).toEqual([]);
+    expect(plan.parkedChanged).toBe(false);
+  });
+
   /** The user's own events with these ids a second apart, stored, and an anonymous copy of each just after. */
   function ownEventsWithLaterCopies(ids: readonly string[]) {
     const owns = ids.map((id, index) =>
