@@ -67,7 +67,9 @@ async function main(): Promise<number> {
       const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
       const kept = brokePartway
         ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
-        : '';
+        : file.error === NOT_AN_EXPORT
+          ? ' (an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither)'
+          : '';
       process.stderr.write(
         `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
       );

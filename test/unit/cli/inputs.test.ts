@@ -151,6 +151,16 @@ describe('sessionize inputs', () => {
     expect(run.code).toBe(1);
   });
 
+  it('says what an export looks like when a file is one JSON object spread over lines', async () => {
+    writeFileSync(join(dir, 'pretty.json'), JSON.stringify(JSON.parse(event('ann', 0)), null, 2));
+    const run = await runCli(['pretty.json'], { cwd: dir });
+    expect(run.stderr).toBe(
+      'sessionize: pretty.json: no line is JSON (an export is NDJSON, one event per line, or a JSON array of ' +
+        'events; one object over several lines, or an object wrapping the events, is neither)\n',
+    );
+    expect(run.code).toBe(1);
+  });
+
   it('lists a missing file next to the files it could read', async () => {
     const run = await runCli(['good.ndjson', 'missing.ndjson'], { cwd: dir });
     expect(run.stdout).toContain(
