@@ -1,5 +1,5 @@
 // The local stand-ins for the stack's AWS services: DynamoDB Local and the local S3, started in parallel
-// with their data under the data dir, after checking that every fixed port is free (before a JVM starts).
+// with their data under the data dir; the stack checks first that every fixed port is free.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
@@ -48,29 +48,63 @@ export function isAddressInUse(error: unknown): boolean {
   );
 }
 
-/** Fails fast, before a JVM is started, when a fixed port is taken. */
-async function assertPortFree(
-  port: number,
-  host: string,
-  envVar: LocalStackEnvVar,
-  what: string,
-  stackPorts: readonly number[],
-) {
-  if (port === 0) return;
-  await new Promise<void>((resolve, reject) => {
+/** Several of the stack's ports taken at once: each named, so one attempt finds them all. */
+export class PortsInUseError extends Error {
+  constructor(readonly problems: readonly PortInUseError[]) {
+    const suggestions = problems.filter((problem) => problem.suggestion !== undefined);
+    super(
+      [
+        ...problems.map((problem) => problem.message.replace(/;.*$/, '')),
+        'stop whatever holds them (another `npm start`?) or choose other ports' +
+          (suggestions.length === problems.length
+            ? `, e.g. ${suggestions.map((problem) => `${problem.envVar}=${problem.suggestion}`).join(' ')} npm start (free right now)`
+            : ` with ${problems.map((problem) => problem.envVar).join(', ')}`),
+      ].join('\n'),
+    );
+    this.name = 'PortsInUseError';
+  }
+}
+
+/** Whether `port` can be bound on `host` (0 always can). */
+async function canBind(port: number, host: string): Promise<boolean> {
+  if (port === 0) return true;
+  return new Promise<boolean>((resolve, reject) => {
     const server = createServer();
-    server.once('error', (error) => {
-      if (!isAddressInUse(error)) reject(error);
-      else portInUse(envVar, port, what, stackPorts).then(reject, reject);
-    });
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
+    server.once('error', (error) => (isAddressInUse(error) ? resolve(false) : reject(error)));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
-export interface ServersOptions {
+export interface StackPorts {
   apiPort: number;
   s3Port: number;
   dynamoDbPort: number;
+}
+
+/**
+ * Fails fast, before anything is started or written, when fixed ports are taken: every taken one in one
+ * error (a PortInUseError for one, PortsInUseError for several), each suggestion free and distinct.
+ */
+export async function assertPortsFree(ports: StackPorts): Promise<void> {
+  const checks: [number, string, LocalStackEnvVar, string][] = [
+    [ports.apiPort, '127.0.0.1', 'PORT', 'lookup API'],
+    [ports.s3Port, '127.0.0.1', 'S3_PORT', 'local S3'],
+    // DynamoDB Local has no bind-address option and listens on every interface.
+    [ports.dynamoDbPort, '0.0.0.0', 'DYNAMODB_PORT', 'DynamoDB Local'],
+  ];
+  const avoid = [ports.apiPort, ports.s3Port, ports.dynamoDbPort];
+  const problems: PortInUseError[] = [];
+  for (const [port, host, envVar, what] of checks) {
+    if (await canBind(port, host)) continue;
+    const problem = await portInUse(envVar, port, what, avoid);
+    if (problem.suggestion !== undefined) avoid.push(problem.suggestion);
+    problems.push(problem);
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new PortsInUseError(problems);
+}
+
+export interface ServersOptions extends StackPorts {
   dataDir: string;
   bucket: string;
   onObjectCreated: (event: S3Event) => void;
@@ -82,15 +116,11 @@ export interface Servers {
 }
 
 /**
- * Starts both servers. When one fails the other is stopped again and the error (a PortInUseError for a
- * taken port) is thrown.
+ * Starts both servers (their ports checked by {@link assertPortsFree} first). When one fails the other is
+ * stopped again and the error (a PortInUseError for a port taken since) is thrown.
  */
 export async function startServers(options: ServersOptions): Promise<Servers> {
   const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
-  await assertPortFree(options.apiPort, '127.0.0.1', 'PORT', 'lookup API', stackPorts);
-  await assertPortFree(options.s3Port, '127.0.0.1', 'S3_PORT', 'local S3', stackPorts);
-  // DynamoDB Local has no bind-address option and listens on every interface.
-  await assertPortFree(options.dynamoDbPort, '0.0.0.0', 'DYNAMODB_PORT', 'DynamoDB Local', stackPorts);
 
   const [dynamoDb, s3] = await Promise.allSettled([
     startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: join(options.dataDir, 'dynamodb') }),

@@ -28,11 +28,11 @@ import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
-import { isAddressInUse, portInUse, startServers } from './servers.js';
+import { assertPortsFree, isAddressInUse, portInUse, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
 import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
 
-export { PortInUseError } from './servers.js';
+export { PortInUseError, PortsInUseError } from './servers.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -153,6 +153,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const teardown = new Teardown(log);
   teardown.add('data dir lock', () => lock.release());
   try {
+    // Before anything is written to the data dir: a start refused for its ports leaves it as it was.
+    await assertPortsFree({
+      apiPort: options.port,
+      s3Port: options.s3Port,
+      dynamoDbPort: options.dynamoDbPort,
+    });
     const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);
     // Opened before S3 starts, so no notification finds it missing; it delivers once start() is called.
     const pipeline = new IngestPipeline({

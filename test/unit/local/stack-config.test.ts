@@ -1,15 +1,15 @@
 // `npm start` configuration, and the checks that run before any server is started (ports, data dir lock).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import type { TableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
 import { isPortFree } from '../../../local/process-utils.js';
-import { PortInUseError, rulesMismatch, startLocalStack } from '../../../local/stack.js';
+import { PortInUseError, PortsInUseError, rulesMismatch, startLocalStack } from '../../../local/stack.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {
@@ -230,6 +230,39 @@ describe('startLocalStack checks', () => {
       }
     },
   );
+
+  it('names every taken port in one error, each with a distinct free suggestion, and writes nothing', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'stack-ports-')), 'data');
+    const taken = [await occupy('127.0.0.1'), await occupy('127.0.0.1'), await occupy('127.0.0.1')];
+    try {
+      const [api, s3, dynamoDb] = taken.map(({ port }) => port) as [number, number, number];
+      const attempt = startLocalStack({
+        port: api,
+        s3Port: s3,
+        dynamoDbPort: dynamoDb,
+        dataDir,
+        dropDir: false,
+      });
+      const error = (await attempt.catch((caught: unknown) => caught)) as PortsInUseError;
+      expect(error).toBeInstanceOf(PortsInUseError);
+      expect(error.problems.map((problem) => [problem.envVar, problem.port])).toEqual([
+        ['PORT', api],
+        ['S3_PORT', s3],
+        ['DYNAMODB_PORT', dynamoDb],
+      ]);
+      const suggested = error.problems.map((problem) => problem.suggestion as number);
+      expect(new Set([...suggested, api, s3, dynamoDb]).size).toBe(6);
+      for (const port of suggested) expect(await isPortFree(port)).toBe(true);
+      expect(error.message).toContain(
+        `e.g. PORT=${suggested[0]} S3_PORT=${suggested[1]} DYNAMODB_PORT=${suggested[2]} npm start`,
+      );
+      // Nothing but the released lock's folder: no signing key, no queue.
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      for (const { server } of taken) server.close();
+      rmSync(dirname(dataDir), { recursive: true, force: true });
+    }
+  });
 
   it('refuses a data dir another stack holds, naming its pid, before starting anything', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stack-lock-'));
