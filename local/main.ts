@@ -73,8 +73,8 @@ async function main(): Promise<void> {
       ...config,
       log: {
         handler: (level, message, attributes) => {
-          // Ctrl-C stops the servers at once, so a cut-off ingest fails on its next call: the queue's
-          // line that it is ingested again on the next start says all there is, not the handler's error.
+          // Past the stop's grace the servers go while a cut-off ingest still runs, and its next call
+          // fails: the queue's line that it is ingested again on the next start says all there is.
           if (stoppingSince !== undefined && level !== 'info') return;
           say(formatHandlerLog(level, message, attributes));
         },
