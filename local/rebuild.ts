@@ -46,7 +46,7 @@ const parseCommandLine = (argv: string[]) =>
 /** The running stack's DynamoDB Local, or one started on the data dir (holding its lock) until `close`. */
 async function openDynamoDb(
   config: LocalStackConfig,
-): Promise<{ client: DynamoDBClient; where: string; close(): Promise<void> }> {
+): Promise<{ client: DynamoDBClient; where: string; runningStack?: number; close(): Promise<void> }> {
   const holder = liveLockHolder(config.dataDir);
   if (holder !== undefined) {
     if (holder.dynamoDbEndpoint === undefined) {
@@ -58,6 +58,7 @@ async function openDynamoDb(
     return {
       client,
       where: `the running stack's DynamoDB Local (pid ${holder.pid})`,
+      runningStack: holder.pid,
       close: async () => client.destroy(),
     };
   }
@@ -151,9 +152,13 @@ async function main(argv: string[]): Promise<number> {
         },
       },
     );
+    const next =
+      dynamo.runningStack === undefined
+        ? 'Start the stack with the same environment (`npm start`) to ingest under these rules.'
+        : `The running stack (pid ${dynamo.runningStack}) ingests under these rules if it was started with this ` +
+          'environment; otherwise restart it with it (`npm start`).';
     console.log(
-      `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n` +
-        'Start the stack with the same environment (`npm start`) to ingest under these rules.',
+      `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n${next}`,
     );
     return 0;
   } catch (error) {
