@@ -124,11 +124,29 @@ export type ParsedCommandLine =
   | { kind: 'run'; options: CliOptions }
   | { kind: 'error'; message: string };
 
+/** Options that take a number of minutes: `--gap -5` means the value -5 (refused as such), not an option. */
+const MINUTE_OPTIONS = new Set(['--gap', '--max-session']);
+
+/** `--gap -5` as `--gap=-5`, which parseArgs would otherwise call ambiguous instead of saying what is wrong. */
+function joinNegativeMinutes(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const word = argv[at] as string;
+    const next = argv[at + 1];
+    if (word === '--') return [...joined, ...argv.slice(at)];
+    if (MINUTE_OPTIONS.has(word) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${word}=${next}`);
+      at++;
+    } else joined.push(word);
+  }
+  return joined;
+}
+
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeMinutes(argv),
       allowPositionals: true,
       options: {
         gap: { type: 'string' },

@@ -84,6 +84,17 @@ describe('parseCommandLine', () => {
     expect(parsed).toMatchObject({ kind: 'run', options: { rules: { gapMinutes } } });
   });
 
+  it('reads a negative number after a minutes option as its value, but not past --', () => {
+    expect(parseCommandLine(['--gap', '-0', 'a'])).toMatchObject({
+      kind: 'run',
+      options: { rules: { gapMinutes: -0 }, files: ['a'] },
+    });
+    expect(parseCommandLine(['--', '--gap', '-5'])).toMatchObject({
+      kind: 'run',
+      options: { files: ['--gap', '-5'] },
+    });
+  });
+
   it('asks for help with -h or --help, whatever else is given', () => {
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
     expect(parseCommandLine(['-h', '--gap', 'x'])).toEqual({ kind: 'help' });
@@ -93,7 +104,10 @@ describe('parseCommandLine', () => {
     [['--gap', 'soon', 'a'], '--gap must be a number of minutes'],
     [['--gap=-5', 'a'], '--gap must be 0 or more'],
     [['--max-session=-0.5', 'a'], '--max-session must be 0 or more'],
-    [['--gap', '-5', 'a'], "Option '--gap' argument is ambiguous"],
+    // A negative number after a minutes option is its value, refused as such (parseArgs calls it ambiguous).
+    [['--gap', '-5', 'a'], '--gap must be 0 or more'],
+    [['--max-session', '-.5', 'a'], '--max-session must be 0 or more'],
+    [['--format', '-x', 'a'], "Option '--format' argument is ambiguous"],
     [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
     // Number() would read these as 16, 0, 0 and Infinity.
     [['--gap', '0x10', 'a'], '--gap must be a number of minutes'],
@@ -148,8 +162,8 @@ describe('sessionize usage', () => {
   });
 
   it("keeps the lines of Node's own messages as lines", async () => {
-    const run = await runCli(['--gap', '-5', 'a.ndjson']);
-    expect(run.stderr).toMatch(/^sessionize: Option '--gap' argument is ambiguous\.\nDid you forget/);
+    const run = await runCli(['--format', '-x', 'a.ndjson']);
+    expect(run.stderr).toMatch(/^sessionize: Option '--format' argument is ambiguous\.\nDid you forget/);
     expect(run.stderr).not.toContain('\\n');
     expect(run.code).toBe(2);
   });
