@@ -156,6 +156,12 @@ describe('stateless stack per-stage differences', () => {
       metric('AWS/Lambda', 'Errors')
         .map((alarm) => alarm.Threshold)
         .sort(),
-    ).toEqual([stageConfig('prod').alarms.apiErrorsThreshold, stageConfig('prod').alarms.ingestErrorsThreshold, 1].sort());
+    ).toEqual(
+      [
+        stageConfig('prod').alarms.apiErrorsThreshold,
+        stageConfig('prod').alarms.ingestErrorsThreshold,
+        1,
+      ].sort(),
+    );
   });
 });
