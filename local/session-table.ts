@@ -2,7 +2,8 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** Creates `tableName` unless it exists (a restart on the same data dir). */
-export async function createSessionTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates the table unless it exists; true when it was created (false: an earlier run's table, kept). */
+export async function createSessionTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -18,7 +19,9 @@ export async function createSessionTable(client: DynamoDBClient, tableName: stri
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    return true;
   } catch (error) {
     if ((error as Error | undefined)?.name !== 'ResourceInUseException') throw error;
+    return false;
   }
 }

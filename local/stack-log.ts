@@ -179,7 +179,7 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: D
     `  Ingest queue    batches of ${queue.batchSize}, ${queue.maxConcurrency} at once, retried after ` +
       `${seconds(queue.visibilityTimeoutMs)}, dead-lettered after ${plural(queue.maxReceiveCount, 'receive')}`,
     `  Drop folder     ${dropDir}   (files are uploaded to ${stack.dropPrefix}, then moved to done/)`,
-    `  Data            ${shortPath(stack.dataDir)}   (delete it while stopped to start empty)`,
+    `  Data            ${shortPath(stack.dataDir)}   (${stack.keptData ? "an earlier run's sessions, kept; " : ''}delete it while stopped to start empty)`,
     ...faultsLine(faults),
     '',
     'Try it (in another terminal):',

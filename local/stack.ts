@@ -79,6 +79,8 @@ export interface LocalStack {
   tableName: string;
   dataDir: string;
   sources: readonly SourceDefinition[];
+  /** Whether the data dir held the table of an earlier run (its sessions are served as they were). */
+  keptData: boolean;
   /** Undefined when disabled. */
   dropDir: string | undefined;
   /** Uploads into the drop folder go under this prefix (the first source's). */
@@ -191,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamo.destroy();
       s3.destroy();
     });
-    await createSessionTable(dynamo, LOCAL_TABLE);
+    const keptData = !(await createSessionTable(dynamo, LOCAL_TABLE));
 
     pipeline.start(
       createLocalIngestHandler({
@@ -239,6 +241,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucket: LOCAL_BUCKET,
       tableName: LOCAL_TABLE,
       dataDir,
+      keptData,
       sources,
       dropDir: drop?.dir,
       dropPrefix,

@@ -76,6 +76,7 @@ describe('npm start (local stack)', () => {
     expect(stack.output).toContain(`http://127.0.0.1:${ports.s3}`);
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');
     expect(stack.output).toMatch(/curl -s '.*\/users\/[^/]+\/sessions\?order=asc'/);
+    expect(stack.output).toMatch(/ {2}Data +\S+ +\(delete it while stopped to start empty\)/);
 
     // The acceptance upload is the whole case directory (`random-split/*`), so case.json and expected.json
     // go too: they must be reported as bad input without adding sessions.
@@ -251,6 +252,9 @@ describe('npm start (local stack)', () => {
       stackEnv(dataDir),
     );
     const restarted = stack;
+    expect(restarted.output).toContain(
+      "(an earlier run's sessions, kept; delete it while stopped to start empty)",
+    );
     expect(await mismatchedUsers(apiUrl)).toEqual([]);
 
     // The object missing from the ledger is ingested again; so is any the Ctrl-C above cut short, to no
