@@ -1,7 +1,8 @@
 // An SQS standard queue with a redrive policy, in process and persisted in the data dir: the semantics
 // the ingest sees on AWS (S3 notifies a queue; Lambda receives batches and deletes what succeeded).
-// - A received message is invisible for the visibility timeout; unless it is deleted with the receipt
-//   handle of its latest receive, it becomes visible again and is received again.
+// - A received message is invisible for the visibility timeout (which its receiver may extend, as with
+//   ChangeMessageVisibility); unless it is deleted with the receipt handle of its latest receive, it
+//   becomes visible again and is received again.
 // - Every receive increments its receive count; a message that becomes visible again after
 //   `maxReceiveCount` receives moves to the dead-letter queue instead of being received again.
 // - Dead letters stay until redriven, which sends them again as new messages.
