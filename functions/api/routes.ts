@@ -33,7 +33,6 @@ const TAILS: Readonly<Record<MatchedRoute['name'], (route: MatchedRoute) => stri
   getSession: (route) => `/sessions/${'sessionId' in route ? route.sessionId : ''}`,
 };
 
-/** An anonymousId stitched to a user answers with where its events went (rule 8): 307 to that user. */
 /**
  * The query string without its `cursor`: a cursor names a place in the anonymousId's own walk, which the
  * user's route refuses (it is signed for one user), so the user's walk starts over.
@@ -45,6 +44,7 @@ function withoutCursor(rawQueryString: string): string {
     .join('&');
 }
 
+/** An anonymousId stitched to a user answers with where its events went (rule 8): 307 to that user. */
 function stitchedRedirect(
   route: MatchedRoute,
   anonymousId: string,
