@@ -60,8 +60,7 @@ export class QueryBudget {
    * the largest seen: the next ones may be larger, and a request's units are rounded up.
    */
   itemsLeft(): number {
-    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
-    return this.capped(Math.floor(bytesLeft / (1.25 * Math.max(1, this.largest))));
+    return this.capped(Math.floor(this.bytesLeft / (1.25 * Math.max(1, this.largest))));
   }
 
   /**
@@ -69,13 +68,16 @@ export class QueryBudget {
    * day's pages take (`page`, its last page) when it is one of several.
    */
   firstItems(head: Head, sessions: number, page: ScanStart['page']): number {
-    const bytesLeft = (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
     if (page !== undefined) {
-      const fit = Math.floor(bytesLeft / page.bytes);
+      const fit = Math.floor(this.bytesLeft / page.bytes);
       return Math.max(1, Math.min(fit, Math.ceil(sessions / Math.max(1, page.sessions)) + 1));
     }
-    const fit = Math.floor(bytesLeft / guessedDayItemBytes(sessionsPerDay(head)));
+    const fit = Math.floor(this.bytesLeft / guessedDayItemBytes(sessionsPerDay(head)));
     return this.capped(Math.max(2, Math.min(itemsForPage(head, sessions), fit)));
+  }
+
+  private get bytesLeft(): number {
+    return (MAX_QUERY_UNITS - this.units) * READ_UNIT_BYTES;
   }
 
   /** At least one item; with days of several pages, no more than units are left (a page is about a unit). */

@@ -45,7 +45,8 @@ async function listPage(
   const ascending = query.order === 'asc';
   const pk = userPk(query.userId);
   const wanted = query.limit + 1;
-  const inRange = (row: StoredSessionRow) => row.startedAt >= lowest && row.startedAt <= highest;
+  const inRange = (row: Pick<StoredSessionRow, 'startedAt'>) =>
+    row.startedAt >= lowest && row.startedAt <= highest;
   const accepts = (row: StoredSessionRow) =>
     inRange(row) && (query.matches?.(toSummary(query.userId, row, 0)) ?? true);
   const start = await scanStart(transport, head, pk, ascending, ascending ? lowest : highest);
@@ -133,7 +134,7 @@ async function listPage(
     const rows = numberedRows(query.userId, head, group);
     if (!ascending) rows.reverse();
     for (const session of rows) {
-      if (session.startedAt < lowest || session.startedAt > highest) continue;
+      if (!inRange(session)) continue;
       if (query.matches !== undefined && !query.matches(session)) continue;
       if (matching.length < wanted) matching.push(session);
     }
