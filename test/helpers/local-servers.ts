@@ -98,35 +98,48 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
-export function groupMembers(pgid: number): { pid: number; args: string }[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+interface ProcessRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly args: string;
+}
+
+/** Every process of the machine, from one `ps`. */
+function processTable(): ProcessRow[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pgid)
-    .map((match) => ({ pid: Number(match[1]), args: match[3] as string }))
-    .filter(({ pid }) => isAlive(pid));
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({
+      pid: Number(match[1]),
+      ppid: Number(match[2]),
+      pgid: Number(match[3]),
+      args: match[4] as string,
+    }));
+}
+
+const alive = (rows: readonly ProcessRow[]) =>
+  rows.filter(({ pid }) => isAlive(pid)).map(({ pid, args }) => ({ pid, args }));
+
+/** Processes of a process group (the stack runs in its own, as in a terminal), with their commands. */
+function groupMembers(pgid: number, rows = processTable()): { pid: number; args: string }[] {
+  return alive(rows.filter((row) => row.pgid === pgid));
 }
 
 /** Every live process started under `pid`, children of children included, whatever their group. */
-export function descendants(pid: number): { pid: number; args: string }[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  const rows = out
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] as string }));
-  const found: { pid: number; args: string }[] = [];
+function descendants(pid: number, rows = processTable()): { pid: number; args: string }[] {
+  const found: ProcessRow[] = [];
   for (const parents = [pid]; parents.length > 0; ) {
     const parent = parents.pop() as number;
     for (const row of rows) {
       if (row.ppid !== parent) continue;
-      found.push({ pid: row.pid, args: row.args });
+      found.push(row);
       parents.push(row.pid);
     }
   }
-  return found.filter(({ pid: child }) => isAlive(child));
+  return alive(found);
 }
 
 export interface Ports {
@@ -239,7 +252,9 @@ export class StackProcess {
   /** The stack's live processes: its group, and what it started in groups of their own. */
   members(): { pid: number; args: string }[] {
     const byPid = new Map<number, string>();
-    for (const { pid, args } of [...groupMembers(this.pid), ...descendants(this.pid)]) byPid.set(pid, args);
+    const rows = processTable();
+    for (const { pid, args } of [...groupMembers(this.pid, rows), ...descendants(this.pid, rows)])
+      byPid.set(pid, args);
     for (const pid of byPid.keys()) this.seen.add(pid);
     return [...byPid].map(([pid, args]) => ({ pid, args }));
   }
