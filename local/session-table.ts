@@ -1,8 +1,7 @@
 // The sessions table as the CDK creates it on AWS (pk + sk, on demand), for DynamoDB Local.
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** Creates `tableName` unless it exists (a restart on the same data dir). */
-/** Creates the table unless it exists; true when it was created (false: an earlier run's table, kept). */
+/** Creates `tableName` unless it exists (a restart on the same data dir); true when it was created. */
 export async function createSessionTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
     await client.send(
