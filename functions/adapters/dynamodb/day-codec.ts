@@ -181,9 +181,17 @@ export function decodeDayPage(item: Item): DayPage {
   };
 }
 
-export function decodeRows(page: DayPage): StoredSessionRow[] {
-  const blob = page.item.s?.B;
-  return blob === undefined ? [] : decodeRowBlob(blob);
+/** Each page read decodes its rows once, though a lookup asks for them to number, place and check sessions. */
+const decodedRows = new WeakMap<DayPage, readonly StoredSessionRow[]>();
+
+export function decodeRows(page: DayPage): readonly StoredSessionRow[] {
+  let rows = decodedRows.get(page);
+  if (rows === undefined) {
+    const blob = page.item.s?.B;
+    rows = blob === undefined ? [] : decodeRowBlob(blob);
+    decodedRows.set(page, rows);
+  }
+  return rows;
 }
 
 /** When each page of the page's write starts, on the last page of a day written as several; else undefined. */

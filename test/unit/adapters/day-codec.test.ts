@@ -7,6 +7,7 @@ import {
   DEFAULT_ROWS_LIMIT_BYTES,
   decodeDayPage,
   decodePageSessions,
+  decodeRows,
   encodeDay,
   INLINE_EVENTS_BYTES,
   pageIndexOf,
@@ -254,6 +255,19 @@ describe('a day of many sessions', () => {
         expect(pageHolding(starts, session.startedAt)).toBe(index);
       first += page.sessionCount;
     });
+  });
+
+  it('decodes a page read once for its rows, however often a lookup asks for them', () => {
+    const day = busyDay(40, 2);
+    const [item] = roundTrip(day).encoded.pages;
+    const page = decodeDayPage(item as NonNullable<typeof item>);
+    const rows = decodeRows(page);
+    expect(rows.map((row) => row.startedAt)).toEqual(
+      day.slice(0, rows.length).map((session) => session.startedAt),
+    );
+    expect(decodeRows(page)).toBe(rows);
+    // Another read of the same item is another page: its rows are its own.
+    expect(decodeRows(decodeDayPage(item as NonNullable<typeof item>))).not.toBe(rows);
   });
 
   it('names no page index past as many pages as it indexes (such a day is read whole)', () => {
