@@ -33,6 +33,8 @@ export type ContainerIssueKind =
   | 'directory'
   | 'empty-archive'
   | 'nested-archive'
+  | 'too-deep'
+  | 'broken-archive'
   | 'unsupported-compression'
   | 'too-large';
 

@@ -22,11 +22,17 @@ export interface ExportMember {
 export interface OpenExportOptions {
   /** Decompressed size past which a ZIP member is refused (ZIP bomb guard); 4 GiB unless set. */
   readonly maxMemberBytes?: number;
-  /** Hears of each member that is not yielded at all, and why (directory, nested archive, …). */
+  /**
+   * Hears of each member that is not yielded at all, and why (directory, nested archive, …), and of each
+   * archive inside an archive that breaks (the outer one reads on).
+   */
   readonly onIssue?: (issue: ContainerIssue) => void;
 }
 
 export const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
+
+/** ZIP archives read inside one another at most, the outermost included: a ZIP quine ends there. */
+export const MAX_ARCHIVE_DEPTH = 4;
 
 /**
  * Turns the bytes of one export file into the files inside it: the file itself (plain or gzipped, by magic
@@ -57,22 +63,52 @@ export async function* openExport(
       yield* openContent(name, file, { inZip: false, maxBytes: Number.POSITIVE_INFINITY, onIssue });
       return;
     }
-    for await (const entry of readZipEntries(name, file.bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
-      const member = `${name}!${entry.path}`;
-      const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
-      if (isZip(content.head)) {
-        onIssue({
-          kind: 'nested-archive',
-          file: member,
-          reason: 'a ZIP archive inside a ZIP archive; not unpacked',
-        });
-        await content.close();
-        continue;
-      }
-      yield* openContent(member, content, { inZip: true, maxBytes: maxMemberBytes, onIssue });
-    }
+    yield* openArchive(name, file.bytes, 1, { maxMemberBytes, onIssue });
   } finally {
     await file.close();
+  }
+}
+
+interface ArchiveContext {
+  readonly maxMemberBytes: number;
+  readonly onIssue: (issue: ContainerIssue) => void;
+}
+
+/**
+ * The members of a ZIP archive, and of the archives inside it: each member is a file of its own, so one that
+ * is a ZIP archive is unpacked too, its members named `<archive>!<inner archive>!<path>`. An inner archive
+ * that breaks is a file error of its own, and the members after it are still read.
+ */
+async function* openArchive(
+  archive: string,
+  bytes: AsyncIterator<Uint8Array>,
+  depth: number,
+  context: ArchiveContext,
+): AsyncGenerator<ExportMember> {
+  const { maxMemberBytes, onIssue } = context;
+  for await (const entry of readZipEntries(archive, bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
+    const member = `${archive}!${entry.path}`;
+    const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
+    if (!isZip(content.head)) {
+      yield* openContent(member, content, { inZip: true, maxBytes: maxMemberBytes, onIssue });
+      continue;
+    }
+    try {
+      if (depth >= MAX_ARCHIVE_DEPTH) {
+        onIssue({
+          kind: 'too-deep',
+          file: member,
+          reason: `ZIP archives nested more than ${MAX_ARCHIVE_DEPTH} deep; not unpacked`,
+        });
+      } else {
+        yield* openArchive(member, content.bytes, depth + 1, context);
+      }
+    } catch (error) {
+      if (!(error instanceof ContainerError)) throw error;
+      onIssue({ kind: 'broken-archive', file: error.file, reason: error.reason });
+    } finally {
+      await content.close();
+    }
   }
 }
 

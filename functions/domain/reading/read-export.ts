@@ -6,7 +6,7 @@ import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
 import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
 import type { ByteRecord } from './byte-record.js';
-import { ContainerError } from './container-error.js';
+import { ContainerError, type ContainerIssueKind } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
 import { HeldRejections } from './held-rejections.js';
 import { type RecordContainer, readRecords } from './records.js';
@@ -89,6 +89,13 @@ function emptySummary(file: string, options: ReadExportOptions): FileSummary {
   };
 }
 
+/** Members whose content was there but not read: errors, where a directory or a README is skipped. */
+const REFUSED_MEMBERS: ReadonlySet<ContainerIssueKind> = new Set([
+  'too-large',
+  'unsupported-compression',
+  'too-deep',
+]);
+
 /**
  * Reads one export file: each file inside it (the file itself, or each member of a ZIP archive) parsed,
  * validated and normalized in its format, accepted events and rejections handed to the sink as they come.
@@ -103,13 +110,23 @@ export async function readExport(
 ): Promise<FileSummary[]> {
   const summaries: FileSummary[] = [];
   const issues: FileSummary[] = [];
+  // A file or member already read keeps its summary; the break is added to it.
+  const broke = (file: string, reason: string, listIn: FileSummary[]) => {
+    let summary = [...summaries, ...issues].find((entry) => entry.file === file);
+    if (summary === undefined) {
+      summary = emptySummary(file, options);
+      listIn.push(summary);
+    }
+    summary.error ??= `${reason}; the complete records before it still count`;
+  };
   try {
     const members = openExport(name, bytes, {
       ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
       onIssue: (issue) => {
+        if (issue.kind === 'broken-archive') return broke(issue.file, issue.reason, issues);
         const summary = emptySummary(issue.file, options);
         // Only a ZIP member may be skipped: the file itself, unreadable, is an error (a gzip of a gzip).
-        const refused = issue.kind === 'too-large' || issue.kind === 'unsupported-compression';
+        const refused = REFUSED_MEMBERS.has(issue.kind);
         if (refused || issue.file === name) summary.error = issue.reason;
         else summary.skipped = issue.reason;
         issues.push(summary);
@@ -120,12 +137,7 @@ export async function readExport(
     }
   } catch (error) {
     if (!(error instanceof ContainerError)) throw error;
-    let summary = summaries.find((entry) => entry.file === error.file);
-    if (summary === undefined) {
-      summary = emptySummary(error.file, options);
-      summaries.push(summary);
-    }
-    summary.error ??= `${error.reason}; the complete records before it still count`;
+    broke(error.file, error.reason, summaries);
   }
   summaries.push(...issues);
   return summaries;

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { MAX_ARCHIVE_DEPTH } from '../../../../functions/domain/reading/containers.js';
 import { AT, event, ids, read } from './read-export-fixture.js';
 
 describe('readExport: ZIP members', () => {
@@ -30,6 +31,41 @@ describe('readExport: ZIP members', () => {
       expect(byFile[skipped]).toMatchObject({ rejected: 0, accepted: 0 });
       expect(byFile[skipped]?.error, skipped).toBeUndefined();
     }
+  });
+
+  it('reads the events of a ZIP inside a ZIP, and says which archives it could not read', async () => {
+    const inner = zipSync({ 'day-1.ndjson': Buffer.from(`${event('m-2')}\nbad line\n`) }, { level: 0 });
+    const directory = Buffer.from(inner).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    let deep = zipSync({ 'deep.ndjson': Buffer.from(event('m-deep')) });
+    for (let level = 0; level < MAX_ARCHIVE_DEPTH - 1; level++) deep = zipSync({ [`in-${level}.zip`]: deep });
+    const zip = zipSync({
+      'a.ndjson': Buffer.from(event('m-1')),
+      'daily.zip': inner,
+      'cut.zip': inner.subarray(0, directory),
+      'deep.zip': deep,
+    });
+    const result = await read('export.zip', zip, { chunkSize: 64 });
+    expect(result.events.map(({ event: accepted, position }) => [accepted.id, position.file])).toEqual([
+      ['m:m-1', 'export.zip!a.ndjson'],
+      ['m:m-2', 'export.zip!daily.zip!day-1.ndjson'],
+      // The archive without its directory still gave its complete member.
+      ['m:m-2', 'export.zip!cut.zip!day-1.ndjson'],
+    ]);
+    expect(result.rejections.map((rejection) => [rejection.file, rejection.position])).toEqual([
+      ['export.zip!daily.zip!day-1.ndjson', 2],
+      ['export.zip!cut.zip!day-1.ndjson', 2],
+    ]);
+    const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byFile['export.zip!cut.zip']?.error).toMatch(/; the complete records before it still count$/);
+    const deepErrors = result.summaries.filter(
+      (summary) => summary.file.startsWith('export.zip!deep.zip') && summary.error !== undefined,
+    );
+    expect(deepErrors.map(({ file, error }) => [file, error])).toEqual([
+      [
+        'export.zip!deep.zip!in-2.zip!in-1.zip!in-0.zip',
+        `ZIP archives nested more than ${MAX_ARCHIVE_DEPTH} deep; not unpacked`,
+      ],
+    ]);
   });
 
   it('skips a ZIP member holding no events without a file error, even when its JSON breaks off', async () => {

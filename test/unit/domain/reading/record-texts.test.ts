@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readRecordTexts } from '../../../../functions/domain/reading/record-texts.js';
 
@@ -20,6 +21,16 @@ describe('readRecordTexts', () => {
         [1500, lines[1499]],
       ]),
     );
+  });
+
+  it('finds a member of a ZIP inside a ZIP by the name its events were read under', async () => {
+    const inner = zipSync({
+      'a.ndjson': Buffer.from('{"other":1}'),
+      'b.ndjson': Buffer.from(lines.join('\n')),
+    });
+    const outer = zipSync({ 'b.ndjson': Buffer.from('{"outer":1}'), 'month.zip': inner });
+    const texts = await readRecordTexts('x.zip', chunks(outer), 'x.zip!month.zip!b.ndjson', new Set([2]));
+    expect(texts).toEqual(new Map([[2, lines[1]]]));
   });
 
   it('gives what a file that breaks (a truncated gzip) holds before the break, as the first read saw', async () => {
