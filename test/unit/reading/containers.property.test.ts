@@ -64,6 +64,59 @@ describe('openExport round trip', () => {
     );
   });
 
+  it('gives back the members of archives inside archives, in order and named by their path, whatever writes them', async () => {
+    type Tree = { text: string } | { members: Tree[]; writer: keyof typeof writers };
+    const writerName = fc.constantFrom(...(Object.keys(writers) as Array<keyof typeof writers>));
+    const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.record({ text: memberText }),
+        fc.record({ members: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }), writer: writerName }),
+      ),
+    }));
+    // The outermost archive and two levels inside it: within the depth limit.
+    const limitDepth = (node: Tree, depth: number): Tree =>
+      'text' in node
+        ? node
+        : depth === 3
+          ? { text: '{"cut":true}' }
+          : { ...node, members: node.members.map((member) => limitDepth(member, depth + 1)) };
+    const write = async (node: Extract<Tree, { members: Tree[] }>): Promise<Uint8Array> =>
+      writers[node.writer](
+        await Promise.all(
+          node.members.map(async (member, index) => ({
+            path: `m${index}${'text' in member ? '.json' : '.zip'}`,
+            content: 'text' in member ? bytesOf(member.text) : await write(member),
+          })),
+        ),
+      );
+    const flatten = (node: Tree, name: string): { name: string; text: string }[] =>
+      'text' in node
+        ? [{ name, text: node.text }]
+        : node.members.flatMap((member, index) =>
+            flatten(member, `${name}!m${index}${'text' in member ? '.json' : '.zip'}`),
+          );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(tree, { minLength: 1, maxLength: 3 }),
+        writerName,
+        chunkSizes,
+        async (members, writer, sizes) => {
+          const root = limitDepth({ members, writer }, 1) as Extract<Tree, { members: Tree[] }>;
+
+          const outcome = await readExport('export.zip', chunked(await write(root), sizes));
+
+          expect(outcome.members.map(({ name, text }) => ({ name, text }))).toEqual(
+            flatten(root, 'export.zip'),
+          );
+          expect(outcome.issues).toEqual([]);
+          expect(outcome.error).toBeUndefined();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('gives back a plain or gzipped file byte for byte, however the input is chunked', async () => {
     await fc.assert(
       fc.asyncProperty(memberText, fc.boolean(), chunkSizes, async (text, gzip, sizes) => {
