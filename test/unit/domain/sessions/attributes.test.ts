@@ -99,6 +99,12 @@ describe('sessionAttributes', () => {
     const attributes = sessionAttributes(events);
     expect(attributes.device).toEqual(device);
     expect([attributes.firstEvent, attributes.lastEvent]).toEqual(['identify', 'page']);
+    // A name sent empty is the label as sent: only an event without a name is labelled by its type.
+    const unnamed = sessionAttributes([
+      event({ type: 'screen', name: '' }),
+      event({ type: 'screen', name: null }),
+    ]);
+    expect([unnamed.firstEvent, unnamed.lastEvent]).toEqual(['', 'screen']);
   });
 
   it('reads the events in the order given: session order decides entry and exit among equal times', () => {
