@@ -36,10 +36,10 @@ export const MAX_ARCHIVE_DEPTH = 4;
 
 /**
  * Turns the bytes of one export file into the files inside it: the file itself (plain or gzipped, by magic
- * bytes whatever its name) or each member of a ZIP archive (members may be gzipped). Read each member's
- * `bytes` to its end, or abandon them, before asking for the next member; sources are closed either way.
- * A ZIP archive that is itself broken throws a ContainerError once, from the member it cuts short or at
- * the end.
+ * bytes whatever its name) or each member of a ZIP archive (members may be gzipped, or archives in turn).
+ * Read each member's `bytes` to its end, or abandon them, before asking for the next member; sources are
+ * closed either way. A ZIP archive that is itself broken throws a ContainerError once, from the member it
+ * cuts short or at the end; one inside it is reported to `onIssue` instead, and reading goes on.
  */
 export async function* openExport(
   name: string,
