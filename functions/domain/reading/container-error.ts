@@ -28,7 +28,10 @@ export class ContainerError extends Error {
   }
 }
 
-/** Why a ZIP member (or the content of a gzip file) was not handed to the caller at all. */
+/**
+ * Why a ZIP member (or the content of a gzip file) was not handed to the caller at all; or, `broken-archive`,
+ * where an archive inside an archive broke (its members before the break were handed on).
+ */
 export type ContainerIssueKind =
   | 'directory'
   | 'empty-archive'
