@@ -16,6 +16,26 @@ export interface ArchiveMember {
 export const bytesOf = (text: string): Uint8Array => strToU8(text);
 export const textOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
+/** `count` NDJSON lines of track events tagged `tag`, numbered. */
+export const trackLines = (count: number, tag: string): string =>
+  Array.from({ length: count }, (_, index) => JSON.stringify({ type: 'track', event: tag, index })).join(
+    '\n',
+  );
+
+/** Where a member's data starts: its name is the last thing in its local header. */
+export function dataOffset(archive: Uint8Array, path: string): number {
+  const at = Buffer.from(archive).indexOf(Buffer.from(path));
+  if (at === -1) throw new Error(`no ${path} in the archive`);
+  return at + path.length;
+}
+
+/** Where the archive's central directory starts: its first record's signature. */
+export function directoryOffset(archive: Uint8Array): number {
+  const at = Buffer.from(archive).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  if (at === -1) throw new Error('no central directory in the archive');
+  return at;
+}
+
 /** fflate's one-shot writer: sizes and CRCs in every local header. */
 export function zipWithSizes(members: readonly ArchiveMember[]): Uint8Array {
   return zipSync(

@@ -7,18 +7,14 @@ import {
   readExport,
   textOf,
   trackedSource,
+  trackLines,
   zipWithDataDescriptors,
   zipWithSizes,
 } from './archives.js';
 
-const ndjson = (count: number, tag: string) =>
-  Array.from({ length: count }, (_, index) => JSON.stringify({ type: 'track', event: tag, index })).join(
-    '\n',
-  );
-
 describe('openExport', () => {
   it('passes the chunks of a plain file through as they are, uncopied', async () => {
-    const chunks = [...Array(5).keys()].map((index) => bytesOf(`${ndjson(50, `part ${index}`)}\n`));
+    const chunks = [...Array(5).keys()].map((index) => bytesOf(`${trackLines(50, `part ${index}`)}\n`));
     async function* source() {
       yield* chunks;
     }
@@ -65,10 +61,10 @@ describe('openExport', () => {
   });
 
   describe('closes the source', () => {
-    const plain = bytesOf(ndjson(2000, 'plain'));
+    const plain = bytesOf(trackLines(2000, 'plain'));
     const archive = zipWithDataDescriptors([
-      { path: 'a.json', content: bytesOf(ndjson(2000, 'a')) },
-      { path: 'b.json', content: bytesOf(ndjson(2000, 'b')) },
+      { path: 'a.json', content: bytesOf(trackLines(2000, 'a')) },
+      { path: 'b.json', content: bytesOf(trackLines(2000, 'b')) },
     ]);
 
     it.each([
@@ -108,9 +104,9 @@ describe('openExport', () => {
 
   it('moves on to the next member of an archive when the reader abandons one halfway', async () => {
     const archive = zipWithDataDescriptors([
-      { path: 'a.json', content: bytesOf(ndjson(5000, 'a')) },
-      { path: 'b.json.gz', content: gzipSync(ndjson(5000, 'b')) },
-      { path: 'c.json', content: bytesOf(ndjson(5000, 'c')) },
+      { path: 'a.json', content: bytesOf(trackLines(5000, 'a')) },
+      { path: 'b.json.gz', content: gzipSync(trackLines(5000, 'b')) },
+      { path: 'c.json', content: bytesOf(trackLines(5000, 'c')) },
     ]);
     const texts: Record<string, string> = {};
 
@@ -130,7 +126,7 @@ describe('openExport', () => {
     expect(texts).toEqual({
       'export.zip!a.json': '{"type":"t',
       'export.zip!b.json.gz': '{"type":"t',
-      'export.zip!c.json': ndjson(5000, 'c'),
+      'export.zip!c.json': trackLines(5000, 'c'),
     });
   });
 });

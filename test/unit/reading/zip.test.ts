@@ -1,27 +1,22 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../functions/domain/reading/container-error.js';
-import { MAX_ARCHIVE_DEPTH } from '../../../functions/domain/reading/containers.js';
 import {
   type ArchiveMember,
   bytesOf,
   chunked,
+  dataOffset,
   readExport,
-  textOf,
+  trackLines,
   zipWithDataDescriptors,
   zipWithSizes,
   zipWithYazl,
 } from './archives.js';
 
-const ndjson = (count: number, tag: string) =>
-  Array.from({ length: count }, (_, index) => JSON.stringify({ type: 'track', event: tag, index })).join(
-    '\n',
-  );
-
 const members: ArchiveMember[] = [
   { path: 'manifest.json', content: bytesOf('{"files":2}'), deflate: false },
-  { path: 'events/a.json', content: bytesOf(ndjson(500, 'a')) },
-  { path: 'events/b.json', content: bytesOf(ndjson(300, 'b')), deflate: false },
+  { path: 'events/a.json', content: bytesOf(trackLines(500, 'a')) },
+  { path: 'events/b.json', content: bytesOf(trackLines(300, 'b')), deflate: false },
 ];
 
 const writers = {
@@ -31,13 +26,6 @@ const writers = {
   'yazl, data descriptors': (list: readonly ArchiveMember[]) => zipWithYazl(list, { streamed: true }),
   'yazl, zip64': (list: readonly ArchiveMember[]) => zipWithYazl(list, { streamed: true, zip64: true }),
 };
-
-/** Where a member's data starts: its name is the last thing in its local header. */
-function dataOffset(archive: Uint8Array, path: string): number {
-  const at = Buffer.from(archive).indexOf(Buffer.from(path));
-  if (at === -1) throw new Error(`no ${path} in the archive`);
-  return at + path.length;
-}
 
 describe('ZIP archives', () => {
   describe.each(Object.entries(writers))('written by %s', (_writer, write) => {
@@ -59,7 +47,7 @@ describe('ZIP archives', () => {
     });
 
     it('gunzips a gzipped member, found by its magic bytes', async () => {
-      const text = ndjson(200, 'gz');
+      const text = trackLines(200, 'gz');
       const archive = await write([{ path: 'hour/0.json.gz', content: gzipSync(text), deflate: false }]);
 
       const outcome = await readExport('amplitude.zip', chunked(archive));
@@ -136,9 +124,9 @@ describe('ZIP archives', () => {
     ['data descriptors', zipWithDataDescriptors],
   ])('with %s, a corrupt member fails alone and the members around it are read', async (_name, write) => {
     const archive = write([
-      { path: 'a.json', content: bytesOf(ndjson(100, 'a')) },
-      { path: 'broken.json', content: bytesOf(ndjson(100, 'broken')) },
-      { path: 'c.json', content: bytesOf(ndjson(100, 'c')) },
+      { path: 'a.json', content: bytesOf(trackLines(100, 'a')) },
+      { path: 'broken.json', content: bytesOf(trackLines(100, 'broken')) },
+      { path: 'c.json', content: bytesOf(trackLines(100, 'c')) },
     ]);
     // Deflate block type 3 does not exist, so the member fails at its first byte.
     const first = dataOffset(archive, 'broken.json');
@@ -155,7 +143,7 @@ describe('ZIP archives', () => {
     expect(outcome.members[1]?.error?.message).toMatch(
       /^export\.zip!broken\.json: corrupt deflate data \(.+\); 0 decompressed bytes were read/,
     );
-    expect(outcome.members[2]?.text).toBe(ndjson(100, 'c'));
+    expect(outcome.members[2]?.text).toBe(trackLines(100, 'c'));
   });
 
   it('refuses a member that inflates past the limit and still reads the others (ZIP bomb)', async () => {
@@ -204,101 +192,6 @@ describe('ZIP archives', () => {
     );
   });
 
-  it('unpacks a ZIP inside a ZIP as files of their own, and a gzipped member of it', async () => {
-    const inner = zipWithSizes([
-      { path: 'day-1.json', content: bytesOf('{"a":1}') },
-      { path: 'day-2.json.gz', content: gzipSync(bytesOf('{"b":2}')) },
-    ]);
-    const archive = zipWithSizes([
-      { path: 'first.json', content: bytesOf('{"z":0}') },
-      { path: 'days/nested.zip', content: inner, deflate: false },
-      { path: 'nested.zip.gz', content: gzipSync(inner) },
-      { path: 'plain.json', content: bytesOf('{}') },
-    ]);
-
-    const outcome = await readExport('export.zip', chunked(archive, [7, 64]));
-
-    expect(outcome.members.map(({ name, text }) => [name, text])).toEqual([
-      ['export.zip!first.json', '{"z":0}'],
-      ['export.zip!days/nested.zip!day-1.json', '{"a":1}'],
-      ['export.zip!days/nested.zip!day-2.json.gz', '{"b":2}'],
-      ['export.zip!plain.json', '{}'],
-    ]);
-    // A gzip holds NDJSON or an array, not an archive.
-    expect(outcome.issues.map(({ kind, file }) => [kind, file])).toEqual([
-      ['nested-archive', 'export.zip!nested.zip.gz'],
-    ]);
-    expect(outcome.error).toBeUndefined();
-  });
-
-  it(`stops unpacking at ${MAX_ARCHIVE_DEPTH} archives deep, and says so (an archive that holds itself ends)`, async () => {
-    let archive = zipWithSizes([{ path: 'deepest.json', content: bytesOf('{}') }]);
-    for (let level = 0; level < MAX_ARCHIVE_DEPTH; level++)
-      archive = zipWithSizes([
-        { path: `level-${level}.json`, content: bytesOf(`{"level":${level}}`) },
-        { path: `in-${level}.zip`, content: archive },
-      ]);
-
-    const outcome = await readExport('export.zip', chunked(archive));
-
-    expect(outcome.members.map((member) => member.name)).toEqual([
-      'export.zip!level-3.json',
-      'export.zip!in-3.zip!level-2.json',
-      'export.zip!in-3.zip!in-2.zip!level-1.json',
-      'export.zip!in-3.zip!in-2.zip!in-1.zip!level-0.json',
-    ]);
-    expect(outcome.issues).toEqual([
-      {
-        kind: 'too-deep',
-        file: 'export.zip!in-3.zip!in-2.zip!in-1.zip!in-0.zip',
-        reason: `ZIP archives nested more than ${MAX_ARCHIVE_DEPTH} deep; not unpacked`,
-      },
-    ]);
-  });
-
-  it('reads on past an archive inside the archive that breaks, naming it', async () => {
-    const inner = zipWithSizes([
-      { path: 'a.json', content: bytesOf(ndjson(50, 'a')), deflate: false },
-      { path: 'b.json', content: bytesOf(ndjson(50, 'b')), deflate: false },
-    ]);
-    // Cut inside b.json: the inner archive ends without its directory.
-    const cut = inner.subarray(0, dataOffset(inner, 'b.json') + 40);
-    const archive = zipWithSizes([
-      { path: 'broken.zip', content: cut },
-      { path: 'after.json', content: bytesOf('{"after":true}') },
-    ]);
-
-    const outcome = await readExport('export.zip', chunked(archive));
-
-    expect(outcome.members.map((member) => [member.name, member.error?.kind])).toEqual([
-      ['export.zip!broken.zip!a.json', undefined],
-      ['export.zip!broken.zip!b.json', 'truncated'],
-      ['export.zip!after.json', undefined],
-    ]);
-    expect(outcome.members[1]?.text).toBe(textOf(cut.subarray(dataOffset(inner, 'b.json'))));
-    expect(outcome.error).toBeUndefined();
-  });
-
-  it('names an archive inside the archive whose directory is missing, and reads on', async () => {
-    const inner = zipWithSizes([{ path: 'a.json', content: bytesOf('{"a":1}'), deflate: false }]);
-    const directory = Buffer.from(inner).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    const archive = zipWithSizes([
-      { path: 'no-directory.zip', content: inner.subarray(0, directory) },
-      { path: 'after.json', content: bytesOf('{"after":true}') },
-    ]);
-
-    const outcome = await readExport('export.zip', chunked(archive));
-
-    expect(outcome.members.map(({ name, text }) => [name, text])).toEqual([
-      ['export.zip!no-directory.zip!a.json', '{"a":1}'],
-      ['export.zip!after.json', '{"after":true}'],
-    ]);
-    expect(outcome.issues).toEqual([
-      expect.objectContaining({ kind: 'broken-archive', file: 'export.zip!no-directory.zip' }),
-    ]);
-    expect(outcome.error).toBeUndefined();
-  });
-
   it('skips and reports a member compressed with a method it cannot read', async () => {
     const archive = zipWithSizes([
       { path: 'a.json', content: bytesOf('{"a":1}'), deflate: false },
@@ -322,8 +215,8 @@ describe('ZIP archives', () => {
 
   describe('truncated archives', () => {
     const content = [
-      { path: 'a.json', content: bytesOf(ndjson(400, 'a')) },
-      { path: 'b.json', content: bytesOf(ndjson(400, 'b')) },
+      { path: 'a.json', content: bytesOf(trackLines(400, 'a')) },
+      { path: 'b.json', content: bytesOf(trackLines(400, 'b')) },
     ];
 
     it.each([
