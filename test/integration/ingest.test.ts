@@ -54,6 +54,8 @@ interface ExpectedOutcome {
 const CASES = conformanceCases().sort((a, b) => (a.name < b.name ? -1 : 1));
 const optionsOf = (testCase: ConformanceCase): CaseOptions =>
   JSON.parse(readFileSync(join(testCase.dir, 'case.json'), 'utf8')) as CaseOptions;
+const expectedOf = (testCase: ConformanceCase) =>
+  testCase.expected as ConformanceCase['expected'] & ExpectedOutcome;
 
 /**
  * A case's files as the members of one ZIP archive (a ZIP file among them becomes an archive inside it):
@@ -77,7 +79,7 @@ function inOneZip(testCase: ConformanceCase): ConformanceCase {
 /** Cases of several files, or of a ZIP archive, that read to the end, in their own layout and format. */
 const BUNDLED = CASES.filter((testCase) => {
   const options = optionsOf(testCase);
-  const expected = testCase.expected as ConformanceCase['expected'] & ExpectedOutcome;
+  const expected = expectedOf(testCase);
   return (
     (testCase.files.length > 1 || testCase.files.some((file) => file.endsWith('.zip'))) &&
     expected.fileErrors === undefined &&
@@ -128,7 +130,7 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
    */
   async function deliverCase(name: string, testCase: ConformanceCase, checkRejections = true): Promise<void> {
     const options = optionsOf(testCase);
-    const expected = testCase.expected as ConformanceCase['expected'] & ExpectedOutcome;
+    const expected = expectedOf(testCase);
     const rulesInput: SessionRulesInput = {
       gapMinutes: testCase.gapMinutes,
       ...(options.gapMinutesByPlatform !== undefined && {
