@@ -1,11 +1,11 @@
 import type { EventRecord, EventSource } from '../events/event.js';
 import type { CompiledRules } from '../rules/session-rules.js';
-import { compareEvents } from '../sessions/order.js';
 import { projectionKey } from '../sessions/projection.js';
 import type { Session } from '../sessions/session.js';
 import { splitSessions } from '../sessions/split.js';
 import { dayOf, monthOfDay } from './calendar.js';
 import { type CopyTexts, preferredCopy, type UnreadCopies } from './copy-choice.js';
+import { chooseCopies, sameCopies } from './partition-copies.js';
 import type { StoredDay, UserTotals } from './stored.js';
 
 /**
@@ -60,8 +60,9 @@ export interface MergePlan {
    * Copies of an event that lost to a copy of another origin (the user's own events sent from one
    * anonymousId, or one anonymousId's events without a userId): one event while both are here (rule 3), two
    * again if a stitching move takes the anonymous one away, so the loser is kept, out of the sessions, to
-   * take the winner's place then. A user's copy sent from another device is kept for its link: rule 8 takes
-   * links from every copy, so a rebuild that turns stitching on must find it.
+   * take the winner's place then. A user's copy sent from another device is kept for its link, and so is one
+   * that lost to an alias (which never links): rule 8 takes links from every copy, so a rebuild that turns
+   * stitching on must find it.
    */
   readonly parked: readonly EventRecord[];
   /** Whether {@link parked} differs from the request's. */
@@ -105,127 +106,16 @@ function countByMonth(days: Iterable<{ day: string; sessions: readonly Session[]
   return counts;
 }
 
-/**
- * Parked copies a user keeps at most, the latest (they live in the head, which every merge of the user
- * rewrites and pays for by size): past it, the earliest are dropped, as every losing copy was before parking.
- */
-export const MAX_PARKED_COPIES = 500;
-
-/**
- * Characters of event ids the parked copies hold at most, together: a messageId has no length limit, and the
- * head that holds them must stay under DynamoDB's 400 KB. Past it, the earliest go too.
- */
-export const MAX_PARKED_ID_CHARACTERS = 128 * 1024;
-
-/** Where a copy in a user's partition came from: the user's own events from one anonymousId, or one anonymousId's. */
-function originOf(event: EventRecord): string {
-  return `${event.userId !== null ? 'u' : 'a'}:${event.anonymousId ?? ''}`;
-}
-
-/**
- * Whether a losing copy is worth keeping: a user's copy never leaves the partition, so the user's copy that
- * loses to one can only matter for the link it carries, and one without an anonymousId carries none.
- */
-function worthParking(loser: EventRecord, winner: EventRecord): boolean {
-  return !(loser.userId !== null && loser.anonymousId === null && winner.userId !== null);
-}
-
-/** Parked copies compared as a set: by id and projection. */
-function sameCopies(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
-  if (a.length !== b.length) return false;
-  const keys = (events: readonly EventRecord[]) =>
-    events.map((event) => `${event.id}\u0000${projectionKey(event)}`).sort();
-  const x = keys(a);
-  const y = keys(b);
-  return x.every((key, index) => key === y[index]);
-}
-
 export function planMerge(request: MergeRequest): MergePlan {
   const { user, rules, totals, loaded } = request;
-  const remove = request.remove;
-  const texts = request.texts;
   const unread: UnreadCopies = new Map();
-  const prefer = (held: EventRecord, event: EventRecord) => preferredCopy(held, event, texts, unread);
-  // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
-  // so a redelivered copy keeps the stored one unless it is preferred.
-  const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
-  const offer = (event: EventRecord) => {
-    const held = copies.get(event.id);
-    if (held === undefined) {
-      copies.set(event.id, event);
-      return;
-    }
-    const origin = originOf(event);
-    if (!(held instanceof Map)) {
-      const heldOrigin = originOf(held);
-      if (heldOrigin === origin) copies.set(event.id, prefer(held, event));
-      else
-        copies.set(
-          event.id,
-          new Map([
-            [heldOrigin, held],
-            [origin, event],
-          ]),
-        );
-      return;
-    }
-    const same = held.get(origin);
-    held.set(origin, same === undefined ? event : prefer(same, event));
-  };
-  let storedCount = 0;
-  let removedEvents = 0;
-  // Ids of loaded events that leave: a parked copy of one of them may take its place.
-  const removedIds = new Set<string>();
-  for (const day of loaded) {
-    for (const session of day.sessions) {
-      for (const event of session.events) {
-        storedCount++;
-        if (remove?.(event)) {
-          removedEvents++;
-          removedIds.add(event.id);
-          continue;
-        }
-        offer(event);
-      }
-    }
-  }
-  // A parked copy is weighed again when the copy it lost to is loaded; otherwise nothing about it changes.
-  const parkedAside: EventRecord[] = [];
-  for (const event of request.parked ?? []) {
-    if (remove?.(event)) continue;
-    if (copies.has(event.id) || removedIds.has(event.id)) offer(event);
-    else parkedAside.push(event);
-  }
-  let newEvents = 0;
-  for (const event of request.add) {
-    if (remove?.(event)) continue;
-    if (!copies.has(event.id)) newEvents++;
-    offer(event);
-  }
-  const events: EventRecord[] = [];
-  const parked = parkedAside;
-  for (const held of copies.values()) {
-    if (!(held instanceof Map)) {
-      events.push(held);
-      continue;
-    }
-    let winner: EventRecord | undefined;
-    for (const copy of held.values()) winner = winner === undefined ? copy : prefer(winner, copy);
-    events.push(winner as EventRecord);
-    for (const copy of held.values())
-      if (copy !== winner && worthParking(copy, winner as EventRecord)) parked.push(copy);
-  }
-  events.sort(compareEvents);
-  const idCharacters = parked.reduce((sum, copy) => sum + copy.id.length, 0);
-  if (parked.length > MAX_PARKED_COPIES || idCharacters > MAX_PARKED_ID_CHARACTERS) {
-    parked.sort((a, b) => compareEvents(b, a));
-    let kept = 0;
-    for (let sum = 0; kept < Math.min(parked.length, MAX_PARKED_COPIES); kept++) {
-      sum += (parked[kept] as EventRecord).id.length;
-      if (sum > MAX_PARKED_ID_CHARACTERS) break;
-    }
-    parked.length = kept;
-  }
+  const { events, parked, storedCount, removedEvents, newEvents } = chooseCopies({
+    loaded,
+    add: request.add,
+    remove: request.remove,
+    parked: request.parked,
+    prefer: (held, event) => preferredCopy(held, event, request.texts, unread),
+  });
   const recomputed = splitSessions(user, events, rules);
 
   // The first session keeps its place in a capped chain when its start did not move.

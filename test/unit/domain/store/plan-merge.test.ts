@@ -12,9 +12,8 @@ import { dayOf, monthOfDay } from '../../../../functions/domain/store/calendar.j
 import {
   MAX_PARKED_COPIES,
   MAX_PARKED_ID_CHARACTERS,
-  type MergeRequest,
-  planMerge,
-} from '../../../../functions/domain/store/plan-merge.js';
+} from '../../../../functions/domain/store/partition-copies.js';
+import { type MergeRequest, planMerge } from '../../../../functions/domain/store/plan-merge.js';
 import { EMPTY_TOTALS, type StoredDay, type UserTotals } from '../../../../functions/domain/store/stored.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
@@ -337,6 +336,25 @@ describe('planMerge: copies of one event from another origin', () => {
     expect(plan.parked.map((copy) => copy.id).sort()).toEqual([long(3), long(4), long(5)]);
     const again = planMerge(request({ totals, loaded: days, add: copies, parked: plan.parked }));
     expect(again.parkedChanged).toBe(false);
+  });
+
+  it('parks a later copy of one origin that carries the link its alias winner lacks, once', () => {
+    const alias = { ...own, type: 'alias' as const };
+    const later = { ...own, timestamp: at('2024-01-10T09:01:00Z') };
+    const { days, totals } = stored([alias]);
+    const plan = planMerge(
+      request({ totals, loaded: days, add: [later, { ...later, timestamp: later.timestamp + 1 }] }),
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.parked).toEqual([later]);
+
+    const again = planMerge(request({ totals, loaded: days, add: [later], parked: plan.parked }));
+    expect(again.parkedChanged).toBe(false);
+    // A link earlier than the alias takes its place, and carries the link itself: nothing is parked.
+    const earlier = { ...own, timestamp: at('2024-01-10T08:59:00Z') };
+    const replaced = planMerge(request({ totals, loaded: days, add: [earlier], parked: plan.parked }));
+    expect(replaced.changes[0]?.sessions[0]?.events).toEqual([earlier]);
+    expect(replaced.parked).toEqual([]);
   });
 
   it('merges copies of one origin as before: the loser is gone, not parked', () => {
