@@ -219,8 +219,17 @@ export class ChunkMerger {
     }
   }
 
-  /** The owner's events as objects, each with a messageId saying where it was read (for rule 3's ties). */
+  /**
+   * The owner's events as objects, and the copies kept for their links, each with a messageId saying where it
+   * was read (for rule 3's ties).
+   */
   private eventsOf(owned: UserEvents): EventRecord[] {
+    const lost = owned.lostLinks();
+    const events = this.withSources(owned);
+    return lost.length === 0 ? events : [...events, ...this.withSources(lost)];
+  }
+
+  private withSources(owned: UserEvents): EventRecord[] {
     const events = owned.events();
     const copies = this.options.copies;
     if (copies === undefined) return events;

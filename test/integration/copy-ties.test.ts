@@ -1,6 +1,7 @@
-// Rule 3's last tie-break across files, end to end: copies of one event at one instant that differ, uploaded
-// to a local S3 in separate objects and ingested one at a time by the real handler into DynamoDB Local. The
-// store keeps the copy whose canonical JSON sorts first, reading the stored copy again from its object.
+// Copies of one event end to end, uploaded to a local S3 and ingested by the real handler into DynamoDB Local.
+// Rule 3's last tie-break across files: of copies at one instant that differ, in separate objects, the store
+// keeps the one whose canonical JSON sorts first, reading the stored copy again from its object. Rule 8 across
+// a rebuild: links carried only by copies that lost are kept, so turning stitching on finds them.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES, REJECTED_PREFIX } from '../../contract/index.js';
@@ -13,6 +14,7 @@ import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { useIngestServers } from './ingest-servers.js';
+import { rebuildTo, recordRules, rulesOf, runRebuild } from './store/rebuild-harness.js';
 import { freshStore, type StoreUnderTest } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-copy-ties-it';
@@ -23,43 +25,39 @@ const copyLine = (name: string, ip: string, who: string) =>
 const ZETA = (who: string) => copyLine('Zeta', '1', who);
 const ALPHA = (who: string) => copyLine('Alpha', '2', who);
 
+const servers = useIngestServers(BUCKET);
+let uploads = 0;
+
+const handlerFor = (store: StoreUnderTest) =>
+  createIngestHandler({
+    objects: new S3ObjectSource(servers.s3.client),
+    openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
+    writer: store.writer,
+    identity: new DynamoDbStitchingWriter(store.writer),
+    config: {
+      bucketName: BUCKET,
+      sources: [...DEFAULT_SOURCES],
+      rejectedPrefix: REJECTED_PREFIX,
+      rules: store.rules,
+      maxMemberBytes: 64 * 1024 ** 2,
+    },
+    logger: quietLogger,
+    metrics: noMetrics,
+    browserOf: createBrowserOf(),
+  });
+
+/** Uploads `text` under a fresh key and ingests it through the handler; returns the key. */
+async function uploadAndIngest(store: StoreUnderTest, text: string) {
+  const key = `incoming/ties/${++uploads}.ndjson`;
+  await servers.s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
+  const [notification] = await servers.notificationsFor(`the notification of ${key}`, (at) => at === key, 1);
+  const result = await handlerFor(store)(sqsEvent([notification]));
+  expect(result.batchItemFailures).toEqual([]);
+  expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ingested']);
+  return key;
+}
+
 describe('differing copies at one instant in separate objects', () => {
-  const servers = useIngestServers(BUCKET);
-  let uploads = 0;
-
-  const handlerFor = (store: StoreUnderTest) =>
-    createIngestHandler({
-      objects: new S3ObjectSource(servers.s3.client),
-      openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
-      writer: store.writer,
-      identity: new DynamoDbStitchingWriter(store.writer),
-      config: {
-        bucketName: BUCKET,
-        sources: [...DEFAULT_SOURCES],
-        rejectedPrefix: REJECTED_PREFIX,
-        rules: store.rules,
-        maxMemberBytes: 64 * 1024 ** 2,
-      },
-      logger: quietLogger,
-      metrics: noMetrics,
-      browserOf: createBrowserOf(),
-    });
-
-  /** Uploads `text` under a fresh key and ingests it through the handler; returns the key. */
-  async function uploadAndIngest(store: StoreUnderTest, text: string) {
-    const key = `incoming/ties/${++uploads}.ndjson`;
-    await servers.s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
-    const [notification] = await servers.notificationsFor(
-      `the notification of ${key}`,
-      (at) => at === key,
-      1,
-    );
-    const result = await handlerFor(store)(sqsEvent([notification]));
-    expect(result.batchItemFailures).toEqual([]);
-    expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ingested']);
-    return key;
-  }
-
   async function namesOf(store: StoreUnderTest, user: string): Promise<(string | null)[]> {
     const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
     const names: (string | null)[] = [];
@@ -96,5 +94,41 @@ describe('differing copies at one instant in separate objects', () => {
     );
     await uploadAndIngest(store, ALPHA('"userId":"u"'));
     expect(await namesOf(store, 'u')).toEqual(['Alpha']);
+  });
+});
+
+describe('links carried by copies that lose rule 3, ingested without stitching', () => {
+  // u's event x: an alias from dev-a (kept, never a link) and the same event as a track a minute later; u's
+  // event y from dev-b and, a minute later, from dev-c. Only the losing copies link dev-a and dev-c to u.
+  const lines = [
+    '{"type":"alias","userId":"u","anonymousId":"dev-a","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+    '{"type":"track","event":"Login","userId":"u","anonymousId":"dev-a","messageId":"x","timestamp":"2024-01-01T09:01:00Z"}',
+    '{"type":"track","event":"Tap","userId":"u","anonymousId":"dev-b","messageId":"y","timestamp":"2024-01-01T09:05:00Z"}',
+    '{"type":"track","event":"Tap","userId":"u","anonymousId":"dev-c","messageId":"y","timestamp":"2024-01-01T09:06:00Z"}',
+    '{"type":"page","anonymousId":"dev-a","messageId":"p1","timestamp":"2024-01-01T08:50:00Z"}',
+    '{"type":"page","anonymousId":"dev-b","messageId":"p2","timestamp":"2024-01-01T08:55:00Z"}',
+    '{"type":"page","anonymousId":"dev-c","messageId":"p3","timestamp":"2024-01-01T08:58:00Z"}',
+  ];
+  const files: [string, string[]][] = [
+    ['in one file', [lines.join('\n')]],
+    ['one line per file, losers first', [...lines].reverse()],
+  ];
+
+  it.each(files)('a rebuild that turns stitching on stitches every device, %s', async (_, texts) => {
+    const store = await freshStore(servers.dynamo.client);
+    await recordRules(store);
+    for (const text of texts) await uploadAndIngest(store, `${text}\n`);
+    const target = rulesOf({ identityStitching: true });
+
+    await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
+
+    const page = await store.reader.listSessions({ userId: 'u', order: 'asc', limit: 50 });
+    expect(page.sessions.map((session) => [session.eventCount, session.anonymousIds])).toEqual([
+      [5, ['dev-a', 'dev-b', 'dev-c']],
+    ]);
+    for (const device of ['dev-a', 'dev-b', 'dev-c'])
+      expect((await store.reader.listSessions({ userId: device, order: 'asc', limit: 50 })).sessions).toEqual(
+        [],
+      );
   });
 });

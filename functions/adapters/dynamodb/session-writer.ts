@@ -253,7 +253,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
       const target = await resolve();
       if (target !== 'retry') {
         if (target.erased || target.head.erased || this.refusesAsAnonymous(target.head))
-          return { ...none, erasedEvents: events.length, attempts: attempt };
+          return { ...none, erasedEvents: new Set(events.map((event) => event.id)).size, attempts: attempt };
         if ((await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
         // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved
         // its events meanwhile, which only the resolver checks.

@@ -3,6 +3,7 @@ import type { RecordPosition } from '../reading/read-export.js';
 import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
+import { LostLinks } from './lost-links.js';
 import { compareText } from './order.js';
 import { isLink } from './stitching.js';
 import { ColumnUserEvents, type UserEvents } from './user-events.js';
@@ -41,6 +42,7 @@ export class EventCollector {
   private groupCount = 0;
   private readonly groupTies = new Map<number, Ties>();
   private readonly links = new Map<number, Candidates>();
+  private readonly lostLinks = new LostLinks(this.columns);
 
   constructor(private readonly stitching: boolean) {}
 
@@ -107,6 +109,7 @@ export class EventCollector {
     const best = this.groupBest[group] as number;
     const columns = this.columns;
     const order = columns.timestamp(at) - columns.timestamp(best);
+    this.lostLinks.note(group, best, at, order);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
     offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));
@@ -211,6 +214,7 @@ export class EventCollector {
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
     const { starts, items: byUser } = bucketSort(resolved, winners, counts);
+    const lostLinks = this.lostLinksBy(winners, (group) => resolved[group] as number);
     const users = [...counts.keys()].filter((user) => (counts[user] as number) > 0);
     users.sort((a, b) =>
       compareText(columns.identities.values[a] as string, columns.identities.values[b] as string),
@@ -224,7 +228,7 @@ export class EventCollector {
       });
       const waiting = visit(
         columns.identities.values[user] as string,
-        new ColumnUserEvents(columns, indexes),
+        new ColumnUserEvents(columns, indexes, lostLinks.get(user)),
       );
       // Only a visitor that must wait (its output is full) costs a turn of the event loop.
       if (waiting !== undefined) await waiting;
@@ -299,15 +303,28 @@ export class EventCollector {
       counts[owner] = (counts[owner] as number) + 1;
     }
     const { starts, items: byOwner } = bucketSort(this.groupOwner, winners, counts);
+    const lostLinks = this.lostLinksBy(winners, (group) => this.groupOwner[group] as number);
     for (let owner = 0; owner < counts.length; owner++) {
       if (counts[owner] === 0) continue;
       const indexes = Array.from(byOwner.subarray(starts[owner] as number, starts[owner + 1] as number));
       const waiting = visit(
         { user: columns.identities.values[owner >> 1] as string, anonymous: (owner & 1) === 1 },
-        new ColumnUserEvents(columns, indexes),
+        new ColumnUserEvents(columns, indexes, lostLinks.get(owner)),
       );
       if (waiting !== undefined) await waiting;
     }
+  }
+
+  /** The link copies each user's (or owner's) winners do not stand for ({@link LostLinks}), by `keyOf` a group. */
+  private lostLinksBy(winners: Int32Array, keyOf: (group: number) => number): Map<number, number[]> {
+    const byKey = new Map<number, number[]>();
+    for (const { group, copies } of this.lostLinks.lostTo(winners)) {
+      const key = keyOf(group);
+      const known = byKey.get(key);
+      if (known === undefined) byKey.set(key, copies);
+      else known.push(...copies);
+    }
+    return byKey;
   }
 }
 

@@ -11,6 +11,8 @@ export interface UserEvents extends OrderedEvents {
   window(start: number, end: number): EventWindow;
   /** Where each event came from, in the same order. */
   sources(): RecordPosition[];
+  /** Copies that lost rule 3's choice but carry a link the kept ones lack (`LostLinks`): not in any session. */
+  lostLinks(): UserEvents;
 }
 
 class ColumnWindow implements EventWindow {
@@ -64,8 +66,16 @@ class ColumnWindow implements EventWindow {
 
 /** A user's events, all of them a window that also hands out objects, narrower windows and sources. */
 export class ColumnUserEvents extends ColumnWindow implements UserEvents {
-  constructor(columns: EventColumns, indexes: readonly number[]) {
+  constructor(
+    columns: EventColumns,
+    indexes: readonly number[],
+    private readonly lostLinkIndexes: readonly number[] = [],
+  ) {
     super(columns, indexes, 0, indexes.length);
+  }
+
+  lostLinks(): UserEvents {
+    return new ColumnUserEvents(this.columns, this.lostLinkIndexes);
   }
 
   events(start = 0, end = this.indexes.length): EventRecord[] {

@@ -84,7 +84,7 @@ export interface UserMergeResult {
   readonly userId: string;
   /** Events that were not stored before this merge (copies of stored events do not count). */
   readonly newEvents: number;
-  /** Events refused because the user was erased (they are reported as rejected). */
+  /** Events (distinct ids) refused because the user was erased (they are reported as rejected). */
   readonly erasedEvents: number;
   /** Sessions created or rewritten. */
   readonly sessionsWritten: number;
@@ -125,6 +125,8 @@ export interface SessionWriter {
    * With `texts`, copies tied at one instant are chosen by their canonical JSON (rule 3): when a tie needs a
    * copy's text that `texts` lacks, it throws `CopyTextsNeeded` naming them, having written nothing.
    * Without it, such ties go by projection (fine for events that carry no source, as in tests and rebuilds).
+   * `events` may hold several copies of one event: each is weighed, and one that loses but carries a link is
+   * kept aside for it (rule 8 takes links from every copy).
    */
   mergeUserEvents(
     userId: string,
