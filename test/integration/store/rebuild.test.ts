@@ -8,7 +8,7 @@ import { eventRecordsArbitrary, MINUTE, record, referenceSessions } from '../../
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
-import { freshStore, ingest, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { freshStore, ingest, ingestCollected, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
@@ -123,14 +123,16 @@ describe('rebuilding when identity stitching is turned on or off', () => {
           stitchingEvents(T0, { sharedIds: true }),
           fc.constantFrom(10, 30),
           fc.integer({ min: 1, max: 3 }),
-          async (events, gapMinutes, totalSegments) => {
+          fc.boolean(),
+          async (events, gapMinutes, totalSegments, asOneFile) => {
             const store = await freshStore(
               dynamo.client,
               { gapMinutes: 30 },
               { pageLimitBytes: PAGE_LIMIT_BYTES },
             );
             await recordRules(store);
-            await ingest(store, events);
+            // Every copy to the store, or one file's: the kept copies and those kept for their links.
+            await (asOneFile ? ingestCollected(store, events) : ingest(store, events));
             const target = rulesOf({ gapMinutes, identityStitching: true });
 
             await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3 }).table, {

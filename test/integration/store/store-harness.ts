@@ -8,6 +8,7 @@ import {
   compileRules,
   type SessionRules,
 } from '../../../functions/domain/rules/session-rules.js';
+import { EventCollector } from '../../../functions/domain/sessions/collector.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { createSessionTable } from '../../../local/session-table.js';
 import { groupByUser } from '../../helpers/event-arbitraries.js';
@@ -75,6 +76,25 @@ export async function ingest(
   const byUser = [...groupByUser(events)];
   if (options.prefetch === true) await store.writer.prefetchHeads(byUser.map(([user]) => user));
   await Promise.all(byUser.map(([user, userEvents]) => store.writer.mergeUserEvents(user, userEvents)));
+}
+
+/**
+ * Merges `events` as the ingest does one file without stitching: deduplicated by the batch first, each user's
+ * kept events handed over with the copies kept for their links.
+ */
+export async function ingestCollected(store: StoreUnderTest, events: readonly EventRecord[]): Promise<void> {
+  const collector = new EventCollector(false);
+  events.forEach((event, index) => {
+    collector.add(event, { file: 'file', record: index + 1, line: index + 1 });
+  });
+  const merges: Promise<unknown>[] = [];
+  await collector.forEachUser(
+    async () => new Map(),
+    (user, owned) => {
+      merges.push(store.writer.mergeUserEvents(user, [...owned.events(), ...owned.lostLinks().events()]));
+    },
+  );
+  await Promise.all(merges);
 }
 
 /** Every stored session of the users, read back only through the public read API, paged. */
