@@ -4,16 +4,9 @@
 // a rebuild: links carried only by copies that lost are kept, so turning stitching on finds them.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES, REJECTED_PREFIX } from '../../contract/index.js';
-import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
-import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
-import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
-import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
-import { createIngestHandler } from '../../functions/ingest/create-handler.js';
-import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
-import { useIngestServers } from './ingest-servers.js';
+import { localIngestHandler, useIngestServers } from './ingest-servers.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './store/rebuild-harness.js';
 import { freshStore, type StoreUnderTest } from './store/store-harness.js';
 
@@ -28,30 +21,12 @@ const ALPHA = (who: string) => copyLine('Alpha', '2', who);
 const servers = useIngestServers(BUCKET);
 let uploads = 0;
 
-const handlerFor = (store: StoreUnderTest) =>
-  createIngestHandler({
-    objects: new S3ObjectSource(servers.s3.client),
-    openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
-    writer: store.writer,
-    identity: new DynamoDbStitchingWriter(store.writer),
-    config: {
-      bucketName: BUCKET,
-      sources: [...DEFAULT_SOURCES],
-      rejectedPrefix: REJECTED_PREFIX,
-      rules: store.rules,
-      maxMemberBytes: 64 * 1024 ** 2,
-    },
-    logger: quietLogger,
-    metrics: noMetrics,
-    browserOf: createBrowserOf(),
-  });
-
 /** Uploads `text` under a fresh key and ingests it through the handler; returns the key. */
 async function uploadAndIngest(store: StoreUnderTest, text: string) {
   const key = `incoming/ties/${++uploads}.ndjson`;
   await servers.s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text }));
   const [notification] = await servers.notificationsFor(`the notification of ${key}`, (at) => at === key, 1);
-  const result = await handlerFor(store)(sqsEvent([notification]));
+  const result = await localIngestHandler(servers, BUCKET, store)(sqsEvent([notification]));
   expect(result.batchItemFailures).toEqual([]);
   expect(result.outcomes.map((outcome) => outcome.status)).toEqual(['ingested']);
   return key;

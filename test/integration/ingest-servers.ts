@@ -1,7 +1,16 @@
 // DynamoDB Local and a local S3 whose bucket notifies, for the tests that drive the ingest handler end to end.
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
-import { decodeS3EventKey } from '../../contract/index.js';
+import { DEFAULT_SOURCES, decodeS3EventKey, REJECTED_PREFIX } from '../../contract/index.js';
+import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
+import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
+import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
+import { createBrowserOf } from '../../functions/domain/events/browser.js';
+import {
+  createIngestHandler,
+  type IngestHandler,
+  type IngestHandlerDeps,
+} from '../../functions/ingest/create-handler.js';
 import {
   type LocalDynamoDb,
   type LocalS3,
@@ -9,6 +18,8 @@ import {
   startLocalS3,
   waitFor,
 } from '../helpers/local-servers.js';
+import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
+import type { StoreUnderTest } from './store/store-harness.js';
 
 export interface IngestServers {
   readonly dynamo: LocalDynamoDb;
@@ -56,4 +67,39 @@ export function useIngestServers(bucket: string): IngestServers {
         { timeoutMs: 15_000 },
       ),
   };
+}
+
+/**
+ * The ingest handler on the local S3 bucket and `store`, wired as the Lambda wires it (quietly); `deps`
+ * replaces or adds dependencies, and `config` settings.
+ */
+export function localIngestHandler(
+  servers: IngestServers,
+  bucket: string,
+  store: StoreUnderTest,
+  {
+    config,
+    ...deps
+  }: Partial<Omit<IngestHandlerDeps, 'config'>> & {
+    config?: Partial<IngestHandlerDeps['config']>;
+  } = {},
+): IngestHandler {
+  return createIngestHandler({
+    objects: new S3ObjectSource(servers.s3.client),
+    openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket, key }),
+    writer: store.writer,
+    identity: new DynamoDbStitchingWriter(store.writer),
+    logger: quietLogger,
+    metrics: noMetrics,
+    browserOf: createBrowserOf(),
+    ...deps,
+    config: {
+      bucketName: bucket,
+      sources: [...DEFAULT_SOURCES],
+      rejectedPrefix: REJECTED_PREFIX,
+      rules: store.rules,
+      maxMemberBytes: 64 * 1024 ** 2,
+      ...config,
+    },
+  });
 }

@@ -18,21 +18,17 @@ import {
 import { DynamoDbIngestProgress } from '../../functions/adapters/dynamodb/ingest-progress.js';
 import { ensureTableRules, forgetRulesCheck } from '../../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../../functions/adapters/dynamodb/stitching-writer.js';
-import { type ObjectRef, S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
-import { S3RejectionReport } from '../../functions/adapters/s3/rejection-report.js';
+import type { ObjectRef } from '../../functions/adapters/s3/object-source.js';
 import { continuationMessage } from '../../functions/adapters/sqs/continuation-queue.js';
-import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
 import type { IdentityWriter, SessionReader, SessionWriter } from '../../functions/domain/store/ports.js';
-import { createIngestHandler } from '../../functions/ingest/create-handler.js';
 import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
 import { rejectionReportKey } from '../../functions/ingest/report-key.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
 import { asExpectedSessions } from '../helpers/session-expectations.js';
-import { noMetrics, quietLogger } from '../helpers/silent-ingest.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
-import { useIngestServers } from './ingest-servers.js';
+import { localIngestHandler, useIngestServers } from './ingest-servers.js';
 import { freshStore } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-ingest-it';
@@ -167,22 +163,11 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     // Objects a call out of time left for later, delivered as the ingest queue would deliver them.
     const continued: ObjectRef[] = [];
     let continuations = 0;
-    const handler = createIngestHandler({
-      objects: new S3ObjectSource(servers.s3.client),
-      openReport: (key) => new S3RejectionReport({ s3: servers.s3.client, bucket: BUCKET, key }),
+    const handler = localIngestHandler(servers, BUCKET, store, {
       writer,
       identity,
       checkRules: () => ensureTableRules(store.transport, store.rules),
-      config: {
-        bucketName: BUCKET,
-        sources,
-        rejectedPrefix: REJECTED_PREFIX,
-        rules: store.rules,
-        maxMemberBytes: 64 * 1024 ** 2,
-      },
-      logger: quietLogger,
-      metrics: noMetrics,
-      browserOf: createBrowserOf(),
+      config: { sources },
       progress: new DynamoDbIngestProgress(store.transport),
       continueLater: async (objects) => {
         continued.push(...objects);
