@@ -2,6 +2,7 @@ import type { EventRecord } from '../events/event.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
+import { CopyGroups } from './copy-groups.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { LostLinks } from './lost-links.js';
 import { compareText } from './order.js';
@@ -33,13 +34,7 @@ export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
  */
 export class EventCollector {
   readonly columns = new EventColumns();
-  /** Dedupe table: open addressing over group numbers + 1 (0 is empty). */
-  private slots: Int32Array = new Int32Array(1 << 16);
-  private groupBest: Int32Array = new Int32Array(1 << 15);
-  private groupOwner: Int32Array = new Int32Array(1 << 15);
-  /** Each group's id hash, kept so growing the table does not read the ids again. */
-  private groupHash: Int32Array = new Int32Array(1 << 15);
-  private groupCount = 0;
+  private readonly groups = new CopyGroups(this.columns);
   private readonly groupTies = new Map<number, Ties>();
   private readonly links = new Map<number, Candidates>();
   private readonly lostLinks = new LostLinks(this.columns);
@@ -47,12 +42,12 @@ export class EventCollector {
   constructor(private readonly stitching: boolean) {}
 
   get size(): number {
-    return this.groupCount;
+    return this.groups.count;
   }
 
   /** About how much memory the batch holds: its columns and the dedupe table. */
   get heldBytes(): number {
-    return this.columns.heldBytes + 4 * (this.slots.length + 3 * this.groupBest.length);
+    return this.columns.heldBytes + this.groups.heldBytes;
   }
 
   /** Adds one accepted event; false when it is a copy of one already collected. */
@@ -62,58 +57,22 @@ export class EventCollector {
     if (this.stitching && isLink(event)) this.offerLink(columns.anonymousId(at), at);
     const user = columns.userId(at);
     const owner = user === NO_VALUE ? (columns.anonymousId(at) << 1) | 1 : user << 1;
-    const group = this.findOrAddGroup(owner, at);
+    const group = this.groups.find(owner, at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
     return false;
   }
 
-  private findOrAddGroup(owner: number, at: number): number | undefined {
-    const mask = this.slots.length - 1;
-    const hash = this.columns.hashId(at, owner);
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
-      if (entry === 0) {
-        const group = this.groupCount++;
-        if (group === this.groupBest.length) {
-          this.groupBest = grow(this.groupBest);
-          this.groupOwner = grow(this.groupOwner);
-          this.groupHash = grow(this.groupHash);
-        }
-        this.groupBest[group] = at;
-        this.groupOwner[group] = owner;
-        this.groupHash[group] = hash;
-        this.slots[slot] = group + 1;
-        if (this.groupCount * 2 > this.slots.length) this.rehash();
-        return undefined;
-      }
-      const group = entry - 1;
-      if (this.groupOwner[group] === owner && this.columns.sameId(this.groupBest[group] as number, at))
-        return group;
-    }
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let group = 0; group < this.groupCount; group++) {
-      let slot = (this.groupHash[group] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = group + 1;
-    }
-    this.slots = slots;
-  }
-
   /** Rule 3: the earliest copy; copies at the same instant are kept for the canonical tie-break. */
   private offerCopy(group: number, at: number): void {
-    const best = this.groupBest[group] as number;
+    const best = this.groups.best[group] as number;
     const columns = this.columns;
     const order = columns.timestamp(at) - columns.timestamp(best);
     this.lostLinks.note(group, best, at, order);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
     offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));
-    this.groupBest[group] = candidates.best;
+    this.groups.best[group] = candidates.best;
     if (candidates.ties === undefined) this.groupTies.delete(group);
     else this.groupTies.set(group, candidates.ties);
   }
@@ -157,7 +116,7 @@ export class EventCollector {
   }
 
   private groupCandidates(group: number): Candidates {
-    return { best: this.groupBest[group] as number, ties: this.groupTies.get(group) };
+    return { best: this.groups.best[group] as number, ties: this.groupTies.get(group) };
   }
 
   /**
@@ -169,9 +128,9 @@ export class EventCollector {
   ): Promise<{ winners: Int32Array; tiedWith: Map<number, readonly number[]> }> {
     const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
     const pick = await this.picker(canonicalOf, tied);
-    const winners = new Int32Array(this.groupCount);
+    const winners = new Int32Array(this.groups.count);
     const tiedWith = new Map<number, readonly number[]>();
-    for (let group = 0; group < this.groupCount; group++) {
+    for (let group = 0; group < this.groups.count; group++) {
       const candidates = this.groupCandidates(group);
       if (candidates.ties === undefined) {
         winners[group] = candidates.best;
@@ -197,19 +156,19 @@ export class EventCollector {
     const stitchedTo = new Map<number, number>();
     for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
     const { winners, tiedWith } = await this.ownerWinners(canonicalOf);
-    const resolved = new Int32Array(this.groupCount);
+    const resolved = new Int32Array(this.groups.count);
     const counts = new Int32Array(columns.identities.values.length);
     // The first owner to reach each user, and whether a second one did (only then can copies meet).
     const firstOwner = new Int32Array(counts.length).fill(-1);
     const severalOwners = new Uint8Array(counts.length);
-    for (let group = 0; group < this.groupCount; group++) {
+    for (let group = 0; group < this.groups.count; group++) {
       const at = winners[group] as number;
       const user = columns.userId(at);
       const anonymous = columns.anonymousId(at);
       const to = user !== NO_VALUE ? user : (stitchedTo.get(anonymous) ?? anonymous);
       resolved[group] = to;
       counts[to] = (counts[to] as number) + 1;
-      const owner = this.groupOwner[group] as number;
+      const owner = this.groups.owners[group] as number;
       if (firstOwner[to] === -1) firstOwner[to] = owner;
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
@@ -298,12 +257,12 @@ export class EventCollector {
     const columns = this.columns;
     const { winners } = await this.ownerWinners(canonicalOf);
     const counts = new Int32Array(columns.identities.values.length * 2);
-    for (let group = 0; group < this.groupCount; group++) {
-      const owner = this.groupOwner[group] as number;
+    for (let group = 0; group < this.groups.count; group++) {
+      const owner = this.groups.owners[group] as number;
       counts[owner] = (counts[owner] as number) + 1;
     }
-    const { starts, items: byOwner } = bucketSort(this.groupOwner, winners, counts);
-    const lostLinks = this.lostLinksBy(winners, (group) => this.groupOwner[group] as number);
+    const { starts, items: byOwner } = bucketSort(this.groups.owners, winners, counts);
+    const lostLinks = this.lostLinksBy(winners, (group) => this.groups.owners[group] as number);
     for (let owner = 0; owner < counts.length; owner++) {
       if (counts[owner] === 0) continue;
       const indexes = Array.from(byOwner.subarray(starts[owner] as number, starts[owner + 1] as number));
@@ -326,10 +285,4 @@ export class EventCollector {
     }
     return byKey;
   }
-}
-
-function grow(array: Int32Array): Int32Array {
-  const next = new Int32Array(array.length * 2);
-  next.set(array);
-  return next;
 }
