@@ -68,7 +68,7 @@ export class EventCollector {
     const best = this.groups.best[group] as number;
     const columns = this.columns;
     const order = columns.timestamp(at) - columns.timestamp(best);
-    this.lostLinks.note(group, best, at, order);
+    this.lostLinks.note(group, best, at);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
     offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));

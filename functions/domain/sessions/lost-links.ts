@@ -1,11 +1,5 @@
 import type { EventColumns } from './event-columns.js';
-import { NO_VALUE } from './event-columns.js';
-
-function isLinkAt(columns: EventColumns, at: number): boolean {
-  return (
-    columns.type(at) !== 'alias' && columns.userId(at) !== NO_VALUE && columns.anonymousId(at) !== NO_VALUE
-  );
-}
+import { isLink } from './stitching.js';
 
 /**
  * Links carried by copies that lose rule 3's choice within a batch: a user's copies of one event sent from
@@ -19,21 +13,39 @@ export class LostLinks {
 
   constructor(private readonly columns: EventColumns) {}
 
-  /** Copy `at` was offered to `group`, whose best copy was `best`; `order` is its order against it. */
-  note(group: number, best: number, at: number, order: number): void {
-    const columns = this.columns;
-    const bestLinks = isLinkAt(columns, best);
-    const atLinks = isLinkAt(columns, at);
+  /** Copy `at` was offered to `group`, whose best copy was `best`. */
+  note(group: number, best: number, at: number): void {
+    const bestLinks = this.isLinkAt(best);
+    const atLinks = this.isLinkAt(at);
     let kept = this.byGroup.get(group);
     if (kept === undefined) {
       if (!bestLinks && !atLinks) return;
       // A redelivered link: the best copy stands for it while it stays best, and is noted once it does not.
-      if (bestLinks && atLinks && order >= 0 && columns.anonymousId(best) === columns.anonymousId(at)) return;
+      if (atLinks && this.standsFor(best, at)) return;
       kept = [];
       this.byGroup.set(group, kept);
     }
     if (bestLinks) this.keepEarliest(kept, best);
     if (atLinks) this.keepEarliest(kept, at);
+  }
+
+  private isLinkAt(at: number): boolean {
+    const columns = this.columns;
+    return isLink({
+      type: columns.type(at),
+      userId: columns.userIdText(at),
+      anonymousId: columns.anonymousIdText(at),
+    });
+  }
+
+  /** Whether copy `kept` carries link copy `at`'s link, no later than it. */
+  private standsFor(kept: number, at: number): boolean {
+    const columns = this.columns;
+    return (
+      this.isLinkAt(kept) &&
+      columns.anonymousId(kept) === columns.anonymousId(at) &&
+      columns.timestamp(kept) <= columns.timestamp(at)
+    );
   }
 
   private keepEarliest(kept: number[], at: number): void {
@@ -46,18 +58,9 @@ export class LostLinks {
 
   /** Each group's link copies that its winner (`winners[group]`) does not stand for. */
   *lostTo(winners: Int32Array): Generator<{ group: number; copies: number[] }> {
-    const columns = this.columns;
     for (const [group, kept] of this.byGroup) {
       const winner = winners[group] as number;
-      const winnerLinks = isLinkAt(columns, winner);
-      const copies = kept.filter(
-        (at) =>
-          !(
-            winnerLinks &&
-            columns.anonymousId(at) === columns.anonymousId(winner) &&
-            columns.timestamp(winner) <= columns.timestamp(at)
-          ),
-      );
+      const copies = kept.filter((at) => !this.standsFor(winner, at));
       if (copies.length > 0) yield { group, copies };
     }
   }

@@ -4,7 +4,7 @@ import type { EventRecord } from '../events/event.js';
  * Rule 8: an accepted event, not an alias, with both a userId and an anonymousId links that anonymousId to
  * that user. The earliest link (timestamp, then event id, then the object as sent in canonical JSON) wins.
  */
-export function isLink(event: EventRecord): boolean {
+export function isLink(event: Pick<EventRecord, 'type' | 'userId' | 'anonymousId'>): boolean {
   return event.type !== 'alias' && event.userId !== null && event.anonymousId !== null;
 }
 

@@ -139,7 +139,7 @@ export function chooseCopies(request: CopiesRequest): PartitionCopies {
   for (const link of lostLinks.values()) {
     const held = copies.get(link.id);
     const originWinner = held instanceof Map ? held.get(originOf(link)) : held;
-    // A later copy that turned out earlier may have taken the alias's place, and carries the link itself.
+    // A copy that came after the alias but is earlier may have taken its place: it carries the link itself.
     if (originWinner !== undefined && !isLink(originWinner)) parked.push(link);
   }
   events.sort(compareEvents);
