@@ -8,9 +8,9 @@ import {
   compileRules,
   type SessionRules,
 } from '../../../functions/domain/rules/session-rules.js';
-import { EventCollector } from '../../../functions/domain/sessions/collector.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { createSessionTable } from '../../../local/session-table.js';
+import { collectEvents } from '../../helpers/collected-copies.js';
 import { groupByUser } from '../../helpers/event-arbitraries.js';
 
 export interface StoreUnderTest {
@@ -83,10 +83,7 @@ export async function ingest(
  * kept events handed over with the copies kept for their links.
  */
 export async function ingestCollected(store: StoreUnderTest, events: readonly EventRecord[]): Promise<void> {
-  const collector = new EventCollector(false);
-  events.forEach((event, index) => {
-    collector.add(event, { file: 'file', record: index + 1, line: index + 1 });
-  });
+  const collector = collectEvents(false, events);
   const merges: Promise<unknown>[] = [];
   await collector.forEachUser(
     async () => new Map(),

@@ -6,18 +6,11 @@ import {
   type SourceRef,
   sourceKey,
 } from '../../../../functions/domain/sessions/collector.js';
-import { collectedCopies } from '../../../helpers/collected-copies.js';
+import { collectEvents, collectedCopies, recordAt } from '../../../helpers/collected-copies.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
 const T0 = Date.UTC(2024, 0, 1, 9);
 const MINUTE = 60_000;
-
-/** Sources numbered in one file: record n is `at(n)`. */
-const at = (recordNumber: number, file = 'a.ndjson'): SourceRef => ({
-  file,
-  record: recordNumber,
-  line: recordNumber,
-});
 
 /** A lookup that knows the canonical JSON of some records, and remembers what it was asked. */
 function lookup(canonical: Record<number, string>): CanonicalLookup & { asked: number[][] } {
@@ -36,14 +29,6 @@ function lookup(canonical: Record<number, string>): CanonicalLookup & { asked: n
 
 const noLookup = lookup({});
 
-function collect(stitching: boolean, events: readonly EventRecord[]): EventCollector {
-  const collector = new EventCollector(stitching);
-  events.forEach((event, index) => {
-    collector.add(event, at(index + 1));
-  });
-  return collector;
-}
-
 /** User → the ids of their kept events, in session order. */
 async function idsByUser(collector: EventCollector, canonical = noLookup): Promise<Record<string, string[]>> {
   const users = await collectedCopies(collector, canonical);
@@ -52,7 +37,7 @@ async function idsByUser(collector: EventCollector, canonical = noLookup): Promi
 
 describe('EventCollector', () => {
   it("hands each user's events over as positions, objects only for the range asked", async () => {
-    const collector = collect(false, [
+    const collector = collectEvents(false, [
       record({ id: 'm:3', timestamp: T0 + 2 * MINUTE, userId: 'u', platform: 'ios' }),
       record({ id: 'm:1', timestamp: T0, userId: 'u' }),
       record({ id: 'm:2', timestamp: T0 + MINUTE, userId: 'u', platform: 'web' }),
@@ -85,13 +70,13 @@ describe('EventCollector', () => {
   it('keeps one copy of an event per user and id, and says which adds were copies', () => {
     const collector = new EventCollector(false);
     const event = record({ id: 'm:1', timestamp: T0, userId: 'u' });
-    expect(collector.add(event, at(1))).toBe(true);
-    expect(collector.add({ ...event }, at(2))).toBe(false);
+    expect(collector.add(event, recordAt(1))).toBe(true);
+    expect(collector.add({ ...event }, recordAt(2))).toBe(false);
     expect(collector.size).toBe(1);
   });
 
   it('never merges events of different users, even with one messageId', async () => {
-    const collector = collect(false, [
+    const collector = collectEvents(false, [
       record({ id: 'm:shared', timestamp: T0, userId: 'amy' }),
       record({ id: 'm:shared', timestamp: T0, userId: 'zed' }),
     ]);
@@ -105,7 +90,7 @@ describe('EventCollector', () => {
       [late, early],
       [early, late],
     ]) {
-      const users = await collectedCopies(collect(false, order), noLookup);
+      const users = await collectedCopies(collectEvents(false, order), noLookup);
       expect(users.get('u')?.map((copy) => [copy.event.name, copy.event.timestamp])).toEqual([
         ['early', T0 + MINUTE],
       ]);
@@ -115,7 +100,7 @@ describe('EventCollector', () => {
   it('asks for canonical JSON only when copies at the same instant differ in what the rules see', async () => {
     const same = record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'x' });
     const canonical = lookup({});
-    await collectedCopies(collect(false, [same, { ...same }, { ...same }]), canonical);
+    await collectedCopies(collectEvents(false, [same, { ...same }, { ...same }]), canonical);
     expect(canonical.asked.flat()).toEqual([]);
   });
 
@@ -126,7 +111,7 @@ describe('EventCollector', () => {
       record({ id: 'm:1', timestamp: T0, userId: 'u', name: 'third' }),
     ];
     const canonical = lookup({ 1: '{"b"}', 2: '{"a"}', 3: '{"c"}' });
-    const users = await collectedCopies(collect(false, copies), canonical);
+    const users = await collectedCopies(collectEvents(false, copies), canonical);
     expect(users.get('u')?.map((copy) => [copy.event.name, copy.source.record])).toEqual([['first', 2]]);
   });
 
@@ -143,7 +128,10 @@ describe('EventCollector', () => {
     ]) {
       const collector = new EventCollector(false);
       for (const n of order) {
-        collector.add(record({ id: 'm:1', timestamp: T0, userId: 'u', name: looks[n as 1 | 2 | 3] }), at(n));
+        collector.add(
+          record({ id: 'm:1', timestamp: T0, userId: 'u', name: looks[n as 1 | 2 | 3] }),
+          recordAt(n),
+        );
       }
       const users = await collectedCopies(collector, lookup(canonical));
       expect(
@@ -156,12 +144,12 @@ describe('EventCollector', () => {
   it('merges copies of one resolved user that arrived with and without a userId', async () => {
     const withUser = record({ id: 'm:1', timestamp: T0 + MINUTE, userId: 'x', anonymousId: 'x' });
     const anonymous = record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'x' });
-    const users = await collectedCopies(collect(false, [withUser, anonymous]), noLookup);
+    const users = await collectedCopies(collectEvents(false, [withUser, anonymous]), noLookup);
     expect(users.get('x')?.map((copy) => copy.event.timestamp)).toEqual([T0]);
   });
 
   it('returns users in code-unit order, each with events in session order', async () => {
-    const collector = collect(false, [
+    const collector = collectEvents(false, [
       record({ id: 'm:b', timestamp: T0, userId: 'b' }),
       record({ id: 'm:2', timestamp: T0 + MINUTE, userId: 'a' }),
       record({ id: 'm:3', timestamp: T0, userId: 'a' }),
@@ -194,7 +182,7 @@ describe('EventCollector', () => {
         };
         const canonical = lookup({ 2: '{"b":"user"}', 3: '{"c":"later"}', 4: '{"a":"first"}' });
         const collector = new EventCollector(true);
-        for (const record of order) collector.add(events[record] as EventRecord, at(record));
+        for (const record of order) collector.add(events[record] as EventRecord, recordAt(record));
 
         const users = await collectedCopies(collector, canonical);
 
@@ -204,7 +192,7 @@ describe('EventCollector', () => {
     );
 
     it("moves an anonymousId's events to the user of its earliest link", async () => {
-      const collector = collect(true, [
+      const collector = collectEvents(true, [
         anonymous('m:1', 0),
         link('m:3', 20, 'u-late'),
         link('m:2', 10, 'u-early'),
@@ -214,13 +202,17 @@ describe('EventCollector', () => {
     });
 
     it('breaks a tie between links by event id', async () => {
-      const collector = collect(true, [anonymous('m:0', 0), link('m:b', 10, 'u-b'), link('m:a', 10, 'u-a')]);
+      const collector = collectEvents(true, [
+        anonymous('m:0', 0),
+        link('m:b', 10, 'u-b'),
+        link('m:a', 10, 'u-a'),
+      ]);
       expect((await idsByUser(collector))['u-a']).toEqual(['m:0', 'm:a']);
     });
 
     it('breaks a tie of timestamp and id by canonical JSON, weighing every copy', async () => {
       const canonical = lookup({ 2: '{"c"}', 3: '{"a"}', 4: '{"b"}' });
-      const collector = collect(true, [
+      const collector = collectEvents(true, [
         anonymous('m:0', 0),
         link('m:same', 10, 'u-1'),
         link('m:same', 10, 'u-1'),
@@ -232,7 +224,7 @@ describe('EventCollector', () => {
     });
 
     it('ignores alias events and events without both ids as links', async () => {
-      const collector = collect(true, [
+      const collector = collectEvents(true, [
         anonymous('m:1', 0),
         link('m:2', 5, 'u-alias', 'alias'),
         record({ id: 'm:3', timestamp: T0 + 6 * MINUTE, userId: 'u-no-anon' }),
@@ -245,12 +237,16 @@ describe('EventCollector', () => {
     });
 
     it('keeps events that carry a userId with that user, whatever their anonymousId is stitched to', async () => {
-      const collector = collect(true, [link('m:1', 0, 'u-a'), link('m:2', 60, 'u-b'), anonymous('m:3', 70)]);
+      const collector = collectEvents(true, [
+        link('m:1', 0, 'u-a'),
+        link('m:2', 60, 'u-b'),
+        anonymous('m:3', 70),
+      ]);
       expect(await idsByUser(collector)).toEqual({ 'u-a': ['m:1', 'm:3'], 'u-b': ['m:2'] });
     });
 
     it('merges an anonymous copy and a copy with the userId once they resolve to one user', async () => {
-      const collector = collect(true, [
+      const collector = collectEvents(true, [
         record({ id: 'm:1', timestamp: T0 + MINUTE, userId: null, anonymousId: 'a-1' }),
         record({ id: 'm:1', timestamp: T0 + 2 * MINUTE, userId: 'u-1', anonymousId: 'a-1' }),
       ]);
@@ -263,7 +259,7 @@ describe('EventCollector', () => {
 
     it('keeps anonymous events apart from the same ids under a user until they resolve to one', async () => {
       // a-2 is never linked, so its event stays a-2's even though u-1 sent one with the same id.
-      const collector = collect(true, [
+      const collector = collectEvents(true, [
         record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'a-2' }),
         record({ id: 'm:1', timestamp: T0, userId: 'u-1', anonymousId: 'a-1' }),
       ]);
@@ -271,7 +267,11 @@ describe('EventCollector', () => {
     });
 
     it("gives a store each own user's copies and each anonymousId's earliest link", async () => {
-      const collector = collect(true, [anonymous('m:1', 0), link('m:2', 10, 'u-1'), link('m:3', 5, 'u-2')]);
+      const collector = collectEvents(true, [
+        anonymous('m:1', 0),
+        link('m:2', 10, 'u-1'),
+        link('m:3', 5, 'u-2'),
+      ]);
       const links = await collector.ownLinks(noLookup);
       const groups: [string, boolean, string[]][] = [];
       await collector.forEachOwner(noLookup, (owner, events) => {

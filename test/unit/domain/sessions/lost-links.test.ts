@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../../functions/domain/events/event.js';
-import { EventCollector } from '../../../../functions/domain/sessions/collector.js';
 import { isLink } from '../../../../functions/domain/sessions/stitching.js';
+import { collectEvents } from '../../../helpers/collected-copies.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
 const T0 = Date.UTC(2024, 0, 1, 9);
@@ -17,10 +17,7 @@ const plain = (event: EventRecord): EventRecord => ({ ...event, id: event.id });
 
 /** What a store would be handed for each user, as the ingest does: kept events, then the lost links. */
 async function handed(stitching: boolean, events: readonly EventRecord[]) {
-  const collector = new EventCollector(stitching);
-  events.forEach((event, index) => {
-    collector.add(event, { file: 'f', record: index + 1, line: index + 1 });
-  });
+  const collector = collectEvents(stitching, events);
   const byUser = new Map<string, { kept: EventRecord[]; lost: EventRecord[] }>();
   const visit = (
     user: string,

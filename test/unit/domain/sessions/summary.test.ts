@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../../functions/domain/rules/session-rules.js';
-import { EventCollector } from '../../../../functions/domain/sessions/collector.js';
 import { sessionBounds, splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { summarizeSession, summarizeWindow } from '../../../../functions/domain/sessions/summary.js';
+import { collectEvents } from '../../../helpers/collected-copies.js';
 import { eventRecordsArbitrary, record } from '../../../helpers/event-arbitraries.js';
 
 describe('summarizeSession', () => {
@@ -44,10 +44,7 @@ describe('summarizeSession', () => {
             ...options,
             gapMinutesByPlatform: { ios: 5 },
           });
-          const collector = new EventCollector(false);
-          events.forEach((event, index) => {
-            collector.add(event, { file: 'f', record: index + 1, line: index + 1 });
-          });
+          const collector = collectEvents(false, events);
           await collector.forEachUser(
             async () => new Map(),
             (user, ordered) => {
