@@ -2,29 +2,39 @@
 // Copies the public conformance cases and the seed example into test/fixtures/ from the shared data
 // folder the project was specified with (../shared/data beside the repository, or SESSIONIZER_SHARED_DATA).
 // The repository never needs that folder: the copies are committed. Run `npm run fixtures:sync` when the
-// shared cases change, then review and commit the difference.
+// shared cases change, then review and commit the difference; `-- --check` only says whether they differ.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const USAGE = `Usage: npm run fixtures:sync [-- --check]
+
+Copies the conformance cases and the seed example from the shared data folder (../shared/data beside the
+repository, or SESSIONIZER_SHARED_DATA) into test/fixtures/, formatted as committed. Without that folder it
+changes nothing.
+
+  --check    change nothing; list the files whose content differs (JSON by value: the copies are
+             formatted) and exit 1 when any does
+  -h, --help show this help
+`;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(process.env.SESSIONIZER_SHARED_DATA ?? join(root, '..', 'shared', 'data'));
 const target = join(root, 'test', 'fixtures');
+const FOLDERS = ['conformance', 'seed-example'];
 
-if (!existsSync(source)) {
-  console.log(
-    `fixtures:sync: ${source} does not exist; the committed copies in test/fixtures/ stay as they are.`,
-  );
-  process.exit(0);
+function parseArguments(args) {
+  if (args.some((arg) => arg === '--help' || arg === '-h')) return 'help';
+  const unknown = args.find((arg) => arg !== '--check');
+  if (unknown !== undefined) return { error: `unknown option ${unknown}` };
+  return { check: args.includes('--check') };
 }
-for (const folder of ['conformance', 'seed-example']) {
-  const from = join(source, folder);
-  if (!existsSync(from)) continue;
-  const to = join(target, folder);
+
+/** Copies `folder` of the shared data to `to`, written as the committed copies are (`npm run lint` checks them). */
+function copyFormatted(folder, to) {
   rmSync(to, { recursive: true, force: true });
-  cpSync(from, to, { recursive: true });
-  // Written as the committed copies are (`npm run lint` checks them), so unchanged cases show no difference.
+  cpSync(join(source, folder), to, { recursive: true });
   const formatted = spawnSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', to], {
     encoding: 'utf8',
   });
@@ -34,6 +44,70 @@ for (const folder of ['conformance', 'seed-example']) {
     );
     process.exit(1);
   }
-  const count = folder === 'conformance' ? readdirSync(to).length : 1;
-  console.log(`fixtures:sync: ${folder} (${count} case${count === 1 ? '' : 's'}) copied from ${from}`);
+}
+
+/** Paths below `dir`, relative to it, sorted. */
+function filesBelow(dir) {
+  if (!existsSync(dir)) return [];
+  const files = [];
+  const walk = (at) => {
+    for (const name of readdirSync(at)) {
+      const path = join(at, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(relative(dir, path));
+    }
+  };
+  walk(dir);
+  return files.sort();
+}
+
+const BOM = '\uFEFF';
+
+/** A file's content as the cases mean it: JSON by its value (the copies are formatted), the rest by its bytes. */
+function contentOf(path) {
+  const bytes = readFileSync(path);
+  if (!path.endsWith('.json')) return bytes.toString('base64');
+  const text = bytes.toString('utf8');
+  const bom = text.startsWith(BOM);
+  return `${bom ? 'bom ' : ''}${JSON.stringify(JSON.parse(bom ? text.slice(1) : text))}`;
+}
+
+/** Files that are new, gone or changed between `committed` and `shared`. */
+function differences(committed, shared) {
+  const paths = new Set([...filesBelow(committed), ...filesBelow(shared)]);
+  return [...paths].sort().filter((path) => {
+    const a = join(committed, path);
+    const b = join(shared, path);
+    return !existsSync(a) || !existsSync(b) || contentOf(a) !== contentOf(b);
+  });
+}
+
+const parsed = parseArguments(process.argv.slice(2));
+if (parsed === 'help') {
+  console.log(USAGE);
+} else if ('error' in parsed) {
+  console.error(`fixtures:sync: ${parsed.error}\n\n${USAGE}`);
+  process.exitCode = 2;
+} else if (!existsSync(source)) {
+  console.log(
+    `fixtures:sync: ${source} does not exist; the committed copies in test/fixtures/ stay as they are.`,
+  );
+} else if (parsed.check) {
+  const changed = FOLDERS.filter((name) => existsSync(join(source, name))).flatMap((folder) =>
+    differences(join(target, folder), join(source, folder)).map((path) => join(folder, path)),
+  );
+  if (changed.length === 0) console.log(`fixtures:sync: test/fixtures/ holds the cases of ${source}`);
+  else {
+    console.log(`fixtures:sync: ${changed.length} file(s) differ from ${source}:\n  ${changed.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+} else {
+  for (const folder of FOLDERS.filter((name) => existsSync(join(source, name)))) {
+    const to = join(target, folder);
+    copyFormatted(folder, to);
+    const count = folder === 'conformance' ? readdirSync(to).length : 1;
+    console.log(
+      `fixtures:sync: ${folder} (${count} case${count === 1 ? '' : 's'}) copied from ${join(source, folder)}`,
+    );
+  }
 }
