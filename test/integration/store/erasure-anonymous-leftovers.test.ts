@@ -11,6 +11,8 @@ import { call, userPath } from '../../unit/api/api-event.js';
 import { hookedClient } from './crashing-client.js';
 import {
   eraseCrashingAt,
+  eventCounts,
+  HOUR,
   headOf,
   headsOnly,
   ingestDyingAfterMove,
@@ -19,22 +21,15 @@ import {
   lookupApi,
   ndjson,
   scanTable,
+  stitchingStore,
+  T0,
 } from './erasure-harness.js';
-import { freshStore, storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
-const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
-const HOUR = 60 * MINUTE;
-
-const stitchingStore = () => freshStore(dynamo.client, { identityStitching: true });
-
-const counts = async (store: Awaited<ReturnType<typeof stitchingStore>>, user: string) =>
-  (await storedSessions(store, [user])).map((session) => session.eventCount);
-
 describe('an erasure racing an earlier link of its anonymousId', () => {
   it('leaves an anonymousId that a link moved to another user before its mark as that user’s', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await ingestFile(
       store,
       ndjson([
@@ -75,7 +70,7 @@ describe('an erasure racing an earlier link of its anonymousId', () => {
 
 describe('an erasure after a move out of the shared id that died before collecting its garbage', () => {
   it('leaves none of the erased user’s anonymous events in the other user’s partition, even if it never merges that day again', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     // Customer 42 is active two days later; device 42 browses before alice's login is known.
     await ingestFile(
       store,
@@ -96,7 +91,7 @@ describe('an erasure after a move out of the shared id that died before collecti
     await eraser.eraseUser('alice');
     await eraser.eraseUser('alice');
     // Customer 42 may never merge that day again: the erasure itself must not leave the browse behind.
-    expect(await counts(store, '42')).toEqual([1]);
+    expect(await eventCounts(store, '42')).toEqual([1]);
     const names = (await scanTable(dynamo.client, store))
       .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
       .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
@@ -108,7 +103,7 @@ describe('an erasure after a move out of the shared id that died before collecti
 /** Every permutation of `items`. */
 describe('parked copies under the shared id', () => {
   it('keeps none of the erased user’s anonymous copies in the other user’s head', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     // One messageId sent by customer 42 on device 42 and again without a userId: one copy is parked in U#42.
     await ingestFile(
       store,
@@ -127,7 +122,7 @@ describe('parked copies under the shared id', () => {
     const head = await headOf(store, '42');
     const anonymousCopies = parkedEvents('42', head).filter((event) => event.userId === null);
     expect(anonymousCopies).toEqual([]);
-    expect(await counts(store, '42')).toEqual([1]);
+    expect(await eventCounts(store, '42')).toEqual([1]);
     const names = (await scanTable(dynamo.client, store))
       .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
       .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
@@ -140,7 +135,7 @@ describe('parked copies under the shared id', () => {
 
 describe('the API over an anonymousId erased with its user, with no user of its own', () => {
   it('answers 404 for it after the erasure, and never names the erased user', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await ingestFile(
       store,
       ndjson([
@@ -165,7 +160,7 @@ describe('the API over an anonymousId erased with its user, with no user of its 
 describe('an anonymousId with no user of its own, left with garbage by a move that died', () => {
   it('is cleared to its head by an erasure run again after a crash at any write', async () => {
     for (let crashAt = 0; ; crashAt++) {
-      const store = await stitchingStore();
+      const store = await stitchingStore(dynamo.client);
       await ingestFile(
         store,
         ndjson([{ anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' }]),

@@ -10,11 +10,26 @@ import { type Item, Transport } from '../../../functions/adapters/dynamodb/trans
 import { createApiHandler } from '../../../functions/api/app.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
+import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
-import { type StoreUnderTest, writerOn } from './store-harness.js';
+import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 export { Crash, crashingClient, localClient } from './crashing-client.js';
+
+/** The instant the erasure tests' events are placed around. */
+export const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
+export const HOUR = 60 * MINUTE;
+
+/** A fresh store with identity stitching on: erasure reaches the anonymousIds stitched to a user. */
+export function stitchingStore(client: DynamoDBClient): Promise<StoreUnderTest> {
+  return freshStore(client, { identityStitching: true });
+}
+
+/** The event count of each of `user`'s stored sessions, in order. */
+export async function eventCounts(store: StoreUnderTest, user: string): Promise<number[]> {
+  return (await storedSessions(store, [user])).map((session) => session.eventCount);
+}
 
 /** A client whose write number `pauseAt` (from 0) waits until released; `reached` resolves when it waits. */
 export function pausingClient(endpoint: string, pauseAt: number) {

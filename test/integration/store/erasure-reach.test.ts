@@ -18,19 +18,17 @@ import {
   lookupApi,
   ndjson,
   scanTable,
+  stitchingStore,
+  T0,
 } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
+import { type StoreUnderTest, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
-const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
-
-const stitchingStore = () => freshStore(dynamo.client, { identityStitching: true });
-
 describe('an erasure', () => {
   it('leaves none of the erased user’s events in its head (parked copies)', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     // One messageId sent with alice's userId and again without one: the copy that loses is parked in the head.
     await ingestFile(
       store,
@@ -48,7 +46,7 @@ describe('an erasure', () => {
   });
 
   it('never serves events that a link moved into an erased user, even when the ingest dies right after the move', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('carol');
     await ingestFile(store, ndjson([{ anonymousId: 'anon-c', at: T0, id: 'c-browse', event: 'Private' }]));
 
@@ -78,7 +76,7 @@ describe('an erasure', () => {
   });
 
   it('does not erase another user whose userId equals an anonymousId stitched to the erased user', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     // Numeric ids: device 42 is alice's (her login on it), and 42 is also the userId of another customer.
     const lines = [
       {
@@ -199,7 +197,7 @@ describe('an erasure', () => {
   }
 
   async function aliceAndYves(): Promise<StoreUnderTest> {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await ingestFile(
       store,
       ndjson([
@@ -256,7 +254,7 @@ describe('an erasure', () => {
   });
 
   it('lets a rebuild that turns stitching off finish past an anonymousId erased with its user', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await recordRules(store);
     await ingestFile(
       store,

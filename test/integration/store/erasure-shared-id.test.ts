@@ -11,6 +11,8 @@ import { call, userPath } from '../../unit/api/api-event.js';
 import { hookedClient } from './crashing-client.js';
 import {
   eraseCrashingAt,
+  eventCounts,
+  HOUR,
   headOf,
   headsOnly,
   ingestFile,
@@ -18,19 +20,13 @@ import {
   lookupApi,
   ndjson,
   scanTable,
+  stitchingStore,
+  T0,
 } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { freshStore, storedSessions } from './store-harness.js';
+import { storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
-
-const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
-const HOUR = 60 * MINUTE;
-
-const stitchingStore = () => freshStore(dynamo.client, { identityStitching: true });
-
-const counts = async (store: Awaited<ReturnType<typeof stitchingStore>>, user: string) =>
-  (await storedSessions(store, [user])).map((session) => session.eventCount);
 
 const SHARED_ID = [
   { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
@@ -43,7 +39,7 @@ const SHARED_ID = [
 
 describe('erasing a user whose anonymousId is another user’s userId', () => {
   it('keeps the sessions that other user commits while the erasure clears the id’s partition', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     // Device 42 is alice's; customer 42 has no sessions yet when alice is erased.
     await ingestFile(
       store,
@@ -87,20 +83,20 @@ describe('erasing a user whose anonymousId is another user’s userId', () => {
 /** Device 42 is alice's; customer 42 has sessions of its own and a device `d9` of its own. */
 describe('a rebuild over an anonymousId erased with its user', () => {
   it('turns stitching off and on again, keeping the other user’s sessions and the erasure', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await recordRules(store);
     await ingestFile(store, ndjson(SHARED_ID));
-    expect(await counts(store, '42')).toEqual([1, 2]);
+    expect(await eventCounts(store, '42')).toEqual([1, 2]);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-    expect(await counts(store, '42')).toEqual([1, 2]);
+    expect(await eventCounts(store, '42')).toEqual([1, 2]);
 
     const off = rulesOf({ identityStitching: false });
     const toOff = rebuildTo(store.transport, off);
     const runOff = await runRebuild(toOff.table, { totalSegments: 2 });
     expect(runOff.counted).toBe(true);
     // Rule 2: U#42 is customer 42's events and device 42's anonymous ones (erased); d9 is its own user.
-    expect(await counts(store, '42')).toEqual([1, 1]);
-    expect(await counts(store, 'd9')).toEqual([1]);
+    expect(await eventCounts(store, '42')).toEqual([1, 1]);
+    expect(await eventCounts(store, 'd9')).toEqual([1]);
     expect((await headOf(store, '42')).anonymousErased).toBe(true);
     const offStore = { ...store, rules: off, writer: toOff.writer };
     const refused = await ingestFile(
@@ -113,7 +109,7 @@ describe('a rebuild over an anonymousId erased with its user', () => {
     const toOn = rebuildTo(store.transport, on);
     const runOn = await runRebuild(toOn.table, { totalSegments: 2 });
     expect(runOn.counted).toBe(true);
-    expect(await counts(store, '42')).toEqual([1, 2]);
+    expect(await eventCounts(store, '42')).toEqual([1, 2]);
     expect((await headOf(store, '42')).anonymousErased).toBe(true);
     expect(await store.reader.getUserSummary('alice')).toBeUndefined();
     const onStore = { ...store, rules: on, writer: toOn.writer };
@@ -124,24 +120,24 @@ describe('a rebuild over an anonymousId erased with its user', () => {
     expect(device.stats.erased).toBe(1);
     const customer = await ingestFile(onStore, ndjson([{ userId: '42', at: T0 + 9 * HOUR, id: 'u42-2' }]));
     expect(customer.stats.erased).toBe(0);
-    expect(await counts(store, '42')).toEqual([1, 2, 1]);
+    expect(await eventCounts(store, '42')).toEqual([1, 2, 1]);
   });
 });
 
 describe('an erasure of a user with a shared id, interrupted', () => {
   it('finishes when run again after a crash at any write, and never touches the other user', async () => {
     for (let crashAt = 0; ; crashAt++) {
-      const store = await stitchingStore();
+      const store = await stitchingStore(dynamo.client);
       await ingestFile(store, ndjson(SHARED_ID));
       const crashed = await eraseCrashingAt(store, dynamo.endpoint, 'alice', crashAt);
-      expect(await counts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
+      expect(await eventCounts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
       await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
       const items = await scanTable(dynamo.client, store);
       expect(keysOf(items, ['alice']), `crash at ${crashAt}`).toEqual(headsOnly(['alice']));
       const head42 = await headOf(store, '42');
       expect(head42.anonymousErased).toBe(true);
       expect(head42.link?.canonical).toBe('');
-      expect(await counts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
+      expect(await eventCounts(store, '42'), `crash at ${crashAt}`).toEqual([1, 2]);
       const text = JSON.stringify(items.filter((item) => item.pk?.S !== 'U#alice'));
       expect(text, `crash at ${crashAt}`).not.toContain('Secret Browse');
       if (!crashed) break;
@@ -151,7 +147,7 @@ describe('an erasure of a user with a shared id, interrupted', () => {
 
 describe('the API over the shared id', () => {
   it('answers customer 42 before and after the erasure, naming alice only before', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await ingestFile(store, ndjson(SHARED_ID));
     const lookup = lookupApi(store);
     const before = await call(lookup, 'GET', userPath('42'));
@@ -180,7 +176,7 @@ function permutations<T>(items: readonly T[]): T[][] {
 
 describe('a shared id, whatever order its files and the erasure come in', () => {
   it('ends with the other user’s events all stored and none of the erased user’s', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     const files = ['browse', 'login', 'order', 'self'] as const;
     let run = 0;
     for (const order of permutations(files)) {
@@ -224,7 +220,7 @@ describe('a shared id, whatever order its files and the erasure come in', () => 
 
 describe('an erasure while both users of a shared id keep sending', () => {
   it('stores every event of the other user and none of the erased user’s', async () => {
-    const store = await stitchingStore();
+    const store = await stitchingStore(dynamo.client);
     await ingestFile(store, ndjson(SHARED_ID));
     const customer = Array.from({ length: 8 }, (_, n) =>
       ingestFile(
@@ -244,7 +240,7 @@ describe('an erasure while both users of a shared id keep sending', () => {
       new DynamoDbEraser({ transport: store.transport }).eraseUser('alice'),
     ]);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-    expect(await counts(store, '42')).toEqual([1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(await eventCounts(store, '42')).toEqual([1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
     const items = await scanTable(dynamo.client, store);
     expect(keysOf(items, ['alice'])).toEqual(headsOnly(['alice']));
     const names = items

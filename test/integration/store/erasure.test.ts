@@ -21,13 +21,13 @@ import {
   pausingClient,
   type SegmentEvent,
   scanTable,
+  T0,
 } from './erasure-harness.js';
 import { freshStore, type StoreUnderTest } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
 const DAY = 86_400_000;
-const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 
 /** A store with stitching on and small pages, so a busy day takes several pages and a long session chunks. */
 const stitchingStore = () =>
