@@ -5,7 +5,7 @@
 // shared cases change, then review and commit the difference; `-- --check` only says whether they differ.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const USAGE = `Usage: npm run fixtures:sync [-- --check]
@@ -23,6 +23,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(process.env.SESSIONIZER_SHARED_DATA ?? join(root, '..', 'shared', 'data'));
 const target = join(root, 'test', 'fixtures');
 const FOLDERS = ['conformance', 'seed-example'];
+/** The folders of FOLDERS the shared data holds. */
+const sharedFolders = () => FOLDERS.filter((name) => existsSync(join(source, name)));
 
 function parseArguments(args) {
   if (args.some((arg) => arg === '--help' || arg === '-h')) return 'help';
@@ -46,19 +48,10 @@ function copyFormatted(folder, to) {
   }
 }
 
-/** Paths below `dir`, relative to it, sorted. */
+/** Files below `dir`, as paths relative to it. */
 function filesBelow(dir) {
   if (!existsSync(dir)) return [];
-  const files = [];
-  const walk = (at) => {
-    for (const name of readdirSync(at)) {
-      const path = join(at, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return files.sort();
+  return readdirSync(dir, { recursive: true }).filter((path) => statSync(join(dir, path)).isFile());
 }
 
 const BOM = '\uFEFF';
@@ -93,7 +86,7 @@ if (parsed === 'help') {
     `fixtures:sync: ${source} does not exist; the committed copies in test/fixtures/ stay as they are.`,
   );
 } else if (parsed.check) {
-  const changed = FOLDERS.filter((name) => existsSync(join(source, name))).flatMap((folder) =>
+  const changed = sharedFolders().flatMap((folder) =>
     differences(join(target, folder), join(source, folder)).map((path) => join(folder, path)),
   );
   if (changed.length === 0) console.log(`fixtures:sync: test/fixtures/ holds the cases of ${source}`);
@@ -102,7 +95,7 @@ if (parsed === 'help') {
     process.exitCode = 1;
   }
 } else {
-  for (const folder of FOLDERS.filter((name) => existsSync(join(source, name)))) {
+  for (const folder of sharedFolders()) {
     const to = join(target, folder);
     copyFormatted(folder, to);
     const count = folder === 'conformance' ? readdirSync(to).length : 1;
