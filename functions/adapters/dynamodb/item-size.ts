@@ -5,6 +5,11 @@ type Item = Record<string, AttributeValue>;
 
 const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
+/** A strongly consistent read bills each request's items by the 4 KB, rounded up. */
+export const READ_UNIT_BYTES = 4096;
+
+export const unitsOf = (bytes: number) => Math.ceil(bytes / READ_UNIT_BYTES);
+
 /** A number's size: 1 byte per two significant digits, plus 1. */
 function numberSize(text: string): number {
   const digits = text

@@ -1,5 +1,5 @@
 import type { Head } from './head-codec.js';
-import { itemSize } from './item-size.js';
+import { itemSize, READ_UNIT_BYTES, unitsOf } from './item-size.js';
 import type { ScanStart } from './list-start.js';
 import type { Item } from './transport.js';
 
@@ -9,8 +9,6 @@ import type { Item } from './transport.js';
  * that matches rarely would read a whole history).
  */
 export const MAX_QUERY_UNITS = 4;
-/** A strongly consistent read bills each request's items by the 4 KB, rounded up. */
-const READ_UNIT_BYTES = 4096;
 /**
  * What a day item of a user with this many sessions a day is guessed to take before any is seen: keys and
  * numbers, and about 150 bytes a session row (deflated), with room to spare (a page of 1.75 sessions a day
@@ -19,8 +17,6 @@ const READ_UNIT_BYTES = 4096;
 const guessedDayItemBytes = (sessionsPerDay: number) => 250 + 150 * sessionsPerDay;
 /** A query's following page reads at least this many day items: about one read unit of session rows. */
 export const MIN_FOLLOWING_ITEMS = 8;
-
-export const unitsOf = (bytes: number) => Math.ceil(bytes / READ_UNIT_BYTES);
 
 /**
  * What a list page's queries have spent, by the items each response brought (called after each response; a

@@ -1,9 +1,8 @@
 import { dayOf } from '../../domain/store/calendar.js';
 import { readDayNewest } from './day-newest.js';
 import type { Head } from './head-codec.js';
-import { itemSize } from './item-size.js';
+import { itemSize, unitsOf } from './item-size.js';
 import { dayRangeEnd, dayRangeStart, daySk } from './keys.js';
-import { unitsOf } from './list-budget.js';
 import { pageHolding } from './page-index.js';
 import type { Item, Transport } from './transport.js';
 
