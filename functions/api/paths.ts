@@ -7,7 +7,7 @@ export type MatchedRoute =
   | { readonly name: 'listSessions'; readonly userId: string }
   | { readonly name: 'getSession'; readonly userId: string; readonly sessionId: string };
 
-const USERS = '/users/';
+export const USERS = '/users/';
 
 /**
  * Matches `/users/{userId}`, `/users/{userId}/sessions` and `/users/{userId}/sessions/{sessionId}` by reading
@@ -29,6 +29,28 @@ export function matchRoute(rawPath: string): MatchedRoute | undefined {
     return { name: 'listSessions', userId: segments.slice(0, -1).join('/') };
   }
   return { name: 'getUser', userId: rest };
+}
+
+/** What follows a route's user id in its path. */
+function tailOf(route: MatchedRoute): string {
+  switch (route.name) {
+    case 'getUser':
+      return '';
+    case 'listSessions':
+      return '/sessions';
+    case 'getSession':
+      return `/sessions/${route.sessionId}`;
+  }
+}
+
+/** The path a route was matched from: its user id as the path carried it. */
+export function pathOf(route: MatchedRoute): string {
+  return `${USERS}${route.userId}${tailOf(route)}`;
+}
+
+/** The same route for another user (a decoded id), as a client should send it. */
+export function routePathFor(route: MatchedRoute, userId: string): string {
+  return userPath(userId, tailOf(route));
 }
 
 /** The admin route `DELETE /admin/users/{userId}`, with its user id as the path carries it. */

@@ -1,10 +1,10 @@
-import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
 import type { CursorBinding, CursorCodec, CursorPosition } from './cursor.js';
 import { eventPage, eventsWanted, resumeIndex } from './event-page.js';
-import { type MatchedRoute, userPath } from './paths.js';
+import { malformedIdNearMiss, unknownUserNearMiss } from './near-misses.js';
+import { type MatchedRoute, routePathFor } from './paths.js';
 import {
   knownQuery,
   LIST_PARAMETERS,
@@ -27,11 +27,8 @@ export interface RouteDeps {
   readonly pathsDecoded: boolean;
 }
 
-const TAILS: Readonly<Record<MatchedRoute['name'], (route: MatchedRoute) => string>> = {
-  getUser: () => '',
-  listSessions: () => '/sessions',
-  getSession: (route) => `/sessions/${'sessionId' in route ? route.sessionId : ''}`,
-};
+/** The one 404 for a user not found, which a near miss may then explain. */
+const USER_NOT_FOUND = notFound('User not found');
 
 /**
  * The query string without its `cursor`: a cursor names a place in the anonymousId's own walk, which the
@@ -55,7 +52,7 @@ function stitchedRedirect(
   const query = kept === '' ? '' : `?${kept}`;
   return {
     status: 307,
-    headers: { location: `${userPath(user, TAILS[route.name](route))}${query}` },
+    headers: { location: `${routePathFor(route, user)}${query}` },
     body: {
       error: {
         code: 'stitched',
@@ -66,39 +63,6 @@ function stitchedRedirect(
   };
 }
 
-const SESSION_TAIL = /^(.+)\/sessions\/([^/]*)$/s;
-
-/**
- * A path read as an unknown user because its session id is misshapen (`/users/alice/sessions/latest`): the
- * 400 that id deserves when the user before the tail exists. Read from the path as sent, so a session id
- * sent percent-encoded is misshapen too (it is not a route's tail as sent), and an owner in the `~b64.` form
- * is decoded as a user id of its own. Read only once a user was not found.
- */
-async function misshapenSessionId(route: MatchedRoute, deps: RouteDeps): Promise<ApiResponse | undefined> {
-  const tail = SESSION_TAIL.exec(route.userId);
-  if (tail === null) return undefined;
-  const [, rawOwner, sessionId] = tail as unknown as [string, string, string];
-  const owner = parseUserId(rawOwner, deps.pathsDecoded);
-  if (!owner.ok || (await deps.reader.getUserSummary(owner.userId)) === undefined) return undefined;
-  const parsed = parse(sessionIdParam, sessionId, 'sessionId');
-  return parsed.ok ? undefined : parsed.response;
-}
-
-/**
- * The same for a user in the `~b64.` form (`/users/~b64.YWxpY2U/sessions/latest`), whose path does not parse
- * as one user id at all: base64url has no `/`, so a tail after the form is a misshapen session id's.
- */
-async function misshapenSessionIdAfterBase64Id(
-  route: MatchedRoute,
-  deps: RouteDeps,
-): Promise<ApiResponse | undefined> {
-  if (route.name !== 'getUser' || !route.userId.startsWith(BASE64_ID_PREFIX)) return undefined;
-  const tail = SESSION_TAIL.exec(route.userId);
-  // An owner that is no user id either: the whole id's 400 stands.
-  if (tail === null || !parseUserId(tail[1] as string, deps.pathsDecoded).ok) return undefined;
-  return (await misshapenSessionId(route, deps)) ?? notFound('User not found');
-}
-
 /** The summary of a user with sessions of its own, or the redirect or 404 its id calls for. */
 async function userOrRedirect(
   route: MatchedRoute,
@@ -107,7 +71,7 @@ async function userOrRedirect(
   reader: SessionReader,
 ): Promise<{ summary: UserSummary } | { response: ApiResponse }> {
   const summary = await reader.getUserSummary(userId);
-  if (summary === undefined) return { response: notFound('User not found') };
+  if (summary === undefined) return { response: USER_NOT_FOUND };
   if (summary.sessionCount === 0 && summary.stitchedTo !== undefined) {
     return { response: stitchedRedirect(route, userId, summary.stitchedTo, rawQueryString) };
   }
@@ -120,14 +84,22 @@ export async function handleRoute(
   deps: RouteDeps,
 ): Promise<ApiResponse> {
   const user = parseUserId(route.userId, deps.pathsDecoded);
-  if (!user.ok) return (await misshapenSessionIdAfterBase64Id(route, deps)) ?? user.response;
-  const userId = user.userId;
+  if (!user.ok) return (await malformedIdNearMiss(route, user.problem, deps)) ?? user.response;
+  const response = await answer(route, user.userId, rawQueryString, deps);
+  if (response !== USER_NOT_FOUND) return response;
+  return (await unknownUserNearMiss(route, user.userId, deps)) ?? response;
+}
+
+async function answer(
+  route: MatchedRoute,
+  userId: string,
+  rawQueryString: string,
+  deps: RouteDeps,
+): Promise<ApiResponse> {
   switch (route.name) {
     case 'getUser': {
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
-      if (!('response' in found)) return { status: 200, body: userSummaryView(found.summary) };
-      if (found.response.status === 404) return (await misshapenSessionId(route, deps)) ?? found.response;
-      return found.response;
+      return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
     }
     case 'getSession':
       return getSession(route, userId, rawQueryString, deps);

@@ -3,6 +3,15 @@ import { MAX_ID_BYTES } from '../domain/rules/identity.js';
 import * as z from '../shared/zod.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
+/** Why the text after the `~b64.` prefix is no id: a character base64url lacks, padding, or no UTF-8. */
+function base64IdProblem(encoded: string): string {
+  const expected = `after ${BASE64_ID_PREFIX} must be base64url of UTF-8`;
+  const stray = /[^A-Za-z0-9_-]/.exec(encoded)?.[0];
+  if (stray === '=') return `${expected}, without "=" padding`;
+  if (stray !== undefined) return `${expected}; ${JSON.stringify(stray)} is no base64url character`;
+  return expected;
+}
+
 /** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
 function userIdParam(pathsDecoded: boolean) {
   const decode = z.transform((raw: string, payload) => {
@@ -20,7 +29,7 @@ function userIdParam(pathsDecoded: boolean) {
     }
     if (id.startsWith(BASE64_ID_PREFIX)) {
       const decoded = idOfBase64Id(id);
-      if (decoded === undefined) return problem(`after ${BASE64_ID_PREFIX} must be base64url of UTF-8`);
+      if (decoded === undefined) return problem(base64IdProblem(id.slice(BASE64_ID_PREFIX.length)));
       id = decoded;
     }
     return id;
@@ -44,8 +53,9 @@ function userIdParam(pathsDecoded: boolean) {
 export function parseUserId(
   raw: string,
   pathsDecoded: boolean,
-): { ok: true; userId: string } | { ok: false; response: ApiResponse } {
+): { ok: true; userId: string } | { ok: false; problem: string; response: ApiResponse } {
   const parsed = userIdParam(pathsDecoded).safeParse(raw);
   if (parsed.success) return { ok: true, userId: parsed.data };
-  return { ok: false, response: badRequest('userId', parsed.error.issues[0]?.message ?? 'is invalid') };
+  const problem = parsed.error.issues[0]?.message ?? 'is invalid';
+  return { ok: false, problem, response: badRequest('userId', problem) };
 }

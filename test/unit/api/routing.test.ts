@@ -87,7 +87,12 @@ describe('lookup routing', () => {
 
     it('reads a path from its end: a tail that is not a route of its own belongs to the user id', async () => {
       const { handler } = makeHandler();
-      for (const path of ['/users/alice/events', '/users/alice/']) {
+      for (const path of [
+        '/users/nobody/events',
+        '/users/nobody/',
+        '/users/alice/x',
+        '/users/alice//sessions',
+      ]) {
         const result = await call(handler, 'GET', path);
         expect(result.status, path).toBe(404);
         expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
@@ -95,13 +100,67 @@ describe('lookup routing', () => {
     });
 
     it.each([
+      ['/users/alice/', '/users/alice'],
+      ['/users/alice//', '/users/alice'],
+      ['/users/alice/sessions/', undefined],
+      [`/users/${base64Id('alice')}/sessions/`, undefined],
+      [`/users/alice/sessions/${SESSION_ID}/`, `/users/alice/sessions/${SESSION_ID}`],
+      [`/users/${base64Id('alice')}/`, `/users/${base64Id('alice')}`],
+    ])('says what %j, a path with a trailing slash, would name without it', async (path, withoutSlash) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      if (withoutSlash === undefined) {
+        // The list's path with a slash reads as a session id left out, which its 400 says.
+        expect(errorOf(result).message).toBe(
+          "sessionId is missing after /sessions/ (a user's list of sessions is /users/{userId}/sessions)",
+        );
+        return;
+      }
+      const slip = `the path ends with "/", and without it (${withoutSlash}) names a user who exists`;
+      if (path.startsWith(`/users/${base64Id('alice')}`)) {
+        // A `~b64.` id followed by anything is no id at all: its 400, with the slip.
+        expect(result.status).toBe(400);
+        expect(errorOf(result).message).toBe(
+          `userId after ~b64. must be base64url of UTF-8; "/" is no base64url character; ${slip}`,
+        );
+        return;
+      }
+      expect(result.status).toBe(404);
+      expect(result.body).toEqual({ error: { code: 'not_found', message: `User not found; ${slip}` } });
+    });
+
+    it.each([
+      `/users/alice/sessions/${SESSION_ID}/events`,
+      '/users/alice/sessions/latest/',
+      '/users/alice/sessions/a/b',
+    ])('says that a session path ends with its id, for %j', async (path) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(404);
+      expect(errorOf(result).message).toBe(
+        "User not found; /users/alice names a user who exists, and a session's path ends with its id (/users/alice/sessions/{sessionId})",
+      );
+    });
+
+    it.each([
+      ['/users/%20alice%20', '/users/alice'],
+      ['/users/%C2%A0alice/sessions', '/users/alice/sessions'],
+      [`/users/alice%E2%80%A8/sessions/${SESSION_ID}`, `/users/alice/sessions/${SESSION_ID}`],
+    ])('says that ids are trimmed, for %j', async (path, trimmed) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(404);
+      expect(errorOf(result).message).toBe(
+        `User not found; user ids are trimmed when events are read, and ${trimmed} names a user who exists`,
+      );
+    });
+
+    it.each([
       '/users/alice/sessions/latest',
-      '/users/alice/sessions/',
       '/users/alice/sessions/20240101T0900',
       // A session id is sent as is: percent-encoded it is not a route's tail, and no user has the rest.
       '/users/alice/sessions/2024%30101T090000000Z',
       `/users/${base64Id('alice')}/sessions/latest`,
-      `/users/${base64Id('alice')}/sessions/`,
     ])('is 400 naming the sessionId for %j, a known user with a misshapen session id', async (path) => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', path);
@@ -178,16 +237,17 @@ describe('lookup routing', () => {
       }
     });
 
+    const BASE64_ID = 'after ~b64. must be base64url of UTF-8';
     it.each([
-      ['~b64.YQ==', 'padding'],
-      ['~b64.YR', 'stray bits (not the canonical encoding)'],
-      ['~b64.+/8', 'the standard base64 alphabet'],
-      ['~b64.ww', 'an incomplete UTF-8 sequence'],
-      ['~b64.7aC97biA', 'a surrogate pair written as two lone surrogates (not the one form)'],
-      ['~b64.wIA', 'an overlong sequence'],
-      ['~b64.a b', 'a character outside base64url'],
-    ])('is 400 for %j (%s)', async (id) => {
-      expectUserIdError(await request('GET', id, 'sessions'), 'after ~b64. must be base64url of UTF-8');
+      ['~b64.YQ==', 'padding', `${BASE64_ID}, without "=" padding`],
+      ['~b64.YR', 'stray bits (not the canonical encoding)', BASE64_ID],
+      ['~b64.+/8', 'the standard base64 alphabet', `${BASE64_ID}; "+" is no base64url character`],
+      ['~b64.ww', 'an incomplete UTF-8 sequence', BASE64_ID],
+      ['~b64.7aC97biA', 'a surrogate pair written as two lone surrogates (not the one form)', BASE64_ID],
+      ['~b64.wIA', 'an overlong sequence', BASE64_ID],
+      ['~b64.a b', 'a character outside base64url', `${BASE64_ID}; " " is no base64url character`],
+    ])('is 400 for %j (%s), saying why', async (id, _why, message) => {
+      expectUserIdError(await request('GET', id, 'sessions'), message);
     });
 
     it.each([

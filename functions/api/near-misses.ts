@@ -1,0 +1,106 @@
+import { BASE64_ID_PREFIX } from '../../contract/index.js';
+import type { SessionReader } from '../domain/store/ports.js';
+import { type MatchedRoute, matchRoute, pathOf, routePathFor, USERS } from './paths.js';
+import { parse, sessionIdParam } from './query-params.js';
+import { type ApiResponse, badRequest, notFound } from './responses.js';
+import { parseUserId } from './user-id.js';
+
+/**
+ * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
+ * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
+ * client's slip (a trailing slash, a segment after a session id, spaces around an id) reads as an unknown
+ * user; the answer says which path would have named one that exists.
+ */
+export interface Lookup {
+  readonly reader: SessionReader;
+  readonly pathsDecoded: boolean;
+}
+
+const SESSION_TAIL = /^(.+)\/sessions\/([^/]*)$/s;
+/** A path that goes on after the segment following its last `/sessions/`. */
+const PAST_SESSION_ID = /^(.+)\/sessions\/[^/]*\/.*$/s;
+
+async function isUser(rawUserId: string, lookup: Lookup): Promise<boolean> {
+  const user = parseUserId(rawUserId, lookup.pathsDecoded);
+  return user.ok && (await lookup.reader.getUserSummary(user.userId)) !== undefined;
+}
+
+/**
+ * The 400 a misshapen session id deserves (`/users/alice/sessions/latest`) when the user before the tail
+ * exists. Read from the path as sent, so a session id sent percent-encoded is misshapen too (it is not a
+ * route's tail as sent), and an owner in the `~b64.` form is decoded as a user id of its own.
+ */
+async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResponse | undefined> {
+  const tail = SESSION_TAIL.exec(rest);
+  if (tail === null) return undefined;
+  const [, owner, sessionId] = tail as unknown as [string, string, string];
+  if (!(await isUser(owner, lookup))) return undefined;
+  if (sessionId === '') {
+    return badRequest(
+      'sessionId',
+      `is missing after /sessions/ (a user's list of sessions is ${USERS}{userId}/sessions)`,
+    );
+  }
+  const parsed = parse(sessionIdParam, sessionId, 'sessionId');
+  return parsed.ok ? undefined : parsed.response;
+}
+
+/** A path one slip away from a path of a user who exists (a trailing slash, a tail after a session id): what the slip was. */
+async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined> {
+  const withoutSlash = rest.replace(/\/+$/, '');
+  if (withoutSlash !== rest && withoutSlash !== '') {
+    const route = matchRoute(`${USERS}${withoutSlash}`);
+    if (route !== undefined && (await isUser(route.userId, lookup))) {
+      return `the path ends with "/", and without it (${USERS}${withoutSlash}) names a user who exists`;
+    }
+  }
+  const owner = PAST_SESSION_ID.exec(rest)?.[1];
+  if (owner !== undefined && (await isUser(owner, lookup))) {
+    return `${USERS}${owner} names a user who exists, and a session's path ends with its id (${USERS}${owner}/sessions/{sessionId})`;
+  }
+  return undefined;
+}
+
+/** For a route whose user was not found: a misshapen session id's 400, or the 404 with what was likely meant. */
+export async function unknownUserNearMiss(
+  route: MatchedRoute,
+  userId: string,
+  lookup: Lookup,
+): Promise<ApiResponse | undefined> {
+  const rest = pathOf(route).slice(USERS.length);
+  if (route.name === 'getUser') {
+    const misshapen = await misshapenSessionId(rest, lookup);
+    if (misshapen !== undefined) return misshapen;
+  }
+  // No stored id has spaces around it: rule 1 trims ids as events are read.
+  const trimmed = userId.trim();
+  if (trimmed !== userId && trimmed !== '' && (await lookup.reader.getUserSummary(trimmed)) !== undefined) {
+    return notFound(
+      `User not found; user ids are trimmed when events are read, and ${routePathFor(route, trimmed)} names a user who exists`,
+    );
+  }
+  const slip = await slipOf(rest, lookup);
+  return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
+}
+
+/**
+ * For a path whose user id does not parse: a user in the `~b64.` form followed by a misshapen session id
+ * (`/users/~b64.YWxpY2U/sessions/latest`: base64url has no `/`, so what follows the form is a route's tail),
+ * or the id's 400 with what was likely meant.
+ */
+export async function malformedIdNearMiss(
+  route: MatchedRoute,
+  problem: string,
+  lookup: Lookup,
+): Promise<ApiResponse | undefined> {
+  const rest = pathOf(route).slice(USERS.length);
+  if (route.name === 'getUser' && rest.startsWith(BASE64_ID_PREFIX)) {
+    const tail = SESSION_TAIL.exec(rest);
+    // An owner that is no user id either: the whole id's 400 stands.
+    if (tail !== null && parseUserId(tail[1] as string, lookup.pathsDecoded).ok) {
+      return (await misshapenSessionId(rest, lookup)) ?? notFound('User not found');
+    }
+  }
+  const slip = await slipOf(rest, lookup);
+  return slip === undefined ? undefined : badRequest('userId', `${problem}; ${slip}`);
+}
