@@ -1,3 +1,9 @@
+/**
+ * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
+ * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
+ * client's slip (a trailing slash, a segment after a session id, spaces around an id) reads as an unknown
+ * user; the answer says which path would have named one that exists.
+ */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { type MatchedRoute, matchRoute, pathOf, routePathFor, USERS } from './paths.js';
@@ -5,12 +11,7 @@ import { parse, sessionIdParam } from './query-params.js';
 import { type ApiResponse, badRequest, notFound } from './responses.js';
 import { parseUserId } from './user-id.js';
 
-/**
- * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
- * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
- * client's slip (a trailing slash, a segment after a session id, spaces around an id) reads as an unknown
- * user; the answer says which path would have named one that exists.
- */
+/** What the near misses read: the store, and whether paths arrive decoded. */
 export interface Lookup {
   readonly reader: SessionReader;
   readonly pathsDecoded: boolean;
