@@ -130,6 +130,34 @@ describe('session viewer in Chromium', () => {
     await page.close();
   });
 
+  it('keeps keyboard focus on its session while older sessions load and are drawn before it', async () => {
+    const tracked = await open(userUrl(HEAVY.summary.userId));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const focusedId = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-session-id') ?? null);
+    const before = (await drawnSessionIds(page)).length;
+
+    await page.locator(SESSION_MARKS).last().focus();
+    // Home goes to the first loaded session, at the edge of what is loaded: the view asks for older pages.
+    await page.keyboard.press('Home');
+    const first = await focusedId();
+    expect(first).not.toBeNull();
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('svg.chart rect[data-session-id]').length > count,
+      before,
+    );
+    await settled(page);
+    expect(await focusedId()).toBe(first);
+    await page.keyboard.press('ArrowLeft');
+    const previous = await focusedId();
+    expect(previous).not.toBeNull();
+    expect(previous).not.toBe(first);
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('calls an API on another origin when built with its base URL, allowed by the CSP', async () => {
     const crossApi = await startFakeApi({ users: USERS, corsOrigin: '*' });
     const headers = viewerSecurityHeaders(crossApi.origin);

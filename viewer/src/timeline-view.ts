@@ -16,7 +16,7 @@ import {
   zoomWindow,
 } from './time-scale.js';
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
-import { layoutSessions } from './timeline-layout.js';
+import { layoutSessions, type SessionMark } from './timeline-layout.js';
 import { axisParts, sessionLabel, timelineLegend } from './timeline-parts.js';
 
 const HEIGHT = 132;
@@ -253,14 +253,7 @@ export class TimelineView {
       rect.remove();
       this.marks.delete(id);
     }
-    // Marks stay in start order in the DOM, which is the order assistive technology reads them in.
-    if (
-      marks.some(
-        (mark, index) => this.marksLayer.children[index]?.getAttribute('data-session-id') !== mark.sessionId,
-      )
-    ) {
-      this.marksLayer.append(...marks.map((mark) => this.marks.get(mark.sessionId) as SVGRectElement));
-    }
+    this.keepMarksInOrder(marks);
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
     this.options.onView?.(marks.map((mark) => byId.get(mark.sessionId) as Session));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
@@ -279,6 +272,22 @@ export class TimelineView {
         retry,
       );
     }
+  }
+
+  /**
+   * Marks stay in start order in the DOM, the order assistive technology reads them in. Only marks out of
+   * place move (sessions that loaded go in before the ones drawn): moving a node takes its focus away.
+   */
+  private keepMarksInOrder(marks: readonly SessionMark[]): void {
+    const focused = document.activeElement;
+    let next = this.marksLayer.firstElementChild;
+    for (const mark of marks) {
+      const rect = this.marks.get(mark.sessionId) as SVGRectElement;
+      if (rect === next) next = rect.nextElementSibling;
+      else this.marksLayer.insertBefore(rect, next);
+    }
+    if (focused instanceof SVGElement && focused.isConnected && document.activeElement !== focused)
+      focused.focus();
   }
 
   private setActive(sessionId: string): void {
