@@ -6,10 +6,10 @@
  * at a time. Units are what DynamoDB reports per request.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MAX_EVENT_LIMIT } from '../contract/index.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { createApiHandler } from '../functions/api/app.js';
-import { MAX_EVENT_LIMIT } from '../functions/api/event-page.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../functions/api/query-params.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import type { ExportFile } from './exports.js';

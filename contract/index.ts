@@ -49,6 +49,9 @@ export const API_ROUTES = {
 } as const;
 export type ApiRouteName = keyof typeof API_ROUTES;
 
+/** Events of one session per getSession response unless its `limit` asks for fewer (the largest `limit`). */
+export const MAX_EVENT_LIMIT = 1_000;
+
 /** Prefix of a user id given as base64url: survives any decoding between a client and the function. */
 export const BASE64_ID_PREFIX = '~b64.';
 

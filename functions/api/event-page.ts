@@ -4,9 +4,6 @@ import type { EventsWanted, SessionEvents } from '../domain/store/ports.js';
 import type { CursorPosition } from './cursor.js';
 import { type TimelineEventView, timelineEventView } from './views.js';
 
-/** Events of one session per response unless asked for fewer. */
-export const MAX_EVENT_LIMIT = 1_000;
-
 /**
  * A page stops before its events' JSON passes this many bytes. Lambda answers at most 6 MB, and a thousand
  * events of the longest names, urls and titles (1,024 code units each, escaped) can pass that.

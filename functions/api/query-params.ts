@@ -1,9 +1,10 @@
 /** The API's query and path parameters, checked with zod: each refusal names the parameter and what it must be. */
+
+import { MAX_EVENT_LIMIT } from '../../contract/index.js';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import * as z from '../shared/zod.js';
 import { MAX_CURSOR_LENGTH } from './cursor.js';
-import { MAX_EVENT_LIMIT } from './event-page.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
 export const sessionIdParam = z

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_EVENT_LIMIT } from '../../functions/api/event-page.js';
+import { MAX_EVENT_LIMIT } from '../../contract/index.js';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { ViewerAsset } from '../../viewer/assets.js';

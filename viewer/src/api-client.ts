@@ -1,4 +1,4 @@
-import { base64Id, isDotSegment, travelsOnlyAsBase64Id } from '../../contract/index.js';
+import { base64Id, isDotSegment, MAX_EVENT_LIMIT, travelsOnlyAsBase64Id } from '../../contract/index.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -123,7 +123,10 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       const events = [...session.events];
       let next = session.nextCursor;
       while (next !== null && events.length < VIEWER_EVENT_LIMIT) {
-        const page = await getJson(`${url}?cursor=${encodeURIComponent(next)}`, signal);
+        // A page may hold fewer events than asked (the API cuts pages by bytes): asking for no more than is
+        // left keeps exactly the first VIEWER_EVENT_LIMIT, whatever sizes the pages come in.
+        const limit = Math.min(MAX_EVENT_LIMIT, VIEWER_EVENT_LIMIT - events.length);
+        const page = await getJson(`${url}?limit=${limit}&cursor=${encodeURIComponent(next)}`, signal);
         const more = parsed(parseSessionDetail, page.json, page.response.status);
         for (const event of more.events) events.push(event);
         next = more.nextCursor;

@@ -1,13 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, type ApiRouteName } from '../../../contract/index.js';
+import { API_ROUTES, type ApiRouteName, MAX_EVENT_LIMIT } from '../../../contract/index.js';
 import { MAX_STITCHED_SAMPLE } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { ALLOWED_METHODS } from '../../../functions/api/app.js';
 import { MAX_CURSOR_LENGTH } from '../../../functions/api/cursor.js';
-import { MAX_EVENT_LIMIT } from '../../../functions/api/event-page.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../functions/api/query-params.js';
 import { CAMPAIGN_MEMBERS, EVENT_TYPES } from '../../../functions/domain/events/event.js';
 import { MAX_ANONYMOUS_IDS } from '../../../functions/domain/sessions/attributes.js';

@@ -138,15 +138,16 @@ describe('createApiClient', () => {
       anonymousId: null,
     });
     const pageOf = (from: number, size: number) => Array.from({ length: size }, (_, k) => event(from + k));
+    // Pages cut short of the limit, as the API cuts them by bytes: 800 events at most.
     const fetchMock = vi.fn(async (url: string | URL | Request) => {
-      const cursor = new URL(String(url), 'http://viewer').searchParams.get('cursor');
-      const from = cursor === null ? 0 : Number(cursor);
-      const next = from + 1_000 < 7_000 ? String(from + 1_000) : null;
+      const query = new URL(String(url), 'http://viewer').searchParams;
+      const from = Number(query.get('cursor') ?? 0);
+      const size = Math.min(800, Number(query.get('limit') ?? 1_000));
       return jsonResponse(200, {
         ...SESSION,
         eventCount: 7_000,
-        events: pageOf(from, 1_000),
-        nextCursor: next,
+        events: pageOf(from, size),
+        nextCursor: from + size < 7_000 ? String(from + size) : null,
       });
     });
 
@@ -154,7 +155,10 @@ describe('createApiClient', () => {
 
     expect(fetchMock.mock.calls.map(([url]) => url)).toEqual([
       '/users/u/sessions/20240101T090000000Z',
-      ...[1, 2, 3, 4].map((page) => `/users/u/sessions/20240101T090000000Z?cursor=${page * 1_000}`),
+      ...[1, 2, 3, 4, 5].map(
+        (page) => `/users/u/sessions/20240101T090000000Z?limit=1000&cursor=${page * 800}`,
+      ),
+      '/users/u/sessions/20240101T090000000Z?limit=200&cursor=4800',
     ]);
     expect(session.events).toHaveLength(VIEWER_EVENT_LIMIT);
     expect(session.events[4_999]?.id).toBe('m:4999');
