@@ -84,7 +84,8 @@ function eventsFor(session: ApiSession, hostile: boolean): ApiEvent[] {
       return {
         ...base,
         type: 'page',
-        name: null,
+        // Some pages are named as well as titled: the row shows the name, then the title.
+        name: index % 4 === 3 ? `Product page ${index}` : null,
         url:
           hostile && index === 1 ? 'javascript:alert(1)' : `https://shop.example/p/${index}?utm_source=news`,
         path: `/p/${index}`,

@@ -44,6 +44,9 @@ describe('session viewer in Chromium', () => {
 
     await page.locator(`[data-session-id="${first.sessionId}"]`).click();
     await page.locator(`.panel-body[data-open-session-id="${first.sessionId}"]`).waitFor();
+    const named = page.locator('.events .event', { hasText: 'Product page 3' });
+    await expect(named.locator('.label').textContent()).resolves.toBe('Product page 3');
+    await expect(named.locator('.detail').textContent()).resolves.toContain('Product 3');
     const markup = '<img src=x onerror="window.__xss=1">';
     await expect(page.locator('.events .label', { hasText: markup }).count()).resolves.toBe(1);
     expect(await page.locator('.panel img').count()).toBe(0);

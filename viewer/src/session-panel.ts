@@ -13,12 +13,9 @@ import {
 const STRIP_HEIGHT = 36;
 const STRIP_WIDTH = 1000;
 
-/** What an event is about, in one line: a page's title or url, a track's name, else its type. */
+/** What an event is about, in one line: its name (a track's event, a page's), else a page's title, url or path, else its type. */
 export function eventLabel(event: SessionEvent): string {
-  if (event.type === 'page' || event.type === 'screen') {
-    return event.title ?? event.name ?? event.url ?? event.path ?? event.type;
-  }
-  return event.name ?? event.type;
+  return event.name ?? event.title ?? event.url ?? event.path ?? event.type;
 }
 
 function pageValue(page: Page | null): Node | string {
@@ -96,6 +93,9 @@ function eventStrip(session: SessionDetail): SVGSVGElement {
 function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
   const label = eventLabel(event);
   const details: (Node | string)[] = [];
+  if (event.title !== null && event.title !== label) {
+    details.push(h('span', { class: 'page-title' }, event.title), ' ');
+  }
   if (event.url !== null) details.push(externalLink(event.url));
   else if (event.path !== null && event.path !== label) details.push(event.path);
   return h(
