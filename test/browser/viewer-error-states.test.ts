@@ -62,6 +62,17 @@ describe('session viewer in Chromium', () => {
     await missing.page.close();
   });
 
+  it('offers no retry when the API refuses the id itself', async () => {
+    const tracked = await open(userUrl('x'.repeat(600)));
+    const { page } = tracked;
+    await expect(page.locator('[data-state="error"]').textContent()).resolves.toContain(
+      'The API answered 400',
+    );
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
   it('wraps a long id in an error message instead of widening the page', async () => {
     const tracked = await open(userUrl(LONG_FAILING_ID), { width: 375, height: 740 });
     const { page } = tracked;

@@ -35,6 +35,11 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
+function mayRetry(error: unknown): boolean {
+  return !(error instanceof ApiError && error.status === 400);
+}
+
 function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
@@ -118,7 +123,7 @@ export class ViewerApp {
     this.current = null;
   }
 
-  private notice(kind: 'loading' | 'empty' | 'error', ...children: (Node | string)[]): HTMLElement {
+  private notice(kind: 'loading' | 'empty' | 'error', ...children: (Node | string | null)[]): HTMLElement {
     return h(
       'div',
       { class: `notice notice-${kind}`, role: kind === 'loading' ? 'status' : 'alert', 'data-state': kind },
@@ -204,7 +209,11 @@ export class ViewerApp {
         const retry = h('button', { type: 'button' }, 'Try again');
         retry.addEventListener('click', () => void this.loadUser(userId, sessionId));
         content.replaceChildren(
-          this.notice('error', `Could not load ${userId}. ${errorMessage(error)} `, retry),
+          this.notice(
+            'error',
+            `Could not load ${userId}. ${errorMessage(error)} `,
+            mayRetry(error) ? retry : null,
+          ),
         );
       }
     } finally {
@@ -259,7 +268,11 @@ export class ViewerApp {
       const notice =
         error instanceof ApiError && error.status === 404
           ? this.notice('error', `This user has no session ${sessionId}.`)
-          : this.notice('error', `Could not load session ${sessionId}. ${errorMessage(error)} `, retry());
+          : this.notice(
+              'error',
+              `Could not load session ${sessionId}. ${errorMessage(error)} `,
+              mayRetry(error) ? retry() : null,
+            );
       user.panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), notice);
     } finally {
       if (user.sessionRequest === request) user.panel.removeAttribute('aria-busy');
