@@ -222,10 +222,12 @@ export class DynamoDbSessionWriter implements SessionWriter {
 
   /**
    * Checks a head before writing under it: a head cut under other rules is refused, unless a rebuild to this
-   * writer's rules is in progress, which rebuilds that user first ('rebuilt': read the head again).
+   * writer's rules is in progress, which rebuilds that user first ('rebuilt': read the head again). An erased
+   * user's head holds no sessions to have been cut under any rules (a rebuild passes it by): what a link moves
+   * into it is erased again right after.
    */
   async admitHead(user: string, head: Head): Promise<'admitted' | 'rebuilt'> {
-    if (head.rules === undefined || head.rules === this.rules.fingerprint) return 'admitted';
+    if (head.erased || head.rules === undefined || head.rules === this.rules.fingerprint) return 'admitted';
     if (this.staleHeads !== undefined && (await this.staleHeads.rebuildStale(user))) return 'rebuilt';
     throw new RulesMismatchError(user, head.rules, this.rules);
   }

@@ -10,6 +10,7 @@ import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, hookedClient } from './crashing-client.js';
 import {
   eraseCrashingAt,
+  eventCounts,
   headOf,
   headsOnly,
   ingestDyingAfterMove,
@@ -22,7 +23,7 @@ import {
   T0,
 } from './erasure-harness.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
-import { type StoreUnderTest, writerOn } from './store-harness.js';
+import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
@@ -276,6 +277,40 @@ describe('an erasure', () => {
       ndjson([{ anonymousId: 'anon-a', at: T0 + 2 * MINUTE, id: 'a-later' }]),
     );
     expect(stats.erased).toBe(1);
+  });
+
+  it('takes a link to a user erased before a rebuild turned stitching on, and erases what it brings', async () => {
+    const store = await freshStore(dynamo.client);
+    await recordRules(store);
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
+        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
+        { userId: 'bob', at: T0, id: 'b-1' },
+      ]),
+    );
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    const target = rulesOf({ identityStitching: true });
+    const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
+    expect(run.counted).toBe(true);
+
+    // The erased user's head was never cut under any rules: the link to it goes through, beside a new user.
+    const onTarget = { ...store, rules: target, writer: rebuildTo(store.transport, target).writer };
+    const { stats } = await ingestFile(
+      onTarget,
+      ndjson([
+        { userId: 'alice', anonymousId: 'anon-a', at: T0 + 2 * MINUTE, id: 'a-again' },
+        { userId: 'carol', at: T0, id: 'c-1' },
+      ]),
+    );
+    expect(stats.erased).toBe(1);
+    expect(await eventCounts(onTarget, 'carol')).toEqual([1]);
+    expect(await eventCounts(onTarget, 'bob')).toEqual([1]);
+    // With stitching on, anon-a's browsing is alice's (rule 8), so it is erased with her.
+    const api = lookupApi(onTarget);
+    expect((await call(api, 'GET', userPath('anon-a'))).status).toBe(404);
+    expect((await call(api, 'GET', userPath('alice'))).status).toBe(404);
   });
 });
 
