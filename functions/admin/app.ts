@@ -30,6 +30,7 @@ export interface ErasureView {
   readonly erased: true;
   readonly itemsDeleted: number;
   readonly anonymousIds: readonly string[];
+  readonly stitchedTo: string | null;
 }
 
 /** The IAM principal API Gateway authorized, when it did (payload 2.0 with the IAM authorizer). */
@@ -69,6 +70,7 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
       erased: true,
       itemsDeleted: result.itemsDeleted,
       anonymousIds: result.anonymousIds,
+      stitchedTo: result.stitchedTo ?? null,
     };
     return { status: 200, body };
   }

@@ -156,7 +156,17 @@ async function eraseLocally(options: EraseOptions, io: EraseIo): Promise<Erasure
 
 function print(view: ErasureView, io: EraseIo): void {
   io.out(`erased user ${JSON.stringify(view.userId)}: ${plural(view.itemsDeleted, 'item')} deleted`);
+  // An API deployed before the field answers without it.
+  const stitchedTo = view.stitchedTo ?? null;
+  if (stitchedTo !== null) {
+    io.out(
+      `this id is an anonymousId stitched to user ${JSON.stringify(stitchedTo)}: its events are refused from ` +
+        `now on, but those stored so far are that user's (rule 8) and stay in their sessions; erase ` +
+        `${JSON.stringify(stitchedTo)} to remove them`,
+    );
+  }
   if (view.itemsDeleted === 0 && view.anonymousIds.length === 0) {
+    if (stitchedTo !== null) return;
     // The erasure is recorded all the same, and refuses the id's events from now on: a typo would do that.
     io.out(
       'nothing was stored for this id (erased before, or not this id: ids are case-sensitive); it is recorded ' +

@@ -60,22 +60,35 @@ export class DynamoDbEraser implements UserEraser {
 
   async eraseUser(userId: string): Promise<ErasureResult> {
     const tally = { itemsDeleted: 0, anonymousIds: [] as string[] };
-    await this.erase(userId, new Set(), tally);
-    return { userId, itemsDeleted: tally.itemsDeleted, anonymousIds: tally.anonymousIds.sort(compareText) };
+    const stitchedTo = await this.keeperOfEvents(await this.erase(userId, new Set(), tally));
+    return {
+      userId,
+      itemsDeleted: tally.itemsDeleted,
+      anonymousIds: tally.anonymousIds.sort(compareText),
+      ...(stitchedTo !== undefined && { stitchedTo }),
+    };
   }
 
+  /** The user an erased id is stitched to, whose sessions keep its events; none once that user is erased. */
+  private async keeperOfEvents(marked: Head): Promise<string | undefined> {
+    if (marked.link === undefined || marked.anonymousErased) return undefined;
+    const user = decodeHead(await this.transport.get(headKey(marked.link.userId)));
+    return user.erased ? undefined : marked.link.userId;
+  }
+
+  /** Erases `id` and the anonymousIds stitched to it; answers its head as the mark read it (its link kept). */
   private async erase(
     id: string,
     visited: Set<string>,
     tally: { itemsDeleted: number; anonymousIds: string[] },
-  ): Promise<void> {
+  ): Promise<Head> {
     visited.add(id);
-    await this.mark(id, ERASED);
+    const { head: marked } = await this.mark(id, ERASED);
     // Read again: a move that registered after the mark's read is in the head too.
     await this.abandonMoves(id, decodeHead(await this.transport.get(headKey(id))));
     for (;;) {
       const keys = await this.itemsBesideHead(id);
-      if (keys.length === 0) return;
+      if (keys.length === 0) return marked;
       for (const { sk } of keys) {
         const anonymousId = anonymousIdOfStitchedSk(sk.S);
         if (anonymousId === undefined || visited.has(anonymousId)) continue;

@@ -186,6 +186,11 @@ export interface ErasureResult {
   readonly itemsDeleted: number;
   /** The anonymousIds stitched to the user, erased with it, sorted. */
   readonly anonymousIds: readonly string[];
+  /**
+   * When the id is itself an anonymousId stitched to a user: that user, whose sessions keep the id's events
+   * stored so far (rule 8 made them the user's); only erasing the user removes them.
+   */
+  readonly stitchedTo?: string;
 }
 
 /** Erasure in the store (port): what the admin route needs. */

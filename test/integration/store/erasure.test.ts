@@ -11,6 +11,7 @@ import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import {
   eraseCrashingAt,
+  eventCounts,
   headOf,
   headsOnly,
   ingestFile,
@@ -138,6 +139,29 @@ describe('DynamoDbEraser', () => {
     expect(result.anonymousIds).toEqual(['anon-e']);
     expect((await headOf(store, 'anon-e')).link).toEqual({ ...link, canonical: '' });
     expect(JSON.stringify(await scan(store))).not.toContain('192.0.2.1');
+  });
+
+  it('names the user an erased anonymousId is stitched to, whose sessions keep its earlier events', async () => {
+    const store = await stitchingStore();
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'anon-d', at: T0, id: 'd-browse' },
+        { userId: 'dan', anonymousId: 'anon-d', at: T0 + MINUTE, id: 'd-login' },
+      ]),
+    );
+    const eraser = new DynamoDbEraser({ transport: store.transport });
+
+    expect(await eraser.eraseUser('anon-d')).toEqual({
+      userId: 'anon-d',
+      itemsDeleted: 0,
+      anonymousIds: [],
+      stitchedTo: 'dan',
+    });
+    expect(await eventCounts(store, 'dan')).toEqual([2]);
+    // Once its user is erased (and it with them), nothing of it is left anywhere to name.
+    expect((await eraser.eraseUser('dan')).anonymousIds).toEqual(['anon-d']);
+    expect((await eraser.eraseUser('anon-d')).stitchedTo).toBeUndefined();
   });
 
   it('is idempotent, and records the suppression of an id it never saw', async () => {

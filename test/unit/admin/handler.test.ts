@@ -16,6 +16,7 @@ class FakeEraser implements UserEraser {
   async eraseUser(userId: string): Promise<ErasureResult> {
     if (this.failure !== undefined) throw this.failure;
     this.erased.push(userId);
+    if (userId.startsWith('anon-')) return { userId, itemsDeleted: 0, anonymousIds: [], stitchedTo: 'alice' };
     return { userId, itemsDeleted: 12, anonymousIds: ['anon-1', 'anon-2'] };
   }
 }
@@ -57,8 +58,22 @@ describe('the admin handler', () => {
       erased: true,
       itemsDeleted: 12,
       anonymousIds: ['anon-1', 'anon-2'],
+      stitchedTo: null,
     });
     expect(eraser.erased).toEqual(['alice']);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
+  it('names the user an erased anonymousId is stitched to, whose sessions keep its earlier events', async () => {
+    const result = await call(handler(false), 'DELETE', adminPath('anon-1'));
+
+    expect(result.body).toEqual({
+      userId: 'anon-1',
+      erased: true,
+      itemsDeleted: 0,
+      anonymousIds: [],
+      stitchedTo: 'alice',
+    });
     expectDocumented(ROUTE, result, 'delete');
   });
 

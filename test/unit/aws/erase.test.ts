@@ -96,6 +96,23 @@ describe('npm run erase', () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
+  it('says that an erased anonymousId stitched to a user leaves its earlier events in that user’s sessions', async () => {
+    answer = {
+      status: 200,
+      body: { userId: 'anon-7', erased: true, itemsDeleted: 0, anonymousIds: [], stitchedTo: 'alice' },
+    };
+
+    const result = await run(['--user', 'anon-7', '--api-url', API_URL]);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(result.out).toBe(
+      [
+        'erased user "anon-7": 0 items deleted',
+        'this id is an anonymousId stitched to user "alice": its events are refused from now on, but those stored so far are that user\'s (rule 8) and stay in their sessions; erase "alice" to remove them',
+      ].join('\n'),
+    );
+  });
+
   it('erases a second time after --again-after minutes, for what a concurrent ingest left', async () => {
     const waited: number[] = [];
     const sleep = async (ms: number) => {
