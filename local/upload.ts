@@ -126,6 +126,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const given = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
+  if (given.startsWith('/')) {
+    // A key under "/" names no folder of the bucket, and the local S3 server cannot list it back.
+    console.error(
+      `upload: --prefix is a folder inside the bucket, such as ${sources[0]?.prefix}: no leading /`,
+    );
+    return 2;
+  }
   // A prefix names a folder: `--prefix segment-logs` means segment-logs/, not keys glued to the file name.
   const prefix = given === '' || given.endsWith('/') ? given : `${given}/`;
 

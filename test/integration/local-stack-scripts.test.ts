@@ -85,6 +85,15 @@ describe('npm start (local stack)', () => {
     expect(result.stderr).toContain(`S3_PORT=${free}`);
   }, 30_000);
 
+  it('npm run upload refuses a --prefix with a leading /, before reaching any stack', async () => {
+    writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
+    const result = await runUpload(['--prefix', '/abs/', 'any.ndjson'], scratch, await findFreePort());
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      '--prefix is a folder inside the bucket, such as incoming/: no leading /',
+    );
+  }, 30_000);
+
   it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
     const userId = 'segment destination user';
     writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
