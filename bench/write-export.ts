@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
+import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
 
@@ -88,8 +88,16 @@ const USAGE = `Usage: npm run generate -- --events <n> [--format ndjson|json-arr
   [--seed <n>] [--users <n>] [--days <n>] [--start <ISO date>] [--anonymous-share <0..1>]
   [--late-share <0..1>] [--duplicate-share <0..1>] [--no-message-id-share <0..1>] [--out <path>]
 
+Defaults: --format ndjson, --seed ${DEFAULTS.seed}, --users the events / ${DEFAULTS.eventsPerUser}, --days ${DEFAULTS.days}, --start ${new Date(DEFAULTS.startMs).toISOString().slice(0, 10)},
+--anonymous-share ${DEFAULTS.anonymousShare}, --late-share ${DEFAULTS.lateShare}, --duplicate-share ${DEFAULTS.duplicateShare}, --no-message-id-share ${DEFAULTS.noMessageIdShare}.
 --out is relative to the folder you run it from; without it the file goes to bench/out/events-<n>.<ext>
-(git-ignored).`;
+(git-ignored). Exit status: 2 for a usage error, 1 when the file could not be written.`;
+
+/** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof RangeError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}
 
 function numberOption(values: Record<string, unknown>, name: string): number | undefined {
   const text = values[name];
@@ -163,7 +171,8 @@ const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    console.error(USAGE);
-    process.exitCode = 1;
+    const usage = isUsageError(error);
+    if (usage) console.error(USAGE);
+    process.exitCode = usage ? 2 : 1;
   });
 }

@@ -16,7 +16,8 @@ import { createProfile, type UserProfile } from './users.js';
 
 export type { GeneratorOptions, SegmentEvent } from './types.js';
 
-const DEFAULTS = {
+/** What the generator takes for an option not given (`npm run generate -- --help` lists them). */
+export const DEFAULTS = {
   seed: 1,
   eventsPerUser: 40,
   anonymousShare: 0.15,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,30 @@ describe('writeExport', () => {
       env: { ...process.env, INIT_CWD: directory },
     });
     expect((await readFile(join(directory, 'here.ndjson'), 'utf8')).trimEnd().split('\n')).toHaveLength(5);
+  });
+});
+
+describe('npm run generate', () => {
+  const script = join(import.meta.dirname, '../../../bench/write-export.ts');
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8' });
+
+  it('exits 2 for a usage error, saying what is wrong', () => {
+    for (const [args, said] of [
+      [['--events', 'many'], '--events must be a number, got many'],
+      [['--events', '5', '--users', '0'], 'users must be a positive integer'],
+      [['--events', '5', '--colour'], "Unknown option '--colour'"],
+    ] as const) {
+      const result = run([...args]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(said);
+    }
+  });
+
+  it('lists its defaults in --help', () => {
+    expect(run(['--help']).stdout).toContain(
+      '--seed 1, --users the events / 40, --days 1, --start 2024-01-01',
+    );
   });
 });
 
