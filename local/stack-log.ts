@@ -1,6 +1,7 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
 import { isAbsolute, relative } from 'node:path';
+import { describeRules } from '../functions/domain/rules/session-rules.js';
 import type { DynamoDbFaults, ThrottleForm } from './dynamodb-faults.js';
 import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
@@ -178,6 +179,7 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: D
     `  DynamoDB Local  ${stack.dynamoDbEndpoint}   table ${stack.tableName}`,
     `  Ingest queue    batches of ${queue.batchSize}, ${queue.maxConcurrency} at once, retried after ` +
       `${seconds(queue.visibilityTimeoutMs)}, dead-lettered after ${plural(queue.maxReceiveCount, 'receive')}`,
+    `  Session rules   ${describeRules(stack.sessionRules)}   (set by SESSION_GAP_MINUTES and the other variables of docs/local.md)`,
     `  Drop folder     ${dropDir}   (files are uploaded to ${stack.dropPrefix}, then moved to done/)`,
     `  Data            ${shortPath(stack.dataDir)}   (${stack.keptData ? "an earlier run's sessions, kept; " : ''}delete it while stopped to start empty)`,
     ...faultsLine(faults),

@@ -79,6 +79,8 @@ export interface LocalStack {
   tableName: string;
   dataDir: string;
   sources: readonly SourceDefinition[];
+  /** The rules its ingest cuts sessions under. */
+  sessionRules: SessionRules;
   /** Whether the data dir held the table of an earlier run (its sessions are served as they were). */
   keptData: boolean;
   /** Undefined when disabled. */
@@ -243,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir,
       keptData,
       sources,
+      sessionRules,
       dropDir: drop?.dir,
       dropPrefix,
       ingestIdle: () => pipeline.idle(),

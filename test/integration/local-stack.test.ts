@@ -77,6 +77,7 @@ describe('npm start (local stack)', () => {
     expect(stack.output).toContain('npm run upload -- events/sample-export.ndjson');
     expect(stack.output).toMatch(/curl -s '.*\/users\/[^/]+\/sessions\?order=asc'/);
     expect(stack.output).toMatch(/ {2}Data +\S+ +\(delete it while stopped to start empty\)/);
+    expect(stack.output).toContain(`Session rules   gap ${caseSpec.gapMinutes} min, stitching off`);
 
     // The acceptance upload is the whole case directory (`random-split/*`), so case.json and expected.json
     // go too: they must be reported as bad input without adding sessions.
