@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
@@ -255,48 +256,24 @@ describe('an erasure', () => {
   });
 
   it('lets a rebuild that turns stitching off finish past an anonymousId erased with its user', async () => {
-    const store = await stitchingStore(dynamo.client);
-    await recordRules(store);
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
-        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
-        { userId: 'bob', at: T0, id: 'b-1' },
-      ]),
-    );
-    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+    const onTarget = await eraseAliceThenRebuild(await stitchingStore(dynamo.client), {
+      identityStitching: false,
+    });
 
-    const target = rulesOf({ identityStitching: false });
-    const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
-
-    expect(run.counted).toBe(true);
     // Stitching off, the anonymousId's events would be its own (rule 2): still refused, as the erasure promised.
     const { stats } = await ingestFile(
-      { ...store, rules: target, writer: rebuildTo(store.transport, target).writer },
+      onTarget,
       ndjson([{ anonymousId: 'anon-a', at: T0 + 2 * MINUTE, id: 'a-later' }]),
     );
     expect(stats.erased).toBe(1);
   });
 
   it('takes a link to a user erased before a rebuild turned stitching on, and erases what it brings', async () => {
-    const store = await freshStore(dynamo.client);
-    await recordRules(store);
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
-        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
-        { userId: 'bob', at: T0, id: 'b-1' },
-      ]),
-    );
-    await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-    const target = rulesOf({ identityStitching: true });
-    const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
-    expect(run.counted).toBe(true);
+    const onTarget = await eraseAliceThenRebuild(await freshStore(dynamo.client), {
+      identityStitching: true,
+    });
 
     // The erased user's head was never cut under any rules: the link to it goes through, beside a new user.
-    const onTarget = { ...store, rules: target, writer: rebuildTo(store.transport, target).writer };
     const { stats } = await ingestFile(
       onTarget,
       ndjson([
@@ -313,6 +290,30 @@ describe('an erasure', () => {
     expect((await call(api, 'GET', userPath('alice'))).status).toBe(404);
   });
 });
+
+/**
+ * Alice (who browsed as anon-a first) and bob ingested under the store's rules, alice erased, then the table
+ * rebuilt to `rules` (the whole rebuild, its count at finish included): the store under those rules.
+ */
+async function eraseAliceThenRebuild(
+  store: StoreUnderTest,
+  rules: Partial<SessionRules>,
+): Promise<StoreUnderTest> {
+  await recordRules(store);
+  await ingestFile(
+    store,
+    ndjson([
+      { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
+      { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
+      { userId: 'bob', at: T0, id: 'b-1' },
+    ]),
+  );
+  await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+  const target = rulesOf(rules);
+  const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
+  expect(run.counted).toBe(true);
+  return { ...store, rules: target, writer: rebuildTo(store.transport, target).writer };
+}
 
 /** A transport that runs `beforeMark` once, just before its first update reaches the table (an erasure's mark). */
 class MarkRacingTransport extends Transport {
