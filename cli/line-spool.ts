@@ -100,9 +100,11 @@ export class LineSpool {
     process.off('exit', this.removeOnExit);
     try {
       closeSync(fd);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Closed already, as when the file failed under the spool: removing its folder is what is left to do,
+      // and an error thrown here, at process exit, would only hide the run's own.
     }
+    rmSync(dir, { recursive: true, force: true });
   }
 
   private write(line: string): void {

@@ -85,11 +85,15 @@ describe('LineSpool', () => {
     spool.add('x'.repeat(20));
     expect(spool.spilled).toBe(true);
     // The file gone from under it, as a full disk would refuse it.
-    closeSync((spool as unknown as { file: { fd: number } }).file.fd);
+    const { fd, dir } = (spool as unknown as { file: { fd: number; dir: string } }).file;
+    closeSync(fd);
     expect(() => [...spool.lines()]).toThrow(SpoolError);
     expect(() => [...spool.lines()]).toThrow(
       /cannot write to the temporary folder .*sessionize-spool-.*set TMPDIR/,
     );
+    // Disposing (as the end of the run, or its exit, does) still removes the folder, and throws nothing.
+    spool.dispose();
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('keeps everything in memory once the temporary folder refused, and says why once', () => {
