@@ -6,7 +6,7 @@
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import type { SessionReader } from '../domain/store/ports.js';
-import { type MatchedRoute, matchRoute, pathOf, routePathFor, USERS } from './paths.js';
+import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
 import { parse, sessionIdParam } from './query-params.js';
 import { type ApiResponse, badRequest, notFound } from './responses.js';
 import { parseUserId } from './user-id.js';
@@ -68,7 +68,7 @@ export async function unknownUserNearMiss(
   userId: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
-  const rest = pathOf(route).slice(USERS.length);
+  const rest = pathAfterUsers(route);
   if (route.name === 'getUser') {
     const misshapen = await misshapenSessionId(rest, lookup);
     if (misshapen !== undefined) return misshapen;
@@ -94,7 +94,7 @@ export async function malformedIdNearMiss(
   problem: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
-  const rest = pathOf(route).slice(USERS.length);
+  const rest = pathAfterUsers(route);
   if (route.name === 'getUser' && rest.startsWith(BASE64_ID_PREFIX)) {
     const tail = SESSION_TAIL.exec(rest);
     // An owner that is no user id either: the whole id's 400 stands.

@@ -43,9 +43,9 @@ function tailOf(route: MatchedRoute): string {
   }
 }
 
-/** The path a route was matched from: its user id as the path carried it. */
-export function pathOf(route: MatchedRoute): string {
-  return `${USERS}${route.userId}${tailOf(route)}`;
+/** What followed `/users/` in the path a route was matched from: its user id as the path carried it, and its tail. */
+export function pathAfterUsers(route: MatchedRoute): string {
+  return `${route.userId}${tailOf(route)}`;
 }
 
 /** The same route for another user (a decoded id), as a client should send it. */
