@@ -50,18 +50,24 @@ function queryParameters(rawQueryString: string): Record<string, string> | undef
 /**
  * Builds the event API Gateway would send for `req`. rawPath and rawQueryString are exactly what the
  * client sent (still percent-encoded): the handler routes on the raw path so `%2F` in an id stays inside
- * its segment. `method` overrides the request's (HEAD is asked as GET; see http-api.ts).
+ * its segment. `method` overrides the request's (HEAD is asked as GET; see http-api.ts), and `host` its Host
+ * header (an absolute-form target's authority stands for it).
  */
 export function toApiGatewayEvent(
   req: IncomingMessage,
   body: Buffer,
-  { now = new Date(), method = req.method ?? 'GET' }: { now?: Date; method?: string } = {},
+  {
+    now = new Date(),
+    method = req.method ?? 'GET',
+    host,
+  }: { now?: Date; method?: string; host?: string | undefined } = {},
 ): APIGatewayProxyEventV2 {
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
   const rawQueryString = queryAt === -1 ? '' : target.slice(queryAt + 1);
   const { headers, cookies } = collectHeaders(req);
+  if (host !== undefined) headers.host = host;
   const domainName = headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
   const queryStringParameters = queryParameters(rawQueryString);
   return {

@@ -14,6 +14,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { ALLOWED_METHODS, JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { errorResponse } from '../functions/api/responses.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
+import { readRequestTarget } from '../viewer/server/request-target.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -210,17 +211,18 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     throw new Error(`the local admin routes need the API on a loopback address, not ${host}`);
   }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const target = req.url ?? '';
-    if (!target.startsWith('/')) {
-      // Absolute-form targets are for proxies; API Gateway never passes one to a function.
-      sendError(res, 400, 'the request target must be a path');
+    const target = readRequestTarget(req);
+    if ('problem' in target) {
+      sendError(res, 400, target.problem);
       return;
     }
-    if (loopbackOnly && !namesThisMachine(req.headers.host)) {
+    if (loopbackOnly && !namesThisMachine(target.host)) {
       sendError(res, 403, NOT_THIS_MACHINE);
       return;
     }
-    const path = target.split('?')[0] as string;
+    // Everything past here reads the target in origin form, as API Gateway passes it on.
+    req.url = target.pathAndQuery;
+    const path = target.pathAndQuery.split('?')[0] as string;
     const asset = options.staticAssets?.get(path);
     if (asset !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(res, asset, options.staticHeaders ?? {});
@@ -237,7 +239,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     }
     // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
     // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
-    const event = toApiGatewayEvent(req, body, { method: req.method === 'HEAD' ? 'GET' : req.method });
+    const event = toApiGatewayEvent(req, body, {
+      method: req.method === 'HEAD' ? 'GET' : req.method,
+      host: target.host,
+    });
     const erasing = options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX);
     if (erasing && refusedOutsideThisMachine(req, res, ERASE_ROUTE)) return;
     const serve = erasing ? (options.adminApiHandler as HttpApiHandler) : options.handler;

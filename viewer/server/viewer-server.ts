@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
+import { readRequestTarget } from './request-target.js';
 import type { RequestHandler } from './signing-proxy.js';
 
 export interface ViewerServerOptions {
@@ -19,14 +20,21 @@ export interface ViewerServerOptions {
 /** One origin for the viewer and the API it calls, so the viewer needs no CORS and no API URL. */
 export function createViewerServer({ assets, assetHeaders, api, loopbackOnly }: ViewerServerOptions): Server {
   return createServer((req, res) => {
-    if (loopbackOnly && !namesThisMachine(req.headers.host)) {
+    const target = readRequestTarget(req);
+    if ('problem' in target) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: { code: 'bad_request', message: target.problem } }));
+      return;
+    }
+    if (loopbackOnly && !namesThisMachine(target.host)) {
       res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error: { code: 'bad_request', message: NOT_THIS_MACHINE } }));
       return;
     }
-    const target = req.url ?? '/';
-    const queryAt = target.indexOf('?');
-    const path = queryAt === -1 ? target : target.slice(0, queryAt);
+    // The API behind reads the target in origin form.
+    req.url = target.pathAndQuery;
+    const queryAt = target.pathAndQuery.indexOf('?');
+    const path = queryAt === -1 ? target.pathAndQuery : target.pathAndQuery.slice(0, queryAt);
     if (path.startsWith('/users/')) {
       api(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });

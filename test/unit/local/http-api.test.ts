@@ -177,12 +177,46 @@ describe('local HTTP API', () => {
     });
   });
 
-  it('refuses an absolute-form target with the API error shape', async () => {
-    const response = await rawExchange(api.port, 'GET http://example.com/x HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(response).toMatch(/^HTTP\/1\.1 400 /);
-    expect(response).toContain(
-      '{"error":{"code":"bad_request","message":"the request target must be a path"}}',
+  it('reads an absolute-form target as its path and query, its host standing for the Host header (RFC 9112)', async () => {
+    next = async () => ({ statusCode: 200, body: '{}' });
+    const host = `127.0.0.1:${api.port}`;
+    const response = await rawExchange(
+      api.port,
+      `GET http://${host}/users/a%2Fb/sessions?limit=2 HTTP/1.1\r\nHost: localhost\r\n\r\n`,
     );
+    expect(response).toMatch(/^HTTP\/1\.1 200 /);
+    expect(events.at(-1)).toMatchObject({
+      rawPath: '/users/a%2Fb/sessions',
+      rawQueryString: 'limit=2',
+      headers: { host },
+    });
+    await rawExchange(api.port, `GET http://${host}?limit=3 HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    expect(events.at(-1)).toMatchObject({ rawPath: '/', rawQueryString: 'limit=3' });
+  });
+
+  it('refuses an absolute-form target naming another host, whatever its Host header says (DNS rebinding)', async () => {
+    const before = events.length;
+    const response = await rawExchange(
+      api.port,
+      'GET http://attacker.example/users/alice HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 403 /);
+    expect(events.length).toBe(before);
+  });
+
+  it.each([
+    ['an https URL', 'https://127.0.0.1/x', "the request target's scheme is https; this server speaks http"],
+    [
+      'user information',
+      'http://me@127.0.0.1/x',
+      'the request target must name a host, without user information',
+    ],
+    ['no host', 'http:///x', 'the request target must name a host, without user information'],
+    ['the asterisk form', '*', 'the request target must be a path or an http:// URL'],
+  ])('refuses %s as the target with the API error shape', async (_what, target, message) => {
+    const response = await rawExchange(api.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 400 /);
+    expect(response).toContain(JSON.stringify({ error: { code: 'bad_request', message } }));
   });
 });
 

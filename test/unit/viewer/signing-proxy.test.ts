@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
@@ -229,6 +229,30 @@ describe('createViewerServer on loopback', () => {
     expect(await status('attacker.example', '/')).toBe(403);
     expect(api.received).toEqual([]);
     expect(await status(`localhost:${base.port}`, '/')).toBe(200);
+  });
+
+  it('reads an absolute-form target by its own host and path (RFC 9112), as a proxy sends it', async () => {
+    const api = await upstream();
+    const base = new URL(await viewer(api.url));
+    const exchange = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(base.port), base.hostname, () =>
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+        );
+        let response = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          response += chunk;
+        });
+        socket.on('end', () => resolve(response));
+        socket.once('error', reject);
+      });
+
+    expect(await exchange(`http://127.0.0.1:${base.port}/users/alice?limit=2`)).toMatch(/^HTTP\/1\.1 200 /);
+    expect(api.received.map((received) => received.url)).toEqual(['/users/alice?limit=2']);
+    expect(await exchange('http://attacker.example/users/alice')).toMatch(/^HTTP\/1\.1 403 /);
+    expect(await exchange('https://127.0.0.1/')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(api.received).toHaveLength(1);
   });
 });
 
