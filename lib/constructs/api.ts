@@ -197,8 +197,8 @@ export class Api extends Construct {
             requestTime: '$context.requestTime',
             sourceIp: '$context.identity.sourceIp',
             caller: '$context.identity.userArn',
+            // The route, not the path: paths hold user ids, which an erasure must not leave behind in a log.
             routeKey: '$context.routeKey',
-            path: '$context.path',
             status: '$context.status',
             responseLength: '$context.responseLength',
             integrationLatency: '$context.integrationLatency',

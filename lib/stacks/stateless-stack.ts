@@ -1,7 +1,7 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -155,6 +155,27 @@ function ownAlarmTopic(scope: Construct, config: StageConfig): Topic {
     reason:
       'CloudWatch alarms can publish to an encrypted topic only with a customer-managed key whose policy admits them; alarm notifications carry no event data, so the key is not worth its cost.',
   });
+  // A topic policy replaces SNS's default one, which is what let CloudWatch publish: without this statement the
+  // alarms change state and notify nobody. Only this account's alarms in this region may publish.
+  const stack = Stack.of(scope);
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
   for (const email of config.alarms.notifyEmails) topic.addSubscription(new EmailSubscription(email));
   return topic;
 }

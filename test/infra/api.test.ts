@@ -83,6 +83,17 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
     });
   });
 
+  it('names the route in the access logs, never the path (it holds the user id an erasure removes)', () => {
+    const stage = Object.values(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { AccessLogSettings: { Format: string } };
+    };
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
+    expect(format.routeKey).toBe('$context.routeKey');
+    expect(
+      Object.values(format).filter((value) => /\$context\.(path|resourcePath)|\$request\./.test(value)),
+    ).toEqual([]);
+  });
+
   it('gives the lookup function its environment, with the cursor key’s secret by ARN and no session rules', () => {
     const variables = environmentOf(apiFunction(stateless));
     expect(Object.keys(variables).sort()).toEqual([

@@ -130,14 +130,41 @@ describe('stateless stack per-stage differences', () => {
       TopicArn: { Ref: topic.id },
     });
     stateless.hasOutput('AlarmTopicArn', { Value: { Ref: topic.id } });
-    // Only over TLS, like every other resource of the stage.
+    // Only over TLS, like every other resource of the stage; and CloudWatch may publish, for this account's
+    // alarms only (a topic policy replaces the default one that let it).
     stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: [
+        Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ],
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topic.id },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':cloudwatch:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:*',
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
       },
     });
+    expect(Object.keys(resourcesOfType(stateless, 'AWS::SNS::TopicPolicy'))).toHaveLength(1);
   });
 
   it('alarms on failed lookups, erasures and rebuilds, each once', () => {
