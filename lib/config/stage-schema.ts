@@ -38,8 +38,12 @@ const sourceSchema = z
       })
       .max(1024, 'must be at most 1024 characters (the S3 key limit)')
       .endsWith('/', "must end with '/' so that it names a folder, not every key that starts alike")
-      // The prefix ends up in IAM resource ARNs, where these characters are wildcards or policy variables.
-      .refine((prefix) => !/[*?$]/.test(prefix), "must not contain '*', '?' or '$'"),
+      // S3's safe key characters only: a notification filter matches others only URL-encoded (a prefix with a
+      // space would pass and never be ingested), and in IAM resource ARNs `*`, `?` and `$` are wildcards.
+      .regex(
+        /^[A-Za-z0-9/!_.'()-]*$/,
+        "may hold only letters, digits, '/' and ! - _ . ' ( ): S3 notifications match other characters only URL-encoded, and IAM reads * ? $ as wildcards",
+      ),
     format: z.enum(INPUT_FORMATS),
   })
   .strict();

@@ -206,7 +206,11 @@ describe('stage config validation', () => {
     const source = (name: string, prefix: string) => ({ name, prefix, format: 'segment' });
 
     it('accepts prefixes that are siblings, however alike their names', () => {
-      const sources = [source('a', 'logs/'), source('b', 'logs-2/'), source('c', 'exports/logs/')];
+      const sources = [
+        source('a', 'logs/'),
+        source('b', 'logs-2/'),
+        source('c', "exports/logs/v1.0_(it's)!/"),
+      ];
       expect(parseStageConfig('dev', withSources(sources)).sources).toEqual(sources);
     });
 
@@ -217,7 +221,18 @@ describe('stage config validation', () => {
         [source('a', 'incoming')],
         /^sources\.0\.prefix: must end with '\/'/,
       ],
-      ['an IAM wildcard in a prefix', [source('a', 'in*/')], /^sources\.0\.prefix: must not contain '\*'/],
+      ['an IAM wildcard in a prefix', [source('a', 'in*/')], /^sources\.0\.prefix: may hold only letters/],
+      [
+        'a space in a prefix (S3 would match it only as +)',
+        [source('a', 'my files/')],
+        /^sources\.0\.prefix: may hold only letters, digits, '\/' and ! - _ \. ' \( \): S3 notifications match other characters only URL-encoded/,
+      ],
+      ['a + in a prefix', [source('a', 'a+b/')], /^sources\.0\.prefix: may hold only letters/],
+      [
+        'a letter beyond ASCII in a prefix',
+        [source('a', 'é/')],
+        /^sources\.0\.prefix: may hold only letters/,
+      ],
       ['no source at all', [], /^sources: needs at least one source$/],
       ['an unknown format', [{ name: 'a', prefix: 'a/', format: 'csv' }], /^sources\.0\.format: /],
       [
