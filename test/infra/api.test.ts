@@ -84,10 +84,9 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
   });
 
   it('names the route in the access logs, never the path (it holds the user id an erasure removes)', () => {
-    const stage = Object.values(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Stage'))[0] as {
-      Properties: { AccessLogSettings: { Format: string } };
-    };
-    const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
+    const [stage] = Object.values(resourcesOfType(stateless, 'AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties.AccessLogSettings as { Format: string };
+    const format = JSON.parse(settings.Format) as Record<string, string>;
     expect(format.routeKey).toBe('$context.routeKey');
     expect(
       Object.values(format).filter((value) => /\$context\.(path|resourcePath)|\$request\./.test(value)),
