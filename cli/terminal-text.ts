@@ -1,12 +1,20 @@
 /**
+ * Control characters, the bidirectional controls (the Arabic letter mark, LRM, RLM, the embeddings,
+ * overrides and isolates), invisible characters that make two ids look alike (zero-width space, word joiner,
+ * soft hyphen, fillers, BOM) and lone surrogates (which a page or terminal shows as one replacement mark).
+ */
+const UNSHOWABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
  * Text from a bad file (NUL bytes from a UTF-16 export, escape sequences) must never reach a terminal or a
- * log raw: control characters become visible escapes. So do the bidirectional controls (LRM, RLM, the
- * embeddings, overrides and isolates), with which an id such as `a\u202Eevil` would show reversed and
- * reorder the rest of its line.
+ * log raw, and ids must stay told apart: such characters become visible escapes. With a bidirectional
+ * control an id such as `a\u202Eevil` would show reversed and reorder the rest of its line; with an invisible
+ * one `admin\u200B` would show as `admin`.
  */
 export function escapeControl(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (char) => {
+  return text.replace(UNSHOWABLE, (char) => {
     const code = char.charCodeAt(0);
     if (char === '\n') return '\\n';
     if (char === '\r') return '\\r';

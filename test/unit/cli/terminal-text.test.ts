@@ -15,8 +15,26 @@ describe('escapeControl', () => {
     );
   });
 
-  it('leaves printable text alone, non-ASCII included', () => {
+  it('shows the Arabic letter mark, a bidirectional control too: `acct\\u061c 100 200` must not read `acct200 100`', () => {
+    expect(escapeControl('acct\u061c 100 200')).toBe('acct\\u061c 100 200');
+  });
+
+  it('shows invisible characters, so that `admin\\u200b` and `admin` look like two users', () => {
+    expect(escapeControl('admin\u200b')).toBe('admin\\u200b');
+    expect(escapeControl('\u00ad\u180e\u2060\u2061\u2064\u3164\ufeff\uffa0')).toBe(
+      '\\xad\\u180e\\u2060\\u2061\\u2064\\u3164\\ufeff\\uffa0',
+    );
+  });
+
+  it('shows lone surrogates by their code, where a page shows each as the same replacement mark', () => {
+    expect(escapeControl('\ud800x')).toBe('\\ud800x');
+    expect(escapeControl('\ud801x')).toBe('\\ud801x');
+    expect(escapeControl('/\udc00p0 \ud83d')).toBe('/\\udc00p0 \\ud83d');
+  });
+
+  it('leaves printable text alone, non-ASCII, emoji sequences and joiners of scripts included', () => {
     expect(escapeControl('Zoë 😀 €5 \u00a0')).toBe('Zoë 😀 €5 \u00a0');
+    expect(escapeControl('👩‍👩‍👧 🇫🇷 می‌خواهم')).toBe('👩‍👩‍👧 🇫🇷 می‌خواهم');
   });
 });
 
