@@ -1,6 +1,7 @@
+import { plural } from '../output/plural.js';
 import type { SampleSession } from './aggregator.js';
 import type { HistogramBin } from './histogram.js';
-import { formatCount, formatMinute, type Html, html, truncate } from './html.js';
+import { formatCount, formatDurationMinutes, formatMinute, type Html, html, truncate } from './html.js';
 import type { TopList } from './top-counter.js';
 
 const WIDTH = 960;
@@ -62,7 +63,8 @@ export function barChart(
 export function histogramChart(
   chartId: string,
   bins: readonly HistogramBin[],
-  unit: string,
+  /** The word after a bin's label in its tooltip: `10–30 s long`, `1 event`. */
+  unitAfter: (label: string) => string,
   caption: string,
 ): Html {
   return barChart(
@@ -70,7 +72,7 @@ export function histogramChart(
     bins.map((bin) => ({
       label: bin.label,
       value: bin.count,
-      tooltip: `${bin.label} ${unit}: ${formatCount(bin.count)} sessions`,
+      tooltip: `${bin.label} ${unitAfter(bin.label)}: ${plural(bin.count, 'session')}`,
     })),
     { caption, maxLabels: bins.length, height: 180 },
   );
@@ -150,8 +152,8 @@ export function userTimeline(sessions: readonly SampleSession[], userId: string)
     const barHeight = 8 + Math.sqrt(mark.events / maxEvents) * 32;
     const tooltip =
       mark.sessions === 1
-        ? `Session ${mark.first.sessionNumber}: ${formatMinute(mark.first.startedAt)} UTC, ${Math.round((mark.first.endedAt - mark.first.startedAt) / 60_000)} min, ${formatCount(mark.events)} events, ${formatCount(mark.pageViews)} page views`
-        : `${formatCount(mark.sessions)} sessions, ${formatMinute(mark.first.startedAt)} – ${formatMinute(mark.last.endedAt)} UTC, ${formatCount(mark.events)} events`;
+        ? `Session ${mark.first.sessionNumber}: ${formatMinute(mark.first.startedAt)} UTC, ${formatDurationMinutes(mark.first.endedAt - mark.first.startedAt)}, ${plural(mark.events, 'event')}, ${plural(mark.pageViews, 'page view')}`
+        : `${plural(mark.sessions, 'session')}, ${formatMinute(mark.first.startedAt)} – ${formatMinute(mark.last.endedAt)} UTC, ${plural(mark.events, 'event')}`;
     return html`<rect class="session${mark.pageViews > 0 ? ' viewed' : ''}" x="${(MARGIN.left + mark.x).toFixed(1)}" y="${(24 - barHeight / 2 + 4).toFixed(1)}" width="${Math.max(mark.width, 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${tooltip}</title></rect>`;
   });
   const labels =

@@ -44,8 +44,24 @@ export function formatCount(value: number): string {
   return NUMBER.format(value);
 }
 
+/** One decimal, except that a share that is not all (or not none) never reads 100.0% (or 0.0%). */
 export function formatPercent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(1)}%`;
+  if (whole === 0) return '0%';
+  const shown = ((part / whole) * 100).toFixed(1);
+  if (shown === '100.0' && part !== whole) return '>99.9%';
+  if (shown === '0.0' && part !== 0) return '<0.1%';
+  return `${shown}%`;
+}
+
+/** A duration to the minute: `45 min`, `3 h 5 min`, `29 d 23 h 50 min`. */
+export function formatDurationMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days} d ${hours} h ${rest} min`;
+  if (hours > 0) return `${hours} h ${rest} min`;
+  return `${rest} min`;
 }
 
 /** `2024-01-05 09:03` (UTC). */

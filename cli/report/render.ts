@@ -95,7 +95,7 @@ export function renderHtmlReport(data: ReportData, input?: ReportInput): string 
   const sampleIntro =
     data.sample.rule === 'given'
       ? 'The users asked for, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.'
-      : `The ${formatCount(data.sample.users.length)} users with most sessions, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.`;
+      : `${data.sample.users.length === 1 ? 'The user' : `The ${formatCount(data.sample.users.length)} users`} with most sessions, each on their own time range; a mark is a session (or several close together), darker when it has page views, taller with more events.`;
   const users = data.sample.users.map(
     (user) =>
       html`<h3>${user.userId}</h3><p class="meta">${plural(user.sessionCount, 'session')} · ${plural(user.eventCount, 'event')}</p>${
@@ -135,7 +135,7 @@ ${
         series.bins.map((bin) => ({
           label: bin.start,
           value: bin.sessions,
-          tooltip: `${series.unit} of ${bin.start}: ${formatCount(bin.sessions)} sessions`,
+          tooltip: `${series.unit} of ${bin.start}: ${plural(bin.sessions, 'session')}`,
         })),
         {
           caption: `${UNIT_HEADINGS[series.unit]}, ${series.bins[0]?.start} to ${series.bins.at(-1)?.start}`,
@@ -146,15 +146,15 @@ ${
 </section>
 <section id="session-length">
 <h2>Session length</h2>
-${histogramChart('session-length', data.durationHistogram, 'long', 'Sessions by length')}
+${histogramChart('session-length', data.durationHistogram, () => 'long', 'Sessions by length')}
 </section>
 <section id="events-per-session">
 <h2>Events per session</h2>
-${histogramChart('events-per-session', data.eventCountHistogram, 'events', 'Sessions by number of events')}
+${histogramChart('events-per-session', data.eventCountHistogram, (label) => (label === '1' ? 'event' : 'events'), 'Sessions by number of events')}
 </section>
 <section id="bounces">
 <h2>Bounces</h2>
-<p>${formatCount(data.bounceCount)} of ${formatCount(data.sessionCount)} sessions (${formatPercent(data.bounceCount, data.sessionCount)}) had a single event.</p>
+<p>${formatCount(data.bounceCount)} of ${plural(data.sessionCount, 'session')} (${formatPercent(data.bounceCount, data.sessionCount)}) had a single event.</p>
 <svg class="share" data-chart="bounces" viewBox="0 0 1000 18" preserveAspectRatio="none" role="img" aria-label="${`Bounce share ${formatPercent(data.bounceCount, data.sessionCount)}`}"><rect class="rest" width="1000" height="18"/><rect class="bounce" width="${(bounceShare * 1000).toFixed(1)}" height="18"/></svg>
 </section>
 <div class="pair">
@@ -165,13 +165,12 @@ ${topTable('entry-pages', data.topEntryPages, 'Path (else url)', 'No session has
 <section id="campaign-sources">
 <h2>Top campaign sources</h2>
 ${topTable('campaign-sources', data.topCampaignSources, 'Source', 'No session has a campaign source.')}
-${data.topCampaignSources.total === 0 ? '' : html`<p class="note">${formatCount(data.topCampaignSources.total)} of ${formatCount(data.sessionCount)} sessions have a campaign source.</p>`}
+${data.topCampaignSources.total === 0 ? '' : html`<p class="note">${formatCount(data.topCampaignSources.total)} of ${plural(data.sessionCount, 'session')} ${data.topCampaignSources.total === 1 ? 'has' : 'have'} a campaign source.</p>`}
 </section>
 </div>
 <section id="user-timelines">
 <h2>Sample users</h2>
-<p class="note">${sampleIntro}</p>
-${users.length === 0 ? html`<p class="empty">No users.</p>` : users}
+${users.length === 0 ? html`<p class="empty">No users.</p>` : html`<p class="note">${sampleIntro}</p>${users}`}
 </section>
 </main>
 </body>

@@ -61,6 +61,28 @@ describe('renderHtmlReport', () => {
     expect(renderHtmlReport(aggregator.finish())).toMatch(/1 session · \d+ events?</);
   });
 
+  it('says one session, event and page view in the singular wherever it counts them, and long durations in hours and days', () => {
+    const aggregator = createReportAggregator();
+    aggregator.add(sessionView('solo', T0, { minutes: 43_190, eventCount: 2 }));
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).not.toMatch(/\b1 (sessions|events|page views)\b/);
+    expect(page).toContain('Session 1: 2024-01-01 09:00 UTC, 29 d 23 h 50 min, 2 events, 1 page view');
+    expect(page).toMatch(/: 1 session</);
+    expect(page).toContain('The user with most sessions');
+  });
+
+  it('never shows a share that is not all as 100.0%, nor one that is not none as 0.0%', () => {
+    const aggregator = createReportAggregator();
+    for (let index = 0; index < 1999; index++)
+      aggregator.add(sessionView(`u${index}`, T0 + index * 1000, { eventCount: 1, minutes: 0 }));
+    aggregator.add(sessionView('busy', T0, { eventCount: 3 }));
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('1,999 of 2,000 sessions (&gt;99.9%) had a single event');
+    expect(page).not.toContain('100.0%');
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
@@ -103,6 +125,7 @@ describe('renderHtmlReport', () => {
 
     expect(page).toContain('No sessions.');
     expect(page).toContain('No users.');
+    expect(page).not.toContain('The 0 users');
     expect(page).not.toMatch(/NaN|Infinity/);
   });
 });
