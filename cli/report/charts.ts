@@ -18,8 +18,11 @@ export function niceTicks(max: number, target = 4): number[] {
   if (max <= 0) return [0];
   const rough = max / target;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step =
-    ([1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? power * 10) || 1;
+  // Every chart counts sessions: a step under 1 would draw gridlines at half a session.
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? power * 10,
+  );
   const ticks: number[] = [];
   for (let value = 0; value <= max + step / 2 && ticks.length < 20; value += step) ticks.push(value);
   if ((ticks.at(-1) ?? 0) < max) ticks.push((ticks.at(-1) ?? 0) + step);

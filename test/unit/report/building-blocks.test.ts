@@ -168,6 +168,12 @@ describe('niceTicks', () => {
     expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
     expect(niceTicks(0)).toEqual([0]);
   });
+
+  it('steps by whole sessions when there are few', () => {
+    expect(niceTicks(1)).toEqual([0, 1]);
+    expect(niceTicks(2)).toEqual([0, 1, 2]);
+    expect(niceTicks(3)).toEqual([0, 1, 2, 3]);
+  });
 });
 
 describe('layoutUserTimeline', () => {
