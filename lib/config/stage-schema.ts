@@ -10,6 +10,16 @@ const allowedRetentionDays = new Set<number>(
 
 const positiveInt = z.int().positive();
 
+/** A browser's Origin header: scheme, host and port only, as browsers send it (no path, no trailing slash). */
+const browserOrigin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, "must be an origin as browsers send it: http(s)://host[:port], lowercase, with no path, not even a trailing '/'");
+
 const apiAuthSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('iam') }).strict(),
   z
@@ -146,7 +156,7 @@ export const stageConfigSchema = z
       .object({
         auth: apiAuthSchema,
         throttle: z.object({ rateLimit: z.number().positive(), burstLimit: positiveInt }).strict(),
-        corsAllowedOrigins: z.array(z.union([z.literal('*'), z.url()])),
+        corsAllowedOrigins: z.array(z.union([z.literal('*'), browserOrigin])),
         memorySizeMb,
         // API Gateway HTTP APIs give up on an integration after 30 s.
         timeoutSeconds: positiveInt.max(29),
@@ -167,11 +177,29 @@ export const stageConfigSchema = z
         /** Lookup function errors, or 5xx answers of the HTTP API, per period. */
         apiErrorsThreshold: positiveInt,
         /** An existing SNS topic for every alarm; without one the stage creates its own (output AlarmTopicArn). */
-        actionTopicArn: z.string().startsWith('arn:').optional(),
+        actionTopicArn: z
+          .string()
+          .regex(
+            /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+            'must be an SNS standard topic ARN, arn:aws:sns:<region>:<account id>:<topic name>',
+          )
+          .optional(),
         /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it). */
         notifyEmails: z.array(z.email()).default([]),
       })
-      .strict(),
+      .strict()
+      .superRefine((alarms, ctx) => {
+        // PutMetricAlarm's limit, met only at deploy time otherwise.
+        const periodSeconds = alarms.periodMinutes * 60;
+        const limitSeconds = periodSeconds < 3600 ? 86_400 : 604_800;
+        if (periodSeconds * alarms.evaluationPeriods > limitSeconds) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['evaluationPeriods'],
+            message: `periodMinutes × evaluationPeriods must span at most ${limitSeconds === 86_400 ? 'one day (for a period under an hour)' : 'seven days'}: CloudWatch refuses a longer alarm window`,
+          });
+        }
+      }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -299,6 +299,83 @@ describe('stage config validation', () => {
       ]);
     });
 
+    it.each([
+      [5, 288, true],
+      [5, 289, false],
+      [60, 168, true],
+      [60, 169, false],
+      [1440, 8, false],
+    ])(
+      'takes an alarm window of %i minutes × %i periods only within CloudWatch limits (%s)',
+      (minutes, periods, ok) => {
+        const input = withChanges(stageConfig('dev'), (config) => {
+          config.alarms.periodMinutes = minutes;
+          config.alarms.evaluationPeriods = periods;
+        });
+        expect(issuesOf(input)).toEqual(
+          ok
+            ? []
+            : [
+                expect.stringMatching(
+                  /^alarms\.evaluationPeriods: periodMinutes × evaluationPeriods must span at most /,
+                ),
+              ],
+        );
+      },
+    );
+
+    it.each(['arn:', 'arn:aws:sqs:eu-west-1:123456789012:queue', 'arn:aws:sns:eu-west-1:123:topic'])(
+      'refuses %s as the alarm topic',
+      (arn) => {
+        const input = withChanges(stageConfig('dev'), (config) => {
+          config.alarms.actionTopicArn = arn;
+        });
+        expect(issuesOf(input)).toEqual([
+          expect.stringMatching(/^alarms\.actionTopicArn: must be an SNS standard topic ARN/),
+        ]);
+      },
+    );
+
+    it('takes an SNS topic ARN of any partition as the alarm topic', () => {
+      for (const arn of [
+        'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
+        'arn:aws-us-gov:sns:us-gov-west-1:123456789012:ops',
+      ]) {
+        const input = withChanges(stageConfig('dev'), (config) => {
+          config.alarms.actionTopicArn = arn;
+        });
+        expect(issuesOf(input)).toEqual([]);
+      }
+    });
+
+    it.each([
+      'https://app.example.com/',
+      'https://app.example.com/app',
+      'javascript:alert(1)',
+      'mailto:a@b.c',
+      'https://App.example.com',
+      'https://app.example.com:443',
+    ])('refuses %s as a CORS origin: a browser never sends it', (origin) => {
+      const input = withChanges(stageConfig('dev'), (config) => {
+        config.api.corsAllowedOrigins = [origin];
+      });
+      expect(issuesOf(input)).toEqual([
+        expect.stringMatching(/^api\.corsAllowedOrigins\.0: must be an origin as browsers send it/),
+      ]);
+    });
+
+    it('takes origins as browsers send them', () => {
+      const input = withChanges(stageConfig('dev'), (config) => {
+        config.api.corsAllowedOrigins = [
+          'https://app.example.com',
+          'http://localhost:5173',
+          'http://[::1]:8080',
+          '*',
+        ];
+      });
+      expect(issuesOf(input)).toEqual([]);
+    });
+
     it('refuses more rebuild segments than an inline Map runs at once', () => {
       const input = withChanges(stageConfig('dev'), (config) => {
         config.rebuild.totalSegments = 41;
