@@ -22,6 +22,9 @@ const s3RecordSchema = z.object({
   }),
 });
 
+/** S3 → SNS → SQS without raw message delivery: SNS's envelope holds S3's notification as text. */
+const snsEnvelopeSchema = z.object({ Type: z.literal('Notification'), Message: z.string() });
+
 const notificationSchema = z.union([
   z.object({ Records: z.array(z.unknown()) }),
   // S3 sends one of these when a notification is set up; it names no object.
@@ -43,8 +46,9 @@ function firstIssue(issues: readonly { path: readonly PropertyKey[]; message: st
 }
 
 /**
- * Reads one SQS message: an S3 event notification (or a replay of one, which has the same shape). A message
- * that is not one is not retried: it can never become one.
+ * Reads one SQS message: an S3 event notification, as S3 sends it or wrapped by an SNS topic in between (or
+ * a replay of one, which has the same shape). A message that is not one is not retried: it can never become
+ * one.
  */
 export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
   const objects: ObjectRef[] = [];
@@ -58,12 +62,25 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
       skipped: [`message body is not JSON: ${JSON.stringify(excerpt(String(record.body)))}`],
     };
   }
+  const envelope = snsEnvelopeSchema.safeParse(body);
+  if (envelope.success) {
+    try {
+      body = JSON.parse(envelope.data.Message);
+    } catch {
+      return {
+        objects,
+        skipped: [
+          `SNS notification whose Message is not JSON: ${JSON.stringify(excerpt(envelope.data.Message))}`,
+        ],
+      };
+    }
+  }
   const parsed = notificationSchema.safeParse(body);
   if (!parsed.success) {
     return {
       objects,
       skipped: [
-        `message is not an S3 event notification (no Records list): ${excerpt(JSON.stringify(body))}`,
+        `${envelope.success ? 'SNS notification whose Message' : 'message'} is not an S3 event notification (no Records list): ${excerpt(JSON.stringify(body))}`,
       ],
     };
   }

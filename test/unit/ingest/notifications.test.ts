@@ -29,6 +29,31 @@ describe('readMessage', () => {
     });
   });
 
+  it('reads a notification an SNS topic wrapped on its way (fan-out without raw message delivery)', () => {
+    const notification = notificationOf(sampleMessage('sqs-s3-object-created-encoded-key.json'));
+    const envelope = {
+      Type: 'Notification',
+      MessageId: '5f1c3f52-0b9e-5a0c-9d59-3f0c1c0e2b11',
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:exports',
+      Subject: 'Amazon S3 Notification',
+      Message: JSON.stringify(notification),
+      Timestamp: '2024-01-02T00:00:00.000Z',
+    };
+
+    expect(readMessage(sqsRecord(envelope, 'wrapped'))).toEqual(
+      readMessage(sqsRecord(notification, 'plain')),
+    );
+    expect(readMessage(sqsRecord(envelope, 'wrapped')).objects.map((object) => object.key)).toEqual([
+      'incoming/2024-01-02 export+v2.ndjson',
+    ]);
+    expect(readMessage(sqsRecord({ ...envelope, Message: 'not json' }, 'bad')).skipped).toEqual([
+      'SNS notification whose Message is not JSON: "not json"',
+    ]);
+    expect(readMessage(sqsRecord({ ...envelope, Message: '{}' }, 'other')).skipped).toEqual([
+      'SNS notification whose Message is not an S3 event notification (no Records list): {}',
+    ]);
+  });
+
   it('decodes a form-encoded key: + is a space and %2B a plus', () => {
     const content = readMessage(sampleMessage('sqs-s3-object-created-encoded-key.json'));
 
@@ -107,7 +132,7 @@ describe('readMessage', () => {
 
   it.each([
     ['a JSON string', '"incoming/a.ndjson"'],
-    ['an object of another service', '{"Type":"Notification","Message":"{}"}'],
+    ['an object of another service', '{"source":"aws.s3","detail-type":"Object Created","detail":{}}'],
     ['Records that is not a list', '{"Records":{}}'],
   ])('skips %s, saying what it holds: it can never become a notification', (_what, body) => {
     expect(readMessage(sqsRecord(body, 'other'))).toEqual({
