@@ -83,6 +83,21 @@ describe('renderHtmlReport', () => {
     expect(page).not.toContain('100.0%');
   });
 
+  it('quotes a campaign source or path that white space starts or ends, so it reads apart from the one without', () => {
+    const aggregator = createReportAggregator();
+    for (const source of ['google', 'google ', ' '])
+      aggregator.add(
+        sessionView(`u-${source}`, T0, {
+          campaign: { source, medium: 'cpc', name: null, term: null, content: null },
+        }),
+      );
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('>google</td>');
+    expect(page).toContain('>&quot;google &quot;</td>');
+    expect(page).toContain('>&quot; &quot;</td>');
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
