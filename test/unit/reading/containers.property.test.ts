@@ -30,6 +30,9 @@ const writers = {
   yazlStreamed: (members: ArchiveMember[]) => zipWithYazl(members, { streamed: true }),
 };
 
+/** The writers that write data descriptors (sizes after the data). */
+const STREAMED_WRITERS: ReadonlySet<keyof typeof writers> = new Set(['dataDescriptors', 'yazlStreamed']);
+
 const chunkSizes = fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 6 });
 
 describe('openExport round trip', () => {
@@ -75,12 +78,21 @@ describe('openExport round trip', () => {
       ),
     }));
     // The outermost archive and two levels inside it: within the depth limit.
+    // An archive holding archives is written with sizes up front: one written with data descriptors is the
+    // known limitation pinned by the it.fails below.
+    const withSizesAround = (node: Extract<Tree, { members: Tree[] }>): Tree =>
+      node.members.some((member) => 'members' in member) && STREAMED_WRITERS.has(node.writer)
+        ? { ...node, writer: 'sizes' }
+        : node;
     const limitDepth = (node: Tree, depth: number): Tree =>
       'text' in node
         ? node
         : depth === 3
           ? { text: '{"cut":true}' }
-          : { ...node, members: node.members.map((member) => limitDepth(member, depth + 1)) };
+          : withSizesAround({
+              ...node,
+              members: node.members.map((member) => limitDepth(member, depth + 1)),
+            });
     const write = async (node: Extract<Tree, { members: Tree[] }>): Promise<Uint8Array> =>
       writers[node.writer](
         await Promise.all(
@@ -115,6 +127,28 @@ describe('openExport round trip', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it.fails('reads an archive inside a member written with a data descriptor (known limitation: docs/design.md)', async () => {
+    // fflate finds where such a member ends by the next local header's signature, and the archive inside
+    // holds local headers of its own (deflate stores incompressible bytes as they are).
+    const inner = () => zipWithSizes([{ path: 'm0.json', content: bytesOf('') }]);
+    const middle = zipWithSizes([
+      { path: 'm0.zip', content: inner() },
+      { path: 'm1.json', content: bytesOf('') },
+      { path: 'm2.zip', content: inner() },
+    ]);
+    const outer = zipWithDataDescriptors([{ path: 'm0.zip', content: middle }]);
+
+    for (const size of [6, 64, 100_000]) {
+      const outcome = await readExport('export.zip', chunked(outer, [size]));
+      expect(outcome.members.map(({ name }) => name)).toEqual([
+        'export.zip!m0.zip!m0.zip!m0.json',
+        'export.zip!m0.zip!m1.json',
+        'export.zip!m0.zip!m2.zip!m0.json',
+      ]);
+      expect(outcome.issues).toEqual([]);
+    }
   });
 
   it('gives back a plain or gzipped file byte for byte, however the input is chunked', async () => {
