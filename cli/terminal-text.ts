@@ -7,6 +7,13 @@ const UNSHOWABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+const ANY_UNSHOWABLE = new RegExp(UNSHOWABLE.source);
+
+/** Whether {@link escapeControl} would change `text`: fast paths ask this rather than repeat its characters. */
+export function hasUnshowable(text: string): boolean {
+  return ANY_UNSHOWABLE.test(text);
+}
+
 /**
  * Text from a bad file (NUL bytes from a UTF-16 export, escape sequences) must never reach a terminal or a
  * log raw, and ids must stay told apart: such characters become visible escapes. With a bidirectional

@@ -1,5 +1,5 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
-import { escapeControl } from '../terminal-text.js';
+import { escapeControl, hasUnshowable } from '../terminal-text.js';
 
 const text = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -27,9 +27,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
   ['lastEvent', (view) => view.lastEvent],
 ];
 
-/** A cell that needs nothing done: no formula start, no control character (escapeControl's), no quote or comma. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const PLAIN_CELL = /^(?![=+\-@\t\r])[^\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069",]*$/;
+/** No formula start, no quote or comma: with nothing escapeControl changes, a cell that needs nothing done. */
+const NO_FORMULA_QUOTE_OR_COMMA = /^(?![=+\-@\t\r])[^",]*$/;
 
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,
@@ -41,7 +40,7 @@ export function csvCell(value: string | number | boolean): string {
   // Numbers and booleans never hold a quote, a comma or a line break.
   if (typeof value !== 'string') return String(value);
   // Nearly every cell: a million-session run has twenty million of them.
-  if (PLAIN_CELL.test(value)) return value;
+  if (NO_FORMULA_QUOTE_OR_COMMA.test(value) && !hasUnshowable(value)) return value;
   let cell = value.split('\n').map(escapeControl).join('\n');
   if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
