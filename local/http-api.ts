@@ -222,7 +222,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     }
     // Everything past here reads the target in origin form, as API Gateway passes it on.
     req.url = target.pathAndQuery;
-    const path = target.pathAndQuery.split('?')[0] as string;
+    const { path } = target;
     const asset = options.staticAssets?.get(path);
     if (asset !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(res, asset, options.staticHeaders ?? {});

@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 export interface RequestTarget {
   /** The path and query as sent (still percent-encoded), e.g. `/users/a%2Fb/sessions?limit=5`. */
   readonly pathAndQuery: string;
+  /** The path alone, e.g. `/users/a%2Fb/sessions`. */
+  readonly path: string;
   /** The authority of an absolute-form target, else the Host header; undefined without either (HTTP/1.0). */
   readonly host: string | undefined;
 }
@@ -17,7 +19,7 @@ const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^#]*)$/;
  */
 export function readRequestTarget(req: IncomingMessage): RequestTarget | { readonly problem: string } {
   const target = req.url ?? '/';
-  if (target.startsWith('/')) return { pathAndQuery: target, host: req.headers.host };
+  if (target.startsWith('/')) return originForm(target, req.headers.host);
   const absolute = ABSOLUTE_FORM.exec(target);
   if (absolute === null) return { problem: 'the request target must be a path or an http:// URL' };
   const [, scheme = '', authority = '', rest = ''] = absolute;
@@ -27,5 +29,10 @@ export function readRequestTarget(req: IncomingMessage): RequestTarget | { reado
   if (authority === '' || authority.includes('@')) {
     return { problem: 'the request target must name a host, without user information' };
   }
-  return { pathAndQuery: rest.startsWith('/') ? rest : `/${rest}`, host: authority };
+  return originForm(rest.startsWith('/') ? rest : `/${rest}`, authority);
+}
+
+function originForm(pathAndQuery: string, host: string | undefined): RequestTarget {
+  const queryAt = pathAndQuery.indexOf('?');
+  return { pathAndQuery, path: queryAt === -1 ? pathAndQuery : pathAndQuery.slice(0, queryAt), host };
 }

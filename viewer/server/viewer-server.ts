@@ -33,8 +33,7 @@ export function createViewerServer({ assets, assetHeaders, api, loopbackOnly }: 
     }
     // The API behind reads the target in origin form.
     req.url = target.pathAndQuery;
-    const queryAt = target.pathAndQuery.indexOf('?');
-    const path = queryAt === -1 ? target.pathAndQuery : target.pathAndQuery.slice(0, queryAt);
+    const { path } = target;
     if (path.startsWith('/users/')) {
       api(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
