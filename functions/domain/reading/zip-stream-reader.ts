@@ -1,12 +1,5 @@
 import { crc32 } from 'node:zlib';
-import {
-  type AsyncFlateStreamHandler,
-  type FlateError,
-  Inflate,
-  Unzip,
-  type UnzipDecoder,
-  type UnzipFile,
-} from 'fflate';
+import type { FlateError } from 'fflate';
 import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
 import {
   type DirectoryEntry,
@@ -14,12 +7,21 @@ import {
   readEndOfCentralDirectory,
   TailWindow,
 } from './zip-end-record.js';
+import { type LocalMember, type MemberSink, ZipLocalParser } from './zip-local-parser.js';
+import {
+  DEFLATED,
+  DiscardingDecoder,
+  decoderFor,
+  describeMethod,
+  type MemberDecoder,
+  STORED,
+} from './zip-member-decoders.js';
 
-/** What is known of one archive member while fflate reads it. */
+/** What is known of one archive member while it is read. */
 export interface EntryState {
   readonly path: string;
   readonly name: string;
-  readonly file: UnzipFile;
+  readonly decoder: MemberDecoder;
   /** Inflated chunks not yet handed to the reader of `bytes`. */
   readonly chunks: Uint8Array[];
   inflatedBytes: number;
@@ -32,25 +34,23 @@ export interface EntryState {
   skipped: ContainerIssue | undefined;
 }
 
-const STORED = 0;
-const DEFLATED = 8;
-/** The archive is fed to fflate in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
+/** The archive is parsed in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
 const FEED_SLICE_BYTES = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 
-/** Drives fflate's push parser from a pulled stream, one slice at a time, on demand. */
+/** Drives the push parser from a pulled stream, one slice at a time, on demand. */
 export class ZipStreamReader {
   readonly discovered: EntryState[] = [];
   /** Every member found, in archive order, for the central directory's checks at the end. */
   private readonly found: EntryState[] = [];
-  private readonly unzip = new Unzip();
+  private readonly parser = new ZipLocalParser((member) => this.discover(member));
   private readonly tail = new TailWindow(END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES);
   private pending: Uint8Array = EMPTY;
   private sourceOpen = true;
   private allFed = false;
   private fedBytes = 0;
   private entriesFound = 0;
-  /** The member fflate is in the middle of, if the input ends now. */
+  /** The member the parser is in the middle of, if the input ends now. */
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
   private failureReported = false;
@@ -59,12 +59,9 @@ export class ZipStreamReader {
     private readonly archive: string,
     private readonly source: AsyncIterator<Uint8Array>,
     private readonly maxEntryBytes: number,
-  ) {
-    this.unzip.register(StoppableInflate);
-    this.unzip.onfile = (file) => this.discover(file);
-  }
+  ) {}
 
-  /** Feeds the next slice of the archive to fflate; false once the whole archive has been fed. */
+  /** Feeds the next slice of the archive to the parser; false once the whole archive has been fed. */
   async feed(): Promise<boolean> {
     if (this.allFed) return false;
     if (this.pending.length === 0) {
@@ -84,7 +81,7 @@ export class ZipStreamReader {
     }
     const slice = this.pending.subarray(0, FEED_SLICE_BYTES);
     this.pending = this.pending.subarray(slice.length);
-    this.unzip.push(slice);
+    this.parser.push(slice);
     this.fedBytes += slice.length;
     return true;
   }
@@ -95,7 +92,7 @@ export class ZipStreamReader {
     entry.chunks.length = 0;
     if (!entry.finished) {
       entry.crc = undefined;
-      entry.file.terminate();
+      entry.decoder.terminate();
     }
   }
 
@@ -124,47 +121,52 @@ export class ZipStreamReader {
     await this.source.return?.();
   }
 
-  private discover(file: UnzipFile): void {
+  private discover(member: LocalMember): MemberSink {
     this.entriesFound++;
-    const name = `${this.archive}!${file.name}`;
+    const name = `${this.archive}!${member.name}`;
+    const skipped = this.skipReason(member, name);
+    const decoder = skipped ? new DiscardingDecoder() : decoderFor(member.compression);
     const entry: EntryState = {
-      path: file.name,
+      path: member.name,
       name,
-      file,
+      decoder,
       chunks: [],
       inflatedBytes: 0,
       crc: 0,
       finished: false,
       failure: undefined,
       discarded: false,
-      skipped: this.skipReason(file, name),
+      skipped,
     };
     this.current = entry;
     this.found.push(entry);
-    if (file.compression !== STORED && file.compression !== DEFLATED) {
-      // fflate's start() throws for a method it has no decoder for; this one reads past the member.
-      this.unzip.register(discardingDecoder(file.compression));
-    }
-    file.ondata = (error, data, final) => this.receive(entry, error, data, final);
-    file.start();
+    decoder.ondata = (error, data, final) => this.receive(entry, error, data, final);
     if (entry.skipped) this.discard(entry);
     this.discovered.push(entry);
+    return decoder;
   }
 
-  private skipReason(file: UnzipFile, name: string): ContainerIssue | undefined {
-    if (file.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'directory; skipped' };
-    if (file.compression !== STORED && file.compression !== DEFLATED) {
+  private skipReason(member: LocalMember, name: string): ContainerIssue | undefined {
+    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'directory; skipped' };
+    if (member.encrypted) {
       return {
         kind: 'unsupported-compression',
         file: name,
-        reason: `${describeMethod(file.compression)}; only stored and deflated members can be read; skipped`,
+        reason: 'encrypted (password-protected); it cannot be read; skipped',
       };
     }
-    if (file.originalSize !== undefined && file.originalSize > this.maxEntryBytes) {
+    if (member.compression !== STORED && member.compression !== DEFLATED) {
+      return {
+        kind: 'unsupported-compression',
+        file: name,
+        reason: `${describeMethod(member.compression)}; only stored and deflated members can be read; skipped`,
+      };
+    }
+    if (member.originalSize !== undefined && member.originalSize > this.maxEntryBytes) {
       return {
         kind: 'too-large',
         file: name,
-        reason: this.tooLargeReason(`declares ${file.originalSize} bytes`),
+        reason: this.tooLargeReason(`declares ${member.originalSize} bytes`),
       };
     }
     return undefined;
@@ -186,7 +188,7 @@ export class ZipStreamReader {
         entry.failure = new ContainerError('too-large', entry.name, this.tooLargeReason('inflates'), {
           deliveredBytes: entry.inflatedBytes,
         });
-        entry.file.terminate();
+        entry.decoder.terminate();
         return;
       }
       entry.inflatedBytes += data.length;
@@ -201,10 +203,7 @@ export class ZipStreamReader {
   }
 
   private checkEnd(): void {
-    try {
-      this.unzip.push(EMPTY, true);
-    } catch {
-      // fflate throws when the input ends inside a member's data.
+    if (this.parser.end()) {
       const entry = this.current;
       if (entry && !entry.finished) {
         entry.finished = true;
@@ -247,7 +246,7 @@ export class ZipStreamReader {
 
 /**
  * The first member read whole whose content does not match the CRC-32 the central directory lists for it
- * (fflate checks none): its events were read as they came, and the file error says the member is damaged.
+ * (streaming cannot check it sooner): its events were read as they came, and the file error says the member is damaged.
  */
 function damagedMember(
   found: readonly EntryState[],
@@ -276,55 +275,8 @@ function damagedMember(
   );
 }
 
-/** A name as fflate decoded it against the directory's bytes: UTF-8, or CP437 read as Latin-1 by fflate. */
+/** A name as the local header gave it against the directory's bytes: UTF-8, or CP437 read as Latin-1. */
 function namesMatch(path: string, name: Uint8Array): boolean {
   const bytes = Buffer.from(name.buffer, name.byteOffset, name.byteLength);
   return bytes.toString('utf8') === path || bytes.toString('latin1') === path;
-}
-
-/** fflate's inflater made stoppable, so that a refused or abandoned member is skipped without inflating it. */
-class StoppableInflate implements UnzipDecoder {
-  static readonly compression = DEFLATED;
-  ondata: AsyncFlateStreamHandler = () => {};
-  private stopped = false;
-  private readonly inflate = new Inflate((data, final) => this.ondata(null, data, final));
-
-  push(chunk: Uint8Array, final: boolean): void {
-    if (this.stopped) return;
-    try {
-      this.inflate.push(chunk, final);
-    } catch (error) {
-      this.stopped = true;
-      this.ondata(error as FlateError, new Uint8Array(0), true);
-    }
-  }
-
-  terminate(): void {
-    this.stopped = true;
-  }
-}
-
-function discardingDecoder(compression: number) {
-  return class DiscardingDecoder implements UnzipDecoder {
-    static readonly compression = compression;
-    ondata: AsyncFlateStreamHandler = () => {};
-    push(_chunk: Uint8Array, final: boolean): void {
-      if (final) this.ondata(null, new Uint8Array(0), true);
-    }
-  };
-}
-
-const METHOD_NAMES: Readonly<Record<number, string>> = {
-  9: 'deflate64',
-  12: 'bzip2',
-  14: 'LZMA',
-  93: 'Zstandard',
-  95: 'xz',
-  98: 'PPMd',
-  99: 'AES encryption',
-};
-
-function describeMethod(method: number): string {
-  const name = METHOD_NAMES[method];
-  return `compression method ${method}${name ? ` (${name})` : ''}`;
 }

@@ -1,18 +1,14 @@
 /*
- * ZIP archives are read with fflate's streaming `Unzip` (MIT, no dependencies, actively released). The
- * candidates compared:
- * - fflate `Unzip`: parses local headers as bytes arrive, so it works on a non-seekable stream (an S3
- *   GetObject body, stdin) and never holds the archive; stored and deflated members, data descriptors,
- *   zip64 sizes; pluggable decoders, which lets a refused member be skipped without inflating it.
- * - yauzl, @zip.js/zip.js, node-stream-zip: read the central directory first, so they need random access
- *   (zip.js buffers a plain stream whole into a Blob).
- * - unzipper `Parse`, unzip-stream: stream too, but stop the whole archive at the first corrupt member,
- *   and pull in old dependencies (bluebird, fs-extra; binary, mkdirp).
- * fflate's gaps, covered in zip-stream-reader.ts: it checks neither that the archive is complete (a
- * truncated central directory goes unnoticed), nor that its member count is right, nor any CRC-32, so the
- * end record is checked, and each member's content against the CRC-32 the central directory lists (when
- * the directory fits the tail kept for the end record, and is not zip64's). Its known limit: it finds the
- * end of a member written with a data descriptor by scanning for the next record signature.
+ * ZIP archives are read as a stream, by their local headers (zip-local-parser.ts), so that an S3 GetObject
+ * body or stdin works and the archive is never held; members are inflated by fflate's `Inflate` (MIT, no
+ * dependencies). The central directory, last in the archive, is read from a tail kept while streaming and
+ * checks what streaming cannot: that the archive is complete, its member count, and each member's CRC-32
+ * (when the directory fits that tail, and is not zip64's).
+ *
+ * Libraries compared: yauzl, @zip.js/zip.js and node-stream-zip read the central directory first, so they
+ * need random access (zip.js buffers a plain stream whole); unzipper `Parse` and unzip-stream stop the whole
+ * archive at the first corrupt member; fflate's `Unzip`, used until it was found to end a member written
+ * with a data descriptor at the first record signature in its data (an archive inside it, or chance).
  */
 import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { strToU8, Zip, ZipDeflate, ZipPassThrough, zipSync } from 'fflate';
+import { deflateRawSync } from 'node:zlib';
+import { strToU8, Zip, ZipPassThrough, zipSync } from 'fflate';
 import * as yazl from 'yazl';
 import { ContainerError, type ContainerIssue } from '../../../functions/domain/reading/container-error.js';
 import { type OpenExportOptions, openExport } from '../../../functions/domain/reading/containers.js';
@@ -45,6 +46,23 @@ export function zipWithSizes(members: readonly ArchiveMember[]): Uint8Array {
   );
 }
 
+/**
+ * A member for fflate's streaming writer, deflated by zlib: fflate's own streaming `Deflate` writes invalid
+ * back-references for some inputs (fflate issue 260, open in 0.8.3), which made archives unreadable at random.
+ * Takes its content in one push.
+ */
+class ZlibZipDeflate extends ZipPassThrough {
+  constructor(path: string) {
+    super(path);
+    this.compression = 8;
+  }
+
+  protected override process(chunk: Uint8Array, final: boolean): void {
+    if (!final) throw new Error('ZlibZipDeflate takes a member in one push');
+    this.ondata(null, deflateRawSync(chunk), final);
+  }
+}
+
 /** fflate's streaming writer: every member followed by a data descriptor, as streaming zippers write. */
 export function zipWithDataDescriptors(members: readonly ArchiveMember[]): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -53,7 +71,7 @@ export function zipWithDataDescriptors(members: readonly ArchiveMember[]): Uint8
     parts.push(data);
   });
   for (const member of members) {
-    const file = member.deflate === false ? new ZipPassThrough(member.path) : new ZipDeflate(member.path);
+    const file = member.deflate === false ? new ZipPassThrough(member.path) : new ZlibZipDeflate(member.path);
     zip.add(file);
     file.push(member.content, true);
   }

@@ -84,7 +84,8 @@ describe('openExport memory', () => {
       'large.zip!stored.json': 60 * MiB,
       'large.zip!hour.json.gz': 60 * MiB,
     });
-    // About 45 MiB on Node 20, the generator's deflating included; holding one member whole adds 60 to 80.
-    expect((peakRss - baseline) / MiB).toBeLessThan(64);
+    // 40 to 65 MiB on Node 20, the generator's deflating included, as garbage collection happens to run
+    // (nothing stays after one); holding the largest member whole adds 80.
+    expect((peakRss - baseline) / MiB).toBeLessThan(96);
   }, 180_000);
 });

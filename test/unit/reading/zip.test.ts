@@ -213,6 +213,27 @@ describe('ZIP archives', () => {
     expect(outcome.members.map((member) => member.text)).toEqual(['{"b":2}']);
   });
 
+  it('skips and reports an encrypted member instead of reading its ciphertext as events', async () => {
+    const archive = zipWithSizes([
+      { path: 'a.json', content: bytesOf('{"a":1}'), deflate: false },
+      { path: 'b.json', content: bytesOf('{"b":2}'), deflate: false },
+    ]);
+    // Flag bit 0 of a.json's local header: encrypted (its data would start with a 12-byte cipher header).
+    const header = dataOffset(archive, 'a.json') - 'a.json'.length - 30;
+    archive[header + 6] = (archive[header + 6] ?? 0) | 1;
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.issues).toEqual([
+      {
+        kind: 'unsupported-compression',
+        file: 'export.zip!a.json',
+        reason: 'encrypted (password-protected); it cannot be read; skipped',
+      },
+    ]);
+    expect(outcome.members.map((member) => member.text)).toEqual(['{"b":2}']);
+  });
+
   describe('truncated archives', () => {
     const content = [
       { path: 'a.json', content: bytesOf(trackLines(400, 'a')) },

@@ -1,0 +1,86 @@
+import type { MemberSink } from './zip-local-parser.js';
+import { indexOfPK, isRecordSignature, viewOf } from './zip-signatures.js';
+
+const DATA_DESCRIPTOR = 0x08074b50;
+/**
+ * Bytes past a descriptor's start that decide whether it is one: the longest form (signature, CRC-32 and
+ * zip64 sizes) or the unsigned zip64 form followed by the next record's signature.
+ */
+export const DESCRIPTOR_DECIDED_AFTER = 24;
+
+/** Where a member's data ends: its data descriptor's offset in the bytes searched, and the descriptor's length. */
+export interface DescriptorEnd {
+  readonly at: number;
+  readonly length: number;
+}
+
+export interface EndSearch {
+  /** The input has ended: descriptors are tried wherever they fit, not only where more bytes decide them. */
+  readonly atEnd?: boolean;
+  /** Only descriptors starting before this offset are tried. */
+  readonly startsBefore?: number;
+}
+
+/**
+ * A member written with a data descriptor (flag bit 3), whose size is known only after its data. It ends at
+ * the first data descriptor whose compressed size is the member's length up to it: signed (`PK\x07\x08`
+ * first), or unsigned, when a record's signature must follow it. Its CRC-32 is not asked to match: a damaged
+ * member would then run on to the archive's end (the central directory's CRC-32 reports it instead).
+ * fflate's `Unzip` ended such a member at the first record signature instead, which an archive stored
+ * inside the member has (deflate keeps incompressible bytes as they are), and which compressed data holds
+ * by chance about once per gigabyte.
+ */
+export class DescribedMember {
+  /** Bytes handed on so far. */
+  private delivered = 0;
+  private readonly sizeLength: number;
+
+  constructor(
+    readonly sink: MemberSink,
+    zip64: boolean,
+  ) {
+    this.sizeLength = zip64 ? 8 : 4;
+  }
+
+  deliver(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.sink.data(bytes);
+    this.delivered += bytes.length;
+  }
+
+  /** The member's end in `bytes`, which follow the bytes delivered, if it is decided there. */
+  findEnd(bytes: Uint8Array, { atEnd = false, startsBefore = Number.POSITIVE_INFINITY }: EndSearch = {}) {
+    const view = viewOf(bytes);
+    const signedLength = 8 + 2 * this.sizeLength;
+    const unsignedLength = 4 + 2 * this.sizeLength;
+    const lastStart = Math.min(
+      startsBefore - 1,
+      atEnd ? bytes.length - unsignedLength : bytes.length - DESCRIPTOR_DECIDED_AFTER,
+    );
+    const sizeIsOffset = (at: number, sizeOffset: number): boolean =>
+      sizeOffset + this.sizeLength <= bytes.length &&
+      (this.sizeLength === 8
+        ? Number(view.getBigUint64(sizeOffset, true))
+        : view.getUint32(sizeOffset, true)) ===
+        this.delivered + at;
+    let found: DescriptorEnd | undefined;
+    for (let pk = indexOfPK(bytes, 0); pk !== -1; pk = indexOfPK(bytes, pk + 1)) {
+      // No later signature can start a descriptor before the one found.
+      if (pk + 4 > bytes.length || (found !== undefined && pk - unsignedLength > found.at)) break;
+      const signature = view.getUint32(pk, true);
+      if (signature === DATA_DESCRIPTOR && pk <= lastStart && sizeIsOffset(pk, pk + 8)) {
+        found = earlier(found, { at: pk, length: signedLength });
+      }
+      // Unsigned: the signature found is the next record's, right after the descriptor.
+      const at = pk - unsignedLength;
+      if (isRecordSignature(signature) && at >= 0 && at <= lastStart && sizeIsOffset(at, at + 4)) {
+        found = earlier(found, { at, length: unsignedLength });
+      }
+    }
+    return found;
+  }
+}
+
+function earlier(a: DescriptorEnd | undefined, b: DescriptorEnd): DescriptorEnd {
+  return a === undefined || b.at < a.at ? b : a;
+}

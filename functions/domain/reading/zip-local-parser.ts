@@ -1,0 +1,224 @@
+/**
+ * Splits a streamed ZIP archive into its members by their local headers, without the central directory
+ * (which comes last, and a stream cannot seek to it). A member that says its size up front ends there; one
+ * written with a data descriptor ends where zip-data-descriptor.ts finds it.
+ */
+import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
+import { LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
+
+/** A member as its local header declares it. */
+export interface LocalMember {
+  readonly name: string;
+  readonly compression: number;
+  /** The declared sizes; undefined when the member is written with a data descriptor. */
+  readonly compressedSize: number | undefined;
+  readonly originalSize: number | undefined;
+  /** Encrypted (flag bit 0): its data cannot be read without a password. */
+  readonly encrypted: boolean;
+}
+
+/** Receives a member's stored (still compressed) bytes, in order. */
+export interface MemberSink {
+  data(chunk: Uint8Array): void;
+  /** Every byte of the member was given. */
+  end(): void;
+}
+
+const LOCAL_HEADER_LENGTH = 30;
+const FLAG_ENCRYPTED = 1;
+const FLAG_DATA_DESCRIPTOR = 8;
+const FLAG_UTF8_NAME = 0x800;
+const ZIP64_EXTRA = 0x0001;
+const UINT32_MAX = 0xffffffff;
+const EMPTY = new Uint8Array(0);
+
+type State =
+  | { readonly kind: 'between' }
+  | { readonly kind: 'sized'; readonly sink: MemberSink; remaining: number }
+  | { readonly kind: 'described'; readonly member: DescribedMember }
+  | { readonly kind: 'directory' };
+
+/** A push parser: give it the archive's bytes in order; it announces each member and hands on its bytes. */
+export class ZipLocalParser {
+  private state: State = { kind: 'between' };
+  /** Bytes received but not yet handed on: a partial header, or a possible data descriptor's start. */
+  private held: Uint8Array = EMPTY;
+
+  constructor(private readonly onMember: (member: LocalMember) => MemberSink) {}
+
+  push(chunk: Uint8Array): void {
+    let rest = chunk;
+    if (this.state.kind === 'described' && this.held.length > 0 && chunk.length >= DESCRIPTOR_DECIDED_AFTER) {
+      rest = this.settleHeld(this.state.member, chunk);
+    }
+    let bytes = this.held.length === 0 ? rest : concat(this.held, rest);
+    this.held = EMPTY;
+    while (bytes.length > 0) {
+      const left = this.step(bytes);
+      if (left === undefined) return;
+      bytes = left;
+    }
+  }
+
+  /**
+   * The input ended. True when it ended inside a member's data, whose bytes so far were all handed on (the
+   * member's sink is not ended); false after a header, between members or in the central directory.
+   */
+  end(): boolean {
+    const state = this.state;
+    if (state.kind === 'sized') return true;
+    if (state.kind !== 'described') return false;
+    const held = this.held;
+    this.held = EMPTY;
+    // A descriptor that ends the input (a truncated archive) still ends its member.
+    const end = state.member.findEnd(held, { atEnd: true });
+    state.member.deliver(end === undefined ? held : held.subarray(0, end.at));
+    if (end === undefined) return true;
+    this.endMember(state.member);
+    return false;
+  }
+
+  /** Consumes from the front of `bytes`; returns what is left, or undefined once the rest is held. */
+  private step(bytes: Uint8Array): Uint8Array | undefined {
+    const state = this.state;
+    switch (state.kind) {
+      case 'directory':
+        // The central directory and end record: read from the archive's tail, not here.
+        return undefined;
+      case 'sized': {
+        const part = bytes.subarray(0, state.remaining);
+        state.remaining -= part.length;
+        if (part.length > 0) state.sink.data(part);
+        if (state.remaining > 0) return undefined;
+        state.sink.end();
+        this.state = { kind: 'between' };
+        return bytes.subarray(part.length);
+      }
+      case 'described':
+        return this.stepDescribed(state.member, bytes);
+      case 'between':
+        return this.stepBetween(bytes);
+    }
+  }
+
+  private stepBetween(bytes: Uint8Array): Uint8Array | undefined {
+    const at = nextRecord(bytes);
+    if (at === undefined) {
+      // Bytes that are no record (a damaged archive, or a descriptor the member did not announce) are
+      // passed over; the last three may start a signature.
+      return this.hold(bytes.subarray(Math.max(0, bytes.length - 3)));
+    }
+    if (viewOf(bytes).getUint32(at, true) !== LOCAL_FILE_HEADER) {
+      this.state = { kind: 'directory' };
+      return undefined;
+    }
+    const header = bytes.subarray(at);
+    if (header.length < LOCAL_HEADER_LENGTH) return this.hold(header);
+    const headerView = viewOf(header);
+    const nameLength = headerView.getUint16(26, true);
+    const headerLength = LOCAL_HEADER_LENGTH + nameLength + headerView.getUint16(28, true);
+    if (header.length < headerLength) return this.hold(header);
+    this.startMember(header.subarray(0, headerLength), nameLength);
+    return header.subarray(headerLength);
+  }
+
+  private startMember(header: Uint8Array, nameLength: number): void {
+    const view = viewOf(header);
+    const flags = view.getUint16(6, true);
+    const compression = view.getUint16(8, true);
+    const nameBytes = Buffer.from(header.buffer, header.byteOffset + LOCAL_HEADER_LENGTH, nameLength);
+    const declared = { compressedSize: view.getUint32(18, true), originalSize: view.getUint32(22, true) };
+    const zip64 = readZip64Extra(view, LOCAL_HEADER_LENGTH + nameLength, header.length, declared);
+    // With a data descriptor, the header's sizes are zeros (or, from some writers, wrong).
+    const described = (flags & FLAG_DATA_DESCRIPTOR) !== 0;
+    const { compressedSize, originalSize } = described
+      ? { compressedSize: undefined, originalSize: undefined }
+      : (zip64 ?? declared);
+    const sink = this.onMember({
+      name: nameBytes.toString((flags & FLAG_UTF8_NAME) !== 0 ? 'utf8' : 'latin1'),
+      compression,
+      compressedSize,
+      originalSize,
+      encrypted: (flags & FLAG_ENCRYPTED) !== 0,
+    });
+    this.state =
+      compressedSize === undefined
+        ? { kind: 'described', member: new DescribedMember(sink, zip64 !== undefined) }
+        : { kind: 'sized', sink, remaining: compressedSize };
+  }
+
+  private stepDescribed(member: DescribedMember, bytes: Uint8Array): Uint8Array | undefined {
+    const end = member.findEnd(bytes);
+    if (end === undefined) {
+      // A descriptor starting too near the end is decided by the next chunk.
+      const decided = Math.max(0, bytes.length - DESCRIPTOR_DECIDED_AFTER + 1);
+      member.deliver(bytes.subarray(0, decided));
+      return this.hold(bytes.subarray(decided));
+    }
+    member.deliver(bytes.subarray(0, end.at));
+    this.endMember(member);
+    return bytes.subarray(end.at + end.length);
+  }
+
+  /**
+   * Decides the bytes held back from a member of unknown size by the start of the next chunk, so that the
+   * chunk is not copied to join them (each of a member's bytes would be copied once more).
+   */
+  private settleHeld(member: DescribedMember, chunk: Uint8Array): Uint8Array {
+    const held = this.held;
+    const joined = concat(held, chunk.subarray(0, DESCRIPTOR_DECIDED_AFTER));
+    const end = member.findEnd(joined, { startsBefore: held.length });
+    if (end === undefined) {
+      member.deliver(held);
+      this.held = EMPTY;
+      return chunk;
+    }
+    member.deliver(held.subarray(0, end.at));
+    this.endMember(member);
+    const after = end.at + end.length;
+    this.held = after < held.length ? held.subarray(after) : EMPTY;
+    return chunk.subarray(Math.max(0, after - held.length));
+  }
+
+  private endMember(member: DescribedMember): void {
+    member.sink.end();
+    this.state = { kind: 'between' };
+  }
+
+  private hold(bytes: Uint8Array): undefined {
+    this.held = bytes.slice();
+    return undefined;
+  }
+}
+
+/**
+ * The zip64 extra field, when the header has one: it holds, in this order, the original and then the
+ * compressed size, each only when the header's own field is 0xffffffff.
+ */
+function readZip64Extra(
+  view: DataView,
+  extraStart: number,
+  extraEnd: number,
+  declared: { compressedSize: number; originalSize: number },
+): { compressedSize: number; originalSize: number } | undefined {
+  for (let at = extraStart; at + 4 <= extraEnd; at += 4 + view.getUint16(at + 2, true)) {
+    if (view.getUint16(at, true) !== ZIP64_EXTRA) continue;
+    const end = Math.min(extraEnd, at + 4 + view.getUint16(at + 2, true));
+    let field = at + 4;
+    const next = (header: number): number => {
+      if (header !== UINT32_MAX || field + 8 > end) return header;
+      field += 8;
+      return Number(view.getBigUint64(field - 8, true));
+    };
+    const originalSize = next(declared.originalSize);
+    return { originalSize, compressedSize: next(declared.compressedSize) };
+  }
+  return undefined;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
