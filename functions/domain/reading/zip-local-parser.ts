@@ -4,6 +4,7 @@
  * written with a data descriptor ends where zip-data-descriptor.ts finds it.
  */
 import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
+import { decodeZipName } from './zip-names.js';
 import { LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
 
 /** A member as its local header declares it. */
@@ -27,7 +28,6 @@ export interface MemberSink {
 const LOCAL_HEADER_LENGTH = 30;
 const FLAG_ENCRYPTED = 1;
 const FLAG_DATA_DESCRIPTOR = 8;
-const FLAG_UTF8_NAME = 0x800;
 const ZIP64_EXTRA = 0x0001;
 const UINT32_MAX = 0xffffffff;
 const EMPTY = new Uint8Array(0);
@@ -126,7 +126,6 @@ export class ZipLocalParser {
     const view = viewOf(header);
     const flags = view.getUint16(6, true);
     const compression = view.getUint16(8, true);
-    const nameBytes = Buffer.from(header.buffer, header.byteOffset + LOCAL_HEADER_LENGTH, nameLength);
     const declared = { compressedSize: view.getUint32(18, true), originalSize: view.getUint32(22, true) };
     const zip64 = readZip64Extra(view, LOCAL_HEADER_LENGTH + nameLength, header.length, declared);
     // With a data descriptor, the header's sizes are zeros (or, from some writers, wrong).
@@ -135,7 +134,7 @@ export class ZipLocalParser {
       ? { compressedSize: undefined, originalSize: undefined }
       : (zip64 ?? declared);
     const sink = this.onMember({
-      name: nameBytes.toString((flags & FLAG_UTF8_NAME) !== 0 ? 'utf8' : 'latin1'),
+      name: decodeZipName(header.subarray(LOCAL_HEADER_LENGTH, LOCAL_HEADER_LENGTH + nameLength), flags),
       compression,
       compressedSize,
       originalSize,

@@ -16,6 +16,7 @@ import {
   type MemberDecoder,
   STORED,
 } from './zip-member-decoders.js';
+import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
 
 /** What is known of one archive member while it is read. */
 export interface EntryState {
@@ -275,8 +276,7 @@ function damagedMember(
   );
 }
 
-/** A name as the local header gave it against the directory's bytes: UTF-8, or CP437 read as Latin-1. */
+/** A name as the local header gave it against the directory's bytes, whose UTF-8 flag may differ. */
 function namesMatch(path: string, name: Uint8Array): boolean {
-  const bytes = Buffer.from(name.buffer, name.byteOffset, name.byteLength);
-  return bytes.toString('utf8') === path || bytes.toString('latin1') === path;
+  return decodeZipName(name, 0) === path || decodeZipName(name, FLAG_UTF8_NAME) === path;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../functions/domain/reading/container-error.js';
@@ -99,6 +100,42 @@ describe('ZIP archives', () => {
       { kind: 'directory', file: 'export.zip!day/', reason: 'directory; skipped' },
     ]);
     expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!day/0.json']);
+  });
+
+  describe('member names without the UTF-8 flag', () => {
+    // Info-ZIP's zip 3.0 on Linux (test/fixtures/zip/README.md): UTF-8 names, no flag, no Unicode extra field.
+    it('reads a valid UTF-8 name as UTF-8, as Info-ZIP writes it', async () => {
+      const archive = readFileSync(new URL('../../fixtures/zip/infozip-utf8-names.zip', import.meta.url));
+
+      const outcome = await readExport('export.zip', chunked(archive, [7]));
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.members.map((member) => [member.name, member.text])).toEqual([
+        ['export.zip!café.json', '{"type":"track","event":"café","userId":"u1"}\n'],
+        ['export.zip!Straße.json', '{"type":"track","event":"Straße","userId":"u2"}\n'],
+      ]);
+    });
+
+    it('reads any other name as CP437, as Windows writes it', async () => {
+      const archive = zipWithSizes([{ path: 'cafe.json', content: bytesOf('{}'), deflate: false }]);
+      // 0x82 is é in CP437 (a control character in Latin-1), in the local header and the directory alike.
+      const bytes = Buffer.from(archive);
+      const data = dataOffset(bytes, 'cafe.json');
+      for (let at = bytes.indexOf('cafe.json'); at !== -1; at = bytes.indexOf('cafe.json', at + 1)) {
+        bytes[at + 3] = 0x82;
+      }
+
+      const outcome = await readExport('export.zip', chunked(bytes));
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!café.json']);
+
+      // The directory's name is matched by the same reading, so the member's CRC-32 is still checked.
+      bytes[data] = 0x5b;
+      expect((await readExport('export.zip', chunked(bytes))).error?.message).toMatch(
+        /^export\.zip!café\.json: corrupt member data \(CRC-32 mismatch/,
+      );
+    });
   });
 
   // Rule 1 knows a ZIP by its first local header; an archive without one holds no file to read.
