@@ -21,6 +21,10 @@ export interface EndSearch {
   readonly startsBefore?: number;
 }
 
+/** The longest unsigned descriptor: a record signature after one starts at most this far past it. */
+const LONGEST_UNSIGNED = 20;
+const UINT32_MAX = 0xffffffff;
+
 /**
  * A member written with a data descriptor (flag bit 3), whose size is known only after its data. It ends at
  * the first data descriptor whose compressed size is the member's length up to it: signed (`PK\x07\x08`
@@ -33,14 +37,11 @@ export interface EndSearch {
 export class DescribedMember {
   /** Bytes handed on so far. */
   private delivered = 0;
-  private readonly sizeLength: number;
 
   constructor(
     readonly sink: MemberSink,
-    zip64: boolean,
-  ) {
-    this.sizeLength = zip64 ? 8 : 4;
-  }
+    private readonly zip64: boolean,
+  ) {}
 
   deliver(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
@@ -51,33 +52,47 @@ export class DescribedMember {
   /** The member's end in `bytes`, which follow the bytes delivered, if it is decided there. */
   findEnd(bytes: Uint8Array, { atEnd = false, startsBefore = Number.POSITIVE_INFINITY }: EndSearch = {}) {
     const view = viewOf(bytes);
-    const signedLength = 8 + 2 * this.sizeLength;
-    const unsignedLength = 4 + 2 * this.sizeLength;
-    const lastStart = Math.min(
-      startsBefore - 1,
-      atEnd ? bytes.length - unsignedLength : bytes.length - DESCRIPTOR_DECIDED_AFTER,
-    );
-    const sizeIsOffset = (at: number, sizeOffset: number): boolean =>
-      sizeOffset + this.sizeLength <= bytes.length &&
-      (this.sizeLength === 8
-        ? Number(view.getBigUint64(sizeOffset, true))
-        : view.getUint32(sizeOffset, true)) ===
+    const lastStart = (sizeLength: number) =>
+      Math.min(
+        startsBefore - 1,
+        atEnd ? bytes.length - 4 - 2 * sizeLength : bytes.length - DESCRIPTOR_DECIDED_AFTER,
+      );
+    const sizeIsOffset = (at: number, sizeOffset: number, sizeLength: number): boolean =>
+      sizeOffset + sizeLength <= bytes.length &&
+      (sizeLength === 8 ? Number(view.getBigUint64(sizeOffset, true)) : view.getUint32(sizeOffset, true)) ===
         this.delivered + at;
     let found: DescriptorEnd | undefined;
     for (let pk = indexOfPK(bytes, 0); pk !== -1; pk = indexOfPK(bytes, pk + 1)) {
       // No later signature can start a descriptor before the one found.
-      if (pk + 4 > bytes.length || (found !== undefined && pk - unsignedLength > found.at)) break;
+      if (pk + 4 > bytes.length || (found !== undefined && pk - LONGEST_UNSIGNED > found.at)) break;
       const signature = view.getUint32(pk, true);
-      if (signature === DATA_DESCRIPTOR && pk <= lastStart && sizeIsOffset(pk, pk + 8)) {
-        found = earlier(found, { at: pk, length: signedLength });
+      const signedSizes = this.sizeLength(pk);
+      if (
+        signature === DATA_DESCRIPTOR &&
+        pk <= lastStart(signedSizes) &&
+        sizeIsOffset(pk, pk + 8, signedSizes)
+      ) {
+        found = earlier(found, { at: pk, length: 8 + 2 * signedSizes });
       }
+      if (!isRecordSignature(signature)) continue;
       // Unsigned: the signature found is the next record's, right after the descriptor.
-      const at = pk - unsignedLength;
-      if (isRecordSignature(signature) && at >= 0 && at <= lastStart && sizeIsOffset(at, at + 4)) {
-        found = earlier(found, { at, length: unsignedLength });
+      for (const sizeLength of [4, 8]) {
+        const at = pk - 4 - 2 * sizeLength;
+        if (at < 0 || this.sizeLength(at) !== sizeLength || at > lastStart(sizeLength)) continue;
+        if (sizeIsOffset(at, at + 4, sizeLength)) found = earlier(found, { at, length: 4 + 2 * sizeLength });
       }
     }
     return found;
+  }
+
+  /**
+   * 8 with a zip64 extra field, as the spec says; also past 4 GiB without one, where Java's
+   * ZipOutputStream and Go's archive/zip write 8-byte sizes though the local header (written before the
+   * size was known) has no zip64 field. Below 4 GiB, 8 bytes would misread a 4-byte descriptor whose
+   * original size is 0.
+   */
+  private sizeLength(at: number): number {
+    return this.zip64 || this.delivered + at > UINT32_MAX ? 8 : 4;
   }
 }
 

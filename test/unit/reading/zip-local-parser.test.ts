@@ -193,6 +193,52 @@ describe('ZipLocalParser', () => {
     );
   });
 
+  // OpenJDK 17's ZipOutputStream, seen writing a 4.1 GB member: 8-byte sizes, no zip64 field in the header.
+  it.each(['signed', 'unsigned'] as const)(
+    'ends a member past 4 GiB at a %s descriptor with 8-byte sizes though its header has no zip64 field',
+    (sizes) => {
+      const { archive, dataStarts } = writeArchive([
+        { name: 'big.json', content: new Uint8Array(0), sizes, zip64: false },
+      ]);
+      const header = archive.subarray(0, dataStarts[0]);
+      const after = writeArchive([
+        { name: 'after.json', content: Buffer.from('{}'), sizes: 'header', zip64: false },
+      ]);
+      const zeros = new Uint8Array(64 * 1024 ** 2);
+      const size = 65 * zeros.length;
+      const descriptor = Uint8Array.from([
+        ...(sizes === 'signed' ? PK(7, 8) : []),
+        ...u32(0),
+        ...u64(size),
+        ...u64(size),
+      ]);
+      const found: { name: string; bytes: number; ended: boolean }[] = [];
+      const parser = new ZipLocalParser((member) => {
+        const entry = { name: member.name, bytes: 0, ended: false };
+        found.push(entry);
+        return {
+          data: (chunk) => {
+            entry.bytes += chunk.length;
+          },
+          end: () => {
+            entry.ended = true;
+          },
+        };
+      });
+
+      parser.push(header);
+      for (let pushed = 0; pushed < size; pushed += zeros.length) parser.push(zeros);
+      const rest = Buffer.concat([descriptor, after.archive]);
+      for (let at = 0; at < rest.length; at += 7) parser.push(rest.subarray(at, at + 7));
+
+      expect(parser.end()).toBe(false);
+      expect(found).toEqual([
+        { name: 'big.json', bytes: size, ended: true },
+        { name: 'after.json', bytes: 2, ended: true },
+      ]);
+    },
+  );
+
   it('hands on what it has of a member the archive ends inside, and says so', () => {
     const { archive } = writeArchive([
       { name: 'a.json', content: Buffer.from('{"a":1}\n{"b":2}'), sizes: 'signed', zip64: false },
