@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
+import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
 
 // CloudWatch Logs only accepts these retention periods; anything else fails at deploy time, so reject it at synth.
 const allowedRetentionDays = new Set<number>(
@@ -168,7 +169,10 @@ export const stageConfigSchema = z
         evaluationPeriods: positiveInt,
         ingestErrorsThreshold: positiveInt,
         ingestThrottlesThreshold: positiveInt,
-        /** Age of the oldest waiting S3 event: the backlog is not draining fast enough (or at all). */
+        /**
+         * Age of the oldest waiting S3 event: the backlog is not draining fast enough (or at all). Above the
+         * visibility timeout plus a function timeout, the age one failed delivery and its retry reach.
+         */
         queueAgeThresholdSeconds: positiveInt.max(
           SQS_MAX_RETENTION_SECONDS - 1,
           'must be below 14 days, after which the queue drops the message',
@@ -217,11 +221,14 @@ export const stageConfigSchema = z
         message: 'stages that retain data must also enable termination protection',
       });
     }
-    if (config.alarms.queueAgeThresholdSeconds < config.ingest.timeoutSeconds) {
+    // A file that failed once is received again when the visibility timeout ends and may then take a whole
+    // function timeout: without any backlog its message gets that old, and the alarm fires at the threshold.
+    const oneRetrySeconds = config.ingest.timeoutSeconds * (VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT + 1);
+    if (config.alarms.queueAgeThresholdSeconds <= oneRetrySeconds) {
       ctx.addIssue({
         code: 'custom',
         path: ['alarms', 'queueAgeThresholdSeconds'],
-        message: `must be at least ingest.timeoutSeconds (${config.ingest.timeoutSeconds}): one slow file would already raise it`,
+        message: `must be above the queue's visibility timeout plus ingest.timeoutSeconds (${oneRetrySeconds}): one file failing once would already raise it`,
       });
     }
     const envBytes =

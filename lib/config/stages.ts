@@ -57,7 +57,9 @@ const stageInputs = {
       evaluationPeriods: 1,
       ingestErrorsThreshold: 1,
       ingestThrottlesThreshold: 1,
-      queueAgeThresholdSeconds: 1800,
+      // One failed delivery and its retry reach 2,100 s (visibility timeout 1,800 s + 300 s); a second failure
+      // or a real backlog passes an hour.
+      queueAgeThresholdSeconds: 3600,
       dlqDepthThreshold: 1,
       apiErrorsThreshold: 5,
     },
@@ -103,7 +105,7 @@ const stageInputs = {
       evaluationPeriods: 1,
       ingestErrorsThreshold: 1,
       ingestThrottlesThreshold: 1,
-      queueAgeThresholdSeconds: 600,
+      queueAgeThresholdSeconds: 1200,
       dlqDepthThreshold: 1,
       apiErrorsThreshold: 1,
     },

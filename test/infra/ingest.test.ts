@@ -162,6 +162,17 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     }
   });
 
+  it('raises the queue-age alarm only past what one failed delivery and its retry take', () => {
+    const [ageAlarm] = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'ApproximateAgeOfOldestMessage',
+    );
+    const visibilityTimeout = Number(queue?.Properties.VisibilityTimeout);
+    const functionTimeout = Number(ingestFunction(stateless).properties.Timeout);
+    // A failed message is received again once its visibility timeout ends, and that call may run a whole
+    // function timeout: its age reaches their sum with no backlog at all (the alarm fires at >=).
+    expect(ageAlarm?.Properties.Threshold).toBeGreaterThan(visibilityTimeout + functionTimeout);
+  });
+
   it('alarms on errors, failed messages, throttles, queue age and DLQ depth with the stage thresholds', () => {
     const alarms = Object.entries(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'))
       .filter(([id]) => id.startsWith('Ingest'))

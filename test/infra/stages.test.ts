@@ -290,14 +290,27 @@ describe('stage config validation', () => {
       expect(issuesOf(input)).toEqual([expect.stringMatching(new RegExp(`^ingest\\.${field}: `))]);
     });
 
-    it('refuses a queue-age alarm that one slow file would raise', () => {
-      const input = withChanges(stageConfig('dev'), (config) => {
-        config.alarms.queueAgeThresholdSeconds = config.ingest.timeoutSeconds - 1;
-      });
-      expect(issuesOf(input)).toEqual([
-        'alarms.queueAgeThresholdSeconds: must be at least ingest.timeoutSeconds (300): one slow file would already raise it',
-      ]);
-    });
+    // dev: a 300 s function timeout, so a 1,800 s visibility timeout; one retry ends by 2,100 s.
+    it.each([
+      [299, false],
+      [1800, false],
+      [2100, false],
+      [2101, true],
+    ])(
+      'takes a queue-age alarm of %i s only above what one failed file and its retry reach (%s)',
+      (seconds, ok) => {
+        const input = withChanges(stageConfig('dev'), (config) => {
+          config.alarms.queueAgeThresholdSeconds = seconds;
+        });
+        expect(issuesOf(input)).toEqual(
+          ok
+            ? []
+            : [
+                "alarms.queueAgeThresholdSeconds: must be above the queue's visibility timeout plus ingest.timeoutSeconds (2100): one file failing once would already raise it",
+              ],
+        );
+      },
+    );
 
     it.each([
       [5, 288, true],
