@@ -39,8 +39,8 @@ export interface FileSummary {
   container: RecordContainer | undefined;
   compression: 'none' | 'gzip';
   /**
-   * Candidate events read (non-blank lines, or array elements): accepted + rejected, except in a ZIP member
-   * skipped as holding no events, whose records are neither.
+   * Candidate events read (non-blank lines, or array elements): accepted + rejected. A ZIP member skipped as
+   * holding no events counts none: its lines were never candidates.
    */
   records: number;
   accepted: number;
@@ -306,6 +306,9 @@ async function readMember(
     }
     // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
     summary.rejected = 0;
+    // Nor candidate events: counted, a README's lines would add to the run's records, and under a named
+    // format look like records that format rejected.
+    if (skipped) summary.records = 0;
     held.discard();
   }
   return summary;

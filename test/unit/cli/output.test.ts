@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../../cli/report/html.js';
 import { REPORT_CSP } from '../../../cli/report/render.js';
@@ -42,6 +43,13 @@ describe('sessionize output', () => {
       track({ userId: 'plain', messageId: '5', event: 'a,"b"' }),
     ]);
     writeFileSync(join(dir, `name${ESC}[31m.ndjson`), `${track({ userId: 'u-9' })}\n`);
+    writeFileSync(
+      join(dir, 'export.zip'),
+      zipSync({
+        'README.txt': Buffer.from('export notes\nsecond line\n'),
+        'events.ndjson': Buffer.from(`${track({ userId: 'u-1', messageId: 'z-1' })}\n`),
+      }),
+    );
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +72,18 @@ describe('sessionize output', () => {
       sessions: 2,
       users: 2,
     });
+  });
+
+  it('counts no records for a skipped ZIP member, in its file entry and in the run', async () => {
+    const json = JSON.parse((await runCli(['--format', 'json', 'export.zip'], { cwd: dir })).stdout);
+    expect(json.files).toEqual([
+      expect.objectContaining({ file: 'export.zip!README.txt', skipped: expect.any(String), records: 0 }),
+      expect.objectContaining({ file: 'export.zip!events.ndjson', records: 1, accepted: 1 }),
+    ]);
+    expect(json.summary).toMatchObject({ files: 2, records: 1, accepted: 1, rejected: 0 });
+    // Its lines were never events, so a named format cannot have rejected them all.
+    const named = await runCli(['--input-format', 'segment', 'export.zip'], { cwd: dir });
+    expect(named.stderr).not.toContain('every record was rejected');
   });
 
   it('names the element of a JSON array a rejection is, beside its line', async () => {

@@ -97,7 +97,7 @@ describe('readExport: ZIP members', () => {
     const byFile = Object.fromEntries(result.summaries.map((summary) => [summary.file, summary]));
     expect(byFile['export.zip!events.ndjson']).toMatchObject({ format: 'posthog', accepted: 1 });
     expect(byFile['export.zip!events.ndjson']?.skipped).toBeUndefined();
-    expect(byFile['export.zip!manifest.json']).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(byFile['export.zip!manifest.json']).toMatchObject({ records: 0, accepted: 0, rejected: 0 });
     expect(byFile['export.zip!manifest.json']?.skipped).toBeDefined();
   });
 
