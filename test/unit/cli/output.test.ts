@@ -43,6 +43,16 @@ describe('sessionize output', () => {
       track({ userId: 'plain', messageId: '5', event: 'a,"b"' }),
     ]);
     writeFileSync(join(dir, `name${ESC}[31m.ndjson`), `${track({ userId: 'u-9' })}\n`);
+    const campaign = (userId: string, campaign: Record<string, unknown>) =>
+      track({ userId, type: 'page', context: { campaign } });
+    write('campaigns.ndjson', [
+      campaign('c-1', { source: '', medium: 'email' }),
+      campaign('c-2', { medium: 'email' }),
+      campaign('c-3', { source: 'news', medium: 'email' }),
+      campaign('c-4', { source: 'news' }),
+      campaign('c-5', { source: ' ' }),
+      track({ userId: 'c-6', type: 'page', properties: { url: 'https://x/?utm_source=&utm_medium=cpc' } }),
+    ]);
     writeFileSync(
       join(dir, 'export.zip'),
       zipSync({
@@ -148,6 +158,23 @@ describe('sessionize output', () => {
     ]);
     expect(rows.find((row) => row.startsWith(`'@SUM`))).toContain(`,'=1+1,'=1+1`);
     expect(rows.find((row) => row.startsWith('plain'))).toContain(',"a,""b""","a,""b"""');
+  });
+
+  it('counts in the report the campaign sources the JSON output shows, "" as no source (rule 9)', async () => {
+    const json = JSON.parse((await runCli(['--format', 'json', 'campaigns.ndjson'], { cwd: dir })).stdout);
+    const sources = (json.sessions as { campaign: { source: unknown } | null }[]).map(
+      (session) => session.campaign?.source,
+    );
+    expect(sources).toEqual(['', null, 'news', 'news', ' ', '']);
+    const page = (await runCli(['--format', 'html', 'campaigns.ndjson'], { cwd: dir })).stdout;
+    const table = page.slice(page.indexOf('<section id="campaign-sources">'));
+    const rows = [...table.matchAll(/<td class="key" title="([^"]*)">[^<]*<\/td><td class="count">(\d+)</g)];
+    expect(rows.map(([, key, count]) => [key, Number(count)])).toEqual([
+      ['news', 2],
+      // Quoted, so that a blank source can be seen.
+      ['&quot; &quot;', 1],
+    ]);
+    expect(table).toContain('3 of 6 sessions have a campaign source.');
   });
 
   it('writes a self-contained HTML report: inline style, no script, nothing fetched', async () => {

@@ -91,6 +91,8 @@ describe('createReportAggregator', () => {
     );
     report.add(sessionView('a', T0 + 2 * DAY, { entryPage: page('/b', null), campaign: campaign('news') }));
     report.add(sessionView('a', T0 + 3 * DAY, { entryPage: null, campaign: campaign('ads') }));
+    // A medium-only campaign: its source is "" or null by how it was sent, no source either way (rule 9).
+    report.add(sessionView('a', T0 + 4 * DAY, { entryPage: null, campaign: campaign(null) }));
 
     const data = report.finish();
 
