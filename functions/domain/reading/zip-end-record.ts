@@ -1,4 +1,11 @@
 /** The end-of-central-directory record, read from the last bytes of a streamed archive. */
+import {
+  CENTRAL_FILE_HEADER,
+  END_OF_CENTRAL_DIRECTORY,
+  viewOf,
+  ZIP64_END_OF_CENTRAL_DIRECTORY,
+  ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
+} from './zip-signatures.js';
 
 const END_OF_CENTRAL_DIRECTORY_LENGTH = 22;
 const MAX_COMMENT_LENGTH = 0xffff;
@@ -31,11 +38,11 @@ export function readEndOfCentralDirectory(
   tail: Uint8Array,
   archiveLength: number,
 ): EndOfCentralDirectory | undefined {
-  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  const view = viewOf(tail);
   const tailOffset = archiveLength - tail.length;
   const lowest = Math.max(0, tail.length - END_OF_CENTRAL_DIRECTORY_LENGTH - MAX_COMMENT_LENGTH);
   for (let at = tail.length - END_OF_CENTRAL_DIRECTORY_LENGTH; at >= lowest; at--) {
-    if (view.getUint32(at, true) !== 0x06054b50) continue;
+    if (view.getUint32(at, true) !== END_OF_CENTRAL_DIRECTORY) continue;
     // Writers that pad after the comment exist, so the record need not end the file exactly.
     if (at + END_OF_CENTRAL_DIRECTORY_LENGTH + view.getUint16(at + 20, true) > tail.length) continue;
     const entryCount = view.getUint16(at + 10, true);
@@ -64,7 +71,8 @@ function readDirectory(
   const entries: DirectoryEntry[] = [];
   let at = start;
   while (entries.length < count) {
-    if (at + CENTRAL_FILE_HEADER_LENGTH > end || view.getUint32(at, true) !== 0x02014b50) return undefined;
+    if (at + CENTRAL_FILE_HEADER_LENGTH > end || view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
+      return undefined;
     const nameLength = view.getUint16(at + 28, true);
     const next =
       at +
@@ -84,10 +92,11 @@ function readDirectory(
 }
 
 function readZip64EntryCount(view: DataView, locator: number, tailOffset: number): number | undefined {
-  if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) return undefined;
+  if (locator < 0 || view.getUint32(locator, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)
+    return undefined;
   const record = Number(view.getBigUint64(locator + 8, true)) - tailOffset;
   if (record < 0 || record + ZIP64_END_OF_CENTRAL_DIRECTORY_LENGTH > locator) return undefined;
-  if (view.getUint32(record, true) !== 0x06064b50) return undefined;
+  if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) return undefined;
   return Number(view.getBigUint64(record + 32, true));
 }
 

@@ -51,7 +51,7 @@ export class ZipLocalParser {
     if (this.state.kind === 'described' && this.held.length > 0 && chunk.length >= DESCRIPTOR_DECIDED_AFTER) {
       rest = this.settleHeld(this.state.member, chunk);
     }
-    let bytes = this.held.length === 0 ? rest : concat(this.held, rest);
+    let bytes = this.held.length === 0 ? rest : Buffer.concat([this.held, rest]);
     this.held = EMPTY;
     while (bytes.length > 0) {
       const left = this.step(bytes);
@@ -165,7 +165,7 @@ export class ZipLocalParser {
    */
   private settleHeld(member: DescribedMember, chunk: Uint8Array): Uint8Array {
     const held = this.held;
-    const joined = concat(held, chunk.subarray(0, DESCRIPTOR_DECIDED_AFTER));
+    const joined = Buffer.concat([held, chunk.subarray(0, DESCRIPTOR_DECIDED_AFTER)]);
     const end = member.findEnd(joined, { startsBefore: held.length });
     if (end === undefined) {
       member.deliver(held);
@@ -213,11 +213,4 @@ function readZip64Extra(
     return { originalSize, compressedSize: next(declared.compressedSize) };
   }
   return undefined;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

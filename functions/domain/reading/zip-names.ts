@@ -1,4 +1,5 @@
 /** A ZIP member's name from its bytes: how readers other than the spec's own tell what a writer meant. */
+import { isAscii } from 'node:buffer';
 
 export const FLAG_UTF8_NAME = 0x800;
 
@@ -23,11 +24,6 @@ export function decodeZipName(bytes: Uint8Array, flags: number): string {
   } catch {
     return cp437(buffer);
   }
-}
-
-function isAscii(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte >= 0x80) return false;
-  return true;
 }
 
 function cp437(bytes: Buffer): string {

@@ -4,6 +4,7 @@ export const LOCAL_FILE_HEADER = 0x04034b50;
 export const CENTRAL_FILE_HEADER = 0x02014b50;
 export const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 export const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50;
+export const ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR = 0x07064b50;
 
 /** A local header, or a record of the central directory (which an archive's last member comes before). */
 export function isRecordSignature(signature: number): boolean {
