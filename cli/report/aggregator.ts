@@ -1,5 +1,5 @@
 import { DURATION_BINS, EVENT_COUNT_BINS, Histogram, type HistogramBin } from './histogram.js';
-import { type ReportSession, sentText } from './report-session.js';
+import { type ReportSession, reportText } from './report-session.js';
 import { hourNumber, type SessionSeries, sessionSeries } from './time-series.js';
 import { TopCounter, type TopList } from './top-counter.js';
 
@@ -81,7 +81,7 @@ function compareRuns(a: UserRun, b: UserRun): number {
 
 function entryPageKey(session: ReportSession): string | null {
   const page = session.entryPage;
-  return page === null ? null : (sentText(page.path) ?? sentText(page.url));
+  return page === null ? null : (reportText(page.path) ?? reportText(page.url));
 }
 
 function sampleSession(session: ReportSession, startedAt: number, endedAt: number): SampleSession {
@@ -179,7 +179,7 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
       eventCounts.add(session.eventCount);
       const page = entryPageKey(session);
       if (page !== null) entryPages.add(page);
-      const source = sentText(session.campaign?.source);
+      const source = reportText(session.campaign?.source);
       if (source !== null) campaignSources.add(source);
       trackUser(session, startedAt, endedAt);
     },

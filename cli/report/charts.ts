@@ -85,11 +85,8 @@ export function histogramChart(
 export function topTable(tableId: string, list: TopList, heading: string, emptyText: string): Html {
   if (list.items.length === 0) return html`<p class="empty" data-table="${tableId}">${emptyText}</p>`;
   const max = list.items[0]?.count ?? 1;
-  // Quoted when white space starts or ends it: `" "` and `"google "` would read as a blank row and as `google`.
-  const shown = (key: string) => (key.trim() === key ? key : JSON.stringify(key));
   const rows = list.items.map((item) => {
-    const key = shown(item.key);
-    return html`<tr><td class="key" title="${key}">${truncate(key, 80)}</td><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
+    return html`<tr><td class="key" title="${item.key}">${truncate(item.key, 80)}</td><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
   });
   const note = list.approximate
     ? html`<p class="note">Counts are lower bounds, short by at most ${formatCount(list.maxUndercount)}: this export has more distinct values than the report tracks exactly.</p>`

@@ -18,8 +18,27 @@ export interface ReportSession {
   readonly campaign: { readonly source: unknown } | null;
 }
 
-/** A sent value as report text: a string as is, null or an empty string as nothing, else its JSON. */
-export function sentText(value: unknown): string | null {
+/**
+ * A sent value as the text of a report row, one text per distinct value: a string as is, any other value as
+ * its JSON, and a string that would read as another row quoted as JSON: one that white space starts or ends
+ * (`" "`, `"google "`) and one that is itself JSON text (`"5"` beside the number `5`). Null and `""` are no
+ * value (rule 9 calls `""` empty).
+ */
+export function reportText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string') return JSON.stringify(value);
+  return value.trim() !== value || isJsonText(value) ? JSON.stringify(value) : value;
+}
+
+/** Every JSON text starts with one of these once trimmed (and a row's text is trimmed here). */
+const JSON_TEXT_START = /^[-0-9"{[tfn]/;
+
+function isJsonText(text: string): boolean {
+  if (!JSON_TEXT_START.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

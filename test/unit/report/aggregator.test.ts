@@ -132,6 +132,36 @@ describe('createReportAggregator', () => {
     expect(data.topCampaignSources.items).toEqual([{ key: '{"id":7}', count: 1 }]);
   });
 
+  it('keeps a value sent as a string apart from the same text sent as another JSON value, quoting the string', () => {
+    const report = createReportAggregator();
+    const withSource = (at: number, source: unknown, path: unknown) =>
+      sessionView('a', at, {
+        entryPage: { url: null, path, title: null, referrer: null },
+        campaign: { source, medium: null, name: null, term: null, content: null },
+      });
+    report.add(withSource(T0, 5, 404));
+    report.add(withSource(T0 + DAY, '5', '404'));
+    report.add(withSource(T0 + 2 * DAY, '5', '"404"'));
+    report.add(withSource(T0 + 3 * DAY, 'true', 'null'));
+    report.add(withSource(T0 + 4 * DAY, '5a', '/x'));
+
+    const data = report.finish();
+
+    expect(data.topCampaignSources.items).toEqual([
+      { key: '"5"', count: 2 },
+      { key: '"true"', count: 1 },
+      { key: '5', count: 1 },
+      { key: '5a', count: 1 },
+    ]);
+    expect(data.topEntryPages.items).toEqual([
+      { key: '"404"', count: 1 },
+      { key: '"\\"404\\""', count: 1 },
+      { key: '"null"', count: 1 },
+      { key: '/x', count: 1 },
+      { key: '404', count: 1 },
+    ]);
+  });
+
   it('samples the users with most sessions by default, busiest first, keeping only their sessions', () => {
     const report = createReportAggregator({ sampleSize: 2 });
     const sessionsPerUser = { ann: 3, bob: 5, cat: 1, dan: 5, eve: 2 };
