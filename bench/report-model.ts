@@ -91,7 +91,10 @@ export type ApiPages =
 
 export interface BundleRow {
   name: string;
+  /** Every JavaScript file of the bundle. */
   bytes: number;
+  /** index.mjs and the chunks it imports statically; absent from results saved before bundles were split. */
+  initBytes?: number;
   gzipBytes: number;
   initMs: number;
   /** As deployed: the functions run with NODE_OPTIONS=--enable-source-maps. */

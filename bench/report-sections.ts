@@ -194,6 +194,7 @@ ${table(
   [
     'Function',
     'Bundle (KiB)',
+    'Loaded at init (KiB)',
     'gzip (KiB)',
     'Module init, wall (ms)',
     `With --enable-source-maps, as deployed: wall (ms; ≤ ${TARGETS.moduleInitMs})`,
@@ -202,6 +203,7 @@ ${table(
   bundles.map((row) => [
     row.name,
     fixed(row.bytes / 1024, 1),
+    row.initBytes === undefined ? '–' : fixed(row.initBytes / 1024, 1),
     fixed(row.gzipBytes / 1024, 1),
     integer(row.initMs),
     integer(row.initMsSourceMaps),

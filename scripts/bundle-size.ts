@@ -1,31 +1,67 @@
 /**
  * Bundles every Lambda handler with the deploy's esbuild settings (lib/config/bundling.ts, the same ones
- * NodejsFunction uses) and reports the size of each bundle. Run: npm run bundle-size
+ * the CDK construct builds with) and reports the size of each bundle. Run: npm run bundle-size
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { esbuildOptionsFor, type LambdaHandlerName, lambdaHandlers } from '../lib/config/bundling.js';
+import { build, type Metafile } from 'esbuild';
+import {
+  esbuildOptionsFor,
+  type LambdaHandlerName,
+  lambdaHandlers,
+  repoRoot,
+} from '../lib/config/bundling.js';
 
 export interface BundleSize {
   name: LambdaHandlerName;
-  /** Size of the JavaScript bundle (index.mjs), without its source map. */
+  /** Size of the bundle's JavaScript (index.mjs and every chunk), without source maps: what is uploaded. */
   bytes: number;
-  /** Where the bundle is: only kept when `keepIn` was given. */
+  /** Size of what a cold start loads: index.mjs and the chunks it imports statically, not those behind `import()`. */
+  initBytes: number;
+  /** Every JavaScript file of the bundle. */
+  files: string[];
+  /** The handler's file, index.mjs. Only kept when `keepIn` was given. */
   path: string;
 }
 
-/** Bundles every handler; into `keepIn/<name>/index.mjs` when given (to run them), else a removed temp dir. */
+/** Bytes of `entry` and of every output it imports statically, directly or not. */
+function staticClosureBytes(outputs: Metafile['outputs'], entry: string): number {
+  const loaded = new Set<string>();
+  const pending = [entry];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (loaded.has(next)) continue;
+    loaded.add(next);
+    for (const { path, kind } of outputs[next]?.imports ?? []) {
+      if (kind === 'import-statement' && path in outputs) pending.push(path);
+    }
+  }
+  return [...loaded].reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
+}
+
+/** Bundles every handler; into `keepIn/<name>/` when given (to run them), else a removed temp dir. */
 export async function measureBundles(keepIn?: string): Promise<BundleSize[]> {
   const outDir = keepIn ?? (await mkdtemp(join(tmpdir(), 'sessionizer-bundles-')));
   try {
     const sizes: BundleSize[] = [];
     for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
-      const path = join(outDir, name, 'index.mjs');
-      await build(esbuildOptionsFor(lambdaHandlers[name], path));
-      sizes.push({ name, bytes: (await stat(path)).size, path });
+      const dir = join(outDir, name);
+      // Left over from an earlier build, a chunk would not be part of this one.
+      await rm(dir, { recursive: true, force: true });
+      const { metafile } = await build({ ...esbuildOptionsFor(lambdaHandlers[name], dir), metafile: true });
+      // Metafile paths are relative to the working directory (the repo root).
+      const scripts = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
+      // Chunks behind an `import()` name an entry point too: theirs.
+      const entry = scripts.find(([, output]) => output.entryPoint === lambdaHandlers[name])?.[0];
+      if (entry === undefined) throw new Error(`bundle-size: esbuild wrote no entry file for ${name}`);
+      sizes.push({
+        name,
+        bytes: scripts.reduce((total, [, output]) => total + output.bytes, 0),
+        initBytes: staticClosureBytes(metafile.outputs, entry),
+        files: scripts.map(([path]) => resolve(repoRoot, path)),
+        path: resolve(repoRoot, entry),
+      });
     }
     return sizes;
   } finally {
@@ -43,7 +79,8 @@ const invokedDirectly =
 const USAGE = `Usage: npm run bundle-size
 
 Bundles every Lambda handler with the deploy's esbuild settings and prints each bundle's size (minified,
-source maps not counted). Takes no options.
+source maps not counted) and the part of it a cold start loads (the chunks behind import() left out).
+Takes no options.
 `;
 
 if (invokedDirectly && process.argv.length > 2) {
@@ -53,7 +90,9 @@ if (invokedDirectly && process.argv.length > 2) {
 } else if (invokedDirectly) {
   const sizes = await measureBundles();
   const width = Math.max(...sizes.map((size) => size.name.length));
-  for (const { name, bytes } of sizes) {
-    console.log(`${name.padEnd(width)}  ${formatKb(bytes).padStart(10)}`);
+  for (const { name, bytes, initBytes } of sizes) {
+    console.log(
+      `${name.padEnd(width)}  ${formatKb(bytes).padStart(10)}  ${formatKb(initBytes).padStart(10)} at init`,
+    );
   }
 }

@@ -1,16 +1,11 @@
-import { join } from 'node:path';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, type RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  type LambdaHandlerName,
-  lambdaBundleSettings,
-  lambdaHandlers,
-  repoRoot,
-} from '../config/bundling.js';
+import { type LambdaHandlerName, lambdaHandlers, repoRoot } from '../config/bundling.js';
+import { LocalEsbuild } from './local-esbuild.js';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 
@@ -53,10 +48,17 @@ export class NodeFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(repoRoot, lambdaHandlers[props.handler]),
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
-      handler: 'handler',
+      // Built by LocalEsbuild (lib/config/bundling.ts): index.mjs and the chunks it imports on demand.
+      code: Code.fromAsset(repoRoot, {
+        // Hashed by the bundle, as NodejsFunction hashes its own: a change that does not reach it deploys nothing.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: new LocalEsbuild(lambdaHandlers[props.handler]),
+          // Offline builds: local bundling always succeeds or throws, so no Docker image is ever pulled.
+          image: DockerImage.fromRegistry('unused-local-bundling-only'),
+        },
+      }),
+      handler: 'index.handler',
       runtime: lambdaRuntime,
       architecture: Architecture.ARM_64,
       description: props.description,
@@ -69,21 +71,6 @@ export class NodeFunction extends Construct {
         // Bundles ship external source maps; without this flag Node ignores them in stack traces.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: lambdaBundleSettings.target,
-        minify: lambdaBundleSettings.minify,
-        sourceMap: lambdaBundleSettings.sourceMap,
-        sourcesContent: lambdaBundleSettings.sourcesContent,
-        mainFields: [...lambdaBundleSettings.mainFields],
-        banner: lambdaBundleSettings.banner,
-        externalModules: [...lambdaBundleSettings.externalModules],
-        esbuildArgs: {
-          '--alias': Object.entries(lambdaBundleSettings.alias).map(([module, path]) => `${module}=${path}`),
-        },
-        // Offline builds: never fall back to the Docker image.
-        forceDockerBundling: false,
       },
     });
   }

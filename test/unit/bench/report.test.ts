@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BenchReport,
+  type BundleRow,
   renderBenchmarksMd,
   renderTables,
   shortCount,
@@ -98,6 +99,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
       {
         name: 'api',
         bytes: 1024 * 941,
+        initBytes: 1024 * 900,
         gzipBytes: 1024 * 244,
         initMs: 71,
         initMsSourceMaps: 90,
@@ -225,8 +227,16 @@ describe('bench report', () => {
 
   it('holds module init with source maps, as deployed, and CLI startup to their targets', () => {
     expect(verdictOf('Module init', 'api')).toMatchObject({ measured: '90 ms (CPU 60 ms)', pass: false });
-    expect(renderTables(report())).toContain('| api | 941.0 | 244.0 | 71 | 90 | 60 |');
+    expect(renderTables(report())).toContain('| api | 941.0 | 900.0 | 244.0 | 71 | 90 | 60 |');
     expect(verdictOf('CLI startup', 'node bin/sessionize.mjs --help')).toMatchObject({ pass: true });
+  });
+
+  it('shows no init size for bundles kept from results saved before it was measured', () => {
+    const [row] = report().bundles as BundleRow[];
+    const { initBytes: _initBytes, ...saved } = row as BundleRow;
+    expect(renderTables(report({ bundles: [saved] }))).toContain(
+      '| api | 941.0 | – | 244.0 | 71 | 90 | 60 |',
+    );
   });
 
   it('counts the misses above the tables', () => {

@@ -1,0 +1,19 @@
+import type { ILocalBundling } from 'aws-cdk-lib';
+import { buildSync } from 'esbuild';
+import { esbuildOptionsFor } from '../config/bundling.js';
+
+/**
+ * Bundles a handler on this machine with the esbuild API and the options of lib/config/bundling.ts, as
+ * scripts/bundle-size.ts and the benchmarks do. NodejsFunction's own bundling runs the esbuild CLI with an
+ * `--outfile`, which cannot split the code behind dynamic imports into chunks.
+ */
+export class LocalEsbuild implements ILocalBundling {
+  /** Also part of the asset's cache key: two handlers never share a bundle. */
+  constructor(readonly entryPoint: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    // Throws with esbuild's errors (after printing them) when the bundle cannot be built.
+    buildSync(esbuildOptionsFor(this.entryPoint, outputDir));
+    return true;
+  }
+}
