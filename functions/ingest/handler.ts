@@ -7,11 +7,10 @@ import { DynamoDbStitchingWriter } from '../adapters/dynamodb/stitching-writer.j
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
-import { SqsContinuationQueue } from '../adapters/sqs/continuation-queue.js';
+import { lazyContinuationQueue } from '../adapters/sqs/lazy-continuation-queue.js';
 import { createBrowserOf } from '../domain/events/browser.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { s3Client } from '../shared/s3-client.js';
-import { sqsClient } from '../shared/sqs-client.js';
 import { loadIngestConfig } from './config.js';
 import { createIngestHandler } from './create-handler.js';
 
@@ -23,8 +22,7 @@ const transport = new Transport({ client: dynamoDbClient, tableName: config.tabl
 
 // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it.
 const writer = rebuildingSessionWriter({ transport, rules: config.rules });
-const continuation =
-  config.queueUrl === undefined ? undefined : new SqsContinuationQueue(sqsClient, config.queueUrl);
+const continueLater = config.queueUrl === undefined ? undefined : lazyContinuationQueue(config.queueUrl);
 
 export const handler = createIngestHandler({
   objects: new S3ObjectSource(s3Client),
@@ -33,7 +31,7 @@ export const handler = createIngestHandler({
   identity: new DynamoDbStitchingWriter(writer),
   checkRules: () => ensureTableRules(transport, config.rules),
   progress: new DynamoDbIngestProgress(transport),
-  ...(continuation !== undefined && { continueLater: (objects) => continuation.continueLater(objects) }),
+  ...(continueLater !== undefined && { continueLater }),
   config,
   logger,
   metrics,

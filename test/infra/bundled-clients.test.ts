@@ -17,10 +17,9 @@ const ENTRY = `
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3ObjectSource } from './functions/adapters/s3/object-source.ts';
 import { S3RejectionReport } from './functions/adapters/s3/rejection-report.ts';
-import { SqsContinuationQueue } from './functions/adapters/sqs/continuation-queue.ts';
+import { lazyContinuationQueue } from './functions/adapters/sqs/lazy-continuation-queue.ts';
 import { dynamoDbClient } from './functions/shared/dynamodb-client.ts';
 import { s3Client } from './functions/shared/s3-client.ts';
-import { sqsClient } from './functions/shared/sqs-client.ts';
 
 const tables = (await dynamoDbClient.send(new ListTablesCommand({}))).TableNames;
 const opened = await new S3ObjectSource(s3Client).open({ bucket: 'uploads', key: 'incoming/a.ndjson' });
@@ -29,7 +28,8 @@ if (opened.status === 'found') for await (const chunk of opened.bytes) text += B
 const report = new S3RejectionReport({ s3: s3Client, bucket: 'uploads', key: 'rejected/a.ndjson' });
 report.write({ file: 'incoming/a.ndjson', position: 0, reason: 'probe' });
 await report.close();
-await new SqsContinuationQueue(sqsClient, process.env.INGEST_QUEUE_URL).continueLater([
+// From a chunk of its own, as the ingest loads it.
+await lazyContinuationQueue(process.env.INGEST_QUEUE_URL)([
   { bucket: 'uploads', key: 'incoming/a.ndjson', versionId: 'v1' },
 ]);
 console.log(JSON.stringify({ tables, text }));
