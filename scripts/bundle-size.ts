@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import {
-  esbuildOptionsFor,
   type LambdaHandlerName,
+  lambdaBuildOptions,
   lambdaHandlers,
   repoRoot,
 } from '../lib/config/bundling.js';
@@ -49,7 +49,7 @@ export async function measureBundles(keepIn?: string): Promise<BundleSize[]> {
       const dir = join(outDir, name);
       // Left over from an earlier build, a chunk would not be part of this one.
       await rm(dir, { recursive: true, force: true });
-      const { metafile } = await build({ ...esbuildOptionsFor(lambdaHandlers[name], dir), metafile: true });
+      const { metafile } = await build({ ...lambdaBuildOptions(name, dir), metafile: true });
       // Metafile paths are relative to the working directory (the repo root).
       const scripts = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
       // Chunks behind an `import()` name an entry point too: theirs.

@@ -39,21 +39,37 @@ export const lambdaBundleSettings = {
     '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
     '@smithy/core/event-streams': './functions/shared/no-event-streams.ts',
   } as Readonly<Record<string, string>>,
-  // Code behind an `import()` (the ZIP reader, the SQS client of continuations) goes to chunks of its own that
-  // Node compiles only when the import runs; in a single file V8 parsed all of it at every cold start.
-  splitting: true,
+  /**
+   * Bundles split at their dynamic imports: the code behind an `import()` (the ingest's ZIP reader and the SQS
+   * client of its continuations) goes to chunks Node compiles only when the import runs, where in one file V8
+   * parsed all of it at every cold start. Only where that pays: the code the entry shares with those chunks
+   * goes to chunks of its own, each another module to load, and the other functions' only `import()` is of
+   * SDK code esbuild leaves out anyway, so splitting them made their init a few ms slower.
+   */
+  splitHandlers: ['ingest'] as readonly LambdaHandlerName[],
 } as const;
 
+/** The esbuild API options the bundle of `handler` is built with, by the CDK construct and the size script. */
+export function lambdaBuildOptions(handler: LambdaHandlerName, outdir: string): BuildOptions {
+  return esbuildOptionsFor(lambdaHandlers[handler], outdir, {
+    splitting: lambdaBundleSettings.splitHandlers.includes(handler),
+  });
+}
+
 /**
- * The esbuild API options every Lambda bundle is built with (the CDK construct runs them too): the handler
- * goes to `<outdir>/index.mjs`, its chunks beside it, each file with its source map.
+ * The esbuild API options of a Lambda bundle: the entry goes to `<outdir>/index.mjs`, with `splitting` its
+ * chunks beside it, each file with its source map.
  */
-export function esbuildOptionsFor(entryPoint: string, outdir: string): BuildOptions {
+export function esbuildOptionsFor(
+  entryPoint: string,
+  outdir: string,
+  { splitting }: { splitting: boolean },
+): BuildOptions {
   return {
     absWorkingDir: repoRoot,
     entryPoints: [entryPoint],
     outdir,
-    splitting: lambdaBundleSettings.splitting,
+    splitting,
     entryNames: 'index',
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },

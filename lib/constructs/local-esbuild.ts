@@ -1,6 +1,6 @@
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
-import { esbuildOptionsFor } from '../config/bundling.js';
+import { type LambdaHandlerName, lambdaBuildOptions } from '../config/bundling.js';
 
 /**
  * Bundles a handler on this machine with the esbuild API and the options of lib/config/bundling.ts, as
@@ -9,11 +9,11 @@ import { esbuildOptionsFor } from '../config/bundling.js';
  */
 export class LocalEsbuild implements ILocalBundling {
   /** Also part of the asset's cache key: two handlers never share a bundle. */
-  constructor(readonly entryPoint: string) {}
+  constructor(readonly handler: LambdaHandlerName) {}
 
   tryBundle(outputDir: string): boolean {
     // Throws with esbuild's errors (after printing them) when the bundle cannot be built.
-    buildSync(esbuildOptionsFor(this.entryPoint, outputDir));
+    buildSync(lambdaBuildOptions(this.handler, outputDir));
     return true;
   }
 }

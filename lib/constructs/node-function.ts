@@ -4,7 +4,7 @@ import { Architecture, Code, type RecursiveLoop, Runtime } from 'aws-cdk-lib/aws
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type LambdaHandlerName, lambdaHandlers, repoRoot } from '../config/bundling.js';
+import { type LambdaHandlerName, repoRoot } from '../config/bundling.js';
 import { LocalEsbuild } from './local-esbuild.js';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
@@ -48,12 +48,12 @@ export class NodeFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      // Built by LocalEsbuild (lib/config/bundling.ts): index.mjs and the chunks it imports on demand.
+      // Built by LocalEsbuild (lib/config/bundling.ts): index.mjs, and for the ingest the chunks it imports on demand.
       code: Code.fromAsset(repoRoot, {
         // Hashed by the bundle, as NodejsFunction hashes its own: a change that does not reach it deploys nothing.
         assetHashType: AssetHashType.OUTPUT,
         bundling: {
-          local: new LocalEsbuild(lambdaHandlers[props.handler]),
+          local: new LocalEsbuild(props.handler),
           // Offline builds: local bundling always succeeds or throws, so no Docker image is ever pulled.
           image: DockerImage.fromRegistry('unused-local-bundling-only'),
         },

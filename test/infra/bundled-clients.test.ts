@@ -85,7 +85,10 @@ describe('SDK clients in a Lambda bundle', () => {
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     scratch = await mkdtemp(join(tmpdir(), 'sessionizer-bundled-clients-'));
     bundle = join(scratch, 'index.mjs');
-    const { entryPoints: _entryPoints, ...options } = esbuildOptionsFor('unused', scratch);
+    // Split, as the ingest is: the continuation's SQS client comes from a chunk.
+    const { entryPoints: _entryPoints, ...options } = esbuildOptionsFor('unused', scratch, {
+      splitting: true,
+    });
     await build({ ...options, stdin: { contents: ENTRY, resolveDir: repoRoot, loader: 'ts' } });
   }, 60_000);
 
