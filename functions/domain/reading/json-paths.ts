@@ -1,7 +1,7 @@
 /**
  * A set of member paths (`['context', 'page', 'url']`) compiled into a trie the scanner walks while it reads an
- * object: a key is matched only against the members requested at that depth. Plain ASCII keys are matched
- * by a byte automaton in the same loop that validates them; others are decoded and compared as strings.
+ * object: a key is matched only against the members requested at that depth. Plain ASCII keys are compared
+ * as bytes with the requested keys of their length; others are decoded and compared as strings.
  */
 
 export interface PathNode {
@@ -19,19 +19,21 @@ interface PathChild {
   readonly node: PathNode;
 }
 
-/** In {@link PathChildren.transitions}: the byte ends the automaton's run (quote, backslash, control, non-ASCII). */
-export const KEY_STOP = -1;
+/** A requested key that JSON can only write as these bytes: printable ASCII, no quote, no backslash. */
+export interface PlainKey {
+  readonly bytes: Uint8Array;
+  readonly node: PathNode;
+}
 
 export interface PathChildren {
   readonly all: readonly PathChild[];
-  /**
-   * The automaton over a key's bytes: `transitions[state * 256 + byte]` is the next state, or {@link KEY_STOP}.
-   * State 0 starts; state 1 is the dead state of keys that match no child, which still validates the key.
-   */
-  readonly transitions: Int32Array;
-  /** The child whose ASCII key ends in each state. */
-  readonly accepting: readonly (PathNode | undefined)[];
+  /** The plain keys by their length in bytes, so a key token is compared with a few at most. */
+  readonly plainByLength: readonly (readonly PlainKey[] | undefined)[];
 }
+
+/** 1 for a byte a plain key may hold ({@link isPlainKeyByte}), else 0. */
+export const PLAIN_KEY_BYTE = new Uint8Array(256);
+for (let byte = 0; byte < 256; byte++) PLAIN_KEY_BYTE[byte] = isPlainKeyByte(byte) ? 1 : 0;
 
 export interface CompiledPaths {
   readonly paths: readonly (readonly string[])[];
@@ -89,47 +91,45 @@ export function compilePaths(paths: readonly (readonly string[])[]): CompiledPat
   return { paths, root, slotCount: nextSlot, slotOfPath };
 }
 
-const START = 0;
-const DEAD = 1;
-
 /** Bytes a plain key may hold: printable ASCII other than the quote and the backslash. */
 function isPlainKeyByte(byte: number): boolean {
   return byte >= 0x20 && byte < 0x80 && byte !== 0x22 && byte !== 0x5c;
 }
 
-/** A key the automaton matches: one that JSON can only write as the same bytes, without escapes. */
+/** A key JSON can only write as the same bytes, without escapes. */
 function isPlainKey(key: string): boolean {
   for (let i = 0; i < key.length; i++) if (!isPlainKeyByte(key.charCodeAt(i))) return false;
   return true;
 }
 
 function indexChildren(all: PathChild[]): PathChildren {
-  const plainKeys = all.filter((child) => isPlainKey(child.key));
-  // A trie of the plain keys' bytes: one state per distinct prefix.
-  const edges: Map<number, number>[] = [new Map(), new Map()];
-  const accepting: (PathNode | undefined)[] = [undefined, undefined];
-  for (const child of plainKeys) {
-    let state = START;
-    for (let i = 0; i < child.key.length; i++) {
-      const byte = child.key.charCodeAt(i);
-      let next = edges[state]?.get(byte);
-      if (next === undefined) {
-        next = edges.length;
-        edges.push(new Map());
-        accepting.push(undefined);
-        edges[state]?.set(byte, next);
-      }
-      state = next;
-    }
-    accepting[state] = child.node;
+  const plainByLength: PlainKey[][] = [];
+  for (const child of all) {
+    if (!isPlainKey(child.key)) continue;
+    const length = child.key.length;
+    while (plainByLength.length <= length) plainByLength.push([]);
+    plainByLength[length]?.push({ bytes: Buffer.from(child.key, 'latin1'), node: child.node });
   }
-  const transitions = new Int32Array(edges.length * 256);
-  edges.forEach((out, state) => {
-    for (let byte = 0; byte < 256; byte++) {
-      transitions[state * 256 + byte] = isPlainKeyByte(byte) ? (out.get(byte) ?? DEAD) : KEY_STOP;
-    }
-  });
-  return { all, transitions, accepting };
+  return { all, plainByLength: plainByLength.map((keys) => (keys.length === 0 ? undefined : keys)) };
+}
+
+/** The child whose plain key is `bytes[start, end)` (a key token without escapes or bytes beyond ASCII). */
+export function matchPlainKey(
+  children: PathChildren,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): PathNode | undefined {
+  const candidates = children.plainByLength[end - start];
+  if (candidates === undefined) return undefined;
+  for (let c = 0; c < candidates.length; c++) {
+    const candidate = candidates[c] as PlainKey;
+    const key = candidate.bytes;
+    let i = 0;
+    while (i < key.length && key[i] === bytes[start + i]) i++;
+    if (i === key.length) return candidate.node;
+  }
+  return undefined;
 }
 
 /** The child whose key is `key`, decoded from a key token the automaton stopped in (an escape, a non-ASCII byte). */

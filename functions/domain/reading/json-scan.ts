@@ -8,10 +8,11 @@ import { wordBase, wordsOf } from './byte-words.js';
 import {
   type CompiledPaths,
   compilePaths,
-  KEY_STOP,
   matchDecodedKey,
+  matchPlainKey,
   type PathChildren,
   type PathNode,
+  PLAIN_KEY_BYTE,
 } from './json-paths.js';
 import {
   CLOSE_BRACE,
@@ -186,24 +187,18 @@ export function scan(
       position = scanString(bytes, words, base, keyStart, end, out);
       if (position === FAILED) return fail(out, keyStart - 1);
     } else {
-      const { transitions, accepting } = parent.children as PathChildren;
-      let state = 0;
+      const children = parent.children as PathChildren;
       let at = keyStart;
-      while (at < end) {
-        const next = transitions[(state << 8) | (bytes[at] as number)] as number;
-        if (next === KEY_STOP) break;
-        state = next;
-        at++;
-      }
+      while (at < end && PLAIN_KEY_BYTE[bytes[at] as number] === 1) at++;
       let matched: PathNode | undefined;
       if (at < end && bytes[at] === QUOTE) {
         position = at + 1;
-        matched = accepting[state];
+        matched = matchPlainKey(children, bytes, keyStart, at);
       } else {
         position = scanString(bytes, words, base, keyStart, end, out);
         if (position === FAILED) return fail(out, keyStart - 1);
         const key = decodeKey(bytes, keyStart, position - 1, out.lastStringFlags);
-        matched = matchDecodedKey(parent.children as PathChildren, key);
+        matched = matchDecodedKey(children, key);
       }
       if (matched !== undefined) {
         clearSubtree(out, matched);
