@@ -29,13 +29,3 @@ export function wordsOf(bytes: Uint8Array): Int32Array<ArrayBufferLike> {
 export function wordBase(bytes: Uint8Array): number {
   return bytes.byteOffset & 3;
 }
-
-/** Whether a byte of `word` is a control character (below 0x20), a quote or a backslash: one that stops a string. */
-export function wordStopsString(word: number): boolean {
-  const quotes = word ^ 0x22222222;
-  const backslashes = word ^ 0x5c5c5c5c;
-  const controls = ((word - 0x20202020) | 0) & ~word;
-  const quote = ((quotes - 0x01010101) | 0) & ~quotes;
-  const backslash = ((backslashes - 0x01010101) | 0) & ~backslashes;
-  return ((controls | quote | backslash) & HIGH_BITS) !== 0;
-}
