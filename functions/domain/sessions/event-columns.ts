@@ -11,6 +11,7 @@ import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
+import { Identities } from './identities.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
@@ -60,8 +61,7 @@ export class EventColumns {
   /** Ids holding a lone surrogate, whose bytes (WTF-8) do not decode back to them. */
   private readonly loneSurrogateIds = new Map<number, string>();
 
-  /** Ids of users and anonymousIds share one table: an id is one string space (rule 2). */
-  readonly identities = textInterner();
+  readonly identities = new Identities();
   private readonly nameTable = textInterner();
   private readonly platformTable = textInterner();
   private readonly pageTable = new Interner<PageFields>(ownedPage);
@@ -190,15 +190,23 @@ export class EventColumns {
   }
 
   identity(id: string): number {
-    return this.identities.intern(id, id);
+    return this.identities.intern(id);
   }
 
   /** Appends an event; its index. */
   add(event: EventRecord, source: RecordPosition): number {
     const at = this.length++;
     this.timestamps.set(at, event.timestamp);
-    this.userIds.set(at, event.userId === null ? NONE : this.identity(event.userId));
-    this.anonymousIds.set(at, event.anonymousId === null ? NONE : this.identity(event.anonymousId));
+    const user = event.userId === null ? NONE : this.identity(event.userId);
+    this.userIds.set(at, user);
+    this.anonymousIds.set(
+      at,
+      event.anonymousId === null
+        ? NONE
+        : user === NONE
+          ? this.identity(event.anonymousId)
+          : this.identities.anonymousWith(user, event.anonymousId),
+    );
     this.types.set(at, TYPE_CODES.get(event.type) as number);
     this.names.set(at, event.name === null ? NONE : this.nameTable.intern(event.name, event.name));
     this.platforms.set(
@@ -313,6 +321,6 @@ export class EventColumns {
 
 export const NO_VALUE = NONE;
 
-function valueAt<T>(table: Interner<T>, index: number): T | null {
+function valueAt<T>(table: { readonly values: readonly T[] }, index: number): T | null {
   return index === NONE ? null : (table.values[index] as T);
 }
