@@ -8,14 +8,14 @@ function grow(array: Int32Array): Int32Array {
 
 /**
  * Rule 3's dedupe table: one group per owner and event id, numbered in the order their first copies came,
- * each with its best copy so far (an event index). Open addressing over group numbers + 1 (0 is empty).
+ * each with its best copy so far (an event index). Open addressing; a slot holds a group number + 1 (0 is
+ * empty) and the group's id hash, so a probe past another group's slot reads nothing else.
  */
 export class CopyGroups {
-  private slots: Int32Array = new Int32Array(1 << 16);
+  /** Pairs of (group + 1, id hash). */
+  private slots: Int32Array = new Int32Array(2 << 16);
   private bestOf: Int32Array = new Int32Array(1 << 15);
   private ownerOf: Int32Array = new Int32Array(1 << 15);
-  /** Each group's id hash, kept so growing the table does not read the ids again. */
-  private hashOf: Int32Array = new Int32Array(1 << 15);
   private groupCount = 0;
 
   constructor(private readonly columns: EventColumns) {}
@@ -35,29 +35,29 @@ export class CopyGroups {
   }
 
   get heldBytes(): number {
-    return 4 * (this.slots.length + 3 * this.bestOf.length);
+    return 4 * (this.slots.length + 2 * this.bestOf.length);
   }
 
   /** The group of `owner`'s copy `at`; undefined when it is the first copy, which opens a group of its own. */
   find(owner: number, at: number): number | undefined {
-    const mask = this.slots.length - 1;
-    const hash = this.columns.hashId(at, owner);
+    const mask = (this.slots.length >> 1) - 1;
+    const hash = this.columns.hashId(at, owner) | 0;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
+      const entry = this.slots[2 * slot] as number;
       if (entry === 0) {
         const group = this.groupCount++;
         if (group === this.bestOf.length) {
           this.bestOf = grow(this.bestOf);
           this.ownerOf = grow(this.ownerOf);
-          this.hashOf = grow(this.hashOf);
         }
         this.bestOf[group] = at;
         this.ownerOf[group] = owner;
-        this.hashOf[group] = hash;
-        this.slots[slot] = group + 1;
-        if (this.groupCount * 2 > this.slots.length) this.rehash();
+        this.slots[2 * slot] = group + 1;
+        this.slots[2 * slot + 1] = hash;
+        if (this.groupCount * 4 > this.slots.length) this.rehash();
         return undefined;
       }
+      if (this.slots[2 * slot + 1] !== hash) continue;
       const group = entry - 1;
       if (this.ownerOf[group] === owner && this.columns.sameId(this.bestOf[group] as number, at))
         return group;
@@ -65,12 +65,17 @@ export class CopyGroups {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let group = 0; group < this.groupCount; group++) {
-      let slot = (this.hashOf[group] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = group + 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let at = 0; at < old.length; at += 2) {
+      const entry = old[at] as number;
+      if (entry === 0) continue;
+      const hash = old[at + 1] as number;
+      let slot = hash & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = entry;
+      slots[2 * slot + 1] = hash;
     }
     this.slots = slots;
   }
