@@ -1,4 +1,3 @@
-import { hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
 import {
   type CampaignFields,
   type DeviceFields,
@@ -7,10 +6,10 @@ import {
   type EventType,
   type PageFields,
 } from '../events/event.js';
-import { writeUtf8 } from '../reading/buffer-text.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
+import { EventIdArena } from './event-id-arena.js';
 import { Identities } from './identities.js';
 import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
@@ -19,16 +18,8 @@ import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
 
-/**
- * Bytes per block of the id arena; an id never straddles two blocks. A messageId has no length limit: an id
- * longer than a block gets a block of its own, as long as it needs, and the next id starts a new block.
- */
-const ID_BLOCK_BITS = 20;
-const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
-const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
-
-/** Bytes an event takes in the columns below at their widest (a float64, 14 int32s, a byte): an upper bound. */
-const COLUMN_BYTES_PER_EVENT = 8 + 14 * 4 + 1;
+/** Bytes an event takes in the columns below at their widest (a float64, 12 int32s, a byte): an upper bound. */
+const COLUMN_BYTES_PER_EVENT = 8 + 12 * 4 + 1;
 
 /**
  * Accepted events as columns: typed arrays of numbers and interned indexes instead of an object per event,
@@ -52,14 +43,7 @@ export class EventColumns {
   private readonly records = int32s();
   private readonly lines = int32s();
   private readonly arrayIndexes = indexes();
-  /** Event ids as UTF-8 in arena blocks (no string object per event): where each starts, and its length. */
-  private readonly idBlocks: Buffer[] = [];
-  private idArenaUsed = 0;
-  private readonly idStarts = int32s();
-  private readonly idLengths = indexes();
-  private idsAscii = true;
-  /** Ids holding a lone surrogate, whose bytes (WTF-8) do not decode back to them. */
-  private readonly loneSurrogateIds = new Map<number, string>();
+  private readonly ids = new EventIdArena();
 
   readonly identities = new Identities();
   private readonly nameTable = textInterner();
@@ -76,7 +60,7 @@ export class EventColumns {
   get heldBytes(): number {
     return (
       this.length * COLUMN_BYTES_PER_EVENT +
-      this.idArenaUsed +
+      this.ids.heldBytes +
       this.identities.heldBytes +
       this.nameTable.heldBytes +
       this.platformTable.heldBytes +
@@ -106,87 +90,23 @@ export class EventColumns {
     return valueAt(this.platformTable, this.platforms.get(at));
   }
 
-  private storeId(at: number, id: string): void {
-    const most = id.length * 3;
-    let offset = this.idArenaUsed & ID_BLOCK_MASK;
-    // Past the last block (an id longer than a block filled it), or no room left in it: a new block.
-    if (this.idArenaUsed >>> ID_BLOCK_BITS >= this.idBlocks.length || offset + most > ID_BLOCK_SIZE) {
-      this.idBlocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
-      this.idArenaUsed = (this.idBlocks.length - 1) * ID_BLOCK_SIZE;
-      offset = 0;
-    }
-    const block = this.idBlocks[this.idBlocks.length - 1] as Buffer;
-    let written = writeUtf8(block, id, offset);
-    if (written !== id.length) {
-      this.idsAscii = false;
-      if (hasLoneSurrogate(id)) {
-        // UTF-8 would write U+FFFD's bytes, making this id another's.
-        const bytes = wtf8Bytes(id);
-        block.set(bytes, offset);
-        written = bytes.length;
-        this.loneSurrogateIds.set(at, id);
-      }
-    }
-    this.idStarts.set(at, this.idArenaUsed);
-    this.idLengths.set(at, written);
-    this.idArenaUsed += written;
-  }
-
-  private idBlock(start: number): Buffer {
-    return this.idBlocks[start >>> ID_BLOCK_BITS] as Buffer;
-  }
-
   /** The id of the event at `at`. */
   eventId(at: number): string {
-    const unpaired = this.loneSurrogateIds.size === 0 ? undefined : this.loneSurrogateIds.get(at);
-    if (unpaired !== undefined) return unpaired;
-    const start = this.idStarts.get(at) & ID_BLOCK_MASK;
-    return this.idBlock(this.idStarts.get(at)).toString(
-      this.idsAscii ? 'latin1' : 'utf8',
-      start,
-      start + this.idLengths.get(at),
-    );
+    return this.ids.text(at);
   }
 
-  /** FNV-1a over the id's bytes, mixed with `seed`. */
+  /** A hash of the event's id, mixed with `seed`. */
   hashId(at: number, seed: number): number {
-    const global = this.idStarts.get(at);
-    const arena = this.idBlock(global);
-    const start = global & ID_BLOCK_MASK;
-    const end = start + this.idLengths.get(at);
-    let hash = (0x811c9dc5 ^ seed) >>> 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), 0x01000193);
-    return hash >>> 0;
+    return this.ids.hash(at, seed);
   }
 
   sameId(a: number, b: number): boolean {
-    return this.idLengths.get(a) === this.idLengths.get(b) && this.compareIdBytes(a, b) === 0;
+    return this.ids.same(a, b);
   }
 
-  /** Rule 5's tie order: ids by UTF-16 code units (bytes agree with it while both ids are ASCII). */
+  /** Rule 5's tie order of the events' ids. */
   compareIds(a: number, b: number): number {
-    if (this.idsAscii) return this.compareIdBytes(a, b);
-    const x = this.eventId(a);
-    const y = this.eventId(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-
-  /** The ids' UTF-8 bytes compared in order, the shorter first when one is a prefix of the other. */
-  private compareIdBytes(a: number, b: number): number {
-    const globalA = this.idStarts.get(a);
-    const globalB = this.idStarts.get(b);
-    const arenaA = this.idBlock(globalA);
-    const arenaB = this.idBlock(globalB);
-    const startA = globalA & ID_BLOCK_MASK;
-    const startB = globalB & ID_BLOCK_MASK;
-    const lengthA = this.idLengths.get(a);
-    const lengthB = this.idLengths.get(b);
-    const length = Math.min(lengthA, lengthB);
-    for (let i = 0; i < length; i++) {
-      const difference = (arenaA[startA + i] as number) - (arenaB[startB + i] as number);
-      if (difference !== 0) return difference;
-    }
-    return lengthA - lengthB;
+    return this.ids.compare(a, b);
   }
 
   identity(id: string): number {
@@ -236,7 +156,7 @@ export class EventColumns {
     this.records.set(at, source.record);
     this.lines.set(at, source.line);
     this.arrayIndexes.set(at, source.index ?? NONE);
-    this.storeId(at, event.id);
+    this.ids.store(at, event.id);
     return at;
   }
 

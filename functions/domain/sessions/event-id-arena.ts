@@ -1,0 +1,118 @@
+import { hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
+import { writeUtf8 } from '../reading/buffer-text.js';
+import { indexes, int32s } from './column-blocks.js';
+
+/**
+ * Bytes per block of the arena; an id never straddles two blocks. A messageId has no length limit: an id
+ * longer than a block gets a block of its own, as long as it needs, and the next id starts a new block.
+ */
+const ID_BLOCK_BITS = 20;
+const ID_BLOCK_SIZE = 1 << ID_BLOCK_BITS;
+const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
+
+/** Bytes each id takes beside its own: where it starts and its length (two int32s at their widest). */
+const BYTES_PER_ID = 2 * 4;
+
+/**
+ * The event ids of the columns (rule 3), as UTF-8 in arena blocks, no string object per event: deduping
+ * hashes and compares their bytes in place, and an id becomes a string again only when it is read.
+ */
+export class EventIdArena {
+  private readonly blocks: Buffer[] = [];
+  private used = 0;
+  private count = 0;
+  private readonly starts = int32s();
+  private readonly lengths = indexes();
+  private allAscii = true;
+  /** Ids holding a lone surrogate, whose bytes (WTF-8) do not decode back to them. */
+  private readonly loneSurrogateIds = new Map<number, string>();
+
+  get heldBytes(): number {
+    return this.used + this.count * BYTES_PER_ID;
+  }
+
+  /** Keeps `id` as the id of the event at `at`. */
+  store(at: number, id: string): void {
+    const most = id.length * 3;
+    let offset = this.used & ID_BLOCK_MASK;
+    // Past the last block (an id longer than a block filled it), or no room left in it: a new block.
+    if (this.used >>> ID_BLOCK_BITS >= this.blocks.length || offset + most > ID_BLOCK_SIZE) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
+      this.used = (this.blocks.length - 1) * ID_BLOCK_SIZE;
+      offset = 0;
+    }
+    const block = this.blocks[this.blocks.length - 1] as Buffer;
+    let written = writeUtf8(block, id, offset);
+    if (written !== id.length) {
+      this.allAscii = false;
+      if (hasLoneSurrogate(id)) {
+        // UTF-8 would write U+FFFD's bytes, making this id another's.
+        const bytes = wtf8Bytes(id);
+        block.set(bytes, offset);
+        written = bytes.length;
+        this.loneSurrogateIds.set(at, id);
+      }
+    }
+    this.starts.set(at, this.used);
+    this.lengths.set(at, written);
+    this.used += written;
+    this.count++;
+  }
+
+  private block(start: number): Buffer {
+    return this.blocks[start >>> ID_BLOCK_BITS] as Buffer;
+  }
+
+  /** The id of the event at `at`. */
+  text(at: number): string {
+    const unpaired = this.loneSurrogateIds.size === 0 ? undefined : this.loneSurrogateIds.get(at);
+    if (unpaired !== undefined) return unpaired;
+    const start = this.starts.get(at) & ID_BLOCK_MASK;
+    return this.block(this.starts.get(at)).toString(
+      this.allAscii ? 'latin1' : 'utf8',
+      start,
+      start + this.lengths.get(at),
+    );
+  }
+
+  /** FNV-1a over the id's bytes, mixed with `seed`. */
+  hash(at: number, seed: number): number {
+    const global = this.starts.get(at);
+    const arena = this.block(global);
+    const start = global & ID_BLOCK_MASK;
+    const end = start + this.lengths.get(at);
+    let hash = (0x811c9dc5 ^ seed) >>> 0;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), 0x01000193);
+    return hash >>> 0;
+  }
+
+  same(a: number, b: number): boolean {
+    return this.lengths.get(a) === this.lengths.get(b) && this.compareBytes(a, b) === 0;
+  }
+
+  /** Rule 5's tie order: ids by UTF-16 code units (bytes agree with it while every id is ASCII). */
+  compare(a: number, b: number): number {
+    if (this.allAscii) return this.compareBytes(a, b);
+    const x = this.text(a);
+    const y = this.text(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /** The ids' UTF-8 bytes compared in order, the shorter first when one is a prefix of the other. */
+  private compareBytes(a: number, b: number): number {
+    const globalA = this.starts.get(a);
+    const globalB = this.starts.get(b);
+    const arenaA = this.block(globalA);
+    const arenaB = this.block(globalB);
+    const startA = globalA & ID_BLOCK_MASK;
+    const startB = globalB & ID_BLOCK_MASK;
+    const lengthA = this.lengths.get(a);
+    const lengthB = this.lengths.get(b);
+    const length = Math.min(lengthA, lengthB);
+    for (let i = 0; i < length; i++) {
+      const difference = (arenaA[startA + i] as number) - (arenaB[startB + i] as number);
+      if (difference !== 0) return difference;
+    }
+    return lengthA - lengthB;
+  }
+}
