@@ -36,8 +36,14 @@ function quote(value: unknown): string {
 
 const SECONDS_BELOW = 1e11;
 
-function readTimestamp(source: TimestampSource): number | string {
-  const { value, field } = source;
+function readTimestamp(fields: RecordFields, source: TimestampSource): number | string {
+  const { path, field } = source;
+  if (source.form === 'text') {
+    // Nearly every export writes toISOString's form: read in place, no string made nor parsed.
+    const instant = fields.isoInstant?.(path);
+    if (instant !== undefined) return instant;
+  }
+  const value = fields.value(path);
   // Trimmed to nothing, as rule 1 reads a timestamp, is as missing as "".
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
     return `missing ${field}`;
@@ -134,7 +140,7 @@ export function normalizeEvent(
   const mapped = format.map(fields);
   const problems: string[] = [];
   if (typeof mapped.type === 'object') problems.push(mapped.type.rejected);
-  const timestamp = readTimestamp(mapped.timestamp);
+  const timestamp = readTimestamp(fields, mapped.timestamp);
   if (typeof timestamp === 'string') problems.push(timestamp);
   const userId = readIdentity(mapped.userId, problems);
   const anonymousId = readIdentity(mapped.anonymousId, problems);

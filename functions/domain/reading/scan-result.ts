@@ -1,3 +1,4 @@
+import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
 
@@ -119,6 +120,13 @@ export class ScanResult {
     }
     if (flags === STRING_NON_ASCII) return this.bytes.toString('utf8', start + 1, end - 1);
     return JSON.parse(this.bytes.toString('utf8', start, end)) as string;
+  }
+
+  /** The instant of a string at the path in a form isoInstantAt reads, read in place; else undefined. */
+  isoInstant(path: number): number | undefined {
+    const slot = this.slot(path);
+    if (!this.ok || this.kinds[slot] !== ValueKind.String || this.stringFlags[slot] !== 0) return undefined;
+    return isoInstantAt(this.bytes, (this.starts[slot] as number) + 1, (this.ends[slot] as number) - 1);
   }
 
   /** The number at the path, the double JSON.parse would give; undefined when the value is not a number. */

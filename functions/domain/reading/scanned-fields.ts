@@ -35,6 +35,10 @@ export class ScannedFields implements RecordFields {
     return this.result.kind(path) === ValueKind.Object;
   }
 
+  isoInstant(path: number): number | undefined {
+    return this.result.isoInstant(path);
+  }
+
   value(path: number): unknown {
     switch (this.result.kind(path)) {
       case ValueKind.None:

@@ -117,6 +117,66 @@ export function parseTimestamp(text: string): TimestampResult {
   return parseTrimmed(needsTrim ? text.trim() : text);
 }
 
+/** The two ASCII digits at `at` as a number, or -1 when either is not a digit. */
+function twoDigitsAt(bytes: Uint8Array, at: number): number {
+  const tens = (bytes[at] as number) - 48;
+  const ones = (bytes[at + 1] as number) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+/**
+ * `bytes[start, end)` read as `YYYY-MM-DDTHH:MM:SS`, then `.sss` or nothing, then `Z` or `±HH:MM`: the forms
+ * nearly every export writes (`toISOString`'s among them), read without decoding them. The instant
+ * {@link parseTimestamp} gives the same text; undefined for any other text, or one parseTimestamp refuses,
+ * which parseTimestamp then reads.
+ */
+export function isoInstantAt(bytes: Uint8Array, start: number, end: number): number | undefined {
+  if (
+    end - start < 20 ||
+    bytes[start + 4] !== 45 /* - */ ||
+    bytes[start + 7] !== 45 ||
+    bytes[start + 10] !== 84 /* T */ ||
+    bytes[start + 13] !== 58 /* : */ ||
+    bytes[start + 16] !== 58
+  )
+    return undefined;
+  const century = twoDigitsAt(bytes, start);
+  const yearInCentury = twoDigitsAt(bytes, start + 2);
+  if (century < 0 || yearInCentury < 0) return undefined;
+  const year = century * 100 + yearInCentury;
+  const month = twoDigitsAt(bytes, start + 5);
+  const day = twoDigitsAt(bytes, start + 8);
+  const hour = twoDigitsAt(bytes, start + 11);
+  const minute = twoDigitsAt(bytes, start + 14);
+  const second = twoDigitsAt(bytes, start + 17);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let at = start + 19;
+  let millis = 0;
+  if (bytes[at] === 46 /* . */ && end - at >= 5) {
+    const hundreds = (bytes[at + 1] as number) - 48;
+    const rest = twoDigitsAt(bytes, at + 2);
+    if (hundreds < 0 || hundreds > 9 || rest < 0) return undefined;
+    millis = hundreds * 100 + rest;
+    at += 4;
+  }
+  let offsetMinutes = 0;
+  const zone = bytes[at];
+  if (end - at === 6 && (zone === 43 /* + */ || zone === 45) && bytes[at + 3] === 58) {
+    const offsetHours = twoDigitsAt(bytes, at + 1);
+    const offsetMins = twoDigitsAt(bytes, at + 4);
+    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return undefined;
+    offsetMinutes = (zone === 45 ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  } else if (end - at !== 1 || zone !== 90 /* Z */) {
+    return undefined;
+  }
+  const epochMs =
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millis;
+  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? undefined : epochMs;
+}
+
 /** An epoch-ms instant checked against the accepted range (Mixpanel's numeric times). */
 export function checkInstant(epochMs: number): TimestampResult {
   // A number too large for a double (`1e400` in JSON) is past any year, not unreadable.

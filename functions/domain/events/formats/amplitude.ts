@@ -13,6 +13,8 @@ const { paths, at } = pathTable({
   osName: ['os_name'],
 });
 
+const timestamp = timestampAt(at.eventTime, 'event_time', 'text');
+
 export const AMPLITUDE_PAGE_VIEW = '[Amplitude] Page Viewed';
 
 /** Amplitude's Export API: JSON lines, `event_time` in UTC (`YYYY-MM-DD HH:MM:SS.ffffff`). */
@@ -40,7 +42,7 @@ export const amplitudeFormat: ExportFormat = {
       userId: sourced(fields, at.userId, 'user_id'),
       anonymousId: sourced(fields, at.deviceId, 'device_id'),
       messageId,
-      timestamp: timestampAt(fields, at.eventTime, 'event_time', 'text'),
+      timestamp,
       platform,
       // Amplitude carries no page fields of the rules' kind: a page view's are all null.
       page: isPage ? { url: null, path: null, title: null, referrer: null } : null,

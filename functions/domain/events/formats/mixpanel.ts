@@ -13,6 +13,8 @@ const { paths, at } = pathTable({
   browser: ['properties', '$browser'],
 });
 
+const timestamp = timestampAt(at.time, 'properties.time', 'epoch');
+
 export const MIXPANEL_PAGE_VIEW = '$mp_web_page_view';
 const DEVICE_PREFIX = '$device:';
 
@@ -52,7 +54,7 @@ export const mixpanelFormat: ExportFormat = {
       userId,
       anonymousId,
       messageId: fields.value(at.insertId),
-      timestamp: timestampAt(fields, at.time, 'properties.time', 'epoch'),
+      timestamp,
       platform: os,
       page: isPage ? { url: null, path: null, title: null, referrer: null } : null,
       campaign: undefined,

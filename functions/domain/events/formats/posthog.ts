@@ -23,6 +23,8 @@ const { paths, at } = pathTable({
   utmContent: ['properties', 'utm_content'],
 });
 
+const timestamp = timestampAt(at.timestamp, 'timestamp', 'text');
+
 /** A Map, not an object literal: an event named `constructor` or `__proto__` must not find Object.prototype's. */
 const TYPES: ReadonlyMap<string, EventType> = new Map([
   ['$pageview', 'page'],
@@ -53,7 +55,7 @@ export const posthogFormat: ExportFormat = {
         ? sourced(fields, at.deviceId, 'properties.$device_id')
         : sourced(fields, at.distinctId, 'distinct_id'),
       messageId: fields.value(at.uuid),
-      timestamp: timestampAt(fields, at.timestamp, 'timestamp', 'text'),
+      timestamp,
       platform: fields.value(at.os),
       page:
         type === 'page'

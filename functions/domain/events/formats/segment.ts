@@ -29,6 +29,8 @@ const { paths, at } = pathTable({
   campaignContent: ['context', 'campaign', 'content'],
 });
 
+const timestamp = timestampAt(at.timestamp, 'timestamp', 'text');
+
 /** Each type as the constant itself: an event then holds no slice of its record, and type lookups are quick. */
 const KNOWN_TYPES: ReadonlyMap<string, EventType> = new Map(EVENT_TYPES.map((type) => [type, type]));
 
@@ -69,7 +71,7 @@ export const segmentFormat: ExportFormat = {
       userId: sourced(fields, at.userId, 'userId'),
       anonymousId: sourced(fields, at.anonymousId, 'anonymousId'),
       messageId: fields.value(at.messageId),
-      timestamp: timestampAt(fields, at.timestamp, 'timestamp', 'text'),
+      timestamp,
       platform: deviceType,
       page: isPage
         ? {

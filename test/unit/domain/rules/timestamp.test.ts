@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkInstant,
   formatTimestamp,
+  isoInstantAt,
   MAX_INSTANT_MS,
   MIN_INSTANT_MS,
   parseTimestamp,
@@ -183,6 +185,68 @@ describe('parseTimestamp', () => {
       expect(texts.map(parseTimestamp)).toEqual(inUtc);
       expect(formatTimestamp(inUtc[0] as number)).toBe('2024-01-01T09:00:00.000Z');
     }
+  });
+});
+
+describe('isoInstantAt', () => {
+  /** The text read in place, inside a record as the scanner leaves it. */
+  function inPlace(text: string): number | undefined {
+    const bytes = Buffer.from(`{"t":"${text}"}`, 'latin1');
+    return isoInstantAt(bytes, 6, bytes.length - 2);
+  }
+  const READ_IN_PLACE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?(Z|[+-]\d\d:\d\d)$/;
+  const digits = (count: number, max: number) =>
+    fc.integer({ min: 0, max }).map((value) => String(value).padStart(count, '0'));
+  const nearlyIso = fc
+    .tuple(
+      fc.oneof(digits(4, 9999), fc.constantFrom('202', '20x4', '+2024')),
+      fc.constantFrom('-', '/'),
+      digits(2, 13),
+      fc.constantFrom('-', '-', ':'),
+      digits(2, 32),
+      fc.constantFrom('T', 'T', 't', ' ', 'X'),
+      digits(2, 24),
+      fc.constantFrom(':', ':', '.'),
+      digits(2, 60),
+      fc.constantFrom(':', ':', '', ','),
+      digits(2, 60),
+      fc.constantFrom('', '.123', '.5', '.12', '.1234', ',123', '.', '.1x3'),
+      fc.constantFrom('Z', 'z', '', '+', '-', 'ZZ', ' ', 'Z '),
+      fc.constantFrom('', '', '00:00', '23:59', '24:00', '05:60', '0530', '05', '5:30', '05:3'),
+    )
+    .map((parts) => parts.join(''));
+
+  it('gives the instant parseTimestamp gives, exactly for the forms it reads, undefined for any other text', () => {
+    fc.assert(
+      fc.property(nearlyIso, (text) => {
+        const parsed = parseTimestamp(text);
+        const expected = READ_IN_PLACE.test(text) && typeof parsed === 'number' ? parsed : undefined;
+        expect(inPlace(text)).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each([
+    ['2024-01-01T09:00:00.123Z', '2024-01-01T09:00:00.123Z'],
+    ['2024-01-01T09:00:00Z', '2024-01-01T09:00:00.000Z'],
+    ['2024-01-01T10:00:00.500+01:00', '2024-01-01T09:00:00.500Z'],
+    ['2024-01-01T03:30:00-05:30', '2024-01-01T09:00:00.000Z'],
+    ['0000-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z'],
+    ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+  ])('reads %j in place', (text, expected) => {
+    expect(formatTimestamp(inPlace(text) as number)).toBe(expected);
+  });
+
+  it.each([
+    '2024-02-30T00:00:00Z',
+    '2024-01-01T09:00:60Z',
+    '0000-01-01T00:00:00+00:01',
+    '9999-12-31T23:59:59-00:01',
+    '2024-01-01T09:00:00.1234Z',
+    ' 2024-01-01T09:00:00Z',
+  ])('leaves %j to parseTimestamp', (text) => {
+    expect(inPlace(text)).toBeUndefined();
   });
 });
 
