@@ -1,26 +1,11 @@
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
+import { escapeC1, jsonText } from './json-text.js';
 import { type Pause, paced } from './pause.js';
+import { SessionJsonWriter } from './session-json.js';
 import { summarizeRun } from './summary.js';
 
 type Write = (text: string) => void;
-
-/**
- * One value as JSON. JSON.stringify escapes the C0 control characters; DEL and the C1 range (U+0080-U+009F,
- * which some terminals obey) get `\u` escapes too, so no control character reaches a terminal raw.
- */
-function jsonText(value: unknown): string {
-  return escapeC1(JSON.stringify(value));
-}
-
-const C1_CHAR = /[\u007f-\u009f]/;
-const C1_CHARS = /[\u007f-\u009f]/g;
-
-/** Nearly every text has none: testing first spares the replace's callback machinery on the whole output. */
-function escapeC1(json: string): string {
-  if (!C1_CHAR.test(json)) return json;
-  return json.replace(C1_CHARS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /**
  * `{"sessions":[...],"rejected":[...],"fileErrors":[...],"files":[...],"summary":{...}}`, one entry per line,
@@ -29,6 +14,7 @@ function escapeC1(json: string): string {
 export class JsonOutput {
   private openArray: string | undefined;
   private first = true;
+  private readonly sessionJson = new SessionJsonWriter();
 
   constructor(private readonly write: Write) {
     write('{\n');
@@ -59,7 +45,8 @@ export class JsonOutput {
   }
 
   sessions(views: Iterable<SessionView>): void {
-    this.entries('sessions', views);
+    this.startArray('sessions');
+    for (const view of views) this.entry(this.sessionJson.text(view));
   }
 
   /** The rest of the result; the rejections, which may be millions, wait whenever the output is full. */
