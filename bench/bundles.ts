@@ -6,10 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BundleSize, measureBundles } from '../scripts/bundle-size.js';
+import { esbuildOptionsFor } from '../lib/config/bundling.js';
+import { type BundleSize, measureBundles, measureEntryBundle } from '../scripts/bundle-size.js';
 import { measureProcess, OUT_DIR } from './processes.js';
 import type { BundleRow } from './report.js';
 import { median } from './stats.js';
+
+const SDK_FLOOR_ENTRY = 'bench/sdk-clients-entry.ts';
 
 /** Dummy configuration: enough for each handler's cold-start config parsing to succeed. */
 const HANDLER_ENV = {
@@ -69,6 +72,13 @@ async function measureBundle(bundle: BundleSize, runs: number): Promise<BundleRo
   };
 }
 
+/** The ingest's two SDK clients and nothing else, bundled as the functions are: the floor of its init. */
+async function sdkFloorBundle(): Promise<BundleSize> {
+  const dir = resolve(OUT_DIR, 'bundles', 'sdk-clients');
+  const options = { ...esbuildOptionsFor(SDK_FLOOR_ENTRY, dir, { splitting: false }), outdir: dir };
+  return measureEntryBundle("ingest's S3 and DynamoDB clients alone", SDK_FLOOR_ENTRY, options);
+}
+
 export async function benchmarkBundles(runs: number, log: (message: string) => void): Promise<BundleRow[]> {
   log('bundles: building with the deploy settings (scripts/bundle-size.ts)');
   const rows: BundleRow[] = [];
@@ -76,5 +86,7 @@ export async function benchmarkBundles(runs: number, log: (message: string) => v
     log(`bundles: ${bundle.name} module init`);
     rows.push(await measureBundle(bundle, runs));
   }
+  log('bundles: the SDK clients alone (bench/sdk-clients-entry.ts)');
+  rows.push({ ...(await measureBundle(await sdkFloorBundle(), runs)), floorOf: 'ingest' });
   return rows;
 }

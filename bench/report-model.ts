@@ -102,6 +102,11 @@ export interface BundleRow {
   /** The same imports' CPU time: what the wall time would be on an idle machine, give or take I/O. */
   initCpuMsSourceMaps: number;
   runs: number;
+  /**
+   * Set on a row that is no function: the SDK clients of the function it names, alone
+   * (bench/sdk-clients-entry.ts), what that function's init cannot go below. It has no target of its own.
+   */
+  floorOf?: string;
 }
 
 export type Startup =

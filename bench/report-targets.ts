@@ -98,12 +98,18 @@ function apiTargets(api: BenchReport['api']): TargetLine[] {
 function bundleTargets(bundles: BenchReport['bundles']): TargetLine[] {
   const target = `Module init ≤ ${TARGETS.moduleInitMs} ms (with --enable-source-maps, as deployed)`;
   if ('error' in bundles) return [failed(target, 'all functions', bundles.error)];
-  return bundles.map((row) => ({
-    target,
-    where: row.name,
-    measured: `${integer(row.initMsSourceMaps)} ms (CPU ${integer(row.initCpuMsSourceMaps)} ms)`,
-    pass: row.initMsSourceMaps <= TARGETS.moduleInitMs,
-  }));
+  const floors = new Map(bundles.flatMap((row) => (row.floorOf === undefined ? [] : [[row.floorOf, row]])));
+  return bundles
+    .filter((row) => row.floorOf === undefined)
+    .map((row) => {
+      const pass = row.initMsSourceMaps <= TARGETS.moduleInitMs;
+      let measured = `${integer(row.initMsSourceMaps)} ms (CPU ${integer(row.initCpuMsSourceMaps)} ms)`;
+      // A miss says how much of it the SDK takes before any code of ours runs.
+      const floor = floors.get(row.name);
+      if (!pass && floor !== undefined)
+        measured += `; its SDK clients alone ${integer(floor.initMsSourceMaps)} ms (CPU ${integer(floor.initCpuMsSourceMaps)} ms)`;
+      return { target, where: row.name, measured, pass };
+    });
 }
 
 function startupTargets(startup: BenchReport['startup']): TargetLine[] {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import {
   type LambdaHandlerName,
   lambdaBuildOptions,
@@ -15,7 +15,7 @@ import {
 } from '../lib/config/bundling.js';
 
 export interface BundleSize {
-  name: LambdaHandlerName;
+  name: string;
   /** Size of the bundle's JavaScript (index.mjs and every chunk), without source maps: what is uploaded. */
   bytes: number;
   /** Size of what a cold start loads: index.mjs and the chunks it imports statically, not those behind `import()`. */
@@ -25,6 +25,8 @@ export interface BundleSize {
   /** The handler's file, index.mjs. Only kept when `keepIn` was given. */
   path: string;
 }
+
+export type HandlerBundleSize = BundleSize & { name: LambdaHandlerName };
 
 /** Bytes of `entry` and of every output it imports statically, directly or not. */
 function staticClosureBytes(outputs: Metafile['outputs'], entry: string): number {
@@ -40,28 +42,40 @@ function staticClosureBytes(outputs: Metafile['outputs'], entry: string): number
   return [...loaded].reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
 }
 
+/**
+ * Builds one bundle with `options` (the deploy's, from lib/config/bundling.ts) and sizes what it wrote. Its
+ * folder is emptied first: a chunk left over from an earlier build would not be part of this one.
+ */
+export async function measureEntryBundle(
+  name: string,
+  entryPoint: string,
+  options: BuildOptions & { outdir: string },
+): Promise<BundleSize> {
+  await rm(options.outdir, { recursive: true, force: true });
+  const { metafile } = await build({ ...options, metafile: true });
+  // Metafile paths are relative to the working directory (the repo root).
+  const scripts = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
+  // Chunks behind an `import()` name an entry point too: theirs.
+  const entry = scripts.find(([, output]) => output.entryPoint === entryPoint)?.[0];
+  if (entry === undefined) throw new Error(`bundle-size: esbuild wrote no entry file for ${name}`);
+  return {
+    name,
+    bytes: scripts.reduce((total, [, output]) => total + output.bytes, 0),
+    initBytes: staticClosureBytes(metafile.outputs, entry),
+    files: scripts.map(([path]) => resolve(repoRoot, path)),
+    path: resolve(repoRoot, entry),
+  };
+}
+
 /** Bundles every handler; into `keepIn/<name>/` when given (to run them), else a removed temp dir. */
-export async function measureBundles(keepIn?: string): Promise<BundleSize[]> {
+export async function measureBundles(keepIn?: string): Promise<HandlerBundleSize[]> {
   const outDir = keepIn ?? (await mkdtemp(join(tmpdir(), 'sessionizer-bundles-')));
   try {
-    const sizes: BundleSize[] = [];
+    const sizes: HandlerBundleSize[] = [];
     for (const name of Object.keys(lambdaHandlers) as LambdaHandlerName[]) {
       const dir = join(outDir, name);
-      // Left over from an earlier build, a chunk would not be part of this one.
-      await rm(dir, { recursive: true, force: true });
-      const { metafile } = await build({ ...lambdaBuildOptions(name, dir), metafile: true });
-      // Metafile paths are relative to the working directory (the repo root).
-      const scripts = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
-      // Chunks behind an `import()` name an entry point too: theirs.
-      const entry = scripts.find(([, output]) => output.entryPoint === lambdaHandlers[name])?.[0];
-      if (entry === undefined) throw new Error(`bundle-size: esbuild wrote no entry file for ${name}`);
-      sizes.push({
-        name,
-        bytes: scripts.reduce((total, [, output]) => total + output.bytes, 0),
-        initBytes: staticClosureBytes(metafile.outputs, entry),
-        files: scripts.map(([path]) => resolve(repoRoot, path)),
-        path: resolve(repoRoot, entry),
-      });
+      const options = { ...lambdaBuildOptions(name, dir), outdir: dir };
+      sizes.push({ ...(await measureEntryBundle(name, lambdaHandlers[name], options)), name });
     }
     return sizes;
   } finally {

@@ -231,6 +231,25 @@ describe('bench report', () => {
     expect(verdictOf('CLI startup', 'node bin/sessionize.mjs --help')).toMatchObject({ pass: true });
   });
 
+  it("shows a function's SDK clients alone as a row of the table, no target of its own, named in its miss", () => {
+    const [api] = report().bundles as BundleRow[];
+    const admin = { ...(api as BundleRow), name: 'admin', initMsSourceMaps: 95 };
+    const floor = {
+      ...(api as BundleRow),
+      name: 'SDK alone',
+      initMsSourceMaps: 85,
+      initCpuMsSourceMaps: 55,
+      floorOf: 'api',
+    };
+    const withFloor = report({ bundles: [api as BundleRow, admin, floor] });
+    const lines = targetLines(withFloor).filter((line) => line.target.startsWith('Module init'));
+    expect(lines.map((line) => [line.where, line.measured, line.pass])).toEqual([
+      ['api', '90 ms (CPU 60 ms); its SDK clients alone 85 ms (CPU 55 ms)', false],
+      ['admin', '95 ms (CPU 60 ms)', false],
+    ]);
+    expect(renderTables(withFloor)).toContain('| SDK alone | 941.0 | 900.0 | 244.0 | 71 | 85 | 55 |');
+  });
+
   it('shows no init size for bundles kept from results saved before it was measured', () => {
     const [row] = report().bundles as BundleRow[];
     const { initBytes: _initBytes, ...saved } = row as BundleRow;
