@@ -31,8 +31,8 @@ function numberText(value: number): string {
 /**
  * A session view as jsonText writes it, byte for byte, without making the texts that repeat from session to
  * session again: a user's id (sessions come user by user), the pages, campaigns and devices (objects shared
- * through the batch's tables) and the event names. Writing the million-event file's sessions whole was
- * about a tenth of the CLI's CPU time.
+ * through the batch's tables) and the event names. On the million-event file, stringifying each whole view
+ * took about 6 % of the CLI's CPU time; this takes less than half of that.
  */
 export class SessionJsonWriter {
   private readonly objects: RecentTexts<object | null>;
