@@ -33,6 +33,31 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** The UTC instant of a checked date and time at an offset east of UTC; not yet held to the accepted range. */
+function epochMsOf(
+  year: number,
+  month: number,
+  day: number,
+  minuteOfDay: number,
+  second: number,
+  millis: number,
+  offsetMinutes: number,
+): number {
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    ((minuteOfDay - offsetMinutes) * 60 + second) * 1000 +
+    millis
+  );
+}
+
+function isAccepted(epochMs: number): boolean {
+  return epochMs >= MIN_INSTANT_MS && epochMs <= MAX_INSTANT_MS;
+}
+
 /** The value of `count` ASCII digits at `at`, or -1 when any of them is not a digit. */
 function digitsAt(text: string, at: number, count: number): number {
   let value = 0;
@@ -56,7 +81,7 @@ function parseTrimmed(text: string): TimestampResult {
   const hour = digitsAt(text, 11, 2);
   if (text.charCodeAt(13) !== 58 /* : */) return 'unparsable';
   const minute = digitsAt(text, 14, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 'unparsable';
+  if (!isCalendarDate(year, month, day)) return 'unparsable';
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return 'unparsable';
   let at = 16;
   let second = 0;
@@ -100,11 +125,8 @@ function parseTrimmed(text: string): TimestampResult {
     }
   }
   if (at !== length) return 'unparsable';
-  const epochMs =
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis;
-  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? 'out of range' : epochMs;
+  const epochMs = epochMsOf(year, month, day, hour * 60 + minute, second, millis, offsetMinutes);
+  return isAccepted(epochMs) ? epochMs : 'out of range';
 }
 
 /** UTC epoch milliseconds of a timestamp string, or why it is not one. */
@@ -149,7 +171,7 @@ export function isoInstantAt(bytes: Uint8Array, start: number, end: number): num
   const hour = twoDigitsAt(bytes, start + 11);
   const minute = twoDigitsAt(bytes, start + 14);
   const second = twoDigitsAt(bytes, start + 17);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (!isCalendarDate(year, month, day)) return undefined;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   let at = start + 19;
   let millis = 0;
@@ -170,31 +192,28 @@ export function isoInstantAt(bytes: Uint8Array, start: number, end: number): num
   } else if (end - at !== 1 || zone !== 90 /* Z */) {
     return undefined;
   }
-  const epochMs =
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis;
-  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? undefined : epochMs;
+  const epochMs = epochMsOf(year, month, day, hour * 60 + minute, second, millis, offsetMinutes);
+  return isAccepted(epochMs) ? epochMs : undefined;
 }
 
 /** An epoch-ms instant checked against the accepted range (Mixpanel's numeric times). */
 export function checkInstant(epochMs: number): TimestampResult {
   // A number too large for a double (`1e400` in JSON) is past any year, not unreadable.
   if (Number.isNaN(epochMs)) return 'unparsable';
-  return epochMs < MIN_INSTANT_MS || epochMs > MAX_INSTANT_MS ? 'out of range' : epochMs;
+  return isAccepted(epochMs) ? epochMs : 'out of range';
 }
 
 /** `2024-01-02T08:30:00.000Z`: the one output form, four-digit years included (0000-9999). */
 export function formatTimestamp(epochMs: number): string {
-  const day = Math.floor(epochMs / DAY_MS);
+  const day = Math.floor(epochMs / MS_PER_DAY);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
     // Date formats the calendar part; the clock part below is plain arithmetic, much cheaper per call.
-    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    prefix = new Date(day * MS_PER_DAY).toISOString().slice(0, 11);
     if (dayPrefixes.size >= MAX_CACHED_DAYS) dayPrefixes.clear();
     dayPrefixes.set(day, prefix);
   }
-  const inDay = epochMs - day * DAY_MS;
+  const inDay = epochMs - day * MS_PER_DAY;
   const hours = Math.floor(inDay / 3_600_000);
   const minutes = Math.floor(inDay / 60_000) % 60;
   const seconds = Math.floor(inDay / 1000) % 60;
@@ -202,7 +221,6 @@ export function formatTimestamp(epochMs: number): string {
   return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_CACHED_DAYS = 4096;
 const dayPrefixes = new Map<number, string>();
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
