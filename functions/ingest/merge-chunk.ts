@@ -195,6 +195,7 @@ export class ChunkMerger {
   /**
    * Merges the owners whose ties needed copies read again: reads them all (one pass over each file), then
    * merges those owners again, until none is left waiting (a copy stored meanwhile may bring another tie).
+   * These merges do not stop for the time: they are few, and the reading that made them wait is done.
    */
   private async mergeDeferred(): Promise<void> {
     const read = this.options.copies?.read;
@@ -212,10 +213,26 @@ export class ChunkMerger {
       }
       const pool = new TaskPool(this.options.concurrency);
       try {
-        for (const { index, owner } of waiting) await this.offer(pool, index, owner);
+        for (const { index, owner } of waiting) await this.offer(pool, index, owner, false);
       } finally {
         await pool.drain();
       }
+    }
+  }
+
+  /**
+   * `beforeMerge`, which may stop the call. A merge waiting for copies read again holds back the progress a
+   * later call resumes from (the steps before the first unfinished one), and that call would defer it again
+   * and stop again: so before stopping, the merges under way finish and the waiting ones are merged.
+   */
+  private async stopIfDue(pool: TaskPool): Promise<void> {
+    try {
+      await this.options.beforeMerge();
+    } catch (error) {
+      if (!(error instanceof StopMerging)) throw error;
+      await pool.drain();
+      await this.mergeDeferred();
+      throw error;
     }
   }
 
@@ -250,8 +267,8 @@ export class ChunkMerger {
   }
 
   /** Merges one owner in the pool, its events made objects only once the merge starts. */
-  private async offer(pool: TaskPool, index: number, owner: Owner): Promise<void> {
-    await this.options.beforeMerge();
+  private async offer(pool: TaskPool, index: number, owner: Owner, mayStop = true): Promise<void> {
+    if (mayStop) await this.stopIfDue(pool);
     await pool.offer(async () => {
       const texts = this.options.copies === undefined ? undefined : this.texts;
       let result: UserMergeResult;
