@@ -111,6 +111,11 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     lastSave = Date.now();
     return to.save(progress.snapshot());
   };
+  // With a version and a way to read copies again, events are stored with where they were read.
+  const copies =
+    input.version !== undefined && input.readCopies !== undefined
+      ? { object: input.file, version: input.version, read: input.readCopies }
+      : undefined;
   const merger = new ChunkMerger({
     writer: input.writer,
     identity: rules.stitching ? input.identity : undefined,
@@ -118,10 +123,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     report,
     progress,
     concurrency: input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
-    ...(input.version !== undefined &&
-      input.readCopies !== undefined && {
-        copies: { object: input.file, version: input.version, read: input.readCopies },
-      }),
+    ...(copies !== undefined && { copies }),
     beforeMerge: () => {
       if (checkpoint === undefined) return undefined;
       if (merger.worked && checkpoint.timeUp()) throw new StopMerging();
@@ -130,7 +132,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   });
 
   const newChunk = (start: number, resume?: IngestProgress['partial']): Chunk => ({
-    collector: new EventCollector(rules.stitching),
+    collector: new EventCollector(rules.stitching, copies !== undefined),
     start,
     resume,
   });

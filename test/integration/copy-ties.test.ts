@@ -61,6 +61,27 @@ describe('differing copies at one instant in separate objects', () => {
     },
   );
 
+  it.each(cases)(
+    'keeps the copy whose text sorts first among copies alike in projection, for %s, in every order',
+    async (_, rules, who, user) => {
+      // Two Zetas that differ only where no rule looks (ip 1 sorts first), and Alpha, whose text sorts
+      // between them: in any order, the Zeta at ip 1 must be the copy stored, or Alpha wins against the other.
+      const copies = [copyLine('Zeta', '3', who), ZETA(who), ALPHA(who)];
+      for (const order of [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+      ]) {
+        const store = await freshStore(servers.dynamo.client, rules);
+        for (const at of order) await uploadAndIngest(store, copies[at] as string);
+        expect(await namesOf(store, user), `order ${order.join(', ')}`).toEqual(['Zeta']);
+      }
+    },
+  );
+
   it('weighs a tie by projection when the stored copy’s object was replaced since (no versions here)', async () => {
     const store = await freshStore(servers.dynamo.client);
     const key = await uploadAndIngest(store, ZETA('"userId":"u"'));

@@ -39,7 +39,15 @@ export class EventCollector {
   private readonly links = new Map<number, Candidates>();
   private readonly lostLinks = new LostLinks(this.columns);
 
-  constructor(private readonly stitching: boolean) {}
+  /**
+   * @param keepsSources whether the copy chosen is stored with where it was read (the ingest): a later tie
+   * with it then compares that copy's text, so of copies of a messageId alike in projection the one whose
+   * text sorts first is chosen too, read again like any tie. Elsewhere either gives the same sessions.
+   */
+  constructor(
+    private readonly stitching: boolean,
+    private readonly keepsSources = false,
+  ) {}
 
   get size(): number {
     return this.groups.count;
@@ -71,10 +79,18 @@ export class EventCollector {
     this.lostLinks.note(group, best, at);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
-    offerCandidate(candidates, at, order, order === 0 && !columns.sameProjection(at, best));
+    offerCandidate(candidates, at, order, order === 0 && this.textsDecide(at, best));
     this.groups.best[group] = candidates.best;
     if (candidates.ties === undefined) this.groupTies.delete(group);
     else this.groupTies.set(group, candidates.ties);
+  }
+
+  /** Whether copies `at` and `best`, at one instant, go to canonical JSON (rule 3's last tie-break). */
+  private textsDecide(at: number, best: number): boolean {
+    const columns = this.columns;
+    if (!columns.sameProjection(at, best)) return true;
+    // Only a copy with a messageId is stored with its source; content ids are of one text already.
+    return this.keepsSources && columns.eventId(at).startsWith('m:');
   }
 
   /** Rule 8: the earliest link (timestamp, event id); a link of the same event naming another user is a tie. */
@@ -214,7 +230,7 @@ export class EventCollector {
       }
       merged = true;
       const order = columns.timestamp(at) - columns.timestamp(existing.best);
-      offerCandidate(existing, at, order, order === 0 && !columns.sameProjection(at, existing.best));
+      offerCandidate(existing, at, order, order === 0 && this.textsDecide(at, existing.best));
     }
     if (!merged) return winners;
     const pick = await this.picker(canonicalOf, byId.values());

@@ -35,8 +35,7 @@ function textOf(event: EventRecord, texts: CopyTexts | undefined, unread: Unread
 
 /**
  * Which copy of one event the store keeps (rule 3): the earliest; at one instant the one whose canonical JSON
- * sorts first, when both texts are known, else the smaller projection. Copies alike in projection are
- * interchangeable to every rule and output, so the stored one stays. A tie whose text `texts` lacks (absent,
+ * sorts first, when both texts are known, else the smaller projection. A tie whose text `texts` lacks (absent,
  * not null) goes by projection and names the copy in `unread`, for the caller to read it and choose again.
  */
 export function preferredCopy(
@@ -49,12 +48,39 @@ export function preferredCopy(
     return incoming.timestamp < stored.timestamp ? incoming : stored;
   const a = projectionKey(stored);
   const b = projectionKey(incoming);
-  if (a === b) return stored;
+  if (a === b) return alikeCopy(stored, incoming, texts, unread);
   const storedText = textOf(stored, texts, unread);
   const incomingText = textOf(incoming, texts, unread);
   if (storedText !== undefined && incomingText !== undefined && storedText !== incomingText)
     return incomingText < storedText ? incoming : stored;
   return b < a ? incoming : stored;
+}
+
+/**
+ * Of two copies alike in projection, which the store keeps. Either gives the same sessions, but the one kept
+ * is the text a later tie is compared with, and a copy that sorts first must not be forgotten for one that
+ * only looks the same: the incoming copy replaces the stored one when its text sorts first. Copies read from
+ * the same record, or of which one says nothing of where it was read, keep the stored one without reading.
+ */
+function alikeCopy(
+  stored: EventRecord,
+  incoming: EventRecord,
+  texts: CopyTexts | undefined,
+  unread: UnreadCopies | undefined,
+): EventRecord {
+  if (stored.source === undefined || incoming.source === undefined) return stored;
+  if (sameSource(stored.source, incoming.source)) return stored;
+  const storedText = textOf(stored, texts, unread);
+  const incomingText = textOf(incoming, texts, unread);
+  return storedText !== undefined && incomingText !== undefined && incomingText < storedText
+    ? incoming
+    : stored;
+}
+
+/** Whether two copies were read from one record of one version of one object (or neither says where). */
+export function sameSource(a: EventSource | undefined, b: EventSource | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.record === b.record && a.file === b.file && a.version === b.version && a.object === b.object;
 }
 
 /** The sources among `sources` whose texts `texts` lacks, each once. */

@@ -4,7 +4,7 @@ import { projectionKey } from '../sessions/projection.js';
 import type { Session } from '../sessions/session.js';
 import { splitSessions } from '../sessions/split.js';
 import { dayOf, monthOfDay } from './calendar.js';
-import { type CopyTexts, preferredCopy, type UnreadCopies } from './copy-choice.js';
+import { type CopyTexts, preferredCopy, sameSource, type UnreadCopies } from './copy-choice.js';
 import { chooseCopies, sameCopies } from './partition-copies.js';
 import type { StoredDay, UserTotals } from './stored.js';
 
@@ -27,8 +27,8 @@ export interface MergeRequest {
   /** Copies kept out of the sessions (see {@link MergePlan.parked}); none when absent. */
   readonly parked?: readonly EventRecord[];
   /**
-   * Texts of copies tied at one instant that differ: the plan names those it lacks ({@link
-   * MergePlan.unreadCopies}). Without it such ties go by projection.
+   * Texts of copies tied at one instant, read from different records: the plan names those it lacks ({@link
+   * MergePlan.unreadCopies}). Without it such ties go by projection, and of copies alike in it the stored stays.
    */
   readonly texts?: CopyTexts;
 }
@@ -71,12 +71,13 @@ export interface MergePlan {
   readonly unreadCopies: readonly EventSource[];
 }
 
+/** Events alike in projection and read from the same place: a copy that sorts first replaces its look-alike. */
 function sameEvents(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as EventRecord;
     const y = b[i] as EventRecord;
-    if (x !== y && projectionKey(x) !== projectionKey(y)) return false;
+    if (x !== y && (projectionKey(x) !== projectionKey(y) || !sameSource(x.source, y.source))) return false;
   }
   return true;
 }

@@ -141,6 +141,22 @@ describe('EventCollector', () => {
     }
   });
 
+  it('weighs copies of a messageId alike in projection by text only for a store that keeps their sources', async () => {
+    const canonical = { 1: '{"ip":"3"}', 2: '{"ip":"1"}', 3: '{"ip":"2"}' };
+    const keptSource = async (keepsSources: boolean, id: string) => {
+      const collector = new EventCollector(false, keepsSources);
+      for (const n of [1, 2, 3]) collector.add(record({ id, timestamp: T0, userId: 'u' }), recordAt(n));
+      const asked = lookup(canonical);
+      const users = await collectedCopies(collector, asked);
+      return { record: users.get('u')?.map((copy) => copy.source.record), asked: asked.asked };
+    };
+    // The store later compares its copy's text with other copies': the one kept must be the one sorting first.
+    expect(await keptSource(true, 'm:1')).toEqual({ record: [2], asked: [[1, 2, 3]] });
+    // Either copy gives the same sessions, so nothing is read; and copies of a content id are of one text.
+    expect(await keptSource(false, 'm:1')).toEqual({ record: [1], asked: [] });
+    expect(await keptSource(true, `h:${'0'.repeat(64)}`)).toEqual({ record: [1], asked: [] });
+  });
+
   it('merges copies of one resolved user that arrived with and without a userId', async () => {
     const withUser = record({ id: 'm:1', timestamp: T0 + MINUTE, userId: 'x', anonymousId: 'x' });
     const anonymous = record({ id: 'm:1', timestamp: T0, userId: null, anonymousId: 'x' });

@@ -39,8 +39,23 @@ describe('preferredCopy', () => {
     expect(preferredCopy(smaller, stored)).toBe(smaller);
   });
 
-  it('keeps the stored copy when the incoming one looks the same', () => {
+  it('keeps the stored copy when the incoming one looks the same, unless its text is known to sort first', () => {
     expect(preferredCopy(stored, { ...stored })).toBe(stored);
+    const lookalike = { ...stored, source: source('b.ndjson') };
+    expect(preferredCopy(stored, lookalike)).toBe(stored);
+    const texts = (a: string | null, b: string | null) =>
+      new Map([
+        [sourceTextKey(source('a.ndjson')), a],
+        [sourceTextKey(source('b.ndjson')), b],
+      ]);
+    expect(preferredCopy(stored, lookalike, texts('{"ip":"2"}', '{"ip":"1"}'))).toBe(lookalike);
+    expect(preferredCopy(stored, lookalike, texts('{"ip":"1"}', '{"ip":"2"}'))).toBe(stored);
+    expect(preferredCopy(stored, lookalike, texts('{"ip":"1"}', '{"ip":"1"}'))).toBe(stored);
+    expect(preferredCopy(stored, lookalike, texts(null, '{"ip":"1"}'))).toBe(stored);
+    // A copy that says nothing of where it was read (stored before sources were kept) stays, or is kept out.
+    const { source: _, ...unsourced } = stored;
+    expect(preferredCopy(unsourced, lookalike, texts('{"ip":"2"}', '{"ip":"1"}'))).toBe(unsourced);
+    expect(preferredCopy(stored, unsourced, texts('{"ip":"2"}', '{"ip":"1"}'))).toBe(stored);
   });
 
   it('between copies at one instant, prefers the text that sorts first when both texts are known', () => {
@@ -68,10 +83,18 @@ describe('copies a tie needs read', () => {
     expect([...unread.values()]).toEqual([source('a.ndjson', 4), source('b.ndjson', 9)]);
   });
 
-  it('names none for copies alike, copies at different instants, texts known or known unreadable', () => {
+  it('names both copies alike in projection but read from different records, when the texts lack them', () => {
+    const stored = copy('b', source('a.ndjson', 4));
+    const lookalike = { ...stored, source: source('b.ndjson', 9) };
+    const unread: UnreadCopies = new Map();
+    expect(preferredCopy(stored, lookalike, new Map(), unread)).toBe(stored);
+    expect([...unread.values()]).toEqual([source('a.ndjson', 4), source('b.ndjson', 9)]);
+  });
+
+  it('names none for copies of one record, copies at different instants, texts known or known unreadable', () => {
     const stored = copy('b', source('a.ndjson'));
     const unread: UnreadCopies = new Map();
-    preferredCopy(stored, { ...stored, source: source('b.ndjson') }, new Map(), unread);
+    preferredCopy(stored, { ...stored, source: source('a.ndjson') }, new Map(), unread);
     preferredCopy(stored, copy('a', source('b.ndjson'), at + 1), new Map(), unread);
     preferredCopy(stored, copy('a', source('b.ndjson'), at - 1), new Map(), unread);
     const known = new Map([
@@ -125,5 +148,19 @@ describe('planMerge with texts', () => {
     expect(plan([alpha], undefined).changes[0]?.sessions[0]?.events[0]?.name).toBe('Alpha');
     expect(plan([alpha], undefined).unreadCopies).toEqual([]);
     expect(plan([alpha], new Map()).unreadCopies).toEqual([source('a.ndjson'), source('b.ndjson')]);
+
+    // A copy alike in projection whose text sorts first takes the stored one's place: its day is written again,
+    // so a later tie compares that text. One whose text sorts after it, or a copy of the same record, changes nothing.
+    const lookalike = { ...zeta, source: source('c.ndjson') };
+    const withLookalike = (text: string) =>
+      new Map([...texts, [sourceTextKey(source('c.ndjson')), `{"context":{"ip":"${text}"},"event":"Zeta"}`]]);
+    const replaced = plan([lookalike], withLookalike('0'));
+    expect(replaced.changes.map((change) => change.sessions[0]?.events[0]?.source)).toEqual([
+      source('c.ndjson'),
+    ]);
+    expect(replaced.newEvents).toBe(0);
+    expect(plan([lookalike], withLookalike('3')).changes).toEqual([]);
+    expect(plan([{ ...zeta }], new Map()).changes).toEqual([]);
+    expect(plan([{ ...zeta }], new Map()).unreadCopies).toEqual([]);
   });
 });
