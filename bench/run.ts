@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { benchmarkApiPages, benchmarkLongSessionPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
@@ -25,16 +24,10 @@ import {
 import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './ingest.js';
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
+import { BENCH_USAGE, type BenchOptions, isWhole, parseBenchOptions } from './options.js';
 import { LONG_HISTORY, PLANS } from './plan.js';
 import { buildChildScripts, OUT_DIR, REPO_ROOT } from './processes.js';
-import {
-  type BenchReport,
-  fileLabel,
-  renderBenchmarksMd,
-  renderTables,
-  SECTIONS,
-  type Section,
-} from './report.js';
+import { type BenchReport, fileLabel, renderBenchmarksMd, renderTables, type Section } from './report.js';
 import { shortCount } from './report-format.js';
 import { keepSections } from './report-merge.js';
 import { benchmarkThroughput } from './throughput.js';
@@ -42,58 +35,6 @@ import { benchmarkThroughput } from './throughput.js';
 const runStarted = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - runStarted) / 1000)} s] ${message}\n`);
-
-const USAGE = `Usage: npm run bench -- [--quick] [--only SECTIONS [--keep]] [--seed N] [--out FILE] [--render RESULTS]
-
-  (no options)       the full run (about an hour): every section, then BENCHMARKS.md is rewritten
-  --quick            smaller files, under 3 minutes; prints the tables and leaves BENCHMARKS.md alone
-  --only SECTIONS    some of ${SECTIONS.join(',')}
-  --keep             with --only: the other sections come from the last saved run of the same mode
-  --seed N           the generator's seed (default 1)
-  --out FILE         writes the report there too (a full run writes BENCHMARKS.md unless told otherwise);
-                     the tables always go to stdout, progress to stderr
-  --render RESULTS   renders a saved run (bench/out/results-*.json) again, measuring nothing
-  -h, --help         this help
-`;
-
-function parseOptions(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      only: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      render: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`--seed must be an integer, got ${values.seed}`);
-  const only = values.only?.split(',').map((name) => name.trim()) ?? [...SECTIONS];
-  for (const name of only) {
-    if (!(SECTIONS as readonly string[]).includes(name)) {
-      throw new RangeError(`--only takes ${SECTIONS.join(', ')}; got ${name}`);
-    }
-  }
-  if (values.keep && values.only === undefined) {
-    throw new RangeError('--keep keeps the sections --only leaves out; give --only as well');
-  }
-  const mode: BenchReport['mode'] = values.quick ? 'quick' : 'full';
-  // The full run fills BENCHMARKS.md unless told otherwise; a quick run or a re-render only prints.
-  const out = values.out ?? (mode === 'full' && values.render === undefined ? 'BENCHMARKS.md' : undefined);
-  return {
-    mode,
-    seed,
-    out,
-    keep: values.keep,
-    render: values.render,
-    help: values.help,
-    sections: new Set(only as Section[]),
-  };
-}
 
 async function output(report: BenchReport, out: string | undefined): Promise<void> {
   process.stdout.write(`${renderTables(report)}\n`);
@@ -109,11 +50,6 @@ async function output(report: BenchReport, out: string | undefined): Promise<voi
  */
 function resultsPath(mode: BenchReport['mode'], whole = true): string {
   return resolve(OUT_DIR, `results-${mode}${whole ? '' : '-partial'}.json`);
-}
-
-/** Whether the run's report holds every section, measured or kept. */
-function isWhole(options: Pick<ReturnType<typeof parseOptions>, 'keep' | 'sections'>): boolean {
-  return options.keep || options.sections.size === SECTIONS.length;
 }
 
 /** Writes what the run has measured so far: a run stopped midway can still be rendered with --render. */
@@ -184,7 +120,7 @@ async function savedRun(mode: BenchReport['mode']): Promise<BenchReport> {
   }
 }
 
-async function measure(options: ReturnType<typeof parseOptions>, argv: string[]): Promise<BenchReport> {
+async function measure(options: BenchOptions, argv: string[]): Promise<BenchReport> {
   const plan = PLANS[options.mode];
   const { sections, seed } = options;
   const watch = watchMachine();
@@ -252,16 +188,16 @@ async function measure(options: ReturnType<typeof parseOptions>, argv: string[])
 }
 
 async function main(argv: string[]): Promise<void> {
-  let options: ReturnType<typeof parseOptions>;
+  let options: BenchOptions;
   try {
-    options = parseOptions(argv);
+    options = parseBenchOptions(argv);
   } catch (error) {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${BENCH_USAGE}`);
     process.exitCode = 2;
     return;
   }
   if (options.help) {
-    console.log(USAGE);
+    console.log(BENCH_USAGE);
     return;
   }
   if (options.render !== undefined) {
