@@ -179,13 +179,14 @@ export class ChunkMerger {
       const index = place({ name: `l:${anonymousId}` });
       if (index === 'skip') continue;
       await this.options.beforeMerge();
+      const link = {
+        userId: copy.event.userId as string,
+        timestamp: copy.event.timestamp,
+        eventId: copy.event.id,
+        canonical,
+      };
       await pool.offer(async () => {
-        await identity.offerLink(anonymousId, {
-          userId: copy.event.userId as string,
-          timestamp: copy.event.timestamp,
-          eventId: copy.event.id,
-          canonical,
-        });
+        await this.withTexts((texts) => identity.offerLink(anonymousId, link, texts));
         this.worked = true;
         this.options.progress.finishStep(index);
       });
@@ -198,24 +199,45 @@ export class ChunkMerger {
    * These merges do not stop for the time: they are few, and the reading that made them wait is done.
    */
   private async mergeDeferred(): Promise<void> {
-    const read = this.options.copies?.read;
-    while (read !== undefined && this.deferred.length > 0) {
+    while (this.options.copies !== undefined && this.deferred.length > 0) {
       const waiting = this.deferred;
       this.deferred = [];
-      const sources = unreadSources(
-        waiting.flatMap((deferred) => deferred.sources),
-        this.texts,
-      );
-      const texts = await read(sources);
-      for (const source of sources) {
-        const key = sourceTextKey(source);
-        this.texts.set(key, texts.get(key) ?? null);
-      }
+      await this.readTexts(waiting.flatMap((deferred) => deferred.sources));
       const pool = new TaskPool(this.options.concurrency);
       try {
         for (const { index, owner } of waiting) await this.offer(pool, index, owner, false);
       } finally {
         await pool.drain();
+      }
+    }
+  }
+
+  /** Reads the copies named that no text is known for yet, one pass over each file; unreadable ones are null. */
+  private async readTexts(sources: readonly EventSource[]): Promise<void> {
+    const read = this.options.copies?.read;
+    if (read === undefined) return;
+    const unread = unreadSources(sources, this.texts);
+    const texts = await read(unread);
+    for (const source of unread) {
+      const key = sourceTextKey(source);
+      this.texts.set(key, texts.get(key) ?? null);
+    }
+  }
+
+  /**
+   * Runs a link's move with the texts known; a tie that needs more reads them at once (links are few, and
+   * the steps after a link may depend on it) and runs it again. Each round knows more texts, so it ends.
+   */
+  private async withTexts<T>(attempt: (texts: CopyTexts | undefined) => Promise<T>): Promise<T> {
+    if (this.options.copies === undefined) return attempt(undefined);
+    for (;;) {
+      try {
+        return await attempt(this.texts);
+      } catch (error) {
+        if (!(error instanceof CopyTextsNeeded)) throw error;
+        const known = this.texts.size;
+        await this.readTexts(error.sources);
+        if (this.texts.size === known) throw error;
       }
     }
   }

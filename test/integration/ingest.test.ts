@@ -150,9 +150,9 @@ describe('ingest handler against local S3 and DynamoDB Local', () => {
     };
     const stitching = new DynamoDbStitchingWriter(store.writer);
     const identity: IdentityWriter = {
-      offerLink: (anonymousId, link) => {
+      offerLink: (anonymousId, link, texts) => {
         mergedUsers.add(anonymousId).add(link.userId);
-        return stitching.offerLink(anonymousId, link);
+        return stitching.offerLink(anonymousId, link, texts);
       },
       mergeAnonymousEvents: (anonymousId, events, texts) => {
         mergedUsers.add(anonymousId);

@@ -73,9 +73,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     return this.writer.merge(anonymousId, events, resolve, texts);
   }
 
-  /** Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
-  offerLink(anonymousId: string, link: StoredLink): Promise<LinkOutcome> {
-    return this.retryMove(anonymousId, boundedLink(link), 'linking');
+  /**
+   * Records `link` when it is the anonymousId's earliest, moving its anonymous events if their user changes;
+   * with `texts`, the copies the move brings together are weighed by them (`IdentityWriter.offerLink`).
+   */
+  offerLink(anonymousId: string, link: StoredLink, texts?: CopyTexts): Promise<LinkOutcome> {
+    return this.retryMove(anonymousId, boundedLink(link), 'linking', texts);
   }
 
   /**
@@ -90,9 +93,10 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     anonymousId: string,
     link: StoredLink | undefined,
     what: string,
+    texts?: CopyTexts,
   ): Promise<LinkOutcome> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await this.attemptMove(anonymousId, link).catch(conflictOnStaleRead);
+      const outcome = await this.attemptMove(anonymousId, link, texts).catch(conflictOnStaleRead);
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
@@ -105,6 +109,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
   private async attemptMove(
     anonymousId: string,
     link: StoredLink | undefined,
+    texts: CopyTexts | undefined,
   ): Promise<LinkOutcome | 'conflict'> {
     const deadline = Date.now() + STAGED_DEADLINE_MS;
     let anonymous = await this.writer.readHead(anonymousId);
@@ -149,11 +154,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       if (out !== undefined) changes.push(out);
       if (moved.length > 0) {
         const target = headOf(to);
+        // A tie it lacks texts for throws here, before anything is written.
         const into = await prepareChange(
           this.writer.changeContext,
           to,
           target,
-          { add: moved },
+          { add: moved, ...(texts !== undefined && { texts }) },
           target.version + 1,
           txn,
         );

@@ -103,10 +103,15 @@ export interface LinkCandidate {
 
 /** Identity stitching in the store (port): what the ingest needs when stitching is on. */
 export interface IdentityWriter {
-  /** Records the link when it is the anonymousId's earliest, moving its anonymous events if their user changes. */
+  /**
+   * Records the link when it is the anonymousId's earliest, moving its anonymous events if their user changes.
+   * With `texts`, copies a move brings together at one instant are chosen as `SessionWriter.mergeUserEvents`
+   * chooses them (it throws `CopyTextsNeeded` naming the copies it lacks, having written nothing).
+   */
   offerLink(
     anonymousId: string,
     link: LinkCandidate,
+    texts?: CopyTexts,
   ): Promise<{ readonly changed: boolean; readonly moved: number }>;
   /** Merges events without a userId into the user their anonymousId is stitched to (else the anonymousId). */
   mergeAnonymousEvents(
