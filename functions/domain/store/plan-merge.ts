@@ -71,7 +71,10 @@ export interface MergePlan {
   readonly unreadCopies: readonly EventSource[];
 }
 
-/** Events alike in projection and read from the same place: a copy that sorts first replaces its look-alike. */
+/**
+ * Whether two lists hold the same events: alike in projection and read from the same record (a look-alike
+ * whose text sorts first replaces a stored copy, and its day is written again to say where it was read).
+ */
 function sameEvents(a: readonly EventRecord[], b: readonly EventRecord[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
