@@ -1,14 +1,9 @@
 import { type EventRecord, type EventSource, messageIdOf } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
-import {
-  type CopyTexts,
-  CopyTextsNeeded,
-  sourceTextKey,
-  unreadSources,
-} from '../domain/store/copy-choice.js';
+import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
-import type { CopyTextReader } from './copy-texts.js';
+import { CallCopyTexts, type CopyTextReader } from './copy-texts.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';
@@ -76,11 +71,13 @@ interface Deferred {
 export class ChunkMerger {
   /** Set once a merge or link of this call has finished: from then on the call may stop. */
   worked = false;
-  /** Texts of copies read again, for every merge of this call; only ties need them, so they are few. */
-  private readonly texts = new Map<string, string | null>();
+  /** Texts of copies read again, for every merge and link of this call; only ties need them, so they are few. */
+  private readonly copyTexts: CallCopyTexts | undefined;
   private deferred: Deferred[] = [];
 
-  constructor(private readonly options: ChunkMergerOptions) {}
+  constructor(private readonly options: ChunkMergerOptions) {
+    this.copyTexts = options.copies && new CallCopyTexts(options.copies.read);
+  }
 
   async merge(chunk: Chunk, end: number): Promise<void> {
     const { progress } = this.options;
@@ -186,7 +183,9 @@ export class ChunkMerger {
         canonical,
       };
       await pool.offer(async () => {
-        await this.withTexts((texts) => identity.offerLink(anonymousId, link, texts));
+        const copyTexts = this.copyTexts;
+        if (copyTexts === undefined) await identity.offerLink(anonymousId, link);
+        else await copyTexts.withTexts((texts) => identity.offerLink(anonymousId, link, texts));
         this.worked = true;
         this.options.progress.finishStep(index);
       });
@@ -199,45 +198,16 @@ export class ChunkMerger {
    * These merges do not stop for the time: they are few, and the reading that made them wait is done.
    */
   private async mergeDeferred(): Promise<void> {
-    while (this.options.copies !== undefined && this.deferred.length > 0) {
+    const copyTexts = this.copyTexts;
+    while (copyTexts !== undefined && this.deferred.length > 0) {
       const waiting = this.deferred;
       this.deferred = [];
-      await this.readTexts(waiting.flatMap((deferred) => deferred.sources));
+      await copyTexts.readMissing(waiting.flatMap((deferred) => deferred.sources));
       const pool = new TaskPool(this.options.concurrency);
       try {
         for (const { index, owner } of waiting) await this.offer(pool, index, owner, false);
       } finally {
         await pool.drain();
-      }
-    }
-  }
-
-  /** Reads the copies named that no text is known for yet, one pass over each file; unreadable ones are null. */
-  private async readTexts(sources: readonly EventSource[]): Promise<void> {
-    const read = this.options.copies?.read;
-    if (read === undefined) return;
-    const unread = unreadSources(sources, this.texts);
-    const texts = await read(unread);
-    for (const source of unread) {
-      const key = sourceTextKey(source);
-      this.texts.set(key, texts.get(key) ?? null);
-    }
-  }
-
-  /**
-   * Runs a link's move with the texts known; a tie that needs more reads them at once (links are few, and
-   * the steps after a link may depend on it) and runs it again. Each round knows more texts, so it ends.
-   */
-  private async withTexts<T>(attempt: (texts: CopyTexts | undefined) => Promise<T>): Promise<T> {
-    if (this.options.copies === undefined) return attempt(undefined);
-    for (;;) {
-      try {
-        return await attempt(this.texts);
-      } catch (error) {
-        if (!(error instanceof CopyTextsNeeded)) throw error;
-        const known = this.texts.size;
-        await this.readTexts(error.sources);
-        if (this.texts.size === known) throw error;
       }
     }
   }
@@ -292,7 +262,7 @@ export class ChunkMerger {
   private async offer(pool: TaskPool, index: number, owner: Owner, mayStop = true): Promise<void> {
     if (mayStop) await this.stopIfDue(pool);
     await pool.offer(async () => {
-      const texts = this.options.copies === undefined ? undefined : this.texts;
+      const texts = this.copyTexts?.texts;
       let result: UserMergeResult;
       try {
         result = await owner.merge(this.eventsOf(owner.owned), texts);
