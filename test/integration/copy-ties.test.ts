@@ -5,6 +5,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
+import { permutations } from '../helpers/permutations.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { localIngestHandler, useIngestServers } from './ingest-servers.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './store/rebuild-harness.js';
@@ -67,14 +68,7 @@ describe('differing copies at one instant in separate objects', () => {
       // Two Zetas that differ only where no rule looks (ip 1 sorts first), and Alpha, whose text sorts
       // between them: in any order, the Zeta at ip 1 must be the copy stored, or Alpha wins against the other.
       const copies = [copyLine('Zeta', '3', who), ZETA(who), ALPHA(who)];
-      for (const order of [
-        [0, 1, 2],
-        [0, 2, 1],
-        [1, 0, 2],
-        [1, 2, 0],
-        [2, 0, 1],
-        [2, 1, 0],
-      ]) {
+      for (const order of permutations([0, 1, 2])) {
         const store = await freshStore(servers.dynamo.client, rules);
         for (const at of order) await uploadAndIngest(store, copies[at] as string);
         expect(await namesOf(store, user), `order ${order.join(', ')}`).toEqual(['Zeta']);
@@ -105,7 +99,7 @@ describe('copies a link brings together, stitching on', () => {
     '{"type":"identify","userId":"u","anonymousId":"dev","messageId":"link","timestamp":"2024-01-03T10:00:00Z"}',
   ];
 
-  it.each([[[0, 1, 2]], [[0, 2, 1]], [[1, 0, 2]], [[1, 2, 0]], [[2, 0, 1]], [[2, 1, 0]]])(
+  it.each(permutations([0, 1, 2]).map((order) => [order]))(
     'keeps the copy whose text sorts first, objects in the order %j',
     async (order) => {
       const store = await freshStore(servers.dynamo.client, { identityStitching: true });

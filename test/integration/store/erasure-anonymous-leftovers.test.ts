@@ -100,7 +100,6 @@ describe('an erasure after a move out of the shared id that died before collecti
   });
 });
 
-/** Every permutation of `items`. */
 describe('parked copies under the shared id', () => {
   it('keeps none of the erased user’s anonymous copies in the other user’s head', async () => {
     const store = await stitchingStore(dynamo.client);

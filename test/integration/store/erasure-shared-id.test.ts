@@ -6,6 +6,7 @@ import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/d
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
+import { permutations } from '../../helpers/permutations.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import { hookedClient } from './crashing-client.js';
@@ -166,13 +167,6 @@ describe('the API over the shared id', () => {
     expect((await call(lookup, 'GET', userPath('alice', 'sessions'))).status).toBe(404);
   });
 });
-
-function permutations<T>(items: readonly T[]): T[][] {
-  if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, index) =>
-    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
-  );
-}
 
 describe('a shared id, whatever order its files and the erasure come in', () => {
   it('ends with the other user’s events all stored and none of the erased user’s', async () => {
