@@ -76,10 +76,7 @@ export async function ingest(
       opens++;
       return chunked(content, [options.pieceBytes ?? 64 * 1024]);
     },
-    ...(options.bucket !== undefined && {
-      version: 'e:1',
-      readCopies: copyTextReader(bucketSource(options.bucket.set(file, content)), 'bucket'),
-    }),
+    ...(options.bucket !== undefined && readingCopiesFrom(options.bucket.set(file, content))),
     writer,
     rules: RULES,
     report,
@@ -89,6 +86,16 @@ export async function ingest(
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
   });
   return { stats, writer, report, opens };
+}
+
+/**
+ * What makes an ingest store its events with where they were read (version `e:1`) and read copies again from
+ * `objects`, as a bucket holding the exports.
+ */
+export function readingCopiesFrom(
+  objects: ReadonlyMap<string, Uint8Array>,
+): Required<Pick<IngestObjectInput, 'version' | 'readCopies'>> {
+  return { version: 'e:1', readCopies: copyTextReader(bucketSource(objects), 'bucket') };
 }
 
 /** Objects read from a map, each at ETag `1`. */

@@ -3,7 +3,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionWriter } from '../../../functions/domain/store/ports.js';
-import { copyTextReader } from '../../../functions/ingest/copy-texts.js';
 import {
   type IngestObjectInput,
   type IngestStats,
@@ -13,7 +12,7 @@ import { type IngestProgress, IngestStopped } from '../../../functions/ingest/pr
 import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { bytesOf, chunked, zipWithSizes } from '../reading/archives.js';
-import { bucketSource, ingest, MemoryReport, RULES, randomSplitText } from './ingest-object-harness.js';
+import { ingest, MemoryReport, RULES, randomSplitText, readingCopiesFrom } from './ingest-object-harness.js';
 
 const FILE = 'incoming/random-split.ndjson';
 const BYTES = bytesOf(`${randomSplitText}not json\n{"type":"track"}\n`);
@@ -70,11 +69,7 @@ function ingestCall(
     open: async () => chunked(object.bytes, [object.pieceBytes ?? 4096]),
     rules: RULES,
     browserOf: () => null,
-    // Events stored with where they were read, and copies read again from a bucket holding the object.
-    ...(keepsSources && {
-      version: 'e:1',
-      readCopies: copyTextReader(bucketSource(new Map([[object.file, object.bytes]])), 'bucket'),
-    }),
+    ...(keepsSources && readingCopiesFrom(new Map([[object.file, object.bytes]]))),
     ...options,
   });
 }
