@@ -9,7 +9,7 @@ import { permutations } from '../helpers/permutations.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { localIngestHandler, useIngestServers } from './ingest-servers.js';
 import { rebuildTo, recordRules, rulesOf, runRebuild } from './store/rebuild-harness.js';
-import { freshStore, type StoreUnderTest } from './store/store-harness.js';
+import { freshStore, type StoreUnderTest, storedEventsOf } from './store/store-harness.js';
 
 const BUCKET = 'sessionizer-copy-ties-it';
 
@@ -33,17 +33,10 @@ async function uploadAndIngest(store: StoreUnderTest, text: string) {
   return key;
 }
 
-describe('differing copies at one instant in separate objects', () => {
-  async function namesOf(store: StoreUnderTest, user: string): Promise<(string | null)[]> {
-    const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
-    const names: (string | null)[] = [];
-    for (const session of page.sessions) {
-      const found = await store.reader.getSession(user, session.sessionId);
-      names.push(...(found?.events.map((event) => event.name) ?? []));
-    }
-    return names;
-  }
+const namesOf = async (store: StoreUnderTest, user: string) =>
+  (await storedEventsOf(store, user)).map((event) => event.name);
 
+describe('differing copies at one instant in separate objects', () => {
   const cases: [string, Partial<SessionRules>, string, string][] = [
     ['a user', {}, '"userId":"u"', 'u'],
     ['an anonymousId, stitching on', { identityStitching: true }, '"anonymousId":"anon"', 'anon'],
@@ -104,11 +97,7 @@ describe('copies a link brings together, stitching on', () => {
     async (order) => {
       const store = await freshStore(servers.dynamo.client, { identityStitching: true });
       for (const at of order) await uploadAndIngest(store, `${copies[at]}\n`);
-      const page = await store.reader.listSessions({ userId: 'u', order: 'asc', limit: 50 });
-      const events = [];
-      for (const session of page.sessions)
-        events.push(...((await store.reader.getSession('u', session.sessionId))?.events ?? []));
-      expect(events.map((event) => event.name)).toEqual(['Zeta', null]);
+      expect(await namesOf(store, 'u')).toEqual(['Zeta', null]);
     },
   );
 });

@@ -9,21 +9,10 @@ import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { permutations } from '../../helpers/permutations.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { freshStore, type StoreUnderTest } from './store-harness.js';
+import { freshStore, storedEventsOf } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 const T0 = Date.UTC(2024, 0, 1, 9, 0, 0);
-
-/** Every stored event of `user`, as [name, timestamp], read back through the public read API. */
-async function storedEvents(store: StoreUnderTest, user: string): Promise<[string | null, number][]> {
-  const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
-  const events: [string | null, number][] = [];
-  for (const session of page.sessions) {
-    const found = await store.reader.getSession(user, session.sessionId);
-    for (const event of found?.events ?? []) events.push([event.name, event.timestamp]);
-  }
-  return events;
-}
 
 describe('copies of one event at one instant', () => {
   it('keep the copy whose text sorts first, whatever the split, order and concurrency', async () => {
@@ -77,7 +66,8 @@ describe('copies of one event at one instant', () => {
           const expected = [...kept.values()]
             .sort(compareEvents)
             .map((event) => [event.name, event.timestamp]);
-          expect(await storedEvents(store, 'u')).toEqual(expected);
+          const stored = await storedEventsOf(store, 'u');
+          expect(stored.map((event) => [event.name, event.timestamp])).toEqual(expected);
         },
       ),
       {

@@ -116,3 +116,12 @@ export async function storedSessions(
   }
   return sessions;
 }
+
+/** Every event stored for `user` (in up to 50 sessions), in session order, read back through the public read API. */
+export async function storedEventsOf(store: StoreUnderTest, user: string): Promise<EventRecord[]> {
+  const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
+  const events: EventRecord[] = [];
+  for (const session of page.sessions)
+    events.push(...((await store.reader.getSession(user, session.sessionId))?.events ?? []));
+  return events;
+}
