@@ -80,7 +80,7 @@ function alikeCopy(
 /** Whether two copies were read from one record of one version of one object (or neither says where). */
 export function sameSource(a: EventSource | undefined, b: EventSource | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.record === b.record && a.file === b.file && a.version === b.version && a.object === b.object;
+  return sourceTextKey(a) === sourceTextKey(b);
 }
 
 /** The sources among `sources` whose texts `texts` lacks, each once. */
