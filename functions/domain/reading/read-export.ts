@@ -295,14 +295,9 @@ async function readMember(
     if (skipped) {
       summary.skipped = NO_EVENTS;
       delete summary.error;
-    } else if (!member.inZip) {
-      if (summary.records > 0 && summary.error === undefined) {
-        summary.error = NOT_AN_EXPORT;
-      } else {
-        // Broken before any JSON showed up: what was read is still reported.
-        held.release();
-        return summary;
-      }
+    } else if (!member.inZip && summary.records > 0) {
+      // Cut short too, its lines read are no more an export's than a whole file's would be.
+      summary.error = summary.error === undefined ? NOT_AN_EXPORT : `${summary.error}; ${NOT_AN_EXPORT}`;
     }
     // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
     summary.rejected = 0;

@@ -101,6 +101,27 @@ describe('readExport', () => {
     ]);
   });
 
+  it('calls a cut-short gzip with no JSON line not an export either: where it stopped, 0 rejected', async () => {
+    const csv = Array.from({ length: 200 }, (_, i) => `u-${i},2024-01-01 09:00,page`).join('\n');
+    const gzip = gzipSync(csv);
+    const result = await read('report.csv.gz', gzip.subarray(0, gzip.length >> 1));
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries).toEqual([
+      expect.objectContaining({ file: 'report.csv.gz', compression: 'gzip', rejected: 0, accepted: 0 }),
+    ]);
+    expect(result.summaries[0]?.error).toMatch(/; reading stopped after line \d+; no line is JSON$/);
+  });
+
+  it('rejects the garbage lines of a cut-short gzip once a JSON line shows it is an export', async () => {
+    const gzip = gzipSync(
+      ['garbage 1', 'garbage 2', event('m-1'), ...Array(400).fill(event('m-2'))].join('\n'),
+    );
+    const result = await read('export.ndjson.gz', gzip.subarray(0, gzip.length - 8));
+    expect(result.rejections.map((rejection) => rejection.position)).toEqual([1, 2]);
+    expect(ids(result)[0]).toBe('m:m-1');
+    expect(result.summaries[0]?.error).toMatch(/reading stopped after line \d+$/);
+  });
+
   it('rejects every garbage line before the first JSON line, however many', async () => {
     const garbage = Array.from({ length: 250 }, (_, i) => `garbage ${i}`);
     const result = await read('a.ndjson', [...garbage, event('m-1')].join('\n'), { chunkSize: 100 });
