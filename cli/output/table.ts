@@ -96,8 +96,10 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
     const name = escapeControl(file.file);
+    // A member skipped may still be damaged (its CRC-32 found wrong once the archive was read): say so.
+    const problem = file.error === undefined ? '' : `; ${escapeControl(file.error)}`;
     if (file.skipped !== undefined) {
-      write(`  ${name}: skipped, ${escapeControl(file.skipped)}\n`);
+      write(`  ${name}: skipped, ${escapeControl(file.skipped)}${problem}\n`);
       continue;
     }
     const shape = [
@@ -107,7 +109,6 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
     ]
       .filter(Boolean)
       .join(', ');
-    const problem = file.error === undefined ? '' : `; ${escapeControl(file.error)}`;
     write(`  ${name}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected${problem}\n`);
   }
   if (result.rejected.length > 0) {

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
 
@@ -165,6 +166,23 @@ describe('sessionize inputs', () => {
     const run = await runCli(['good.ndjson', 'missing.ndjson'], { cwd: dir });
     expect(run.stdout).toContain(
       '  missing.ndjson: read as unknown format; 0 accepted, 0 rejected; no such file\n',
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('says a skipped member of a ZIP archive is damaged when its CRC-32 does not match', async () => {
+    const archive = zipSync(
+      { 'README.txt': strToU8('read me first\n'), 'a.ndjson': strToU8(event('u-1', 0)) },
+      {
+        level: 0,
+      },
+    );
+    const at = Buffer.from(archive).indexOf('read me');
+    archive[at] = (archive[at] ?? 0) ^ 0x01;
+    writeFileSync(path('damaged.zip'), archive);
+    const run = await runCli(['damaged.zip'], { cwd: dir });
+    expect(run.stdout).toMatch(
+      / {2}damaged\.zip!README\.txt: skipped, holds no events of any export format; corrupt member data \(CRC-32 mismatch/,
     );
     expect(run.code).toBe(1);
   });
