@@ -148,7 +148,7 @@ export class ZipStreamReader {
   }
 
   private skipReason(member: LocalMember, name: string): ContainerIssue | undefined {
-    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'directory; skipped' };
+    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'a directory' };
     if (member.encrypted) {
       return {
         kind: 'unsupported-compression',
@@ -218,14 +218,14 @@ export class ZipStreamReader {
       this.failure = new ContainerError(
         'truncated',
         this.archive,
-        `the archive ends without its central directory (truncated file); ${this.entriesFound} members were found before`,
+        `the archive ends without its central directory (truncated file); ${membersFound(this.entriesFound)} before`,
         { deliveredBytes: 0, compressedOffset: this.fedBytes },
       );
     } else if (directory.entryCount !== undefined && directory.entryCount !== this.entriesFound) {
       this.failure = new ContainerError(
         'corrupt',
         this.archive,
-        `the central directory lists ${directory.entryCount} members, but ${this.entriesFound} were found reading the archive (damaged archive)`,
+        `the central directory lists ${directory.entryCount} members, but ${membersFound(this.entriesFound)} reading the archive (damaged archive)${notFound(this.found, directory.entries)}`,
       );
     } else if (directory.entries !== undefined) {
       this.failure = damagedMember(this.found, directory.entries);
@@ -249,6 +249,20 @@ export class ZipStreamReader {
  * The first member read whole whose content does not match the CRC-32 the central directory lists for it
  * (streaming cannot check it sooner): its events were read as they came, and the file error says the member is damaged.
  */
+function membersFound(count: number): string {
+  return count === 1 ? '1 member was found' : `${count} members were found`;
+}
+
+/** The members the directory lists that reading did not come to, named: the ones whose records were lost. */
+function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[] | undefined): string {
+  if (listed === undefined) return '';
+  const missing = listed.filter((entry) => !found.some((state) => namesMatch(state.path, entry.name)));
+  if (missing.length === 0) return '';
+  const names = missing.slice(0, 3).map((entry) => decodeZipName(entry.name, 0));
+  const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+  return `; not found: ${names.join(', ')}${more}`;
+}
+
 function damagedMember(
   found: readonly EntryState[],
   listed: readonly DirectoryEntry[],

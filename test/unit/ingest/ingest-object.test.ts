@@ -62,7 +62,7 @@ describe('ingestObject', () => {
         error: undefined,
         skipped: 'holds no events of any export format',
       },
-      { file: 'incoming/export.zip!events/', error: undefined, skipped: 'directory; skipped' },
+      { file: 'incoming/export.zip!events/', error: undefined, skipped: 'a directory' },
       { file: 'incoming/export.zip!events/a.ndjson', error: undefined, skipped: undefined },
       { file: 'incoming/export.zip!events/b.json', error: undefined, skipped: undefined },
     ]);
