@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DirectoryFiles {
@@ -21,16 +21,20 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Every export file below a directory, as exports land in buckets (`segment-logs/<source>/<day>/…`): regular
- * files and links to them, folders walked in turn. Hidden entries (a leading `.`: `.DS_Store`, `.git`) are
- * skipped, as are links to folders (which could loop back) and special files; the order is fixed, so a run
- * lists its files the same way every time.
+ * files and links to them, folders and links to folders walked in turn, each real folder once (a link back
+ * up the tree would loop). Hidden entries (a leading `.`: `.DS_Store`, `.git`) and special files are
+ * skipped; the order is fixed, so a run lists its files the same way every time.
  */
 export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
   const files: string[] = [];
   const problems: { file: string; reason: string }[] = [];
+  const walked = new Set<string>();
   const walk = async (folder: string): Promise<void> => {
     let entries: Dirent[];
     try {
+      const real = await realpath(folder);
+      if (walked.has(real)) return;
+      walked.add(real);
       entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {
       problems.push({ file: folder, reason: readProblem(error) });
@@ -47,7 +51,9 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
   };
   const followLink = async (path: string): Promise<void> => {
     try {
-      if ((await stat(path)).isFile()) files.push(path);
+      const target = await stat(path);
+      if (target.isFile()) files.push(path);
+      else if (target.isDirectory()) await walk(path);
     } catch (error) {
       // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
       problems.push({ file: path, reason: readProblem(error) });

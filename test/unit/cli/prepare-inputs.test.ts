@@ -48,7 +48,7 @@ describe('prepareInputs', () => {
     ]);
   });
 
-  it('opens every file below a directory in a fixed order, skipping hidden ones and links to folders', async () => {
+  it('opens every file below a directory in a fixed order, hidden ones skipped, each folder once', async () => {
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'b', 'deeper'), { recursive: true });
     mkdirSync(join(tree, '.git'));
@@ -59,6 +59,11 @@ describe('prepareInputs', () => {
     writeFileSync(join(tree, '.git', 'HEAD'), 'ref');
     symlinkSync(join(dir, 'a.ndjson'), join(tree, 'link.ndjson'));
     symlinkSync(tree, join(tree, 'loop'));
+    // A day's folder linked in from elsewhere, as a copy of segment-logs/ made with links may hold.
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere', 'day.ndjson'), 'DAY');
+    symlinkSync(join(dir, 'elsewhere'), join(tree, 'linked-day'));
+    symlinkSync(join(tree, 'b', 'deeper'), join(tree, 'c-same-as-deeper'));
     symlinkSync(join(dir, 'gone.ndjson'), join(tree, 'dangling.ndjson'));
 
     const prepared = await prepareInputs([tree], Readable.from([]));
@@ -68,6 +73,7 @@ describe('prepareInputs', () => {
       join(tree, 'b', 'a.ndjson'),
       join(tree, 'b', 'deeper', 'x.ndjson'),
       join(tree, 'link.ndjson'),
+      join(tree, 'linked-day', 'day.ndjson'),
     ]);
     expect(await textOf(prepared, 1)).toBe('BA');
     expect(await textOf(prepared, 3)).toBe('A');
