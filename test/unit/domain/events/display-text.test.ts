@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from '../../../../functions/domain/events/display-text.js';
+import { displayValue } from '../../../../functions/domain/events/normalize.js';
 
 describe('cutForDisplay', () => {
   it('keeps text of up to 1,024 UTF-16 code units whole', () => {
@@ -22,5 +23,19 @@ describe('cutForDisplay', () => {
   it('counts code units, not characters', () => {
     const emoji = '😀'.repeat(600);
     expect(cutForDisplay(emoji)).toBe('😀'.repeat(512));
+  });
+});
+
+describe('displayValue', () => {
+  it('shows numbers, booleans and small objects as sent, and an object past 1,024 as its JSON text cut', () => {
+    expect(displayValue(0)).toBe(0);
+    expect(displayValue(false)).toBe(false);
+    expect(displayValue(null)).toBeNull();
+    const small = { u: 'z'.repeat(1016) };
+    expect(JSON.stringify(small)).toHaveLength(1024);
+    expect(displayValue(small)).toEqual(small);
+    const large = { u: 'z'.repeat(1017) };
+    expect(displayValue(large)).toBe(JSON.stringify(large).slice(0, 1024));
+    expect(displayValue(['z'.repeat(2000)])).toBe(`["${'z'.repeat(1022)}`);
   });
 });
