@@ -183,6 +183,13 @@ function describeRootOf(fields: ScannedFields): string {
   return describeRoot(JSON.parse(fields.text()));
 }
 
+/** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
+function afterRecord(line: number, index: number | undefined): string {
+  if (line === 0) return 'before the first complete record';
+  if (index === undefined) return `after line ${line}`;
+  return `after element ${index} (which starts on line ${line})`;
+}
+
 async function readMember(
   member: ExportMember,
   options: ReadExportOptions,
@@ -195,7 +202,9 @@ async function readMember(
   // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
   // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
   const held = new HeldRejections(sink);
+  // The last record read whole: where a break in the bytes is said to be.
   let lastLine = 0;
+  let lastIndex: number | undefined;
   /** With a named format, the format the first object rejected in it shows instead, if another. */
   let rejectedObjectShows: ConcreteFormat | undefined;
   let rejectedObjectSeen = false;
@@ -254,7 +263,10 @@ async function readMember(
         // A last line the break may have cut short, or an array element whose value may have gone on: neither
         // an event nor a rejection.
         if (record.cut !== undefined && (record.index === undefined ? !scanned : scanned)) continue;
-        if (record.index === undefined || record.cut === undefined) lastLine = record.line;
+        if (record.index === undefined || record.cut === undefined) {
+          lastLine = record.line;
+          lastIndex = record.index;
+        }
         if (scanned) {
           readScanned(record, fields);
           continue;
@@ -280,7 +292,7 @@ async function readMember(
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
     if (!(error instanceof ContainerError)) throw error;
-    const stopped = `reading stopped ${lastLine === 0 ? 'before the first complete record' : `after line ${lastLine}`}`;
+    const stopped = `reading stopped ${afterRecord(lastLine, lastIndex)}`;
     // A file in another encoding is refused before anything is read: where reading stopped says nothing.
     summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
     bytesBroke = error.kind !== 'encoding';

@@ -122,6 +122,21 @@ describe('readExport', () => {
     expect(result.summaries[0]?.error).toMatch(/reading stopped after line \d+$/);
   });
 
+  it('says after which element a cut-short gzip of a pretty-printed array stopped, and its line', async () => {
+    const pretty = JSON.stringify(
+      Array.from({ length: 400 }, (_, i) => JSON.parse(event(`m-${i}`))),
+      null,
+      2,
+    );
+    const gzip = gzipSync(pretty);
+    const result = await read('export.json.gz', gzip.subarray(0, gzip.length >> 1));
+    const kept = result.events.at(-1)?.position;
+    expect(kept?.index).toBe(result.events.length);
+    expect(result.summaries[0]?.error).toMatch(
+      new RegExp(`reading stopped after element ${kept?.index} \\(which starts on line ${kept?.line}\\)$`),
+    );
+  });
+
   it('rejects every garbage line before the first JSON line, however many', async () => {
     const garbage = Array.from({ length: 250 }, (_, i) => `garbage ${i}`);
     const result = await read('a.ndjson', [...garbage, event('m-1')].join('\n'), { chunkSize: 100 });
