@@ -1,6 +1,7 @@
 /** The API's query and path parameters, checked with zod: each refusal names the parameter and what it must be. */
 
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
+import { MAX_DISPLAY_LENGTH } from '../domain/events/display-text.js';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import * as z from '../shared/zod.js';
@@ -77,9 +78,14 @@ export const listQuerySchema = z
       ),
     ),
     campaignSource: z.optional(
-      z
-        .string()
-        .check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is longer than 1024 characters')),
+      z.string().check(
+        z.minLength(1, 'must not be empty'),
+        // zod counts code points; a shown campaign source is cut to 1,024 UTF-16 code units (rule 9).
+        z.refine(
+          (text: string) => text.length <= MAX_DISPLAY_LENGTH,
+          `is longer than ${MAX_DISPLAY_LENGTH} UTF-16 code units, which no shown campaign source is`,
+        ),
+      ),
     ),
   })
   .check(
@@ -131,7 +137,39 @@ export function knownQuery<T>(
   for (const name of names) {
     const values = search.getAll(name);
     if (values.length > 1) return { ok: false, response: badRequest(name, 'must be given at most once') };
-    if (values[0] !== undefined) given[name] = values[0];
+    const value = values[0];
+    if (value === undefined) continue;
+    if (value.includes(REPLACEMENT) && !sentAsUtf8(rawQueryString, name)) {
+      return { ok: false, response: badRequest(name, 'is not valid percent-encoded UTF-8') };
+    }
+    given[name] = value;
   }
   return parse(schema, given);
+}
+
+const REPLACEMENT = '\uFFFD';
+
+/**
+ * Form decoding as URLSearchParams does it (`+` a space, a `%` without two hex digits kept), except that
+ * escapes of bytes which are no UTF-8 give undefined, not U+FFFD.
+ */
+function formDecoded(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' ').replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the parameter's value was sent as UTF-8: URLSearchParams turns escapes of other bytes (`%F0%9F`)
+ * into U+FFFD, which would then be searched for as if sent.
+ */
+function sentAsUtf8(rawQueryString: string, name: string): boolean {
+  for (const pair of rawQueryString.split('&')) {
+    const equals = pair.indexOf('=');
+    if (formDecoded(equals === -1 ? pair : pair.slice(0, equals)) !== name) continue;
+    return formDecoded(equals === -1 ? '' : pair.slice(equals + 1)) !== undefined;
+  }
+  return true;
 }

@@ -198,7 +198,18 @@ describe('GET /users/{userId}/sessions', () => {
       [
         `campaignSource=${'s'.repeat(1025)}`,
         'campaignSource',
-        'campaignSource is longer than 1024 characters',
+        'campaignSource is longer than 1024 UTF-16 code units, which no shown campaign source is',
+      ],
+      [
+        `campaignSource=${'s'.repeat(1023)}%F0%9F%98%80`,
+        'campaignSource',
+        'campaignSource is longer than 1024 UTF-16 code units, which no shown campaign source is',
+      ],
+      ['campaignSource=%F0%9F', 'campaignSource', 'campaignSource is not valid percent-encoded UTF-8'],
+      [
+        'order=asc&campaign%53ource=a%FFb',
+        'campaignSource',
+        'campaignSource is not valid percent-encoded UTF-8',
       ],
       ...['limit=5&limit=6', 'order=asc&order=asc', 'from=x&from=y', 'to=a&to=b', 'cursor=a&cursor=a'].map(
         (rawQuery) => [

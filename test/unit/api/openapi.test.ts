@@ -8,6 +8,7 @@ import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { ALLOWED_METHODS } from '../../../functions/api/app.js';
 import { MAX_CURSOR_LENGTH } from '../../../functions/api/cursor.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../functions/api/query-params.js';
+import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
 import { CAMPAIGN_MEMBERS, EVENT_TYPES } from '../../../functions/domain/events/event.js';
 import { MAX_ANONYMOUS_IDS } from '../../../functions/domain/sessions/attributes.js';
 import { ROUTE_TARGETS } from '../../../lib/constructs/api.js';
@@ -135,12 +136,17 @@ describe('openapi.json', () => {
     const source = (openApi.paths[SESSIONS].get.parameters as Json[]).find(
       (entry) => entry.name === 'campaignSource',
     );
-    for (const [length, status] of [
-      [source.schema.maxLength, 200],
-      [source.schema.maxLength + 1, 400],
-    ]) {
+    // JSON Schema's maxLength counts code points; the bound is in UTF-16 code units, so the text says it.
+    expect(source.schema.maxLength).toBeUndefined();
+    expect(source.description).toContain(`${MAX_DISPLAY_LENGTH.toLocaleString('en')} UTF-16 code units`);
+    for (const [text, status] of [
+      ['s'.repeat(MAX_DISPLAY_LENGTH), 200],
+      ['s'.repeat(MAX_DISPLAY_LENGTH + 1), 400],
+      ['😀'.repeat(MAX_DISPLAY_LENGTH / 2), 200],
+      [`${'s'.repeat(MAX_DISPLAY_LENGTH - 1)}😀`, 400],
+    ] as const) {
       const result = await call(handler, 'GET', userPath('alice', 'sessions'), {
-        query: query({ campaignSource: 's'.repeat(length) }),
+        query: query({ campaignSource: text }),
       });
       expect(result.status).toBe(status);
     }
