@@ -1,11 +1,12 @@
 /**
  * Control characters, the bidirectional controls (the Arabic letter mark, LRM, RLM, the embeddings,
  * overrides and isolates), invisible characters that make two ids look alike (zero-width space, word joiner,
- * soft hyphen, fillers, BOM) and lone surrogates (which a page or terminal shows as one replacement mark).
+ * soft hyphen, fillers, BOM) and lone surrogates (which a page or terminal shows as one replacement mark);
+ * and the backslash, so that an escape never reads like text that was sent (`a\x00b` and `a\\x00b`).
  */
 const UNSHOWABLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const ANY_UNSHOWABLE = new RegExp(UNSHOWABLE.source);
 
@@ -26,6 +27,7 @@ export function escapeControl(text: string): string {
     if (char === '\n') return '\\n';
     if (char === '\r') return '\\r';
     if (char === '\t') return '\\t';
+    if (char === '\\') return '\\\\';
     return code <= 0xff
       ? `\\x${code.toString(16).padStart(2, '0')}`
       : `\\u${code.toString(16).padStart(4, '0')}`;

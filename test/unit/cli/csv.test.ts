@@ -38,6 +38,9 @@ describe('csvCell', () => {
     expect(csvCell('\t=1')).toBe('\\t=1');
     // A right-to-left override would show the id reversed and reorder the cells after it.
     expect(csvCell('a\u202eevil')).toBe('a\\u202eevil');
+    // A backslash is doubled, so a tab and the text \t are two cells.
+    expect(csvCell('a\tb')).toBe('a\\tb');
+    expect(csvCell('a\\tb')).toBe('a\\\\tb');
   });
 
   it('writes a plain cell as the whole escaping would', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { displayWidth, escapeControl, tableCell } from '../../../cli/terminal-text.js';
 
@@ -30,6 +31,40 @@ describe('escapeControl', () => {
     expect(escapeControl('\ud800x')).toBe('\\ud800x');
     expect(escapeControl('\ud801x')).toBe('\\ud801x');
     expect(escapeControl('/\udc00p0 \ud83d')).toBe('/\\udc00p0 \\ud83d');
+  });
+
+  it('doubles a backslash, so no text sent reads like an escape: NUL and the text \\x00 stay two ids', () => {
+    expect(escapeControl('nul\u0000id')).toBe('nul\\x00id');
+    expect(escapeControl('nul\\x00id')).toBe('nul\\\\x00id');
+    expect(escapeControl('C:\\exports')).toBe('C:\\\\exports');
+  });
+
+  it('is one to one: the text shown reads back as the text sent, so two texts never show alike', () => {
+    const named: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' };
+    const readBack = (shown: string) =>
+      shown.replace(/\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[nrt\\])/g, (_, code: string) =>
+        code.length === 1 ? (named[code] as string) : String.fromCharCode(Number.parseInt(code.slice(1), 16)),
+      );
+    const unit = fc.constantFrom(
+      'a',
+      'x',
+      'u',
+      '0',
+      '\\',
+      '\u0000',
+      '\n',
+      '\t',
+      '\u202e',
+      '\ud800',
+      '\udc00',
+      '😀',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit }), (text) => {
+        expect(readBack(escapeControl(text))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('leaves printable text alone, non-ASCII, emoji sequences and joiners of scripts included', () => {
