@@ -108,7 +108,8 @@ function page(index: number): ApiPage {
 
 /**
  * A user whose sessions start at `starts` (epoch ms), each `durationMinutes(i)` long with `eventCounts(i)`
- * events. `hostile` puts markup and a javascript: url into the first session's events.
+ * events. `hostile` puts markup and a javascript: url into the first session's events, and a right-to-left
+ * override into its campaign source.
  */
 export function makeUser(
   userId: string,
@@ -139,7 +140,14 @@ export function makeUser(
       exitPage: pageViews > 0 ? page(eventCount % 2 === 0 ? eventCount - 1 : eventCount - 2) : null,
       campaign:
         i % 3 === 0
-          ? { source: 'newsletter', medium: 'email', name: `spring-${i}`, term: null, content: null }
+          ? {
+              // A right-to-left override in the hostile session's source, which must reverse only itself.
+              source: options.hostile === true && i === 0 ? 'news\u202e' : 'newsletter',
+              medium: 'email',
+              name: `spring-${i}`,
+              term: null,
+              content: null,
+            }
           : null,
       anonymousIds: ['anon-7'],
       device: { type: 'mobile', os: 'iOS', browser: 'Safari' },

@@ -29,7 +29,9 @@ describe('session viewer in Chromium', () => {
 
     const unknown = await open(userUrl('alice'));
     await unknown.page.locator(SESSION_MARKS).first().waitFor();
-    await expect(unknown.page.locator('#status').textContent()).resolves.toMatch(/^Showing alice: /);
+    await expect(unknown.page.locator('#status').textContent()).resolves.toMatch(
+      /^Showing \u2068alice\u2069: /,
+    );
     await unknown.page.locator('#user-input').fill('ghost');
     await unknown.page.locator('#search button[type="submit"]').click();
     await expect(unknown.page.locator('[data-state="empty"]').textContent()).resolves.toContain(
@@ -49,7 +51,8 @@ describe('session viewer in Chromium', () => {
 
     const failing = await open(userUrl('boom'));
     const message = await failing.page.locator('[data-state="error"]').textContent();
-    expect(message).toContain('The API answered 500: Internal error');
+    // The API's words isolated (U+2068 … U+2069): an override in what it quotes cannot reverse the viewer's.
+    expect(message).toContain('The API answered 500: \u2068Internal error\u2069');
     await failing.page.getByRole('button', { name: 'Try again' }).waitFor();
     expectCleanRun(failing, 1);
     await failing.page.close();
@@ -77,7 +80,7 @@ describe('session viewer in Chromium', () => {
     const tracked = await open(userUrl(LONG_FAILING_ID), { width: 375, height: 740 });
     const { page } = tracked;
     await expect(page.locator('[data-state="error"]').textContent()).resolves.toContain(
-      `Could not load ${LONG_FAILING_ID}.`,
+      `Could not load \u2068${LONG_FAILING_ID}\u2069.`,
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     expectCleanRun(tracked, 1);

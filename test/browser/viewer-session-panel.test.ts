@@ -14,6 +14,35 @@ async function focusedSessionId(page: Page): Promise<string | null> {
 }
 
 describe('session viewer in Chromium', () => {
+  it('keeps a right-to-left override in a value from reversing the words after it', async () => {
+    const tracked = await open(userUrl('alice'));
+    const { page } = tracked;
+    const first = ALICE.sessions[0] as ApiSession;
+    await page.locator(`[data-session-id="${first.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${first.sessionId}"]`).waitFor();
+    const campaign = page.locator('.attributes dd', { hasText: 'medium' });
+    await expect(campaign.textContent()).resolves.toBe(
+      'source: \u2068news\u202e\u2069 · medium: \u2068email\u2069 · name: \u2068spring-0\u2069',
+    );
+    // Laid out left to right after the value: the "m" of "medium" left of its "d", as without the override.
+    const reads = await campaign.evaluate((element) => {
+      const node = element.firstChild as Text;
+      const x = (offset: number) => {
+        const range = document.createRange();
+        range.setStart(node, offset);
+        range.setEnd(node, offset + 1);
+        return range.getBoundingClientRect().left;
+      };
+      const at = (node.textContent ?? '').indexOf('medium');
+      return { m: x(at), d: x(at + 2) };
+    });
+    expect(reads.m).toBeLessThan(reads.d);
+    const cell = page.locator('.session-table td.text').first();
+    await expect(cell.evaluate((element) => getComputedStyle(element).unicodeBidi)).resolves.toBe('isolate');
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('opens a session’s events and attributes, showing untrusted strings as text', async () => {
     const tracked = await open(userUrl('alice'));
     const { page } = tracked;

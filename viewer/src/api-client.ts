@@ -84,7 +84,8 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
     }
     if (!response.ok) {
       const error = parseApiError(json);
-      const message = error?.message || `The API answered ${response.status} ${response.statusText}`.trim();
+      // The caller says "The API answered <status>"; this is what it said, or the status's name.
+      const message = error?.message || response.statusText || 'no explanation';
       throw new ApiError(response.status, error?.code ?? 'http_error', message);
     }
     return { json, response };

@@ -213,6 +213,10 @@ export function parseSessionPage(json: unknown): SessionPage {
 
 /** The `error` member of an error response, when the body has one. */
 export function parseApiError(json: unknown): ApiErrorBody | null {
+  // API Gateway answers for itself (a throttle, a timeout, a missing route) as {"message": "..."}.
+  const gatewayMessage = isObject(json) && !isObject(json.error) ? text(json.message) : null;
+  if (gatewayMessage !== null)
+    return { code: 'gateway', message: gatewayMessage, parameter: null, userId: null };
   if (!isObject(json) || !isObject(json.error)) return null;
   const { error } = json;
   return {

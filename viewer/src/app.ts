@@ -2,7 +2,7 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
 import { h } from './dom.js';
-import { plural } from './format.js';
+import { isolated, plural } from './format.js';
 import { SessionLoader } from './session-loader.js';
 import { renderSessionDetail } from './session-panel.js';
 import { SessionTable } from './session-table.js';
@@ -30,7 +30,10 @@ interface OpenUser {
 
 function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    return error.status === 0 ? error.message : `The API answered ${error.status}: ${error.message}`;
+    // The API's message may quote what was asked for.
+    return error.status === 0
+      ? error.message
+      : `The API answered ${error.status}: ${isolated(error.message)}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -136,7 +139,7 @@ export class ViewerApp {
     const request = new AbortController();
     this.userRequest = request;
     this.elements.input.value = userId;
-    document.title = `${userId} · Sessionizer`;
+    document.title = `${isolated(userId)} · Sessionizer`;
     const { content } = this.elements;
     content.setAttribute('aria-busy', 'true');
     content.replaceChildren(this.notice('loading', 'Loading user…'));
@@ -151,7 +154,7 @@ export class ViewerApp {
           `${window.location.pathname}${locationSearch({ user: summary.userId, session: sessionId })}`,
         );
         this.location = { user: summary.userId, session: sessionId };
-        document.title = `${summary.userId} · Sessionizer`;
+        document.title = `${isolated(summary.userId)} · Sessionizer`;
       }
       const header = renderUserSummary(summary, askedFor);
       if (summary.sessionCount === 0) {
@@ -192,7 +195,7 @@ export class ViewerApp {
       // The open session's panel right under the timeline, where its mark is; the table below both.
       content.replaceChildren(header, user.timeline.element, user.panel, user.table.element);
       user.timeline.showInitialWindow();
-      this.elements.status.textContent = `Showing ${summary.userId}: ${plural(summary.sessionCount, 'session')}.`;
+      this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
       if (sessionId !== null) await this.openSession(user, sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
@@ -211,7 +214,7 @@ export class ViewerApp {
         content.replaceChildren(
           this.notice(
             'error',
-            `Could not load ${userId}. ${errorMessage(error)} `,
+            `Could not load ${isolated(userId)}. ${errorMessage(error)} `,
             mayRetry(error) ? retry : null,
           ),
         );

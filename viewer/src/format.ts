@@ -5,6 +5,15 @@ const NUMBER = new Intl.NumberFormat('en-US');
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
+/**
+ * Text from the data inside first-strong isolates (U+2068 … U+2069), for where it is joined with the viewer's
+ * own words in one string (a title, a message): a right-to-left override in an id stays inside the id and
+ * cannot reverse the words after it. Elements holding a value alone are isolated by app.css instead.
+ */
+export function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 export function formatCount(value: number): string {
   return NUMBER.format(value);
 }

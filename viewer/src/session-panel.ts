@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatOffset,
   formatTimeOfDay,
+  isolated,
   plural,
 } from './format.js';
 
@@ -35,7 +36,7 @@ function campaignValue(campaign: Campaign | null): string {
   if (campaign === null) return '—';
   const parts = (['source', 'medium', 'name', 'term', 'content'] as const)
     .filter((key) => campaign[key] !== null)
-    .map((key) => `${key}: ${campaign[key]}`);
+    .map((key) => `${key}: ${isolated(campaign[key] ?? '')}`);
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
 
@@ -72,7 +73,7 @@ function eventStrip(session: SessionDetail): SVGSVGElement {
       svg(
         'title',
         {},
-        `${formatOffset(event.timestamp - session.startedAt)} ${event.type}: ${eventLabel(event)}`,
+        `${formatOffset(event.timestamp - session.startedAt)} ${event.type}: ${isolated(eventLabel(event))}`,
       ),
     );
   });

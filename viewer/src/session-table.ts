@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
-import { formatCount, formatDuration, formatMinute } from './format.js';
+import { formatCount, formatDuration, formatMinute, isolated } from './format.js';
 import { deviceValue } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
@@ -26,7 +26,8 @@ function entryPage(session: Session): string {
 function campaign(session: Session): string {
   const { campaign } = session;
   if (campaign === null) return '—';
-  return [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null).join(' · ') || '—';
+  const parts = [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null);
+  return parts.map(isolated).join(' · ') || '—';
 }
 
 /**

@@ -16,7 +16,8 @@ export const EMPTY_LOCATION: ViewerLocation = { user: null, session: null };
 export function readLocation(search: string): ViewerLocation {
   const params = new URLSearchParams(search);
   const given = params.get('user')?.trim() || null;
-  const user = given === null ? null : (idOfBase64Id(given) ?? given);
+  // `~b64.` alone, or the form of a blank id, is blank too.
+  const user = given === null ? null : (idOfBase64Id(given) ?? given).trim() || null;
   const session = user === null ? null : params.get('session')?.trim() || null;
   return { user, session };
 }

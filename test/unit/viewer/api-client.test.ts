@@ -190,9 +190,21 @@ describe('createApiClient', () => {
     const html = vi.fn(
       async () => new Response('<html>gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
     );
+    // The caller puts "The API answered 502" before it: the message is what was answered, once.
     await expect(createApiClient('', html).getUser('a')).rejects.toMatchObject({
       status: 502,
-      message: 'The API answered 502 Bad Gateway',
+      message: 'Bad Gateway',
+    });
+    const gateway = vi.fn(async () => jsonResponse(503, { message: 'Service Unavailable' }));
+    await expect(createApiClient('', gateway).getUser('a')).rejects.toMatchObject({
+      status: 503,
+      code: 'gateway',
+      message: 'Service Unavailable',
+    });
+    const bare = vi.fn(async () => new Response('', { status: 503 }));
+    await expect(createApiClient('', bare).getUser('a')).rejects.toMatchObject({
+      status: 503,
+      message: 'no explanation',
     });
     const down = vi.fn(async () => {
       throw new TypeError('fetch failed');

@@ -14,6 +14,9 @@ describe('viewer URL state', () => {
     expect(readLocation('')).toEqual({ user: null, session: null });
     expect(readLocation('?user=%20&session=x')).toEqual({ user: null, session: null });
     expect(readLocation('?session=20240101T090000000Z')).toEqual({ user: null, session: null });
+    // The ~b64. form of nothing, or of blanks, is blank too: the start page, not a request for the id "".
+    expect(readLocation('?user=~b64.&session=x')).toEqual({ user: null, session: null });
+    expect(readLocation(`?user=${base64Id('  ')}`)).toEqual({ user: null, session: null });
   });
 
   it('round-trips ids with +, &, =, /, #, % and non-ASCII', () => {
