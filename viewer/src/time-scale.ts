@@ -28,6 +28,17 @@ export function fitWindow(start: number, end: number, minSpan = MIN_SPAN, paddin
   return { start: middle - padded / 2, end: middle + padded / 2 };
 }
 
+/** 0000-01-01T00:00Z and 10000-01-01T00:00Z: no session starts or ends outside them (rule 1's years). */
+export const FIRST_INSTANT = -62_167_219_200_000;
+export const END_OF_TIME = 253_402_300_800_000;
+
+/** `window` moved, and narrowed if it must be, to lie within the years 0000 to 9999. */
+export function withinYears(window: TimeWindow): TimeWindow {
+  const width = Math.min(span(window), END_OF_TIME - FIRST_INSTANT);
+  const start = Math.min(Math.max(window.start, FIRST_INSTANT), END_OF_TIME - width);
+  return { start, end: start + width };
+}
+
 /** Moves and narrows `window` until it fits the limits, keeping its middle where it can. */
 export function clampWindow(window: TimeWindow, { bounds, minSpan }: WindowLimits): TimeWindow {
   const maxSpan = Math.max(span(bounds), minSpan);

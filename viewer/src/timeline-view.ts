@@ -12,6 +12,7 @@ import {
   span,
   type TimeWindow,
   type WindowLimits,
+  withinYears,
   xToTime,
   zoomWindow,
 } from './time-scale.js';
@@ -164,10 +165,12 @@ export class TimelineView {
       summary.lastSeenAt ?? Number.NEGATIVE_INFINITY,
       ...loader.sessions.slice(-1).map((s) => s.endedAt),
     );
-    const bounds =
+    // The padding around a history that reaches year 0000 or 9999 would show years no session can have.
+    const bounds = withinYears(
       Number.isFinite(first) && Number.isFinite(last)
         ? fitWindow(first, last)
-        : fitWindow(Date.now(), Date.now());
+        : fitWindow(Date.now(), Date.now()),
+    );
     return { bounds, minSpan: MIN_SPAN };
   }
 

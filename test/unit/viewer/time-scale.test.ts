@@ -3,6 +3,8 @@ import {
   centerWindow,
   clampWindow,
   DAY,
+  END_OF_TIME,
+  FIRST_INSTANT,
   fitWindow,
   HOUR,
   MIN_SPAN,
@@ -11,6 +13,7 @@ import {
   timeTicks,
   timeToX,
   type WindowLimits,
+  withinYears,
   xToTime,
   zoomWindow,
 } from '../../../viewer/src/time-scale.js';
@@ -27,6 +30,26 @@ describe('fitWindow', () => {
 
   it('is at least the minimum span, centred on a single instant', () => {
     expect(fitWindow(T0, T0)).toEqual({ start: T0 - MIN_SPAN / 2, end: T0 + MIN_SPAN / 2 });
+  });
+});
+
+describe('withinYears', () => {
+  it('keeps the window of a history from year 0000 to 9999 inside those years, labels and all', () => {
+    const whole = withinYears(fitWindow(FIRST_INSTANT, END_OF_TIME - 1));
+    expect(whole).toEqual({ start: FIRST_INSTANT, end: END_OF_TIME });
+    expect(new Date(whole.start).toISOString()).toBe('0000-01-01T00:00:00.000Z');
+  });
+
+  it('moves an hour around the last instant back inside, keeping it an hour wide', () => {
+    const last = withinYears(fitWindow(END_OF_TIME - 1, END_OF_TIME - 1));
+    expect(last).toEqual({ start: END_OF_TIME - HOUR, end: END_OF_TIME });
+    const first = withinYears(fitWindow(FIRST_INSTANT, FIRST_INSTANT));
+    expect(first).toEqual({ start: FIRST_INSTANT, end: FIRST_INSTANT + HOUR });
+  });
+
+  it('leaves a window inside the years as it is', () => {
+    const window = fitWindow(Date.UTC(2024, 0, 1), Date.UTC(2024, 5, 1));
+    expect(withinYears(window)).toEqual(window);
   });
 });
 
