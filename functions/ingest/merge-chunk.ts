@@ -1,5 +1,5 @@
 import { type EventRecord, type EventSource, messageIdOf } from '../domain/events/event.js';
-import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
+import type { CanonicalLookup, EventCollector, SourceRef, UserEvents } from '../domain/sessions/collector.js';
 import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
@@ -172,6 +172,7 @@ export class ChunkMerger {
     pool: TaskPool,
     place: (step: Step) => number | 'skip',
   ): Promise<void> {
+    const copies = this.options.copies;
     for (const [anonymousId, { copy, canonical }] of await chunk.ownLinks(this.options.canonicalOf)) {
       const index = place({ name: `l:${anonymousId}` });
       if (index === 'skip') continue;
@@ -181,6 +182,8 @@ export class ChunkMerger {
         timestamp: copy.event.timestamp,
         eventId: copy.event.id,
         canonical,
+        // A tie with a link of another file reads both texts where they were read (rule 8's last tie-break).
+        ...(copies !== undefined && { source: sourceIn(copies, copy.source) }),
       };
       await pool.offer(async () => {
         const copyTexts = this.copyTexts;
@@ -248,13 +251,7 @@ export class ChunkMerger {
       // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
       const id = event.id;
       if (position === undefined || messageIdOf({ id }) === null) return event;
-      const source = {
-        object: copies.object,
-        version: copies.version,
-        file: position.file,
-        record: position.record,
-      };
-      return { ...event, id, source };
+      return { ...event, id, source: sourceIn(copies, position) };
     });
   }
 
@@ -291,4 +288,9 @@ export function erasedLine(position: ErasedPosition) {
     reason: ERASED_REASON,
     raw: '',
   };
+}
+
+/** Where in the object being ingested a record is, as stored to be read again. */
+function sourceIn(copies: NonNullable<ChunkMergerOptions['copies']>, position: SourceRef): EventSource {
+  return { object: copies.object, version: copies.version, file: position.file, record: position.record };
 }

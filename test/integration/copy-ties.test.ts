@@ -102,6 +102,29 @@ describe('copies a link brings together, stitching on', () => {
   );
 });
 
+describe('copies of a link event in separate objects, stitching on', () => {
+  // One identify (messageId m1, one instant) sent as three copies: dev linked to u2 by the texts with plan a
+  // and plan c, to u1 by plan b. The link is the copy whose text sorts first (rule 8): plan a, so dev's
+  // Browse is u2's, though u1 sorts first. Each object holds one copy, so no file weighs the tie itself: the
+  // store reads the texts. Plan c then a, both u2's, must keep a's text, or b (u1's) wins against c.
+  const link = (user: string, plan: string) =>
+    `{"type":"identify","userId":"${user}","anonymousId":"dev","timestamp":"2024-01-01T09:00:00Z","messageId":"m1","traits":{"plan":"${plan}"}}`;
+  const copies = [link('u2', 'a'), link('u1', 'b'), link('u2', 'c')];
+  const browse =
+    '{"type":"track","event":"Browse","anonymousId":"dev","timestamp":"2024-01-01T09:10:00Z","messageId":"m2"}';
+
+  it.each(permutations([0, 1, 2]).map((order) => [order]))(
+    'stitches dev to the user of the copy whose text sorts first, objects in the order %j',
+    async (order) => {
+      const store = await freshStore(servers.dynamo.client, { identityStitching: true });
+      await uploadAndIngest(store, `${browse}\n`);
+      for (const at of order) await uploadAndIngest(store, `${copies[at]}\n`);
+      expect(await namesOf(store, 'u2')).toEqual([null, 'Browse']);
+      expect(await namesOf(store, 'u1')).toEqual([null]);
+    },
+  );
+});
+
 describe('links carried by copies that lose rule 3, ingested without stitching', () => {
   // u's event x: an alias from dev-a (kept, never a link) and the same event as a track a minute later; u's
   // event y from dev-b and, a minute later, from dev-c. Only the losing copies link dev-a and dev-c to u.

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
+import type { EventSource } from '../../domain/events/event.js';
 import { EMPTY_TOTALS, type UserTotals } from '../../domain/store/stored.js';
 import type { RecentCommit } from './commit-history.js';
 import { HEAD_SK, userPk } from './keys.js';
@@ -11,8 +12,10 @@ export interface StoredLink {
   readonly userId: string;
   readonly timestamp: number;
   readonly eventId: string;
-  /** The link event as sent, in canonical JSON: the last tie-break between links, exact. */
+  /** The link event as sent, in canonical JSON: the last tie-break between links, exact ('' when not read). */
   readonly canonical: string;
+  /** Where the link event was read: a tie with a later link reads its text there when `canonical` is ''. */
+  readonly source?: EventSource;
 }
 
 /** A staged write in progress (docs/design.md, "Merges"): its items are invisible until it commits. */

@@ -2,7 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { EventRecord } from '../../domain/events/event.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareText } from '../../domain/sessions/order.js';
-import type { CopyTexts } from '../../domain/store/copy-choice.js';
+import { type CopyTexts, CopyTextsNeeded, type UnreadCopies } from '../../domain/store/copy-choice.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
@@ -19,7 +19,7 @@ import {
 } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
-import { boundedLink, isEarlierLink } from './link-order.js';
+import { boundedLink, isEarlierLink, linkWithText } from './link-order.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
 import { backoff } from './request-errors.js';
@@ -118,12 +118,17 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       anonymous = await this.writer.readHead(anonymousId);
     // A head written before links were bounded may keep a longer one: judged as bounded too.
     const stored = anonymous.link === undefined ? undefined : boundedLink(anonymous.link);
-    const unchanged = link === undefined ? stored === undefined : !isEarlierLink(link, stored);
     // An erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
-    if (anonymous.erased || anonymous.anonymousErased || unchanged) return { changed: false, moved: 0 };
+    if (anonymous.erased || anonymous.anonymousErased) return { changed: false, moved: 0 };
+    const unread: UnreadCopies = new Map();
+    const unchanged = link === undefined ? stored === undefined : !isEarlierLink(link, stored, texts, unread);
+    // A tie between copies of the link event whose texts are not at hand: read first, nothing written yet.
+    if (unread.size > 0) throw new CopyTextsNeeded([...unread.values()]);
+    if (unchanged) return { changed: false, moved: 0 };
+    const kept = link === undefined ? undefined : linkWithText(link, texts);
     if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';
     const from = anonymous.link?.userId ?? anonymousId;
-    const to = link?.userId ?? anonymousId;
+    const to = kept?.userId ?? anonymousId;
     const txn = newTxn();
     const heads = new Map<string, Head>([[anonymousId, anonymous]]);
     for (const user of [from, to]) {
@@ -177,7 +182,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
         registered.push(change);
       }
       for (const change of changes) await putAll(this.transport, change.items, deadline, written);
-      const commit = await this.commitItems(anonymousId, link, from, to, heads, changes, txn);
+      const commit = await this.commitItems(anonymousId, kept, from, to, heads, changes, txn);
       committing = true;
       await this.transport.transact(commit);
     } catch (error) {

@@ -7,7 +7,11 @@ import {
   boundedLink,
   isEarlierLink,
   LINK_TEXT_LIMIT,
+  linkWithText,
 } from '../../../functions/adapters/dynamodb/link-order.js';
+import type { EventSource } from '../../../functions/domain/events/event.js';
+import { compareLinks } from '../../../functions/domain/sessions/stitching.js';
+import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
 
 const link = (fields: Partial<StoredLink>): StoredLink => ({
   userId: 'alice',
@@ -62,6 +66,92 @@ describe('boundedLink', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('isEarlierLink, links kept without their texts', () => {
+  const source = (record: number) => ({
+    object: 'incoming/a.ndjson',
+    version: 'e:1',
+    file: 'incoming/a.ndjson',
+    record,
+  });
+
+  it('weighs a tie by the texts where both links were read, naming those it lacks', () => {
+    const stored = link({ userId: 'u1', source: source(1) });
+    const candidate = link({ userId: 'u2', source: source(2) });
+    const unread = new Map();
+    // Without the texts: by userId meanwhile, and both named for the caller to read.
+    expect(isEarlierLink(candidate, stored, new Map(), unread)).toBe(false);
+    expect([...unread.values()]).toEqual([source(2), source(1)]);
+    const texts = new Map([
+      [sourceTextKey(source(1)), '{"plan":"b"}'],
+      [sourceTextKey(source(2)), '{"plan":"a"}'],
+    ]);
+    expect(isEarlierLink(candidate, stored, texts)).toBe(true);
+    expect(linkWithText(candidate, texts)).toEqual({ ...candidate, canonical: '{"plan":"a"}' });
+  });
+
+  it('reads nothing for the same copy offered again, nor when one link has no text to be had', () => {
+    const unread = new Map();
+    const again = link({ userId: 'u1', source: source(1) });
+    expect(isEarlierLink(again, again, new Map(), unread)).toBe(false);
+    // A link stored before links kept their source (or by a rebuild): the userId, as before.
+    expect(
+      isEarlierLink(link({ userId: 'u0', source: source(2) }), link({ userId: 'u1' }), new Map(), unread),
+    ).toBe(true);
+    expect(unread.size).toBe(0);
+  });
+
+  it('keeps the link whose text sorts first whatever the order of the offers, texts kept or read', () => {
+    const offer = fc.record({
+      userId: fc.constantFrom('u1', 'u2', 'u3'),
+      timestamp: fc.integer({ min: 0, max: 1 }),
+      eventId: fc.constantFrom('m:1', 'm:2'),
+      text: fc.constantFrom('a', 'b', 'c'),
+      textKept: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(offer, { minLength: 1, maxLength: 7 }),
+        fc.infiniteStream(fc.nat()),
+        (drawn, seeds) => {
+          const offers = drawn.map(({ text, textKept, ...fields }, index) => {
+            const canonical = `{"t":"${text}","userId":"${fields.userId}"}`;
+            return {
+              link: link({ ...fields, canonical: textKept ? canonical : '', source: source(index + 1) }),
+              canonical,
+            };
+          });
+          const texts = new Map(
+            offers.map(({ link: offered, canonical }) => [
+              sourceTextKey(offered.source as EventSource),
+              canonical,
+            ]),
+          );
+          const judged = (order: typeof offers) => {
+            let stored: StoredLink | undefined;
+            for (const { link: offered } of order) {
+              if (isEarlierLink(offered, stored, texts)) stored = linkWithText(offered, texts);
+            }
+            return stored?.userId;
+          };
+          const first = [...offers].sort(
+            (a, b) =>
+              compareLinks(
+                { timestamp: a.link.timestamp, id: a.link.eventId },
+                { timestamp: b.link.timestamp, id: b.link.eventId },
+              ) || (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0),
+          )[0];
+          const shuffled = offers
+            .map((item) => ({ item, key: seeds.next().value as number }))
+            .sort((a, b) => a.key - b.key)
+            .map(({ item }) => item);
+          expect(judged(shuffled)).toBe(first?.link.userId);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
