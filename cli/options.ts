@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { INPUT_FORMATS } from '../contract/index.js';
+import { INPUT_FORMATS, idOfBase64Id } from '../contract/index.js';
 import {
   DEFAULT_GAP_MINUTES,
   minutesInput,
@@ -25,7 +25,8 @@ Options:
   --stitch                      identity stitching: an anonymousId's events join the user it is linked to
   --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog
   --format FORMAT               table (default), json, csv or html (a self-contained report)
-  --report-users ID,ID          users drawn on the html report's timelines (default: the busiest)
+  --report-users ID,ID          users drawn on the html report's timelines (default: the busiest); an id
+                                with a comma in its ~b64. form (base64url of its UTF-8, as in the API)
   -h, --help                    show this help
 
 Rejected events and table rows beyond a few megabytes wait in a file under $TMPDIR until the end.
@@ -100,7 +101,9 @@ const optionsSchema = z
         text
           .split(',')
           .map((id) => id.trim())
-          .filter(Boolean),
+          .filter(Boolean)
+          // An id holding a comma (or starting like this form) goes in its ~b64. form, as in API paths.
+          .map((id) => idOfBase64Id(id) ?? id),
       )
       .refine(
         (ids) => ids.length > 0,

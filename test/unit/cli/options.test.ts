@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine, USAGE } from '../../../cli/options.js';
+import { base64Id } from '../../../contract/index.js';
 import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
 
 const errorOf = (argv: string[]) => {
@@ -82,6 +83,11 @@ describe('parseCommandLine', () => {
   ])('reads the decimal minutes %j', (text, gapMinutes) => {
     const parsed = parseCommandLine(['--gap', text, 'a']);
     expect(parsed).toMatchObject({ kind: 'run', options: { rules: { gapMinutes } } });
+  });
+
+  it('reads an id of --report-users in its ~b64. form, so that one holding a comma can be named', () => {
+    const parsed = parseCommandLine(['--format', 'html', '--report-users', `u-1,${base64Id('a,b')}`, 'a']);
+    expect(parsed).toMatchObject({ kind: 'run', options: { reportUsers: ['u-1', 'a,b'] } });
   });
 
   it('reads a negative number after a minutes option as its value, but not past --', () => {
