@@ -46,6 +46,8 @@ export interface ContainerIssue {
   /** The file, or `<archive>!<member path>`. */
   readonly file: string;
   readonly reason: string;
+  /** Set when the issue lies inside a gzip layer that was read (a gzip of a ZIP archive). */
+  readonly compression?: 'gzip';
 }
 
 export function describeProgress({ deliveredBytes, compressedOffset }: ReadProgress): string {

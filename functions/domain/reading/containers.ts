@@ -136,7 +136,8 @@ async function* openContent(
   try {
     if (isZip(inflated.head) || isGzip(inflated.head)) {
       const inner = isZip(inflated.head) ? 'a ZIP archive' : 'gzip data again';
-      onIssue({ kind: 'nested-archive', file: name, reason: `the gzip data holds ${inner}; not unpacked` });
+      const reason = `the gzip data holds ${inner}; not unpacked`;
+      onIssue({ kind: 'nested-archive', file: name, reason, compression: 'gzip' });
       return;
     }
     yield { name, compression: 'gzip', inZip, bytes: utf8Content(name, inflated) };

@@ -125,6 +125,7 @@ export async function readExport(
       onIssue: (issue) => {
         if (issue.kind === 'broken-archive') return broke(issue.file, issue.reason, issues);
         const summary = emptySummary(issue.file, options);
+        if (issue.compression !== undefined) summary.compression = issue.compression;
         // Only a ZIP member may be skipped: the file itself, unreadable, is an error (a gzip of a gzip).
         const refused = REFUSED_MEMBERS.has(issue.kind);
         if (refused || issue.file === name) summary.error = issue.reason;

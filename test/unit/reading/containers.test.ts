@@ -49,6 +49,7 @@ describe('openExport', () => {
           kind: 'nested-archive',
           file: 'export.zip.gz',
           reason: 'the gzip data holds a ZIP archive; not unpacked',
+          compression: 'gzip',
         },
       ],
     });

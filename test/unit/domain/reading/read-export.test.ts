@@ -159,6 +159,7 @@ describe('readExport', () => {
     expect(alone.summaries).toEqual([
       expect.objectContaining({
         file: 'export.json.gz',
+        compression: 'gzip',
         error: 'the gzip data holds gzip data again; not unpacked',
       }),
     ]);
@@ -169,6 +170,7 @@ describe('readExport', () => {
     expect(zipped.summaries).toEqual([
       expect.objectContaining({
         file: 'export.zip!twice.json.gz',
+        compression: 'gzip',
         skipped: 'the gzip data holds gzip data again; not unpacked',
       }),
       expect.objectContaining({ file: 'export.zip!a.ndjson', accepted: 1 }),
