@@ -245,10 +245,6 @@ export class ZipStreamReader {
   }
 }
 
-/**
- * The first member read whole whose content does not match the CRC-32 the central directory lists for it
- * (streaming cannot check it sooner): its events were read as they came, and the file error says the member is damaged.
- */
 function membersFound(count: number): string {
   return count === 1 ? '1 member was found' : `${count} members were found`;
 }
@@ -263,6 +259,10 @@ function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[
   return `; not found: ${names.join(', ')}${more}`;
 }
 
+/**
+ * The first member read whole whose content does not match the CRC-32 the central directory lists for it
+ * (streaming cannot check it sooner): its events were read as they came, and the file error says the member is damaged.
+ */
 function damagedMember(
   found: readonly EntryState[],
   listed: readonly DirectoryEntry[],
