@@ -10,6 +10,7 @@ import {
   linkWithText,
 } from '../../../functions/adapters/dynamodb/link-order.js';
 import type { EventSource } from '../../../functions/domain/events/event.js';
+import { compareText } from '../../../functions/domain/sessions/order.js';
 import { compareLinks } from '../../../functions/domain/sessions/stitching.js';
 import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
 
@@ -20,6 +21,14 @@ const link = (fields: Partial<StoredLink>): StoredLink => ({
   canonical: '',
   ...fields,
 });
+
+/** `items` in the order of the keys `seeds` draws: a shuffle fast-check can shrink. */
+function shuffled<T>(items: readonly T[], seeds: fc.Stream<number>): T[] {
+  return items
+    .map((item) => ({ item, key: seeds.next().value as number }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ item }) => item);
+}
 
 /** The link an anonymousId ends with after these offers, in this order, as the stitching writer judges them. */
 function winner(offers: readonly StoredLink[]): StoredLink | undefined {
@@ -58,11 +67,7 @@ describe('boundedLink', () => {
         fc.array(offer, { minLength: 1, maxLength: 8 }),
         fc.infiniteStream(fc.nat()),
         (offers, seeds) => {
-          const shuffled = offers
-            .map((item) => ({ item, key: seeds.next().value as number }))
-            .sort((a, b) => a.key - b.key)
-            .map(({ item }) => item);
-          expect(winner(shuffled)?.userId).toBe(winner(offers)?.userId);
+          expect(winner(shuffled(offers, seeds))?.userId).toBe(winner(offers)?.userId);
         },
       ),
       { numRuns: 500 },
@@ -142,13 +147,9 @@ describe('isEarlierLink, links kept without their texts', () => {
               compareLinks(
                 { timestamp: a.link.timestamp, id: a.link.eventId },
                 { timestamp: b.link.timestamp, id: b.link.eventId },
-              ) || (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0),
+              ) || compareText(a.canonical, b.canonical),
           )[0];
-          const shuffled = offers
-            .map((item) => ({ item, key: seeds.next().value as number }))
-            .sort((a, b) => a.key - b.key)
-            .map(({ item }) => item);
-          expect(judged(shuffled)).toBe(first?.link.userId);
+          expect(judged(shuffled(offers, seeds))).toBe(first?.link.userId);
         },
       ),
       { numRuns: 1000 },
