@@ -232,11 +232,11 @@ export class ChunkMerger {
   }
 
   /**
-   * The owner's events as objects, and the copies kept for their links, each with a messageId saying where it
-   * was read (for rule 3's ties).
+   * The owner's events as objects, and the losing copies a store keeps beside them, each with a messageId
+   * saying where it was read (for rule 3's ties).
    */
   private eventsOf(owned: UserEvents): EventRecord[] {
-    const lost = owned.lostLinks();
+    const lost = owned.parkable();
     const events = this.withSources(owned);
     return lost.length === 0 ? events : [...events, ...this.withSources(lost)];
   }

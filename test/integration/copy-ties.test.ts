@@ -160,3 +160,30 @@ describe('links carried by copies that lose rule 3, ingested without stitching',
       );
   });
 });
+
+describe('a link carried by a copy that lost to a copy of another owner, ingested without stitching', () => {
+  // Event x as u's Login from dev, and at 09:00 as Tap without a userId from an anonymousId that is u's id
+  // too: without stitching both are u's, and Tap is kept. Only Login links dev to u.
+  const lines = [
+    '{"type":"track","event":"Login","userId":"u","anonymousId":"dev","messageId":"x","timestamp":"2024-01-01T09:30:00Z"}',
+    '{"type":"track","event":"Tap","anonymousId":"u","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+    '{"type":"page","anonymousId":"dev","messageId":"p","timestamp":"2024-01-01T08:50:00Z"}',
+  ];
+  const files: [string, string[]][] = [
+    ['in one file', [lines.join('\n')]],
+    ['one line per file', lines],
+  ];
+
+  it.each(files)('a rebuild that turns stitching on stitches dev to u, %s', async (_, texts) => {
+    const store = await freshStore(servers.dynamo.client);
+    await recordRules(store);
+    for (const text of texts) await uploadAndIngest(store, `${text}\n`);
+
+    await runRebuild(rebuildTo(store.transport, rulesOf({ identityStitching: true })).table, {
+      totalSegments: 1,
+    });
+
+    expect(await namesOf(store, 'u')).toEqual([null, 'Tap']);
+    expect(await namesOf(store, 'dev')).toEqual([]);
+  });
+});

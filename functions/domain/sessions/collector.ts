@@ -63,12 +63,16 @@ export class EventCollector {
     const columns = this.columns;
     const at = columns.add(event, source);
     if (this.stitching && isLink(event)) this.offerLink(columns.anonymousId(at), at);
-    const user = columns.userId(at);
-    const owner = user === NO_VALUE ? (columns.anonymousId(at) << 1) | 1 : user << 1;
-    const group = this.groups.find(owner, at);
+    const group = this.groups.find(this.ownerOf(at), at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
     return false;
+  }
+
+  /** Events with a userId are owned by it, the others by their anonymousId: each a number of its own. */
+  private ownerOf(at: number): number {
+    const user = this.columns.userId(at);
+    return user === NO_VALUE ? (this.columns.anonymousId(at) << 1) | 1 : user << 1;
   }
 
   /** Rule 3: the earliest copy; copies at the same instant are kept for the canonical tie-break. */
@@ -196,26 +200,35 @@ export class EventCollector {
     );
     for (const user of users) {
       let indexes = Array.from(byUser.subarray(starts[user] as number, starts[user + 1] as number));
-      if (severalOwners[user] === 1) indexes = await this.mergeAcrossOwners(indexes, tiedWith, canonicalOf);
+      let parkable = lostLinks.get(user);
+      if (severalOwners[user] === 1) {
+        const merged = await this.mergeAcrossOwners(indexes, tiedWith, canonicalOf);
+        indexes = merged.kept;
+        if (merged.lost.length > 0) parkable = [...(parkable ?? []), ...merged.lost];
+      }
       indexes.sort((a, b) => {
         const order = columns.timestamp(a) - columns.timestamp(b);
         return order !== 0 ? order : columns.compareIds(a, b);
       });
       const waiting = visit(
         columns.identities.values[user] as string,
-        new ColumnUserEvents(columns, indexes, lostLinks.get(user)),
+        new ColumnUserEvents(columns, indexes, parkable),
       );
       // Only a visitor that must wait (its output is full) costs a turn of the event loop.
       if (waiting !== undefined) await waiting;
     }
   }
 
-  /** Copies of one event that reached a user from different owners (only resolution joins them) become one. */
+  /**
+   * Copies of one event that reached a user from different owners (only resolution joins them) become one.
+   * Each other owner's copy is lost too: a store parks it, since a stitching move (turned on by a rebuild, if
+   * not now) may part the owners again and it then stands for its owner, or for the link it carries.
+   */
   private async mergeAcrossOwners(
     winners: number[],
     tiedWith: ReadonlyMap<number, readonly number[]>,
     canonicalOf: CanonicalLookup,
-  ): Promise<number[]> {
+  ): Promise<{ kept: number[]; lost: number[] }> {
     const columns = this.columns;
     const byId = new Map<string, Candidates>();
     let merged = false;
@@ -232,9 +245,12 @@ export class EventCollector {
       const order = columns.timestamp(at) - columns.timestamp(existing.best);
       offerCandidate(existing, at, order, order === 0 && this.textsDecide(at, existing.best));
     }
-    if (!merged) return winners;
+    if (!merged) return { kept: winners, lost: [] };
     const pick = await this.picker(canonicalOf, byId.values());
-    return [...byId.values()].map(pick);
+    const kept = [...byId.values()].map(pick);
+    const keptOwners = new Map(kept.map((at) => [columns.eventId(at), this.ownerOf(at)]));
+    const lost = winners.filter((at) => keptOwners.get(columns.eventId(at)) !== this.ownerOf(at));
+    return { kept, lost };
   }
 
   /** For a store that resolves identities itself: each anonymousId's earliest link in this batch. */

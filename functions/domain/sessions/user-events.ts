@@ -11,8 +11,11 @@ export interface UserEvents extends OrderedEvents {
   window(start: number, end: number): EventWindow;
   /** Where each event came from, in the same order. */
   sources(): RecordPosition[];
-  /** Copies that lost rule 3's choice but carry a link the kept ones lack (`LostLinks`): not in any session. */
-  lostLinks(): UserEvents;
+  /**
+   * Copies that lost rule 3's choice but that a store keeps beside the kept ones, out of any session: those
+   * carrying a link the kept ones lack (`LostLinks`), and those that lost to a copy of another owner.
+   */
+  parkable(): UserEvents;
 }
 
 class ColumnWindow implements EventWindow {
@@ -69,13 +72,13 @@ export class ColumnUserEvents extends ColumnWindow implements UserEvents {
   constructor(
     columns: EventColumns,
     indexes: readonly number[],
-    private readonly lostLinkIndexes: readonly number[] = [],
+    private readonly parkableIndexes: readonly number[] = [],
   ) {
     super(columns, indexes, 0, indexes.length);
   }
 
-  lostLinks(): UserEvents {
-    return new ColumnUserEvents(this.columns, this.lostLinkIndexes);
+  parkable(): UserEvents {
+    return new ColumnUserEvents(this.columns, this.parkableIndexes);
   }
 
   events(start = 0, end = this.indexes.length): EventRecord[] {

@@ -90,7 +90,8 @@ export const everyone = (events: readonly EventRecord[]) => [
 export function stitchingEvents(t0: number, { sharedIds = false } = {}): fc.Arbitrary<EventRecord[]> {
   const event = fc.record({
     userId: fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null, freq: 2 }),
-    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk'),
+    // An anonymousId may also be a user's id: without stitching both own one partition.
+    anonymousId: fc.constantFrom('dev-a', 'dev-b', 'kiosk', 'u-2'),
     minutes: fc.oneof(
       fc.integer({ min: 0, max: 240 }),
       fc.integer({ min: 0, max: 8 }).map((k) => k * 30),

@@ -88,7 +88,7 @@ export async function ingestCollected(store: StoreUnderTest, events: readonly Ev
   await collector.forEachUser(
     async () => new Map(),
     (user, owned) => {
-      merges.push(store.writer.mergeUserEvents(user, [...owned.events(), ...owned.lostLinks().events()]));
+      merges.push(store.writer.mergeUserEvents(user, [...owned.events(), ...owned.parkable().events()]));
     },
   );
   await Promise.all(merges);

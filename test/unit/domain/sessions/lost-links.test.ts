@@ -21,9 +21,9 @@ async function handed(stitching: boolean, events: readonly EventRecord[]) {
   const byUser = new Map<string, { kept: EventRecord[]; lost: EventRecord[] }>();
   const visit = (
     user: string,
-    owned: { events(): EventRecord[]; lostLinks(): { events(): EventRecord[] } },
+    owned: { events(): EventRecord[]; parkable(): { events(): EventRecord[] } },
   ) => {
-    byUser.set(user, { kept: owned.events().map(plain), lost: owned.lostLinks().events().map(plain) });
+    byUser.set(user, { kept: owned.events().map(plain), lost: owned.parkable().events().map(plain) });
   };
   if (stitching) await collector.forEachOwner(noLookup, (owner, owned) => visit(owner.user, owned));
   else await collector.forEachUser(noLookup, visit);
@@ -41,7 +41,7 @@ function earliestLinks(events: readonly EventRecord[]): Record<string, number> {
   return links;
 }
 
-describe('links of copies that lose rule 3 (handed to a store beside the kept events)', () => {
+describe('copies that lose rule 3 but a store keeps (handed to it beside the kept events)', () => {
   it("hands over a user's copy sent from another device", async () => {
     const users = await handed(false, [copy(0, 'dev-a'), copy(1, 'dev-b')]);
     expect(users.get('u')).toEqual({ kept: [copy(0, 'dev-a')], lost: [copy(1, 'dev-b')] });
@@ -55,6 +55,19 @@ describe('links of copies that lose rule 3 (handed to a store beside the kept ev
   it('hands over nothing for copies the kept one stands for, or without an anonymousId', async () => {
     const users = await handed(false, [copy(0, 'dev-a'), copy(0, 'dev-a'), copy(5, 'dev-a'), copy(3, null)]);
     expect(users.get('u')).toEqual({ kept: [copy(0, 'dev-a')], lost: [] });
+  });
+
+  it('hands over a copy that lost to one of another owner, which only the user id joins to it', async () => {
+    // Without stitching, events without a userId are their anonymousId's: here `u`, the user's id too.
+    const anonymous = record({ id: 'm:x', userId: null, anonymousId: 'u', timestamp: T0 });
+    const users = await handed(false, [copy(60, 'dev-a'), anonymous]);
+    expect(users.get('u')).toEqual({ kept: [anonymous], lost: [copy(60, 'dev-a')] });
+    const own = record({ id: 'm:x', userId: 'u', anonymousId: null, timestamp: T0 + 60_000 });
+    expect((await handed(false, [own, anonymous])).get('u')).toEqual({ kept: [anonymous], lost: [own] });
+    expect((await handed(false, [anonymous, copy(-60, null)])).get('u')).toEqual({
+      kept: [copy(-60, null)],
+      lost: [anonymous],
+    });
   });
 
   it('hands them to the user owner when the store stitches itself', async () => {
