@@ -187,3 +187,50 @@ describe('a link carried by a copy that lost to a copy of another owner, ingeste
     expect(await namesOf(store, 'dev')).toEqual([]);
   });
 });
+
+describe('copies at one instant ingested with stitching, then a rebuild that turns it off', () => {
+  // u's event m9 sent from dev-a and, as an alias, from dev-c, within one millisecond: the track's text sorts
+  // first (dev-a), the alias's projection does. The rebuild reads no texts: it must keep the copy chosen.
+  const lines = [
+    '{"type":"track","event":"E5","userId":"u","anonymousId":"dev-a","timestamp":"2024-01-01T09:00:00.000Z","messageId":"m9"}',
+    '{"type":"alias","userId":"u","anonymousId":"dev-c","timestamp":"2024-01-01T09:00:00.0006Z","messageId":"m9"}',
+  ];
+  const files: [string, string[]][] = [
+    ['in one file', [lines.join('\n')]],
+    ['one line per file', lines],
+    ['one line per file, the alias first', [...lines].reverse()],
+  ];
+
+  it.each(files)('keeps the copy whose text sorts first, %s', async (_, texts) => {
+    const store = await freshStore(servers.dynamo.client, { identityStitching: true });
+    await recordRules(store);
+    for (const text of texts) await uploadAndIngest(store, `${text}\n`);
+    expect(await namesOf(store, 'u')).toEqual(['E5']);
+
+    await runRebuild(rebuildTo(store.transport, rulesOf({ identityStitching: false })).table, {
+      totalSegments: 1,
+    });
+
+    expect(await namesOf(store, 'u')).toEqual(['E5']);
+  });
+});
+
+describe('copies parked beside one a later link moves away, stitching on', () => {
+  // dev's copy of x (08:00) is stitched to u and beats u's own two copies at 09:00, which are parked: Alpha
+  // (projection first) and Zeta (text first, from dev2). An earlier link then moves dev to v: the parked
+  // copies take its place, weighed by text.
+  const lines = [
+    '{"type":"identify","userId":"u","anonymousId":"dev","messageId":"l1","timestamp":"2024-01-01T10:00:00Z"}',
+    '{"type":"track","event":"Anon","anonymousId":"dev","messageId":"x","timestamp":"2024-01-01T08:00:00Z"}',
+    '{"type":"track","event":"Alpha","userId":"u","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+    '{"type":"track","event":"Zeta","userId":"u","anonymousId":"dev2","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+    '{"type":"identify","userId":"v","anonymousId":"dev","messageId":"l2","timestamp":"2024-01-01T07:00:00Z"}',
+  ];
+
+  it('keeps the parked copy whose text sorts first', async () => {
+    const store = await freshStore(servers.dynamo.client, { identityStitching: true });
+    for (const line of lines) await uploadAndIngest(store, `${line}\n`);
+    expect(await namesOf(store, 'v')).toEqual([null, 'Anon']);
+    expect(await namesOf(store, 'u')).toEqual(['Zeta', null]);
+  });
+});

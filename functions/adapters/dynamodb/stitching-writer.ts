@@ -152,7 +152,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
         this.writer.changeContext,
         from,
         source,
-        { add: [], remove: leaving },
+        // Copies parked beside a leaving one may tie for its place: weighed by text, as the move's are.
+        { add: [], remove: leaving, ...(texts !== undefined && { texts }) },
         source.version + 1,
         txn,
       );

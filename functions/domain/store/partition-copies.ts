@@ -23,6 +23,12 @@ export interface CopiesRequest {
   readonly parked?: readonly EventRecord[] | undefined;
   /** Rule 3's choice between two copies of one event. */
   readonly prefer: (held: EventRecord, event: EventRecord) => EventRecord;
+  /**
+   * Whether a parked copy is weighed again against the stored copy it lost to. Without the copies' texts
+   * (a rebuild reads no objects) it is not: the stored copy stays, as chosen when both texts were at hand,
+   * where `prefer` could only weigh them by projection.
+   */
+  readonly reweighParked: boolean;
 }
 
 export interface PartitionCopies {
@@ -55,7 +61,14 @@ function worthParking(loser: EventRecord, winner: EventRecord): boolean {
  * which never links): rule 8 takes links from every copy, so a rebuild that turns stitching on must find it.
  */
 export function chooseCopies(request: CopiesRequest): PartitionCopies {
-  const { remove, prefer } = request;
+  const { remove } = request;
+  // Parked copies that meet the stored copy they lost to, which then stays (`reweighParked` false).
+  const lostTo = new Map<EventRecord, EventRecord>();
+  const prefer = (held: EventRecord, event: EventRecord): EventRecord => {
+    if (lostTo.get(event) === held) return held;
+    if (lostTo.get(held) === event) return event;
+    return request.prefer(held, event);
+  };
   // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
   // so a redelivered copy keeps the stored one unless it is preferred.
   const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
@@ -113,9 +126,12 @@ export function chooseCopies(request: CopiesRequest): PartitionCopies {
   }
   // A parked copy is weighed again when the copy it lost to is loaded; otherwise nothing about it changes.
   const parked: EventRecord[] = [];
-  for (const event of request.parked ?? []) {
+  const rivals = (request.parked ?? []).map((event) => copies.get(event.id));
+  for (const [index, event] of (request.parked ?? []).entries()) {
     if (remove?.(event)) continue;
-    if (copies.has(event.id) || removedIds.has(event.id)) offer(event);
+    const rival = rivals[index];
+    if (rival !== undefined && !(rival instanceof Map) && !request.reweighParked) lostTo.set(event, rival);
+    if (rival !== undefined || removedIds.has(event.id)) offer(event);
     else parked.push(event);
   }
   let newEvents = 0;

@@ -119,6 +119,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     remove: request.remove,
     parked: request.parked,
     prefer: (held, event) => preferredCopy(held, event, request.texts, unread),
+    reweighParked: request.texts !== undefined,
   });
   const recomputed = splitSessions(user, events, rules);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import type { EventRecord, EventSource } from '../../../../functions/domain/events/event.js';
 import {
   compileRules,
   DEFAULT_SESSION_RULES,
@@ -7,8 +7,10 @@ import {
 } from '../../../../functions/domain/rules/session-rules.js';
 import { formatTimestamp } from '../../../../functions/domain/rules/timestamp.js';
 import { compareEvents } from '../../../../functions/domain/sessions/order.js';
+import { projectionKey } from '../../../../functions/domain/sessions/projection.js';
 import { splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { dayOf, monthOfDay } from '../../../../functions/domain/store/calendar.js';
+import { sourceTextKey } from '../../../../functions/domain/store/copy-choice.js';
 import {
   MAX_PARKED_COPIES,
   MAX_PARKED_ID_CHARACTERS,
@@ -287,6 +289,34 @@ describe('planMerge: copies of one event from another origin', () => {
 
     const again = planMerge(request({ totals, loaded: days, add: [fromOtherDevice], parked: plan.parked }));
     expect(again.parkedChanged).toBe(false);
+  });
+
+  it('keeps the stored copy over the parked one it beat by text, when no texts are given (a rebuild)', () => {
+    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
+    const tied = [
+      { ...own, name: 'Own', source: sourceOf('own.ndjson') },
+      { ...anonymous, timestamp: own.timestamp, name: 'Anonymous', source: sourceOf('anon.ndjson') },
+    ];
+    // The texts choose the copy whose projection sorts last: a rebuild weighing by projection would swap them.
+    const [byProjection, other] = [...tied].sort((a, b) =>
+      projectionKey(a) < projectionKey(b) ? -1 : 1,
+    ) as [EventRecord, EventRecord];
+    const texts = new Map([
+      [sourceTextKey(other.source as EventSource), '{"a":1}'],
+      [sourceTextKey(byProjection.source as EventSource), '{"b":1}'],
+    ]);
+    const { days, totals } = stored([other]);
+    const rebuild = planMerge(request({ totals, loaded: days, add: [], parked: [byProjection] }));
+    expect(rebuild.changes).toEqual([]);
+    expect(rebuild.parked).toEqual([byProjection]);
+    expect(rebuild.parkedChanged).toBe(false);
+    // With texts, the parked copy is weighed again, and its text read first when the texts lack it.
+    const unread = planMerge(
+      request({ totals, loaded: days, add: [], parked: [byProjection], texts: new Map() }),
+    );
+    expect(unread.unreadCopies).toHaveLength(2);
+    const merge = planMerge(request({ totals, loaded: days, add: [], parked: [byProjection], texts }));
+    expect([merge.changes, merge.parkedChanged]).toEqual([[], false]);
   });
 
   it("parks no user's copy that carries no anonymousId: a user's copy never leaves, and it has no link", () => {
