@@ -71,8 +71,13 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   async rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
     const recut = await this.recutWithRetries(user);
     const result = { ...recut, linksOffered: 0, eventsMoved: 0 };
-    if (recut.status === 'skipped') return result;
     const head = await this.writer.readHead(user);
+    if (recut.status === 'skipped') {
+      // An anonymousId erased while stitched: its anonymous events, rule 2's again, are erased with it.
+      if (!this.rules.stitching && head.erased && head.link !== undefined)
+        result.eventsMoved += (await this.stitcher.unlink(user)).moved;
+      return result;
+    }
     if (this.rules.stitching && !scope.sourceStitches) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
       for (const [anonymousId, link] of earliestLinks(await this.storedCopies(user))) {

@@ -32,7 +32,7 @@ const anonymousOf = (anonymousId: string) => (event: EventRecord) =>
 
 export interface LinkOutcome {
   readonly changed: boolean;
-  /** Events moved from the old partition to the new user's. */
+  /** Events moved from the old partition to the new user's (or, given back to an erased anonymousId, deleted). */
   readonly moved: number;
 }
 
@@ -83,7 +83,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
 
   /**
    * Forgets the anonymousId's link and gives its anonymous events back to its own partition (stitching turned
-   * off), in one commit over the heads involved, as a link that moves them does.
+   * off), in one commit over the heads involved, as a link that moves them does. An anonymousId erased itself
+   * takes them back only to erase them: they leave the user's partition and go nowhere.
    */
   unlink(anonymousId: string): Promise<LinkOutcome> {
     return this.retryMove(anonymousId, undefined, 'unlinking');
@@ -118,8 +119,11 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       anonymous = await this.writer.readHead(anonymousId);
     // A head written before links were bounded may keep a longer one: judged as bounded too.
     const stored = anonymous.link === undefined ? undefined : boundedLink(anonymous.link);
-    // An erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
-    if (anonymous.erased || anonymous.anonymousErased) return { changed: false, moved: 0 };
+    // Stitching turned off gives an anonymousId erased itself its anonymous events back (rule 2): erased too,
+    // they leave the user they were stitched to for no partition.
+    const erasedBack = link === undefined && anonymous.erased && anonymous.link !== undefined;
+    // Otherwise an erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
+    if ((anonymous.erased || anonymous.anonymousErased) && !erasedBack) return { changed: false, moved: 0 };
     const unread: UnreadCopies = new Map();
     const unchanged = link === undefined ? stored === undefined : !isEarlierLink(link, stored, texts, unread);
     // A tie between copies of the link event whose texts are not at hand: read first, nothing written yet.
@@ -158,7 +162,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
         txn,
       );
       if (out !== undefined) changes.push(out);
-      if (moved.length > 0) {
+      if (moved.length > 0 && !erasedBack) {
         const target = headOf(to);
         // A tie it lacks texts for throws here, before anything is written.
         const into = await prepareChange(

@@ -158,7 +158,10 @@ export interface UserRebuild {
   sessionsWritten: number;
   /** Links found in its partition and offered (stitching turned on). */
   linksOffered: number;
-  /** Anonymous events moved by those links, or given back by its own link (stitching turned off). */
+  /**
+   * Anonymous events moved by those links, or given back by its own link (stitching turned off; deleted when
+   * the anonymousId was erased).
+   */
   eventsMoved: number;
 }
 

@@ -244,3 +244,41 @@ describe('an erasure while both users of a shared id keep sending', () => {
     expect(names).not.toContain('Secret Browse');
   });
 });
+
+describe('a rebuild that turns stitching off after an anonymousId stitched to a user was erased', () => {
+  it('erases its anonymous events from the user’s sessions, where rule 2 gives them back to it', async () => {
+    const store = await stitchingStore(dynamo.client);
+    await recordRules(store);
+    await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: 'dev', at: T0, id: 'd-page' },
+        { anonymousId: 'dev', at: T0 + 5 * MINUTE, id: 'd-browse', event: 'Secret Browse' },
+        { userId: 'u', anonymousId: 'dev', at: T0 + 6 * MINUTE, id: 'u-login' },
+        { userId: 'u', at: T0 + 7 * MINUTE, id: 'u-order', event: 'Order' },
+      ]),
+    );
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('dev');
+    // Rule 8: while stitching is on, dev's anonymous events are u's, and stay.
+    expect(await eventCounts(store, 'u')).toEqual([4]);
+
+    const off = rulesOf({ identityStitching: false });
+    const toOff = rebuildTo(store.transport, off);
+    const runOff = await runRebuild(toOff.table, { totalSegments: 2 });
+    expect(runOff.counted).toBe(true);
+    expect(await eventCounts(store, 'u')).toEqual([2]);
+    expect(await eventCounts(store, 'dev')).toEqual([]);
+    expect((await store.reader.getUserSummary('u'))?.stitchedCount ?? 0).toBe(0);
+    const offStore = { ...store, rules: off, writer: toOff.writer };
+    const refused = await ingestFile(
+      offStore,
+      ndjson([{ anonymousId: 'dev', at: T0 + 8 * MINUTE, id: 'd-late' }]),
+    );
+    expect(refused.stats.erased).toBe(1);
+
+    const on = rulesOf({ identityStitching: true });
+    await runRebuild(rebuildTo(store.transport, on).table, { totalSegments: 2 });
+    expect(await eventCounts(store, 'u')).toEqual([2]);
+    expect(await eventCounts(store, 'dev')).toEqual([]);
+  });
+});
