@@ -15,9 +15,9 @@ import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
-import { copyTextReader } from '../functions/ingest/copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from '../functions/ingest/ingest-object.js';
 import { IngestStopped, type ProgressKey } from '../functions/ingest/progress.js';
 import type { RejectionReport } from '../functions/ingest/rejection-report.js';

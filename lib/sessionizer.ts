@@ -27,6 +27,7 @@ export function addSessionizerStage(app: App, stage: ResolvedStage, env?: Enviro
     config: stage.config,
     bucket: stateful.bucket,
     ingestObjectAccess: stateful.ingestObjectAccess,
+    exportReadAccess: stateful.exportReadAccess,
     table: stateful.table,
     env,
     tags,

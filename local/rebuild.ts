@@ -1,6 +1,7 @@
 // `npm run rebuild`: recomputes every session stored by the local stack under the session rules of this
 // environment (the variables `npm start` reads), as the rebuild state machine does on AWS. It uses the
-// running stack's DynamoDB Local when there is one, else starts one on the data dir for the time it runs.
+// running stack's DynamoDB Local and S3 server when there is one, else starts DynamoDB Local on the data dir
+// for the time it runs, and its S3 server (the exports) only if copies tied at one instant must be read again.
 // See docs/operations.md, "Rebuild under new rules".
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,12 +10,16 @@ import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
 import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
+import { type ObjectSource, S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
+import { CallCopyTexts, type CopyTextReader } from '../functions/domain/store/copy-texts.js';
 import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { describeError } from './errors.js';
 import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
-import { createLocalDynamoDbClient, LOCAL_TABLE } from './s3-client.js';
+import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
+import { type S3Local, startS3Local } from './s3-local.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import { plural, shortPath } from './stack-log.js';
 
@@ -43,34 +48,83 @@ const parseCommandLine = (argv: string[]) =>
     options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
 
-/** The running stack's DynamoDB Local, or one started on the data dir (holding its lock) until `close`. */
-async function openDynamoDb(
-  config: LocalStackConfig,
-): Promise<{ client: DynamoDBClient; where: string; runningStack?: number; close(): Promise<void> }> {
+interface LocalStores {
+  client: DynamoDBClient;
+  /** Reads copies again from the exports in the local S3 server. */
+  readCopies: CopyTextReader;
+  where: string;
+  runningStack?: number;
+  close(): Promise<void>;
+}
+
+/** The exports in the S3 server at `endpoint`, read as the rebuild function reads them from S3. */
+function exportsAt(endpoint: string): ObjectSource & { close(): void } {
+  const s3 = createLocalS3Client(endpoint);
+  const objects = new S3ObjectSource(s3);
+  return { open: (ref) => objects.open(ref), close: () => s3.destroy() };
+}
+
+/**
+ * The exports in an S3 server started on the data dir when a tie first needs a copy read again (most
+ * rebuilds never do), and stopped by `close`.
+ */
+function exportsOnDemand(dataDir: string): ObjectSource & { close(): Promise<void> } {
+  let started: Promise<{ server: S3Local; objects: ReturnType<typeof exportsAt> }> | undefined;
+  const start = async () => {
+    const server = await startS3Local({ dataDir: join(dataDir, 's3'), bucket: LOCAL_BUCKET });
+    return { server, objects: exportsAt(server.endpoint) };
+  };
+  return {
+    open: async (ref) => {
+      started ??= start();
+      return (await started).objects.open(ref);
+    },
+    close: async () => {
+      if (started === undefined) return;
+      const { server, objects } = await started;
+      objects.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * The running stack's DynamoDB Local and S3 server, or DynamoDB Local started on the data dir (holding its
+ * lock) until `close`, with its S3 server started on demand.
+ */
+async function openStores(config: LocalStackConfig): Promise<LocalStores> {
   const holder = liveLockHolder(config.dataDir);
   if (holder !== undefined) {
-    if (holder.dynamoDbEndpoint === undefined) {
+    if (holder.dynamoDbEndpoint === undefined || holder.s3Endpoint === undefined) {
       throw new Error(
         `the local stack (pid ${holder.pid}) on ${shortPath(config.dataDir)} is still starting (or predates this command); try again once it is ready, or stop it`,
       );
     }
     const client = createLocalDynamoDbClient(holder.dynamoDbEndpoint);
+    const objects = exportsAt(holder.s3Endpoint);
     return {
       client,
+      readCopies: copyTextReader(objects, LOCAL_BUCKET),
       where: `the running stack's DynamoDB Local (pid ${holder.pid})`,
       runningStack: holder.pid,
-      close: async () => client.destroy(),
+      close: async () => {
+        client.destroy();
+        objects.close();
+      },
     };
   }
   const lock = acquireDataDirLock(config.dataDir);
   try {
     const server = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb') });
     const client = createLocalDynamoDbClient(server.endpoint);
+    const objects = exportsOnDemand(config.dataDir);
     return {
       client,
+      readCopies: copyTextReader(objects, LOCAL_BUCKET),
       where: `DynamoDB Local on ${shortPath(config.dataDir)}`,
       close: async () => {
         client.destroy();
+        await objects.close();
         await server.stop();
         lock.release();
       },
@@ -117,9 +171,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const target = compileRules(config.sessionRules);
-  let dynamo: Awaited<ReturnType<typeof openDynamoDb>>;
+  let dynamo: LocalStores;
   try {
-    dynamo = await openDynamoDb(config);
+    dynamo = await openStores(config);
   } catch (error) {
     console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
     return 1;
@@ -141,7 +195,14 @@ async function main(argv: string[]): Promise<number> {
     const startedAt = Date.now();
     let lastPrinted = 0;
     const run = await runTableRebuild(
-      new DynamoDbTableRebuild({ transport, rebuilder: new DynamoDbRebuilder({ transport, rules: target }) }),
+      new DynamoDbTableRebuild({
+        transport,
+        rebuilder: new DynamoDbRebuilder({
+          transport,
+          rules: target,
+          copyTexts: () => new CallCopyTexts(dynamo.readCopies),
+        }),
+      }),
       {
         totalSegments: segments,
         onProgress: (progress) => {

@@ -13,6 +13,7 @@ import { writeExport } from '../bench/write-export.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { createApiHandler } from '../functions/api/app.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import {
@@ -20,7 +21,6 @@ import {
   compileRules,
   DEFAULT_SESSION_RULES,
 } from '../functions/domain/rules/session-rules.js';
-import { copyTextReader } from '../functions/ingest/copy-texts.js';
 import { ingestObject } from '../functions/ingest/ingest-object.js';
 import type { RejectionReport } from '../functions/ingest/rejection-report.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';

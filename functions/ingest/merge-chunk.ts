@@ -1,9 +1,9 @@
 import { type EventRecord, type EventSource, messageIdOf } from '../domain/events/event.js';
 import type { CanonicalLookup, EventCollector, SourceRef, UserEvents } from '../domain/sessions/collector.js';
 import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js';
+import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
-import { CallCopyTexts, type CopyTextReader } from './copy-texts.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';

@@ -1,9 +1,9 @@
 import type { SourceDefinition } from '../../contract/index.js';
+import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
-import { contentVersion, copyTextReader } from './copy-texts.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';

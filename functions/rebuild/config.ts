@@ -7,6 +7,8 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const rebuildEnvSchema = z.pipe(
   z.object({
     TABLE_NAME: z.string().check(z.minLength(1)),
+    /** The exports bucket, where copies tied at one instant are read again; none: they go by projection. */
+    BUCKET_NAME: z.pipe(z.transform(blankAsUndefined), z.optional(z.string())),
     /** The rules the rebuild moves the table to: the stage's current ones, as the ingest runs them. */
     SESSION_RULES: z.pipe(
       z.transform((value: unknown, payload) => {
@@ -27,6 +29,7 @@ const rebuildEnvSchema = z.pipe(
   }),
   z.transform((env) => ({
     tableName: env.TABLE_NAME,
+    bucketName: env.BUCKET_NAME,
     rules: compileRules(env.SESSION_RULES),
     serviceName: env.POWERTOOLS_SERVICE_NAME,
   })),

@@ -41,12 +41,13 @@ export const lambdaBundleSettings = {
   } as Readonly<Record<string, string>>,
   /**
    * Bundles split at their dynamic imports: the code behind an `import()` (the ingest's ZIP reader and the SQS
-   * client of its continuations) goes to chunks Node compiles only when the import runs, where in one file V8
-   * parsed all of it at every cold start. Only where that pays: the code the entry shares with those chunks
-   * goes to chunks of its own, each another module to load, and the other functions' only `import()` is of
-   * SDK code esbuild leaves out anyway, so splitting them made their init a few ms slower.
+   * client of its continuations, the rebuild's S3 client and export reader) goes to chunks Node compiles only
+   * when the import runs, where in one file V8 parsed all of it (and Node its source map) at every cold start.
+   * Only where that pays: the code the entry shares with those chunks goes to chunks of its own, each another
+   * module to load, and the other functions' only `import()` is of SDK code esbuild leaves out anyway, so
+   * splitting them made their init a few ms slower.
    */
-  splitHandlers: ['ingest'] as readonly LambdaHandlerName[],
+  splitHandlers: ['ingest', 'rebuild'] as readonly LambdaHandlerName[],
 } as const;
 
 /** The esbuild API options the bundle of `handler` is built with, by the CDK construct and the size script. */

@@ -1,7 +1,9 @@
 import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   Choice,
   Condition,
@@ -29,6 +31,10 @@ export const REBUILD_TABLE_ACTIONS = [...INGEST_TABLE_ACTIONS, 'dynamodb:Scan'] 
 
 export interface RebuildProps {
   readonly table: ITable;
+  /** The exports: copies of one event tied at one instant are read again there (rule 3). */
+  readonly bucket: IBucket;
+  /** Read access to the source prefixes (Storage.exportReadAccess). */
+  readonly objectAccess: IManagedPolicy;
   readonly sessionRules: SessionRules;
   /** Parallel scan segments; all run at once (inline Map: at most 40). */
   readonly totalSegments: number;
@@ -74,6 +80,7 @@ export class Rebuild extends Construct {
       removalPolicy: props.removalPolicy,
       environment: {
         TABLE_NAME: props.table.tableName,
+        BUCKET_NAME: props.bucket.bucketName,
         SESSION_RULES: JSON.stringify(props.sessionRules),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
         POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
@@ -81,6 +88,7 @@ export class Rebuild extends Construct {
       },
     });
     props.table.grant(this.handler.role, ...REBUILD_TABLE_ACTIONS);
+    this.handler.role.addManagedPolicy(props.objectAccess);
 
     const invoke = (stateId: string, payload: RebuildPayload) => {
       const task = LambdaInvoke.jsonata(this, stateId, {

@@ -28,6 +28,8 @@ export class Storage extends Construct {
   readonly table: Table;
   /** Object access the ingest needs: read the source prefixes, write (and delete) in rejected/. Attach it to the ingest role. */
   readonly ingestObjectAccess: ManagedPolicy;
+  /** Read access to the source prefixes only: the rebuild reads copies again from the exports (rule 3's ties). */
+  readonly exportReadAccess: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -70,23 +72,26 @@ export class Storage extends Construct {
       ],
     });
 
-    // Defined next to the bucket (not on the ingest role) so its ARNs are local GetAtts: cdk-nag renders
-    // them as stable finding ids we can acknowledge, instead of cross-stack references with hashed names.
+    const readExports = [
+      new PolicyStatement({
+        // The bucket is versioned and ingest reads the exact version its event names (GetObjectVersion).
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: props.sourcePrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+      new PolicyStatement({
+        // Without it S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey: an object deleted
+        // before its ingest would fail five times into the dead-letter queue instead of being skipped as gone.
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
+    ];
+    // Defined next to the bucket (not on the functions' roles) so their ARNs are local GetAtts: cdk-nag
+    // renders them as stable finding ids we can acknowledge, instead of cross-stack references with hashed names.
     this.ingestObjectAccess = new ManagedPolicy(this, 'IngestObjectAccess', {
       // Generic on purpose: a description holds at most 1,000 characters, the prefixes may not fit.
       description: `Read uploads under the source prefixes and write ${REJECTED_PREFIX} reports in the Sessionizer bucket`,
       statements: [
-        new PolicyStatement({
-          // The bucket is versioned and ingest reads the exact version its event names (GetObjectVersion).
-          actions: ['s3:GetObject', 's3:GetObjectVersion'],
-          resources: props.sourcePrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
-        }),
-        new PolicyStatement({
-          // Without it S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey: an object deleted
-          // before its ingest would fail five times into the dead-letter queue instead of being skipped as gone.
-          actions: ['s3:ListBucket'],
-          resources: [this.bucket.bucketArn],
-        }),
+        ...readExports,
         new PolicyStatement({
           // Large reports go up as multipart uploads (covered by PutObject); a failed one is aborted. A file
           // read with nothing rejected deletes the report an earlier upload of its key left.
@@ -95,13 +100,21 @@ export class Storage extends Construct {
         }),
       ],
     });
+    this.exportReadAccess = new ManagedPolicy(this, 'ExportReadAccess', {
+      description: 'Read uploads under the source prefixes of the Sessionizer bucket',
+      statements: readExports,
+    });
     const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
-    for (const prefix of [...props.sourcePrefixes, REJECTED_PREFIX]) {
-      Validations.of(this.ingestObjectAccess).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
-        reason: `An object ARN needs a wildcard to cover a key prefix; access stays limited to ${prefix}.`,
-      });
-    }
+    const acknowledgePrefixes = (policy: ManagedPolicy, prefixes: readonly string[]) => {
+      for (const prefix of prefixes) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
+          reason: `An object ARN needs a wildcard to cover a key prefix; access stays limited to ${prefix}.`,
+        });
+      }
+    };
+    acknowledgePrefixes(this.ingestObjectAccess, [...props.sourcePrefixes, REJECTED_PREFIX]);
+    acknowledgePrefixes(this.exportReadAccess, props.sourcePrefixes);
 
     this.table = new Table(this, 'SessionsTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },

@@ -17,6 +17,7 @@ export class StatefulStack extends Stack {
   readonly bucket: IBucket;
   readonly table: ITable;
   readonly ingestObjectAccess: IManagedPolicy;
+  readonly exportReadAccess: IManagedPolicy;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -36,6 +37,7 @@ export class StatefulStack extends Stack {
     this.bucket = storage.bucket;
     this.table = storage.table;
     this.ingestObjectAccess = storage.ingestObjectAccess;
+    this.exportReadAccess = storage.exportReadAccess;
     keepHelperFunctionLogs(this, { logRetention: logRetentionOf(config), removalPolicy });
 
     new CfnOutput(this, 'BucketName', {

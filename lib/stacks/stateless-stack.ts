@@ -21,6 +21,8 @@ export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
   readonly bucket: IBucket;
   readonly ingestObjectAccess: IManagedPolicy;
+  /** Read-only access to the exports, for the rebuild. */
+  readonly exportReadAccess: IManagedPolicy;
   readonly table: ITable;
 }
 
@@ -32,7 +34,7 @@ export class StatelessStack extends Stack {
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, bucket, ingestObjectAccess, table, ...stackProps } = props;
+    const { config, bucket, ingestObjectAccess, exportReadAccess, table, ...stackProps } = props;
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
     const removalPolicy = removalPolicyOf(config);
     const logRetention = logRetentionOf(config);
@@ -74,6 +76,8 @@ export class StatelessStack extends Stack {
 
     this.rebuild = new Rebuild(this, 'Rebuild', {
       table,
+      bucket,
+      objectAccess: exportReadAccess,
       sessionRules,
       totalSegments: config.rebuild.totalSegments,
       logLevel,

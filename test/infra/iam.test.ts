@@ -97,12 +97,22 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
       actionsOf(statementsOfRole(stateless, roleIdOfHandler(stateless, handler))).map((a) => a.split(':')[0]),
     );
 
-  it('lets ingest read objects (and versions) under exactly the source prefixes, list the bucket (for 404s) and write only rejected/', () => {
-    const policy = onlyResource(stateful, 'AWS::IAM::ManagedPolicy');
-    const [read, list, write, ...others] = (
-      policy.properties.PolicyDocument as { Statement: PolicyStatementJson[] }
-    ).Statement;
-    expect(others).toEqual([]);
+  const managedPolicy = (prefix: string) => {
+    const entries = Object.entries(resourcesOfType(stateful, 'AWS::IAM::ManagedPolicy')).filter(([id]) =>
+      id.startsWith(prefix),
+    );
+    expect(entries).toHaveLength(1);
+    const [id, resource] = entries[0] as [string, { Properties: Record<string, unknown> }];
+    return {
+      id,
+      statements: (resource.Properties.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement,
+    };
+  };
+  /** Reading objects (and versions) under exactly the source prefixes, and listing the bucket (for 404s). */
+  const expectExportReads = (
+    read: PolicyStatementJson | undefined,
+    list: PolicyStatementJson | undefined,
+  ) => {
     expect(read).toMatchObject({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'] });
     expect(asArray(read?.Resource).sort(byJson)).toEqual(
       config.sources.map((source) => objectsUnder(source.prefix)).sort(byJson),
@@ -113,19 +123,36 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
       Action: 's3:ListBucket',
       Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
     });
+  };
+  /** The role of `handler` has the managed policy `id` attached, and no other object access. */
+  const expectOnlyManagedObjectAccess = (handler: string, id: string) => {
+    const roleId = roleIdOfHandler(stateless, handler);
+    const role = resourcesOfType(stateless, 'AWS::IAM::Role')[roleId];
+    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain(id);
+    expect(actionsOf(statementsOfRole(stateless, roleId)).filter((a) => a.startsWith('s3:'))).toEqual([]);
+  };
+
+  it('lets ingest read objects (and versions) under exactly the source prefixes, list the bucket (for 404s) and write only rejected/', () => {
+    const policy = managedPolicy('StorageIngestObjectAccess');
+    const [read, list, write, ...others] = policy.statements;
+    expect(others).toEqual([]);
+    expectExportReads(read, list);
     expect(write).toEqual({
       Effect: 'Allow',
       Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'],
       Resource: objectsUnder('rejected/'),
     });
 
-    const ingestRoleId = roleIdOfHandler(stateless, 'ingest');
-    const ingestRole = resourcesOfType(stateless, 'AWS::IAM::Role')[ingestRoleId];
-    expect(JSON.stringify(ingestRole?.Properties.ManagedPolicyArns)).toContain(policy.id);
     // Nothing in the stateless stack gives the ingest role more object access.
-    expect(actionsOf(statementsOfRole(stateless, ingestRoleId)).filter((a) => a.startsWith('s3:'))).toEqual(
-      [],
-    );
+    expectOnlyManagedObjectAccess('ingest', policy.id);
+  });
+
+  it('lets the rebuild only read objects under the source prefixes (copies read again for rule 3)', () => {
+    const policy = managedPolicy('StorageExportReadAccess');
+    const [read, list, ...others] = policy.statements;
+    expect(others).toEqual([]);
+    expectExportReads(read, list);
+    expectOnlyManagedObjectAccess('rebuild', policy.id);
   });
 
   it('gives ingest exactly its table actions, what consuming the queue takes and sending it continuations', () => {
@@ -150,6 +177,7 @@ describe.each(['dev', 'prod', 'test'] as const)('least privilege (%s)', (stageNa
 
   it('gives the rebuild function its table actions (with Scan) and nothing else', () => {
     expectTableAccess('rebuild', REBUILD_TABLE_ACTIONS);
+    // Its object reads come with the managed policy above.
     expect(servicesOf('rebuild')).toEqual(new Set(['logs', 'dynamodb']));
   });
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { stageConfig } from '../../lib/config/stages.js';
-import { environmentOf, onlyResource, rebuildFunction, synthConfiguredStage } from './synth.js';
+import {
+  environmentOf,
+  ingestFunction,
+  onlyResource,
+  rebuildFunction,
+  synthConfiguredStage,
+} from './synth.js';
 
 const FUNCTION_ARN = '<rebuild function ARN>';
 
@@ -119,9 +125,10 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     expect(loop.States['Segment rebuilt']).toEqual({ Type: 'Succeed' });
   });
 
-  it('gives the rebuild function the table, the stage rules and its size', () => {
+  it('gives the rebuild function the table, the exports bucket, the stage rules and its size', () => {
     const variables = environmentOf(fn);
     expect(Object.keys(variables).sort()).toEqual([
+      'BUCKET_NAME',
       'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
@@ -131,6 +138,8 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     ]);
     expect(JSON.parse(String(variables.SESSION_RULES))).toEqual(config.sessionRules);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('sessionizer-rebuild');
+    // The bucket the ingest reads.
+    expect(variables.BUCKET_NAME).toEqual(environmentOf(ingestFunction(stateless)).BUCKET_NAME);
     expect(fn.properties).toMatchObject({
       MemorySize: config.rebuild.memorySizeMb,
       Timeout: config.rebuild.timeoutSeconds,

@@ -4,7 +4,10 @@
 // a rebuild: links carried only by copies that lost are kept, so turning stitching on finds them.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { copyTextReader } from '../../functions/adapters/s3/copy-texts.js';
+import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
+import { CallCopyTexts } from '../../functions/domain/store/copy-texts.js';
 import { permutations } from '../helpers/permutations.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { localIngestHandler, useIngestServers } from './ingest-servers.js';
@@ -80,17 +83,19 @@ describe('differing copies at one instant in separate objects', () => {
   });
 });
 
+// Event x from u and, at the same instant, from dev without a userId: two partitions until a link of dev to u,
+// two days later, moves dev's copy next to u's. The anonymous copy's text sorts first ("anonymousId" is its
+// first key), u's projection does (Alpha): the batch keeps the anonymous copy.
+const copiesLinked = [
+  '{"type":"track","event":"Zeta","anonymousId":"dev","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+  '{"type":"track","event":"Alpha","userId":"u","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
+  '{"type":"identify","userId":"u","anonymousId":"dev","messageId":"link","timestamp":"2024-01-03T10:00:00Z"}',
+];
+
 describe('copies a link brings together, stitching on', () => {
-  // Event x from u and, at the same instant, from dev without a userId: two partitions until a link of dev to
-  // u, two days later, moves dev's copy next to u's. The anonymous copy's text sorts first ("anonymousId" is its
-  // first key), u's projection does (Alpha): the batch keeps the anonymous copy. The merge of the link's own
-  // event does not reach that day (this store loads windows, as one of over 1,000 events does): the move
-  // itself weighs the copies by text.
-  const copies = [
-    '{"type":"track","event":"Zeta","anonymousId":"dev","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
-    '{"type":"track","event":"Alpha","userId":"u","messageId":"x","timestamp":"2024-01-01T09:00:00Z"}',
-    '{"type":"identify","userId":"u","anonymousId":"dev","messageId":"link","timestamp":"2024-01-03T10:00:00Z"}',
-  ];
+  // The merge of the link's own event does not reach that day (this store loads windows, as one of over 1,000
+  // events does): the move itself weighs the copies by text.
+  const copies = copiesLinked;
 
   it.each(permutations([0, 1, 2]).map((order) => [order]))(
     'keeps the copy whose text sorts first, objects in the order %j',
@@ -100,6 +105,31 @@ describe('copies a link brings together, stitching on', () => {
       expect(await namesOf(store, 'u')).toEqual(['Zeta', null]);
     },
   );
+});
+
+describe('copies a rebuild that turns stitching on brings together', () => {
+  // The copies above, ingested without stitching: two users' partitions until the rebuild offers the link,
+  // whose move weighs them. With the exports to read, by text (Zeta); without, by projection (Alpha).
+  const cases: [string, boolean, string][] = [
+    ['reading the exports', true, 'Zeta'],
+    ['without the exports', false, 'Alpha'],
+  ];
+
+  it.each(cases)('weighs them %s', async (_, reads, kept) => {
+    const store = await freshStore(servers.dynamo.client);
+    await recordRules(store);
+    for (const copy of copiesLinked) await uploadAndIngest(store, `${copy}\n`);
+    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
+    const target = rulesOf({ identityStitching: true });
+
+    await runRebuild(
+      rebuildTo(store.transport, target, reads ? { copyTexts: () => new CallCopyTexts(readCopies) } : {})
+        .table,
+      { totalSegments: 1 },
+    );
+
+    expect(await namesOf(store, 'u')).toEqual([kept, null]);
+  });
 });
 
 describe('copies of a link event in separate objects, stitching on', () => {

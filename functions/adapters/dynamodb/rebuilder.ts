@@ -2,7 +2,8 @@ import type { EventRecord } from '../../domain/events/event.js';
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
-import type { RebuildScope, UserRebuild } from '../../domain/store/ports.js';
+import type { CopyTexts } from '../../domain/store/copy-choice.js';
+import type { CopyTextSource, RebuildScope, UserRebuild } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
@@ -38,6 +39,19 @@ function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord>
 
 type Recut = { readonly status: 'rebuilt' | 'current' | 'skipped'; readonly sessionsWritten: number };
 
+export interface RebuilderOptions extends Omit<SessionWriterOptions, 'staleHeads'> {
+  /**
+   * Texts of stored copies read again from their objects, for one user's rebuild: ties between copies a
+   * recut or a move weighs (rule 3), and between copies of a link event (rule 8), go by them. Without it
+   * (or for a copy that cannot be read) they go by projection, and links by userId (docs/design.md).
+   */
+  readonly copyTexts?: () => CopyTextSource;
+}
+
+/** Runs `attempt` with the texts `source` reads, or with none. */
+const withTexts = <T>(source: CopyTextSource | undefined, attempt: (texts?: CopyTexts) => Promise<T>) =>
+  source === undefined ? attempt() : source.withTexts(attempt);
+
 /**
  * Recomputes one user's stored sessions under the writer's rules (the target of a rebuild), from the events
  * stored in the user's partition: one staged change over the whole partition, committed with the target's
@@ -53,10 +67,12 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   /** A writer of the target rules whose stale heads are rebuilt by this rebuilder. */
   readonly writer: DynamoDbSessionWriter;
   private readonly stitcher: DynamoDbStitchingWriter;
+  private readonly copyTexts: (() => CopyTextSource) | undefined;
 
-  constructor(options: Omit<SessionWriterOptions, 'staleHeads'>) {
+  constructor({ copyTexts, ...options }: RebuilderOptions) {
     this.writer = new DynamoDbSessionWriter({ ...options, staleHeads: this });
     this.stitcher = new DynamoDbStitchingWriter(this.writer);
+    this.copyTexts = copyTexts;
   }
 
   private get rules(): CompiledRules {
@@ -69,30 +85,36 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
 
   /** Idempotent: a user already cut under the target (and linked as it says) costs one read. */
   async rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
-    const recut = await this.recutWithRetries(user);
+    const texts = this.copyTexts?.();
+    const recut = await this.recutWithRetries(user, texts);
     const result = { ...recut, linksOffered: 0, eventsMoved: 0 };
     const head = await this.writer.readHead(user);
     if (recut.status === 'skipped') {
       // An anonymousId erased while stitched: its anonymous events, rule 2's again, are erased with it.
       if (!this.rules.stitching && head.erased && head.link !== undefined)
-        result.eventsMoved += (await this.stitcher.unlink(user)).moved;
+        result.eventsMoved += (await withTexts(texts, (known) => this.stitcher.unlink(user, known))).moved;
       return result;
     }
     if (this.rules.stitching && !scope.sourceStitches) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
       for (const [anonymousId, link] of earliestLinks(await this.storedCopies(user))) {
-        const outcome = await this.stitcher.offerLink(anonymousId, {
+        const offered = {
           userId: link.userId as string,
           timestamp: link.timestamp,
           eventId: link.id,
           canonical: '',
-        });
+          // A tie with another copy of the link event reads both texts there (rule 8).
+          ...(link.source !== undefined && { source: link.source }),
+        };
+        const outcome = await withTexts(texts, (known) =>
+          this.stitcher.offerLink(anonymousId, offered, known),
+        );
         result.linksOffered++;
         result.eventsMoved += outcome.moved;
       }
     }
     if (!this.rules.stitching && head.link !== undefined) {
-      result.eventsMoved += (await this.stitcher.unlink(user)).moved;
+      result.eventsMoved += (await withTexts(texts, (known) => this.stitcher.unlink(user, known))).moved;
     }
     if (result.status === 'current' && result.eventsMoved > 0) result.status = 'rebuilt';
     return result;
@@ -124,16 +146,16 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     throw new MergeConflictError(user, this.writer.attempts);
   }
 
-  private async recutWithRetries(user: string): Promise<Recut> {
+  private async recutWithRetries(user: string, texts: CopyTextSource | undefined): Promise<Recut> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await this.recut(user).catch(conflictOnStaleRead);
+      const outcome = await withTexts(texts, (known) => this.recut(user, known)).catch(conflictOnStaleRead);
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new MergeConflictError(user, this.writer.attempts);
   }
 
-  private async recut(user: string): Promise<Recut | 'conflict'> {
+  private async recut(user: string, texts: CopyTexts | undefined): Promise<Recut | 'conflict'> {
     const startedAt = Date.now();
     let head = await this.writer.readHead(user);
     // Cleaning first, so what is decided below holds for the head the recut commits on.
@@ -147,7 +169,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
       this.writer.changeContext,
       user,
       head,
-      KEEP_EVERY_EVENT,
+      { ...KEEP_EVERY_EVENT, ...(texts !== undefined && { texts }) },
       head.version + 1,
       txn,
     );
@@ -192,8 +214,6 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
  * The ingest's session writer: during a rebuild to its rules, a user still cut under the old ones is rebuilt
  * before anything is merged into it; otherwise such a user is refused, as by a plain writer.
  */
-export function rebuildingSessionWriter(
-  options: Omit<SessionWriterOptions, 'staleHeads'>,
-): DynamoDbSessionWriter {
+export function rebuildingSessionWriter(options: RebuilderOptions): DynamoDbSessionWriter {
   return new DynamoDbRebuilder(options).writer;
 }

@@ -86,8 +86,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
    * off), in one commit over the heads involved, as a link that moves them does. An anonymousId erased itself
    * takes them back only to erase them: they leave the user's partition and go nowhere.
    */
-  unlink(anonymousId: string): Promise<LinkOutcome> {
-    return this.retryMove(anonymousId, undefined, 'unlinking');
+  unlink(anonymousId: string, texts?: CopyTexts): Promise<LinkOutcome> {
+    return this.retryMove(anonymousId, undefined, 'unlinking', texts);
   }
 
   private async retryMove(

@@ -2,6 +2,15 @@ import type { EventRecord } from '../events/event.js';
 import type { SessionSummary } from '../sessions/summary.js';
 import type { CopyTexts } from './copy-choice.js';
 
+/**
+ * Texts of copies read again where they were read, for rule 3's and rule 8's ties (`CallCopyTexts`): runs an
+ * attempt with the texts known, and when it throws `CopyTextsNeeded` (having written nothing) reads them and
+ * runs it again.
+ */
+export interface CopyTextSource {
+  withTexts<T>(attempt: (texts: CopyTexts) => Promise<T>): Promise<T>;
+}
+
 /** One entry of a session's event timeline. */
 export interface TimelineEvent extends EventRecord {}
 

@@ -7,6 +7,7 @@ import {
   compileRules,
   type SessionRules,
 } from '../../../functions/domain/rules/session-rules.js';
+import type { CopyTextSource } from '../../../functions/domain/store/ports.js';
 import { type RebuildRun, runTableRebuild } from '../../../local/rebuild-runner.js';
 import type { StoreUnderTest } from './store-harness.js';
 
@@ -27,13 +28,19 @@ export async function recordRules(store: StoreUnderTest): Promise<void> {
 export function rebuildTo(
   transport: Transport,
   target: CompiledRules,
-  options: { scanPageItems?: number } = {},
+  options: { scanPageItems?: number; copyTexts?: () => CopyTextSource } = {},
 ) {
-  const rebuilder = new DynamoDbRebuilder({ transport, rules: target, pageLimitBytes: PAGE_LIMIT_BYTES });
+  const { copyTexts, ...tableOptions } = options;
+  const rebuilder = new DynamoDbRebuilder({
+    transport,
+    rules: target,
+    pageLimitBytes: PAGE_LIMIT_BYTES,
+    ...(copyTexts !== undefined && { copyTexts }),
+  });
   return {
     rebuilder,
     writer: rebuilder.writer,
-    table: new DynamoDbTableRebuild({ transport, rebuilder, ...options }),
+    table: new DynamoDbTableRebuild({ transport, rebuilder, ...tableOptions }),
   };
 }
 

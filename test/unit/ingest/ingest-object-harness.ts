@@ -1,10 +1,10 @@
 // What the ingestObject tests share: an in-memory report, a run over bytes, and the conformance cases they use.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyTextReader } from '../../../functions/adapters/s3/copy-texts.js';
 import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
-import { copyTextReader } from '../../../functions/ingest/copy-texts.js';
 import {
   type IngestObjectInput,
   type IngestStats,

@@ -28,6 +28,12 @@ describe('loadRebuildConfig', () => {
     expect(config.serviceName).toBe('sessionizer-rebuild');
   });
 
+  it('reads the exports bucket, where tied copies are read again; none when unset or blank', () => {
+    expect(loadRebuildConfig({ TABLE_NAME: 'sessions', BUCKET_NAME: 'exports' }).bucketName).toBe('exports');
+    expect(loadRebuildConfig({ TABLE_NAME: 'sessions', BUCKET_NAME: '' }).bucketName).toBeUndefined();
+    expect(loadRebuildConfig({ TABLE_NAME: 'sessions' }).bucketName).toBeUndefined();
+  });
+
   it('takes the default rules when SESSION_RULES is unset or blank', () => {
     const config = loadRebuildConfig({ TABLE_NAME: 'sessions', SESSION_RULES: '' });
 

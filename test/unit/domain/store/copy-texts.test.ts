@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EventSource } from '../../../functions/domain/events/event.js';
-import { CopyTextsNeeded, sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
-import { CallCopyTexts, type CopyTextReader } from '../../../functions/ingest/copy-texts.js';
+import type { EventSource } from '../../../../functions/domain/events/event.js';
+import { CopyTextsNeeded, sourceTextKey } from '../../../../functions/domain/store/copy-choice.js';
+import { CallCopyTexts, type CopyTextReader } from '../../../../functions/domain/store/copy-texts.js';
 
 const source = (object: string, record: number): EventSource => ({
   object,

@@ -1,0 +1,41 @@
+// The rebuild reads exports only for copies tied at one instant: it loads the S3 client on first use, and
+// reads copies again through it as the ingest does.
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { lazyCopyTextReader } from '../../../functions/adapters/s3/lazy-copy-text-reader.js';
+import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
+import { CallCopyTexts } from '../../../functions/domain/store/copy-texts.js';
+import { MockBucket } from '../ingest/mock-bucket.js';
+
+const s3Mock = mockClient(S3Client);
+
+describe('lazyCopyTextReader', () => {
+  beforeEach(() => {
+    s3Mock.reset();
+  });
+
+  it('reads copies again from the bucket, through one client', async () => {
+    const bucket = new MockBucket(s3Mock, 3);
+    const text = '{"b":2,"a":1}\n{"c":3}\n';
+    bucket.put('incoming/a.ndjson', text);
+    const eTag = createHash('md5').update(text).digest('hex');
+    const texts = new CallCopyTexts(lazyCopyTextReader('exports'));
+    const source = (record: number) => ({
+      object: 'incoming/a.ndjson',
+      version: `e:${eTag}`,
+      file: 'incoming/a.ndjson',
+      record,
+    });
+
+    await texts.readMissing([source(1)]);
+    await texts.readMissing([source(2)]);
+
+    expect(texts.texts.get(sourceTextKey(source(1)))).toBe('{"a":1,"b":2}');
+    expect(texts.texts.get(sourceTextKey(source(2)))).toBe('{"c":3}');
+    const calls = s3Mock.commandCalls(GetObjectCommand);
+    expect(calls.map((call) => call.args[0].input.Bucket)).toEqual(['exports', 'exports']);
+    expect(new Set(calls.map((call) => call.thisValue)).size).toBe(1);
+  });
+});
