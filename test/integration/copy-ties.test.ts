@@ -264,3 +264,50 @@ describe('copies parked beside one a later link moves away, stitching on', () =>
     expect(await namesOf(store, 'u')).toEqual(['Zeta', null]);
   });
 });
+
+describe('copies a rebuild that turns stitching off weighs again, reading the exports', () => {
+  // Copies of m at one instant, in one file, ingested with stitching on. Whatever projection prefers (a page
+  // before a track, an identify before a page), the rebuild keeps the copy whose text sorts first.
+  const cases: [string, string[], string, [string, string | null][]][] = [
+    [
+      // a1's X wins while a1 is stitched to u1, and u1's two copies are parked; it leaves, and they tie.
+      'the parked copies that take the place of one that left',
+      [
+        '{"type":"track","anonymousId":"a1","event":"X","timestamp":"2024-06-01T10:00:00Z","messageId":"m"}',
+        '{"type":"track","userId":"u1","anonymousId":"a1","event":"Y","timestamp":"2024-06-01T10:00:00Z","messageId":"m"}',
+        '{"type":"page","userId":"u1","anonymousId":"a3","timestamp":"2024-06-01T10:00:00Z","messageId":"m"}',
+      ],
+      'u1',
+      [['track', 'a1']],
+    ],
+    [
+      // Anonymous u1 is stitched to u2; given back to its own partition, its copy meets user u1's.
+      'a copy given back against the user’s own',
+      [
+        '{"type":"identify","userId":"u2","anonymousId":"u1","timestamp":"2024-05-01T09:10:00Z","messageId":"L"}',
+        '{"type":"identify","anonymousId":"u1","timestamp":"2024-05-01T09:11:00Z","messageId":"m"}',
+        '{"type":"page","userId":"u1","anonymousId":"a1","timestamp":"2024-05-01T09:11:00Z","messageId":"m"}',
+      ],
+      'u1',
+      [['page', 'a1']],
+    ],
+  ];
+
+  it.each(cases)('keeps the copy whose text sorts first among %s', async (_, lines, user, expected) => {
+    const store = await freshStore(servers.dynamo.client, { identityStitching: true });
+    await recordRules(store);
+    await uploadAndIngest(store, `${lines.join('\n')}\n`);
+    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
+
+    const target = rulesOf({ identityStitching: false });
+    await runRebuild(
+      rebuildTo(store.transport, target, { copyTexts: () => new CallCopyTexts(readCopies) }).table,
+      {
+        totalSegments: 1,
+      },
+    );
+
+    const stored = await storedEventsOf(store, user);
+    expect(stored.map((event) => [event.type, event.anonymousId])).toEqual(expected);
+  });
+});
