@@ -24,9 +24,9 @@ export interface CopiesRequest {
   /** Rule 3's choice between two copies of one event. */
   readonly prefer: (held: EventRecord, event: EventRecord) => EventRecord;
   /**
-   * Whether a parked copy is weighed again against the stored copy it lost to. Without the copies' texts
-   * (a rebuild reads no objects) it is not: the stored copy stays, as chosen when both texts were at hand,
-   * where `prefer` could only weigh them by projection.
+   * Whether a parked copy is weighed again against the stored copy it lost to. Without the copies' texts (a
+   * rebuild given no exports to read) it is not: the stored copy stays, as chosen when both texts were at
+   * hand, where `prefer` could only weigh them by projection.
    */
   readonly reweighParked: boolean;
 }
