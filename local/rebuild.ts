@@ -80,10 +80,11 @@ function exportsOnDemand(dataDir: string): ObjectSource & { close(): Promise<voi
       return (await started).objects.open(ref);
     },
     close: async () => {
-      if (started === undefined) return;
-      const { server, objects } = await started;
-      objects.close();
-      await server.stop();
+      // One that failed to start has nothing to stop; its error reached the read that started it.
+      const opened = await started?.catch(() => undefined);
+      if (opened === undefined) return;
+      opened.objects.close();
+      await opened.server.stop();
     },
   };
 }
@@ -171,26 +172,26 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const target = compileRules(config.sessionRules);
-  let dynamo: LocalStores;
+  let stores: LocalStores;
   try {
-    dynamo = await openStores(config);
+    stores = await openStores(config);
   } catch (error) {
     console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
     return 1;
   }
   try {
     try {
-      await dynamo.client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
+      await stores.client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
     } catch {
       console.error(
         `rebuild: no sessions table in ${shortPath(config.dataDir)}: nothing was ingested there, so there is nothing to rebuild`,
       );
       return 1;
     }
-    const transport = new Transport({ client: dynamo.client, tableName: LOCAL_TABLE });
+    const transport = new Transport({ client: stores.client, tableName: LOCAL_TABLE });
     const table = await readTableRules(transport);
     const from = table === undefined ? 'no recorded rules' : describeRules(table.rules);
-    console.log(`rebuilding ${LOCAL_TABLE} in ${dynamo.where}`);
+    console.log(`rebuilding ${LOCAL_TABLE} in ${stores.where}`);
     console.log(`  from: ${from}\n  to:   ${describeRules(target.source)}`);
     const startedAt = Date.now();
     let lastPrinted = 0;
@@ -200,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
         rebuilder: new DynamoDbRebuilder({
           transport,
           rules: target,
-          copyTexts: () => new CallCopyTexts(dynamo.readCopies),
+          copyTexts: () => new CallCopyTexts(stores.readCopies),
         }),
       }),
       {
@@ -214,9 +215,9 @@ async function main(argv: string[]): Promise<number> {
       },
     );
     const next =
-      dynamo.runningStack === undefined
+      stores.runningStack === undefined
         ? 'Start the stack with the same environment (`npm start`) to ingest under these rules.'
-        : `The running stack (pid ${dynamo.runningStack}) ingests under these rules if it was started with this ` +
+        : `The running stack (pid ${stores.runningStack}) ingests under these rules if it was started with this ` +
           'environment; otherwise restart it with it (`npm start`).';
     console.log(
       `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n${next}`,
@@ -231,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`rebuild: ${error instanceof Error ? error.message : describeError(error)}`);
     return 1;
   } finally {
-    await dynamo.close();
+    await stores.close();
   }
 }
 
