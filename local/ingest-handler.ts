@@ -8,9 +8,11 @@ import { rebuildingSessionWriter } from '../functions/adapters/dynamodb/rebuilde
 import { ensureTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../functions/adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
+import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
+import { CallCopyTexts } from '../functions/domain/store/copy-texts.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
 import {
   createIngestHandler,
@@ -64,10 +66,17 @@ const noMetrics: IngestMetrics = { addMetric: () => undefined, publishStoredMetr
 export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatchHandler {
   const config = loadIngestConfig(ingestFunctionEnv(deps));
   const transport = new Transport({ client: deps.dynamo, tableName: config.tableName });
-  // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it.
-  const writer = rebuildingSessionWriter({ transport, rules: config.rules });
+  const objects = new S3ObjectSource(deps.s3);
+  // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it,
+  // reading tied copies again from the bucket as the rebuild does.
+  const readCopies = copyTextReader(objects, config.bucketName);
+  const writer = rebuildingSessionWriter({
+    transport,
+    rules: config.rules,
+    copyTexts: () => new CallCopyTexts(readCopies),
+  });
   return createIngestHandler({
-    objects: new S3ObjectSource(deps.s3),
+    objects,
     openReport: (key) => new S3RejectionReport({ s3: deps.s3, bucket: config.bucketName, key }),
     writer,
     identity: new DynamoDbStitchingWriter(writer),

@@ -5,10 +5,12 @@ import { rebuildingSessionWriter } from '../adapters/dynamodb/rebuilder.js';
 import { ensureTableRules } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
+import { copyTextReader } from '../adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
 import { lazyContinuationQueue } from '../adapters/sqs/lazy-continuation-queue.js';
 import { createBrowserOf } from '../domain/events/browser.js';
+import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { s3Client } from '../shared/s3-client.js';
 import { loadIngestConfig } from './config.js';
@@ -20,12 +22,19 @@ const logger = new Logger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const transport = new Transport({ client: dynamoDbClient, tableName: config.tableName });
 
-// During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it.
-const writer = rebuildingSessionWriter({ transport, rules: config.rules });
+const objects = new S3ObjectSource(s3Client);
+// During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it,
+// reading tied copies again from the bucket as the rebuild does.
+const readCopies = copyTextReader(objects, config.bucketName);
+const writer = rebuildingSessionWriter({
+  transport,
+  rules: config.rules,
+  copyTexts: () => new CallCopyTexts(readCopies),
+});
 const continueLater = config.queueUrl === undefined ? undefined : lazyContinuationQueue(config.queueUrl);
 
 export const handler = createIngestHandler({
-  objects: new S3ObjectSource(s3Client),
+  objects,
   openReport: (key) => new S3RejectionReport({ s3: s3Client, bucket: config.bucketName, key }),
   writer,
   identity: new DynamoDbStitchingWriter(writer),

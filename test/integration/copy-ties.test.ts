@@ -4,6 +4,7 @@
 // a rebuild: links carried only by copies that lost are kept, so turning stitching on finds them.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { rebuildingSessionWriter } from '../../functions/adapters/dynamodb/rebuilder.js';
 import { copyTextReader } from '../../functions/adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../../functions/adapters/s3/object-source.js';
 import type { SessionRules } from '../../functions/domain/rules/session-rules.js';
@@ -309,5 +310,41 @@ describe('copies a rebuild that turns stitching off weighs again, reading the ex
 
     const stored = await storedEventsOf(store, user);
     expect(stored.map((event) => [event.type, event.anonymousId])).toEqual(expected);
+  });
+});
+
+describe('a user an ingest rebuilds first, during a rebuild to stitching off', () => {
+  // The second case above, but the rebuild has only begun: the ingest of a later u1 event under the new rules
+  // rebuilds u1 before merging into it, giving anonymous u1's copy back, and weighs the tie by text too.
+  const lines = [
+    '{"type":"identify","userId":"u2","anonymousId":"u1","timestamp":"2024-05-01T09:10:00Z","messageId":"L"}',
+    '{"type":"identify","anonymousId":"u1","timestamp":"2024-05-01T09:11:00Z","messageId":"m"}',
+    '{"type":"page","userId":"u1","anonymousId":"a1","timestamp":"2024-05-01T09:11:00Z","messageId":"m"}',
+  ];
+  const later =
+    '{"type":"track","event":"Later","userId":"u1","timestamp":"2024-05-03T09:00:00Z","messageId":"n"}';
+
+  it('keeps the copy whose text sorts first', async () => {
+    const store = await freshStore(servers.dynamo.client, { identityStitching: true });
+    await recordRules(store);
+    await uploadAndIngest(store, `${lines.join('\n')}\n`);
+    const target = rulesOf({ identityStitching: false });
+    await rebuildTo(store.transport, target).table.begin();
+    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
+    const writer = rebuildingSessionWriter({
+      transport: store.transport,
+      rules: target,
+      // As the test store's: a merge loads a window, so the later event's does not reach that day.
+      wholePartitionEvents: 0,
+      copyTexts: () => new CallCopyTexts(readCopies),
+    });
+
+    await uploadAndIngest({ ...store, rules: target, writer }, `${later}\n`);
+
+    const stored = await storedEventsOf(store, 'u1');
+    expect(stored.map((event) => [event.type, event.anonymousId])).toEqual([
+      ['page', 'a1'],
+      ['track', null],
+    ]);
   });
 });
