@@ -37,6 +37,9 @@ async function uploadAndIngest(store: StoreUnderTest, text: string) {
   return key;
 }
 
+/** Copies read again from the exports in the local bucket, as the rebuild function reads them. */
+const exportTexts = () => new CallCopyTexts(copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET));
+
 const namesOf = async (store: StoreUnderTest, user: string) =>
   (await storedEventsOf(store, user)).map((event) => event.name);
 
@@ -96,13 +99,12 @@ const copiesLinked = [
 describe('copies a link brings together, stitching on', () => {
   // The merge of the link's own event does not reach that day (this store loads windows, as one of over 1,000
   // events does): the move itself weighs the copies by text.
-  const copies = copiesLinked;
 
   it.each(permutations([0, 1, 2]).map((order) => [order]))(
     'keeps the copy whose text sorts first, objects in the order %j',
     async (order) => {
       const store = await freshStore(servers.dynamo.client, { identityStitching: true });
-      for (const at of order) await uploadAndIngest(store, `${copies[at]}\n`);
+      for (const at of order) await uploadAndIngest(store, `${copiesLinked[at]}\n`);
       expect(await namesOf(store, 'u')).toEqual(['Zeta', null]);
     },
   );
@@ -120,14 +122,11 @@ describe('copies a rebuild that turns stitching on brings together', () => {
     const store = await freshStore(servers.dynamo.client);
     await recordRules(store);
     for (const copy of copiesLinked) await uploadAndIngest(store, `${copy}\n`);
-    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
     const target = rulesOf({ identityStitching: true });
 
-    await runRebuild(
-      rebuildTo(store.transport, target, reads ? { copyTexts: () => new CallCopyTexts(readCopies) } : {})
-        .table,
-      { totalSegments: 1 },
-    );
+    await runRebuild(rebuildTo(store.transport, target, reads ? { copyTexts: exportTexts } : {}).table, {
+      totalSegments: 1,
+    });
 
     expect(await namesOf(store, 'u')).toEqual([kept, null]);
   });
@@ -298,15 +297,11 @@ describe('copies a rebuild that turns stitching off weighs again, reading the ex
     const store = await freshStore(servers.dynamo.client, { identityStitching: true });
     await recordRules(store);
     await uploadAndIngest(store, `${lines.join('\n')}\n`);
-    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
 
     const target = rulesOf({ identityStitching: false });
-    await runRebuild(
-      rebuildTo(store.transport, target, { copyTexts: () => new CallCopyTexts(readCopies) }).table,
-      {
-        totalSegments: 1,
-      },
-    );
+    await runRebuild(rebuildTo(store.transport, target, { copyTexts: exportTexts }).table, {
+      totalSegments: 1,
+    });
 
     const stored = await storedEventsOf(store, user);
     expect(stored.map((event) => [event.type, event.anonymousId])).toEqual(expected);
@@ -330,13 +325,12 @@ describe('a user an ingest rebuilds first, during a rebuild to stitching off', (
     await uploadAndIngest(store, `${lines.join('\n')}\n`);
     const target = rulesOf({ identityStitching: false });
     await rebuildTo(store.transport, target).table.begin();
-    const readCopies = copyTextReader(new S3ObjectSource(servers.s3.client), BUCKET);
     const writer = rebuildingSessionWriter({
       transport: store.transport,
       rules: target,
       // As the test store's: a merge loads a window, so the later event's does not reach that day.
       wholePartitionEvents: 0,
-      copyTexts: () => new CallCopyTexts(readCopies),
+      copyTexts: exportTexts,
     });
 
     await uploadAndIngest({ ...store, rules: target, writer }, `${later}\n`);

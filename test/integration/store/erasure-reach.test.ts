@@ -23,7 +23,7 @@ import {
   stitchingStore,
   T0,
 } from './erasure-harness.js';
-import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
+import { rebuildStore, recordRules, rulesOf } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -309,10 +309,9 @@ async function eraseAliceThenRebuild(
     ]),
   );
   await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
-  const target = rulesOf(rules);
-  const run = await runRebuild(rebuildTo(store.transport, target).table, { totalSegments: 1 });
-  expect(run.counted).toBe(true);
-  return { ...store, rules: target, writer: rebuildTo(store.transport, target).writer };
+  const rebuilt = await rebuildStore(store, rulesOf(rules), { totalSegments: 1 });
+  expect(rebuilt.run.counted).toBe(true);
+  return rebuilt.store;
 }
 
 /** A transport that runs `beforeMark` once, just before its first update reaches the table (an erasure's mark). */

@@ -24,7 +24,7 @@ import {
   stitchingStore,
   T0,
 } from './erasure-harness.js';
-import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
+import { rebuildStore, recordRules, rulesOf } from './rebuild-harness.js';
 import { storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -91,35 +91,29 @@ describe('a rebuild over an anonymousId erased with its user', () => {
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
     expect(await eventCounts(store, '42')).toEqual([1, 2]);
 
-    const off = rulesOf({ identityStitching: false });
-    const toOff = rebuildTo(store.transport, off);
-    const runOff = await runRebuild(toOff.table, { totalSegments: 2 });
-    expect(runOff.counted).toBe(true);
+    const off = await rebuildStore(store, rulesOf({ identityStitching: false }), { totalSegments: 2 });
+    expect(off.run.counted).toBe(true);
     // Rule 2: U#42 is customer 42's events and device 42's anonymous ones (erased); d9 is its own user.
     expect(await eventCounts(store, '42')).toEqual([1, 1]);
     expect(await eventCounts(store, 'd9')).toEqual([1]);
     expect((await headOf(store, '42')).anonymousErased).toBe(true);
-    const offStore = { ...store, rules: off, writer: toOff.writer };
     const refused = await ingestFile(
-      offStore,
+      off.store,
       ndjson([{ anonymousId: '42', at: T0 + 2 * MINUTE, id: 'a-late' }]),
     );
     expect(refused.stats.erased).toBe(1);
 
-    const on = rulesOf({ identityStitching: true });
-    const toOn = rebuildTo(store.transport, on);
-    const runOn = await runRebuild(toOn.table, { totalSegments: 2 });
-    expect(runOn.counted).toBe(true);
+    const on = await rebuildStore(store, rulesOf({ identityStitching: true }), { totalSegments: 2 });
+    expect(on.run.counted).toBe(true);
     expect(await eventCounts(store, '42')).toEqual([1, 2]);
     expect((await headOf(store, '42')).anonymousErased).toBe(true);
     expect(await store.reader.getUserSummary('alice')).toBeUndefined();
-    const onStore = { ...store, rules: on, writer: toOn.writer };
     const device = await ingestFile(
-      onStore,
+      on.store,
       ndjson([{ anonymousId: '42', at: T0 + 3 * MINUTE, id: 'a-later' }]),
     );
     expect(device.stats.erased).toBe(1);
-    const customer = await ingestFile(onStore, ndjson([{ userId: '42', at: T0 + 9 * HOUR, id: 'u42-2' }]));
+    const customer = await ingestFile(on.store, ndjson([{ userId: '42', at: T0 + 9 * HOUR, id: 'u42-2' }]));
     expect(customer.stats.erased).toBe(0);
     expect(await eventCounts(store, '42')).toEqual([1, 2, 1]);
   });
@@ -262,22 +256,18 @@ describe('a rebuild that turns stitching off after an anonymousId stitched to a 
     // Rule 8: while stitching is on, dev's anonymous events are u's, and stay.
     expect(await eventCounts(store, 'u')).toEqual([4]);
 
-    const off = rulesOf({ identityStitching: false });
-    const toOff = rebuildTo(store.transport, off);
-    const runOff = await runRebuild(toOff.table, { totalSegments: 2 });
-    expect(runOff.counted).toBe(true);
+    const off = await rebuildStore(store, rulesOf({ identityStitching: false }), { totalSegments: 2 });
+    expect(off.run.counted).toBe(true);
     expect(await eventCounts(store, 'u')).toEqual([2]);
     expect(await eventCounts(store, 'dev')).toEqual([]);
     expect((await store.reader.getUserSummary('u'))?.stitchedCount ?? 0).toBe(0);
-    const offStore = { ...store, rules: off, writer: toOff.writer };
     const refused = await ingestFile(
-      offStore,
+      off.store,
       ndjson([{ anonymousId: 'dev', at: T0 + 8 * MINUTE, id: 'd-late' }]),
     );
     expect(refused.stats.erased).toBe(1);
 
-    const on = rulesOf({ identityStitching: true });
-    await runRebuild(rebuildTo(store.transport, on).table, { totalSegments: 2 });
+    await rebuildStore(store, rulesOf({ identityStitching: true }), { totalSegments: 2 });
     expect(await eventCounts(store, 'u')).toEqual([2]);
     expect(await eventCounts(store, 'dev')).toEqual([]);
   });

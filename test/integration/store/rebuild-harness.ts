@@ -44,6 +44,20 @@ export function rebuildTo(
   };
 }
 
+/**
+ * Rebuilds the store's table to `target` as the state machine does, and gives the store as an ingest of the
+ * target then writes to it.
+ */
+export async function rebuildStore(
+  store: StoreUnderTest,
+  target: CompiledRules,
+  options: { totalSegments?: number } = {},
+): Promise<{ run: RebuildRun; store: StoreUnderTest }> {
+  const rebuild = rebuildTo(store.transport, target);
+  const run = await runRebuild(rebuild.table, options);
+  return { run, store: { ...store, rules: target, writer: rebuild.writer } };
+}
+
 /** What the state machine does (begin, every segment with its cursor until done, finish), three segments by default. */
 export function runRebuild(
   table: DynamoDbTableRebuild,
