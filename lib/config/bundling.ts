@@ -30,6 +30,9 @@ export const lambdaBundleSettings = {
   // Bundled CommonJS dependencies call require(), which ESM output lacks.
   banner:
     "import { createRequire as __sessionizerCreateRequire } from 'node:module'; const require = __sessionizerCreateRequire(import.meta.url);",
+  // Maps stack traces through the bundle's source maps when one is formatted, where Node's
+  // --enable-source-maps would read every map at each cold start (see the module).
+  inject: ['./functions/shared/stack-source-maps.ts'] as readonly string[],
   // Bundle everything, AWS SDK included: pins the SDK version we test against instead of the runtime's copy.
   externalModules: [] as readonly string[],
   // Modules replaced in the bundles only (paths relative to the repo root), each by a stand-in that says why:
@@ -83,6 +86,7 @@ export function esbuildOptionsFor(
     sourcesContent: lambdaBundleSettings.sourcesContent,
     mainFields: [...lambdaBundleSettings.mainFields],
     banner: { js: lambdaBundleSettings.banner },
+    inject: [...lambdaBundleSettings.inject],
     external: [...lambdaBundleSettings.externalModules],
     alias: { ...lambdaBundleSettings.alias },
     logLevel: 'warning',

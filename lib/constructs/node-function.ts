@@ -67,11 +67,9 @@ export class NodeFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       ...(props.recursiveLoop !== undefined && { recursiveLoop: props.recursiveLoop }),
-      environment: {
-        // Bundles ship external source maps; without this flag Node ignores them in stack traces.
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      // No --enable-source-maps: the bundles map their own stack traces, reading a map only when a stack is
+      // formatted (functions/shared/stack-source-maps.ts), where the flag reads them all at each cold start.
+      environment: props.environment,
     });
   }
 }

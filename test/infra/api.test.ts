@@ -99,7 +99,6 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
       'API_PATHS_DECODED',
       'CORS_ALLOWED_ORIGINS',
       'CURSOR_SIGNING_KEY_SECRET_ARN',
-      'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
       'TABLE_NAME',
@@ -119,7 +118,6 @@ describe.each(['dev', 'prod'] as const)('api (%s)', (stageName) => {
   it('gives the erase function the table and its own size from the stage', () => {
     const fn = eraseFunction(stateless);
     expect(Object.keys(environmentOf(fn)).sort()).toEqual([
-      'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
       'TABLE_NAME',

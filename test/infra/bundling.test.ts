@@ -1,12 +1,20 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lambdaBuildOptions, lambdaBundleSettings, lambdaHandlers } from '../../lib/config/bundling.js';
+import {
+  esbuildOptionsFor,
+  lambdaBuildOptions,
+  lambdaBundleSettings,
+  lambdaHandlers,
+  repoRoot,
+} from '../../lib/config/bundling.js';
 import { NodeFunction } from '../../lib/constructs/node-function.js';
 import { measureBundles } from '../../scripts/bundle-size.js';
 
@@ -75,6 +83,44 @@ describe('Lambda bundling', () => {
       ),
     ).toEqual([]);
   }, 120_000);
+
+  it('names source files and lines in stack traces, without --enable-source-maps', async () => {
+    // Inside the repository, as CDK's bundling-temp-* directory is: the maps name sources relative to it.
+    const cdkOut = join(repoRoot, 'cdk.out');
+    await mkdir(cdkOut, { recursive: true });
+    const outdir = await mkdtemp(join(cdkOut, 'stack-probe-'));
+    scratch.push(outdir);
+    const probe = 'test/infra/fixtures/stack-probe';
+    await build(esbuildOptionsFor(`${probe}/entry.ts`, outdir, { splitting: true }));
+    expect((await readdir(outdir)).filter((name) => name.startsWith('chunk-')).length).toBeGreaterThan(0);
+
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, 'index.mjs')], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const stacks = JSON.parse(stdout) as Record<'entry' | 'chunk' | 'node', string>;
+
+    const lines = (stack: string) => stack.split('\n');
+    expect(lines(stacks.entry).slice(0, 4)).toEqual([
+      'RangeError: probe failed: entry',
+      // A method keeps its name through the minifier, its class does not.
+      expect.stringMatching(new RegExp(`^    at \\w+\\.failHere \\(${probe}/entry\\.ts:4:11\\)$`)),
+      `    at run (${probe}/entry.ts:20:38)`,
+      // Renamed by the minifier: the name comes back from the map.
+      `    at stackOf (${probe}/entry.ts:10:5)`,
+    ]);
+    // From a chunk, named by its caller in another file.
+    expect(lines(stacks.chunk).slice(0, 2)).toEqual([
+      'TypeError: chunk failed: chunk',
+      `    at failInChunk (${probe}/lazy.ts:3:17)`,
+    ]);
+    // Node's own errors keep their code in the headline; frames outside the bundle stay as Node gives them.
+    expect(lines(stacks.node).slice(0, 3)).toEqual([
+      expect.stringMatching(/^RangeError \[ERR_OUT_OF_RANGE\]: The value of "size" is out of range/),
+      expect.stringMatching(/^ {4}at Function\.alloc \(node:buffer:\d+:\d+\)$/),
+      `    at run (${probe}/entry.ts:22:32)`,
+    ]);
+    expect(stdout).not.toContain('.mjs:');
+  }, 60_000);
 
   it('measureBundles reports a size for every handler', async () => {
     const sizes = await measureBundles();

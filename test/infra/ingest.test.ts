@@ -136,7 +136,6 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
         'BUCKET_NAME',
         'INGEST_QUEUE_URL',
         ...(memberLimit === undefined ? [] : ['MAX_MEMBER_BYTES']),
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',

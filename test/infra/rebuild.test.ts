@@ -129,7 +129,6 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     const variables = environmentOf(fn);
     expect(Object.keys(variables).sort()).toEqual([
       'BUCKET_NAME',
-      'NODE_OPTIONS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
