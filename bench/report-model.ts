@@ -96,11 +96,12 @@ export interface BundleRow {
   /** index.mjs and the chunks it imports statically; absent from results saved before bundles were split. */
   initBytes?: number;
   gzipBytes: number;
+  /** As deployed: no Node flags (the bundles map their own stack traces, functions/shared/stack-source-maps.ts). */
   initMs: number;
-  /** As deployed: the functions run with NODE_OPTIONS=--enable-source-maps. */
-  initMsSourceMaps: number;
   /** The same imports' CPU time: what the wall time would be on an idle machine, give or take I/O. */
-  initCpuMsSourceMaps: number;
+  initCpuMs: number;
+  /** With Node's --enable-source-maps, which the functions ran with before: what mapping stacks lazily saves. */
+  initMsSourceMaps: number;
   runs: number;
   /**
    * Set on a row that is no function: the SDK clients of the function it names, alone
