@@ -99,12 +99,18 @@ function describe(sites: readonly CallSite[], index: number): string {
   return String(site);
 }
 
-/** The headline V8 would write; Node's own errors say their code in it (`RangeError [ERR_OUT_OF_RANGE]: …`). */
+/**
+ * The headline Node writes: `Name: message` by Error.prototype.toString, whatever the error's own `toString`
+ * says, except that Node's own errors add their code (`RangeError [ERR_OUT_OF_RANGE]: …`) through theirs.
+ */
 function headline(error: unknown): string {
   try {
-    return String(error);
+    const { code, toString: ownToString } = error as { code?: unknown; toString?: unknown };
+    const nodeError =
+      typeof code === 'string' && code.startsWith('ERR_') && ownToString !== Error.prototype.toString;
+    return nodeError ? String(error) : Error.prototype.toString.call(error);
   } catch {
-    return Error.prototype.toString.call(error);
+    return 'Error';
   }
 }
 

@@ -97,7 +97,10 @@ describe('Lambda bundling', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, 'index.mjs')], {
       env: { PATH: process.env.PATH ?? '' },
     });
-    const stacks = JSON.parse(stdout) as Record<'entry' | 'chunk' | 'node', string>;
+    const stacks = JSON.parse(stdout) as Record<
+      'entry' | 'chunk' | 'node' | 'ownToString' | 'captured',
+      string
+    >;
 
     const lines = (stack: string) => stack.split('\n');
     expect(lines(stacks.entry).slice(0, 4)).toEqual([
@@ -119,6 +122,9 @@ describe('Lambda bundling', () => {
       expect.stringMatching(/^ {4}at Function\.alloc \(node:buffer:\d+:\d+\)$/),
       `    at run (${probe}/entry.ts:22:32)`,
     ]);
+    // Other headlines as Node writes them: an error's own toString is not asked, nor is a plain object's.
+    expect(lines(stacks.ownToString)[0]).toBe('Error: with its own toString');
+    expect(lines(stacks.captured)[0]).toBe('Captured: a plain object');
     expect(stdout).not.toContain('.mjs:');
   }, 60_000);
 
