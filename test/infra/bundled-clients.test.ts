@@ -142,5 +142,10 @@ describe('SDK clients in a Lambda bundle', () => {
     });
 
     await expect(run).rejects.toThrow('Unable to find environment variable credentials.');
+    // Its stack, as the function's log would show it: source files and lines, not the bundle's.
+    const { stderr } = (await run.catch((error: unknown) => error)) as { stderr: string };
+    expect(stderr).toMatch(
+      /\n {4}at credentialsProvider \([^)\n]*node_modules\/@aws-sdk\/credential-provider-env\/dist-es\/fromEnv\.js:\d+:\d+\)\n/,
+    );
   }, 60_000);
 });
