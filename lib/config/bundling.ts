@@ -45,7 +45,7 @@ export const lambdaBundleSettings = {
   /**
    * Bundles split at their dynamic imports: the code behind an `import()` (the ingest's ZIP reader and the SQS
    * client of its continuations, the rebuild's S3 client and export reader) goes to chunks Node compiles only
-   * when the import runs, where in one file V8 parsed all of it (and Node its source map) at every cold start.
+   * when the import runs, where in one file V8 parsed all of it at every cold start.
    * Only where that pays: the code the entry shares with those chunks goes to chunks of its own, each another
    * module to load, and the other functions' only `import()` is of SDK code esbuild leaves out anyway, so
    * splitting them made their init a few ms slower.
