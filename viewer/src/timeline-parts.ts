@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
-// The timeline's furniture: the time axis, the legend and the words a session mark is read out with.
+// The timeline's furniture: the time axis, the legend, the status line and the words a session mark is read
+// out with.
 import type { Session } from './api-types.js';
 import { h, svg } from './dom.js';
-import { formatDateTime, formatDuration, plural } from './format.js';
+import { formatCount, formatDateTime, formatDuration, plural } from './format.js';
+import type { SessionLoader } from './session-loader.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
 
@@ -45,4 +47,24 @@ export function timelineLegend(): HTMLElement {
     svg('svg', { width: COLOUR_LEVELS * 14, height: 12, 'aria-hidden': 'true' }, ...swatches),
     ' most',
   );
+}
+
+/** The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry. */
+export function timelineStatus(
+  inView: number,
+  loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error'>,
+  sessionCount: number,
+  onRetry: () => void,
+): (string | HTMLElement)[] {
+  const parts: (string | HTMLElement)[] = [
+    `${plural(inView, 'session')} in view · ${formatCount(loader.sessions.length)} of ${formatCount(sessionCount)} loaded`,
+    loader.loading ? ' · loading…' : '',
+  ];
+  if (loader.error !== null) {
+    const message = loader.error instanceof Error ? loader.error.message : String(loader.error);
+    const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
+    retry.addEventListener('click', onRetry);
+    parts.push(h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${message} `), retry);
+  }
+  return parts;
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Session, UserSummary } from './api-types.js';
 import { h, svg } from './dom.js';
-import { formatCount, formatMinute, plural } from './format.js';
+import { formatMinute } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import {
   centerWindow,
@@ -17,8 +17,9 @@ import {
   zoomWindow,
 } from './time-scale.js';
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
-import { layoutSessions, type SessionMark } from './timeline-layout.js';
-import { axisParts, sessionLabel, timelineLegend } from './timeline-parts.js';
+import { layoutSessions } from './timeline-layout.js';
+import { TimelineMarks } from './timeline-marks.js';
+import { axisParts, timelineLegend, timelineStatus } from './timeline-parts.js';
 
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
@@ -39,17 +40,16 @@ export interface TimelineViewOptions {
 
 /**
  * The picture of a user's sessions over time: one mark per session, zoomed and panned with the wheel, a
- * pinch, a drag, the toolbar or the keyboard, loading sessions from the API as the view reaches them.
- * Marks are keyed by session id and updated in place, so the focused one keeps focus while the view moves.
+ * pinch, a drag, the toolbar or the keyboard, loading sessions from the API as the view reaches them. The
+ * marks themselves are drawn by {@link TimelineMarks}.
  */
 export class TimelineView {
   readonly element: HTMLElement;
   private readonly chart: SVGSVGElement;
   private readonly axis: SVGGElement;
-  private readonly marksLayer: SVGGElement;
+  private readonly marks = new TimelineMarks();
   private readonly rangeText: HTMLElement;
   private readonly statusText: HTMLElement;
-  private readonly marks = new Map<string, SVGRectElement>();
   private readonly resizeObserver: ResizeObserver;
   private readonly gestures: { readonly dragged: boolean };
   private limits: WindowLimits;
@@ -65,7 +65,6 @@ export class TimelineView {
     this.rangeText = h('p', { class: 'range' });
     this.statusText = h('p', { class: 'timeline-status', 'aria-live': 'polite' });
     this.axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
-    this.marksLayer = svg('g', { class: 'marks' });
     this.chart = svg(
       'svg',
       { class: 'chart', role: 'group', 'aria-label': 'Sessions timeline', height: HEIGHT, tabindex: -1 },
@@ -77,7 +76,7 @@ export class TimelineView {
         y2: TRACK.top + TRACK.height / 2,
       }),
       this.axis,
-      this.marksLayer,
+      this.marks.layer,
     );
     this.element = h(
       'section',
@@ -146,8 +145,7 @@ export class TimelineView {
 
   /** Focuses the mark of a session when it is drawn, else the chart. */
   focusSession(sessionId: string | null): void {
-    const mark = sessionId === null ? undefined : this.marks.get(sessionId);
-    (mark ?? this.chart).focus();
+    (this.marks.get(sessionId) ?? this.chart).focus();
   }
 
   destroy(): void {
@@ -225,79 +223,24 @@ export class TimelineView {
         null;
     }
 
-    const drawn = new Set<string>();
-    for (const mark of marks) {
-      const session = byId.get(mark.sessionId) as Session;
-      let rect = this.marks.get(mark.sessionId);
-      if (rect === undefined) {
-        rect = svg(
-          'rect',
-          { 'data-session-id': mark.sessionId, role: 'button', rx: 2 },
-          svg('title', {}, sessionLabel(session)),
-        );
-        rect.setAttribute('aria-label', sessionLabel(session));
-        this.marks.set(mark.sessionId, rect);
-        this.marksLayer.append(rect);
-      }
-      rect.setAttribute('x', mark.x.toFixed(1));
-      rect.setAttribute('y', mark.y.toFixed(1));
-      rect.setAttribute('width', mark.width.toFixed(1));
-      rect.setAttribute('height', mark.height.toFixed(1));
-      const selected = mark.sessionId === this.selectedId;
-      rect.setAttribute('class', `session ${mark.colourClass}${selected ? ' selected' : ''}`);
-      rect.setAttribute('tabindex', mark.sessionId === this.activeId ? '0' : '-1');
-      if (selected) rect.setAttribute('aria-current', 'true');
-      else rect.removeAttribute('aria-current');
-      drawn.add(mark.sessionId);
-    }
-    for (const [id, rect] of this.marks) {
-      if (drawn.has(id)) continue;
-      if (document.activeElement === rect) this.chart.focus();
-      rect.remove();
-      this.marks.delete(id);
-    }
-    this.keepMarksInOrder(marks);
+    const sessionOf = (sessionId: string) => byId.get(sessionId) as Session;
+    this.marks.draw(marks, sessionOf, { selectedId: this.selectedId, activeId: this.activeId }, () =>
+      this.chart.focus(),
+    );
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
-    this.options.onView?.(marks.map((mark) => byId.get(mark.sessionId) as Session));
+    this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;
     this.statusText.replaceChildren(
-      `${plural(marks.length, 'session')} in view · ${formatCount(loader.sessions.length)} of ${formatCount(summary.sessionCount)} loaded`,
-      loader.loading ? ' · loading…' : '',
+      ...timelineStatus(marks.length, loader, summary.sessionCount, () => this.options.onRetry()),
     );
-    if (loader.error !== null) {
-      const message = loader.error instanceof Error ? loader.error.message : String(loader.error);
-      const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
-      retry.addEventListener('click', () => this.options.onRetry());
-      this.statusText.append(
-        h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${message} `),
-        retry,
-      );
-    }
-  }
-
-  /**
-   * Marks stay in start order in the DOM, the order assistive technology reads them in. Only marks out of
-   * place move (sessions that loaded go in before the ones drawn): moving a node takes its focus away.
-   */
-  private keepMarksInOrder(marks: readonly SessionMark[]): void {
-    const focused = document.activeElement;
-    let next = this.marksLayer.firstElementChild;
-    for (const mark of marks) {
-      const rect = this.marks.get(mark.sessionId) as SVGRectElement;
-      if (rect === next) next = rect.nextElementSibling;
-      else this.marksLayer.insertBefore(rect, next);
-    }
-    if (focused instanceof SVGElement && focused.isConnected && document.activeElement !== focused)
-      focused.focus();
   }
 
   private setActive(sessionId: string): void {
     if (this.activeId === sessionId) return;
-    this.marks.get(this.activeId ?? '')?.setAttribute('tabindex', '-1');
+    this.marks.moveTabStop(this.activeId, sessionId);
     this.activeId = sessionId;
-    this.marks.get(sessionId)?.setAttribute('tabindex', '0');
   }
 
   private moveFocus(toIndex: (current: number, count: number) => number): void {
