@@ -1,17 +1,18 @@
 import type { InputFormat } from '../../../contract/index.js';
 import type { EventRecord } from '../events/event.js';
-import { DETECTION_PATHS, detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
-import type { ConcreteFormat, ExportFormat, RecordFields } from '../events/formats/format.js';
+import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
+import type { ConcreteFormat } from '../events/formats/format.js';
 import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
 import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
 import type { ByteRecord } from './byte-record.js';
 import { ContainerError, type ContainerIssueKind } from './container-error.js';
 import { type ExportMember, openExport } from './containers.js';
+import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
 import { type RecordContainer, readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
-import { ScannedFields } from './scanned-fields.js';
+import type { ScannedFields } from './scanned-fields.js';
 
 export type { Rejection } from './rejection.js';
 
@@ -142,42 +143,6 @@ export async function readExport(
   }
   summaries.push(...issues);
   return summaries;
-}
-
-/** The fields of one format and the detecting members, read in one scan. */
-interface FormatScanner {
-  readonly format: ExportFormat;
-  readonly fields: ScannedFields;
-  /** The detecting members, at their own indexes. */
-  readonly detection: RecordFields;
-}
-
-const scanners = new Map<string, FormatScanner>();
-
-function scannerFor(format: ExportFormat): FormatScanner {
-  let scanner = scanners.get(format.name);
-  if (scanner === undefined) {
-    const fields = ScannedFields.forPaths([...format.paths, ...DETECTION_PATHS]);
-    scanner = { format, fields, detection: offsetFields(fields, format.paths.length) };
-    scanners.set(format.name, scanner);
-  }
-  return scanner;
-}
-
-/** A view of `fields` whose path indexes start at `offset`. */
-function offsetFields(fields: RecordFields, offset: number): RecordFields {
-  return {
-    has: (path) => fields.has(path + offset),
-    isObject: (path) => fields.isObject(path + offset),
-    value: (path) => fields.value(path + offset),
-    parsed: () => fields.parsed(),
-  };
-}
-
-let detectionOnly: ScannedFields | undefined;
-function detectionFields(): ScannedFields {
-  detectionOnly ??= ScannedFields.forPaths(DETECTION_PATHS);
-  return detectionOnly;
 }
 
 function describeRootOf(fields: ScannedFields): string {
