@@ -1,4 +1,4 @@
-import type { MemberSink } from './zip-local-parser.js';
+import type { MemberSink } from './zip-member-sink.js';
 import { indexOfPK, isRecordSignature, viewOf } from './zip-signatures.js';
 
 const DATA_DESCRIPTOR = 0x08074b50;

@@ -4,6 +4,7 @@
  * written with a data descriptor ends where zip-data-descriptor.ts finds it.
  */
 import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
+import type { MemberSink } from './zip-member-sink.js';
 import { decodeZipName } from './zip-names.js';
 import { LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
 
@@ -16,13 +17,6 @@ export interface LocalMember {
   readonly originalSize: number | undefined;
   /** Encrypted (flag bit 0): its data cannot be read without a password. */
   readonly encrypted: boolean;
-}
-
-/** Receives a member's stored (still compressed) bytes, in order. */
-export interface MemberSink {
-  data(chunk: Uint8Array): void;
-  /** Every byte of the member was given. */
-  end(): void;
 }
 
 const LOCAL_HEADER_LENGTH = 30;

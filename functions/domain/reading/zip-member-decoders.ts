@@ -1,5 +1,5 @@
 import { type FlateError, Inflate } from 'fflate';
-import type { MemberSink } from './zip-local-parser.js';
+import type { MemberSink } from './zip-member-sink.js';
 
 /** Turning a ZIP member's stored bytes into its content, by its compression method. */
 

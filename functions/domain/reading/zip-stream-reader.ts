@@ -7,7 +7,7 @@ import {
   readEndOfCentralDirectory,
   TailWindow,
 } from './zip-end-record.js';
-import { type LocalMember, type MemberSink, ZipLocalParser } from './zip-local-parser.js';
+import { type LocalMember, ZipLocalParser } from './zip-local-parser.js';
 import {
   DEFLATED,
   DiscardingDecoder,
@@ -16,6 +16,7 @@ import {
   type MemberDecoder,
   STORED,
 } from './zip-member-decoders.js';
+import type { MemberSink } from './zip-member-sink.js';
 import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
 
 /** What is known of one archive member while it is read. */
