@@ -2,8 +2,10 @@
  * Stack traces of the Lambda bundles in source positions (`functions/ingest/handler.ts:41:7`), each bundle
  * file's source map read only when a stack that passes through it is formatted. Node's own
  * `--enable-source-maps` reads and indexes the map of every file it loads, at every cold start, for traces
- * only errors need: 12-22 ms of each function's init (BENCHMARKS.md). esbuild injects this module into every
- * Lambda bundle (lib/config/bundling.ts); nothing imports it.
+ * only errors need: 12-22 ms of each function's init (BENCHMARKS.md). The first stack through a file decodes
+ * its whole map, as Node's first mapped stack does (tens of ms and about 10 MB for the ingest's index.mjs); the
+ * later ones look positions up in it. esbuild injects this module into every Lambda bundle
+ * (lib/config/bundling.ts); nothing imports it.
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
