@@ -98,7 +98,7 @@ describe('Lambda bundling', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
     const stacks = JSON.parse(stdout) as Record<
-      'entry' | 'chunk' | 'node' | 'ownToString' | 'captured',
+      'entry' | 'chunk' | 'node' | 'constructed' | 'awaited' | 'ownToString' | 'captured',
       string
     >;
 
@@ -107,9 +107,9 @@ describe('Lambda bundling', () => {
       'RangeError: probe failed: entry',
       // A method keeps its name through the minifier, its class does not.
       expect.stringMatching(new RegExp(`^    at \\w+\\.failHere \\(${probe}/entry\\.ts:4:11\\)$`)),
-      `    at run (${probe}/entry.ts:20:38)`,
+      `    at run (${probe}/entry.ts:39:38)`,
       // Renamed by the minifier: the name comes back from the map.
-      `    at stackOf (${probe}/entry.ts:10:5)`,
+      `    at stackOf (${probe}/entry.ts:25:5)`,
     ]);
     // From a chunk, named by its caller in another file.
     expect(lines(stacks.chunk).slice(0, 2)).toEqual([
@@ -120,7 +120,18 @@ describe('Lambda bundling', () => {
     expect(lines(stacks.node).slice(0, 3)).toEqual([
       expect.stringMatching(/^RangeError \[ERR_OUT_OF_RANGE\]: The value of "size" is out of range/),
       expect.stringMatching(/^ {4}at Function\.alloc \(node:buffer:\d+:\d+\)$/),
-      `    at run (${probe}/entry.ts:22:32)`,
+      `    at run (${probe}/entry.ts:41:32)`,
+    ]);
+    // A constructor and an awaiting function are marked as V8 marks them; where the map names no function at
+    // their start or call (as for Node's own mapping), the minified name stays.
+    expect(lines(stacks.constructed).slice(0, 2)).toEqual([
+      'Error: refused',
+      expect.stringMatching(new RegExp(`^    at new \\w+ \\(${probe}/entry\\.ts:10:11\\)$`)),
+    ]);
+    expect(lines(stacks.awaited).slice(0, 3)).toEqual([
+      'Error: later',
+      expect.stringMatching(new RegExp(`^    at \\w+ \\(${probe}/entry\\.ts:16:9\\)$`)),
+      expect.stringMatching(new RegExp(`^    at async \\w+ \\(${probe}/entry\\.ts:20:3\\)$`)),
     ]);
     // Other headlines as Node writes them: an error's own toString is not asked, nor is a plain object's.
     expect(lines(stacks.ownToString)[0]).toBe('Error: with its own toString');
