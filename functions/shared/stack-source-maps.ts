@@ -17,10 +17,18 @@ type CallSite = NodeJS.CallSite & {
   getEnclosingColumnNumber?: () => number | null;
 };
 
+/** A position in the sources, with the name the map gives the code there (a renamed identifier's). */
 interface SourcePosition {
   source: string;
   line: number;
   column: number;
+  name: string | null;
+}
+
+/** A frame in a mapped bundle file: its file's map, and where the frame is in the sources. */
+interface MappedFrame {
+  map: TraceMap;
+  at: SourcePosition;
 }
 
 /** The files mapped: this bundle's own (index.mjs and its chunks), beside their `.map` files. */
@@ -45,11 +53,7 @@ function mapOf(fileName: string): TraceMap | null {
  * `line` and `column` as V8 gives them (1-based); sources as the repository names them: the map's paths
  * are relative to the build's output folder, whose depth differs between `cdk synth` and a local build.
  */
-function originalAt(
-  map: TraceMap,
-  line: number,
-  column: number,
-): (SourcePosition & { name: string | null }) | null {
+function originalAt(map: TraceMap, line: number, column: number): SourcePosition | null {
   const found = originalPositionFor(map, { line, column: column - 1 });
   if (found.source === null) return null;
   return {
@@ -60,45 +64,47 @@ function originalAt(
   };
 }
 
-/** Minifying renames functions: their names come back from the map, at the function's start or at its call. */
-function originalName(map: TraceMap, sites: readonly CallSite[], index: number): string | null {
-  const site = sites[index] as CallSite;
-  const line = site.getEnclosingLineNumber?.();
-  const column = site.getEnclosingColumnNumber?.();
-  const enclosing = line && column ? originalAt(map, line, column) : null;
-  if (enclosing?.name) return enclosing.name;
-  const caller = sites[index + 1];
-  const callerFile = caller?.getFileName();
-  const callerLine = caller?.getLineNumber();
-  const callerColumn = caller?.getColumnNumber();
-  const callerMap = callerFile && callerLine && callerColumn ? mapOf(callerFile) : null;
-  return callerMap && callerLine && callerColumn
-    ? (originalAt(callerMap, callerLine, callerColumn)?.name ?? null)
-    : null;
-}
-
-function describeMapped(site: CallSite, position: SourcePosition, name: string | null): string {
-  const location = `${position.source}:${position.line}:${position.column}`;
-  const functionName = site.getFunctionName() ?? site.getMethodName();
-  const typeName = site.isConstructor() ? null : site.getTypeName();
-  const runtimeName = `${typeName && typeName !== 'global' ? `${typeName}.` : ''}${functionName ?? '<anonymous>'}`;
-  const label = `${site.isAsync() ? 'async ' : ''}${site.isConstructor() ? 'new ' : ''}${name ?? runtimeName}`;
-  return site.isToplevel() && functionName === null && name === null ? location : `${label} (${location})`;
-}
-
-function describe(sites: readonly CallSite[], index: number): string {
-  const site = sites[index] as CallSite;
+/** Where `site` is in the sources, when it is in a file of this bundle that the map covers there. */
+function mappedFrame(site: CallSite): MappedFrame | null {
   try {
     const fileName = site.getFileName();
     const line = site.getLineNumber();
     const column = site.getColumnNumber();
-    const map = fileName && line && column ? mapOf(fileName) : null;
-    const position = map && line && column ? originalAt(map, line, column) : null;
-    if (map && position) return describeMapped(site, position, originalName(map, sites, index));
+    if (!fileName || !line || !column) return null;
+    const map = mapOf(fileName);
+    const at = map === null ? null : originalAt(map, line, column);
+    return map !== null && at !== null ? { map, at } : null;
   } catch {
-    // A frame that cannot be mapped is shown as the runtime gives it.
+    // A frame that cannot be mapped is shown as the runtime gives it (describe).
+    return null;
   }
-  return String(site);
+}
+
+/**
+ * Minifying renames functions: their names come back from the map, at the function's start or else at its
+ * call in the caller's frame.
+ */
+function originalName(site: CallSite, frame: MappedFrame, caller: MappedFrame | null): string | null {
+  const line = site.getEnclosingLineNumber?.();
+  const column = site.getEnclosingColumnNumber?.();
+  const enclosing = line && column ? originalAt(frame.map, line, column) : null;
+  return enclosing?.name || (caller?.at.name ?? null);
+}
+
+function describe(site: CallSite, frame: MappedFrame | null, caller: MappedFrame | null): string {
+  if (frame === null) return String(site);
+  try {
+    const { at } = frame;
+    const name = originalName(site, frame, caller);
+    const location = `${at.source}:${at.line}:${at.column}`;
+    const functionName = site.getFunctionName() ?? site.getMethodName();
+    const typeName = site.isConstructor() ? null : site.getTypeName();
+    const runtimeName = `${typeName && typeName !== 'global' ? `${typeName}.` : ''}${functionName ?? '<anonymous>'}`;
+    const label = `${site.isAsync() ? 'async ' : ''}${site.isConstructor() ? 'new ' : ''}${name ?? runtimeName}`;
+    return site.isToplevel() && functionName === null && name === null ? location : `${label} (${location})`;
+  } catch {
+    return String(site);
+  }
 }
 
 /**
@@ -117,8 +123,13 @@ function headline(error: unknown): string {
 }
 
 function formatStack(error: unknown, sites: readonly CallSite[]): string {
+  // Each frame is looked up once: its position names the frame, and the function of the frame it called.
+  const frames = sites.map(mappedFrame);
   let stack = headline(error);
-  for (let index = 0; index < sites.length; index++) stack += `\n    at ${describe(sites, index)}`;
+  for (let index = 0; index < sites.length; index++) {
+    const site = sites[index] as CallSite;
+    stack += `\n    at ${describe(site, frames[index] ?? null, frames[index + 1] ?? null)}`;
+  }
   return stack;
 }
 
