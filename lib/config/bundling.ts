@@ -3,6 +3,7 @@
 // aws-cdk-lib imports so the size script stays fast to load.
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { literalSchemaKeys } from './sdk-schema-keys.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -89,6 +90,8 @@ export function esbuildOptionsFor(
     inject: [...lambdaBundleSettings.inject],
     external: [...lambdaBundleSettings.externalModules],
     alias: { ...lambdaBundleSettings.alias },
+    // The SDK's schemas of operations never sent are left out (see the module).
+    plugins: [literalSchemaKeys],
     logLevel: 'warning',
   };
 }

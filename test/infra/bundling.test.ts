@@ -67,6 +67,16 @@ describe('Lambda bundling', () => {
       expect(code.toString('utf8'), name).toMatch(new RegExp(`//# sourceMappingURL=${name}\\.map\\s*$`));
     }
     expect(cdkBundle.length).toBeGreaterThan(0);
+    // The SDK's schemas of the operations it sends are in, and not those of S3's other operations
+    // (lib/config/sdk-schema-keys.ts).
+    const code = (
+      await Promise.all(
+        files.filter((file) => file.endsWith('.mjs')).map((file) => readFile(join(assetDir, file), 'utf8')),
+      )
+    ).join('\n');
+    expect(code).toContain('/{Key+}?x-id=GetObject');
+    expect(code).not.toContain('/?analytics');
+    expect(code).not.toContain('/{Key+}?x-id=CopyObject');
     // The stand-ins are in, and not what they replace: the credential links Lambda never reaches
     // (lambda-credentials.ts) and event streams (no-event-streams.ts). Either may sit in a chunk.
     const sources: string[] = [];
