@@ -118,7 +118,10 @@ describe('session viewer in Chromium', () => {
       await page.getByRole('button', { name: 'Earlier' }).click();
       await settled(page).catch(() => undefined);
     }
-    await expect(alert.textContent()).resolves.toContain('not a valid cursor');
+    // Worded as the other loads' errors are: the API's status, then its message.
+    await expect(alert.textContent()).resolves.toMatch(
+      /Loading failed: The API answered 400: \u2068[^\u2069]*not a valid cursor/,
+    );
 
     await page.locator('.timeline-status').getByRole('button', { name: 'Try again' }).click();
     await page.waitForFunction(() => {

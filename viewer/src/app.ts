@@ -2,6 +2,7 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
 import { h } from './dom.js';
+import { errorText } from './error-text.js';
 import { isolated, plural } from './format.js';
 import { SessionLoader } from './session-loader.js';
 import { renderSessionDetail } from './session-panel.js';
@@ -26,16 +27,6 @@ interface OpenUser {
   readonly panel: HTMLElement;
   openSessionId: string | null;
   sessionRequest: AbortController | null;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    // The API's message may quote what was asked for.
-    return error.status === 0
-      ? error.message
-      : `The API answered ${error.status}: ${isolated(error.message)}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
@@ -214,7 +205,7 @@ export class ViewerApp {
         content.replaceChildren(
           this.notice(
             'error',
-            `Could not load ${isolated(userId)}. ${errorMessage(error)} `,
+            `Could not load ${isolated(userId)}. ${errorText(error)} `,
             mayRetry(error) ? retry : null,
           ),
         );
@@ -273,7 +264,7 @@ export class ViewerApp {
           ? this.notice('error', `This user has no session ${sessionId}.`)
           : this.notice(
               'error',
-              `Could not load session ${sessionId}. ${errorMessage(error)} `,
+              `Could not load session ${sessionId}. ${errorText(error)} `,
               mayRetry(error) ? retry() : null,
             );
       user.panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), notice);

@@ -3,6 +3,7 @@
 // out with.
 import type { Session } from './api-types.js';
 import { h, svg } from './dom.js';
+import { errorText } from './error-text.js';
 import { formatCount, formatDateTime, formatDuration, plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
@@ -61,10 +62,12 @@ export function timelineStatus(
     loader.loading ? ' · loading…' : '',
   ];
   if (loader.error !== null) {
-    const message = loader.error instanceof Error ? loader.error.message : String(loader.error);
     const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
     retry.addEventListener('click', onRetry);
-    parts.push(h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${message} `), retry);
+    parts.push(
+      h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(loader.error)} `),
+      retry,
+    );
   }
   return parts;
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../viewer/src/api-client.js';
+import { errorText } from '../../../viewer/src/error-text.js';
+
+describe('errorText', () => {
+  it("gives the API's status, its message isolated since it may quote what was asked for", () => {
+    expect(errorText(new ApiError(400, 'invalid_cursor', 'cursor is not a valid cursor'))).toBe(
+      'The API answered 400: \u2068cursor is not a valid cursor\u2069',
+    );
+    // Right-to-left text in the message cannot reorder the words around it.
+    expect(errorText(new ApiError(404, 'not_found', 'no user \u202Eevil'))).toBe(
+      'The API answered 404: \u2068no user \u202Eevil\u2069',
+    );
+  });
+
+  it('says what failed when no answer came back', () => {
+    expect(errorText(new ApiError(0, 'network', 'Could not reach the API.'))).toBe(
+      'Could not reach the API.',
+    );
+    expect(errorText(new TypeError('Failed to fetch'))).toBe('Failed to fetch');
+    expect(errorText('aborted')).toBe('aborted');
+  });
+});

@@ -1,0 +1,12 @@
+import { ApiError } from './api-client.js';
+import { isolated } from './format.js';
+
+/** A failed load as the viewer words it: the API's status with its message, which may quote what was asked for. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    return error.status === 0
+      ? error.message
+      : `The API answered ${error.status}: ${isolated(error.message)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
