@@ -5,8 +5,8 @@
  * Each client's `schemas/schemas_0.js` writes its traits with computed keys over a string table,
  * `{ [_hE]: 403 }` after `const _hE = "httpError"`. esbuild cannot prove that a computed key has no side
  * effect, so it keeps every schema with traits, and through their `() => Input$` links most of the others:
- * every operation of S3 (66 KB of minified schema arrays) for the one GetObject the ingest sends, all of it
- * built at each cold start. Written as the literal key each one stands for, the same objects are provably
+ * every operation of S3 (66 KB minified) for the few the functions send (GetObject, PutObject, the multipart
+ * upload's), all of it built at each cold start. Written as the literal key each one stands for, the same objects are provably
  * pure and tree-shaking drops what nothing imports.
  */
 import { readFile } from 'node:fs/promises';

@@ -16,7 +16,7 @@ export class LocalEsbuild implements ILocalBundling {
   tryBundle(outputDir: string): boolean {
     const built = spawnSync(process.execPath, ['--import', 'tsx', BUILD_SCRIPT, this.handler, outputDir], {
       cwd: repoRoot,
-      // esbuild's errors and warnings go where buildSync printed them.
+      // esbuild's errors and warnings go to this process's stderr.
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     if (built.error !== undefined) throw built.error;
