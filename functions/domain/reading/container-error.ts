@@ -1,5 +1,5 @@
 /** Why the bytes of a file or ZIP member stopped before their end. */
-export type ContainerErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'encoding';
+export type ContainerErrorKind = 'corrupt' | 'truncated' | 'too-large';
 
 /** How far reading got before a file or member broke. */
 export interface ReadProgress {

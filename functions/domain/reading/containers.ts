@@ -1,7 +1,7 @@
 import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
-import { ENCODING_SNIFF_BYTES, sniffTextEncoding } from './text-encoding.js';
+import { ENCODING_SNIFF_BYTES, sniffTextEncoding, type WideEncodingGuess } from './text-encoding.js';
 import { isEmptyZip, isZip, readZipEntries } from './zip.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
@@ -12,11 +12,17 @@ export interface ExportMember {
   readonly compression: 'none' | 'gzip';
   readonly inZip: boolean;
   /**
-   * The decompressed UTF-8 content, streamed, without a byte-order mark. Single use. Throws a
-   * ContainerError where the content breaks (corrupt, truncated, too large, not UTF-8), after every byte
-   * before the break.
+   * The decompressed content, streamed, without a UTF-8 byte-order mark. Single use. Throws a
+   * ContainerError where the content breaks (corrupt, truncated, too large), after every byte before the
+   * break.
    */
   readonly bytes: AsyncIterable<Uint8Array>;
+  /**
+   * Set when the content starts like UTF-16 or UTF-32 text. It is still read as UTF-8, line by line like any
+   * other, so that a JSON line after such a start counts: this only words the error of a file none of whose
+   * lines is JSON.
+   */
+  readonly wideEncoding?: WideEncodingGuess;
 }
 
 export interface OpenExportOptions {
@@ -126,7 +132,7 @@ async function* openContent(
 ): AsyncGenerator<ExportMember> {
   if (!isGzip(raw.head)) {
     try {
-      yield { name, compression: 'none', inZip, bytes: utf8Content(name, raw) };
+      yield { name, compression: 'none', inZip, ...textContent(raw) };
     } finally {
       await raw.close();
     }
@@ -140,7 +146,7 @@ async function* openContent(
       onIssue({ kind: 'nested-archive', file: name, reason, compression: 'gzip' });
       return;
     }
-    yield { name, compression: 'gzip', inZip, bytes: utf8Content(name, inflated) };
+    yield { name, compression: 'gzip', inZip, ...textContent(inflated) };
   } finally {
     // Closing the inflated stream closes the gunzip and, through it, the raw bytes.
     await inflated.close();
@@ -148,22 +154,14 @@ async function* openContent(
   }
 }
 
-/** The content without its UTF-8 byte-order mark; content in UTF-16 or UTF-32 is refused, not garbled. */
-function utf8Content(name: string, content: PeekedBytes): AsyncIterable<Uint8Array> {
+/** The content without its UTF-8 byte-order mark, and the wide encoding it looks like, if any. */
+function textContent(content: PeekedBytes): Pick<ExportMember, 'bytes' | 'wideEncoding'> {
   const sniffed = sniffTextEncoding(content.head);
-  if (sniffed.encoding === 'UTF-8') {
-    return sniffed.byteOrderMarkLength === 0
-      ? content.bytes
-      : skipBytes(content.bytes, sniffed.byteOrderMarkLength);
-  }
-  const error = new ContainerError(
-    'encoding',
-    name,
-    `file is ${sniffed.encoding} encoded (${sniffed.evidence}); exports must be UTF-8`,
-  );
+  if (sniffed.encoding !== 'UTF-8') return { bytes: content.bytes, wideEncoding: sniffed };
   return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => Promise.reject(error),
-    }),
+    bytes:
+      sniffed.byteOrderMarkLength === 0
+        ? content.bytes
+        : skipBytes(content.bytes, sniffed.byteOrderMarkLength),
   };
 }

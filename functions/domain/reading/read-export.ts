@@ -156,6 +156,12 @@ function afterRecord(line: number, index: number | undefined): string {
   return `after element ${index} (which starts on line ${line})`;
 }
 
+/** Why a file none of whose lines is JSON is not an export: the encoding it seems to be in, if not UTF-8. */
+function notAnExport({ wideEncoding }: ExportMember): string {
+  if (wideEncoding === undefined) return NOT_AN_EXPORT;
+  return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
+}
+
 async function readMember(
   member: ExportMember,
   options: ReadExportOptions,
@@ -258,10 +264,8 @@ async function readMember(
   } catch (error) {
     // A failing byte source (a dropped download) is not the file's fault: the caller retries.
     if (!(error instanceof ContainerError)) throw error;
-    const stopped = `reading stopped ${afterRecord(lastLine, lastIndex)}`;
-    // A file in another encoding is refused before anything is read: where reading stopped says nothing.
-    summary.error = error.kind === 'encoding' ? error.reason : `${error.reason}; ${stopped}`;
-    bytesBroke = error.kind !== 'encoding';
+    summary.error = `${error.reason}; reading stopped ${afterRecord(lastLine, lastIndex)}`;
+    bytesBroke = true;
   }
   summary.compression = member.compression;
   if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
@@ -273,9 +277,10 @@ async function readMember(
     if (skipped) {
       summary.skipped = NO_EVENTS;
       delete summary.error;
-    } else if (!member.inZip && summary.records > 0) {
+    } else if (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined)) {
       // Cut short too, its lines read are no more an export's than a whole file's would be.
-      summary.error = summary.error === undefined ? NOT_AN_EXPORT : `${summary.error}; ${NOT_AN_EXPORT}`;
+      const why = notAnExport(member);
+      summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;
     }
     // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
     summary.rejected = 0;

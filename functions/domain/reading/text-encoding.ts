@@ -2,9 +2,15 @@ import { startsWith } from './peek.js';
 
 export type WideEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
 
+/** A wide encoding the start of a text looks like, and why: a byte-order mark, or where its NULs fall. */
+export interface WideEncodingGuess {
+  readonly encoding: WideEncoding;
+  readonly evidence: string;
+}
+
 export type TextEncoding =
   | { readonly encoding: 'UTF-8'; readonly byteOrderMarkLength: number }
-  | { readonly encoding: WideEncoding; readonly evidence: string };
+  | WideEncodingGuess;
 
 /** How many leading bytes the sniffing looks at: enough for a BOM and a few JSON tokens. */
 export const ENCODING_SNIFF_BYTES = 512;

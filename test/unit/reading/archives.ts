@@ -4,6 +4,7 @@ import { strToU8, Zip, ZipPassThrough, zipSync } from 'fflate';
 import * as yazl from 'yazl';
 import { ContainerError, type ContainerIssue } from '../../../functions/domain/reading/container-error.js';
 import { type OpenExportOptions, openExport } from '../../../functions/domain/reading/containers.js';
+import type { WideEncodingGuess } from '../../../functions/domain/reading/text-encoding.js';
 
 /** Test helpers: archives built in memory by two writers, chunked streams, and a consumer that records. */
 
@@ -147,6 +148,7 @@ export interface ReadMember {
   readonly text: string;
   /** Set when the member's bytes broke; `text` holds what came before. */
   readonly error?: ContainerError;
+  readonly wideEncoding?: WideEncodingGuess;
 }
 
 export interface ReadOutcome {
@@ -177,9 +179,16 @@ export async function readExport(
         if (!(caught instanceof ContainerError)) throw caught;
         error = caught;
       }
-      const { name: memberName, compression, inZip } = member;
+      const { name: memberName, compression, inZip, wideEncoding } = member;
       const text = textOf(Buffer.concat(chunks));
-      members.push({ name: memberName, compression, inZip, text, ...(error && { error }) });
+      members.push({
+        name: memberName,
+        compression,
+        inZip,
+        text,
+        ...(error && { error }),
+        ...(wideEncoding && { wideEncoding }),
+      });
     }
   } catch (caught) {
     if (!(caught instanceof ContainerError)) throw caught;

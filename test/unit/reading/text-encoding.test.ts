@@ -74,18 +74,21 @@ describe('byte-order marks in exports', () => {
     expect(texts).toEqual([[json], [json], [json, json]]);
   });
 
-  it('of UTF-16 make the file an error that says what to fix', async () => {
-    const outcome = await readExport('events.json', chunked(withMark([0xff, 0xfe], utf16(json, 'LE'))));
+  it('of UTF-16 leave the bytes as they are and name the encoding, for the reader to word its error', async () => {
+    const wide = withMark([0xff, 0xfe], utf16(json, 'LE'));
+
+    const outcome = await readExport('events.json', chunked(wide));
 
     expect(outcome.members).toHaveLength(1);
-    expect(outcome.members[0]?.text).toBe('');
-    expect(outcome.members[0]?.error?.kind).toBe('encoding');
-    expect(outcome.members[0]?.error?.message).toBe(
-      'events.json: file is UTF-16LE encoded (byte-order mark FF FE); exports must be UTF-8',
-    );
+    expect(outcome.members[0]?.error).toBeUndefined();
+    expect(outcome.members[0]?.text).toBe(Buffer.from(wide).toString('utf8'));
+    expect(outcome.members[0]?.wideEncoding).toEqual({
+      encoding: 'UTF-16LE',
+      evidence: 'byte-order mark FF FE',
+    });
   });
 
-  it('of UTF-16 fail only their member inside an archive', async () => {
+  it('of UTF-16, or its NUL padding without one, are told member by member inside an archive', async () => {
     const archive = zipWithSizes([
       { path: 'wide.json', content: utf16(json, 'BE') },
       { path: 'narrow.json', content: bytesOf(json) },
@@ -93,12 +96,15 @@ describe('byte-order marks in exports', () => {
 
     const outcome = await readExport('export.zip', chunked(archive));
 
-    expect(outcome.members.map(({ name, error }) => [name, error?.message])).toEqual([
+    expect(
+      outcome.members.map(({ name, text, wideEncoding }) => [name, text === json, wideEncoding]),
+    ).toEqual([
       [
         'export.zip!wide.json',
-        'export.zip!wide.json: file is UTF-16BE encoded (no byte-order mark, but NUL bytes pad most characters); exports must be UTF-8',
+        false,
+        { encoding: 'UTF-16BE', evidence: 'no byte-order mark, but NUL bytes pad most characters' },
       ],
-      ['export.zip!narrow.json', undefined],
+      ['export.zip!narrow.json', true, undefined],
     ]);
   });
 });

@@ -127,6 +127,14 @@ describe('readExport: ZIP members', () => {
     expect(ids(result)).toEqual(['m:m-1']);
   });
 
+  it('reads a member whose first line starts like UTF-16 when a line after it is an event', async () => {
+    const zip = zipSync({ 'events.ndjson': Buffer.from(`\xff\xfe\n${event('m-1')}\n`, 'latin1') });
+    const result = await read('export.zip', zip);
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections.map(({ position }) => position)).toEqual([1]);
+    expect(result.summaries[0]?.skipped).toBeUndefined();
+  });
+
   it('calls a member whose bytes break before its first record a file error, not skipped', async () => {
     const gzip = gzipSync(Array.from({ length: 200 }, (_, index) => event(`m-${index}`)).join('\n'));
     const zip = zipSync({

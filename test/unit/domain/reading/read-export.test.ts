@@ -360,6 +360,29 @@ describe('readExport', () => {
     },
   );
 
+  it('names the encoding of a UTF-16 JSON array too, where its structure breaks', async () => {
+    const result = await read('wide.json', Buffer.from(`[${event('m-1')}]`, 'utf16le'));
+    expect(result.events).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(
+      /; file is UTF-16LE encoded \(no byte-order mark, but NUL bytes pad most characters\); exports must be UTF-8$/,
+    );
+  });
+
+  it.each([
+    ['a byte-order mark of UTF-16', Buffer.from([0xff, 0xfe])],
+    ['NUL-padded text', Buffer.from('x'.repeat(300), 'utf16le')],
+  ])(
+    'reads the JSON lines after a first line that starts like UTF-16 (%s): that line is a rejected event',
+    async (_, start) => {
+      const result = await read('mixed.ndjson', Buffer.concat([start, Buffer.from(`\n${event('m-1')}\n`)]));
+      expect(ids(result)).toEqual(['m:m-1']);
+      expect(result.rejections.map(({ position, reason }) => [position, reason])).toEqual([
+        [1, expect.stringMatching(/^invalid JSON: /)],
+      ]);
+      expect(result.summaries[0]?.error).toBeUndefined();
+    },
+  );
+
   it('lets the first JSON object decide the format, not the lines before it', async () => {
     const posthog = JSON.stringify({ event: 'x', distinct_id: 'd-1', uuid: 'p-1', timestamp: AT });
     const result = await read('a.ndjson', ['garbage', '42', posthog, event('m-1')].join('\n'));
