@@ -14,6 +14,7 @@ import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 import { SpoolError } from './line-spool.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
+import { RunFiles } from './run-files.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
 export interface BatchInput {
@@ -95,8 +96,7 @@ async function recordTexts(input: BatchInput, file: string, records: ReadonlySet
 
 /** Canonical JSON of the objects as sent at the given positions, read again from their inputs. */
 async function canonicalFromInputs(
-  inputs: readonly BatchInput[],
-  inputOfFile: ReadonlyMap<string, BatchInput>,
+  files: RunFiles<BatchInput>,
   sources: readonly SourceRef[],
 ): Promise<Map<string, string>> {
   const byFile = new Map<string, Set<number>>();
@@ -106,9 +106,10 @@ async function canonicalFromInputs(
     byFile.set(source.file, records);
   }
   const canonical = new Map<string, string>();
-  for (const [file, records] of byFile) {
-    const input = inputOfFile.get(file) ?? inputs[0];
-    if (input === undefined) continue;
+  for (const [runName, records] of byFile) {
+    const origin = files.origin(runName);
+    if (origin === undefined) continue;
+    const { input, file } = origin;
     for (const [record, text] of await recordTexts(input, file, records)) {
       let sent: unknown;
       try {
@@ -116,7 +117,7 @@ async function canonicalFromInputs(
       } catch {
         throw new InputChangedError(file, `record ${record} is no longer JSON`);
       }
-      canonical.set(sourceKey({ file, record }), canonicalJson(sent));
+      canonical.set(sourceKey({ file: runName, record }), canonicalJson(sent));
     }
   }
   return canonical;
@@ -168,7 +169,7 @@ export async function sessionizeInputs(
   const collector = new EventCollector(rules.stitching);
   const rejected = new RejectionLog();
   const files: FileSummary[] = [];
-  const inputOfFile = new Map<string, BatchInput>();
+  const runFiles = new RunFiles<BatchInput>();
   let accepted = 0;
   let recordsRead = 0;
   for (const input of inputs) {
@@ -187,8 +188,8 @@ export async function sessionizeInputs(
         {
           event: (event, position) => {
             accepted++;
-            if (!inputOfFile.has(position.file)) inputOfFile.set(position.file, input);
-            collector.add(event, position);
+            const file = runFiles.nameOf(input, position.file);
+            collector.add(event, file === position.file ? position : { ...position, file });
             progress();
           },
           rejected: (rejection) => {
@@ -211,7 +212,7 @@ export async function sessionizeInputs(
   let sessionCount = 0;
   let userCount = 0;
   await collector.forEachUser(
-    (sources) => canonicalFromInputs(inputs, inputOfFile, sources),
+    (sources) => canonicalFromInputs(runFiles, sources),
     (user, ordered) => {
       distinct += ordered.length;
       userCount++;

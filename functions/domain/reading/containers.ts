@@ -92,8 +92,9 @@ async function* openArchive(
   context: ArchiveContext,
 ): AsyncGenerator<ExportMember> {
   const { maxMemberBytes, onIssue } = context;
+  const names = new MemberNames();
   for await (const entry of readZipEntries(archive, bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
-    const member = `${archive}!${entry.path}`;
+    const member = names.unique(`${archive}!${entry.path}`);
     const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
     if (!isZip(content.head)) {
       yield* openContent(member, content, { inZip: true, maxBytes: maxMemberBytes, onIssue });
@@ -115,6 +116,22 @@ async function* openArchive(
     } finally {
       await content.close();
     }
+  }
+}
+
+/**
+ * Names each member of one archive once: a path the archive holds twice (ZIP allows it), or two paths that
+ * decode to one text, would otherwise name two files alike, and a copy read again for a tie-break (rules 3
+ * and 8) is found by its file's name. Later ones get ` (2)`, ` (3)`…, whatever is not taken yet.
+ */
+class MemberNames {
+  private readonly taken = new Set<string>();
+
+  unique(name: string): string {
+    let unique = name;
+    for (let ordinal = 2; this.taken.has(unique); ordinal++) unique = `${name} (${ordinal})`;
+    this.taken.add(unique);
+    return unique;
   }
 }
 

@@ -3,6 +3,7 @@ import { type BatchInput, InputChangedError, sessionizeInputs } from '../../../c
 import { createBrowserOf } from '../../../functions/domain/events/browser.js';
 import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
+import { zipWithDataDescriptors } from '../reading/archives.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -116,6 +117,54 @@ describe('sessionizeInputs reading an input again for a tie-break', () => {
     const result = await sessionizeInputs([changingInput(text, text)], options);
     expect(result.sessions.map((session) => session.firstEvent)).toEqual(['Alpha']);
   });
+
+  const inputOf = (name: string, bytes: Uint8Array): BatchInput => ({
+    name,
+    open: async function* () {
+      yield bytes;
+    },
+  });
+  const other = JSON.stringify({ type: 'track', event: 'o', userId: 'o', timestamp: '2024-01-01T09:00:00Z' });
+
+  it.each([
+    ['Zeta first', ['Zeta', 'Alpha']],
+    ['Alpha first', ['Alpha', 'Zeta']],
+  ])(
+    'reads each copy from its own member of an archive that holds one path twice (%s)',
+    async (_, [first, second]) => {
+      const archive = zipWithDataDescriptors([
+        { path: 'm.ndjson', content: Buffer.from(`${other}\n${copy(first as string)}\n`) },
+        { path: 'm.ndjson', content: Buffer.from(`${copy(second as string)}\n${other}\n${other}\n`) },
+      ]);
+      const result = await sessionizeInputs([inputOf('export.zip', archive)], options);
+      expect(result.sessions.find((session) => session.userId === 'u')?.firstEvent).toBe('Alpha');
+      expect(result.files.map((file) => file.file)).toEqual([
+        'export.zip!m.ndjson',
+        'export.zip!m.ndjson (2)',
+      ]);
+    },
+  );
+
+  it.each([
+    ['the archive first', [0, 1]],
+    ['the file first', [1, 0]],
+  ])(
+    "reads each copy from its own input when a file is named like another input's member (%s)",
+    async (_, order) => {
+      const archive = zipWithDataDescriptors([
+        { path: 'm.ndjson', content: Buffer.from(`${other}\n${copy('Zeta')}\n`) },
+      ]);
+      const inputs = [
+        inputOf('x.zip', archive),
+        inputOf('x.zip!m.ndjson', Buffer.from(`${copy('Alpha')}\n${other}\n`)),
+      ];
+      const result = await sessionizeInputs(
+        (order as number[]).map((index) => inputs[index] as BatchInput),
+        options,
+      );
+      expect(result.sessions.find((session) => session.userId === 'u')?.firstEvent).toBe('Alpha');
+    },
+  );
 
   it.each([
     ['its records are gone', `${copy('Zeta')}\n`, 'changing.ndjson: record 2 is gone'],

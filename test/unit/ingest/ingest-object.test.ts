@@ -159,6 +159,20 @@ describe('ingestObject', () => {
     expect(tied.writer.events('u').map((event) => event.name)).toEqual(['A']);
   });
 
+  it('reads each copy of a tie from its own member of an archive that holds one path twice', async () => {
+    const line = (name: string) =>
+      `{"type":"track","event":"${name}","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}`;
+    const other = '{"type":"track","event":"o","userId":"o","timestamp":"2024-01-01T09:00:00Z"}';
+    const archive = zipWithDataDescriptors([
+      { path: 'day.ndjson', content: bytesOf(`${other}\n${line('B')}\n`) },
+      { path: 'day.ndjson', content: bytesOf(`${line('A')}\n${other}\n${other}\n`) },
+    ]);
+
+    const run = await ingest('incoming/export.zip', archive);
+
+    expect(run.writer.events('u').map((event) => event.name)).toEqual(['A']);
+  });
+
   it('writes rejections in file order, file errors last, and closes the report', async () => {
     const text = `bad 1\n${segmentLines([{ user: 'u', at: 0 }])}bad 2\n`;
 

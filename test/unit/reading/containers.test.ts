@@ -55,6 +55,28 @@ describe('openExport', () => {
     });
   });
 
+  it('names each member of an archive once, however often the archive holds its path', async () => {
+    const archive = zipWithDataDescriptors(
+      ['m.ndjson', 'm.ndjson', 'm.ndjson (2)', 'inner.zip', 'inner.zip'].map((path, index) => ({
+        path,
+        content:
+          path === 'inner.zip'
+            ? zipWithSizes([{ path: 'day.ndjson', content: bytesOf(`${index}`) }])
+            : bytesOf(`${index}`),
+      })),
+    );
+
+    const outcome = await readExport('export.zip', chunked(archive));
+
+    expect(outcome.members.map(({ name, text }) => [name, text])).toEqual([
+      ['export.zip!m.ndjson', '0'],
+      ['export.zip!m.ndjson (2)', '1'],
+      ['export.zip!m.ndjson (2) (2)', '2'],
+      ['export.zip!inner.zip!day.ndjson', '3'],
+      ['export.zip!inner.zip (2)!day.ndjson', '4'],
+    ]);
+  });
+
   it('rejects a limit that is not positive', async () => {
     const members = openExport('events.json', chunked(bytesOf('{}')), { maxMemberBytes: 0 });
 
