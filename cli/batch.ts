@@ -184,6 +184,7 @@ export async function sessionizeInputs(
           format: options.inputFormat,
           browserOf: options.browserOf,
           ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
+          reopen: () => input.open(),
         },
         {
           event: (event, position) => {

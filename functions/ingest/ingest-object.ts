@@ -160,6 +160,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
         format: input.format,
         browserOf: input.browserOf,
         ...(input.maxMemberBytes !== undefined && { maxMemberBytes: input.maxMemberBytes }),
+        reopen: input.open,
       },
       {
         event: (event, position) => {

@@ -1,19 +1,14 @@
 import type { InputFormat } from '../../../contract/index.js';
 import type { EventRecord } from '../events/event.js';
-import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat } from '../events/formats/format.js';
-import { type BrowserOf, normalizeEvent } from '../events/normalize.js';
-import { jsonText } from '../rules/json-text.js';
-import { arrayBreak } from './array-break.js';
-import type { ByteRecord } from './byte-record.js';
+import type { BrowserOf } from '../events/normalize.js';
 import { ContainerError, type ContainerIssueKind } from './container-error.js';
-import { type ExportMember, openExport } from './containers.js';
-import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
-import { HeldRejections } from './held-rejections.js';
-import { type RecordContainer, readRecords } from './records.js';
+import { openExport } from './containers.js';
+import { emptySummary, readMember } from './read-member.js';
+import type { RecordContainer } from './records.js';
 import type { Rejection } from './rejection.js';
-import type { ScannedFields } from './scanned-fields.js';
 
+export { NOT_AN_EXPORT } from './read-member.js';
 export type { Rejection } from './rejection.js';
 
 /** Where an accepted event is in its file: to report it, and to read it again for a tie-break. */
@@ -63,33 +58,13 @@ export interface ReadExportOptions {
   readonly browserOf: BrowserOf;
   /** A ZIP member inflating past this many bytes is refused (ZIP bomb guard). */
   readonly maxMemberBytes?: number;
+  /**
+   * The export's bytes again, from its start: rejections held back until a file shows it is an export are
+   * then kept in memory only up to a bound and the rest read again (held-rejections.ts). Without it, all are
+   * held.
+   */
+  readonly reopen?: () => AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
 }
-
-export const NOT_AN_EXPORT = 'no line is JSON';
-/**
- * Objects and arrays nested deeper than this reject their event. Content ids and output walk values
- * recursively, and a stack overflow there would stop the whole file; no export nests anywhere near this.
- */
-const NO_EVENTS = 'holds no events of any export format';
-
-function describeRoot(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  const text = jsonText(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function emptySummary(file: string, options: ReadExportOptions): FileSummary {
-  return {
-    file,
-    format: options.format === 'auto' ? undefined : options.format,
-    container: undefined,
-    compression: 'none',
-    records: 0,
-    accepted: 0,
-    rejected: 0,
-  };
-}
-
 /** Members whose content was there but not read: errors, where a directory or a README is skipped. */
 const REFUSED_MEMBERS: ReadonlySet<ContainerIssueKind> = new Set([
   'too-large',
@@ -135,7 +110,7 @@ export async function readExport(
       },
     });
     for await (const member of members) {
-      summaries.push(...issues.splice(0), await readMember(member, options, sink));
+      summaries.push(...issues.splice(0), await readMember(name, member, options, sink));
     }
   } catch (error) {
     if (!(error instanceof ContainerError)) throw error;
@@ -143,151 +118,4 @@ export async function readExport(
   }
   summaries.push(...issues);
   return summaries;
-}
-
-function describeRootOf(fields: ScannedFields): string {
-  return describeRoot(JSON.parse(fields.text()));
-}
-
-/** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
-function afterRecord(line: number, index: number | undefined): string {
-  if (line === 0) return 'before the first complete record';
-  if (index === undefined) return `after line ${line}`;
-  return `after element ${index} (which starts on line ${line})`;
-}
-
-/** Why a file none of whose lines is JSON is not an export: the encoding it seems to be in, if not UTF-8. */
-function notAnExport({ wideEncoding }: ExportMember): string {
-  if (wideEncoding === undefined) return NOT_AN_EXPORT;
-  return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
-}
-
-async function readMember(
-  member: ExportMember,
-  options: ReadExportOptions,
-  sink: ExportReadSink,
-): Promise<FileSummary> {
-  const file = member.name;
-  const summary = emptySummary(file, options);
-  let scanner: FormatScanner | undefined =
-    options.format === 'auto' ? undefined : scannerFor(FORMATS[options.format]);
-  // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
-  // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
-  const held = new HeldRejections(sink);
-  // The last record read whole: where a break in the bytes is said to be.
-  let lastLine = 0;
-  let lastIndex: number | undefined;
-  /** With a named format, the format the first object rejected in it shows instead, if another. */
-  let rejectedObjectShows: ConcreteFormat | undefined;
-  let rejectedObjectSeen = false;
-  /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
-  let structureError: string | undefined;
-  /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
-  let bytesBroke = false;
-  const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
-    summary.rejected++;
-    held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
-  };
-  /** One record whose scan succeeded: a rejection or an event of the member's format. */
-  const readScanned = (record: ByteRecord, fields: ScannedFields) => {
-    const index = record.index;
-    summary.records++;
-    if (!member.inZip) held.release();
-    if (!fields.rootIsObject) {
-      reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
-      return;
-    }
-    const detection = scanner?.detection ?? fields;
-    // A member holding an object of any format is read, in the named format when one is named.
-    if (member.inZip && held.holding && recognisedFormats(detection).length > 0) held.release();
-    if (scanner === undefined) {
-      const detected = detectFormat(detection);
-      scanner = scannerFor(FORMATS[detected]);
-      summary.format = detected;
-      scanner.fields.scan(record.bytes, record.start, record.end);
-    }
-    const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
-    if (outcome.ok) {
-      // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
-      if (member.inZip) held.release();
-      summary.accepted++;
-      sink.event(outcome.event, {
-        file,
-        record: summary.records,
-        line: record.line,
-        ...(index !== undefined && { index }),
-      });
-    } else {
-      if (options.format !== 'auto' && !rejectedObjectSeen) {
-        rejectedObjectSeen = true;
-        const shown = recognisedFormats(detection);
-        if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
-      }
-      reject(record.line, index, outcome.reason, scanner.fields.text());
-    }
-  };
-  try {
-    reading: for await (const batch of readRecords(member.bytes)) {
-      summary.container = batch.container;
-      for (const record of batch.records) {
-        const fields = scanner?.fields ?? detectionFields();
-        const scanned = fields.scan(record.bytes, record.start, record.end);
-        // A last line the break may have cut short, or an array element whose value may have gone on: neither
-        // an event nor a rejection.
-        if (record.cut !== undefined && (record.index === undefined ? !scanned : scanned)) continue;
-        if (record.index === undefined || record.cut === undefined) {
-          lastLine = record.line;
-          lastIndex = record.index;
-        }
-        if (scanned) {
-          readScanned(record, fields);
-          continue;
-        }
-        if (record.index === undefined) {
-          summary.records++;
-          reject(record.line, undefined, fields.result.failureReason(), fields.text());
-          continue;
-        }
-        // An array element that is not JSON breaks the array: past it there is no telling elements apart. One
-        // the file ends inside counts only as a complete value that text after it breaks.
-        const broken = arrayBreak(record, fields);
-        if (broken.complete === undefined && record.cut !== undefined) continue;
-        if (broken.complete !== undefined) readScanned(broken.complete, fields);
-        structureError = broken.error;
-        break reading;
-      }
-      if (batch.failure !== undefined) {
-        structureError = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;
-      }
-      await sink.pause?.();
-    }
-  } catch (error) {
-    // A failing byte source (a dropped download) is not the file's fault: the caller retries.
-    if (!(error instanceof ContainerError)) throw error;
-    summary.error = `${error.reason}; reading stopped ${afterRecord(lastLine, lastIndex)}`;
-    bytesBroke = true;
-  }
-  summary.compression = member.compression;
-  if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
-  // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
-  // its bytes broke: then the archive is damaged, which is a file error whatever the member held.
-  const skipped = held.holding && member.inZip && !bytesBroke;
-  if (structureError !== undefined && !skipped) summary.error ??= structureError;
-  if (held.holding) {
-    if (skipped) {
-      summary.skipped = NO_EVENTS;
-      delete summary.error;
-    } else if (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined)) {
-      // Cut short too, its lines read are no more an export's than a whole file's would be.
-      const why = notAnExport(member);
-      summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;
-    }
-    // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
-    summary.rejected = 0;
-    // Nor candidate events: counted, a README's lines would add to the run's records, and under a named
-    // format look like records that format rejected.
-    if (skipped) summary.records = 0;
-    held.discard();
-  }
-  return summary;
 }

@@ -26,14 +26,24 @@ export interface Read {
 export async function read(
   name: string,
   content: string | Uint8Array,
-  options: { format?: InputFormat; chunkSize?: number } = {},
+  options: {
+    format?: InputFormat;
+    chunkSize?: number;
+    /** The bytes the export gives when read again (`readExport`'s `reopen`); none by default. */
+    reopen?: () => Uint8Array;
+  } = {},
 ): Promise<Read> {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const result: Read = { events: [], rejections: [], summaries: [] };
+  const { reopen } = options;
   result.summaries = await readExport(
     name,
     chunks(bytes, options.chunkSize),
-    { format: options.format ?? 'auto', browserOf: () => null },
+    {
+      format: options.format ?? 'auto',
+      browserOf: () => null,
+      ...(reopen !== undefined && { reopen: () => chunks(reopen(), options.chunkSize) }),
+    },
     {
       event: (accepted, position) => result.events.push({ event: accepted, position }),
       rejected: (rejection) => result.rejections.push(rejection),

@@ -1,0 +1,217 @@
+/**
+ * One file of an export (the file itself, or a ZIP member) read record by record: each record scanned,
+ * validated and normalized in the file's format, events and rejections handed to the sink in file order.
+ */
+import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
+import type { ConcreteFormat } from '../events/formats/format.js';
+import { normalizeEvent } from '../events/normalize.js';
+import { jsonText } from '../rules/json-text.js';
+import { arrayBreak } from './array-break.js';
+import type { ByteRecord } from './byte-record.js';
+import { ContainerError } from './container-error.js';
+import type { ExportMember } from './containers.js';
+import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
+import { HeldRejections } from './held-rejections.js';
+import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-export.js';
+import { readRecords } from './records.js';
+import type { Rejection } from './rejection.js';
+import { type RejectionOf, rereadRejections } from './reread-rejections.js';
+import type { ScannedFields } from './scanned-fields.js';
+
+export const NOT_AN_EXPORT = 'no line is JSON';
+/** Why a ZIP member in which no object of any format appears is skipped. */
+const NO_EVENTS = 'holds no events of any export format';
+
+function describeRoot(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  const text = jsonText(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export function emptySummary(file: string, options: ReadExportOptions): FileSummary {
+  return {
+    file,
+    format: options.format === 'auto' ? undefined : options.format,
+    container: undefined,
+    compression: 'none',
+    records: 0,
+    accepted: 0,
+    rejected: 0,
+  };
+}
+
+function describeRootOf(fields: ScannedFields): string {
+  return describeRoot(JSON.parse(fields.text()));
+}
+
+/** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
+function afterRecord(line: number, index: number | undefined): string {
+  if (line === 0) return 'before the first complete record';
+  if (index === undefined) return `after line ${line}`;
+  return `after element ${index} (which starts on line ${line})`;
+}
+
+/** Why a file none of whose lines is JSON is not an export: the encoding it seems to be in, if not UTF-8. */
+function notAnExport({ wideEncoding }: ExportMember): string {
+  if (wideEncoding === undefined) return NOT_AN_EXPORT;
+  return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
+}
+
+export async function readMember(
+  exportName: string,
+  member: ExportMember,
+  options: ReadExportOptions,
+  sink: ExportReadSink,
+): Promise<FileSummary> {
+  const file = member.name;
+  const summary = emptySummary(file, options);
+  let scanner: FormatScanner | undefined =
+    options.format === 'auto' ? undefined : scannerFor(FORMATS[options.format]);
+  // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
+  // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
+  const { reopen } = options;
+  const held = new HeldRejections(sink, reopen !== undefined);
+  // The last record read whole: where a break in the bytes is said to be.
+  let lastLine = 0;
+  let lastIndex: number | undefined;
+  /** With a named format, the format the first object rejected in it shows instead, if another. */
+  let rejectedObjectShows: ConcreteFormat | undefined;
+  let rejectedObjectSeen = false;
+  /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
+  let structureError: string | undefined;
+  /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
+  let bytesBroke = false;
+  const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
+    summary.rejected++;
+    held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
+  };
+  /** One record whose scan succeeded: a rejection or an event of the member's format. */
+  const readScanned = (record: ByteRecord, fields: ScannedFields) => {
+    const index = record.index;
+    summary.records++;
+    if (!member.inZip) held.release();
+    if (!fields.rootIsObject) {
+      reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
+      return;
+    }
+    const detection = scanner?.detection ?? fields;
+    // A member holding an object of any format is read, in the named format when one is named.
+    if (member.inZip && held.holding && recognisedFormats(detection).length > 0) held.release();
+    if (scanner === undefined) {
+      const detected = detectFormat(detection);
+      scanner = scannerFor(FORMATS[detected]);
+      summary.format = detected;
+      scanner.fields.scan(record.bytes, record.start, record.end);
+    }
+    const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
+    if (outcome.ok) {
+      // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
+      if (member.inZip) held.release();
+      summary.accepted++;
+      sink.event(outcome.event, {
+        file,
+        record: summary.records,
+        line: record.line,
+        ...(index !== undefined && { index }),
+      });
+    } else {
+      if (options.format !== 'auto' && !rejectedObjectSeen) {
+        rejectedObjectSeen = true;
+        const shown = recognisedFormats(detection);
+        if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
+      }
+      reject(record.line, index, outcome.reason, scanner.fields.text());
+    }
+  };
+  /** A record's rejection as {@link readScanned} and the loop below give it, to read dropped ones again. */
+  const rejectionOf: RejectionOf = (record) => {
+    const fields = scanner?.fields ?? detectionFields();
+    if (!fields.scan(record.bytes, record.start, record.end)) {
+      return record.index === undefined
+        ? { reason: fields.result.failureReason(), raw: fields.text() }
+        : undefined;
+    }
+    if (!fields.rootIsObject)
+      return { reason: `not a JSON object (got ${describeRootOf(fields)})`, raw: fields.text() };
+    // Held rejections of objects all come after the first object, which chose the scanner.
+    if (scanner === undefined) return undefined;
+    const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
+    return outcome.ok ? undefined : { reason: outcome.reason, raw: scanner.fields.text() };
+  };
+  const restoreDropped = async () => {
+    const dropped = held.toReadAgain;
+    if (dropped === undefined || reopen === undefined) return;
+    const restore = (rejection: Rejection) => held.restore(rejection);
+    await rereadRejections(exportName, await reopen(), file, dropped, rejectionOf, restore, () =>
+      sink.pause?.(),
+    );
+    held.restored();
+  };
+  try {
+    reading: for await (const batch of readRecords(member.bytes)) {
+      summary.container = batch.container;
+      for (const record of batch.records) {
+        const fields = scanner?.fields ?? detectionFields();
+        const scanned = fields.scan(record.bytes, record.start, record.end);
+        // A last line the break may have cut short, or an array element whose value may have gone on: neither
+        // an event nor a rejection.
+        if (record.cut !== undefined && (record.index === undefined ? !scanned : scanned)) continue;
+        if (record.index === undefined || record.cut === undefined) {
+          lastLine = record.line;
+          lastIndex = record.index;
+        }
+        if (scanned) {
+          readScanned(record, fields);
+          continue;
+        }
+        if (record.index === undefined) {
+          summary.records++;
+          reject(record.line, undefined, fields.result.failureReason(), fields.text());
+          continue;
+        }
+        // An array element that is not JSON breaks the array: past it there is no telling elements apart. One
+        // the file ends inside counts only as a complete value that text after it breaks.
+        const broken = arrayBreak(record, fields);
+        if (broken.complete === undefined && record.cut !== undefined) continue;
+        if (broken.complete !== undefined) readScanned(broken.complete, fields);
+        structureError = broken.error;
+        break reading;
+      }
+      if (batch.failure !== undefined) {
+        structureError = `${batch.failure.reason}; reading stopped at line ${batch.failure.line}`;
+      }
+      await restoreDropped();
+      await sink.pause?.();
+    }
+  } catch (error) {
+    // A failing byte source (a dropped download) is not the file's fault: the caller retries.
+    if (!(error instanceof ContainerError)) throw error;
+    summary.error = `${error.reason}; reading stopped ${afterRecord(lastLine, lastIndex)}`;
+    bytesBroke = true;
+  }
+  // A release by the last batch, or by the record a break ended reading after.
+  await restoreDropped();
+  summary.compression = member.compression;
+  if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
+  // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
+  // its bytes broke: then the archive is damaged, which is a file error whatever the member held.
+  const skipped = held.holding && member.inZip && !bytesBroke;
+  if (structureError !== undefined && !skipped) summary.error ??= structureError;
+  if (held.holding) {
+    if (skipped) {
+      summary.skipped = NO_EVENTS;
+      delete summary.error;
+    } else if (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined)) {
+      // Cut short too, its lines read are no more an export's than a whole file's would be.
+      const why = notAnExport(member);
+      summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;
+    }
+    // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
+    summary.rejected = 0;
+    // Nor candidate events: counted, a README's lines would add to the run's records, and under a named
+    // format look like records that format rejected.
+    if (skipped) summary.records = 0;
+    held.discard();
+  }
+  return summary;
+}
