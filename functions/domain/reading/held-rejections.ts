@@ -7,8 +7,8 @@ const CUT_RAW_TO = 1024;
 export const MOST_HELD = 10_000;
 
 /** Where a rejection is in its file: its array index, else its line (one record a line in NDJSON). */
-export function recordKey(position: { readonly position: number; readonly index?: number }): number {
-  return position.index ?? position.position;
+export function recordKey(line: number, index: number | undefined): number {
+  return index ?? line;
 }
 
 /** Rejections a holder let go of, to be read again from the file: from `first` to `last` ({@link recordKey}). */
@@ -56,7 +56,7 @@ export class HeldRejections {
     }
     const overBudget = this.rawBytes + rejection.raw.length > HELD_RAW_BUDGET;
     if (this.canReadAgain && (this.dropped !== undefined || overBudget || this.held.length >= MOST_HELD)) {
-      const key = recordKey(rejection);
+      const key = recordKey(rejection.position, rejection.index);
       const { first = key, count = 0, line = rejection.position } = this.dropped ?? {};
       this.dropped = { first, last: key, count: count + 1, line };
       return;

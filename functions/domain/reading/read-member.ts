@@ -67,9 +67,9 @@ export async function readMember(
   const summary = emptySummary(file, options);
   let scanner: FormatScanner | undefined =
     options.format === 'auto' ? undefined : scannerFor(FORMATS[options.format]);
+  const { reopen } = options;
   // Rejections wait until the file shows it is an export (JSON at all; in a ZIP, an object of a format), so a
   // text file gives one clear error, and a manifest inside an archive nothing, instead of a rejection a line.
-  const { reopen } = options;
   const held = new HeldRejections(sink, reopen !== undefined);
   // The last record read whole: where a break in the bytes is said to be.
   let lastLine = 0;

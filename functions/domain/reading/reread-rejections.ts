@@ -29,10 +29,7 @@ export async function rereadRejections(
       if (member.name !== file) continue;
       for await (const batch of readRecords(member.bytes)) {
         for (const record of batch.records) {
-          const key = recordKey({
-            position: record.line,
-            ...(record.index !== undefined && { index: record.index }),
-          });
+          const key = recordKey(record.line, record.index);
           if (key < dropped.first || record.cut !== undefined) continue;
           if (key > dropped.last || found === dropped.count) break members;
           const rejection = rejectionOf(record);
