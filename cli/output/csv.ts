@@ -20,7 +20,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
   ['campaignSource', (view) => text(view.campaign?.source)],
   ['campaignMedium', (view) => text(view.campaign?.medium)],
   ['campaignName', (view) => text(view.campaign?.name)],
-  ['anonymousIds', (view) => view.anonymousIds.join(' ')],
+  // A JSON array: ids may hold spaces or commas, so no separator would tell `a b`,`c` from `a`,`b c`.
+  ['anonymousIds', (view) => (view.anonymousIds.length === 0 ? '' : JSON.stringify(view.anonymousIds))],
   ['deviceType', (view) => text(view.device?.type)],
   ['browser', (view) => text(view.device?.browser)],
   ['firstEvent', (view) => view.firstEvent],

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell } from '../../../cli/output/csv.js';
+import { csvCell, csvHeader, csvRow } from '../../../cli/output/csv.js';
 import { escapeControl } from '../../../cli/terminal-text.js';
+import { toSessionView } from '../../../functions/domain/views/session-view.js';
 
 /** Every cell through the whole escaping, as before the fast path for plain cells. */
 function escapedCell(value: string): string {
@@ -84,5 +85,39 @@ describe('csvCell', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+describe('csvRow', () => {
+  const T0 = Date.UTC(2024, 0, 1);
+  const anonymousIdsCell = (anonymousIds: string[]) => {
+    const view = toSessionView({
+      userId: 'u',
+      sessionId: 'x',
+      sessionNumber: 1,
+      startedAt: T0,
+      endedAt: T0,
+      eventCount: 1,
+      pageViews: 0,
+      entryPage: null,
+      exitPage: null,
+      campaign: null,
+      anonymousIds,
+      bounce: true,
+      device: null,
+      firstEvent: 'a',
+      lastEvent: 'a',
+    });
+    const column = csvHeader().trim().split(',').indexOf('anonymousIds');
+    const cells = csvRow(view)
+      .trim()
+      .match(/("(?:[^"]|"")*"|[^,]*)(,|$)/g) as string[];
+    return cells[column]?.replace(/,$/, '');
+  };
+
+  it('writes anonymousIds as a JSON array, so ids holding spaces or commas stay told apart', () => {
+    const cells = [['a b', 'c'], ['a', 'b c'], ['a', 'b', 'c'], ['a,b']].map(anonymousIdsCell);
+    expect(cells).toEqual(['"[""a b"",""c""]"', '"[""a"",""b c""]"', '"[""a"",""b"",""c""]"', '"[""a,b""]"']);
+    expect(anonymousIdsCell([])).toBe('');
   });
 });

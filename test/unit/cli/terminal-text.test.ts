@@ -67,9 +67,33 @@ describe('escapeControl', () => {
     );
   });
 
+  it.each([
+    ['\u200c', '\\u200c'],
+    ['\u200d', '\\u200d'],
+    ['\u034f', '\\u034f'],
+    ['\ufe00', '\\ufe00'],
+    ['\ufe0f', '\\ufe0f'],
+    ['\u180b', '\\u180b'],
+    ['\u17b4', '\\u17b4'],
+    ['\ufff9', '\\ufff9'],
+    ['\u115f', '\\u115f'],
+    ['\u2065', '\\u2065'],
+    ['\u{e0001}', '\\u{e0001}'],
+    ['\u{e0061}', '\\u{e0061}'],
+    ['\u{1bca0}', '\\u{1bca0}'],
+  ])(
+    'shows a default-ignorable %j after an id as an escape, so the id does not look like another',
+    (char, shown) => {
+      expect(escapeControl(`admin${char}`)).toBe(`admin${shown}`);
+      expect(escapeControl(`adm${char}in`)).toBe(`adm${shown}in`);
+    },
+  );
+
   it('leaves printable text alone, non-ASCII, emoji sequences and joiners of scripts included', () => {
     expect(escapeControl('Zoë 😀 €5 \u00a0')).toBe('Zoë 😀 €5 \u00a0');
     expect(escapeControl('👩‍👩‍👧 🇫🇷 می‌خواهم')).toBe('👩‍👩‍👧 🇫🇷 می‌خواهم');
+    // Emoji with presentation selectors and skin tones, a ZWJ after a selector, Devanagari with a ZWJ.
+    expect(escapeControl('❤️ ❤️‍🔥 👍🏽 👨🏽‍💻 क्‍ष')).toBe('❤️ ❤️‍🔥 👍🏽 👨🏽‍💻 क्‍ष');
   });
 });
 
