@@ -141,8 +141,9 @@ export function makeUser(
       campaign:
         i % 3 === 0
           ? {
-              // A right-to-left override in the hostile session's source, which must reverse only itself.
-              source: options.hostile === true && i === 0 ? 'news\u202e' : 'newsletter',
+              // A right-to-left override in the hostile session's source, which must reverse only itself,
+              // after an isolate closer it never opened, which would end the viewer's isolate around it.
+              source: options.hostile === true && i === 0 ? 'news\u2069\u202e' : 'newsletter',
               medium: 'email',
               name: `spring-${i}`,
               term: null,
@@ -150,7 +151,11 @@ export function makeUser(
             }
           : null,
       anonymousIds: ['anon-7'],
-      device: { type: 'mobile', os: 'iOS', browser: 'Safari' },
+      device: {
+        type: options.hostile === true && i === 0 ? '\u202eevil' : 'mobile',
+        os: 'iOS',
+        browser: 'Safari',
+      },
       firstEvent: 'identify',
       lastEvent: eventCount === 1 ? 'identify' : 'Clicked',
     };

@@ -42,6 +42,29 @@ describe('session viewer in Chromium', () => {
     expectCleanRun(unknown, 1);
     await unknown.page.close();
 
+    // An id from a crafted link that closes the isolate around it, then overrides: it reverses only itself.
+    const crafted = await open(userUrl('ghost\u2069\u202e'));
+    const notice = crafted.page.locator('[data-state="empty"]');
+    await expect(notice.locator('code').textContent()).resolves.toBe('ghost\u202e\u202c');
+    const knownReadsLeftToRight = await notice.evaluate((element) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const at = (node.textContent ?? '').indexOf('known');
+        if (at === -1) continue;
+        const x = (offset: number) => {
+          const range = document.createRange();
+          range.setStart(node, offset);
+          range.setEnd(node, offset + 1);
+          return range.getBoundingClientRect().left;
+        };
+        return x(at) < x(at + 2);
+      }
+      return false;
+    });
+    expect(knownReadsLeftToRight).toBe(true);
+    expectCleanRun(crafted, 1);
+    await crafted.page.close();
+
     const empty = await open(userUrl('newbie'));
     await expect(empty.page.locator('[data-state="empty"]').textContent()).resolves.toBe(
       'This user has no sessions yet.',
@@ -59,7 +82,7 @@ describe('session viewer in Chromium', () => {
 
     const missing = await open(userUrl('alice', '20000101T000000000Z'));
     await expect(missing.page.locator('#session-panel [data-state="error"]').textContent()).resolves.toBe(
-      'This user has no session 20000101T000000000Z.',
+      'This user has no session \u206820000101T000000000Z\u2069.',
     );
     expectCleanRun(missing, 1);
     await missing.page.close();

@@ -21,11 +21,17 @@ describe('session viewer in Chromium', () => {
     await page.locator(`[data-session-id="${first.sessionId}"]`).click();
     await page.locator(`.panel-body[data-open-session-id="${first.sessionId}"]`).waitFor();
     const campaign = page.locator('.attributes dd', { hasText: 'medium' });
+    // The closer the value never opened is left out, and its override closed at its end.
     await expect(campaign.textContent()).resolves.toBe(
-      'source: \u2068news\u202e\u2069 · medium: \u2068email\u2069 · name: \u2068spring-0\u2069',
+      'source: \u2068news\u202e\u202c\u2069 · medium: \u2068email\u2069 · name: \u2068spring-0\u2069',
     );
-    // Laid out left to right after the value: the "m" of "medium" left of its "d", as without the override.
-    const reads = await campaign.evaluate((element) => {
+    const device = page.locator('.attributes dd', { hasText: 'Safari' });
+    await expect(device.textContent()).resolves.toBe(
+      '\u2068\u202eevil\u202c\u2069 · \u2068iOS\u2069 · \u2068Safari\u2069',
+    );
+    // Laid out left to right after each value: the first letter of a word left of its third, as without
+    // the override.
+    const readsLeftToRight = (element: Element, word: string) => {
       const node = element.firstChild as Text;
       const x = (offset: number) => {
         const range = document.createRange();
@@ -33,10 +39,11 @@ describe('session viewer in Chromium', () => {
         range.setEnd(node, offset + 1);
         return range.getBoundingClientRect().left;
       };
-      const at = (node.textContent ?? '').indexOf('medium');
-      return { m: x(at), d: x(at + 2) };
-    });
-    expect(reads.m).toBeLessThan(reads.d);
+      const at = (node.textContent ?? '').indexOf(word);
+      return x(at) < x(at + 2);
+    };
+    await expect(campaign.evaluate(readsLeftToRight, 'medium')).resolves.toBe(true);
+    await expect(device.evaluate(readsLeftToRight, 'Safari')).resolves.toBe(true);
     const cell = page.locator('.session-table td.text').first();
     await expect(cell.evaluate((element) => getComputedStyle(element).unicodeBidi)).resolves.toBe('isolate');
     expectCleanRun(tracked);
@@ -63,7 +70,7 @@ describe('session viewer in Chromium', () => {
     for (const expected of [
       'Product 1',
       'https://shop.example/p/1',
-      'mobile · iOS · Safari',
+      '\u2068mobile\u2069 · \u2068iOS\u2069 · \u2068Safari\u2069',
       'anon-7',
       'No',
     ]) {

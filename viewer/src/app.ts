@@ -234,7 +234,7 @@ export class ViewerApp {
       });
       return button;
     };
-    const heading = h('h2', { id: 'session-heading' }, `Session ${sessionId}`);
+    const heading = h('h2', { id: 'session-heading' }, `Session ${isolated(sessionId)}`);
     user.panel.hidden = false;
     user.panel.setAttribute('aria-busy', 'true');
     user.panel.replaceChildren(
@@ -246,7 +246,9 @@ export class ViewerApp {
       const session = await this.client.getSession(user.summary.userId, sessionId, request.signal);
       if (request.signal.aborted) return;
       heading.textContent =
-        session.sessionNumber === null ? `Session ${sessionId}` : `Session ${session.sessionNumber}`;
+        session.sessionNumber === null
+          ? `Session ${isolated(sessionId)}`
+          : `Session ${session.sessionNumber}`;
       user.panel.replaceChildren(
         h('div', { class: 'panel-head' }, heading, close),
         h(
@@ -261,10 +263,10 @@ export class ViewerApp {
       if (isAbort(error) || request.signal.aborted) return;
       const notice =
         error instanceof ApiError && error.status === 404
-          ? this.notice('error', `This user has no session ${sessionId}.`)
+          ? this.notice('error', `This user has no session ${isolated(sessionId)}.`)
           : this.notice(
               'error',
-              `Could not load session ${sessionId}. ${errorText(error)} `,
+              `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
               mayRetry(error) ? retry() : null,
             );
       user.panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), notice);

@@ -2,19 +2,26 @@
 // The only way the viewer builds DOM: text goes in through text nodes and attributes through setAttribute,
 // never through innerHTML, because every string the API returns is user-controlled.
 
+import { bidiBalanced } from './format.js';
+
 type Child = Node | string | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | null | undefined>;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** Attributes a person reads (a tooltip, a label): their text is shown like an element's. */
+const SHOWN_ATTRIBUTES = new Set(['title', 'aria-label']);
+
 function apply(element: Element, attributes: Attributes, children: readonly Child[]): void {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
-    element.setAttribute(name, value === true ? '' : String(value));
+    const text = value === true ? '' : String(value);
+    element.setAttribute(name, SHOWN_ATTRIBUTES.has(name) ? bidiBalanced(text) : text);
   }
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    element.append(child);
+    // Text from the data may close the isolate app.css puts around it (see bidiBalanced).
+    element.append(typeof child === 'string' ? bidiBalanced(child) : child);
   }
 }
 

@@ -11,7 +11,44 @@ const pad = (value: number, width = 2) => String(value).padStart(width, '0');
  * cannot reverse the words after it. Elements holding a value alone are isolated by app.css instead.
  */
 export function isolated(text: string): string {
-  return `\u2068${text}\u2069`;
+  return `\u2068${bidiBalanced(text)}\u2069`;
+}
+
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
+const EMBEDDING_OPENERS = new Set(['\u202a', '\u202b', '\u202d', '\u202e']);
+
+/**
+ * The text with its own bidirectional controls balanced, so that it cannot reach past itself: an isolate
+ * closer (U+2069) or embedding closer (U+202C) it did not open is left out, since it would close the isolate
+ * the viewer (or app.css) puts around the value and let an override reverse the viewer's words after it;
+ * isolates and embeddings it leaves open are closed at its end. A value's own override still reverses that
+ * value, as sent.
+ */
+export function bidiBalanced(text: string): string {
+  if (!BIDI_CONTROLS.test(text)) return text;
+  // Per isolate level (the value itself first), how many embeddings are open in it.
+  const embeddings: number[] = [0];
+  let balanced = '';
+  for (const char of text) {
+    if (ISOLATE_OPENERS.has(char)) {
+      embeddings.push(0);
+    } else if (char === '\u2069') {
+      if (embeddings.length === 1) continue;
+      embeddings.pop();
+    } else if (EMBEDDING_OPENERS.has(char)) {
+      embeddings[embeddings.length - 1] = (embeddings.at(-1) as number) + 1;
+    } else if (char === '\u202c') {
+      if (embeddings.at(-1) === 0) continue;
+      embeddings[embeddings.length - 1] = (embeddings.at(-1) as number) - 1;
+    }
+    balanced += char;
+  }
+  for (let level = embeddings.length - 1; level >= 0; level--) {
+    balanced += '\u202c'.repeat(embeddings[level] as number);
+    if (level > 0) balanced += '\u2069';
+  }
+  return balanced;
 }
 
 export function formatCount(value: number): string {

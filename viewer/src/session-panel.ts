@@ -44,7 +44,7 @@ function campaignValue(campaign: Campaign | null): string {
 export function deviceValue(device: Device | null): string {
   if (device === null) return '—';
   const parts = [device.type, device.os, device.browser].filter((part) => part !== null);
-  return parts.length === 0 ? '—' : parts.join(' · ');
+  return parts.length === 0 ? '—' : parts.map(isolated).join(' · ');
 }
 
 function facts(entries: [string, Node | string][]): HTMLElement {

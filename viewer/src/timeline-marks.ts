@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { svg } from './dom.js';
+import { bidiBalanced } from './format.js';
 import type { SessionMark } from './timeline-layout.js';
 import { sessionLabel } from './timeline-parts.js';
 
@@ -44,7 +45,7 @@ export class TimelineMarks {
           { 'data-session-id': mark.sessionId, role: 'button', rx: 2 },
           svg('title', {}, label),
         );
-        rect.setAttribute('aria-label', label);
+        rect.setAttribute('aria-label', bidiBalanced(label));
         this.rects.set(mark.sessionId, rect);
         this.layer.append(rect);
       }

@@ -1,11 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  bidiBalanced,
   formatCount,
   formatDateTime,
   formatDuration,
   formatMinute,
   formatOffset,
   formatTimeOfDay,
+  isolated,
   plural,
 } from '../../../viewer/src/format.js';
 
@@ -61,5 +64,50 @@ describe('counts', () => {
     expect(plural(1, 'session')).toBe('1 session');
     expect(plural(2000, 'session')).toBe('2,000 sessions');
     expect(plural(0, 'page view')).toBe('0 page views');
+  });
+});
+
+describe('bidiBalanced', () => {
+  it.each([
+    ['plain text', 'abc', 'abc'],
+    ['an override, closed at the end', 'a\u202eb', 'a\u202eb\u202c'],
+    ['a closer it never opened, left out', 'a\u2069\u202eb', 'a\u202eb\u202c'],
+    ['an embedding closer it never opened, left out', 'a\u202cb', 'ab'],
+    [
+      'isolates left open, closed inside out',
+      '\u2067a\u202b\u2066b',
+      '\u2067a\u202b\u2066b\u2069\u202c\u2069',
+    ],
+    ['balanced controls, kept as sent', '\u2067a\u202eb\u202c\u2069c', '\u2067a\u202eb\u202c\u2069c'],
+    ["an isolate's closer ends the embeddings inside it", '\u2068\u202ea\u2069\u202c', '\u2068\u202ea\u2069'],
+  ])('%s', (_, text, balanced) => {
+    expect(bidiBalanced(text)).toBe(balanced);
+  });
+
+  it('keeps any text inside the isolate isolated() puts around it', () => {
+    const controls = fc.constantFrom(
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      'a',
+    );
+    fc.assert(
+      fc.property(fc.array(controls), (chars) => {
+        // Walking the result, the isolate opened first is closed only by the last character.
+        const shown = isolated(chars.join(''));
+        let depth = 0;
+        for (const [index, char] of [...shown].entries()) {
+          if (char === '\u2066' || char === '\u2067' || char === '\u2068') depth++;
+          if (char === '\u2069') depth--;
+          if (depth === 0) expect(index).toBe([...shown].length - 1);
+        }
+      }),
+    );
   });
 });
