@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputFormat } from '../../../contract/index.js';
+import { MOST_HELD } from '../../../functions/domain/reading/held-rejections.js';
 import { ingestObject } from '../../../functions/ingest/ingest-object.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { asExpectedSessions } from '../../helpers/session-expectations.js';
@@ -171,6 +172,29 @@ describe('ingestObject', () => {
     const run = await ingest('incoming/export.zip', archive);
 
     expect(run.writer.events('u').map((event) => event.name)).toEqual(['A']);
+  });
+
+  it('reads a long text again for the rejections it stopped holding once a line shows it is an export', async () => {
+    const garbage = Array.from({ length: MOST_HELD + 50 }, (_, index) => `not json ${index}`);
+    const text = `${garbage.join('\n')}\n${segmentLines([{ user: 'u', at: 0 }])}`;
+
+    const run = await ingest('incoming/a.ndjson', text);
+
+    expect(run.opens).toBe(2);
+    expect(run.stats.rejected).toBe(MOST_HELD + 50);
+    expect(run.report.written.map((line) => line.position)).toEqual(garbage.map((_, index) => index + 1));
+    expect(run.writer.events('u')).toHaveLength(1);
+  });
+
+  it('does not read again a long text none of whose lines is JSON', async () => {
+    const text = Array.from({ length: MOST_HELD + 50 }, (_, index) => `a,csv,line,${index}`).join('\n');
+
+    const run = await ingest('incoming/a.csv', text);
+
+    expect(run.opens).toBe(1);
+    expect(run.report.written).toEqual([
+      expect.objectContaining({ position: 0, reason: expect.stringContaining('no line is JSON') }),
+    ]);
   });
 
   it('writes rejections in file order, file errors last, and closes the report', async () => {
