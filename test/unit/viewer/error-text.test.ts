@@ -7,9 +7,9 @@ describe('errorText', () => {
     expect(errorText(new ApiError(400, 'invalid_cursor', 'cursor is not a valid cursor'))).toBe(
       'The API answered 400: \u2068cursor is not a valid cursor\u2069',
     );
-    // Right-to-left text in the message cannot reorder the words around it.
+    // Right-to-left text in the message cannot reorder the words around it: its override is closed inside.
     expect(errorText(new ApiError(404, 'not_found', 'no user \u202Eevil'))).toBe(
-      'The API answered 404: \u2068no user \u202Eevil\u2069',
+      'The API answered 404: \u2068no user \u202Eevil\u202C\u2069',
     );
   });
 
