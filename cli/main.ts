@@ -64,7 +64,8 @@ async function main(): Promise<number> {
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
     if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
     for (const file of failed) {
-      const brokePartway = file.error !== NOT_AN_EXPORT && file.records > 0;
+      // Read as an export before it broke: a file no line of which was JSON (in any encoding) was not.
+      const brokePartway = file.accepted + file.rejected > 0;
       const kept = brokePartway
         ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
         : file.error === NOT_AN_EXPORT

@@ -1,3 +1,4 @@
+import { type BinaryFormat, binaryFormatOf } from './binary-formats.js';
 import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
@@ -23,6 +24,8 @@ export interface ExportMember {
    * lines is JSON.
    */
   readonly wideEncoding?: WideEncodingGuess;
+  /** Set when the content starts like a binary format (zstd, Parquet…); like `wideEncoding`, for the error. */
+  readonly binaryFormat?: BinaryFormat;
 }
 
 export interface OpenExportOptions {
@@ -171,8 +174,10 @@ async function* openContent(
   }
 }
 
-/** The content without its UTF-8 byte-order mark, and the wide encoding it looks like, if any. */
-function textContent(content: PeekedBytes): Pick<ExportMember, 'bytes' | 'wideEncoding'> {
+/** The content without its UTF-8 byte-order mark, and the wide encoding or binary format it looks like. */
+function textContent(content: PeekedBytes): Pick<ExportMember, 'bytes' | 'wideEncoding' | 'binaryFormat'> {
+  const binaryFormat = binaryFormatOf(content.head);
+  if (binaryFormat !== undefined) return { bytes: content.bytes, binaryFormat };
   const sniffed = sniffTextEncoding(content.head);
   if (sniffed.encoding !== 'UTF-8') return { bytes: content.bytes, wideEncoding: sniffed };
   return {

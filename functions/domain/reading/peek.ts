@@ -110,3 +110,8 @@ export async function* skipBytes(
 export function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
 }
+
+/** Bytes as an error names them: `FF FE`. */
+export function hexBytes(bytes: readonly number[]): string {
+  return bytes.map((byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+}

@@ -51,8 +51,11 @@ function afterRecord(line: number, index: number | undefined): string {
   return `after element ${index} (which starts on line ${line})`;
 }
 
-/** Why a file none of whose lines is JSON is not an export: the encoding it seems to be in, if not UTF-8. */
-function notAnExport({ wideEncoding }: ExportMember): string {
+/** Why a file none of whose lines is JSON is not an export: the encoding or binary format it seems in. */
+function notAnExport({ wideEncoding, binaryFormat }: ExportMember): string {
+  if (binaryFormat !== undefined) {
+    return `file is ${binaryFormat.what} (magic bytes ${binaryFormat.magic}); exports are read as JSON text, plain, gzipped or in a ZIP archive`;
+  }
   if (wideEncoding === undefined) return NOT_AN_EXPORT;
   return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
 }
@@ -201,7 +204,10 @@ export async function readMember(
     if (skipped) {
       summary.skipped = NO_EVENTS;
       delete summary.error;
-    } else if (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined)) {
+    } else if (
+      !member.inZip &&
+      (summary.records > 0 || member.wideEncoding !== undefined || member.binaryFormat !== undefined)
+    ) {
       // Cut short too, its lines read are no more an export's than a whole file's would be.
       const why = notAnExport(member);
       summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;

@@ -1,4 +1,4 @@
-import { startsWith } from './peek.js';
+import { hexBytes, startsWith } from './peek.js';
 
 export type WideEncoding = 'UTF-16LE' | 'UTF-16BE' | 'UTF-32LE' | 'UTF-32BE';
 
@@ -24,9 +24,6 @@ const BYTE_ORDER_MARKS: ReadonlyArray<readonly [TextEncoding['encoding'], readon
   ['UTF-16BE', [0xfe, 0xff]],
 ];
 
-const hex = (bytes: readonly number[]) =>
-  bytes.map((byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ');
-
 /**
  * Tells UTF-8 from the wide encodings a spreadsheet or Windows tool may produce, by byte-order mark or,
  * without one, by where the NUL bytes fall: JSON text is mostly ASCII, which UTF-16 and UTF-32 pad with
@@ -36,7 +33,7 @@ export function sniffTextEncoding(head: Uint8Array): TextEncoding {
   for (const [encoding, mark] of BYTE_ORDER_MARKS) {
     if (!startsWith(head, mark)) continue;
     if (encoding === 'UTF-8') return { encoding, byteOrderMarkLength: mark.length };
-    return { encoding, evidence: `byte-order mark ${hex(mark)}` };
+    return { encoding, evidence: `byte-order mark ${hexBytes(mark)}` };
   }
   const wide = guessWideEncodingWithoutMark(head);
   if (wide) return { encoding: wide, evidence: 'no byte-order mark, but NUL bytes pad most characters' };

@@ -217,10 +217,19 @@ describe('sessionize inputs', () => {
     for (const format of ['table', 'json', 'csv']) {
       const run = await runCli(['--format', format, file], { cwd: dir });
       expect(run.stderr).toContain(`sessionize: ${file}: file is ${encoding} encoded (${evidence}`);
-      expect(run.stderr).toContain('exports must be UTF-8');
+      expect(run.stderr).toContain('exports must be UTF-8\n');
       expect(hasRawControl(run.rawStdout) || hasRawControl(run.rawStderr)).toBe(false);
       expect(run.code).toBe(1);
     }
+  });
+
+  it('names a zstd file by its magic bytes, with no word of events kept', async () => {
+    writeFileSync(path('export.jsonl.zst'), Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x0a, 0x91]));
+    const run = await runCli(['export.jsonl.zst'], { cwd: dir });
+    expect(run.stderr).toContain(
+      'sessionize: export.jsonl.zst: file is zstd-compressed (magic bytes 28 B5 2F FD); exports are read as JSON text, plain, gzipped or in a ZIP archive\n',
+    );
+    expect(run.code).toBe(1);
   });
 
   it("asks whether --input-format is right when it fits none of a file's records", async () => {

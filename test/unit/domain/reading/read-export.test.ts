@@ -383,6 +383,30 @@ describe('readExport', () => {
     },
   );
 
+  it.each([
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed', '28 B5 2F FD'],
+    ['Parquet', [0x50, 0x41, 0x52, 0x31], 'a Parquet file', '50 41 52 31'],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz-compressed', 'FD 37 7A 58 5A 00'],
+  ])('names a %s file by its magic bytes when none of its lines is JSON', async (_, magic, what, shown) => {
+    const bytes = Buffer.concat([
+      Buffer.from(magic),
+      Buffer.from([0x00, 0x91, 0x0a, 0xff, 0x7b, 0x0a, 0x03]),
+    ]);
+    const result = await read('export.bin', bytes);
+    expect(result.events).toEqual([]);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toBe(
+      `file is ${what} (magic bytes ${shown}); exports are read as JSON text, plain, gzipped or in a ZIP archive`,
+    );
+  });
+
+  it('reads a file whose first line only starts like a binary format when a line after it is an event', async () => {
+    const result = await read('a.ndjson', `BZh is not bzip2\n${event('m-1')}\n`);
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections.map(({ position }) => position)).toEqual([1]);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
   it('lets the first JSON object decide the format, not the lines before it', async () => {
     const posthog = JSON.stringify({ event: 'x', distinct_id: 'd-1', uuid: 'p-1', timestamp: AT });
     const result = await read('a.ndjson', ['garbage', '42', posthog, event('m-1')].join('\n'));
