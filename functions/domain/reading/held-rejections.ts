@@ -1,6 +1,9 @@
 import type { Rejection } from './rejection.js';
 
-/** Raw text kept for rejections still held back; past it, held rejections keep only their first characters. */
+/**
+ * Raw text held at most: past it, rejections are dropped to be read again, or, when the file cannot be read
+ * again, keep only their first characters.
+ */
 const HELD_RAW_BUDGET = 8 * 1024 * 1024;
 const CUT_RAW_TO = 1024;
 /** Rejections held in memory at most when they can be read again from the file instead. */
@@ -26,8 +29,8 @@ export interface DroppedRejections {
  * not grow with it. When the file can be read again, past {@link MOST_HELD} rejections or the raw budget the
  * holder keeps only which records it dropped; should the file turn out an export, the caller reads those
  * again ({@link toReadAgain}), hands each to {@link restore}, then calls {@link restored}; rejections added
- * meanwhile wait for them. When it cannot, every rejection is held, past the raw budget with only the start of its text (the
- * file itself still has them whole).
+ * meanwhile wait for them. When it cannot, every rejection is held, past the raw budget with only the start
+ * of its text (the file itself still has them whole).
  */
 export class HeldRejections {
   private held: Rejection[] | undefined = [];
