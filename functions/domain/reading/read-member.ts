@@ -15,7 +15,7 @@ import { HeldRejections } from './held-rejections.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-export.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
-import { type RejectionOf, rereadRejections } from './reread-rejections.js';
+import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
 import type { ScannedFields } from './scanned-fields.js';
 
 export const NOT_AN_EXPORT = 'no line is JSON';
@@ -40,8 +40,13 @@ export function emptySummary(file: string, options: ReadExportOptions): FileSumm
   };
 }
 
-function describeRootOf(fields: ScannedFields): string {
-  return describeRoot(JSON.parse(fields.text()));
+// The first reading and a reading again (rejectionOf below) word a rejection alike.
+function notJson(fields: ScannedFields): RecordRejection {
+  return { reason: fields.result.failureReason(), raw: fields.text() };
+}
+
+function notAnObject(fields: ScannedFields): RecordRejection {
+  return { reason: `not a JSON object (got ${describeRoot(JSON.parse(fields.text()))})`, raw: fields.text() };
 }
 
 /** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
@@ -84,7 +89,7 @@ export async function readMember(
   let structureError: string | undefined;
   /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
   let bytesBroke = false;
-  const reject = (line: number, index: number | undefined, reason: string, raw: string) => {
+  const reject = (line: number, index: number | undefined, { reason, raw }: RecordRejection) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
   };
@@ -94,7 +99,7 @@ export async function readMember(
     summary.records++;
     if (!member.inZip) held.release();
     if (!fields.rootIsObject) {
-      reject(record.line, index, `not a JSON object (got ${describeRootOf(fields)})`, fields.text());
+      reject(record.line, index, notAnObject(fields));
       return;
     }
     const detection = scanner?.detection ?? fields;
@@ -123,19 +128,16 @@ export async function readMember(
         const shown = recognisedFormats(detection);
         if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
       }
-      reject(record.line, index, outcome.reason, scanner.fields.text());
+      reject(record.line, index, { reason: outcome.reason, raw: scanner.fields.text() });
     }
   };
   /** A record's rejection as {@link readScanned} and the loop below give it, to read dropped ones again. */
   const rejectionOf: RejectionOf = (record) => {
     const fields = scanner?.fields ?? detectionFields();
     if (!fields.scan(record.bytes, record.start, record.end)) {
-      return record.index === undefined
-        ? { reason: fields.result.failureReason(), raw: fields.text() }
-        : undefined;
+      return record.index === undefined ? notJson(fields) : undefined;
     }
-    if (!fields.rootIsObject)
-      return { reason: `not a JSON object (got ${describeRootOf(fields)})`, raw: fields.text() };
+    if (!fields.rootIsObject) return notAnObject(fields);
     // Held rejections of objects all come after the first object, which chose the scanner.
     if (scanner === undefined) return undefined;
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
@@ -169,7 +171,7 @@ export async function readMember(
         }
         if (record.index === undefined) {
           summary.records++;
-          reject(record.line, undefined, fields.result.failureReason(), fields.text());
+          reject(record.line, undefined, notJson(fields));
           continue;
         }
         // An array element that is not JSON breaks the array: past it there is no telling elements apart. One

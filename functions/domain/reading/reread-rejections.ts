@@ -5,8 +5,14 @@ import { type DroppedRejections, recordKey } from './held-rejections.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
 
+/** A record's rejection: why, and its text. */
+export interface RecordRejection {
+  readonly reason: string;
+  readonly raw: string;
+}
+
 /** Why a record is rejected, and its text, as the first reading found; undefined for one that is not. */
-export type RejectionOf = (record: ByteRecord) => { reason: string; raw: string } | undefined;
+export type RejectionOf = (record: ByteRecord) => RecordRejection | undefined;
 
 /**
  * Reads again the rejections a holder dropped (held-rejections.ts) from the member `file` of an export,
