@@ -1,3 +1,5 @@
+import { UniqueNames } from '../functions/domain/reading/unique-names.js';
+
 /**
  * The files of one run by the name their events carry, and where to read each again (tie-breaks, rules 3
  * and 8, find a copy by its file's name and record). Two inputs can give one name: an input named like
@@ -5,6 +7,7 @@
  * then carry ` (2)`, ` (3)`… after it, so no copy is looked for in the wrong file.
  */
 export class RunFiles<Input> {
+  private readonly names = new UniqueNames();
   private readonly byRunName = new Map<string, { input: Input; file: string }>();
   private readonly runNames = new Map<Input, Map<string, string>>();
   // Consecutive events nearly always come from one file of one input.
@@ -21,8 +24,7 @@ export class RunFiles<Input> {
     }
     let runName = ofInput.get(file);
     if (runName === undefined) {
-      runName = file;
-      for (let ordinal = 2; this.byRunName.has(runName); ordinal++) runName = `${file} (${ordinal})`;
+      runName = this.names.unique(file);
       this.byRunName.set(runName, { input, file });
       ofInput.set(file, runName);
     }

@@ -3,6 +3,7 @@ import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
 import { ENCODING_SNIFF_BYTES, sniffTextEncoding, type WideEncodingGuess } from './text-encoding.js';
+import { UniqueNames } from './unique-names.js';
 import { isEmptyZip, isZip, readZipEntries } from './zip.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
@@ -95,7 +96,8 @@ async function* openArchive(
   context: ArchiveContext,
 ): AsyncGenerator<ExportMember> {
   const { maxMemberBytes, onIssue } = context;
-  const names = new MemberNames();
+  // A path an archive holds twice (ZIP allows it), or two decoding to one text, would name two members alike.
+  const names = new UniqueNames();
   for await (const entry of readZipEntries(archive, bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
     const member = names.unique(`${archive}!${entry.path}`);
     const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
@@ -119,22 +121,6 @@ async function* openArchive(
     } finally {
       await content.close();
     }
-  }
-}
-
-/**
- * Names each member of one archive once: a path the archive holds twice (ZIP allows it), or two paths that
- * decode to one text, would otherwise name two files alike, and a copy read again for a tie-break (rules 3
- * and 8) is found by its file's name. Later ones get ` (2)`, ` (3)`…, whatever is not taken yet.
- */
-class MemberNames {
-  private readonly taken = new Set<string>();
-
-  unique(name: string): string {
-    let unique = name;
-    for (let ordinal = 2; this.taken.has(unique); ordinal++) unique = `${name} (${ordinal})`;
-    this.taken.add(unique);
-    return unique;
   }
 }
 
