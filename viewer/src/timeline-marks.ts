@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { svg } from './dom.js';
-import { bidiBalanced } from './format.js';
 import type { SessionMark } from './timeline-layout.js';
 import { sessionLabel } from './timeline-parts.js';
 
@@ -42,10 +41,9 @@ export class TimelineMarks {
         const label = sessionLabel(sessionOf(mark.sessionId));
         rect = svg(
           'rect',
-          { 'data-session-id': mark.sessionId, role: 'button', rx: 2 },
+          { 'data-session-id': mark.sessionId, role: 'button', 'aria-label': label, rx: 2 },
           svg('title', {}, label),
         );
-        rect.setAttribute('aria-label', bidiBalanced(label));
         this.rects.set(mark.sessionId, rect);
         this.layer.append(rect);
       }
