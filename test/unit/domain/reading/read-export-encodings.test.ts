@@ -1,0 +1,76 @@
+// How a file that is not UTF-8 JSON text is told: UTF-16 or UTF-32 text and binary formats, which are read
+// like any file and only word the error of one none of whose lines is JSON.
+import { describe, expect, it } from 'vitest';
+import { event, ids, read } from './read-export-fixture.js';
+
+describe('readExport of a file that starts unlike UTF-8 JSON', () => {
+  it.each([
+    ['UTF-16LE', [0xff, 0xfe], 'utf16le', 'byte-order mark FF FE'],
+    ['UTF-16BE', [0xfe, 0xff], 'utf16be', 'byte-order mark FE FF'],
+    ['UTF-32LE', [0xff, 0xfe, 0x00, 0x00], 'utf32le', 'byte-order mark FF FE 00 00'],
+  ])(
+    'refuses a %s file, naming the encoding and its byte-order mark',
+    async (encoding, mark, codec, evidence) => {
+      const body = `${event('m-1')}\n`;
+      const bytes =
+        codec === 'utf16le'
+          ? Buffer.from(body, 'utf16le')
+          : codec === 'utf16be'
+            ? Buffer.from(body, 'utf16le').swap16()
+            : Buffer.from(Uint32Array.from([...body].map((char) => char.codePointAt(0) ?? 0)).buffer);
+      const result = await read('wide.ndjson', Buffer.concat([Buffer.from(mark), bytes]));
+      expect(result.events).toEqual([]);
+      expect(result.rejections).toEqual([]);
+      expect(result.summaries[0]?.error).toBe(
+        `file is ${encoding} encoded (${evidence}); exports must be UTF-8`,
+      );
+    },
+  );
+
+  it('names the encoding of a UTF-16 JSON array too, where its structure breaks', async () => {
+    const result = await read('wide.json', Buffer.from(`[${event('m-1')}]`, 'utf16le'));
+    expect(result.events).toEqual([]);
+    expect(result.summaries[0]?.error).toMatch(
+      /; file is UTF-16LE encoded \(no byte-order mark, but NUL bytes pad most characters\); exports must be UTF-8$/,
+    );
+  });
+
+  it.each([
+    ['a byte-order mark of UTF-16', Buffer.from([0xff, 0xfe])],
+    ['NUL-padded text', Buffer.from('x'.repeat(300), 'utf16le')],
+  ])(
+    'reads the JSON lines after a first line that starts like UTF-16 (%s): that line is a rejected event',
+    async (_, start) => {
+      const result = await read('mixed.ndjson', Buffer.concat([start, Buffer.from(`\n${event('m-1')}\n`)]));
+      expect(ids(result)).toEqual(['m:m-1']);
+      expect(result.rejections.map(({ position, reason }) => [position, reason])).toEqual([
+        [1, expect.stringMatching(/^invalid JSON: /)],
+      ]);
+      expect(result.summaries[0]?.error).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed', '28 B5 2F FD'],
+    ['Parquet', [0x50, 0x41, 0x52, 0x31], 'a Parquet file', '50 41 52 31'],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz-compressed', 'FD 37 7A 58 5A 00'],
+  ])('names a %s file by its magic bytes when none of its lines is JSON', async (_, magic, what, shown) => {
+    const bytes = Buffer.concat([
+      Buffer.from(magic),
+      Buffer.from([0x00, 0x91, 0x0a, 0xff, 0x7b, 0x0a, 0x03]),
+    ]);
+    const result = await read('export.bin', bytes);
+    expect(result.events).toEqual([]);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries[0]?.error).toBe(
+      `file is ${what} (magic bytes ${shown}); exports are read as JSON text, plain, gzipped or in a ZIP archive`,
+    );
+  });
+
+  it('reads a file whose first line only starts like a binary format when a line after it is an event', async () => {
+    const result = await read('a.ndjson', `BZh is not bzip2\n${event('m-1')}\n`);
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections.map(({ position }) => position)).toEqual([1]);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+});
