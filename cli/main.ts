@@ -114,13 +114,19 @@ async function main(): Promise<number> {
 }
 
 // An interrupted run exits through its exit hooks, which remove its temporary files (standard input
-// spooled, rows and rejections waiting for the output); 128 + the signal's number, as a shell reports it.
+// spooled, rows and rejections waiting for the output), then ends by the signal itself, which a shell reports
+// as 128 + its number. Not by process.exit's own end: that waits for Node's thread pool, which an open() of
+// a FIFO that no writer has opened never gives back.
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
   ['SIGHUP', 129],
 ] as const) {
-  process.once(signal, () => process.exit(code));
+  process.once(signal, () => {
+    // The last exit hook; this signal has no listener left, so it takes its default action.
+    process.once('exit', () => process.kill(process.pid, signal));
+    process.exit(code);
+  });
 }
 
 // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error.

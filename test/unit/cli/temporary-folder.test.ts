@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,10 @@ function manyRejections(): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function endOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
 }
 
 describe('the CLI and its temporary folder', () => {
@@ -67,14 +71,14 @@ describe('the CLI and its temporary folder', () => {
     expect(usable.stderr).not.toContain('temporary folder');
   });
 
-  it('removes its temporary files when interrupted, and exits as a shell reports a signal', async () => {
+  it('removes its temporary files when interrupted, and ends by the signal, as a shell expects', async () => {
     const spoolRoot = mkdtempSync(join(dir, 'spool-'));
     const child = spawn(process.execPath, [BIN, '--format', 'json', '-'], {
       cwd: REPO,
       env: { ...process.env, NODE_OPTIONS: '', TMPDIR: spoolRoot },
       stdio: ['pipe', 'ignore', 'ignore'],
     });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = endOf(child);
     // Standard input still open: the CLI is spooling it to a temporary folder.
     child.stdin.write(manyRejections().slice(0, 100_000));
     for (let waited = 0; readdirSync(spoolRoot).length === 0 && waited < 10_000; waited += 20) {
@@ -82,7 +86,27 @@ describe('the CLI and its temporary folder', () => {
     }
     expect(readdirSync(spoolRoot)).toHaveLength(1);
     child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
     expect(readdirSync(spoolRoot)).toEqual([]);
+  });
+
+  it('ends when interrupted while it waits for a FIFO that no writer has opened', async () => {
+    const fifo = join(dir, 'never-written.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [BIN, fifo], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = endOf(child);
+    // Time to start and block in the FIFO's open().
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    child.kill('SIGTERM');
+    const ended = await Promise.race([
+      exited,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000)),
+    ]);
+    if (ended === 'still running') child.kill('SIGKILL');
+    expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
   });
 });
