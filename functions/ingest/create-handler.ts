@@ -37,7 +37,10 @@ export interface IngestHandlerDeps extends ObjectIngestDeps {
 
 export interface IngestResult extends SQSBatchResponse {
   readonly outcomes: readonly ObjectOutcome[];
-  /** Why each message of `batchItemFailures` failed (Lambda ignores it; the local stack shows it). */
+  /**
+   * Why each message of `batchItemFailures` failed (the local stack shows it; the Lambda entry returns only
+   * `batchItemFailures`).
+   */
   readonly failureReasons: Readonly<Record<string, string>>;
 }
 
