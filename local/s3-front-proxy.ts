@@ -1,4 +1,5 @@
-// HTTP front for s3rver that makes aws-chunked uploads behave as on real S3 (see aws-chunked.ts).
+// HTTP front for s3rver that makes aws-chunked uploads behave as on real S3 (see aws-chunked.ts), and
+// refuses a key s3rver cannot store (s3rver-key-limits.ts) before s3rver fails on it.
 // Plain requests are streamed through untouched. An aws-chunked request is read completely, decoded and
 // verified first, and only then forwarded as an ordinary upload with an exact Content-Length: s3rver
 // writes request bodies straight to disk, so forwarding while decoding could leave a half-written
@@ -19,6 +20,7 @@ import {
   decodedRequestHeaders,
   isAwsChunkedRequest,
 } from './aws-chunked.js';
+import { unstorableKey } from './s3rver-key-limits.js';
 
 export interface FrontProxyOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -167,6 +169,12 @@ export async function startS3FrontProxy(options: FrontProxyOptions): Promise<Fro
 
   const server = createServer((req, res) => {
     const resource = (req.url ?? '/').split('?')[0] ?? '/';
+    const unstorable = unstorableKey(req.method, req.url);
+    if (unstorable !== undefined) {
+      req.resume();
+      sendS3Error(res, 400, 'KeyTooLongError', unstorable, resource);
+      return;
+    }
     if (!isAwsChunkedRequest(req.headers)) {
       forward(req, res, req.headers, req);
       return;

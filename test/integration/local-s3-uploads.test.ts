@@ -222,4 +222,33 @@ describe('local S3 (s3rver behind the aws-chunked front)', () => {
     expect(record.eventName).toBe('ObjectCreated:CompleteMultipartUpload');
     expect(record.s3.object.size).toBe(body.length);
   });
+
+  it.each([
+    [
+      'a last segment whose s3rver file names pass 255 bytes (a bare 500 before)',
+      `incoming/${'d'.repeat(236)}`,
+    ],
+    ['a last segment over 255 bytes (crashed s3rver before)', `incoming/${'é'.repeat(150)}.ndjson`],
+    ['a folder name over 255 bytes', `incoming/${'f'.repeat(256)}/a.ndjson`],
+    ['an upload whose report would not fit (its last segment over 187 bytes)', `incoming/${'r'.repeat(188)}`],
+  ])('refuses a key S3 takes but s3rver cannot store, %s, and keeps serving', async (_label, key) => {
+    const error = await client
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x\n' }))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'KeyTooLongError' });
+    expect((error as Error).message).toMatch(/at most \d+ bytes locally/);
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/after-long-key.ndjson', Body: 'ok' }),
+    );
+    expect((await getBytes(client, 'incoming/after-long-key.ndjson')).bytes.toString()).toBe('ok');
+  });
+
+  it.each([
+    ['an upload', `incoming/${'g'.repeat(255)}/${'h'.repeat(187)}`],
+    // The longest report name such an upload gets: its key, a multipart ETag and the suffix.
+    ['its report', `rejected/incoming/${'g'.repeat(255)}/${'h'.repeat(187)}.${'e'.repeat(32)}-10000.ndjson`],
+  ])('stores %s whose segments fit the local limits', async (_label, key) => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'fits' }));
+    expect((await getBytes(client, key)).bytes.toString()).toBe('fits');
+  });
 });
