@@ -194,13 +194,18 @@ export async function sessionizeInputs(
             progress();
           },
           rejected: (rejection) => {
-            rejected.add(rejection);
+            // Named as the file's events are: an input named like another's member has its own name.
+            const file = runFiles.nameOf(input, rejection.file);
+            rejected.add(file === rejection.file ? rejection : { ...rejection, file });
             progress();
           },
         },
       ),
     );
-    files.push(...summaries);
+    for (const summary of summaries) {
+      const file = runFiles.nameOf(input, summary.file);
+      files.push(file === summary.file ? summary : { ...summary, file });
+    }
   }
   const sessions: SessionSummary[] = [];
   const take =

@@ -166,6 +166,19 @@ describe('sessionizeInputs reading an input again for a tie-break', () => {
     },
   );
 
+  it("names the rejections and files of an input named like another's member apart, as its events", async () => {
+    const archive = zipWithDataDescriptors([{ path: 'm.ndjson', content: Buffer.from(`${other}\nBAD1\n`) }]);
+    const result = await sessionizeInputs(
+      [inputOf('x.zip', archive), inputOf('x.zip!m.ndjson', Buffer.from(`${other}\nBAD2\n`))],
+      options,
+    );
+    expect(result.files.map((file) => file.file)).toEqual(['x.zip!m.ndjson', 'x.zip!m.ndjson (2)']);
+    expect([...result.rejected].map((rejection) => [rejection.file, rejection.raw])).toEqual([
+      ['x.zip!m.ndjson', 'BAD1'],
+      ['x.zip!m.ndjson (2)', 'BAD2'],
+    ]);
+  });
+
   it.each([
     ['its records are gone', `${copy('Zeta')}\n`, 'changing.ndjson: record 2 is gone'],
     [
