@@ -29,6 +29,8 @@ export interface BatchOptions {
   readonly maxMemberBytes?: number;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
+  /** Called once every input is read, before any session is cut: what each file gave, and which broke. */
+  readonly onFilesRead?: (files: readonly FileSummary[]) => void;
   /**
    * Takes each user's sessions as they are cut (users in code-unit order) instead of the result holding them
    * all, so output can stream; a returned promise holds the next user back (backpressure).
@@ -207,6 +209,7 @@ export async function sessionizeInputs(
       files.push(file === summary.file ? summary : { ...summary, file });
     }
   }
+  options.onFilesRead?.(files);
   const sessions: SessionSummary[] = [];
   const take =
     options.onSessions ??

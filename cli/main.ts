@@ -1,5 +1,5 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
-import { NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
+import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
 import { InputChangedError, sessionizeInputs, unreadable } from './batch.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
@@ -26,6 +26,31 @@ function progressLine() {
   };
 }
 
+/**
+ * The files that could not be read, known once every input was read (before any output), and whether stderr
+ * has named them: a reader that closes the pipe early (`| head`) cuts the output short, not the news of a
+ * file that was not read, nor the exit status that says so.
+ */
+let readFailures: readonly FileSummary[] = [];
+let failuresSaid = false;
+
+/** Names each file that could not be read on stderr, with why. */
+function reportFailures(failed: readonly FileSummary[]): void {
+  failuresSaid = true;
+  for (const file of failed) {
+    // Read as an export before it broke: a file no line of which was JSON (in any encoding) was not.
+    const brokePartway = file.accepted + file.rejected > 0;
+    const kept = brokePartway
+      ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
+      : file.error === NOT_AN_EXPORT
+        ? ' (an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither)'
+        : '';
+    process.stderr.write(
+      `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
   if (parsed.kind === 'help') {
@@ -45,12 +70,16 @@ async function main(): Promise<number> {
   const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
   try {
     prepared = await prepareInputs(options.files, process.stdin);
+    const problems = prepared.problems.map(({ file, reason }) => unreadable(file, reason));
     const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {
       rules: options.rules,
       inputFormat: options.inputFormat,
       browserOf: createBrowserOf(),
       ...(process.stderr.isTTY === true && { onProgress: progress.update }),
+      onFilesRead: (files) => {
+        readFailures = [...files, ...problems].filter((file) => file.error !== undefined);
+      },
       onSessions: (sessions) => {
         progress.end();
         for (const session of sessions) unseenReportUsers.delete(session.userId);
@@ -59,22 +88,11 @@ async function main(): Promise<number> {
       },
     });
     progress.end();
-    result.files.push(...prepared.problems.map(({ file, reason }) => unreadable(file, reason)));
+    result.files.push(...problems);
     const failed = result.files.filter((file) => file.error !== undefined);
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
     if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
-    for (const file of failed) {
-      // Read as an export before it broke: a file no line of which was JSON (in any encoding) was not.
-      const brokePartway = file.accepted + file.rejected > 0;
-      const kept = brokePartway
-        ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
-        : file.error === NOT_AN_EXPORT
-          ? ' (an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither)'
-          : '';
-      process.stderr.write(
-        `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,
-      );
-    }
+    reportFailures(failed);
     if (unseenReportUsers.size > 0) {
       const ids = [...unseenReportUsers].map((id) => escapeControl(JSON.stringify(id))).join(', ');
       process.stderr.write(
@@ -129,9 +147,13 @@ for (const [signal, code] of [
   });
 }
 
-// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error.
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error;
+// a file that could not be read still is one.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
+  if (error.code === 'EPIPE') {
+    if (!failuresSaid) reportFailures(readFailures);
+    process.exit(readFailures.length > 0 ? 1 : 0);
+  }
   // A full disk or a closed device: say so, without a stack trace.
   process.stderr.write(`sessionize: cannot write the output: ${escapeControl(error.message)}\n`);
   process.exit(1);

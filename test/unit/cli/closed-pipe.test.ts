@@ -46,4 +46,25 @@ describe('sessionize | head', () => {
       expect(code).toBe(0);
     },
   );
+
+  it.each(['csv', 'json', 'table'])(
+    'still names a file it could not read, and exits 1, when its reader closes the pipe early (%s)',
+    async (format) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, '--format', format, 'missing.ndjson', 'many-users.ndjson'],
+        { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+
+      expect(stderr).toContain('sessionize: missing.ndjson: no such file\n');
+      expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+      expect(code).toBe(1);
+    },
+  );
 });
