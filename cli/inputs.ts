@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, fstatSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,14 @@ export async function prepareInputs(
   let stdinPath: string | undefined;
   for (const name of names) {
     if (name === STDIN_NAME) {
+      // Node reads a directory given as standard input (`- < dir`) as an empty stream.
+      if (stdin === process.stdin && fstatSync(0).isDirectory()) {
+        problems.push({
+          file: STDIN_NAME,
+          reason: 'is a directory; give its path instead of redirecting it',
+        });
+        continue;
+      }
       stdinPath ??= await spool(stdin, 'stdin');
       inputs.push(fileInput(STDIN_NAME, stdinPath));
       continue;

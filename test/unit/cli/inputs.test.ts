@@ -118,6 +118,24 @@ describe('sessionize inputs', () => {
     }
   });
 
+  it('says standard input is a directory when one is redirected to it, and reads the other files', () => {
+    const folder = openSync(path('exports'), 'r');
+    try {
+      const run = spawnSync(process.execPath, [BIN, '-', path('good.ndjson')], {
+        stdio: [folder, 'pipe', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      expect(run.stderr).toContain(
+        'sessionize: -: is a directory; give its path instead of redirecting it\n',
+      );
+      expect(run.stdout).toContain('1 session of 1 user');
+      expect(run.status).toBe(1);
+    } finally {
+      closeSync(folder);
+    }
+  });
+
   it('says an empty directory holds no files, not EISDIR, and reads the other files', async () => {
     const run = await runCli(['exports', 'good.ndjson'], { cwd: dir });
     expect(run.stderr).toContain('sessionize: exports: is a directory with no files in it');
