@@ -6,7 +6,7 @@ import {
   minutesInput,
   type SessionRules,
 } from '../functions/domain/rules/session-rules.js';
-import { MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
+import { gapsByPlatformSchema, MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -79,8 +79,14 @@ const platformGaps = z.string().transform((text, ctx) => {
     }
     gaps.set(key, parsed.data);
   }
-  // Own keys, `__proto__` included: assigning into an object literal would drop that one.
-  return Object.fromEntries(gaps);
+  // Lowercased above for the command line's ease, then checked as the stage config and the local stack check
+  // theirs (at most 1,024 characters); own keys, `__proto__` included.
+  const checked = z.safeParse(gapsByPlatformSchema, Object.fromEntries(gaps));
+  if (!checked.success) {
+    ctx.addIssue({ code: 'custom', message: `--gap-by-platform: ${checked.error.issues[0]?.message}` });
+    return z.NEVER;
+  }
+  return checked.data;
 });
 
 const optionsSchema = z

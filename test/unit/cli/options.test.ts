@@ -132,6 +132,10 @@ describe('parseCommandLine', () => {
     [['--gap-by-platform', 'ios=-5', 'a'], '--gap-by-platform ios must be 0 or more'],
     [['--gap-by-platform', 'ios=5,IOS=7', 'a'], '--gap-by-platform names "ios" twice'],
     [
+      ['--gap-by-platform', `${'p'.repeat(1025)}=5`, 'a'],
+      '--gap-by-platform: platform names must be at most 1024 characters',
+    ],
+    [
       ['--input-format', 'csv', 'a'],
       '--input-format must be one of auto, segment, amplitude, mixpanel, posthog',
     ],
