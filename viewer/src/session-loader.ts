@@ -64,7 +64,9 @@ export class SessionLoader {
     this.query = { ...EVERYTHING, frontier: EVERYTHING.to, cursor: undefined };
     this.running = true;
     try {
-      await this.fetchPage(this.query);
+      // A page may come back empty with a cursor (the API stops at its read budget): go on to the first session.
+      do await this.fetchPage(this.query);
+      while (this.query !== null && this.byId.size === 0);
     } finally {
       this.running = false;
     }
@@ -140,9 +142,10 @@ export class SessionLoader {
     }
     this.sortedCache = null;
     const oldest = page.sessions.reduce((min, session) => Math.min(min, session.startedAt), query.frontier);
-    // A cursor that does not move would loop forever; take it as the end rather than trust it.
-    const reachedEnd =
-      page.nextCursor === null || page.sessions.length === 0 || page.nextCursor === query.cursor;
+    // A cursor that does not move would loop forever; take it as the end rather than trust it. An empty page
+    // with a new cursor is not the end: the API stops a page at its read budget, even before any session
+    // (docs/api.md, "Paging"), and the sessions before the cursor are still to come.
+    const reachedEnd = page.nextCursor === null || page.nextCursor === query.cursor;
     const coveredFrom = reachedEnd ? query.from : oldest;
     this.covered = addRange(this.covered, { from: coveredFrom, to: query.to });
     query.frontier = coveredFrom;

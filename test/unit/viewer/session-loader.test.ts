@@ -30,7 +30,10 @@ function sessionAt(index: number): Session {
 }
 
 /** The API's list semantics over an in-memory history: filters on start, cursors are offsets. */
-function fakeClient(sessions: readonly Session[], options: { failOnCall?: number } = {}) {
+function fakeClient(
+  sessions: readonly Session[],
+  options: { failOnCall?: number; emptyFirstPages?: boolean } = {},
+) {
   const queries: SessionQuery[] = [];
   const client: ApiClient = {
     getUser: async () => {
@@ -42,6 +45,9 @@ function fakeClient(sessions: readonly Session[], options: { failOnCall?: number
     listSessions: async (userId, query) => {
       queries.push(query);
       if (queries.length === options.failOnCall) throw new ApiError(500, 'internal_error', 'Internal error');
+      // The API may stop a page at its read budget before any session and hand back a cursor (docs/api.md).
+      if (options.emptyFirstPages && query.cursor === undefined)
+        return { userId, sessions: [], nextCursor: '0' };
       const matching = sessions.filter(
         (s) =>
           (query.from === undefined || s.startedAt >= query.from) &&
@@ -146,5 +152,16 @@ describe('SessionLoader', () => {
     await settled(loader);
     expect(loader.error).toBeNull();
     expect(loader.sessions).toHaveLength(2000);
+  });
+
+  it('goes on after a page that came back empty with a cursor, for the newest page and a far range', async () => {
+    const { client, queries } = fakeClient(HISTORY, { emptyFirstPages: true });
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    expect(loader.sessions).toHaveLength(PAGE_SIZE);
+    loader.want({ from: (HISTORY[10] as Session).startedAt, to: (HISTORY[20] as Session).startedAt });
+    await settled(loader);
+    expect(loader.sessions.filter((s) => s.sessionNumber !== null && s.sessionNumber <= 30)).toHaveLength(11);
+    expect(queries.filter((query) => query.cursor === '0')).toHaveLength(2);
   });
 });
