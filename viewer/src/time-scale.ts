@@ -103,7 +103,10 @@ const STEPS: readonly Step[] = [
   { kind: 'fixed', ms: DAY },
   { kind: 'fixed', ms: 2 * DAY },
   { kind: 'fixed', ms: 7 * DAY, offset: MONDAY_OFFSET },
-  ...[1, 3, 6, 12, 24, 60, 120, 240, 600, 1200].map((months): Step => ({ kind: 'months', months })),
+  // Up to five millennia: rule 1's years 0000 to 9999 fit two ticks (a .NET DateTime.MinValue beside today).
+  ...[1, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12_000, 24_000, 60_000].map(
+    (months): Step => ({ kind: 'months', months }),
+  ),
 ];
 
 const APPROXIMATE_MONTH = 30.44 * DAY;

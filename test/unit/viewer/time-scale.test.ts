@@ -154,4 +154,17 @@ describe('timeTicks', () => {
       }
     }
   });
+
+  it('never returns more ticks than asked for over the longest history, years 0000 to 9999', () => {
+    for (const window of [
+      { start: FIRST_INSTANT, end: END_OF_TIME },
+      { start: Date.UTC(2000, 0, 1) - 2023 * YEAR, end: Date.UTC(2025, 0, 1) },
+    ]) {
+      for (const maxTicks of [2, 4, 14]) {
+        const ticks = timeTicks(window, maxTicks);
+        expect(ticks.length).toBeGreaterThan(0);
+        expect(ticks.length).toBeLessThanOrEqual(maxTicks + 1);
+      }
+    }
+  });
 });
