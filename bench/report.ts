@@ -19,7 +19,7 @@ import { targetsSection } from './report-targets.js';
 
 export { shortCount } from './report-format.js';
 export * from './report-model.js';
-export { type TargetLine, targetLines } from './report-targets.js';
+export { targetLines } from './report-targets.js';
 
 /** A load average above the core count means other processes took CPU time from the measurements. */
 export function busyMachineWarning(machine: Machine): string | undefined {

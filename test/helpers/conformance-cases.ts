@@ -54,17 +54,6 @@ export function seedExampleCase(): ConformanceCase {
   };
 }
 
-/** Only the fields expected.json compares. */
-export function pickExpected({
-  userId,
-  sessionNumber,
-  startedAt,
-  endedAt,
-  eventCount,
-}: ExpectedSession): ExpectedSession {
-  return { userId, sessionNumber, startedAt, endedAt, eventCount };
-}
-
 /** A shuffle seeded by a name: a different order per seed, the same on every run, so failures replay. */
 export function seededShuffle<T>(items: readonly T[], seed: string): T[] {
   const out = [...items];

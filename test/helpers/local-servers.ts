@@ -12,9 +12,6 @@ import { findFreePort } from '../../local/process-utils.js';
 import { createLocalDynamoDbClient, createLocalS3Client } from '../../local/s3-client.js';
 import { startS3Local } from '../../local/s3-local.js';
 
-/** The sessions table as on AWS, for tests against DynamoDB Local. */
-export { createSessionTable } from '../../local/session-table.js';
-
 export interface LocalDynamoDb {
   endpoint: string;
   client: DynamoDBClient;

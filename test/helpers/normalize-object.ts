@@ -6,7 +6,7 @@ import {
   type NormalizeOutcome,
   normalizeEvent,
 } from '../../functions/domain/events/normalize.js';
-import { ParsedFields } from '../../functions/domain/reading/parsed-fields.js';
+import { ParsedFields } from './parsed-fields.js';
 
 const noBrowser: BrowserOf = () => null;
 

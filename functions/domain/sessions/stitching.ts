@@ -16,13 +16,3 @@ export function compareLinks(
   if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
-
-/** Rule 8's resolution: the event's userId, else its anonymousId's stitched user, else its anonymousId. */
-export function resolveUser(
-  event: EventRecord,
-  stitchedUserOf: (anonymousId: string) => string | undefined,
-): string {
-  if (event.userId !== null) return event.userId;
-  const anonymousId = event.anonymousId as string;
-  return stitchedUserOf(anonymousId) ?? anonymousId;
-}

@@ -11,9 +11,6 @@ export interface CopyTextSource {
   withTexts<T>(attempt: (texts: CopyTexts) => Promise<T>): Promise<T>;
 }
 
-/** One entry of a session's event timeline. */
-export interface TimelineEvent extends EventRecord {}
-
 export type SortOrder = 'asc' | 'desc';
 
 export interface SessionListQuery {

@@ -38,14 +38,6 @@ export function eventsOfDays(days: readonly StoredDay[]): EventRecord[] {
   return events;
 }
 
-/** 1-based number of a day's `index`-th session, from the head's month counts and the day's `before`. */
-export function sessionNumber(totals: UserTotals, day: StoredDay, index: number): number {
-  const month = day.day.slice(0, 7);
-  let earlier = 0;
-  for (const [key, count] of totals.months) if (key < month) earlier += count;
-  return earlier + day.before + index + 1;
-}
-
 /** Where the loaded range sits in the user's history: whether stored days precede or follow it. */
 export interface RangeCoverage {
   readonly startsAtFirstDay: boolean;

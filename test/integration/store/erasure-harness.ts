@@ -15,8 +15,6 @@ import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
 import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
-export { Crash, crashingClient, localClient } from './crashing-client.js';
-
 /** The instant the erasure tests' events are placed around. */
 export const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
 export const HOUR = 60 * MINUTE;

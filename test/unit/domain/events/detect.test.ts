@@ -4,7 +4,7 @@ import {
   detectFormat,
   recognisedFormats,
 } from '../../../../functions/domain/events/formats/detect.js';
-import { ParsedFields } from '../../../../functions/domain/reading/parsed-fields.js';
+import { ParsedFields } from '../../../helpers/parsed-fields.js';
 
 const fieldsOf = (text: string) =>
   new ParsedFields(DETECTION_PATHS).reset(JSON.parse(text) as Record<string, unknown>);

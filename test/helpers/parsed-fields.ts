@@ -1,6 +1,6 @@
-import type { FieldPath, RecordFields } from '../events/formats/format.js';
+import type { FieldPath, RecordFields } from '../../functions/domain/events/formats/format.js';
 
-/** {@link RecordFields} over an object `JSON.parse` built: the fallback path, and the reference in tests. */
+/** {@link RecordFields} over an object `JSON.parse` built: the reference the byte scanner's fields are tested against. */
 export class ParsedFields implements RecordFields {
   private object: Record<string, unknown> = {};
 
