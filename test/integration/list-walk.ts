@@ -25,7 +25,13 @@ export async function walkList(
   const units: number[] = [];
   const sessions: ListedSession[] = [];
   let cursor: string | undefined;
+  const seen = new Set<string>();
   do {
+    // A cursor given back twice would send a client following cursors round forever.
+    if (cursor !== undefined) {
+      expect(seen.has(cursor), `page ${units.length + 1} repeats a cursor`).toBe(false);
+      seen.add(cursor);
+    }
     const before = transport.usage.readUnits;
     const result = await send(
       handler,

@@ -56,13 +56,16 @@ async function listPage(
 
   /**
    * The pages read of the first day, when they may end a page without the rest of that day: they are all
-   * that was read, and of the newest write the head shows for that day (newest first, the scan met it first;
-   * oldest first, the day's newest item said so).
+   * that was read, and of the newest write the head shows for that day, read from a page the next list page
+   * can start at again: the day's newest (newest first with no bound, the scan met it first) or the one its
+   * index named. A day with no index is read again from its end, so a page cut within it would resume where
+   * it began, for ever: such a day is read whole.
    */
+  const fromNewest = !ascending && start.sk === undefined;
   const firstDayInPart = (items: readonly Item[]): DayGroup | undefined => {
     if (daysRead(items).length !== 1) return undefined;
     const group = resolveDays(head, items).days[0];
-    return group === undefined || (ascending && group.token !== start.token) ? undefined : group;
+    return group === undefined || (!fromNewest && group.token !== start.token) ? undefined : group;
   };
   // Asked twice per query page (whether to stop, how many more): decode the rows once per page.
   let acceptedAt = { items: -1, count: 0 };
