@@ -56,8 +56,12 @@ export function layoutSessions(
   const marks: SessionMark[] = [];
   for (const session of sessions) {
     if (session.endedAt < window.start || session.startedAt > window.end) continue;
-    // Clipped to the track: a day-long session seen at an hour's zoom would otherwise span kilometres.
-    const x = Math.max(timeToX(session.startedAt, window, track.width), -MIN_MARK_WIDTH);
+    // Clipped to the track: a day-long session seen at an hour's zoom would otherwise span kilometres. A
+    // session starting at the window's very end (the last instant a view can reach) still shows inside it.
+    const x = Math.min(
+      Math.max(timeToX(session.startedAt, window, track.width), -MIN_MARK_WIDTH),
+      track.width - MIN_MARK_WIDTH,
+    );
     const end = Math.min(timeToX(session.endedAt, window, track.width), track.width + MIN_MARK_WIDTH);
     const width = Math.max(end - x, MIN_MARK_WIDTH);
     const height = markHeight(session.eventCount, maxEvents, track);

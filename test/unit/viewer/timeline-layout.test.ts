@@ -66,6 +66,11 @@ describe('layoutSessions', () => {
     expect(mark?.width).toBe(track.width + 2 * MIN_MARK_WIDTH);
   });
 
+  it('draws a session that starts at the window’s very end inside the track', () => {
+    const [mark] = layoutSessions([session(1000, 0, 1, 0)], window, track);
+    expect(mark).toMatchObject({ x: track.width - MIN_MARK_WIDTH, width: MIN_MARK_WIDTH });
+  });
+
   it('makes busier sessions taller and centres every mark on the track', () => {
     const [quiet, busy] = layoutSessions([session(0, 5, 1, 0), session(100, 5, 50, 10)], window, track);
     expect(busy?.height).toBe(track.height);
