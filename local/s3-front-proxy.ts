@@ -20,7 +20,7 @@ import {
   decodedRequestHeaders,
   isAwsChunkedRequest,
 } from './aws-chunked.js';
-import { unstorableKey } from './s3rver-key-limits.js';
+import { refusedKey } from './s3rver-key-limits.js';
 
 export interface FrontProxyOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -169,10 +169,10 @@ export async function startS3FrontProxy(options: FrontProxyOptions): Promise<Fro
 
   const server = createServer((req, res) => {
     const resource = (req.url ?? '/').split('?')[0] ?? '/';
-    const unstorable = unstorableKey(req.method, req.url);
-    if (unstorable !== undefined) {
+    const refused = refusedKey(req.method, req.url);
+    if (refused !== undefined) {
       req.resume();
-      sendS3Error(res, 400, 'KeyTooLongError', unstorable, resource);
+      sendS3Error(res, 400, refused.code, refused.message, resource);
       return;
     }
     if (!isAwsChunkedRequest(req.headers)) {

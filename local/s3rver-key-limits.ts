@@ -1,5 +1,7 @@
 import { REJECTED_PREFIX } from '../contract/index.js';
 
+// Keys the local S3 endpoint refuses before s3rver sees them: s3rver keeps objects as files at their keys' paths.
+
 /**
  * s3rver stores an object as files named after its key's segments, the last one with `._S3rver_<resource>`
  * appended (`metadata.json` the longest), and most file systems refuse a name over 255 bytes. S3 takes any
@@ -16,10 +18,41 @@ export const MAX_REPORT_SEGMENT_BYTES = MAX_FILE_NAME_BYTES - S3RVER_LONGEST_SUF
 const REPORT_NAME_ROOM = '.'.length + 32 + '-'.length + 5 + '.ndjson'.length;
 export const MAX_UPLOAD_SEGMENT_BYTES = MAX_REPORT_SEGMENT_BYTES - REPORT_NAME_ROOM;
 
-/** Why the local store cannot hold the object a write request names (path style), or undefined. */
-export function unstorableKey(method: string | undefined, url: string | undefined): string | undefined {
-  if (method !== 'PUT' && method !== 'POST') return undefined;
+/** An S3-style error the local endpoint answers in s3rver's stead. */
+export interface RefusedKey {
+  readonly code: 'InvalidArgument' | 'KeyTooLongError';
+  readonly message: string;
+}
+
+/**
+ * A `.` or `..` segment of a request's path (percent-encoded or not). S3 takes `incoming/../x` as a key like
+ * any other, but s3rver keeps an object as a file at its key's path: such a key would be written, or read,
+ * outside the bucket's folder, anywhere on the disk.
+ */
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // Not percent-encoding s3rver can decode either; it answers for itself.
+      return false;
+    }
+    return decoded.split(/[/\\]/).some((part) => part === '.' || part === '..');
+  });
+}
+
+/** Why the local store cannot serve the key a request names (path style), or undefined. */
+export function refusedKey(method: string | undefined, url: string | undefined): RefusedKey | undefined {
   const path = (url ?? '/').split('?')[0] ?? '/';
+  if (hasDotSegment(path)) {
+    return {
+      code: 'InvalidArgument',
+      message:
+        'the local S3 server cannot store a key with a "." or ".." path segment (it would be written outside the bucket); choose another key',
+    };
+  }
+  if (method !== 'PUT' && method !== 'POST') return undefined;
   let key: string;
   try {
     // Path style: /<bucket>/<key>.
@@ -37,11 +70,13 @@ export function unstorableKey(method: string | undefined, url: string | undefine
     if (bytes > limit) {
       const which = index === last ? 'last segment' : 'folder names';
       const why = index === last && limit === MAX_UPLOAD_SEGMENT_BYTES ? ', leaving room for its report' : '';
-      return (
-        `the local S3 store (s3rver) keeps each segment of a key as a file name: a key's ${which} may take at ` +
-        `most ${limit} bytes locally${why} (this one takes ${bytes}); S3 itself allows any segment within its ` +
-        '1,024-byte key. Use a shorter name.'
-      );
+      return {
+        code: 'KeyTooLongError',
+        message:
+          `the local S3 store (s3rver) keeps each segment of a key as a file name: a key's ${which} may take at ` +
+          `most ${limit} bytes locally${why} (this one takes ${bytes}); S3 itself allows any segment within its ` +
+          '1,024-byte key. Use a shorter name.',
+      };
     }
   }
   return undefined;

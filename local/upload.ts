@@ -133,6 +133,13 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  if (given.split('/').some((segment) => segment === '.' || segment === '..')) {
+    // The local S3 server keeps objects as files at their keys' paths: `..` would put one outside the bucket.
+    console.error(
+      `upload: --prefix is a folder inside the bucket, such as ${sources[0]?.prefix}: no "." or ".." in it`,
+    );
+    return 2;
+  }
   // A prefix names a folder: `--prefix segment-logs` means segment-logs/, not keys glued to the file name.
   const prefix = given === '' || given.endsWith('/') ? given : `${given}/`;
 

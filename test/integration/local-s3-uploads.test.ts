@@ -49,7 +49,9 @@ function rawPut(
   body: Buffer,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${endpoint}${path}`, { method: 'PUT', headers }, (res) => {
+    // The path goes as given: a URL would resolve its `..` segments before sending.
+    const { hostname, port } = new URL(endpoint);
+    const req = request({ hostname, port, path, method: 'PUT', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
@@ -90,6 +92,27 @@ describe('local S3 (s3rver behind the aws-chunked front)', () => {
     );
     expect((await getBytes(client, 'incoming/local.ndjson.gz')).bytes.equals(fixture)).toBe(true);
     expect((await getBytes(client, 'incoming/local-stream.ndjson.gz')).bytes.equals(fixture)).toBe(true);
+  });
+
+  it('refuses a key with a ".." or "." segment, which s3rver would write outside the bucket', async () => {
+    for (const key of [
+      '../escape.ndjson',
+      'incoming/../../escape.ndjson',
+      'incoming/%2E%2E/x.ndjson',
+      'incoming/./x',
+    ]) {
+      const result = await rawPut(
+        s3.endpoint,
+        `/${BUCKET}/${key}`,
+        { 'content-length': '2' },
+        Buffer.from('{}'),
+      );
+      expect(result.status, key).toBe(400);
+      expect(result.body).toContain('InvalidArgument');
+    }
+    // A dot inside a name is no segment of its own.
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/..a/b..ndjson', Body: '{}' }));
+    expect((await getBytes(client, 'incoming/..a/b..ndjson')).bytes.toString()).toBe('{}');
   });
 
   it('stores a streaming upload with DEFAULT SDK v3 checksum settings byte-identical (aws-chunked decoded)', async () => {

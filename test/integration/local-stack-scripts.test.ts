@@ -94,6 +94,15 @@ describe('npm start (local stack)', () => {
     );
   }, 30_000);
 
+  it('npm run upload refuses a --prefix with a "." or ".." segment, before reaching any stack', async () => {
+    writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
+    for (const prefix of ['../../', 'incoming/../x/', './incoming/']) {
+      const result = await runUpload(['--prefix', prefix, 'any.ndjson'], scratch, await findFreePort());
+      expect(result.status, prefix).toBe(2);
+      expect(result.stderr).toContain('no "." or ".." in it');
+    }
+  }, 30_000);
+
   it('ingests uploads under every source prefix, and stores but never ingests those under rejected/', async () => {
     const userId = 'segment destination user';
     writeFileSync(join(scratch, '1704157200456.a.ndjson'), smallExport(userId, '2024-03-04'));
