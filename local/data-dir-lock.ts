@@ -24,6 +24,8 @@ const holderSchema = z.object({
   apiUrl: z.string().optional(),
   s3Endpoint: z.string().optional(),
   dynamoDbEndpoint: z.string().optional(),
+  /** The command holding the lock when it is no stack (`npm run rebuild`); absent for `npm start`. */
+  command: z.string().optional(),
 });
 
 export type LockHolder = z.infer<typeof holderSchema>;
@@ -34,8 +36,11 @@ export class DataDirLockedError extends Error {
     readonly holder: LockHolder,
   ) {
     super(
-      `another local stack (pid ${holder.pid}, running since ${holder.since}) is using the data dir ${dataDir}; ` +
-        `stop it first (kill ${holder.pid}), or give this one its own data dir: SESSIONIZER_DATA_DIR=<dir> npm start`,
+      holder.command === undefined
+        ? `another local stack (pid ${holder.pid}, running since ${holder.since}) is using the data dir ${dataDir}; ` +
+            `stop it first (kill ${holder.pid}), or give this one its own data dir: SESSIONIZER_DATA_DIR=<dir> npm start`
+        : `\`${holder.command}\` (pid ${holder.pid}, running since ${holder.since}) is using the data dir ${dataDir}; ` +
+            'wait for it to finish, then try again',
     );
     this.name = 'DataDirLockedError';
   }
@@ -140,8 +145,11 @@ function takeOver(path: string, stale: LockHolder | undefined): void {
   }
 }
 
-/** Takes the data dir's lock, or throws DataDirLockedError naming the live holder. */
-export function acquireDataDirLock(dataDir: string): DataDirLock {
+/**
+ * Takes the data dir's lock, or throws DataDirLockedError naming the live holder. `command` names a holder
+ * that is no stack (`npm run rebuild`), so that the other commands do not take it for one.
+ */
+export function acquireDataDirLock(dataDir: string, options: { command?: string } = {}): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE);
   const processStart = procStat(process.pid)?.start;
@@ -149,6 +157,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     pid: process.pid,
     since: new Date().toISOString(),
     ...(processStart !== undefined && { processStart }),
+    ...(options.command !== undefined && { command: options.command }),
   };
   const deadline = Date.now() + STALE_TAKEOVER_MS + 2_000;
   while (!createLock(path, holder)) {

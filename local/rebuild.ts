@@ -96,6 +96,11 @@ function exportsOnDemand(dataDir: string): ObjectSource & { close(): Promise<voi
 async function openStores(config: LocalStackConfig): Promise<LocalStores> {
   const holder = liveLockHolder(config.dataDir);
   if (holder !== undefined) {
+    if (holder.command !== undefined) {
+      throw new Error(
+        `\`${holder.command}\` (pid ${holder.pid}) is using the data dir ${shortPath(config.dataDir)}; wait for it to finish (run again afterwards, this one finds nothing left to do)`,
+      );
+    }
     if (holder.dynamoDbEndpoint === undefined || holder.s3Endpoint === undefined) {
       throw new Error(
         `the local stack (pid ${holder.pid}) on ${shortPath(config.dataDir)} is still starting (or predates this command); try again once it is ready, or stop it`,
@@ -114,7 +119,7 @@ async function openStores(config: LocalStackConfig): Promise<LocalStores> {
       },
     };
   }
-  const lock = acquireDataDirLock(config.dataDir);
+  const lock = acquireDataDirLock(config.dataDir, { command: 'npm run rebuild' });
   try {
     const server = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb') });
     const client = createLocalDynamoDbClient(server.endpoint);

@@ -1,6 +1,6 @@
-// How the commands beside `npm start` (replay, erase) find the running local stack: through the lock in
+// How the commands beside `npm start` (upload, replay, erase) find the running local stack: through the lock in
 // its data dir, which names its API once it is ready.
-import { liveLockHolder } from './data-dir-lock.js';
+import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
 import { describeError, isConnectionRefused } from './errors.js';
 import { dataDirFrom } from './stack-config.js';
 import { shortPath } from './stack-log.js';
@@ -10,8 +10,11 @@ export interface RunningStack {
   readonly apiUrl: string;
 }
 
-/** The stack on the data dir of SESSIONIZER_DATA_DIR; throws saying how to start it when there is none. */
-export function runningStack(env: NodeJS.ProcessEnv = process.env): RunningStack {
+/**
+ * What the stack on the data dir of SESSIONIZER_DATA_DIR wrote in its lock once ready (its endpoints);
+ * throws saying what to do when no stack is ready there.
+ */
+export function readyStack(env: NodeJS.ProcessEnv = process.env): LockHolder & { apiUrl: string } {
   const dataDir = dataDirFrom(env);
   const holder = liveLockHolder(dataDir);
   if (holder === undefined) {
@@ -20,10 +23,23 @@ export function runningStack(env: NodeJS.ProcessEnv = process.env): RunningStack
         'Start it with `npm start` in another terminal, or set SESSIONIZER_DATA_DIR to the data dir it uses.',
     );
   }
-  if (holder.apiUrl === undefined) {
+  if (holder.command !== undefined) {
+    throw new Error(
+      `\`${holder.command}\` (pid ${holder.pid}) is using the data dir ${shortPath(dataDir)}, and no stack runs there; ` +
+        'wait for it to finish, then start the stack with `npm start`.',
+    );
+  }
+  const { apiUrl } = holder;
+  if (apiUrl === undefined) {
     throw new Error(`the local stack (pid ${holder.pid}) is still starting; try again once it is ready.`);
   }
-  return { pid: holder.pid, apiUrl: holder.apiUrl };
+  return { ...holder, apiUrl };
+}
+
+/** The stack on the data dir of SESSIONIZER_DATA_DIR; throws saying how to start it when there is none. */
+export function runningStack(env: NodeJS.ProcessEnv = process.env): RunningStack {
+  const { pid, apiUrl } = readyStack(env);
+  return { pid, apiUrl };
 }
 
 /** A request to the running stack's API; a stack that does not answer is named in the error. */

@@ -7,12 +7,11 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
-import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
+import { readyStack } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { sourceOf } from './source-objects.js';
-import { dataDirFrom } from './stack-config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -31,7 +30,7 @@ Options:
 
 Environment:
   S3_PORT              port of the local S3 endpoint, as given to \`npm start\` (default: the port of the
-                       stack running on SESSIONIZER_DATA_DIR, else 4569)
+                       stack running on SESSIONIZER_DATA_DIR)
   SESSIONIZER_DATA_DIR the data dir of the stack to upload to, as given to \`npm start\` (default .sessionizer)
   SESSIONIZER_SOURCES  the sources, as given to \`npm start\``;
 
@@ -45,10 +44,16 @@ const envSchema = z.object({
 
 class UsageError extends Error {}
 
-/** S3_PORT's endpoint; without it, the one the stack running on the data dir names in its lock, else the default. */
+/**
+ * S3_PORT's endpoint; without it, the one the stack running on the data dir names in its lock. With no stack
+ * there, whatever answers on the default port is another data dir's stack (or nothing): never guessed.
+ */
 function s3Endpoint(port: number | undefined): string {
   if (port !== undefined) return `http://127.0.0.1:${port}`;
-  return liveLockHolder(dataDirFrom())?.s3Endpoint ?? 'http://127.0.0.1:4569';
+  const stack = readyStack();
+  if (stack.s3Endpoint === undefined)
+    throw new Error(`the local stack (pid ${stack.pid}) is still starting; try again once it is ready.`);
+  return stack.s3Endpoint;
 }
 
 interface Planned {
@@ -108,7 +113,6 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const sources = sourcesFrom(env.data);
-  const endpoint = s3Endpoint(env.data.S3_PORT);
 
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -150,6 +154,19 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: ${(error as Error).message}`);
     return 2;
   }
+  const seen = new Map<string, string>();
+  for (const { path, key } of uploads) {
+    const first = seen.get(key);
+    if (first !== undefined && first !== path) {
+      // The second would replace the first in the bucket, before or after its ingest read it.
+      console.error(
+        `upload: ${first} and ${path} would both be stored as ${key}, the second replacing the first; ` +
+          'upload them with --keep-path, or one at a time with different --prefix values',
+      );
+      return 2;
+    }
+    seen.set(key, path);
+  }
   const ignored = uploads.filter(({ key }) => sourceOf(key, sources) === undefined);
   if (ignored.length > 0) {
     console.error(
@@ -158,6 +175,13 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
+  let endpoint: string;
+  try {
+    endpoint = s3Endpoint(env.data.S3_PORT);
+  } catch (error) {
+    console.error(`upload: ${(error as Error).message}`);
+    return 1;
+  }
   const s3 = createLocalS3Client(endpoint, {
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 2_000 },

@@ -180,7 +180,13 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
   const s3 = new S3Client(clientConfig);
   const sqs = new SQSClient(clientConfig);
   try {
-    const region = options.region ?? (await s3.config.region());
+    // The SDK's own "Region is missing" would not say where a region comes from.
+    const region = options.region ?? (await s3.config.region().catch(() => undefined));
+    if (region === undefined) {
+      throw new Error(
+        `no AWS region for stage ${options.stage}: pass --region REGION, or set AWS_REGION (or your profile's region)`,
+      );
+    }
     const target: ReplayTarget = await replayTargetOf(options.stage, cloudFormation, region);
     if (options.fromDeadLetterQueue) {
       printRedrive(await redriveDeadLetters(sqs, target, options.dryRun), options.stage, options.dryRun, io);

@@ -85,6 +85,36 @@ describe('npm start (local stack)', () => {
     expect(result.stderr).toContain(`S3_PORT=${free}`);
   }, 30_000);
 
+  it('npm run upload without S3_PORT refuses when no stack runs on the data dir, rather than guess a port', async () => {
+    const idle = mkdtempSync(join(tmpdir(), 'sessionizer-idle-'));
+    try {
+      writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
+      const result = await runScript('upload', ['any.ndjson'], scratch, {
+        SESSIONIZER_DATA_DIR: idle,
+        S3_PORT: '',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`the local stack is not running on the data dir ${idle}`);
+      expect(result.stdout).not.toContain('s3://');
+    } finally {
+      rmSync(idle, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('npm run upload refuses two files that would be stored under one key, before reaching any stack', async () => {
+    mkdirSync(join(scratch, 'day-1'), { recursive: true });
+    mkdirSync(join(scratch, 'day-2'), { recursive: true });
+    writeFileSync(join(scratch, 'day-1', 'events.ndjson'), smallExport('first', '2024-03-02'));
+    writeFileSync(join(scratch, 'day-2', 'events.ndjson'), smallExport('second', '2024-03-02'));
+    const result = await runUpload(
+      ['day-1/events.ndjson', 'day-2/events.ndjson'],
+      scratch,
+      await findFreePort(),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('would both be stored as incoming/events.ndjson');
+  }, 30_000);
+
   it('npm run upload refuses a --prefix with a leading /, before reaching any stack', async () => {
     writeFileSync(join(scratch, 'any.ndjson'), smallExport('nobody', '2024-03-02'));
     const result = await runUpload(['--prefix', '/abs/', 'any.ndjson'], scratch, await findFreePort());

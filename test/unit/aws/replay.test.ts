@@ -366,6 +366,26 @@ describe('npm run replay', () => {
     expect(missing.err).toContain('Could not read stack Sessionizer-prod-Stateful');
   });
 
+  it('says how to give the region when none is configured', async () => {
+    const saved = { ...process.env };
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[name];
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+    try {
+      const result = await run(['--stage', 'dev', '--dry-run']);
+      const dlq = await run(['--stage', 'dev', '--from-dlq', '--dry-run']);
+
+      for (const { status, err } of [result, dlq]) {
+        expect(status).toBe(1);
+        expect(err).toBe(
+          "replay: no AWS region for stage dev: pass --region REGION, or set AWS_REGION (or your profile's region)",
+        );
+      }
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('suggests a redrive of what a local dry run listed: the same prefix, on the same data dir', () => {
     expect(redriveCommand(undefined, {})).toBe('npm run replay -- --from-dlq');
     expect(redriveCommand("incoming/it's/", { SESSIONIZER_DATA_DIR: '/tmp/other-data' })).toBe(

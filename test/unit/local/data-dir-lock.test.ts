@@ -36,6 +36,23 @@ describe('acquireDataDirLock', () => {
     }
   });
 
+  it('names a holder that is no stack by its command, for npm start and the commands beside it', async () => {
+    const { runningStack } = await import('../../../local/running-stack.js');
+    const lock = acquireDataDirLock(dataDir, { command: 'npm run rebuild' });
+    try {
+      expect(liveLockHolder(dataDir)?.command).toBe('npm run rebuild');
+      const start = () => acquireDataDirLock(dataDir);
+      expect(start).toThrow(DataDirLockedError);
+      expect(start).toThrow(`\`npm run rebuild\` (pid ${process.pid}`);
+      expect(start).not.toThrow('another local stack');
+      const replay = () => runningStack({ SESSIONIZER_DATA_DIR: dataDir });
+      expect(replay).toThrow(`\`npm run rebuild\` (pid ${process.pid}) is using the data dir`);
+      expect(replay).not.toThrow('still starting');
+    } finally {
+      lock.release();
+    }
+  });
+
   it('takes over the lock of a process that is gone', () => {
     const pid = deadPid();
     writeFileSync(join(dataDir, 'lock'), JSON.stringify({ pid, since: '2024-01-01T00:00:00.000Z' }));
