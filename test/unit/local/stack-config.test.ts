@@ -288,10 +288,21 @@ describe('rulesMismatch', () => {
   const thirty: SessionRules = { gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false };
   const five: SessionRules = { gapMinutes: 5, gapMinutesByPlatform: {}, identityStitching: false };
 
-  it('says nothing for a new data dir, the same rules, or a rebuild to these rules under way', () => {
+  it('says nothing for a new data dir or the same rules', () => {
     expect(rulesMismatch(undefined, compileRules(five))).toBeUndefined();
     expect(rulesMismatch(cutUnder(thirty), compileRules(thirty))).toBeUndefined();
-    expect(rulesMismatch(cutUnder(thirty, five), compileRules(five))).toBeUndefined();
+  });
+
+  it('says, at start, that a rebuild to these rules did not finish, and how to finish it', () => {
+    expect(rulesMismatch(cutUnder(thirty, five), compileRules(five))).toBe(
+      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish: those it did not reach are still cut under gap 30 min, stitching off; run `npm run rebuild` (with the same variables) to finish it",
+    );
+  });
+
+  it('says, at start, that uploads will be refused beside a rebuild to other rules that did not finish', () => {
+    expect(rulesMismatch(cutUnder(thirty, five), compileRules(thirty))).toBe(
+      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish, and this start's rules are gap 30 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them all under this start's rules, or start with the rebuild's",
+    );
   });
 
   it('says, at start, that uploads will be refused under other rules, and both ways out', () => {
