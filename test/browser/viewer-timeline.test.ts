@@ -158,6 +158,45 @@ describe('session viewer in Chromium', () => {
     await page.close();
   });
 
+  it('steps with →/← to the very next session, loading the sessions between first when they are not yet', async () => {
+    const order = [...HEAVY.sessions].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    const from = 1000;
+    const first = order[from] as ApiSession;
+    const tracked = await open(userUrl(HEAVY.summary.userId, first.sessionId));
+    const { page } = tracked;
+    const mark = page.locator(`[data-session-id="${first.sessionId}"]`);
+    await mark.waitFor();
+    await settled(page);
+    await mark.focus();
+    // Zoomed in to about an hour: the sessions either side are out of view, and not loaded ahead of it.
+    for (let zoom = 0; zoom < 8; zoom++) await page.keyboard.press('+');
+    await settled(page);
+    const focusedId = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-session-id') ?? null);
+
+    // The first view (the newest page's span, about 18 days, around the session) loaded some 40 sessions
+    // either side: 60 steps each way go past them.
+    let index = from;
+    for (const [key, direction, steps] of [
+      ['ArrowRight', 1, 60],
+      ['ArrowLeft', -1, 120],
+    ] as const) {
+      for (let step = 0; step < steps; step++) {
+        const before = await focusedId();
+        await page.keyboard.press(key);
+        // A step that loads sessions first leaves the focus on the chart meanwhile.
+        await page.waitForFunction((id) => {
+          const now = document.activeElement?.getAttribute('data-session-id');
+          return now !== undefined && now !== null && now !== id;
+        }, before);
+        index += direction;
+        expect(await focusedId()).toBe((order[index] as ApiSession).sessionId);
+      }
+    }
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('calls an API on another origin when built with its base URL, allowed by the CSP', async () => {
     const crossApi = await startFakeApi({ users: USERS, corsOrigin: '*' });
     const headers = viewerSecurityHeaders(crossApi.origin);

@@ -59,6 +59,11 @@ export class SessionLoader {
     return missingRanges(this.covered, EVERYTHING).length === 0;
   }
 
+  /** The parts of `range` whose sessions are not all loaded yet, in time order. */
+  missing(range: TimeRange): TimeRange[] {
+    return missingRanges(this.covered, range);
+  }
+
   /** The newest page; the view starts there. Rejects when the API fails. */
   async loadLatest(): Promise<void> {
     this.query = { ...EVERYTHING, frontier: EVERYTHING.to, cursor: undefined };

@@ -20,6 +20,7 @@ import { attachGestures, keyCommand, type TimelineCommand } from './timeline-inp
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
 import { axisParts, timelineLegend, timelineStatus } from './timeline-parts.js';
+import { stepFrom } from './timeline-step.js';
 
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
@@ -57,6 +58,8 @@ export class TimelineView {
   private width = 0;
   private activeId: string | null = null;
   private selectedId: string | null = null;
+  /** A ←/→ waiting for the sessions between its session and the neighbour to load. */
+  private pendingStep: { readonly fromId: string; readonly direction: 1 | -1 } | null = null;
   private frame = 0;
 
   constructor(private readonly options: TimelineViewOptions) {
@@ -99,9 +102,14 @@ export class TimelineView {
       this.run(command);
     });
     this.gestures = attachGestures(this.chart, {
-      pan: (share) => this.setWindow(panWindow(this.window, share, this.limits)),
-      zoom: (factor, x) =>
-        this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits)),
+      pan: (share) => {
+        this.pendingStep = null;
+        this.setWindow(panWindow(this.window, share, this.limits));
+      },
+      zoom: (factor, x) => {
+        this.pendingStep = null;
+        this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits));
+      },
     });
     this.chart.addEventListener('click', (event) => this.onClick(event));
     this.chart.addEventListener('focusin', (event) => {
@@ -128,6 +136,11 @@ export class TimelineView {
   /** Called when the loader has more sessions or changed state. */
   refresh(): void {
     this.limits = this.computeLimits();
+    const { loader } = this.options;
+    if (this.pendingStep !== null && !loader.loading) {
+      if (loader.error === null) this.step(this.pendingStep.direction, this.pendingStep.fromId);
+      else this.pendingStep = null;
+    }
     this.scheduleRender();
   }
 
@@ -258,6 +271,29 @@ export class TimelineView {
     this.marks.get(target.sessionId)?.focus();
   }
 
+  /** ←/→ from the focused session (or `fromId`'s, a step that waited for sessions to load). */
+  private step(direction: 1 | -1, fromId = this.activeId): void {
+    this.pendingStep = null;
+    const { loader } = this.options;
+    const from = loader.sessions.find((session) => session.sessionId === fromId);
+    if (from === undefined) {
+      this.moveFocus((index, count) => (index < 0 ? (direction > 0 ? 0 : count - 1) : index + direction));
+      return;
+    }
+    const next = stepFrom(loader.sessions, from, direction, this.window, this.limits.bounds, (range) =>
+      loader.missing(range),
+    );
+    if (next.kind === 'load') {
+      this.pendingStep = { fromId: from.sessionId, direction };
+      this.setWindow(next.window);
+      // Keys still reach the chart while its session is out of the view being loaded.
+      this.focusSession(from.sessionId);
+    } else {
+      const target = next.kind === 'focus' ? next.session : from;
+      this.moveFocus((_, count) => Math.min(count - 1, loader.sessions.indexOf(target)));
+    }
+  }
+
   private focusedSession(): Session | undefined {
     return this.options.loader.sessions.find((session) => session.sessionId === this.activeId);
   }
@@ -273,9 +309,13 @@ export class TimelineView {
     const pan = (share: number) => () => this.setWindow(panWindow(this.window, share, this.limits));
     const zoom = (factor: number) => () =>
       this.setWindow(zoomWindow(this.window, factor, this.zoomAnchor(), this.limits));
+    // A step still waiting takes further steps' keys (they would start from a session not shown); any
+    // other command takes its place.
+    if (this.pendingStep !== null && (command === 'next' || command === 'previous')) return;
+    this.pendingStep = null;
     const commands: Record<TimelineCommand, () => void> = {
-      next: () => this.moveFocus((index) => (index < 0 ? 0 : index + 1)),
-      previous: () => this.moveFocus((index, count) => (index < 0 ? count - 1 : index - 1)),
+      next: () => this.step(1),
+      previous: () => this.step(-1),
       first: () => this.moveFocus(() => 0),
       last: () => this.moveFocus((_, count) => count - 1),
       earlier: pan(-PAN_STEP),
