@@ -7,6 +7,7 @@ import { errorText } from './error-text.js';
 import { formatCount, formatDateTime, formatDuration, plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
+import type { TimelineCommand } from './timeline-input.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
 
 /** What a mark says to a screen reader and in its tooltip. */
@@ -70,4 +71,26 @@ export function timelineStatus(
     );
   }
   return parts;
+}
+
+/** The buttons that pan and zoom the timeline, each naming its key. */
+export function timelineToolbar(run: (command: TimelineCommand) => void): HTMLElement {
+  const button = (command: TimelineCommand, label: string, text: string, keys: string) => {
+    const element = h(
+      'button',
+      { type: 'button', 'aria-label': label, title: `${label} (${keys})`, 'aria-keyshortcuts': keys },
+      text,
+    );
+    element.addEventListener('click', () => run(command));
+    return element;
+  };
+  return h(
+    'div',
+    { class: 'toolbar', role: 'group', 'aria-label': 'Timeline view' },
+    button('earlier', 'Earlier', '◀', 'PageUp'),
+    button('zoom-out', 'Zoom out', '−', '-'),
+    button('zoom-in', 'Zoom in', '+', '+'),
+    button('later', 'Later', '▶', 'PageDown'),
+    button('whole', 'Whole history', 'Whole history', '0'),
+  );
 }

@@ -19,7 +19,7 @@ import {
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
-import { axisParts, timelineLegend, timelineStatus } from './timeline-parts.js';
+import { axisParts, timelineLegend, timelineStatus, timelineToolbar } from './timeline-parts.js';
 import { stepFrom } from './timeline-step.js';
 
 const HEIGHT = 132;
@@ -90,7 +90,7 @@ export class TimelineView {
         h('h2', { id: 'timeline-heading' }, 'Sessions over time'),
         this.rangeText,
       ),
-      this.toolbar(),
+      timelineToolbar((command) => this.run(command)),
       h('div', { class: 'chart-frame' }, this.chart),
       this.statusText,
       timelineLegend(),
@@ -183,27 +183,6 @@ export class TimelineView {
         : fitWindow(Date.now(), Date.now()),
     );
     return { bounds, minSpan: MIN_SPAN };
-  }
-
-  private toolbar(): HTMLElement {
-    const button = (command: TimelineCommand, label: string, text: string, keys: string) => {
-      const element = h(
-        'button',
-        { type: 'button', 'aria-label': label, title: `${label} (${keys})`, 'aria-keyshortcuts': keys },
-        text,
-      );
-      element.addEventListener('click', () => this.run(command));
-      return element;
-    };
-    return h(
-      'div',
-      { class: 'toolbar', role: 'group', 'aria-label': 'Timeline view' },
-      button('earlier', 'Earlier', '◀', 'PageUp'),
-      button('zoom-out', 'Zoom out', '−', '-'),
-      button('zoom-in', 'Zoom in', '+', '+'),
-      button('later', 'Later', '▶', 'PageDown'),
-      button('whole', 'Whole history', 'Whole history', '0'),
-    );
   }
 
   private setWindow(window: TimeWindow): void {
