@@ -61,7 +61,9 @@ export class ViewerApp {
     });
     window.addEventListener('popstate', () => void this.apply(readLocation(window.location.search)));
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.current?.openSessionId != null) {
+      // In a text field Escape is the field's own (a search field clears itself with it).
+      const inField = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+      if (event.key === 'Escape' && !inField && this.current?.openSessionId != null) {
         event.preventDefault();
         this.closeSession();
       }
@@ -261,6 +263,9 @@ export class ViewerApp {
       user.table.select(session.sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
+      // No session is open now: not the one asked for, nor the one shown before it.
+      user.timeline.select(null);
+      user.table.select(null);
       const notice =
         error instanceof ApiError && error.status === 404
           ? this.notice('error', `This user has no session ${isolated(sessionId)}.`)
