@@ -117,6 +117,10 @@ describe('session viewer in Chromium', () => {
       'Events (the first 5,000 of 6,500)',
     );
     expect(await page.locator('.events .event').count()).toBe(5_000);
+    // A screen reader hears the same of the strip, not a session of 5,000 events.
+    await expect(page.locator('.event-strip').getAttribute('aria-label')).resolves.toMatch(
+      /^The first 5,000 of 6,500 events over /,
+    );
     const sessionRequests = viewer.api.requests.filter((request) =>
       request.startsWith(`GET /users/bot/sessions/${session.sessionId}`),
     );

@@ -121,3 +121,11 @@ export function formatDay(epochMs: number): string {
 export function monthName(monthIndex: number): string {
   return MONTHS[monthIndex] ?? '';
 }
+
+/**
+ * The first of `values` that has text. The API sends page fields and names as given, `""` included
+ * (docs/rules.md, rule 9), so an empty one must not hide the next: an empty url before a path, say.
+ */
+export function firstText(...values: (string | null)[]): string | null {
+  return values.find((value) => value !== null && value !== '') ?? null;
+}

@@ -2,6 +2,7 @@
 import type { Campaign, Device, Page, SessionDetail, SessionEvent } from './api-types.js';
 import { externalLink, h, svg } from './dom.js';
 import {
+  firstText,
   formatCount,
   formatDateTime,
   formatDuration,
@@ -16,19 +17,21 @@ const STRIP_WIDTH = 1000;
 
 /** What an event is about, in one line: its name (a track's event, a page's), else a page's title, url or path, else its type. */
 export function eventLabel(event: SessionEvent): string {
-  return event.name ?? event.title ?? event.url ?? event.path ?? event.type;
+  return firstText(event.name, event.title, event.url, event.path) ?? event.type;
 }
 
 function pageValue(page: Page | null): Node | string {
   if (page === null) return '—';
-  const where = page.url ?? page.path;
-  const title = page.title === null ? null : h('span', { class: 'page-title' }, page.title);
+  const url = firstText(page.url);
+  const where = url ?? firstText(page.path);
+  const title = firstText(page.title) === null ? null : h('span', { class: 'page-title' }, page.title);
+  if (title === null && where === null) return '—';
   return h(
     'span',
     { class: 'page' },
     title,
     title !== null && where !== null ? h('br') : null,
-    where === null ? null : page.url !== null ? externalLink(page.url) : where,
+    where === null ? null : url !== null ? externalLink(url) : where,
   );
 }
 
@@ -84,7 +87,11 @@ function eventStrip(session: SessionDetail): SVGSVGElement {
       viewBox: `0 0 ${STRIP_WIDTH} ${STRIP_HEIGHT}`,
       preserveAspectRatio: 'none',
       role: 'img',
-      'aria-label': `${plural(session.events.length, 'event')} over ${formatDuration(session.durationSeconds)}`,
+      // A long session's strip holds only the events loaded: say so, as the heading does.
+      'aria-label':
+        session.events.length < session.eventCount
+          ? `The first ${formatCount(session.events.length)} of ${plural(session.eventCount, 'event')} over ${formatDuration(session.durationSeconds)}`
+          : `${plural(session.events.length, 'event')} over ${formatDuration(session.durationSeconds)}`,
     },
     svg('line', { class: 'strip-axis', x1: 0, x2: STRIP_WIDTH, y1: STRIP_HEIGHT / 2, y2: STRIP_HEIGHT / 2 }),
     ...ticks,
@@ -94,11 +101,13 @@ function eventStrip(session: SessionDetail): SVGSVGElement {
 function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
   const label = eventLabel(event);
   const details: (Node | string)[] = [];
-  if (event.title !== null && event.title !== label) {
+  if (firstText(event.title) !== null && event.title !== label) {
     details.push(h('span', { class: 'page-title' }, event.title), ' ');
   }
-  if (event.url !== null) details.push(externalLink(event.url));
-  else if (event.path !== null && event.path !== label) details.push(event.path);
+  const url = firstText(event.url);
+  const path = firstText(event.path);
+  if (url !== null) details.push(externalLink(url));
+  else if (path !== null && path !== label) details.push(path);
   return h(
     'li',
     { class: 'event', 'data-event-id': event.id },

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
-import { formatCount, formatDuration, formatMinute, isolated } from './format.js';
+import { firstText, formatCount, formatDuration, formatMinute, isolated } from './format.js';
 import { deviceValue } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
@@ -20,13 +20,17 @@ const COLUMNS = [
 ] as const;
 
 function entryPage(session: Session): string {
-  return session.entryPage?.path ?? session.entryPage?.url ?? '—';
+  const page = session.entryPage;
+  return (page === null ? null : firstText(page.path, page.url)) ?? '—';
 }
 
 function campaign(session: Session): string {
   const { campaign } = session;
   if (campaign === null) return '—';
-  const parts = [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null);
+  // Source, medium and name when it has any; a campaign may have only a term or a content (docs/rules.md,
+  // rule 9), which then show instead of a `—` that would say it has none.
+  const main = [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null);
+  const parts = main.length > 0 ? main : [campaign.term, campaign.content].filter((part) => part !== null);
   return parts.map(isolated).join(' · ') || '—';
 }
 

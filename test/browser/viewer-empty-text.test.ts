@@ -1,0 +1,76 @@
+// Page fields and names the API sends as `""` (docs/rules.md, rule 9: "taken exactly as sent, `""`
+// included"): an empty one must not hide the field after it, in the session panel or the table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildViewerAssets, viewerSecurityHeaders } from '../../viewer/assets.js';
+import { type Chromium, launchChromium } from './chromium.js';
+import { type FakeApi, startFakeApi } from './fake-api.js';
+import { type ApiEvent, type FakeUser, makeUser } from './fixtures.js';
+
+const base = makeUser('blank-fields', [Date.UTC(2024, 3, 1, 10)], { eventCount: () => 3 });
+const session = {
+  ...(base.sessions[0] as FakeUser['sessions'][number]),
+  entryPage: { url: 'https://shop.example/landing', path: '', title: '', referrer: null },
+  exitPage: { url: '', path: '/real-exit', title: null, referrer: null },
+};
+const events: ApiEvent[] = [
+  {
+    ...(base.events(session.sessionId)[0] as ApiEvent),
+    type: 'page',
+    name: null,
+    title: '',
+    url: 'https://shop.example/landing',
+    path: '',
+  },
+  {
+    ...(base.events(session.sessionId)[1] as ApiEvent),
+    type: 'track',
+    name: 'Clicked',
+    url: null,
+    path: null,
+    title: null,
+  },
+  {
+    ...(base.events(session.sessionId)[2] as ApiEvent),
+    type: 'page',
+    name: '',
+    title: null,
+    url: '',
+    path: '/real-exit',
+  },
+];
+const USER: FakeUser = { ...base, sessions: [session], events: () => events };
+
+let api: FakeApi | undefined;
+let chromium: Chromium | undefined;
+beforeAll(async () => {
+  [api, chromium] = await Promise.all([
+    startFakeApi({ assets: await buildViewerAssets(), assetHeaders: viewerSecurityHeaders(), users: [USER] }),
+    launchChromium(),
+  ]);
+});
+afterAll(async () => {
+  await chromium?.close();
+  await api?.close();
+});
+
+describe('empty text from the API', () => {
+  it('shows the field an empty one stands before', async () => {
+    if (api === undefined || chromium === undefined) throw new Error('not started');
+    const { page } = await chromium.newPage();
+    await page.goto(`${api.origin}/?user=blank-fields&session=${session.sessionId}`);
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    const exit = page
+      .locator('.attributes dt', { hasText: 'Exit page' })
+      .locator('xpath=following-sibling::dd[1]');
+    await expect(exit.textContent()).resolves.toBe('/real-exit');
+    const entry = page
+      .locator('.attributes dt', { hasText: 'Entry page' })
+      .locator('xpath=following-sibling::dd[1]');
+    await expect(entry.textContent()).resolves.toBe('https://shop.example/landing');
+    const last = page.locator('.events .event').nth(2);
+    await expect(last.locator('.label').textContent()).resolves.toBe('/real-exit');
+    const entryCell = page.locator('.session-table tbody td').nth(4);
+    await expect(entryCell.textContent()).resolves.toBe('https://shop.example/landing');
+    await page.close();
+  });
+});
