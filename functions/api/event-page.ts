@@ -41,19 +41,20 @@ export function eventsWanted(position: CursorPosition, limit: number): EventsWan
 
 /**
  * Where a page that follows `position` starts among the session's events as they are now: just after the
- * marked event; when it is gone (a duplicate kept an earlier copy), after the events of its time; a cursor
- * without a mark starts at its position.
+ * marked event; when it is gone (a duplicate kept an earlier copy), at its position, kept within the events
+ * of its time (those of its time that sort after it are not seen yet, and an earlier copy of it moves none of
+ * them); a cursor without a mark starts at its position.
  */
 export function resumeIndex(run: SessionEvents, position: CursorPosition): number {
   if (position.mark === undefined) return position.after;
   const { events, firstIndex } = run;
   const time = markTime(position.mark);
-  let index = firstIndexAfter(events, time - 1);
+  const start = firstIndexAfter(events, time - 1);
   const end = firstIndexAfter(events, time);
-  for (; index < end; index++) {
+  for (let index = start; index < end; index++) {
     if (eventMark(events[index] as EventRecord) === position.mark) return firstIndex + index + 1;
   }
-  return firstIndex + end;
+  return Math.min(Math.max(position.after, firstIndex + start), firstIndex + end);
 }
 
 /** The first event later than `time`; events are in session order, by time first. */

@@ -77,6 +77,14 @@ describe('resumeIndex', () => {
     expect(resumeIndex(run(gone), { after: 3, mark: eventMark(shown[2] as (typeof shown)[number]) })).toBe(2);
     expect(resumeIndex(run(shown), { after: 3 })).toBe(3);
   });
+
+  it('goes on with the events of its time not shown yet when the marked event moved earlier', () => {
+    // The page ended on m:b (after 2); a copy of m:b stamped earlier is kept now (rule 3): m:c is not seen yet.
+    const position = { after: 2, mark: eventMark(shown[1] as (typeof shown)[number]) };
+    const moved = [at('m:b', -1), shown[0], shown[2], shown[3]] as (typeof shown)[number][];
+    const next = eventPage(run(moved), resumeIndex(run(moved), position), 10);
+    expect(next.events.map((event) => event.id)).toEqual(['m:c', 'm:d']);
+  });
 });
 
 describe('a page from part of the session', () => {
