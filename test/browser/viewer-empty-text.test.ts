@@ -1,10 +1,8 @@
 // Page fields and names the API sends as `""` (docs/rules.md, rule 9: "taken exactly as sent, `""`
 // included"): an empty one must not hide the field after it, in the session panel or the table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildViewerAssets, viewerSecurityHeaders } from '../../viewer/assets.js';
-import { type Chromium, launchChromium } from './chromium.js';
-import { type FakeApi, startFakeApi } from './fake-api.js';
+import { describe, expect, it } from 'vitest';
 import { type ApiEvent, type FakeUser, makeUser } from './fixtures.js';
+import { useViewer } from './viewer-harness.js';
 
 const base = makeUser('blank-fields', [Date.UTC(2024, 3, 1, 10)], { eventCount: () => 3 });
 const session = {
@@ -40,24 +38,13 @@ const events: ApiEvent[] = [
 ];
 const USER: FakeUser = { ...base, sessions: [session], events: () => events };
 
-let api: FakeApi | undefined;
-let chromium: Chromium | undefined;
-beforeAll(async () => {
-  [api, chromium] = await Promise.all([
-    startFakeApi({ assets: await buildViewerAssets(), assetHeaders: viewerSecurityHeaders(), users: [USER] }),
-    launchChromium(),
-  ]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await api?.close();
-});
+const viewer = useViewer([USER]);
 
 describe('empty text from the API', () => {
   it('shows the field an empty one stands before', async () => {
-    if (api === undefined || chromium === undefined) throw new Error('not started');
-    const { page } = await chromium.newPage();
-    await page.goto(`${api.origin}/?user=blank-fields&session=${session.sessionId}`);
+    const { page } = await viewer.open(
+      `${viewer.api.origin}/?user=blank-fields&session=${session.sessionId}`,
+    );
     await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
     const exit = page
       .locator('.attributes dt', { hasText: 'Exit page' })

@@ -9,6 +9,7 @@ import {
   type ApiSession,
   BOT,
   EMPTY_USER,
+  type FakeUser,
   HEAVY,
   makeUser,
   STITCHED_WITH_HISTORY,
@@ -30,8 +31,11 @@ export interface Viewer {
   expectCleanRun(tracked: TrackedPage, expectedHttpErrors?: number): void;
 }
 
-/** Starts the fake API serving the viewer, and Chromium, before the file's tests; closes both after them. */
-export function useViewer(): Viewer {
+/**
+ * Starts the fake API serving the viewer, and Chromium, before the file's tests; closes both after them. The
+ * API knows the shared users, and `ownUsers` a file builds for its own case.
+ */
+export function useViewer(ownUsers: readonly FakeUser[] = []): Viewer {
   let api: FakeApi | undefined;
   let chromium: Chromium | undefined;
   beforeAll(async () => {
@@ -40,7 +44,7 @@ export function useViewer(): Viewer {
       startFakeApi({
         assets,
         assetHeaders: viewerSecurityHeaders(),
-        users: USERS,
+        users: [...USERS, ...ownUsers],
         stitched: { 'anon-7': 'alice' },
         failing: ['boom', LONG_FAILING_ID],
       }),
