@@ -2,17 +2,17 @@
 // (bench/generator/, about 2,000 sessions of ~20 events over three years, two sessions a day on average),
 // every page walked at the default limit and at the largest the API takes (50), in both orders. Issue #13:
 // any page costs at most 5 read units.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateEvents } from '../../bench/generator/generate.js';
 import { LONG_HISTORY } from '../../bench/plan.js';
-import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
+import type { ApiHandler } from '../../functions/api/app.js';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { createBrowserOf } from '../../functions/domain/events/browser.js';
 import { acceptedEvent } from '../helpers/normalize-object.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
-import { decodedUserPath, gatewayEvent, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
+import { decodedUserPath, gatewayEvent, send } from '../unit/api/api-event.js';
 import { pagesOver, walkList } from './list-walk.js';
-import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
+import { freshStore, ingest, lookupApiOn, type StoreUnderTest } from './store/store-harness.js';
 
 const MAX_READ_UNITS_PER_PAGE = 5;
 
@@ -43,11 +43,7 @@ beforeAll(async () => {
   const events = generated.map((event) => acceptedEvent('segment', event, browserOf));
   userId = events[0]?.userId as string;
   await ingest(store, events);
-  handler = createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-    logger: { error: vi.fn() },
-  });
+  handler = lookupApiOn(store);
   const summary = await send(handler, gatewayEvent('GET', decodedUserPath(userId)));
   sessionCount = (summary.body as { sessionCount: number }).sessionCount;
 }, 120_000);

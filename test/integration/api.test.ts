@@ -2,7 +2,7 @@
 // the API handler and the real reader, as API Gateway delivers requests (decoded paths).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
+import type { ApiHandler } from '../../functions/api/app.js';
 import { messageIdOf } from '../../functions/domain/events/event.js';
 import { formatTimestamp } from '../../functions/domain/rules/timestamp.js';
 import { compareEvents } from '../../functions/domain/sessions/order.js';
@@ -23,7 +23,7 @@ import {
 } from '../unit/api/api-event.js';
 import { campaignHistory, SESSION_SPACING_MS, T0 } from '../unit/api/lookup-fixture.js';
 import { expectDocumented } from '../unit/api/openapi-validator.js';
-import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
+import { freshStore, ingest, lookupApiOn, type StoreUnderTest } from './store/store-harness.js';
 
 const MANY = 'many-sessions';
 const MANY_COUNT = 300;
@@ -79,11 +79,7 @@ beforeAll(async () => {
   const link = { userId: MANY, timestamp: T0, eventId: 'm:login', canonical: '{}' };
   await store.transport.put(storedUser('anon-1', [], { link }).head);
   expected = referenceSessions(manyEvents, store.rules);
-  handler = createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-    logger: { error: vi.fn() },
-  });
+  handler = lookupApiOn(store);
 });
 
 describe('lookup API over DynamoDB Local', () => {

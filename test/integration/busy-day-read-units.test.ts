@@ -1,19 +1,19 @@
 // Read units of lookups on a busy day over DynamoDB Local: a bot whose rules (a one-minute gap) cut 600
 // sessions in one day. Issue #13: any page costs at most 5 read units, however many sessions a day holds;
 // a day's session rows take several pages (day-codec.ts) and a session read finds its own from the last.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionReader } from '../../functions/adapters/dynamodb/session-reader.js';
 import { type Item, type Key, Transport } from '../../functions/adapters/dynamodb/transport.js';
-import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
+import type { ApiHandler } from '../../functions/api/app.js';
 import type { EventRecord } from '../../functions/domain/events/event.js';
 import { formatTimestamp } from '../../functions/domain/rules/timestamp.js';
 import { sessionIdFor } from '../../functions/domain/sessions/session.js';
 import { record } from '../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
-import { decodedUserPath, gatewayEvent, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
+import { decodedUserPath, gatewayEvent, send } from '../unit/api/api-event.js';
 import { pagesOver, walkList } from './list-walk.js';
 import { dayPagesOf } from './store/long-sessions.js';
-import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
+import { freshStore, ingest, lookupApiOn, type StoreUnderTest } from './store/store-harness.js';
 
 const MAX_READ_UNITS_PER_PAGE = 5;
 const USER = 'bot-42';
@@ -59,11 +59,7 @@ async function readUnitsOf<T>(call: () => Promise<T>): Promise<{ result: T; unit
 beforeAll(async () => {
   store = await freshStore(dynamo.client, { gapMinutes: 1 });
   await ingest(store, busyDay());
-  handler = createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-    logger: { error: vi.fn() },
-  });
+  handler = lookupApiOn(store);
 }, 120_000);
 
 describe('lookups on a day of 600 sessions', () => {
@@ -154,11 +150,7 @@ describe('a history of quiet days around one busy day', () => {
       .flat()
       .filter((event) => event.timestamp < T0 || event.timestamp >= T0 + DAY);
     await ingest(own, [...quiet, ...busyDay(user)]);
-    const ownHandler = createApiHandler({
-      reader: own.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-      logger: { error: vi.fn() },
-    });
+    const ownHandler = lookupApiOn(own);
     const total = SESSIONS + quiet.length / 2;
     for (const order of ['asc', 'desc'] as const)
       for (const limit of [20, 50]) {

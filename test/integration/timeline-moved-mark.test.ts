@@ -1,12 +1,11 @@
 // A session's timeline walked by cursor while a late copy of the event a page ended on moves it earlier (rule 3
 // keeps the copy with the earliest timestamp): the events tied with it that no page showed yet must still show.
-import { describe, expect, it, vi } from 'vitest';
-import { createApiHandler } from '../../functions/api/app.js';
+import { describe, expect, it } from 'vitest';
 import { sessionIdFor } from '../../functions/domain/sessions/session.js';
 import { record } from '../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
-import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../unit/api/api-event.js';
-import { freshStore, ingest } from './store/store-harness.js';
+import { decodedUserPath, gatewayEvent, query, send } from '../unit/api/api-event.js';
+import { freshStore, ingest, lookupApiOn } from './store/store-harness.js';
 
 const USER = 'tied';
 const T = Date.UTC(2024, 2, 3, 10, 0, 0);
@@ -17,11 +16,7 @@ describe('a timeline page after a late copy moved the event the last page ended 
     const store = await freshStore(dynamo.client);
     const at = (id: string, timestamp: number) => record({ id, userId: USER, timestamp });
     await ingest(store, [at('m:0', T - 5_000), at('m:a', T), at('m:b', T), at('m:c', T), at('m:d', T)]);
-    const handler = createApiHandler({
-      reader: store.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-      logger: { error: vi.fn() },
-    });
+    const handler = lookupApiOn(store);
     const path = `${decodedUserPath(USER)}/sessions/${sessionIdFor(T - 5_000)}`;
     const first = await send(handler, gatewayEvent('GET', path, { query: query({ limit: 3 }) }));
     const firstBody = first.body as { events: { id: string }[]; nextCursor: string };

@@ -1,16 +1,15 @@
 // Lists over a day of more stored pages than a day's index holds (MAX_INDEXED_PAGES in page-index.ts), over
 // DynamoDB Local: such a day is read whole from where a page starts, and a page must never resume where the
 // last one did (a client following cursors would go round forever).
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INDEXED_PAGES } from '../../functions/adapters/dynamodb/page-index.js';
-import { type ApiHandler, createApiHandler } from '../../functions/api/app.js';
+import type { ApiHandler } from '../../functions/api/app.js';
 import type { EventRecord } from '../../functions/domain/events/event.js';
 import { record } from '../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
-import { TEST_SIGNING_KEY } from '../unit/api/api-event.js';
 import { walkList } from './list-walk.js';
 import { dayPagesOf } from './store/long-sessions.js';
-import { freshStore, ingest, type StoreUnderTest } from './store/store-harness.js';
+import { freshStore, ingest, lookupApiOn, type StoreUnderTest } from './store/store-harness.js';
 
 const USER = 'kiosk';
 const SESSIONS = 700;
@@ -41,11 +40,7 @@ function crowdedDay(): EventRecord[] {
 beforeAll(async () => {
   store = await freshStore(dynamo.client, { gapMinutes: 1 });
   await ingest(store, crowdedDay());
-  handler = createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-    logger: { error: vi.fn() },
-  });
+  handler = lookupApiOn(store);
 }, 120_000);
 
 describe(`lists over a day of more than ${MAX_INDEXED_PAGES} pages`, () => {

@@ -7,13 +7,11 @@ import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { type Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { createApiHandler } from '../../../functions/api/app.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
 import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
-import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
-import { freshStore, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
+import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 /** The instant the erasure tests' events are placed around. */
 export const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
@@ -194,9 +192,5 @@ export async function eraseCrashingAt(
 
 /** The lookup API over the store's reader, as a user would call it after (or before) an erasure. */
 export function lookupApi(store: StoreUnderTest) {
-  return createApiHandler({
-    reader: store.reader,
-    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: false },
-    logger: { error: () => undefined },
-  });
+  return lookupApiOn(store, { pathsDecoded: false });
 }

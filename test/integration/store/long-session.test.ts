@@ -2,14 +2,14 @@
 // segments, and a page of its timeline reads the segments it shows, not the whole day (issue #13: an API page
 // costs a few read units whatever the history).
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ApiHandler, createApiHandler } from '../../../functions/api/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
+import { decodedUserPath, gatewayEvent, query, send } from '../../unit/api/api-event.js';
 import { expectRunHolds, sessionEvents, smallestSegment } from './long-sessions.js';
-import { freshStore, ingest, type StoreUnderTest } from './store-harness.js';
+import { freshStore, ingest, lookupApiOn, type StoreUnderTest } from './store-harness.js';
 
 const T0 = Date.UTC(2024, 4, 1, 8);
 const SESSION_ID = sessionIdFor(T0);
@@ -97,11 +97,7 @@ describe('the timeline of a long session through the API', () => {
     store = await freshStore(dynamo.client);
     events = botEvents('bot', 40_000, 2);
     await ingest(store, events);
-    handler = createApiHandler({
-      reader: store.reader,
-      config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded: true },
-      logger: { error: vi.fn() },
-    });
+    handler = lookupApiOn(store);
   }, 240_000);
 
   it('pages through every event, each page reading at most three segments, while late events arrive', async () => {

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { type ApiHandler, createApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import {
   type CompiledRules,
@@ -12,6 +13,7 @@ import type { SessionSummary } from '../../../functions/domain/sessions/summary.
 import { createSessionTable } from '../../../local/session-table.js';
 import { collectEvents } from '../../helpers/collected-copies.js';
 import { groupByUser } from '../../helpers/event-arbitraries.js';
+import { TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 
 export interface StoreUnderTest {
   readonly tableName: string;
@@ -124,4 +126,16 @@ export async function storedEventsOf(store: StoreUnderTest, user: string): Promi
   for (const session of page.sessions)
     events.push(...((await store.reader.getSession(user, session.sessionId))?.events ?? []));
   return events;
+}
+
+/**
+ * The lookup API over the store's reader, its errors logged nowhere; by default as behind API Gateway, which
+ * gives the path decoded.
+ */
+export function lookupApiOn(store: Pick<StoreUnderTest, 'reader'>, { pathsDecoded = true } = {}): ApiHandler {
+  return createApiHandler({
+    reader: store.reader,
+    config: { cursorSigningKey: TEST_SIGNING_KEY, corsAllowedOrigins: [], pathsDecoded },
+    logger: { error: () => undefined },
+  });
 }
