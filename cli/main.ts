@@ -89,7 +89,8 @@ async function main(): Promise<number> {
     });
     progress.end();
     result.files.push(...problems);
-    const failed = result.files.filter((file) => file.error !== undefined);
+    // The same files, in the same order, as onFilesRead found.
+    const failed = readFailures;
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
     if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
     reportFailures(failed);
