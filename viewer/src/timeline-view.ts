@@ -269,7 +269,7 @@ export class TimelineView {
       this.focusSession(from.sessionId);
     } else {
       const target = next.kind === 'focus' ? next.session : from;
-      this.moveFocus((_, count) => Math.min(count - 1, loader.sessions.indexOf(target)));
+      this.moveFocus(() => loader.sessions.indexOf(target));
     }
   }
 
