@@ -69,6 +69,8 @@ export function sessionIdFor(startedAt: number): string {
 
 /** A session's events: a page view every `step`, a track between, the first an identify. */
 function eventsFor(session: ApiSession, hostile: boolean): ApiEvent[] {
+  // A session of two anonymousIds: its second half came from the second.
+  const secondAnonymousId = session.anonymousIds[1];
   const start = Date.parse(session.startedAt);
   const step = session.eventCount > 1 ? (session.durationSeconds * 1000) / (session.eventCount - 1) : 0;
   return Array.from({ length: session.eventCount }, (_, index): ApiEvent => {
@@ -77,7 +79,8 @@ function eventsFor(session: ApiSession, hostile: boolean): ApiEvent[] {
       id: `${session.sessionId}-${index}`,
       messageId: `m-${session.sessionId}-${index}`,
       timestamp,
-      anonymousId: 'anon-7',
+      anonymousId:
+        secondAnonymousId !== undefined && index >= session.eventCount / 2 ? secondAnonymousId : 'anon-7',
     };
     if (index === 0) return { ...base, type: 'identify', name: null, url: null, path: null, title: null };
     if (index % 2 === 1) {
@@ -150,7 +153,8 @@ export function makeUser(
               content: null,
             }
           : null,
-      anonymousIds: ['anon-7'],
+      // The fourth session came from two devices (stitched anonymousIds).
+      anonymousIds: i === 3 ? ['anon-7', 'anon-8'] : ['anon-7'],
       device: {
         type: options.hostile === true && i === 0 ? '\u202eevil' : 'mobile',
         os: 'iOS',

@@ -107,6 +107,33 @@ describe('session viewer in Chromium', () => {
     await page.close();
   });
 
+  it('names each event’s anonymousId when the session has several, and its ids in the row’s tooltip', async () => {
+    const tracked = await open(userUrl('alice'));
+    const { page } = tracked;
+    const twoDevices = ALICE.sessions[3] as ApiSession;
+    const oneDevice = ALICE.sessions[1] as ApiSession;
+    await page.locator(`[data-session-id="${twoDevices.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${twoDevices.sessionId}"]`).waitFor();
+    const events = ALICE.events(twoDevices.sessionId);
+    expect(new Set(events.map((event) => event.anonymousId))).toEqual(new Set(['anon-7', 'anon-8']));
+    await expect(
+      page
+        .locator('.events .event')
+        .evaluateAll((items) =>
+          items.map((item) => item.querySelector('.event-anonymous-id')?.textContent ?? null),
+        ),
+    ).resolves.toEqual(events.map((event) => event.anonymousId));
+    await expect(page.locator('.events .event').first().getAttribute('title')).resolves.toBe(
+      `messageId \u2068${events[0]?.messageId}\u2069\nanonymousId \u2068anon-7\u2069`,
+    );
+
+    await page.locator(`[data-session-id="${oneDevice.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${oneDevice.sessionId}"]`).waitFor();
+    await expect(page.locator('.events .event-anonymous-id').count()).resolves.toBe(0);
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it("loads a long session's events page by page, the first 5,000, and says how many it has", async () => {
     const session = BOT.sessions[0] as ApiSession;
     const tracked = await open(userUrl('bot', session.sessionId));

@@ -98,7 +98,20 @@ function eventStrip(session: SessionDetail): SVGSVGElement {
   );
 }
 
-function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
+/** An event's ids, for the tooltip: what to look for in the export it came from. */
+function eventIds(event: SessionEvent): string | null {
+  const ids = [
+    event.messageId === null ? null : `messageId ${isolated(event.messageId)}`,
+    event.anonymousId === null ? null : `anonymousId ${isolated(event.anonymousId)}`,
+  ].filter((id) => id !== null);
+  return ids.length === 0 ? null : ids.join('\n');
+}
+
+/**
+ * One event's row. `showAnonymousId` when the session's events came from more than one anonymousId (stitched
+ * devices or a reset): which device each event came from is then part of what the row says.
+ */
+function eventItem(event: SessionEvent, startedAt: number, showAnonymousId: boolean): HTMLElement {
   const label = eventLabel(event);
   const details: (Node | string)[] = [];
   if (firstText(event.title) !== null && event.title !== label) {
@@ -108,9 +121,13 @@ function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
   const path = firstText(event.path);
   if (url !== null) details.push(externalLink(url));
   else if (path !== null && path !== label) details.push(path);
+  if (showAnonymousId && event.anonymousId !== null) {
+    if (details.length > 0) details.push(' ');
+    details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
+  }
   return h(
     'li',
-    { class: 'event', 'data-event-id': event.id },
+    { class: 'event', 'data-event-id': event.id, title: eventIds(event) },
     h('time', { datetime: new Date(event.timestamp).toISOString() }, formatTimeOfDay(event.timestamp)),
     h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
     h('span', { class: `type type-${event.type.replace(/[^a-z]/g, '')}` }, event.type),
@@ -123,7 +140,8 @@ function eventItem(event: SessionEvent, startedAt: number): HTMLElement {
 function eventList(session: SessionDetail): HTMLElement {
   const list = h('ol', { class: 'events' });
   // Appended one by one: spread as arguments, thousands of items could overflow the call stack.
-  for (const event of session.events) list.append(eventItem(event, session.startedAt));
+  const showAnonymousId = session.anonymousIds.length > 1;
+  for (const event of session.events) list.append(eventItem(event, session.startedAt, showAnonymousId));
   return list;
 }
 
