@@ -33,9 +33,10 @@ export interface EraserOptions {
 }
 
 export class ErasureConflictError extends Error {
-  constructor(id: string, attempts: number) {
+  constructor(attempts: number) {
+    // Not the id: the error goes to the admin function's log, which keeps erased ids only as their hash.
     super(
-      `could not mark ${JSON.stringify(id)} erased: its head changed under ${attempts} attempts in a row; run the erasure again`,
+      `could not mark the id erased: its head changed under ${attempts} attempts in a row; run the erasure again`,
     );
     this.name = 'ErasureConflictError';
   }
@@ -181,7 +182,7 @@ export class DynamoDbEraser implements UserEraser {
       }
       await backoff(attempt, this.transport.baseDelayMs);
     }
-    throw new ErasureConflictError(id, this.maxAttempts);
+    throw new ErasureConflictError(this.maxAttempts);
   }
 
   /**
