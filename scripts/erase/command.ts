@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
@@ -24,7 +25,8 @@ with your AWS credentials (the default chain: AWS_PROFILE, SSO, environment, ...
 execute-api:Invoke on <api>/*/DELETE/admin/users/*.
 
 Options:
-  --user ID        the user id (or anonymousId) to erase, exactly as in the events
+  --user ID        the user id (or anonymousId) to erase, exactly as in the events, or its ~b64. form
+                   (docs/api.md): the only form of an id holding a lone surrogate or starting with ~b64.
   --stage STAGE    a deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
   --api-url URL    the deployed API's base URL instead of looking it up
   --region REGION  AWS region (default: the API URL's, else AWS_REGION or your profile's)
@@ -82,7 +84,15 @@ export function parseEraseOptions(
     return { problem: (error as Error).message };
   }
   if (values.help === true) return { help: true };
-  const user = values.user as string | undefined;
+  const given = values.user as string | undefined;
+  // The `~b64.` form names an id as the API's routes and the viewer's address read it: the only form of one
+  // holding a lone surrogate, which no argv can carry (it arrives as U+FFFD, another user's id).
+  const user = given?.startsWith(BASE64_ID_PREFIX) ? idOfBase64Id(given) : given;
+  if (user === undefined && given !== undefined) {
+    return {
+      problem: `--user ${given} is no ~b64. form of an id (unpadded base64url of its UTF-8); an id that itself starts with ${BASE64_ID_PREFIX} is given in its own ~b64. form`,
+    };
+  }
   if (user === undefined || user === '') return { problem: '--user ID is required' };
   if (Buffer.byteLength(user, 'utf8') > 512)
     return { problem: '--user is longer than 512 bytes of UTF-8; no user can have such an id' };

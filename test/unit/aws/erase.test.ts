@@ -96,6 +96,19 @@ describe('npm run erase', () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
+  it('takes --user in the ~b64. form, the only one of an id holding a lone surrogate, as the API and the viewer do', async () => {
+    // No argv can carry "L\ud800" (the shell and Node make it U+FFFD, another user): its form is how the
+    // viewer's address and the API's redirects name it.
+    answer = { status: 200, body: { userId: 'L\ud800', erased: true, itemsDeleted: 3, anonymousIds: [] } };
+
+    const result = await run(['--user', '~b64.TO2ggA', '--api-url', API_URL]);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(sent.map((request) => request.url)).toEqual([`${API_URL}admin/users/~b64.TO2ggA`]);
+    // JSON names a lone surrogate by its escape.
+    expect(result.out.split('\n')[0]).toBe('erased user "L\\ud800": 3 items deleted');
+  });
+
   it('says that an erased anonymousId stitched to a user leaves its earlier events in that user’s sessions', async () => {
     answer = {
       status: 200,
@@ -181,6 +194,8 @@ describe('npm run erase', () => {
   it.each([
     [[], '--user ID is required'],
     [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
+    [['--user', '~b64.YQ=='], '--user ~b64.YQ== is no ~b64. form of an id'],
+    [['--user', '~b64.'], '--user ID is required'],
     [['--user', 'a', '--stage', 'dev/x'], '--stage dev/x is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
