@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
-import { type ApiResponse, errorResponse, notFound } from '../api/responses.js';
+import { type ApiResponse, badRequest, errorResponse, notFound } from '../api/responses.js';
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';
 import type { AdminConfig } from './config.js';
@@ -43,6 +43,18 @@ function callerOf(event: APIGatewayProxyEventV2): string | undefined {
 const idDigest = (userId: string) => createHash('sha256').update(userId, 'utf8').digest('hex');
 
 /**
+ * Why an id with spaces around it names no user: rule 1 trims ids as events are read. Erasing one would
+ * record a suppression nobody needs and leave the user meant (a stray space pasted with the id) untouched.
+ */
+function blankEndsProblem(userId: string): string | undefined {
+  const trimmed = userId.trim();
+  if (trimmed === userId) return undefined;
+  const why = '(ids are trimmed when events are read)';
+  if (trimmed === '') return `is blank, which no user id is ${why}`;
+  return `has spaces around it, which no user id has ${why}; ${JSON.stringify(trimmed)} is the id it would be`;
+}
+
+/**
  * The admin function's HTTP edge for `DELETE /admin/users/{userId}`: parses the id as the lookup routes do,
  * erases, answers what was erased. Errors carry the lookup API's shape; a failure is a generic 500.
  */
@@ -58,6 +70,8 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     }
     const user = parseUserId(route.userId, config.pathsDecoded);
     if (!user.ok) return user.response;
+    const blankEnds = blankEndsProblem(user.userId);
+    if (blankEnds !== undefined) return badRequest('userId', blankEnds);
     const result = await eraser.eraseUser(user.userId);
     logger.info('user erased', {
       userIdSha256: idDigest(user.userId),

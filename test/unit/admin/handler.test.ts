@@ -103,6 +103,29 @@ describe('the admin handler', () => {
     expectDocumented(ROUTE, result, 'delete');
   });
 
+  it.each([
+    [
+      'spaces around it',
+      adminPath(' alice\t'),
+      'userId has spaces around it, which no user id has (ids are trimmed when events are read); "alice" is the id it would be',
+    ],
+    [
+      'only spaces',
+      adminPath(' \u00a0 '),
+      'userId is blank, which no user id is (ids are trimmed when events are read)',
+    ],
+  ])(
+    'refuses an id with %s, which no user has, instead of recording its erasure',
+    async (_what, path, message) => {
+      const result = await call(handler(false), 'DELETE', path);
+
+      expect(result.status).toBe(400);
+      expect(errorOf(result)).toMatchObject({ parameter: 'userId', message });
+      expect(eraser.erased).toEqual([]);
+      expectDocumented(ROUTE, result, 'delete');
+    },
+  );
+
   it.each(['GET', 'POST', 'OPTIONS'])('answers %s with 405 and Allow: DELETE', async (method) => {
     const result = await call(handler(false), method, adminPath('alice'));
 
