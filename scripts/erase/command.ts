@@ -68,9 +68,11 @@ export function parseEraseOptions(
   argv: readonly string[],
 ): EraseOptions | { help: true } | { problem: string } {
   let values: Record<string, string | boolean | undefined>;
+  let tokens: readonly { kind: string; name?: string }[];
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: [...argv],
+      tokens: true,
       options: {
         user: { type: 'string' },
         stage: { type: 'string' },
@@ -84,6 +86,13 @@ export function parseEraseOptions(
     return { problem: (error as Error).message };
   }
   if (values.help === true) return { help: true };
+  // parseArgs keeps the last of a repeated option: `--user a --user b` would erase b alone, and say nothing.
+  const names = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    const why = repeated === 'user' ? '; the command erases one user a run' : '';
+    return { problem: `--${repeated} is given more than once${why}` };
+  }
   const given = values.user as string | undefined;
   // The `~b64.` form names an id as the API's routes and the viewer's address read it: the only form of one
   // holding a lone surrogate, which no argv can carry (it arrives as U+FFFD, another user's id).
