@@ -1,7 +1,8 @@
 /**
  * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
  * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
- * client's slip (a trailing slash, a segment after a session id, spaces around an id) reads as an unknown
+ * client's slip (a trailing slash, a segment after a session id, spaces around an id, a number as an export
+ * writes it) reads as an unknown
  * user; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
@@ -80,8 +81,28 @@ export async function unknownUserNearMiss(
       `User not found; user ids are trimmed when events are read, and ${routePathFor(route, trimmed)} names a user who exists`,
     );
   }
+  // Rule 1 stores an id sent as a JSON number as String(n): 42.0 is "42", 1e21 "1e+21", and digits past a
+  // double's precision are lost, so the number as the export writes it names no user.
+  const stored = storedNumberId(userId);
+  if (stored !== undefined && (await lookup.reader.getUserSummary(stored)) !== undefined) {
+    return notFound(
+      `User not found; an id sent as a JSON number is stored as JavaScript writes that number (${JSON.stringify(stored)}), and ${routePathFor(route, stored)} names a user who exists`,
+    );
+  }
   const slip = await slipOf(rest, lookup);
   return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** The id an id that reads as a JSON number is stored as, when that is another id. */
+function storedNumberId(userId: string): string | undefined {
+  if (!JSON_NUMBER.test(userId)) return undefined;
+  const number = Number(userId);
+  // A number past a double's range is no id at all (rule 1).
+  if (!Number.isFinite(number)) return undefined;
+  const stored = String(number);
+  return stored === userId ? undefined : stored;
 }
 
 /**

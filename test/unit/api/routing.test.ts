@@ -156,6 +156,28 @@ describe('lookup routing', () => {
     });
 
     it.each([
+      ['/users/1234567890123456789', '1234567890123456800', '/users/1234567890123456800'],
+      ['/users/1e21/sessions', '1e+21', '/users/1e%2B21/sessions'],
+      [`/users/42.0/sessions/${SESSION_ID}`, '42', `/users/42/sessions/${SESSION_ID}`],
+    ])('says how an id sent as a JSON number is stored, for %j', async (path, stored, meant) => {
+      const reader = FakeSessionReader.fromEvents(
+        ['1234567890123456800', '1e+21', '42'].flatMap((userId) => eventsForSessions(userId, 1, T0)),
+      );
+      const { handler } = makeHandler({ reader });
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(404);
+      expect(errorOf(result).message).toBe(
+        `User not found; an id sent as a JSON number is stored as JavaScript writes that number (${JSON.stringify(stored)}), and ${meant} names a user who exists`,
+      );
+    });
+
+    it('says nothing of numbers for an id that is its number as JavaScript writes it', async () => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', '/users/1e%2B21');
+      expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+    });
+
+    it.each([
       '/users/alice/sessions/latest',
       '/users/alice/sessions/20240101T0900',
       // A session id is sent as is: percent-encoded it is not a route's tail, and no user has the rest.
