@@ -96,7 +96,7 @@ export async function unknownUserNearMiss(
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** The id an id that reads as a JSON number is stored as, when that is another id. */
-function storedNumberId(userId: string): string | undefined {
+export function storedNumberId(userId: string): string | undefined {
   if (!JSON_NUMBER.test(userId)) return undefined;
   const number = Number(userId);
   // A number past a double's range is no id at all (rule 1).

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
+import { storedNumberId } from '../../functions/api/near-misses.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
@@ -191,6 +192,12 @@ function print(view: ErasureView, io: EraseIo): void {
       'nothing was stored for this id (erased before, or not this id: ids are case-sensitive); it is recorded ' +
         'as erased all the same, so its events are refused from now on',
     );
+    const stored = storedNumberId(view.userId);
+    if (stored !== undefined) {
+      io.out(
+        `an id sent as a JSON number is stored as JavaScript writes that number: if the events carried ${view.userId} so, erase ${JSON.stringify(stored)}`,
+      );
+    }
     return;
   }
   if (view.anonymousIds.length === 0) {

@@ -109,6 +109,26 @@ describe('npm run erase', () => {
     expect(result.out.split('\n')[0]).toBe('erased user "L\\ud800": 3 items deleted');
   });
 
+  it('says which id a number as an export writes it was stored as, when nothing was stored for it', async () => {
+    answer = {
+      status: 200,
+      body: {
+        userId: '1234567890123456789',
+        erased: true,
+        itemsDeleted: 0,
+        anonymousIds: [],
+        stitchedTo: null,
+      },
+    };
+
+    const result = await run(['--user', '1234567890123456789', '--api-url', API_URL]);
+
+    expect(result.status).toBe(0);
+    expect(result.out.split('\n').at(-1)).toBe(
+      'an id sent as a JSON number is stored as JavaScript writes that number: if the events carried 1234567890123456789 so, erase "1234567890123456800"',
+    );
+  });
+
   it('says that an erased anonymousId stitched to a user leaves its earlier events in that user’s sessions', async () => {
     answer = {
       status: 200,
