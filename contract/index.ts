@@ -26,6 +26,19 @@ export const DEFAULT_SOURCES: readonly SourceDefinition[] = [
 /** Rejection reports; never a source, so writing a report can never trigger the ingest. */
 export const REJECTED_PREFIX = 'rejected/';
 
+/**
+ * An origin as browsers send it in `Origin` (scheme, host and port; no path, not even a trailing `/`): the API
+ * allows a request's origin only when it equals a listed one, so any other spelling would never match.
+ */
+export function isBrowserOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Object keys in S3 event notifications arrive form-URL-encoded: `+` is a space, then `%XX` escapes. */
 export function decodeS3EventKey(encodedKey: string): string {
   return decodeURIComponent(encodedKey.replace(/\+/g, ' '));

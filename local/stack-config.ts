@@ -1,7 +1,7 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import type { SourceDefinition } from '../contract/index.js';
+import { isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 
@@ -57,6 +57,26 @@ const faultsText = z.string().transform((text, context): DynamoDbFaults => {
   return faults;
 });
 
+/**
+ * `*` or origins as browsers send them, comma-separated. The API allows an origin only when it equals a listed
+ * one, so `http://localhost:5173/` (copied from the address bar) would never match: refused, as a stage does.
+ */
+const corsOrigins = z.string().transform((text, context): string[] => {
+  const origins = text
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && !isBrowserOrigin(origin)) {
+      context.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(origin)} must be an origin as browsers send it: http(s)://host[:port], lowercase, with no path, not even a trailing '/' (or *)`,
+      });
+    }
+  }
+  return origins;
+});
+
 export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
   batchSize: 5,
   maxConcurrency: 2,
@@ -82,7 +102,7 @@ const localStackEnvSchema = z.object({
     blankAsUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
-  CORS_ALLOWED_ORIGINS: z.preprocess(blankAsUndefined, z.string().optional()),
+  CORS_ALLOWED_ORIGINS: z.preprocess(blankAsUndefined, corsOrigins.optional()),
   // Fault injection for tests of the pipeline's robustness; unset in normal use.
   SESSIONIZER_LOCAL_FAULTS: z.preprocess(blankAsUndefined, faultsText.optional()),
 });
@@ -157,10 +177,7 @@ export function loadLocalStackConfig(
     dataDir: resolve(cwd, value.SESSIONIZER_DATA_DIR),
     ...(value.SESSIONIZER_DROP_DIR !== undefined && { dropDir: resolve(cwd, value.SESSIONIZER_DROP_DIR) }),
     ...(value.CURSOR_SIGNING_KEY !== undefined && { cursorSigningKey: value.CURSOR_SIGNING_KEY }),
-    corsAllowedOrigins: (value.CORS_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ''),
+    corsAllowedOrigins: value.CORS_ALLOWED_ORIGINS ?? [],
     ...(value.SESSIONIZER_LOCAL_FAULTS !== undefined && { faults: value.SESSIONIZER_LOCAL_FAULTS }),
   };
 }

@@ -149,6 +149,24 @@ describe('loadLocalStackConfig', () => {
     expect(() => loadLocalStackConfig({ SESSIONIZER_SOURCES: value })).toThrow(message);
   });
 
+  // The API echoes an Origin only when it equals a listed one, so an origin written otherwise never matches.
+  it.each([
+    ['a trailing slash', 'http://localhost:5173/'],
+    ['a path', 'https://app.example.com/viewer'],
+    ['capitals', 'https://App.example.com'],
+    ['no scheme', 'localhost:5173'],
+  ])('rejects a CORS_ALLOWED_ORIGINS entry with %s, as the stages do', (_what, origin) => {
+    expect(() => loadLocalStackConfig({ CORS_ALLOWED_ORIGINS: `http://a.test, ${origin}` })).toThrow(
+      `CORS_ALLOWED_ORIGINS ${JSON.stringify(origin)} must be an origin as browsers send it`,
+    );
+  });
+
+  it('takes * and origins with a port in CORS_ALLOWED_ORIGINS', () => {
+    expect(
+      loadLocalStackConfig({ CORS_ALLOWED_ORIGINS: '*,http://localhost:5173' }).corsAllowedOrigins,
+    ).toEqual(['*', 'http://localhost:5173']);
+  });
+
   it('reads SESSIONIZER_LOCAL_FAULTS as the share of DynamoDB calls to throttle; unset or blank injects none', () => {
     expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: 'throttle:0.05' }).faults).toEqual({
       throttle: 0.05,
