@@ -2,7 +2,7 @@
 // database and each deliver the same queue. The lock is a file naming its holder (pid, and the process's
 // start time where /proc tells it, so a recycled pid is not mistaken for the holder); a lock whose holder
 // is gone (killed with SIGKILL, say) is stale and taken over. The running stack also records its
-// endpoints in it, which is how `npm run replay` and `npm run rebuild` find the stack of a data dir.
+// endpoints and sources in it, which is how `npm run upload`, `replay` and `rebuild` find the stack of a data dir.
 import {
   linkSync,
   mkdirSync,
@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { INPUT_FORMATS } from '../contract/index.js';
 
 const holderSchema = z.object({
   pid: z.number().int().positive(),
@@ -24,6 +25,10 @@ const holderSchema = z.object({
   apiUrl: z.string().optional(),
   s3Endpoint: z.string().optional(),
   dynamoDbEndpoint: z.string().optional(),
+  /** The stack's sources, so that `npm run upload` puts files where this stack ingests them. */
+  sources: z
+    .array(z.object({ name: z.string(), prefix: z.string(), format: z.enum(INPUT_FORMATS) }))
+    .optional(),
   /** The command holding the lock when it is no stack (`npm run rebuild`); absent for `npm start`. */
   command: z.string().optional(),
 });
@@ -47,8 +52,8 @@ export class DataDirLockedError extends Error {
 }
 
 export interface DataDirLock {
-  /** Records the running stack's endpoints for the other commands. */
-  update(endpoints: Pick<LockHolder, 'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint'>): void;
+  /** Records the running stack's endpoints and sources for the other commands. */
+  update(endpoints: Pick<LockHolder, 'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint' | 'sources'>): void;
   release(): void;
 }
 

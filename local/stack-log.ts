@@ -159,8 +159,6 @@ const EXAMPLE_USER = 'user_1001';
 const EXAMPLE_FILE = 'events/sample-export.ndjson';
 
 export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: DynamoDbFaults): string {
-  const s3Port = Number(new URL(stack.s3Endpoint).port);
-  const uploadEnv = s3Port === 4569 ? '' : `S3_PORT=${s3Port} `;
   const credentials =
     `AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} ` +
     `AWS_REGION=${LOCAL_REGION}`;
@@ -185,7 +183,8 @@ export function banner(stack: LocalStack, queue: IngestQueueSettings, faults?: D
     ...faultsLine(faults),
     '',
     'Try it (in another terminal):',
-    `  ${uploadEnv}npm run upload -- ${EXAMPLE_FILE}`,
+    // Through the data dir, as the other commands: upload takes this stack's S3 port and sources from it.
+    `  ${dataEnv}npm run upload -- ${EXAMPLE_FILE}`,
     `  curl -s '${stack.apiUrl}/users/${EXAMPLE_USER}/sessions?order=asc'`,
     `  ${dataEnv}npm run replay -- --dry-run   (what a replay would enqueue)`,
     `  ${dataEnv}npm run dlq                   (the dead-letter queue)`,

@@ -252,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl: api.url,
       s3Endpoint: servers.s3.endpoint,
       dynamoDbEndpoint: servers.dynamoDb.endpoint,
+      sources: [...sources],
     });
     return {
       apiUrl: api.url,

@@ -7,11 +7,13 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import type { SourceDefinition } from '../contract/index.js';
+import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { readyStack } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { sourceOf } from './source-objects.js';
+import { dataDirFrom } from './stack-config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -32,7 +34,8 @@ Environment:
   S3_PORT              port of the local S3 endpoint, as given to \`npm start\` (default: the port of the
                        stack running on SESSIONIZER_DATA_DIR)
   SESSIONIZER_DATA_DIR the data dir of the stack to upload to, as given to \`npm start\` (default .sessionizer)
-  SESSIONIZER_SOURCES  the sources, as given to \`npm start\``;
+  SESSIONIZER_SOURCES  the sources, as given to \`npm start\` (default: those of the stack running on
+                       SESSIONIZER_DATA_DIR)`;
 
 const envSchema = z.object({
   S3_PORT: z.preprocess(
@@ -54,6 +57,17 @@ function s3Endpoint(port: number | undefined): string {
   if (stack.s3Endpoint === undefined)
     throw new Error(`the local stack (pid ${stack.pid}) is still starting; try again once it is ready.`);
   return stack.s3Endpoint;
+}
+
+/**
+ * The sources the stack on the data dir recorded in its lock, unless S3_PORT names another stack: a stack
+ * started with SESSIONIZER_SOURCES ingests under its own prefixes, which the default `incoming/` may not be.
+ */
+function stackSources(s3Port: number | undefined): SourceDefinition[] | undefined {
+  const holder = liveLockHolder(dataDirFrom());
+  if (holder?.sources === undefined || holder.s3Endpoint === undefined) return undefined;
+  if (s3Port !== undefined && Number(new URL(holder.s3Endpoint).port) !== s3Port) return undefined;
+  return holder.sources;
 }
 
 interface Planned {
@@ -112,7 +126,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: ${problems.join('; ')}`);
     return 2;
   }
-  const sources = sourcesFrom(env.data);
+  const sources =
+    (env.data.SESSIONIZER_SOURCES === undefined && stackSources(env.data.S3_PORT)) || sourcesFrom(env.data);
 
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
