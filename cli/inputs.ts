@@ -11,6 +11,8 @@ export interface PreparedInputs {
   readonly inputs: BatchInput[];
   /** Names that cannot be read at all, with the reason. */
   readonly problems: { file: string; reason: string }[];
+  /** Files in a folder named that are not exports by their name, with what each is: left unread. */
+  readonly skipped: { file: string; reason: string }[];
   cleanup(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function prepareInputs(
 ): Promise<PreparedInputs> {
   const inputs: BatchInput[] = [];
   const problems: { file: string; reason: string }[] = [];
+  const skipped: { file: string; reason: string }[] = [];
   let spoolDir: string | undefined;
   // Also on an interrupted run: the process's exit hooks run (cli/main.ts turns signals into exits).
   const removeSpool = () => {
@@ -82,8 +85,13 @@ export async function prepareInputs(
         const found = await directoryFiles(name);
         for (const file of found.files) inputs.push(fileInput(file, file));
         problems.push(...found.problems);
+        skipped.push(...found.skipped);
         if (found.files.length === 0 && found.problems.length === 0) {
-          problems.push({ file: name, reason: 'is a directory with no files in it' });
+          const reason =
+            found.skipped.length === 0
+              ? 'is a directory with no files in it'
+              : 'is a directory with no export files in it';
+          problems.push({ file: name, reason });
         }
       } else if (info.isFile()) {
         inputs.push(fileInput(name, name));
@@ -98,6 +106,7 @@ export async function prepareInputs(
   return {
     inputs,
     problems,
+    skipped,
     cleanup: async () => {
       process.off('exit', removeSpool);
       if (spoolDir !== undefined) await rm(spoolDir, { recursive: true, force: true });

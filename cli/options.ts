@@ -16,7 +16,8 @@ export const USAGE = `Usage: sessionize [options] FILE...
 Sessionizes analytics export files (Segment/RudderStack, Amplitude, Mixpanel, PostHog; NDJSON or a JSON
 array, gzipped or not, or ZIP archives of them) into user sessions: a user's new session starts at their
 first event or after more than the gap of inactivity (${DEFAULT_GAP_MINUTES} minutes unless set). "-" reads standard input;
-a directory, every file below it (hidden ones skipped), e.g. a copy of segment-logs/.
+a directory, every file below it, e.g. a copy of segment-logs/ (hidden files skipped; manifest.json, _SUCCESS
+and Parquet files skipped with a note, as the ingest skips them).
 
 Options:
   --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)

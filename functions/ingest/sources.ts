@@ -1,4 +1,5 @@
 import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
+import { notAnExportByName } from '../domain/reading/not-exports.js';
 
 /** The source whose prefix the key is under (the longest one, should prefixes ever nest). */
 export function sourceOf(key: string, sources: readonly SourceDefinition[]): SourceDefinition | undefined {
@@ -12,21 +13,6 @@ export function sourceOf(key: string, sources: readonly SourceDefinition[]): Sou
     }
   }
   return match;
-}
-
-const NOT_EXPORTS: readonly [RegExp, string][] = [
-  [/\/$/, 'a folder marker'],
-  [/(^|\/)manifest\.json$/i, 'an export manifest'],
-  [/\.parquet$/i, 'a Parquet file (only JSON exports are read)'],
-  [/(^|\/)_SUCCESS$/, 'a job completion marker'],
-  [/(^|\/)\.keep$/, 'a placeholder'],
-  [/(^|\/)\.DS_Store$/, 'a Finder file'],
-];
-
-/** Why an object is, by its name, not an export at all (skipped with a log line, not reported as failed). */
-export function notAnExportByName(key: string): string | undefined {
-  for (const [pattern, what] of NOT_EXPORTS) if (pattern.test(key)) return what;
-  return undefined;
 }
 
 /** A listed object a replay leaves out, and why. */

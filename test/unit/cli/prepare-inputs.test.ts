@@ -78,6 +78,38 @@ describe('prepareInputs', () => {
     expect(await textOf(prepared, 1)).toBe('BA');
     expect(await textOf(prepared, 3)).toBe('A');
     expect(prepared.problems).toEqual([{ file: join(tree, 'dangling.ndjson'), reason: 'no such file' }]);
+    expect(prepared.skipped).toEqual([]);
+  });
+
+  it('sets apart the files below a directory that the ingest skips as no exports, and reads those named', async () => {
+    const day = join(dir, 'export-day');
+    mkdirSync(join(day, 'job'), { recursive: true });
+    writeFileSync(join(day, 'events.ndjson.gz'), 'E');
+    writeFileSync(join(day, 'manifest.json'), '{"files":["events.ndjson.gz"]}');
+    writeFileSync(join(day, 'job', '_SUCCESS'), '');
+    writeFileSync(join(day, 'job', 'part-0.parquet'), 'PAR1');
+
+    const prepared = await prepareInputs([day, join(day, 'manifest.json')], Readable.from([]));
+
+    expect(prepared.inputs.map((input) => input.name)).toEqual([
+      join(day, 'events.ndjson.gz'),
+      join(day, 'manifest.json'),
+    ]);
+    expect(prepared.skipped).toEqual([
+      { file: join(day, 'job', '_SUCCESS'), reason: 'a job completion marker' },
+      { file: join(day, 'job', 'part-0.parquet'), reason: 'a Parquet file (only JSON exports are read)' },
+      { file: join(day, 'manifest.json'), reason: 'an export manifest' },
+    ]);
+    expect(prepared.problems).toEqual([]);
+
+    const onlyManifest = join(dir, 'only-manifest');
+    mkdirSync(onlyManifest);
+    writeFileSync(join(onlyManifest, 'manifest.json'), '{}');
+    const nothing = await prepareInputs([onlyManifest], Readable.from([]));
+    expect(nothing.inputs).toEqual([]);
+    expect(nothing.problems).toEqual([
+      { file: onlyManifest, reason: 'is a directory with no export files in it' },
+    ]);
   });
 
   it('removes the spooled standard input on cleanup', async () => {

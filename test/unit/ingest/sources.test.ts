@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../../../contract/index.js';
-import { notAnExportByName, sourceOf } from '../../../functions/ingest/sources.js';
+import { notAnExportByName } from '../../../functions/domain/reading/not-exports.js';
+import { sourceOf } from '../../../functions/ingest/sources.js';
 
 const NESTED: SourceDefinition[] = [
   { name: 'everything', prefix: 'data/', format: 'auto' },
