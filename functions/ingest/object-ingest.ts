@@ -170,13 +170,16 @@ export function createObjectIngest(
       timeUp,
     };
     if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
+    // The version read, also for a message naming none (a replay, its continuations): events are then stored
+    // as read where the notification's ingest stored them, and a copy met again needs no reading again.
+    const version = contentVersion(ref.versionId ?? first.versionId, first.eTag);
     let stats: IngestStats;
     try {
       stats = await ingestObject({
         file: key,
         format: source.format,
         open,
-        version: contentVersion(ref.versionId, first.eTag),
+        version,
         readCopies: copyTextReader(deps.objects, ref.bucket),
         writer: deps.writer,
         identity: deps.identity,

@@ -296,6 +296,35 @@ describe('createIngestHandler', () => {
     expect(writer.events('u').map((event) => event.name)).toEqual(['A']);
   });
 
+  it('replays an object of a versioned bucket without reading its copies again', async () => {
+    const text = segmentLines(
+      Array.from({ length: 30 }, (_, at) => ({ user: `user-${at % 3}`, at, id: `m-${at}` })),
+    );
+    const reads: (string | undefined)[] = [];
+    const objects: ObjectSource = {
+      open: async (ref) => {
+        reads.push(ref.versionId);
+        return {
+          status: 'found',
+          bytes: Readable.from([Buffer.from(text)]),
+          eTag: 'etag-1',
+          versionId: 'v1',
+        };
+      },
+    };
+    const handler = createHandler({ objects });
+    await handler(sqsEvent([s3Notification('incoming/a.ndjson', { versionId: 'v1', eTag: 'etag-1' })]));
+    reads.length = 0;
+
+    // A replay (and the continuations of its calls) names no version: the same version, read once.
+    const result = await handler(sqsEvent([s3Notification('incoming/a.ndjson', { eTag: 'etag-1' })]));
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ stats: expect.objectContaining({ newEvents: 0, duplicates: 30 }) }),
+    ]);
+    expect(reads).toEqual([undefined]);
+  });
+
   it('retries a message whose unversioned object is replaced before it is read again for a tie-break', async () => {
     let opened = 0;
     const objects: ObjectSource = {
