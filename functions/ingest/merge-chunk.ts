@@ -197,18 +197,31 @@ export class ChunkMerger {
 
   /**
    * Merges the owners whose ties needed copies read again: reads them all (one pass over each file), then
-   * merges those owners again, until none is left waiting (a copy stored meanwhile may bring another tie).
-   * These merges do not stop for the time: they are few, and the reading that made them wait is done.
+   * merges them again in merge order until none is left waiting (a copy stored meanwhile may bring another
+   * tie). The first is merged alone, so the progress moves past it; then the call may stop as anywhere: a
+   * file overlapping an earlier one makes every merge wait, and a chunk of them ran past the call's time.
    */
   private async mergeDeferred(): Promise<void> {
     const copyTexts = this.copyTexts;
+    let firstDone = false;
     while (copyTexts !== undefined && this.deferred.length > 0) {
-      const waiting = this.deferred;
+      const waiting = this.deferred.sort((a, b) => a.index - b.index);
       this.deferred = [];
       await copyTexts.readMissing(waiting.flatMap((deferred) => deferred.sources));
       const pool = new TaskPool(this.options.concurrency);
       try {
-        for (const { index, owner } of waiting) await this.offer(pool, index, owner, false);
+        for (const [k, { index, owner }] of waiting.entries()) {
+          if (firstDone) await this.options.beforeMerge();
+          await this.offer(pool, index, owner, false);
+          if (firstDone) continue;
+          await pool.drain();
+          // It waits again (a copy stored meanwhile): read what it needs, then merge it first again.
+          if (this.deferred.length > 0) {
+            this.deferred.push(...waiting.slice(k + 1));
+            break;
+          }
+          firstDone = true;
+        }
       } finally {
         await pool.drain();
       }
@@ -218,7 +231,7 @@ export class ChunkMerger {
   /**
    * `beforeMerge`, which may stop the call. A merge waiting for copies read again holds back the progress a
    * later call resumes from (the steps before the first unfinished one), and that call would defer it again
-   * and stop again: so before stopping, the merges under way finish and the waiting ones are merged.
+   * and stop again: so before stopping, the merges under way finish and the first waiting one is merged.
    */
   private async stopIfDue(pool: TaskPool): Promise<void> {
     try {

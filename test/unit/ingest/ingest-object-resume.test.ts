@@ -12,6 +12,7 @@ import { type IngestProgress, IngestStopped } from '../../../functions/ingest/pr
 import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { bytesOf, chunked, zipWithSizes } from '../reading/archives.js';
+import { segmentLines } from './handler-harness.js';
 import { ingest, MemoryReport, RULES, randomSplitText, readingCopiesFrom } from './ingest-object-harness.js';
 
 const FILE = 'incoming/random-split.ndjson';
@@ -287,5 +288,63 @@ describe('ingestObject resumed', () => {
     expect(sortedLines(outcome.lines)).toEqual(sortedLines(whole.report.written));
     expect(outcome.lines.some((line) => line.file === `${archive.file}!part-2.ndjson`)).toBe(true);
     expect(outcome.stats.erased).toBe(whole.stats.erased);
+  });
+});
+
+describe('ingestObject of a file overlapping an earlier one', () => {
+  // Every event is a copy of one the earlier file stored, read from another record: each merge waits for the
+  // copies to be read again. A call whose time is up must still stop soon, or a chunk of them passes its time.
+  const text = segmentLines(
+    Array.from({ length: 60 }, (_, at) => ({ user: `user-${at % 12}`, at, id: `m-${at}` })),
+  );
+  const bytes = bytesOf(text);
+
+  it('stops soon when its time is up, and the calls that follow store what one call does', async () => {
+    const bucket = new Map<string, Uint8Array>();
+    const writer = (await ingest('incoming/a.ndjson', bytes, { bucket })).writer;
+    const expected = writer.sessions();
+    bucket.set('incoming/b.ndjson', bytes);
+    let saved: IngestProgress | undefined;
+    const mergedPerCall: number[] = [];
+    for (let call = 0; call < 50; call++) {
+      let merged = 0;
+      try {
+        await ingestObject({
+          file: 'incoming/b.ndjson',
+          format: 'auto',
+          open: async () => chunked(bytes, [4096]),
+          rules: RULES,
+          browserOf: () => null,
+          ...readingCopiesFrom(bucket),
+          writer: {
+            mergeUserEvents: async (user, events, texts) => {
+              const result = await writer.mergeUserEvents(user, events, texts);
+              merged++;
+              return result;
+            },
+          },
+          report: new MemoryReport(),
+          concurrency: 4,
+          resume: saved,
+          checkpoint: {
+            save: async (progress) => {
+              saved = structuredClone(progress);
+            },
+            timeUp: () => true,
+          },
+        });
+        mergedPerCall.push(merged);
+        break;
+      } catch (error) {
+        if (!(error instanceof IngestStopped)) throw error;
+        mergedPerCall.push(merged);
+      }
+    }
+
+    expect(mergedPerCall.length).toBeGreaterThan(2);
+    // The first merge of each call, and those under way beside it.
+    expect(Math.max(...mergedPerCall)).toBeLessThanOrEqual(4);
+    expect(mergedPerCall.reduce((sum, merged) => sum + merged, 0)).toBe(12);
+    expect(writer.sessions()).toEqual(expected);
   });
 });
