@@ -37,6 +37,8 @@ export interface IngestObjectInput {
   readonly chunkBytes?: number;
   /** Users merged at once. */
   readonly concurrency?: number;
+  /** Copies read again and held at once for the merges waiting on them (`COPIES_PER_READ`). */
+  readonly copiesPerRead?: number;
   /** What an earlier delivery of the same object version merged: it is read again but not merged again. */
   readonly resume?: IngestProgress | undefined;
   /** Saves progress and says when to stop; without it the whole object is merged in this call. */
@@ -114,7 +116,12 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   // With a version and a way to read copies again, events are stored with where they were read.
   const copies =
     input.version !== undefined && input.readCopies !== undefined
-      ? { object: input.file, version: input.version, read: input.readCopies }
+      ? {
+          object: input.file,
+          version: input.version,
+          read: input.readCopies,
+          ...(input.copiesPerRead !== undefined && { perRead: input.copiesPerRead }),
+        }
       : undefined;
   const merger = new ChunkMerger({
     writer: input.writer,

@@ -4,6 +4,7 @@ import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js'
 import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
+import { COPIES_PER_READ, servedByOneRead } from './copies-per-read.js';
 import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { ERASED_REASON } from './rejection-report.js';
@@ -41,7 +42,13 @@ export interface ChunkMergerOptions {
    * The object's key and content version, and how to read copies again: with them, events carry where they
    * were read, and the store breaks ties with stored copies by canonical JSON (rule 3); else by projection.
    */
-  readonly copies?: { readonly object: string; readonly version: string; readonly read: CopyTextReader };
+  readonly copies?: {
+    readonly object: string;
+    readonly version: string;
+    readonly read: CopyTextReader;
+    /** Copies read again at once (`COPIES_PER_READ` unless set). */
+    readonly perRead?: number;
+  };
 }
 
 /** What a chunk's progress follows, in merge order: its links (when stitching), then its owners. */
@@ -196,27 +203,29 @@ export class ChunkMerger {
   }
 
   /**
-   * Merges the owners whose ties needed copies read again: reads them all (one pass over each file), then
-   * merges them again in merge order until none is left waiting (a copy stored meanwhile may bring another
-   * tie). The first is merged alone, so the progress moves past it; then the call may stop as anywhere: a
-   * file overlapping an earlier one makes every merge wait, and a chunk of them ran past the call's time.
+   * Merges the owners whose ties needed copies read again, in merge order, holding the texts of one read at
+   * once: reads those of the first owners' copies (one pass over each file), merges them, and so on until
+   * none is left waiting (a copy stored meanwhile may bring another tie). The first is merged alone, so the
+   * progress moves past it; then the call may stop as anywhere, or a chunk of them ran past its time.
    */
   private async mergeDeferred(): Promise<void> {
     const copyTexts = this.copyTexts;
+    const perRead = this.options.copies?.perRead ?? COPIES_PER_READ;
     let firstDone = false;
     while (copyTexts !== undefined && this.deferred.length > 0) {
       const waiting = this.deferred.sort((a, b) => a.index - b.index);
-      this.deferred = [];
+      this.deferred = waiting.splice(servedByOneRead(waiting, perRead));
+      if (copyTexts.texts.size >= perRead) copyTexts.forget();
       await copyTexts.readMissing(waiting.flatMap((deferred) => deferred.sources));
       const pool = new TaskPool(this.options.concurrency);
       try {
-        for (const [k, { index, owner }] of waiting.entries()) {
+        for (const [k, { index, owner, sources }] of waiting.entries()) {
           if (firstDone) await this.options.beforeMerge();
-          await this.offer(pool, index, owner, false);
+          await this.offer(pool, index, owner, sources);
           if (firstDone) continue;
           await pool.drain();
           // It waits again (a copy stored meanwhile): read what it needs, then merge it first again.
-          if (this.deferred.length > 0) {
+          if (this.deferred.some((deferred) => deferred.index === index)) {
             this.deferred.push(...waiting.slice(k + 1));
             break;
           }
@@ -269,8 +278,13 @@ export class ChunkMerger {
   }
 
   /** Merges one owner in the pool, its events made objects only once the merge starts. */
-  private async offer(pool: TaskPool, index: number, owner: Owner, mayStop = true): Promise<void> {
-    if (mayStop) await this.stopIfDue(pool);
+  private async offer(
+    pool: TaskPool,
+    index: number,
+    owner: Owner,
+    waited?: readonly EventSource[],
+  ): Promise<void> {
+    if (waited === undefined) await this.stopIfDue(pool);
     await pool.offer(async () => {
       const texts = this.copyTexts?.texts;
       let result: UserMergeResult;
@@ -278,7 +292,8 @@ export class ChunkMerger {
         result = await owner.merge(this.eventsOf(owner.owned), texts);
       } catch (error) {
         if (!(error instanceof CopyTextsNeeded)) throw error;
-        this.deferred.push({ index, owner, sources: error.sources });
+        // With the copies it waited for before: their texts may have been dropped since.
+        this.deferred.push({ index, owner, sources: [...(waited ?? []), ...error.sources] });
         return;
       }
       this.worked = true;

@@ -18,6 +18,11 @@ export class CallCopyTexts implements CopyTextSource {
     return this.known;
   }
 
+  /** Drops the texts read so far: those a later tie needs are read again. */
+  forget(): void {
+    this.known.clear();
+  }
+
   /** Reads the copies named whose texts are not known yet, one pass over each file. */
   async readMissing(sources: readonly EventSource[]): Promise<void> {
     const missing = unreadSources(sources, this.known);

@@ -347,4 +347,33 @@ describe('ingestObject of a file overlapping an earlier one', () => {
     expect(mergedPerCall.reduce((sum, merged) => sum + merged, 0)).toBe(12);
     expect(writer.sessions()).toEqual(expected);
   });
+
+  it('holds the texts of one read of copies at once, whatever the chunk', async () => {
+    const bucket = new Map<string, Uint8Array>();
+    const writer = (await ingest('incoming/a.ndjson', bytes, { bucket })).writer;
+    const expected = writer.sessions();
+    bucket.set('incoming/b.ndjson', bytes);
+    const { version, readCopies } = readingCopiesFrom(bucket);
+    const reads: number[] = [];
+
+    await ingestObject({
+      file: 'incoming/b.ndjson',
+      format: 'auto',
+      open: async () => chunked(bytes, [4096]),
+      rules: RULES,
+      browserOf: () => null,
+      version,
+      readCopies: (sources) => {
+        reads.push(sources.length);
+        return readCopies(sources);
+      },
+      copiesPerRead: 25,
+      writer,
+      report: new MemoryReport(),
+    });
+
+    // Each user's 5 events, as stored and as read again: 10 copies, two users a read.
+    expect(reads).toEqual(Array.from({ length: 6 }, () => 20));
+    expect(writer.sessions()).toEqual(expected);
+  });
 });
