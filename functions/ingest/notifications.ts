@@ -109,7 +109,8 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
       bucket: s3.bucket.name,
       key,
       ...(s3.object.versionId != null && { versionId: s3.object.versionId }),
-      ...(s3.object.eTag != null && { eTag: s3.object.eTag }),
+      // The local S3 server names a copied object's content with "": no content, as when absent.
+      ...(s3.object.eTag != null && s3.object.eTag !== '' && { eTag: s3.object.eTag }),
     });
   }
   return { objects, skipped };

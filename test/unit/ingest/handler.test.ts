@@ -400,6 +400,15 @@ describe('createIngestHandler', () => {
     ]);
   });
 
+  it('takes an empty eTag as none: the local S3 server sends one for a copied object', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+
+    const result = await createHandler()(sqsEvent([s3Notification('incoming/a.ndjson', { eTag: '' })]));
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
+    expect(logger.at('warn')).toEqual([]);
+  });
+
   it('logs with the invocation context and writes no report when nothing is rejected', async () => {
     bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
     const context = { awsRequestId: 'request-1', functionName: 'ingest' } as Context;
