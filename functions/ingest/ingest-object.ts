@@ -71,6 +71,17 @@ export interface IngestStats extends MergeTotals {
  */
 export const DEFAULT_CHUNK_EVENTS = 1_000_000;
 export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
+
+/**
+ * The chunk a function of `memoryMb` can hold: a fifth of its memory past 64 MB (the runtime's own), which is
+ * {@link DEFAULT_CHUNK_BYTES} at 1,024 MB, where a 10M-event file peaks at about 460 MiB; never more than that,
+ * nor less than 8 MiB. Without a size (outside Lambda) the default.
+ */
+export function chunkBytesFor(memoryMb: number | undefined): number {
+  if (memoryMb === undefined) return DEFAULT_CHUNK_BYTES;
+  const fifth = Math.floor(((memoryMb - 64) * 1024 ** 2) / 5);
+  return Math.min(DEFAULT_CHUNK_BYTES, Math.max(8 * 1024 ** 2, fifth));
+}
 export const DEFAULT_MERGE_CONCURRENCY = 16;
 const DEFAULT_SAVE_EVERY_MS = 60_000;
 

@@ -26,7 +26,8 @@ export interface ObjectIngestDeps {
   readonly config: Pick<
     IngestConfig,
     'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'
-  >;
+  > &
+    Partial<Pick<IngestConfig, 'chunkBytes'>>;
   readonly logger: ObjectLogger;
   readonly browserOf: BrowserOf;
   readonly mergeConcurrency?: number;
@@ -187,6 +188,7 @@ export function createObjectIngest(
         report,
         browserOf: deps.browserOf,
         maxMemberBytes: config.maxMemberBytes,
+        ...(config.chunkBytes !== undefined && { chunkBytes: config.chunkBytes }),
         resume,
         checkpoint,
         ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),

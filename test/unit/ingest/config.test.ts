@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { loadIngestConfig } from '../../../functions/ingest/config.js';
+import { chunkBytesFor, DEFAULT_CHUNK_BYTES } from '../../../functions/ingest/ingest-object.js';
 
 const REQUIRED = { TABLE_NAME: 'sessions', BUCKET_NAME: 'uploads' };
 
@@ -38,6 +39,26 @@ describe('loadIngestConfig', () => {
     expect(loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: url }).queueUrl).toBe(url);
     expect(() => loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: 'ingest-queue' })).toThrow(
       /INGEST_QUEUE_URL/,
+    );
+  });
+
+  it("sizes the merge chunks by the function's memory, as Lambda gives it", () => {
+    const MiB = 1024 ** 2;
+    expect(loadIngestConfig({ ...REQUIRED }).chunkBytes).toBe(DEFAULT_CHUNK_BYTES);
+    expect(loadIngestConfig({ ...REQUIRED, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' }).chunkBytes).toBe(
+      DEFAULT_CHUNK_BYTES,
+    );
+    expect(loadIngestConfig({ ...REQUIRED, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '4096' }).chunkBytes).toBe(
+      DEFAULT_CHUNK_BYTES,
+    );
+    expect(loadIngestConfig({ ...REQUIRED, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' }).chunkBytes).toBe(
+      Math.floor((448 * MiB) / 5),
+    );
+    expect(chunkBytesFor(256)).toBe(Math.floor((192 * MiB) / 5));
+    expect(chunkBytesFor(128)).toBe(Math.floor((64 * MiB) / 5));
+    expect(chunkBytesFor(96)).toBe(8 * MiB);
+    expect(() => loadIngestConfig({ ...REQUIRED, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 'lots' })).toThrow(
+      /AWS_LAMBDA_FUNCTION_MEMORY_SIZE/,
     );
   });
 

@@ -51,6 +51,23 @@ beforeEach(() => {
 });
 
 describe('createIngestHandler', () => {
+  it("merges in chunks of the configured size: a smaller function's chunks are smaller, its sessions the same", async () => {
+    bucket.put(SAMPLE_KEY, sampleExport);
+    const whole = await createHandler()(eventFor(SAMPLE_KEY));
+    const wholeCalls = writer.calls.length;
+    const wholeSessions = writer.sessions();
+
+    writer = new FakeSessionWriter(RULES);
+    const deps = handlerDeps({ s3, writer, logger, metrics });
+    // A chunk is full at its first event's estimated size: every event is a chunk of its own.
+    const chunked = await createHandler({ config: { ...deps.config, chunkBytes: 1 } })(eventFor(SAMPLE_KEY));
+
+    expect(chunked.batchItemFailures).toEqual(whole.batchItemFailures);
+    expect(wholeCalls).toBe(6);
+    expect(writer.calls).toHaveLength(37);
+    expect(writer.sessions()).toEqual(wholeSessions);
+  });
+
   it('ingests the object of the sample SQS event and reports its bad line', async () => {
     bucket.put(SAMPLE_KEY, sampleExport);
     const event = sampleEvent<SQSEvent>('sqs-s3-object-created.json');
