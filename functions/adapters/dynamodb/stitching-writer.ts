@@ -293,16 +293,17 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     return (await this.transport.get(itemKey(userPk(user), stitchedSk(anonymousId)))) !== undefined;
   }
 
+  /**
+   * Every marker is read: keys sort by UTF-8 bytes (and ids of the `A~` form after all others), the sample by
+   * UTF-16 code units, so the first keys need not hold the first ids (`\u{10000}` sorts before `\uffff`). Only
+   * an anonymousId leaving the sample of a user with more than it holds comes here.
+   */
   private async firstStitched(user: string, except: string): Promise<string[]> {
-    const items = await this.transport.query(
-      {
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: STITCHED_SK_START } },
-        ConsistentRead: true,
-        Limit: MAX_STITCHED_SAMPLE + 1,
-      },
-      (items) => items.length > MAX_STITCHED_SAMPLE,
-    );
+    const items = await this.transport.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: STITCHED_SK_START } },
+      ConsistentRead: true,
+    });
     return items
       .flatMap((item) => {
         const id = anonymousIdOfStitchedSk(item.sk?.S ?? '');

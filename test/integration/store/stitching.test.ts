@@ -88,6 +88,23 @@ describe('identity stitching in the store', () => {
     expect(await store.reader.getUserSummary('u-b')).toMatchObject({ stitchedCount: 0 });
   });
 
+  // Marker keys sort by UTF-8 bytes, the sample by UTF-16 code units: \u{10000} comes after \uffff in the
+  // table but before it in the sample.
+  it('names the first 20 stitched anonymousIds in UTF-16 order after one of them leaves', async () => {
+    const store = await freshStore(dynamo.client, { identityStitching: true });
+    const ids = [...Array.from({ length: 21 }, (_, k) => `\uffff${String(k).padStart(2, '0')}`), '\u{10000}'];
+    const links = ids.map((anonymousId, k) =>
+      record({ id: `m:l${k}`, timestamp: T0 + 60 * MINUTE + k, anonymousId, userId: 'u-a' }),
+    );
+    await ingestStitched(store.writer, links);
+    const earlier = record({ id: 'm:e', timestamp: T0, anonymousId: ids[0] as string, userId: 'u-b' });
+    await ingestStitched(store.writer, [earlier]);
+    expect(await store.reader.getUserSummary('u-a')).toMatchObject({
+      stitchedCount: 21,
+      stitchedSample: ['\u{10000}', ...ids.slice(1, 20)],
+    });
+  });
+
   it('says a user whose anonymousId is their own userId is stitched to no one (a client would loop)', async () => {
     const store = await freshStore(dynamo.client, { identityStitching: true });
     const events = [
