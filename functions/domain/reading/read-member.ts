@@ -2,6 +2,7 @@
  * One file of an export (the file itself, or a ZIP member) read record by record: each record scanned,
  * validated and normalized in the file's format, events and rejections handed to the sink in file order.
  */
+import { constants } from 'node:buffer';
 import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat } from '../events/formats/format.js';
 import { normalizeEvent } from '../events/normalize.js';
@@ -19,6 +20,10 @@ import { type RecordRejection, type RejectionOf, rereadRejections } from './rere
 import type { ScannedFields } from './scanned-fields.js';
 
 export const NOT_AN_EXPORT = 'no line is JSON';
+/** A record's text is made a string whole (to parse it, quote it, read its values): V8's longest. */
+export const MAX_RECORD_BYTES = constants.MAX_STRING_LENGTH;
+/** The start of a record too long to quote whole. */
+const TOO_LONG_RAW = 1024;
 /** Why a ZIP member in which no object of any format appears is skipped. */
 const NO_EVENTS = 'holds no events of any export format';
 
@@ -43,6 +48,15 @@ export function emptySummary(file: string, options: ReadExportOptions): FileSumm
 // The first reading and a reading again (rejectionOf below) word a rejection alike.
 function notJson(fields: ScannedFields): RecordRejection {
   return { reason: fields.result.failureReason(), raw: fields.text() };
+}
+
+/** A record past {@link MAX_RECORD_BYTES}: its text cannot be read whole, so it is rejected, quoted in part. */
+function tooLong({ bytes, start, end }: ByteRecord): RecordRejection | undefined {
+  if (end - start <= MAX_RECORD_BYTES) return undefined;
+  return {
+    reason: `record too long (${end - start} bytes; at most ${MAX_RECORD_BYTES}, the longest text a record may have)`,
+    raw: `${bytes.toString('utf8', start, start + TOO_LONG_RAW)}…`,
+  };
 }
 
 function notAnObject(fields: ScannedFields): RecordRejection {
@@ -99,7 +113,7 @@ export async function readMember(
     summary.records++;
     if (!member.inZip) held.release();
     if (!fields.rootIsObject) {
-      reject(record.line, index, notAnObject(fields));
+      reject(record.line, index, tooLong(record) ?? notAnObject(fields));
       return;
     }
     const detection = scanner?.detection ?? fields;
@@ -110,6 +124,11 @@ export async function readMember(
       scanner = scannerFor(FORMATS[detected]);
       summary.format = detected;
       scanner.fields.scan(record.bytes, record.start, record.end);
+    }
+    const long = tooLong(record);
+    if (long !== undefined) {
+      reject(record.line, index, long);
+      return;
     }
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
     if (outcome.ok) {
@@ -135,11 +154,13 @@ export async function readMember(
   const rejectionOf: RejectionOf = (record) => {
     const fields = scanner?.fields ?? detectionFields();
     if (!fields.scan(record.bytes, record.start, record.end)) {
-      return record.index === undefined ? notJson(fields) : undefined;
+      return record.index === undefined ? (tooLong(record) ?? notJson(fields)) : undefined;
     }
-    if (!fields.rootIsObject) return notAnObject(fields);
+    if (!fields.rootIsObject) return tooLong(record) ?? notAnObject(fields);
     // Held rejections of objects all come after the first object, which chose the scanner.
     if (scanner === undefined) return undefined;
+    const long = tooLong(record);
+    if (long !== undefined) return long;
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
     return outcome.ok ? undefined : { reason: outcome.reason, raw: scanner.fields.text() };
   };
@@ -171,7 +192,7 @@ export async function readMember(
         }
         if (record.index === undefined) {
           summary.records++;
-          reject(record.line, undefined, notJson(fields));
+          reject(record.line, undefined, tooLong(record) ?? notJson(fields));
           continue;
         }
         // An array element that is not JSON breaks the array: past it there is no telling elements apart. One

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
@@ -154,11 +155,17 @@ export class ScanResult {
   /** Why the text is not JSON, in the words of JSON.parse (which runs only here, on failure). */
   failureReason(): string {
     if (this.ok) throw new Error('failureReason() called on a text that is valid JSON');
+    // A text longer than a string can be is not decoded: JSON.parse would only say that.
+    if (this.end - this.start > constants.MAX_STRING_LENGTH) return this.failedAtReason();
     try {
       JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
     } catch (error) {
       return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
     }
+    return this.failedAtReason();
+  }
+
+  private failedAtReason(): string {
     return `invalid JSON: unexpected byte at offset ${this.failedAt - this.start}`;
   }
 }
