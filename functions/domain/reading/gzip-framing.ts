@@ -102,38 +102,47 @@ export async function readHeader(input: CompressedInput): Promise<FramingProblem
   const flags = fixed[3] as number;
   if ((flags & RESERVED_FLAGS) !== 0)
     return new FramingProblem('corrupt', 'corrupt gzip data (unknown header flags set)');
-  const parts: Uint8Array[] = [fixed];
+  // The header CRC covers every header byte before it: summed as they pass, none of them kept.
+  let crc = crc32(fixed);
   if ((flags & FLAG_EXTRA) !== 0) {
     const length = await input.take(2);
     if (length.length < 2) return TRUNCATED;
     const extraLength = (length[0] as number) | ((length[1] as number) << 8);
     const extra = await input.take(extraLength);
     if (extra.length < extraLength) return TRUNCATED;
-    parts.push(length, extra);
+    crc = crc32(extra, crc32(length, crc));
   }
   for (const flag of [FLAG_NAME, FLAG_COMMENT]) {
     if ((flags & flag) === 0) continue;
-    const text = await readZeroTerminated(input);
-    if (text === undefined) return TRUNCATED;
-    parts.push(text);
+    const skipped = await skipZeroTerminated(input, crc);
+    if (skipped === undefined) return TRUNCATED;
+    crc = skipped;
   }
   if ((flags & FLAG_HEADER_CRC) !== 0) {
     const stored = await input.take(2);
     if (stored.length < 2) return TRUNCATED;
-    const computed = parts.reduce((crc, part) => crc32(part, crc), 0) & 0xffff;
-    if (computed !== ((stored[0] as number) | ((stored[1] as number) << 8)))
+    if ((crc & 0xffff) !== ((stored[0] as number) | ((stored[1] as number) << 8)))
       return new FramingProblem('corrupt', 'corrupt gzip data (header crc mismatch)');
   }
   return undefined;
 }
 
-async function readZeroTerminated(input: CompressedInput): Promise<Uint8Array | undefined> {
-  const bytes: number[] = [];
+/** Header text is skipped a slice at a time: a name the length of the file is neither held nor read bytewise. */
+const HEADER_TEXT_SLICE_BYTES = 64 * 1024;
+
+/** Skips a zero-terminated field (its zero too); the CRC-32 so far with its bytes, or undefined at the end. */
+async function skipZeroTerminated(input: CompressedInput, crc: number): Promise<number | undefined> {
+  let sum = crc;
   for (;;) {
-    const next = await input.next(1);
-    if (next.length === 0) return undefined;
-    bytes.push(next[0] as number);
-    if (next[0] === 0) return Uint8Array.from(bytes);
+    const slice = await input.next(HEADER_TEXT_SLICE_BYTES);
+    if (slice.length === 0) return undefined;
+    const zero = slice.indexOf(0);
+    if (zero === -1) {
+      sum = crc32(slice, sum);
+      continue;
+    }
+    input.unread(slice.subarray(zero + 1));
+    return crc32(slice.subarray(0, zero + 1), sum);
   }
 }
 

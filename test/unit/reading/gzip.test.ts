@@ -128,6 +128,37 @@ describe('gzip files', () => {
     expect(damaged?.error?.message).toContain('corrupt gzip data (header crc mismatch)');
   });
 
+  it('skip a long name or comment in slices, holding none of it (one written without its end too)', async () => {
+    const text = '{"a":1}\n';
+    const fixed = Buffer.from([0x1f, 0x8b, 8, 0x08 | 0x10, 0, 0, 0, 0, 0, 3]);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(text), 0);
+    trailer.writeUInt32LE(Buffer.byteLength(text), 4);
+    const mib = Buffer.alloc(1024 * 1024, 'n');
+    const nameMiB = 48;
+    // The name streams by without being in the test's memory either; heap use is sampled as it is pulled.
+    let peakHeap = 0;
+    async function* member(ended: boolean): AsyncGenerator<Uint8Array> {
+      yield fixed;
+      for (let i = 0; i < nameMiB; i++) {
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+        yield mib;
+      }
+      if (!ended) return;
+      yield Buffer.from('\0exported\0');
+      yield deflateRawSync(text);
+      yield trailer;
+    }
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+
+    expect(textOf(await concatBytes(gunzip('named.gz', member(true))))).toBe(text);
+    expect(peakHeap - before).toBeLessThan(nameMiB * 1024 * 1024);
+    await expect(concatBytes(gunzip('named.gz', member(false)))).rejects.toThrow(
+      'named.gz: gzip data ends early (truncated file)',
+    );
+  });
+
   it('when a byte is corrupted, stop with an error that says so', async () => {
     // Bytes 4 to 9 (modification time, flags, OS) are not checked by any gzip reader.
     for (let offset = 10; offset < compressed.length; offset += 89) {
