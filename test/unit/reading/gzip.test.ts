@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants, crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ContainerError } from '../../../functions/domain/reading/container-error.js';
 import { gunzip } from '../../../functions/domain/reading/gzip.js';
+import { afterMember, CompressedInput } from '../../../functions/domain/reading/gzip-framing.js';
 import { bytesOf, chunked, concatBytes, readExport, textOf, trackedSource } from './archives.js';
 
 const ndjson = Array.from({ length: 3000 }, (_, index) =>
@@ -84,6 +85,25 @@ describe('gzip files', () => {
     expect(outcome.members).toEqual([
       { name: 'events.json.gz', compression: 'gzip', inZip: false, text: ndjson },
     ]);
+  });
+
+  it('pass over zero padding a slice at a time, not a byte at a time', async () => {
+    const padding = 4 * 1024 * 1024;
+    const readPast = async (tail: string) => {
+      const input = new CompressedInput(chunked(Buffer.concat([Buffer.alloc(padding), Buffer.from(tail)])));
+      const pulls = vi.spyOn(input, 'next');
+      const next = await afterMember(input);
+      // Byte by byte, 100 MB of padding took half a minute, the event loop blocked.
+      expect(pulls.mock.calls.length).toBeLessThan(padding / 1024);
+      return { next, rest: textOf(await input.take(8)) };
+    };
+
+    expect(await readPast('')).toEqual({ next: 'end', rest: '' });
+    expect(await readPast('\x1f\x8bgz')).toEqual({ next: 'member', rest: '\x1f\x8bgz' });
+    expect(await readPast('junk')).toEqual({
+      next: expect.objectContaining({ reason: expect.stringContaining('is not gzip data') }),
+      rest: 'junk',
+    });
   });
 
   it('deliver a member whose trailer does not match it, then say which check failed', async () => {
