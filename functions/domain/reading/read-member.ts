@@ -220,16 +220,17 @@ export async function readMember(
   summary.compression = member.compression;
   if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
   // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
-  // its bytes broke: then the archive is damaged, which is a file error whatever the member held.
-  const skipped = held.holding && member.inZip && !bytesBroke;
+  // its bytes broke: then the archive is damaged, which is a file error whatever the member held. A member
+  // in a binary format (zstd, xz, Parquet...) is an error too: it likely holds events in a form not read.
+  const skipped = held.holding && member.inZip && !bytesBroke && member.binaryFormat === undefined;
   if (structureError !== undefined && !skipped) summary.error ??= structureError;
   if (held.holding) {
     if (skipped) {
       summary.skipped = NO_EVENTS;
       delete summary.error;
     } else if (
-      !member.inZip &&
-      (summary.records > 0 || member.wideEncoding !== undefined || member.binaryFormat !== undefined)
+      member.binaryFormat !== undefined ||
+      (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined))
     ) {
       // Cut short too, its lines read are no more an export's than a whole file's would be.
       const why = notAnExport(member);

@@ -1,5 +1,6 @@
 // How a file that is not UTF-8 JSON text is told: UTF-16 or UTF-32 text and binary formats, which are read
 // like any file and only word the error of one none of whose lines is JSON.
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { event, ids, read } from './read-export-fixture.js';
 
@@ -65,6 +66,27 @@ describe('readExport of a file that starts unlike UTF-8 JSON', () => {
     expect(result.summaries[0]?.error).toBe(
       `file is ${what} (magic bytes ${shown}); exports are read as JSON text, plain, gzipped or in a ZIP archive`,
     );
+  });
+
+  it('names a ZIP member in a binary format as a file error, where a README beside it is skipped', async () => {
+    const zstd = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x0a, 0x91]);
+    const archive = zipSync(
+      {
+        'events.ndjson': Buffer.from(`${event('m-1')}\n`),
+        'more.ndjson.zst': zstd,
+        'README.txt': Buffer.from('Exported by the nightly job.\n'),
+      },
+      { level: 0 },
+    );
+    const result = await read('export.zip', archive);
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections).toEqual([]);
+    const byName = new Map(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byName.get('export.zip!more.ndjson.zst')?.error).toBe(
+      'file is zstd-compressed (magic bytes 28 B5 2F FD); exports are read as JSON text, plain, gzipped or in a ZIP archive',
+    );
+    expect(byName.get('export.zip!README.txt')).toMatchObject({ skipped: expect.any(String) });
+    expect(byName.get('export.zip!README.txt')?.error).toBeUndefined();
   });
 
   it('reads a file whose first line only starts like a binary format when a line after it is an event', async () => {
