@@ -174,10 +174,10 @@ export const scenarioArb = (maxEvents = 40, maxFiles = 4): fc.Arbitrary<Scenario
       });
   });
 
-const fileName = (index: number) => `incoming/f-${index}.ndjson`;
+export const fileName = (index: number) => `incoming/f-${index}.ndjson`;
 
 /** A file's bytes: its lines as NDJSON. */
-function fileBytes(scenario: Scenario, index: number): Uint8Array {
+export function fileBytes(scenario: Scenario, index: number): Uint8Array {
   return bytesOf(`${(scenario.files[index] ?? []).join('\n')}\n`);
 }
 
