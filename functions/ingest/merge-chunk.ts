@@ -81,9 +81,13 @@ export class ChunkMerger {
   /** Texts of copies read again, for every merge and link of this call; only ties need them, so they are few. */
   private readonly copyTexts: CallCopyTexts | undefined;
   private deferred: Deferred[] = [];
+  /** The copies the merges in `deferred` wait for. */
+  private deferredCopies = 0;
+  private readonly perRead: number;
 
   constructor(private readonly options: ChunkMergerOptions) {
     this.copyTexts = options.copies && new CallCopyTexts(options.copies.read);
+    this.perRead = options.copies?.perRead ?? COPIES_PER_READ;
   }
 
   async merge(chunk: Chunk, end: number): Promise<void> {
@@ -206,27 +210,31 @@ export class ChunkMerger {
    * Merges the owners whose ties needed copies read again, in merge order, holding the texts of one read at
    * once: reads those of the first owners' copies (one pass over each file), merges them, and so on until
    * none is left waiting (a copy stored meanwhile may bring another tie). The first is merged alone, so the
-   * progress moves past it; then the call may stop as anywhere, or a chunk of them ran past its time.
+   * progress moves past it; then the call may stop as anywhere, or a chunk of them ran past its time, but
+   * not before one with a later step done (the progress would lose that step).
    */
   private async mergeDeferred(): Promise<void> {
     const copyTexts = this.copyTexts;
-    const perRead = this.options.copies?.perRead ?? COPIES_PER_READ;
+    const { perRead } = this;
     let firstDone = false;
     while (copyTexts !== undefined && this.deferred.length > 0) {
       const waiting = this.deferred.sort((a, b) => a.index - b.index);
-      this.deferred = waiting.splice(servedByOneRead(waiting, perRead));
+      this.deferred = [];
+      this.deferredCopies = 0;
+      this.defer(waiting.splice(servedByOneRead(waiting, perRead)));
       if (copyTexts.texts.size >= perRead) copyTexts.forget();
       await copyTexts.readMissing(waiting.flatMap((deferred) => deferred.sources));
       const pool = new TaskPool(this.options.concurrency);
       try {
         for (const [k, { index, owner, sources }] of waiting.entries()) {
-          if (firstDone) await this.options.beforeMerge();
+          // Not before one with a later step done: the progress would lose that step, merged again next call.
+          if (firstDone && !this.options.progress.finishedPast(index)) await this.options.beforeMerge();
           await this.offer(pool, index, owner, sources);
           if (firstDone) continue;
           await pool.drain();
           // It waits again (a copy stored meanwhile): read what it needs, then merge it first again.
           if (this.deferred.some((deferred) => deferred.index === index)) {
-            this.deferred.push(...waiting.slice(k + 1));
+            this.defer(waiting.slice(k + 1));
             break;
           }
           firstDone = true;
@@ -240,7 +248,8 @@ export class ChunkMerger {
   /**
    * `beforeMerge`, which may stop the call. A merge waiting for copies read again holds back the progress a
    * later call resumes from (the steps before the first unfinished one), and that call would defer it again
-   * and stop again: so before stopping, the merges under way finish and the first waiting one is merged.
+   * and stop again: so before stopping, the merges under way finish, and the first waiting one and those before
+   * a step done are merged (a read's worth at most: `offer` merges them once they wait for that many copies).
    */
   private async stopIfDue(pool: TaskPool): Promise<void> {
     try {
@@ -277,6 +286,11 @@ export class ChunkMerger {
     });
   }
 
+  private defer(merges: readonly Deferred[]): void {
+    this.deferred.push(...merges);
+    for (const { sources } of merges) this.deferredCopies += sources.length;
+  }
+
   /** Merges one owner in the pool, its events made objects only once the merge starts. */
   private async offer(
     pool: TaskPool,
@@ -284,7 +298,15 @@ export class ChunkMerger {
     owner: Owner,
     waited?: readonly EventSource[],
   ): Promise<void> {
-    if (waited === undefined) await this.stopIfDue(pool);
+    if (waited === undefined) {
+      await this.stopIfDue(pool);
+      // The merges waiting hold back the progress past them, and the steps done after them: merged once they
+      // wait for a read's worth of copies, so that a call stopping has few of them left to merge first.
+      if (this.deferredCopies >= this.perRead) {
+        await pool.drain();
+        await this.mergeDeferred();
+      }
+    }
     await pool.offer(async () => {
       const texts = this.copyTexts?.texts;
       let result: UserMergeResult;
@@ -293,7 +315,7 @@ export class ChunkMerger {
       } catch (error) {
         if (!(error instanceof CopyTextsNeeded)) throw error;
         // With the copies it waited for before: their texts may have been dropped since.
-        this.deferred.push({ index, owner, sources: [...(waited ?? []), ...error.sources] });
+        this.defer([{ index, owner, sources: [...(waited ?? []), ...error.sources] }]);
         return;
       }
       this.worked = true;

@@ -91,6 +91,8 @@ class ChunkProgress {
   /** Steps finished after one still running; null for a link, or for a step an earlier delivery did. */
   private readonly finished = new Map<number, OwnerDone | null>();
   private doneBefore = 0;
+  /** The last step finished in merge order, -1 before any. */
+  lastFinished = -1;
   readonly totals: MergeTotals = { ...NO_TOTALS };
   readonly erasedAt: ErasedPosition[] = [];
 
@@ -105,6 +107,7 @@ class ChunkProgress {
 
   finish(index: number, done: OwnerDone | null): void {
     this.finished.set(index, done);
+    this.lastFinished = Math.max(this.lastFinished, index);
     for (
       let next = this.finished.get(this.doneBefore);
       next !== undefined;
@@ -160,6 +163,14 @@ export class MergeProgress {
   /** An owner is merged; with no result, a link is in, or an earlier delivery did the step. */
   finishStep(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
     this.current().finish(index, result === undefined ? null : { result, erasedAt });
+  }
+
+  /**
+   * Whether a step after `index` has finished: a call that stopped before the step at `index` would lose it
+   * from its progress, and the next call would merge it again and count its events as duplicates.
+   */
+  finishedPast(index: number): boolean {
+    return this.current().lastFinished > index;
   }
 
   /** Every step of the chunk is done. */

@@ -377,3 +377,92 @@ describe('ingestObject of a file overlapping an earlier one', () => {
     expect(writer.sessions()).toEqual(expected);
   });
 });
+
+describe('ingestObject of a file overlapping part of an earlier one', () => {
+  // Its merges that wait for copies read again lie among merges that do not: a call stopping among the waiting
+  // ones after a later merge finished would lose that merge from its progress, and the next call would merge
+  // it again (counting its events as duplicates) and stop again, one waiting merge further on.
+  it('merges nothing twice and counts what one call does, each call stopping soon, however it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.constantFrom(50, 1_000),
+        async (overlaps, copiesPerRead, concurrency, mergesAllowed, chunkEvents) => {
+          const events = Array.from({ length: 200 }, (_, at) => ({
+            user: `user-${at % 40}`,
+            at,
+            id: `m-${at}`,
+          }));
+          const earlier = bytesOf(segmentLines(events.filter((event) => overlaps[event.at % 40])));
+          const bytes = bytesOf(segmentLines(events));
+          const bucket = new Map<string, Uint8Array>();
+          const once = (await ingest('incoming/a.ndjson', earlier, { bucket })).writer;
+          const whole = await ingest('incoming/b.ndjson', bytes, {
+            bucket,
+            writer: once,
+            chunkEvents,
+            pieceBytes: 4096,
+          });
+          const writer = (await ingest('incoming/a.ndjson', earlier, { bucket })).writer;
+
+          let saved: IngestProgress | undefined;
+          let merges = 0;
+          let calls = 0;
+          let stats: IngestStats | undefined;
+          while (stats === undefined && calls < 500) {
+            calls++;
+            let mine = 0;
+            try {
+              stats = await ingestObject({
+                file: 'incoming/b.ndjson',
+                format: 'auto',
+                open: async () => chunked(bytes, [4096]),
+                rules: RULES,
+                browserOf: () => null,
+                ...readingCopiesFrom(bucket),
+                writer: {
+                  mergeUserEvents: async (user, userEvents, texts) => {
+                    const result = await writer.mergeUserEvents(user, userEvents, texts);
+                    mine++;
+                    merges++;
+                    return result;
+                  },
+                },
+                report: new MemoryReport(),
+                chunkEvents,
+                concurrency,
+                copiesPerRead,
+                resume: saved,
+                checkpoint: {
+                  save: async (progress) => {
+                    saved = structuredClone(progress);
+                  },
+                  timeUp: () => mine >= mergesAllowed,
+                },
+              });
+            } catch (error) {
+              if (!(error instanceof IngestStopped)) throw error;
+              // Past its time, a call merges those under way and the waiting ones of one read at most.
+              expect(mine - mergesAllowed).toBeLessThanOrEqual(2 * concurrency + copiesPerRead);
+            }
+          }
+
+          expect(writer.sessions()).toEqual(once.sessions());
+          expect(merges).toBe(whole.stats.usersTouched);
+          const { newEvents, duplicates, usersTouched, sessionsWritten } = stats ?? whole.stats;
+          expect({ newEvents, duplicates, usersTouched, sessionsWritten }).toEqual({
+            newEvents: whole.stats.newEvents,
+            duplicates: whole.stats.duplicates,
+            usersTouched: whole.stats.usersTouched,
+            sessionsWritten: whole.stats.sessionsWritten,
+          });
+          expect(calls).toBeLessThanOrEqual(Math.ceil(whole.stats.usersTouched / mergesAllowed) + 1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
