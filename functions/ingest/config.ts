@@ -2,7 +2,7 @@ import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import * as z from '../shared/zod.js';
-import { chunkBytesFor } from './ingest-object.js';
+import { chunkBytesFor, copiesPerReadFor } from './ingest-object.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -50,7 +50,7 @@ const ingestEnvSchema = z.pipe(
       MAX_MEMBER_BYTES: optional(
         z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_MAX_MEMBER_BYTES),
       ),
-      // Set by Lambda: a smaller function merges smaller chunks (chunkBytesFor).
+      // Set by Lambda: a smaller function merges smaller chunks (chunkBytesFor), and reads fewer copies at once.
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.optional(z.coerce.number().check(z.int(), z.positive()))),
       // The ingest's own queue, where a call out of time queues the rest of its work; unset, SQS redelivers.
       INGEST_QUEUE_URL: optional(z.optional(z.url())),
@@ -90,6 +90,7 @@ const ingestEnvSchema = z.pipe(
     rules: compileRules(env.SESSION_RULES),
     maxMemberBytes: env.MAX_MEMBER_BYTES,
     chunkBytes: chunkBytesFor(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
+    copiesPerRead: copiesPerReadFor(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
     queueUrl: env.INGEST_QUEUE_URL,
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
     serviceName: env.POWERTOOLS_SERVICE_NAME,

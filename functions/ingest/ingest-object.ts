@@ -8,6 +8,7 @@ import type { CompiledRules } from '../domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
 import type { CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
+import { COPIES_PER_READ } from './copies-per-read.js';
 import { type Chunk, ChunkMerger, erasedLine, StopMerging } from './merge-chunk.js';
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
@@ -81,6 +82,15 @@ export function chunkBytesFor(memoryMb: number | undefined): number {
   if (memoryMb === undefined) return DEFAULT_CHUNK_BYTES;
   const fifth = Math.floor(((memoryMb - 64) * 1024 ** 2) / 5);
   return Math.min(DEFAULT_CHUNK_BYTES, Math.max(8 * 1024 ** 2, fifth));
+}
+
+/**
+ * The copies a function of `memoryMb` reads again at once: {@link COPIES_PER_READ} where its chunks are the
+ * default, fewer in proportion to them. Their texts (some 0.7 KB each, as a `Map`, up to twice as many held)
+ * took 140 MB, past what a 256 MB function leaves beside its chunk.
+ */
+export function copiesPerReadFor(memoryMb: number | undefined): number {
+  return Math.floor((COPIES_PER_READ * chunkBytesFor(memoryMb)) / DEFAULT_CHUNK_BYTES);
 }
 export const DEFAULT_MERGE_CONCURRENCY = 16;
 const DEFAULT_SAVE_EVERY_MS = 60_000;

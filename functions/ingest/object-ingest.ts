@@ -27,7 +27,7 @@ export interface ObjectIngestDeps {
     IngestConfig,
     'bucketName' | 'sources' | 'rejectedPrefix' | 'rules' | 'maxMemberBytes'
   > &
-    Partial<Pick<IngestConfig, 'chunkBytes'>>;
+    Partial<Pick<IngestConfig, 'chunkBytes' | 'copiesPerRead'>>;
   readonly logger: ObjectLogger;
   readonly browserOf: BrowserOf;
   readonly mergeConcurrency?: number;
@@ -189,6 +189,7 @@ export function createObjectIngest(
         browserOf: deps.browserOf,
         maxMemberBytes: config.maxMemberBytes,
         ...(config.chunkBytes !== undefined && { chunkBytes: config.chunkBytes }),
+        ...(config.copiesPerRead !== undefined && { copiesPerRead: config.copiesPerRead }),
         resume,
         checkpoint,
         ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { loadIngestConfig } from '../../../functions/ingest/config.js';
+import { COPIES_PER_READ } from '../../../functions/ingest/copies-per-read.js';
 import { chunkBytesFor, DEFAULT_CHUNK_BYTES } from '../../../functions/ingest/ingest-object.js';
 
 const REQUIRED = { TABLE_NAME: 'sessions', BUCKET_NAME: 'uploads' };
@@ -60,6 +61,20 @@ describe('loadIngestConfig', () => {
     expect(() => loadIngestConfig({ ...REQUIRED, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 'lots' })).toThrow(
       /AWS_LAMBDA_FUNCTION_MEMORY_SIZE/,
     );
+  });
+
+  it("reads copies again as many at once as the function's memory holds, as its chunks", () => {
+    // 100,000 copies' texts take some 70 MB, twice that held: past what a 256 MB function leaves free.
+    const perRead = (memory?: string) =>
+      loadIngestConfig({
+        ...REQUIRED,
+        ...(memory !== undefined && { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory }),
+      }).copiesPerRead;
+    expect(perRead()).toBe(COPIES_PER_READ);
+    expect(perRead('1024')).toBe(COPIES_PER_READ);
+    expect(perRead('4096')).toBe(COPIES_PER_READ);
+    expect(perRead('256')).toBe(19_999); // a fifth, its chunk's bytes rounded down
+    expect(perRead('128')).toBe(Math.floor((COPIES_PER_READ * chunkBytesFor(128)) / DEFAULT_CHUNK_BYTES));
   });
 
   it('treats blank optional variables as unset', () => {

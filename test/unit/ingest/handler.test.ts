@@ -68,6 +68,32 @@ describe('createIngestHandler', () => {
     expect(writer.sessions()).toEqual(wholeSessions);
   });
 
+  it('reads copies again as many at once as configured: a smaller function holds fewer texts', async () => {
+    const text = segmentLines(
+      Array.from({ length: 20 }, (_, at) => ({ user: `user-${at % 4}`, at, id: `m-${at}` })),
+    );
+    bucket.put('incoming/a.ndjson', text);
+    await createHandler()(eventFor('incoming/a.ndjson'));
+    const expected = writer.sessions();
+    bucket.put('incoming/b.ndjson', text);
+    const deps = handlerDeps({ s3, writer, logger, metrics });
+    // Every event of b is a copy of one of a: each user's merge waits for its 10 copies to be read again.
+    const reads: string[] = [];
+    const objects: ObjectSource = {
+      open: (ref) => {
+        reads.push(ref.key);
+        return deps.objects.open(ref);
+      },
+    };
+
+    await createHandler({ objects, config: { ...deps.config, copiesPerRead: 10 } })(
+      eventFor('incoming/b.ndjson'),
+    );
+
+    expect(reads.filter((key) => key === 'incoming/a.ndjson')).toHaveLength(4);
+    expect(writer.sessions()).toEqual(expected);
+  });
+
   it('ingests the object of the sample SQS event and reports its bad line', async () => {
     bucket.put(SAMPLE_KEY, sampleExport);
     const event = sampleEvent<SQSEvent>('sqs-s3-object-created.json');
