@@ -9,9 +9,9 @@ import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/co
 import type { CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import { COPIES_PER_READ } from './copies-per-read.js';
-import { type Chunk, ChunkMerger, erasedLine, StopMerging } from './merge-chunk.js';
+import { type Chunk, ChunkMerger, StopMerging } from './merge-chunk.js';
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
-import type { RejectionReport } from './rejection-report.js';
+import { erasedLine, type RejectionReport } from './rejection-report.js';
 
 export interface IngestObjectInput {
   /** Names the file in reports: the object key. */

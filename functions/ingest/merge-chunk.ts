@@ -1,13 +1,13 @@
-import { type EventRecord, type EventSource, messageIdOf } from '../domain/events/event.js';
-import type { CanonicalLookup, EventCollector, SourceRef, UserEvents } from '../domain/sessions/collector.js';
+import type { EventRecord, EventSource } from '../domain/events/event.js';
+import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
 import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js';
 import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
 import { COPIES_PER_READ, servedByOneRead } from './copies-per-read.js';
-import { digestOf, type ErasedPosition, type IngestProgress, type MergeProgress } from './progress.js';
-import type { RejectionReport } from './rejection-report.js';
-import { ERASED_REASON } from './rejection-report.js';
+import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
+import { digestOf, type IngestProgress, type MergeProgress } from './progress.js';
+import { erasedLine, erasedPosition, type RejectionReport } from './rejection-report.js';
 
 /** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
 export const USERS_PER_PREFETCH = 100;
@@ -42,9 +42,7 @@ export interface ChunkMergerOptions {
    * The object's key and content version, and how to read copies again: with them, events carry where they
    * were read, and the store breaks ties with stored copies by canonical JSON (rule 3); else by projection.
    */
-  readonly copies?: {
-    readonly object: string;
-    readonly version: string;
+  readonly copies?: CopiesRead & {
     readonly read: CopyTextReader;
     /** Copies read again at once (`COPIES_PER_READ` unless set). */
     readonly perRead?: number;
@@ -262,30 +260,6 @@ export class ChunkMerger {
     }
   }
 
-  /**
-   * The owner's events as objects, and the losing copies a store keeps beside them, each with a messageId
-   * saying where it was read (for rule 3's ties).
-   */
-  private eventsOf(owned: UserEvents): EventRecord[] {
-    const lost = owned.parkable();
-    const events = this.withSources(owned);
-    return lost.length === 0 ? events : [...events, ...this.withSources(lost)];
-  }
-
-  private withSources(owned: UserEvents): EventRecord[] {
-    const events = owned.events();
-    const copies = this.options.copies;
-    if (copies === undefined) return events;
-    const positions = owned.sources();
-    return events.map((event, k) => {
-      const position = positions[k];
-      // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
-      const id = event.id;
-      if (position === undefined || messageIdOf({ id }) === null) return event;
-      return { ...event, id, source: sourceIn(copies, position) };
-    });
-  }
-
   private defer(merges: readonly Deferred[]): void {
     this.deferred.push(...merges);
     for (const { sources } of merges) this.deferredCopies += sources.length;
@@ -311,7 +285,7 @@ export class ChunkMerger {
       const texts = this.copyTexts?.texts;
       let result: UserMergeResult;
       try {
-        result = await owner.merge(this.eventsOf(owner.owned), texts);
+        result = await owner.merge(eventsToMerge(owner.owned, this.options.copies), texts);
       } catch (error) {
         if (!(error instanceof CopyTextsNeeded)) throw error;
         // With the copies it waited for before: their texts may have been dropped since.
@@ -324,23 +298,4 @@ export class ChunkMerger {
       this.options.progress.finishStep(index, result, erasedAt);
     });
   }
-}
-
-function erasedPosition({ file, line, index }: ErasedPosition): ErasedPosition {
-  return { file, line, ...(index !== undefined && { index }) };
-}
-
-export function erasedLine(position: ErasedPosition) {
-  return {
-    file: position.file,
-    position: position.line,
-    ...(position.index !== undefined && { index: position.index }),
-    reason: ERASED_REASON,
-    raw: '',
-  };
-}
-
-/** Where in the object being ingested a record is, as stored to be read again. */
-function sourceIn(copies: NonNullable<ChunkMergerOptions['copies']>, position: SourceRef): EventSource {
-  return { object: copies.object, version: copies.version, file: position.file, record: position.record };
 }

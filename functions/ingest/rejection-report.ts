@@ -1,4 +1,5 @@
 import type { Rejection } from '../domain/reading/read-export.js';
+import type { ErasedPosition } from './progress.js';
 
 /** One line of a rejection report. */
 export type ReportLine =
@@ -21,3 +22,18 @@ export interface RejectionReport {
 
 /** Events of an erased user are reported without their text: the erasure must not copy them again. */
 export const ERASED_REASON = 'erased';
+
+export function erasedPosition({ file, line, index }: ErasedPosition): ErasedPosition {
+  return { file, line, ...(index !== undefined && { index }) };
+}
+
+/** The report line of an erased user's event. */
+export function erasedLine(position: ErasedPosition) {
+  return {
+    file: position.file,
+    position: position.line,
+    ...(position.index !== undefined && { index: position.index }),
+    reason: ERASED_REASON,
+    raw: '',
+  };
+}

@@ -1,0 +1,37 @@
+import type { EventRecord, EventSource } from '../domain/events/event.js';
+import { messageIdOf } from '../domain/events/event.js';
+import type { SourceRef, UserEvents } from '../domain/sessions/collector.js';
+
+/** The object being ingested and its content version: where its events are stored as read. */
+export interface CopiesRead {
+  readonly object: string;
+  readonly version: string;
+}
+
+/** Where in the object being ingested a record is, as stored to be read again. */
+export function sourceIn(copies: CopiesRead, position: SourceRef): EventSource {
+  return { object: copies.object, version: copies.version, file: position.file, record: position.record };
+}
+
+/**
+ * The owner's events as objects, and the losing copies a store keeps beside them; with `copies`, each with a
+ * messageId says where it was read (for rule 3's ties).
+ */
+export function eventsToMerge(owned: UserEvents, copies: CopiesRead | undefined): EventRecord[] {
+  const lost = owned.parkable();
+  const events = withSources(owned, copies);
+  return lost.length === 0 ? events : [...events, ...withSources(lost, copies)];
+}
+
+function withSources(owned: UserEvents, copies: CopiesRead | undefined): EventRecord[] {
+  const events = owned.events();
+  if (copies === undefined) return events;
+  const positions = owned.sources();
+  return events.map((event, k) => {
+    const position = positions[k];
+    // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
+    const id = event.id;
+    if (position === undefined || messageIdOf({ id }) === null) return event;
+    return { ...event, id, source: sourceIn(copies, position) };
+  });
+}
