@@ -9,7 +9,7 @@ import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { type BatchSession, batchLinks, batchWithEvents } from './batch-with-events.js';
 import { freshStore, lookupApiOn } from './store-harness.js';
-import { everyoneOf, ingestFile, rulesArb, scenarioArb, storeWriter } from './store-vs-batch-harness.js';
+import { deliverAll, everyoneOf, rulesArb, scenarioArb, storeWriter } from './store-vs-batch-harness.js';
 
 const dynamo = useLocalDynamoDb();
 const SEED = Number(process.env.SEED ?? Date.now());
@@ -78,13 +78,7 @@ describe('the lookup API against the batch', () => {
           const store = await freshStore(dynamo.client, rules);
           const writer = storeWriter(store);
           const bucket = new Map<string, Uint8Array>();
-          if (scenario.concurrent) {
-            await Promise.all(
-              scenario.order.map((index) => ingestFile(store, writer, bucket, scenario, index)),
-            );
-          } else {
-            for (const index of scenario.order) await ingestFile(store, writer, bucket, scenario, index);
-          }
+          await deliverAll(store, writer, bucket, scenario);
           const expected = await batchWithEvents(scenario, rules);
           const byUser = new Map<string, BatchSession[]>();
           for (const session of expected) {

@@ -226,6 +226,20 @@ export async function ingestFile(
   });
 }
 
+/** Every delivery of the scenario, in its order, one after another or all at once. */
+export async function deliverAll(
+  store: StoreUnderTest,
+  writer: DynamoDbSessionWriter,
+  bucket: Map<string, Uint8Array>,
+  scenario: Scenario,
+): Promise<void> {
+  if (scenario.concurrent) {
+    await Promise.all(scenario.order.map((index) => ingestFile(store, writer, bucket, scenario, index)));
+  } else {
+    for (const index of scenario.order) await ingestFile(store, writer, bucket, scenario, index);
+  }
+}
+
 export function everyoneOf(scenario: Scenario): string[] {
   const ids = new Set<string>();
   for (const line of scenario.lines) {

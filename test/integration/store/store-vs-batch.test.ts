@@ -10,6 +10,7 @@ import { freshStore, storedSessions, writerOn } from './store-harness.js';
 import {
   batch,
   closeCopies,
+  deliverAll,
   everyoneOf,
   ingestFile,
   rulesArb,
@@ -51,13 +52,7 @@ describe('the store against the batch', () => {
               if (!(error instanceof Crash) && !String(error).includes('simulated crash')) throw error;
             });
           }
-          if (scenario.concurrent) {
-            await Promise.all(
-              scenario.order.map((index) => ingestFile(store, writer, bucket, scenario, index)),
-            );
-          } else {
-            for (const index of scenario.order) await ingestFile(store, writer, bucket, scenario, index);
-          }
+          await deliverAll(store, writer, bucket, scenario);
           const expected = (await batch(scenario, rules)).map(toSessionView);
           const stored = (await storedSessions(store, everyoneOf(scenario))).map(toSessionView);
           expect(stored).toEqual(expected);

@@ -291,6 +291,61 @@ describe('ingestObject resumed', () => {
   });
 });
 
+/**
+ * Ingests `file` (already in `bucket`) into `writer` in calls whose time is up once they merged
+ * `mergesAllowed`, each resuming from the progress the one before saved, until one finishes: how many merges
+ * each call did, and the finishing call's totals.
+ */
+async function ingestInCalls(
+  file: string,
+  bytes: Uint8Array,
+  bucket: Map<string, Uint8Array>,
+  writer: SessionWriter,
+  options: Pick<IngestObjectInput, 'chunkEvents' | 'concurrency' | 'copiesPerRead'> & {
+    readonly mergesAllowed: number;
+    readonly maxCalls: number;
+  },
+): Promise<{ mergedPerCall: number[]; stats: IngestStats | undefined }> {
+  const { mergesAllowed, maxCalls, ...limits } = options;
+  let saved: IngestProgress | undefined;
+  const mergedPerCall: number[] = [];
+  while (mergedPerCall.length < maxCalls) {
+    let merged = 0;
+    try {
+      const stats = await ingestObject({
+        file,
+        format: 'auto',
+        open: async () => chunked(bytes, [4096]),
+        rules: RULES,
+        browserOf: () => null,
+        ...readingCopiesFrom(bucket),
+        writer: {
+          mergeUserEvents: async (user, events, texts) => {
+            const result = await writer.mergeUserEvents(user, events, texts);
+            merged++;
+            return result;
+          },
+        },
+        report: new MemoryReport(),
+        ...limits,
+        resume: saved,
+        checkpoint: {
+          save: async (progress) => {
+            saved = structuredClone(progress);
+          },
+          timeUp: () => merged >= mergesAllowed,
+        },
+      });
+      mergedPerCall.push(merged);
+      return { mergedPerCall, stats };
+    } catch (error) {
+      if (!(error instanceof IngestStopped)) throw error;
+      mergedPerCall.push(merged);
+    }
+  }
+  return { mergedPerCall, stats: undefined };
+}
+
 describe('ingestObject of a file overlapping an earlier one', () => {
   // Every event is a copy of one the earlier file stored, read from another record: each merge waits for the
   // copies to be read again. A call whose time is up must still stop soon, or a chunk of them passes its time.
@@ -304,42 +359,11 @@ describe('ingestObject of a file overlapping an earlier one', () => {
     const writer = (await ingest('incoming/a.ndjson', bytes, { bucket })).writer;
     const expected = writer.sessions();
     bucket.set('incoming/b.ndjson', bytes);
-    let saved: IngestProgress | undefined;
-    const mergedPerCall: number[] = [];
-    for (let call = 0; call < 50; call++) {
-      let merged = 0;
-      try {
-        await ingestObject({
-          file: 'incoming/b.ndjson',
-          format: 'auto',
-          open: async () => chunked(bytes, [4096]),
-          rules: RULES,
-          browserOf: () => null,
-          ...readingCopiesFrom(bucket),
-          writer: {
-            mergeUserEvents: async (user, events, texts) => {
-              const result = await writer.mergeUserEvents(user, events, texts);
-              merged++;
-              return result;
-            },
-          },
-          report: new MemoryReport(),
-          concurrency: 4,
-          resume: saved,
-          checkpoint: {
-            save: async (progress) => {
-              saved = structuredClone(progress);
-            },
-            timeUp: () => true,
-          },
-        });
-        mergedPerCall.push(merged);
-        break;
-      } catch (error) {
-        if (!(error instanceof IngestStopped)) throw error;
-        mergedPerCall.push(merged);
-      }
-    }
+    const { mergedPerCall } = await ingestInCalls('incoming/b.ndjson', bytes, bucket, writer, {
+      concurrency: 4,
+      mergesAllowed: 0,
+      maxCalls: 50,
+    });
 
     expect(mergedPerCall.length).toBeGreaterThan(2);
     // The first merge of each call, and those under way beside it.
@@ -408,47 +432,19 @@ describe('ingestObject of a file overlapping part of an earlier one', () => {
           });
           const writer = (await ingest('incoming/a.ndjson', earlier, { bucket })).writer;
 
-          let saved: IngestProgress | undefined;
-          let merges = 0;
-          let calls = 0;
-          let stats: IngestStats | undefined;
-          while (stats === undefined && calls < 500) {
-            calls++;
-            let mine = 0;
-            try {
-              stats = await ingestObject({
-                file: 'incoming/b.ndjson',
-                format: 'auto',
-                open: async () => chunked(bytes, [4096]),
-                rules: RULES,
-                browserOf: () => null,
-                ...readingCopiesFrom(bucket),
-                writer: {
-                  mergeUserEvents: async (user, userEvents, texts) => {
-                    const result = await writer.mergeUserEvents(user, userEvents, texts);
-                    mine++;
-                    merges++;
-                    return result;
-                  },
-                },
-                report: new MemoryReport(),
-                chunkEvents,
-                concurrency,
-                copiesPerRead,
-                resume: saved,
-                checkpoint: {
-                  save: async (progress) => {
-                    saved = structuredClone(progress);
-                  },
-                  timeUp: () => mine >= mergesAllowed,
-                },
-              });
-            } catch (error) {
-              if (!(error instanceof IngestStopped)) throw error;
-              // Past its time, a call merges those under way and the waiting ones of one read at most.
-              expect(mine - mergesAllowed).toBeLessThanOrEqual(2 * concurrency + copiesPerRead);
-            }
+          const { mergedPerCall, stats } = await ingestInCalls('incoming/b.ndjson', bytes, bucket, writer, {
+            chunkEvents,
+            concurrency,
+            copiesPerRead,
+            mergesAllowed,
+            maxCalls: 500,
+          });
+          // Past its time, a call merges those under way and the waiting ones of one read at most.
+          for (const merged of mergedPerCall.slice(0, -1)) {
+            expect(merged - mergesAllowed).toBeLessThanOrEqual(2 * concurrency + copiesPerRead);
           }
+          const merges = mergedPerCall.reduce((sum, merged) => sum + merged, 0);
+          const calls = mergedPerCall.length;
 
           expect(writer.sessions()).toEqual(once.sessions());
           expect(merges).toBe(whole.stats.usersTouched);
