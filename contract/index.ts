@@ -26,6 +26,10 @@ export const DEFAULT_SOURCES: readonly SourceDefinition[] = [
 /** Rejection reports; never a source, so writing a report can never trigger the ingest. */
 export const REJECTED_PREFIX = 'rejected/';
 
+/** What a value {@link isBrowserOrigin} refuses should be, for the messages that refuse it. */
+export const BROWSER_ORIGIN_FORM =
+  "an origin as browsers send it: http(s)://host[:port], lowercase, with no path, not even a trailing '/'";
+
 /**
  * An origin as browsers send it in `Origin` (scheme, host and port; no path, not even a trailing `/`): the API
  * allows a request's origin only when it equals a listed one, so any other spelling would never match.

@@ -1,7 +1,7 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
+import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 
@@ -70,7 +70,7 @@ const corsOrigins = z.string().transform((text, context): string[] => {
     if (origin !== '*' && !isBrowserOrigin(origin)) {
       context.addIssue({
         code: 'custom',
-        message: `${JSON.stringify(origin)} must be an origin as browsers send it: http(s)://host[:port], lowercase, with no path, not even a trailing '/' (or *)`,
+        message: `${JSON.stringify(origin)} must be ${BROWSER_ORIGIN_FORM} (or *)`,
       });
     }
   }

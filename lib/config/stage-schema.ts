@@ -1,6 +1,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
-import { DEFAULT_SOURCES, INPUT_FORMATS, isBrowserOrigin, REJECTED_PREFIX } from '../../contract/index.js';
+import {
+  BROWSER_ORIGIN_FORM,
+  DEFAULT_SOURCES,
+  INPUT_FORMATS,
+  isBrowserOrigin,
+  REJECTED_PREFIX,
+} from '../../contract/index.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
 
@@ -12,12 +18,7 @@ const allowedRetentionDays = new Set<number>(
 const positiveInt = z.int().positive();
 
 /** A browser's Origin header: scheme, host and port only, as browsers send it (no path, no trailing slash). */
-const browserOrigin = z
-  .string()
-  .refine(
-    isBrowserOrigin,
-    "must be an origin as browsers send it: http(s)://host[:port], lowercase, with no path, not even a trailing '/'",
-  );
+const browserOrigin = z.string().refine(isBrowserOrigin, `must be ${BROWSER_ORIGIN_FORM}`);
 
 const apiAuthSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('iam') }).strict(),

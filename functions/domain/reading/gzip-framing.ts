@@ -127,14 +127,17 @@ export async function readHeader(input: CompressedInput): Promise<FramingProblem
   return undefined;
 }
 
-/** Header text is skipped a slice at a time: a name the length of the file is neither held nor read bytewise. */
-const HEADER_TEXT_SLICE_BYTES = 64 * 1024;
+/**
+ * Header text and padding after the last member are passed over a slice at a time: a name the length of the
+ * file is neither held nor read bytewise.
+ */
+const SKIP_SLICE_BYTES = 64 * 1024;
 
 /** Skips a zero-terminated field (its zero too); the CRC-32 so far with its bytes, or undefined at the end. */
 async function skipZeroTerminated(input: CompressedInput, crc: number): Promise<number | undefined> {
   let sum = crc;
   for (;;) {
-    const slice = await input.next(HEADER_TEXT_SLICE_BYTES);
+    const slice = await input.next(SKIP_SLICE_BYTES);
     if (slice.length === 0) return undefined;
     const zero = slice.indexOf(0);
     if (zero === -1) {
@@ -169,7 +172,7 @@ export async function readTrailer(
 export async function afterMember(input: CompressedInput): Promise<'member' | 'end' | FramingProblem> {
   for (;;) {
     // Padding is passed over a slice at a time: byte by byte, 100 MB of it took half a minute.
-    const slice = await input.next(HEADER_TEXT_SLICE_BYTES);
+    const slice = await input.next(SKIP_SLICE_BYTES);
     if (slice.length === 0) return 'end';
     let first = 0;
     while (first < slice.length && slice[first] === 0) first++;
