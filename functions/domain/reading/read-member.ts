@@ -2,7 +2,6 @@
  * One file of an export (the file itself, or a ZIP member) read record by record: each record scanned,
  * validated and normalized in the file's format, events and rejections handed to the sink in file order.
  */
-import { constants } from 'node:buffer';
 import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat } from '../events/formats/format.js';
 import { normalizeEvent } from '../events/normalize.js';
@@ -17,11 +16,10 @@ import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-expo
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
 import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
+import { MAX_RECORD_BYTES } from './scan-result.js';
 import type { ScannedFields } from './scanned-fields.js';
 
 export const NOT_AN_EXPORT = 'no line is JSON';
-/** A record's text is made a string whole (to parse it, quote it, read its values): V8's longest. */
-export const MAX_RECORD_BYTES = constants.MAX_STRING_LENGTH;
 /** The start of a record too long to quote whole. */
 const TOO_LONG_RAW = 1024;
 /** Why a ZIP member in which no object of any format appears is skipped. */
