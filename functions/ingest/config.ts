@@ -2,7 +2,7 @@ import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import * as z from '../shared/zod.js';
-import { chunkBytesFor, copiesPerReadFor } from './ingest-object.js';
+import { chunkBytesFor, copiesPerReadFor } from './memory-limits.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 

@@ -8,7 +8,7 @@ import type { CompiledRules } from '../domain/rules/session-rules.js';
 import { EventCollector, type SourceRef, sourceKey } from '../domain/sessions/collector.js';
 import type { CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
-import { COPIES_PER_READ } from './copies-per-read.js';
+import { DEFAULT_CHUNK_BYTES } from './memory-limits.js';
 import { type Chunk, ChunkMerger, StopMerging } from './merge-chunk.js';
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
 import { erasedLine, type RejectionReport } from './rejection-report.js';
@@ -67,31 +67,11 @@ export interface IngestStats extends MergeTotals {
 /**
  * A user in several chunks of a file is merged once per chunk, and each merge after the first rewrites the
  * day the one before wrote (docs/cost.md): chunks are as large as memory allows. A million events of the
- * benchmark's files hold 124 to 152 MiB; the cap in bytes keeps events with long fields within the ingest
- * function's memory.
+ * benchmark's files hold 124 to 152 MiB; the cap in bytes (`DEFAULT_CHUNK_BYTES`, memory-limits.ts) keeps
+ * events with long fields within the ingest function's memory.
  */
 export const DEFAULT_CHUNK_EVENTS = 1_000_000;
-export const DEFAULT_CHUNK_BYTES = 192 * 1024 ** 2;
 
-/**
- * The chunk a function of `memoryMb` can hold: a fifth of its memory past 64 MB (the runtime's own), which is
- * {@link DEFAULT_CHUNK_BYTES} at 1,024 MB, where a 10M-event file peaks at about 460 MiB; never more than that,
- * nor less than 8 MiB. Without a size (outside Lambda) the default.
- */
-export function chunkBytesFor(memoryMb: number | undefined): number {
-  if (memoryMb === undefined) return DEFAULT_CHUNK_BYTES;
-  const fifth = Math.floor(((memoryMb - 64) * 1024 ** 2) / 5);
-  return Math.min(DEFAULT_CHUNK_BYTES, Math.max(8 * 1024 ** 2, fifth));
-}
-
-/**
- * The copies a function of `memoryMb` reads again at once: {@link COPIES_PER_READ} where its chunks are the
- * default, fewer in proportion to them. Their texts (some 0.7 KB each, as a `Map`, up to twice as many held)
- * took 140 MB, past what a 256 MB function leaves beside its chunk.
- */
-export function copiesPerReadFor(memoryMb: number | undefined): number {
-  return Math.floor((COPIES_PER_READ * chunkBytesFor(memoryMb)) / DEFAULT_CHUNK_BYTES);
-}
 export const DEFAULT_MERGE_CONCURRENCY = 16;
 const DEFAULT_SAVE_EVERY_MS = 60_000;
 

@@ -4,8 +4,9 @@ import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js'
 import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
-import { COPIES_PER_READ, servedByOneRead } from './copies-per-read.js';
+import { servedByOneRead } from './copies-per-read.js';
 import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
+import { COPIES_PER_READ } from './memory-limits.js';
 import { digestOf, type IngestProgress, type MergeProgress } from './progress.js';
 import { erasedLine, erasedPosition, type RejectionReport } from './rejection-report.js';
 

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { loadIngestConfig } from '../../../functions/ingest/config.js';
-import { COPIES_PER_READ } from '../../../functions/ingest/copies-per-read.js';
-import { chunkBytesFor, DEFAULT_CHUNK_BYTES } from '../../../functions/ingest/ingest-object.js';
+import {
+  COPIES_PER_READ,
+  chunkBytesFor,
+  DEFAULT_CHUNK_BYTES,
+} from '../../../functions/ingest/memory-limits.js';
 
 const REQUIRED = { TABLE_NAME: 'sessions', BUCKET_NAME: 'uploads' };
 
