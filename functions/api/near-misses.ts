@@ -6,6 +6,7 @@
  * user; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
+import { storedNumberId } from '../domain/rules/identity.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
 import { parse, sessionIdParam } from './query-params.js';
@@ -91,18 +92,6 @@ export async function unknownUserNearMiss(
   }
   const slip = await slipOf(rest, lookup);
   return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
-}
-
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-/** The id an id that reads as a JSON number is stored as, when that is another id. */
-export function storedNumberId(userId: string): string | undefined {
-  if (!JSON_NUMBER.test(userId)) return undefined;
-  const number = Number(userId);
-  // A number past a double's range is no id at all (rule 1).
-  if (!Number.isFinite(number)) return undefined;
-  const stored = String(number);
-  return stored === userId ? undefined : stored;
 }
 
 /**

@@ -44,3 +44,15 @@ export function presentId(id: NormalizedId): string | undefined {
 export function isIdTooLong(id: string): boolean {
   return id.length > MAX_ID_BYTES / 4 && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES;
 }
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** The id an id that reads as a JSON number is stored as, when that is another id. */
+export function storedNumberId(userId: string): string | undefined {
+  if (!JSON_NUMBER.test(userId)) return undefined;
+  const number = Number(userId);
+  // A number past a double's range is no id at all (rule 1).
+  if (!Number.isFinite(number)) return undefined;
+  const stored = String(number);
+  return stored === userId ? undefined : stored;
+}

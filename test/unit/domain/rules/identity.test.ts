@@ -5,6 +5,7 @@ import {
   MAX_ID_BYTES,
   normalizeId,
   presentId,
+  storedNumberId,
 } from '../../../../functions/domain/rules/identity.js';
 
 describe('normalizeId', () => {
@@ -122,5 +123,22 @@ describe('isIdTooLong', () => {
     // 129 code units is the first length the fast check lets through to the exact count.
     expect(isIdTooLong('€'.repeat(129))).toBe(false);
     expect(isIdTooLong('\u20ac'.repeat(171))).toBe(true);
+  });
+});
+
+describe('storedNumberId', () => {
+  it('gives the id a number as an export writes it is stored as (String(n)), when that differs', () => {
+    expect(storedNumberId('42.0')).toBe('42');
+    expect(storedNumberId('1e21')).toBe('1e+21');
+    expect(storedNumberId('12345678901234567890')).toBe('12345678901234567000');
+    expect(storedNumberId('-0')).toBe('0');
+  });
+
+  it('gives nothing for an id stored as written, a non-number, or a number past a double', () => {
+    expect(storedNumberId('42')).toBeUndefined();
+    expect(storedNumberId('0x10')).toBeUndefined();
+    expect(storedNumberId(' 42.0')).toBeUndefined();
+    expect(storedNumberId('1e400')).toBeUndefined();
+    expect(storedNumberId('user-7')).toBeUndefined();
   });
 });
