@@ -24,6 +24,7 @@ export function addSessionizerStage(app: App, stage: ResolvedStage, env?: Enviro
     description: `Sessionizer ${stage.name}: event bucket and sessions table`,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    stageName: stage.name,
     config: stage.config,
     bucket: stateful.bucket,
     ingestObjectAccess: stateful.ingestObjectAccess,

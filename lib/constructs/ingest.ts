@@ -46,6 +46,8 @@ export interface IngestProps {
   /** Largest ZIP member the function inflates; undefined leaves the function's own limit. */
   readonly maxMemberBytes?: number;
   readonly logLevel: string;
+  /** Where the handler publishes its metrics (Powertools), the stage's own: see StatelessStack. */
+  readonly metricsNamespace: string;
   readonly memorySizeMb: number;
   readonly timeout: Duration;
   /** Invocations the queue feeds at once: the pace at which a burst of uploads reaches the table. */
@@ -57,8 +59,7 @@ export interface IngestProps {
   readonly alarms: IngestAlarmSettings;
 }
 
-/** Where the ingest's own metrics go (Powertools: the namespace, and the service as a dimension). */
-const METRICS_NAMESPACE = 'Sessionizer';
+/** The ingest's service: with the stage's namespace, the dimension its own metrics carry (Powertools). */
 const INGEST_SERVICE_NAME = 'sessionizer-ingest';
 
 /**
@@ -103,7 +104,7 @@ export class Ingest extends Construct {
         // A call out of time queues the rest of its work here, to be resumed from the progress it saved.
         INGEST_QUEUE_URL: this.queue.queue.queueUrl,
         POWERTOOLS_SERVICE_NAME: INGEST_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
     });
@@ -146,7 +147,7 @@ export class Ingest extends Construct {
           // The handler reports a failed file as a failed batch item, not as a failed invocation: Errors
           // above misses throttled tables, dropped downloads and refused rules, this does not.
           metric: new Metric({
-            namespace: METRICS_NAMESPACE,
+            namespace: props.metricsNamespace,
             metricName: 'MessagesFailed',
             dimensionsMap: { service: INGEST_SERVICE_NAME },
             period: alarms.period,

@@ -39,6 +39,8 @@ export interface RebuildProps {
   /** Parallel scan segments; all run at once (inline Map: at most 40). */
   readonly totalSegments: number;
   readonly logLevel: string;
+  /** Where the handler publishes its metrics, the stage's own (see StatelessStack). */
+  readonly metricsNamespace: string;
   readonly memorySizeMb: number;
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
@@ -83,7 +85,7 @@ export class Rebuild extends Construct {
         BUCKET_NAME: props.bucket.bucketName,
         SESSION_RULES: JSON.stringify(props.sessionRules),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
-        POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
     });

@@ -18,6 +18,8 @@ import { logRetentionOf, removalPolicyOf } from './stage-props.js';
 const BYTES_PER_MEGABYTE = 1024 * 1024;
 
 export interface StatelessStackProps extends StackProps {
+  /** The stage's name (dev, prod, ...): names what two stages in one account must not share. */
+  readonly stageName: string;
   readonly config: StageConfig;
   readonly bucket: IBucket;
   readonly ingestObjectAccess: IManagedPolicy;
@@ -34,11 +36,14 @@ export class StatelessStack extends Stack {
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    const { config, bucket, ingestObjectAccess, exportReadAccess, table, ...stackProps } = props;
+    const { stageName, config, bucket, ingestObjectAccess, exportReadAccess, table, ...stackProps } = props;
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
     const removalPolicy = removalPolicyOf(config);
     const logRetention = logRetentionOf(config);
     const { logLevel, sessionRules } = config;
+    // Custom metrics are per account and region: under one shared namespace, a stage's failed-messages alarm
+    // would also count another stage's failures.
+    const metricsNamespace = `Sessionizer/${stageName}`;
 
     // Every alarm notifies a topic: the stage's own, unless it names one it already has.
     const alarmTopic = config.alarms.actionTopicArn
@@ -56,6 +61,7 @@ export class StatelessStack extends Stack {
       table,
       sources: config.sources,
       sessionRules,
+      metricsNamespace,
       maxMemberBytes: maxMemberMegabytes === undefined ? undefined : maxMemberMegabytes * BYTES_PER_MEGABYTE,
       logLevel,
       memorySizeMb: config.ingest.memorySizeMb,
@@ -81,6 +87,7 @@ export class StatelessStack extends Stack {
       sessionRules,
       totalSegments: config.rebuild.totalSegments,
       logLevel,
+      metricsNamespace,
       memorySizeMb: config.rebuild.memorySizeMb,
       timeout: Duration.seconds(config.rebuild.timeoutSeconds),
       logRetention,

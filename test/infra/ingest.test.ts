@@ -148,7 +148,7 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     expect(variables).toMatchObject({
       REJECTED_PREFIX: 'rejected/',
       POWERTOOLS_SERVICE_NAME: 'sessionizer-ingest',
-      POWERTOOLS_METRICS_NAMESPACE: 'Sessionizer',
+      POWERTOOLS_METRICS_NAMESPACE: `Sessionizer/${stageName}`,
       POWERTOOLS_LOG_LEVEL: config.logLevel,
     });
     expect(variables.INGEST_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^IngestQueue(?!DeadLetter)/) });
@@ -195,7 +195,7 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
       }),
     ]);
     // What the handler publishes for the messages it reports failed (Powertools: service as a dimension).
-    expect(byMetric('Sessionizer', 'MessagesFailed')).toEqual([
+    expect(byMetric(`Sessionizer/${stageName}`, 'MessagesFailed')).toEqual([
       expect.objectContaining({
         Threshold: config.alarms.ingestErrorsThreshold,
         Statistic: 'Sum',

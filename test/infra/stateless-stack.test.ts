@@ -94,6 +94,29 @@ describe('stateless stack per-stage differences', () => {
     }
   });
 
+  it('keeps the custom metrics of two stages in one account apart, so no alarm watches another stage', () => {
+    const customMetricsOf = (stageName: 'dev' | 'prod') => {
+      const { stateless } = synthConfiguredStage(stageName);
+      const published = [ingestFunction(stateless), rebuildFunction(stateless)].map((fn) => {
+        const variables = (fn.properties.Environment as { Variables: Record<string, string> }).Variables;
+        return `${variables.POWERTOOLS_METRICS_NAMESPACE} ${variables.POWERTOOLS_SERVICE_NAME}`;
+      });
+      // Powertools publishes under the namespace, with the service as a dimension.
+      const watched = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'))
+        .map((alarm) => alarm.Properties)
+        .filter((alarm) => !String(alarm.Namespace).startsWith('AWS/'))
+        .map((alarm) => {
+          const [service] = alarm.Dimensions as { Name: string; Value: string }[];
+          return `${alarm.Namespace} ${service?.Value}`;
+        });
+      expect(watched).toHaveLength(1);
+      expect(published).toContain(watched[0]);
+      return published;
+    };
+    const dev = customMetricsOf('dev');
+    for (const metric of customMetricsOf('prod')) expect(dev).not.toContain(metric);
+  });
+
   // Ingest: errors, failed messages, throttles, queue age, dead letters; API: errors, 5xx; erasure; rebuild.
   const ALARMS_PER_STAGE = 9;
 
