@@ -187,7 +187,7 @@ export const stageConfigSchema = z
             'must be an SNS standard topic ARN, arn:aws:sns:<region>:<account id>:<topic name>',
           )
           .optional(),
-        /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it). */
+        /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it); not with actionTopicArn. */
         notifyEmails: z.array(z.email()).default([]),
       })
       .strict()
@@ -200,6 +200,15 @@ export const stageConfigSchema = z
             code: 'custom',
             path: ['evaluationPeriods'],
             message: `periodMinutes × evaluationPeriods must span at most ${limitSeconds === 86_400 ? 'one day (for a period under an hour)' : 'seven days'}: CloudWatch refuses a longer alarm window`,
+          });
+        }
+        // Only the stage's own topic takes them: beside a topic of the stage's choosing they would reach no one.
+        if (alarms.actionTopicArn !== undefined && alarms.notifyEmails.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['notifyEmails'],
+            message:
+              "are subscribed to the stage's own topic, which is not created when actionTopicArn names one: subscribe them to that topic instead, or leave actionTopicArn out",
           });
         }
       }),

@@ -349,6 +349,16 @@ describe('stage config validation', () => {
       },
     );
 
+    it('refuses notifyEmails beside actionTopicArn: no topic of the stage would subscribe them', () => {
+      const input = withChanges(stageConfig('dev'), (config) => {
+        config.alarms.actionTopicArn = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
+        config.alarms.notifyEmails = ['ops@example.com'];
+      });
+      expect(issuesOf(input)).toEqual([
+        expect.stringMatching(/^alarms\.notifyEmails: .*subscribe them to that topic/),
+      ]);
+    });
+
     it('takes an SNS topic ARN of any partition as the alarm topic', () => {
       for (const arn of [
         'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
