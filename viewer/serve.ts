@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
-import { apiUrlFromStack, createCloudFormationClient } from '../scripts/aws/stack-outputs.js';
+import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
 import { isLoopbackAddress } from './server/host-guard.js';
 import { createSigningProxy } from './server/signing-proxy.js';
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     parsed.data.region ??
     regionFromApiUrl(apiUrl) ??
     process.env.AWS_REGION ??
-    (local ? 'us-east-1' : undefined);
+    (local ? 'us-east-1' : await defaultRegion());
   if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
 
   const credentials = fromNodeProviderChain();

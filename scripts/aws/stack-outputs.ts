@@ -62,3 +62,15 @@ export async function apiUrlFromStack(
 export function createCloudFormationClient(region: string | undefined): CloudFormationClient {
   return new CloudFormationClient(region === undefined ? {} : { region });
 }
+
+/** The region of the default chain, as the SDK's clients resolve it: AWS_REGION, else the profile's. */
+export async function defaultRegion(): Promise<string | undefined> {
+  const client = new CloudFormationClient({});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}

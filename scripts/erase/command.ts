@@ -12,7 +12,7 @@ import { plural } from '../../local/stack-log.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
-import { apiUrlFromStack, createCloudFormationClient } from '../aws/stack-outputs.js';
+import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../aws/stack-outputs.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
 
@@ -161,7 +161,7 @@ async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureVi
       cloudFormation.destroy();
     }
   }
-  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION;
+  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION ?? (await defaultRegion());
   if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
   const signer = io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() });
   const response = await sendSigned(signer, apiUrl, 'DELETE', adminUserPath(options.user), io.fetch);

@@ -1,10 +1,10 @@
 // `npm run erase`: arguments, the signed DELETE a deployed stage gets, and what each answer prints.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
 import { runErase } from '../../../scripts/erase/command.js';
 import { type Credentials, verifySigV4 } from '../viewer/sigv4-upstream.js';
@@ -187,6 +187,31 @@ describe('npm run erase', () => {
       'erased user "alice": 0 items deleted\nnothing was stored for this id (erased before, or not this id: ids are case-sensitive); it is recorded as erased all the same, so its events are refused from now on',
     );
     expect(sent[0]?.url.startsWith(`${API_URL}admin/users/~b64.`)).toBe(true);
+  });
+
+  it("signs for the profile's region when the API URL (a custom domain) names none, as --help says", async () => {
+    const config = join(scratch, 'aws-config');
+    writeFileSync(config, '[profile ops]\nregion = eu-west-3\n');
+    vi.stubEnv('AWS_CONFIG_FILE', config);
+    vi.stubEnv('AWS_PROFILE', 'ops');
+    vi.stubEnv('AWS_REGION', undefined);
+    const regions: string[] = [];
+    try {
+      const result = await runErase(['--user', 'alice', '--api-url', 'https://sessions.example.com/'], {
+        out: () => {},
+        err: (line) => regions.push(line),
+        env: { SESSIONIZER_DATA_DIR: scratch },
+        signer: (region) => {
+          regions.push(region);
+          return createApiSigner({ region, credentials: CREDENTIALS });
+        },
+        fetch: fakeFetch,
+      });
+      expect(result).toBe(0);
+      expect(regions).toEqual(['eu-west-3']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it.each([
