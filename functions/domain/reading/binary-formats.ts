@@ -24,3 +24,30 @@ export function binaryFormatOf(head: Uint8Array): BinaryFormat | undefined {
   }
   return undefined;
 }
+
+/** Where a tar header says `ustar` (POSIX `ustar\0`, GNU `ustar  \0`), and its checksum field. */
+const TAR_MAGIC_AT = 257;
+const TAR_MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72];
+const TAR_CHECKSUM_AT = 148;
+const TAR_CHECKSUM_END = 156;
+const TAR_BLOCK_BYTES = 512;
+
+/**
+ * A tar archive (`tar cf`; `.tar.gz` once gunzipped): its first 512-byte header has `ustar` at byte 257 and
+ * a checksum that adds up. Unlike the formats above, a tar stores its files' bytes as they are, so its JSON
+ * lines would read as events, each file's first glued to the header before it: it is refused whole.
+ */
+export function isTarArchive(head: Uint8Array): boolean {
+  if (head.length < TAR_BLOCK_BYTES || !startsWith(head.subarray(TAR_MAGIC_AT), TAR_MAGIC)) return false;
+  const next = head[TAR_MAGIC_AT + TAR_MAGIC.length];
+  if (next !== 0x00 && next !== 0x20) return false;
+  // The checksum sums the header's bytes with its own field read as spaces: text with `ustar` there is no tar.
+  const field = Buffer.from(head.subarray(TAR_CHECKSUM_AT, TAR_CHECKSUM_END)).toString('latin1');
+  const octal = field.replace(/^[ \0]+|[ \0]+$/g, '');
+  if (!/^[0-7]+$/.test(octal)) return false;
+  let sum = 0;
+  for (let at = 0; at < TAR_BLOCK_BYTES; at++) {
+    sum += at >= TAR_CHECKSUM_AT && at < TAR_CHECKSUM_END ? 0x20 : (head[at] as number);
+  }
+  return Number.parseInt(octal, 8) === sum;
+}

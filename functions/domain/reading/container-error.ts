@@ -36,6 +36,7 @@ export type ContainerIssueKind =
   | 'directory'
   | 'empty-archive'
   | 'nested-archive'
+  | 'tar-archive'
   | 'too-deep'
   | 'broken-archive'
   | 'unsupported-compression'

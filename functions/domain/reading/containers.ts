@@ -1,4 +1,4 @@
-import { type BinaryFormat, binaryFormatOf } from './binary-formats.js';
+import { type BinaryFormat, binaryFormatOf, isTarArchive } from './binary-formats.js';
 import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
@@ -138,7 +138,8 @@ async function* openContent(
 ): AsyncGenerator<ExportMember> {
   if (!isGzip(raw.head)) {
     try {
-      yield { name, compression: 'none', inZip, ...textContent(raw) };
+      if (isTarArchive(raw.head)) onIssue({ kind: 'tar-archive', file: name, reason: tarReason('') });
+      else yield { name, compression: 'none', inZip, ...textContent(raw) };
     } finally {
       await raw.close();
     }
@@ -152,12 +153,28 @@ async function* openContent(
       onIssue({ kind: 'nested-archive', file: name, reason, compression: 'gzip' });
       return;
     }
+    if (isTarArchive(inflated.head)) {
+      onIssue({ kind: 'tar-archive', file: name, reason: tarReason('gzip'), compression: 'gzip' });
+      return;
+    }
     yield { name, compression: 'gzip', inZip, ...textContent(inflated) };
   } finally {
     // Closing the inflated stream closes the gunzip and, through it, the raw bytes.
     await inflated.close();
     await raw.close();
   }
+}
+
+/**
+ * Why a tar archive (plain or gzipped, a file or a ZIP member) is not read, and what to do instead: its files
+ * would read as text with the headers glued on, so none of it is read (docs/rules.md, "Containers").
+ */
+function tarReason(compression: '' | 'gzip'): string {
+  const what =
+    compression === 'gzip'
+      ? 'a gzipped tar archive (magic "ustar" at byte 257 of the gzip data)'
+      : 'a tar archive (magic "ustar" at byte 257)';
+  return `file is ${what}; exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead`;
 }
 
 /** The content without its UTF-8 byte-order mark, and the wide encoding or binary format it looks like. */

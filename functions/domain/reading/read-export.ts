@@ -70,6 +70,7 @@ const REFUSED_MEMBERS: ReadonlySet<ContainerIssueKind> = new Set([
   'too-large',
   'unsupported-compression',
   'too-deep',
+  'tar-archive',
 ]);
 
 /**

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureCliBuilt, hasRawControl, runCli } from '../../helpers/built-cli.js';
+import { tarOf } from '../reading/archives.js';
 
 const event = (userId: string, minute: number, messageId = `${userId}-${minute}`) =>
   JSON.stringify({
@@ -247,6 +248,26 @@ describe('sessionize inputs', () => {
     expect(run.stderr).toContain(
       'sessionize: export.jsonl.zst: file is zstd-compressed (magic bytes 28 B5 2F FD); exports are read as JSON text, plain, gzipped or in a ZIP archive\n',
     );
+    expect(run.code).toBe(1);
+  });
+
+  it('names a tar archive, plain or gzipped, as a file error with what to do, reading none of its lines', async () => {
+    const tar = tarOf({
+      'a.ndjson': `${event('u-1', 0)}\n${event('u-1', 1)}\n`,
+      'b.ndjson': `${event('u-2', 0)}\n`,
+    });
+    writeFileSync(path('export.tar'), tar);
+    writeFileSync(path('export.tgz'), gzipSync(tar));
+    const run = await runCli(['--format', 'json', 'export.tar', 'export.tgz', 'good.ndjson'], { cwd: dir });
+    const hint =
+      'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
+    expect(run.stderr).toBe(
+      `sessionize: export.tar: file is a tar archive (magic "ustar" at byte 257); ${hint}\n` +
+        `sessionize: export.tgz: file is a gzipped tar archive (magic "ustar" at byte 257 of the gzip data); ${hint}\n`,
+    );
+    const output = JSON.parse(run.stdout);
+    expect(output.rejected).toEqual([]);
+    expect(output.summary).toMatchObject({ files: 3, accepted: 2, rejected: 0, users: 1 });
     expect(run.code).toBe(1);
   });
 

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { InputFormat } from '../../../contract/index.js';
 import { MOST_HELD } from '../../../functions/domain/reading/held-rejections.js';
 import { ingestObject } from '../../../functions/ingest/ingest-object.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { asExpectedSessions } from '../../helpers/session-expectations.js';
-import { bytesOf, zipWithDataDescriptors } from '../reading/archives.js';
+import { bytesOf, tarOf, zipWithDataDescriptors } from '../reading/archives.js';
 import { segmentLines } from './handler-harness.js';
 import { asExpected, caseNamed, ingest, MemoryReport, RULES } from './ingest-object-harness.js';
 
@@ -195,6 +196,40 @@ describe('ingestObject', () => {
     expect(run.report.written).toEqual([
       expect.objectContaining({ position: 0, reason: expect.stringContaining('no line is JSON') }),
     ]);
+  });
+
+  it('refuses a tar archive, gzipped or in a ZIP, as a file error naming it, storing none of its lines', async () => {
+    const tar = tarOf({
+      'a.ndjson': segmentLines([{ user: 'u', at: 0 }]),
+      'b.ndjson': segmentLines([{ user: 'v', at: 0 }]),
+    });
+    const hint =
+      'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
+
+    const gzipped = await ingest('incoming/export.tar.gz', gzipSync(tar), { pieceBytes: 100 });
+    const zipped = await ingest(
+      'incoming/export.zip',
+      zipWithDataDescriptors([{ path: 'export.tar', content: tar }]),
+    );
+
+    expect(gzipped.report.written).toEqual([
+      {
+        file: 'incoming/export.tar.gz',
+        position: 0,
+        reason: `file is a gzipped tar archive (magic "ustar" at byte 257 of the gzip data); ${hint}`,
+      },
+    ]);
+    expect(zipped.report.written).toEqual([
+      {
+        file: 'incoming/export.zip!export.tar',
+        position: 0,
+        reason: `file is a tar archive (magic "ustar" at byte 257); ${hint}`,
+      },
+    ]);
+    for (const run of [gzipped, zipped]) {
+      expect(run.stats).toMatchObject({ accepted: 0, rejected: 0 });
+      expect(run.writer.sessions()).toEqual([]);
+    }
   });
 
   it('writes rejections in file order, file errors last, and closes the report', async () => {

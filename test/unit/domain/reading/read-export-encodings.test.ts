@@ -1,7 +1,9 @@
 // How a file that is not UTF-8 JSON text is told: UTF-16 or UTF-32 text and binary formats, which are read
 // like any file and only word the error of one none of whose lines is JSON.
+import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { tarOf } from '../../reading/archives.js';
 import { event, ids, read } from './read-export-fixture.js';
 
 describe('readExport of a file that starts unlike UTF-8 JSON', () => {
@@ -93,6 +95,75 @@ describe('readExport of a file that starts unlike UTF-8 JSON', () => {
     const result = await read('a.ndjson', `BZh is not bzip2\n${event('m-1')}\n`);
     expect(ids(result)).toEqual(['m:m-1']);
     expect(result.rejections.map(({ position }) => position)).toEqual([1]);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
+  const TAR_HINT =
+    'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
+
+  // A tar stores its files' bytes as they are: read as NDJSON, its headers glue onto lines that are events.
+  it.each(['gnu', 'posix'] as const)(
+    'refuses a tar archive (%s magic) of NDJSON files whole, naming it, with no events and no rejections',
+    async (magic) => {
+      const tar = tarOf(
+        { 'a.ndjson': `${event('m-1')}\n${event('m-2')}\n`, 'b.ndjson': `${event('m-3')}\n` },
+        magic,
+      );
+      const result = await read('export.tar', tar, { chunkSize: 100 });
+      expect(result.events).toEqual([]);
+      expect(result.rejections).toEqual([]);
+      expect(result.summaries).toEqual([
+        expect.objectContaining({
+          file: 'export.tar',
+          records: 0,
+          error: `file is a tar archive (magic "ustar" at byte 257); ${TAR_HINT}`,
+        }),
+      ]);
+    },
+  );
+
+  it('refuses a gzipped tar archive (.tar.gz, .tgz), naming it', async () => {
+    const tgz = gzipSync(tarOf({ 'events.json': `[${event('m-1')}]` }));
+    const result = await read('export.tgz', tgz);
+    expect(result.events).toEqual([]);
+    expect(result.rejections).toEqual([]);
+    expect(result.summaries).toEqual([
+      expect.objectContaining({
+        file: 'export.tgz',
+        compression: 'gzip',
+        records: 0,
+        error: `file is a gzipped tar archive (magic "ustar" at byte 257 of the gzip data); ${TAR_HINT}`,
+      }),
+    ]);
+  });
+
+  it('names a tar member of a ZIP archive, plain or gzipped, as a file error; the members beside it are read', async () => {
+    const tar = tarOf({ 'a.ndjson': `${event('m-2')}\n` });
+    const archive = zipSync(
+      {
+        'events.ndjson': Buffer.from(`${event('m-1')}\n`),
+        'more.tar': tar,
+        'more.tar.gz': gzipSync(tar),
+      },
+      { level: 0 },
+    );
+    const result = await read('export.zip', archive);
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections).toEqual([]);
+    const byName = new Map(result.summaries.map((summary) => [summary.file, summary]));
+    expect(byName.get('export.zip!more.tar')?.error).toBe(
+      `file is a tar archive (magic "ustar" at byte 257); ${TAR_HINT}`,
+    );
+    expect(byName.get('export.zip!more.tar.gz')?.error).toBe(
+      `file is a gzipped tar archive (magic "ustar" at byte 257 of the gzip data); ${TAR_HINT}`,
+    );
+  });
+
+  it('reads a text with "ustar" at byte 257 as text when it is no tar header (its checksum does not add up)', async () => {
+    const first = event('m-1', { pad: 'x'.repeat(300) });
+    const text = `${first.slice(0, 257)}ustar  ${first.slice(264)}\n${event('m-2')}\n`;
+    const result = await read('a.ndjson', text);
+    expect(ids(result)).toEqual(['m:m-1', 'm:m-2']);
     expect(result.summaries[0]?.error).toBeUndefined();
   });
 });
