@@ -98,10 +98,18 @@ export function parseReplayOptions(
   };
   if (options.since !== undefined && parseDay(options.since) === undefined)
     return { problem: `--since must be a day as YYYY-MM-DD, not ${JSON.stringify(options.since)}` };
-  if (options.fromDeadLetterQueue && options.since !== undefined)
-    return { problem: 'since does not apply to the dead-letter queue (use prefix to pick dead letters)' };
+  // On AWS neither narrows a redrive: SQS moves the whole queue, so the local advice (--prefix) would be refused.
+  const wholeQueue = 'does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue';
+  if (options.fromDeadLetterQueue && options.since !== undefined) {
+    return {
+      problem:
+        options.stage === undefined
+          ? '--since does not apply to the dead-letter queue (use --prefix to pick dead letters)'
+          : `--since ${wholeQueue}`,
+    };
+  }
   if (options.stage !== undefined && options.fromDeadLetterQueue && options.prefix !== undefined)
-    return { problem: '--prefix does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue' };
+    return { problem: `--prefix ${wholeQueue}` };
   if (options.stage === undefined && options.region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };
   const notDeployed = options.stage === undefined ? undefined : notDeployedStage(options.stage);

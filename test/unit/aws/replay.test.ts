@@ -298,7 +298,15 @@ describe('npm run replay', () => {
 
   it.each([
     [['--since', '2024-02-30'], '--since must be a day as YYYY-MM-DD, not "2024-02-30"'],
-    [['--from-dlq', '--since', '2024-01-01'], 'since does not apply to the dead-letter queue'],
+    [
+      ['--from-dlq', '--since', '2024-01-01'],
+      '--since does not apply to the dead-letter queue (use --prefix to pick dead letters)',
+    ],
+    // Not the local advice: --prefix is refused with --from-dlq on AWS.
+    [
+      ['--stage', 'dev', '--from-dlq', '--since', '2024-01-01'],
+      '--since does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue',
+    ],
     [
       ['--stage', 'dev', '--from-dlq', '--prefix', 'incoming/'],
       '--prefix does not apply to --from-dlq on AWS',
