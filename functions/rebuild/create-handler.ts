@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
+import { AlreadyAtRulesError } from '../adapters/dynamodb/rules-record.js';
 import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
@@ -32,7 +33,8 @@ const requestSchema = z.discriminatedUnion('action', [
 ]) satisfies z.ZodMiniType<RebuildRequest>;
 
 export type RebuildAnswer =
-  | { readonly action: 'begin'; readonly totalSegments: number }
+  /** `current`: the table is already at the rules, nothing to rebuild. */
+  | { readonly action: 'begin'; readonly totalSegments: number; readonly current: boolean }
   | RebuildSegmentProgress
   | { readonly action: 'finish'; readonly counted: boolean };
 
@@ -55,10 +57,20 @@ export function createRebuildHandler(deps: { store: RebuildStore; logger: Rebuil
     }
     const request = parsed.data;
     switch (request.action) {
-      case 'begin':
-        await beginTableRebuild(store);
-        logger.info('rebuild begun', { totalSegments: request.totalSegments });
-        return { action: 'begin', totalSegments: request.totalSegments };
+      case 'begin': {
+        const { totalSegments } = request;
+        try {
+          await beginTableRebuild(store);
+        } catch (error) {
+          // Nothing to do is no failure (as for `npm run rebuild`): the state machine ends without a scan, and
+          // without raising the failed-rebuild alarm, which says the table may be half rebuilt.
+          if (!(error instanceof AlreadyAtRulesError)) throw error;
+          logger.info('nothing to rebuild', { reason: error.message });
+          return { action: 'begin', totalSegments, current: true };
+        }
+        logger.info('rebuild begun', { totalSegments });
+        return { action: 'begin', totalSegments, current: false };
+      }
       case 'segment': {
         const { progress, counts } = await rebuildSegment(store, request, deadlineOf(context));
         logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...progress, ...counts });

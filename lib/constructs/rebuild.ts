@@ -143,7 +143,17 @@ export class Rebuild extends Construct {
       comment: 'Rebuilds the stored sessions under the current session rules',
       stateMachineType: StateMachineType.STANDARD,
       queryLanguage: QueryLanguage.JSONATA,
-      definitionBody: DefinitionBody.fromChainable(begin.next(segments).next(finish)),
+      definitionBody: DefinitionBody.fromChainable(
+        begin.next(
+          // Started again after it finished (or with rules the table already has): nothing to do, no failure.
+          Choice.jsonata(this, 'Rules already current?')
+            .when(
+              Condition.jsonata('{% $states.input.current = true %}'),
+              new Succeed(this, 'Nothing to rebuild'),
+            )
+            .otherwise(segments.next(finish)),
+        ),
+      ),
       // Execution data stays out of the logs: segment progress is visible in the execution history.
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,

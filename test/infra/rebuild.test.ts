@@ -84,12 +84,27 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
 
   it('runs Begin, then the segments, then Finish', () => {
     expect(definition.StartAt).toBe('Begin');
-    expect(Object.keys(states).sort()).toEqual(['Begin', 'Finish', 'Segments']);
+    expect(Object.keys(states).sort()).toEqual([
+      'Begin',
+      'Finish',
+      'Nothing to rebuild',
+      'Rules already current?',
+      'Segments',
+    ]);
     expectLambdaTask(states.Begin, { action: 'begin', totalSegments: segments });
-    expect(states.Begin.Next).toBe('Segments');
+    expect(states.Begin.Next).toBe('Rules already current?');
+    expect(states['Rules already current?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Condition: '{% $states.input.current = true %}', Next: 'Nothing to rebuild' }],
+      Default: 'Segments',
+    });
     expect(states.Segments.Next).toBe('Finish');
     expectLambdaTask(states.Finish, { action: 'finish' });
     expect(states.Finish.End).toBe(true);
+  });
+
+  it('ends at once, successfully, when Begin finds the table already at the rules (no scan, no failed alarm)', () => {
+    expect(states['Nothing to rebuild']).toEqual({ Type: 'Succeed' });
   });
 
   it(`maps over segments 0 to N-1, all at once, each starting with no cursor`, () => {

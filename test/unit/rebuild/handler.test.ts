@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import {
+  AlreadyAtRulesError,
+  RebuildRefusedError,
+} from '../../../functions/adapters/dynamodb/rules-record.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
 import { deadlineOf } from '../../../functions/shared/deadline.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
@@ -42,9 +46,41 @@ describe('rebuild handler', () => {
     expect(await handler({ action: 'begin', totalSegments: 4 }, plentyOfTime)).toEqual({
       action: 'begin',
       totalSegments: 4,
+      current: false,
     });
     expect(await handler({ action: 'finish' }, plentyOfTime)).toEqual({ action: 'finish', counted: true });
     expect(store.finished).toBe(true);
+  });
+
+  it('answers that the table is already at the rules, as `npm run rebuild` does, rather than fail the execution', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.begin = async () => {
+      throw new AlreadyAtRulesError(
+        "the table's sessions are already cut under these rules: nothing to rebuild",
+      );
+    };
+    const { handler, logged } = handlerFor(store);
+
+    expect(await handler({ action: 'begin', totalSegments: 4 }, plentyOfTime)).toEqual({
+      action: 'begin',
+      totalSegments: 4,
+      current: true,
+    });
+    expect(logged).toEqual([
+      { message: 'nothing to rebuild', attributes: { reason: expect.stringContaining('already cut') } },
+    ]);
+  });
+
+  it('still fails a begin the table refuses for another reason', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.begin = async () => {
+      throw new RebuildRefusedError('this table records no session rules yet');
+    };
+    const { handler } = handlerFor(store);
+
+    await expect(handler({ action: 'begin', totalSegments: 4 }, plentyOfTime)).rejects.toThrow(
+      /no session rules yet/,
+    );
   });
 
   it.each([
