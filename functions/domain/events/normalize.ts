@@ -12,7 +12,14 @@ import {
   type PageFields,
   type SentValue,
 } from './event.js';
-import type { ExportFormat, MappedEvent, RecordFields, Sourced, TimestampSource } from './formats/format.js';
+import {
+  type ExportFormat,
+  isNonFinite,
+  type MappedEvent,
+  type RecordFields,
+  type Sourced,
+  type TimestampSource,
+} from './formats/format.js';
 
 export type NormalizeOutcome =
   | { readonly ok: true; readonly event: EventRecord }
@@ -81,9 +88,12 @@ function describeAbsent(field: string, id: NormalizedId): string {
     : `${field} is missing or empty`;
 }
 
-/** A value shown as sent: strings cut for display, other JSON values kept when small. */
+/**
+ * A value shown as sent: strings cut for display, other JSON values kept when small; a non-finite number
+ * (JSON `1e400`) is absent, as it is in an id.
+ */
 export function displayValue(value: unknown): SentValue {
-  if (value === undefined || value === null) return null;
+  if (value === undefined || value === null || isNonFinite(value)) return null;
   if (typeof value === 'string') return cutForDisplay(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   const text = jsonText(value) as string;

@@ -53,6 +53,12 @@ describe('sessionize output', () => {
       campaign('c-5', { source: ' ' }),
       track({ userId: 'c-6', type: 'page', properties: { url: 'https://x/?utm_source=&utm_medium=cpc' } }),
     ]);
+    // 1e400 is JSON that parses to Infinity, which JSON.stringify (and every output) writes as null.
+    writeFileSync(
+      join(dir, 'infinite.ndjson'),
+      '{"type":"page","userId":"inf","timestamp":"2024-01-01T09:00:00Z","properties":{"path":1e400,"url":-1e400},' +
+        '"context":{"page":{"path":"/from-context"},"campaign":{"source":1e400,"medium":"email"}}}\n',
+    );
     writeFileSync(
       join(dir, 'export.zip'),
       zipSync({
@@ -175,6 +181,26 @@ describe('sessionize output', () => {
       ['&quot; &quot;', 1],
     ]);
     expect(table).toContain('3 of 6 sessions have a campaign source.');
+  });
+
+  it('takes a page field or campaign member of 1e400 as absent in every output, as a non-finite id is', async () => {
+    const json = JSON.parse((await runCli(['--format', 'json', 'infinite.ndjson'], { cwd: dir })).stdout);
+    expect(json.sessions[0]).toMatchObject({
+      entryPage: { url: null, path: '/from-context', title: null, referrer: null },
+      campaign: { source: null, medium: 'email', name: null, term: null, content: null },
+    });
+    const rows = (await runCli(['--format', 'csv', 'infinite.ndjson'], { cwd: dir })).stdout
+      .trim()
+      .split('\n');
+    const header = rows[0]?.split(',') ?? [];
+    const cells = rows[1]?.split(',') ?? [];
+    const cell = (name: string) => cells[header.indexOf(name)];
+    expect([cell('entryPath'), cell('entryUrl'), cell('campaignSource'), cell('campaignMedium')]).toEqual([
+      '/from-context',
+      '',
+      '',
+      'email',
+    ]);
   });
 
   it('writes a self-contained HTML report: inline style, no script, nothing fetched', async () => {

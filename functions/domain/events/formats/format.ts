@@ -103,13 +103,21 @@ export function pathTable<const Names extends string>(
   return { paths: list, at };
 }
 
-/** A missing or null member falls back to the next candidate (rule 9's page fields). */
+/**
+ * A missing or null member falls back to the next candidate (rule 9's page fields), as does a non-finite
+ * number: JSON such as `1e400` parses to Infinity, which no output can show, so it is absent as an id is.
+ */
 export function firstPresent(fields: RecordFields, ...candidates: number[]): unknown {
   for (const path of candidates) {
     const value = fields.value(path);
-    if (value !== undefined && value !== null) return value;
+    if (value !== undefined && value !== null && !isNonFinite(value)) return value;
   }
   return null;
+}
+
+/** A number JSON gave that is not finite (`1e400`): an absent page field or campaign member (rule 9). */
+export function isNonFinite(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isFinite(value);
 }
 
 /** Built once per format: the member and its form are the same for every event. */

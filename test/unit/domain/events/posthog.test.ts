@@ -87,6 +87,18 @@ describe('posthog format', () => {
     expect(acceptedEvent('posthog', posthog({}, { utm_source: '' })).campaign).toBeNull();
   });
 
+  it('takes a page property or utm_* property that is a non-finite number (1e400) as absent: null', () => {
+    const event = acceptedEvent(
+      'posthog',
+      posthog(
+        { event: '$pageview' },
+        { $current_url: Number.POSITIVE_INFINITY, $pathname: '/a', utm_source: 'news', utm_term: Number.NaN },
+      ),
+    );
+    expect(event.page).toEqual({ url: null, path: '/a', title: null, referrer: null });
+    expect(event.campaign).toEqual({ source: 'news', medium: null, name: null, term: null, content: null });
+  });
+
   it('names the PostHog fields in rejections', () => {
     expect(rejectionReason('posthog', posthog({ distinct_id: null }, { $device_id: null }))).toBe(
       'no identity: distinct_id and properties.$device_id are both missing or empty',

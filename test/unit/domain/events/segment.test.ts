@@ -90,6 +90,22 @@ describe('segment format', () => {
     expect(event.page).toEqual({ url: '', path: 42, title: false, referrer: { from: 'x' } });
   });
 
+  // JSON such as 1e400 parses to Infinity, which no output can show: absent, as a non-finite id is (rule 1).
+  it('takes a page field or campaign member that is a non-finite number as absent: the next source, else null', () => {
+    const event = acceptedEvent(
+      'segment',
+      page({
+        properties: { url: Number.POSITIVE_INFINITY, path: Number.NEGATIVE_INFINITY, title: Number.NaN },
+        context: {
+          page: { url: 'https://fallback.example/', title: Number.POSITIVE_INFINITY },
+          campaign: { source: 'news', medium: Number.POSITIVE_INFINITY },
+        },
+      }),
+    );
+    expect(event.page).toEqual({ url: 'https://fallback.example/', path: null, title: null, referrer: null });
+    expect(event.campaign).toEqual({ source: 'news', medium: null, name: null, term: null, content: null });
+  });
+
   it('gives page fields only to page events', () => {
     const screen = acceptedEvent('segment', {
       ...page({ properties: { url: 'https://x.example/' } }),

@@ -171,9 +171,12 @@ const urlArbitrary = pool<Maybe<unknown>>(
 );
 const pageTextArbitrary = pool<Maybe<unknown>>(
   ['/', '/pricing', 'Shop', MISSING],
-  ['', null, 4, `${'t'.repeat(1023)}😀!`],
+  ['', null, 4, INFINITY, `${'t'.repeat(1023)}😀!`],
 );
-const campaignValueArbitrary = pool<Maybe<unknown>>(['news', 'ads', MISSING, MISSING], ['', null, 3]);
+const campaignValueArbitrary = pool<Maybe<unknown>>(
+  ['news', 'ads', MISSING, MISSING],
+  ['', null, 3, INFINITY],
+);
 export const planArbitrary = from<Maybe<unknown>>(['pro', 'team', MISSING]);
 
 export const campaignArbitrary = fc.record({

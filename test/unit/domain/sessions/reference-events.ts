@@ -53,6 +53,8 @@ interface Mapped {
 const PAGE_FIELDS = ['url', 'path', 'title', 'referrer'];
 export const CAMPAIGN = ['source', 'medium', 'name', 'term', 'content'];
 export const orNull = (value: Json) => (value === undefined ? null : value);
+/** A page field or campaign member: a non-finite number (JSON 1e400) is absent, as a non-finite id is. */
+const sent = (value: Json) => (typeof value === 'number' && !Number.isFinite(value) ? undefined : value);
 
 function mapEvent(format: Format, o: JsonObject): Mapped {
   if (format === 'segment') {
@@ -70,16 +72,16 @@ function mapEvent(format: Format, o: JsonObject): Mapped {
         type === 'page'
           ? Object.fromEntries(
               PAGE_FIELDS.map((field) => {
-                const own = get(o, 'properties', field);
+                const own = sent(get(o, 'properties', field));
                 return [
                   field,
-                  own === undefined || own === null ? orNull(get(o, 'context', 'page', field)) : own,
+                  own === undefined || own === null ? orNull(sent(get(o, 'context', 'page', field))) : own,
                 ];
               }),
             )
           : null,
       campaignMembers: isObject(get(o, 'context', 'campaign'))
-        ? Object.fromEntries(CAMPAIGN.map((member) => [member, get(o, 'context', 'campaign', member)]))
+        ? Object.fromEntries(CAMPAIGN.map((member) => [member, sent(get(o, 'context', 'campaign', member))]))
         : null,
       mapped: [['userId'], ['anonymousId'], ['timestamp'], ['messageId']],
     };
@@ -145,13 +147,16 @@ function mapEvent(format: Format, o: JsonObject): Mapped {
     page:
       type === 'page'
         ? Object.fromEntries(
-            PAGE_FIELDS.map((field) => [field, orNull(get(o, 'properties', posthogPage[field] as string))]),
+            PAGE_FIELDS.map((field) => [
+              field,
+              orNull(sent(get(o, 'properties', posthogPage[field] as string))),
+            ]),
           )
         : null,
     campaignMembers: Object.fromEntries(
       CAMPAIGN.map((member) => [
         member,
-        get(o, 'properties', member === 'name' ? 'utm_campaign' : `utm_${member}`),
+        sent(get(o, 'properties', member === 'name' ? 'utm_campaign' : `utm_${member}`)),
       ]),
     ),
     mapped: [['distinct_id'], ['properties', '$device_id'], ['timestamp'], ['uuid']],
