@@ -85,6 +85,7 @@ export async function prepareChange(
   const { rules } = context;
   let from: number;
   let to: number;
+  let reach: { first: number; last: number } | undefined;
   if (request.remove !== undefined || head.totals.eventCount <= context.wholePartitionEvents) {
     from = MIN_INSTANT_MS;
     to = MAX_INSTANT_MS;
@@ -98,6 +99,8 @@ export async function prepareChange(
     // Clamped: a day key past 9999-12-31 would sort before every other day (`+010000-01-01`).
     from = Math.max(MIN_INSTANT_MS, min - rules.maxGapMs);
     to = Math.min(MAX_INSTANT_MS, max + rules.maxGapMs);
+    // What a new event there can reach is loaded; a parked copy elsewhere would be written over its day.
+    reach = { first: min, last: max };
   }
   const window = await loadWindow(context.transport, user, head, from, to);
   const plan = planMerge({
@@ -109,6 +112,7 @@ export async function prepareChange(
     ...(request.remove !== undefined && { remove: request.remove }),
     parked: parkedEvents(user, head),
     ...(request.texts !== undefined && { texts: request.texts }),
+    ...(reach !== undefined && { reach }),
   });
   // Before anything is written: the caller reads these copies and merges again.
   if (plan.unreadCopies.length > 0) throw new CopyTextsNeeded(plan.unreadCopies);

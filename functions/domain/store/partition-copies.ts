@@ -29,6 +29,12 @@ export interface CopiesRequest {
    * hand, where `prefer` could only weigh them by projection.
    */
   readonly reweighParked: boolean;
+  /**
+   * The new events' span, around which the loaded days hold every session a change can reach (all when
+   * absent: the whole partition is loaded). A parked copy outside it stays parked: the day it would go back to
+   * was not loaded, and writing that day anew would drop the sessions stored there.
+   */
+  readonly reach?: { readonly first: number; readonly last: number } | undefined;
 }
 
 export interface PartitionCopies {
@@ -126,7 +132,12 @@ export function chooseCopies(request: CopiesRequest): PartitionCopies {
   }
   // A parked copy is weighed again when the copy it lost to is loaded; otherwise nothing about it changes.
   const parked: EventRecord[] = [];
-  const rivals = (request.parked ?? []).map((event) => copies.get(event.id));
+  const { reach } = request;
+  const rivals = (request.parked ?? []).map((event) =>
+    reach === undefined || (event.timestamp >= reach.first && event.timestamp <= reach.last)
+      ? copies.get(event.id)
+      : undefined,
+  );
   for (const [index, event] of (request.parked ?? []).entries()) {
     if (remove?.(event)) continue;
     const rival = rivals[index];

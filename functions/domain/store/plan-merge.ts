@@ -5,7 +5,7 @@ import type { Session } from '../sessions/session.js';
 import { splitSessions } from '../sessions/split.js';
 import { dayOf, monthOfDay } from './calendar.js';
 import { type CopyTexts, preferredCopy, sameSource, type UnreadCopies } from './copy-choice.js';
-import { chooseCopies, sameCopies } from './partition-copies.js';
+import { type CopiesRequest, chooseCopies, sameCopies } from './partition-copies.js';
 import type { StoredDay, UserTotals } from './stored.js';
 
 /**
@@ -31,6 +31,8 @@ export interface MergeRequest {
    * MergePlan.unreadCopies}). Without it such ties go by projection, and of copies alike in it the stored stays.
    */
   readonly texts?: CopyTexts;
+  /** The new events' span, when only a window around it is loaded (see {@link CopiesRequest.reach}). */
+  readonly reach?: CopiesRequest['reach'];
 }
 
 export interface DayChange {
@@ -120,6 +122,7 @@ export function planMerge(request: MergeRequest): MergePlan {
     parked: request.parked,
     prefer: (held, event) => preferredCopy(held, event, request.texts, unread),
     reweighParked: request.texts !== undefined,
+    reach: request.reach,
   });
   const recomputed = splitSessions(user, events, rules);
 
