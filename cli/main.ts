@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   const progress = progressLine();
   // Users asked for on the report that no session has shown yet.
   const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
+  // Of those, the ones whose events a user's sessions hold (stitched to that user, or sent with its userId).
+  const reportUserHeldBy = new Map<string, string>();
   try {
     prepared = await prepareInputs(options.files, process.stdin);
     const problems = prepared.problems.map(({ file, reason }) => unreadable(file, reason));
@@ -87,7 +89,13 @@ async function main(): Promise<number> {
       },
       onSessions: (sessions) => {
         progress.end();
-        for (const session of sessions) unseenReportUsers.delete(session.userId);
+        for (const session of sessions) {
+          if (unseenReportUsers.size === 0) break;
+          unseenReportUsers.delete(session.userId);
+          for (const id of session.anonymousIds)
+            if (unseenReportUsers.has(id) && id !== session.userId && !reportUserHeldBy.has(id))
+              reportUserHeldBy.set(id, session.userId);
+        }
         output.sessions(sessions.map(toSessionView));
         return output.drained();
       },
@@ -100,7 +108,15 @@ async function main(): Promise<number> {
     if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
     reportFailures(failed);
     if (unseenReportUsers.size > 0) {
-      const ids = [...unseenReportUsers].map((id) => escapeControl(JSON.stringify(id))).join(', ');
+      const ids = [...unseenReportUsers]
+        .map((id) => {
+          const holder = reportUserHeldBy.get(id);
+          const text = escapeControl(JSON.stringify(id));
+          return holder === undefined
+            ? text
+            : `${text} (an anonymousId of ${escapeControl(JSON.stringify(holder))}, whose sessions hold its events)`;
+        })
+        .join(', ');
       process.stderr.write(
         `sessionize: --report-users: no sessions for ${ids}; the report shows them empty\n`,
       );

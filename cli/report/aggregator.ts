@@ -32,6 +32,11 @@ export interface SampleUser {
   readonly eventCount: number;
   /** By start. */
   readonly sessions: readonly SampleSession[];
+  /**
+   * For an id with no sessions of its own: the first user whose sessions list it among their anonymousIds
+   * (stitched to that user by rule 8, or sent with that userId), else null.
+   */
+  readonly anonymousIdOf: string | null;
 }
 
 export interface ReportData {
@@ -65,6 +70,7 @@ interface UserRun {
   readonly userId: string;
   readonly sessions: SampleSession[];
   eventCount: number;
+  anonymousIdOf?: string;
 }
 
 const DEFAULT_SAMPLE_SIZE = 5;
@@ -140,6 +146,10 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
         run.sessions.push(sampleSession(session, startedAt, endedAt));
         run.eventCount += session.eventCount;
       }
+      for (const id of session.anonymousIds ?? []) {
+        const asked = id === userId ? undefined : givenRuns.get(id);
+        if (asked !== undefined) asked.anonymousIdOf ??= userId;
+      }
       return;
     }
     if (current?.userId !== userId) {
@@ -211,6 +221,7 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
             sessionCount: run.sessions.length,
             eventCount: run.eventCount,
             sessions: [...run.sessions].sort((a, b) => a.startedAt - b.startedAt),
+            anonymousIdOf: run.sessions.length === 0 ? (run.anonymousIdOf ?? null) : null,
           })),
         },
       };

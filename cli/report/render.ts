@@ -99,9 +99,12 @@ export function renderHtmlReport(data: ReportData, input?: ReportInput): string 
   const users = data.sample.users.map(
     (user) =>
       html`<h3>${user.userId}</h3><p class="meta">${plural(user.sessionCount, 'session')} · ${plural(user.eventCount, 'event')}</p>${
-        user.sessions.length === 0
-          ? html`<p class="empty">No sessions for this user in the data.</p>`
-          : userTimeline(user.sessions, user.userId)
+        user.sessions.length > 0
+          ? userTimeline(user.sessions, user.userId)
+          : user.anonymousIdOf === null
+            ? html`<p class="empty">No sessions for this user in the data.</p>`
+            : // As the API answers for a stitched anonymousId: its events are in that user's sessions.
+              html`<p class="empty">No sessions of its own: an anonymousId of user <code>${user.anonymousIdOf}</code>, whose sessions hold its events.</p>`
       }`,
   );
 

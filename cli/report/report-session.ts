@@ -16,6 +16,8 @@ export interface ReportSession {
   readonly bounce: boolean;
   readonly entryPage: { readonly url: unknown; readonly path: unknown } | null;
   readonly campaign: { readonly source: unknown } | null;
+  /** The session's anonymousIds (rule 9): says whose sessions hold a sample id that has none of its own. */
+  readonly anonymousIds?: readonly string[];
 }
 
 /**

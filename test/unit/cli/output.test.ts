@@ -203,6 +203,34 @@ describe('sessionize output', () => {
     ]);
   });
 
+  it('says whose sessions hold the events of an anonymousId asked for on the report (rule 8)', async () => {
+    writeFileSync(
+      join(dir, 'stitched.ndjson'),
+      `${[
+        track({ anonymousId: 'anon-1', messageId: 's-1' }),
+        JSON.stringify({
+          type: 'identify',
+          userId: 'alice',
+          anonymousId: 'anon-1',
+          timestamp: '2024-01-01T09:05:00Z',
+        }),
+      ].join('\n')}\n`,
+    );
+    const run = await runCli(
+      ['--stitch', '--format', 'html', '--report-users', 'anon-1', 'stitched.ndjson'],
+      {
+        cwd: dir,
+      },
+    );
+    const users = run.stdout.slice(run.stdout.indexOf('<section id="user-timelines">'));
+    // As the API answers for it (a 307 to the user): its events are that user's, not missing from the data.
+    expect(users).not.toContain('No sessions for this user in the data.');
+    expect(users).toContain('<code>alice</code>');
+    expect(run.stderr).toContain(
+      'no sessions for "anon-1" (an anonymousId of "alice", whose sessions hold its events)',
+    );
+  });
+
   it('writes a self-contained HTML report: inline style, no script, nothing fetched', async () => {
     const run = await runCli(['--format', 'html', 'a.ndjson', 'b.ndjson'], { cwd: dir });
     const page = run.stdout;
