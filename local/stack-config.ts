@@ -149,6 +149,25 @@ export function dataDirFrom(env: NodeJS.ProcessEnv = process.env, cwd: string = 
 }
 
 /**
+ * Two servers given one fixed port: the second would fail to bind once the first started, and the stack would
+ * blame "whatever holds it" while it holds the port itself. 0 (any free port) may repeat.
+ */
+function sharedPortProblem(ports: Record<'PORT' | 'S3_PORT' | 'DYNAMODB_PORT', number>): string | undefined {
+  const names = ['PORT', 'S3_PORT', 'DYNAMODB_PORT'] as const;
+  for (const name of names) {
+    const port = ports[name];
+    const same = names.filter((other) => ports[other] === port);
+    if (port === 0 || same.length < 2) continue;
+    const listed =
+      same.length === 2
+        ? `${same[0]} and ${same[1]} are both`
+        : `${same[0]}, ${same[1]} and ${same[2]} are all`;
+    return `${listed} ${port}: each server needs a port of its own`;
+  }
+  return undefined;
+}
+
+/**
  * Parses the local stack's environment; relative directories are resolved against `cwd` (the repository
  * root under `npm start`). Throws one error naming every bad variable, never echoing the signing key.
  */
@@ -162,6 +181,8 @@ export function loadLocalStackConfig(
     throw new Error(`invalid local stack configuration: ${problems.join('; ')}`);
   }
   const value = parsed.data;
+  const sharedPort = sharedPortProblem(value);
+  if (sharedPort !== undefined) throw new Error(`invalid local stack configuration: ${sharedPort}`);
   return {
     port: value.PORT,
     s3Port: value.S3_PORT,

@@ -93,6 +93,26 @@ describe('loadLocalStackConfig', () => {
   });
 
   it.each([
+    [{ PORT: '4150', S3_PORT: '4150' }, 'PORT and S3_PORT are both 4150'],
+    [{ S3_PORT: '8000' }, 'S3_PORT and DYNAMODB_PORT are both 8000'],
+    [{ PORT: '7', S3_PORT: '7', DYNAMODB_PORT: '7' }, 'PORT, S3_PORT and DYNAMODB_PORT are all 7'],
+  ])(
+    'refuses one port for two servers, naming the variables, before anything starts (%o)',
+    (env, message) => {
+      // Otherwise the second server fails to bind after the first started, and the stack blames "whatever holds it".
+      expect(() => loadLocalStackConfig(env)).toThrow(`invalid local stack configuration: ${message}`);
+    },
+  );
+
+  it('lets several ports be 0 (each picks a free port of its own)', () => {
+    expect(loadLocalStackConfig({ PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0' })).toMatchObject({
+      port: 0,
+      s3Port: 0,
+      dynamoDbPort: 0,
+    });
+  });
+
+  it.each([
     ['SESSION_GAP_MINUTES', '-0.5', 'SESSION_GAP_MINUTES must be 0 or more'],
     ['SESSION_GAP_MINUTES', '525600001', 'SESSION_GAP_MINUTES must be at most 525600000 (a thousand years)'],
     ['SESSION_MAX_MINUTES', '-1', 'SESSION_MAX_MINUTES must be 0 or more'],
