@@ -106,9 +106,14 @@ export function formatAdminLog(message: string, attributes: Record<string, unkno
   );
 }
 
+/** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /** What the other commands need before them to find a stack on this data dir ('' for the default one). */
 export function dataDirEnv(dataDir: string): string {
-  return dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shortPath(dataDir)} `;
+  return dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shellWord(shortPath(dataDir))} `;
 }
 
 /**

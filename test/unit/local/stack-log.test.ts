@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../local/sqs-queue.js';
 import {
+  dataDirEnv,
   formatAdminLog,
   formatHandlerLog,
   formatQueueActivity,
@@ -142,5 +143,12 @@ describe('stack log lines', () => {
     expect(formatThrottle('BatchWriteItem', 'UnprocessedItems')).toBe(
       'fault injected: BatchWriteItem throttled (UnprocessedItems)',
     );
+  });
+
+  it('quotes a data dir the shell would split in the commands it suggests, so they run as copied', () => {
+    expect(dataDirEnv('/tmp/my data')).toBe("SESSIONIZER_DATA_DIR='/tmp/my data' ");
+    expect(dataDirEnv("/tmp/it's")).toBe("SESSIONIZER_DATA_DIR='/tmp/it'\\''s' ");
+    expect(dataDirEnv('/tmp/$HOME;x')).toBe("SESSIONIZER_DATA_DIR='/tmp/$HOME;x' ");
+    expect(dataDirEnv('/tmp/d-1_x.y')).toBe('SESSIONIZER_DATA_DIR=/tmp/d-1_x.y ');
   });
 });
