@@ -28,6 +28,8 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Resolves with how the JVM ended (`signal SIGKILL`) if it exits other than by stop(); never otherwise. */
+  unexpectedExit: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -173,10 +175,22 @@ async function startOnce(
     probe.destroy();
   }
 
+  let stopping = false;
+  const unexpectedExit = new Promise<string>((resolveExit) => {
+    const report = () => {
+      if (!stopping) resolveExit(exitInfo ?? 'exited');
+    };
+    if (exitInfo !== undefined) report();
+    else child.once('exit', () => setImmediate(report));
+  });
   return {
     endpoint,
     port,
-    stop: () => terminate(child),
+    unexpectedExit,
+    stop: () => {
+      stopping = true;
+      return terminate(child);
+    },
   };
 }
 

@@ -95,6 +95,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(banner(stack, config.queue, config.faults));
+  const running = stack;
+  // Without its database or its bucket the stack could only fail every ingest until the uploads are
+  // dead-lettered: stop (the running ingests are given back for the next start) and say why.
+  void running.serverExited.then((reason) => {
+    if (stoppingSince !== undefined) return;
+    stoppingSince = Date.now();
+    console.error(`\nnpm start: ${reason}; stopping. Start the stack again with \`npm start\`.`);
+    void running.stop().finally(() => process.exit(1));
+  });
 }
 
 await main();

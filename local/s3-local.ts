@@ -39,6 +39,8 @@ export interface S3Local {
    * uploads with default SDK settings are stored corrupted here.
    */
   s3rverEndpoint: string;
+  /** Resolves with how s3rver ended (`signal SIGKILL`) if it exits other than by stop(); never otherwise. */
+  unexpectedExit: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -159,13 +161,14 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
 
   let stopping: Promise<void> | undefined;
   running = true;
-  child.once('exit', (code, signal) => {
-    if (stopping === undefined) {
+  const unexpectedExit = new Promise<string>((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      if (stopping !== undefined) return;
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
       // Requests now fail with 502 from the front; say why where someone will look.
-      console.error(
-        `[s3-local] s3rver exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).\n${output}`,
-      );
-    }
+      console.error(`[s3-local] s3rver exited unexpectedly (${how}).\n${output}`);
+      resolveExit(how);
+    });
   });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -195,6 +198,7 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
     endpoint: `http://127.0.0.1:${proxy.port}`,
     port: proxy.port,
     s3rverEndpoint: `http://127.0.0.1:${upstreamPort}`,
+    unexpectedExit,
     stop,
   };
 }

@@ -89,6 +89,8 @@ export interface LocalStack {
   dropPrefix: string;
   /** Resolves when the ingest queue is empty: everything delivered so far was ingested or dead-lettered. */
   ingestIdle(): Promise<void>;
+  /** Resolves, saying which and how, if DynamoDB Local or s3rver exits other than by stop(). */
+  serverExited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -267,6 +269,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dropDir: drop?.dir,
       dropPrefix,
       ingestIdle: () => pipeline.idle(),
+      serverExited: Promise.race([
+        servers.dynamoDb.unexpectedExit.then((how) => `DynamoDB Local exited unexpectedly (${how})`),
+        servers.s3.unexpectedExit.then((how) => `the local S3 (s3rver) exited unexpectedly (${how})`),
+      ]),
       stop: () => teardown.run(),
     };
   } catch (error) {
