@@ -118,9 +118,10 @@ async function main(): Promise<void> {
   });
   // The parent died (even by SIGKILL) or closed the channel: nobody can stop us any more, so go.
   process.on('disconnect', shutdown);
-  // A terminal's Ctrl-C reaches the whole process group: the parent stops this server in order, after what
-  // still writes to it (npm start's ingest) had its grace.
+  // A terminal's Ctrl-C, and its hang-up when it closes, reach the whole process group: the parent stops
+  // this server in order, after what still writes to it (npm start's ingest) had its grace.
   process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
 
   await send({ type: 'ready', port: address.port });
 }

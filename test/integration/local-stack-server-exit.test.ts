@@ -1,12 +1,12 @@
 // `npm start` when one of its servers dies under it (DynamoDB Local's JVM killed or out of memory, s3rver
 // crashed): the stack must say so and exit non-zero, not keep serving 500s while every upload fails its
 // receives and ends in the dead-letter queue.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
-import { stackEnv, waitUntil } from './local-stack-harness.js';
+import { isAlive, type Ports, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
+import { busyExport, runUpload, sleep, stackEnv, waitUntil } from './local-stack-harness.js';
 
 describe('npm start when a server exits under it', () => {
   let dataDir: string | undefined;
@@ -53,4 +53,29 @@ describe('npm start when a server exits under it', () => {
     },
     150_000,
   );
+
+  it('stops in order on a hang-up of its terminal (SIGHUP to the group): s3rver waits for its stop', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
+    const env = stackEnv(dataDir);
+    let ports: Ports;
+    ({ stack, ports } = await startOnFreePorts((ports) =>
+      StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, env),
+    ));
+    const running = stack;
+    // An ingest running when the terminal goes away: the stop gives it a few seconds, s3rver included.
+    writeFileSync(join(dataDir, 'busy.ndjson'), busyExport('hang-up user', 400, 60, '2024-03-04'));
+    const upload = await runUpload(['busy.ndjson'], dataDir, ports.s3);
+    expect(upload.status, upload.stderr).toBe(0);
+    await sleep(300);
+
+    // What a terminal that goes away sends to its foreground process group.
+    process.kill(-running.pid, 'SIGHUP');
+
+    expect(await running.exited, running.output).toEqual({ code: 0, signal: null });
+    expect(running.output).toContain('SIGHUP: stopping...');
+    expect(running.output).not.toMatch(/exited unexpectedly/);
+    await waitUntil('every process of the stack to be gone', 15_000, () =>
+      running.gone() ? true : undefined,
+    );
+  }, 150_000);
 });
