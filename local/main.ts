@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       // One Ctrl-C can arrive twice: from the terminal and relayed by a parent (npm, or a tsx CLI).
       if (Date.now() - stoppingSince < 2_000) return;
       // A second Ctrl-C: do not wait any longer. Children are killed by the exit handler.
+      say(`${signal} again: stopped at once; a running ingest is ingested again on the next start.`);
       process.exit(1);
     }
     stoppingSince = Date.now();

@@ -78,4 +78,30 @@ describe('npm start when a server exits under it', () => {
       running.gone() ? true : undefined,
     );
   }, 150_000);
+
+  it('stops at once on a second Ctrl-C, saying so, and leaves no process behind', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
+    const env = stackEnv(dataDir);
+    let ports: Ports;
+    ({ stack, ports } = await startOnFreePorts((ports) =>
+      StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, env),
+    ));
+    const running = stack;
+    // A big ingest keeps the first stop waiting out its grace (5 s), so the second Ctrl-C comes while it waits.
+    writeFileSync(join(dataDir, 'busy.ndjson'), busyExport('impatient user', 2_000, 60, '2024-03-04'));
+    const upload = await runUpload(['busy.ndjson'], dataDir, ports.s3);
+    expect(upload.status, upload.stderr).toBe(0);
+    await sleep(500);
+
+    process.kill(-running.pid, 'SIGINT');
+    // A Ctrl-C relayed twice within 2 s counts once.
+    await sleep(2_500);
+    process.kill(-running.pid, 'SIGINT');
+
+    expect(await running.exited, running.output).toEqual({ code: 1, signal: null });
+    expect(running.output).toContain('SIGINT again: stopped at once');
+    await waitUntil('every process of the stack to be gone', 15_000, () =>
+      running.gone() ? true : undefined,
+    );
+  }, 150_000);
 });
