@@ -140,6 +140,13 @@ describe('parseCommandLine', () => {
       '--input-format must be one of auto, segment, amplitude, mixpanel, posthog',
     ],
     [['--format', 'xml', 'a'], '--format must be one of table, json, csv, html'],
+    // parseArgs keeps the last: the first would be dropped without a word.
+    [
+      ['--gap-by-platform', 'ios=5', '--gap-by-platform=android=5', 'a'],
+      '--gap-by-platform is given twice; give it once (name every platform in one list: ios=5,android=5)',
+    ],
+    [['--gap', '5', 'a', '--gap', '10'], '--gap is given twice; give it once'],
+    [['--format', 'json', '--format', 'csv', 'a'], '--format is given twice; give it once'],
     [['--bogus', 'a'], "Unknown option '--bogus'"],
     [['--gap'], "Option '--gap <value>' argument missing"],
     [[], 'no input files given (use - for standard input)'],
