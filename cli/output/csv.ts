@@ -28,14 +28,14 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
   ['lastEvent', (view) => view.lastEvent],
 ];
 
-/** No formula start, no quote or comma: with nothing escapeControl changes, a cell that needs nothing done. */
-const NO_FORMULA_QUOTE_OR_COMMA = /^(?![=+\-@\t\r])[^",]*$/;
+/** No formula start or `'` first, no quote or comma: with nothing escapeControl changes, a cell needing nothing. */
+const NO_FORMULA_QUOTE_OR_COMMA = /^(?![=+\-@\t\r'])[^",]*$/;
 
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,
- * as OWASP's CSV-injection advice says; then the usual quoting. Line breaks stay (quoted, as CSV allows);
- * other control characters (ESC, NUL from a UTF-16 file) become visible escapes, since CSV often goes to a
- * terminal.
+ * as OWASP's CSV-injection advice says, and so does one that starts with `'`; then the usual quoting. Line
+ * breaks stay (quoted, as CSV allows); other control characters (ESC, NUL from a UTF-16 file) become visible
+ * escapes, since CSV often goes to a terminal.
  */
 export function csvCell(value: string | number | boolean): string {
   // Numbers and booleans never hold a quote, a comma or a line break.
@@ -43,7 +43,9 @@ export function csvCell(value: string | number | boolean): string {
   // Nearly every cell: a million-session run has twenty million of them.
   if (NO_FORMULA_QUOTE_OR_COMMA.test(value) && !hasUnshowable(value)) return value;
   let cell = value.split('\n').map(escapeControl).join('\n');
-  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  // A cell that starts with ' gets one too: else `-1` and `'-1` would both be written `'-1`, two ids as one;
+  // so one leading ' taken off always gives the value back.
+  if (/^[=+\-@\t\r']/.test(cell)) cell = `'${cell}`;
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

@@ -7,7 +7,7 @@ import { toSessionView } from '../../../functions/domain/views/session-view.js';
 /** Every cell through the whole escaping, as before the fast path for plain cells. */
 function escapedCell(value: string): string {
   let cell = value.split('\n').map(escapeControl).join('\n');
-  if (/^[=+\-@\t\r]/.test(cell)) cell = `'${cell}`;
+  if (/^[=+\-@\t\r']/.test(cell)) cell = `'${cell}`;
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
@@ -19,6 +19,15 @@ describe('csvCell', () => {
     ['@SUM(A1)', "'@SUM(A1)"],
   ])('guards %j, which a spreadsheet would run as a formula', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
+  });
+
+  it("keeps a value that starts with ' apart from a guarded one: one leading ' taken off gives each back", () => {
+    expect([csvCell('-1'), csvCell("'-1"), csvCell("'"), csvCell("it's")]).toEqual([
+      "'-1",
+      "''-1",
+      "''",
+      "it's",
+    ]);
   });
 
   it('guards text only: numbers and booleans are written as they are', () => {
