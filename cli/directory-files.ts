@@ -1,11 +1,17 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { notAnExportByName } from '../functions/domain/reading/not-exports.js';
 
+/** A file found: its name to show, and its path as the bytes the file system holds (to open it by). */
+export interface FoundFile {
+  readonly name: string;
+  readonly path: Buffer;
+}
+
 export interface DirectoryFiles {
-  /** Paths of the regular files below the directory, in code-unit order of their names at each level. */
-  readonly files: string[];
+  /** The regular files below the directory, in code-unit order of their names at each level. */
+  readonly files: FoundFile[];
   /** Folders below it that could not be listed, and links to nothing, with the reason. */
   readonly problems: { file: string; reason: string }[];
   /** Files below it that hold no events by their name (a manifest, `_SUCCESS`), with what each is. */
@@ -22,6 +28,21 @@ export function readProblem(error: unknown): string {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A path under walk: the name shown (U+FFFD for bytes that are not UTF-8) and the bytes that open it. */
+interface Walked {
+  readonly name: string;
+  readonly path: Buffer;
+}
+
+const SEPARATOR = Buffer.from(sep);
+
+function child(parent: Walked, entry: Buffer): Walked {
+  return {
+    name: join(parent.name, entry.toString('utf8')),
+    path: Buffer.concat([parent.path, SEPARATOR, entry]),
+  };
+}
+
 /**
  * Every export file below a directory, as exports land in buckets (`segment-logs/<source>/<day>/…`): regular
  * files and links to them, folders and links to folders walked in turn, each real folder once (a link back
@@ -30,45 +51,47 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * apart in `skipped`; the order is fixed, so a run lists its files the same way every time.
  */
 export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
-  const files: string[] = [];
+  const files: FoundFile[] = [];
   const problems: { file: string; reason: string }[] = [];
   const skipped: { file: string; reason: string }[] = [];
-  const found = (path: string) => {
-    const notAnExport = notAnExportByName(path);
-    if (notAnExport === undefined) files.push(path);
-    else skipped.push({ file: path, reason: notAnExport });
+  const found = (file: Walked) => {
+    const notAnExport = notAnExportByName(file.name);
+    if (notAnExport === undefined) files.push(file);
+    else skipped.push({ file: file.name, reason: notAnExport });
   };
   const walked = new Set<string>();
-  const walk = async (folder: string): Promise<void> => {
-    let entries: Dirent[];
+  // By bytes, not names: a name that is not UTF-8 (Latin-1 from an old archive) opens only by its bytes.
+  const walk = async (folder: Walked): Promise<void> => {
+    let entries: Dirent<Buffer>[];
     try {
-      const real = await realpath(folder);
+      const real = (await realpath(folder.path, { encoding: 'buffer' })).toString('latin1');
       if (walked.has(real)) return;
       walked.add(real);
-      entries = await readdir(folder, { withFileTypes: true });
+      entries = await readdir(folder.path, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
-      problems.push({ file: folder, reason: readProblem(error) });
+      problems.push({ file: folder.name, reason: readProblem(error) });
       return;
     }
-    entries.sort((a, b) => byCodeUnits(a.name, b.name));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(folder, entry.name);
+    const named = entries.map((entry) => ({ entry, name: entry.name.toString('utf8') }));
+    named.sort((a, b) => byCodeUnits(a.name, b.name) || Buffer.compare(a.entry.name, b.entry.name));
+    for (const { entry, name } of named) {
+      if (name.startsWith('.')) continue;
+      const path = child(folder, entry.name);
       if (entry.isDirectory()) await walk(path);
       else if (entry.isFile()) found(path);
       else if (entry.isSymbolicLink()) await followLink(path);
     }
   };
-  const followLink = async (path: string): Promise<void> => {
+  const followLink = async (path: Walked): Promise<void> => {
     try {
-      const target = await stat(path);
+      const target = await stat(path.path);
       if (target.isFile()) found(path);
       else if (target.isDirectory()) await walk(path);
     } catch (error) {
       // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
-      problems.push({ file: path, reason: readProblem(error) });
+      problems.push({ file: path.name, reason: readProblem(error) });
     }
   };
-  await walk(directory);
+  await walk({ name: directory, path: Buffer.from(directory) });
   return { files, problems, skipped };
 }

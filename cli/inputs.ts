@@ -18,7 +18,7 @@ export interface PreparedInputs {
 
 export const STDIN_NAME = '-';
 
-function fileInput(name: string, path: string): BatchInput {
+function fileInput(name: string, path: string | Buffer): BatchInput {
   return { name, open: () => createReadStream(path, { highWaterMark: 256 * 1024 }) };
 }
 
@@ -83,7 +83,7 @@ export async function prepareInputs(
       const info = await stat(name);
       if (info.isDirectory()) {
         const found = await directoryFiles(name);
-        for (const file of found.files) inputs.push(fileInput(file, file));
+        for (const file of found.files) inputs.push(fileInput(file.name, file.path));
         problems.push(...found.problems);
         skipped.push(...found.skipped);
         if (found.files.length === 0 && found.problems.length === 0) {

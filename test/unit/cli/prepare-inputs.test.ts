@@ -112,6 +112,29 @@ describe('prepareInputs', () => {
     ]);
   });
 
+  it('opens a file below a directory whose name is not UTF-8, by its bytes, showing U+FFFD for them', async () => {
+    const latin1 = join(dir, 'latin1');
+    mkdirSync(latin1);
+    // `é.ndjson` as Latin-1 (E9), as an old archive extracts it; and a folder named so.
+    const name = Buffer.concat([Buffer.from(`${latin1}/`), Buffer.from([0xe9]), Buffer.from('.ndjson')]);
+    writeFileSync(name, 'LATIN-1');
+    mkdirSync(Buffer.concat([Buffer.from(`${latin1}/`), Buffer.from([0xe9])]));
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${latin1}/`), Buffer.from([0xe9]), Buffer.from('/x.ndjson')]),
+      'X',
+    );
+
+    const prepared = await prepareInputs([latin1], Readable.from([]));
+
+    expect(prepared.problems).toEqual([]);
+    expect(prepared.inputs.map((input) => input.name)).toEqual([
+      join(latin1, '\ufffd', 'x.ndjson'),
+      join(latin1, '\ufffd.ndjson'),
+    ]);
+    expect(await textOf(prepared, 0)).toBe('X');
+    expect(await textOf(prepared, 1)).toBe('LATIN-1');
+  });
+
   it('removes the spooled standard input on cleanup', async () => {
     const prepared = await prepareInputs(['-'], Readable.from(['x']));
     expect(await textOf(prepared, 0)).toBe('x');
