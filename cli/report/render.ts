@@ -59,7 +59,7 @@ function card(label: string, value: string) {
   return html`<div class="card"><div class="value">${value}</div><div class="label">${label}</div></div>`;
 }
 
-/** What the report's data left out: events rejected and files not read to their end (rules 1 and 4). */
+/** What the report's data left out: events rejected and files not read, or not to their end (rules 1 and 4). */
 export interface ReportInput {
   readonly rejected: number;
   readonly unreadable: readonly { readonly file: string; readonly reason: string }[];
@@ -75,7 +75,8 @@ function inputNote(input: ReportInput | undefined): Html | string {
   const unreadable =
     input.unreadable.length === 0
       ? ''
-      : html`<p class="note" data-input="unreadable">Not read to the end (the events before the break count):</p><ul>${input.unreadable.map(
+      : // A missing file or an empty folder is listed too: not read at all, not only cut short.
+        html`<p class="note" data-input="unreadable">Not read, or not to the end (a file's events before a break count):</p><ul>${input.unreadable.map(
           ({ file, reason }) => html`<li><code>${file}</code>: ${reason}</li>`,
         )}</ul>`;
   return html`<section id="input" aria-label="Input left out">${rejected}${unreadable}</section>`;

@@ -47,6 +47,13 @@ describe('renderHtmlReport', () => {
       '<li><code>cut&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;.gz</code>: truncated gzip; reading stopped after line 28</li>',
     );
     expect(renderHtmlReport(report(), { rejected: 2, unreadable: [] })).toContain('2 events were rejected');
+    // A missing file was not read at all: no heading may say it was read up to a break.
+    const missing = renderHtmlReport(report(), {
+      rejected: 0,
+      unreadable: [{ file: 'gone.ndjson', reason: 'no such file' }],
+    });
+    expect(missing).toContain("Not read, or not to the end (a file's events before a break count):");
+    expect(missing).not.toContain('Not read to the end');
     for (const clean of [
       renderHtmlReport(report()),
       renderHtmlReport(report(), { rejected: 0, unreadable: [] }),
