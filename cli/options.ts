@@ -118,7 +118,12 @@ const optionsSchema = z
         '--report-users needs at least one user id (without it the report draws the busiest users)',
       )
       .optional(),
-    files: z.array(z.string()).min(1, 'no input files given (use - for standard input)'),
+    files: z
+      .array(
+        // `sessionize "$DIR"` with DIR unset: said as such, not as a file named "" that does not exist.
+        z.string().min(1, 'an input file name is empty (an unset shell variable?); use - for standard input'),
+      )
+      .min(1, 'no input files given (use - for standard input)'),
   })
   .refine((values) => values['report-users'] === undefined || values.format === 'html', {
     message: '--report-users draws users on the html report: use it with --format html',

@@ -150,6 +150,7 @@ describe('parseCommandLine', () => {
     [['--bogus', 'a'], "Unknown option '--bogus'"],
     [['--gap'], "Option '--gap <value>' argument missing"],
     [[], 'no input files given (use - for standard input)'],
+    [['a', ''], 'an input file name is empty (an unset shell variable?); use - for standard input'],
     [['--report-users', ' , ', '--format', 'html', 'a'], '--report-users needs at least one user id'],
     [
       ['--report-users', 'u-1', 'a'],
