@@ -1,4 +1,4 @@
-import { lastDayKeyOfMonth } from '../../domain/store/calendar.js';
+import { dayOf as dayOfInstant, lastDayKeyOfMonth } from '../../domain/store/calendar.js';
 import type { StoredDay } from '../../domain/store/stored.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
 import { type DayGroup, keysOf, type ResolvedDays, resolveDays } from './day-groups.js';
@@ -49,6 +49,43 @@ function firstSessionContinuesChain(group: DayGroup): boolean {
   return first === undefined ? false : decodeRows(first)[0]?.continuesChain === true;
 }
 
+/**
+ * The last day whose month a change may renumber: at least `until`; under a length cap, also the month each
+ * session that may move ends in (any of the window's own days; past them, a capped chain's), since a late
+ * event that moves a capped session's start splits it again, and a split may start on the day it ends: a day
+ * after the window's month, stored with sessions that were not loaded.
+ */
+function reachedUntil(
+  until: string,
+  groups: readonly DayGroup[],
+  capped: boolean,
+  chainsOnly: boolean,
+): string {
+  let last = until;
+  if (!capped) return last;
+  for (const group of groups)
+    for (const page of group.pages)
+      for (const row of decodeRows(page)) {
+        if (chainsOnly && !row.continuesChain) continue;
+        const monthEnd = lastDayKeyOfMonth(dayOfInstant(row.endedAt));
+        if (monthEnd > last) last = monthEnd;
+      }
+  return last;
+}
+
+/**
+ * How many of the stored days after the window (ascending) a change can reach: those up to `until` (see
+ * {@link reachedUntil}, extended by each day reached), then along a capped chain.
+ */
+function daysReached(groups: readonly DayGroup[], until: string, capped: boolean): number {
+  let last = until;
+  for (const [index, group] of groups.entries()) {
+    if (group.day > last && !firstSessionContinuesChain(group)) return index;
+    last = reachedUntil(last, [group], capped, true);
+  }
+  return groups.length;
+}
+
 /** Splits items (in key order) into the days that are complete so far and the trailing one still coming. */
 function dayOf(item: Item): string {
   return (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
@@ -92,6 +129,8 @@ export async function loadWindow(
   head: Head,
   from: number,
   to: number,
+  /** Sessions are capped (rule 7): a re-split may reach the months loaded sessions end in. */
+  capped = false,
 ): Promise<LoadedWindow> {
   // Nothing was ever committed: every stored item is above the head's version, so none is visible. A
   // user's first merge (every new user of a daily export) saves the query.
@@ -159,11 +198,12 @@ export async function loadWindow(
   // A day older than every loaded one was left out only if the stop condition cut it.
   if (startsAtFirstDay && backwardDays.days.length > groups.length) startsAtFirstDay = false;
 
-  // Forward: the rest of the month, then along a capped chain.
+  // Forward: the rest of the month (under a cap, of the months sessions that may move end in), then along a
+  // capped chain.
   cutAt = undefined;
   let endsAtLastDay = true;
+  const until = reachedUntil(lastDayKeyOfMonth(toDay), groups, capped, false);
   if (head.lastDay !== undefined && head.lastDay > toDay) {
-    const monthEnd = lastDayKeyOfMonth(toDay);
     const forward = await transport.query(
       {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
@@ -177,28 +217,21 @@ export async function loadWindow(
         Limit: 8,
       },
       (items) => {
+        // Stop at a complete day (a newer one has started) that the change cannot reach.
         const days = [...new Set(items.map(dayOf))];
-        for (const day of days.slice(0, -1)) {
-          if (day <= monthEnd) continue;
-          const resolved = resolveDays(
-            head,
-            items.filter((item) => dayOf(item) === day),
-          );
-          const group = resolved.days[0];
-          if (group !== undefined && !firstSessionContinuesChain(group)) return stopped(items);
-        }
-        return false;
+        const complete = new Set(days.slice(0, -1));
+        const resolved = resolveDays(
+          head,
+          items.filter((item) => complete.has(dayOf(item))),
+        ).days;
+        return daysReached(resolved, until, capped) < resolved.length && stopped(items);
       },
     );
     const forwardDays = resolveDays(head, forward);
     collect(forwardDays, cutAt);
-    for (const group of forwardDays.days) {
-      if (group.day > monthEnd && !firstSessionContinuesChain(group)) {
-        endsAtLastDay = false;
-        break;
-      }
-      groups.push(group);
-    }
+    const reached = daysReached(forwardDays.days, until, capped);
+    if (reached < forwardDays.days.length) endsAtLastDay = false;
+    groups.push(...forwardDays.days.slice(0, reached));
   }
 
   const days = await readDays(transport, user, groups);

@@ -102,7 +102,7 @@ export async function prepareChange(
     // What a new event there can reach is loaded; a parked copy elsewhere would be written over its day.
     reach = { first: min, last: max };
   }
-  const window = await loadWindow(context.transport, user, head, from, to);
+  const window = await loadWindow(context.transport, user, head, from, to, rules.capMs !== undefined);
   const plan = planMerge({
     user,
     rules,
