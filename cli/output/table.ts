@@ -102,14 +102,12 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
       write(`  ${name}: skipped, ${escapeControl(file.skipped)}${problem}\n`);
       continue;
     }
-    const shape = [
-      file.format ?? 'unknown format',
-      file.container,
-      file.compression === 'gzip' ? 'gzip' : undefined,
-    ]
+    const shape = [file.format, file.container, file.compression === 'gzip' ? 'gzip' : undefined]
       .filter(Boolean)
       .join(', ');
-    write(`  ${name}: read as ${shape}; ${file.accepted} accepted, ${file.rejected} rejected${problem}\n`);
+    // A file never opened (missing) or whose format no line told has no "read as" to say.
+    const readAs = shape === '' ? '' : `read as ${shape}; `;
+    write(`  ${name}: ${readAs}${file.accepted} accepted, ${file.rejected} rejected${problem}\n`);
   }
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
