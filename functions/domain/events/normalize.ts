@@ -36,8 +36,7 @@ function allMissing(fields: readonly string[]): string {
 
 function quote(value: unknown): string {
   // JSON.stringify writes an infinite number (`1e400` as sent) as null.
-  const text =
-    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (jsonText(value) ?? String(value));
+  const text = isNonFinite(value) ? String(value) : (jsonText(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
