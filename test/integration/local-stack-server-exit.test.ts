@@ -17,18 +17,34 @@ describe('npm start when a server exits under it', () => {
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** `npm start` on free ports in a fresh data dir. */
+  async function startStack(): Promise<{ running: StackProcess; ports: Ports }> {
+    const dir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
+    dataDir = dir;
+    const started = await startOnFreePorts((ports) =>
+      StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, stackEnv(dir)),
+    );
+    stack = started.stack;
+    return { running: started.stack, ports: started.ports };
+  }
+
+  /** `npm start` with an upload of `users` users' events (60 each) being ingested. */
+  async function startStackIngesting(userPrefix: string, users: number): Promise<StackProcess> {
+    const { running, ports } = await startStack();
+    const dir = dataDir as string;
+    writeFileSync(join(dir, 'busy.ndjson'), busyExport(userPrefix, users, 60, '2024-03-04'));
+    const upload = await runUpload(['busy.ndjson'], dir, ports.s3);
+    expect(upload.status, upload.stderr).toBe(0);
+    return running;
+  }
+
   it.each([
     ['DynamoDB Local', 'DynamoDBLocal.jar'],
     ['the local S3 (s3rver)', 's3rver-process'],
   ])(
     'stops and exits 1 saying that %s exited, leaving no process behind',
     async (what, marker) => {
-      dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
-      const env = stackEnv(dataDir);
-      ({ stack } = await startOnFreePorts((ports) =>
-        StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, env),
-      ));
-      const running = stack;
+      const { running } = await startStack();
       const server = running.members().find(({ args }) => args.includes(marker));
       expect(
         server,
@@ -55,17 +71,8 @@ describe('npm start when a server exits under it', () => {
   );
 
   it('stops in order on a hang-up of its terminal (SIGHUP to the group): s3rver waits for its stop', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
-    const env = stackEnv(dataDir);
-    let ports: Ports;
-    ({ stack, ports } = await startOnFreePorts((ports) =>
-      StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, env),
-    ));
-    const running = stack;
     // An ingest running when the terminal goes away: the stop gives it a few seconds, s3rver included.
-    writeFileSync(join(dataDir, 'busy.ndjson'), busyExport('hang-up user', 400, 60, '2024-03-04'));
-    const upload = await runUpload(['busy.ndjson'], dataDir, ports.s3);
-    expect(upload.status, upload.stderr).toBe(0);
+    const running = await startStackIngesting('hang-up user', 400);
     await sleep(300);
 
     // What a terminal that goes away sends to its foreground process group.
@@ -80,17 +87,8 @@ describe('npm start when a server exits under it', () => {
   }, 150_000);
 
   it('stops at once on a second Ctrl-C, saying so, and leaves no process behind', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-server-exit-'));
-    const env = stackEnv(dataDir);
-    let ports: Ports;
-    ({ stack, ports } = await startOnFreePorts((ports) =>
-      StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, env),
-    ));
-    const running = stack;
     // A big ingest keeps the first stop waiting out its grace (5 s), so the second Ctrl-C comes while it waits.
-    writeFileSync(join(dataDir, 'busy.ndjson'), busyExport('impatient user', 2_000, 60, '2024-03-04'));
-    const upload = await runUpload(['busy.ndjson'], dataDir, ports.s3);
-    expect(upload.status, upload.stderr).toBe(0);
+    const running = await startStackIngesting('impatient user', 2_000);
     await sleep(500);
 
     process.kill(-running.pid, 'SIGINT');
