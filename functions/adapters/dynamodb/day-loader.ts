@@ -80,15 +80,42 @@ function reachedUntil(
 function daysReached(groups: readonly DayGroup[], until: string, capped: boolean): number {
   let last = until;
   for (const [index, group] of groups.entries()) {
-    if (group.day > last && !firstSessionContinuesChain(group)) return index;
+    if (!reaches(last, group)) return index;
     last = reachedUntil(last, [group], capped, true);
   }
   return groups.length;
 }
 
-/** Splits items (in key order) into the days that are complete so far and the trailing one still coming. */
+/** Whether a change that reaches through `last` reaches `group`, the next stored day after it. */
+function reaches(last: string, group: DayGroup): boolean {
+  return group.day <= last || firstSessionContinuesChain(group);
+}
+
 function dayOf(item: Item): string {
   return (item.sk?.S ?? '').slice(DAY_PREFIX.length, DAY_PREFIX.length + 10);
+}
+
+/**
+ * A query's stop check that hands `isEnough` each day's items once, when the day is complete (a later day in
+ * key order has started), in order; `stop` ends the query at the first it accepts. Each page checks only
+ * the days it completed, so a long range costs one pass over its items, not one per page.
+ */
+function stopAtCompleteDay(
+  isEnough: (dayItems: Item[]) => boolean,
+  stop: (items: readonly Item[]) => boolean,
+): (items: readonly Item[]) => boolean {
+  let checked = 0;
+  return (items) => {
+    while (checked < items.length) {
+      const day = dayOf(items[checked] as Item);
+      let end = checked;
+      while (end < items.length && dayOf(items[end] as Item) === day) end++;
+      if (end === items.length) return false;
+      if (isEnough(items.slice(checked, end))) return stop(items);
+      checked = end;
+    }
+    return false;
+  };
 }
 
 /** Reads the sessions of resolved day groups, fetching the chunks of pages whose events are not inline. */
@@ -169,20 +196,12 @@ export async function loadWindow(
       ConsistentRead: true,
       Limit: 8,
     },
-    (items) => {
-      // Stop at a complete day (an older one has started) before the window's first day that ends before it.
-      const days = [...new Set(items.map(dayOf))];
-      for (const day of days.slice(0, -1)) {
-        if (day >= fromDay) continue;
-        const resolved = resolveDays(
-          head,
-          items.filter((item) => dayOf(item) === day),
-        );
-        const group = resolved.days[0];
-        if (group !== undefined && lastSessionEnd(group) < from) return stopped(items);
-      }
-      return false;
-    },
+    // Stop at a complete day (an older one has started) before the window's first day that ends before it.
+    stopAtCompleteDay((dayItems) => {
+      if (dayOf(dayItems[0] as Item) >= fromDay) return false;
+      const group = resolveDays(head, dayItems).days[0];
+      return group !== undefined && lastSessionEnd(group) < from;
+    }, stopped),
   );
   const backwardDays = resolveDays(head, backward);
   collect(backwardDays, cutAt);
@@ -204,6 +223,7 @@ export async function loadWindow(
   let endsAtLastDay = true;
   const until = reachedUntil(lastDayKeyOfMonth(toDay), groups, capped, false);
   if (head.lastDay !== undefined && head.lastDay > toDay) {
+    let reachedSoFar = until;
     const forward = await transport.query(
       {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
@@ -216,16 +236,14 @@ export async function loadWindow(
         ConsistentRead: true,
         Limit: 8,
       },
-      (items) => {
-        // Stop at a complete day (a newer one has started) that the change cannot reach.
-        const days = [...new Set(items.map(dayOf))];
-        const complete = new Set(days.slice(0, -1));
-        const resolved = resolveDays(
-          head,
-          items.filter((item) => complete.has(dayOf(item))),
-        ).days;
-        return daysReached(resolved, until, capped) < resolved.length && stopped(items);
-      },
+      // Stop at a complete day (a newer one has started) that the change cannot reach.
+      stopAtCompleteDay((dayItems) => {
+        for (const group of resolveDays(head, dayItems).days) {
+          if (!reaches(reachedSoFar, group)) return true;
+          reachedSoFar = reachedUntil(reachedSoFar, [group], capped, true);
+        }
+        return false;
+      }, stopped),
     );
     const forwardDays = resolveDays(head, forward);
     collect(forwardDays, cutAt);
