@@ -5,40 +5,30 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
-  S3Client,
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
-import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
 import { bytesOf, zipWithSizes } from '../reading/archives.js';
-import { handlerDeps, RecordingLogger, RecordingMetrics, RULES, segmentLines } from './handler-harness.js';
-import { MockBucket } from './mock-bucket.js';
+import { handlerDeps, segmentLines } from './handler-harness.js';
+import {
+  bucket,
+  createHandler,
+  eventFor,
+  freshHandlerMocksEachTest,
+  logger,
+  metrics,
+  s3,
+  s3Mock,
+  writer,
+} from './handler-mocks.js';
 
-const s3Mock = mockClient(S3Client);
-const s3 = new S3Client({ region: 'us-east-1' });
-
-let bucket: MockBucket;
-let writer: FakeSessionWriter;
-let logger: RecordingLogger;
-let metrics: RecordingMetrics;
-
-const createHandler = () => createIngestHandler(handlerDeps({ s3, writer, logger, metrics }));
-const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));
 const reportOf = (key: string) => bucket.lines(`rejected/${key}.ndjson`);
 
-beforeEach(() => {
-  s3Mock.reset();
-  bucket = new MockBucket(s3Mock);
-  writer = new FakeSessionWriter(RULES);
-  logger = new RecordingLogger();
-  metrics = new RecordingMetrics();
-});
+freshHandlerMocksEachTest();
 
 /** Lines no export format accepts, each with the reason it is rejected. */
 const BAD_LINES: readonly [string, string][] = [

@@ -1,38 +1,21 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
-import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
+import { BUCKET, handlerDeps, segmentLines } from './handler-harness.js';
 import {
-  BUCKET,
-  handlerDeps,
-  RecordingLogger,
-  RecordingMetrics,
-  RULES,
-  segmentLines,
-} from './handler-harness.js';
-import { MockBucket } from './mock-bucket.js';
+  bucket,
+  createHandler,
+  eventFor,
+  freshHandlerMocksEachTest,
+  logger,
+  metrics,
+  s3,
+  s3Mock,
+  writer,
+} from './handler-mocks.js';
 
-const s3Mock = mockClient(S3Client);
-const s3 = new S3Client({ region: 'us-east-1' });
-
-let bucket: MockBucket;
-let writer: FakeSessionWriter;
-let logger: RecordingLogger;
-let metrics: RecordingMetrics;
-
-const createHandler = () => createIngestHandler(handlerDeps({ s3, writer, logger, metrics }));
-const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));
-
-beforeEach(() => {
-  s3Mock.reset();
-  bucket = new MockBucket(s3Mock);
-  writer = new FakeSessionWriter(RULES);
-  logger = new RecordingLogger();
-  metrics = new RecordingMetrics();
-});
+freshHandlerMocksEachTest();
 
 describe('createIngestHandler skipping what is not an export', () => {
   it.each([

@@ -1,54 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeS3EventKey } from '../../../contract/index.js';
 import { TableRulesMismatchError } from '../../../functions/adapters/dynamodb/rules-record.js';
 import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
-import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
 import { conformanceCases } from '../../helpers/conformance-cases.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { asExpectedSessions } from '../../helpers/session-expectations.js';
+import { notificationOf, s3Notification, sampleEvent, sqsRecord } from '../../helpers/sqs-events.js';
+import { handlerDeps, RULES, segmentLines } from './handler-harness.js';
 import {
-  notificationOf,
-  s3Notification,
-  sampleEvent,
-  sqsEvent,
-  sqsRecord,
-} from '../../helpers/sqs-events.js';
-import { handlerDeps, RecordingLogger, RecordingMetrics, RULES, segmentLines } from './handler-harness.js';
-import { MockBucket } from './mock-bucket.js';
-
-const s3Mock = mockClient(S3Client);
-const s3 = new S3Client({ region: 'us-east-1' });
+  bucket,
+  createHandler,
+  eventFor,
+  freshHandlerMocksEachTest,
+  logger,
+  metrics,
+  s3,
+  s3Mock,
+  writer,
+} from './handler-mocks.js';
 
 const SAMPLE_KEY = 'incoming/sample-export.ndjson';
 const sampleExport = readFileSync(new URL('../../../events/sample-export.ndjson', import.meta.url));
 
-let bucket: MockBucket;
-let writer: FakeSessionWriter;
-let logger: RecordingLogger;
-let metrics: RecordingMetrics;
-
-function createHandler(overrides: Partial<IngestHandlerDeps> = {}) {
-  return createIngestHandler({ ...handlerDeps({ s3, writer, logger, metrics }), ...overrides });
-}
-
-/** One message per key, each an S3 notification as the queue delivers it. */
-const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));
-
-beforeEach(() => {
-  s3Mock.reset();
-  bucket = new MockBucket(s3Mock);
-  writer = new FakeSessionWriter(RULES);
-  logger = new RecordingLogger();
-  metrics = new RecordingMetrics();
-});
+freshHandlerMocksEachTest();
 
 describe('createIngestHandler', () => {
   it("merges in chunks of the configured size: a smaller function's chunks are smaller, its sessions the same", async () => {
@@ -57,15 +37,17 @@ describe('createIngestHandler', () => {
     const wholeCalls = writer.calls.length;
     const wholeSessions = writer.sessions();
 
-    writer = new FakeSessionWriter(RULES);
-    const deps = handlerDeps({ s3, writer, logger, metrics });
+    const chunkedWriter = new FakeSessionWriter(RULES);
+    const deps = handlerDeps({ s3, writer: chunkedWriter, logger, metrics });
     // A chunk is full at its first event's estimated size: every event is a chunk of its own.
-    const chunked = await createHandler({ config: { ...deps.config, chunkBytes: 1 } })(eventFor(SAMPLE_KEY));
+    const chunked = await createHandler({ writer: chunkedWriter, config: { ...deps.config, chunkBytes: 1 } })(
+      eventFor(SAMPLE_KEY),
+    );
 
     expect(chunked.batchItemFailures).toEqual(whole.batchItemFailures);
     expect(wholeCalls).toBe(6);
-    expect(writer.calls).toHaveLength(37);
-    expect(writer.sessions()).toEqual(wholeSessions);
+    expect(chunkedWriter.calls).toHaveLength(37);
+    expect(chunkedWriter.sessions()).toEqual(wholeSessions);
   });
 
   it('reads copies again as many at once as configured: a smaller function holds fewer texts', async () => {
@@ -293,163 +275,6 @@ describe('createIngestHandler', () => {
 
     expect(metrics.published.map((published) => published.get('MessagesFailed'))).toEqual([1, 2]);
     expect(metrics.published.map((published) => published.get('FilesIngested'))).toEqual([0, 0]);
-  });
-
-  it('lets an object deleted before it was read go: nothing to ingest, nothing to retry', async () => {
-    const result = await createHandler()(eventFor('incoming/deleted.ndjson'));
-
-    expect(result).toEqual({
-      batchItemFailures: [],
-      outcomes: [{ status: 'gone', key: 'incoming/deleted.ndjson' }],
-      failureReasons: {},
-    });
-    expect(logger.at('warn')).toEqual([
-      expect.objectContaining({ message: 'object deleted before it could be ingested' }),
-    ]);
-    expect(bucket.keys('rejected/')).toEqual([]);
-  });
-
-  // Two copies of one event at one instant that differ: the kept one is chosen by the text as sent (A).
-  const copyB =
-    '{"type":"track","event":"B","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}';
-  const copyA =
-    '{"type":"track","event":"A","userId":"u","timestamp":"2024-01-01T09:00:00Z","messageId":"m"}';
-
-  it('reads the version it read first again for a tie-break, though the object was replaced meanwhile', async () => {
-    const versions = new Map([
-      ['v1', `${copyB}\n${copyA}`],
-      ['v2', `${copyA}\n${copyB}`],
-    ]);
-    const reads: (string | undefined)[] = [];
-    const objects: ObjectSource = {
-      open: async (ref) => {
-        reads.push(ref.versionId);
-        // The first read finds v1; v2 replaces it before the second.
-        const versionId = ref.versionId ?? (reads.length === 1 ? 'v1' : 'v2');
-        const text = versions.get(versionId) as string;
-        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: versionId, versionId };
-      },
-    };
-
-    // A replay names no version.
-    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
-
-    expect(result.batchItemFailures).toEqual([]);
-    expect(reads).toEqual([undefined, 'v1']);
-    expect(writer.events('u').map((event) => event.name)).toEqual(['A']);
-  });
-
-  it('replays an object of a versioned bucket without reading its copies again', async () => {
-    const text = segmentLines(
-      Array.from({ length: 30 }, (_, at) => ({ user: `user-${at % 3}`, at, id: `m-${at}` })),
-    );
-    const reads: (string | undefined)[] = [];
-    const objects: ObjectSource = {
-      open: async (ref) => {
-        reads.push(ref.versionId);
-        return {
-          status: 'found',
-          bytes: Readable.from([Buffer.from(text)]),
-          eTag: 'etag-1',
-          versionId: 'v1',
-        };
-      },
-    };
-    const handler = createHandler({ objects });
-    await handler(sqsEvent([s3Notification('incoming/a.ndjson', { versionId: 'v1', eTag: 'etag-1' })]));
-    reads.length = 0;
-
-    // A replay (and the continuations of its calls) names no version: the same version, read once.
-    const result = await handler(sqsEvent([s3Notification('incoming/a.ndjson', { eTag: 'etag-1' })]));
-
-    expect(result.outcomes).toEqual([
-      expect.objectContaining({ stats: expect.objectContaining({ newEvents: 0, duplicates: 30 }) }),
-    ]);
-    expect(reads).toEqual([undefined]);
-  });
-
-  it('retries a message whose unversioned object is replaced before it is read again for a tie-break', async () => {
-    let opened = 0;
-    const objects: ObjectSource = {
-      open: async () => {
-        opened++;
-        const text = opened === 1 ? `${copyB}\n${copyA}` : `${copyA}\n${copyB}`;
-        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: `etag-${opened}` };
-      },
-    };
-
-    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
-
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
-    expect(logger.at('error')[0]?.attributes.error).toEqual(
-      new Error(
-        'incoming/a.ndjson was replaced while being ingested; its new content is ingested on the retry',
-      ),
-    );
-    expect(writer.events('u')).toEqual([]);
-  });
-
-  it('retries a message whose object is deleted while it is read again for a tie-break', async () => {
-    const text = [copyB, copyA].join('\n');
-    let opened = 0;
-    const objects: ObjectSource = {
-      open: async () => {
-        opened++;
-        if (opened > 1) return { status: 'gone' };
-        return { status: 'found', bytes: Readable.from([Buffer.from(text)]), eTag: undefined };
-      },
-    };
-
-    const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
-
-    expect(opened).toBe(2);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
-    expect(logger.at('error')[0]?.attributes.error).toEqual(
-      new Error('incoming/a.ndjson was deleted while being ingested'),
-    );
-  });
-
-  it('ingests a redelivered message again without adding anything', async () => {
-    bucket.put(SAMPLE_KEY, sampleExport);
-    const handler = createHandler();
-    await handler(sampleEvent<SQSEvent>('sqs-s3-object-created.json'));
-    const sessions = writer.sessions();
-    const report = bucket.text(`rejected/${SAMPLE_KEY}.ndjson`);
-    const redelivered = sampleEvent<SQSEvent>('sqs-s3-object-created.json');
-    (redelivered.Records[0] as SQSRecord).attributes.ApproximateReceiveCount = '2';
-
-    const result = await handler(redelivered);
-
-    expect(result.outcomes).toEqual([
-      expect.objectContaining({ stats: expect.objectContaining({ newEvents: 0, duplicates: 37 }) }),
-    ]);
-    expect(writer.sessions()).toEqual(sessions);
-    expect(bucket.text(`rejected/${SAMPLE_KEY}.ndjson`)).toBe(report);
-  });
-
-  it('ingests the current content of an object replaced since its notification, with a warning', async () => {
-    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
-    const event = sqsEvent([
-      s3Notification('incoming/a.ndjson', { eTag: '0123456789abcdef0123456789abcdef' }),
-    ]);
-
-    const result = await createHandler()(event);
-
-    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
-    expect(logger.at('warn')).toEqual([
-      expect.objectContaining({
-        message: 'object changed since the notification; ingesting its current content',
-      }),
-    ]);
-  });
-
-  it('takes an empty eTag as none: the local S3 server sends one for a copied object', async () => {
-    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
-
-    const result = await createHandler()(sqsEvent([s3Notification('incoming/a.ndjson', { eTag: '' })]));
-
-    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
-    expect(logger.at('warn')).toEqual([]);
   });
 
   it('logs with the invocation context and writes no report when nothing is rejected', async () => {
