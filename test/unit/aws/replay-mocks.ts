@@ -1,0 +1,70 @@
+// The replay tests' shared set-up: mocked S3, SQS and CloudFormation clients and a deployed stage's target.
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach } from 'vitest';
+import { DEFAULT_SOURCES } from '../../../contract/index.js';
+import type { ReplayTarget } from '../../../scripts/replay/aws-replay.js';
+
+export const s3Mock = mockClient(S3Client);
+export const sqsMock = mockClient(SQSClient);
+export const cloudFormationMock = mockClient(CloudFormationClient);
+
+export const TARGET: ReplayTarget = {
+  bucket: 'events-bucket',
+  ingestQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
+  ingestQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:ingest',
+  deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dlq',
+  sources: DEFAULT_SOURCES,
+  region: 'eu-west-1',
+};
+export const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:ingest-dlq';
+
+export interface Listed {
+  readonly key: string;
+  readonly modified?: string;
+}
+
+/** The bucket as ListObjectsV2 pages it: `pageSize` keys a page, continuation tokens between them. */
+export function serveListing(objects: readonly Listed[], pageSize = 2) {
+  s3Mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; ContinuationToken?: string }) => {
+    const matching = objects.filter((object) => object.key.startsWith(input.Prefix ?? ''));
+    const start = Number(input.ContinuationToken ?? '0');
+    const page = matching.slice(start, start + pageSize);
+    const more = start + pageSize < matching.length;
+    return {
+      Contents: page.map((object) => ({
+        Key: object.key,
+        ETag: `"etag-${object.key.length}"`,
+        Size: 100,
+        LastModified: new Date(object.modified ?? '2024-03-01T00:00:00Z'),
+      })),
+      IsTruncated: more,
+      ...(more && { NextContinuationToken: String(start + pageSize) }),
+    };
+  });
+}
+
+export const sentBatches = () =>
+  sqsMock
+    .commandCalls(SendMessageBatchCommand)
+    .map((call) => (call.args[0].input.Entries ?? []) as SendMessageBatchRequestEntry[]);
+
+export const clients = () => ({
+  s3: new S3Client({ region: 'eu-west-1' }),
+  sqs: new SQSClient({ region: 'eu-west-1' }),
+});
+
+/** Fresh mocks before each test of a file that calls it; SQS takes every batch whole. */
+export function freshReplayMocksEachTest(): void {
+  beforeEach(() => {
+    s3Mock.reset();
+    sqsMock.reset();
+    cloudFormationMock.reset();
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: SendMessageBatchRequestEntry[] }) => ({
+      Successful: input.Entries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+      Failed: [],
+    }));
+  });
+}
