@@ -1,4 +1,4 @@
-import { type BinaryFormat, binaryFormatOf, isTarArchive } from './binary-formats.js';
+import { type BinaryFormat, binaryFormatOf, type TarHeader, tarHeaderOf } from './binary-formats.js';
 import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
@@ -138,7 +138,8 @@ async function* openContent(
 ): AsyncGenerator<ExportMember> {
   if (!isGzip(raw.head)) {
     try {
-      if (isTarArchive(raw.head)) onIssue({ kind: 'tar-archive', file: name, reason: tarReason('') });
+      const tar = tarHeaderOf(raw.head);
+      if (tar) onIssue({ kind: 'tar-archive', file: name, reason: tarReason(tar, '') });
       else yield { name, compression: 'none', inZip, ...textContent(raw) };
     } finally {
       await raw.close();
@@ -153,8 +154,9 @@ async function* openContent(
       onIssue({ kind: 'nested-archive', file: name, reason, compression: 'gzip' });
       return;
     }
-    if (isTarArchive(inflated.head)) {
-      onIssue({ kind: 'tar-archive', file: name, reason: tarReason('gzip'), compression: 'gzip' });
+    const tar = tarHeaderOf(inflated.head);
+    if (tar) {
+      onIssue({ kind: 'tar-archive', file: name, reason: tarReason(tar, 'gzip'), compression: 'gzip' });
       return;
     }
     yield { name, compression: 'gzip', inZip, ...textContent(inflated) };
@@ -169,11 +171,12 @@ async function* openContent(
  * Why a tar archive (plain or gzipped, a file or a ZIP member) is not read, and what to do instead: its files
  * would read as text with the headers glued on, so none of it is read (docs/rules.md, "Containers").
  */
-function tarReason(compression: '' | 'gzip'): string {
+function tarReason(header: TarHeader, compression: '' | 'gzip'): string {
+  const told =
+    header === 'ustar' ? 'magic "ustar" at byte 257' : 'a pre-POSIX V7 header, without "ustar" magic';
+  const inGzip = header === 'ustar' ? ' of the gzip data' : ', in the gzip data';
   const what =
-    compression === 'gzip'
-      ? 'a gzipped tar archive (magic "ustar" at byte 257 of the gzip data)'
-      : 'a tar archive (magic "ustar" at byte 257)';
+    compression === 'gzip' ? `a gzipped tar archive (${told}${inGzip})` : `a tar archive (${told})`;
   return `file is ${what}; exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead`;
 }
 

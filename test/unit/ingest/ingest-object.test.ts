@@ -232,6 +232,42 @@ describe('ingestObject', () => {
     }
   });
 
+  it('refuses a pre-POSIX V7 tar archive (no "ustar" magic), plain, gzipped or in a ZIP', async () => {
+    const tar = tarOf({ 'a.ndjson': segmentLines([{ user: 'u', at: 0 }]) }, 'v7');
+    const hint =
+      'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
+    const told = 'a pre-POSIX V7 header, without "ustar" magic';
+
+    const plain = await ingest('incoming/export.tar', tar, { pieceBytes: 100 });
+    const gzipped = await ingest('incoming/export.tar.gz', gzipSync(tar));
+    const zipped = await ingest(
+      'incoming/export.zip',
+      zipWithDataDescriptors([{ path: 'export.tar', content: tar }]),
+    );
+
+    expect(plain.report.written).toEqual([
+      { file: 'incoming/export.tar', position: 0, reason: `file is a tar archive (${told}); ${hint}` },
+    ]);
+    expect(gzipped.report.written).toEqual([
+      {
+        file: 'incoming/export.tar.gz',
+        position: 0,
+        reason: `file is a gzipped tar archive (${told}, in the gzip data); ${hint}`,
+      },
+    ]);
+    expect(zipped.report.written).toEqual([
+      {
+        file: 'incoming/export.zip!export.tar',
+        position: 0,
+        reason: `file is a tar archive (${told}); ${hint}`,
+      },
+    ]);
+    for (const run of [plain, gzipped, zipped]) {
+      expect(run.stats).toMatchObject({ accepted: 0, rejected: 0 });
+      expect(run.writer.sessions()).toEqual([]);
+    }
+  });
+
   it('writes rejections in file order, file errors last, and closes the report', async () => {
     const text = `bad 1\n${segmentLines([{ user: 'u', at: 0 }])}bad 2\n`;
 

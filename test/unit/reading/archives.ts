@@ -197,9 +197,13 @@ export async function readExport(
   return { members, issues };
 }
 
-/** A tar archive as `tar cf` writes it: a 512-byte header a file (GNU's `ustar  ` magic or POSIX's), its data
- * padded to 512 bytes, and two zero blocks at the end. */
-export function tarOf(files: Readonly<Record<string, string>>, magic: 'gnu' | 'posix' = 'gnu'): Uint8Array {
+/** A tar archive as `tar cf` writes it: a 512-byte header a file (GNU's `ustar  ` magic, POSIX's, or none in
+ * a pre-POSIX V7 header, as `tar --format=v7` writes), its data padded to 512 bytes, and two zero blocks at
+ * the end. */
+export function tarOf(
+  files: Readonly<Record<string, string>>,
+  magic: 'gnu' | 'posix' | 'v7' = 'gnu',
+): Uint8Array {
   const blocks: Buffer[] = [];
   for (const [path, text] of Object.entries(files)) {
     const data = Buffer.from(text, 'utf8');
@@ -210,8 +214,8 @@ export function tarOf(files: Readonly<Record<string, string>>, magic: 'gnu' | 'p
     header.write('0000000\0', 116, 'latin1');
     header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
     header.write('15304535740\0', 136, 'latin1');
-    header.write('0', 156, 'latin1');
-    header.write(magic === 'gnu' ? 'ustar  \0' : 'ustar\x0000', 257, 'latin1');
+    if (magic !== 'v7') header.write('0', 156, 'latin1');
+    if (magic !== 'v7') header.write(magic === 'gnu' ? 'ustar  \0' : 'ustar\x0000', 257, 'latin1');
     // The checksum sums the header with its own field read as spaces.
     header.fill(0x20, 148, 156);
     const sum = header.reduce((total, byte) => total + byte, 0);

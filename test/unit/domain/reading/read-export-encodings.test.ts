@@ -159,6 +159,46 @@ describe('readExport of a file that starts unlike UTF-8 JSON', () => {
     );
   });
 
+  // `tar --format=v7` (and pre-POSIX tars) write no `ustar` magic: the header's fields and checksum tell it.
+  it('refuses a pre-POSIX V7 tar archive, plain, gzipped or a ZIP member, naming it', async () => {
+    const tar = tarOf({ 'a.ndjson': `${event('m-1')}\n`, 'b.ndjson': `${event('m-2')}\n` }, 'v7');
+    const plain = await read('export.tar', tar, { chunkSize: 100 });
+    const gzipped = await read('export.tgz', gzipSync(tar));
+    const zipped = await read(
+      'export.zip',
+      zipSync({ 'events.ndjson': Buffer.from(`${event('m-3')}\n`), 'more.tar': tar }, { level: 0 }),
+    );
+    for (const result of [plain, gzipped]) {
+      expect(result.events).toEqual([]);
+      expect(result.rejections).toEqual([]);
+    }
+    expect(plain.summaries[0]?.error).toBe(
+      `file is a tar archive (a pre-POSIX V7 header, without "ustar" magic); ${TAR_HINT}`,
+    );
+    expect(gzipped.summaries[0]?.error).toBe(
+      `file is a gzipped tar archive (a pre-POSIX V7 header, without "ustar" magic, in the gzip data); ${TAR_HINT}`,
+    );
+    expect(ids(zipped)).toEqual(['m:m-3']);
+    expect(zipped.rejections).toEqual([]);
+    expect(zipped.summaries.find(({ file }) => file === 'export.zip!more.tar')?.error).toBe(
+      `file is a tar archive (a pre-POSIX V7 header, without "ustar" magic); ${TAR_HINT}`,
+    );
+  });
+
+  it('reads as text a file whose first 512 bytes are shaped like a V7 header but hold no NUL', async () => {
+    // Octal-looking digits where a header's numbers are, and a checksum field that adds up if NULs were
+    // spaces: JSON text holds no raw NUL, which every V7 header's numbers end with.
+    const head = Buffer.from(`{"x":"${'a'.repeat(94)}0000644 0000000 0000000 00000000000 00000000000 `);
+    const line = Buffer.concat([head, Buffer.from(`${'0'.repeat(9)}${'b'.repeat(400)}"}`)]);
+    line.fill(0x20, 148, 156);
+    const sum = line.subarray(0, 512).reduce((total, byte) => total + byte, 0);
+    line.write(`${sum.toString(8).padStart(6, '0')}  `, 148, 'latin1');
+    const result = await read('a.ndjson', Buffer.concat([line, Buffer.from(`\n${event('m-1')}\n`)]));
+    expect(ids(result)).toEqual(['m:m-1']);
+    expect(result.rejections.map(({ position }) => position)).toEqual([1]);
+    expect(result.summaries[0]?.error).toBeUndefined();
+  });
+
   it('reads a text with "ustar" at byte 257 as text when it is no tar header (its checksum does not add up)', async () => {
     const first = event('m-1', { pad: 'x'.repeat(300) });
     const text = `${first.slice(0, 257)}ustar  ${first.slice(264)}\n${event('m-2')}\n`;
