@@ -14,8 +14,18 @@ export interface DirectoryFiles {
   readonly files: FoundFile[];
   /** Folders below it that could not be listed, and links to nothing, with the reason. */
   readonly problems: { file: string; reason: string }[];
-  /** Files below it that hold no events by their name (a manifest, `_SUCCESS`), with what each is. */
-  readonly skipped: { file: string; reason: string }[];
+  /**
+   * Files below it that hold no events by their name (a manifest, `_SUCCESS`), and hidden folders below it
+   * (`.git`), with what each is: said on stderr, with how to read it anyway.
+   */
+  readonly skipped: SkippedFile[];
+}
+
+/** A file or folder below a directory that is not read, and what it is (`folder` for a hidden folder). */
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+  readonly folder?: true;
 }
 
 /** Why a path could not be read, in words (the codes a user meets; anything else as the system says it). */
@@ -46,14 +56,15 @@ function child(parent: Walked, entry: Buffer): Walked {
 /**
  * Every export file below a directory, as exports land in buckets (`segment-logs/<source>/<day>/…`): regular
  * files and links to them, folders and links to folders walked in turn, each real folder once (a link back
- * up the tree would loop). Hidden entries (a leading `.`: `.DS_Store`, `.git`) and special files are
- * skipped, and files the ingest skips by name as no exports (`manifest.json`, `_SUCCESS`, Parquet) are set
- * apart in `skipped`; the order is fixed, so a run lists its files the same way every time.
+ * up the tree would loop). Hidden files (`.x.ndjson`) are read, as the ingest reads such a key; files the
+ * ingest skips by name as no exports (`manifest.json`, `_SUCCESS`, Parquet, `.DS_Store`) and hidden folders
+ * (`.git`, `.Trashes`: a tool's or the system's, not an export's) are set apart in `skipped`, to be said;
+ * special files are skipped. The order is fixed, so a run lists its files the same way every time.
  */
 export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
   const files: FoundFile[] = [];
   const problems: { file: string; reason: string }[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  const skipped: SkippedFile[] = [];
   const found = (file: Walked) => {
     const notAnExport = notAnExportByName(file.name);
     if (notAnExport === undefined) files.push(file);
@@ -75,18 +86,22 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
     const named = entries.map((entry) => ({ entry, name: entry.name.toString('utf8') }));
     named.sort((a, b) => byCodeUnits(a.name, b.name) || Buffer.compare(a.entry.name, b.entry.name));
     for (const { entry, name } of named) {
-      if (name.startsWith('.')) continue;
       const path = child(folder, entry.name);
-      if (entry.isDirectory()) await walk(path);
+      const hidden = name.startsWith('.');
+      if (entry.isDirectory()) await walkUnlessHidden(path, hidden);
       else if (entry.isFile()) found(path);
-      else if (entry.isSymbolicLink()) await followLink(path);
+      else if (entry.isSymbolicLink()) await followLink(path, hidden);
     }
   };
-  const followLink = async (path: Walked): Promise<void> => {
+  const walkUnlessHidden = async (path: Walked, hidden: boolean): Promise<void> => {
+    if (hidden) skipped.push({ file: path.name, reason: 'a hidden folder', folder: true });
+    else await walk(path);
+  };
+  const followLink = async (path: Walked, hidden: boolean): Promise<void> => {
     try {
       const target = await stat(path.path);
       if (target.isFile()) found(path);
-      else if (target.isDirectory()) await walk(path);
+      else if (target.isDirectory()) await walkUnlessHidden(path, hidden);
     } catch (error) {
       // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
       problems.push({ file: path.name, reason: readProblem(error) });

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BatchInput } from './batch.js';
-import { directoryFiles, readProblem } from './directory-files.js';
+import { directoryFiles, readProblem, type SkippedFile } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
 
 export interface PreparedInputs {
   readonly inputs: BatchInput[];
   /** Names that cannot be read at all, with the reason. */
   readonly problems: { file: string; reason: string }[];
-  /** Files in a folder named that are not exports by their name, with what each is: left unread. */
-  readonly skipped: { file: string; reason: string }[];
+  /** Files in a folder named that are not exports by their name, and hidden folders in it: left unread. */
+  readonly skipped: SkippedFile[];
   cleanup(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function prepareInputs(
 ): Promise<PreparedInputs> {
   const inputs: BatchInput[] = [];
   const problems: { file: string; reason: string }[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  const skipped: SkippedFile[] = [];
   let spoolDir: string | undefined;
   // Also on an interrupted run: the process's exit hooks run (cli/main.ts turns signals into exits).
   const removeSpool = () => {

@@ -73,10 +73,11 @@ async function main(): Promise<number> {
   try {
     prepared = await prepareInputs(options.files, process.stdin);
     const problems = prepared.problems.map(({ file, reason }) => unreadable(file, reason));
-    for (const { file, reason } of prepared.skipped) {
-      process.stderr.write(
-        `sessionize: ${escapeControl(file)}: skipped, ${reason}, not an export (name the file itself to read it)\n`,
-      );
+    for (const { file, reason, folder } of prepared.skipped) {
+      const skipped = folder
+        ? `${reason}, not walked (name the folder itself to read the files in it)`
+        : `${reason}, not an export (name the file itself to read it)`;
+      process.stderr.write(`sessionize: ${escapeControl(file)}: skipped, ${skipped}\n`);
     }
     const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {

@@ -9,6 +9,8 @@ const NOT_EXPORTS: readonly [RegExp, string][] = [
   [/(^|\/)_SUCCESS$/, 'a job completion marker'],
   [/(^|\/)\.keep$/, 'a placeholder'],
   [/(^|\/)\.DS_Store$/, 'a Finder file'],
+  // What macOS writes beside each file on a drive that keeps no resource forks (`._events.ndjson`).
+  [/(^|\/)\._[^/]*$/, 'a macOS resource fork (AppleDouble)'],
 ];
 
 /** Why a file or object is, by its name (a key or a `/`-separated path), not an export at all. */

@@ -164,6 +164,30 @@ describe('sessionize inputs', () => {
     expect(run.stdout).toContain('"eventCount":2');
   });
 
+  it('reads the hidden files below a directory, as the ingest reads such keys, and names what it skips', async () => {
+    const logs = path('hidden-logs');
+    mkdirSync(join(logs, '.git'), { recursive: true });
+    writeFileSync(join(logs, '.late.ndjson'), `${event('u-1', 0)}\n`);
+    writeFileSync(join(logs, 'day.ndjson'), `${event('u-1', 5)}\n`);
+    writeFileSync(join(logs, '.DS_Store'), 'Bud1');
+    writeFileSync(join(logs, '._day.ndjson'), Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02]));
+    writeFileSync(join(logs, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+
+    const run = await runCli(['hidden-logs', '--format', 'json'], { cwd: dir });
+
+    const result = JSON.parse(run.stdout) as { files: { file: string; accepted: number }[] };
+    expect(result.files.map(({ file, accepted }) => [file, accepted])).toEqual([
+      [join('hidden-logs', '.late.ndjson'), 1],
+      [join('hidden-logs', 'day.ndjson'), 1],
+    ]);
+    expect(run.stderr).toBe(
+      `sessionize: ${join('hidden-logs', '.DS_Store')}: skipped, a Finder file, not an export (name the file itself to read it)\n` +
+        `sessionize: ${join('hidden-logs', '._day.ndjson')}: skipped, a macOS resource fork (AppleDouble), not an export (name the file itself to read it)\n` +
+        `sessionize: ${join('hidden-logs', '.git')}: skipped, a hidden folder, not walked (name the folder itself to read the files in it)\n`,
+    );
+    expect(run.code).toBe(0);
+  });
+
   it('prints no empty table for a missing file: the reason on stderr, exit code 1', async () => {
     const run = await runCli(['missing.ndjson'], { cwd: dir });
     expect(run.stdout).toBe('');

@@ -48,7 +48,7 @@ describe('prepareInputs', () => {
     ]);
   });
 
-  it('opens every file below a directory in a fixed order, hidden ones skipped, each folder once', async () => {
+  it('opens every file below a directory in a fixed order, hidden ones too, each folder once', async () => {
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'b', 'deeper'), { recursive: true });
     mkdirSync(join(tree, '.git'));
@@ -69,16 +69,18 @@ describe('prepareInputs', () => {
     const prepared = await prepareInputs([tree], Readable.from([]));
 
     expect(prepared.inputs.map((input) => input.name)).toEqual([
+      join(tree, '.hidden.ndjson'),
       join(tree, 'B.ndjson'),
       join(tree, 'b', 'a.ndjson'),
       join(tree, 'b', 'deeper', 'x.ndjson'),
       join(tree, 'link.ndjson'),
       join(tree, 'linked-day', 'day.ndjson'),
     ]);
-    expect(await textOf(prepared, 1)).toBe('BA');
-    expect(await textOf(prepared, 3)).toBe('A');
+    expect(await textOf(prepared, 0)).toBe('hidden');
+    expect(await textOf(prepared, 2)).toBe('BA');
+    expect(await textOf(prepared, 4)).toBe('A');
     expect(prepared.problems).toEqual([{ file: join(tree, 'dangling.ndjson'), reason: 'no such file' }]);
-    expect(prepared.skipped).toEqual([]);
+    expect(prepared.skipped).toEqual([{ file: join(tree, '.git'), reason: 'a hidden folder', folder: true }]);
   });
 
   it('sets apart the files below a directory that the ingest skips as no exports, and reads those named', async () => {

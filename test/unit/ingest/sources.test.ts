@@ -51,6 +51,7 @@ describe('notAnExportByName', () => {
     ['incoming/.keep', 'a placeholder'],
     ['incoming/2024/.keep', 'a placeholder'],
     ['incoming/.DS_Store', 'a Finder file'],
+    ['incoming/._events.ndjson', 'a macOS resource fork (AppleDouble)'],
   ])('knows %s is %s', (key, what) => {
     expect(notAnExportByName(key)).toBe(what);
   });
@@ -63,6 +64,8 @@ describe('notAnExportByName', () => {
     'incoming/_SUCCESS.json',
     'incoming/file.keep.ndjson',
     'incoming/archive.zip',
+    'incoming/.events.ndjson',
+    'incoming/my._events.ndjson',
     'segment-logs/q1Zx8pQ2mV/1704067200000/1704153540123.a3f9c2e1-5b7d-4e8a-9c0f-1d2e3f4a5b6c.gz',
   ])('reads %s as an export', (key) => {
     expect(notAnExportByName(key)).toBeUndefined();
