@@ -51,6 +51,15 @@ function reportFailures(failed: readonly FileSummary[]): void {
   }
 }
 
+/**
+ * Resolves once every write before it reached stdout. A write that failed (a full disk) is reported by the
+ * stream's 'error' event, which exits: this keeps the notes after the output (rejected events, users the
+ * report shows empty) from coming before that error, or at all.
+ */
+function outputWritten(): Promise<void> {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
+}
+
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
   if (parsed.kind === 'help') {
@@ -106,7 +115,10 @@ async function main(): Promise<number> {
     // The same files, in the same order, as onFilesRead found.
     const failed = readFailures;
     // Nothing was readable: the reasons say it all, an empty table would only hide them.
-    if (prepared.inputs.length > 0 || options.format !== 'table') await output.end(result);
+    if (prepared.inputs.length > 0 || options.format !== 'table') {
+      await output.end(result);
+      await outputWritten();
+    }
     reportFailures(failed);
     if (unseenReportUsers.size > 0) {
       const ids = [...unseenReportUsers]
@@ -177,8 +189,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (!failuresSaid) reportFailures(readFailures);
     process.exit(readFailures.length > 0 ? 1 : 0);
   }
-  // A full disk or a closed device: say so, without a stack trace.
+  // A full disk or a closed device: say so, without a stack trace, then the files that could not be read.
   process.stderr.write(`sessionize: cannot write the output: ${escapeControl(error.message)}\n`);
+  if (!failuresSaid) reportFailures(readFailures);
   process.exit(1);
 });
 
