@@ -75,10 +75,6 @@ async function main(): Promise<number> {
   const { options } = parsed;
   let prepared: PreparedInputs | undefined;
   const progress = progressLine();
-  // Users asked for on the report that no session has shown yet.
-  const unseenReportUsers = new Set(options.format === 'html' ? (options.reportUsers ?? []) : []);
-  // Of those, the ones whose events a user's sessions hold (stitched to that user, or sent with its userId).
-  const reportUserHeldBy = new Map<string, string>();
   try {
     prepared = await prepareInputs(options.files, process.stdin);
     const problems = prepared.problems.map(({ file, reason }) => unreadable(file, reason));
@@ -99,13 +95,6 @@ async function main(): Promise<number> {
       },
       onSessions: (sessions) => {
         progress.end();
-        for (const session of sessions) {
-          if (unseenReportUsers.size === 0) break;
-          unseenReportUsers.delete(session.userId);
-          for (const id of session.anonymousIds)
-            if (unseenReportUsers.has(id) && id !== session.userId && !reportUserHeldBy.has(id))
-              reportUserHeldBy.set(id, session.userId);
-        }
         output.sessions(sessions.map(toSessionView));
         return output.drained();
       },
@@ -120,14 +109,15 @@ async function main(): Promise<number> {
       await outputWritten();
     }
     reportFailures(failed);
-    if (unseenReportUsers.size > 0) {
-      const ids = [...unseenReportUsers]
-        .map((id) => {
-          const holder = reportUserHeldBy.get(id);
-          const text = escapeControl(JSON.stringify(id));
-          return holder === undefined
+    // As the report shows them: an id whose events a user's sessions hold (stitched, or sent with its userId).
+    const emptyReportUsers = output.emptyReportUsers();
+    if (emptyReportUsers.length > 0) {
+      const ids = emptyReportUsers
+        .map(({ userId, anonymousIdOf }) => {
+          const text = escapeControl(JSON.stringify(userId));
+          return anonymousIdOf === null
             ? text
-            : `${text} (an anonymousId of ${escapeControl(JSON.stringify(holder))}, whose sessions hold its events)`;
+            : `${text} (an anonymousId of ${escapeControl(JSON.stringify(anonymousIdOf))}, whose sessions hold its events)`;
         })
         .join(', ');
       process.stderr.write(

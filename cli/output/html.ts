@@ -11,9 +11,26 @@ export function startHtml(sampleUsers: readonly string[] | undefined): ReportAgg
   return createReportAggregator(sampleUsers === undefined ? {} : { sampleUsers });
 }
 
-/** One self-contained HTML file. */
-export function renderHtml(report: ReportAggregator, input?: ReportInput): string {
-  return renderHtmlReport(report.finish(), input);
+/** A user asked for on the report that no session showed, and whose sessions hold its events, if any's. */
+export interface EmptyReportUser {
+  readonly userId: string;
+  readonly anonymousIdOf: string | null;
+}
+
+/**
+ * One self-contained HTML file, and the users asked for that it shows empty: the report's own finding of
+ * whose sessions hold such an id (an anonymousId of theirs), so the note on stderr says the same.
+ */
+export function renderHtml(
+  report: ReportAggregator,
+  input?: ReportInput,
+): { html: string; emptyUsers: EmptyReportUser[] } {
+  const data = report.finish();
+  const asked = data.sample.rule === 'given' ? data.sample.users : [];
+  const emptyUsers = asked
+    .filter((user) => user.sessionCount === 0)
+    .map(({ userId, anonymousIdOf }) => ({ userId, anonymousIdOf }));
+  return { html: renderHtmlReport(data, input), emptyUsers };
 }
 
 export type { SessionView };

@@ -2,7 +2,7 @@ import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import type { OutputFormat } from '../options.js';
 import { csvHeader, csvRow } from './csv.js';
-import { renderHtml, startHtml } from './html.js';
+import { type EmptyReportUser, renderHtml, startHtml } from './html.js';
 import { JsonOutput } from './json.js';
 import { TableOutput } from './table.js';
 
@@ -22,6 +22,8 @@ export interface OutputWriter {
   drained(): Promise<void> | undefined;
   /** Writes the rest; resolves once all of it went to the sink, having waited whenever the sink was full. */
   end(result: BatchResult): Promise<void>;
+  /** Once ended, the users asked for on the html report that it shows empty (none for other formats). */
+  emptyReportUsers(): readonly EmptyReportUser[];
 }
 
 const FLUSH_AT = 64 * 1024;
@@ -60,11 +62,13 @@ export function createOutput(
 ): OutputWriter {
   const out = buffered(sink);
   const drained = () => out.drained();
+  const emptyReportUsers = () => [];
   switch (format) {
     case 'json': {
       const json = new JsonOutput(out.write);
       return {
         drained,
+        emptyReportUsers,
         sessions: (views) => json.sessions(views),
         end: async (result) => {
           await json.end(result, drained);
@@ -76,6 +80,7 @@ export function createOutput(
       out.write(csvHeader());
       return {
         drained,
+        emptyReportUsers,
         sessions: (views) => {
           for (const view of views) out.write(csvRow(view));
         },
@@ -83,20 +88,22 @@ export function createOutput(
       };
     case 'html': {
       const report = startHtml(sampleUsers);
+      let emptyUsers: readonly EmptyReportUser[] = [];
       return {
         drained,
+        emptyReportUsers: () => emptyUsers,
         sessions: (views) => {
           for (const view of views) report.add(view);
         },
         end: async (result) => {
-          out.write(
-            renderHtml(report, {
-              rejected: result.rejected.length,
-              unreadable: result.files.flatMap((file) =>
-                file.error === undefined ? [] : [{ file: file.file, reason: file.error }],
-              ),
-            }),
-          );
+          const rendered = renderHtml(report, {
+            rejected: result.rejected.length,
+            unreadable: result.files.flatMap((file) =>
+              file.error === undefined ? [] : [{ file: file.file, reason: file.error }],
+            ),
+          });
+          emptyUsers = rendered.emptyUsers;
+          out.write(rendered.html);
           out.flush();
         },
       };
@@ -105,6 +112,7 @@ export function createOutput(
       const table = new TableOutput();
       return {
         drained,
+        emptyReportUsers,
         sessions: (views) => {
           for (const view of views) table.add(view);
         },
