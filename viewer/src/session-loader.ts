@@ -1,6 +1,7 @@
 import type { ApiClient } from './api-client.js';
 import type { Session } from './api-types.js';
 import { addRange, missingRanges, type TimeRange } from './coverage.js';
+import { END_OF_TIME, FIRST_INSTANT } from './time-scale.js';
 
 /** The API's largest page (MAX_LIMIT in functions/api/routes.ts): fewer round trips for long histories. */
 export const PAGE_SIZE = 50;
@@ -135,8 +136,10 @@ export class SessionLoader {
       {
         order: 'desc',
         limit: PAGE_SIZE,
-        ...(Number.isFinite(query.from) && { from: query.from }),
-        ...(Number.isFinite(query.to) && { to: query.to }),
+        // No session starts outside the years 0000 to 9999, and the API reads no bound outside them: a view
+        // that reaches past them (a prefetch margin around year 0000) asks without that bound.
+        ...(query.from > FIRST_INSTANT && Number.isFinite(query.from) && { from: query.from }),
+        ...(query.to < END_OF_TIME && Number.isFinite(query.to) && { to: query.to }),
         ...(query.cursor !== undefined && { cursor: query.cursor }),
       },
       this.abort.signal,

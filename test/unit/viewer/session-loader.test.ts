@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LIMIT } from '../../../functions/api/query-params.js';
+import { parseTimestamp } from '../../../functions/domain/rules/timestamp.js';
 import { type ApiClient, ApiError, type SessionQuery } from '../../../viewer/src/api-client.js';
 import type { Session } from '../../../viewer/src/api-types.js';
 import { PAGE_SIZE, SessionLoader } from '../../../viewer/src/session-loader.js';
+import { FIRST_INSTANT } from '../../../viewer/src/time-scale.js';
 
 const T0 = Date.UTC(2022, 0, 1);
 const HOUR = 3_600_000;
@@ -163,5 +165,39 @@ describe('SessionLoader', () => {
     await settled(loader);
     expect(loader.sessions.filter((s) => s.sessionNumber !== null && s.sessionNumber <= 30)).toHaveLength(11);
     expect(queries.filter((query) => query.cursor === '0')).toHaveLength(2);
+  });
+});
+
+describe('SessionLoader at the ends of time', () => {
+  // A .NET DateTime.MinValue (0001-01-01) in an export is a session of its own (rule 1's years 0000 to 9999).
+  const minValue = new Date(0);
+  minValue.setUTCFullYear(1, 0, 1); // Date.UTC reads years 0-99 as 1900-1999.
+  const history: Session[] = [
+    {
+      ...sessionAt(0),
+      sessionId: 'ancient',
+      startedAt: minValue.getTime(),
+      endedAt: minValue.getTime() + HOUR,
+    },
+    ...HISTORY.slice(0, 2 * PAGE_SIZE),
+  ];
+
+  it('asks the API only for bounds it can read when the view reaches past year 0000', async () => {
+    const { client, queries } = fakeClient(history);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    // A link to the oldest session: the timeline centres it in a window two years wide, held within year
+    // 0000, and asks for a quarter of that beyond each edge.
+    const year = 365 * 24 * HOUR;
+    loader.want({ from: FIRST_INSTANT - year / 2, to: FIRST_INSTANT + 2.5 * year });
+    await settled(loader);
+    expect(loader.error).toBeNull();
+    // What the API client sends: an ISO date-time of the years 0000 to 9999, which the API parses.
+    for (const query of queries.slice(1)) {
+      for (const bound of [query.from, query.to]) {
+        if (bound !== undefined) expect(parseTimestamp(new Date(bound).toISOString())).toBe(bound);
+      }
+    }
+    expect(loader.sessions[0]?.sessionId).toBe('ancient');
   });
 });
