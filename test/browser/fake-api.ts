@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
+import { unknownUserNearMiss } from '../../functions/api/near-misses.js';
+import { matchRoute } from '../../functions/api/paths.js';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import { parseUserId } from '../../functions/api/user-id.js';
+import type { SessionReader } from '../../functions/domain/store/ports.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import type { FakeUser } from './fixtures.js';
 
@@ -103,7 +106,27 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
 /** Changes when the cursors in flight are invalidated, as a replaced signing key would. */
 let cursorKey = 0;
 
-function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams): Answer {
+/**
+ * The real API's 404 for a user not found, with what the path likely meant (a number as an export writes it,
+ * spaces around an id) when a slip away from it is a user this fake knows.
+ */
+async function userNotFound(options: FakeApiOptions, rawPath: string, userId: string): Promise<Answer> {
+  const route = matchRoute(rawPath);
+  // The near misses only ask whether an id is a user.
+  const reader = {
+    getUserSummary: async (id: string) =>
+      options.users.some((user) => user.summary.userId === id) ? { userId: id } : undefined,
+  } as unknown as SessionReader;
+  const nearMiss =
+    route === undefined
+      ? undefined
+      : await unknownUserNearMiss(route, userId, { reader, pathsDecoded: false });
+  return nearMiss === undefined
+    ? error(404, 'not_found', 'User not found')
+    : { status: nearMiss.status, body: nearMiss.body };
+}
+
+async function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams): Promise<Answer> {
   const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
   if (root !== '' || users !== 'users' || encodedUser === undefined || rest.length > 0) {
     return error(404, 'not_found', 'Route not found');
@@ -122,7 +145,7 @@ function answer(options: FakeApiOptions, rawPath: string, query: URLSearchParams
     };
   }
   const user = options.users.find((candidate) => candidate.summary.userId === userId);
-  if (user === undefined) return error(404, 'not_found', 'User not found');
+  if (user === undefined) return userNotFound(options, rawPath, userId);
   if (sessions === undefined) return { status: 200, body: user.summary };
   if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
   if (encodedSession === undefined) return listSessions(user, query);
@@ -186,7 +209,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       req.socket.destroy();
       return;
     }
-    const { status, body, headers } = answer(options, rawPath, query);
+    const { status, body, headers } = await answer(options, rawPath, query);
     res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...cors, ...headers });
     res.end(JSON.stringify(body));
   }

@@ -1,7 +1,7 @@
 // The viewer when things go wrong: loading, unknown and empty users, API errors, network failures, refused
 // cursors.
 import { describe, expect, it } from 'vitest';
-import { ALICE, type ApiSession, HEAVY } from './fixtures.js';
+import { ALICE, type ApiSession, HEAVY, makeUser } from './fixtures.js';
 import {
   drawnSessionIds,
   LONG_FAILING_ID,
@@ -12,7 +12,9 @@ import {
   viewWindow,
 } from './viewer-harness.js';
 
-const viewer = useViewer();
+/** A customer id an export sent as a JSON number past a double's precision: rule 1 stores String(n). */
+const NUMERIC = makeUser('12345678901234567000', [Date.UTC(2024, 2, 1, 9)]);
+const viewer = useViewer([NUMERIC]);
 const { userUrl, open, expectCleanRun } = viewer;
 
 describe('session viewer in Chromium', () => {
@@ -86,6 +88,19 @@ describe('session viewer in Chromium', () => {
     );
     expectCleanRun(missing, 1);
     await missing.page.close();
+  });
+
+  it('says which user exists when the API names one for an id that names none', async () => {
+    // The number as the export writes it: the API's 404 says the id it is stored under.
+    const tracked = await open(userUrl('12345678901234567890'));
+    const notice = tracked.page.locator('[data-state="empty"]');
+    await expect(notice.textContent()).resolves.toContain('No user or anonymousId 12345678901234567890');
+    await expect(notice.textContent()).resolves.toContain(
+      'an id sent as a JSON number is stored as JavaScript writes that number ("12345678901234567000")',
+    );
+    await expect(notice.textContent()).resolves.not.toContain('check for a typo');
+    expectCleanRun(tracked, 1);
+    await tracked.page.close();
   });
 
   it('offers no retry when the API refuses the id itself', async () => {

@@ -29,6 +29,9 @@ interface OpenUser {
   sessionRequest: AbortController | null;
 }
 
+/** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
+const NOT_FOUND_HINT = 'User not found; ';
+
 /** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
 function mayRetry(error: unknown): boolean {
   return !(error instanceof ApiError && error.status === 400);
@@ -193,12 +196,19 @@ export class ViewerApp {
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
+        // The API says which id exists when one is a slip away (a number as an export writes it, stored as
+        // JavaScript writes it): that, not a typo, is then why.
+        const hint = error.message.startsWith(NOT_FOUND_HINT)
+          ? error.message.slice(NOT_FOUND_HINT.length)
+          : '';
         content.replaceChildren(
           this.notice(
             'empty',
             'No user or anonymousId ',
             h('code', {}, userId),
-            ' is known to the API. Ids are case-sensitive; check for a typo.',
+            hint === ''
+              ? ' is known to the API. Ids are case-sensitive; check for a typo.'
+              : ` is known to the API: ${isolated(hint)}.`,
           ),
         );
       } else {
