@@ -9,6 +9,7 @@ import {
   type SessionPage,
   type UserSummary,
 } from './api-types.js';
+import { isolated } from './format.js';
 
 /** A failed call, with what the API said when it said something: the page shows `message` as is. */
 export class ApiError extends Error {
@@ -113,7 +114,17 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       if (query.to !== undefined) params.set('to', new Date(query.to).toISOString());
       if (query.cursor !== undefined) params.set('cursor', query.cursor);
       const { json, response } = await getJson(`${userPath(userId)}/sessions?${params}`, signal);
-      return parsed(parseSessionPage, json, response.status);
+      const page = parsed(parseSessionPage, json, response.status);
+      // The id was stitched to a user since it was opened: the API's 307 drops the cursor, so what fetch
+      // followed it to is another user's first page, not the next page of this one's sessions.
+      if (response.redirected || page.userId !== userId) {
+        throw new ApiError(
+          307,
+          'stitched',
+          `${isolated(userId)} is now an anonymousId stitched to user ${isolated(page.userId)}, whose sessions its events joined; open that user`,
+        );
+      }
+      return page;
     },
 
     async getSession(userId, sessionId, signal) {

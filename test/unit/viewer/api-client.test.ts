@@ -173,6 +173,23 @@ describe('createApiClient', () => {
     expect(lookup).toMatchObject({ redirected: true, summary: { userId: 'alice' } });
   });
 
+  it('refuses a list of sessions redirected to another user: the id was stitched while it was on show', async () => {
+    // The API's 307 keeps from and to but not the cursor: the answer is the first page of another user.
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(200, { userId: 'alice', sessions: [SESSION], nextCursor: 'c1' }, { redirected: true }),
+    );
+    const failure = createApiClient('', fetchMock).listSessions('anon-1', {
+      order: 'desc',
+      limit: 50,
+      cursor: 'c0',
+    });
+    await expect(failure).rejects.toMatchObject({
+      name: 'ApiError',
+      code: 'stitched',
+      message: expect.stringContaining('stitched to user \u2068alice\u2069'),
+    });
+  });
+
   it('carries the API’s error code and message', async () => {
     const fetchMock = vi.fn(async () =>
       jsonResponse(400, { error: { code: 'bad_request', message: 'limit must be…', parameter: 'limit' } }),
