@@ -113,11 +113,13 @@ async function main(): Promise<number> {
     const emptyReportUsers = output.emptyReportUsers();
     if (emptyReportUsers.length > 0) {
       const ids = emptyReportUsers
-        .map(({ userId, anonymousIdOf }) => {
+        .map(({ userId, anonymousIdOf, storedAs }) => {
           const text = escapeControl(JSON.stringify(userId));
-          return anonymousIdOf === null
-            ? text
-            : `${text} (an anonymousId of ${escapeControl(JSON.stringify(anonymousIdOf))}, whose sessions hold its events)`;
+          if (anonymousIdOf !== null)
+            return `${text} (an anonymousId of ${escapeControl(JSON.stringify(anonymousIdOf))}, whose sessions hold its events)`;
+          if (storedAs !== null)
+            return `${text} (an id sent as a JSON number is read as JavaScript writes it: ask for ${escapeControl(JSON.stringify(storedAs))}, a user with sessions)`;
+          return text;
         })
         .join(', ');
       process.stderr.write(

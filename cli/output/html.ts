@@ -15,6 +15,7 @@ export function startHtml(sampleUsers: readonly string[] | undefined): ReportAgg
 export interface EmptyReportUser {
   readonly userId: string;
   readonly anonymousIdOf: string | null;
+  readonly storedAs: string | null;
 }
 
 /**
@@ -29,7 +30,7 @@ export function renderHtml(
   const asked = data.sample.rule === 'given' ? data.sample.users : [];
   const emptyUsers = asked
     .filter((user) => user.sessionCount === 0)
-    .map(({ userId, anonymousIdOf }) => ({ userId, anonymousIdOf }));
+    .map(({ userId, anonymousIdOf, storedAs }) => ({ userId, anonymousIdOf, storedAs }));
   return { html: renderHtmlReport(data, input), emptyUsers };
 }
 

@@ -1,3 +1,4 @@
+import { storedNumberId } from '../../functions/domain/rules/identity.js';
 import { DURATION_BINS, EVENT_COUNT_BINS, Histogram, type HistogramBin } from './histogram.js';
 import { type ReportSession, reportText } from './report-session.js';
 import { hourNumber, type SessionSeries, sessionSeries } from './time-series.js';
@@ -37,6 +38,12 @@ export interface SampleUser {
    * (stitched to that user by rule 8, or sent with that userId), else null.
    */
   readonly anonymousIdOf: string | null;
+  /**
+   * For an id with no sessions of its own that reads as a JSON number: the id rule 1 makes of that number
+   * (`1e21` is `1e+21`) when a user with that id has sessions, else null. An export writes such an id as a
+   * number, and one asked for as written there names no user.
+   */
+  readonly storedAs: string | null;
 }
 
 export interface ReportData {
@@ -216,13 +223,17 @@ export function createReportAggregator(options: ReportOptions = {}): ReportAggre
         topCampaignSources: campaignSources.top(topCount),
         sample: {
           rule: given === undefined ? 'most-sessions' : 'given',
-          users: runs.map((run) => ({
-            userId: run.userId,
-            sessionCount: run.sessions.length,
-            eventCount: run.eventCount,
-            sessions: [...run.sessions].sort((a, b) => a.startedAt - b.startedAt),
-            anonymousIdOf: run.sessions.length === 0 ? (run.anonymousIdOf ?? null) : null,
-          })),
+          users: runs.map((run) => {
+            const stored = run.sessions.length === 0 ? storedNumberId(run.userId) : undefined;
+            return {
+              userId: run.userId,
+              sessionCount: run.sessions.length,
+              eventCount: run.eventCount,
+              sessions: [...run.sessions].sort((a, b) => a.startedAt - b.startedAt),
+              anonymousIdOf: run.sessions.length === 0 ? (run.anonymousIdOf ?? null) : null,
+              storedAs: stored !== undefined && seenUsers.has(stored) ? stored : null,
+            };
+          }),
         },
       };
     },

@@ -102,10 +102,13 @@ export function renderHtmlReport(data: ReportData, input?: ReportInput): string 
       html`<h3>${user.userId}</h3><p class="meta">${plural(user.sessionCount, 'session')} · ${plural(user.eventCount, 'event')}</p>${
         user.sessions.length > 0
           ? userTimeline(user.sessions, user.userId)
-          : user.anonymousIdOf === null
-            ? html`<p class="empty">No sessions for this user in the data.</p>`
-            : // As the API answers for a stitched anonymousId: its events are in that user's sessions.
+          : user.anonymousIdOf !== null
+            ? // As the API answers for a stitched anonymousId: its events are in that user's sessions.
               html`<p class="empty">No sessions of its own: an anonymousId of user <code>${user.anonymousIdOf}</code>, whose sessions hold its events.</p>`
+            : user.storedAs !== null
+              ? // As the API's 404 says of such an id: the export's number names the user as JavaScript writes it.
+                html`<p class="empty">No sessions for this user in the data; an id sent as a JSON number is read as JavaScript writes that number, and user <code>${user.storedAs}</code> has sessions.</p>`
+              : html`<p class="empty">No sessions for this user in the data.</p>`
       }`,
   );
 

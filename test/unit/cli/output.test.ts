@@ -231,6 +231,25 @@ describe('sessionize output', () => {
     );
   });
 
+  it('says which user an id asked for on the report stands for when an export sent it as a JSON number', async () => {
+    // As the export writes it: digits past a double's precision, which rule 1 reads as the nearest double.
+    const line = track({ userId: 'N' }).replace('"N"', '1234567890123456789');
+    writeFileSync(join(dir, 'numbers.ndjson'), `${line}\n`);
+    const run = await runCli(
+      ['--format', 'html', '--report-users', '1234567890123456789', 'numbers.ndjson'],
+      { cwd: dir },
+    );
+    const users = run.stdout.slice(run.stdout.indexOf('<section id="user-timelines">'));
+    expect(users).toContain(
+      'an id sent as a JSON number is read as JavaScript writes that number, and user <code>1234567890123456800</code> has sessions.',
+    );
+    expect(run.stderr).toBe(
+      'sessionize: --report-users: no sessions for "1234567890123456789" (an id sent as a JSON number is read as ' +
+        'JavaScript writes it: ask for "1234567890123456800", a user with sessions); the report shows them empty\n',
+    );
+    expect(run.code).toBe(0);
+  });
+
   it('writes a self-contained HTML report: inline style, no script, nothing fetched', async () => {
     const run = await runCli(['--format', 'html', 'a.ndjson', 'b.ndjson'], { cwd: dir });
     const page = run.stdout;

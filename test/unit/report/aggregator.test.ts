@@ -200,6 +200,24 @@ describe('createReportAggregator', () => {
     expect(userCount).toBe(2);
   });
 
+  it('names the user an id asked for as an export writes a number stands for, when that user has sessions', () => {
+    // Rule 1 stores the number 42.0 as "42", 1e21 as "1e+21", 1234567890123456789 as "1234567890123456800".
+    const report = createReportAggregator({
+      sampleUsers: ['42.0', '1e21', '1234567890123456789', '7.0', '42'],
+    });
+    for (const userId of ['42', '1e+21', '1234567890123456800']) report.add(sessionView(userId, T0));
+
+    const { sample } = report.finish();
+
+    expect(sample.users.map((user) => [user.userId, user.sessionCount, user.storedAs])).toEqual([
+      ['42.0', 0, '42'],
+      ['1e21', 0, '1e+21'],
+      ['1234567890123456789', 0, '1234567890123456800'],
+      ['7.0', 0, null],
+      ['42', 1, null],
+    ]);
+  });
+
   it('refuses sessions of one user split by others when it must pick the sample itself', () => {
     const report = createReportAggregator();
     report.add(sessionView('ann', T0));
