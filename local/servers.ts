@@ -4,24 +4,34 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import type { LocalStackEnvVar } from './stack-config.js';
 
-/** A port the stack cannot bind; names the variable to change, and a port free right now when it found one. */
+/**
+ * A port the stack cannot bind: names what holds it and how to stop that, the variable to change, and a
+ * port free right now when it found one.
+ */
 export class PortInUseError extends Error {
+  /** `port 8000 (DynamoDB Local, DYNAMODB_PORT) is already in use: it is held by pid 123, ...`, without the way out. */
+  readonly problem: string;
+
   constructor(
     readonly envVar: LocalStackEnvVar,
     readonly port: number,
     what: string,
     readonly suggestion?: number,
+    holder = describePortHolder(port),
   ) {
+    const problem = `port ${port} (${what}, ${envVar}) is already in use: ${holder}`;
     super(
-      `port ${port} (${what}) is already in use; stop whatever holds it (another \`npm start\`?) ` +
+      `${problem}; or choose another port ` +
         (suggestion === undefined
-          ? `or choose another port with ${envVar}`
-          : `or choose another port, e.g. ${envVar}=${suggestion} npm start (free right now)`),
+          ? `with ${envVar}`
+          : `for it, e.g. ${envVar}=${suggestion} npm start (free right now)`),
     );
+    this.problem = problem;
     this.name = 'PortInUseError';
   }
 }
@@ -44,6 +54,8 @@ export async function portInUse(
 export function isAddressInUse(error: unknown): boolean {
   return (
     (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' ||
+    // DynamoDB Local's own check, when the port was taken after ours.
+    (error as { portInUse?: unknown } | undefined)?.portInUse === true ||
     (error instanceof Error && /Address already in use|BindException/i.test(error.message))
   );
 }
@@ -54,8 +66,8 @@ export class PortsInUseError extends Error {
     const suggestions = problems.filter((problem) => problem.suggestion !== undefined);
     super(
       [
-        ...problems.map((problem) => problem.message.replace(/;.*$/, '')),
-        'stop whatever holds them (another `npm start`?) or choose other ports' +
+        ...problems.map((problem) => problem.problem),
+        'stop what holds them or choose other ports' +
           (suggestions.length === problems.length
             ? `, e.g. ${suggestions.map((problem) => `${problem.envVar}=${problem.suggestion}`).join(' ')} npm start (free right now)`
             : ` with ${problems.map((problem) => problem.envVar).join(', ')}`),

@@ -1,6 +1,7 @@
 // What the `npm start` tests share: the conformance case (its gap is every stack's, its expected sessions
 // what a stack that ingested it must serve), reading sessions back over HTTP, small exports to upload, and
 // `npm run upload` against a stack.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -130,3 +131,31 @@ export function busyExport(prefix: string, users: number, eventsEach: number, da
 
 export const runUpload = (args: string[], cwd: string, s3Port: number) =>
   runScript('upload', args, cwd, { S3_PORT: String(s3Port) });
+
+/** `npm start` (local/main.ts) run to its end, which a refused start reaches within `timeoutMs`. */
+export function startRefused(env: Record<string, string>, timeoutMs: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const started = Date.now();
+  return new Promise<{ code: number | null | 'still running'; output: string; ms: number }>((resolve) => {
+    const timer = setTimeout(() => {
+      // Its servers go with it (process-utils' reaper).
+      child.kill('SIGTERM');
+      resolve({ code: 'still running', output, ms: Date.now() - started });
+    }, timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: Date.now() - started });
+    });
+  });
+}
