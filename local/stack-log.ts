@@ -107,7 +107,7 @@ export function formatAdminLog(message: string, attributes: Record<string, unkno
 }
 
 /** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
