@@ -60,6 +60,19 @@ export function pathId(userId: string): string {
     : encodeURIComponent(userId);
 }
 
+/**
+ * The answer for `userId` itself, or the error saying that the id was stitched to a user since it was opened:
+ * fetch follows the API's 307 to that user's route, whose answer is not this id's.
+ */
+function ownAnswer<T extends { readonly userId: string }>(userId: string, answer: T, response: Response): T {
+  if (!response.redirected && answer.userId === userId) return answer;
+  throw new ApiError(
+    307,
+    'stitched',
+    `${isolated(userId)} is now an anonymousId stitched to user ${isolated(answer.userId)}, whose sessions its events joined; open that user`,
+  );
+}
+
 /** Where requests go: `''` is the viewer's own origin. */
 export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
@@ -115,22 +128,20 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       if (query.cursor !== undefined) params.set('cursor', query.cursor);
       const { json, response } = await getJson(`${userPath(userId)}/sessions?${params}`, signal);
       const page = parsed(parseSessionPage, json, response.status);
-      // The id was stitched to a user since it was opened: the API's 307 drops the cursor, so what fetch
-      // followed it to is another user's first page, not the next page of this one's sessions.
-      if (response.redirected || page.userId !== userId) {
-        throw new ApiError(
-          307,
-          'stitched',
-          `${isolated(userId)} is now an anonymousId stitched to user ${isolated(page.userId)}, whose sessions its events joined; open that user`,
-        );
-      }
-      return page;
+      // The API's 307 drops the cursor: what fetch followed it to is another user's first page, not the
+      // next page of this one's sessions.
+      return ownAnswer(userId, page, response);
     },
 
     async getSession(userId, sessionId, signal) {
       const url = `${userPath(userId)}/sessions/${encodeURIComponent(sessionId)}`;
       const first = await getJson(url, signal);
-      const session = parsed(parseSessionDetail, first.json, first.response.status);
+      // Another user's session, whose event cursors this id's path would refuse.
+      const session = ownAnswer(
+        userId,
+        parsed(parseSessionDetail, first.json, first.response.status),
+        first.response,
+      );
       // The API answers a page of events at a time; a person reads the first few thousand at most.
       const events = [...session.events];
       let next = session.nextCursor;

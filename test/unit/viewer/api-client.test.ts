@@ -119,7 +119,7 @@ describe('createApiClient', () => {
 
   it('calls its own origin by default and encodes session ids too', async () => {
     const fetchMock = vi.fn(async (_url: string | URL | Request) =>
-      jsonResponse(200, { ...SESSION, events: [] }),
+      jsonResponse(200, { ...SESSION, userId: 'ü', events: [] }),
     );
     await createApiClient('', fetchMock).getSession('ü', '20240101T090000000Z');
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/users/%C3%BC/sessions/20240101T090000000Z');
@@ -145,6 +145,7 @@ describe('createApiClient', () => {
       const size = Math.min(800, Number(query.get('limit') ?? 1_000));
       return jsonResponse(200, {
         ...SESSION,
+        userId: 'u',
         eventCount: 7_000,
         events: pageOf(from, size),
         nextCursor: from + size < 7_000 ? String(from + size) : null,
@@ -188,6 +189,19 @@ describe('createApiClient', () => {
       code: 'stitched',
       message: expect.stringContaining('stitched to user \u2068alice\u2069'),
     });
+  });
+
+  it('refuses a session redirected to another user, whose cursors the id’s path would refuse', async () => {
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(200, { ...SESSION, events: [], nextCursor: null }, { redirected: true }),
+    );
+    const failure = createApiClient('', fetchMock).getSession('anon-1', SESSION.sessionId);
+    await expect(failure).rejects.toMatchObject({
+      name: 'ApiError',
+      code: 'stitched',
+      message: expect.stringContaining('stitched to user \u2068alice\u2069'),
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
   it('carries the API’s error code and message', async () => {
