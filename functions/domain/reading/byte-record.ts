@@ -1,4 +1,15 @@
 /**
+ * The longest record read, in bytes from its first character that is not whitespace to its end (the line
+ * feed, or the comma or bracket after an array element). A record is held whole while it is split, made a
+ * string and parsed (a content id parses it into objects, tens of bytes each of its bytes); a longer one is
+ * skipped as its bytes stream past, so that one line, say a gzip bomb without a line feed, cannot exhaust
+ * the ingest's memory. Far above any real event (Segment caps an event at 32 KB).
+ */
+export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/** Of a record past {@link MAX_RECORD_BYTES}, the first bytes kept to quote it. */
+export const TOO_LONG_PREFIX = 1024;
+
+/**
  * One candidate event of an export file: the trimmed bytes `bytes[start, end)`, never empty. `bytes` is an
  * input chunk shared with the other records of its batch, or a copy when the record spans chunks; holding a
  * record keeps that buffer alive, so decode what must outlive the batch.
@@ -18,6 +29,11 @@ export interface ByteRecord {
    * a complete value that text after it breaks.
    */
   readonly cut?: true;
+  /**
+   * Set on a record longer than {@link MAX_RECORD_BYTES}: its length. Its bytes were not kept: `bytes[start,
+   * end)` holds only its first {@link TOO_LONG_PREFIX} at most.
+   */
+  readonly tooLong?: number;
 }
 
 /** Where reading stopped because the file's structure broke; the records before it stand. */
@@ -27,4 +43,20 @@ export interface StructuralFailure {
   /** The unfinished element's number, when one had started. */
   readonly index: number | undefined;
   readonly reason: string;
+}
+
+/** The first {@link TOO_LONG_PREFIX} bytes of `pieces`, copied: the chunks they view can go. */
+export function prefixOf(pieces: readonly Buffer[]): Buffer {
+  const prefix = Buffer.alloc(
+    Math.min(
+      TOO_LONG_PREFIX,
+      pieces.reduce((sum, piece) => sum + piece.length, 0),
+    ),
+  );
+  let at = 0;
+  for (const piece of pieces) {
+    if (at === prefix.length) break;
+    at += piece.copy(prefix, at, 0, Math.min(piece.length, prefix.length - at));
+  }
+  return prefix;
 }

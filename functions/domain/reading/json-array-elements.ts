@@ -1,4 +1,10 @@
-import type { ByteRecord, StructuralFailure } from './byte-record.js';
+import {
+  type ByteRecord,
+  MAX_RECORD_BYTES,
+  prefixOf,
+  type StructuralFailure,
+  TOO_LONG_PREFIX,
+} from './byte-record.js';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -46,6 +52,8 @@ export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';
  * parsing them: memory stays flat. Elements are trimmed like NDJSON lines. The array's structure breaks, and
  * nothing after the break is a record, at an empty element (`[1,,2]`, `[1,]`) and at text after the closing
  * bracket; an element that is not JSON (a stray `}`, two values without a comma) is the reader's to refuse.
+ * An element longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes and its length; its end is
+ * found as any element's is, by its strings and brackets.
  */
 export class JsonArrayElements {
   private depth = 1;
@@ -54,6 +62,9 @@ export class JsonArrayElements {
   private elementOpen = false;
   /** The open element's bytes from earlier chunks, joined once when it ends. */
   private readonly pieces: Buffer[] = [];
+  private held = 0;
+  /** The open element is too long to hold: its first bytes, and its length so far. */
+  private skipped: { readonly prefix: Buffer; length: number } | undefined;
   private elementLine = 0;
   private index = 0;
   /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
@@ -129,7 +140,7 @@ export class JsonArrayElements {
     }
     this.depth = depth;
     this.elementOpen = elementStart !== -1;
-    if (this.elementOpen) this.pieces.push(bytes.subarray(elementStart, length));
+    if (this.elementOpen) this.hold(bytes.subarray(elementStart, length));
     this.lineAt(bytes, length);
   }
 
@@ -145,6 +156,10 @@ export class JsonArrayElements {
     if (this.closed && this.failure === undefined && this.carry !== undefined)
       this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
     if (this.failure !== undefined || this.closed) return this.failure;
+    // Whether an element too long to hold closed is unknown: it is neither a record nor a rejection.
+    if (this.elementOpen && this.skipped !== undefined) {
+      return { line: this.elementLine, index: this.index + 1, reason: UNTERMINATED_ARRAY };
+    }
     if (this.elementOpen) {
       const element = Buffer.concat(this.pieces);
       this.pieces.length = 0;
@@ -184,8 +199,43 @@ export class JsonArrayElements {
     return quote + 1;
   }
 
+  /** Holds a piece of the open element, or only counts it once the element is too long. */
+  private hold(piece: Buffer): void {
+    if (this.skipped !== undefined) {
+      this.skipped.length += piece.length;
+    } else if (this.held + piece.length <= MAX_RECORD_BYTES) {
+      this.pieces.push(piece);
+      this.held += piece.length;
+    } else {
+      this.pieces.push(piece.subarray(0, TOO_LONG_PREFIX));
+      this.skipped = { prefix: prefixOf(this.pieces), length: this.held + piece.length };
+      this.pieces.length = 0;
+      this.held = 0;
+    }
+  }
+
   /** Pushes the element `bytes[start, end)` with the pieces before it; false when it is blank. */
   private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): boolean {
+    // Measured from its first byte that is not ASCII whitespace to its comma or bracket, in any chunking.
+    const length = this.held + (this.skipped?.length ?? 0) + end - start;
+    if (length > MAX_RECORD_BYTES) {
+      const prefix = this.skipped?.prefix ?? prefixOf([...this.pieces, bytes.subarray(start, end)]);
+      this.skipped = undefined;
+      this.pieces.length = 0;
+      this.held = 0;
+      // Wider whitespace may precede the text: trimmed within the prefix, as far as it goes.
+      const first = trimStart(prefix, 0, prefix.length);
+      const line = this.elementLine + countNewlines(prefix, 0, first);
+      out.push({
+        bytes: prefix,
+        start: first,
+        end: prefix.length,
+        line,
+        index: ++this.index,
+        tooLong: length,
+      });
+      return true;
+    }
     let buffer = bytes;
     let rawStart = start;
     let rawEnd = end;
@@ -193,6 +243,7 @@ export class JsonArrayElements {
       this.pieces.push(bytes.subarray(start, end));
       buffer = Buffer.concat(this.pieces);
       this.pieces.length = 0;
+      this.held = 0;
       rawStart = 0;
       rawEnd = buffer.length;
     }

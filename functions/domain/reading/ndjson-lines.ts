@@ -1,13 +1,24 @@
-import type { ByteRecord } from './byte-record.js';
+import { type ByteRecord, MAX_RECORD_BYTES, prefixOf, TOO_LONG_PREFIX } from './byte-record.js';
 import { closesValue } from './json-tokens.js';
 import { trimEnd, trimStart } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
 
-/** Splits NDJSON bytes at line feeds into trimmed, non-blank records, carrying a partial line across chunks. */
+/** A line past {@link MAX_RECORD_BYTES}: its first bytes and its length so far; the rest is not kept. */
+interface SkippedLine {
+  readonly prefix: Buffer;
+  length: number;
+}
+
+/**
+ * Splits NDJSON bytes at line feeds into trimmed, non-blank records, carrying a partial line across chunks.
+ * A line longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes and its length.
+ */
 export class NdjsonLines {
-  /** The unfinished last line, as views of the chunks it spans: joined once, when it ends. */
+  /** The unfinished last line from its first byte that is not whitespace, as views of the chunks it spans. */
   private readonly pieces: Buffer[] = [];
+  private held = 0;
+  private skipped: SkippedLine | undefined;
   private line: number;
 
   constructor(firstLine: number) {
@@ -19,12 +30,9 @@ export class NdjsonLines {
     const length = bytes.length;
     let start = from;
     let newline = bytes.indexOf(NEWLINE, start);
-    if (this.pieces.length > 0) {
-      if (newline === -1) {
-        if (start < length) this.pieces.push(bytes.subarray(start));
-        return;
-      }
-      this.pieces.push(bytes.subarray(start, newline));
+    if (this.held > 0 || this.skipped !== undefined) {
+      this.hold(bytes, start, newline === -1 ? length : newline);
+      if (newline === -1) return;
       this.flushPieces(out);
       start = newline + 1;
       newline = bytes.indexOf(NEWLINE, start);
@@ -36,17 +44,18 @@ export class NdjsonLines {
       newline = bytes.indexOf(NEWLINE, start);
     }
     this.line = line;
-    if (start < length) this.pieces.push(bytes.subarray(start));
+    if (start < length) this.hold(bytes, start, length);
   }
 
   /** Reads the last line, which has no line feed after it. */
   end(out: ByteRecord[]): void {
-    if (this.pieces.length > 0) this.flushPieces(out);
+    if (this.held > 0 || this.skipped !== undefined) this.flushPieces(out);
   }
 
   /**
    * The file broke off here: the last line only when it ends as a value does (`}`, `]`, `"`), which a cut
-   * cannot have made of a longer one; it is marked `cut` for the reader to keep only if it is JSON.
+   * cannot have made of a longer one; it is marked `cut` for the reader to keep only if it is JSON. A line
+   * too long to be kept is not: its end is unknown.
    */
   cut(out: ByteRecord[]): void {
     const before = out.length;
@@ -54,12 +63,42 @@ export class NdjsonLines {
     const last = out[before];
     if (last === undefined) return;
     out.length = before;
-    if (closesValue(last.bytes[last.end - 1] as number)) out.push({ ...last, cut: true });
+    if (last.tooLong === undefined && closesValue(last.bytes[last.end - 1] as number)) {
+      out.push({ ...last, cut: true });
+    }
+  }
+
+  /** Holds `bytes[start, end)` of the unfinished line, or only counts it once the line is too long. */
+  private hold(bytes: Buffer, start: number, end: number): void {
+    if (this.skipped !== undefined) {
+      this.skipped.length += end - start;
+      return;
+    }
+    // Whitespace before the line's text is not its record: not kept, nor counted.
+    const first = this.held === 0 ? trimStart(bytes, start, end) : start;
+    if (first === end) return;
+    const piece = bytes.subarray(first, end);
+    if (this.held + piece.length <= MAX_RECORD_BYTES) {
+      this.pieces.push(piece);
+      this.held += piece.length;
+      return;
+    }
+    this.pieces.push(piece.subarray(0, TOO_LONG_PREFIX));
+    this.skipped = { prefix: prefixOf(this.pieces), length: this.held + piece.length };
+    this.pieces.length = 0;
+    this.held = 0;
   }
 
   private flushPieces(out: ByteRecord[]): void {
+    const skipped = this.skipped;
+    if (skipped !== undefined) {
+      this.skipped = undefined;
+      out.push(tooLong(skipped.prefix, 0, this.line++, skipped.length));
+      return;
+    }
     const joined = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
     this.pieces.length = 0;
+    this.held = 0;
     pushLine(joined, 0, joined.length, this.line++, out);
   }
 }
@@ -67,5 +106,12 @@ export class NdjsonLines {
 function pushLine(bytes: Buffer, start: number, end: number, line: number, out: ByteRecord[]): void {
   const first = trimStart(bytes, start, end);
   if (first === end) return;
-  out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, index: undefined });
+  // Measured as a line held across chunks is, to its line feed, so that the chunking never matters.
+  if (end - first > MAX_RECORD_BYTES) out.push(tooLong(bytes, first, line, end - first));
+  else out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, index: undefined });
+}
+
+function tooLong(bytes: Buffer, start: number, line: number, length: number): ByteRecord {
+  const end = Math.min(bytes.length, start + TOO_LONG_PREFIX);
+  return { bytes, start, end, line, index: undefined, tooLong: length };
 }

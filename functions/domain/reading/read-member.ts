@@ -7,7 +7,7 @@ import type { ConcreteFormat } from '../events/formats/format.js';
 import { normalizeEvent } from '../events/normalize.js';
 import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
-import type { ByteRecord } from './byte-record.js';
+import { type ByteRecord, MAX_RECORD_BYTES } from './byte-record.js';
 import { ContainerError } from './container-error.js';
 import type { ExportMember } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
@@ -16,12 +16,10 @@ import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-expo
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
 import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
-import { MAX_RECORD_BYTES } from './scan-result.js';
 import type { ScannedFields } from './scanned-fields.js';
 
 export const NOT_AN_EXPORT = 'no line is JSON';
-/** The start of a record too long to quote whole. */
-const TOO_LONG_RAW = 1024;
+const OPEN_BRACE = 0x7b;
 /** Why a ZIP member in which no object of any format appears is skipped. */
 const NO_EVENTS = 'holds no events of any export format';
 
@@ -48,12 +46,11 @@ function notJson(fields: ScannedFields): RecordRejection {
   return { reason: fields.result.failureReason(), raw: fields.text() };
 }
 
-/** A record past {@link MAX_RECORD_BYTES}: its text cannot be read whole, so it is rejected, quoted in part. */
-function tooLong({ bytes, start, end }: ByteRecord): RecordRejection | undefined {
-  if (end - start <= MAX_RECORD_BYTES) return undefined;
+/** A record past {@link MAX_RECORD_BYTES}, which was not kept: rejected, quoted by its first bytes. */
+function tooLong({ bytes, start, end }: ByteRecord, length: number): RecordRejection {
   return {
-    reason: `record too long (${end - start} bytes; at most ${MAX_RECORD_BYTES}, the longest text a record may have)`,
-    raw: `${bytes.toString('utf8', start, start + TOO_LONG_RAW)}…`,
+    reason: `record too long (${length} bytes; at most ${MAX_RECORD_BYTES})`,
+    raw: `${bytes.toString('utf8', start, end)}…`,
   };
 }
 
@@ -111,7 +108,7 @@ export async function readMember(
     summary.records++;
     if (!member.inZip) held.release();
     if (!fields.rootIsObject) {
-      reject(record.line, index, tooLong(record) ?? notAnObject(fields));
+      reject(record.line, index, notAnObject(fields));
       return;
     }
     const detection = scanner?.detection ?? fields;
@@ -122,11 +119,6 @@ export async function readMember(
       scanner = scannerFor(FORMATS[detected]);
       summary.format = detected;
       scanner.fields.scan(record.bytes, record.start, record.end);
-    }
-    const long = tooLong(record);
-    if (long !== undefined) {
-      reject(record.line, index, long);
-      return;
     }
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
     if (outcome.ok) {
@@ -150,15 +142,14 @@ export async function readMember(
   };
   /** A record's rejection as {@link readScanned} and the loop below give it, to read dropped ones again. */
   const rejectionOf: RejectionOf = (record) => {
+    if (record.tooLong !== undefined) return tooLong(record, record.tooLong);
     const fields = scanner?.fields ?? detectionFields();
     if (!fields.scan(record.bytes, record.start, record.end)) {
-      return record.index === undefined ? (tooLong(record) ?? notJson(fields)) : undefined;
+      return record.index === undefined ? notJson(fields) : undefined;
     }
-    if (!fields.rootIsObject) return tooLong(record) ?? notAnObject(fields);
+    if (!fields.rootIsObject) return notAnObject(fields);
     // Held rejections of objects all come after the first object, which chose the scanner.
     if (scanner === undefined) return undefined;
-    const long = tooLong(record);
-    if (long !== undefined) return long;
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
     return outcome.ok ? undefined : { reason: outcome.reason, raw: scanner.fields.text() };
   };
@@ -175,6 +166,16 @@ export async function readMember(
     reading: for await (const batch of readRecords(member.bytes)) {
       summary.container = batch.container;
       for (const record of batch.records) {
+        if (record.tooLong !== undefined) {
+          // Where a break is said to be, too: its end was read, as far as the splitter tells.
+          lastLine = record.line;
+          lastIndex = record.index;
+          summary.records++;
+          // Its bytes were not kept, so it is no format's object: one that starts as an object shows an export.
+          if (record.bytes[record.start] === OPEN_BRACE) held.release();
+          reject(record.line, record.index, tooLong(record, record.tooLong));
+          continue;
+        }
         const fields = scanner?.fields ?? detectionFields();
         const scanned = fields.scan(record.bytes, record.start, record.end);
         // A last line the break may have cut short, or an array element whose value may have gone on: neither
@@ -190,7 +191,7 @@ export async function readMember(
         }
         if (record.index === undefined) {
           summary.records++;
-          reject(record.line, undefined, tooLong(record) ?? notJson(fields));
+          reject(record.line, undefined, notJson(fields));
           continue;
         }
         // An array element that is not JSON breaks the array: past it there is no telling elements apart. One

@@ -20,7 +20,10 @@ export async function readRecordTexts(
       for await (const batch of readRecords(member.bytes)) {
         for (const item of batch.records) {
           record++;
-          if (positions.has(record)) texts.set(record, item.bytes.toString('utf8', item.start, item.end));
+          // A record too long to read was never accepted: its first bytes are not its text.
+          if (positions.has(record) && item.tooLong === undefined) {
+            texts.set(record, item.bytes.toString('utf8', item.start, item.end));
+          }
         }
         if (texts.size === positions.size) break;
       }

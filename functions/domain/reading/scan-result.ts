@@ -3,8 +3,8 @@ import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
 
-/** A record's text is made a string whole (to parse it, quote it, read its values): V8's longest. */
-export const MAX_RECORD_BYTES = constants.MAX_STRING_LENGTH;
+/** The longest string V8 makes: a text past it cannot be decoded whole. */
+const LONGEST_TEXT = constants.MAX_STRING_LENGTH;
 
 /** The kind of a JSON value; `None` for a path the text does not hold. */
 export const ValueKind = {
@@ -159,7 +159,7 @@ export class ScanResult {
   failureReason(): string {
     if (this.ok) throw new Error('failureReason() called on a text that is valid JSON');
     // A text longer than a string can be is not decoded: JSON.parse would only say that.
-    if (this.end - this.start > MAX_RECORD_BYTES) return this.failedAtReason();
+    if (this.end - this.start > LONGEST_TEXT) return this.failedAtReason();
     try {
       JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
     } catch (error) {

@@ -228,6 +228,32 @@ describe('sessionize inputs', () => {
     expect(run.code).toBe(1);
   });
 
+  it('rejects a gzipped line of 128 MiB by its line and length, within a small heap, and reads on', async () => {
+    // Gzip members one after another are one file: a long line without holding it to compress it.
+    const piece = gzipSync(Buffer.alloc(1024 * 1024, '1,'), { level: 9 });
+    const head = '{"type":"track","userId":"u-2","timestamp":"2024-01-01T09:00:00Z","properties":{"n":[';
+    const first = gzipSync(`${event('u-1', 0)}\n${head}`);
+    const last = gzipSync(`1]}}\n${event('u-1', 5)}\n`);
+    writeFileSync(path('long-line.ndjson.gz'), Buffer.concat([first, ...Array(128).fill(piece), last]));
+
+    const run = await runCli(['--format', 'json', 'long-line.ndjson.gz'], {
+      cwd: dir,
+      env: { NODE_OPTIONS: '--max-old-space-size=64' },
+    });
+
+    const output = JSON.parse(run.stdout) as { sessions: { eventCount: number }[]; rejected: object[] };
+    expect(output.rejected).toEqual([
+      {
+        file: 'long-line.ndjson.gz',
+        position: 2,
+        reason: `record too long (${head.length + 128 * 1024 * 1024 + 4} bytes; at most 4194304)`,
+        raw: expect.stringMatching(/^\{"type":"track","userId":"u-2".*1,1…$/),
+      },
+    ]);
+    expect(output.sessions.map((session) => session.eventCount)).toEqual([2]);
+    expect(run.code).toBe(0);
+  });
+
   it('counts what a truncated gzip held before it broke, and says where reading stopped', async () => {
     const run = await runCli(['cut.ndjson.gz'], { cwd: dir });
     const line =

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { ObjectSource } from '../../../functions/adapters/s3/object-source.js';
+import { MAX_RECORD_BYTES } from '../../../functions/domain/reading/byte-record.js';
 import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
 import { bytesOf, zipWithSizes } from '../reading/archives.js';
@@ -173,6 +174,32 @@ describe('createIngestHandler rejection reports', () => {
       { file: `${key}!huge.ndjson`, position: 0, reason: expect.stringContaining('past the 4 KiB limit') },
     ]);
     expect(writer.userIds()).toContain('ann');
+  });
+
+  it('reports a line past MAX_RECORD_BYTES by its line, length and first bytes, and merges the others', async () => {
+    const key = 'incoming/long-line.ndjson.gz';
+    const head = '{"type":"track","userId":"bob","timestamp":"2024-01-01T09:00:00Z","properties":{"n":[';
+    const long = `${head}${'1,'.repeat(16 * 1024 * 1024)}1]}}`;
+    const [ann, cat] = [segmentLines([{ user: 'ann', at: 0 }]), segmentLines([{ user: 'cat', at: 0 }])];
+    bucket.put(key, gzipSync(`${ann}${long}\n${cat}`, { level: 1 }));
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        status: 'ingested',
+        stats: expect.objectContaining({ accepted: 2, rejected: 1 }),
+      }),
+    ]);
+    expect(reportOf(key)).toEqual([
+      {
+        file: key,
+        position: 2,
+        reason: `record too long (${long.length} bytes; at most ${MAX_RECORD_BYTES})`,
+        raw: `${long.slice(0, 1024)}…`,
+      },
+    ]);
+    expect(writer.userIds().sort()).toEqual(['ann', 'cat']);
   });
 
   it('reports a file with no JSON line as one file line, not as rejected events', async () => {
