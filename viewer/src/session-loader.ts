@@ -26,6 +26,8 @@ export class SessionLoader {
   private readonly byId = new Map<string, Session>();
   private sortedCache: Session[] | null = null;
   private covered: TimeRange[] = [];
+  /** The range the view last asked for, and that range widened by the longest session loaded then. */
+  private asked: TimeRange | null = null;
   private wanted: TimeRange | null = null;
   private query: OpenQuery | null = null;
   private running = false;
@@ -80,6 +82,7 @@ export class SessionLoader {
 
   /** Asks for every session starting in `range` (plus those long enough to reach into it). */
   want(range: TimeRange): void {
+    this.asked = range;
     this.wanted = { from: range.from - this.longestMs, to: range.to };
     if (!this.running && this.failure === null) void this.pump();
   }
@@ -92,7 +95,7 @@ export class SessionLoader {
   retry(): void {
     this.failure = null;
     this.query = null;
-    if (this.wanted !== null) this.want(this.wanted);
+    if (this.asked !== null) this.want(this.asked);
   }
 
   dispose(): void {

@@ -156,6 +156,27 @@ describe('SessionLoader', () => {
     expect(loader.sessions).toHaveLength(2000);
   });
 
+  it('asks again, on each retry, for the range the view asked for, not one wider each time', async () => {
+    const { client, queries } = fakeClient(HISTORY, { failOnCall: 2 });
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    const view = { from: (HISTORY[100] as Session).startedAt, to: (HISTORY[200] as Session).startedAt };
+    loader.want(view);
+    await settled(loader);
+    const asked = queries[1]?.from;
+    // The margin for sessions long enough to reach into the view: the longest loaded, half an hour.
+    expect(asked).toBe(view.from - HOUR / 2);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      (client as { listSessions: ApiClient['listSessions'] }).listSessions = async (_user, query) => {
+        queries.push(query);
+        throw new ApiError(500, 'internal_error', 'Internal error');
+      };
+      loader.retry();
+      await settled(loader);
+      expect(queries.at(-1)?.from).toBe(asked);
+    }
+  });
+
   it('goes on after a page that came back empty with a cursor, for the newest page and a far range', async () => {
     const { client, queries } = fakeClient(HISTORY, { emptyFirstPages: true });
     const loader = new SessionLoader(client, 'heavy', () => {});
