@@ -27,6 +27,8 @@ export interface BatchOptions {
   readonly inputFormat: InputFormat;
   readonly browserOf: BrowserOf;
   readonly maxMemberBytes?: number;
+  /** Names that could not be read at all, each listed among the files in its place: before input `before`. */
+  readonly unreadable?: readonly { file: string; reason: string; before: number }[];
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
   /** Called once every input is read, before any session is cut: what each file gave, and which broke. */
@@ -174,7 +176,19 @@ export async function sessionizeInputs(
   const runFiles = new RunFiles<BatchInput>();
   let accepted = 0;
   let recordsRead = 0;
-  for (const input of inputs) {
+  // In the order of their places, as they were found.
+  const problems = options.unreadable ?? [];
+  let next = 0;
+  const listProblemsBefore = (index: number) => {
+    for (
+      let problem = problems[next];
+      problem !== undefined && problem.before <= index;
+      problem = problems[++next]
+    )
+      files.push(unreadable(problem.file, problem.reason));
+  };
+  for (const [index, input] of inputs.entries()) {
+    listProblemsBefore(index);
     const progress = () => {
       if (++recordsRead % PROGRESS_EVERY === 0) options.onProgress?.(recordsRead);
     };
@@ -209,6 +223,7 @@ export async function sessionizeInputs(
       files.push(file === summary.file ? summary : { ...summary, file });
     }
   }
+  listProblemsBefore(Number.POSITIVE_INFINITY);
   options.onFilesRead?.(files);
   const sessions: SessionSummary[] = [];
   const take =

@@ -12,8 +12,8 @@ export interface FoundFile {
 export interface DirectoryFiles {
   /** The regular files below the directory, in code-unit order of their names at each level. */
   readonly files: FoundFile[];
-  /** Folders below it that could not be listed, and links to nothing, with the reason. */
-  readonly problems: { file: string; reason: string }[];
+  /** Folders below it that could not be listed, and links to nothing, with the reason and their place. */
+  readonly problems: { file: string; reason: string; before: number }[];
   /**
    * Files below it that hold no events by their name (a manifest, `_SUCCESS`), and hidden folders below it
    * (`.git`), with what each is: said on stderr, with how to read it anyway.
@@ -63,7 +63,7 @@ function child(parent: Walked, entry: Buffer): Walked {
  */
 export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
   const files: FoundFile[] = [];
-  const problems: { file: string; reason: string }[] = [];
+  const problems: { file: string; reason: string; before: number }[] = [];
   const skipped: SkippedFile[] = [];
   const found = (file: Walked) => {
     const notAnExport = notAnExportByName(file.name);
@@ -80,7 +80,7 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
       walked.add(real);
       entries = await readdir(folder.path, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
-      problems.push({ file: folder.name, reason: readProblem(error) });
+      problems.push({ file: folder.name, reason: readProblem(error), before: files.length });
       return;
     }
     const named = entries.map((entry) => ({ entry, name: entry.name.toString('utf8') }));
@@ -104,7 +104,7 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
       else if (target.isDirectory()) await walkUnlessHidden(path, hidden);
     } catch (error) {
       // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
-      problems.push({ file: path.name, reason: readProblem(error) });
+      problems.push({ file: path.name, reason: readProblem(error), before: files.length });
     }
   };
   await walk({ name: directory, path: Buffer.from(directory) });

@@ -10,10 +10,17 @@ import { SpoolError } from './line-spool.js';
 export interface PreparedInputs {
   readonly inputs: BatchInput[];
   /** Names that cannot be read at all, with the reason. */
-  readonly problems: { file: string; reason: string }[];
+  readonly problems: InputProblem[];
   /** Files in a folder named that are not exports by their name, and hidden folders in it: left unread. */
   readonly skipped: SkippedFile[];
   cleanup(): Promise<void>;
+}
+
+/** A name that cannot be read at all, with why, and the index of the input it came before (its place). */
+export interface InputProblem {
+  readonly file: string;
+  readonly reason: string;
+  readonly before: number;
 }
 
 export const STDIN_NAME = '-';
@@ -34,7 +41,8 @@ export async function prepareInputs(
   stdin: NodeJS.ReadableStream,
 ): Promise<PreparedInputs> {
   const inputs: BatchInput[] = [];
-  const problems: { file: string; reason: string }[] = [];
+  // Each in its place among the inputs, so that files are listed in the order they were named and found.
+  const problems: InputProblem[] = [];
   const skipped: SkippedFile[] = [];
   let spoolDir: string | undefined;
   // Also on an interrupted run: the process's exit hooks run (cli/main.ts turns signals into exits).
@@ -72,6 +80,7 @@ export async function prepareInputs(
         problems.push({
           file: STDIN_NAME,
           reason: 'is a directory; give its path instead of redirecting it',
+          before: inputs.length,
         });
         continue;
       }
@@ -83,15 +92,16 @@ export async function prepareInputs(
       const info = await stat(name);
       if (info.isDirectory()) {
         const found = await directoryFiles(name);
+        for (const problem of found.problems)
+          problems.push({ ...problem, before: inputs.length + problem.before });
         for (const file of found.files) inputs.push(fileInput(file.name, file.path));
-        problems.push(...found.problems);
         skipped.push(...found.skipped);
         if (found.files.length === 0 && found.problems.length === 0) {
           const reason =
             found.skipped.length === 0
               ? 'is a directory with no files in it'
               : 'is a directory with no export files in it';
-          problems.push({ file: name, reason });
+          problems.push({ file: name, reason, before: inputs.length });
         }
       } else if (info.isFile()) {
         inputs.push(fileInput(name, name));
@@ -100,7 +110,7 @@ export async function prepareInputs(
       }
     } catch (error) {
       if (error instanceof SpoolError) throw error;
-      problems.push({ file: name, reason: readProblem(error) });
+      problems.push({ file: name, reason: readProblem(error), before: inputs.length });
     }
   }
   return {

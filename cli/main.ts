@@ -1,7 +1,7 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { toSessionView } from '../functions/domain/views/session-view.js';
-import { InputChangedError, sessionizeInputs, unreadable } from './batch.js';
+import { InputChangedError, sessionizeInputs } from './batch.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
 import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
@@ -77,7 +77,6 @@ async function main(): Promise<number> {
   const progress = progressLine();
   try {
     prepared = await prepareInputs(options.files, process.stdin);
-    const problems = prepared.problems.map(({ file, reason }) => unreadable(file, reason));
     for (const { file, reason, folder } of prepared.skipped) {
       const skipped = folder
         ? `${reason}, not walked (name the folder itself to read the files in it)`
@@ -89,9 +88,10 @@ async function main(): Promise<number> {
       rules: options.rules,
       inputFormat: options.inputFormat,
       browserOf: createBrowserOf(),
+      unreadable: prepared.problems,
       ...(process.stderr.isTTY === true && { onProgress: progress.update }),
       onFilesRead: (files) => {
-        readFailures = [...files, ...problems].filter((file) => file.error !== undefined);
+        readFailures = files.filter((file) => file.error !== undefined);
       },
       onSessions: (sessions) => {
         progress.end();
@@ -100,7 +100,6 @@ async function main(): Promise<number> {
       },
     });
     progress.end();
-    result.files.push(...problems);
     // The same files, in the same order, as onFilesRead found.
     const failed = readFailures;
     // Nothing was readable: the reasons say it all, an empty table would only hide them.

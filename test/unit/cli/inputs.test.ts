@@ -211,6 +211,27 @@ describe('sessionize inputs', () => {
     expect(run.code).toBe(1);
   });
 
+  it('lists the files it could not read in the order they were named, among the others', async () => {
+    writeFileSync(path('b.ndjson'), `${event('u-2', 0)}\n`);
+    const run = await runCli(
+      ['--format', 'json', 'missing.ndjson', 'good.ndjson', 'gone.ndjson', 'b.ndjson'],
+      {
+        cwd: dir,
+      },
+    );
+    const output = JSON.parse(run.stdout) as { files: { file: string }[] };
+    expect(output.files.map(({ file }) => file)).toEqual([
+      'missing.ndjson',
+      'good.ndjson',
+      'gone.ndjson',
+      'b.ndjson',
+    ]);
+    expect(run.stderr).toBe(
+      'sessionize: missing.ndjson: no such file\nsessionize: gone.ndjson: no such file\n',
+    );
+    expect(run.code).toBe(1);
+  });
+
   it('says a skipped member of a ZIP archive is damaged when its CRC-32 does not match', async () => {
     const archive = zipSync(
       { 'README.txt': strToU8('read me first\n'), 'a.ndjson': strToU8(event('u-1', 0)) },

@@ -40,11 +40,15 @@ describe('prepareInputs', () => {
   it('describes a missing file and an empty directory instead of opening them', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
-    const prepared = await prepareInputs([empty, join(dir, 'missing.ndjson')], Readable.from([]));
-    expect(prepared.inputs).toEqual([]);
+    const prepared = await prepareInputs(
+      [empty, join(dir, 'a.ndjson'), join(dir, 'missing.ndjson')],
+      Readable.from([]),
+    );
+    expect(prepared.inputs.map((input) => input.name)).toEqual([join(dir, 'a.ndjson')]);
+    // Each in its place among the inputs: before the input at `before`.
     expect(prepared.problems).toEqual([
-      { file: empty, reason: 'is a directory with no files in it' },
-      { file: join(dir, 'missing.ndjson'), reason: 'no such file' },
+      { file: empty, reason: 'is a directory with no files in it', before: 0 },
+      { file: join(dir, 'missing.ndjson'), reason: 'no such file', before: 1 },
     ]);
   });
 
@@ -79,7 +83,9 @@ describe('prepareInputs', () => {
     expect(await textOf(prepared, 0)).toBe('hidden');
     expect(await textOf(prepared, 2)).toBe('BA');
     expect(await textOf(prepared, 4)).toBe('A');
-    expect(prepared.problems).toEqual([{ file: join(tree, 'dangling.ndjson'), reason: 'no such file' }]);
+    expect(prepared.problems).toEqual([
+      { file: join(tree, 'dangling.ndjson'), reason: 'no such file', before: 4 },
+    ]);
     expect(prepared.skipped).toEqual([{ file: join(tree, '.git'), reason: 'a hidden folder', folder: true }]);
   });
 
@@ -110,7 +116,7 @@ describe('prepareInputs', () => {
     const nothing = await prepareInputs([onlyManifest], Readable.from([]));
     expect(nothing.inputs).toEqual([]);
     expect(nothing.problems).toEqual([
-      { file: onlyManifest, reason: 'is a directory with no export files in it' },
+      { file: onlyManifest, reason: 'is a directory with no export files in it', before: 0 },
     ]);
   });
 
