@@ -101,7 +101,7 @@ describe('parseCommandLine', () => {
     });
   });
 
-  it('asks for help with -h or --help, whatever else is given', () => {
+  it('asks for help with -h or --help, whatever other known options and values are given', () => {
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
     expect(parseCommandLine(['-h', '--gap', 'x'])).toEqual({ kind: 'help' });
   });
