@@ -7,6 +7,8 @@ export interface PortHolder {
   pid: number;
   /** Its command line, arguments separated by spaces. */
   command: string;
+  /** The process that started it, while that still runs it (an orphan's parent is init: undefined). */
+  parent?: PortHolder;
 }
 
 /** Inodes of the sockets listening on `port`, on any address, IPv4 or IPv6. */
@@ -60,14 +62,29 @@ export function findPortHolder(port: number): PortHolder | undefined {
       }
     });
     if (!holds) continue;
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      return { pid, command };
-    } catch {
-      return { pid, command: '' };
-    }
+    return processInfo(pid);
   }
   return undefined;
+}
+
+/** The command line of `pid` and its parent's, when that is a Node process (the stack, a rebuild, a test). */
+function processInfo(pid: number, withParent = true): PortHolder {
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    // Gone meanwhile, or not ours to read: the pid still says what to stop.
+  }
+  if (!withParent) return { pid, command };
+  let parentPid: number | undefined;
+  try {
+    parentPid = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  } catch {
+    parentPid = undefined;
+  }
+  const parent = parentPid === undefined || parentPid <= 1 ? undefined : processInfo(parentPid, false);
+  const nodeParent = parent !== undefined && /^(\S*\/)?node(\s|$)/.test(parent.command);
+  return nodeParent ? { pid, command, parent } : { pid, command };
 }
 
 /** Longer command lines (a JVM's classpath) are cut: the pid is what to act on. */
@@ -77,28 +94,35 @@ const shortCommand = (command: string) => (command.length > 100 ? `${command.sli
 function knownServer(command: string): string | undefined {
   if (/DynamoDBLocal\.jar/.test(command)) {
     const dbPath = /-dbPath (\S+)/.exec(command)?.[1];
-    const data = dbPath === undefined ? 'in memory' : `its database in ${dbPath}`;
-    return `a DynamoDB Local (${data}), probably left running by an earlier \`npm start\` or test run`;
+    return `a DynamoDB Local (${dbPath === undefined ? 'in memory' : `its database in ${dbPath}`})`;
   }
-  if (/local\/main\.ts/.test(command)) return `another \`npm start\` (${shortCommand(command)})`;
-  if (/s3rver-process/.test(command)) {
-    return 'an s3rver, probably left running by an earlier `npm start` or test run';
-  }
+  if (/s3rver-process/.test(command)) return 'an s3rver';
   return undefined;
 }
 
+const isStack = (command: string) => /local\/main\.ts/.test(command);
+
 /**
  * What holds `port` and how to stop it, for a message: `it is held by pid 123, a DynamoDB Local (...),
- * probably left running by an earlier run: stop it with \`kill 123\``. Nothing is stopped here: it may be
- * someone's work.
+ * probably left running by an earlier run: stop it with \`kill 123\``. A server a running Node process
+ * started is that one's to stop. Nothing is stopped here: it may be someone's work.
  */
 export function describePortHolder(port: number, holder = findPortHolder(port)): string {
   if (holder === undefined) {
     return `see what holds it with \`lsof -nP -iTCP:${port} -sTCP:LISTEN\` (or \`ss -ltnp\`) and stop it`;
   }
-  const { pid, command } = holder;
+  const { pid, command, parent } = holder;
+  const stop = (owner: PortHolder) =>
+    isStack(owner.command)
+      ? `another \`npm start\` (pid ${owner.pid}): stop it with Ctrl-C in its terminal or \`kill ${owner.pid}\``
+      : `pid ${owner.pid} (${shortCommand(owner.command)}): stop it if it may go (\`kill ${owner.pid}\`)`;
   const known = knownServer(command);
-  return known === undefined
-    ? `it is held by pid ${pid} (${shortCommand(command)}): stop it if it may go (\`kill ${pid}\`)`
-    : `it is held by pid ${pid}, ${known}: stop it with \`kill ${pid}\``;
+  if (known === undefined) {
+    return `it is held by ${stop(holder)}`;
+  }
+  if (parent !== undefined) return `it is held by pid ${pid}, ${known} run by ${stop(parent)}`;
+  return (
+    `it is held by pid ${pid}, ${known}, probably left running by an earlier \`npm start\` or test run: ` +
+    `stop it with \`kill ${pid}\``
+  );
 }

