@@ -124,7 +124,9 @@ function databaseAdvice(error: DatabaseFileError, dataDir: string): Error {
   return new Error(
     `${error.message}. Nothing was changed or deleted. To go on, move its folder aside ` +
       `(\`${move(join(dataDir, 'dynamodb'))}\`) and start again: the sessions start empty, and ` +
-      `\`${dataDirEnv(dataDir)}npm run replay\` then ingests the uploads kept in the bucket again. Or move ` +
+      `\`${dataDirEnv(dataDir)}npm run replay\` then ingests the uploads kept in the bucket again (with ` +
+      // The erasures' suppression entries were in the old database.
+      'the users erased before: erase them again). Or move ' +
       `the whole data dir aside (\`${move(dataDir)}\`) to start with nothing.`,
     { cause: error },
   );

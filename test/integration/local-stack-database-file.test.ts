@@ -50,6 +50,8 @@ describe('npm start with a damaged database file', () => {
     expect(result.output).toContain(`DynamoDB Local cannot read its database: ${file} is corrupt (SQLite:`);
     expect(result.output).toContain(`mv ${join(dataDir, 'dynamodb')} ${join(dataDir, 'dynamodb')}.corrupt`);
     expect(result.output).toContain(`SESSIONIZER_DATA_DIR=${dataDir} npm run replay`);
+    // A replay into an empty table brings back the users erased before.
+    expect(result.output).toContain('erase them again');
     expect(readFileSync(file)).toEqual(garbage);
   }, 60_000);
 
