@@ -126,8 +126,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: ${problems.join('; ')}`);
     return 2;
   }
-  const sources =
-    (env.data.SESSIONIZER_SOURCES === undefined && stackSources(env.data.S3_PORT)) || sourcesFrom(env.data);
+  const known = env.data.SESSIONIZER_SOURCES === undefined ? stackSources(env.data.S3_PORT) : undefined;
+  const sources = known ?? sourcesFrom(env.data);
+  // S3_PORT names a stack on another data dir, whose lock would name its sources: they may not be these.
+  const sourcesUnknown =
+    env.data.S3_PORT !== undefined && env.data.SESSIONIZER_SOURCES === undefined && known === undefined;
 
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -218,6 +221,13 @@ async function main(argv: string[]): Promise<number> {
         );
       }
       return 1;
+    }
+    if (sourcesUnknown) {
+      console.error(
+        `upload: note: no stack on the data dir ${dataDirFrom()} uses S3_PORT=${env.data.S3_PORT}, so the sources ` +
+          `of the one that does are not known: upload took the default ones (${sources.map((source) => source.prefix).join(', ')}), ` +
+          'which that stack may not ingest. Give its SESSIONIZER_DATA_DIR instead of S3_PORT, or its SESSIONIZER_SOURCES.',
+      );
     }
     for (const { path, key, size } of uploads) {
       await new Upload({

@@ -58,4 +58,18 @@ describe('npm start with SESSIONIZER_SOURCES', () => {
       'incoming/sample-export.ndjson is stored but not ingested: not under a source prefix (exports/)',
     );
   }, 30_000);
+
+  it('says that the sources of a stack named by S3_PORT alone are unknown, rather than imply its upload is ingested', async () => {
+    // The example of docs/local.md, typed for a stack that runs on a data dir of its own.
+    const result = await runScript('upload', ['events/sample-export.ndjson'], ROOT, {
+      ...otherTerminal,
+      S3_PORT: String(ports.s3),
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('s3://sessionizer-local/incoming/sample-export.ndjson');
+    expect(result.stderr).toContain(
+      `uses S3_PORT=${ports.s3}, so the sources of the one that does are not known`,
+    );
+    expect(result.stderr).toContain('Give its SESSIONIZER_DATA_DIR instead of S3_PORT');
+  }, 30_000);
 });
