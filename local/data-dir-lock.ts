@@ -155,7 +155,17 @@ function takeOver(path: string, stale: LockHolder | undefined): void {
  * that is no stack (`npm run rebuild`), so that the other commands do not take it for one.
  */
 export function acquireDataDirLock(dataDir: string, options: { command?: string } = {}): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    // Node says only `EEXIST: file already exists, mkdir` for a file there (or ENOTDIR for one above it).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    throw new Error(
+      `the data dir ${dataDir} is not a folder (a file is in its place): set SESSIONIZER_DATA_DIR to a folder`,
+      { cause: error },
+    );
+  }
   const path = join(dataDir, LOCK_FILE);
   const processStart = procStat(process.pid)?.start;
   let holder: LockHolder = {

@@ -24,6 +24,16 @@ afterEach(() => {
 });
 
 describe('acquireDataDirLock', () => {
+  it('says a data dir that is a file is no folder, naming it and the variable, instead of EEXIST', () => {
+    const file = join(dataDir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    expect(() => acquireDataDirLock(file)).toThrow(
+      `the data dir ${file} is not a folder (a file is in its place): set SESSIONIZER_DATA_DIR to a folder`,
+    );
+    expect(() => acquireDataDirLock(join(file, 'below'))).toThrow('is not a folder');
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('refuses a second holder while the first lives, naming its pid', () => {
     const lock = acquireDataDirLock(dataDir);
     try {
