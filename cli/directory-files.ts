@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { notAnExportByName } from '../functions/domain/reading/not-exports.js';
@@ -15,17 +15,30 @@ export interface DirectoryFiles {
   /** Folders below it that could not be listed, and links to nothing, with the reason and their place. */
   readonly problems: { file: string; reason: string; before: number }[];
   /**
-   * Files below it that hold no events by their name (a manifest, `_SUCCESS`), and hidden folders below it
-   * (`.git`), with what each is: said on stderr, with how to read it anyway.
+   * Files below it that hold no events by their name (a manifest, `_SUCCESS`), hidden folders below it
+   * (`.git`) and special files (a named pipe), with what each is: said on stderr, with how to read it anyway.
    */
   readonly skipped: SkippedFile[];
 }
 
-/** A file or folder below a directory that is not read, and what it is (`folder` for a hidden folder). */
+/** A file or folder below a directory that is not read: what it is, and what to do to read it anyway. */
 export interface SkippedFile {
   readonly file: string;
   readonly reason: string;
-  readonly folder?: true;
+  readonly advice: string;
+}
+
+const NOT_AN_EXPORT = 'not an export (name the file itself to read it)';
+const HIDDEN_FOLDER = 'not walked (name the folder itself to read the files in it)';
+const SPECIAL_FILE = 'not a regular file (name it itself to read from it)';
+
+/** What a file that is neither a regular file, a folder nor a link is; undefined for those. */
+function specialKind(entry: Dirent<Buffer> | Stats): string | undefined {
+  // Opening a named pipe waits for a writer: a walk that did would hang on one left in a folder.
+  if (entry.isFIFO()) return 'a named pipe';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return undefined;
 }
 
 /** Why a path could not be read, in words (the codes a user meets; anything else as the system says it). */
@@ -58,8 +71,8 @@ function child(parent: Walked, entry: Buffer): Walked {
  * files and links to them, folders and links to folders walked in turn, each real folder once (a link back
  * up the tree would loop). Hidden files (`.x.ndjson`) are read, as the ingest reads such a key; files the
  * ingest skips by name as no exports (`manifest.json`, `_SUCCESS`, Parquet, `.DS_Store`) and hidden folders
- * (`.git`, `.Trashes`: a tool's or the system's, not an export's) are set apart in `skipped`, to be said;
- * special files are skipped. The order is fixed, so a run lists its files the same way every time.
+ * (`.git`, `.Trashes`: a tool's or the system's, not an export's) and special files (named pipes, sockets,
+ * devices) are set apart in `skipped`, to be said. The order is fixed, so a run lists its files the same way every time.
  */
 export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
   const files: FoundFile[] = [];
@@ -68,7 +81,7 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
   const found = (file: Walked) => {
     const notAnExport = notAnExportByName(file.name);
     if (notAnExport === undefined) files.push(file);
-    else skipped.push({ file: file.name, reason: notAnExport });
+    else skipped.push({ file: file.name, reason: notAnExport, advice: NOT_AN_EXPORT });
   };
   const walked = new Set<string>();
   // By bytes, not names: a name that is not UTF-8 (Latin-1 from an old archive) opens only by its bytes.
@@ -91,10 +104,15 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
       if (entry.isDirectory()) await walkUnlessHidden(path, hidden);
       else if (entry.isFile()) found(path);
       else if (entry.isSymbolicLink()) await followLink(path, hidden);
+      else special(path, entry);
     }
   };
+  const special = (path: Walked, entry: Dirent<Buffer> | Stats) => {
+    const kind = specialKind(entry);
+    if (kind !== undefined) skipped.push({ file: path.name, reason: kind, advice: SPECIAL_FILE });
+  };
   const walkUnlessHidden = async (path: Walked, hidden: boolean): Promise<void> => {
-    if (hidden) skipped.push({ file: path.name, reason: 'a hidden folder', folder: true });
+    if (hidden) skipped.push({ file: path.name, reason: 'a hidden folder', advice: HIDDEN_FOLDER });
     else await walk(path);
   };
   const followLink = async (path: Walked, hidden: boolean): Promise<void> => {
@@ -102,6 +120,7 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
       const target = await stat(path.path);
       if (target.isFile()) found(path);
       else if (target.isDirectory()) await walkUnlessHidden(path, hidden);
+      else special(path, target);
     } catch (error) {
       // A link to nothing is a file the user meant to send that cannot be read: said, as a missing file is.
       problems.push({ file: path.name, reason: readProblem(error), before: files.length });

@@ -77,11 +77,8 @@ async function main(): Promise<number> {
   const progress = progressLine();
   try {
     prepared = await prepareInputs(options.files, process.stdin);
-    for (const { file, reason, folder } of prepared.skipped) {
-      const skipped = folder
-        ? `${reason}, not walked (name the folder itself to read the files in it)`
-        : `${reason}, not an export (name the file itself to read it)`;
-      process.stderr.write(`sessionize: ${escapeControl(file)}: skipped, ${skipped}\n`);
+    for (const { file, reason, advice } of prepared.skipped) {
+      process.stderr.write(`sessionize: ${escapeControl(file)}: skipped, ${reason}, ${advice}\n`);
     }
     const output = createOutput(options.format, process.stdout, options.reportUsers);
     const result = await sessionizeInputs(prepared.inputs, {

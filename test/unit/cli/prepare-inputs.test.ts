@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -86,7 +88,13 @@ describe('prepareInputs', () => {
     expect(prepared.problems).toEqual([
       { file: join(tree, 'dangling.ndjson'), reason: 'no such file', before: 4 },
     ]);
-    expect(prepared.skipped).toEqual([{ file: join(tree, '.git'), reason: 'a hidden folder', folder: true }]);
+    expect(prepared.skipped).toEqual([
+      {
+        file: join(tree, '.git'),
+        reason: 'a hidden folder',
+        advice: 'not walked (name the folder itself to read the files in it)',
+      },
+    ]);
   });
 
   it('sets apart the files below a directory that the ingest skips as no exports, and reads those named', async () => {
@@ -103,10 +111,15 @@ describe('prepareInputs', () => {
       join(day, 'events.ndjson.gz'),
       join(day, 'manifest.json'),
     ]);
+    const advice = 'not an export (name the file itself to read it)';
     expect(prepared.skipped).toEqual([
-      { file: join(day, 'job', '_SUCCESS'), reason: 'a job completion marker' },
-      { file: join(day, 'job', 'part-0.parquet'), reason: 'a Parquet file (only JSON exports are read)' },
-      { file: join(day, 'manifest.json'), reason: 'an export manifest' },
+      { file: join(day, 'job', '_SUCCESS'), reason: 'a job completion marker', advice },
+      {
+        file: join(day, 'job', 'part-0.parquet'),
+        reason: 'a Parquet file (only JSON exports are read)',
+        advice,
+      },
+      { file: join(day, 'manifest.json'), reason: 'an export manifest', advice },
     ]);
     expect(prepared.problems).toEqual([]);
 
@@ -118,6 +131,31 @@ describe('prepareInputs', () => {
     expect(nothing.problems).toEqual([
       { file: onlyManifest, reason: 'is a directory with no export files in it', before: 0 },
     ]);
+  });
+
+  it('names the named pipes and sockets below a directory as skipped, without opening them', async () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(odd);
+    writeFileSync(join(odd, 'day.ndjson'), 'D');
+    execFileSync('mkfifo', [join(odd, 'pipe.ndjson')]);
+    symlinkSync(join(odd, 'pipe.ndjson'), join(odd, 'to-pipe.ndjson'));
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(odd, 'socket'), resolve));
+    try {
+      // Opening the pipe would wait for a writer that never comes: this would not return.
+      const prepared = await prepareInputs([odd], Readable.from([]));
+
+      expect(prepared.inputs.map((input) => input.name)).toEqual([join(odd, 'day.ndjson')]);
+      const advice = 'not a regular file (name it itself to read from it)';
+      expect(prepared.skipped).toEqual([
+        { file: join(odd, 'pipe.ndjson'), reason: 'a named pipe', advice },
+        { file: join(odd, 'socket'), reason: 'a socket', advice },
+        { file: join(odd, 'to-pipe.ndjson'), reason: 'a named pipe', advice },
+      ]);
+      expect(prepared.problems).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 
   it('opens a file below a directory whose name is not UTF-8, by its bytes, showing U+FFFD for them', async () => {
