@@ -107,7 +107,9 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
       .join(', ');
     // A file never opened (missing) or whose format no line told has no "read as" to say.
     const readAs = shape === '' ? '' : `read as ${shape}; `;
-    write(`  ${name}: ${readAs}${file.accepted} accepted, ${file.rejected} rejected${problem}\n`);
+    write(
+      `  ${name}: ${readAs}${file.accepted.toLocaleString('en')} accepted, ${file.rejected.toLocaleString('en')} rejected${problem}\n`,
+    );
   }
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
