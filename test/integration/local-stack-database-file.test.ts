@@ -1,37 +1,16 @@
 // `npm start` over a data dir whose DynamoDB Local database is damaged: it must say at once which file and
 // what to do (DynamoDB Local keeps running and fails every call, so the start used to wait out its 60 s),
 // and delete nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../local/process-utils.js';
-import { startRefused } from './local-stack-harness.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEachTest, ownPortsEnv, startRefused } from './local-stack-harness.js';
 
 /** Where DynamoDB Local, run with -sharedDb, keeps every table. */
 const SHARED_DB_FILE = 'shared-local-instance.db';
 
 describe('npm start with a damaged database file', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-
-  function tempDir(name: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `sessionizer-${name}-`));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  }
-
-  async function stackEnv(dataDir: string, override: Record<string, string> = {}) {
-    return {
-      SESSIONIZER_DATA_DIR: dataDir,
-      PORT: String(await findFreePort()),
-      S3_PORT: String(await findFreePort()),
-      DYNAMODB_PORT: String(await findFreePort()),
-      ...override,
-    };
-  }
+  const { tempDir } = cleanupsAfterEachTest();
 
   it('says at once that the database file is corrupt, names it and how to go on, and keeps it', async () => {
     const dataDir = tempDir('corrupt');
@@ -44,7 +23,7 @@ describe('npm start with a damaged database file', () => {
     writeFileSync(file, garbage);
 
     // DynamoDB Local answers every call with an error and would be waited for 60 s.
-    const result = await startRefused(await stackEnv(dataDir), 40_000);
+    const result = await startRefused(await ownPortsEnv(dataDir), 40_000);
 
     expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(`DynamoDB Local cannot read its database: ${file} is corrupt (SQLite:`);
@@ -61,7 +40,7 @@ describe('npm start with a damaged database file', () => {
     // DynamoDB Local accepts every call on such a path and never answers one.
     mkdirSync(path, { recursive: true });
 
-    const result = await startRefused(await stackEnv(dataDir), 40_000);
+    const result = await startRefused(await ownPortsEnv(dataDir), 40_000);
 
     expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(`DynamoDB Local cannot read its database: ${path} is not a file`);

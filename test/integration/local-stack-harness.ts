@@ -2,10 +2,12 @@
 // what a stack that ingested it must serve), reading sessions back over HTTP, small exports to upload, and
 // `npm run upload` against a stack.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
+import { findFreePort } from '../../local/process-utils.js';
 import type { ExpectedSession } from '../helpers/conformance-cases.js';
 import { ROOT, runScript } from '../helpers/local-servers.js';
 
@@ -158,4 +160,34 @@ export function startRefused(env: Record<string, string>, timeoutMs: number) {
       resolve({ code, output, ms: Date.now() - started });
     });
   });
+}
+
+/**
+ * What the tests of the file that calls it leave behind (temporary folders, servers, processes), undone
+ * after each test.
+ */
+export function cleanupsAfterEachTest() {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return {
+    later: (cleanup: () => void) => cleanups.push(cleanup),
+    tempDir(name: string): string {
+      const dir = mkdtempSync(join(tmpdir(), `sessionizer-${name}-`));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    },
+  };
+}
+
+/** A stack of its own on `dataDir`: three free ports, unless `override` gives one. */
+export async function ownPortsEnv(dataDir: string, override: Record<string, string> = {}) {
+  return {
+    SESSIONIZER_DATA_DIR: dataDir,
+    PORT: String(await findFreePort()),
+    S3_PORT: String(await findFreePort()),
+    DYNAMODB_PORT: String(await findFreePort()),
+    ...override,
+  };
 }

