@@ -321,42 +321,35 @@ describe('sessionize inputs', () => {
     expect(run.code).toBe(1);
   });
 
-  it('names a tar archive, plain or gzipped, as a file error with what to do, reading none of its lines', async () => {
-    const tar = tarOf({
-      'a.ndjson': `${event('u-1', 0)}\n${event('u-1', 1)}\n`,
-      'b.ndjson': `${event('u-2', 0)}\n`,
-    });
-    writeFileSync(path('export.tar'), tar);
-    writeFileSync(path('export.tgz'), gzipSync(tar));
-    const run = await runCli(['--format', 'json', 'export.tar', 'export.tgz', 'good.ndjson'], { cwd: dir });
-    const hint =
-      'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
-    expect(run.stderr).toBe(
-      `sessionize: export.tar: file is a tar archive (magic "ustar" at byte 257); ${hint}\n` +
-        `sessionize: export.tgz: file is a gzipped tar archive (magic "ustar" at byte 257 of the gzip data); ${hint}\n`,
-    );
-    const output = JSON.parse(run.stdout);
-    expect(output.rejected).toEqual([]);
-    expect(output.summary).toMatchObject({ files: 3, accepted: 2, rejected: 0, users: 1 });
-    expect(run.code).toBe(1);
-  });
-
-  it('names a pre-POSIX V7 tar archive (no "ustar" magic), plain or gzipped, as a file error too', async () => {
-    const tar = tarOf({ 'a.ndjson': `${event('u-1', 0)}\n`, 'b.ndjson': `${event('u-2', 0)}\n` }, 'v7');
-    writeFileSync(path('export.tar'), tar);
-    writeFileSync(path('export.tgz'), gzipSync(tar));
-    const run = await runCli(['--format', 'json', 'export.tar', 'export.tgz', 'good.ndjson'], { cwd: dir });
-    const hint =
-      'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
-    expect(run.stderr).toBe(
-      `sessionize: export.tar: file is a tar archive (a pre-POSIX V7 header, without "ustar" magic); ${hint}\n` +
-        `sessionize: export.tgz: file is a gzipped tar archive (a pre-POSIX V7 header, without "ustar" magic, in the gzip data); ${hint}\n`,
-    );
-    const output = JSON.parse(run.stdout);
-    expect(output.rejected).toEqual([]);
-    expect(output.summary).toMatchObject({ files: 3, accepted: 2, rejected: 0, users: 1 });
-    expect(run.code).toBe(1);
-  });
+  it.each([
+    ['gnu', 'magic "ustar" at byte 257', 'magic "ustar" at byte 257 of the gzip data'],
+    [
+      'v7',
+      'a pre-POSIX V7 header, without "ustar" magic',
+      'a pre-POSIX V7 header, without "ustar" magic, in the gzip data',
+    ],
+  ] as const)(
+    'names a %s tar archive, plain or gzipped, as a file error with what to do, reading none of its lines',
+    async (kind, plain, gzipped) => {
+      const tar = tarOf(
+        { 'a.ndjson': `${event('u-1', 0)}\n${event('u-1', 1)}\n`, 'b.ndjson': `${event('u-2', 0)}\n` },
+        kind,
+      );
+      writeFileSync(path('export.tar'), tar);
+      writeFileSync(path('export.tgz'), gzipSync(tar));
+      const run = await runCli(['--format', 'json', 'export.tar', 'export.tgz', 'good.ndjson'], { cwd: dir });
+      const hint =
+        'exports are read as JSON text, plain, gzipped or in a ZIP archive: extract the tar and read or upload its files (or a ZIP of them) instead';
+      expect(run.stderr).toBe(
+        `sessionize: export.tar: file is a tar archive (${plain}); ${hint}\n` +
+          `sessionize: export.tgz: file is a gzipped tar archive (${gzipped}); ${hint}\n`,
+      );
+      const output = JSON.parse(run.stdout);
+      expect(output.rejected).toEqual([]);
+      expect(output.summary).toMatchObject({ files: 3, accepted: 2, rejected: 0, users: 1 });
+      expect(run.code).toBe(1);
+    },
+  );
 
   it("asks whether --input-format is right when it fits none of a file's records", async () => {
     const run = await runCli(['--input-format', 'mixpanel', 'good.ndjson'], { cwd: dir });
