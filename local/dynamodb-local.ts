@@ -39,7 +39,8 @@ const INSTALL_HINT = 'install Java: apt-get install -y default-jre-headless';
 
 let javaChecked = false;
 
-function assertJavaAvailable(): void {
+/** Throws, saying what to install, unless a Java runtime DynamoDB Local can run on is on the PATH. */
+export function assertJavaAvailable(): void {
   if (javaChecked) {
     return;
   }

@@ -3,7 +3,12 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import {
+  assertJavaAvailable,
+  DatabaseFileError,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from './dynamodb-local.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
@@ -149,6 +154,8 @@ export interface Servers {
  */
 export async function startServers(options: ServersOptions): Promise<Servers> {
   const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
+  // Before either server: without Java the start fails anyway, and s3rver would first take seconds to start.
+  assertJavaAvailable();
 
   const [dynamoDb, s3] = await Promise.allSettled([
     startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: join(options.dataDir, 'dynamodb') }),

@@ -1,0 +1,33 @@
+// `npm start` on a machine without Java: it says what to install at once, before starting the S3 server.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../../local/process-utils.js';
+import { startServers } from '../../../local/servers.js';
+
+describe('startServers without Java', () => {
+  const path = process.env.PATH;
+  let dataDir: string | undefined;
+  afterEach(() => {
+    process.env.PATH = path;
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses before starting either server, saying what to install', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-no-java-'));
+    const ports = {
+      apiPort: await findFreePort(),
+      s3Port: await findFreePort(),
+      dynamoDbPort: await findFreePort(),
+    };
+    // A PATH with no java on it.
+    process.env.PATH = dataDir;
+
+    await expect(
+      startServers({ ...ports, dataDir, bucket: 'sessionizer-local', onObjectCreated: () => {} }),
+    ).rejects.toThrow('needs a Java runtime (>= 17)');
+    expect(existsSync(join(dataDir, 's3'))).toBe(false);
+    expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+  });
+});
