@@ -10,6 +10,12 @@ describe('cutForDisplay', () => {
     expect(cutForDisplay(`${'a'.repeat(1022)}😀`)).toBe(`${'a'.repeat(1022)}😀`);
   });
 
+  it('keeps text of exactly 1,024 code units whole, even when it ends in a lone high surrogate', () => {
+    // Only text longer than 1,024 is cut (rule 9); JSON's "\ud83d" escape can end a value in half a pair.
+    const text = `${'a'.repeat(1023)}\ud83d`;
+    expect(cutForDisplay(text)).toBe(text);
+  });
+
   it('cuts longer text to its first 1,024 code units', () => {
     expect(cutForDisplay(`${'a'.repeat(1024)}b`)).toBe('a'.repeat(1024));
     expect(cutForDisplay(`${'a'.repeat(1022)}😀b`)).toBe(`${'a'.repeat(1022)}😀`);
