@@ -75,6 +75,17 @@ describe('boundedLink', () => {
   });
 });
 
+describe("isEarlierLink, rule 8's order", () => {
+  it('takes the earlier link, then at one instant the smaller event id, before any text', () => {
+    const bob = link({ userId: 'bob', timestamp: 5, eventId: 'm:1', canonical: '{"t":"z"}' });
+    const alice = link({ userId: 'alice', timestamp: 5, eventId: 'm:2', canonical: '{"t":"a"}' });
+    expect(winner([alice, bob])?.userId).toBe('bob');
+    expect(winner([bob, alice])?.userId).toBe('bob');
+    const earlier = link({ userId: 'carol', timestamp: 4, eventId: 'm:9', canonical: '{"t":"z"}' });
+    expect(winner([bob, earlier, alice])?.userId).toBe('carol');
+  });
+});
+
 describe('isEarlierLink, links kept without their texts', () => {
   const source = (record: number) => ({
     object: 'incoming/a.ndjson',

@@ -239,6 +239,22 @@ describe('EventCollector', () => {
       expect(users.has('a-1')).toBe(false);
     });
 
+    it.each([
+      ['first', ['u-2', 'u-1']],
+      ['last', ['u-1', 'u-2']],
+    ])('stitches to the link copy whose canonical JSON sorts first when it comes %s', async (_, users) => {
+      const texts: Record<string, string> = { 'u-1': '{"a"}', 'u-2': '{"b"}' };
+      const links = users.map((user) => link('m:same', 10, user));
+      const collector = collectEvents(true, [anonymous('m:0', 0), ...links]);
+      const canonical = lookup({
+        2: texts[users[0] as string] as string,
+        3: texts[users[1] as string] as string,
+      });
+      expect(
+        (await collectedCopies(collector, canonical)).get('u-1')?.map((copy) => copy.event.id),
+      ).toContain('m:0');
+    });
+
     it('ignores alias events and events without both ids as links', async () => {
       const collector = collectEvents(true, [
         anonymous('m:1', 0),
