@@ -155,6 +155,14 @@ describe('planMerge', () => {
     expect(plan.sessionCount).toBe(6);
   });
 
+  it("counts before from the month's earlier sessions when nothing of the month is loaded", () => {
+    // Three January sessions are stored long before the new event: none is within its reach.
+    const { totals } = stored([], rulesOf(), { '2024-01': 3 });
+    const plan = planMerge(request({ totals, loaded: [], add: [event('m:1', '2024-01-20T09:00:00Z')] }));
+    expect(describeChanges(plan)).toEqual(['2024-01-20 (3): 09:00–09:00']);
+    expect(plan.months.get('2024-01')).toBe(4);
+  });
+
   it('rewrites a later day whose before changes even when its sessions do not', () => {
     const { days, totals } = stored([
       event('m:1', '2024-03-01T09:00:00Z'),
@@ -166,6 +174,28 @@ describe('planMerge', () => {
       '2024-03-02 (2): 09:00–09:00',
     ]);
     expect(plan.sessionsWritten).toBe(3);
+  });
+
+  it('rewrites a later day whose session only now continues a capped chain (rule 7)', () => {
+    const rules = rulesOf({ maxSessionMinutes: 60 });
+    // 00:01 is 61 minutes after 23:00: a new session by the gap, and by the cap once 23:00 reaches it.
+    const { days, totals } = stored(
+      [
+        event('m:1', '2024-03-01T23:00:00Z'),
+        event('m:5', '2024-03-02T00:01:00Z'),
+        event('m:6', '2024-03-02T00:10:00Z'),
+      ],
+      rules,
+    );
+    expect(days[1]?.sessions[0]?.continuesChain).toBe(false);
+    const add = [
+      event('m:2', '2024-03-01T23:20:00Z'),
+      event('m:3', '2024-03-01T23:40:00Z'),
+      event('m:4', '2024-03-02T00:00:00Z'),
+    ];
+    const plan = planMerge(request({ rules, totals, loaded: days, add }));
+    expect(describeChanges(plan)).toEqual(['2024-03-01 (0): 23:00–00:00', '2024-03-02 (1): 00:01–00:10']);
+    expect(plan.changes[1]?.sessions[0]?.continuesChain).toBe(true);
   });
 
   it('changes nothing for a redelivered copy of stored events', () => {
@@ -319,6 +349,29 @@ describe('planMerge: copies of one event from another origin', () => {
     expect([merge.changes, merge.parkedChanged]).toEqual([[], false]);
   });
 
+  it("weighs again a parked copy at the very edge of the new events' span (reach is inclusive)", () => {
+    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
+    const tied = [
+      { ...own, name: 'Own', source: sourceOf('own.ndjson') },
+      { ...anonymous, timestamp: own.timestamp, name: 'Anonymous', source: sourceOf('anon.ndjson') },
+    ];
+    // Stored by projection (a merge without texts); the texts say the parked copy sorts first.
+    const [byProjection, other] = [...tied].sort((a, b) =>
+      projectionKey(a) < projectionKey(b) ? -1 : 1,
+    ) as [EventRecord, EventRecord];
+    const texts = new Map([
+      [sourceTextKey(other.source as EventSource), '{"a":1}'],
+      [sourceTextKey(byProjection.source as EventSource), '{"b":1}'],
+    ]);
+    const { days, totals } = stored([byProjection]);
+    const newcomer = event('m:new', '2024-01-10T09:00:00Z');
+    const reach = { first: own.timestamp, last: own.timestamp };
+    const plan = planMerge(request({ totals, loaded: days, add: [newcomer], parked: [other], texts, reach }));
+    const kept = plan.changes.flatMap((change) => change.sessions.flatMap((session) => session.events));
+    expect(kept.map((copy) => copy.name)).toEqual(expect.arrayContaining([other.name]));
+    expect(plan.parked).toEqual([byProjection]);
+  });
+
   it("parks no user's copy that carries no anonymousId: a user's copy never leaves, and it has no link", () => {
     const withoutDevice = { ...own, anonymousId: null, timestamp: at('2024-01-10T09:01:00Z') };
     const { days, totals } = stored([own]);
@@ -366,6 +419,21 @@ describe('planMerge: copies of one event from another origin', () => {
     expect(plan.parked.map((copy) => copy.id).sort()).toEqual([long(3), long(4), long(5)]);
     const again = planMerge(request({ totals, loaded: days, add: copies, parked: plan.parked }));
     expect(again.parkedChanged).toBe(false);
+  });
+
+  it('keeps parked copies whose ids fill the budget exactly', () => {
+    const quarter = (index: number) => `m:${String(index).padStart(MAX_PARKED_ID_CHARACTERS / 4 - 2, '-')}`;
+    const { days, totals, copies } = ownEventsWithLaterCopies(
+      Array.from({ length: 5 }, (_, index) => quarter(index)),
+    );
+    expect(quarter(0)).toHaveLength(MAX_PARKED_ID_CHARACTERS / 4);
+    const plan = planMerge(request({ totals, loaded: days, add: copies }));
+    expect(plan.parked.map((copy) => copy.id).sort()).toEqual([
+      quarter(1),
+      quarter(2),
+      quarter(3),
+      quarter(4),
+    ]);
   });
 
   it('parks a later copy of one origin that carries the link its alias winner lacks, once', () => {
