@@ -13,6 +13,26 @@ describe('planMerge: copies of one event from another origin', () => {
   const own = event('m:x', '2024-01-10T09:00:00Z', { anonymousId: 'a' });
   const anonymous = event('m:x', '2024-01-10T10:00:00Z', { userId: null, anonymousId: 'a' });
 
+  /**
+   * The two copies at one instant, from two objects: the one whose projection sorts first, the other, and
+   * texts by which the other sorts first.
+   */
+  function copiesTiedInTime() {
+    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
+    const tied = [
+      { ...own, name: 'Own', source: sourceOf('own.ndjson') },
+      { ...anonymous, timestamp: own.timestamp, name: 'Anonymous', source: sourceOf('anon.ndjson') },
+    ];
+    const [byProjection, other] = [...tied].sort((a, b) =>
+      projectionKey(a) < projectionKey(b) ? -1 : 1,
+    ) as [EventRecord, EventRecord];
+    const texts = new Map([
+      [sourceTextKey(other.source as EventSource), '{"a":1}'],
+      [sourceTextKey(byProjection.source as EventSource), '{"b":1}'],
+    ]);
+    return { byProjection, other, texts };
+  }
+
   it("merges an anonymous copy into the user's and parks the one that lost", () => {
     const { days, totals } = stored([own]);
     const plan = planMerge(request({ totals, loaded: days, add: [anonymous] }));
@@ -70,19 +90,8 @@ describe('planMerge: copies of one event from another origin', () => {
   });
 
   it('keeps the stored copy over the parked one it beat by text, when no texts are given (a rebuild)', () => {
-    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
-    const tied = [
-      { ...own, name: 'Own', source: sourceOf('own.ndjson') },
-      { ...anonymous, timestamp: own.timestamp, name: 'Anonymous', source: sourceOf('anon.ndjson') },
-    ];
     // The texts choose the copy whose projection sorts last: a rebuild weighing by projection would swap them.
-    const [byProjection, other] = [...tied].sort((a, b) =>
-      projectionKey(a) < projectionKey(b) ? -1 : 1,
-    ) as [EventRecord, EventRecord];
-    const texts = new Map([
-      [sourceTextKey(other.source as EventSource), '{"a":1}'],
-      [sourceTextKey(byProjection.source as EventSource), '{"b":1}'],
-    ]);
+    const { byProjection, other, texts } = copiesTiedInTime();
     const { days, totals } = stored([other]);
     const rebuild = planMerge(request({ totals, loaded: days, add: [], parked: [byProjection] }));
     expect(rebuild.changes).toEqual([]);
@@ -98,19 +107,8 @@ describe('planMerge: copies of one event from another origin', () => {
   });
 
   it("weighs again a parked copy at the very edge of the new events' span (reach is inclusive)", () => {
-    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
-    const tied = [
-      { ...own, name: 'Own', source: sourceOf('own.ndjson') },
-      { ...anonymous, timestamp: own.timestamp, name: 'Anonymous', source: sourceOf('anon.ndjson') },
-    ];
     // Stored by projection (a merge without texts); the texts say the parked copy sorts first.
-    const [byProjection, other] = [...tied].sort((a, b) =>
-      projectionKey(a) < projectionKey(b) ? -1 : 1,
-    ) as [EventRecord, EventRecord];
-    const texts = new Map([
-      [sourceTextKey(other.source as EventSource), '{"a":1}'],
-      [sourceTextKey(byProjection.source as EventSource), '{"b":1}'],
-    ]);
+    const { byProjection, other, texts } = copiesTiedInTime();
     const { days, totals } = stored([byProjection]);
     const newcomer = event('m:new', '2024-01-10T09:00:00Z');
     const reach = { first: own.timestamp, last: own.timestamp };
