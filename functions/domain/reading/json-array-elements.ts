@@ -1,10 +1,5 @@
-import {
-  type ByteRecord,
-  MAX_RECORD_BYTES,
-  prefixOf,
-  type StructuralFailure,
-  TOO_LONG_PREFIX,
-} from './byte-record.js';
+import { type ByteRecord, MAX_RECORD_BYTES, type StructuralFailure } from './byte-record.js';
+import { HeldRecord } from './held-record.js';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -60,11 +55,8 @@ export class JsonArrayElements {
   private inString = false;
   private escaped = false;
   private elementOpen = false;
-  /** The open element's bytes from earlier chunks, joined once when it ends. */
-  private readonly pieces: Buffer[] = [];
-  private held = 0;
-  /** The open element is too long to hold: its first bytes, and its length so far. */
-  private skipped: { readonly prefix: Buffer; length: number } | undefined;
+  /** The open element's bytes from earlier chunks. */
+  private readonly openElement = new HeldRecord();
   private elementLine = 0;
   private index = 0;
   /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
@@ -140,7 +132,7 @@ export class JsonArrayElements {
     }
     this.depth = depth;
     this.elementOpen = elementStart !== -1;
-    if (this.elementOpen) this.hold(bytes.subarray(elementStart, length));
+    if (this.elementOpen) this.openElement.add(bytes.subarray(elementStart, length));
     this.lineAt(bytes, length);
   }
 
@@ -157,12 +149,11 @@ export class JsonArrayElements {
       this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
     if (this.failure !== undefined || this.closed) return this.failure;
     // Whether an element too long to hold closed is unknown: it is neither a record nor a rejection.
-    if (this.elementOpen && this.skipped !== undefined) {
+    if (this.elementOpen && this.openElement.isTooLong) {
       return { line: this.elementLine, index: this.index + 1, reason: UNTERMINATED_ARRAY };
     }
     if (this.elementOpen) {
-      const element = Buffer.concat(this.pieces);
-      this.pieces.length = 0;
+      const element = this.openElement.take().bytes;
       const first = trimStart(element, 0, element.length);
       if (first < element.length) {
         const line = this.elementLine + countNewlines(element, 0, first);
@@ -199,51 +190,30 @@ export class JsonArrayElements {
     return quote + 1;
   }
 
-  /** Holds a piece of the open element, or only counts it once the element is too long. */
-  private hold(piece: Buffer): void {
-    if (this.skipped !== undefined) {
-      this.skipped.length += piece.length;
-    } else if (this.held + piece.length <= MAX_RECORD_BYTES) {
-      this.pieces.push(piece);
-      this.held += piece.length;
-    } else {
-      this.pieces.push(piece.subarray(0, TOO_LONG_PREFIX));
-      this.skipped = { prefix: prefixOf(this.pieces), length: this.held + piece.length };
-      this.pieces.length = 0;
-      this.held = 0;
-    }
-  }
-
   /** Pushes the element `bytes[start, end)` with the pieces before it; false when it is blank. */
   private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): boolean {
-    // Measured from its first byte that is not ASCII whitespace to its comma or bracket, in any chunking.
-    const length = this.held + (this.skipped?.length ?? 0) + end - start;
-    if (length > MAX_RECORD_BYTES) {
-      const prefix = this.skipped?.prefix ?? prefixOf([...this.pieces, bytes.subarray(start, end)]);
-      this.skipped = undefined;
-      this.pieces.length = 0;
-      this.held = 0;
-      // Wider whitespace may precede the text: trimmed within the prefix, as far as it goes.
-      const first = trimStart(prefix, 0, prefix.length);
-      const line = this.elementLine + countNewlines(prefix, 0, first);
-      out.push({
-        bytes: prefix,
-        start: first,
-        end: prefix.length,
-        line,
-        index: ++this.index,
-        tooLong: length,
-      });
-      return true;
-    }
     let buffer = bytes;
     let rawStart = start;
     let rawEnd = end;
-    if (this.pieces.length > 0) {
-      this.pieces.push(bytes.subarray(start, end));
-      buffer = Buffer.concat(this.pieces);
-      this.pieces.length = 0;
-      this.held = 0;
+    // Measured from its first byte that is not ASCII whitespace to its comma or bracket, in any chunking.
+    if (!this.openElement.isEmpty || end - start > MAX_RECORD_BYTES) {
+      const taken = this.openElement.take(bytes.subarray(start, end));
+      if (taken.tooLong !== undefined) {
+        const prefix = taken.bytes;
+        // Wider whitespace may precede the text: trimmed within the prefix, as far as it goes.
+        const first = trimStart(prefix, 0, prefix.length);
+        const line = this.elementLine + countNewlines(prefix, 0, first);
+        out.push({
+          bytes: prefix,
+          start: first,
+          end: prefix.length,
+          line,
+          index: ++this.index,
+          tooLong: taken.tooLong,
+        });
+        return true;
+      }
+      buffer = taken.bytes;
       rawStart = 0;
       rawEnd = buffer.length;
     }

@@ -1,24 +1,17 @@
-import { type ByteRecord, MAX_RECORD_BYTES, prefixOf, TOO_LONG_PREFIX } from './byte-record.js';
+import { type ByteRecord, MAX_RECORD_BYTES, TOO_LONG_PREFIX } from './byte-record.js';
+import { HeldRecord } from './held-record.js';
 import { closesValue } from './json-tokens.js';
 import { trimEnd, trimStart } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
-
-/** A line past {@link MAX_RECORD_BYTES}: its first bytes and its length so far; the rest is not kept. */
-interface SkippedLine {
-  readonly prefix: Buffer;
-  length: number;
-}
 
 /**
  * Splits NDJSON bytes at line feeds into trimmed, non-blank records, carrying a partial line across chunks.
  * A line longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes and its length.
  */
 export class NdjsonLines {
-  /** The unfinished last line from its first byte that is not whitespace, as views of the chunks it spans. */
-  private readonly pieces: Buffer[] = [];
-  private held = 0;
-  private skipped: SkippedLine | undefined;
+  /** The unfinished last line, from its first byte that is not whitespace. */
+  private readonly unfinished = new HeldRecord();
   private line: number;
 
   constructor(firstLine: number) {
@@ -30,7 +23,7 @@ export class NdjsonLines {
     const length = bytes.length;
     let start = from;
     let newline = bytes.indexOf(NEWLINE, start);
-    if (this.held > 0 || this.skipped !== undefined) {
+    if (!this.unfinished.isEmpty) {
       this.hold(bytes, start, newline === -1 ? length : newline);
       if (newline === -1) return;
       this.flushPieces(out);
@@ -49,7 +42,7 @@ export class NdjsonLines {
 
   /** Reads the last line, which has no line feed after it. */
   end(out: ByteRecord[]): void {
-    if (this.held > 0 || this.skipped !== undefined) this.flushPieces(out);
+    if (!this.unfinished.isEmpty) this.flushPieces(out);
   }
 
   /**
@@ -68,38 +61,17 @@ export class NdjsonLines {
     }
   }
 
-  /** Holds `bytes[start, end)` of the unfinished line, or only counts it once the line is too long. */
+  /** Holds `bytes[start, end)` of the unfinished line (only counted once the line is too long). */
   private hold(bytes: Buffer, start: number, end: number): void {
-    if (this.skipped !== undefined) {
-      this.skipped.length += end - start;
-      return;
-    }
     // Whitespace before the line's text is not its record: not kept, nor counted.
-    const first = this.held === 0 ? trimStart(bytes, start, end) : start;
-    if (first === end) return;
-    const piece = bytes.subarray(first, end);
-    if (this.held + piece.length <= MAX_RECORD_BYTES) {
-      this.pieces.push(piece);
-      this.held += piece.length;
-      return;
-    }
-    this.pieces.push(piece.subarray(0, TOO_LONG_PREFIX));
-    this.skipped = { prefix: prefixOf(this.pieces), length: this.held + piece.length };
-    this.pieces.length = 0;
-    this.held = 0;
+    const first = this.unfinished.isEmpty ? trimStart(bytes, start, end) : start;
+    if (first < end) this.unfinished.add(bytes.subarray(first, end));
   }
 
   private flushPieces(out: ByteRecord[]): void {
-    const skipped = this.skipped;
-    if (skipped !== undefined) {
-      this.skipped = undefined;
-      out.push(tooLong(skipped.prefix, 0, this.line++, skipped.length));
-      return;
-    }
-    const joined = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
-    this.pieces.length = 0;
-    this.held = 0;
-    pushLine(joined, 0, joined.length, this.line++, out);
+    const { bytes, tooLong: length } = this.unfinished.take();
+    if (length !== undefined) out.push(tooLong(bytes, 0, this.line++, length));
+    else pushLine(bytes, 0, bytes.length, this.line++, out);
   }
 }
 
