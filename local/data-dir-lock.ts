@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path';
 import * as z from 'zod';
 import { INPUT_FORMATS } from '../contract/index.js';
+import { procStat } from './process-utils.js';
 
 const holderSchema = z.object({
   pid: z.number().int().positive(),
@@ -60,18 +61,6 @@ export interface DataDirLock {
 const LOCK_FILE = 'lock';
 /** A takeover that has not finished in this long was cut short by a crash. */
 const STALE_TAKEOVER_MS = 10_000;
-
-/** From /proc (Linux): when the process started, and whether it is a zombie (dead, not yet reaped). */
-function procStat(pid: number): { start: string | undefined; zombie: boolean } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name (which may hold spaces): state is field 3, start 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { start: fields[19], zombie: fields[0] === 'Z' };
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Alive, and the same process: a container's pid is often reused by the next container's stack, and a

@@ -2,6 +2,7 @@
 // only (the listening socket's inode from /proc/net/tcp{,6}, then the process holding it); elsewhere, or
 // for another user's process, it finds nothing and the message says how to look.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { procStat } from './process-utils.js';
 
 export interface PortHolder {
   pid: number;
@@ -76,12 +77,7 @@ function processInfo(pid: number, withParent = true): PortHolder {
     // Gone meanwhile, or not ours to read: the pid still says what to stop.
   }
   if (!withParent) return { pid, command };
-  let parentPid: number | undefined;
-  try {
-    parentPid = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  } catch {
-    parentPid = undefined;
-  }
+  const parentPid = procStat(pid)?.parentPid;
   const parent = parentPid === undefined || parentPid <= 1 ? undefined : processInfo(parentPid, false);
   const nodeParent = parent !== undefined && /^(\S*\/)?node(\s|$)/.test(parent.command);
   return nodeParent ? { pid, command, parent } : { pid, command };

@@ -1,6 +1,7 @@
 // Shared plumbing for the local servers: reaping child processes when the host process goes away,
 // picking free ports, and keeping the tail of a child's output for error messages.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Readable } from 'node:stream';
 
@@ -185,3 +186,20 @@ export class OutputTail {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * From /proc (Linux): when the process started, whether it is a zombie (dead, not yet reaped), and its
+ * parent's pid; undefined where there is no /proc or the process is gone.
+ */
+export function procStat(
+  pid: number,
+): { start: string | undefined; zombie: boolean; parentPid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name (which may hold spaces): state is field 3, ppid 4, start 22.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { start: fields[19], zombie: fields[0] === 'Z', parentPid: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
