@@ -44,19 +44,3 @@ export interface StructuralFailure {
   readonly index: number | undefined;
   readonly reason: string;
 }
-
-/** The first {@link TOO_LONG_PREFIX} bytes of `pieces`, copied: the chunks they view can go. */
-export function prefixOf(pieces: readonly Buffer[]): Buffer {
-  const prefix = Buffer.alloc(
-    Math.min(
-      TOO_LONG_PREFIX,
-      pieces.reduce((sum, piece) => sum + piece.length, 0),
-    ),
-  );
-  let at = 0;
-  for (const piece of pieces) {
-    if (at === prefix.length) break;
-    at += piece.copy(prefix, at, 0, Math.min(piece.length, prefix.length - at));
-  }
-  return prefix;
-}

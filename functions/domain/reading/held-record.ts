@@ -1,4 +1,5 @@
-import { MAX_RECORD_BYTES, prefixOf, TOO_LONG_PREFIX } from './byte-record.js';
+import { MAX_RECORD_BYTES, TOO_LONG_PREFIX } from './byte-record.js';
+import { firstBytes } from './peek.js';
 
 /** A record's bytes once it ends: whole, or past {@link MAX_RECORD_BYTES} only its first bytes and its length. */
 export interface TakenRecord {
@@ -35,7 +36,9 @@ export class HeldRecord {
       this.held += piece.length;
     } else {
       this.pieces.push(piece.subarray(0, TOO_LONG_PREFIX));
-      this.skipped = { prefix: prefixOf(this.pieces), length: this.held + piece.length };
+      // Copied: the chunks the pieces view can go.
+      const prefix = Buffer.from(firstBytes(this.pieces, TOO_LONG_PREFIX));
+      this.skipped = { prefix, length: this.held + piece.length };
       this.pieces.length = 0;
       this.held = 0;
     }

@@ -71,7 +71,7 @@ export async function peekBytes(source: AsyncIterator<Uint8Array>, count: number
 }
 
 /** The first `count` bytes of the chunks; copies only when they span chunks. */
-function firstBytes(chunks: readonly Uint8Array[], count: number): Uint8Array {
+export function firstBytes(chunks: readonly Uint8Array[], count: number): Uint8Array {
   const first = chunks[0];
   if (first === undefined) return new Uint8Array(0);
   if (first.length >= count || chunks.length === 1) return first.subarray(0, count);
