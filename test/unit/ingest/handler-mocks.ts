@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,7 +15,12 @@ import { MockBucket } from './mock-bucket.js';
  * a test reads the current test's.
  */
 export const s3Mock = mockClient(S3Client);
+
 export const s3 = new S3Client({ region: 'us-east-1' });
+
+/** The repository's sample export, and the key its sample notification names. */
+export const SAMPLE_KEY = 'incoming/sample-export.ndjson';
+export const sampleExport = readFileSync(new URL('../../../events/sample-export.ndjson', import.meta.url));
 
 export let bucket: MockBucket;
 export let writer: FakeSessionWriter;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +10,10 @@ import {
   eventFor,
   freshHandlerMocksEachTest,
   logger,
+  SAMPLE_KEY,
+  sampleExport,
   writer,
 } from './handler-mocks.js';
-
-const SAMPLE_KEY = 'incoming/sample-export.ndjson';
-const sampleExport = readFileSync(new URL('../../../events/sample-export.ndjson', import.meta.url));
 
 freshHandlerMocksEachTest();
 

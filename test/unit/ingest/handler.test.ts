@@ -20,13 +20,12 @@ import {
   freshHandlerMocksEachTest,
   logger,
   metrics,
+  SAMPLE_KEY,
   s3,
   s3Mock,
+  sampleExport,
   writer,
 } from './handler-mocks.js';
-
-const SAMPLE_KEY = 'incoming/sample-export.ndjson';
-const sampleExport = readFileSync(new URL('../../../events/sample-export.ndjson', import.meta.url));
 
 freshHandlerMocksEachTest();
 
