@@ -12,7 +12,7 @@ import { ContainerError } from './container-error.js';
 import type { ExportMember } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
-import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-export.js';
+import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
 import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
