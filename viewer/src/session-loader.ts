@@ -26,12 +26,10 @@ export class SessionLoader {
   private readonly byId = new Map<string, Session>();
   private sortedCache: Session[] | null = null;
   private covered: TimeRange[] = [];
-  /** The range the view last asked for, and that range widened by the longest session loaded then. */
-  private asked: TimeRange | null = null;
+  /** The range the view last asked for. */
   private wanted: TimeRange | null = null;
   private query: OpenQuery | null = null;
   private running = false;
-  private longestMs = 0;
   private readonly abort = new AbortController();
   private failure: unknown = null;
   /** List requests made so far. */
@@ -80,10 +78,9 @@ export class SessionLoader {
     }
   }
 
-  /** Asks for every session starting in `range` (plus those long enough to reach into it). */
+  /** Asks for every session that shows in `range`: those starting in it, and the one before it. */
   want(range: TimeRange): void {
-    this.asked = range;
-    this.wanted = { from: range.from - this.longestMs, to: range.to };
+    this.wanted = range;
     if (!this.running && this.failure === null) void this.pump();
   }
 
@@ -95,16 +92,28 @@ export class SessionLoader {
   retry(): void {
     this.failure = null;
     this.query = null;
-    if (this.asked !== null) this.want(this.asked);
+    if (this.wanted !== null) this.want(this.wanted);
   }
 
   dispose(): void {
     this.abort.abort();
   }
 
+  /**
+   * What to load next, newest first: what the wanted range still misses, down to the latest session that
+   * starts before it. A user's sessions never overlap (rule 5 cuts one ordered run of events), so that
+   * session is the only one that can reach into the range, however long it lasted. Until it is loaded the
+   * lowest gap has no lower bound, and its query stops at the page that holds it.
+   */
   private nextGap(): TimeRange | undefined {
     if (this.wanted === null) return undefined;
-    return missingRanges(this.covered, this.wanted).at(-1);
+    const { from, to } = this.wanted;
+    const before = this.sessions.findLast((session) => session.startedAt < from);
+    const reach =
+      before !== undefined && this.missing({ from: before.startedAt, to: from - 1 }).length === 0
+        ? before.startedAt
+        : Number.NEGATIVE_INFINITY;
+    return missingRanges(this.covered, { from: reach, to }).at(-1);
   }
 
   private async pump(): Promise<void> {
@@ -147,10 +156,7 @@ export class SessionLoader {
       },
       this.abort.signal,
     );
-    for (const session of page.sessions) {
-      this.byId.set(session.sessionId, session);
-      this.longestMs = Math.max(this.longestMs, session.endedAt - session.startedAt);
-    }
+    for (const session of page.sessions) this.byId.set(session.sessionId, session);
     this.sortedCache = null;
     const oldest = page.sessions.reduce((min, session) => Math.min(min, session.startedAt), query.frontier);
     // A cursor that does not move would loop forever; take it as the end rather than trust it. An empty page

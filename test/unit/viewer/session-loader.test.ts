@@ -105,20 +105,39 @@ describe('SessionLoader', () => {
     expect(loader.sessions[0]).toEqual(HISTORY[HISTORY.length - 2 * PAGE_SIZE]);
   });
 
-  it('loads a far range with from/to without fetching what lies between', async () => {
+  it('loads a far range and the session before it with one query, without fetching what lies between', async () => {
     const { client, queries } = fakeClient(HISTORY);
     const loader = new SessionLoader(client, 'heavy', () => {});
     await loader.loadLatest();
-    loader.want({ from: (HISTORY[10] as Session).startedAt, to: (HISTORY[20] as Session).startedAt });
+    loader.want({ from: (HISTORY[500] as Session).startedAt, to: (HISTORY[510] as Session).startedAt });
     await settled(loader);
+    // Newest first from the range's end, on past its start to the page holding the session before it.
+    expect(queries.slice(1)).toEqual([
+      { order: 'desc', limit: PAGE_SIZE, to: (HISTORY[510] as Session).startedAt },
+    ]);
+    expect(loader.sessions.map((s) => s.sessionId)).toEqual(
+      [...HISTORY.slice(511 - PAGE_SIZE, 511), ...HISTORY.slice(-PAGE_SIZE)].map((s) => s.sessionId),
+    );
+  });
+
+  it('loads a session that started long before the range and runs into it, however long it lasted', async () => {
+    // A bot's session of 40 days (no length cap), between sessions 9 hours apart.
+    const longest = HISTORY[999] as Session;
+    const long = { ...longest, endedAt: longest.startedAt + 40 * 24 * HOUR };
+    const later = HISTORY.slice(1000).map((s) => ({
+      ...s,
+      startedAt: s.startedAt + 40 * 24 * HOUR,
+      endedAt: s.endedAt + 40 * 24 * HOUR,
+    }));
+    const { client, queries } = fakeClient([...HISTORY.slice(0, 999), long, ...later]);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    // A day in the middle of the long session, up to the first session after it.
+    const view = { from: long.endedAt - 24 * HOUR, to: (later[0] as Session).startedAt };
+    loader.want(view);
+    await settled(loader);
+    expect(loader.sessions.map((s) => s.sessionId)).toContain(long.sessionId);
     expect(queries).toHaveLength(2);
-    expect(queries[1]).toMatchObject({
-      order: 'desc',
-      from: expect.any(Number),
-      to: (HISTORY[20] as Session).startedAt,
-    });
-    expect(loader.sessions.filter((s) => s.sessionNumber !== null && s.sessionNumber <= 30)).toHaveLength(11);
-    expect(loader.sessions).toHaveLength(PAGE_SIZE + 11);
   });
 
   it('loads a history of 2,000 sessions in pages when the whole of it is wanted', async () => {
@@ -163,9 +182,8 @@ describe('SessionLoader', () => {
     const view = { from: (HISTORY[100] as Session).startedAt, to: (HISTORY[200] as Session).startedAt };
     loader.want(view);
     await settled(loader);
-    const asked = queries[1]?.from;
-    // The margin for sessions long enough to reach into the view: the longest loaded, half an hour.
-    expect(asked).toBe(view.from - HOUR / 2);
+    const asked = queries[1];
+    expect(asked).toEqual({ order: 'desc', limit: PAGE_SIZE, to: view.to });
     for (let attempt = 0; attempt < 3; attempt++) {
       (client as { listSessions: ApiClient['listSessions'] }).listSessions = async (_user, query) => {
         queries.push(query);
@@ -173,7 +191,7 @@ describe('SessionLoader', () => {
       };
       loader.retry();
       await settled(loader);
-      expect(queries.at(-1)?.from).toBe(asked);
+      expect(queries.at(-1)).toEqual(asked);
     }
   });
 
@@ -184,7 +202,9 @@ describe('SessionLoader', () => {
     expect(loader.sessions).toHaveLength(PAGE_SIZE);
     loader.want({ from: (HISTORY[10] as Session).startedAt, to: (HISTORY[20] as Session).startedAt });
     await settled(loader);
-    expect(loader.sessions.filter((s) => s.sessionNumber !== null && s.sessionNumber <= 30)).toHaveLength(11);
+    // The range's sessions and every one before it: the range's query has no lower bound (the session
+    // before the range may reach into it), and the 21 fit one page.
+    expect(loader.sessions.slice(0, 21)).toEqual(HISTORY.slice(0, 21));
     expect(queries.filter((query) => query.cursor === '0')).toHaveLength(2);
   });
 });
