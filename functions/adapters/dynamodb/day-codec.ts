@@ -181,15 +181,18 @@ export function decodeDayPage(item: Item): DayPage {
   };
 }
 
-/** Each page read decodes its rows once, though a lookup asks for them to number, place and check sessions. */
-const decodedRows = new WeakMap<DayPage, readonly StoredSessionRow[]>();
+/**
+ * Each item read decodes its rows once, though a lookup asks for them to number, place and check sessions,
+ * and a query's stop check and the reader's pass after it each resolve the same items into pages of their own.
+ */
+const decodedRows = new WeakMap<Item, readonly StoredSessionRow[]>();
 
 export function decodeRows(page: DayPage): readonly StoredSessionRow[] {
-  let rows = decodedRows.get(page);
+  let rows = decodedRows.get(page.item);
   if (rows === undefined) {
     const blob = page.item.s?.B;
     rows = blob === undefined ? [] : decodeRowBlob(blob);
-    decodedRows.set(page, rows);
+    decodedRows.set(page.item, rows);
   }
   return rows;
 }
