@@ -6,7 +6,11 @@ import {
   minutesInput,
   type SessionRules,
 } from '../functions/domain/rules/session-rules.js';
-import { gapsByPlatformSchema, MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
+import {
+  gapsByPlatformSchema,
+  MAX_MINUTES,
+  minutesTextProblem,
+} from '../functions/shared/session-rules-schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -48,8 +52,7 @@ const minutes = (option: string) =>
   z.preprocess(
     minutesInput,
     z
-      .number({ error: `${option} must be a number of minutes` })
-      .refine(Number.isFinite, `${option} must be a finite number of minutes`)
+      .number({ error: (issue) => `${option} ${minutesTextProblem(issue.input)}` })
       // As the stages' rules: 0 is a gap too (events at one instant stay together).
       .refine((value) => value >= 0, `${option} must be 0 or more`)
       .refine((value) => value <= MAX_MINUTES, `${option} must be at most ${MAX_MINUTES} (a thousand years)`),

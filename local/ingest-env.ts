@@ -4,7 +4,11 @@
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
-import { gapsByPlatformSchema, MAX_MINUTES } from '../functions/shared/session-rules-schema.js';
+import {
+  gapsByPlatformSchema,
+  MAX_MINUTES,
+  minutesTextProblem,
+} from '../functions/shared/session-rules-schema.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -39,9 +43,8 @@ const jsonText = (example: string) =>
 
 // The checks of the stages' rules (session-rules-schema.ts), with messages that name the variable.
 const minutes = z
-  .number({ error: 'must be a number of minutes' })
+  .number({ error: (issue) => minutesTextProblem(issue.input) })
   .nonnegative('must be 0 or more')
-  .finite('must be a number of minutes')
   .max(MAX_MINUTES, `must be at most ${MAX_MINUTES} (a thousand years)`);
 
 const minutesVariable = z.preprocess(minutesInput, minutes);

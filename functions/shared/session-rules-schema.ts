@@ -13,6 +13,20 @@ import * as z from './zod.js';
 export const MAX_MINUTES = 525_600_000;
 
 /**
+ * What is wrong with minutes given as text, after the option's or variable's name. Text arrives here only when
+ * it is not a decimal number (session-rules.ts's minutesInput leaves it as given), and a number only when a
+ * decimal overflows (1e400 reads as Infinity): "must be a number" would puzzle whoever typed either.
+ */
+export function minutesTextProblem(input: unknown): string {
+  const most = `${MAX_MINUTES} (a thousand years)`;
+  if (typeof input === 'number') return `must be at most ${most}`;
+  const unbounded = /^\s*[+-]?(?:inf(?:inity)?|nan)\s*$/i.test(String(input));
+  return `must be a decimal number of minutes such as 30, 2.5 or 1e3 (got ${JSON.stringify(input)}${
+    unbounded ? `, which is no finite number: the most is ${most}` : ''
+  })`;
+}
+
+/**
  * Minutes become `Math.round(minutes * 60000)` ms. Zero (or what rounds to 0 ms) is a gap too: rules 5 and 7
  * split only past it, so events at one instant stay together and any later one starts anew.
  */

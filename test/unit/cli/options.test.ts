@@ -107,22 +107,37 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [['--gap', 'soon', 'a'], '--gap must be a number of minutes'],
+    [['--gap', 'soon', 'a'], '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "soon")'],
     [['--gap=-5', 'a'], '--gap must be 0 or more'],
     [['--max-session=-0.5', 'a'], '--max-session must be 0 or more'],
     // A negative number after a minutes option is its value, refused as such (parseArgs calls it ambiguous).
     [['--gap', '-5', 'a'], '--gap must be 0 or more'],
     [['--max-session', '-.5', 'a'], '--max-session must be 0 or more'],
     [['--format', '-x', 'a'], "Option '--format' argument is ambiguous"],
-    [['--gap', '1e400', 'a'], '--gap must be a number of minutes'],
+    // A decimal past a double's range reads as Infinity: too large, not "not a number".
+    [['--gap', '1e400', 'a'], '--gap must be at most 525600000 (a thousand years)'],
     // Number() would read these as 16, 0, 0 and Infinity.
-    [['--gap', '0x10', 'a'], '--gap must be a number of minutes'],
-    [['--gap', '', 'a'], '--gap must be a number of minutes'],
-    [['--gap', ' ', 'a'], '--gap must be a number of minutes'],
-    [['--gap', 'Infinity', 'a'], '--gap must be a number of minutes'],
-    [['--max-session', '1_440', 'a'], '--max-session must be a number of minutes'],
-    [['--gap-by-platform', 'ios=0b101', 'a'], '--gap-by-platform ios must be a number of minutes'],
-    [['--max-session', 'x', 'a'], '--max-session must be a number of minutes'],
+    [['--gap', '0x10', 'a'], '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0x10")'],
+    [['--gap', '', 'a'], '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "")'],
+    [['--gap', ' ', 'a'], '(got " ")'],
+    [
+      ['--gap', 'Infinity', 'a'],
+      '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "Infinity", which is no finite number: the most is 525600000 (a thousand years))',
+    ],
+    [['--max-session=-inf', 'a'], '(got "-inf", which is no finite number'],
+    [['--gap', 'NaN', 'a'], '(got "NaN", which is no finite number'],
+    [
+      ['--max-session', '1_440', 'a'],
+      '--max-session must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "1_440")',
+    ],
+    [
+      ['--gap-by-platform', 'ios=0b101', 'a'],
+      '--gap-by-platform ios must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0b101")',
+    ],
+    [
+      ['--max-session', 'x', 'a'],
+      '--max-session must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "x")',
+    ],
     [
       ['--gap-by-platform', 'ios', 'a'],
       '--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got "ios")',
@@ -174,7 +189,9 @@ describe('sessionize usage', () => {
 
   it('names the bad option on stderr, shows the usage and exits 2', async () => {
     const run = await runCli(['--gap', 'soon', 'a.ndjson']);
-    expect(run.stderr).toBe(`sessionize: --gap must be a number of minutes\n\n${USAGE}`);
+    expect(run.stderr).toBe(
+      `sessionize: --gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "soon")\n\n${USAGE}`,
+    );
     expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
   });

@@ -82,7 +82,7 @@ describe('loadLocalStackConfig', () => {
       'PORT',
       'S3_PORT',
       'SESSION_GAP_MINUTES must be 0 or more',
-      'SESSION_MAX_MINUTES must be a number of minutes',
+      'SESSION_MAX_MINUTES must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0x5A0")',
       'IDENTITY_STITCHING must be true or false',
       'INGEST_BATCH_SIZE must be from 1 to 10',
       'CURSOR_SIGNING_KEY',
