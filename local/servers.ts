@@ -3,12 +3,8 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import {
-  assertJavaAvailable,
-  DatabaseFileError,
-  type DynamoDbLocal,
-  startDynamoDbLocal,
-} from './dynamodb-local.js';
+import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { assertJavaAvailable } from './java-runtime.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
