@@ -1,10 +1,10 @@
 // npm run viewer -- --stage dev [--api-url URL] [--port 5173]: the viewer for a deployed stage, its API calls
-// signed with your AWS credentials.
+// signed with your AWS credentials; for the local stack's API (a loopback URL), unsigned.
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
-import { createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
+import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
 import { isLoopbackAddress } from './server/host-guard.js';
@@ -17,7 +17,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = `Usage: npm run viewer -- --stage STAGE [--api-url URL] [--port PORT] [--host HOST] [--region REGION]
 
 Serves the session viewer on this machine and forwards its API calls to a deployed stage, signed (SigV4)
-with your AWS credentials from the default chain (AWS_PROFILE, SSO, environment, ...).
+with your AWS credentials from the default chain (AWS_PROFILE, SSO, environment, ...). Calls to a loopback
+--api-url (the local stack's, e.g. http://127.0.0.1:3000/) go unsigned and need no credentials.
 
 Options:
   --stage STAGE     the deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
@@ -53,6 +54,24 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const UNSIGNED: ApiSigner = { sign: async (request) => request };
+
+/** A SigV4 signer for a deployed API, refusing at once when there are no credentials to sign with. */
+async function awsSigner(apiUrl: string, regionOption: string | undefined): Promise<ApiSigner> {
+  const region =
+    regionOption ?? regionFromApiUrl(apiUrl) ?? process.env.AWS_REGION ?? (await defaultRegion());
+  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+  const credentials = fromNodeProviderChain();
+  try {
+    await credentials();
+  } catch (error) {
+    throw new Error(
+      `no AWS credentials to sign with (${(error as Error).message}); log in (e.g. aws sso login) or set AWS_PROFILE`,
+    );
+  }
+  return createApiSigner({ region, credentials });
+}
+
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -80,23 +99,11 @@ async function main(): Promise<void> {
   const apiUrl =
     parsed.data['api-url'] ??
     (await apiUrlFromStack(stage as string, createCloudFormationClient(parsed.data.region)));
-  // The local stack's API checks no signature: any region signs for it.
-  const local = isLoopbackAddress(new URL(apiUrl).hostname);
-  const region =
-    parsed.data.region ??
-    regionFromApiUrl(apiUrl) ??
-    process.env.AWS_REGION ??
-    (local ? 'us-east-1' : await defaultRegion());
-  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
-
-  const credentials = fromNodeProviderChain();
-  try {
-    await credentials();
-  } catch (error) {
-    throw new Error(
-      `no AWS credentials to sign with (${(error as Error).message}); log in (e.g. aws sso login) or set AWS_PROFILE`,
-    );
-  }
+  // The local stack's API checks no signature: asking for credentials there would only send people to make
+  // up dummy ones.
+  const signer = isLoopbackAddress(new URL(apiUrl).hostname)
+    ? UNSIGNED
+    : await awsSigner(apiUrl, parsed.data.region);
 
   const server = createViewerServer({
     loopbackOnly: isLoopbackAddress(host),
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
     assetHeaders: viewerSecurityHeaders(),
     api: createSigningProxy({
       apiUrl,
-      signer: createApiSigner({ region, credentials }),
+      signer,
       onError: (message) => process.stderr.write(`viewer: ${message}\n`),
     }),
   });

@@ -1,0 +1,71 @@
+// `npm run viewer -- --api-url http://127.0.0.1:3000/` in front of the local stack, on a machine without AWS
+// credentials: the local API checks no signature, so the viewer forwards its calls unsigned.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+
+let api: Server | undefined;
+let viewer: ChildProcess | undefined;
+
+afterEach(async () => {
+  viewer?.kill();
+  viewer = undefined;
+  await new Promise<void>((resolve) => (api ? api.close(() => resolve()) : resolve()));
+  api = undefined;
+});
+
+/** The environment with every AWS variable gone and the credential files and instance metadata out of reach. */
+function envWithoutCredentials(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...env,
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** Starts `npm run viewer`'s script and resolves with its address, or rejects with its stderr if it exits. */
+function startViewer(apiUrl: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join('viewer', 'serve.ts'), '--api-url', apiUrl, '--port', '0'],
+    { env: envWithoutCredentials(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  viewer = child;
+  let stdout = '';
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      const address = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+      if (address) resolve(address[1] as string);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('exit', (code) => reject(new Error(`viewer exited with ${code}: ${stderr}`)));
+  });
+}
+
+it('forwards to a loopback API without AWS credentials, unsigned', async () => {
+  const seen: IncomingHttpHeaders[] = [];
+  api = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  await new Promise<void>((resolve) => api?.listen(0, '127.0.0.1', resolve));
+  const apiPort = (api.address() as AddressInfo).port;
+
+  const origin = await startViewer(`http://127.0.0.1:${apiPort}/`);
+  const response = await fetch(`${origin}/users/u-1/sessions?limit=5`);
+
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ path: '/users/u-1/sessions?limit=5' });
+  expect(seen).toHaveLength(1);
+  expect(seen[0]?.authorization).toBeUndefined();
+  expect(seen[0]?.['x-amz-date']).toBeUndefined();
+}, 60_000);
