@@ -8,8 +8,9 @@ import { assertJavaAvailable } from './java-runtime.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
+import { shellWord } from './shell-word.js';
 import type { LocalStackEnvVar } from './stack-config.js';
-import { dataDirEnv, shellWord, shortPath } from './stack-log.js';
+import { dataDirEnv, shortPath } from './stack-log.js';
 
 /**
  * A port the stack cannot bind: names what holds it and how to stop that, the variable to change, and a

@@ -7,6 +7,7 @@ import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './s3-client.js';
+import { shellWord } from './shell-word.js';
 import type { LocalStack } from './stack.js';
 import { dataDirFrom, type IngestQueueSettings } from './stack-config.js';
 
@@ -104,11 +105,6 @@ export function formatAdminLog(message: string, attributes: Record<string, unkno
     `erased a user: ${plural(number(attributes.itemsDeleted), 'item')} deleted, ` +
     `${plural(number(attributes.anonymousIdsErased), 'stitched anonymousId')} erased with it`
   );
-}
-
-/** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
-export function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** What the other commands need before them to find a stack on this data dir ('' for the default one). */

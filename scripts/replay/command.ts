@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
+import { shellWord } from '../../local/shell-word.js';
 import { dataDirFrom } from '../../local/stack-config.js';
 import { dataDirEnv, plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
@@ -117,9 +118,12 @@ export function parseReplayOptions(
   return options;
 }
 
-/** The command that redrives what a dry run listed: the same prefix, on the same data dir. */
+/**
+ * The command that redrives what a dry run listed: the same prefix, on the same data dir. `--prefix=` keeps a
+ * prefix that starts with "-" its value (parseArgs takes `--prefix -x/` for a missing value).
+ */
 export function redriveCommand(prefix: string | undefined, env: NodeJS.ProcessEnv): string {
-  const quoted = prefix === undefined ? '' : ` --prefix '${prefix.replaceAll("'", "'\\''")}'`;
+  const quoted = prefix === undefined ? '' : ` --prefix=${shellWord(prefix)}`;
   return `${dataDirEnv(dataDirFrom(env))}npm run replay -- --from-dlq${quoted}`;
 }
 

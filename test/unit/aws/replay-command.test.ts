@@ -1,4 +1,5 @@
 // `npm run replay`: its options, and a deployed stage found through its stacks' outputs.
+import { execFileSync } from 'node:child_process';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   GetQueueAttributesCommand,
@@ -152,9 +153,30 @@ describe('npm run replay', () => {
 
   it('suggests a redrive of what a local dry run listed: the same prefix, on the same data dir', () => {
     expect(redriveCommand(undefined, {})).toBe('npm run replay -- --from-dlq');
+    expect(redriveCommand('incoming/', {})).toBe('npm run replay -- --from-dlq --prefix=incoming/');
     expect(redriveCommand("incoming/it's/", { SESSIONIZER_DATA_DIR: '/tmp/other-data' })).toBe(
-      "SESSIONIZER_DATA_DIR=/tmp/other-data npm run replay -- --from-dlq --prefix 'incoming/it'\\''s/'",
+      "SESSIONIZER_DATA_DIR=/tmp/other-data npm run replay -- --from-dlq --prefix='incoming/it'\\''s/'",
     );
+  });
+
+  it.each([
+    'incoming/',
+    'incoming/my exports/',
+    "incoming/it's/",
+    'incoming/"q"/',
+    'incoming/$HOME/`id`/',
+    'incoming/*; echo x/',
+    '-incoming/',
+    '',
+  ])('suggests a redrive that a shell hands back the prefix %j exactly', (prefix) => {
+    const command = redriveCommand(prefix, {});
+    const args = command.replace(/^npm run replay -- /, '');
+    // The shell's own reading of the suggested arguments, one NUL-terminated word each.
+    const words = execFileSync('sh', ['-c', `set -- ${args}; for a; do printf '%s\\0' "$a"; done`], {
+      encoding: 'utf8',
+    });
+    const parsed = parseReplayOptions(words.split('\0').slice(0, -1));
+    expect(parsed).toMatchObject({ fromDeadLetterQueue: true, prefix });
   });
 
   it('parses the local defaults', () => {
