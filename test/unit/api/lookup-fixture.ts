@@ -6,6 +6,8 @@ import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session
 import { TEST_SIGNING_KEY } from './api-event.js';
 
 export const T0 = Date.UTC(2024, 0, 1, 9, 0, 0);
+/** The id of a session starting at {@link T0}, every user's first in these fixtures. */
+export const FIRST_SESSION_ID = '20240101T090000000Z';
 /** Sessions of {@link eventsForSessions} start this far apart. */
 export const SESSION_SPACING_MS = 90 * 60_000;
 /** Every character a path or a query treats specially, and some that need UTF-8. */
