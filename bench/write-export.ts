@@ -91,7 +91,8 @@ const USAGE = `Usage: npm run generate -- --events <n> [--format ndjson|json-arr
 Defaults: --format ndjson, --seed ${DEFAULTS.seed}, --users the events / ${DEFAULTS.eventsPerUser}, --days ${DEFAULTS.days}, --start ${new Date(DEFAULTS.startMs).toISOString().slice(0, 10)},
 --anonymous-share ${DEFAULTS.anonymousShare}, --late-share ${DEFAULTS.lateShare}, --duplicate-share ${DEFAULTS.duplicateShare}, --no-message-id-share ${DEFAULTS.noMessageIdShare}.
 --out is relative to the folder you run it from; without it the file goes to bench/out/events-<n>.<ext>
-(git-ignored). Exit status: 2 for a usage error, 1 when the file could not be written.`;
+(git-ignored). -h or --help shows this help. Exit status: 2 for a usage error, 1 when the file could not be
+written.`;
 
 /** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
 function isUsageError(error: unknown): boolean {
@@ -125,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
       'duplicate-share': { type: 'string' },
       'no-message-id-share': { type: 'string' },
       out: { type: 'string' },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });

@@ -102,6 +102,13 @@ describe('npm run generate', () => {
       '--seed 1, --users the events / 40, --days 1, --start 2024-01-01',
     );
   });
+
+  it('shows the same help for -h, as every other command does', () => {
+    const short = run(['-h']);
+    expect(short.stderr).toBe('');
+    expect(short.status).toBe(0);
+    expect(short.stdout).toBe(run(['--help']).stdout);
+  });
 });
 
 describe('writeExport with options the generator refuses', () => {
