@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { INPUT_FORMATS, idOfBase64Id } from '../contract/index.js';
+import { BASE64_ID_PREFIX, INPUT_FORMATS, idOfBase64Id, NOT_A_BASE64_ID } from '../contract/index.js';
 import {
   DEFAULT_GAP_MINUTES,
   minutesInput,
@@ -109,14 +109,21 @@ const optionsSchema = z
       .default('table'),
     'report-users': z
       .string()
-      .transform((text) =>
-        text
-          .split(',')
-          .map((id) => id.trim())
-          .filter(Boolean)
-          // An id holding a comma (or starting like this form) goes in its ~b64. form, as in API paths.
-          .map((id) => idOfBase64Id(id) ?? id),
-      )
+      .transform((text, ctx) => {
+        const ids: string[] = [];
+        for (const given of text.split(',').map((id) => id.trim())) {
+          if (given === '') continue;
+          // An id holding a comma (or starting like this form) goes in its ~b64. form, as in API paths; one
+          // that is no such form is refused as the API and the erase command refuse it, not read as written.
+          const id = given.startsWith(BASE64_ID_PREFIX) ? idOfBase64Id(given) : given;
+          if (id === undefined) {
+            ctx.addIssue({ code: 'custom', message: `--report-users ${given} ${NOT_A_BASE64_ID}` });
+            return z.NEVER;
+          }
+          ids.push(id);
+        }
+        return ids;
+      })
       .refine(
         (ids) => ids.length > 0,
         '--report-users needs at least one user id (without it the report draws the busiest users)',

@@ -119,6 +119,12 @@ export function idOfBase64Id(text: string): string | undefined {
   return id !== undefined && base64Id(id) === text ? id : undefined;
 }
 
+/**
+ * Why a command-line id that starts with {@link BASE64_ID_PREFIX} names no id, as the tools that take ids (the
+ * erase command, the CLI's report) say it: the API refuses such an id too rather than read it as written.
+ */
+export const NOT_A_BASE64_ID = `is no ${BASE64_ID_PREFIX} form of an id (unpadded base64url of its UTF-8); an id that itself starts with ${BASE64_ID_PREFIX} is given in its own ${BASE64_ID_PREFIX} form`;
+
 /** What API Gateway is configured with: greedy proxies, parsed by the router. */
 export const API_GATEWAY_ROUTES = [
   { method: 'GET', path: '/users/{proxy+}', routes: ['getUser', 'listSessions', 'getSession'] },

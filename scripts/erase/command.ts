@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
+import { BASE64_ID_PREFIX, idOfBase64Id, NOT_A_BASE64_ID } from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
@@ -100,7 +100,7 @@ export function parseEraseOptions(
   const user = given?.startsWith(BASE64_ID_PREFIX) ? idOfBase64Id(given) : given;
   if (user === undefined && given !== undefined) {
     return {
-      problem: `--user ${given} is no ~b64. form of an id (unpadded base64url of its UTF-8); an id that itself starts with ${BASE64_ID_PREFIX} is given in its own ~b64. form`,
+      problem: `--user ${given} ${NOT_A_BASE64_ID}`,
     };
   }
   if (user === undefined || user === '') return { problem: '--user ID is required' };

@@ -167,6 +167,11 @@ describe('parseCommandLine', () => {
     [[], 'no input files given (use - for standard input)'],
     [['a', ''], 'an input file name is empty (an unset shell variable?); use - for standard input'],
     [['--report-users', ' , ', '--format', 'html', 'a'], '--report-users needs at least one user id'],
+    // As the API and `npm run erase -- --user` refuse it, rather than draw a user of that literal id.
+    [
+      ['--report-users', 'u-1,~b64.YQ==', '--format', 'html', 'a'],
+      '--report-users ~b64.YQ== is no ~b64. form of an id (unpadded base64url of its UTF-8); an id that itself starts with ~b64. is given in its own ~b64. form',
+    ],
     [
       ['--report-users', 'u-1', 'a'],
       '--report-users draws users on the html report: use it with --format html',
