@@ -150,7 +150,13 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
         // left keeps exactly the first VIEWER_EVENT_LIMIT, whatever sizes the pages come in.
         const limit = Math.min(MAX_EVENT_LIMIT, VIEWER_EVENT_LIMIT - events.length);
         const page = await getJson(`${url}?limit=${limit}&cursor=${encodeURIComponent(next)}`, signal);
-        const more = parsed(parseSessionDetail, page.json, page.response.status);
+        // The id may be stitched to another user between two pages: fetch then follows the 307, which leaves
+        // the cursor out, to that user's session, whose first events are not the next of this one's.
+        const more = ownAnswer(
+          userId,
+          parsed(parseSessionDetail, page.json, page.response.status),
+          page.response,
+        );
         for (const event of more.events) events.push(event);
         next = more.nextCursor;
       }

@@ -204,6 +204,23 @@ describe('createApiClient', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses a later event page redirected to another user: the id was stitched between two pages', async () => {
+    const event = { id: 'e1', type: 'track', timestamp: '2024-01-01T09:00:00.000Z', name: 'tick' };
+    // The first page is anon-1's own; the 307 for the second drops its cursor, so fetch lands on the first
+    // page of alice's session of the same id.
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(
+        jsonResponse(200, { ...SESSION, userId: 'anon-1', events: [event], nextCursor: 'c1' }),
+      )
+      .mockResolvedValueOnce(
+        jsonResponse(200, { ...SESSION, events: [event], nextCursor: null }, { redirected: true }),
+      );
+    const failure = createApiClient('', fetchMock).getSession('anon-1', SESSION.sessionId);
+    await expect(failure).rejects.toMatchObject({ name: 'ApiError', code: 'stitched' });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
   it('carries the API’s error code and message', async () => {
     const fetchMock = vi.fn(async () =>
       jsonResponse(400, { error: { code: 'bad_request', message: 'limit must be…', parameter: 'limit' } }),
