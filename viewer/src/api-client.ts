@@ -6,6 +6,7 @@ import {
   parseSessionPage,
   parseUserSummary,
   type SessionDetail,
+  type SessionEvent,
   type SessionPage,
   type UserSummary,
 } from './api-types.js';
@@ -42,11 +43,20 @@ export interface UserLookup {
 export interface ApiClient {
   getUser(userId: string, signal?: AbortSignal): Promise<UserLookup>;
   listSessions(userId: string, query: SessionQuery, signal?: AbortSignal): Promise<SessionPage>;
-  getSession(userId: string, sessionId: string, signal?: AbortSignal): Promise<SessionDetail>;
+  /**
+   * The session as it is now with VIEWER_EVENT_BATCH of its events: its first, or those after `after` (the
+   * `nextCursor` of an earlier batch), and the `nextCursor` of these.
+   */
+  getSession(
+    userId: string,
+    sessionId: string,
+    signal?: AbortSignal,
+    after?: string | null,
+  ): Promise<SessionDetail>;
 }
 
-/** Events of one session the viewer loads; a longer session shows these and says how many it has. */
-export const VIEWER_EVENT_LIMIT = 5_000;
+/** Events of one session the viewer loads at a time: a person asks for the next ones when they get there. */
+export const VIEWER_EVENT_BATCH = 5_000;
 
 /**
  * A user id as a path segment the API reads right behind any decoding of the path (docs/api.md, "User ids in
@@ -133,32 +143,25 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       return ownAnswer(userId, page, response);
     },
 
-    async getSession(userId, sessionId, signal) {
+    // The API answers a page of events at a time, each with the session's fields: a batch is the pages
+    // that make up the next VIEWER_EVENT_BATCH events.
+    async getSession(userId, sessionId, signal, after = null) {
       const url = `${userPath(userId)}/sessions/${encodeURIComponent(sessionId)}`;
-      const first = await getJson(url, signal);
-      // Another user's session, whose event cursors this id's path would refuse.
-      const session = ownAnswer(
-        userId,
-        parsed(parseSessionDetail, first.json, first.response.status),
-        first.response,
-      );
-      // The API answers a page of events at a time; a person reads the first few thousand at most.
-      const events = [...session.events];
-      let next = session.nextCursor;
-      while (next !== null && events.length < VIEWER_EVENT_LIMIT) {
+      const events: SessionEvent[] = [];
+      let session: SessionDetail | undefined;
+      let next = after;
+      while (session === undefined || (next !== null && events.length < VIEWER_EVENT_BATCH)) {
         // A page may hold fewer events than asked (the API cuts pages by bytes): asking for no more than is
-        // left keeps exactly the first VIEWER_EVENT_LIMIT, whatever sizes the pages come in.
-        const limit = Math.min(MAX_EVENT_LIMIT, VIEWER_EVENT_LIMIT - events.length);
-        const page = await getJson(`${url}?limit=${limit}&cursor=${encodeURIComponent(next)}`, signal);
-        // The id may be stitched to another user between two pages: fetch then follows the 307, which leaves
-        // the cursor out, to that user's session, whose first events are not the next of this one's.
-        const more = ownAnswer(
-          userId,
-          parsed(parseSessionDetail, page.json, page.response.status),
-          page.response,
-        );
-        for (const event of more.events) events.push(event);
-        next = more.nextCursor;
+        // left keeps exactly VIEWER_EVENT_BATCH, whatever sizes the pages come in.
+        const limit = Math.min(MAX_EVENT_LIMIT, VIEWER_EVENT_BATCH - events.length);
+        const query = next === null ? '' : `?limit=${limit}&cursor=${encodeURIComponent(next)}`;
+        const { json, response } = await getJson(`${url}${query}`, signal);
+        // Every page, not only the first: the id may be stitched to another user between two (a person may
+        // ask for the next batch long after the first), and fetch then follows the 307, which leaves the
+        // cursor out, to that user's session, whose first events are not the next of this one's.
+        session = ownAnswer(userId, parsed(parseSessionDetail, json, response.status), response);
+        for (const event of session.events) events.push(event);
+        next = session.nextCursor;
       }
       return { ...session, events, nextCursor: next };
     },

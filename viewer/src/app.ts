@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
-import { h } from './dom.js';
-import { errorText } from './error-text.js';
+import { h, notice } from './dom.js';
+import { errorText, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
 import { SessionLoader } from './session-loader.js';
 import { renderSessionDetail } from './session-panel.js';
@@ -31,11 +31,6 @@ interface OpenUser {
 
 /** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
 const NOT_FOUND_HINT = 'User not found; ';
-
-/** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
-function mayRetry(error: unknown): boolean {
-  return !(error instanceof ApiError && error.status === 400);
-}
 
 function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
@@ -123,11 +118,7 @@ export class ViewerApp {
   }
 
   private notice(kind: 'loading' | 'empty' | 'error', ...children: (Node | string | null)[]): HTMLElement {
-    return h(
-      'div',
-      { class: `notice notice-${kind}`, role: kind === 'loading' ? 'status' : 'alert', 'data-state': kind },
-      ...children,
-    );
+    return notice(kind, ...children);
   }
 
   private async loadUser(userId: string, sessionId: string | null): Promise<void> {
@@ -261,12 +252,17 @@ export class ViewerApp {
         session.sessionNumber === null
           ? `Session ${isolated(sessionId)}`
           : `Session ${session.sessionNumber}`;
+      // Later batches of its events come on the open's signal: opening another session, or closing this one,
+      // drops a batch still on its way.
+      const { userId } = user.summary;
+      const loadEvents = (cursor: string | null, signal: AbortSignal) =>
+        this.client.getSession(userId, sessionId, signal, cursor);
       user.panel.replaceChildren(
         h('div', { class: 'panel-head' }, heading, close),
         h(
           'div',
           { class: 'panel-body', 'data-open-session-id': session.sessionId },
-          ...renderSessionDetail(session),
+          ...renderSessionDetail(session, loadEvents, request.signal),
         ),
       );
       user.timeline.select(session);

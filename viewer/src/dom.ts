@@ -58,3 +58,12 @@ export function externalLink(url: string, label: string = url): HTMLElement {
   }
   return h('a', { href: parsed.href, rel: 'noopener noreferrer', target: '_blank', class: 'url' }, label);
 }
+
+/** A message where content goes: a loading one is a status, an empty or failed one an alert. */
+export function notice(kind: 'loading' | 'empty' | 'error', ...children: Child[]): HTMLElement {
+  return h(
+    'div',
+    { class: `notice notice-${kind}`, role: kind === 'loading' ? 'status' : 'alert', 'data-state': kind },
+    ...children,
+  );
+}

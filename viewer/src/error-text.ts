@@ -10,3 +10,8 @@ export function errorText(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
+export function mayRetry(error: unknown): boolean {
+  return !(error instanceof ApiError && error.status === 400);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { base64Id } from '../../../contract/index.js';
-import { ApiError, createApiClient, pathId, VIEWER_EVENT_LIMIT } from '../../../viewer/src/api-client.js';
+import { ApiError, createApiClient, pathId, VIEWER_EVENT_BATCH } from '../../../viewer/src/api-client.js';
 import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
 
 const SESSION = {
@@ -142,7 +142,7 @@ describe('createApiClient', () => {
     const fetchMock = vi.fn(async (url: string | URL | Request) => {
       const query = new URL(String(url), 'http://viewer').searchParams;
       const from = Number(query.get('cursor') ?? 0);
-      const size = Math.min(800, Number(query.get('limit') ?? 1_000));
+      const size = Math.min(800, Number(query.get('limit') ?? 1_000), 7_000 - from);
       return jsonResponse(200, {
         ...SESSION,
         userId: 'u',
@@ -161,9 +161,71 @@ describe('createApiClient', () => {
       ),
       '/users/u/sessions/20240101T090000000Z?limit=200&cursor=4800',
     ]);
-    expect(session.events).toHaveLength(VIEWER_EVENT_LIMIT);
+    expect(session.events).toHaveLength(VIEWER_EVENT_BATCH);
     expect(session.events[4_999]?.id).toBe('m:4999');
     expect(session.nextCursor).toBe('5000');
+
+    // The next batch goes on from that cursor, to the session's last event.
+    fetchMock.mockClear();
+    const rest = await createApiClient('', fetchMock).getSession(
+      'u',
+      '20240101T090000000Z',
+      undefined,
+      session.nextCursor,
+    );
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual(
+      [5000, 5800, 6600].map((from) => `/users/u/sessions/20240101T090000000Z?limit=1000&cursor=${from}`),
+    );
+    expect(rest.events.map((event) => event.id)).toEqual(
+      Array.from({ length: 2_000 }, (_, k) => `m:${5_000 + k}`),
+    );
+    expect(rest.nextCursor).toBeNull();
+  });
+
+  it('stops a batch at its size when it starts after a cursor too, and says where the next goes on', async () => {
+    const event = (n: number) => ({ id: `m:${n}`, type: 'track', timestamp: '2024-01-01T09:00:00.000Z' });
+    const fetchMock = vi.fn(async (url: string | URL | Request) => {
+      const query = new URL(String(url), 'http://viewer').searchParams;
+      const from = Number(query.get('cursor') ?? 0);
+      const size = Number(query.get('limit') ?? 1_000);
+      const events = Array.from({ length: size }, (_, k) => event(from + k));
+      return jsonResponse(200, {
+        ...SESSION,
+        userId: 'u',
+        eventCount: 1_000_000,
+        events,
+        nextCursor: String(from + size),
+      });
+    });
+    const batch = await createApiClient('', fetchMock).getSession('u', SESSION.sessionId, undefined, '12345');
+    expect(fetchMock).toHaveBeenCalledTimes(5);
+    expect(batch.events[0]?.id).toBe('m:12345');
+    expect(batch.events).toHaveLength(VIEWER_EVENT_BATCH);
+    expect(batch.nextCursor).toBe('17345');
+  });
+
+  it('ends a batch at the session’s end, even with a page of no events', async () => {
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(
+        jsonResponse(200, {
+          ...SESSION,
+          events: [{ id: 'e9', type: 'track', timestamp: '2024-01-01T09:09:00.000Z' }],
+          nextCursor: 'c2',
+        }),
+      )
+      .mockResolvedValueOnce(jsonResponse(200, { ...SESSION, events: [], nextCursor: null }));
+    const batch = await createApiClient('', fetchMock).getSession(
+      'alice',
+      SESSION.sessionId,
+      undefined,
+      'c1',
+    );
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual([
+      `/users/alice/sessions/${SESSION.sessionId}?limit=1000&cursor=c1`,
+      `/users/alice/sessions/${SESSION.sessionId}?limit=1000&cursor=c2`,
+    ]);
+    expect(batch).toMatchObject({ events: [{ id: 'e9' }], nextCursor: null });
   });
 
   it('reports a followed redirect, as for a stitched anonymousId', async () => {

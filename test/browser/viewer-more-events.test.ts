@@ -1,0 +1,168 @@
+// A long session's events past the first batch: loaded on request to the last one, the page keeping at most
+// MAX_SHOWN_EVENTS, a failed batch retried without losing what is shown, and a batch still on its way when
+// another session opens kept out of that session's panel.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type ApiEvent, type ApiSession, BOT, type FakeUser, makeUser } from './fixtures.js';
+import { useViewer } from './viewer-harness.js';
+
+const DAY = 24 * 60 * 60_000;
+/** A session longer than the page keeps (20,000 events), and one after it. */
+const LONG: FakeUser = (() => {
+  const user = makeUser('long-bot', [Date.UTC(2024, 4, 1, 9), Date.UTC(2024, 4, 1, 9) + DAY], {
+    eventCount: (i) => (i === 0 ? 21_000 : 6_000),
+    durationMinutes: () => 600,
+  });
+  // Made once: the fake API asks for all of a session's events to answer each page of them.
+  const made = new Map<string, ApiEvent[]>();
+  const events = (sessionId: string) =>
+    made.get(sessionId) ?? made.set(sessionId, user.events(sessionId)).get(sessionId) ?? [];
+  return { ...user, events };
+})();
+const viewer = useViewer([LONG]);
+const { userUrl, open, expectCleanRun } = viewer;
+
+async function eventIds(page: Page): Promise<string[]> {
+  return page
+    .locator('.events .event')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-event-id') ?? ''));
+}
+
+async function heading(page: Page): Promise<string | null> {
+  return page.locator('.event-timeline h3').textContent();
+}
+
+async function loadMore(page: Page, label: string, then: string): Promise<void> {
+  // By class, not role: a role query walks the thousands of rows.
+  await page.locator('.event-timeline button', { hasText: label }).click();
+  await page.locator('.event-timeline h3', { hasText: then }).waitFor();
+}
+
+describe('the events of a long session in Chromium', () => {
+  it('loads the events after the first batch on request, to the last event', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await expect(page.locator('.events-status').textContent()).resolves.toBe(
+      'Events 1–5,000 of 6,500 shown.',
+    );
+
+    await loadMore(page, 'Load the last 1,500 events', 'Events (6,500)');
+    expect(await eventIds(page)).toEqual(BOT.events(session.sessionId).map((event) => event.id));
+    expect(await page.locator('.event-strip .event-tick').count()).toBe(6_500);
+    await expect(page.locator('.event-strip').getAttribute('aria-label')).resolves.toMatch(
+      /^6,500 events over /,
+    );
+    await expect(page.locator('.events-status').textContent()).resolves.toBe(
+      'Events 1–6,500 shown, through the session’s last.',
+    );
+    await expect(page.locator('.events-load').count()).resolves.toBe(0);
+    const cursors = viewer.api.requests.filter(
+      (request) =>
+        request.startsWith(`GET /users/bot/sessions/${session.sessionId}?`) && request.includes('cursor='),
+    );
+    // The first batch's four pages after its first, the second's two.
+    expect(cursors).toHaveLength(6);
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('keeps at most 20,000 events on the page, says which, and goes back to the first', async () => {
+    const session = LONG.sessions[0] as ApiSession;
+    const all = LONG.events(session.sessionId).map((event) => event.id);
+    const tracked = await open(userUrl('long-bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 21,000)' }).waitFor();
+    for (const shown of ['10,000', '15,000', '20,000']) {
+      await loadMore(page, 'Load the next 5,000 events', `Events (the first ${shown} of 21,000)`);
+    }
+    await loadMore(page, 'Load the last 1,000 events', 'Events (5,001–21,000 of 21,000)');
+    expect(await eventIds(page)).toEqual(all.slice(5_000));
+    expect(await page.locator('.event-strip .event-tick').count()).toBe(16_000);
+    await expect(page.locator('.events-dropped').textContent()).resolves.toBe(
+      'Events 1–5,000 are no longer on the page, which keeps at most 20,000. Back to the first events',
+    );
+    await expect(page.locator('.event-strip').getAttribute('aria-label')).resolves.toMatch(
+      /^5,001–21,000 of 21,000 events over /,
+    );
+
+    await page.locator('.events-dropped button').click();
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 21,000)' }).waitFor();
+    expect(await eventIds(page)).toEqual(all.slice(0, 5_000));
+    await expect(page.locator('.events-dropped').isHidden()).resolves.toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Events (the first 5,000 of 21,000)',
+    );
+    expectCleanRun(tracked);
+    await page.close();
+  }, 120_000);
+
+  it('shows a failed batch with a retry that keeps the events shown', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    const restore = viewer.api.drop(`/users/bot/sessions/${session.sessionId}`);
+    await page.locator('.events-load').click();
+    const failure = page.locator('.events-more [data-state="error"]');
+    await expect(failure.textContent()).resolves.toBe(
+      'Could not load the events from 5,001 on. Could not reach the API at this server. Try again',
+    );
+    await expect(heading(page)).resolves.toBe('Events (the first 5,000 of 6,500)');
+    expect(await page.locator('.events .event').count()).toBe(5_000);
+    // The keyboard stays where the person asked for the batch.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Try again');
+
+    restore();
+    await loadMore(page, 'Try again', 'Events (6,500)');
+    expect(await eventIds(page)).toEqual(BOT.events(session.sessionId).map((event) => event.id));
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('starts again from the first events when the API no longer accepts the cursor', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    // The API's signing key was replaced: the next batch's cursor is now a 400, whatever the retries.
+    viewer.api.invalidateCursors();
+    await page.locator('.events-load').click();
+    await expect(page.locator('.events-more [data-state="error"]').textContent()).resolves.toMatch(
+      /^Could not load the events from 5,001 on\. The API answered 400: .*cursor is not a valid cursor.* Start again from the first events$/,
+    );
+    expect(await page.locator('.events .event').count()).toBe(5_000);
+
+    await loadMore(page, 'Start again from the first events', 'Events (the first 5,000 of 6,500)');
+    await loadMore(page, 'Load the last 1,500 events', 'Events (6,500)');
+    expect(await eventIds(page)).toEqual(BOT.events(session.sessionId).map((event) => event.id));
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('drops a batch still on its way when another session opens', async () => {
+    const [first, second] = LONG.sessions as [ApiSession, ApiSession];
+    const tracked = await open(userUrl('long-bot', first.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${first.sessionId}"]`).waitFor();
+    const release = viewer.api.hold(`/users/long-bot/sessions/${first.sessionId}`);
+    await page.locator('.events-load').click();
+    await expect(page.locator('.events-load').textContent()).resolves.toBe('Loading…');
+
+    await page.locator(`svg.chart [data-session-id="${second.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${second.sessionId}"]`).waitFor();
+    release();
+    // The held batch is answered now; had it been kept, it would land in the panel by the next round trip.
+    await page.evaluate(() => fetch('/favicon.svg').then((response) => response.text()));
+    await expect(heading(page)).resolves.toBe('Events (the first 5,000 of 6,000)');
+    const ids = await eventIds(page);
+    expect(ids).toEqual(
+      LONG.events(second.sessionId)
+        .slice(0, 5_000)
+        .map((event) => event.id),
+    );
+    expectCleanRun(tracked);
+    await page.close();
+  });
+});

@@ -1,0 +1,71 @@
+/// <reference lib="dom" />
+import type { SessionEvent } from './api-types.js';
+import { externalLink, h, svg } from './dom.js';
+import { firstText, formatOffset, formatTimeOfDay, isolated } from './format.js';
+
+export const STRIP_HEIGHT = 36;
+export const STRIP_WIDTH = 1000;
+
+/** What an event is about, in one line: its name (a track's event, a page's), else a page's title, url or path, else its type. */
+export function eventLabel(event: SessionEvent): string {
+  return firstText(event.name, event.title, event.url, event.path) ?? event.type;
+}
+
+function typeClass(event: SessionEvent): string {
+  return `type-${event.type.replace(/[^a-z]/g, '')}`;
+}
+
+/** An event at its time within the session's bounds, on the strip above the list. */
+export function eventTick(event: SessionEvent, startedAt: number, endedAt: number): SVGLineElement {
+  const duration = endedAt - startedAt;
+  // A later batch may hold an event that arrived late, past the bounds the strip was drawn for.
+  const share = duration > 0 ? Math.min(1, Math.max(0, (event.timestamp - startedAt) / duration)) : 0.5;
+  const x = (4 + share * (STRIP_WIDTH - 8)).toFixed(1);
+  return svg(
+    'line',
+    { class: `event-tick ${typeClass(event)}`, x1: x, x2: x, y1: 4, y2: STRIP_HEIGHT - 4 },
+    svg(
+      'title',
+      {},
+      `${formatOffset(event.timestamp - startedAt)} ${event.type}: ${isolated(eventLabel(event))}`,
+    ),
+  );
+}
+
+/** An event's ids, for the tooltip: what to look for in the export it came from. */
+function eventIds(event: SessionEvent): string | null {
+  const ids = [
+    event.messageId === null ? null : `messageId ${isolated(event.messageId)}`,
+    event.anonymousId === null ? null : `anonymousId ${isolated(event.anonymousId)}`,
+  ].filter((id) => id !== null);
+  return ids.length === 0 ? null : ids.join('\n');
+}
+
+/**
+ * One event's row. `showAnonymousId` when the session's events came from more than one anonymousId (stitched
+ * devices or a reset): which device each event came from is then part of what the row says.
+ */
+export function eventItem(event: SessionEvent, startedAt: number, showAnonymousId: boolean): HTMLElement {
+  const label = eventLabel(event);
+  const details: (Node | string)[] = [];
+  if (firstText(event.title) !== null && event.title !== label) {
+    details.push(h('span', { class: 'page-title' }, event.title), ' ');
+  }
+  const url = firstText(event.url);
+  const path = firstText(event.path);
+  if (url !== null) details.push(externalLink(url));
+  else if (path !== null && path !== label) details.push(path);
+  if (showAnonymousId && event.anonymousId !== null) {
+    if (details.length > 0) details.push(' ');
+    details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
+  }
+  return h(
+    'li',
+    { class: 'event', 'data-event-id': event.id, title: eventIds(event) },
+    h('time', { datetime: new Date(event.timestamp).toISOString() }, formatTimeOfDay(event.timestamp)),
+    h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
+    h('span', { class: `type ${typeClass(event)}` }, event.type),
+    h('span', { class: 'label' }, label),
+    details.length > 0 ? h('span', { class: 'detail' }, ...details) : null,
+  );
+}
