@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { wtf8Bytes } from '../../contract/wtf8.js';
 import type { EventRecord } from '../domain/events/event.js';
 import type { EventsWanted, SessionEvents } from '../domain/store/ports.js';
 import type { CursorPosition } from './cursor.js';
@@ -19,9 +20,11 @@ export interface EventPage {
 /**
  * The mark of an event a page stopped after: its time and a digest of its id (ids have no length limit,
  * and a cursor must stay short). The next page finds the event again by it, wherever late events moved it.
+ * The id is digested as WTF-8: UTF-8 would write a lone surrogate as U+FFFD, so that `m:x\ud800` and
+ * `m:x\ufffd`, two events, would share a mark and the second of them show on two pages.
  */
 export function eventMark(event: EventRecord): string {
-  const digest = createHash('sha256').update(event.id).digest('base64url').slice(0, 16);
+  const digest = createHash('sha256').update(wtf8Bytes(event.id)).digest('base64url').slice(0, 16);
   return `${event.timestamp}.${digest}`;
 }
 

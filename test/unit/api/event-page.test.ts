@@ -85,6 +85,14 @@ describe('resumeIndex', () => {
     const next = eventPage(run(moved), resumeIndex(run(moved), position), 10);
     expect(next.events.map((event) => event.id)).toEqual(['m:c', 'm:d']);
   });
+
+  it('tells apart tied events whose ids differ only by a lone surrogate and U+FFFD (two ids, rule 1)', () => {
+    // UTF-8 writes both as U+FFFD's bytes: a mark digesting it would name the first, and show the second twice.
+    const tied = [at('m:x\ud800', 0), at('m:x\ufffd', 0), at('m:y', 0)];
+    const first = eventPage(run(tied), 0, 2);
+    const second = eventPage(run(tied), resumeIndex(run(tied), first.next as CursorPosition), 2);
+    expect(second.events.map((event) => event.id)).toEqual(['m:y']);
+  });
 });
 
 describe('a page from part of the session', () => {
