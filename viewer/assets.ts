@@ -109,9 +109,10 @@ export async function buildViewerAssets(options: ViewerBuildOptions = {}): Promi
     assets.set(path, { contentType: contentType(path), body: Buffer.from(file.contents) });
   }
   const template = await readFile(`${SOURCE_DIR}index.html`, 'utf8');
+  // Functions, not strings, as replacements: a string's `$'`, `$&` or `$$` (a URL may hold them) would expand.
   const html = template
-    .replace('{{CSP}}', escapeAttribute(policy(apiBaseUrl, { forMetaTag: true })))
-    .replace('{{API_BASE_URL}}', escapeAttribute(apiBaseUrl));
+    .replace('{{CSP}}', () => escapeAttribute(policy(apiBaseUrl, { forMetaTag: true })))
+    .replace('{{API_BASE_URL}}', () => escapeAttribute(apiBaseUrl));
   const index: ViewerAsset = { contentType: contentType('.html'), body: Buffer.from(html) };
   assets.set('/', index);
   assets.set('/index.html', index);

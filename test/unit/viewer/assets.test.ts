@@ -60,6 +60,15 @@ describe('buildViewerAssets', () => {
     expect(html).not.toMatch(/\son[a-z]+=/);
   });
 
+  it('writes an API base URL holding $ patterns as given (a replacement string would expand them)', async () => {
+    const apiBaseUrl = "https://api.example.com/a$'b$&c$$d";
+    const html = (await buildViewerAssets({ apiBaseUrl })).get('/index.html')?.body.toString('utf8') ?? '';
+    expect(html).toContain(
+      `<meta name="sessionizer-api-base-url" content="${apiBaseUrl.replace('&', '&amp;')}">`,
+    );
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="module" src="app.js">']);
+  });
+
   it('never writes HTML from strings in the bundle', async () => {
     const script = (await buildViewerAssets({ minify: false })).get('/app.js')?.body.toString('utf8') ?? '';
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
