@@ -6,10 +6,18 @@ import type { CursorPosition } from './cursor.js';
 import { type TimelineEventView, timelineEventView } from './views.js';
 
 /**
- * A page stops before its events' JSON passes this many bytes. Lambda answers at most 6 MB, and a thousand
- * events of the longest names, urls and titles (1,024 code units each, escaped) can pass that.
+ * A page stops before its events pass this many bytes as Lambda returns them. Lambda answers at most 6 MB, and
+ * a thousand events of the longest names, urls and titles (1,024 code units each, escaped) can pass that.
  */
 export const EVENT_PAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The bytes an event's view takes in the result Lambda returns: the body is a JSON string inside that JSON,
+ * so every `"` and `\` of the view is escaped once more (twice the bytes of the view's own JSON, at most).
+ */
+export function resultBytesOf(view: TimelineEventView): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(view))) - 2;
+}
 
 export interface EventPage {
   readonly events: TimelineEventView[];
@@ -95,7 +103,7 @@ export function eventPage(
   for (; position < runEnd && page.length < limit; position++) {
     const event = events[position - firstIndex] as EventRecord;
     const view = timelineEventView(event);
-    bytes += Buffer.byteLength(JSON.stringify(view)) + 1;
+    bytes += resultBytesOf(view) + 1;
     // Always one event, so that every page moves on.
     if (bytes > pageBytes && page.length > 0) break;
     page.push(view);

@@ -6,6 +6,7 @@ import {
   eventMark,
   eventPage,
   eventsWanted,
+  resultBytesOf,
   resumeIndex,
 } from '../../../functions/api/event-page.js';
 import { timelineEventView } from '../../../functions/api/views.js';
@@ -27,7 +28,7 @@ const events = Array.from({ length: 5 }, (_, index) =>
   record({ id: `m:${index}`, timestamp: T0 + index, userId: 'u' }),
 );
 const bytesOf = (index: number) =>
-  Buffer.byteLength(JSON.stringify(timelineEventView(events[index] as (typeof events)[number]))) + 1;
+  resultBytesOf(timelineEventView(events[index] as (typeof events)[number])) + 1;
 
 describe('eventPage', () => {
   it('takes at most limit events from a position, and says where the next page starts', () => {

@@ -1,0 +1,38 @@
+// A session's pages as Lambda returns them: the result is JSON with the body inside it as a JSON string, so
+// each `"` and `\` of the body is escaped once more, and that serialized result must fit Lambda's 6 MB.
+import { describe, expect, it } from 'vitest';
+import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
+import { record } from '../../helpers/event-arbitraries.js';
+import { FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { call, query, userPath } from './api-event.js';
+import { makeHandler, T0 } from './lookup-fixture.js';
+
+/** Below Lambda's limit for a synchronous response (6 MB), with room to spare. */
+const LAMBDA_RESULT_BYTES = 6_000_000 - 100_000;
+const SESSION_ID = '20240101T090000000Z';
+
+describe("a session's pages in Lambda's 6 MB", () => {
+  it('keeps a page of the longest texts of quotes and backslashes within it, and walks every event once', async () => {
+    for (const character of ['"', '\\']) {
+      const long = character.repeat(MAX_DISPLAY_LENGTH);
+      const page = { url: long, path: long, title: long, referrer: long };
+      const events = Array.from({ length: 1_000 }, (_, index) =>
+        record({ id: `m:${index}`, userId: 'q', timestamp: T0 + index, type: 'page', name: long, page }),
+      );
+      const { handler } = makeHandler({ reader: FakeSessionReader.fromEvents(events) });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = await call(handler, 'GET', userPath('q', 'sessions', SESSION_ID), {
+          query: query({ cursor }),
+        });
+        expect(result.status).toBe(200);
+        expect(Buffer.byteLength(JSON.stringify(result.raw))).toBeLessThanOrEqual(LAMBDA_RESULT_BYTES);
+        const body = result.body as { events: { id: string }[]; nextCursor: string | null };
+        seen.push(...body.events.map((event) => event.id));
+        cursor = body.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(events.map((event) => event.id));
+    }
+  });
+});
