@@ -1,3 +1,4 @@
+import { cutForDisplay } from '../domain/events/display-text.js';
 import { type EventRecord, messageIdOf, type SentValue } from '../domain/events/event.js';
 import { formatTimestamp } from '../domain/rules/timestamp.js';
 import type { UserSummary } from '../domain/store/ports.js';
@@ -17,10 +18,15 @@ export interface TimelineEventView {
   anonymousId: string | null;
 }
 
+/**
+ * The view of an event as a page shows it. Its id and messageId are cut as shown text is: a messageId has no
+ * length limit (rule 1), and a page, which always holds one event, must fit a response (6 MB).
+ */
 export function timelineEventView(event: EventRecord): TimelineEventView {
+  const messageId = messageIdOf(event);
   return {
-    id: event.id,
-    messageId: messageIdOf(event),
+    id: cutForDisplay(event.id),
+    messageId: messageId === null ? null : cutForDisplay(messageId),
     type: event.type,
     timestamp: formatTimestamp(event.timestamp),
     name: event.name,

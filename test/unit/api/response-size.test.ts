@@ -35,4 +35,20 @@ describe("a session's pages in Lambda's 6 MB", () => {
       expect(seen).toEqual(events.map((event) => event.id));
     }
   });
+
+  it('answers a page of one event whose messageId alone passes it, its id and messageId cut as shown text is', async () => {
+    // A messageId has no length limit (rule 1) and a page always takes one event: a 3 MB one, twice in a view.
+    const messageId = `${'"'.repeat(1_500_000)}-1`;
+    const events = [
+      record({ id: `m:${messageId}`, userId: 'q', timestamp: T0, name: 'first' }),
+      record({ id: 'm:2', userId: 'q', timestamp: T0 + 1, name: 'second' }),
+    ];
+    const { handler } = makeHandler({ reader: FakeSessionReader.fromEvents(events) });
+    const result = await call(handler, 'GET', userPath('q', 'sessions', SESSION_ID));
+    expect(Buffer.byteLength(JSON.stringify(result.raw))).toBeLessThanOrEqual(LAMBDA_RESULT_BYTES);
+    const body = result.body as { events: { id: string; messageId: string; name: string }[] };
+    expect(body.events.map((event) => event.name)).toEqual(['first', 'second']);
+    expect(body.events[0]?.id).toBe(`m:${'"'.repeat(MAX_DISPLAY_LENGTH - 2)}`);
+    expect(body.events[0]?.messageId).toBe('"'.repeat(MAX_DISPLAY_LENGTH));
+  });
 });
