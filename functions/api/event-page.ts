@@ -3,21 +3,14 @@ import { wtf8Bytes } from '../../contract/wtf8.js';
 import type { EventRecord } from '../domain/events/event.js';
 import type { EventsWanted, SessionEvents } from '../domain/store/ports.js';
 import type { CursorPosition } from './cursor.js';
+import { PAGE_RESULT_BYTES, resultBytesOf } from './result-bytes.js';
 import { type TimelineEventView, timelineEventView } from './views.js';
 
 /**
- * A page stops before its events pass this many bytes as Lambda returns them. Lambda answers at most 6 MB, and
- * a thousand events of the longest names, urls and titles (1,024 code units each, escaped) can pass that.
+ * A page stops before its events pass this many bytes as Lambda returns them: a thousand events of the longest
+ * names, urls and titles (1,024 code units each, escaped) can pass Lambda's 6 MB.
  */
-export const EVENT_PAGE_BYTES = 4 * 1024 * 1024;
-
-/**
- * The bytes an event's view takes in the result Lambda returns: the body is a JSON string inside that JSON,
- * so every `"` and `\` of the view is escaped once more (twice the bytes of the view's own JSON, at most).
- */
-export function resultBytesOf(view: TimelineEventView): number {
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(view))) - 2;
-}
+export const EVENT_PAGE_BYTES = PAGE_RESULT_BYTES;
 
 export interface EventPage {
   readonly events: TimelineEventView[];

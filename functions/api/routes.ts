@@ -15,6 +15,7 @@ import {
   sessionQuerySchema,
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
+import { countFitting } from './result-bytes.js';
 import { parseUserId } from './user-id.js';
 import { userSummaryView } from './views.js';
 
@@ -183,14 +184,20 @@ async function listSessions(
     const unfiltered = matches === undefined && from === undefined && to === undefined;
     if (unfiltered && after === undefined && user.summary.sessionCount > 0) page = await read();
   }
-  const resumeAfter = page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt;
+  const views = page.sessions.map(toSessionView);
+  // Fifty sessions of the longest texts pass what Lambda can answer: then the page ends at the last that fits.
+  const shown = countFitting(views);
+  const cut = shown < views.length;
+  const resumeAfter = cut
+    ? page.sessions[shown - 1]?.startedAt
+    : (page.resumeAfter ?? page.sessions[page.sessions.length - 1]?.startedAt);
   return {
     status: 200,
     body: {
       userId,
-      sessions: page.sessions.map(toSessionView),
+      sessions: views.slice(0, shown),
       nextCursor:
-        page.hasMore && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
+        (cut || page.hasMore) && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
     },
   };
 }

@@ -6,9 +6,9 @@ import {
   eventMark,
   eventPage,
   eventsWanted,
-  resultBytesOf,
   resumeIndex,
 } from '../../../functions/api/event-page.js';
+import { resultBytesOf } from '../../../functions/api/result-bytes.js';
 import { timelineEventView } from '../../../functions/api/views.js';
 import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';

@@ -1,4 +1,4 @@
-// A session's pages as Lambda returns them: the result is JSON with the body inside it as a JSON string, so
+// The API's pages as Lambda returns them: the result is JSON with the body inside it as a JSON string, so
 // each `"` and `\` of the body is escaped once more, and that serialized result must fit Lambda's 6 MB.
 import { describe, expect, it } from 'vitest';
 import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
@@ -50,5 +50,45 @@ describe("a session's pages in Lambda's 6 MB", () => {
     expect(body.events.map((event) => event.name)).toEqual(['first', 'second']);
     expect(body.events[0]?.id).toBe(`m:${'"'.repeat(MAX_DISPLAY_LENGTH - 2)}`);
     expect(body.events[0]?.messageId).toBe('"'.repeat(MAX_DISPLAY_LENGTH));
+  });
+});
+
+describe("a page of sessions in Lambda's 6 MB", () => {
+  it('holds fewer than limit sessions of the longest texts of control characters, and walks every session once', async () => {
+    // A control character is 6 bytes of the body (\u0001) and 7 as Lambda returns it: 50 such sessions pass 8 MB.
+    const long = '\u0001'.repeat(MAX_DISPLAY_LENGTH);
+    const page = { url: long, path: long, title: long, referrer: long };
+    const campaign = { source: long, medium: long, name: long, term: long, content: long };
+    const device = { type: long, os: long, browser: long };
+    const events = Array.from({ length: 50 }, (_, index) =>
+      record({
+        id: `m:${index}`,
+        userId: 'q',
+        anonymousId: `${index}${'\u0001'.repeat(500)}`,
+        timestamp: T0 + index * 3_600_000,
+        type: 'page',
+        name: long,
+        page,
+        campaign,
+        device,
+      }),
+    );
+    const { handler } = makeHandler({ reader: FakeSessionReader.fromEvents(events) });
+    for (const order of ['asc', 'desc'] as const) {
+      const numbers: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = await call(handler, 'GET', userPath('q', 'sessions'), {
+          query: query({ order, limit: 50, cursor }),
+        });
+        expect(result.status).toBe(200);
+        expect(Buffer.byteLength(JSON.stringify(result.raw))).toBeLessThanOrEqual(LAMBDA_RESULT_BYTES);
+        const body = result.body as { sessions: { sessionNumber: number }[]; nextCursor: string | null };
+        numbers.push(...body.sessions.map((session) => session.sessionNumber));
+        cursor = body.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      const all = Array.from({ length: 50 }, (_, index) => index + 1);
+      expect(numbers).toEqual(order === 'asc' ? all : all.reverse());
+    }
   });
 });
