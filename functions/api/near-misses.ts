@@ -48,9 +48,16 @@ async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResp
   return parsed.ok ? undefined : parsed.response;
 }
 
+/** The path without its trailing slashes; a loop, where `/\/+$/` backtracks through every run of slashes (quadratic). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
 /** A path one slip away from a path of a user who exists (a trailing slash, a tail after a session id): what the slip was. */
 async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined> {
-  const withoutSlash = rest.replace(/\/+$/, '');
+  const withoutSlash = withoutTrailingSlashes(rest);
   if (withoutSlash !== rest && withoutSlash !== '') {
     const route = matchRoute(`${USERS}${withoutSlash}`);
     if (route !== undefined && (await isUser(route.userId, lookup))) {

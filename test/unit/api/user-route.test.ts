@@ -48,6 +48,16 @@ describe('GET /users/{userId}', () => {
     expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
   });
 
+  it('refuses an id of tens of thousands of slashes at once, however it ends', async () => {
+    // The near misses read such a path for a slip; a regular expression that backtracks took 13 s here.
+    const { handler } = makeHandler();
+    const started = Date.now();
+    const result = await call(handler, 'GET', `/users/${'/'.repeat(64_000)}x`);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
+  });
+
   it('ignores a query string', async () => {
     const { handler } = makeHandler();
     const result = await call(handler, 'GET', userPath('alice'), { query: 'limit=0&order=up' });
