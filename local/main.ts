@@ -1,18 +1,17 @@
 // `npm start`: the whole pipeline locally, no AWS account. See docs/local.md.
 
+import { dataDirEnv, shortPath } from './command-words.js';
 import { describeError } from './errors.js';
 import { stopChildrenOnSignalsMyself } from './process-utils.js';
 import type { LocalStack } from './stack.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import {
   banner,
-  dataDirEnv,
   formatAdminLog,
   formatHandlerLog,
   formatQueueActivity,
   formatThrottle,
   plural,
-  shortPath,
 } from './stack-log.js';
 import { startLocalStackWithViewer } from './stack-with-viewer.js';
 

@@ -14,6 +14,7 @@ import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { type ObjectSource, S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
 import { CallCopyTexts, type CopyTextReader } from '../functions/domain/store/copy-texts.js';
+import { shortPath } from './command-words.js';
 import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { describeError } from './errors.js';
@@ -21,7 +22,7 @@ import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
-import { plural, shortPath } from './stack-log.js';
+import { plural } from './stack-log.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -1,9 +1,10 @@
 // How the commands beside `npm start` (upload, replay, erase) find the running local stack: through the lock in
 // its data dir, which names its API once it is ready.
+
+import { shortPath } from './command-words.js';
 import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
 import { describeError, isConnectionRefused } from './errors.js';
 import { dataDirFrom } from './stack-config.js';
-import { shortPath } from './stack-log.js';
 
 export interface RunningStack {
   readonly pid: number;

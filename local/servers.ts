@@ -3,14 +3,13 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import { dataDirEnv, shellWord, shortPath } from './command-words.js';
 import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { assertJavaAvailable } from './java-runtime.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
-import { shellWord } from './shell-word.js';
 import type { LocalStackEnvVar } from './stack-config.js';
-import { dataDirEnv, shortPath } from './stack-log.js';
 
 /**
  * A port the stack cannot bind: names what holds it and how to stop that, the variable to change, and a

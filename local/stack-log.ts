@@ -1,25 +1,18 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
-import { isAbsolute, relative } from 'node:path';
 import { describeRules } from '../functions/domain/rules/session-rules.js';
+import { dataDirEnv, shortPath } from './command-words.js';
 import type { DynamoDbFaults, ThrottleForm } from './dynamodb-faults.js';
 import { describeError } from './errors.js';
 import type { LogLevel } from './ingest-handler.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './s3-client.js';
-import { shellWord } from './shell-word.js';
 import type { LocalStack } from './stack.js';
-import { dataDirFrom, type IngestQueueSettings } from './stack-config.js';
+import type { IngestQueueSettings } from './stack-config.js';
 
 /** "1 user", "2 users". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Paths inside the repository are shown relative to it, others in full. */
-export function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
@@ -105,11 +98,6 @@ export function formatAdminLog(message: string, attributes: Record<string, unkno
     `erased a user: ${plural(number(attributes.itemsDeleted), 'item')} deleted, ` +
     `${plural(number(attributes.anonymousIdsErased), 'stitched anonymousId')} erased with it`
   );
-}
-
-/** What the other commands need before them to find a stack on this data dir ('' for the default one). */
-export function dataDirEnv(dataDir: string): string {
-  return dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shellWord(shortPath(dataDir))} `;
 }
 
 /**

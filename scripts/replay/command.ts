@@ -5,11 +5,11 @@ import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
+import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
-import { shellWord } from '../../local/shell-word.js';
 import { dataDirFrom } from '../../local/stack-config.js';
-import { dataDirEnv, plural } from '../../local/stack-log.js';
+import { plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient } from '../aws/stack-outputs.js';
 import {

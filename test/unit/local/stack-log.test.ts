@@ -1,8 +1,8 @@
 // How `npm start` words the handler's log entries and the queue's deliveries.
 import { describe, expect, it } from 'vitest';
+import { dataDirEnv } from '../../../local/command-words.js';
 import type { StoredMessage } from '../../../local/sqs-queue.js';
 import {
-  dataDirEnv,
   formatAdminLog,
   formatHandlerLog,
   formatQueueActivity,
