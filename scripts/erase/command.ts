@@ -13,6 +13,7 @@ import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-si
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
 import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../aws/stack-outputs.js';
+import { repeatedOption } from '../repeated-option.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
 
@@ -87,9 +88,8 @@ export function parseEraseOptions(
     return { problem: (error as Error).message };
   }
   if (values.help === true) return { help: true };
-  // parseArgs keeps the last of a repeated option: `--user a --user b` would erase b alone, and say nothing.
-  const names = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
-  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  // `--user a --user b` would erase b alone.
+  const repeated = repeatedOption(tokens);
   if (repeated !== undefined) {
     const why = repeated === 'user' ? '; the command erases one user a run' : '';
     return { problem: `--${repeated} is given more than once${why}` };

@@ -12,6 +12,7 @@ import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient } from '../aws/stack-outputs.js';
+import { repeatedOption } from '../repeated-option.js';
 import {
   type DeadLetterRedrive,
   type ObjectReplayResult,
@@ -72,9 +73,11 @@ export function parseReplayOptions(
   argv: readonly string[],
 ): ReplayOptions | { help: true } | { problem: string } {
   let values: Record<string, string | boolean | undefined>;
+  let tokens: Parameters<typeof repeatedOption>[0];
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: [...argv],
+      tokens: true,
       options: {
         stage: { type: 'string' },
         region: { type: 'string' },
@@ -89,6 +92,12 @@ export function parseReplayOptions(
     return { problem: (error as Error).message };
   }
   if (values.help === true) return { help: true };
+  // A flag given twice means what it means once (`npm run dlq -- --dry-run` passes --dry-run twice).
+  const repeated = repeatedOption(tokens, ['stage', 'region', 'prefix', 'since']);
+  if (repeated !== undefined) {
+    const why = repeated === 'prefix' ? '; a replay takes one prefix: run it once for each' : '';
+    return { problem: `--${repeated} is given more than once${why}` };
+  }
   const options: ReplayOptions = {
     stage: values.stage as string | undefined,
     region: values.region as string | undefined,

@@ -70,6 +70,12 @@ describe('npm run replay', () => {
     ],
     [['--region', 'eu-west-1'], '--region applies to a deployed stage only'],
     [['--bucket', 'x'], "Unknown option '--bucket'"],
+    // parseArgs keeps the last of a repeated option: the first stage or prefix would be dropped unsaid.
+    [['--stage', 'dev', '--stage', 'prod', '--dry-run'], '--stage is given more than once'],
+    [
+      ['--prefix', 'incoming/', '--prefix', 'segment-logs/'],
+      '--prefix is given more than once; a replay takes one prefix: run it once for each',
+    ],
   ])('refuses %j with status 2', async (argv, problem) => {
     const result = await run(argv);
 
@@ -177,6 +183,13 @@ describe('npm run replay', () => {
     });
     const parsed = parseReplayOptions(words.split('\0').slice(0, -1));
     expect(parsed).toMatchObject({ fromDeadLetterQueue: true, prefix });
+  });
+
+  it('takes a flag given twice, as `npm run dlq -- --dry-run` passes it', () => {
+    expect(parseReplayOptions(['--from-dlq', '--dry-run', '--dry-run'])).toMatchObject({
+      dryRun: true,
+      fromDeadLetterQueue: true,
+    });
   });
 
   it('parses the local defaults', () => {
