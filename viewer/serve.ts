@@ -5,7 +5,12 @@ import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
-import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../scripts/aws/stack-outputs.js';
+import {
+  apiUrlFromStack,
+  createCloudFormationClient,
+  defaultRegion,
+  stageRegion,
+} from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
 import { isLoopbackAddress } from './server/host-guard.js';
 import { createSigningProxy } from './server/signing-proxy.js';
@@ -98,7 +103,10 @@ async function main(): Promise<void> {
 
   const apiUrl =
     parsed.data['api-url'] ??
-    (await apiUrlFromStack(stage as string, createCloudFormationClient(parsed.data.region)));
+    (await apiUrlFromStack(
+      stage as string,
+      createCloudFormationClient(await stageRegion(stage as string, parsed.data.region)),
+    ));
   // The local stack's API checks no signature: asking for credentials there would only send people to make
   // up dummy ones.
   const signer = isLoopbackAddress(new URL(apiUrl).hostname)

@@ -59,8 +59,22 @@ export async function apiUrlFromStack(
   return outputs.require('ApiUrl');
 }
 
-export function createCloudFormationClient(region: string | undefined): CloudFormationClient {
-  return new CloudFormationClient(region === undefined ? {} : { region });
+/**
+ * The region of a stage's clients: `region` (--region), else the default chain's. Refused when there is none,
+ * saying where one comes from: the SDK's own "Region is missing" surfaced as a stack that could not be read.
+ */
+export async function stageRegion(stage: string, region: string | undefined): Promise<string> {
+  const resolved = region ?? (await defaultRegion());
+  if (resolved === undefined) {
+    throw new Error(
+      `no AWS region for stage ${stage}: pass --region REGION, or set AWS_REGION (or your profile's region)`,
+    );
+  }
+  return resolved;
+}
+
+export function createCloudFormationClient(region: string): CloudFormationClient {
+  return new CloudFormationClient({ region });
 }
 
 /** The region of the default chain, as the SDK's clients resolve it: AWS_REGION, else the profile's. */

@@ -12,7 +12,12 @@ import { plural } from '../../local/stack-log.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
-import { apiUrlFromStack, createCloudFormationClient, defaultRegion } from '../aws/stack-outputs.js';
+import {
+  apiUrlFromStack,
+  createCloudFormationClient,
+  defaultRegion,
+  stageRegion,
+} from '../aws/stack-outputs.js';
 import { repeatedOption } from '../repeated-option.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
@@ -154,9 +159,10 @@ async function outcome(response: Response, where: string): Promise<ErasureView> 
 async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureView> {
   let apiUrl = options.apiUrl;
   if (apiUrl === undefined) {
-    const cloudFormation = createCloudFormationClient(options.region);
+    const stage = options.stage as string;
+    const cloudFormation = createCloudFormationClient(await stageRegion(stage, options.region));
     try {
-      apiUrl = await apiUrlFromStack(options.stage as string, cloudFormation);
+      apiUrl = await apiUrlFromStack(stage, cloudFormation);
     } finally {
       cloudFormation.destroy();
     }

@@ -11,7 +11,7 @@ import { LOCAL_BUCKET } from '../../local/s3-client.js';
 import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
-import { createCloudFormationClient } from '../aws/stack-outputs.js';
+import { createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
 import { repeatedOption } from '../repeated-option.js';
 import {
   type DeadLetterRedrive,
@@ -196,18 +196,11 @@ function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean
 }
 
 async function replayOnAws(options: ReplayOptions & { stage: string }, io: CommandIo): Promise<void> {
-  const cloudFormation = createCloudFormationClient(options.region);
-  const clientConfig = options.region === undefined ? {} : { region: options.region };
-  const s3 = new S3Client(clientConfig);
-  const sqs = new SQSClient(clientConfig);
+  const region = await stageRegion(options.stage, options.region);
+  const cloudFormation = createCloudFormationClient(region);
+  const s3 = new S3Client({ region });
+  const sqs = new SQSClient({ region });
   try {
-    // The SDK's own "Region is missing" would not say where a region comes from.
-    const region = options.region ?? (await s3.config.region().catch(() => undefined));
-    if (region === undefined) {
-      throw new Error(
-        `no AWS region for stage ${options.stage}: pass --region REGION, or set AWS_REGION (or your profile's region)`,
-      );
-    }
     const target: ReplayTarget = await replayTargetOf(options.stage, cloudFormation, region);
     if (options.fromDeadLetterQueue) {
       printRedrive(await redriveDeadLetters(sqs, target, options.dryRun), options.stage, options.dryRun, io);

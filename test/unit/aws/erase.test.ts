@@ -179,7 +179,7 @@ describe('npm run erase', () => {
     });
     answer = { status: 200, body: { userId: 'alice', erased: true, itemsDeleted: 0, anonymousIds: [] } };
 
-    const result = await run(['--user', 'alice', '--stage', 'dev']);
+    const result = await run(['--user', 'alice', '--stage', 'dev', '--region', REGION]);
 
     expect(result.status).toBe(0);
     // Nothing stored: said, since the erasure still refuses the id's events from now on (a typo would).
@@ -187,6 +187,25 @@ describe('npm run erase', () => {
       'erased user "alice": 0 items deleted\nnothing was stored for this id (erased before, or not this id: ids are case-sensitive); it is recorded as erased all the same, so its events are refused from now on',
     );
     expect(sent[0]?.url.startsWith(`${API_URL}admin/users/~b64.`)).toBe(true);
+  });
+
+  it('says how to give the region of --stage when none is configured, as npm run replay does', async () => {
+    vi.stubEnv('AWS_CONFIG_FILE', join(scratch, 'no-aws-config'));
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    try {
+      const result = await run(['--user', 'alice', '--stage', 'dev']);
+
+      expect(result.status).toBe(1);
+      // Not "Region is missing. Is stage "dev" deployed in this account and region?": it may well be.
+      expect(result.err).toBe(
+        "erase: no AWS region for stage dev: pass --region REGION, or set AWS_REGION (or your profile's region)",
+      );
+      expect(sent).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("signs for the profile's region when the API URL (a custom domain) names none, as --help says", async () => {
