@@ -17,10 +17,12 @@ describe.each(deployedStages)('stateful stack (%s)', (stageName) => {
     stateful.resourceCountIs('AWS::Lambda::Function', stageName === 'dev' ? 1 : 0); // dev: auto-delete helper
   });
 
-  it('blocks public access, encrypts and enforces TLS on every bucket', () => {
+  it('blocks public access, enforces the bucket owner, encrypts and enforces TLS on every bucket', () => {
     const buckets = resourcesOfType(stateful, 'AWS::S3::Bucket');
     for (const bucket of Object.values(buckets)) {
       expect(bucket.Properties).toMatchObject({
+        // ACLs off: an object uploaded from another account is still the bucket owner's to read and erase.
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
@@ -64,6 +66,13 @@ describe.each(deployedStages)('stateful stack (%s)', (stageName) => {
     });
     const events = resourcesOfType(stateful, 'AWS::S3::Bucket')[eventsBucketId];
     expect(events?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it('aborts incomplete multipart uploads of the events bucket after 7 days, as docs/deploy.md says', () => {
+    const events = resourcesOfType(stateful, 'AWS::S3::Bucket')[eventsBucketId];
+    expect(
+      (events?.Properties.LifecycleConfiguration as { Rules: object[] } | undefined)?.Rules,
+    ).toContainEqual({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' });
   });
 
   it('creates the sessions table as the contract says: pk/sk strings, on demand, no GSI, PITR, SSE', () => {
