@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
-import { AlreadyAtRulesError } from '../adapters/dynamodb/rules-record.js';
+import { AlreadyAtRulesError, NothingIngestedError } from '../adapters/dynamodb/rules-record.js';
 import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
@@ -33,7 +33,7 @@ const requestSchema = z.discriminatedUnion('action', [
 ]) satisfies z.ZodMiniType<RebuildRequest>;
 
 export type RebuildAnswer =
-  /** `current`: the table is already at the rules, nothing to rebuild. */
+  /** `current`: nothing to rebuild (the table is already at the rules, or nothing was ingested into it). */
   | { readonly action: 'begin'; readonly totalSegments: number; readonly current: boolean }
   | RebuildSegmentProgress
   | { readonly action: 'finish'; readonly counted: boolean };
@@ -62,9 +62,10 @@ export function createRebuildHandler(deps: { store: RebuildStore; logger: Rebuil
         try {
           await beginTableRebuild(store);
         } catch (error) {
-          // Nothing to do is no failure (as for `npm run rebuild`): the state machine ends without a scan, and
-          // without raising the failed-rebuild alarm, which says the table may be half rebuilt.
-          if (!(error instanceof AlreadyAtRulesError)) throw error;
+          // Nothing to do is no failure: the state machine ends without a scan, and without raising the
+          // failed-rebuild alarm, which says the table may be half rebuilt. A table nothing was ingested into
+          // is such a case too: a stage whose rules change before its first upload.
+          if (!(error instanceof AlreadyAtRulesError || error instanceof NothingIngestedError)) throw error;
           logger.info('nothing to rebuild', { reason: error.message });
           return { action: 'begin', totalSegments, current: true };
         }

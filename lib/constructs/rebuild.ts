@@ -145,7 +145,8 @@ export class Rebuild extends Construct {
       queryLanguage: QueryLanguage.JSONATA,
       definitionBody: DefinitionBody.fromChainable(
         begin.next(
-          // Started again after it finished (or with rules the table already has): nothing to do, no failure.
+          // Started again after it finished (or with rules the table already has, or on a table nothing was
+          // ingested into): nothing to do, no failure.
           Choice.jsonata(this, 'Rules already current?')
             .when(
               Condition.jsonata('{% $states.input.current = true %}'),

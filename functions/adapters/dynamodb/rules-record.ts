@@ -41,6 +41,16 @@ export class AlreadyAtRulesError extends RebuildRefusedError {
   }
 }
 
+/** No ingest has recorded rules in the table: it holds no sessions, and the first ingest records its rules. */
+export class NothingIngestedError extends RebuildRefusedError {
+  constructor() {
+    super(
+      'this table records no session rules yet: nothing was ingested into it, so there is nothing to rebuild (the first ingest records its rules)',
+    );
+    this.name = 'NothingIngestedError';
+  }
+}
+
 const KEY = itemKey(META_PK, RULES_SK);
 
 export async function readTableRules(transport: Transport): Promise<TableRules | undefined> {
@@ -104,11 +114,7 @@ export function forgetRulesCheck(): void {
 export async function beginRebuild(transport: Transport, target: CompiledRules): Promise<TableRules> {
   for (;;) {
     const table = await readTableRules(transport);
-    if (table === undefined) {
-      throw new RebuildRefusedError(
-        'this table records no session rules yet: nothing was ingested into it, so there is nothing to rebuild (the first ingest records its rules)',
-      );
-    }
+    if (table === undefined) throw new NothingIngestedError();
     if (table.target !== undefined) {
       if (table.target.fingerprint === target.fingerprint) return table;
       throw new RebuildRefusedError(

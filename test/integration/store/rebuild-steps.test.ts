@@ -3,11 +3,13 @@ import {
   AlreadyAtRulesError,
   ensureTableRules,
   forgetRulesCheck,
+  NothingIngestedError,
   RebuildRefusedError,
   readTableRules,
 } from '../../../functions/adapters/dynamodb/rules-record.js';
 import type { DynamoDbTableRebuild } from '../../../functions/adapters/dynamodb/table-rebuild.js';
 import type { RebuildStore } from '../../../functions/domain/store/ports.js';
+import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
 import {
   beginTableRebuild,
   finishTableRebuild,
@@ -113,9 +115,28 @@ describe('begin and finish', () => {
   it('refuses to begin on a table no ingest has recorded rules in', async () => {
     const store = await freshStore(dynamo.client, OLD);
 
-    await expect(beginTableRebuild(rebuildTo(store.transport, NEW).table)).rejects.toThrow(
-      /records no session rules yet: nothing was ingested into it/,
+    const begun = beginTableRebuild(rebuildTo(store.transport, NEW).table);
+    await expect(begun).rejects.toThrow(/records no session rules yet: nothing was ingested into it/);
+    await expect(begun).rejects.toBeInstanceOf(NothingIngestedError);
+  });
+
+  it('ends an execution on AWS at once, not failed, on a table nothing was ingested into', async () => {
+    const store = await freshStore(dynamo.client, OLD);
+    const logged: string[] = [];
+    const handler = createRebuildHandler({
+      store: rebuildTo(store.transport, NEW).table,
+      logger: { info: (message) => logged.push(message) },
+    });
+
+    // A failed execution would raise the rebuild-failed alarm, which says the table may be half rebuilt.
+    const answer = await handler(
+      { action: 'begin', totalSegments: 2 },
+      { getRemainingTimeInMillis: () => 60_000 },
     );
+
+    expect(answer).toEqual({ action: 'begin', totalSegments: 2, current: true });
+    expect(logged).toEqual(['nothing to rebuild']);
+    expect(await readTableRules(store.transport)).toBeUndefined();
   });
 
   it('refuses to begin when the table is already at the target', async () => {

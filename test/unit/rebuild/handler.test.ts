@@ -74,12 +74,12 @@ describe('rebuild handler', () => {
   it('still fails a begin the table refuses for another reason', async () => {
     const store = new FakeRebuildStore([], 10);
     store.begin = async () => {
-      throw new RebuildRefusedError('this table records no session rules yet');
+      throw new RebuildRefusedError('a rebuild to other rules (gap 20 min, stitching off) is in progress');
     };
     const { handler } = handlerFor(store);
 
     await expect(handler({ action: 'begin', totalSegments: 4 }, plentyOfTime)).rejects.toThrow(
-      /no session rules yet/,
+      /a rebuild to other rules .* is in progress/,
     );
   });
 
