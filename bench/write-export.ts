@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { repeatedOption } from '../cli/repeated-option.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
@@ -111,7 +112,7 @@ function numberOption(values: Record<string, unknown>, name: string): number | u
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: argv,
     options: {
       events: { type: 'string' },
@@ -129,11 +130,14 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    tokens: true,
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
+  const repeated = repeatedOption(tokens);
+  if (repeated !== undefined) throw new RangeError(repeated);
   const events = numberOption(values, 'events');
   if (events === undefined) throw new RangeError('--events is required');
   const format = values.format;

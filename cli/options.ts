@@ -11,6 +11,7 @@ import {
   MAX_MINUTES,
   minutesTextProblem,
 } from '../functions/shared/session-rules-schema.js';
+import { repeatedOption } from './repeated-option.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -156,24 +157,6 @@ export type ParsedCommandLine =
 /** Options that take a number of minutes: `--gap -5` means the value -5 (refused as such), not an option. */
 const MINUTE_OPTIONS = new Set(['--gap', '--max-session']);
 
-/**
- * An option that takes a value given twice: parseArgs keeps the last, so `--gap-by-platform ios=5
- * --gap-by-platform android=5` would drop ios without a word. Refused instead, naming the option.
- */
-function repeatedOption(tokens: ReturnType<typeof parseArgs>['tokens']): string | undefined {
-  const seen = new Set<string>();
-  for (const token of tokens ?? []) {
-    if (token.kind !== 'option' || token.value === undefined) continue;
-    if (seen.has(token.name)) {
-      const list =
-        token.name === 'gap-by-platform' ? ' (name every platform in one list: ios=5,android=5)' : '';
-      return `--${token.name} is given twice; give it once${list}`;
-    }
-    seen.add(token.name);
-  }
-  return undefined;
-}
-
 /** `--gap -5` as `--gap=-5`, which parseArgs would otherwise call ambiguous instead of saying what is wrong. */
 function joinNegativeMinutes(argv: readonly string[]): string[] {
   const joined: string[] = [];
@@ -211,7 +194,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     return { kind: 'error', message: (error as Error).message };
   }
   if (parsed.values.help) return { kind: 'help' };
-  const repeated = repeatedOption(parsed.tokens);
+  const repeated = repeatedOption(parsed.tokens, {
+    'gap-by-platform': ' (name every platform in one list: ios=5,android=5)',
+  });
   if (repeated !== undefined) return { kind: 'error', message: repeated };
   const result = optionsSchema.safeParse({ ...parsed.values, files: parsed.positionals });
   if (!result.success)

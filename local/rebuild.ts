@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { repeatedOption } from '../cli/repeated-option.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
 import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
@@ -47,6 +48,7 @@ const parseCommandLine = (argv: string[]) =>
   parseArgs({
     args: argv,
     options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    tokens: true,
   });
 
 interface LocalStores {
@@ -162,11 +164,13 @@ async function main(argv: string[]): Promise<number> {
   let segments = DEFAULT_SEGMENTS;
   let config: LocalStackConfig;
   try {
-    const { values } = parseCommandLine(argv);
+    const { values, tokens } = parseCommandLine(argv);
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
+    const repeated = repeatedOption(tokens);
+    if (repeated !== undefined) throw new Error(repeated);
     if (values.segments !== undefined) {
       segments = Number(values.segments);
       if (!Number.isInteger(segments) || segments < 1 || segments > 40)

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
+import { repeatedOption } from '../cli/repeated-option.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
@@ -117,6 +118,7 @@ const parseCommandLine = (argv: string[]) =>
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
+    tokens: true,
   });
 
 async function main(argv: string[]): Promise<number> {
@@ -142,6 +144,11 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.values.help) {
     console.log(usage(sources));
     return 0;
+  }
+  const repeated = repeatedOption(parsed.tokens);
+  if (repeated !== undefined) {
+    console.error(`upload: ${repeated}\n\n${usage(sources)}`);
+    return 2;
   }
   if (parsed.positionals.length === 0) {
     console.error(`upload: no files given\n\n${usage(sources)}`);

@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { repeatedOption } from '../cli/repeated-option.js';
 import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
@@ -13,7 +14,8 @@ Serve the files with this Content-Security-Policy header (index.html carries it 
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
+    tokens: true,
     options: {
       'api-url': { type: 'string' },
       out: { type: 'string' },
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
     return;
   }
+  const repeated = repeatedOption(tokens);
+  if (repeated !== undefined) throw new Error(repeated);
   const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
   const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
   await rm(outDir, { recursive: true, force: true });

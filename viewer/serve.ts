@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
+import { repeatedOption } from '../cli/repeated-option.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import {
   apiUrlFromStack,
@@ -79,8 +80,10 @@ async function awsSigner(apiUrl: string, regionOption: string | undefined): Prom
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
+  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
+      tokens: true,
       options: {
         stage: { type: 'string' },
         'api-url': { type: 'string' },
@@ -97,6 +100,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const repeated = repeatedOption(tokens);
+  if (repeated !== undefined) fail(repeated);
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('; '));
   const { stage, port, host } = parsed.data;

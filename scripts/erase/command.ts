@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { repeatedOption } from '../../cli/repeated-option.js';
 import { BASE64_ID_PREFIX, idOfBase64Id, NOT_A_BASE64_ID } from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
@@ -18,7 +19,6 @@ import {
   defaultRegion,
   stageRegion,
 } from '../aws/stack-outputs.js';
-import { repeatedOption } from '../repeated-option.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
 
@@ -75,7 +75,7 @@ export function parseEraseOptions(
   argv: readonly string[],
 ): EraseOptions | { help: true } | { problem: string } {
   let values: Record<string, string | boolean | undefined>;
-  let tokens: readonly { kind: string; name?: string }[];
+  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
   try {
     ({ values, tokens } = parseArgs({
       args: [...argv],
@@ -94,11 +94,8 @@ export function parseEraseOptions(
   }
   if (values.help === true) return { help: true };
   // `--user a --user b` would erase b alone.
-  const repeated = repeatedOption(tokens);
-  if (repeated !== undefined) {
-    const why = repeated === 'user' ? '; the command erases one user a run' : '';
-    return { problem: `--${repeated} is given more than once${why}` };
-  }
+  const repeated = repeatedOption(tokens, { user: ' (the command erases one user a run)' });
+  if (repeated !== undefined) return { problem: repeated };
   const given = values.user as string | undefined;
   // The `~b64.` form names an id as the API's routes and the viewer's address read it: the only form of one
   // holding a lone surrogate, which no argv can carry (it arrives as U+FFFD, another user's id).

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { repeatedOption } from '../../cli/repeated-option.js';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
@@ -12,7 +13,6 @@ import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
-import { repeatedOption } from '../repeated-option.js';
 import {
   type DeadLetterRedrive,
   type ObjectReplayResult,
@@ -73,7 +73,7 @@ export function parseReplayOptions(
   argv: readonly string[],
 ): ReplayOptions | { help: true } | { problem: string } {
   let values: Record<string, string | boolean | undefined>;
-  let tokens: Parameters<typeof repeatedOption>[0];
+  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
   try {
     ({ values, tokens } = parseArgs({
       args: [...argv],
@@ -92,12 +92,8 @@ export function parseReplayOptions(
     return { problem: (error as Error).message };
   }
   if (values.help === true) return { help: true };
-  // A flag given twice means what it means once (`npm run dlq -- --dry-run` passes --dry-run twice).
-  const repeated = repeatedOption(tokens, ['stage', 'region', 'prefix', 'since']);
-  if (repeated !== undefined) {
-    const why = repeated === 'prefix' ? '; a replay takes one prefix: run it once for each' : '';
-    return { problem: `--${repeated} is given more than once${why}` };
-  }
+  const repeated = repeatedOption(tokens, { prefix: ' (a replay takes one prefix: run it once for each)' });
+  if (repeated !== undefined) return { problem: repeated };
   const options: ReplayOptions = {
     stage: values.stage as string | undefined,
     region: values.region as string | undefined,

@@ -260,9 +260,9 @@ describe('npm run erase', () => {
     [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
     [
       ['--user', 'alice', '--user', 'bob'],
-      '--user is given more than once; the command erases one user a run',
+      '--user is given twice; give it once (the command erases one user a run)',
     ],
-    [['--user', 'a', '--stage', 'dev', '--stage', 'prod'], '--stage is given more than once'],
+    [['--user', 'a', '--stage', 'dev', '--stage', 'prod'], '--stage is given twice; give it once'],
     [['--user', '~b64.YQ=='], '--user ~b64.YQ== is no ~b64. form of an id'],
     [['--user', '~b64.'], '--user ID is required'],
     [['--user', 'a', '--stage', 'dev/x'], '--stage dev/x is not a deployed stage; the stages are dev, prod'],

@@ -71,10 +71,14 @@ describe('npm run replay', () => {
     [['--region', 'eu-west-1'], '--region applies to a deployed stage only'],
     [['--bucket', 'x'], "Unknown option '--bucket'"],
     // parseArgs keeps the last of a repeated option: the first stage or prefix would be dropped unsaid.
-    [['--stage', 'dev', '--stage', 'prod', '--dry-run'], '--stage is given more than once'],
+    [['--stage', 'dev', '--stage', 'prod', '--dry-run'], '--stage is given twice; give it once'],
     [
       ['--prefix', 'incoming/', '--prefix', 'segment-logs/'],
-      '--prefix is given more than once; a replay takes one prefix: run it once for each',
+      '--prefix is given twice; give it once (a replay takes one prefix: run it once for each)',
+    ],
+    [
+      ['--stage', 'dev', '--since=2024-01-01', '--since', '2024-02-01'],
+      '--since is given twice; give it once',
     ],
   ])('refuses %j with status 2', async (argv, problem) => {
     const result = await run(argv);
