@@ -63,8 +63,8 @@ export function createRebuildHandler(deps: { store: RebuildStore; logger: Rebuil
           await beginTableRebuild(store);
         } catch (error) {
           // Nothing to do is no failure: the state machine ends without a scan, and without raising the
-          // failed-rebuild alarm, which says the table may be half rebuilt. A table nothing was ingested into
-          // is such a case too: a stage whose rules change before its first upload.
+          // failed-rebuild alarm, which says the table may be half rebuilt. A table no ingest has recorded
+          // rules in (a new, empty one) is such a case too: its first ingest records the rules it runs.
           if (!(error instanceof AlreadyAtRulesError || error instanceof NothingIngestedError)) throw error;
           logger.info('nothing to rebuild', { reason: error.message });
           return { action: 'begin', totalSegments, current: true };
