@@ -144,7 +144,8 @@ export interface DeadLetterRedrive {
 
 /**
  * Moves the dead-letter queue's messages back to the ingest queue with SQS's own redrive (one
- * StartMessageMoveTask); a dry run reports how many are waiting and the latest move task.
+ * StartMessageMoveTask, none while a move task runs); a dry run reports how many are waiting and the latest
+ * move task.
  */
 export async function redriveDeadLetters(
   sqs: Pick<SQSClient, 'send'>,
@@ -177,7 +178,8 @@ export async function redriveDeadLetters(
           }),
         };
   const report = { deadLetters, deadLetterQueueArn, ...(lastTask !== undefined && { lastTask }) };
-  if (dryRun || deadLetters === 0) return report;
+  // SQS runs one move task per queue at a time: the running one moves these too.
+  if (dryRun || deadLetters === 0 || lastTask?.status === 'RUNNING') return report;
   const started = await sqs.send(
     new StartMessageMoveTaskCommand({ SourceArn: deadLetterQueueArn, DestinationArn: target.ingestQueueArn }),
   );

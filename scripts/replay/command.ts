@@ -179,16 +179,22 @@ function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean
       ? undefined
       : `latest move task: ${redrive.lastTask.status}, ${plural(redrive.lastTask.moved, 'message')} moved` +
         (redrive.lastTask.toMove === undefined ? '' : ` of ${redrive.lastTask.toMove}`);
+  const follow = `follow it with: aws sqs list-message-move-tasks --source-arn ${redrive.deadLetterQueueArn}`;
+  const running = redrive.lastTask?.status === 'RUNNING';
   if (dryRun || redrive.taskHandle === undefined) {
     io.out(waiting);
     if (last !== undefined) io.out(last);
-    if (dryRun && redrive.deadLetters > 0)
+    if (running) {
+      io.out(`a move task is running already and moves them back to the ingest queue; ${follow}`);
+    } else if (dryRun && redrive.deadLetters > 0) {
       io.out(`\`npm run replay -- --stage ${stage} --from-dlq\` moves them back to the ingest queue.`);
-    if (!dryRun) io.out('nothing to move');
+    } else if (!dryRun) {
+      io.out('nothing to move');
+    }
     return;
   }
   io.out(`moving ${waiting} back to the ingest queue (task ${redrive.taskHandle})`);
-  io.out(`follow it with: aws sqs list-message-move-tasks --source-arn ${redrive.deadLetterQueueArn}`);
+  io.out(follow);
 }
 
 async function replayOnAws(options: ReplayOptions & { stage: string }, io: CommandIo): Promise<void> {

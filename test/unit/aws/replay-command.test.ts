@@ -123,6 +123,35 @@ describe('npm run replay', () => {
     expect(result.out).toContain(`aws sqs list-message-move-tasks --source-arn ${DLQ_ARN}`);
   });
 
+  it('starts no second move task while one runs (SQS runs one per queue), and says to follow the running one', async () => {
+    deployedStage();
+    sqsMock
+      .on(GetQueueAttributesCommand)
+      .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '40' } });
+    sqsMock.on(ListMessageMoveTasksCommand).resolves({
+      Results: [
+        {
+          Status: 'RUNNING',
+          ApproximateNumberOfMessagesMoved: 60,
+          ApproximateNumberOfMessagesToMove: 100,
+          SourceArn: DLQ_ARN,
+        },
+      ],
+    });
+
+    const result = await run(['--stage', 'dev', '--region', 'eu-west-1', '--from-dlq']);
+
+    expect(result.status).toBe(0);
+    expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)).toEqual([]);
+    expect(result.out).toBe(
+      [
+        `40 dead letters (approximately) in ${DLQ_ARN}`,
+        'latest move task: RUNNING, 60 messages moved of 100',
+        `a move task is running already and moves them back to the ingest queue; follow it with: aws sqs list-message-move-tasks --source-arn ${DLQ_ARN}`,
+      ].join('\n'),
+    );
+  });
+
   it('names the deployed stages for an unknown one, and says when the stack is missing', async () => {
     cloudFormationMock
       .on(DescribeStacksCommand)
