@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { repeatedOption } from '../cli/repeated-option.js';
+import { wholeNumberFromText } from '../cli/whole-number.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
 import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
@@ -172,9 +173,12 @@ async function main(argv: string[]): Promise<number> {
     const repeated = repeatedOption(tokens);
     if (repeated !== undefined) throw new Error(repeated);
     if (values.segments !== undefined) {
-      segments = Number(values.segments);
-      if (!Number.isInteger(segments) || segments < 1 || segments > 40)
-        throw new Error(`--segments must be a whole number from 1 to 40, not ${values.segments}`);
+      const given = wholeNumberFromText(values.segments);
+      if (given === undefined || given < 1 || given > 40)
+        throw new Error(
+          `--segments must be a whole number from 1 to 40, not ${JSON.stringify(values.segments)}`,
+        );
+      segments = given;
     }
     config = loadLocalStackConfig();
   } catch (error) {

@@ -1,6 +1,7 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
@@ -10,23 +11,31 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const port = (fallback: number) =>
   z.preprocess(
     blankAsUndefined,
-    z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a port number')
-      // 0 asks for any free port; the stack prints the one it got.
-      .min(0, 'must be a port number from 0 to 65535')
-      .max(65_535, 'must be a port number from 0 to 65535')
+    z
+      .preprocess(
+        wholeNumberInput,
+        z
+          .number({ error: (issue) => `must be a port number from 0 to 65535${gotText(issue.input)}` })
+          .int('must be a port number')
+          // 0 asks for any free port; the stack prints the one it got.
+          .min(0, 'must be a port number from 0 to 65535')
+          .max(65_535, 'must be a port number from 0 to 65535'),
+      )
       .default(fallback),
   );
 
 const count = (fallback: number, max: number) =>
   z.preprocess(
     blankAsUndefined,
-    z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, `must be from 1 to ${max}`)
-      .max(max, `must be from 1 to ${max}`)
+    z
+      .preprocess(
+        wholeNumberInput,
+        z
+          .number({ error: (issue) => `must be a whole number from 1 to ${max}${gotText(issue.input)}` })
+          .int('must be a whole number')
+          .min(1, `must be from 1 to ${max}`)
+          .max(max, `must be from 1 to ${max}`),
+      )
       .default(fallback),
   );
 

@@ -7,6 +7,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import { repeatedOption } from '../cli/repeated-option.js';
+import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
@@ -41,7 +42,16 @@ Environment:
 const envSchema = z.object({
   S3_PORT: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).optional(),
+    z
+      .preprocess(
+        wholeNumberInput,
+        z
+          .number({ error: (issue) => `must be a port number from 1 to 65535${gotText(issue.input)}` })
+          .int()
+          .min(1, 'must be a port number from 1 to 65535')
+          .max(65_535, 'must be a port number from 1 to 65535'),
+      )
+      .optional(),
   ),
   SESSIONIZER_SOURCES: ingestEnvShape.SESSIONIZER_SOURCES,
 });

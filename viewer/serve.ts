@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { repeatedOption } from '../cli/repeated-option.js';
+import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import {
   apiUrlFromStack,
@@ -42,11 +43,14 @@ const optionsSchema = z
       .regex(/^[A-Za-z0-9-]+$/, '--stage must be a stage name such as dev')
       .optional(),
     'api-url': z.url({ protocol: /^https?$/, error: '--api-url must be an http(s) URL' }).optional(),
-    port: z.coerce
-      .number({ error: '--port must be a number' })
-      .int('--port must be an integer')
-      .min(0, '--port must be 0 to 65535')
-      .max(65_535, '--port must be 0 to 65535')
+    port: z
+      .preprocess(
+        wholeNumberInput,
+        z
+          .number({ error: (issue) => `--port must be a port number from 0 to 65535${gotText(issue.input)}` })
+          .int('--port must be a port number from 0 to 65535')
+          .max(65_535, '--port must be a port number from 0 to 65535'),
+      )
       .default(5173),
     host: z.string().default('127.0.0.1'),
     region: z.string().optional(),

@@ -104,6 +104,16 @@ describe('loadLocalStackConfig', () => {
     },
   );
 
+  it.each([
+    // Number() reads " " as 0: any free port, where a port was meant.
+    [{ PORT: ' ' }, 'PORT must be a port number from 0 to 65535 (got " ")'],
+    [{ S3_PORT: '0x10' }, 'S3_PORT must be a port number from 0 to 65535 (got "0x10")'],
+    [{ DYNAMODB_PORT: '8e3' }, 'DYNAMODB_PORT must be a port number from 0 to 65535 (got "8e3")'],
+    [{ INGEST_BATCH_SIZE: '0x5' }, 'INGEST_BATCH_SIZE must be a whole number from 1 to 10 (got "0x5")'],
+  ])('refuses a port or a count that is no decimal whole number (%o)', (env, message) => {
+    expect(() => loadLocalStackConfig(env)).toThrow(message);
+  });
+
   it('lets several ports be 0 (each picks a free port of its own)', () => {
     expect(loadLocalStackConfig({ PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0' })).toMatchObject({
       port: 0,
