@@ -13,22 +13,36 @@ API on the origin that serves it; with it, that API, which must then allow the v
 Serve the files with this Content-Security-Policy header (index.html carries it too, minus frame-ancestors):
 `;
 
+/** A usage error: said with the usage and exit status 2, as the other commands say theirs. */
+function fail(message: string): never {
+  process.stderr.write(`viewer:build: ${message}\n\n${USAGE}  ${viewerContentSecurityPolicy()}\n`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      tokens: true,
+      options: {
+        'api-url': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values, tokens } = parseArgs({
-    tokens: true,
-    options: {
-      'api-url': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, tokens } = parseCommandLine();
   const apiBaseUrl = values['api-url'];
   if (values.help) {
     process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
     return;
   }
   const repeated = repeatedOption(tokens);
-  if (repeated !== undefined) throw new Error(repeated);
+  if (repeated !== undefined) fail(repeated);
   const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
   const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
   await rm(outDir, { recursive: true, force: true });
