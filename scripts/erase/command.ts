@@ -114,6 +114,9 @@ export function parseEraseOptions(
   const apiUrl = values['api-url'] as string | undefined;
   if (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))
     return { problem: '--api-url must be an http(s) URL' };
+  // The URL would win and --stage go unused: an erasure (which cannot be undone) on another stage than named.
+  if (stage !== undefined && apiUrl !== undefined)
+    return { problem: '--stage and --api-url both name the API to erase on; give one of them' };
   const region = values.region as string | undefined;
   if (stage === undefined && apiUrl === undefined && region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };

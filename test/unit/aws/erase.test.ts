@@ -264,6 +264,11 @@ describe('npm run erase', () => {
     ],
     [['--user', 'a', '--stage', 'dev', '--stage', 'prod'], '--stage is given twice; give it once'],
     [['--user', '~b64.YQ=='], '--user ~b64.YQ== is no ~b64. form of an id'],
+    // The usage's [--stage STAGE | --api-url URL]: the URL would win, erasing on another stage than named.
+    [
+      ['--user', 'a', '--stage', 'prod', '--api-url', 'https://abc.execute-api.eu-west-1.amazonaws.com/'],
+      '--stage and --api-url both name the API to erase on; give one of them',
+    ],
     [['--user', '~b64.'], '--user ID is required'],
     [['--user', 'a', '--stage', 'dev/x'], '--stage dev/x is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
