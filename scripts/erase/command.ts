@@ -8,6 +8,7 @@ import { BASE64_ID_PREFIX, idOfBase64Id, NOT_A_BASE64_ID } from '../../contract/
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
+import { minutesFromText } from '../../functions/domain/rules/session-rules.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
@@ -121,13 +122,19 @@ export function parseEraseOptions(
   if (stage === undefined && apiUrl === undefined && region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };
   const againAfter = values['again-after'] as string | undefined;
-  const againAfterMinutes = againAfter === undefined ? undefined : Number(againAfter);
-  // A blank parses to 0 and words to NaN: the range refuses both.
+  // Decimal minutes, as the session rules' options take them: Number() would read 0x10 as 16.
+  const againAfterMinutes = againAfter === undefined ? undefined : minutesFromText(againAfter);
   if (
-    againAfterMinutes !== undefined &&
-    !(againAfterMinutes >= 1 && againAfterMinutes <= MAX_AGAIN_AFTER_MINUTES)
+    againAfter !== undefined &&
+    !(
+      againAfterMinutes !== undefined &&
+      againAfterMinutes >= 1 &&
+      againAfterMinutes <= MAX_AGAIN_AFTER_MINUTES
+    )
   ) {
-    return { problem: `--again-after takes minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}; got ${againAfter}` };
+    return {
+      problem: `--again-after takes decimal minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}; got ${JSON.stringify(againAfter)}`,
+    };
   }
   return { user, stage, apiUrl, region, againAfterMinutes };
 }
