@@ -175,9 +175,10 @@ async function main(argv: string[]): Promise<void> {
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    // Named, as every other command names itself, and with the usage after a blank line as theirs.
+    console.error(`generate: ${error instanceof Error ? error.message : String(error)}`);
     const usage = isUsageError(error);
-    if (usage) console.error(USAGE);
+    if (usage) console.error(`\n${USAGE}`);
     process.exitCode = usage ? 2 : 1;
   });
 }

@@ -93,6 +93,7 @@ describe('npm run generate', () => {
     ] as const) {
       const result = run([...args]);
       expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^generate: .*\n\nUsage: npm run generate/s);
       expect(result.stderr).toContain(said);
     }
   });
