@@ -1,8 +1,10 @@
 /**
  * A set of member paths (`['context', 'page', 'url']`) compiled into a trie the scanner walks while it reads an
- * object: a key is matched only against the members requested at that depth. Plain ASCII keys are compared
- * as bytes with the requested keys of their length; others are decoded and compared as strings.
+ * object: a key is matched only against the members requested at that depth. A key token is first compared in
+ * place, as bytes, with the requested plain keys of its first byte; others are decoded and compared as strings.
  */
+
+import { QUOTE } from './json-tokens.js';
 
 export interface PathNode {
   /** Where this path's value is captured, or -1 when the node only leads to longer paths. */
@@ -27,8 +29,11 @@ export interface PlainKey {
 
 export interface PathChildren {
   readonly all: readonly PathChild[];
-  /** The plain keys by their length in bytes, so a key token is compared with a few at most. */
-  readonly plainByLength: readonly (readonly PlainKey[] | undefined)[];
+  /**
+   * The plain keys by their first byte (the empty key under the quote that closes it), so a key token is
+   * compared with a few at most, before its length is known.
+   */
+  readonly plainByFirstByte: readonly (readonly PlainKey[] | undefined)[];
 }
 
 /** 1 for a byte a plain key may hold ({@link isPlainKeyByte}), else 0. */
@@ -103,31 +108,40 @@ function isPlainKey(key: string): boolean {
 }
 
 function indexChildren(all: PathChild[]): PathChildren {
-  const plainByLength: PlainKey[][] = [];
+  const plainByFirstByte: (PlainKey[] | undefined)[] = new Array(256).fill(undefined);
   for (const child of all) {
     if (!isPlainKey(child.key)) continue;
-    const length = child.key.length;
-    while (plainByLength.length <= length) plainByLength.push([]);
-    plainByLength[length]?.push({ bytes: Buffer.from(child.key, 'latin1'), node: child.node });
+    const first = child.key.length === 0 ? QUOTE : child.key.charCodeAt(0);
+    const keys = plainByFirstByte[first] ?? [];
+    keys.push({ bytes: Buffer.from(child.key, 'latin1'), node: child.node });
+    plainByFirstByte[first] = keys;
   }
-  return { all, plainByLength: plainByLength.map((keys) => (keys.length === 0 ? undefined : keys)) };
+  return { all, plainByFirstByte };
 }
 
-/** The child whose plain key is `bytes[start, end)` (a key token without escapes or bytes beyond ASCII). */
-export function matchPlainKey(
+/**
+ * The requested plain key that the key token from `start` (just after its opening quote) is, compared in
+ * place: its bytes, then the closing quote. Undefined when it is none of them, or not plain: a plain key's
+ * bytes need no escape, so a token that holds them followed by a quote is exactly that key, and is a valid
+ * string token. The key's token then ends `bytes.length + 1` bytes after `start`.
+ */
+export function matchPlainKeyAt(
   children: PathChildren,
   bytes: Uint8Array,
   start: number,
   end: number,
-): PathNode | undefined {
-  const candidates = children.plainByLength[end - start];
+): PlainKey | undefined {
+  if (start >= end) return undefined;
+  const candidates = children.plainByFirstByte[bytes[start] as number];
   if (candidates === undefined) return undefined;
   for (let c = 0; c < candidates.length; c++) {
     const candidate = candidates[c] as PlainKey;
     const key = candidate.bytes;
-    let i = 0;
-    while (i < key.length && key[i] === bytes[start + i]) i++;
-    if (i === key.length) return candidate.node;
+    const length = key.length;
+    if (start + length >= end || bytes[start + length] !== QUOTE) continue;
+    let i = 1;
+    while (i < length && key[i] === bytes[start + i]) i++;
+    if (i >= length) return candidate;
   }
   return undefined;
 }

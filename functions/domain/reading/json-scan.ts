@@ -9,7 +9,7 @@ import {
   type CompiledPaths,
   compilePaths,
   matchDecodedKey,
-  matchPlainKey,
+  matchPlainKeyAt,
   type PathChildren,
   type PathNode,
   PLAIN_KEY_BYTE,
@@ -188,17 +188,23 @@ export function scan(
       if (position === FAILED) return fail(out, keyStart - 1);
     } else {
       const children = parent.children as PathChildren;
-      let at = keyStart;
-      while (at < end && PLAIN_KEY_BYTE[bytes[at] as number] === 1) at++;
+      const plain = matchPlainKeyAt(children, bytes, keyStart, end);
       let matched: PathNode | undefined;
-      if (at < end && bytes[at] === QUOTE) {
-        position = at + 1;
-        matched = matchPlainKey(children, bytes, keyStart, at);
+      if (plain !== undefined) {
+        position = keyStart + plain.bytes.length + 1;
+        matched = plain.node;
       } else {
-        position = scanString(bytes, words, base, keyStart, end, out);
-        if (position === FAILED) return fail(out, keyStart - 1);
-        const key = decodeKey(bytes, keyStart, position - 1, out.lastStringFlags);
-        matched = matchDecodedKey(children, key);
+        // No requested plain key: a plain token is none of the requested keys, another is decoded to tell.
+        let at = keyStart;
+        while (at < end && PLAIN_KEY_BYTE[bytes[at] as number] === 1) at++;
+        if (at < end && bytes[at] === QUOTE) {
+          position = at + 1;
+        } else {
+          position = scanString(bytes, words, base, keyStart, end, out);
+          if (position === FAILED) return fail(out, keyStart - 1);
+          const key = decodeKey(bytes, keyStart, position - 1, out.lastStringFlags);
+          matched = matchDecodedKey(children, key);
+        }
       }
       if (matched !== undefined) {
         clearSubtree(out, matched);

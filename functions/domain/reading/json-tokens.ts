@@ -47,8 +47,10 @@ for (const digit of '0123456789abcdefABCDEF') HEX_DIGIT[digit.charCodeAt(0)] = 1
 export function skipWhitespace(bytes: Buffer, from: number, end: number): number {
   let position = from;
   while (position < end) {
-    const byte = bytes[position];
-    if (byte !== SPACE && byte !== LINE_FEED && byte !== CARRIAGE_RETURN && byte !== TAB) break;
+    const byte = bytes[position] as number;
+    // Every token starts above the space: one comparison for the common case, no whitespace at all.
+    if (byte > SPACE || (byte !== SPACE && byte !== LINE_FEED && byte !== CARRIAGE_RETURN && byte !== TAB))
+      break;
     position++;
   }
   return position;

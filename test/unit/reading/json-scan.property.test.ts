@@ -37,6 +37,44 @@ describe('scan against JSON.parse (property)', () => {
     );
   });
 
+  it('keys matched in place: keys sharing a first byte or a prefix with a wanted key, plain or escaped, cut anywhere', () => {
+    // Wanted keys and their neighbours: a prefix, an extension, a sibling of the same first byte or length.
+    const keys = ['t', 'ty', 'type', 'types', 'typo', 'timestamp', '', 'p', 'pa', 'page', 'pages', 'é'];
+    const key = fc.tuple(fc.constantFrom(...keys), fc.boolean(), fc.nat()).map(([text, escaped, at]) => {
+      if (!escaped || text === '') return JSON.stringify(text);
+      // One character written as a \u escape: the same key to JSON.parse, not a plain token.
+      const i = at % text.length;
+      const code = text.charCodeAt(i).toString(16).padStart(4, '0');
+      return (
+        JSON.stringify(text.slice(0, i)).slice(0, -1) +
+        `\\u${code}` +
+        JSON.stringify(text.slice(i + 1)).slice(1)
+      );
+    });
+    const member = (depth: number): fc.Arbitrary<string> =>
+      fc
+        .tuple(
+          key,
+          depth === 0 ? fc.constantFrom('1', '"v"', 'null') : fc.oneof(fc.constant('2'), object(depth - 1)),
+        )
+        .map(([name, value]) => `${name}:${value}`);
+    const object = (depth: number): fc.Arbitrary<string> =>
+      fc.array(member(depth), { maxLength: 5 }).map((members) => `{${members.join(',')}}`);
+    const paths = fc.array(fc.array(fc.constantFrom(...keys), { minLength: 1, maxLength: 2 }), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    const text = fc
+      .tuple(object(2), fc.option(fc.nat(), { nil: undefined }))
+      .map(([json, cut]) => (cut === undefined ? json : json.slice(0, cut % (json.length + 1))));
+    fc.assert(
+      fc.property(text, paths, placement, (json, wanted, where) => {
+        check(utf8(json), wanted, where);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
   it('nesting 10,000 to 20,000 deep, of objects and arrays mixed, whole or cut short', () => {
     const nested = fc
       .record({
