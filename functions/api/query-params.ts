@@ -6,7 +6,7 @@ import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import * as z from '../shared/zod.js';
 import { MAX_CURSOR_LENGTH } from './cursor.js';
-import { type ApiResponse, badRequest } from './responses.js';
+import { type ApiResponse, badRequest, errorResponse } from './responses.js';
 
 export const sessionIdParam = z
   .string()
@@ -113,6 +113,11 @@ export const sessionQuerySchema = z.object({
 
 export const SESSION_PARAMETERS = ['limit', 'cursor'] as const;
 
+/** A user's summary takes no query parameters. */
+export const userQuerySchema = z.object({});
+
+export const USER_PARAMETERS = [] as const;
+
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
 
 export function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): ParseResult<T> {
@@ -125,7 +130,11 @@ export function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string
   };
 }
 
-/** Known parameters from the raw query string; unknown ones are ignored, a repeated known one is an error. */
+/**
+ * The route's parameters from the raw query string. A parameter the route does not take is refused, not
+ * ignored: ignored, a misspelt filter (`campaign_source`, `Bounce`) answered the unfiltered list as if applied.
+ * A repeated parameter is refused too.
+ */
 export function knownQuery<T>(
   rawQueryString: string,
   names: readonly string[],
@@ -133,6 +142,8 @@ export function knownQuery<T>(
 ): ParseResult<T> {
   // URLSearchParams is the form decoding browsers use: `+` is a space here, unlike in the path.
   const search = new URLSearchParams(rawQueryString);
+  const unknown = unknownParameter(search, names);
+  if (unknown !== undefined) return { ok: false, response: unknown };
   const given: Record<string, string> = {};
   for (const name of names) {
     const values = search.getAll(name);
@@ -145,6 +156,28 @@ export function knownQuery<T>(
     given[name] = value;
   }
   return parse(schema, given);
+}
+
+/** Case, `_` and `-` aside: `campaign_source`, `CampaignSource` and `campaign-source` all mean campaignSource. */
+function looseName(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
+
+/** A 400 for the first parameter the route does not take, naming the one meant if close, and those it takes. */
+function unknownParameter(search: URLSearchParams, names: readonly string[]): ApiResponse | undefined {
+  for (const given of search.keys()) {
+    if (names.includes(given)) continue;
+    const meant = names.find((name) => looseName(name) === looseName(given));
+    const takes = names.length === 0 ? 'none' : names.join(', ');
+    const problem =
+      meant === undefined
+        ? `is not a parameter of this route, which takes ${takes}`
+        : `is not a parameter of this route; did you mean ${meant}? It takes ${takes}`;
+    return given === ''
+      ? errorResponse(400, 'bad_request', `A parameter without a name ${problem}`, given)
+      : badRequest(given, problem);
+  }
+  return undefined;
 }
 
 const REPLACEMENT = '\uFFFD';

@@ -13,6 +13,8 @@ import {
   SESSION_PARAMETERS,
   sessionIdParam,
   sessionQuerySchema,
+  USER_PARAMETERS,
+  userQuerySchema,
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
@@ -99,6 +101,8 @@ async function answer(
 ): Promise<ApiResponse> {
   switch (route.name) {
     case 'getUser': {
+      const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+      if (!query.ok) return query.response;
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
     }

@@ -107,11 +107,15 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
   });
 
   it.each([
-    ['/users/anon-1', '/users/alice'],
-    ['/users/anon-1/sessions', '/users/alice/sessions?limit=3'],
-    ['/users/anon-1/sessions/20240131T090000000Z', '/users/alice/sessions/20240131T090000000Z?limit=3'],
-  ])('redirects the stitched anonymousId of %s to %s', async (path, location) => {
-    const result = await get(path, 'limit=3');
+    ['/users/anon-1', '', '/users/alice'],
+    ['/users/anon-1/sessions', 'limit=3', '/users/alice/sessions?limit=3'],
+    [
+      '/users/anon-1/sessions/20240131T090000000Z',
+      'limit=3',
+      '/users/alice/sessions/20240131T090000000Z?limit=3',
+    ],
+  ])('redirects the stitched anonymousId of %s?%s to %s', async (path, rawQuery, location) => {
+    const result = await get(path, rawQuery);
     expect(result.status).toBe(307);
     expect(result.headers.location).toBe(location);
     expect(result.body).toMatchObject({ error: { code: 'stitched', userId: 'alice' } });

@@ -123,7 +123,7 @@ describe('openapi.json', () => {
   it('documents exactly the query parameters the list reads, with the bounds it enforces', async () => {
     const documented = (openApi.paths[SESSIONS].get.parameters as Json[]).map((entry) => entry.name);
     expect(documented.sort()).toEqual(['bounce', 'campaignSource', 'cursor', 'from', 'limit', 'order', 'to']);
-    expect(openApi.components.schemas.Error.properties.error.properties.parameter.enum).toEqual(
+    expect(openApi.components.schemas.Error.properties.error.properties.parameter.anyOf[0].enum).toEqual(
       expect.arrayContaining(['userId', 'sessionId', ...documented]),
     );
     for (const name of documented) {
@@ -197,6 +197,12 @@ describe('openapi.json', () => {
       expectDocumented(USER, result);
     });
 
+    it(`GET ${USER}: a query parameter, which it does not take → 400`, async () => {
+      const result = await call(lookup, 'GET', userPath('alice'), { query: 'limit=5' });
+      expect(result.status).toBe(400);
+      expectDocumented(USER, result);
+    });
+
     it.each([
       ['first page', 200, userPath('alice', 'sessions'), 'limit=5'],
       ['last page', 200, userPath('alice', 'sessions'), 'limit=50&order=asc'],
@@ -219,6 +225,7 @@ describe('openapi.json', () => {
       ['bad cursor', 400, userPath('alice', 'sessions'), 'cursor=AAAA.BBBB'],
       ['bad bounce', 400, userPath('alice', 'sessions'), 'bounce=maybe'],
       ['empty campaignSource', 400, userPath('alice', 'sessions'), 'campaignSource='],
+      ['misspelt filter', 400, userPath('alice', 'sessions'), 'campaign_source=ads'],
       ['bad user id', 400, '/users/%C3/sessions', ''],
     ])(`GET ${SESSIONS}: %s → %i`, async (_what, status, path, rawQuery) => {
       const result = await call(lookup, 'GET', path, { query: rawQuery });
@@ -246,6 +253,7 @@ describe('openapi.json', () => {
       ['bad user id', 400, `/users/%E0%A4%A/sessions/${SESSION_ID}`],
       ['bad limit', 400, `${userPath('alice', 'sessions', SESSION_ID)}?limit=0`],
       ['bad cursor', 400, `${userPath('alice', 'sessions', SESSION_ID)}?cursor=AAAA.BBBB`],
+      ['a parameter of the list', 400, `${userPath('alice', 'sessions', SESSION_ID)}?order=desc`],
     ])(`GET ${SESSION}: %s → %i`, async (_what, status, pathAndQuery) => {
       const [path = '', rawQuery = ''] = pathAndQuery.split('?');
       const result = await call(lookup, 'GET', path, { query: rawQuery });

@@ -58,9 +58,10 @@ describe('GET /users/{userId}', () => {
     expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
   });
 
-  it('ignores a query string', async () => {
+  it('refuses a query string: the summary takes no parameters', async () => {
     const { handler } = makeHandler();
     const result = await call(handler, 'GET', userPath('alice'), { query: 'limit=0&order=up' });
-    expect(result.status).toBe(200);
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: { parameter: 'limit' } });
   });
 });

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { call, errorOf, userPath } from './api-event.js';
+import { FIRST_SESSION_ID, makeHandler } from './lookup-fixture.js';
+
+const LIST_TAKES = 'from, to, order, limit, cursor, bounce, campaignSource';
+
+/** The 400 the route answers to `rawQuery`, with what it asked the store (nothing, when refused first). */
+async function refusal(path: string, rawQuery: string) {
+  const { handler, reader } = makeHandler();
+  const result = await call(handler, 'GET', path, { query: rawQuery });
+  expect(result.status, rawQuery).toBe(400);
+  return { error: errorOf(result), reader };
+}
+
+describe('query parameters a route does not take', () => {
+  it.each([
+    ['campaign_source=news', 'campaign_source', 'campaignSource'],
+    ['Bounce=true', 'Bounce', 'bounce'],
+    ['Limit=5', 'Limit', 'limit'],
+    ['LIMIT=5&order=asc', 'LIMIT', 'limit'],
+    ['campaign-source=news', 'campaign-source', 'campaignSource'],
+    ['bounce=true&CAMPAIGNSOURCE=x', 'CAMPAIGNSOURCE', 'campaignSource'],
+  ])(
+    'refuses %s on the list, saying which was meant, instead of answering the unfiltered list',
+    async (rawQuery, given, meant) => {
+      const { error, reader } = await refusal(userPath('alice', 'sessions'), rawQuery);
+      expect(error).toEqual({
+        code: 'bad_request',
+        message: `${given} is not a parameter of this route; did you mean ${meant}? It takes ${LIST_TAKES}`,
+        parameter: given,
+      });
+      expect(reader.listQueries).toEqual([]);
+    },
+  );
+
+  it('refuses a parameter of no likeness, listing those the route takes', async () => {
+    const { error } = await refusal(userPath('alice', 'sessions'), 'foo=bar&limit=2&x');
+    expect(error).toEqual({
+      code: 'bad_request',
+      message: `foo is not a parameter of this route, which takes ${LIST_TAKES}`,
+      parameter: 'foo',
+    });
+    const nameless = await refusal(userPath('alice', 'sessions'), '=bar');
+    expect(nameless.error.message).toBe(
+      `A parameter without a name is not a parameter of this route, which takes ${LIST_TAKES}`,
+    );
+    expect(nameless.error.parameter).toBe('');
+  });
+
+  it('refuses a parameter of the list on one session, which would ignore it', async () => {
+    const path = userPath('alice', 'sessions', FIRST_SESSION_ID);
+    expect((await refusal(path, 'order=desc')).error).toEqual({
+      code: 'bad_request',
+      message: 'order is not a parameter of this route, which takes limit, cursor',
+      parameter: 'order',
+    });
+    expect((await refusal(path, 'Limit=5')).error.message).toBe(
+      'Limit is not a parameter of this route; did you mean limit? It takes limit, cursor',
+    );
+  });
+
+  it('refuses any parameter on the user’s summary, which takes none', async () => {
+    expect((await refusal(userPath('alice'), 'limit=5')).error).toEqual({
+      code: 'bad_request',
+      message: 'limit is not a parameter of this route, which takes none',
+      parameter: 'limit',
+    });
+  });
+
+  it('takes a known parameter however its name is percent-encoded', async () => {
+    const { handler } = makeHandler();
+    const result = await call(handler, 'GET', userPath('alice', 'sessions'), { query: '%6Cimit=2' });
+    expect(result.status).toBe(200);
+    expect((result.body as { sessions: unknown[] }).sessions).toHaveLength(2);
+  });
+});
