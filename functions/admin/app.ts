@@ -24,12 +24,25 @@ export interface AdminHandlerDeps {
   readonly logger: AdminLogger;
 }
 
+/**
+ * The most anonymousIds an erasure's answer lists. All of them could pass Lambda's 6 MB (150,000 UUIDs take
+ * 5.9 MB), and that answer would fail after the erasure completed, which a repeat cannot answer again (nothing
+ * is left to find). 1,000 ids of 512 bytes of control characters, the longest, take 3.6 MB as Lambda returns
+ * them (each `\u0001` 7 bytes).
+ */
+export const MAX_LISTED_ANONYMOUS_IDS = 1000;
+
 /** The body of a completed erasure (openapi.json, `Erasure`). */
 export interface ErasureView {
   readonly userId: string;
   readonly erased: true;
   readonly itemsDeleted: number;
+  /** How many anonymousIds this request erased; an API deployed before the field answers without it. */
+  readonly anonymousIdCount?: number;
+  /** The first {@link MAX_LISTED_ANONYMOUS_IDS} of them, sorted. */
   readonly anonymousIds: readonly string[];
+  /** SHA-256 of all of them, sorted, as a JSON array: a list held elsewhere can be checked against it. */
+  readonly anonymousIdsSha256?: string;
   readonly stitchedTo: string | null;
 }
 
@@ -41,6 +54,9 @@ function callerOf(event: APIGatewayProxyEventV2): string | undefined {
 
 /** The logs must not hold the id they erase: a hash still lets an operator match a request to its log line. */
 const idDigest = (userId: string) => createHash('sha256').update(userId, 'utf8').digest('hex');
+
+/** A JSON array, not the ids joined: an id may hold any separator. */
+const listDigest = (ids: readonly string[]) => idDigest(JSON.stringify(ids));
 
 /**
  * Why an id with spaces around it names no user: rule 1 trims ids as events are read. Erasing one would
@@ -73,17 +89,21 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     const blankEnds = blankEndsProblem(user.userId);
     if (blankEnds !== undefined) return badRequest('userId', blankEnds);
     const result = await eraser.eraseUser(user.userId);
+    const anonymousIdsSha256 = listDigest(result.anonymousIds);
     logger.info('user erased', {
       userIdSha256: idDigest(user.userId),
       itemsDeleted: result.itemsDeleted,
       anonymousIdsErased: result.anonymousIds.length,
+      anonymousIdsSha256,
       caller: callerOf(event),
     });
     const body: ErasureView = {
       userId: result.userId,
       erased: true,
       itemsDeleted: result.itemsDeleted,
-      anonymousIds: result.anonymousIds,
+      anonymousIdCount: result.anonymousIds.length,
+      anonymousIds: result.anonymousIds.slice(0, MAX_LISTED_ANONYMOUS_IDS),
+      anonymousIdsSha256,
       stitchedTo: result.stitchedTo ?? null,
     };
     return { status: 200, body };

@@ -198,7 +198,9 @@ function print(view: ErasureView, io: EraseIo): void {
         `${JSON.stringify(stitchedTo)} to remove them`,
     );
   }
-  if (view.itemsDeleted === 0 && view.anonymousIds.length === 0) {
+  // An API deployed before the count answers every id.
+  const anonymousIdCount = view.anonymousIdCount ?? view.anonymousIds.length;
+  if (view.itemsDeleted === 0 && anonymousIdCount === 0) {
     if (stitchedTo !== null) return;
     // The erasure is recorded all the same, and refuses the id's events from now on: a typo would do that.
     io.out(
@@ -213,12 +215,19 @@ function print(view: ErasureView, io: EraseIo): void {
     }
     return;
   }
-  if (view.anonymousIds.length === 0) {
+  if (anonymousIdCount === 0) {
     io.out('no anonymousIds were stitched to it');
     return;
   }
-  io.out(`erased with it, ${plural(view.anonymousIds.length, 'stitched anonymousId')}:`);
+  io.out(`erased with it, ${plural(anonymousIdCount, 'stitched anonymousId')}:`);
   for (const anonymousId of view.anonymousIds) io.out(`  ${JSON.stringify(anonymousId)}`);
+  const unlisted = anonymousIdCount - view.anonymousIds.length;
+  if (unlisted > 0) {
+    io.out(
+      `  and ${unlisted} more the answer does not list (it lists the first ${view.anonymousIds.length}); ` +
+        `SHA-256 of all of them, sorted, as a JSON array: ${view.anonymousIdsSha256 ?? 'not given'}`,
+    );
+  }
 }
 
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the erasure failed). */

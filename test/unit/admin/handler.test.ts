@@ -48,6 +48,8 @@ function handler(pathsDecoded: boolean) {
 
 const adminPath = (userId: string) => `/admin/users/${encodeURIComponent(userId)}`;
 
+const listDigest = (ids: string[]) => createHash('sha256').update(JSON.stringify(ids)).digest('hex');
+
 describe('the admin handler', () => {
   it('erases the user of the path and answers what was erased', async () => {
     const result = await call(handler(false), 'DELETE', adminPath('alice'));
@@ -57,7 +59,9 @@ describe('the admin handler', () => {
       userId: 'alice',
       erased: true,
       itemsDeleted: 12,
+      anonymousIdCount: 2,
       anonymousIds: ['anon-1', 'anon-2'],
+      anonymousIdsSha256: listDigest(['anon-1', 'anon-2']),
       stitchedTo: null,
     });
     expect(eraser.erased).toEqual(['alice']);
@@ -71,7 +75,9 @@ describe('the admin handler', () => {
       userId: 'anon-1',
       erased: true,
       itemsDeleted: 0,
+      anonymousIdCount: 0,
       anonymousIds: [],
+      anonymousIdsSha256: listDigest([]),
       stitchedTo: 'alice',
     });
     expectDocumented(ROUTE, result, 'delete');
@@ -178,6 +184,7 @@ describe('the admin handler', () => {
           userIdSha256: createHash('sha256').update('alice@example.com').digest('hex'),
           itemsDeleted: 12,
           anonymousIdsErased: 2,
+          anonymousIdsSha256: listDigest(['anon-1', 'anon-2']),
           caller: 'arn:aws:sts::123456789012:assumed-role/Operator/jane',
         },
       },

@@ -96,6 +96,33 @@ describe('npm run erase', () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
+  it('says how many anonymousIds the answer does not list, with the digest of all of them', async () => {
+    const digest = 'ab'.repeat(32);
+    answer = {
+      status: 200,
+      body: {
+        userId: 'alice',
+        erased: true,
+        itemsDeleted: 150_040,
+        anonymousIdCount: 150_000,
+        anonymousIds: ['anon-1', 'anon-2'],
+        anonymousIdsSha256: digest,
+        stitchedTo: null,
+      },
+    };
+    const result = await run(['--user', 'alice', '--api-url', API_URL]);
+
+    expect(result.out).toBe(
+      [
+        'erased user "alice": 150040 items deleted',
+        'erased with it, 150000 stitched anonymousIds:',
+        '  "anon-1"',
+        '  "anon-2"',
+        `  and 149998 more the answer does not list (it lists the first 2); SHA-256 of all of them, sorted, as a JSON array: ${digest}`,
+      ].join('\n'),
+    );
+  });
+
   it('takes --user in the ~b64. form, the only one of an id holding a lone surrogate, as the API and the viewer do', async () => {
     // No argv can carry "L\ud800" (the shell and Node make it U+FFFD, another user): its form is how the
     // viewer's address and the API's redirects name it.
