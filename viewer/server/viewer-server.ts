@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
 import { readRequestTarget } from './request-target.js';
-import type { RequestHandler } from './signing-proxy.js';
+import { type RequestHandler, sendError } from './signing-proxy.js';
 
 export interface ViewerServerOptions {
   readonly assets: ReadonlyMap<string, ViewerAsset>;
@@ -15,10 +15,24 @@ export interface ViewerServerOptions {
    * a DNS-rebinding page cannot read sessions through the proxy, signed with the user's credentials.
    */
   readonly loopbackOnly: boolean;
+  /** Told about a request the API handler failed; by default written to stderr. */
+  readonly onError?: (error: unknown) => void;
+}
+
+function logToStderr(error: unknown): void {
+  process.stderr.write(
+    `viewer: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
 }
 
 /** One origin for the viewer and the API it calls, so the viewer needs no CORS and no API URL. */
-export function createViewerServer({ assets, assetHeaders, api, loopbackOnly }: ViewerServerOptions): Server {
+export function createViewerServer({
+  assets,
+  assetHeaders,
+  api,
+  loopbackOnly,
+  onError = logToStderr,
+}: ViewerServerOptions): Server {
   return createServer((req, res) => {
     const target = readRequestTarget(req);
     if ('problem' in target) {
@@ -36,8 +50,11 @@ export function createViewerServer({ assets, assetHeaders, api, loopbackOnly }: 
     const { path } = target;
     if (path.startsWith('/users/')) {
       api(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: { code: 'internal_error', message: String(error) } }));
+        // As the API answers a failure: the detail (a file path, a credential's name) stays on this machine.
+        onError(error);
+        // Once the API's answer has begun, only cutting it short says it is not whole.
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'internal_error', 'Internal error');
       });
       return;
     }

@@ -1,0 +1,58 @@
+// The viewer server's own answers, around the API it proxies: errors in the API's shape, details kept local.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
+import type { RequestHandler } from '../../../viewer/server/signing-proxy.js';
+import { createViewerServer } from '../../../viewer/server/viewer-server.js';
+
+let assets: Map<string, ViewerAsset>;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  assets = await buildViewerAssets();
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+async function viewer(api: RequestHandler): Promise<string> {
+  const server = createViewerServer({
+    loopbackOnly: true,
+    assets,
+    assetHeaders: viewerSecurityHeaders(),
+    api,
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+it('answers a failure of the proxy with the API’s generic 500, the details going to its stderr only', async () => {
+  const detail = 'ENOENT: no such file /home/jane/.aws/sso/cache/0a1b2c.json';
+  const written: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const base = await viewer(async () => {
+    throw new Error(detail);
+  });
+
+  const response = await fetch(`${base}/users/alice`);
+
+  expect(response.status).toBe(500);
+  expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(await response.json()).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
+  expect(written.join('')).toContain(detail);
+});
