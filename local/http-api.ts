@@ -75,13 +75,15 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
   const code =
-    status === 404
-      ? 'not_found'
-      : status === 405
-        ? 'method_not_allowed'
-        : status >= 500
-          ? 'internal_error'
-          : 'bad_request';
+    status === 403
+      ? 'forbidden'
+      : status === 404
+        ? 'not_found'
+        : status === 405
+          ? 'method_not_allowed'
+          : status >= 500
+            ? 'internal_error'
+            : 'bad_request';
   return { status, body: errorResponse(status, code, message).body };
 }
 

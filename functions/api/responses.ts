@@ -6,7 +6,11 @@ export interface ApiResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type ErrorCode = 'bad_request' | 'not_found' | 'method_not_allowed' | 'internal_error';
+/**
+ * `forbidden` is never the lookup API's own (on AWS, IAM refuses before it runs): the local stand-in and the
+ * viewer server send it when they refuse a request from elsewhere, so one shape carries every refusal.
+ */
+export type ErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'internal_error';
 
 /** The one error shape: `{"error":{"code","message","parameter"?}}`. */
 export function errorResponse(

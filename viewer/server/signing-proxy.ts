@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../../functions/api/responses.js';
 import type { ApiSigner, SignableRequest } from '../../scripts/aws/api-signer.js';
 
 export interface SigningProxyOptions {
@@ -22,7 +23,13 @@ function encodeRfc3986(text: string): string {
   );
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/** An error in the API's shape: its own codes, and the proxy's for what only it meets. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode | 'signing_failed' | 'bad_gateway',
+  message: string,
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify({ error: { code, message } }));
 }

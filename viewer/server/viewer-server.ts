@@ -36,13 +36,11 @@ export function createViewerServer({
   return createServer((req, res) => {
     const target = readRequestTarget(req);
     if ('problem' in target) {
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: { code: 'bad_request', message: target.problem } }));
+      sendError(res, 400, 'bad_request', target.problem);
       return;
     }
     if (loopbackOnly && !namesThisMachine(target.host)) {
-      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: { code: 'bad_request', message: NOT_THIS_MACHINE } }));
+      sendError(res, 403, 'forbidden', NOT_THIS_MACHINE);
       return;
     }
     // The API behind reads the target in origin form.

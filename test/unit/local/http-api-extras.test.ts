@@ -67,8 +67,8 @@ describe('local HTTP API extras', () => {
     });
 
     expect(response.status).toBe(403);
-    expect(JSON.parse(response.body)).toMatchObject({
-      error: { message: 'the erase route does not answer browsers' },
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: 'forbidden', message: 'the erase route does not answer browsers' },
     });
     expect(erasures.length).toBe(before);
   });
@@ -84,7 +84,10 @@ describe('local HTTP API extras', () => {
       ] as const) {
         const response = await send(api.port, method, path, { host });
         expect(response.status, `${method} ${path}`).toBe(403);
-        expect(response.body).toContain('addressed to 127.0.0.1 or localhost only');
+        expect(JSON.parse(response.body).error, `${method} ${path}`).toEqual({
+          code: 'forbidden',
+          message: expect.stringContaining('addressed to 127.0.0.1 or localhost only'),
+        });
       }
       expect(erasures.length).toBe(erased);
     },
@@ -128,7 +131,9 @@ describe('local HTTP API extras', () => {
     const response = await send(api.port, 'POST', '/_local/replay', headers, body);
 
     expect(response.status).toBe(status);
-    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'bad_request' } });
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: { code: status === 403 ? 'forbidden' : 'bad_request' },
+    });
     expect(adminRequests.length).toBe(before);
   });
 

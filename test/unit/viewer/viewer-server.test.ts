@@ -1,8 +1,9 @@
 // The viewer server's own answers, around the API it proxies: errors in the API's shape, details kept local.
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
+import { NOT_THIS_MACHINE } from '../../../viewer/server/host-guard.js';
 import type { RequestHandler } from '../../../viewer/server/signing-proxy.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
 
@@ -37,6 +38,35 @@ async function viewer(api: RequestHandler): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+it('refuses a request addressed to another name with 403 forbidden, as the local stack does', async () => {
+  let forwarded = 0;
+  const base = new URL(
+    await viewer(async (_req, res) => {
+      forwarded++;
+      res.end();
+    }),
+  );
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      { host: base.hostname, port: base.port, path: '/users/alice', headers: { host: 'attacker.example' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.once('error', reject);
+    req.end();
+  });
+
+  expect(answer.status).toBe(403);
+  expect(JSON.parse(answer.body)).toEqual({ error: { code: 'forbidden', message: NOT_THIS_MACHINE } });
+  expect(forwarded).toBe(0);
+});
 
 it('answers a failure of the proxy with the API’s generic 500, the details going to its stderr only', async () => {
   const detail = 'ENOENT: no such file /home/jane/.aws/sso/cache/0a1b2c.json';
