@@ -35,6 +35,16 @@ export interface FakeApi {
   drop(prefix: string): () => void;
   /** Every cursor handed out so far becomes a `400`, as when the API's signing key is replaced. */
   invalidateCursors(): void;
+  /**
+   * Requests whose raw path starts with `prefix` answer `404 Session not found`, as a session's old id does
+   * once a late event moved its start, until the returned function is called.
+   */
+  gone(prefix: string): () => void;
+  /**
+   * Answers under `prefix` say the session holds `count` events, as when it grew after it was opened, until
+   * the returned function is called.
+   */
+  reportEventCount(prefix: string, count: number): () => void;
   close(): Promise<void>;
 }
 
@@ -183,6 +193,10 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const requests: string[] = [];
   const holds = new Map<string, Promise<void>>();
   const drops = new Set<string>();
+  const gone = new Set<string>();
+  const counts = new Map<string, number>();
+  const under = (prefixes: Iterable<string>, rawPath: string) =>
+    [...prefixes].find((prefix) => rawPath.startsWith(prefix));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
@@ -209,8 +223,21 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       req.socket.destroy();
       return;
     }
-    const { status, body, headers } = await answer(options, rawPath, query);
-    res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...cors, ...headers });
+    const found: Answer =
+      under(gone, rawPath) === undefined
+        ? await answer(options, rawPath, query)
+        : error(404, 'not_found', 'Session not found');
+    const counted = under(counts.keys(), rawPath);
+    const body =
+      counted !== undefined && found.status === 200
+        ? { ...(found.body as object), eventCount: counts.get(counted) }
+        : found.body;
+    res.writeHead(found.status, {
+      'content-type': JSON_TYPE,
+      'cache-control': 'no-store',
+      ...cors,
+      ...found.headers,
+    });
     res.end(JSON.stringify(body));
   }
 
@@ -244,6 +271,14 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     },
     invalidateCursors() {
       cursorKey++;
+    },
+    gone(prefix) {
+      gone.add(prefix);
+      return () => gone.delete(prefix);
+    },
+    reportEventCount(prefix, count) {
+      counts.set(prefix, count);
+      return () => counts.delete(prefix);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiEvent, type ApiSession, BOT, type FakeUser, makeUser } from './fixtures.js';
-import { useViewer } from './viewer-harness.js';
+import { SESSION_MARKS, useViewer } from './viewer-harness.js';
 
 const DAY = 24 * 60 * 60_000;
 /** A session longer than the page keeps (20,000 events), and one after it. */
@@ -138,6 +138,55 @@ describe('the events of a long session in Chromium', () => {
     await loadMore(page, 'Load the last 1,500 events', 'Events (6,500)');
     expect(await eventIds(page)).toEqual(BOT.events(session.sessionId).map((event) => event.id));
     expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('says the session changed when its id answers 404, and reloads the user’s sessions instead of retrying', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    // A late event moved the session's start: its id, the start, answers 404 from now on.
+    const restore = viewer.api.gone(`/users/bot/sessions/${session.sessionId}`);
+    await page.locator('.events-load').click();
+    const failure = page.locator('.events-more [data-state="error"]');
+    await expect(failure.textContent()).resolves.toBe(
+      'Could not load the events from 5,001 on. This session changed since it was opened: its start moved, ' +
+        'likely by a late event, which gives it another id. Reload the user’s sessions',
+    );
+    await expect(failure.locator('button').allTextContents()).resolves.toEqual([
+      'Reload the user’s sessions',
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Reload the user’s sessions');
+    expect(await page.locator('.events .event').count()).toBe(5_000);
+
+    const before = viewer.api.requests.length;
+    await failure.locator('button').click();
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await expect(page.locator('#session-panel').isHidden()).resolves.toBe(true);
+    expect(new URL(page.url()).searchParams.get('session')).toBeNull();
+    expect(new URL(page.url()).searchParams.get('user')).toBe('bot');
+    const again = viewer.api.requests.slice(before);
+    expect(again[0]).toBe('GET /users/bot');
+    expect(again.some((request) => request.startsWith('GET /users/bot/sessions?'))).toBe(true);
+    restore();
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it('shows the event count later batches report in the attributes as in the events’ heading', async () => {
+    const session = LONG.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('long-bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 21,000)' }).waitFor();
+    const attribute = page.locator('#session-panel .facts dt:text-is("Events") + dd');
+    await expect(attribute.textContent()).resolves.toBe('21,000');
+    // Events arrived since the session was opened: the next batch says so.
+    const restore = viewer.api.reportEventCount(`/users/long-bot/sessions/${session.sessionId}`, 21_500);
+    await loadMore(page, 'Load the next 5,000 events', 'Events (the first 10,000 of 21,500)');
+    await expect(attribute.textContent()).resolves.toBe('21,500');
+    restore();
+    expectCleanRun(tracked);
     await page.close();
   });
 

@@ -255,14 +255,22 @@ export class ViewerApp {
       // Later batches of its events come on the open's signal: opening another session, or closing this one,
       // drops a batch still on its way.
       const { userId } = user.summary;
-      const loadEvents = (cursor: string | null, signal: AbortSignal) =>
+      const load = (cursor: string | null, signal: AbortSignal) =>
         this.client.getSession(userId, sessionId, signal, cursor);
+      // The session's id answers no more (its start moved): the URL drops it, which no Back can bring back.
+      const reloadSessions = () => {
+        if (this.current !== user) return;
+        const location = { user: userId, session: null };
+        window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+        this.location = location;
+        void this.loadUser(userId, null);
+      };
       user.panel.replaceChildren(
         h('div', { class: 'panel-head' }, heading, close),
         h(
           'div',
           { class: 'panel-body', 'data-open-session-id': session.sessionId },
-          ...renderSessionDetail(session, loadEvents, request.signal),
+          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions }),
         ),
       );
       user.timeline.select(session);

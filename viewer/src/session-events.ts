@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { VIEWER_EVENT_BATCH } from './api-client.js';
+import { ApiError, VIEWER_EVENT_BATCH } from './api-client.js';
 import type { SessionDetail } from './api-types.js';
 import { h, notice, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
@@ -8,6 +8,25 @@ import { formatCount, formatDuration, plural } from './format.js';
 
 /** The session's next batch of events after `cursor`, or its first batch for null. */
 export type EventLoader = (cursor: string | null, signal: AbortSignal) => Promise<SessionDetail>;
+
+export interface SessionEventsOptions {
+  readonly load: EventLoader;
+  readonly signal: AbortSignal;
+  /** Told the session's event count whenever it is said anew, so that every figure of it on the page agrees. */
+  readonly onCount: (count: number) => void;
+  /** Loads the user's sessions again, for when this session's id answers no more. */
+  readonly reloadSessions: () => void;
+}
+
+/**
+ * Why a batch's 404 cannot be retried: a session's id is its start, so a late event before it gives the session
+ * another id and the old one answers `Session not found` (or the user was erased since).
+ */
+function goneText(error: ApiError): string {
+  return error.message === 'User not found'
+    ? 'The API no longer knows this user (erased since the session was opened?). '
+    : 'This session changed since it was opened: its start moved, likely by a late event, which gives it another id. ';
+}
 
 /**
  * Most events the panel keeps on the page. Past it, each batch loaded lets the oldest go, so that walking a
@@ -50,11 +69,15 @@ export class SessionEvents {
   private next: string | null = null;
   private loading = false;
 
+  private readonly load: EventLoader;
+  private readonly signal: AbortSignal;
+
   constructor(
     private readonly session: SessionDetail,
-    private readonly load: EventLoader,
-    private readonly signal: AbortSignal,
+    private readonly options: SessionEventsOptions,
   ) {
+    this.load = options.load;
+    this.signal = options.signal;
     this.total = session.eventCount;
     this.showAnonymousId = session.anonymousIds.length > 1;
     this.strip = svg(
@@ -127,6 +150,7 @@ export class SessionEvents {
   private render(): void {
     const shown = this.shownText();
     this.heading.textContent = `Events (${shown})`;
+    this.options.onCount(this.total);
     const over = `over ${formatDuration(this.session.durationSeconds)}`;
     // A long session's strip holds only the events on the page: say so, as the heading does.
     this.strip.setAttribute(
@@ -185,6 +209,12 @@ export class SessionEvents {
     return button;
   }
 
+  private reloadButton(): HTMLButtonElement {
+    const button = h('button', { type: 'button', class: 'events-reload' }, 'Reload the user’s sessions');
+    button.addEventListener('click', () => this.options.reloadSessions());
+    return button;
+  }
+
   private async loadBatch(cursor: string | null): Promise<void> {
     this.loading = true;
     this.list.setAttribute('aria-busy', 'true');
@@ -202,15 +232,20 @@ export class SessionEvents {
       const asked = this.dropped.contains(active) || this.controls.contains(active);
       this.render();
       const from = cursor === null ? 1 : this.before + this.shown + 1;
+      const failed = `Could not load the events from ${formatCount(from)} on. `;
       // A refused cursor (a 400, as after the signing key is replaced) refuses again: start from the first.
+      // A gone id (404) answers no better from the first: only the user's sessions say where the events went.
+      const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
       this.showControls(
-        notice(
-          'error',
-          `Could not load the events from ${formatCount(from)} on. ${errorText(error)} `,
-          mayRetry(error)
-            ? this.button('Try again', cursor)
-            : this.button('Start again from the first events', null),
-        ),
+        gone !== undefined
+          ? notice('error', failed, goneText(gone), this.reloadButton())
+          : notice(
+              'error',
+              `${failed}${errorText(error)} `,
+              mayRetry(error)
+                ? this.button('Try again', cursor)
+                : this.button('Start again from the first events', null),
+            ),
         asked,
       );
     } finally {

@@ -2,7 +2,7 @@
 import type { Campaign, Device, Page, SessionDetail } from './api-types.js';
 import { externalLink, h } from './dom.js';
 import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
-import { type EventLoader, SessionEvents } from './session-events.js';
+import { SessionEvents, type SessionEventsOptions } from './session-events.js';
 
 function pageValue(page: Page | null): Node | string {
   if (page === null) return '—';
@@ -42,17 +42,18 @@ function facts(entries: [string, Node | string][]): HTMLElement {
   );
 }
 
-/** The open session: its attributes and its events in order, the later ones loaded with `loadEvents`. */
+/** The open session: its attributes and its events in order, the later ones loaded with `events.load`. */
 export function renderSessionDetail(
   session: SessionDetail,
-  loadEvents: EventLoader,
-  signal: AbortSignal,
+  events: Omit<SessionEventsOptions, 'onCount'>,
 ): HTMLElement[] {
+  // Later batches say the count as it is then (the session may have grown): the attribute follows them.
+  const eventCount = h('span', { class: 'event-count' }, formatCount(session.eventCount));
   const attributes = facts([
     ['Started', `${formatDateTime(session.startedAt)} UTC`],
     ['Ended', `${formatDateTime(session.endedAt)} UTC`],
     ['Duration', formatDuration(session.durationSeconds)],
-    ['Events', formatCount(session.eventCount)],
+    ['Events', eventCount],
     ['Page views', session.pageViews === null ? '—' : formatCount(session.pageViews)],
     ['Bounce', session.bounce ? 'Yes' : 'No'],
     ['Entry page', pageValue(session.entryPage)],
@@ -69,6 +70,11 @@ export function renderSessionDetail(
   ]);
   return [
     h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes),
-    new SessionEvents(session, loadEvents, signal).element,
+    new SessionEvents(session, {
+      ...events,
+      onCount: (count) => {
+        eventCount.textContent = formatCount(count);
+      },
+    }).element,
   ];
 }
