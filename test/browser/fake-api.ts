@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
 import { unknownUserNearMiss } from '../../functions/api/near-misses.js';
 import { matchRoute } from '../../functions/api/paths.js';
-import { MAX_LIMIT } from '../../functions/api/query-params.js';
+import {
+  LIST_PARAMETERS,
+  MAX_LIMIT,
+  SESSION_PARAMETERS,
+  USER_PARAMETERS,
+} from '../../functions/api/query-params.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
@@ -153,6 +158,17 @@ async function answer(options: FakeApiOptions, rawPath: string, query: URLSearch
       ...error(307, 'stitched', `${userId} is stitched to ${stitchedTo}`, { userId: stitchedTo }),
       headers: { location },
     };
+  }
+  // As the API refuses them, so that a viewer sending one fails every test that makes it.
+  const takes: readonly string[] =
+    sessions === undefined
+      ? USER_PARAMETERS
+      : encodedSession === undefined
+        ? LIST_PARAMETERS
+        : SESSION_PARAMETERS;
+  const unknown = [...query.keys()].find((name) => !takes.includes(name));
+  if (unknown !== undefined) {
+    return error(400, 'bad_request', `${unknown} is not a parameter of this route`, { parameter: unknown });
   }
   const user = options.users.find((candidate) => candidate.summary.userId === userId);
   if (user === undefined) return userNotFound(options, rawPath, userId);
