@@ -7,6 +7,7 @@ import {
   isBrowserOrigin,
   REJECTED_PREFIX,
 } from '../../contract/index.js';
+import { MIN_RESERVE_MS } from '../../functions/shared/deadline.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
 
@@ -99,6 +100,19 @@ const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 const memorySizeMb = positiveInt.min(128).max(10_240);
 
+/**
+ * An ingest or rebuild call stops taking on work once only its reserve is left (deadlineOf): with a timeout
+ * within the reserve every call is past its deadline as it starts, so the timeout must pass the reserve.
+ */
+const reserveSeconds = MIN_RESERVE_MS / 1000;
+const minWorkingTimeoutSeconds = Math.floor(reserveSeconds) + 1;
+const workingTimeoutSeconds = positiveInt
+  .min(
+    minWorkingTimeoutSeconds,
+    `must be at least ${minWorkingTimeoutSeconds} s: each call keeps ${reserveSeconds} s in reserve to finish what is in flight and save its progress, so a shorter timeout leaves it no time to work`,
+  )
+  .max(900);
+
 export const stageConfigSchema = z
   .object({
     /** false = synth-only stage used by infrastructure tests; `cdk` refuses to select it. */
@@ -126,7 +140,7 @@ export const stageConfigSchema = z
     ingest: z
       .object({
         memorySizeMb,
-        timeoutSeconds: positiveInt.max(900),
+        timeoutSeconds: workingTimeoutSeconds,
         /** Concurrent invocations the queue feeds at most: paces the table writes (SQS allows 2 to 1000). */
         maxConcurrency: z.int().min(2).max(1000),
         /** S3 events per invocation (SQS allows up to 10 without a batching window). */
@@ -142,7 +156,7 @@ export const stageConfigSchema = z
         /** Parallel scan segments, one Map iteration each; an inline Map runs at most 40 at once. */
         totalSegments: positiveInt.max(40),
         memorySizeMb,
-        timeoutSeconds: positiveInt.max(900),
+        timeoutSeconds: workingTimeoutSeconds,
       })
       .strict(),
     erase: z

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
+import { MIN_RESERVE_MS } from '../../functions/shared/deadline.js';
 import { stageConfigSchema } from '../../lib/config/stage-schema.js';
 import { parseStageConfig, type StageConfig, stageConfig, stageNames } from '../../lib/config/stages.js';
 
@@ -198,6 +199,28 @@ describe('stage config validation', () => {
         expect.stringMatching(/^sessionRules: .* over the 3072 the ingest environment can hold/),
       ]);
     });
+  });
+
+  describe('function timeouts', () => {
+    const reserveSeconds = MIN_RESERVE_MS / 1000;
+
+    it.each(['ingest', 'rebuild'] as const)(
+      'refuses a %s timeout within the reserve each call keeps, and takes one past it',
+      (fn) => {
+        const issuesAt = (seconds: number) =>
+          issuesOf(
+            withChanges(stageConfig('dev'), (config) => {
+              config[fn].timeoutSeconds = seconds;
+            }),
+          );
+        for (const seconds of [1, reserveSeconds]) {
+          expect(issuesAt(seconds)).toEqual([
+            `${fn}.timeoutSeconds: must be at least ${reserveSeconds + 1} s: each call keeps ${reserveSeconds} s in reserve to finish what is in flight and save its progress, so a shorter timeout leaves it no time to work`,
+          ]);
+        }
+        expect(issuesAt(reserveSeconds + 1)).toEqual([]);
+      },
+    );
   });
 
   describe('ingest queue', () => {
