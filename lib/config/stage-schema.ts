@@ -193,7 +193,10 @@ export const stageConfigSchema = z
         dlqDepthThreshold: positiveInt,
         /** Lookup function errors, or 5xx answers of the HTTP API, per period. */
         apiErrorsThreshold: positiveInt,
-        /** An existing SNS topic for every alarm; without one the stage creates its own (output AlarmTopicArn). */
+        /**
+         * An existing SNS topic for every alarm, in the stage's region (the stateless stack checks it once the
+         * region is known); without one the stage creates its own (output AlarmTopicArn).
+         */
         actionTopicArn: z
           .string()
           .regex(

@@ -1,9 +1,19 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Arn,
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
@@ -47,7 +57,7 @@ export class StatelessStack extends Stack {
 
     // Every alarm notifies a topic: the stage's own, unless it names one it already has.
     const alarmTopic = config.alarms.actionTopicArn
-      ? Topic.fromTopicArn(this, 'AlarmTopic', config.alarms.actionTopicArn)
+      ? existingAlarmTopic(this, config.alarms.actionTopicArn)
       : ownAlarmTopic(this, config);
     const alarmSettings: AlarmSettings = {
       period: Duration.minutes(config.alarms.periodMinutes),
@@ -153,6 +163,20 @@ export class StatelessStack extends Stack {
       description: 'Serves DELETE /admin/users/{userId}',
     });
   }
+}
+
+/**
+ * A topic the stage already has. A CloudWatch alarm's actions name SNS topics of its own region only, so one
+ * elsewhere is refused at synth; an env-agnostic stack's region is known only at deploy, so it is not checked.
+ */
+function existingAlarmTopic(stack: Stack, arn: string): ITopic {
+  const topicRegion = Arn.split(arn, ArnFormat.NO_RESOURCE_NAME).region;
+  if (!Token.isUnresolved(stack.region) && topicRegion !== stack.region) {
+    Annotations.of(stack).addError(
+      `alarms.actionTopicArn names a topic in ${topicRegion}, but the stage deploys to ${stack.region}: CloudWatch alarms notify only SNS topics of their own region, so name a topic in ${stack.region}`,
+    );
+  }
+  return Topic.fromTopicArn(stack, 'AlarmTopic', arn);
 }
 
 /** The stage's alarm topic, with the stage's e-mail subscriptions (each confirms by a link sent to it). */

@@ -136,6 +136,22 @@ describe('stateless stack per-stage differences', () => {
     stateless.hasOutput('AlarmTopicArn', { Value: topicArn });
   });
 
+  it('refuses at synth a topic of another region than the stage deploys to, naming both', () => {
+    const synthWithTopic = (topicArn: string, env?: { account: string; region: string }) => () =>
+      synthStage(
+        'dev',
+        { ...stageConfig('dev'), alarms: { ...stageConfig('dev').alarms, actionTopicArn: topicArn } },
+        env,
+      );
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    expect(synthWithTopic('arn:aws:sns:us-east-1:123456789012:ops', env)).toThrow(
+      'alarms.actionTopicArn names a topic in us-east-1, but the stage deploys to eu-west-1: CloudWatch alarms notify only SNS topics of their own region, so name a topic in eu-west-1',
+    );
+    expect(synthWithTopic('arn:aws:sns:eu-west-1:123456789012:ops', env)).not.toThrow();
+    // Env-agnostic: the region is a token until deploy, nothing to compare.
+    expect(synthWithTopic('arn:aws:sns:us-east-1:123456789012:ops')).not.toThrow();
+  });
+
   it("notifies the stage's own topic when it names none, with the stage's e-mails subscribed", () => {
     const { stateless } = synthStage('prod', {
       ...stageConfig('prod'),

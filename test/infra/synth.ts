@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { repoRoot } from '../../lib/config/bundling.js';
 import { type StageConfig, type StageName, stageConfig } from '../../lib/config/stages.js';
@@ -21,16 +21,21 @@ export interface SynthesizedStage {
 /**
  * Synthesizes a stage through the same entry point as lib/app.ts (cdk-nag included: synthesis throws on
  * an unacknowledged finding). Asset bundling is skipped via CDK's own bundling-stacks context, so no
- * esbuild runs and the functions get a placeholder asset.
+ * esbuild runs and the functions get a placeholder asset. Env-agnostic unless `env` is given, as `cdk synth`
+ * without credentials.
  */
-export function synthStage(name: StageName, config: StageConfig = stageConfig(name)): SynthesizedStage {
+export function synthStage(
+  name: StageName,
+  config: StageConfig = stageConfig(name),
+  env?: Environment,
+): SynthesizedStage {
   const app = new App({
     context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] },
     // CDK's built-in CloudFormation schema validation costs ~15 s per worker to load; `cdk synth` still runs it.
     builtinCloudFormationValidation: false,
     treeMetadata: false,
   });
-  const stacks = addSessionizerStage(app, { name, config });
+  const stacks = addSessionizerStage(app, { name, config }, env);
   return {
     app,
     stacks,
