@@ -17,6 +17,7 @@ import {
   type ReplaySender,
   type SourceObject,
   sourceOf,
+  topLevelPrefixes,
 } from './source-objects.js';
 import { LocalSqsQueue, type StoredMessage } from './sqs-queue.js';
 import type { IngestQueueSettings } from './stack-config.js';
@@ -57,6 +58,8 @@ export interface ReplayResult {
   skipped?: SkippedObject[];
   /** Objects modified before `since`. */
   older?: number;
+  /** When the replay's prefix holds no object at all: the bucket's top-level folders that do, to spot a typo. */
+  bucketPrefixes?: string[];
   /** Dead letters redriven (or, on a dry run, that would be). */
   messages?: MessageView[];
 }
@@ -176,6 +179,14 @@ export class IngestPipeline {
       }
     }
     if (!request.dryRun) for (const object of objects) this.send(object, 'sessionizer-local-replay');
+    if (prefix !== undefined && objects.length + skipped.length + older === 0) {
+      return {
+        objects,
+        skipped,
+        older,
+        bucketPrefixes: await topLevelPrefixes(this.requireS3(), this.options.bucket),
+      };
+    }
     return { objects, skipped, older };
   }
 

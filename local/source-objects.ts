@@ -102,3 +102,16 @@ export async function* listObjects(
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
 }
+
+/**
+ * The bucket's top-level folders that hold objects. Read from the whole listing, not with Delimiter '/': s3rver
+ * then leaves out a folder whose objects all lie in subfolders (segment-logs/<source>/<day>/...).
+ */
+export async function topLevelPrefixes(s3: S3Client, bucket: string): Promise<string[]> {
+  const prefixes = new Set<string>();
+  for await (const { key } of listObjects(s3, bucket, '')) {
+    const slash = key.indexOf('/');
+    if (slash !== -1) prefixes.add(key.slice(0, slash + 1));
+  }
+  return [...prefixes];
+}

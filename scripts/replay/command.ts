@@ -154,6 +154,14 @@ function printLocal(response: ReplayResponse, prefix: string | undefined, io: Co
     response.dryRun,
     io,
   );
+  const inBucket = response.bucketPrefixes;
+  if (inBucket !== undefined) {
+    const where =
+      inBucket.length === 0
+        ? 'the bucket holds none in a folder'
+        : `the bucket's objects are under ${inBucket.join(', ')}`;
+    io.out(`no object is under --prefix ${JSON.stringify(prefix)}: ${where}`);
+  }
 }
 
 function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolean, io: CommandIo): void {

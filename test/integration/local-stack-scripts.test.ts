@@ -172,6 +172,8 @@ describe('npm start (local stack)', () => {
     const badDay = await runScript('replay', ['--since', '2024-02-30'], scratch, env);
     // The rejection report an earlier test stored is listed, and named as what the ingest never reads.
     const reports = await runScript('replay', ['--prefix', 'rejected/', '--dry-run'], scratch, env);
+    // A prefix of no object (a typo) is named as such, beside the folders the bucket does hold.
+    const typo = await runScript('replay', ['--prefix', 'incomng/', '--dry-run'], scratch, env);
 
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toContain(
@@ -196,7 +198,13 @@ describe('npm start (local stack)', () => {
     expect(reports.stdout).toContain(
       `  s3://${BUCKET}/rejected/1704157200456.a.ndjson  (a rejection report under rejected/)\n`,
     );
-  }, 60_000);
+    expect(reports.stdout).not.toContain('no object is under');
+    expect(typo.status, typo.stderr).toBe(0);
+    expect(typo.stdout).toBe(
+      'would enqueue 0 objects (dry run: nothing enqueued)\n' +
+        `no object is under --prefix "incomng/": the bucket's objects are under incoming/, rejected/, segment-logs/\n`,
+    );
+  }, 90_000);
 
   it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
     const env = { SESSIONIZER_DATA_DIR: dataDir };

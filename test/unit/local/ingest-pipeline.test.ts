@@ -177,6 +177,29 @@ describe('IngestPipeline', () => {
     expect(result.objects?.map((object) => object.key)).toEqual(['incoming/a']);
   });
 
+  it("names the bucket's top-level folders when a replay's prefix holds no object at all, and only then", async () => {
+    bucket = [
+      { key: 'incoming/a', eTag: 'e1', modified: '2024-01-01' },
+      { key: 'incoming/b', eTag: 'e4', modified: '2024-01-01' },
+      { key: 'rejected/incoming/a.ndjson', eTag: 'e2', modified: '2024-01-01' },
+      { key: 'notes.txt', eTag: 'e3', modified: '2024-01-01' },
+    ];
+    const replay = (prefix?: string) =>
+      pipeline.replay({ ...(prefix !== undefined && { prefix }), dryRun: true, fromDeadLetterQueue: false });
+
+    expect(await replay('incomng/')).toEqual({
+      objects: [],
+      skipped: [],
+      older: 0,
+      bucketPrefixes: ['incoming/', 'rejected/'],
+    });
+    // Reports are listed as skipped: the prefix holds objects, so no hint.
+    expect((await replay('rejected/')).bucketPrefixes).toBeUndefined();
+    expect((await replay('incoming/')).bucketPrefixes).toBeUndefined();
+    bucket = [];
+    expect((await replay()).bucketPrefixes).toBeUndefined();
+  });
+
   it('redrives the dead letters of objects under a prefix, listing them first on a dry run', async () => {
     failingKeys = new Set(['incoming/a', 'segment-logs/s/1/b.gz']);
     pipeline.onObjectCreated({ Records: [record('incoming/a'), record('segment-logs/s/1/b.gz')] } as S3Event);
