@@ -12,6 +12,7 @@ import {
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
 import type { ViewerAsset } from '../../viewer/assets.js';
+import { closeServer } from '../helpers/close-server.js';
 import type { FakeUser } from './fixtures.js';
 
 export interface FakeApiOptions {
@@ -296,10 +297,6 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       counts.set(prefix, count);
       return () => counts.delete(prefix);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((failure) => (failure ? reject(failure) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }

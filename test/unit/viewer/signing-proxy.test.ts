@@ -6,6 +6,7 @@ import { createApiSigner } from '../../../scripts/aws/api-signer.js';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
 import { createSigningProxy, type SigningProxyOptions } from '../../../viewer/server/signing-proxy.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
+import { closeServer } from '../../helpers/close-server.js';
 import { type Credentials, type FakeUpstream, startSigV4Upstream } from './sigv4-upstream.js';
 
 const REGION = 'eu-west-1';
@@ -25,15 +26,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(upstreams.splice(0).map((upstream) => upstream.close()));
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 async function upstream(basePath = ''): Promise<FakeUpstream> {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../../helpers/close-server.js';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -142,10 +143,6 @@ export async function startSigV4Upstream(
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
     received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -6,6 +6,7 @@ import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../.
 import { NOT_THIS_MACHINE } from '../../../viewer/server/host-guard.js';
 import type { RequestHandler } from '../../../viewer/server/signing-proxy.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
+import { closeServer } from '../../helpers/close-server.js';
 
 let assets: Map<string, ViewerAsset>;
 const servers: Server[] = [];
@@ -16,15 +17,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 async function viewer(api: RequestHandler): Promise<string> {
