@@ -82,10 +82,17 @@ describe('session viewer in Chromium', () => {
     expectCleanRun(failing, 1);
     await failing.page.close();
 
+    // An id from before a late event moved its session's start: the user's sessions now say where it went.
     const missing = await open(userUrl('alice', '20000101T000000000Z'));
-    await expect(missing.page.locator('#session-panel [data-state="error"]').textContent()).resolves.toBe(
-      'This user has no session \u206820000101T000000000Z\u2069.',
+    const gone = missing.page.locator('#session-panel [data-state="error"]');
+    await expect(gone.textContent()).resolves.toBe(
+      'This user has no session \u206820000101T000000000Z\u2069. A late event that moves a session’s start ' +
+        'gives it another id: its sessions as they are now say where it went. Reload the user’s sessions',
     );
+    await gone.getByRole('button', { name: 'Reload the user’s sessions' }).click();
+    await expect(missing.page.locator('#session-panel').isHidden()).resolves.toBe(true);
+    expect(new URL(missing.page.url()).searchParams.get('session')).toBeNull();
+    expect(new URL(missing.page.url()).searchParams.get('user')).toBe('alice');
     expectCleanRun(missing, 1);
     await missing.page.close();
   });

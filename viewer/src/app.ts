@@ -4,6 +4,7 @@ import type { Session, UserSummary } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
+import { reloadSessionsButton } from './session-events.js';
 import { SessionLoader } from './session-loader.js';
 import { renderSessionDetail } from './session-panel.js';
 import { SessionTable } from './session-table.js';
@@ -237,6 +238,15 @@ export class ViewerApp {
       });
       return button;
     };
+    // The session's id answers no more (its start moved): the URL drops it, which no Back can bring back.
+    const { userId } = user.summary;
+    const reloadSessions = () => {
+      if (this.current !== user) return;
+      const location = { user: userId, session: null };
+      window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+      this.location = location;
+      void this.loadUser(userId, null);
+    };
     const heading = h('h2', { id: 'session-heading' }, `Session ${isolated(sessionId)}`);
     user.panel.hidden = false;
     user.panel.setAttribute('aria-busy', 'true');
@@ -254,17 +264,8 @@ export class ViewerApp {
           : `Session ${session.sessionNumber}`;
       // Later batches of its events come on the open's signal: opening another session, or closing this one,
       // drops a batch still on its way.
-      const { userId } = user.summary;
       const load = (cursor: string | null, signal: AbortSignal) =>
         this.client.getSession(userId, sessionId, signal, cursor);
-      // The session's id answers no more (its start moved): the URL drops it, which no Back can bring back.
-      const reloadSessions = () => {
-        if (this.current !== user) return;
-        const location = { user: userId, session: null };
-        window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
-        this.location = location;
-        void this.loadUser(userId, null);
-      };
       user.panel.replaceChildren(
         h('div', { class: 'panel-head' }, heading, close),
         h(
@@ -282,7 +283,12 @@ export class ViewerApp {
       user.table.select(null);
       const notice =
         error instanceof ApiError && error.status === 404
-          ? this.notice('error', `This user has no session ${isolated(sessionId)}.`)
+          ? this.notice(
+              'error',
+              `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
+                'gives it another id: its sessions as they are now say where it went. ',
+              reloadSessionsButton(reloadSessions),
+            )
           : this.notice(
               'error',
               `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,

@@ -18,6 +18,13 @@ export interface SessionEventsOptions {
   readonly reloadSessions: () => void;
 }
 
+/** The way on from a session whose id answers no more: the user's sessions, loaded again, say where it went. */
+export function reloadSessionsButton(reloadSessions: () => void): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'events-reload' }, 'Reload the user’s sessions');
+  button.addEventListener('click', () => reloadSessions());
+  return button;
+}
+
 /**
  * Why a batch's 404 cannot be retried: a session's id is its start, so a late event before it gives the session
  * another id and the old one answers `Session not found` (or the user was erased since).
@@ -209,12 +216,6 @@ export class SessionEvents {
     return button;
   }
 
-  private reloadButton(): HTMLButtonElement {
-    const button = h('button', { type: 'button', class: 'events-reload' }, 'Reload the user’s sessions');
-    button.addEventListener('click', () => this.options.reloadSessions());
-    return button;
-  }
-
   private async loadBatch(cursor: string | null): Promise<void> {
     this.loading = true;
     this.list.setAttribute('aria-busy', 'true');
@@ -238,7 +239,7 @@ export class SessionEvents {
       const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
       this.showControls(
         gone !== undefined
-          ? notice('error', failed, goneText(gone), this.reloadButton())
+          ? notice('error', failed, goneText(gone), reloadSessionsButton(this.options.reloadSessions))
           : notice(
               'error',
               `${failed}${errorText(error)} `,
