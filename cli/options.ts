@@ -157,6 +157,9 @@ export type ParsedCommandLine =
 /** Options that take a number of minutes: `--gap -5` means the value -5 (refused as such), not an option. */
 const MINUTE_OPTIONS = new Set(['--gap', '--max-session']);
 
+/** What a negative value starts with: a digit or a point, or the words of an unbounded one (-Infinity, -inf). */
+const NEGATIVE_MINUTES = /^-(?:[\d.]|inf|nan)/i;
+
 /** `--gap -5` as `--gap=-5`, which parseArgs would otherwise call ambiguous instead of saying what is wrong. */
 function joinNegativeMinutes(argv: readonly string[]): string[] {
   const joined: string[] = [];
@@ -164,7 +167,7 @@ function joinNegativeMinutes(argv: readonly string[]): string[] {
     const word = argv[at] as string;
     const next = argv[at + 1];
     if (word === '--') return [...joined, ...argv.slice(at)];
-    if (MINUTE_OPTIONS.has(word) && next !== undefined && /^-[\d.]/.test(next)) {
+    if (MINUTE_OPTIONS.has(word) && next !== undefined && NEGATIVE_MINUTES.test(next)) {
       joined.push(`${word}=${next}`);
       at++;
     } else joined.push(word);

@@ -113,6 +113,8 @@ describe('parseCommandLine', () => {
     // A negative number after a minutes option is its value, refused as such (parseArgs calls it ambiguous).
     [['--gap', '-5', 'a'], '--gap must be 0 or more'],
     [['--max-session', '-.5', 'a'], '--max-session must be 0 or more'],
+    [['--gap', '-Infinity', 'a'], '(got "-Infinity", which is no finite number'],
+    [['--max-session', '-inf', 'a'], '(got "-inf", which is no finite number'],
     [['--format', '-x', 'a'], "Option '--format' argument is ambiguous"],
     // A decimal past a double's range reads as Infinity: too large, not "not a number".
     [['--gap', '1e400', 'a'], '--gap must be at most 525600000 (a thousand years)'],
