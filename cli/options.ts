@@ -67,7 +67,10 @@ const platformGaps = z.string().transform((text, ctx) => {
     if (key === '' || value === undefined || rest.length > 0) {
       ctx.addIssue({
         code: 'custom',
-        message: `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
+        message:
+          entry.trim() === '' && text.includes(',')
+            ? `--gap-by-platform has an empty pair in ${JSON.stringify(text)}: drop the extra comma`
+            : `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
       });
       return z.NEVER;
     }

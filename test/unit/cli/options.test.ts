@@ -145,6 +145,11 @@ describe('parseCommandLine', () => {
       '--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got "ios")',
     ],
     [['--gap-by-platform', 'ios=5=6', 'a'], '(got "ios=5=6")'],
+    [
+      ['--gap-by-platform', 'ios=5,', 'a'],
+      '--gap-by-platform has an empty pair in "ios=5,": drop the extra comma',
+    ],
+    [['--gap-by-platform', 'ios=5,,android=5', 'a'], 'has an empty pair in "ios=5,,android=5"'],
     [['--gap-by-platform', '=5', 'a'], '(got "=5")'],
     [['--gap-by-platform', 'ios=-5', 'a'], '--gap-by-platform ios must be 0 or more'],
     [['--gap-by-platform', 'ios=5,IOS=7', 'a'], '--gap-by-platform names "ios" twice'],
