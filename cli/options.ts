@@ -30,8 +30,8 @@ Options:
   --gap-by-platform LIST        gap per platform, e.g. ios=5,android=5 (an event uses its own platform's gap)
   --max-session MINUTES         cap: a session never lasts longer than this (default: no cap)
   --stitch                      identity stitching: an anonymousId's events join the user it is linked to
-  --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog
-  --format FORMAT               table (default), json, csv or html (a self-contained report)
+  --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog (in any case)
+  --format FORMAT               table (default), json, csv or html (a self-contained report; in any case)
   --report-users ID,ID          users drawn on the html report's timelines (default: the busiest); an id
                                 with a comma in its ~b64. form (base64url of its UTF-8, as in the API)
   -h, --help                    show this help
@@ -99,18 +99,24 @@ const platformGaps = z.string().transform((text, ctx) => {
   return checked.data;
 });
 
+/**
+ * A name from a fixed list in any case, spaces around it dropped: \`--input-format Segment\` (as the vendor
+ * writes it) or \`--format JSON\` names one format only, so refusing it would only make the user retype it.
+ */
+const formatName = <const Names extends readonly [string, ...string[]]>(option: string, names: Names) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.enum(names, { error: `${option} must be one of ${names.join(', ')}` }),
+  );
+
 const optionsSchema = z
   .object({
     gap: minutes('--gap').default(DEFAULT_GAP_MINUTES),
     'gap-by-platform': platformGaps.optional(),
     'max-session': minutes('--max-session').optional(),
     stitch: z.boolean().default(false),
-    'input-format': z
-      .enum(INPUT_FORMATS, { error: `--input-format must be one of ${INPUT_FORMATS.join(', ')}` })
-      .default('auto'),
-    format: z
-      .enum(OUTPUT_FORMATS, { error: `--format must be one of ${OUTPUT_FORMATS.join(', ')}` })
-      .default('table'),
+    'input-format': formatName('--input-format', INPUT_FORMATS).default('auto'),
+    format: formatName('--format', OUTPUT_FORMATS).default('table'),
     'report-users': z
       .string()
       .transform((text, ctx) => {

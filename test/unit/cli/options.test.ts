@@ -72,6 +72,16 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
+    ['Segment', 'JSON', 'segment', 'json'],
+    ['POSTHOG', 'Html', 'posthog', 'html'],
+    [' amplitude ', ' csv ', 'amplitude', 'csv'],
+    ['Auto', 'TABLE', 'auto', 'table'],
+  ])('reads --input-format %j and --format %j in any case', (inputText, formatText, inputFormat, format) => {
+    const parsed = parseCommandLine(['--input-format', inputText, '--format', formatText, 'a']);
+    expect(parsed).toMatchObject({ kind: 'run', options: { inputFormat, format } });
+  });
+
+  it.each([
     ['.5', 0.5],
     ['2.', 2],
     [' 45 ', 45],
@@ -162,6 +172,8 @@ describe('parseCommandLine', () => {
       '--input-format must be one of auto, segment, amplitude, mixpanel, posthog',
     ],
     [['--format', 'xml', 'a'], '--format must be one of table, json, csv, html'],
+    [['--input-format', 'Segments', 'a'], '--input-format must be one of auto, segment, amplitude'],
+    [['--format', '', 'a'], '--format must be one of table, json, csv, html'],
     // parseArgs keeps the last: the first would be dropped without a word.
     [
       ['--gap-by-platform', 'ios=5', '--gap-by-platform=android=5', 'a'],
