@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { repeatedOption } from '../cli/repeated-option.js';
+import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
+import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
@@ -101,13 +103,27 @@ function isUsageError(error: unknown): boolean {
   return error instanceof RangeError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
-function numberOption(values: Record<string, unknown>, name: string): number | undefined {
+function optionText(values: Record<string, unknown>, name: string): string | undefined {
   const text = values[name];
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** A count or a seed, in decimal digits as every command's counts: Number() read 0x10 as 16 and 1e3 as 1000. */
+function wholeNumberOption(values: Record<string, unknown>, name: string): number | undefined {
+  const text = optionText(values, name);
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (typeof text !== 'string' || text.trim() === '' || !Number.isFinite(value)) {
-    throw new RangeError(`--${name} must be a number, got ${String(text)}`);
-  }
+  const value = wholeNumberFromText(text);
+  if (value === undefined) throw new RangeError(`--${name} must be a whole number${gotText(text)}`);
+  return value;
+}
+
+/** Days and shares may be fractional; written as decimals, as minutes are on every command line. */
+function decimalOption(values: Record<string, unknown>, name: string): number | undefined {
+  const text = optionText(values, name);
+  if (text === undefined) return undefined;
+  const value = minutesFromText(text);
+  if (value === undefined)
+    throw new RangeError(`--${name} must be a decimal number such as 1 or 0.5${gotText(text)}`);
   return value;
 }
 
@@ -138,7 +154,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const repeated = repeatedOption(tokens);
   if (repeated !== undefined) throw new RangeError(repeated);
-  const events = numberOption(values, 'events');
+  const events = wholeNumberOption(values, 'events');
   if (events === undefined) throw new RangeError('--events is required');
   const format = values.format;
   if (format !== 'ndjson' && format !== 'json-array') {
@@ -160,14 +176,14 @@ async function main(argv: string[]): Promise<void> {
     events,
     format,
     gzip: values.gzip,
-    seed: numberOption(values, 'seed'),
-    users: numberOption(values, 'users'),
-    days: numberOption(values, 'days'),
+    seed: wholeNumberOption(values, 'seed'),
+    users: wholeNumberOption(values, 'users'),
+    days: decimalOption(values, 'days'),
     startMs,
-    anonymousShare: numberOption(values, 'anonymous-share'),
-    lateShare: numberOption(values, 'late-share'),
-    duplicateShare: numberOption(values, 'duplicate-share'),
-    noMessageIdShare: numberOption(values, 'no-message-id-share'),
+    anonymousShare: decimalOption(values, 'anonymous-share'),
+    lateShare: decimalOption(values, 'late-share'),
+    duplicateShare: decimalOption(values, 'duplicate-share'),
+    noMessageIdShare: decimalOption(values, 'no-message-id-share'),
   });
   console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started) }));
 }

@@ -87,7 +87,20 @@ describe('npm run generate', () => {
 
   it('exits 2 for a usage error, saying what is wrong', () => {
     for (const [args, said] of [
-      [['--events', 'many'], '--events must be a number, got many'],
+      [['--events', 'many'], '--events must be a whole number (got "many")'],
+      // Number() read these as 16, 1000 and 0 events.
+      [['--events', '0x10'], '--events must be a whole number (got "0x10")'],
+      [['--events', '1e3'], '--events must be a whole number (got "1e3")'],
+      [['--events', '5', '--seed', ' '], '--seed must be a whole number (got " ")'],
+      [['--events', '5', '--users', '2.5'], '--users must be a whole number (got "2.5")'],
+      [
+        ['--events', '5', '--late-share', '0x1'],
+        '--late-share must be a decimal number such as 1 or 0.5 (got "0x1")',
+      ],
+      [
+        ['--events', '5', '--days', 'Infinity'],
+        '--days must be a decimal number such as 1 or 0.5 (got "Infinity")',
+      ],
       [['--events', '5', '--users', '0'], 'users must be a positive integer'],
       [['--events', '5', '--colour'], "Unknown option '--colour'"],
     ] as const) {
