@@ -1,9 +1,10 @@
 // The local stack's admin route, served by the API stand-in to this machine only:
-//   POST /_local/replay   {prefix?, since?: "YYYY-MM-DD", dryRun?, fromDeadLetterQueue?}
+//   POST /_local/replay   {prefix?, since?: "YYYY-MM-DD", dryRun?, fromDeadLetterQueue?} (no query string)
 // enqueues objects again, or redrives the dead-letter queue; a dry run lists what it would do (which is
 // how `npm run dlq` lists the dead letters). `npm run replay` is its client (local/replay.ts).
 import * as z from 'zod';
-import { type AdminHandler, apiError } from './http-api.js';
+import { looseName } from '../functions/api/query-params.js';
+import { ADMIN_PATH_PREFIX, type AdminHandler, apiError } from './http-api.js';
 import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';
 
 export const REPLAY_ROUTE = 'replay';
@@ -49,9 +50,31 @@ export type ReplayRequestBody = z.input<typeof replayRequestSchema>;
 
 export type ReplayResponse = ReplayResult & { dryRun: boolean; fromDeadLetterQueue: boolean };
 
+const REPLAY_OPTIONS = Object.keys(replayRequestSchema.shape);
+/** The options given as text; the others are flags (true or false). */
+const TEXT_OPTIONS = new Set(['prefix', 'since']);
+
+/**
+ * The replay's options are the JSON body's members; the query string carries none. Ignored, `?prefix=x` or
+ * `?dryRun=true` replayed every source object for real, so a query is refused, saying where the option goes.
+ */
+function queryProblem(query: URLSearchParams): string | undefined {
+  for (const [given, value] of query) {
+    const where =
+      `POST ${ADMIN_PATH_PREFIX}${REPLAY_ROUTE} takes its options in the JSON body, not the query string ` +
+      `(got ${JSON.stringify(given)})`;
+    const meant = REPLAY_OPTIONS.find((option) => looseName(option) === looseName(given));
+    if (meant === undefined) return `${where}; they are ${REPLAY_OPTIONS.join(', ')}`;
+    return `${where}: send {"${meant}": ${TEXT_OPTIONS.has(meant) ? JSON.stringify(value) : 'true'}}`;
+  }
+  return undefined;
+}
+
 export function createAdminHandler(pipeline: IngestPipeline): AdminHandler {
-  return async ({ method, route, body }) => {
+  return async ({ method, route, query, body }) => {
     if (route === REPLAY_ROUTE && method === 'POST') {
+      const problem = queryProblem(query);
+      if (problem !== undefined) return apiError(400, problem);
       const parsed = replayRequestSchema.safeParse(body ?? {});
       if (!parsed.success) {
         return apiError(

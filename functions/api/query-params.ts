@@ -159,7 +159,7 @@ export function knownQuery<T>(
 }
 
 /** Case, `_` and `-` aside: `campaign_source`, `CampaignSource` and `campaign-source` all mean campaignSource. */
-function looseName(name: string): string {
+export function looseName(name: string): string {
   return name.toLowerCase().replace(/[_-]/g, '');
 }
 

@@ -1,0 +1,53 @@
+// The local stack's admin route: what POST /_local/replay takes, and what it refuses without replaying.
+import { describe, expect, it } from 'vitest';
+import { createAdminHandler } from '../../../local/admin-routes.js';
+import type { IngestPipeline, ReplayRequest } from '../../../local/ingest-pipeline.js';
+
+/** A pipeline that records the replays asked of it and lists nothing. */
+function recordingPipeline() {
+  const replays: ReplayRequest[] = [];
+  const pipeline = {
+    replay: async (request: ReplayRequest) => {
+      replays.push(request);
+      return { objects: [], skipped: [], older: 0 };
+    },
+  } as unknown as IngestPipeline;
+  return { replays, admin: createAdminHandler(pipeline) };
+}
+
+const replay = (search: string, body: unknown = {}) => {
+  const { replays, admin } = recordingPipeline();
+  return admin({ method: 'POST', route: 'replay', query: new URLSearchParams(search), body }).then(
+    (response) => ({ response, replays }),
+  );
+};
+
+const messageOf = (body: unknown) => (body as { error: { message: string } }).error.message;
+
+describe('POST /_local/replay', () => {
+  it('takes its options in the JSON body', async () => {
+    const { response, replays } = await replay('', { prefix: 'incoming/', dryRun: true });
+    expect(response.status).toBe(200);
+    expect(replays).toEqual([{ prefix: 'incoming/', dryRun: true, fromDeadLetterQueue: false }]);
+  });
+
+  it.each([
+    // Ignored, each of these replayed every source object for real.
+    ['prefix=incoming/', 'send {"prefix": "incoming/"}'],
+    ['dry-run=1', 'send {"dryRun": true}'],
+    ['from_dead_letter_queue', 'send {"fromDeadLetterQueue": true}'],
+    ['since=2024-03-01&dryRun=true', 'send {"since": "2024-03-01"}'],
+    ['x=1', 'they are prefix, since, dryRun, fromDeadLetterQueue'],
+  ])(
+    'refuses the query ?%s with a 400 saying where the option goes, replaying nothing',
+    async (search, said) => {
+      const { response, replays } = await replay(search);
+      expect(response.status).toBe(400);
+      expect(messageOf(response.body)).toMatch(
+        /^POST \/_local\/replay takes its options in the JSON body, not the query string \(got "/,
+      );
+      expect(messageOf(response.body)).toContain(said);
+      expect(replays).toEqual([]);
+    },
+  );
+});
