@@ -10,6 +10,7 @@ import { type SkippedObject, whyNotIngested } from '../functions/ingest/sources.
 import { IngestLedger } from './ingest-ledger.js';
 import { IngestQueue, type QueueActivity, type SqsBatchHandler } from './ingest-queue.js';
 import {
+  bucketOutline,
   listObjects,
   notificationBody,
   objectCreatedRecord,
@@ -17,7 +18,6 @@ import {
   type ReplaySender,
   type SourceObject,
   sourceOf,
-  topLevelPrefixes,
 } from './source-objects.js';
 import { LocalSqsQueue, type StoredMessage } from './sqs-queue.js';
 import type { IngestQueueSettings } from './stack-config.js';
@@ -58,8 +58,15 @@ export interface ReplayResult {
   skipped?: SkippedObject[];
   /** Objects modified before `since`. */
   older?: number;
-  /** When the replay's prefix holds no object at all: the bucket's top-level folders that do, to spot a typo. */
+  /**
+   * When the replay's prefix (or, without one, every source prefix) holds no object at all: the bucket's
+   * top-level folders that do, to spot a typo.
+   */
   bucketPrefixes?: string[];
+  /** With bucketPrefixes: how many objects the bucket holds in all (0: it is empty). */
+  bucketObjects?: number;
+  /** With bucketPrefixes: the source prefixes, where an upload goes to be ingested. */
+  sourcePrefixes?: string[];
   /** Dead letters redriven (or, on a dry run, that would be). */
   messages?: MessageView[];
 }
@@ -166,7 +173,8 @@ export class IngestPipeline {
       if (!request.dryRun) this.ingestQueue.redrive(picked);
       return { messages: deadLetters.map(messageView) };
     }
-    const prefixes = prefix === undefined ? this.options.sources.map((source) => source.prefix) : [prefix];
+    const sourcePrefixes = this.options.sources.map((source) => source.prefix);
+    const prefixes = prefix === undefined ? sourcePrefixes : [prefix];
     const objects: SourceObject[] = [];
     const skipped: SkippedObject[] = [];
     let older = 0;
@@ -179,12 +187,15 @@ export class IngestPipeline {
       }
     }
     if (!request.dryRun) for (const object of objects) this.send(object, 'sessionizer-local-replay');
-    if (prefix !== undefined && objects.length + skipped.length + older === 0) {
+    if (objects.length + skipped.length + older === 0) {
+      const outline = await bucketOutline(this.requireS3(), this.options.bucket);
       return {
         objects,
         skipped,
         older,
-        bucketPrefixes: await topLevelPrefixes(this.requireS3(), this.options.bucket),
+        bucketPrefixes: outline.folders,
+        bucketObjects: outline.objects,
+        sourcePrefixes,
       };
     }
     return { objects, skipped, older };

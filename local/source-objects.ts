@@ -103,15 +103,23 @@ export async function* listObjects(
   } while (token !== undefined);
 }
 
+/** What the bucket holds, in short: its top-level folders that hold objects, and how many objects in all. */
+export interface BucketOutline {
+  folders: string[];
+  objects: number;
+}
+
 /**
- * The bucket's top-level folders that hold objects. Read from the whole listing, not with Delimiter '/': s3rver
- * then leaves out a folder whose objects all lie in subfolders (segment-logs/<source>/<day>/...).
+ * The bucket's outline. Read from the whole listing, not with Delimiter '/': s3rver then leaves out a folder
+ * whose objects all lie in subfolders (segment-logs/<source>/<day>/...).
  */
-export async function topLevelPrefixes(s3: S3Client, bucket: string): Promise<string[]> {
-  const prefixes = new Set<string>();
+export async function bucketOutline(s3: S3Client, bucket: string): Promise<BucketOutline> {
+  const folders = new Set<string>();
+  let objects = 0;
   for await (const { key } of listObjects(s3, bucket, '')) {
+    objects++;
     const slash = key.indexOf('/');
-    if (slash !== -1) prefixes.add(key.slice(0, slash + 1));
+    if (slash !== -1) folders.add(key.slice(0, slash + 1));
   }
-  return [...prefixes];
+  return { folders: [...folders], objects };
 }

@@ -43,6 +43,18 @@ describe('npm start (local stack)', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  // First, while the bucket is empty: a replay of nothing says why, not 'would enqueue 0 objects' alone.
+  it('npm run replay on an empty bucket says it is empty and how files get there', async () => {
+    const empty = await runScript('replay', ['--dry-run'], scratch, { SESSIONIZER_DATA_DIR: dataDir });
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stdout).toBe(
+      'would enqueue 0 objects (dry run: nothing enqueued)\n' +
+        'no object is under the source prefixes (incoming/, segment-logs/, rudder-logs/): the bucket is empty. ' +
+        `\`SESSIONIZER_DATA_DIR=${dataDir} npm run upload -- FILE...\` puts export files under incoming/, as does ` +
+        `copying them into the drop folder (${dataDir}/drop/ unless npm start was given SESSIONIZER_DROP_DIR)\n`,
+    );
+  }, 30_000);
+
   it('npm run upload puts files under incoming/ (paths with spaces, --keep-path from another directory)', async () => {
     const userId = 'upload cli user+1';
     mkdirSync(join(scratch, 'sub dir'), { recursive: true });

@@ -7,7 +7,12 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { parseReplayOptions, redriveCommand, runReplay } from '../../../scripts/replay/command.js';
+import {
+  nothingListedHint,
+  parseReplayOptions,
+  redriveCommand,
+  runReplay,
+} from '../../../scripts/replay/command.js';
 import {
   cloudFormationMock,
   DLQ_ARN,
@@ -196,6 +201,52 @@ describe('npm run replay', () => {
     expect(redriveCommand("incoming/it's/", { SESSIONIZER_DATA_DIR: '/tmp/other-data' })).toBe(
       "SESSIONIZER_DATA_DIR=/tmp/other-data npm run replay -- --from-dlq --prefix='incoming/it'\\''s/'",
     );
+  });
+
+  describe('when a local replay lists nothing at all', () => {
+    const sourcePrefixes = ['incoming/', 'segment-logs/'];
+    const listedNothing = (bucketPrefixes: string[], bucketObjects: number) => ({
+      objects: [],
+      skipped: [],
+      older: 0,
+      bucketPrefixes,
+      bucketObjects,
+      sourcePrefixes,
+      dryRun: true,
+      fromDeadLetterQueue: false,
+    });
+
+    it('says that the bucket is empty and how files get there, with a prefix or without', () => {
+      const empty = listedNothing([], 0);
+      const fill =
+        'the bucket is empty. `npm run upload -- FILE...` puts export files under incoming/, as does copying ' +
+        'them into the drop folder (.sessionizer/drop/ unless npm start was given SESSIONIZER_DROP_DIR)';
+      expect(nothingListedHint(empty, undefined, {})).toBe(
+        `no object is under the source prefixes (incoming/, segment-logs/): ${fill}`,
+      );
+      expect(nothingListedHint(empty, 'incomng/', {})).toBe(
+        `no object is under --prefix "incomng/": ${fill}`,
+      );
+      // The upload goes to the stack the replay asked, on its data dir.
+      expect(nothingListedHint(empty, undefined, { SESSIONIZER_DATA_DIR: '/tmp/other data' })).toContain(
+        "`SESSIONIZER_DATA_DIR='/tmp/other data' npm run upload -- FILE...` puts export files under incoming/, " +
+          'as does copying them into the drop folder (/tmp/other data/drop/ unless',
+      );
+    });
+
+    it("names the bucket's folders when it holds objects elsewhere", () => {
+      expect(nothingListedHint(listedNothing(['exports/'], 3), undefined, {})).toBe(
+        "no object is under the source prefixes (incoming/, segment-logs/): the bucket's objects are under exports/",
+      );
+      expect(nothingListedHint(listedNothing([], 2), 'incomng/', {})).toBe(
+        'no object is under --prefix "incomng/": the bucket holds none in a folder',
+      );
+    });
+
+    it('says nothing when the listing found objects', () => {
+      const found = { objects: [], skipped: [], older: 2, dryRun: false, fromDeadLetterQueue: false };
+      expect(nothingListedHint(found, undefined, {})).toBeUndefined();
+    });
   });
 
   it.each([

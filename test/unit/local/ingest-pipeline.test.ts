@@ -177,7 +177,7 @@ describe('IngestPipeline', () => {
     expect(result.objects?.map((object) => object.key)).toEqual(['incoming/a']);
   });
 
-  it("names the bucket's top-level folders when a replay's prefix holds no object at all, and only then", async () => {
+  it("names the bucket's top-level folders and its count of objects when a replay's prefix holds no object at all, and only then", async () => {
     bucket = [
       { key: 'incoming/a', eTag: 'e1', modified: '2024-01-01' },
       { key: 'incoming/b', eTag: 'e4', modified: '2024-01-01' },
@@ -187,17 +187,31 @@ describe('IngestPipeline', () => {
     const replay = (prefix?: string) =>
       pipeline.replay({ ...(prefix !== undefined && { prefix }), dryRun: true, fromDeadLetterQueue: false });
 
+    const sourcePrefixes = ['incoming/', 'segment-logs/', 'rudder-logs/'];
     expect(await replay('incomng/')).toEqual({
       objects: [],
       skipped: [],
       older: 0,
       bucketPrefixes: ['incoming/', 'rejected/'],
+      bucketObjects: 4,
+      sourcePrefixes,
     });
     // Reports are listed as skipped: the prefix holds objects, so no hint.
     expect((await replay('rejected/')).bucketPrefixes).toBeUndefined();
     expect((await replay('incoming/')).bucketPrefixes).toBeUndefined();
-    bucket = [];
     expect((await replay()).bucketPrefixes).toBeUndefined();
+    // Without a prefix, the source prefixes are what holds nothing.
+    bucket = [{ key: 'exports/a.ndjson', eTag: 'e5', modified: '2024-01-01' }];
+    expect(await replay()).toMatchObject({ bucketPrefixes: ['exports/'], bucketObjects: 1, sourcePrefixes });
+    bucket = [];
+    expect(await replay()).toEqual({
+      objects: [],
+      skipped: [],
+      older: 0,
+      bucketPrefixes: [],
+      bucketObjects: 0,
+      sourcePrefixes,
+    });
   });
 
   it('redrives the dead letters of objects under a prefix, listing them first on a dry run', async () => {
