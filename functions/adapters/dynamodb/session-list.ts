@@ -129,9 +129,12 @@ async function listPage(
   const items = withStart(read);
   const resolved = resolveDays(head, items);
   const answer = (page: SessionListPage) => ({ page, pendingSeen: resolved.pendingSeen });
-  // With a scan cut at a day, the last day read may be incomplete: leave it for the next page.
+  // With a scan cut at a day, the last day read may be incomplete: leave it for the next page. Only that day:
+  // what was read of it may show no visible write (newest first, a newer write's pages come first), so the
+  // last day resolved may be a whole one.
   const days = ascending ? resolved.days : [...resolved.days].reverse();
-  const usable = cut === 'day' ? days.slice(0, -1) : days;
+  const partDay = cut === 'day' ? daysRead(items).at(-1) : undefined;
+  const usable = partDay === undefined ? days : days.filter((group) => group.day !== partDay);
   const matching: SessionSummary[] = [];
   for (const group of usable) {
     const rows = numberedRows(query.userId, head, group);

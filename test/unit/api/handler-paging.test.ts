@@ -141,6 +141,21 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
       expect((await get('/users/alice/sessions/20240202T210000000Z')).status).toBe(404);
     });
 
+    it('walks newest first past days whose uncommitted newer pages sort first, skipping none of them', async () => {
+      // Newest first, a day's pages of the newer write come before its committed ones: a page cut at a day
+      // can end in such pages alone, and the day before them is still whole.
+      mocked.table.put(...storedUser('alice', alice(), { version: 2, pageLimitBytes: 300 }).items);
+      const numbers: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = await get('/users/alice/sessions', query({ cursor }));
+        const page = result.body as { sessions: { sessionNumber: number }[]; nextCursor: string | null };
+        numbers.push(...page.sessions.map((session) => session.sessionNumber));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(numbers).toEqual(Array.from({ length: 40 }, (_, index) => 40 - index));
+    });
+
     it('finds a session only the newer version holds once that version commits', async () => {
       const next = version2();
       mocked.table.put(...next.items);
