@@ -142,7 +142,7 @@ export function knownQuery<T>(
 ): ParseResult<T> {
   // URLSearchParams is the form decoding browsers use: `+` is a space here, unlike in the path.
   const search = new URLSearchParams(rawQueryString);
-  const unknown = unknownParameter(search, names);
+  const unknown = undecodableName(rawQueryString, names) ?? unknownParameter(search, names);
   if (unknown !== undefined) return { ok: false, response: unknown };
   const given: Record<string, string> = {};
   for (const name of names) {
@@ -163,12 +163,29 @@ export function looseName(name: string): string {
   return name.toLowerCase().replace(/[_-]/g, '');
 }
 
+const takenText = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
+
+/**
+ * A 400 for a parameter whose name's escapes are no UTF-8 (`%FF`), named as sent: URLSearchParams decodes
+ * it to U+FFFD, which names no parameter the client sent, and two such names alike.
+ */
+function undecodableName(rawQueryString: string, names: readonly string[]): ApiResponse | undefined {
+  for (const { name } of rawPairs(rawQueryString)) {
+    if (formDecoded(name) !== undefined) continue;
+    return badRequest(
+      name,
+      `is not valid percent-encoded UTF-8, nor a parameter of this route, which takes ${takenText(names)}`,
+    );
+  }
+  return undefined;
+}
+
 /** A 400 for the first parameter the route does not take, naming the one meant if close, and those it takes. */
 function unknownParameter(search: URLSearchParams, names: readonly string[]): ApiResponse | undefined {
   for (const given of search.keys()) {
     if (names.includes(given)) continue;
     const meant = names.find((name) => looseName(name) === looseName(given));
-    const takes = names.length === 0 ? 'none' : names.join(', ');
+    const takes = takenText(names);
     const problem =
       meant === undefined
         ? `is not a parameter of this route, which takes ${takes}`
@@ -199,10 +216,19 @@ function formDecoded(raw: string): string | undefined {
  * into U+FFFD, which would then be searched for as if sent.
  */
 function sentAsUtf8(rawQueryString: string, name: string): boolean {
-  for (const pair of rawQueryString.split('&')) {
-    const equals = pair.indexOf('=');
-    if (formDecoded(equals === -1 ? pair : pair.slice(0, equals)) !== name) continue;
-    return formDecoded(equals === -1 ? '' : pair.slice(equals + 1)) !== undefined;
+  for (const pair of rawPairs(rawQueryString)) {
+    if (formDecoded(pair.name) !== name) continue;
+    return formDecoded(pair.value) !== undefined;
   }
   return true;
+}
+
+/** The query's name=value pairs as sent, still encoded. */
+function rawPairs(rawQueryString: string): { name: string; value: string }[] {
+  return rawQueryString.split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    return equals === -1
+      ? { name: pair, value: '' }
+      : { name: pair.slice(0, equals), value: pair.slice(equals + 1) };
+  });
 }

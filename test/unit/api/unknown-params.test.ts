@@ -47,6 +47,17 @@ describe('query parameters a route does not take', () => {
     expect(nameless.error.parameter).toBe('');
   });
 
+  it('names a parameter whose name is no percent-encoded UTF-8 as sent, not as the U+FFFD it decodes to', async () => {
+    for (const name of ['%FF', 'bounce%C3', 'x%ED%A0%80']) {
+      expect((await refusal(userPath('alice', 'sessions'), `limit=2&${name}=1`)).error).toEqual({
+        code: 'bad_request',
+        message: `${name} is not valid percent-encoded UTF-8, nor a parameter of this route, which takes ${LIST_TAKES}`,
+        parameter: name,
+      });
+    }
+    expect((await refusal(userPath('alice'), '%FE')).error.parameter).toBe('%FE');
+  });
+
   it('refuses a parameter of the list on one session, which would ignore it', async () => {
     const path = userPath('alice', 'sessions', FIRST_SESSION_ID);
     expect((await refusal(path, 'order=desc')).error).toEqual({
