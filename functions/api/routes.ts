@@ -1,3 +1,4 @@
+import type { SentValue } from '../domain/events/event.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
@@ -150,6 +151,12 @@ async function getSession(
   };
 }
 
+/** Rule 9 keeps a source as sent: one sent as 42 or true is matched by its JSON text, as a session shows it. */
+function sourceMatches(source: SentValue | undefined, wanted: string): boolean {
+  if (source === undefined || source === null) return false;
+  return typeof source === 'string' ? source === wanted : JSON.stringify(source) === wanted;
+}
+
 async function listSessions(
   route: MatchedRoute,
   userId: string,
@@ -175,7 +182,7 @@ async function listSessions(
       ? undefined
       : (session: SessionSummary) =>
           (bounce === undefined || session.bounce === bounce) &&
-          (campaignSource === undefined || session.campaign?.source === campaignSource);
+          (campaignSource === undefined || sourceMatches(session.campaign?.source, campaignSource));
   const read = () =>
     deps.reader.listSessions({ userId, from, to, order, limit, after, ...(matches && { matches }) });
   let page = await read();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import type { SentValue } from '../../../functions/domain/events/event.js';
+import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
 import { call, userPath } from './api-event.js';
 import { walk } from './list-pages.js';
 import { campaignHistory, campaignSourceOf, makeHandler, SESSION_SPACING_MS, T0 } from './lookup-fixture.js';
@@ -54,6 +55,26 @@ describe('GET /users/{userId}/sessions: filters', () => {
     });
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ userId: 'alice', sessions: [], nextCursor: null });
+  });
+
+  it('matches a campaign source sent as another JSON value by the text the session shows', async () => {
+    // Rule 9 keeps members as sent: a source of 42 or true is shown as such, and a query is text.
+    const sources: SentValue[] = [42, true, '42', { id: 7 }];
+    const events = eventsForSessions('num', sources.length, T0).map((event) => {
+      const k = Number(/-(\d+)-0$/.exec(event.id)?.[1] ?? Number.NaN);
+      const source = sources[k];
+      if (source === undefined) return event;
+      return { ...event, campaign: { source, medium: null, name: null, term: null, content: null } };
+    });
+    const { handler } = makeHandler({ reader: FakeSessionReader.fromEvents(events) });
+    const numbersOf = async (campaignSource: string) => {
+      const pages = await walk(handler, 'num', { campaignSource, order: 'asc', limit: 4 });
+      return pages.flatMap((page) => page.sessions.map((session) => session.sessionNumber));
+    };
+    expect(await numbersOf('42')).toEqual([1, 3]);
+    expect(await numbersOf('true')).toEqual([2]);
+    expect(await numbersOf('{"id":7}')).toEqual([4]);
+    expect(await numbersOf('null')).toEqual([]);
   });
 
   it('asks the store with a predicate and passes no filter when none is given', async () => {
