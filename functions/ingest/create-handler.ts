@@ -131,7 +131,8 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
             const outcome = await ingestRef(ref, timeUp);
             outcomes.push(outcome);
             if (outcome.status === 'continued') {
-              await leave(record.messageId, content.objects.slice(index));
+              // The version begun, though the object be replaced before the next call: its events count too.
+              await leave(record.messageId, [outcome.continueFrom, ...content.objects.slice(index + 1)]);
               break;
             }
           }

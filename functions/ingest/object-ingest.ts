@@ -55,8 +55,16 @@ export type ObjectOutcome =
     }
   /** Deleted before it could be read: nothing left to ingest. */
   | { readonly status: 'gone'; readonly key: string }
-  /** The call's time was up: `merged` accepted events are merged, the rest is left to a later call. */
-  | { readonly status: 'continued'; readonly key: string; readonly merged: number }
+  /**
+   * The call's time was up: `merged` accepted events are merged, the rest is left to a later call, which
+   * `continueFrom` asks to read the content this one read (its version, its ETag).
+   */
+  | {
+      readonly status: 'continued';
+      readonly key: string;
+      readonly merged: number;
+      readonly continueFrom: ObjectRef;
+    }
   | { readonly status: 'skipped'; readonly key?: string; readonly reason: string };
 
 /**
@@ -116,6 +124,21 @@ export function createObjectIngest(
     return rejectionReportKey(ref.key, config.rejectedPrefix);
   };
 
+  /**
+   * Progress an earlier call saved on the content `ref` names, which can no longer be read: that content's
+   * events after the progress are not in the store, and only an upload of the same bytes again brings them.
+   */
+  const sayWhatIsLost = async (ref: ObjectRef, format: string, why: string): Promise<boolean> => {
+    const tracked = ref.eTag === undefined ? undefined : progressOf(ref, ref.eTag, format);
+    const lost = await tracked?.store.load(tracked.key);
+    if (lost === undefined) return false;
+    logger.error(
+      `${why} before its ingest finished: its events after the first merged cannot be read; upload that content again to ingest them`,
+      { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, eTag: ref.eTag, merged: lost.merged },
+    );
+    return true;
+  };
+
   return async (ref, timeUp) => {
     const { key } = ref;
     const skip = (reason: string): ObjectOutcome => {
@@ -131,7 +154,10 @@ export function createObjectIngest(
     const started = performance.now();
     const first = await deps.objects.open(ref);
     if (first.status === 'gone') {
-      logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
+      const why =
+        ref.versionId === undefined ? 'the object was deleted' : 'the version was deleted or expired';
+      if (!(await sayWhatIsLost(ref, source.format, why)))
+        logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
       return { status: 'gone', key };
     }
     if (
@@ -140,9 +166,12 @@ export function createObjectIngest(
       first.eTag !== undefined &&
       first.eTag !== ref.eTag
     ) {
-      // Unversioned bucket, object replaced since this notification: its current bytes are ingested
-      // (idempotent), and the replacement's own notification ingests them again.
-      logger.warn('object changed since the notification; ingesting its current content', { key });
+      // Object replaced since this notification: its current bytes are ingested (idempotent), and the
+      // replacement's own notification ingests them again. A bucket that keeps no versions has lost the
+      // bytes named; a versioned one keeps them, but a message naming no version cannot ask for them.
+      const gone = first.versionId === undefined;
+      if (!(gone && (await sayWhatIsLost(ref, source.format, 'the content was replaced'))))
+        logger.warn('object changed since the notification; ingesting its current content', { key });
     }
     let firstUse = true;
     const open = async () => {
@@ -205,7 +234,15 @@ export function createObjectIngest(
         chunkStepsDone: partial?.owners ?? 0,
         durationMs: Math.round(performance.now() - started),
       });
-      return { status: 'continued', key, merged };
+      const readVersion = ref.versionId ?? first.versionId;
+      const readETag = first.eTag ?? ref.eTag;
+      const continueFrom: ObjectRef = {
+        bucket: ref.bucket,
+        key,
+        ...(readVersion !== undefined && { versionId: readVersion }),
+        ...(readETag !== undefined && { eTag: readETag }),
+      };
+      return { status: 'continued', key, merged, continueFrom };
     }
     if (saved) await tracked?.store.clear(tracked.key);
     const durationMs = Math.round(performance.now() - started);

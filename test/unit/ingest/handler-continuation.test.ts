@@ -1,5 +1,6 @@
 // A call whose time is up saves its progress and queues the rest of its work on the ingest queue; later calls
 // resume and finish it, as one call with all the time it needed would have.
+import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -10,11 +11,18 @@ import {
   SqsContinuationQueue,
 } from '../../../functions/adapters/sqs/continuation-queue.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
-import type { IngestProgress, IngestProgressStore, ProgressKey } from '../../../functions/ingest/progress.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
-import { handlerDeps, RecordingLogger, RecordingMetrics, RULES } from './handler-harness.js';
+import {
+  BUCKET,
+  handlerDeps,
+  RecordingLogger,
+  RecordingMetrics,
+  RULES,
+  segmentLines,
+} from './handler-harness.js';
 import { randomSplitText } from './ingest-object-harness.js';
+import { MemoryProgress } from './memory-progress.js';
 import { MockBucket } from './mock-bucket.js';
 
 const s3Mock = mockClient(S3Client);
@@ -26,22 +34,12 @@ const continuation = new SqsContinuationQueue(new SQSClient({ region: 'us-east-1
 const KEY = 'incoming/2024 01/ä+b.ndjson';
 const BAD_LINE = 'not json\n';
 const FILE = `${randomSplitText}${BAD_LINE}`;
-
-class MemoryProgress implements IngestProgressStore {
-  readonly items = new Map<string, IngestProgress>();
-  saves = 0;
-
-  async load(object: ProgressKey) {
-    return this.items.get(JSON.stringify(object));
-  }
-  async save(object: ProgressKey, progress: IngestProgress) {
-    this.saves++;
-    this.items.set(JSON.stringify(object), structuredClone(progress));
-  }
-  async clear(object: ProgressKey) {
-    this.items.delete(JSON.stringify(object));
-  }
-}
+/** What a notification (or a replay, which lists it) names FILE's content by. */
+const FILE_ETAG = createHash('md5').update(FILE).digest('hex');
+/** How a continuation names FILE's content, as read from a bucket that keeps no versions. */
+const READ_FILE = { bucket: BUCKET, key: KEY, eTag: FILE_ETAG };
+/** Another upload under the key: none of FILE's events. */
+const OTHER = segmentLines([{ user: 'someone-else', at: 0, id: 'other-1' }]);
 
 /** A Lambda context with `remainingMs` left: at most 5 s left means the call must stop after its first merges. */
 const contextWith = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs }) as Context;
@@ -105,7 +103,9 @@ describe('an ingest call whose time is up', () => {
       expect(result.batchItemFailures).toEqual([]);
       event = queued(`call-${calls}`);
       if (event.Records.length > 0) {
-        expect(result.outcomes).toEqual([{ status: 'continued', key: KEY, merged: expect.any(Number) }]);
+        expect(result.outcomes).toEqual([
+          { status: 'continued', key: KEY, merged: expect.any(Number), continueFrom: READ_FILE },
+        ]);
         const message = JSON.parse(event.Records[0]?.body ?? '');
         expect(message.Records[0].eventName).toBe(CONTINUATION_EVENT_NAME);
         expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([]);
@@ -193,6 +193,68 @@ describe('an ingest call whose time is up', () => {
     expect(progress.items.size).toBe(1);
   });
 
+  it('continues the version it started on, though the object was replaced between calls', async () => {
+    const expected = await oneCall();
+    bucket = new MockBucket(s3Mock, 256, true);
+    const first = bucket.put(KEY, FILE);
+    const handler = createHandler();
+    // A replay names the ETag it listed and no version.
+    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    const event = queued('after-first');
+    expect(JSON.parse(event.Records[0]?.body ?? '').Records[0].s3.object).toMatchObject({
+      versionId: first,
+      eTag: FILE_ETAG,
+    });
+    bucket.put(KEY, OTHER);
+
+    const result = await handler(event, LONG);
+
+    expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
+
+    // The new upload's own notification ingests it, and reports its rejections under the plain name.
+    expect(writer.sessions()).toEqual(expected.whole.sessions());
+    expect(bucket.lines(`rejected/${KEY}.${FILE_ETAG}.ndjson`)).toEqual(expected.report);
+    expect(progress.items.size).toBe(0);
+  });
+
+  it('says how much of a version was merged when it expired before the continuation', async () => {
+    bucket = new MockBucket(s3Mock, 256, true);
+    const first = bucket.put(KEY, FILE) as string;
+    const handler = createHandler();
+    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    bucket.put(KEY, OTHER);
+    bucket.expireVersion(KEY, first);
+
+    const result = await handler(queued('continuation'), LONG);
+
+    expect(result.outcomes).toEqual([{ status: 'gone', key: KEY }]);
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('its events after the first merged cannot be read'),
+        attributes: expect.objectContaining({ versionId: first, merged: expect.any(Number) }),
+      }),
+    ]);
+  });
+
+  it('says so when the content it started on was replaced in a bucket that keeps no versions', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    const handler = createHandler();
+    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    bucket.put(KEY, OTHER);
+
+    const result = await handler(queued('continuation'), LONG);
+
+    // The new content is ingested, as for any notification of a replaced object.
+    expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
+    expect(logger.at('error')).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('its events after the first merged cannot be read'),
+        attributes: expect.objectContaining({ eTag: FILE_ETAG, merged: expect.any(Number) }),
+      }),
+    ]);
+  });
+
   it('queues the objects of a message it had no time to start', async () => {
     bucket = new MockBucket(s3Mock);
     bucket.put(KEY, FILE);
@@ -203,7 +265,9 @@ describe('an ingest call whose time is up', () => {
     const result = await createHandler()(sqsEvent([both, s3Notification('incoming/third.ndjson')]), SHORT);
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(result.outcomes).toEqual([{ status: 'continued', key: KEY, merged: expect.any(Number) }]);
+    expect(result.outcomes).toEqual([
+      { status: 'continued', key: KEY, merged: expect.any(Number), continueFrom: READ_FILE },
+    ]);
     const keys = queued('next').Records.map(
       (record) => JSON.parse(record.body).Records[0].s3.object.key as string,
     );

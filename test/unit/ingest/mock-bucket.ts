@@ -19,6 +19,8 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 
 export interface StoredObject {
   readonly bytes: Buffer;
+  /** Set when the bucket keeps versions. */
+  readonly versionId?: string;
   /** The GetObject body errors after this many bytes (a dropped download). */
   readonly failAfterBytes?: number;
 }
@@ -66,16 +68,33 @@ export class MockBucket {
   readonly multipartUploads = new Map<string, { key: string; parts: Map<number, Buffer> }>();
   /** Every GetObject request, in order. */
   readonly gets: GetObjectCommandInput[] = [];
+  /** Every version put under each key, oldest first, when the bucket keeps versions. */
+  private readonly versions = new Map<string, StoredObject[]>();
   private uploadIds = 0;
 
   // Fakes are async: lib-storage chains .then() on some sends, as on the real client's promises.
   constructor(
     s3Mock: AwsClientStub<S3Client>,
     private readonly chunkSize = 256,
+    /** Keeps every version put, as the stage buckets do: GetObject then answers and takes a VersionId. */
+    private readonly versioned = false,
   ) {
     s3Mock.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
       this.gets.push(input);
-      const object = input.Key === undefined ? undefined : this.objects.get(input.Key);
+      const key = input.Key ?? '';
+      // An unversioned mock ignores the version asked for.
+      const byVersion = this.versioned && input.VersionId !== undefined;
+      const object = byVersion
+        ? this.versions.get(key)?.find((version) => version.versionId === input.VersionId)
+        : this.objects.get(key);
+      if (object === undefined && byVersion) {
+        throw new S3ServiceException({
+          name: 'NoSuchVersion',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 404 },
+          message: 'The specified version does not exist.',
+        });
+      }
       if (object === undefined) {
         throw new NoSuchKey({
           message: 'The specified key does not exist.',
@@ -86,6 +105,7 @@ export class MockBucket {
         Body: objectBody(object, this.chunkSize),
         ETag: eTagOf(object.bytes),
         ContentLength: object.bytes.length,
+        ...(object.versionId !== undefined && { VersionId: object.versionId }),
       };
     });
     s3Mock.on(HeadObjectCommand).callsFake(async (input: { Key: string }) => {
@@ -135,8 +155,26 @@ export class MockBucket {
     });
   }
 
-  put(key: string, bytes: Uint8Array | string, options: { failAfterBytes?: number } = {}): void {
-    this.objects.set(key, { bytes: Buffer.from(bytes), ...options });
+  /** Puts an object; in a versioned bucket, returns the id of the version it adds. */
+  put(
+    key: string,
+    bytes: Uint8Array | string,
+    options: { failAfterBytes?: number } = {},
+  ): string | undefined {
+    const versions = this.versions.get(key) ?? [];
+    const versionId = this.versioned ? `${key}#${versions.length + 1}` : undefined;
+    const object = { bytes: Buffer.from(bytes), ...options, ...(versionId !== undefined && { versionId }) };
+    this.objects.set(key, object);
+    if (versionId !== undefined) this.versions.set(key, [...versions, object]);
+    return versionId;
+  }
+
+  /** Removes a noncurrent version for good, as the lifecycle rule expires it. */
+  expireVersion(key: string, versionId: string): void {
+    this.versions.set(
+      key,
+      this.versions.get(key)?.filter((version) => version.versionId !== versionId) ?? [],
+    );
   }
 
   text(key: string): string | undefined {
