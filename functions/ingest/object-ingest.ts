@@ -133,8 +133,15 @@ export function createObjectIngest(
     const lost = await tracked?.store.load(tracked.key);
     if (lost === undefined) return false;
     logger.error(
-      `${why} before its ingest finished: its events after the first merged cannot be read; upload that content again to ingest them`,
-      { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, eTag: ref.eTag, merged: lost.merged },
+      `${why} before its ingest finished: its events after the first merged (and the first chunkStepsDone steps of the chunk after them) cannot be read; upload that content again to ingest them`,
+      {
+        bucket: ref.bucket,
+        key: ref.key,
+        versionId: ref.versionId,
+        eTag: ref.eTag,
+        merged: lost.merged,
+        chunkStepsDone: lost.partial?.owners ?? 0,
+      },
     );
     return true;
   };

@@ -230,8 +230,12 @@ describe('an ingest call whose time is up', () => {
     expect(result.outcomes).toEqual([{ status: 'gone', key: KEY }]);
     expect(logger.at('error')).toEqual([
       expect.objectContaining({
-        message: expect.stringContaining('its events after the first merged cannot be read'),
-        attributes: expect.objectContaining({ versionId: first, merged: expect.any(Number) }),
+        message: expect.stringContaining('before its ingest finished'),
+        attributes: expect.objectContaining({
+          versionId: first,
+          merged: expect.any(Number),
+          chunkStepsDone: expect.any(Number),
+        }),
       }),
     ]);
   });
@@ -249,8 +253,12 @@ describe('an ingest call whose time is up', () => {
     expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
     expect(logger.at('error')).toEqual([
       expect.objectContaining({
-        message: expect.stringContaining('its events after the first merged cannot be read'),
-        attributes: expect.objectContaining({ eTag: FILE_ETAG, merged: expect.any(Number) }),
+        message: expect.stringContaining('before its ingest finished'),
+        attributes: expect.objectContaining({
+          eTag: FILE_ETAG,
+          merged: expect.any(Number),
+          chunkStepsDone: expect.any(Number),
+        }),
       }),
     ]);
   });
