@@ -5,9 +5,9 @@ import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
+import { openObjectReport } from './object-report.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
-import { rejectionReportKey, replacedContentReportKey } from './report-key.js';
 import { sourceOf, whyNotIngested } from './sources.js';
 
 /** What ingesting one object logs through; Powertools' Logger fits it. */
@@ -106,25 +106,6 @@ export function createObjectIngest(
   };
 
   /**
-   * One report per key, describing its current content. Content replaced before this ingest (a retried or
-   * late message of an earlier upload) has its report beside it instead, so it neither replaces nor deletes
-   * the current content's.
-   */
-  const reportKeyOf = async (ref: ObjectRef, eTag: string | undefined): Promise<string> => {
-    if (eTag !== undefined) {
-      const current = await deps.objects.currentETag?.(ref);
-      if (current !== undefined && current !== eTag) {
-        logger.warn(
-          "object replaced since it was read: its rejections are reported beside the current content's",
-          { key: ref.key },
-        );
-        return replacedContentReportKey(ref.key, eTag, config.rejectedPrefix);
-      }
-    }
-    return rejectionReportKey(ref.key, config.rejectedPrefix);
-  };
-
-  /**
    * Progress an earlier call saved on the content `ref` names, which can no longer be read: that content's
    * events after the progress are not in the store, and only an upload of the same bytes again brings them.
    */
@@ -195,7 +176,11 @@ export function createObjectIngest(
       }
       return again.bytes;
     };
-    const report = deps.openReport(await reportKeyOf(ref, first.eTag));
+    const report = await openObjectReport(
+      { ...deps, rejectedPrefix: config.rejectedPrefix, warn: logger.warn.bind(logger) },
+      ref,
+      first.eTag,
+    );
     const tracked = progressOf(ref, first.eTag, source.format);
     const resume = await tracked?.store.load(tracked.key);
     let saved = resume !== undefined;
