@@ -47,10 +47,10 @@ export interface FakeApi {
    */
   gone(prefix: string): () => void;
   /**
-   * Answers under `prefix` say the session holds `count` events, as when it grew after it was opened, until
-   * the returned function is called.
+   * Answers under `prefix` say the session has these attributes (its event count, end and duration), as when
+   * it grew after it was opened, until the returned function is called.
    */
-  reportEventCount(prefix: string, count: number): () => void;
+  reportSession(prefix: string, attributes: Readonly<Record<string, unknown>>): () => void;
   close(): Promise<void>;
 }
 
@@ -211,7 +211,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const holds = new Map<string, Promise<void>>();
   const drops = new Set<string>();
   const gone = new Set<string>();
-  const counts = new Map<string, number>();
+  const reported = new Map<string, Readonly<Record<string, unknown>>>();
   const under = (prefixes: Iterable<string>, rawPath: string) =>
     [...prefixes].find((prefix) => rawPath.startsWith(prefix));
 
@@ -244,10 +244,10 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       under(gone, rawPath) === undefined
         ? await answer(options, rawPath, query)
         : error(404, 'not_found', 'Session not found');
-    const counted = under(counts.keys(), rawPath);
+    const grown = under(reported.keys(), rawPath);
     const body =
-      counted !== undefined && found.status === 200
-        ? { ...(found.body as object), eventCount: counts.get(counted) }
+      grown !== undefined && found.status === 200
+        ? { ...(found.body as object), ...reported.get(grown) }
         : found.body;
     res.writeHead(found.status, {
       'content-type': JSON_TYPE,
@@ -293,9 +293,9 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       gone.add(prefix);
       return () => gone.delete(prefix);
     },
-    reportEventCount(prefix, count) {
-      counts.set(prefix, count);
-      return () => counts.delete(prefix);
+    reportSession(prefix, attributes) {
+      reported.set(prefix, attributes);
+      return () => reported.delete(prefix);
     },
     close: () => closeServer(server),
   };

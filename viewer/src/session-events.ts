@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { ApiError, VIEWER_EVENT_BATCH } from './api-client.js';
-import type { SessionDetail } from './api-types.js';
+import type { Session, SessionDetail } from './api-types.js';
 import { h, notice, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { eventItem, eventTick, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
@@ -9,11 +9,17 @@ import { formatCount, formatDuration, plural } from './format.js';
 /** The session's next batch of events after `cursor`, or its first batch for null. */
 export type EventLoader = (cursor: string | null, signal: AbortSignal) => Promise<SessionDetail>;
 
+/** What a session's later batches may say otherwise than its first: it grew since (events arrived). */
+export type SessionGrowth = Pick<Session, 'eventCount' | 'endedAt' | 'durationSeconds'>;
+
 export interface SessionEventsOptions {
   readonly load: EventLoader;
   readonly signal: AbortSignal;
-  /** Told the session's event count whenever it is said anew, so that every figure of it on the page agrees. */
-  readonly onCount: (count: number) => void;
+  /**
+   * Told the session's event count, end and duration whenever they are said anew, so that every figure of
+   * them on the page agrees.
+   */
+  readonly onGrowth: (now: SessionGrowth) => void;
   /** Loads the user's sessions again, for when this session's id answers no more. */
   readonly reloadSessions: () => void;
 }
@@ -73,6 +79,8 @@ export class SessionEvents {
   /** Events of the session before the first on the page. */
   private before = 0;
   private total: number;
+  /** The session's end and duration as the last batch said them. */
+  private ended: Pick<Session, 'endedAt' | 'durationSeconds'>;
   private next: string | null = null;
   private loading = false;
 
@@ -86,6 +94,7 @@ export class SessionEvents {
     this.load = options.load;
     this.signal = options.signal;
     this.total = session.eventCount;
+    this.ended = session;
     this.showAnonymousId = session.anonymousIds.length > 1;
     this.strip = svg(
       'svg',
@@ -130,6 +139,7 @@ export class SessionEvents {
     const through = this.before + this.shown;
     // The session may have grown since it was opened: each batch says its count as it is now.
     this.total = this.next === null ? through : Math.max(batch.eventCount, through);
+    this.ended = batch;
     this.render();
   }
 
@@ -157,8 +167,9 @@ export class SessionEvents {
   private render(): void {
     const shown = this.shownText();
     this.heading.textContent = `Events (${shown})`;
-    this.options.onCount(this.total);
-    const over = `over ${formatDuration(this.session.durationSeconds)}`;
+    const { endedAt, durationSeconds } = this.ended;
+    this.options.onGrowth({ eventCount: this.total, endedAt, durationSeconds });
+    const over = `over ${formatDuration(durationSeconds)}`;
     // A long session's strip holds only the events on the page: say so, as the heading does.
     this.strip.setAttribute(
       'aria-label',

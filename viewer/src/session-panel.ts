@@ -2,7 +2,7 @@
 import type { Campaign, Device, Page, SessionDetail } from './api-types.js';
 import { externalLink, h } from './dom.js';
 import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
-import { SessionEvents, type SessionEventsOptions } from './session-events.js';
+import { SessionEvents, type SessionEventsOptions, type SessionGrowth } from './session-events.js';
 
 function pageValue(page: Page | null): Node | string {
   if (page === null) return '—';
@@ -45,14 +45,23 @@ function facts(entries: [string, Node | string][]): HTMLElement {
 /** The open session: its attributes and its events in order, the later ones loaded with `events.load`. */
 export function renderSessionDetail(
   session: SessionDetail,
-  events: Omit<SessionEventsOptions, 'onCount'>,
+  events: Omit<SessionEventsOptions, 'onGrowth'>,
 ): HTMLElement[] {
-  // Later batches say the count as it is then (the session may have grown): the attribute follows them.
-  const eventCount = h('span', { class: 'event-count' }, formatCount(session.eventCount));
+  // Later batches say the count, end and duration as they are then (the session may have grown): the
+  // attributes follow them.
+  const ended = h('span');
+  const duration = h('span');
+  const eventCount = h('span', { class: 'event-count' });
+  const show = (now: SessionGrowth) => {
+    ended.textContent = `${formatDateTime(now.endedAt)} UTC`;
+    duration.textContent = formatDuration(now.durationSeconds);
+    eventCount.textContent = formatCount(now.eventCount);
+  };
+  show(session);
   const attributes = facts([
     ['Started', `${formatDateTime(session.startedAt)} UTC`],
-    ['Ended', `${formatDateTime(session.endedAt)} UTC`],
-    ['Duration', formatDuration(session.durationSeconds)],
+    ['Ended', ended],
+    ['Duration', duration],
     ['Events', eventCount],
     ['Page views', session.pageViews === null ? '—' : formatCount(session.pageViews)],
     ['Bounce', session.bounce ? 'Yes' : 'No'],
@@ -70,11 +79,6 @@ export function renderSessionDetail(
   ]);
   return [
     h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes),
-    new SessionEvents(session, {
-      ...events,
-      onCount: (count) => {
-        eventCount.textContent = formatCount(count);
-      },
-    }).element,
+    new SessionEvents(session, { ...events, onGrowth: show }).element,
   ];
 }
