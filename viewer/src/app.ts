@@ -2,12 +2,11 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
 import { h, notice } from './dom.js';
-import { errorText, mayRetry } from './error-text.js';
+import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
-import { reloadSessionsButton } from './session-events.js';
 import { SessionLoader } from './session-loader.js';
-import { renderSessionDetail } from './session-panel.js';
 import { SessionTable } from './session-table.js';
+import { SessionView } from './session-view.js';
 import { TimelineView } from './timeline-view.js';
 import { EMPTY_LOCATION, locationSearch, readLocation, type ViewerLocation } from './url-state.js';
 import { renderUserSummary } from './user-summary.js';
@@ -24,18 +23,11 @@ interface OpenUser {
   readonly summary: UserSummary;
   readonly loader: SessionLoader;
   readonly timeline: TimelineView;
-  readonly table: SessionTable;
-  readonly panel: HTMLElement;
-  openSessionId: string | null;
-  sessionRequest: AbortController | null;
+  readonly panel: SessionView;
 }
 
 /** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
 const NOT_FOUND_HINT = 'User not found; ';
-
-function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
 
 /**
  * The viewer's pages and their URLs: the start page, a user (`?user=`), a user with an open session
@@ -62,7 +54,7 @@ export class ViewerApp {
     document.addEventListener('keydown', (event) => {
       // In a text field Escape is the field's own (a search field clears itself with it).
       const inField = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
-      if (event.key === 'Escape' && !inField && this.current?.openSessionId != null) {
+      if (event.key === 'Escape' && !inField && this.current?.panel.openSessionId != null) {
         event.preventDefault();
         this.closeSession();
       }
@@ -91,8 +83,8 @@ export class ViewerApp {
     ) {
       return this.loadUser(location.user, location.session);
     }
-    if (location.session === null) this.hidePanel(current);
-    else if (location.session !== current.openSessionId) await this.openSession(current, location.session);
+    if (location.session === null) current.panel.hide();
+    else if (location.session !== current.panel.openSessionId) await current.panel.open(location.session);
   }
 
   private showStart(): void {
@@ -112,7 +104,7 @@ export class ViewerApp {
     // Screen readers hear the status: it names only the user on show, none while another loads or fails.
     this.elements.status.textContent = '';
     this.userRequest?.abort();
-    this.current?.sessionRequest?.abort();
+    this.current?.panel.dispose();
     this.current?.loader.dispose();
     this.current?.timeline.destroy();
     this.current = null;
@@ -157,34 +149,28 @@ export class ViewerApp {
         return;
       }
       const table = new SessionTable(summary.userId);
-      const user: OpenUser = {
-        askedFor: userId,
-        summary,
+      const timeline = new TimelineView({
         loader,
-        timeline: new TimelineView({
-          loader,
-          summary,
-          onOpen: (session: Session) => this.navigate({ user: summary.userId, session: session.sessionId }),
-          onRetry: () => loader.retry(),
-          onView: (inView) => table.show(inView),
-        }),
+        summary,
+        onOpen: (session: Session) => this.navigate({ user: summary.userId, session: session.sessionId }),
+        onRetry: () => loader.retry(),
+        onView: (inView) => table.show(inView),
+      });
+      const panel = new SessionView({
+        client: this.client,
+        userId: summary.userId,
+        timeline,
         table,
-        panel: h('section', {
-          class: 'panel',
-          id: 'session-panel',
-          tabindex: -1,
-          hidden: true,
-          'aria-labelledby': 'session-heading',
-        }),
-        openSessionId: null,
-        sessionRequest: null,
-      };
+        onClose: () => this.closeSession(),
+        reloadSessions: () => this.reloadSessions(user),
+      });
+      const user: OpenUser = { askedFor: userId, summary, loader, timeline, panel };
       this.current = user;
       // The open session's panel right under the timeline, where its mark is; the table below both.
-      content.replaceChildren(header, user.timeline.element, user.panel, user.table.element);
-      user.timeline.showInitialWindow();
+      content.replaceChildren(header, timeline.element, panel.element, table.element);
+      timeline.showInitialWindow();
       this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
-      if (sessionId !== null) await this.openSession(user, sessionId);
+      if (sessionId !== null) await panel.open(sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
@@ -219,101 +205,18 @@ export class ViewerApp {
     }
   }
 
-  private async openSession(user: OpenUser, sessionId: string): Promise<void> {
-    user.sessionRequest?.abort();
-    const request = new AbortController();
-    user.sessionRequest = request;
-    user.openSessionId = sessionId;
-    const close = h(
-      'button',
-      { type: 'button', class: 'close', 'aria-label': 'Close session (Escape)' },
-      '×',
-    );
-    close.addEventListener('click', () => this.closeSession());
-    // Clicking the session's mark again changes no URL, so an error offers its own way to load it again.
-    const retry = () => {
-      const button = h('button', { type: 'button' }, 'Try again');
-      button.addEventListener('click', () => {
-        if (this.current === user && user.openSessionId === sessionId) void this.openSession(user, sessionId);
-      });
-      return button;
-    };
-    // The session's id answers no more (its start moved): the URL drops it, which no Back can bring back.
-    const { userId } = user.summary;
-    const reloadSessions = () => {
-      if (this.current !== user) return;
-      const location = { user: userId, session: null };
-      window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
-      this.location = location;
-      void this.loadUser(userId, null);
-    };
-    const heading = h('h2', { id: 'session-heading' }, `Session ${isolated(sessionId)}`);
-    user.panel.hidden = false;
-    user.panel.setAttribute('aria-busy', 'true');
-    user.panel.replaceChildren(
-      h('div', { class: 'panel-head' }, heading, close),
-      this.notice('loading', 'Loading session…'),
-    );
-    user.panel.focus();
-    try {
-      const session = await this.client.getSession(user.summary.userId, sessionId, request.signal);
-      if (request.signal.aborted) return;
-      heading.textContent =
-        session.sessionNumber === null
-          ? `Session ${isolated(sessionId)}`
-          : `Session ${session.sessionNumber}`;
-      // Later batches of its events come on the open's signal: opening another session, or closing this one,
-      // drops a batch still on its way.
-      const load = (cursor: string | null, signal: AbortSignal) =>
-        this.client.getSession(userId, sessionId, signal, cursor);
-      user.panel.replaceChildren(
-        h('div', { class: 'panel-head' }, heading, close),
-        h(
-          'div',
-          { class: 'panel-body', 'data-open-session-id': session.sessionId },
-          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions }),
-        ),
-      );
-      user.timeline.select(session);
-      user.table.select(session.sessionId);
-    } catch (error) {
-      if (isAbort(error) || request.signal.aborted) return;
-      // No session is open now: not the one asked for, nor the one shown before it.
-      user.timeline.select(null);
-      user.table.select(null);
-      const notice =
-        error instanceof ApiError && error.status === 404
-          ? this.notice(
-              'error',
-              `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
-                'gives it another id: its sessions as they are now say where it went. ',
-              reloadSessionsButton(reloadSessions),
-            )
-          : this.notice(
-              'error',
-              `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
-              mayRetry(error) ? retry() : null,
-            );
-      user.panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), notice);
-    } finally {
-      if (user.sessionRequest === request) user.panel.removeAttribute('aria-busy');
-    }
+  /** The open session's id answers no more (its start moved): the URL drops it, which no Back can bring back. */
+  private reloadSessions(user: OpenUser): void {
+    if (this.current !== user) return;
+    const location = { user: user.summary.userId, session: null };
+    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+    this.location = location;
+    void this.loadUser(location.user, null);
   }
 
   private closeSession(): void {
     const user = this.current;
     if (user === null) return;
     this.navigate({ user: user.summary.userId, session: null });
-  }
-
-  private hidePanel(user: OpenUser): void {
-    const wasOpen = user.openSessionId;
-    user.sessionRequest?.abort();
-    user.openSessionId = null;
-    user.panel.hidden = true;
-    user.panel.replaceChildren();
-    user.timeline.select(null);
-    user.table.select(null);
-    if (wasOpen !== null) user.timeline.focusSession(wasOpen);
   }
 }

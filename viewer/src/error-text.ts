@@ -15,3 +15,8 @@ export function errorText(error: unknown): string {
 export function mayRetry(error: unknown): boolean {
   return !(error instanceof ApiError && error.status === 400);
 }
+
+/** Whether a load failed because it was called off (another page or session asked for), which says nothing. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

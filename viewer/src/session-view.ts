@@ -1,0 +1,135 @@
+/// <reference lib="dom" />
+import { type ApiClient, ApiError } from './api-client.js';
+import { h, notice } from './dom.js';
+import { errorText, isAbort, mayRetry } from './error-text.js';
+import { isolated } from './format.js';
+import { reloadSessionsButton } from './session-events.js';
+import { renderSessionDetail } from './session-panel.js';
+import type { SessionTable } from './session-table.js';
+import type { TimelineView } from './timeline-view.js';
+
+export interface SessionViewOptions {
+  readonly client: ApiClient;
+  readonly userId: string;
+  readonly timeline: TimelineView;
+  readonly table: SessionTable;
+  /** Closes the session (the URL drops it). */
+  readonly onClose: () => void;
+  /** Loads the user's sessions again, for when the session's id answers no more. */
+  readonly reloadSessions: () => void;
+}
+
+/**
+ * The panel of a user's open session: loads the session asked for by id, says why when it cannot, and
+ * marks it on the timeline and in the table. One request at a time: opening another session, hiding the
+ * panel or disposing of it drops the one on its way.
+ */
+export class SessionView {
+  readonly element = h('section', {
+    class: 'panel',
+    id: 'session-panel',
+    tabindex: -1,
+    hidden: true,
+    'aria-labelledby': 'session-heading',
+  });
+  private sessionId: string | null = null;
+  private request: AbortController | null = null;
+
+  constructor(private readonly options: SessionViewOptions) {}
+
+  /** The session shown or loading, null while the panel is hidden. */
+  get openSessionId(): string | null {
+    return this.sessionId;
+  }
+
+  async open(sessionId: string): Promise<void> {
+    const { client, userId, timeline, table, reloadSessions } = this.options;
+    this.request?.abort();
+    const request = new AbortController();
+    this.request = request;
+    this.sessionId = sessionId;
+    const close = h(
+      'button',
+      { type: 'button', class: 'close', 'aria-label': 'Close session (Escape)' },
+      '×',
+    );
+    close.addEventListener('click', () => this.options.onClose());
+    // Clicking the session's mark again changes no URL, so an error offers its own way to load it again.
+    const retry = () => {
+      const button = h('button', { type: 'button' }, 'Try again');
+      button.addEventListener('click', () => {
+        if (this.sessionId === sessionId) void this.open(sessionId);
+      });
+      return button;
+    };
+    const heading = h('h2', { id: 'session-heading' }, `Session ${isolated(sessionId)}`);
+    const panel = this.element;
+    panel.hidden = false;
+    panel.setAttribute('aria-busy', 'true');
+    panel.replaceChildren(
+      h('div', { class: 'panel-head' }, heading, close),
+      notice('loading', 'Loading session…'),
+    );
+    panel.focus();
+    try {
+      const session = await client.getSession(userId, sessionId, request.signal);
+      if (request.signal.aborted) return;
+      heading.textContent =
+        session.sessionNumber === null
+          ? `Session ${isolated(sessionId)}`
+          : `Session ${session.sessionNumber}`;
+      // Later batches of its events come on the open's signal: opening another session, or closing this one,
+      // drops a batch still on its way.
+      const load = (cursor: string | null, signal: AbortSignal) =>
+        client.getSession(userId, sessionId, signal, cursor);
+      panel.replaceChildren(
+        h('div', { class: 'panel-head' }, heading, close),
+        h(
+          'div',
+          { class: 'panel-body', 'data-open-session-id': session.sessionId },
+          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions }),
+        ),
+      );
+      timeline.select(session);
+      table.select(session.sessionId);
+    } catch (error) {
+      if (isAbort(error) || request.signal.aborted) return;
+      // No session is open now: not the one asked for, nor the one shown before it.
+      timeline.select(null);
+      table.select(null);
+      const failure =
+        error instanceof ApiError && error.status === 404
+          ? notice(
+              'error',
+              `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
+                'gives it another id: its sessions as they are now say where it went. ',
+              reloadSessionsButton(reloadSessions),
+            )
+          : notice(
+              'error',
+              `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
+              mayRetry(error) ? retry() : null,
+            );
+      panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);
+    } finally {
+      if (this.request === request) panel.removeAttribute('aria-busy');
+    }
+  }
+
+  /** Hides the panel; the keyboard goes back to the session's mark. */
+  hide(): void {
+    const wasOpen = this.sessionId;
+    this.dispose();
+    this.element.hidden = true;
+    this.element.replaceChildren();
+    this.options.timeline.select(null);
+    this.options.table.select(null);
+    if (wasOpen !== null) this.options.timeline.focusSession(wasOpen);
+  }
+
+  /** Drops the request on its way; a Try again shown before does nothing after. */
+  dispose(): void {
+    this.request?.abort();
+    this.sessionId = null;
+  }
+}
