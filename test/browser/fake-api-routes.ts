@@ -1,0 +1,173 @@
+// The fake lookup API's answers: its routes, JSON shapes, status codes and cursors, for the canned users.
+import { MAX_EVENT_LIMIT } from '../../contract/index.js';
+import { unknownUserNearMiss } from '../../functions/api/near-misses.js';
+import { matchRoute } from '../../functions/api/paths.js';
+import {
+  LIST_PARAMETERS,
+  MAX_LIMIT,
+  SESSION_PARAMETERS,
+  USER_PARAMETERS,
+} from '../../functions/api/query-params.js';
+import { parseUserId } from '../../functions/api/user-id.js';
+import type { SessionReader } from '../../functions/domain/store/ports.js';
+import type { FakeUser } from './fixtures.js';
+
+/** What the fake API knows. */
+export interface FakeApiData {
+  readonly users: readonly FakeUser[];
+  /** anonymousId → the user it is stitched to (answered with a 307). */
+  readonly stitched?: Readonly<Record<string, string>>;
+  /** User ids whose every request fails with the API's 500. */
+  readonly failing?: readonly string[];
+}
+
+export function error(status: number, code: string, message: string, extra: Record<string, string> = {}) {
+  return { status, body: { error: { code, message, ...extra } } };
+}
+
+export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** Offsets into the ordered, filtered list, tied to the query they belong to as the real API's cursors are. */
+function encodeCursor(binding: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ binding, offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, binding: string): number | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return parsed.binding === binding && Number.isInteger(parsed.offset) ? parsed.offset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function listSessions(user: FakeUser, query: URLSearchParams): Answer {
+  const order = query.get('order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc')
+    return error(400, 'bad_request', 'order must be asc or desc', { parameter: 'order' });
+  const limitText = query.get('limit') ?? '20';
+  const limit = Number(limitText);
+  if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
+    return error(400, 'bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`, {
+      parameter: 'limit',
+    });
+  }
+  const bound = (name: 'from' | 'to') => {
+    const text = query.get(name);
+    return text === null ? undefined : Date.parse(text);
+  };
+  const from = bound('from');
+  const to = bound('to');
+  if (Number.isNaN(from) || Number.isNaN(to))
+    return error(400, 'bad_request', 'from/to must be ISO-8601', { parameter: 'from' });
+  const matching = user.sessions.filter((session) => {
+    const start = Date.parse(session.startedAt);
+    return (from === undefined || start >= from) && (to === undefined || start <= to);
+  });
+  if (order === 'desc') matching.reverse();
+  const binding = `${cursorKey}|${user.summary.userId}|${order}|${from}|${to}`;
+  const cursor = query.get('cursor');
+  const offset = cursor === null ? 0 : decodeCursor(cursor, binding);
+  if (offset === undefined)
+    return error(400, 'bad_request', 'cursor is not a valid cursor for this user, order and filter', {
+      parameter: 'cursor',
+    });
+  const sessions = matching.slice(offset, offset + limit);
+  const more = offset + limit < matching.length;
+  return {
+    status: 200,
+    body: {
+      userId: user.summary.userId,
+      sessions,
+      nextCursor: more ? encodeCursor(binding, offset + limit) : null,
+    },
+  };
+}
+
+/** Changes when the cursors in flight are invalidated, as a replaced signing key would. */
+let cursorKey = 0;
+
+/** Every cursor handed out so far becomes a `400`, as when the API's signing key is replaced. */
+export function invalidateCursors(): void {
+  cursorKey++;
+}
+
+/**
+ * The real API's 404 for a user not found, with what the path likely meant (a number as an export writes it,
+ * spaces around an id) when a slip away from it is a user this fake knows.
+ */
+async function userNotFound(options: FakeApiData, rawPath: string, userId: string): Promise<Answer> {
+  const route = matchRoute(rawPath);
+  // The near misses only ask whether an id is a user.
+  const reader = {
+    getUserSummary: async (id: string) =>
+      options.users.some((user) => user.summary.userId === id) ? { userId: id } : undefined,
+  } as unknown as SessionReader;
+  const nearMiss =
+    route === undefined
+      ? undefined
+      : await unknownUserNearMiss(route, userId, { reader, pathsDecoded: false });
+  return nearMiss === undefined
+    ? error(404, 'not_found', 'User not found')
+    : { status: nearMiss.status, body: nearMiss.body };
+}
+
+export async function answer(options: FakeApiData, rawPath: string, query: URLSearchParams): Promise<Answer> {
+  const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
+  if (root !== '' || users !== 'users' || encodedUser === undefined || rest.length > 0) {
+    return error(404, 'not_found', 'Route not found');
+  }
+  // The id as the real API reads it: percent-encoded or in the `~b64.` form the viewer sends for some ids.
+  const parsedId = parseUserId(encodedUser, false);
+  if (!parsedId.ok) return error(400, 'bad_request', 'userId is invalid');
+  const userId = parsedId.userId;
+  if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
+  const stitchedTo = options.stitched?.[userId];
+  if (stitchedTo !== undefined && sessions === undefined) {
+    const location = `/users/${encodeURIComponent(stitchedTo)}`;
+    return {
+      ...error(307, 'stitched', `${userId} is stitched to ${stitchedTo}`, { userId: stitchedTo }),
+      headers: { location },
+    };
+  }
+  // As the API refuses them, so that a viewer sending one fails every test that makes it.
+  const takes: readonly string[] =
+    sessions === undefined
+      ? USER_PARAMETERS
+      : encodedSession === undefined
+        ? LIST_PARAMETERS
+        : SESSION_PARAMETERS;
+  const unknown = [...query.keys()].find((name) => !takes.includes(name));
+  if (unknown !== undefined) {
+    return error(400, 'bad_request', `${unknown} is not a parameter of this route`, { parameter: unknown });
+  }
+  const user = options.users.find((candidate) => candidate.summary.userId === userId);
+  if (user === undefined) return userNotFound(options, rawPath, userId);
+  if (sessions === undefined) return { status: 200, body: user.summary };
+  if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
+  if (encodedSession === undefined) return listSessions(user, query);
+  const sessionId = decodeURIComponent(encodedSession);
+  const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
+  if (session === undefined) return error(404, 'not_found', 'Session not found');
+  return sessionPage(session, user.events(sessionId), `${cursorKey}|${userId} ${sessionId}`, query);
+}
+
+/** A session with a page of its events, paged as the real API pages them. */
+function sessionPage(
+  session: object,
+  events: readonly unknown[],
+  binding: string,
+  query: URLSearchParams,
+): Answer {
+  const limit = Number(query.get('limit') ?? MAX_EVENT_LIMIT);
+  const cursor = query.get('cursor');
+  const from = cursor === null ? 0 : decodeCursor(cursor, binding);
+  if (from === undefined) {
+    return error(400, 'bad_request', 'cursor is not a valid cursor for this user and session', {
+      parameter: 'cursor',
+    });
+  }
+  const end = Math.min(events.length, from + limit);
+  const nextCursor = end < events.length ? encodeCursor(binding, end) : null;
+  return { status: 200, body: { ...session, events: events.slice(from, end), nextCursor } };
+}
