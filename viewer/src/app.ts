@@ -8,7 +8,13 @@ import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';
 import { TimelineView } from './timeline-view.js';
-import { EMPTY_LOCATION, locationSearch, readLocation, type ViewerLocation } from './url-state.js';
+import {
+  EMPTY_LOCATION,
+  locationSearch,
+  readLocation,
+  sameLocation,
+  type ViewerLocation,
+} from './url-state.js';
 import { renderUserSummary } from './user-summary.js';
 
 export interface AppElements {
@@ -69,7 +75,11 @@ export class ViewerApp {
   }
 
   private navigate(location: ViewerLocation): void {
-    window.history.pushState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+    // Asking again for what is on show (its mark clicked again, the user searched again) adds no entry, after
+    // which Back would seem to do nothing.
+    if (!sameLocation(location, this.location)) {
+      window.history.pushState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+    }
     void this.apply(location);
   }
 
