@@ -132,6 +132,22 @@ describe('session viewer in Chromium', () => {
     await page.close();
   });
 
+  it('wraps a long session id in the panel instead of widening the page', async () => {
+    // A shared link cut or pasted wrong: its session id is no session's.
+    const sessionId = `s${'0123456789abcdef'.repeat(12)}`;
+    const tracked = await open(userUrl('alice', sessionId), { width: 375, height: 740 });
+    const { page } = tracked;
+    await expect(page.locator('#session-panel [data-state="error"]').textContent()).resolves.toContain(
+      `This user has no session \u2068${sessionId}\u2069.`,
+    );
+    await expect(page.locator('#session-heading').textContent()).resolves.toBe(
+      `Session \u2068${sessionId}\u2069`,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
   it('offers to load a session again after a network failure, and then shows it', async () => {
     const tracked = await open(userUrl('alice'));
     const { page } = tracked;
