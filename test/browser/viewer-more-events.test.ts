@@ -174,7 +174,7 @@ describe('the events of a long session in Chromium', () => {
     await page.close();
   });
 
-  it('shows the event count, end and duration later batches report in the attributes', async () => {
+  it('shows the session as later batches report it in the attributes: events, end, duration, pages', async () => {
     const session = LONG.sessions[0] as ApiSession;
     const tracked = await open(userUrl('long-bot', session.sessionId));
     const { page } = tracked;
@@ -183,17 +183,27 @@ describe('the events of a long session in Chromium', () => {
     await expect(attribute('Events').textContent()).resolves.toBe('21,000');
     await expect(attribute('Ended').textContent()).resolves.toBe('2024-05-01 19:00:00 UTC');
     await expect(attribute('Duration').textContent()).resolves.toBe('10 h');
-    // Events arrived since the session was opened, the last 45 min 30 s after its end then: the next batch
-    // says the session as it is now.
+    await expect(attribute('Page views').textContent()).resolves.toBe('10,500');
+    // Events arrived since the session was opened, the last 45 min 30 s after its end then, on another page:
+    // the next batch says the session as it is now.
     const restore = viewer.api.reportSession(`/users/long-bot/sessions/${session.sessionId}`, {
       eventCount: 21_500,
       endedAt: '2024-05-01T19:45:30.000Z',
       durationSeconds: 10 * 3600 + 45 * 60 + 30,
+      pageViews: 10_750,
+      exitPage: {
+        url: 'https://shop.example/checkout',
+        path: '/checkout',
+        title: 'Checkout',
+        referrer: null,
+      },
     });
     await loadMore(page, 'Load the next 5,000 events', 'Events (the first 10,000 of 21,500)');
     await expect(attribute('Events').textContent()).resolves.toBe('21,500');
     await expect(attribute('Ended').textContent()).resolves.toBe('2024-05-01 19:45:30 UTC');
     await expect(attribute('Duration').textContent()).resolves.toBe('10 h 45 min');
+    await expect(attribute('Page views').textContent()).resolves.toBe('10,750');
+    await expect(attribute('Exit page').textContent()).resolves.toBe('Checkouthttps://shop.example/checkout');
     await expect(page.locator('.event-strip').getAttribute('aria-label')).resolves.toBe(
       'The first 10,000 of 21,500 events over 10 h 45 min',
     );

@@ -9,17 +9,14 @@ import { formatCount, formatDuration, plural } from './format.js';
 /** The session's next batch of events after `cursor`, or its first batch for null. */
 export type EventLoader = (cursor: string | null, signal: AbortSignal) => Promise<SessionDetail>;
 
-/** What a session's later batches may say otherwise than its first: it grew since (events arrived). */
-export type SessionGrowth = Pick<Session, 'eventCount' | 'endedAt' | 'durationSeconds'>;
-
 export interface SessionEventsOptions {
   readonly load: EventLoader;
   readonly signal: AbortSignal;
   /**
-   * Told the session's event count, end and duration whenever they are said anew, so that every figure of
-   * them on the page agrees.
+   * Told the session as it is whenever a batch says it anew (it may have grown since it was opened: more
+   * events, a later end, more page views), so that every figure of it on the page agrees.
    */
-  readonly onGrowth: (now: SessionGrowth) => void;
+  readonly onSession: (now: Session) => void;
   /** Loads the user's sessions again, for when this session's id answers no more. */
   readonly reloadSessions: () => void;
 }
@@ -79,8 +76,8 @@ export class SessionEvents {
   /** Events of the session before the first on the page. */
   private before = 0;
   private total: number;
-  /** The session's end and duration as the last batch said them. */
-  private ended: Pick<Session, 'endedAt' | 'durationSeconds'>;
+  /** The session as the last batch said it, without its events. */
+  private now: Session;
   private next: string | null = null;
   private loading = false;
 
@@ -94,7 +91,7 @@ export class SessionEvents {
     this.load = options.load;
     this.signal = options.signal;
     this.total = session.eventCount;
-    this.ended = session;
+    this.now = session;
     this.showAnonymousId = session.anonymousIds.length > 1;
     this.strip = svg(
       'svg',
@@ -139,7 +136,8 @@ export class SessionEvents {
     const through = this.before + this.shown;
     // The session may have grown since it was opened: each batch says its count as it is now.
     this.total = this.next === null ? through : Math.max(batch.eventCount, through);
-    this.ended = batch;
+    const { events: _events, nextCursor: _next, ...now } = batch;
+    this.now = { ...now, eventCount: this.total };
     this.render();
   }
 
@@ -167,9 +165,8 @@ export class SessionEvents {
   private render(): void {
     const shown = this.shownText();
     this.heading.textContent = `Events (${shown})`;
-    const { endedAt, durationSeconds } = this.ended;
-    this.options.onGrowth({ eventCount: this.total, endedAt, durationSeconds });
-    const over = `over ${formatDuration(durationSeconds)}`;
+    this.options.onSession(this.now);
+    const over = `over ${formatDuration(this.now.durationSeconds)}`;
     // A long session's strip holds only the events on the page: say so, as the heading does.
     this.strip.setAttribute(
       'aria-label',

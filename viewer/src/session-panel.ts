@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
-import type { Campaign, Device, Page, SessionDetail } from './api-types.js';
+import type { Campaign, Device, Page, Session, SessionDetail } from './api-types.js';
 import { externalLink, h } from './dom.js';
 import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
-import { SessionEvents, type SessionEventsOptions, type SessionGrowth } from './session-events.js';
+import { SessionEvents, type SessionEventsOptions } from './session-events.js';
 
 function pageValue(page: Page | null): Node | string {
   if (page === null) return '—';
@@ -42,27 +42,13 @@ function facts(entries: [string, Node | string][]): HTMLElement {
   );
 }
 
-/** The open session: its attributes and its events in order, the later ones loaded with `events.load`. */
-export function renderSessionDetail(
-  session: SessionDetail,
-  events: Omit<SessionEventsOptions, 'onGrowth'>,
-): HTMLElement[] {
-  // Later batches say the count, end and duration as they are then (the session may have grown): the
-  // attributes follow them.
-  const ended = h('span');
-  const duration = h('span');
-  const eventCount = h('span', { class: 'event-count' });
-  const show = (now: SessionGrowth) => {
-    ended.textContent = `${formatDateTime(now.endedAt)} UTC`;
-    duration.textContent = formatDuration(now.durationSeconds);
-    eventCount.textContent = formatCount(now.eventCount);
-  };
-  show(session);
-  const attributes = facts([
+/** The session's attributes, as they are in `session`. */
+function attributes(session: Session): HTMLElement {
+  return facts([
     ['Started', `${formatDateTime(session.startedAt)} UTC`],
-    ['Ended', ended],
-    ['Duration', duration],
-    ['Events', eventCount],
+    ['Ended', `${formatDateTime(session.endedAt)} UTC`],
+    ['Duration', formatDuration(session.durationSeconds)],
+    ['Events', formatCount(session.eventCount)],
     ['Page views', session.pageViews === null ? '—' : formatCount(session.pageViews)],
     ['Bounce', session.bounce ? 'Yes' : 'No'],
     ['Entry page', pageValue(session.entryPage)],
@@ -77,8 +63,17 @@ export function renderSessionDetail(
         : h('ul', { class: 'ids' }, ...session.anonymousIds.map((id) => h('li', {}, h('code', {}, id)))),
     ],
   ]);
-  return [
-    h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes),
-    new SessionEvents(session, { ...events, onGrowth: show }).element,
-  ];
+}
+
+/** The open session: its attributes and its events in order, the later ones loaded with `events.load`. */
+export function renderSessionDetail(
+  session: SessionDetail,
+  events: Omit<SessionEventsOptions, 'onSession'>,
+): HTMLElement[] {
+  const shown = h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes(session));
+  // Each batch says the session as it is then (it may have grown since it was opened): the attributes follow.
+  const onSession = (now: Session) => {
+    shown.lastElementChild?.replaceWith(attributes(now));
+  };
+  return [shown, new SessionEvents(session, { ...events, onSession }).element];
 }
