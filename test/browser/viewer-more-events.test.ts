@@ -212,6 +212,39 @@ describe('the events of a long session in Chromium', () => {
     await page.close();
   });
 
+  it('shows the session as later batches report it in its timeline mark and table row too', async () => {
+    const session = LONG.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('long-bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 21,000)' }).waitFor();
+    const mark = page.locator(`svg.chart [data-session-id="${session.sessionId}"]`);
+    const row = page.locator(`tr[data-row-session-id="${session.sessionId}"] td`);
+    await expect(mark.getAttribute('aria-label')).resolves.toBe(
+      'Session 1: 2024-05-01 09:00:00 UTC, 10 h, 21,000 events, 10,500 page views',
+    );
+    const restore = viewer.api.reportSession(`/users/long-bot/sessions/${session.sessionId}`, {
+      eventCount: 21_500,
+      endedAt: '2024-05-01T19:45:30.000Z',
+      durationSeconds: 10 * 3600 + 45 * 60 + 30,
+      pageViews: 10_750,
+    });
+    await loadMore(page, 'Load the next 5,000 events', 'Events (the first 10,000 of 21,500)');
+    const grown = 'Session 1: 2024-05-01 09:00:00 UTC, 10 h 45 min, 21,500 events, 10,750 page views';
+    await page.waitForFunction(
+      ([id, label]) =>
+        document.querySelector(`svg.chart [data-session-id="${id}"]`)?.getAttribute('aria-label') === label,
+      [session.sessionId, grown],
+      { timeout: 5_000 },
+    );
+    await expect(mark.locator('title').textContent()).resolves.toBe(grown);
+    await expect(row.allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['10 h 45 min', '21,500', '10,750']),
+    );
+    restore();
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('drops a batch still on its way when another session opens', async () => {
     const [first, second] = LONG.sessions as [ApiSession, ApiSession];
     const tracked = await open(userUrl('long-bot', first.sessionId));

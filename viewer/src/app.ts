@@ -173,6 +173,7 @@ export class ViewerApp {
         table,
         onClose: () => this.closeSession(),
         reloadSessions: () => this.reloadSessions(user),
+        onSession: (now) => loader.update(now),
       });
       const user: OpenUser = { askedFor: userId, summary, loader, timeline, panel };
       this.current = user;

@@ -78,6 +78,17 @@ export class SessionLoader {
     }
   }
 
+  /**
+   * A loaded session as the API says it now (its panel's events said it grew since it was listed), so that
+   * its mark and row agree with the panel. A session not loaded is left to its page.
+   */
+  update(session: Session): void {
+    if (!this.byId.has(session.sessionId)) return;
+    this.byId.set(session.sessionId, session);
+    this.sortedCache = null;
+    this.onChange();
+  }
+
   /** Asks for every session that shows in `range`: those starting in it, and the one before it. */
   want(range: TimeRange): void {
     this.wanted = range;

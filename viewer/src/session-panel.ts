@@ -66,14 +66,12 @@ function attributes(session: Session): HTMLElement {
 }
 
 /** The open session: its attributes and its events in order, the later ones loaded with `events.load`. */
-export function renderSessionDetail(
-  session: SessionDetail,
-  events: Omit<SessionEventsOptions, 'onSession'>,
-): HTMLElement[] {
+export function renderSessionDetail(session: SessionDetail, events: SessionEventsOptions): HTMLElement[] {
   const shown = h('div', { class: 'attributes' }, h('h3', {}, 'Attributes'), attributes(session));
   // Each batch says the session as it is then (it may have grown since it was opened): the attributes follow.
   const onSession = (now: Session) => {
     shown.lastElementChild?.replaceWith(attributes(now));
+    events.onSession(now);
   };
   return [shown, new SessionEvents(session, { ...events, onSession }).element];
 }

@@ -43,8 +43,12 @@ export class SessionTable {
   private readonly body: HTMLTableSectionElement;
   private readonly note: HTMLElement;
   private readonly rows = new Map<string, HTMLTableRowElement>();
-  /** The ids shown, so a redraw of the timeline that keeps the same sessions in view costs nothing here. */
-  private shown = '';
+  /**
+   * The sessions shown and how many are in view, so a redraw of the timeline that keeps the same sessions in
+   * view costs nothing here; a session said anew (it grew) is another object, and redraws.
+   */
+  private shown: readonly Session[] = [];
+  private inView = 0;
   private selectedId: string | null = null;
 
   constructor(private readonly userId: string) {
@@ -79,9 +83,13 @@ export class SessionTable {
   /** Shows the sessions in view (in start order, as the timeline holds them). */
   show(inView: readonly Session[]): void {
     const newest = inView.slice(-MAX_TABLE_ROWS).reverse();
-    const key = `${inView.length}\u0000${newest.map((session) => session.sessionId).join('\u0000')}`;
-    if (key === this.shown) return;
-    this.shown = key;
+    const same =
+      inView.length === this.inView &&
+      newest.length === this.shown.length &&
+      newest.every((session, index) => session === this.shown[index]);
+    if (same) return;
+    this.shown = newest;
+    this.inView = inView.length;
     this.rows.clear();
     this.body.replaceChildren(...newest.map((session) => this.row(session)));
     this.note.textContent =

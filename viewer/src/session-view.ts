@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { type ApiClient, ApiError } from './api-client.js';
+import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated } from './format.js';
@@ -17,6 +18,8 @@ export interface SessionViewOptions {
   readonly onClose: () => void;
   /** Loads the user's sessions again, for when the session's id answers no more. */
   readonly reloadSessions: () => void;
+  /** Told the open session as its events say it is now (it may have grown since it was listed). */
+  readonly onSession: (now: Session) => void;
 }
 
 /**
@@ -43,7 +46,7 @@ export class SessionView {
   }
 
   async open(sessionId: string): Promise<void> {
-    const { client, userId, timeline, table, reloadSessions } = this.options;
+    const { client, userId, timeline, table, reloadSessions, onSession } = this.options;
     this.request?.abort();
     const request = new AbortController();
     this.request = request;
@@ -87,7 +90,7 @@ export class SessionView {
         h(
           'div',
           { class: 'panel-body', 'data-open-session-id': session.sessionId },
-          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions }),
+          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions, onSession }),
         ),
       );
       timeline.select(session);

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { svg } from './dom.js';
+import { bidiBalanced } from './format.js';
 import type { SessionMark } from './timeline-layout.js';
 import { sessionLabel } from './timeline-parts.js';
 
@@ -18,6 +19,8 @@ export interface MarkStates {
 export class TimelineMarks {
   readonly layer: SVGGElement = svg('g', { class: 'marks' });
   private readonly rects = new Map<string, SVGRectElement>();
+  /** The session each rect's label was written from: a session said anew (it grew) is labelled anew. */
+  private readonly labelled = new WeakMap<SVGRectElement, Session>();
 
   /** The rect of a session drawn now. */
   get(sessionId: string | null): SVGRectElement | undefined {
@@ -36,16 +39,18 @@ export class TimelineMarks {
   ): void {
     const drawn = new Set<string>();
     for (const mark of marks) {
+      const session = sessionOf(mark.sessionId);
       let rect = this.rects.get(mark.sessionId);
       if (rect === undefined) {
-        const label = sessionLabel(sessionOf(mark.sessionId));
-        rect = svg(
-          'rect',
-          { 'data-session-id': mark.sessionId, role: 'button', 'aria-label': label, rx: 2 },
-          svg('title', {}, label),
-        );
+        rect = svg('rect', { 'data-session-id': mark.sessionId, role: 'button', rx: 2 }, svg('title'));
         this.rects.set(mark.sessionId, rect);
         this.layer.append(rect);
+      }
+      if (this.labelled.get(rect) !== session) {
+        const label = bidiBalanced(sessionLabel(session));
+        rect.setAttribute('aria-label', label);
+        (rect.firstElementChild as SVGTitleElement).textContent = label;
+        this.labelled.set(rect, session);
       }
       rect.setAttribute('x', mark.x.toFixed(1));
       rect.setAttribute('y', mark.y.toFixed(1));
