@@ -212,6 +212,36 @@ describe('the events of a long session in Chromium', () => {
     await page.close();
   });
 
+  it('places every event on the strip by the end later batches report, the earlier batches’ too', async () => {
+    const session = LONG.sessions[0] as ApiSession;
+    const tracked = await open(userUrl('long-bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 21,000)' }).waitFor();
+    const endedAt = Date.parse('2024-05-01T19:45:30.000Z');
+    const restore = viewer.api.reportSession(`/users/long-bot/sessions/${session.sessionId}`, {
+      endedAt: new Date(endedAt).toISOString(),
+      durationSeconds: (endedAt - Date.parse(session.startedAt)) / 1000,
+    });
+    await loadMore(page, 'Load the next 5,000 events', 'Events (the first 10,000 of 21,000)');
+    const xs = await page
+      .locator('.event-strip .event-tick')
+      .evaluateAll((ticks) => ticks.map((tick) => Number(tick.getAttribute('x1'))));
+    // The events are in time order, so are their ticks, on one scale: the session from its start to its end now.
+    expect(xs.every((x, index) => index === 0 || x >= (xs[index - 1] as number))).toBe(true);
+    const at = (index: number) => {
+      const event = LONG.events(session.sessionId)[index] as ApiEvent;
+      const share =
+        (Date.parse(event.timestamp) - Date.parse(session.startedAt)) /
+        (endedAt - Date.parse(session.startedAt));
+      return 4 + share * 992;
+    };
+    expect(xs[4_999]).toBeCloseTo(at(4_999), 0);
+    expect(xs[9_999]).toBeCloseTo(at(9_999), 0);
+    restore();
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('shows the session as later batches report it in its timeline mark and table row too', async () => {
     const session = LONG.sessions[0] as ApiSession;
     const tracked = await open(userUrl('long-bot', session.sessionId));

@@ -15,21 +15,42 @@ function typeClass(event: SessionEvent): string {
   return `type-${event.type.replace(/[^a-z]/g, '')}`;
 }
 
+/** Where on the strip an event `offset` ms into a session lasting `duration` ms goes. */
+function tickX(offset: number, duration: number): string {
+  // An event may lie past the end said when it was loaded: it arrived late, and the API said the end before.
+  const share = duration > 0 ? Math.min(1, Math.max(0, offset / duration)) : 0.5;
+  return (4 + share * (STRIP_WIDTH - 8)).toFixed(1);
+}
+
 /** An event at its time within the session's bounds, on the strip above the list. */
 export function eventTick(event: SessionEvent, startedAt: number, endedAt: number): SVGLineElement {
-  const duration = endedAt - startedAt;
-  // A later batch may hold an event that arrived late, past the bounds the strip was drawn for.
-  const share = duration > 0 ? Math.min(1, Math.max(0, (event.timestamp - startedAt) / duration)) : 0.5;
-  const x = (4 + share * (STRIP_WIDTH - 8)).toFixed(1);
+  const offset = event.timestamp - startedAt;
+  const x = tickX(offset, endedAt - startedAt);
   return svg(
     'line',
-    { class: `event-tick ${typeClass(event)}`, x1: x, x2: x, y1: 4, y2: STRIP_HEIGHT - 4 },
+    {
+      class: `event-tick ${typeClass(event)}`,
+      'data-offset': offset,
+      x1: x,
+      x2: x,
+      y1: 4,
+      y2: STRIP_HEIGHT - 4,
+    },
     svg(
       'title',
       {},
       `${formatOffset(event.timestamp - startedAt)} ${event.type}: ${isolated(eventLabel(event))}`,
     ),
   );
+}
+
+/** Moves the ticks of `eventTick` to a session that lasts `duration` ms now (it grew since they were drawn). */
+export function moveTicks(ticks: readonly SVGLineElement[], duration: number): void {
+  for (const tick of ticks) {
+    const x = tickX(Number(tick.getAttribute('data-offset')), duration);
+    tick.setAttribute('x1', x);
+    tick.setAttribute('x2', x);
+  }
 }
 
 /** An event's ids, for the tooltip: what to look for in the export it came from. */

@@ -3,7 +3,7 @@ import { ApiError, VIEWER_EVENT_BATCH } from './api-client.js';
 import type { Session, SessionDetail } from './api-types.js';
 import { h, notice, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
-import { eventItem, eventTick, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
+import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
 import { formatCount, formatDuration, plural } from './format.js';
 
 /** The session's next batch of events after `cursor`, or its first batch for null. */
@@ -120,7 +120,12 @@ export class SessionEvents {
   }
 
   private append(batch: SessionDetail): void {
-    const { startedAt, endedAt } = this.session;
+    const { startedAt } = this.session;
+    const { endedAt } = batch;
+    // The session grew since the strip was drawn: its ticks go where they are in the session as it is now.
+    if (endedAt !== this.now.endedAt) {
+      moveTicks(Array.from(this.strip.querySelectorAll<SVGLineElement>('.event-tick')), endedAt - startedAt);
+    }
     // Built apart and added at once: one layout for the batch, not one per row.
     const rows = document.createDocumentFragment();
     const ticks = svg('g', { class: 'batch' });
