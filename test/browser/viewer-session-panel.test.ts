@@ -156,6 +156,22 @@ describe('session viewer in Chromium', () => {
     await page.close();
   });
 
+  it('dates the events of a session that runs past midnight UTC from its second day on', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const events = BOT.events(session.sessionId);
+    const nextDay = events.findIndex((event) => event.timestamp.startsWith('2024-03-05'));
+    const tracked = await open(userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    const time = (index: number) => page.locator('.events .event time').nth(index).textContent();
+    await expect(time(0)).resolves.toBe('09:00:00.000');
+    // The last event of the first day, then the first of the next: 2024-03-04 23:59:08.300, 2024-03-05 00:00:08.309.
+    await expect(time(nextDay - 1)).resolves.toBe('23:59:08.300');
+    await expect(time(nextDay)).resolves.toBe('2024-03-05 00:00:08.309');
+    expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('works by keyboard: focus order, visible focus, arrows, Enter, zoom keys and Escape', async () => {
     const tracked = await open(userUrl('alice'));
     const { page } = tracked;

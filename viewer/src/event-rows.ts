@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { SessionEvent } from './api-types.js';
 import { externalLink, h, svg } from './dom.js';
-import { firstText, formatOffset, formatTimeOfDay, isolated } from './format.js';
+import { firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
 
 export const STRIP_HEIGHT = 36;
 export const STRIP_WIDTH = 1000;
@@ -68,6 +68,8 @@ function eventIds(event: SessionEvent): string | null {
  */
 export function eventItem(event: SessionEvent, startedAt: number, showAnonymousId: boolean): HTMLElement {
   const label = eventLabel(event);
+  // A session may run past midnight (UTC), a bot's for days: the times of its later days say their day.
+  const day = formatDate(event.timestamp);
   const details: (Node | string)[] = [];
   if (firstText(event.title) !== null && event.title !== label) {
     details.push(h('span', { class: 'page-title' }, event.title), ' ');
@@ -83,7 +85,13 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   return h(
     'li',
     { class: 'event', 'data-event-id': event.id, title: eventIds(event) },
-    h('time', { datetime: new Date(event.timestamp).toISOString() }, formatTimeOfDay(event.timestamp)),
+    h(
+      'time',
+      { datetime: new Date(event.timestamp).toISOString() },
+      day === formatDate(startedAt) ? null : h('span', { class: 'event-day' }, day),
+      day === formatDate(startedAt) ? null : ' ',
+      formatTimeOfDay(event.timestamp),
+    ),
     h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
     h('span', { class: `type ${typeClass(event)}` }, event.type),
     h('span', { class: 'label' }, label),
