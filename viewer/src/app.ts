@@ -51,11 +51,16 @@ export class ViewerApp {
   ) {}
 
   start(): void {
-    this.elements.form.addEventListener('submit', (event) => {
+    const { form, input } = this.elements;
+    form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const user = this.elements.input.value.trim();
-      if (user !== '') this.navigate({ user, session: null });
+      const user = input.value.trim();
+      if (user !== '') return this.navigate({ user, session: null });
+      // `required` lets spaces through, which name no one: say so, as it says for an empty field.
+      input.setCustomValidity('Type a userId or anonymousId.');
+      input.reportValidity();
     });
+    input.addEventListener('input', () => input.setCustomValidity(''));
     window.addEventListener('popstate', () => void this.apply(readLocation(window.location.search)));
     document.addEventListener('keydown', (event) => {
       // In a text field Escape is the field's own (a search field clears itself with it).
@@ -99,7 +104,7 @@ export class ViewerApp {
 
   private showStart(): void {
     this.reset();
-    this.elements.input.value = '';
+    this.showInField('');
     document.title = 'Sessionizer';
     this.elements.content.replaceChildren(
       h(
@@ -108,6 +113,12 @@ export class ViewerApp {
         'Paste a userId or anonymousId above to see that user’s sessions over time.',
       ),
     );
+  }
+
+  /** Puts the id shown in the search field, which then names someone: no complaint of spaces stays. */
+  private showInField(value: string): void {
+    this.elements.input.value = value;
+    this.elements.input.setCustomValidity('');
   }
 
   private reset(): void {
@@ -128,7 +139,7 @@ export class ViewerApp {
     this.reset();
     const request = new AbortController();
     this.userRequest = request;
-    this.elements.input.value = userId;
+    this.showInField(userId);
     document.title = `${isolated(userId)} · Sessionizer`;
     const { content } = this.elements;
     content.setAttribute('aria-busy', 'true');
