@@ -1,5 +1,5 @@
-// The browser history holds one entry per change of what is shown: asking again for what is on show adds none,
-// so Back always goes back to something else.
+// The browser history holds one entry per change of what is shown (asking again for what is on show adds none,
+// so Back always goes back to something else), each titled by what it shows.
 import { describe, expect, it } from 'vitest';
 import { ALICE, type ApiSession } from './fixtures.js';
 import { useViewer } from './viewer-harness.js';
@@ -28,6 +28,23 @@ describe('the browser history', () => {
     await expect(page.evaluate(() => history.length)).resolves.toBe(entries);
     await page.goForward();
     await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('names the open session in the page title, so history entries of one user tell their sessions apart', async () => {
+    const session = ALICE.sessions[4] as ApiSession;
+    const tracked = await viewer.open(viewer.userUrl('alice', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await expect(page.title()).resolves.toBe('Session 5 · \u2068alice\u2069 · Sessionizer');
+    await page.locator('#session-panel').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('#session-panel').waitFor({ state: 'hidden' });
+    await expect(page.title()).resolves.toBe('\u2068alice\u2069 · Sessionizer');
+    await page.goBack();
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await expect(page.title()).resolves.toBe('Session 5 · \u2068alice\u2069 · Sessionizer');
     viewer.expectCleanRun(tracked);
     await page.close();
   });

@@ -185,6 +185,9 @@ export class ViewerApp {
         onClose: () => this.closeSession(),
         reloadSessions: () => this.reloadSessions(user),
         onSession: (now) => loader.update(now),
+        onTitle: (title) => {
+          document.title = `${title === null ? '' : `${title} · `}${isolated(summary.userId)} · Sessionizer`;
+        },
       });
       const user: OpenUser = { askedFor: userId, summary, loader, timeline, panel };
       this.current = user;

@@ -20,6 +20,8 @@ export interface SessionViewOptions {
   readonly reloadSessions: () => void;
   /** Told the open session as its events say it is now (it may have grown since it was listed). */
   readonly onSession: (now: Session) => void;
+  /** Told what the panel's heading names (`Session 5`), null once it is hidden: the page's title says it too. */
+  readonly onTitle: (title: string | null) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export class SessionView {
   }
 
   async open(sessionId: string): Promise<void> {
-    const { client, userId, timeline, table, reloadSessions, onSession } = this.options;
+    const { client, userId, timeline, table, reloadSessions, onSession, onTitle } = this.options;
     this.request?.abort();
     const request = new AbortController();
     this.request = request;
@@ -74,6 +76,7 @@ export class SessionView {
       notice('loading', 'Loading session…'),
     );
     panel.focus();
+    onTitle(heading.textContent);
     try {
       const session = await client.getSession(userId, sessionId, request.signal);
       if (request.signal.aborted) return;
@@ -81,6 +84,7 @@ export class SessionView {
         session.sessionNumber === null
           ? `Session ${isolated(sessionId)}`
           : `Session ${session.sessionNumber}`;
+      onTitle(heading.textContent);
       // Later batches of its events come on the open's signal: opening another session, or closing this one,
       // drops a batch still on its way.
       const load = (cursor: string | null, signal: AbortSignal) =>
@@ -127,6 +131,7 @@ export class SessionView {
     this.element.replaceChildren();
     this.options.timeline.select(null);
     this.options.table.select(null);
+    this.options.onTitle(null);
     if (wasOpen !== null) this.options.timeline.focusSession(wasOpen);
   }
 
