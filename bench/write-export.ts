@@ -10,9 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { repeatedOption } from '../cli/repeated-option.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
 import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
@@ -99,8 +98,7 @@ written.`;
 
 /** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
 function isUsageError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof RangeError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return error instanceof RangeError;
 }
 
 function optionText(values: Record<string, unknown>, name: string): string | undefined {
@@ -128,7 +126,7 @@ function decimalOption(values: Record<string, unknown>, name: string): number | 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values, tokens } = parseArgs({
+  const line = readCommandLine({
     args: argv,
     options: {
       events: { type: 'string' },
@@ -146,14 +144,13 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
-    tokens: true,
   });
+  if ('problem' in line) throw new RangeError(line.problem);
+  const { values } = line;
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const repeated = repeatedOption(tokens);
-  if (repeated !== undefined) throw new RangeError(repeated);
   const events = wholeNumberOption(values, 'events');
   if (events === undefined) throw new RangeError('--events is required');
   const format = values.format;

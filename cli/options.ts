@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { BASE64_ID_PREFIX, INPUT_FORMATS, idOfBase64Id, NOT_A_BASE64_ID } from '../contract/index.js';
 import {
@@ -11,7 +10,7 @@ import {
   MAX_MINUTES,
   minutesTextProblem,
 } from '../functions/shared/session-rules-schema.js';
-import { repeatedOption } from './repeated-option.js';
+import { readCommandLine } from './command-line.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -185,12 +184,10 @@ function joinNegativeMinutes(argv: readonly string[]): string[] {
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
+  const parsed = readCommandLine(
+    {
       args: joinNegativeMinutes(argv),
       allowPositionals: true,
-      tokens: true,
       options: {
         gap: { type: 'string' },
         'gap-by-platform': { type: 'string' },
@@ -201,15 +198,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
         'report-users': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    return { kind: 'error', message: (error as Error).message };
-  }
+    },
+    { 'gap-by-platform': ' (name every platform in one list: ios=5,android=5)' },
+  );
+  if ('problem' in parsed) return { kind: 'error', message: parsed.problem };
   if (parsed.values.help) return { kind: 'help' };
-  const repeated = repeatedOption(parsed.tokens, {
-    'gap-by-platform': ' (name every platform in one list: ios=5,android=5)',
-  });
-  if (repeated !== undefined) return { kind: 'error', message: repeated };
   const result = optionsSchema.safeParse({ ...parsed.values, files: parsed.positionals });
   if (!result.success)
     return { kind: 'error', message: result.error.issues.map((issue) => issue.message).join('; ') };

@@ -4,9 +4,8 @@
 // for the time it runs, and its S3 server (the exports) only if copies tied at one instant must be read again.
 // See docs/operations.md, "Rebuild under new rules".
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { repeatedOption } from '../cli/repeated-option.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { wholeNumberFromText } from '../cli/whole-number.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
 import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
@@ -44,13 +43,6 @@ Environment (as for \`npm start\`):
   SESSION_GAP_MINUTES, SESSION_GAP_MINUTES_BY_PLATFORM, SESSION_MAX_MINUTES, IDENTITY_STITCHING
                         the rules to rebuild under
   SESSIONIZER_DATA_DIR  the data dir of the stack (default .sessionizer)`;
-
-const parseCommandLine = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    tokens: true,
-  });
 
 interface LocalStores {
   client: DynamoDBClient;
@@ -165,13 +157,16 @@ async function main(argv: string[]): Promise<number> {
   let segments = DEFAULT_SEGMENTS;
   let config: LocalStackConfig;
   try {
-    const { values, tokens } = parseCommandLine(argv);
+    const line = readCommandLine({
+      args: argv,
+      options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if ('problem' in line) throw new Error(line.problem);
+    const { values } = line;
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
-    const repeated = repeatedOption(tokens);
-    if (repeated !== undefined) throw new Error(repeated);
     if (values.segments !== undefined) {
       const given = wholeNumberFromText(values.segments);
       if (given === undefined || given < 1 || given > 40)

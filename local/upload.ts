@@ -2,11 +2,10 @@
 // first source prefix (`incoming/`); objects under any source prefix are ingested. See docs/local.md.
 import { createReadStream, statSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
-import { repeatedOption } from '../cli/repeated-option.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
@@ -119,18 +118,6 @@ function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
   });
 }
 
-const parseCommandLine = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    options: {
-      prefix: { type: 'string' },
-      'keep-path': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    tokens: true,
-  });
-
 async function main(argv: string[]): Promise<number> {
   const env = envSchema.safeParse(process.env);
   if (!env.success) {
@@ -144,21 +131,22 @@ async function main(argv: string[]): Promise<number> {
   const sourcesUnknown =
     env.data.S3_PORT !== undefined && env.data.SESSIONIZER_SOURCES === undefined && known === undefined;
 
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(argv);
-  } catch (error) {
-    console.error(`upload: ${(error as Error).message}\n\n${usage(sources)}`);
+  const parsed = readCommandLine({
+    args: argv,
+    options: {
+      prefix: { type: 'string' },
+      'keep-path': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if ('problem' in parsed) {
+    console.error(`upload: ${parsed.problem}\n\n${usage(sources)}`);
     return 2;
   }
   if (parsed.values.help) {
     console.log(usage(sources));
     return 0;
-  }
-  const repeated = repeatedOption(parsed.tokens);
-  if (repeated !== undefined) {
-    console.error(`upload: ${repeated}\n\n${usage(sources)}`);
-    return 2;
   }
   if (parsed.positionals.length === 0) {
     console.error(`upload: no files given\n\n${usage(sources)}`);

@@ -2,8 +2,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { repeatedOption } from '../cli/repeated-option.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
@@ -19,30 +18,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      tokens: true,
-      options: {
-        'api-url': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-}
-
 async function main(): Promise<void> {
-  const { values, tokens } = parseCommandLine();
+  const line = readCommandLine({
+    options: {
+      'api-url': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if ('problem' in line) fail(line.problem);
+  const { values } = line;
   const apiBaseUrl = values['api-url'];
   if (values.help) {
     process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
     return;
   }
-  const repeated = repeatedOption(tokens);
-  if (repeated !== undefined) fail(repeated);
   const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
   const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
   await rm(outDir, { recursive: true, force: true });

@@ -1,10 +1,9 @@
 // npm run viewer -- --stage dev [--api-url URL] [--port 5173]: the viewer for a deployed stage, its API calls
 // signed with your AWS credentials; for the local stack's API (a loopback URL), unsigned.
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
-import { repeatedOption } from '../cli/repeated-option.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import {
@@ -83,29 +82,22 @@ async function awsSigner(apiUrl: string, regionOption: string | undefined): Prom
 }
 
 async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
-  try {
-    ({ values, tokens } = parseArgs({
-      tokens: true,
-      options: {
-        stage: { type: 'string' },
-        'api-url': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        region: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  const line = readCommandLine({
+    options: {
+      stage: { type: 'string' },
+      'api-url': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if ('problem' in line) fail(line.problem);
+  const { values } = line;
   if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
-  const repeated = repeatedOption(tokens);
-  if (repeated !== undefined) fail(repeated);
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('; '));
   const { stage, port, host } = parsed.data;

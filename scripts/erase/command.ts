@@ -1,9 +1,8 @@
 // `npm run erase -- --user ID`: erases a user through the admin route, `DELETE /admin/users/{userId}`, of
 // the running local stack, or with --stage of a deployed stage, signed with your AWS credentials.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { repeatedOption } from '../../cli/repeated-option.js';
+import { readCommandLine } from '../../cli/command-line.js';
 import { BASE64_ID_PREFIX, idOfBase64Id, NOT_A_BASE64_ID } from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
@@ -75,12 +74,9 @@ const MAX_AGAIN_AFTER_MINUTES = 60;
 export function parseEraseOptions(
   argv: readonly string[],
 ): EraseOptions | { help: true } | { problem: string } {
-  let values: Record<string, string | boolean | undefined>;
-  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
-  try {
-    ({ values, tokens } = parseArgs({
+  const line = readCommandLine(
+    {
       args: [...argv],
-      tokens: true,
       options: {
         user: { type: 'string' },
         stage: { type: 'string' },
@@ -89,14 +85,13 @@ export function parseEraseOptions(
         'again-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
+    },
+    // `--user a --user b` would erase b alone.
+    { user: ' (the command erases one user a run)' },
+  );
+  if ('problem' in line) return { problem: line.problem };
+  const { values } = line;
   if (values.help === true) return { help: true };
-  // `--user a --user b` would erase b alone.
-  const repeated = repeatedOption(tokens, { user: ' (the command erases one user a run)' });
-  if (repeated !== undefined) return { problem: repeated };
   const given = values.user as string | undefined;
   // The `~b64.` form names an id as the API's routes and the viewer's address read it: the only form of one
   // holding a lone surrogate, which no argv can carry (it arrives as U+FFFD, another user's id).

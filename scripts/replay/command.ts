@@ -2,10 +2,9 @@
 // queue; against the running local stack, or with --stage against a deployed stage. Ingest is idempotent,
 // so replaying what was ingested already changes nothing; events of erased users are rejected again.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { repeatedOption } from '../../cli/repeated-option.js';
+import { readCommandLine } from '../../cli/command-line.js';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord, shortPath } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
@@ -73,12 +72,9 @@ const defaultIo: CommandIo = {
 export function parseReplayOptions(
   argv: readonly string[],
 ): ReplayOptions | { help: true } | { problem: string } {
-  let values: Record<string, string | boolean | undefined>;
-  let tokens: readonly { kind: string; name?: string; value?: string | undefined }[];
-  try {
-    ({ values, tokens } = parseArgs({
+  const line = readCommandLine(
+    {
       args: [...argv],
-      tokens: true,
       options: {
         stage: { type: 'string' },
         region: { type: 'string' },
@@ -88,13 +84,12 @@ export function parseReplayOptions(
         'from-dlq': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
+    },
+    { prefix: ' (a replay takes one prefix: run it once for each)' },
+  );
+  if ('problem' in line) return { problem: line.problem };
+  const { values } = line;
   if (values.help === true) return { help: true };
-  const repeated = repeatedOption(tokens, { prefix: ' (a replay takes one prefix: run it once for each)' });
-  if (repeated !== undefined) return { problem: repeated };
   const options: ReplayOptions = {
     stage: values.stage as string | undefined,
     region: values.region as string | undefined,

@@ -1,0 +1,54 @@
+// The one reading of a command line every command shares: parseArgs, then the refusal of an option that
+// takes a value given twice (parseArgs would keep the last and drop the first without a word).
+import { describe, expect, it } from 'vitest';
+import { readCommandLine } from '../../../cli/command-line.js';
+
+const options = {
+  prefix: { type: 'string' },
+  since: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const read = (args: string[], hints?: Record<string, string>) =>
+  readCommandLine({ args, options, allowPositionals: true }, hints);
+
+describe('readCommandLine', () => {
+  it('gives the values and positionals parseArgs reads', () => {
+    const line = read(['--prefix', 'a/', '--dry-run', 'file.ndjson']);
+    if ('problem' in line) throw new Error(line.problem);
+    expect(line.values).toEqual({ prefix: 'a/', 'dry-run': true });
+    expect(line.positionals).toEqual(['file.ndjson']);
+  });
+
+  it("says parseArgs's own message for a command line it cannot read", () => {
+    expect(read(['--nope'])).toEqual({ problem: expect.stringContaining("Unknown option '--nope'") });
+    expect(read(['--prefix'])).toEqual({ problem: expect.stringContaining("Option '--prefix <value>'") });
+  });
+
+  it('refuses an option with a value given twice, in either spelling, with its hint after', () => {
+    expect(read(['--prefix', 'a/', '--prefix=b/'], { prefix: ' (run it once for each)' })).toEqual({
+      problem: '--prefix is given twice; give it once (run it once for each)',
+    });
+    expect(read(['--since=2024-01-01', '--prefix', 'a/', '--since', '2024-01-02'])).toEqual({
+      problem: '--since is given twice; give it once',
+    });
+  });
+
+  it('takes a flag given twice, which means what it means once', () => {
+    const line = read(['--dry-run', '--dry-run']);
+    expect('problem' in line ? line.problem : line.values).toEqual({ 'dry-run': true });
+  });
+
+  it('reads a line asking for help as it is, an option given twice and all', () => {
+    const line = read(['--prefix', 'a/', '--prefix', 'b/', '-h']);
+    if ('problem' in line) throw new Error(line.problem);
+    expect(line.values).toEqual({ prefix: 'b/', help: true });
+  });
+
+  it('takes arguments after -- as positionals, an option name among them', () => {
+    const line = read(['--prefix', 'a/', '--', '--prefix', 'b/']);
+    if ('problem' in line) throw new Error(line.problem);
+    expect(line.positionals).toEqual(['--prefix', 'b/']);
+  });
+});
