@@ -4,7 +4,8 @@
 // how `npm run dlq` lists the dead letters). `npm run replay` is its client (local/replay.ts).
 import * as z from 'zod';
 import { looseName } from '../functions/api/query-params.js';
-import { ADMIN_PATH_PREFIX, type AdminHandler, apiError } from './http-api.js';
+import { ADMIN_PATH_PREFIX, type AdminHandler } from './admin-guard.js';
+import { apiError } from './api-answers.js';
 import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';
 
 export const REPLAY_ROUTE = 'replay';

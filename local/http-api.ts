@@ -12,9 +12,16 @@ import {
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { ALLOWED_METHODS, JSON_CONTENT_TYPE } from '../functions/api/app.js';
-import { errorResponse } from '../functions/api/responses.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
 import { readRequestTarget } from '../viewer/server/request-target.js';
+import {
+  ADMIN_PATH_PREFIX,
+  type AdminHandler,
+  ERASE_ROUTE,
+  refusedOutsideThisMachine,
+  serveAdmin,
+} from './admin-guard.js';
+import { errorBody, sendError, sendJson } from './api-answers.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -23,25 +30,6 @@ export interface StaticAsset {
   contentType: string;
   body: Buffer | string;
 }
-
-export interface AdminRequest {
-  method: string;
-  /** After ADMIN_PATH_PREFIX, e.g. `replay`. */
-  route: string;
-  query: URLSearchParams;
-  /** Parsed JSON; undefined without a body. */
-  body: unknown;
-}
-
-export interface AdminResponse {
-  status: number;
-  body: unknown;
-}
-
-export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse>;
-
-/** Not a route of the lookup API (nor ever one: its routes start with /users/ and /admin/). */
-export const ADMIN_PATH_PREFIX = '/_local/';
 
 /** Where API Gateway's admin route (`DELETE /admin/users/{proxy+}`) sends requests to the admin function. */
 export const ADMIN_API_PREFIX = '/admin/users/';
@@ -71,32 +59,6 @@ export interface HttpApi {
 
 // API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
-export function apiError(status: number, message: string): { status: number; body: unknown } {
-  const code =
-    status === 403
-      ? 'forbidden'
-      : status === 404
-        ? 'not_found'
-        : status === 405
-          ? 'method_not_allowed'
-          : status >= 500
-            ? 'internal_error'
-            : 'bad_request';
-  return { status, body: errorResponse(status, code, message).body };
-}
-
-const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);
-
-function sendJson(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, errorBody(status, message));
-}
 
 /**
  * Errors Node answers before a request exists (a malformed request line, headers over the limit, a
@@ -148,61 +110,6 @@ function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Re
   const body = Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body);
   res.writeHead(200, { ...extra, 'content-type': asset.contentType, 'content-length': body.length });
   res.end(body); // Node leaves the body out for HEAD.
-}
-
-/**
- * Refuses a request to routes that change the stack or its data (`routes`, e.g. "admin routes answer"):
- * only this machine may call them, and a web page in a browser must not (it could POST to 127.0.0.1), so a
- * request from elsewhere or with an Origin gets a 403. Says whether it refused.
- */
-function refusedOutsideThisMachine(
-  req: IncomingMessage,
-  res: ServerResponse,
-  routes: { readonly answer: string; readonly doNotAnswer: string },
-): boolean {
-  if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    sendError(res, 403, `${routes.answer} this machine only`);
-    return true;
-  }
-  if (req.headers.origin !== undefined) {
-    sendError(res, 403, `${routes.doNotAnswer} browsers`);
-    return true;
-  }
-  return false;
-}
-
-const ADMIN_ROUTES = { answer: 'admin routes answer', doNotAnswer: 'admin routes do not answer' } as const;
-// AWS signs erasures with IAM; here it is guarded as the admin routes are.
-const ERASE_ROUTE = {
-  answer: 'the erase route answers',
-  doNotAnswer: 'the erase route does not answer',
-} as const;
-
-/**
- * Admin routes change the stack (replay, redrive): a request must also say it sends JSON, even with an empty
- * body, which no HTML form (nor a browser's request without a preflight) can.
- */
-async function serveAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminHandler, body: Buffer) {
-  if (refusedOutsideThisMachine(req, res, ADMIN_ROUTES)) return;
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-    return sendError(res, 415, 'admin requests send JSON (content-type: application/json)');
-  }
-  let parsed: unknown;
-  if (body.length > 0) {
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      return sendError(res, 400, 'the request body is not JSON');
-    }
-  }
-  const url = new URL(req.url ?? '/', 'http://local');
-  const result = await admin({
-    method: req.method ?? 'GET',
-    route: url.pathname.slice(ADMIN_PATH_PREFIX.length),
-    query: url.searchParams,
-    body: parsed,
-  });
-  sendJson(res, result.status, JSON.stringify(result.body));
 }
 
 /** Serves `handler` on http://host:port (127.0.0.1 by default); resolves once listening. */

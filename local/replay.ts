@@ -1,8 +1,9 @@
 // The local half of `npm run replay` (scripts/replay.ts): asks the running local stack to enqueue objects
 // for the ingest again, or to redrive its dead-letter queue, through its admin route on the API
 // (127.0.0.1 only). See docs/local.md.
+
+import { ADMIN_PATH_PREFIX } from './admin-guard.js';
 import { REPLAY_ROUTE, type ReplayRequestBody, type ReplayResponse } from './admin-routes.js';
-import { ADMIN_PATH_PREFIX } from './http-api.js';
 import { requestStack, runningStack } from './running-stack.js';
 
 /** The stack refused the request as malformed (400): the caller's arguments are at fault. */

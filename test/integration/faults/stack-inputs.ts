@@ -3,8 +3,8 @@
 // again as duplicate notifications would.
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ADMIN_PATH_PREFIX } from '../../../local/admin-guard.js';
 import { REPLAY_ROUTE } from '../../../local/admin-routes.js';
-import { ADMIN_PATH_PREFIX } from '../../../local/http-api.js';
 import { createLocalS3Client, LOCAL_BUCKET } from '../../../local/s3-client.js';
 
 export const INGEST_PREFIX = 'incoming/';

@@ -2,7 +2,8 @@
 // /admin/users/ route and the /_local/ admin routes, and the host checks that keep other sites out.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminRequest, type HttpApi, startHttpApi } from '../../../local/http-api.js';
+import type { AdminRequest } from '../../../local/admin-guard.js';
+import { type HttpApi, startHttpApi } from '../../../local/http-api.js';
 import { send } from './http-api-harness.js';
 
 describe('local HTTP API extras', () => {
