@@ -2,41 +2,31 @@
 // dir, S3 notifications for every source prefix going through a local SQS queue to the real ingest
 // handler, the real lookup and admin (erasure) handlers behind a local stand-in for API Gateway, and a
 // drop folder.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
-import {
-  acceptsRules,
-  readTableRules,
-  type TableRules,
-} from '../functions/adapters/dynamodb/rules-record.js';
+import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
-import { createAdminHandler as createEraseHandler } from '../functions/admin/app.js';
-import { createApiHandler } from '../functions/api/app.js';
-import { type CompiledRules, compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
-import { createAdminHandler } from './admin-routes.js';
+import { compileRules } from '../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { DropFolder } from './drop-folder.js';
 import { type DropFolderLog, startDropFolder } from './drop-uploads.js';
 import { type DynamoDbFaults, injectDynamoDbFaults, type ThrottleForm } from './dynamodb-faults.js';
-import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
 import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
+import { rulesMismatch } from './rules-mismatch.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
-import { assertPortsFree, isAddressInUse, portInUse, startServers } from './servers.js';
+import { assertPortsFree, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
+import { type LocalApiLog, type LocalApiOptions, loadOrCreateSigningKey, startApi } from './stack-api.js';
 import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
 
 export { PortInUseError, PortsInUseError } from './servers.js';
 
-export interface LocalStackOptions {
-  /** HTTP API port; 0 picks a free one. */
-  port: number;
+export interface LocalStackOptions extends LocalApiOptions {
   s3Port: number;
   dynamoDbPort: number;
   dataDir: string;
@@ -48,25 +38,19 @@ export interface LocalStackOptions {
   dropDir?: string | false;
   /** Default: generated once and kept in `${dataDir}/cursor-signing-key`. */
   cursorSigningKey?: string;
-  corsAllowedOrigins?: string[];
   /** Faults injected into the stack's DynamoDB calls (SESSIONIZER_LOCAL_FAULTS); none by default. */
   faults?: DynamoDbFaults;
-  /** Served by the API stand-in ahead of the lookup routes (the viewer). */
-  staticAssets?: ReadonlyMap<string, StaticAsset>;
-  staticHeaders?: Readonly<Record<string, string>>;
   log?: LocalStackLog;
 }
 
 /** Where the stack reports what happens; main.ts prints it. */
-export interface LocalStackLog extends DropFolderLog {
+export interface LocalStackLog extends DropFolderLog, LocalApiLog {
   /** The ingest handler's structured log. */
   handler?: HandlerLogSink;
   /** Deliveries: `keys` are the objects the message names. */
   queue?(activity: QueueActivity, keys: string[]): void;
   /** Objects enqueued at start because no earlier run finished them. */
   recovered?(keys: string[]): void;
-  /** The admin (erasure) handler's structured log. */
-  admin?(message: string, attributes: Record<string, unknown>): void;
   /** A DynamoDB call failed on purpose (`faults`). */
   throttled?(operation: string, form: ThrottleForm): void;
 }
@@ -94,17 +78,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-function loadOrCreateSigningKey(dataDir: string): string {
-  const path = join(dataDir, 'cursor-signing-key');
-  if (existsSync(path)) {
-    const key = readFileSync(path, 'utf8').trim();
-    if (key.length >= 32) return key;
-  }
-  const key = randomBytes(32).toString('base64url');
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  return key;
-}
-
 /** Stop steps, run last-registered first: inputs stop before what they feed, the lock goes last. */
 class Teardown {
   private readonly steps: [string, () => Promise<void> | void][] = [];
@@ -128,36 +101,6 @@ class Teardown {
     })();
     return this.running;
   }
-}
-
-/**
- * What a start says of the data dir's rules: that uploads will be refused (the ingest checks the table's
- * rules, rule 6) when its sessions were cut under other rules than this start's, or that a rebuild to these
- * rules did not finish (no rebuild runs beside a starting stack: it holds the data dir), so sessions it has
- * not reached yet are still cut under the old ones.
- */
-export function rulesMismatch(table: TableRules | undefined, current: CompiledRules): string | undefined {
-  if (table === undefined) return undefined;
-  if (table.target !== undefined && table.target.fingerprint === current.fingerprint) {
-    return (
-      `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish: those it ` +
-      `did not reach are still cut under ${describeRules(table.rules)}; run \`npm run rebuild\` (with the same ` +
-      'variables) to finish it'
-    );
-  }
-  if (acceptsRules(table, current)) return undefined;
-  if (table.target !== undefined) {
-    return (
-      `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish, and this ` +
-      `start's rules are ${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` ` +
-      "(with the same variables) cuts them all under this start's rules, or start with the rebuild's"
-    );
-  }
-  return (
-    `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
-    `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
-    'variables) cuts them again, or start with the rules they were cut under'
-  );
 }
 
 /**
@@ -278,51 +221,5 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     await teardown.run();
     throw error;
-  }
-}
-
-async function startApi(
-  options: LocalStackOptions,
-  log: LocalStackLog,
-  deps: {
-    reader: DynamoDbSessionReader;
-    eraser: DynamoDbEraser;
-    cursorSigningKey: string;
-    pipeline: IngestPipeline;
-  },
-): Promise<HttpApi> {
-  const handler = createApiHandler({
-    reader: deps.reader,
-    config: {
-      cursorSigningKey: deps.cursorSigningKey,
-      corsAllowedOrigins: options.corsAllowedOrigins ?? [],
-      pathsDecoded: false,
-    },
-    logger: {
-      error: (message: unknown, ...extra: unknown[]) =>
-        log.warn?.(`api error: ${String(message)}`, (extra[0] as { error?: unknown } | undefined)?.error),
-    },
-  });
-  // The stand-in passes paths still percent-encoded, to both functions.
-  const adminApiHandler = createEraseHandler({
-    eraser: deps.eraser,
-    config: { pathsDecoded: false },
-    logger: {
-      info: (message, attributes) => log.admin?.(message, attributes),
-      error: (message, attributes) => log.warn?.(`admin route: ${message}`, attributes.error),
-    },
-  });
-  try {
-    return await startHttpApi({
-      port: options.port,
-      handler,
-      adminApiHandler,
-      onError: (error) => log.warn?.('api handler threw', error),
-      admin: createAdminHandler(deps.pipeline),
-      ...(options.staticAssets !== undefined && { staticAssets: options.staticAssets }),
-      ...(options.staticHeaders !== undefined && { staticHeaders: options.staticHeaders }),
-    });
-  } catch (error) {
-    throw isAddressInUse(error) ? await portInUse('PORT', options.port, 'lookup API') : error;
   }
 }

@@ -9,7 +9,8 @@ import type { TableRules } from '../../../functions/adapters/dynamodb/rules-reco
 import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
 import { isPortFree } from '../../../local/process-utils.js';
-import { PortInUseError, PortsInUseError, rulesMismatch, startLocalStack } from '../../../local/stack.js';
+import { rulesMismatch } from '../../../local/rules-mismatch.js';
+import { PortInUseError, PortsInUseError, startLocalStack } from '../../../local/stack.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {

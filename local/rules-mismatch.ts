@@ -1,0 +1,33 @@
+// What a start of the local stack says when the data dir's sessions were cut under other rules than its own.
+import { acceptsRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { type CompiledRules, describeRules } from '../functions/domain/rules/session-rules.js';
+
+/**
+ * What a start says of the data dir's rules: that uploads will be refused (the ingest checks the table's
+ * rules, rule 6) when its sessions were cut under other rules than this start's, or that a rebuild to these
+ * rules did not finish (no rebuild runs beside a starting stack: it holds the data dir), so sessions it has
+ * not reached yet are still cut under the old ones.
+ */
+export function rulesMismatch(table: TableRules | undefined, current: CompiledRules): string | undefined {
+  if (table === undefined) return undefined;
+  if (table.target !== undefined && table.target.fingerprint === current.fingerprint) {
+    return (
+      `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish: those it ` +
+      `did not reach are still cut under ${describeRules(table.rules)}; run \`npm run rebuild\` (with the same ` +
+      'variables) to finish it'
+    );
+  }
+  if (acceptsRules(table, current)) return undefined;
+  if (table.target !== undefined) {
+    return (
+      `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish, and this ` +
+      `start's rules are ${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` ` +
+      "(with the same variables) cuts them all under this start's rules, or start with the rebuild's"
+    );
+  }
+  return (
+    `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
+    `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
+    'variables) cuts them again, or start with the rules they were cut under'
+  );
+}
