@@ -1,7 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { EventRecord } from '../../domain/events/event.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
-import { compareText } from '../../domain/sessions/order.js';
 import { type CopyTexts, CopyTextsNeeded, type UnreadCopies } from '../../domain/store/copy-choice.js';
 import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
@@ -9,22 +8,15 @@ import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.j
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { DynamoDbEraser } from './eraser.js';
-import {
-  commitUpdate,
-  type Head,
-  type HeadCommit,
-  headKey,
-  MAX_STITCHED_SAMPLE,
-  type StoredLink,
-} from './head-codec.js';
+import { commitUpdate, type Head, type HeadCommit, headKey, type StoredLink } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
-import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { boundedLink, isEarlierLink, linkWithText } from './link-order.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
 import { backoff } from './request-errors.js';
 import { type DynamoDbSessionWriter, lostRace, type MergeTarget } from './session-writer.js';
-import { itemKey, type Key } from './transport.js';
+import { markerWrites, stitchedSummaries } from './stitched-markers.js';
+import type { Key } from './transport.js';
 
 /** An anonymous event belongs where its anonymousId's link says: events with no userId of that anonymousId. */
 const anonymousOf = (anonymousId: string) => (event: EventRecord) =>
@@ -220,13 +212,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     txn: string,
   ): Promise<TransactWriteItem[]> {
     const items: TransactWriteItem[] = [];
-    const stitched = new Map<string, { count: number; sample: string[] }>();
-    if (from !== to) {
-      if (to !== anonymousId)
-        stitched.set(to, await this.stitchedAfter(to, heads.get(to) as Head, anonymousId, 'add'));
-      if (from !== anonymousId)
-        stitched.set(from, await this.stitchedAfter(from, heads.get(from) as Head, anonymousId, 'remove'));
-    }
+    const stitched = await stitchedSummaries(this.transport, anonymousId, from, to, heads);
     const now = Date.now();
     for (const [user, head] of heads) {
       const change = changes.find((candidate) => candidate.user === user);
@@ -257,59 +243,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       );
       items.push({ Update: { Key: headKey(user), ...update } as never });
     }
-    if (from !== to) {
-      if (to !== anonymousId && link !== undefined) {
-        items.push({
-          Put: {
-            Item: { ...itemKey(userPk(to), stitchedSk(anonymousId)), at: { N: String(link.timestamp) } },
-          } as never,
-        });
-      }
-      if (from !== anonymousId) {
-        items.push({ Delete: { Key: itemKey(userPk(from), stitchedSk(anonymousId)) } as never });
-      }
-    }
+    items.push(...markerWrites(anonymousId, link, from, to));
     return items;
-  }
-
-  /** A user's stitched anonymousIds after adding or removing one: the count, and the first few in order. */
-  private async stitchedAfter(user: string, head: Head, anonymousId: string, change: 'add' | 'remove') {
-    const known = new Set(head.stitchedSample);
-    if (change === 'add') {
-      const isNew = !known.has(anonymousId) && !(await this.isStitched(user, anonymousId));
-      const sample = [...new Set([...head.stitchedSample, anonymousId])]
-        .sort(compareText)
-        .slice(0, MAX_STITCHED_SAMPLE);
-      return { count: head.stitchedCount + (isNew ? 1 : 0), sample };
-    }
-    const count = Math.max(0, head.stitchedCount - 1);
-    let sample = head.stitchedSample.filter((id) => id !== anonymousId);
-    if (sample.length < Math.min(count, MAX_STITCHED_SAMPLE))
-      sample = await this.firstStitched(user, anonymousId);
-    return { count, sample };
-  }
-
-  private async isStitched(user: string, anonymousId: string): Promise<boolean> {
-    return (await this.transport.get(itemKey(userPk(user), stitchedSk(anonymousId)))) !== undefined;
-  }
-
-  /**
-   * Every marker is read: keys sort by UTF-8 bytes (and ids of the `A~` form after all others), the sample by
-   * UTF-16 code units, so the first keys need not hold the first ids (`\u{10000}` sorts before `\uffff`). Only
-   * an anonymousId leaving the sample of a user with more than it holds comes here.
-   */
-  private async firstStitched(user: string, except: string): Promise<string[]> {
-    const items = await this.transport.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': { S: userPk(user) }, ':prefix': { S: STITCHED_SK_START } },
-      ConsistentRead: true,
-    });
-    return items
-      .flatMap((item) => {
-        const id = anonymousIdOfStitchedSk(item.sk?.S ?? '');
-        return id === undefined || id === except ? [] : [id];
-      })
-      .sort(compareText)
-      .slice(0, MAX_STITCHED_SAMPLE);
   }
 }
