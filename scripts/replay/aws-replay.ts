@@ -1,6 +1,6 @@
 // The AWS half of `npm run replay -- --stage STAGE`: enqueues S3-notification-shaped messages for objects
 // already in the stage's bucket, or moves the dead-letter queue back to the ingest queue.
-import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
@@ -43,6 +43,34 @@ export interface ObjectReplayResult {
   readonly skipped: SkippedObject[];
   /** Modified before `since`. */
   readonly older: number;
+  /** When nothing at all was listed: what the bucket holds instead. */
+  readonly bucketTop?: BucketTopLevel;
+}
+
+/** The top level of a bucket, from one listing page: the folders that hold objects. */
+export interface BucketTopLevel {
+  readonly folders: string[];
+  /** The bucket holds no object at all. */
+  readonly empty: boolean;
+  /** The page was not the last: more folders may hold objects. */
+  readonly more: boolean;
+}
+
+/**
+ * One ListObjectsV2 with Delimiter '/': S3 names each top-level folder once, however many objects it holds,
+ * so a page tells an empty bucket from one whose objects lie elsewhere. (s3rver leaves out folders whose
+ * objects all lie in subfolders, which is why the local stack reads its whole listing instead.)
+ */
+export async function bucketTopLevel(s3: Pick<S3Client, 'send'>, bucket: string): Promise<BucketTopLevel> {
+  const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' }));
+  const folders = (page.CommonPrefixes ?? []).flatMap((folder) =>
+    folder.Prefix === undefined ? [] : [folder.Prefix],
+  );
+  return {
+    folders,
+    empty: folders.length === 0 && (page.Contents ?? []).length === 0,
+    more: page.IsTruncated === true,
+  };
 }
 
 /** SQS takes at most ten messages per SendMessageBatch. */
@@ -129,6 +157,9 @@ export async function replayObjects(
     );
     await sendInBatches(clients.sqs, target.ingestQueueUrl, bodies, options.baseDelayMs);
   }
+  // A typo in --prefix, or exports uploaded elsewhere: what the bucket holds says which.
+  if (objects.length + skipped.length + older === 0)
+    return { objects, skipped, older, bucketTop: await bucketTopLevel(clients.s3, target.bucket) };
   return { objects, skipped, older };
 }
 

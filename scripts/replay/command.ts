@@ -1,12 +1,11 @@
 // `npm run replay`: enqueues objects already in the bucket for the ingest again, or redrives the dead-letter
 // queue; against the running local stack, or with --stage against a deployed stage. Ingest is idempotent,
 // so replaying what was ingested already changes nothing; events of erased users are rejected again.
-import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readCommandLine } from '../../cli/command-line.js';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
-import { dataDirEnv, shellWord, shortPath } from '../../local/command-words.js';
+import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
 import { dataDirFrom } from '../../local/stack-config.js';
@@ -20,6 +19,7 @@ import {
   redriveDeadLetters,
   replayObjects,
 } from './aws-replay.js';
+import { deployedNothingListedHint, nothingListedHint } from './nothing-listed.js';
 import { replayTargetOf } from './stage-target.js';
 
 export const USAGE = `Usage: npm run replay -- [--stage STAGE [--region REGION]] [--prefix PREFIX] [--since YYYY-MM-DD]
@@ -154,37 +154,6 @@ function printLocal(response: ReplayResponse, prefix: string | undefined, io: Co
   if (hint !== undefined) io.out(hint);
 }
 
-/**
- * Why a local replay listed nothing at all: the prefix (a typo) or the source prefixes hold no object; then
- * where the bucket's objects are, or, in an empty bucket, how files get there.
- */
-export function nothingListedHint(
-  response: ReplayResponse,
-  prefix: string | undefined,
-  env: NodeJS.ProcessEnv,
-): string | undefined {
-  const { bucketPrefixes, bucketObjects, sourcePrefixes = [] } = response;
-  if (bucketPrefixes === undefined) return undefined;
-  const listed =
-    prefix === undefined
-      ? `the source prefixes (${sourcePrefixes.join(', ')})`
-      : `--prefix ${JSON.stringify(prefix)}`;
-  if (bucketObjects === 0) {
-    const dataDir = dataDirFrom(env);
-    const upload = `${dataDirEnv(dataDir)}npm run upload -- FILE...`;
-    return (
-      `no object is under ${listed}: the bucket is empty. \`${upload}\` puts export files under ` +
-      `${sourcePrefixes[0] ?? 'a source prefix'}, as does copying them into the drop folder ` +
-      `(${shortPath(join(dataDir, 'drop'))}/ unless npm start was given SESSIONIZER_DROP_DIR)`
-    );
-  }
-  const where =
-    bucketPrefixes.length === 0
-      ? 'the bucket holds none in a folder'
-      : `the bucket's objects are under ${bucketPrefixes.join(', ')}`;
-  return `no object is under ${listed}: ${where}`;
-}
-
 function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolean, io: CommandIo): void {
   const { objects, skipped } = result;
   const verb = dryRun ? 'would enqueue' : 'enqueued';
@@ -244,6 +213,8 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
       dryRun: options.dryRun,
     });
     printObjects(result, target.bucket, options.dryRun, io);
+    const hint = deployedNothingListedHint(result, options.prefix, target);
+    if (hint !== undefined) io.out(hint);
   } finally {
     cloudFormation.destroy();
     s3.destroy();

@@ -7,12 +7,8 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import {
-  nothingListedHint,
-  parseReplayOptions,
-  redriveCommand,
-  runReplay,
-} from '../../../scripts/replay/command.js';
+import { parseReplayOptions, redriveCommand, runReplay } from '../../../scripts/replay/command.js';
+import { nothingListedHint } from '../../../scripts/replay/nothing-listed.js';
 import {
   cloudFormationMock,
   DLQ_ARN,
@@ -109,6 +105,32 @@ describe('npm run replay', () => {
       ].join('\n'),
     );
     expect(sentBatches().flat()).toHaveLength(1);
+  });
+
+  it("says, when a stage's replay lists nothing, that the bucket is empty or where its objects are", async () => {
+    deployedStage();
+    serveListing([], 10);
+    const empty = await run(['--stage', 'dev', '--region', 'eu-west-1', '--dry-run']);
+
+    expect(empty).toMatchObject({ status: 0, err: '' });
+    expect(empty.out).toBe(
+      [
+        'would enqueue 0 objects (dry run: nothing enqueued)',
+        'no object is under the source prefixes (incoming/, segment-logs/, rudder-logs/): the bucket is empty. ' +
+          'Export files uploaded under a source prefix (`aws s3 cp FILE s3://events-bucket/incoming/`) are ' +
+          'ingested as they arrive',
+      ].join('\n'),
+    );
+
+    serveListing([{ key: 'exports/a.ndjson' }, { key: 'incoming/2023/b.ndjson' }], 10);
+    const typo = await run(['--stage', 'dev', '--region', 'eu-west-1', '--prefix', 'incoming/2024/']);
+    expect(typo.out).toBe(
+      [
+        'enqueued 0 objects',
+        'no object is under --prefix "incoming/2024/": the bucket\'s objects are under exports/, incoming/',
+      ].join('\n'),
+    );
+    expect(sentBatches()).toEqual([]);
   });
 
   it('starts the dead-letter move task of the stage and says how to follow it', async () => {

@@ -26,24 +26,47 @@ export interface Listed {
   readonly modified?: string;
 }
 
-/** The bucket as ListObjectsV2 pages it: `pageSize` keys a page, continuation tokens between them. */
+/**
+ * The bucket as ListObjectsV2 pages it: `pageSize` entries a page, continuation tokens between them. With
+ * Delimiter '/', as S3 answers: the keys below a further slash come once, as the folder (CommonPrefixes).
+ */
 export function serveListing(objects: readonly Listed[], pageSize = 2) {
-  s3Mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; ContinuationToken?: string }) => {
-    const matching = objects.filter((object) => object.key.startsWith(input.Prefix ?? ''));
-    const start = Number(input.ContinuationToken ?? '0');
-    const page = matching.slice(start, start + pageSize);
-    const more = start + pageSize < matching.length;
-    return {
-      Contents: page.map((object) => ({
-        Key: object.key,
-        ETag: `"etag-${object.key.length}"`,
-        Size: 100,
-        LastModified: new Date(object.modified ?? '2024-03-01T00:00:00Z'),
-      })),
-      IsTruncated: more,
-      ...(more && { NextContinuationToken: String(start + pageSize) }),
-    };
-  });
+  s3Mock
+    .on(ListObjectsV2Command)
+    .callsFake((input: { Prefix?: string; Delimiter?: string; ContinuationToken?: string }) => {
+      const prefix = input.Prefix ?? '';
+      const entries: (Listed | { folder: string })[] = [];
+      for (const object of objects) {
+        if (!object.key.startsWith(prefix)) continue;
+        const slash = input.Delimiter === '/' ? object.key.indexOf('/', prefix.length) : -1;
+        const folder = object.key.slice(0, slash + 1);
+        if (slash === -1) entries.push(object);
+        else if (!entries.some((entry) => 'folder' in entry && entry.folder === folder))
+          entries.push({ folder });
+      }
+      const start = Number(input.ContinuationToken ?? '0');
+      const page = entries.slice(start, start + pageSize);
+      const more = start + pageSize < entries.length;
+      const folders = page.flatMap((entry) => ('folder' in entry ? [{ Prefix: entry.folder }] : []));
+      return {
+        Contents: page.flatMap((object) =>
+          'key' in object
+            ? [
+                {
+                  Key: object.key,
+                  ETag: `"etag-${object.key.length}"`,
+                  Size: 100,
+                  LastModified: new Date(object.modified ?? '2024-03-01T00:00:00Z'),
+                },
+              ]
+            : [],
+        ),
+        ...(folders.length > 0 && { CommonPrefixes: folders }),
+        KeyCount: page.length,
+        IsTruncated: more,
+        ...(more && { NextContinuationToken: String(start + pageSize) }),
+      };
+    });
 }
 
 export const sentBatches = () =>

@@ -111,6 +111,67 @@ describe('replayObjects', () => {
       '--prefix "rejected/" selects no source of this stage; its sources are incoming/, segment-logs/, rudder-logs/',
     );
   });
+
+  describe('when it lists nothing at all', () => {
+    /** The listings of the whole bucket (Delimiter '/'), as sent. */
+    const topLevelCalls = () =>
+      s3Mock
+        .commandCalls(ListObjectsV2Command)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.Delimiter !== undefined);
+
+    it("reads the bucket's top level with one ListObjectsV2: the folders that hold objects", async () => {
+      serveListing(
+        [
+          { key: 'exports/2024/01/a.ndjson' },
+          { key: 'exports/b.ndjson' },
+          { key: 'notes.txt' },
+          { key: 'raw/x.gz' },
+        ],
+        10,
+      );
+
+      const result = await replayObjects(clients(), TARGET, { dryRun: false });
+
+      expect(result).toMatchObject({ objects: [], skipped: [], older: 0 });
+      expect(result.bucketTop).toEqual({ folders: ['exports/', 'raw/'], empty: false, more: false });
+      expect(topLevelCalls()).toEqual([{ Bucket: 'events-bucket', Delimiter: '/' }]);
+      expect(sentBatches()).toEqual([]);
+    });
+
+    it('says the bucket is empty, or that its top level goes on past the page read', async () => {
+      serveListing([]);
+      const empty = await replayObjects(clients(), TARGET, { prefix: 'incoming/2024/', dryRun: true });
+      expect(empty.bucketTop).toEqual({ folders: [], empty: true, more: false });
+
+      s3Mock.reset();
+      serveListing([{ key: 'a/1' }, { key: 'b/1' }, { key: 'c/1' }], 2);
+      const cut = await replayObjects(clients(), TARGET, { dryRun: true });
+      expect(cut.bucketTop).toEqual({ folders: ['a/', 'b/'], empty: false, more: true });
+      expect(topLevelCalls()).toHaveLength(1);
+    });
+
+    it('reads no more when the listing found anything: an object, one skipped, or one older than --since', async () => {
+      serveListing([
+        { key: 'incoming/old.ndjson', modified: '2023-01-01T00:00:00Z' },
+        { key: 'segment-logs/s/manifest.json' },
+      ]);
+      const since = new Date('2024-01-01T00:00:00Z');
+      const results = [
+        await replayObjects(clients(), TARGET, { prefix: 'incoming/', dryRun: true }),
+        await replayObjects(clients(), TARGET, { prefix: 'segment-logs/', dryRun: true }),
+        await replayObjects(clients(), TARGET, { prefix: 'incoming/', since, dryRun: true }),
+      ];
+
+      expect(results.map(({ objects, skipped, older }) => [objects.length, skipped.length, older])).toEqual([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ]);
+      expect(results.map((result) => result.bucketTop)).toEqual([undefined, undefined, undefined]);
+      expect(topLevelCalls()).toEqual([]);
+    });
+  });
 });
 
 describe('sendInBatches', () => {
