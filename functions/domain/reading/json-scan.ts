@@ -28,13 +28,14 @@ import {
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
+  STRING_ESCAPED,
   scanLiteral,
   scanNumber,
   scanString,
   skipWhitespace,
   ZERO,
 } from './json-tokens.js';
-import { ScanResult, STRING_ESCAPED, ValueKind } from './scan-result.js';
+import { ScanResult, ValueKind } from './scan-result.js';
 
 export type { CompiledPaths } from './json-paths.js';
 export { valueKindName } from './scan-result.js';

@@ -3,7 +3,11 @@
  * with exactly JSON.parse's grammar. Each returns the position after the token, or {@link FAILED}.
  */
 import { HIGH_BITS } from './byte-words.js';
-import { STRING_ESCAPED, STRING_NON_ASCII } from './scan-result.js';
+
+/** Set in a scan's string flags (ScanResult.stringFlags) for a string token holding a backslash escape. */
+export const STRING_ESCAPED = 1;
+/** ... and for one holding a byte beyond ASCII. */
+export const STRING_NON_ASCII = 2;
 
 export const FAILED = -1;
 

@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
+import { STRING_NON_ASCII } from './json-tokens.js';
 
 /** The longest string V8 makes: a text past it cannot be decoded whole. */
 const LONGEST_TEXT = constants.MAX_STRING_LENGTH;
@@ -24,11 +25,6 @@ const KIND_NAMES = ['none', 'string', 'number', 'true', 'false', 'null', 'object
 export function valueKindName(kind: ValueKind): (typeof KIND_NAMES)[number] {
   return KIND_NAMES[kind];
 }
-
-/** Set in {@link ScanResult.stringFlags} for a string token holding a backslash escape. */
-export const STRING_ESCAPED = 1;
-/** ... and for one holding a byte beyond ASCII. */
-export const STRING_NON_ASCII = 2;
 
 const INITIAL_DEPTH = 64;
 const EMPTY = Buffer.alloc(0);
