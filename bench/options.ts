@@ -1,5 +1,5 @@
 /** The benchmark's command line: what `npm run bench -- …` measures and where its report goes. */
-import { parseArgs } from 'node:util';
+import { readCommandLine } from '../cli/command-line.js';
 import { type BenchReport, SECTIONS, type Section } from './report.js';
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--only SECTIONS [--keep]] [--seed N] [--out FILE] [--render RESULTS]
@@ -32,9 +32,9 @@ export function isWhole(options: Pick<BenchOptions, 'keep' | 'sections'>): boole
   return options.keep || options.sections.size === SECTIONS.length;
 }
 
-/** The options of `argv`; throws a RangeError (or parseArgs' TypeError) that says what is wrong. */
+/** The options of `argv`; throws a RangeError that says what is wrong. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
+  const read = readCommandLine({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
@@ -47,6 +47,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     },
     strict: true,
   });
+  if ('problem' in read) throw new RangeError(read.problem);
+  const { values } = read;
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`--seed must be an integer, got ${values.seed}`);
   const only = values.only?.split(',').map((name) => name.trim()) ?? [...SECTIONS];

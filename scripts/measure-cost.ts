@@ -7,9 +7,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { writeExport } from '../bench/write-export.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
@@ -152,13 +152,15 @@ Ingests generated daily exports into DynamoDB Local and prints the capacity unit
 `;
 
 function parseOptions(): { events: number; firstDayOnly: boolean; help: boolean } {
-  const { values } = parseArgs({
+  const read = readCommandLine({
     options: {
       events: { type: 'string', default: '20000' },
       'first-day-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if ('problem' in read) throw new Error(read.problem);
+  const { values } = read;
   const events = Number(values.events);
   if (!values.help && (!Number.isInteger(events) || events < 1000))
     throw new Error('--events must be an integer of 1000 or more');

@@ -30,5 +30,6 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--keep'])).toThrow(/give --only as well/);
     expect(() => parseBenchOptions(['--seed', '1.5'])).toThrow(/--seed must be an integer, got 1.5/);
     expect(() => parseBenchOptions(['--fast'])).toThrow(/--fast/);
+    expect(() => parseBenchOptions(['--only', 'cli', '--only', 'api'])).toThrow(/--only is given twice/);
   });
 });
