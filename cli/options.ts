@@ -26,7 +26,8 @@ hidden folders such as .git, named pipes and sockets with a note: name one to re
 
 Options:
   --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)
-  --gap-by-platform LIST        gap per platform, e.g. ios=5,android=5 (an event uses its own platform's gap)
+  --gap-by-platform LIST        gap per platform, e.g. ios=5,android=5 (an event uses its own platform's gap;
+                                platforms are compared lowercased, so IOS=5 means ios=5)
   --max-session MINUTES         cap: a session never lasts longer than this (default: no cap)
   --stitch                      identity stitching: an anonymousId's events join the user it is linked to
   --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog (in any case)
