@@ -1,5 +1,4 @@
 import type { EventRecord } from '../events/event.js';
-import type { RecordPosition } from '../reading/read-export.js';
 import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { CopyGroups } from './copy-groups.js';
@@ -7,22 +6,16 @@ import { EventColumns, NO_VALUE } from './event-columns.js';
 import { LostLinks } from './lost-links.js';
 import { compareText } from './order.js';
 import { isLink } from './stitching.js';
+import { type CanonicalLookup, type SourceRef, sourceKey, tiePicker } from './tie-picker.js';
 import { ColumnUserEvents, type UserEvents } from './user-events.js';
 
-/** Where an accepted event came from: enough to report it, and to read it again for a tie-break. */
-export type SourceRef = RecordPosition;
+export type { CanonicalLookup, SourceRef } from './tie-picker.js';
+export { sourceKey } from './tie-picker.js';
 export type { UserEvents } from './user-events.js';
 
 export interface Copy {
   readonly event: EventRecord;
   readonly source: SourceRef;
-}
-
-/** Canonical JSON of the objects as sent, for the rare tie-breaks that need it, keyed by {@link sourceKey}. */
-export type CanonicalLookup = (sources: readonly SourceRef[]) => Promise<ReadonlyMap<string, string>>;
-
-export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
-  return `${source.record}\u0000${source.file}`;
 }
 
 /**
@@ -111,30 +104,6 @@ export class EventCollector {
     offerCandidate(link, at, order, order === 0 && columns.userId(at) !== columns.userId(best));
   }
 
-  /** Canonical JSON of every candidate that needs it; then the winner of each set of candidates. */
-  private async picker(canonicalOf: CanonicalLookup, sets: Iterable<Candidates>) {
-    const sources: SourceRef[] = [];
-    for (const { best, ties } of sets) {
-      if (ties === undefined || !ties.differs) continue;
-      for (const at of [best, ...ties.copies]) sources.push(this.columns.source(at));
-    }
-    const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
-    const textOf = (at: number) => canonical.get(sourceKey(this.columns.source(at))) ?? '';
-    return (candidates: Candidates): number => {
-      if (candidates.ties === undefined || !candidates.ties.differs) return candidates.best;
-      let best = candidates.best;
-      let bestText = textOf(best);
-      for (const tie of candidates.ties.copies) {
-        const text = textOf(tie);
-        if (text < bestText) {
-          best = tie;
-          bestText = text;
-        }
-      }
-      return best;
-    };
-  }
-
   private groupCandidates(group: number): Candidates {
     return { best: this.groups.best[group] as number, ties: this.groupTies.get(group) };
   }
@@ -147,7 +116,7 @@ export class EventCollector {
     canonicalOf: CanonicalLookup,
   ): Promise<{ winners: Int32Array; tiedWith: Map<number, readonly number[]> }> {
     const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
-    const pick = await this.picker(canonicalOf, tied);
+    const pick = await tiePicker(this.columns, canonicalOf, tied);
     const winners = new Int32Array(this.groups.count);
     const tiedWith = new Map<number, readonly number[]>();
     for (let group = 0; group < this.groups.count; group++) {
@@ -172,7 +141,7 @@ export class EventCollector {
     visit: (user: string, events: UserEvents) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
-    const pickLink = await this.picker(canonicalOf, this.links.values());
+    const pickLink = await tiePicker(this.columns, canonicalOf, this.links.values());
     const stitchedTo = new Map<number, number>();
     for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
     const { winners, tiedWith } = await this.ownerWinners(canonicalOf);
@@ -246,7 +215,7 @@ export class EventCollector {
       offerCandidate(existing, at, order, order === 0 && this.textsDecide(at, existing.best));
     }
     if (!merged) return { kept: winners, lost: [] };
-    const pick = await this.picker(canonicalOf, byId.values());
+    const pick = await tiePicker(this.columns, canonicalOf, byId.values());
     const kept = [...byId.values()].map(pick);
     const keptOwners = new Map(kept.map((at) => [columns.eventId(at), this.ownerOf(at)]));
     const lost = winners.filter((at) => keptOwners.get(columns.eventId(at)) !== this.ownerOf(at));
@@ -261,7 +230,7 @@ export class EventCollector {
       ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
     );
     const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
-    const pickLink = await this.picker(async () => canonical, linkSets);
+    const pickLink = await tiePicker(this.columns, async () => canonical, linkSets);
     const links = new Map<string, { copy: Copy; canonical: string }>();
     for (const [anonymous, link] of this.links) {
       const at = pickLink(link);
