@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { readCommandLine } from '../cli/command-line.js';
 
 interface ProfileNode {
   id: number;
@@ -115,10 +115,12 @@ export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: st
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({
+  const read = readCommandLine({
     allowPositionals: true,
     options: { top: { type: 'string', default: '25' }, callees: { type: 'string' } },
   });
+  if ('problem' in read) throw new Error(read.problem);
+  const { values, positionals } = read;
   const file = positionals[0];
   if (file === undefined) throw new Error('usage: bench/profile.ts <file.cpuprofile> [--top n]');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;

@@ -12,7 +12,7 @@
  * process (other processes on a shared machine do not count), and the median ns/event is reported.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { parseArgs } from 'node:util';
+import { readCommandLine } from '../cli/command-line.js';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
 import { generateEvents } from './generator/generate.js';
@@ -128,7 +128,7 @@ function scanned(chunks: readonly Buffer[], decode: boolean): number {
 }
 
 function main(): void {
-  const { values } = parseArgs({
+  const read = readCommandLine({
     options: {
       events: { type: 'string', default: '200000' },
       format: { type: 'string', default: 'ndjson' },
@@ -136,6 +136,8 @@ function main(): void {
       chunk: { type: 'string', default: String(64 * 1024) },
     },
   });
+  if ('problem' in read) throw new Error(read.problem);
+  const { values } = read;
   const events = Number(values.events);
   const rounds = Number(values.rounds);
   if (values.format !== 'ndjson' && values.format !== 'json-array') {

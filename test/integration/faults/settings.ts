@@ -1,8 +1,8 @@
 // Parameters of the fault suite, validated: the CI test takes only the seed (SOAK_SEED, to re-run a
 // failure), `npm run soak` takes every size and the length of the soak from flags or SOAK_* variables.
 import { randomInt } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { readCommandLine } from '../../../cli/command-line.js';
 import type { ExportShape } from './export-files.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -101,11 +101,13 @@ const FLAGS = [
 
 /** Flags, then SOAK_* variables; throws one error naming every bad value. */
 export function parseSoakSettings(argv: readonly string[], env: NodeJS.ProcessEnv): SoakSettings {
-  const { values } = parseArgs({
+  const read = readCommandLine({
     args: [...argv],
     options: Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }])),
     strict: true,
   });
+  if ('problem' in read) throw new Error(read.problem);
+  const { values } = read;
   const given = (flag: (typeof FLAGS)[number]) =>
     (values[flag] as string | undefined) ?? env[`SOAK_${flag.toUpperCase().replace(/-/g, '_')}`];
   const parsed = soakSchema.safeParse({
