@@ -1,6 +1,6 @@
-// How every command line here (sessionize, npm run replay, upload, erase, rebuild, viewer, generate) is read:
-// parseArgs, then a refusal of an option given twice, since parseArgs keeps the last of one given twice, so
-// `--prefix a/ --prefix b/` would drop a/ without a word.
+// How every command line here (sessionize, npm run replay, upload, erase, rebuild, viewer, generate, bench,
+// soak) is read: parseArgs, then a refusal of an option given twice, since parseArgs keeps the last of one
+// given twice, so `--prefix a/ --prefix b/` would drop a/ without a word.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** parseArgs's tokens (with `tokens: true`), as far as this reads them. */
