@@ -1,7 +1,7 @@
 // The fake lookup API's answers: its routes, JSON shapes, status codes and cursors, for the canned users.
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
 import { unknownUserNearMiss } from '../../functions/api/near-misses.js';
-import { matchRoute } from '../../functions/api/paths.js';
+import { matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
   LIST_PARAMETERS,
   MAX_LIMIT,
@@ -15,7 +15,7 @@ import type { FakeUser } from './fixtures.js';
 /** What the fake API knows. */
 export interface FakeApiData {
   readonly users: readonly FakeUser[];
-  /** anonymousId → the user it is stitched to (answered with a 307). */
+  /** anonymousId → the user it is stitched to: every route of it answers a 307 to the same route of that user. */
   readonly stitched?: Readonly<Record<string, string>>;
   /** User ids whose every request fails with the API's 500. */
   readonly failing?: readonly string[];
@@ -123,8 +123,12 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   const userId = parsedId.userId;
   if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
   const stitchedTo = options.stitched?.[userId];
-  if (stitchedTo !== undefined && sessions === undefined) {
-    const location = `/users/${encodeURIComponent(stitchedTo)}`;
+  const route = matchRoute(rawPath);
+  if (stitchedTo !== undefined && route !== undefined) {
+    // As the real API: the list's and a session's query go along, without the cursor, the user route's not.
+    query.delete('cursor');
+    const kept = sessions === undefined ? '' : query.toString();
+    const location = `${routePathFor(route, stitchedTo)}${kept === '' ? '' : `?${kept}`}`;
     return {
       ...error(307, 'stitched', `${userId} is stitched to ${stitchedTo}`, { userId: stitchedTo }),
       headers: { location },

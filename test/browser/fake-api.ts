@@ -1,5 +1,5 @@
 // The fake API's server: the viewer's assets, the answers of fake-api-routes.ts, and the faults a test brings on
-// (a held, dropped or gone request, invalidated cursors, a session that grew).
+// (a held, dropped or gone request, invalidated cursors, a session that grew, a user stitched to another).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ViewerAsset } from '../../viewer/assets.js';
@@ -37,6 +37,11 @@ export interface FakeApi {
    * it grew after it was opened, until the returned function is called.
    */
   reportSession(prefix: string, attributes: Readonly<Record<string, unknown>>): () => void;
+  /**
+   * Every route of `userId` answers a 307 to the same route of `to`, as when a user on show turns out to be
+   * an anonymousId and is stitched to `to`, until the returned function is called.
+   */
+  stitch(userId: string, to: string): () => void;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const drops = new Set<string>();
   const gone = new Set<string>();
   const reported = new Map<string, Readonly<Record<string, unknown>>>();
+  const stitched: Record<string, string> = { ...options.stitched };
   const under = (prefixes: Iterable<string>, rawPath: string) =>
     [...prefixes].find((prefix) => rawPath.startsWith(prefix));
 
@@ -82,7 +88,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     }
     const found: Answer =
       under(gone, rawPath) === undefined
-        ? await answer(options, rawPath, query)
+        ? await answer({ ...options, stitched }, rawPath, query)
         : error(404, 'not_found', 'Session not found');
     const grown = under(reported.keys(), rawPath);
     const body =
@@ -134,6 +140,13 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     reportSession(prefix, attributes) {
       reported.set(prefix, attributes);
       return () => reported.delete(prefix);
+    },
+    stitch(userId, to) {
+      stitched[userId] = to;
+      return () => {
+        if (options.stitched?.[userId] === undefined) delete stitched[userId];
+        else stitched[userId] = options.stitched[userId];
+      };
     },
     close: () => closeServer(server),
   };

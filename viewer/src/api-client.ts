@@ -1,4 +1,10 @@
-import { base64Id, isDotSegment, MAX_EVENT_LIMIT, travelsOnlyAsBase64Id } from '../../contract/index.js';
+import {
+  base64Id,
+  idOfBase64Id,
+  isDotSegment,
+  MAX_EVENT_LIMIT,
+  travelsOnlyAsBase64Id,
+} from '../../contract/index.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -20,6 +26,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The user the id asked for is stitched to now (the API's 307), whose route answers instead. */
+    readonly stitchedTo: string | null = null,
   ) {
     super(message);
   }
@@ -70,17 +78,29 @@ export function pathId(userId: string): string {
     : encodeURIComponent(userId);
 }
 
-/**
- * The answer for `userId` itself, or the error saying that the id was stitched to a user since it was opened:
- * fetch follows the API's 307 to that user's route, whose answer is not this id's.
- */
-function ownAnswer<T extends { readonly userId: string }>(userId: string, answer: T, response: Response): T {
-  if (!response.redirected && answer.userId === userId) return answer;
-  throw new ApiError(
+function stitchedError(userId: string, user: string): ApiError {
+  return new ApiError(
     307,
     'stitched',
-    `${isolated(userId)} is now an anonymousId stitched to user ${isolated(answer.userId)}, whose sessions its events joined; open that user`,
+    `${isolated(userId)} is now an anonymousId stitched to user ${isolated(user)}, whose sessions its events joined; open that user`,
+    user,
   );
+}
+
+/** The user id in a route's path `segmentsFromEnd` segments before its end, as the API's redirects write it. */
+function pathUser(url: string, segmentsFromEnd: number): string | null {
+  try {
+    const segment = new URL(url).pathname.split('/').at(-segmentsFromEnd);
+    return segment === undefined ? null : (idOfBase64Id(segment) ?? decodeURIComponent(segment));
+  } catch {
+    return null;
+  }
+}
+
+/** The answer for `userId` itself, or the error saying that the id was stitched to the user it names. */
+function ownAnswer<T extends { readonly userId: string }>(userId: string, answer: T): T {
+  if (answer.userId === userId) return answer;
+  throw stitchedError(userId, answer.userId);
 }
 
 /** Where requests go: `''` is the viewer's own origin. */
@@ -89,7 +109,18 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
   const where = base === '' ? 'this server' : base;
   const userPath = (userId: string) => `${base}/users/${pathId(userId)}`;
 
-  async function getJson(url: string, signal?: AbortSignal): Promise<{ json: unknown; response: Response }> {
+  /**
+   * `stitchedAt` is where the user's id is in the path, counted from its end, for the routes where fetch's
+   * following of the API's 307 (an id stitched to a user since it was opened) answers for another user: that
+   * answer, a 200 or a 404 for a session the user has under no such id, is not this id's, and whatever
+   * follows it (a cursor, a retry) meets the same 307.
+   */
+  async function getJson(
+    url: string,
+    userId: string,
+    stitchedAt: number | null,
+    signal?: AbortSignal,
+  ): Promise<{ json: unknown; response: Response }> {
     let response: Response;
     try {
       response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
@@ -97,6 +128,9 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       if (signal?.aborted) throw error;
       throw new ApiError(0, 'network_error', `Could not reach the API at ${where}.`);
     }
+    const redirectedTo =
+      response.redirected && stitchedAt !== null ? pathUser(response.url, stitchedAt) : null;
+    if (redirectedTo !== null && redirectedTo !== userId) throw stitchedError(userId, redirectedTo);
     let json: unknown;
     try {
       json = await response.json();
@@ -110,7 +144,9 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       const error = parseApiError(json);
       // The caller says "The API answered <status>"; this is what it said, or the status's name.
       const message = error?.message || response.statusText || 'no explanation';
-      throw new ApiError(response.status, error?.code ?? 'http_error', message);
+      // A 307 that fetch did not follow (no Location) still names the user in its body.
+      const stitchedTo = error?.code === 'stitched' ? error.userId : null;
+      throw new ApiError(response.status, error?.code ?? 'http_error', message, stitchedTo);
     }
     return { json, response };
   }
@@ -127,7 +163,7 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
   return {
     async getUser(userId, signal) {
       // fetch follows the 307 a stitched anonymousId gets, so the summary is already the user's.
-      const { json, response } = await getJson(userPath(userId), signal);
+      const { json, response } = await getJson(userPath(userId), userId, null, signal);
       return { summary: parsed(parseUserSummary, json, response.status), redirected: response.redirected };
     },
 
@@ -136,11 +172,10 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       if (query.from !== undefined) params.set('from', new Date(query.from).toISOString());
       if (query.to !== undefined) params.set('to', new Date(query.to).toISOString());
       if (query.cursor !== undefined) params.set('cursor', query.cursor);
-      const { json, response } = await getJson(`${userPath(userId)}/sessions?${params}`, signal);
-      const page = parsed(parseSessionPage, json, response.status);
-      // The API's 307 drops the cursor: what fetch followed it to is another user's first page, not the
-      // next page of this one's sessions.
-      return ownAnswer(userId, page, response);
+      // The API's 307 drops the cursor: what fetch follows it to is another user's first page, not the next
+      // page of this one's sessions.
+      const { json, response } = await getJson(`${userPath(userId)}/sessions?${params}`, userId, 2, signal);
+      return ownAnswer(userId, parsed(parseSessionPage, json, response.status));
     },
 
     // The API answers a page of events at a time, each with the session's fields: a batch is the pages
@@ -155,11 +190,11 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
         // left keeps exactly VIEWER_EVENT_BATCH, whatever sizes the pages come in.
         const limit = Math.min(MAX_EVENT_LIMIT, VIEWER_EVENT_BATCH - events.length);
         const query = next === null ? '' : `?limit=${limit}&cursor=${encodeURIComponent(next)}`;
-        const { json, response } = await getJson(`${url}${query}`, signal);
         // Every page, not only the first: the id may be stitched to another user between two (a person may
         // ask for the next batch long after the first), and fetch then follows the 307, which leaves the
         // cursor out, to that user's session, whose first events are not the next of this one's.
-        session = ownAnswer(userId, parsed(parseSessionDetail, json, response.status), response);
+        const { json, response } = await getJson(`${url}${query}`, userId, 3, signal);
+        session = ownAnswer(userId, parsed(parseSessionDetail, json, response.status));
         for (const event of session.events) events.push(event);
         next = session.nextCursor;
       }

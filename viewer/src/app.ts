@@ -15,7 +15,7 @@ import {
   sameLocation,
   type ViewerLocation,
 } from './url-state.js';
-import { renderUserSummary } from './user-summary.js';
+import { renderUserSummary, stitchedUserLink } from './user-summary.js';
 
 export interface AppElements {
   readonly form: HTMLFormElement;
@@ -221,7 +221,7 @@ export class ViewerApp {
           this.notice(
             'error',
             `Could not load ${isolated(userId)}. ${errorText(error)} `,
-            mayRetry(error) ? retry : null,
+            mayRetry(error) ? retry : stitchedUserLink(error),
           ),
         );
       }

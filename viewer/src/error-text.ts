@@ -11,9 +11,12 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Whether asking again may answer otherwise: not when the API refused the request itself as malformed. */
+/**
+ * Whether asking again may answer otherwise: not when the API refused the request itself as malformed, nor
+ * when the id was stitched to another user, whose route its every request is sent to now.
+ */
 export function mayRetry(error: unknown): boolean {
-  return !(error instanceof ApiError && error.status === 400);
+  return !(error instanceof ApiError && (error.status === 400 || error.stitchedTo !== null));
 }
 
 /** Whether a load failed because it was called off (another page or session asked for), which says nothing. */

@@ -5,6 +5,7 @@ import { h, notice, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
 import { formatCount, formatDuration, plural } from './format.js';
+import { stitchedUserLink } from './user-summary.js';
 
 /** The session's next batch of events after `cursor`, or its first batch for null. */
 export type EventLoader = (cursor: string | null, signal: AbortSignal) => Promise<SessionDetail>;
@@ -213,7 +214,8 @@ export class SessionEvents {
   ): void {
     this.controls.replaceChildren(...(content === null ? [] : [content]));
     if (!hadFocus) return;
-    (this.controls.querySelector('button') ?? this.status).focus();
+    // A stitched user's notice has a link to that user where the others have a button.
+    (this.controls.querySelector<HTMLElement>('button, a') ?? this.status).focus();
   }
 
   /** A button that loads the batch after `cursor` (null: the first), while no other batch is on its way. */
@@ -249,17 +251,21 @@ export class SessionEvents {
       const failed = `Could not load the events from ${formatCount(from)} on. `;
       // A refused cursor (a 400, as after the signing key is replaced) refuses again: start from the first.
       // A gone id (404) answers no better from the first: only the user's sessions say where the events went.
+      // A user stitched to another answers no more at all: that user has the events now.
       const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
+      const stitched = stitchedUserLink(error);
       this.showControls(
-        gone !== undefined
-          ? notice('error', failed, goneText(gone), reloadSessionsButton(this.options.reloadSessions))
-          : notice(
-              'error',
-              `${failed}${errorText(error)} `,
-              mayRetry(error)
-                ? this.button('Try again', cursor)
-                : this.button('Start again from the first events', null),
-            ),
+        stitched !== null
+          ? notice('error', `${failed}${errorText(error)} `, stitched)
+          : gone !== undefined
+            ? notice('error', failed, goneText(gone), reloadSessionsButton(this.options.reloadSessions))
+            : notice(
+                'error',
+                `${failed}${errorText(error)} `,
+                mayRetry(error)
+                  ? this.button('Try again', cursor)
+                  : this.button('Start again from the first events', null),
+              ),
         asked,
       );
     } finally {

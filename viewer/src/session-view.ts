@@ -8,6 +8,7 @@ import { reloadSessionsButton } from './session-events.js';
 import { renderSessionDetail } from './session-panel.js';
 import type { SessionTable } from './session-table.js';
 import type { TimelineView } from './timeline-view.js';
+import { stitchedUserLink } from './user-summary.js';
 
 export interface SessionViewOptions {
   readonly client: ApiClient;
@@ -115,7 +116,7 @@ export class SessionView {
           : notice(
               'error',
               `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
-              mayRetry(error) ? retry() : null,
+              mayRetry(error) ? retry() : stitchedUserLink(error),
             );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);
     } finally {

@@ -9,6 +9,7 @@ import type { SessionLoader } from './session-loader.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
 import type { TimelineCommand } from './timeline-input.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
+import { stitchedUserLink } from './user-summary.js';
 
 /** What a mark says to a screen reader and in its tooltip. */
 export function sessionLabel(session: Session): string {
@@ -51,7 +52,10 @@ export function timelineLegend(): HTMLElement {
   );
 }
 
-/** The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry. */
+/**
+ * The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry, or
+ * with the user the id was stitched to, whose route the API sends every request to now.
+ */
 export function timelineStatus(
   inView: number,
   loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error'>,
@@ -67,7 +71,8 @@ export function timelineStatus(
     retry.addEventListener('click', onRetry);
     parts.push(
       h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(loader.error)} `),
-      retry,
+      // A retry drops the open cursor, which mends a refused one (a 400), but not a stitched user's 307.
+      stitchedUserLink(loader.error) ?? retry,
     );
   }
   return parts;

@@ -1,16 +1,30 @@
 /// <reference lib="dom" />
+
+import { ApiError } from './api-client.js';
 import type { UserSummary } from './api-types.js';
 import { h } from './dom.js';
 import { formatCount, formatDateTime } from './format.js';
 import { locationSearch } from './url-state.js';
 
 /** A link to another user inside the viewer; the app turns its clicks into history entries. */
-export function userLink(userId: string): HTMLAnchorElement {
+export function userLink(userId: string, before = ''): HTMLAnchorElement {
   return h(
     'a',
     { href: locationSearch({ user: userId, session: null }), 'data-internal': true },
+    before,
     h('code', {}, userId),
   );
+}
+
+/**
+ * The way on from a load that failed because the id was stitched to another user since it was opened: that
+ * user, where its sessions and events are now. Null for any other failure.
+ */
+export function stitchedUserLink(error: unknown): HTMLAnchorElement | null {
+  if (!(error instanceof ApiError) || error.stitchedTo === null) return null;
+  const link = userLink(error.stitchedTo, 'Open user ');
+  link.classList.add('stitched-link');
+  return link;
 }
 
 /** Who the user is and how much history they have; `askedFor` is the id typed when the API redirected it. */

@@ -22,12 +22,17 @@ const SESSION = {
   lastEvent: 'Buy',
 };
 
-function jsonResponse(status: number, body: unknown, init: { redirected?: boolean } = {}): Response {
+function jsonResponse(
+  status: number,
+  body: unknown,
+  init: { redirected?: boolean; url?: string } = {},
+): Response {
   const response = new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json' },
   });
   if (init.redirected) Object.defineProperty(response, 'redirected', { value: true });
+  if (init.url !== undefined) Object.defineProperty(response, 'url', { value: init.url });
   return response;
 }
 
@@ -262,8 +267,39 @@ describe('createApiClient', () => {
       name: 'ApiError',
       code: 'stitched',
       message: expect.stringContaining('stitched to user \u2068alice\u2069'),
+      stitchedTo: 'alice',
     });
     expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('names the user a session was redirected to when that user has no session of its id (a 404)', async () => {
+    // The user's id as the API's Location writes one a decoded path would misread.
+    const user = 'team/a';
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(
+        404,
+        { error: { code: 'not_found', message: 'Session not found' } },
+        {
+          redirected: true,
+          url: `https://api.example/prod/users/${base64Id(user)}/sessions/${SESSION.sessionId}?limit=5`,
+        },
+      ),
+    );
+    const failure = createApiClient('https://api.example/prod', fetchMock).getSession(
+      'anon-1',
+      SESSION.sessionId,
+      undefined,
+      'c1',
+    );
+    await expect(failure).rejects.toMatchObject({ status: 307, code: 'stitched', stitchedTo: user });
+  });
+
+  it('names the user of a 307 fetch did not follow, from its body', async () => {
+    const fetchMock = vi.fn(async () =>
+      jsonResponse(307, { error: { code: 'stitched', message: 'stitched', userId: 'alice' } }),
+    );
+    const failure = createApiClient('', fetchMock).listSessions('anon-1', { order: 'desc', limit: 5 });
+    await expect(failure).rejects.toMatchObject({ status: 307, code: 'stitched', stitchedTo: 'alice' });
   });
 
   it('refuses a later event page redirected to another user: the id was stitched between two pages', async () => {

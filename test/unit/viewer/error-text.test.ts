@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../viewer/src/api-client.js';
-import { errorText } from '../../../viewer/src/error-text.js';
+import { errorText, mayRetry } from '../../../viewer/src/error-text.js';
 
 describe('errorText', () => {
   it("gives the API's status, its message isolated since it may quote what was asked for", () => {
@@ -19,5 +19,11 @@ describe('errorText', () => {
     );
     expect(errorText(new TypeError('Failed to fetch'))).toBe('Failed to fetch');
     expect(errorText('aborted')).toBe('aborted');
+  });
+
+  it('offers no retry for a refused request nor for an id stitched to another user since', () => {
+    expect(mayRetry(new ApiError(500, 'internal_error', 'Internal error'))).toBe(true);
+    expect(mayRetry(new ApiError(400, 'bad_request', 'cursor is not a valid cursor'))).toBe(false);
+    expect(mayRetry(new ApiError(307, 'stitched', 'anon-1 is now stitched', 'alice'))).toBe(false);
   });
 });
