@@ -74,6 +74,22 @@ describe('session viewer in Chromium', () => {
     expectCleanRun(empty);
     await empty.page.close();
 
+    // A link to a session of a user with none says that session is not there, as for a user with sessions.
+    const noSession = await open(userUrl('newbie', '20240101T090000000Z'));
+    const absent = noSession.page.locator('[data-state="error"]');
+    await expect(absent.textContent()).resolves.toBe(
+      'This user has no session \u206820240101T090000000Z\u2069, and no sessions yet. Reload the user’s sessions',
+    );
+    expect(new URL(noSession.page.url()).searchParams.get('session')).toBe('20240101T090000000Z');
+    await absent.getByRole('button', { name: 'Reload the user’s sessions' }).click();
+    await expect(noSession.page.locator('[data-state="empty"]').textContent()).resolves.toBe(
+      'This user has no sessions yet.',
+    );
+    expect(new URL(noSession.page.url()).searchParams.get('session')).toBeNull();
+    expect(new URL(noSession.page.url()).searchParams.get('user')).toBe('newbie');
+    expectCleanRun(noSession);
+    await noSession.page.close();
+
     const failing = await open(userUrl('boom'));
     const message = await failing.page.locator('[data-state="error"]').textContent();
     // The API's words isolated (U+2068 … U+2069): an override in what it quotes cannot reverse the viewer's.

@@ -4,6 +4,7 @@ import type { Session, UserSummary } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
+import { reloadSessionsButton } from './session-events.js';
 import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';
@@ -158,17 +159,11 @@ export class ViewerApp {
         document.title = `${isolated(summary.userId)} · Sessionizer`;
       }
       const header = renderUserSummary(summary, askedFor);
-      if (summary.sessionCount === 0) {
-        content.replaceChildren(header, this.notice('empty', 'This user has no sessions yet.'));
-        return;
-      }
+      if (summary.sessionCount === 0) return this.showNoSessions(header, summary.userId, sessionId);
       const loader = new SessionLoader(this.client, summary.userId, () => this.current?.timeline.refresh());
       await loader.loadLatest();
       if (request.signal.aborted) return;
-      if (loader.sessions.length === 0) {
-        content.replaceChildren(header, this.notice('empty', 'This user has no sessions yet.'));
-        return;
-      }
+      if (loader.sessions.length === 0) return this.showNoSessions(header, summary.userId, sessionId);
       const table = new SessionTable(summary.userId);
       const timeline = new TimelineView({
         loader,
@@ -230,13 +225,34 @@ export class ViewerApp {
     }
   }
 
-  /** The open session's id answers no more (its start moved): the URL drops it, which no Back can bring back. */
+  /**
+   * A user without sessions. A session the URL asks for is not found, as the open session's panel says of one
+   * the API does not know, and stays in the URL until the user's sessions are loaded again, as there.
+   */
+  private showNoSessions(header: HTMLElement, userId: string, sessionId: string | null): void {
+    this.elements.content.replaceChildren(
+      header,
+      sessionId === null
+        ? this.notice('empty', 'This user has no sessions yet.')
+        : this.notice(
+            'error',
+            `This user has no session ${isolated(sessionId)}, and no sessions yet. `,
+            reloadSessionsButton(() => this.dropSession(userId)),
+          ),
+    );
+  }
+
+  /** The open session's id answers no more (its start moved): the URL drops it. */
   private reloadSessions(user: OpenUser): void {
-    if (this.current !== user) return;
-    const location = { user: user.summary.userId, session: null };
+    if (this.current === user) this.dropSession(user.summary.userId);
+  }
+
+  /** Loads the user again without the session the URL named, which no Back can bring back. */
+  private dropSession(userId: string): void {
+    const location = { user: userId, session: null };
     window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
     this.location = location;
-    void this.loadUser(location.user, null);
+    void this.loadUser(userId, null);
   }
 
   private closeSession(): void {
