@@ -299,4 +299,26 @@ describe('the events of a long session in Chromium', () => {
     expectCleanRun(tracked);
     await page.close();
   });
+
+  it('lets the keyboard reach and scroll the list of events, which it names', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const { page } = await open(userUrl('bot', session.sessionId));
+    const list = page.locator('.events');
+    await page.locator('.event-timeline h3', { hasText: 'Events (the first 5,000 of 6,500)' }).waitFor();
+    // A tab stop of its own, not only where a browser makes scrolling boxes focusable (Chromium alone).
+    await expect(list.getAttribute('tabindex')).resolves.toBe('0');
+    // The name Chromium gives it, as a screen reader hears it on reaching it.
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '.events' });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    expect(nodes[0]?.name?.value).toBe('Events (the first 5,000 of 6,500)');
+    // Tab from the heading above it reaches it (its events' links come after it), and End scrolls it.
+    await page.locator('.event-timeline h3').focus();
+    await page.keyboard.press('Tab');
+    expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => (document.querySelector('.events')?.scrollTop ?? 0) > 0);
+    await page.close();
+  });
 });

@@ -58,7 +58,7 @@ function span(first: number, last: number): string {
  */
 export class SessionEvents {
   readonly element: HTMLElement;
-  private readonly heading = h('h3', { tabindex: -1 });
+  private readonly heading = h('h3', { tabindex: -1, id: 'events-heading' });
   private readonly strip: SVGSVGElement;
   private readonly axis = svg('line', {
     class: 'strip-axis',
@@ -67,7 +67,9 @@ export class SessionEvents {
     y1: STRIP_HEIGHT / 2,
     y2: STRIP_HEIGHT / 2,
   });
-  private readonly list = h('ol', { class: 'events' });
+  // The list scrolls on its own (app.css): a tab stop, named by its heading, lets the keyboard scroll it in
+  // every browser, not only those that make a scrolling box focusable themselves.
+  private readonly list = h('ol', { class: 'events', tabindex: 0, 'aria-labelledby': 'events-heading' });
   private readonly dropped = h('p', { class: 'events-dropped', hidden: true });
   private readonly status = h('p', { class: 'events-status', role: 'status', tabindex: -1 });
   private readonly controls = h('div', { class: 'events-controls' });
