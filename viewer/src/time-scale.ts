@@ -39,6 +39,31 @@ export function withinYears(window: TimeWindow): TimeWindow {
   return { start, end: start + width };
 }
 
+/**
+ * How far a user's timeline may go: their history from the summary's first to last event, widened by the
+ * sessions loaded (a session that began before the summary was read), padded; now when there is none.
+ */
+export function historyLimits(
+  seen: { readonly firstSeenAt: number | null; readonly lastSeenAt: number | null },
+  sessions: readonly { readonly startedAt: number; readonly endedAt: number }[],
+): WindowLimits {
+  const first = Math.min(
+    seen.firstSeenAt ?? Number.POSITIVE_INFINITY,
+    sessions[0]?.startedAt ?? Number.POSITIVE_INFINITY,
+  );
+  const last = Math.max(
+    seen.lastSeenAt ?? Number.NEGATIVE_INFINITY,
+    sessions.at(-1)?.endedAt ?? Number.NEGATIVE_INFINITY,
+  );
+  // The padding around a history that reaches year 0000 or 9999 would show years no session can have.
+  const bounds = withinYears(
+    Number.isFinite(first) && Number.isFinite(last)
+      ? fitWindow(first, last)
+      : fitWindow(Date.now(), Date.now()),
+  );
+  return { bounds, minSpan: MIN_SPAN };
+}
+
 /** Moves and narrows `window` until it fits the limits, keeping its middle where it can. */
 export function clampWindow(window: TimeWindow, { bounds, minSpan }: WindowLimits): TimeWindow {
   const maxSpan = Math.max(span(bounds), minSpan);

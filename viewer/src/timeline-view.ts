@@ -7,12 +7,11 @@ import {
   centerWindow,
   clampWindow,
   fitWindow,
-  MIN_SPAN,
+  historyLimits,
   panWindow,
   span,
   type TimeWindow,
   type WindowLimits,
-  withinYears,
   xToTime,
   zoomWindow,
 } from './time-scale.js';
@@ -63,7 +62,7 @@ export class TimelineView {
   private frame = 0;
 
   constructor(private readonly options: TimelineViewOptions) {
-    this.limits = this.computeLimits();
+    this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     this.window = this.limits.bounds;
     this.rangeText = h('p', { class: 'range' });
     this.statusText = h('p', { class: 'timeline-status', 'aria-live': 'polite' });
@@ -122,7 +121,7 @@ export class TimelineView {
 
   /** The view the timeline opens with: everything when it is loaded, else the newest page. */
   showInitialWindow(): void {
-    this.limits = this.computeLimits();
+    this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     const { sessions } = this.options.loader;
     const oldest = sessions[0];
     const latest = this.options.summary.lastSeenAt ?? sessions.at(-1)?.endedAt;
@@ -135,7 +134,7 @@ export class TimelineView {
 
   /** Called when the loader has more sessions or changed state. */
   refresh(): void {
-    this.limits = this.computeLimits();
+    this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     const { loader } = this.options;
     if (this.pendingStep !== null && !loader.loading) {
       if (loader.error === null) this.step(this.pendingStep.direction, this.pendingStep.fromId);
@@ -164,25 +163,6 @@ export class TimelineView {
   destroy(): void {
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.frame);
-  }
-
-  private computeLimits(): WindowLimits {
-    const { summary, loader } = this.options;
-    const first = Math.min(
-      summary.firstSeenAt ?? Number.POSITIVE_INFINITY,
-      loader.sessions[0]?.startedAt ?? Number.POSITIVE_INFINITY,
-    );
-    const last = Math.max(
-      summary.lastSeenAt ?? Number.NEGATIVE_INFINITY,
-      ...loader.sessions.slice(-1).map((s) => s.endedAt),
-    );
-    // The padding around a history that reaches year 0000 or 9999 would show years no session can have.
-    const bounds = withinYears(
-      Number.isFinite(first) && Number.isFinite(last)
-        ? fitWindow(first, last)
-        : fitWindow(Date.now(), Date.now()),
-    );
-    return { bounds, minSpan: MIN_SPAN };
   }
 
   private setWindow(window: TimeWindow): void {

@@ -7,6 +7,7 @@ import {
   FIRST_INSTANT,
   fitWindow,
   HOUR,
+  historyLimits,
   MIN_SPAN,
   panWindow,
   span,
@@ -50,6 +51,30 @@ describe('withinYears', () => {
   it('leaves a window inside the years as it is', () => {
     const window = fitWindow(Date.UTC(2024, 0, 1), Date.UTC(2024, 5, 1));
     expect(withinYears(window)).toEqual(window);
+  });
+});
+
+describe('historyLimits', () => {
+  it("spans the summary's history, widened by a loaded session that runs past it, padded", () => {
+    const seen = { firstSeenAt: T0, lastSeenAt: T0 + 10 * DAY };
+    const sessions = [
+      { startedAt: T0 - DAY, endedAt: T0 },
+      { startedAt: T0 + 10 * DAY, endedAt: T0 + 12 * DAY },
+    ];
+    expect(historyLimits(seen, sessions)).toEqual({
+      bounds: fitWindow(T0 - DAY, T0 + 12 * DAY),
+      minSpan: MIN_SPAN,
+    });
+    expect(historyLimits(seen, []).bounds).toEqual(fitWindow(T0, T0 + 10 * DAY));
+  });
+
+  it('is an hour around now for a user with no history, and stays within the years 0000 to 9999', () => {
+    const now = Date.now();
+    const { bounds } = historyLimits({ firstSeenAt: null, lastSeenAt: null }, []);
+    expect(span(bounds)).toBe(MIN_SPAN);
+    expect(Math.abs((bounds.start + bounds.end) / 2 - now)).toBeLessThan(60_000);
+    const whole = historyLimits({ firstSeenAt: FIRST_INSTANT, lastSeenAt: END_OF_TIME - 1 }, []);
+    expect(whole.bounds).toEqual({ start: FIRST_INSTANT, end: END_OF_TIME });
   });
 });
 
