@@ -11,9 +11,10 @@ import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
 import { EventIdArena } from './event-id-arena.js';
 import { Identities } from './identities.js';
-import { campaignKey, deviceKey, pageKey } from './intern-keys.js';
+import { campaignKey, deviceKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
-import { ownedCampaign, ownedDevice, ownedPage } from './owned-fields.js';
+import { ownedCampaign, ownedDevice } from './owned-fields.js';
+import { PageTable } from './page-table.js';
 
 const NONE = -1;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
@@ -48,7 +49,7 @@ export class EventColumns {
   readonly identities = new Identities();
   private readonly nameTable = textInterner();
   private readonly platformTable = textInterner();
-  private readonly pageTable = new Interner<PageFields>(ownedPage);
+  private readonly pageTable = new PageTable();
   private readonly campaignTable = new Interner<CampaignFields>(ownedCampaign);
   private readonly deviceTable = new Interner<DeviceFields>(ownedDevice);
   private readonly fileTable = textInterner();
@@ -133,7 +134,7 @@ export class EventColumns {
       at,
       event.platform === null ? NONE : this.platformTable.intern(event.platform, event.platform),
     );
-    this.pages.set(at, event.page === null ? NONE : this.pageTable.intern(pageKey(event.page), event.page));
+    this.pages.set(at, event.page === null ? NONE : this.pageTable.intern(event.page));
     this.campaigns.set(
       at,
       event.campaign === null ? NONE : this.campaignTable.intern(campaignKey(event.campaign), event.campaign),

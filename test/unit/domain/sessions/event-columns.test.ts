@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../../functions/domain/events/event.js';
+import type { EventRecord, PageFields } from '../../../../functions/domain/events/event.js';
 import { EventColumns } from '../../../../functions/domain/sessions/event-columns.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
@@ -98,6 +98,39 @@ describe('EventColumns', () => {
     });
 
     expect(pages.map((_, k) => columns.event(k).page)).toEqual(pages);
+  });
+
+  it('holds each page once however many pages share its url, texts or not', () => {
+    const columns = new EventColumns();
+    // More pages of one url than are compared field by field, and pages of that url that are not all texts.
+    const pages = [
+      ...Array.from({ length: 20 }, (_, k) => ({
+        url: 'u',
+        path: '/p',
+        title: `T${k % 3}`,
+        referrer: `r${k}`,
+      })),
+      { url: 'u', path: null, title: '', referrer: '' },
+      { url: 'v', path: '/p', title: 'T0', referrer: 'r0' },
+    ];
+    const order = [...pages.keys(), ...pages.keys()].reverse();
+    order.forEach((p, k) => {
+      columns.add(
+        record({ id: `m:${k}`, timestamp: k, type: 'page', page: { ...(pages[p] as PageFields) } }),
+        {
+          file: 'f',
+          record: k,
+          line: k,
+        },
+      );
+    });
+
+    const held = order.map((_, k) => columns.event(k).page);
+    expect(held).toEqual(order.map((p) => pages[p]));
+    expect(new Set(held).size).toBe(pages.length);
+    order.forEach((p, k) => {
+      expect(held[k]).toBe(held[order.indexOf(p)]);
+    });
   });
 
   it('compares ids as UTF-16 code units and finds copies by their bytes', () => {
