@@ -52,7 +52,9 @@ describe('parseSoakSettings', () => {
 
   it('rejects an unknown flag', () => {
     expect(() => parseSoakSettings(['--sed', '1'], {})).toThrow("Unknown option '--sed'");
-    expect(() => parseSoakSettings(['--seed', '1', '--seed=2'], {})).toThrow('--seed is given twice; give it once');
+    expect(() => parseSoakSettings(['--seed', '1', '--seed=2'], {})).toThrow(
+      '--seed is given twice; give it once',
+    );
   });
 });
 
