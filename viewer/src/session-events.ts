@@ -78,8 +78,7 @@ export class SessionEvents {
   private readonly batches: number[] = [];
   /** Events of the session before the first on the page. */
   private before = 0;
-  private total: number;
-  /** The session as the last batch said it, without its events. */
+  /** The session as the last batch said it, without its events; its eventCount never below those read. */
   private now: Session;
   private next: string | null = null;
   private loading = false;
@@ -93,7 +92,6 @@ export class SessionEvents {
   ) {
     this.load = options.load;
     this.signal = options.signal;
-    this.total = session.eventCount;
     this.now = session;
     this.showAnonymousId = session.anonymousIds.length > 1;
     this.strip = svg(
@@ -143,9 +141,9 @@ export class SessionEvents {
     this.next = batch.nextCursor;
     const through = this.before + this.shown;
     // The session may have grown since it was opened: each batch says its count as it is now.
-    this.total = this.next === null ? through : Math.max(batch.eventCount, through);
+    const eventCount = this.next === null ? through : Math.max(batch.eventCount, through);
     const { events: _events, nextCursor: _next, ...now } = batch;
-    this.now = { ...now, eventCount: this.total };
+    this.now = { ...now, eventCount };
     this.render();
   }
 
@@ -164,7 +162,8 @@ export class SessionEvents {
 
   /** What is on the page, in words: `the first 5,000 of 6,500`, `5,001–25,000 of 1,000,000`, `6,500`. */
   private shownText(): string {
-    const { before, shown, total } = this;
+    const { before, shown } = this;
+    const total = this.now.eventCount;
     if (before === 0 && this.next === null) return formatCount(shown);
     if (before === 0) return `the first ${formatCount(shown)} of ${formatCount(total)}`;
     return `${span(before + 1, before + shown)} of ${formatCount(total)}`;
@@ -195,8 +194,8 @@ export class SessionEvents {
         ? this.before === 0 && this.batches.length === 1
           ? ''
           : `Events ${span(this.before + 1, last)} shown, through the session’s last.`
-        : `Events ${span(this.before + 1, last)} of ${formatCount(this.total)} shown.`;
-    const left = this.total - last;
+        : `Events ${span(this.before + 1, last)} of ${formatCount(this.now.eventCount)} shown.`;
+    const left = this.now.eventCount - last;
     this.showControls(
       this.next === null
         ? null
