@@ -70,6 +70,7 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   const label = eventLabel(event);
   // A session may run past midnight (UTC), a bot's for days: the times of its later days say their day.
   const day = formatDate(event.timestamp);
+  const laterDay = day === formatDate(startedAt) ? null : day;
   const details: (Node | string)[] = [];
   if (firstText(event.title) !== null && event.title !== label) {
     details.push(h('span', { class: 'page-title' }, event.title), ' ');
@@ -88,8 +89,8 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
     h(
       'time',
       { datetime: new Date(event.timestamp).toISOString() },
-      day === formatDate(startedAt) ? null : h('span', { class: 'event-day' }, day),
-      day === formatDate(startedAt) ? null : ' ',
+      laterDay === null ? null : h('span', { class: 'event-day' }, laterDay),
+      laterDay === null ? null : ' ',
       formatTimeOfDay(event.timestamp),
     ),
     h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
