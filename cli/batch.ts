@@ -209,6 +209,11 @@ export async function sessionizeInputs(
             collector.add(event, file === position.file ? position : { ...position, file });
             progress();
           },
+          plainEvent: (event) => {
+            accepted++;
+            collector.addPlain(event, runFiles.nameOf(input, event.file));
+            progress();
+          },
           rejected: (rejection) => {
             // Named as the file's events are: an input named like another's member has its own name.
             const file = runFiles.nameOf(input, rejection.file);

@@ -3,7 +3,10 @@
  * process: a scanner compiles its paths, and every record of a file goes through the same one.
  */
 import { DETECTION_PATHS } from '../events/formats/detect.js';
-import type { ExportFormat, RecordFields } from '../events/formats/format.js';
+import type { ConcreteFormat, ExportFormat, RecordFields } from '../events/formats/format.js';
+import type { PlainEvent } from './plain-event.js';
+import { readPlainSegment } from './plain-segment.js';
+import type { ScanResult } from './scan-result.js';
 import { ScannedFields } from './scanned-fields.js';
 
 /** The fields of one format and the detecting members, read in one scan. */
@@ -12,7 +15,13 @@ export interface FormatScanner {
   readonly fields: ScannedFields;
   /** The detecting members, at their own indexes. */
   readonly detection: RecordFields;
+  /** Reads a record of the common form without objects, when the format has such a reader. */
+  readonly plain: ((result: ScanResult, out: PlainEvent) => boolean) | undefined;
 }
+
+const PLAIN_READERS: Partial<Record<ConcreteFormat, (result: ScanResult, out: PlainEvent) => boolean>> = {
+  segment: readPlainSegment,
+};
 
 const scanners = new Map<string, FormatScanner>();
 
@@ -20,7 +29,12 @@ export function scannerFor(format: ExportFormat): FormatScanner {
   let scanner = scanners.get(format.name);
   if (scanner === undefined) {
     const fields = ScannedFields.forPaths([...format.paths, ...DETECTION_PATHS]);
-    scanner = { format, fields, detection: offsetFields(fields, format.paths.length) };
+    scanner = {
+      format,
+      fields,
+      detection: offsetFields(fields, format.paths.length),
+      plain: PLAIN_READERS[format.name],
+    };
     scanners.set(format.name, scanner);
   }
   return scanner;

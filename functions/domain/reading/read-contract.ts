@@ -4,6 +4,7 @@ import type { InputFormat } from '../../../contract/index.js';
 import type { EventRecord } from '../events/event.js';
 import type { ConcreteFormat } from '../events/formats/format.js';
 import type { BrowserOf } from '../events/normalize.js';
+import type { PlainEvent } from './plain-event.js';
 import type { RecordContainer } from './records.js';
 import type { Rejection } from './rejection.js';
 
@@ -19,6 +20,12 @@ export interface RecordPosition {
 
 export interface ExportReadSink {
   event(event: EventRecord, position: RecordPosition): void;
+  /**
+   * An accepted event of the common form, not made into an {@link EventRecord}, with its position
+   * (plain-event.ts): read it before the call returns, since the next record overwrites it. Without it,
+   * every event comes to `event`.
+   */
+  plainEvent?(event: PlainEvent): void;
   rejected(rejection: Rejection): void;
   /** Awaited between batches of records: the place to flush work or wait for a slow consumer. */
   pause?(): Promise<void> | undefined;

@@ -12,6 +12,7 @@ import { ContainerError } from './container-error.js';
 import type { ExportMember } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
+import { PlainEvent } from './plain-event.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
@@ -98,6 +99,9 @@ export async function readMember(
   let structureError: string | undefined;
   /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
   let bytesBroke = false;
+  // Only a sink that takes plain events is given them; one event serves every record of the member.
+  const plainEvents =
+    sink.plainEvent === undefined ? undefined : { event: new PlainEvent(), take: sink.plainEvent.bind(sink) };
   const reject = (line: number, index: number | undefined, { reason, raw }: RecordRejection) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });
@@ -120,9 +124,20 @@ export async function readMember(
       summary.format = detected;
       scanner.fields.scan(record.bytes, record.start, record.end);
     }
+    // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
+    const plain = plainEvents?.event;
+    if (plain !== undefined && scanner.plain?.(scanner.fields.result, plain) === true) {
+      if (member.inZip) held.release();
+      summary.accepted++;
+      plain.file = file;
+      plain.record = summary.records;
+      plain.line = record.line;
+      plain.index = index;
+      plainEvents?.take(plain);
+      return;
+    }
     const outcome = normalizeEvent(scanner.format, scanner.fields, options.browserOf);
     if (outcome.ok) {
-      // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
       if (member.inZip) held.release();
       summary.accepted++;
       sink.event(outcome.event, {

@@ -1,4 +1,5 @@
 import type { EventRecord } from '../events/event.js';
+import type { PlainEvent } from '../reading/plain-event.js';
 import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { CopyGroups } from './copy-groups.js';
@@ -53,9 +54,23 @@ export class EventCollector {
 
   /** Adds one accepted event; false when it is a copy of one already collected. */
   add(event: EventRecord, source: SourceRef): boolean {
+    return this.collect(this.columns.add(event, source), isLink(event));
+  }
+
+  /**
+   * {@link add} for a plain event (reading/plain-event.ts), at its position but in `file`, the name the
+   * batch reads its file by: the same columns, no object made.
+   */
+  addPlain(event: PlainEvent, file: string): boolean {
     const columns = this.columns;
-    const at = columns.add(event, source);
-    if (this.stitching && isLink(event)) this.offerLink(columns.anonymousId(at), at);
+    const at = columns.addPlain(event, file);
+    const link = () =>
+      isLink({ type: event.type, userId: columns.userIdText(at), anonymousId: columns.anonymousIdText(at) });
+    return this.collect(at, this.stitching && link());
+  }
+
+  private collect(at: number, link: boolean): boolean {
+    if (this.stitching && link) this.offerLink(this.columns.anonymousId(at), at);
     const group = this.groups.find(this.ownerOf(at), at);
     if (group === undefined) return true;
     this.offerCopy(group, at);

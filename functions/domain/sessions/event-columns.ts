@@ -1,3 +1,4 @@
+import { campaignFromUrl } from '../events/campaign.js';
 import {
   type CampaignFields,
   type DeviceFields,
@@ -6,6 +7,7 @@ import {
   type EventType,
   type PageFields,
 } from '../events/event.js';
+import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
@@ -15,8 +17,10 @@ import { campaignKey, deviceKey } from './intern-keys.js';
 import { Interner, textInterner } from './interner.js';
 import { ownedCampaign, ownedDevice } from './owned-fields.js';
 import { PageTable } from './page-table.js';
+import { TextSpans } from './span-interner.js';
 
 const NONE = -1;
+const QUERY = 0x3f;
 const TYPE_CODES = new Map<EventType, number>(EVENT_TYPES.map((type, code) => [type, code]));
 
 /** Bytes an event takes in the columns below at their widest (a float64, 12 int32s, a byte): an upper bound. */
@@ -53,6 +57,9 @@ export class EventColumns {
   private readonly campaignTable = new Interner<CampaignFields>(ownedCampaign);
   private readonly deviceTable = new Interner<DeviceFields>(ownedDevice);
   private readonly fileTable = textInterner();
+  private readonly nameSpans = new TextSpans(this.nameTable.values, (name) =>
+    this.nameTable.intern(name, name),
+  );
   // Consecutive events nearly always come from the same file.
   private lastFile = '';
   private lastFileIndex = NONE;
@@ -64,6 +71,7 @@ export class EventColumns {
       this.ids.heldBytes +
       this.identities.heldBytes +
       this.nameTable.heldBytes +
+      this.nameSpans.heldBytes +
       this.platformTable.heldBytes +
       this.pageTable.heldBytes +
       this.campaignTable.heldBytes +
@@ -149,16 +157,55 @@ export class EventColumns {
       at,
       event.device === null ? NONE : this.deviceTable.intern(deviceKey(event.device), event.device),
     );
-    if (source.file !== this.lastFile) {
-      this.lastFile = source.file;
-      this.lastFileIndex = this.fileTable.intern(source.file, source.file);
-    }
-    this.files.set(at, this.lastFileIndex);
-    this.records.set(at, source.record);
-    this.lines.set(at, source.line);
-    this.arrayIndexes.set(at, source.index ?? NONE);
+    this.addSource(at, source.file, source.record, source.line, source.index);
     this.ids.store(at, event.id);
     return at;
+  }
+
+  /**
+   * Appends a plain event (reading/plain-event.ts), the same columns {@link add} gives the event
+   * `normalizeEvent` makes of its record, its texts interned by their bytes; its index.
+   */
+  addPlain(event: PlainEvent, file: string): number {
+    const at = this.length++;
+    this.timestamps.set(at, event.timestamp);
+    const user = this.identities.plainUser(event);
+    this.userIds.set(at, user);
+    this.anonymousIds.set(at, this.identities.plainAnonymous(event, user));
+    this.types.set(at, TYPE_CODES.get(event.type) as number);
+    this.names.set(at, this.nameSpans.plainIndex(event, PlainText.Name));
+    // A plain event has no device, hence no platform, and no campaign of its own.
+    this.platforms.set(at, NONE);
+    this.campaigns.set(at, NONE);
+    this.devices.set(at, NONE);
+    this.pages.set(at, event.hasPage ? this.pageTable.internPlain(event) : NONE);
+    this.urlCampaigns.set(at, event.hasPage ? this.plainUrlCampaign(event) : NONE);
+    this.addSource(at, file, event.record, event.line, event.index);
+    this.ids.storeMessageId(
+      at,
+      event.bytes,
+      event.start(PlainText.MessageId),
+      event.end(PlainText.MessageId),
+    );
+    return at;
+  }
+
+  /** A plain page's url campaign: campaignFromUrl finds none in a url without a query, made no string of. */
+  private plainUrlCampaign(event: PlainEvent): number {
+    if (!event.holds(PlainText.Url, QUERY)) return NONE;
+    const campaign = campaignFromUrl(event.text(PlainText.Url) as string);
+    return campaign === null ? NONE : this.campaignTable.intern(campaignKey(campaign), campaign);
+  }
+
+  private addSource(at: number, file: string, record: number, line: number, index: number | undefined): void {
+    if (file !== this.lastFile) {
+      this.lastFile = file;
+      this.lastFileIndex = this.fileTable.intern(file, file);
+    }
+    this.files.set(at, this.lastFileIndex);
+    this.records.set(at, record);
+    this.lines.set(at, line);
+    this.arrayIndexes.set(at, index ?? NONE);
   }
 
   type(at: number): EventType {

@@ -13,6 +13,9 @@ const ID_BLOCK_MASK = ID_BLOCK_SIZE - 1;
 /** Bytes each id takes beside its own: where it starts and its length (two int32s at their widest). */
 const BYTES_PER_ID = 2 * 4;
 
+const M = 0x6d;
+const COLON = 0x3a;
+
 /**
  * The event ids of the columns (rule 3), as UTF-8 in arena blocks, no string object per event: deduping
  * hashes and compares their bytes in place, and an id becomes a string again only when it is read.
@@ -33,14 +36,7 @@ export class EventIdArena {
 
   /** Keeps `id` as the id of the event at `at`. */
   store(at: number, id: string): void {
-    const most = id.length * 3;
-    let offset = this.used & ID_BLOCK_MASK;
-    // Past the last block (an id longer than a block filled it), or no room left in it: a new block.
-    if (this.used >>> ID_BLOCK_BITS >= this.blocks.length || offset + most > ID_BLOCK_SIZE) {
-      this.blocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
-      this.used = (this.blocks.length - 1) * ID_BLOCK_SIZE;
-      offset = 0;
-    }
+    const offset = this.reserve(id.length * 3);
     const block = this.blocks[this.blocks.length - 1] as Buffer;
     let written = writeUtf8(block, id, offset);
     if (written !== id.length) {
@@ -53,9 +49,39 @@ export class EventIdArena {
         this.loneSurrogateIds.set(at, id);
       }
     }
+    this.stored(at, written);
+  }
+
+  /**
+   * Keeps `m:` and the messageId `bytes[start, end)` as the id of the event at `at`: the id `store` would
+   * keep for a plain event (reading/plain-event.ts), whose ASCII bytes are their own UTF-8.
+   */
+  storeMessageId(at: number, bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start + 2;
+    const offset = this.reserve(length);
+    const block = this.blocks[this.blocks.length - 1] as Buffer;
+    block[offset] = M;
+    block[offset + 1] = COLON;
+    for (let i = start, to = offset + 2; i < end; i++, to++) block[to] = bytes[i] as number;
+    this.stored(at, length);
+  }
+
+  /** Where the next id of at most `most` bytes goes in the last block, after adding one if it has no room. */
+  private reserve(most: number): number {
+    const offset = this.used & ID_BLOCK_MASK;
+    // Past the last block (an id longer than a block filled it), or no room left in it: a new block.
+    if (this.used >>> ID_BLOCK_BITS >= this.blocks.length || offset + most > ID_BLOCK_SIZE) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(ID_BLOCK_SIZE, most)));
+      this.used = (this.blocks.length - 1) * ID_BLOCK_SIZE;
+      return 0;
+    }
+    return offset;
+  }
+
+  private stored(at: number, length: number): void {
     this.starts.set(at, this.used);
-    this.lengths.set(at, written);
-    this.used += written;
+    this.lengths.set(at, length);
+    this.used += length;
     this.count++;
   }
 

@@ -1,7 +1,13 @@
 import type { PageFields } from '../events/event.js';
+import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import { pageKey } from './intern-keys.js';
 import { Interner } from './interner.js';
 import { ownedPage } from './owned-fields.js';
+import { HASH_SEED, hashSpan, SpanIndex, sameText } from './span-interner.js';
+
+const PAGE_TEXTS = [PlainText.Url, PlainText.Path, PlainText.Title, PlainText.Referrer] as const;
+/** Mixed into a page's hash for an absent field, which no text's length is. */
+const ABSENT_FIELD = -1;
 
 /** Pages sharing a url compared field by field; past this many, looked up by their joined key instead. */
 const SCANNED_PER_URL = 8;
@@ -17,13 +23,15 @@ export class PageTable {
   private readonly keyed = new Interner<PageFields>(ownedPage);
   /** By url: the indexes of its pages, or {@link KEYED} once it has too many to scan. */
   private readonly byUrl = new Map<string, number[] | typeof KEYED>();
+  /** The pages plain events brought, by the hash of their four texts' bytes. */
+  private readonly spans = new SpanIndex();
 
   get values(): readonly PageFields[] {
     return this.keyed.values;
   }
 
   get heldBytes(): number {
-    return this.keyed.heldBytes + 16 * this.byUrl.size;
+    return this.keyed.heldBytes + 16 * this.byUrl.size + this.spans.heldBytes;
   }
 
   intern(page: PageFields): number {
@@ -49,4 +57,47 @@ export class PageTable {
     else this.byUrl.set(url, KEYED);
     return at;
   }
+
+  /** The index of a plain event's page, found by its bytes; a page not found is made and interned as usual. */
+  internPlain(event: PlainEvent): number {
+    const { bytes, starts, ends } = event;
+    let hash = HASH_SEED;
+    for (const text of PAGE_TEXTS) {
+      const start = starts[text] as number;
+      hash =
+        start === -1
+          ? Math.imul(hash ^ ABSENT_FIELD, 0x01000193)
+          : hashSpan(bytes, start, ends[text] as number, hash);
+    }
+    const spans = this.spans;
+    let slot = spans.first(hash);
+    for (;;) {
+      const found = spans.indexAt(slot, hash);
+      if (found === -1) break;
+      if (found >= 0 && samePage(this.keyed.values[found] as PageFields, event)) return found;
+      slot = spans.next(slot);
+    }
+    const at = this.intern({
+      url: event.text(PlainText.Url),
+      path: event.text(PlainText.Path),
+      title: event.text(PlainText.Title),
+      referrer: event.text(PlainText.Referrer),
+    });
+    spans.add(slot, hash, at);
+    return at;
+  }
+}
+
+function sameField(value: unknown, event: PlainEvent, text: PlainText): boolean {
+  const start = event.starts[text] as number;
+  return start === -1 ? value === null : sameText(value, event.bytes, start, event.ends[text] as number);
+}
+
+function samePage(page: PageFields, event: PlainEvent): boolean {
+  return (
+    sameField(page.url, event, PlainText.Url) &&
+    sameField(page.path, event, PlainText.Path) &&
+    sameField(page.title, event, PlainText.Title) &&
+    sameField(page.referrer, event, PlainText.Referrer)
+  );
 }

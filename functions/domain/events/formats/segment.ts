@@ -29,6 +29,9 @@ const { paths, at } = pathTable({
   campaignContent: ['context', 'campaign', 'content'],
 });
 
+/** The index of each member in the format's paths (and in its scanner's: reading/plain-segment.ts). */
+export const segmentPaths = at;
+
 const timestamp = timestampAt(at.timestamp, 'timestamp', 'text');
 
 /** Each type as the constant itself: an event then holds no slice of its record, and type lookups are quick. */

@@ -1,0 +1,112 @@
+import { latin1Text } from '../reading/buffer-text.js';
+import type { PlainEvent, PlainText } from '../reading/plain-event.js';
+
+/** Slots start at this many and double whenever they are half full. */
+const INITIAL_SLOTS = 1 << 10;
+
+/** FNV-1a over `bytes[start, end)`, mixed into `hash`: one text of a key after another. */
+export function hashSpan(bytes: Uint8Array, start: number, end: number, hash: number): number {
+  let mixed = hash;
+  for (let i = start; i < end; i++) mixed = Math.imul(mixed ^ (bytes[i] as number), 0x01000193);
+  // The length too, so that texts one after another hash apart wherever one ends.
+  return Math.imul(mixed ^ (end - start), 0x01000193);
+}
+
+export const HASH_SEED = 0x811c9dc5 | 0;
+
+/** Whether `text` is `bytes[start, end)` read as latin1 (as ASCII, which is all a plain event's texts hold). */
+export function sameText(text: unknown, bytes: Uint8Array, start: number, end: number): boolean {
+  if (typeof text !== 'string' || text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
+}
+
+/**
+ * An index of interned values by the hash of their bytes as a plain event holds them (reading/plain-event.ts):
+ * open addressing, a slot holding the value's index + 1 (0 is empty) and its hash. It only finds values
+ * again; what a value's index is stays the interner's to say, so events read as bytes and as strings get the
+ * same indexes. Each caller compares the candidates (a hash is no proof).
+ */
+export class SpanIndex {
+  private slots = new Int32Array(2 * INITIAL_SLOTS);
+  private count = 0;
+
+  get heldBytes(): number {
+    // An index no plain event used (the ingest's) holds nothing worth counting.
+    return this.count === 0 ? 0 : 4 * this.slots.length;
+  }
+
+  /** The first slot to probe for `hash`; then {@link next} until {@link indexAt} is -1. */
+  first(hash: number): number {
+    return hash & ((this.slots.length >> 1) - 1);
+  }
+
+  next(slot: number): number {
+    return (slot + 1) & ((this.slots.length >> 1) - 1);
+  }
+
+  /** The value index in `slot` if its hash is `hash`; -1 at an empty slot, -2 for another hash. */
+  indexAt(slot: number, hash: number): number {
+    const entry = this.slots[2 * slot] as number;
+    if (entry === 0) return -1;
+    return this.slots[2 * slot + 1] === hash ? entry - 1 : -2;
+  }
+
+  /** Records `index` under `hash` at the empty `slot` {@link indexAt} stopped at. */
+  add(slot: number, hash: number, index: number): void {
+    this.slots[2 * slot] = index + 1;
+    this.slots[2 * slot + 1] = hash;
+    if (++this.count * 4 > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let at = 0; at < old.length; at += 2) {
+      const entry = old[at] as number;
+      if (entry === 0) continue;
+      const hash = old[at + 1] as number;
+      let slot = hash & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = entry;
+      slots[2 * slot + 1] = hash;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A text interner's values found by their bytes; a text not found is decoded and interned as usual. */
+export class TextSpans {
+  private readonly index = new SpanIndex();
+
+  constructor(
+    private readonly values: readonly string[],
+    private readonly intern: (text: string) => number,
+  ) {}
+
+  get heldBytes(): number {
+    return this.index.heldBytes;
+  }
+
+  /** The index of a plain event's text, or -1 when the event has none. */
+  plainIndex(event: PlainEvent, text: PlainText): number {
+    const start = event.start(text);
+    return start === -1 ? -1 : this.indexOf(event.bytes, start, event.end(text));
+  }
+
+  indexOf(bytes: Buffer, start: number, end: number): number {
+    const index = this.index;
+    const hash = hashSpan(bytes, start, end, HASH_SEED);
+    let slot = index.first(hash);
+    for (;;) {
+      const found = index.indexAt(slot, hash);
+      if (found === -1) break;
+      if (found >= 0 && sameText(this.values[found], bytes, start, end)) return found;
+      slot = index.next(slot);
+    }
+    const found = this.intern(latin1Text(bytes, start, end));
+    index.add(slot, hash, found);
+    return found;
+  }
+}
