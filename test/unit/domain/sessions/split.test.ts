@@ -7,7 +7,7 @@ import {
 } from '../../../../functions/domain/rules/session-rules.js';
 import { formatTimestamp } from '../../../../functions/domain/rules/timestamp.js';
 import type { Session } from '../../../../functions/domain/sessions/session.js';
-import { splitSessions } from '../../../../functions/domain/sessions/split.js';
+import { sessionBounds, splitSessions } from '../../../../functions/domain/sessions/split.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
 const at = (time: string) => Date.parse(`2024-01-01T${time}Z`);
@@ -153,6 +153,35 @@ describe('splitSessions', () => {
     expect(sessions.map((session) => session.endedAt - session.startedAt)).toEqual([
       86_400_000, 86_400_000, 86_220_000,
     ]);
+  });
+
+  it("reads no event's platform when no platform has a gap of its own, and each event's when one has", () => {
+    const times = [at('09:00'), at('09:20'), at('10:00'), at('10:04')];
+    let platformsRead = 0;
+    const ordered = {
+      length: times.length,
+      timestamp: (position: number) => times[position] as number,
+      platform: () => {
+        platformsRead++;
+        return 'ios';
+      },
+    };
+    const bounds = (rules: Partial<SessionRules>) =>
+      sessionBounds(ordered, compileRules({ ...DEFAULT_SESSION_RULES, ...rules })).map(({ start, end }) => [
+        start,
+        end,
+      ]);
+    expect(bounds({})).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+    expect(platformsRead).toBe(0);
+    expect(bounds({ gapMinutesByPlatform: { ios: 5 } })).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+    ]);
+    expect(platformsRead).toBe(3);
   });
 
   it('gives no sessions for no events', () => {
