@@ -45,6 +45,19 @@ describe('index columns', () => {
     ]);
   });
 
+  it('keeps each column apart while their blocks hold none: a value set in one is in no other', () => {
+    const [first, second] = [indexes(), indexes()];
+    for (let at = 0; at < 2 * BLOCK; at++) {
+      first.set(at, -1);
+      second.set(at, -1);
+    }
+    first.set(BLOCK + 5, 9);
+    second.set(5, 300);
+    expect([first.get(5), first.get(BLOCK + 5), second.get(5), second.get(BLOCK + 5)]).toEqual([
+      -1, 9, 300, -1,
+    ]);
+  });
+
   it('refuses an index no 32-bit block holds, rather than wrapping it', () => {
     const column = indexes();
     expect(() => column.set(0, 0x7fff_ffff)).toThrow(RangeError);
