@@ -1,6 +1,5 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
-import { toSessionView } from '../functions/domain/views/session-view.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
 import { SpoolError } from './line-spool.js';
@@ -92,7 +91,7 @@ async function main(): Promise<number> {
       },
       onSessions: (sessions) => {
         progress.end();
-        output.sessions(sessions.map(toSessionView));
+        output.sessions(sessions);
         return output.drained();
       },
     });

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../functions/domain/views/session-view.js';
+import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
 import type { BatchResult } from '../batch.js';
 import { escapeC1, jsonText } from './json-text.js';
 import { type Pause, paced } from './pause.js';
@@ -44,9 +44,9 @@ export class JsonOutput {
     this.first = false;
   }
 
-  sessions(views: Iterable<SessionView>): void {
+  sessions(sessions: Iterable<SessionSummary>): void {
     this.startArray('sessions');
-    for (const view of views) this.entry(this.sessionJson.text(view));
+    for (const session of sessions) this.entry(this.sessionJson.text(session));
   }
 
   /** The rest of the result; the rejections, which may be millions, wait whenever the output is full. */

@@ -1,4 +1,5 @@
-import type { SessionView } from '../../functions/domain/views/session-view.js';
+import type { SessionSummary } from '../../functions/domain/sessions/summary.js';
+import { toSessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import type { OutputFormat } from '../options.js';
 import { csvHeader, csvRow } from './csv.js';
@@ -15,9 +16,12 @@ export interface OutputSink {
   once(event: 'drain', listener: () => void): unknown;
 }
 
-/** An output that takes sessions as they are cut and the rest of the result at the end. */
+/**
+ * An output that takes sessions as they are cut and the rest of the result at the end. Each format makes the
+ * views it needs: the JSON output writes its text straight from the summaries.
+ */
 export interface OutputWriter {
-  sessions(views: readonly SessionView[]): void;
+  sessions(sessions: readonly SessionSummary[]): void;
   /** Resolves once the sink takes more; undefined when it already does (no wait, no promise). */
   drained(): Promise<void> | undefined;
   /** Writes the rest; resolves once all of it went to the sink, having waited whenever the sink was full. */
@@ -69,7 +73,7 @@ export function createOutput(
       return {
         drained,
         emptyReportUsers,
-        sessions: (views) => json.sessions(views),
+        sessions: (sessions) => json.sessions(sessions),
         end: async (result) => {
           await json.end(result, drained);
           out.flush();
@@ -81,8 +85,8 @@ export function createOutput(
       return {
         drained,
         emptyReportUsers,
-        sessions: (views) => {
-          for (const view of views) out.write(csvRow(view));
+        sessions: (sessions) => {
+          for (const session of sessions) out.write(csvRow(toSessionView(session)));
         },
         end: async () => out.flush(),
       };
@@ -92,8 +96,8 @@ export function createOutput(
       return {
         drained,
         emptyReportUsers: () => emptyUsers,
-        sessions: (views) => {
-          for (const view of views) report.add(view);
+        sessions: (sessions) => {
+          for (const session of sessions) report.add(toSessionView(session));
         },
         end: async (result) => {
           const rendered = renderHtml(report, {
@@ -113,8 +117,8 @@ export function createOutput(
       return {
         drained,
         emptyReportUsers,
-        sessions: (views) => {
-          for (const view of views) table.add(view);
+        sessions: (sessions) => {
+          for (const session of sessions) table.add(toSessionView(session));
         },
         end: async (result) => {
           await table.end(result, out.write, drained);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../../cli/batch.js';
 import { createOutput, type OutputSink } from '../../../cli/output/writer.js';
 import { RejectionLog } from '../../../cli/rejection-log.js';
-import type { SessionView } from '../../../functions/domain/views/session-view.js';
+import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 
 /** A sink whose buffer is full after each write until it drains, as a pipe to a slow reader is. */
 class SlowSink extends EventEmitter implements OutputSink {
@@ -14,7 +14,23 @@ class SlowSink extends EventEmitter implements OutputSink {
   }
 }
 
-const view = (userId: string) => ({ userId, sessionNumber: 1 }) as unknown as SessionView;
+const view = (userId: string): SessionSummary => ({
+  userId,
+  sessionId: '20240101T000000000Z',
+  sessionNumber: 1,
+  startedAt: Date.UTC(2024, 0, 1),
+  endedAt: Date.UTC(2024, 0, 1),
+  eventCount: 1,
+  pageViews: 0,
+  bounce: true,
+  entryPage: null,
+  exitPage: null,
+  campaign: null,
+  anonymousIds: [],
+  device: null,
+  firstEvent: 'e',
+  lastEvent: 'e',
+});
 
 describe('createOutput', () => {
   it('asks the producer to wait while the sink is full, and lets it go on drain', async () => {
