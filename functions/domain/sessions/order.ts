@@ -9,3 +9,9 @@ export function compareEvents(a: EventRecord, b: EventRecord): number {
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Whether `items` already stand in the order `compare` gives (each no later than the next). */
+export function inOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1] as T, items[i] as T) > 0) return false;
+  return true;
+}

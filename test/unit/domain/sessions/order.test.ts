@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareEvents, compareText } from '../../../../functions/domain/sessions/order.js';
+import { compareEvents, compareText, inOrder } from '../../../../functions/domain/sessions/order.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
 describe('compareEvents', () => {
@@ -25,5 +26,28 @@ describe('compareText', () => {
   it('compares by code units, not locale: Z before a, the surrogate pair before U+FF61', () => {
     expect(['a', 'Z', '｡', '😀'].sort(compareText)).toEqual(['Z', 'a', '😀', '｡']);
     expect(compareText('x', 'x')).toBe(0);
+  });
+});
+
+describe('inOrder', () => {
+  const byValue = (a: number, b: number) => a - b;
+
+  it('says whether each item is no later than the next, equal neighbours included', () => {
+    expect([[], [1], [1, 1, 2], [1, 3, 2], [2, 1]].map((items) => inOrder(items, byValue))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('agrees with sorting: a list is in order exactly when sorting leaves it as it is', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 8 }), (items) => {
+        const sorted = [...items].sort(byValue);
+        expect(inOrder(items, byValue)).toBe(sorted.every((item, i) => item === items[i]));
+      }),
+    );
   });
 });
