@@ -1,4 +1,5 @@
 import type { EventColumns } from './event-columns.js';
+import { doubledSlots } from './hash-slots.js';
 
 function grow(array: Int32Array): Int32Array {
   const next = new Int32Array(array.length * 2);
@@ -65,18 +66,6 @@ export class CopyGroups {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let at = 0; at < old.length; at += 2) {
-      const entry = old[at] as number;
-      if (entry === 0) continue;
-      const hash = old[at + 1] as number;
-      let slot = hash & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = entry;
-      slots[2 * slot + 1] = hash;
-    }
-    this.slots = slots;
+    this.slots = doubledSlots(this.slots);
   }
 }

@@ -1,5 +1,6 @@
 import { latin1Text } from '../reading/buffer-text.js';
 import type { PlainEvent, PlainText } from '../reading/plain-event.js';
+import { doubledSlots } from './hash-slots.js';
 
 /** Slots start at this many and double whenever they are half full. */
 const INITIAL_SLOTS = 1 << 10;
@@ -60,19 +61,7 @@ export class SpanIndex {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let at = 0; at < old.length; at += 2) {
-      const entry = old[at] as number;
-      if (entry === 0) continue;
-      const hash = old[at + 1] as number;
-      let slot = hash & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = entry;
-      slots[2 * slot + 1] = hash;
-    }
-    this.slots = slots;
+    this.slots = doubledSlots(this.slots);
   }
 }
 
