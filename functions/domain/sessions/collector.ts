@@ -54,7 +54,7 @@ export class EventCollector {
 
   /** Adds one accepted event; false when it is a copy of one already collected. */
   add(event: EventRecord, source: SourceRef): boolean {
-    return this.collect(this.columns.add(event, source), isLink(event));
+    return this.collect(this.columns.add(event, source), this.stitching && isLink(event));
   }
 
   /**
@@ -64,13 +64,15 @@ export class EventCollector {
   addPlain(event: PlainEvent, file: string): boolean {
     const columns = this.columns;
     const at = columns.addPlain(event, file);
-    const link = () =>
+    const link =
+      this.stitching &&
       isLink({ type: event.type, userId: columns.userIdText(at), anonymousId: columns.anonymousIdText(at) });
-    return this.collect(at, this.stitching && link());
+    return this.collect(at, link);
   }
 
+  /** `link`: the event is a link of rule 8 and stitching is on. */
   private collect(at: number, link: boolean): boolean {
-    if (this.stitching && link) this.offerLink(this.columns.anonymousId(at), at);
+    if (link) this.offerLink(this.columns.anonymousId(at), at);
     const group = this.groups.find(this.ownerOf(at), at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
