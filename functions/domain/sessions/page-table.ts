@@ -3,7 +3,7 @@ import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import { pageKey } from './intern-keys.js';
 import { Interner } from './interner.js';
 import { ownedPage } from './owned-fields.js';
-import { HASH_SEED, hashSpan, SpanIndex, sameText } from './span-interner.js';
+import { FNV_PRIME, HASH_SEED, hashSpan, SpanIndex, sameText } from './span-interner.js';
 
 const PAGE_TEXTS = [PlainText.Url, PlainText.Path, PlainText.Title, PlainText.Referrer] as const;
 /** Mixed into a page's hash for an absent field, which no text's length is. */
@@ -66,7 +66,7 @@ export class PageTable {
       const start = starts[text] as number;
       hash =
         start === -1
-          ? Math.imul(hash ^ ABSENT_FIELD, 0x01000193)
+          ? Math.imul(hash ^ ABSENT_FIELD, FNV_PRIME)
           : hashSpan(bytes, start, ends[text] as number, hash);
     }
     const spans = this.spans;

@@ -5,12 +5,15 @@ import { doubledSlots } from './hash-slots.js';
 /** Slots start at this many and double whenever they are half full. */
 const INITIAL_SLOTS = 1 << 10;
 
+/** FNV-1a's 32-bit prime: what each byte, or anything else mixed into a hash, is multiplied by. */
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over `bytes[start, end)`, mixed into `hash`: one text of a key after another. */
 export function hashSpan(bytes: Uint8Array, start: number, end: number, hash: number): number {
   let mixed = hash;
-  for (let i = start; i < end; i++) mixed = Math.imul(mixed ^ (bytes[i] as number), 0x01000193);
+  for (let i = start; i < end; i++) mixed = Math.imul(mixed ^ (bytes[i] as number), FNV_PRIME);
   // The length too, so that texts one after another hash apart wherever one ends.
-  return Math.imul(mixed ^ (end - start), 0x01000193);
+  return Math.imul(mixed ^ (end - start), FNV_PRIME);
 }
 
 export const HASH_SEED = 0x811c9dc5 | 0;
