@@ -1,7 +1,10 @@
 export type SeriesUnit = 'hour' | 'day' | 'week' | 'month' | 'year';
 
 export interface SeriesBin {
-  /** Where the bin starts (UTC): `YYYY-MM-DD HH:00` for an hour, else its first day, `YYYY-MM-DD`. */
+  /**
+   * Where the bin starts (UTC): `YYYY-MM-DD HH:00` for an hour, else its first day, `YYYY-MM-DD`; the week
+   * of 0000-01-01 starts in year -1, written as ISO 8601's expanded years write it (`-000001-12-27`).
+   */
   readonly start: string;
   readonly sessions: number;
 }
@@ -38,7 +41,9 @@ function isoHour(hour: number): string {
 }
 
 function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // Up to the `T`: a year before 0000 has a sign and six digits, which a cut at 10 characters halved.
+  const iso = new Date(day * DAY_MS).toISOString();
+  return iso.slice(0, iso.indexOf('T'));
 }
 
 /** The first day of the bin `day` falls in: itself, its Monday, its month's or year's first day. */

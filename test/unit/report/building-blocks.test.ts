@@ -93,6 +93,21 @@ describe('daySeries', () => {
     expect(series.bins.length).toBeLessThanOrEqual(MAX_BINS);
   });
 
+  it('labels the week holding 0000-01-01 by its whole Monday, which falls in year -1', () => {
+    const yearZero = new Date(0);
+    yearZero.setUTCFullYear(0, 0, 1); // a Saturday
+    const series = daySeries(
+      new Map([
+        [yearZero.getTime() / DAY, 1],
+        [yearZero.getTime() / DAY + 600, 1],
+      ]),
+    );
+
+    expect(series.unit).toBe('week');
+    expect(series.bins[0]).toEqual({ start: '-000001-12-27', sessions: 1 });
+    expect(series.bins[1]?.start).toBe('0000-01-03');
+  });
+
   it('uses months, then years, for longer spans', () => {
     expect(
       daySeries(
