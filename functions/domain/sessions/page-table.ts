@@ -70,20 +70,15 @@ export class PageTable {
           : hashSpan(bytes, start, ends[text] as number, hash);
     }
     const spans = this.spans;
-    let slot = spans.first(hash);
-    for (;;) {
-      const found = spans.indexAt(slot, hash);
-      if (found === -1) break;
-      if (found >= 0 && samePage(this.keyed.values[found] as PageFields, event)) return found;
-      slot = spans.next(slot);
-    }
+    for (let found = spans.find(hash); found !== -1; found = spans.findNext())
+      if (samePage(this.keyed.values[found] as PageFields, event)) return found;
     const at = this.intern({
       url: event.text(PlainText.Url),
       path: event.text(PlainText.Path),
       title: event.text(PlainText.Title),
       referrer: event.text(PlainText.Referrer),
     });
-    spans.add(slot, hash, at);
+    spans.add(at);
     return at;
   }
 }

@@ -29,38 +29,53 @@ export function sameText(text: unknown, bytes: Uint8Array, start: number, end: n
  * An index of interned values by the hash of their bytes as a plain event holds them (reading/plain-event.ts):
  * open addressing, a slot holding the value's index + 1 (0 is empty) and its hash. It only finds values
  * again; what a value's index is stays the interner's to say, so events read as bytes and as strings get the
- * same indexes. Each caller compares the candidates (a hash is no proof).
+ * same indexes. Each caller compares the candidates (a hash is no proof): {@link find}, then {@link findNext}
+ * until -1, then {@link add} for a value none of them was.
  */
 export class SpanIndex {
   private slots = new Int32Array(2 * INITIAL_SLOTS);
   private count = 0;
+  /** The hash the last {@link find} looks for, and the slot its probe is at. */
+  private probeHash = 0;
+  private probeSlot = 0;
 
   get heldBytes(): number {
     // An index no plain event used (the ingest's) holds nothing worth counting.
     return this.count === 0 ? 0 : 4 * this.slots.length;
   }
 
-  /** The first slot to probe for `hash`; then {@link next} until {@link indexAt} is -1. */
-  first(hash: number): number {
-    return hash & ((this.slots.length >> 1) - 1);
+  /** The first value index held under `hash`, or -1 when there is none. */
+  find(hash: number): number {
+    this.probeHash = hash;
+    return this.candidateFrom(hash & ((this.slots.length >> 1) - 1));
   }
 
-  next(slot: number): number {
-    return (slot + 1) & ((this.slots.length >> 1) - 1);
+  /** The next value index held under the hash of the last {@link find}, or -1 when there is none. */
+  findNext(): number {
+    return this.candidateFrom((this.probeSlot + 1) & ((this.slots.length >> 1) - 1));
   }
 
-  /** The value index in `slot` if its hash is `hash`; -1 at an empty slot, -2 for another hash. */
-  indexAt(slot: number, hash: number): number {
-    const entry = this.slots[2 * slot] as number;
-    if (entry === 0) return -1;
-    return this.slots[2 * slot + 1] === hash ? entry - 1 : -2;
-  }
-
-  /** Records `index` under `hash` at the empty `slot` {@link indexAt} stopped at. */
-  add(slot: number, hash: number, index: number): void {
+  /** Records `index` under the hash of the last {@link find}, at the empty slot its probe stopped at. */
+  add(index: number): void {
+    const slot = this.probeSlot;
     this.slots[2 * slot] = index + 1;
-    this.slots[2 * slot + 1] = hash;
+    this.slots[2 * slot + 1] = this.probeHash;
     if (++this.count * 4 > this.slots.length) this.rehash();
+  }
+
+  private candidateFrom(first: number): number {
+    const slots = this.slots;
+    const hash = this.probeHash;
+    const mask = (slots.length >> 1) - 1;
+    let slot = first;
+    for (;;) {
+      const entry = slots[2 * slot] as number;
+      if (entry === 0 || slots[2 * slot + 1] === hash) {
+        this.probeSlot = slot;
+        return entry - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
   }
 
   private rehash(): void {
@@ -90,15 +105,10 @@ export class TextSpans {
   indexOf(bytes: Buffer, start: number, end: number): number {
     const index = this.index;
     const hash = hashSpan(bytes, start, end, HASH_SEED);
-    let slot = index.first(hash);
-    for (;;) {
-      const found = index.indexAt(slot, hash);
-      if (found === -1) break;
-      if (found >= 0 && sameText(this.values[found], bytes, start, end)) return found;
-      slot = index.next(slot);
-    }
+    for (let found = index.find(hash); found !== -1; found = index.findNext())
+      if (sameText(this.values[found], bytes, start, end)) return found;
     const found = this.intern(latin1Text(bytes, start, end));
-    index.add(slot, hash, found);
+    index.add(found);
     return found;
   }
 }
