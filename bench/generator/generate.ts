@@ -8,9 +8,10 @@
  */
 
 import { MAX_SESSIONS_PER_DAY, MINUTE, SESSION_TIMEOUT } from './constants.js';
-import { buildEvent, chooseKind, deliveryTimes } from './events.js';
+import { buildEvent, chooseKind } from './events.js';
 import { QuotaSampler, Random } from './random.js';
 import { intraSessionGapMs, planSessions, UserClock } from './sessions.js';
+import { deliveryTimes } from './times.js';
 import type { GeneratorOptions, SegmentEvent } from './types.js';
 import { createProfile, type UserProfile } from './users.js';
 
