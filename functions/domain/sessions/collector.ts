@@ -1,5 +1,6 @@
 import type { EventRecord } from '../events/event.js';
 import type { PlainEvent } from '../reading/plain-event.js';
+import { BatchLinks, type Copy } from './batch-links.js';
 import { bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { CopyGroups } from './copy-groups.js';
@@ -7,17 +8,13 @@ import { EventColumns, NO_VALUE } from './event-columns.js';
 import { LostLinks } from './lost-links.js';
 import { compareText, inOrder } from './order.js';
 import { isLink } from './stitching.js';
-import { type CanonicalLookup, type SourceRef, sourceKey, tiePicker } from './tie-picker.js';
+import { type CanonicalLookup, type SourceRef, tiePicker } from './tie-picker.js';
 import { ColumnUserEvents, type UserEvents } from './user-events.js';
 
+export type { Copy } from './batch-links.js';
 export type { CanonicalLookup, SourceRef } from './tie-picker.js';
 export { sourceKey } from './tie-picker.js';
 export type { UserEvents } from './user-events.js';
-
-export interface Copy {
-  readonly event: EventRecord;
-  readonly source: SourceRef;
-}
 
 /**
  * Collects a batch's accepted events and applies rules 3 and 8 to them: links from every accepted event,
@@ -30,7 +27,7 @@ export class EventCollector {
   readonly columns = new EventColumns();
   private readonly groups = new CopyGroups(this.columns);
   private readonly groupTies = new Map<number, Ties>();
-  private readonly links = new Map<number, Candidates>();
+  private readonly links = new BatchLinks(this.columns);
   private readonly lostLinks = new LostLinks(this.columns);
 
   /**
@@ -72,7 +69,7 @@ export class EventCollector {
 
   /** `link`: the event is a link of rule 8 and stitching is on. */
   private collect(at: number, link: boolean): boolean {
-    if (link) this.offerLink(this.columns.anonymousId(at), at);
+    if (link) this.links.offer(this.columns.anonymousId(at), at);
     const group = this.groups.find(this.ownerOf(at), at);
     if (group === undefined) return true;
     this.offerCopy(group, at);
@@ -105,20 +102,6 @@ export class EventCollector {
     if (!columns.sameProjection(at, best)) return true;
     // Only a copy with a messageId is stored with its source; content ids are of one text already.
     return this.keepsSources && columns.eventId(at).startsWith('m:');
-  }
-
-  /** Rule 8: the earliest link (timestamp, event id); a link of the same event naming another user is a tie. */
-  private offerLink(anonymous: number, at: number): void {
-    const link = this.links.get(anonymous);
-    if (link === undefined) {
-      this.links.set(anonymous, { best: at, ties: undefined });
-      return;
-    }
-    const columns = this.columns;
-    const best = link.best;
-    let order = columns.timestamp(at) - columns.timestamp(best);
-    if (order === 0) order = columns.compareIds(at, best);
-    offerCandidate(link, at, order, order === 0 && columns.userId(at) !== columns.userId(best));
   }
 
   private groupCandidates(group: number): Candidates {
@@ -158,9 +141,7 @@ export class EventCollector {
     visit: (user: string, events: UserEvents) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
-    const pickLink = await tiePicker(this.columns, canonicalOf, this.links.values());
-    const stitchedTo = new Map<number, number>();
-    for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
+    const stitchedTo = await this.links.stitchedTo(canonicalOf);
     const { winners, tiedWith } = await this.ownerWinners(canonicalOf);
     const resolved = new Int32Array(this.groups.count);
     const counts = new Int32Array(columns.identities.values.length);
@@ -242,24 +223,8 @@ export class EventCollector {
   }
 
   /** For a store that resolves identities itself: each anonymousId's earliest link in this batch. */
-  async ownLinks(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
-    const columns = this.columns;
-    const linkSets = [...this.links.values()];
-    const sources = linkSets.flatMap(({ best, ties }) =>
-      ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
-    );
-    const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
-    const pickLink = await tiePicker(this.columns, async () => canonical, linkSets);
-    const links = new Map<string, { copy: Copy; canonical: string }>();
-    for (const [anonymous, link] of this.links) {
-      const at = pickLink(link);
-      const source = columns.source(at);
-      links.set(columns.identities.values[anonymous] as string, {
-        copy: { event: columns.event(at), source },
-        canonical: canonical.get(sourceKey(source)) ?? '',
-      });
-    }
-    return links;
+  ownLinks(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
+    return this.links.own(canonicalOf);
   }
 
   /**

@@ -1,0 +1,64 @@
+import type { EventRecord } from '../events/event.js';
+import { type Candidates, offerCandidate } from './candidates.js';
+import type { EventColumns } from './event-columns.js';
+import { type CanonicalLookup, type SourceRef, sourceKey, tiePicker } from './tie-picker.js';
+
+export interface Copy {
+  readonly event: EventRecord;
+  readonly source: SourceRef;
+}
+
+/**
+ * Rule 8 within a batch: each anonymousId's earliest link (timestamp, event id); a link of the same event
+ * naming another user is a tie, broken by canonical JSON once the batch is read.
+ */
+export class BatchLinks {
+  /** By anonymousId (an index): its earliest links. */
+  private readonly links = new Map<number, Candidates>();
+
+  constructor(private readonly columns: EventColumns) {}
+
+  /** Offers link `at`, an event of `anonymous`. */
+  offer(anonymous: number, at: number): void {
+    const link = this.links.get(anonymous);
+    if (link === undefined) {
+      this.links.set(anonymous, { best: at, ties: undefined });
+      return;
+    }
+    const columns = this.columns;
+    const best = link.best;
+    let order = columns.timestamp(at) - columns.timestamp(best);
+    if (order === 0) order = columns.compareIds(at, best);
+    offerCandidate(link, at, order, order === 0 && columns.userId(at) !== columns.userId(best));
+  }
+
+  /** By anonymousId, the user its earliest link names (both indexes). */
+  async stitchedTo(canonicalOf: CanonicalLookup): Promise<Map<number, number>> {
+    const columns = this.columns;
+    const pickLink = await tiePicker(columns, canonicalOf, this.links.values());
+    const stitchedTo = new Map<number, number>();
+    for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
+    return stitchedTo;
+  }
+
+  /** For a store that resolves identities itself: each anonymousId's earliest link, with its canonical JSON. */
+  async own(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
+    const columns = this.columns;
+    const linkSets = [...this.links.values()];
+    const sources = linkSets.flatMap(({ best, ties }) =>
+      ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
+    );
+    const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
+    const pickLink = await tiePicker(columns, async () => canonical, linkSets);
+    const links = new Map<string, { copy: Copy; canonical: string }>();
+    for (const [anonymous, link] of this.links) {
+      const at = pickLink(link);
+      const source = columns.source(at);
+      links.set(columns.identities.values[anonymous] as string, {
+        copy: { event: columns.event(at), source },
+        canonical: canonical.get(sourceKey(source)) ?? '',
+      });
+    }
+    return links;
+  }
+}
