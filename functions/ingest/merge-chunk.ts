@@ -7,8 +7,9 @@ import { TaskPool } from '../shared/task-pool.js';
 import { servedByOneRead } from './copies-per-read.js';
 import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
 import { COPIES_PER_READ } from './memory-limits.js';
-import { digestOf, type IngestProgress, type MergeProgress } from './progress.js';
+import type { IngestProgress, MergeProgress } from './progress.js';
 import { erasedLine, erasedPosition, type RejectionReport } from './rejection-report.js';
+import { ResumedSteps } from './resumed-steps.js';
 
 /** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
 export const USERS_PER_PREFETCH = 100;
@@ -92,29 +93,15 @@ export class ChunkMerger {
   async merge(chunk: Chunk, end: number): Promise<void> {
     const { progress } = this.options;
     progress.startChunk(chunk.start, end);
-    const skip = chunk.resume;
-    let skipChecked = skip === undefined;
-    let skipHolds = false;
-    // Once the steps the progress names have all been handed out (or the chunk has run out of steps).
-    const checkSkip = () => {
-      if (skip === undefined || skipChecked) return;
-      skipChecked = true;
-      const names = progress.stepNames(skip.owners);
-      skipHolds = names.length === skip.owners && digestOf(names) === skip.ownersDigest;
-      if (skipHolds) for (let index = 0; index < skip.owners; index++) progress.finishStep(index);
-    };
-    await this.eachStep(chunk.collector, (owner) => {
-      const index = progress.offerStep(owner.name);
-      if (skip !== undefined && index < skip.owners) return 'skip';
-      checkSkip();
-      return index;
-    });
-    checkSkip();
-    if (skip !== undefined && !skipHolds) {
+    const resumed = new ResumedSteps(progress, chunk.resume);
+    await this.eachStep(chunk.collector, (step) => resumed.place(step.name));
+    resumed.check();
+    const skipped = resumed.skippedAmiss;
+    if (skipped > 0) {
       // The steps differ from those the progress names (the code changed between deliveries): take the ones
       // skipped too. Links and merges are idempotent; only the merges' count in the totals repeats.
       let seen = 0;
-      await this.eachStep(chunk.collector, () => (seen < skip.owners ? seen++ : 'skip'));
+      await this.eachStep(chunk.collector, () => (seen < skipped ? seen++ : 'skip'));
     }
     await this.mergeDeferred();
     progress.finishChunk();

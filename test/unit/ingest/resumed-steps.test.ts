@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { digestOf, MergeProgress } from '../../../functions/ingest/progress.js';
+import { ResumedSteps } from '../../../functions/ingest/resumed-steps.js';
+
+function started(): MergeProgress {
+  const progress = new MergeProgress(undefined);
+  progress.startChunk(0, 10);
+  return progress;
+}
+
+describe('ResumedSteps', () => {
+  it('places every step of a chunk no delivery stopped inside', () => {
+    const progress = started();
+    const steps = new ResumedSteps(progress, undefined);
+    expect(['l:x', 'u:a', 'u:b'].map((name) => steps.place(name))).toEqual([0, 1, 2]);
+    steps.check();
+    expect(steps.skippedAmiss).toBe(0);
+    expect(progress.snapshot().partial).toBeUndefined();
+  });
+
+  it('skips the steps done and counts them done once their names prove them the same', () => {
+    const progress = started();
+    const resume = { end: 10, owners: 2, ownersDigest: digestOf(['u:a', 'u:b']) };
+    const steps = new ResumedSteps(progress, resume);
+    expect(['u:a', 'u:b', 'u:c'].map((name) => steps.place(name))).toEqual(['skip', 'skip', 2]);
+    expect(steps.skippedAmiss).toBe(0);
+    expect(progress.snapshot().partial?.owners).toBe(2);
+  });
+
+  it('says how many were skipped amiss when the names differ', () => {
+    const progress = started();
+    const steps = new ResumedSteps(progress, { end: 10, owners: 2, ownersDigest: digestOf(['u:a', 'u:z']) });
+    expect(['u:a', 'u:b', 'u:c'].map((name) => steps.place(name))).toEqual(['skip', 'skip', 2]);
+    expect(steps.skippedAmiss).toBe(2);
+    expect(progress.snapshot().partial).toBeUndefined();
+  });
+
+  it('says so too when the chunk runs out of steps before the ones done', () => {
+    const progress = started();
+    const steps = new ResumedSteps(progress, { end: 10, owners: 2, ownersDigest: digestOf(['u:a', 'u:b']) });
+    expect(steps.place('u:a')).toBe('skip');
+    steps.check();
+    expect(steps.skippedAmiss).toBe(2);
+  });
+});
