@@ -32,8 +32,9 @@ class Column<T extends TypedArray> {
 const WIDTH_LIMITS = [0, 0xff, 0xffff, 0, 0x7fffffff] as const;
 
 /**
- * The block of every index column whose events in it have none: one block, never written, read by all. A
- * column that no event of a file fills (campaigns, devices, array positions of NDJSON) then takes no memory,
+ * A new block of an index column whose blocks are one byte wide, until one of its events has a value: one
+ * block, never written, read by all (a column past one byte starts each block at its width). A column that
+ * no event of a file fills (campaigns, devices, array positions of NDJSON) then takes no memory,
  * and reading it, one event after another of a user spread through the file, reads the same 64 KB, which
  * stays in the processor's cache, where a block of its own would be a read from memory for nearly every event.
  */
