@@ -1,9 +1,10 @@
 import type { PageFields } from '../events/event.js';
 import { type PlainEvent, PlainText } from '../reading/plain-event.js';
+import { HashIndex } from './hash-slots.js';
 import { pageKey } from './intern-keys.js';
 import { Interner } from './interner.js';
 import { ownedPage } from './owned-fields.js';
-import { FNV_PRIME, HASH_SEED, hashSpan, SpanIndex, sameText } from './span-interner.js';
+import { FNV_PRIME, HASH_SEED, hashSpan, SPAN_SLOTS, sameText } from './span-interner.js';
 
 const PAGE_TEXTS = [PlainText.Url, PlainText.Path, PlainText.Title, PlainText.Referrer] as const;
 /** Mixed into a page's hash for an absent field, which no text's length is. */
@@ -24,7 +25,7 @@ export class PageTable {
   /** By url: the indexes of its pages, or {@link KEYED} once it has too many to scan. */
   private readonly byUrl = new Map<string, number[] | typeof KEYED>();
   /** The pages plain events brought, by the hash of their four texts' bytes. */
-  private readonly spans = new SpanIndex();
+  private readonly spans = new HashIndex(SPAN_SLOTS);
 
   get values(): readonly PageFields[] {
     return this.keyed.values;

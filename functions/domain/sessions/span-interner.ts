@@ -1,9 +1,9 @@
 import { latin1Text } from '../reading/buffer-text.js';
 import type { PlainEvent, PlainText } from '../reading/plain-event.js';
-import { doubledSlots } from './hash-slots.js';
+import { HashIndex } from './hash-slots.js';
 
-/** Slots start at this many and double whenever they are half full. */
-const INITIAL_SLOTS = 1 << 10;
+/** Slots an index of plain events' values starts with. */
+export const SPAN_SLOTS = 1 << 10;
 
 /** FNV-1a's 32-bit prime: what each byte, or anything else mixed into a hash, is multiplied by. */
 export const FNV_PRIME = 0x01000193;
@@ -26,66 +26,12 @@ export function sameText(text: unknown, bytes: Uint8Array, start: number, end: n
 }
 
 /**
- * An index of interned values by the hash of their bytes as a plain event holds them (reading/plain-event.ts):
- * open addressing, a slot holding the value's index + 1 (0 is empty) and its hash. It only finds values
- * again; what a value's index is stays the interner's to say, so events read as bytes and as strings get the
- * same indexes. Each caller compares the candidates (a hash is no proof): {@link find}, then {@link findNext}
- * until -1, then {@link add} for a value none of them was.
+ * A text interner's values found by the hash of their bytes as a plain event holds them
+ * (reading/plain-event.ts); a text not found is decoded and interned as usual. What a value's index is stays
+ * the interner's to say, so events read as bytes and as strings get the same indexes.
  */
-export class SpanIndex {
-  private slots = new Int32Array(2 * INITIAL_SLOTS);
-  private count = 0;
-  /** The hash the last {@link find} looks for, and the slot its probe is at. */
-  private probeHash = 0;
-  private probeSlot = 0;
-
-  get heldBytes(): number {
-    // An index no plain event used (the ingest's) holds nothing worth counting.
-    return this.count === 0 ? 0 : 4 * this.slots.length;
-  }
-
-  /** The first value index held under `hash`, or -1 when there is none. */
-  find(hash: number): number {
-    this.probeHash = hash;
-    return this.candidateFrom(hash & ((this.slots.length >> 1) - 1));
-  }
-
-  /** The next value index held under the hash of the last {@link find}, or -1 when there is none. */
-  findNext(): number {
-    return this.candidateFrom((this.probeSlot + 1) & ((this.slots.length >> 1) - 1));
-  }
-
-  /** Records `index` under the hash of the last {@link find}, at the empty slot its probe stopped at. */
-  add(index: number): void {
-    const slot = this.probeSlot;
-    this.slots[2 * slot] = index + 1;
-    this.slots[2 * slot + 1] = this.probeHash;
-    if (++this.count * 4 > this.slots.length) this.rehash();
-  }
-
-  private candidateFrom(first: number): number {
-    const slots = this.slots;
-    const hash = this.probeHash;
-    const mask = (slots.length >> 1) - 1;
-    let slot = first;
-    for (;;) {
-      const entry = slots[2 * slot] as number;
-      if (entry === 0 || slots[2 * slot + 1] === hash) {
-        this.probeSlot = slot;
-        return entry - 1;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  private rehash(): void {
-    this.slots = doubledSlots(this.slots);
-  }
-}
-
-/** A text interner's values found by their bytes; a text not found is decoded and interned as usual. */
 export class TextSpans {
-  private readonly index = new SpanIndex();
+  private readonly index = new HashIndex(SPAN_SLOTS);
 
   constructor(
     private readonly values: readonly string[],
