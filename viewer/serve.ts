@@ -5,6 +5,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
+import { describePortHolder } from '../local/port-holder.js';
 import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
 import {
   apiUrlFromStack,
@@ -61,6 +62,20 @@ const optionsSchema = z
 function fail(message: string): never {
   process.stderr.write(`viewer: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+/** What a failed listen means and what to do, for the error Node would otherwise throw unhandled. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  if (error.code === 'EADDRINUSE') {
+    return `port ${port} on ${host} is already in use: ${describePortHolder(port)}; or give another with --port (0 takes any free one)`;
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return `--host ${host} is no address of this machine: give one of its interfaces, e.g. 127.0.0.1`;
+  }
+  if (error.code === 'EACCES') {
+    return `port ${port} on ${host} may not be opened by this user: give one from 1024 up with --port`;
+  }
+  return `cannot listen on ${host}:${port}: ${error.message}`;
 }
 
 const UNSIGNED: ApiSigner = { sign: async (request) => request };
@@ -124,12 +139,16 @@ async function main(): Promise<void> {
       onError: (message) => process.stderr.write(`viewer: ${message}\n`),
     }),
   });
-  server.listen(port, host, () => {
-    const { port: actualPort } = server.address() as AddressInfo;
-    process.stdout.write(
-      `Session viewer for ${stage === undefined ? apiUrl : `stage ${stage} (${apiUrl})`}: http://${host}:${actualPort}/\n`,
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(listenProblem(error, host, port))),
     );
+    server.listen(port, host, resolve);
   });
+  const { port: actualPort } = server.address() as AddressInfo;
+  process.stdout.write(
+    `Session viewer for ${stage === undefined ? apiUrl : `stage ${stage} (${apiUrl})`}: http://${host}:${actualPort}/\n`,
+  );
 }
 
 main().catch((error: unknown) => {

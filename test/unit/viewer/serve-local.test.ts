@@ -28,10 +28,10 @@ function envWithoutCredentials(): NodeJS.ProcessEnv {
 }
 
 /** Starts `npm run viewer`'s script and resolves with its address, or rejects with its stderr if it exits. */
-function startViewer(apiUrl: string): Promise<string> {
+function startViewer(apiUrl: string, port = 0): Promise<string> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join('viewer', 'serve.ts'), '--api-url', apiUrl, '--port', '0'],
+    ['--import', 'tsx', join('viewer', 'serve.ts'), '--api-url', apiUrl, '--port', String(port)],
     { env: envWithoutCredentials(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   viewer = child;
@@ -46,7 +46,7 @@ function startViewer(apiUrl: string): Promise<string> {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk;
     });
-    child.on('exit', (code) => reject(new Error(`viewer exited with ${code}: ${stderr}`)));
+    child.on('close', (code) => reject(new Error(`viewer exited with ${code}: ${stderr}`)));
   });
 }
 
@@ -68,4 +68,19 @@ it('forwards to a loopback API without AWS credentials, unsigned', async () => {
   expect(seen).toHaveLength(1);
   expect(seen[0]?.authorization).toBeUndefined();
   expect(seen[0]?.['x-amz-date']).toBeUndefined();
+}, 60_000);
+
+it('says which port is taken and how to choose another, instead of an unhandled error', async () => {
+  api = createServer();
+  await new Promise<void>((resolve) => api?.listen(0, '127.0.0.1', resolve));
+  const takenPort = (api.address() as AddressInfo).port;
+
+  const started = startViewer(`http://127.0.0.1:${takenPort}/`, takenPort);
+
+  await expect(started).rejects.toThrow(
+    new RegExp(
+      `exited with 1: viewer: port ${takenPort} on 127\\.0\\.0\\.1 is already in use: it is held by pid ${process.pid} .*; or give another with --port`,
+    ),
+  );
+  await expect(started).rejects.not.toThrow(/Unhandled 'error' event/);
 }, 60_000);
