@@ -22,6 +22,12 @@ export async function stackOutputs(
     const result = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     outputs = result.Stacks?.[0]?.Outputs;
   } catch (error) {
+    // Without credentials the call never reached CloudFormation: whether the stage is deployed is unknown.
+    if ((error as Error).name === 'CredentialsProviderError') {
+      throw new Error(
+        `Could not read stack ${stackName}: no AWS credentials (${(error as Error).message}); log in (e.g. aws sso login) or set AWS_PROFILE.${hint}`,
+      );
+    }
     throw new Error(
       `Could not read stack ${stackName}: ${(error as Error).message}. Is stage "${stage}" deployed in this account and region (AWS_PROFILE, AWS_REGION)?${hint}`,
     );

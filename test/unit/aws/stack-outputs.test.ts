@@ -47,6 +47,19 @@ describe('apiUrlFromStack', () => {
     );
   });
 
+  it('says to log in when there are no credentials, not that the stage may be missing', async () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    cloudFormation.on(DescribeStacksCommand).rejects(noCredentials);
+
+    const lookup = apiUrlFromStack('dev', new CloudFormationClient({ region: 'eu-west-1' }));
+
+    await expect(lookup).rejects.toThrow(
+      'Could not read stack Sessionizer-dev-Stateless: no AWS credentials (Could not load credentials from any providers); log in (e.g. aws sso login) or set AWS_PROFILE. Or pass --api-url.',
+    );
+  });
+
   it('says when the stack has no ApiUrl output', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],
