@@ -83,8 +83,8 @@ export async function measureBundles(keepIn?: string): Promise<HandlerBundleSize
   }
 }
 
-function formatKb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
+function formatKib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 const invokedDirectly =
@@ -106,7 +106,7 @@ if (invokedDirectly && process.argv.length > 2) {
   const width = Math.max(...sizes.map((size) => size.name.length));
   for (const { name, bytes, initBytes } of sizes) {
     console.log(
-      `${name.padEnd(width)}  ${formatKb(bytes).padStart(10)}  ${formatKb(initBytes).padStart(10)} at init`,
+      `${name.padEnd(width)}  ${formatKib(bytes).padStart(10)}  ${formatKib(initBytes).padStart(10)} at init`,
     );
   }
 }
