@@ -120,3 +120,22 @@ export function sessionRulesFrom(env: IngestEnv): SessionRules {
     identityStitching: env.IDENTITY_STITCHING === 'true',
   };
 }
+
+/**
+ * The variables that give `npm start` these rules, as shell assignments; each of the four is named, empty
+ * when unset, so a start with them takes none left over from the shell.
+ */
+export function rulesAsVariables(rules: SessionRules): string {
+  const byPlatform =
+    Object.keys(rules.gapMinutesByPlatform).length === 0 ? '' : JSON.stringify(rules.gapMinutesByPlatform);
+  return [
+    `SESSION_GAP_MINUTES=${rules.gapMinutes}`,
+    `SESSION_GAP_MINUTES_BY_PLATFORM=${shellQuoted(byPlatform)}`,
+    `SESSION_MAX_MINUTES=${rules.maxSessionMinutes ?? ''}`,
+    `IDENTITY_STITCHING=${rules.identityStitching}`,
+  ].join(' ');
+}
+
+function shellQuoted(text: string): string {
+  return text === '' ? '' : `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,6 +1,7 @@
 // What a start of the local stack says when the data dir's sessions were cut under other rules than its own.
 import { acceptsRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { type CompiledRules, describeRules } from '../functions/domain/rules/session-rules.js';
+import { rulesAsVariables } from './ingest-env.js';
 
 /**
  * What a start says of the data dir's rules: that uploads will be refused (the ingest checks the table's
@@ -22,12 +23,14 @@ export function rulesMismatch(table: TableRules | undefined, current: CompiledRu
     return (
       `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish, and this ` +
       `start's rules are ${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` ` +
-      "(with the same variables) cuts them all under this start's rules, or start with the rebuild's"
+      `(with the same variables) cuts them all under this start's rules, or start with the rebuild's ` +
+      `(${rulesAsVariables(table.target.rules)} npm start)`
     );
   }
   return (
     `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
     `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
-    'variables) cuts them again, or start with the rules they were cut under'
+    `variables) cuts them again, or start with the rules they were cut under ` +
+    `(${rulesAsVariables(table.rules)} npm start)`
   );
 }

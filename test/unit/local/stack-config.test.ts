@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 // `npm start` configuration, and the checks that run before any server is started (ports, data dir lock).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -8,6 +9,7 @@ import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import type { TableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
+import { rulesAsVariables } from '../../../local/ingest-env.js';
 import { isPortFree } from '../../../local/process-utils.js';
 import { rulesMismatch } from '../../../local/rules-mismatch.js';
 import { PortInUseError, PortsInUseError, startLocalStack } from '../../../local/stack.js';
@@ -350,13 +352,35 @@ describe('rulesMismatch', () => {
 
   it('says, at start, that uploads will be refused beside a rebuild to other rules that did not finish', () => {
     expect(rulesMismatch(cutUnder(thirty, five), compileRules(thirty))).toBe(
-      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish, and this start's rules are gap 30 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them all under this start's rules, or start with the rebuild's",
+      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish, and this start's rules are gap 30 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them all under this start's rules, or start with the rebuild's (SESSION_GAP_MINUTES=5 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)",
     );
   });
 
   it('says, at start, that uploads will be refused under other rules, and both ways out', () => {
     expect(rulesMismatch(cutUnder(thirty), compileRules(five))).toBe(
-      "the sessions in this data dir were cut under gap 30 min, stitching off, not under this start's gap 5 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them again, or start with the rules they were cut under",
+      "the sessions in this data dir were cut under gap 30 min, stitching off, not under this start's gap 5 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them again, or start with the rules they were cut under (SESSION_GAP_MINUTES=30 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)",
     );
+  });
+
+  it('names the variables of the rules to start with, which a shell hands npm start as those rules', () => {
+    const rules: SessionRules = {
+      gapMinutes: 12.5,
+      gapMinutesByPlatform: { ios: 5, "o'brien os": 7 },
+      maxSessionMinutes: 90,
+      identityStitching: true,
+    };
+    for (const sent of [rules, thirty]) {
+      const printed = execFileSync('sh', ['-c', `${rulesAsVariables(sent)} env`], {
+        env: {},
+        encoding: 'utf8',
+      });
+      const env = Object.fromEntries(
+        printed
+          .trimEnd()
+          .split('\n')
+          .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+      );
+      expect(loadLocalStackConfig(env, '/repo').sessionRules).toEqual(sent);
+    }
   });
 });
