@@ -5,7 +5,10 @@ export interface Plan {
   /** Files the CLI, the floor and DuckDB each read, `throughputRuns` times. */
   throughput: { kind: FileKind; events: number }[];
   throughputRuns: number;
-  /** CLI runs for peak memory: the issue's kind of file, and one user's. */
+  /**
+   * CLI runs for peak memory: the issue's kind of file, the realistic kind (more distinct pages, a larger
+   * heap; the full run only: generating its 1M file takes about a minute), and one user's.
+   */
   memory: { kind: FileKind; events: number; invocation: CliInvocation; output?: CliOutput }[];
   memoryRuns: number;
   /** The daily export's size: day 1, redelivered, then day 2 with late events. */
@@ -51,6 +54,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
       { kind: 'issue', events: 1_000_000, invocation: 'executable', output: 'table' },
       { kind: 'issue', events: 5_000_000, invocation: 'node' },
       { kind: 'issue', events: 5_000_000, invocation: 'executable' },
+      { kind: 'realistic', events: 1_000_000, invocation: 'node' },
       { kind: 'bot', events: 1_000_000, invocation: 'node' },
     ],
     memoryRuns: 1,
