@@ -1,13 +1,14 @@
 /**
  * A stable counting sort of `values` by `keys`, over their first `sum(counts)` entries (`counts[b]` of them
- * have key b): bucket b's values are `items` from `starts[b]` up to `starts[b + 1]`.
+ * have key b): bucket b's values are `items` from `starts[b]` up to `starts[b + 1]`. `items` is the start of
+ * `into` when it is long enough, else a new array.
  */
-export function bucketSort(keys: Int32Array, values: Int32Array, counts: Int32Array) {
+export function bucketSort(keys: Int32Array, values: Int32Array, counts: Int32Array, into?: Int32Array) {
   const starts = new Int32Array(counts.length + 1);
   for (let bucket = 0; bucket < counts.length; bucket++)
     starts[bucket + 1] = (starts[bucket] as number) + (counts[bucket] as number);
   const total = starts[counts.length] as number;
-  const items = new Int32Array(total);
+  const items = into !== undefined && into.length >= total ? into.subarray(0, total) : new Int32Array(total);
   const fill = starts.slice(0, counts.length);
   for (let index = 0; index < total; index++) {
     const bucket = keys[index] as number;

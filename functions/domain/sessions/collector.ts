@@ -110,14 +110,15 @@ export class EventCollector {
 
   /**
    * Each owner group's winning copy (rule 3 within an owner), and for a winner with copies at its instant,
-   * all of them: copies that look alike are one to their owner, but not to a copy from another owner.
+   * all of them: copies that look alike are one to their owner, but not to a copy from another owner. The
+   * winners are written into `winners`, one int32 a group.
    */
   private async ownerWinners(
     canonicalOf: CanonicalLookup,
+    winners: Int32Array,
   ): Promise<{ winners: Int32Array; tiedWith: Map<number, readonly number[]> }> {
     const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
     const pick = await tiePicker(this.columns, canonicalOf, tied);
-    const winners = new Int32Array(this.groups.count);
     const tiedWith = new Map<number, readonly number[]>();
     for (let group = 0; group < this.groups.count; group++) {
       const candidates = this.groupCandidates(group);
@@ -142,8 +143,8 @@ export class EventCollector {
   ): Promise<void> {
     const columns = this.columns;
     const stitchedTo = await this.links.stitchedTo(canonicalOf);
-    const { winners, tiedWith } = await this.ownerWinners(canonicalOf);
-    const resolved = new Int32Array(this.groups.count);
+    const [winnersInto, resolved, itemsInto] = this.scratch();
+    const { winners, tiedWith } = await this.ownerWinners(canonicalOf, winnersInto);
     const counts = new Int32Array(columns.identities.values.length);
     // The first owner to reach each user, and whether a second one did (only then can copies meet).
     const firstOwner = new Int32Array(counts.length).fill(-1);
@@ -159,7 +160,7 @@ export class EventCollector {
       if (firstOwner[to] === -1) firstOwner[to] = owner;
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
-    const { starts, items: byUser } = bucketSort(resolved, winners, counts);
+    const { starts, items: byUser } = bucketSort(resolved, winners, counts, itemsInto);
     const lostLinks = this.lostLinksBy(winners, (group) => resolved[group] as number);
     const users = [...counts.keys()].filter((user) => (counts[user] as number) > 0);
     users.sort((a, b) =>
@@ -240,13 +241,14 @@ export class EventCollector {
     ) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
-    const { winners } = await this.ownerWinners(canonicalOf);
+    const [winnersInto, , itemsInto] = this.scratch();
+    const { winners } = await this.ownerWinners(canonicalOf, winnersInto);
     const counts = new Int32Array(columns.identities.values.length * 2);
     for (let group = 0; group < this.groups.count; group++) {
       const owner = this.groups.owners[group] as number;
       counts[owner] = (counts[owner] as number) + 1;
     }
-    const { starts, items: byOwner } = bucketSort(this.groups.owners, winners, counts);
+    const { starts, items: byOwner } = bucketSort(this.groups.owners, winners, counts, itemsInto);
     const lostLinks = this.lostLinksBy(winners, (group) => this.groups.owners[group] as number);
     for (let owner = 0; owner < counts.length; owner++) {
       if (counts[owner] === 0) continue;
@@ -257,6 +259,13 @@ export class EventCollector {
       );
       if (waiting !== undefined) await waiting;
     }
+  }
+
+  /** Three arrays of one int32 a group, of arbitrary content, out of the dedupe table's slots (collecting is over). */
+  private scratch(): [Int32Array, Int32Array, Int32Array] {
+    const n = this.groups.count;
+    const scratch = this.groups.endLookups();
+    return [scratch.subarray(0, n), scratch.subarray(n, 2 * n), scratch.subarray(2 * n, 3 * n)];
   }
 
   /** The link copies each user's (or owner's) winners do not stand for ({@link LostLinks}), by `keyOf` a group. */

@@ -63,6 +63,14 @@ export class HashIndex {
     if (++this.count * 4 > this.slots.length) this.slots = doubledSlots(this.slots);
   }
 
+  /** Hands over the slots (at least 4 int32s an entry) for other use; the index is empty and unusable after. */
+  release(): Int32Array {
+    const slots = this.slots;
+    this.slots = new Int32Array(0);
+    this.count = 0;
+    return slots;
+  }
+
   private candidateFrom(first: number): number {
     const slots = this.slots;
     const hash = this.probeHash;

@@ -28,4 +28,18 @@ describe('bucketSort', () => {
       ),
     );
   });
+
+  it('sorts into the start of the array it is given when that is long enough, else into a new one', () => {
+    const keys = Int32Array.of(1, 0, 1);
+    const values = Int32Array.of(10, 20, 30);
+    const counts = Int32Array.of(1, 2);
+    const scratch = new Int32Array(5).fill(-7);
+    const { items } = bucketSort(keys, values, counts, scratch);
+    expect(items.buffer).toBe(scratch.buffer);
+    expect(Array.from(scratch)).toEqual([20, 10, 30, -7, -7]);
+    const short = new Int32Array(2);
+    const fresh = bucketSort(keys, values, counts, short).items;
+    expect(fresh.buffer).not.toBe(short.buffer);
+    expect(Array.from(fresh)).toEqual([20, 10, 30]);
+  });
 });

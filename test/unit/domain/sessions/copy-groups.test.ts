@@ -18,4 +18,24 @@ describe('CopyGroups', () => {
     expect(groups.count).toBe(2);
     expect([groups.owners[0], groups.owners[1]]).toEqual([2, 4]);
   });
+
+  it('hands its slots over as scratch of three int32s a group, and still finds copies after', () => {
+    // Ids by event index: events 0-2 are three ids, event 3 a copy of event 1, event 4 a new id.
+    const ids = ['a', 'b', 'c', 'b', 'd'];
+    const columns = {
+      hashId: (at: number, seed: number) => (ids[at] as string).charCodeAt(0) * 31 + seed,
+      sameId: (a: number, b: number) => ids[a] === ids[b],
+    } as unknown as EventColumns;
+    const groups = new CopyGroups(columns);
+    for (const at of [0, 1, 2]) expect(groups.find(2, at)).toBeUndefined();
+    const heldBefore = groups.heldBytes;
+    const scratch = groups.endLookups();
+    expect(scratch.length).toBeGreaterThanOrEqual(3 * groups.count);
+    expect(groups.heldBytes).toBe(heldBefore - 4 * scratch.length);
+    scratch.fill(-1);
+    expect(groups.find(2, 3)).toBe(1);
+    expect(groups.find(2, 4)).toBeUndefined();
+    expect(groups.count).toBe(4);
+    expect(groups.endLookups().length).toBeGreaterThanOrEqual(3 * groups.count);
+  });
 });
