@@ -140,10 +140,13 @@ async function main(): Promise<void> {
     }),
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(listenProblem(error, host, port))),
-    );
-    server.listen(port, host, resolve);
+    const failed = (error: NodeJS.ErrnoException) => reject(new Error(listenProblem(error, host, port)));
+    server.once('error', failed);
+    // Only a failed listen is explained here; an error of the running server stays Node's own.
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
   });
   const { port: actualPort } = server.address() as AddressInfo;
   process.stdout.write(
