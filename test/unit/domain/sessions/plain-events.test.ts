@@ -81,17 +81,18 @@ const base = {
 
 describe('plain Segment events', () => {
   it('take the common records without objects, with the columns the usual way gives', async () => {
+    const homePage = {
+      ...base,
+      type: 'page',
+      name: 'Home',
+      messageId: 'm4',
+      properties: { url: 'https://x.test/?utm_source=news', path: '/', title: 'Home', referrer: '' },
+    };
     const lines = [
       line(base),
       line({ ...base, messageId: 'm2', userId: null }),
       line({ ...base, messageId: 'm3', anonymousId: '' }),
-      line({
-        ...base,
-        type: 'page',
-        name: 'Home',
-        messageId: 'm4',
-        properties: { url: 'https://x.test/?utm_source=news', path: '/', title: 'Home', referrer: '' },
-      }),
+      line(homePage),
       line({
         ...base,
         type: 'page',
@@ -106,13 +107,7 @@ describe('plain Segment events', () => {
       line({ ...base, type: 'alias', messageId: 'm9' }),
       // A copy of the first, another of the page: deduplicated alike.
       line(base),
-      line({
-        ...base,
-        type: 'page',
-        name: 'Home',
-        messageId: 'm4',
-        properties: { url: 'https://x.test/?utm_source=news', path: '/', title: 'Home', referrer: '' },
-      }),
+      line(homePage),
       line({ ...base, userId: 'u'.repeat(512), messageId: 'm10' }),
       line({ ...base, context: { campaign: 'not an object', device: null }, messageId: 'm11' }),
     ];
