@@ -50,9 +50,10 @@ function readTimestamp(fields: RecordFields, source: TimestampSource): number | 
     if (instant !== undefined) return instant;
   }
   const value = fields.value(path);
-  // Trimmed to nothing, as rule 1 reads a timestamp, is as missing as "".
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
-    return `missing ${field}`;
+  // A text timestamp trimmed to nothing, as rule 1 reads one, is as missing as ""; an epoch time is a number,
+  // and any string there, a blank one too, is unparsable (1b).
+  const blank = source.form === 'text' && typeof value === 'string' && value.trim() === '';
+  if (value === undefined || value === null || blank) return `missing ${field}`;
   let result: TimestampResult;
   if (source.form === 'epoch') {
     if (typeof value !== 'number')

@@ -74,6 +74,13 @@ describe('mixpanel format', () => {
     );
   });
 
+  it('rejects a blank string time as unparsable, not missing: any string is', () => {
+    for (const time of ['', '  '])
+      expect(rejectionReason('mixpanel', mixpanel({ distinct_id: 'u', time }))).toBe(
+        `unparsable properties.time ${JSON.stringify(time)} (expected epoch seconds or milliseconds as a JSON number)`,
+      );
+  });
+
   it('rejects an epoch time outside the years 0000 to 9999', () => {
     expect(rejectionReason('mixpanel', mixpanel({ distinct_id: 'u', time: 1e16 }))).toMatch(
       /^properties\.time out of range: 10000000000000000/,
