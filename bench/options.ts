@@ -4,7 +4,7 @@ import { type BenchReport, SECTIONS, type Section } from './report.js';
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--only SECTIONS [--keep]] [--seed N] [--out FILE] [--render RESULTS]
 
-  (no options)       the full run (about an hour): every section, then BENCHMARKS.md is rewritten
+  (no options)       the full run (1.5-2 hours on 2 cores): every section, then BENCHMARKS.md is rewritten
   --quick            smaller files, under 3 minutes; prints the tables and leaves BENCHMARKS.md alone
   --only SECTIONS    some of ${SECTIONS.join(',')}; prints their tables and leaves BENCHMARKS.md alone
   --keep             with --only: the other sections come from the last saved run of the same mode, and a
