@@ -1,16 +1,15 @@
 // What an erasure leaves of the erased user around an anonymousId it marks `ea`: a link to another user that
 // came first, pages a stitching move that died left behind, parked copies, and the API over such an id.
 import { describe, expect, it } from 'vitest';
-import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { parkedEvents } from '../../../functions/adapters/dynamodb/partition-change.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
-import { hookedClient } from './crashing-client.js';
 import {
+  aliceOnDevice,
   eraseCrashingAt,
+  eraseRacing,
   eventCounts,
   HOUR,
   headOf,
@@ -20,6 +19,7 @@ import {
   keysOf,
   lookupApi,
   ndjson,
+  pageEventsOf,
   scanTable,
   stitchingStore,
   T0,
@@ -32,29 +32,23 @@ describe('an erasure racing an earlier link of its anonymousId', () => {
     const store = await stitchingStore(dynamo.client);
     await ingestFile(
       store,
-      ndjson([
-        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Browse' },
-        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
-        { userId: 'bob', at: T0 - HOUR, id: 'b-1' },
-      ]),
+      ndjson([...aliceOnDevice('dev', 'Browse'), { userId: 'bob', at: T0 - HOUR, id: 'b-1' }]),
     );
     // Bob's earlier login on the device lands after the eraser listed alice's markers, before it marks `dev`.
-    let linked = false;
-    const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
-      const key = input.Key as { pk?: { S?: string } } | undefined;
-      if (!linked && command === 'UpdateItemCommand' && key?.pk?.S === 'U#dev') {
-        linked = true;
+    await eraseRacing(
+      store,
+      dynamo.endpoint,
+      'alice',
+      (command, input) =>
+        command === 'UpdateItemCommand' &&
+        (input.Key as { pk?: { S?: string } } | undefined)?.pk?.S === 'U#dev',
+      async () => {
         await ingestFile(
           store,
           ndjson([{ userId: 'bob', anonymousId: 'dev', at: T0 - 30 * MINUTE, id: 'b-link' }]),
         );
-      }
-      return send();
-    });
-    const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
-    await new DynamoDbEraser({ transport }).eraseUser('alice');
-    client.destroy();
-    expect(linked).toBe(true);
+      },
+    );
     expect((await headOf(store, 'dev')).link?.userId).toBe('bob');
 
     // As if the link had come first (rule 8 makes the device bob's): its events are bob's, and so are later ones.
@@ -92,10 +86,9 @@ describe('an erasure after a move out of the shared id that died before collecti
     await eraser.eraseUser('alice');
     // Customer 42 may never merge that day again: the erasure itself must not leave the browse behind.
     expect(await eventCounts(store, '42')).toEqual([1]);
-    const names = (await scanTable(dynamo.client, store))
-      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
-      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
-      .flatMap((session) => session.events.map((event) => event.name));
+    const names = pageEventsOf(await scanTable(dynamo.client, store), (item) => item.pk?.S === 'U#42').map(
+      (event) => event.name,
+    );
     expect(names).not.toContain('Secret Browse');
   });
 });
@@ -122,12 +115,9 @@ describe('parked copies under the shared id', () => {
     const anonymousCopies = parkedEvents('42', head).filter((event) => event.userId === null);
     expect(anonymousCopies).toEqual([]);
     expect(await eventCounts(store, '42')).toEqual([1]);
-    const names = (await scanTable(dynamo.client, store))
-      .filter((item) => item.pk?.S === 'U#42' && item.sk?.S?.startsWith('D#'))
-      .flatMap((item) => decodePageSessions('42', decodeDayPage(item)))
-      .flatMap((session) =>
-        session.events.filter((event) => event.userId === null).map((event) => event.name),
-      );
+    const names = pageEventsOf(await scanTable(dynamo.client, store), (item) => item.pk?.S === 'U#42')
+      .filter((event) => event.userId === null)
+      .map((event) => event.name);
     expect(names).toEqual([]);
   });
 });
@@ -135,13 +125,7 @@ describe('parked copies under the shared id', () => {
 describe('the API over an anonymousId erased with its user, with no user of its own', () => {
   it('answers 404 for it after the erasure, and never names the erased user', async () => {
     const store = await stitchingStore(dynamo.client);
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: 'dev', at: T0, id: 'a-browse', event: 'Secret Browse' },
-        { userId: 'alice', anonymousId: 'dev', at: T0 + MINUTE, id: 'a-login' },
-      ]),
-    );
+    await ingestFile(store, ndjson(aliceOnDevice('dev', 'Secret Browse')));
     const lookup = lookupApi(store);
     await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
     for (const path of [

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
+import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
@@ -79,6 +80,13 @@ export async function headOf(store: StoreUnderTest, user: string) {
   return decodeHead(await store.transport.get(headKey(user)));
 }
 
+/** The events of the day pages among `items` (a scanTable) that `keep` picks, each decoded for its partition. */
+export const pageEventsOf = (items: readonly Item[], keep: (item: Item) => boolean) =>
+  items
+    .filter((item) => item.sk?.S?.startsWith('D#') && keep(item))
+    .flatMap((item) => decodePageSessions(item.pk?.S?.slice(2) ?? '', decodeDayPage(item)))
+    .flatMap((session) => session.events);
+
 /** A report kept in memory. */
 export class MemoryReport implements RejectionReport {
   readonly key = 'rejected/replayed.ndjson.ndjson';
@@ -105,6 +113,12 @@ export interface SegmentEvent {
 /** Text that does not compress: stored pages fill up after a few events. */
 export const noise = (seed: string) =>
   ['a', 'b'].map((salt) => createHash('sha256').update(`${salt}${seed}`).digest('hex')).join('');
+
+/** Alice's device `anonymousId` browsing at T0, then her login on it a minute later (rule 8: the device is hers). */
+export const aliceOnDevice = (anonymousId: string, browse?: string): SegmentEvent[] => [
+  { anonymousId, at: T0, id: 'a-browse', event: browse },
+  { userId: 'alice', anonymousId, at: T0 + MINUTE, id: 'a-login' },
+];
 
 export const ndjson = (events: readonly SegmentEvent[]) =>
   events
@@ -177,14 +191,43 @@ export async function eraseCrashingAt(
   user: string,
   crashAt: number,
 ): Promise<boolean> {
-  const client = crashingClient(endpoint, crashAt);
-  const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
   try {
-    await new DynamoDbEraser({ transport }).eraseUser(user);
+    await eraseThrough(store, crashingClient(endpoint, crashAt), user);
     return false;
   } catch (error) {
     if (!(error instanceof Crash)) throw error;
     return true;
+  }
+}
+
+/**
+ * Erases `user` while `act` runs once, just before the first of the eraser's calls that `at` picks (another
+ * ingest racing the erasure); expects that call to come.
+ */
+export async function eraseRacing(
+  store: StoreUnderTest,
+  endpoint: string,
+  user: string,
+  at: (command: string, input: Record<string, unknown>) => boolean,
+  act: () => Promise<void>,
+): Promise<void> {
+  let acted = false;
+  const client = hookedClient(endpoint, async (command, input, send) => {
+    if (!acted && at(command, input)) {
+      acted = true;
+      await act();
+    }
+    return send();
+  });
+  await eraseThrough(store, client, user);
+  expect(acted).toBe(true);
+}
+
+/** Erases `user` through `client` (one that crashes, or lets a test act between the eraser's calls), then closes it. */
+async function eraseThrough(store: StoreUnderTest, client: DynamoDBClient, user: string): Promise<void> {
+  const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
+  try {
+    await new DynamoDbEraser({ transport }).eraseUser(user);
   } finally {
     client.destroy();
   }

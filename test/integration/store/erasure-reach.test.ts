@@ -1,7 +1,6 @@
 // What an erasure leaves behind of the erased user, and what it must not reach beyond it, against DynamoDB
 // Local: parked copies, moves into an erased user, another user sharing an id with a stitched anonymousId.
 import { describe, expect, it } from 'vitest';
-import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
@@ -10,6 +9,7 @@ import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import { Crash, hookedClient } from './crashing-client.js';
 import {
+  aliceOnDevice,
   eraseCrashingAt,
   eventCounts,
   headOf,
@@ -19,6 +19,7 @@ import {
   keysOf,
   lookupApi,
   ndjson,
+  pageEventsOf,
   scanTable,
   stitchingStore,
   T0,
@@ -190,10 +191,10 @@ describe('an erasure', () => {
     const staged = [...(await headOf(store, 'yves')).intents.keys()];
     expect(staged).toHaveLength(1);
     const leftovers = async () =>
-      (await scanTable(dynamo.client, store))
-        .filter((item) => item.pk?.S === 'U#yves' && item.t?.S === staged[0] && item.sk?.S?.startsWith('D#'))
-        .flatMap((item) => decodePageSessions('yves', decodeDayPage(item)))
-        .flatMap((session) => session.events.map((event) => event.name));
+      pageEventsOf(
+        await scanTable(dynamo.client, store),
+        (item) => item.pk?.S === 'U#yves' && item.t?.S === staged[0],
+      ).map((event) => event.name);
     expect(await leftovers()).toContain('Secret Browse');
     return leftovers;
   }
@@ -203,8 +204,7 @@ describe('an erasure', () => {
     await ingestFile(
       store,
       ndjson([
-        { anonymousId: 'anon-a', at: T0, id: 'a-browse', event: 'Secret Browse' },
-        { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
+        ...aliceOnDevice('anon-a', 'Secret Browse'),
         { userId: 'yves', at: T0 - 60 * MINUTE, id: 'y-1' },
       ]),
     );
@@ -300,14 +300,7 @@ async function eraseAliceThenRebuild(
   rules: Partial<SessionRules>,
 ): Promise<StoreUnderTest> {
   await recordRules(store);
-  await ingestFile(
-    store,
-    ndjson([
-      { anonymousId: 'anon-a', at: T0, id: 'a-browse' },
-      { userId: 'alice', anonymousId: 'anon-a', at: T0 + MINUTE, id: 'a-login' },
-      { userId: 'bob', at: T0, id: 'b-1' },
-    ]),
-  );
+  await ingestFile(store, ndjson([...aliceOnDevice('anon-a'), { userId: 'bob', at: T0, id: 'b-1' }]));
   await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
   const rebuilt = await rebuildStore(store, rulesOf(rules), { totalSegments: 1 });
   expect(rebuilt.run.counted).toBe(true);

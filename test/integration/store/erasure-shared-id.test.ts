@@ -2,16 +2,15 @@
 // partition; the anonymousId is marked `ea`): that other user's merges racing the erasure, rebuilds after it,
 // crashes, every order of the files, the API.
 import { describe, expect, it } from 'vitest';
-import { decodeDayPage, decodePageSessions } from '../../../functions/adapters/dynamodb/day-codec.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { permutations } from '../../helpers/permutations.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
-import { hookedClient } from './crashing-client.js';
 import {
+  aliceOnDevice,
   eraseCrashingAt,
+  eraseRacing,
   eventCounts,
   HOUR,
   headOf,
@@ -20,6 +19,7 @@ import {
   keysOf,
   lookupApi,
   ndjson,
+  pageEventsOf,
   scanTable,
   stitchingStore,
   T0,
@@ -30,8 +30,7 @@ import { storedSessions } from './store-harness.js';
 const dynamo = useLocalDynamoDb();
 
 const SHARED_ID = [
-  { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
-  { userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' },
+  ...aliceOnDevice('42', 'Secret Browse'),
   { userId: '42', at: T0 + 3 * HOUR, id: 'u42-1', event: 'Order' },
   { anonymousId: 'd9', at: T0 + 5 * HOUR, id: 'd9-browse' },
   { userId: '42', anonymousId: 'd9', at: T0 + 5 * HOUR + MINUTE, id: 'd9-login' },
@@ -42,38 +41,26 @@ describe('erasing a user whose anonymousId is another user’s userId', () => {
   it('keeps the sessions that other user commits while the erasure clears the id’s partition', async () => {
     const store = await stitchingStore(dynamo.client);
     // Device 42 is alice's; customer 42 has no sessions yet when alice is erased.
-    await ingestFile(
-      store,
-      ndjson([
-        { anonymousId: '42', at: T0, id: 'a-browse', event: 'Secret Browse' },
-        { userId: 'alice', anonymousId: '42', at: T0 + MINUTE, id: 'a-login' },
-      ]),
-    );
+    await ingestFile(store, ndjson(aliceOnDevice('42', 'Secret Browse')));
     expect((await headOf(store, '42')).totals.sessionCount).toBe(0);
 
     // Customer 42's first event lands after the eraser marked U#42 `ea` and before it clears its pages.
-    let landed = false;
-    const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
-      const values = input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined;
-      if (
-        !landed &&
-        command === 'QueryCommand' &&
-        values?.[':pk']?.S === 'U#42' &&
-        values[':from'] !== undefined
-      ) {
-        landed = true;
+    await eraseRacing(
+      store,
+      dynamo.endpoint,
+      'alice',
+      (command, input) => {
+        const values = input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined;
+        return command === 'QueryCommand' && values?.[':pk']?.S === 'U#42' && values[':from'] !== undefined;
+      },
+      async () => {
         const { stats } = await ingestFile(
           store,
           ndjson([{ userId: '42', at: T0 + 5 * HOUR, id: 'u42-1', event: 'Order' }]),
         );
         expect(stats.erased).toBe(0);
-      }
-      return send();
-    });
-    const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
-    await new DynamoDbEraser({ transport }).eraseUser('alice');
-    client.destroy();
-    expect(landed).toBe(true);
+      },
+    );
 
     expect((await headOf(store, '42')).totals.sessionCount).toBe(1);
     const sessions = await storedSessions(store, ['42']);
@@ -231,10 +218,7 @@ describe('an erasure while both users of a shared id keep sending', () => {
     expect(await eventCounts(store, '42')).toEqual([1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
     const items = await scanTable(dynamo.client, store);
     expect(keysOf(items, ['alice'])).toEqual(headsOnly(['alice']));
-    const names = items
-      .filter((item) => item.pk?.S !== 'U#alice' && item.sk?.S?.startsWith('D#'))
-      .flatMap((item) => decodePageSessions(item.pk?.S?.slice(2) ?? '', decodeDayPage(item)))
-      .flatMap((session) => session.events.map((event) => event.name));
+    const names = pageEventsOf(items, (item) => item.pk?.S !== 'U#alice').map((event) => event.name);
     expect(names).not.toContain('Secret Browse');
   });
 });
