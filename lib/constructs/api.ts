@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -14,13 +14,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_GATEWAY_ROUTES, type ApiRouteName } from '../../contract/index.js';
 import type { ApiAuthConfig } from '../config/stages.js';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
-import { NodeFunction } from './node-function.js';
+import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
 
@@ -34,7 +34,7 @@ export const ROUTE_TARGETS = {
   eraseUser: 'admin',
 } as const satisfies Record<ApiRouteName, RouteTarget>;
 
-export interface ApiProps {
+export interface ApiProps extends FunctionSizing {
   readonly table: ITable;
   /** Serves the admin routes (user erasure). */
   readonly adminFunction: IFunction;
@@ -42,10 +42,6 @@ export interface ApiProps {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly corsAllowedOrigins: readonly string[];
   readonly logLevel: string;
-  readonly memorySizeMb: number;
-  readonly timeout: Duration;
-  readonly logRetention: RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
   /** Lookups failing: function errors or 5xx answers reaching this many in a period. */
   readonly alarms: AlarmSettings & { readonly errorsThreshold: number };
 }
@@ -108,10 +104,7 @@ export class Api extends Construct {
     this.handler = new NodeFunction(this, 'Handler', {
       handler: 'api',
       description: 'Serves user and session lookups for the Sessionizer HTTP API',
-      memorySizeMb: props.memorySizeMb,
-      timeout: props.timeout,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      ...sizingOf(props),
       environment: {
         TABLE_NAME: props.table.tableName,
         // The secret's ARN, not its value: the function reads the key at its first request, so the key

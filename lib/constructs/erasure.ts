@@ -1,10 +1,8 @@
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
-import { NodeFunction } from './node-function.js';
+import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 /** Find a user's items, delete them, and keep the deletion consistent with concurrent ingests. */
 export const ERASE_TABLE_ACTIONS = [
@@ -15,13 +13,9 @@ export const ERASE_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
 ] as const;
 
-export interface ErasureProps {
+export interface ErasureProps extends FunctionSizing {
   readonly table: ITable;
   readonly logLevel: string;
-  readonly memorySizeMb: number;
-  readonly timeout: Duration;
-  readonly logRetention: RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
   readonly alarms: AlarmSettings;
 }
 
@@ -39,10 +33,7 @@ export class Erasure extends Construct {
     this.handler = new NodeFunction(this, 'Handler', {
       handler: 'admin',
       description: "Erases a user's sessions and events (admin API)",
-      memorySizeMb: props.memorySizeMb,
-      timeout: props.timeout,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      ...sizingOf(props),
       environment: {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'sessionizer-admin',

@@ -1,17 +1,16 @@
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
 import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { IngestQueue } from './ingest-queue.js';
-import { NodeFunction } from './node-function.js';
+import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 import { SourceNotifications } from './source-notifications.js';
 
 /**
@@ -36,7 +35,7 @@ export interface IngestAlarmSettings extends AlarmSettings {
   readonly dlqDepthThreshold: number;
 }
 
-export interface IngestProps {
+export interface IngestProps extends FunctionSizing {
   readonly bucket: IBucket;
   /** Grants the prefix-scoped object access; see Storage.ingestObjectAccess. */
   readonly objectAccess: IManagedPolicy;
@@ -48,14 +47,10 @@ export interface IngestProps {
   readonly logLevel: string;
   /** Where the handler publishes its metrics (Powertools), the stage's own: see StatelessStack. */
   readonly metricsNamespace: string;
-  readonly memorySizeMb: number;
-  readonly timeout: Duration;
   /** Invocations the queue feeds at once: the pace at which a burst of uploads reaches the table. */
   readonly maxConcurrency: number;
   readonly batchSize: number;
   readonly maxReceiveCount: number;
-  readonly logRetention: RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
   readonly alarms: IngestAlarmSettings;
 }
 
@@ -87,10 +82,7 @@ export class Ingest extends Construct {
       // The prefixes are in SOURCES: a function description holds at most 256 characters.
       description:
         'Sessionizes event files uploaded under the source prefixes and merges them into the sessions table',
-      memorySizeMb: props.memorySizeMb,
-      timeout: props.timeout,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      ...sizingOf(props),
       // A long file is continued by messages the function sends to its own queue: a chain Lambda would stop
       // after about 16 calls. It is finite: every call merges at least one step before it stops.
       recursiveLoop: RecursiveLoop.ALLOW,

@@ -9,14 +9,24 @@ import { LocalEsbuild } from './local-esbuild.js';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 
-export interface NodeFunctionProps {
-  readonly handler: LambdaHandlerName;
-  readonly description: string;
-  readonly environment: Record<string, string>;
+/** What the stage sets of each function, which the constructs pass on to it as they get it. */
+export interface FunctionSizing {
   readonly memorySizeMb: number;
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+}
+
+/** `props`' FunctionSizing alone, for a construct to hand its function. */
+export function sizingOf(props: FunctionSizing): FunctionSizing {
+  const { memorySizeMb, timeout, logRetention, removalPolicy } = props;
+  return { memorySizeMb, timeout, logRetention, removalPolicy };
+}
+
+export interface NodeFunctionProps extends FunctionSizing {
+  readonly handler: LambdaHandlerName;
+  readonly description: string;
+  readonly environment: Record<string, string>;
   /** Lambda stops a chain of calls that feed their own trigger after about 16 (`Terminate`) unless allowed. */
   readonly recursiveLoop?: RecursiveLoop;
 }

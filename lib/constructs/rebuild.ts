@@ -1,8 +1,8 @@
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   Choice,
@@ -24,12 +24,12 @@ import type { RebuildRequest } from '../../contract/index.js';
 import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { INGEST_TABLE_ACTIONS } from './ingest.js';
-import { NodeFunction } from './node-function.js';
+import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 /** The rebuild rewrites every user's sessions as the ingest does, reading them with a parallel Scan. */
 export const REBUILD_TABLE_ACTIONS = [...INGEST_TABLE_ACTIONS, 'dynamodb:Scan'] as const;
 
-export interface RebuildProps {
+export interface RebuildProps extends FunctionSizing {
   readonly table: ITable;
   /** The exports: copies of one event tied at one instant are read again there (rule 3). */
   readonly bucket: IBucket;
@@ -41,10 +41,6 @@ export interface RebuildProps {
   readonly logLevel: string;
   /** Where the handler publishes its metrics, the stage's own (see StatelessStack). */
   readonly metricsNamespace: string;
-  readonly memorySizeMb: number;
-  readonly timeout: Duration;
-  readonly logRetention: RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
   readonly alarms: AlarmSettings;
 }
 
@@ -76,10 +72,7 @@ export class Rebuild extends Construct {
     this.handler = new NodeFunction(this, 'Handler', {
       handler: 'rebuild',
       description: 'Rebuilds the stored sessions under the current session rules, one scan segment at a time',
-      memorySizeMb: props.memorySizeMb,
-      timeout: props.timeout,
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      ...sizingOf(props),
       environment: {
         TABLE_NAME: props.table.tableName,
         BUCKET_NAME: props.bucket.bucketName,

@@ -22,6 +22,7 @@ import { Api } from '../constructs/api.js';
 import { Erasure } from '../constructs/erasure.js';
 import { keepHelperFunctionLogs } from '../constructs/helper-function-logs.js';
 import { Ingest } from '../constructs/ingest.js';
+import type { FunctionSizing } from '../constructs/node-function.js';
 import { Rebuild } from '../constructs/rebuild.js';
 import { logRetentionOf, removalPolicyOf } from './stage-props.js';
 
@@ -50,6 +51,13 @@ export class StatelessStack extends Stack {
     super(scope, id, { terminationProtection: config.terminationProtection, ...stackProps });
     const removalPolicy = removalPolicyOf(config);
     const logRetention = logRetentionOf(config);
+    // A function's memory and timeout are its own section's; its logs and removal the stage's.
+    const sizing = (section: { memorySizeMb: number; timeoutSeconds: number }): FunctionSizing => ({
+      memorySizeMb: section.memorySizeMb,
+      timeout: Duration.seconds(section.timeoutSeconds),
+      logRetention,
+      removalPolicy,
+    });
     const { logLevel, sessionRules } = config;
     // Custom metrics are per account and region: under one shared namespace, a stage's failed-messages alarm
     // would also count another stage's failures.
@@ -74,13 +82,10 @@ export class StatelessStack extends Stack {
       metricsNamespace,
       maxMemberBytes: maxMemberMegabytes === undefined ? undefined : maxMemberMegabytes * BYTES_PER_MEGABYTE,
       logLevel,
-      memorySizeMb: config.ingest.memorySizeMb,
-      timeout: Duration.seconds(config.ingest.timeoutSeconds),
+      ...sizing(config.ingest),
       maxConcurrency: config.ingest.maxConcurrency,
       batchSize: config.ingest.batchSize,
       maxReceiveCount: config.ingest.maxReceiveCount,
-      logRetention,
-      removalPolicy,
       alarms: {
         ...alarmSettings,
         errorsThreshold: config.alarms.ingestErrorsThreshold,
@@ -98,20 +103,14 @@ export class StatelessStack extends Stack {
       totalSegments: config.rebuild.totalSegments,
       logLevel,
       metricsNamespace,
-      memorySizeMb: config.rebuild.memorySizeMb,
-      timeout: Duration.seconds(config.rebuild.timeoutSeconds),
-      logRetention,
-      removalPolicy,
+      ...sizing(config.rebuild),
       alarms: alarmSettings,
     });
 
     this.erasure = new Erasure(this, 'Erasure', {
       table,
       logLevel,
-      memorySizeMb: config.erase.memorySizeMb,
-      timeout: Duration.seconds(config.erase.timeoutSeconds),
-      logRetention,
-      removalPolicy,
+      ...sizing(config.erase),
       alarms: alarmSettings,
     });
 
@@ -122,10 +121,7 @@ export class StatelessStack extends Stack {
       throttle: config.api.throttle,
       corsAllowedOrigins: config.api.corsAllowedOrigins,
       logLevel,
-      memorySizeMb: config.api.memorySizeMb,
-      timeout: Duration.seconds(config.api.timeoutSeconds),
-      logRetention,
-      removalPolicy,
+      ...sizing(config.api),
       alarms: { ...alarmSettings, errorsThreshold: config.alarms.apiErrorsThreshold },
     });
 
