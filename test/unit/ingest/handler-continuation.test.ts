@@ -69,6 +69,27 @@ function queued(prefix: string): SQSEvent {
   return sqsEvent(bodies, prefix);
 }
 
+/** A handler, after its call on a replay of KEY (which names the ETag it listed, no version) ran out of time. */
+async function outOfTimeOnReplay() {
+  const handler = createHandler();
+  await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+  return handler;
+}
+
+/** The one error a continuation logs when the content it started on (`named` says how) went before it finished. */
+function expectGoneBeforeFinished(named: { versionId: string } | { eTag: string }) {
+  expect(logger.at('error')).toEqual([
+    expect.objectContaining({
+      message: expect.stringContaining('before its ingest finished'),
+      attributes: expect.objectContaining({
+        ...named,
+        merged: expect.any(Number),
+        chunkStepsDone: expect.any(Number),
+      }),
+    }),
+  ]);
+}
+
 async function oneCall(key = KEY) {
   const whole = new FakeSessionWriter(RULES);
   const wholeBucket = new MockBucket(s3Mock);
@@ -197,9 +218,7 @@ describe('an ingest call whose time is up', () => {
     const expected = await oneCall();
     bucket = new MockBucket(s3Mock, 256, true);
     const first = bucket.put(KEY, FILE);
-    const handler = createHandler();
-    // A replay names the ETag it listed and no version.
-    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    const handler = await outOfTimeOnReplay();
     const event = queued('after-first');
     expect(JSON.parse(event.Records[0]?.body ?? '').Records[0].s3.object).toMatchObject({
       versionId: first,
@@ -220,47 +239,27 @@ describe('an ingest call whose time is up', () => {
   it('says how much of a version was merged when it expired before the continuation', async () => {
     bucket = new MockBucket(s3Mock, 256, true);
     const first = bucket.put(KEY, FILE) as string;
-    const handler = createHandler();
-    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    const handler = await outOfTimeOnReplay();
     bucket.put(KEY, OTHER);
     bucket.expireVersion(KEY, first);
 
     const result = await handler(queued('continuation'), LONG);
 
     expect(result.outcomes).toEqual([{ status: 'gone', key: KEY }]);
-    expect(logger.at('error')).toEqual([
-      expect.objectContaining({
-        message: expect.stringContaining('before its ingest finished'),
-        attributes: expect.objectContaining({
-          versionId: first,
-          merged: expect.any(Number),
-          chunkStepsDone: expect.any(Number),
-        }),
-      }),
-    ]);
+    expectGoneBeforeFinished({ versionId: first });
   });
 
   it('says so when the content it started on was replaced in a bucket that keeps no versions', async () => {
     bucket = new MockBucket(s3Mock);
     bucket.put(KEY, FILE);
-    const handler = createHandler();
-    await handler(sqsEvent([s3Notification(KEY, { eTag: FILE_ETAG })]), SHORT);
+    const handler = await outOfTimeOnReplay();
     bucket.put(KEY, OTHER);
 
     const result = await handler(queued('continuation'), LONG);
 
     // The new content is ingested, as for any notification of a replaced object.
     expect(result.outcomes).toMatchObject([{ status: 'ingested', key: KEY }]);
-    expect(logger.at('error')).toEqual([
-      expect.objectContaining({
-        message: expect.stringContaining('before its ingest finished'),
-        attributes: expect.objectContaining({
-          eTag: FILE_ETAG,
-          merged: expect.any(Number),
-          chunkStepsDone: expect.any(Number),
-        }),
-      }),
-    ]);
+    expectGoneBeforeFinished({ eTag: FILE_ETAG });
   });
 
   it('queues the objects of a message it had no time to start', async () => {
