@@ -24,10 +24,11 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-/** In-memory DynamoDB Local unless `dataDir` is given. */
-export async function startLocalDynamoDb(options: { dataDir?: string } = {}): Promise<LocalDynamoDb> {
-  const server = await startDynamoDbLocal({ dataDir: options.dataDir });
-  const client = createLocalDynamoDbClient(server.endpoint);
+/** `server` with `client` pointed at it: stop() destroys the client, then stops the server. */
+function withClient<C extends { destroy(): void }>(
+  server: { endpoint: string; stop(): Promise<void> },
+  client: C,
+): { endpoint: string; client: C; stop(): Promise<void> } {
   return {
     endpoint: server.endpoint,
     client,
@@ -38,21 +39,19 @@ export async function startLocalDynamoDb(options: { dataDir?: string } = {}): Pr
   };
 }
 
+/** In-memory DynamoDB Local unless `dataDir` is given. */
+export async function startLocalDynamoDb(options: { dataDir?: string } = {}): Promise<LocalDynamoDb> {
+  const server = await startDynamoDbLocal({ dataDir: options.dataDir });
+  return withClient(server, createLocalDynamoDbClient(server.endpoint));
+}
+
 /** Local S3 with `bucket` created, in a temporary directory removed by stop(). */
 export async function startLocalS3(
   bucket: string,
   onObjectCreated?: (event: S3Event) => void | Promise<void>,
 ): Promise<LocalS3> {
   const server = await startS3Local({ bucket, ...(onObjectCreated ? { onObjectCreated } : {}) });
-  const client = createLocalS3Client(server.endpoint);
-  return {
-    endpoint: server.endpoint,
-    client,
-    stop: async () => {
-      client.destroy();
-      await server.stop();
-    },
-  };
+  return withClient(server, createLocalS3Client(server.endpoint));
 }
 
 /**
