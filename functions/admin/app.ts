@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
-import { type ApiResponse, badRequest, errorResponse, notFound } from '../api/responses.js';
+import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } from '../api/responses.js';
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';
 import type { AdminConfig } from './config.js';
@@ -111,14 +111,11 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
 
   return async (event) => {
     const method = (event.requestContext?.http?.method ?? '').toUpperCase();
-    let response: ApiResponse;
-    try {
-      response = await respond(event, method);
-    } catch (error) {
-      // Details go to the logs only; running the erasure again finishes what this one started.
-      logger.error('erasure failed', { error, method, caller: callerOf(event) });
-      response = errorResponse(500, 'internal_error', 'Internal error');
-    }
+    // Running the erasure again finishes what this one started.
+    const response = await answerOr500(
+      () => respond(event, method),
+      (error) => logger.error('erasure failed', { error, method, caller: callerOf(event) }),
+    );
     return {
       statusCode: response.status,
       headers: { 'content-type': JSON_CONTENT_TYPE, ...response.headers },

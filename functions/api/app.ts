@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
 import { CursorCodec } from './cursor.js';
-import { type ApiResponse, errorResponse, notFound } from './responses.js';
+import { type ApiResponse, answerOr500, errorResponse, notFound } from './responses.js';
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -90,14 +90,10 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
 
   return async (event) => {
     const method = (event.requestContext?.http?.method ?? '').toUpperCase();
-    let response: ApiResponse;
-    try {
-      response = await respond(event, method);
-    } catch (error) {
-      // Details go to the logs only: the client gets the same generic body whatever failed.
-      logger.error('API request failed', { error, method, rawPath: event.rawPath });
-      response = errorResponse(500, 'internal_error', 'Internal error');
-    }
+    const response = await answerOr500(
+      () => respond(event, method),
+      (error) => logger.error('API request failed', { error, method, rawPath: event.rawPath }),
+    );
     const body = response.body === undefined ? undefined : JSON.stringify(response.body);
     const headers: Record<string, string> = {
       ...(body !== undefined && { 'content-type': JSON_CONTENT_TYPE }),

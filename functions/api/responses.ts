@@ -30,3 +30,16 @@ export function badRequest(parameter: string, problem: string): ApiResponse {
 export function notFound(message: string): ApiResponse {
   return errorResponse(404, 'not_found', message);
 }
+
+/** `respond`'s answer, or the generic 500 once `logFailure` has what it threw: details go to the logs only. */
+export async function answerOr500(
+  respond: () => Promise<ApiResponse>,
+  logFailure: (error: unknown) => void,
+): Promise<ApiResponse> {
+  try {
+    return await respond();
+  } catch (error) {
+    logFailure(error);
+    return errorResponse(500, 'internal_error', 'Internal error');
+  }
+}
