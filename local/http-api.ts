@@ -23,6 +23,7 @@ import {
 } from './admin-guard.js';
 import { errorBody, sendError, sendJson } from './api-answers.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
+import { readBodyUpTo } from './request-body.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
@@ -87,25 +88,6 @@ function answerOnSocket(socket: Socket, status: number, message: string, headers
   );
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    req.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
 function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Record<string, string>>): void {
   const body = Buffer.isBuffer(asset.body) ? asset.body : Buffer.from(asset.body);
   res.writeHead(200, { ...extra, 'content-type': asset.contentType, 'content-length': body.length });
@@ -137,7 +119,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       serveStatic(res, asset, options.staticHeaders ?? {});
       return;
     }
-    const body = await readBody(req);
+    const body = await readBodyUpTo(req, MAX_BODY_BYTES);
     if (body === undefined) {
       sendError(res, 413, `request body over ${MAX_BODY_BYTES} bytes`);
       return;

@@ -20,6 +20,7 @@ import {
   decodedRequestHeaders,
   isAwsChunkedRequest,
 } from './aws-chunked.js';
+import { readBodyUpTo } from './request-body.js';
 import { refusedKey } from './s3rver-key-limits.js';
 
 export interface FrontProxyOptions {
@@ -76,31 +77,6 @@ function sendS3Error(
     connection: 'close',
   });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    req.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(
-          new AwsChunkedError(
-            'EntityTooLarge',
-            `aws-chunked uploads above ${limit} bytes are not buffered by the local S3 front; ` +
-              'use a client with requestChecksumCalculation: WHEN_REQUIRED (createLocalS3Client) for large bodies.',
-          ),
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -179,8 +155,15 @@ export async function startS3FrontProxy(options: FrontProxyOptions): Promise<Fro
       forward(req, res, req.headers, req);
       return;
     }
-    readBody(req, limit)
+    readBodyUpTo(req, limit)
       .then((raw) => {
+        if (raw === undefined) {
+          throw new AwsChunkedError(
+            'EntityTooLarge',
+            `aws-chunked uploads above ${limit} bytes are not buffered by the local S3 front; ` +
+              'use a client with requestChecksumCalculation: WHEN_REQUIRED (createLocalS3Client) for large bodies.',
+          );
+        }
         const { payload } = decodeAndVerifyAwsChunked(raw, req.headers);
         forward(req, res, decodedRequestHeaders(req.headers, payload.length), payload);
       })
