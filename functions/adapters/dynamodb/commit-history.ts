@@ -56,25 +56,40 @@ export async function clearLosers(
   user: string,
   expired: readonly RecentCommit[],
 ): Promise<void> {
-  const pk = userPk(user);
   for (const commit of expired) {
-    const losers: Key[] = [];
-    for (const prefix of [DAY_PREFIX, CHUNK_PREFIX]) {
-      const items = await transport.query({
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: {
-          ':pk': { S: pk },
-          ':first': { S: commit.afterDay === undefined ? prefix : `${prefix}${commit.afterDay}#~` },
-          ':last': { S: `${prefix}~` },
-        },
-        ProjectionExpression: 'sk, v, t',
-        ConsistentRead: true,
-      });
-      for (const item of items) {
-        if (item.v?.N === String(commit.version) && item.t?.S !== commit.txn)
-          losers.push(itemKey(pk, item.sk?.S ?? ''));
-      }
-    }
+    const losers = await keysWritten(
+      transport,
+      user,
+      (prefix) => [commit.afterDay === undefined ? prefix : `${prefix}${commit.afterDay}#~`, `${prefix}~`],
+      (version, txn) => version === String(commit.version) && txn !== commit.txn,
+    );
     await transport.deleteKeys(losers);
   }
+}
+
+/**
+ * The keys of `user`'s day pages and chunks between the sort keys `bounds` gives for each kind's prefix, among
+ * them those whose version and transaction (`v`, `t`) `written` picks.
+ */
+export async function keysWritten(
+  transport: Transport,
+  user: string,
+  bounds: (prefix: string) => readonly [first: string, last: string],
+  written: (version: string | undefined, txn: string | undefined) => boolean,
+): Promise<Key[]> {
+  const pk = userPk(user);
+  const keys: Key[] = [];
+  for (const prefix of [DAY_PREFIX, CHUNK_PREFIX]) {
+    const [first, last] = bounds(prefix);
+    const items = await transport.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': { S: pk }, ':first': { S: first }, ':last': { S: last } },
+      ProjectionExpression: 'sk, v, t',
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (written(item.v?.N, item.t?.S)) keys.push(itemKey(pk, item.sk?.S ?? ''));
+    }
+  }
+  return keys;
 }

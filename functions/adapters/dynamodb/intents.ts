@@ -1,8 +1,7 @@
-import { CLOCK_MARGIN_MS, STAGED_DEADLINE_MS } from './commit-history.js';
+import { CLOCK_MARGIN_MS, keysWritten, STAGED_DEADLINE_MS } from './commit-history.js';
 import { encodeIntent, type Head, headKey, type Intent } from './head-codec.js';
-import { CHUNK_PREFIX, DAY_PREFIX, userPk } from './keys.js';
 import { errorName } from './request-errors.js';
-import { itemKey, type Key, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** Registers a staged write in the head before its items are written, so a crash leaves nothing hidden. */
 export async function registerIntent(
@@ -35,23 +34,12 @@ export async function abandonIntent(
   txn: string,
   intent: Intent,
 ): Promise<void> {
-  const pk = userPk(user);
-  const own: Key[] = [];
-  for (const prefix of [DAY_PREFIX, CHUNK_PREFIX]) {
-    const items = await transport.query({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': { S: pk },
-        ':first': { S: `${prefix}${intent.firstDay}#` },
-        ':last': { S: `${prefix}${intent.lastDay}#~` },
-      },
-      ProjectionExpression: 'sk, t, v',
-      ConsistentRead: true,
-    });
-    for (const item of items) {
-      if (item.t?.S === txn && item.v?.N === String(intent.version)) own.push(itemKey(pk, item.sk?.S ?? ''));
-    }
-  }
+  const own = await keysWritten(
+    transport,
+    user,
+    (prefix) => [`${prefix}${intent.firstDay}#`, `${prefix}${intent.lastDay}#~`],
+    (version, written) => written === txn && version === String(intent.version),
+  );
   await transport.deleteKeys(own);
   try {
     await transport.update(headKey(user), {
