@@ -19,6 +19,7 @@ import {
   defaultRegion,
   stageRegion,
 } from '../aws/stack-outputs.js';
+import { type LineIo, runParsed } from '../command-status.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
 
@@ -53,9 +54,7 @@ export interface EraseOptions {
   readonly againAfterMinutes?: number | undefined;
 }
 
-export interface EraseIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface EraseIo extends LineIo {
   readonly env: NodeJS.ProcessEnv;
   /** The signer for a deployed API in `region` (tests pass their own credentials). */
   readonly signer?: (region: string) => ApiSigner;
@@ -227,20 +226,11 @@ function print(view: ErasureView, io: EraseIo): void {
 
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the erasure failed). */
 export async function runErase(argv: readonly string[], io: EraseIo = defaultIo): Promise<number> {
-  const parsed = parseEraseOptions(argv);
-  if ('problem' in parsed) {
-    io.err(`erase: ${parsed.problem}\n\n${USAGE}`);
-    return 2;
-  }
-  if ('help' in parsed) {
-    io.out(USAGE);
-    return 0;
-  }
-  try {
-    const deployed = parsed.stage !== undefined || parsed.apiUrl !== undefined;
-    const erase = () => (deployed ? eraseOnAws(parsed, io) : eraseLocally(parsed, io));
+  return runParsed('erase', USAGE, parseEraseOptions(argv), io, async (options) => {
+    const deployed = options.stage !== undefined || options.apiUrl !== undefined;
+    const erase = () => (deployed ? eraseOnAws(options, io) : eraseLocally(options, io));
     print(await erase(), io);
-    const minutes = parsed.againAfterMinutes;
+    const minutes = options.againAfterMinutes;
     if (minutes !== undefined) {
       io.out(
         `erasing again in ${minutes} minutes, for what an ingest writing this user meanwhile may have left ` +
@@ -250,9 +240,5 @@ export async function runErase(argv: readonly string[], io: EraseIo = defaultIo)
       const second = await erase();
       io.out(`erased again: ${plural(second.itemsDeleted, 'item')} deleted`);
     }
-    return 0;
-  } catch (error) {
-    io.err(`erase: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+  });
 }

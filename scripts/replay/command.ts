@@ -12,6 +12,7 @@ import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
+import { type LineIo, runParsed } from '../command-status.js';
 import {
   type DeadLetterRedrive,
   type ObjectReplayResult,
@@ -56,9 +57,7 @@ export interface ReplayOptions {
   readonly fromDeadLetterQueue: boolean;
 }
 
-export interface CommandIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface CommandIo extends LineIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -224,33 +223,27 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
 
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the replay failed). */
 export async function runReplay(argv: readonly string[], io: CommandIo = defaultIo): Promise<number> {
-  const parsed = parseReplayOptions(argv);
-  if ('problem' in parsed) {
-    io.err(`replay: ${parsed.problem}\n\n${USAGE}`);
-    return 2;
-  }
-  if ('help' in parsed) {
-    io.out(USAGE);
-    return 0;
-  }
-  try {
-    if (parsed.stage !== undefined) {
-      await replayOnAws({ ...parsed, stage: parsed.stage }, io);
-    } else {
-      const response = await replayOnLocalStack(
-        {
-          dryRun: parsed.dryRun,
-          fromDeadLetterQueue: parsed.fromDeadLetterQueue,
-          ...(parsed.prefix !== undefined && { prefix: parsed.prefix }),
-          ...(parsed.since !== undefined && { since: parsed.since }),
-        },
-        io.env,
-      );
-      printLocal(response, parsed.prefix, io);
-    }
-    return 0;
-  } catch (error) {
-    io.err(`replay: ${error instanceof Error ? error.message : String(error)}`);
-    return error instanceof ReplayRefusedError ? 2 : 1;
-  }
+  return runParsed(
+    'replay',
+    USAGE,
+    parseReplayOptions(argv),
+    io,
+    async (options) => {
+      if (options.stage !== undefined) {
+        await replayOnAws({ ...options, stage: options.stage }, io);
+      } else {
+        const response = await replayOnLocalStack(
+          {
+            dryRun: options.dryRun,
+            fromDeadLetterQueue: options.fromDeadLetterQueue,
+            ...(options.prefix !== undefined && { prefix: options.prefix }),
+            ...(options.since !== undefined && { since: options.since }),
+          },
+          io.env,
+        );
+        printLocal(response, options.prefix, io);
+      }
+    },
+    (error) => (error instanceof ReplayRefusedError ? 2 : 1),
+  );
 }
