@@ -16,7 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeS3Checksum } from '../../local/aws-chunked.js';
 import type { S3Local } from '../../local/s3-local.js';
-import { awsChunked } from '../helpers/aws-chunked-body.js';
+import { awsChunked, awsChunkedHeaders } from '../helpers/aws-chunked-body.js';
 import { BUCKET, defaultSdkClient, type EventedS3, startEventedS3 } from './local-s3-harness.js';
 
 function gzipFixture(): Buffer {
@@ -174,12 +174,7 @@ describe('local S3 (s3rver behind the aws-chunked front)', () => {
     const response = await rawPut(
       s3.endpoint,
       `/${BUCKET}/incoming/tampered.ndjson`,
-      {
-        'content-encoding': 'aws-chunked',
-        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-        'x-amz-decoded-content-length': String(payload.length),
-        'x-amz-trailer': 'x-amz-checksum-crc32',
-      },
+      { 'content-encoding': 'aws-chunked', ...awsChunkedHeaders(payload.length) },
       awsChunked(payload, `x-amz-checksum-crc32:${wrong}`),
     );
     expect(response.status).toBe(400);
@@ -194,12 +189,7 @@ describe('local S3 (s3rver behind the aws-chunked front)', () => {
     const response = await rawPut(
       s3.endpoint,
       `/${BUCKET}/incoming/short.ndjson`,
-      {
-        'content-encoding': 'aws-chunked',
-        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-        'x-amz-decoded-content-length': String(payload.length + 10),
-        'x-amz-trailer': 'x-amz-checksum-crc32',
-      },
+      { 'content-encoding': 'aws-chunked', ...awsChunkedHeaders(payload.length + 10) },
       awsChunked(payload, `x-amz-checksum-crc32:${computeS3Checksum('x-amz-checksum-crc32', payload)}`),
     );
     expect(response.status).toBe(400);

@@ -7,16 +7,12 @@ import {
   decodeAndVerifyAwsChunked,
   isAwsChunkedRequest,
 } from '../../../local/aws-chunked.js';
-import { awsChunked } from '../../helpers/aws-chunked-body.js';
+import { awsChunked, awsChunkedHeaders } from '../../helpers/aws-chunked-body.js';
 
 describe('aws-chunked decoding', () => {
   const payload = Buffer.from('line one\r\nline two\n');
   const crc = computeS3Checksum('x-amz-checksum-crc32', payload);
-  const headers = {
-    'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-    'x-amz-decoded-content-length': String(payload.length),
-    'x-amz-trailer': 'x-amz-checksum-crc32',
-  };
+  const headers = awsChunkedHeaders(payload.length);
 
   it('recognises streaming uploads by either header', () => {
     expect(isAwsChunkedRequest({ 'content-encoding': 'gzip, aws-chunked' })).toBe(true);
