@@ -5,30 +5,20 @@ import { type ApiClient, ApiError, type SessionQuery } from '../../../viewer/src
 import type { Session } from '../../../viewer/src/api-types.js';
 import { PAGE_SIZE, SessionLoader } from '../../../viewer/src/session-loader.js';
 import { FIRST_INSTANT } from '../../../viewer/src/time-scale.js';
+import { plainSession } from './plain-session.js';
 
 const T0 = Date.UTC(2022, 0, 1);
 const HOUR = 3_600_000;
 
 function sessionAt(index: number): Session {
   const startedAt = T0 + index * 9 * HOUR;
-  return {
+  return plainSession(startedAt, startedAt + HOUR / 2, {
     userId: 'heavy',
     sessionId: `s${String(index).padStart(4, '0')}`,
     sessionNumber: index + 1,
-    startedAt,
-    endedAt: startedAt + HOUR / 2,
-    durationSeconds: 1800,
     eventCount: 3,
     pageViews: 1,
-    bounce: false,
-    entryPage: null,
-    exitPage: null,
-    campaign: null,
-    anonymousIds: [],
-    device: null,
-    firstEvent: null,
-    lastEvent: null,
-  };
+  });
 }
 
 /** The API's list semantics over an in-memory history: filters on start, cursors are offsets. */

@@ -6,6 +6,7 @@ import {
   MIN_MARK_WIDTH,
   markHeight,
 } from '../../../viewer/src/timeline-layout.js';
+import { plainSession } from './plain-session.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
@@ -18,24 +19,13 @@ function session(
   pageViews: number | null,
 ): Session {
   const startedAt = T0 + startMinute * MINUTE;
-  return {
+  return plainSession(startedAt, startedAt + minutes * MINUTE, {
     userId: 'u',
     sessionId: `s${startMinute}`,
     sessionNumber: null,
-    startedAt,
-    endedAt: startedAt + minutes * MINUTE,
-    durationSeconds: minutes * 60,
     eventCount,
     pageViews,
-    bounce: eventCount === 1,
-    entryPage: null,
-    exitPage: null,
-    campaign: null,
-    anonymousIds: [],
-    device: null,
-    firstEvent: null,
-    lastEvent: null,
-  };
+  });
 }
 
 describe('layoutSessions', () => {
