@@ -10,8 +10,11 @@ import { type SessionSummary, summarizeSession } from '../../../functions/domain
 import { preferredCopy } from '../../../functions/domain/store/copy-choice.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 
-/** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
-export function stitchedReference(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
+/**
+ * Rule 8's earliest link per anonymousId among `events` (no canonical-JSON ties among these), worked out here
+ * rather than taken from the rebuilder, which the tests hold to it.
+ */
+function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord> {
   const links = new Map<string, EventRecord>();
   for (const event of events) {
     if (!isLink(event)) continue;
@@ -19,6 +22,12 @@ export function stitchedReference(events: readonly EventRecord[], rules: Compile
     const known = links.get(anonymousId);
     if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
   }
+  return links;
+}
+
+/** Rule 8's batch result: links from every event, users resolved, duplicates merged per resolved user. */
+export function stitchedReference(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
+  const links = earliestLinks(events);
   const byUser = new Map<string, Map<string, EventRecord>>();
   for (const event of events) {
     const user =
@@ -42,14 +51,9 @@ export async function ingestStitched(
   file: readonly EventRecord[],
 ): Promise<void> {
   const stitcher = new DynamoDbStitchingWriter(writer);
-  const links = new Map<string, EventRecord>();
+  const links = earliestLinks(file);
   const groups = new Map<string, { user: string; anonymous: boolean; events: EventRecord[] }>();
   for (const event of file) {
-    if (isLink(event)) {
-      const anonymousId = event.anonymousId as string;
-      const known = links.get(anonymousId);
-      if (known === undefined || compareLinks(event, known) < 0) links.set(anonymousId, event);
-    }
     const anonymous = event.userId === null;
     const key = `${anonymous ? 'a' : 'u'}${ownUser(event)}`;
     const group = groups.get(key) ?? { user: ownUser(event), anonymous, events: [] };
