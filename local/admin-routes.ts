@@ -52,6 +52,7 @@ export type ReplayRequestBody = z.input<typeof replayRequestSchema>;
 export type ReplayResponse = ReplayResult & { dryRun: boolean; fromDeadLetterQueue: boolean };
 
 const REPLAY_OPTIONS = Object.keys(replayRequestSchema.shape);
+const ROUTE_NAME = `POST ${ADMIN_PATH_PREFIX}${REPLAY_ROUTE}`;
 /** The options given as text; the others are flags (true or false). */
 const TEXT_OPTIONS = new Set(['prefix', 'since']);
 
@@ -62,7 +63,7 @@ const TEXT_OPTIONS = new Set(['prefix', 'since']);
 function queryProblem(query: URLSearchParams): string | undefined {
   for (const [given, value] of query) {
     const where =
-      `POST ${ADMIN_PATH_PREFIX}${REPLAY_ROUTE} takes its options in the JSON body, not the query string ` +
+      `${ROUTE_NAME} takes its options in the JSON body, not the query string ` +
       `(got ${JSON.stringify(given)})`;
     const meant = REPLAY_OPTIONS.find((option) => looseName(option) === looseName(given));
     if (meant === undefined) return `${where}; they are ${REPLAY_OPTIONS.join(', ')}`;
@@ -71,18 +72,40 @@ function queryProblem(query: URLSearchParams): string | undefined {
   return undefined;
 }
 
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** What is wrong with a body, in the words of the route: zod's own say neither where nor what it takes. */
+function bodyProblem(body: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return `the request body must be a JSON object of options (${REPLAY_OPTIONS.join(', ')}), not ${jsonKind(body)}`;
+  }
+  return issues
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => {
+            const meant = REPLAY_OPTIONS.find((option) => looseName(option) === looseName(key));
+            const list = REPLAY_OPTIONS.join(', ');
+            return meant === undefined
+              ? `${JSON.stringify(key)} is not an option of ${ROUTE_NAME}; they are ${list}`
+              : `${JSON.stringify(key)} is not an option of ${ROUTE_NAME}; did you mean ${meant}? They are ${list}`;
+          })
+        : [`${issue.path.join('.')} ${issue.message}`],
+    )
+    .join('; ');
+}
+
 export function createAdminHandler(pipeline: IngestPipeline): AdminHandler {
   return async ({ method, route, query, body }) => {
     if (route === REPLAY_ROUTE && method === 'POST') {
       const problem = queryProblem(query);
       if (problem !== undefined) return apiError(400, problem);
-      const parsed = replayRequestSchema.safeParse(body ?? {});
-      if (!parsed.success) {
-        return apiError(
-          400,
-          parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '),
-        );
-      }
+      // Only a request without a body means no options: a JSON null is refused with the other non-objects.
+      const parsed = replayRequestSchema.safeParse(body === undefined ? {} : body);
+      if (!parsed.success) return apiError(400, bodyProblem(body, parsed.error.issues));
       const { prefix, since, dryRun, fromDeadLetterQueue } = parsed.data;
       try {
         const result = await pipeline.replay({

@@ -50,4 +50,33 @@ describe('POST /_local/replay', () => {
       expect(replays).toEqual([]);
     },
   );
+
+  it.each([
+    [
+      { dryrun: true },
+      '"dryrun" is not an option of POST /_local/replay; did you mean dryRun? They are prefix, since, dryRun, fromDeadLetterQueue',
+    ],
+    [
+      { from_dlq: true },
+      '"from_dlq" is not an option of POST /_local/replay; they are prefix, since, dryRun, fromDeadLetterQueue',
+    ],
+    [
+      [],
+      'the request body must be a JSON object of options (prefix, since, dryRun, fromDeadLetterQueue), not an array',
+    ],
+    [
+      null,
+      'the request body must be a JSON object of options (prefix, since, dryRun, fromDeadLetterQueue), not null',
+    ],
+    [
+      'incoming/',
+      'the request body must be a JSON object of options (prefix, since, dryRun, fromDeadLetterQueue), not a string',
+    ],
+    [{ prefix: 5 }, 'prefix Invalid input: expected string, received number'],
+  ])('refuses the body %j with a 400 naming the options it takes, replaying nothing', async (body, said) => {
+    const { response, replays } = await replay('', body);
+    expect(response.status).toBe(400);
+    expect(messageOf(response.body)).toBe(said);
+    expect(replays).toEqual([]);
+  });
 });
