@@ -1,15 +1,21 @@
 // What a start of the local stack says when the data dir's sessions were cut under other rules than its own.
 import { acceptsRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { type CompiledRules, describeRules } from '../functions/domain/rules/session-rules.js';
+import { dataDirEnv } from './command-words.js';
 import { rulesAsVariables } from './ingest-env.js';
 
 /**
  * What a start says of the data dir's rules: that uploads will be refused (the ingest checks the table's
  * rules, rule 6) when its sessions were cut under other rules than this start's, or that a rebuild to these
  * rules did not finish (no rebuild runs beside a starting stack: it holds the data dir), so sessions it has
- * not reached yet are still cut under the old ones.
+ * not reached yet are still cut under the old ones. The start it suggests names `dataDir` unless it is the
+ * default, so that, copied, it starts on this data dir.
  */
-export function rulesMismatch(table: TableRules | undefined, current: CompiledRules): string | undefined {
+export function rulesMismatch(
+  table: TableRules | undefined,
+  current: CompiledRules,
+  dataDir: string,
+): string | undefined {
   if (table === undefined) return undefined;
   if (table.target !== undefined && table.target.fingerprint === current.fingerprint) {
     return (
@@ -24,13 +30,13 @@ export function rulesMismatch(table: TableRules | undefined, current: CompiledRu
       `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish, and this ` +
       `start's rules are ${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` ` +
       `(with the same variables) cuts them all under this start's rules, or start with the rebuild's ` +
-      `(${rulesAsVariables(table.target.rules)} npm start)`
+      `(${dataDirEnv(dataDir)}${rulesAsVariables(table.target.rules)} npm start)`
     );
   }
   return (
     `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
     `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
     `variables) cuts them again, or start with the rules they were cut under ` +
-    `(${rulesAsVariables(table.rules)} npm start)`
+    `(${dataDirEnv(dataDir)}${rulesAsVariables(table.rules)} npm start)`
   );
 }
