@@ -3,6 +3,7 @@
 // running stack's DynamoDB Local and S3 server when there is one, else starts DynamoDB Local on the data dir
 // for the time it runs, and its S3 server (the exports) only if copies tied at one instant must be read again.
 // See docs/operations.md, "Rebuild under new rules".
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readCommandLine } from '../cli/command-line.js';
@@ -17,7 +18,7 @@ import { compileRules, describeRules } from '../functions/domain/rules/session-r
 import { CallCopyTexts, type CopyTextReader } from '../functions/domain/store/copy-texts.js';
 import { shortPath } from './command-words.js';
 import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { SHARED_DB_FILE, startDynamoDbLocal } from './dynamodb-local.js';
 import { describeError } from './errors.js';
 import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
@@ -85,6 +86,10 @@ function exportsOnDemand(dataDir: string): ObjectSource & { close(): Promise<voi
   };
 }
 
+function nothingIngested(config: LocalStackConfig): string {
+  return `no sessions table in ${shortPath(config.dataDir)}: nothing was ingested there, so there is nothing to rebuild`;
+}
+
 /**
  * The running stack's DynamoDB Local and S3 server, or DynamoDB Local started on the data dir (holding its
  * lock) until `close`, with its S3 server started on demand.
@@ -115,6 +120,8 @@ async function openStores(config: LocalStackConfig): Promise<LocalStores> {
       },
     };
   }
+  // DynamoDB Local started on a data dir without a database (a mistyped one, say) would leave one behind.
+  if (!existsSync(join(config.dataDir, 'dynamodb', SHARED_DB_FILE))) throw new Error(nothingIngested(config));
   const lock = acquireDataDirLock(config.dataDir, { command: 'npm run rebuild' });
   try {
     const server = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb') });
@@ -192,9 +199,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       await stores.client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }));
     } catch {
-      console.error(
-        `rebuild: no sessions table in ${shortPath(config.dataDir)}: nothing was ingested there, so there is nothing to rebuild`,
-      );
+      console.error(`rebuild: ${nothingIngested(config)}`);
       return 1;
     }
     const transport = new Transport({ client: stores.client, tableName: LOCAL_TABLE });
