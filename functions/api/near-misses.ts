@@ -1,12 +1,13 @@
 /**
  * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
  * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
- * client's slip (a trailing slash, a segment after a session id, spaces around an id, a number as an export
- * writes it) reads as an unknown
+ * client's slip (a trailing slash, a segment after a session id, a misspelt route, spaces around an id, a
+ * number as an export writes it) reads as an unknown
  * user; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import { storedNumberId } from '../domain/rules/identity.js';
+import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
 import { parse, sessionIdParam } from './query-params.js';
@@ -71,6 +72,19 @@ async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined>
   return undefined;
 }
 
+/**
+ * The user before what no route takes (`alice/session`, `alice/sesions/{sessionId}`): the path without its
+ * last segment, or its last two when it ends with a session id.
+ */
+function ownerBeforeUnknownTail(rest: string): string | undefined {
+  const segments = rest.split('/');
+  if (segments.length < 2) return undefined;
+  const endsWithSessionId =
+    segments.length >= 3 && startedAtFromSessionId(segments.at(-1) ?? '') !== undefined;
+  const owner = segments.slice(0, endsWithSessionId ? -2 : -1).join('/');
+  return owner === '' ? undefined : owner;
+}
+
 /** For a route whose user was not found: a misshapen session id's 400, or the 404 with what was likely meant. */
 export async function unknownUserNearMiss(
   route: MatchedRoute,
@@ -98,7 +112,13 @@ export async function unknownUserNearMiss(
     );
   }
   const slip = await slipOf(rest, lookup);
-  return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
+  if (slip !== undefined) return notFound(`User not found; ${slip}`);
+  const owner = route.name === 'getUser' ? ownerBeforeUnknownTail(rest) : undefined;
+  if (owner === undefined || !(await isUser(owner, lookup))) return undefined;
+  const user = `${USERS}${owner}`;
+  return notFound(
+    `User not found; ${user} names a user who exists, and its routes are ${user}, ${user}/sessions and ${user}/sessions/{sessionId}`,
+  );
 }
 
 /**

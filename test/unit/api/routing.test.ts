@@ -33,7 +33,7 @@ describe('lookup routing', () => {
       for (const path of [
         '/users/nobody/events',
         '/users/nobody/',
-        '/users/alice/x',
+        '/users/nobody/x',
         '/users/alice//sessions',
       ]) {
         const result = await call(handler, 'GET', path);
@@ -82,6 +82,21 @@ describe('lookup routing', () => {
       expect(result.status).toBe(404);
       expect(errorOf(result).message).toBe(
         "User not found; /users/alice names a user who exists, and a session's path ends with its id (/users/alice/sessions/{sessionId})",
+      );
+    });
+
+    it.each([
+      '/users/alice/session',
+      '/users/alice/Sessions',
+      '/users/alice/x',
+      `/users/alice/sesions/${FIRST_SESSION_ID}`,
+      `/users/alice/session/${FIRST_SESSION_ID}`,
+    ])('says which user exists when %j adds to its path what is no route', async (path) => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', path);
+      expect(result.status).toBe(404);
+      expect(errorOf(result).message).toBe(
+        'User not found; /users/alice names a user who exists, and its routes are /users/alice, /users/alice/sessions and /users/alice/sessions/{sessionId}',
       );
     });
 
