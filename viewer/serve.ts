@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
-import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../scripts/aws/api-signer.js';
+import { type ApiSigner, createApiSigner, regionFromApiUrl, UNSIGNED } from '../scripts/aws/api-signer.js';
 import {
   apiUrlFromStack,
   createCloudFormationClient,
@@ -78,8 +78,6 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
   return `cannot listen on ${host}:${port}: ${error.message}`;
 }
 
-const UNSIGNED: ApiSigner = { sign: async (request) => request };
-
 /** A SigV4 signer for a deployed API, refusing at once when there are no credentials to sign with. */
 async function awsSigner(apiUrl: string, regionOption: string | undefined): Promise<ApiSigner> {
   const region =
@@ -123,8 +121,6 @@ async function main(): Promise<void> {
       stage as string,
       createCloudFormationClient(await stageRegion(stage as string, parsed.data.region)),
     ));
-  // The local stack's API checks no signature: asking for credentials there would only send people to make
-  // up dummy ones.
   const signer = isLoopbackAddress(new URL(apiUrl).hostname)
     ? UNSIGNED
     : await awsSigner(apiUrl, parsed.data.region);

@@ -10,7 +10,8 @@ import { storedNumberId } from '../../functions/domain/rules/identity.js';
 import { minutesFromText } from '../../functions/domain/rules/session-rules.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
-import { type ApiSigner, createApiSigner, regionFromApiUrl } from '../aws/api-signer.js';
+import { isLoopbackAddress } from '../../viewer/server/host-guard.js';
+import { type ApiSigner, createApiSigner, regionFromApiUrl, UNSIGNED } from '../aws/api-signer.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
 import {
@@ -36,7 +37,8 @@ Options:
   --user ID        the user id (or anonymousId) to erase, exactly as in the events, or its ~b64. form
                    (docs/api.md): the only form of an id holding a lone surrogate or starting with ~b64.
   --stage STAGE    a deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
-  --api-url URL    the deployed API's base URL instead of looking it up
+  --api-url URL    the deployed API's base URL instead of looking it up (a loopback one, such as the
+                   local stack's http://127.0.0.1:3000/, is called unsigned)
   --region REGION  AWS region (default: the API URL's, else AWS_REGION or your profile's)
   --again-after M  erase again after M minutes (1 to 60; 15 covers the longest merge attempt), for what an
                    ingest writing this user at the same moment may have left (docs/operations.md)
@@ -157,6 +159,12 @@ async function outcome(response: Response, where: string): Promise<ErasureView> 
   throw new Error(`${where} answered ${response.status}: ${said}`);
 }
 
+async function awsSigner(apiUrl: string, options: EraseOptions, io: EraseIo): Promise<ApiSigner> {
+  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION ?? (await defaultRegion());
+  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+  return io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() });
+}
+
 async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureView> {
   let apiUrl = options.apiUrl;
   if (apiUrl === undefined) {
@@ -168,9 +176,10 @@ async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureVi
       cloudFormation.destroy();
     }
   }
-  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION ?? (await defaultRegion());
-  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
-  const signer = io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() });
+  // A loopback URL is the local stack's, as for npm run viewer.
+  const signer = isLoopbackAddress(new URL(apiUrl).hostname)
+    ? UNSIGNED
+    : await awsSigner(apiUrl, options, io);
   const response = await sendSigned(signer, apiUrl, 'DELETE', adminUserPath(options.user), io.fetch);
   return outcome(response, `the API at ${apiUrl}`);
 }

@@ -96,6 +96,23 @@ describe('npm run erase', () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
+  it.each(['http://127.0.0.1:3000/', 'http://localhost:3000'])(
+    'sends the DELETE to a loopback --api-url (%s, the local stack) unsigned, needing no AWS region or credentials',
+    async (apiUrl) => {
+      const result = await run(['--user', 'a/b?c', '--api-url', apiUrl]);
+
+      expect(result).toMatchObject({ status: 0, err: '' });
+      const [request] = sent;
+      expect(request?.method).toBe('DELETE');
+      expect(request?.url).toBe(
+        `${new URL(apiUrl).origin}/admin/users/~b64.${Buffer.from('a/b?c').toString('base64url')}`,
+      );
+      expect(Object.keys(request?.headers ?? {}).map((name) => name.toLowerCase())).not.toContain(
+        'authorization',
+      );
+    },
+  );
+
   it('says how many anonymousIds the answer does not list, with the digest of all of them', async () => {
     const digest = 'ab'.repeat(32);
     answer = {
