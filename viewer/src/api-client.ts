@@ -106,7 +106,12 @@ function ownAnswer<T extends { readonly userId: string }>(userId: string, answer
 /** Where requests go: `''` is the viewer's own origin. */
 export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
-  const where = base === '' ? 'this server' : base;
+  // A browser fails a request that another origin's CORS settings refuse as it fails one to a server that is
+  // down: a static build calling its API elsewhere names both.
+  const unreachable =
+    base === ''
+      ? 'Could not reach the API at this server.'
+      : `Could not reach the API at ${base}, or its CORS settings do not allow this page's origin.`;
   const userPath = (userId: string) => `${base}/users/${pathId(userId)}`;
 
   /**
@@ -126,7 +131,7 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
       response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
     } catch (error) {
       if (signal?.aborted) throw error;
-      throw new ApiError(0, 'network_error', `Could not reach the API at ${where}.`);
+      throw new ApiError(0, 'network_error', unreachable);
     }
     const redirectedTo =
       response.redirected && stitchedAt !== null ? pathUser(response.url, stitchedAt) : null;

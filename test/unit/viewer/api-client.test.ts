@@ -356,7 +356,15 @@ describe('createApiClient', () => {
       throw new TypeError('fetch failed');
     });
     await expect(createApiClient('https://api.example', down).getUser('a')).rejects.toEqual(
-      new ApiError(0, 'network_error', 'Could not reach the API at https://api.example.'),
+      new ApiError(
+        0,
+        'network_error',
+        // A browser fails a request its CORS check refuses as it fails one to a server that is down.
+        "Could not reach the API at https://api.example, or its CORS settings do not allow this page's origin.",
+      ),
+    );
+    await expect(createApiClient('', down).getUser('a')).rejects.toEqual(
+      new ApiError(0, 'network_error', 'Could not reach the API at this server.'),
     );
     const wrongShape = vi.fn(async () => jsonResponse(200, { sessions: 'no' }));
     await expect(
