@@ -125,6 +125,24 @@ function decimalOption(values: Record<string, unknown>, name: string): number | 
   return value;
 }
 
+/**
+ * An option in the range the generator takes, refused here in the words of the command line: the generator
+ * names its own options (lateShare, days).
+ */
+function checked(
+  values: Record<string, unknown>,
+  name: string,
+  value: number | undefined,
+  inRange: (value: number) => boolean,
+  range: string,
+): number | undefined {
+  if (value === undefined || inRange(value)) return value;
+  throw new RangeError(`--${name} must be ${range}${gotText(optionText(values, name))}`);
+}
+
+const share = (values: Record<string, unknown>, name: string) =>
+  checked(values, name, decimalOption(values, name), (value) => value >= 0 && value <= 1, 'from 0 to 1');
+
 async function main(argv: string[]): Promise<void> {
   const line = readCommandLine({
     args: argv,
@@ -174,13 +192,13 @@ async function main(argv: string[]): Promise<void> {
     format,
     gzip: values.gzip,
     seed: wholeNumberOption(values, 'seed'),
-    users: wholeNumberOption(values, 'users'),
-    days: decimalOption(values, 'days'),
+    users: checked(values, 'users', wholeNumberOption(values, 'users'), (value) => value >= 1, '1 or more'),
+    days: checked(values, 'days', decimalOption(values, 'days'), (value) => value > 0, 'more than 0'),
     startMs,
-    anonymousShare: decimalOption(values, 'anonymous-share'),
-    lateShare: decimalOption(values, 'late-share'),
-    duplicateShare: decimalOption(values, 'duplicate-share'),
-    noMessageIdShare: decimalOption(values, 'no-message-id-share'),
+    anonymousShare: share(values, 'anonymous-share'),
+    lateShare: share(values, 'late-share'),
+    duplicateShare: share(values, 'duplicate-share'),
+    noMessageIdShare: share(values, 'no-message-id-share'),
   });
   console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started) }));
 }

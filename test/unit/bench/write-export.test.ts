@@ -101,7 +101,14 @@ describe('npm run generate', () => {
         ['--events', '5', '--days', 'Infinity'],
         '--days must be a decimal number such as 1 or 0.5 (got "Infinity")',
       ],
-      [['--events', '5', '--users', '0'], 'users must be a positive integer'],
+      // Named by their flags, not by the generator's own option names (lateShare, days, users).
+      [['--events', '5', '--users', '0'], 'generate: --users must be 1 or more (got "0")'],
+      [['--events', '5', '--days', '0'], 'generate: --days must be more than 0 (got "0")'],
+      [['--events', '5', '--late-share', '1.5'], 'generate: --late-share must be from 0 to 1 (got "1.5")'],
+      [
+        ['--events', '5', '--anonymous-share=-0.5'],
+        'generate: --anonymous-share must be from 0 to 1 (got "-0.5")',
+      ],
       [['--events', '5', '--colour'], "Unknown option '--colour'"],
     ] as const) {
       const result = run([...args]);
