@@ -4,9 +4,9 @@
  *
  *   npx tsx bench/write-export.ts --events 100000 --format ndjson --gzip --seed 1 --out bench/out/x.ndjson.gz
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -143,6 +143,15 @@ function checked(
 const share = (values: Record<string, unknown>, name: string) =>
   checked(values, name, decimalOption(values, name), (value) => value >= 0 && value <= 1, 'from 0 to 1');
 
+/** A folder given as --out: Node's EISDIR names neither the option nor what to give instead. */
+function refuseFolder(out: string, given: string, fileName: string): void {
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new RangeError(
+      `--out ${given} is a folder; name the file to write in it, e.g. --out ${join(given, fileName)}`,
+    );
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const line = readCommandLine({
     args: argv,
@@ -186,6 +195,7 @@ async function main(argv: string[]): Promise<void> {
     values.out === undefined
       ? `bench/out/events-${events}.${extension}`
       : resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
+  if (values.out !== undefined) refuseFolder(out, values.out, `events-${events}.${extension}`);
   const started = performance.now();
   const result = await writeExport(out, {
     events,

@@ -118,6 +118,19 @@ describe('npm run generate', () => {
     }
   });
 
+  it('says that an --out naming a folder is one, and which file to name, writing nothing', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'write-export-folder-'));
+    try {
+      const result = run(['--events', '5', '--out', folder]);
+      expect(result.stderr).toContain(
+        `generate: --out ${folder} is a folder; name the file to write in it, e.g. --out ${join(folder, 'events-5.ndjson')}\n`,
+      );
+      expect(result.status).toBe(2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('lists its defaults in --help', () => {
     expect(run(['--help']).stdout).toContain(
       '--seed 1, --users the events / 40, --days 1, --start 2024-01-01',
