@@ -1,4 +1,5 @@
 // npm run viewer:build [-- --api-url URL] [--out DIR]: the viewer as static files for any host.
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,8 @@ import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
 
-Writes the session viewer's static files (default: viewer/dist/). Without --api-url the viewer calls the
+Writes the session viewer's static files (default: viewer/dist/; --out names a new or empty folder, or
+that of an earlier build, whose files are replaced). Without --api-url the viewer calls the
 API on the origin that serves it; with it, that API, which must then allow the viewer's origin (CORS).
 Serve the files with this Content-Security-Policy header (index.html carries it too, minus frame-ancestors):
 `;
@@ -16,6 +18,20 @@ Serve the files with this Content-Security-Policy header (index.html carries it 
 function fail(message: string): never {
   process.stderr.write(`viewer:build: ${message}\n\n${USAGE}  ${viewerContentSecurityPolicy()}\n`);
   process.exit(2);
+}
+
+/**
+ * What keeps `outDir` from being emptied for the build: a file, or a folder holding anything but the files a
+ * build writes (`--out .`, or a site's folder, lost everything in it).
+ */
+function outDirProblem(outDir: string, written: ReadonlySet<string>): string | undefined {
+  const found = statSync(outDir, { throwIfNoEntry: false });
+  if (found === undefined) return undefined;
+  if (!found.isDirectory()) return `--out ${outDir} is a file; give a folder`;
+  const others = readdirSync(outDir).filter((name) => !written.has(name));
+  if (others.length === 0) return undefined;
+  const named = others.length > 3 ? `${others.slice(0, 3).join(', ')}, ...` : others.join(', ');
+  return `--out ${outDir} holds files the viewer does not write (${named}); give a new or empty folder, or the folder of an earlier build, whose files are replaced`;
 }
 
 async function main(): Promise<void> {
@@ -35,6 +51,9 @@ async function main(): Promise<void> {
   }
   const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
   const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
+  const files = new Set([...assets.keys()].filter((path) => path !== '/').map((path) => path.slice(1)));
+  const problem = outDirProblem(outDir, files);
+  if (problem !== undefined) fail(problem);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   for (const [path, asset] of assets) {

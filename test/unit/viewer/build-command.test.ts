@@ -1,6 +1,10 @@
-// `npm run viewer:build` says a usage error as the other commands do: its message, the usage, status 2.
+// `npm run viewer:build` says a usage error as the other commands do: its message, the usage, status 2; and
+// it replaces only a folder that holds nothing but an earlier build.
 import { spawnSync } from 'node:child_process';
-import { expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 it('refuses an unknown option with the usage and status 2', () => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/build.ts', '--outdir', 'x'], {
@@ -10,3 +14,49 @@ it('refuses an unknown option with the usage and status 2', () => {
   expect(result.stderr).toMatch(/^viewer:build: Unknown option '--outdir'.*\n\nUsage: npm run viewer:build/s);
   expect(result.status).toBe(2);
 }, 30_000);
+
+describe('--out', () => {
+  const build = (out: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'viewer/build.ts', '--out', out], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'sessionizer-viewer-build-'));
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('refuses a folder holding files of its own, deleting none of them', () => {
+    // `--out .` in the repository, or a site's folder: the build emptied the folder first.
+    writeFileSync(join(scratch, 'README.md'), 'mine\n');
+    const result = build(scratch);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^viewer:build: --out ${scratch} holds files the viewer does not write \\(README\\.md\\); give a new or empty folder, or the folder of an earlier build, whose files are replaced\\n\\nUsage:`,
+      ),
+    );
+    expect(result.status).toBe(2);
+    expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toBe('mine\n');
+  }, 90_000);
+
+  it('refuses a file, leaving it as it was', () => {
+    const file = join(scratch, 'site');
+    writeFileSync(file, 'mine\n');
+    const result = build(file);
+    expect(result.stderr).toMatch(new RegExp(`^viewer:build: --out ${file} is a file; give a folder\\n`));
+    expect(result.status).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  }, 90_000);
+
+  it('replaces the files of an earlier build', () => {
+    const out = join(scratch, 'site');
+    expect(build(out).status).toBe(0);
+    const again = build(out);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(
+      ['app.css', 'app.css.map', 'app.js', 'app.js.map', 'favicon.svg', 'index.html'].sort(),
+    );
+  }, 90_000);
+});
