@@ -9,8 +9,9 @@ import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
 
 Writes the session viewer's static files (default: viewer/dist/; --out names a new or empty folder, or
-that of an earlier build, whose files are replaced). Without --api-url the viewer calls the
-API on the origin that serves it; with it, that API, which must then allow the viewer's origin (CORS).
+that of an earlier build, whose files are replaced, relative to the folder you run it from). Without
+--api-url the viewer calls the API on the origin that serves it; with it, that API, which must then allow
+the viewer's origin (CORS).
 Serve the files with this Content-Security-Policy header (index.html carries it too, minus frame-ancestors):
 `;
 
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
     return;
   }
-  const outDir = resolve(values.out ?? fileURLToPath(new URL('./dist/', import.meta.url)));
+  // `npm run` starts in the repository root; a path given on the command line means the caller's folder.
+  const outDir =
+    values.out === undefined
+      ? fileURLToPath(new URL('./dist/', import.meta.url))
+      : resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
   const assets = await buildViewerAssets(apiBaseUrl === undefined ? {} : { apiBaseUrl });
   const files = new Set([...assets.keys()].filter((path) => path !== '/').map((path) => path.slice(1)));
   const problem = outDirProblem(outDir, files);

@@ -49,6 +49,22 @@ describe('--out', () => {
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
   }, 90_000);
 
+  it('writes a relative --out in the folder npm run was typed in (INIT_CWD), as npm run upload and generate read paths', () => {
+    const name = `viewer-build-init-cwd-${process.pid}`;
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/build.ts', '--out', name], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, INIT_CWD: scratch },
+      });
+      expect(result.status).toBe(0);
+      expect(readdirSync(join(scratch, name))).toContain('index.html');
+    } finally {
+      // Where the build wrote it before: the repository root, npm run's folder.
+      rmSync(name, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('replaces the files of an earlier build', () => {
     const out = join(scratch, 'site');
     expect(build(out).status).toBe(0);
