@@ -1,8 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
-import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import {
   deliveryArbitrary,
@@ -11,8 +8,8 @@ import {
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { Crash, crashingClient } from './crashing-client.js';
-import { freshStore, ingest, storedSessions, writerOn } from './store-harness.js';
+import { Crash, crashingClient, hookedClient, isHeadCommit } from './crashing-client.js';
+import { freshStore, ingest, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
@@ -95,6 +92,22 @@ describe('merges under crashes', () => {
   });
 });
 
+/** What is stored for `user` on `day`, day pages and chunks alike, committed or not: key, version, transaction. */
+async function storedOnDay(store: StoreUnderTest, user: string, day: string) {
+  const items = [];
+  for (const prefix of ['D#', 'E#']) {
+    items.push(
+      ...(await store.transport.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: { ':pk': { S: `U#${user}` }, ':day': { S: `${prefix}${day}#` } },
+        ProjectionExpression: 'sk, v, t',
+        ConsistentRead: true,
+      })),
+    );
+  }
+  return items.map((item) => ({ sk: item.sk?.S, v: item.v?.N, t: item.t?.S }));
+}
+
 describe('an attempt that loses the race but keeps writing', () => {
   it('is never visible, not even after later commits, and its leftovers are cleared once it can no longer write', async () => {
     const store = await freshStore(dynamo.client);
@@ -102,32 +115,41 @@ describe('an attempt that loses the race but keeps writing', () => {
     const first = record({ id: 'm:first', timestamp: T0, userId: 'u' });
     await ingest(store, [first]);
 
-    // The loser reads the head, then its write waits until the winner has committed, then it dies.
+    // The loser reads the head and plans; it writes only once the winner has committed, then dies before its
+    // own commit, so it never deletes what it wrote. Its day is in May and every later merge's in April: a
+    // merge loads the rest of its own month only, so none meets the loser's items and collects them as
+    // garbage; only the head forgetting their version can clear them.
+    let reachedWrite!: () => void;
+    const planned = new Promise<void>((resolve) => {
+      reachedWrite = resolve;
+    });
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
+      if (command === 'BatchWriteItemCommand') {
+        reachedWrite();
+        await released;
+      }
+      if (isHeadCommit(command, input)) throw new Crash();
+      return send();
     });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand') await released;
-        if (context.commandName === 'UpdateItemCommand') throw new Crash();
-        return next(args);
-      },
-      { step: 'initialize', name: 'slowLoser' },
+    // Small pages: the loser leaves chunks as well as pages.
+    const loser = writerOn(store, client, { pageLimitBytes: 700 });
+    const LOST_AT = Date.UTC(2024, 4, 10, 9, 0, 0);
+    const lost = Array.from({ length: 20 }, (_, index) =>
+      record({
+        // UUIDs are stored as their 16 bytes: twenty of them are more than a page holds inline.
+        id: `m:00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`,
+        timestamp: LOST_AT + index * 60_000,
+        userId: 'u',
+      }),
     );
-    const loser = new DynamoDbSessionWriter({
-      transport: new Transport({ client, tableName: store.tableName, baseDelayMs: 2 }),
-      rules: store.rules,
-    });
-    const lost = record({ id: 'm:lost', timestamp: T0 + 2 * 86_400_000, userId: 'u' });
-    const dying = loser.mergeUserEvents('u', [lost]).catch((error) => {
+    const dying = loser.mergeUserEvents('u', lost).catch((error) => {
       if (!(error instanceof Crash)) throw error;
     });
+    await planned;
     const winner = record({ id: 'm:winner', timestamp: T0 + 86_400_000, userId: 'u' });
     await ingest(store, [winner]);
     release();
@@ -137,8 +159,15 @@ describe('an attempt that loses the race but keeps writing', () => {
     await ingest(store, [later]);
     const committed = [first, winner, later];
     expect(await storedSessions(store, ['u'])).toEqual(referenceSessions(committed, store.rules));
+    // What the loser left: pages and chunks of the winner's version under another transaction.
+    const winning = (await store.writer.readHead('u')).recent.find((commit) => commit.version === 2)?.txn;
+    expect(winning).toBeDefined();
+    const leftovers = await storedOnDay(store, 'u', '2024-05-10');
+    expect(new Set(leftovers.map((item) => item.sk?.slice(0, 2)))).toEqual(new Set(['D#', 'E#']));
+    for (const item of leftovers) expect([item.v, item.t === winning]).toEqual(['2', false]);
 
-    // Minutes later the head forgets those versions, clearing what the loser left behind first.
+    // Minutes later the head forgets those versions, clearing what the loser left behind first: kept, the
+    // leftovers would count as committed.
     const now = Date.now();
     const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 10 * 60_000);
     try {
@@ -146,20 +175,15 @@ describe('an attempt that loses the race but keeps writing', () => {
       await ingest(store, [afterwards]);
       await ingest(store, [record({ id: 'm:next', timestamp: T0 + 5 * 86_400_000, userId: 'u' })]);
       const stored = await storedSessions(store, ['u']);
-      expect(stored.map((session) => session.sessionId)).not.toContain('20240403T090000000Z');
-      const leftovers = await store.transport.query({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-        ExpressionAttributeValues: { ':pk': { S: 'U#u' }, ':day': { S: 'D#2024-04-03' } },
-        ConsistentRead: true,
-      });
-      expect(leftovers).toEqual([]);
+      expect(stored.map((session) => session.sessionId)).not.toContain('20240510T090000000Z');
+      expect(await storedOnDay(store, 'u', '2024-05-10')).toEqual([]);
     } finally {
       clock.mockRestore();
     }
-    // Delivered again, the lost event is stored like any other.
-    await ingest(store, [lost]);
+    // Delivered again, the lost events are stored like any other.
+    await ingest(store, lost);
     expect((await storedSessions(store, ['u'])).map((session) => session.sessionId)).toContain(
-      '20240403T090000000Z',
+      '20240510T090000000Z',
     );
   });
 });
