@@ -20,7 +20,7 @@ import {
   type SessionWriterOptions,
   type StaleHeadRebuilder,
 } from './session-writer.js';
-import { DynamoDbStitchingWriter } from './stitching-writer.js';
+import { DynamoDbStitchingWriter, type LinkOutcome } from './stitching-writer.js';
 
 /** A change that removes nothing but makes the whole partition load, so every session is cut again. */
 const KEEP_EVERY_EVENT = { add: [], remove: () => false } as const;
@@ -38,6 +38,12 @@ function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord>
 }
 
 type Recut = { readonly status: 'rebuilt' | 'current' | 'skipped'; readonly sessionsWritten: number };
+
+/** A move writes sessions too, in each partition it changes: they count as the recut's do. */
+function addMove(result: UserRebuild, outcome: LinkOutcome): void {
+  result.eventsMoved += outcome.moved;
+  result.sessionsWritten += outcome.sessionsWritten;
+}
 
 export interface RebuilderOptions extends Omit<SessionWriterOptions, 'staleHeads'> {
   /**
@@ -87,12 +93,12 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   async rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
     const texts = this.copyTexts?.();
     const recut = await this.recutWithRetries(user, texts);
-    const result = { ...recut, linksOffered: 0, eventsMoved: 0 };
+    const result: UserRebuild = { ...recut, linksOffered: 0, eventsMoved: 0 };
     const head = await this.writer.readHead(user);
     if (recut.status === 'skipped') {
       // An anonymousId erased while stitched: its anonymous events, rule 2's again, are erased with it.
       if (!this.rules.stitching && head.erased && head.link !== undefined)
-        result.eventsMoved += (await withTexts(texts, (known) => this.stitcher.unlink(user, known))).moved;
+        addMove(result, await withTexts(texts, (known) => this.stitcher.unlink(user, known)));
       return result;
     }
     if (this.rules.stitching && !scope.sourceStitches) {
@@ -110,11 +116,11 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
           this.stitcher.offerLink(anonymousId, offered, known),
         );
         result.linksOffered++;
-        result.eventsMoved += outcome.moved;
+        addMove(result, outcome);
       }
     }
     if (!this.rules.stitching && head.link !== undefined) {
-      result.eventsMoved += (await withTexts(texts, (known) => this.stitcher.unlink(user, known))).moved;
+      addMove(result, await withTexts(texts, (known) => this.stitcher.unlink(user, known)));
     }
     if (result.status === 'current' && result.eventsMoved > 0) result.status = 'rebuilt';
     return result;

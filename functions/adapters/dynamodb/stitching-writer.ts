@@ -26,7 +26,11 @@ export interface LinkOutcome {
   readonly changed: boolean;
   /** Events moved from the old partition to the new user's (or, given back to an erased anonymousId, deleted). */
   readonly moved: number;
+  /** Sessions in the day pages the move rewrote, in every partition it changed (`MergePlan.sessionsWritten`). */
+  readonly sessionsWritten: number;
 }
+
+const UNCHANGED: LinkOutcome = { changed: false, moved: 0, sessionsWritten: 0 };
 
 /**
  * Identity stitching in the store (rule 8). The earliest link of each anonymousId is kept in its own head;
@@ -115,12 +119,12 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
     // they leave the user they were stitched to for no partition.
     const erasedBack = link === undefined && anonymous.erased && anonymous.link !== undefined;
     // Otherwise an erased anonymousId (erased itself, or with the user it is stitched to) takes no link.
-    if ((anonymous.erased || anonymous.anonymousErased) && !erasedBack) return { changed: false, moved: 0 };
+    if ((anonymous.erased || anonymous.anonymousErased) && !erasedBack) return UNCHANGED;
     const unread: UnreadCopies = new Map();
     const unchanged = link === undefined ? stored === undefined : !isEarlierLink(link, stored, texts, unread);
     // A tie between copies of the link event whose texts are not at hand: read first, nothing written yet.
     if (unread.size > 0) throw new CopyTextsNeeded([...unread.values()]);
-    if (unchanged) return { changed: false, moved: 0 };
+    if (unchanged) return UNCHANGED;
     const kept = link === undefined ? undefined : linkWithText(link, texts);
     if ((await this.writer.admitHead(anonymousId, anonymous)) === 'rebuilt') return 'conflict';
     const from = anonymous.link?.userId ?? anonymousId;
@@ -198,7 +202,8 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       // before this leaves it unserved under the erased head; erasing the user again deletes it.
       await new DynamoDbEraser({ transport: this.transport }).eraseUser(to);
     }
-    return { changed: true, moved: moved.length };
+    const sessionsWritten = changes.reduce((sum, change) => sum + change.plan.sessionsWritten, 0);
+    return { changed: true, moved: moved.length, sessionsWritten };
   }
 
   /** One transaction: every involved head, the anonymousId's link, and the stitched markers. */

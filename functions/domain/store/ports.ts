@@ -161,6 +161,10 @@ export interface RebuildScope {
 export interface UserRebuild {
   /** rebuilt: its sessions were cut again (or its events moved); current: already at the target; skipped: erased or empty. */
   status: 'rebuilt' | 'current' | 'skipped';
+  /**
+   * Sessions in the day items written to the table, by the recut and by the stitching moves it made, in every
+   * partition they changed (a changed day is written whole: each of its sessions counts).
+   */
   sessionsWritten: number;
   /** Links found in its partition and offered (stitching turned on). */
   linksOffered: number;
