@@ -184,10 +184,12 @@ export class ChunkMerger {
       };
       await pool.offer(async () => {
         const copyTexts = this.copyTexts;
-        if (copyTexts === undefined) await identity.offerLink(anonymousId, link);
-        else await copyTexts.withTexts((texts) => identity.offerLink(anonymousId, link, texts));
+        const outcome =
+          copyTexts === undefined
+            ? await identity.offerLink(anonymousId, link)
+            : await copyTexts.withTexts((texts) => identity.offerLink(anonymousId, link, texts));
         this.worked = true;
-        this.options.progress.finishStep(index);
+        this.options.progress.finishLink(index, outcome);
       });
     }
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RecordPosition } from '../domain/reading/read-export.js';
-import type { UserMergeResult } from '../domain/store/ports.js';
+import type { LinkOutcome, UserMergeResult } from '../domain/store/ports.js';
 
 /** Where an event reported as erased was: what its report line needs. */
 export type ErasedPosition = Pick<RecordPosition, 'file' | 'line' | 'index'>;
@@ -82,14 +82,17 @@ interface OwnerDone {
   readonly erasedAt: readonly ErasedPosition[];
 }
 
+/** A link is in: its move wrote sessions, but merged no user's events. */
+type LinkDone = Pick<LinkOutcome, 'sessionsWritten'>;
+
 /**
  * Follows the steps of one chunk (its links when stitching, then its owners' merges), which finish in any
  * order: the steps before the first unfinished one (in merge order) are what a snapshot may call done.
  */
 class ChunkProgress {
   readonly steps: string[] = [];
-  /** Steps finished after one still running; null for a link, or for a step an earlier delivery did. */
-  private readonly finished = new Map<number, OwnerDone | null>();
+  /** Steps finished after one still running; null for a step an earlier delivery did (its counts are in). */
+  private readonly finished = new Map<number, OwnerDone | LinkDone | null>();
   private doneBefore = 0;
   /** The last step finished in merge order, -1 before any. */
   lastFinished = -1;
@@ -105,7 +108,7 @@ class ChunkProgress {
     return this.steps.push(step) - 1;
   }
 
-  finish(index: number, done: OwnerDone | null): void {
+  finish(index: number, done: OwnerDone | LinkDone | null): void {
     this.finished.set(index, done);
     this.lastFinished = Math.max(this.lastFinished, index);
     for (
@@ -115,6 +118,10 @@ class ChunkProgress {
     ) {
       this.finished.delete(this.doneBefore++);
       if (next === null) continue;
+      if (!('result' in next)) {
+        this.totals.sessionsWritten += next.sessionsWritten;
+        continue;
+      }
       addMerge(this.totals, next.result);
       this.erasedAt.push(...next.erasedAt);
     }
@@ -160,9 +167,14 @@ export class MergeProgress {
     return this.current().steps.slice(0, count);
   }
 
-  /** An owner is merged; with no result, a link is in, or an earlier delivery did the step. */
+  /** An owner is merged; with no result, an earlier delivery did the step. */
   finishStep(index: number, result?: UserMergeResult, erasedAt: readonly ErasedPosition[] = []): void {
     this.current().finish(index, result === undefined ? null : { result, erasedAt });
+  }
+
+  /** A link is in; the sessions its move wrote count among the sessions written. */
+  finishLink(index: number, outcome: LinkDone): void {
+    this.current().finish(index, { sessionsWritten: outcome.sessionsWritten });
   }
 
   /**

@@ -3,7 +3,7 @@ import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
-import type { CopyTextSource, RebuildScope, UserRebuild } from '../../domain/store/ports.js';
+import type { CopyTextSource, LinkOutcome, RebuildScope, UserRebuild } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
@@ -20,7 +20,7 @@ import {
   type SessionWriterOptions,
   type StaleHeadRebuilder,
 } from './session-writer.js';
-import { DynamoDbStitchingWriter, type LinkOutcome } from './stitching-writer.js';
+import { DynamoDbStitchingWriter } from './stitching-writer.js';
 
 /** A change that removes nothing but makes the whole partition load, so every session is cut again. */
 const KEEP_EVERY_EVENT = { add: [], remove: () => false } as const;

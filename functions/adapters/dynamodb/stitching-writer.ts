@@ -2,7 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { EventRecord } from '../../domain/events/event.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { type CopyTexts, CopyTextsNeeded, type UnreadCopies } from '../../domain/store/copy-choice.js';
-import type { IdentityWriter, UserMergeResult } from '../../domain/store/ports.js';
+import type { IdentityWriter, LinkOutcome, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
@@ -21,14 +21,6 @@ import type { Key } from './transport.js';
 /** An anonymous event belongs where its anonymousId's link says: events with no userId of that anonymousId. */
 const anonymousOf = (anonymousId: string) => (event: EventRecord) =>
   event.userId === null && event.anonymousId === anonymousId;
-
-export interface LinkOutcome {
-  readonly changed: boolean;
-  /** Events moved from the old partition to the new user's (or, given back to an erased anonymousId, deleted). */
-  readonly moved: number;
-  /** Sessions in the day pages the move rewrote, in every partition it changed (`MergePlan.sessionsWritten`). */
-  readonly sessionsWritten: number;
-}
 
 const UNCHANGED: LinkOutcome = { changed: false, moved: 0, sessionsWritten: 0 };
 

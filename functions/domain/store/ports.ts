@@ -107,6 +107,18 @@ export interface LinkCandidate {
   readonly canonical: string;
 }
 
+/** What offering (or taking back) a link did. */
+export interface LinkOutcome {
+  readonly changed: boolean;
+  /** Events moved from the old partition to the new user's (or, given back to an erased anonymousId, deleted). */
+  readonly moved: number;
+  /**
+   * Sessions in the day items the move wrote, in every partition it changed (a changed day is written whole:
+   * each of its sessions counts; a day it empties writes none).
+   */
+  readonly sessionsWritten: number;
+}
+
 /** Identity stitching in the store (port): what the ingest needs when stitching is on. */
 export interface IdentityWriter {
   /**
@@ -114,11 +126,7 @@ export interface IdentityWriter {
    * With `texts`, copies a move brings together at one instant are chosen as `SessionWriter.mergeUserEvents`
    * chooses them (it throws `CopyTextsNeeded` naming the copies it lacks, having written nothing).
    */
-  offerLink(
-    anonymousId: string,
-    link: LinkCandidate,
-    texts?: CopyTexts,
-  ): Promise<{ readonly changed: boolean; readonly moved: number }>;
+  offerLink(anonymousId: string, link: LinkCandidate, texts?: CopyTexts): Promise<LinkOutcome>;
   /** Merges events without a userId into the user their anonymousId is stitched to (else the anonymousId). */
   mergeAnonymousEvents(
     anonymousId: string,
