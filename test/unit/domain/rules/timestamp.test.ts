@@ -70,6 +70,7 @@ describe('parseTimestamp', () => {
     '2024-01-01T09:00:00+05:3',
     '2024-01-01T09:00:00+053',
     '2024-01-01T09:00:00+05:300',
+    '2024-01-01T09:00:00+05.30',
     '2024-01-01T09:00:00 +05:00',
     '2024-01-01T09:00:00ZZ',
     '2024-01-01T09:00:00UTC',
@@ -90,6 +91,7 @@ describe('parseTimestamp', () => {
     ['2024-01-01  09:00', 'two spaces'],
     ['2024-01-01\t09:00', 'a tab as separator'],
     ['2024-01-01X09:00', 'an unknown separator'],
+    ['2024-01-01_09:00', 'an underscore as separator'],
     ['2024-01-01T09:00.5Z', 'a fraction without seconds'],
     ['2024-01-01T09:00:00.Z', 'a fraction without digits'],
     ['2024-01-01T09:00:00,Z', 'a comma without digits'],
@@ -164,6 +166,7 @@ describe('parseTimestamp', () => {
     ['\u00a02024-01-01T09:00:00Z\u00a0', 'no-break spaces'],
     ['\ufeff2024-01-01T09:00:00Z', 'a byte-order mark'],
     ['2024-01-01T09:00:00Z\u2028', 'a line separator'],
+    ['2024-01-01T09:00:00Z ', 'a trailing space after a first digit'],
     ['\u30002024-01-01T09:00', 'an ideographic space'],
   ])('trims %j (%s) before reading', (text) => {
     expect(read(text)).toBe('2024-01-01T09:00:00.000Z');
@@ -245,6 +248,7 @@ describe('isoInstantAt', () => {
     '9999-12-31T23:59:59-00:01',
     '2024-01-01T09:00:00.1234Z',
     ' 2024-01-01T09:00:00Z',
+    '2024-01-01T10:00:00+01:00Z',
   ])('leaves %j to parseTimestamp', (text) => {
     expect(inPlace(text)).toBeUndefined();
   });
