@@ -52,6 +52,16 @@ describe('normalizeEvent', () => {
     expect(reason).toContain('...');
   });
 
+  it('quotes a value whole up to 60 characters of JSON and cuts one of 61 to its first 57 and "..."', () => {
+    const fits = `x${'y'.repeat(57)}`;
+    expect(rejectionReason('segment', track({ timestamp: fits }))).toBe(
+      `unparsable timestamp "${fits}" (expected a date-time such as 2024-01-01T09:00:00Z)`,
+    );
+    expect(rejectionReason('segment', track({ timestamp: `${fits}y` }))).toBe(
+      `unparsable timestamp "x${'y'.repeat(55)}... (expected a date-time such as 2024-01-01T09:00:00Z)`,
+    );
+  });
+
   it.each([
     ['a url that is not a URL', page({ properties: { url: 'http://[::1' } })],
     ['a url that is not a string', page({ properties: { url: { href: 1 } } })],
