@@ -115,6 +115,39 @@ describe('EventCollector', () => {
     expect(users.get('u')?.map((copy) => [copy.event.name, copy.source.record])).toEqual([['first', 2]]);
   });
 
+  const page = (path: string) => ({ url: null, path, title: null, referrer: null });
+  const campaign = (source: string) => ({ source, medium: null, name: null, term: null, content: null });
+  it.each<[string, Partial<EventRecord>, Partial<EventRecord>]>([
+    ['type', { type: 'track' }, { type: 'screen' }],
+    ['name', { name: 'a' }, { name: 'b' }],
+    ['anonymousId', { anonymousId: 'a-1' }, { anonymousId: 'a-2' }],
+    ['platform', { platform: 'ios' }, { platform: 'android' }],
+    ['page', { page: page('/a') }, { page: page('/b') }],
+    ['campaign', { campaign: campaign('a') }, { campaign: campaign('b') }],
+    ['url campaign', { urlCampaign: campaign('a') }, { urlCampaign: campaign('b') }],
+    [
+      'device',
+      { device: { type: 'a', os: null, browser: null } },
+      { device: { type: 'b', os: null, browser: null } },
+    ],
+  ])(
+    'sends copies at one instant that differ only in their %s to the canonical tie-break',
+    async (_, first, second) => {
+      // Record 2 sorts first: it must be kept whichever copy came first.
+      const canonical = { 1: '{"b"}', 2: '{"a"}' };
+      for (const [one, two] of [
+        [first, second],
+        [second, first],
+      ] as const) {
+        const collector = new EventCollector(false);
+        collector.add(record({ id: 'm:1', timestamp: T0, userId: 'u', ...one }), recordAt(1));
+        collector.add(record({ id: 'm:1', timestamp: T0, userId: 'u', ...two }), recordAt(2));
+        const users = await collectedCopies(collector, lookup(canonical));
+        expect(users.get('u')?.map((copy) => copy.source.record)).toEqual([2]);
+      }
+    },
+  );
+
   it('weighs every copy in the canonical tie-break, also copies that look the same as the first one', async () => {
     // 1 and 2 look the same to the rules, 3 differs; 2 sorts first, so its look must win whatever the order.
     const looks = { 1: 'kept', 2: 'kept', 3: 'other' } as const;
