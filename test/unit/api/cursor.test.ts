@@ -102,6 +102,23 @@ describe('CursorCodec', () => {
     }
   });
 
+  it('rejects a valid cursor with a part appended after its signature', () => {
+    const cursor = codec.encode(BINDING, AFTER);
+    const mac = cursor.split('.')[1] as string;
+    for (const modified of [`${cursor}.`, `${cursor}.${mac}`, `${cursor}.x`]) {
+      expect(codec.decode(modified, BINDING), modified).toBeUndefined();
+    }
+  });
+
+  it('rejects a correctly signed cursor longer than MAX_CURSOR_LENGTH without verifying it', () => {
+    // Only the key's holder can sign one this long (a page mark of this size); it is still refused unread.
+    const long = codec.encode(BINDING, AFTER, 'm'.repeat(MAX_CURSOR_LENGTH));
+    expect(long.length).toBeGreaterThan(MAX_CURSOR_LENGTH);
+    expect(codec.position(long, BINDING)).toBeUndefined();
+    const fits = codec.encode(BINDING, AFTER, 'm'.repeat(40));
+    expect(codec.position(fits, BINDING)).toEqual({ after: AFTER, mark: 'm'.repeat(40) });
+  });
+
   it.each([
     '',
     '.',

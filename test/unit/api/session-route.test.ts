@@ -194,6 +194,18 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     }
   });
 
+  it('refuses a cursor signed for this session with a negative position', async () => {
+    // Only the key's holder could sign one; a store asked for event -1 would fail the request with a 500.
+    const sessionId = '20240101T090000000Z';
+    const binding = { userId: 'carol', order: 'asc' as const, filters: `events of ${sessionId}` };
+    const cursor = new CursorCodec(TEST_SIGNING_KEY).encode(binding, -1);
+    const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', sessionId), {
+      query: `cursor=${encodeURIComponent(cursor)}`,
+    });
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: { parameter: 'cursor' } });
+  });
+
   it.each(['0', '1001', '2.5', 'many', ''])('refuses limit=%j for events', async (limit) => {
     const result = await call(handlerFor(), 'GET', userPath('carol', 'sessions', '20240101T090000000Z'), {
       query: `limit=${limit}`,
