@@ -76,6 +76,28 @@ describe('GET /users/{userId}/sessions', () => {
       expect(windowed.listQueries).toHaveLength(1);
     });
 
+    it('answers an empty page the store knows for its user without looking the user up', async () => {
+      // A store that found the user with sessions says so (known): no summary read, no second list read.
+      class KnownEmpty extends FakeSessionReader {
+        summaryReads = 0;
+        override async listSessions(query: Parameters<FakeSessionReader['listSessions']>[0]) {
+          await super.listSessions(query);
+          return { sessions: [], hasMore: false, known: true };
+        }
+        override async getUserSummary(userId: string) {
+          this.summaryReads++;
+          return super.getUserSummary(userId);
+        }
+      }
+      const reader = KnownEmpty.fromEvents(eventsForSessions('carol', 3, T0));
+      const result = await call(makeHandler({ reader }).handler, 'GET', userPath('carol', 'sessions'), {
+        query: 'bounce=false',
+      });
+      expect(result.body).toEqual({ userId: 'carol', sessions: [], nextCursor: null });
+      expect(reader.summaryReads).toBe(0);
+      expect(reader.listQueries).toHaveLength(1);
+    });
+
     it('reads a limit with leading zeros as the number it writes', async () => {
       const { handler } = makeHandler();
       const padded = await call(handler, 'GET', userPath('alice', 'sessions'), { query: 'limit=0002' });
@@ -124,6 +146,15 @@ describe('GET /users/{userId}/sessions', () => {
         '20240101T120000000Z',
         '20240101T133000000Z',
       ]);
+    });
+
+    it('takes from equal to to as the one instant, listing the session that starts then', async () => {
+      const { handler } = makeHandler();
+      const result = await call(handler, 'GET', userPath('alice', 'sessions'), {
+        query: query({ from: '2024-01-01T12:00:00Z', to: '2024-01-01T12:00:00Z' }),
+      });
+      expect(result.status).toBe(200);
+      expect(sessionIds(result)).toEqual(['20240101T120000000Z']);
     });
 
     it('accepts a + offset sent as %2B', async () => {
