@@ -24,6 +24,8 @@ describe('paths', () => {
       [`/users/a/b/sessions/${SESSION_ID}`, { name: 'getSession', userId: 'a/b', sessionId: SESSION_ID }],
       ['/users/sessions', { name: 'getUser', userId: 'sessions' }],
       ['/users/sessions/sessions', { name: 'listSessions', userId: 'sessions' }],
+      // No user id before the session's tail: the whole is the user id, as /users/sessions is.
+      [`/users/sessions/${SESSION_ID}`, { name: 'getUser', userId: `sessions/${SESSION_ID}` }],
       ['/users/alice/', { name: 'getUser', userId: 'alice/' }],
       ['/users/alice//sessions', { name: 'listSessions', userId: 'alice/' }],
       ['/users/', { name: 'getUser', userId: '' }],
