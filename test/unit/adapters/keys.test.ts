@@ -3,10 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   anonymousIdOfStitchedSk,
+  chunkSk,
+  dayRangeEnd,
+  dayRangeStart,
+  daySk,
   STITCHED_SK_START,
   stitchedSk,
+  tokenOf,
   userOfPk,
   userPk,
+  versionOfPageSk,
 } from '../../../functions/adapters/dynamodb/keys.js';
 
 /** Any UTF-16 text, lone surrogates included. */
@@ -43,5 +49,31 @@ describe('table keys', () => {
     expect(userOfPk('META')).toBeUndefined();
     expect(userOfPk('I#bucket/incoming/a.ndjson')).toBeUndefined();
     expect(anonymousIdOfStitchedSk('D#2024-01-01#x#0000')).toBeUndefined();
+  });
+
+  it("give back the version a day page's or chunk's key was written under, and none for other keys", () => {
+    // The eraser keeps a page written after the version it erased by this: a chunk counts as its page does.
+    for (const version of [0, 1, 36, 2 ** 40]) {
+      const token = tokenOf(version, 'txn-1');
+      expect(versionOfPageSk(daySk('2024-01-01', token, 3))).toBe(version);
+      expect(versionOfPageSk(chunkSk('2024-01-01', token, 3, 2))).toBe(version);
+    }
+    // A token too short to start with a version is no token of tokenOf's.
+    expect(versionOfPageSk('D#2024-01-01#zz#0000')).toBeUndefined();
+    expect(versionOfPageSk('H')).toBeUndefined();
+    expect(versionOfPageSk(stitchedSk('anon-1'))).toBeUndefined();
+  });
+
+  it("sort every day page key of a day, and no other day's, between the day's range bounds", () => {
+    // A list bounded by `to` reads its last day up to dayRangeEnd: a bound that cut a page off lost sessions.
+    const inside = (sk: string, day: string) => dayRangeStart(day) <= sk && sk <= dayRangeEnd(day);
+    for (const version of [0, 2 ** 40]) {
+      for (const page of [0, 9999]) {
+        const sk = daySk('2024-01-02', tokenOf(version, 'zzzzzzzz'), page);
+        expect(inside(sk, '2024-01-02'), sk).toBe(true);
+        expect(inside(sk, '2024-01-01'), sk).toBe(false);
+        expect(inside(sk, '2024-01-03'), sk).toBe(false);
+      }
+    }
   });
 });
