@@ -7,6 +7,7 @@ import {
   dayRangeEnd,
   dayRangeStart,
   daySk,
+  parseDaySk,
   STITCHED_SK_START,
   stitchedSk,
   tokenOf,
@@ -74,6 +75,14 @@ describe('table keys', () => {
         expect(inside(sk, '2024-01-01'), sk).toBe(false);
         expect(inside(sk, '2024-01-03'), sk).toBe(false);
       }
+    }
+  });
+
+  it('read a day page key back, and no key short of its three parts', () => {
+    const token = tokenOf(5, 'tx');
+    expect(parseDaySk(daySk('2024-01-02', token, 12))).toEqual({ day: '2024-01-02', token, page: 12 });
+    for (const sk of ['D#2024-01-02', `D#2024-01-02#${token}`, 'H', stitchedSk('a')]) {
+      expect(parseDaySk(sk), sk).toBeUndefined();
     }
   });
 });

@@ -1,6 +1,7 @@
 // The API's pages as Lambda returns them: the result is JSON with the body inside it as a JSON string, so
 // each `"` and `\` of the body is escaped once more, and that serialized result must fit Lambda's 6 MB.
 import { describe, expect, it } from 'vitest';
+import { countFitting, resultBytesOf } from '../../../functions/api/result-bytes.js';
 import { MAX_DISPLAY_LENGTH } from '../../../functions/domain/events/display-text.js';
 import { record } from '../../helpers/event-arbitraries.js';
 import { FakeSessionReader } from '../../helpers/fake-session-reader.js';
@@ -90,5 +91,16 @@ describe("a page of sessions in Lambda's 6 MB", () => {
       const all = Array.from({ length: 50 }, (_, index) => index + 1);
       expect(numbers).toEqual(order === 'asc' ? all : all.reverse());
     }
+  });
+});
+
+describe('countFitting', () => {
+  it('takes the items whose bytes and separators reach the budget exactly, not one byte more', () => {
+    const items = [{ a: 'x"y' }, { b: '\\' }, { c: 1 }];
+    const [first, second] = items.map((item) => resultBytesOf(item) + 1) as [number, number];
+    expect(countFitting(items, first + second)).toBe(2);
+    expect(countFitting(items, first + second - 1)).toBe(1);
+    // The first item is always taken, however small the budget.
+    expect(countFitting(items, 0)).toBe(1);
   });
 });
