@@ -200,4 +200,16 @@ describe('readMessage', () => {
       { bucket: BUCKET, key: 'incoming/a.ndjson', eTag: 'ed513d00ab7a59ef1774832588904ded' },
     ]);
   });
+
+  it('reads an empty eTag (the local S3 server names a copied object so) as no eTag', () => {
+    // Kept, "" would be compared with the object's real ETag and read as a replacement of the content.
+    const notification = s3Notification('incoming/a.ndjson');
+    const object = notification.Records[0]?.s3.object as unknown as Record<string, unknown>;
+    object.eTag = '';
+
+    const content = readMessage(sqsRecord(notification, 'copied'));
+
+    expect(content.objects).toHaveLength(1);
+    expect(content.objects[0]).not.toHaveProperty('eTag');
+  });
 });
