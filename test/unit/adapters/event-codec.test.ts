@@ -181,4 +181,17 @@ describe('stored events', () => {
     expect(() => decodeEvents(USER, shorter)).toThrow(CorruptItemError);
     expect(() => decodeEvents(USER, blob.subarray(0, 2))).toThrow(CorruptItemError);
   });
+
+  it('refuse a blob whose binary part holds bytes no event reads', () => {
+    const blob = encodeEvents(USER, [record({ id: `m:${crypto.randomUUID()}`, timestamp: 1, userId: USER })]);
+    const binaryLength = blob[1] as number; // one varint byte: a single event's binary part is short
+    expect(binaryLength).toBeLessThan(0x80);
+    const longer = Buffer.concat([
+      Buffer.from([blob[0] as number, binaryLength + 1]),
+      blob.subarray(2, 2 + binaryLength),
+      Buffer.from([0]),
+      blob.subarray(2 + binaryLength),
+    ]);
+    expect(() => decodeEvents(USER, longer)).toThrow(CorruptItemError);
+  });
 });

@@ -32,3 +32,16 @@ describe('the head’s busy-days flag (bp)', () => {
     expect(decodeHead(undefined).busyDays).toBe(false);
   });
 });
+
+describe('the head’s stitched sample', () => {
+  it('keeps an anonymousId with no UTF-8 (a lone surrogate) as its bytes, and reads it back', () => {
+    const sample = ['anon-1', 'a\ud800b'];
+    const update = commitUpdate(EMPTY_HEAD, { ...COMMIT, stitchedCount: 2, stitchedSample: sample });
+    const stored = update.ExpressionAttributeValues[':as'];
+    expect(stored?.L?.[0]).toEqual({ S: 'anon-1' });
+    expect(stored?.L?.[1]?.S).toBeUndefined();
+    expect(
+      decodeHead({ pk: { S: 'U#u' }, sk: { S: 'H' }, ...(stored && { as: stored }) }).stitchedSample,
+    ).toEqual(sample);
+  });
+});
