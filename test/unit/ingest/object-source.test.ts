@@ -1,4 +1,10 @@
-import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectSource } from '../../../functions/adapters/s3/object-source.js';
@@ -84,5 +90,16 @@ describe('S3ObjectSource', () => {
     s3Mock.on(GetObjectCommand).rejects(serviceError(name, status));
 
     await expect(new S3ObjectSource(s3).open({ bucket: 'b', key: 'k' })).rejects.toMatchObject({ name });
+  });
+
+  it("gives the key's current eTag without quotes, none once deleted (HEAD's bare 404), and throws other errors", async () => {
+    const source = new S3ObjectSource(s3);
+    const ref = { bucket: 'b', key: 'incoming/a.ndjson' };
+    s3Mock.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
+    await expect(source.currentETag(ref)).resolves.toBe('abc');
+    s3Mock.on(HeadObjectCommand).rejects(serviceError('NotFound', 404));
+    await expect(source.currentETag(ref)).resolves.toBeUndefined();
+    s3Mock.on(HeadObjectCommand).rejects(serviceError('AccessDenied', 403));
+    await expect(source.currentETag(ref)).rejects.toThrow('AccessDenied');
   });
 });
