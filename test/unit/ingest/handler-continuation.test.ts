@@ -10,6 +10,7 @@ import {
   CONTINUATION_EVENT_NAME,
   SqsContinuationQueue,
 } from '../../../functions/adapters/sqs/continuation-queue.js';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../../../functions/ingest/create-handler.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { s3Notification, sqsEvent } from '../../helpers/sqs-events.js';
@@ -212,6 +213,28 @@ describe('an ingest call whose time is up', () => {
     expect(writer.sessions()).toEqual((await oneCall()).whole.sessions());
     // The old upload's progress is left to expire (its TTL); the new one, done in one call, saved none.
     expect(progress.items.size).toBe(1);
+  });
+
+  it('starts over when the progress was saved under other session rules', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    await createHandler({ continueLater: undefined })(sqsEvent([s3Notification(KEY)]), SHORT);
+    expect(progress.items.size).toBe(1);
+    const otherRules = compileRules({
+      ...DEFAULT_SESSION_RULES,
+      gapMinutes: DEFAULT_SESSION_RULES.gapMinutes + 1,
+    });
+    writer = new FakeSessionWriter(otherRules);
+    const base = handlerDeps({ s3, writer, logger, metrics });
+
+    const result = await createHandler({
+      continueLater: undefined,
+      config: { ...base.config, rules: otherRules },
+    })(sqsEvent([s3Notification(KEY)]), LONG);
+
+    // Every user merged under the new rules: nothing was skipped on progress the old rules made.
+    expect(result.outcomes).toMatchObject([{ status: 'ingested' }]);
+    expect(writer.calls.length).toBe((await oneCall()).whole.calls.length);
   });
 
   it('continues the version it started on, though the object was replaced between calls', async () => {
