@@ -12,6 +12,7 @@ import { type IngestProgress, IngestStopped } from '../../../functions/ingest/pr
 import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { FakeSessionWriter } from '../../helpers/fake-session-writer.js';
 import { bytesOf, chunked, zipWithSizes } from '../reading/archives.js';
+import { segmentLines } from './handler-harness.js';
 import { ingest, MemoryReport, RULES, randomSplitText, readingCopiesFrom } from './ingest-object-harness.js';
 
 const FILE = 'incoming/random-split.ndjson';
@@ -30,6 +31,8 @@ interface Call {
   readonly mergesAllowed: number;
   /** The call is killed (no progress saved at the end) instead of stopping in time. */
   readonly killed: boolean;
+  /** Its own chunk limit (another function memory size, say); the delivery's unless given. */
+  readonly chunkEvents?: number;
 }
 
 /** One delivery of the file: one call, or two at once (SQS delivers a message twice now and then). */
@@ -108,7 +111,7 @@ async function deliverUntilDone(
         {
           writer: callWriter,
           report,
-          chunkEvents: options.chunkEvents,
+          chunkEvents: call.chunkEvents ?? options.chunkEvents,
           concurrency: options.concurrency,
           resume: saved,
           checkpoint: {
@@ -238,6 +241,40 @@ describe('ingestObject resumed', () => {
     expect(outcome.deliveries).toBeLessThan(20);
     expect(writer.sessions()).toEqual(whole.writer.sessions());
     expect(writer.events('a').map((event) => event.source?.record)).toEqual([5]);
+  });
+
+  it.each([
+    ['smaller', 4],
+    ['larger', 12],
+  ])('ends a resumed chunk where it ended before, under a %s chunk limit', async (_, chunkEvents) => {
+    // Users a to d, a round of events each per minute: chunks of 8 events hold two rounds. The first call
+    // merges a and b of the first chunk; the second, under another limit, the rest of that chunk (c and d).
+    // Cut at the new limit instead, a smaller chunk would save progress past events of c and d it never
+    // held (lost), and a larger one would merge events past the old end that the next call merges again.
+    const users = ['a', 'b', 'c', 'd'];
+    const text = segmentLines(
+      Array.from({ length: 24 }, (_, n) => ({ user: users[n % 4] as string, at: n >> 2, id: `m${n}` })),
+    );
+    const object: ExportObject = { file: 'incoming/rounds.ndjson', bytes: bytesOf(text), pieceBytes: 100 };
+    const whole = await ingest(object.file, text, { chunkEvents: 8 });
+    const writer = new FakeSessionWriter(RULES);
+
+    const outcome = await deliverUntilDone(
+      writer,
+      [[{ mergesAllowed: 2, killed: false, chunkEvents: 8 }], [{ mergesAllowed: 2, killed: false }]],
+      { chunkEvents, concurrency: 1, saveEveryMs: 60_000, object },
+    );
+
+    expect(outcome.deliveries).toBe(3);
+    expect(writer.calls.slice(0, 4).map((call) => call.userId)).toEqual(users);
+    // Every event merged exactly once, across the three calls.
+    const mergedIds = (merges: FakeSessionWriter) =>
+      merges.calls.flatMap((call) => call.events.map((event) => event.id)).sort();
+    expect(mergedIds(writer)).toEqual(mergedIds(whole.writer));
+    expect(new Set(mergedIds(writer)).size).toBe(24);
+    expect(writer.sessions()).toEqual(whole.writer.sessions());
+    expect(outcome.stats.newEvents).toBe(24);
+    expect(outcome.stats.duplicates).toBe(0);
   });
 
   it('merges a chunk whose owners differ from those the progress names, skipped ones included', async () => {
