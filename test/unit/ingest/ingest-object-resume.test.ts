@@ -153,6 +153,10 @@ function uninterrupted(chunkEvents: number) {
   return run;
 }
 
+/** A track event at 09:00: two with one id tie, and when they differ their merge waits for both read again. */
+const line = (user: string, id: string, ip = '1', event = 'E') =>
+  `{"type":"track","event":"${event}","userId":"${user}","timestamp":"2024-01-01T09:00:00Z","messageId":"${id}","context":{"ip":"${ip}"}}`;
+
 const sortedLines = (lines: readonly ReportLine[]) => lines.map((line) => JSON.stringify(line)).sort();
 
 const call = fc.record({ mergesAllowed: fc.integer({ min: 0, max: 120 }), killed: fc.boolean() });
@@ -221,8 +225,6 @@ describe('ingestObject resumed', () => {
     // User a's event comes twice at one instant, in two chunks, the copies differing: its second merge waits
     // for both to be read again, while the users after it merge at once. A call that stopped then would leave
     // the next where it started (the progress counts the steps before the first unfinished one).
-    const line = (user: string, id: string, ip = '1', event = 'E') =>
-      `{"type":"track","event":"${event}","userId":"${user}","timestamp":"2024-01-01T09:00:00Z","messageId":"${id}","context":{"ip":"${ip}"}}`;
     // A batch of records a line, so chunks of three events: a, p, q | b, a again, c, d.
     const text = [
       ...[line('a', 'x', '3', 'Alpha'), line('p', 'p1'), line('q', 'q1')],
@@ -241,6 +243,34 @@ describe('ingestObject resumed', () => {
     expect(outcome.deliveries).toBeLessThan(20);
     expect(writer.sessions()).toEqual(whole.writer.sessions());
     expect(writer.events('a').map((event) => event.source?.record)).toEqual([5]);
+  });
+
+  it('merges a waiting owner before stopping once the step right after it is done', async () => {
+    // Chunks of three events: a, b, p | a again, b again, c. In the second, a and b wait for their copies
+    // read again while c merges; the call's time is up once c is merged. Stopping before b would leave c, the
+    // one step past it done, out of the progress, and the next call would merge c again.
+    const text = [
+      ...[line('a', 'x', '3', 'Alpha'), line('b', 'y', '3', 'Alpha'), line('p', 'p1')],
+      ...[line('a', 'x', '1', 'Zeta'), line('b', 'y', '1', 'Zeta'), line('c', 'c1')],
+    ].join('\n');
+    const object: ExportObject = { file: 'incoming/ties.ndjson', bytes: bytesOf(text), pieceBytes: 100 };
+    const whole = await ingest(object.file, text, { chunkEvents: 3, bucket: new Map(), pieceBytes: 100 });
+    const writer = new FakeSessionWriter(RULES);
+
+    // Six merges started: a, b and p, then a, b (both to wait) and c.
+    const outcome = await deliverUntilDone(writer, [[{ mergesAllowed: 6, killed: false }]], {
+      chunkEvents: 3,
+      concurrency: 1,
+      saveEveryMs: 60_000,
+      object,
+      keepsSources: true,
+    });
+
+    expect(outcome.deliveries).toBe(2);
+    expect(writer.calls.filter((call) => call.userId === 'c')).toHaveLength(1);
+    expect(outcome.merges).toBe(whole.writer.calls.length);
+    expect(writer.sessions()).toEqual(whole.writer.sessions());
+    expect(outcome.stats).toEqual(whole.stats);
   });
 
   it.each([

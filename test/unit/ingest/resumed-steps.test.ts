@@ -43,3 +43,14 @@ describe('ResumedSteps', () => {
     expect(steps.skippedAmiss).toBe(2);
   });
 });
+
+describe('MergeProgress.finishedPast', () => {
+  it('is true before a finished step, false at it and past it', () => {
+    const progress = started();
+    for (const name of ['u:a', 'u:b', 'u:c']) progress.offerStep(name);
+    expect(progress.finishedPast(0)).toBe(false);
+    progress.finishStep(1);
+    // A call stopping before a would leave b, done, out of its progress; b is no step past itself.
+    expect([0, 1, 2].map((index) => progress.finishedPast(index))).toEqual([true, false, false]);
+  });
+});
