@@ -6,13 +6,8 @@ import { z } from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
-import { type ApiSigner, createApiSigner, regionFromApiUrl, UNSIGNED } from '../scripts/aws/api-signer.js';
-import {
-  apiUrlFromStack,
-  createCloudFormationClient,
-  defaultRegion,
-  stageRegion,
-} from '../scripts/aws/stack-outputs.js';
+import { type ApiSigner, createApiSigner, signerForApi } from '../scripts/aws/api-signer.js';
+import { apiUrlFromStack, createCloudFormationClient, stageRegion } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
 import { isLoopbackAddress } from './server/host-guard.js';
 import { createSigningProxy } from './server/signing-proxy.js';
@@ -79,10 +74,7 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
 }
 
 /** A SigV4 signer for a deployed API, refusing at once when there are no credentials to sign with. */
-async function awsSigner(apiUrl: string, regionOption: string | undefined): Promise<ApiSigner> {
-  const region =
-    regionOption ?? regionFromApiUrl(apiUrl) ?? process.env.AWS_REGION ?? (await defaultRegion());
-  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+async function signerWithCredentials(region: string): Promise<ApiSigner> {
   const credentials = fromNodeProviderChain();
   try {
     await credentials();
@@ -121,9 +113,7 @@ async function main(): Promise<void> {
       stage as string,
       createCloudFormationClient(await stageRegion(stage as string, parsed.data.region)),
     ));
-  const signer = isLoopbackAddress(new URL(apiUrl).hostname)
-    ? UNSIGNED
-    : await awsSigner(apiUrl, parsed.data.region);
+  const signer = await signerForApi(apiUrl, parsed.data.region, process.env, signerWithCredentials);
 
   const server = createViewerServer({
     loopbackOnly: isLoopbackAddress(host),

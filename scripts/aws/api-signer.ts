@@ -1,5 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { isLoopbackAddress } from '../../viewer/server/host-guard.js';
+import { defaultRegion } from './stack-outputs.js';
 
 /** A request as SigV4 signs it: `path` exactly as sent (percent-encoded), `query` decoded. */
 export type SignableRequest = Parameters<SignatureV4['presign']>[0];
@@ -22,8 +24,24 @@ export function createApiSigner(options: { region: string; credentials: Credenti
   return { sign: (request) => signer.sign(request) };
 }
 
-/** For the local stack's API, which checks no signature: asking for credentials there would only send people to make up dummy ones. */
-export const UNSIGNED: ApiSigner = { sign: async (request) => request };
+const UNSIGNED: ApiSigner = { sign: async (request) => request };
+
+/**
+ * The signer for calls to `apiUrl`: none for a loopback URL, the local stack's API, which checks no signature
+ * (asking for credentials there would only send people to make up dummy ones); else `sigV4`'s, in the region
+ * `regionOption`, the URL, AWS_REGION or the profile names.
+ */
+export async function signerForApi(
+  apiUrl: string,
+  regionOption: string | undefined,
+  env: NodeJS.ProcessEnv,
+  sigV4: (region: string) => ApiSigner | Promise<ApiSigner>,
+): Promise<ApiSigner> {
+  if (isLoopbackAddress(new URL(apiUrl).hostname)) return UNSIGNED;
+  const region = regionOption ?? regionFromApiUrl(apiUrl) ?? env.AWS_REGION ?? (await defaultRegion());
+  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
+  return sigV4(region);
+}
 
 /** The region in an API Gateway URL (`https://abc123.execute-api.eu-west-1.amazonaws.com/`), if it is one. */
 export function regionFromApiUrl(apiUrl: string): string | undefined {

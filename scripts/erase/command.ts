@@ -10,16 +10,10 @@ import { storedNumberId } from '../../functions/domain/rules/identity.js';
 import { minutesFromText } from '../../functions/domain/rules/session-rules.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
-import { isLoopbackAddress } from '../../viewer/server/host-guard.js';
-import { type ApiSigner, createApiSigner, regionFromApiUrl, UNSIGNED } from '../aws/api-signer.js';
+import { type ApiSigner, createApiSigner, signerForApi } from '../aws/api-signer.js';
 import { notDeployedStage } from '../aws/deployed-stage.js';
 import { sendSigned } from '../aws/signed-request.js';
-import {
-  apiUrlFromStack,
-  createCloudFormationClient,
-  defaultRegion,
-  stageRegion,
-} from '../aws/stack-outputs.js';
+import { apiUrlFromStack, createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
 import { type LineIo, runParsed } from '../command-status.js';
 
 export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
@@ -159,12 +153,6 @@ async function outcome(response: Response, where: string): Promise<ErasureView> 
   throw new Error(`${where} answered ${response.status}: ${said}`);
 }
 
-async function awsSigner(apiUrl: string, options: EraseOptions, io: EraseIo): Promise<ApiSigner> {
-  const region = options.region ?? regionFromApiUrl(apiUrl) ?? io.env.AWS_REGION ?? (await defaultRegion());
-  if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
-  return io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() });
-}
-
 async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureView> {
   let apiUrl = options.apiUrl;
   if (apiUrl === undefined) {
@@ -176,10 +164,12 @@ async function eraseOnAws(options: EraseOptions, io: EraseIo): Promise<ErasureVi
       cloudFormation.destroy();
     }
   }
-  // A loopback URL is the local stack's, as for npm run viewer.
-  const signer = isLoopbackAddress(new URL(apiUrl).hostname)
-    ? UNSIGNED
-    : await awsSigner(apiUrl, options, io);
+  const signer = await signerForApi(
+    apiUrl,
+    options.region,
+    io.env,
+    (region) => io.signer?.(region) ?? createApiSigner({ region, credentials: fromNodeProviderChain() }),
+  );
   const response = await sendSigned(signer, apiUrl, 'DELETE', adminUserPath(options.user), io.fetch);
   return outcome(response, `the API at ${apiUrl}`);
 }
