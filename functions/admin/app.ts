@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
+import { knownQuery, USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
 import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } from '../api/responses.js';
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';
@@ -88,6 +89,9 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     if (!user.ok) return user.response;
     const blankEnds = blankEndsProblem(user.userId);
     if (blankEnds !== undefined) return badRequest('userId', blankEnds);
+    // Like the lookups', the route takes no parameter: ignored, `?dryRun=true` would erase for real.
+    const query = knownQuery(event.rawQueryString ?? '', USER_PARAMETERS, userQuerySchema);
+    if (!query.ok) return query.response;
     const result = await eraser.eraseUser(user.userId);
     const anonymousIdsSha256 = listDigest(result.anonymousIds);
     logger.info('user erased', {

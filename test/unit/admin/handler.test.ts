@@ -132,6 +132,21 @@ describe('the admin handler', () => {
     },
   );
 
+  it.each([
+    ['a flag the route does not take', 'dryRun=true', 'dryRun'],
+    ['a misspelt one', 'userId=alice', 'userId'],
+  ])('refuses %s with a 400 naming it, erasing nothing', async (_what, query, parameter) => {
+    const result = await call(handler(false), 'DELETE', adminPath('alice'), { query });
+
+    expect(result.status).toBe(400);
+    expect(errorOf(result)).toMatchObject({
+      parameter,
+      message: `${parameter} is not a parameter of this route, which takes none`,
+    });
+    expect(eraser.erased).toEqual([]);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
   it.each(['GET', 'POST', 'OPTIONS'])('answers %s with 405 and Allow: DELETE', async (method) => {
     const result = await call(handler(false), method, adminPath('alice'));
 
