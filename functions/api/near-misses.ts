@@ -2,11 +2,11 @@
  * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
  * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
  * client's slip (a trailing slash, a segment after a session id, a misspelt route, spaces around an id, a
- * number as an export writes it) reads as an unknown
+ * number as an export writes it, an id starting with `~b64.` sent as is) reads as an unknown
  * user; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
-import { storedNumberId } from '../domain/rules/identity.js';
+import { MAX_ID_BYTES, storedNumberId } from '../domain/rules/identity.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
@@ -47,6 +47,25 @@ async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResp
   }
   const parsed = parse(sessionIdParam, sessionId, 'sessionId');
   return parsed.ok ? undefined : parsed.response;
+}
+
+/**
+ * A user whose id itself starts with `~b64.`, when the path sent that id as is: every route reads it as a
+ * `~b64.` form (of another id, or of none), so such an id travels only in its own form.
+ */
+async function prefixedIdMiss(route: MatchedRoute, lookup: Lookup): Promise<string | undefined> {
+  let id = route.userId;
+  if (!lookup.pathsDecoded) {
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      return undefined;
+    }
+  }
+  // No user has an id over the limit: a path with one is refused without a read.
+  if (!id.startsWith(BASE64_ID_PREFIX) || Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return undefined;
+  if ((await lookup.reader.getUserSummary(id)) === undefined) return undefined;
+  return `an id that starts with ${BASE64_ID_PREFIX} is sent in its own ${BASE64_ID_PREFIX} form, and ${routePathFor(route, id)} names a user who exists`;
 }
 
 /** The path without its trailing slashes; a loop, where `/\/+$/` backtracks through every run of slashes (quadratic). */
@@ -111,6 +130,8 @@ export async function unknownUserNearMiss(
       `User not found; an id sent as a JSON number is stored as JavaScript writes that number (${JSON.stringify(stored)}), and ${routePathFor(route, stored)} names a user who exists`,
     );
   }
+  const prefixed = await prefixedIdMiss(route, lookup);
+  if (prefixed !== undefined) return notFound(`User not found; ${prefixed}`);
   const slip = await slipOf(rest, lookup);
   if (slip !== undefined) return notFound(`User not found; ${slip}`);
   const owner = route.name === 'getUser' ? ownerBeforeUnknownTail(rest) : undefined;
@@ -139,6 +160,6 @@ export async function malformedIdNearMiss(
       return (await misshapenSessionId(rest, lookup)) ?? notFound('User not found');
     }
   }
-  const slip = await slipOf(rest, lookup);
-  return slip === undefined ? undefined : badRequest('userId', `${problem}; ${slip}`);
+  const miss = (await prefixedIdMiss(route, lookup)) ?? (await slipOf(rest, lookup));
+  return miss === undefined ? undefined : badRequest('userId', `${problem}; ${miss}`);
 }

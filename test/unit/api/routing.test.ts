@@ -129,6 +129,32 @@ describe('lookup routing', () => {
       );
     });
 
+    it.each([
+      // Not a ~b64. form at all ("abc" decodes to no UTF-8): the form's 400, and the user meant.
+      ['/users/~b64.abc', '~b64.abc', 400, `/users/${base64Id('~b64.abc')}`],
+      // A ~b64. form of another id, who does not exist.
+      ['/users/~b64.Ym9i/sessions', '~b64.Ym9i', 404, `/users/${base64Id('~b64.Ym9i')}/sessions`],
+      [
+        `/users/%7Eb64.Ym9i/sessions/${FIRST_SESSION_ID}`,
+        '~b64.Ym9i',
+        404,
+        `/users/${base64Id('~b64.Ym9i')}/sessions/${FIRST_SESSION_ID}`,
+      ],
+    ])(
+      'says that an id starting with ~b64. goes in its own ~b64. form, for %j',
+      async (path, userId, status, meant) => {
+        const reader = FakeSessionReader.fromEvents(eventsForSessions(userId, 1, T0));
+        const { handler } = makeHandler({ reader });
+        const result = await call(handler, 'GET', path);
+        expect(result.status).toBe(status);
+        expect(errorOf(result).message).toMatch(
+          new RegExp(
+            `; an id that starts with ~b64\\. is sent in its own ~b64\\. form, and ${meant.replaceAll('.', '\\.')} names a user who exists$`,
+          ),
+        );
+      },
+    );
+
     it('says nothing of numbers for an id that is its number as JavaScript writes it', async () => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', '/users/1e%2B21');
