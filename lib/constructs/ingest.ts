@@ -36,6 +36,8 @@ export interface IngestAlarmSettings extends AlarmSettings {
 }
 
 export interface IngestProps extends FunctionSizing {
+  /** The stage's name: the alarms name the command that redrives its dead letters. */
+  readonly stageName: string;
   readonly bucket: IBucket;
   /** Grants the prefix-scoped object access; see Storage.ingestObjectAccess. */
   readonly objectAccess: IManagedPolicy;
@@ -120,6 +122,8 @@ export class Ingest extends Construct {
 
     const { alarms } = props;
     const fn = this.handler.function;
+    const logs = "the ingest function's logs";
+    const redrive = `redrive them with npm run replay -- --stage ${props.stageName} --from-dlq (docs/operations.md)`;
     this.alarms = [
       thresholdAlarm(
         this,
@@ -127,8 +131,7 @@ export class Ingest extends Construct {
         {
           metric: fn.metricErrors({ period: alarms.period, statistic: 'Sum' }),
           threshold: alarms.errorsThreshold,
-          description:
-            'Ingest invocations are failing as a whole; their S3 events go back to the queue and, after the last delivery, to the dead-letter queue.',
+          description: `Ingest invocations fail as a whole (a timeout, or out of memory); their S3 events are delivered again and, after the last delivery, kept in the dead-letter queue. See ${logs} for which; out of memory, raise the stage's ingest.memorySizeMb and deploy.`,
         },
         alarms,
       ),
@@ -146,8 +149,7 @@ export class Ingest extends Construct {
             statistic: 'Sum',
           }),
           threshold: alarms.errorsThreshold,
-          description:
-            'Ingest messages fail (a throttled table, a dropped download, rules the table refuses); they are delivered again and, after the last delivery, kept in the dead-letter queue. See the ingest logs.',
+          description: `Ingest messages fail (a throttled table, a dropped download, rules the table refuses); they are delivered again and, after the last delivery, kept in the dead-letter queue. See ${logs}, fix the cause, then ${redrive}.`,
         },
         alarms,
       ),
@@ -171,8 +173,7 @@ export class Ingest extends Construct {
             statistic: 'Maximum',
           }),
           threshold: alarms.queueAgeThreshold.toSeconds(),
-          description:
-            'Uploaded files wait too long to be ingested: the backlog outgrows maxConcurrency, or the function keeps failing.',
+          description: `Uploaded files wait too long to be ingested: the ingest keeps failing (see ${logs} and the failed-messages alarm), or the backlog outgrows the stage's ingest.maxConcurrency (raise it and deploy, or let the backlog drain).`,
         },
         alarms,
       ),
@@ -185,8 +186,7 @@ export class Ingest extends Construct {
             statistic: 'Maximum',
           }),
           threshold: alarms.dlqDepthThreshold,
-          description:
-            'S3 events exhausted their deliveries; inspect the dead-letter queue messages and the ingest logs, then redrive them to the ingest queue.',
+          description: `S3 events exhausted their deliveries: see why in ${logs} (npm run dlq -- --stage ${props.stageName} counts them), fix the cause, then ${redrive}.`,
         },
         alarms,
       ),

@@ -74,6 +74,7 @@ export class StatelessStack extends Stack {
     };
     const maxMemberMegabytes = config.ingest.maxMemberMegabytes;
     this.ingest = new Ingest(this, 'Ingest', {
+      stageName,
       bucket,
       objectAccess: ingestObjectAccess,
       table,

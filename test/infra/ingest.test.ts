@@ -226,6 +226,25 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
     ]);
   });
 
+  it('says in each alarm where to look and what to do', () => {
+    const descriptionOf = (namespace: string, metricName: string) =>
+      String(
+        Object.entries(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm')).find(
+          ([id, alarm]) =>
+            id.startsWith('Ingest') &&
+            alarm.Properties.Namespace === namespace &&
+            alarm.Properties.MetricName === metricName,
+        )?.[1].Properties.AlarmDescription,
+      );
+    const redrive = `npm run replay -- --stage ${stageName} --from-dlq`;
+    expect(descriptionOf('AWS/Lambda', 'Errors')).toContain("the ingest function's logs");
+    expect(descriptionOf('AWS/Lambda', 'Errors')).toContain('ingest.memorySizeMb');
+    expect(descriptionOf('AWS/SQS', 'ApproximateAgeOfOldestMessage')).toContain('ingest.maxConcurrency');
+    expect(descriptionOf('AWS/SQS', 'ApproximateAgeOfOldestMessage')).toContain("the ingest function's logs");
+    expect(descriptionOf('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContain(redrive);
+    expect(descriptionOf(`Sessionizer/${stageName}`, 'MessagesFailed')).toContain(redrive);
+  });
+
   it('outputs the queue URL and ARN and the dead-letter queue URL', () => {
     stateless.hasOutput('IngestQueueUrl', { Value: { Ref: queueId } });
     stateless.hasOutput('IngestQueueArn', { Value: queueArn });
