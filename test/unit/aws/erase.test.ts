@@ -339,6 +339,31 @@ describe('npm run erase', () => {
     expect(sent).toEqual([]);
   });
 
+  it.each([
+    ['http://127.0.0.1:7499/', 'is the local stack running there? `npm start` prints its API URL'],
+    [
+      API_URL,
+      'check the API URL (--api-url, or the ApiUrl output of Sessionizer-<stage>-Stateless) and your network',
+    ],
+  ])('says what to check when the API at %s cannot be reached', async (apiUrl, advice) => {
+    const refused = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    const errors: string[] = [];
+    const status = await runErase(['--user', 'alice', '--api-url', apiUrl], {
+      out: () => {},
+      err: (line) => errors.push(line),
+      env: { SESSIONIZER_DATA_DIR: scratch },
+      signer: (region) => createApiSigner({ region, credentials: CREDENTIALS }),
+      fetch: (async () => {
+        throw refused;
+      }) as typeof fetch,
+    });
+
+    expect(status).toBe(1);
+    expect(errors.join('\n')).toContain(
+      `could not reach the API at ${new URL(apiUrl).origin}: connect ECONNREFUSED; ${advice}`,
+    );
+  });
+
   it('says how to start the local stack when none runs on the data dir', async () => {
     const result = await run(['--user', 'alice']);
 
