@@ -232,7 +232,7 @@ export async function runErase(argv: readonly string[], io: EraseIo = defaultIo)
     const minutes = options.againAfterMinutes;
     if (minutes !== undefined) {
       io.out(
-        `erasing again in ${minutes} minutes, for what an ingest writing this user meanwhile may have left ` +
+        `erasing again in ${plural(minutes, 'minute')}, for what an ingest writing this user meanwhile may have left ` +
           '(stopping now leaves the erasure as it is)',
       );
       await (io.sleep ?? sleep)(minutes * 60_000);

@@ -210,6 +210,12 @@ describe('npm run erase', () => {
     expect(result.out.split('\n').at(-1)).toBe('erased again: 2 items deleted');
   });
 
+  it('says a wait of one minute in the singular', async () => {
+    const result = await run(['--user', 'alice', '--api-url', API_URL, '--again-after', '1'], async () => {});
+
+    expect(result.out).toContain('erasing again in 1 minute, for what');
+  });
+
   it('finds the API of --stage in its stateless stack', async () => {
     cloudFormation.on(DescribeStacksCommand, { StackName: 'Sessionizer-dev-Stateless' }).resolves({
       Stacks: [
