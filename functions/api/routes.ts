@@ -131,7 +131,10 @@ async function getSession(
   if (query.data.cursor !== undefined) {
     const position = deps.cursors.position(query.data.cursor, binding);
     if (position === undefined || position.after < 0)
-      return badRequest('cursor', 'is not a valid cursor for this user and session');
+      return badRequest(
+        'cursor',
+        'is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+      );
     resume = position;
   }
   const found = await deps.reader.getSession(userId, sessionId.data, eventsWanted(resume, query.data.limit));
@@ -175,7 +178,10 @@ async function listSessions(
   if (cursor !== undefined) {
     after = deps.cursors.decode(cursor, binding);
     if (after === undefined)
-      return badRequest('cursor', 'is not a valid cursor for this user, order and filter');
+      return badRequest(
+        'cursor',
+        'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+      );
   }
   const matches =
     filters === undefined

@@ -69,9 +69,14 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
   const cursor = query.get('cursor');
   const offset = cursor === null ? 0 : decodeCursor(cursor, binding);
   if (offset === undefined)
-    return error(400, 'bad_request', 'cursor is not a valid cursor for this user, order and filter', {
-      parameter: 'cursor',
-    });
+    return error(
+      400,
+      'bad_request',
+      'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+      {
+        parameter: 'cursor',
+      },
+    );
   const sessions = matching.slice(offset, offset + limit);
   const more = offset + limit < matching.length;
   return {
@@ -167,9 +172,14 @@ function sessionPage(
   const cursor = query.get('cursor');
   const from = cursor === null ? 0 : decodeCursor(cursor, binding);
   if (from === undefined) {
-    return error(400, 'bad_request', 'cursor is not a valid cursor for this user and session', {
-      parameter: 'cursor',
-    });
+    return error(
+      400,
+      'bad_request',
+      'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+      {
+        parameter: 'cursor',
+      },
+    );
   }
   const end = Math.min(events.length, from + limit);
   const nextCursor = end < events.length ? encodeCursor(binding, end) : null;

@@ -81,7 +81,8 @@ describe('GET /users/{userId}/sessions: cursors', () => {
     expect(result.body).toEqual({
       error: {
         code: 'bad_request',
-        message: 'cursor is not a valid cursor for this user, order and filter',
+        message:
+          'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
         parameter: 'cursor',
       },
     });

@@ -212,7 +212,11 @@ describe('GET /users/{userId}/sessions', () => {
       // Well-formed, but 0000-01-01T00:00+01:00 is in year -1 in UTC.
       ['from=0000-01-01T00:00:00%2B01:00', 'from', 'from must fall within the years 0000 to 9999 in UTC'],
       ['cursor=', 'cursor', 'cursor must not be empty'],
-      ['cursor=abc', 'cursor', 'cursor is not a valid cursor for this user, order and filter'],
+      [
+        'cursor=abc',
+        'cursor',
+        'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+      ],
       [`cursor=${'a'.repeat(257)}`, 'cursor', 'cursor is not a valid cursor for this request'],
       ['bounce=yes', 'bounce', 'bounce must be true or false'],
       ['bounce=TRUE', 'bounce', 'bounce must be true or false'],

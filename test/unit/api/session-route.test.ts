@@ -187,7 +187,8 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
       expect(result.body).toEqual({
         error: {
           code: 'bad_request',
-          message: 'cursor is not a valid cursor for this user and session',
+          message:
+            'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
           parameter: 'cursor',
         },
       });
