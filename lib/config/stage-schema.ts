@@ -113,6 +113,12 @@ const workingTimeoutSeconds = positiveInt
   )
   .max(900);
 
+/** A function behind the HTTP API, which gives up on an integration after 30 s (the caller gets a 503). */
+const gatewayTimeoutSeconds = positiveInt.max(
+  29,
+  'must be at most 29 s: the HTTP API gives up on a function after 30 s and answers 503',
+);
+
 export const stageConfigSchema = z
   .object({
     /** false = synth-only stage used by infrastructure tests; `cdk` refuses to select it. */
@@ -162,8 +168,7 @@ export const stageConfigSchema = z
     erase: z
       .object({
         memorySizeMb,
-        // Served through the HTTP API, which gives up on an integration after 30 s.
-        timeoutSeconds: positiveInt.max(29),
+        timeoutSeconds: gatewayTimeoutSeconds,
       })
       .strict(),
     api: z
@@ -172,8 +177,7 @@ export const stageConfigSchema = z
         throttle: z.object({ rateLimit: z.number().positive(), burstLimit: positiveInt }).strict(),
         corsAllowedOrigins: z.array(z.union([z.literal('*'), browserOrigin])),
         memorySizeMb,
-        // API Gateway HTTP APIs give up on an integration after 30 s.
-        timeoutSeconds: positiveInt.max(29),
+        timeoutSeconds: gatewayTimeoutSeconds,
       })
       .strict(),
     alarms: z

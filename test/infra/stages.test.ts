@@ -223,6 +223,22 @@ describe('stage config validation', () => {
     );
   });
 
+  it.each(['erase', 'api'] as const)(
+    'refuses a %s timeout API Gateway would cut, saying why, and takes 29 s',
+    (fn) => {
+      const issuesAt = (seconds: number) =>
+        issuesOf(
+          withChanges(stageConfig('dev'), (config) => {
+            config[fn].timeoutSeconds = seconds;
+          }),
+        );
+      expect(issuesAt(30)).toEqual([
+        `${fn}.timeoutSeconds: must be at most 29 s: the HTTP API gives up on a function after 30 s and answers 503`,
+      ]);
+      expect(issuesAt(29)).toEqual([]);
+    },
+  );
+
   describe('ingest queue', () => {
     it.each([
       ['maxConcurrency', 1],
