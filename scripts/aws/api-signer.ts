@@ -48,3 +48,13 @@ export function regionFromApiUrl(apiUrl: string): string | undefined {
   const match = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(apiUrl).hostname);
   return match?.[1];
 }
+
+/**
+ * What to check when the API at `apiUrl` could not be reached: a loopback URL is the local stack's, which may
+ * be stopped or on another PORT; any other is a stage's, named by --api-url or its ApiUrl output.
+ */
+export function unreachableApiAdvice(apiUrl: string): string {
+  return isLoopbackAddress(new URL(apiUrl).hostname)
+    ? 'is the local stack running there? `npm start` prints its API URL'
+    : 'check the API URL (--api-url, or the ApiUrl output of Sessionizer-<stage>-Stateless) and your network';
+}

@@ -1,5 +1,4 @@
-import { isLoopbackAddress } from '../../viewer/server/host-guard.js';
-import type { ApiSigner, SignableRequest } from './api-signer.js';
+import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from './api-signer.js';
 
 /**
  * Sends a bodiless request to a deployed API, SigV4-signed for its IAM authorizer. `path` is relative to the
@@ -36,10 +35,6 @@ export async function sendSigned(
     return await fetchImpl(`${api.origin}${fullPath}`, { method, headers, redirect: 'manual' });
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    // A loopback URL is the local stack's, which may be stopped or on another PORT; any other a stage's.
-    const advice = isLoopbackAddress(api.hostname)
-      ? 'is the local stack running there? `npm start` prints its API URL'
-      : 'check the API URL (--api-url, or the ApiUrl output of Sessionizer-<stage>-Stateless) and your network';
-    throw new Error(`could not reach the API at ${api.origin}: ${cause}; ${advice}`);
+    throw new Error(`could not reach the API at ${api.origin}: ${cause}; ${unreachableApiAdvice(apiUrl)}`);
   }
 }

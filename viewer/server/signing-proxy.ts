@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../functions/api/responses.js';
-import type { ApiSigner, SignableRequest } from '../../scripts/aws/api-signer.js';
+import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from '../../scripts/aws/api-signer.js';
 
 export interface SigningProxyOptions {
   /** The deployed API's base URL, e.g. the stack's `ApiUrl` output. */
@@ -123,7 +123,7 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
       });
     } catch (error) {
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-      const message = `Could not reach the API at ${api.origin}: ${cause}`;
+      const message = `Could not reach the API at ${api.origin}: ${cause}; ${unreachableApiAdvice(options.apiUrl)}`;
       options.onError?.(message);
       sendError(res, 502, 'bad_gateway', message);
       return;

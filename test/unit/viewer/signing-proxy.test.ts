@@ -166,7 +166,9 @@ describe('createSigningProxy', () => {
     expect(await down.json()).toMatchObject({
       error: {
         code: 'bad_gateway',
-        message: expect.stringContaining('Could not reach the API at http://127.0.0.1:9'),
+        message: expect.stringMatching(
+          /^Could not reach the API at http:\/\/127\.0\.0\.1:9: .+; is the local stack running there\? `npm start` prints its API URL$/,
+        ),
       },
     });
     expect(messages).toHaveLength(1);
