@@ -9,7 +9,11 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { readCommandLine } from '../cli/command-line.js';
 import { wholeNumberFromText } from '../cli/whole-number.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
-import { AlreadyAtRulesError, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import {
+  AlreadyAtRulesError,
+  NothingIngestedError,
+  readTableRules,
+} from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
@@ -204,7 +208,9 @@ async function main(argv: string[]): Promise<number> {
     }
     const transport = new Transport({ client: stores.client, tableName: LOCAL_TABLE });
     const table = await readTableRules(transport);
-    const from = table === undefined ? 'no recorded rules' : describeRules(table.rules);
+    // Nothing to do is no failure, as on AWS: the first ingest records its rules.
+    if (table === undefined) throw new NothingIngestedError();
+    const from = describeRules(table.rules);
     console.log(`rebuilding ${LOCAL_TABLE} in ${stores.where}`);
     console.log(`  from: ${from}\n  to:   ${describeRules(target.source)}`);
     const startedAt = Date.now();
@@ -239,7 +245,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     // Nothing to do is no failure: a script may run the rebuild before every start.
-    if (error instanceof AlreadyAtRulesError) {
+    if (error instanceof AlreadyAtRulesError || error instanceof NothingIngestedError) {
       console.log(`rebuild: ${error.message}`);
       return 0;
     }

@@ -1,9 +1,13 @@
-// npm run rebuild on a data dir that holds no database: nothing to rebuild, and nothing left behind.
+// npm run rebuild where nothing was ingested: a data dir holding no database (a mistyped one, left as it was)
+// and a sessions table nothing was ingested into (nothing to do, as on AWS).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { LOCAL_TABLE } from '../../../local/s3-client.js';
+import { createSessionTable } from '../../../local/session-table.js';
+import { startLocalDynamoDb } from '../../helpers/local-servers.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'sessionizer-rebuild-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
@@ -21,4 +25,25 @@ it('says there is nothing to rebuild on a data dir that does not exist, and crea
   );
   expect(result.status).toBe(1);
   expect(existsSync(dataDir)).toBe(false);
+}, 90_000);
+
+it('ends as done (exit 0) on a sessions table nothing was ingested into, as the rebuild Lambda does', async () => {
+  // A stack started and stopped before any upload: its table exists and records no rules yet.
+  const dataDir = join(parent, 'started-once');
+  const dynamo = await startLocalDynamoDb({ dataDir: join(dataDir, 'dynamodb') });
+  try {
+    await createSessionTable(dynamo.client, LOCAL_TABLE);
+  } finally {
+    await dynamo.stop();
+  }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'local/rebuild.ts'], {
+    encoding: 'utf8',
+    env: { ...process.env, SESSIONIZER_DATA_DIR: dataDir },
+    timeout: 60_000,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toBe(
+    'rebuild: this table records no session rules yet: nothing was ingested into it, so there is nothing to rebuild (the first ingest records its rules)\n',
+  );
+  expect(result.status).toBe(0);
 }, 90_000);
