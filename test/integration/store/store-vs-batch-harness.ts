@@ -12,9 +12,10 @@ import type { StoreUnderTest } from './store-harness.js';
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 31, 22, 0, 0);
 
-// A numeric userId (rule 1), an anonymousId that is also a userId, one with spaces (trimmed: u-1's) and
-// ids whose UTF-16 and UTF-8 orders differ.
-const USERS: unknown[] = ['u-1', 'u-2', 'u-3', 42];
+// A numeric userId (rule 1), an anonymousId that is also a userId (and a userId that is also an
+// anonymousId: its own events stay when stitching moves the anonymous ones), one with spaces (trimmed:
+// u-1's) and ids whose UTF-16 and UTF-8 orders differ.
+const USERS: unknown[] = ['u-1', 'u-2', 'u-3', 42, 'a-1'];
 const ANONS: unknown[] = ['a-1', 'a-2', 'a-3', 'u-2', ' u-1 ', '42', '\u{10000}', '\uffff'];
 
 const draftArb = fc.record({
@@ -26,6 +27,8 @@ const draftArb = fc.record({
     fc.integer({ min: 0, max: 20 }).map((k) => k * 5),
     fc.integer({ min: 0, max: 10 }).map((k) => k * 30),
     fc.integer({ min: 0, max: 5 }).map((k) => k * 60 + 24 * 60),
+    // Ten days: gaps and caps of days (rulesArb).
+    fc.integer({ min: 0, max: 14_400 }),
   ),
   jitterMs: fc.oneof(fc.constant(0), fc.integer({ min: -1, max: 1 }), fc.integer({ min: 0, max: 59_999 })),
   messageId: fc.oneof(
@@ -33,7 +36,9 @@ const draftArb = fc.record({
     { weight: 2, arbitrary: fc.constantFrom<string | null>('dup-0', 'dup-1', 'dup-2') },
     { weight: 1, arbitrary: fc.constant<string | null>(null) },
   ),
-  platform: fc.constantFrom<string | null>('ios', 'android', 'web', 'IOS', null),
+  // Rule 7 lowercases a platform but does not trim it (' ios' is not ios), and one that is no string takes
+  // the default gap.
+  platform: fc.constantFrom<string | number | null>('ios', 'android', 'web', 'IOS', 'Web', ' ios', 5, null),
   path: fc.option(fc.constantFrom('/', '/a', '/b?utm_source=x', '/c?utm_campaign=y&utm_source='), {
     nil: null,
   }),
@@ -76,14 +81,16 @@ function toJson(draft: Draft, index: number): Record<string, unknown> {
 }
 
 export const rulesArb: fc.Arbitrary<SessionRules> = fc.record({
-  gapMinutes: fc.constantFrom(30, 20, 0.5),
+  // A gap or cap of 0 splits at every later instant; one of days reaches across days and months.
+  gapMinutes: fc.constantFrom(30, 20, 0.5, 0, 1440),
   gapMinutesByPlatform: fc.constantFrom<Record<string, number>>(
     {},
     { ios: 5 },
     { ios: 0, android: 45 },
     { web: 120 },
+    { ' ios': 1, ios: 2880 },
   ),
-  maxSessionMinutes: fc.constantFrom(undefined, 7.5, 60, 90),
+  maxSessionMinutes: fc.constantFrom(undefined, 7.5, 60, 90, 0, 2000),
   identityStitching: fc.boolean(),
 });
 
