@@ -98,7 +98,13 @@ const SOURCES_AND_RULES_ENV_BUDGET_BYTES = 3 * 1024;
 /** The ingest queue and its dead-letter queue keep messages this long, the most SQS allows. */
 const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
-const memorySizeMb = positiveInt.min(128).max(10_240);
+/** A whole number from `min` to `max`, refused with one message that says why (`reason`) either way. */
+function intFrom(min: number, max: number, reason: string) {
+  const message = `must be a whole number from ${min} to ${max}: ${reason}`;
+  return z.int(message).min(min, message).max(max, message);
+}
+
+const memorySizeMb = intFrom(128, 10_240, 'the memory sizes Lambda offers, in MB');
 
 /**
  * An ingest or rebuild call stops taking on work once only its reserve is left (deadlineOf): with a timeout
@@ -148,11 +154,11 @@ export const stageConfigSchema = z
         memorySizeMb,
         timeoutSeconds: workingTimeoutSeconds,
         /** Concurrent invocations the queue feeds at most: paces the table writes (SQS allows 2 to 1000). */
-        maxConcurrency: z.int().min(2).max(1000),
+        maxConcurrency: intFrom(2, 1000, "what an SQS event source's maximum concurrency takes"),
         /** S3 events per invocation (SQS allows up to 10 without a batching window). */
-        batchSize: z.int().min(1).max(10),
+        batchSize: intFrom(1, 10, 'the most SQS hands a function at once without a batching window'),
         /** Deliveries of one S3 event before it moves to the dead-letter queue. */
-        maxReceiveCount: positiveInt.max(1000),
+        maxReceiveCount: intFrom(1, 1000, 'what an SQS redrive policy takes'),
         /** Largest ZIP member the ingest inflates; unset leaves the function's own limit. */
         maxMemberMegabytes: positiveInt.optional(),
       })
@@ -160,7 +166,7 @@ export const stageConfigSchema = z
     rebuild: z
       .object({
         /** Parallel scan segments, one Map iteration each; an inline Map runs at most 40 at once. */
-        totalSegments: positiveInt.max(40),
+        totalSegments: intFrom(1, 40, 'the segments run as one inline Map, which runs at most 40 at once'),
         memorySizeMb,
         timeoutSeconds: workingTimeoutSeconds,
       })

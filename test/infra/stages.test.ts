@@ -239,18 +239,41 @@ describe('stage config validation', () => {
     },
   );
 
+  it.each([
+    ['ingest', 'memorySizeMb', 127, 'from 128 to 10240: the memory sizes Lambda offers, in MB'],
+    ['api', 'memorySizeMb', 10_241, 'from 128 to 10240: the memory sizes Lambda offers, in MB'],
+    [
+      'rebuild',
+      'totalSegments',
+      41,
+      'from 1 to 40: the segments run as one inline Map, which runs at most 40 at once',
+    ],
+  ] as const)('refuses %s.%s = %i, saying why', (fn, field, value, why) => {
+    const input = withChanges(stageConfig('dev'), (config) => {
+      (config[fn] as unknown as Record<string, number>)[field] = value;
+    });
+    expect(issuesOf(input)).toEqual([`${fn}.${field}: must be a whole number ${why}`]);
+  });
+
   describe('ingest queue', () => {
+    const why = {
+      maxConcurrency: "from 2 to 1000: what an SQS event source's maximum concurrency takes",
+      batchSize: 'from 1 to 10: the most SQS hands a function at once without a batching window',
+      maxReceiveCount: 'from 1 to 1000: what an SQS redrive policy takes',
+    };
     it.each([
       ['maxConcurrency', 1],
       ['maxConcurrency', 1001],
+      ['maxConcurrency', 2.5],
       ['batchSize', 0],
       ['batchSize', 11],
       ['maxReceiveCount', 0],
-    ] as const)('refuses ingest.%s = %i', (field, value) => {
+      ['maxReceiveCount', 1001],
+    ] as const)('refuses ingest.%s = %s, saying what SQS takes', (field, value) => {
       const input = withChanges(stageConfig('dev'), (config) => {
         config.ingest[field] = value;
       });
-      expect(issuesOf(input)).toEqual([expect.stringMatching(new RegExp(`^ingest\\.${field}: `))]);
+      expect(issuesOf(input)).toEqual([`ingest.${field}: must be a whole number ${why[field]}`]);
     });
 
     // dev: a 300 s function timeout, so a 1,800 s visibility timeout; one retry ends by 2,100 s.
