@@ -1,6 +1,7 @@
 import type { EventRecord } from '../events/event.js';
 import { type Candidates, offerCandidate } from './candidates.js';
 import type { EventColumns } from './event-columns.js';
+import { compareText } from './order.js';
 import { type CanonicalLookup, type SourceRef, sourceKey, tiePicker } from './tie-picker.js';
 
 export interface Copy {
@@ -17,6 +18,10 @@ export class BatchLinks {
   private readonly links = new Map<number, Candidates>();
 
   constructor(private readonly columns: EventColumns) {}
+
+  /** Link copies with one text, as the store weighs them (isEarlierLink): the userId that sorts first. */
+  private readonly byUserId = (a: number, b: number): number =>
+    compareText(this.columns.userIdText(a) ?? '', this.columns.userIdText(b) ?? '');
 
   /** Offers link `at`, an event of `anonymous`. */
   offer(anonymous: number, at: number): void {
@@ -35,7 +40,7 @@ export class BatchLinks {
   /** By anonymousId, the user its earliest link names (both indexes). */
   async stitchedTo(canonicalOf: CanonicalLookup): Promise<Map<number, number>> {
     const columns = this.columns;
-    const pickLink = await tiePicker(columns, canonicalOf, this.links.values());
+    const pickLink = await tiePicker(columns, canonicalOf, this.links.values(), this.byUserId);
     const stitchedTo = new Map<number, number>();
     for (const [anonymous, link] of this.links) stitchedTo.set(anonymous, columns.userId(pickLink(link)));
     return stitchedTo;
@@ -49,7 +54,7 @@ export class BatchLinks {
       ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
     );
     const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
-    const pickLink = await tiePicker(columns, async () => canonical, linkSets);
+    const pickLink = await tiePicker(columns, async () => canonical, linkSets, this.byUserId);
     const links = new Map<string, { copy: Copy; canonical: string }>();
     for (const [anonymous, link] of this.links) {
       const at = pickLink(link);

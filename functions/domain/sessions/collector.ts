@@ -7,6 +7,7 @@ import { CopyGroups } from './copy-groups.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
 import { LostLinks } from './lost-links.js';
 import { compareText, inOrder } from './order.js';
+import { projectionKey } from './projection.js';
 import { isLink } from './stitching.js';
 import { type CanonicalLookup, type SourceRef, tiePicker } from './tie-picker.js';
 import { ColumnUserEvents, type UserEvents } from './user-events.js';
@@ -104,6 +105,10 @@ export class EventCollector {
     return this.keepsSources && columns.eventId(at).startsWith('m:');
   }
 
+  /** Copies with one text, as the store weighs them (preferredCopy): the projection that sorts first. */
+  private readonly byProjection = (a: number, b: number): number =>
+    compareText(projectionKey(this.columns.event(a)), projectionKey(this.columns.event(b)));
+
   private groupCandidates(group: number): Candidates {
     return { best: this.groups.best[group] as number, ties: this.groupTies.get(group) };
   }
@@ -118,7 +123,7 @@ export class EventCollector {
     winners: Int32Array,
   ): Promise<{ winners: Int32Array; tiedWith: Map<number, readonly number[]> }> {
     const tied = [...this.groupTies.keys()].map((group) => this.groupCandidates(group));
-    const pick = await tiePicker(this.columns, canonicalOf, tied);
+    const pick = await tiePicker(this.columns, canonicalOf, tied, this.byProjection);
     const tiedWith = new Map<number, readonly number[]>();
     for (let group = 0; group < this.groups.count; group++) {
       const candidates = this.groupCandidates(group);
@@ -216,7 +221,7 @@ export class EventCollector {
       offerCandidate(existing, at, order, order === 0 && this.textsDecide(at, existing.best));
     }
     if (!merged) return { kept: winners, lost: [] };
-    const pick = await tiePicker(this.columns, canonicalOf, byId.values());
+    const pick = await tiePicker(this.columns, canonicalOf, byId.values(), this.byProjection);
     const kept = [...byId.values()].map(pick);
     const keptOwners = new Map(kept.map((at) => [columns.eventId(at), this.ownerOf(at)]));
     const lost = winners.filter((at) => keptOwners.get(columns.eventId(at)) !== this.ownerOf(at));

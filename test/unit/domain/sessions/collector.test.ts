@@ -6,6 +6,7 @@ import {
   type SourceRef,
   sourceKey,
 } from '../../../../functions/domain/sessions/collector.js';
+import { preferredCopy } from '../../../../functions/domain/store/copy-choice.js';
 import { collectEvents, collectedCopies, recordAt } from '../../../helpers/collected-copies.js';
 import { record } from '../../../helpers/event-arbitraries.js';
 
@@ -148,6 +149,23 @@ describe('EventCollector', () => {
     },
   );
 
+  it.each([
+    ['first', ['b', 'a']],
+    ['last', ['a', 'b']],
+  ])(
+    'keeps the copy the store keeps when copies at one instant have one text (one object read in two formats), the other coming %s',
+    async (_, names) => {
+      // Only the format each file was read in tells these copies apart: their texts are equal, so rule 3 leaves
+      // the choice open, and the batch must make the store's (preferredCopy: the projection sorting first).
+      const copies = names.map((name) => record({ id: 'm:1', timestamp: T0, userId: 'u', name }));
+      const collector = collectEvents(false, copies);
+      const users = await collectedCopies(collector, lookup({ 1: '{"same"}', 2: '{"same"}' }));
+      const store = preferredCopy(copies[0] as EventRecord, copies[1] as EventRecord);
+      expect(users.get('u')?.map((copy) => copy.event.name)).toEqual([store.name]);
+      expect(store.name).toBe('a');
+    },
+  );
+
   it('weighs every copy in the canonical tie-break, also copies that look the same as the first one', async () => {
     // 1 and 2 look the same to the rules, 3 differs; 2 sorts first, so its look must win whatever the order.
     const looks = { 1: 'kept', 2: 'kept', 3: 'other' } as const;
@@ -287,6 +305,21 @@ describe('EventCollector', () => {
         (await collectedCopies(collector, canonical)).get('u-1')?.map((copy) => copy.event.id),
       ).toContain('m:0');
     });
+
+    it.each([
+      ['last', ['u-2', 'u-1']],
+      ['first', ['u-1', 'u-2']],
+    ])(
+      'stitches to the smaller userId, as the store does, when link copies have one text and u-1 comes %s',
+      async (_, users) => {
+        const links = users.map((user) => link('m:same', 10, user));
+        const collector = collectEvents(true, [anonymous('m:0', 0), ...links]);
+        const canonical = lookup({ 2: '{"same"}', 3: '{"same"}' });
+        expect(
+          (await collectedCopies(collector, canonical)).get('u-1')?.map((copy) => copy.event.id),
+        ).toContain('m:0');
+      },
+    );
 
     it('ignores alias events and events without both ids as links', async () => {
       const collector = collectEvents(true, [
