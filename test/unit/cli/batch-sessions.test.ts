@@ -166,6 +166,42 @@ describe('sessionizeInputs reading an input again for a tie-break', () => {
     },
   );
 
+  it.each([
+    ['the Segment file first', [0, 1]],
+    ['the PostHog file first', [1, 0]],
+  ])(
+    'keeps one copy, whatever the order, of an object two files read in two formats (%s)',
+    async (_, order) => {
+      // One text, so rule 3's canonical JSON cannot choose: a page "pg" as Segment, a track "e" as PostHog.
+      const object = JSON.stringify({
+        type: 'page',
+        name: 'pg',
+        event: 'e',
+        userId: 'u',
+        distinct_id: 'u',
+        messageId: 'm',
+        uuid: 'm',
+        timestamp: '2024-01-01T09:00:00Z',
+      });
+      const posthog = JSON.stringify({
+        event: 'p',
+        distinct_id: 'p',
+        uuid: 'p',
+        timestamp: '2024-01-01T09:00:00Z',
+      });
+      const inputs = [
+        inputOf('segment.ndjson', Buffer.from(`${object}\n`)),
+        inputOf('posthog.ndjson', Buffer.from(`${posthog}\n${object}\n`)),
+      ];
+      const result = await sessionizeInputs(
+        (order as number[]).map((index) => inputs[index] as BatchInput),
+        options,
+      );
+      expect(result.files.map((file) => file.format).sort()).toEqual(['posthog', 'segment']);
+      expect(result.sessions.find((session) => session.userId === 'u')?.firstEvent).toBe('pg');
+    },
+  );
+
   it("names the rejections and files of an input named like another's member apart, as its events", async () => {
     const archive = zipWithDataDescriptors([{ path: 'm.ndjson', content: Buffer.from(`${other}\nBAD1\n`) }]);
     const result = await sessionizeInputs(
