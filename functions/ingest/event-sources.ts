@@ -1,5 +1,4 @@
 import type { EventRecord, EventSource } from '../domain/events/event.js';
-import { messageIdOf } from '../domain/events/event.js';
 import type { SourceRef, UserEvents } from '../domain/sessions/collector.js';
 
 /** The object being ingested and its content version: where its events are stored as read. */
@@ -14,8 +13,9 @@ export function sourceIn(copies: CopiesRead, position: SourceRef): EventSource {
 }
 
 /**
- * The owner's events as objects, and the losing copies a store keeps beside them; with `copies`, each with a
- * messageId says where it was read (for rule 3's ties).
+ * The owner's events as objects, and the losing copies a store keeps beside them; with `copies`, each says
+ * where it was read (for rule 3's ties): copies of one content id differ in text too, and even in what the
+ * rules see when files of two formats hold them (one rest, its properties.$os a platform only to PostHog).
  */
 export function eventsToMerge(owned: UserEvents, copies: CopiesRead | undefined): EventRecord[] {
   const lost = owned.parkable();
@@ -31,7 +31,7 @@ function withSources(owned: UserEvents, copies: CopiesRead | undefined): EventRe
     const position = positions[k];
     // Decoded once here: `id` is a getter of the column event, which a spread leaves out.
     const id = event.id;
-    if (position === undefined || messageIdOf({ id }) === null) return event;
+    if (position === undefined) return event;
     return { ...event, id, source: sourceIn(copies, position) };
   });
 }

@@ -56,8 +56,8 @@ export interface EventRecord {
   readonly urlCampaign: CampaignFields | null;
   readonly device: DeviceFields | null;
   /**
-   * Where this copy was read. Only the ingest sets it, on events with a messageId, so the store can read the
-   * copy again for rule 3's last tie-break (copies of one content id are alike by construction).
+   * Where this copy was read. Only the ingest sets it, so the store can read the copy again for rule 3's last
+   * tie-break (copies of one content id differ too, in spelling or in the formats their files were read in).
    */
   readonly source?: EventSource;
 }

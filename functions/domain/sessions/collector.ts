@@ -101,8 +101,8 @@ export class EventCollector {
   private textsDecide(at: number, best: number): boolean {
     const columns = this.columns;
     if (!columns.sameProjection(at, best)) return true;
-    // Only a copy with a messageId is stored with its source; content ids are of one text already.
-    return this.keepsSources && columns.eventId(at).startsWith('m:');
+    // A store that keeps sources weighs the kept copy's text against later copies: it must sort first.
+    return this.keepsSources;
   }
 
   /** Copies with one text, as the store weighs them (preferredCopy): the projection that sorts first. */

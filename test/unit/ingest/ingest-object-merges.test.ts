@@ -274,4 +274,29 @@ describe('ingestObject merges', () => {
     await ingest('incoming/3.ndjson', ALPHA, { writer, bucket });
     expect(writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
   });
+
+  it.each([
+    ['the Segment file first', [0, 1]],
+    ['the PostHog file first', [1, 0]],
+  ])(
+    'keeps the copy whose text sorts first of copies with one content id that two formats read apart (%s)',
+    async (_, order) => {
+      // One content id (same rest, user and anonymousId), but PostHog reads properties.$os as the platform
+      // and device: the projections differ, and the Segment text ({"anonymousId"…) sorts first.
+      const segment =
+        '{"type":"track","event":"e","userId":"u","anonymousId":"u","timestamp":"2024-01-01T09:00:00Z","properties":{"$os":"ios"}}';
+      const posthog = `{"event":"p","distinct_id":"p","uuid":"p","timestamp":"2024-01-01T09:00:00Z"}\n{"event":"e","type":"track","distinct_id":"u","uuid":null,"timestamp":"2024-01-01T09:00:00Z","properties":{"$os":"ios"}}`;
+      const files = [
+        ['incoming/segment.ndjson', segment],
+        ['incoming/posthog.ndjson', posthog],
+      ] as const;
+      const bucket = new Map<string, Uint8Array>();
+      const writer = new FakeSessionWriter(RULES);
+      for (const index of order) {
+        const [file, text] = files[index as 0 | 1];
+        await ingest(file, text, { writer, bucket });
+      }
+      expect(writer.events('u').map((event) => [event.platform, event.device])).toEqual([[null, null]]);
+    },
+  );
 });

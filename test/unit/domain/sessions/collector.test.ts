@@ -192,7 +192,7 @@ describe('EventCollector', () => {
     }
   });
 
-  it('weighs copies of a messageId alike in projection by text only for a store that keeps their sources', async () => {
+  it('weighs copies alike in projection by text only for a store that keeps their sources', async () => {
     const canonical = { 1: '{"ip":"3"}', 2: '{"ip":"1"}', 3: '{"ip":"2"}' };
     const keptSource = async (keepsSources: boolean, id: string) => {
       const collector = new EventCollector(false, keepsSources);
@@ -203,9 +203,10 @@ describe('EventCollector', () => {
     };
     // The store later compares its copy's text with other copies': the one kept must be the one sorting first.
     expect(await keptSource(true, 'm:1')).toEqual({ record: [2], asked: [[1, 2, 3]] });
-    // Either copy gives the same sessions, so nothing is read; and copies of a content id are of one text.
+    // Either copy gives the same sessions, so nothing is read. Copies of a content id are weighed too: two
+    // formats may read one rest apart, and spellings (userId 42 or " 42 ") differ in text.
     expect(await keptSource(false, 'm:1')).toEqual({ record: [1], asked: [] });
-    expect(await keptSource(true, `h:${'0'.repeat(64)}`)).toEqual({ record: [1], asked: [] });
+    expect(await keptSource(true, `h:${'0'.repeat(64)}`)).toEqual({ record: [2], asked: [[1, 2, 3]] });
   });
 
   it('merges copies of one resolved user that arrived with and without a userId', async () => {
