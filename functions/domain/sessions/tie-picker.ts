@@ -15,14 +15,14 @@ export function sourceKey(source: Pick<SourceRef, 'file' | 'record'>): string {
 /**
  * Rule 3's and rule 8's last tie-break: the canonical JSON of every candidate that needs it, read in one
  * lookup; then, for each set of candidates, the one whose text sorts first. Candidates with one text (one
- * object read in two formats, by two files) go by `sameText` (negative: the first is kept), the order the
+ * object read in two formats, by two files) go by `equalTextOrder` (negative: the first is kept), the order the
  * store breaks them by, so that neither the order of the files nor the path decides.
  */
 export async function tiePicker(
   columns: Pick<EventColumns, 'source'>,
   canonicalOf: CanonicalLookup,
   sets: Iterable<Candidates>,
-  sameText: (a: number, b: number) => number,
+  equalTextOrder: (a: number, b: number) => number,
 ): Promise<(candidates: Candidates) => number> {
   const sources: SourceRef[] = [];
   for (const { best, ties } of sets) {
@@ -37,7 +37,7 @@ export async function tiePicker(
     let bestText = textOf(best);
     for (const tie of candidates.ties.copies) {
       const text = textOf(tie);
-      if (text < bestText || (text === bestText && sameText(tie, best) < 0)) {
+      if (text < bestText || (text === bestText && equalTextOrder(tie, best) < 0)) {
         best = tie;
         bestText = text;
       }
