@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
@@ -193,5 +194,32 @@ describe('stored events', () => {
       blob.subarray(2 + binaryLength),
     ]);
     expect(() => decodeEvents(USER, longer)).toThrow(CorruptItemError);
+  });
+
+  it('refuse a blob whose source columns are not one entry per event', () => {
+    const source = { object: 'incoming/a.ndjson', version: 'e:1', file: 'incoming/a.ndjson', record: 7 };
+    const events = [
+      record({ id: 'a', timestamp: 1, userId: USER, source }),
+      record({ id: 'b', timestamp: 2, userId: USER, source: { ...source, record: 9 } }),
+    ];
+    const blob = encodeEvents(USER, events);
+    const binaryEnd = 2 + (blob[1] as number); // one varint byte: two timestamps and no binary ids
+    /** The blob with its columnar part edited. */
+    const edited = (edit: (columns: Record<string, unknown[]>) => void) => {
+      const columns = JSON.parse(inflateRawSync(blob.subarray(binaryEnd)).toString('utf8'));
+      edit(columns);
+      return Buffer.concat([blob.subarray(0, binaryEnd), deflateRawSync(JSON.stringify(columns))]);
+    };
+    const unedited = edited(() => undefined);
+    expect(decodeEvents(USER, unedited)).toEqual(events);
+    const refused = [
+      edited((columns) => delete columns.ot),
+      edited((columns) => delete columns.r),
+      edited((columns) => columns.o?.pop()),
+      edited((columns) => columns.r?.pop()),
+      edited((columns) => columns.o?.push(0)),
+      edited((columns) => columns.r?.push(1)),
+    ];
+    for (const corrupt of refused) expect(() => decodeEvents(USER, corrupt)).toThrow(CorruptItemError);
   });
 });
