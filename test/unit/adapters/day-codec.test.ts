@@ -200,6 +200,15 @@ describe('day pages', () => {
     const unreadable = decodeDayPage({ ...item, sg: { B: Buffer.from('not deflate') } });
     expect(() => decodePageSessions('u', unreadable, chunks)).toThrow(/segment index is not readable/);
   });
+
+  it('refuse a page that lacks any of its numbers', () => {
+    const item = roundTrip(sessions(2, 3)).encoded.pages[0] as ReturnType<typeof encodeDay>['pages'][number];
+    expect(decodeDayPage(item)).toMatchObject({ pageCount: 1, version: 1, before: 0, sessionCount: 2 });
+    for (const name of ['pc', 'v', 'b', 'n']) {
+      const { [name]: _, ...without } = item;
+      expect(() => decodeDayPage(without)).toThrow(new RegExp(`has no ${name}$`));
+    }
+  });
 });
 
 /** `count` sessions of `perSession` page views each, on pages of their own: rows that deflate as real ones do. */
