@@ -17,6 +17,7 @@ import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb
 import { SEGMENT_MAX_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
 import { itemSize } from '../../../functions/adapters/dynamodb/item-size.js';
 import { MAX_INDEXED_PAGES, pageHolding } from '../../../functions/adapters/dynamodb/page-index.js';
+import { encodeRows } from '../../../functions/adapters/dynamodb/session-rows.js';
 import type { Session } from '../../../functions/domain/sessions/session.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
@@ -93,6 +94,31 @@ describe('day pages', () => {
     expect(encoded.pages.length).toBeGreaterThan(1);
     for (const chunk of encoded.chunks) expect(chunk.d?.B?.length).toBeLessThanOrEqual(limit);
     expect(decoded).toEqual(day);
+  });
+
+  it('split a day whose rows, or rows and events, pass their limit by one byte, and no day that meets it', () => {
+    const day = sessions(2, 2);
+    const rows = encodeRows(day).length;
+    const bytes =
+      rows +
+      encodeEvents(
+        'u',
+        day.flatMap((session) => session.events),
+      ).length;
+    const pagesAt = (limit: number, rowsLimit: number) =>
+      roundTrip(day, limit, rowsLimit).encoded.pages.length;
+    expect(pagesAt(bytes, rows)).toBe(1);
+    expect(pagesAt(bytes, rows - 1)).toBe(2);
+    expect(pagesAt(bytes - 1, rows)).toBe(2);
+  });
+
+  it('keep a single session’s events inline only while they fit beside its row within the page limit', () => {
+    const day = sessions(1, 2);
+    const bytes = encodeRows(day).length + encodeEvents('u', day[0]?.events ?? []).length;
+    expect(roundTrip(day, bytes).encoded.pages[0]?.e).toBeDefined();
+    const over = roundTrip(day, bytes - 1);
+    expect(over.encoded.pages[0]?.e).toBeUndefined();
+    expect(over.decoded).toEqual(day);
   });
 
   it('store a long session’s events as segments of about 7 KB, each readable alone, with an index', () => {
