@@ -30,4 +30,13 @@ describe('a list page’s first request', () => {
     // The units the start of the scan read are spent already.
     expect(new QueryBudget(1, false).firstItems(head, 51, undefined)).toBe(fitting(1));
   });
+
+  it('starting within a day of several pages, reads the pages its sessions fill and one more, within the units left', () => {
+    // Pages of 10 sessions: a page of 20 (21 to show more follow) fills three; one more sees it end, as for days.
+    const page = { bytes: 3_000, sessions: 10 };
+    expect(new QueryBudget(0, true).firstItems(head, 21, page)).toBe(4);
+    // Within the units left: four pages of 3,000 bytes fit in three units (12,288 bytes), two in two.
+    expect(new QueryBudget(1, true).firstItems(head, 21, page)).toBe(4);
+    expect(new QueryBudget(2, true).firstItems(head, 21, page)).toBe(2);
+  });
 });
