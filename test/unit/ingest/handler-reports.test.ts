@@ -266,6 +266,22 @@ describe('createIngestHandler rejection reports', () => {
     expect(metrics.single().get('EventsErased')).toBe(2);
   });
 
+  it("gives the element index of an erased user's event in a JSON array", async () => {
+    const key = 'incoming/erased.json';
+    writer.erase('gone');
+    const event = (user: string, minute: number) =>
+      `{"type":"track","userId":"${user}","timestamp":"2024-01-01T09:0${minute}:00Z","messageId":"${user}-${minute}"}`;
+    bucket.put(key, `[${event('gone', 0)},${event('kept', 1)},${event('gone', 2)}]`);
+
+    await createHandler()(eventFor(key));
+
+    expect(reportOf(key)).toEqual([
+      { file: key, position: 1, index: 1, reason: 'erased', raw: '' },
+      { file: key, position: 1, index: 3, reason: 'erased', raw: '' },
+    ]);
+    expect(writer.userIds()).toEqual(['kept']);
+  });
+
   it('uploads a large report in parts while the file is read', async () => {
     const key = 'incoming/big.ndjson';
     const badLine = `{"type":"track","userId":"u","timestamp":"never","pad":"${'x'.repeat(200)}"}`;
