@@ -177,7 +177,6 @@ export interface HeadCommit {
   readonly link?: StoredLink | undefined;
   readonly stitchedCount?: number;
   readonly stitchedSample?: readonly string[];
-  readonly erased?: boolean;
   /** The parked copies, encoded; null removes them, absent leaves them. */
   readonly parked?: Uint8Array | null;
   /** Set when the commit stores a day as several pages; absent leaves the flag as it was. */
@@ -242,7 +241,6 @@ export function commitUpdate(
     ...(commit.stitchedSample !== undefined && {
       as: commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map(encodeSampleId) },
     }),
-    ...(commit.erased !== undefined && { er: commit.erased ? { BOOL: true } : undefined }),
     ...(commit.parked !== undefined && { pe: commit.parked === null ? undefined : { B: commit.parked } }),
     ...(commit.busyDays === true && { bp: { BOOL: true } }),
   });
