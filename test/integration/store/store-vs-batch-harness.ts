@@ -208,15 +208,15 @@ export function storeWriter(store: StoreUnderTest, options: { wholePartitionEven
   });
 }
 
-export async function ingestFile(
+/** One delivery of `content` as the object `file`, put into `bucket` first so its copies can be read again. */
+export async function ingestBytes(
   store: StoreUnderTest,
   writer: DynamoDbSessionWriter,
   bucket: Map<string, Uint8Array>,
-  scenario: Scenario,
-  index: number,
+  file: string,
+  content: Uint8Array,
+  chunkEvents: number,
 ): Promise<void> {
-  const file = fileName(index);
-  const content = fileBytes(scenario, index);
   bucket.set(file, content);
   await ingestObject({
     file,
@@ -228,9 +228,20 @@ export async function ingestFile(
     rules: store.rules,
     report: new MemoryReport(),
     browserOf: () => null,
-    chunkEvents: scenario.chunkEvents,
+    chunkEvents,
     concurrency: 4,
   });
+}
+
+export async function ingestFile(
+  store: StoreUnderTest,
+  writer: DynamoDbSessionWriter,
+  bucket: Map<string, Uint8Array>,
+  scenario: Scenario,
+  index: number,
+): Promise<void> {
+  const content = fileBytes(scenario, index);
+  await ingestBytes(store, writer, bucket, fileName(index), content, scenario.chunkEvents);
 }
 
 /** Every delivery of the scenario, in its order, one after another or all at once. */
