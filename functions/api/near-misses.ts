@@ -6,13 +6,13 @@
  * user; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
-import { MAX_ID_BYTES, storedNumberId } from '../domain/rules/identity.js';
+import { isIdTooLong, storedNumberId } from '../domain/rules/identity.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
 import { parse, sessionIdParam } from './query-params.js';
 import { type ApiResponse, badRequest, notFound } from './responses.js';
-import { parseUserId } from './user-id.js';
+import { decodedSegment, parseUserId } from './user-id.js';
 
 /** What the near misses read: the store, and whether paths arrive decoded. */
 export interface Lookup {
@@ -54,16 +54,9 @@ async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResp
  * `~b64.` form (of another id, or of none), so such an id travels only in its own form.
  */
 async function prefixedIdMiss(route: MatchedRoute, lookup: Lookup): Promise<string | undefined> {
-  let id = route.userId;
-  if (!lookup.pathsDecoded) {
-    try {
-      id = decodeURIComponent(id);
-    } catch {
-      return undefined;
-    }
-  }
+  const id = decodedSegment(route.userId, lookup.pathsDecoded);
   // No user has an id over the limit: a path with one is refused without a read.
-  if (!id.startsWith(BASE64_ID_PREFIX) || Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return undefined;
+  if (id === undefined || !id.startsWith(BASE64_ID_PREFIX) || isIdTooLong(id)) return undefined;
   if ((await lookup.reader.getUserSummary(id)) === undefined) return undefined;
   return `an id that starts with ${BASE64_ID_PREFIX} is sent in its own ${BASE64_ID_PREFIX} form, and ${routePathFor(route, id)} names a user who exists`;
 }

@@ -1,5 +1,5 @@
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
-import { MAX_ID_BYTES } from '../domain/rules/identity.js';
+import { isIdTooLong, MAX_ID_BYTES } from '../domain/rules/identity.js';
 import * as z from '../shared/zod.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
@@ -12,21 +12,27 @@ function base64IdProblem(encoded: string): string {
   return expected;
 }
 
-/** Path segments are decoded once (unless the path arrived decoded), `+` kept literal (a space only in queries). */
+/**
+ * A path segment as text: decoded once (unless the path arrived decoded), `+` kept literal (a space only in
+ * queries); undefined when it is not valid percent-encoded UTF-8.
+ */
+export function decodedSegment(raw: string, pathsDecoded: boolean): string | undefined {
+  if (pathsDecoded) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 function userIdParam(pathsDecoded: boolean) {
   const decode = z.transform((raw: string, payload) => {
     const problem = (message: string) => {
       payload.issues.push({ code: 'custom', message, input: raw });
       return z.NEVER;
     };
-    let id = raw;
-    if (!pathsDecoded) {
-      try {
-        id = decodeURIComponent(raw);
-      } catch {
-        return problem('is not valid percent-encoded UTF-8');
-      }
-    }
+    let id = decodedSegment(raw, pathsDecoded);
+    if (id === undefined) return problem('is not valid percent-encoded UTF-8');
     if (id.startsWith(BASE64_ID_PREFIX)) {
       const decoded = idOfBase64Id(id);
       if (decoded === undefined) return problem(base64IdProblem(id.slice(BASE64_ID_PREFIX.length)));
@@ -39,7 +45,7 @@ function userIdParam(pathsDecoded: boolean) {
     z.string().check(
       z.minLength(1, 'must not be empty'),
       z.refine(
-        (userId: string) => Buffer.byteLength(userId, 'utf8') <= MAX_ID_BYTES,
+        (userId: string) => !isIdTooLong(userId),
         `is longer than ${MAX_ID_BYTES} bytes of UTF-8; no user can have such an id`,
       ),
     ),
