@@ -42,5 +42,8 @@ export function createHandler(overrides: Partial<IngestHandlerDeps> = {}) {
   return createIngestHandler({ ...handlerDeps({ s3, writer, logger, metrics }), ...overrides });
 }
 
+/** The lines of the rejection report the ingest wrote for `key` in this test's bucket. */
+export const reportOf = (key: string) => bucket.lines(`rejected/${key}.ndjson`);
+
 /** One message per key, each an S3 notification as the queue delivers it. */
 export const eventFor = (...keys: string[]): SQSEvent => sqsEvent(keys.map((key) => s3Notification(key)));

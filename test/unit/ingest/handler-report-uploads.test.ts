@@ -21,12 +21,11 @@ import {
   freshHandlerMocksEachTest,
   logger,
   metrics,
+  reportOf,
   s3,
   s3Mock,
   writer,
 } from './handler-mocks.js';
-
-const reportOf = (key: string) => bucket.lines(`rejected/${key}.ndjson`);
 
 freshHandlerMocksEachTest();
 
