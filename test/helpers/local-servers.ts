@@ -144,9 +144,18 @@ export interface Ports {
   dynamoDb: number;
 }
 
-/** Ports that were free a moment ago, for the three servers of a stack. */
+/**
+ * Three distinct ports that were free a moment ago, for the three servers of a stack: each probe closes its
+ * port again, so the system may hand the same one out twice, which the stack refuses as a configuration.
+ */
 export async function freePorts(): Promise<Ports> {
-  return { api: await findFreePort(), s3: await findFreePort(), dynamoDb: await findFreePort() };
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const port = await findFreePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const [api, s3, dynamoDb] = ports as [number, number, number];
+  return { api, s3, dynamoDb };
 }
 
 /** Stack starts tried on fresh ports when one was taken between finding it free and binding it. */

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
-import { findFreePort } from '../../local/process-utils.js';
 import type { ExpectedSession } from '../helpers/conformance-cases.js';
-import { ROOT, runScript } from '../helpers/local-servers.js';
+import { freePorts, ROOT, runScript } from '../helpers/local-servers.js';
 
 export const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 export const BUCKET = 'sessionizer-local';
@@ -183,11 +182,12 @@ export function cleanupsAfterEachTest() {
 
 /** A stack of its own on `dataDir`: three free ports, unless `override` gives one. */
 export async function ownPortsEnv(dataDir: string, override: Record<string, string> = {}) {
+  const ports = await freePorts();
   return {
     SESSIONIZER_DATA_DIR: dataDir,
-    PORT: String(await findFreePort()),
-    S3_PORT: String(await findFreePort()),
-    DYNAMODB_PORT: String(await findFreePort()),
+    PORT: String(ports.api),
+    S3_PORT: String(ports.s3),
+    DYNAMODB_PORT: String(ports.dynamoDb),
     ...override,
   };
 }
