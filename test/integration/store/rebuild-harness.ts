@@ -1,14 +1,22 @@
 import { DynamoDbRebuilder } from '../../../functions/adapters/dynamodb/rebuilder.js';
-import { ensureTableRules, forgetRulesCheck } from '../../../functions/adapters/dynamodb/rules-record.js';
+import {
+  ensureTableRules,
+  forgetRulesCheck,
+  readTableRules,
+} from '../../../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../../../functions/adapters/dynamodb/table-rebuild.js';
-import type { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import {
   type CompiledRules,
   compileRules,
   type SessionRules,
 } from '../../../functions/domain/rules/session-rules.js';
+import { CallCopyTexts } from '../../../functions/domain/store/copy-texts.js';
 import type { CopyTextSource } from '../../../functions/domain/store/ports.js';
+import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { type RebuildRun, runTableRebuild } from '../../../local/rebuild-runner.js';
+import { readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
+import { Crash, crashingClient } from './crashing-client.js';
 import type { StoreUnderTest } from './store-harness.js';
 
 export const PAGE_LIMIT_BYTES = 600;
@@ -67,4 +75,37 @@ export function runRebuild(
     totalSegments: options.totalSegments ?? 3,
     sliceMs: options.sliceMs ?? 60_000,
   });
+}
+
+/**
+ * Rebuilds the store's table to `target` as the state machine does, reading tied copies again from `bucket`
+ * (the exports); first cut short by a client that crashes after `crashAfter` writes, or with `meanwhile` run
+ * once the rebuild began, when asked. Gives the store as an ingest of the target writes to it.
+ */
+export async function rebuildReadingCopies(
+  store: StoreUnderTest,
+  target: CompiledRules,
+  bucket: ReadonlyMap<string, Uint8Array>,
+  options: { endpoint: string; crashAfter?: number | undefined; meanwhile?: () => Promise<void> },
+): Promise<StoreUnderTest> {
+  const copyTexts = () => new CallCopyTexts(readingCopiesFrom(bucket).readCopies);
+  if (options.meanwhile !== undefined) {
+    await beginTableRebuild(rebuildTo(store.transport, target).table);
+    await options.meanwhile();
+  }
+  if (options.crashAfter !== undefined) {
+    const client = crashingClient(options.endpoint, options.crashAfter);
+    const transport = new Transport({ client, tableName: store.tableName, baseDelayMs: 2 });
+    await runRebuild(rebuildTo(transport, target, { scanPageItems: 2, copyTexts }).table, {
+      totalSegments: 2,
+    }).catch((error: unknown) => {
+      // The crash may reach here wrapped by the merge or move that met it.
+      if (!(error instanceof Crash) && !String(error).includes('simulated crash')) throw error;
+    });
+    client.destroy();
+  }
+  // Started again, it resumes; unless the crash came after the finish.
+  if ((await readTableRules(store.transport))?.fingerprint !== target.fingerprint)
+    await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 3, copyTexts }).table);
+  return { ...store, rules: target, writer: rebuildTo(store.transport, target).writer };
 }
