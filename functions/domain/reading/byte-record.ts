@@ -1,3 +1,6 @@
+import type { CompiledPaths } from './json-paths.js';
+import type { MemberPresence } from './member-presence.js';
+
 /**
  * The longest record read, in bytes from its first character that is not whitespace to its end (the line
  * feed, or the comma or bracket after an array element). A record is held whole while it is split, made a
@@ -8,6 +11,12 @@
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 /** Of a record past {@link MAX_RECORD_BYTES}, the first bytes kept to quote it. */
 export const TOO_LONG_PREFIX = 1024;
+
+/**
+ * Asked when a record grows past {@link MAX_RECORD_BYTES}: the member paths to find in it as its bytes stream
+ * past (the reader may still need its keys), or undefined for none.
+ */
+export type MembersWanted = () => CompiledPaths | undefined;
 
 /**
  * One candidate event of an export file: the trimmed bytes `bytes[start, end)`, never empty. `bytes` is an
@@ -34,6 +43,8 @@ export interface ByteRecord {
    * end)` holds only its first {@link TOO_LONG_PREFIX} at most.
    */
   readonly tooLong?: number;
+  /** Of a record too long, when {@link MembersWanted} asked for some: the members its bytes showed. */
+  readonly members?: MemberPresence;
 }
 
 /** Where reading stopped because the file's structure broke; the records before it stand. */

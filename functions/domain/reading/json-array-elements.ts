@@ -1,7 +1,11 @@
-import { type ByteRecord, MAX_RECORD_BYTES, type StructuralFailure } from './byte-record.js';
+import {
+  type ByteRecord,
+  MAX_RECORD_BYTES,
+  type MembersWanted,
+  type StructuralFailure,
+} from './byte-record.js';
 import { HeldRecord } from './held-record.js';
 import {
-  BACKSLASH,
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COMMA,
@@ -11,32 +15,8 @@ import {
   OPEN_BRACKET,
   QUOTE,
 } from './json-tokens.js';
+import { closingQuote, OPEN_ESCAPED } from './string-end.js';
 import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
-
-/** {@link closingQuote} found no quote before the end of the chunk. */
-const OPEN = -1;
-/** ... and the chunk ends with an escaping backslash, so the next chunk's first byte is escaped. */
-const OPEN_ESCAPED = -2;
-
-/**
- * Position of the quote that ends a string body resumed at `from` (a byte that is not escaped), or
- * {@link OPEN}/{@link OPEN_ESCAPED}. Jumps from quote to quote; a quote is escaped when an odd run of
- * backslashes precedes it.
- */
-function closingQuote(bytes: Buffer, from: number): number {
-  let search = from;
-  for (;;) {
-    const quote = bytes.indexOf(QUOTE, search);
-    let backslashes = 0;
-    for (let at = (quote === -1 ? bytes.length : quote) - 1; at >= search && bytes[at] === BACKSLASH; at--) {
-      backslashes++;
-    }
-    const escaped = (backslashes & 1) === 1;
-    if (quote === -1) return escaped ? OPEN_ESCAPED : OPEN;
-    if (!escaped) return quote;
-    search = quote + 1;
-  }
-}
 
 export const UNTERMINATED_ARRAY = 'unterminated JSON array: the file ends before its closing "]"';
 export const EMPTY_ELEMENT = 'JSON array with an empty element (a comma with no value before or after it)';
@@ -47,8 +27,8 @@ export const TEXT_AFTER_ARRAY = 'text after the closing "]" of the JSON array';
  * parsing them: memory stays flat. Elements are trimmed like NDJSON lines. The array's structure breaks, and
  * nothing after the break is a record, at an empty element (`[1,,2]`, `[1,]`) and at text after the closing
  * bracket; an element that is not JSON (a stray `}`, two values without a comma) is the reader's to refuse.
- * An element longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes and its length; its end is
- * found as any element's is, by its strings and brackets.
+ * An element longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes, its length and the members
+ * asked for then; its end is found as any element's is, by its strings and brackets.
  */
 export class JsonArrayElements {
   private depth = 1;
@@ -56,7 +36,7 @@ export class JsonArrayElements {
   private escaped = false;
   private elementOpen = false;
   /** The open element's bytes from earlier chunks. */
-  private readonly openElement = new HeldRecord();
+  private readonly openElement: HeldRecord;
   private elementLine = 0;
   private index = 0;
   /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
@@ -71,8 +51,9 @@ export class JsonArrayElements {
   /** A depth-1 comma was read since the last element: the next must be one. */
   private afterComma = false;
 
-  constructor(line: number) {
+  constructor(line: number, membersWanted?: MembersWanted) {
     this.line = line;
+    this.openElement = new HeldRecord(membersWanted);
   }
 
   /** Reads `bytes[from, bytes.length)`. */
@@ -210,6 +191,7 @@ export class JsonArrayElements {
           line,
           index: ++this.index,
           tooLong: taken.tooLong,
+          members: taken.members,
         });
         return true;
       }

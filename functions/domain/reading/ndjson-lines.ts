@@ -1,21 +1,27 @@
-import { type ByteRecord, MAX_RECORD_BYTES, TOO_LONG_PREFIX } from './byte-record.js';
-import { HeldRecord } from './held-record.js';
+import { type ByteRecord, MAX_RECORD_BYTES, type MembersWanted, TOO_LONG_PREFIX } from './byte-record.js';
+import { HeldRecord, presenceOf } from './held-record.js';
 import { closesValue } from './json-tokens.js';
+import type { MemberPresence } from './member-presence.js';
 import { trimEnd, trimStart } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
 
 /**
  * Splits NDJSON bytes at line feeds into trimmed, non-blank records, carrying a partial line across chunks.
- * A line longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes and its length.
+ * A line longer than {@link MAX_RECORD_BYTES} is handed on as its first bytes, its length and the members
+ * asked for then.
  */
 export class NdjsonLines {
   /** The unfinished last line, from its first byte that is not whitespace. */
-  private readonly unfinished = new HeldRecord();
+  private readonly unfinished: HeldRecord;
   private line: number;
 
-  constructor(firstLine: number) {
+  constructor(
+    firstLine: number,
+    private readonly membersWanted?: MembersWanted,
+  ) {
     this.line = firstLine;
+    this.unfinished = new HeldRecord(membersWanted);
   }
 
   /** Reads `bytes[from, bytes.length)`. */
@@ -32,7 +38,7 @@ export class NdjsonLines {
     }
     let line = this.line;
     while (newline !== -1) {
-      pushLine(bytes, start, newline, line++, out);
+      this.pushLine(bytes, start, newline, line++, out);
       start = newline + 1;
       newline = bytes.indexOf(NEWLINE, start);
     }
@@ -69,21 +75,31 @@ export class NdjsonLines {
   }
 
   private flushPieces(out: ByteRecord[]): void {
-    const { bytes, tooLong: length } = this.unfinished.take();
-    if (length !== undefined) out.push(tooLong(bytes, 0, this.line++, length));
-    else pushLine(bytes, 0, bytes.length, this.line++, out);
+    const { bytes, tooLong: length, members } = this.unfinished.take();
+    if (length !== undefined) out.push(tooLong(bytes, 0, this.line++, length, members));
+    else this.pushLine(bytes, 0, bytes.length, this.line++, out);
+  }
+
+  private pushLine(bytes: Buffer, start: number, end: number, line: number, out: ByteRecord[]): void {
+    const first = trimStart(bytes, start, end);
+    if (first === end) return;
+    // Measured as a line held across chunks is, to its line feed, so that the chunking never matters.
+    if (end - first > MAX_RECORD_BYTES) {
+      const members = presenceOf(this.membersWanted, [bytes.subarray(first, end)]);
+      out.push(tooLong(bytes, first, line, end - first, members));
+    } else {
+      out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, index: undefined });
+    }
   }
 }
 
-function pushLine(bytes: Buffer, start: number, end: number, line: number, out: ByteRecord[]): void {
-  const first = trimStart(bytes, start, end);
-  if (first === end) return;
-  // Measured as a line held across chunks is, to its line feed, so that the chunking never matters.
-  if (end - first > MAX_RECORD_BYTES) out.push(tooLong(bytes, first, line, end - first));
-  else out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, index: undefined });
-}
-
-function tooLong(bytes: Buffer, start: number, line: number, length: number): ByteRecord {
+function tooLong(
+  bytes: Buffer,
+  start: number,
+  line: number,
+  length: number,
+  members: MemberPresence | undefined,
+): ByteRecord {
   const end = Math.min(bytes.length, start + TOO_LONG_PREFIX);
-  return { bytes, start, end, line, index: undefined, tooLong: length };
+  return { bytes, start, end, line, index: undefined, tooLong: length, members };
 }

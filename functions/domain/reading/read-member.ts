@@ -3,7 +3,7 @@
  * validated and normalized in the file's format, events and rejections handed to the sink in file order.
  */
 import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
-import type { ConcreteFormat } from '../events/formats/format.js';
+import type { ConcreteFormat, RecordFields } from '../events/formats/format.js';
 import { normalizeEvent } from '../events/normalize.js';
 import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
@@ -95,6 +95,25 @@ export async function readMember(
   /** With a named format, the format the first object rejected in it shows instead, if another. */
   let rejectedObjectShows: ConcreteFormat | undefined;
   let rejectedObjectSeen = false;
+  // The first object chooses the format and names the one a named format's first rejected object shows: of
+  // one too long to hold, its members are found as its bytes pass, so that its keys, not the next object's, do.
+  const membersWanted = () => {
+    const wanted = options.format === 'auto' ? scanner === undefined : !rejectedObjectSeen;
+    return wanted ? detectionFields().compiled : undefined;
+  };
+  /** `auto`: the first object's members choose the scanner of every record of the member. */
+  const chooseFormat = (detection: Pick<RecordFields, 'has'>): FormatScanner => {
+    const detected = detectFormat(detection);
+    summary.format = detected;
+    return scannerFor(FORMATS[detected]);
+  };
+  /** A named format's first rejected object: the format it shows instead, if another. */
+  const noteRejectedObject = (detection: Pick<RecordFields, 'has'>) => {
+    if (options.format === 'auto' || rejectedObjectSeen) return;
+    rejectedObjectSeen = true;
+    const shown = recognisedFormats(detection);
+    if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
+  };
   /** Where the member's JSON structure broke: no error of a ZIP member skipped as holding no events. */
   let structureError: string | undefined;
   /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
@@ -119,9 +138,7 @@ export async function readMember(
     // A member holding an object of any format is read, in the named format when one is named.
     if (member.inZip && held.holding && recognisedFormats(detection).length > 0) held.release();
     if (scanner === undefined) {
-      const detected = detectFormat(detection);
-      scanner = scannerFor(FORMATS[detected]);
-      summary.format = detected;
+      scanner = chooseFormat(detection);
       scanner.fields.scan(record.bytes, record.start, record.end);
     }
     // An event accepted in the named format is an object of that format, whatever keys `auto` looks for.
@@ -147,11 +164,7 @@ export async function readMember(
         ...(index !== undefined && { index }),
       });
     } else {
-      if (options.format !== 'auto' && !rejectedObjectSeen) {
-        rejectedObjectSeen = true;
-        const shown = recognisedFormats(detection);
-        if (!shown.includes(options.format)) rejectedObjectShows = shown[0];
-      }
+      noteRejectedObject(detection);
       reject(record.line, index, { reason: outcome.reason, raw: scanner.fields.text() });
     }
   };
@@ -178,7 +191,7 @@ export async function readMember(
     held.restored();
   };
   try {
-    reading: for await (const batch of readRecords(member.bytes)) {
+    reading: for await (const batch of readRecords(member.bytes, membersWanted)) {
       summary.container = batch.container;
       for (const record of batch.records) {
         if (record.tooLong !== undefined) {
@@ -186,8 +199,16 @@ export async function readMember(
           lastLine = record.line;
           lastIndex = record.index;
           summary.records++;
-          // Its bytes were not kept, so it is no format's object: one that starts as an object shows an export.
-          if (record.bytes[record.start] === OPEN_BRACE) held.release();
+          // Its bytes were not kept, so it is no event: one that starts as an object shows an export, and the
+          // members found as its bytes passed are its own (they may choose the format).
+          if (record.bytes[record.start] === OPEN_BRACE) {
+            held.release();
+            const { members } = record;
+            if (members !== undefined) {
+              scanner ??= chooseFormat(members);
+              noteRejectedObject(members);
+            }
+          }
           reject(record.line, record.index, tooLong(record, record.tooLong));
           continue;
         }

@@ -1,4 +1,4 @@
-import type { ByteRecord, StructuralFailure } from './byte-record.js';
+import type { ByteRecord, MembersWanted, StructuralFailure } from './byte-record.js';
 import { JsonArrayElements } from './json-array-elements.js';
 import { NdjsonLines } from './ndjson-lines.js';
 import { INCOMPLETE, whitespaceLength } from './utf8-whitespace.js';
@@ -32,6 +32,8 @@ export class RecordSplitter {
   /** Before the container is known: a chunk's last bytes that may begin a multi-byte whitespace character. */
   private carry: Buffer | undefined;
   private line = 1;
+
+  constructor(private readonly membersWanted?: MembersWanted) {}
 
   /** Undefined until the file shows a character other than whitespace. */
   get container(): RecordContainer | undefined {
@@ -92,11 +94,11 @@ export class RecordSplitter {
   private startReading(bytes: Buffer, first: number, out: ByteRecord[]): void {
     if (bytes[first] === OPEN_BRACKET) {
       this.kind = 'json-array';
-      this.reader = new JsonArrayElements(this.line);
+      this.reader = new JsonArrayElements(this.line, this.membersWanted);
       this.reader.push(bytes, first + 1, out);
     } else {
       this.kind = 'ndjson';
-      this.reader = new NdjsonLines(this.line);
+      this.reader = new NdjsonLines(this.line, this.membersWanted);
       this.reader.push(bytes, first, out);
     }
   }
@@ -107,10 +109,14 @@ export class RecordSplitter {
  * array that never closes ends with a batch carrying the failure; the complete elements before it are
  * yielded (the last one too when its value closed), an unfinished one is neither a record nor a rejection.
  * A blank file yields nothing; a file with no records but a container (`[]`) yields one empty batch. When
- * the source fails, its last record goes out first if its value closed (an NDJSON line marked `cut`).
+ * the source fails, its last record goes out first if its value closed (an NDJSON line marked `cut`). A record
+ * too long to hold carries the members `membersWanted` asks for as it passes the limit.
  */
-export async function* readRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<RecordBatch> {
-  const splitter = new RecordSplitter();
+export async function* readRecords(
+  source: AsyncIterable<Uint8Array>,
+  membersWanted?: MembersWanted,
+): AsyncGenerator<RecordBatch> {
+  const splitter = new RecordSplitter(membersWanted);
   let yielded = false;
   try {
     for await (const chunk of source) {

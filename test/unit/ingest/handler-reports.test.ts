@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_BYTES } from '../../../functions/domain/reading/byte-record.js';
 import { createIngestHandler } from '../../../functions/ingest/create-handler.js';
+import { LONG_FIRST_OBJECT_EXPORT, longFirstObjectRejections } from '../../helpers/long-first-object.js';
 import { bytesOf, zipWithSizes } from '../reading/archives.js';
 import { handlerDeps, segmentLines } from './handler-harness.js';
 import {
@@ -189,6 +190,22 @@ describe('createIngestHandler rejection reports', () => {
       },
     ]);
     expect(writer.userIds().sort()).toEqual(['ann', 'cat']);
+  });
+
+  it('reads a file in the format its first object shows when that object is too long to hold', async () => {
+    const key = 'incoming/long-first.ndjson.gz';
+    bucket.put(key, gzipSync(LONG_FIRST_OBJECT_EXPORT, { level: 1 }));
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        status: 'ingested',
+        stats: expect.objectContaining({ accepted: 1, rejected: 2 }),
+      }),
+    ]);
+    expect(reportOf(key)).toEqual(longFirstObjectRejections(key));
+    expect(writer.userIds()).toEqual(['ann']);
   });
 
   it('reports a file with no JSON line as one file line, not as rejected events', async () => {

@@ -25,7 +25,7 @@ const detection = pathTable({
 export const DETECTION_PATHS = detection.paths;
 
 /** The formats, in table order, whose detecting members the object has (a member counts whatever its value). */
-export function recognisedFormats(fields: RecordFields): ConcreteFormat[] {
+export function recognisedFormats(fields: Pick<RecordFields, 'has'>): ConcreteFormat[] {
   const has = (path: number) => fields.has(path);
   const { at } = detection;
   const formats: ConcreteFormat[] = [];
@@ -37,6 +37,6 @@ export function recognisedFormats(fields: RecordFields): ConcreteFormat[] {
 }
 
 /** `auto`: the first format whose detecting members the file's first object has; Segment when none does. */
-export function detectFormat(fields: RecordFields): ConcreteFormat {
+export function detectFormat(fields: Pick<RecordFields, 'has'>): ConcreteFormat {
   return recognisedFormats(fields)[0] ?? 'segment';
 }
