@@ -31,8 +31,10 @@ export class S3RejectionReport implements RejectionReport {
   async ready(): Promise<void> {
     const stream = this.stream;
     if (stream === undefined || !stream.writableNeedDrain) return;
-    // A failed upload never drains the stream: surface its error instead of waiting forever.
-    await Promise.race([once(stream, 'drain'), this.uploaded]);
+    // A failed upload never drains the stream: surface its error instead of waiting forever. With every part
+    // in flight failed, lib-storage gives the stream up, destroying it with an AbortError of its own before
+    // its AbortMultipartUpload returns and the upload says why: that reason is the one to surface.
+    await Promise.race([once(stream, 'drain').catch(() => this.uploaded), this.uploaded]);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 // The ingest's rejection reports as S3 writes them: in parts while a large file is read, discarded when a
-// download breaks, an earlier upload's report beside the current one's, a key too long for rejected/.
+// download breaks or S3 refuses them, an earlier upload's report beside the current one's, a key too long for
+// rejected/.
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -28,6 +29,9 @@ import {
 } from './handler-mocks.js';
 
 freshHandlerMocksEachTest();
+
+const accessDenied = () =>
+  new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'Access Denied' });
 
 /** A line no export format accepts (invalid JSON). */
 const BAD_LINE = '{"type":"track","userId":"u",';
@@ -72,19 +76,44 @@ describe('createIngestHandler rejection report uploads', () => {
   it('fails the message when its report cannot be written, so the retry reports again', async () => {
     const key = 'incoming/a.ndjson';
     bucket.put(key, `not json\n${segmentLines([{ user: 'ann', at: 0 }])}`);
-    s3Mock.on(PutObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: {},
-        message: 'Access Denied',
-      }),
-    );
+    s3Mock.on(PutObjectCommand).rejects(accessDenied());
 
     const result = await createHandler()(eventFor(key));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
     expect(logger.at('error')[0]?.attributes.error).toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it("fails the message with the upload's own error when the parts of a large report fail while reading waits", async () => {
+    const key = 'incoming/big.ndjson';
+    // 64 KiB a line: the report outgrows the four 5 MiB parts lib-storage has in flight at once.
+    const badLine = `{"type":"track","userId":"u","timestamp":"never","pad":"${'x'.repeat(64 * 1024)}"}`;
+    bucket.put(key, `${badLine}\n`.repeat(500));
+    const parts: (() => void)[] = [];
+    s3Mock.on(UploadPartCommand).callsFake(
+      () =>
+        new Promise((_, reject) => {
+          parts.push(() => reject(accessDenied()));
+          // The reading fills the report and waits on it; then every part in flight fails.
+          if (parts.length < 4) return;
+          setTimeout(() => {
+            for (const fail of parts) fail();
+          }, 200);
+        }),
+    );
+    // Over the network, S3's answer comes after the body's own events.
+    s3Mock.on(AbortMultipartUploadCommand).callsFake(async (input: { UploadId: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      bucket.multipartUploads.delete(input.UploadId);
+      return {};
+    });
+
+    const result = await createHandler()(eventFor(key));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }]);
+    expect(logger.at('error')[0]?.attributes.error).toMatchObject({ name: 'AccessDenied' });
+    expect(bucket.multipartUploads.size).toBe(0);
+    expect(bucket.keys('rejected/')).toEqual([]);
   });
 
   it('discards a small report when the download breaks', async () => {
