@@ -9,7 +9,7 @@ import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import { isIdTooLong, storedNumberId } from '../domain/rules/identity.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
-import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS } from './paths.js';
+import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS, userPath } from './paths.js';
 import { parse, sessionIdParam } from './query-params.js';
 import { type ApiResponse, badRequest, notFound } from './responses.js';
 import { decodedSegment, parseUserId } from './user-id.js';
@@ -21,12 +21,16 @@ export interface Lookup {
 }
 
 const SESSION_TAIL = /^(.+)\/sessions\/([^/]*)$/s;
+/** A session's route after its user id, as a message names it. */
+const SESSION_PATH = '/sessions/{sessionId}';
 /** A path that goes on after the segment following its last `/sessions/`. */
 const PAST_SESSION_ID = /^(.+)\/sessions\/[^/]*\/.*$/s;
 
-async function isUser(rawUserId: string, lookup: Lookup): Promise<boolean> {
+/** The user a path's id names (as the path carries it), when that user exists. */
+async function userNamed(rawUserId: string, lookup: Lookup): Promise<string | undefined> {
   const user = parseUserId(rawUserId, lookup.pathsDecoded);
-  return user.ok && (await lookup.reader.getUserSummary(user.userId)) !== undefined;
+  if (!user.ok || (await lookup.reader.getUserSummary(user.userId)) === undefined) return undefined;
+  return user.userId;
 }
 
 /**
@@ -38,7 +42,7 @@ async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResp
   const tail = SESSION_TAIL.exec(rest);
   if (tail === null) return undefined;
   const [, owner, sessionId] = tail as unknown as [string, string, string];
-  if (!(await isUser(owner, lookup))) return undefined;
+  if ((await userNamed(owner, lookup)) === undefined) return undefined;
   if (sessionId === '') {
     return badRequest(
       'sessionId',
@@ -68,18 +72,24 @@ function withoutTrailingSlashes(path: string): string {
   return path.slice(0, end);
 }
 
-/** A path one slip away from a path of a user who exists (a trailing slash, a tail after a session id): what the slip was. */
+/**
+ * A path one slip away from a path of a user who exists (a trailing slash, a tail after a session id): what the
+ * slip was. The paths it names are written as a client sends them, not as the slip's path arrived: decoded
+ * (behind API Gateway), that is no path (`/users/a b`, `/users/a#b`).
+ */
 async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined> {
   const withoutSlash = withoutTrailingSlashes(rest);
   if (withoutSlash !== rest && withoutSlash !== '') {
     const route = matchRoute(`${USERS}${withoutSlash}`);
-    if (route !== undefined && (await isUser(route.userId, lookup))) {
-      return `the path ends with "/", and without it (${USERS}${withoutSlash}) names a user who exists`;
+    const user = route === undefined ? undefined : await userNamed(route.userId, lookup);
+    if (route !== undefined && user !== undefined) {
+      return `the path ends with "/", and without it (${routePathFor(route, user)}) names a user who exists`;
     }
   }
   const owner = PAST_SESSION_ID.exec(rest)?.[1];
-  if (owner !== undefined && (await isUser(owner, lookup))) {
-    return `${USERS}${owner} names a user who exists, and a session's path ends with its id (${USERS}${owner}/sessions/{sessionId})`;
+  const user = owner === undefined ? undefined : await userNamed(owner, lookup);
+  if (user !== undefined) {
+    return `${userPath(user)} names a user who exists, and a session's path ends with its id (${userPath(user, SESSION_PATH)})`;
   }
   return undefined;
 }
@@ -128,10 +138,11 @@ export async function unknownUserNearMiss(
   const slip = await slipOf(rest, lookup);
   if (slip !== undefined) return notFound(`User not found; ${slip}`);
   const owner = route.name === 'getUser' ? ownerBeforeUnknownTail(rest) : undefined;
-  if (owner === undefined || !(await isUser(owner, lookup))) return undefined;
-  const user = `${USERS}${owner}`;
+  const user = owner === undefined ? undefined : await userNamed(owner, lookup);
+  if (user === undefined) return undefined;
+  const path = userPath(user);
   return notFound(
-    `User not found; ${user} names a user who exists, and its routes are ${user}, ${user}/sessions and ${user}/sessions/{sessionId}`,
+    `User not found; ${path} names a user who exists, and its routes are ${path}, ${userPath(user, '/sessions')} and ${userPath(user, SESSION_PATH)}`,
   );
 }
 

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { base64Id } from '../../../contract/index.js';
+import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { apiEvent, errorOf, gatewayEvent, send } from './api-event.js';
+import { FIRST_SESSION_ID, makeHandler, ODD_USER, T0 } from './lookup-fixture.js';
+
+/** Ids that need escaping in a path: `%`, a space, and every character a path or a query treats specially. */
+const USERS = [ODD_USER, 'a b', '100%', 'ü/ö'];
+
+/** The paths a near miss's message names (`{sessionId}` stands for any session's id). */
+function namedPaths(message: string): string[] {
+  return (message.match(/\/users\/[^\s(),]+/g) ?? []).map((path) =>
+    path.replace('{sessionId}', FIRST_SESSION_ID),
+  );
+}
+
+/** A path in the message, requested as a client would send it, behind API Gateway (decoded) or not. */
+function requestOf(path: string, pathsDecoded: boolean) {
+  const url = new URL(path, 'https://api.example.test');
+  const query = url.search.slice(1);
+  return pathsDecoded
+    ? gatewayEvent('GET', decodeURIComponent(url.pathname), { query })
+    : apiEvent('GET', url.pathname, { query });
+}
+
+describe.each([
+  ['encoded', false],
+  ['decoded', true],
+])('the paths a near miss names, with paths arriving %s', (_arrival, pathsDecoded) => {
+  const reader = FakeSessionReader.fromEvents(USERS.flatMap((userId) => eventsForSessions(userId, 1, T0)));
+  const { handler } = makeHandler({ reader, pathsDecoded });
+
+  /** The path a client sends for `user` followed by `tail`: encoded, or as API Gateway hands it on. */
+  const sent = (user: string, tail: string) =>
+    pathsDecoded
+      ? gatewayEvent('GET', `/users/${user}${tail}`)
+      : apiEvent('GET', `/users/${encodeURIComponent(user)}${tail}`);
+
+  it.each(
+    USERS.flatMap((user) =>
+      [
+        '/',
+        '/sessions/',
+        `/sessions/${FIRST_SESSION_ID}/`,
+        `/sessions/${FIRST_SESSION_ID}/events`,
+        '/session',
+        `/sesions/${FIRST_SESSION_ID}`,
+      ].map((tail) => [user, tail]),
+    ),
+  )('names paths that work when followed as written, for %j with %j', async (user, tail) => {
+    const slip = await send(handler, sent(user, tail));
+    if (slip.status === 400 && errorOf(slip).parameter === 'sessionId') return;
+    const message = errorOf(slip).message;
+    const paths = namedPaths(message);
+    expect(paths.length, message).toBeGreaterThan(0);
+    for (const path of paths) {
+      const followed = await send(handler, requestOf(path, pathsDecoded));
+      expect(followed.status, `${path}, from: ${message}`).toBe(200);
+      expect((followed.body as { userId: string }).userId).toBe(user);
+    }
+  });
+
+  it('names a ~b64. form for an id that no decoded path carries whole', async () => {
+    const slip = await send(handler, sent(ODD_USER, '/session'));
+    expect(errorOf(slip).message).toContain(`/users/${base64Id(ODD_USER)}/sessions/{sessionId}`);
+  });
+});
