@@ -4,8 +4,8 @@ import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session
 import { apiEvent, errorOf, gatewayEvent, send } from './api-event.js';
 import { FIRST_SESSION_ID, makeHandler, ODD_USER, T0 } from './lookup-fixture.js';
 
-/** Ids that need escaping in a path: `%`, a space, and every character a path or a query treats specially. */
-const USERS = [ODD_USER, 'a b', '100%', 'ü/ö'];
+/** Ids that need escaping in a path (`%`, a space, every character a path or a query treats specially), or that end like a route. */
+const USERS = [ODD_USER, 'a b', '100%', 'ü/ö', 'x/sessions'];
 
 /** The paths a near miss's message names (`{sessionId}` stands for any session's id). */
 function namedPaths(message: string): string[] {
