@@ -62,12 +62,22 @@ export interface HttpApi {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
+ * A request line of a method token Node's parser does not know (`FOO /x HTTP/1.1`, `get /x HTTP/1.1`): well
+ * formed (RFC 9110 allows any token), so the method is what is refused, as the lookup handler refuses it.
+ */
+const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [^\s]+ HTTP\/\d\.\d\r?\n/;
+
+/**
  * Errors Node answers before a request exists (a malformed request line, headers over the limit, a
  * request that took too long), with the API's JSON body instead of Node's empty one.
  */
-function answerEarlyError(error: NodeJS.ErrnoException, socket: Socket): void {
+function answerEarlyError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
+    return;
+  }
+  if (error.code === 'HPE_INVALID_METHOD' && REQUEST_LINE.test(error.rawPacket?.toString('latin1') ?? '')) {
+    answerMethodNotAllowed(socket);
     return;
   }
   const [status, message] =
@@ -85,6 +95,16 @@ function answerOnSocket(socket: Socket, status: number, message: string, headers
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n${headers}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The lookup handler's 405 for a method Node takes out of its HTTP handling (CONNECT, one it does not know). */
+function answerMethodNotAllowed(socket: Socket): void {
+  answerOnSocket(
+    socket,
+    405,
+    `Method not allowed; allowed: ${ALLOWED_METHODS}`,
+    `allow: ${ALLOWED_METHODS}\r\n`,
   );
 }
 
@@ -160,14 +180,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   });
   server.on('clientError', answerEarlyError);
   // Node hands CONNECT to this event, not to the request handler, and drops the connection without a listener.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) =>
-    answerOnSocket(
-      socket,
-      405,
-      `Method not allowed; allowed: ${ALLOWED_METHODS}`,
-      `allow: ${ALLOWED_METHODS}\r\n`,
-    ),
-  );
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerMethodNotAllowed(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {

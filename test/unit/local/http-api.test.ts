@@ -149,6 +149,23 @@ describe('local HTTP API', () => {
     });
   });
 
+  it.each(['FOO /users/alice HTTP/1.1', 'BREW /users/alice HTTP/1.1', 'get /users/alice HTTP/1.1'])(
+    "answers %j, a method Node's parser does not know, with the API's 405 too",
+    async (line) => {
+      const response = await rawExchange(api.port, `${line}\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+      expect(response).toMatch(/\r\nallow: GET, HEAD, OPTIONS\r\n/);
+      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
+        error: { code: 'method_not_allowed', message: 'Method not allowed; allowed: GET, HEAD, OPTIONS' },
+      });
+    },
+  );
+
+  it('answers bytes that are no request line (a TLS greeting) with the 400, not a 405', async () => {
+    const response = await rawExchange(api.port, '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03');
+    expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
   it('reads an absolute-form target as its path and query, its host standing for the Host header (RFC 9112)', async () => {
     next = async () => ({ statusCode: 200, body: '{}' });
     const host = `127.0.0.1:${api.port}`;
