@@ -27,11 +27,23 @@ function campaignValue(campaign: Campaign | null): string {
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
 
+function referrerValue(page: Page | null): Node | string {
+  const referrer = page === null ? null : firstText(page.referrer);
+  return referrer === null ? '—' : externalLink(referrer);
+}
+
+/**
+ * Values with text joined by ` · `, `—` for none. A member sent as `""` is left out, as `firstText` leaves it:
+ * shown, it would be a blank between two separators, of which a column names none.
+ */
+export function joinedText(values: readonly (string | null)[]): string {
+  const parts = values.filter((value) => firstText(value) !== null) as string[];
+  return parts.length === 0 ? '—' : parts.map(isolated).join(' · ');
+}
+
 /** A session's device in one line, `type · os · browser` of what it has; `—` for none. Also the table's. */
 export function deviceValue(device: Device | null): string {
-  if (device === null) return '—';
-  const parts = [device.type, device.os, device.browser].filter((part) => part !== null);
-  return parts.length === 0 ? '—' : parts.map(isolated).join(' · ');
+  return device === null ? '—' : joinedText([device.type, device.os, device.browser]);
 }
 
 function facts(entries: [string, Node | string][]): HTMLElement {
@@ -53,7 +65,7 @@ function attributes(session: Session): HTMLElement {
     ['Bounce', session.bounce ? 'Yes' : 'No'],
     ['Entry page', pageValue(session.entryPage)],
     ['Exit page', pageValue(session.exitPage)],
-    ['Referrer', session.entryPage?.referrer == null ? '—' : externalLink(session.entryPage.referrer)],
+    ['Referrer', referrerValue(session.entryPage)],
     ['Campaign', campaignValue(session.campaign)],
     ['Device', deviceValue(session.device)],
     [

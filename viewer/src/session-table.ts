@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
-import { firstText, formatCount, formatDuration, formatMinute, isolated } from './format.js';
-import { deviceValue } from './session-panel.js';
+import { firstText, formatCount, formatDuration, formatMinute } from './format.js';
+import { deviceValue, joinedText } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
 /** Rows past this are left to zooming in: thousands of rows would bury the page under the timeline. */
@@ -28,10 +28,10 @@ function campaign(session: Session): string {
   const { campaign } = session;
   if (campaign === null) return '—';
   // Source, medium and name when it has any; a campaign may have only a term or a content (docs/rules.md,
-  // rule 9), which then show instead of a `—` that would say it has none.
-  const main = [campaign.source, campaign.medium, campaign.name].filter((part) => part !== null);
-  const parts = main.length > 0 ? main : [campaign.term, campaign.content].filter((part) => part !== null);
-  return parts.map(isolated).join(' · ') || '—';
+  // rule 9), which then show instead of a `—` that would say it has none. A `""` is not one: a URL's
+  // `?utm_source=&utm_term=shoes` gives a source of `""` and a term.
+  const main = joinedText([campaign.source, campaign.medium, campaign.name]);
+  return main === '—' ? joinedText([campaign.term, campaign.content]) : main;
 }
 
 /**
