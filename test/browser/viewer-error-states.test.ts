@@ -39,6 +39,10 @@ describe('session viewer in Chromium', () => {
     await expect(unknown.page.locator('[data-state="empty"]').textContent()).resolves.toContain(
       'No user or anonymousId ghost',
     );
+    // An id spelt right whose events were all rejected is not known either: the typo is not the only cause.
+    await expect(unknown.page.locator('[data-state="empty"]').textContent()).resolves.toContain(
+      'or when every event of it was rejected (the ingest’s rejection reports, under rejected/ in the bucket, give each one’s reason)',
+    );
     // The status a screen reader hears no longer names the user shown before.
     await expect(unknown.page.locator('#status').textContent()).resolves.toBe('');
     expectCleanRun(unknown, 1);

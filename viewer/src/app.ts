@@ -205,7 +205,10 @@ export class ViewerApp {
             'No user or anonymousId ',
             h('code', {}, userId),
             hint === ''
-              ? ' is known to the API. Ids are case-sensitive; check for a typo.'
+              ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
+                ' is known to the API. Ids are case-sensitive; check for a typo. An id is not known either before ' +
+                  'its events are ingested, or when every event of it was rejected (the ingest’s rejection ' +
+                  'reports, under rejected/ in the bucket, give each one’s reason).'
               : ` is known to the API: ${isolated(hint)}.`,
           ),
         );
