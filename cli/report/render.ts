@@ -7,12 +7,14 @@ import { formatCount, formatMinute, formatPercent, Html, html } from './html.js'
 export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
+// Every bin is counted in UTC, days as hours: a session at 23:30 UTC is on a day a reader east of UTC calls
+// the next one, so the heading says whose days they are.
 const UNIT_HEADINGS = {
   hour: 'Sessions per hour (UTC)',
-  day: 'Sessions per day',
-  week: 'Sessions per week',
-  month: 'Sessions per month',
-  year: 'Sessions per year',
+  day: 'Sessions per day (UTC)',
+  week: 'Sessions per week (UTC, from Monday)',
+  month: 'Sessions per month (UTC)',
+  year: 'Sessions per year (UTC)',
 };
 
 // A constant, not data: written as is (inside <style> the browser would not decode escapes).

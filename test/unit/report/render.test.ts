@@ -105,6 +105,24 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('>&quot; &quot;</td>');
   });
 
+  it('says that its days, weeks, months and years are UTC ones, as its hours, and where a week starts', () => {
+    const DAY = 86_400_000;
+    const headingFor = (spanDays: number) => {
+      const aggregator = createReportAggregator({});
+      aggregator.add(sessionView('u', T0));
+      aggregator.add(sessionView('u', T0 + spanDays * DAY));
+      return /<section id="sessions-over-time">\n<h2>([^<]*)<\/h2>/.exec(
+        renderHtmlReport(aggregator.finish()),
+      )?.[1];
+    };
+    // A session at 23:30 UTC counts on a day a reader east of UTC calls the next one.
+    expect(headingFor(1)).toBe('Sessions per hour (UTC)');
+    expect(headingFor(30)).toBe('Sessions per day (UTC)');
+    expect(headingFor(1_000)).toBe('Sessions per week (UTC, from Monday)');
+    expect(headingFor(5_000)).toBe('Sessions per month (UTC)');
+    expect(headingFor(200_000)).toBe('Sessions per year (UTC)');
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
