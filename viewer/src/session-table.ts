@@ -34,6 +34,11 @@ function campaign(session: Session): string {
   return main === '—' ? joinedText([campaign.term, campaign.content]) : main;
 }
 
+/** A text column's cell, which app.css cuts with an ellipsis: its tooltip has the whole text. */
+function textCell(text: string): HTMLTableCellElement {
+  return h('td', { class: 'text', title: text }, text);
+}
+
 /**
  * The sessions in the timeline's view as a table, newest first, so that their attributes can be scanned and
  * compared at a glance; each row links to its session as the session's mark does.
@@ -128,9 +133,9 @@ export class SessionTable {
       h('td', { class: 'number' }, formatDuration(session.durationSeconds)),
       h('td', { class: 'number' }, formatCount(session.eventCount)),
       h('td', { class: 'number' }, session.pageViews === null ? '—' : formatCount(session.pageViews)),
-      h('td', { class: 'text' }, entryPage(session)),
-      h('td', { class: 'text' }, campaign(session)),
-      h('td', { class: 'text' }, deviceValue(session.device)),
+      textCell(entryPage(session)),
+      textCell(campaign(session)),
+      textCell(deviceValue(session.device)),
     );
     this.rows.set(session.sessionId, row);
     return row;
