@@ -66,6 +66,28 @@ describe('table of the sessions in view, in Chromium', () => {
     expectCleanRun(tracked);
   });
 
+  it('gives the keyboard back to the row a session was opened from once it closes', async () => {
+    const tracked = await open(userUrl('alice'));
+    const { page } = tracked;
+    await settled(page);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-row-session-id'));
+    // A row down the table, reached by keyboard: going back to the timeline would lose the place in it.
+    const target = (await rowIds(page))[3] as string;
+    for (const close of [
+      () => page.keyboard.press('Escape'),
+      () => page.locator('.panel-head .close').click(),
+    ]) {
+      await page.locator(`${ROWS}[data-row-session-id="${target}"] a`).focus();
+      await page.keyboard.press('Enter');
+      await page.locator(`.panel-body[data-open-session-id="${target}"]`).waitFor();
+      await close();
+      await page.locator('#session-panel').waitFor({ state: 'hidden' });
+      await expect.poll(focused).toBe(target);
+    }
+    expectCleanRun(tracked);
+  });
+
   it(`shows at most ${MAX_TABLE_ROWS} rows of a long history in view, and says so`, async () => {
     const tracked = await open(userUrl(HEAVY.summary.userId));
     const { page } = tracked;

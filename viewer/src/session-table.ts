@@ -114,6 +114,13 @@ export class SessionTable {
     }
   }
 
+  /** Puts the keyboard on a session's row; false when the table has no row for it (not in view now). */
+  focusRow(sessionId: string): boolean {
+    const link = this.rows.get(sessionId)?.querySelector('a');
+    link?.focus();
+    return link !== undefined && link !== null;
+  }
+
   private row(session: Session): HTMLTableRowElement {
     const label =
       session.sessionNumber === null ? session.sessionId : `#${formatCount(session.sessionNumber)}`;

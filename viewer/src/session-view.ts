@@ -40,6 +40,8 @@ export class SessionView {
   });
   private sessionId: string | null = null;
   private request: AbortController | null = null;
+  /** The session was opened from its row in the table, where the keyboard goes back to when it closes. */
+  private openedFromTable = false;
 
   constructor(private readonly options: SessionViewOptions) {}
 
@@ -51,6 +53,9 @@ export class SessionView {
   async open(sessionId: string): Promise<void> {
     const { client, userId, timeline, table, reloadSessions, onSession, onTitle } = this.options;
     this.request?.abort();
+    // Opened again from inside the panel (Try again), it keeps where it was first opened from.
+    const opener = document.activeElement;
+    if (!this.element.contains(opener)) this.openedFromTable = table.element.contains(opener);
     const request = new AbortController();
     this.request = request;
     this.sessionId = sessionId;
@@ -124,16 +129,19 @@ export class SessionView {
     }
   }
 
-  /** Hides the panel; the keyboard goes back to the session's mark. */
+  /** Hides the panel; the keyboard goes back to the session's row when it was opened from it, else its mark. */
   hide(): void {
     const wasOpen = this.sessionId;
+    const { timeline, table } = this.options;
     this.dispose();
     this.element.hidden = true;
     this.element.replaceChildren();
-    this.options.timeline.select(null);
-    this.options.table.select(null);
+    timeline.select(null);
+    table.select(null);
     this.options.onTitle(null);
-    if (wasOpen !== null) this.options.timeline.focusSession(wasOpen);
+    if (wasOpen !== null && !(this.openedFromTable && table.focusRow(wasOpen))) {
+      timeline.focusSession(wasOpen);
+    }
   }
 
   /** Drops the request on its way; a Try again shown before does nothing after. */
