@@ -112,6 +112,12 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
     base === ''
       ? 'Could not reach the API at this server.'
       : `Could not reach the API at ${base}, or its CORS settings do not allow this page's origin.`;
+  // API Gateway's own 403 is an IAM-authenticated stage refusing a request unsigned, or signed by credentials
+  // it does not take: "Forbidden" alone says neither, nor that a retry cannot mend it without a change.
+  const forbidden =
+    base === ''
+      ? 'The API takes signed requests only: npm run viewer signs them with your AWS credentials, which must allow execute-api:Invoke on it (log in again if they expired, then try again).'
+      : 'The API takes signed requests only (IAM auth), which a browser cannot make: view its stage with npm run viewer -- --stage <stage>, which signs them with your AWS credentials.';
   const userPath = (userId: string) => `${base}/users/${pathId(userId)}`;
 
   /**
@@ -148,7 +154,8 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
     if (!response.ok) {
       const error = parseApiError(json);
       // The caller says "The API answered <status>"; this is what it said, or the status's name.
-      const message = error?.message || response.statusText || 'no explanation';
+      const said = error?.message || response.statusText || 'no explanation';
+      const message = response.status === 403 && error?.code === 'gateway' ? `${said}. ${forbidden}` : said;
       // A 307 that fetch did not follow (no Location) still names the user in its body.
       const stitchedTo = error?.code === 'stitched' ? error.userId : null;
       throw new ApiError(response.status, error?.code ?? 'http_error', message, stitchedTo);

@@ -332,6 +332,29 @@ describe('createApiClient', () => {
     });
   });
 
+  it('says what API Gateway’s own 403 means: an IAM-authenticated stage, which takes signed requests only', async () => {
+    const forbidden = vi.fn(async () => jsonResponse(403, { message: 'Forbidden' }));
+    // Through npm run viewer's proxy (the viewer's own origin): its credentials are what the API refused.
+    await expect(createApiClient('', forbidden).getUser('a')).rejects.toMatchObject({
+      status: 403,
+      message:
+        'Forbidden. The API takes signed requests only: npm run viewer signs them with your AWS credentials, which must allow execute-api:Invoke on it (log in again if they expired, then try again).',
+    });
+    // A static build calling the stage itself cannot sign at all.
+    await expect(createApiClient('https://api.example', forbidden).getUser('a')).rejects.toMatchObject({
+      status: 403,
+      message:
+        'Forbidden. The API takes signed requests only (IAM auth), which a browser cannot make: view its stage with npm run viewer -- --stage <stage>, which signs them with your AWS credentials.',
+    });
+    // The viewer server's own 403 (a Host it does not serve) says itself what is wrong.
+    const hostGuard = vi.fn(async () =>
+      jsonResponse(403, { error: { code: 'forbidden', message: 'Not this machine' } }),
+    );
+    await expect(createApiClient('', hostGuard).getUser('a')).rejects.toMatchObject({
+      message: 'Not this machine',
+    });
+  });
+
   it('says what happened when the answer is not the API’s JSON or there is no answer', async () => {
     const html = vi.fn(
       async () => new Response('<html>gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
