@@ -107,7 +107,7 @@ describe('the events of a long session in Chromium', () => {
     await page.locator('.events-load').click();
     const failure = page.locator('.events-more [data-state="error"]');
     await expect(failure.textContent()).resolves.toBe(
-      'Could not load the events from 5,001 on. Could not reach the API at this server. Try again',
+      'Could not load the events from 5,001 on. Could not reach the API at this server: when npm start or npm run viewer serves this page, check that it still runs. Try again',
     );
     await expect(heading(page)).resolves.toBe('Events (the first 5,000 of 6,500)');
     expect(await page.locator('.events .event').count()).toBe(5_000);

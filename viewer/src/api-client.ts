@@ -110,7 +110,8 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
   // down: a static build calling its API elsewhere names both.
   const unreachable =
     base === ''
-      ? 'Could not reach the API at this server.'
+      ? // Most often the local server that served this page (the local stack, or the signing proxy) stopped.
+        'Could not reach the API at this server: when npm start or npm run viewer serves this page, check that it still runs.'
       : `Could not reach the API at ${base}, or its CORS settings do not allow this page's origin.`;
   // API Gateway's own 403 is an IAM-authenticated stage refusing a request unsigned, or signed by credentials
   // it does not take: "Forbidden" alone says neither, nor that a retry cannot mend it without a change.

@@ -387,7 +387,11 @@ describe('createApiClient', () => {
       ),
     );
     await expect(createApiClient('', down).getUser('a')).rejects.toEqual(
-      new ApiError(0, 'network_error', 'Could not reach the API at this server.'),
+      new ApiError(
+        0,
+        'network_error',
+        'Could not reach the API at this server: when npm start or npm run viewer serves this page, check that it still runs.',
+      ),
     );
     const wrongShape = vi.fn(async () => jsonResponse(200, { sessions: 'no' }));
     await expect(
