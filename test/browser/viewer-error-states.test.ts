@@ -51,7 +51,7 @@ describe('session viewer in Chromium', () => {
     // An id from a crafted link that closes the isolate around it, then overrides: it reverses only itself.
     const crafted = await open(userUrl('ghost\u2069\u202e'));
     const notice = crafted.page.locator('[data-state="empty"]');
-    await expect(notice.locator('code').textContent()).resolves.toBe('ghost\u202e\u202c');
+    await expect(notice.locator('code').first().textContent()).resolves.toBe('ghost\u202e\u202c');
     const knownReadsLeftToRight = await notice.evaluate((element) => {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
@@ -115,6 +115,21 @@ describe('session viewer in Chromium', () => {
     expect(new URL(missing.page.url()).searchParams.get('user')).toBe('alice');
     expectCleanRun(missing, 1);
     await missing.page.close();
+  });
+
+  it('names the characters that do not show of an id no user has', async () => {
+    // Pasted from a chat or a document with a zero-width space: it reads as alice, whom the API knows.
+    const tracked = await open(userUrl('alice\u200b'));
+    const notice = tracked.page.locator('[data-state="empty"]');
+    await expect(notice.textContent()).resolves.toContain(
+      'The id holds characters that do not show: U+200B as its character 6; one pasted in with it is not part of the id.',
+    );
+    // An emoji's joiners are part of what it draws.
+    await tracked.page.goto(userUrl('fan-\u{1f469}\u200d\u{1f4bb}'));
+    await expect(notice.textContent()).resolves.toContain('is known to the API.');
+    await expect(notice.textContent()).resolves.not.toContain('do not show');
+    expectCleanRun(tracked, 2);
+    await tracked.page.close();
   });
 
   it('says which user exists when the API names one for an id that names none', async () => {

@@ -9,6 +9,7 @@ import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';
 import { TimelineView } from './timeline-view.js';
+import { unknownUserNotice } from './unknown-user.js';
 import {
   EMPTY_LOCATION,
   locationSearch,
@@ -32,9 +33,6 @@ interface OpenUser {
   readonly timeline: TimelineView;
   readonly panel: SessionView;
 }
-
-/** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
-const NOT_FOUND_HINT = 'User not found; ';
 
 /**
  * The viewer's pages and their URLs: the start page, a user (`?user=`), a user with an open session
@@ -194,24 +192,7 @@ export class ViewerApp {
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
-        // The API says which id exists when one is a slip away (a number as an export writes it, stored as
-        // JavaScript writes it): that, not a typo, is then why.
-        const hint = error.message.startsWith(NOT_FOUND_HINT)
-          ? error.message.slice(NOT_FOUND_HINT.length)
-          : '';
-        content.replaceChildren(
-          this.notice(
-            'empty',
-            'No user or anonymousId ',
-            h('code', {}, userId),
-            hint === ''
-              ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
-                ' is known to the API. Ids are case-sensitive; check for a typo. An id is not known either before ' +
-                  'its events are ingested, or when every event of it was rejected (the ingest’s rejection ' +
-                  'reports, under rejected/ in the bucket, give each one’s reason).'
-              : ` is known to the API: ${isolated(hint)}.`,
-          ),
-        );
+        content.replaceChildren(unknownUserNotice(userId, error.message));
       } else {
         const retry = h('button', { type: 'button' }, 'Try again');
         retry.addEventListener('click', () => void this.loadUser(userId, sessionId));
