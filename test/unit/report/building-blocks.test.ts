@@ -239,4 +239,16 @@ describe('truncate', () => {
     expect(truncate(`a${'😀'.repeat(60)}`, 80)).toBe(`a${'😀'.repeat(39)}…`);
     expect(truncate('😀'.repeat(60), 80)).not.toMatch(/[\ud800-\udbff]…$/);
   });
+
+  it('never cuts inside a character as drawn: a flag, an emoji sequence, a letter and its accents', () => {
+    // A flag is two regional indicators: half of one draws as a lone letter in a box.
+    expect(truncate(`${'a'.repeat(76)}🇫🇷 tail`, 80)).toBe(`${'a'.repeat(76)}…`);
+    // A family is four people joined by zero-width joiners (11 code units): a cut keeps none or all of them.
+    expect(truncate(`${'a'.repeat(70)}👩‍👩‍👧‍👦 tail`, 80)).toBe(`${'a'.repeat(70)}…`);
+    // e with two combining accents: a cut after the e would show a plain e.
+    expect(truncate(`${'a'.repeat(77)}e\u0301\u0301 tail`, 80)).toBe(`${'a'.repeat(77)}…`);
+    // One character as drawn longer than the label (a letter under hundreds of marks) is still cut.
+    const marks = `x${'\u0301'.repeat(200)}`;
+    expect(truncate(marks, 80)).toBe(`${marks.slice(0, 79)}…`);
+  });
 });
