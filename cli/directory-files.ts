@@ -73,8 +73,12 @@ function child(parent: Walked, entry: Buffer): Walked {
  * ingest skips by name as no exports (`manifest.json`, `_SUCCESS`, Parquet, `.DS_Store`) and hidden folders
  * (`.git`, `.Trashes`: a tool's or the system's, not an export's) and special files (named pipes, sockets,
  * devices) are set apart in `skipped`, to be said. The order is fixed, so a run lists its files the same way every time.
+ * The directory is opened by `path` (the bytes of a name that is not UTF-8) and shown as `directory`.
  */
-export async function directoryFiles(directory: string): Promise<DirectoryFiles> {
+export async function directoryFiles(
+  directory: string,
+  path: string | Buffer = directory,
+): Promise<DirectoryFiles> {
   const files: FoundFile[] = [];
   const problems: { file: string; reason: string; before: number }[] = [];
   const skipped: SkippedFile[] = [];
@@ -126,6 +130,6 @@ export async function directoryFiles(directory: string): Promise<DirectoryFiles>
       problems.push({ file: path.name, reason: readProblem(error), before: files.length });
     }
   };
-  await walk({ name: directory, path: Buffer.from(directory) });
+  await walk({ name: directory, path: Buffer.from(path) });
   return { files, problems, skipped };
 }

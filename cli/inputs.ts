@@ -33,12 +33,14 @@ function fileInput(name: string, path: string | Buffer): BatchInput {
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
  * result. A directory stands for every file below it (`directoryFiles`). Standard input, and any input that
  * is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is spooled to a temporary file first: a
- * tie-break may need to read it again, and a pipe reads only once. A temporary folder that cannot take it is
+ * tie-break may need to read it again, and a pipe reads only once. Each name opens by its entry in `paths`
+ * (the bytes of one that is not UTF-8, `inputPaths`). A temporary folder that cannot take it is
  * a {@link SpoolError}.
  */
 export async function prepareInputs(
   names: readonly string[],
   stdin: NodeJS.ReadableStream,
+  paths: readonly (string | Buffer)[] = names,
 ): Promise<PreparedInputs> {
   const inputs: BatchInput[] = [];
   // Each in its place among the inputs, so that files are listed in the order they were named and found.
@@ -73,7 +75,7 @@ export async function prepareInputs(
     return path;
   };
   let stdinPath: string | undefined;
-  for (const name of names) {
+  for (const [at, name] of names.entries()) {
     if (name === STDIN_NAME) {
       // Node reads a directory given as standard input (`- < dir`) as an empty stream.
       if (stdin === process.stdin && fstatSync(0).isDirectory()) {
@@ -88,10 +90,12 @@ export async function prepareInputs(
       inputs.push(fileInput(STDIN_NAME, stdinPath));
       continue;
     }
+    // A name that is not UTF-8 opens by the bytes it was given as (`inputPaths`).
+    const path = paths[at] ?? name;
     try {
-      const info = await stat(name);
+      const info = await stat(path);
       if (info.isDirectory()) {
-        const found = await directoryFiles(name);
+        const found = await directoryFiles(name, path);
         for (const problem of found.problems)
           problems.push({ ...problem, before: inputs.length + problem.before });
         for (const file of found.files) inputs.push(fileInput(file.name, file.path));
@@ -104,9 +108,9 @@ export async function prepareInputs(
           problems.push({ file: name, reason, before: inputs.length });
         }
       } else if (info.isFile()) {
-        inputs.push(fileInput(name, name));
+        inputs.push(fileInput(name, path));
       } else {
-        inputs.push(fileInput(name, await spool(createReadStream(name), `input-${inputs.length}`)));
+        inputs.push(fileInput(name, await spool(createReadStream(path), `input-${inputs.length}`)));
       }
     } catch (error) {
       if (error instanceof SpoolError) throw error;

@@ -1,6 +1,7 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
+import { inputPaths } from './input-paths.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
 import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
@@ -75,7 +76,8 @@ async function main(): Promise<number> {
   let prepared: PreparedInputs | undefined;
   const progress = progressLine();
   try {
-    prepared = await prepareInputs(options.files, process.stdin);
+    const paths = inputPaths(process.argv.slice(2), options.files);
+    prepared = await prepareInputs(options.files, process.stdin, paths);
     for (const { file, reason, advice } of prepared.skipped) {
       process.stderr.write(`sessionize: ${escapeControl(file)}: skipped, ${reason}, ${advice}\n`);
     }
