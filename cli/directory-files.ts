@@ -31,6 +31,8 @@ export interface SkippedFile {
 const NOT_AN_EXPORT = 'not an export (name the file itself to read it)';
 const HIDDEN_FOLDER = 'not walked (name the folder itself to read the files in it)';
 const SPECIAL_FILE = 'not a regular file (name it itself to read from it)';
+/** Opening a socket fails (ENXIO), named or not: there is no way to read it, only this to say. */
+export const SOCKET = 'not a file to read (it takes connections and holds no content)';
 
 /** What a file that is neither a regular file, a folder nor a link is; undefined for those. */
 function specialKind(entry: Dirent<Buffer> | Stats): string | undefined {
@@ -113,7 +115,8 @@ export async function directoryFiles(
   };
   const special = (path: Walked, entry: Dirent<Buffer> | Stats) => {
     const kind = specialKind(entry);
-    if (kind !== undefined) skipped.push({ file: path.name, reason: kind, advice: SPECIAL_FILE });
+    if (kind === undefined) return;
+    skipped.push({ file: path.name, reason: kind, advice: entry.isSocket() ? SOCKET : SPECIAL_FILE });
   };
   const walkUnlessHidden = async (path: Walked, hidden: boolean): Promise<void> => {
     if (hidden) skipped.push({ file: path.name, reason: 'a hidden folder', advice: HIDDEN_FOLDER });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BatchInput } from './batch.js';
-import { directoryFiles, readProblem, type SkippedFile } from './directory-files.js';
+import { directoryFiles, readProblem, type SkippedFile, SOCKET } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
 
 export interface PreparedInputs {
@@ -32,10 +32,10 @@ function fileInput(name: string, path: string | Buffer): BatchInput {
 /**
  * Checks every named file before reading any, so a typo is reported with its reason and never as an empty
  * result. A directory stands for every file below it (`directoryFiles`). Standard input, and any input that
- * is not a regular file (a pipe such as `<(zcat …)`, a FIFO), is spooled to a temporary file first: a
- * tie-break may need to read it again, and a pipe reads only once. Each name opens by its entry in `paths`
- * (the bytes of one that is not UTF-8, `inputPaths`). A temporary folder that cannot take it is
- * a {@link SpoolError}.
+ * is not a regular file (a pipe such as `<(zcat …)`, a FIFO; a socket opens for no one), is spooled to a
+ * temporary file first: a tie-break may need to read it again, and a pipe reads only once. Each name opens by
+ * its entry in `paths` (the bytes of one that is not UTF-8, `inputPaths`). A temporary folder that cannot
+ * take it is a {@link SpoolError}.
  */
 export async function prepareInputs(
   names: readonly string[],
@@ -109,6 +109,8 @@ export async function prepareInputs(
         }
       } else if (info.isFile()) {
         inputs.push(fileInput(name, path));
+      } else if (info.isSocket()) {
+        problems.push({ file: name, reason: `is a socket, ${SOCKET}`, before: inputs.length });
       } else {
         inputs.push(fileInput(name, await spool(createReadStream(path), `input-${inputs.length}`)));
       }

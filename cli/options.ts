@@ -22,7 +22,8 @@ array, gzipped or not, or ZIP archives of them) into user sessions: a user's new
 first event or after more than the gap of inactivity (${DEFAULT_GAP_MINUTES} minutes unless set). "-" reads standard input;
 a directory, every file below it, e.g. a copy of segment-logs/, hidden ones too, as the ingest reads them
 (manifest.json, _SUCCESS, Parquet, .DS_Store and ._ files skipped with a note, as the ingest skips them, and
-hidden folders such as .git, named pipes and sockets with a note: name one to read it).
+hidden folders such as .git and named pipes with a note: name one to read it; sockets, which hold nothing to
+read, with a note too).
 
 Options:
   --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)

@@ -133,7 +133,7 @@ describe('prepareInputs', () => {
     ]);
   });
 
-  it('names the named pipes and sockets below a directory as skipped, without opening them', async () => {
+  it('names the named pipes and sockets below a directory as skipped, without opening them, and a socket named as no file to read', async () => {
     const odd = join(dir, 'odd');
     mkdirSync(odd);
     writeFileSync(join(odd, 'day.ndjson'), 'D');
@@ -147,12 +147,20 @@ describe('prepareInputs', () => {
 
       expect(prepared.inputs.map((input) => input.name)).toEqual([join(odd, 'day.ndjson')]);
       const advice = 'not a regular file (name it itself to read from it)';
+      // A socket cannot be opened, named or not (ENXIO): naming it is no advice.
+      const socket = 'not a file to read (it takes connections and holds no content)';
       expect(prepared.skipped).toEqual([
         { file: join(odd, 'pipe.ndjson'), reason: 'a named pipe', advice },
-        { file: join(odd, 'socket'), reason: 'a socket', advice },
+        { file: join(odd, 'socket'), reason: 'a socket', advice: socket },
         { file: join(odd, 'to-pipe.ndjson'), reason: 'a named pipe', advice },
       ]);
       expect(prepared.problems).toEqual([]);
+
+      const named = await prepareInputs([join(odd, 'socket'), join(odd, 'day.ndjson')], Readable.from([]));
+      expect(named.inputs.map((input) => input.name)).toEqual([join(odd, 'day.ndjson')]);
+      expect(named.problems).toEqual([
+        { file: join(odd, 'socket'), reason: `is a socket, ${socket}`, before: 0 },
+      ]);
     } finally {
       server.close();
     }
