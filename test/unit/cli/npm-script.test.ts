@@ -44,6 +44,27 @@ describe('the file names sessionize reads', () => {
     expect(typed.stdout).toContain('typed-here');
   }, 60_000);
 
+  it('npm run sessionize without -s, its output in a pipe after the lines npm writes, says to run it with -s', () => {
+    // npm's default, whatever an npm run around this test was given (-s sets it for every npm below).
+    const loud = run(
+      'npm',
+      ['--prefix', REPO, 'run', 'sessionize', '--', '--format', 'json', 'export.ndjson'],
+      scratch,
+      { npm_config_loglevel: 'notice' },
+    );
+    expect(loud.status).toBe(0);
+    expect(loud.stdout).toMatch(/^\s*> sessionizer@/);
+    expect(loud.stderr).toContain('run npm run -s sessionize -- … (or npx sessionize)\n');
+
+    const silent = run(
+      'npm',
+      ['--prefix', REPO, 'run', '-s', 'sessionize', '--', '--format', 'json', 'export.ndjson'],
+      scratch,
+    );
+    expect(silent.stderr).toBe('');
+    expect(JSON.parse(silent.stdout)).toMatchObject({ sessions: [{ userId: 'typed-here' }] });
+  }, 60_000);
+
   it('node bin/sessionize.mjs reads them from its own folder, whatever INIT_CWD an npm run around it set', () => {
     const direct = run(process.execPath, [BIN, 'export.ndjson'], scratch, {
       INIT_CWD: elsewhere,
