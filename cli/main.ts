@@ -140,9 +140,7 @@ async function main(): Promise<number> {
         options.format === 'json'
           ? 'see "rejected" in the output'
           : 'the json and table formats list each, with its reason';
-      process.stderr.write(
-        `sessionize: ${result.rejected.length.toLocaleString('en')} event(s) rejected (${where})\n`,
-      );
+      process.stderr.write(`sessionize: ${plural(result.rejected.length, 'event')} rejected (${where})\n`);
     }
     return failed.length > 0 ? 1 : 0;
   } catch (error) {

@@ -375,11 +375,13 @@ describe('sessionize inputs', () => {
     expect((await runCli(['good.ndjson'], { cwd: dir })).code).toBe(0);
     const rejected = await runCli(['--format', 'json', 'with-bad-line.ndjson'], { cwd: dir });
     expect(rejected.code).toBe(0);
-    expect(rejected.stderr).toBe('sessionize: 1 event(s) rejected (see "rejected" in the output)\n');
+    expect(rejected.stderr).toBe('sessionize: 1 event rejected (see "rejected" in the output)\n');
     // CSV and the report hold no rejections: the message says where they are instead.
-    const csv = await runCli(['--format', 'csv', 'with-bad-line.ndjson'], { cwd: dir });
+    const csv = await runCli(['--format', 'csv', 'with-bad-line.ndjson', 'with-bad-line.ndjson'], {
+      cwd: dir,
+    });
     expect(csv.stderr).toBe(
-      'sessionize: 1 event(s) rejected (the json and table formats list each, with its reason)\n',
+      'sessionize: 2 events rejected (the json and table formats list each, with its reason)\n',
     );
   });
 });
