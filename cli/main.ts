@@ -134,6 +134,16 @@ async function main(): Promise<number> {
         );
       }
     }
+    if (options.format === 'csv' || options.format === 'html') {
+      // Neither lists files: a ZIP member skipped as no export (a README, a CSV export) is said here, as a
+      // folder's are, or an archive of only such members gave an empty output without a word.
+      for (const file of result.files) {
+        if (file.skipped === undefined) continue;
+        process.stderr.write(
+          `sessionize: ${escapeControl(file.file)}: skipped, ${escapeControl(file.skipped)}\n`,
+        );
+      }
+    }
     if (options.format !== 'table' && result.rejected.length > 0) {
       // CSV rows and the report hold sessions only: say where each rejection's file, line and reason are.
       const where =

@@ -102,6 +102,19 @@ describe('sessionize output', () => {
     expect(named.stderr).not.toContain('every record was rejected');
   });
 
+  it('says on stderr which ZIP members were skipped where the output lists no files (csv, html)', async () => {
+    const skipped = 'sessionize: export.zip!README.txt: skipped, holds no events of any export format\n';
+    for (const format of ['csv', 'html']) {
+      const run = await runCli(['--format', format, 'export.zip'], { cwd: dir });
+      expect(run.stderr).toBe(skipped);
+      expect(run.code).toBe(0);
+    }
+    // The table's summary and the json's files name it already.
+    for (const format of ['table', 'json']) {
+      expect((await runCli(['--format', format, 'export.zip'], { cwd: dir })).stderr).toBe('');
+    }
+  });
+
   it('names the element of a JSON array a rejection is, beside its line', async () => {
     const elements = [track({ userId: 'u-1' }), track({ userId: 'u-1', type: 'x' }), track({})];
     writeFileSync(join(dir, 'minified.json'), `[${elements.join(',')}]`);
