@@ -48,6 +48,10 @@ export function readProblem(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  // The system's own words name the call and repeat the path: `ENOTDIR: not a directory, stat 'a.ndjson/x'`.
+  if (code === 'ENOTDIR') return 'no such file (a name before a / in it is a file, not a folder)';
+  if (code === 'ELOOP') return 'a loop of symbolic links (or too many in a row)';
+  if (code === 'ENAMETOOLONG') return 'a name too long for the file system';
   return error instanceof Error ? error.message : String(error);
 }
 

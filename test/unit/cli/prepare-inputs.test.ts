@@ -54,6 +54,17 @@ describe('prepareInputs', () => {
     ]);
   });
 
+  it('says in words why a name is no file, without the system call and the path again', async () => {
+    symlinkSync('loop', join(dir, 'loop'));
+    const names = [join(dir, 'a.ndjson', 'x.ndjson'), join(dir, 'loop'), join(dir, 'n'.repeat(300))];
+    const prepared = await prepareInputs(names, Readable.from([]));
+    expect(prepared.problems.map((problem) => problem.reason)).toEqual([
+      'no such file (a name before a / in it is a file, not a folder)',
+      'a loop of symbolic links (or too many in a row)',
+      'a name too long for the file system',
+    ]);
+  });
+
   it('opens every file below a directory in a fixed order, hidden ones too, each folder once', async () => {
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'b', 'deeper'), { recursive: true });
