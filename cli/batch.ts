@@ -12,6 +12,7 @@ import {
 } from '../functions/domain/sessions/collector.js';
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
+import { readProblem } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
 import { RunFiles } from './run-files.js';
@@ -87,10 +88,7 @@ async function recordTexts(input: BatchInput, file: string, records: ReadonlySet
   try {
     texts = await readRecordTexts(input.name, input.open(), file, records);
   } catch (error) {
-    throw new InputChangedError(
-      file,
-      `cannot read: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new InputChangedError(file, `cannot read: ${readProblem(error)}`);
   }
   for (const record of records) {
     if (!texts.has(record)) throw new InputChangedError(file, `record ${record} is gone`);
@@ -134,8 +132,7 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
   } catch (error) {
     // Not the file's fault: the run cannot keep what it read.
     if (error instanceof SpoolError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    return [unreadable(input.name, `cannot read: ${reason}`)];
+    return [unreadable(input.name, `cannot read: ${readProblem(error)}`)];
   }
 }
 

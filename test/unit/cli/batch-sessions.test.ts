@@ -88,6 +88,23 @@ describe('sessionizeInputs hands sessions on', () => {
   }, 60_000);
 });
 
+describe('sessionizeInputs with an input that cannot be read', () => {
+  it('says why in words, as a name that is no file is said', async () => {
+    const refused: BatchInput = {
+      name: 'locked.ndjson',
+      open: async function* () {
+        yield* [];
+        throw Object.assign(new Error("EACCES: permission denied, open 'locked.ndjson'"), { code: 'EACCES' });
+      },
+    };
+    const result = await sessionizeInputs([refused, botInput('u', 1)], options);
+    expect(result.files.map((file) => [file.file, file.error])).toEqual([
+      ['locked.ndjson', 'cannot read: permission denied'],
+      ['u.ndjson', undefined],
+    ]);
+  });
+});
+
 describe('sessionizeInputs reading an input again for a tie-break', () => {
   // Two copies of one event at one instant that differ: the canonical JSON that sorts first wins (rule 3),
   // which takes reading both copies again.
