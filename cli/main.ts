@@ -1,5 +1,6 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
+import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-stream-reader.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
 import { inputPaths } from './input-paths.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
@@ -136,9 +137,10 @@ async function main(): Promise<number> {
     }
     if (options.format === 'csv' || options.format === 'html') {
       // Neither lists files: a ZIP member skipped as no export (a README, a CSV export) is said here, as a
-      // folder's are, or an archive of only such members gave an empty output without a word.
+      // folder's are, or an archive of only such members gave an empty output without a word. A directory
+      // entry (`zip -r` writes one for each folder) holds nothing to miss.
       for (const file of result.files) {
-        if (file.skipped === undefined) continue;
+        if (file.skipped === undefined || file.skipped === DIRECTORY_ENTRY) continue;
         process.stderr.write(
           `sessionize: ${escapeControl(file.file)}: skipped, ${escapeControl(file.skipped)}\n`,
         );

@@ -38,6 +38,8 @@ export interface EntryState {
 
 /** The archive is parsed in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
 const FEED_SLICE_BYTES = 16 * 1024;
+/** Why a directory entry, which holds no file, is skipped. */
+export const DIRECTORY_ENTRY = 'a directory';
 const EMPTY = new Uint8Array(0);
 
 /** Drives the push parser from a pulled stream, one slice at a time, on demand. */
@@ -149,7 +151,7 @@ export class ZipStreamReader {
   }
 
   private skipReason(member: LocalMember, name: string): ContainerIssue | undefined {
-    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: 'a directory' };
+    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: DIRECTORY_ENTRY };
     if (member.encrypted) {
       return {
         kind: 'unsupported-compression',

@@ -113,6 +113,17 @@ describe('sessionize output', () => {
     for (const format of ['table', 'json']) {
       expect((await runCli(['--format', format, 'export.zip'], { cwd: dir })).stderr).toBe('');
     }
+    // A folder's entry, as zip -r writes one, holds nothing to miss.
+    writeFileSync(
+      join(dir, 'folders.zip'),
+      zipSync({
+        'day/': new Uint8Array(0),
+        'day/events.ndjson': Buffer.from(`${track({ userId: 'u-1' })}\n`),
+      }),
+    );
+    const folders = await runCli(['--format', 'csv', 'folders.zip'], { cwd: dir });
+    expect(folders.stdout).toContain('\nu-1,1,');
+    expect(folders.stderr).toBe('');
   });
 
   it('names the element of a JSON array a rejection is, beside its line', async () => {
