@@ -25,6 +25,14 @@ export interface InputProblem {
 
 export const STDIN_NAME = '-';
 
+/**
+ * A name whose bytes reached the CLI as U+FFFD (npx and npm run decode their arguments before passing them on,
+ * so inputPaths finds no bytes to open): what to do instead.
+ */
+const LOST_BYTES =
+  ' (\ufffd stands for bytes of the name that are not UTF-8, lost on the way here, as npx and npm run pass ' +
+  'such names on: name the folder it is in, or run bin/sessionize.mjs itself)';
+
 function fileInput(name: string, path: string | Buffer): BatchInput {
   return { name, open: () => createReadStream(path, { highWaterMark: 256 * 1024 }) };
 }
@@ -116,7 +124,9 @@ export async function prepareInputs(
       }
     } catch (error) {
       if (error instanceof SpoolError) throw error;
-      problems.push({ file: name, reason: readProblem(error), before: inputs.length });
+      const lostBytes = typeof path === 'string' && name.includes('\ufffd');
+      const reason = readProblem(error) + (lostBytes ? LOST_BYTES : '');
+      problems.push({ file: name, reason, before: inputs.length });
     }
   }
   return {

@@ -198,6 +198,12 @@ describe('prepareInputs', () => {
     ]);
     expect(await textOf(prepared, 0)).toBe('X');
     expect(await textOf(prepared, 1)).toBe('LATIN-1');
+
+    // Named by its decoded text alone (through npx, whose arguments reach the CLI decoded): not found, and why.
+    const named = await prepareInputs([join(latin1, '\ufffd.ndjson')], Readable.from([]));
+    expect(named.problems.map((problem) => problem.reason)).toEqual([
+      'no such file (\ufffd stands for bytes of the name that are not UTF-8, lost on the way here, as npx and npm run pass such names on: name the folder it is in, or run bin/sessionize.mjs itself)',
+    ]);
   });
 
   it('removes the spooled standard input on cleanup', async () => {
