@@ -4,8 +4,18 @@ import type { HistogramBin } from './histogram.js';
 import { formatCount, formatDurationMinutes, formatMinute, type Html, html, truncate } from './html.js';
 import type { TopList } from './top-counter.js';
 
+/** Drawing units across every chart; render.ts's minimum chart width depends on it. */
 const WIDTH = 960;
 const MARGIN = { left: 56, right: 12, top: 12, bottom: 34 };
+
+/**
+ * A chart in a region of its own that scrolls sideways when the chart is wider than the page (render.ts
+ * gives charts a minimum width so their text stays readable on a phone), with a cue that shows only then.
+ * The region takes the keyboard so arrow keys can scroll it; its name says what it holds.
+ */
+function scrollFrame(caption: string, svg: Html): Html {
+  return html`<div class="chart-frame"><p class="scroll-hint">Scroll sideways for the whole chart →</p><div class="chart-scroll" tabindex="0" role="group" aria-label="${`${caption} (scrolls sideways on a narrow screen)`}">${svg}</div></div>`;
+}
 
 interface Bar {
   readonly label: string;
@@ -56,11 +66,15 @@ export function barChart(
     const barHeight = (bar.value / top) * plotHeight;
     const label =
       i % labelEvery === 0
-        ? html`<text class="axis" x="${(x + (slot - gap) / 2).toFixed(1)}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${bar.label}</text>`
+        ? // 20 below the baseline, so a label under the first bar clears the `0` of the y axis beside it.
+          html`<text class="axis" x="${(x + (slot - gap) / 2).toFixed(1)}" y="${height - MARGIN.bottom + 20}" text-anchor="middle">${bar.label}</text>`
         : null;
     return html`<rect class="bar" x="${x.toFixed(2)}" y="${y(bar.value).toFixed(2)}" width="${Math.max(slot - gap, 0.5).toFixed(2)}" height="${barHeight.toFixed(2)}"><title>${bar.tooltip}</title></rect>${label}`;
   });
-  return html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${rects}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`;
+  return scrollFrame(
+    options.caption,
+    html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${rects}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`,
+  );
 }
 
 export function histogramChart(
@@ -162,5 +176,9 @@ export function userTimeline(sessions: readonly SampleSession[], userId: string)
     first === undefined || last === undefined
       ? null
       : html`<text class="axis" x="${MARGIN.left}" y="${height - 4}">${formatMinute(first.startedAt)}</text><text class="axis" x="${WIDTH - MARGIN.right}" y="${height - 4}" text-anchor="end">${formatMinute(last.endedAt)} UTC</text>`;
-  return html`<svg class="chart timeline" data-chart="user-timeline" data-user-id="${userId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${`Sessions of ${userId} over time`}"><line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="28" y2="28"/>${rects}${labels}</svg>`;
+  const caption = `Sessions of ${userId} over time`;
+  return scrollFrame(
+    caption,
+    html`<svg class="chart timeline" data-chart="user-timeline" data-user-id="${userId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${caption}"><line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="28" y2="28"/>${rects}${labels}</svg>`,
+  );
 }

@@ -34,7 +34,16 @@ section { background: #fff; border: 1px solid #d5dbe3; border-radius: 8px; paddi
 .card .value { font-size: 1.5rem; font-weight: 600; }
 .card .label { color: #545f70; font-size: 0.9rem; }
 .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 16px; }
-svg.chart { display: block; width: 100%; height: auto; }
+/* Chart text is 12 of the 960 units a chart is drawn in, so it shrinks with the chart: a chart as wide as a
+   phone (about 330 px) drew it 4 px tall. 880 px keeps it at 11 px (12 x 880 / 960), the smallest text
+   style iOS has (caption 2, 11 pt at the default size); a narrower page scrolls the chart in its own region
+   and shows the hint, so the page itself never scrolls sideways. */
+svg.chart { display: block; width: 100%; min-width: 880px; height: auto; }
+.chart-frame { container: chart / inline-size; }
+.chart-scroll { overflow-x: auto; }
+.chart-scroll:focus-visible { outline: 2px solid #2f6bb0; outline-offset: 2px; }
+.scroll-hint { display: none; margin: 0 0 4px; color: #545f70; font-size: 0.85rem; text-align: right; }
+@container chart (max-width: 879.98px) { .scroll-hint { display: block; } }
 .bar { fill: #2f6bb0; }
 .bar:hover { fill: #163f72; }
 .grid { stroke: #e6eaef; }
