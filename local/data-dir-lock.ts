@@ -2,7 +2,8 @@
 // database and each deliver the same queue. The lock is a file naming its holder (pid, and the process's
 // start time where /proc tells it, so a recycled pid is not mistaken for the holder); a lock whose holder
 // is gone (killed with SIGKILL, say) is stale and taken over. The running stack also records its
-// endpoints and sources in it, which is how `npm run upload`, `replay` and `rebuild` find the stack of a data dir.
+// endpoints, sources and rules in it, which is how `npm run upload`, `replay` and `rebuild` find the stack of a
+// data dir.
 import {
   linkSync,
   mkdirSync,
@@ -30,6 +31,11 @@ const holderSchema = z.object({
   sources: z
     .array(z.object({ name: z.string(), prefix: z.string(), format: z.enum(INPUT_FORMATS) }))
     .optional(),
+  /**
+   * The fingerprint of the session rules the stack's ingest runs: `npm run rebuild` finishes only once no
+   * ingest of the old rules can still write.
+   */
+  rulesFingerprint: z.string().optional(),
   /** The command holding the lock when it is no stack (`npm run rebuild`); absent for `npm start`. */
   command: z.string().optional(),
 });
@@ -54,7 +60,12 @@ export class DataDirLockedError extends Error {
 
 export interface DataDirLock {
   /** Records the running stack's endpoints and sources for the other commands. */
-  update(endpoints: Pick<LockHolder, 'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint' | 'sources'>): void;
+  update(
+    endpoints: Pick<
+      LockHolder,
+      'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint' | 'sources' | 'rulesFingerprint'
+    >,
+  ): void;
   release(): void;
 }
 

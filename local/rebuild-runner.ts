@@ -1,5 +1,6 @@
 // What the rebuild state machine does on AWS, in one process: begin, every scan segment at once, each called
-// again with its cursor until done, then finish. Used by `npm run rebuild` and the store's tests.
+// again with its cursor until done, then finish, waiting as long as it answers to first. Used by
+// `npm run rebuild` and the store's tests.
 import type { RebuildStore } from '../functions/domain/store/ports.js';
 import {
   beginTableRebuild,
@@ -22,8 +23,18 @@ export interface RebuildRunOptions {
   readonly sliceMs?: number;
   /** How long the count before finishing may take. */
   readonly finishMs?: number;
+  /**
+   * How long after the begin an ingest of the old rules may still write (`ingestDrainMs`); 0 where none runs
+   * on the table. The finish waits for it to pass before it counts.
+   */
+  readonly drainMs: number;
   /** After every segment call. */
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Before the finish waits, with how long. */
+  readonly onWait?: (seconds: number) => void | Promise<void>;
+  /** The clock and the wait (tests move them). */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RebuildRun extends RebuildProgress {
@@ -59,6 +70,14 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
       }
     }),
   );
-  const { counted } = await finishTableRebuild(store, Date.now() + (options.finishMs ?? DEFAULT_FINISH_MS));
-  return { segmentsDone, totalSegments, counts, calls, counted };
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (;;) {
+    const deadline = now() + (options.finishMs ?? DEFAULT_FINISH_MS);
+    const outcome = await finishTableRebuild(store, deadline, options.drainMs, now);
+    if ('counted' in outcome) return { segmentsDone, totalSegments, counts, calls, counted: outcome.counted };
+    // As the state machine's Wait state does, then Finish again.
+    await options.onWait?.(outcome.waitSeconds);
+    await sleep(outcome.waitSeconds * 1000);
+  }
 }

@@ -20,10 +20,12 @@ import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { type ObjectSource, S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { compileRules, describeRules } from '../functions/domain/rules/session-rules.js';
 import { CallCopyTexts, type CopyTextReader } from '../functions/domain/store/copy-texts.js';
+import { beginTableRebuild } from '../functions/rebuild/rebuild-table.js';
 import { shortPath } from './command-words.js';
 import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
 import { SHARED_DB_FILE, startDynamoDbLocal } from './dynamodb-local.js';
 import { describeError } from './errors.js';
+import { oldRulesStack } from './old-rules-stack.js';
 import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { type S3Local, startS3Local } from './s3-local.js';
@@ -215,30 +217,35 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  from: ${from}\n  to:   ${describeRules(target.source)}`);
     const startedAt = Date.now();
     let lastPrinted = 0;
-    const run = await runTableRebuild(
-      new DynamoDbTableRebuild({
+    const rebuild = new DynamoDbTableRebuild({
+      transport,
+      rebuilder: new DynamoDbRebuilder({
         transport,
-        rebuilder: new DynamoDbRebuilder({
-          transport,
-          rules: target,
-          copyTexts: () => new CallCopyTexts(stores.readCopies),
-        }),
+        rules: target,
+        copyTexts: () => new CallCopyTexts(stores.readCopies),
       }),
-      {
-        totalSegments: segments,
-        onProgress: (progress) => {
-          // Every couple of seconds, and the last one.
-          if (Date.now() - lastPrinted < 2_000 && progress.segmentsDone < progress.totalSegments) return;
-          lastPrinted = Date.now();
-          console.log(progressLine(progress, startedAt));
-        },
+    });
+    await beginTableRebuild(rebuild);
+    const stackProblem = oldRulesStack(config.dataDir, target);
+    if (stackProblem !== undefined) {
+      console.error(`rebuild: ${stackProblem}`);
+      return 1;
+    }
+    // Begins again (it resumes) and finishes at once: no ingest of the old rules can still be writing.
+    const run = await runTableRebuild(rebuild, {
+      totalSegments: segments,
+      drainMs: 0,
+      onProgress: (progress) => {
+        // Every couple of seconds, and the last one.
+        if (Date.now() - lastPrinted < 2_000 && progress.segmentsDone < progress.totalSegments) return;
+        lastPrinted = Date.now();
+        console.log(progressLine(progress, startedAt));
       },
-    );
+    });
     const next =
       stores.runningStack === undefined
         ? 'Start the stack with the same environment (`npm start`) to ingest under these rules.'
-        : `The running stack (pid ${stores.runningStack}) ingests under these rules if it was started with this ` +
-          'environment; otherwise restart it with it (`npm start`).';
+        : `The running stack (pid ${stores.runningStack}) ingests under these rules.`;
     console.log(
       `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n${next}`,
     );

@@ -198,6 +198,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: servers.s3.endpoint,
       dynamoDbEndpoint: servers.dynamoDb.endpoint,
       sources: [...sources],
+      rulesFingerprint: compileRules(sessionRules).fingerprint,
     });
     return {
       apiUrl: api.url,

@@ -22,6 +22,14 @@ const rebuildEnvSchema = z.pipe(
       }),
       z._default(sessionRulesSchema, DEFAULT_SESSION_RULES),
     ),
+    /**
+     * The ingest function's timeout: how long an ingest of the old rules may still write after its last check
+     * of the rules record (`ingestDrainMs`).
+     */
+    INGEST_TIMEOUT_SECONDS: z.pipe(
+      z.transform((value: unknown) => (value === undefined || value === '' ? undefined : Number(value))),
+      z.int().check(z.minimum(1)),
+    ),
     POWERTOOLS_SERVICE_NAME: z.pipe(
       z.transform(blankAsUndefined),
       z._default(z.string(), 'sessionizer-rebuild'),
@@ -31,6 +39,7 @@ const rebuildEnvSchema = z.pipe(
     tableName: env.TABLE_NAME,
     bucketName: env.BUCKET_NAME,
     rules: compileRules(env.SESSION_RULES),
+    ingestTimeoutMs: env.INGEST_TIMEOUT_SECONDS * 1000,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
   })),
 );

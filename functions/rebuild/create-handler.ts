@@ -36,14 +36,21 @@ export type RebuildAnswer =
   /** `current`: nothing to rebuild (the table is already at the rules, or nothing was ingested into it). */
   | { readonly action: 'begin'; readonly totalSegments: number; readonly current: boolean }
   | RebuildSegmentProgress
-  | { readonly action: 'finish'; readonly counted: boolean };
+  | { readonly action: 'finish'; readonly counted: boolean }
+  /** Too early to count: ingests of the old rules may still write; call `finish` again after this long. */
+  | { readonly action: 'finish'; readonly waitSeconds: number };
 
 /**
  * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then
  * `finish` (contract/ RebuildRequest). A request that is not one of those is refused, naming the field.
  */
-export function createRebuildHandler(deps: { store: RebuildStore; logger: RebuildLogger }) {
-  const { store, logger } = deps;
+export function createRebuildHandler(deps: {
+  store: RebuildStore;
+  logger: RebuildLogger;
+  /** How long after the begin the finish may count (`ingestDrainMs` of the ingest's timeout). */
+  drainMs: number;
+}) {
+  const { store, logger, drainMs } = deps;
   return async (
     event: unknown,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
@@ -78,8 +85,8 @@ export function createRebuildHandler(deps: { store: RebuildStore; logger: Rebuil
         return progress;
       }
       case 'finish': {
-        const outcome = await finishTableRebuild(store, deadlineOf(context));
-        logger.info('rebuild finished', outcome);
+        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs);
+        logger.info('waitSeconds' in outcome ? 'rebuild waits for old ingests' : 'rebuild finished', outcome);
         return { action: 'finish', ...outcome };
       }
     }

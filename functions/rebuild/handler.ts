@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDbRebuilder } from '../adapters/dynamodb/rebuilder.js';
+import { ingestDrainMs } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { lazyCopyTextReader } from '../adapters/s3/lazy-copy-text-reader.js';
@@ -24,4 +25,5 @@ export const handler = createRebuildHandler({
     }),
   }),
   logger: new Logger({ serviceName: config.serviceName }),
+  drainMs: ingestDrainMs(config.ingestTimeoutMs),
 });

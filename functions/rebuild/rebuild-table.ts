@@ -96,16 +96,26 @@ export async function rebuildSegment(
   }
 }
 
+/** What a finish call answers: it finished (`counted`: by a count), or it is too early to count. */
+export type FinishOutcome = { readonly counted: boolean } | { readonly waitSeconds: number };
+
 /**
- * Checks by a count that no user is left under the old rules, then moves the table to the target. A count
- * that cannot finish by `deadline` is left out (`counted: false`): a user left behind is still rebuilt by the
- * first ingest that meets it.
+ * Checks by a count that no user is left under the old rules, then moves the table to the target. The count
+ * starts no earlier than `drainMs` after the rebuild began, once no ingest of the old rules can write any more
+ * (`ingestDrainMs`): before then it answers how long to wait, and is called again. A count that cannot finish
+ * by `deadline` is left out (`counted: false`): a user left behind is still rebuilt by the first ingest that
+ * meets it.
  */
 export async function finishTableRebuild(
   store: RebuildStore,
   deadline: number,
-): Promise<{ readonly counted: boolean }> {
-  if ((await store.inProgress()) === 'finished') return { counted: false };
+  drainMs: number,
+  now: () => number = Date.now,
+): Promise<FinishOutcome> {
+  const scope = await store.inProgress();
+  if (scope === 'finished') return { counted: false };
+  const waitMs = scope.begunAt + drainMs - now();
+  if (waitMs > 0) return { waitSeconds: Math.ceil(waitMs / 1000) };
   const left = await store.countUsersLeft(deadline);
   if (left !== undefined && left > 0) throw new UsersLeftError(left);
   await store.finish();

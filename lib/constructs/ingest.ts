@@ -68,9 +68,12 @@ export class Ingest extends Construct {
   readonly handler: NodeFunction;
   readonly queue: IngestQueue;
   readonly alarms: readonly Alarm[];
+  /** The longest one invocation runs: a rebuild waits it out before its final count (Rebuild). */
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
+    this.timeout = props.timeout;
 
     this.queue = new IngestQueue(this, 'Queue', {
       functionTimeout: props.timeout,

@@ -17,6 +17,8 @@ import {
   StateMachineType,
   Succeed,
   TaskInput,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -36,6 +38,11 @@ export interface RebuildProps extends FunctionSizing {
   /** Read access to the source prefixes (Storage.exportReadAccess). */
   readonly objectAccess: IManagedPolicy;
   readonly sessionRules: SessionRules;
+  /**
+   * The ingest function's timeout: how long an ingest of the old rules may still write after its last check of
+   * the rules record, which the finish waits out before it counts.
+   */
+  readonly ingestTimeout: Duration;
   /** Parallel scan segments; all run at once (inline Map: at most 40). */
   readonly totalSegments: number;
   readonly logLevel: string;
@@ -53,7 +60,8 @@ type RebuildPayload<Request = RebuildRequest> = Request extends unknown
 
 /**
  * Recomputes every stored session under the stage's current session rules, after they change:
- * `Begin` → one `Scan segment` loop per parallel scan segment, all at once → `Finish`. Start an execution
+ * `Begin` → one `Scan segment` loop per parallel scan segment, all at once → `Finish`, which waits (`Wait for
+ * old ingests`, then `Finish` again) while ingests of the old rules may still write. Start an execution
  * (no input needed) after deploying new rules; the rebuild function serves all three steps.
  *
  * The inline Map's iterations share the execution's history (25,000 events, about 7 per loop turn), so a
@@ -77,6 +85,7 @@ export class Rebuild extends Construct {
         TABLE_NAME: props.table.tableName,
         BUCKET_NAME: props.bucket.bucketName,
         SESSION_RULES: JSON.stringify(props.sessionRules),
+        INGEST_TIMEOUT_SECONDS: String(props.ingestTimeout.toSeconds()),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
@@ -127,6 +136,16 @@ export class Rebuild extends Construct {
       maxConcurrency: totalSegments,
     }).itemProcessor(segmentLoop);
     const finish = invoke('Finish', { action: 'finish' });
+    // Until ingests of the old rules can no longer write, Finish answers how long to wait, then is called again.
+    const waitForIngests = new Wait(this, 'Wait for old ingests', {
+      time: WaitTime.seconds('{% $states.input.waitSeconds %}'),
+      queryLanguage: QueryLanguage.JSONATA,
+    }).next(finish);
+    finish.next(
+      Choice.jsonata(this, 'Finished?')
+        .when(Condition.jsonata('{% $exists($states.input.waitSeconds) %}'), waitForIngests)
+        .otherwise(new Succeed(this, 'Rebuilt')),
+    );
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,

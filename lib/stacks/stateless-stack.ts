@@ -101,6 +101,7 @@ export class StatelessStack extends Stack {
       bucket,
       objectAccess: exportReadAccess,
       sessionRules,
+      ingestTimeout: this.ingest.timeout,
       totalSegments: config.rebuild.totalSegments,
       logLevel,
       metricsNamespace,

@@ -87,9 +87,12 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     expect(Object.keys(states).sort()).toEqual([
       'Begin',
       'Finish',
+      'Finished?',
       'Nothing to rebuild',
+      'Rebuilt',
       'Rules already current?',
       'Segments',
+      'Wait for old ingests',
     ]);
     expectLambdaTask(states.Begin, { action: 'begin', totalSegments: segments });
     expect(states.Begin.Next).toBe('Rules already current?');
@@ -100,7 +103,21 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     });
     expect(states.Segments.Next).toBe('Finish');
     expectLambdaTask(states.Finish, { action: 'finish' });
-    expect(states.Finish.End).toBe(true);
+    expect(states.Finish.Next).toBe('Finished?');
+  });
+
+  it('waits as long as Finish answers while old-rules ingests may write, then calls Finish again', () => {
+    expect(states['Finished?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Condition: '{% $exists($states.input.waitSeconds) %}', Next: 'Wait for old ingests' }],
+      Default: 'Rebuilt',
+    });
+    expect(states['Wait for old ingests']).toEqual({
+      Type: 'Wait',
+      Seconds: '{% $states.input.waitSeconds %}',
+      Next: 'Finish',
+    });
+    expect(states.Rebuilt).toEqual({ Type: 'Succeed' });
   });
 
   it('ends at once, successfully, when Begin finds the table already at the rules (no scan, no failed alarm)', () => {
@@ -140,16 +157,20 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     expect(loop.States['Segment rebuilt']).toEqual({ Type: 'Succeed' });
   });
 
-  it('gives the rebuild function the table, the exports bucket, the stage rules and its size', () => {
+  it("gives the rebuild function the table, the exports bucket, the stage rules, the ingest's timeout and its size", () => {
     const variables = environmentOf(fn);
     expect(Object.keys(variables).sort()).toEqual([
       'BUCKET_NAME',
+      'INGEST_TIMEOUT_SECONDS',
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'SESSION_RULES',
       'TABLE_NAME',
     ]);
+    // How long an ingest invocation of the old rules may run: the ingest function's own timeout.
+    expect(variables.INGEST_TIMEOUT_SECONDS).toBe(String(ingestFunction(stateless).properties.Timeout));
+    expect(variables.INGEST_TIMEOUT_SECONDS).toBe(String(config.ingest.timeoutSeconds));
     expect(JSON.parse(String(variables.SESSION_RULES))).toEqual(config.sessionRules);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('sessionizer-rebuild');
     // The bucket the ingest reads.

@@ -90,7 +90,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   }
 
   /** Idempotent: a user already cut under the target (and linked as it says) costs one read. */
-  async rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild> {
+  async rebuildUser(user: string, scope: Pick<RebuildScope, 'sourceStitches'>): Promise<UserRebuild> {
     const texts = this.copyTexts?.();
     const recut = await this.recutWithRetries(user, texts);
     const result: UserRebuild = { ...recut, linksOffered: 0, eventsMoved: 0 };

@@ -11,7 +11,17 @@ import { itemKey, type Transport } from './transport.js';
 export interface TableRules {
   readonly fingerprint: string;
   readonly rules: SessionRules;
-  readonly target?: { readonly fingerprint: string; readonly rules: SessionRules } | undefined;
+  readonly target?: RebuildTarget | undefined;
+}
+
+export interface RebuildTarget {
+  readonly fingerprint: string;
+  readonly rules: SessionRules;
+  /**
+   * When the rebuild began (epoch ms, the rebuild's clock), kept when a begin resumes it; undefined only in a
+   * record written before it was kept (`recordBegun` fills it in).
+   */
+  readonly begunAt?: number | undefined;
 }
 
 export class TableRulesMismatchError extends Error {
@@ -63,7 +73,11 @@ export async function readTableRules(transport: Transport): Promise<TableRules |
     target:
       item.tf?.S === undefined || targetRules === undefined
         ? undefined
-        : { fingerprint: item.tf.S, rules: JSON.parse(targetRules) as SessionRules },
+        : {
+            fingerprint: item.tf.S,
+            rules: JSON.parse(targetRules) as SessionRules,
+            begunAt: item.tb?.N === undefined ? undefined : Number(item.tb.N),
+          },
   };
 }
 
@@ -75,7 +89,24 @@ export function acceptsRules(table: TableRules, rules: CompiledRules): boolean {
   return (table.target?.fingerprint ?? table.fingerprint) === rules.fingerprint;
 }
 
-const CHECK_EVERY_MS = 60_000;
+/** How long an ingest trusts its last look at the rules record; see `ingestDrainMs`. */
+export const CHECK_EVERY_MS = 60_000;
+
+/**
+ * Covers the clocks of the hosts differing and a write sent just before an invocation was stopped being
+ * applied a moment later.
+ */
+const DRAIN_MARGIN_MS = 5_000;
+
+/**
+ * How long after a rebuild began an ingest of the old rules may still write: one that passed its check
+ * (`ensureTableRules`, once per invocation) just before the begin skips the next ones for CHECK_EVERY_MS, and
+ * an invocation that started then runs at most `ingestTimeoutMs` (the ingest function's timeout).
+ */
+export function ingestDrainMs(ingestTimeoutMs: number): number {
+  return CHECK_EVERY_MS + ingestTimeoutMs + DRAIN_MARGIN_MS;
+}
+
 let checked: { fingerprint: string; at: number } | undefined;
 
 /** Records the rules on a new table, or refuses other rules; rechecked at most once a minute per container. */
@@ -108,15 +139,28 @@ export function forgetRulesCheck(): void {
 }
 
 /**
- * Records that a rebuild to `target` is in progress (`tf`, `tr`), from which moment only ingests running
- * `target` are accepted. Beginning again the rebuild already in progress resumes it.
+ * Records that a rebuild to `target` is in progress (`tf`, `tr`) and when it began (`tb`, `now`), from which
+ * moment only ingests running `target` are accepted. Beginning again the rebuild already in progress resumes
+ * it, keeping its begin time.
  */
-export async function beginRebuild(transport: Transport, target: CompiledRules): Promise<TableRules> {
+export async function beginRebuild(
+  transport: Transport,
+  target: CompiledRules,
+  now = Date.now(),
+): Promise<TableRules> {
   for (;;) {
     const table = await readTableRules(transport);
     if (table === undefined) throw new NothingIngestedError();
     if (table.target !== undefined) {
-      if (table.target.fingerprint === target.fingerprint) return table;
+      if (table.target.fingerprint === target.fingerprint) {
+        try {
+          return { ...table, target: await recordBegun(transport, table.target, now) };
+        } catch (error) {
+          // Finished meanwhile: decide again on what the record holds now.
+          if (errorName(error) === 'ConditionalCheckFailedException') continue;
+          throw error;
+        }
+      }
       throw new RebuildRefusedError(
         `a rebuild to other rules (${describeRules(table.target.rules)}) is in progress; finish it by running the rebuild with those rules before rebuilding under ${describeRules(target.source)}`,
       );
@@ -126,14 +170,15 @@ export async function beginRebuild(transport: Transport, target: CompiledRules):
         `the table's sessions are already cut under these rules (${describeRules(target.source)}): nothing to rebuild`,
       );
     }
-    const recorded = { fingerprint: target.fingerprint, rules: target.source };
+    const recorded = { fingerprint: target.fingerprint, rules: target.source, begunAt: now };
     try {
       await transport.update(KEY, {
-        UpdateExpression: 'SET tf = :tf, tr = :tr',
+        UpdateExpression: 'SET tf = :tf, tr = :tr, tb = :tb',
         ConditionExpression: 'rf = :rf AND attribute_not_exists(tf)',
         ExpressionAttributeValues: {
           ':tf': { S: recorded.fingerprint },
           ':tr': { S: JSON.stringify(recorded.rules) },
+          ':tb': { N: String(now) },
           ':rf': { S: table.fingerprint },
         },
       });
@@ -145,6 +190,25 @@ export async function beginRebuild(transport: Transport, target: CompiledRules):
     forgetRulesCheck();
     return { ...table, target: recorded };
   }
+}
+
+/**
+ * `target` with its begin time: the recorded one, or `now` recorded for a rebuild begun before begin times
+ * were kept (a later time than the real begin, so a drain counted from it is no shorter).
+ */
+export async function recordBegun(
+  transport: Transport,
+  target: RebuildTarget,
+  now = Date.now(),
+): Promise<RebuildTarget & { readonly begunAt: number }> {
+  if (target.begunAt !== undefined) return { ...target, begunAt: target.begunAt };
+  const item = await transport.update(KEY, {
+    UpdateExpression: 'SET tb = if_not_exists(tb, :tb)',
+    ConditionExpression: 'tf = :tf',
+    ExpressionAttributeValues: { ':tb': { N: String(now) }, ':tf': { S: target.fingerprint } },
+    ReturnValues: 'ALL_NEW',
+  });
+  return { ...target, begunAt: Number(item?.tb?.N ?? now) };
 }
 
 /**
@@ -177,7 +241,7 @@ export async function finishRebuild(
   if ((await rebuildState(transport, target)) === 'finished') return 'already';
   try {
     await transport.update(KEY, {
-      UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr',
+      UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr, tb',
       ConditionExpression: 'tf = :tf',
       ExpressionAttributeValues: {
         ':tf': { S: target.fingerprint },

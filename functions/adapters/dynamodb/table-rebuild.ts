@@ -3,7 +3,13 @@ import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../do
 import * as z from '../../shared/zod.js';
 import { HEAD_SK, userOfPk } from './keys.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
-import { beginRebuild, finishRebuild, rebuildState } from './rules-record.js';
+import {
+  beginRebuild,
+  finishRebuild,
+  type RebuildTarget,
+  rebuildState,
+  recordBegun,
+} from './rules-record.js';
 import type { Item, Transport } from './transport.js';
 
 /** A scan position: the key of the last item evaluated, as DynamoDB's ExclusiveStartKey takes it back. */
@@ -68,7 +74,9 @@ export class DynamoDbTableRebuild implements RebuildStore {
 
   async inProgress(): Promise<RebuildScope | 'finished'> {
     const table = await rebuildState(this.transport, this.target);
-    return table === 'finished' ? table : { sourceStitches: table.rules.identityStitching };
+    if (table === 'finished') return table;
+    const { begunAt } = await recordBegun(this.transport, table.target as RebuildTarget);
+    return { sourceStitches: table.rules.identityStitching, begunAt };
   }
 
   async scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage> {

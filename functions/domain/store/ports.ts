@@ -163,6 +163,8 @@ export interface SessionWriter {
 export interface RebuildScope {
   /** The old rules stitched identities: the stored links stand, no partition's links need offering. */
   readonly sourceStitches: boolean;
+  /** When the rebuild began (epoch ms): ingests of the old rules may still write for a while after it. */
+  readonly begunAt: number;
 }
 
 /** What rebuilding one user did. */

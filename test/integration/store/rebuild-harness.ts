@@ -14,7 +14,7 @@ import {
 import { CallCopyTexts } from '../../../functions/domain/store/copy-texts.js';
 import type { CopyTextSource } from '../../../functions/domain/store/ports.js';
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
-import { type RebuildRun, runTableRebuild } from '../../../local/rebuild-runner.js';
+import { type RebuildRun, type RebuildRunOptions, runTableRebuild } from '../../../local/rebuild-runner.js';
 import { readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import type { StoreUnderTest } from './store-harness.js';
@@ -69,11 +69,19 @@ export async function rebuildStore(
 /** What the state machine does (begin, every segment with its cursor until done, finish), three segments by default. */
 export function runRebuild(
   table: DynamoDbTableRebuild,
-  options: { totalSegments?: number; sliceMs?: number } = {},
+  options: {
+    totalSegments?: number;
+    sliceMs?: number;
+    drainMs?: number;
+    clock?: Pick<RebuildRunOptions, 'now' | 'sleep' | 'onWait'>;
+  } = {},
 ): Promise<RebuildRun> {
   return runTableRebuild(table, {
     totalSegments: options.totalSegments ?? 3,
     sliceMs: options.sliceMs ?? 60_000,
+    // No ingest of the old rules runs here unless a test writes as one, which gives its own drain.
+    drainMs: options.drainMs ?? 0,
+    ...(options.clock !== undefined && options.clock),
   });
 }
 

@@ -73,7 +73,7 @@ describe('the segment step', () => {
         ({ cursor, done } = outcome.progress);
       }
     }
-    await finishTableRebuild(steps, Date.now() + 60_000);
+    await finishTableRebuild(steps, Date.now() + 60_000, 0);
 
     expect([...rebuilt].sort()).toEqual(USERS);
     expect(answers.filter((answer) => !answer.done).every((answer) => answer.cursor !== null)).toBe(true);
@@ -126,6 +126,7 @@ describe('begin and finish', () => {
     const handler = createRebuildHandler({
       store: rebuildTo(store.transport, NEW).table,
       logger: { info: (message) => logged.push(message) },
+      drainMs: 0,
     });
 
     // A failed execution would raise the rebuild-failed alarm, which says the table may be half rebuilt.
@@ -168,7 +169,7 @@ describe('begin and finish', () => {
     await expect(
       rebuildSegment(table, { segment: 0, totalSegments: 1, cursor: null }, Infinity),
     ).rejects.toThrow(RebuildRefusedError);
-    await expect(finishTableRebuild(table, Infinity)).rejects.toThrow(
+    await expect(finishTableRebuild(table, Infinity, 0)).rejects.toThrow(
       /no rebuild to gap 15 min, stitching off is in progress: begin one first/,
     );
     expect(await readTableRules(store.transport)).toMatchObject({
@@ -182,7 +183,7 @@ describe('begin and finish', () => {
     const { table } = rebuildTo(store.transport, NEW);
     await beginTableRebuild(table);
 
-    await expect(finishTableRebuild(table, Date.now() + 60_000)).rejects.toThrow(UsersLeftError);
+    await expect(finishTableRebuild(table, Date.now() + 60_000, 0)).rejects.toThrow(UsersLeftError);
     expect((await readTableRules(store.transport))?.target?.fingerprint).toBe(NEW.fingerprint);
 
     await runRebuild(table);
@@ -192,7 +193,7 @@ describe('begin and finish', () => {
       target: undefined,
     });
     // A finish repeated after the table moved changes nothing.
-    expect(await finishTableRebuild(table, Date.now() + 60_000)).toEqual({ counted: false });
+    expect(await finishTableRebuild(table, Date.now() + 60_000, 0)).toEqual({ counted: false });
   });
 
   it('tells an ingest of the old rules which rules the table is being rebuilt to', async () => {

@@ -12,6 +12,8 @@ function problemsWith(env: NodeJS.ProcessEnv): string {
   throw new Error(`accepted ${JSON.stringify(env)}`);
 }
 
+const BASE = { TABLE_NAME: 'sessions', INGEST_TIMEOUT_SECONDS: '300' };
+
 describe('loadRebuildConfig', () => {
   it('reads the table and the target rules', () => {
     const rules = {
@@ -21,7 +23,7 @@ describe('loadRebuildConfig', () => {
       identityStitching: true,
     };
 
-    const config = loadRebuildConfig({ TABLE_NAME: 'sessions', SESSION_RULES: JSON.stringify(rules) });
+    const config = loadRebuildConfig({ ...BASE, SESSION_RULES: JSON.stringify(rules) });
 
     expect(config.tableName).toBe('sessions');
     expect(config.rules.fingerprint).toBe(compileRules(rules).fingerprint);
@@ -29,25 +31,32 @@ describe('loadRebuildConfig', () => {
   });
 
   it('reads the exports bucket, where tied copies are read again; none when unset or blank', () => {
-    expect(loadRebuildConfig({ TABLE_NAME: 'sessions', BUCKET_NAME: 'exports' }).bucketName).toBe('exports');
-    expect(loadRebuildConfig({ TABLE_NAME: 'sessions', BUCKET_NAME: '' }).bucketName).toBeUndefined();
-    expect(loadRebuildConfig({ TABLE_NAME: 'sessions' }).bucketName).toBeUndefined();
+    expect(loadRebuildConfig({ ...BASE, BUCKET_NAME: 'exports' }).bucketName).toBe('exports');
+    expect(loadRebuildConfig({ ...BASE, BUCKET_NAME: '' }).bucketName).toBeUndefined();
+    expect(loadRebuildConfig({ ...BASE }).bucketName).toBeUndefined();
+  });
+
+  it("reads the ingest function's timeout, which bounds how long an old-rules ingest writes", () => {
+    expect(loadRebuildConfig(BASE).ingestTimeoutMs).toBe(300_000);
   });
 
   it('takes the default rules when SESSION_RULES is unset or blank', () => {
-    const config = loadRebuildConfig({ TABLE_NAME: 'sessions', SESSION_RULES: '' });
+    const config = loadRebuildConfig({ ...BASE, SESSION_RULES: '' });
 
     expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
   });
 
   it.each([
     [{}, /TABLE_NAME/],
-    [{ TABLE_NAME: 'sessions', SESSION_RULES: '{gap' }, /SESSION_RULES is not valid JSON/],
+    [{ TABLE_NAME: 'sessions' }, /INGEST_TIMEOUT_SECONDS/],
+    [{ ...BASE, INGEST_TIMEOUT_SECONDS: '0' }, /INGEST_TIMEOUT_SECONDS/],
+    [{ ...BASE, INGEST_TIMEOUT_SECONDS: 'soon' }, /INGEST_TIMEOUT_SECONDS/],
+    [{ ...BASE, SESSION_RULES: '{gap' }, /SESSION_RULES is not valid JSON/],
     [
-      { TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutes":-1}' },
+      { ...BASE, SESSION_RULES: '{"gapMinutes":-1}' },
       /SESSION_RULES.gapMinutes: gapMinutes must be 0 or more/,
     ],
-    [{ TABLE_NAME: 'sessions', SESSION_RULES: '{"gapMinutesByPlatform":{"iOS":5}}' }, /must be lowercase/],
+    [{ ...BASE, SESSION_RULES: '{"gapMinutesByPlatform":{"iOS":5}}' }, /must be lowercase/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(problemsWith(env)).toMatch(message);
   });

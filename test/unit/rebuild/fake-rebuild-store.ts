@@ -12,7 +12,10 @@ import type {
 export class FakeRebuildStore implements RebuildStore {
   readonly rebuilt: string[] = [];
   readonly scans: (string | null)[] = [];
-  state: RebuildScope | 'finished' | 'not begun' = { sourceStitches: false };
+  /** When `begin` records the rebuild began (epoch ms). */
+  begunAt = 0;
+  state: RebuildScope | 'finished' | 'not begun' = { sourceStitches: false, begunAt: 0 };
+  counts = 0;
   usersLeft: number | undefined = 0;
   finished = false;
   /** Called after each user is rebuilt: lets a test move the clock. */
@@ -24,7 +27,7 @@ export class FakeRebuildStore implements RebuildStore {
   ) {}
 
   async begin(): Promise<void> {
-    this.state = { sourceStitches: false };
+    this.state = { sourceStitches: false, begunAt: this.begunAt };
   }
 
   async inProgress(): Promise<RebuildScope | 'finished'> {
@@ -51,6 +54,7 @@ export class FakeRebuildStore implements RebuildStore {
   }
 
   async countUsersLeft(): Promise<number | undefined> {
+    this.counts++;
     return this.usersLeft;
   }
 

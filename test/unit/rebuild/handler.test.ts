@@ -7,11 +7,12 @@ import { createRebuildHandler } from '../../../functions/rebuild/create-handler.
 import { deadlineOf } from '../../../functions/shared/deadline.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
 
-function handlerFor(store: FakeRebuildStore) {
+function handlerFor(store: FakeRebuildStore, drainMs = 0) {
   const logged: { message: string; attributes: Record<string, unknown> }[] = [];
   const handler = createRebuildHandler({
     store,
     logger: { info: (message, attributes) => logged.push({ message, attributes }) },
+    drainMs,
   });
   return { handler, logged };
 }
@@ -50,6 +51,22 @@ describe('rebuild handler', () => {
     });
     expect(await handler({ action: 'finish' }, plentyOfTime)).toEqual({ action: 'finish', counted: true });
     expect(store.finished).toBe(true);
+  });
+
+  it('answers a finish before old-rules ingests can have stopped with how long to wait, for the Wait state', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.begunAt = Date.now();
+    await store.begin();
+    const { handler, logged } = handlerFor(store, 120_000);
+
+    const answer = await handler({ action: 'finish' }, plentyOfTime);
+
+    expect(answer).toEqual({ action: 'finish', waitSeconds: expect.any(Number) });
+    expect((answer as { waitSeconds: number }).waitSeconds).toBeGreaterThan(110);
+    expect((answer as { waitSeconds: number }).waitSeconds).toBeLessThanOrEqual(120);
+    expect(store.counts).toBe(0);
+    expect(store.finished).toBe(false);
+    expect(logged.map((entry) => entry.message)).toEqual(['rebuild waits for old ingests']);
   });
 
   it('answers that the table is already at the rules, as `npm run rebuild` does, rather than fail the execution', async () => {

@@ -12,6 +12,7 @@ describe('runTableRebuild', () => {
       totalSegments: 3,
       // No time at all: one user or one page per call.
       sliceMs: -1,
+      drainMs: 0,
       onProgress: (update) => progress.push(update),
     });
 
@@ -29,7 +30,32 @@ describe('runTableRebuild', () => {
       if (user === 'b') throw new Error('throttled');
     };
 
-    await expect(runTableRebuild(store, { totalSegments: 2 })).rejects.toThrow('throttled');
+    await expect(runTableRebuild(store, { totalSegments: 2, drainMs: 0 })).rejects.toThrow('throttled');
     expect(store.finished).toBe(false);
+  });
+
+  it('waits as long as the finish answers, then finishes: the drain counts from the begin', async () => {
+    let clock = 5_000_000;
+    const store = new FakeRebuildStore([['a']], 2);
+    store.begunAt = clock;
+    const waits: number[] = [];
+
+    const run = await runTableRebuild(store, {
+      totalSegments: 1,
+      drainMs: 90_000,
+      now: () => clock,
+      onWait: (seconds) => {
+        waits.push(seconds);
+      },
+      // Half of what it was told: the finish answers again with the rest.
+      sleep: async (ms) => {
+        clock += ms / 2;
+      },
+    });
+
+    expect(waits).toEqual([90, 45, 23, 11, 6, 3, 1, 1]);
+    expect(run.counted).toBe(true);
+    expect(store.counts).toBe(1);
+    expect(store.finished).toBe(true);
   });
 });

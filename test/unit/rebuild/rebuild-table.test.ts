@@ -101,7 +101,7 @@ describe('finishTableRebuild', () => {
   it('moves the table to the target once the count finds no user left', async () => {
     const store = new FakeRebuildStore([], 1);
 
-    const outcome = await finishTableRebuild(store, Infinity);
+    const outcome = await finishTableRebuild(store, Infinity, 0);
 
     expect(outcome).toEqual({ counted: true });
     expect(store.finished).toBe(true);
@@ -111,8 +111,8 @@ describe('finishTableRebuild', () => {
     const store = new FakeRebuildStore([], 1);
     store.usersLeft = 3;
 
-    await expect(finishTableRebuild(store, Infinity)).rejects.toThrow(UsersLeftError);
-    await expect(finishTableRebuild(store, Infinity)).rejects.toThrow(
+    await expect(finishTableRebuild(store, Infinity, 0)).rejects.toThrow(UsersLeftError);
+    await expect(finishTableRebuild(store, Infinity, 0)).rejects.toThrow(
       /3 users are still cut under the old rules.*start the rebuild again/,
     );
     expect(store.finished).toBe(false);
@@ -122,9 +122,26 @@ describe('finishTableRebuild', () => {
     const store = new FakeRebuildStore([], 1);
     store.usersLeft = undefined;
 
-    const outcome = await finishTableRebuild(store, Infinity);
+    const outcome = await finishTableRebuild(store, Infinity, 0);
 
     expect(outcome).toEqual({ counted: false });
+    expect(store.finished).toBe(true);
+  });
+
+  it('answers how long to wait, without counting, until the drain after the begin has passed', async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.state = { sourceStitches: false, begunAt: 1_000_000 };
+    store.usersLeft = 2;
+
+    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_000_000)).toEqual({ waitSeconds: 65 });
+    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_064_001)).toEqual({ waitSeconds: 1 });
+    expect(store.counts).toBe(0);
+    await expect(finishTableRebuild(store, Infinity, 65_000, () => 1_065_000)).rejects.toThrow(
+      UsersLeftError,
+    );
+    expect(store.counts).toBe(1);
+    store.usersLeft = 0;
+    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_065_000)).toEqual({ counted: true });
     expect(store.finished).toBe(true);
   });
 
@@ -133,7 +150,7 @@ describe('finishTableRebuild', () => {
     store.state = 'finished';
     store.usersLeft = 5;
 
-    const outcome = await finishTableRebuild(store, Infinity);
+    const outcome = await finishTableRebuild(store, Infinity, 0);
 
     expect(outcome).toEqual({ counted: false });
     expect(store.finished).toBe(false);
