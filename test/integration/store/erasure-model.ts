@@ -56,8 +56,10 @@ export class ErasureModel {
       const ids = idsOf(line);
       const user = this.resolve(ids, rules);
       if (user === undefined) continue;
+      // An anonymousId erased with its user is that anonymousId, not a user who has the same id as userId.
       const gone =
-        ids.userId !== undefined ? this.erased.has(user) : this.erased.has(user) || this.erasedWith.has(user);
+        this.erased.has(user) ||
+        (ids.userId === undefined && ids.anonymousId !== undefined && this.erasedWith.has(ids.anonymousId));
       if (gone) this.dropped.add(line);
     }
   }
