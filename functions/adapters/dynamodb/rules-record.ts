@@ -218,9 +218,9 @@ export async function recordBegun(
 export async function rebuildState(
   transport: Transport,
   target: CompiledRules,
-): Promise<TableRules | 'finished'> {
+): Promise<(TableRules & { readonly target: RebuildTarget }) | 'finished'> {
   const table = await readTableRules(transport);
-  if (table?.target?.fingerprint === target.fingerprint) return table;
+  if (table?.target?.fingerprint === target.fingerprint) return { ...table, target: table.target };
   if (table !== undefined && table.target === undefined && table.fingerprint === target.fingerprint)
     return 'finished';
   throw new RebuildRefusedError(

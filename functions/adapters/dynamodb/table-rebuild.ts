@@ -3,13 +3,7 @@ import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../do
 import * as z from '../../shared/zod.js';
 import { HEAD_SK, userOfPk } from './keys.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
-import {
-  beginRebuild,
-  finishRebuild,
-  type RebuildTarget,
-  rebuildState,
-  recordBegun,
-} from './rules-record.js';
+import { beginRebuild, finishRebuild, rebuildState, recordBegun } from './rules-record.js';
 import type { Item, Transport } from './transport.js';
 
 /** A scan position: the key of the last item evaluated, as DynamoDB's ExclusiveStartKey takes it back. */
@@ -75,7 +69,7 @@ export class DynamoDbTableRebuild implements RebuildStore {
   async inProgress(): Promise<RebuildScope | 'finished'> {
     const table = await rebuildState(this.transport, this.target);
     if (table === 'finished') return table;
-    const { begunAt } = await recordBegun(this.transport, table.target as RebuildTarget);
+    const { begunAt } = await recordBegun(this.transport, table.target);
     return { sourceStitches: table.rules.identityStitching, begunAt };
   }
 
