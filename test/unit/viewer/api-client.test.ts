@@ -1,26 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { base64Id } from '../../../contract/index.js';
 import { ApiError, createApiClient, pathId, VIEWER_EVENT_BATCH } from '../../../viewer/src/api-client.js';
-import { parseSession, parseSessionDetail, parseUserSummary, text } from '../../../viewer/src/api-types.js';
-
-const SESSION = {
-  userId: 'alice',
-  sessionId: '20240101T090000000Z',
-  sessionNumber: 1,
-  startedAt: '2024-01-01T09:00:00.000Z',
-  endedAt: '2024-01-01T09:10:00.000Z',
-  durationSeconds: 600,
-  eventCount: 3,
-  pageViews: 2,
-  bounce: false,
-  entryPage: { url: 'https://a.example/', path: '/', title: { odd: true }, referrer: null },
-  exitPage: null,
-  campaign: { source: 'news', medium: null, name: 42 },
-  anonymousIds: ['anon-1'],
-  device: { type: 'mobile', os: 'iOS', browser: null },
-  firstEvent: 'Home',
-  lastEvent: 'Buy',
-};
+import { API_SESSION as SESSION } from './api-session.js';
 
 function jsonResponse(
   status: number,
@@ -35,59 +16,6 @@ function jsonResponse(
   if (init.url !== undefined) Object.defineProperty(response, 'url', { value: init.url });
   return response;
 }
-
-describe('API JSON parsing', () => {
-  it('keeps strings, turns absent fields into null and any other JSON value into its text', () => {
-    const session = parseSession(SESSION);
-    expect(session.entryPage).toEqual({
-      url: 'https://a.example/',
-      path: '/',
-      title: '{"odd":true}',
-      referrer: null,
-    });
-    expect(session.campaign).toEqual({ source: 'news', medium: null, name: '42', term: null, content: null });
-    expect(session.startedAt).toBe(Date.UTC(2024, 0, 1, 9));
-    expect(text(undefined)).toBeNull();
-  });
-
-  it('reads a session from an API without the attribute fields', () => {
-    const { pageViews, bounce, entryPage, device, ...older } = SESSION;
-    const session = parseSession({ ...older, eventCount: 1 });
-    expect(session).toMatchObject({
-      pageViews: null,
-      bounce: true,
-      entryPage: null,
-      device: null,
-      anonymousIds: ['anon-1'],
-    });
-  });
-
-  it('names the field and session when a timestamp is broken', () => {
-    expect(() => parseSession({ ...SESSION, endedAt: 'yesterday' })).toThrow(
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: yesterday',
-    );
-  });
-
-  it('reads events and a summary without anonymousIds', () => {
-    const detail = parseSessionDetail({
-      ...SESSION,
-      events: [{ id: 'e1', type: 'track', timestamp: '2024-01-01T09:00:00.000Z', name: '<b>x</b>' }],
-    });
-    expect(detail.events[0]).toMatchObject({
-      id: 'e1',
-      type: 'track',
-      name: '<b>x</b>',
-      url: null,
-      messageId: null,
-    });
-    const summary = parseUserSummary({ userId: 'alice', sessionCount: 2, eventCount: 5, firstSeenAt: 'x' });
-    expect(summary).toMatchObject({
-      firstSeenAt: null,
-      anonymousIds: { count: 0, items: [] },
-      stitchedTo: null,
-    });
-  });
-});
 
 describe('pathId', () => {
   it('percent-encodes an id a decoded path reads whole', () => {
