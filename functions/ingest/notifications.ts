@@ -108,7 +108,10 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
     objects.push({
       bucket: s3.bucket.name,
       key,
-      ...(s3.object.versionId != null && { versionId: s3.object.versionId }),
+      // "null" is the null version of a bucket whose versioning is suspended, which the next upload under
+      // the key overwrites: like no version, it names no bytes, so the object is known by its ETag.
+      ...(s3.object.versionId != null &&
+        s3.object.versionId !== 'null' && { versionId: s3.object.versionId }),
       // The local S3 server names a copied object's content with "": no content, as when absent.
       ...(s3.object.eTag != null && s3.object.eTag !== '' && { eTag: s3.object.eTag }),
     });

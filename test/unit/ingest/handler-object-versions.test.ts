@@ -166,6 +166,27 @@ describe('createIngestHandler and the object it is told of', () => {
     ]);
   });
 
+  it('reads a notification naming the null version (versioning suspended) by its eTag, not as a version', async () => {
+    // The upload the notification names was replaced: a suspended bucket overwrites its null version.
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0, id: 'm-1' }]));
+    const event = sqsEvent([
+      s3Notification('incoming/a.ndjson', { versionId: 'null', eTag: '0123456789abcdef0123456789abcdef' }),
+    ]);
+
+    const result = await createHandler()(event);
+
+    expect(result.outcomes).toEqual([expect.objectContaining({ status: 'ingested' })]);
+    expect(logger.at('warn')).toEqual([
+      expect.objectContaining({
+        message: 'object changed since the notification; ingesting its current content',
+      }),
+    ]);
+    // Stored as read from these bytes, not from "the null version", which a later upload replaces unseen.
+    expect(writer.events('ann').map((stored) => stored.source?.version)).toEqual([
+      expect.stringMatching(/^e:/),
+    ]);
+  });
+
   it('takes an empty eTag as none: the local S3 server sends one for a copied object', async () => {
     bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
 

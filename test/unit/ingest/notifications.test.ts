@@ -201,6 +201,17 @@ describe('readMessage', () => {
     ]);
   });
 
+  it('reads the versionId "null" of a bucket whose versioning is suspended as no version', () => {
+    // The null version is overwritten by the next upload under the key: it names no bytes.
+    const notification = s3Notification('incoming/a.ndjson', { versionId: 'null' });
+
+    const content = readMessage(sqsRecord(notification, 'suspended'));
+
+    expect(content.objects).toEqual([
+      { bucket: BUCKET, key: 'incoming/a.ndjson', eTag: 'ed513d00ab7a59ef1774832588904ded' },
+    ]);
+  });
+
   it('reads an empty eTag (the local S3 server names a copied object so) as no eTag', () => {
     // Kept, "" would be compared with the object's real ETag and read as a replacement of the content.
     const notification = s3Notification('incoming/a.ndjson');
