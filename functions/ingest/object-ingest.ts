@@ -1,6 +1,6 @@
 import type { SourceDefinition } from '../../contract/index.js';
 import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
-import type { ObjectRef, ObjectSource } from '../adapters/s3/object-source.js';
+import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
@@ -148,124 +148,133 @@ export function createObjectIngest(
         logger.warn('object deleted before it could be ingested', { bucket: ref.bucket, key });
       return { status: 'gone', key };
     }
-    if (
-      ref.versionId === undefined &&
-      ref.eTag !== undefined &&
-      first.eTag !== undefined &&
-      first.eTag !== ref.eTag
-    ) {
-      // Object replaced since this notification: its current bytes are ingested (idempotent), and the
-      // replacement's own notification ingests them again. A bucket that keeps no versions has lost the
-      // bytes named; a versioned one keeps them, but a message naming no version cannot ask for them.
-      const gone = first.versionId === undefined;
-      if (!(gone && (await sayWhatIsLost(ref, source.format, 'the content was replaced'))))
-        logger.warn('object changed since the notification; ingesting its current content', { key });
-    }
     let firstUse = true;
-    const open = async () => {
-      if (firstUse) {
-        firstUse = false;
-        return first.bytes;
-      }
-      // The same bytes again (a tie between copies reads their records by position): the version read
-      // first when the bucket keeps versions; otherwise the content must not have changed meanwhile.
-      const again = await deps.objects.open({ ...ref, versionId: ref.versionId ?? first.versionId });
-      if (again.status === 'gone') throw new Error(`${key} was deleted while being ingested`);
-      if (again.eTag !== first.eTag) {
-        throw new Error(`${key} was replaced while being ingested; its new content is ingested on the retry`);
-      }
-      return again.bytes;
-    };
-    const report = await openObjectReport(
-      { ...deps, rejectedPrefix: config.rejectedPrefix, warn: logger.warn.bind(logger) },
-      ref,
-      first.eTag,
-    );
-    const tracked = progressOf(ref, first.eTag, source.format);
-    const resume = await tracked?.store.load(tracked.key);
-    let saved = resume !== undefined;
-    const checkpoint: IngestCheckpoint | undefined = tracked && {
-      save: (progress) => {
-        saved = true;
-        return tracked.store.save(tracked.key, progress);
-      },
-      timeUp,
-    };
-    if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
-    // The version read, also for a message naming none (a replay, its continuations): events are then stored
-    // as read where the notification's ingest stored them, and a copy met again needs no reading again.
-    const version = contentVersion(ref.versionId ?? first.versionId, first.eTag);
-    let stats: IngestStats;
     try {
-      stats = await ingestObject({
-        file: key,
-        format: source.format,
-        open,
-        version,
-        readCopies: copyTextReader(deps.objects, ref.bucket),
-        writer: deps.writer,
-        identity: deps.identity,
-        rules: config.rules,
-        report,
-        browserOf: deps.browserOf,
-        maxMemberBytes: config.maxMemberBytes,
-        ...(config.chunkBytes !== undefined && { chunkBytes: config.chunkBytes }),
-        ...(config.copiesPerRead !== undefined && { copiesPerRead: config.copiesPerRead }),
-        resume,
-        checkpoint,
-        ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),
-        ...(deps.mergeConcurrency !== undefined && { concurrency: deps.mergeConcurrency }),
-      });
-    } catch (error) {
-      if (!(error instanceof IngestStopped)) throw error;
-      const { merged, partial } = error.progress;
-      logger.info('time is up: progress saved, the rest is left to a later invocation', {
-        key,
-        // Every accepted event before `merged`, and the first steps (links, then merges) of the chunk after it.
-        merged,
-        chunkStepsDone: partial?.owners ?? 0,
-        durationMs: Math.round(performance.now() - started),
-      });
-      const readVersion = ref.versionId ?? first.versionId;
-      const readETag = first.eTag ?? ref.eTag;
-      const continueFrom: ObjectRef = {
-        bucket: ref.bucket,
-        key,
-        ...(readVersion !== undefined && { versionId: readVersion }),
-        ...(readETag !== undefined && { eTag: readETag }),
+      if (
+        ref.versionId === undefined &&
+        ref.eTag !== undefined &&
+        first.eTag !== undefined &&
+        first.eTag !== ref.eTag
+      ) {
+        // Object replaced since this notification: its current bytes are ingested (idempotent), and the
+        // replacement's own notification ingests them again. A bucket that keeps no versions has lost the
+        // bytes named; a versioned one keeps them, but a message naming no version cannot ask for them.
+        const gone = first.versionId === undefined;
+        if (!(gone && (await sayWhatIsLost(ref, source.format, 'the content was replaced'))))
+          logger.warn('object changed since the notification; ingesting its current content', { key });
+      }
+      const open = async () => {
+        if (firstUse) {
+          firstUse = false;
+          return first.bytes;
+        }
+        // The same bytes again (a tie between copies reads their records by position): the version read
+        // first when the bucket keeps versions; otherwise the content must not have changed meanwhile.
+        const again = await deps.objects.open({ ...ref, versionId: ref.versionId ?? first.versionId });
+        if (again.status === 'gone') throw new Error(`${key} was deleted while being ingested`);
+        if (again.eTag !== first.eTag) {
+          await releaseBytes(again.bytes);
+          throw new Error(
+            `${key} was replaced while being ingested; its new content is ingested on the retry`,
+          );
+        }
+        return again.bytes;
       };
-      return { status: 'continued', key, merged, continueFrom };
-    }
-    if (saved) await tracked?.store.clear(tracked.key);
-    const durationMs = Math.round(performance.now() - started);
-    const reportKey = report.lines > 0 ? report.key : undefined;
-    const { files, ...counts } = stats;
-    const failedFiles = files.filter((file) => file.error !== undefined);
-    const fileLog = files.map((file) => ({
-      file: file.file,
-      format: file.format,
-      error: file.error,
-      skipped: file.skipped,
-      looksLike: file.looksLike,
-    }));
-    if (failedFiles.length > 0) {
-      logger.error('export could not be read entirely; reported, not retried', {
+      const report = await openObjectReport(
+        { ...deps, rejectedPrefix: config.rejectedPrefix, warn: logger.warn.bind(logger) },
+        ref,
+        first.eTag,
+      );
+      const tracked = progressOf(ref, first.eTag, source.format);
+      const resume = await tracked?.store.load(tracked.key);
+      let saved = resume !== undefined;
+      const checkpoint: IngestCheckpoint | undefined = tracked && {
+        save: (progress) => {
+          saved = true;
+          return tracked.store.save(tracked.key, progress);
+        },
+        timeUp,
+      };
+      if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
+      // The version read, also for a message naming none (a replay, its continuations): events are then stored
+      // as read where the notification's ingest stored them, and a copy met again needs no reading again.
+      const version = contentVersion(ref.versionId ?? first.versionId, first.eTag);
+      let stats: IngestStats;
+      try {
+        stats = await ingestObject({
+          file: key,
+          format: source.format,
+          open,
+          version,
+          readCopies: copyTextReader(deps.objects, ref.bucket),
+          writer: deps.writer,
+          identity: deps.identity,
+          rules: config.rules,
+          report,
+          browserOf: deps.browserOf,
+          maxMemberBytes: config.maxMemberBytes,
+          ...(config.chunkBytes !== undefined && { chunkBytes: config.chunkBytes }),
+          ...(config.copiesPerRead !== undefined && { copiesPerRead: config.copiesPerRead }),
+          resume,
+          checkpoint,
+          ...(deps.chunkEvents !== undefined && { chunkEvents: deps.chunkEvents }),
+          ...(deps.mergeConcurrency !== undefined && { concurrency: deps.mergeConcurrency }),
+        });
+      } catch (error) {
+        if (!(error instanceof IngestStopped)) throw error;
+        const { merged, partial } = error.progress;
+        logger.info('time is up: progress saved, the rest is left to a later invocation', {
+          key,
+          // Every accepted event before `merged`, and the first steps (links, then merges) of the chunk after it.
+          merged,
+          chunkStepsDone: partial?.owners ?? 0,
+          durationMs: Math.round(performance.now() - started),
+        });
+        const readVersion = ref.versionId ?? first.versionId;
+        const readETag = first.eTag ?? ref.eTag;
+        const continueFrom: ObjectRef = {
+          bucket: ref.bucket,
+          key,
+          ...(readVersion !== undefined && { versionId: readVersion }),
+          ...(readETag !== undefined && { eTag: readETag }),
+        };
+        return { status: 'continued', key, merged, continueFrom };
+      }
+      if (saved) await tracked?.store.clear(tracked.key);
+      const durationMs = Math.round(performance.now() - started);
+      const reportKey = report.lines > 0 ? report.key : undefined;
+      const { files, ...counts } = stats;
+      const failedFiles = files.filter((file) => file.error !== undefined);
+      const fileLog = files.map((file) => ({
+        file: file.file,
+        format: file.format,
+        error: file.error,
+        skipped: file.skipped,
+        looksLike: file.looksLike,
+      }));
+      if (failedFiles.length > 0) {
+        logger.error('export could not be read entirely; reported, not retried', {
+          key,
+          ...counts,
+          files: fileLog,
+          report: report.key,
+          durationMs,
+        });
+        return { status: 'file-failed', key, stats, report: report.key };
+      }
+      logger.info('ingested', {
         key,
+        source: source.name,
         ...counts,
         files: fileLog,
-        report: report.key,
+        report: reportKey,
         durationMs,
       });
-      return { status: 'file-failed', key, stats, report: report.key };
+      return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
+    } finally {
+      // A step before reading threw (a HEAD, a throttled progress read): a download never read holds its
+      // socket until S3 gives up on it, and a warm function's later calls wait for sockets so held.
+      if (firstUse) await releaseBytes(first.bytes);
     }
-    logger.info('ingested', {
-      key,
-      source: source.name,
-      ...counts,
-      files: fileLog,
-      report: reportKey,
-      durationMs,
-    });
-    return { status: 'ingested', key, stats, ...(reportKey !== undefined && { report: reportKey }) };
   };
 }

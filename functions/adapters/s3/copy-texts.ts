@@ -3,7 +3,7 @@ import { readRecordTexts } from '../../domain/reading/record-texts.js';
 import { canonicalJson } from '../../domain/rules/canonical-json.js';
 import { sourceTextKey } from '../../domain/store/copy-choice.js';
 import type { CopyTextReader } from '../../domain/store/copy-texts.js';
-import type { ObjectSource } from './object-source.js';
+import { type ObjectSource, releaseBytes } from './object-source.js';
 
 /** The version an ingest records with its events' sources: `v:<versionId>`, else `e:<ETag>`. */
 export function contentVersion(versionId: string | undefined, eTag: string | undefined): string | undefined {
@@ -22,7 +22,7 @@ export function copyTextReader(objects: ObjectSource, bucket: string): CopyTextR
     const opened = await objects.open({ bucket, key: object, ...(versionId !== undefined && { versionId }) });
     if (opened.status === 'gone') return undefined;
     if (versionId === undefined && `e:${opened.eTag ?? ''}` !== version) {
-      await opened.bytes[Symbol.asyncIterator]().return?.();
+      await releaseBytes(opened.bytes);
       return undefined;
     }
     return opened.bytes;

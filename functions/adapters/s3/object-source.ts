@@ -70,6 +70,14 @@ export class S3ObjectSource implements ObjectSource {
   }
 }
 
+/** Ends a download that is not read to its end: until then it holds its socket. */
+export async function releaseBytes(bytes: AsyncIterable<Uint8Array>): Promise<void> {
+  // A stream's async iterator closes the stream only once it has started: a new one's return() does not.
+  const stream = bytes as Partial<Pick<Readable, 'destroy'>>;
+  if (typeof stream.destroy === 'function') stream.destroy();
+  else await bytes[Symbol.asyncIterator]().return?.();
+}
+
 const unquoted = (eTag: string | undefined) => eTag?.replace(/^"|"$/g, '');
 
 async function* emptyBytes(): AsyncGenerator<Uint8Array> {}

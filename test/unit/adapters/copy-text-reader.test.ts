@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { copyTextReader } from '../../../functions/adapters/s3/copy-texts.js';
 import type { ObjectRef, ObjectSource } from '../../../functions/adapters/s3/object-source.js';
@@ -32,5 +33,18 @@ describe('copyTextReader', () => {
       '{"messageId":"m1","n":1}',
       '{"messageId":"m1","n":2}',
     ]);
+  });
+
+  it('has no text for a copy whose object was replaced, and ends the download it does not read', async () => {
+    const download = Readable.from([Buffer.from(VERSIONS['2'] as string)]);
+    const replaced: ObjectSource = {
+      open: async () => ({ status: 'found', bytes: download, eTag: 'etag-2' }),
+    };
+    const source = { object: KEY, version: 'e:etag-1', file: KEY, record: 1 };
+
+    const texts = await copyTextReader(replaced, 'b')([source]);
+
+    expect(texts.get(sourceTextKey(source))).toBeNull();
+    expect(download.destroyed).toBe(true);
   });
 });
