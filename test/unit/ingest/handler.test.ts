@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeS3EventKey } from '../../../contract/index.js';
@@ -297,5 +302,26 @@ describe('createIngestHandler', () => {
         }),
       }),
     ]);
+  });
+
+  // docs/cost.md counts these requests.
+  it.each([
+    ['a clean file', segmentLines([{ user: 'ann', at: 0 }]), { put: 0, delete: 1 }],
+    [
+      'a file with a rejected line',
+      `${segmentLines([{ user: 'ann', at: 0 }])}not json\n`,
+      { put: 1, delete: 0 },
+    ],
+  ])('asks S3 for %s one GET, two HEADs and one write of its report', async (_what, text, writes) => {
+    bucket.put('incoming/a.ndjson', text);
+
+    await createHandler()(eventFor('incoming/a.ndjson'));
+
+    expect({
+      get: s3Mock.commandCalls(GetObjectCommand).length,
+      head: s3Mock.commandCalls(HeadObjectCommand).length,
+      put: s3Mock.commandCalls(PutObjectCommand).length,
+      delete: s3Mock.commandCalls(DeleteObjectCommand).length,
+    }).toEqual({ get: 1, head: 2, ...writes });
   });
 });
