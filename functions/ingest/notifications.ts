@@ -76,15 +76,23 @@ export function readMessage(record: Pick<SQSRecord, 'body'>): MessageContent {
     }
   }
   const parsed = notificationSchema.safeParse(body);
+  const what = envelope.success ? 'SNS notification whose Message' : 'message';
   if (!parsed.success) {
     return {
       objects,
       skipped: [
-        `${envelope.success ? 'SNS notification whose Message' : 'message'} is not an S3 event notification (no Records list): ${excerpt(JSON.stringify(body))}`,
+        `${what} is not an S3 event notification (no Records list): ${excerpt(JSON.stringify(body))}`,
       ],
     };
   }
   if (!('Records' in parsed.data)) return { objects, skipped: ['an s3:TestEvent'] };
+  // S3 never sends one: whoever did lost what it meant to name, and the log must say so.
+  if (parsed.data.Records.length === 0) {
+    return {
+      objects,
+      skipped: [`${what} is an S3 event notification without records: ${excerpt(JSON.stringify(body))}`],
+    };
+  }
   for (const raw of parsed.data.Records) {
     const s3Record = s3RecordSchema.safeParse(raw);
     if (!s3Record.success) {

@@ -141,6 +141,13 @@ describe('readMessage', () => {
     });
   });
 
+  it('skips an empty Records list, saying so: S3 never sends one, so a producer lost what it meant to name', () => {
+    expect(readMessage(sqsRecord('{"Records":[]}', 'empty'))).toEqual({
+      objects: [],
+      skipped: ['message is an S3 event notification without records: {"Records":[]}'],
+    });
+  });
+
   it('names what is wrong with a record it skips, and what the record holds', () => {
     const record = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { size: 1 } } };
     const content = readMessage(sqsRecord({ Records: [record, 42] }, 'no-key'));
