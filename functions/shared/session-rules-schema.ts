@@ -15,11 +15,12 @@ export const MAX_MINUTES = 525_600_000;
 /**
  * What is wrong with minutes given as text, after the option's or variable's name. Text arrives here only when
  * it is not a decimal number (session-rules.ts's minutesInput leaves it as given), and a number only when a
- * decimal overflows (1e400 reads as Infinity): "must be a number" would puzzle whoever typed either.
+ * decimal overflows (1e400 reads as Infinity, -1e400 as -Infinity): "must be a number" would puzzle whoever typed
+ * either.
  */
 export function minutesTextProblem(input: unknown): string {
   const most = `${MAX_MINUTES} (a thousand years)`;
-  if (typeof input === 'number') return `must be at most ${most}`;
+  if (typeof input === 'number') return input < 0 ? 'must be 0 or more' : `must be at most ${most}`;
   const unbounded = /^\s*[+-]?(?:inf(?:inity)?|nan)\s*$/i.test(String(input));
   return `must be a decimal number of minutes such as 30, 2.5 or 1e3 (got ${JSON.stringify(input)}${
     unbounded ? `, which is no finite number: the most is ${most}` : ''

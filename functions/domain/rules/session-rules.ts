@@ -29,7 +29,13 @@ const DECIMAL_MINUTES = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function minutesFromText(text: string): number | undefined {
   const trimmed = text.trim();
-  return DECIMAL_MINUTES.test(trimmed) ? Number(trimmed) : undefined;
+  if (!DECIMAL_MINUTES.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  // A negative decimal too small for a double (-1e-400) reads as -0, which every check takes for a gap of 0:
+  // kept negative, it is refused as the negative number it is. A positive one stays 0, as 1e-9 rounds to 0 ms.
+  const negativeUnderflow =
+    value === 0 && trimmed.startsWith('-') && /[1-9]/.test(trimmed.split(/e/i)[0] ?? '');
+  return negativeUnderflow ? -Number.MIN_VALUE : value;
 }
 
 /** For a schema's preprocessing: text of decimal minutes as its number; anything else as given, to be refused. */

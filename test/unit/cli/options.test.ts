@@ -105,6 +105,12 @@ describe('parseCommandLine', () => {
       kind: 'run',
       options: { rules: { gapMinutes: -0 }, files: ['a'] },
     });
+    // As a negative zero written with an exponent; a positive decimal too small for a double is a gap of 0,
+    // as any gap that rounds to 0 ms is.
+    expect(parseCommandLine(['--gap', '-0e-400', '--max-session', '1e-400', 'a'])).toMatchObject({
+      kind: 'run',
+      options: { rules: { gapMinutes: -0, maxSessionMinutes: 0 } },
+    });
     expect(parseCommandLine(['--', '--gap', '-5'])).toMatchObject({
       kind: 'run',
       options: { files: ['--gap', '-5'] },
@@ -128,6 +134,16 @@ describe('parseCommandLine', () => {
     [['--format', '-x', 'a'], "Option '--format' argument is ambiguous"],
     // A decimal past a double's range reads as Infinity: too large, not "not a number".
     [['--gap', '1e400', 'a'], '--gap must be at most 525600000 (a thousand years)'],
+    [['--max-session', '1e400', 'a'], '--max-session must be at most 525600000 (a thousand years)'],
+    [['--gap-by-platform', 'ios=1e400', 'a'], '--gap-by-platform ios must be at most 525600000'],
+    // ... and past it below zero as -Infinity: negative, which is what is wrong with it.
+    [['--gap', '-1e400', 'a'], '--gap must be 0 or more'],
+    [['--gap-by-platform', 'ios=-1e400', 'a'], '--gap-by-platform ios must be 0 or more'],
+    // A negative decimal too small for a double (-0 to Number()) is still negative, not a gap of 0.
+    [['--gap', '-1e-400', 'a'], '--gap must be 0 or more'],
+    [['--gap=-0.00001e-400', 'a'], '--gap must be 0 or more'],
+    [['--max-session', '-1e-400', 'a'], '--max-session must be 0 or more'],
+    [['--gap-by-platform', 'ios=-1e-400', 'a'], '--gap-by-platform ios must be 0 or more'],
     // Number() would read these as 16, 0, 0 and Infinity.
     [['--gap', '0x10', 'a'], '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0x10")'],
     [['--gap', '', 'a'], '--gap must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "")'],

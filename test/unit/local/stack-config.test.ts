@@ -129,6 +129,9 @@ describe('loadLocalStackConfig', () => {
     ['SESSION_GAP_MINUTES', '-0.5', 'SESSION_GAP_MINUTES must be 0 or more'],
     ['SESSION_GAP_MINUTES', '525600001', 'SESSION_GAP_MINUTES must be at most 525600000 (a thousand years)'],
     ['SESSION_MAX_MINUTES', '-1', 'SESSION_MAX_MINUTES must be 0 or more'],
+    ['SESSION_GAP_MINUTES', '-1e-400', 'SESSION_GAP_MINUTES must be 0 or more'],
+    ['SESSION_MAX_MINUTES', '-1e400', 'SESSION_MAX_MINUTES must be 0 or more'],
+    ['SESSION_MAX_MINUTES', '1e400', 'SESSION_MAX_MINUTES must be at most 525600000'],
   ])('refuses %s=%s before anything starts, as the stages would', (variable, value, message) => {
     expect(() => loadLocalStackConfig({ [variable]: value })).toThrow(message);
   });

@@ -43,6 +43,17 @@ describe('minutesFromText', () => {
     expect(minutesFromText(text)).toBe(minutes);
   });
 
+  it.each(['-1e-400', '-0.5e-323', ' -12.5E-999 '])(
+    'reads %j, too small for a double, as negative',
+    (text) => {
+      expect(minutesFromText(text)).toBeLessThan(0);
+    },
+  );
+
+  it.each([['-0e-400'], ['-0.000'], ['1e-400']])('reads %j as zero', (text) => {
+    expect(minutesFromText(text)).toBe(text.trim().startsWith('-') ? -0 : 0);
+  });
+
   it.each(['', '  ', '.', '0x10', '0b1', '0o7', 'Infinity', '1_000', '1e', '5 min', '1,5', '--1'])(
     'refuses %j',
     (text) => {
