@@ -1,7 +1,7 @@
 // The answers the local API stand-in writes itself, rather than a handler: errors in the lookup API's own
 // shape (the local stack's admin routes answer in it too), and JSON sent as it is.
 import type { ServerResponse } from 'node:http';
-import { JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { errorResponse } from '../functions/api/responses.js';
 
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
@@ -21,8 +21,13 @@ export function apiError(status: number, message: string): { status: number; bod
 
 export const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);
 
+/** Kept out of caches as the lookup function's own answers are. */
 export function sendJson(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': JSON_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': CACHE_CONTROL,
+  });
   res.end(text);
 }
 

@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ALLOWED_METHODS, JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { ALLOWED_METHODS, CACHE_CONTROL, JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
 import { readRequestTarget } from '../viewer/server/request-target.js';
 import {
@@ -93,7 +93,8 @@ function answerEarlyError(error: NodeJS.ErrnoException & { rawPacket?: Buffer },
 function answerOnSocket(socket: Socket, status: number, message: string, headers = ''): void {
   const body = errorBody(status, message);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n${headers}` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+      `cache-control: ${CACHE_CONTROL}\r\n${headers}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

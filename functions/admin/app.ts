@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { JSON_CONTENT_TYPE } from '../api/app.js';
+import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
 import { knownQuery, USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
 import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } from '../api/responses.js';
@@ -122,7 +122,7 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     );
     return {
       statusCode: response.status,
-      headers: { 'content-type': JSON_CONTENT_TYPE, ...response.headers },
+      headers: { 'content-type': JSON_CONTENT_TYPE, ...response.headers, 'cache-control': CACHE_CONTROL },
       body: JSON.stringify(response.body),
     };
   };

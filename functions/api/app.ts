@@ -7,6 +7,12 @@ import { type ApiResponse, answerOr500, errorResponse, notFound } from './respon
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/**
+ * On every answer: sessions are a user's personal data and change as files arrive (and go on erasure), so no
+ * cache may keep one, nor a 404 or a redirect, which HTTP lets caches keep by default and which a user's first
+ * events or a rebuild can undo.
+ */
+export const CACHE_CONTROL = 'private, no-store';
 /** HEAD is served as GET without a body. */
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
@@ -100,6 +106,7 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
       // A HEAD answer has no body, yet HTTP wants GET's length on it.
       ...(body !== undefined && method === 'HEAD' && { 'content-length': String(Buffer.byteLength(body)) }),
       ...response.headers,
+      'cache-control': CACHE_CONTROL,
       ...corsHeaders(event, method === 'OPTIONS' && response.status === 204),
     };
     return {

@@ -59,6 +59,7 @@ describe('CORS', () => {
     expect(result.raw.body).toBeUndefined();
     expect(result.headers).toEqual({
       allow: 'GET, HEAD, OPTIONS',
+      'cache-control': 'private, no-store',
       vary: 'origin',
       'access-control-allow-origin': ORIGIN,
       'access-control-allow-methods': 'GET, HEAD, OPTIONS',

@@ -31,6 +31,13 @@ export function responseObject(template: string, status: number, method = 'get')
   return openApi.components.responses[name];
 }
 
+/** A shared header the document refers to (`#/components/headers/...`). */
+function headerComponent(ref: string): Json {
+  const header = openApi.components.headers?.[ref.replace('#/components/headers/', '')];
+  if (header === undefined) throw new Error(`openapi.json has no header ${ref}`);
+  return header;
+}
+
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 function compiled(key: string, schema: Json) {
@@ -68,7 +75,8 @@ export function expectDocumented(template: string, result: CallResult, method = 
     `${template} ${result.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(result.body)}`,
   ).toBe(true);
   const headers = responseObject(template, result.status, method).headers ?? {};
-  for (const [name, spec] of Object.entries<Json>(headers)) {
+  for (const [name, given] of Object.entries<Json>(headers)) {
+    const spec = given.$ref === undefined ? given : headerComponent(given.$ref);
     const value = result.headers[name.toLowerCase()];
     if (value === undefined && spec.required !== true) continue;
     const validateHeader = compiled(`${key} ${name}`, spec.schema);

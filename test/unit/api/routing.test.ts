@@ -231,7 +231,7 @@ describe('lookup routing', () => {
       const { handler } = makeHandler();
       const result = await call(handler, 'OPTIONS', userPath('alice', 'sessions'));
       expect(result.status).toBe(204);
-      expect(result.headers).toEqual({ allow: 'GET, HEAD, OPTIONS' });
+      expect(result.headers).toEqual({ allow: 'GET, HEAD, OPTIONS', 'cache-control': 'private, no-store' });
       expect(result.raw.body).toBeUndefined();
       expect((await call(handler, 'OPTIONS', '/nope')).status).toBe(404);
     });

@@ -161,6 +161,20 @@ describe('local HTTP API', () => {
     },
   );
 
+  it('keeps the answers it writes itself out of caches, as the lookup function keeps its own', async () => {
+    next = async () => {
+      throw new Error('boom');
+    };
+    const answers = [
+      await rawExchange(api.port, 'GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+      await rawExchange(api.port, 'GET http://attacker.example/x HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+      await rawExchange(api.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
+      await rawExchange(api.port, 'GET /x HTTP/1.1 extra\r\nHost: x\r\n\r\n'),
+    ];
+    expect(answers.map((answer) => answer.slice(9, 12))).toEqual(['500', '403', '405', '400']);
+    for (const answer of answers) expect(answer).toMatch(/\r\ncache-control: private, no-store\r\n/i);
+  });
+
   it('answers bytes that are no request line (a TLS greeting) with the 400, not a 405', async () => {
     const response = await rawExchange(api.port, '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03');
     expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
