@@ -52,30 +52,49 @@ export function timelineLegend(): HTMLElement {
   );
 }
 
+/** Sets `element`'s text only when it differs: a live region re-written with the same words says them again. */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 /**
  * The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry, or
- * with the user the id was stitched to, whose route the API sends every request to now.
+ * with the user the id was stitched to, whose route the API sends every request to now. Only the loaded count
+ * is a live region, said whole (aria-atomic) when more load: the line is drawn again on every pan, zoom and
+ * arrow step, which would have a screen reader repeat it after each. A failure's alert is put in once, when
+ * the load fails, for the same reason.
  */
-export function timelineStatus(
-  inView: number,
-  loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error'>,
-  sessionCount: number,
-  onRetry: () => void,
-): (string | HTMLElement)[] {
-  const parts: (string | HTMLElement)[] = [
-    `${plural(inView, 'session')} in view · ${formatCount(loader.sessions.length)} of ${formatCount(sessionCount)} loaded`,
-    loader.loading ? ' · loading…' : '',
-  ];
-  if (loader.error !== null) {
+export class TimelineStatus {
+  readonly element: HTMLElement;
+  private readonly inView = h('span');
+  private readonly loaded = h('span', { 'aria-live': 'polite', 'aria-atomic': 'true' });
+  private readonly state = h('span');
+  private shownState: { readonly loading: boolean; readonly error: unknown } | undefined;
+
+  constructor(private readonly onRetry: () => void) {
+    this.element = h('p', { class: 'timeline-status' }, this.inView, ' · ', this.loaded, this.state);
+  }
+
+  update(
+    inView: number,
+    loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error'>,
+    sessionCount: number,
+  ): void {
+    setText(this.inView, `${plural(inView, 'session')} in view`);
+    setText(this.loaded, `${formatCount(loader.sessions.length)} of ${formatCount(sessionCount)} loaded`);
+    const { loading, error } = loader;
+    if (this.shownState?.loading === loading && this.shownState.error === error) return;
+    this.shownState = { loading, error };
+    this.state.replaceChildren(loading ? ' · loading…' : '');
+    if (error === null) return;
     const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
-    retry.addEventListener('click', onRetry);
-    parts.push(
-      h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(loader.error)} `),
+    retry.addEventListener('click', this.onRetry);
+    this.state.append(
+      h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(error)} `),
       // A retry drops the open cursor, which mends a refused one (a 400), but not a stitched user's 307.
-      stitchedUserLink(loader.error) ?? retry,
+      stitchedUserLink(error) ?? retry,
     );
   }
-  return parts;
 }
 
 /** The buttons that pan and zoom the timeline, each naming its key. */

@@ -18,7 +18,7 @@ import {
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
-import { axisParts, timelineLegend, timelineStatus, timelineToolbar } from './timeline-parts.js';
+import { axisParts, TimelineStatus, timelineLegend, timelineToolbar } from './timeline-parts.js';
 import { stepFrom } from './timeline-step.js';
 
 const HEIGHT = 132;
@@ -49,7 +49,7 @@ export class TimelineView {
   private readonly axis: SVGGElement;
   private readonly marks = new TimelineMarks();
   private readonly rangeText: HTMLElement;
-  private readonly statusText: HTMLElement;
+  private readonly status: TimelineStatus;
   private readonly resizeObserver: ResizeObserver;
   private readonly gestures: { readonly dragged: boolean };
   private limits: WindowLimits;
@@ -65,7 +65,7 @@ export class TimelineView {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     this.window = this.limits.bounds;
     this.rangeText = h('p', { class: 'range' });
-    this.statusText = h('p', { class: 'timeline-status', 'aria-live': 'polite' });
+    this.status = new TimelineStatus(() => this.options.onRetry());
     this.axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
     this.chart = svg(
       'svg',
@@ -91,7 +91,7 @@ export class TimelineView {
       ),
       timelineToolbar((command) => this.run(command)),
       h('div', { class: 'chart-frame' }, this.chart),
-      this.statusText,
+      this.status.element,
       timelineLegend(),
     );
     this.chart.addEventListener('keydown', (event) => {
@@ -204,9 +204,7 @@ export class TimelineView {
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;
-    this.statusText.replaceChildren(
-      ...timelineStatus(marks.length, loader, summary.sessionCount, () => this.options.onRetry()),
-    );
+    this.status.update(marks.length, loader, summary.sessionCount);
   }
 
   private setActive(sessionId: string): void {

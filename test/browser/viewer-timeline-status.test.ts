@@ -1,0 +1,63 @@
+// The timeline's status line as a screen reader hears it: the loaded count is a polite live region that
+// says each new count once, and moving about the chart says nothing again.
+import { describe, expect, it } from 'vitest';
+import { HEAVY } from './fixtures.js';
+import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
+
+const viewer = useViewer();
+
+const LIVE_COUNT = '.timeline-status [aria-live="polite"]';
+
+describe('the timeline status in Chromium', () => {
+  it('says the loaded count politely as more load, in one element, and not again as the keyboard moves', async () => {
+    const tracked = await viewer.open(viewer.userUrl(HEAVY.summary.userId));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const live = page.locator(LIVE_COUNT);
+    await expect(live.getAttribute('aria-atomic')).resolves.toBe('true');
+    const first = (await live.textContent()) ?? '';
+    expect(first).toMatch(/^\d[\d,]* of 2,000 loaded$/);
+    expect(first).not.toBe('2,000 of 2,000 loaded');
+    // The live regions of the page: the count's, the page's own status, and no other around it.
+    await expect(page.locator('.timeline-status[aria-live], .timeline [aria-live]').count()).resolves.toBe(1);
+
+    // Every change to the live count from here on, and the element it was in.
+    await page.evaluate((selector) => {
+      const element = document.querySelector(selector) as HTMLElement & { changes?: string[] };
+      element.changes = [];
+      (window as unknown as { liveCount: Element }).liveCount = element;
+      new MutationObserver(() => element.changes?.push(element.textContent ?? '')).observe(element, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    }, LIVE_COUNT);
+    const changes = () =>
+      page.evaluate((selector) => {
+        const element = document.querySelector(selector) as HTMLElement & { changes?: string[] };
+        const same = element === (window as unknown as { liveCount: Element }).liveCount;
+        return { same, changes: element.changes ?? [] };
+      }, LIVE_COUNT);
+
+    // Steps between loaded sessions, and a zoom: the view changes, the loaded count does not.
+    await page.locator(SESSION_MARKS).last().focus();
+    for (const key of ['ArrowLeft', 'ArrowLeft', 'ArrowRight', '+']) await page.keyboard.press(key);
+    await settled(page);
+    await expect(changes()).resolves.toEqual({ same: true, changes: [] });
+
+    await page.getByRole('button', { name: 'Whole history' }).click();
+    await page.waitForFunction(
+      (selector) => document.querySelector(selector)?.textContent === '2,000 of 2,000 loaded',
+      LIVE_COUNT,
+    );
+    await settled(page);
+    const { same, changes: said } = await changes();
+    expect(same).toBe(true);
+    // Each count once, growing, the last the whole history.
+    expect(said.at(-1)).toBe('2,000 of 2,000 loaded');
+    expect(new Set(said).size).toBe(said.length);
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+});
