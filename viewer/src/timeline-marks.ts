@@ -5,6 +5,10 @@ import { bidiBalanced } from './format.js';
 import type { SessionMark } from './timeline-layout.js';
 import { sessionLabel } from './timeline-parts.js';
 
+/** The open session's pointer fits the 10 units above the track, where the tallest mark starts. */
+const POINTER_HEIGHT = 7;
+const POINTER_HALF_WIDTH = 5;
+
 /** Which mark is the open session and which one is the chart's tab stop. */
 export interface MarkStates {
   readonly selectedId: string | null;
@@ -17,7 +21,17 @@ export interface MarkStates {
  * the arrow keys move between them.
  */
 export class TimelineMarks {
-  readonly layer: SVGGElement = svg('g', { class: 'marks' });
+  private readonly rectLayer: SVGGElement = svg('g', { class: 'marks' });
+  /**
+   * A triangle above the open session's mark: the open mark and the keyboard's differ in shape, not only in
+   * the colour and width of their outline. Decorative: the mark itself says it is open (aria-current).
+   */
+  private readonly openPointer = svg('path', {
+    class: 'open-pointer',
+    'aria-hidden': 'true',
+    display: 'none',
+  });
+  readonly layer: SVGGElement = svg('g', {}, this.rectLayer, this.openPointer);
   private readonly rects = new Map<string, SVGRectElement>();
   /** The session each rect's label was written from: a session said anew (it grew) is labelled anew. */
   private readonly labelled = new WeakMap<SVGRectElement, Session>();
@@ -44,7 +58,7 @@ export class TimelineMarks {
       if (rect === undefined) {
         rect = svg('rect', { 'data-session-id': mark.sessionId, role: 'button', rx: 2 }, svg('title'));
         this.rects.set(mark.sessionId, rect);
-        this.layer.append(rect);
+        this.rectLayer.append(rect);
       }
       if (this.labelled.get(rect) !== session) {
         const label = bidiBalanced(sessionLabel(session));
@@ -70,6 +84,23 @@ export class TimelineMarks {
       this.rects.delete(id);
     }
     this.keepInOrder(marks);
+    this.pointAt(marks.find((mark) => mark.sessionId === selectedId));
+  }
+
+  /** Puts the pointer above `mark`, its tip just clear of the mark's outline; hides it for none. */
+  private pointAt(mark: SessionMark | undefined): void {
+    if (mark === undefined) {
+      this.openPointer.setAttribute('display', 'none');
+      return;
+    }
+    const middle = mark.x + mark.width / 2;
+    const tip = mark.y - 2;
+    this.openPointer.setAttribute(
+      'd',
+      `M${(middle - POINTER_HALF_WIDTH).toFixed(1)} ${(tip - POINTER_HEIGHT).toFixed(1)}` +
+        `h${2 * POINTER_HALF_WIDTH}L${middle.toFixed(1)} ${tip.toFixed(1)}Z`,
+    );
+    this.openPointer.removeAttribute('display');
   }
 
   /** Moves the tab stop from the mark of `fromId` to that of `toId`. */
@@ -84,11 +115,11 @@ export class TimelineMarks {
    */
   private keepInOrder(marks: readonly SessionMark[]): void {
     const focused = document.activeElement;
-    let next = this.layer.firstElementChild;
+    let next = this.rectLayer.firstElementChild;
     for (const mark of marks) {
       const rect = this.rects.get(mark.sessionId) as SVGRectElement;
       if (rect === next) next = rect.nextElementSibling;
-      else this.layer.insertBefore(rect, next);
+      else this.rectLayer.insertBefore(rect, next);
     }
     if (focused instanceof SVGElement && focused.isConnected && document.activeElement !== focused)
       focused.focus();

@@ -48,7 +48,13 @@ export function timelineLegend(): HTMLElement {
     { class: 'legend' },
     'Length: duration · height: events · colour: page views, none ',
     svg('svg', { width: COLOUR_LEVELS * 14, height: 12, 'aria-hidden': 'true' }, ...swatches),
-    ' most',
+    ' most · ',
+    svg(
+      'svg',
+      { width: 10, height: 8, 'aria-hidden': 'true' },
+      svg('path', { class: 'open-pointer', d: 'M0 0h10L5 7Z' }),
+    ),
+    ' the open session',
   );
 }
 
