@@ -10,11 +10,13 @@ const MARGIN = { left: 56, right: 12, top: 12, bottom: 34 };
 
 /**
  * A chart in a region of its own that scrolls sideways when the chart is wider than the page (render.ts
- * gives charts a minimum width so their text stays readable on a phone), with a cue that shows only then.
- * The region takes the keyboard so arrow keys can scroll it; its name says what it holds.
+ * gives charts a minimum width so their text stays readable on a phone), with a cue that shows only then;
+ * its name says what it holds. No tabindex: the browser makes a region that scrolls (and holds nothing
+ * focusable) a Tab stop itself (Chrome and Edge since 130, Firefox), and only while it scrolls, which the
+ * report, without a script, could not; tabindex="0" stopped the keyboard on every chart at desktop width too.
  */
 function scrollFrame(caption: string, svg: Html): Html {
-  return html`<div class="chart-frame"><p class="scroll-hint">Scroll sideways for the whole chart →</p><div class="chart-scroll" tabindex="0" role="group" aria-label="${`${caption} (scrolls sideways on a narrow screen)`}">${svg}</div></div>`;
+  return html`<div class="chart-frame"><p class="scroll-hint">Scroll sideways for the whole chart →</p><div class="chart-scroll" role="group" aria-label="${`${caption} (scrolls sideways on a narrow screen)`}">${svg}</div></div>`;
 }
 
 interface Bar {
