@@ -1,3 +1,5 @@
+import { sentText } from '../../contract/sent-text.js';
+
 /**
  * What the report reads of a session: a subset of the session JSON the CLI prints and the lookup API returns
  * (rules 5 and 9), so any full session view can be passed as is. Page fields and campaign members are JSON
@@ -21,26 +23,9 @@ export interface ReportSession {
 }
 
 /**
- * A sent value as the text of a report row, one text per distinct value: a string as is, any other value as
- * its JSON, and a string that would read as another row quoted as JSON: one that white space starts or ends
- * (`" "`, `"google "`) and one that is itself JSON text (`"5"` beside the number `5`). Null and `""` are no
- * value (rule 9 calls `""` empty).
+ * A sent value as the text of a report row, one text per distinct value, as the viewer shows it (`sentText`:
+ * `"5"` quoted beside the number `5`). Null and `""` are no value (rule 9 calls `""` empty).
  */
 export function reportText(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string') return JSON.stringify(value);
-  return value.trim() !== value || isJsonText(value) ? JSON.stringify(value) : value;
-}
-
-/** Every JSON text starts with one of these once trimmed (and a row's text is trimmed here). */
-const JSON_TEXT_START = /^[-0-9"{[tfn]/;
-
-function isJsonText(text: string): boolean {
-  if (!JSON_TEXT_START.test(text)) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return value === '' ? null : sentText(value);
 }

@@ -1,6 +1,8 @@
 // The lookup API's JSON, read defensively: every string in it is user-controlled, and a field the API leaves
 // out (an older deployment) becomes null instead of breaking the page. Text fields keep any other JSON value
-// as its JSON text, so nothing sent is silently hidden.
+// as its JSON text, so nothing sent is silently hidden; a page field or campaign member sent as a string that
+// would read as such a value (`"5"` beside `5`) is quoted (sentText), as the CLI's report shows it.
+import { sentText } from '../../contract/sent-text.js';
 
 export interface UserSummary {
   readonly userId: string;
@@ -135,7 +137,13 @@ function members<K extends string>(value: unknown, keys: readonly K[]): Record<K
   return Object.fromEntries(keys.map((key) => [key, text(value[key])])) as Record<K, string | null>;
 }
 
-const page = (value: unknown): Page | null => members(value, ['url', 'path', 'title', 'referrer']);
+/** Page fields and campaign members, sent as any JSON value (rule 9), as `sentText` shows them. */
+function sentMembers<K extends string>(value: unknown, keys: readonly K[]): Record<K, string | null> | null {
+  if (!isObject(value)) return null;
+  return Object.fromEntries(keys.map((key) => [key, sentText(value[key])])) as Record<K, string | null>;
+}
+
+const page = (value: unknown): Page | null => sentMembers(value, ['url', 'path', 'title', 'referrer']);
 
 export function parseUserSummary(json: unknown): UserSummary {
   const body = object(json, 'The user');
@@ -171,7 +179,7 @@ export function parseSession(json: unknown): Session {
     bounce: typeof body.bounce === 'boolean' ? body.bounce : eventCount === 1,
     entryPage: page(body.entryPage),
     exitPage: page(body.exitPage),
-    campaign: members(body.campaign, ['source', 'medium', 'name', 'term', 'content']),
+    campaign: sentMembers(body.campaign, ['source', 'medium', 'name', 'term', 'content']),
     anonymousIds: textList(body.anonymousIds),
     device: members(body.device, ['type', 'os', 'browser']),
     firstEvent: text(body.firstEvent),
@@ -187,9 +195,9 @@ function parseEvent(json: unknown, index: number): SessionEvent {
     type: text(body.type) ?? 'unknown',
     timestamp: instant(body.timestamp, `Event ${index + 1}: timestamp`),
     name: text(body.name),
-    url: text(body.url),
-    path: text(body.path),
-    title: text(body.title),
+    url: sentText(body.url),
+    path: sentText(body.path),
+    title: sentText(body.title),
     anonymousId: text(body.anonymousId),
   };
 }

@@ -16,6 +16,46 @@ describe('API JSON parsing', () => {
     expect(text(undefined)).toBeNull();
   });
 
+  it('quotes a sent string that would read as another JSON value or hides white space, as the report does', () => {
+    const page = (path: unknown, title: unknown) => ({ url: null, path, title, referrer: ' ' });
+    const asNumbers = parseSession({
+      ...SESSION,
+      entryPage: page(404, 5),
+      campaign: { source: 5, name: true },
+    });
+    const asStrings = parseSession({
+      ...SESSION,
+      entryPage: page('404', '"5"'),
+      campaign: { source: '5', name: 'true', medium: 'email ', term: '' },
+    });
+    expect(asNumbers.entryPage).toEqual({ url: null, path: '404', title: '5', referrer: '" "' });
+    expect(asStrings.entryPage).toEqual({ url: null, path: '"404"', title: '"\\"5\\""', referrer: '" "' });
+    expect(asNumbers.campaign).toMatchObject({ source: '5', name: 'true' });
+    expect(asStrings.campaign).toEqual({
+      source: '"5"',
+      name: '"true"',
+      medium: '"email "',
+      term: '',
+      content: null,
+    });
+    const detail = parseSessionDetail({
+      ...SESSION,
+      events: [
+        { id: 'a', type: 'page', timestamp: '2024-01-01T09:00:00.000Z', title: 5, path: '/p', url: 'null' },
+        { id: 'b', type: 'page', timestamp: '2024-01-01T09:00:00.000Z', title: '5', path: [1], url: '[1]' },
+      ],
+    });
+    expect(detail.events.map(({ title, path, url }) => [title, path, url])).toEqual([
+      ['5', '/p', '"null"'],
+      ['"5"', '[1]', '"[1]"'],
+    ]);
+    // Ids and names are strings by the API's contract: as sent, whatever they look like.
+    expect(parseSession({ ...SESSION, userId: '42', firstEvent: 'true' })).toMatchObject({
+      userId: '42',
+      firstEvent: 'true',
+    });
+  });
+
   it('reads a session from an API without the attribute fields', () => {
     const { pageViews, bounce, entryPage, device, ...older } = SESSION;
     const session = parseSession({ ...older, eventCount: 1 });
