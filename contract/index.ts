@@ -133,7 +133,8 @@ export const API_GATEWAY_ROUTES = [
 
 /**
  * What the rebuild state machine sends its one function: `begin` once, then `segment` for each parallel
- * scan segment (0 to totalSegments - 1) until it answers `done`, then `finish` once.
+ * scan segment (0 to totalSegments - 1) until it answers `done`, then `finish`, and again with the `next` its
+ * answer names while it answers one (a wait, or users left to cut again).
  */
 export type RebuildRequest =
   | { readonly action: 'begin'; readonly totalSegments: number }
@@ -144,7 +145,15 @@ export type RebuildRequest =
       /** null on a segment's first call, then the `cursor` of the previous answer. */
       readonly cursor: string | null;
     }
-  | { readonly action: 'finish' };
+  | {
+      readonly action: 'finish';
+      /**
+       * Counts that found users left so far (0 or absent first), and the users such a count found, to be cut
+       * again: both as the previous answer's `next` says.
+       */
+      readonly pass?: number;
+      readonly users?: readonly string[];
+    };
 
 /** The answer to a `segment` request: the state machine calls again with `cursor` until `done`. */
 export interface RebuildSegmentProgress {

@@ -1,10 +1,12 @@
 // What the rebuild state machine does on AWS, in one process: begin, every scan segment at once, each called
-// again with its cursor until done, then finish, waiting as long as it answers to first. Used by
+// again with its cursor until done, then finish, waiting as long as it answers to first, and called again
+// after each pass that cut users it found left. Used by
 // `npm run rebuild` and the store's tests.
 import type { RebuildStore } from '../functions/domain/store/ports.js';
 import {
   beginTableRebuild,
   emptyCounts,
+  type FinishRequest,
   finishTableRebuild,
   rebuildSegment,
   type SegmentCounts,
@@ -44,6 +46,10 @@ export interface RebuildRun extends RebuildProgress {
   readonly counted: boolean;
 }
 
+function addCounts(sum: SegmentCounts, more: SegmentCounts): void {
+  for (const key of Object.keys(sum) as (keyof SegmentCounts)[]) sum[key] += more[key];
+}
+
 const DEFAULT_SLICE_MS = 2_000;
 const DEFAULT_FINISH_MS = 10 * 60_000;
 
@@ -63,7 +69,7 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
           Date.now() + (options.sliceMs ?? DEFAULT_SLICE_MS),
         );
         calls++;
-        for (const key of Object.keys(counts) as (keyof SegmentCounts)[]) counts[key] += outcome.counts[key];
+        addCounts(counts, outcome.counts);
         ({ cursor, done } = outcome.progress);
         if (done) segmentsDone++;
         options.onProgress?.({ segmentsDone, totalSegments, counts: { ...counts } });
@@ -72,11 +78,20 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
   );
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let request: FinishRequest = {};
   for (;;) {
     const deadline = now() + (options.finishMs ?? DEFAULT_FINISH_MS);
-    const outcome = await finishTableRebuild(store, deadline, options.drainMs, now);
+    const outcome = await finishTableRebuild(store, deadline, options.drainMs, now, request);
+    // Users it cut again are counted as a segment's would be.
+    if ('counts' in outcome && outcome.counts !== undefined) addCounts(counts, outcome.counts);
     if ('counted' in outcome) return { segmentsDone, totalSegments, counts, calls, counted: outcome.counted };
+    if ('usersLeft' in outcome) {
+      // Finish again with them, as the state machine does.
+      request = { pass: outcome.pass, users: outcome.users };
+      continue;
+    }
     // As the state machine's Wait state does, then Finish again.
+    request = { pass: outcome.pass };
     await options.onWait?.(outcome.waitSeconds);
     await sleep(outcome.waitSeconds * 1000);
   }

@@ -29,7 +29,11 @@ const requestSchema = z.discriminatedUnion('action', [
         },
       ),
     ),
-  z.object({ action: z.literal('finish') }),
+  z.object({
+    action: z.literal('finish'),
+    pass: z.optional(z.int().check(z.minimum(0))),
+    users: z.optional(z.array(z.string().check(z.minLength(1)))),
+  }),
 ]) satisfies z.ZodMiniType<RebuildRequest>;
 
 export type RebuildAnswer =
@@ -37,12 +41,23 @@ export type RebuildAnswer =
   | { readonly action: 'begin'; readonly totalSegments: number; readonly current: boolean }
   | RebuildSegmentProgress
   | { readonly action: 'finish'; readonly counted: boolean }
-  /** Too early to count: ingests of the old rules may still write; call `finish` again after this long. */
-  | { readonly action: 'finish'; readonly waitSeconds: number };
+  /** Too early to count: ingests of the old rules may still write; send `next` after this long. */
+  | { readonly action: 'finish'; readonly waitSeconds: number; readonly next: FinishRequest }
+  /** `usersLeft` under the old rules (`recut`: users this call cut again): send `next`, which cuts them. */
+  | {
+      readonly action: 'finish';
+      readonly usersLeft: number;
+      readonly recut: number;
+      readonly pass: number;
+      readonly next: FinishRequest;
+    };
+
+type FinishRequest = Extract<RebuildRequest, { action: 'finish' }>;
 
 /**
  * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then
- * `finish` (contract/ RebuildRequest). A request that is not one of those is refused, naming the field.
+ * `finish` calls until one finishes (contract/ RebuildRequest). A request that is not one of those is refused,
+ * naming the field.
  */
 export function createRebuildHandler(deps: {
   store: RebuildStore;
@@ -85,9 +100,29 @@ export function createRebuildHandler(deps: {
         return progress;
       }
       case 'finish': {
-        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs);
-        logger.info('waitSeconds' in outcome ? 'rebuild waits for old ingests' : 'rebuild finished', outcome);
-        return { action: 'finish', ...outcome };
+        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs, Date.now, request);
+        // The next request whole, so the state machine hands the list on as it is.
+        if ('waitSeconds' in outcome) {
+          logger.info('rebuild waits for old ingests', { waitSeconds: outcome.waitSeconds });
+          return {
+            action: 'finish',
+            waitSeconds: outcome.waitSeconds,
+            next: { action: 'finish', pass: outcome.pass },
+          };
+        }
+        if ('usersLeft' in outcome) {
+          const { usersLeft, users, pass, counts } = outcome;
+          logger.info('rebuild found users left', { usersLeft, toCut: users.length, pass, ...counts });
+          return {
+            action: 'finish',
+            usersLeft,
+            recut: counts.users,
+            pass,
+            next: { action: 'finish', pass, users: [...users] },
+          };
+        }
+        logger.info('rebuild finished', { counted: outcome.counted, ...outcome.counts });
+        return { action: 'finish', counted: outcome.counted };
       }
     }
   };

@@ -23,11 +23,25 @@ export interface SegmentRequest {
   readonly cursor: string | null;
 }
 
-/** Users still cut under the old rules when the rebuild was to finish: it must run again. */
+/**
+ * How many times a finish that finds users left under the old rules cuts them again and counts once more
+ * before it gives up: after the drain nothing writes under the old rules, so one pass leaves none unless
+ * it ran out of time or something still writes under them.
+ */
+export const MAX_RECUT_PASSES = 3;
+
+/**
+ * Users a count hands on to be cut again at most, and the characters of their ids in JSON: the list travels
+ * in the state machine's data (256 KB a state). The rest wait for the next count.
+ */
+export const RECUT_USERS_PER_PASS = 2_000;
+export const RECUT_LIST_CHARS = 64_000;
+
+/** Users still cut under the old rules after every pass of the finish: the rebuild must be started again. */
 export class UsersLeftError extends Error {
-  constructor(count: number) {
+  constructor(count: number, passes: number) {
     super(
-      `${count} ${count === 1 ? 'user is' : 'users are'} still cut under the old rules (written by an ingest that checked the rules before the rebuild began, or by a segment that failed): start the rebuild again; users already rebuilt are skipped`,
+      `${count} ${count === 1 ? 'user is' : 'users are'} still cut under the old rules after the finish cut the users left again ${passes} ${passes === 1 ? 'time' : 'times'}: something still writes under the old rules (an ingest of them past the drain: a host's clock off by more than 5 s, or an ingest timeout longer than the rebuild's INGEST_TIMEOUT_SECONDS), or more users were left than the passes could cut. Stop any ingest of the old rules, then start the rebuild again: it resumes, and users already rebuilt are skipped`,
     );
     this.name = 'UsersLeftError';
   }
@@ -96,28 +110,82 @@ export async function rebuildSegment(
   }
 }
 
-/** What a finish call answers: it finished (`counted`: by a count), or it is too early to count. */
-export type FinishOutcome = { readonly counted: boolean } | { readonly waitSeconds: number };
+/** What the state machine sends Finish: the pass and the users to cut again the previous answer named. */
+export interface FinishRequest {
+  /** Counts so far that found users left and handed them on; 0 first. */
+  readonly pass?: number;
+  readonly users?: readonly string[];
+}
+
+/**
+ * What a finish call answers: it finished (`counted`: by a count); it is too early to count (call again with
+ * `pass`); or users are left under the old rules (`usersLeft`), to be cut again by the next call, which is
+ * sent `pass` and `users`.
+ */
+export type FinishOutcome =
+  /** `counts`: what it cut of the users it was sent, if any. */
+  | { readonly counted: boolean; readonly counts?: SegmentCounts }
+  | { readonly waitSeconds: number; readonly pass: number }
+  | {
+      readonly usersLeft: number;
+      readonly users: readonly string[];
+      readonly pass: number;
+      /** What this call cut of the users it was sent. */
+      readonly counts: SegmentCounts;
+    };
+
+/** The first of `users` whose ids fit RECUT_LIST_CHARS as JSON, at least one. */
+function listToSend(users: readonly string[]): string[] {
+  const sent: string[] = [];
+  let chars = 2;
+  for (const user of users) {
+    chars += JSON.stringify(user).length + 1;
+    if (sent.length > 0 && chars > RECUT_LIST_CHARS) break;
+    sent.push(user);
+  }
+  return sent;
+}
 
 /**
  * Checks by a count that no user is left under the old rules, then moves the table to the target. The count
  * starts no earlier than `drainMs` after the rebuild began, once no ingest of the old rules can write any more
- * (`ingestDrainMs`): before then it answers how long to wait, and is called again. A count that cannot finish
- * by `deadline` is left out (`counted: false`): a user left behind is still rebuilt by the first ingest that
- * meets it.
+ * (`ingestDrainMs`): before then it answers how long to wait, and is called again.
+ *
+ * Users a count finds left (an ingest of the old rules created them during the drain, after the segments
+ * passed) are answered, and the next call cuts them again before it counts again. They travel in the request
+ * rather than being cut by the call that found them so that a call retried after it stopped half-way visits
+ * every one of them again: a user cut again but whose links were not yet offered (stitching turned on) is
+ * at the target rules, and no count finds it. A call that runs out of time cutting answers the rest, with the
+ * same pass. Past MAX_RECUT_PASSES counts that found users, the next that finds any fails (UsersLeftError).
+ * A count that cannot finish by `deadline` is left out (`counted: false`): a user left behind is still
+ * rebuilt by the first ingest that meets it.
  */
 export async function finishTableRebuild(
   store: RebuildStore,
   deadline: number,
   drainMs: number,
   now: () => number = Date.now,
+  request: FinishRequest = {},
 ): Promise<FinishOutcome> {
+  const pass = request.pass ?? 0;
   const scope = await store.inProgress();
   if (scope === 'finished') return { counted: false };
+  const counts = emptyCounts();
+  const toCut = request.users ?? [];
+  for (const [index, user] of toCut.entries()) {
+    // At least one user a call, so the calls make progress however little time they are given.
+    if (index > 0 && now() >= deadline) {
+      return { usersLeft: toCut.length - index, users: toCut.slice(index), pass, counts };
+    }
+    add(counts, await store.rebuildUser(user, scope));
+  }
   const waitMs = scope.begunAt + drainMs - now();
-  if (waitMs > 0) return { waitSeconds: Math.ceil(waitMs / 1000) };
-  const left = await store.countUsersLeft(deadline);
-  if (left !== undefined && left > 0) throw new UsersLeftError(left);
+  if (waitMs > 0) return { waitSeconds: Math.ceil(waitMs / 1000), pass };
+  const left = await store.findUsersLeft(deadline, RECUT_USERS_PER_PASS);
+  if (left !== undefined && left.count > 0) {
+    if (pass >= MAX_RECUT_PASSES) throw new UsersLeftError(left.count, pass);
+    return { usersLeft: left.count, users: listToSend(left.users), pass: pass + 1, counts };
+  }
   await store.finish();
-  return { counted: left !== undefined };
+  return { counted: left !== undefined, ...(counts.users > 0 && { counts }) };
 }

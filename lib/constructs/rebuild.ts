@@ -8,6 +8,7 @@ import {
   Choice,
   Condition,
   DefinitionBody,
+  Fail,
   JitterType,
   LogLevel,
   Map as MapState,
@@ -23,6 +24,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { RebuildRequest } from '../../contract/index.js';
+import { MAX_RECUT_PASSES } from '../../functions/rebuild/rebuild-table.js';
 import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
 import { INGEST_TABLE_ACTIONS } from './ingest.js';
@@ -61,8 +63,10 @@ type RebuildPayload<Request = RebuildRequest> = Request extends unknown
 /**
  * Recomputes every stored session under the stage's current session rules, after they change:
  * `Begin` → one `Scan segment` loop per parallel scan segment, all at once → `Finish`, which waits (`Wait for
- * old ingests`, then `Finish` again) while ingests of the old rules may still write. Start an execution
- * (no input needed) after deploying new rules; the rebuild function serves all three steps.
+ * old ingests`, then `Finish` again) while ingests of the old rules may still write, and is called again with
+ * the users it found left under them, which that call cuts again before it counts (at most MAX_RECUT_PASSES
+ * times, then `Users left`). Start an execution (no input needed) after deploying new rules; the rebuild
+ * function serves all three steps.
  *
  * The inline Map's iterations share the execution's history (25,000 events, about 7 per loop turn), so a
  * `segment` call should work through pages until its time is nearly up rather than return after one page.
@@ -94,10 +98,10 @@ export class Rebuild extends Construct {
     props.table.grant(this.handler.role, ...REBUILD_TABLE_ACTIONS);
     this.handler.role.addManagedPolicy(props.objectAccess);
 
-    const invoke = (stateId: string, payload: RebuildPayload) => {
+    const invoke = (stateId: string, payload: RebuildPayload | JsonataExpression) => {
       const task = LambdaInvoke.jsonata(this, stateId, {
         lambdaFunction: this.handler.function,
-        payload: TaskInput.fromObject(payload),
+        payload: typeof payload === 'string' ? TaskInput.fromText(payload) : TaskInput.fromObject(payload),
         outputs: '{% $states.result.Payload %}',
         // Also retries the Lambda service errors (ServiceException, AWSLambdaException, SdkClientException).
         retryOnServiceExceptions: true,
@@ -135,15 +139,34 @@ export class Rebuild extends Construct {
       } satisfies Omit<RebuildPayload<SegmentRequest>, 'action'>,
       maxConcurrency: totalSegments,
     }).itemProcessor(segmentLoop);
-    const finish = invoke('Finish', { action: 'finish' });
+    // Called again, Finish is sent the request its answer names whole (`next`: the pass, and the users left to
+    // cut again), so the list is handed on as it is; after the segments, their answers name none.
+    const finish = invoke(
+      'Finish',
+      '{% $exists($states.input.next) ? $states.input.next : {"action": "finish"} %}',
+    );
     // Until ingests of the old rules can no longer write, Finish answers how long to wait, then is called again.
     const waitForIngests = new Wait(this, 'Wait for old ingests', {
       time: WaitTime.seconds('{% $states.input.waitSeconds %}'),
       queryLanguage: QueryLanguage.JSONATA,
     }).next(finish);
+    // Users an ingest of the old rules created during the drain: the next Finish cuts them again, then counts.
+    // The function refuses past MAX_RECUT_PASSES itself; the bound here keeps a function that answered users
+    // left every time from scanning the table without end.
+    const usersLeft = new Fail(this, 'Users left', {
+      error: 'UsersLeftError',
+      cause: `Users were still cut under the old rules after ${MAX_RECUT_PASSES} passes of Finish: stop any ingest of the old rules, then start the rebuild again (it resumes)`,
+    });
     finish.next(
       Choice.jsonata(this, 'Finished?')
         .when(Condition.jsonata('{% $exists($states.input.waitSeconds) %}'), waitForIngests)
+        .when(
+          Condition.jsonata(
+            `{% $exists($states.input.usersLeft) and $states.input.pass <= ${MAX_RECUT_PASSES} %}`,
+          ),
+          finish,
+        )
+        .when(Condition.jsonata('{% $exists($states.input.usersLeft) %}'), usersLeft)
         .otherwise(new Succeed(this, 'Rebuilt')),
     );
 

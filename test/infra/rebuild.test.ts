@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_RECUT_PASSES } from '../../functions/rebuild/rebuild-table.js';
 import { stageConfig } from '../../lib/config/stages.js';
 import {
   environmentOf,
@@ -92,6 +93,7 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
       'Rebuilt',
       'Rules already current?',
       'Segments',
+      'Users left',
       'Wait for old ingests',
     ]);
     expectLambdaTask(states.Begin, { action: 'begin', totalSegments: segments });
@@ -102,22 +104,48 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
       Default: 'Segments',
     });
     expect(states.Segments.Next).toBe('Finish');
-    expectLambdaTask(states.Finish, { action: 'finish' });
+    // Called again, Finish is sent what its answer named whole; after the segments, a plain finish.
+    expectLambdaTask(
+      states.Finish,
+      '{% $exists($states.input.next) ? $states.input.next : {"action": "finish"} %}',
+    );
     expect(states.Finish.Next).toBe('Finished?');
   });
 
   it('waits as long as Finish answers while old-rules ingests may write, then calls Finish again', () => {
-    expect(states['Finished?']).toEqual({
-      Type: 'Choice',
-      Choices: [{ Condition: '{% $exists($states.input.waitSeconds) %}', Next: 'Wait for old ingests' }],
-      Default: 'Rebuilt',
+    expect(states['Finished?'].Choices[0]).toEqual({
+      Condition: '{% $exists($states.input.waitSeconds) %}',
+      Next: 'Wait for old ingests',
     });
+    expect(states['Finished?'].Default).toBe('Rebuilt');
     expect(states['Wait for old ingests']).toEqual({
       Type: 'Wait',
       Seconds: '{% $states.input.waitSeconds %}',
       Next: 'Finish',
     });
     expect(states.Rebuilt).toEqual({ Type: 'Succeed' });
+  });
+
+  it(`calls Finish again with the users it found left, at most ${MAX_RECUT_PASSES} passes, then fails`, () => {
+    // Finish answers the users it found left with its pass, one more than it was sent, and the request to send
+    // next (the users to cut again); the loop stops at the bound even if the function never refused.
+    expect(states['Finished?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Condition: '{% $exists($states.input.waitSeconds) %}', Next: 'Wait for old ingests' },
+        {
+          Condition: `{% $exists($states.input.usersLeft) and $states.input.pass <= ${MAX_RECUT_PASSES} %}`,
+          Next: 'Finish',
+        },
+        { Condition: '{% $exists($states.input.usersLeft) %}', Next: 'Users left' },
+      ],
+      Default: 'Rebuilt',
+    });
+    expect(states['Users left']).toEqual({
+      Type: 'Fail',
+      Error: 'UsersLeftError',
+      Cause: expect.stringMatching(/after 3 passes of Finish.*start the rebuild again/),
+    });
   });
 
   it('ends at once, successfully, when Begin finds the table already at the rules (no scan, no failed alarm)', () => {

@@ -1,5 +1,11 @@
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
-import type { RebuildScope, RebuildStore, UserPage, UserRebuild } from '../../domain/store/ports.js';
+import type {
+  RebuildScope,
+  RebuildStore,
+  UserPage,
+  UserRebuild,
+  UsersLeft,
+} from '../../domain/store/ports.js';
 import * as z from '../../shared/zod.js';
 import { HEAD_SK, userOfPk } from './keys.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
@@ -32,7 +38,7 @@ function decodeCursor(cursor: string): Item {
   return { pk: { S: parsed.data.pk }, sk: { S: parsed.data.sk } };
 }
 
-/** Segments of the count that checks no user is left before a rebuild finishes. */
+/** Segments of the scan that finds the users left before a rebuild finishes. */
 const COUNT_SEGMENTS = 8;
 
 export interface DynamoDbTableRebuildOptions {
@@ -98,43 +104,61 @@ export class DynamoDbTableRebuild implements RebuildStore {
     return this.rebuilder.rebuildUser(user, scope);
   }
 
-  async countUsersLeft(deadline: number): Promise<number | undefined> {
-    const counts = await Promise.all(
-      Array.from({ length: COUNT_SEGMENTS }, (_, segment) => this.countSegment(segment, deadline)),
+  async findUsersLeft(deadline: number, limit: number): Promise<UsersLeft | undefined> {
+    const segments = await Promise.all(
+      Array.from({ length: COUNT_SEGMENTS }, (_, segment) => this.usersLeftIn(segment, deadline, limit)),
     );
-    return counts.some((count) => count === undefined)
-      ? undefined
-      : counts.reduce<number>((sum, count) => sum + (count ?? 0), 0);
+    if (segments.some((found) => found === undefined)) return undefined;
+    const found = segments as UsersLeft[];
+    return {
+      count: found.reduce((sum, { count }) => sum + count, 0),
+      users: found.flatMap(({ users }) => users).slice(0, limit),
+    };
   }
 
-  /** Heads committed under other rules than the target, or still holding a link the target does not keep. */
-  private async countSegment(segment: number, deadline: number): Promise<number | undefined> {
+  /**
+   * Heads committed under other rules than the target, or still holding a link the target does not keep: how
+   * many, and the first `limit` of them. The Scan reads every item however many come back, so naming them
+   * costs no more than counting them.
+   */
+  private async usersLeftIn(
+    segment: number,
+    deadline: number,
+    limit: number,
+  ): Promise<UsersLeft | undefined> {
     // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it.
     const stale = this.target.stitching
       ? '#rf <> :target'
       : '(#rf <> :target OR (attribute_exists(#li) AND attribute_not_exists(#ea)))';
     let count = 0;
+    const users: string[] = [];
     let startKey: Item | undefined;
     do {
       if (Date.now() > deadline) return undefined;
       const page = await this.transport.scanPage({
         Segment: segment,
         TotalSegments: COUNT_SEGMENTS,
-        Select: 'COUNT',
         FilterExpression: `#sk = :head AND attribute_exists(#rf) AND attribute_not_exists(#er) AND ${stale}`,
+        ProjectionExpression: '#pk',
         ExpressionAttributeNames: {
+          '#pk': 'pk',
           '#sk': 'sk',
           '#rf': 'rf',
           '#er': 'er',
           ...(!this.target.stitching && { '#li': 'li', '#ea': 'ea' }),
         },
         ExpressionAttributeValues: { ':head': { S: HEAD_SK }, ':target': { S: this.target.fingerprint } },
+        ...(this.scanPageItems !== undefined && { Limit: this.scanPageItems }),
         ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
       });
       count += page.count;
+      for (const item of page.items) {
+        const user = userOfPk(item.pk?.S ?? '');
+        if (user !== undefined && users.length < limit) users.push(user);
+      }
       startKey = page.lastKey;
     } while (startKey !== undefined);
-    return count;
+    return { count, users };
   }
 
   async finish(): Promise<void> {

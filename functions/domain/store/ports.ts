@@ -192,6 +192,16 @@ export interface UserPage {
   readonly next: string | null;
 }
 
+/**
+ * Users a rebuild's finish found still cut under the old rules (or still linked when stitching was turned
+ * off).
+ */
+export interface UsersLeft {
+  readonly count: number;
+  /** At most the limit asked for, in no particular order. */
+  readonly users: readonly string[];
+}
+
 /** Rebuilding the whole store under new session rules (port): what the rebuild use case needs. */
 export interface RebuildStore {
   /** Records that a rebuild to the store's rules is in progress; refuses when there is nothing to rebuild. */
@@ -201,8 +211,11 @@ export interface RebuildStore {
   /** Users of one segment of a parallel scan, after `cursor` (null: from the segment's start). */
   scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage>;
   rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild>;
-  /** Users still to rebuild, or undefined when the count could not finish by `deadline` (epoch ms). */
-  countUsersLeft(deadline: number): Promise<number | undefined>;
+  /**
+   * Users still to rebuild: how many, and up to `limit` of them to rebuild again; undefined when the count
+   * could not finish by `deadline` (epoch ms).
+   */
+  findUsersLeft(deadline: number, limit: number): Promise<UsersLeft | undefined>;
   /** Moves the store's rules record to the target: from now on it is the table's rules. */
   finish(): Promise<void>;
 }

@@ -12,13 +12,13 @@ import type { RebuildStore } from '../../../functions/domain/store/ports.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
 import {
   beginTableRebuild,
+  type FinishRequest,
   finishTableRebuild,
   rebuildSegment,
-  UsersLeftError,
 } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
+import { rebuildTo, recordRules, rulesOf } from './rebuild-harness.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -50,7 +50,7 @@ function recording(table: DynamoDbTableRebuild): { store: RebuildStore; rebuilt:
       rebuilt.push(user);
       return table.rebuildUser(user, scope);
     },
-    countUsersLeft: (deadline) => table.countUsersLeft(deadline),
+    findUsersLeft: (deadline, limit) => table.findUsersLeft(deadline, limit),
     finish: () => table.finish(),
   };
   return { store, rebuilt };
@@ -178,15 +178,24 @@ describe('begin and finish', () => {
     });
   });
 
-  it('refuses to finish while users are still at the old rules, and finishes once they are rebuilt', async () => {
+  it('does not finish while users are still at the old rules: the next call cuts them, then finishes', async () => {
     const store = await tableWithUsers();
-    const { table } = rebuildTo(store.transport, NEW);
+    const { table } = rebuildTo(store.transport, NEW, { scanPageItems: 5 });
     await beginTableRebuild(table);
+    const { store: steps, rebuilt } = recording(table);
 
-    await expect(finishTableRebuild(table, Date.now() + 60_000, 0)).rejects.toThrow(UsersLeftError);
+    const found = await finishTableRebuild(steps, Date.now() + 60_000, 0);
+    expect(found).toMatchObject({ usersLeft: USERS.length, pass: 1 });
+    expect([...(found as { users: readonly string[] }).users].sort()).toEqual(USERS);
+    expect(rebuilt).toEqual([]);
     expect((await readTableRules(store.transport))?.target?.fingerprint).toBe(NEW.fingerprint);
 
-    await runRebuild(table);
+    // Only the users found: the table is not scanned for users again.
+    expect(
+      await finishTableRebuild(steps, Date.now() + 60_000, 0, Date.now, found as FinishRequest),
+    ).toMatchObject({ counted: true, counts: { users: USERS.length, rebuilt: USERS.length } });
+    expect(rebuilt.sort()).toEqual(USERS);
+    expect(await storedSessions(store, USERS)).toEqual(referenceSessions(EVENTS, NEW));
     expect(await readTableRules(store.transport)).toEqual({
       fingerprint: NEW.fingerprint,
       rules: NEW.source,

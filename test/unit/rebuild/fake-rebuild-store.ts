@@ -3,6 +3,7 @@ import type {
   RebuildStore,
   UserPage,
   UserRebuild,
+  UsersLeft,
 } from '../../../functions/domain/store/ports.js';
 
 /**
@@ -16,7 +17,10 @@ export class FakeRebuildStore implements RebuildStore {
   begunAt = 0;
   state: RebuildScope | 'finished' | 'not begun' = { sourceStitches: false, begunAt: 0 };
   counts = 0;
-  usersLeft: number | undefined = 0;
+  /** What a count finds left, until each is rebuilt; undefined: the count runs out of time. */
+  usersLeft: string[] | undefined = [];
+  /** Users left that rebuilding does not move (something keeps writing them under the old rules). */
+  stuck = false;
   finished = false;
   /** Called after each user is rebuilt: lets a test move the clock. */
   onRebuilt: (user: string) => void = () => undefined;
@@ -49,13 +53,15 @@ export class FakeRebuildStore implements RebuildStore {
 
   async rebuildUser(user: string): Promise<UserRebuild> {
     this.rebuilt.push(user);
+    if (!this.stuck) this.usersLeft = this.usersLeft?.filter((left) => left !== user);
     this.onRebuilt(user);
     return { status: 'rebuilt', sessionsWritten: 2, linksOffered: 1, eventsMoved: 0 };
   }
 
-  async countUsersLeft(): Promise<number | undefined> {
+  async findUsersLeft(_deadline: number, limit: number): Promise<UsersLeft | undefined> {
     this.counts++;
-    return this.usersLeft;
+    if (this.usersLeft === undefined) return undefined;
+    return { count: this.usersLeft.length, users: this.usersLeft.slice(0, limit) };
   }
 
   async finish(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   RebuildRefusedError,
 } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
+import { MAX_RECUT_PASSES } from '../../../functions/rebuild/rebuild-table.js';
 import { deadlineOf } from '../../../functions/shared/deadline.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
 
@@ -61,12 +62,69 @@ describe('rebuild handler', () => {
 
     const answer = await handler({ action: 'finish' }, plentyOfTime);
 
-    expect(answer).toEqual({ action: 'finish', waitSeconds: expect.any(Number) });
+    expect(answer).toEqual({
+      action: 'finish',
+      waitSeconds: expect.any(Number),
+      next: { action: 'finish', pass: 0 },
+    });
     expect((answer as { waitSeconds: number }).waitSeconds).toBeGreaterThan(110);
     expect((answer as { waitSeconds: number }).waitSeconds).toBeLessThanOrEqual(120);
     expect(store.counts).toBe(0);
     expect(store.finished).toBe(false);
     expect(logged.map((entry) => entry.message)).toEqual(['rebuild waits for old ingests']);
+  });
+
+  it('answers the users left with the request to send next, which cuts them again and finishes', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.usersLeft = ['x', 'y'];
+    const { handler, logged } = handlerFor(store);
+
+    const answer = await handler({ action: 'finish' }, plentyOfTime);
+
+    expect(answer).toEqual({
+      action: 'finish',
+      usersLeft: 2,
+      recut: 0,
+      pass: 1,
+      next: { action: 'finish', pass: 1, users: ['x', 'y'] },
+    });
+    expect(store.rebuilt).toEqual([]);
+    expect(logged).toEqual([
+      {
+        message: 'rebuild found users left',
+        attributes: expect.objectContaining({ usersLeft: 2, toCut: 2, pass: 1, users: 0 }),
+      },
+    ]);
+    expect(await handler((answer as { next: unknown }).next, plentyOfTime)).toEqual({
+      action: 'finish',
+      counted: true,
+    });
+    expect(store.rebuilt).toEqual(['x', 'y']);
+    expect(store.finished).toBe(true);
+  });
+
+  it('keeps the pass it was given in a wait, so a wait cannot start the passes over', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.begunAt = Date.now();
+    await store.begin();
+    const { handler } = handlerFor(store, 120_000);
+
+    expect(await handler({ action: 'finish', pass: 2 }, plentyOfTime)).toMatchObject({
+      next: { action: 'finish', pass: 2 },
+    });
+  });
+
+  it(`fails the execution when users are still left after ${MAX_RECUT_PASSES} passes`, async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.usersLeft = ['x'];
+    store.stuck = true;
+    const { handler } = handlerFor(store);
+
+    await expect(handler({ action: 'finish', pass: MAX_RECUT_PASSES }, plentyOfTime)).rejects.toThrow(
+      /1 user is still cut under the old rules after .* 3 times.*start the rebuild again/,
+    );
+    expect(store.rebuilt).toEqual([]);
+    expect(store.finished).toBe(false);
   });
 
   it('answers that the table is already at the rules, as `npm run rebuild` does, rather than fail the execution', async () => {
@@ -109,6 +167,10 @@ describe('rebuild handler', () => {
     [{ action: 'segment', segment: 0, totalSegments: 2 }, /cursor/],
     [{ action: 'segment', segment: 0, totalSegments: 2, cursor: '' }, /cursor/],
     [{ action: 'begin', totalSegments: 0 }, /totalSegments/],
+    [{ action: 'finish', pass: -1 }, /pass/],
+    [{ action: 'finish', pass: 1.5 }, /pass/],
+    [{ action: 'finish', pass: 1, users: 'x' }, /users/],
+    [{ action: 'finish', pass: 1, users: [''] }, /users/],
     ['segment', /not a rebuild request/],
   ])('refuses %j, naming what is wrong', async (request, message) => {
     const store = new FakeRebuildStore([['a']], 10);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_RECUT_PASSES, UsersLeftError } from '../../../functions/rebuild/rebuild-table.js';
 import { type RebuildProgress, runTableRebuild } from '../../../local/rebuild-runner.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
 
@@ -57,5 +58,27 @@ describe('runTableRebuild', () => {
     expect(run.counted).toBe(true);
     expect(store.counts).toBe(1);
     expect(store.finished).toBe(true);
+  });
+
+  it('cuts the users the finish finds left again, counts them with the rest, and finishes on the next pass', async () => {
+    const store = new FakeRebuildStore([['a']], 2);
+    store.usersLeft = ['late'];
+
+    const run = await runTableRebuild(store, { totalSegments: 1, drainMs: 0 });
+
+    expect(store.rebuilt).toEqual(['a', 'late']);
+    expect(run).toMatchObject({ counted: true, counts: { users: 2, rebuilt: 2 } });
+    expect(store.counts).toBe(2);
+    expect(store.finished).toBe(true);
+  });
+
+  it(`fails after ${MAX_RECUT_PASSES} passes that left users behind, unfinished`, async () => {
+    const store = new FakeRebuildStore([['a']], 2);
+    store.usersLeft = ['late'];
+    store.stuck = true;
+
+    await expect(runTableRebuild(store, { totalSegments: 1, drainMs: 0 })).rejects.toThrow(UsersLeftError);
+    expect(store.counts).toBe(MAX_RECUT_PASSES + 1);
+    expect(store.finished).toBe(false);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type FinishRequest,
   finishTableRebuild,
+  MAX_RECUT_PASSES,
+  RECUT_LIST_CHARS,
+  RECUT_USERS_PER_PASS,
   rebuildSegment,
   UsersLeftError,
 } from '../../../functions/rebuild/rebuild-table.js';
@@ -107,15 +111,100 @@ describe('finishTableRebuild', () => {
     expect(store.finished).toBe(true);
   });
 
-  it('refuses while users are left under the old rules, and says to run the rebuild again', async () => {
+  it('answers the users it finds left; the next call cuts them again, counts again and finishes', async () => {
     const store = new FakeRebuildStore([], 1);
-    store.usersLeft = 3;
+    store.usersLeft = ['x', 'y', 'z'];
 
-    await expect(finishTableRebuild(store, Infinity, 0)).rejects.toThrow(UsersLeftError);
-    await expect(finishTableRebuild(store, Infinity, 0)).rejects.toThrow(
-      /3 users are still cut under the old rules.*start the rebuild again/,
-    );
+    const first = await finishTableRebuild(store, Infinity, 0);
+
+    expect(first).toEqual({
+      usersLeft: 3,
+      users: ['x', 'y', 'z'],
+      pass: 1,
+      counts: expect.objectContaining({ users: 0 }),
+    });
+    // Cut by the call that is sent them, so a retry of that call visits them all again.
+    expect(store.rebuilt).toEqual([]);
     expect(store.finished).toBe(false);
+    expect(
+      await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1, users: ['x', 'y', 'z'] }),
+    ).toEqual({
+      counted: true,
+      counts: expect.objectContaining({ users: 3, rebuilt: 3, sessionsWritten: 6 }),
+    });
+    expect(store.rebuilt).toEqual(['x', 'y', 'z']);
+    expect(store.finished).toBe(true);
+  });
+
+  it('visits every user it is sent again, those already at the target included (a retried call)', async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.usersLeft = ['q'];
+    store.stuck = true;
+
+    await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1, users: ['x', 'y'] });
+    await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1, users: ['x', 'y'] });
+
+    expect(store.rebuilt).toEqual(['x', 'y', 'x', 'y']);
+  });
+
+  it('cuts at least one user a call, then answers the rest at its deadline with the same pass', async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.usersLeft = ['x', 'y', 'z'];
+
+    expect(
+      await finishTableRebuild(store, 10, 0, () => 20, { pass: 1, users: ['x', 'y', 'z'] }),
+    ).toMatchObject({ usersLeft: 2, users: ['y', 'z'], pass: 1, counts: { users: 1 } });
+    expect(store.counts).toBe(0);
+    expect(
+      await finishTableRebuild(store, Infinity, 0, () => 20, { pass: 1, users: ['y', 'z'] }),
+    ).toMatchObject({
+      counted: true,
+      counts: { users: 2 },
+    });
+    expect(store.rebuilt).toEqual(['x', 'y', 'z']);
+  });
+
+  it(`refuses once ${MAX_RECUT_PASSES} passes left users behind, and says what to do`, async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.usersLeft = ['x', 'y', 'z'];
+    store.stuck = true;
+
+    let request = {};
+    for (let pass = 1; pass <= MAX_RECUT_PASSES; pass++) {
+      const outcome = await finishTableRebuild(store, Infinity, 0, Date.now, request);
+      expect(outcome).toMatchObject({ usersLeft: 3, users: ['x', 'y', 'z'], pass });
+      request = outcome;
+    }
+    const last = finishTableRebuild(store, Infinity, 0, Date.now, request);
+
+    await expect(last).rejects.toThrow(UsersLeftError);
+    await expect(last).rejects.toThrow(
+      /3 users are still cut under the old rules after the finish cut the users left again 3 times.*start the rebuild again/,
+    );
+    expect(store.rebuilt).toHaveLength(3 * MAX_RECUT_PASSES);
+    expect(store.finished).toBe(false);
+  });
+
+  it(`hands on at most ${RECUT_USERS_PER_PASS} users, and ${RECUT_LIST_CHARS} characters of them, a pass`, async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.usersLeft = Array.from({ length: RECUT_USERS_PER_PASS + 2 }, (_, index) => `u${index}`);
+
+    const first = await finishTableRebuild(store, Infinity, 0);
+    expect(first).toMatchObject({ usersLeft: RECUT_USERS_PER_PASS + 2, pass: 1 });
+    expect((first as { users: readonly string[] }).users).toHaveLength(RECUT_USERS_PER_PASS);
+
+    const long = (tag: string) => tag.padEnd(30_000, '-');
+    store.usersLeft = [long('a'), long('b'), long('c')];
+    const second = await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1 });
+    expect((second as { users: readonly string[] }).users).toEqual([long('a'), long('b')]);
+    expect(JSON.stringify((second as { users: readonly string[] }).users).length).toBeLessThanOrEqual(
+      RECUT_LIST_CHARS,
+    );
+
+    // One user is handed on however long its id.
+    store.usersLeft = [long('a').repeat(3)];
+    const third = await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 2 });
+    expect((third as { users: readonly string[] }).users).toEqual([long('a').repeat(3)]);
   });
 
   it('finishes without a count that could not end in time', async () => {
@@ -131,24 +220,30 @@ describe('finishTableRebuild', () => {
   it('answers how long to wait, without counting, until the drain after the begin has passed', async () => {
     const store = new FakeRebuildStore([], 1);
     store.state = { sourceStitches: false, begunAt: 1_000_000 };
-    store.usersLeft = 2;
+    store.usersLeft = ['x', 'y'];
 
-    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_000_000)).toEqual({ waitSeconds: 65 });
-    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_064_001)).toEqual({ waitSeconds: 1 });
+    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_000_000)).toEqual({
+      waitSeconds: 65,
+      pass: 0,
+    });
+    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_064_001)).toEqual({
+      waitSeconds: 1,
+      pass: 0,
+    });
     expect(store.counts).toBe(0);
-    await expect(finishTableRebuild(store, Infinity, 65_000, () => 1_065_000)).rejects.toThrow(
-      UsersLeftError,
-    );
+    const found = await finishTableRebuild(store, Infinity, 65_000, () => 1_065_000);
+    expect(found).toMatchObject({ usersLeft: 2, users: ['x', 'y'], pass: 1 });
     expect(store.counts).toBe(1);
-    store.usersLeft = 0;
-    expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_065_000)).toEqual({ counted: true });
+    expect(
+      await finishTableRebuild(store, Infinity, 65_000, () => 1_065_000, found as FinishRequest),
+    ).toMatchObject({ counted: true, counts: { users: 2 } });
     expect(store.finished).toBe(true);
   });
 
   it('does nothing when called again after finishing', async () => {
     const store = new FakeRebuildStore([], 1);
     store.state = 'finished';
-    store.usersLeft = 5;
+    store.usersLeft = ['x'];
 
     const outcome = await finishTableRebuild(store, Infinity, 0);
 

@@ -1,0 +1,137 @@
+// The rebuild handler's finish against a mocked DynamoDB: the scan that counts the users left names them too
+// (same items read) for the next call, which cuts them again and counts again; a count that finds none moves
+// the rules record to the target.
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  ScanCommand,
+  type ScanCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { userPk } from '../../../functions/adapters/dynamodb/keys.js';
+import type { DynamoDbRebuilder } from '../../../functions/adapters/dynamodb/rebuilder.js';
+import { DynamoDbTableRebuild } from '../../../functions/adapters/dynamodb/table-rebuild.js';
+import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
+import { compileRules } from '../../../functions/domain/rules/session-rules.js';
+import type { UserRebuild } from '../../../functions/domain/store/ports.js';
+import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
+import { MAX_RECUT_PASSES } from '../../../functions/rebuild/rebuild-table.js';
+
+const OLD = compileRules({ gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false });
+const TARGET = compileRules({ gapMinutes: 20, gapMinutesByPlatform: {}, identityStitching: false });
+const TABLE = 'sessions';
+const plentyOfTime = { getRemainingTimeInMillis: () => 300_000 };
+
+const dynamo = mockClient(DynamoDBClient);
+
+/** The users the count's scan finds left, by segment of its parallel scan. */
+let left: Map<number, string[]>;
+let recut: string[];
+
+function handler() {
+  const transport = new Transport({
+    client: new DynamoDBClient({ region: 'us-east-1' }),
+    tableName: TABLE,
+    baseDelayMs: 1,
+  });
+  // Only the target and the one user's rebuild: the recut itself is the store's tests' (rebuild-drain).
+  const rebuilder = {
+    writer: { rules: TARGET },
+    rebuildUser: async (user: string): Promise<UserRebuild> => {
+      recut.push(user);
+      for (const [segment, users] of left)
+        left.set(
+          segment,
+          users.filter((other) => other !== user),
+        );
+      return { status: 'rebuilt', sessionsWritten: 1, linksOffered: 0, eventsMoved: 0 };
+    },
+  } as unknown as DynamoDbRebuilder;
+  return createRebuildHandler({
+    store: new DynamoDbTableRebuild({ transport, rebuilder }),
+    logger: { info: () => undefined },
+    drainMs: 0,
+  });
+}
+
+beforeEach(() => {
+  dynamo.reset();
+  left = new Map([
+    [2, ['z']],
+    [5, ['late-1', 'late-2']],
+  ]);
+  recut = [];
+  dynamo.on(GetItemCommand).resolves({
+    Item: {
+      pk: { S: 'META' },
+      sk: { S: 'RULES' },
+      rf: { S: OLD.fingerprint },
+      ru: { S: JSON.stringify(OLD.source) },
+      tf: { S: TARGET.fingerprint },
+      tr: { S: JSON.stringify(TARGET.source) },
+      tb: { N: '1000' },
+    },
+  });
+  dynamo.on(ScanCommand).callsFake((input: ScanCommandInput) => {
+    const users = left.get(input.Segment ?? -1) ?? [];
+    return { Items: users.map((user) => ({ pk: { S: userPk(user) } })), Count: users.length };
+  });
+  dynamo.on(UpdateItemCommand).resolves({});
+});
+
+describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
+  it('names the users left by the scan that counts them, for the next call to cut again', async () => {
+    const answer = await handler()({ action: 'finish' }, plentyOfTime);
+
+    expect(answer).toEqual({
+      action: 'finish',
+      usersLeft: 3,
+      recut: 0,
+      pass: 1,
+      next: { action: 'finish', pass: 1, users: ['z', 'late-1', 'late-2'] },
+    });
+    const scans = dynamo.commandCalls(ScanCommand).map((call) => call.args[0].input);
+    expect(scans).toHaveLength(8);
+    for (const scan of scans) {
+      // Keys come back instead of a count: the Scan is billed by the items it reads either way.
+      expect(scan).toMatchObject({
+        TableName: TABLE,
+        TotalSegments: 8,
+        ProjectionExpression: '#pk',
+        FilterExpression: expect.stringContaining('#rf <> :target'),
+        ExpressionAttributeValues: expect.objectContaining({ ':target': { S: TARGET.fingerprint } }),
+      });
+      expect(scan.Select).toBeUndefined();
+    }
+    // Not finished: the next call cuts them, then counts again.
+    expect(recut).toEqual([]);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  it('cuts the users it is sent again, then finishes when the count finds none left', async () => {
+    const run = handler();
+    const answer = await run({ action: 'finish' }, plentyOfTime);
+
+    expect(await run((answer as { next: unknown }).next, plentyOfTime)).toEqual({
+      action: 'finish',
+      counted: true,
+    });
+    expect(recut).toEqual(['z', 'late-1', 'late-2']);
+    const updates = dynamo.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
+    expect(updates).toEqual([
+      expect.objectContaining({
+        UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr, tb',
+        ConditionExpression: 'tf = :tf',
+      }),
+    ]);
+  });
+
+  it(`refuses, without finishing, users still left after ${MAX_RECUT_PASSES} passes`, async () => {
+    await expect(handler()({ action: 'finish', pass: MAX_RECUT_PASSES }, plentyOfTime)).rejects.toThrow(
+      /3 users are still cut under the old rules after the finish cut the users left again 3 times/,
+    );
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+});
