@@ -12,6 +12,13 @@ export interface SourceObject {
   eTag: string;
   size: number;
   lastModified?: Date;
+  /**
+   * The version, listed in a bucket that keeps versions; its message names it, so the ingest reads these
+   * bytes whatever was uploaded under the key since. Absent for a null version and the local S3's objects.
+   */
+  versionId?: string;
+  /** A version a later one (or a delete marker) hides: listed only with the bucket's versions. */
+  noncurrent?: boolean;
 }
 
 /** Who sent a message S3 did not; in the record's userIdentity, as S3 names the uploader. */
@@ -30,7 +37,7 @@ export function notificationBody(record: S3EventRecord): string {
   return JSON.stringify({ Records: [record] });
 }
 
-/** A notification for an existing object, as S3 would have sent on its upload (key URL-encoded). */
+/** A notification for an existing object or version, as S3 sends on its upload (key URL-encoded). */
 export function objectCreatedRecord(
   bucket: string,
   object: SourceObject,
@@ -43,7 +50,15 @@ export function objectCreatedRecord(
         ...(region !== undefined && { awsRegion: region }),
         eventName: 'ObjectCreated:Put',
         userIdentity: { principalId: sender },
-        s3: { bucket: { name: bucket }, object: { key: object.key, size: object.size, eTag: object.eTag } },
+        s3: {
+          bucket: { name: bucket },
+          object: {
+            key: object.key,
+            size: object.size,
+            eTag: object.eTag,
+            ...(object.versionId !== undefined && { versionId: object.versionId }),
+          },
+        },
       },
     ],
   }).Records;

@@ -79,8 +79,8 @@ export function createObjectIngest(
   /**
    * Where this object's progress is kept, when the handler keeps any: per object content and way of reading
    * it. The content is named by the ETag S3 gave for the bytes read, so a notification, a continuation and a
-   * replay (which names no version) of the same upload share their progress; a new upload under the key has
-   * another ETag and starts over.
+   * replay (a local one names no version) of the same upload share their progress; a new upload under the key
+   * has another ETag and starts over.
    */
   const progressOf = (
     ref: ObjectRef,
@@ -196,8 +196,8 @@ export function createObjectIngest(
         timeUp,
       };
       if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
-      // The version read, also for a message naming none (a replay, its continuations): events are then stored
-      // as read where the notification's ingest stored them, and a copy met again needs no reading again.
+      // The version read, also for a message naming none (a local replay, its continuations): events are then
+      // stored as read where the notification's ingest stored them, and a copy met again needs no reading again.
       const version = contentVersion(ref.versionId ?? first.versionId, first.eTag);
       let stats: IngestStats;
       try {

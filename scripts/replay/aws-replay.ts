@@ -11,12 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SourceDefinition } from '../../contract/index.js';
 import { type SkippedObject, whyNotIngested } from '../../functions/ingest/sources.js';
-import {
-  listObjects,
-  notificationBody,
-  objectCreatedRecord,
-  type SourceObject,
-} from '../../local/source-objects.js';
+import { notificationBody, objectCreatedRecord, type SourceObject } from '../../local/source-objects.js';
+import { listObjectVersions } from './object-versions.js';
 
 /** Where a stage's replay goes: its CloudFormation outputs and the sources its ingest reads. */
 export interface ReplayTarget {
@@ -31,18 +27,23 @@ export interface ReplayTarget {
 export interface ObjectReplayRequest {
   /** Default: every source prefix. */
   readonly prefix?: string | undefined;
-  /** Objects modified on or after this instant. */
+  /** Versions written on or after this instant. */
   readonly since?: Date | undefined;
   readonly dryRun: boolean;
 }
 
 export interface ObjectReplayResult {
-  /** Enqueued (or, on a dry run, to be). */
+  /** Enqueued (or, on a dry run, to be): every version, each its own message naming it. */
   readonly objects: SourceObject[];
-  /** Listed but not for the ingest: outside the source prefixes, a report, not an export by name. */
+  /**
+   * Listed but not for the ingest, once a key: outside the source prefixes, a report, not an export by name;
+   * or a null version a later version hides, which no message can name.
+   */
   readonly skipped: SkippedObject[];
-  /** Modified before `since`. */
+  /** Versions written before `since`. */
   readonly older: number;
+  /** A version listed had an id: the bucket keeps versions, and a key may be listed more than once. */
+  readonly versioned?: boolean;
   /** When nothing at all was listed: what the bucket holds instead. */
   readonly bucketTop?: BucketTopLevel;
 }
@@ -72,6 +73,9 @@ export async function bucketTopLevel(s3: Pick<S3Client, 'send'>, bucket: string)
     more: page.IsTruncated === true,
   };
 }
+
+export const HIDDEN_NULL_VERSION =
+  'its null version, from while versioning was suspended, is hidden by a later version: a message cannot name it';
 
 /** SQS takes at most ten messages per SendMessageBatch. */
 export const SEND_BATCH_SIZE = 10;
@@ -118,9 +122,12 @@ export async function sendInBatches(
 }
 
 /**
- * Lists the objects under the prefix (every source prefix by default) in the stage's bucket, keeps those the
- * ingest would read that were modified since the day, and enqueues one notification per object, as S3
- * sends on an upload. The ingest queue's consumer paces the work: its event source mapping's concurrency.
+ * Lists the versions under the prefix (every source prefix by default) in the stage's bucket, keeps those of
+ * objects the ingest would read that were written since the day, and enqueues one notification per version,
+ * naming it, as S3 sends on an upload: the ingest reads the version listed, whatever was uploaded since, and
+ * stores its events as the upload's own notification would have. In a bucket that keeps no versions each
+ * object is its null version, and its message names none, as S3's does. The ingest queue's consumer paces the
+ * work: its event source mapping's concurrency.
  */
 export async function replayObjects(
   clients: { readonly s3: S3Client; readonly sqs: Pick<SQSClient, 'send'> },
@@ -139,13 +146,28 @@ export async function replayObjects(
   const objects: SourceObject[] = [];
   const skipped: SkippedObject[] = [];
   let older = 0;
+  const skippedKeys = new Set<string>();
+  const skip = (key: string, reason: string) => {
+    if (skippedKeys.has(key)) return;
+    skippedKeys.add(key);
+    skipped.push({ key, reason });
+  };
+  let versioned = false;
   for (const prefix of prefixes) {
-    for await (const object of listObjects(clients.s3, target.bucket, prefix)) {
+    for await (const { hiddenNullVersion, ...object } of listObjectVersions(
+      clients.s3,
+      target.bucket,
+      prefix,
+    )) {
+      if (object.versionId !== undefined) versioned = true;
       const reason = whyNotIngested(object.key, target.sources);
       if (reason !== undefined) {
-        skipped.push({ key: object.key, reason });
+        skip(object.key, reason);
       } else if (request.since !== undefined && (object.lastModified ?? new Date(0)) < request.since) {
         older++;
+      } else if (hiddenNullVersion) {
+        // The ingest reads a message naming the null version as naming none: the key's current content.
+        skip(object.key, HIDDEN_NULL_VERSION);
       } else {
         objects.push(object);
       }
@@ -160,7 +182,7 @@ export async function replayObjects(
   // A typo in --prefix, or exports uploaded elsewhere: what the bucket holds says which.
   if (objects.length + skipped.length + older === 0)
     return { objects, skipped, older, bucketTop: await bucketTopLevel(clients.s3, target.bucket) };
-  return { objects, skipped, older };
+  return { objects, skipped, older, ...(versioned && { versioned }) };
 }
 
 export interface DeadLetterRedrive {

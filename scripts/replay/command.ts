@@ -1,6 +1,7 @@
-// `npm run replay`: enqueues objects already in the bucket for the ingest again, or redrives the dead-letter
-// queue; against the running local stack, or with --stage against a deployed stage. Ingest is idempotent,
-// so replaying what was ingested already changes nothing; events of erased users are rejected again.
+// `npm run replay`: enqueues objects already in the bucket for the ingest again (on a deployed stage, every
+// version of each), or redrives the dead-letter queue; against the running local stack, or with --stage against
+// a deployed stage. Ingest is idempotent, so replaying what was ingested already changes nothing; events of
+// erased users are rejected again.
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readCommandLine } from '../../cli/command-line.js';
@@ -28,8 +29,10 @@ export const USAGE = `Usage: npm run replay -- [--stage STAGE [--region REGION]]
 
 Enqueues objects already in the bucket for the ingest again (ingest is idempotent: replaying an object
 the current code already ingested changes nothing, and events of erased users are rejected again), or
-redrives the dead-letter queue. Without --stage: the running local stack. With --stage: a deployed stage,
-with your AWS credentials (the default chain: AWS_PROFILE, SSO, environment, ...).
+redrives the dead-letter queue. Without --stage: the running local stack (its S3 keeps no versions).
+With --stage: a deployed stage, with your AWS credentials (the default chain: AWS_PROFILE, SSO,
+environment, ...); its bucket keeps versions, and every version is enqueued, each message naming it,
+noncurrent ones and those behind a delete marker included (delete markers themselves are not).
 
 Options:
   --stage STAGE    a deployed stage: its bucket and queues are the outputs of its stacks
@@ -37,7 +40,7 @@ Options:
   --prefix PREFIX  only objects under PREFIX (default: every source prefix); objects outside the
                    source prefixes, rejection reports and files that are no export by name (a
                    manifest, a folder marker) are never enqueued
-  --since DAY      only objects modified on or after DAY (YYYY-MM-DD, UTC)
+  --since DAY      only objects (with --stage: versions) modified on or after DAY (YYYY-MM-DD, UTC)
   --dry-run        list what would be enqueued, enqueue nothing
   --from-dlq       redrive the dead letters instead: locally, those of objects under --prefix if given;
                    on AWS, the whole dead-letter queue (SQS moves it back to the ingest queue)
@@ -157,14 +160,20 @@ function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolea
   const { objects, skipped } = result;
   const verb = dryRun ? 'would enqueue' : 'enqueued';
   const dry = dryRun ? ' (dry run: nothing enqueued)' : '';
-  io.out(`${verb} ${plural(objects.length, 'object')}${dry}${objects.length > 0 ? ':' : ''}`);
+  // A bucket that keeps versions is replayed version by version: one key may be listed more than once.
+  const noun = result.versioned === true ? 'object version' : 'object';
+  io.out(`${verb} ${plural(objects.length, noun)}${dry}${objects.length > 0 ? ':' : ''}`);
   for (const object of objects) {
+    const version =
+      object.versionId === undefined
+        ? ''
+        : `version ${object.versionId}${object.noncurrent === true ? ', noncurrent' : ''}, `;
     // A Date from S3, or its JSON text from the local stack.
     const modified =
       object.lastModified === undefined ? '' : `, modified ${new Date(object.lastModified).toISOString()}`;
-    io.out(`  s3://${bucket}/${object.key}  (${object.size} bytes${modified})`);
+    io.out(`  s3://${bucket}/${object.key}  (${version}${object.size} bytes${modified})`);
   }
-  if (result.older > 0) io.out(`left out ${plural(result.older, 'object')} modified before --since`);
+  if (result.older > 0) io.out(`left out ${plural(result.older, noun)} modified before --since`);
   if (skipped.length > 0) io.out(`skipped ${plural(skipped.length, 'object')} the ingest does not read:`);
   for (const { key, reason } of skipped) io.out(`  s3://${bucket}/${key}  (${reason})`);
 }

@@ -15,6 +15,7 @@ import {
   freshReplayMocksEachTest,
   sentBatches,
   serveListing,
+  serveVersions,
   sqsMock,
   TARGET,
 } from './replay-mocks.js';
@@ -105,6 +106,36 @@ describe('npm run replay', () => {
       ].join('\n'),
     );
     expect(sentBatches().flat()).toHaveLength(1);
+  });
+
+  it('lists each version it enqueues from a bucket that keeps versions', async () => {
+    deployedStage();
+    serveVersions([
+      { key: 'incoming/a.ndjson', versionId: 'v2', latest: true, modified: '2024-03-02T00:00:00Z' },
+      { key: 'incoming/a.ndjson', versionId: 'v1', modified: '2024-03-01T00:00:00Z' },
+      { key: 'incoming/a.ndjson', versionId: 'v0', modified: '2024-01-01T00:00:00Z' },
+    ]);
+
+    const result = await run([
+      '--stage',
+      'dev',
+      '--region',
+      'eu-west-1',
+      '--since',
+      '2024-02-01',
+      '--dry-run',
+    ]);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(result.out).toBe(
+      [
+        'would enqueue 2 object versions (dry run: nothing enqueued):',
+        '  s3://events-bucket/incoming/a.ndjson  (version v2, 100 bytes, modified 2024-03-02T00:00:00.000Z)',
+        '  s3://events-bucket/incoming/a.ndjson  (version v1, noncurrent, 100 bytes, modified 2024-03-01T00:00:00.000Z)',
+        'left out 1 object version modified before --since',
+      ].join('\n'),
+    );
+    expect(sentBatches()).toEqual([]);
   });
 
   it("says, when a stage's replay lists nothing, that the bucket is empty or where its objects are", async () => {

@@ -1,6 +1,6 @@
 // The replay tests' shared set-up: mocked S3, SQS and CloudFormation clients and a deployed stage's target.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
@@ -26,17 +26,42 @@ export interface Listed {
   readonly modified?: string;
 }
 
+/** One version in a bucket that keeps versions, as ListObjectVersions names it; newest first within a key. */
+export interface ListedVersion extends Listed {
+  /** "null" for the version an unversioned (or suspended) bucket writes. */
+  readonly versionId: string;
+  readonly latest?: boolean;
+  readonly deleteMarker?: boolean;
+}
+
+const eTagOf = (entry: ListedVersion) =>
+  `"etag-${entry.key.length}${entry.versionId === 'null' ? '' : `-${entry.versionId}`}"`;
+const modifiedOf = (entry: Listed) => new Date(entry.modified ?? '2024-03-01T00:00:00Z');
+
 /**
  * The bucket as ListObjectsV2 pages it: `pageSize` entries a page, continuation tokens between them. With
  * Delimiter '/', as S3 answers: the keys below a further slash come once, as the folder (CommonPrefixes).
+ * An unversioned bucket: ListObjectVersions answers each object as its null version.
  */
 export function serveListing(objects: readonly Listed[], pageSize = 2) {
+  serveVersions(
+    objects.map((object) => ({ ...object, versionId: 'null', latest: true })),
+    pageSize,
+  );
+}
+
+/**
+ * A bucket that keeps versions: ListObjectVersions pages its versions and delete markers (`pageSize` entries
+ * a page, going on after KeyMarker and VersionIdMarker, as S3 does), ListObjectsV2 its current objects.
+ */
+export function serveVersions(versions: readonly ListedVersion[], pageSize = 2) {
+  const current = versions.filter((entry) => entry.latest === true && entry.deleteMarker !== true);
   s3Mock
     .on(ListObjectsV2Command)
     .callsFake((input: { Prefix?: string; Delimiter?: string; ContinuationToken?: string }) => {
       const prefix = input.Prefix ?? '';
-      const entries: (Listed | { folder: string })[] = [];
-      for (const object of objects) {
+      const entries: (ListedVersion | { folder: string })[] = [];
+      for (const object of current) {
         if (!object.key.startsWith(prefix)) continue;
         const slash = input.Delimiter === '/' ? object.key.indexOf('/', prefix.length) : -1;
         const folder = object.key.slice(0, slash + 1);
@@ -51,20 +76,43 @@ export function serveListing(objects: readonly Listed[], pageSize = 2) {
       return {
         Contents: page.flatMap((object) =>
           'key' in object
-            ? [
-                {
-                  Key: object.key,
-                  ETag: `"etag-${object.key.length}"`,
-                  Size: 100,
-                  LastModified: new Date(object.modified ?? '2024-03-01T00:00:00Z'),
-                },
-              ]
+            ? [{ Key: object.key, ETag: eTagOf(object), Size: 100, LastModified: modifiedOf(object) }]
             : [],
         ),
         ...(folders.length > 0 && { CommonPrefixes: folders }),
         KeyCount: page.length,
         IsTruncated: more,
         ...(more && { NextContinuationToken: String(start + pageSize) }),
+      };
+    });
+  s3Mock
+    .on(ListObjectVersionsCommand)
+    .callsFake((input: { Prefix?: string; KeyMarker?: string; VersionIdMarker?: string }) => {
+      const entries = versions.filter((entry) => entry.key.startsWith(input.Prefix ?? ''));
+      const after =
+        input.KeyMarker === undefined
+          ? -1
+          : entries.findIndex(
+              (entry) => entry.key === input.KeyMarker && entry.versionId === input.VersionIdMarker,
+            );
+      if (input.KeyMarker !== undefined && after === -1)
+        throw new Error(`no version ${input.KeyMarker} ${input.VersionIdMarker} to go on after`);
+      const page = entries.slice(after + 1, after + 1 + pageSize);
+      const last = page.at(-1);
+      const more = after + 1 + pageSize < entries.length;
+      const common = (entry: ListedVersion) => ({
+        Key: entry.key,
+        VersionId: entry.versionId,
+        IsLatest: entry.latest === true,
+        LastModified: modifiedOf(entry),
+      });
+      return {
+        Versions: page
+          .filter((entry) => entry.deleteMarker !== true)
+          .map((entry) => ({ ...common(entry), ETag: eTagOf(entry), Size: 100 })),
+        DeleteMarkers: page.filter((entry) => entry.deleteMarker === true).map(common),
+        IsTruncated: more,
+        ...(more && last !== undefined && { NextKeyMarker: last.key, NextVersionIdMarker: last.versionId }),
       };
     });
 }

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
@@ -52,7 +52,7 @@ describe('replayObjects', () => {
       { key: 'incoming/folder/', reason: 'a folder marker, not an export' },
       { key: 'segment-logs/src/1704067200000/manifest.json', reason: 'an export manifest, not an export' },
     ]);
-    expect(s3Mock.commandCalls(ListObjectsV2Command).length).toBeGreaterThan(3);
+    expect(s3Mock.commandCalls(ListObjectVersionsCommand).length).toBeGreaterThan(3);
     const entries = sentBatches().flat();
     // What the ingest reads back is the object as listed: the key URL-encoded on the way, as S3 does.
     const bodies = entries.map((entry) => JSON.parse(entry.MessageBody ?? '') as { Records: unknown[] });

@@ -54,7 +54,7 @@ describe('createIngestHandler and the object it is told of', () => {
       },
     };
 
-    // A replay names no version.
+    // A message naming no version, as a local replay's.
     const result = await createHandler({ objects })(eventFor('incoming/a.ndjson'));
 
     expect(result.batchItemFailures).toEqual([]);
@@ -82,7 +82,7 @@ describe('createIngestHandler and the object it is told of', () => {
     await handler(sqsEvent([s3Notification('incoming/a.ndjson', { versionId: 'v1', eTag: 'etag-1' })]));
     reads.length = 0;
 
-    // A replay (and the continuations of its calls) names no version: the same version, read once.
+    // A message naming no version (a local replay's), and its calls' continuations: one version, read once.
     const result = await handler(sqsEvent([s3Notification('incoming/a.ndjson', { eTag: 'etag-1' })]));
 
     expect(result.outcomes).toEqual([

@@ -9,6 +9,8 @@ import {
   type GetObjectCommandInput,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -120,6 +122,23 @@ export class MockBucket {
       }
       return { ETag: eTagOf(object.bytes), ContentLength: object.bytes.length };
     });
+    // One page each, as a replay lists the bucket: its current objects, or every version (newest first).
+    s3Mock.on(ListObjectsV2Command).callsFake(async (input: { Prefix?: string }) => ({
+      Contents: this.keys(input.Prefix).map((key) => this.listed(key, this.objects.get(key) as StoredObject)),
+      IsTruncated: false,
+    }));
+    s3Mock.on(ListObjectVersionsCommand).callsFake(async (input: { Prefix?: string }) => ({
+      Versions: this.keys(input.Prefix).flatMap((key) => {
+        const current = this.objects.get(key) as StoredObject;
+        const versions = this.versioned ? [...(this.versions.get(key) ?? [])].reverse() : [current];
+        return versions.map((version) => ({
+          ...this.listed(key, version),
+          VersionId: version.versionId ?? 'null',
+          IsLatest: version === current,
+        }));
+      }),
+      IsTruncated: false,
+    }));
     s3Mock.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: unknown }) => {
       const bytes = await bodyBytes(input.Body);
       this.objects.set(input.Key, { bytes });
@@ -175,6 +194,10 @@ export class MockBucket {
       key,
       this.versions.get(key)?.filter((version) => version.versionId !== versionId) ?? [],
     );
+  }
+
+  private listed(key: string, object: StoredObject) {
+    return { Key: key, ETag: eTagOf(object.bytes), Size: object.bytes.length };
   }
 
   text(key: string): string | undefined {
