@@ -41,9 +41,12 @@ export async function openObjectReport(
     return current !== undefined && current !== eTag;
   };
   if (await replacedBy()) {
-    deps.warn("object replaced since it was read: its rejections are reported beside the current content's", {
-      key: ref.key,
-    });
+    deps.warn(
+      "an earlier upload of the object (a late or replayed message): its rejections are reported beside the current content's",
+      {
+        key: ref.key,
+      },
+    );
     return deps.openReport(replacedContentReportKey(ref.key, eTag, deps.rejectedPrefix));
   }
   const report = deps.openReport(rejectionReportKey(ref.key, deps.rejectedPrefix));
