@@ -92,6 +92,13 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     // Like the lookups', the route takes no parameter: ignored, `?dryRun=true` would erase for real.
     const query = knownQuery(event.rawQueryString ?? '', USER_PARAMETERS, userQuerySchema);
     if (!query.ok) return query.response;
+    // API Gateway passes a DELETE's body on: ignored, `{"dryRun": true}` would erase for real, as the query would.
+    if ((event.body ?? '') !== '') {
+      return badRequest(
+        'body',
+        `must be empty: DELETE /admin/users/{userId} takes no options (it has no dry run) and erases the user its path names`,
+      );
+    }
     const result = await eraser.eraseUser(user.userId);
     const anonymousIdsSha256 = listDigest(result.anonymousIds);
     logger.info('user erased', {

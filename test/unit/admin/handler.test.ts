@@ -147,6 +147,34 @@ describe('the admin handler', () => {
     expectDocumented(ROUTE, result, 'delete');
   });
 
+  it.each([
+    ['a dry-run option', '{"dryRun":true}', false],
+    ['the id again', '{"userId":"bob"}', false],
+    ['a base64-encoded one', Buffer.from('{"dryRun":true}').toString('base64'), true],
+  ])(
+    'refuses a request body (%s) with a 400 naming body, erasing nothing',
+    async (_what, body, isBase64Encoded) => {
+      const event = { ...apiEvent('DELETE', adminPath('alice')), body, isBase64Encoded };
+      const result = await send(handler(false), event);
+
+      expect(result.status).toBe(400);
+      expect(errorOf(result)).toMatchObject({
+        parameter: 'body',
+        message:
+          'body must be empty: DELETE /admin/users/{userId} takes no options (it has no dry run) and erases the user its path names',
+      });
+      expect(eraser.erased).toEqual([]);
+      expectDocumented(ROUTE, result, 'delete');
+    },
+  );
+
+  it('erases with an empty body, as a client may send one', async () => {
+    const result = await send(handler(false), { ...apiEvent('DELETE', adminPath('alice')), body: '' });
+
+    expect(result.status).toBe(200);
+    expect(eraser.erased).toEqual(['alice']);
+  });
+
   it.each(['GET', 'POST', 'OPTIONS'])('answers %s with 405 and Allow: DELETE', async (method) => {
     const result = await call(handler(false), method, adminPath('alice'));
 
