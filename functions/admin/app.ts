@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { wtf8Bytes } from '../../contract/wtf8.js';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
 import { knownQuery, USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
@@ -53,8 +54,12 @@ function callerOf(event: APIGatewayProxyEventV2): string | undefined {
   return context?.authorizer?.iam?.userArn;
 }
 
-/** The logs must not hold the id they erase: a hash still lets an operator match a request to its log line. */
-const idDigest = (userId: string) => createHash('sha256').update(userId, 'utf8').digest('hex');
+/**
+ * The logs must not hold the id they erase: a hash still lets an operator match a request to its log line.
+ * Of WTF-8, not UTF-8, which writes every lone surrogate as U+FFFD: `x\ud800`, `x\udc00` and `x\ufffd`, three
+ * users, would log one digest.
+ */
+const idDigest = (text: string) => createHash('sha256').update(wtf8Bytes(text)).digest('hex');
 
 /** A JSON array, not the ids joined: an id may hold any separator. */
 const listDigest = (ids: readonly string[]) => idDigest(JSON.stringify(ids));

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { base64Id } from '../../../contract/index.js';
+import { wtf8Bytes } from '../../../contract/wtf8.js';
 import { createAdminHandler } from '../../../functions/admin/app.js';
 import { loadAdminConfig } from '../../../functions/admin/config.js';
 import type { ErasureResult, UserEraser } from '../../../functions/domain/store/ports.js';
@@ -233,6 +235,17 @@ describe('the admin handler', () => {
       },
     ]);
     expect(JSON.stringify(logged)).not.toContain('alice@example.com');
+  });
+
+  it('logs ids that differ only in a lone surrogate under different digests, each of its WTF-8', async () => {
+    const ids = ['x\ud800', 'x\udc00', 'x\ufffd'];
+    for (const id of ids) await send(handler(false), apiEvent('DELETE', `/admin/users/${base64Id(id)}`));
+
+    const digests = logged.map((line) => line.attributes.userIdSha256);
+    expect(new Set(digests).size).toBe(3);
+    expect(digests).toEqual(ids.map((id) => createHash('sha256').update(wtf8Bytes(id)).digest('hex')));
+    // The same as UTF-8 for a well-formed id: its log lines read as before.
+    expect(digests[2]).toBe(createHash('sha256').update('x\ufffd', 'utf8').digest('hex'));
   });
 
   it('exercised every response openapi.json documents for the route', () => {
