@@ -3,7 +3,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { readCommandLine } from '../../cli/command-line.js';
-import { BASE64_ID_PREFIX, idOfBase64Id, NOT_A_BASE64_ID } from '../../contract/index.js';
+import {
+  BASE64_ID_PREFIX,
+  base64Id,
+  idOfBase64Id,
+  NOT_A_BASE64_ID,
+  travelsOnlyAsBase64Id,
+} from '../../contract/index.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
@@ -29,7 +35,9 @@ execute-api:Invoke on <api>/*/DELETE/admin/users/*.
 
 Options:
   --user ID        the user id (or anonymousId) to erase, exactly as in the events, or its ~b64. form
-                   (docs/api.md): the only form of an id holding a lone surrogate or starting with ~b64.
+                   (docs/api.md): the only form of an id holding a lone surrogate or a NUL or starting
+                   with ~b64., and taken for those only (the form of another id is refused: it could be
+                   another user's id as is)
   --stage STAGE    a deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
   --api-url URL    the deployed API's base URL instead of looking it up (a loopback one, such as the
                    local stack's http://127.0.0.1:3000/, is called unsigned)
@@ -66,6 +74,20 @@ const defaultIo: EraseIo = {
 
 const MAX_AGAIN_AFTER_MINUTES = 60;
 
+/**
+ * Why a `~b64.` form is refused when its id could be given as is: an id may itself start with `~b64.` (an
+ * export can carry any text), and pasted as is from that user's request, its text would erase another user,
+ * which no run can undo. So the form is taken only where it is the one way to give the id.
+ */
+function ambiguousForm(given: string, user: string): string | undefined {
+  if (travelsOnlyAsBase64Id(user) || user.includes('\u0000')) return undefined;
+  return (
+    `--user ${given} is the ${BASE64_ID_PREFIX} form of ${JSON.stringify(user)}, which is given as is (--user ${user}): ` +
+    `the form is taken only for an id no command line carries (one holding a lone surrogate or a NUL) or one that ` +
+    `itself starts with ${BASE64_ID_PREFIX}; to erase the user whose id is ${JSON.stringify(given)} itself, give --user ${base64Id(given)}`
+  );
+}
+
 export function parseEraseOptions(
   argv: readonly string[],
 ): EraseOptions | { help: true } | { problem: string } {
@@ -97,6 +119,8 @@ export function parseEraseOptions(
     };
   }
   if (user === undefined || user === '') return { problem: '--user ID is required' };
+  const ambiguous = given === user ? undefined : ambiguousForm(given as string, user);
+  if (ambiguous !== undefined) return { problem: ambiguous };
   if (Buffer.byteLength(user, 'utf8') > 512)
     return { problem: '--user is longer than 512 bytes of UTF-8; no user can have such an id' };
   const stage = values.stage as string | undefined;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { idOfBase64Id } from '../../../contract/index.js';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
 import { runErase } from '../../../scripts/erase/command.js';
 import { type Credentials, verifySigV4 } from '../viewer/sigv4-upstream.js';
@@ -151,6 +152,19 @@ describe('npm run erase', () => {
     expect(sent.map((request) => request.url)).toEqual([`${API_URL}admin/users/~b64.TO2ggA`]);
     // JSON names a lone surrogate by its escape.
     expect(result.out.split('\n')[0]).toBe('erased user "L\\ud800": 3 items deleted');
+  });
+
+  it.each([
+    ['a NUL, which no argv carries', '~b64.YQBi'],
+    ['the prefix itself', '~b64.fmI2NC54'],
+  ])('takes --user in the ~b64. form of an id holding %s', async (_what, form) => {
+    const id = idOfBase64Id(form) as string;
+    answer = { status: 200, body: { userId: id, erased: true, itemsDeleted: 1, anonymousIds: [] } };
+
+    const result = await run(['--user', form, '--api-url', API_URL]);
+
+    expect(result).toMatchObject({ status: 0, err: '' });
+    expect(sent.map((request) => request.url)).toEqual([`${API_URL}admin/users/${form}`]);
   });
 
   it('says which id a number as an export writes it was stored as, when nothing was stored for it', async () => {
@@ -314,6 +328,11 @@ describe('npm run erase', () => {
     ],
     [['--user', 'a', '--stage', 'dev', '--stage', 'prod'], '--stage is given twice; give it once'],
     [['--user', '~b64.YQ=='], '--user ~b64.YQ== is no ~b64. form of an id'],
+    // A user whose id is "~b64.YQ" itself, pasted as is from their request, must not erase user "a".
+    [
+      ['--user', '~b64.YQ'],
+      '--user ~b64.YQ is the ~b64. form of "a", which is given as is (--user a): the form is taken only for an id no command line carries (one holding a lone surrogate or a NUL) or one that itself starts with ~b64.; to erase the user whose id is "~b64.YQ" itself, give --user ~b64.fmI2NC5ZUQ',
+    ],
     // The usage's [--stage STAGE | --api-url URL]: the URL would win, erasing on another stage than named.
     [
       ['--user', 'a', '--stage', 'prod', '--api-url', 'https://abc.execute-api.eu-west-1.amazonaws.com/'],
