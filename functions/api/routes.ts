@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SentValue } from '../domain/events/event.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
@@ -154,6 +155,15 @@ async function getSession(
   };
 }
 
+/**
+ * What a list cursor keeps of the rules its pages were cut under: a rebuild under new rules cuts the sessions
+ * another way, and a walk that went on across it would show sessions overlapping those it already showed.
+ * A digest, short enough for a cursor, of a fingerprint that is the rules' whole JSON.
+ */
+function rulesMark(fingerprint: string): string {
+  return createHash('sha256').update(fingerprint).digest('base64url').slice(0, 16);
+}
+
 /** Rule 9 keeps a source as sent: one sent as 42 or true is matched by its JSON text, as a session shows it. */
 function sourceMatches(source: SentValue | undefined, wanted: string): boolean {
   if (source === undefined || source === null) return false;
@@ -175,8 +185,11 @@ async function listSessions(
       : JSON.stringify([bounce ?? null, campaignSource ?? null]);
   const binding: CursorBinding = { userId, order, from, to, filters };
   let after: number | undefined;
+  let walkRules: string | undefined;
   if (cursor !== undefined) {
-    after = deps.cursors.decode(cursor, binding);
+    const position = deps.cursors.position(cursor, binding);
+    after = position?.after;
+    walkRules = position?.mark;
     if (after === undefined)
       return badRequest(
         'cursor',
@@ -201,6 +214,13 @@ async function listSessions(
     const unfiltered = matches === undefined && from === undefined && to === undefined;
     if (unfiltered && after === undefined && user.summary.sessionCount > 0) page = await read();
   }
+  const rules = page.rules === undefined ? undefined : rulesMark(page.rules);
+  if (walkRules !== undefined && rules !== undefined && walkRules !== rules) {
+    return badRequest(
+      'cursor',
+      "belongs to a walk of this user's sessions as they were before they were cut again under new rules (a rebuild), which cut them another way: leave cursor out to start from the first page",
+    );
+  }
   const views = page.sessions.map(toSessionView);
   // Fifty sessions of the longest texts pass what Lambda can answer: then the page ends at the last that fits.
   const shown = countFitting(views);
@@ -214,7 +234,9 @@ async function listSessions(
       userId,
       sessions: views.slice(0, shown),
       nextCursor:
-        (cut || page.hasMore) && resumeAfter !== undefined ? deps.cursors.encode(binding, resumeAfter) : null,
+        (cut || page.hasMore) && resumeAfter !== undefined
+          ? deps.cursors.encode(binding, resumeAfter, rules)
+          : null,
     },
   };
 }

@@ -85,6 +85,9 @@ export class FakeSessionReader implements SessionReader {
     return reader;
   }
 
+  /** The rules a user's sessions were cut under, as the real store's head records them. */
+  rulesFingerprint: string = compileRules(DEFAULT_SESSION_RULES).fingerprint;
+
   /** Forgets a user's sessions, as an erasure or a stitching move does. */
   remove(userId: string): void {
     this.users.delete(userId);
@@ -111,12 +114,13 @@ export class FakeSessionReader implements SessionReader {
         ? inRange
         : inRange.slice(0, this.scanLimit);
     const matching = scanned.filter((session) => query.matches?.(session) ?? true);
-    if (matching.length > limit) return { sessions: matching.slice(0, limit), hasMore: true };
+    const rules = this.users.has(userId) ? { rules: this.rulesFingerprint } : {};
+    if (matching.length > limit) return { sessions: matching.slice(0, limit), hasMore: true, ...rules };
     const lastScanned = scanned[scanned.length - 1];
     if (scanned.length < inRange.length && lastScanned !== undefined) {
-      return { sessions: matching, hasMore: true, resumeAfter: lastScanned.startedAt };
+      return { sessions: matching, hasMore: true, resumeAfter: lastScanned.startedAt, ...rules };
     }
-    return { sessions: matching, hasMore: false };
+    return { sessions: matching, hasMore: false, ...rules };
   }
 
   async getSession(

@@ -128,7 +128,10 @@ async function listPage(
         );
   const items = withStart(read);
   const resolved = resolveDays(head, items);
-  const answer = (page: SessionListPage) => ({ page, pendingSeen: resolved.pendingSeen });
+  const answer = (page: SessionListPage) => ({
+    page: head.rules === undefined ? page : { ...page, rules: head.rules },
+    pendingSeen: resolved.pendingSeen,
+  });
   // With a scan cut at a day, the last day read may be incomplete: leave it for the next page. Only that day:
   // what was read of it may show no visible write (newest first, a newer write's pages come first), so the
   // last day resolved may be a whole one.

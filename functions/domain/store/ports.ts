@@ -37,6 +37,11 @@ export interface SessionListPage {
    * matched none; otherwise the caller finds out what the id is (unknown, stitched, erased).
    */
   readonly known?: boolean;
+  /**
+   * The fingerprint of the rules the page's sessions were cut under, when the store records one: a rebuild
+   * under new rules changes it, and cuts the sessions another way.
+   */
+  readonly rules?: string | undefined;
 }
 
 export interface UserSummary {

@@ -1,0 +1,66 @@
+// A walk of a user's sessions across a rebuild under new rules: the pages after it would show the user's
+// sessions cut another way, overlapping those already shown, so its cursor is refused and the walk starts over.
+import { describe, expect, it } from 'vitest';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import { record } from '../../helpers/event-arbitraries.js';
+import { storedUser } from '../../helpers/stored-items.js';
+import { errorOf } from './api-event.js';
+import { get, MINUTE, T0, useMockedTable } from './handler-harness.js';
+
+const mocked = useMockedTable();
+
+/** Three visits 40 minutes apart: three sessions at a 30-minute gap, one at 60. */
+const visits = [0, 40, 80].map((minutes, index) =>
+  record({ id: `m:v${index}`, userId: 'rebuilt', timestamp: T0 + minutes * MINUTE, name: `Visit ${index}` }),
+);
+const GAP_30 = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutes: 30 });
+const GAP_60 = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutes: 60 });
+
+function store(rules: typeof GAP_30, version: number): void {
+  const stored = storedUser('rebuilt', visits, { rules, version });
+  mocked.table.put(stored.head, ...stored.items);
+}
+
+const page = (query: string) => get('/users/rebuilt/sessions', query);
+const cursorOf = (body: unknown) => (body as { nextCursor: string | null }).nextCursor;
+
+describe('a list cursor across a rebuild', () => {
+  it('is refused once the user’s sessions were cut under other rules, naming cursor', async () => {
+    store(GAP_30, 1);
+    const first = await page('limit=1');
+    expect((first.body as { sessions: unknown[] }).sessions).toHaveLength(1);
+    const cursor = cursorOf(first.body) as string;
+
+    const rebuilt = storedUser('rebuilt', visits, { rules: GAP_60, version: 2 });
+    mocked.table.delete(...storedUser('rebuilt', visits, { rules: GAP_30, version: 1 }).items);
+    mocked.table.put(rebuilt.head, ...rebuilt.items);
+    const next = await page(`limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+    expect(next.status, JSON.stringify(next.body)).toBe(400);
+    expect(errorOf(next)).toMatchObject({ parameter: 'cursor' });
+    expect(errorOf(next).message).toContain('cut again under new rules');
+    // Started again, the walk shows the one session the new rules cut.
+    expect((await page('limit=1')).body).toMatchObject({ sessions: [{ eventCount: 3 }], nextCursor: null });
+  });
+
+  it('goes on while sessions are added under the same rules', async () => {
+    store(GAP_30, 1);
+    const cursor = cursorOf((await page('limit=1')).body) as string;
+    const more = storedUser(
+      'rebuilt',
+      [...visits, record({ id: 'm:late', userId: 'rebuilt', timestamp: T0 + 200 * MINUTE })],
+      {
+        rules: GAP_30,
+        version: 2,
+      },
+    );
+    mocked.table.put(more.head, ...more.items);
+
+    const next = await page(`limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect((next.body as { sessions: { startedAt: string }[] }).sessions[0]?.startedAt).toBe(
+      new Date(T0 + 40 * MINUTE).toISOString(),
+    );
+  });
+});
