@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.js';
+import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { addRange, missingRanges, type TimeRange } from './coverage.js';
 import { END_OF_TIME, FIRST_INSTANT } from './time-scale.js';
@@ -32,6 +32,8 @@ export class SessionLoader {
   private running = false;
   private readonly abort = new AbortController();
   private failure: unknown = null;
+  /** The failure was the API refusing the open query's cursor. */
+  private cursorRefused = false;
   /** List requests made so far. */
   requests = 0;
 
@@ -97,11 +99,18 @@ export class SessionLoader {
 
   /**
    * Tries again after an error, for the range last asked for. The open query's cursor is dropped: the error
-   * may have been the API refusing it (a `400` once its signing key is replaced), and a fresh query bounded
-   * by what is still missing reads the same sessions.
+   * may have been the API refusing it (a `400`), and a fresh query bounded by what is still missing reads
+   * the same sessions. A refused cursor drops what was loaded too: the API also refuses one once the user's
+   * sessions were cut again under new rules (a rebuild), and sessions cut both ways would overlap.
    */
   retry(): void {
+    if (this.cursorRefused) {
+      this.byId.clear();
+      this.sortedCache = null;
+      this.covered = [];
+    }
     this.failure = null;
+    this.cursorRefused = false;
     this.query = null;
     if (this.wanted !== null) this.want(this.wanted);
   }
@@ -146,6 +155,8 @@ export class SessionLoader {
     } catch (error) {
       if (this.abort.signal.aborted) return;
       this.failure = error;
+      this.cursorRefused =
+        error instanceof ApiError && error.status === 400 && this.query?.cursor !== undefined;
     } finally {
       this.running = false;
     }

@@ -165,6 +165,38 @@ describe('SessionLoader', () => {
     expect(loader.sessions).toHaveLength(2000);
   });
 
+  it('drops what it loaded when a retry follows a refused cursor, so sessions cut two ways never mix', async () => {
+    // A rebuild under a longer gap cut the user's sessions again: every two old sessions are one now.
+    const old = HISTORY.slice(0, 200);
+    const rebuilt = Array.from({ length: 100 }, (_, i) => {
+      const first = old[2 * i] as Session;
+      return { ...first, sessionId: `r${i}`, endedAt: (old[2 * i + 1] as Session).endedAt };
+    });
+    const { client } = fakeClient(old);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    // Cursors of the walk before the rebuild are refused; those of the rebuilt sessions ('n…') go on.
+    const after = fakeClient(rebuilt).client;
+    (client as { listSessions: ApiClient['listSessions'] }).listSessions = async (userId, query, signal) => {
+      const { cursor } = query;
+      if (cursor !== undefined && !cursor.startsWith('n'))
+        throw new ApiError(400, 'bad_request', 'cursor: start the walk again (sessions were cut again)');
+      const page = await after.listSessions(
+        userId,
+        { ...query, ...(cursor !== undefined && { cursor: cursor.slice(1) }) },
+        signal,
+      );
+      return { ...page, nextCursor: page.nextCursor === null ? null : `n${page.nextCursor}` };
+    };
+    loader.want({ from: (old[0] as Session).startedAt, to: (old[199] as Session).startedAt });
+    await settled(loader);
+    expect(loader.error).toMatchObject({ status: 400 });
+    loader.retry();
+    await settled(loader);
+    expect(loader.error).toBeNull();
+    expect(loader.sessions.map((s) => s.sessionId)).toEqual(rebuilt.map((s) => s.sessionId));
+  });
+
   it('asks again, on each retry, for the range the view asked for, not one wider each time', async () => {
     const { client, queries } = fakeClient(HISTORY, { failOnCall: 2 });
     const loader = new SessionLoader(client, 'heavy', () => {});
