@@ -1,5 +1,9 @@
 import { createBrowserOf } from '../functions/domain/events/browser.js';
-import { type FileSummary, NOT_AN_EXPORT } from '../functions/domain/reading/read-export.js';
+import {
+  type FileSummary,
+  NOT_AN_EXPORT,
+  NOT_AN_EXPORT_HINT,
+} from '../functions/domain/reading/read-export.js';
 import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-stream-reader.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
 import { inputPaths } from './input-paths.js';
@@ -44,7 +48,7 @@ function reportFailures(failed: readonly FileSummary[]): void {
     const kept = brokePartway
       ? ` (the ${plural(file.accepted, 'event')} read before it ${file.accepted === 1 ? 'was' : 'were'} kept)`
       : file.error === NOT_AN_EXPORT
-        ? ' (an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither)'
+        ? ` (${NOT_AN_EXPORT_HINT})`
         : '';
     process.stderr.write(
       `sessionize: ${escapeControl(file.file)}: ${escapeControl(file.error ?? '')}${kept}\n`,

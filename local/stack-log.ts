@@ -1,5 +1,6 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
+import { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from '../functions/domain/reading/read-export.js';
 import { describeRules } from '../functions/domain/rules/session-rules.js';
 import { dataDirEnv, shortPath } from './command-words.js';
 import type { DynamoDbFaults, ThrottleForm } from './dynamodb-faults.js';
@@ -73,7 +74,12 @@ export function formatHandlerLog(
   ].filter(Boolean);
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {
-    const reasons = broken.map((file) => `${String(file.file)}: ${String(file.error)}`).join('; ');
+    const reasons = broken
+      .map((file) => {
+        const hint = file.error === NOT_AN_EXPORT ? ` (${NOT_AN_EXPORT_HINT})` : '';
+        return `${String(file.file)}: ${String(file.error)}${hint}`;
+      })
+      .join('; ');
     const more = details.length > 0 ? `; ${details.join('; ')}` : '';
     return `NOT entirely read: ${reasons}; ${counts} from what was read${more} (report: ${report ?? 'none'})`;
   }

@@ -9,7 +9,7 @@ export type {
   ReadExportOptions,
   RecordPosition,
 } from './read-contract.js';
-export { NOT_AN_EXPORT } from './read-member.js';
+export { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from './read-member.js';
 export type { Rejection } from './rejection.js';
 
 /** Members whose content was there but not read: errors, where a directory or a README is skipped. */

@@ -20,6 +20,9 @@ import { type RecordRejection, type RejectionOf, rereadRejections } from './rere
 import type { ScannedFields } from './scanned-fields.js';
 
 export const NOT_AN_EXPORT = 'no line is JSON';
+/** What a user who gave a file that is no export (a CSV, a pretty-printed JSON object) should give instead. */
+export const NOT_AN_EXPORT_HINT =
+  'an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither';
 const OPEN_BRACE = 0x7b;
 /** Why a ZIP member in which no object of any format appears is skipped. */
 const NO_EVENTS = 'holds no events of any export format';

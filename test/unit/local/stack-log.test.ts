@@ -71,6 +71,24 @@ describe('stack log lines', () => {
     expect(formatHandlerLog('info', 'cold start', {})).toBeUndefined();
   });
 
+  it('says what an export is when no line of a file was JSON, as the CLI does', () => {
+    // A CSV or a pretty-printed JSON object uploaded by mistake: "no line is JSON" alone leaves the user
+    // guessing what the stack wanted instead.
+    const line = formatHandlerLog('error', 'export could not be read entirely; reported, not retried', {
+      key: 'incoming/users.csv',
+      records: 0,
+      rejected: 0,
+      usersTouched: 0,
+      sessionsWritten: 0,
+      files: [{ file: 'incoming/users.csv', error: 'no line is JSON' }],
+      report: 'rejected/incoming/users.csv.ndjson',
+    });
+
+    expect(line).toBe(
+      'NOT entirely read: incoming/users.csv: no line is JSON (an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither); 0 events, 0 rejected, 0 users, 0 sessions written from what was read (report: rejected/incoming/users.csv.ndjson)',
+    );
+  });
+
   it('says when a file under a source of one format looks like another', () => {
     const line = formatHandlerLog('info', 'ingested', {
       key: 'segment-logs/s/2024-01-02/mp.ndjson',
