@@ -22,7 +22,7 @@ import { sendSigned } from '../aws/signed-request.js';
 import { apiUrlFromStack, createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
 import { type LineIo, runParsed } from '../command-status.js';
 
-export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION]
+export const USAGE = `Usage: npm run erase -- --user ID [--stage STAGE | --api-url URL] [--region REGION] [--again-after M]
 
 Erases a user: their sessions and events, and those of the anonymousIds stitched to them, are deleted
 from the sessions table; a suppression entry stays, so events of theirs delivered later (a replay of

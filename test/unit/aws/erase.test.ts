@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { idOfBase64Id } from '../../../contract/index.js';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
-import { runErase } from '../../../scripts/erase/command.js';
+import { runErase, USAGE } from '../../../scripts/erase/command.js';
 import { type Credentials, verifySigV4 } from '../viewer/sigv4-upstream.js';
 
 const REGION = 'eu-west-1';
@@ -270,6 +270,14 @@ describe('npm run erase', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('names every option of its list in its usage line', () => {
+    const [synopsis = ''] = USAGE.split('\n');
+    const listed = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((match) => match[1]);
+
+    expect(listed).toContain('--again-after');
+    for (const option of listed.filter((name) => name !== '--help')) expect(synopsis).toContain(option);
   });
 
   it("signs for the profile's region when the API URL (a custom domain) names none, as --help says", async () => {
