@@ -14,6 +14,7 @@ import {
   plural,
 } from './stack-log.js';
 import { startLocalStackWithViewer } from './stack-with-viewer.js';
+import { startArguments } from './start-arguments.js';
 
 // The SDK warns on every start that Node 20 support ends in 2027; Lambda's runtime decides that, not
 // this dev tool, and the notice would bury the endpoints.
@@ -28,6 +29,11 @@ const say = (line: string | undefined) => {
 };
 
 async function main(): Promise<void> {
+  const answer = startArguments(process.argv.slice(2));
+  if (answer !== undefined) {
+    (answer.status === 0 ? console.log : console.error)(answer.text);
+    process.exit(answer.status);
+  }
   let config: LocalStackConfig;
   try {
     config = loadLocalStackConfig();

@@ -1,0 +1,69 @@
+// `npm start` is configured by environment variables only (docs/local.md). An argument such as `--port 3100`,
+// as dev servers take it, would otherwise be ignored and the stack start on its default port without a word.
+
+/** The variables of docs/local.md, "Configuration". */
+const VARIABLES = [
+  'PORT',
+  'S3_PORT',
+  'DYNAMODB_PORT',
+  'SESSIONIZER_SOURCES',
+  'SESSION_GAP_MINUTES',
+  'SESSION_GAP_MINUTES_BY_PLATFORM',
+  'SESSION_MAX_MINUTES',
+  'IDENTITY_STITCHING',
+  'INGEST_BATCH_SIZE',
+  'INGEST_MAX_CONCURRENCY',
+  'INGEST_VISIBILITY_TIMEOUT_SECONDS',
+  'INGEST_MAX_RECEIVE_COUNT',
+  'SESSIONIZER_DATA_DIR',
+  'SESSIONIZER_DROP_DIR',
+  'CURSOR_SIGNING_KEY',
+  'CORS_ALLOWED_ORIGINS',
+  'SESSIONIZER_LOCAL_FAULTS',
+] as const;
+
+/** The batch CLI's option names for the same rules, which a user of `npx sessionize` tries first. */
+const CLI_OPTIONS: Readonly<Record<string, string>> = {
+  gap: 'SESSION_GAP_MINUTES',
+  'gap-by-platform': 'SESSION_GAP_MINUTES_BY_PLATFORM',
+  'max-session': 'SESSION_MAX_MINUTES',
+  stitch: 'IDENTITY_STITCHING',
+};
+
+const HELP = `Usage: [VARIABLE=value ...] npm start
+
+Runs the whole pipeline on this machine. It takes no arguments: set environment variables instead, e.g.
+PORT=3100 SESSIONIZER_DATA_DIR=/tmp/other npm start. The variables (docs/local.md, "Configuration"):
+  ${VARIABLES.join(', ')}`;
+
+function variableFor(name: string): string | undefined {
+  const cli = CLI_OPTIONS[name];
+  if (cli !== undefined) return cli;
+  const upper = name.toUpperCase().replaceAll('-', '_');
+  return [upper, `SESSIONIZER_${upper}`, `SESSION_${upper}`].find((candidate) =>
+    (VARIABLES as readonly string[]).includes(candidate),
+  );
+}
+
+/** What `npm start` answers to its arguments before anything starts, or undefined to go on (none given). */
+export function startArguments(args: readonly string[]): { status: number; text: string } | undefined {
+  if (args.length === 0) return undefined;
+  if (args.includes('--help') || args.includes('-h')) return { status: 0, text: HELP };
+  const got = `npm start takes no arguments (got ${args.join(' ')})`;
+  const option = /^--([a-z0-9-]+)(?:=(.*))?$/i.exec(args[0] ?? '');
+  const variable = option?.[1] === undefined ? undefined : variableFor(option[1]);
+  if (variable === undefined) {
+    return {
+      status: 2,
+      text: `${got}: it is configured by environment variables, e.g. PORT=3100 npm start; docs/local.md, "Configuration", lists them`,
+    };
+  }
+  const next = args[1];
+  const value =
+    option?.[2] ??
+    (next !== undefined && !next.startsWith('-') ? next : variable === 'IDENTITY_STITCHING' ? 'true' : '...');
+  return {
+    status: 2,
+    text: `${got}: it is configured by environment variables; for this one, ${variable}=${value} npm start (docs/local.md, "Configuration", lists them)`,
+  };
+}

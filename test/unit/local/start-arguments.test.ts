@@ -1,0 +1,65 @@
+// `npm start -- --port 3100`, as a dev server would take it: the stack is configured by environment variables
+// only, so an argument must stop it with the variable to set, not start it on another port without a word.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startArguments } from '../../../local/start-arguments.js';
+
+describe('npm start arguments', () => {
+  it.each([
+    [['--port', '3100'], 'PORT=3100 npm start'],
+    [['--port=3100'], 'PORT=3100 npm start'],
+    [['--s3-port', '4570'], 'S3_PORT=4570 npm start'],
+    [['--data-dir', '/tmp/x'], 'SESSIONIZER_DATA_DIR=/tmp/x npm start'],
+    [['--gap', '20'], 'SESSION_GAP_MINUTES=20 npm start'],
+    [['--stitch'], 'IDENTITY_STITCHING=true npm start'],
+    [['--max-session', '60'], 'SESSION_MAX_MINUTES=60 npm start'],
+    [['--ingest-batch-size', '2'], 'INGEST_BATCH_SIZE=2 npm start'],
+  ])('refuses %j and names the variable to set instead', (args, instead) => {
+    const answer = startArguments(args);
+
+    expect(answer).toMatchObject({ status: 2 });
+    expect(answer?.text).toContain(`npm start takes no arguments (got ${args.join(' ')})`);
+    expect(answer?.text).toContain(`${instead}`);
+  });
+
+  it('refuses an argument that names no variable, pointing to the list of them', () => {
+    const answer = startArguments(['--verbose']);
+
+    expect(answer).toMatchObject({ status: 2 });
+    expect(answer?.text).toContain('npm start takes no arguments (got --verbose)');
+    expect(answer?.text).toContain('docs/local.md');
+  });
+
+  it('answers --help with how to configure it, on stdout', () => {
+    expect(startArguments(['--help'])).toMatchObject({ status: 0, text: expect.stringContaining('PORT') });
+    expect(startArguments(['-h'])).toMatchObject({ status: 0 });
+  });
+
+  it('lists in its help the variables of docs/local.md, "Configuration"', () => {
+    const doc = readFileSync(new URL('../../../docs/local.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('## Configuration'), doc.indexOf('### Sources'));
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)`/gm)].map((match) => match[1]);
+    const listed = (startArguments(['--help'])?.text ?? '').split('\n').at(-1)?.trim().split(', ');
+
+    expect(documented.length).toBeGreaterThan(10);
+    expect(listed).toEqual(documented);
+  });
+
+  it('goes on with no arguments', () => {
+    expect(startArguments([])).toBeUndefined();
+  });
+
+  it('stops npm start before anything starts', () => {
+    // A bad variable beside it: the old start would stop on that instead, or start with the argument ignored.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '3100'], {
+      encoding: 'utf8',
+      env: { ...process.env, INGEST_BATCH_SIZE: '0' },
+      timeout: 60_000,
+    });
+
+    expect(result.stderr).toContain('npm start takes no arguments (got --port 3100)');
+    expect(result.stderr).toContain('PORT=3100 npm start');
+    expect(result.status).toBe(2);
+  }, 90_000);
+});
