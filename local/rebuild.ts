@@ -31,6 +31,7 @@ import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TAB
 import { type S3Local, startS3Local } from './s3-local.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import { plural } from './stack-log.js';
+import { optionAsVariable } from './start-arguments.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -174,7 +175,15 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: { segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
-    if ('problem' in line) throw new Error(line.problem);
+    if ('problem' in line) {
+      // The rules come from the environment: `--gap 20`, as the batch CLI takes it, would be "Unknown option".
+      const instead = line.problem.startsWith('Unknown option') ? optionAsVariable(argv) : undefined;
+      throw new Error(
+        instead === undefined
+          ? line.problem
+          : `${instead.option} is no option of npm run rebuild: it takes the rules from the environment, as npm start does; for this one, ${instead.variable}=${instead.value} npm run rebuild`,
+      );
+    }
     const { values } = line;
     if (values.help) {
       console.log(USAGE);

@@ -1,5 +1,6 @@
-// `npm start` is configured by environment variables only (docs/local.md). An argument such as `--port 3100`,
-// as dev servers take it, would otherwise be ignored and the stack start on its default port without a word.
+// `npm start` is configured by environment variables only (docs/local.md), and `npm run rebuild` takes its
+// rules from them too. An argument such as `--port 3100`, as dev servers take it, or `--gap 20`, as the batch
+// CLI does, is answered with the variable to set instead.
 
 /** The variables of docs/local.md, "Configuration". */
 const VARIABLES = [
@@ -45,25 +46,41 @@ function variableFor(name: string): string | undefined {
   );
 }
 
+/** The first of `args` that is an option standing for one of the variables, with the value it gave. */
+export function optionAsVariable(
+  args: readonly string[],
+): { option: string; variable: string; value: string } | undefined {
+  for (const [index, arg] of args.entries()) {
+    const option = /^--([a-z0-9-]+)(?:=(.*))?$/i.exec(arg);
+    const variable = option?.[1] === undefined ? undefined : variableFor(option[1]);
+    if (option === null || variable === undefined) continue;
+    const next = args[index + 1];
+    const value =
+      option[2] ??
+      (next !== undefined && !next.startsWith('-')
+        ? next
+        : variable === 'IDENTITY_STITCHING'
+          ? 'true'
+          : '...');
+    return { option: `--${option[1]}`, variable, value };
+  }
+  return undefined;
+}
+
 /** What `npm start` answers to its arguments before anything starts, or undefined to go on (none given). */
 export function startArguments(args: readonly string[]): { status: number; text: string } | undefined {
   if (args.length === 0) return undefined;
   if (args.includes('--help') || args.includes('-h')) return { status: 0, text: HELP };
   const got = `npm start takes no arguments (got ${args.join(' ')})`;
-  const option = /^--([a-z0-9-]+)(?:=(.*))?$/i.exec(args[0] ?? '');
-  const variable = option?.[1] === undefined ? undefined : variableFor(option[1]);
-  if (variable === undefined) {
+  const instead = optionAsVariable(args);
+  if (instead === undefined) {
     return {
       status: 2,
       text: `${got}: it is configured by environment variables, e.g. PORT=3100 npm start; docs/local.md, "Configuration", lists them`,
     };
   }
-  const next = args[1];
-  const value =
-    option?.[2] ??
-    (next !== undefined && !next.startsWith('-') ? next : variable === 'IDENTITY_STITCHING' ? 'true' : '...');
   return {
     status: 2,
-    text: `${got}: it is configured by environment variables; for this one, ${variable}=${value} npm start (docs/local.md, "Configuration", lists them)`,
+    text: `${got}: it is configured by environment variables; for this one, ${instead.variable}=${instead.value} npm start (docs/local.md, "Configuration", lists them)`,
   };
 }

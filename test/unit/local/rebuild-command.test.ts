@@ -47,3 +47,17 @@ it('ends as done (exit 0) on a sessions table nothing was ingested into, as the 
   );
   expect(result.status).toBe(0);
 }, 90_000);
+
+it('names the variable to set for an option of the batch CLI or npm start, which it takes from the environment', () => {
+  // operations.md sets the new rules as variables; `--gap 20`, as npx sessionize takes it, was only "Unknown option".
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'local/rebuild.ts', '--gap', '20'], {
+    encoding: 'utf8',
+    env: { ...process.env, SESSIONIZER_DATA_DIR: join(parent, 'options') },
+    timeout: 60_000,
+  });
+
+  expect(result.stderr).toContain(
+    'rebuild: --gap is no option of npm run rebuild: it takes the rules from the environment, as npm start does; for this one, SESSION_GAP_MINUTES=20 npm run rebuild',
+  );
+  expect(result.status).toBe(2);
+}, 90_000);
