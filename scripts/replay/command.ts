@@ -232,8 +232,9 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
 
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the replay failed). */
 export async function runReplay(argv: readonly string[], io: CommandIo = defaultIo): Promise<number> {
+  // `npm run dlq` runs this command too: its errors name the one typed.
   return runParsed(
-    'replay',
+    io.env.npm_lifecycle_event === 'dlq' ? 'dlq' : 'replay',
     USAGE,
     parseReplayOptions(argv),
     io,

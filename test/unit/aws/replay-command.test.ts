@@ -35,6 +35,19 @@ describe('npm run replay', () => {
     return { status, out: out.join('\n'), err: err.join('\n') };
   }
 
+  it('names itself npm run dlq when run as that, so its errors name the command typed', async () => {
+    // npm run dlq is replay --from-dlq --dry-run: "replay: --since does not apply..." named a command never typed.
+    const err: string[] = [];
+    const status = await runReplay(['--from-dlq', '--dry-run', '--since', '2024-01-01'], {
+      out: () => {},
+      err: (line) => err.push(line),
+      env: { npm_lifecycle_event: 'dlq' },
+    });
+
+    expect(status).toBe(2);
+    expect(err.join('\n')).toMatch(/^dlq: --since does not apply to the dead-letter queue/);
+  });
+
   function deployedStage() {
     const outputs = (stack: string, values: Record<string, string>) =>
       cloudFormationMock.on(DescribeStacksCommand, { StackName: stack }).resolves({
