@@ -55,14 +55,18 @@ function recordingHandler(decide: (event: SQSEvent, call: number) => unknown = (
 async function hangingInvocation(body: string, activity: QueueActivity[]) {
   const queue = openQueue({ maxReceiveCount: 1, activity });
   let fail!: (error: Error) => void;
-  queue.start(
-    () =>
-      new Promise<void>((_, reject) => {
-        fail = reject;
-      }),
-  );
+  // Waits for the invocation itself, not a while: on a busy machine the queue may deliver later.
+  const invoked = new Promise<void>((started) => {
+    queue.start(
+      () =>
+        new Promise<void>((_, reject) => {
+          fail = reject;
+          started();
+        }),
+    );
+  });
   queue.send(body);
-  await sleep(20);
+  await invoked;
   return { queue, fail };
 }
 
@@ -233,14 +237,17 @@ describe('IngestQueue', () => {
   it('after a SIGKILL mid-invocation, a new process delivers the message again with its receive count', async () => {
     const before = openQueue();
     let release!: () => void;
-    before.start(
-      () =>
-        new Promise<void>((resolve) => {
-          release = resolve;
-        }),
-    );
+    const invoked = new Promise<void>((started) => {
+      before.start(
+        () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            started();
+          }),
+      );
+    });
     before.send('interrupted');
-    await sleep(20);
+    await invoked;
     // SIGKILL: no close(), no delete; only the files remain. (The old instance is stopped after the test.)
 
     const after = openQueue();
