@@ -154,9 +154,10 @@ function listToSend(users: readonly string[]): string[] {
  * Users a count finds left (an ingest of the old rules created them during the drain, after the segments
  * passed) are answered, and the next call cuts them again before it counts again. They travel in the request
  * rather than being cut by the call that found them so that a call retried after it stopped half-way visits
- * every one of them again: a user cut again but whose links were not yet offered (stitching turned on) is
- * at the target rules, and no count finds it. A call that runs out of time cutting answers the rest, with the
- * same pass. Past MAX_RECUT_PASSES counts that found users, the next that finds any fails (UsersLeftError).
+ * every one of them again, without counting first (a user cut again whose links a crash left unoffered,
+ * stitching turned on, is at the target rules: the count finds it by its head's mark). A call that runs out
+ * of time cutting answers the rest, with the same pass. Past MAX_RECUT_PASSES counts that found users, the
+ * next that finds any fails (UsersLeftError).
  * A count that cannot finish by `deadline` is left out (`counted: false`): a user left behind is still
  * rebuilt by the first ingest that meets it.
  */

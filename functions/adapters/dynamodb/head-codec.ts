@@ -56,6 +56,12 @@ export interface Head {
   readonly recent: readonly RecentCommit[];
   /** Fingerprint of the rules the user's sessions were cut under. */
   readonly rules: string | undefined;
+  /**
+   * The transaction of a recut that turned stitching on, from its commit until every link stored in the
+   * partition was offered (`lo`): a recut whose offers a crash cut short is at the new rules already, and only
+   * this shows it unfinished. Every recut sets or removes it, so with `rules` it names a recut to them.
+   */
+  readonly offersPending: string | undefined;
   readonly totals: UserTotals;
   readonly link: StoredLink | undefined;
   /** AnonymousIds stitched to this user: how many, and the first few. */
@@ -86,6 +92,7 @@ export const EMPTY_HEAD: Head = {
   lastDay: undefined,
   recent: [],
   rules: undefined,
+  offersPending: undefined,
   totals: EMPTY_TOTALS,
   link: undefined,
   stitchedCount: 0,
@@ -147,6 +154,7 @@ export function decodeHead(item: Item | undefined): Head {
     lastDay: item.ld?.S,
     recent: item.rc?.S === undefined ? [] : (JSON.parse(item.rc.S) as RecentCommit[]),
     rules: item.rf?.S,
+    offersPending: item.lo?.S,
     totals: {
       sessionCount: num(item.sc) ?? 0,
       eventCount: num(item.ec) ?? 0,
@@ -173,6 +181,8 @@ export interface HeadCommit {
   readonly lastDay: string | undefined;
   readonly recent: readonly RecentCommit[];
   readonly rules: string;
+  /** `Head.offersPending`: a transaction sets it, null removes it, absent leaves it. */
+  readonly offersPending?: string | null;
   readonly totals: UserTotals;
   readonly link?: StoredLink | undefined;
   readonly stitchedCount?: number;
@@ -228,6 +238,9 @@ export function commitUpdate(
     ld: commit.lastDay === undefined ? undefined : { S: commit.lastDay },
     rc: { S: JSON.stringify(commit.recent) },
     rf: { S: commit.rules },
+    ...(commit.offersPending !== undefined && {
+      lo: commit.offersPending === null ? undefined : { S: commit.offersPending },
+    }),
     sc: { N: String(totals.sessionCount) },
     ec: { N: String(totals.eventCount) },
     fs: totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) },

@@ -74,6 +74,8 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   readonly writer: DynamoDbSessionWriter;
   private readonly stitcher: DynamoDbStitchingWriter;
   private readonly copyTexts: (() => CopyTextSource) | undefined;
+  /** Users whose stored links this rebuilder is offering now, and by how many calls. */
+  private readonly offering = new Map<string, number>();
 
   constructor({ copyTexts, ...options }: RebuilderOptions) {
     this.writer = new DynamoDbSessionWriter({ ...options, staleHeads: this });
@@ -92,7 +94,8 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   /** Idempotent: a user already cut under the target (and linked as it says) costs one read. */
   async rebuildUser(user: string, scope: Pick<RebuildScope, 'sourceStitches'>): Promise<UserRebuild> {
     const texts = this.copyTexts?.();
-    const recut = await this.recutWithRetries(user, texts);
+    const offers = this.rules.stitching && !scope.sourceStitches;
+    const recut = await this.recutWithRetries(user, texts, offers);
     const result: UserRebuild = { ...recut, linksOffered: 0, eventsMoved: 0 };
     const head = await this.writer.readHead(user);
     if (recut.status === 'skipped') {
@@ -101,29 +104,74 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
         addMove(result, await withTexts(texts, (known) => this.stitcher.unlink(user, known)));
       return result;
     }
-    if (this.rules.stitching && !scope.sourceStitches) {
+    // A recut to the target whose offers a crash cut short is finished whatever the scope.
+    const marked = head.offersPending !== undefined && head.rules === this.rules.fingerprint;
+    if (offers || (this.rules.stitching && marked)) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
-      for (const [anonymousId, link] of earliestLinks(await this.storedCopies(user))) {
-        const offered = {
-          userId: link.userId as string,
-          timestamp: link.timestamp,
-          eventId: link.id,
-          canonical: '',
-          // A tie with another copy of the link event reads both texts there (rule 8).
-          ...(link.source !== undefined && { source: link.source }),
-        };
-        const outcome = await withTexts(texts, (known) =>
-          this.stitcher.offerLink(anonymousId, offered, known),
-        );
-        result.linksOffered++;
-        addMove(result, outcome);
+      this.offering.set(user, (this.offering.get(user) ?? 0) + 1);
+      try {
+        await this.offerStoredLinks(user, texts, result);
+      } finally {
+        const left = (this.offering.get(user) ?? 1) - 1;
+        if (left === 0) this.offering.delete(user);
+        else this.offering.set(user, left);
       }
+      // Only now that every link is in: a crash before this leaves the marker for a retry to find.
+      if (head.offersPending !== undefined) await this.clearOffersPending(user, head.offersPending);
     }
     if (!this.rules.stitching && head.link !== undefined) {
       addMove(result, await withTexts(texts, (known) => this.stitcher.unlink(user, known)));
     }
     if (result.status === 'current' && result.eventsMoved > 0) result.status = 'rebuilt';
     return result;
+  }
+
+  private async offerStoredLinks(
+    user: string,
+    texts: CopyTextSource | undefined,
+    result: UserRebuild,
+  ): Promise<void> {
+    for (const [anonymousId, link] of earliestLinks(await this.storedCopies(user))) {
+      const offered = {
+        userId: link.userId as string,
+        timestamp: link.timestamp,
+        eventId: link.id,
+        canonical: '',
+        // A tie with another copy of the link event reads both texts there (rule 8).
+        ...(link.source !== undefined && { source: link.source }),
+      };
+      const outcome = await withTexts(texts, (known) => this.stitcher.offerLink(anonymousId, offered, known));
+      result.linksOffered++;
+      addMove(result, outcome);
+    }
+  }
+
+  /**
+   * Removes the mark of the recut `txn`, whose stored links were all offered since; not another recut's. No
+   * new version: the sessions do not change, and a writer that read the head may still commit.
+   */
+  private async clearOffersPending(user: string, txn: string): Promise<void> {
+    try {
+      await this.transport.update(headKey(user), {
+        UpdateExpression: 'REMOVE #lo',
+        ConditionExpression: '#lo = :lo',
+        ExpressionAttributeNames: { '#lo': 'lo' },
+        ExpressionAttributeValues: { ':lo': { S: txn } },
+      });
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Finishes the offers of a user whose recut a crash cut short before its links were all offered: the
+   * writer meets its head at the target rules, still marked. Not for a user whose offers run in this
+   * process already (a move that offers one of its links meets its head too): those finish by themselves.
+   */
+  async finishOffers(user: string): Promise<boolean> {
+    if (this.offering.has(user)) return false;
+    await this.rebuildUser(user, { sourceStitches: false });
+    return true;
   }
 
   /** Rebuilds `user` when the table's rules record lets this writer's rules in (a rebuild to them runs). */
@@ -152,16 +200,27 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     throw new MergeConflictError(user, this.writer.attempts);
   }
 
-  private async recutWithRetries(user: string, texts: CopyTextSource | undefined): Promise<Recut> {
+  /** `offers`: the user's stored links are offered after the recut, which marks its head until they are. */
+  private async recutWithRetries(
+    user: string,
+    texts: CopyTextSource | undefined,
+    offers: boolean,
+  ): Promise<Recut> {
     for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await withTexts(texts, (known) => this.recut(user, known)).catch(conflictOnStaleRead);
+      const outcome = await withTexts(texts, (known) => this.recut(user, known, offers)).catch(
+        conflictOnStaleRead,
+      );
       if (outcome !== 'conflict') return outcome;
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new MergeConflictError(user, this.writer.attempts);
   }
 
-  private async recut(user: string, texts: CopyTexts | undefined): Promise<Recut | 'conflict'> {
+  private async recut(
+    user: string,
+    texts: CopyTexts | undefined,
+    offers: boolean,
+  ): Promise<Recut | 'conflict'> {
     const startedAt = Date.now();
     let head = await this.writer.readHead(user);
     // Cleaning first, so what is decided below holds for the head the recut commits on.
@@ -171,6 +230,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
       return { status: 'skipped', sessionsWritten: 0 };
     if (head.rules === this.rules.fingerprint) return { status: 'current', sessionsWritten: 0 };
     const txn = newTxn();
+    const offersPending = offers ? txn : null;
     const change = await prepareChange(
       this.writer.changeContext,
       user,
@@ -181,17 +241,23 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     );
     if (change === undefined) {
       // The sessions come out the same under the target: only the head moves to it.
-      return (await this.commitRulesOnly(user, head, txn))
+      return (await this.commitRulesOnly(user, head, txn, offersPending))
         ? { status: 'rebuilt', sessionsWritten: 0 }
         : 'conflict';
     }
-    return (await commitChange(this.transport, change, startedAt)) === 'committed'
+    const marked = { ...change, commit: { ...change.commit, offersPending } };
+    return (await commitChange(this.transport, marked, startedAt)) === 'committed'
       ? { status: 'rebuilt', sessionsWritten: change.plan.sessionsWritten }
       : 'conflict';
   }
 
   /** A new version, so a writer that read the old head (under the old rules) fails its commit. */
-  private async commitRulesOnly(user: string, head: Head, txn: string): Promise<boolean> {
+  private async commitRulesOnly(
+    user: string,
+    head: Head,
+    txn: string,
+    offersPending: string | null,
+  ): Promise<boolean> {
     const version = head.version + 1;
     const now = Date.now();
     const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
@@ -205,6 +271,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
           lastDay: head.lastDay,
           recent: history.recent,
           rules: this.rules.fingerprint,
+          offersPending,
           totals: head.totals,
         }),
       );

@@ -36,6 +36,11 @@ export interface SessionWriterOptions {
 export interface StaleHeadRebuilder {
   /** True when the user is now cut under the writer's rules; false when no rebuild lets it be. */
   rebuildStale(user: string): Promise<boolean>;
+  /**
+   * Offers the stored links of a user whose recut to the writer's rules was cut short before they were all
+   * offered (`Head.offersPending`). True when it did; false when they are being offered already.
+   */
+  finishOffers(user: string): Promise<boolean>;
 }
 
 export class MergeConflictError extends Error {
@@ -222,12 +227,19 @@ export class DynamoDbSessionWriter implements SessionWriter {
 
   /**
    * Checks a head before writing under it: a head cut under other rules is refused, unless a rebuild to this
-   * writer's rules is in progress, which rebuilds that user first ('rebuilt': read the head again). An erased
-   * user's head holds no sessions to have been cut under any rules (a rebuild passes it by): what a link moves
-   * into it is erased again right after.
+   * writer's rules is in progress, which rebuilds that user first ('rebuilt': read the head again); so is a
+   * head recut to these rules whose stored links a crash left unoffered. An erased user's head holds no
+   * sessions to have been cut under any rules (a rebuild passes it by): what a link moves into it is erased
+   * again right after.
    */
   async admitHead(user: string, head: Head): Promise<'admitted' | 'rebuilt'> {
-    if (head.erased || head.rules === undefined || head.rules === this.rules.fingerprint) return 'admitted';
+    if (head.erased || head.rules === undefined) return 'admitted';
+    if (head.rules === this.rules.fingerprint) {
+      // Its recut's links not all offered (a crash came between): offered first, as a stale user is rebuilt first,
+      // since a retried ingest offers only the links of its own events.
+      if (head.offersPending === undefined || this.staleHeads === undefined) return 'admitted';
+      return (await this.staleHeads.finishOffers(user)) ? 'rebuilt' : 'admitted';
+    }
     if (this.staleHeads !== undefined && (await this.staleHeads.rebuildStale(user))) return 'rebuilt';
     throw new RulesMismatchError(user, head.rules, this.rules);
   }

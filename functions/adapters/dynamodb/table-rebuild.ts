@@ -117,18 +117,19 @@ export class DynamoDbTableRebuild implements RebuildStore {
   }
 
   /**
-   * Heads committed under other rules than the target, or still holding a link the target does not keep: how
-   * many, and the first `limit` of them. The Scan reads every item however many come back, so naming them
-   * costs no more than counting them.
+   * Heads committed under other rules than the target, or still holding a link the target does not keep, or
+   * marked with links not all offered yet (`Head.offersPending`): how many, and the first `limit` of them.
+   * The Scan reads every item however many come back, so naming them costs no more than counting them.
    */
   private async usersLeftIn(
     segment: number,
     deadline: number,
     limit: number,
   ): Promise<UsersLeft | undefined> {
-    // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it.
+    // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it. A head
+    // recut to the target whose links a crash left unoffered is at the target rules, but still marked.
     const stale = this.target.stitching
-      ? '#rf <> :target'
+      ? '(#rf <> :target OR attribute_exists(#lo))'
       : '(#rf <> :target OR (attribute_exists(#li) AND attribute_not_exists(#ea)))';
     let count = 0;
     const users: string[] = [];
@@ -145,7 +146,7 @@ export class DynamoDbTableRebuild implements RebuildStore {
           '#sk': 'sk',
           '#rf': 'rf',
           '#er': 'er',
-          ...(!this.target.stitching && { '#li': 'li', '#ea': 'ea' }),
+          ...(this.target.stitching ? { '#lo': 'lo' } : { '#li': 'li', '#ea': 'ea' }),
         },
         ExpressionAttributeValues: { ':head': { S: HEAD_SK }, ':target': { S: this.target.fingerprint } },
         ...(this.scanPageItems !== undefined && { Limit: this.scanPageItems }),

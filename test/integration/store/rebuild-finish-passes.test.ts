@@ -1,7 +1,7 @@
 // The finish's passes: the users a count finds left travel to the next call, which cuts them again before it
 // counts. A call retried after it stopped half-way (as Step Functions retries a Lambda service error) visits
 // every one of them again: with stitching turned on, a user cut again whose links were not yet offered is at
-// the target rules, so a count alone would not find it.
+// the target rules, found only by its head's mark.
 import { describe, expect, it } from 'vitest';
 import { readTableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';

@@ -33,6 +33,23 @@ describe('the head’s busy-days flag (bp)', () => {
   });
 });
 
+describe('the head’s mark of links not yet offered (lo)', () => {
+  it('is set or removed by a commit that says so, and left alone by any other', () => {
+    const set = commitUpdate(EMPTY_HEAD, { ...COMMIT, offersPending: 'tx2' });
+    expect(set.UpdateExpression).toContain('#lo = :lo');
+    expect(set.ExpressionAttributeValues[':lo']).toEqual({ S: 'tx2' });
+    const removed = commitUpdate(EMPTY_HEAD, { ...COMMIT, offersPending: null });
+    expect(removed.UpdateExpression).toMatch(/REMOVE .*#lo/);
+    const other = commitUpdate(EMPTY_HEAD, COMMIT);
+    expect(other.ExpressionAttributeNames['#lo']).toBeUndefined();
+  });
+
+  it('reads back as the recut’s transaction', () => {
+    expect(decodeHead({ pk: { S: 'U#u' }, sk: { S: 'H' }, lo: { S: 'tx2' } }).offersPending).toBe('tx2');
+    expect(decodeHead({ pk: { S: 'U#u' }, sk: { S: 'H' } }).offersPending).toBeUndefined();
+  });
+});
+
 describe('the head’s stitched sample', () => {
   it('keeps an anonymousId with no UTF-8 (a lone surrogate) as its bytes, and reads it back', () => {
     const sample = ['anon-1', 'a\ud800b'];
