@@ -22,11 +22,24 @@ export function readCommandLine<T extends Omit<ParseArgsConfig, 'tokens'>>(
   try {
     read = parseArgs({ ...config, tokens: true }) as CommandLine<T>;
   } catch (error) {
-    return { problem: (error as Error).message };
+    return { problem: withoutBrokenHint((error as Error).message) };
   }
   if ((read.values as Record<string, unknown>).help === true) return read;
   const repeated = repeatedOption(read.tokens, hints);
   return repeated === undefined ? read : { problem: repeated };
+}
+
+/**
+ * parseArgs's unknown-option message, whose hint for a file named like an option ends without its closing
+ * quote (`as in '-- "--x"`), said with a hint that can be copied: the name goes after a `--` of its own.
+ */
+function withoutBrokenHint(message: string): string {
+  const unknown = /^Unknown option '(.*)'\. To specify a positional argument starting with a '-'/s.exec(
+    message,
+  );
+  if (unknown === null) return message;
+  const name = unknown[1] as string;
+  return `Unknown option '${name}' (a file named ${name} goes after a -- of its own: -- ${name})`;
 }
 
 /**

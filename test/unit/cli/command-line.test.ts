@@ -26,6 +26,15 @@ describe('readCommandLine', () => {
     expect(read(['--prefix'])).toEqual({ problem: expect.stringContaining("Option '--prefix <value>'") });
   });
 
+  it("says an unknown option with a hint whose quotes close, not parseArgs's, which leaves one open", () => {
+    expect(read(['--bogus'])).toEqual({
+      problem: "Unknown option '--bogus' (a file named --bogus goes after a -- of its own: -- --bogus)",
+    });
+    // After a -- of its own, the name is a positional, as the hint says.
+    const line = read(['--', '--bogus']);
+    expect('problem' in line ? line.problem : line.positionals).toEqual(['--bogus']);
+  });
+
   it('refuses an option with a value given twice, in either spelling, with its hint after', () => {
     expect(read(['--prefix', 'a/', '--prefix=b/'], { prefix: ' (run it once for each)' })).toEqual({
       problem: '--prefix is given twice; give it once (run it once for each)',
