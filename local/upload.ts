@@ -7,13 +7,13 @@ import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
-import type { SourceDefinition } from '../contract/index.js';
+import { REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
+import { sourceOf, whyNotIngested } from '../functions/ingest/sources.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { readyStack } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
-import { sourceOf } from './source-objects.js';
 import { dataDirFrom } from './stack-config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -118,6 +118,25 @@ function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
   });
 }
 
+/**
+ * The keys the ingest will skip, grouped by why: its own rule (`whyNotIngested`), so a manifest or `_SUCCESS`
+ * marker is named here rather than only in the stack's log once stored.
+ */
+function notIngestedNotes(keys: readonly string[], sources: readonly SourceDefinition[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const key of keys) {
+    const reason = whyNotIngested(key, sources);
+    if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  }
+  return [...byReason].map(([reason, skipped]) => {
+    // One reason, one kind of key: those under no source are told where sources are.
+    const first = skipped[0] as string;
+    const underNoSource = !first.startsWith(REJECTED_PREFIX) && sourceOf(first, sources) === undefined;
+    const why = underNoSource ? `${reason} (${sources.map((source) => source.prefix).join(', ')})` : reason;
+    return `${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} stored but not ingested: ${why}`;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const env = envSchema.safeParse(process.env);
   if (!env.success) {
@@ -190,12 +209,11 @@ async function main(argv: string[]): Promise<number> {
     }
     seen.set(key, path);
   }
-  const ignored = uploads.filter(({ key }) => sourceOf(key, sources) === undefined);
-  if (ignored.length > 0) {
-    console.error(
-      `upload: note: ${ignored.map(({ key }) => key).join(', ')} ${ignored.length === 1 ? 'is' : 'are'} stored ` +
-        `but not ingested: not under a source prefix (${sources.map((source) => source.prefix).join(', ')})`,
-    );
+  for (const note of notIngestedNotes(
+    uploads.map(({ key }) => key),
+    sources,
+  )) {
+    console.error(`upload: note: ${note}`);
   }
 
   let endpoint: string;

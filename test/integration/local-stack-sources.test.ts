@@ -55,7 +55,7 @@ describe('npm start with SESSIONIZER_SOURCES', () => {
     });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      'incoming/sample-export.ndjson is stored but not ingested: not under a source prefix (exports/)',
+      'incoming/sample-export.ndjson is stored but not ingested: not under any source prefix (exports/)',
     );
   }, 30_000);
 
