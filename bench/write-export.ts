@@ -178,7 +178,14 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const events = wholeNumberOption(values, 'events');
+  // Not 0: an empty file, written with exit 0, passes for an export (the library still writes one for tests).
+  const events = checked(
+    values,
+    'events',
+    wholeNumberOption(values, 'events'),
+    (value) => value >= 1,
+    '1 or more',
+  );
   if (events === undefined) throw new RangeError('--events is required');
   const format = values.format;
   if (format !== 'ndjson' && format !== 'json-array') {

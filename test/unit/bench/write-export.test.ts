@@ -102,6 +102,8 @@ describe('npm run generate', () => {
         '--days must be a decimal number such as 1 or 0.5 (got "Infinity")',
       ],
       // Named by their flags, not by the generator's own option names (lateShare, days, users).
+      // An empty file, exit 0, would look like a generated export to whoever uploads it next.
+      [['--events', '0'], 'generate: --events must be 1 or more (got "0")'],
       [['--events', '5', '--users', '0'], 'generate: --users must be 1 or more (got "0")'],
       [['--events', '5', '--days', '0'], 'generate: --days must be more than 0 (got "0")'],
       [['--events', '5', '--late-share', '1.5'], 'generate: --late-share must be from 0 to 1 (got "1.5")'],
