@@ -92,9 +92,9 @@ const USAGE = `Usage: npm run generate -- --events <n> [--format ndjson|json-arr
 
 Defaults: --format ndjson, --seed ${DEFAULTS.seed}, --users the events / ${DEFAULTS.eventsPerUser}, --days ${DEFAULTS.days}, --start ${new Date(DEFAULTS.startMs).toISOString().slice(0, 10)},
 --anonymous-share ${DEFAULTS.anonymousShare}, --late-share ${DEFAULTS.lateShare}, --duplicate-share ${DEFAULTS.duplicateShare}, --no-message-id-share ${DEFAULTS.noMessageIdShare}.
---out is relative to the folder you run it from; without it the file goes to bench/out/events-<n>.<ext>
-(git-ignored). -h or --help shows this help. Exit status: 2 for a usage error, 1 when the file could not be
-written.`;
+--out is relative to the folder you run it from, and its folder must exist; without it the file goes to
+bench/out/events-<n>.<ext> (git-ignored; bench/out/ is created when missing). -h or --help shows this help.
+Exit status: 2 for a usage error, 1 when the file could not be written.`;
 
 /** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
 function isUsageError(error: unknown): boolean {
@@ -152,6 +152,21 @@ function refuseFolder(out: string, given: string, fileName: string): void {
   }
 }
 
+/**
+ * An --out in a folder that is not there: most often a typo, which writeExport would create silently (it
+ * makes bench/out/, the default's folder, for the bench and scripts). Refused, as cp and shells refuse it.
+ */
+function refuseMissingFolder(out: string, given: string): void {
+  const folder = dirname(out);
+  const found = statSync(folder, { throwIfNoEntry: false });
+  if (found === undefined) {
+    throw new RangeError(
+      `--out ${given}: no such folder ${folder}; create it first (mkdir -p), or name a file in a folder that exists`,
+    );
+  }
+  if (!found.isDirectory()) throw new RangeError(`--out ${given}: ${folder} is not a folder`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const line = readCommandLine({
     args: argv,
@@ -202,7 +217,10 @@ async function main(argv: string[]): Promise<void> {
     values.out === undefined
       ? `bench/out/events-${events}.${extension}`
       : resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
-  if (values.out !== undefined) refuseFolder(out, values.out, `events-${events}.${extension}`);
+  if (values.out !== undefined) {
+    refuseMissingFolder(out, values.out);
+    refuseFolder(out, values.out, `events-${events}.${extension}`);
+  }
   const started = performance.now();
   const result = await writeExport(out, {
     events,

@@ -133,6 +133,36 @@ describe('npm run generate', () => {
     }
   });
 
+  it('refuses an --out in a folder that does not exist, creating none, as cp and shells do', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'write-export-missing-'));
+    try {
+      const missing = join(scratch, 'typo', 'sub');
+      const result = run(['--events', '5', '--out', join(missing, 'x.ndjson')]);
+      expect(result.stderr).toContain(
+        `generate: --out ${join(missing, 'x.ndjson')}: no such folder ${missing}; create it first (mkdir -p), ` +
+          'or name a file in a folder that exists\n',
+      );
+      expect(result.status).toBe(2);
+      expect(existsSync(join(scratch, 'typo'))).toBe(false);
+
+      const underFile = join(scratch, 'plain');
+      writeFileSync(underFile, '');
+      const notFolder = run(['--events', '5', '--out', join(underFile, 'x.ndjson')]);
+      expect(notFolder.stderr).toContain(
+        `generate: --out ${join(underFile, 'x.ndjson')}: ${underFile} is not a folder`,
+      );
+      expect(notFolder.status).toBe(2);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('says in --help that only its default folder is created', () => {
+    const help = run(['--help']).stdout;
+    expect(help).toContain('--out is relative to the folder you run it from, and its folder must exist');
+    expect(help).toContain('bench/out/ is created when missing');
+  });
+
   it('lists its defaults in --help', () => {
     expect(run(['--help']).stdout).toContain(
       '--seed 1, --users the events / 40, --days 1, --start 2024-01-01',
