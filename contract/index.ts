@@ -134,7 +134,7 @@ export const API_GATEWAY_ROUTES = [
 /**
  * What the rebuild state machine sends its one function: `begin` once, then `segment` for each parallel
  * scan segment (0 to totalSegments - 1) until it answers `done`, then `finish`, and again with the `next` its
- * answer names while it answers one (a wait, or users left to cut again).
+ * answer names while it answers one (a wait, a count to go on with, or users left to cut again).
  */
 export type RebuildRequest =
   | { readonly action: 'begin'; readonly totalSegments: number }
@@ -153,7 +153,20 @@ export type RebuildRequest =
        */
       readonly pass?: number;
       readonly users?: readonly string[];
+      /** A count the previous call's time ended before it passed the whole table: this call goes on with it. */
+      readonly count?: RebuildCountProgress;
     };
+
+/**
+ * How far a count of the users left under the old rules got: where each segment of its parallel scan goes on
+ * (`cursor`, the key of the last item it read, null from the start) or whether it is done; the users it found
+ * so far (`found`) and the first of them by id, within the lists' limits.
+ */
+export interface RebuildCountProgress {
+  readonly segments: readonly { readonly cursor: string | null; readonly done: boolean }[];
+  readonly found: number;
+  readonly users: readonly string[];
+}
 
 /** The answer to a `segment` request: the state machine calls again with `cursor` until `done`. */
 export interface RebuildSegmentProgress {

@@ -1,7 +1,7 @@
 // What the rebuild state machine does on AWS, in one process: begin, every scan segment at once, each called
 // again with its cursor until done, then finish, waiting as long as it answers to first, and called again
-// after each pass that cut users it found left. Used by
-// `npm run rebuild` and the store's tests.
+// with where its count stopped while one runs out of time, and after each pass that cut users it found left.
+// Used by `npm run rebuild` and the store's tests.
 import type { RebuildStore } from '../functions/domain/store/ports.js';
 import {
   beginTableRebuild,
@@ -23,7 +23,7 @@ export interface RebuildRunOptions {
   readonly totalSegments: number;
   /** How long one segment call works before answering its cursor, as a Lambda call would. */
   readonly sliceMs?: number;
-  /** How long the count before finishing may take. */
+  /** How long one finish call works before answering where its count goes on, as a Lambda call would. */
   readonly finishMs?: number;
   /**
    * How long after the begin an ingest of the old rules may still write (`ingestDrainMs`); 0 where none runs
@@ -42,7 +42,7 @@ export interface RebuildRunOptions {
 export interface RebuildRun extends RebuildProgress {
   /** Segment calls made, over all segments. */
   readonly calls: number;
-  /** Whether finishing counted the users left (none); false when the count ran out of time. */
+  /** Whether this run's count finished the rebuild; false when another had finished it meanwhile. */
   readonly counted: boolean;
 }
 
@@ -85,6 +85,11 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
     // Users it cut again are counted as a segment's would be.
     if ('counts' in outcome && outcome.counts !== undefined) addCounts(counts, outcome.counts);
     if ('counted' in outcome) return { segmentsDone, totalSegments, counts, calls, counted: outcome.counted };
+    if ('count' in outcome) {
+      // Its time ended mid-count: the next call goes on from where it stopped.
+      request = { pass: outcome.pass, count: outcome.count };
+      continue;
+    }
     if ('usersLeft' in outcome) {
       // Finish again with them, as the state machine does.
       request = { pass: outcome.pass, users: outcome.users };

@@ -256,7 +256,7 @@ async function main(argv: string[]): Promise<number> {
         ? 'Start the stack with the same environment (`npm start`) to ingest under these rules.'
         : `The running stack (pid ${stores.runningStack}) ingests under these rules.`;
     console.log(
-      `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (the final count of users left did not finish in time)'}.\n${next}`,
+      `done: the stored sessions are cut under ${describeRules(target.source)}${run.counted ? '' : ' (another rebuild finished it meanwhile)'}.\n${next}`,
     );
     return 0;
   } catch (error) {

@@ -33,6 +33,15 @@ const requestSchema = z.discriminatedUnion('action', [
     action: z.literal('finish'),
     pass: z.optional(z.int().check(z.minimum(0))),
     users: z.optional(z.array(z.string().check(z.minLength(1)))),
+    count: z.optional(
+      z.object({
+        segments: z.array(
+          z.object({ cursor: z.nullable(z.string().check(z.minLength(1))), done: z.boolean() }),
+        ),
+        found: z.int().check(z.minimum(0)),
+        users: z.array(z.string().check(z.minLength(1))),
+      }),
+    ),
   }),
 ]) satisfies z.ZodMiniType<RebuildRequest>;
 
@@ -40,7 +49,16 @@ export type RebuildAnswer =
   /** `current`: nothing to rebuild (the table is already at the rules, or nothing was ingested into it). */
   | { readonly action: 'begin'; readonly totalSegments: number; readonly current: boolean }
   | RebuildSegmentProgress
+  /** `counted`: false when an earlier call had finished already (a retried call). */
   | { readonly action: 'finish'; readonly counted: boolean }
+  /** The call's time ended mid-count (`found`: users left so far): send `next`, which goes on with it. */
+  | {
+      readonly action: 'finish';
+      readonly counting: true;
+      readonly found: number;
+      readonly pass: number;
+      readonly next: FinishRequest;
+    }
   /** Too early to count: ingests of the old rules may still write; send `next` after this long. */
   | { readonly action: 'finish'; readonly waitSeconds: number; readonly next: FinishRequest }
   /** `usersLeft` under the old rules (`recut`: users this call cut again): send `next`, which cuts them. */
@@ -108,6 +126,18 @@ export function createRebuildHandler(deps: {
             action: 'finish',
             waitSeconds: outcome.waitSeconds,
             next: { action: 'finish', pass: outcome.pass },
+          };
+        }
+        if ('count' in outcome) {
+          const { count, pass, counts } = outcome;
+          const segmentsDone = count.segments.filter(({ done }) => done).length;
+          logger.info('rebuild count continues', { found: count.found, segmentsDone, pass, ...counts });
+          return {
+            action: 'finish',
+            counting: true,
+            found: count.found,
+            pass,
+            next: { action: 'finish', pass, count },
           };
         }
         if ('usersLeft' in outcome) {

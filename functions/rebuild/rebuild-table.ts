@@ -1,4 +1,4 @@
-import type { RebuildSegmentProgress } from '../../contract/index.js';
+import type { RebuildCountProgress, RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore, UserRebuild } from '../domain/store/ports.js';
 
 /** What one segment call did, for the logs and the local command's progress. */
@@ -110,22 +110,33 @@ export async function rebuildSegment(
   }
 }
 
-/** What the state machine sends Finish: the pass and the users to cut again the previous answer named. */
+/**
+ * What the state machine sends Finish: the pass and the users to cut again the previous answer named, or the
+ * count it left half-way.
+ */
 export interface FinishRequest {
   /** Counts so far that found users left and handed them on; 0 first. */
   readonly pass?: number;
   readonly users?: readonly string[];
+  readonly count?: RebuildCountProgress;
 }
 
 /**
- * What a finish call answers: it finished (`counted`: by a count); it is too early to count (call again with
- * `pass`); or users are left under the old rules (`usersLeft`), to be cut again by the next call, which is
- * sent `pass` and `users`.
+ * What a finish call answers: it finished (`counted`: by a count that passed the whole table; false when an
+ * earlier call had finished already, a retried call); it is too early to count (call again with `pass`); its
+ * time ended mid-count (`count`: call again with it and `pass`); or users are left under the old rules
+ * (`usersLeft`), to be cut again by the next call, which is sent `pass` and `users`.
  */
 export type FinishOutcome =
   /** `counts`: what it cut of the users it was sent, if any. */
   | { readonly counted: boolean; readonly counts?: SegmentCounts }
   | { readonly waitSeconds: number; readonly pass: number }
+  | {
+      readonly count: RebuildCountProgress;
+      readonly pass: number;
+      /** What this call cut of the users it was sent. */
+      readonly counts: SegmentCounts;
+    }
   | {
       readonly usersLeft: number;
       readonly users: readonly string[];
@@ -134,13 +145,13 @@ export type FinishOutcome =
       readonly counts: SegmentCounts;
     };
 
-/** The first of `users` whose ids fit RECUT_LIST_CHARS as JSON, at least one. */
+/** The first of `users` (at most RECUT_USERS_PER_PASS) whose ids fit RECUT_LIST_CHARS as JSON, at least one. */
 function listToSend(users: readonly string[]): string[] {
   const sent: string[] = [];
   let chars = 2;
   for (const user of users) {
     chars += JSON.stringify(user).length + 1;
-    if (sent.length > 0 && chars > RECUT_LIST_CHARS) break;
+    if (sent.length >= RECUT_USERS_PER_PASS || (sent.length > 0 && chars > RECUT_LIST_CHARS)) break;
     sent.push(user);
   }
   return sent;
@@ -151,6 +162,11 @@ function listToSend(users: readonly string[]): string[] {
  * starts no earlier than `drainMs` after the rebuild began, once no ingest of the old rules can write any more
  * (`ingestDrainMs`): before then it answers how long to wait, and is called again.
  *
+ * A count that cannot pass the whole table by `deadline` answers where each segment of its scan stopped and
+ * what it found so far (`count`), and the next call goes on from there: only a count that reached the end of
+ * every segment finishes the rebuild or hands users on. After the drain nothing writes under the old rules,
+ * so a count spread over calls misses no one a single scan would find.
+ *
  * Users a count finds left (an ingest of the old rules created them during the drain, after the segments
  * passed) are answered, and the next call cuts them again before it counts again. They travel in the request
  * rather than being cut by the call that found them so that a call retried after it stopped half-way visits
@@ -158,8 +174,6 @@ function listToSend(users: readonly string[]): string[] {
  * stitching turned on, is at the target rules: the count finds it by its head's mark). A call that runs out
  * of time cutting answers the rest, with the same pass. Past MAX_RECUT_PASSES counts that found users, the
  * next that finds any fails (UsersLeftError).
- * A count that cannot finish by `deadline` is left out (`counted: false`): a user left behind is still
- * rebuilt by the first ingest that meets it.
  */
 export async function finishTableRebuild(
   store: RebuildStore,
@@ -182,11 +196,18 @@ export async function finishTableRebuild(
   }
   const waitMs = scope.begunAt + drainMs - now();
   if (waitMs > 0) return { waitSeconds: Math.ceil(waitMs / 1000), pass };
-  const left = await store.findUsersLeft(deadline, RECUT_USERS_PER_PASS);
-  if (left !== undefined && left.count > 0) {
-    if (pass >= MAX_RECUT_PASSES) throw new UsersLeftError(left.count, pass);
-    return { usersLeft: left.count, users: listToSend(left.users), pass: pass + 1, counts };
+  const earlier = request.count;
+  const left = await store.findUsersLeft(deadline, RECUT_USERS_PER_PASS, earlier?.segments ?? null);
+  const found = (earlier?.found ?? 0) + left.count;
+  // Within the lists' limits: the rest are found again by the count after they are cut.
+  const users = listToSend([...(earlier?.users ?? []), ...left.users]);
+  if (!left.segments.every(({ done }) => done)) {
+    return { count: { segments: left.segments, found, users }, pass, counts };
+  }
+  if (found > 0) {
+    if (pass >= MAX_RECUT_PASSES) throw new UsersLeftError(found, pass);
+    return { usersLeft: found, users, pass: pass + 1, counts };
   }
   await store.finish();
-  return { counted: left !== undefined, ...(counts.users > 0 && { counts }) };
+  return { counted: true, ...(counts.users > 0 && { counts }) };
 }

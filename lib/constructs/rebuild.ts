@@ -63,9 +63,9 @@ type RebuildPayload<Request = RebuildRequest> = Request extends unknown
 /**
  * Recomputes every stored session under the stage's current session rules, after they change:
  * `Begin` → one `Scan segment` loop per parallel scan segment, all at once → `Finish`, which waits (`Wait for
- * old ingests`, then `Finish` again) while ingests of the old rules may still write, and is called again with
- * the users it found left under them, which that call cuts again before it counts (at most MAX_RECUT_PASSES
- * times, then `Users left`). Start an execution (no input needed) after deploying new rules; the rebuild
+ * old ingests`, then `Finish` again) while ingests of the old rules may still write, is called again with
+ * where its count stopped while the count outlasts a call, and with the users it found left under them, which
+ * that call cuts again before it counts (at most MAX_RECUT_PASSES times, then `Users left`). Start an execution (no input needed) after deploying new rules; the rebuild
  * function serves all three steps.
  *
  * The inline Map's iterations share the execution's history (25,000 events, about 7 per loop turn), so a
@@ -140,7 +140,8 @@ export class Rebuild extends Construct {
       maxConcurrency: totalSegments,
     }).itemProcessor(segmentLoop);
     // Called again, Finish is sent the request its answer names whole (`next`: the pass, and the users left to
-    // cut again), so the list is handed on as it is; after the segments, their answers name none.
+    // cut again or where its count goes on), so they are handed on as they are; after the segments, their
+    // answers name none.
     const finish = invoke(
       'Finish',
       '{% $exists($states.input.next) ? $states.input.next : {"action": "finish"} %}',
@@ -160,6 +161,8 @@ export class Rebuild extends Construct {
     finish.next(
       Choice.jsonata(this, 'Finished?')
         .when(Condition.jsonata('{% $exists($states.input.waitSeconds) %}'), waitForIngests)
+        // Its time ended mid-count: `next` says where each segment of the count's scan goes on.
+        .when(Condition.jsonata('{% $states.input.counting = true %}'), finish)
         .when(
           Condition.jsonata(
             `{% $exists($states.input.usersLeft) and $states.input.pass <= ${MAX_RECUT_PASSES} %}`,

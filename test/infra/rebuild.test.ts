@@ -126,6 +126,13 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     expect(states.Rebuilt).toEqual({ Type: 'Succeed' });
   });
 
+  it('calls Finish again with where its count stopped while the count outlasts a call', () => {
+    expect(states['Finished?'].Choices[1]).toEqual({
+      Condition: '{% $states.input.counting = true %}',
+      Next: 'Finish',
+    });
+  });
+
   it(`calls Finish again with the users it found left, at most ${MAX_RECUT_PASSES} passes, then fails`, () => {
     // Finish answers the users it found left with its pass, one more than it was sent, and the request to send
     // next (the users to cut again); the loop stops at the bound even if the function never refused.
@@ -133,6 +140,7 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
       Type: 'Choice',
       Choices: [
         { Condition: '{% $exists($states.input.waitSeconds) %}', Next: 'Wait for old ingests' },
+        { Condition: '{% $states.input.counting = true %}', Next: 'Finish' },
         {
           Condition: `{% $exists($states.input.usersLeft) and $states.input.pass <= ${MAX_RECUT_PASSES} %}`,
           Next: 'Finish',

@@ -1,5 +1,6 @@
 import type { CompiledRules } from '../../domain/rules/session-rules.js';
 import type {
+  CountSegment,
   RebuildScope,
   RebuildStore,
   UserPage,
@@ -104,15 +105,25 @@ export class DynamoDbTableRebuild implements RebuildStore {
     return this.rebuilder.rebuildUser(user, scope);
   }
 
-  async findUsersLeft(deadline: number, limit: number): Promise<UsersLeft | undefined> {
-    const segments = await Promise.all(
-      Array.from({ length: COUNT_SEGMENTS }, (_, segment) => this.usersLeftIn(segment, deadline, limit)),
+  async findUsersLeft(
+    deadline: number,
+    limit: number,
+    from: readonly CountSegment[] | null,
+  ): Promise<UsersLeft> {
+    if (from !== null && from.length !== COUNT_SEGMENTS) {
+      throw new Error(
+        `a count position of ${from.length} segments is not one this count answered (${COUNT_SEGMENTS}): pass back the previous answer's, or none to count from the start`,
+      );
+    }
+    const found = await Promise.all(
+      Array.from({ length: COUNT_SEGMENTS }, (_, segment) =>
+        this.usersLeftIn(segment, from?.[segment] ?? { cursor: null, done: false }, deadline, limit),
+      ),
     );
-    if (segments.some((found) => found === undefined)) return undefined;
-    const found = segments as UsersLeft[];
     return {
       count: found.reduce((sum, { count }) => sum + count, 0),
       users: found.flatMap(({ users }) => users).slice(0, limit),
+      segments: found.map(({ position }) => position),
     };
   }
 
@@ -120,22 +131,25 @@ export class DynamoDbTableRebuild implements RebuildStore {
    * Heads committed under other rules than the target, or still holding a link the target does not keep, or
    * marked with links not all offered yet (`Head.offersPending`): how many, and the first `limit` of them.
    * The Scan reads every item however many come back, so naming them costs no more than counting them.
+   * At least one page a call, so that a count resumed again and again reaches the end however little time
+   * each call has.
    */
   private async usersLeftIn(
     segment: number,
+    from: CountSegment,
     deadline: number,
     limit: number,
-  ): Promise<UsersLeft | undefined> {
+  ): Promise<{ count: number; users: string[]; position: CountSegment }> {
+    let count = 0;
+    const users: string[] = [];
+    if (from.done) return { count, users, position: from };
     // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it. A head
     // recut to the target whose links a crash left unoffered is at the target rules, but still marked.
     const stale = this.target.stitching
       ? '(#rf <> :target OR attribute_exists(#lo))'
       : '(#rf <> :target OR (attribute_exists(#li) AND attribute_not_exists(#ea)))';
-    let count = 0;
-    const users: string[] = [];
-    let startKey: Item | undefined;
-    do {
-      if (Date.now() > deadline) return undefined;
+    let startKey = from.cursor === null ? undefined : decodeCursor(from.cursor);
+    for (;;) {
       const page = await this.transport.scanPage({
         Segment: segment,
         TotalSegments: COUNT_SEGMENTS,
@@ -158,8 +172,14 @@ export class DynamoDbTableRebuild implements RebuildStore {
         if (user !== undefined && users.length < limit) users.push(user);
       }
       startKey = page.lastKey;
-    } while (startKey !== undefined);
-    return { count, users };
+      if (startKey === undefined) return { count, users, position: { cursor: null, done: true } };
+      if (Date.now() > deadline) {
+        const cursor = encodeCursor(startKey);
+        // A segment answered from its start again would never end.
+        if (cursor === null) throw new Error(`scan segment ${segment} stopped at a key without pk and sk`);
+        return { count, users, position: { cursor, done: false } };
+      }
+    }
   }
 
   async finish(): Promise<void> {

@@ -197,14 +197,22 @@ export interface UserPage {
   readonly next: string | null;
 }
 
+/** Where one segment of the count of users left stands: goes on after `cursor` (null: from its start), or done. */
+export interface CountSegment {
+  readonly cursor: string | null;
+  readonly done: boolean;
+}
+
 /**
- * Users a rebuild's finish found still cut under the old rules (or still linked when stitching was turned
- * off).
+ * Users one call of a rebuild's count found still cut under the old rules (or still linked when stitching was
+ * turned off), and where each segment of its scan stopped.
  */
 export interface UsersLeft {
   readonly count: number;
   /** At most the limit asked for, in no particular order. */
   readonly users: readonly string[];
+  /** Every one done once the count has passed the whole store. */
+  readonly segments: readonly CountSegment[];
 }
 
 /** Rebuilding the whole store under new session rules (port): what the rebuild use case needs. */
@@ -217,10 +225,11 @@ export interface RebuildStore {
   scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage>;
   rebuildUser(user: string, scope: RebuildScope): Promise<UserRebuild>;
   /**
-   * Users still to rebuild: how many, and up to `limit` of them to rebuild again; undefined when the count
-   * could not finish by `deadline` (epoch ms).
+   * Users still to rebuild from `from` on (null: the count's start) until the end or `deadline` (epoch ms):
+   * how many, up to `limit` of them to rebuild again, and where to go on. Each call passes at least one page
+   * of every segment not done, so calls from the answered position reach the end.
    */
-  findUsersLeft(deadline: number, limit: number): Promise<UsersLeft | undefined>;
+  findUsersLeft(deadline: number, limit: number, from: readonly CountSegment[] | null): Promise<UsersLeft>;
   /** Moves the store's rules record to the target: from now on it is the table's rules. */
   finish(): Promise<void>;
 }

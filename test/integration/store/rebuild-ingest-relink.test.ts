@@ -54,10 +54,10 @@ async function aliceLeftUnderOldRules(): Promise<StoreUnderTest> {
   return store;
 }
 
-/** The finish as the state machine calls it, the drain passed; `skipCount` as when the count runs out of time. */
-async function finish(transport: Transport, { skipCount = false } = {}): Promise<FinishOutcome> {
+/** The finish as the state machine calls it, the drain passed. */
+async function finish(transport: Transport): Promise<FinishOutcome> {
   const { table } = rebuildTo(transport, TARGET);
-  let outcome = await finishTableRebuild(table, skipCount ? 0 : Date.now() + 60_000, 0);
+  let outcome = await finishTableRebuild(table, Date.now() + 60_000, 0);
   while (!('counted' in outcome))
     outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, outcome);
   return outcome;
@@ -141,12 +141,13 @@ describe('an ingest of the target that rebuilds a user left under the old rules,
   );
 
   it(
-    'equals the batch when, the count skipped, an ingest after the finish crashes at any write and is retried',
+    'equals the batch when, left behind by the finish, she meets an ingest that crashes at any write and is retried',
     async () => {
       for (let crashAfter = 0; ; crashAfter++) {
         const store = await aliceLeftUnderOldRules();
-        // Left behind by a count that ran out of time: the first ingest that meets her rebuilds her.
-        expect(await finish(store.transport, { skipCount: true })).toEqual({ counted: false });
+        // Left behind past the table's move (an ingest of the old rules wrote her after the count: a host's
+        // clock off by more than the drain's margin): the first ingest that meets her rebuilds her.
+        await rebuildTo(store.transport, TARGET).table.finish();
         const crashed = await crashingIngest(store, crashAfter);
 
         if (crashed) await ingestStitched(rebuildTo(store.transport, TARGET).writer, NEW_INGEST);

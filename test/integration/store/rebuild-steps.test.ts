@@ -50,7 +50,7 @@ function recording(table: DynamoDbTableRebuild): { store: RebuildStore; rebuilt:
       rebuilt.push(user);
       return table.rebuildUser(user, scope);
     },
-    findUsersLeft: (deadline, limit) => table.findUsersLeft(deadline, limit),
+    findUsersLeft: (deadline, limit, from) => table.findUsersLeft(deadline, limit, from),
     finish: () => table.finish(),
   };
   return { store, rebuilt };
@@ -203,6 +203,30 @@ describe('begin and finish', () => {
     });
     // A finish repeated after the table moved changes nothing.
     expect(await finishTableRebuild(table, Date.now() + 60_000, 0)).toEqual({ counted: false });
+  });
+
+  it('goes on with a count its deadline cut from where each segment stopped: every user found once', async () => {
+    const store = await tableWithUsers();
+    const { table } = rebuildTo(store.transport, NEW, { scanPageItems: 2 });
+    await beginTableRebuild(table);
+
+    // Past its deadline from the start: one page of each segment not done per call.
+    let outcome = await finishTableRebuild(table, 0, 0);
+    let calls = 1;
+    while ('count' in outcome) {
+      outcome = await finishTableRebuild(table, 0, 0, Date.now, outcome);
+      calls++;
+    }
+
+    expect(calls).toBeGreaterThan(2);
+    expect(outcome).toMatchObject({ usersLeft: USERS.length, pass: 1 });
+    expect([...(outcome as { users: readonly string[] }).users].sort()).toEqual(USERS);
+    expect((await readTableRules(store.transport))?.target?.fingerprint).toBe(NEW.fingerprint);
+    let next = await finishTableRebuild(table, 0, 0, Date.now, outcome as FinishRequest);
+    while (!('counted' in next)) next = await finishTableRebuild(table, 0, 0, Date.now, next);
+    expect(next).toEqual({ counted: true });
+    expect(await storedSessions(store, USERS)).toEqual(referenceSessions(EVENTS, NEW));
+    expect((await readTableRules(store.transport))?.target).toBeUndefined();
   });
 
   it('tells an ingest of the old rules which rules the table is being rebuilt to', async () => {

@@ -1,4 +1,5 @@
 import type {
+  CountSegment,
   RebuildScope,
   RebuildStore,
   UserPage,
@@ -17,8 +18,15 @@ export class FakeRebuildStore implements RebuildStore {
   begunAt = 0;
   state: RebuildScope | 'finished' | 'not begun' = { sourceStitches: false, begunAt: 0 };
   counts = 0;
-  /** What a count finds left, until each is rebuilt; undefined: the count runs out of time. */
-  usersLeft: string[] | undefined = [];
+  /** What a count finds left, until each is rebuilt. */
+  usersLeft: string[] = [];
+  /**
+   * Calls a count takes: each but the last stops at its deadline, having found its share of the users left,
+   * and answers the next share's position as its one segment's cursor.
+   */
+  countCalls = 1;
+  /** Where each count call started (null: from the start). */
+  readonly countsFrom: (readonly CountSegment[] | null)[] = [];
   /** Users left that rebuilding does not move (something keeps writing them under the old rules). */
   stuck = false;
   finished = false;
@@ -53,15 +61,28 @@ export class FakeRebuildStore implements RebuildStore {
 
   async rebuildUser(user: string): Promise<UserRebuild> {
     this.rebuilt.push(user);
-    if (!this.stuck) this.usersLeft = this.usersLeft?.filter((left) => left !== user);
+    if (!this.stuck) this.usersLeft = this.usersLeft.filter((left) => left !== user);
     this.onRebuilt(user);
     return { status: 'rebuilt', sessionsWritten: 2, linksOffered: 1, eventsMoved: 0 };
   }
 
-  async findUsersLeft(_deadline: number, limit: number): Promise<UsersLeft | undefined> {
+  async findUsersLeft(
+    _deadline: number,
+    limit: number,
+    from: readonly CountSegment[] | null,
+  ): Promise<UsersLeft> {
     this.counts++;
-    if (this.usersLeft === undefined) return undefined;
-    return { count: this.usersLeft.length, users: this.usersLeft.slice(0, limit) };
+    this.countsFrom.push(from);
+    const start = from?.[0]?.cursor;
+    const call = start === undefined || start === null ? 0 : Number(start);
+    const share = Math.ceil(this.usersLeft.length / this.countCalls);
+    const found = this.usersLeft.slice(call * share, (call + 1) * share);
+    const done = call + 1 >= this.countCalls;
+    return {
+      count: found.length,
+      users: found.slice(0, limit),
+      segments: [{ cursor: done ? null : String(call + 1), done }],
+    };
   }
 
   async finish(): Promise<void> {

@@ -1,6 +1,7 @@
 // The rebuild handler's finish against a mocked DynamoDB: the scan that counts the users left names them too
 // (same items read) for the next call, which cuts them again and counts again; a count that finds none moves
-// the rules record to the target.
+// the rules record to the target. A count its time cut answers where each scan segment stopped; the next call
+// scans on from there.
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -133,5 +134,60 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
       /3 users are still cut under the old rules after the finish cut the users left again 3 times/,
     );
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  it('answers where each segment of a count its time cut stopped, and the next call scans on from there', async () => {
+    const key = (user: string) => ({ pk: { S: userPk(user) }, sk: { S: 'H' } });
+    // Segment 2 has a second page after `z`; segment 5 is done after one; the rest have none left.
+    dynamo.on(ScanCommand).callsFake((input: ScanCommandInput) => {
+      const users = input.ExclusiveStartKey === undefined ? (left.get(input.Segment ?? -1) ?? []) : ['y'];
+      const more = input.Segment === 2 && input.ExclusiveStartKey === undefined;
+      return {
+        Items: users.map((user) => ({ pk: { S: userPk(user) } })),
+        Count: users.length,
+        ...(more && { LastEvaluatedKey: key('z') }),
+      };
+    });
+    const run = handler();
+    const outOfTime = { getRemainingTimeInMillis: () => 0 };
+
+    const cut = await run({ action: 'finish' }, outOfTime);
+
+    const cursor = JSON.stringify({ pk: userPk('z'), sk: 'H' });
+    const segments = Array.from({ length: 8 }, (_, segment) =>
+      segment === 2 ? { cursor, done: false } : { cursor: null, done: true },
+    );
+    expect(cut).toEqual({
+      action: 'finish',
+      counting: true,
+      found: 3,
+      pass: 0,
+      next: { action: 'finish', pass: 0, count: { segments, found: 3, users: ['z', 'late-1', 'late-2'] } },
+    });
+    // Eight keys of at most a user's key each: far below Step Functions' 256 KB.
+    expect(JSON.stringify(cut).length).toBeLessThan(2_000);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+
+    dynamo.resetHistory();
+    const found = await run((cut as { next: unknown }).next, outOfTime);
+
+    const scans = dynamo.commandCalls(ScanCommand).map((call) => call.args[0].input);
+    expect(scans).toEqual([expect.objectContaining({ Segment: 2, ExclusiveStartKey: key('z') })]);
+    expect(found).toEqual({
+      action: 'finish',
+      usersLeft: 4,
+      recut: 0,
+      pass: 1,
+      next: { action: 'finish', pass: 1, users: ['z', 'late-1', 'late-2', 'y'] },
+    });
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  it('refuses a count position of another number of segments than the count scans', async () => {
+    const count = { segments: [{ cursor: null, done: false }], found: 0, users: [] };
+    await expect(handler()({ action: 'finish', count }, plentyOfTime)).rejects.toThrow(
+      /a count position of 1 segments is not one this count answered \(8\)/,
+    );
+    expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
   });
 });

@@ -72,6 +72,24 @@ describe('runTableRebuild', () => {
     expect(store.finished).toBe(true);
   });
 
+  it('calls the finish again with where its count stopped until the count has passed the whole store', async () => {
+    const store = new FakeRebuildStore([['a']], 2);
+    store.usersLeft = ['late-1', 'late-2'];
+    store.countCalls = 2;
+
+    const run = await runTableRebuild(store, { totalSegments: 1, drainMs: 0 });
+
+    expect(store.rebuilt).toEqual(['a', 'late-1', 'late-2']);
+    expect(run).toMatchObject({ counted: true, counts: { users: 3, rebuilt: 3 } });
+    expect(store.countsFrom).toEqual([
+      null,
+      [{ cursor: '1', done: false }],
+      null,
+      [{ cursor: '1', done: false }],
+    ]);
+    expect(store.finished).toBe(true);
+  });
+
   it(`fails after ${MAX_RECUT_PASSES} passes that left users behind, unfinished`, async () => {
     const store = new FakeRebuildStore([['a']], 2);
     store.usersLeft = ['late'];

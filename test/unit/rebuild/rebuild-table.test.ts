@@ -207,14 +207,64 @@ describe('finishTableRebuild', () => {
     expect((third as { users: readonly string[] }).users).toEqual([long('a').repeat(3)]);
   });
 
-  it('finishes without a count that could not end in time', async () => {
+  it('goes on with a count its deadline cut, and finishes only once the count passed the whole table', async () => {
     const store = new FakeRebuildStore([], 1);
-    store.usersLeft = undefined;
+    store.countCalls = 3;
 
-    const outcome = await finishTableRebuild(store, Infinity, 0);
+    const first = await finishTableRebuild(store, 0, 0);
+    expect(first).toEqual({
+      count: { segments: [{ cursor: '1', done: false }], found: 0, users: [] },
+      pass: 0,
+      counts: expect.any(Object),
+    });
+    expect(store.finished).toBe(false);
+    const second = await finishTableRebuild(store, 0, 0, Date.now, first as FinishRequest);
+    expect(second).toMatchObject({ count: { segments: [{ cursor: '2', done: false }] }, pass: 0 });
+    expect(store.finished).toBe(false);
 
-    expect(outcome).toEqual({ counted: false });
+    expect(await finishTableRebuild(store, 0, 0, Date.now, second as FinishRequest)).toEqual({
+      counted: true,
+    });
     expect(store.finished).toBe(true);
+    expect(store.countsFrom).toEqual([null, [{ cursor: '1', done: false }], [{ cursor: '2', done: false }]]);
+  });
+
+  it('hands on the users a count spread over calls found, once it reached the end', async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.countCalls = 3;
+    store.usersLeft = ['a', 'b', 'c'];
+
+    const first = await finishTableRebuild(store, 0, 0);
+    expect(first).toMatchObject({ count: { found: 1, users: ['a'] }, pass: 0 });
+    const second = await finishTableRebuild(store, 0, 0, Date.now, first as FinishRequest);
+    expect(second).toMatchObject({ count: { found: 2, users: ['a', 'b'] }, pass: 0 });
+    const found = await finishTableRebuild(store, 0, 0, Date.now, second as FinishRequest);
+    expect(found).toMatchObject({ usersLeft: 3, users: ['a', 'b', 'c'], pass: 1 });
+    expect(store.rebuilt).toEqual([]);
+
+    // The call that cuts them counts again from the start, over as many calls.
+    let outcome = await finishTableRebuild(store, Infinity, 0, Date.now, found as FinishRequest);
+    expect(store.rebuilt).toEqual(['a', 'b', 'c']);
+    expect(outcome).toMatchObject({ count: { found: 0, users: [] }, pass: 1, counts: { users: 3 } });
+    while ('count' in outcome) outcome = await finishTableRebuild(store, 0, 0, Date.now, outcome);
+    expect(outcome).toEqual({ counted: true });
+    expect(store.countsFrom.slice(3)).toEqual([
+      null,
+      [{ cursor: '1', done: false }],
+      [{ cursor: '2', done: false }],
+    ]);
+  });
+
+  it('keeps the users a count spread over calls found within the lists limits', async () => {
+    const store = new FakeRebuildStore([], 1);
+    store.countCalls = 2;
+    const long = (tag: string) => tag.padEnd(30_000, '-');
+    store.usersLeft = [long('a'), long('b'), long('c'), long('d')];
+
+    const first = await finishTableRebuild(store, 0, 0);
+    const found = await finishTableRebuild(store, 0, 0, Date.now, first as FinishRequest);
+
+    expect(found).toMatchObject({ usersLeft: 4, users: [long('a'), long('b')], pass: 1 });
   });
 
   it('answers how long to wait, without counting, until the drain after the begin has passed', async () => {
