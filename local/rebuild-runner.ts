@@ -8,6 +8,7 @@ import {
   emptyCounts,
   type FinishRequest,
   finishTableRebuild,
+  nextFinishRequest,
   rebuildSegment,
   type SegmentCounts,
 } from '../functions/rebuild/rebuild-table.js';
@@ -85,19 +86,12 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
     // Users it cut again are counted as a segment's would be.
     if ('counts' in outcome && outcome.counts !== undefined) addCounts(counts, outcome.counts);
     if ('counted' in outcome) return { segmentsDone, totalSegments, counts, calls, counted: outcome.counted };
-    if ('count' in outcome) {
-      // Its time ended mid-count: the next call goes on from where it stopped.
-      request = { pass: outcome.pass, count: outcome.count };
-      continue;
+    // Finish again with what it answered (a count to go on with, users to cut again), as the state machine does.
+    request = nextFinishRequest(outcome);
+    if ('waitSeconds' in outcome) {
+      // As the state machine's Wait state does.
+      await options.onWait?.(outcome.waitSeconds);
+      await sleep(outcome.waitSeconds * 1000);
     }
-    if ('usersLeft' in outcome) {
-      // Finish again with them, as the state machine does.
-      request = { pass: outcome.pass, users: outcome.users };
-      continue;
-    }
-    // As the state machine's Wait state does, then Finish again.
-    request = { pass: outcome.pass };
-    await options.onWait?.(outcome.waitSeconds);
-    await sleep(outcome.waitSeconds * 1000);
   }
 }

@@ -4,7 +4,7 @@ import { AlreadyAtRulesError, NothingIngestedError } from '../adapters/dynamodb/
 import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
-import { beginTableRebuild, finishTableRebuild, rebuildSegment } from './rebuild-table.js';
+import { beginTableRebuild, finishTableRebuild, nextFinishRequest, rebuildSegment } from './rebuild-table.js';
 
 /** What the handler logs through; Powertools' Logger fits it. */
 export interface RebuildLogger {
@@ -57,20 +57,20 @@ export type RebuildAnswer =
       readonly counting: true;
       readonly found: number;
       readonly pass: number;
-      readonly next: FinishRequest;
+      readonly next: NextFinish;
     }
   /** Too early to count: ingests of the old rules may still write; send `next` after this long. */
-  | { readonly action: 'finish'; readonly waitSeconds: number; readonly next: FinishRequest }
+  | { readonly action: 'finish'; readonly waitSeconds: number; readonly next: NextFinish }
   /** `usersLeft` under the old rules (`recut`: users this call cut again): send `next`, which cuts them. */
   | {
       readonly action: 'finish';
       readonly usersLeft: number;
       readonly recut: number;
       readonly pass: number;
-      readonly next: FinishRequest;
+      readonly next: NextFinish;
     };
 
-type FinishRequest = Extract<RebuildRequest, { action: 'finish' }>;
+type NextFinish = Extract<RebuildRequest, { action: 'finish' }>;
 
 /**
  * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then
@@ -125,7 +125,7 @@ export function createRebuildHandler(deps: {
           return {
             action: 'finish',
             waitSeconds: outcome.waitSeconds,
-            next: { action: 'finish', pass: outcome.pass },
+            next: { action: 'finish', ...nextFinishRequest(outcome) },
           };
         }
         if ('count' in outcome) {
@@ -137,7 +137,7 @@ export function createRebuildHandler(deps: {
             counting: true,
             found: count.found,
             pass,
-            next: { action: 'finish', pass, count },
+            next: { action: 'finish', ...nextFinishRequest(outcome) },
           };
         }
         if ('usersLeft' in outcome) {
@@ -148,7 +148,7 @@ export function createRebuildHandler(deps: {
             usersLeft,
             recut: counts.users,
             pass,
-            next: { action: 'finish', pass, users: [...users] },
+            next: { action: 'finish', ...nextFinishRequest(outcome) },
           };
         }
         logger.info('rebuild finished', { counted: outcome.counted, ...outcome.counts });

@@ -1,4 +1,4 @@
-import type { RebuildCountProgress, RebuildSegmentProgress } from '../../contract/index.js';
+import type { RebuildCountProgress, RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore, UserRebuild } from '../domain/store/ports.js';
 
 /** What one segment call did, for the logs and the local command's progress. */
@@ -114,12 +114,7 @@ export async function rebuildSegment(
  * What the state machine sends Finish: the pass and the users to cut again the previous answer named, or the
  * count it left half-way.
  */
-export interface FinishRequest {
-  /** Counts so far that found users left and handed them on; 0 first. */
-  readonly pass?: number;
-  readonly users?: readonly string[];
-  readonly count?: RebuildCountProgress;
-}
+export type FinishRequest = Omit<Extract<RebuildRequest, { action: 'finish' }>, 'action'>;
 
 /**
  * What a finish call answers: it finished (`counted`: by a count that passed the whole table; false when an
@@ -144,6 +139,13 @@ export type FinishOutcome =
       /** What this call cut of the users it was sent. */
       readonly counts: SegmentCounts;
     };
+
+/** The request that goes on after an outcome that did not finish: the one place the three are told apart. */
+export function nextFinishRequest(outcome: Exclude<FinishOutcome, { counted: boolean }>): FinishRequest {
+  if ('count' in outcome) return { pass: outcome.pass, count: outcome.count };
+  if ('usersLeft' in outcome) return { pass: outcome.pass, users: [...outcome.users] };
+  return { pass: outcome.pass };
+}
 
 /** The first of `users` (at most RECUT_USERS_PER_PASS) whose ids fit RECUT_LIST_CHARS as JSON, at least one. */
 function listToSend(users: readonly string[]): string[] {
