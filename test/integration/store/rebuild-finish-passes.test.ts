@@ -10,6 +10,7 @@ import {
   type FinishOutcome,
   type FinishRequest,
   finishTableRebuild,
+  nextFinishRequest,
 } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
@@ -47,7 +48,7 @@ async function finishFrom(transport: Transport, request: FinishRequest): Promise
   const { table } = rebuildTo(transport, TARGET);
   let outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, request);
   while (!('counted' in outcome)) {
-    outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, outcome);
+    outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, nextFinishRequest(outcome));
   }
   return outcome;
 }

@@ -11,6 +11,7 @@ import {
   beginTableRebuild,
   type FinishOutcome,
   finishTableRebuild,
+  nextFinishRequest,
   rebuildSegment,
 } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
@@ -59,7 +60,7 @@ async function finish(transport: Transport): Promise<FinishOutcome> {
   const { table } = rebuildTo(transport, TARGET);
   let outcome = await finishTableRebuild(table, Date.now() + 60_000, 0);
   while (!('counted' in outcome))
-    outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, outcome);
+    outcome = await finishTableRebuild(table, Date.now() + 60_000, 0, Date.now, nextFinishRequest(outcome));
   return outcome;
 }
 
@@ -86,6 +87,31 @@ async function expectBatchEqual(store: StoreUnderTest): Promise<void> {
   }
 }
 
+const retryIngest = (store: StoreUnderTest) =>
+  ingestStitched(rebuildTo(store.transport, TARGET).writer, NEW_INGEST);
+
+/**
+ * For each write of the target's ingest (from the first, until one run needs no crash): alice left under the
+ * old rules (`leaveBehind` then runs), that ingest dying at the write, `afterCrash`, and a batch-equal store.
+ */
+async function atEveryCrashPoint(steps: {
+  leaveBehind?: (store: StoreUnderTest) => Promise<void>;
+  afterCrash: (store: StoreUnderTest, crashed: boolean) => Promise<void>;
+}): Promise<void> {
+  for (let crashAfter = 0; ; crashAfter++) {
+    const store = await aliceLeftUnderOldRules();
+    await steps.leaveBehind?.(store);
+    const crashed = await crashingIngest(store, crashAfter);
+    await steps.afterCrash(store, crashed);
+    await expectBatchEqual(store);
+    if (!crashed) {
+      // Past the recut, its mark's removal, the move of the device's events and the merge.
+      expect(crashAfter).toBeGreaterThan(10);
+      return;
+    }
+  }
+}
+
 describe('an ingest of the target that rebuilds a user left under the old rules, stitching turned on', () => {
   it('offers her stored link: the device joins her, batch-equal once the rebuild finishes', async () => {
     const store = await aliceLeftUnderOldRules();
@@ -99,22 +125,14 @@ describe('an ingest of the target that rebuilds a user left under the old rules,
   it(
     'equals the batch when that ingest crashes at any write and is retried, then the rebuild finishes',
     async () => {
-      for (let crashAfter = 0; ; crashAfter++) {
-        const store = await aliceLeftUnderOldRules();
-        const crashed = await crashingIngest(store, crashAfter);
-
-        if (crashed) await ingestStitched(rebuildTo(store.transport, TARGET).writer, NEW_INGEST);
-
-        // The retry alone joins them: it meets her marked and offers her links.
-        expect(await storedSessions(store, everyone(EVENTS))).toEqual(stitchedReference(EVENTS, TARGET));
-        expect(await finish(store.transport)).toMatchObject({ counted: true });
-        await expectBatchEqual(store);
-        if (!crashed) {
-          // Past the recut, its mark's removal, the move of the device's events and the merge.
-          expect(crashAfter).toBeGreaterThan(10);
-          return;
-        }
-      }
+      await atEveryCrashPoint({
+        afterCrash: async (store, crashed) => {
+          if (crashed) await retryIngest(store);
+          // The retry alone joins them: it meets her marked and offers her links.
+          expect(await storedSessions(store, everyone(EVENTS))).toEqual(stitchedReference(EVENTS, TARGET));
+          expect(await finish(store.transport)).toMatchObject({ counted: true });
+        },
+      });
     },
     CRASH_POINTS_TIMEOUT_MS,
   );
@@ -122,20 +140,13 @@ describe('an ingest of the target that rebuilds a user left under the old rules,
   it(
     'equals the batch when that ingest crashes at any write and the rebuild finishes before any retry',
     async () => {
-      for (let crashAfter = 0; ; crashAfter++) {
-        const store = await aliceLeftUnderOldRules();
-        const crashed = await crashingIngest(store, crashAfter);
-
-        // The finish's count finds her, under the old rules or with her offers unfinished, and rebuilds her.
-        await finish(store.transport);
-        if (crashed) await ingestStitched(rebuildTo(store.transport, TARGET).writer, NEW_INGEST);
-
-        await expectBatchEqual(store);
-        if (!crashed) {
-          expect(crashAfter).toBeGreaterThan(10);
-          return;
-        }
-      }
+      await atEveryCrashPoint({
+        afterCrash: async (store, crashed) => {
+          // The finish's count finds her, under the old rules or with her offers unfinished, and rebuilds her.
+          await finish(store.transport);
+          if (crashed) await retryIngest(store);
+        },
+      });
     },
     CRASH_POINTS_TIMEOUT_MS,
   );
@@ -143,21 +154,14 @@ describe('an ingest of the target that rebuilds a user left under the old rules,
   it(
     'equals the batch when, left behind by the finish, she meets an ingest that crashes at any write and is retried',
     async () => {
-      for (let crashAfter = 0; ; crashAfter++) {
-        const store = await aliceLeftUnderOldRules();
+      await atEveryCrashPoint({
         // Left behind past the table's move (an ingest of the old rules wrote her after the count: a host's
         // clock off by more than the drain's margin): the first ingest that meets her rebuilds her.
-        await rebuildTo(store.transport, TARGET).table.finish();
-        const crashed = await crashingIngest(store, crashAfter);
-
-        if (crashed) await ingestStitched(rebuildTo(store.transport, TARGET).writer, NEW_INGEST);
-
-        await expectBatchEqual(store);
-        if (!crashed) {
-          expect(crashAfter).toBeGreaterThan(10);
-          return;
-        }
-      }
+        leaveBehind: (store) => rebuildTo(store.transport, TARGET).table.finish(),
+        afterCrash: async (store, crashed) => {
+          if (crashed) await retryIngest(store);
+        },
+      });
     },
     CRASH_POINTS_TIMEOUT_MS,
   );

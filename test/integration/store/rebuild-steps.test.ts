@@ -14,6 +14,7 @@ import {
   beginTableRebuild,
   type FinishRequest,
   finishTableRebuild,
+  nextFinishRequest,
   rebuildSegment,
 } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
@@ -214,7 +215,7 @@ describe('begin and finish', () => {
     let outcome = await finishTableRebuild(table, 0, 0);
     let calls = 1;
     while ('count' in outcome) {
-      outcome = await finishTableRebuild(table, 0, 0, Date.now, outcome);
+      outcome = await finishTableRebuild(table, 0, 0, Date.now, nextFinishRequest(outcome));
       calls++;
     }
 
@@ -223,7 +224,8 @@ describe('begin and finish', () => {
     expect([...(outcome as { users: readonly string[] }).users].sort()).toEqual(USERS);
     expect((await readTableRules(store.transport))?.target?.fingerprint).toBe(NEW.fingerprint);
     let next = await finishTableRebuild(table, 0, 0, Date.now, outcome as FinishRequest);
-    while (!('counted' in next)) next = await finishTableRebuild(table, 0, 0, Date.now, next);
+    while (!('counted' in next))
+      next = await finishTableRebuild(table, 0, 0, Date.now, nextFinishRequest(next));
     expect(next).toEqual({ counted: true });
     expect(await storedSessions(store, USERS)).toEqual(referenceSessions(EVENTS, NEW));
     expect((await readTableRules(store.transport))?.target).toBeUndefined();

@@ -3,6 +3,7 @@ import {
   type FinishRequest,
   finishTableRebuild,
   MAX_RECUT_PASSES,
+  nextFinishRequest,
   RECUT_LIST_CHARS,
   RECUT_USERS_PER_PASS,
   rebuildSegment,
@@ -246,7 +247,8 @@ describe('finishTableRebuild', () => {
     let outcome = await finishTableRebuild(store, Infinity, 0, Date.now, found as FinishRequest);
     expect(store.rebuilt).toEqual(['a', 'b', 'c']);
     expect(outcome).toMatchObject({ count: { found: 0, users: [] }, pass: 1, counts: { users: 3 } });
-    while ('count' in outcome) outcome = await finishTableRebuild(store, 0, 0, Date.now, outcome);
+    while ('count' in outcome)
+      outcome = await finishTableRebuild(store, 0, 0, Date.now, nextFinishRequest(outcome));
     expect(outcome).toEqual({ counted: true });
     expect(store.countsFrom.slice(3)).toEqual([
       null,
