@@ -119,6 +119,9 @@ const localStackEnvSchema = z.object({
 /** Every env var the stack reads, so error messages and docs can name them. */
 export type LocalStackEnvVar = keyof z.input<typeof localStackEnvSchema>;
 
+/** The same, in the order docs/local.md's "Configuration" lists them. */
+export const LOCAL_STACK_VARIABLES = Object.keys(localStackEnvSchema.shape) as readonly LocalStackEnvVar[];
+
 export interface IngestQueueSettings {
   batchSize: number;
   maxConcurrency: number;

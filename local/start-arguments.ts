@@ -2,29 +2,10 @@
 // rules from them too. An argument such as `--port 3100`, as dev servers take it, or `--gap 20`, as the batch
 // CLI does, is answered with the variable to set instead.
 
-/** The variables of docs/local.md, "Configuration". */
-const VARIABLES = [
-  'PORT',
-  'S3_PORT',
-  'DYNAMODB_PORT',
-  'SESSIONIZER_SOURCES',
-  'SESSION_GAP_MINUTES',
-  'SESSION_GAP_MINUTES_BY_PLATFORM',
-  'SESSION_MAX_MINUTES',
-  'IDENTITY_STITCHING',
-  'INGEST_BATCH_SIZE',
-  'INGEST_MAX_CONCURRENCY',
-  'INGEST_VISIBILITY_TIMEOUT_SECONDS',
-  'INGEST_MAX_RECEIVE_COUNT',
-  'SESSIONIZER_DATA_DIR',
-  'SESSIONIZER_DROP_DIR',
-  'CURSOR_SIGNING_KEY',
-  'CORS_ALLOWED_ORIGINS',
-  'SESSIONIZER_LOCAL_FAULTS',
-] as const;
+import { type LocalStackEnvVar, LOCAL_STACK_VARIABLES as VARIABLES } from './stack-config.js';
 
 /** The batch CLI's option names for the same rules, which a user of `npx sessionize` tries first. */
-const CLI_OPTIONS: Readonly<Record<string, string>> = {
+const CLI_OPTIONS: Readonly<Record<string, LocalStackEnvVar>> = {
   gap: 'SESSION_GAP_MINUTES',
   'gap-by-platform': 'SESSION_GAP_MINUTES_BY_PLATFORM',
   'max-session': 'SESSION_MAX_MINUTES',
