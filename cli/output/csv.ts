@@ -28,12 +28,19 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
   ['lastEvent', (view) => view.lastEvent],
 ];
 
+/**
+ * What a spreadsheet may run as a formula: `=`, `+`, `-` or `@` first, also after leading white space (some
+ * trim it) and in full width (a Japanese-locale Excel reads `＝` as `=`); or a leading `'`, guarded too so
+ * that the guard stays reversible.
+ */
+export const GUARDED_START = /^(?:\s*[=+\-@\uff1d\uff0b\uff0d\uff20]|')/;
+
 /** No formula start or `'` first, no quote or comma: with nothing escapeControl changes, a cell needing nothing. */
-const NO_FORMULA_QUOTE_OR_COMMA = /^(?![=+\-@\t\r'])[^",]*$/;
+const NO_FORMULA_QUOTE_OR_COMMA = /^(?!\s*[=+\-@\uff1d\uff0b\uff0d\uff20]|')[^",]*$/;
 
 /**
- * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`,
- * as OWASP's CSV-injection advice says, and so does one that starts with `'`; then the usual quoting. Line
+ * A text cell a spreadsheet would run as a formula (GUARDED_START) gets a leading `'`, as OWASP's
+ * CSV-injection advice says, and so does one that starts with `'`; then the usual quoting. Line
  * breaks stay (quoted, as CSV allows); other control characters (ESC, NUL from a UTF-16 file) become visible
  * escapes, since CSV often goes to a terminal.
  */
@@ -45,7 +52,7 @@ export function csvCell(value: string | number | boolean): string {
   let cell = value.split('\n').map(escapeControl).join('\n');
   // A cell that starts with ' gets one too: else `-1` and `'-1` would both be written `'-1`, two ids as one;
   // so one leading ' taken off always gives the value back.
-  if (/^[=+\-@\t\r']/.test(cell)) cell = `'${cell}`;
+  if (GUARDED_START.test(cell)) cell = `'${cell}`;
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

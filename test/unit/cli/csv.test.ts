@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvHeader, csvRow } from '../../../cli/output/csv.js';
+import { csvCell, csvHeader, csvRow, GUARDED_START } from '../../../cli/output/csv.js';
 import { escapeControl } from '../../../cli/terminal-text.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 
 /** Every cell through the whole escaping, as before the fast path for plain cells. */
 function escapedCell(value: string): string {
   let cell = value.split('\n').map(escapeControl).join('\n');
-  if (/^[=+\-@\t\r']/.test(cell)) cell = `'${cell}`;
+  if (GUARDED_START.test(cell)) cell = `'${cell}`;
   return /[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
@@ -17,6 +17,14 @@ describe('csvCell', () => {
     ['+1', "'+1"],
     ['-1', "'-1"],
     ['@SUM(A1)', "'@SUM(A1)"],
+    // After white space, which some spreadsheets trim, and in full width, which a Japanese-locale Excel reads.
+    [' =1+1', "' =1+1"],
+    ['\u00a0=1+1', "'\u00a0=1+1"],
+    ['\u3000@SUM(A1)', "'\u3000@SUM(A1)"],
+    ['\uff1d1+1', "'\uff1d1+1"],
+    ['\uff0b1', "'\uff0b1"],
+    ['\uff0d1', "'\uff0d1"],
+    ['\uff20SUM(A1)', "'\uff20SUM(A1)"],
   ])('guards %j, which a spreadsheet would run as a formula', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
   });
@@ -70,6 +78,12 @@ describe('csvCell', () => {
       '\u0085',
       '\u009f',
       '\u00a0',
+      ' ',
+      '\u3000',
+      '\uff1d',
+      '\uff0b',
+      '\uff0d',
+      '\uff20',
       '\u2028',
       '\u2029',
       '\u202e',
