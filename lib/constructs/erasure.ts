@@ -1,7 +1,8 @@
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type AlarmSettings, thresholdAlarm } from './alarms.js';
+import { ERASURE_FAILED_MESSAGE } from '../../functions/admin/app.js';
+import { type AlarmSettings, failedRequests, thresholdAlarm } from './alarms.js';
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 /** Find a user's items, delete them, and keep the deletion consistent with concurrent ingests. */
@@ -16,6 +17,8 @@ export const ERASE_TABLE_ACTIONS = [
 export interface ErasureProps extends FunctionSizing {
   readonly table: ITable;
   readonly logLevel: string;
+  /** The stage's namespace, where the erasures the function answered with a 500 are counted. */
+  readonly metricsNamespace: string;
   readonly alarms: AlarmSettings;
 }
 
@@ -46,7 +49,14 @@ export class Erasure extends Construct {
       this,
       'ErrorsAlarm',
       {
-        metric: this.handler.function.metricErrors({ period: props.alarms.period, statistic: 'Sum' }),
+        metric: failedRequests(this, 'FailedErasures', {
+          function: this.handler.function,
+          logGroup: this.handler.logGroup,
+          failureMessage: ERASURE_FAILED_MESSAGE,
+          namespace: props.metricsNamespace,
+          metricName: 'ErasuresFailed',
+          period: props.alarms.period,
+        }),
         // An erasure is a legal request: one that fails must be seen and run again.
         threshold: 1,
         description:

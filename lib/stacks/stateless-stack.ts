@@ -112,6 +112,7 @@ export class StatelessStack extends Stack {
     this.erasure = new Erasure(this, 'Erasure', {
       table,
       logLevel,
+      metricsNamespace,
       ...sizing(config.erase),
       alarms: alarmSettings,
     });

@@ -95,22 +95,38 @@ describe('stateless stack per-stage differences', () => {
   });
 
   it('keeps the custom metrics of two stages in one account apart, so no alarm watches another stage', () => {
+    type MetricJson = { Namespace?: string; Dimensions?: { Name: string; Value: unknown }[] };
+    const key = (metric: MetricJson) =>
+      [metric.Namespace, ...(metric.Dimensions ?? []).map((dimension) => dimension.Value)].join(' ');
     const customMetricsOf = (stageName: 'dev' | 'prod') => {
       const { stateless } = synthConfiguredStage(stageName);
-      const published = [ingestFunction(stateless), rebuildFunction(stateless)].map((fn) => {
-        const variables = (fn.properties.Environment as { Variables: Record<string, string> }).Variables;
-        return `${variables.POWERTOOLS_METRICS_NAMESPACE} ${variables.POWERTOOLS_SERVICE_NAME}`;
-      });
-      // Powertools publishes under the namespace, with the service as a dimension.
+      // Powertools publishes under the namespace, with the service as a dimension; a metric filter with none.
+      const published = [
+        ...[ingestFunction(stateless), rebuildFunction(stateless)].map((fn) => {
+          const variables = (fn.properties.Environment as { Variables: Record<string, string> }).Variables;
+          return `${variables.POWERTOOLS_METRICS_NAMESPACE} ${variables.POWERTOOLS_SERVICE_NAME}`;
+        }),
+        ...Object.values(resourcesOfType(stateless, 'AWS::Logs::MetricFilter')).flatMap((filter) =>
+          (filter.Properties.MetricTransformations as { MetricNamespace: string }[]).map((metric) =>
+            key({ Namespace: metric.MetricNamespace }),
+          ),
+        ),
+      ];
+      // An alarm's one metric, or each metric its expression reads.
       const watched = Object.values(resourcesOfType(stateless, 'AWS::CloudWatch::Alarm'))
         .map((alarm) => alarm.Properties)
-        .filter((alarm) => !String(alarm.Namespace).startsWith('AWS/'))
-        .map((alarm) => {
-          const [service] = alarm.Dimensions as { Name: string; Value: string }[];
-          return `${alarm.Namespace} ${service?.Value}`;
-        });
-      expect(watched).toHaveLength(1);
-      expect(published).toContain(watched[0]);
+        .flatMap((alarm) =>
+          alarm.Namespace === undefined
+            ? (alarm.Metrics as { MetricStat?: { Metric: MetricJson } }[]).flatMap((query) =>
+                query.MetricStat === undefined ? [] : [query.MetricStat.Metric],
+              )
+            : [alarm as MetricJson],
+        )
+        .filter((metric) => !String(metric.Namespace).startsWith('AWS/'))
+        .map(key);
+      // The ingest's failed messages and the erasures answered with a 500.
+      expect(watched).toHaveLength(2);
+      for (const metric of watched) expect(published).toContain(metric);
       return published;
     };
     const dev = customMetricsOf('dev');
@@ -218,7 +234,7 @@ describe('stateless stack per-stage differences', () => {
       expect.objectContaining({ Threshold: stageConfig('prod').alarms.apiErrorsThreshold }),
     ]);
     expect(metric('AWS/States', 'ExecutionsFailed')).toEqual([expect.objectContaining({ Threshold: 1 })]);
-    // Ingest's, the lookup function's and the erasure function's.
+    // Ingest's and the lookup function's; the erasure function's is read with its answered failures.
     expect(
       metric('AWS/Lambda', 'Errors')
         .map((alarm) => alarm.Threshold)
@@ -227,8 +243,11 @@ describe('stateless stack per-stage differences', () => {
       [
         stageConfig('prod').alarms.apiErrorsThreshold,
         stageConfig('prod').alarms.ingestErrorsThreshold,
-        1,
       ].sort(),
     );
+    const erasure = alarms.filter((alarm) =>
+      JSON.stringify(alarm.Metrics ?? []).includes('"MetricName":"ErasuresFailed"'),
+    );
+    expect(erasure).toEqual([expect.objectContaining({ Threshold: 1 })]);
   });
 });
