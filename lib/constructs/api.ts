@@ -18,8 +18,9 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_GATEWAY_ROUTES, type ApiRouteName } from '../../contract/index.js';
+import { REQUEST_FAILED_MESSAGE } from '../../functions/api/app.js';
 import type { ApiAuthConfig } from '../config/stages.js';
-import { type AlarmSettings, thresholdAlarm } from './alarms.js';
+import { type AlarmSettings, failedRequests, thresholdAlarm } from './alarms.js';
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
@@ -42,6 +43,8 @@ export interface ApiProps extends FunctionSizing {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly corsAllowedOrigins: readonly string[];
   readonly logLevel: string;
+  /** The stage's namespace, where the lookups the function answered with a 500 are counted. */
+  readonly metricsNamespace: string;
   /** Lookups failing: function errors or 5xx answers reaching this many in a period. */
   readonly alarms: AlarmSettings & { readonly errorsThreshold: number };
 }
@@ -208,7 +211,14 @@ export class Api extends Construct {
         this,
         'ErrorsAlarm',
         {
-          metric: this.handler.function.metricErrors({ period: alarms.period, statistic: 'Sum' }),
+          metric: failedRequests(this, 'FailedLookups', {
+            function: this.handler.function,
+            logGroup: this.handler.logGroup,
+            failureMessage: REQUEST_FAILED_MESSAGE,
+            namespace: props.metricsNamespace,
+            metricName: 'LookupsFailed',
+            period: alarms.period,
+          }),
           threshold: alarms.errorsThreshold,
           description:
             'The lookup function fails (callers get 500s): see its logs; a throttled or unreachable table is the usual cause.',

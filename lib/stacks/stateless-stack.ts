@@ -124,6 +124,7 @@ export class StatelessStack extends Stack {
       throttle: config.api.throttle,
       corsAllowedOrigins: config.api.corsAllowedOrigins,
       logLevel,
+      metricsNamespace,
       ...sizing(config.api),
       alarms: { ...alarmSettings, errorsThreshold: config.alarms.apiErrorsThreshold },
     });

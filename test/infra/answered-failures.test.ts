@@ -4,8 +4,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAdminHandler } from '../../functions/admin/app.js';
-import { call } from '../unit/api/api-event.js';
-import { eraseFunction, logGroupIdOf, resourcesOfType, synthConfiguredStage } from './synth.js';
+import { createApiHandler } from '../../functions/api/app.js';
+import { stageConfig } from '../../lib/config/stages.js';
+import { FailingSessionReader } from '../helpers/fake-session-reader.js';
+import { call, TEST_SIGNING_KEY, userPath } from '../unit/api/api-event.js';
+import { apiFunction, eraseFunction, logGroupIdOf, resourcesOfType, synthConfiguredStage } from './synth.js';
 
 interface MetricFilterJson {
   LogGroupName: unknown;
@@ -19,7 +22,10 @@ interface MetricQueryJson {
 }
 
 /** The lines a Powertools logger writes while `run` runs, parsed. */
-async function loggedLines(run: (logger: Logger) => Promise<unknown>): Promise<Record<string, unknown>[]> {
+async function loggedLines(
+  serviceName: string,
+  run: (logger: Logger) => Promise<unknown>,
+): Promise<Record<string, unknown>[]> {
   const written: string[] = [];
   const capture = (chunk: unknown) => {
     written.push(String(chunk));
@@ -27,7 +33,7 @@ async function loggedLines(run: (logger: Logger) => Promise<unknown>): Promise<R
   };
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  await run(new Logger({ serviceName: 'sessionizer-admin' }));
+  await run(new Logger({ serviceName }));
   vi.restoreAllMocks();
   return written
     .join('')
@@ -62,8 +68,46 @@ describe.each(['dev', 'prod'] as const)('alarms on answered failures (%s)', (sta
       query.MetricStat === undefined ? [] : [query.MetricStat.Metric],
     );
 
+  /**
+   * The one line logged is counted by a metric filter on the function's log group, and the alarm described
+   * as `description` reads that count beside the function's Errors (a timeout logs no such line).
+   */
+  const expectCounted = (
+    lines: Record<string, unknown>[],
+    fn: Record<string, unknown>,
+    description: string,
+    threshold: number,
+  ) => {
+    expect(lines).toHaveLength(1);
+    const [failure = {}] = lines;
+    const logGroup = { Ref: logGroupIdOf({ Properties: fn }) };
+    const counting = filters.filter(
+      (filter) =>
+        JSON.stringify(filter.LogGroupName) === JSON.stringify(logGroup) &&
+        matches(filter.FilterPattern, failure),
+    );
+    expect(counting).toHaveLength(1);
+    const [transformation] = counting[0]?.MetricTransformations ?? [];
+    expect(transformation?.MetricValue).toBe('1');
+    const alarm = alarms.filter((candidate) => String(candidate.AlarmDescription).startsWith(description));
+    expect(alarm).toHaveLength(1);
+    expect(alarm[0]?.Threshold).toBe(threshold);
+    const watched = watchedBy(alarm[0]);
+    expect(watched).toContainEqual({
+      Namespace: transformation?.MetricNamespace,
+      MetricName: transformation?.MetricName,
+    });
+    expect(watched).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.any(String) } }],
+      }),
+    );
+  };
+
   it('counts an erasure the erase function answered with a 500 in the erasure alarm', async () => {
-    const lines = await loggedLines(async (logger) => {
+    const lines = await loggedLines('sessionizer-admin', async (logger) => {
       const handler = createAdminHandler({
         eraser: {
           eraseUser: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
@@ -73,31 +117,19 @@ describe.each(['dev', 'prod'] as const)('alarms on answered failures (%s)', (sta
       });
       expect((await call(handler, 'DELETE', '/admin/users/alice')).status).toBe(500);
     });
-    const [failure] = lines;
-    expect(lines).toHaveLength(1);
+    expectCounted(lines, eraseFunction(stateless).properties, 'An erasure failed', 1);
+  });
 
-    const logGroup = { Ref: logGroupIdOf({ Properties: eraseFunction(stateless).properties }) };
-    const counting = filters.filter(
-      (filter) =>
-        JSON.stringify(filter.LogGroupName) === JSON.stringify(logGroup) &&
-        matches(filter.FilterPattern, failure as Record<string, unknown>),
-    );
-    expect(counting).toHaveLength(1);
-    const [transformation] = counting[0]?.MetricTransformations ?? [];
-    expect(transformation?.MetricValue).toBe('1');
-
-    const erasureAlarm = alarms.find((alarm) =>
-      String(alarm.AlarmDescription).startsWith('An erasure failed'),
-    );
-    expect(erasureAlarm?.Threshold).toBe(1);
-    const watched = watchedBy(erasureAlarm);
-    expect(watched).toContainEqual({
-      Namespace: transformation?.MetricNamespace,
-      MetricName: transformation?.MetricName,
+  it('counts a lookup the lookup function answered with a 500 in the lookup alarm', async () => {
+    const lines = await loggedLines('sessionizer-api', async (logger) => {
+      const handler = createApiHandler({
+        reader: new FailingSessionReader(new Error('ProvisionedThroughputExceededException')),
+        config: { corsAllowedOrigins: [], pathsDecoded: false, cursorSigningKey: TEST_SIGNING_KEY },
+        logger,
+      });
+      expect((await call(handler, 'GET', userPath('alice', 'sessions'))).status).toBe(500);
     });
-    // Still the invocations that fail as a whole (a timeout), which log no such line.
-    expect(watched).toContainEqual(
-      expect.objectContaining({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }),
-    );
+    const threshold = stageConfig(stageName).alarms.apiErrorsThreshold;
+    expectCounted(lines, apiFunction(stateless).properties, 'The lookup function fails', threshold);
   });
 });
