@@ -48,8 +48,6 @@ export interface RebuildProps extends FunctionSizing {
   /** Parallel scan segments; all run at once (inline Map: at most 40). */
   readonly totalSegments: number;
   readonly logLevel: string;
-  /** Where the handler publishes its metrics, the stage's own (see StatelessStack). */
-  readonly metricsNamespace: string;
   readonly alarms: AlarmSettings;
 }
 
@@ -91,7 +89,6 @@ export class Rebuild extends Construct {
         SESSION_RULES: JSON.stringify(props.sessionRules),
         INGEST_TIMEOUT_SECONDS: String(props.ingestTimeout.toSeconds()),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
-        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
     });

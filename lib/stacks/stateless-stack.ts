@@ -104,7 +104,6 @@ export class StatelessStack extends Stack {
       ingestTimeout: this.ingest.timeout,
       totalSegments: config.rebuild.totalSegments,
       logLevel,
-      metricsNamespace,
       ...sizing(config.rebuild),
       alarms: alarmSettings,
     });

@@ -199,7 +199,6 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
       'BUCKET_NAME',
       'INGEST_TIMEOUT_SECONDS',
       'POWERTOOLS_LOG_LEVEL',
-      'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'SESSION_RULES',
       'TABLE_NAME',

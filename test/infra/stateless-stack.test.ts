@@ -102,7 +102,7 @@ describe('stateless stack per-stage differences', () => {
       const { stateless } = synthConfiguredStage(stageName);
       // Powertools publishes under the namespace, with the service as a dimension; a metric filter with none.
       const published = [
-        ...[ingestFunction(stateless), rebuildFunction(stateless)].map((fn) => {
+        ...[ingestFunction(stateless)].map((fn) => {
           const variables = (fn.properties.Environment as { Variables: Record<string, string> }).Variables;
           return `${variables.POWERTOOLS_METRICS_NAMESPACE} ${variables.POWERTOOLS_SERVICE_NAME}`;
         }),
