@@ -16,7 +16,10 @@ import { startsWith } from './peek.js';
 const OUTPUT_CHUNK_BYTES = 256 * 1024;
 /** Inflated bytes that may wait for the consumer while zlib goes on with the next slice. */
 const READ_AHEAD_BYTES = 1024 * 1024;
-/** Input is fed in slices so one slice of a gzip bomb inflates to at most ~64 MiB before the size check. */
+/**
+ * Input is fed in slices so one slice of a gzip bomb inflates to at most ~64 MiB before the size check; each
+ * is this long (the last of a member excepted), wherever the source's chunks end.
+ */
 const INPUT_SLICE_BYTES = 64 * 1024;
 
 export function isGzip(head: Uint8Array): boolean {
@@ -37,8 +40,9 @@ interface Progress {
  * a member that ends is delivered whole (its CRC and length checked) before whatever follows it is judged:
  * text after the last member, a corrupt header or a bad check is a ContainerError after every byte before
  * it. Inside a member, a truncated file delivers everything zlib inflated; corrupt deflate data, what zlib
- * inflated before its last slice. An error of the source itself passes through unchanged after the bytes
- * before it; stopping early closes the source.
+ * inflated before its last slice (slices are fixed from the member's start, so that is the same for any
+ * chunking). An error of the source itself passes through unchanged after the bytes before it; stopping
+ * early closes the source.
  */
 export async function* gunzip(
   file: string,
@@ -127,7 +131,9 @@ async function* inflateMember(
         inflateError === undefined &&
         queuedBytes < READ_AHEAD_BYTES
       ) {
-        const slice = await input.next(INPUT_SLICE_BYTES);
+        // Whole slices from the member's start, however the source cuts its bytes: zlib drops what it inflated
+        // from the slice in which the data breaks, so the text before a break depends on the slices alone.
+        const slice = await input.take(INPUT_SLICE_BYTES);
         if (slice.length === 0) {
           finishing = true;
           inflater.end();

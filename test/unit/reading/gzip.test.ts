@@ -11,6 +11,19 @@ const ndjson = Array.from({ length: 3000 }, (_, index) =>
 ).join('\n');
 const compressed = gzipSync(ndjson);
 
+/** Text that barely compresses, so that its gzip spans several 64 KiB slices; seeded, so the same every run. */
+const incompressible = (() => {
+  let seed = 7;
+  const word = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed.toString(36);
+  };
+  const lines = Array.from({ length: 20_000 }, (_, index) =>
+    JSON.stringify({ type: 'track', event: word(), userId: `u${index % 500}`, n: word() }),
+  );
+  return gzipSync(lines.join('\n'));
+})();
+
 /** What `gunzip` recovers from a damaged file: everything zlib can inflate before the damage. */
 const recoverable = (bytes: Uint8Array) => textOf(gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }));
 
@@ -194,6 +207,38 @@ describe('gzip files', () => {
     }
   });
 
+  it('when the deflate data breaks, deliver the same text however the file arrives in pieces', async () => {
+    // The first byte from 60% in whose damage makes zlib fail there (an invalid code or distance), not only
+    // at the trailer's check.
+    const damageAt = (at: number) => {
+      const bytes = Buffer.from(incompressible);
+      bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+      return bytes;
+    };
+    const failsInside = (bytes: Buffer) => {
+      try {
+        gunzipSync(bytes);
+        return false;
+      } catch (error) {
+        return !(error as Error).message.includes('incorrect data check');
+      }
+    };
+    let at = Math.floor(incompressible.length * 0.6);
+    while (!failsInside(damageAt(at))) at++;
+    const damaged = damageAt(at);
+    const texts = new Set<string>();
+
+    for (const pieces of [[16 * 1024], [64 * 1024], [256 * 1024], [1000, 4999]]) {
+      const [member] = (await readExport('events.json.gz', chunked(damaged, pieces))).members;
+      expect(member?.error?.message, `pieces of ${pieces}`).toMatch(
+        /corrupt gzip data \((?!incorrect data check)/,
+      );
+      texts.add(member?.text ?? '');
+    }
+
+    expect(texts.size).toBe(1);
+  });
+
   it('pass an error of the source through unchanged, after the bytes before it', async () => {
     const failure = new Error('socket hang up');
     async function* failing() {
@@ -211,7 +256,8 @@ describe('gzip files', () => {
   });
 
   it('close the source when the reader stops early', async () => {
-    const { state, source } = trackedSource(compressed, 512);
+    // Longer than one slice (64 KiB), which is taken whole before zlib inflates it.
+    const { state, source } = trackedSource(incompressible, 512);
 
     for await (const chunk of gunzip('events.json.gz', source)) {
       expect(chunk.length).toBeGreaterThan(0);
@@ -219,7 +265,7 @@ describe('gzip files', () => {
     }
 
     expect(state.closed).toBe(true);
-    expect(state.pulled).toBeLessThan(compressed.length);
+    expect(state.pulled).toBeLessThan(incompressible.length);
   });
 
   it('keep zlib inflating the next slice while the consumer works on a chunk', async () => {
