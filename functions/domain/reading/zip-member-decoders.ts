@@ -12,8 +12,17 @@ export type DataHandler = (error: FlateError | null, data: Uint8Array, final: bo
 /** Turns a member's stored bytes into its content; terminated, it drops the rest unread. */
 export interface MemberDecoder extends MemberSink {
   ondata: DataHandler;
+  /** The archive ends inside the member: decode what was given and is still held. */
+  flush(): void;
   terminate(): void;
 }
+
+/**
+ * Deflated bytes go to fflate in blocks this long from the member's start, whatever the archive's chunks:
+ * fflate drops what it inflated in a push that meets damaged data, so the content before the damage is then
+ * the same however the archive arrives (the CLI's reads, an S3 download's chunks).
+ */
+const INFLATE_BLOCK_BYTES = 16 * 1024;
 
 export function decoderFor(compression: number): MemberDecoder {
   return compression === DEFLATED ? new StoppableInflate() : new StoredDecoder();
@@ -31,6 +40,8 @@ class StoredDecoder implements MemberDecoder {
     this.ondata(null, EMPTY, true);
   }
 
+  flush(): void {}
+
   terminate(): void {}
 }
 
@@ -39,17 +50,46 @@ class StoppableInflate implements MemberDecoder {
   ondata: DataHandler = () => {};
   private stopped = false;
   private readonly inflate = new Inflate((data, final) => this.ondata(null, data, final));
+  /** The start of the next block, copied from the chunks that brought it. */
+  private block = new Uint8Array(INFLATE_BLOCK_BYTES);
+  private held = 0;
 
   data(chunk: Uint8Array): void {
-    this.push(chunk, false);
+    let offset = 0;
+    while (offset < chunk.length && !this.stopped) {
+      const room = INFLATE_BLOCK_BYTES - this.held;
+      if (this.held === 0 && chunk.length - offset >= INFLATE_BLOCK_BYTES) {
+        // A whole block in the chunk: pushed where it lies.
+        this.push(chunk.subarray(offset, offset + INFLATE_BLOCK_BYTES), false);
+        offset += INFLATE_BLOCK_BYTES;
+        continue;
+      }
+      const part = chunk.subarray(offset, offset + room);
+      this.block.set(part, this.held);
+      this.held += part.length;
+      offset += part.length;
+      if (this.held === INFLATE_BLOCK_BYTES) this.push(this.takeHeld(), false);
+    }
   }
 
   end(): void {
-    this.push(EMPTY, true);
+    this.push(this.takeHeld(), true);
+  }
+
+  flush(): void {
+    if (this.held > 0) this.push(this.takeHeld(), false);
   }
 
   terminate(): void {
     this.stopped = true;
+  }
+
+  /** The bytes held, handed over whole: fflate keeps a reference to what it is given. */
+  private takeHeld(): Uint8Array {
+    const bytes = this.block.subarray(0, this.held);
+    this.block = new Uint8Array(INFLATE_BLOCK_BYTES);
+    this.held = 0;
+    return bytes;
   }
 
   private push(chunk: Uint8Array, final: boolean): void {
@@ -70,6 +110,7 @@ export class DiscardingDecoder implements MemberDecoder {
   end(): void {
     this.ondata(null, EMPTY, true);
   }
+  flush(): void {}
   terminate(): void {}
 }
 

@@ -112,8 +112,10 @@ export class ZipStreamReader {
 
   /** The input ran out while `entry` was unfinished. */
   endInside(entry: EntryState): never {
+    // What the decoder still holds is decoded first: it comes before the end, or shows damage before it.
+    if (!entry.finished) entry.decoder.flush();
     entry.finished = true;
-    entry.failure = this.truncatedInside(entry);
+    entry.failure ??= this.truncatedInside(entry);
     this.failure ??= entry.failure;
     this.throwFailure(entry.failure);
   }
@@ -210,8 +212,9 @@ export class ZipStreamReader {
     if (this.parser.end()) {
       const entry = this.current;
       if (entry && !entry.finished) {
+        entry.decoder.flush();
         entry.finished = true;
-        entry.failure = this.truncatedInside(entry);
+        entry.failure ??= this.truncatedInside(entry);
         this.failure = entry.failure;
         return;
       }
