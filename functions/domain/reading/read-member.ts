@@ -188,8 +188,15 @@ export async function readMember(
     const dropped = held.toReadAgain;
     if (dropped === undefined || reopen === undefined) return;
     const restore = (rejection: Rejection) => held.restore(rejection);
-    await rereadRejections(exportName, await reopen(), file, dropped, rejectionOf, restore, () =>
-      sink.pause?.(),
+    await rereadRejections(
+      exportName,
+      await reopen(),
+      file,
+      dropped,
+      rejectionOf,
+      restore,
+      () => sink.pause?.(),
+      options.maxMemberBytes === undefined ? {} : { maxMemberBytes: options.maxMemberBytes },
     );
     held.restored();
   };

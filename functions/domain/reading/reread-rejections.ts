@@ -1,6 +1,6 @@
 import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
-import { openExport } from './containers.js';
+import { type OpenExportOptions, openExport } from './containers.js';
 import { type DroppedRejections, recordKey } from './held-rejections.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
@@ -19,6 +19,7 @@ export type RejectionOf = (record: ByteRecord) => RecordRejection | undefined;
  * each rejected for the reason the first reading gave (`rejectionOf` reads it with the same scanner), and
  * hands them to `restore` in file order, awaiting `pause` between batches as the first reading did. Records
  * the file no longer holds (it changed in between) are said so in one rejection, never left out silently.
+ * `limits` are the first reading's (its member limit), so the export opens the same way again.
  */
 export async function rereadRejections(
   exportName: string,
@@ -28,10 +29,11 @@ export async function rereadRejections(
   rejectionOf: RejectionOf,
   restore: (rejection: Rejection) => void,
   pause: () => Promise<void> | undefined,
+  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
 ): Promise<void> {
   let found = 0;
   try {
-    members: for await (const member of openExport(exportName, bytes)) {
+    members: for await (const member of openExport(exportName, bytes, limits)) {
       if (member.name !== file) continue;
       for await (const batch of readRecords(member.bytes)) {
         for (const record of batch.records) {
