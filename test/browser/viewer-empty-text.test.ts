@@ -67,6 +67,8 @@ describe('empty text from the API', () => {
         .textContent();
     await expect(attribute('Referrer')).resolves.toBe('—');
     await expect(attribute('Device')).resolves.toBe('\u2068iOS\u2069');
+    // Named members, but only those with text: `source: ` and nothing would read as a blank source.
+    await expect(attribute('Campaign')).resolves.toBe('term: \u2068running shoes\u2069');
     const cells = page.locator('.session-table tbody td');
     await expect(cells.nth(4).textContent()).resolves.toBe('https://shop.example/landing');
     await expect(cells.nth(5).textContent()).resolves.toBe('\u2068running shoes\u2069');

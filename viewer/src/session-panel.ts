@@ -19,10 +19,11 @@ function pageValue(page: Page | null): Node | string {
   );
 }
 
+/** The members with text, each named; one sent as `""` is left out, as joinedText leaves it out of the table. */
 function campaignValue(campaign: Campaign | null): string {
   if (campaign === null) return '—';
   const parts = (['source', 'medium', 'name', 'term', 'content'] as const)
-    .filter((key) => campaign[key] !== null)
+    .filter((key) => firstText(campaign[key]) !== null)
     .map((key) => `${key}: ${isolated(campaign[key] ?? '')}`);
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
