@@ -219,12 +219,18 @@ describe('session viewer in Chromium', () => {
       /Loading failed: The API answered 400: \u2068[^\u2069]*not a valid cursor/,
     );
 
-    await page.locator('.timeline-status').getByRole('button', { name: 'Try again' }).click();
+    // By keyboard: the button goes with the failure, and the keyboard goes back to the timeline, not to the
+    // top of the page.
+    await page.locator('.timeline-status').getByRole('button', { name: 'Try again' }).focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => {
       const status = document.querySelector('.timeline-status')?.textContent ?? '';
       return !status.includes('loading') && !status.includes('Loading failed');
     });
     await settled(page);
+    await expect(page.evaluate(() => document.activeElement?.closest('svg.chart') !== null)).resolves.toBe(
+      true,
+    );
     const drawn = await drawnSessionIds(page);
     expect(drawn.sort()).toEqual(sessionsIn(HEAVY.sessions, await viewWindow(page)).sort());
     expect(drawn.length).toBeGreaterThan(0);

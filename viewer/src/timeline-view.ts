@@ -65,7 +65,13 @@ export class TimelineView {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     this.window = this.limits.bounds;
     this.rangeText = h('p', { class: 'range' });
-    this.status = new TimelineStatus(() => this.options.onRetry());
+    this.status = new TimelineStatus(() => {
+      // The Try again pressed goes with the failure it stood in: the keyboard goes back to the timeline, not
+      // to the top of the page.
+      const hadFocus = this.status.element.contains(document.activeElement);
+      this.options.onRetry();
+      if (hadFocus) this.focusSession(this.activeId);
+    });
     this.axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
     this.chart = svg(
       'svg',
