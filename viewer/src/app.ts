@@ -135,9 +135,18 @@ export class ViewerApp {
   }
 
   private async loadUser(userId: string, sessionId: string | null): Promise<void> {
+    // The keyboard was on what this load replaces (a failure's button, a mark of the user shown before): once
+    // the load shows something, it goes there, instead of staying fallen to the page's body.
+    const hadFocus = this.elements.content.contains(document.activeElement);
     this.reset();
     const request = new AbortController();
     this.userRequest = request;
+    const refocus = (target: HTMLElement | null) => {
+      const active = document.activeElement;
+      if (hadFocus && this.userRequest === request && (active === null || active === document.body)) {
+        target?.focus();
+      }
+    };
     this.showInField(userId);
     document.title = `${isolated(userId)} · Sessionizer`;
     const { content } = this.elements;
@@ -157,11 +166,18 @@ export class ViewerApp {
         document.title = `${isolated(summary.userId)} · Sessionizer`;
       }
       const header = renderUserSummary(summary, askedFor);
-      if (summary.sessionCount === 0) return this.showNoSessions(header, summary.userId, sessionId);
+      const heading = header.querySelector<HTMLElement>('#user-heading');
+      if (summary.sessionCount === 0) {
+        this.showNoSessions(header, summary.userId, sessionId);
+        return refocus(heading);
+      }
       const loader = new SessionLoader(this.client, summary.userId, () => this.current?.timeline.refresh());
       await loader.loadLatest();
       if (request.signal.aborted) return;
-      if (loader.sessions.length === 0) return this.showNoSessions(header, summary.userId, sessionId);
+      if (loader.sessions.length === 0) {
+        this.showNoSessions(header, summary.userId, sessionId);
+        return refocus(heading);
+      }
       const table = new SessionTable(summary.userId);
       const timeline = new TimelineView({
         loader,
@@ -186,23 +202,25 @@ export class ViewerApp {
       this.current = user;
       // The open session's panel right under the timeline, where its mark is; the table below both.
       content.replaceChildren(header, timeline.element, panel.element, table.element);
+      refocus(heading);
       timeline.showInitialWindow();
       this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
       if (sessionId !== null) await panel.open(sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
-        content.replaceChildren(unknownUserNotice(userId, error.message));
+        const unknown = unknownUserNotice(userId, error.message);
+        unknown.tabIndex = -1;
+        content.replaceChildren(unknown);
+        refocus(unknown);
       } else {
         const retry = h('button', { type: 'button' }, 'Try again');
         retry.addEventListener('click', () => void this.loadUser(userId, sessionId));
+        const wayOn = mayRetry(error) ? retry : stitchedUserLink(error);
         content.replaceChildren(
-          this.notice(
-            'error',
-            `Could not load ${isolated(userId)}. ${errorText(error)} `,
-            mayRetry(error) ? retry : stitchedUserLink(error),
-          ),
+          this.notice('error', `Could not load ${isolated(userId)}. ${errorText(error)} `, wayOn),
         );
+        refocus(wayOn);
       }
     } finally {
       if (this.userRequest === request) content.removeAttribute('aria-busy');

@@ -55,7 +55,8 @@ export function renderUserSummary(summary: UserSummary, askedFor: string | null)
   return h(
     'section',
     { class: 'summary', 'aria-labelledby': 'user-heading' },
-    h('h2', { id: 'user-heading' }, 'User ', h('code', { class: 'user-id' }, summary.userId)),
+    // Focusable from script: the keyboard goes here when what it was on is loaded over (app.ts).
+    h('h2', { id: 'user-heading', tabindex: -1 }, 'User ', h('code', { class: 'user-id' }, summary.userId)),
     askedFor === null
       ? null
       : h(
