@@ -66,6 +66,9 @@ export const API_ROUTES = {
 } as const;
 export type ApiRouteName = keyof typeof API_ROUTES;
 
+/** Most anonymousIds a session lists (rule 9: its distinct ones, sorted, the first 10). */
+export const MAX_SESSION_ANONYMOUS_IDS = 10;
+
 /** Events of one session per getSession response unless its `limit` asks for fewer (the largest `limit`). */
 export const MAX_EVENT_LIMIT = 1_000;
 

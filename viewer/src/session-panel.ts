@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { MAX_SESSION_ANONYMOUS_IDS } from '../../contract/index.js';
 import type { Campaign, Device, Page, Session, SessionDetail } from './api-types.js';
 import { externalLink, h } from './dom.js';
 import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
@@ -55,6 +56,19 @@ function facts(entries: [string, Node | string][]): HTMLElement {
   );
 }
 
+/** The session's anonymousIds; a full list says it may stand for more, since the API lists no more. */
+function anonymousIdsValue(ids: readonly string[]): Node | string {
+  if (ids.length === 0) return '—';
+  return h(
+    'span',
+    {},
+    h('ul', { class: 'ids' }, ...ids.map((id) => h('li', {}, h('code', {}, id)))),
+    ids.length < MAX_SESSION_ANONYMOUS_IDS
+      ? null
+      : `The first ${MAX_SESSION_ANONYMOUS_IDS} in sort order: the API lists no more. Each event names its own.`,
+  );
+}
+
 /** The session's attributes, as they are in `session`. */
 function attributes(session: Session): HTMLElement {
   return facts([
@@ -69,12 +83,7 @@ function attributes(session: Session): HTMLElement {
     ['Referrer', referrerValue(session.entryPage)],
     ['Campaign', campaignValue(session.campaign)],
     ['Device', deviceValue(session.device)],
-    [
-      'Anonymous IDs',
-      session.anonymousIds.length === 0
-        ? '—'
-        : h('ul', { class: 'ids' }, ...session.anonymousIds.map((id) => h('li', {}, h('code', {}, id)))),
-    ],
+    ['Anonymous IDs', anonymousIdsValue(session.anonymousIds)],
   ]);
 }
 

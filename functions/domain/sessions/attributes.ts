@@ -1,3 +1,4 @@
+import { MAX_SESSION_ANONYMOUS_IDS } from '../../../contract/index.js';
 import {
   type CampaignFields,
   type DeviceFields,
@@ -28,7 +29,7 @@ export interface SessionAttributes {
   readonly lastEvent: string;
 }
 
-export const MAX_ANONYMOUS_IDS = 10;
+export const MAX_ANONYMOUS_IDS = MAX_SESSION_ANONYMOUS_IDS;
 
 /** Rule 9 over a session's events wherever they are held: objects, or columns (the CLI's batch). */
 export function attributesOf(events: AttributeEvents): SessionAttributes {
