@@ -206,6 +206,9 @@ export class TimelineView {
       this.chart.focus(),
     );
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
+    // The keyboard fell to the chart when the view lost its session: back on a session as soon as one shows,
+    // so Enter opens the one that shows the focus (a step still loading puts it where it goes itself).
+    if (document.activeElement === this.chart && this.pendingStep === null) this.focusSession(this.activeId);
     this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
