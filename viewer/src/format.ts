@@ -60,9 +60,13 @@ export function plural(count: number, singular: string, pluralForm = `${singular
   return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }
 
-/** Two units at most, the coarser first: `45 s`, `5 min 3 s`, `2 h 5 min`, `3 d 4 h`. */
+/**
+ * Two units at most, the coarser first: `45 s`, `5 min 3 s`, `2 h 5 min`, `3 d 4 h`. Whole seconds as a clock
+ * counts them, as the session's start and end and its events' offsets show them: rounded, 0.999 s read `1 s`
+ * beside a start and an end in the same second.
+ */
 export function formatDuration(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds));
+  const total = Math.max(0, Math.floor(seconds));
   if (total < 60) return `${total} s`;
   const units: [number, string][] = [
     [86_400, 'd'],

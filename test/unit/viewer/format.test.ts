@@ -26,6 +26,18 @@ describe('formatDuration', () => {
     expect(formatDuration(seconds)).toBe(expected);
   });
 
+  // Started and Ended show whole seconds as the clock reads them, and the last event's offset (formatOffset)
+  // too: a duration rounded up read a second longer than both, "1 s" for a session within one second.
+  it.each([
+    [0.999, '0 s', '+0:00'],
+    [59.6, '59 s', '+0:59'],
+    [3499.5, '58 min 19 s', '+58:19'],
+    [3599.9, '59 min 59 s', '+59:59'],
+  ])('shows %s seconds whole, as %s, as the offset %s does', (seconds, expected, offset) => {
+    expect(formatDuration(seconds)).toBe(expected);
+    expect(formatOffset(seconds * 1000)).toBe(offset);
+  });
+
   it('never shows a negative duration', () => {
     expect(formatDuration(-5)).toBe('0 s');
   });
