@@ -55,4 +55,18 @@ describe('the keyboard after a user is loaded again', () => {
     viewer.expectCleanRun(tracked);
     await page.close();
   });
+
+  it('goes to the search field after Back from a user’s timeline to the start page', async () => {
+    const tracked = await viewer.open(`${viewer.api.origin}/`);
+    const { page } = tracked;
+    await page.locator('#user-input').fill('alice');
+    await page.keyboard.press('Enter');
+    await settled(page);
+    await page.locator(SESSION_MARKS).first().focus();
+    await page.goBack();
+    await page.locator('.intro').waitFor();
+    await expect.poll(() => focused(page)).toBe('user-input');
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
 });

@@ -102,6 +102,8 @@ export class ViewerApp {
   }
 
   private showStart(): void {
+    // The keyboard on what the start page replaces (Back from a user's timeline) goes to the search field.
+    const hadFocus = this.elements.content.contains(document.activeElement);
     this.reset();
     this.showInField('');
     document.title = 'Sessionizer';
@@ -112,6 +114,7 @@ export class ViewerApp {
         'Paste a userId or anonymousId above to see that user’s sessions over time.',
       ),
     );
+    if (hadFocus) this.elements.input.focus();
   }
 
   /** Puts the id shown in the search field, which then names someone: no complaint of spaces stays. */
