@@ -2,7 +2,9 @@
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { SourceDefinition } from '../contract/index.js';
 import { type DropFolder, stampedName, watchDropFolder } from './drop-folder.js';
+import { notIngestedNotes } from './not-ingested-notes.js';
 import { LOCAL_BUCKET } from './s3-client.js';
 
 /** What the drop folder tells: a file uploaded (under `key`) and moved, or one not uploaded yet. */
@@ -28,12 +30,23 @@ export async function dropKey(s3: S3Client, prefix: string, name: string): Promi
   return `${prefix}${stampedName(name)}`;
 }
 
-/** Watches `dir` and uploads what appears in it under `prefix` (local/drop-folder.ts watches). */
-export function startDropFolder(dir: string, s3: S3Client, prefix: string, log: DropFolderLog): DropFolder {
+/**
+ * Watches `dir` and uploads what appears in it under the first source's prefix (local/drop-folder.ts
+ * watches). A file the ingest will skip by its name (`_SUCCESS`, `manifest.json`, ...) is noted first, as
+ * `npm run upload` notes it.
+ */
+export function startDropFolder(
+  dir: string,
+  s3: S3Client,
+  sources: readonly SourceDefinition[],
+  log: DropFolderLog,
+): DropFolder {
+  const prefix = (sources[0] as SourceDefinition).prefix;
   return watchDropFolder({
     dir,
     upload: async (path, name) => {
       const key = await dropKey(s3, prefix, name);
+      for (const note of notIngestedNotes([key], sources)) log.warn?.(`drop folder: note: ${note}`);
       await new Upload({
         client: s3,
         params: { Bucket: LOCAL_BUCKET, Key: key, Body: createReadStream(path) },

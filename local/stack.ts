@@ -189,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dropPrefix = (sources[0] as SourceDefinition).prefix;
     let drop: DropFolder | undefined;
     if (options.dropDir !== false) {
-      drop = startDropFolder(options.dropDir ?? join(dataDir, 'drop'), s3, dropPrefix, log);
+      drop = startDropFolder(options.dropDir ?? join(dataDir, 'drop'), s3, sources, log);
       teardown.add('drop folder', drop.stop);
     }
 

@@ -7,11 +7,11 @@ import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
-import { REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
-import { sourceOf, whyNotIngested } from '../functions/ingest/sources.js';
+import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
+import { notIngestedNotes } from './not-ingested-notes.js';
 import { readyStack } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
@@ -115,25 +115,6 @@ function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
       name = rel.split(sep).join('/');
     }
     return { path, key: `${prefix}${name}`, size };
-  });
-}
-
-/**
- * The keys the ingest will skip, grouped by why: its own rule (`whyNotIngested`), so a manifest or `_SUCCESS`
- * marker is named here rather than only in the stack's log once stored.
- */
-function notIngestedNotes(keys: readonly string[], sources: readonly SourceDefinition[]): string[] {
-  const byReason = new Map<string, string[]>();
-  for (const key of keys) {
-    const reason = whyNotIngested(key, sources);
-    if (reason !== undefined) byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
-  }
-  return [...byReason].map(([reason, skipped]) => {
-    // One reason, one kind of key: those under no source are told where sources are.
-    const first = skipped[0] as string;
-    const underNoSource = !first.startsWith(REJECTED_PREFIX) && sourceOf(first, sources) === undefined;
-    const why = underNoSource ? `${reason} (${sources.map((source) => source.prefix).join(', ')})` : reason;
-    return `${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} stored but not ingested: ${why}`;
   });
 }
 

@@ -2,11 +2,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { type DropFolder, watchDropFolder } from '../../../local/drop-folder.js';
-import { dropKey } from '../../../local/drop-uploads.js';
+import { dropKey, startDropFolder } from '../../../local/drop-uploads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -112,7 +113,8 @@ describe('watchDropFolder', () => {
   });
 });
 
-describe('dropKey', () => {
+// One mock of S3Client for the file: a second would take over the first's.
+describe('dropKey and startDropFolder', () => {
   const s3Mock = mockClient(S3Client);
   const s3 = new S3Client({ region: 'us-east-1' });
   afterEach(() => s3Mock.reset());
@@ -132,5 +134,29 @@ describe('dropKey', () => {
   it('leaves the file to be tried again when S3 cannot say', async () => {
     s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
     await expect(dropKey(s3, 'incoming/', 'day.ndjson')).rejects.toThrow('ECONNREFUSED');
+  });
+
+  it('says before uploading that a manifest or _SUCCESS marker is stored but not ingested, as upload does', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound' }));
+    s3Mock.on(PutObjectCommand).resolves({});
+    const said: string[] = [];
+    const dropped: string[] = [];
+    folder = startDropFolder(dir, s3, DEFAULT_SOURCES, {
+      warn: (message) => said.push(message),
+      dropped: (name) => {
+        said.push(`dropped ${name}`);
+        dropped.push(name);
+      },
+    });
+    for (const name of ['_SUCCESS', 'manifest.json', 'day.ndjson']) writeFileSync(join(dir, name), '{}');
+    await waitFor('the uploads', () => dropped.length === 3);
+    expect(said).toEqual([
+      'drop folder: note: incoming/_SUCCESS is stored but not ingested: a job completion marker, not an export',
+      'dropped _SUCCESS',
+      'dropped day.ndjson',
+      'drop folder: note: incoming/manifest.json is stored but not ingested: an export manifest, not an export',
+      'dropped manifest.json',
+    ]);
   });
 });
