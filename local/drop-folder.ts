@@ -1,8 +1,9 @@
 // A watched folder for the local stack: a file that appears in it is uploaded to the bucket and then
 // moved to `done/`. Polling (not fs.watch) because watch events are unreliable across platforms, editors
 // and network or container mounts, and a file must be complete before it is uploaded: it is only picked
-// up once its size and mtime were the same on two consecutive polls.
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+// up once its size and mtime were the same on two consecutive polls. A writer can pause longer than that,
+// so a file that changes while it is uploaded, or in done/ for a while after, is uploaded again whole.
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 export interface DropFolderOptions {
@@ -13,6 +14,13 @@ export interface DropFolderOptions {
   /** After a failed upload, wait this long before trying that file again. */
   retryAfterMs?: number;
   onUploaded?: (name: string, key: string, movedTo: string) => void;
+  /**
+   * The file uploaded as `key` changed since: it was still being written. It is (back) in the folder under
+   * `name` and is uploaded again once it stops changing; `key` holds only the part that was read.
+   */
+  onChanged?: (name: string, key: string) => void;
+  /** How long a file moved to done/ is watched for writes that went on after its upload. */
+  watchMovedMs?: number;
   onError?: (name: string, error: unknown) => void;
 }
 
@@ -30,6 +38,16 @@ interface Seen {
   retryAt: number;
 }
 
+/** A file moved to done/ with the size and mtime it was uploaded at, watched until `until`. */
+interface Moved {
+  name: string;
+  key: string;
+  target: string;
+  size: number;
+  mtimeMs: number;
+  until: number;
+}
+
 /** Editors' and downloaders' temporary files, and dotfiles: write under such a name, then rename. */
 function isTemporary(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~') || /\.(tmp|part|partial|crdownload|swp)$/i.test(name);
@@ -40,6 +58,14 @@ export function stampedName(name: string, at = new Date()): string {
   const ext = extname(name);
   const stamp = at.toISOString().replace(/[:.]/g, '-');
   return `${name.slice(0, name.length - ext.length)}.${stamp}${ext}`;
+}
+
+function statOrUndefined(path: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function uniqueTarget(doneDir: string, name: string): string {
@@ -56,14 +82,40 @@ function uniqueTarget(doneDir: string, name: string): string {
 export function watchDropFolder(options: DropFolderOptions): DropFolder {
   const intervalMs = options.intervalMs ?? 500;
   const retryAfterMs = options.retryAfterMs ?? 5_000;
+  const watchMovedMs = options.watchMovedMs ?? 60_000;
   const doneDir = join(options.dir, 'done');
   mkdirSync(doneDir, { recursive: true });
   const seen = new Map<string, Seen>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
+  let moved: Moved[] = [];
+
+  // A writer holding the file open writes on into done/ after the rename: put the file back (stamped when
+  // its name was taken meanwhile) so the rest of it is uploaded too.
+  const checkMoved = (): void => {
+    moved = moved.filter((file) => {
+      if (Date.now() > file.until) return false;
+      let now: { size: number; mtimeMs: number };
+      try {
+        now = statSync(file.target);
+      } catch {
+        return false; // Removed from done/.
+      }
+      if (now.size === file.size && now.mtimeMs === file.mtimeMs) return true;
+      const back = existsSync(join(options.dir, file.name)) ? stampedName(file.name) : file.name;
+      try {
+        renameSync(file.target, join(options.dir, back));
+        options.onChanged?.(back, file.key);
+      } catch (error) {
+        options.onError?.(file.name, error);
+      }
+      return false;
+    });
+  };
 
   const poll = async (): Promise<void> => {
+    checkMoved();
     let names: string[];
     try {
       names = readdirSync(options.dir, { withFileTypes: true })
@@ -102,11 +154,19 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         options.onError?.(name, error);
         continue;
       }
+      const after = statOrUndefined(path);
+      if (after !== undefined && (after.size !== size || after.mtimeMs !== mtimeMs)) {
+        // Still being written: the upload may hold any part of it. Whole, it goes again under a new key.
+        seen.set(name, { size: after.size, mtimeMs: after.mtimeMs, stablePolls: 0, retryAt: 0 });
+        options.onChanged?.(name, key);
+        continue;
+      }
       try {
         // Under the name the upload took (stamped when the key's name was taken), so the two match.
         const target = uniqueTarget(doneDir, key.slice(key.lastIndexOf('/') + 1) || name);
         renameSync(path, target);
         seen.delete(name);
+        moved.push({ name, key, target, size, mtimeMs, until: Date.now() + watchMovedMs });
         options.onUploaded?.(name, key, target);
       } catch (error) {
         // Uploaded but not moved: it would be uploaded again, which ingest tolerates; say so once.

@@ -54,6 +54,13 @@ export function startDropFolder(
       return key;
     },
     onUploaded: (name, key, movedTo) => log.dropped?.(name, key, movedTo),
+    onChanged: (name, key) =>
+      log.warn?.(
+        `drop folder: ${name} changed after it was uploaded as ${key}: it was still being written. It is ` +
+          `uploaded again, whole, once it stops changing; ${key} holds what was read (its lines are copies ` +
+          `that merge away, and a line cut short is in its rejection report). Write a file under a temporary ` +
+          `name, such as ${name}.tmp, and rename it when it is complete`,
+      ),
     onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
   });
 }

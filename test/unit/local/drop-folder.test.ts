@@ -1,5 +1,13 @@
 // The drop folder: complete files are uploaded once and moved to done/; temporary names are left alone.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -158,5 +166,55 @@ describe('dropKey and startDropFolder', () => {
       'drop folder: note: incoming/manifest.json is stored but not ingested: an export manifest, not an export',
       'dropped manifest.json',
     ]);
+  });
+});
+
+describe('watchDropFolder, a file still being written once it looked complete', () => {
+  it('uploads it again, whole, when it changed while it was uploaded, and only then moves it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const path = join(dir, 'slow.ndjson');
+    const uploaded: string[] = [];
+    const changed: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 20,
+      upload: async (uploading, name) => {
+        uploaded.push(readFileSync(uploading, 'utf8'));
+        // The writer paused past the stability check, and goes on while the upload runs.
+        if (uploaded.length === 1) appendFileSync(path, 'two\n');
+        return `incoming/${uploaded.length === 1 ? name : `again-${name}`}`;
+      },
+      onChanged: (name, key) => changed.push(`${name} ${key}`),
+    });
+    writeFileSync(path, 'one\n');
+    await waitFor('the second upload', () => existsSync(join(dir, 'done', 'again-slow.ndjson')));
+    expect(uploaded).toEqual(['one\n', 'one\ntwo\n']);
+    expect(changed).toEqual(['slow.ndjson incoming/slow.ndjson']);
+    expect(readdirSync(join(dir, 'done'))).toEqual(['again-slow.ndjson']);
+  });
+
+  it('puts it back and uploads it again, whole, when it changes after it was moved to done/', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const uploaded: string[] = [];
+    const changed: string[] = [];
+    const moved: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 20,
+      upload: async (uploading, name) => {
+        uploaded.push(readFileSync(uploading, 'utf8'));
+        return `incoming/${uploaded.length === 1 ? name : `again-${name}`}`;
+      },
+      onUploaded: (_name, _key, movedTo) => moved.push(movedTo),
+      onChanged: (name, key) => changed.push(`${name} ${key}`),
+    });
+    writeFileSync(join(dir, 'slow.ndjson'), 'one\n');
+    await waitFor('the move', () => moved.length === 1);
+    // The writer's open file went to done/ with the rename; its next write lands there.
+    appendFileSync(moved[0] as string, 'two\n');
+    await waitFor('the second move', () => moved.length === 2);
+    expect(uploaded).toEqual(['one\n', 'one\ntwo\n']);
+    expect(changed).toEqual(['slow.ndjson incoming/slow.ndjson']);
+    expect(readdirSync(join(dir, 'done'))).toEqual(['again-slow.ndjson']);
   });
 });
