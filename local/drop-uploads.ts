@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SourceDefinition } from '../contract/index.js';
+import { notAnExportByName } from '../functions/domain/reading/not-exports.js';
 import { type DropFolder, stampedName, watchDropFolder } from './drop-folder.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { LOCAL_BUCKET } from './s3-client.js';
@@ -15,11 +16,14 @@ export interface DropFolderLog {
 
 /**
  * The key a dropped file goes to: its name under the drop prefix, or that name with the time in it when an
- * object already has the name. A drop never replaces an object: the events of both stay stored either way,
- * but the rejection report (one per key) would then describe the second file only.
+ * object already has the name. A drop never replaces an export: the events of both stay stored either way,
+ * but the rejection report (one per key) would then describe the second file only. A name the ingest skips
+ * (`_SUCCESS`, `manifest.json`) keeps its name, replacing the last: nothing is read from it, and stamped it
+ * would be read as an export.
  */
 export async function dropKey(s3: S3Client, prefix: string, name: string): Promise<string> {
   const key = `${prefix}${name}`;
+  if (notAnExportByName(name) !== undefined) return key;
   try {
     await s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
   } catch (error) {

@@ -139,6 +139,13 @@ describe('dropKey and startDropFolder', () => {
     );
   });
 
+  it('keeps the name of a file the ingest skips by name, so a second _SUCCESS is skipped too', async () => {
+    s3Mock.on(HeadObjectCommand).resolves({});
+    // Stamped, `_SUCCESS.<time>` and `manifest.<time>.json` would be read as exports.
+    expect(await dropKey(s3, 'incoming/', '_SUCCESS')).toBe('incoming/_SUCCESS');
+    expect(await dropKey(s3, 'incoming/', 'manifest.json')).toBe('incoming/manifest.json');
+  });
+
   it('leaves the file to be tried again when S3 cannot say', async () => {
     s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
     await expect(dropKey(s3, 'incoming/', 'day.ndjson')).rejects.toThrow('ECONNREFUSED');
