@@ -3,7 +3,16 @@
 // and network or container mounts, and a file must be complete before it is uploaded: it is only picked
 // up once its size and mtime were the same on two consecutive polls. A writer can pause longer than that,
 // so a file that changes while it is uploaded, or in done/ for a while after, is uploaded again whole.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import {
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { extname, join } from 'node:path';
 
 export interface DropFolderOptions {
@@ -22,6 +31,8 @@ export interface DropFolderOptions {
   /** How long a file moved to done/ is watched for writes that went on after its upload. */
   watchMovedMs?: number;
   onError?: (name: string, error: unknown) => void;
+  /** An entry that is not uploaded, and why (a folder, a broken link, ...): said once while it is there. */
+  onSkipped?: (name: string, why: string) => void;
 }
 
 export interface DropFolder {
@@ -60,6 +71,49 @@ export function stampedName(name: string, at = new Date()): string {
   return `${name.slice(0, name.length - ext.length)}.${stamp}${ext}`;
 }
 
+/** Why an entry other than a plain file is not uploaded, or undefined for a link to a file (uploaded). */
+function notUploaded(dir: string, entry: Dirent): string | undefined {
+  if (entry.isDirectory()) return 'a folder; only files directly in the drop folder are uploaded';
+  if (!entry.isSymbolicLink()) return 'not a regular file';
+  const path = join(dir, entry.name);
+  let target: Stats;
+  try {
+    target = statSync(path);
+  } catch {
+    return `a link to nothing (${readlinkSync(path)})`;
+  }
+  if (target.isFile()) return undefined;
+  return target.isDirectory()
+    ? 'a link to a folder; only files directly in the drop folder are uploaded'
+    : 'a link to something other than a regular file';
+}
+
+/**
+ * The names to upload, sorted: files, and links to files (the file is uploaded, the link moved). Anything
+ * else but dotfiles, temporary names and done/ is named to `onSkipped` once while it is there: passed over in
+ * silence, a folder of exports dropped whole would look uploaded.
+ */
+function uploadable(dir: string, told: Set<string>, onSkipped: DropFolderOptions['onSkipped']): string[] {
+  const names: string[] = [];
+  const present = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (isTemporary(entry.name) || (entry.name === 'done' && entry.isDirectory())) continue;
+    present.add(entry.name);
+    if (entry.isFile()) {
+      names.push(entry.name);
+      continue;
+    }
+    const why = notUploaded(dir, entry);
+    if (why === undefined) names.push(entry.name);
+    else if (!told.has(entry.name)) {
+      told.add(entry.name);
+      onSkipped?.(entry.name, why);
+    }
+  }
+  for (const name of told) if (!present.has(name)) told.delete(name);
+  return names.sort();
+}
+
 function statOrUndefined(path: string): { size: number; mtimeMs: number } | undefined {
   try {
     return statSync(path);
@@ -90,6 +144,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   let moved: Moved[] = [];
+  const told = new Set<string>();
 
   // A writer holding the file open writes on into done/ after the rename: put the file back (stamped when
   // its name was taken meanwhile) so the rest of it is uploaded too.
@@ -118,10 +173,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
     checkMoved();
     let names: string[];
     try {
-      names = readdirSync(options.dir, { withFileTypes: true })
-        .filter((entry) => entry.isFile() && !isTemporary(entry.name))
-        .map((entry) => entry.name)
-        .sort();
+      names = uploadable(options.dir, told, options.onSkipped);
     } catch (error) {
       options.onError?.('(drop folder)', error);
       return;

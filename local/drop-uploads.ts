@@ -65,6 +65,7 @@ export function startDropFolder(
           `that merge away, and a line cut short is in its rejection report). Write a file under a temporary ` +
           `name, such as ${name}.tmp, and rename it when it is complete`,
       ),
+    onSkipped: (name, why) => log.warn?.(`drop folder: ${name} is not uploaded: ${why}`),
     onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
   });
 }

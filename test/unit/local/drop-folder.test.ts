@@ -2,10 +2,12 @@
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -223,5 +225,41 @@ describe('watchDropFolder, a file still being written once it looked complete', 
     expect(uploaded).toEqual(['one\n', 'one\ntwo\n']);
     expect(changed).toEqual(['slow.ndjson incoming/slow.ndjson']);
     expect(readdirSync(join(dir, 'done'))).toEqual(['again-slow.ndjson']);
+  });
+});
+
+describe('watchDropFolder, entries that are no plain file', () => {
+  it('uploads the file a link points to; names a folder and a broken link once each instead of passing them over', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    const outside = mkdtempSync(join(tmpdir(), 'drop-outside-'));
+    try {
+      writeFileSync(join(outside, 'export.ndjson'), 'linked');
+      symlinkSync(join(outside, 'export.ndjson'), join(dir, 'link.ndjson'));
+      symlinkSync(join(outside, 'gone.ndjson'), join(dir, 'broken.ndjson'));
+      mkdirSync(join(dir, 'day-1'));
+      writeFileSync(join(dir, 'day-1', 'a.ndjson'), '{}');
+      const uploaded: string[] = [];
+      const skipped: string[] = [];
+      folder = watchDropFolder({
+        dir,
+        intervalMs: 20,
+        upload: async (path, name) => {
+          uploaded.push(`${name}: ${readFileSync(path, 'utf8')}`);
+          return `incoming/${name}`;
+        },
+        onSkipped: (name, why) => skipped.push(`${name}: ${why}`),
+      });
+      await waitFor('the upload', () => existsSync(join(dir, 'done', 'link.ndjson')));
+      await sleep(100);
+      expect(uploaded).toEqual(['link.ndjson: linked']);
+      expect(skipped.sort()).toEqual([
+        `broken.ndjson: a link to nothing (${join(outside, 'gone.ndjson')})`,
+        'day-1: a folder; only files directly in the drop folder are uploaded',
+      ]);
+      // The file linked to stays where it is.
+      expect(readFileSync(join(outside, 'export.ndjson'), 'utf8')).toBe('linked');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
