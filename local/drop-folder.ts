@@ -17,8 +17,11 @@ import { extname, join } from 'node:path';
 
 export interface DropFolderOptions {
   dir: string;
-  /** Uploads the file; resolves to the key it went to; rejecting leaves it in place to be tried again. */
-  upload: (path: string, name: string) => Promise<string>;
+  /**
+   * Uploads the file; resolves to the key it went to; rejecting leaves it in place to be tried again.
+   * `signal` aborts when the folder stops: a big file's upload would hold up the stack's stop for minutes.
+   */
+  upload: (path: string, name: string, signal?: AbortSignal) => Promise<string>;
   intervalMs?: number;
   /** After a failed upload, wait this long before trying that file again. */
   retryAfterMs?: number;
@@ -31,6 +34,8 @@ export interface DropFolderOptions {
   /** How long a file moved to done/ is watched for writes that went on after its upload. */
   watchMovedMs?: number;
   onError?: (name: string, error: unknown) => void;
+  /** The stop cut this file's upload short: it stays in the folder and is uploaded on the next start. */
+  onStoppedUploading?: (name: string) => void;
   /** An entry that is not uploaded, and why (a folder, a broken link, ...): said once while it is there. */
   onSkipped?: (name: string, why: string) => void;
 }
@@ -144,6 +149,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   let moved: Moved[] = [];
+  const stopUploads = new AbortController();
   const told = new Set<string>();
 
   // A writer holding the file open writes on into done/ after the rename: put the file back (stamped when
@@ -200,8 +206,12 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
       if (entry.stablePolls < 1 || Date.now() < entry.retryAt) continue;
       let key: string;
       try {
-        key = await options.upload(path, name);
+        key = await options.upload(path, name, stopUploads.signal);
       } catch (error) {
+        if (stopped) {
+          options.onStoppedUploading?.(name);
+          return;
+        }
         entry.retryAt = Date.now() + retryAfterMs;
         options.onError?.(name, error);
         continue;
@@ -243,6 +253,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      stopUploads.abort();
       await current.catch(() => undefined);
     },
   };

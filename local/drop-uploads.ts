@@ -48,13 +48,16 @@ export function startDropFolder(
   const prefix = (sources[0] as SourceDefinition).prefix;
   return watchDropFolder({
     dir,
-    upload: async (path, name) => {
+    upload: async (path, name, signal) => {
       const key = await dropKey(s3, prefix, name);
       for (const note of notIngestedNotes([key], sources)) log.warn?.(`drop folder: note: ${note}`);
-      await new Upload({
+      // An aborted multipart upload is abandoned whole: no object, so no notification, is left of it.
+      const upload = new Upload({
         client: s3,
         params: { Bucket: LOCAL_BUCKET, Key: key, Body: createReadStream(path) },
-      }).done();
+      });
+      signal?.addEventListener('abort', () => void upload.abort().catch(() => undefined), { once: true });
+      await upload.done();
       return key;
     },
     onUploaded: (name, key, movedTo) => log.dropped?.(name, key, movedTo),
@@ -65,6 +68,8 @@ export function startDropFolder(
           `that merge away, and a line cut short is in its rejection report). Write a file under a temporary ` +
           `name, such as ${name}.tmp, and rename it when it is complete`,
       ),
+    onStoppedUploading: (name) =>
+      log.warn?.(`drop folder: stopped while uploading ${name}: it is uploaded on the next start`),
     onSkipped: (name, why) => log.warn?.(`drop folder: ${name} is not uploaded: ${why}`),
     onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
   });

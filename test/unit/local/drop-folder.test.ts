@@ -263,3 +263,37 @@ describe('watchDropFolder, entries that are no plain file', () => {
     }
   });
 });
+
+describe('watchDropFolder, stopped during an upload', () => {
+  it('aborts the upload rather than wait for it, and leaves the file for the next start', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    let started = false;
+    const stoppedDuring: string[] = [];
+    const uploadedNames: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 10,
+      // A big file: minutes, unless the stop aborts it.
+      upload: (_path, name, signal) =>
+        new Promise((resolve, reject) => {
+          started = true;
+          const timer = setTimeout(() => resolve(`incoming/${name}`), 10_000);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new Error('aborted'));
+          });
+        }),
+      onUploaded: (name) => uploadedNames.push(name),
+      onStoppedUploading: (name) => stoppedDuring.push(name),
+    });
+    writeFileSync(join(dir, 'big.ndjson'), 'x');
+    await waitFor('the upload to start', () => started);
+    const stopping = Date.now();
+    await folder.stop();
+    folder = undefined;
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    expect(stoppedDuring).toEqual(['big.ndjson']);
+    expect(uploadedNames).toEqual([]);
+    expect(existsSync(join(dir, 'big.ndjson'))).toBe(true);
+  });
+});
