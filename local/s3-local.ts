@@ -67,6 +67,10 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
       rmSync(temporaryDir, { recursive: true, force: true });
     }
   };
+  // s3rver keeps a multipart upload's parts here until it completes, and has no AbortMultipartUpload: an
+  // upload abandoned (a stop of the drop folder, a Ctrl-C of npm run upload) would leave them for good.
+  // None survives a restart of the server, and the data dir is this process's alone (its lock).
+  rmSync(join(directory, options.bucket, '._S3rver_uploads'), { recursive: true, force: true });
   const config: S3rverChildConfig = { directory, bucket: options.bucket };
 
   const child = fork(CHILD_ENTRY, [JSON.stringify(config)], {
