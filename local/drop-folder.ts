@@ -33,7 +33,13 @@ export interface DropFolderOptions {
   onChanged?: (name: string, key: string) => void;
   /** How long a file moved to done/ is watched for writes that went on after its upload. */
   watchMovedMs?: number;
-  onError?: (name: string, error: unknown) => void;
+  /** `retrying` false: refused for good (isPermanent), the file is tried again only once it changes. */
+  onError?: (name: string, error: unknown, retrying: boolean) => void;
+  /**
+   * An upload error trying again cannot fix (a key the local S3 refuses): the file waits until it changes
+   * or is renamed, rather than be tried, and its error said, every few seconds for good.
+   */
+  isPermanent?: (error: unknown) => boolean;
   /** The stop cut this file's upload short: it stays in the folder and is uploaded on the next start. */
   onStoppedUploading?: (name: string) => void;
   /** An entry that is not uploaded, and why (a folder, a broken link, ...): said once while it is there. */
@@ -52,6 +58,8 @@ interface Seen {
   /** Polls in a row with this size and mtime. */
   stablePolls: number;
   retryAt: number;
+  /** Its upload was refused for good: tried again once it changes. */
+  refused?: boolean;
 }
 
 /** A file moved to done/ with the size and mtime it was uploaded at, watched until `until`. */
@@ -169,7 +177,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         renameSync(file.target, join(options.dir, back));
         options.onChanged?.(back, file.key);
       } catch (error) {
-        options.onError?.(file.name, error);
+        options.onError?.(file.name, error, true);
       }
       return false;
     });
@@ -181,7 +189,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
     try {
       names = uploadable(options.dir, told, options.onSkipped);
     } catch (error) {
-      options.onError?.('(drop folder)', error);
+      options.onError?.('(drop folder)', error, true);
       return;
     }
     for (const name of seen.keys()) {
@@ -201,7 +209,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
       const entry: Seen =
         before !== undefined && before.size === size && before.mtimeMs === mtimeMs
           ? { ...before, stablePolls: before.stablePolls + 1 }
-          : { size, mtimeMs, stablePolls: 0, retryAt: before?.retryAt ?? 0 };
+          : { size, mtimeMs, stablePolls: 0, retryAt: before?.refused ? 0 : (before?.retryAt ?? 0) };
       seen.set(name, entry);
       if (entry.stablePolls < 1 || Date.now() < entry.retryAt) continue;
       let key: string;
@@ -212,8 +220,10 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
           options.onStoppedUploading?.(name);
           return;
         }
-        entry.retryAt = Date.now() + retryAfterMs;
-        options.onError?.(name, error);
+        const permanent = options.isPermanent?.(error) === true;
+        entry.retryAt = permanent ? Number.POSITIVE_INFINITY : Date.now() + retryAfterMs;
+        entry.refused = permanent;
+        options.onError?.(name, error, !permanent);
         continue;
       }
       const after = statOrUndefined(path);
@@ -233,7 +243,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
       } catch (error) {
         // Uploaded but not moved: it would be uploaded again, which ingest tolerates; say so once.
         entry.retryAt = Number.POSITIVE_INFINITY;
-        options.onError?.(name, error);
+        options.onError?.(name, error, true);
       }
     }
   };

@@ -71,6 +71,17 @@ export function startDropFolder(
     onStoppedUploading: (name) =>
       log.warn?.(`drop folder: stopped while uploading ${name}: it is uploaded on the next start`),
     onSkipped: (name, why) => log.warn?.(`drop folder: ${name} is not uploaded: ${why}`),
-    onError: (name, error) => log.warn?.(`drop folder: ${name} not uploaded yet`, error),
+    // The local S3's 4xx answers (a key too long for s3rver, a `..` segment) come back the same every time.
+    isPermanent: (error) => {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+    },
+    onError: (name, error, retrying) =>
+      log.warn?.(
+        retrying
+          ? `drop folder: ${name} not uploaded yet`
+          : `drop folder: ${name} not uploaded, and not tried again until it changes or is renamed`,
+        error,
+      ),
   });
 }

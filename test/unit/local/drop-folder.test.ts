@@ -297,3 +297,33 @@ describe('watchDropFolder, stopped during an upload', () => {
     expect(existsSync(join(dir, 'big.ndjson'))).toBe(true);
   });
 });
+
+describe('watchDropFolder, an upload refused for good', () => {
+  it('says so once and tries again only once the file changes, rather than every few seconds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'drop-'));
+    let attempts = 0;
+    const errors: string[] = [];
+    const uploadedNames: string[] = [];
+    folder = watchDropFolder({
+      dir,
+      intervalMs: 10,
+      retryAfterMs: 20,
+      upload: async (_path, name) => {
+        if (++attempts === 1) throw Object.assign(new Error('name too long'), { permanent: true });
+        return `incoming/${name}`;
+      },
+      isPermanent: (error) => (error as { permanent?: boolean }).permanent === true,
+      onError: (name, _error, retrying) => errors.push(`${name} ${retrying ? 'retrying' : 'for good'}`),
+      onUploaded: (name) => uploadedNames.push(name),
+    });
+    const path = join(dir, 'long.ndjson');
+    writeFileSync(path, 'one');
+    await waitFor('the refusal', () => errors.length === 1);
+    await sleep(200);
+    expect(attempts).toBe(1);
+    expect(errors).toEqual(['long.ndjson for good']);
+    appendFileSync(path, 'two');
+    await waitFor('the upload', () => uploadedNames.length === 1);
+    expect(attempts).toBe(2);
+  });
+});
