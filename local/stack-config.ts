@@ -1,5 +1,5 @@
 // Environment of `npm start` (the local stack), validated once at startup.
-import { resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as z from 'zod';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
@@ -156,6 +156,12 @@ function variablePath(path: readonly PropertyKey[]): string {
 }
 
 /** The data dir as `npm start` resolves it; the other commands find the running stack through it. */
+/** `path` is `dir` or lies below it (both absolute and resolved). */
+function isInside(path: string, dir: string): boolean {
+  const below = relative(dir, path);
+  return below === '' || (below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below));
+}
+
 export function dataDirFrom(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   return resolve(cwd, localStackEnvSchema.shape.SESSIONIZER_DATA_DIR.parse(env.SESSIONIZER_DATA_DIR));
 }
@@ -195,6 +201,18 @@ export function loadLocalStackConfig(
   const value = parsed.data;
   const sharedPort = sharedPortProblem(value);
   if (sharedPort !== undefined) throw new Error(`invalid local stack configuration: ${sharedPort}`);
+  const dataDir = resolve(cwd, value.SESSIONIZER_DATA_DIR);
+  const dropDir =
+    value.SESSIONIZER_DROP_DIR === undefined ? undefined : resolve(cwd, value.SESSIONIZER_DROP_DIR);
+  if (dropDir !== undefined && dropDir !== join(dataDir, 'drop') && isInside(dropDir, dataDir)) {
+    // The drop folder uploads and moves every file in it: the lock, the ledger (rewritten after each
+    // ingest, so uploaded again and again), the database's and the bucket's files.
+    throw new Error(
+      `invalid local stack configuration: SESSIONIZER_DROP_DIR is inside the data dir ${dataDir}, whose ` +
+        'files the stack keeps (the drop folder would upload and move them): choose a folder outside it, ' +
+        `or leave it unset for ${join(dataDir, 'drop')}`,
+    );
+  }
   return {
     port: value.PORT,
     s3Port: value.S3_PORT,
@@ -207,8 +225,8 @@ export function loadLocalStackConfig(
       visibilityTimeoutMs: value.INGEST_VISIBILITY_TIMEOUT_SECONDS * 1000,
       maxReceiveCount: value.INGEST_MAX_RECEIVE_COUNT,
     },
-    dataDir: resolve(cwd, value.SESSIONIZER_DATA_DIR),
-    ...(value.SESSIONIZER_DROP_DIR !== undefined && { dropDir: resolve(cwd, value.SESSIONIZER_DROP_DIR) }),
+    dataDir,
+    ...(dropDir !== undefined && { dropDir }),
     ...(value.CURSOR_SIGNING_KEY !== undefined && { cursorSigningKey: value.CURSOR_SIGNING_KEY }),
     corsAllowedOrigins: value.CORS_ALLOWED_ORIGINS ?? [],
     ...(value.SESSIONIZER_LOCAL_FAULTS !== undefined && { faults: value.SESSIONIZER_LOCAL_FAULTS }),
