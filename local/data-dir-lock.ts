@@ -152,9 +152,13 @@ function takeOver(path: string, stale: LockHolder | undefined): void {
 
 /**
  * Takes the data dir's lock, or throws DataDirLockedError naming the live holder. `command` names a holder
- * that is no stack (`npm run rebuild`), so that the other commands do not take it for one.
+ * that is no stack (`npm run rebuild`), so that the other commands do not take it for one. `file` names
+ * another lock file (the drop folder's).
  */
-export function acquireDataDirLock(dataDir: string, options: { command?: string } = {}): DataDirLock {
+export function acquireDataDirLock(
+  dataDir: string,
+  options: { command?: string; file?: string } = {},
+): DataDirLock {
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
@@ -166,7 +170,7 @@ export function acquireDataDirLock(dataDir: string, options: { command?: string 
       { cause: error },
     );
   }
-  const path = join(dataDir, LOCK_FILE);
+  const path = join(dataDir, options.file ?? LOCK_FILE);
   const processStart = procStat(process.pid)?.start;
   let holder: LockHolder = {
     pid: process.pid,

@@ -4,9 +4,29 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SourceDefinition } from '../contract/index.js';
 import { notAnExportByName } from '../functions/domain/reading/not-exports.js';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './data-dir-lock.js';
 import { type DropFolder, stampedName, watchDropFolder } from './drop-folder.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { LOCAL_BUCKET } from './s3-client.js';
+
+/** A dotfile, which the drop folder never uploads. */
+const DROP_LOCK_FILE = '.sessionizer-drop-lock';
+
+/**
+ * One stack per drop folder: two stacks (two data dirs) given one SESSIONIZER_DROP_DIR would each upload
+ * every file dropped, to its own bucket. The default drop folder is inside the data dir, whose lock covers it.
+ */
+export function lockDropFolder(dir: string): DataDirLock {
+  try {
+    return acquireDataDirLock(dir, { file: DROP_LOCK_FILE });
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    throw new Error(
+      `another local stack (pid ${error.holder.pid}) watches the drop folder ${dir}: each file dropped would ` +
+        'go to both; stop it, or give this one a drop folder of its own (SESSIONIZER_DROP_DIR)',
+    );
+  }
+}
 
 /** What the drop folder tells: a file uploaded (under `key`) and moved, or one not uploaded yet. */
 export interface DropFolderLog {

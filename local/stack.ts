@@ -11,7 +11,7 @@ import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { compileRules } from '../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { DropFolder } from './drop-folder.js';
-import { type DropFolderLog, startDropFolder } from './drop-uploads.js';
+import { type DropFolderLog, lockDropFolder, startDropFolder } from './drop-uploads.js';
 import { type DynamoDbFaults, injectDynamoDbFaults, type ThrottleForm } from './dynamodb-faults.js';
 import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
@@ -119,6 +119,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const teardown = new Teardown(log);
   teardown.add('data dir lock', () => lock.release());
   try {
+    if (
+      options.dropDir !== undefined &&
+      options.dropDir !== false &&
+      options.dropDir !== join(dataDir, 'drop')
+    ) {
+      const dropLock = lockDropFolder(options.dropDir);
+      teardown.add('drop folder lock', () => dropLock.release());
+    }
     // Before anything is written to the data dir: a start refused for its ports leaves it as it was.
     await assertPortsFree({
       apiPort: options.port,
