@@ -178,3 +178,10 @@ export interface RebuildSegmentProgress {
   readonly cursor: string | null;
   readonly done: boolean;
 }
+
+/**
+ * What the lookup and erasure functions log for each request they answer with a 500 (the failure is theirs to
+ * answer, so Lambda's Errors misses it): their alarms count these lines.
+ */
+export const REQUEST_FAILED_MESSAGE = 'API request failed';
+export const ERASURE_FAILED_MESSAGE = 'erasure failed';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
 import { wtf8Bytes } from '../../contract/wtf8.js';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
@@ -8,9 +9,6 @@ import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } fr
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';
 import type { AdminConfig } from './config.js';
-
-/** What the function logs of an erasure that failed, which it answers with a 500: its alarm counts these lines. */
-export const ERASURE_FAILED_MESSAGE = 'erasure failed';
 
 /** The one method the admin route serves. */
 export const ADMIN_ALLOWED_METHODS = 'DELETE';

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { REQUEST_FAILED_MESSAGE } from '../../contract/index.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
 import { CursorCodec } from './cursor.js';
@@ -13,8 +14,6 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * events or a rebuild can undo.
  */
 export const CACHE_CONTROL = 'private, no-store';
-/** What the function logs of a request it failed, which it answers with a 500: its alarm counts these lines. */
-export const REQUEST_FAILED_MESSAGE = 'API request failed';
 /** HEAD is served as GET without a body. */
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';

@@ -1,7 +1,7 @@
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ERASURE_FAILED_MESSAGE } from '../../functions/admin/app.js';
+import { ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
 import { type AlarmSettings, failedRequests, thresholdAlarm } from './alarms.js';
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
