@@ -14,6 +14,7 @@ import {
   statSync,
 } from 'node:fs';
 import { extname, join } from 'node:path';
+import { changedSince, fileState, sameFileState } from './file-state.js';
 
 export interface DropFolderOptions {
   dir: string;
@@ -127,14 +128,6 @@ function uploadable(dir: string, told: Set<string>, onSkipped: DropFolderOptions
   return names.sort();
 }
 
-function statOrUndefined(path: string): { size: number; mtimeMs: number } | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
 function uniqueTarget(doneDir: string, name: string): string {
   const target = join(doneDir, name);
   try {
@@ -165,13 +158,9 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
   const checkMoved = (): void => {
     moved = moved.filter((file) => {
       if (Date.now() > file.until) return false;
-      let now: { size: number; mtimeMs: number };
-      try {
-        now = statSync(file.target);
-      } catch {
-        return false; // Removed from done/.
-      }
-      if (now.size === file.size && now.mtimeMs === file.mtimeMs) return true;
+      const now = fileState(file.target);
+      if (now === undefined) return false; // Removed from done/.
+      if (sameFileState(now, file)) return true;
       const back = existsSync(join(options.dir, file.name)) ? stampedName(file.name) : file.name;
       try {
         renameSync(file.target, join(options.dir, back));
@@ -226,8 +215,8 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         options.onError?.(name, error, !permanent);
         continue;
       }
-      const after = statOrUndefined(path);
-      if (after !== undefined && (after.size !== size || after.mtimeMs !== mtimeMs)) {
+      const after = changedSince(path, { size, mtimeMs });
+      if (after !== undefined) {
         // Still being written: the upload may hold any part of it. Whole, it goes again under a new key.
         seen.set(name, { size: after.size, mtimeMs: after.mtimeMs, stablePolls: 0, retryAt: 0 });
         options.onChanged?.(name, key);

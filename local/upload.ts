@@ -10,6 +10,7 @@ import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
+import { changedSince, fileState } from './file-state.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { readyStack } from './running-stack.js';
@@ -204,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: ${(error as Error).message}`);
     return 1;
   }
+  /** Files that changed while they were uploaded: their objects hold only part of them. */
+  const cutShort: string[] = [];
   const s3 = createLocalS3Client(endpoint, {
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 2_000 },
@@ -234,11 +237,22 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     for (const { path, key, size } of uploads) {
+      const before = fileState(path);
       await new Upload({
         client: s3,
         params: { Bucket: LOCAL_BUCKET, Key: key, Body: createReadStream(path) },
       }).done();
-      console.log(`s3://${LOCAL_BUCKET}/${key}  (${size} bytes)`);
+      if (before !== undefined && changedSince(path, before) !== undefined) {
+        // Uploading it again could catch the writer mid-line once more: only whoever writes it knows when it is done.
+        cutShort.push(path);
+        console.error(
+          `upload: ${path} changed while it was uploaded: it is still being written, and s3://${LOCAL_BUCKET}/${key} ` +
+            'holds only the part that was read; run the command again for it once the file is complete ' +
+            '(the object is then replaced whole)',
+        );
+        continue;
+      }
+      console.log(`s3://${LOCAL_BUCKET}/${key}  (${before?.size ?? size} bytes)`);
     }
   } catch (error) {
     console.error(`upload: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
@@ -246,10 +260,12 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     s3.destroy();
   }
+  const whole = uploads.length - cutShort.length;
   console.error(
-    `${uploads.length} ${uploads.length === 1 ? 'file' : 'files'} uploaded; the stack logs each ingest as it finishes.`,
+    `${whole} ${whole === 1 ? 'file' : 'files'} uploaded${cutShort.length === 0 ? '' : `, ${cutShort.length} only in part`}; ` +
+      'the stack logs each ingest as it finishes.',
   );
-  return 0;
+  return cutShort.length === 0 ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));
