@@ -75,7 +75,10 @@ export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatch
     rules: config.rules,
     copyTexts: () => new CallCopyTexts(readCopies),
   });
-  return createIngestHandler({
+  // The queue's callback for each running message, by id: the handler is made once, a callback comes per call.
+  const doneCallbacks = new Map<string, (messageId: string) => void>();
+  const handler = createIngestHandler({
+    onMessageDone: (messageId) => doneCallbacks.get(messageId)?.(messageId),
     objects,
     openReport: (key) => new S3RejectionReport({ s3: deps.s3, bucket: config.bucketName, key }),
     writer,
@@ -88,4 +91,13 @@ export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatch
     metrics: noMetrics,
     browserOf: createBrowserOf(),
   });
+  return async (event, onMessageDone) => {
+    const ids = event.Records.map((record) => record.messageId);
+    if (onMessageDone !== undefined) for (const id of ids) doneCallbacks.set(id, onMessageDone);
+    try {
+      return await handler(event);
+    } finally {
+      for (const id of ids) doneCallbacks.delete(id);
+    }
+  };
 }

@@ -9,15 +9,22 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from './errors.js';
 import type { LocalSqsQueue, StoredMessage } from './sqs-queue.js';
 
-/** A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse). */
-export type SqsBatchHandler = (event: SQSEvent) => Promise<unknown>;
+/**
+ * A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse).
+ * `onMessageDone` names a message whose work is finished before the whole batch is: a stop that cuts the
+ * batch short deletes it rather than give it back to be done again.
+ */
+export type SqsBatchHandler = (
+  event: SQSEvent,
+  onMessageDone?: (messageId: string) => void,
+) => Promise<unknown>;
 
 export type QueueActivity =
   | { type: 'succeeded'; message: StoredMessage; durationMs: number }
   /** Not deleted: received again once `retryInMs` has passed, or dead-lettered then. */
   | { type: 'failed'; message: StoredMessage; reason: string; retryInMs: number; lastReceive: boolean }
   | { type: 'dead-lettered'; message: StoredMessage }
-  /** Still running when the stack stopped: given back uncounted, delivered again on the next start. */
+  /** Not done when the stack stopped: given back uncounted, delivered again on the next start. */
   | { type: 'released'; message: StoredMessage };
 
 export interface IngestQueueOptions {
@@ -81,11 +88,18 @@ export function failedMessageIds(
   };
 }
 
+interface Invocation {
+  readonly batch: readonly StoredMessage[];
+  readonly started: number;
+  /** The ids of the messages the handler said were done (SqsBatchHandler's onMessageDone). */
+  readonly done: Set<string>;
+}
+
 export class IngestQueue {
   private handler: SqsBatchHandler | undefined;
   private running = 0;
   /** Running invocations, each with the messages it was handed. */
-  private readonly invocations = new Map<Promise<void>, readonly StoredMessage[]>();
+  private readonly invocations = new Map<Promise<void>, Invocation>();
   /** Set once a stop gave the messages still running back: their outcome no longer counts. */
   private released = false;
   private pumpScheduled = false;
@@ -127,7 +141,8 @@ export class IngestQueue {
   /**
    * Stops receiving and waits up to `graceMs` for running invocations. The messages of those that fail
    * meanwhile, or still run then (the servers they write to stop next), are given back uncounted, in the
-   * queue on disk: delivered again on the next start, and never dead-lettered for a stop.
+   * queue on disk: delivered again on the next start, and never dead-lettered for a stop. A message of a
+   * running batch that the handler said was done is deleted, as it would have been at the batch's end.
    */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;
@@ -141,8 +156,19 @@ export class IngestQueue {
     ]);
     clearTimeout(timer);
     this.released = true;
-    for (const batch of this.invocations.values()) for (const message of batch) this.giveBack(message);
+    for (const { batch, started, done } of this.invocations.values()) {
+      for (const message of batch) {
+        if (done.has(message.messageId)) this.succeeded(message, started);
+        else this.giveBack(message);
+      }
+    }
     for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private succeeded(message: StoredMessage, started: number): void {
+    this.options.queue.delete(message.messageId, message.receiptHandle as string);
+    const durationMs = Math.round(performance.now() - started);
+    this.options.onActivity?.({ type: 'succeeded', message, durationMs });
   }
 
   private giveBack(message: StoredMessage): void {
@@ -168,12 +194,13 @@ export class IngestQueue {
       for (const message of deadLettered) this.options.onActivity?.({ type: 'dead-lettered', message });
       if (received.length === 0) break;
       this.running++;
-      const invocation = this.invoke(this.handler, received).finally(() => {
+      const running: Invocation = { batch: received, started: performance.now(), done: new Set() };
+      const invocation = this.invoke(this.handler, running).finally(() => {
         this.running--;
         this.invocations.delete(invocation);
         this.schedulePump();
       });
-      this.invocations.set(invocation, received);
+      this.invocations.set(invocation, running);
     }
     this.armVisibilityTimer();
     if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
@@ -212,12 +239,14 @@ export class IngestQueue {
     return timer;
   }
 
-  private async invoke(handler: SqsBatchHandler, batch: StoredMessage[]): Promise<void> {
-    const started = performance.now();
+  private async invoke(handler: SqsBatchHandler, { batch, started, done }: Invocation): Promise<void> {
     const heartbeat = this.keepInvisible(batch);
     let failed: FailedMessages;
     try {
-      failed = failedMessageIds(batch, await handler({ Records: batch.map((m) => this.toRecord(m)) }));
+      const response = await handler({ Records: batch.map((m) => this.toRecord(m)) }, (messageId) =>
+        done.add(messageId),
+      );
+      failed = failedMessageIds(batch, response);
     } catch (error) {
       failed = { ids: new Set(batch.map((message) => message.messageId)), reason: describeError(error) };
     } finally {
@@ -225,13 +254,11 @@ export class IngestQueue {
     }
     // The stop gave this batch back already; what its cut-off run ended with says nothing of the messages.
     if (this.released) return;
-    const durationMs = Math.round(performance.now() - started);
     const { queue, onActivity } = this.options;
     for (const message of batch) {
       const receiptHandle = message.receiptHandle as string;
       if (!failed.ids.has(message.messageId)) {
-        queue.delete(message.messageId, receiptHandle);
-        onActivity?.({ type: 'succeeded', message, durationMs });
+        this.succeeded(message, started);
         continue;
       }
       // A failure once the stop began is the stop's: Ctrl-C signals the servers too, which die at once.

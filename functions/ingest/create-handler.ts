@@ -33,6 +33,11 @@ export interface IngestHandlerDeps extends ObjectIngestDeps {
    * their message instead, and SQS delivers it again after its visibility timeout.
    */
   readonly continueLater?: (objects: readonly ObjectRef[]) => Promise<void>;
+  /**
+   * Called for a message once its objects are done (ingested, reported, skipped or left to a later call):
+   * it cannot fail any more. The local stack's stop keeps such messages of a batch it cuts short.
+   */
+  readonly onMessageDone?: (messageId: string) => void;
 }
 
 export interface IngestResult extends SQSBatchResponse {
@@ -136,6 +141,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
               break;
             }
           }
+          deps.onMessageDone?.(record.messageId);
         } catch (error) {
           if (error instanceof TimeUpError) {
             logger.warn(error.message, { messageId: record.messageId });

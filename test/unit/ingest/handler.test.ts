@@ -181,6 +181,24 @@ describe('createIngestHandler', () => {
     ]);
   });
 
+  it('says each message done as soon as its objects are, and never a failed one (a stop keeps what finished)', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    bucket.put('incoming/b.ndjson', segmentLines([{ user: 'bob', at: 0 }]));
+    bucket.put('incoming/c.ndjson', segmentLines([{ user: 'cat', at: 0 }]));
+    writer.failWith((user) => (user === 'bob' ? new Error('connect ECONNREFUSED') : undefined));
+    const done: string[][] = [];
+
+    await createHandler({ onMessageDone: (messageId) => done.push([messageId, ...writer.userIds()]) })(
+      eventFor('incoming/a.ndjson', 'incoming/b.ndjson', 'incoming/c.ndjson'),
+    );
+
+    // Each when its own ingest had finished, before the next began.
+    expect(done).toEqual([
+      ['message-1', 'ann'],
+      ['message-3', 'ann', 'cat'],
+    ]);
+  });
+
   it('fails a message when its object cannot be read to the end of the download', async () => {
     bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
     const lines = segmentLines(Array.from({ length: 200 }, (_, index) => ({ user: 'bob', at: index })));

@@ -287,6 +287,33 @@ describe('IngestQueue', () => {
     expect(activity.map((entry) => entry.type)).toEqual(['released', 'succeeded']);
   });
 
+  it('on close, deletes the messages of a cut-short batch the handler said were done, and gives back only the rest', async () => {
+    const activity: QueueActivity[] = [];
+    const before = openQueue({ activity });
+    const invoked = new Promise<void>((started) => {
+      // Done with the first message, then cut short in the second: never resolves.
+      before.start(async (event, onMessageDone) => {
+        onMessageDone?.(event.Records[0]?.messageId as string);
+        started();
+        await new Promise(() => undefined);
+      });
+    });
+    before.send('finished');
+    before.send('cut short');
+    await invoked;
+    await before.close(10);
+    expect(activity.map((entry) => [entry.type, entry.message.body])).toEqual([
+      ['succeeded', 'finished'],
+      ['released', 'cut short'],
+    ]);
+
+    const after = openQueue();
+    const { calls, handler } = recordingHandler();
+    after.start(handler);
+    await after.idle();
+    expect(calls).toEqual([['cut short']]);
+  });
+
   it('gives back uncounted a message whose invocation fails while the stop waits for it (Ctrl-C stops the servers too)', async () => {
     const activity: QueueActivity[] = [];
     const { queue: before, fail } = await hangingInvocation('signalled', activity);
