@@ -1,4 +1,4 @@
-import { formatDay, monthName } from './format.js';
+import { formatDay, formatMinute, monthName } from './format.js';
 
 /** The stretch of time the timeline shows, in epoch ms. */
 export interface TimeWindow {
@@ -37,6 +37,16 @@ export function withinYears(window: TimeWindow): TimeWindow {
   const width = Math.min(span(window), END_OF_TIME - FIRST_INSTANT);
   const start = Math.min(Math.max(window.start, FIRST_INSTANT), END_OF_TIME - width);
   return { start, end: start + width };
+}
+
+/**
+ * `2024-01-05 09:03 – 2024-01-05 10:03 UTC`: the window's first and last minute. The whole of the years ends at
+ * END_OF_TIME, which is year 10000 and no timestamp's: its last minute is 9999-12-31 23:59.
+ */
+export function windowText(window: TimeWindow): string {
+  const start = Math.max(window.start, FIRST_INSTANT);
+  const end = Math.min(window.end, END_OF_TIME - 1);
+  return `${formatMinute(start)} – ${formatMinute(end)} UTC`;
 }
 
 /**

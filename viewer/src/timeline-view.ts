@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import type { Session, UserSummary } from './api-types.js';
 import { h, svg } from './dom.js';
-import { formatMinute } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import {
   centerWindow,
@@ -12,6 +11,7 @@ import {
   span,
   type TimeWindow,
   type WindowLimits,
+  windowText,
   xToTime,
   zoomWindow,
 } from './time-scale.js';
@@ -212,7 +212,7 @@ export class TimelineView {
     this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
-    this.rangeText.textContent = `${formatMinute(this.window.start)} – ${formatMinute(this.window.end)} UTC`;
+    this.rangeText.textContent = windowText(this.window);
     this.status.update(marks.length, loader, summary.sessionCount);
   }
 

@@ -14,6 +14,7 @@ import {
   timeTicks,
   timeToX,
   type WindowLimits,
+  windowText,
   withinYears,
   xToTime,
   zoomWindow,
@@ -191,5 +192,23 @@ describe('timeTicks', () => {
         expect(ticks.length).toBeLessThanOrEqual(maxTicks + 1);
       }
     }
+  });
+});
+
+describe('windowText', () => {
+  it('ends the whole of years 0000 to 9999 at their last minute, not at year 10000', () => {
+    expect(windowText({ start: FIRST_INSTANT, end: END_OF_TIME })).toBe(
+      '0000-01-01 00:00 – 9999-12-31 23:59 UTC',
+    );
+    expect(windowText({ start: END_OF_TIME - HOUR, end: END_OF_TIME })).toBe(
+      '9999-12-31 23:00 – 9999-12-31 23:59 UTC',
+    );
+  });
+
+  it('says any other window from its first to its last minute, as before', () => {
+    const start = Date.UTC(2024, 0, 5, 9, 3, 27);
+    expect(windowText({ start, end: start + HOUR })).toBe('2024-01-05 09:03 – 2024-01-05 10:03 UTC');
+    // The end instant is in the view (a session starting there is drawn): its minute is shown.
+    expect(windowText({ start: T0, end: T0 + DAY })).toBe('2024-01-01 00:00 – 2024-01-02 00:00 UTC');
   });
 });
