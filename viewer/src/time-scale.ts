@@ -197,5 +197,8 @@ function ticksFor(window: TimeWindow, step: Step): number[] {
 export function timeTicks(window: TimeWindow, maxTicks: number): Tick[] {
   const width = span(window);
   const step = STEPS.find((candidate) => width / stepMs(candidate) <= maxTicks) ?? (STEPS.at(-1) as Step);
-  return ticksFor(window, step).map((time) => ({ time, label: tickLabel(time, step) }));
+  // END_OF_TIME, the whole history's end, is year 10000, which no timestamp has: its tick would label it so.
+  return ticksFor(window, step)
+    .filter((time) => time < END_OF_TIME)
+    .map((time) => ({ time, label: tickLabel(time, step) }));
 }

@@ -181,6 +181,15 @@ describe('timeTicks', () => {
     }
   });
 
+  it('puts no tick at year 10000, the end of the years 0000 to 9999, which no timestamp can have', () => {
+    for (const maxTicks of [4, 8, 12]) {
+      const ticks = timeTicks({ start: FIRST_INSTANT, end: END_OF_TIME }, maxTicks);
+      expect(ticks.at(-1)?.time).toBeLessThan(END_OF_TIME);
+      expect(ticks.map((tick) => tick.label)).not.toContain('10000');
+      expect(ticks[0]?.label).toBe('0');
+    }
+  });
+
   it('never returns more ticks than asked for over the longest history, years 0000 to 9999', () => {
     for (const window of [
       { start: FIRST_INSTANT, end: END_OF_TIME },
