@@ -8,6 +8,7 @@ import { reloadSessionsButton } from './session-events.js';
 import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';
+import { SessionsChangedNotice } from './sessions-changed.js';
 import { TimelineView } from './timeline-view.js';
 import { unknownUserNotice } from './unknown-user.js';
 import {
@@ -174,7 +175,14 @@ export class ViewerApp {
         this.showNoSessions(header, summary.userId, sessionId);
         return refocus(heading);
       }
-      const loader = new SessionLoader(this.client, summary.userId, () => this.current?.timeline.refresh());
+      // The user's sessions may change while on show: the notice offers to load them again, the open one kept.
+      const changed = new SessionsChangedNotice(
+        () => void this.loadUser(summary.userId, this.location.session),
+      );
+      const loader = new SessionLoader(this.client, summary.userId, () => {
+        this.current?.timeline.refresh();
+        if (this.current?.loader === loader) changed.update(loader, summary.sessionCount);
+      });
       await loader.loadLatest();
       if (request.signal.aborted) return;
       if (loader.sessions.length === 0) {
@@ -204,7 +212,8 @@ export class ViewerApp {
       const user: OpenUser = { askedFor: userId, summary, loader, timeline, panel };
       this.current = user;
       // The open session's panel right under the timeline, where its mark is; the table below both.
-      content.replaceChildren(header, timeline.element, panel.element, table.element);
+      content.replaceChildren(header, changed.element, timeline.element, panel.element, table.element);
+      changed.update(loader, summary.sessionCount);
       refocus(heading);
       timeline.showInitialWindow();
       this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;

@@ -1,6 +1,7 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { addRange, missingRanges, type TimeRange } from './coverage.js';
+import { numbersDisagree } from './session-numbering.js';
 import { END_OF_TIME, FIRST_INSTANT } from './time-scale.js';
 
 /** The API's largest page (MAX_LIMIT in functions/api/routes.ts): fewer round trips for long histories. */
@@ -36,6 +37,8 @@ export class SessionLoader {
   private cursorRefused = false;
   /** List requests made so far. */
   requests = 0;
+  /** The API renumbered the user's sessions since some were loaded; those keep no number (`keepNumbers`). */
+  renumbered = false;
 
   constructor(
     private readonly client: ApiClient,
@@ -88,6 +91,7 @@ export class SessionLoader {
     if (!this.byId.has(session.sessionId)) return;
     this.byId.set(session.sessionId, session);
     this.sortedCache = null;
+    this.keepNumbers([session]);
     this.onChange();
   }
 
@@ -190,5 +194,21 @@ export class SessionLoader {
     query.frontier = coveredFrom;
     query.cursor = page.nextCursor ?? undefined;
     if (reachedEnd && this.query === query) this.query = null;
+    this.keepNumbers(page.sessions);
+  }
+
+  /**
+   * Once the numbers of what is loaded disagree, the sessions just read have the API's numbers now and the
+   * others may not: those lose theirs, so that no two sessions show one number.
+   */
+  private keepNumbers(fresh: readonly Session[]): void {
+    if (!numbersDisagree(this.sessions, (range) => this.missing(range))) return;
+    this.renumbered = true;
+    const ids = new Set(fresh.map((session) => session.sessionId));
+    for (const [id, session] of this.byId) {
+      if (!ids.has(id) && session.sessionNumber !== null)
+        this.byId.set(id, { ...session, sessionNumber: null });
+    }
+    this.sortedCache = null;
   }
 }

@@ -4,8 +4,9 @@
 import type { Session } from './api-types.js';
 import { h, svg } from './dom.js';
 import { errorText } from './error-text.js';
-import { formatCount, formatDateTime, formatDuration, plural } from './format.js';
+import { formatDateTime, formatDuration, plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
+import { loadedText } from './session-numbering.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
 import type { TimelineCommand } from './timeline-input.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
@@ -83,11 +84,11 @@ export class TimelineStatus {
 
   update(
     inView: number,
-    loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error'>,
+    loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error' | 'complete'>,
     sessionCount: number,
   ): void {
     setText(this.inView, `${plural(inView, 'session')} in view`);
-    setText(this.loaded, `${formatCount(loader.sessions.length)} of ${formatCount(sessionCount)} loaded`);
+    setText(this.loaded, loadedText(loader.sessions.length, sessionCount, loader.complete));
     const { loading, error } = loader;
     if (this.shownState?.loading === loading && this.shownState.error === error) return;
     this.shownState = { loading, error };

@@ -263,4 +263,41 @@ describe('SessionLoader at the ends of time', () => {
     }
     expect(loader.sessions[0]?.sessionId).toBe('ancient');
   });
+
+  it('drops the numbers read before the API renumbered the sessions, keeping those of the pages read since', async () => {
+    const history = HISTORY.slice();
+    const { client } = fakeClient(history);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    // A late event made a session before all others: every number moves up by one.
+    history.unshift(sessionAt(-1));
+    history.splice(0, history.length, ...history.map((s, i) => ({ ...s, sessionNumber: i + 1 })));
+    loader.want({
+      from: (history[history.length - 2 * PAGE_SIZE] as Session).startedAt,
+      to: (history[history.length - PAGE_SIZE] as Session).startedAt,
+    });
+    await settled(loader);
+    expect(loader.renumbered).toBe(true);
+    expect(loader.sessions.slice(-PAGE_SIZE).map((s) => s.sessionNumber)).toEqual(
+      Array(PAGE_SIZE).fill(null),
+    );
+    const numbered = loader.sessions.filter((s) => s.sessionNumber !== null);
+    expect(numbered.length).toBeGreaterThanOrEqual(PAGE_SIZE);
+    for (const session of numbered) {
+      expect(session.sessionNumber).toBe(history.findIndex((s) => s.sessionId === session.sessionId) + 1);
+    }
+  });
+
+  it('keeps every number while the history does not change, loaded in any order', async () => {
+    const { client } = fakeClient(HISTORY);
+    const loader = new SessionLoader(client, 'heavy', () => {});
+    await loader.loadLatest();
+    loader.want({ from: (HISTORY[300] as Session).startedAt, to: (HISTORY[400] as Session).startedAt });
+    await settled(loader);
+    loader.want({ from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY });
+    await settled(loader);
+    expect(loader.complete).toBe(true);
+    expect(loader.renumbered).toBe(false);
+    expect(loader.sessions.map((s) => s.sessionNumber)).toEqual(HISTORY.map((s) => s.sessionNumber));
+  });
 });
