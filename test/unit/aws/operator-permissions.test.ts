@@ -3,7 +3,6 @@
 // list: a missing one is an AccessDenied the operator was not told to expect.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
@@ -18,10 +17,10 @@ import {
   cloudFormationMock,
   DLQ_ARN,
   freshReplayMocksEachTest,
+  mockDeployedStage,
   s3Mock,
   serveListing,
   sqsMock,
-  TARGET,
 } from './replay-mocks.js';
 
 freshReplayMocksEachTest();
@@ -65,30 +64,9 @@ const operations = readFileSync(join(repoRoot, 'docs', 'operations.md'), 'utf8')
 const section = (from: string, to: string) =>
   operations.slice(operations.indexOf(from), operations.indexOf(to));
 
-function deployedStage() {
-  const outputs = (stack: string, values: Record<string, string>) =>
-    cloudFormationMock.on(DescribeStacksCommand, { StackName: stack }).resolves({
-      Stacks: [
-        {
-          StackName: stack,
-          CreationTime: new Date(),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
-    });
-  outputs('Sessionizer-dev-Stateful', { BucketName: TARGET.bucket });
-  outputs('Sessionizer-dev-Stateless', {
-    ApiUrl: API_URL,
-    IngestQueueUrl: TARGET.ingestQueueUrl,
-    IngestQueueArn: TARGET.ingestQueueArn,
-    DeadLetterQueueUrl: TARGET.deadLetterQueueUrl,
-  });
-}
-
 describe('the permissions docs/operations.md lists for a deployed stage', () => {
   it('cover npm run erase --stage', async () => {
-    deployedStage();
+    mockDeployedStage({ ApiUrl: API_URL });
     const sent: string[] = [];
     const status = await runErase(['--user', 'alice', '--stage', 'dev', '--region', 'eu-west-1'], {
       ...io,
@@ -115,7 +93,7 @@ describe('the permissions docs/operations.md lists for a deployed stage', () => 
     ['a dead-letter redrive', ['--from-dlq'], 'sqs:StartMessageMoveTask'],
     ['npm run dlq', ['--from-dlq', '--dry-run'], 'sqs:ListMessageMoveTasks'],
   ])('cover %s', async (_, argv, oneOfThem) => {
-    deployedStage();
+    mockDeployedStage({ ApiUrl: API_URL });
     serveListing([{ key: 'incoming/a.ndjson' }]);
     sqsMock
       .on(GetQueueAttributesCommand)

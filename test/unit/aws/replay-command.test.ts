@@ -13,11 +13,11 @@ import {
   cloudFormationMock,
   DLQ_ARN,
   freshReplayMocksEachTest,
+  mockDeployedStage,
   sentBatches,
   serveListing,
   serveVersions,
   sqsMock,
-  TARGET,
 } from './replay-mocks.js';
 
 freshReplayMocksEachTest();
@@ -47,26 +47,6 @@ describe('npm run replay', () => {
     expect(status).toBe(2);
     expect(err.join('\n')).toMatch(/^dlq: --since does not apply to the dead-letter queue/);
   });
-
-  function deployedStage() {
-    const outputs = (stack: string, values: Record<string, string>) =>
-      cloudFormationMock.on(DescribeStacksCommand, { StackName: stack }).resolves({
-        Stacks: [
-          {
-            StackName: stack,
-            CreationTime: new Date(),
-            StackStatus: 'UPDATE_COMPLETE',
-            Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          },
-        ],
-      });
-    outputs('Sessionizer-dev-Stateful', { BucketName: TARGET.bucket });
-    outputs('Sessionizer-dev-Stateless', {
-      IngestQueueUrl: TARGET.ingestQueueUrl,
-      IngestQueueArn: TARGET.ingestQueueArn,
-      DeadLetterQueueUrl: TARGET.deadLetterQueueUrl,
-    });
-  }
 
   it.each([
     [['--since', '2024-02-30'], '--since must be a day as YYYY-MM-DD, not "2024-02-30"'],
@@ -104,7 +84,7 @@ describe('npm run replay', () => {
   });
 
   it('enqueues into the stage named by --stage, found through its stacks’ outputs', async () => {
-    deployedStage();
+    mockDeployedStage();
     serveListing([{ key: 'segment-logs/s/1.gz' }, { key: 'segment-logs/s/manifest.json' }]);
 
     const result = await run(['--stage', 'dev', '--region', 'eu-west-1', '--prefix', 'segment-logs/']);
@@ -122,7 +102,7 @@ describe('npm run replay', () => {
   });
 
   it('lists each version it enqueues from a bucket that keeps versions', async () => {
-    deployedStage();
+    mockDeployedStage();
     serveVersions([
       { key: 'incoming/a.ndjson', versionId: 'v2', latest: true, modified: '2024-03-02T00:00:00Z' },
       { key: 'incoming/a.ndjson', versionId: 'v1', modified: '2024-03-01T00:00:00Z' },
@@ -152,7 +132,7 @@ describe('npm run replay', () => {
   });
 
   it("says, when a stage's replay lists nothing, that the bucket is empty or where its objects are", async () => {
-    deployedStage();
+    mockDeployedStage();
     serveListing([], 10);
     const empty = await run(['--stage', 'dev', '--region', 'eu-west-1', '--dry-run']);
 
@@ -178,7 +158,7 @@ describe('npm run replay', () => {
   });
 
   it('starts the dead-letter move task of the stage and says how to follow it', async () => {
-    deployedStage();
+    mockDeployedStage();
     sqsMock
       .on(GetQueueAttributesCommand)
       .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '4' } });
@@ -195,7 +175,7 @@ describe('npm run replay', () => {
   });
 
   it('starts no second move task while one runs (SQS runs one per queue), and says to follow the running one', async () => {
-    deployedStage();
+    mockDeployedStage();
     sqsMock
       .on(GetQueueAttributesCommand)
       .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '40' } });

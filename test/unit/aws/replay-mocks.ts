@@ -1,5 +1,5 @@
 // The replay tests' shared set-up: mocked S3, SQS and CloudFormation clients and a deployed stage's target.
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -137,5 +137,30 @@ export function freshReplayMocksEachTest(): void {
       Successful: input.Entries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
       Failed: [],
     }));
+  });
+}
+
+/**
+ * Stage dev as its stacks' outputs name it (DescribeStacks): the replay target's bucket and queues, plus
+ * `statelessOutputs` (the erasure's ApiUrl, for one).
+ */
+export function mockDeployedStage(statelessOutputs: Record<string, string> = {}): void {
+  const outputs = (stack: string, values: Record<string, string>) =>
+    cloudFormationMock.on(DescribeStacksCommand, { StackName: stack }).resolves({
+      Stacks: [
+        {
+          StackName: stack,
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: Object.entries(values).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+  outputs('Sessionizer-dev-Stateful', { BucketName: TARGET.bucket });
+  outputs('Sessionizer-dev-Stateless', {
+    ...statelessOutputs,
+    IngestQueueUrl: TARGET.ingestQueueUrl,
+    IngestQueueArn: TARGET.ingestQueueArn,
+    DeadLetterQueueUrl: TARGET.deadLetterQueueUrl,
   });
 }
