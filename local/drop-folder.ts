@@ -187,16 +187,12 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
     for (const name of names) {
       if (stopped) return;
       const path = join(options.dir, name);
-      let size: number;
-      let mtimeMs: number;
-      try {
-        ({ size, mtimeMs } = statSync(path));
-      } catch {
-        continue; // Removed since the listing.
-      }
+      const state = fileState(path);
+      if (state === undefined) continue; // Removed since the listing.
+      const { size, mtimeMs } = state;
       const before = seen.get(name);
       const entry: Seen =
-        before !== undefined && before.size === size && before.mtimeMs === mtimeMs
+        before !== undefined && sameFileState(before, state)
           ? { ...before, stablePolls: before.stablePolls + 1 }
           : { size, mtimeMs, stablePolls: 0, retryAt: before?.refused ? 0 : (before?.retryAt ?? 0) };
       seen.set(name, entry);
@@ -215,7 +211,7 @@ export function watchDropFolder(options: DropFolderOptions): DropFolder {
         options.onError?.(name, error, !permanent);
         continue;
       }
-      const after = changedSince(path, { size, mtimeMs });
+      const after = changedSince(path, state);
       if (after !== undefined) {
         // Still being written: the upload may hold any part of it. Whole, it goes again under a new key.
         seen.set(name, { size: after.size, mtimeMs: after.mtimeMs, stablePolls: 0, retryAt: 0 });
