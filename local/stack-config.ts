@@ -155,13 +155,13 @@ function variablePath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** The data dir as `npm start` resolves it; the other commands find the running stack through it. */
 /** `path` is `dir` or lies below it (both absolute and resolved). */
 function isInside(path: string, dir: string): boolean {
   const below = relative(dir, path);
   return below === '' || (below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below));
 }
 
+/** The data dir as `npm start` resolves it; the other commands find the running stack through it. */
 export function dataDirFrom(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   return resolve(cwd, localStackEnvSchema.shape.SESSIONIZER_DATA_DIR.parse(env.SESSIONIZER_DATA_DIR));
 }
