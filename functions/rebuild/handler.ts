@@ -3,6 +3,7 @@ import { DynamoDbRebuilder } from '../adapters/dynamodb/rebuilder.js';
 import { ingestDrainMs } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
+import { COPY_ACCESS_DENIED_MESSAGE } from '../adapters/s3/copy-access.js';
 import { lazyCopyTextReader } from '../adapters/s3/lazy-copy-text-reader.js';
 import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
@@ -12,8 +13,14 @@ import { createRebuildHandler } from './create-handler.js';
 // Cold start: a bad environment fails here, before the table is touched.
 const config = loadRebuildConfig();
 const transport = new Transport({ client: dynamoDbClient, tableName: config.tableName });
+const logger = new Logger({ serviceName: config.serviceName });
 const { bucketName } = config;
-const readCopies = bucketName === undefined ? undefined : lazyCopyTextReader(bucketName);
+const readCopies =
+  bucketName === undefined
+    ? undefined
+    : lazyCopyTextReader(bucketName, (object) =>
+        logger.warn(COPY_ACCESS_DENIED_MESSAGE, { bucket: bucketName, key: object }),
+      );
 
 export const handler = createRebuildHandler({
   store: new DynamoDbTableRebuild({
@@ -24,6 +31,6 @@ export const handler = createRebuildHandler({
       ...(readCopies !== undefined && { copyTexts: () => new CallCopyTexts(readCopies) }),
     }),
   }),
-  logger: new Logger({ serviceName: config.serviceName }),
+  logger,
   drainMs: ingestDrainMs(config.ingestTimeoutMs),
 });

@@ -3,7 +3,8 @@ import { readRecordTexts } from '../../domain/reading/record-texts.js';
 import { canonicalJson } from '../../domain/rules/canonical-json.js';
 import { sourceTextKey } from '../../domain/store/copy-choice.js';
 import type { CopyTextReader } from '../../domain/store/copy-texts.js';
-import { type ObjectSource, releaseBytes } from './object-source.js';
+import type { DeniedCopyObject } from './copy-access.js';
+import { type ObjectSource, type OpenedObject, releaseBytes } from './object-source.js';
 
 /** The version an ingest records with its events' sources: `v:<versionId>`, else `e:<ETag>`. */
 export function contentVersion(versionId: string | undefined, eTag: string | undefined): string | undefined {
@@ -14,12 +15,25 @@ export function contentVersion(versionId: string | undefined, eTag: string | und
 /**
  * Reads copies again from the export objects of `bucket` they were read from, one pass over each file for
  * all of its records asked. A copy whose object is gone, or was replaced (its ETag differs, in a bucket that
- * keeps no versions), has no text: its tie goes by projection (docs/design.md, Known limitations).
+ * keeps no versions), has no text: its tie goes by projection (docs/design.md, Known limitations). So has
+ * one under a prefix the function may no longer read (a source removed from the stage): S3 answers 403,
+ * and failing there would fail every merge of that user, and the rebuild, until the source came back.
  */
-export function copyTextReader(objects: ObjectSource, bucket: string): CopyTextReader {
+export function copyTextReader(
+  objects: ObjectSource,
+  bucket: string,
+  onDenied: DeniedCopyObject = () => {},
+): CopyTextReader {
   const open = async (object: string, version: string) => {
     const versionId = version.startsWith('v:') ? version.slice(2) : undefined;
-    const opened = await objects.open({ bucket, key: object, ...(versionId !== undefined && { versionId }) });
+    let opened: OpenedObject;
+    try {
+      opened = await objects.open({ bucket, key: object, ...(versionId !== undefined && { versionId }) });
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'AccessDenied')) throw error;
+      onDenied(object);
+      return undefined;
+    }
     if (opened.status === 'gone') return undefined;
     if (versionId === undefined && `e:${opened.eTag ?? ''}` !== version) {
       await releaseBytes(opened.bytes);

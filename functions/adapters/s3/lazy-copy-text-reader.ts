@@ -1,23 +1,24 @@
 import type { CopyTextReader } from '../../domain/store/copy-texts.js';
+import type { DeniedCopyObject } from './copy-access.js';
 
 /**
  * Reads copies again from the exports in `bucket` (`copyTextReader` over S3), with the reading code and the
  * S3 SDK loaded, and the client created, on the first read only: the rebuild reads copies only for the rare
  * ties between them, so its cold starts need not evaluate either.
  */
-export function lazyCopyTextReader(bucket: string): CopyTextReader {
+export function lazyCopyTextReader(bucket: string, onDenied?: DeniedCopyObject): CopyTextReader {
   let reader: Promise<CopyTextReader> | undefined;
   return async (sources) => {
-    reader ??= openReader(bucket);
+    reader ??= openReader(bucket, onDenied);
     return (await reader)(sources);
   };
 }
 
-async function openReader(bucket: string): Promise<CopyTextReader> {
+async function openReader(bucket: string, onDenied?: DeniedCopyObject): Promise<CopyTextReader> {
   const [{ copyTextReader }, { S3ObjectSource }, { s3Client }] = await Promise.all([
     import('./copy-texts.js'),
     import('./object-source.js'),
     import('../../shared/s3-client.js'),
   ]);
-  return copyTextReader(new S3ObjectSource(s3Client), bucket);
+  return copyTextReader(new S3ObjectSource(s3Client), bucket, onDenied);
 }

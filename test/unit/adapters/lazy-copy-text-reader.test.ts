@@ -1,7 +1,7 @@
 // The rebuild reads exports only for copies tied at one instant: it loads the S3 client on first use, and
 // reads copies again through it as the ingest does.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lazyCopyTextReader } from '../../../functions/adapters/s3/lazy-copy-text-reader.js';
@@ -37,5 +37,29 @@ describe('lazyCopyTextReader', () => {
     const calls = s3Mock.commandCalls(GetObjectCommand);
     expect(calls.map((call) => call.args[0].input.Bucket)).toEqual(['exports', 'exports']);
     expect(new Set(calls.map((call) => call.thisValue)).size).toBe(1);
+  });
+
+  it('tells the rebuild of each object S3 refuses, and weighs its copies without their text', async () => {
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      }),
+    );
+    const denied: string[] = [];
+    const texts = new CallCopyTexts(lazyCopyTextReader('exports', (object) => denied.push(object)));
+    const source = {
+      object: 'removed-source/a.ndjson',
+      version: 'v:1',
+      file: 'removed-source/a.ndjson',
+      record: 1,
+    };
+
+    await texts.readMissing([source]);
+
+    expect(texts.texts.get(sourceTextKey(source))).toBeNull();
+    expect(denied).toEqual(['removed-source/a.ndjson']);
   });
 });

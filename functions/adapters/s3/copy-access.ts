@@ -1,0 +1,8 @@
+// Apart from copy-texts.ts, which the rebuild loads only for its first tie.
+
+/** Told of each object a copy could not be read from because S3 refused access to it. */
+export type DeniedCopyObject = (object: string) => void;
+
+/** What the functions log for each such object (a warning: the merge goes on). */
+export const COPY_ACCESS_DENIED_MESSAGE =
+  'copy not read again: access denied (a source removed from the stage?); its tie goes by projection';
