@@ -1,7 +1,8 @@
 // The words of the commands the tools print for people to copy: `npm start`'s banner and hints, and
 // `npm run replay`'s suggested redrive. Imports nothing of the running stack, so scripts/ and local/ share it.
 
-import { isAbsolute, relative } from 'node:path';
+import { relative } from 'node:path';
+import { isInside } from './path-inside.js';
 import { dataDirFrom } from './stack-config.js';
 
 /** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
@@ -12,7 +13,7 @@ export function shellWord(text: string): string {
 /** Paths inside the repository are shown relative to it, others in full. */
 export function shortPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  return rel === '' ? '.' : isInside(path, process.cwd()) ? rel : path;
 }
 
 /** What the other commands need before them to find a stack on this data dir ('' for the default one). */

@@ -1,10 +1,11 @@
 // Environment of `npm start` (the local stack), validated once at startup.
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
+import { isInside } from './path-inside.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -153,12 +154,6 @@ function variablePath(path: readonly PropertyKey[]): string {
       typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
     )
     .join('');
-}
-
-/** `path` is `dir` or lies below it (both absolute and resolved). */
-function isInside(path: string, dir: string): boolean {
-  const below = relative(dir, path);
-  return below === '' || (below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below));
 }
 
 /** The data dir as `npm start` resolves it; the other commands find the running stack through it. */

@@ -1,7 +1,7 @@
 // `npm run upload -- FILE...`: puts files into the running local stack's bucket, by default under the
 // first source prefix (`incoming/`); objects under any source prefix are ingested. See docs/local.md.
 import { createReadStream, statSync } from 'node:fs';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
@@ -13,6 +13,7 @@ import { isConnectionRefused } from './errors.js';
 import { changedSince, fileState } from './file-state.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
+import { isInside } from './path-inside.js';
 import { readyStack } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
@@ -109,11 +110,10 @@ function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
     }
     let name = basename(path);
     if (keepPath) {
-      const rel = relative(base, path);
-      if (rel.startsWith('..') || isAbsolute(rel)) {
+      if (!isInside(path, base)) {
         throw new UsageError(`${file}: --keep-path needs files under the current directory (${base})`);
       }
-      name = rel.split(sep).join('/');
+      name = relative(base, path).split(sep).join('/');
     }
     return { path, key: `${prefix}${name}`, size };
   });

@@ -76,6 +76,19 @@ describe('npm start (local stack)', () => {
     ]);
   }, 30_000);
 
+  it('npm run upload --keep-path takes a name that starts with two dots, and refuses a way up', async () => {
+    writeFileSync(join(scratch, '..dots.ndjson'), smallExport('upload dots user', '2024-03-02'));
+
+    const taken = await runUpload(['--keep-path', '..dots.ndjson'], scratch, ports.s3);
+    expect(taken.status, taken.stderr).toBe(0);
+    expect(taken.stdout).toContain('s3://sessionizer-local/incoming/..dots.ndjson');
+
+    mkdirSync(join(scratch, 'sub dir'), { recursive: true });
+    const refused = await runUpload(['--keep-path', '../..dots.ndjson'], join(scratch, 'sub dir'), ports.s3);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('--keep-path needs files under the current directory');
+  }, 30_000);
+
   it('npm run upload without S3_PORT finds the port of the stack running on the data dir', async () => {
     const userId = 'upload found by data dir';
     writeFileSync(join(scratch, 'found.ndjson'), smallExport(userId, '2024-03-03'));
