@@ -103,8 +103,15 @@ function ownAnswer<T extends { readonly userId: string }>(userId: string, answer
   throw stitchedError(userId, answer.userId);
 }
 
+/** How long a request may take: past API Gateway's own 29 s, after which a deployed stage answers 504. */
+export const API_TIMEOUT_MS = 60_000;
+
 /** Where requests go: `''` is the viewer's own origin. */
-export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch): ApiClient {
+export function createApiClient(
+  baseUrl: string,
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs: number = API_TIMEOUT_MS,
+): ApiClient {
   const base = baseUrl.replace(/\/+$/, '');
   // A browser fails a request that another origin's CORS settings refuse as it fails one to a server that is
   // down: a static build calling its API elsewhere names both.
@@ -133,35 +140,56 @@ export function createApiClient(baseUrl: string, fetchImpl: typeof fetch = fetch
     stitchedAt: number | null,
     signal?: AbortSignal,
   ): Promise<{ json: unknown; response: Response }> {
-    let response: Response;
+    // Without a deadline of its own a request the server never answers (the local stack has no gateway to
+    // give up with a 504) would leave the page loading for good, with nothing to retry.
+    const request = new AbortController();
+    const callOff = () => request.abort(signal?.reason);
+    if (signal?.aborted) callOff();
+    signal?.addEventListener('abort', callOff, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.abort();
+    }, timeoutMs);
+    const failed = (error: unknown) => {
+      if (signal?.aborted) return error;
+      if (timedOut) return new ApiError(0, 'timeout', `The API did not answer within ${timeoutMs / 1000} s.`);
+      return undefined;
+    };
     try {
-      response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new ApiError(0, 'network_error', unreachable);
+      let response: Response;
+      try {
+        response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal: request.signal });
+      } catch (error) {
+        throw failed(error) ?? new ApiError(0, 'network_error', unreachable);
+      }
+      const redirectedTo =
+        response.redirected && stitchedAt !== null ? pathUser(response.url, stitchedAt) : null;
+      if (redirectedTo !== null && redirectedTo !== userId) throw stitchedError(userId, redirectedTo);
+      let json: unknown;
+      try {
+        json = await response.json();
+      } catch (error) {
+        const cut = failed(error);
+        if (cut !== undefined) throw cut;
+        if (response.ok)
+          throw new ApiError(response.status, 'bad_response', 'The API did not answer with JSON.');
+        json = undefined;
+      }
+      if (!response.ok) {
+        const error = parseApiError(json);
+        // The caller says "The API answered <status>"; this is what it said, or the status's name.
+        const said = error?.message || response.statusText || 'no explanation';
+        const message = response.status === 403 && error?.code === 'gateway' ? `${said}. ${forbidden}` : said;
+        // A 307 that fetch did not follow (no Location) still names the user in its body.
+        const stitchedTo = error?.code === 'stitched' ? error.userId : null;
+        throw new ApiError(response.status, error?.code ?? 'http_error', message, stitchedTo);
+      }
+      return { json, response };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', callOff);
     }
-    const redirectedTo =
-      response.redirected && stitchedAt !== null ? pathUser(response.url, stitchedAt) : null;
-    if (redirectedTo !== null && redirectedTo !== userId) throw stitchedError(userId, redirectedTo);
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      if (response.ok)
-        throw new ApiError(response.status, 'bad_response', 'The API did not answer with JSON.');
-      json = undefined;
-    }
-    if (!response.ok) {
-      const error = parseApiError(json);
-      // The caller says "The API answered <status>"; this is what it said, or the status's name.
-      const said = error?.message || response.statusText || 'no explanation';
-      const message = response.status === 403 && error?.code === 'gateway' ? `${said}. ${forbidden}` : said;
-      // A 307 that fetch did not follow (no Location) still names the user in its body.
-      const stitchedTo = error?.code === 'stitched' ? error.userId : null;
-      throw new ApiError(response.status, error?.code ?? 'http_error', message, stitchedTo);
-    }
-    return { json, response };
   }
 
   function parsed<T>(parse: (json: unknown) => T, json: unknown, status: number): T {

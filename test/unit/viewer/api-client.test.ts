@@ -329,4 +329,44 @@ describe('createApiClient', () => {
       message: 'The session list has no sessions array',
     });
   });
+
+  describe('a request the server never answers', () => {
+    /** A fetch that answers only by failing once its signal aborts, as a browser's does. */
+    const abortable = (answer: (signal: AbortSignal) => Promise<Response>) =>
+      vi.fn((_url: string | URL | Request, init?: RequestInit) => answer(init?.signal as AbortSignal));
+    const abortError = () => new DOMException('The operation was aborted.', 'AbortError');
+    const onAbort = (signal: AbortSignal, fail: () => void) => signal.addEventListener('abort', fail);
+
+    it('fails after the timeout with a retryable error, whether the headers or the body never come', async () => {
+      const silent = abortable(
+        (signal) => new Promise<Response>((_, reject) => onAbort(signal, () => reject(abortError()))),
+      );
+      await expect(createApiClient('', silent, 20).getUser('a')).rejects.toEqual(
+        new ApiError(0, 'timeout', 'The API did not answer within 0.02 s.'),
+      );
+      const endless = abortable(async (signal) => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"userId":'));
+            onAbort(signal, () => controller.error(abortError()));
+          },
+        });
+        return new Response(body, { status: 200 });
+      });
+      await expect(createApiClient('', endless, 20).getUser('a')).rejects.toMatchObject({
+        status: 0,
+        code: 'timeout',
+      });
+    });
+
+    it("is called off by the caller's signal as before, with the caller's abort, not a timeout", async () => {
+      const silent = abortable(
+        (signal) => new Promise<Response>((_, reject) => onAbort(signal, () => reject(signal.reason))),
+      );
+      const caller = new AbortController();
+      const pending = createApiClient('', silent, 60_000).getUser('a', caller.signal);
+      caller.abort(abortError());
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    });
+  });
 });
