@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { copyTextReader } from '../../../functions/adapters/s3/copy-texts.js';
@@ -9,6 +9,7 @@ import {
   S3ObjectSource,
 } from '../../../functions/adapters/s3/object-source.js';
 import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
+import { s3ServiceError } from '../../helpers/s3-errors.js';
 
 const KEY = 'incoming/a.ndjson';
 
@@ -57,14 +58,12 @@ describe('copyTextReader', () => {
   describe('an object S3 refuses to the function (its source removed from the stage)', () => {
     const s3Mock = mockClient(S3Client);
     const s3 = new S3Client({ region: 'us-east-1' });
-    const refused = (name: string, httpStatusCode: number) =>
-      new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
     const removed = { object: 'old-source/a.ndjson', version: 'v:1', file: 'old-source/a.ndjson', record: 1 };
     const kept = { object: KEY, version: 'v:1', file: KEY, record: 1 };
 
     it('gives its copies no text, says which object, and still reads the others', async () => {
       s3Mock.reset();
-      s3Mock.on(GetObjectCommand, { Key: removed.object }).rejects(refused('AccessDenied', 403));
+      s3Mock.on(GetObjectCommand, { Key: removed.object }).rejects(s3ServiceError('AccessDenied', 403));
       s3Mock.on(GetObjectCommand, { Key: KEY }).resolves({
         Body: Readable.from([Buffer.from(VERSIONS['1'] as string)]) as never,
         VersionId: '1',
@@ -86,7 +85,7 @@ describe('copyTextReader', () => {
       ['InternalError', 500],
     ])('throws %s, so the merge is retried rather than weighed without the text', async (name, status) => {
       s3Mock.reset();
-      s3Mock.on(GetObjectCommand).rejects(refused(name, status));
+      s3Mock.on(GetObjectCommand).rejects(s3ServiceError(name, status));
 
       await expect(copyTextReader(new S3ObjectSource(s3), 'b')([removed])).rejects.toMatchObject({ name });
     });

@@ -1,12 +1,13 @@
 // The rebuild reads exports only for copies tied at one instant: it loads the S3 client on first use, and
 // reads copies again through it as the ingest does.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lazyCopyTextReader } from '../../../functions/adapters/s3/lazy-copy-text-reader.js';
 import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
 import { CallCopyTexts } from '../../../functions/domain/store/copy-texts.js';
+import { s3ServiceError } from '../../helpers/s3-errors.js';
 import { MockBucket } from '../ingest/mock-bucket.js';
 
 const s3Mock = mockClient(S3Client);
@@ -40,14 +41,7 @@ describe('lazyCopyTextReader', () => {
   });
 
   it('tells the rebuild of each object S3 refuses, and weighs its copies without their text', async () => {
-    s3Mock.on(GetObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'Access Denied',
-      }),
-    );
+    s3Mock.on(GetObjectCommand).rejects(s3ServiceError('AccessDenied', 403));
     const denied: string[] = [];
     const texts = new CallCopyTexts(lazyCopyTextReader('exports', (object) => denied.push(object)));
     const source = {

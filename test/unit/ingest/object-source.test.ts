@@ -1,13 +1,8 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NoSuchKey,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectSource } from '../../../functions/adapters/s3/object-source.js';
+import { s3ServiceError } from '../../helpers/s3-errors.js';
 import { MockBucket } from './mock-bucket.js';
 
 const s3Mock = mockClient(S3Client);
@@ -18,9 +13,6 @@ async function textOf(bytes: AsyncIterable<Uint8Array>): Promise<string> {
   for await (const chunk of bytes) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-const serviceError = (name: string, httpStatusCode: number) =>
-  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
 
 beforeEach(() => {
   s3Mock.reset();
@@ -75,7 +67,7 @@ describe('S3ObjectSource', () => {
       'NoSuchKey',
       new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }),
     ],
-    ['NoSuchVersion', serviceError('NoSuchVersion', 404)],
+    ['NoSuchVersion', s3ServiceError('NoSuchVersion', 404)],
   ])('calls an object gone on %s', async (_name, error) => {
     s3Mock.on(GetObjectCommand).rejects(error);
 
@@ -87,7 +79,7 @@ describe('S3ObjectSource', () => {
     ['SlowDown', 503],
     ['InternalError', 500],
   ])('throws %s, so the message is retried', async (name, status) => {
-    s3Mock.on(GetObjectCommand).rejects(serviceError(name, status));
+    s3Mock.on(GetObjectCommand).rejects(s3ServiceError(name, status));
 
     await expect(new S3ObjectSource(s3).open({ bucket: 'b', key: 'k' })).rejects.toMatchObject({ name });
   });
@@ -97,9 +89,9 @@ describe('S3ObjectSource', () => {
     const ref = { bucket: 'b', key: 'incoming/a.ndjson' };
     s3Mock.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
     await expect(source.currentETag(ref)).resolves.toBe('abc');
-    s3Mock.on(HeadObjectCommand).rejects(serviceError('NotFound', 404));
+    s3Mock.on(HeadObjectCommand).rejects(s3ServiceError('NotFound', 404));
     await expect(source.currentETag(ref)).resolves.toBeUndefined();
-    s3Mock.on(HeadObjectCommand).rejects(serviceError('AccessDenied', 403));
+    s3Mock.on(HeadObjectCommand).rejects(s3ServiceError('AccessDenied', 403));
     await expect(source.currentETag(ref)).rejects.toThrow('AccessDenied');
   });
 });
