@@ -119,10 +119,12 @@ export function parseEraseOptions(
     };
   }
   if (user === undefined || user === '') return { problem: '--user ID is required' };
-  const ambiguous = given === user ? undefined : ambiguousForm(given as string, user);
-  if (ambiguous !== undefined) return { problem: ambiguous };
+  // Before the form's ambiguity, whose advice (give the id as is) would only meet this refusal; a form is
+  // longer than its id, so neither reading of a form too long to be an id names a user.
   if (Buffer.byteLength(user, 'utf8') > 512)
     return { problem: '--user is longer than 512 bytes of UTF-8; no user can have such an id' };
+  const ambiguous = given === user ? undefined : ambiguousForm(given as string, user);
+  if (ambiguous !== undefined) return { problem: ambiguous };
   const stage = values.stage as string | undefined;
   const notDeployed = stage === undefined ? undefined : notDeployedStage(stage);
   if (notDeployed !== undefined) return { problem: notDeployed };

@@ -38,6 +38,11 @@ describe('npm run erase, its arguments and reach', () => {
   it.each([
     [[], '--user ID is required'],
     [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
+    // Not "given as is": that form, a plain id, would be refused as too long in its turn.
+    [
+      ['--user', `~b64.${Buffer.from('x'.repeat(513)).toString('base64url')}`],
+      '--user is longer than 512 bytes',
+    ],
     [
       ['--user', 'alice', '--user', 'bob'],
       '--user is given twice; give it once (the command erases one user a run)',
