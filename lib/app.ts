@@ -1,13 +1,14 @@
 import { App } from 'aws-cdk-lib';
-import { type ResolvedStage, resolveDeployableStage } from './config/stages.js';
+import { stageOfContext } from './config/stage-context.js';
+import type { ResolvedStage } from './config/stages.js';
 import { addSessionizerStage } from './sessionizer.js';
 
 const app = new App();
 
 let stage: ResolvedStage;
 try {
-  // The only place that reads `-c stage=...`.
-  stage = resolveDeployableStage(app.node.tryGetContext('stage'));
+  // The only place that reads `-c stage=...` (and refuses any other `-c` key of ours).
+  stage = stageOfContext(app.node.getAllContext());
 } catch (error) {
   // A configuration mistake, not a bug: print the message without a stack trace.
   console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);

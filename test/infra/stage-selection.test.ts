@@ -1,7 +1,11 @@
 // Which stage `cdk -c stage=<name>` deploys, and what it says when the name is not one it can.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { repoRoot } from '../../lib/config/bundling.js';
+import { stageOfContext } from '../../lib/config/stage-context.js';
 import { deployableStageNames, resolveDeployableStage, stageConfig } from '../../lib/config/stages.js';
 
 describe('resolveDeployableStage', () => {
@@ -69,4 +73,60 @@ describe('resolveDeployableStage', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     },
   );
+});
+
+describe('stageOfContext', () => {
+  const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')).context as Record<
+    string,
+    unknown
+  >;
+  // What the cdk CLI adds on its own, and what `cdk acknowledge` and `cdk cli-telemetry` keep in context.
+  const cliContext = {
+    'aws:cdk:enable-path-metadata': true,
+    'aws:cdk:bundling-stacks': ['**'],
+    'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
+    'acknowledged-issue-numbers': [1],
+    'cli-telemetry': false,
+  };
+
+  it("resolves the stage beside cdk.json's feature flags and the cdk CLI's own keys", () => {
+    expect(stageOfContext({ ...cdkJson, ...cliContext, stage: 'dev' })).toEqual(
+      resolveDeployableStage('dev'),
+    );
+  });
+
+  it.each([
+    [{ stage: 'dev', gapMinutes: '5' }, "Context key 'gapMinutes' is not read by this app"],
+    [
+      { stage: 'dev', sessionRules: '{"gapMinutes":5}', maxSession: '60' },
+      "Context keys 'sessionRules', 'maxSession' are not read by this app",
+    ],
+    [{ Stage: 'dev' }, "Context key 'Stage' is not read by this app"],
+  ])('refuses a -c key it would otherwise ignore, naming it (%j)', (context, message) => {
+    expect(() => stageOfContext({ ...cdkJson, ...context })).toThrow(message);
+    expect(() => stageOfContext({ ...cdkJson, ...context })).toThrow(
+      'cdk takes only -c stage=<name>; the settings of a stage, its sessionRules among them, are in lib/config/stages.ts',
+    );
+  });
+
+  it('makes lib/app.ts exit 1 on `cdk synth -c stage=dev -c gapMinutes=5`, before synthesizing', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/app.ts'], {
+      cwd: repoRoot,
+      // Without bundling, so that the app, if it went on, would synthesize quickly and exit 0.
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          ...cdkJson,
+          stage: 'dev',
+          gapMinutes: 5,
+          'aws:cdk:bundling-stacks': [],
+        }),
+        CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'stage-context-')),
+      },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toContain("Context key 'gapMinutes' is not read by this app");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.status).toBe(1);
+  });
 });
