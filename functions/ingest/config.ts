@@ -1,6 +1,7 @@
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
+import { unknownKeysError } from '../shared/unknown-keys.js';
 import * as z from '../shared/zod.js';
 import { chunkBytesFor, copiesPerReadFor } from './memory-limits.js';
 
@@ -101,7 +102,7 @@ export type IngestConfig = z.output<typeof ingestEnvSchema> & { rules: CompiledR
 
 /** Parses the ingest function's environment; throws one readable error naming every bad variable. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const parsed = ingestEnvSchema.safeParse(env);
+  const parsed = ingestEnvSchema.safeParse(env, { error: unknownKeysError });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
   throw new Error(`invalid ingest configuration: ${problems.join('; ')}`);

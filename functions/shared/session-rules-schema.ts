@@ -4,6 +4,7 @@
  * ingest and rebuild functions, the local stack and the CLI. Depends on zod only, so lib/ can import it too.
  * Written with zod/mini like the rest of functions/ (see ./zod.ts); classic schemas take it as a member.
  */
+import { unknownKeysError } from './unknown-keys.js';
 import * as z from './zod.js';
 
 /**
@@ -87,16 +88,19 @@ export const gapsByPlatformSchema = z.pipe(
   }),
 );
 
-export const sessionRulesSchema = z.strictObject({
-  /** Inactivity that ends a session when the event's platform has no gap of its own. */
-  gapMinutes: z._default(minutes('gapMinutes'), 30),
-  /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
-  gapMinutesByPlatform: z._default(gapsByPlatformSchema, {}),
-  /** Longest a session may run from its first event; none by default. */
-  maxSessionMinutes: z.optional(minutes('maxSessionMinutes')),
-  /** Joins anonymous events to the user their anonymousId was first seen with. */
-  identityStitching: z._default(z.boolean(), false),
-});
+export const sessionRulesSchema = z.strictObject(
+  {
+    /** Inactivity that ends a session when the event's platform has no gap of its own. */
+    gapMinutes: z._default(minutes('gapMinutes'), 30),
+    /** Gap per lowercased platform, applied by the platform of the event that would continue the session. */
+    gapMinutesByPlatform: z._default(gapsByPlatformSchema, {}),
+    /** Longest a session may run from its first event; none by default. */
+    maxSessionMinutes: z.optional(minutes('maxSessionMinutes')),
+    /** Joins anonymous events to the user their anonymousId was first seen with. */
+    identityStitching: z._default(z.boolean(), false),
+  },
+  { error: unknownKeysError },
+);
 
 /** What a stage or an environment variable may give: every field optional, defaults filled in by parsing. */
 export type SessionRulesInput = z.input<typeof sessionRulesSchema>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { unknownKeysError } from '../../functions/shared/unknown-keys.js';
 import { type StageConfig, type StageConfigInput, stageConfigSchema } from './stage-schema.js';
 
 export type { ApiAuthConfig, StageConfig, StageConfigInput } from './stage-schema.js';
@@ -115,7 +116,7 @@ const stageInputs = {
 export type StageName = keyof typeof stageInputs;
 
 export function parseStageConfig(name: string, input: unknown): StageConfig {
-  const result = stageConfigSchema.safeParse(input);
+  const result = stageConfigSchema.safeParse(input, { error: unknownKeysError });
   if (!result.success) {
     throw new Error(`Invalid config for stage '${name}':\n${z.prettifyError(result.error)}`);
   }

@@ -73,7 +73,22 @@ describe('stage config validation', () => {
     const input = withChanges(stageConfig('dev'), (config) => {
       (config as unknown as Record<string, unknown>).sessionRule = { gapMinutes: 45 };
     });
-    expect(() => parseStageConfig('dev', input)).toThrow(/Unrecognized key/);
+    expect(() => parseStageConfig('dev', input)).toThrow(
+      /Unrecognized key: "sessionRule"; the keys allowed here are deployed, sources, sessionRules, logLevel,/,
+    );
+  });
+
+  it('names the keys allowed beside an unknown one, in every part of the config', () => {
+    const input = withChanges(stageConfig('dev'), (config) => {
+      (config.ingest as unknown as Record<string, unknown>).timeoutSecond = 300;
+      (config.api.throttle as unknown as Record<string, unknown>).rate = 5;
+    });
+    expect(() => parseStageConfig('dev', input)).toThrow(
+      'Unrecognized key: "timeoutSecond"; the keys allowed here are memorySizeMb, timeoutSeconds, maxConcurrency, batchSize, maxReceiveCount, maxMemberMegabytes\n  → at ingest',
+    );
+    expect(() => parseStageConfig('dev', input)).toThrow(
+      'Unrecognized key: "rate"; the keys allowed here are rateLimit, burstLimit\n  → at api.throttle',
+    );
   });
 
   it('names the stage in validation errors', () => {
@@ -119,7 +134,7 @@ describe('stage config validation', () => {
       expect.stringMatching(/^sessionRules\.gapMinutesByPlatform\.iOS: .*must be lowercase/),
     ]);
     expect(issuesOf(withRules({ sessionGapMinutes: 30 }))).toEqual([
-      expect.stringMatching(/^sessionRules: Unrecognized key: "sessionGapMinutes"/),
+      'sessionRules: Unrecognized key: "sessionGapMinutes"; the keys allowed here are gapMinutes, gapMinutesByPlatform, maxSessionMinutes, identityStitching',
     ]);
   });
 

@@ -148,9 +148,20 @@ describe('loadIngestConfig', () => {
       '{"gapMinutesByPlatform":{"iOS":5}}',
       "SESSION_RULES.gapMinutesByPlatform.iOS: 'iOS' must be lowercase",
     ],
-    ['an unknown option', '{"gap":5}', 'SESSION_RULES: Unrecognized key: "gap"'],
+    [
+      'an unknown option',
+      '{"gap":5}',
+      'SESSION_RULES: Unrecognized key: "gap"; the keys allowed here are gapMinutes, gapMinutesByPlatform, maxSessionMinutes, identityStitching',
+    ],
   ])('refuses SESSION_RULES with %s, saying what is wrong', (_what, value, problem) => {
     expect(problemsWith({ ...REQUIRED, SESSION_RULES: value })).toContain(problem);
+  });
+
+  it('refuses a source with an unknown key, naming the keys a source takes', () => {
+    const sources = '[{"name":"in","prefix":"in/","format":"auto","formats":"segment"}]';
+    expect(problemsWith({ ...REQUIRED, SOURCES: sources })).toContain(
+      'SOURCES.0: Unrecognized key: "formats"; the keys allowed here are name, prefix, format',
+    );
   });
 
   it.each([
