@@ -6,6 +6,7 @@ import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 import { isInside } from './path-inside.js';
+import { unreadVariableProblems } from './unread-variables.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -189,9 +190,12 @@ export function loadLocalStackConfig(
   cwd: string = process.cwd(),
 ): LocalStackConfig {
   const parsed = localStackEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${variablePath(issue.path)} ${issue.message}`);
-    throw new Error(`invalid local stack configuration: ${problems.join('; ')}`);
+  const unread = unreadVariableProblems(env, LOCAL_STACK_VARIABLES);
+  if (!parsed.success || unread.length > 0) {
+    const problems = (parsed.error?.issues ?? []).map(
+      (issue) => `${variablePath(issue.path)} ${issue.message}`,
+    );
+    throw new Error(`invalid local stack configuration: ${[...problems, ...unread].join('; ')}`);
   }
   const value = parsed.data;
   const sharedPort = sharedPortProblem(value);
