@@ -115,7 +115,19 @@ const stageInputs = {
 
 export type StageName = keyof typeof stageInputs;
 
+/**
+ * A stage's name goes into its stack names, `Sessionizer-<stage>-Stateful` (CloudFormation takes letters, digits
+ * and - only, starting with a letter), and into its alarm topic's display name, `Sessionizer-<stage>-Stateless
+ * alarms`, which SNS keeps to 100 characters: a longer name synthesizes and fails only at deploy time.
+ */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,70}$/;
+
 export function parseStageConfig(name: string, input: unknown): StageConfig {
+  if (!STAGE_NAME.test(name)) {
+    throw new Error(
+      `Invalid stage name '${name}': a stage name must start with a letter and hold only letters, digits and -, at most 71 characters, since it names the stacks (Sessionizer-<stage>-Stateful, as CloudFormation takes them) and the alarm topic, whose display name SNS keeps to 100 characters`,
+    );
+  }
   const result = stageConfigSchema.safeParse(input, { error: unknownKeysError });
   if (!result.success) {
     throw new Error(`Invalid config for stage '${name}':\n${z.prettifyError(result.error)}`);

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { repoRoot } from '../../lib/config/bundling.js';
 import { stageOfContext } from '../../lib/config/stage-context.js';
-import { deployableStageNames, resolveDeployableStage, stageConfig } from '../../lib/config/stages.js';
+import {
+  deployableStageNames,
+  parseStageConfig,
+  resolveDeployableStage,
+  type StageName,
+  stageConfig,
+} from '../../lib/config/stages.js';
+import { onlyResource, synthStage } from './synth.js';
 
 describe('resolveDeployableStage', () => {
   it('resolves every deployable stage to its validated config', () => {
@@ -128,5 +135,32 @@ describe('stageOfContext', () => {
     expect(result.stderr).toContain("Context key 'gapMinutes' is not read by this app");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.status).toBe(1);
+  });
+});
+
+describe('stage names', () => {
+  const longest = `s${'x'.repeat(70)}`;
+
+  it.each([
+    ['qa_1', 'Sessionizer-qa_1-Stateful'],
+    ['my stage', 'Sessionizer-my stage-Stateful'],
+    ['1qa', 'Sessionizer-1qa-Stateful'],
+  ])("refuses '%s' before any stack is built, saying why", (name) => {
+    expect(() => parseStageConfig(name, stageConfig('dev'))).toThrow(
+      `Invalid stage name '${name}': a stage name must start with a letter and hold only letters, digits and -, at most 71 characters`,
+    );
+  });
+
+  it('refuses a name whose alarm topic SNS would refuse at deploy time, and takes one a character shorter', () => {
+    expect(() => parseStageConfig(`${longest}x`, stageConfig('dev'))).toThrow(
+      `Invalid stage name '${longest}x'`,
+    );
+    expect(parseStageConfig(longest, stageConfig('dev'))).toEqual(stageConfig('dev'));
+  });
+
+  it('gives the longest name an alarm topic display name SNS takes (at most 100 characters)', () => {
+    const { stateless } = synthStage(longest as StageName, stageConfig('dev'));
+    const topic = onlyResource(stateless, 'AWS::SNS::Topic');
+    expect(String(topic.properties.DisplayName)).toHaveLength(100);
   });
 });
