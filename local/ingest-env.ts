@@ -9,6 +9,7 @@ import {
   MAX_MINUTES,
   minutesTextProblem,
 } from '../functions/shared/session-rules-schema.js';
+import { repeatedKeys } from './repeated-keys.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {
@@ -27,11 +28,15 @@ export const DEFAULT_SESSION_RULES: SessionRules = {
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-/** Parses a JSON-valued variable, turning a syntax error into an issue on that variable. */
-const jsonText = (example: string) =>
+/**
+ * Parses a JSON-valued variable, turning a syntax error into an issue on that variable. With `eachOnce` (what a
+ * key names), a key given twice is an issue too: JSON.parse would keep its last value without a word.
+ */
+const jsonText = (example: string, eachOnce?: string) =>
   z.string().transform((text, context) => {
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text);
     } catch (error) {
       context.addIssue({
         code: 'custom',
@@ -39,6 +44,13 @@ const jsonText = (example: string) =>
       });
       return z.NEVER;
     }
+    for (const key of eachOnce === undefined ? [] : repeatedKeys(text)) {
+      context.addIssue({
+        code: 'custom',
+        message: `names ${JSON.stringify(key)} twice (JSON would keep only the last gap): give each ${eachOnce} once`,
+      });
+    }
+    return value;
   });
 
 // The checks of the stages' rules (session-rules-schema.ts), with messages that name the variable.
@@ -93,7 +105,7 @@ export const ingestEnvShape = {
   SESSION_GAP_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.default(DEFAULT_GAP_MINUTES)),
   SESSION_GAP_MINUTES_BY_PLATFORM: z.preprocess(
     blankAsUndefined,
-    jsonText('{"ios":5,"android":5}').pipe(gapsByPlatformSchema).optional(),
+    jsonText('{"ios":5,"android":5}', 'platform').pipe(gapsByPlatformSchema).optional(),
   ),
   SESSION_MAX_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.optional()),
   IDENTITY_STITCHING: z.preprocess(
