@@ -29,12 +29,23 @@ export function minutesTextProblem(input: unknown): string {
 }
 
 /**
+ * Why a value that is no number of minutes is refused. Infinity (or -Infinity, NaN) is a number to whoever
+ * writes it in a stage's config, meaning "never split" or "no cap": "must be a number" would puzzle them.
+ */
+function notMinutesProblem(input: unknown, isCap: boolean): string {
+  if (typeof input !== 'number') return 'must be a number of minutes';
+  if (Number.isNaN(input)) return 'must be a number of minutes (got NaN)';
+  if (input < 0) return 'must be 0 or more';
+  return `must be a finite number of minutes, at most ${MAX_MINUTES} (a thousand years)${isCap ? '; leave it out for no cap' : ''}`;
+}
+
+/**
  * Minutes become `Math.round(minutes * 60000)` ms. Zero (or what rounds to 0 ms) is a gap too: rules 5 and 7
  * split only past it, so events at one instant stay together and any later one starts anew.
  */
 const minutes = (what: string) =>
   z
-    .number({ error: `${what} must be a number of minutes` })
+    .number({ error: (issue) => `${what} ${notMinutesProblem(issue.input, what === 'maxSessionMinutes')}` })
     .check(
       z.nonnegative({ error: `${what} must be 0 or more`, abort: true }),
       z.maximum(MAX_MINUTES, `${what} must be at most ${MAX_MINUTES} (a thousand years)`),

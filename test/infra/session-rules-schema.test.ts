@@ -51,6 +51,21 @@ describe('sessionRulesSchema', () => {
       'gapMinutesByPlatform.tv: a platform gap must be at most 525600000 (a thousand years)',
     ],
     [{ gapMinutes: '30' }, 'gapMinutes: gapMinutes must be a number of minutes'],
+    // Infinity is a number to whoever writes it in a stage's config: "must be a number" would puzzle them.
+    [
+      { maxSessionMinutes: Number.POSITIVE_INFINITY },
+      'maxSessionMinutes: maxSessionMinutes must be a finite number of minutes, at most 525600000 (a thousand years); leave it out for no cap',
+    ],
+    [
+      { gapMinutes: Number.POSITIVE_INFINITY },
+      'gapMinutes: gapMinutes must be a finite number of minutes, at most 525600000 (a thousand years)',
+    ],
+    [{ gapMinutes: Number.NEGATIVE_INFINITY }, 'gapMinutes: gapMinutes must be 0 or more'],
+    [{ gapMinutes: Number.NaN }, 'gapMinutes: gapMinutes must be a number of minutes (got NaN)'],
+    [
+      { gapMinutesByPlatform: { ios: Number.POSITIVE_INFINITY } },
+      'gapMinutesByPlatform.ios: a platform gap must be a finite number of minutes, at most 525600000 (a thousand years)',
+    ],
     [{ maxSessionMinutes: -1 }, 'maxSessionMinutes: maxSessionMinutes must be 0 or more'],
     [{ gapMinutesByPlatform: { ios: -1 } }, 'gapMinutesByPlatform.ios: a platform gap must be 0 or more'],
     [
