@@ -62,6 +62,28 @@ function newLastDay(head: Head, window: LoadedWindow, plan: MergePlan): string |
   return last;
 }
 
+/** The latest time of a loaded event that a new copy of it, earlier, displaces (rule 3 keeps the earliest). */
+function latestDisplaced(window: LoadedWindow, add: readonly EventRecord[]): number | undefined {
+  const earliest = new Map<string, number>();
+  for (const event of add) {
+    const known = earliest.get(event.id);
+    if (known === undefined || event.timestamp < known) earliest.set(event.id, event.timestamp);
+  }
+  let latest: number | undefined;
+  for (const day of window.days)
+    for (const session of day.sessions)
+      for (const event of session.events) {
+        const copy = earliest.get(event.id);
+        if (
+          copy !== undefined &&
+          copy < event.timestamp &&
+          (latest === undefined || event.timestamp > latest)
+        )
+          latest = event.timestamp;
+      }
+  return latest;
+}
+
 /**
  * A partition this small is loaded whole, so a copy of a stored event is found however far apart their
  * timestamps are (rule 3); past it, only copies within the window below are (docs/design.md, limitations).
@@ -102,7 +124,16 @@ export async function prepareChange(
     // What a new event there can reach is loaded; a parked copy elsewhere would be written over its day.
     reach = { first: min, last: max };
   }
-  const window = await loadWindow(context.transport, user, head, from, to, rules.capMs !== undefined);
+  const capped = rules.capMs !== undefined;
+  let window = await loadWindow(context.transport, user, head, from, to, capped);
+  // A loaded copy later than a new one gives way to it (rule 3) and leaves its own time, where the sessions
+  // around it change as around a new event: the window reaches one gap past it too, and its month.
+  while (reach !== undefined) {
+    const displaced = latestDisplaced(window, request.add);
+    if (displaced === undefined || Math.min(MAX_INSTANT_MS, displaced + rules.maxGapMs) <= to) break;
+    to = Math.min(MAX_INSTANT_MS, displaced + rules.maxGapMs);
+    window = await loadWindow(context.transport, user, head, from, to, capped);
+  }
   const plan = planMerge({
     user,
     rules,

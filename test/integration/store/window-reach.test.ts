@@ -55,4 +55,21 @@ describe('a windowed merge', () => {
     await store.writer.mergeUserEvents('u', [late]);
     await expectBatch(store, 'u', [...events, late]);
   }, 60_000);
+
+  // A copy sent again 50 minutes before the stored one (more than a gap apart) still meets it when the stored
+  // one's day is loaded: rule 3 keeps the earlier, and the session the stored copy started now starts at its
+  // next event, on February 1, a day the window around the new copy did not load (nor its month).
+  it('loads the days a stored copy it displaces reaches, past the month end', async () => {
+    const store = await freshStore(dynamo.client);
+    const events = [
+      record({ id: 'm:again', timestamp: Date.UTC(2024, 0, 31, 23, 50), userId: 'u' }),
+      record({ id: 'm:next', timestamp: Date.UTC(2024, 1, 1, 0, 10), userId: 'u' }),
+      record({ id: 'm:visit', timestamp: Date.UTC(2024, 1, 1, 5, 0), userId: 'u' }),
+      record({ id: 'm:later', timestamp: Date.UTC(2024, 1, 3, 5, 0), userId: 'u' }),
+    ];
+    await store.writer.mergeUserEvents('u', events);
+    const again = record({ id: 'm:again', timestamp: Date.UTC(2024, 0, 31, 23, 0), userId: 'u' });
+    await store.writer.mergeUserEvents('u', [again]);
+    await expectBatch(store, 'u', [...events, again]);
+  }, 60_000);
 });
