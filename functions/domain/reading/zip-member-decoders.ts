@@ -45,18 +45,22 @@ class StoredDecoder implements MemberDecoder {
   terminate(): void {}
 }
 
-/** fflate's inflater made stoppable, so that a refused or abandoned member is skipped without inflating it. */
+/**
+ * fflate's inflater made stoppable, so that a refused or abandoned member is skipped without inflating it.
+ * Once ended or stopped it lets go of its block and its inflater (which keeps the last block it was given):
+ * the reader keeps every member's state to the archive's end for the central directory's checks, and a
+ * 16 KiB block kept per member made a ZIP of 60,000 one-line files take a gigabyte.
+ */
 class StoppableInflate implements MemberDecoder {
   ondata: DataHandler = () => {};
-  private stopped = false;
-  private readonly inflate = new Inflate((data, final) => this.ondata(null, data, final));
-  /** The start of the next block, copied from the chunks that brought it. */
-  private block = new Uint8Array(INFLATE_BLOCK_BYTES);
+  private inflate: Inflate | undefined = new Inflate((data, final) => this.ondata(null, data, final));
+  /** The start of the next block, copied from the chunks that brought it; allocated when one is needed. */
+  private block: Uint8Array | undefined;
   private held = 0;
 
   data(chunk: Uint8Array): void {
     let offset = 0;
-    while (offset < chunk.length && !this.stopped) {
+    while (offset < chunk.length && this.inflate) {
       const room = INFLATE_BLOCK_BYTES - this.held;
       if (this.held === 0 && chunk.length - offset >= INFLATE_BLOCK_BYTES) {
         // A whole block in the chunk: pushed where it lies.
@@ -65,6 +69,7 @@ class StoppableInflate implements MemberDecoder {
         continue;
       }
       const part = chunk.subarray(offset, offset + room);
+      this.block ??= new Uint8Array(INFLATE_BLOCK_BYTES);
       this.block.set(part, this.held);
       this.held += part.length;
       offset += part.length;
@@ -74,6 +79,7 @@ class StoppableInflate implements MemberDecoder {
 
   end(): void {
     this.push(this.takeHeld(), true);
+    this.terminate();
   }
 
   flush(): void {
@@ -81,23 +87,26 @@ class StoppableInflate implements MemberDecoder {
   }
 
   terminate(): void {
-    this.stopped = true;
+    this.inflate = undefined;
+    this.block = undefined;
+    this.held = 0;
   }
 
   /** The bytes held, handed over whole: fflate keeps a reference to what it is given. */
   private takeHeld(): Uint8Array {
-    const bytes = this.block.subarray(0, this.held);
-    this.block = new Uint8Array(INFLATE_BLOCK_BYTES);
+    const bytes = this.block?.subarray(0, this.held) ?? EMPTY;
+    this.block = undefined;
     this.held = 0;
     return bytes;
   }
 
   private push(chunk: Uint8Array, final: boolean): void {
-    if (this.stopped) return;
+    const inflate = this.inflate;
+    if (!inflate) return;
     try {
-      this.inflate.push(chunk, final);
+      inflate.push(chunk, final);
     } catch (error) {
-      this.stopped = true;
+      this.terminate();
       this.ondata(error as FlateError, EMPTY, true);
     }
   }
