@@ -29,11 +29,21 @@ export interface EndOfCentralDirectory {
   readonly entryCount: number | undefined;
   /** The central directory's entries, when all of it lies in the tail (a zip64 archive's is not read). */
   readonly entries: readonly DirectoryEntry[] | undefined;
+  /**
+   * Bytes after the record and its comment other than zero padding (another archive, text): 0 when there
+   * are none; undefined when some follow but how many is unknown (the archive's own record is not in the tail).
+   */
+  readonly appendedBytes: number | undefined;
 }
 
 const CENTRAL_FILE_HEADER_LENGTH = 46;
+const UINT32_MAX = 0xffffffff;
 
-/** Finds the end-of-central-directory record in the last bytes of an archive, with what it says. */
+/**
+ * Finds the end-of-central-directory record in the last bytes of an archive, with what it says. The archive
+ * starts with a local header, so its own record is the one whose directory ends where the record starts:
+ * the last record of a stream need not be it (a second archive appended to the first ends in its own).
+ */
 export function readEndOfCentralDirectory(
   tail: Uint8Array,
   archiveLength: number,
@@ -41,22 +51,41 @@ export function readEndOfCentralDirectory(
   const view = viewOf(tail);
   const tailOffset = archiveLength - tail.length;
   const lowest = Math.max(0, tail.length - END_OF_CENTRAL_DIRECTORY_LENGTH - MAX_COMMENT_LENGTH);
+  let foreignRecord = false;
   for (let at = tail.length - END_OF_CENTRAL_DIRECTORY_LENGTH; at >= lowest; at--) {
     if (view.getUint32(at, true) !== END_OF_CENTRAL_DIRECTORY) continue;
+    const end = at + END_OF_CENTRAL_DIRECTORY_LENGTH + view.getUint16(at + 20, true);
+    if (end > tail.length) continue;
+    const zip64 = hasZip64Locator(view, at);
+    const size = view.getUint32(at + 12, true);
+    const offset = view.getUint32(at + 16, true);
+    if (!zip64 && offset !== UINT32_MAX && offset + size !== tailOffset + at) {
+      foreignRecord = true;
+      continue;
+    }
     // Writers that pad after the comment exist, so the record need not end the file exactly.
-    if (at + END_OF_CENTRAL_DIRECTORY_LENGTH + view.getUint16(at + 20, true) > tail.length) continue;
+    const appendedBytes = tail.subarray(end).some((byte) => byte !== 0) ? tail.length - end : 0;
     const entryCount = view.getUint16(at + 10, true);
     if (entryCount === 0xffff) {
       return {
         entryCount: readZip64EntryCount(view, at - ZIP64_LOCATOR_LENGTH, tailOffset),
         entries: undefined,
+        appendedBytes,
       };
     }
-    const size = view.getUint32(at + 12, true);
-    const start = view.getUint32(at + 16, true) - tailOffset;
-    return { entryCount, entries: readDirectory(view, start, start + size, at, entryCount) };
+    const start = offset - tailOffset;
+    return {
+      entryCount,
+      entries: readDirectory(view, start, start + size, at, entryCount),
+      appendedBytes,
+    };
   }
-  return undefined;
+  return foreignRecord ? { entryCount: undefined, entries: undefined, appendedBytes: undefined } : undefined;
+}
+
+function hasZip64Locator(view: DataView, record: number): boolean {
+  const locator = record - ZIP64_LOCATOR_LENGTH;
+  return locator >= 0 && view.getUint32(locator, true) === ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR;
 }
 
 /** The entries of a central directory at `[start, end)` of the tail; undefined when it does not read. */

@@ -233,6 +233,14 @@ export class ZipStreamReader {
         this.archive,
         `the central directory lists ${directory.entryCount} members, but ${membersFound(this.entriesFound)} reading the archive (damaged archive)${notFound(this.found, directory.entries)}`,
       );
+    } else if (directory.appendedBytes !== 0) {
+      // The stream stops reading at the central directory: what follows would be dropped unseen.
+      const bytes = directory.appendedBytes === undefined ? '' : ` (${directory.appendedBytes} bytes)`;
+      this.failure = new ContainerError(
+        'corrupt',
+        this.archive,
+        `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
+      );
     } else if (directory.entries !== undefined) {
       this.failure = damagedMember(this.found, directory.entries);
     }
