@@ -41,17 +41,17 @@ function mismatchedArchive(found: number, listed: number): Uint8Array {
 
 describe('a central directory that lists other members', () => {
   it('names what it lists but was not found without comparing each pair', async () => {
-    const archive = mismatchedArchive(40_000, 1000);
+    const archive = mismatchedArchive(100_000, 1000);
 
     const started = performance.now();
     const outcome = await readExport('export.zip', chunked(archive, [64 * 1024]));
     const seconds = (performance.now() - started) / 1000;
 
-    expect(outcome.members).toHaveLength(40_000);
+    expect(outcome.members).toHaveLength(100_000);
     expect(outcome.error?.message).toBe(
-      'export.zip: the central directory lists 1000 members, but 40000 members were found reading the archive (damaged archive); not found: x0, x1, x2 and 997 more',
+      'export.zip: the central directory lists 1000 members, but 100000 members were found reading the archive (damaged archive); not found: x0, x1, x2 and 997 more',
     );
-    // About 2 s on a busy machine; comparing each pair took 15 s and more.
-    expect(seconds).toBeLessThan(8);
+    // About 3 s on a busy machine; comparing each pair took 70 s, so the bound is far from both.
+    expect(seconds).toBeLessThan(15);
   }, 60_000);
 });
