@@ -90,4 +90,16 @@ describe('docs/api.md agrees with openapi.json', () => {
     const allow = openApi.components.responses.MethodNotAllowed.headers.Allow.schema.const;
     expect(docs).toContain(`\`Allow: ${allow}\``);
   });
+
+  it('says, as docs/api.md does, which ids travel only in the ~b64. form, and the slip a 404 names for them', () => {
+    const info = openApi.info.description as string;
+    // Sent as is, such an id is read as the form of another id: the answer is that user's.
+    expect(docs).toContain('An id\nthat itself starts with `~b64.` can only be asked for in this form');
+    expect(info).toContain(
+      'An id that itself starts with `~b64.` can only be asked for in its own `~b64.` form',
+    );
+    expect(docs).toContain('lone surrogate');
+    expect(info).toContain('lone surrogate');
+    expect(info).toMatch(/slip away \([^)]*an id that starts with `~b64\.` sent as is/);
+  });
 });
