@@ -89,7 +89,14 @@ export async function handleRoute(
   deps: RouteDeps,
 ): Promise<ApiResponse> {
   const user = parseUserId(route.userId, deps.pathsDecoded);
-  if (!user.ok) return (await malformedIdNearMiss(route, user.problem, deps)) ?? user.response;
+  if (!user.ok) {
+    const miss = await malformedIdNearMiss(route, user.problem, deps);
+    if (miss?.status !== 404) return miss ?? user.response;
+    // A `~b64.` form and a tail read as one unknown user's id: a user's route, whose query is checked before
+    // its user is looked up, so a parameter it does not take is the 400 it is for any other id.
+    const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+    return query.ok ? miss : query.response;
+  }
   const response = await answer(route, user.userId, rawQueryString, deps);
   if (response !== USER_NOT_FOUND) return response;
   return (await unknownUserNearMiss(route, user.userId, deps)) ?? response;

@@ -44,7 +44,8 @@ export interface ContractRequest {
   readonly unpredicted: boolean;
   /**
    * A misshapen session id makes the path a user id of its own: a 400 naming a fault when the user before
-   * `/sessions/` exists, else a 404 for the unknown user or a 400 for a query parameter the route does not take.
+   * `/sessions/` exists or a query parameter is given (a user's route takes none), else a 404 for the unknown
+   * user (or a 400 for an id that is none).
    */
   readonly ownerDecides: boolean;
   /** The binding a cursor must have been minted for, when every parameter it covers is valid. */

@@ -174,7 +174,8 @@ function expectContract(request: ContractRequest, result: CallResult): void {
   if (request.faults.size > 0) {
     const ownerKnown =
       request.userId === STITCHED || (world.sessions.get(request.userId ?? '') ?? []).length > 0;
-    expect(request.ownerDecides && !ownerKnown ? [400, 404] : [400], what).toContain(result.status);
+    const unknownUsersPath = request.ownerDecides && !ownerKnown && request.rawQuery === '';
+    expect(unknownUsersPath ? [400, 404] : [400], what).toContain(result.status);
     return;
   }
   const userId = request.userId as string;

@@ -190,6 +190,16 @@ describe('lookup routing', () => {
         expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
       },
     );
+
+    it.each(['/users/nobody/sessions/latest', `/users/${base64Id('nobody')}/sessions/latest`])(
+      'is 400 naming a query parameter for %j with one: the path is a user’s, which takes none',
+      async (path) => {
+        const { handler } = makeHandler();
+        const result = await call(handler, 'GET', path, { query: 'limit=5' });
+        expect(result.status).toBe(400);
+        expect(errorOf(result).parameter).toBe('limit');
+      },
+    );
   });
 
   describe('methods', () => {
