@@ -107,6 +107,22 @@ function ownerBeforeUnknownTail(rest: string): string | undefined {
   return owner === '' ? undefined : owner;
 }
 
+/**
+ * For a user's route refusing its query: the 400 a misshapen session id deserves instead, when the path reads
+ * as an id no user has (`alice/sessions/latest`) and the user before its `/sessions/` exists, as without a
+ * query. Read only once the query was refused.
+ */
+export async function misshapenSessionIdOfUnknownUser(
+  route: MatchedRoute,
+  userId: string,
+  lookup: Lookup,
+): Promise<ApiResponse | undefined> {
+  const rest = pathAfterUsers(route);
+  if (route.name !== 'getUser' || !SESSION_TAIL.test(rest)) return undefined;
+  if ((await lookup.reader.getUserSummary(userId)) !== undefined) return undefined;
+  return misshapenSessionId(rest, lookup);
+}
+
 /** For a route whose user was not found: a misshapen session id's 400, or the 404 with what was likely meant. */
 export async function unknownUserNearMiss(
   route: MatchedRoute,

@@ -34,6 +34,8 @@ export interface ContractRequest {
   readonly route: RouteName;
   readonly decoded: boolean;
   readonly rawPath: string;
+  /** What follows the user id in the path: nothing, `/sessions` or `/sessions/{sessionId}`. */
+  readonly tail: string;
   readonly rawQuery: string;
   /** The id the path names, as the function decodes it; undefined when the path holds no valid id. */
   readonly userId: string | undefined;
@@ -274,6 +276,7 @@ export function contractRequest(
     route,
     decoded,
     rawPath,
+    tail,
     rawQuery,
     userId: id.userId,
     ...(route === 'getSession' && { sessionId }),

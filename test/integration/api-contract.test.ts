@@ -4,6 +4,7 @@
 // another's sessions or events, whatever the path's case, encoding or slashes, or the cursor's origin.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { base64Id } from '../../contract/index.js';
 import type { ApiHandler } from '../../functions/api/app.js';
 import { matchRoute } from '../../functions/api/paths.js';
 import { eventsForSessions } from '../helpers/fake-session-reader.js';
@@ -176,6 +177,8 @@ function expectContract(request: ContractRequest, result: CallResult): void {
       request.userId === STITCHED || (world.sessions.get(request.userId ?? '') ?? []).length > 0;
     const unknownUsersPath = request.ownerDecides && !ownerKnown && request.rawQuery === '';
     expect(unknownUsersPath ? [400, 404] : [400], what).toContain(result.status);
+    // The path is an unknown user's id, and the one before its /sessions/ is known: the session id is wrong.
+    if (request.ownerDecides && ownerKnown) expect(body.error.parameter, what).toBe('sessionId');
     return;
   }
   const userId = request.userId as string;
@@ -242,6 +245,14 @@ describe('lookup API against openapi.json', () => {
         async (request, method) => {
           const result = await sendTo(request);
           expectContract(request, result);
+          if (request.userId !== undefined && !request.unpredicted) {
+            // The id's ~b64. form names the same user: the same answer.
+            const rawPath = `/users/${base64Id(request.userId)}${request.tail}`;
+            const same = await sendTo({ ...request, rawPath });
+            const what = `${rawPath}?${request.rawQuery} vs ${request.rawPath}: ${JSON.stringify(same.body)} vs ${JSON.stringify(result.body)}`;
+            expect(same.status, what).toBe(result.status);
+            expect(same.body, what).toEqual(result.body);
+          }
           if (method === 'GET') return;
           const other = await sendTo(request, method);
           const template = TEMPLATES[matchRoute(request.rawPath)?.name as RouteName];

@@ -191,6 +191,18 @@ describe('lookup routing', () => {
       },
     );
 
+    it.each(['/users/alice/sessions/latest', `/users/${base64Id('alice')}/sessions/latest`])(
+      'is 400 naming the sessionId for %j with a query, a known user with a misshapen session id',
+      async (path) => {
+        const { handler } = makeHandler();
+        for (const query of ['limit=5', 'limit=0', 'order=asc']) {
+          const result = await call(handler, 'GET', path, { query });
+          expect(result.status).toBe(400);
+          expect(errorOf(result).parameter, query).toBe('sessionId');
+        }
+      },
+    );
+
     it.each(['/users/nobody/sessions/latest', `/users/${base64Id('nobody')}/sessions/latest`])(
       'is 400 naming a query parameter for %j with one: the path is a user’s, which takes none',
       async (path) => {
