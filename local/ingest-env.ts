@@ -30,9 +30,9 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /**
  * Parses a JSON-valued variable, turning a syntax error into an issue on that variable. With `eachOnce` (what a
- * key names), a key given twice is an issue too: JSON.parse would keep its last value without a word.
+ * key and its value name), a key given twice is an issue too: JSON.parse would keep its last value without a word.
  */
-const jsonText = (example: string, eachOnce?: string) =>
+const jsonText = (example: string, eachOnce?: { readonly key: string; readonly value: string }) =>
   z.string().transform((text, context) => {
     let value: unknown;
     try {
@@ -44,11 +44,13 @@ const jsonText = (example: string, eachOnce?: string) =>
       });
       return z.NEVER;
     }
-    for (const key of eachOnce === undefined ? [] : repeatedKeys(text)) {
-      context.addIssue({
-        code: 'custom',
-        message: `names ${JSON.stringify(key)} twice (JSON would keep only the last gap): give each ${eachOnce} once`,
-      });
+    if (eachOnce !== undefined) {
+      for (const key of repeatedKeys(text)) {
+        context.addIssue({
+          code: 'custom',
+          message: `names ${JSON.stringify(key)} twice (JSON would keep only the last ${eachOnce.value}): give each ${eachOnce.key} once`,
+        });
+      }
     }
     return value;
   });
@@ -100,12 +102,19 @@ const sourcesSchema = z
 export const ingestEnvShape = {
   SESSIONIZER_SOURCES: z.preprocess(
     blankAsUndefined,
-    jsonText('[{"name":"incoming","prefix":"incoming/","format":"auto"}]').pipe(sourcesSchema).optional(),
+    jsonText('[{"name":"incoming","prefix":"incoming/","format":"auto"}]', {
+      key: 'field of a source',
+      value: 'one',
+    })
+      .pipe(sourcesSchema)
+      .optional(),
   ),
   SESSION_GAP_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.default(DEFAULT_GAP_MINUTES)),
   SESSION_GAP_MINUTES_BY_PLATFORM: z.preprocess(
     blankAsUndefined,
-    jsonText('{"ios":5,"android":5}', 'platform').pipe(gapsByPlatformSchema).optional(),
+    jsonText('{"ios":5,"android":5}', { key: 'platform', value: 'gap' })
+      .pipe(gapsByPlatformSchema)
+      .optional(),
   ),
   SESSION_MAX_MINUTES: z.preprocess(blankAsUndefined, minutesVariable.optional()),
   IDENTITY_STITCHING: z.preprocess(

@@ -1,5 +1,5 @@
-// A platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM: JSON.parse keeps the last gap without a word,
-// where `sessionize --gap-by-platform ios=5,ios=6` refuses the same list.
+// A platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM, or a source's field in SESSIONIZER_SOURCES:
+// JSON.parse keeps the last value without a word, where `sessionize --gap-by-platform ios=5,ios=6` refuses.
 import { describe, expect, it } from 'vitest';
 import { repeatedKeys } from '../../../local/repeated-keys.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
@@ -32,5 +32,22 @@ describe('a platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM', () => {
     expect(
       loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: '{"ios":5,"android":6}' }).sessionRules,
     ).toMatchObject({ gapMinutesByPlatform: { ios: 5, android: 6 } });
+  });
+});
+
+describe('a field named twice in a source of SESSIONIZER_SOURCES', () => {
+  it('is refused, naming it, rather than the last prefix taken without a word', () => {
+    const value = '[{"name":"in","prefix":"incoming/","prefix":"other/","format":"auto"}]';
+    expect(() => loadLocalStackConfig({ SESSIONIZER_SOURCES: value })).toThrow(
+      'SESSIONIZER_SOURCES names "prefix" twice (JSON would keep only the last one): give each field of a source once',
+    );
+  });
+
+  it('takes two sources with the same fields', () => {
+    const value =
+      '[{"name":"a","prefix":"a/","format":"auto"},{"name":"b","prefix":"b/","format":"segment"}]';
+    expect(loadLocalStackConfig({ SESSIONIZER_SOURCES: value }).sources.map((source) => source.name)).toEqual(
+      ['a', 'b'],
+    );
   });
 });
