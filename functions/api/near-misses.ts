@@ -65,20 +65,33 @@ async function prefixedIdMiss(route: MatchedRoute, lookup: Lookup): Promise<stri
   return `an id that starts with ${BASE64_ID_PREFIX} is sent in its own ${BASE64_ID_PREFIX} form, and ${routePathFor(route, id)} names a user who exists`;
 }
 
+/**
+ * How long the slash ending `path` at `end` is: `/`, or `%2F` where paths arrive encoded (a client encoding
+ * an id with the slash after it), which behind API Gateway arrives as `/`; 0 for none.
+ */
+function slashEndingAt(path: string, end: number, pathsDecoded: boolean): number {
+  if (path[end - 1] === '/') return 1;
+  return !pathsDecoded && end >= 3 && path.slice(end - 3, end).toUpperCase() === '%2F' ? 3 : 0;
+}
+
 /** The path without its trailing slashes; a loop, where `/\/+$/` backtracks through every run of slashes (quadratic). */
-function withoutTrailingSlashes(path: string): string {
+function withoutTrailingSlashes(path: string, pathsDecoded: boolean): string {
   let end = path.length;
-  while (end > 0 && path[end - 1] === '/') end--;
+  let slash = slashEndingAt(path, end, pathsDecoded);
+  while (slash > 0) {
+    end -= slash;
+    slash = slashEndingAt(path, end, pathsDecoded);
+  }
   return path.slice(0, end);
 }
 
 /**
- * A path one slip away from a path of a user who exists (a trailing slash, a tail after a session id): what the
- * slip was. The paths it names are written as a client sends them, not as the slip's path arrived: decoded
- * (behind API Gateway), that is no path (`/users/a b`, `/users/a#b`).
+ * A path one slip away from a path of a user who exists (a trailing slash, percent-encoded or not, a tail after
+ * a session id): what the slip was. The paths it names are written as a client sends them, not as the slip's
+ * path arrived: decoded (behind API Gateway), that is no path (`/users/a b`, `/users/a#b`).
  */
 async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined> {
-  const withoutSlash = withoutTrailingSlashes(rest);
+  const withoutSlash = withoutTrailingSlashes(rest, lookup.pathsDecoded);
   if (withoutSlash !== rest && withoutSlash !== '') {
     const route = matchRoute(`${USERS}${withoutSlash}`);
     const user = route === undefined ? undefined : await userNamed(route.userId, lookup);

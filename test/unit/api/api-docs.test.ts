@@ -101,5 +101,8 @@ describe('docs/api.md agrees with openapi.json', () => {
     expect(docs).toContain('lone surrogate');
     expect(info).toContain('lone surrogate');
     expect(info).toMatch(/slip away \([^)]*an id that starts with `~b64\.` sent as is/);
+    // A slash percent-encoded after the id is the same slip as one sent as is.
+    expect(docs).toContain('`/users/alice%2F`');
+    expect(info).toMatch(/slip away \(without a trailing slash, sent as is or as `%2F`/);
   });
 });

@@ -60,6 +60,23 @@ describe.each([
     }
   });
 
+  it.each(USERS.flatMap((user) => ['%2F', '%2f', '%2F%2F', '/%2F', '%2F/'].map((slash) => [user, slash])))(
+    'gives %j followed by %j, slashes sent percent-encoded, the answer literal slashes get',
+    async (user, slash) => {
+      // As a client sends it: behind API Gateway the function gets it decoded, `%2F` a `/`.
+      const path = `/users/${encodeURIComponent(user)}${slash}`;
+      const encodedSlash = await send(
+        handler,
+        pathsDecoded ? gatewayEvent('GET', decodeURIComponent(path)) : apiEvent('GET', path),
+      );
+      const plainSlash = await send(handler, sent(user, slash.replace(/%2F/gi, '/')));
+      // (Behind API Gateway, `x/sessions//` names no user a slip away: it must go in its ~b64. form there.)
+      if (slash.length === 3) expect(errorOf(plainSlash).message).toContain('names a user who exists');
+      expect(encodedSlash.status, path).toBe(plainSlash.status);
+      expect(encodedSlash.body, path).toEqual(plainSlash.body);
+    },
+  );
+
   it('names a ~b64. form for an id that no decoded path carries whole', async () => {
     const slip = await send(handler, sent(ODD_USER, '/session'));
     expect(errorOf(slip).message).toContain(`/users/${base64Id(ODD_USER)}/sessions/{sessionId}`);

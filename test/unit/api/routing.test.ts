@@ -50,6 +50,10 @@ describe('lookup routing', () => {
       [`/users/alice/sessions/${FIRST_SESSION_ID}/`, `/users/alice/sessions/${FIRST_SESSION_ID}`],
       // The path meant is named as a client sends it, whatever form the slip was sent in.
       [`/users/${base64Id('alice')}/`, '/users/alice'],
+      // A slash sent percent-encoded is the same slip (a client encoding the id with its slash).
+      ['/users/alice%2F', '/users/alice'],
+      ['/users/alice%2f/%2F', '/users/alice'],
+      [`/users/${base64Id('alice')}%2F`, '/users/alice'],
     ])('says what %j, a path with a trailing slash, would name without it', async (path, withoutSlash) => {
       const { handler } = makeHandler();
       const result = await call(handler, 'GET', path);
