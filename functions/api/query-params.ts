@@ -184,15 +184,18 @@ function undecodableName(rawQueryString: string, names: readonly string[]): ApiR
 function unknownParameter(search: URLSearchParams, names: readonly string[]): ApiResponse | undefined {
   for (const given of search.keys()) {
     if (names.includes(given)) continue;
-    const meant = names.find((name) => looseName(name) === looseName(given));
     const takes = takenText(names);
+    // No message can start with an empty name, as a 400's does: this one says what is wrong instead.
+    if (given === '') {
+      const message = `The query has a parameter without a name (nothing before its "="); this route takes ${takes}`;
+      return errorResponse(400, 'bad_request', message, given);
+    }
+    const meant = names.find((name) => looseName(name) === looseName(given));
     const problem =
       meant === undefined
         ? `is not a parameter of this route, which takes ${takes}`
         : `is not a parameter of this route; did you mean ${meant}? It takes ${takes}`;
-    return given === ''
-      ? errorResponse(400, 'bad_request', `A parameter without a name ${problem}`, given)
-      : badRequest(given, problem);
+    return badRequest(given, problem);
   }
   return undefined;
 }

@@ -91,6 +91,12 @@ describe('docs/api.md agrees with openapi.json', () => {
     expect(docs).toContain(`\`Allow: ${allow}\``);
   });
 
+  it('says what a query parameter without a name is answered, which no message can start with', () => {
+    const said = 'The query has a parameter without a name';
+    expect(docs).toContain(`\`${said}\``);
+    expect(openApi.info.description).toContain(`\`${said}\``);
+  });
+
   it('says, as docs/api.md does, which ids travel only in the ~b64. form, and the slip a 404 names for them', () => {
     const info = openApi.info.description as string;
     // Sent as is, such an id is read as the form of another id: the answer is that user's.

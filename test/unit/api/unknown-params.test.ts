@@ -40,11 +40,19 @@ describe('query parameters a route does not take', () => {
       message: `foo is not a parameter of this route, which takes ${LIST_TAKES}`,
       parameter: 'foo',
     });
-    const nameless = await refusal(userPath('alice', 'sessions'), '=bar');
-    expect(nameless.error.message).toBe(
-      `A parameter without a name is not a parameter of this route, which takes ${LIST_TAKES}`,
+  });
+
+  it('says plainly that the query has a parameter without a name, which no message can start with', async () => {
+    for (const rawQuery of ['=1', '=', 'limit=2&=bar']) {
+      expect((await refusal(userPath('alice', 'sessions'), rawQuery)).error, rawQuery).toEqual({
+        code: 'bad_request',
+        message: `The query has a parameter without a name (nothing before its "="); this route takes ${LIST_TAKES}`,
+        parameter: '',
+      });
+    }
+    expect((await refusal(userPath('alice'), '=1')).error.message).toBe(
+      'The query has a parameter without a name (nothing before its "="); this route takes none',
     );
-    expect(nameless.error.parameter).toBe('');
   });
 
   it('names a parameter whose name is no percent-encoded UTF-8 as sent, not as the U+FFFD it decodes to', async () => {
