@@ -118,6 +118,11 @@ export function parseEraseOptions(
       problem: `--user ${given} ${NOT_A_BASE64_ID}`,
     };
   }
+  if (user === '' && given !== '') {
+    return {
+      problem: `--user ${given} is the ${BASE64_ID_PREFIX} form of the empty id, which no user can have; give the user's id or its ${BASE64_ID_PREFIX} form`,
+    };
+  }
   if (user === undefined || user === '') return { problem: '--user ID is required' };
   // Before the form's ambiguity, whose advice (give the id as is) would only meet this refusal; a form is
   // longer than its id, so neither reading of a form too long to be an id names a user.

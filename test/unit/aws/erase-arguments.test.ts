@@ -59,7 +59,8 @@ describe('npm run erase, its arguments and reach', () => {
       ['--user', 'a', '--stage', 'prod', '--api-url', 'https://abc.execute-api.eu-west-1.amazonaws.com/'],
       '--stage and --api-url both name the API to erase on; give one of them',
     ],
-    [['--user', '~b64.'], '--user ID is required'],
+    // Not "--user ID is required": an id was given, its form naming an id that no user has.
+    [['--user', '~b64.'], '--user ~b64. is the ~b64. form of the empty id, which no user can have'],
     [['--user', 'a', '--stage', 'dev/x'], '--stage dev/x is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
