@@ -1,4 +1,4 @@
-import { constants, crc32, createInflateRaw } from 'node:zlib';
+import { constants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { ContainerError, formatByteCount } from './container-error.js';
 import {
   afterMember,
@@ -84,6 +84,53 @@ function framingError(progress: Progress, problem: FramingProblem): unknown {
  * back to the input for the trailer.
  */
 async function* inflateMember(
+  progress: Progress,
+): AsyncGenerator<Uint8Array, { crc: number; bytes: number }> {
+  const whole = await inflateWhole(progress);
+  if (whole !== undefined) {
+    if (whole.length > 0) {
+      progress.delivered += whole.length;
+      yield whole;
+    }
+    return { crc: crc32(whole), bytes: whole.length };
+  }
+  return yield* inflateStreamed(progress);
+}
+
+/**
+ * A member whose deflate data ends inside its first slice and inflates to one output chunk, inflated at once
+ * on this thread: a zlib stream and its thread's round trips cost ~60 µs a member, which made a file of
+ * many one-line members (`cat a.gz b.gz …`) ten times slower than one member of the same lines. Whatever
+ * else (a longer member, one that breaks, ends early or passes the size limit) gets its first slice back
+ * and is streamed from its start, so its outcome does not depend on this try.
+ */
+async function inflateWhole(progress: Progress): Promise<Buffer | undefined> {
+  const { input } = progress;
+  const slice = await input.take(INPUT_SLICE_BYTES);
+  const room = Math.min(OUTPUT_CHUNK_BYTES, progress.maxBytes - progress.delivered);
+  if (slice.length > 0 && room >= 1) {
+    try {
+      const { buffer, engine } = inflateRawSync(slice, {
+        info: true,
+        finishFlush: constants.Z_SYNC_FLUSH,
+        maxOutputLength: room,
+      }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      // zlib stops short of the slice's end only where the deflate data ends; all of it used may be an end.
+      const used = engine.bytesWritten;
+      if (used < slice.length) {
+        input.unread(slice.subarray(used));
+        return buffer;
+      }
+    } catch {
+      // Corrupt, or past the room: the stream below meets the same data and says what it says about it.
+    }
+  }
+  input.unread(slice);
+  return undefined;
+}
+
+/** Inflates one member's deflate data through a zlib stream (see inflateMember). */
+async function* inflateStreamed(
   progress: Progress,
 ): AsyncGenerator<Uint8Array, { crc: number; bytes: number }> {
   const { input, file } = progress;
