@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
 import { MIN_RESERVE_MS } from '../../functions/shared/deadline.js';
-import { stageConfigSchema } from '../../lib/config/stage-schema.js';
 import { parseStageConfig, type StageConfig, stageConfig, stageNames } from '../../lib/config/stages.js';
-
-function withChanges(base: StageConfig, changes: (copy: StageConfig) => void): unknown {
-  const copy = structuredClone(base);
-  changes(copy);
-  return copy;
-}
-
-/** Every problem the schema finds, as `path: message`. */
-function issuesOf(input: unknown): string[] {
-  const result = stageConfigSchema.safeParse(input);
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
+import { issuesOf, withChanges } from './stage-config-edits.js';
 
 describe('stage config validation', () => {
   it('keeps API auth on in every deployed stage, IAM by default', () => {
@@ -136,84 +122,6 @@ describe('stage config validation', () => {
     expect(issuesOf(withRules({ sessionGapMinutes: 30 }))).toEqual([
       'sessionRules: Unrecognized key: "sessionGapMinutes"; the keys allowed here are gapMinutes, gapMinutesByPlatform, maxSessionMinutes, identityStitching',
     ]);
-  });
-
-  describe('sources', () => {
-    const withSources = (sources: unknown) =>
-      withChanges(stageConfig('dev'), (config) => {
-        (config as { sources: unknown }).sources = sources;
-      });
-    const source = (name: string, prefix: string) => ({ name, prefix, format: 'segment' });
-
-    it('accepts prefixes that are siblings, however alike their names', () => {
-      const sources = [
-        source('a', 'logs/'),
-        source('b', 'logs-2/'),
-        source('c', "exports/logs/v1.0_(it's)!/"),
-      ];
-      expect(parseStageConfig('dev', withSources(sources)).sources).toEqual(sources);
-    });
-
-    it.each([
-      ['an empty prefix', [source('a', '')], /^sources\.0\.prefix: must not be empty/],
-      [
-        'a prefix without a trailing slash',
-        [source('a', 'incoming')],
-        /^sources\.0\.prefix: must end with '\/'/,
-      ],
-      ['an IAM wildcard in a prefix', [source('a', 'in*/')], /^sources\.0\.prefix: may hold only letters/],
-      [
-        'a space in a prefix (S3 would match it only as +)',
-        [source('a', 'my files/')],
-        /^sources\.0\.prefix: may hold only letters, digits, '\/' and ! - _ \. ' \( \): S3 notifications match other characters only URL-encoded/,
-      ],
-      ['a + in a prefix', [source('a', 'a+b/')], /^sources\.0\.prefix: may hold only letters/],
-      [
-        'a letter beyond ASCII in a prefix',
-        [source('a', 'é/')],
-        /^sources\.0\.prefix: may hold only letters/,
-      ],
-      ['no source at all', [], /^sources: needs at least one source$/],
-      ['an unknown format', [{ name: 'a', prefix: 'a/', format: 'csv' }], /^sources\.0\.format: /],
-      [
-        'two sources with one name',
-        [source('a', 'x/'), source('a', 'y/')],
-        /^sources\.1\.name: 'a' is used twice$/,
-      ],
-    ])('refuses %s', (_what, sources, message) => {
-      expect(issuesOf(withSources(sources))).toEqual([expect.stringMatching(message)]);
-    });
-
-    it.each([
-      ['a prefix inside an earlier one', source('all', 'logs/'), source('segment', 'logs/segment/')],
-      ['a prefix around a later one', source('segment', 'logs/segment/'), source('all', 'logs/')],
-      ['the same prefix twice', source('a', 'logs/'), source('b', 'logs/')],
-    ])('refuses %s, naming the other source', (_what, first, second) => {
-      expect(issuesOf(withSources([first, second]))).toEqual([
-        `sources.1.prefix: '${second.prefix}' overlaps the prefix '${first.prefix}' of source '${first.name}'; source prefixes must not contain one another`,
-      ]);
-    });
-
-    it.each([
-      ['the rejection prefix itself', 'rejected/'],
-      ['a folder inside it', 'rejected/incoming/'],
-    ])('refuses %s as a source', (_what, prefix) => {
-      expect(issuesOf(withSources([source('a', prefix)]))).toEqual([
-        expect.stringMatching(/^sources\.0\.prefix: '.*' overlaps 'rejected\/', where the ingest writes/),
-      ]);
-    });
-
-    it('refuses sources and rules too large for the ingest environment', () => {
-      const platforms = Object.fromEntries(
-        Array.from({ length: 40 }, (_, i) => [`platform-${'x'.repeat(80)}-${i}`, 5]),
-      );
-      const input = withChanges(stageConfig('dev'), (config) => {
-        config.sessionRules.gapMinutesByPlatform = platforms;
-      });
-      expect(issuesOf(input)).toEqual([
-        expect.stringMatching(/^sessionRules: .* over the 3072 the ingest environment can hold/),
-      ]);
-    });
   });
 
   describe('function timeouts', () => {
