@@ -2,12 +2,10 @@
 // typo (`SESSION_GAP=5`) or the ingest's own variable (`SESSION_RULES`) started the stack, or rebuilt its
 // table, under the default rules, which the data dir then keeps (docs/rules.md, rule 6).
 
-const RULE_VARIABLES = [
-  'SESSION_GAP_MINUTES',
-  'SESSION_GAP_MINUTES_BY_PLATFORM',
-  'SESSION_MAX_MINUTES',
-  'IDENTITY_STITCHING',
-] as const;
+import { ingestEnvShape } from './ingest-env.js';
+
+/** The session rules' variables: every ingest variable of the stack but its sources. */
+const RULE_VARIABLES = Object.keys(ingestEnvShape).filter((name) => name !== 'SESSIONIZER_SOURCES');
 
 /** Ours alone; `SESSION_` is not (a desktop session sets `SESSION_MANAGER`), so only rule-like names count there. */
 const OWN_PREFIX = 'SESSIONIZER_';
