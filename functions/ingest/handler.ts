@@ -6,7 +6,7 @@ import { rebuildingSessionWriter } from '../adapters/dynamodb/rebuilder.js';
 import { ensureTableRules } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbStitchingWriter } from '../adapters/dynamodb/stitching-writer.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
-import { COPY_ACCESS_DENIED_MESSAGE } from '../adapters/s3/copy-access.js';
+import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { copyTextReader } from '../adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
@@ -27,9 +27,7 @@ const transport = new Transport({ client: dynamoDbClient, tableName: config.tabl
 const objects = new S3ObjectSource(s3Client);
 // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it,
 // reading tied copies again from the bucket as the rebuild does.
-const readCopies = copyTextReader(objects, config.bucketName, (object) =>
-  logger.warn(COPY_ACCESS_DENIED_MESSAGE, { bucket: config.bucketName, key: object }),
-);
+const readCopies = copyTextReader(objects, config.bucketName, warnOfDeniedCopies(logger, config.bucketName));
 const writer = rebuildingSessionWriter({
   transport,
   rules: config.rules,

@@ -1,5 +1,5 @@
 import type { SourceDefinition } from '../../contract/index.js';
-import { COPY_ACCESS_DENIED_MESSAGE } from '../adapters/s3/copy-access.js';
+import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
@@ -207,9 +207,7 @@ export function createObjectIngest(
           format: source.format,
           open,
           version,
-          readCopies: copyTextReader(deps.objects, ref.bucket, (object) =>
-            logger.warn(COPY_ACCESS_DENIED_MESSAGE, { bucket: ref.bucket, key: object }),
-          ),
+          readCopies: copyTextReader(deps.objects, ref.bucket, warnOfDeniedCopies(logger, ref.bucket)),
           writer: deps.writer,
           identity: deps.identity,
           rules: config.rules,

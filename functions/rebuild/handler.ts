@@ -3,7 +3,7 @@ import { DynamoDbRebuilder } from '../adapters/dynamodb/rebuilder.js';
 import { ingestDrainMs } from '../adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
-import { COPY_ACCESS_DENIED_MESSAGE } from '../adapters/s3/copy-access.js';
+import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { lazyCopyTextReader } from '../adapters/s3/lazy-copy-text-reader.js';
 import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
@@ -18,9 +18,7 @@ const { bucketName } = config;
 const readCopies =
   bucketName === undefined
     ? undefined
-    : lazyCopyTextReader(bucketName, (object) =>
-        logger.warn(COPY_ACCESS_DENIED_MESSAGE, { bucket: bucketName, key: object }),
-      );
+    : lazyCopyTextReader(bucketName, warnOfDeniedCopies(logger, bucketName));
 
 export const handler = createRebuildHandler({
   store: new DynamoDbTableRebuild({

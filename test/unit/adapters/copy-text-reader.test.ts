@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { warnOfDeniedCopies } from '../../../functions/adapters/s3/copy-access.js';
 import { copyTextReader } from '../../../functions/adapters/s3/copy-texts.js';
 import {
   type ObjectRef,
@@ -89,5 +90,19 @@ describe('copyTextReader', () => {
 
       await expect(copyTextReader(new S3ObjectSource(s3), 'b')([removed])).rejects.toMatchObject({ name });
     });
+  });
+
+  it('warns of each refused object with its bucket and key, for the functions to log', () => {
+    const warnings: unknown[] = [];
+    warnOfDeniedCopies(
+      { warn: (message, attributes) => warnings.push([message, attributes]) },
+      'b',
+    )('old/a.gz');
+    expect(warnings).toEqual([
+      [
+        'copy not read again: access denied (a source removed from the stage?); its tie goes by projection',
+        { bucket: 'b', key: 'old/a.gz' },
+      ],
+    ]);
   });
 });
