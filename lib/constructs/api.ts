@@ -13,6 +13,7 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,6 +24,8 @@ import { type AlarmSettings, failedRequests, thresholdAlarm } from './alarms.js'
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 export const API_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
+/** The cursor signing key, read by its value alone (functions/adapters/secrets). */
+export const API_SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
 
 type RouteTarget = 'lookup' | 'admin';
 
@@ -120,7 +123,10 @@ export class Api extends Construct {
       },
     });
     props.table.grant(this.handler.role, ...API_TABLE_ACTIONS);
-    this.cursorSigningKey.grantRead(this.handler.role);
+    // grantRead would add secretsmanager:DescribeSecret, which the function never calls.
+    this.handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...API_SECRET_ACTIONS], resources: [this.cursorSigningKey.secretArn] }),
+    );
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,

@@ -1,9 +1,8 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Names } from 'aws-cdk-lib';
 import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { REJECTED_PREFIX, type SourceDefinition } from '../../contract/index.js';
@@ -26,6 +25,19 @@ export const INGEST_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
+] as const;
+
+/**
+ * The ingest role's queue access. Lambda's event source mapping receives and deletes with the function's role
+ * and reads the queue's attributes when it is created (AWS: "Execution role permissions" of an SQS mapping);
+ * the handler itself only sends continuations (SendMessage), to the URL it is given. CDK's grants would add
+ * sqs:GetQueueUrl and sqs:ChangeMessageVisibility, which neither calls.
+ */
+export const INGEST_QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:SendMessage',
 ] as const;
 
 export interface IngestAlarmSettings extends AlarmSettings {
@@ -107,15 +119,21 @@ export class Ingest extends Construct {
     });
     this.handler.role.addManagedPolicy(props.objectAccess);
     props.table.grant(this.handler.role, ...INGEST_TABLE_ACTIONS);
-    this.queue.queue.grantSendMessages(this.handler.role);
+    this.handler.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...INGEST_QUEUE_ACTIONS], resources: [this.queue.queue.queueArn] }),
+    );
 
-    this.handler.function.addEventSource(
-      new SqsEventSource(this.queue.queue, {
+    // The mapping SqsEventSource would make, without its grant (see INGEST_QUEUE_ACTIONS); its id too, so a
+    // deployed stage keeps its mapping rather than replacing it.
+    this.handler.function.addEventSourceMapping(
+      `SqsEventSource:${Names.nodeUniqueId(this.queue.queue.node)}`,
+      {
+        eventSourceArn: this.queue.queue.queueArn,
         batchSize: props.batchSize,
         maxConcurrency: props.maxConcurrency,
         // Only the failed files of a batch come back; the others are deleted from the queue.
         reportBatchItemFailures: true,
-      }),
+      },
     );
     new SourceNotifications(this, 'Notifications', {
       bucket: props.bucket,

@@ -81,8 +81,11 @@ export class Storage extends Construct {
       new PolicyStatement({
         // Without it S3 answers a missing key with 403 AccessDenied, not 404 NoSuchKey: an object deleted
         // before its ingest would fail five times into the dead-letter queue instead of being skipped as gone.
+        // No function lists the bucket: S3 makes this check with the missing key as s3:prefix, so keys
+        // under the source prefixes, the only ones read, are all it needs.
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': props.sourcePrefixes.map((prefix) => `${prefix}*`) } },
       }),
     ];
     // Defined next to the bucket (not on the functions' roles) so their ARNs are local GetAtts: cdk-nag

@@ -94,7 +94,10 @@ describe.each(['dev', 'prod', 'test'] as const)('ingest (%s)', (stageName) => {
   });
 
   it('consumes the queue through one event source mapping paced by the stage', () => {
-    expect(onlyResource(stateless, 'AWS::Lambda::EventSourceMapping').properties).toEqual({
+    const mapping = onlyResource(stateless, 'AWS::Lambda::EventSourceMapping');
+    // The id SqsEventSource gave it: a deployed stage keeps its mapping.
+    expect(mapping.id).toMatch(/^IngestHandlerFunctionSqsEventSource.*IngestQueue[0-9A-F]+$/);
+    expect(mapping.properties).toEqual({
       EventSourceArn: queueArn,
       FunctionName: { Ref: ingestFunction(stateless).id },
       BatchSize: config.ingest.batchSize,
