@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { repoRoot } from '../../lib/config/bundling.js';
-import { stageOfContext } from '../../lib/config/stage-context.js';
+import { isCdkContextKey, stageOfContext } from '../../lib/config/stage-context.js';
 import {
   deployableStageNames,
   parseStageConfig,
@@ -109,11 +109,29 @@ describe('stageOfContext', () => {
       "Context keys 'sessionRules', 'maxSession' are not read by this app",
     ],
     [{ Stage: 'dev' }, "Context key 'Stage' is not read by this app"],
+    // A colon does not make a key CDK's: these are ours, and would be dropped.
+    [{ stage: 'dev', 'sessionRules:gapMinutes': '5' }, "Context key 'sessionRules:gapMinutes' is not read"],
+    [{ stage: 'dev', 'stage:dev': true }, "Context key 'stage:dev' is not read"],
+    [{ stage: 'dev', 'aws:gapMinutes': '5' }, "Context key 'aws:gapMinutes' is not read"],
+    [{ stage: 'dev', 'gap-minutes:account=1': '5' }, "Context key 'gap-minutes:account=1' is not read"],
   ])('refuses a -c key it would otherwise ignore, naming it (%j)', (context, message) => {
     expect(() => stageOfContext({ ...cdkJson, ...context })).toThrow(message);
     expect(() => stageOfContext({ ...cdkJson, ...context })).toThrow(
-      'cdk takes only -c stage=<name>; the settings of a stage, its sessionRules among them, are in lib/config/stages.ts',
+      "cdk takes only -c stage=<name>, beside CDK's own keys (feature flags such as @aws-cdk/core:…, aws:cdk:… settings, cached lookups); the settings of a stage, its sessionRules among them, are in lib/config/stages.ts",
     );
+  });
+
+  it.each([
+    '@aws-cdk/aws-lambda:recognizeLayerVersion',
+    '@aws-cdk-containers/ecs-service-extensions:enableDefaultLogDriver',
+    '@cdklabs/some-library:someFlag',
+    'aws:cdk:disable-version-reporting',
+    'aws-cdk:enableDiffNoFail',
+    'hosted-zone:account=123456789012:domainName=example.com:region=eu-west-1',
+    'ssm:account=123456789012:parameterName=/x:region=eu-west-1',
+  ])("takes CDK's own key %s", (key) => {
+    expect(isCdkContextKey(key)).toBe(true);
+    expect(stageOfContext({ [key]: true, stage: 'dev' }).name).toBe('dev');
   });
 
   it('makes lib/app.ts exit 1 on `cdk synth -c stage=dev -c gapMinutes=5`, before synthesizing', () => {
