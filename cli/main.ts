@@ -173,24 +173,31 @@ async function main(): Promise<number> {
 // spooled, rows and rejections waiting for the output), then ends by the signal itself, which a shell reports
 // as 128 + its number. Not by process.exit's own end: that waits for Node's thread pool, which an open() of
 // a FIFO that no writer has opened never gives back.
+function endBySignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE', code: number): never {
+  // Node ignores SIGPIPE from its start; a listener taken off again gives it back its default action.
+  const none = () => {};
+  process.on(signal, none).off(signal, none);
+  // The last exit hook; this signal has no listener left, so it takes its default action.
+  process.once('exit', () => process.kill(process.pid, signal));
+  process.exit(code);
+}
+
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
   ['SIGHUP', 129],
 ] as const) {
-  process.once(signal, () => {
-    // The last exit hook; this signal has no listener left, so it takes its default action.
-    process.once('exit', () => process.kill(process.pid, signal));
-    process.exit(code);
-  });
+  process.once(signal, () => endBySignal(signal, code));
 }
 
-// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which is no error;
-// a file that could not be read still is one.
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted. The run ends
+// quietly as a Unix tool does, by SIGPIPE (141 in a shell, so `set -o pipefail` sees the output cut short),
+// its temporary files removed; a file that could not be read is named, and still makes it 1.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') {
     if (!failuresSaid) reportFailures(readFailures);
-    process.exit(readFailures.length > 0 ? 1 : 0);
+    if (readFailures.length > 0) process.exit(1);
+    endBySignal('SIGPIPE', 141);
   }
   // A full disk or a closed device: say so, without a stack trace, then the files that could not be read.
   process.stderr.write(`sessionize: cannot write the output: ${escapeControl(error.message)}\n`);

@@ -47,7 +47,8 @@ html too; json gives every value exact.
 Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr, and in
 json output; the other files still count), the temporary folder filled up, an input changed while it was
 read, or the output could not be written, 2 for a usage error, 128 + the signal's number when interrupted
-(130 for Ctrl-C).
+(130 for Ctrl-C). A reader that closes the output early (| head) ends the run quietly by SIGPIPE (141),
+or with 1 when a file could not be read; its temporary files are removed either way.
 `;
 
 const minutes = (option: string) =>

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +27,13 @@ describe('sessionize | head', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(['csv', 'json', 'table'])(
-    'stops quietly with exit 0 when its reader closes the pipe early (%s)',
+    'stops quietly by SIGPIPE, its temporary files removed, when its reader closes the pipe early (%s)',
     async (format) => {
+      // Its own TMPDIR: the table's rows and standard input wait in files there.
+      const tmp = mkdtempSync(join(tmpdir(), 'sessionize-pipe-tmp-'));
       const child = spawn(process.execPath, [BIN, '--format', format, 'many-users.ndjson'], {
         cwd: dir,
-        env: { ...process.env, NODE_OPTIONS: '' },
+        env: { ...process.env, NODE_OPTIONS: '', TMPDIR: tmp },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -40,12 +42,27 @@ describe('sessionize | head', () => {
       });
       // What `head -c` does: read a little, then close its end.
       child.stdout.once('data', () => child.stdout.destroy());
-      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.once('close', (...ended) => resolve(ended)),
+      );
 
-      expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
-      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGPIPE' });
+      expect(readdirSync(tmp)).toEqual([]);
+      rmSync(tmp, { recursive: true, force: true });
     },
   );
+
+  it('gives `| head -1` under pipefail the status a shell gives a Unix tool cut short: 141', () => {
+    const run = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --format csv - < many-users.ndjson | head -1`],
+      { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' },
+    );
+    expect(run.stdout.split('\n')).toHaveLength(2);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(141);
+  });
 
   it.each(['csv', 'json', 'table'])(
     'still names a file it could not read, and exits 1, when its reader closes the pipe early (%s)',
