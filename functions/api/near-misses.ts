@@ -26,6 +26,24 @@ const SESSION_PATH = '/sessions/{sessionId}';
 /** A path that goes on after the segment following its last `/sessions/`. */
 const PAST_SESSION_ID = /^(.+)\/sessions\/[^/]*\/.*$/s;
 
+/**
+ * What followed `/users/` in a route's path, its ending slashes written `/` (see endingSlashesDecoded): the
+ * near misses read it so, and answer a path as they answer it behind API Gateway.
+ */
+function slipPath(route: MatchedRoute, lookup: Lookup): string {
+  return endingSlashesDecoded(pathAfterUsers(route), lookup.pathsDecoded);
+}
+
+/**
+ * `rest` with the percent-encoded slashes that end it written `/`, as API Gateway hands such a path on: read so,
+ * a route's tail (`/sessions%2F`, `/sessions/{sessionId}%2F`) gets the answer it gets behind API Gateway.
+ */
+function endingSlashesDecoded(rest: string, pathsDecoded: boolean): string {
+  const kept = withoutTrailingSlashes(rest, pathsDecoded);
+  // What follows `kept` is slashes alone, each `/` or `%2F`.
+  return `${kept}${rest.slice(kept.length).replace(/%2F/gi, '/')}`;
+}
+
 /** The user a path's id names (as the path carries it), when that user exists. */
 async function userNamed(rawUserId: string, lookup: Lookup): Promise<string | undefined> {
   const user = parseUserId(rawUserId, lookup.pathsDecoded);
@@ -39,7 +57,7 @@ async function userNamed(rawUserId: string, lookup: Lookup): Promise<string | un
  * route's tail as sent), and an owner in the `~b64.` form is decoded as a user id of its own.
  */
 async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResponse | undefined> {
-  const tail = SESSION_TAIL.exec(rest);
+  const tail = SESSION_TAIL.exec(endingSlashesDecoded(rest, lookup.pathsDecoded));
   if (tail === null) return undefined;
   const [, owner, sessionId] = tail as unknown as [string, string, string];
   if ((await userNamed(owner, lookup)) === undefined) return undefined;
@@ -130,7 +148,7 @@ export async function misshapenSessionIdOfUnknownUser(
   userId: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
-  const rest = pathAfterUsers(route);
+  const rest = slipPath(route, lookup);
   if (route.name !== 'getUser' || !SESSION_TAIL.test(rest)) return undefined;
   if ((await lookup.reader.getUserSummary(userId)) !== undefined) return undefined;
   return misshapenSessionId(rest, lookup);
@@ -142,7 +160,7 @@ export async function unknownUserNearMiss(
   userId: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
-  const rest = pathAfterUsers(route);
+  const rest = slipPath(route, lookup);
   if (route.name === 'getUser') {
     const misshapen = await misshapenSessionId(rest, lookup);
     if (misshapen !== undefined) return misshapen;
@@ -166,8 +184,14 @@ export async function unknownUserNearMiss(
   if (prefixed !== undefined) return notFound(`User not found; ${prefixed}`);
   const slip = await slipOf(rest, lookup);
   if (slip !== undefined) return notFound(`User not found; ${slip}`);
-  const owner = route.name === 'getUser' ? ownerBeforeUnknownTail(rest) : undefined;
-  const user = owner === undefined ? undefined : await userNamed(owner, lookup);
+  if (route.name !== 'getUser') return undefined;
+  // `alice/session/` names alice, a trailing slash and a misspelt route; `x/sessions/` the user `x/sessions`.
+  const owners = new Set([rest, withoutTrailingSlashes(rest, true)].map(ownerBeforeUnknownTail));
+  let user: string | undefined;
+  for (const owner of owners) {
+    user = owner === undefined ? undefined : await userNamed(owner, lookup);
+    if (user !== undefined) break;
+  }
   if (user === undefined) return undefined;
   const path = userPath(user);
   return notFound(
@@ -185,7 +209,7 @@ export async function malformedIdNearMiss(
   problem: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
-  const rest = pathAfterUsers(route);
+  const rest = slipPath(route, lookup);
   if (route.name === 'getUser' && rest.startsWith(BASE64_ID_PREFIX)) {
     const tail = SESSION_TAIL.exec(rest);
     // An owner that is no user id either: the whole id's 400 stands.

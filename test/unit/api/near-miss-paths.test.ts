@@ -82,3 +82,32 @@ describe.each([
     expect(errorOf(slip).message).toContain(`/users/${base64Id(ODD_USER)}/sessions/{sessionId}`);
   });
 });
+
+describe('a route tail ending with a percent-encoded slash', () => {
+  const reader = FakeSessionReader.fromEvents(USERS.flatMap((userId) => eventsForSessions(userId, 1, T0)));
+  const encoded = makeHandler({ reader, pathsDecoded: false }).handler;
+  const decoded = makeHandler({ reader, pathsDecoded: true }).handler;
+
+  /** `/users/{id}{tail}` as a client sends it, answered where paths stay encoded and behind API Gateway. */
+  async function bothModes(id: string, tail: string) {
+    const path = `/users/${id}${tail}`;
+    return {
+      encoded: await send(encoded, apiEvent('GET', path)),
+      decoded: await send(decoded, gatewayEvent('GET', decodeURIComponent(path))),
+    };
+  }
+
+  const tails = ['/sessions%2F', `/sessions/${FIRST_SESSION_ID}%2F`, `/sessions/${FIRST_SESSION_ID}%2f%2F`];
+  it.each([
+    ...USERS.flatMap((user) => [...tails, '/session%2F'].map((tail) => [encodeURIComponent(user), tail])),
+    // (A misspelt route after a ~b64. form gets the form's own 400, slash or not.)
+    ...[ODD_USER, 'x/sessions'].flatMap((user) => tails.map((tail) => [base64Id(user), tail])),
+  ])('gets one helpful answer, whether paths arrive encoded or decoded (%s%s)', async (id, tail) => {
+    const { encoded: sentEncoded, decoded: sentDecoded } = await bothModes(id, tail);
+    expect(sentEncoded.status).toBe(sentDecoded.status);
+    expect(sentEncoded.body).toEqual(sentDecoded.body);
+    // The missing session id's 400, or an answer naming the path that works.
+    const error = errorOf(sentEncoded);
+    if (error.parameter !== 'sessionId') expect(error.message).toContain('names a user who exists');
+  });
+});
