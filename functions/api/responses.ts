@@ -22,9 +22,31 @@ export function errorResponse(
   return { status, body: { error: { code, message, ...(parameter !== undefined && { parameter }) } } };
 }
 
-/** 400 naming the parameter; the message starts with its name so it reads on its own. */
+/** What a name shows as blank, or not at all: white space, control and format characters. */
+const UNSEEN = /[\p{White_Space}\p{Cc}\p{Cf}]/u;
+const UNSEEN_EACH = /[\p{White_Space}\p{Cc}\p{Cf}]/gu;
+
+/** One UTF-16 unit as JSON escapes it: a character outside the BMP takes two. */
+const escapedUnit = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * A parameter's name as a message starts with it: as is, or in double quotes, `"` and `\` escaped, when it
+ * holds something that shows as blank or as nothing (`?%20=1` would start a message with a blank), each such
+ * character but a plain space written as its JSON escape (`\u00A0`, `\u200B`).
+ */
+export function readableParameter(name: string): string {
+  if (!UNSEEN.test(name)) return name;
+  const escaped = name
+    .replace(/["\\]/g, (character) => `\\${character}`)
+    .replace(UNSEEN_EACH, (character) =>
+      character === ' ' ? ' ' : character.split('').map(escapedUnit).join(''),
+    );
+  return `"${escaped}"`;
+}
+
+/** 400 naming the parameter; the message starts with its name (readableParameter) so it reads on its own. */
 export function badRequest(parameter: string, problem: string): ApiResponse {
-  return errorResponse(400, 'bad_request', `${parameter} ${problem}`, parameter);
+  return errorResponse(400, 'bad_request', `${readableParameter(parameter)} ${problem}`, parameter);
 }
 
 export function notFound(message: string): ApiResponse {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { base64Id } from '../../contract/index.js';
 import type { ApiHandler } from '../../functions/api/app.js';
 import { matchRoute } from '../../functions/api/paths.js';
+import { readableParameter } from '../../functions/api/responses.js';
 import { eventsForSessions } from '../helpers/fake-session-reader.js';
 import { storedUser } from '../helpers/stored-items.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
@@ -162,7 +163,8 @@ function expectContract(request: ContractRequest, result: CallResult): void {
   if (result.status === 400) {
     const { parameter, message } = body.error as { parameter: string; message: string };
     seen.named.add(`${request.route} ${parameter}`);
-    const start = parameter === '' ? 'The query has a parameter without a name' : `${parameter} `;
+    const start =
+      parameter === '' ? 'The query has a parameter without a name' : `${readableParameter(parameter)} `;
     expect(message.startsWith(start), what).toBe(true);
     if (!request.unpredicted) expect([...request.faults], what).toContain(parameter);
   }

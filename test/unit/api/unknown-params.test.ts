@@ -55,6 +55,25 @@ describe('query parameters a route does not take', () => {
     );
   });
 
+  it.each([
+    ['%20=1', ' ', '" "'],
+    ['%20%20x=1', '  x', '"  x"'],
+    ['a+b=1', 'a b', '"a b"'],
+    ['%C2%A0=1', '\u00A0', '"\\u00A0"'],
+    ['x%E2%80%8B=1', 'x\u200B', '"x\\u200B"'],
+    ['%09=1', '\t', '"\\u0009"'],
+    ['%22%20=1', '" ', '"\\" "'],
+  ])(
+    'quotes a name with a blank or an unseen character in it (%s), so the message does not start blank',
+    async (rawQuery, name, shown) => {
+      expect((await refusal(userPath('alice'), rawQuery)).error).toEqual({
+        code: 'bad_request',
+        message: `${shown} is not a parameter of this route, which takes none`,
+        parameter: name,
+      });
+    },
+  );
+
   it('names a parameter whose name is no percent-encoded UTF-8 as sent, not as the U+FFFD it decodes to', async () => {
     for (const name of ['%FF', 'bounce%C3', 'x%ED%A0%80']) {
       expect((await refusal(userPath('alice', 'sessions'), `limit=2&${name}=1`)).error).toEqual({
