@@ -75,12 +75,14 @@ export function failedRequests(scope: Construct, id: string, props: FailedReques
     metricName: props.metricName,
     metricValue: '1',
   });
+  // Ids of the metric's own, so that one alarm may read two such sums (the API's 5xx one).
+  const key = `${props.metricName.charAt(0).toLowerCase()}${props.metricName.slice(1)}`;
   return new MathExpression({
     // Either may have no data in a period (nothing logged, or no invocation): that part counts 0.
-    expression: 'FILL(errors, 0) + FILL(answered, 0)',
+    expression: `FILL(${key}Errors, 0) + FILL(${key}Answered, 0)`,
     usingMetrics: {
-      errors: props.function.metricErrors({ period: props.period, statistic: 'Sum' }),
-      answered: new Metric({
+      [`${key}Errors`]: props.function.metricErrors({ period: props.period, statistic: 'Sum' }),
+      [`${key}Answered`]: new Metric({
         namespace: props.namespace,
         metricName: props.metricName,
         period: props.period,

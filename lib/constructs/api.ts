@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, type IMetric, MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -41,13 +41,15 @@ export interface ApiProps extends FunctionSizing {
   readonly table: ITable;
   /** Serves the admin routes (user erasure). */
   readonly adminFunction: IFunction;
+  /** The erasures the admin function failed, which its own alarm watches (Erasure.failures). */
+  readonly adminFailures: IMetric;
   readonly auth: ApiAuthConfig;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly corsAllowedOrigins: readonly string[];
   readonly logLevel: string;
   /** The stage's namespace, where the lookups the function answered with a 500 are counted. */
   readonly metricsNamespace: string;
-  /** Lookups failing: function errors or 5xx answers reaching this many in a period. */
+  /** Lookups failing, or 5xx answers no function counted, reaching this many in a period: each its alarm. */
   readonly alarms: AlarmSettings & { readonly errorsThreshold: number };
 }
 
@@ -211,22 +213,23 @@ export class Api extends Construct {
     });
 
     const { alarms } = props;
+    const lookupFailures = failedRequests(this, 'FailedLookups', {
+      function: this.handler.function,
+      logGroup: this.handler.logGroup,
+      failureMessage: REQUEST_FAILED_MESSAGE,
+      namespace: props.metricsNamespace,
+      metricName: 'LookupsFailed',
+      period: alarms.period,
+    });
     this.alarms = [
       thresholdAlarm(
         this,
         'ErrorsAlarm',
         {
-          metric: failedRequests(this, 'FailedLookups', {
-            function: this.handler.function,
-            logGroup: this.handler.logGroup,
-            failureMessage: REQUEST_FAILED_MESSAGE,
-            namespace: props.metricsNamespace,
-            metricName: 'LookupsFailed',
-            period: alarms.period,
-          }),
+          metric: lookupFailures,
           threshold: alarms.errorsThreshold,
           description:
-            'The lookup function fails (callers get 500s): see its logs; a throttled or unreachable table is the usual cause.',
+            "The lookup function fails (callers get 500s): see its logs; a throttled or unreachable table is the usual cause. Its 500s raise this alarm only, not the API's 5xx one.",
         },
         alarms,
       ),
@@ -234,10 +237,22 @@ export class Api extends Construct {
         this,
         'ServerErrorsAlarm',
         {
-          metric: this.httpApi.metricServerError({ period: alarms.period, statistic: 'Sum' }),
+          // Every failure a function answered or failed on is its own alarm's, and also an API 5xx: counted
+          // once, here it is taken away, so that one incident raises one alarm. A period where the functions
+          // failed more requests than the API counted goes below 0, which breaches nothing.
+          metric: new MathExpression({
+            expression: 'FILL(gateway, 0) - FILL(lookups, 0) - FILL(erasures, 0)',
+            usingMetrics: {
+              gateway: this.httpApi.metricServerError({ period: alarms.period, statistic: 'Sum' }),
+              lookups: lookupFailures,
+              erasures: props.adminFailures,
+            },
+            period: alarms.period,
+            label: '5xx no function alarm counts',
+          }),
           threshold: alarms.errorsThreshold,
           description:
-            'The HTTP API answers 5xx (lookups or erasures): see the access logs for the route, then that function’s logs.',
+            'The HTTP API answers 5xx that neither function counts as failed (those raise the lookup or erasure alarm instead): a function throttled (account concurrency), a call that outlasts the API’s 30 s integration timeout, or a function the API may not invoke. See the access logs (status, integrationError) for the route.',
         },
         alarms,
       ),

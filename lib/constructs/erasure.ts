@@ -1,4 +1,4 @@
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
@@ -29,6 +29,8 @@ export interface ErasureProps extends FunctionSizing {
 export class Erasure extends Construct {
   readonly handler: NodeFunction;
   readonly alarm: Alarm;
+  /** The erasures the function failed (answered 500, or the invocation failed): what its alarm counts. */
+  readonly failures: IMetric;
 
   constructor(scope: Construct, id: string, props: ErasureProps) {
     super(scope, id);
@@ -45,18 +47,19 @@ export class Erasure extends Construct {
     });
     props.table.grant(this.handler.role, ...ERASE_TABLE_ACTIONS);
 
+    this.failures = failedRequests(this, 'FailedErasures', {
+      function: this.handler.function,
+      logGroup: this.handler.logGroup,
+      failureMessage: ERASURE_FAILED_MESSAGE,
+      namespace: props.metricsNamespace,
+      metricName: 'ErasuresFailed',
+      period: props.alarms.period,
+    });
     this.alarm = thresholdAlarm(
       this,
       'ErrorsAlarm',
       {
-        metric: failedRequests(this, 'FailedErasures', {
-          function: this.handler.function,
-          logGroup: this.handler.logGroup,
-          failureMessage: ERASURE_FAILED_MESSAGE,
-          namespace: props.metricsNamespace,
-          metricName: 'ErasuresFailed',
-          period: props.alarms.period,
-        }),
+        metric: this.failures,
         // An erasure is a legal request: one that fails must be seen and run again.
         threshold: 1,
         description:

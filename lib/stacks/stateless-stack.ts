@@ -119,6 +119,7 @@ export class StatelessStack extends Stack {
     this.api = new Api(this, 'Api', {
       table,
       adminFunction: this.erasure.handler.function,
+      adminFailures: this.erasure.failures,
       auth: config.api.auth,
       throttle: config.api.throttle,
       corsAllowedOrigins: config.api.corsAllowedOrigins,
