@@ -74,8 +74,12 @@ const NARROW = /^[^\p{M}\p{Cf}\u1100-\uffff\u{10000}-\u{10ffff}]*$/u;
 /** A character a terminal draws two columns wide: an emoji shown as one, or an East Asian wide character. */
 const WIDE =
   /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{3fffd}])$/u;
-/** A character that takes no column of its own: a combining mark (variation selectors too) or a format character. */
-const ZERO = /^[\p{M}\p{Cf}]$/u;
+/**
+ * A character that takes no column of its own: a combining mark (variation selectors too), a format
+ * character, or a Hangul vowel or final jamo, which joins the leading jamo before it into one syllable block
+ * (Korean text in NFD, as macOS file names and some exports spell it; wcwidth counts them 0 too).
+ */
+const ZERO = /^[\p{M}\p{Cf}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
 const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
 const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
 

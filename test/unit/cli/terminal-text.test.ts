@@ -118,6 +118,14 @@ describe('displayWidth', () => {
     expect(displayWidth('❤️')).toBe(2);
     expect(displayWidth('Zoë Köln')).toBe(8);
   });
+
+  it('counts a Hangul syllable spelled in jamo (NFD, as macOS writes file names) as the two columns it draws', () => {
+    // A leading jamo is wide; the vowel and final jamo after it join its block, as wcwidth counts them.
+    expect(displayWidth('한국어'.normalize('NFD'))).toBe(6);
+    expect(displayWidth('\u1100\u1161')).toBe(2);
+    expect(displayWidth('\uac00\u11a8')).toBe(2);
+    expect(displayWidth('\u1100\ud7b0\ud7fb')).toBe(2);
+  });
 });
 
 describe('tableCell with wide text', () => {
@@ -126,5 +134,7 @@ describe('tableCell with wide text', () => {
     expect(tableCell('用户一二三四五六', 8)).toBe('用户一…');
     expect(tableCell('用户一二', 8)).toBe('用户一二');
     expect(tableCell('é'.normalize('NFD').repeat(10), 5)).toBe(`${'é'.normalize('NFD').repeat(4)}…`);
+    const syllable = '한'.normalize('NFD');
+    expect(tableCell(syllable.repeat(5), 8)).toBe(`${syllable.repeat(3)}…`);
   });
 });
