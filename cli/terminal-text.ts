@@ -81,11 +81,14 @@ const WIDE =
  */
 const ZERO = /^[\p{M}\p{Cf}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
 const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
+const MODIFIER_BASE = /^\p{Emoji_Modifier_Base}$/u;
+const MODIFIER = /^\p{Emoji_Modifier}$/u;
 const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
 
 /**
  * The columns each character of `text` adds, in order: 0 for one that joins the character before (a
- * combining mark, the parts of a ZWJ emoji sequence, the second of a flag's two letters), 2 for a wide one.
+ * combining mark, the parts of a ZWJ emoji sequence, a skin tone, the second of a flag's two letters), 2 for
+ * a wide one.
  */
 function* columns(text: string): Generator<readonly [string, number]> {
   let previous = '';
@@ -95,6 +98,8 @@ function* columns(text: string): Generator<readonly [string, number]> {
     let width: number;
     if (joining && PICTOGRAPH.test(char)) width = 0;
     else if (char === '\ufe0f') width = PICTOGRAPH.test(previous) && !WIDE.test(previous) ? 1 : 0;
+    // A skin tone after a hand or face colours it, drawn in the same two columns, as a ZWJ sequence is.
+    else if (MODIFIER.test(char) && MODIFIER_BASE.test(previous)) width = 0;
     else if (ZERO.test(char)) width = 0;
     else if (REGIONAL_INDICATOR.test(char)) {
       width = pendingFlag ? 0 : 2;

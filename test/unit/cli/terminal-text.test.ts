@@ -116,6 +116,8 @@ describe('displayWidth', () => {
     expect(displayWidth('مستخدم')).toBe(6);
     expect(displayWidth('🇩🇪')).toBe(2);
     expect(displayWidth('❤️')).toBe(2);
+    expect(displayWidth('👍🏽x')).toBe(3);
+    expect(displayWidth('🏽')).toBe(2);
     expect(displayWidth('Zoë Köln')).toBe(8);
   });
 
@@ -134,6 +136,7 @@ describe('tableCell with wide text', () => {
     expect(tableCell('用户一二三四五六', 8)).toBe('用户一…');
     expect(tableCell('用户一二', 8)).toBe('用户一二');
     expect(tableCell('é'.normalize('NFD').repeat(10), 5)).toBe(`${'é'.normalize('NFD').repeat(4)}…`);
+    expect(tableCell('👍🏽'.repeat(5), 8)).toBe(`${'👍🏽'.repeat(3)}…`);
     const syllable = '한'.normalize('NFD');
     expect(tableCell(syllable.repeat(5), 8)).toBe(`${syllable.repeat(3)}…`);
   });
