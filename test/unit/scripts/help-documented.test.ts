@@ -1,0 +1,26 @@
+// Every option a command's --help lists is in the pages that describe the command, so a reader of the docs
+// learns of each without running it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
+import { USAGE as ERASE_USAGE } from '../../../scripts/erase/command.js';
+import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
+
+const page = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+/** The long options a help text lists, each once: `--gap`, `--report-users`, … (`--help` aside). */
+const optionsOf = (usage: string) =>
+  [...new Set(usage.match(/(?<![\w-])--[a-z][a-z-]*/g))].filter((option) => option !== '--help');
+
+describe.each([
+  ['sessionize', SESSIONIZE_USAGE, ['README.md', 'docs/rules.md']],
+  ['npm run erase', ERASE_USAGE, ['docs/operations.md']],
+  ['npm run replay', REPLAY_USAGE, ['docs/operations.md', 'docs/local.md']],
+] as const)('%s --help', (_, usage, pages) => {
+  it(`lists only options ${pages.join(' or ')} name`, () => {
+    const docs = pages.map(page).join('\n');
+    const options = optionsOf(usage);
+    expect(options.length).toBeGreaterThan(1);
+    expect(options.filter((option) => !new RegExp(`\`[^\`]*${option}(?![\\w-])`).test(docs))).toEqual([]);
+  });
+});
