@@ -2,6 +2,7 @@
 // learns of each without running it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
 import { USAGE as ERASE_USAGE } from '../../../scripts/erase/command.js';
 import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
@@ -14,6 +15,7 @@ const optionsOf = (usage: string) =>
 
 describe.each([
   ['sessionize', SESSIONIZE_USAGE, ['README.md', 'docs/rules.md']],
+  ['npm run bench', BENCH_USAGE, ['docs/README.md']],
   ['npm run erase', ERASE_USAGE, ['docs/operations.md']],
   ['npm run replay', REPLAY_USAGE, ['docs/operations.md', 'docs/local.md']],
 ] as const)('%s --help', (_, usage, pages) => {
