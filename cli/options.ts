@@ -41,8 +41,8 @@ Rejected events and table rows beyond a few megabytes wait in a file under $TMPD
 Standard input and pipes are copied there first: a tie between copies of an event may read them again.
 In csv, a cell that starts with =, +, - or @ gets a leading ' so that a spreadsheet shows it as text (one
 that starts with ' gets one too: taking one leading ' off gives the value back), and control characters
-other than line breaks show as escapes (\\t, \\x1b, \\u2028) and a backslash as \\\\, in the table and
-html too; json gives every value exact.
+other than the line feed show as escapes (\\t, \\r, \\x1b, \\u2028) and a backslash as \\\\ (in the table
+and html, line feeds too); json gives every value exact.
 
 Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr, and in
 json output; the other files still count), the temporary folder filled up, an input changed while it was

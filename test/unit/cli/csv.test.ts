@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../../cli/options.js';
 import { csvCell, csvHeader, csvRow, GUARDED_START } from '../../../cli/output/csv.js';
 import { escapeControl } from '../../../cli/terminal-text.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
@@ -59,6 +61,18 @@ describe('csvCell', () => {
     // A backslash is doubled, so a tab and the text \t are two cells.
     expect(csvCell('a\tb')).toBe('a\\tb');
     expect(csvCell('a\\tb')).toBe('a\\\\tb');
+  });
+
+  it('keeps only the line feed raw among line breaks, as README.md and --help say', () => {
+    const kept = ['\n', '\r', '\u2028', '\u2029', '\u0085', '\u000b', '\u000c'].filter((char) =>
+      csvCell(`a${char}b`).includes(char),
+    );
+    expect(kept).toEqual(['\n']);
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('Control characters other than the line feed show as escapes');
+    expect(USAGE.replace(/\s+/g, ' ')).toContain(
+      'control characters other than the line feed show as escapes',
+    );
   });
 
   it('writes a plain cell as the whole escaping would', () => {
