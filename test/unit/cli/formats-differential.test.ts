@@ -4,7 +4,7 @@
 // texts and formula starts. csv is read with a strict RFC 4180 reader and each cell read back as README.md
 // says (one leading ' off, the escapes undone); the table is compared cell by cell, its columns placed by
 // an own count of terminal columns per grapheme.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +225,13 @@ describe('json, csv and table of one run', () => {
       const read = Object.fromEntries((header ?? []).map((name, k) => [name, valueOfCell(row[k] ?? '')]));
       expect(read).toEqual(csvValues(json.sessions[n] as Json));
     });
+  });
+
+  it('csv is UTF-8 with no byte-order mark and rows ending in a line feed, as README.md says', () => {
+    expect(csv.startsWith('userId,')).toBe(true);
+    expect(csv.includes('\r\n')).toBe(false);
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('The csv is UTF-8 with no byte-order mark, each row ending in a line feed');
   });
 
   it('the table shows every json session, in order, each cell the value escaped and cut, columns aligned', () => {
