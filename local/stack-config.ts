@@ -46,6 +46,7 @@ const FAULT_EXAMPLE = 'throttle:0.05';
 /** `throttle:0.05` (comma-separated `fault:value` pairs; throttle is the only fault so far). */
 const faultsText = z.string().transform((text, context): DynamoDbFaults => {
   const faults: DynamoDbFaults = { throttle: 0 };
+  const named = new Set<string>();
   for (const pair of text.split(',').map((part) => part.trim())) {
     const [name, value, ...extra] = pair.split(':');
     if (name !== 'throttle' || value === undefined || extra.length > 0) {
@@ -55,6 +56,15 @@ const faultsText = z.string().transform((text, context): DynamoDbFaults => {
       });
       return z.NEVER;
     }
+    // The last share would win in silence, as JSON keeps the last of a key named twice: refused as those are.
+    if (named.has(name)) {
+      context.addIssue({
+        code: 'custom',
+        message: `names ${name} twice (${JSON.stringify(text.trim())}); give it once`,
+      });
+      return z.NEVER;
+    }
+    named.add(name);
     const share = value.trim() === '' ? Number.NaN : Number(value);
     if (!(share >= 0 && share < 1)) {
       context.addIssue({

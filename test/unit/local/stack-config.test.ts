@@ -237,6 +237,11 @@ describe('loadLocalStackConfig', () => {
     ],
     ['a word', 'throttle:some', 'not "some"'],
     ['an empty share', 'throttle:', 'not ""'],
+    [
+      'a fault named twice',
+      'throttle:0.1,throttle:0.2',
+      'names throttle twice ("throttle:0.1,throttle:0.2")',
+    ],
   ])('rejects SESSIONIZER_LOCAL_FAULTS with %s, saying what it takes', (_what, value, message) => {
     expect(() => loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: value })).toThrow(message);
   });
