@@ -75,11 +75,13 @@ const NARROW = /^[^\p{M}\p{Cf}\u1100-\uffff\u{10000}-\u{10ffff}]*$/u;
 const WIDE =
   /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{3fffd}])$/u;
 /**
- * A character that takes no column of its own: a combining mark (variation selectors too), a format
- * character, or a Hangul vowel or final jamo, which joins the leading jamo before it into one syllable block
- * (Korean text in NFD, as macOS file names and some exports spell it; wcwidth counts them 0 too).
+ * A character that takes no column of its own: a nonspacing or enclosing mark (variation selectors too), a
+ * format character, or a Hangul vowel or final jamo, which joins the leading jamo before it into one syllable
+ * block (Korean text in NFD, as macOS file names and some exports spell it). A spacing mark (Devanagari's
+ * vowel sign ि, Tamil's ி) takes a column of its own, as wcwidth counts them.
  */
-const ZERO = /^[\p{M}\p{Cf}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
+const ZERO = /^[\p{Mn}\p{Me}\p{Cf}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
+const MARK = /^\p{M}$/u;
 const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
 const MODIFIER_BASE = /^\p{Emoji_Modifier_Base}$/u;
 const MODIFIER = /^\p{Emoji_Modifier}$/u;
@@ -88,9 +90,9 @@ const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
 /**
  * The columns each character of `text` adds, in order: 0 for one that joins the character before (a
  * combining mark, the parts of a ZWJ emoji sequence, a skin tone, the second of a flag's two letters), 2 for
- * a wide one.
+ * a wide one; and whether it belongs with the character before it (those, and any mark), where no cut falls.
  */
-function* columns(text: string): Generator<readonly [string, number]> {
+function* columns(text: string): Generator<readonly [string, number, boolean]> {
   let previous = '';
   let joining = false;
   let pendingFlag = false;
@@ -108,7 +110,7 @@ function* columns(text: string): Generator<readonly [string, number]> {
     if (!REGIONAL_INDICATOR.test(char)) pendingFlag = false;
     joining = char === '\u200d';
     if (width > 0) previous = char;
-    yield [char, width];
+    yield [char, width, width === 0 || MARK.test(char)];
   }
 }
 
@@ -137,10 +139,16 @@ export function tableCell(text: string, width: number): string {
   let cut = '';
   let used = 0;
   let full = false;
-  for (const [char, columnsOf] of columns(escaped)) {
-    // A character of no width of its own stays with the one before it; a cut falls only before a new one.
+  // Where the character the ones joining it belong to starts: a cut falls there, never inside.
+  let start = 0;
+  for (const [char, columnsOf, joins] of columns(escaped)) {
+    if (!joins) start = cut.length;
     if (columnsOf > 0) full = used + columnsOf > width - 1;
-    if (full) break;
+    if (full) {
+      // A spacing mark that does not fit leaves with the letter it belongs to.
+      if (joins) cut = cut.slice(0, start);
+      break;
+    }
     cut += char;
     used += columnsOf;
   }

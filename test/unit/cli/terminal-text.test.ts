@@ -128,6 +128,12 @@ describe('displayWidth', () => {
     expect(displayWidth('\uac00\u11a8')).toBe(2);
     expect(displayWidth('\u1100\ud7b0\ud7fb')).toBe(2);
   });
+
+  it('counts a spacing mark (Devanagari ि, Tamil ி) as the column it takes, as wcwidth does', () => {
+    expect(displayWidth('कि')).toBe(2);
+    expect(displayWidth('தமிழ்')).toBe(4);
+    expect(displayWidth('नमस्ते')).toBe(4);
+  });
 });
 
 describe('tableCell with wide text', () => {
@@ -137,6 +143,8 @@ describe('tableCell with wide text', () => {
     expect(tableCell('用户一二', 8)).toBe('用户一二');
     expect(tableCell('é'.normalize('NFD').repeat(10), 5)).toBe(`${'é'.normalize('NFD').repeat(4)}…`);
     expect(tableCell('👍🏽'.repeat(5), 8)).toBe(`${'👍🏽'.repeat(3)}…`);
+    // A spacing mark that does not fit goes with its letter.
+    expect(tableCell('कि'.repeat(5), 6)).toBe('किकि…');
     const syllable = '한'.normalize('NFD');
     expect(tableCell(syllable.repeat(5), 8)).toBe(`${syllable.repeat(3)}…`);
   });
