@@ -71,9 +71,12 @@ const ASCII = /^[\u0020-\u007e]*$/;
  * U+1100 up, where the wide ones are. Latin, Greek, Cyrillic, Hebrew and most Arabic text skip the walk by character.
  */
 const NARROW = /^[^\p{M}\p{Cf}\u1100-\uffff\u{10000}-\u{10ffff}]*$/u;
-/** A character a terminal draws two columns wide: an emoji shown as one, or an East Asian wide character. */
+/**
+ * A character a terminal draws two columns wide: an emoji shown as one, or an East Asian wide character
+ * (Unicode's East_Asian_Width W and F: CJK, kana, Hangul, the Yijing hexagrams, Tangut and Khitan, …).
+ */
 const WIDE =
-  /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{3fffd}])$/u;
+  /^(?:\p{Emoji_Presentation}|[\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{16fe0}-\u{16fe4}\u{16ff0}-\u{16ff1}\u{17000}-\u{18cd5}\u{18d00}-\u{18d08}\u{1aff0}-\u{1affe}\u{1b000}-\u{1b2ff}\u{1f200}-\u{1f2ff}\u{20000}-\u{3fffd}])$/u;
 /**
  * A character that takes no column of its own: a nonspacing or enclosing mark (variation selectors too), a
  * format character, or a Hangul vowel or final jamo, which joins the leading jamo before it into one syllable

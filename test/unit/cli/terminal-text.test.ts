@@ -129,6 +129,22 @@ describe('displayWidth', () => {
     expect(displayWidth('\u1100\ud7b0\ud7fb')).toBe(2);
   });
 
+  it('counts every East Asian wide character two columns, the rarer blocks too', () => {
+    // Angle brackets, a Yijing hexagram, a Tangut ideograph and component, Khitan, a Katakana Minnan tone mark.
+    for (const char of [
+      '\u2329',
+      '\u232a',
+      '\u4dc0',
+      '\u{16fe0}',
+      '\u{17000}',
+      '\u{18800}',
+      '\u{18b00}',
+      '\u{1aff0}',
+    ]) {
+      expect(displayWidth(char), char.codePointAt(0)?.toString(16)).toBe(2);
+    }
+  });
+
   it('counts a spacing mark (Devanagari ि, Tamil ி) as the column it takes, as wcwidth does', () => {
     expect(displayWidth('कि')).toBe(2);
     expect(displayWidth('தமிழ்')).toBe(4);
