@@ -1,11 +1,20 @@
 // Every option a command's --help lists is in the pages that describe the command, so a reader of the docs
 // learns of each without running it.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
 import { USAGE as ERASE_USAGE } from '../../../scripts/erase/command.js';
 import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
+
+/** The --help of a script that runs on import. */
+const helpOf = (script: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, '--help'], {
+    cwd: new URL('../../../', import.meta.url),
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).stdout;
 
 const page = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 
@@ -18,6 +27,8 @@ describe.each([
   ['npm run bench', BENCH_USAGE, ['docs/README.md']],
   ['npm run erase', ERASE_USAGE, ['docs/operations.md']],
   ['npm run replay', REPLAY_USAGE, ['docs/operations.md', 'docs/local.md']],
+  ['npm run viewer', helpOf('viewer/serve.ts'), ['viewer/README.md']],
+  ['npm run viewer:build', helpOf('viewer/build.ts'), ['viewer/README.md']],
 ] as const)('%s --help', (_, usage, pages) => {
   it(`lists only options ${pages.join(' or ')} name`, () => {
     const docs = pages.map(page).join('\n');
