@@ -7,6 +7,7 @@ import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
 import { USAGE as ERASE_USAGE } from '../../../scripts/erase/command.js';
 import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
+import { SOAK_USAGE } from '../../integration/faults/settings.js';
 
 /** The --help of a script that runs on import. */
 const helpOf = (script: string) =>
@@ -27,6 +28,7 @@ describe.each([
   ['npm run bench', BENCH_USAGE, ['docs/README.md']],
   ['npm run erase', ERASE_USAGE, ['docs/operations.md']],
   ['npm run replay', REPLAY_USAGE, ['docs/operations.md', 'docs/local.md']],
+  ['npm run soak', SOAK_USAGE, ['docs/local.md']],
   ['npm run viewer', helpOf('viewer/serve.ts'), ['viewer/README.md']],
   ['npm run viewer:build', helpOf('viewer/build.ts'), ['viewer/README.md']],
 ] as const)('%s --help', (_, usage, pages) => {
