@@ -28,7 +28,19 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 
 /** Every case directory under `conformance/`, discovered rather than listed so new cases are picked up. */
 export function conformanceCases(): ConformanceCase[] {
-  const root = join(FIXTURES, 'conformance');
+  return casesUnder('conformance');
+}
+
+/**
+ * The project's own cases under `spec-edges/`, in the conformance cases' shape: edges of the specification's
+ * sentences that the vendored cases do not reach (`npm run fixtures:sync` leaves them alone).
+ */
+export function specEdgeCases(): ConformanceCase[] {
+  return casesUnder('spec-edges');
+}
+
+function casesUnder(folder: string): ConformanceCase[] {
+  const root = join(FIXTURES, folder);
   return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => {

@@ -1,4 +1,4 @@
-// The SQS ingest end to end: every public conformance case uploaded to a local S3, the real handler invoked
+// The SQS ingest end to end: every public conformance case (and the project's spec-edge cases) uploaded to a local S3, the real handler invoked
 // with SQS messages carrying the notifications that upload produced (in a seeded shuffled order, each call
 // out of time and continued by the next, then all of them again), the sessions read back from DynamoDB Local through the session reader, and the rejection
 // reports read back from S3.
@@ -25,7 +25,12 @@ import type { IdentityWriter, SessionReader, SessionWriter } from '../../functio
 import type { ObjectOutcome } from '../../functions/ingest/object-ingest.js';
 import { rejectionReportKey } from '../../functions/ingest/report-key.js';
 import { type SessionRulesInput, sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
-import { type ConformanceCase, conformanceCases, seededShuffle } from '../helpers/conformance-cases.js';
+import {
+  type ConformanceCase,
+  conformanceCases,
+  seededShuffle,
+  specEdgeCases,
+} from '../helpers/conformance-cases.js';
 import { asExpectedSessions } from '../helpers/session-expectations.js';
 import { sqsEvent } from '../helpers/sqs-events.js';
 import { localIngestHandler, useIngestServers } from './ingest-servers.js';
@@ -47,7 +52,7 @@ interface ExpectedOutcome {
   readonly fileErrors?: readonly { file: string; reason: string }[];
 }
 
-const CASES = conformanceCases().sort((a, b) => (a.name < b.name ? -1 : 1));
+const CASES = [...conformanceCases(), ...specEdgeCases()].sort((a, b) => (a.name < b.name ? -1 : 1));
 const optionsOf = (testCase: ConformanceCase): CaseOptions =>
   JSON.parse(readFileSync(join(testCase.dir, 'case.json'), 'utf8')) as CaseOptions;
 const expectedOf = (testCase: ConformanceCase) =>

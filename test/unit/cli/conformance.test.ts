@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
 import { caseOptions, cliArguments, expectedOutcome } from '../../helpers/case-options.js';
-import { conformanceCases, seedExampleCase } from '../../helpers/conformance-cases.js';
+import { conformanceCases, seedExampleCase, specEdgeCases } from '../../helpers/conformance-cases.js';
 
-const CASES = [...conformanceCases(), seedExampleCase()].sort((a, b) => (a.name < b.name ? -1 : 1));
+const CASES = [...conformanceCases(), ...specEdgeCases(), seedExampleCase()].sort((a, b) =>
+  a.name < b.name ? -1 : 1,
+);
 const ALWAYS = ['userId', 'sessionNumber', 'startedAt', 'endedAt', 'eventCount'];
 
 interface JsonOutput {
@@ -12,7 +14,7 @@ interface JsonOutput {
   fileErrors: { file: string; reason: string }[];
 }
 
-describe('the built sessionize CLI on the conformance cases', () => {
+describe('the built sessionize CLI on the conformance and spec-edge cases', () => {
   beforeAll(ensureCliBuilt, 120_000);
 
   it.each(CASES.map((testCase) => [testCase.name, testCase] as const))(

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { type BatchInput, sessionizeInputs } from '../../../cli/batch.js';
 import { createBrowserOf } from '../../../functions/domain/events/browser.js';
 import { caseOptions, caseRules, expectedOutcome } from '../../helpers/case-options.js';
-import { conformanceCases, seedExampleCase } from '../../helpers/conformance-cases.js';
+import { conformanceCases, seedExampleCase, specEdgeCases } from '../../helpers/conformance-cases.js';
 import { asExpectedSessions } from '../../helpers/session-expectations.js';
 
-const CASES = [...conformanceCases(), seedExampleCase()].sort((a, b) => (a.name < b.name ? -1 : 1));
+const CASES = [...conformanceCases(), ...specEdgeCases(), seedExampleCase()].sort((a, b) =>
+  a.name < b.name ? -1 : 1,
+);
 
-describe('sessionizeInputs on the conformance cases', () => {
+describe('sessionizeInputs on the conformance and spec-edge cases', () => {
   it.each(CASES.map((testCase) => [testCase.name, testCase] as const))(
     'reproduces %s',
     async (_, testCase) => {
