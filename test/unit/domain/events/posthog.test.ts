@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEvents, encodeEvents } from '../../../../functions/adapters/dynamodb/event-codec.js';
+import { eventLabel } from '../../../../functions/domain/events/event.js';
 import { acceptedEvent, rejectionReason } from '../../../helpers/normalize-object.js';
 
 const posthog = (extra: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) => ({
@@ -64,6 +65,13 @@ describe('posthog format', () => {
     expect(pageView.urlCampaign).toMatchObject({ source: 'news' });
     const screen = acceptedEvent('posthog', posthog({ event: '$screen' }, { $screen_name: 'Home' }));
     expect([screen.type, screen.name, screen.page]).toEqual(['screen', 'Home', null]);
+  });
+
+  it('leaves a $screen unnamed when $screen_name is not a string, so its label is its type', () => {
+    for (const name of [5, { en: 'Home' }, true]) {
+      const screen = acceptedEvent('posthog', posthog({ event: '$screen' }, { $screen_name: name }));
+      expect([screen.type, screen.name, eventLabel(screen)]).toEqual(['screen', null, 'screen']);
+    }
   });
 
   it('gives a $pageview without page properties four null page fields', () => {
