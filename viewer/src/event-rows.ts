@@ -77,8 +77,11 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   }
   const url = firstText(event.url);
   const path = firstText(event.path);
-  if (url !== null) details.push(externalLink(url));
-  else if (path !== null && path !== label) details.push(path);
+  // A page view without a name or a title (or titled with its url, as many sites leave it) is labelled by its
+  // url: the label is then the link, said once.
+  const labelIsUrl = url !== null && url === label;
+  if (url !== null && !labelIsUrl) details.push(externalLink(url));
+  else if (url === null && path !== null && path !== label) details.push(path);
   if (showAnonymousId && event.anonymousId !== null) {
     if (details.length > 0) details.push(' ');
     details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
@@ -95,7 +98,7 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
     ),
     h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
     h('span', { class: `type ${typeClass(event)}` }, event.type),
-    h('span', { class: 'label' }, label),
+    h('span', { class: 'label' }, labelIsUrl ? externalLink(label) : label),
     details.length > 0 ? h('span', { class: 'detail' }, ...details) : null,
   );
 }

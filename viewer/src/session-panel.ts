@@ -9,7 +9,11 @@ function pageValue(page: Page | null): Node | string {
   if (page === null) return '—';
   const url = firstText(page.url);
   const where = url ?? firstText(page.path);
-  const title = firstText(page.title) === null ? null : h('span', { class: 'page-title' }, page.title);
+  // A title that is the url itself (as many sites leave it) would say the url twice.
+  const title =
+    firstText(page.title) === null || page.title === where
+      ? null
+      : h('span', { class: 'page-title' }, page.title);
   if (title === null && where === null) return '—';
   return h(
     'span',
