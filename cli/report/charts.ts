@@ -1,7 +1,8 @@
+import { formatDuration } from '../../contract/duration-text.js';
 import { plural } from '../output/plural.js';
 import type { SampleSession } from './aggregator.js';
 import type { HistogramBin } from './histogram.js';
-import { formatCount, formatDurationMinutes, formatMinute, type Html, html, truncate } from './html.js';
+import { formatCount, formatMinute, type Html, html, truncate } from './html.js';
 import type { TopList } from './top-counter.js';
 
 /** Drawing units across every chart; render.ts's minimum chart width depends on it. */
@@ -170,7 +171,7 @@ export function userTimeline(sessions: readonly SampleSession[], userId: string)
     const barHeight = 8 + Math.sqrt(mark.events / maxEvents) * 32;
     const tooltip =
       mark.sessions === 1
-        ? `Session ${mark.first.sessionNumber}: ${formatMinute(mark.first.startedAt)} UTC, ${formatDurationMinutes(mark.first.endedAt - mark.first.startedAt)}, ${plural(mark.events, 'event')}, ${plural(mark.pageViews, 'page view')}`
+        ? `Session ${mark.first.sessionNumber}: ${formatMinute(mark.first.startedAt)} UTC, ${formatDuration((mark.first.endedAt - mark.first.startedAt) / 1000)}, ${plural(mark.events, 'event')}, ${plural(mark.pageViews, 'page view')}`
         : `${plural(mark.sessions, 'session')}, ${formatMinute(mark.first.startedAt)} – ${formatMinute(mark.last.endedAt)} UTC, ${plural(mark.events, 'event')}`;
     return html`<rect class="session${mark.pageViews > 0 ? ' viewed' : ''}" x="${(MARGIN.left + mark.x).toFixed(1)}" y="${(24 - barHeight / 2 + 4).toFixed(1)}" width="${Math.max(mark.width, 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${tooltip}</title></rect>`;
   });

@@ -53,17 +53,6 @@ export function formatPercent(part: number, whole: number): string {
   return `${shown}%`;
 }
 
-/** A duration to the minute: `45 min`, `3 h 5 min`, `29 d 23 h 50 min`. */
-export function formatDurationMinutes(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  if (days > 0) return `${days} d ${hours} h ${rest} min`;
-  if (hours > 0) return `${hours} h ${rest} min`;
-  return `${rest} min`;
-}
-
 /** `2024-01-05 09:03` (UTC). */
 export function formatMinute(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');

@@ -74,9 +74,20 @@ describe('renderHtmlReport', () => {
     const page = renderHtmlReport(aggregator.finish());
 
     expect(page).not.toMatch(/\b1 (sessions|events|page views)\b/);
-    expect(page).toContain('Session 1: 2024-01-01 09:00 UTC, 29 d 23 h 50 min, 2 events, 1 page view');
+    expect(page).toContain('Session 1: 2024-01-01 09:00 UTC, 29 d 23 h, 2 events, 1 page view');
     expect(page).toMatch(/: 1 session</);
     expect(page).toContain('The user with most sessions');
+  });
+
+  it('says a session’s length to the second, as the viewer does: 40 s is not 1 min, nor 0', () => {
+    const aggregator = createReportAggregator({ sampleUsers: ['short'] });
+    for (const [index, minutes] of [40 / 60, 125 / 60, 63].entries())
+      aggregator.add(sessionView('short', T0 + index * 86_400_000, { minutes, sessionNumber: index + 1 }));
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('Session 1: 2024-01-01 09:00 UTC, 40 s,');
+    expect(page).toContain('Session 2: 2024-01-02 09:00 UTC, 2 min 5 s,');
+    expect(page).toContain('Session 3: 2024-01-03 09:00 UTC, 1 h 3 min,');
   });
 
   it('never shows a share that is not all as 100.0%, nor one that is not none as 0.0%', () => {
