@@ -95,10 +95,15 @@ export function formatOffset(milliseconds: number): string {
   return hours > 0 ? `+${hours}:${pad(minutes)}:${pad(seconds)}` : `+${minutes}:${pad(seconds)}`;
 }
 
+/** `2024`, `0042`: four digits, as in formatDate (rule 1's years are 0000 to 9999). */
+export function yearText(epochMs: number): string {
+  return pad(new Date(epochMs).getUTCFullYear(), 4);
+}
+
 /** `5 Jan 2024`. */
 export function formatDay(epochMs: number): string {
   const date = new Date(epochMs);
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${yearText(epochMs)}`;
 }
 
 export function monthName(monthIndex: number): string {

@@ -1,4 +1,4 @@
-import { formatDay, formatMinute, monthName } from './format.js';
+import { formatDay, formatMinute, monthName, yearText } from './format.js';
 
 /** The stretch of time the timeline shows, in epoch ms. */
 export interface TimeWindow {
@@ -157,9 +157,9 @@ function pad(value: number): string {
 function tickLabel(time: number, step: Step): string {
   const date = new Date(time);
   if (step.kind === 'months') {
-    if (step.months >= 12) return String(date.getUTCFullYear());
+    if (step.months >= 12) return yearText(time);
     const month = monthName(date.getUTCMonth());
-    return date.getUTCMonth() === 0 ? `${month} ${date.getUTCFullYear()}` : month;
+    return date.getUTCMonth() === 0 ? `${month} ${yearText(time)}` : month;
   }
   if (step.ms >= DAY) return formatDay(time).replace(/ \d+$/, '');
   const clock = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;

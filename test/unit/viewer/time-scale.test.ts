@@ -173,6 +173,14 @@ describe('timeTicks', () => {
     expect(years.map((tick) => tick.label)).toEqual(['2015', '2020', '2025', '2030']);
   });
 
+  it('writes every year in four digits, as the dates of the table and the panel do', () => {
+    const yearZero = FIRST_INSTANT;
+    const years = timeTicks({ start: yearZero, end: yearZero + 40 * YEAR }, 8);
+    expect(years.map((tick) => tick.label).slice(0, 3)).toEqual(['0000', '0005', '0010']);
+    const months = timeTicks({ start: yearZero, end: yearZero + YEAR / 2 }, 12);
+    expect(months[0]?.label).toBe('Jan 0000');
+  });
+
   it('never returns more ticks than asked for', () => {
     for (const width of [HOUR, DAY, 30 * DAY, YEAR, 50 * YEAR]) {
       for (const maxTicks of [2, 5, 12]) {
@@ -186,7 +194,7 @@ describe('timeTicks', () => {
       const ticks = timeTicks({ start: FIRST_INSTANT, end: END_OF_TIME }, maxTicks);
       expect(ticks.at(-1)?.time).toBeLessThan(END_OF_TIME);
       expect(ticks.map((tick) => tick.label)).not.toContain('10000');
-      expect(ticks[0]?.label).toBe('0');
+      expect(ticks[0]?.label).toBe('0000');
     }
   });
 
