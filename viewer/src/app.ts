@@ -205,6 +205,7 @@ export class ViewerApp {
         onClose: () => this.closeSession(),
         reloadSessions: () => this.reloadSessions(user),
         onSession: (now) => loader.update(now),
+        onGone: (sessionId) => loader.forget(sessionId),
         onTitle: (title) => {
           document.title = `${title === null ? '' : `${title} · `}${isolated(summary.userId)} · Sessionizer`;
         },

@@ -23,6 +23,21 @@ export function addRange(covered: readonly TimeRange[], range: TimeRange): TimeR
   return result.sort((a, b) => a.from - b.from);
 }
 
+/** `covered` without `range`: a stretch whose sessions are to be read again. */
+export function removeRange(covered: readonly TimeRange[], range: TimeRange): TimeRange[] {
+  if (range.from > range.to) return [...covered];
+  const result: TimeRange[] = [];
+  for (const existing of covered) {
+    if (existing.to < range.from || existing.from > range.to) {
+      result.push(existing);
+      continue;
+    }
+    if (existing.from < range.from) result.push({ from: existing.from, to: range.from - 1 });
+    if (existing.to > range.to) result.push({ from: range.to + 1, to: existing.to });
+  }
+  return result;
+}
+
 /** The parts of `wanted` no covered range holds, in time order. */
 export function missingRanges(covered: readonly TimeRange[], wanted: TimeRange): TimeRange[] {
   if (wanted.from > wanted.to) return [];

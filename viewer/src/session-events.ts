@@ -20,6 +20,8 @@ export interface SessionEventsOptions {
   readonly onSession: (now: Session) => void;
   /** Loads the user's sessions again, for when this session's id answers no more. */
   readonly reloadSessions: () => void;
+  /** Told that this session's id answers no more (a 404): the timeline and the table let it go. */
+  readonly onGone: () => void;
 }
 
 /** The way on from a session whose id answers no more: the user's sessions, loaded again, say where it went. */
@@ -36,7 +38,7 @@ export function reloadSessionsButton(reloadSessions: () => void): HTMLButtonElem
 function goneText(error: ApiError): string {
   return error.message === 'User not found'
     ? 'The API no longer knows this user (erased since the session was opened?). '
-    : 'This session changed since it was opened: its start moved, likely by a late event, which gives it another id. ';
+    : 'This session changed since it was opened: a late event merged it into the session before it or moved its start, which gives it another id. ';
 }
 
 /**
@@ -254,12 +256,19 @@ export class SessionEvents {
       // A gone id (404) answers no better from the first: only the user's sessions say where the events went.
       // A user stitched to another answers no more at all: that user has the events now.
       const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
+      if (gone !== undefined) this.options.onGone();
       const stitched = stitchedUserLink(error);
       this.showControls(
         stitched !== null
           ? notice('error', `${failed}${errorText(error)} `, stitched)
           : gone !== undefined
-            ? notice('error', failed, goneText(gone), reloadSessionsButton(this.options.reloadSessions))
+            ? notice(
+                'error',
+                failed,
+                goneText(gone),
+                'It is no longer drawn on the timeline. ',
+                reloadSessionsButton(this.options.reloadSessions),
+              )
             : notice(
                 'error',
                 `${failed}${errorText(error)} `,

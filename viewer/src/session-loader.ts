@@ -1,6 +1,6 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
-import { addRange, missingRanges, type TimeRange } from './coverage.js';
+import { addRange, missingRanges, removeRange, type TimeRange } from './coverage.js';
 import { numbersDisagree } from './session-numbering.js';
 import { END_OF_TIME, FIRST_INSTANT } from './time-scale.js';
 
@@ -39,6 +39,11 @@ export class SessionLoader {
   requests = 0;
   /** The API renumbered the user's sessions since some were loaded; those keep no number (`keepNumbers`). */
   renumbered = false;
+  /**
+   * Sessions loaded before that the API has no more, no longer kept: merged into another or given another id
+   * by a late event (docs/api.md, "One session"), or erased with their user.
+   */
+  removed = 0;
 
   constructor(
     private readonly client: ApiClient,
@@ -91,8 +96,30 @@ export class SessionLoader {
     if (!this.byId.has(session.sessionId)) return;
     this.byId.set(session.sessionId, session);
     this.sortedCache = null;
+    this.dropStale([session], { from: 1, to: 0 });
     this.keepNumbers([session]);
     this.onChange();
+  }
+
+  /**
+   * A loaded session whose id the API answers 404 for: it is dropped, and the stretch from the session before
+   * it to its start is read again (when in view), where what replaced it starts: a late event moves a start
+   * only earlier, and a merge keeps the earlier session's. False when no such session is loaded.
+   */
+  forget(sessionId: string): boolean {
+    const gone = this.byId.get(sessionId);
+    if (gone === undefined) return false;
+    this.drop([sessionId]);
+    const before = this.sessions.findLast((session) => session.startedAt < gone.startedAt);
+    this.covered = removeRange(this.covered, {
+      from: before?.startedAt ?? Number.NEGATIVE_INFINITY,
+      to: gone.startedAt,
+    });
+    // The open query's cursor may stand past that stretch.
+    this.query = null;
+    this.onChange();
+    if (this.wanted !== null) this.want(this.wanted);
+    return true;
   }
 
   /** Asks for every session that shows in `range`: those starting in it, and the one before it. */
@@ -158,6 +185,11 @@ export class SessionLoader {
       }
     } catch (error) {
       if (this.abort.signal.aborted) return;
+      // A list answers 404 only for a user it does not know: erased since, with every session loaded.
+      if (error instanceof ApiError && error.status === 404) {
+        this.drop([...this.byId.keys()]);
+        this.covered = [];
+      }
       this.failure = error;
       this.cursorRefused =
         error instanceof ApiError && error.status === 400 && this.query?.cursor !== undefined;
@@ -185,6 +217,12 @@ export class SessionLoader {
     for (const session of page.sessions) this.byId.set(session.sessionId, session);
     this.sortedCache = null;
     const oldest = page.sessions.reduce((min, session) => Math.min(min, session.startedAt), query.frontier);
+    // The page lists every session that starts from its oldest (the query's start, on its last page) up to
+    // where the page before it stopped.
+    this.dropStale(page.sessions, {
+      from: page.nextCursor === null ? query.from : oldest,
+      to: query.frontier - 1,
+    });
     // A cursor that does not move would loop forever; take it as the end rather than trust it. An empty page
     // with a new cursor is not the end: the API stops a page at its read budget, even before any session
     // (docs/api.md, "Paging"), and the sessions before the cursor are still to come.
@@ -195,6 +233,28 @@ export class SessionLoader {
     query.cursor = page.nextCursor ?? undefined;
     if (reachedEnd && this.query === query) this.query = null;
     this.keepNumbers(page.sessions);
+  }
+
+  /**
+   * Drops the loaded sessions the API has no more, now that it answered `fresh`, all it has starting in
+   * `listed`: those starting there that it did not list, and those overlapping one of `fresh` (a user's
+   * sessions never overlap, so an older reading of one that does was merged into it, or moved).
+   */
+  private dropStale(fresh: readonly Session[], listed: TimeRange): void {
+    const ids = new Set(fresh.map((session) => session.sessionId));
+    const stale = [...this.byId.values()].filter(
+      (session) =>
+        !ids.has(session.sessionId) &&
+        ((session.startedAt >= listed.from && session.startedAt <= listed.to) ||
+          fresh.some((now) => now.startedAt <= session.endedAt && session.startedAt <= now.endedAt)),
+    );
+    this.drop(stale.map((session) => session.sessionId));
+  }
+
+  private drop(sessionIds: readonly string[]): void {
+    for (const id of sessionIds) this.byId.delete(id);
+    this.removed += sessionIds.length;
+    if (sessionIds.length > 0) this.sortedCache = null;
   }
 
   /**

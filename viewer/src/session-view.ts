@@ -19,6 +19,11 @@ export interface SessionViewOptions {
   readonly onClose: () => void;
   /** Loads the user's sessions again, for when the session's id answers no more. */
   readonly reloadSessions: () => void;
+  /**
+   * Told that a session's id answers 404: the timeline and the table let it go and read its time again.
+   * False when it was not drawn (an id from a link, no session's).
+   */
+  readonly onGone: (sessionId: string) => boolean;
   /** Told the open session as its events say it is now (it may have grown since it was listed). */
   readonly onSession: (now: Session) => void;
   /** Told what the panel's heading names (`Session 5`), null once it is hidden: the page's title says it too. */
@@ -51,7 +56,7 @@ export class SessionView {
   }
 
   async open(sessionId: string): Promise<void> {
-    const { client, userId, timeline, table, reloadSessions, onSession, onTitle } = this.options;
+    const { client, userId, timeline, table, reloadSessions, onSession, onTitle, onGone } = this.options;
     this.request?.abort();
     // Opened again from inside the panel (Try again), it keeps where it was first opened from.
     const opener = document.activeElement;
@@ -100,7 +105,13 @@ export class SessionView {
         h(
           'div',
           { class: 'panel-body', 'data-open-session-id': session.sessionId },
-          ...renderSessionDetail(session, { load, signal: request.signal, reloadSessions, onSession }),
+          ...renderSessionDetail(session, {
+            load,
+            signal: request.signal,
+            reloadSessions,
+            onSession,
+            onGone: () => onGone(sessionId),
+          }),
         ),
       );
       timeline.select(session);
@@ -110,19 +121,30 @@ export class SessionView {
       // No session is open now: not the one asked for, nor the one shown before it.
       timeline.select(null);
       table.select(null);
+      const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
       const failure =
-        error instanceof ApiError && error.status === 404
+        gone !== undefined && onGone(sessionId)
           ? notice(
               'error',
-              `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
-                'gives it another id: its sessions as they are now say where it went. ',
+              `Session ${isolated(sessionId)} is gone since it was listed: ${
+                gone.message === 'User not found'
+                  ? 'the API no longer knows this user (erased?). '
+                  : 'a late event merged it into the session before it or moved its start, which gives it another id. '
+              }It is no longer drawn on the timeline, and the sessions where it was are read again. `,
               reloadSessionsButton(reloadSessions),
             )
-          : notice(
-              'error',
-              `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
-              mayRetry(error) ? retry() : stitchedUserLink(error),
-            );
+          : gone !== undefined
+            ? notice(
+                'error',
+                `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
+                  'gives it another id: its sessions as they are now say where it went. ',
+                reloadSessionsButton(reloadSessions),
+              )
+            : notice(
+                'error',
+                `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
+                mayRetry(error) ? retry() : stitchedUserLink(error),
+              );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);
     } finally {
       if (this.request === request) panel.removeAttribute('aria-busy');

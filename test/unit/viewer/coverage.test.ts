@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRange, missingRanges } from '../../../viewer/src/coverage.js';
+import { addRange, missingRanges, removeRange } from '../../../viewer/src/coverage.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
@@ -41,5 +41,23 @@ describe('missingRanges', () => {
 
   it('returns the whole range when nothing is covered', () => {
     expect(missingRanges([], { from: -INF, to: INF })).toEqual([{ from: -INF, to: INF }]);
+  });
+});
+
+describe('removeRange', () => {
+  it('cuts a range out of those it overlaps, leaving the rest as they were', () => {
+    const covered = [
+      { from: -INF, to: 20 },
+      { from: 40, to: INF },
+    ];
+    expect(removeRange(covered, { from: 10, to: 45 })).toEqual([
+      { from: -INF, to: 9 },
+      { from: 46, to: INF },
+    ]);
+    expect(removeRange(covered, { from: 25, to: 30 })).toEqual(covered);
+    expect(removeRange(covered, { from: -INF, to: 20 })).toEqual([{ from: 40, to: INF }]);
+    expect(missingRanges(removeRange(covered, { from: 50, to: 60 }), { from: 45, to: 70 })).toEqual([
+      { from: 50, to: 60 },
+    ]);
   });
 });
