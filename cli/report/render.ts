@@ -27,7 +27,7 @@ h1 { font-size: 1.5rem; margin: 0 0 4px; }
 h2 { font-size: 1.1rem; margin: 0 0 8px; }
 h3 { font-size: 1rem; margin: 12px 0 2px; overflow-wrap: anywhere; }
 .meta, .note, .empty { color: #545f70; margin: 0 0 8px; }
-#input li { overflow-wrap: anywhere; }
+#input li, code { overflow-wrap: anywhere; }
 section { background: #fff; border: 1px solid #d5dbe3; border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; background: none; border: none; padding: 0; }
 .card { background: #fff; border: 1px solid #d5dbe3; border-radius: 8px; padding: 10px 14px; }

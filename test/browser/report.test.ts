@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportAggregator, type ReportData, renderHtmlReport } from '../../cli/report/index.js';
-import { syntheticSessions } from '../unit/report/sessions.js';
+import { sessionView, syntheticSessions } from '../unit/report/sessions.js';
 import { type Chromium, launchChromium, screenshot } from './chromium.js';
 
 let chromium: Chromium;
@@ -80,6 +80,23 @@ describe('HTML report in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('wraps a long user id it names for a sample id without sessions, at phone and laptop widths', async () => {
+    // A hash or a JWT as a user id, of the user whose sessions hold a sampled anonymousId.
+    const longId = `user-${'0123456789abcdef'.repeat(30)}`;
+    const aggregator = createReportAggregator({ sampleUsers: ['anon-1'] });
+    aggregator.add(sessionView(longId, Date.UTC(2024, 0, 1, 9), { anonymousIds: ['anon-1'] }));
+    const file = join(directory, 'report-long-id.html');
+    await writeFile(file, renderHtmlReport(aggregator.finish()));
+    for (const width of [375, 1280]) {
+      const { page, errors } = await chromium.newPage({ width, height: 740 });
+      await page.goto(pathToFileURL(file).href);
+      await expect(page.locator('#user-timelines .empty code').textContent()).resolves.toBe(longId);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it('fits a phone screen', async () => {
