@@ -57,4 +57,25 @@ describe('a session merged into another while on show', () => {
     viewer.expectCleanRun(tracked, 1);
     await page.close();
   });
+
+  it('lets a session go once the one it was merged into is opened and says it overlaps', async () => {
+    const tracked = await viewer.open(viewer.userUrl('merging'));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const { gone, kept } = mergeIntoPrevious(3);
+    expect(await drawnSessionIds(page)).toContain(gone.sessionId);
+    await page.locator(`${SESSION_MARKS}[data-session-id="${kept.sessionId}"]`).click();
+    await page.locator(`.panel-body[data-open-session-id="${kept.sessionId}"]`).waitFor();
+    await page.waitForFunction(
+      (id) => document.querySelector(`svg.chart [data-session-id="${id}"]`) === null,
+      gone.sessionId,
+    );
+    await expect(page.locator(`tr[data-row-session-id="${gone.sessionId}"]`).count()).resolves.toBe(0);
+    await expect(page.locator('.sessions-changed').textContent()).resolves.toContain(
+      'session shown before is gone',
+    );
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
 });
