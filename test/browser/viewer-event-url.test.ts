@@ -6,7 +6,7 @@ import { useViewer } from './viewer-harness.js';
 
 const URL_ONLY = 'https://shop.example/only-url?x=1';
 const TITLE_IS_URL = 'https://shop.example/titled-by-url';
-const base = makeUser('urls', [Date.UTC(2024, 7, 1, 10)], { eventCount: () => 4 });
+const base = makeUser('urls', [Date.UTC(2024, 7, 1, 10)], { eventCount: () => 6 });
 const session = base.sessions[0] as ApiSession;
 const page = { url: TITLE_IS_URL, path: '/titled-by-url', title: TITLE_IS_URL, referrer: null };
 const USER: FakeUser = {
@@ -16,6 +16,9 @@ const USER: FakeUser = {
     base.events(sessionId).map((event, index): ApiEvent => {
       if (index === 1) return { ...event, name: null, title: null, url: URL_ONLY, path: '/only-url' };
       if (index === 3) return { ...event, name: null, title: TITLE_IS_URL, url: TITLE_IS_URL, path: null };
+      // Named, and titled with its url: the name, then the url once.
+      if (index === 5)
+        return { ...event, name: 'Checkout', title: TITLE_IS_URL, url: TITLE_IS_URL, path: null };
       return event;
     }),
 };
@@ -39,6 +42,10 @@ describe('an event row and an entry page whose label is the url', () => {
       await expect(row.locator('a.url').getAttribute('href')).resolves.toBe(url);
       await expect(row.locator('.label a.url').count()).resolves.toBe(1);
     }
+    const named = rows.nth(5);
+    await expect(named.locator('.label').textContent()).resolves.toBe('Checkout');
+    expect(occurrences((await named.textContent()) ?? '', TITLE_IS_URL)).toBe(1);
+    await expect(named.locator('.detail a.url').getAttribute('href')).resolves.toBe(TITLE_IS_URL);
     const entry = tab.locator('.facts dt', { hasText: 'Entry page' }).locator('+ dd');
     expect(occurrences((await entry.textContent()) ?? '', TITLE_IS_URL)).toBe(1);
     await expect(entry.locator('a.url').getAttribute('href')).resolves.toBe(TITLE_IS_URL);

@@ -72,13 +72,14 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   const day = formatDate(event.timestamp);
   const laterDay = day === formatDate(startedAt) ? null : day;
   const details: (Node | string)[] = [];
-  if (firstText(event.title) !== null && event.title !== label) {
-    details.push(h('span', { class: 'page-title' }, event.title), ' ');
-  }
   const url = firstText(event.url);
   const path = firstText(event.path);
-  // A page view without a name or a title (or titled with its url, as many sites leave it) is labelled by its
-  // url: the label is then the link, said once.
+  // A title that is the url itself (as many sites leave it) is said once, by the link.
+  if (firstText(event.title) !== null && event.title !== label && event.title !== url) {
+    details.push(h('span', { class: 'page-title' }, event.title), ' ');
+  }
+  // A page view without a name or a title (or titled with its url) is labelled by its url: the label is then
+  // the link, said once.
   const labelIsUrl = url !== null && url === label;
   if (url !== null && !labelIsUrl) details.push(externalLink(url));
   else if (url === null && path !== null && path !== label) details.push(path);
