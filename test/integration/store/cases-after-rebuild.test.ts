@@ -5,18 +5,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
-import { ingestObject } from '../../../functions/ingest/ingest-object.js';
 import { caseOptions, caseRules, expectedOutcome } from '../../helpers/case-options.js';
 import { type ConformanceCase, conformanceCases, specEdgeCases } from '../../helpers/conformance-cases.js';
 import { asExpectedSessions } from '../../helpers/session-expectations.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { MemoryReport, readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
-import { chunked } from '../../unit/reading/archives.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
-import { storeWriter } from './store-vs-batch-harness.js';
+import { ingestBytes, storeWriter } from './store-vs-batch-harness.js';
 
 const dynamo = useLocalDynamoDb();
 /** random-split's 20,000 events take over a minute here; rebuild-vs-batch.test.ts rebuilds large sets. */
@@ -37,6 +33,7 @@ function otherRules(rules: SessionRules): SessionRules {
   };
 }
 
+/** Each of the case's files delivered once, in order, whole in one chunk. */
 async function deliverAll(
   store: StoreUnderTest,
   bucket: Map<string, Uint8Array>,
@@ -46,20 +43,7 @@ async function deliverAll(
   const writer = storeWriter(store);
   for (const file of testCase.files) {
     const content = new Uint8Array(readFileSync(join(testCase.dir, file)));
-    bucket.set(file, content);
-    await ingestObject({
-      file,
-      format,
-      open: async () => chunked(content, [1024]),
-      ...readingCopiesFrom(bucket),
-      writer,
-      identity: new DynamoDbStitchingWriter(writer),
-      rules: store.rules,
-      report: new MemoryReport(),
-      browserOf: () => null,
-      chunkEvents: 1_000_000,
-      concurrency: 2,
-    });
+    await ingestBytes(store, writer, bucket, file, content, 1_000_000, { format, concurrency: 2 });
   }
 }
 

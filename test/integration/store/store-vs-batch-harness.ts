@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { sessionizeInputs } from '../../../cli/batch.js';
+import type { InputFormat } from '../../../contract/index.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
@@ -208,7 +209,10 @@ export function storeWriter(store: StoreUnderTest, options: { wholePartitionEven
   });
 }
 
-/** One delivery of `content` as the object `file`, put into `bucket` first so its copies can be read again. */
+/**
+ * One delivery of `content` as the object `file`, put into `bucket` first so its copies can be read again; a file
+ * of a given format (a case's `inputFormat`) is read as that format.
+ */
 export async function ingestBytes(
   store: StoreUnderTest,
   writer: DynamoDbSessionWriter,
@@ -216,11 +220,12 @@ export async function ingestBytes(
   file: string,
   content: Uint8Array,
   chunkEvents: number,
+  { format = 'auto', concurrency = 4 }: { format?: InputFormat; concurrency?: number } = {},
 ): Promise<void> {
   bucket.set(file, content);
   await ingestObject({
     file,
-    format: 'auto',
+    format,
     open: async () => chunked(content, [1024]),
     ...readingCopiesFrom(bucket),
     writer,
@@ -229,7 +234,7 @@ export async function ingestBytes(
     report: new MemoryReport(),
     browserOf: () => null,
     chunkEvents,
-    concurrency: 4,
+    concurrency,
   });
 }
 
