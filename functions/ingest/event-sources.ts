@@ -1,4 +1,5 @@
 import type { EventRecord, EventSource } from '../domain/events/event.js';
+import type { RecordPosition } from '../domain/reading/read-export.js';
 import type { SourceRef, UserEvents } from '../domain/sessions/collector.js';
 
 /** The object being ingested and its content version: where its events are stored as read. */
@@ -34,4 +35,18 @@ function withSources(owned: UserEvents, copies: CopiesRead | undefined): EventRe
     if (position === undefined) return event;
     return { ...event, id, source: sourceIn(copies, position) };
   });
+}
+
+/**
+ * Where the events a merge refused as erased were read: the owner's events whose ids it names (`ids` absent:
+ * all of them). `merged` is what {@link eventsToMerge} gave the merge, the owner's events first; the losing
+ * copies after them are duplicates, which no line reports.
+ */
+export function erasedSources(
+  owned: UserEvents,
+  merged: readonly EventRecord[],
+  ids: ReadonlySet<string> | undefined,
+): RecordPosition[] {
+  const sources = owned.sources();
+  return ids === undefined ? sources : sources.filter((_, k) => ids.has((merged[k] as EventRecord).id));
 }

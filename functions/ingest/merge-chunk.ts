@@ -5,7 +5,7 @@ import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.j
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
 import { servedByOneRead } from './copies-per-read.js';
-import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
+import { type CopiesRead, erasedSources, eventsToMerge, sourceIn } from './event-sources.js';
 import { COPIES_PER_READ } from './memory-limits.js';
 import type { IngestProgress, MergeProgress } from './progress.js';
 import { erasedLine, erasedPosition, type RejectionReport } from './rejection-report.js';
@@ -71,7 +71,7 @@ interface Deferred {
 
 /**
  * Merges the owners of one chunk into the store (its links first when stitching), a bounded number at once,
- * following their progress; an erased owner's events are reported as rejected. A chunk an earlier delivery
+ * following their progress; the events a merge refuses as erased are reported as rejected. A chunk an earlier delivery
  * stopped inside skips the links and owners it got through, once their names prove them the same ones in
  * the same order.
  */
@@ -273,9 +273,10 @@ export class ChunkMerger {
     }
     await pool.offer(async () => {
       const texts = this.copyTexts?.texts;
+      const events = eventsToMerge(owner.owned, this.options.copies);
       let result: UserMergeResult;
       try {
-        result = await owner.merge(eventsToMerge(owner.owned, this.options.copies), texts);
+        result = await owner.merge(events, texts);
       } catch (error) {
         if (!(error instanceof CopyTextsNeeded)) throw error;
         // With the copies it waited for before: their texts may have been dropped since.
@@ -283,7 +284,10 @@ export class ChunkMerger {
         return;
       }
       this.worked = true;
-      const erasedAt = result.erasedEvents > 0 ? owner.owned.sources().map(erasedPosition) : [];
+      const erasedAt =
+        result.erasedEvents > 0
+          ? erasedSources(owner.owned, events, result.erasedIds).map(erasedPosition)
+          : [];
       for (const at of erasedAt) this.options.report.write(erasedLine(at));
       this.options.progress.finishStep(index, result, erasedAt);
     });

@@ -10,6 +10,7 @@ import {
   type UnreadCopies,
 } from '../../functions/domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../functions/domain/store/ports.js';
+import { erasedOf, refuseAnonymous } from '../../functions/domain/store/refusal.js';
 
 export interface MergeCall {
   readonly userId: string;
@@ -26,6 +27,7 @@ export class FakeSessionWriter implements SessionWriter {
   readonly calls: MergeCall[] = [];
   private readonly stored = new Map<string, Map<string, EventRecord>>();
   private readonly erased = new Set<string>();
+  private readonly anonymousErased = new Set<string>();
   private failure: ((userId: string) => Error | undefined) | undefined;
   /** The optional read-ahead of the port: a test may set it to watch the calls. */
   prefetchHeads?: (userIds: readonly string[]) => Promise<void>;
@@ -43,6 +45,14 @@ export class FakeSessionWriter implements SessionWriter {
     this.stored.delete(userId);
   }
 
+  /**
+   * Marks an id as an anonymousId erased with the user it was stitched to, stitching turned off since: its
+   * events without a userId are refused, those with the id as userId are stored.
+   */
+  eraseAnonymous(anonymousId: string): void {
+    this.anonymousErased.add(anonymousId);
+  }
+
   async mergeUserEvents(
     userId: string,
     events: readonly EventRecord[],
@@ -56,12 +66,14 @@ export class FakeSessionWriter implements SessionWriter {
     if (this.erased.has(userId)) {
       return { userId, newEvents: 0, erasedEvents: events.length, sessionsWritten: 0, attempts: 1 };
     }
+    const refusal = this.anonymousErased.has(userId) ? refuseAnonymous(events) : undefined;
+    const erased = refusal === undefined ? { erasedEvents: 0 } : erasedOf(refusal);
     const byId = this.stored.get(userId) ?? new Map<string, EventRecord>();
     // Chosen aside first: a tie that needs texts not given stores nothing, as the real store.
     const chosen = new Map<string, EventRecord>();
     const unread: UnreadCopies = new Map();
     let newEvents = 0;
-    for (const event of events) {
+    for (const event of refusal?.taken ?? events) {
       const existing = chosen.get(event.id) ?? byId.get(event.id);
       if (existing === undefined) newEvents++;
       chosen.set(event.id, existing === undefined ? event : preferredCopy(existing, event, texts, unread));
@@ -72,7 +84,7 @@ export class FakeSessionWriter implements SessionWriter {
     for (const [id, event] of chosen) byId.set(id, event);
     const after = new Set(before);
     const sessionsWritten = this.sessions(userId).filter((session) => !after.has(signature(session))).length;
-    return { userId, newEvents, erasedEvents: 0, sessionsWritten, attempts: 1 };
+    return { userId, newEvents, ...erased, sessionsWritten, attempts: 1 };
   }
 
   /** Users with stored events, in code-unit order. */

@@ -2,6 +2,7 @@ import type { EventRecord } from '../../domain/events/event.js';
 import { type CompiledRules, describeRules, rulesOfFingerprint } from '../../domain/rules/session-rules.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
+import { erasedOf, type Refusal, refuseAll, refuseAnonymous } from '../../domain/store/refusal.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -245,12 +246,15 @@ export class DynamoDbSessionWriter implements SessionWriter {
   }
 
   /**
-   * An anonymousId erased with the user it was stitched to refuses its anonymous events; without stitching
-   * (turned off by a rebuild since), rule 2 makes them one user with the events sent under the id as userId,
-   * which it then refuses whole rather than take back what was erased.
+   * What an erasure refuses of a merge's events: all of them under an erased user (or an anonymousId routing to
+   * one). An anonymousId erased with the user it was stitched to refuses its anonymous events; with stitching
+   * on they never reach its partition (the stitching writer refuses them), without it (turned off by a rebuild
+   * since) rule 2 brings them here beside the events of the user whose userId is that id, who was not erased.
    */
-  private refusesAsAnonymous(head: Head): boolean {
-    return head.anonymousErased && !this.rules.stitching;
+  private refusal(target: MergeTarget, events: readonly EventRecord[]): Refusal | undefined {
+    if (target.erased || target.head.erased) return refuseAll(events);
+    if (target.head.anonymousErased && !this.rules.stitching) return refuseAnonymous(events);
+    return undefined;
   }
 
   /** The merge loop around a target resolved afresh on each attempt. */
@@ -266,8 +270,10 @@ export class DynamoDbSessionWriter implements SessionWriter {
       const startedAt = Date.now();
       const target = await resolve();
       if (target !== 'retry') {
-        if (target.erased || target.head.erased || this.refusesAsAnonymous(target.head))
-          return { ...none, erasedEvents: new Set(events.map((event) => event.id)).size, attempts: attempt };
+        const refusal = this.refusal(target, events);
+        const erased = refusal === undefined ? none : { ...none, ...erasedOf(refusal) };
+        const taken = refusal?.taken ?? events;
+        if (taken.length === 0) return { ...erased, attempts: attempt };
         if ((await this.admitHead(target.user, target.head)) === 'rebuilt') continue;
         // Cleaning changes the head: the target is resolved again, since an anonymousId's link may have moved
         // its events meanwhile, which only the resolver checks.
@@ -277,18 +283,18 @@ export class DynamoDbSessionWriter implements SessionWriter {
           this.context,
           user,
           head,
-          { add: events, ...(texts !== undefined && { texts }) },
+          { add: taken, ...(texts !== undefined && { texts }) },
           head.version + 1,
           newTxn(),
         ).catch(conflictOnStaleRead);
-        if (change === undefined) return { ...none, attempts: attempt };
+        if (change === undefined) return { ...erased, attempts: attempt };
         // A head read ahead was read before this attempt started: its time counts from the read.
         if (
           change !== 'conflict' &&
           (await commitChange(this.transport, change, target.readAt ?? startedAt)) === 'committed'
         ) {
           const { newEvents, sessionsWritten } = change.plan;
-          return { ...none, newEvents, sessionsWritten, attempts: attempt };
+          return { ...erased, newEvents, sessionsWritten, attempts: attempt };
         }
       }
       await backoff(attempt, this.transport.baseDelayMs);

@@ -97,6 +97,11 @@ export interface UserMergeResult {
   readonly newEvents: number;
   /** Events (distinct ids) refused because the user was erased (they are reported as rejected). */
   readonly erasedEvents: number;
+  /**
+   * The ids of those events; absent: every event of the merge. Only some are refused when an anonymousId
+   * erased with its user shares its partition with the user whose userId is that id (stitching turned off).
+   */
+  readonly erasedIds?: ReadonlySet<string>;
   /** Sessions created or rewritten. */
   readonly sessionsWritten: number;
   /** Optimistic-concurrency attempts it took (1 when nobody else wrote this user meanwhile). */

@@ -297,6 +297,35 @@ describe('ingestObject', () => {
     expect(run.stats).toMatchObject({ accepted: 5, erased: 2, newEvents: 2, duplicates: 1 });
   });
 
+  it('reports as erased only the events a merge refused, the others of the same user stored', async () => {
+    // Device 42 erased with its user, stitching turned off since: customer 42 shares its partition (rule 2).
+    const writer = new FakeSessionWriter(RULES);
+    writer.eraseAnonymous('42');
+    const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 9, minute)).toISOString();
+    const text = [
+      { userId: '42', timestamp: at(0), messageId: 'u1' },
+      { anonymousId: '42', timestamp: at(1), messageId: 'a1' },
+      { userId: 42, anonymousId: '42', timestamp: at(2), messageId: 'u2' },
+      { anonymousId: '42', timestamp: at(3), messageId: 'a2' },
+      // One event sent from the device, then by the customer: the customer's copy is stored.
+      { anonymousId: '42', timestamp: at(4), messageId: 'both' },
+      { userId: '42', timestamp: at(5), messageId: 'both' },
+    ]
+      .map((fields) => JSON.stringify({ type: 'track', event: 'Clicked', ...fields }))
+      .join('\n');
+
+    const run = await ingest('incoming/a.ndjson', text, { writer });
+
+    const erased = run.report.written.filter((line) => line.reason === 'erased');
+    expect(erased.map((line) => line.position).sort((a, b) => a - b)).toEqual([2, 4]);
+    expect(run.stats).toMatchObject({ accepted: 6, erased: 2, newEvents: 3, duplicates: 1 });
+    expect(writer.events('42').map((event) => [event.id, event.userId, event.timestamp])).toEqual([
+      ['m:u1', '42', Date.UTC(2024, 0, 1, 9, 0)],
+      ['m:u2', '42', Date.UTC(2024, 0, 1, 9, 2)],
+      ['m:both', '42', Date.UTC(2024, 0, 1, 9, 5)],
+    ]);
+  });
+
   // Rule 3 keeps, of two copies at one instant, the one whose canonical JSON sorts first. A chunk (or a
   // file) holds that text and picks right; the store, which keeps no text, picks by its own projection
   // order when the copies arrive in different chunks or files. Fails until the store can see which copy's

@@ -1,0 +1,122 @@
+// An anonymousId erased with the user it was stitched to (`ea`), then stitching turned off by a rebuild: rule 2
+// makes its partition the one of the user whose userId is that same id. Its anonymous events stay refused; the
+// events that carry that userId are the other user's, stored, counted and reported as any other.
+import { describe, expect, it } from 'vitest';
+import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
+import { MINUTE } from '../../helpers/event-arbitraries.js';
+import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
+import { call, userPath } from '../../unit/api/api-event.js';
+import {
+  aliceOnDevice,
+  eventCounts,
+  HOUR,
+  headOf,
+  ingestFile,
+  lookupApi,
+  type MemoryReport,
+  ndjson,
+  type SegmentEvent,
+  stitchingStore,
+  T0,
+} from './erasure-harness.js';
+import { rebuildStore, recordRules, rulesOf } from './rebuild-harness.js';
+import { type StoreUnderTest, storedEventsOf } from './store-harness.js';
+
+const dynamo = useLocalDynamoDb();
+
+/** Device 42 is alice's, customer 42 ordered; alice is erased, then stitching is turned off. */
+async function erasedThenUnstitched(): Promise<StoreUnderTest> {
+  const store = await stitchingStore(dynamo.client);
+  await recordRules(store);
+  await ingestFile(
+    store,
+    ndjson([
+      ...aliceOnDevice('42', 'Secret Browse'),
+      { userId: '42', at: T0 + 3 * HOUR, id: 'u42-1', event: 'Order' },
+    ]),
+  );
+  await new DynamoDbEraser({ transport: store.transport }).eraseUser('alice');
+  const off = await rebuildStore(store, rulesOf({ identityStitching: false }), { totalSegments: 2 });
+  expect(off.run.counted).toBe(true);
+  expect((await headOf(store, '42')).anonymousErased).toBe(true);
+  expect(await eventCounts(store, '42')).toEqual([1]);
+  return off.store;
+}
+
+const erasedLines = (report: MemoryReport) =>
+  report.written
+    .filter((line) => line.reason === 'erased')
+    .map((line) => [line.position, 'raw' in line ? line.raw : undefined])
+    .sort(([a], [b]) => Number(a) - Number(b));
+
+const CUSTOMER_LATER: SegmentEvent[] = [
+  { userId: '42', at: T0 + 9 * HOUR, id: 'u42-2', event: 'Order' },
+  { anonymousId: '42', at: T0 + 2 * MINUTE, id: 'a-late', event: 'Secret Browse' },
+  { userId: '42', anonymousId: '42', at: T0 + 12 * HOUR, id: 'u42-3', event: 'Self' },
+];
+
+describe('an anonymousId erased with its user, stitching turned off since', () => {
+  it('refuses its anonymous events only, storing the events of the user with that id as userId', async () => {
+    const store = await erasedThenUnstitched();
+
+    const first = await ingestFile(store, ndjson(CUSTOMER_LATER));
+    expect(first.stats).toMatchObject({ accepted: 3, erased: 1, newEvents: 2, duplicates: 0 });
+    expect(erasedLines(first.report)).toEqual([[2, '']]);
+    expect(await eventCounts(store, '42')).toEqual([1, 1, 1]);
+    const names = (await storedEventsOf(store, '42')).map((event) => event.name);
+    expect(names).not.toContain('Secret Browse');
+
+    // Delivered again: the same refusal, nothing new, the customer's copies duplicates.
+    const again = await ingestFile(store, ndjson(CUSTOMER_LATER));
+    expect(again.stats).toMatchObject({ accepted: 3, erased: 1, newEvents: 0, duplicates: 2 });
+    expect(erasedLines(again.report)).toEqual([[2, '']]);
+    expect(await eventCounts(store, '42')).toEqual([1, 1, 1]);
+  });
+
+  it('still refuses every event of a replay of the erased user’s old exports', async () => {
+    const store = await erasedThenUnstitched();
+    const replay = await ingestFile(store, ndjson(aliceOnDevice('42', 'Secret Browse')));
+    expect(replay.stats).toMatchObject({ accepted: 2, erased: 2, newEvents: 0 });
+    expect(erasedLines(replay.report)).toEqual([
+      [1, ''],
+      [2, ''],
+    ]);
+    expect(await eventCounts(store, '42')).toEqual([1]);
+    expect(await store.reader.getUserSummary('alice')).toBeUndefined();
+  });
+
+  it('stores the user’s copy of an event also sent anonymously from the device, not the device’s', async () => {
+    const store = await erasedThenUnstitched();
+    // One messageId: the anonymous copy is earlier (rule 3 would keep it), but it is refused.
+    const copies = await ingestFile(
+      store,
+      ndjson([
+        { anonymousId: '42', at: T0 + 5 * HOUR, id: 'both', event: 'Secret Browse' },
+        { userId: '42', at: T0 + 5 * HOUR + MINUTE, id: 'both', event: 'Order' },
+      ]),
+    );
+    expect(copies.stats).toMatchObject({ accepted: 2, erased: 0, newEvents: 1, duplicates: 1 });
+    expect(erasedLines(copies.report)).toEqual([]);
+    const stored = (await storedEventsOf(store, '42')).filter((event) => event.id === 'm:both');
+    expect(stored.map((event) => [event.userId, event.name, event.timestamp])).toEqual([
+      ['42', 'Order', T0 + 5 * HOUR + MINUTE],
+    ]);
+  });
+
+  it('lets the user with that id be erased later, refusing every event of the id from then on', async () => {
+    const store = await erasedThenUnstitched();
+    await ingestFile(store, ndjson(CUSTOMER_LATER));
+    await new DynamoDbEraser({ transport: store.transport }).eraseUser('42');
+    expect(await eventCounts(store, '42')).toEqual([]);
+    expect((await call(lookupApi(store), 'GET', userPath('42'))).status).toBe(404);
+
+    const after = await ingestFile(store, ndjson(CUSTOMER_LATER));
+    expect(after.stats).toMatchObject({ accepted: 3, erased: 3, newEvents: 0 });
+    expect(erasedLines(after.report)).toEqual([
+      [1, ''],
+      [2, ''],
+      [3, ''],
+    ]);
+    expect(await eventCounts(store, '42')).toEqual([]);
+  });
+});
