@@ -1,6 +1,6 @@
 // What a start of the local stack says when the data dir's sessions were cut under other rules than its own.
 import { acceptsRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
-import { type CompiledRules, describeRules } from '../functions/domain/rules/session-rules.js';
+import { type CompiledRules, describeRules, sameRules } from '../functions/domain/rules/session-rules.js';
 import { dataDirEnv } from './command-words.js';
 import { rulesAsVariables } from './ingest-env.js';
 
@@ -17,7 +17,7 @@ export function rulesMismatch(
   dataDir: string,
 ): string | undefined {
   if (table === undefined) return undefined;
-  if (table.target !== undefined && table.target.fingerprint === current.fingerprint) {
+  if (table.target !== undefined && sameRules(table.target.fingerprint, current.fingerprint)) {
     return (
       `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish: those it ` +
       `did not reach are still cut under ${describeRules(table.rules)}; run \`npm run rebuild\` (with the same ` +

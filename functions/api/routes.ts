@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SentValue } from '../domain/events/event.js';
+import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { SessionSummary } from '../domain/sessions/summary.js';
 import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
@@ -165,10 +166,11 @@ async function getSession(
 /**
  * What a list cursor keeps of the rules its pages were cut under: a rebuild under new rules cuts the sessions
  * another way, and a walk that went on across it would show sessions overlapping those it already showed.
- * A digest, short enough for a cursor, of a fingerprint that is the rules' whole JSON.
+ * A digest, short enough for a cursor, of the rules' whole JSON, as they cut sessions (`rulesIdentity`): a
+ * merge by an ingest running the same rules in another form rewrites the head's fingerprint, not the sessions.
  */
 function rulesMark(fingerprint: string): string {
-  return createHash('sha256').update(fingerprint).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(rulesIdentity(fingerprint)).digest('base64url').slice(0, 16);
 }
 
 /** Rule 9 keeps a source as sent: one sent as 42 or true is matched by its JSON text, as a session shows it. */

@@ -1,5 +1,5 @@
 import type { EventRecord } from '../../domain/events/event.js';
-import type { CompiledRules } from '../../domain/rules/session-rules.js';
+import { type CompiledRules, sameRules } from '../../domain/rules/session-rules.js';
 import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js';
 import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
@@ -105,7 +105,10 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
       return result;
     }
     // A recut to the target whose offers a crash cut short is finished whatever the scope.
-    const marked = head.offersPending !== undefined && head.rules === this.rules.fingerprint;
+    const marked =
+      head.offersPending !== undefined &&
+      head.rules !== undefined &&
+      sameRules(head.rules, this.rules.fingerprint);
     if (offers || (this.rules.stitching && marked)) {
       // Offered even when the head was already at the target: a crash may have come between the two steps.
       this.offering.set(user, (this.offering.get(user) ?? 0) + 1);
@@ -178,7 +181,8 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
   async rebuildStale(user: string): Promise<boolean> {
     const table = await readTableRules(this.transport);
     const target = table?.target?.fingerprint ?? table?.fingerprint;
-    if (table === undefined || target !== this.rules.fingerprint) return false;
+    if (table === undefined || target === undefined || !sameRules(target, this.rules.fingerprint))
+      return false;
     // Past a finished rebuild the old rules are unknown here: offering this user's links is then only extra work.
     const sourceStitches = table.target !== undefined && table.rules.identityStitching;
     return (await this.rebuildUser(user, { sourceStitches })).status !== 'skipped';
@@ -228,7 +232,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     // A head without rules never committed anything (an intent that died before its commit).
     if (!head.exists || head.erased || head.rules === undefined)
       return { status: 'skipped', sessionsWritten: 0 };
-    if (head.rules === this.rules.fingerprint) return { status: 'current', sessionsWritten: 0 };
+    if (sameRules(head.rules, this.rules.fingerprint)) return { status: 'current', sessionsWritten: 0 };
     const txn = newTxn();
     const offersPending = offers ? txn : null;
     const change = await prepareChange(

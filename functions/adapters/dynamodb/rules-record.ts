@@ -1,4 +1,9 @@
-import { type CompiledRules, describeRules, type SessionRules } from '../../domain/rules/session-rules.js';
+import {
+  type CompiledRules,
+  describeRules,
+  type SessionRules,
+  sameRules,
+} from '../../domain/rules/session-rules.js';
 import { META_PK, RULES_SK } from './keys.js';
 import { errorName } from './request-errors.js';
 import { itemKey, type Transport } from './transport.js';
@@ -83,10 +88,11 @@ export async function readTableRules(transport: Transport): Promise<TableRules |
 
 /**
  * Whether data cut under `table` may be merged with `rules`: the table's rules, or while a rebuild runs only
- * the ones it moves to (an ingest running the old rules is refused from the moment the rebuild begins).
+ * the ones it moves to (an ingest running the old rules is refused from the moment the rebuild begins); in
+ * whatever form either was written, when they cut the same sessions (`sameRules`).
  */
 export function acceptsRules(table: TableRules, rules: CompiledRules): boolean {
-  return (table.target?.fingerprint ?? table.fingerprint) === rules.fingerprint;
+  return sameRules(table.target?.fingerprint ?? table.fingerprint, rules.fingerprint);
 }
 
 /** How long an ingest trusts its last look at the rules record; see `ingestDrainMs`. */
@@ -152,7 +158,7 @@ export async function beginRebuild(
     const table = await readTableRules(transport);
     if (table === undefined) throw new NothingIngestedError();
     if (table.target !== undefined) {
-      if (table.target.fingerprint === target.fingerprint) {
+      if (sameRules(table.target.fingerprint, target.fingerprint)) {
         try {
           return { ...table, target: await recordBegun(transport, table.target, now) };
         } catch (error) {
@@ -165,7 +171,7 @@ export async function beginRebuild(
         `a rebuild to other rules (${describeRules(table.target.rules)}) is in progress; finish it by running the rebuild with those rules before rebuilding under ${describeRules(target.source)}`,
       );
     }
-    if (table.fingerprint === target.fingerprint) {
+    if (sameRules(table.fingerprint, target.fingerprint)) {
       throw new AlreadyAtRulesError(
         `the table's sessions are already cut under these rules (${describeRules(target.source)}): nothing to rebuild`,
       );
@@ -220,8 +226,9 @@ export async function rebuildState(
   target: CompiledRules,
 ): Promise<(TableRules & { readonly target: RebuildTarget }) | 'finished'> {
   const table = await readTableRules(transport);
-  if (table?.target?.fingerprint === target.fingerprint) return { ...table, target: table.target };
-  if (table !== undefined && table.target === undefined && table.fingerprint === target.fingerprint)
+  if (table?.target !== undefined && sameRules(table.target.fingerprint, target.fingerprint))
+    return { ...table, target: table.target };
+  if (table !== undefined && table.target === undefined && sameRules(table.fingerprint, target.fingerprint))
     return 'finished';
   throw new RebuildRefusedError(
     table?.target !== undefined
@@ -231,21 +238,23 @@ export async function rebuildState(
 }
 
 /**
- * Moves the record to the rebuild's rules (the table's data are now cut under them). 'already' when an
- * earlier finish did it.
+ * Moves the record to the rebuild's rules (the table's data are now cut under them), as `target` writes them
+ * (the rebuild may have begun with them in another form). 'already' when an earlier finish did it.
  */
 export async function finishRebuild(
   transport: Transport,
   target: CompiledRules,
 ): Promise<'finished' | 'already'> {
-  if ((await rebuildState(transport, target)) === 'finished') return 'already';
+  const state = await rebuildState(transport, target);
+  if (state === 'finished') return 'already';
   try {
     await transport.update(KEY, {
-      UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr, tb',
+      UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb',
       ConditionExpression: 'tf = :tf',
       ExpressionAttributeValues: {
-        ':tf': { S: target.fingerprint },
-        ':tr': { S: JSON.stringify(target.source) },
+        ':rf': { S: target.fingerprint },
+        ':ru': { S: JSON.stringify(target.source) },
+        ':tf': { S: state.target.fingerprint },
       },
     });
   } catch (error) {

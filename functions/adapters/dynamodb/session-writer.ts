@@ -1,5 +1,5 @@
 import type { EventRecord } from '../../domain/events/event.js';
-import { type CompiledRules, describeRules, rulesOfFingerprint } from '../../domain/rules/session-rules.js';
+import { type CompiledRules, sameRules } from '../../domain/rules/session-rules.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { erasedOf, type Refusal, refuseAll, refuseAnonymous } from '../../domain/store/refusal.js';
@@ -17,6 +17,7 @@ import {
 } from './partition-change.js';
 import { putAll } from './put-combiner.js';
 import { backoff, DeadlinePassed, isConditionFailure } from './request-errors.js';
+import { RulesMismatchError } from './rules-mismatch-error.js';
 import { batchKey, type Key, type Transport } from './transport.js';
 import { namesCommit } from './visibility.js';
 
@@ -48,22 +49,6 @@ export class MergeConflictError extends Error {
   constructor(userId: string, attempts: number) {
     super(`gave up merging user ${JSON.stringify(userId)} after ${attempts} conflicting attempts`);
     this.name = 'MergeConflictError';
-  }
-}
-
-/** Stored rules as people read them; the fingerprint as recorded when it is not one compileRules wrote. */
-function describeStored(fingerprint: string): string {
-  const rules = rulesOfFingerprint(fingerprint);
-  return rules === undefined ? fingerprint : describeRules(rules);
-}
-
-/** The user's sessions were cut under other rules: merging would mix the two (rule 6). */
-export class RulesMismatchError extends Error {
-  constructor(userId: string, stored: string, current: CompiledRules) {
-    super(
-      `the sessions of user ${JSON.stringify(userId)} were cut under other session rules (${describeStored(stored)}) than this ingest runs (${describeRules(current.source)}); run the ingest with the table's rules (deploy them; locally, restart npm start with them), or rebuild the table under the ingest's rules`,
-    );
-    this.name = 'RulesMismatchError';
   }
 }
 
@@ -235,7 +220,7 @@ export class DynamoDbSessionWriter implements SessionWriter {
    */
   async admitHead(user: string, head: Head): Promise<'admitted' | 'rebuilt'> {
     if (head.erased || head.rules === undefined) return 'admitted';
-    if (head.rules === this.rules.fingerprint) {
+    if (sameRules(head.rules, this.rules.fingerprint)) {
       // Its recut's links not all offered (a crash came between): offered first, as a stale user is rebuilt first,
       // since a retried ingest offers only the links of its own events.
       if (head.offersPending === undefined || this.staleHeads === undefined) return 'admitted';

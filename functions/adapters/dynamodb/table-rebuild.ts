@@ -1,4 +1,4 @@
-import type { CompiledRules } from '../../domain/rules/session-rules.js';
+import { type CompiledRules, sameRules } from '../../domain/rules/session-rules.js';
 import type {
   CountSegment,
   RebuildScope,
@@ -145,16 +145,21 @@ export class DynamoDbTableRebuild implements RebuildStore {
     if (from.done) return { count, users, position: from };
     // An anonymousId erased with its user keeps its link (its events are refused): no rebuild moves it. A head
     // recut to the target whose links a crash left unoffered is at the target rules, but still marked.
-    const stale = this.target.stitching
-      ? '(#rf <> :target OR attribute_exists(#lo))'
-      : '(#rf <> :target OR (attribute_exists(#li) AND attribute_not_exists(#ea)))';
+    const marked = this.target.stitching
+      ? 'attribute_exists(#lo)'
+      : '(attribute_exists(#li) AND attribute_not_exists(#ea))';
+    const isMarked = this.target.stitching
+      ? (item: Item) => item.lo !== undefined
+      : (item: Item) => item.li !== undefined && item.ea === undefined;
     let startKey = from.cursor === null ? undefined : decodeCursor(from.cursor);
     for (;;) {
+      // Heads in the target's own form come back only when marked; one in another form of the same rules is
+      // at the target too, which only sameRules tells.
       const page = await this.transport.scanPage({
         Segment: segment,
         TotalSegments: COUNT_SEGMENTS,
-        FilterExpression: `#sk = :head AND attribute_exists(#rf) AND attribute_not_exists(#er) AND ${stale}`,
-        ProjectionExpression: '#pk',
+        FilterExpression: `#sk = :head AND attribute_exists(#rf) AND attribute_not_exists(#er) AND (#rf <> :target OR ${marked})`,
+        ProjectionExpression: `#pk, #rf, ${this.target.stitching ? '#lo' : '#li, #ea'}`,
         ExpressionAttributeNames: {
           '#pk': 'pk',
           '#sk': 'sk',
@@ -166,8 +171,9 @@ export class DynamoDbTableRebuild implements RebuildStore {
         ...(this.scanPageItems !== undefined && { Limit: this.scanPageItems }),
         ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
       });
-      count += page.count;
       for (const item of page.items) {
+        if (sameRules(item.rf?.S ?? '', this.target.fingerprint) && !isMarked(item)) continue;
+        count++;
         const user = userOfPk(item.pk?.S ?? '');
         if (user !== undefined && users.length < limit) users.push(user);
       }

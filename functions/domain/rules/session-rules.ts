@@ -56,7 +56,10 @@ export interface CompiledRules {
   /** Undefined when sessions are not capped. */
   readonly capMs: number | undefined;
   readonly stitching: boolean;
-  /** Identifies the rules: data cut under one fingerprint must not be merged under another. */
+  /**
+   * The rules as recorded (with the table's data, in each head): data cut under one fingerprint must not be
+   * merged under another unless {@link sameRules} finds them the same rules.
+   */
   readonly fingerprint: string;
   readonly source: SessionRules;
 }
@@ -107,6 +110,53 @@ export function rulesOfFingerprint(fingerprint: string): SessionRules | undefine
   } catch {
     return undefined;
   }
+}
+
+/** A fingerprint of {@link compileRules} as read back, each member checked; undefined for any other text. */
+function fingerprintFields(
+  fingerprint: string,
+):
+  | { gapMs: number; byPlatform: Record<string, number>; capMs: number | null; stitching: boolean }
+  | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fingerprint);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Object.keys(parsed).length !== 4) return undefined;
+  const { gapMs, byPlatform, capMs, stitching } = parsed as Record<string, unknown>;
+  const isMs = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+  if (!isMs(gapMs) || (capMs !== null && !isMs(capMs)) || typeof stitching !== 'boolean') return undefined;
+  if (typeof byPlatform !== 'object' || byPlatform === null || Array.isArray(byPlatform)) return undefined;
+  if (!Object.values(byPlatform).every(isMs)) return undefined;
+  return { gapMs, byPlatform: byPlatform as Record<string, number>, capMs, stitching };
+}
+
+/**
+ * What a fingerprint's rules cut, in the fingerprint's own form: the rules without what provably changes no
+ * session for any input. A platform gap equal to the default gap is the gap that platform takes anyway; and
+ * when every gap is 0 a session holds the events of one instant, which no cap (0 or more) splits. Nothing else
+ * is left out: a cap that can bind marks its splits as a chain's even where a gap splits too. Platform names
+ * need no folding: the options refuse any but lowercase ones, and events are matched lowercased. A
+ * fingerprint with nothing to leave out is its own identity, and so is a text compileRules did not write.
+ */
+export function rulesIdentity(fingerprint: string): string {
+  const fields = fingerprintFields(fingerprint);
+  if (fields === undefined) return fingerprint;
+  const { gapMs, capMs, stitching } = fields;
+  const byPlatform = Object.fromEntries(Object.entries(fields.byPlatform).filter(([, ms]) => ms !== gapMs));
+  const oneInstant = gapMs === 0 && Object.keys(byPlatform).length === 0;
+  return canonicalJson({ gapMs, byPlatform, capMs: oneInstant ? null : capMs, stitching });
+}
+
+/**
+ * Whether data cut under one fingerprint may be merged under the other: they cut the same sessions from every
+ * input. The table and the heads keep the fingerprint they were written with (`{gap 30, ios 30}` and
+ * `{gap 30}` both stay as recorded); every comparison goes through here.
+ */
+export function sameRules(a: string, b: string): boolean {
+  return a === b || rulesIdentity(a) === rulesIdentity(b);
 }
 
 /** The gap that applies before an event of this platform (rule 7). */

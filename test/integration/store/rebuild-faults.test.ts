@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RulesMismatchError } from '../../../functions/adapters/dynamodb/rules-mismatch-error.js';
 import {
   ensureTableRules,
   forgetRulesCheck,
   readTableRules,
   TableRulesMismatchError,
 } from '../../../functions/adapters/dynamodb/rules-record.js';
-import {
-  DynamoDbSessionWriter,
-  RulesMismatchError,
-} from '../../../functions/adapters/dynamodb/session-writer.js';
+import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import {

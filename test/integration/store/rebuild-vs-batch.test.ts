@@ -4,7 +4,11 @@
 // under the rules the table ends at.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CompiledRules, compileRules } from '../../../functions/domain/rules/session-rules.js';
+import {
+  type CompiledRules,
+  compileRules,
+  sameRules,
+} from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
@@ -44,8 +48,11 @@ describe('the store against the batch across rebuilds', () => {
         fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined, freq: 2 }),
         async (ruleSets, scenario, cuts, redeliveries, crashAfter) => {
           const compiled = ruleSets.map((rules) => compileRules(rules));
+          // Another form of the same rules is nothing to rebuild to (the table takes it as it is).
           fc.pre(
-            compiled.every((rules, at) => at === 0 || rules.fingerprint !== compiled[at - 1]?.fingerprint),
+            compiled.every(
+              (rules, at) => at === 0 || !sameRules(rules.fingerprint, compiled[at - 1]?.fingerprint ?? ''),
+            ),
           );
           let store = await freshStore(dynamo.client, ruleSets[0]);
           await recordRules(store);

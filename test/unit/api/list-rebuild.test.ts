@@ -15,6 +15,12 @@ const visits = [0, 40, 80].map((minutes, index) =>
 );
 const GAP_30 = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutes: 30 });
 const GAP_60 = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutes: 60 });
+/** The same rules as GAP_30 in another form: an ingest running them rewrites the head's fingerprint. */
+const GAP_30_IOS_30 = compileRules({
+  ...DEFAULT_SESSION_RULES,
+  gapMinutes: 30,
+  gapMinutesByPlatform: { ios: 30 },
+});
 
 function store(rules: typeof GAP_30, version: number): void {
   const stored = storedUser('rebuilt', visits, { rules, version });
@@ -55,6 +61,20 @@ describe('a list cursor across a rebuild', () => {
       },
     );
     mocked.table.put(more.head, ...more.items);
+
+    const next = await page(`limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect((next.body as { sessions: { startedAt: string }[] }).sessions[0]?.startedAt).toBe(
+      new Date(T0 + 40 * MINUTE).toISOString(),
+    );
+  });
+
+  it('goes on after a merge by an ingest running the same rules in another form', async () => {
+    store(GAP_30, 1);
+    const cursor = cursorOf((await page('limit=1')).body) as string;
+    const merged = storedUser('rebuilt', visits, { rules: GAP_30_IOS_30, version: 2 });
+    mocked.table.put(merged.head, ...merged.items);
 
     const next = await page(`limit=1&cursor=${encodeURIComponent(cursor)}`);
 

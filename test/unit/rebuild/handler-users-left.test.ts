@@ -27,6 +27,9 @@ const plentyOfTime = { getRemainingTimeInMillis: () => 300_000 };
 
 const dynamo = mockClient(DynamoDBClient);
 
+/** A head the count's filter lets through: under the old rules. */
+const headLeft = (user: string) => ({ pk: { S: userPk(user) }, rf: { S: OLD.fingerprint } });
+
 /** The users the count's scan finds left, by segment of its parallel scan. */
 let left: Map<number, string[]>;
 let recut: string[];
@@ -77,7 +80,7 @@ beforeEach(() => {
   });
   dynamo.on(ScanCommand).callsFake((input: ScanCommandInput) => {
     const users = left.get(input.Segment ?? -1) ?? [];
-    return { Items: users.map((user) => ({ pk: { S: userPk(user) } })), Count: users.length };
+    return { Items: users.map(headLeft), Count: users.length };
   });
   dynamo.on(UpdateItemCommand).resolves({});
 });
@@ -96,11 +99,11 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
     const scans = dynamo.commandCalls(ScanCommand).map((call) => call.args[0].input);
     expect(scans).toHaveLength(8);
     for (const scan of scans) {
-      // Keys come back instead of a count: the Scan is billed by the items it reads either way.
+      // Keys and rules come back instead of a count: the Scan is billed by the items it reads either way.
       expect(scan).toMatchObject({
         TableName: TABLE,
         TotalSegments: 8,
-        ProjectionExpression: '#pk',
+        ProjectionExpression: '#pk, #rf, #li, #ea',
         FilterExpression: expect.stringContaining('#rf <> :target'),
         ExpressionAttributeValues: expect.objectContaining({ ':target': { S: TARGET.fingerprint } }),
       });
@@ -123,7 +126,7 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
     const updates = dynamo.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
     expect(updates).toEqual([
       expect.objectContaining({
-        UpdateExpression: 'SET rf = :tf, ru = :tr REMOVE tf, tr, tb',
+        UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb',
         ConditionExpression: 'tf = :tf',
       }),
     ]);
@@ -143,7 +146,7 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
       const users = input.ExclusiveStartKey === undefined ? (left.get(input.Segment ?? -1) ?? []) : ['y'];
       const more = input.Segment === 2 && input.ExclusiveStartKey === undefined;
       return {
-        Items: users.map((user) => ({ pk: { S: userPk(user) } })),
+        Items: users.map(headLeft),
         Count: users.length,
         ...(more && { LastEvaluatedKey: key('z') }),
       };
