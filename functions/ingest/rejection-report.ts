@@ -7,7 +7,10 @@ export type ReportLine =
   /** A file (or ZIP member) that could not be read to its end, or holds no JSON: position 0, no raw text. */
   | { readonly file: string; readonly position: 0; readonly reason: string };
 
-/** Where a file's rejected events go, in file order (port); an NDJSON object in S3 in Lambda. */
+/**
+ * Where a file's rejected events go (port), in file order but for `erased` lines, which merges write as they
+ * refuse events (docs/deploy.md); an NDJSON object in S3 in Lambda.
+ */
 export interface RejectionReport {
   readonly key: string;
   readonly lines: number;
