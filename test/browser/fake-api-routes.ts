@@ -19,6 +19,12 @@ export interface FakeApiData {
   readonly stitched?: Readonly<Record<string, string>>;
   /** User ids whose every request fails with the API's 500. */
   readonly failing?: readonly string[];
+  /**
+   * Paths of sessions gone since (`/users/<user>/sessions/<id>`, as the viewer sends them): each answers
+   * `404 Session not found`, and the user's list and count leave it out, as the real API's do once a late
+   * event merged the session into another or moved its start.
+   */
+  readonly gone?: ReadonlySet<string>;
 }
 
 export function error(status: number, code: string, message: string, extra: Record<string, string> = {}) {
@@ -150,8 +156,9 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   if (unknown !== undefined) {
     return error(400, 'bad_request', `${unknown} is not a parameter of this route`, { parameter: unknown });
   }
-  const user = options.users.find((candidate) => candidate.summary.userId === userId);
-  if (user === undefined) return userNotFound(options, rawPath, userId);
+  const known = options.users.find((candidate) => candidate.summary.userId === userId);
+  if (known === undefined) return userNotFound(options, rawPath, userId);
+  const user = withoutGone(known, `/${users}/${encodedUser}/sessions/`, options.gone);
   if (sessions === undefined) return { status: 200, body: user.summary };
   if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
   if (encodedSession === undefined) return listSessions(user, query);
@@ -159,6 +166,17 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');
   return sessionPage(session, user.events(sessionId), `${cursorKey}|${userId} ${sessionId}`, query);
+}
+
+/** The user as the API has it once the sessions under `sessionsPath` that `gone` names are gone. */
+function withoutGone(user: FakeUser, sessionsPath: string, gone: ReadonlySet<string> | undefined): FakeUser {
+  if (gone === undefined || gone.size === 0) return user;
+  const sessions = user.sessions.filter(
+    (session) => !gone.has(`${sessionsPath}${encodeURIComponent(session.sessionId)}`),
+  );
+  if (sessions.length === user.sessions.length) return user;
+  const sessionCount = user.summary.sessionCount - (user.sessions.length - sessions.length);
+  return { ...user, sessions, summary: { ...user.summary, sessionCount } };
 }
 
 /** A session with a page of its events, paged as the real API pages them. */

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import { closeServer } from '../helpers/close-server.js';
-import { type Answer, answer, error, type FakeApiData, invalidateCursors } from './fake-api-routes.js';
+import { answer, type FakeApiData, invalidateCursors } from './fake-api-routes.js';
 
 export interface FakeApiOptions extends FakeApiData {
   /** Served at their paths with `headers`; none for an API-only server. */
@@ -18,7 +18,10 @@ export interface FakeApi {
   readonly origin: string;
   /** Every request's method and raw URL, in arrival order. */
   readonly requests: string[];
-  /** Holds requests whose raw path starts with `prefix` until the returned function is called. */
+  /**
+   * Holds requests whose raw URL (path and query) starts with `prefix` until the returned function is called:
+   * `/users/u/sessions?` holds the user's list pages and not their sessions.
+   */
   hold(prefix: string): () => void;
   /**
    * Requests whose raw path starts with `prefix` get no answer, their connection dropped (a network failure;
@@ -28,10 +31,11 @@ export interface FakeApi {
   /** Every cursor handed out so far becomes a `400`, as when the API's signing key is replaced. */
   invalidateCursors(): void;
   /**
-   * Requests whose raw path starts with `prefix` answer `404 Session not found`, as a session's old id does
-   * once a late event moved its start, until the returned function is called.
+   * The session at `path` (`/users/<user>/sessions/<id>`, as the viewer sends it) is gone, as once a late event
+   * merged it into another or moved its start, until the returned function is called: its route answers
+   * `404 Session not found`, and the user's list pages and session count leave it out.
    */
-  gone(prefix: string): () => void;
+  gone(path: string): () => void;
   /**
    * Answers under `prefix` say the session has these attributes (its event count, end and duration), as when
    * it grew after it was opened, until the returned function is called.
@@ -81,15 +85,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       res.end(asset.body);
       return;
     }
-    for (const [prefix, gate] of holds) if (rawPath.startsWith(prefix)) await gate;
+    for (const [prefix, gate] of holds) if (target.startsWith(prefix)) await gate;
     if ([...drops].some((prefix) => rawPath.startsWith(prefix))) {
       req.socket.destroy();
       return;
     }
-    const found: Answer =
-      under(gone, rawPath) === undefined
-        ? await answer({ ...options, stitched }, rawPath, query)
-        : error(404, 'not_found', 'Session not found');
+    const found = await answer({ ...options, stitched, gone }, rawPath, query);
     const grown = under(reported.keys(), rawPath);
     const body =
       grown !== undefined && found.status === 200
@@ -133,9 +134,9 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       return () => drops.delete(prefix);
     },
     invalidateCursors,
-    gone(prefix) {
-      gone.add(prefix);
-      return () => gone.delete(prefix);
+    gone(path) {
+      gone.add(path);
+      return () => gone.delete(path);
     },
     reportSession(prefix, attributes) {
       reported.set(prefix, attributes);
