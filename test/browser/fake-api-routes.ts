@@ -33,7 +33,7 @@ export function error(status: number, code: string, message: string, extra: Reco
 
 export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
-/** Offsets into the ordered, filtered list, tied to the query they belong to as the real API's cursors are. */
+/** A place in the ordered list (a session's start, an event's offset), tied to its query as the real API's cursors are. */
 function encodeCursor(binding: string, offset: number): string {
   return Buffer.from(JSON.stringify({ binding, offset })).toString('base64url');
 }
@@ -73,8 +73,10 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
   if (order === 'desc') matching.reverse();
   const binding = `${cursorKey}|${user.summary.userId}|${order}|${from}|${to}`;
   const cursor = query.get('cursor');
-  const offset = cursor === null ? 0 : decodeCursor(cursor, binding);
-  if (offset === undefined)
+  // A list cursor holds the start of the last session handed out, as the real API's holds its key: sessions
+  // merged or moved since then shift none of the sessions after it onto the page before.
+  const after = cursor === null ? null : decodeCursor(cursor, binding);
+  if (after === undefined)
     return error(
       400,
       'bad_request',
@@ -83,14 +85,19 @@ function listSessions(user: FakeUser, query: URLSearchParams): Answer {
         parameter: 'cursor',
       },
     );
-  const sessions = matching.slice(offset, offset + limit);
-  const more = offset + limit < matching.length;
+  const rest =
+    after === null
+      ? matching
+      : matching.filter((session) => Date.parse(session.startedAt) < after === (order === 'desc'));
+  const sessions = rest.slice(0, limit);
+  const last = sessions.at(-1);
   return {
     status: 200,
     body: {
       userId: user.summary.userId,
       sessions,
-      nextCursor: more ? encodeCursor(binding, offset + limit) : null,
+      nextCursor:
+        rest.length > limit && last !== undefined ? encodeCursor(binding, Date.parse(last.startedAt)) : null,
     },
   };
 }

@@ -179,10 +179,17 @@ export class ViewerApp {
       const changed = new SessionsChangedNotice(
         () => void this.loadUser(summary.userId, this.location.session),
       );
-      const loader = new SessionLoader(this.client, summary.userId, () => {
-        this.current?.timeline.refresh();
-        if (this.current?.loader === loader) changed.update(loader, summary.sessionCount);
-      });
+      const loader = new SessionLoader(
+        this.client,
+        summary.userId,
+        () => {
+          this.current?.timeline.refresh();
+          if (this.current?.loader === loader) changed.update(loader, summary.sessionCount);
+        },
+        (sessionIds) => {
+          if (this.current?.loader === loader) this.current.panel.dropped(sessionIds);
+        },
+      );
       await loader.loadLatest();
       if (request.signal.aborted) return;
       if (loader.sessions.length === 0) {
@@ -206,6 +213,7 @@ export class ViewerApp {
         reloadSessions: () => this.reloadSessions(user),
         onSession: (now) => loader.update(now),
         onGone: (sessionId) => loader.forget(sessionId),
+        onLeft: (sessionId) => this.unnameSession(user, sessionId),
         onTitle: (title) => {
           document.title = `${title === null ? '' : `${title} · `}${isolated(summary.userId)} · Sessionizer`;
         },
@@ -260,6 +268,13 @@ export class ViewerApp {
   /** The open session's id answers no more (its start moved): the URL drops it. */
   private reloadSessions(user: OpenUser): void {
     if (this.current === user) this.dropSession(user.summary.userId);
+  }
+
+  /** The URL stops naming a session that is gone, which no Back can bring back; the panel stays to say so. */
+  private unnameSession(user: OpenUser, sessionId: string): void {
+    if (this.current !== user || this.location.session !== sessionId) return;
+    this.location = { user: user.summary.userId, session: null };
+    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(this.location)}`);
   }
 
   /** Loads the user again without the session the URL named, which no Back can bring back. */

@@ -49,6 +49,8 @@ export class SessionLoader {
     private readonly client: ApiClient,
     readonly userId: string,
     private readonly onChange: () => void,
+    /** Told the loaded sessions a page no longer lists (see dropStale), before the change is. */
+    private readonly onDropped: (sessionIds: readonly string[]) => void = () => {},
   ) {}
 
   /** Sessions loaded so far, by start. */
@@ -241,14 +243,16 @@ export class SessionLoader {
    * sessions never overlap, so an older reading of one that does was merged into it, or moved).
    */
   private dropStale(fresh: readonly Session[], listed: TimeRange): void {
-    const ids = new Set(fresh.map((session) => session.sessionId));
+    const freshIds = new Set(fresh.map((session) => session.sessionId));
     const stale = [...this.byId.values()].filter(
       (session) =>
-        !ids.has(session.sessionId) &&
+        !freshIds.has(session.sessionId) &&
         ((session.startedAt >= listed.from && session.startedAt <= listed.to) ||
           fresh.some((now) => now.startedAt <= session.endedAt && session.startedAt <= now.endedAt)),
     );
-    this.drop(stale.map((session) => session.sessionId));
+    const ids = stale.map((session) => session.sessionId);
+    this.drop(ids);
+    if (ids.length > 0) this.onDropped(ids);
   }
 
   private drop(sessionIds: readonly string[]): void {

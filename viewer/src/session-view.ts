@@ -26,6 +26,8 @@ export interface SessionViewOptions {
   readonly onGone: (sessionId: string) => boolean;
   /** Told the open session as its events say it is now (it may have grown since it was listed). */
   readonly onSession: (now: Session) => void;
+  /** Told that the open session is gone and the panel says so: the URL names it no more. */
+  readonly onLeft: (sessionId: string) => void;
   /** Told what the panel's heading names (`Session 5`), null once it is hidden: the page's title says it too. */
   readonly onTitle: (title: string | null) => void;
 }
@@ -149,6 +151,34 @@ export class SessionView {
     } finally {
       if (this.request === request) panel.removeAttribute('aria-busy');
     }
+  }
+
+  /**
+   * A page of the user's sessions no longer lists these, merged into another or moved by a late event: when
+   * the open session is one, the panel says it is gone in place of what it showed (its later events would
+   * answer 404), with the way to the user's sessions as they are now.
+   */
+  dropped(sessionIds: readonly string[]): void {
+    const sessionId = this.sessionId;
+    if (sessionId === null || !sessionIds.includes(sessionId)) return;
+    const { timeline, table, reloadSessions, onLeft } = this.options;
+    const hadFocus = this.element.contains(document.activeElement);
+    this.request?.abort();
+    this.request = null;
+    timeline.select(null);
+    table.select(null);
+    this.element.removeAttribute('aria-busy');
+    this.element.replaceChildren(
+      this.element.querySelector('.panel-head') ?? '',
+      notice(
+        'error',
+        `Session ${isolated(sessionId)} is gone since it was listed: a late event merged it into another ` +
+          'session or moved its start, which gives it another id. It is no longer drawn on the timeline. ',
+        reloadSessionsButton(reloadSessions),
+      ),
+    );
+    if (hadFocus) this.element.focus();
+    onLeft(sessionId);
   }
 
   /** Hides the panel; the keyboard goes back to the session's row when it was opened from it, else its mark. */
