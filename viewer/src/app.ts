@@ -184,7 +184,11 @@ export class ViewerApp {
         summary.userId,
         () => {
           this.current?.timeline.refresh();
-          if (this.current?.loader === loader) changed.update(loader, summary.sessionCount);
+          if (this.current?.loader !== loader) return;
+          changed.update(loader, summary.sessionCount);
+          // A list answers 404 only for a user it does not know (erased since): a retry would meet it again.
+          const { error } = loader;
+          if (error instanceof ApiError && error.status === 404) this.showUserGone(summary.userId, error);
         },
         (sessionIds) => {
           if (this.current?.loader === loader) this.current.panel.dropped(sessionIds);
@@ -263,6 +267,18 @@ export class ViewerApp {
             reloadSessionsButton(() => this.dropSession(userId)),
           ),
     );
+  }
+
+  /** The user on show is no longer known to the API: said as for a user opened afresh, the URL naming no session. */
+  private showUserGone(userId: string, error: ApiError): void {
+    const hadFocus = this.elements.content.contains(document.activeElement);
+    this.reset();
+    this.location = { user: userId, session: null };
+    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(this.location)}`);
+    const unknown = unknownUserNotice(userId, error.message, { wasShown: true });
+    unknown.tabIndex = -1;
+    this.elements.content.replaceChildren(unknown);
+    if (hadFocus) unknown.focus();
   }
 
   /** The open session's id answers no more (its start moved): the URL drops it. */

@@ -21,8 +21,11 @@ function hiddenCharacters(id: string): string[] {
   );
 }
 
-/** Why the API knows no user by `userId`, from its 404's `message`. */
-export function unknownUserNotice(userId: string, message: string): HTMLElement {
+/**
+ * Why the API knows no user by `userId`, from its 404's `message`. `wasShown` when the user was on show until
+ * now: no typo then, but an erasure.
+ */
+export function unknownUserNotice(userId: string, message: string, { wasShown = false } = {}): HTMLElement {
   // The API says which id exists when one is a slip away (a number as an export writes it, stored as
   // JavaScript writes it): that, not a typo, is then why.
   const hint = message.startsWith(NOT_FOUND_HINT) ? message.slice(NOT_FOUND_HINT.length) : '';
@@ -36,11 +39,13 @@ export function unknownUserNotice(userId: string, message: string): HTMLElement 
     hidden.length === 0
       ? null
       : ` The id holds characters that do not show: ${hidden.join(', ')}; one pasted in with it is not part of the id.`,
-    hint === ''
-      ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
-        ' Ids are case-sensitive; check for a typo. An id is not known either before its events are ' +
+    wasShown
+      ? ' It was on show until now: its events were likely erased since it was opened.'
+      : hint === ''
+        ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
+          ' Ids are case-sensitive; check for a typo. An id is not known either before its events are ' +
           'ingested, or when every event of it was rejected (the ingest’s rejection reports, under ' +
           'rejected/ in the bucket, give each one’s reason).'
-      : null,
+        : null,
   );
 }
