@@ -6,14 +6,18 @@ import { useViewer } from './viewer-harness.js';
 
 const URL_ONLY = 'https://shop.example/only-url?x=1';
 const TITLE_IS_URL = 'https://shop.example/titled-by-url';
+/** Reads like a google url once its right-to-left override reverses the rest. */
+const SPOOF = 'https://evil.example/#\u202emoc.elgoog//:sptth';
+const SPOOF_SHOWN = 'https://evil.example/#\\u202emoc.elgoog//:sptth';
 const base = makeUser('urls', [Date.UTC(2024, 7, 1, 10)], { eventCount: () => 6 });
 const session = base.sessions[0] as ApiSession;
-const page = { url: TITLE_IS_URL, path: '/titled-by-url', title: TITLE_IS_URL, referrer: null };
+const page = { url: TITLE_IS_URL, path: '/titled-by-url', title: TITLE_IS_URL, referrer: SPOOF };
 const USER: FakeUser = {
   ...base,
   sessions: [{ ...session, entryPage: page, exitPage: page }],
   events: (sessionId) =>
     base.events(sessionId).map((event, index): ApiEvent => {
+      if (index === 0) return { ...event, name: null, title: 'Shop', url: SPOOF, path: null };
       if (index === 1) return { ...event, name: null, title: null, url: URL_ONLY, path: '/only-url' };
       if (index === 3) return { ...event, name: null, title: TITLE_IS_URL, url: TITLE_IS_URL, path: null };
       // Named, and titled with its url: the name, then the url once.
@@ -49,6 +53,24 @@ describe('an event row and an entry page whose label is the url', () => {
     const entry = tab.locator('.facts dt', { hasText: 'Entry page' }).locator('+ dd');
     expect(occurrences((await entry.textContent()) ?? '', TITLE_IS_URL)).toBe(1);
     await expect(entry.locator('a.url').getAttribute('href')).resolves.toBe(TITLE_IS_URL);
+    viewer.expectCleanRun(tracked);
+    await tab.close();
+  });
+
+  it('shows a url left to right with its bidirectional controls as escapes, as a link and as the referrer', async () => {
+    const tracked = await viewer.open(viewer.userUrl('urls', session.sessionId));
+    const { page: tab } = tracked;
+    const panel = tab.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`);
+    await panel.locator('.events .event').first().waitFor();
+    const referrer = tab.locator('.facts dt', { hasText: 'Referrer' }).locator('+ dd a.url');
+    for (const link of [panel.locator('.events .event').first().locator('a.url'), referrer]) {
+      await expect(link.textContent()).resolves.toBe(SPOOF_SHOWN);
+      await expect(link.getAttribute('dir')).resolves.toBe('ltr');
+      await expect(link.evaluate((element) => getComputedStyle(element).unicodeBidi)).resolves.toBe(
+        'isolate',
+      );
+      await expect(link.getAttribute('href')).resolves.toBe(new URL(SPOOF).href);
+    }
     viewer.expectCleanRun(tracked);
     await tab.close();
   });

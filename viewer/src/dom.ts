@@ -2,6 +2,7 @@
 // The only way the viewer builds DOM: text goes in through text nodes and attributes through setAttribute,
 // never through innerHTML, because every string the API returns is user-controlled.
 
+import { escapeControl } from '../../contract/visible-text.js';
 import { bidiBalanced } from './format.js';
 
 type Child = Node | string | null | undefined | false;
@@ -45,8 +46,17 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
-/** A link only for http(s) urls, opened apart from the viewer; anything else stays text. */
-export function externalLink(url: string, label: string = url): HTMLElement {
+/**
+ * A url (or path) as text: left to right and isolated, with bidirectional controls and invisible characters
+ * shown as escapes (`\u202e`), as the CLI's report shows them. Kept raw, a right-to-left override would
+ * reverse the rest of the url: `https://evil.example/#\u202emoc.elgoog//:sptth` would read as a google url.
+ */
+export function urlText(url: string): HTMLElement {
+  return h('span', { class: 'url', dir: 'ltr' }, escapeControl(url));
+}
+
+/** A link only for http(s) urls, opened apart from the viewer; anything else stays text. Both as urlText. */
+export function externalLink(url: string): HTMLElement {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -54,9 +64,13 @@ export function externalLink(url: string, label: string = url): HTMLElement {
     parsed = undefined;
   }
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    return h('span', { class: 'url' }, label);
+    return urlText(url);
   }
-  return h('a', { href: parsed.href, rel: 'noopener noreferrer', target: '_blank', class: 'url' }, label);
+  return h(
+    'a',
+    { href: parsed.href, rel: 'noopener noreferrer', target: '_blank', class: 'url', dir: 'ltr' },
+    escapeControl(url),
+  );
 }
 
 /** A message where content goes: a loading one is a status, an empty or failed one an alert. */

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { SessionEvent } from './api-types.js';
-import { externalLink, h, svg } from './dom.js';
+import { externalLink, h, svg, urlText } from './dom.js';
 import { firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
 
 export const STRIP_HEIGHT = 36;
@@ -82,7 +82,7 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   // the link, said once.
   const labelIsUrl = url !== null && url === label;
   if (url !== null && !labelIsUrl) details.push(externalLink(url));
-  else if (url === null && path !== null && path !== label) details.push(path);
+  else if (url === null && path !== null && path !== label) details.push(urlText(path));
   if (showAnonymousId && event.anonymousId !== null) {
     if (details.length > 0) details.push(' ');
     details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
@@ -99,7 +99,11 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
     ),
     h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
     h('span', { class: `type ${typeClass(event)}` }, event.type),
-    h('span', { class: 'label' }, labelIsUrl ? externalLink(label) : label),
+    h(
+      'span',
+      { class: 'label' },
+      labelIsUrl ? externalLink(label) : url === null && label === path ? urlText(label) : label,
+    ),
     details.length > 0 ? h('span', { class: 'detail' }, ...details) : null,
   );
 }

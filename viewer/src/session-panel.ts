@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { MAX_SESSION_ANONYMOUS_IDS } from '../../contract/index.js';
 import type { Campaign, Device, Page, Session, SessionDetail } from './api-types.js';
-import { externalLink, h } from './dom.js';
+import { externalLink, h, urlText } from './dom.js';
 import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
 import { SessionEvents, type SessionEventsOptions } from './session-events.js';
 
@@ -20,7 +20,7 @@ function pageValue(page: Page | null): Node | string {
     { class: 'page' },
     title,
     title !== null && where !== null ? h('br') : null,
-    where === null ? null : url !== null ? externalLink(url) : where,
+    where === null ? null : url !== null ? externalLink(url) : urlText(where),
   );
 }
 

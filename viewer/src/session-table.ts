@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { escapeControl } from '../../contract/visible-text.js';
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
 import { firstText, formatCount, formatDuration, formatMinute } from './format.js';
@@ -37,6 +38,12 @@ function campaign(session: Session): string {
 /** A text column's cell, which app.css cuts with an ellipsis: its tooltip has the whole text. */
 function textCell(text: string): HTMLTableCellElement {
   return h('td', { class: 'text', title: text }, text);
+}
+
+/** The entry page's path or url, shown as urlText shows one: left to right, its controls as escapes. */
+function urlCell(text: string): HTMLTableCellElement {
+  const shown = escapeControl(text);
+  return h('td', { class: 'text', title: shown, dir: 'ltr' }, shown);
 }
 
 /**
@@ -140,7 +147,7 @@ export class SessionTable {
       h('td', { class: 'number' }, formatDuration(session.durationSeconds)),
       h('td', { class: 'number' }, formatCount(session.eventCount)),
       h('td', { class: 'number' }, session.pageViews === null ? '—' : formatCount(session.pageViews)),
-      textCell(entryPage(session)),
+      urlCell(entryPage(session)),
       textCell(campaign(session)),
       textCell(deviceValue(session.device)),
     );

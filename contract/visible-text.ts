@@ -1,0 +1,67 @@
+// Characters that must not reach a terminal, a log or a page raw, and their visible escapes: shared by the CLI
+// (its table, CSV and HTML report) and the viewer (the urls it shows).
+/**
+ * Control characters; the characters Unicode calls default-ignorable, drawn as nothing, which make two ids
+ * look alike or reorder a line (zero-width spaces and joiners, soft hyphen, the bidirectional marks,
+ * embeddings, overrides and isolates, variation selectors, Hangul fillers, BOM, tag characters); the
+ * interlinear annotation marks; lone surrogates (which a page or terminal shows as one replacement mark); and
+ * the backslash, so that an escape never reads like text that was sent (`a\x00b` and `a\\x00b`).
+ */
+const UNSHOWABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each mark is matched alone, to be escaped
+  /[\\\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|\ud82f[\udca0-\udca3]|\ud834[\udd73-\udd7a]|\udb40[\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const ANY_UNSHOWABLE = new RegExp(UNSHOWABLE.source);
+
+/** After one of these, a zero-width joiner or a variation selector is part of an emoji sequence. */
+const EMOJI_PART = /(?:[\p{Extended_Pictographic}\p{Emoji_Modifier}]|\u{fe0f})$/u;
+/**
+ * Between two letters of a script that joins them (Arabic, Persian, the Indic scripts), a zero-width
+ * non-joiner or joiner changes how they are drawn; between Latin, Greek or Cyrillic letters it only hides.
+ */
+const JOINED_LETTER = /^[\p{L}\p{M}]$/u;
+const UNJOINED_SCRIPT = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]$/u;
+
+/** Whether `char` at `offset` of `text` is a joiner or selector that is part of what `text` draws. */
+function partOfDrawing(char: string, offset: number, text: string): boolean {
+  if (char !== '\u200c' && char !== '\u200d' && char !== '\ufe0e' && char !== '\ufe0f') return false;
+  const before = text.slice(Math.max(0, offset - 2), offset);
+  if (char !== '\u200c' && EMOJI_PART.test(before)) return true;
+  if (char === '\ufe0e' || char === '\ufe0f') return false;
+  const previous = [...before].pop() ?? '';
+  const next = String.fromCodePoint(text.codePointAt(offset + 1) ?? 0x20);
+  return (
+    JOINED_LETTER.test(previous) &&
+    !UNJOINED_SCRIPT.test(previous) &&
+    JOINED_LETTER.test(next) &&
+    !UNJOINED_SCRIPT.test(next)
+  );
+}
+
+/** Whether {@link escapeControl} would change `text`: fast paths ask this rather than repeat its characters. */
+export function hasUnshowable(text: string): boolean {
+  return ANY_UNSHOWABLE.test(text);
+}
+
+/**
+ * Text from a bad file (NUL bytes from a UTF-16 export, escape sequences) must never reach a terminal or a
+ * log raw, and ids must stay told apart: such characters become visible escapes. With a bidirectional
+ * control an id such as `a\u202Eevil` would show reversed and reorder the rest of its line; with an invisible
+ * one `admin\u200B` would show as `admin`.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(UNSHOWABLE, (char, offset: number) => {
+    if (partOfDrawing(char, offset, text)) return char;
+    const code = char.codePointAt(0) as number;
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    if (char === '\\') return '\\\\';
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : code <= 0xffff
+        ? `\\u${code.toString(16).padStart(4, '0')}`
+        : `\\u{${code.toString(16)}}`;
+  });
+}
