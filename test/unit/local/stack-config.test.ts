@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 // `npm start` configuration, and the checks that run before any server is started (ports, data dir lock).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -6,14 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
-import type { TableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
-import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../../local/data-dir-lock.js';
-import { rulesAsVariables } from '../../../local/ingest-env.js';
 import { isPortFree } from '../../../local/process-utils.js';
-import { rulesMismatch } from '../../../local/rules-mismatch.js';
 import { PortInUseError, PortsInUseError, startLocalStack } from '../../../local/stack.js';
-import { dataDirFrom, loadLocalStackConfig } from '../../../local/stack-config.js';
+import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('loadLocalStackConfig', () => {
   it('has the documented defaults', () => {
@@ -334,72 +329,6 @@ describe('startLocalStack checks', () => {
     } finally {
       lock.release();
       rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('rulesMismatch', () => {
-  const cutUnder = (rules: SessionRules, target?: SessionRules): TableRules => ({
-    fingerprint: compileRules(rules).fingerprint,
-    rules,
-    ...(target !== undefined && { target: { fingerprint: compileRules(target).fingerprint, rules: target } }),
-  });
-  const thirty: SessionRules = { gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false };
-  const five: SessionRules = { gapMinutes: 5, gapMinutesByPlatform: {}, identityStitching: false };
-  const defaultDir = dataDirFrom({});
-
-  it('says nothing for a new data dir or the same rules', () => {
-    expect(rulesMismatch(undefined, compileRules(five), defaultDir)).toBeUndefined();
-    expect(rulesMismatch(cutUnder(thirty), compileRules(thirty), defaultDir)).toBeUndefined();
-  });
-
-  it('says, at start, that a rebuild to these rules did not finish, and how to finish it', () => {
-    expect(rulesMismatch(cutUnder(thirty, five), compileRules(five), defaultDir)).toBe(
-      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish: those it did not reach are still cut under gap 30 min, stitching off; run `npm run rebuild` (with the same variables) to finish it",
-    );
-  });
-
-  it('says, at start, that uploads will be refused beside a rebuild to other rules that did not finish', () => {
-    expect(rulesMismatch(cutUnder(thirty, five), compileRules(thirty), defaultDir)).toBe(
-      "a rebuild of this data dir's sessions to gap 5 min, stitching off did not finish, and this start's rules are gap 30 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them all under this start's rules, or start with the rebuild's (SESSION_GAP_MINUTES=5 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)",
-    );
-  });
-
-  it('says, at start, that uploads will be refused under other rules, and both ways out', () => {
-    expect(rulesMismatch(cutUnder(thirty), compileRules(five), defaultDir)).toBe(
-      "the sessions in this data dir were cut under gap 30 min, stitching off, not under this start's gap 5 min, stitching off: every upload is refused until `npm run rebuild` (with the same variables) cuts them again, or start with the rules they were cut under (SESSION_GAP_MINUTES=30 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)",
-    );
-  });
-
-  it('names the data dir in the command to start with, when it is not the default one', () => {
-    const dataDir = join(tmpdir(), 'other-data');
-    expect(rulesMismatch(cutUnder(thirty), compileRules(five), dataDir)).toContain(
-      `(SESSIONIZER_DATA_DIR=${dataDir} SESSION_GAP_MINUTES=30 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)`,
-    );
-    expect(rulesMismatch(cutUnder(thirty, five), compileRules(thirty), dataDir)).toContain(
-      `(SESSIONIZER_DATA_DIR=${dataDir} SESSION_GAP_MINUTES=5 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)`,
-    );
-  });
-
-  it('names the variables of the rules to start with, which a shell hands npm start as those rules', () => {
-    const rules: SessionRules = {
-      gapMinutes: 12.5,
-      gapMinutesByPlatform: { ios: 5, "o'brien os": 7 },
-      maxSessionMinutes: 90,
-      identityStitching: true,
-    };
-    for (const sent of [rules, thirty]) {
-      const printed = execFileSync('sh', ['-c', `${rulesAsVariables(sent)} env`], {
-        env: {},
-        encoding: 'utf8',
-      });
-      const env = Object.fromEntries(
-        printed
-          .trimEnd()
-          .split('\n')
-          .map((line) => line.split(/=(.*)/s).slice(0, 2)),
-      );
-      expect(loadLocalStackConfig(env, '/repo').sessionRules).toEqual(sent);
     }
   });
 });
