@@ -1,3 +1,4 @@
+import { escapeControl } from '../contract/visible-text.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
 import {
   type FileSummary,
@@ -12,7 +13,6 @@ import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
 import { createOutput } from './output/writer.js';
-import { escapeControl } from './terminal-text.js';
 
 const write = (text: string) => process.stdout.write(text);
 

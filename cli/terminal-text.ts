@@ -1,8 +1,6 @@
 // The escaping is shared with the viewer, which shows urls with it.
 import { escapeControl } from '../contract/visible-text.js';
 
-export { escapeControl, hasUnshowable } from '../contract/visible-text.js';
-
 /** Printable ASCII only: one column per character, the common case of every cell. */
 const ASCII = /^[\u0020-\u007e]*$/;
 /**

@@ -1,5 +1,5 @@
+import { escapeControl, hasUnshowable } from '../../contract/visible-text.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
-import { escapeControl, hasUnshowable } from '../terminal-text.js';
 
 const text = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);

@@ -1,7 +1,8 @@
+import { escapeControl } from '../../contract/visible-text.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { LineSpool } from '../line-spool.js';
-import { displayWidth, escapeControl, padColumns, tableCell } from '../terminal-text.js';
+import { displayWidth, padColumns, tableCell } from '../terminal-text.js';
 import { type Pause, paced } from './pause.js';
 import { describeRun, summarizeRun } from './summary.js';
 

@@ -1,4 +1,4 @@
-import { escapeControl } from '../terminal-text.js';
+import { escapeControl } from '../../contract/visible-text.js';
 
 /**
  * Text for HTML content and attribute values: every string in a report comes from analytics data. Control

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../../cli/options.js';
 import { csvCell, csvHeader, csvRow, GUARDED_START } from '../../../cli/output/csv.js';
-import { escapeControl } from '../../../cli/terminal-text.js';
+import { escapeControl } from '../../../contract/visible-text.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 
 /** Every cell through the whole escaping, as before the fast path for plain cells. */

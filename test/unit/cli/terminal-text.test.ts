@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayWidth, escapeControl, tableCell } from '../../../cli/terminal-text.js';
+import { displayWidth, tableCell } from '../../../cli/terminal-text.js';
+import { escapeControl } from '../../../contract/visible-text.js';
 
 describe('escapeControl', () => {
   it('shows C0, DEL, C1 and the line separators as visible escapes', () => {
