@@ -53,11 +53,12 @@ async function userNamed(rawUserId: string, lookup: Lookup): Promise<string | un
 
 /**
  * The 400 a misshapen session id deserves (`/users/alice/sessions/latest`) when the user before the tail
- * exists. Read from the path as sent, so a session id sent percent-encoded is misshapen too (it is not a
- * route's tail as sent), and an owner in the `~b64.` form is decoded as a user id of its own.
+ * exists. Read from the path as sent (`rest` is {@link slipPath}'s), so a session id sent percent-encoded is
+ * misshapen too (it is not a route's tail as sent), and an owner in the `~b64.` form is decoded as a user id
+ * of its own.
  */
 async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResponse | undefined> {
-  const tail = SESSION_TAIL.exec(endingSlashesDecoded(rest, lookup.pathsDecoded));
+  const tail = SESSION_TAIL.exec(rest);
   if (tail === null) return undefined;
   const [, owner, sessionId] = tail as unknown as [string, string, string];
   if ((await userNamed(owner, lookup)) === undefined) return undefined;
