@@ -3,6 +3,7 @@ import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
+import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
@@ -101,7 +102,9 @@ export function createObjectIngest(
         bucket: ref.bucket,
         key: ref.key,
         version,
-        reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${config.rules.fingerprint}`,
+        // The rules by what they cut (`sameRules`): the same rules written another way resume the progress. A
+        // fingerprint with nothing to leave out is its own identity, so progress saved before reads as before.
+        reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${rulesIdentity(config.rules.fingerprint)}`,
       },
     };
   };

@@ -195,6 +195,26 @@ describe('an ingest call whose time is up', () => {
     expect(writer.sessions()).toEqual(expected.whole.sessions());
   });
 
+  it('resumes under the same rules written in another form (a platform gap equal to the default)', async () => {
+    const expected = await oneCall();
+    bucket = new MockBucket(s3Mock);
+    bucket.put(KEY, FILE);
+    await createHandler({ continueLater: undefined })(sqsEvent([s3Notification(KEY)]), SHORT);
+    const merged = writer.calls.length;
+    const sameRules = compileRules({ ...DEFAULT_SESSION_RULES, gapMinutesByPlatform: { ios: 30 } });
+    const deps = handlerDeps({ s3, writer, logger, metrics });
+
+    await createHandler({ config: { ...deps.config, rules: sameRules }, continueLater: undefined })(
+      sqsEvent([s3Notification(KEY)]),
+      LONG,
+    );
+
+    expect(merged).toBeGreaterThan(0);
+    expect(writer.calls.length).toBe(expected.whole.calls.length);
+    expect(writer.sessions()).toEqual(expected.whole.sessions());
+    expect(progress.items.size).toBe(0);
+  });
+
   it('starts over when the object under the key was replaced since the progress was saved', async () => {
     bucket = new MockBucket(s3Mock);
     bucket.put(KEY, FILE);
