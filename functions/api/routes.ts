@@ -170,7 +170,20 @@ async function getSession(
  * merge by an ingest running the same rules in another form rewrites the head's fingerprint, not the sessions.
  */
 function rulesMark(fingerprint: string): string {
-  return createHash('sha256').update(rulesIdentity(fingerprint)).digest('base64url').slice(0, 16);
+  return markOf(rulesIdentity(fingerprint));
+}
+
+/**
+ * Whether a walk's mark is of the rules `fingerprint` cuts by: a cursor issued before rules were compared by
+ * what they cut marks the fingerprint as written, which differs from its identity when it holds a
+ * platform gap equal to the default; such a walk goes on while the head keeps that form.
+ */
+function sameWalkRules(walkRules: string, fingerprint: string): boolean {
+  return walkRules === rulesMark(fingerprint) || walkRules === markOf(fingerprint);
+}
+
+function markOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 
 /** Rule 9 keeps a source as sent: one sent as 42 or true is matched by its JSON text, as a session shows it. */
@@ -224,7 +237,7 @@ async function listSessions(
     if (unfiltered && after === undefined && user.summary.sessionCount > 0) page = await read();
   }
   const rules = page.rules === undefined ? undefined : rulesMark(page.rules);
-  if (walkRules !== undefined && rules !== undefined && walkRules !== rules) {
+  if (walkRules !== undefined && page.rules !== undefined && !sameWalkRules(walkRules, page.rules)) {
     return badRequest(
       'cursor',
       "belongs to a walk of this user's sessions as they were before they were cut again under new rules (a rebuild), which cut them another way: leave cursor out to start from the first page",

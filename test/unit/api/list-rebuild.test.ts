@@ -1,10 +1,12 @@
 // A walk of a user's sessions across a rebuild under new rules: the pages after it would show the user's
 // sessions cut another way, overlapping those already shown, so its cursor is refused and the walk starts over.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { type CursorBinding, CursorCodec } from '../../../functions/api/cursor.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { record } from '../../helpers/event-arbitraries.js';
 import { storedUser } from '../../helpers/stored-items.js';
-import { errorOf } from './api-event.js';
+import { errorOf, TEST_SIGNING_KEY } from './api-event.js';
 import { get, MINUTE, T0, useMockedTable } from './handler-harness.js';
 
 const mocked = useMockedTable();
@@ -77,6 +79,26 @@ describe('a list cursor across a rebuild', () => {
     mocked.table.put(merged.head, ...merged.items);
 
     const next = await page(`limit=1&cursor=${encodeURIComponent(cursor)}`);
+
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect((next.body as { sessions: { startedAt: string }[] }).sessions[0]?.startedAt).toBe(
+      new Date(T0 + 40 * MINUTE).toISOString(),
+    );
+  });
+
+  it('goes on from a cursor issued before rules were compared by what they cut', async () => {
+    // Such a cursor's mark is the digest of the head's fingerprint as written, here with a platform gap equal
+    // to the default, where the mark is now the digest of the rules' identity.
+    store(GAP_30_IOS_30, 1);
+    const codec = new CursorCodec(TEST_SIGNING_KEY);
+    const binding: CursorBinding = { userId: 'rebuilt', order: 'desc' };
+    const current = codec.position(cursorOf((await page('limit=1')).body) as string, binding);
+    expect(current?.after).toBe(T0 + 80 * MINUTE);
+    const oldMark = createHash('sha256').update(GAP_30_IOS_30.fingerprint).digest('base64url').slice(0, 16);
+    expect(oldMark).not.toBe(current?.mark);
+    const old = codec.encode(binding, T0 + 80 * MINUTE, oldMark);
+
+    const next = await page(`limit=1&cursor=${encodeURIComponent(old)}`);
 
     expect(next.status, JSON.stringify(next.body)).toBe(200);
     expect((next.body as { sessions: { startedAt: string }[] }).sessions[0]?.startedAt).toBe(
