@@ -2,20 +2,13 @@ import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { addRange, missingRanges, removeRange, type TimeRange } from './coverage.js';
 import { numbersDisagree } from './session-numbering.js';
+import { countIdlePage, type OpenQuery, openQuery, refuseRepeatedCursor } from './session-query.js';
 import { END_OF_TIME, FIRST_INSTANT } from './time-scale.js';
 
 /** The API's largest page (MAX_LIMIT in functions/api/routes.ts): fewer round trips for long histories. */
 export const PAGE_SIZE = 50;
 
 const EVERYTHING: TimeRange = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
-
-/** A list query in progress: newest first, so it covers `[frontier, to]` so far. */
-interface OpenQuery {
-  readonly from: number;
-  readonly to: number;
-  frontier: number;
-  cursor: string | undefined;
-}
 
 /**
  * A user's sessions, loaded a page at a time as the view asks for them: the newest page first, then
@@ -79,7 +72,7 @@ export class SessionLoader {
 
   /** The newest page; the view starts there. Rejects when the API fails. */
   async loadLatest(): Promise<void> {
-    this.query = { ...EVERYTHING, frontier: EVERYTHING.to, cursor: undefined };
+    this.query = openQuery(EVERYTHING.from, EVERYTHING.to);
     this.running = true;
     try {
       // A page may come back empty with a cursor (the API stops at its read budget): go on to the first session.
@@ -178,9 +171,7 @@ export class SessionLoader {
         // away gets a query of its own, so the sessions between are never fetched unless shown.
         const open = this.query;
         const continues = open !== null && gap.to >= open.frontier - 1 && gap.from >= open.from;
-        this.query = continues
-          ? open
-          : { from: gap.from, to: gap.to, frontier: gap.to + 1, cursor: undefined };
+        this.query = continues ? open : openQuery(gap.from, gap.to);
         await this.fetchPage(this.query);
         if (this.abort.signal.aborted) return;
         this.onChange();
@@ -203,6 +194,7 @@ export class SessionLoader {
 
   private async fetchPage(query: OpenQuery): Promise<void> {
     this.requests++;
+    if (query.cursor !== undefined) query.sent.add(query.cursor);
     const page = await this.client.listSessions(
       this.userId,
       {
@@ -216,23 +208,25 @@ export class SessionLoader {
       },
       this.abort.signal,
     );
+    const next = page.nextCursor;
+    refuseRepeatedCursor(query, next);
     for (const session of page.sessions) this.byId.set(session.sessionId, session);
     this.sortedCache = null;
     const oldest = page.sessions.reduce((min, session) => Math.min(min, session.startedAt), query.frontier);
     // The page lists every session that starts from its oldest (the query's start, on its last page) up to
     // where the page before it stopped.
     this.dropStale(page.sessions, {
-      from: page.nextCursor === null ? query.from : oldest,
+      from: next === null ? query.from : oldest,
       to: query.frontier - 1,
     });
-    // A cursor that does not move would loop forever; take it as the end rather than trust it. An empty page
-    // with a new cursor is not the end: the API stops a page at its read budget, even before any session
-    // (docs/api.md, "Paging"), and the sessions before the cursor are still to come.
-    const reachedEnd = page.nextCursor === null || page.nextCursor === query.cursor;
+    // An empty page with a new cursor is not the end: the API stops a page at its read budget, even before
+    // any session (docs/api.md, "Paging"), and the sessions before the cursor are still to come.
+    const reachedEnd = next === null;
     const coveredFrom = reachedEnd ? query.from : oldest;
+    countIdlePage(query, !reachedEnd && coveredFrom >= query.frontier);
     this.covered = addRange(this.covered, { from: coveredFrom, to: query.to });
     query.frontier = coveredFrom;
-    query.cursor = page.nextCursor ?? undefined;
+    query.cursor = next ?? undefined;
     if (reachedEnd && this.query === query) this.query = null;
     this.keepNumbers(page.sessions);
   }
