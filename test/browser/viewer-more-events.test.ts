@@ -153,9 +153,9 @@ describe('the events of a long session in Chromium', () => {
     await page.locator('.events-load').click();
     const failure = page.locator('.events-more [data-state="error"]');
     await expect(failure.textContent()).resolves.toBe(
-      'Could not load the events from 5,001 on. This session changed since it was opened: a late event merged ' +
-        'it into the session before it or moved its start, which gives it another id. It is no longer drawn ' +
-        'on the timeline. Reload the user’s sessions',
+      `Could not load the events from 5,001 on. Session \u2068${session.sessionId}\u2069 is gone since it was ` +
+        'listed: a late event merged it into the session before it or moved its start, which gives it another ' +
+        'id. It is no longer drawn on the timeline. Reload the user’s sessions',
     );
     await expect(failure.locator('button').allTextContents()).resolves.toEqual([
       'Reload the user’s sessions',

@@ -42,8 +42,11 @@ describe('the open session dropped by a page of sessions', () => {
     );
     const panel = page.locator('#session-panel');
     await expect(panel.locator('.panel-body').count()).resolves.toBe(0);
-    await expect(panel.locator('[data-state="error"]').textContent()).resolves.toContain(
-      'is gone since it was listed: a late event merged it into another session or moved its start',
+    // Worded as where its id answers 404 (viewer-session-gone, viewer-more-events): one text for one fact.
+    await expect(panel.locator('[data-state="error"]').textContent()).resolves.toBe(
+      `Session \u2068${open.sessionId}\u2069 is gone since it was listed: a late event merged it into the ` +
+        'session before it or moved its start, which gives it another id. It is no longer drawn on the ' +
+        'timeline. Reload the user’s sessions',
     );
     expect(new URL(page.url()).searchParams.get('session')).toBeNull();
     expect(new URL(page.url()).searchParams.get('user')).toBe('paged-merge');

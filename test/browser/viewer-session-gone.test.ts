@@ -37,8 +37,10 @@ describe('a session merged into another while on show', () => {
 
     await page.locator(`${SESSION_MARKS}[data-session-id="${gone.sessionId}"]`).click();
     const failure = page.locator('#session-panel [data-state="error"]');
-    await expect(failure.textContent()).resolves.toContain(
-      'is gone since it was listed: a late event merged it into the session before it',
+    await expect(failure.textContent()).resolves.toBe(
+      `Session \u2068${gone.sessionId}\u2069 is gone since it was listed: a late event merged it into the ` +
+        'session before it or moved its start, which gives it another id. It is no longer drawn on the ' +
+        'timeline. Reload the user’s sessions',
     );
     await page.waitForFunction(
       (id) => document.querySelector(`svg.chart [data-session-id="${id}"]`) === null,

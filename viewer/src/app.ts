@@ -4,7 +4,7 @@ import type { Session, UserSummary } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
-import { reloadSessionsButton } from './session-events.js';
+import { reloadSessionsButton } from './session-gone.js';
 import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';

@@ -5,6 +5,7 @@ import { h, notice, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
 import { formatCount, formatDuration, plural } from './format.js';
+import { sessionGoneNotice } from './session-gone.js';
 import { stitchedUserLink } from './user-summary.js';
 
 /** The session's next batch of events after `cursor`, or its first batch for null. */
@@ -22,23 +23,6 @@ export interface SessionEventsOptions {
   readonly reloadSessions: () => void;
   /** Told that this session's id answers no more (a 404): the timeline and the table let it go. */
   readonly onGone: () => void;
-}
-
-/** The way on from a session whose id answers no more: the user's sessions, loaded again, say where it went. */
-export function reloadSessionsButton(reloadSessions: () => void): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'events-reload' }, 'Reload the user’s sessions');
-  button.addEventListener('click', () => reloadSessions());
-  return button;
-}
-
-/**
- * Why a batch's 404 cannot be retried: a session's id is its start, so a late event before it gives the session
- * another id and the old one answers `Session not found` (or the user was erased since).
- */
-function goneText(error: ApiError): string {
-  return error.message === 'User not found'
-    ? 'The API no longer knows this user (erased since the session was opened?). '
-    : 'This session changed since it was opened: a late event merged it into the session before it or moved its start, which gives it another id. ';
 }
 
 /**
@@ -262,13 +246,7 @@ export class SessionEvents {
         stitched !== null
           ? notice('error', `${failed}${errorText(error)} `, stitched)
           : gone !== undefined
-            ? notice(
-                'error',
-                failed,
-                goneText(gone),
-                'It is no longer drawn on the timeline. ',
-                reloadSessionsButton(this.options.reloadSessions),
-              )
+            ? sessionGoneNotice(this.session.sessionId, gone, this.options.reloadSessions, failed)
             : notice(
                 'error',
                 `${failed}${errorText(error)} `,

@@ -4,7 +4,7 @@ import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated } from './format.js';
-import { reloadSessionsButton } from './session-events.js';
+import { reloadSessionsButton, sessionGoneNotice } from './session-gone.js';
 import { renderSessionDetail } from './session-panel.js';
 import type { SessionTable } from './session-table.js';
 import type { TimelineView } from './timeline-view.js';
@@ -126,15 +126,7 @@ export class SessionView {
       const gone = error instanceof ApiError && error.status === 404 ? error : undefined;
       const failure =
         gone !== undefined && onGone(sessionId)
-          ? notice(
-              'error',
-              `Session ${isolated(sessionId)} is gone since it was listed: ${
-                gone.message === 'User not found'
-                  ? 'the API no longer knows this user (erased?). '
-                  : 'a late event merged it into the session before it or moved its start, which gives it another id. '
-              }It is no longer drawn on the timeline, and the sessions where it was are read again. `,
-              reloadSessionsButton(reloadSessions),
-            )
+          ? sessionGoneNotice(sessionId, gone, reloadSessions)
           : gone !== undefined
             ? notice(
                 'error',
@@ -170,12 +162,7 @@ export class SessionView {
     this.element.removeAttribute('aria-busy');
     this.element.replaceChildren(
       this.element.querySelector('.panel-head') ?? '',
-      notice(
-        'error',
-        `Session ${isolated(sessionId)} is gone since it was listed: a late event merged it into another ` +
-          'session or moved its start, which gives it another id. It is no longer drawn on the timeline. ',
-        reloadSessionsButton(reloadSessions),
-      ),
+      sessionGoneNotice(sessionId, null, reloadSessions),
     );
     if (hadFocus) this.element.focus();
     onLeft(sessionId);
