@@ -161,12 +161,7 @@ export class ViewerApp {
       const askedFor = summary.userId === userId ? null : userId;
       if (askedFor !== null) {
         // The URL names the user the id is stitched to, so a shared link skips the redirect.
-        window.history.replaceState(
-          null,
-          '',
-          `${window.location.pathname}${locationSearch({ user: summary.userId, session: sessionId })}`,
-        );
-        this.location = { user: summary.userId, session: sessionId };
+        this.replaceLocation({ user: summary.userId, session: sessionId });
         document.title = `${isolated(summary.userId)} · Sessionizer`;
       }
       const header = renderUserSummary(summary, askedFor);
@@ -254,9 +249,10 @@ export class ViewerApp {
 
   /**
    * A user without sessions. A session the URL asks for is not found, as the open session's panel says of one
-   * the API does not know, and stays in the URL until the user's sessions are loaded again, as there.
+   * the API does not know, and the URL names it no more, as there.
    */
   private showNoSessions(header: HTMLElement, userId: string, sessionId: string | null): void {
+    if (sessionId !== null) this.replaceLocation({ user: userId, session: null });
     this.elements.content.replaceChildren(
       header,
       sessionId === null
@@ -273,8 +269,7 @@ export class ViewerApp {
   private showUserGone(userId: string, error: ApiError): void {
     const hadFocus = this.elements.content.contains(document.activeElement);
     this.reset();
-    this.location = { user: userId, session: null };
-    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(this.location)}`);
+    this.replaceLocation({ user: userId, session: null });
     const unknown = unknownUserNotice(userId, error.message, { wasShown: true });
     unknown.tabIndex = -1;
     this.elements.content.replaceChildren(unknown);
@@ -289,16 +284,19 @@ export class ViewerApp {
   /** The URL stops naming a session that is gone, which no Back can bring back; the panel stays to say so. */
   private unnameSession(user: OpenUser, sessionId: string): void {
     if (this.current !== user || this.location.session !== sessionId) return;
-    this.location = { user: user.summary.userId, session: null };
-    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(this.location)}`);
+    this.replaceLocation({ user: user.summary.userId, session: null });
   }
 
   /** Loads the user again without the session the URL named, which no Back can bring back. */
   private dropSession(userId: string): void {
-    const location = { user: userId, session: null };
-    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
-    this.location = location;
+    this.replaceLocation({ user: userId, session: null });
     void this.loadUser(userId, null);
+  }
+
+  /** The URL says `location` in place of what it said, with no history entry of its own. */
+  private replaceLocation(location: ViewerLocation): void {
+    this.location = location;
+    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
   }
 
   private closeSession(): void {

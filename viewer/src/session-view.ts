@@ -26,7 +26,10 @@ export interface SessionViewOptions {
   readonly onGone: (sessionId: string) => boolean;
   /** Told the open session as its events say it is now (it may have grown since it was listed). */
   readonly onSession: (now: Session) => void;
-  /** Told that the open session is gone and the panel says so: the URL names it no more. */
+  /**
+   * Told that the open session is gone (its id answered 404, or a page lists it no more) and the panel says
+   * so: the URL names it no more, so that Reload or a shared link does not open it again.
+   */
   readonly onLeft: (sessionId: string) => void;
   /** Told what the panel's heading names (`Session 5`), null once it is hidden: the page's title says it too. */
   readonly onTitle: (title: string | null) => void;
@@ -58,7 +61,8 @@ export class SessionView {
   }
 
   async open(sessionId: string): Promise<void> {
-    const { client, userId, timeline, table, reloadSessions, onSession, onTitle, onGone } = this.options;
+    const { client, userId, timeline, table, reloadSessions, onSession, onTitle, onGone, onLeft } =
+      this.options;
     this.request?.abort();
     // Opened again from inside the panel (Try again), it keeps where it was first opened from.
     const opener = document.activeElement;
@@ -112,7 +116,10 @@ export class SessionView {
             signal: request.signal,
             reloadSessions,
             onSession,
-            onGone: () => onGone(sessionId),
+            onGone: () => {
+              onGone(sessionId);
+              onLeft(sessionId);
+            },
           }),
         ),
       );
@@ -140,6 +147,7 @@ export class SessionView {
                 mayRetry(error) ? retry() : stitchedUserLink(error),
               );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);
+      if (gone !== undefined) onLeft(sessionId);
     } finally {
       if (this.request === request) panel.removeAttribute('aria-busy');
     }
