@@ -13,6 +13,7 @@ import { SpoolError } from './line-spool.js';
 import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
 import { createOutput } from './output/writer.js';
+import { quoted } from './terminal-text.js';
 
 const write = (text: string) => process.stdout.write(text);
 
@@ -116,11 +117,12 @@ async function main(): Promise<number> {
     if (emptyReportUsers.length > 0) {
       const ids = emptyReportUsers
         .map(({ userId, anonymousIdOf, storedAs }) => {
-          const text = escapeControl(JSON.stringify(userId));
+          // Escaped once: escapeControl of JSON text would show a tab in an id as `\\t`.
+          const text = escapeControl(quoted(userId));
           if (anonymousIdOf !== null)
-            return `${text} (an anonymousId of ${escapeControl(JSON.stringify(anonymousIdOf))}, whose sessions hold its events)`;
+            return `${text} (an anonymousId of ${escapeControl(quoted(anonymousIdOf))}, whose sessions hold its events)`;
           if (storedAs !== null)
-            return `${text} (an id sent as a JSON number is read as JavaScript writes it: ask for ${escapeControl(JSON.stringify(storedAs))}, a user with sessions)`;
+            return `${text} (an id sent as a JSON number is read as JavaScript writes it: ask for ${escapeControl(quoted(storedAs))}, a user with sessions)`;
           return text;
         })
         .join(', ');

@@ -11,6 +11,7 @@ import {
   minutesTextProblem,
 } from '../functions/shared/session-rules-schema.js';
 import { readCommandLine } from './command-line.js';
+import { quoted } from './terminal-text.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -55,7 +56,7 @@ const minutes = (option: string) =>
   z.preprocess(
     minutesInput,
     z
-      .number({ error: (issue) => `${option} ${minutesTextProblem(issue.input)}` })
+      .number({ error: (issue) => `${option} ${minutesTextProblem(issue.input, quoted)}` })
       // As the stages' rules: 0 is a gap too (events at one instant stay together).
       .refine((value) => value >= 0, `${option} must be 0 or more`)
       .refine((value) => value <= MAX_MINUTES, `${option} must be at most ${MAX_MINUTES} (a thousand years)`),
@@ -71,8 +72,8 @@ const platformGaps = z.string().transform((text, ctx) => {
         code: 'custom',
         message:
           entry.trim() === '' && text.includes(',')
-            ? `--gap-by-platform has an empty pair in ${JSON.stringify(text)}: drop the extra comma`
-            : `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${JSON.stringify(entry)})`,
+            ? `--gap-by-platform has an empty pair in ${quoted(text)}: drop the extra comma`
+            : `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${quoted(entry)})`,
       });
       return z.NEVER;
     }
@@ -86,7 +87,7 @@ const platformGaps = z.string().transform((text, ctx) => {
       return z.NEVER;
     }
     if (gaps.has(key)) {
-      ctx.addIssue({ code: 'custom', message: `--gap-by-platform names ${JSON.stringify(key)} twice` });
+      ctx.addIssue({ code: 'custom', message: `--gap-by-platform names ${quoted(key)} twice` });
       return z.NEVER;
     }
     gaps.set(key, parsed.data);

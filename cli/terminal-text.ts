@@ -94,3 +94,11 @@ export function tableCell(text: string, width: number): string {
   }
   return `${cut}…`;
 }
+
+/**
+ * A value a message quotes, as it is: the CLI escapes each message whole as it prints it (escapeControl), so
+ * JSON.stringify's escapes would show escaped twice (a tab as `\\t`, a backslash as four).
+ */
+export function quoted(text: string): string {
+  return `"${text}"`;
+}

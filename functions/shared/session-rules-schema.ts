@@ -17,13 +17,14 @@ export const MAX_MINUTES = 525_600_000;
  * What is wrong with minutes given as text, after the option's or variable's name. Text arrives here only when
  * it is not a decimal number (session-rules.ts's minutesInput leaves it as given), and a number only when a
  * decimal overflows (1e400 reads as Infinity, -1e400 as -Infinity): "must be a number" would puzzle whoever typed
- * either.
+ * either. `quote` writes the text given: as JSON for a log that prints the message as it is, as it is for the
+ * CLI, which escapes every message it prints.
  */
-export function minutesTextProblem(input: unknown): string {
+export function minutesTextProblem(input: unknown, quote: (text: string) => string = JSON.stringify): string {
   const most = `${MAX_MINUTES} (a thousand years)`;
   if (typeof input === 'number') return input < 0 ? 'must be 0 or more' : `must be at most ${most}`;
   const unbounded = /^\s*[+-]?(?:inf(?:inity)?|nan)\s*$/i.test(String(input));
-  return `must be a decimal number of minutes such as 30, 2.5 or 1e3 (got ${JSON.stringify(input)}${
+  return `must be a decimal number of minutes such as 30, 2.5 or 1e3 (got ${quote(String(input))}${
     unbounded ? `, which is no finite number: the most is ${most}` : ''
   })`;
 }

@@ -370,6 +370,15 @@ describe('sessionize inputs', () => {
     );
   });
 
+  it('escapes a --report-users id it names once (a tab as \\t)', async () => {
+    const run = await runCli(['--format', 'html', '--report-users', 'u-1,no\tbody\\', 'good.ndjson'], {
+      cwd: dir,
+    });
+    expect(run.stderr).toBe(
+      'sessionize: --report-users: no sessions for "no\\tbody\\\\"; the report shows them empty\n',
+    );
+  });
+
   it('exits 0 when every file was read, with rejected events or not', async () => {
     writeFileSync(path('with-bad-line.ndjson'), `${event('u-1', 0)}\nnot json\n`);
     expect((await runCli(['good.ndjson'], { cwd: dir })).code).toBe(0);

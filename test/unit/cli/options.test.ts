@@ -236,6 +236,21 @@ describe('sessionize usage', () => {
     expect(run.code).toBe(2);
   });
 
+  it('escapes a value the message quotes once, as the rest of stderr (a tab as \\t, a backslash as \\\\)', async () => {
+    for (const [argv, quoted] of [
+      [['--gap', '1\t0'], '(got "1\\t0")'],
+      [['--max-session', 'a\\b'], '(got "a\\\\b")'],
+      [['--gap-by-platform', 'io\ts'], '(got "io\\ts")'],
+      [['--gap-by-platform', 'ios=5,,a\u202eb=1'], 'in "ios=5,,a\\u202eb=1"'],
+      [['--gap-by-platform', 'a\tb=1,a\tb=2'], 'names "a\\tb" twice'],
+      [['--gap-by-platform', 'ios=\x1b[31m'], '(got "\\x1b[31m")'],
+    ] as const) {
+      const run = await runCli([...argv, 'a.ndjson']);
+      expect(run.stderr.split('\n')[0]).toContain(quoted);
+      expect(run.code).toBe(2);
+    }
+  });
+
   it("keeps the lines of Node's own messages as lines", async () => {
     const run = await runCli(['--format', '-x', 'a.ndjson']);
     expect(run.stderr).toMatch(/^sessionize: Option '--format' argument is ambiguous\.\nDid you forget/);
