@@ -5,15 +5,16 @@
 import { detectFormat, FORMATS, recognisedFormats } from '../events/formats/detect.js';
 import type { ConcreteFormat, RecordFields } from '../events/formats/format.js';
 import { normalizeEvent } from '../events/normalize.js';
-import { jsonText } from '../rules/json-text.js';
 import { arrayBreak } from './array-break.js';
-import { type ByteRecord, MAX_RECORD_BYTES } from './byte-record.js';
+import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
 import type { ExportMember } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
+import { LONE_CR_LINES } from './lone-carriage-returns.js';
 import { PlainEvent } from './plain-event.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
+import { notAnObject, notJson, partedByCr, tooLong } from './record-rejections.js';
 import { readRecords } from './records.js';
 import type { Rejection } from './rejection.js';
 import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
@@ -27,12 +28,6 @@ const OPEN_BRACE = 0x7b;
 /** Why a ZIP member in which no object of any format appears is skipped. */
 const NO_EVENTS = 'holds no events of any export format';
 
-function describeRoot(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  const text = jsonText(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 export function emptySummary(file: string, options: ReadExportOptions): FileSummary {
   return {
     file,
@@ -45,23 +40,6 @@ export function emptySummary(file: string, options: ReadExportOptions): FileSumm
   };
 }
 
-// The first reading and a reading again (rejectionOf below) word a rejection alike.
-function notJson(fields: ScannedFields): RecordRejection {
-  return { reason: fields.result.failureReason(), raw: fields.text() };
-}
-
-/** A record past {@link MAX_RECORD_BYTES}, which was not kept: rejected, quoted by its first bytes. */
-function tooLong({ bytes, start, end }: ByteRecord, length: number): RecordRejection {
-  return {
-    reason: `record too long (${length} bytes; at most ${MAX_RECORD_BYTES})`,
-    raw: `${bytes.toString('utf8', start, end)}…`,
-  };
-}
-
-function notAnObject(fields: ScannedFields): RecordRejection {
-  return { reason: `not a JSON object (got ${describeRoot(JSON.parse(fields.text()))})`, raw: fields.text() };
-}
-
 /** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
 function afterRecord(line: number, index: number | undefined): string {
   if (line === 0) return 'before the first complete record';
@@ -69,11 +47,15 @@ function afterRecord(line: number, index: number | undefined): string {
   return `after element ${index} (which starts on line ${line})`;
 }
 
-/** Why a file none of whose lines is JSON is not an export: the encoding or binary format it seems in. */
-function notAnExport({ wideEncoding, binaryFormat }: ExportMember): string {
+/**
+ * Why a file none of whose lines is JSON is not an export: the encoding or binary format it seems in, or the
+ * first line whose objects carriage returns alone part.
+ */
+function notAnExport({ wideEncoding, binaryFormat }: ExportMember, crLine: number | undefined): string {
   if (binaryFormat !== undefined) {
     return `file is ${binaryFormat.what} (magic bytes ${binaryFormat.magic}); exports are read as JSON text, plain, gzipped or in a ZIP archive`;
   }
+  if (crLine !== undefined) return `${NOT_AN_EXPORT}: line ${crLine} ${LONE_CR_LINES}`;
   if (wideEncoding === undefined) return NOT_AN_EXPORT;
   return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
 }
@@ -121,6 +103,8 @@ export async function readMember(
   let structureError: string | undefined;
   /** Where the member's bytes broke (a truncated or corrupt archive or gzip): a file error even in a ZIP. */
   let bytesBroke = false;
+  /** The first line holding objects parted by carriage returns alone: events in a form not read. */
+  let crLine: number | undefined;
   // Only a sink that takes plain events is given them; one event serves every record of the member.
   const plainEvents =
     sink.plainEvent === undefined ? undefined : { event: new PlainEvent(), take: sink.plainEvent.bind(sink) };
@@ -176,7 +160,7 @@ export async function readMember(
     if (record.tooLong !== undefined) return tooLong(record, record.tooLong);
     const fields = scanner?.fields ?? detectionFields();
     if (!fields.scan(record.bytes, record.start, record.end)) {
-      return record.index === undefined ? notJson(fields) : undefined;
+      return record.index === undefined ? notJson(record, fields) : undefined;
     }
     if (!fields.rootIsObject) return notAnObject(fields);
     // Held rejections of objects all come after the first object, which chose the scanner.
@@ -219,7 +203,9 @@ export async function readMember(
               noteRejectedObject(members);
             }
           }
-          reject(record.line, record.index, tooLong(record, record.tooLong));
+          const rejection = tooLong(record, record.tooLong);
+          if (partedByCr(rejection)) crLine ??= record.line;
+          reject(record.line, record.index, rejection);
           continue;
         }
         const fields = scanner?.fields ?? detectionFields();
@@ -237,7 +223,9 @@ export async function readMember(
         }
         if (record.index === undefined) {
           summary.records++;
-          reject(record.line, undefined, notJson(fields));
+          const rejection = notJson(record, fields);
+          if (partedByCr(rejection)) crLine ??= record.line;
+          reject(record.line, undefined, rejection);
           continue;
         }
         // An array element that is not JSON breaks the array: past it there is no telling elements apart. One
@@ -266,8 +254,10 @@ export async function readMember(
   if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
   // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
   // its bytes broke: then the archive is damaged, which is a file error whatever the member held. A member
-  // in a binary format (zstd, xz, Parquet...) is an error too: it likely holds events in a form not read.
-  const skipped = held.holding && member.inZip && !bytesBroke && member.binaryFormat === undefined;
+  // in a binary format (zstd, xz, Parquet...) is an error too: it likely holds events in a form not read, as
+  // one whose objects carriage returns alone part does.
+  const skipped =
+    held.holding && member.inZip && !bytesBroke && member.binaryFormat === undefined && crLine === undefined;
   if (structureError !== undefined && !skipped) summary.error ??= structureError;
   if (held.holding) {
     if (skipped) {
@@ -275,10 +265,11 @@ export async function readMember(
       delete summary.error;
     } else if (
       member.binaryFormat !== undefined ||
+      crLine !== undefined ||
       (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined))
     ) {
       // Cut short too, its lines read are no more an export's than a whole file's would be.
-      const why = notAnExport(member);
+      const why = notAnExport(member, crLine);
       summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;
     }
     // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
