@@ -31,6 +31,7 @@ describe.each([
   ['npm run soak', SOAK_USAGE, ['docs/local.md']],
   ['npm run viewer', helpOf('viewer/serve.ts'), ['viewer/README.md']],
   ['npm run viewer:build', helpOf('viewer/build.ts'), ['viewer/README.md']],
+  ['npm run generate', helpOf('bench/write-export.ts'), ['docs/README.md']],
 ] as const)('%s --help', (_, usage, pages) => {
   it(`lists only options ${pages.join(' or ')} name`, () => {
     const docs = pages.map(page).join('\n');
