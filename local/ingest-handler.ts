@@ -76,9 +76,9 @@ export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatch
     copyTexts: () => new CallCopyTexts(readCopies),
   });
   // The queue's callback for each running message, by id: the handler is made once, a callback comes per call.
-  const doneCallbacks = new Map<string, (messageId: string) => void>();
+  const doneCallbacks = new Map<string, NonNullable<Parameters<SqsBatchHandler>[1]>>();
   const handler = createIngestHandler({
-    onMessageDone: (messageId) => doneCallbacks.get(messageId)?.(messageId),
+    onMessageDone: (messageId, outcomes) => doneCallbacks.get(messageId)?.(messageId, outcomes),
     objects,
     openReport: (key) => new S3RejectionReport({ s3: deps.s3, bucket: config.bucketName, key }),
     writer,

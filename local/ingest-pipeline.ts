@@ -92,6 +92,11 @@ export class IngestPipeline {
   private s3: S3Client | undefined;
   /** Notifications waiting for their ETag (see onObjectCreated). */
   private readonly pendingSends = new Set<Promise<void>>();
+  /**
+   * Keys of a done message whose object was deleted before the ingest read it, by message id: read nothing,
+   * so not in the ledger, where they would keep the same bytes uploaded again out of a start's recovery.
+   */
+  private readonly goneKeys = new Map<string, Set<string>>();
 
   /** Opens the queue left in the data dir; nothing is delivered before start(). */
   constructor(private readonly options: IngestPipelineOptions) {
@@ -137,7 +142,15 @@ export class IngestPipeline {
   /** Starts delivering to `handler`; `s3` lists objects for recovery and replays. */
   start(handler: SqsBatchHandler, s3: S3Client): void {
     this.s3 = s3;
-    this.ingestQueue.start(handler);
+    this.ingestQueue.start((event, onMessageDone) =>
+      handler(event, (messageId, outcomes) => {
+        const gone = outcomes.flatMap((outcome) =>
+          outcome.status === 'gone' && outcome.key !== undefined ? [outcome.key] : [],
+        );
+        if (gone.length > 0) this.goneKeys.set(messageId, new Set(gone));
+        onMessageDone?.(messageId, outcomes);
+      }),
+    );
   }
 
   /** Resolves once every notification so far was enqueued and the queue is empty. */
@@ -207,8 +220,11 @@ export class IngestPipeline {
 
   private onActivity(activity: QueueActivity): void {
     const objects = objectsInBody(activity.message.body);
+    const gone = this.goneKeys.get(activity.message.messageId);
+    this.goneKeys.delete(activity.message.messageId);
     if (activity.type === 'succeeded') {
-      for (const { key, eTag } of objects) if (eTag !== '') this.ledger.record(key, eTag);
+      for (const { key, eTag } of objects)
+        if (eTag !== '' && gone?.has(key) !== true) this.ledger.record(key, eTag);
     }
     this.options.onActivity?.(
       activity,

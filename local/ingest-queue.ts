@@ -9,14 +9,20 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError } from './errors.js';
 import type { LocalSqsQueue, StoredMessage } from './sqs-queue.js';
 
+/** What became of one object a message named (the ingest's ObjectOutcome, as far as the stack reads it). */
+export interface MessageOutcome {
+  readonly status: string;
+  readonly key?: string;
+}
+
 /**
  * A Lambda handler for SQS events; its result is read as a partial batch response (SQSBatchResponse).
- * `onMessageDone` names a message whose work is finished before the whole batch is: a stop that cuts the
- * batch short deletes it rather than give it back to be done again.
+ * `onMessageDone` names a message whose work is finished before the whole batch is, with what became of its
+ * objects: a stop that cuts the batch short deletes it rather than give it back to be done again.
  */
 export type SqsBatchHandler = (
   event: SQSEvent,
-  onMessageDone?: (messageId: string) => void,
+  onMessageDone?: (messageId: string, outcomes: readonly MessageOutcome[]) => void,
 ) => Promise<unknown>;
 
 export type QueueActivity =

@@ -34,10 +34,11 @@ export interface IngestHandlerDeps extends ObjectIngestDeps {
    */
   readonly continueLater?: (objects: readonly ObjectRef[]) => Promise<void>;
   /**
-   * Called for a message once its objects are done (ingested, reported, skipped or left to a later call):
-   * it cannot fail any more. The local stack's stop keeps such messages of a batch it cuts short.
+   * Called for a message once its objects are done (ingested, reported, skipped, gone or left to a later
+   * call), with what became of each: it cannot fail any more. The local stack's stop keeps such messages of a
+   * batch it cuts short, and its ledger of objects ingested leaves out those that were gone.
    */
-  readonly onMessageDone?: (messageId: string) => void;
+  readonly onMessageDone?: (messageId: string, outcomes: readonly ObjectOutcome[]) => void;
 }
 
 export interface IngestResult extends SQSBatchResponse {
@@ -121,11 +122,14 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       for (const record of event.Records ?? []) {
         try {
           const content = readMessage(record);
+          const ofMessage: ObjectOutcome[] = [];
           for (const reason of content.skipped) {
             logger.warn(`skipping part of message ${record.messageId}: ${reason}`, {
               messageId: record.messageId,
             });
-            outcomes.push({ status: 'skipped', reason });
+            const skipped: ObjectOutcome = { status: 'skipped', reason };
+            outcomes.push(skipped);
+            ofMessage.push(skipped);
           }
           for (const [index, ref] of content.objects.entries()) {
             if (startedOne && timeUp()) {
@@ -134,14 +138,16 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
             }
             startedOne = true;
             const outcome = await ingestRef(ref, timeUp);
+            // Counted even when a later object fails the message: this one's events are stored.
             outcomes.push(outcome);
+            ofMessage.push(outcome);
             if (outcome.status === 'continued') {
               // The version begun, though the object be replaced before the next call: its events count too.
               await leave(record.messageId, [outcome.continueFrom, ...content.objects.slice(index + 1)]);
               break;
             }
           }
-          deps.onMessageDone?.(record.messageId);
+          deps.onMessageDone?.(record.messageId, ofMessage);
         } catch (error) {
           if (error instanceof TimeUpError) {
             logger.warn(error.message, { messageId: record.messageId });

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import { IngestPipeline } from '../../../local/ingest-pipeline.js';
+import type { MessageOutcome } from '../../../local/ingest-queue.js';
 import { encodeS3EventKey } from '../../../local/s3-event.js';
 import { objectsInBody } from '../../../local/source-objects.js';
 
@@ -29,6 +30,8 @@ let delivered: string[];
 let deliveredObjects: { key: string; eTag: string }[];
 /** Keys the fake handler fails. */
 let failingKeys: Set<string>;
+/** Keys the fake handler finds deleted, as the ingest reports an object it cannot read any more. */
+let goneKeys: Set<string>;
 
 function record(key: string, eTag = 'etag'): S3EventRecord {
   return {
@@ -37,14 +40,23 @@ function record(key: string, eTag = 'etag'): S3EventRecord {
   } as S3EventRecord;
 }
 
-const handler = async (event: SQSEvent) => ({
-  batchItemFailures: event.Records.flatMap((message) =>
-    objectsInBody(message.body).flatMap(({ key, eTag }) => {
+const handler = async (
+  event: SQSEvent,
+  onMessageDone?: (messageId: string, outcomes: readonly MessageOutcome[]) => void,
+) => ({
+  batchItemFailures: event.Records.flatMap((message) => {
+    const objects = objectsInBody(message.body);
+    for (const { key, eTag } of objects) {
       delivered.push(key);
       deliveredObjects.push({ key, eTag });
-      return failingKeys.has(key) ? [{ itemIdentifier: message.messageId }] : [];
-    }),
-  ),
+    }
+    if (objects.some(({ key }) => failingKeys.has(key))) return [{ itemIdentifier: message.messageId }];
+    onMessageDone?.(
+      message.messageId,
+      objects.map(({ key }) => ({ status: goneKeys.has(key) ? 'gone' : 'ingested', key })),
+    );
+    return [];
+  }),
 });
 
 function openPipeline(): IngestPipeline {
@@ -64,6 +76,7 @@ beforeEach(() => {
   delivered = [];
   deliveredObjects = [];
   failingKeys = new Set();
+  goneKeys = new Set();
   s3Mock.reset();
   s3Mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
     Contents: bucket
@@ -136,6 +149,30 @@ describe('IngestPipeline', () => {
     expect(
       pipeline.ingestQueue.sqs.listDeadLetters().flatMap((message) => objectsInBody(message.body)),
     ).toEqual([{ key: 'incoming/poison', eTag: 'e2' }]);
+  });
+
+  it('counts an object deleted before it was read as not ingested: its bytes uploaded again are recovered on start', async () => {
+    // A dead letter redriven after its object was deleted: the ingest finds nothing to read.
+    goneKeys.add('incoming/deleted');
+    pipeline.onObjectCreated({
+      Records: [record('incoming/deleted', 'e1'), record('incoming/kept', 'e2')],
+    } as S3Event);
+    await pipeline.ingestQueue.idle();
+    await pipeline.ingestQueue.close(100);
+    goneKeys.clear();
+    delivered = [];
+    // The same bytes uploaded again (the same ETag), their notification lost to a crash of the stack.
+    bucket = [
+      { key: 'incoming/deleted', eTag: 'e1', modified: '2024-01-01' },
+      { key: 'incoming/kept', eTag: 'e2', modified: '2024-01-01' },
+    ];
+
+    pipeline = openPipeline();
+    const recovered = await pipeline.enqueueUnfinished();
+    await pipeline.ingestQueue.idle();
+
+    expect(recovered).toEqual(['incoming/deleted']);
+    expect(delivered).toEqual(['incoming/deleted']);
   });
 
   it('replays source objects under a prefix modified since a day; a dry run enqueues nothing', async () => {

@@ -293,7 +293,7 @@ describe('IngestQueue', () => {
     const invoked = new Promise<void>((started) => {
       // Done with the first message, then cut short in the second: never resolves.
       before.start(async (event, onMessageDone) => {
-        onMessageDone?.(event.Records[0]?.messageId as string);
+        onMessageDone?.(event.Records[0]?.messageId as string, []);
         started();
         await new Promise(() => undefined);
       });
