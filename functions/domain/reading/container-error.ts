@@ -30,7 +30,8 @@ export class ContainerError extends Error {
 
 /**
  * Why a ZIP member (or the content of a gzip file) was not handed to the caller at all; or, `broken-archive`,
- * where an archive inside an archive broke (its members before the break were handed on).
+ * where an archive inside an archive broke (its members before the break were handed on); or,
+ * `damaged-member`, a member handed on whose content the archive's checksum shows damaged.
  */
 export type ContainerIssueKind =
   | 'directory'
@@ -39,6 +40,7 @@ export type ContainerIssueKind =
   | 'tar-archive'
   | 'too-deep'
   | 'broken-archive'
+  | 'damaged-member'
   | 'unsupported-compression'
   | 'too-large';
 

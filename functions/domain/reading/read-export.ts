@@ -47,7 +47,9 @@ export async function readExport(
     const members = openExport(name, bytes, {
       ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
       onIssue: (issue) => {
-        if (issue.kind === 'broken-archive') return broke(issue.file, issue.reason, issues);
+        if (issue.kind === 'broken-archive' || issue.kind === 'damaged-member') {
+          return broke(issue.file, issue.reason, issues);
+        }
         const summary = emptySummary(issue.file, options);
         if (issue.compression !== undefined) summary.compression = issue.compression;
         // Only a ZIP member may be skipped: the file itself, unreadable, is an error (a gzip of a gzip).

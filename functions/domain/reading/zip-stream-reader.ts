@@ -58,6 +58,8 @@ export class ZipStreamReader {
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
   private failureReported = false;
+  /** Members past the first whose content does not match the directory's CRC-32: each named on its own. */
+  readonly alsoDamaged: ContainerError[] = [];
 
   constructor(
     private readonly archive: string,
@@ -242,7 +244,9 @@ export class ZipStreamReader {
         `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
       );
     } else if (directory.entries !== undefined) {
-      this.failure = damagedMember(this.found, directory.entries);
+      const [first, ...others] = damagedMembers(this.found, directory.entries);
+      this.failure = first;
+      this.alsoDamaged.push(...others);
     }
   }
 
@@ -280,14 +284,12 @@ function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[
 }
 
 /**
- * The first member read whole whose content does not match the CRC-32 the central directory lists for it
- * (streaming cannot check it sooner): its events were read as they came, and the file error says the member is damaged.
+ * The members read whole whose content does not match the CRC-32 the central directory lists for them
+ * (streaming cannot check it sooner): their events were read as they came, and each one's file error says it
+ * is damaged.
  */
-function damagedMember(
-  found: readonly EntryState[],
-  listed: readonly DirectoryEntry[],
-): ContainerError | undefined {
-  if (listed.length !== found.length) return undefined;
+function damagedMembers(found: readonly EntryState[], listed: readonly DirectoryEntry[]): ContainerError[] {
+  if (listed.length !== found.length) return [];
   const damaged = found.filter((entry, index) => {
     const entryListed = listed[index] as DirectoryEntry;
     return (
@@ -299,14 +301,14 @@ function damagedMember(
       entry.crc >>> 0 !== entryListed.crc
     );
   });
-  const [first] = damaged;
-  if (first === undefined) return undefined;
-  const others = damaged.length > 1 ? ` (and ${damaged.length - 1} more members)` : '';
-  return new ContainerError(
-    'corrupt',
-    first.name,
-    `corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)${others}`,
-    { deliveredBytes: first.inflatedBytes },
+  return damaged.map(
+    (entry) =>
+      new ContainerError(
+        'corrupt',
+        entry.name,
+        'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)',
+        { deliveredBytes: entry.inflatedBytes },
+      ),
   );
 }
 

@@ -61,6 +61,9 @@ export async function* readZipEntries(
       const entry = reader.discovered.shift();
       if (entry === undefined) {
         if (await reader.feed()) continue;
+        for (const { file, reason } of reader.alsoDamaged) {
+          options.onIssue({ kind: 'damaged-member', file, reason });
+        }
         reader.throwUnreportedFailure();
         return;
       }

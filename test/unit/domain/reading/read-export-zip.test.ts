@@ -148,4 +148,24 @@ describe('readExport: ZIP members', () => {
     expect(broken).toMatchObject({ accepted: 0, rejected: 0 });
     expect(result.rejections).toEqual([]);
   });
+
+  it('names each member whose content does not match its CRC-32, not the first with a count of others', async () => {
+    const text = (id: string) => Buffer.from(`${event(`${id}-1`)}\n${event(`${id}-2`)}\n`);
+    const zip = Buffer.from(
+      zipSync({ 'a.ndjson': text('a'), 'b.ndjson': text('b'), 'c.ndjson': text('c') }, { level: 0 }),
+    );
+    // The same length, still JSON: only the checksum tells.
+    for (const id of ['a-2', 'c-2']) zip[zip.indexOf(`"${id}"`) + 1] = 'x'.charCodeAt(0);
+
+    const result = await read('export.zip', zip);
+
+    expect(ids(result)).toEqual(['m:a-1', 'm:x-2', 'm:b-1', 'm:b-2', 'm:c-1', 'm:x-2']);
+    const damaged =
+      'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); the complete records before it still count';
+    expect(result.summaries.map(({ file, error }) => [file, error])).toEqual([
+      ['export.zip!a.ndjson', damaged],
+      ['export.zip!b.ndjson', undefined],
+      ['export.zip!c.ndjson', damaged],
+    ]);
+  });
 });
