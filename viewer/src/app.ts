@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
+import { listenForNavigation } from './app-input.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
@@ -11,13 +12,8 @@ import { SessionView } from './session-view.js';
 import { SessionsChangedNotice } from './sessions-changed.js';
 import { TimelineView } from './timeline-view.js';
 import { unknownUserNotice } from './unknown-user.js';
-import {
-  EMPTY_LOCATION,
-  locationSearch,
-  readLocation,
-  sameLocation,
-  type ViewerLocation,
-} from './url-state.js';
+import { UrlHistory } from './url-history.js';
+import { EMPTY_LOCATION, readLocation, sameLocation, type ViewerLocation } from './url-state.js';
 import { renderUserSummary, stitchedUserLink } from './user-summary.js';
 
 export interface AppElements {
@@ -44,6 +40,7 @@ export class ViewerApp {
   private current: OpenUser | null = null;
   private location: ViewerLocation = EMPTY_LOCATION;
   private userRequest: AbortController | null = null;
+  private readonly history = new UrlHistory();
 
   constructor(
     private readonly elements: AppElements,
@@ -52,40 +49,30 @@ export class ViewerApp {
 
   start(): void {
     const { form, input } = this.elements;
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const user = input.value.trim();
-      if (user !== '') return this.navigate({ user, session: null });
-      // `required` lets spaces through, which name no one: say so, as it says for an empty field.
-      input.setCustomValidity('Type a userId or anonymousId.');
-      input.reportValidity();
+    listenForNavigation({
+      form,
+      input,
+      navigate: (location) => this.navigate(location),
+      closeSession: () => this.current?.panel.openSessionId != null && this.closeSession(),
     });
-    input.addEventListener('input', () => input.setCustomValidity(''));
-    window.addEventListener('popstate', () => void this.apply(readLocation(window.location.search)));
-    document.addEventListener('keydown', (event) => {
-      // In a text field Escape is the field's own (a search field clears itself with it).
-      const inField = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
-      if (event.key === 'Escape' && !inField && this.current?.panel.openSessionId != null) {
-        event.preventDefault();
-        this.closeSession();
-      }
-    });
-    document.addEventListener('click', (event) => {
-      const link = (event.target as Element).closest('a[data-internal]');
-      if (link === null || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      event.preventDefault();
-      void this.navigate(readLocation(new URL((link as HTMLAnchorElement).href).search));
-    });
+    this.history.listen(
+      (location) => void this.apply(location),
+      (location) => this.showing(location),
+    );
     void this.apply(readLocation(window.location.search));
   }
 
   private navigate(location: ViewerLocation): void {
     // Asking again for what is on show (its mark clicked again, the user searched again) adds no entry, after
     // which Back would seem to do nothing.
-    if (!sameLocation(location, this.location)) {
-      window.history.pushState(null, '', `${window.location.pathname}${locationSearch(location)}`);
-    }
+    if (!sameLocation(location, this.location)) this.history.push(location);
     void this.apply(location);
+  }
+
+  /** Whether `location` is what the page shows now, so that applying it would change nothing. */
+  private showing(location: ViewerLocation): boolean {
+    const open = this.current?.panel.openSessionId ?? null;
+    return sameLocation(location, this.location) && (open === null || open === location.session);
   }
 
   private async apply(location: ViewerLocation): Promise<void> {
@@ -296,12 +283,13 @@ export class ViewerApp {
   /** The URL says `location` in place of what it said, with no history entry of its own. */
   private replaceLocation(location: ViewerLocation): void {
     this.location = location;
-    window.history.replaceState(null, '', `${window.location.pathname}${locationSearch(location)}`);
+    this.history.replace(location);
   }
 
-  private closeSession(): void {
+  private closeSession(): boolean {
     const user = this.current;
-    if (user === null) return;
+    if (user === null) return false;
     this.navigate({ user: user.summary.userId, session: null });
+    return true;
   }
 }
