@@ -73,11 +73,20 @@ export function externalLink(url: string): HTMLElement {
   );
 }
 
-/** A message where content goes: a loading one is a status, an empty or failed one an alert. */
+/**
+ * A message where content goes, which screen readers say as it appears, whole: a failure interrupts (an
+ * alert), while loading and an empty result (no sessions, no such user) wait their turn (a status).
+ */
 export function notice(kind: 'loading' | 'empty' | 'error', ...children: Child[]): HTMLElement {
   return h(
     'div',
-    { class: `notice notice-${kind}`, role: kind === 'loading' ? 'status' : 'alert', 'data-state': kind },
+    {
+      class: `notice notice-${kind}`,
+      role: kind === 'error' ? 'alert' : 'status',
+      'aria-live': kind === 'error' ? 'assertive' : 'polite',
+      'aria-atomic': 'true',
+      'data-state': kind,
+    },
     ...children,
   );
 }

@@ -65,7 +65,7 @@ export class SessionTable {
 
   constructor(private readonly userId: string) {
     this.body = h('tbody');
-    this.note = h('p', { class: 'table-note' });
+    this.note = h('p', { class: 'table-note', id: 'session-table-note' });
     this.element = h(
       'section',
       { class: 'session-table', 'aria-labelledby': 'session-table-heading' },
@@ -75,7 +75,8 @@ export class SessionTable {
         { class: 'table-frame' },
         h(
           'table',
-          {},
+          // Named by the heading above it, and described by the note under it (which sessions it leaves out).
+          { 'aria-labelledby': 'session-table-heading', 'aria-describedby': 'session-table-note' },
           h(
             'thead',
             {},

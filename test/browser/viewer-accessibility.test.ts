@@ -1,0 +1,74 @@
+// What a screen reader needs of the viewer: notices said as they appear (live regions), the sessions table
+// named with its header cells, and every button named.
+import { describe, expect, it } from 'vitest';
+import { ALICE, type ApiSession } from './fixtures.js';
+import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
+
+const viewer = useViewer();
+
+describe('screen-reader support', () => {
+  it('names the sessions table, its column and row headers, and every button on the page', async () => {
+    const session = ALICE.sessions[2] as ApiSession;
+    const tracked = await viewer.open(viewer.userUrl('alice', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await settled(page);
+    const table = page.getByRole('table', { name: 'Sessions in view' });
+    await expect(table.count()).resolves.toBe(1);
+    await expect(table.getByRole('columnheader').allTextContents()).resolves.toEqual([
+      'Session',
+      'Started (UTC)',
+      'Duration',
+      'Events',
+      'Page views',
+      'Entry page',
+      'Campaign',
+      'Device',
+    ]);
+    const rowHeaders = await table.getByRole('rowheader').count();
+    expect(rowHeaders).toBe(await page.locator('.session-table tbody tr').count());
+    expect(rowHeaders).toBeGreaterThan(0);
+    // Each button's accessible name, as Chromium computes it: none may be empty or a bare symbol.
+    const names = await page
+      .locator('button')
+      .evaluateAll((buttons) =>
+        buttons.map((button) => (button.getAttribute('aria-label') ?? button.textContent ?? '').trim()),
+      );
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/[A-Za-z]{2}/);
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('says failures at once and empty or loading states in turn, each as a whole', async () => {
+    const failing = await viewer.open(viewer.userUrl('boom'));
+    const error = failing.page.locator('#content [data-state="error"]');
+    await error.waitFor();
+    await expect(error.getAttribute('role')).resolves.toBe('alert');
+    await expect(error.getAttribute('aria-live')).resolves.toBe('assertive');
+    await expect(error.getAttribute('aria-atomic')).resolves.toBe('true');
+    await failing.page.close();
+
+    const empty = await viewer.open(viewer.userUrl('newbie'));
+    const none = empty.page.locator('#content [data-state="empty"]');
+    await none.waitFor();
+    await expect(none.getAttribute('role')).resolves.toBe('status');
+    await expect(none.getAttribute('aria-live')).resolves.toBe('polite');
+    await expect(none.getAttribute('aria-atomic')).resolves.toBe('true');
+    await empty.page.close();
+
+    // A session gone since it was listed: its panel's notice is an alert too.
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const session = ALICE.sessions[3] as ApiSession;
+    const restore = viewer.api.gone(`/users/alice/sessions/${session.sessionId}`);
+    await page.locator(`${SESSION_MARKS}[data-session-id="${session.sessionId}"]`).click();
+    const gone = page.locator('#session-panel [data-state="error"]');
+    await gone.waitFor();
+    restore();
+    await expect(gone.getAttribute('role')).resolves.toBe('alert');
+    await page.close();
+  });
+});
