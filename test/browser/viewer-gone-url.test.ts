@@ -76,6 +76,17 @@ describe('the URL of a session found gone', () => {
     await page.close();
   });
 
+  it('drops a session asked for of a user the API does not know', async () => {
+    const tracked = await viewer.open(viewer.userUrl('nobody-here', '20240101T090000000Z'));
+    const { page } = tracked;
+    const entries = await page.evaluate(() => history.length);
+    await page.locator('#content [data-state="empty"]').waitFor();
+    expect(sessionParam(page)).toBeNull();
+    expect(new URL(page.url()).searchParams.get('user')).toBe('nobody-here');
+    await expect(page.evaluate(() => history.length)).resolves.toBe(entries);
+    await page.close();
+  });
+
   it('drops a session asked for of a user with no sessions', async () => {
     const tracked = await viewer.open(viewer.userUrl('newbie', '20240101T090000000Z'));
     const { page } = tracked;

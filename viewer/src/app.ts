@@ -216,6 +216,8 @@ export class ViewerApp {
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
+        // No such user has the session either: the URL names it no more, as for a user without sessions.
+        if (sessionId !== null) this.replaceLocation({ user: userId, session: null });
         const unknown = unknownUserNotice(userId, error.message);
         unknown.tabIndex = -1;
         content.replaceChildren(unknown);
