@@ -103,12 +103,13 @@ export function topTable(tableId: string, list: TopList, heading: string, emptyT
   if (list.items.length === 0) return html`<p class="empty" data-table="${tableId}">${emptyText}</p>`;
   const max = list.items[0]?.count ?? 1;
   const rows = list.items.map((item) => {
-    return html`<tr><td class="key" title="${item.key}">${truncate(item.key, 80)}</td><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
+    return html`<tr><th scope="row" class="key" title="${item.key}">${truncate(item.key, 80)}</th><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
   });
   const note = list.approximate
     ? html`<p class="note">Counts are lower bounds, short by at most ${formatCount(list.maxUndercount)}: this export has more distinct values than the report tracks exactly.</p>`
     : null;
-  return html`<table class="top" data-table="${tableId}"><thead><tr><th scope="col">${heading}</th><th scope="col" class="count">Sessions</th><th scope="col"><span class="visually-hidden">Share</span></th></tr></thead><tbody>${rows}</tbody></table>${note}`;
+  // Named by its section's heading (`${tableId}-heading`); each row's key is its row header.
+  return html`<table class="top" data-table="${tableId}" aria-labelledby="${tableId}-heading"><thead><tr><th scope="col">${heading}</th><th scope="col" class="count">Sessions</th><th scope="col"><span class="visually-hidden">Share</span></th></tr></thead><tbody>${rows}</tbody></table>${note}`;
 }
 
 export interface TimelineMark {

@@ -52,10 +52,11 @@ svg.chart { display: block; width: 100%; min-width: 880px; height: auto; }
 .session { fill: #8fb3dc; stroke: #fff; stroke-width: 0.5; }
 .session.viewed { fill: #2f6bb0; }
 table.top { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
-table.top th { text-align: left; color: #545f70; font-weight: normal; border-bottom: 1px solid #d5dbe3; }
-table.top th.count { text-align: right; }
-table.top td { padding: 3px 6px 3px 0; border-bottom: 1px solid #eef1f5; }
-td.key { overflow-wrap: anywhere; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.88rem; }
+table.top thead th { text-align: left; color: #545f70; font-weight: normal; border-bottom: 1px solid #d5dbe3; }
+table.top thead th.count { text-align: right; }
+table.top td, table.top tbody th { padding: 3px 6px 3px 0; border-bottom: 1px solid #eef1f5; }
+table.top tbody th { text-align: left; font-weight: normal; }
+.key { overflow-wrap: anywhere; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.88rem; }
 .count { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.meter { width: 30%; }
 td.meter svg { display: block; width: 100%; height: 10px; }
@@ -177,11 +178,11 @@ ${histogramChart('events-per-session', data.eventCountHistogram, (label) => (lab
 </section>
 <div class="pair">
 <section id="entry-pages">
-<h2>Top entry pages</h2>
+<h2 id="entry-pages-heading">Top entry pages</h2>
 ${topTable('entry-pages', data.topEntryPages, 'Path (else url)', 'No session has a page view.')}
 </section>
 <section id="campaign-sources">
-<h2>Top campaign sources</h2>
+<h2 id="campaign-sources-heading">Top campaign sources</h2>
 ${topTable('campaign-sources', data.topCampaignSources, 'Source', 'No session has a campaign source.')}
 ${data.topCampaignSources.total === 0 ? '' : html`<p class="note">${formatCount(data.topCampaignSources.total)} of ${plural(data.sessionCount, 'session')} ${data.topCampaignSources.total === 1 ? 'has' : 'have'} a campaign source.</p>`}
 </section>

@@ -50,6 +50,8 @@ describe('HTML report in Chromium', () => {
       .evaluate((rect) => rect.getBoundingClientRect().width);
     expect(bounceWidth).toBeGreaterThan(0);
     expect(await page.locator('table[data-table="entry-pages"] tbody tr').count()).toBe(10);
+    const entryPages = page.getByRole('table', { name: 'Top entry pages' });
+    await expect(entryPages.getByRole('rowheader').count()).resolves.toBe(10);
     const fill = await bars('session-length')
       .first()
       .evaluate((rect) => getComputedStyle(rect).fill);

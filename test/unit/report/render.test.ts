@@ -111,9 +111,9 @@ describe('renderHtmlReport', () => {
       );
     const page = renderHtmlReport(aggregator.finish());
 
-    expect(page).toContain('>google</td>');
-    expect(page).toContain('>&quot;google &quot;</td>');
-    expect(page).toContain('>&quot; &quot;</td>');
+    expect(page).toContain('>google</th>');
+    expect(page).toContain('>&quot;google &quot;</th>');
+    expect(page).toContain('>&quot; &quot;</th>');
   });
 
   it('says that its days, weeks, months and years are UTC ones, as its hours, and where a week starts', () => {
@@ -155,7 +155,12 @@ describe('renderHtmlReport', () => {
     expect(bars(chart('events-per-session')[0])).toBe(data.eventCountHistogram.length);
     expect(chart('bounces')).toHaveLength(1);
     expect(chart('user-timeline')).toHaveLength(1);
-    expect(page).toMatch(/<table class="top" data-table="entry-pages">[\s\S]*\/p\/&lt;img/);
+    expect(page).toMatch(/<table class="top" data-table="entry-pages"[^>]*>[\s\S]*\/p\/&lt;img/);
+    // Each ranked table is named by its section's heading, and its keys are row headers.
+    expect(page).toContain('<h2 id="entry-pages-heading">Top entry pages</h2>');
+    expect(page).toContain('data-table="entry-pages" aria-labelledby="entry-pages-heading"');
+    expect(page).toContain('<h2 id="campaign-sources-heading">Top campaign sources</h2>');
+    expect(page).toMatch(/<tbody><tr><th scope="row" class="key"/);
     expect(page).toContain(`${data.bounceCount} of ${data.sessionCount.toLocaleString('en-US')} sessions`);
     expect(page).toContain(
       `${data.topCampaignSources.total} of ${data.sessionCount.toLocaleString('en-US')} sessions have a campaign source.`,
