@@ -41,6 +41,23 @@ describe('Back after the viewer replaced an entry', () => {
     await page.close();
   });
 
+  it('goes back, not forward, from an entry the browser added for a #fragment', async () => {
+    const tracked = await viewer.open(`${viewer.api.origin}/`);
+    const { page } = tracked;
+    await search(page, 'alice');
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await search(page, 'anon-7');
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('?user=alice');
+    // An entry of the browser's own, with no state of the viewer's.
+    await page.evaluate(() => {
+      location.hash = 'top';
+    });
+    await page.goBack();
+    await expect.poll(() => shown(page), { timeout: 5_000 }).toMatchObject({ search: '', intro: true });
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+
   it('leaves a user whose session was found gone in two steps: its panel, then the user', async () => {
     const session = ALICE.sessions[1] as ApiSession;
     const tracked = await viewer.open(`${viewer.api.origin}/`);

@@ -48,8 +48,9 @@ export class UrlHistory {
       const location = readLocation(window.location.search);
       const index = indexOf(event.state);
       const step = index === null ? 0 : Math.sign(index - this.index);
-      // An entry not of this page's making (its own first, stamped in the constructor, has one) starts a count.
-      this.index = index ?? 0;
+      // An entry not of the viewer's making (a `#fragment` followed or typed) was just added after the current
+      // one: its place is the next.
+      this.index = index ?? this.index + 1;
       if (index === null) window.history.replaceState(this.state(), '', window.location.href);
       if (step !== 0 && unchanged(location)) window.history.go(step);
       else show(location);
