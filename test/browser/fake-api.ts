@@ -46,6 +46,11 @@ export interface FakeApi {
    * an anonymousId and is stitched to `to`, until the returned function is called.
    */
   stitch(userId: string, to: string): () => void;
+  /**
+   * List pages under `prefix` hand back the cursor `loop` in place of their own, and a page asked with it is
+   * empty and hands it back again, as an API whose cursors go round, until the returned function is called.
+   */
+  loopCursors(prefix: string): () => void;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const drops = new Set<string>();
   const gone = new Set<string>();
   const reported = new Map<string, Readonly<Record<string, unknown>>>();
+  const looping = new Set<string>();
   const stitched: Record<string, string> = { ...options.stitched };
   const under = (prefixes: Iterable<string>, rawPath: string) =>
     [...prefixes].find((prefix) => rawPath.startsWith(prefix));
@@ -90,7 +96,14 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       req.socket.destroy();
       return;
     }
-    const found = await answer({ ...options, stitched, gone }, rawPath, query);
+    const loops = under(looping, target) !== undefined;
+    const found =
+      loops && query.get('cursor') === 'loop'
+        ? { status: 200, body: { userId: 'looping', sessions: [], nextCursor: 'loop' } }
+        : await answer({ ...options, stitched, gone }, rawPath, query);
+    if (loops && (found.body as { nextCursor?: unknown }).nextCursor) {
+      found.body = { ...(found.body as object), nextCursor: 'loop' };
+    }
     const grown = under(reported.keys(), rawPath);
     const body =
       grown !== undefined && found.status === 200
@@ -148,6 +161,10 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         if (options.stitched?.[userId] === undefined) delete stitched[userId];
         else stitched[userId] = options.stitched[userId];
       };
+    },
+    loopCursors(prefix) {
+      looping.add(prefix);
+      return () => looping.delete(prefix);
     },
     close: () => closeServer(server),
   };
