@@ -11,6 +11,7 @@ import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import { DEFAULT_CHUNK_BYTES } from './memory-limits.js';
 import { type Chunk, ChunkMerger, StopMerging } from './merge-chunk.js';
 import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
+import { RefusedEvents } from './refused-events.js';
 import { erasedLine, type RejectionReport } from './rejection-report.js';
 
 export interface IngestObjectInput {
@@ -105,7 +106,8 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     return canonical;
   };
 
-  const progress = new MergeProgress(input.resume);
+  const refused = new RefusedEvents(rules.stitching, input.resume);
+  const progress = new MergeProgress(input.resume, () => refused.erasedVia);
   for (const at of input.resume?.erasedAt ?? []) report.write(erasedLine(at));
   const mergedBefore = input.resume?.merged ?? 0;
   const saveEveryMs = checkpoint?.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
@@ -129,6 +131,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     identity: rules.stitching ? input.identity : undefined,
     canonicalOf,
     report,
+    refused,
     progress,
     concurrency: input.concurrency ?? DEFAULT_MERGE_CONCURRENCY,
     ...(copies !== undefined && { copies }),
@@ -172,6 +175,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       },
       {
         event: (event, position) => {
+          refused.read(event, position);
           const ordinal = accepted++;
           if (ordinal < mergedBefore) return;
           const resumed = current.resume;

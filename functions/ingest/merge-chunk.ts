@@ -5,10 +5,11 @@ import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.j
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
 import { servedByOneRead } from './copies-per-read.js';
-import { type CopiesRead, erasedSources, eventsToMerge, sourceIn } from './event-sources.js';
+import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
 import { COPIES_PER_READ } from './memory-limits.js';
 import type { IngestProgress, MergeProgress } from './progress.js';
-import { erasedLine, erasedPosition, type RejectionReport } from './rejection-report.js';
+import type { RefusedEvents } from './refused-events.js';
+import { erasedLine, type RejectionReport } from './rejection-report.js';
 import { ResumedSteps } from './resumed-steps.js';
 
 /** Users whose heads are read in one request before their merges are offered (BatchGetItem's limit). */
@@ -36,6 +37,8 @@ export interface ChunkMergerOptions {
   readonly identity: IdentityWriter | undefined;
   readonly canonicalOf: CanonicalLookup;
   readonly report: RejectionReport;
+  /** What the object's merges refused as erased so far: each event is reported and counted once. */
+  readonly refused: RefusedEvents;
   readonly progress: MergeProgress;
   readonly concurrency: number;
   /** Before each merge or link is offered: may save progress, or throw {@link StopMerging}. */
@@ -58,6 +61,8 @@ interface Step {
 }
 
 interface Owner extends Step {
+  /** Set for an owner of anonymous events (stitching). */
+  readonly anonymousId?: string;
   readonly owned: UserEvents;
   readonly merge: (events: EventRecord[], texts: CopyTexts | undefined) => Promise<UserMergeResult>;
 }
@@ -122,6 +127,7 @@ export class ChunkMerger {
         await chunk.forEachOwner(canonicalOf, (owner, owned) => {
           const named: Owner = {
             name: `${owner.anonymous ? 'a' : 'u'}:${owner.user}`,
+            ...(owner.anonymous && { anonymousId: owner.user }),
             owned,
             merge: (events, texts) =>
               owner.anonymous
@@ -284,12 +290,9 @@ export class ChunkMerger {
         return;
       }
       this.worked = true;
-      const erasedAt =
-        result.erasedEvents > 0
-          ? erasedSources(owner.owned, events, result.erasedIds).map(erasedPosition)
-          : [];
-      for (const at of erasedAt) this.options.report.write(erasedLine(at));
-      this.options.progress.finishStep(index, result, erasedAt);
+      const counted = this.options.refused.account(owner.anonymousId, owner.owned, events, result);
+      for (const at of counted.erasedAt) this.options.report.write(erasedLine(at));
+      this.options.progress.finishStep(index, counted.result, counted.erasedAt);
     });
   }
 }

@@ -29,6 +29,11 @@ export interface IngestProgress {
   readonly partial?: { readonly end: number; readonly owners: number; readonly ownersDigest: string };
   /** The events the merges so far refused as erased: the report of the delivery that finishes lists them. */
   readonly erasedAt: readonly ErasedPosition[];
+  /**
+   * Under stitching, the user each anonymousId's refused events went to: a later delivery that meets a copy
+   * of one of them counts and reports it once (`RefusedEvents`).
+   */
+  readonly erasedVia?: readonly (readonly [string, string])[];
   readonly totals: MergeTotals;
 }
 
@@ -146,7 +151,11 @@ export class MergeProgress {
   private readonly erasedAt: ErasedPosition[];
   private chunk: ChunkProgress | undefined;
 
-  constructor(resume: IngestProgress | undefined) {
+  /** `erasedVia` gives what the progress says of it at each snapshot. */
+  constructor(
+    resume: IngestProgress | undefined,
+    private readonly erasedVia: () => NonNullable<IngestProgress['erasedVia']> = () => [],
+  ) {
     this.merged = resume?.merged ?? 0;
     this.totals = { ...(resume?.totals ?? NO_TOTALS) };
     this.erasedAt = [...(resume?.erasedAt ?? [])];
@@ -201,9 +210,11 @@ export class MergeProgress {
   }
 
   snapshot(): IngestProgress {
+    const via = this.erasedVia();
+    const erasedVia = via.length === 0 ? {} : { erasedVia: via };
     const chunk = this.chunk;
     if (chunk === undefined || chunk.stepsDone === 0) {
-      return { merged: this.merged, erasedAt: [...this.erasedAt], totals: { ...this.totals } };
+      return { merged: this.merged, erasedAt: [...this.erasedAt], ...erasedVia, totals: { ...this.totals } };
     }
     const totals = { ...this.totals };
     addTotals(totals, chunk.totals);
@@ -215,6 +226,7 @@ export class MergeProgress {
         ownersDigest: digestOf(this.stepNames(chunk.stepsDone)),
       },
       erasedAt: [...this.erasedAt, ...chunk.erasedAt],
+      ...erasedVia,
       totals,
     };
   }

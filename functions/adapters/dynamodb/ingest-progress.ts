@@ -15,6 +15,8 @@ const progressSchema = z.object({
   partial: z.optional(z.object({ end: count, owners: count, ownersDigest: z.string() })),
   // [file, line] or [file, line, index]: the file's name repeats, and deflating takes it out.
   erasedAt: z.array(z.union([z.tuple([z.string(), count]), z.tuple([z.string(), count, count])])),
+  // [anonymousId, user]: absent in progress saved before it was kept.
+  erasedVia: z.optional(z.array(z.tuple([z.string(), z.string()]))),
   totals: z.object({
     usersTouched: count,
     newEvents: count,
@@ -39,10 +41,11 @@ function decode(bytes: Uint8Array): IngestProgress | undefined {
     return undefined;
   }
   if (!parsed.success) return undefined;
-  const { partial, erasedAt, ...rest } = parsed.data;
+  const { partial, erasedAt, erasedVia, ...rest } = parsed.data;
   return {
     ...rest,
     ...(partial !== undefined && { partial }),
+    ...(erasedVia !== undefined && { erasedVia }),
     erasedAt: erasedAt.map(([file, line, index]) => ({ file, line, ...(index !== undefined && { index }) })),
   };
 }

@@ -256,7 +256,10 @@ export class DynamoDbSessionWriter implements SessionWriter {
       const target = await resolve();
       if (target !== 'retry') {
         const refusal = this.refusal(target, events);
-        const erased = refusal === undefined ? none : { ...none, ...erasedOf(refusal) };
+        const erased =
+          refusal === undefined
+            ? none
+            : { ...none, ...erasedOf(refusal), ...(target.user !== label && { erasedFor: target.user }) };
         const taken = refusal?.taken ?? events;
         if (taken.length === 0) return { ...erased, attempts: attempt };
         if ((await this.admitHead(target.user, target.head)) === 'rebuilt') continue;

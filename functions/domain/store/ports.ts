@@ -102,6 +102,11 @@ export interface UserMergeResult {
    * erased with its user shares its partition with the user whose userId is that id (stitching turned off).
    */
   readonly erasedIds?: ReadonlySet<string>;
+  /**
+   * The user whose partition refused them, when not `userId`: anonymous events go where their anonymousId's
+   * link routes them, and there meet the user's own copies of the same events.
+   */
+  readonly erasedFor?: string;
   /** Sessions created or rewritten. */
   readonly sessionsWritten: number;
   /** Optimistic-concurrency attempts it took (1 when nobody else wrote this user meanwhile). */

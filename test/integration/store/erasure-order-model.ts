@@ -27,7 +27,8 @@ export class ErasureOrderModel {
     this.stitching = stitching;
   }
 
-  private partition(line: Line): string {
+  /** The user a line's event belongs to now (rule 2, or rule 8's link with stitching): its merge's partition. */
+  partition(line: Line): string {
     if (line.userId !== undefined) return line.userId;
     const anonymousId = line.anonymousId as string;
     return (this.stitching ? this.links.get(anonymousId) : undefined) ?? anonymousId;

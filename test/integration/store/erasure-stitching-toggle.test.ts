@@ -170,23 +170,29 @@ async function deliver(store: StoreUnderTest, bucket: Map<string, Uint8Array>, i
 }
 
 /**
- * The report expected of a delivery of `lines`: the refused ones, each by its position. Without stitching,
- * copies of one event all refused (the device's and customer 42's) are one merge's one event, told once, at
- * the copy the ingest kept (either, as `reported` says); with stitching each owner's copy is refused by a
- * merge of its own, and told by it.
+ * The report expected of a delivery of `lines`: the refused ones, each event once (rule 3: one user, one
+ * event id), at the copy the ingest refused first (either, as `reported` says). Without stitching, copies of
+ * one event all refused (the device's and customer 42's) are one merge's one event; with stitching, the
+ * copies of one messageId that `partition` puts with one user are one event, though each owner's merge
+ * refuses its own copy.
  */
 function reportedAs(
   lines: readonly Line[],
   refused: readonly boolean[],
   reported: readonly string[],
-  stitching: boolean,
+  partition: ((line: Line) => string) | undefined,
 ): string[] {
   const expected: string[] = [];
-  for (const messageId of new Set(lines.map((line) => line.messageId))) {
-    const copies = lines.flatMap((line, k) => (line.messageId === messageId ? [k + 1] : []));
+  const events = new Map<string, number[]>();
+  for (const [k, line] of lines.entries()) {
+    const event = `${line.messageId}\u0000${partition?.(line) ?? ''}`;
+    events.set(event, [...(events.get(event) ?? []), k + 1]);
+  }
+  for (const copies of events.values()) {
     const told = copies.filter((position) => refused[position - 1]).map((position) => `erased ${position}`);
-    if (!stitching && copies.length > 1 && told.length === copies.length)
-      expected.push(reported.find((line) => told.includes(line)) ?? (told[0] as string));
+    const once =
+      partition === undefined ? copies.length > 1 && told.length === copies.length : told.length > 1;
+    if (once) expected.push(reported.find((line) => told.includes(line)) ?? (told[0] as string));
     else expected.push(...told);
   }
   return expected.sort();
@@ -214,7 +220,12 @@ describe('erasures, deliveries and rebuilds that turn stitching on and off, in a
               const refused = model.deliver(lines);
               const reported = await deliver(store, bucket, file, lines);
               expect(reported, `step ${at}: file ${file}`).toEqual(
-                reportedAs(lines, refused, reported, store.rules.stitching),
+                reportedAs(
+                  lines,
+                  refused,
+                  reported,
+                  store.rules.stitching ? (line) => model.partition(line) : undefined,
+                ),
               );
             }
           } else if (step.kind === 'erase') {

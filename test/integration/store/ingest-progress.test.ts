@@ -28,6 +28,7 @@ const PROGRESS: IngestProgress = {
     { file: OBJECT.key, line: 4 },
     { file: `${OBJECT.key}!events.json`, line: 1, index: 3 },
   ],
+  erasedVia: [['anon-1', 'alice']],
   totals: { usersTouched: 40, newEvents: 990, sessionsWritten: 55, erased: 2, chunks: 1 },
 };
 

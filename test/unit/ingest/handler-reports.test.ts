@@ -272,6 +272,25 @@ describe('createIngestHandler rejection reports', () => {
     expect(metrics.single().get('EventsErased')).toBe(2);
   });
 
+  it("counts an erased user's event once in EventsErased when its copies fall in two chunks", async () => {
+    const key = 'incoming/a.ndjson';
+    writer.erase('gone');
+    bucket.put(
+      key,
+      segmentLines([
+        { user: 'gone', at: 0, id: 'secret-1' },
+        { user: 'kept', at: 1 },
+        { user: 'kept', at: 2 },
+        { user: 'gone', at: 0, id: 'secret-1' },
+      ]),
+    );
+
+    await createHandler({ chunkEvents: 1 })(eventFor(key));
+
+    expect(reportOf(key)).toEqual([{ file: key, position: 1, reason: 'erased', raw: '' }]);
+    expect(metrics.single().get('EventsErased')).toBe(1);
+  });
+
   it("gives the element index of an erased user's event in a JSON array", async () => {
     const key = 'incoming/erased.json';
     writer.erase('gone');

@@ -221,6 +221,35 @@ describe('ingestObject resumed', () => {
     expect(writer.sessions()).toEqual(once.sessions());
   });
 
+  it("counts and reports once an erased user's event whose copies two calls meet, in two chunks", async () => {
+    const text = segmentLines([
+      { user: 'gone', at: 0, id: 'g1' },
+      { user: 'kept', at: 1 },
+      { user: 'kept', at: 2 },
+      { user: 'gone', at: 3, id: 'g1' },
+      { user: 'gone', at: 4, id: 'g2' },
+    ]);
+    const writer = newWriter();
+    writer.erase('gone');
+
+    const outcome = await deliverUntilDone(
+      writer,
+      Array.from({ length: 10 }, (): Delivery => [{ mergesAllowed: 1, killed: false }]),
+      {
+        chunkEvents: 2,
+        concurrency: 1,
+        saveEveryMs: 60_000,
+        object: { file: FILE, bytes: bytesOf(text), pieceBytes: 16 },
+      },
+    );
+
+    expect(outcome.deliveries).toBeGreaterThan(2);
+    expect(outcome.lines.filter((line) => line.reason === 'erased').map((line) => line.position)).toEqual([
+      1, 5,
+    ]);
+    expect(outcome.stats).toMatchObject({ accepted: 5, erased: 2, newEvents: 2, duplicates: 1 });
+  });
+
   it('gets through a chunk whose first merge waits for copies read again, however soon each call stops', async () => {
     // User a's event comes twice at one instant, in two chunks, the copies differing: its second merge waits
     // for both to be read again, while the users after it merge at once. A call that stopped then would leave

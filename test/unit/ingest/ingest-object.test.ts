@@ -297,6 +297,26 @@ describe('ingestObject', () => {
     expect(run.stats).toMatchObject({ accepted: 5, erased: 2, newEvents: 2, duplicates: 1 });
   });
 
+  it("reports and counts once an erased user's event whose copies fall in two chunks", async () => {
+    const writer = new FakeSessionWriter(RULES);
+    writer.erase('gone');
+    const text = segmentLines([
+      { user: 'gone', at: 0, id: 'g1' },
+      { user: 'kept', at: 1 },
+      { user: 'kept', at: 2 },
+      { user: 'gone', at: 3, id: 'g1' },
+      { user: 'gone', at: 4, id: 'g2' },
+    ]);
+
+    const run = await ingest('incoming/a.ndjson', text, { writer, chunkEvents: 2, pieceBytes: 16 });
+
+    expect(run.stats.chunks).toBeGreaterThan(1);
+    expect(
+      run.report.written.filter((line) => line.reason === 'erased').map((line) => line.position),
+    ).toEqual([1, 5]);
+    expect(run.stats).toMatchObject({ accepted: 5, erased: 2, newEvents: 2, duplicates: 1 });
+  });
+
   it('reports as erased only the events a merge refused, the others of the same user stored', async () => {
     // Device 42 erased with its user, stitching turned off since: customer 42 shares its partition (rule 2).
     const writer = new FakeSessionWriter(RULES);
