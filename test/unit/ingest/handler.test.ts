@@ -199,6 +199,24 @@ describe('createIngestHandler', () => {
     ]);
   });
 
+  it('says with each message done what became of its objects: the local ledger keeps a deleted one out', async () => {
+    bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
+    const done: [string, string[]][] = [];
+
+    await createHandler({
+      onMessageDone: (messageId, outcomes) =>
+        done.push([
+          messageId,
+          outcomes.map((outcome) => `${outcome.status} ${'key' in outcome ? outcome.key : ''}`),
+        ]),
+    })(eventFor('incoming/a.ndjson', 'incoming/deleted.ndjson'));
+
+    expect(done).toEqual([
+      ['message-1', ['ingested incoming/a.ndjson']],
+      ['message-2', ['gone incoming/deleted.ndjson']],
+    ]);
+  });
+
   it('fails a message when its object cannot be read to the end of the download', async () => {
     bucket.put('incoming/a.ndjson', segmentLines([{ user: 'ann', at: 0 }]));
     const lines = segmentLines(Array.from({ length: 200 }, (_, index) => ({ user: 'bob', at: index })));
