@@ -5,6 +5,7 @@ import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
   type SendMessageBatchRequestEntry,
   type SQSClient,
   StartMessageMoveTaskCommand,
@@ -88,7 +89,13 @@ function reachesASource(prefix: string, sources: readonly SourceDefinition[]): b
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** SendMessageBatch in tens; entries SQS failed on its side are sent again, a few times, with backoff. */
+/** What a replay cut short says: how far it got, and that running it again is safe. */
+const AGAIN = 'run the replay again: the ingest is idempotent, so a version enqueued twice adds nothing';
+
+/**
+ * SendMessageBatch in tens; entries SQS failed on its side are sent again, a few times, with backoff. A
+ * failure says how many were enqueued before it, and that the replay can be run again.
+ */
 export async function sendInBatches(
   sqs: Pick<SQSClient, 'send'>,
   queueUrl: string,
@@ -99,13 +106,21 @@ export async function sendInBatches(
     let pending: SendMessageBatchRequestEntry[] = bodies
       .slice(offset, offset + SEND_BATCH_SIZE)
       .map((body, index) => ({ Id: String(offset + index), MessageBody: body }));
+    const sofar = `${offset} were enqueued before this batch; ${AGAIN}`;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const output = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+      let output: SendMessageBatchCommandOutput;
+      try {
+        output = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+      } catch (error) {
+        // Expired credentials or a network gone mid-replay: the SDK's own message says nothing of the rest.
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new Error(`sending to the ingest queue failed (${why}); ${sofar}`, { cause: error });
+      }
       const failed = output.Failed ?? [];
       const refused = failed.find((entry) => entry.SenderFault === true);
       if (refused !== undefined) {
         throw new Error(
-          `SQS refused message ${Number(refused.Id) + 1} of ${bodies.length} (${refused.Code}: ${refused.Message}); ${offset} were enqueued before this batch`,
+          `SQS refused message ${Number(refused.Id) + 1} of ${bodies.length} (${refused.Code}: ${refused.Message}); ${sofar}`,
         );
       }
       const retry = new Set(failed.map((entry) => entry.Id));
@@ -113,7 +128,7 @@ export async function sendInBatches(
       if (pending.length === 0) break;
       if (attempt >= MAX_SEND_ATTEMPTS) {
         throw new Error(
-          `SQS kept failing ${pending.length} messages after ${attempt} attempts (${failed[0]?.Code}: ${failed[0]?.Message}); ${offset} were enqueued before this batch`,
+          `SQS kept failing ${pending.length} messages after ${attempt} attempts (${failed[0]?.Code}: ${failed[0]?.Message}); ${sofar}`,
         );
       }
       await sleep(baseDelayMs * 2 ** attempt);

@@ -211,7 +211,18 @@ describe('sendInBatches', () => {
       });
 
     await expect(sendInBatches(new SQSClient({}), TARGET.ingestQueueUrl, bodies, 0)).rejects.toThrow(
-      'SQS refused message 12 of 12 (InvalidMessageContents: bad); 10 were enqueued before this batch',
+      'SQS refused message 12 of 12 (InvalidMessageContents: bad); 10 were enqueued before this batch; run the replay again',
+    );
+  });
+
+  it('says how far it got, and to run it again, when a send fails outright (credentials expired mid-replay)', async () => {
+    const expired = Object.assign(new Error('The security token included in the request is expired'), {
+      name: 'ExpiredTokenException',
+    });
+    sqsMock.on(SendMessageBatchCommand).resolvesOnce({ Successful: [], Failed: [] }).rejects(expired);
+
+    await expect(sendInBatches(new SQSClient({}), TARGET.ingestQueueUrl, bodies, 0)).rejects.toThrow(
+      'sending to the ingest queue failed (ExpiredTokenException: The security token included in the request is expired); 10 were enqueued before this batch; run the replay again: the ingest is idempotent',
     );
   });
 
@@ -222,7 +233,7 @@ describe('sendInBatches', () => {
     });
 
     await expect(sendInBatches(new SQSClient({}), TARGET.ingestQueueUrl, ['only'], 0)).rejects.toThrow(
-      'SQS kept failing 1 messages after 5 attempts (InternalError: try later); 0 were enqueued before this batch',
+      'SQS kept failing 1 messages after 5 attempts (InternalError: try later); 0 were enqueued before this batch; run the replay again',
     );
     expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(5);
   });
