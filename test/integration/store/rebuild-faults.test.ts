@@ -213,3 +213,60 @@ describe('a rebuild under crashes', () => {
     PROPERTY_TIMEOUT_MS,
   );
 });
+
+describe('a rebuild that crashes while ingests of the new rules run, some of them crashing too', () => {
+  it(
+    'converges to the batch result of every event under the new rules once both are run again',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
+          eventsArbitrary('old-'),
+          fc
+            .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
+            .chain((files) => fc.subarray(files, { minLength: 1 })),
+          fc.integer({ min: 0, max: 60 }),
+          fc.array(fc.option(fc.integer({ min: 0, max: 30 })), { minLength: 3, maxLength: 3 }),
+          async (change, stored, files, rebuildCrash, ingestCrashes) => {
+            const store = await storeUnder(change, stored);
+            const target = rulesOf(TO[change]);
+            const healthy = rebuildTo(store.transport, target, { scanPageItems: 2 });
+            await beginTableRebuild(healthy.table);
+            const dying = rebuildTo(crashingTransport(store, rebuildCrash), target, { scanPageItems: 2 });
+            // An ingest that dies leaves its file to a redelivery, as SQS gives a failed message back.
+            const redeliver: (readonly EventRecord[])[] = [];
+            const ingestOnce = async (
+              file: readonly EventRecord[],
+              crashAfter: number | null | undefined,
+            ) => {
+              if (crashAfter === null || crashAfter === undefined)
+                return ingestUnder(store, healthy.writer, file);
+              const writer = rebuildTo(crashingTransport(store, crashAfter), target).writer;
+              await ingestUnder(store, writer, file).catch((error: unknown) => {
+                ignoreCrash(error);
+                redeliver.push(file);
+              });
+            };
+
+            await Promise.all([
+              runRebuild(dying.table, { totalSegments: 2 }).catch(ignoreCrash),
+              ...files.map((file, index) => ingestOnce(file, ingestCrashes[index])),
+            ]);
+            // The rebuild is started again (it resumes) while the dead ingests' files come back.
+            const finished = (await readTableRules(store.transport))?.fingerprint === target.fingerprint;
+            await Promise.all([
+              ...(finished ? [] : [runRebuild(healthy.table, { totalSegments: 2 })]),
+              ...redeliver.map((file) => ingestUnder(store, healthy.writer, file)),
+            ]);
+
+            const all = [...stored, ...files.flat()];
+            expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
+            expect((await readTableRules(store.transport))?.fingerprint).toBe(target.fingerprint);
+          },
+        ),
+        { numRuns: 20, seed: SEED, endOnFailure: true },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
