@@ -203,6 +203,11 @@ export async function replayObjects(
 export interface DeadLetterRedrive {
   /** ApproximateNumberOfMessages of the dead-letter queue when asked. */
   readonly deadLetters: number;
+  /**
+   * ApproximateNumberOfMessagesNotVisible, when some: dead letters received and not yet back (an operator
+   * looking at them in the console, say), which no move task moves until their visibility timeout ends.
+   */
+  readonly inFlight?: number;
   readonly deadLetterQueueArn: string;
   /** The move task started; absent on a dry run or with nothing to move. */
   readonly taskHandle?: string;
@@ -223,7 +228,7 @@ export async function redriveDeadLetters(
   const attributes = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: target.deadLetterQueueUrl,
-      AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'],
+      AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
   const deadLetterQueueArn = attributes.Attributes?.QueueArn;
@@ -245,7 +250,13 @@ export async function redriveDeadLetters(
             toMove: latest.ApproximateNumberOfMessagesToMove,
           }),
         };
-  const report = { deadLetters, deadLetterQueueArn, ...(lastTask !== undefined && { lastTask }) };
+  const inFlight = Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? '0');
+  const report = {
+    deadLetters,
+    deadLetterQueueArn,
+    ...(inFlight > 0 && { inFlight }),
+    ...(lastTask !== undefined && { lastTask }),
+  };
   // SQS runs one move task per queue at a time: the running one moves these too.
   if (dryRun || deadLetters === 0 || lastTask?.status === 'RUNNING') return report;
   const started = await sqs.send(

@@ -187,20 +187,27 @@ function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean
         (redrive.lastTask.toMove === undefined ? '' : ` of ${redrive.lastTask.toMove}`);
   const follow = `follow it with: aws sqs list-message-move-tasks --source-arn ${redrive.deadLetterQueueArn}`;
   const running = redrive.lastTask?.status === 'RUNNING';
+  // Not "nothing to move": they are still dead letters, only invisible for a while.
+  const inFlight =
+    redrive.inFlight === undefined
+      ? undefined
+      : `${redrive.inFlight} more (approximately) in flight: received and not yet back (looked at in the console, say); they return to the queue after its visibility timeout: run this again then`;
   if (dryRun || redrive.taskHandle === undefined) {
     io.out(waiting);
     if (last !== undefined) io.out(last);
+    if (inFlight !== undefined) io.out(inFlight);
     if (running) {
       io.out(`a move task is running already and moves them back to the ingest queue; ${follow}`);
     } else if (dryRun && redrive.deadLetters > 0) {
       io.out(`\`npm run replay -- --stage ${stage} --from-dlq\` moves them back to the ingest queue.`);
-    } else if (!dryRun) {
+    } else if (!dryRun && inFlight === undefined) {
       io.out('nothing to move');
     }
     return;
   }
   io.out(`moving ${waiting} back to the ingest queue (task ${redrive.taskHandle})`);
   io.out(follow);
+  if (inFlight !== undefined) io.out(inFlight);
 }
 
 async function replayOnAws(options: ReplayOptions & { stage: string }, io: CommandIo): Promise<void> {

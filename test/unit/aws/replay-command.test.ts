@@ -203,6 +203,29 @@ describe('npm run replay', () => {
     );
   });
 
+  it('says when the dead letters are in flight (someone received them) rather than that there is nothing to move', async () => {
+    mockDeployedStage();
+    sqsMock.on(GetQueueAttributesCommand).resolves({
+      Attributes: {
+        QueueArn: DLQ_ARN,
+        ApproximateNumberOfMessages: '0',
+        ApproximateNumberOfMessagesNotVisible: '3',
+      },
+    });
+    sqsMock.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
+
+    const result = await run(['--stage', 'dev', '--region', 'eu-west-1', '--from-dlq']);
+    const dry = await run(['--stage', 'dev', '--region', 'eu-west-1', '--from-dlq', '--dry-run']);
+
+    expect(result.status).toBe(0);
+    expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)).toEqual([]);
+    const inFlight =
+      '3 more (approximately) in flight: received and not yet back (looked at in the console, say); they return to the queue after its visibility timeout: run this again then';
+    expect(result.out).toBe([`0 dead letters (approximately) in ${DLQ_ARN}`, inFlight].join('\n'));
+    expect(dry.out).toContain(inFlight);
+    expect(result.out).not.toContain('nothing to move');
+  });
+
   it('names the deployed stages for an unknown one, and says when the stack is missing', async () => {
     cloudFormationMock
       .on(DescribeStacksCommand)
