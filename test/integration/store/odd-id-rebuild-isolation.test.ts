@@ -4,9 +4,11 @@
 // their partition keys and moves anonymous events between partitions, each id's to its own. The ids are
 // also sent as an export spells them: with white space rule 1 trims (spaces, NBSP, BOM, U+2028), and as
 // JSON numbers (`42.0`, `1e21`) that are the same users as their texts. Erasing the lone surrogate between
-// rebuilds takes nothing of the id UTF-8 would make of it.
+// rebuilds takes nothing of the id UTF-8 would make of it. And every spelling of such an id in a path (case,
+// NFD, a zero-width or blank added, encoded twice, a padded or percent-encoded `~b64.` form), with paths
+// arriving encoded or decoded, answers the one id that path names by the documented decoding, or no user.
 import { describe, expect, it } from 'vitest';
-import { base64Id } from '../../../contract/index.js';
+import { BASE64_ID_PREFIX, base64Id, idOfBase64Id } from '../../../contract/index.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import type { ApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
@@ -208,5 +210,59 @@ describe('ids that could meet in an encoding, across rebuilds', () => {
     const index = IDS.indexOf(erased);
     const own = (off.get(erased) ?? []).filter((id) => id.startsWith(`m-${index}-`));
     expect(refused.sort()).toEqual([...own, browse, `m-${index - 1}-browse`].sort());
+  }, 300_000);
+
+  it('answer any spelling of a path with the one id it names, or with no user', async () => {
+    const { text, off } = export_();
+    const store = await freshStore(dynamo.client, { identityStitching: false });
+    await ingestFile(store, text);
+    const encode = (id: string) => {
+      try {
+        return encodeURIComponent(id);
+      } catch {
+        return undefined; // a lone surrogate has no percent-encoding
+      }
+    };
+    const spellings = new Set<string>();
+    for (const id of IDS) {
+      for (const variant of [id, id.toLowerCase(), id.toUpperCase(), id.normalize('NFD'), `${id}\u200b`]) {
+        const encoded = encode(variant);
+        if (encoded === undefined) continue;
+        for (const raw of [encoded, encode(encoded), `%20${encoded}`, `${encoded}%20`, `${encoded}%00`])
+          if (raw !== undefined) spellings.add(raw);
+      }
+      const form = base64Id(id);
+      for (const raw of [
+        form,
+        `${form}=`,
+        `%7E${form.slice(1)}`,
+        base64Id(` ${id}`),
+        base64Id(id.normalize('NFD')),
+      ])
+        spellings.add(raw);
+    }
+    let found = 0;
+    for (const pathsDecoded of [false, true]) {
+      const api = lookupApiOn(store, { pathsDecoded });
+      for (const raw of spellings) {
+        // Behind API Gateway the function is handed the path decoded once.
+        const sent = pathsDecoded ? decodeURIComponent(raw) : raw;
+        const given = decodeURIComponent(raw);
+        const named = given.startsWith(BASE64_ID_PREFIX) ? idOfBase64Id(given) : given;
+        const answer = await get(api, `/users/${sent}/sessions`);
+        const name = `${JSON.stringify(raw)}, paths decoded: ${pathsDecoded}`;
+        const owned = named === undefined ? undefined : off.get(named);
+        if (owned === undefined) {
+          expect([400, 404], `${name}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+          continue;
+        }
+        expect(answer.status, name).toBe(200);
+        expect((answer.body as { userId: string }).userId, name).toBe(named);
+        expect(await messageIdsOf(api, named as string), name).toEqual(owned);
+        found++;
+      }
+    }
+    // Each id at least by its `~b64.` form, as sent and with its `~` percent-encoded, in both modes.
+    expect(found).toBeGreaterThanOrEqual(4 * IDS.length);
   }, 300_000);
 });
