@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openObjectReport } from '../../../functions/ingest/object-report.js';
 import type { RejectionReport } from '../../../functions/ingest/rejection-report.js';
-import { rejectionReportKey } from '../../../functions/ingest/report-key.js';
+import { rejectionReportKey, replacedContentReportKey } from '../../../functions/ingest/report-key.js';
 
 const REF = { bucket: 'b', key: 'incoming/a.ndjson' };
 
@@ -54,5 +54,37 @@ describe('rejectionReportKey', () => {
         expect(Buffer.byteLength(key), `${length} × ${character}`).toBeLessThanOrEqual(1_024);
       }
     }
+  });
+});
+
+describe('report keys of two objects', () => {
+  const ETAG = 'd41d8cd98f00b204e9800998ecf8427e';
+
+  it('never meet: an object named like an earlier content of another, or like a shortened key', () => {
+    const long = `incoming/${'x'.repeat(1_100)}`;
+    const shortened = rejectionReportKey(long, 'rejected/');
+    const namedLikeShortened = shortened.slice('rejected/'.length, -'.ndjson'.length);
+    const keys = [
+      rejectionReportKey(long, 'rejected/'),
+      rejectionReportKey(namedLikeShortened, 'rejected/'),
+      replacedContentReportKey('incoming/a.ndjson', ETAG, 'rejected/'),
+      rejectionReportKey(`incoming/a.ndjson.${ETAG}`, 'rejected/'),
+      replacedContentReportKey('incoming/a.ndjson', `${ETAG}-12`, 'rejected/'),
+      rejectionReportKey(`incoming/a.ndjson.${ETAG}-12`, 'rejected/'),
+      replacedContentReportKey(long, ETAG, 'rejected/'),
+      rejectionReportKey(`${long}.${ETAG}`, 'rejected/'),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1_024);
+  });
+
+  it('keep the plain names of every other key and earlier content', () => {
+    expect(rejectionReportKey('incoming/a.ndjson', 'rejected/')).toBe('rejected/incoming/a.ndjson.ndjson');
+    expect(rejectionReportKey('incoming/a.ndjson.abc', 'rejected/')).toBe(
+      'rejected/incoming/a.ndjson.abc.ndjson',
+    );
+    expect(replacedContentReportKey('incoming/a.ndjson', ETAG, 'rejected/')).toBe(
+      `rejected/incoming/a.ndjson.${ETAG}.ndjson`,
+    );
   });
 });
