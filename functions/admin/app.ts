@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
+import { BASE64_ID_PREFIX, ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
 import { wtf8Bytes } from '../../contract/wtf8.js';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
@@ -78,6 +78,17 @@ function blankEndsProblem(userId: string): string | undefined {
 }
 
 /**
+ * Why a path's id may end in a `/` of the path's own (`DELETE /admin/users/alice/`): recorded as is, the
+ * erasure would suppress `alice/` and leave alice untouched. Where paths stay encoded such an id's `/` comes
+ * as `%2F`; behind API Gateway, which decodes `%2F`, only the `~b64.` form tells it from a slip.
+ */
+function slashEndsProblem(rawUserId: string, pathsDecoded: boolean): string | undefined {
+  if (!rawUserId.startsWith('/') && !rawUserId.endsWith('/')) return undefined;
+  const encoded = pathsDecoded ? '' : ', or its "/" as %2F';
+  return `starts or ends with "/", as a path with a slash too many does, so it cannot be told from a slip: send an id that does in the ${BASE64_ID_PREFIX} form (npm run erase does)${encoded}`;
+}
+
+/**
  * The admin function's HTTP edge for `DELETE /admin/users/{userId}`: parses the id as the lookup routes do,
  * erases, answers what was erased. Errors carry the lookup API's shape; a failure is a generic 500.
  */
@@ -91,6 +102,8 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
         headers: { allow: ADMIN_ALLOWED_METHODS },
       };
     }
+    const slash = slashEndsProblem(route.userId, config.pathsDecoded);
+    if (slash !== undefined) return badRequest('userId', slash);
     const user = parseUserId(route.userId, config.pathsDecoded);
     if (!user.ok) return user.response;
     const blankEnds = blankEndsProblem(user.userId);

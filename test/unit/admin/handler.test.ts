@@ -135,6 +135,32 @@ describe('the admin handler', () => {
   );
 
   it.each([
+    ['a trailing slash, paths encoded', false, '/admin/users/alice/', 'as %2F'],
+    ['a slash too many before it, paths encoded', false, '/admin/users//alice', 'as %2F'],
+    ['a trailing slash, paths decoded', true, '/admin/users/alice/', 'starts or ends with "/"'],
+    ['a slash too many before it, paths decoded', true, '/admin/users//alice', 'starts or ends with "/"'],
+  ])('refuses an id with %s instead of erasing "alice/"', async (_what, pathsDecoded, path, message) => {
+    const result = await call(handler(pathsDecoded), 'DELETE', path);
+
+    expect(result.status).toBe(400);
+    expect(errorOf(result).parameter).toBe('userId');
+    expect(errorOf(result).message).toContain(message);
+    expect(errorOf(result).message).toContain('~b64.');
+    expect(eraser.erased).toEqual([]);
+    expectDocumented(ROUTE, result, 'delete');
+  });
+
+  it.each([
+    [false, adminPath('alice/')],
+    [true, `/admin/users/${b64Id('alice/')}`],
+  ])('erases an id ending with "/" sent encoded (paths decoded: %s)', async (pathsDecoded, path) => {
+    const result = await call(handler(pathsDecoded), 'DELETE', path);
+
+    expect(result.status).toBe(200);
+    expect(eraser.erased).toEqual(['alice/']);
+  });
+
+  it.each([
     ['a flag the route does not take', 'dryRun=true', 'dryRun'],
     ['a misspelt one', 'userId=alice', 'userId'],
   ])('refuses %s with a 400 naming it, erasing nothing', async (_what, query, parameter) => {
