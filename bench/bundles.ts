@@ -8,23 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { esbuildOptionsFor } from '../lib/config/bundling.js';
 import { type BundleSize, measureBundles, measureEntryBundle } from '../scripts/bundle-size.js';
+import { HANDLER_ENV } from './handler-env.js';
 import { measureProcess, OUT_DIR } from './processes.js';
 import type { BundleRow } from './report.js';
 import { median } from './stats.js';
 
 const SDK_FLOOR_ENTRY = 'bench/sdk-clients-entry.ts';
-
-/** Dummy configuration: enough for each handler's cold-start config parsing to succeed. */
-const HANDLER_ENV = {
-  TABLE_NAME: 'bench-table',
-  BUCKET_NAME: 'bench-bucket',
-  CURSOR_SIGNING_KEY: 'benchmark-cursor-signing-key-0123456789',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'dummy',
-  AWS_SECRET_ACCESS_KEY: 'dummy',
-  // Lambda runs a newer Node; the SDK's warning about this one is no part of a real cold start.
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
 
 /**
  * Runs in a fresh node: times the import (module evaluation, cold-start config, SDK client creation), in wall
