@@ -1,5 +1,5 @@
 // The escaping is shared with the viewer, which shows urls with it.
-import { escapeControl } from '../contract/visible-text.js';
+import { escapeControl, escapeControlOfEscaped } from '../contract/visible-text.js';
 
 /** Printable ASCII only: one column per character, the common case of every cell. */
 const ASCII = /^[\u0020-\u007e]*$/;
@@ -101,4 +101,14 @@ export function tableCell(text: string, width: number): string {
  */
 export function quoted(text: string): string {
   return `"${text}"`;
+}
+
+/**
+ * A rejection's reason, made visible for a terminal: a reason quotes what was sent as JSON text, whose
+ * backslashes are escapes already (a sent backslash is `\\`, a tab `\t`), so only what JSON leaves raw (a
+ * bidirectional control, U+2028, a C1 control) is escaped here; doubling the backslashes would show a tab
+ * sent as `\\t`.
+ */
+export function reasonText(reason: string): string {
+  return escapeControlOfEscaped(reason);
 }

@@ -51,8 +51,20 @@ export function hasUnshowable(text: string): boolean {
  * one `admin\u200B` would show as `admin`.
  */
 export function escapeControl(text: string): string {
+  return escape(text, true);
+}
+
+/**
+ * {@link escapeControl} for text in which every backslash is an escape already (a sent backslash written
+ * `\\`, as JSON text writes one): its backslashes stay, so its escapes do not show escaped twice.
+ */
+export function escapeControlOfEscaped(text: string): string {
+  return escape(text, false);
+}
+
+function escape(text: string, backslashes: boolean): string {
   return text.replace(UNSHOWABLE, (char, offset: number) => {
-    if (partOfDrawing(char, offset, text)) return char;
+    if (partOfDrawing(char, offset, text) || (char === '\\' && !backslashes)) return char;
     const code = char.codePointAt(0) as number;
     if (char === '\n') return '\\n';
     if (char === '\r') return '\\r';

@@ -2,7 +2,7 @@ import { escapeControl } from '../../contract/visible-text.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { LineSpool } from '../line-spool.js';
-import { displayWidth, padColumns, tableCell } from '../terminal-text.js';
+import { displayWidth, padColumns, reasonText, tableCell } from '../terminal-text.js';
 import { type Pause, paced } from './pause.js';
 import { describeRun, summarizeRun } from './summary.js';
 
@@ -115,7 +115,7 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
   if (result.rejected.length > 0) {
     write('\nRejected events:\n');
     await paced(result.rejected, pause, (rejection) =>
-      write(`  ${escapeControl(rejection.file)}:${where(rejection)}: ${escapeControl(rejection.reason)}\n`),
+      write(`  ${escapeControl(rejection.file)}:${where(rejection)}: ${reasonText(rejection.reason)}\n`),
     );
   }
 }

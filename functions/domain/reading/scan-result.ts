@@ -159,7 +159,7 @@ export class ScanResult {
     try {
       JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
     } catch (error) {
-      return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
+      return `invalid JSON: ${asJsonText(error instanceof Error ? error.message : String(error))}`;
     }
     return this.failedAtReason();
   }
@@ -167,6 +167,20 @@ export class ScanResult {
   private failedAtReason(): string {
     return `invalid JSON: unexpected byte at offset ${this.failedAt - this.start}`;
   }
+}
+
+/** What JSON text escapes in a string: a control character, a backslash, a lone surrogate. */
+const JSON_ESCAPED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * JSON.parse's message quotes the text it failed on as it is (`Unexpected token 'x', "x\x1b" is ...`), where
+ * every other reason quotes what was sent as JSON text: escaped the same way, a reason's backslashes are all
+ * escapes, a sent ESC reads `\u001b` and a sent backslash `\\`, told apart however an output shows them.
+ */
+function asJsonText(message: string): string {
+  return message.replace(JSON_ESCAPED, (char) => JSON.stringify(char).slice(1, -1));
 }
 
 const MINUS = 0x2d;

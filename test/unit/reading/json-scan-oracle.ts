@@ -21,7 +21,11 @@ export function expected(bytes: Uint8Array, paths: Paths) {
   try {
     root = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    return { ok: false as const, reason: `invalid JSON: ${(error as Error).message}` };
+    // The message quotes the text as it is; a reason writes its backslashes and control characters as JSON does.
+    const message = (error as Error).message.replace(/[\\\p{Cc}]/gu, (char) =>
+      char > '\u001f' && char !== '\\' ? char : JSON.stringify(char).slice(1, -1),
+    );
+    return { ok: false as const, reason: `invalid JSON: ${message}` };
   }
   const values = paths.map((path) => {
     let value = root;
