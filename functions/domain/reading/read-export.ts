@@ -34,6 +34,8 @@ export async function readExport(
 ): Promise<FileSummary[]> {
   const summaries: FileSummary[] = [];
   const issues: FileSummary[] = [];
+  // Where each member read stopped: a break found past its end (a CRC-32 the directory lists) says so.
+  const stopped = new Map<string, string>();
   // A file or member already read keeps its summary; the break is added to it.
   const broke = (file: string, reason: string, listIn: FileSummary[]) => {
     let summary = [...summaries, ...issues].find((entry) => entry.file === file);
@@ -41,7 +43,11 @@ export async function readExport(
       summary = emptySummary(file, options);
       listIn.push(summary);
     }
-    summary.error ??= `${reason}; the complete records before it still count`;
+    const where = stopped.get(file);
+    summary.error ??=
+      where === undefined
+        ? `${reason}; the complete records before it still count`
+        : `${reason}; reading stopped ${where}`;
   };
   try {
     const members = openExport(name, bytes, {
@@ -60,7 +66,9 @@ export async function readExport(
       },
     });
     for await (const member of members) {
-      summaries.push(...issues.splice(0), await readMember(name, member, options, sink));
+      const read = await readMember(name, member, options, sink);
+      stopped.set(read.summary.file, read.stopped);
+      summaries.push(...issues.splice(0), read.summary);
     }
   } catch (error) {
     if (!(error instanceof ContainerError)) throw error;

@@ -40,6 +40,15 @@ export function emptySummary(file: string, options: ReadExportOptions): FileSumm
   };
 }
 
+/**
+ * A member's summary, and where its reading stopped (`after line 3`): a ZIP member's CRC-32 is checked only
+ * once the archive's directory is read, past the member's end, and its file error then says where.
+ */
+export interface MemberRead {
+  readonly summary: FileSummary;
+  readonly stopped: string;
+}
+
 /** A record spans lines in a pretty-printed array: its element, and the line it starts on, say where. */
 function afterRecord(line: number, index: number | undefined): string {
   if (line === 0) return 'before the first complete record';
@@ -65,7 +74,7 @@ export async function readMember(
   member: ExportMember,
   options: ReadExportOptions,
   sink: ExportReadSink,
-): Promise<FileSummary> {
+): Promise<MemberRead> {
   const file = member.name;
   const summary = emptySummary(file, options);
   let scanner: FormatScanner | undefined =
@@ -279,5 +288,5 @@ export async function readMember(
     if (skipped) summary.records = 0;
     held.discard();
   }
-  return summary;
+  return { summary, stopped: afterRecord(lastLine, lastIndex) };
 }

@@ -160,12 +160,26 @@ describe('readExport: ZIP members', () => {
     const result = await read('export.zip', zip);
 
     expect(ids(result)).toEqual(['m:a-1', 'm:x-2', 'm:b-1', 'm:b-2', 'm:c-1', 'm:x-2']);
+    // Found at the central directory, once each member was read whole: reading stopped at its end, as a
+    // gzip member's failed check says.
     const damaged =
-      'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); the complete records before it still count';
+      'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); reading stopped after line 2';
     expect(result.summaries.map(({ file, error }) => [file, error])).toEqual([
       ['export.zip!a.ndjson', damaged],
       ['export.zip!b.ndjson', undefined],
       ['export.zip!c.ndjson', damaged],
     ]);
+  });
+
+  it('says where reading stopped in a damaged member that is a JSON array', async () => {
+    const array = Buffer.from(`[\n${event('a-1')},\n${event('a-2')}\n]\n`);
+    const zip = Buffer.from(zipSync({ 'a.json': array }, { level: 0 }));
+    zip[zip.indexOf('"a-2"') + 1] = 'x'.charCodeAt(0);
+
+    const result = await read('export.zip', zip);
+
+    expect(result.summaries[0]?.error).toBe(
+      'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); reading stopped after element 2 (which starts on line 3)',
+    );
   });
 });
