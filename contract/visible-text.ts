@@ -62,9 +62,22 @@ export function escapeControlOfEscaped(text: string): string {
   return escape(text, false);
 }
 
-function escape(text: string, backslashes: boolean): string {
+/**
+ * JSON text made visible as JSON still: what JSON.stringify leaves raw (bidirectional controls, U+2028, DEL
+ * and C1, a lone surrogate) as `\u` escapes, its own escapes as they are, so it parses back to the same value.
+ */
+export function escapeControlInJson(json: string): string {
+  return escape(json, false, true);
+}
+
+function escape(text: string, backslashes: boolean, json = false): string {
   return text.replace(UNSHOWABLE, (char, offset: number) => {
     if (partOfDrawing(char, offset, text) || (char === '\\' && !backslashes)) return char;
+    if (json)
+      return char
+        .split('')
+        .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .join('');
     const code = char.codePointAt(0) as number;
     if (char === '\n') return '\\n';
     if (char === '\r') return '\\r';

@@ -1,10 +1,19 @@
-import { escapeControl, hasUnshowable } from '../../contract/visible-text.js';
+import { escapeControl, escapeControlInJson, hasUnshowable } from '../../contract/visible-text.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 
-const text = (value: unknown): string =>
-  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+/** A cell that is JSON text: escaped already, JSON's way, and made visible as JSON (escapeControlInJson). */
+interface JsonCell {
+  readonly json: string;
+}
 
-const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | number | boolean]> = [
+type Cell = string | number | boolean | JsonCell;
+
+const asJson = (value: unknown): JsonCell => ({ json: escapeControlInJson(JSON.stringify(value)) });
+
+const text = (value: unknown): string | JsonCell =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : asJson(value);
+
+const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => Cell]> = [
   ['userId', (view) => view.userId],
   ['sessionNumber', (view) => view.sessionNumber],
   ['sessionId', (view) => view.sessionId],
@@ -21,7 +30,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (view: SessionView) => string | n
   ['campaignMedium', (view) => text(view.campaign?.medium)],
   ['campaignName', (view) => text(view.campaign?.name)],
   // A JSON array: ids may hold spaces or commas, so no separator would tell `a b`,`c` from `a`,`b c`.
-  ['anonymousIds', (view) => (view.anonymousIds.length === 0 ? '' : JSON.stringify(view.anonymousIds))],
+  ['anonymousIds', (view) => (view.anonymousIds.length === 0 ? '' : asJson(view.anonymousIds))],
   ['deviceType', (view) => text(view.device?.type)],
   ['browser', (view) => text(view.device?.browser)],
   ['firstEvent', (view) => view.firstEvent],
@@ -44,12 +53,14 @@ const NO_FORMULA_QUOTE_OR_COMMA = /^(?!\s*[=+\-@\uff1d\uff0b\uff0d\uff20]|')[^",
  * breaks stay (quoted, as CSV allows); other control characters (ESC, NUL from a UTF-16 file) become visible
  * escapes, since CSV often goes to a terminal.
  */
-export function csvCell(value: string | number | boolean): string {
+export function csvCell(value: Cell): string {
   // Numbers and booleans never hold a quote, a comma or a line break.
-  if (typeof value !== 'string') return String(value);
-  // Nearly every cell: a million-session run has twenty million of them.
-  if (NO_FORMULA_QUOTE_OR_COMMA.test(value) && !hasUnshowable(value)) return value;
-  let cell = value.split('\n').map(escapeControl).join('\n');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // JSON text holds no control character and its backslashes are escapes: escaping it again would show a
+  // tab in an id as `\\t` and no longer parse back to the id.
+  const json = typeof value === 'object';
+  if (!json && NO_FORMULA_QUOTE_OR_COMMA.test(value) && !hasUnshowable(value)) return value;
+  let cell = json ? value.json : value.split('\n').map(escapeControl).join('\n');
   // A cell that starts with ' gets one too: else `-1` and `'-1` would both be written `'-1`, two ids as one;
   // so one leading ' taken off always gives the value back.
   if (GUARDED_START.test(cell)) cell = `'${cell}`;

@@ -157,4 +157,12 @@ describe('csvRow', () => {
     expect(cells).toEqual(['"[""a b"",""c""]"', '"[""a"",""b c""]"', '"[""a"",""b"",""c""]"', '"[""a,b""]"']);
     expect(anonymousIdsCell([])).toBe('');
   });
+
+  it('escapes the JSON array once, so that it parses back to the ids, and shows no control raw', () => {
+    const ids = ['a\tb', 'c\\d', 'e\u001bf', 'g\u202eh', 'i\u0085j', 'k\u2028l', 'm\ud800n', '😀\u200d👍'];
+    const cell = anonymousIdsCell(ids) as string;
+    expect(cell).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u202e]|\\\\t/);
+    expect(JSON.parse(cell.slice(1, -1).replace(/""/g, '"'))).toEqual(ids);
+    expect(cell).toContain('a\\tb');
+  });
 });
