@@ -43,8 +43,8 @@ Standard input and pipes are copied there first: a tie between copies of an even
 In csv, a cell that starts with =, +, - or @ gets a leading ' so that a spreadsheet shows it as text (one
 that starts with ' gets one too: taking one leading ' off gives the value back), and control characters
 other than the line feed show as escapes (\\t, \\r, \\x1b, \\u2028) and a backslash as \\\\ (in the table
-and html, line feeds too); a cell of JSON text (anonymousIds, a value sent as an object) is escaped once, as
-JSON, and parses back to it; json gives every value exact.
+and html, line feeds too); JSON text (csv's anonymousIds, a value sent as an object, in csv and the table)
+keeps its own escapes, never escaped twice; json gives every value exact.
 
 Exit status: 0 when every file was read, 1 when a file could not be read (it is named on stderr, and in
 json output; the other files still count), the temporary folder filled up, an input changed while it was

@@ -73,7 +73,11 @@ export function padColumns(text: string, width: number, start = false): string {
  * between characters, never inside an emoji's surrogate pair, a ZWJ sequence or before a combining mark.
  */
 export function tableCell(text: string, width: number): string {
-  const escaped = escapeControl(text);
+  return cutCell(escapeControl(text), width);
+}
+
+/** {@link tableCell} of text escaped already (JSON text, made visible by escapeControlOfEscaped). */
+export function cutCell(escaped: string, width: number): string {
   if (displayWidth(escaped) <= width) return escaped;
   if (ASCII.test(escaped) || NARROW.test(escaped)) return `${escaped.slice(0, width - 1)}…`;
   let cut = '';

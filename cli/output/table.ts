@@ -1,23 +1,33 @@
-import { escapeControl } from '../../contract/visible-text.js';
+import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-text.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { LineSpool } from '../line-spool.js';
-import { displayWidth, padColumns, reasonText, tableCell } from '../terminal-text.js';
+import { cutCell, displayWidth, padColumns, reasonText } from '../terminal-text.js';
 import { type Pause, paced } from './pause.js';
 import { describeRun, summarizeRun } from './summary.js';
 
 type Write = (text: string) => void;
 
+/**
+ * A sent value as the cell shows it, escaped: a value sent as an object or a number is its JSON text, whose
+ * backslashes are escapes already, so only what JSON leaves raw is escaped again (a tab shows as `\t`, never
+ * `\\t`).
+ */
 const text = (value: unknown): string =>
-  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  value === null || value === undefined
+    ? ''
+    : typeof value === 'string'
+      ? escapeControl(value)
+      : escapeControlOfEscaped(JSON.stringify(value));
 
 const COLUMNS: ReadonlyArray<{
   name: string;
   width: number;
   numeric?: boolean;
+  /** The cell's text, escaped for the terminal. */
   read: (view: SessionView) => string;
 }> = [
-  { name: 'userId', width: 40, read: (view) => view.userId },
+  { name: 'userId', width: 40, read: (view) => escapeControl(view.userId) },
   { name: '#', width: 6, numeric: true, read: (view) => String(view.sessionNumber) },
   { name: 'startedAt', width: 24, read: (view) => view.startedAt },
   { name: 'endedAt', width: 24, read: (view) => view.endedAt },
@@ -33,8 +43,8 @@ const COLUMNS: ReadonlyArray<{
         ? ''
         : [text(view.campaign.source), text(view.campaign.medium)].filter(Boolean).join('/'),
   },
-  { name: 'first', width: 24, read: (view) => view.firstEvent },
-  { name: 'last', width: 24, read: (view) => view.lastEvent },
+  { name: 'first', width: 24, read: (view) => escapeControl(view.firstEvent) },
+  { name: 'last', width: 24, read: (view) => escapeControl(view.lastEvent) },
 ];
 
 /** Between the cells of a held row: escaped cells never hold a control character. */
@@ -54,7 +64,7 @@ export class TableOutput {
   }
 
   add(view: SessionView): void {
-    const cells = COLUMNS.map((column) => tableCell(column.read(view), column.width));
+    const cells = COLUMNS.map((column) => cutCell(column.read(view), column.width));
     for (let i = 0; i < cells.length; i++) {
       const length = displayWidth(cells[i] as string);
       if (length > (this.widths[i] as number)) this.widths[i] = length;

@@ -67,6 +67,21 @@ describe('writeTable', () => {
     expect(lines[3]?.startsWith('plain-ascii-id  1  2024-01-01')).toBe(true);
   });
 
+  it('escapes a value sent as an object once: its JSON text keeps its escapes, raw controls shown', async () => {
+    const lines: string[] = [];
+    const view = toSessionView({
+      ...summary('o\\u', 1),
+      entryPage: { url: null, path: { p: 'a\tb\\c\u202e' }, title: null, referrer: null },
+      campaign: { source: { s: 'x\ty' }, medium: 'm\tn', name: null, term: null, content: null },
+    });
+    await writeTable(result(1), [view], (text) => {
+      lines.push(text);
+    });
+    expect(lines[1]).toContain('o\\\\u  ');
+    expect(lines[1]).toContain('{"p":"a\\tb\\\\c\\u202e"}');
+    expect(lines[1]).toContain('{"s":"x\\ty"}/m\\tn');
+  });
+
   it('writes a table of more rows than a call can take as arguments', async () => {
     const view = toSessionView(summary('bot', 1));
     const views = Array.from({ length: 200_000 }, () => view);
