@@ -1,8 +1,10 @@
 import { formatDuration } from '../../contract/duration-text.js';
+import { isSentJson } from '../../contract/sent-text.js';
+import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-text.js';
 import { plural } from '../output/plural.js';
 import type { SampleSession } from './aggregator.js';
 import type { HistogramBin } from './histogram.js';
-import { formatCount, formatMinute, type Html, html, truncate } from './html.js';
+import { escapeEntities, formatCount, formatMinute, Html, html, truncate } from './html.js';
 import type { TopList } from './top-counter.js';
 
 /** Drawing units across every chart; render.ts's minimum chart width depends on it. */
@@ -98,12 +100,22 @@ export function histogramChart(
   );
 }
 
+/**
+ * How a row's key (a sent value, as reportText gives it) is escaped: JSON text (`{"p":"a\tb"}`, `" a "`)
+ * keeps its escapes, made visible only where JSON leaves a character raw, so a tab never shows as `\\t`.
+ */
+function visibleKey(key: string): (text: string) => Html {
+  const visible = isSentJson(key) ? escapeControlOfEscaped : escapeControl;
+  return (text) => new Html(escapeEntities(visible(text)));
+}
+
 /** A ranked table with a bar per row, scaled to the first. */
 export function topTable(tableId: string, list: TopList, heading: string, emptyText: string): Html {
   if (list.items.length === 0) return html`<p class="empty" data-table="${tableId}">${emptyText}</p>`;
   const max = list.items[0]?.count ?? 1;
   const rows = list.items.map((item) => {
-    return html`<tr><th scope="row" class="key" title="${item.key}">${truncate(item.key, 80)}</th><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
+    const shown = visibleKey(item.key);
+    return html`<tr><th scope="row" class="key" title="${shown(item.key)}">${shown(truncate(item.key, 80))}</th><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
   });
   const note = list.approximate
     ? html`<p class="note">Counts are lower bounds, short by at most ${formatCount(list.maxUndercount)}: this export has more distinct values than the report tracks exactly.</p>`

@@ -5,7 +5,12 @@ import { escapeControl } from '../../contract/visible-text.js';
  * characters become visible escapes, as in the table, so none reaches a terminal the report is printed to.
  */
 export function escapeHtml(text: string): string {
-  return escapeControl(text)
+  return escapeEntities(escapeControl(text));
+}
+
+/** {@link escapeHtml} of text whose control characters are escaped already. */
+export function escapeEntities(visible: string): string {
+  return visible
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SampleSession } from '../../../cli/report/aggregator.js';
-import { layoutUserTimeline, niceTicks } from '../../../cli/report/charts.js';
+import { layoutUserTimeline, niceTicks, topTable } from '../../../cli/report/charts.js';
 import { binIndex, DURATION_BINS, EVENT_COUNT_BINS } from '../../../cli/report/histogram.js';
 import { escapeHtml, html, truncate } from '../../../cli/report/html.js';
+import { reportText } from '../../../cli/report/report-session.js';
 import {
   daySeries,
   hourNumber,
@@ -250,5 +251,17 @@ describe('truncate', () => {
     // One character as drawn longer than the label (a letter under hundreds of marks) is still cut.
     const marks = `x${'\u0301'.repeat(200)}`;
     expect(truncate(marks, 80)).toBe(`${marks.slice(0, 79)}…`);
+  });
+});
+
+describe('topTable', () => {
+  it('escapes a key of JSON text once, keeping its escapes, and a plain key as the table does', () => {
+    const counter = new TopCounter(10);
+    for (const value of [{ p: 'a\tb\\c\u202e' }, '\ta\\b ', 'x\ty\\z</b>'])
+      counter.add(reportText(value) as string);
+    const table = topTable('t', counter.top(10), 'Key', 'none').text;
+    expect(table).toContain('>{&quot;p&quot;:&quot;a\\tb\\\\c\\u202e&quot;}</td>');
+    expect(table).toContain('>&quot;\\ta\\\\b &quot;</td>');
+    expect(table).toContain('>x\\ty\\\\z&lt;/b&gt;</td>');
   });
 });
