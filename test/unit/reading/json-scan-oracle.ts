@@ -22,8 +22,9 @@ export function expected(bytes: Uint8Array, paths: Paths) {
     root = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     // The message quotes the text as it is; a reason writes its backslashes and control characters as JSON does.
-    const message = (error as Error).message.replace(/[\\\p{Cc}]/gu, (char) =>
-      char > '\u001f' && char !== '\\' ? char : JSON.stringify(char).slice(1, -1),
+    // The message may cut its quote of the text inside a surrogate pair: the half left is escaped too.
+    const message = (error as Error).message.replace(/[\\\p{Cc}\ud800-\udfff]/gu, (char) =>
+      char > '\u001f' && char < '\ud800' && char !== '\\' ? char : JSON.stringify(char).slice(1, -1),
     );
     return { ok: false as const, reason: `invalid JSON: ${message}` };
   }
