@@ -1,6 +1,6 @@
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
 import { isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
-import { jsonText } from '../rules/json-text.js';
+import { cutJsonText, jsonText } from '../rules/json-text.js';
 import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
 import { campaignFromUrl } from './campaign.js';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';
@@ -36,8 +36,7 @@ function allMissing(fields: readonly string[]): string {
 
 function quote(value: unknown): string {
   // JSON.stringify writes an infinite number (`1e400` as sent) as null.
-  const text = isNonFinite(value) ? String(value) : (jsonText(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return cutJsonText(isNonFinite(value) ? String(value) : (jsonText(value) ?? String(value)));
 }
 
 const SECONDS_BELOW = 1e11;

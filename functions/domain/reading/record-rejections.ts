@@ -2,7 +2,7 @@
  * How a record that is no event is rejected, worded alike by the first reading and a reading again
  * (read-member.ts's rejectionOf).
  */
-import { jsonText } from '../rules/json-text.js';
+import { cutJsonText, jsonText } from '../rules/json-text.js';
 import { type ByteRecord, MAX_RECORD_BYTES } from './byte-record.js';
 import { LONE_CR_LINES, recordsPartedByCr } from './lone-carriage-returns.js';
 import type { RecordRejection } from './reread-rejections.js';
@@ -10,8 +10,7 @@ import type { ScannedFields } from './scanned-fields.js';
 
 function describeRoot(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  const text = jsonText(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return cutJsonText(jsonText(value) ?? String(value));
 }
 
 /** What a rejection of a line adds when its objects are parted by carriage returns alone. */

@@ -109,3 +109,20 @@ export function jsonText(value: unknown): string | undefined {
     return writeJson(value, false);
   }
 }
+
+/**
+ * A value's JSON text as a reason quotes it: past 60 code units cut to at most 57 and `...`, the cut falling
+ * before an escape (`\t`, `\u001b`) or a surrogate pair it would split, never inside: a half escape or a lone
+ * surrogate would show a character that was never sent.
+ */
+export function cutJsonText(text: string): string {
+  if (text.length <= 60) return text;
+  let end = 0;
+  while (end < 57) {
+    const unit = text.charCodeAt(end);
+    const length = unit === 0x5c ? (text[end + 1] === 'u' ? 6 : 2) : unit >= 0xd800 && unit <= 0xdbff ? 2 : 1;
+    if (end + length > 57) break;
+    end += length;
+  }
+  return `${text.slice(0, end)}...`;
+}

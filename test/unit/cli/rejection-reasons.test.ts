@@ -25,6 +25,10 @@ describe('rejection reasons in the CLI output', () => {
       `x${ESC}`,
     ];
     writeFileSync(join(dir, 'r.ndjson'), `${lines.join('\n')}\n`);
+    const long = ['\t', '😀', '\\'].map((char) =>
+      JSON.stringify({ type: `${'a'.repeat(55)}${char}${'b'.repeat(10)}`, userId: 'u', timestamp: AT }),
+    );
+    writeFileSync(join(dir, 'long.ndjson'), `${long.join('\n')}\n`);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +58,14 @@ describe('rejection reasons in the CLI output', () => {
     expect(reasons[3]).toMatch(/^unparsable timestamp "\u202ex\\\\" \(/);
     expect(reasons[4]).toBe(`invalid JSON: Unexpected token 'x', "x\\\\x1b" is not valid JSON`);
     expect(reasons[5]).toBe(`invalid JSON: Unexpected token 'x', "x\\u001b" is not valid JSON`);
+  });
+
+  it('cuts a long value before an escape or a surrogate pair, never inside one', async () => {
+    const run = await runCli(['--format', 'json', 'long.ndjson'], { cwd: dir });
+    const reasons = (JSON.parse(run.stdout) as { rejected: { reason: string }[] }).rejected.map(
+      (rejection) => rejection.reason,
+    );
+    const cut = `unknown type "${'a'.repeat(55)}... (expected`;
+    expect(reasons.map((reason) => reason.slice(0, cut.length))).toEqual([cut, cut, cut]);
   });
 });

@@ -1,4 +1,4 @@
-import { jsonText } from '../../rules/json-text.js';
+import { cutJsonText, jsonText } from '../../rules/json-text.js';
 import { EVENT_TYPES, type EventType } from '../event.js';
 import { type ExportFormat, firstPresent, pathTable, sourced, timestampAt } from './format.js';
 
@@ -38,8 +38,7 @@ const timestamp = timestampAt(at.timestamp, 'timestamp', 'text');
 const KNOWN_TYPES: ReadonlyMap<string, EventType> = new Map(EVENT_TYPES.map((type) => [type, type]));
 
 function describeValue(value: unknown): string {
-  const text = jsonText(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return cutJsonText(jsonText(value) ?? String(value));
 }
 
 /** Segment's spec, which RudderStack also follows (and both S3 destinations write). */
