@@ -51,7 +51,7 @@ export function hasUnshowable(text: string): boolean {
  * one `admin\u200B` would show as `admin`.
  */
 export function escapeControl(text: string): string {
-  return escape(text, true);
+  return escapeWith(text, true);
 }
 
 /**
@@ -59,7 +59,7 @@ export function escapeControl(text: string): string {
  * `\\`, as JSON text writes one): its backslashes stay, so its escapes do not show escaped twice.
  */
 export function escapeControlOfEscaped(text: string): string {
-  return escape(text, false);
+  return escapeWith(text, false);
 }
 
 /**
@@ -67,10 +67,10 @@ export function escapeControlOfEscaped(text: string): string {
  * and C1, a lone surrogate) as `\u` escapes, its own escapes as they are, so it parses back to the same value.
  */
 export function escapeControlInJson(json: string): string {
-  return escape(json, false, true);
+  return escapeWith(json, false, true);
 }
 
-function escape(text: string, backslashes: boolean, json = false): string {
+function escapeWith(text: string, backslashes: boolean, json = false): string {
   return text.replace(UNSHOWABLE, (char, offset: number) => {
     if (partOfDrawing(char, offset, text) || (char === '\\' && !backslashes)) return char;
     if (json)
