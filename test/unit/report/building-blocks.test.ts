@@ -260,8 +260,8 @@ describe('topTable', () => {
     for (const value of [{ p: 'a\tb\\c\u202e' }, '\ta\\b ', 'x\ty\\z</b>'])
       counter.add(reportText(value) as string);
     const table = topTable('t', counter.top(10), 'Key', 'none').text;
-    expect(table).toContain('>{&quot;p&quot;:&quot;a\\tb\\\\c\\u202e&quot;}</td>');
-    expect(table).toContain('>&quot;\\ta\\\\b &quot;</td>');
-    expect(table).toContain('>x\\ty\\\\z&lt;/b&gt;</td>');
+    expect(table).toContain('>{&quot;p&quot;:&quot;a\\tb\\\\c\\u202e&quot;}</th>');
+    expect(table).toContain('>&quot;\\ta\\\\b &quot;</th>');
+    expect(table).toContain('>x\\ty\\\\z&lt;/b&gt;</th>');
   });
 });
