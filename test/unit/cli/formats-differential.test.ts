@@ -114,8 +114,7 @@ function csvRecords(text: string): string[][] {
 
 /** The value a csv cell holds, as README.md says to read it back. */
 function valueOfCell(cell: string): string {
-  const unguarded = cell.startsWith("'") ? cell.slice(1) : cell;
-  return unguarded.replace(
+  return unguarded(cell).replace(
     /\\(?:([\\trn])|x([0-9a-f]{2})|u\{([0-9a-f]+)\}|u([0-9a-f]{4}))/g,
     (_, simple, x, u, v) =>
       simple !== undefined
@@ -129,8 +128,20 @@ const text = (value: unknown) =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 const field = (session: Json, name: string, member: string) => text((session[name] as Json | null)?.[member]);
 
+/** A csv cell of JSON text (an array, or a value sent as an object): escaped once, as JSON, so read by JSON.parse. */
+interface JsonCell {
+  readonly json: unknown;
+}
+type CsvValue = string | JsonCell;
+const csvText = (value: unknown): CsvValue =>
+  typeof value === 'object' && value !== null ? { json: value } : text(value);
+const csvField = (session: Json, name: string, member: string) =>
+  csvText((session[name] as Json | null)?.[member]);
+const isJsonCell = (value: CsvValue | undefined): value is JsonCell => typeof value === 'object';
+const unguarded = (cell: string) => (cell.startsWith("'") ? cell.slice(1) : cell);
+
 /** README.md's csv columns, each as the json session says it. */
-function csvValues(session: Json): Record<string, string> {
+function csvValues(session: Json): Record<string, CsvValue> {
   const ids = session.anonymousIds as string[];
   return {
     userId: text(session.userId),
@@ -142,15 +153,15 @@ function csvValues(session: Json): Record<string, string> {
     eventCount: text(session.eventCount),
     pageViews: text(session.pageViews),
     bounce: text(session.bounce),
-    entryPath: field(session, 'entryPage', 'path'),
-    entryUrl: field(session, 'entryPage', 'url'),
-    exitPath: field(session, 'exitPage', 'path'),
-    campaignSource: field(session, 'campaign', 'source'),
-    campaignMedium: field(session, 'campaign', 'medium'),
-    campaignName: field(session, 'campaign', 'name'),
-    anonymousIds: ids.length === 0 ? '' : JSON.stringify(ids),
-    deviceType: field(session, 'device', 'type'),
-    browser: field(session, 'device', 'browser'),
+    entryPath: csvField(session, 'entryPage', 'path'),
+    entryUrl: csvField(session, 'entryPage', 'url'),
+    exitPath: csvField(session, 'exitPage', 'path'),
+    campaignSource: csvField(session, 'campaign', 'source'),
+    campaignMedium: csvField(session, 'campaign', 'medium'),
+    campaignName: csvField(session, 'campaign', 'name'),
+    anonymousIds: ids.length === 0 ? '' : { json: ids },
+    deviceType: csvField(session, 'device', 'type'),
+    browser: csvField(session, 'device', 'browser'),
     firstEvent: text(session.firstEvent),
     lastEvent: text(session.lastEvent),
   };
@@ -222,8 +233,17 @@ describe('json, csv and table of one run', () => {
       expect(row).toHaveLength(header?.length ?? 0);
       // What Excel, LibreOffice and Sheets start a formula with, also after white space or in full width.
       expect(row.filter((cell) => /^[\s]*[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(cell))).toEqual([]);
-      const read = Object.fromEntries((header ?? []).map((name, k) => [name, valueOfCell(row[k] ?? '')]));
-      expect(read).toEqual(csvValues(json.sessions[n] as Json));
+      const expected = csvValues(json.sessions[n] as Json);
+      const read = Object.fromEntries(
+        (header ?? []).map((name, k) => {
+          const cell = row[k] ?? '';
+          return [
+            name,
+            isJsonCell(expected[name]) ? { json: JSON.parse(unguarded(cell)) } : valueOfCell(cell),
+          ];
+        }),
+      );
+      expect(read).toEqual(expected);
     });
   });
 
