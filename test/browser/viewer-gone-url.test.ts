@@ -69,7 +69,7 @@ describe('the URL of a session found gone', () => {
     const restore = viewer.api.gone(`/users/going/sessions/${session.sessionId}`);
     await page.locator('.events-load').click();
     await page
-      .locator('.events-more [data-state="error"]', { hasText: 'is gone since it was listed' })
+      .locator('.events-more [data-state="error"]', { hasText: 'is gone since it was opened' })
       .waitFor();
     await expectUnnamed(page, 'going', entries);
     restore();

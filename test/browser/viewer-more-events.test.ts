@@ -154,7 +154,7 @@ describe('the events of a long session in Chromium', () => {
     const failure = page.locator('.events-more [data-state="error"]');
     await expect(failure.textContent()).resolves.toBe(
       `Could not load the events from 5,001 on. Session \u2068${session.sessionId}\u2069 is gone since it was ` +
-        'listed: a late event merged it into the session before it or moved its start, which gives it another ' +
+        'opened: a late event merged it into the session before it or moved its start, which gives it another ' +
         'id. It is no longer drawn on the timeline. Reload the user’s sessions',
     );
     await expect(failure.locator('button').allTextContents()).resolves.toEqual([

@@ -246,7 +246,7 @@ export class SessionEvents {
         stitched !== null
           ? notice('error', `${failed}${errorText(error)} `, stitched)
           : gone !== undefined
-            ? sessionGoneNotice(this.session.sessionId, gone, this.options.reloadSessions, failed)
+            ? sessionGoneNotice(this.session.sessionId, gone, this.options.reloadSessions, failed, 'opened')
             : notice(
                 'error',
                 `${failed}${errorText(error)} `,
