@@ -1,6 +1,22 @@
+import { arrayBreak } from './array-break.js';
+import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
 import { openExport } from './containers.js';
 import { readRecords } from './records.js';
+import { ScannedFields } from './scanned-fields.js';
+
+/**
+ * The text a record was read as: an array element that is not JSON but starts with a complete value (two
+ * elements without a comma between, `{…}x`) was read as that value (read-member.ts), so its text is that
+ * value's, not the element's, which no parser takes.
+ */
+function acceptedText(item: ByteRecord, fields: ScannedFields): string {
+  let end = item.end;
+  if (item.index !== undefined && !fields.scan(item.bytes, item.start, item.end)) {
+    end = arrayBreak(item, fields).complete?.end ?? end;
+  }
+  return item.bytes.toString('utf8', item.start, end);
+}
 
 /**
  * The texts of the records at the given 1-based positions of one file of an export (the export itself, or
@@ -13,6 +29,8 @@ export async function readRecordTexts(
   positions: ReadonlySet<number>,
 ): Promise<Map<number, string>> {
   const texts = new Map<number, string>();
+  // Its own: a tie-break can run while a file is being read (an ingest merging between batches).
+  const fields = ScannedFields.forPaths([]);
   try {
     for await (const member of openExport(exportName, bytes)) {
       if (member.name !== file) continue;
@@ -22,7 +40,7 @@ export async function readRecordTexts(
           record++;
           // A record too long to read was never accepted: its first bytes are not its text.
           if (positions.has(record) && item.tooLong === undefined) {
-            texts.set(record, item.bytes.toString('utf8', item.start, item.end));
+            texts.set(record, acceptedText(item, fields));
           }
         }
         if (texts.size === positions.size) break;

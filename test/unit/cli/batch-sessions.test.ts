@@ -219,6 +219,21 @@ describe('sessionizeInputs reading an input again for a tie-break', () => {
     },
   );
 
+  it.each([
+    ['Zeta', 'Alpha'],
+    ['Alpha', 'Zeta'],
+  ])(
+    'reads a copy kept from before a JSON array broke (%s, then %s followed by text) as the value that was read',
+    async (first, second) => {
+      const broken = `[${copy(first)},\n${copy(second)} x]`;
+      const result = await sessionizeInputs([inputOf('broken.json', Buffer.from(broken))], options);
+      expect(result.sessions.map((session) => session.firstEvent)).toEqual(['Alpha']);
+      expect(result.files.map((file) => file.error)).toEqual([
+        'JSON array element 2 is followed by text that is not a comma or "]"; reading stopped at line 2',
+      ]);
+    },
+  );
+
   it("names the rejections and files of an input named like another's member apart, as its events", async () => {
     const archive = zipWithDataDescriptors([{ path: 'm.ndjson', content: Buffer.from(`${other}\nBAD1\n`) }]);
     const result = await sessionizeInputs(

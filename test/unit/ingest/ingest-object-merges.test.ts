@@ -219,6 +219,23 @@ describe('ingestObject merges', () => {
     }
   });
 
+  it('reads a copy kept from before a JSON array broke as the value that was read, in one file or two', async () => {
+    // The element is read as its complete value, the text after it being where reading stopped: the copy's
+    // text for rule 3 is that value too. A repaired upload of the file then ties with it.
+    const single = await ingest('incoming/broken.json', `[${ALPHA},\n${ZETA} x]`, { bucket: new Map() });
+    expect(single.writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
+
+    for (const [broken, repaired] of [
+      [ZETA, ALPHA],
+      [ALPHA, ZETA],
+    ]) {
+      const bucket = new Map<string, Uint8Array>();
+      const { writer } = await ingest('incoming/1.json', `[${broken}}]`, { bucket });
+      await ingest('incoming/2.json', `[${repaired}]`, { writer, bucket });
+      expect(writer.events('u').map((event) => event.name)).toEqual(['Zeta']);
+    }
+  });
+
   it('weighs by projection a tie with a copy whose file is gone', async () => {
     const bucket = new Map<string, Uint8Array>();
     const { writer } = await ingest('incoming/1.ndjson', ZETA, { bucket });

@@ -51,3 +51,29 @@ describe('readRecordTexts', () => {
     ).rejects.toThrow('ECONNRESET');
   });
 });
+
+describe('readRecordTexts of a JSON array that breaks after a complete element', () => {
+  const event = (name: string) =>
+    JSON.stringify({
+      type: 'track',
+      event: name,
+      userId: 'u',
+      messageId: 'm',
+      timestamp: '2024-01-01T09:00:00Z',
+    });
+
+  it.each([
+    ['text', `[${event('A')},\n ${event('B')} x\n]`],
+    ['a stray brace', `[${event('A')}, ${event('B')}}]`],
+    ['a second value without a comma', `[${event('A')}, ${event('B')} {"c":1}]`],
+    ['white space, then text', `[${event('A')}, ${event('B')}\u3000\r\n x`],
+  ])('gives the value its event was read from, not what follows it in the element (%s)', async (_, text) => {
+    const texts = await readRecordTexts('f', chunks(Buffer.from(text)), 'f', new Set([1, 2]));
+    expect(texts).toEqual(
+      new Map([
+        [1, event('A')],
+        [2, event('B')],
+      ]),
+    );
+  });
+});
