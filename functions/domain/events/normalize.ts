@@ -1,6 +1,6 @@
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
 import { isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
-import { cutJsonText, jsonText } from '../rules/json-text.js';
+import { jsonText, quoteSent } from '../rules/json-text.js';
 import { checkInstant, parseTimestamp, type TimestampResult } from '../rules/timestamp.js';
 import { campaignFromUrl } from './campaign.js';
 import { cutForDisplay, MAX_DISPLAY_LENGTH } from './display-text.js';
@@ -34,11 +34,6 @@ function allMissing(fields: readonly string[]): string {
   return `${named} are ${fields.length === 2 ? 'both' : 'all'} missing or empty`;
 }
 
-function quote(value: unknown): string {
-  // JSON.stringify writes an infinite number (`1e400` as sent) as null.
-  return cutJsonText(isNonFinite(value) ? String(value) : (jsonText(value) ?? String(value)));
-}
-
 const SECONDS_BELOW = 1e11;
 
 function readTimestamp(fields: RecordFields, source: TimestampSource): number | string {
@@ -56,17 +51,17 @@ function readTimestamp(fields: RecordFields, source: TimestampSource): number | 
   let result: TimestampResult;
   if (source.form === 'epoch') {
     if (typeof value !== 'number')
-      return `unparsable ${field} ${quote(value)} (expected epoch seconds or milliseconds as a JSON number)`;
+      return `unparsable ${field} ${quoteSent(value)} (expected epoch seconds or milliseconds as a JSON number)`;
     result = checkInstant(value < SECONDS_BELOW ? Math.round(value * 1000) : Math.trunc(value));
   } else {
     if (typeof value !== 'string')
-      return `unparsable ${field} ${quote(value)} (expected a date-time string such as 2024-01-01T09:00:00Z)`;
+      return `unparsable ${field} ${quoteSent(value)} (expected a date-time string such as 2024-01-01T09:00:00Z)`;
     result = parseTimestamp(value);
   }
   if (result === 'unparsable')
-    return `unparsable ${field} ${quote(value)} (expected a date-time such as 2024-01-01T09:00:00Z)`;
+    return `unparsable ${field} ${quoteSent(value)} (expected a date-time such as 2024-01-01T09:00:00Z)`;
   if (result === 'out of range')
-    return `${field} out of range: ${quote(value)} (the instant must fall in the years 0000 to 9999, UTC)`;
+    return `${field} out of range: ${quoteSent(value)} (the instant must fall in the years 0000 to 9999, UTC)`;
   return result;
 }
 

@@ -2,7 +2,7 @@
  * How a record that is no event is rejected, worded alike by the first reading and a reading again
  * (read-member.ts's rejectionOf).
  */
-import { cutJsonText, jsonText } from '../rules/json-text.js';
+import { quoteSent } from '../rules/json-text.js';
 import { type ByteRecord, MAX_RECORD_BYTES } from './byte-record.js';
 import { LONE_CR_LINES, recordsPartedByCr } from './lone-carriage-returns.js';
 import type { RecordRejection } from './reread-rejections.js';
@@ -10,7 +10,7 @@ import type { ScannedFields } from './scanned-fields.js';
 
 function describeRoot(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
-  return cutJsonText(jsonText(value) ?? String(value));
+  return quoteSent(value);
 }
 
 /** What a rejection of a line adds when its objects are parted by carriage returns alone. */

@@ -126,3 +126,13 @@ export function cutJsonText(text: string): string {
   }
   return `${text.slice(0, end)}...`;
 }
+
+/**
+ * A sent value as a reason quotes it: its JSON text, cut. A number past a double's range (JSON `1e400`, parsed
+ * to Infinity) is written as `Infinity`, not as the `null` JSON.stringify writes, which was not sent.
+ */
+export function quoteSent(value: unknown): string {
+  const text =
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (jsonText(value) ?? String(value));
+  return cutJsonText(text);
+}

@@ -1,4 +1,4 @@
-import { cutJsonText, jsonText } from '../../rules/json-text.js';
+import { quoteSent } from '../../rules/json-text.js';
 import { EVENT_TYPES, type EventType } from '../event.js';
 import { type ExportFormat, firstPresent, pathTable, sourced, timestampAt } from './format.js';
 
@@ -37,10 +37,6 @@ const timestamp = timestampAt(at.timestamp, 'timestamp', 'text');
 /** Each type as the constant itself: an event then holds no slice of its record, and type lookups are quick. */
 const KNOWN_TYPES: ReadonlyMap<string, EventType> = new Map(EVENT_TYPES.map((type) => [type, type]));
 
-function describeValue(value: unknown): string {
-  return cutJsonText(jsonText(value) ?? String(value));
-}
-
 /** Segment's spec, which RudderStack also follows (and both S3 destinations write). */
 export const segmentFormat: ExportFormat = {
   name: 'segment',
@@ -55,7 +51,7 @@ export const segmentFormat: ExportFormat = {
     else if (known !== undefined) type = known;
     else
       type = {
-        rejected: `unknown type ${describeValue(rawType)} (expected one of ${EVENT_TYPES.join(', ')})`,
+        rejected: `unknown type ${quoteSent(rawType)} (expected one of ${EVENT_TYPES.join(', ')})`,
       };
     const isPage = type === 'page';
     const hasCampaign = fields.isObject(at.campaign);

@@ -210,6 +210,12 @@ describe('segment format', () => {
     expect(rejectionReason('segment', object)).toBe(reason);
   });
 
+  it('quotes a type past the range of a double (JSON -1e400) as sent, not as the null JSON.stringify writes', () => {
+    expect(rejectionReason('segment', { type: Number.NEGATIVE_INFINITY, userId: 'u', timestamp: AT })).toBe(
+      'unknown type -Infinity (expected one of identify, track, page, screen, group, alias)',
+    );
+  });
+
   it('names the Segment fields in rejections', () => {
     expect(rejectionReason('segment', { type: 'track', timestamp: AT })).toBe(
       'no identity: userId and anonymousId are both missing or empty',

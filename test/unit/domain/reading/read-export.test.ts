@@ -71,6 +71,18 @@ describe('readExport', () => {
     expect(result.summaries[0]).toMatchObject({ container: 'json-array', records: 3 });
   });
 
+  it('quotes a line that is a number past the range of a double (1e400) as Infinity, not as null', async () => {
+    const result = await read(
+      'a.ndjson',
+      `${event('m-1')}\n1e400\n-1E999\n{"type":1e400,"userId":"u","timestamp":"${AT}"}\n`,
+    );
+    expect(result.rejections.map(({ reason }) => reason)).toEqual([
+      'not a JSON object (got Infinity)',
+      'not a JSON object (got -Infinity)',
+      'unknown type Infinity (expected one of identify, track, page, screen, group, alias)',
+    ]);
+  });
+
   it('reports an empty JSON array as a JSON array with no records', async () => {
     const result = await read('empty.json', ' [ ]\n');
     expect(result.summaries).toEqual([
