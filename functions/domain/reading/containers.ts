@@ -3,7 +3,6 @@ import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
 import { ENCODING_SNIFF_BYTES, sniffTextEncoding, type WideEncodingGuess } from './text-encoding.js';
-import { UniqueNames } from './unique-names.js';
 import { isEmptyZip, isZip, readZipEntries } from './zip.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
@@ -96,10 +95,8 @@ async function* openArchive(
   context: ArchiveContext,
 ): AsyncGenerator<ExportMember> {
   const { maxMemberBytes, onIssue } = context;
-  // A path an archive holds twice (ZIP allows it), or two decoding to one text, would name two members alike.
-  const names = new UniqueNames();
   for await (const entry of readZipEntries(archive, bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
-    const member = names.unique(`${archive}!${entry.path}`);
+    const member = entry.name;
     const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
     if (!isZip(content.head)) {
       yield* openContent(member, content, { inZip: true, maxBytes: maxMemberBytes, onIssue });

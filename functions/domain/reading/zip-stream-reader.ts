@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
+import { UniqueNames } from './unique-names.js';
 import {
   type DirectoryEntry,
   END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
@@ -60,6 +61,12 @@ export class ZipStreamReader {
   private failureReported = false;
   /** Members past the first whose content does not match the directory's CRC-32: each named on its own. */
   readonly alsoDamaged: ContainerError[] = [];
+  /**
+   * A path the archive holds twice (ZIP allows it), or two decoding to one text, named apart as each member is
+   * found, a skipped one too: every issue then names the member it is about (a CRC-32 mismatch found at the
+   * end, a refusal), and the names never depend on which members a size limit refuses.
+   */
+  private readonly names = new UniqueNames();
 
   constructor(
     private readonly archive: string,
@@ -131,7 +138,7 @@ export class ZipStreamReader {
 
   private discover(member: LocalMember): MemberSink {
     this.entriesFound++;
-    const name = `${this.archive}!${member.name}`;
+    const name = this.names.unique(`${this.archive}!${member.name}`);
     const skipped = this.skipReason(member, name);
     const decoder = skipped ? new DiscardingDecoder() : decoderFor(member.compression);
     const entry: EntryState = {

@@ -30,6 +30,8 @@ export function isEmptyZip(head: Uint8Array): boolean {
 /** One member of an archive, as it is found; `bytes` must be read (or abandoned) before the next. */
 export interface ZipEntry {
   readonly path: string;
+  /** `<archive>!<path>`, ` (2)`… added when an earlier member of the archive has that name. */
+  readonly name: string;
   /** The member's content after ZIP extraction (a gzipped member stays gzipped). */
   readonly bytes: AsyncGenerator<Uint8Array>;
 }
@@ -73,7 +75,7 @@ export async function* readZipEntries(
       }
       const bytes = entryBytes(reader, entry);
       try {
-        yield { path: entry.path, bytes };
+        yield { path: entry.path, name: entry.name, bytes };
       } finally {
         await bytes.return(undefined);
         reader.discard(entry);

@@ -2,8 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { MAX_ARCHIVE_DEPTH } from '../../../../functions/domain/reading/containers.js';
+import { readExport } from '../../../../functions/domain/reading/read-export.js';
+import { readRecordTexts } from '../../../../functions/domain/reading/record-texts.js';
 import { directoryOffset } from '../../reading/archives.js';
-import { AT, event, ids, read } from './read-export-fixture.js';
+import { AT, chunks, event, ids, read } from './read-export-fixture.js';
 
 describe('readExport: ZIP members', () => {
   it('reads each ZIP member as a file of its own and skips directories and manifests', async () => {
@@ -181,5 +183,63 @@ describe('readExport: ZIP members', () => {
     expect(result.summaries[0]?.error).toBe(
       'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); reading stopped after element 2 (which starts on line 3)',
     );
+  });
+});
+
+describe('readExport of an archive that holds one path twice', () => {
+  /** An archive of `first` then `second` both at `m.ndjson`, sizes and CRCs in the local headers, stored. */
+  const twice = (first: string, second: string) =>
+    Buffer.from(
+      Buffer.from(zipSync({ 'm.ndjson': Buffer.from(first), 'n.ndjson': Buffer.from(second) }, { level: 0 }))
+        .toString('latin1')
+        .replaceAll('n.ndjson', 'm.ndjson'),
+      'latin1',
+    );
+
+  async function readWithLimit(zip: Uint8Array, maxMemberBytes?: number) {
+    const events: { id: string; file: string }[] = [];
+    const summaries = await readExport(
+      'x.zip',
+      (async function* () {
+        yield zip;
+      })(),
+      { format: 'auto', browserOf: () => null, ...(maxMemberBytes !== undefined && { maxMemberBytes }) },
+      {
+        event: (accepted, position) => events.push({ id: accepted.id, file: position.file }),
+        rejected: () => {},
+      },
+    );
+    return { events, summaries: summaries.map(({ file, error }) => [file, error]) };
+  }
+
+  it('names the later member apart when the first is refused for its declared size, whatever the limit', async () => {
+    const zip = twice(`${event('big', { pad: 'x'.repeat(5000) })}\n`, `${event('small')}\n`);
+
+    const limited = await readWithLimit(zip, 1000);
+
+    expect(limited.summaries).toEqual([
+      ['x.zip!m.ndjson', expect.stringMatching(/^declares \d+ bytes past the 1000 bytes limit; refused$/)],
+      ['x.zip!m.ndjson (2)', undefined],
+    ]);
+    expect(limited.events).toEqual([{ id: 'm:small', file: 'x.zip!m.ndjson (2)' }]);
+    // Read without that limit (as a tie-break reads a copy again), the member keeps its name and its text.
+    expect((await readWithLimit(zip)).events.at(-1)).toEqual({ id: 'm:small', file: 'x.zip!m.ndjson (2)' });
+    const texts = await readRecordTexts('x.zip', chunks(zip), 'x.zip!m.ndjson (2)', new Set([1]));
+    expect(texts).toEqual(new Map([[1, event('small')]]));
+  });
+
+  it('gives the later member its own CRC-32 error, not the first', async () => {
+    const zip = twice(`${event('a-1')}\n`, `${event('b-1')}\n${event('b-2')}\n`);
+    zip[zip.indexOf('"b-2"') + 1] = 'x'.charCodeAt(0);
+
+    const { summaries } = await readWithLimit(zip);
+
+    expect(summaries).toEqual([
+      ['x.zip!m.ndjson', undefined],
+      [
+        'x.zip!m.ndjson (2)',
+        'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); reading stopped after line 2',
+      ],
+    ]);
   });
 });
