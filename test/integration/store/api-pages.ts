@@ -1,4 +1,6 @@
 // Walks of the lookup API's pages by cursor, as a client reads a user's sessions and a session's events.
+import { expect } from 'vitest';
+import { base64Id } from '../../../contract/index.js';
 import type { ApiHandler } from '../../../functions/api/app.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 
@@ -53,4 +55,58 @@ export async function eventsAll(handler: ApiHandler, user: string, sessionId: st
     if (cursor === null) return { status: 200, view, events };
   }
   throw new Error(`more than ${MAX_PAGES} pages of session ${sessionId}`);
+}
+
+/** A user's path by its `~b64.` form: it names any id, a lone surrogate too, with paths decoded or not. */
+export const b64UserPath = (user: string, ...rest: string[]) => ['/users', base64Id(user), ...rest].join('/');
+
+export async function getPath(handler: ApiHandler, path: string, query = '') {
+  return send(handler, gatewayEvent('GET', path, { query }));
+}
+
+const cursorQuery = (limit: number | undefined, cursor: string | null) =>
+  [
+    ...(limit === undefined ? [] : [`limit=${limit}`]),
+    ...(cursor === null ? [] : [`cursor=${encodeURIComponent(cursor)}`]),
+  ].join('&');
+
+/**
+ * The messageIds the API shows for `user`, sorted: every page of its sessions and of each session's events
+ * (`eventLimit` unset: the API's own page size), each page the user's.
+ */
+export async function messageIdsOf(
+  handler: ApiHandler,
+  user: string,
+  { sessionLimit, eventLimit }: { sessionLimit: number; eventLimit?: number },
+): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await getPath(handler, b64UserPath(user, 'sessions'), cursorQuery(sessionLimit, cursor));
+    expect(page.status, `${JSON.stringify(user)}: ${JSON.stringify(page.body)}`).toBe(200);
+    const body = page.body as {
+      userId: string;
+      sessions: { sessionId: string }[];
+      nextCursor: string | null;
+    };
+    expect(body.userId).toBe(user);
+    for (const { sessionId } of body.sessions) {
+      let eventCursor: string | null = null;
+      do {
+        const path = b64UserPath(user, 'sessions', sessionId);
+        const one = await getPath(handler, path, cursorQuery(eventLimit, eventCursor));
+        expect(one.status, `${JSON.stringify(user)}: ${JSON.stringify(one.body)}`).toBe(200);
+        const session = one.body as {
+          userId: string;
+          events: { messageId: string }[];
+          nextCursor: string | null;
+        };
+        expect(session.userId).toBe(user);
+        ids.push(...session.events.map((event) => event.messageId));
+        eventCursor = session.nextCursor;
+      } while (eventCursor !== null);
+    }
+    cursor = body.nextCursor;
+  } while (cursor !== null);
+  return ids.sort();
 }

@@ -3,12 +3,11 @@
 // number and its text, an id spelt like another's key or `~b64.` form) each keep to their own data through
 // the lookup API and an erasure, with stitching on and anonymousIds equal to other users' ids.
 import { describe, expect, it } from 'vitest';
-import { base64Id } from '../../../contract/index.js';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import type { ApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { gatewayEvent, send } from '../../unit/api/api-event.js';
+import { b64UserPath, getPath, messageIdsOf } from './api-pages.js';
 import { ingestFile, T0 } from './erasure-harness.js';
 import { freshStore, lookupApiOn } from './store-harness.js';
 
@@ -91,47 +90,11 @@ const ndjson = (all: readonly Line[]) =>
     )
     .join('\n');
 
-const path = (user: string, ...rest: string[]) => ['/users', base64Id(user), ...rest].join('/');
-
-async function get(api: ApiHandler, at: string, query = '') {
-  return send(api, gatewayEvent('GET', at, { query }));
-}
-
-/** Every event the API shows for `user`, walking its sessions and each session's events a page at a time. */
+/** The events the API shows for `user` (a session, two events a page), or its status with no summary. */
 async function everythingOf(api: ApiHandler, user: string) {
-  const summary = await get(api, path(user));
+  const summary = await getPath(api, b64UserPath(user));
   if (summary.status !== 200) return { status: summary.status, ids: [] as string[] };
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const query = `limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
-    const page = await get(api, path(user, 'sessions'), query);
-    expect(page.status, JSON.stringify(page.body)).toBe(200);
-    const body = page.body as {
-      userId: string;
-      sessions: { sessionId: string }[];
-      nextCursor: string | null;
-    };
-    expect(body.userId).toBe(user);
-    for (const { sessionId } of body.sessions) {
-      let eventCursor: string | null = null;
-      do {
-        const eventQuery = `limit=2${eventCursor === null ? '' : `&cursor=${encodeURIComponent(eventCursor)}`}`;
-        const one = await get(api, path(user, 'sessions', sessionId), eventQuery);
-        expect(one.status, JSON.stringify(one.body)).toBe(200);
-        const session = one.body as {
-          userId: string;
-          events: { messageId: string }[];
-          nextCursor: string | null;
-        };
-        expect(session.userId).toBe(user);
-        ids.push(...session.events.map((event) => event.messageId));
-        eventCursor = session.nextCursor;
-      } while (eventCursor !== null);
-    }
-    cursor = body.nextCursor;
-  } while (cursor !== null);
-  return { status: 200, ids: ids.sort() };
+  return { status: 200, ids: await messageIdsOf(api, user, { sessionLimit: 1, eventLimit: 2 }) };
 }
 
 describe('ids that could meet in the keys', () => {
@@ -154,13 +117,13 @@ describe('ids that could meet in the keys', () => {
     }
 
     // A cursor of one user is refused for another, even for the id that differs only after it.
-    const first = await get(api, path('a', 'sessions'), 'limit=1');
+    const first = await getPath(api, b64UserPath('a', 'sessions'), 'limit=1');
     const cursor = (first.body as { nextCursor: string }).nextCursor;
     expect(cursor).toEqual(expect.any(String));
     for (const other of ['ab', 'A', 'a#', 'a\u0000', '~b64.YQ']) {
-      const replayed = await get(
+      const replayed = await getPath(
         api,
-        path(other, 'sessions'),
+        b64UserPath(other, 'sessions'),
         `limit=1&cursor=${encodeURIComponent(cursor)}`,
       );
       expect(replayed.status, JSON.stringify(other)).toBe(400);
@@ -168,13 +131,13 @@ describe('ids that could meet in the keys', () => {
 
     // So is a session's cursor, though every user has a session of that id.
     const sessionId = (first.body as { sessions: { sessionId: string }[] }).sessions[0]?.sessionId as string;
-    const events = await get(api, path('a', 'sessions', sessionId), 'limit=1');
+    const events = await getPath(api, b64UserPath('a', 'sessions', sessionId), 'limit=1');
     const eventCursor = (events.body as { nextCursor: string }).nextCursor;
     expect(eventCursor).toEqual(expect.any(String));
     for (const other of ['ab', 'A', 'a#', 'a\u0000', '~b64.YQ']) {
-      const replayed = await get(
+      const replayed = await getPath(
         api,
-        path(other, 'sessions', sessionId),
+        b64UserPath(other, 'sessions', sessionId),
         `limit=1&cursor=${encodeURIComponent(eventCursor)}`,
       );
       expect(replayed.status, JSON.stringify(other)).toBe(400);
@@ -182,7 +145,7 @@ describe('ids that could meet in the keys', () => {
 
     for (const erased of ['a', 'x\ud800', `${LONG}1`, '42']) {
       await new DynamoDbEraser({ transport: store.transport }).eraseUser(erased);
-      expect((await get(api, path(erased))).status).toBe(404);
+      expect((await getPath(api, b64UserPath(erased))).status).toBe(404);
       before.delete(erased);
       for (const [user, ids] of before) {
         expect(
