@@ -10,7 +10,7 @@ import { IngestStopped, type ProgressKey } from '../../../functions/ingest/progr
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { aliceOnDevice, ingestFile, MemoryReport, ndjson, stitchingStore, T0 } from './erasure-harness.js';
-import type { StoreUnderTest } from './store-harness.js';
+import { countingMerges, type StoreUnderTest } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
@@ -43,16 +43,7 @@ async function ingestInCalls(store: StoreUnderTest, text: string) {
   for (let call = 1; call < 20; call++) {
     const report = new MemoryReport();
     let merges = 0;
-    const writer = new Proxy(store.writer, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== 'mergeUserEvents') return typeof value === 'function' ? value.bind(target) : value;
-        return (...args: Parameters<typeof target.mergeUserEvents>) => {
-          merges++;
-          return target.mergeUserEvents(...args);
-        };
-      },
-    });
+    const writer = countingMerges(store.writer, () => merges++);
     const identity = new DynamoDbStitchingWriter(store.writer);
     try {
       const stats: IngestStats = await ingestObject({

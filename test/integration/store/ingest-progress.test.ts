@@ -10,7 +10,7 @@ import { type IngestProgress, IngestStopped, type ProgressKey } from '../../../f
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { MemoryReport, randomSplitText } from '../../unit/ingest/ingest-object-harness.js';
 import { bytesOf, chunked } from '../../unit/reading/archives.js';
-import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { countingMerges, freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
@@ -146,16 +146,7 @@ async function ingestInCalls(
   for (let call = 1; call < 400; call++) {
     let merges = 0;
     let links = 0;
-    const counting = new Proxy(store.writer, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== 'mergeUserEvents') return typeof value === 'function' ? value.bind(target) : value;
-        return (...args: Parameters<typeof target.mergeUserEvents>) => {
-          merges++;
-          return target.mergeUserEvents(...args);
-        };
-      },
-    });
+    const counting = countingMerges(store.writer, () => merges++);
     const identity = stitching && {
       offerLink: (...args: Parameters<typeof stitching.offerLink>) => {
         links++;

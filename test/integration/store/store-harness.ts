@@ -49,6 +49,20 @@ export async function freshStore(
   };
 }
 
+/** `writer`, calling `onMerge` before each `mergeUserEvents`; everything else is the writer's own. */
+export function countingMerges(writer: DynamoDbSessionWriter, onMerge: () => void): DynamoDbSessionWriter {
+  return new Proxy(writer, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'mergeUserEvents') return typeof value === 'function' ? value.bind(target) : value;
+      return (...args: Parameters<typeof target.mergeUserEvents>) => {
+        onMerge();
+        return target.mergeUserEvents(...args);
+      };
+    },
+  });
+}
+
 /**
  * A writer on the store's table through another client (one that crashes, pauses or answers as the test
  * says), with the store's rules; windows only, as the store's own writer.
