@@ -59,8 +59,8 @@ export class ZipStreamReader {
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
   private failureReported = false;
-  /** Members past the first whose content does not match the directory's CRC-32: each named on its own. */
-  readonly alsoDamaged: ContainerError[] = [];
+  /** Members whose content does not match the directory's CRC-32, in archive order: each named on its own. */
+  readonly damaged: ContainerError[] = [];
   /**
    * A path the archive holds twice (ZIP allows it), or two decoding to one text, named apart as each member is
    * found, a skipped one too: every issue then names the member it is about (a CRC-32 mismatch found at the
@@ -251,9 +251,7 @@ export class ZipStreamReader {
         `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
       );
     } else if (directory.entries !== undefined) {
-      const [first, ...others] = damagedMembers(this.found, directory.entries);
-      this.failure = first;
-      this.alsoDamaged.push(...others);
+      this.damaged.push(...damagedMembers(this.found, directory.entries));
     }
   }
 

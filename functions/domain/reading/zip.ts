@@ -63,10 +63,11 @@ export async function* readZipEntries(
       const entry = reader.discovered.shift();
       if (entry === undefined) {
         if (await reader.feed()) continue;
-        for (const { file, reason } of reader.alsoDamaged) {
-          options.onIssue({ kind: 'damaged-member', file, reason });
-        }
+        // The first damaged member is the archive's error, thrown after the others are named.
+        const [firstDamaged, ...alsoDamaged] = reader.damaged;
+        for (const { file, reason } of alsoDamaged) options.onIssue({ kind: 'damaged-member', file, reason });
         reader.throwUnreportedFailure();
+        if (firstDamaged) throw firstDamaged;
         return;
       }
       if (entry.skipped) {
