@@ -34,7 +34,8 @@ export async function readExport(
 ): Promise<FileSummary[]> {
   const summaries: FileSummary[] = [];
   const issues: FileSummary[] = [];
-  // Where each member read stopped: a break found past its end (a CRC-32 the directory lists) says so.
+  // Where each member read without an error stopped: a break found past its end (a CRC-32 the directory
+  // lists) says so. A member with an error keeps it, so its place is never asked for.
   const stopped = new Map<string, string>();
   // A file or member already read keeps its summary; the break is added to it.
   const broke = (file: string, reason: string, listIn: FileSummary[]) => {
@@ -67,7 +68,7 @@ export async function readExport(
     });
     for await (const member of members) {
       const read = await readMember(name, member, options, sink);
-      stopped.set(read.summary.file, read.stopped);
+      if (read.summary.error === undefined) stopped.set(read.summary.file, read.stopped);
       summaries.push(...issues.splice(0), read.summary);
     }
   } catch (error) {
