@@ -12,19 +12,15 @@ export function sentText(value: unknown): string | null {
   return value.trim() !== value || isJsonText(value) ? JSON.stringify(value) : value;
 }
 
-/**
- * Whether a text {@link sentText} gave is JSON text (a value other than a string, or a string it quoted):
- * a string it gives as is never parses as JSON, since it would have been quoted. JSON text's backslashes
- * are escapes already, which a reader that escapes must not escape again.
- */
-export function isSentJson(text: string): boolean {
-  return isJsonText(text);
-}
-
 /** Every JSON text starts with one of these once trimmed (and a text with white space around it is quoted anyway). */
 const JSON_TEXT_START = /^[-0-9"{[tfn]/;
 
-function isJsonText(text: string): boolean {
+/**
+ * Whether a text is JSON text. Of a text {@link sentText} gave, that says it is a value other than a string,
+ * or a string it quoted: a string it gives as is never parses as JSON, since it would have been quoted. JSON
+ * text's backslashes are escapes already, which a reader that escapes must not escape again.
+ */
+export function isJsonText(text: string): boolean {
   if (!JSON_TEXT_START.test(text)) return false;
   try {
     JSON.parse(text);

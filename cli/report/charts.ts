@@ -1,5 +1,5 @@
 import { formatDuration } from '../../contract/duration-text.js';
-import { isSentJson } from '../../contract/sent-text.js';
+import { isJsonText } from '../../contract/sent-text.js';
 import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-text.js';
 import { plural } from '../output/plural.js';
 import type { SampleSession } from './aggregator.js';
@@ -105,7 +105,7 @@ export function histogramChart(
  * keeps its escapes, made visible only where JSON leaves a character raw, so a tab never shows as `\\t`.
  */
 function visibleKey(key: string): (text: string) => Html {
-  const visible = isSentJson(key) ? escapeControlOfEscaped : escapeControl;
+  const visible = isJsonText(key) ? escapeControlOfEscaped : escapeControl;
   return (text) => new Html(escapeEntities(visible(text)));
 }
 
