@@ -107,13 +107,15 @@ function withoutTrailingSlashes(path: string, pathsDecoded: boolean): string {
 /**
  * A path one slip away from a path of a user who exists (a trailing slash, percent-encoded or not, a tail after
  * a session id): what the slip was. The paths it names are written as a client sends them, not as the slip's
- * path arrived: decoded (behind API Gateway), that is no path (`/users/a b`, `/users/a#b`).
+ * path arrived: decoded (behind API Gateway), that is no path (`/users/a b`, `/users/a#b`). With
+ * `otherRoutesOnly`, a trailing slash counts only after a path of another route than a user's summary.
  */
-async function slipOf(rest: string, lookup: Lookup): Promise<string | undefined> {
+async function slipOf(rest: string, lookup: Lookup, otherRoutesOnly = false): Promise<string | undefined> {
   const withoutSlash = withoutTrailingSlashes(rest, lookup.pathsDecoded);
   if (withoutSlash !== rest && withoutSlash !== '') {
     const route = matchRoute(`${USERS}${withoutSlash}`);
-    const user = route === undefined ? undefined : await userNamed(route.userId, lookup);
+    const meant = route !== undefined && !(otherRoutesOnly && route.name === 'getUser');
+    const user = meant ? await userNamed(route.userId, lookup) : undefined;
     if (route !== undefined && user !== undefined) {
       return `the path ends with "/", and without it (${routePathFor(route, user)}) names a user who exists`;
     }
@@ -140,19 +142,43 @@ function ownerBeforeUnknownTail(rest: string): string | undefined {
 }
 
 /**
- * For a user's route refusing its query: the 400 a misshapen session id deserves instead, when the path reads
- * as an id no user has (`alice/sessions/latest`) and the user before its `/sessions/` exists, as without a
- * query. Read only once the query was refused.
+ * For a user's route refusing its query, when no user has the path's id: what the path meant when that is
+ * another route, which may take the parameter refused. The 400 a misshapen session id deserves when the user
+ * before its `/sessions/` exists (`alice/sessions/latest`), or the 404 naming the path meant for a slip of a
+ * list's or a session's path (`alice/sessions/{sessionId}/`, `…/{sessionId}/events`, `alice/sesions`), as
+ * without a query. Read only once the query was refused, and only for a path with a `/` past its id's start.
  */
-export async function misshapenSessionIdOfUnknownUser(
+export async function otherRouteOfUnknownUser(
   route: MatchedRoute,
   userId: string,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
   const rest = slipPath(route, lookup);
-  if (route.name !== 'getUser' || !SESSION_TAIL.test(rest)) return undefined;
+  if (route.name !== 'getUser' || !rest.includes('/')) return undefined;
   if ((await lookup.reader.getUserSummary(userId)) !== undefined) return undefined;
-  return misshapenSessionId(rest, lookup);
+  const misshapen = SESSION_TAIL.test(rest) ? await misshapenSessionId(rest, lookup) : undefined;
+  if (misshapen !== undefined) return misshapen;
+  // A slash alone after the id is no misspelt route: the path meant is the user's summary.
+  const slip =
+    (await slipOf(rest, lookup, true)) ??
+    (await misspeltRouteOf([withoutTrailingSlashes(rest, true)], lookup));
+  return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
+}
+
+/**
+ * A misspelt route after the id of a user who exists (`alice/session`, `alice/sesions/{sessionId}`), read from
+ * each of `paths` (what followed `/users/`, read one way or another): the user's routes.
+ */
+async function misspeltRouteOf(paths: readonly string[], lookup: Lookup): Promise<string | undefined> {
+  const owners = new Set(paths.map(ownerBeforeUnknownTail));
+  let user: string | undefined;
+  for (const owner of owners) {
+    user = owner === undefined ? undefined : await userNamed(owner, lookup);
+    if (user !== undefined) break;
+  }
+  if (user === undefined) return undefined;
+  const path = userPath(user);
+  return `${path} names a user who exists, and its routes are ${path}, ${userPath(user, '/sessions')} and ${userPath(user, SESSION_PATH)}`;
 }
 
 /** For a route whose user was not found: a misshapen session id's 400, or the 404 with what was likely meant. */
@@ -187,17 +213,8 @@ export async function unknownUserNearMiss(
   if (slip !== undefined) return notFound(`User not found; ${slip}`);
   if (route.name !== 'getUser') return undefined;
   // `alice/session/` names alice, a trailing slash and a misspelt route; `x/sessions/` the user `x/sessions`.
-  const owners = new Set([rest, withoutTrailingSlashes(rest, true)].map(ownerBeforeUnknownTail));
-  let user: string | undefined;
-  for (const owner of owners) {
-    user = owner === undefined ? undefined : await userNamed(owner, lookup);
-    if (user !== undefined) break;
-  }
-  if (user === undefined) return undefined;
-  const path = userPath(user);
-  return notFound(
-    `User not found; ${path} names a user who exists, and its routes are ${path}, ${userPath(user, '/sessions')} and ${userPath(user, SESSION_PATH)}`,
-  );
+  const misspelt = await misspeltRouteOf([rest, withoutTrailingSlashes(rest, true)], lookup);
+  return misspelt === undefined ? undefined : notFound(`User not found; ${misspelt}`);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SessionReader, UserSummary } from '../domain/store/ports.js';
 import { toSessionView } from '../domain/views/session-view.js';
 import type { CursorBinding, CursorCodec, CursorPosition } from './cursor.js';
 import { eventPage, eventsWanted, resumeIndex } from './event-page.js';
-import { malformedIdNearMiss, misshapenSessionIdOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
+import { malformedIdNearMiss, otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import { type MatchedRoute, routePathFor } from './paths.js';
 import {
   knownQuery,
@@ -112,7 +112,7 @@ async function answer(
   switch (route.name) {
     case 'getUser': {
       const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
-      if (!query.ok) return (await misshapenSessionIdOfUnknownUser(route, userId, deps)) ?? query.response;
+      if (!query.ok) return (await otherRouteOfUnknownUser(route, userId, deps)) ?? query.response;
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
     }

@@ -111,3 +111,52 @@ describe('a route tail ending with a percent-encoded slash', () => {
     if (error.parameter !== 'sessionId') expect(error.message).toContain('names a user who exists');
   });
 });
+
+describe('a slip of a route that takes a query, sent with its query', () => {
+  const reader = FakeSessionReader.fromEvents(USERS.flatMap((userId) => eventsForSessions(userId, 1, T0)));
+
+  // Read from its end, each path is a user's summary, which takes no parameter; the route meant takes these.
+  it.each(
+    USERS.flatMap((user) =>
+      (
+        [
+          [`/sessions/${FIRST_SESSION_ID}/`, 'limit=5'],
+          [`/sessions/${FIRST_SESSION_ID}/events`, 'limit=5&cursor=x'],
+          [`/sessions/${FIRST_SESSION_ID}%2F`, 'cursor=x'],
+          ['/sesions', 'order=asc'],
+          ['/session/', 'limit=5'],
+        ] as const
+      ).map(([tail, query]) => [user, tail, query]),
+    ),
+  )('answers %j%s with the 404 naming the path meant, as without ?%s', async (user, tail, query) => {
+    for (const pathsDecoded of [false, true]) {
+      const { handler } = makeHandler({ reader, pathsDecoded });
+      const path = `/users/${encodeURIComponent(user)}${tail}`;
+      const sent = (rawQuery: string) =>
+        send(
+          handler,
+          pathsDecoded
+            ? gatewayEvent('GET', decodeURIComponent(path), { query: rawQuery })
+            : apiEvent('GET', path, { query: rawQuery }),
+        );
+      const withQuery = await sent(query);
+      const without = await sent('');
+      expect(without.status, path).toBe(404);
+      expect(withQuery.status, `${path}?${query}: ${JSON.stringify(withQuery.body)}`).toBe(404);
+      expect(withQuery.body).toEqual(without.body);
+    }
+  });
+
+  it.each([
+    ['/users/nobody/sessions/20240101T090000000Z/', 'limit=5'],
+    ['/users/nobody/sesions', 'order=asc'],
+    // The path meant is a user's summary, which takes no parameter either.
+    [`/users/${encodeURIComponent(ODD_USER)}/`, 'limit=5'],
+    [`/users/${encodeURIComponent(` ${ODD_USER}`)}`, 'limit=5'],
+  ])('still refuses the query of %j?%s, which no route meant takes', async (path, query) => {
+    const { handler } = makeHandler({ reader });
+    const result = await send(handler, apiEvent('GET', path, { query }));
+    expect(result.status).toBe(400);
+    expect(errorOf(result).parameter).toBe(query.split('=')[0]);
+  });
+});
