@@ -178,7 +178,14 @@ function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolea
   for (const { key, reason } of skipped) io.out(`  s3://${bucket}/${key}  (${reason})`);
 }
 
-function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean, io: CommandIo): void {
+function printRedrive(
+  redrive: DeadLetterRedrive,
+  options: ReplayOptions & { stage: string },
+  io: CommandIo,
+): void {
+  const { dryRun } = options;
+  // The region given, else the next command reads the stage's stacks where they are not.
+  const region = options.region === undefined ? '' : ` --region ${shellWord(options.region)}`;
   const waiting = `${plural(redrive.deadLetters, 'dead letter')} (approximately) in ${redrive.deadLetterQueueArn}`;
   const last =
     redrive.lastTask === undefined
@@ -199,7 +206,9 @@ function printRedrive(redrive: DeadLetterRedrive, stage: string, dryRun: boolean
     if (running) {
       io.out(`a move task is running already and moves them back to the ingest queue; ${follow}`);
     } else if (dryRun && redrive.deadLetters > 0) {
-      io.out(`\`npm run replay -- --stage ${stage} --from-dlq\` moves them back to the ingest queue.`);
+      io.out(
+        `\`npm run replay -- --stage ${options.stage}${region} --from-dlq\` moves them back to the ingest queue.`,
+      );
     } else if (!dryRun && inFlight === undefined) {
       io.out('nothing to move');
     }
@@ -218,7 +227,7 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
   try {
     const target: ReplayTarget = await replayTargetOf(options.stage, cloudFormation, region);
     if (options.fromDeadLetterQueue) {
-      printRedrive(await redriveDeadLetters(sqs, target, options.dryRun), options.stage, options.dryRun, io);
+      printRedrive(await redriveDeadLetters(sqs, target, options.dryRun), options, io);
       return;
     }
     const since = options.since === undefined ? undefined : parseDay(options.since);

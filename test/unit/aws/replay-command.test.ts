@@ -174,6 +174,21 @@ describe('npm run replay', () => {
     expect(result.out).toContain(`aws sqs list-message-move-tasks --source-arn ${DLQ_ARN}`);
   });
 
+  it('names the region it was given in the command a dry run of the dead letters says to run next', async () => {
+    // Without it, the command ran in the default region, where the stage's stacks are not: "Could not read stack".
+    mockDeployedStage();
+    sqsMock
+      .on(GetQueueAttributesCommand)
+      .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '4' } });
+    sqsMock.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
+
+    const withRegion = await run(['--stage', 'dev', '--region', 'eu-west-1', '--from-dlq', '--dry-run']);
+
+    expect(withRegion.out).toContain(
+      '`npm run replay -- --stage dev --region eu-west-1 --from-dlq` moves them back to the ingest queue.',
+    );
+  });
+
   it('starts no second move task while one runs (SQS runs one per queue), and says to follow the running one', async () => {
     mockDeployedStage();
     sqsMock
