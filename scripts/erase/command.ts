@@ -14,6 +14,7 @@ import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
 import { minutesFromText } from '../../functions/domain/rules/session-rules.js';
+import { shellWord } from '../../local/command-words.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
 import { type ApiSigner, createApiSigner, signerForApi } from '../aws/api-signer.js';
@@ -81,8 +82,11 @@ const MAX_AGAIN_AFTER_MINUTES = 60;
  */
 function ambiguousForm(given: string, user: string): string | undefined {
   if (travelsOnlyAsBase64Id(user) || user.includes('\u0000')) return undefined;
+  // As a shell gives it back: quoted where it would split or expand, and joined by `=` where a leading `-`
+  // would read as an option.
+  const asIs = user.startsWith('-') ? `--user=${shellWord(user)}` : `--user ${shellWord(user)}`;
   return (
-    `--user ${given} is the ${BASE64_ID_PREFIX} form of ${JSON.stringify(user)}, which is given as is (--user ${user}): ` +
+    `--user ${given} is the ${BASE64_ID_PREFIX} form of ${JSON.stringify(user)}, which is given as is (${asIs}): ` +
     `the form is taken only for an id no command line carries (one holding a lone surrogate or a NUL) or one that ` +
     `itself starts with ${BASE64_ID_PREFIX}; to erase the user whose id is ${JSON.stringify(given)} itself, give --user ${base64Id(given)}`
   );

@@ -1,8 +1,10 @@
 // `npm run erase`: the arguments it refuses, and what it says when it cannot reach an API.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { base64Id } from '../../../contract/index.js';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
-import { runErase, USAGE } from '../../../scripts/erase/command.js';
+import { parseEraseOptions, runErase, USAGE } from '../../../scripts/erase/command.js';
 import { API_URL, CREDENTIALS, REGION, useEraseHarness } from './erase-harness.js';
 
 const harness = useEraseHarness();
@@ -85,6 +87,22 @@ describe('npm run erase, its arguments and reach', () => {
     expect(result.err).toContain('Usage: npm run erase');
     expect(harness.sent).toEqual([]);
   });
+
+  it.each(['a b', "it's", '-x', '$HOME', 'a;b'])(
+    'names the id %j, given in its ~b64. form, as words a shell gives back to --user as that id',
+    (id) => {
+      const refused = parseEraseOptions(['--user', base64Id(id)]);
+      const words = /which is given as is \((--user.*)\): the form/.exec(
+        'problem' in refused ? refused.problem : '',
+      )?.[1];
+      expect(words, JSON.stringify(refused)).toBeDefined();
+      // As copied into a shell: `--user a b` erased nothing (b is no option), `--user -x` is refused.
+      const argv = execFileSync('bash', ['-c', `printf '%s\\0' ${words}`], { encoding: 'utf8' })
+        .split('\0')
+        .slice(0, -1);
+      expect(parseEraseOptions(argv), words).toMatchObject({ user: id });
+    },
+  );
 
   it.each([
     ['http://127.0.0.1:7499/', 'is the local stack running there? `npm start` prints its API URL'],
