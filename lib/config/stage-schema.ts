@@ -229,6 +229,21 @@ export const stageConfigSchema = z
             message: `periodMinutes × evaluationPeriods must span at most ${limitSeconds === 86_400 ? 'one day (for a period under an hour)' : 'seven days'}: CloudWatch refuses a longer alarm window`,
           });
         }
+        // CDK names a subscription by its address, so one given twice fails the synth; in another case it would
+        // be subscribed twice, and mailed each alarm twice.
+        const seen = new Map<string, number>();
+        alarms.notifyEmails.forEach((email, index) => {
+          const first = seen.get(email.toLowerCase());
+          if (first === undefined) {
+            seen.set(email.toLowerCase(), index);
+            return;
+          }
+          ctx.addIssue({
+            code: 'custom',
+            path: ['notifyEmails', index],
+            message: `names ${email}, which ${alarms.notifyEmails[first]} at ${first} already subscribes (addresses are compared without case)`,
+          });
+        });
         // Only the stage's own topic takes them: beside a topic of the stage's choosing they would reach no one.
         if (alarms.actionTopicArn !== undefined && alarms.notifyEmails.length > 0) {
           ctx.addIssue({

@@ -268,6 +268,20 @@ describe('stage config validation', () => {
       ]);
     });
 
+    it.each([
+      ['ops@example.com', 'ops@example.com'],
+      ['ops@example.com', 'Ops@Example.COM'],
+    ])('refuses notifyEmails that name one address twice (%s, %s)', (first, second) => {
+      // Synthesized, the same address twice threw CDK's "A subscription with id ... already exists"; in
+      // another case, it subscribed the address twice, and each alarm mailed it twice.
+      const input = withChanges(stageConfig('dev'), (config) => {
+        config.alarms.notifyEmails = ['dev@example.com', first, second];
+      });
+      expect(issuesOf(input)).toEqual([
+        `alarms.notifyEmails.2: names ${second}, which ${first} at 1 already subscribes (addresses are compared without case)`,
+      ]);
+    });
+
     it('takes an SNS topic ARN of any partition as the alarm topic', () => {
       for (const arn of [
         'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
