@@ -10,6 +10,7 @@ import {
   NOT_A_BASE64_ID,
   travelsOnlyAsBase64Id,
 } from '../../contract/index.js';
+import { escapeControlInJson } from '../../contract/visible-text.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
@@ -215,15 +216,21 @@ async function eraseLocally(options: EraseOptions, io: EraseIo): Promise<Erasure
   return outcome(response, `the local stack (pid ${stack.pid})`);
 }
 
+/**
+ * An id as JSON, with what JSON.stringify leaves raw (bidirectional and zero-width characters, DEL and C1
+ * controls) as escapes too: an id can hold anything, and the ids an erasure took must read as they are.
+ */
+const shown = (id: string) => escapeControlInJson(JSON.stringify(id));
+
 function print(view: ErasureView, io: EraseIo): void {
-  io.out(`erased user ${JSON.stringify(view.userId)}: ${plural(view.itemsDeleted, 'item')} deleted`);
+  io.out(`erased user ${shown(view.userId)}: ${plural(view.itemsDeleted, 'item')} deleted`);
   // An API deployed before the field answers without it.
   const stitchedTo = view.stitchedTo ?? null;
   if (stitchedTo !== null) {
     io.out(
-      `this id is an anonymousId stitched to user ${JSON.stringify(stitchedTo)}: its events are refused from ` +
+      `this id is an anonymousId stitched to user ${shown(stitchedTo)}: its events are refused from ` +
         `now on, but those stored so far are that user's (rule 8) and stay in their sessions; erase ` +
-        `${JSON.stringify(stitchedTo)} to remove them`,
+        `${shown(stitchedTo)} to remove them`,
     );
   }
   // An API deployed before the count answers every id.
@@ -248,7 +255,7 @@ function print(view: ErasureView, io: EraseIo): void {
     return;
   }
   io.out(`erased with it, ${plural(anonymousIdCount, 'stitched anonymousId')}:`);
-  for (const anonymousId of view.anonymousIds) io.out(`  ${JSON.stringify(anonymousId)}`);
+  for (const anonymousId of view.anonymousIds) io.out(`  ${shown(anonymousId)}`);
   const unlisted = anonymousIdCount - view.anonymousIds.length;
   if (unlisted > 0) {
     io.out(

@@ -104,6 +104,34 @@ describe('npm run erase', () => {
     expect(result.out.split('\n')[0]).toBe('erased user "L\\ud800": 3 items deleted');
   });
 
+  it('shows ids as JSON whose unseen characters are escapes, so none reaches the terminal raw', async () => {
+    // JSON.stringify leaves these raw: U+202E showed "a\u202Eevil" reversed, U+200B made "admin\u200B" look
+    // like "admin", U+009B (CSI) and DEL reached the terminal, among the ids an erasure took for good.
+    harness.answer = {
+      status: 200,
+      body: {
+        userId: 'u\u202eser',
+        erased: true,
+        itemsDeleted: 3,
+        anonymousIds: ['admin\u200b', 'a\u009b2Jb', 'x\u007f'],
+        stitchedTo: 'al\u2028ice',
+      },
+    };
+
+    const result = await harness.run(['--user', 'user', '--api-url', API_URL]);
+
+    expect(result.out).toBe(
+      [
+        'erased user "u\\u202eser": 3 items deleted',
+        'this id is an anonymousId stitched to user "al\\u2028ice": its events are refused from now on, but those stored so far are that user\'s (rule 8) and stay in their sessions; erase "al\\u2028ice" to remove them',
+        'erased with it, 3 stitched anonymousIds:',
+        '  "admin\\u200b"',
+        '  "a\\u009b2Jb"',
+        '  "x\\u007f"',
+      ].join('\n'),
+    );
+  });
+
   it.each([
     ['a NUL, which no argv carries', '~b64.YQBi'],
     ['the prefix itself', '~b64.fmI2NC54'],
