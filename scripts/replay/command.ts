@@ -5,6 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readCommandLine } from '../../cli/command-line.js';
+import { escapeControl } from '../../contract/visible-text.js';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
@@ -136,9 +137,9 @@ function printLocal(response: ReplayResponse, prefix: string | undefined, io: Co
     const verb = response.dryRun ? '' : 'redrove ';
     io.out(`${verb}${plural(messages.length, 'dead letter')}${messages.length > 0 ? ':' : ''}`);
     for (const message of messages) {
-      const last = message.lastError === undefined ? '' : `; last: ${message.lastError}`;
+      const last = message.lastError === undefined ? '' : `; last: ${escapeControl(message.lastError)}`;
       io.out(
-        `  ${message.keys.join(', ') || `message ${message.messageId}`}  ` +
+        `  ${message.keys.map(escapeControl).join(', ') || `message ${message.messageId}`}  ` +
           `(${plural(message.receiveCount, 'receive')}, dead-lettered ${message.deadLetteredAt ?? '?'}${last})`,
       );
     }
@@ -156,6 +157,12 @@ function printLocal(response: ReplayResponse, prefix: string | undefined, io: Co
   if (hint !== undefined) io.out(hint);
 }
 
+/**
+ * A key as a line shows it: a key may hold any character, and an escape sequence or a bidirectional control
+ * must not reach the terminal raw (contract/visible-text.ts).
+ */
+const shownKey = (bucket: string, key: string) => `s3://${bucket}/${escapeControl(key)}`;
+
 function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolean, io: CommandIo): void {
   const { objects, skipped } = result;
   const verb = dryRun ? 'would enqueue' : 'enqueued';
@@ -171,11 +178,11 @@ function printObjects(result: ObjectReplayResult, bucket: string, dryRun: boolea
     // A Date from S3, or its JSON text from the local stack.
     const modified =
       object.lastModified === undefined ? '' : `, modified ${new Date(object.lastModified).toISOString()}`;
-    io.out(`  s3://${bucket}/${object.key}  (${version}${object.size} bytes${modified})`);
+    io.out(`  ${shownKey(bucket, object.key)}  (${version}${object.size} bytes${modified})`);
   }
   if (result.older > 0) io.out(`left out ${plural(result.older, noun)} modified before --since`);
   if (skipped.length > 0) io.out(`skipped ${plural(skipped.length, 'object')} the ingest does not read:`);
-  for (const { key, reason } of skipped) io.out(`  s3://${bucket}/${key}  (${reason})`);
+  for (const { key, reason } of skipped) io.out(`  ${shownKey(bucket, key)}  (${reason})`);
 }
 
 function printRedrive(

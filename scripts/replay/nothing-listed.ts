@@ -2,6 +2,7 @@
 // prefix (a typo, say) or the source prefixes hold no object; then where the bucket's objects are, or, in an
 // empty bucket, how files get there, which differs: the local stack takes npm run upload and its drop folder.
 import { join } from 'node:path';
+import { escapeControl } from '../../contract/visible-text.js';
 import type { ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shortPath } from '../../local/command-words.js';
 import { dataDirFrom } from '../../local/stack-config.js';
@@ -25,7 +26,7 @@ function nothingUnder(
   const others = bucket.more ? ', among others' : '';
   const where =
     bucket.folders.length > 0
-      ? `the bucket's objects are under ${bucket.folders.join(', ')}${others}`
+      ? `the bucket's objects are under ${bucket.folders.map(escapeControl).join(', ')}${others}`
       : bucket.more
         ? 'the first objects of the bucket lie in no folder'
         : 'the bucket holds none in a folder';

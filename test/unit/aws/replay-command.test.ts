@@ -131,6 +131,41 @@ describe('npm run replay', () => {
     expect(sentBatches()).toEqual([]);
   });
 
+  it('shows the keys it lists with their unseen characters as escapes, so none reaches the terminal raw', async () => {
+    // A key can hold any character: ESC sequences reached the terminal, U+202E reordered the line.
+    mockDeployedStage();
+    serveVersions([
+      { key: 'incoming/a\u001b[2Jb.ndjson', versionId: 'v1', latest: true },
+      { key: 'incoming/\u202edlrow\\.ndjson', versionId: 'v1', latest: true },
+      { key: 'incoming/x\u009b/', versionId: 'v1', latest: true },
+    ]);
+
+    const result = await run([
+      '--stage',
+      'dev',
+      '--region',
+      'eu-west-1',
+      '--prefix',
+      'incoming/',
+      '--dry-run',
+    ]);
+
+    expect(result.out.split('\n').map((line) => line.replace(/ {2}\(.*\)$/, ''))).toEqual([
+      'would enqueue 2 object versions (dry run: nothing enqueued):',
+      '  s3://events-bucket/incoming/a\\x1b[2Jb.ndjson',
+      '  s3://events-bucket/incoming/\\u202edlrow\\\\.ndjson',
+      'skipped 1 object the ingest does not read:',
+      '  s3://events-bucket/incoming/x\\x9b/',
+    ]);
+
+    // Nor the folders it names when the prefix lists nothing.
+    const nothing = await run(['--stage', 'dev', '--region', 'eu-west-1', '--prefix', 'incoming/none/']);
+    expect(nothing.out).toContain("the bucket's objects are under incoming/");
+    serveVersions([{ key: 'in\u001bcoming/a.ndjson', versionId: 'v1', latest: true }]);
+    const elsewhere = await run(['--stage', 'dev', '--region', 'eu-west-1', '--dry-run']);
+    expect(elsewhere.out).toContain("the bucket's objects are under in\\x1bcoming/");
+  });
+
   it("says, when a stage's replay lists nothing, that the bucket is empty or where its objects are", async () => {
     mockDeployedStage();
     serveListing([], 10);
