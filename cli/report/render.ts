@@ -95,6 +95,16 @@ function inputNote(input: ReportInput | undefined): Html | string {
 }
 
 /**
+ * How many sessions the entry-page rows count, when not all: a screen is a page view but never an entry page,
+ * and a page event sending neither path nor url (every one of Amplitude's and Mixpanel's) is in no row (rule 9).
+ */
+function entryPagesNote(data: ReportData): Html | string {
+  const { total } = data.topEntryPages;
+  if (total === 0 || total === data.sessionCount) return '';
+  return html`<p class="note">${formatCount(total)} of ${plural(data.sessionCount, 'session')} ${total === 1 ? 'has' : 'have'} an entry page with a path or url.</p>`;
+}
+
+/**
  * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (its CSP says
  * so), every string from the data escaped. Opens the same from disk, an email attachment or a CI artifact.
  */
@@ -179,7 +189,8 @@ ${histogramChart('events-per-session', data.eventCountHistogram, (label) => (lab
 <div class="pair">
 <section id="entry-pages">
 <h2 id="entry-pages-heading">Top entry pages</h2>
-${topTable('entry-pages', data.topEntryPages, 'Path (else url)', 'No session has a page view.')}
+${topTable('entry-pages', data.topEntryPages, 'Path (else url)', data.pageViewCount === 0 ? 'No session has a page view.' : 'No session has an entry page with a path or url.')}
+${entryPagesNote(data)}
 </section>
 <section id="campaign-sources">
 <h2 id="campaign-sources-heading">Top campaign sources</h2>

@@ -176,6 +176,35 @@ describe('renderHtmlReport', () => {
     expect(page).not.toContain('sessions have a campaign source');
   });
 
+  it('never says no session has a page view when sessions have them, only not as entry pages', () => {
+    // Screens count as page views but are never entry pages (rule 9); a page sending neither path nor url is
+    // in no row either. A mobile app's export has page views and no entry-page rows at all.
+    const screensOnly = createReportAggregator();
+    screensOnly.add(sessionView('app-user', T0, { entryPage: null, pageViews: 3 }));
+    const noRows = renderHtmlReport(screensOnly.finish());
+    expect(noRows).not.toContain('No session has a page view.');
+    expect(noRows).toContain('No session has an entry page with a path or url.');
+
+    // Some sessions in rows, some not: the rows do not add up to the sessions, and the note says so.
+    const mixed = createReportAggregator();
+    mixed.add(sessionView('web-user', T0));
+    mixed.add(sessionView('app-user', T0, { entryPage: null, pageViews: 3 }));
+    mixed.add(
+      sessionView('amplitude-user', T0, {
+        entryPage: { url: null, path: null, title: null, referrer: null },
+      }),
+    );
+    expect(renderHtmlReport(mixed.finish())).toContain(
+      '1 of 3 sessions has an entry page with a path or url.',
+    );
+
+    const none = createReportAggregator();
+    none.add(sessionView('reader', T0, { entryPage: null, pageViews: 0 }));
+    const page = renderHtmlReport(none.finish());
+    expect(page).toContain('No session has a page view.');
+    expect(page).not.toContain('an entry page with a path or url');
+  });
+
   it('renders an empty report without charts that divide by zero', () => {
     const page = renderHtmlReport(createReportAggregator().finish());
 
