@@ -45,13 +45,25 @@ export function niceTicks(max: number, target = 4): number[] {
 }
 
 /**
+ * A bar chart's counts as a table, one row per bar, folded away under it. The chart is one image to a screen
+ * reader (its axis labels, not its bars' tooltips), and a tooltip needs a pointer that a phone does not have:
+ * without it neither could read a count.
+ */
+function numbersTable(chartId: string, bars: readonly Bar[], caption: string, rowHeading: string): Html {
+  const rows = bars.map(
+    (bar) => html`<tr><th scope="row">${bar.label}</th><td class="count">${formatCount(bar.value)}</td></tr>`,
+  );
+  return html`<details class="chart-data"><summary>The numbers as a table</summary><table class="numbers" data-chart-table="${chartId}" aria-label="${`${caption}, as a table`}"><thead><tr><th scope="col">${rowHeading}</th><th scope="col" class="count">Sessions</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+}
+
+/**
  * A vertical bar chart as inline SVG: every bar a `rect.bar` with a tooltip, labels under at most
- * `maxLabels` of them, and gridlines on round values.
+ * `maxLabels` of them, and gridlines on round values; its counts follow as a table headed `rowHeading`.
  */
 export function barChart(
   chartId: string,
   bars: readonly Bar[],
-  options: { height?: number; maxLabels?: number; caption: string },
+  options: { height?: number; maxLabels?: number; caption: string; rowHeading: string },
 ): Html {
   const height = options.height ?? 220;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -76,10 +88,11 @@ export function barChart(
         : null;
     return html`<rect class="bar" x="${x.toFixed(2)}" y="${y(bar.value).toFixed(2)}" width="${Math.max(slot - gap, 0.5).toFixed(2)}" height="${barHeight.toFixed(2)}"><title>${bar.tooltip}</title></rect>${label}`;
   });
-  return scrollFrame(
+  const chart = scrollFrame(
     options.caption,
     html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${rects}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`,
   );
+  return html`${chart}${numbersTable(chartId, bars, options.caption, options.rowHeading)}`;
 }
 
 export function histogramChart(
@@ -88,6 +101,7 @@ export function histogramChart(
   /** The word after a bin's label in its tooltip: `10–30 s long`, `1 event`. */
   unitAfter: (label: string) => string,
   caption: string,
+  rowHeading: string,
 ): Html {
   return barChart(
     chartId,
@@ -96,7 +110,7 @@ export function histogramChart(
       value: bin.count,
       tooltip: `${bin.label} ${unitAfter(bin.label)}: ${plural(bin.count, 'session')}`,
     })),
-    { caption, maxLabels: bins.length, height: 180 },
+    { caption, maxLabels: bins.length, height: 180, rowHeading },
   );
 }
 

@@ -16,6 +16,14 @@ const UNIT_HEADINGS = {
   month: 'Sessions per month (UTC)',
   year: 'Sessions per year (UTC)',
 };
+/** The first column of a series' table of numbers: what its bins are, each named by its start. */
+const UNIT_ROW_HEADINGS = {
+  hour: 'Hour (UTC)',
+  day: 'Day (UTC)',
+  week: 'Week from Monday (UTC)',
+  month: 'Month (UTC)',
+  year: 'Year (UTC)',
+};
 
 // A constant, not data: written as is (inside <style> the browser would not decode escapes).
 const STYLE = `
@@ -63,6 +71,13 @@ td.meter svg { display: block; width: 100%; height: 10px; }
 .share { display: block; width: 100%; height: 18px; }
 .share .bounce { fill: #c2410c; }
 .share .rest { fill: #d5dbe3; }
+.chart-data { margin-top: 6px; font-size: 0.9rem; }
+.chart-data summary { cursor: pointer; color: #2f6bb0; }
+table.numbers { border-collapse: collapse; margin-top: 4px; font-variant-numeric: tabular-nums; }
+table.numbers th, table.numbers td { padding: 2px 16px 2px 0; border-bottom: 1px solid #eef1f5; }
+table.numbers th { text-align: left; font-weight: normal; }
+table.numbers thead th { color: #545f70; border-bottom-color: #d5dbe3; }
+table.numbers thead th.count { text-align: right; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 @media (max-width: 600px) { header, main { padding: 10px; } .pair { grid-template-columns: 1fr; } }
 `;
@@ -169,17 +184,18 @@ ${
         {
           caption: `${UNIT_HEADINGS[series.unit]}, ${series.bins[0]?.start} to ${series.bins.at(-1)?.start}`,
           maxLabels: 8,
+          rowHeading: UNIT_ROW_HEADINGS[series.unit],
         },
       )
 }
 </section>
 <section id="session-length">
 <h2>Session length</h2>
-${histogramChart('session-length', data.durationHistogram, () => 'long', 'Sessions by length')}
+${histogramChart('session-length', data.durationHistogram, () => 'long', 'Sessions by length', 'Length')}
 </section>
 <section id="events-per-session">
 <h2>Events per session</h2>
-${histogramChart('events-per-session', data.eventCountHistogram, (label) => (label === '1' ? 'event' : 'events'), 'Sessions by number of events')}
+${histogramChart('events-per-session', data.eventCountHistogram, (label) => (label === '1' ? 'event' : 'events'), 'Sessions by number of events', 'Events')}
 </section>
 <section id="bounces">
 <h2>Bounces</h2>

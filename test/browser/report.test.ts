@@ -63,6 +63,25 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('lets the keyboard open each chart’s numbers, a table a screen reader reads by name', async () => {
+    const { page, errors } = await chromium.newPage({ width: 375, height: 740 });
+    await page.goto(reportUrl);
+    const summary = page.locator('#session-length summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const table = page.getByRole('table', { name: 'Sessions by length, as a table' });
+    await expect(table.getByRole('rowheader').allTextContents()).resolves.toEqual(
+      data.durationHistogram.map((bin) => bin.label),
+    );
+    await expect(table.getByRole('row').nth(1).getByRole('cell').textContent()).resolves.toBe(
+      data.durationHistogram[0]?.count.toLocaleString('en-US'),
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'report-numbers-375x740');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fits a phone screen when it names a file with a long path it could not read', async () => {
     const aggregator = createReportAggregator({ title: 'Synthetic export' });
     for (const session of syntheticSessions(20, 4)) aggregator.add(session);

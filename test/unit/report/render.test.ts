@@ -167,6 +167,33 @@ describe('renderHtmlReport', () => {
     );
   });
 
+  it('gives each bar chart its numbers as a table, for screen readers and screens without hover', () => {
+    // A chart is an image to assistive technology, and its bars' tooltips need a pointer: the counts are
+    // in a table under it, one row per bar, named after the chart.
+    const data = report();
+    const page = renderHtmlReport(data);
+    const table = (chart: string) => {
+      const found = page.match(
+        new RegExp(
+          `<details class="chart-data"><summary>[^<]+</summary><table[^>]*data-chart-table="${chart}"[\\s\\S]*?</table></details>`,
+        ),
+      );
+      const rows = [
+        ...(found?.[0] ?? '').matchAll(
+          /<tr><th scope="row">([^<]*)<\/th><td class="count">([^<]*)<\/td><\/tr>/g,
+        ),
+      ];
+      return rows.map(([, label, count]) => [label?.replace(/&lt;/g, '<').replace(/&gt;/g, '>'), count]);
+    };
+    const counts = (bins: readonly { label?: string; start?: string; count?: number; sessions?: number }[]) =>
+      bins.map((bin) => [bin.label ?? bin.start, (bin.count ?? bin.sessions ?? 0).toLocaleString('en-US')]);
+    expect(table('sessions-over-time')).toEqual(counts(data.sessionsOverTime.bins));
+    expect(table('session-length')).toEqual(counts(data.durationHistogram));
+    expect(table('events-per-session')).toEqual(counts(data.eventCountHistogram));
+    expect(page).toContain('aria-label="Sessions by length, as a table"');
+    expect(page).toMatch(/<th scope="col">Day \(UTC\)<\/th><th scope="col" class="count">Sessions<\/th>/);
+  });
+
   it('says once, not twice, that no session has a campaign source', () => {
     const aggregator = createReportAggregator();
     for (const session of syntheticSessions(5, 2)) aggregator.add({ ...session, campaign: null });
