@@ -3,7 +3,7 @@ import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
-import { isolated } from './format.js';
+import { formatCount, isolated } from './format.js';
 import { reloadSessionsButton, sessionGoneNotice } from './session-gone.js';
 import { renderSessionDetail } from './session-panel.js';
 import type { SessionTable } from './session-table.js';
@@ -100,7 +100,7 @@ export class SessionView {
       heading.textContent =
         session.sessionNumber === null
           ? `Session ${isolated(sessionId)}`
-          : `Session ${session.sessionNumber}`;
+          : `Session ${formatCount(session.sessionNumber)}`;
       onTitle(heading.textContent);
       // Later batches of its events come on the open's signal: opening another session, or closing this one,
       // drops a batch still on its way.

@@ -90,6 +90,14 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('Session 3: 2024-01-03 09:00 UTC, 1 h 3 min,');
   });
 
+  it('writes a session’s number as its other counts are written, as the viewer does: 1,234', () => {
+    const aggregator = createReportAggregator({ sampleUsers: ['busy'] });
+    aggregator.add(sessionView('busy', T0, { sessionNumber: 1234, eventCount: 1500 }));
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('Session 1,234: 2024-01-01 09:00 UTC, 10 min, 1,500 events,');
+  });
+
   it('never shows a share that is not all as 100.0%, nor one that is not none as 0.0%', () => {
     const aggregator = createReportAggregator();
     for (let index = 0; index < 1999; index++)
