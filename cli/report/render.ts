@@ -57,8 +57,11 @@ svg.chart { display: block; width: 100%; min-width: 880px; height: auto; }
 .grid { stroke: #e6eaef; }
 .baseline { stroke: #8a94a3; }
 .axis { font-size: 12px; fill: #545f70; }
-.session { fill: #8fb3dc; stroke: #fff; stroke-width: 0.5; }
-.session.viewed { fill: #2f6bb0; }
+/* A session without page views is filled 2.2:1 against the page; its outline makes it 4:1, the 3:1 WCAG 1.4.11
+   asks of a graphical object, as the viewer's marks. One with page views is 5:1 as it is: outlined too, a
+   mark 2 units wide would look as grey as the other. */
+.session { fill: #8fb3dc; stroke: #6b7f99; stroke-width: 1; }
+.session.viewed { fill: #2f6bb0; stroke: #fff; stroke-width: 0.5; }
 table.top { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
 table.top thead th { text-align: left; color: #545f70; font-weight: normal; border-bottom: 1px solid #d5dbe3; }
 table.top thead th.count { text-align: right; }

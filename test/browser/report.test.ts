@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportAggregator, type ReportData, renderHtmlReport } from '../../cli/report/index.js';
 import { sessionView, syntheticSessions } from '../unit/report/sessions.js';
 import { type Chromium, launchChromium, screenshot } from './chromium.js';
+import { contrast } from './contrast.js';
 
 let chromium: Chromium;
 let directory: string;
@@ -78,6 +79,25 @@ describe('HTML report in Chromium', () => {
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(page, 'report-numbers-375x740');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('outlines a sample user’s session without page views at 3:1 against its section, as WCAG 1.4.11 asks', async () => {
+    const { page, errors } = await chromium.newPage({ width: 1280, height: 800 });
+    await page.goto(reportUrl);
+    const plain = page.locator('svg[data-chart="user-timeline"] rect.session:not(.viewed)').first();
+    const { fill, stroke, strokeWidth, background } = await plain.evaluate((rect) => {
+      const style = getComputedStyle(rect);
+      return {
+        fill: style.fill,
+        stroke: style.stroke,
+        strokeWidth: Number.parseFloat(style.strokeWidth),
+        background: getComputedStyle(rect.closest('section') as Element).backgroundColor,
+      };
+    });
+    const shown = Math.max(contrast(fill, background), strokeWidth >= 1 ? contrast(stroke, background) : 0);
+    expect(shown).toBeGreaterThanOrEqual(3);
     expect(errors).toEqual([]);
     await page.close();
   });

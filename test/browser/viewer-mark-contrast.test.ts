@@ -1,23 +1,11 @@
 // A session mark is what shows a session is there: WCAG 1.4.11 asks 3:1 against what is around it for such a
 // graphical object. The lightest fills (no page views, few) are lighter than that, so the mark's outline is.
 import { describe, expect, it } from 'vitest';
+import { contrast } from './contrast.js';
 import { ALICE, type ApiSession } from './fixtures.js';
 import { settled, useViewer } from './viewer-harness.js';
 
 const viewer = useViewer();
-
-/** WCAG's contrast ratio of two `rgb(r, g, b)` colours. */
-function contrast(a: string, b: string): number {
-  const luminance = (colour: string) => {
-    const [r, g, bl] = (colour.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((part) => {
-      const c = Number(part) / 255;
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (light + 0.05) / (dark + 0.05);
-}
 
 describe('a session mark without page views', () => {
   it('stands out from the chart by 3:1 at least, in its outline where its fill is too light', async () => {
