@@ -3,6 +3,7 @@ import { ContainerError, type ContainerIssue } from './container-error.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
 import { ENCODING_SNIFF_BYTES, sniffTextEncoding, type WideEncodingGuess } from './text-encoding.js';
+import { UniqueNames } from './unique-names.js';
 import { isEmptyZip, isZip, readZipEntries } from './zip.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
@@ -72,7 +73,7 @@ export async function* openExport(
       yield* openContent(name, file, { inZip: false, maxBytes: Number.POSITIVE_INFINITY, onIssue });
       return;
     }
-    yield* openArchive(name, file.bytes, 1, { maxMemberBytes, onIssue });
+    yield* openArchive(name, file.bytes, 1, { maxMemberBytes, onIssue, names: new UniqueNames() });
   } finally {
     await file.close();
   }
@@ -81,6 +82,8 @@ export async function* openExport(
 interface ArchiveContext {
   readonly maxMemberBytes: number;
   readonly onIssue: (issue: ContainerIssue) => void;
+  /** One for the whole export: an outer member's path may spell an inner archive's member (`a.zip!x.json`). */
+  readonly names: UniqueNames;
 }
 
 /**
@@ -94,8 +97,12 @@ async function* openArchive(
   depth: number,
   context: ArchiveContext,
 ): AsyncGenerator<ExportMember> {
-  const { maxMemberBytes, onIssue } = context;
-  for await (const entry of readZipEntries(archive, bytes, { maxEntryBytes: maxMemberBytes, onIssue })) {
+  const { maxMemberBytes, onIssue, names } = context;
+  for await (const entry of readZipEntries(archive, bytes, {
+    maxEntryBytes: maxMemberBytes,
+    onIssue,
+    names,
+  })) {
     const member = entry.name;
     const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);
     if (!isZip(content.head)) {

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
-import { UniqueNames } from './unique-names.js';
+import type { UniqueNames } from './unique-names.js';
 import {
   type DirectoryEntry,
   END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
@@ -61,17 +61,17 @@ export class ZipStreamReader {
   private failureReported = false;
   /** Members whose content does not match the directory's CRC-32, in archive order: each named on its own. */
   readonly damaged: ContainerError[] = [];
-  /**
-   * A path the archive holds twice (ZIP allows it), or two decoding to one text, named apart as each member is
-   * found, a skipped one too: every issue then names the member it is about (a CRC-32 mismatch found at the
-   * end, a refusal), and the names never depend on which members a size limit refuses.
-   */
-  private readonly names = new UniqueNames();
 
+  /**
+   * `names`, the export's: a path the archive holds twice (ZIP allows it), two decoding to one text, or one
+   * spelling an inner archive's member, are named apart as each member is found, a skipped one too: every
+   * issue then names the member it is about (a CRC-32 mismatch found at the end, a refusal).
+   */
   constructor(
     private readonly archive: string,
     private readonly source: AsyncIterator<Uint8Array>,
     private readonly maxEntryBytes: number,
+    private readonly names: UniqueNames,
   ) {}
 
   /** Feeds the next slice of the archive to the parser; false once the whole archive has been fed. */

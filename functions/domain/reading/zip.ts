@@ -12,6 +12,7 @@
  */
 import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';
+import type { UniqueNames } from './unique-names.js';
 import type { EntryState, ZipStreamReader } from './zip-stream-reader.js';
 
 const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
@@ -40,6 +41,8 @@ export interface ZipReadOptions {
   /** Inflated size past which a member is refused. */
   readonly maxEntryBytes: number;
   readonly onIssue: (issue: ContainerIssue) => void;
+  /** The names already given in this export, nested archives' included. */
+  readonly names: UniqueNames;
 }
 
 /**
@@ -57,7 +60,7 @@ export async function* readZipEntries(
   // Loaded with the first archive: at import fflate builds its Huffman tables and loads worker_threads,
   // 7-10 ms of every ingest cold start that most exports (gzip or plain JSON) never need.
   const { ZipStreamReader } = await import('./zip-stream-reader.js');
-  const reader = new ZipStreamReader(archive, source, options.maxEntryBytes);
+  const reader = new ZipStreamReader(archive, source, options.maxEntryBytes, options.names);
   try {
     for (;;) {
       const entry = reader.discovered.shift();

@@ -106,4 +106,24 @@ describe('ZIP archives inside ZIP archives', () => {
     ]);
     expect(outcome.error).toBeUndefined();
   });
+
+  it('names a member of an inner archive apart from an outer member whose path spells the same name', async () => {
+    // Tie-breaks (rules 3 and 8) find a copy again by its file's name, so two files must never share one.
+    const inner = zipWithSizes([{ path: 'x.json', content: bytesOf('{"inner":1}') }]);
+    const archive = zipWithSizes([
+      { path: 'a.zip!x.json', content: bytesOf('{"outer":1}') },
+      { path: 'a.zip', content: inner },
+      { path: 'b.zip', content: inner },
+      { path: 'b.zip!x.json', content: bytesOf('{"outer":2}') },
+    ]);
+
+    const outcome = await readExport('export.zip', chunked(archive, [7, 64]));
+
+    expect(outcome.members.map(({ name, text }) => [name, text])).toEqual([
+      ['export.zip!a.zip!x.json', '{"outer":1}'],
+      ['export.zip!a.zip!x.json (2)', '{"inner":1}'],
+      ['export.zip!b.zip!x.json', '{"inner":1}'],
+      ['export.zip!b.zip!x.json (2)', '{"outer":2}'],
+    ]);
+  });
 });
