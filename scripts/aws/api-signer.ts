@@ -37,7 +37,7 @@ export async function signerForApi(
   env: NodeJS.ProcessEnv,
   sigV4: (region: string) => ApiSigner | Promise<ApiSigner>,
 ): Promise<ApiSigner> {
-  if (isLoopbackAddress(new URL(apiUrl).hostname)) return UNSIGNED;
+  if (isLoopbackUrl(apiUrl)) return UNSIGNED;
   const region = regionOption ?? regionFromApiUrl(apiUrl) ?? env.AWS_REGION ?? (await defaultRegion());
   if (region === undefined) throw new Error(`cannot tell the AWS region of ${apiUrl}; pass --region`);
   return sigV4(region);
@@ -54,7 +54,12 @@ export function regionFromApiUrl(apiUrl: string): string | undefined {
  * be stopped or on another PORT; any other is a stage's, named by --api-url or its ApiUrl output.
  */
 export function unreachableApiAdvice(apiUrl: string): string {
-  return isLoopbackAddress(new URL(apiUrl).hostname)
+  return isLoopbackUrl(apiUrl)
     ? 'is the local stack running there? `npm start` prints its API URL'
     : 'check the API URL (--api-url, or the ApiUrl output of Sessionizer-<stage>-Stateless) and your network';
+}
+
+/** A URL on this machine; an IPv6 host keeps its brackets in `hostname` (`[::1]`). */
+function isLoopbackUrl(apiUrl: string): boolean {
+  return isLoopbackAddress(new URL(apiUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
 }

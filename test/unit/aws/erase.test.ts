@@ -44,7 +44,7 @@ describe('npm run erase', () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
-  it.each(['http://127.0.0.1:3000/', 'http://localhost:3000'])(
+  it.each(['http://127.0.0.1:3000/', 'http://localhost:3000', 'http://[::1]:3000/'])(
     'sends the DELETE to a loopback --api-url (%s, the local stack) unsigned, needing no AWS region or credentials',
     async (apiUrl) => {
       const result = await harness.run(['--user', 'a/b?c', '--api-url', apiUrl]);
