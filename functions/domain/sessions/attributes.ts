@@ -16,7 +16,7 @@ export interface SessionAttributes {
   /** The first and last `page` event's fields; null without a page event. */
   readonly entryPage: PageFields | null;
   readonly exitPage: PageFields | null;
-  /** The first campaign an event carries, else the entry page url's utm_* parameters, else null. */
+  /** From the first event with a non-empty campaign member, else the entry page url's utm_* parameters, else null. */
   readonly campaign: CampaignFields | null;
   /** Distinct anonymousIds, sorted, at most {@link MAX_ANONYMOUS_IDS}. */
   readonly anonymousIds: readonly string[];
