@@ -201,11 +201,16 @@ export class IngestQueue {
       if (received.length === 0) break;
       this.running++;
       const running: Invocation = { batch: received, started: performance.now(), done: new Set() };
-      const invocation = this.invoke(this.handler, running).finally(() => {
-        this.running--;
-        this.invocations.delete(invocation);
-        this.schedulePump();
-      });
+      const handler = this.handler;
+      // Started after this loop: a handler that holds the thread would outlive its batch's visibility while
+      // the loop still receives, and get its own messages again.
+      const invocation = Promise.resolve(running)
+        .then((batch) => this.invoke(handler, batch))
+        .finally(() => {
+          this.running--;
+          this.invocations.delete(invocation);
+          this.schedulePump();
+        });
       this.invocations.set(invocation, running);
     }
     this.armVisibilityTimer();
@@ -261,6 +266,7 @@ export class IngestQueue {
     // The stop gave this batch back already; what its cut-off run ended with says nothing of the messages.
     if (this.released) return;
     const { queue, onActivity } = this.options;
+    const ended = queue.now();
     for (const message of batch) {
       const receiptHandle = message.receiptHandle as string;
       if (!failed.ids.has(message.messageId)) {
@@ -273,6 +279,9 @@ export class IngestQueue {
         continue;
       }
       const reason = reasonFor(failed, message.messageId);
+      // From the end, not the last heartbeat (a call that held the thread may have outlived that timeout),
+      // and one instant for the batch, so that it comes back together.
+      queue.extendVisibility(message.messageId, receiptHandle, ended);
       queue.recordFailure(message.messageId, receiptHandle, reason);
       onActivity?.({
         type: 'failed',

@@ -128,13 +128,13 @@ export class LocalSqsQueue {
   }
 
   /**
-   * Keeps a received message invisible for another visibility timeout from now, as SQS's
+   * Keeps a received message invisible for another visibility timeout from now (or `from`), as SQS's
    * ChangeMessageVisibility does; false when that receive is no longer the latest.
    */
-  extendVisibility(messageId: string, receiptHandle: string): boolean {
+  extendVisibility(messageId: string, receiptHandle: string, from = this.now()): boolean {
     const message = this.messages.get(messageId);
     if (message === undefined || message.receiptHandle !== receiptHandle) return false;
-    const extended = { ...message, visibleAt: this.now() + this.options.visibilityTimeoutMs };
+    const extended = { ...message, visibleAt: from + this.options.visibilityTimeoutMs };
     this.queueFolder.save(extended);
     this.messages.set(messageId, extended);
     return true;

@@ -234,6 +234,27 @@ describe('IngestQueue', () => {
     expect((started[1] as number) - (ended[0] as number)).toBeGreaterThanOrEqual(VISIBILITY_MS / 3);
   });
 
+  it('retries a failed message a visibility timeout after its invocation ended, also when the invocation held the thread', async () => {
+    const queue = openQueue();
+    const ended: number[] = [];
+    const started: number[] = [];
+    queue.start(async () => {
+      started.push(Date.now());
+      if (started.length > 1) return undefined;
+      // A busy machine, or a long synchronous step: no heartbeat runs past the end of the visibility timeout.
+      const until = Date.now() + VISIBILITY_MS * 2;
+      while (Date.now() < until);
+      ended.push(Date.now());
+      throw new Error('failed after a long synchronous step');
+    });
+
+    queue.send('blocking failure');
+    await queue.idle();
+
+    expect(started).toHaveLength(2);
+    expect((started[1] as number) - (ended[0] as number)).toBeGreaterThanOrEqual(VISIBILITY_MS / 2);
+  });
+
   it('after a SIGKILL mid-invocation, a new process delivers the message again with its receive count', async () => {
     const before = openQueue();
     let release!: () => void;
