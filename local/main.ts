@@ -8,10 +8,11 @@ import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
 import {
   banner,
   formatAdminLog,
+  formatDropped,
   formatHandlerLog,
   formatQueueActivity,
+  formatRecovered,
   formatThrottle,
-  plural,
 } from './stack-log.js';
 import { startLocalStackWithViewer } from './stack-with-viewer.js';
 import { startArguments } from './start-arguments.js';
@@ -85,12 +86,8 @@ async function main(): Promise<void> {
           say(formatHandlerLog(level, message, attributes));
         },
         queue: (activity, keys) => say(formatQueueActivity(activity, keys, dataDirEnv(config.dataDir))),
-        recovered: (keys) => {
-          if (keys.length === 0) return;
-          say(`enqueued ${plural(keys.length, 'object')} no earlier run finished: ${keys.join(', ')}`);
-        },
-        dropped: (name, key, movedTo) =>
-          say(`drop folder: uploaded ${name} as ${key}, moved to ${shortPath(movedTo)}`),
+        recovered: (keys) => say(formatRecovered(keys)),
+        dropped: (name, key, movedTo) => say(formatDropped(name, key, movedTo)),
         admin: (message, attributes) => say(formatAdminLog(message, attributes)),
         throttled: (operation, form) => say(formatThrottle(operation, form)),
         warn: (message, error) => say(error === undefined ? message : `${message}: ${describeError(error)}`),

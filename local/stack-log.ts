@@ -1,5 +1,6 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
+import { escapeControl } from '../contract/visible-text.js';
 import { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from '../functions/domain/reading/read-export.js';
 import { describeRules } from '../functions/domain/rules/session-rules.js';
 import { dataDirEnv, shortPath } from './command-words.js';
@@ -16,6 +17,12 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * Keys, ZIP member names and the errors and reasons naming them come from outside (a drop folder's file name, an
+ * archive's member paths): escaped, as the CLI shows them, so none writes escape sequences to the terminal.
+ */
+const shown = (value: unknown) => escapeControl(String(value));
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 const number = (value: unknown) => (typeof value === 'number' ? value : 0);
 
@@ -31,7 +38,7 @@ interface LoggedFile {
 function misplaced(files: readonly LoggedFile[]): string | undefined {
   const wrong = files.filter((file) => typeof file.looksLike === 'string');
   if (wrong.length === 0) return undefined;
-  const each = wrong.map((file) => `${String(file.file)} looks like ${String(file.looksLike)}`).join(', ');
+  const each = wrong.map((file) => `${shown(file.file)} looks like ${shown(file.looksLike)}`).join(', ');
   return `every record rejected as the source's format, but ${each}: upload it under a prefix that reads that format`;
 }
 
@@ -44,7 +51,7 @@ function formatsOf(files: readonly LoggedFile[]): string | undefined {
   const formats = [
     ...new Set(files.map((file) => file.format).filter((format) => typeof format === 'string')),
   ];
-  return formats.length === 0 ? undefined : `read as ${formats.join(', ')}`;
+  return formats.length === 0 ? undefined : `read as ${formats.map(shown).join(', ')}`;
 }
 
 /**
@@ -57,8 +64,8 @@ export function formatHandlerLog(
   message: string,
   attributes: Record<string, unknown>,
 ): string | undefined {
-  const key = typeof attributes.key === 'string' ? attributes.key : undefined;
-  const report = typeof attributes.report === 'string' ? attributes.report : undefined;
+  const key = typeof attributes.key === 'string' ? shown(attributes.key) : undefined;
+  const report = typeof attributes.report === 'string' ? shown(attributes.report) : undefined;
   const files = filesOf(attributes);
   const counts =
     `${plural(number(attributes.records), 'event')}, ${number(attributes.rejected)} rejected, ` +
@@ -77,7 +84,7 @@ export function formatHandlerLog(
     const reasons = broken
       .map((file) => {
         const hint = file.error === NOT_AN_EXPORT ? ` (${NOT_AN_EXPORT_HINT})` : '';
-        return `${String(file.file)}: ${String(file.error)}${hint}`;
+        return `${shown(file.file)}: ${shown(file.error)}${hint}`;
       })
       .join('; ');
     const more = details.length > 0 ? `; ${details.join('; ')}` : '';
@@ -85,7 +92,7 @@ export function formatHandlerLog(
   }
   if (level === 'info' && key !== undefined && typeof attributes.records === 'number') {
     const took = typeof attributes.durationMs === 'number' ? ` (${seconds(attributes.durationMs)})` : '';
-    const skipped = files.filter((file) => typeof file.skipped === 'string').map((file) => String(file.file));
+    const skipped = files.filter((file) => typeof file.skipped === 'string').map((file) => shown(file.file));
     if (skipped.length > 0) details.push(`skipped ${skipped.join(', ')}`);
     return (
       `ingested ${key}: ${counts}${report === undefined ? '' : ` (report: ${report})`}` +
@@ -93,8 +100,8 @@ export function formatHandlerLog(
     );
   }
   if (level === 'info') return undefined;
-  const error = attributes.error === undefined ? '' : ` (${describeError(attributes.error)})`;
-  return `ingest ${level === 'warn' ? 'warning' : 'error'}:${key === undefined ? '' : ` ${key}`} ${message}${error}`;
+  const error = attributes.error === undefined ? '' : ` (${shown(describeError(attributes.error))})`;
+  return `ingest ${level === 'warn' ? 'warning' : 'error'}:${key === undefined ? '' : ` ${key}`} ${shown(message)}${error}`;
 }
 
 /** A line for an erasure through the admin route (the id itself is only in the response). */
@@ -115,14 +122,14 @@ export function formatQueueActivity(
   keys: string[],
   commandEnv = '',
 ): string | undefined {
-  const what = keys.length > 0 ? keys.join(', ') : `message ${activity.message.messageId}`;
+  const what = keys.length > 0 ? keys.map(shown).join(', ') : `message ${activity.message.messageId}`;
   switch (activity.type) {
     case 'succeeded':
       return undefined;
     case 'failed': {
       const next = activity.lastReceive ? 'it goes to the dead-letter queue' : 'it is received again';
       return (
-        `FAILED ${what} (receive ${activity.message.receiveCount}): ${activity.reason}; ` +
+        `FAILED ${what} (receive ${activity.message.receiveCount}): ${shown(activity.reason)}; ` +
         `${next} in ${seconds(activity.retryInMs)}`
       );
     }
@@ -131,10 +138,21 @@ export function formatQueueActivity(
     case 'dead-lettered':
       return (
         `DEAD-LETTERED ${what} after ${plural(activity.message.receiveCount, 'receive')}` +
-        `${activity.message.lastError === undefined ? '' : ` (last: ${activity.message.lastError})`}; ` +
+        `${activity.message.lastError === undefined ? '' : ` (last: ${shown(activity.message.lastError)})`}; ` +
         `\`${commandEnv}npm run dlq\` lists the dead letters, \`${commandEnv}npm run replay -- --from-dlq\` redrives them`
       );
   }
+}
+
+/** The line for the objects a start enqueued because no earlier run finished them; none when there are none. */
+export function formatRecovered(keys: readonly string[]): string | undefined {
+  if (keys.length === 0) return undefined;
+  return `enqueued ${plural(keys.length, 'object')} no earlier run finished: ${keys.map(shown).join(', ')}`;
+}
+
+/** The line for a file of the drop folder uploaded as `key` and moved to `movedTo`. */
+export function formatDropped(name: string, key: string, movedTo: string): string {
+  return `drop folder: uploaded ${shown(name)} as ${shown(key)}, moved to ${shown(shortPath(movedTo))}`;
 }
 
 /** A line for a DynamoDB call the stack throttled on purpose (SESSIONIZER_LOCAL_FAULTS). */

@@ -4,8 +4,10 @@ import { dataDirEnv } from '../../../local/command-words.js';
 import type { StoredMessage } from '../../../local/sqs-queue.js';
 import {
   formatAdminLog,
+  formatDropped,
   formatHandlerLog,
   formatQueueActivity,
+  formatRecovered,
   formatThrottle,
   plural,
 } from '../../../local/stack-log.js';
@@ -155,6 +157,66 @@ describe('stack log lines', () => {
     expect(formatQueueActivity({ type: 'released', message }, ['incoming/a'])).toBe(
       'stopped while ingesting incoming/a: it is ingested again on the next start',
     );
+  });
+
+  it('shows what a bad file or key holds, escapes and bidi controls, escaped: never raw on the terminal', () => {
+    // A key (a drop folder's file name) and ZIP member names come from outside; so do the errors naming them.
+    const key = 'incoming/a\u001b]0;pwned\u0007.zip';
+    const member = `${key}!ev\u202eslm.json`;
+    const ingested = formatHandlerLog('info', 'ingested', {
+      key,
+      records: 1,
+      rejected: 0,
+      usersTouched: 1,
+      sessionsWritten: 1,
+      files: [
+        { file: member, format: 'segment' },
+        { file: `${key}!\u001b[2Jnotes.txt`, skipped: 'holds no events of any export format' },
+      ],
+      report: `rejected/${key}.ndjson`,
+    });
+    const broken = formatHandlerLog('error', 'export could not be read entirely; reported, not retried', {
+      key,
+      records: 0,
+      rejected: 0,
+      usersTouched: 0,
+      sessionsWritten: 0,
+      files: [{ file: member, error: `${member}: truncated \u009b31m` }],
+    });
+    const skipped = formatHandlerLog(
+      'warn',
+      `skipping sessionizer-local/${key}: not under any source prefix`,
+      {
+        key,
+      },
+    );
+    const failed = formatQueueActivity(
+      { type: 'failed', message, reason: `Error: ${key} was replaced`, retryInMs: 0, lastReceive: false },
+      [key],
+    );
+    const dead = formatQueueActivity({ type: 'dead-lettered', message: { ...message, lastError: key } }, [
+      key,
+    ]);
+
+    for (const line of [
+      ingested,
+      broken,
+      skipped,
+      failed,
+      dead,
+      formatRecovered([key]),
+      formatDropped(key, key, '/tmp/d'),
+    ]) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    }
+    expect(ingested).toContain('ingested incoming/a\\x1b]0;pwned\\x07.zip: 1 event');
+    expect(ingested).toContain('skipped incoming/a\\x1b]0;pwned\\x07.zip!\\x1b[2Jnotes.txt');
+    expect(broken).toContain('ev\\u202eslm.json: truncated \\x9b31m');
+    expect(formatRecovered([key, 'incoming/b'])).toBe(
+      'enqueued 2 objects no earlier run finished: incoming/a\\x1b]0;pwned\\x07.zip, incoming/b',
+    );
+    expect(formatRecovered([])).toBeUndefined();
   });
 
   it('words an injected throttle so it cannot be mistaken for a real one', () => {
