@@ -54,7 +54,17 @@ const ingestEnvSchema = z.pipe(
       // Set by Lambda: a smaller function merges smaller chunks (chunkBytesFor), and reads fewer copies at once.
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.optional(z.coerce.number().check(z.int(), z.positive()))),
       // The ingest's own queue, where a call out of time queues the rest of its work; unset, SQS redelivers.
-      INGEST_QUEUE_URL: optional(z.optional(z.url())),
+      // An ARN or a name parses as a URL too (`arn:aws:sqs:...`), and would fail only the first continuation.
+      INGEST_QUEUE_URL: optional(
+        z.optional(
+          z.url({
+            protocol: /^https?$/,
+            hostname: /./,
+            error:
+              "must be the ingest queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>), not its ARN or name",
+          }),
+        ),
+      ),
       POWERTOOLS_METRICS_NAMESPACE: optional(z._default(z.string(), 'Sessionizer')),
       POWERTOOLS_SERVICE_NAME: optional(z._default(z.string(), 'sessionizer-ingest')),
     })

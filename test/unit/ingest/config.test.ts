@@ -46,6 +46,17 @@ describe('loadIngestConfig', () => {
     );
   });
 
+  it("refuses a queue's ARN, or any URL SQS is not reached at, naming the form it takes", () => {
+    // Each parses as a URL, and would only fail the first continuation, after the call had merged its part.
+    for (const wrong of ['arn:aws:sqs:eu-west-1:000000000000:ingest', 'sqs:ingest', 'ftp://host/q']) {
+      expect(() => loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: wrong })).toThrow(
+        "invalid ingest configuration: INGEST_QUEUE_URL: must be the ingest queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>), not its ARN or name",
+      );
+    }
+    const local = 'http://127.0.0.1:9324/000000000000/ingest';
+    expect(loadIngestConfig({ ...REQUIRED, INGEST_QUEUE_URL: local }).queueUrl).toBe(local);
+  });
+
   it("sizes the merge chunks by the function's memory, as Lambda gives it", () => {
     const MiB = 1024 ** 2;
     expect(loadIngestConfig({ ...REQUIRED }).chunkBytes).toBe(DEFAULT_CHUNK_BYTES);
