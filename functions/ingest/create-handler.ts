@@ -136,8 +136,10 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
               await leave(record.messageId, content.objects.slice(index));
               break;
             }
+            // One started before it moved the call forward: this one may stop before merging any of it.
+            const movedForward = startedOne;
             startedOne = true;
-            const outcome = await ingestRef(ref, timeUp);
+            const outcome = await ingestRef(ref, timeUp, movedForward);
             // Counted even when a later object fails the message: this one's events are stored.
             outcomes.push(outcome);
             ofMessage.push(outcome);

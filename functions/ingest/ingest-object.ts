@@ -49,8 +49,17 @@ export interface IngestObjectInput {
 
 export interface IngestCheckpoint {
   save(progress: IngestProgress): Promise<void>;
-  /** True once the call should take on no more merges; asked only after a merge of this call finished. */
+  /**
+   * True once the call should take on no more merges; asked only after a merge of this call finished: of this
+   * object, or with `movedForward`, of an object before it.
+   */
   timeUp(): boolean;
+  /**
+   * An earlier object of the call was worked on, so the call moves forward whatever this one does: it may stop
+   * before a merge of its own, rather than read on past the deadline (a long file resumed reads far before its
+   * first merge) and overrun the invocation, which would give back every message of the batch.
+   */
+  readonly movedForward?: boolean;
   /** While merging, progress is also saved this often (ms), so a call cut short still counts. */
   readonly saveEveryMs?: number;
 }
@@ -126,6 +135,8 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
           ...(input.copiesPerRead !== undefined && { perRead: input.copiesPerRead }),
         }
       : undefined;
+  // Only once the call moved forward: every call must, or a file would be continued forever.
+  const mayStop = () => merger.worked || checkpoint?.movedForward === true;
   const merger = new ChunkMerger({
     writer: input.writer,
     identity: rules.stitching ? input.identity : undefined,
@@ -137,7 +148,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     ...(copies !== undefined && { copies }),
     beforeMerge: () => {
       if (checkpoint === undefined) return undefined;
-      if (merger.worked && checkpoint.timeUp()) throw new StopMerging();
+      if (mayStop() && checkpoint.timeUp()) throw new StopMerging();
       return Date.now() - lastSave < saveEveryMs ? undefined : saveProgress(checkpoint);
     },
   });
@@ -198,7 +209,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
           // The chunk an earlier delivery stopped inside ends where it ended then, whatever the limits now.
           const full = current.collector.size >= chunkEvents || current.collector.heldBytes >= chunkBytes;
           if (current.resume === undefined && full) await mergeCurrent(false);
-          if (merger.worked && checkpoint?.timeUp()) throw new StopMerging();
+          if (mayStop() && checkpoint?.timeUp()) throw new StopMerging();
           await report.ready();
         },
       },

@@ -75,7 +75,7 @@ export type ObjectOutcome =
  */
 export function createObjectIngest(
   deps: ObjectIngestDeps,
-): (ref: ObjectRef, timeUp: () => boolean) => Promise<ObjectOutcome> {
+): (ref: ObjectRef, timeUp: () => boolean, movedForward?: boolean) => Promise<ObjectOutcome> {
   const { config, logger } = deps;
 
   /**
@@ -131,7 +131,7 @@ export function createObjectIngest(
     return true;
   };
 
-  return async (ref, timeUp) => {
+  return async (ref, timeUp, movedForward = false) => {
     const { key } = ref;
     const skip = (reason: string): ObjectOutcome => {
       logger.warn(`skipping ${ref.bucket}/${key}: ${reason}`, { bucket: ref.bucket, key });
@@ -198,6 +198,7 @@ export function createObjectIngest(
           return tracked.store.save(tracked.key, progress);
         },
         timeUp,
+        movedForward,
       };
       if (resume !== undefined) logger.info('resuming', { key, merged: resume.merged });
       // The version read, also for a message naming none (a local replay, its continuations): events are then

@@ -5,7 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { S3ObjectSource } from '../../../functions/adapters/s3/object-source.js';
 import {
   CONTINUATION_EVENT_NAME,
   SqsContinuationQueue,
@@ -326,6 +327,38 @@ describe('an ingest call whose time is up', () => {
       'incoming/second.ndjson',
       'incoming/third.ndjson',
     ]);
+  });
+
+  it('stops an object started after another once time is up, before any merge of it: the call moved forward', async () => {
+    bucket = new MockBucket(s3Mock);
+    bucket.put('incoming/first.ndjson', segmentLines([{ user: 'first-user', at: 0 }]));
+    bucket.put(KEY, FILE);
+    let now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const objects = new S3ObjectSource(s3);
+    const handler = createHandler({
+      objects: {
+        open: async (ref) => {
+          // KEY is started before the deadline; reading it (a long file resumed, say) takes the call past it.
+          if (ref.key === KEY) now += 60_000;
+          return objects.open(ref);
+        },
+        currentETag: (ref) => objects.currentETag(ref),
+      },
+    });
+    try {
+      const event = sqsEvent([s3Notification('incoming/first.ndjson'), s3Notification(KEY)]);
+      const result = await handler(event, contextWith(30_000));
+
+      expect(result.outcomes).toMatchObject([
+        { status: 'ingested', key: 'incoming/first.ndjson' },
+        { status: 'continued', key: KEY, merged: 0 },
+      ]);
+      expect(writer.calls.map((call) => call.userId)).toEqual(['first-user']);
+      expect(queued('next').Records).toHaveLength(1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('fails the message when the queue refuses the continuation, keeping the progress', async () => {
