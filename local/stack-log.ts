@@ -46,11 +46,15 @@ function filesOf(attributes: Record<string, unknown>): LoggedFile[] {
   return Array.isArray(attributes.files) ? (attributes.files as LoggedFile[]) : [];
 }
 
-/** `read as segment`, or `read as amplitude, mixpanel` for an archive of several formats. */
-function formatsOf(files: readonly LoggedFile[]): string | undefined {
-  const formats = [
-    ...new Set(files.map((file) => file.format).filter((format) => typeof format === 'string')),
-  ];
+/**
+ * `read as segment`, or `read as amplitude, mixpanel` for an archive of several formats: of every file, which
+ * an entry listing only some of them (an archive of thousands of members) gives as `formats`.
+ */
+function formatsOf(attributes: Record<string, unknown>, files: readonly LoggedFile[]): string | undefined {
+  const given = Array.isArray(attributes.formats)
+    ? (attributes.formats as unknown[])
+    : files.map((file) => file.format);
+  const formats = [...new Set(given.filter((format) => typeof format === 'string'))];
   return formats.length === 0 ? undefined : `read as ${formats.map(shown).join(', ')}`;
 }
 
@@ -76,8 +80,11 @@ export function formatHandlerLog(
     duplicates > 0 ? plural(duplicates, 'duplicate') : undefined,
     // Events of erased users, reported as rejected with the reason `erased`.
     erased > 0 ? `${erased} of erased users` : undefined,
-    formatsOf(files),
+    formatsOf(attributes, files),
     misplaced(files),
+    number(attributes.filesNotListed) > 0
+      ? `${plural(number(attributes.filesNotListed), 'more file')} not listed`
+      : undefined,
   ].filter(Boolean);
   const broken = files.filter((file) => typeof file.error === 'string');
   if (key !== undefined && broken.length > 0) {

@@ -6,6 +6,7 @@ import type { BrowserOf } from '../domain/events/normalize.js';
 import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
+import { filesLog } from './file-log.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
 import { openObjectReport } from './object-report.js';
 import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
@@ -250,18 +251,12 @@ export function createObjectIngest(
       const reportKey = report.lines > 0 ? report.key : undefined;
       const { files, ...counts } = stats;
       const failedFiles = files.filter((file) => file.error !== undefined);
-      const fileLog = files.map((file) => ({
-        file: file.file,
-        format: file.format,
-        error: file.error,
-        skipped: file.skipped,
-        looksLike: file.looksLike,
-      }));
+      const fileLog = filesLog(files);
       if (failedFiles.length > 0) {
         logger.error('export could not be read entirely; reported, not retried', {
           key,
           ...counts,
-          files: fileLog,
+          ...fileLog,
           report: report.key,
           durationMs,
         });
@@ -271,7 +266,7 @@ export function createObjectIngest(
         key,
         source: source.name,
         ...counts,
-        files: fileLog,
+        ...fileLog,
         report: reportKey,
         durationMs,
       });

@@ -47,6 +47,23 @@ describe('stack log lines', () => {
     );
   });
 
+  it('words an archive whose entry lists only some of its files by every format read, and counts the rest', () => {
+    const line = formatHandlerLog('info', 'ingested', {
+      key: 'incoming/a.zip',
+      records: 3_000,
+      rejected: 0,
+      usersTouched: 10,
+      sessionsWritten: 10,
+      files: [{ file: 'incoming/a.zip!README.txt', skipped: 'holds no events of any export format' }],
+      filesNotListed: 3_000,
+      formats: ['amplitude'],
+    });
+
+    expect(line).toBe(
+      'ingested incoming/a.zip: 3000 events, 0 rejected, 10 users, 10 sessions written; read as amplitude; 3000 more files not listed; skipped incoming/a.zip!README.txt',
+    );
+  });
+
   it('words a file that could not be read entirely, and stays quiet on other info entries', () => {
     const line = formatHandlerLog('error', 'export could not be read entirely; reported, not retried', {
       key: 'incoming/a.ndjson.gz',
