@@ -323,8 +323,13 @@ describe('the events of a long session in Chromium', () => {
     const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '.events' });
     const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
     expect(nodes[0]?.name?.value).toBe('Events (the first 5,000 of 6,500)');
-    // Tab from the heading above it reaches it (its events' links come after it), and End scrolls it.
+    // Tab from the heading above it reaches it past the skip link (its events' links come after it), and End
+    // scrolls it.
     await page.locator('.event-timeline h3').focus();
+    await page.keyboard.press('Tab');
+    await expect(
+      page.locator('.skip-link').evaluate((link) => link === document.activeElement),
+    ).resolves.toBe(true);
     await page.keyboard.press('Tab');
     expect(await list.evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.press('End');

@@ -90,3 +90,16 @@ export function notice(kind: 'loading' | 'empty' | 'error', ...children: Child[]
     ...children,
   );
 }
+
+/**
+ * A link that takes the keyboard past a block of tab stops, to `target()` (asked when followed, as what
+ * follows the block may change); shown only while focused (app.css). The URL keeps no fragment of it.
+ */
+export function skipLink(label: string, target: () => HTMLElement): HTMLAnchorElement {
+  const link = h('a', { class: 'skip-link', href: '#' }, label);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    target().focus();
+  });
+  return link;
+}

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { ApiError, VIEWER_EVENT_BATCH } from './api-client.js';
 import type { Session, SessionDetail } from './api-types.js';
-import { h, notice, svg } from './dom.js';
+import { h, notice, skipLink, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
 import { formatCount, formatDuration, plural } from './format.js';
@@ -23,6 +23,8 @@ export interface SessionEventsOptions {
   readonly reloadSessions: () => void;
   /** Told that this session's id answers no more (a 404): the timeline and the table let it go. */
   readonly onGone: () => void;
+  /** Where the keyboard goes past the events when nothing under them takes it (the sessions table's heading). */
+  readonly pastEvents: HTMLElement;
 }
 
 /**
@@ -56,6 +58,12 @@ export class SessionEvents {
   // The list scrolls on its own (app.css): a tab stop, named by its heading, lets the keyboard scroll it in
   // every browser, not only those that make a scrolling box focusable themselves.
   private readonly list = h('ol', { class: 'events', tabindex: 0, 'aria-labelledby': 'events-heading' });
+  // Each event's url is a link, a tab stop of its own (2,500 in a bot's first batch): past them, the keyboard
+  // reaches the next batch's button (or a failed batch's Try again) at once.
+  private readonly skip = skipLink(
+    'Skip past the events',
+    () => this.controls.querySelector<HTMLElement>('button, a') ?? this.options.pastEvents,
+  );
   private readonly dropped = h('p', { class: 'events-dropped', hidden: true });
   private readonly status = h('p', { class: 'events-status', role: 'status', tabindex: -1 });
   private readonly controls = h('div', { class: 'events-controls' });
@@ -96,6 +104,7 @@ export class SessionEvents {
       this.heading,
       this.strip,
       this.dropped,
+      this.skip,
       this.list,
       h('div', { class: 'events-more' }, this.status, this.controls),
     );
@@ -168,6 +177,8 @@ export class SessionEvents {
         : `${shown.replace(/^the first/, 'The first')} events ${over}`,
     );
     this.dropped.hidden = this.before === 0;
+    // A list without links is one tab stop, with nothing to skip.
+    this.skip.hidden = this.list.querySelector('a') === null;
     if (this.before > 0) {
       this.dropped.replaceChildren(
         `Events ${span(1, this.before)} are no longer on the page, which keeps at most ${formatCount(MAX_SHOWN_EVENTS)}. `,

@@ -63,13 +63,16 @@ export class SessionTable {
   private inView = 0;
   private selectedId: string | null = null;
 
+  readonly heading = h('h2', { id: 'session-table-heading', tabindex: -1 }, 'Sessions in view');
+
   constructor(private readonly userId: string) {
     this.body = h('tbody');
     this.note = h('p', { class: 'table-note', id: 'session-table-note' });
     this.element = h(
       'section',
       { class: 'session-table', 'aria-labelledby': 'session-table-heading' },
-      h('h2', { id: 'session-table-heading' }, 'Sessions in view'),
+      // Focusable, for the open session's skip link past its events.
+      this.heading,
       h(
         'div',
         { class: 'table-frame' },

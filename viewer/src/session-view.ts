@@ -116,6 +116,7 @@ export class SessionView {
             signal: request.signal,
             reloadSessions,
             onSession,
+            pastEvents: table.heading,
             onGone: () => {
               onGone(sessionId);
               onLeft(sessionId);
