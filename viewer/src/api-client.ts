@@ -222,6 +222,10 @@ export function createApiClient(
     // The API answers a page of events at a time, each with the session's fields: a batch is the pages
     // that make up the next VIEWER_EVENT_BATCH events.
     async getSession(userId, sessionId, signal, after = null) {
+      // No path carries a dot segment, which fetch resolves away (`/users/alice/sessions/..` is `/users/alice/`,
+      // another route), and no session has one for its id (a session id is its start, docs/api.md): it is
+      // answered as the API answers an id no session has.
+      if (isDotSegment(sessionId)) throw new ApiError(404, 'not_found', 'Session not found');
       const url = `${userPath(userId)}/sessions/${encodeURIComponent(sessionId)}`;
       const events: SessionEvent[] = [];
       let session: SessionDetail | undefined;

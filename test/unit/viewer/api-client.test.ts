@@ -58,6 +58,17 @@ describe('createApiClient', () => {
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/users/%C3%BC/sessions/20240101T090000000Z');
   });
 
+  it('answers a session id that is a dot segment as not found, asking nothing that fetch would resolve away', async () => {
+    const fetchMock = vi.fn(async () => jsonResponse(200, { userId: 'u', sessionCount: 1 }));
+    for (const id of ['.', '..']) {
+      await expect(createApiClient('', fetchMock).getSession('u', id)).rejects.toMatchObject({
+        status: 404,
+        code: 'not_found',
+      });
+    }
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
   it("follows a session's event pages, and stops at what a person can read", async () => {
     const event = (n: number) => ({
       id: `m:${n}`,
