@@ -77,6 +77,22 @@ describe('the keyboard past an open session’s events', () => {
     await page.close();
   });
 
+  it('takes the keyboard to a failed batch’s Try again', async () => {
+    const session = BOT.sessions[0] as ApiSession;
+    const tracked = await viewer.open(viewer.userUrl('bot', session.sessionId));
+    const { page } = tracked;
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    const restore = viewer.api.drop(`/users/bot/sessions/${session.sessionId}`);
+    await page.locator('.events-load').click();
+    await page.locator('.events-more [data-state="error"]').waitFor();
+    restore();
+    await page.locator('.skip-link').focus();
+    await page.keyboard.press('Enter');
+    await expect(focused(page)).resolves.toMatchObject({ tag: 'button', text: 'Try again' });
+    viewer.expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
   it('keeps each link of the list a tab stop, after the list’s own', async () => {
     const session = BOT.sessions[0] as ApiSession;
     const tracked = await viewer.open(viewer.userUrl('bot', session.sessionId));
