@@ -4,14 +4,28 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.core.SomeType>(schema: T) =>
   z.pipe(z.transform(blankAsUndefined), z.optional(schema));
 
+// `localhost:9000` parses as a URL of the scheme `localhost:`; the SDK would fail on it only at the first call.
+const endpointUrl = z.url({
+  protocol: /^https?$/,
+  hostname: /./,
+  error: 'must be an http(s) URL with a host, such as http://127.0.0.1:8000',
+});
+
 /** Endpoint overrides for the local stack; unset in AWS. Parsed once, at cold start. */
 const endpointEnvSchema = z.object({
-  AWS_ENDPOINT_URL_S3: optional(z.url()),
-  DYNAMODB_ENDPOINT: optional(z.url()),
+  AWS_ENDPOINT_URL_S3: optional(endpointUrl),
+  DYNAMODB_ENDPOINT: optional(endpointUrl),
   AWS_REGION: optional(z.string()),
 });
 
-export const localEndpoints = endpointEnvSchema.parse(process.env);
+function parseEndpoints(env: NodeJS.ProcessEnv) {
+  const parsed = endpointEnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid endpoint configuration: ${problems.join('; ')}`);
+}
+
+export const localEndpoints = parseEndpoints(process.env);
 
 // Local servers need a region to sign with even though they ignore it; in Lambda AWS_REGION is always set.
 export const localRegion = localEndpoints.AWS_REGION ?? 'us-east-1';
