@@ -10,7 +10,13 @@ import type { CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import { DEFAULT_CHUNK_BYTES } from './memory-limits.js';
 import { type Chunk, ChunkMerger, StopMerging } from './merge-chunk.js';
-import { type IngestProgress, IngestStopped, MergeProgress, type MergeTotals } from './progress.js';
+import {
+  type IngestProgress,
+  IngestStopped,
+  MergeProgress,
+  type MergeTotals,
+  ProgressNotKeptError,
+} from './progress.js';
 import { RefusedEvents } from './refused-events.js';
 import { erasedLine, type RejectionReport } from './rejection-report.js';
 
@@ -48,7 +54,8 @@ export interface IngestObjectInput {
 }
 
 export interface IngestCheckpoint {
-  save(progress: IngestProgress): Promise<void>;
+  /** False when the progress was too large to keep: a later delivery would start the object over. */
+  save(progress: IngestProgress): Promise<boolean>;
   /**
    * True once the call should take on no more merges; asked only after a merge of this call finished: of this
    * object, or with `movedForward`, of an object before it.
@@ -121,9 +128,10 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
   const mergedBefore = input.resume?.merged ?? 0;
   const saveEveryMs = checkpoint?.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
   let lastSave = Date.now();
-  const saveProgress = (to: IngestCheckpoint) => {
+  // A save on the way that could not keep the progress matters only if the call then runs out of time.
+  const saveProgress = async (to: IngestCheckpoint) => {
     lastSave = Date.now();
-    return to.save(progress.snapshot());
+    await to.save(progress.snapshot());
   };
   // With a version and a way to read copies again, events are stored with where they were read.
   const copies =
@@ -224,7 +232,8 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     await report.abort();
     if (!(error instanceof StopMerging) || checkpoint === undefined) throw error;
     const saved = progress.snapshot();
-    await checkpoint.save(saved);
+    // Continued without it, the next call would start over and stop at the same place, call after call.
+    if (!(await checkpoint.save(saved))) throw new ProgressNotKeptError(input.file, saved);
     throw new IngestStopped(saved);
   }
   const totals = progress.mergeTotals;

@@ -50,7 +50,8 @@ export interface ProgressKey {
 /** Where the ingest keeps progress between deliveries of an object (port); the sessions table on AWS. */
 export interface IngestProgressStore {
   load(object: ProgressKey): Promise<IngestProgress | undefined>;
-  save(object: ProgressKey, progress: IngestProgress): Promise<void>;
+  /** False when `progress` was too large to keep (what was kept of the object is then removed). */
+  save(object: ProgressKey, progress: IngestProgress): Promise<boolean>;
   clear(object: ProgressKey): Promise<void>;
 }
 
@@ -65,6 +66,19 @@ export class IngestStopped extends Error {
       `stopped with ${progress.merged} accepted events merged${inChunk}, to continue in another invocation`,
     );
     this.name = 'IngestStopped';
+  }
+}
+
+/**
+ * The ingest ran out of time, but its progress was too large to keep: continued, each call would start the
+ * object over and stop at the same place. Failing instead lets the queue's receive count end it.
+ */
+export class ProgressNotKeptError extends Error {
+  constructor(file: string, progress: IngestProgress) {
+    super(
+      `${file}: the call's time ran out with ${progress.merged} accepted events merged, but its progress (the positions of ${progress.erasedAt.length} events refused as erased) is too large to keep, so every call would start the file over; split the file, or raise the function's timeout`,
+    );
+    this.name = 'ProgressNotKeptError';
   }
 }
 

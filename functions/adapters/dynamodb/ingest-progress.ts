@@ -72,15 +72,19 @@ export class DynamoDbIngestProgress implements IngestProgressStore {
    * Saves `progress`. Progress too large for an item (erased events by the hundred thousand) is removed
    * instead: a later delivery starts over, as one without progress would.
    */
-  async save(object: ProgressKey, progress: IngestProgress): Promise<void> {
+  async save(object: ProgressKey, progress: IngestProgress): Promise<boolean> {
     const encoded = encode(progress);
-    if (encoded.length > MAX_ENCODED_BYTES) return this.clear(object);
+    if (encoded.length > MAX_ENCODED_BYTES) {
+      await this.clear(object);
+      return false;
+    }
     await this.transport.put({
       ...this.keyOf(object),
       rd: { S: object.reading },
       pg: { B: encoded },
       ttl: { N: String(Math.floor(this.now() / 1000) + KEEP_SECONDS) },
     });
+    return true;
   }
 
   async clear(object: ProgressKey): Promise<void> {

@@ -50,6 +50,7 @@ describe('sessions written by an ingest, stitching', () => {
     const checkpoint = {
       save: async (progress: IngestProgress) => {
         saved = progress;
+        return true;
       },
       timeUp: () => true,
     };

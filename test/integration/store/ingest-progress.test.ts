@@ -72,17 +72,17 @@ describe('DynamoDbIngestProgress', () => {
     expect(await progress.load(longest)).toEqual(PROGRESS);
   });
 
-  it('removes progress too large for an item, so the next delivery starts over', async () => {
+  it('removes progress too large for an item and says so (the ingest then fails rather than continue)', async () => {
     const store = await freshStore(dynamo.client);
     const progress = new DynamoDbIngestProgress(store.transport);
-    await progress.save(OBJECT, PROGRESS);
+    expect(await progress.save(OBJECT, PROGRESS)).toBe(true);
     // Positions in files of random names do not deflate: about 400 KB of them.
     const erasedAt = Array.from({ length: 20_000 }, (_, line) => ({
       file: randomBytes(24).toString('base64'),
       line,
     }));
 
-    await progress.save(OBJECT, { ...PROGRESS, erasedAt });
+    expect(await progress.save(OBJECT, { ...PROGRESS, erasedAt })).toBe(false);
     expect(await progress.load(OBJECT)).toBeUndefined();
   });
 

@@ -54,6 +54,7 @@ async function ingestInCalls(
         checkpoint: {
           save: async (progress) => {
             saved = structuredClone(progress);
+            return true;
           },
           timeUp: () => merged >= mergesAllowed,
         },

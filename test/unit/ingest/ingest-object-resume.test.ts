@@ -117,6 +117,7 @@ async function deliverUntilDone(
           checkpoint: {
             save: async (progress) => {
               saved = structuredClone(progress);
+              return true;
             },
             timeUp: () => !call.killed && mine >= call.mergesAllowed,
             saveEveryMs: options.saveEveryMs,

@@ -11,6 +11,7 @@ export class MemoryProgress implements IngestProgressStore {
   async save(object: ProgressKey, progress: IngestProgress) {
     this.saves++;
     this.items.set(JSON.stringify(object), structuredClone(progress));
+    return true;
   }
   async clear(object: ProgressKey) {
     this.items.delete(JSON.stringify(object));
