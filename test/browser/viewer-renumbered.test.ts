@@ -30,7 +30,7 @@ async function shownNumbers(page: Page): Promise<{ marks: string[]; rows: string
   const marks = await page
     .locator(SESSION_MARKS)
     .evaluateAll((all) =>
-      all.flatMap((mark) => /^Session (\d+):/.exec(mark.getAttribute('aria-label') ?? '')?.slice(1) ?? []),
+      all.flatMap((mark) => /^Session ([\d,]+):/.exec(mark.getAttribute('aria-label') ?? '')?.slice(1) ?? []),
     );
   const rows = await page
     .locator('.session-table tbody th a')
