@@ -4,10 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
-import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { compileRules, sameRules } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
-import { ingestObject } from '../../../functions/ingest/ingest-object.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { modelSessions } from '../../unit/domain/sessions/spec-model.js';
 import {
@@ -18,10 +16,10 @@ import {
   textOf,
   withVariants,
 } from '../../unit/domain/sessions/spec-model-arbitraries.js';
-import { MemoryReport, readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
-import { bytesOf, chunked } from '../../unit/reading/archives.js';
+import { bytesOf } from '../../unit/reading/archives.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
+import { ingestBytes } from './store-vs-batch-harness.js';
 
 const dynamo = useLocalDynamoDb();
 const SEED = Number(process.env.SEED ?? Date.now());
@@ -60,21 +58,7 @@ async function deliver(
   chunkEvents: number,
 ): Promise<void> {
   const content = bytesOf(`${lines.join('\n')}\n`);
-  const file = `incoming/f${index}.ndjson`;
-  bucket.set(file, content);
-  await ingestObject({
-    file,
-    format: 'auto',
-    open: async () => chunked(content, [1024]),
-    ...readingCopiesFrom(bucket),
-    writer,
-    identity: new DynamoDbStitchingWriter(writer),
-    rules: store.rules,
-    report: new MemoryReport(),
-    browserOf,
-    chunkEvents,
-    concurrency: 4,
-  });
+  await ingestBytes(store, writer, bucket, `incoming/f${index}.ndjson`, content, chunkEvents, { browserOf });
 }
 
 const writerOf = (store: StoreUnderTest, wholePartitionEvents?: number) =>

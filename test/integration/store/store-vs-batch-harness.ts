@@ -3,6 +3,7 @@ import { sessionizeInputs } from '../../../cli/batch.js';
 import type { InputFormat } from '../../../contract/index.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
+import type { BrowserOf } from '../../../functions/domain/events/normalize.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { ingestObject } from '../../../functions/ingest/ingest-object.js';
@@ -220,7 +221,11 @@ export async function ingestBytes(
   file: string,
   content: Uint8Array,
   chunkEvents: number,
-  { format = 'auto', concurrency = 4 }: { format?: InputFormat; concurrency?: number } = {},
+  {
+    format = 'auto',
+    concurrency = 4,
+    browserOf = () => null,
+  }: { format?: InputFormat; concurrency?: number; browserOf?: BrowserOf } = {},
 ): Promise<void> {
   bucket.set(file, content);
   await ingestObject({
@@ -232,7 +237,7 @@ export async function ingestBytes(
     identity: new DynamoDbStitchingWriter(writer),
     rules: store.rules,
     report: new MemoryReport(),
-    browserOf: () => null,
+    browserOf,
     chunkEvents,
     concurrency,
   });
