@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  failedMessageIds,
-  IngestQueue,
-  type QueueActivity,
-  type SqsBatchHandler,
-} from '../../../local/ingest-queue.js';
+import { IngestQueue, type QueueActivity, type SqsBatchHandler } from '../../../local/ingest-queue.js';
 import { LocalSqsQueue } from '../../../local/sqs-queue.js';
 
 const VISIBILITY_MS = 80;
@@ -361,44 +356,5 @@ describe('IngestQueue', () => {
     await after.idle();
 
     expect(calls).toEqual([['early']]);
-  });
-});
-
-describe('failedMessageIds', () => {
-  const batch = [{ messageId: 'm1' }, { messageId: 'm2' }];
-
-  it.each([
-    ['no response', undefined],
-    ['null', null],
-    ['no list', {}],
-    ['an empty list', { batchItemFailures: [] }],
-  ])('treats %s as complete success', (_what, response) => {
-    expect(failedMessageIds(batch, response).ids).toEqual(new Set());
-  });
-
-  it("gives each failed message the handler's own reason for it, when it gave one", () => {
-    const failed = failedMessageIds(batch, {
-      batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }],
-      failureReasons: { m2: 'Error: table throttled' },
-    });
-    expect(failed.ids).toEqual(new Set(['m1', 'm2']));
-    expect(failed.reasons).toEqual({ m2: 'Error: table throttled' });
-  });
-
-  it('fails only the named messages', () => {
-    expect(failedMessageIds(batch, { batchItemFailures: [{ itemIdentifier: 'm2' }] }).ids).toEqual(
-      new Set(['m2']),
-    );
-  });
-
-  it.each([
-    ['an unknown id', { batchItemFailures: [{ itemIdentifier: 'other' }] }],
-    ['an empty id', { batchItemFailures: [{ itemIdentifier: '' }] }],
-    ['a null id', { batchItemFailures: [{ itemIdentifier: null }] }],
-    ['a list that is not one', { batchItemFailures: 'm1' }],
-  ])('fails the whole batch for %s, as Lambda does', (_what, response) => {
-    const failed = failedMessageIds(batch, response);
-    expect(failed.ids).toEqual(new Set(['m1', 'm2']));
-    expect(failed.reason).toMatch(/whole batch/);
   });
 });
