@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 import { DEFAULT_SOURCES } from '../../../contract/index.js';
 import type { ReplayTarget } from '../../../scripts/replay/aws-replay.js';
+import { runReplay } from '../../../scripts/replay/command.js';
 
 export const s3Mock = mockClient(S3Client);
 export const sqsMock = mockClient(SQSClient);
@@ -163,4 +164,16 @@ export function mockDeployedStage(statelessOutputs: Record<string, string> = {})
     IngestQueueArn: TARGET.ingestQueueArn,
     DeadLetterQueueUrl: TARGET.deadLetterQueueUrl,
   });
+}
+
+/** What a `npm run replay` run printed, and its exit status. */
+export async function runReplayPrinting(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await runReplay(argv, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    env: {},
+  });
+  return { status, out: out.join('\n'), err: err.join('\n') };
 }
