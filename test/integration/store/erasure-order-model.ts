@@ -100,12 +100,14 @@ export class ErasureOrderModel {
 
   /**
    * A rebuild to rules with or without stitching. Turned on, every anonymousId not erased is linked by its
-   * stored link events (an erased user's are gone); an erased one keeps the link it had. Turned off, the links
-   * are forgotten, and each anonymous event goes back to its anonymousId's partition, erased or not.
+   * stored link events (an erased user's are gone); one erased with its user (`ea`) keeps the link it had, as
+   * no rebuild moves it, and one erased itself takes none. Turned off, the links are forgotten, and each
+   * anonymous event goes back to its anonymousId's partition, erased or not.
    */
   rebuild(stitching: boolean): void {
     if (stitching && !this.stitching) {
-      this.links.clear();
+      for (const anonymousId of this.links.keys())
+        if (!this.erasedWith.has(anonymousId)) this.links.delete(anonymousId);
       for (const line of this.stored.values()) {
         if (line.userId === undefined || line.anonymousId === undefined) continue;
         if (!this.erased.has(line.anonymousId) && !this.erasedWith.has(line.anonymousId))
