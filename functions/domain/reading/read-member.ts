@@ -89,11 +89,12 @@ export async function readMember(
   /** With a named format, the format the first object rejected in it shows instead, if another. */
   let rejectedObjectShows: ConcreteFormat | undefined;
   let rejectedObjectSeen = false;
-  // The first object chooses the format and names the one a named format's first rejected object shows: of
-  // one too long to hold, its members are found as its bytes pass, so that its keys, not the next object's, do.
+  // The first object chooses the format and names the one a named format's first rejected object shows, and a
+  // ZIP member is read only once an object of a format shows: of one too long to hold, its members are found
+  // as its bytes pass, so that its keys, not the next object's, do.
   const membersWanted = () => {
     const wanted = options.format === 'auto' ? scanner === undefined : !rejectedObjectSeen;
-    return wanted ? detectionFields().compiled : undefined;
+    return wanted || (member.inZip && held.holding) ? detectionFields().compiled : undefined;
   };
   /** `auto`: the first object's members choose the scanner of every record of the member. */
   const chooseFormat = (detection: Pick<RecordFields, 'has'>): FormatScanner => {
@@ -202,11 +203,13 @@ export async function readMember(
           lastLine = record.line;
           lastIndex = record.index;
           summary.records++;
-          // Its bytes were not kept, so it is no event: one that starts as an object shows an export, and the
-          // members found as its bytes passed are its own (they may choose the format).
+          // Its bytes were not kept, so it is no event: one that starts as an object shows an export (in a ZIP,
+          // only when its members show a format, as for an object held whole), and the members found as its
+          // bytes passed are its own (they may choose the format).
           if (record.bytes[record.start] === OPEN_BRACE) {
-            held.release();
             const { members } = record;
+            if (!member.inZip || (members !== undefined && recognisedFormats(members).length > 0))
+              held.release();
             if (members !== undefined) {
               scanner ??= chooseFormat(members);
               noteRejectedObject(members);
