@@ -4,6 +4,7 @@ import { ContainerError, type ContainerIssue, formatByteCount } from './containe
 import type { UniqueNames } from './unique-names.js';
 import { damagedMembers, notFound } from './zip-directory-check.js';
 import {
+  type DirectoryEntry,
   END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
   readEndOfCentralDirectory,
   TailWindow,
@@ -22,7 +23,8 @@ import type { MemberSink } from './zip-member-sink.js';
 /** What is known of one archive member while it is read. */
 export interface EntryState {
   readonly path: string;
-  readonly name: string;
+  /** `<archive>!<path>`, made unique in the export when the member is taken. */
+  name: string;
   readonly decoder: MemberDecoder;
   /** Inflated chunks not yet handed to the reader of `bytes`. */
   readonly chunks: Uint8Array[];
@@ -33,6 +35,7 @@ export interface EntryState {
   failure: ContainerError | undefined;
   /** Nobody reads this member (any more): its data is dropped and, where possible, not even inflated. */
   discarded: boolean;
+  /** Why the member is skipped; its `file` is filled in when it is named. */
   skipped: ContainerIssue | undefined;
 }
 
@@ -41,10 +44,13 @@ const FEED_SLICE_BYTES = 16 * 1024;
 /** Why a directory entry, which holds no file, is skipped. */
 export const DIRECTORY_ENTRY = 'a directory';
 const EMPTY = new Uint8Array(0);
+/** A member's name, and the file of its issues, until it is taken ({@link ZipStreamReader.take}). */
+const UNNAMED = '';
 
 /** Drives the push parser from a pulled stream, one slice at a time, on demand. */
 export class ZipStreamReader {
-  readonly discovered: EntryState[] = [];
+  /** Members parsed and not yet taken, in archive order: unnamed (see {@link take}). */
+  private readonly discovered: EntryState[] = [];
   /** Every member found, in archive order, for the central directory's checks at the end. */
   private readonly found: EntryState[] = [];
   private readonly parser = new ZipLocalParser((member) => this.discover(member));
@@ -58,12 +64,12 @@ export class ZipStreamReader {
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
   private failureReported = false;
-  /** Members whose content does not match the directory's CRC-32, in archive order: each named on its own. */
-  readonly damaged: ContainerError[] = [];
+  /** The central directory's entries, once read whole: each member's CRC-32 is checked against them. */
+  private listed: readonly DirectoryEntry[] | undefined;
 
   /**
    * `names`, the export's: a path the archive holds twice (ZIP allows it), two decoding to one text, or one
-   * spelling an inner archive's member, are named apart as each member is found, a skipped one too: every
+   * spelling an inner archive's member, are named apart as each member is taken, a skipped one too: every
    * issue then names the member it is about (a CRC-32 mismatch found at the end, a refusal).
    */
   constructor(
@@ -96,6 +102,31 @@ export class ZipStreamReader {
     this.parser.push(slice);
     this.fedBytes += slice.length;
     return true;
+  }
+
+  /**
+   * The next member in archive order, named now: the parser runs ahead (the chunk ending a member may hold the
+   * next header), and named when parsed a member took its name before the members of an inner archive read
+   * earlier, so names, by which a copy is read again, depended on the chunks. Taking waits for the member
+   * before to be done with, an inner archive's members included.
+   */
+  take(): EntryState | undefined {
+    const entry = this.discovered.shift();
+    if (entry === undefined) return undefined;
+    entry.name = this.names.unique(`${this.archive}!${entry.path}`);
+    if (entry.skipped !== undefined) entry.skipped = { ...entry.skipped, file: entry.name };
+    const early = entry.failure;
+    if (early !== undefined) {
+      // A break found while the member's data streamed past ahead of the reader: it names the member now.
+      entry.failure = new ContainerError(early.kind, entry.name, early.reason, early.progress);
+      if (this.failure === early) this.failure = entry.failure;
+    }
+    return entry;
+  }
+
+  /** Members whose content does not match the directory's CRC-32, in archive order: each named on its own. */
+  damaged(): ContainerError[] {
+    return this.listed === undefined ? [] : damagedMembers(this.found, this.listed);
   }
 
   discard(entry: EntryState): void {
@@ -137,12 +168,11 @@ export class ZipStreamReader {
 
   private discover(member: LocalMember): MemberSink {
     this.entriesFound++;
-    const name = this.names.unique(`${this.archive}!${member.name}`);
-    const skipped = this.skipReason(member, name);
+    const skipped = this.skipReason(member);
     const decoder = skipped ? new DiscardingDecoder() : decoderFor(member.compression);
     const entry: EntryState = {
       path: member.name,
-      name,
+      name: UNNAMED,
       decoder,
       chunks: [],
       inflatedBytes: 0,
@@ -160,7 +190,8 @@ export class ZipStreamReader {
     return decoder;
   }
 
-  private skipReason(member: LocalMember, name: string): ContainerIssue | undefined {
+  private skipReason(member: LocalMember): ContainerIssue | undefined {
+    const name = UNNAMED;
     if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: DIRECTORY_ENTRY };
     if (member.encrypted) {
       return {
@@ -250,7 +281,7 @@ export class ZipStreamReader {
         `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
       );
     } else if (directory.entries !== undefined) {
-      this.damaged.push(...damagedMembers(this.found, directory.entries));
+      this.listed = directory.entries;
     }
   }
 

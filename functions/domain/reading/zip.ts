@@ -31,7 +31,7 @@ export function isEmptyZip(head: Uint8Array): boolean {
 /** One member of an archive, as it is found; `bytes` must be read (or abandoned) before the next. */
 export interface ZipEntry {
   readonly path: string;
-  /** `<archive>!<path>`, ` (2)`… added when an earlier member of the archive has that name. */
+  /** `<archive>!<path>`, ` (2)`… added when a file read earlier in the export (an inner archive's too) has that name. */
   readonly name: string;
   /** The member's content after ZIP extraction (a gzipped member stays gzipped). */
   readonly bytes: AsyncGenerator<Uint8Array>;
@@ -63,11 +63,11 @@ export async function* readZipEntries(
   const reader = new ZipStreamReader(archive, source, options.maxEntryBytes, options.names);
   try {
     for (;;) {
-      const entry = reader.discovered.shift();
+      const entry = reader.take();
       if (entry === undefined) {
         if (await reader.feed()) continue;
         // The first damaged member is the archive's error, thrown after the others are named.
-        const [firstDamaged, ...alsoDamaged] = reader.damaged;
+        const [firstDamaged, ...alsoDamaged] = reader.damaged();
         for (const { file, reason } of alsoDamaged) options.onIssue({ kind: 'damaged-member', file, reason });
         reader.throwUnreportedFailure();
         if (firstDamaged) throw firstDamaged;

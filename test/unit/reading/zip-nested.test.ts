@@ -126,4 +126,38 @@ describe('ZIP archives inside ZIP archives', () => {
       ['export.zip!b.zip!x.json (2)', '{"outer":2}'],
     ]);
   });
+
+  it('names them so whatever chunks the archive comes in: the reader does not look ahead across archives', async () => {
+    // The outer reader parses the next member's header as soon as its bytes arrive, which in large chunks is
+    // before the inner archive's members have been named. A copy read again for a tie-break is found by its
+    // file's name, in chunks S3 or a disk give that time, so the names must be the same for every read.
+    const inner = zipWithSizes([
+      { path: 'd/', content: new Uint8Array(0) },
+      { path: 'x.json', content: bytesOf('{"inner":1}') },
+    ]);
+    const archive = zipWithSizes([
+      { path: 'a.zip', content: inner },
+      { path: 'a.zip!x.json', content: bytesOf('{"outer":1}') },
+      { path: 'a.zip!d/', content: new Uint8Array(0) },
+      { path: 'c.zip', content: inner },
+      { path: 'c.zip!x.json', content: bytesOf('{"outer":2}') },
+    ]);
+    const expected = [
+      ['export.zip!a.zip!x.json', '{"inner":1}'],
+      ['export.zip!a.zip!x.json (2)', '{"outer":1}'],
+      ['export.zip!c.zip!x.json', '{"inner":1}'],
+      ['export.zip!c.zip!x.json (2)', '{"outer":2}'],
+    ];
+    for (const sizes of [[7], [64], [100], [4096], [archive.length]]) {
+      const outcome = await readExport('export.zip', chunked(archive, sizes));
+      expect(
+        outcome.members.map(({ name, text }) => [name, text]),
+        `chunks of ${sizes}`,
+      ).toEqual(expected);
+      expect(
+        outcome.issues.map(({ file }) => file),
+        `chunks of ${sizes}`,
+      ).toEqual(['export.zip!a.zip!d/', 'export.zip!a.zip!d/ (2)', 'export.zip!c.zip!d/']);
+    }
+  });
 });
