@@ -1,5 +1,6 @@
 import type { InputFormat } from '../contract/index.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
+import { memberLimit } from '../functions/domain/reading/containers.js';
 import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
@@ -83,10 +84,15 @@ export class InputChangedError extends Error {
   }
 }
 
-async function recordTexts(input: BatchInput, file: string, records: ReadonlySet<number>) {
+async function recordTexts(
+  input: BatchInput,
+  file: string,
+  records: ReadonlySet<number>,
+  limits: Pick<BatchOptions, 'maxMemberBytes'>,
+) {
   let texts: Map<number, string>;
   try {
-    texts = await readRecordTexts(input.name, input.open(), file, records);
+    texts = await readRecordTexts(input.name, input.open(), file, records, memberLimit(limits));
   } catch (error) {
     throw new InputChangedError(file, `cannot read: ${readProblem(error)}`);
   }
@@ -100,6 +106,7 @@ async function recordTexts(input: BatchInput, file: string, records: ReadonlySet
 async function canonicalFromInputs(
   files: RunFiles<BatchInput>,
   sources: readonly SourceRef[],
+  limits: Pick<BatchOptions, 'maxMemberBytes'>,
 ): Promise<Map<string, string>> {
   const byFile = new Map<string, Set<number>>();
   for (const source of sources) {
@@ -112,7 +119,7 @@ async function canonicalFromInputs(
     const origin = files.origin(runName);
     if (origin === undefined) continue;
     const { input, file } = origin;
-    for (const [record, text] of await recordTexts(input, file, records)) {
+    for (const [record, text] of await recordTexts(input, file, records, limits)) {
       let sent: unknown;
       try {
         sent = JSON.parse(text);
@@ -196,7 +203,7 @@ export async function sessionizeInputs(
         {
           format: options.inputFormat,
           browserOf: options.browserOf,
-          ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
+          ...memberLimit(options),
           reopen: () => input.open(),
         },
         {
@@ -238,7 +245,7 @@ export async function sessionizeInputs(
   let sessionCount = 0;
   let userCount = 0;
   await collector.forEachUser(
-    (sources) => canonicalFromInputs(runFiles, sources),
+    (sources) => canonicalFromInputs(runFiles, sources, options),
     (user, ordered) => {
       distinct += ordered.length;
       userCount++;

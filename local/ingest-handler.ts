@@ -12,6 +12,7 @@ import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
+import { memberLimit } from '../functions/domain/reading/containers.js';
 import { CallCopyTexts } from '../functions/domain/store/copy-texts.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
 import {
@@ -69,7 +70,7 @@ export function createLocalIngestHandler(deps: LocalIngestHandlerDeps): SqsBatch
   const objects = new S3ObjectSource(deps.s3);
   // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it,
   // reading tied copies again from the bucket as the rebuild does.
-  const readCopies = copyTextReader(objects, config.bucketName);
+  const readCopies = copyTextReader(objects, config.bucketName, undefined, memberLimit(config));
   const writer = rebuildingSessionWriter({
     transport,
     rules: config.rules,

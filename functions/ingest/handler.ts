@@ -12,6 +12,7 @@ import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
 import { lazyContinuationQueue } from '../adapters/sqs/lazy-continuation-queue.js';
 import { createBrowserOf } from '../domain/events/browser.js';
+import { memberLimit } from '../domain/reading/containers.js';
 import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { s3Client } from '../shared/s3-client.js';
@@ -27,7 +28,12 @@ const transport = new Transport({ client: dynamoDbClient, tableName: config.tabl
 const objects = new S3ObjectSource(s3Client);
 // During a rebuild to these rules, a user still cut under the old ones is rebuilt before merging into it,
 // reading tied copies again from the bucket as the rebuild does.
-const readCopies = copyTextReader(objects, config.bucketName, warnOfDeniedCopies(logger, config.bucketName));
+const readCopies = copyTextReader(
+  objects,
+  config.bucketName,
+  warnOfDeniedCopies(logger, config.bucketName),
+  memberLimit(config),
+);
 const writer = rebuildingSessionWriter({
   transport,
   rules: config.rules,

@@ -1,5 +1,6 @@
 import type { InputFormat } from '../../contract/index.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
+import { memberLimit } from '../domain/reading/containers.js';
 import type { FileSummary } from '../domain/reading/read-export.js';
 import { readExport } from '../domain/reading/read-export.js';
 import { readRecordTexts } from '../domain/reading/record-texts.js';
@@ -115,7 +116,13 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       byFile.set(source.file, (byFile.get(source.file) ?? new Set()).add(source.record));
     const canonical = new Map<string, string>();
     for (const [file, records] of byFile) {
-      for (const [record, text] of await readRecordTexts(input.file, await input.open(), file, records)) {
+      for (const [record, text] of await readRecordTexts(
+        input.file,
+        await input.open(),
+        file,
+        records,
+        memberLimit(input),
+      )) {
         canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
       }
     }

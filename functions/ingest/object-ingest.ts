@@ -3,6 +3,7 @@ import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
+import { memberLimit } from '../domain/reading/containers.js';
 import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
@@ -212,7 +213,12 @@ export function createObjectIngest(
           format: source.format,
           open,
           version,
-          readCopies: copyTextReader(deps.objects, ref.bucket, warnOfDeniedCopies(logger, ref.bucket)),
+          readCopies: copyTextReader(
+            deps.objects,
+            ref.bucket,
+            warnOfDeniedCopies(logger, ref.bucket),
+            memberLimit(config),
+          ),
           writer: deps.writer,
           identity: deps.identity,
           rules: config.rules,

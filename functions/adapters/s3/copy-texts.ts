@@ -1,4 +1,5 @@
 import type { EventSource } from '../../domain/events/event.js';
+import type { OpenExportOptions } from '../../domain/reading/containers.js';
 import { readRecordTexts } from '../../domain/reading/record-texts.js';
 import { canonicalJson } from '../../domain/rules/canonical-json.js';
 import { sourceTextKey } from '../../domain/store/copy-choice.js';
@@ -18,11 +19,13 @@ export function contentVersion(versionId: string | undefined, eTag: string | und
  * keeps no versions), has no text: its tie goes by projection (docs/design.md, Known limitations). So has
  * one under a prefix the function may no longer read (a source removed from the stage): S3 answers 403,
  * and failing there would fail every merge of that user, and the rebuild, until the source came back.
+ * `limits` are the ingest's (its member limit), so each export opens as it did when its copies were read.
  */
 export function copyTextReader(
   objects: ObjectSource,
   bucket: string,
   onDenied: DeniedCopyObject = () => {},
+  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
 ): CopyTextReader {
   const open = async (object: string, version: string) => {
     const versionId = version.startsWith('v:') ? version.slice(2) : undefined;
@@ -55,7 +58,7 @@ export function copyTextReader(
       const found =
         bytes === undefined
           ? new Map<number, string>()
-          : await readRecordTexts(source.object, bytes, source.file, records);
+          : await readRecordTexts(source.object, bytes, source.file, records, limits);
       for (const record of records) {
         const text = found.get(record);
         texts.set(sourceTextKey({ ...source, record }), text === undefined ? null : canonicalOrNull(text));

@@ -1,7 +1,7 @@
 import { arrayBreak } from './array-break.js';
 import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
-import { openExport } from './containers.js';
+import { type OpenExportOptions, openExport } from './containers.js';
 import { readRecords } from './records.js';
 import { ScannedFields } from './scanned-fields.js';
 
@@ -21,18 +21,20 @@ function acceptedText(item: ByteRecord, fields: ScannedFields): string {
 /**
  * The texts of the records at the given 1-based positions of one file of an export (the export itself, or
  * the ZIP member `file` names): for the rare canonical-JSON tie-breaks, which need the objects as sent.
+ * `limits` are the first reading's (its member limit): a member refused then, read whole, would take names.
  */
 export async function readRecordTexts(
   exportName: string,
   bytes: AsyncIterable<Uint8Array>,
   file: string,
   positions: ReadonlySet<number>,
+  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
 ): Promise<Map<number, string>> {
   const texts = new Map<number, string>();
   // Its own: a tie-break can run while a file is being read (an ingest merging between batches).
   const fields = ScannedFields.forPaths([]);
   try {
-    for await (const member of openExport(exportName, bytes)) {
+    for await (const member of openExport(exportName, bytes, limits)) {
       if (member.name !== file) continue;
       let record = 0;
       for await (const batch of readRecords(member.bytes)) {

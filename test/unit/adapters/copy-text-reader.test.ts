@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { warnOfDeniedCopies } from '../../../functions/adapters/s3/copy-access.js';
 import { copyTextReader } from '../../../functions/adapters/s3/copy-texts.js';
@@ -54,6 +55,20 @@ describe('copyTextReader', () => {
 
     expect(texts.get(sourceTextKey(source))).toBeNull();
     expect(download.destroyed).toBe(true);
+  });
+
+  it("opens each export under the ingest's member limit, as its copies were read", async () => {
+    // Read whole, the refused a.zip's x.ndjson would take the name the outer member was read under.
+    const inner = zipSync({ 'x.ndjson': Buffer.from('{"inner":1}\n'.repeat(100)) }, { level: 0 });
+    const archive = zipSync({ 'a.zip': inner, 'a.zip!x.ndjson': Buffer.from('{"outer":1}') }, { level: 0 });
+    const zipped: ObjectSource = {
+      open: async () => ({ status: 'found', bytes: Readable.from([archive]), eTag: 'etag-1' }),
+    };
+    const source = { object: 'x.zip', version: 'e:etag-1', file: 'x.zip!a.zip!x.ndjson', record: 1 };
+
+    const texts = await copyTextReader(zipped, 'b', undefined, { maxMemberBytes: 1_000 })([source]);
+
+    expect(texts.get(sourceTextKey(source))).toBe('{"outer":1}');
   });
 
   describe('an object S3 refuses to the function (its source removed from the stage)', () => {

@@ -33,6 +33,20 @@ describe('readRecordTexts', () => {
     expect(texts).toEqual(new Map([[2, lines[1]]]));
   });
 
+  it("opens the export under the first reading's member limit, so a member refused then does not take names", async () => {
+    // a.zip is refused as too large: read whole, its x.ndjson would be `x.zip!a.zip!x.ndjson` and the outer
+    // member spelled so, whose events were read under that name, `x.zip!a.zip!x.ndjson (2)`.
+    const inner = zipSync(
+      { 'x.ndjson': Buffer.from(`{"inner":1}\n${'{"pad":0}\n'.repeat(200)}`) },
+      { level: 0 },
+    );
+    const outer = zipSync({ 'a.zip': inner, 'a.zip!x.ndjson': Buffer.from('{"outer":1}') }, { level: 0 });
+    const texts = await readRecordTexts('x.zip', chunks(outer), 'x.zip!a.zip!x.ndjson', new Set([1]), {
+      maxMemberBytes: 1_000,
+    });
+    expect(texts).toEqual(new Map([[1, '{"outer":1}']]));
+  });
+
   it('gives what a file that breaks (a truncated gzip) holds before the break, as the first read saw', async () => {
     const gzip = gzipSync(lines.join('\n'));
     const texts = await readRecordTexts(
