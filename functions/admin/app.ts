@@ -78,14 +78,16 @@ function blankEndsProblem(userId: string): string | undefined {
 }
 
 /**
- * Why a path's id may end in a `/` of the path's own (`DELETE /admin/users/alice/`): recorded as is, the
- * erasure would suppress `alice/` and leave alice untouched. Where paths stay encoded such an id's `/` comes
- * as `%2F`; behind API Gateway, which decodes `%2F`, only the `~b64.` form tells it from a slip.
+ * Why a path's id may not hold a `/` as the path carries it: the route takes one segment, and a slip (a
+ * lookup's path under the admin prefix, `DELETE /admin/users/alice/sessions`, or a slash too many,
+ * `/admin/users/alice/`) would erase `alice/sessions` or `alice/` for good and leave alice untouched. Where
+ * paths stay encoded an id's own `/` comes as `%2F`; behind API Gateway, which decodes `%2F`, only the
+ * `~b64.` form tells it from a slip.
  */
-function slashEndsProblem(rawUserId: string, pathsDecoded: boolean): string | undefined {
-  if (!rawUserId.startsWith('/') && !rawUserId.endsWith('/')) return undefined;
+function slashProblem(rawUserId: string, pathsDecoded: boolean): string | undefined {
+  if (!rawUserId.includes('/')) return undefined;
   const encoded = pathsDecoded ? '' : ', or its "/" as %2F';
-  return `starts or ends with "/", as a path with a slash too many does, so it cannot be told from a slip: send an id that does in the ${BASE64_ID_PREFIX} form (npm run erase does)${encoded}`;
+  return `holds a "/" of the path's own: DELETE /admin/users/{userId} takes one path segment, and a path with more (/admin/users/alice/sessions, /admin/users/alice/) would erase another id than the user meant; send an id that holds "/" in the ${BASE64_ID_PREFIX} form (npm run erase does)${encoded}`;
 }
 
 /**
@@ -102,7 +104,7 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
         headers: { allow: ADMIN_ALLOWED_METHODS },
       };
     }
-    const slash = slashEndsProblem(route.userId, config.pathsDecoded);
+    const slash = slashProblem(route.userId, config.pathsDecoded);
     if (slash !== undefined) return badRequest('userId', slash);
     const user = parseUserId(route.userId, config.pathsDecoded);
     if (!user.ok) return user.response;
