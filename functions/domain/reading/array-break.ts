@@ -19,7 +19,8 @@ export interface ArrayBreak {
 export function arrayBreak(element: ByteRecord, fields: ScannedFields): ArrayBreak {
   const index = element.index ?? 0;
   const failedAt = fields.result.failedAt;
-  const reason = fields.result.failureReason();
+  // A file error is logged by the ingest: it says where and what, never the event's text.
+  const reason = fields.result.failureReason({ quoting: false });
   const end = trimEnd(element.bytes, element.start, failedAt);
   if (failedAt > element.start && end > element.start && fields.scan(element.bytes, element.start, end)) {
     const line = element.line + countNewlines(element.bytes, element.start, failedAt);

@@ -151,15 +151,22 @@ export class ScanResult {
     return this.kind(path) === ValueKind.Array;
   }
 
-  /** Why the text is not JSON, in the words of JSON.parse (which runs only here, on failure). */
-  failureReason(): string {
+  /**
+   * Why the text is not JSON, in the words of JSON.parse (which runs only here, on failure). Naming an
+   * unexpected token, JSON.parse quotes up to ~20 characters of the text around it: `quoting: false` says
+   * what and where without them, for a reason that is logged (a file error), since event text may be
+   * personal data and logs must not hold it.
+   */
+  failureReason({ quoting = true }: { quoting?: boolean } = {}): string {
     if (this.ok) throw new Error('failureReason() called on a text that is valid JSON');
     // A text longer than a string can be is not decoded: JSON.parse would only say that.
     if (this.end - this.start > LONGEST_TEXT) return this.failedAtReason();
     try {
       JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
     } catch (error) {
-      return `invalid JSON: ${asJsonText(error instanceof Error ? error.message : String(error))}`;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!quoting && quotesText(message)) return this.unexpectedReason();
+      return `invalid JSON: ${asJsonText(message)}`;
     }
     return this.failedAtReason();
   }
@@ -167,7 +174,23 @@ export class ScanResult {
   private failedAtReason(): string {
     return `invalid JSON: unexpected byte at offset ${this.failedAt - this.start}`;
   }
+
+  /** Where the scan failed, as JSON.parse counts positions (UTF-16 units), and a structural character found there. */
+  private unexpectedReason(): string {
+    const at = Math.min(Math.max(this.failedAt, this.start), this.end);
+    if (at >= this.end) return 'invalid JSON: unexpected end of the text';
+    const position = new TextDecoder().decode(this.bytes.subarray(this.start, at)).length;
+    const char = String.fromCharCode(this.bytes[at] as number);
+    const what = STRUCTURAL.includes(char) ? `'${char}'` : 'character';
+    return `invalid JSON: unexpected ${what} at position ${position}`;
+  }
 }
+
+/** JSON's own punctuation, which is no one's text: naming it says what is wrong. */
+const STRUCTURAL = '{}[],:';
+
+/** Whether a JSON.parse message quotes the text (`Unexpected token 'x', "…abc…" is not valid JSON`). */
+const quotesText = (message: string) => message.includes('"') || message.startsWith('Unexpected token');
 
 /** What JSON text escapes in a string: a control character, a backslash, a lone surrogate. */
 const JSON_ESCAPED =
