@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BASE64_ID_PREFIX, ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
-import { wtf8Bytes } from '../../contract/wtf8.js';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
 import { knownQuery, USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
 import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } from '../api/responses.js';
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';
+import { idSha256 } from '../shared/id-digest.js';
 import type { AdminConfig } from './config.js';
 
 /** The one method the admin route serves. */
@@ -55,15 +54,8 @@ function callerOf(event: APIGatewayProxyEventV2): string | undefined {
   return context?.authorizer?.iam?.userArn;
 }
 
-/**
- * The logs must not hold the id they erase: a hash still lets an operator match a request to its log line.
- * Of WTF-8, not UTF-8, which writes every lone surrogate as U+FFFD: `x\ud800`, `x\udc00` and `x\ufffd`, three
- * users, would log one digest.
- */
-const idDigest = (text: string) => createHash('sha256').update(wtf8Bytes(text)).digest('hex');
-
-/** A JSON array, not the ids joined: an id may hold any separator. */
-const listDigest = (ids: readonly string[]) => idDigest(JSON.stringify(ids));
+/** The logs must not hold the ids erased; a JSON array, not the ids joined: an id may hold any separator. */
+const listDigest = (ids: readonly string[]) => idSha256(JSON.stringify(ids));
 
 /**
  * Why an id with spaces around it names no user: rule 1 trims ids as events are read. Erasing one would
@@ -123,7 +115,7 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     const result = await eraser.eraseUser(user.userId);
     const anonymousIdsSha256 = listDigest(result.anonymousIds);
     logger.info('user erased', {
-      userIdSha256: idDigest(user.userId),
+      userIdSha256: idSha256(user.userId),
       itemsDeleted: result.itemsDeleted,
       anonymousIdsErased: result.anonymousIds.length,
       anonymousIdsSha256,

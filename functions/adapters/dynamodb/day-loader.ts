@@ -1,5 +1,6 @@
 import { dayOf as dayOfInstant, lastDayKeyOfMonth } from '../../domain/store/calendar.js';
 import type { StoredDay } from '../../domain/store/stored.js';
+import { loggedUser } from '../../shared/id-digest.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
 import { type DayGroup, keysOf, type ResolvedDays, resolveDays } from './day-groups.js';
 import type { Head } from './head-codec.js';
@@ -12,7 +13,7 @@ import { batchKey, type Item, itemKey, type Key, type Transport } from './transp
  */
 export class StaleReadError extends Error {
   constructor(user: string, day: string) {
-    super(`events of ${day} of ${JSON.stringify(user)} were collected by a newer commit while being read`);
+    super(`events of ${day} of the ${loggedUser(user)} were collected by a newer commit while being read`);
     this.name = 'StaleReadError';
   }
 }

@@ -3,6 +3,7 @@ import { type CompiledRules, sameRules } from '../../domain/rules/session-rules.
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { erasedOf, type Refusal, refuseAll, refuseAnonymous } from '../../domain/store/refusal.js';
+import { loggedUser } from '../../shared/id-digest.js';
 import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -47,7 +48,7 @@ export interface StaleHeadRebuilder {
 
 export class MergeConflictError extends Error {
   constructor(userId: string, attempts: number) {
-    super(`gave up merging user ${JSON.stringify(userId)} after ${attempts} conflicting attempts`);
+    super(`gave up merging the ${loggedUser(userId)} after ${attempts} conflicting attempts`);
     this.name = 'MergeConflictError';
   }
 }

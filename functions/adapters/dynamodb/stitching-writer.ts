@@ -4,6 +4,7 @@ import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../domain/rules/timestamp.js'
 import { type CopyTexts, CopyTextsNeeded, type UnreadCopies } from '../../domain/store/copy-choice.js';
 import type { IdentityWriter, LinkOutcome, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
+import { idSha256 } from '../../shared/id-digest.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -90,7 +91,7 @@ export class DynamoDbStitchingWriter implements IdentityWriter {
       await backoff(attempt, this.transport.baseDelayMs);
     }
     throw new Error(
-      `gave up ${what} anonymousId ${JSON.stringify(anonymousId)} after ${this.writer.attempts} attempts`,
+      `gave up ${what} the anonymousId with userIdSha256 ${idSha256(anonymousId)} after ${this.writer.attempts} attempts`,
     );
   }
 
