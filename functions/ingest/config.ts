@@ -1,5 +1,6 @@
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
+import { wholeNumberVar } from '../shared/env-number.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import { unknownKeysError } from '../shared/unknown-keys.js';
 import * as z from '../shared/zod.js';
@@ -48,11 +49,9 @@ const ingestEnvSchema = z.pipe(
       SOURCES: json(z._default(sourcesSchema, [...DEFAULT_SOURCES]), 'SOURCES'),
       REJECTED_PREFIX: optional(z._default(z.string().check(z.endsWith('/')), REJECTED_PREFIX)),
       SESSION_RULES: json(z._default(sessionRulesSchema, DEFAULT_SESSION_RULES), 'SESSION_RULES'),
-      MAX_MEMBER_BYTES: optional(
-        z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_MAX_MEMBER_BYTES),
-      ),
+      MAX_MEMBER_BYTES: optional(z._default(wholeNumberVar(1), DEFAULT_MAX_MEMBER_BYTES)),
       // Set by Lambda: a smaller function merges smaller chunks (chunkBytesFor), and reads fewer copies at once.
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.optional(z.coerce.number().check(z.int(), z.positive()))),
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.optional(wholeNumberVar(1))),
       // The ingest's own queue, where a call out of time queues the rest of its work; unset, SQS redelivers.
       // An ARN or a name parses as a URL too (`arn:aws:sqs:...`), and would fail only the first continuation.
       INGEST_QUEUE_URL: optional(
@@ -70,7 +69,7 @@ const ingestEnvSchema = z.pipe(
     })
     // A report written under a source prefix would be ingested again: refuse to start. Run whenever these two
     // variables are valid, so the error names this problem along with others (zod skips it only after a check
-    // that aborts parsing, such as a non-integer MAX_MEMBER_BYTES).
+    // that aborts parsing).
     .check(
       z.superRefine(
         (env, ctx) => {

@@ -1,4 +1,5 @@
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
+import { wholeNumberVar } from '../shared/env-number.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import * as z from '../shared/zod.js';
 
@@ -26,10 +27,7 @@ const rebuildEnvSchema = z.pipe(
      * The ingest function's timeout: how long an ingest of the old rules may still write after its last check
      * of the rules record (`ingestDrainMs`).
      */
-    INGEST_TIMEOUT_SECONDS: z.pipe(
-      z.transform((value: unknown) => (value === undefined || value === '' ? undefined : Number(value))),
-      z.int().check(z.minimum(1)),
-    ),
+    INGEST_TIMEOUT_SECONDS: wholeNumberVar(1),
     POWERTOOLS_SERVICE_NAME: z.pipe(
       z.transform(blankAsUndefined),
       z._default(z.string(), 'sessionizer-rebuild'),

@@ -211,6 +211,21 @@ describe('loadIngestConfig', () => {
     );
   });
 
+  it.each(['MAX_MEMBER_BYTES', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'])(
+    'refuses %s as white space, hex, binary, an exponent, a sign, a fraction or past 2^53, saying what it must be',
+    (variable) => {
+      for (const value of [' ', '\t', '0x10', '0b11', '1e3', '-1', '+5', '1.5', '0', '9'.repeat(20)]) {
+        expect(problemsWith({ ...REQUIRED, [variable]: value }), JSON.stringify(value)).toBe(
+          `invalid ingest configuration: ${variable}: must be a whole number of at least 1, in decimal digits (got ${JSON.stringify(value)})`,
+        );
+      }
+    },
+  );
+
+  it('takes digits with white space around them, as the CLI takes a number', () => {
+    expect(loadIngestConfig({ ...REQUIRED, MAX_MEMBER_BYTES: ' 1048576\n' }).maxMemberBytes).toBe(1_048_576);
+  });
+
   it('names every bad variable in one error', () => {
     const message = problemsWith({
       BUCKET_NAME: 'uploads',

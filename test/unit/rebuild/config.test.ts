@@ -46,6 +46,19 @@ describe('loadRebuildConfig', () => {
     expect(config.rules.fingerprint).toBe(compileRules(DEFAULT_SESSION_RULES).fingerprint);
   });
 
+  it('refuses an INGEST_TIMEOUT_SECONDS that is not decimal digits of a whole number of at least 1', () => {
+    for (const value of [' ', '0x10', '0b11', '1e3', '-1', '1.5', '0']) {
+      expect(problemsWith({ ...BASE, INGEST_TIMEOUT_SECONDS: value }), JSON.stringify(value)).toBe(
+        `invalid rebuild configuration: INGEST_TIMEOUT_SECONDS: must be a whole number of at least 1, in decimal digits (got ${JSON.stringify(value)})`,
+      );
+    }
+    for (const value of ['', undefined]) {
+      expect(problemsWith({ ...BASE, INGEST_TIMEOUT_SECONDS: value })).toBe(
+        'invalid rebuild configuration: INGEST_TIMEOUT_SECONDS: must be set (a whole number of at least 1, in decimal digits)',
+      );
+    }
+  });
+
   it.each([
     [{}, /TABLE_NAME/],
     [{ TABLE_NAME: 'sessions' }, /INGEST_TIMEOUT_SECONDS/],
