@@ -40,8 +40,12 @@ export interface ObjectIngestDeps {
   readonly progress?: IngestProgressStore;
 }
 
-/** Bumped when records are numbered differently: progress saved by older code is then not resumed. */
-const READING_VERSION = 1;
+/**
+ * Bumped when records are numbered or named differently: progress saved by older code is then not resumed.
+ * 2: ZIP member names unique across the whole export, nested archives included (a later `x.json` is
+ * `x.json (2)`); the positions of refused events that progress keeps name their member.
+ */
+const READING_VERSION = 2;
 
 export type ObjectOutcome =
   | {
