@@ -114,7 +114,9 @@ export function createRebuildHandler(deps: {
       }
       case 'segment': {
         const { progress, counts } = await rebuildSegment(store, request, deadlineOf(context));
-        logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...progress, ...counts });
+        // Not the cursor: it is the key of the last head scanned, which holds that user's id.
+        const { cursor: _cursor, ...logged } = progress;
+        logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...logged, ...counts });
         return progress;
       }
       case 'finish': {

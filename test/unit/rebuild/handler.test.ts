@@ -40,6 +40,25 @@ describe('rebuild handler', () => {
     ]);
   });
 
+  it("logs a segment that continues without its cursor, which holds the key of a user's head (its id)", async () => {
+    const store = new FakeRebuildStore([['alice@example.com', 'bob@example.com']], 1);
+    const { handler, logged } = handlerFor(store);
+
+    const answer = await handler(
+      { action: 'segment', segment: 0, totalSegments: 1, cursor: null },
+      { getRemainingTimeInMillis: () => 0 },
+    );
+
+    expect(answer).toMatchObject({ segment: 0, totalSegments: 1, cursor: expect.any(String), done: false });
+    expect(logged).toEqual([
+      {
+        message: 'segment continues',
+        attributes: expect.objectContaining({ segment: 0, totalSegments: 1, done: false }),
+      },
+    ]);
+    expect(logged[0]?.attributes).not.toHaveProperty('cursor');
+  });
+
   it('begins and finishes', async () => {
     const store = new FakeRebuildStore([], 10);
     store.state = 'not begun';
