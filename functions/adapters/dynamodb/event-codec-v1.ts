@@ -7,6 +7,7 @@ import {
   type EventType,
   type PageFields,
 } from '../../domain/events/event.js';
+import { loggedUser } from '../../shared/id-digest.js';
 import { CorruptItemError } from './corrupt-item.js';
 
 /**
@@ -47,8 +48,28 @@ export function userIdOf(column: 0 | 1 | string | undefined, user: string): stri
   return column === 0 || column === undefined ? null : column === 1 ? user : column;
 }
 
+/**
+ * The columns a blob's deflated part holds. A fault is named without JSON.parse's message, which quotes the
+ * text around it (stored events' content): the error reaches the logs.
+ */
+export function inflatedColumns<T>(user: string, deflated: Uint8Array): T {
+  let text: string;
+  try {
+    text = inflateRawSync(deflated).toString('utf8');
+  } catch (error) {
+    throw new CorruptItemError(
+      `events of the ${loggedUser(user)} do not inflate: ${(error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new CorruptItemError(`events of the ${loggedUser(user)} inflate to text that is not JSON`);
+  }
+}
+
 export function decodeEventsV1(user: string, blob: Uint8Array): EventRecord[] {
-  const columns = JSON.parse(inflateRawSync(blob).toString('utf8')) as ColumnarEvents;
+  const columns = inflatedColumns<ColumnarEvents>(user, blob);
   const pages = new Map(
     columns.g.map(([index, url, path, title, referrer]) => [index, { url, path, title, referrer }]),
   );
@@ -59,7 +80,7 @@ export function decodeEventsV1(user: string, blob: Uint8Array): EventRecord[] {
   for (let k = 0; k < columns.i.length; k++) {
     timestamp = k === 0 ? (columns.t[0] ?? 0) : timestamp + (columns.t[k] ?? 0);
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
-    if (type === undefined) throw new CorruptItemError(`unknown event type code for ${JSON.stringify(user)}`);
+    if (type === undefined) throw new CorruptItemError(`unknown event type code for the ${loggedUser(user)}`);
     const deviceIndex = columns.d[k] ?? -1;
     events.push({
       id: columns.i[k] as string,

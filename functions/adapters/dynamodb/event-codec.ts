@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import type {
   CampaignFields,
   DeviceFields,
@@ -7,8 +7,9 @@ import type {
   PageFields,
 } from '../../domain/events/event.js';
 import { Interner } from '../../domain/sessions/interner.js';
+import { loggedUser } from '../../shared/id-digest.js';
 import { CorruptItemError } from './corrupt-item.js';
-import { decodeEventsV1, TYPE_CODES, TYPES_BY_CODE, userIdOf } from './event-codec-v1.js';
+import { decodeEventsV1, inflatedColumns, TYPE_CODES, TYPES_BY_CODE, userIdOf } from './event-codec-v1.js';
 
 /**
  * Events as stored. What DynamoDB bills is bytes written, and a stored day is small (tens of events), so
@@ -236,18 +237,11 @@ function uuidAt(bytes: Uint8Array, start: number): string {
 
 export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
   if (blob[0] !== FORMAT_2) return decodeEventsV1(user, blob);
-  const corrupt = () => new CorruptItemError(`events of ${JSON.stringify(user)} do not match their bytes`);
+  const corrupt = () => new CorruptItemError(`events of the ${loggedUser(user)} do not match their bytes`);
   const header = new VarintReader(blob, 1, blob.length);
   const binaryEnd = header.unsigned() + header.at;
   if (binaryEnd > blob.length) throw corrupt();
-  let columns: ColumnarEvents;
-  try {
-    columns = JSON.parse(inflateRawSync(blob.subarray(binaryEnd)).toString('utf8')) as ColumnarEvents;
-  } catch (error) {
-    throw new CorruptItemError(
-      `events of ${JSON.stringify(user)} do not inflate: ${(error as Error).message}`,
-    );
-  }
+  const columns = inflatedColumns<ColumnarEvents>(user, blob.subarray(binaryEnd));
   const binary = new VarintReader(blob, header.at, binaryEnd);
   const campaigns = new Map(columns.c);
   const urlCampaigns = new Map(columns.uc);
@@ -263,7 +257,7 @@ export function decodeEvents(user: string, blob: Uint8Array): EventRecord[] {
   const events: EventRecord[] = [];
   for (let k = 0; k < columns.i.length; k++) {
     const type = TYPES_BY_CODE.get(columns.y[k] ?? '');
-    if (type === undefined) throw new CorruptItemError(`unknown event type code for ${JSON.stringify(user)}`);
+    if (type === undefined) throw new CorruptItemError(`unknown event type code for the ${loggedUser(user)}`);
     let id = columns.i[k];
     if (id === UUID_ID || id === HASH_ID) {
       const size = id === UUID_ID ? 16 : 32;

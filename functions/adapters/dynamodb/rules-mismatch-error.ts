@@ -1,4 +1,5 @@
 import { type CompiledRules, describeRules, rulesOfFingerprint } from '../../domain/rules/session-rules.js';
+import { loggedUser } from '../../shared/id-digest.js';
 
 /** Stored rules as people read them; the fingerprint as recorded when it is not one compileRules wrote. */
 function describeStored(fingerprint: string): string {
@@ -10,7 +11,7 @@ function describeStored(fingerprint: string): string {
 export class RulesMismatchError extends Error {
   constructor(userId: string, stored: string, current: CompiledRules) {
     super(
-      `the sessions of user ${JSON.stringify(userId)} were cut under other session rules (${describeStored(stored)}) than this ingest runs (${describeRules(current.source)}); run the ingest with the table's rules (deploy them; locally, restart npm start with them), or rebuild the table under the ingest's rules`,
+      `the sessions of the ${loggedUser(userId)} were cut under other session rules (${describeStored(stored)}) than this ingest runs (${describeRules(current.source)}); run the ingest with the table's rules (deploy them; locally, restart npm start with them), or rebuild the table under the ingest's rules`,
     );
     this.name = 'RulesMismatchError';
   }
