@@ -56,6 +56,8 @@ const draftArb = fc.record({
     'https://x/?utm_source=s1&utm_campaign=c',
     'https://x/?utm_source=',
     'https://x/#?utm_source=h',
+    // A second `?` belongs to the first name (form-urlencoded): no utm_source here.
+    'https://x/??utm_source=q',
     'https://x/a',
   ),
   path: fc.constantFrom<unknown>(undefined, null, '', '/p', '/\u2028\u0000', true, { __proto__x: [1] }),

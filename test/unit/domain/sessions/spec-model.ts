@@ -156,7 +156,9 @@ function campaignOfEvents(events: Ev[], entry: Obj | null): Obj | null {
   if (q === -1) return null;
   const h = url.indexOf('#');
   if (h !== -1 && h < q) return null;
-  const params = new URLSearchParams(url.slice(q + 1, h === -1 ? undefined : h));
+  // URLSearchParams drops a leading `?`, which the form-urlencoded parser the spec names keeps in the first
+  // name (`??utm_source=a` has no utm_source); a leading `&` only adds an empty sequence, which it skips.
+  const params = new URLSearchParams(`&${url.slice(q + 1, h === -1 ? undefined : h)}`);
   const names = {
     source: 'utm_source',
     medium: 'utm_medium',
