@@ -88,7 +88,7 @@ export class EventCollector {
     const best = this.groups.best[group] as number;
     const columns = this.columns;
     const order = columns.timestamp(at) - columns.timestamp(best);
-    this.lostLinks.note(group, best, at);
+    this.lostLinks.note(group, best, at, this.groupTies.get(group)?.copies);
     if (order > 0) return;
     const candidates = this.groupCandidates(group);
     offerCandidate(candidates, at, order, order === 0 && this.textsDecide(at, best));

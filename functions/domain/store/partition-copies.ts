@@ -78,7 +78,8 @@ export function chooseCopies(request: CopiesRequest): PartitionCopies {
   // Per event id, the preferred copy of each origin (a map only once two origins meet). Stored events first,
   // so a redelivered copy keeps the stored one unless it is preferred.
   const copies = new Map<string, EventRecord | Map<string, EventRecord>>();
-  // Per event id and origin, the earliest link among that origin's losing copies.
+  // Per event id and origin, the earliest link among that origin's losing copies: at one instant the one rule 3
+  // prefers, whose text sorts first, since rule 8 weighs a rival link of that id and instant by it.
   const lostLinks = new Map<string, EventRecord>();
   const preferOfOrigin = (held: EventRecord, event: EventRecord, origin: string) => {
     const winner = prefer(held, event);
@@ -86,7 +87,9 @@ export function chooseCopies(request: CopiesRequest): PartitionCopies {
     if (isLink(loser) && !isLink(winner)) {
       const key = `${event.id}\u0000${origin}`;
       const known = lostLinks.get(key);
-      if (known === undefined || compareLinks(loser, known) < 0) lostLinks.set(key, loser);
+      const order = known === undefined ? -1 : compareLinks(loser, known);
+      if (order < 0 || (order === 0 && prefer(known as EventRecord, loser) === loser))
+        lostLinks.set(key, loser);
     }
     return winner;
   };

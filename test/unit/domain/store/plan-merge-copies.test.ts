@@ -201,6 +201,28 @@ describe('planMerge: copies of one event from another origin', () => {
     expect(replaced.parked).toEqual([]);
   });
 
+  it('parks, of two link copies behind an alias at one instant, the one whose text sorts first', () => {
+    // Rule 8 weighs a rival link of this id and instant (another user's, from this device) by that text.
+    const alias = { ...own, type: 'alias' as const };
+    const later = at('2024-01-10T09:01:00Z');
+    const sourceOf = (object: string) => ({ object, version: 'e:1', file: object, record: 1 });
+    const [first, second] = ['first.ndjson', 'second.ndjson'].map((object) => ({
+      ...own,
+      timestamp: later,
+      source: sourceOf(object),
+    })) as [EventRecord, EventRecord];
+    const texts = new Map([
+      [sourceTextKey(first.source as EventSource), '{"p":2}'],
+      [sourceTextKey(second.source as EventSource), '{"p":1}'],
+    ]);
+    const { days, totals } = stored([alias]);
+    for (const add of [
+      [first, second],
+      [second, first],
+    ])
+      expect(planMerge(request({ totals, loaded: days, add, texts })).parked).toEqual([second]);
+  });
+
   it('merges copies of one origin as before: the loser is gone, not parked', () => {
     const later = { ...own, timestamp: at('2024-01-10T09:30:00Z') };
     const { days, totals } = stored([own]);
