@@ -46,17 +46,26 @@ export class BatchLinks {
     return stitchedTo;
   }
 
-  /** For a store that resolves identities itself: each anonymousId's earliest link, with its canonical JSON. */
+  /**
+   * For a store that resolves identities itself: each anonymousId's earliest link, with its canonical JSON. Copies
+   * tied with it are weighed by text even when they name one user: the store weighs the copy it is handed against
+   * a rival link of that id and instant from another file by text, so it must be the one whose text sorts first.
+   */
   async own(canonicalOf: CanonicalLookup): Promise<Map<string, { copy: Copy; canonical: string }>> {
     const columns = this.columns;
-    const linkSets = [...this.links.values()];
-    const sources = linkSets.flatMap(({ best, ties }) =>
-      ties === undefined || !ties.differs ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
+    const weighed = new Map<number, Candidates>();
+    for (const [anonymous, { best, ties }] of this.links)
+      weighed.set(
+        anonymous,
+        ties === undefined ? { best, ties } : { best, ties: { copies: ties.copies, differs: true } },
+      );
+    const sources = [...weighed.values()].flatMap(({ best, ties }) =>
+      ties === undefined ? [] : [best, ...ties.copies].map((at) => columns.source(at)),
     );
     const canonical = sources.length === 0 ? new Map<string, string>() : await canonicalOf(sources);
-    const pickLink = await tiePicker(columns, async () => canonical, linkSets, this.byUserId);
+    const pickLink = await tiePicker(columns, async () => canonical, weighed.values(), this.byUserId);
     const links = new Map<string, { copy: Copy; canonical: string }>();
-    for (const [anonymous, link] of this.links) {
+    for (const [anonymous, link] of weighed) {
       const at = pickLink(link);
       const source = columns.source(at);
       links.set(columns.identities.values[anonymous] as string, {

@@ -1,6 +1,8 @@
-// Rule 8 through a store ingesting without stitching, then rebuilt with it on: link copies of one event that
-// lose rule 3 are kept beside the winner (LostLinks, chooseCopies), and when two of one device tie on instant and
-// id, rule 8 weighs a rival user's link against the one whose text sorts first, not the one read first.
+// Rule 8 breaks a tie between links of one event id and instant by canonical JSON over every copy. A device's
+// copies of one user's event that tie so (texts differing in another member) against a rival user's link of that
+// id and instant: the store must weigh the rival against the copy whose text sorts first, not the one read
+// first, whether it stitches as it ingests or a rebuild turns stitching on later (the copies then lost rule 3
+// and were kept beside the winner: LostLinks, chooseCopies).
 import { describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { compileRules } from '../../../functions/domain/rules/session-rules.js';
@@ -30,8 +32,9 @@ const copy = (userId: string, anonymousId: string, minute: number, p: number, ty
   p,
 });
 
-async function storedAfterRebuild(files: readonly Sent[][]) {
-  let store = await freshStore(dynamo.client, OFF);
+/** The sessions stored after ingesting `files` under `rules`, then rebuilding to stitching on when `rebuild`. */
+async function storedAfter(files: readonly Sent[][], rules: typeof OFF, rebuild: boolean) {
+  let store = await freshStore(dynamo.client, rules);
   await recordRules(store);
   const bucket = new Map<string, Uint8Array>();
   const writer = (s: StoreUnderTest) =>
@@ -42,16 +45,29 @@ async function storedAfterRebuild(files: readonly Sent[][]) {
       browserOf,
     });
   }
-  store = await rebuildReadingCopies(store, compileRules(ON), bucket, { endpoint: dynamo.endpoint });
+  if (rebuild)
+    store = await rebuildReadingCopies(store, compileRules(ON), bucket, { endpoint: dynamo.endpoint });
   const sessions = await storedSessions(store, ['U', 'V', 'a', 'b']);
   return sessions.map(toSessionView).map(({ sessionId: _, ...rest }) => rest);
 }
 
+// U's copies from device a tie at 09:01; V's copy from a ties with them. The text that sorts first is U's
+// p 1, so a (and its anonymous event at 09:03) is U's; weighed by U's p 2 instead, it went to V.
+const ties = [copy('U', 'a', 1, 2), copy('U', 'a', 1, 1)];
+const rival = [copy('V', 'a', 1, 1.5), { type: 'track', event: 'X', anonymousId: 'a', timestamp: at(3) }];
+
+describe("a device's tied link copies, stitching on", () => {
+  it('are weighed against a rival link of another file by the text that sorts first, in any order', async () => {
+    for (const files of [
+      [ties, rival],
+      [rival, ties],
+      [[...ties].reverse(), rival],
+    ])
+      expect(await storedAfter(files, ON, false)).toEqual(modelSessions(files.flat(), ON, browserOf));
+  }, 180_000);
+});
+
 describe("a device's tied link copies that lose rule 3, then stitching turned on", () => {
-  // U's copies from device a tie at 09:01; V's copy from a ties with them. The text that sorts first is U's
-  // p 1, so a (and its anonymous event at 09:03) is U's; weighed by U's p 2 instead, it went to V.
-  const ties = [copy('U', 'a', 1, 2), copy('U', 'a', 1, 1)];
-  const rival = [copy('V', 'a', 1, 1.5), { type: 'track', event: 'X', anonymousId: 'a', timestamp: at(3) }];
   it.each([
     ['an earlier copy from another device', copy('U', 'b', 0, 0)],
     ['an earlier alias, which never links', copy('U', 'a', 0, 0, 'alias')],
@@ -60,7 +76,7 @@ describe("a device's tied link copies that lose rule 3, then stitching turned on
     async (_, winner) => {
       for (const own of [[winner, ...ties], [...ties].reverse().concat(winner)]) {
         const files = [own, rival];
-        expect(await storedAfterRebuild(files)).toEqual(modelSessions(files.flat(), ON, browserOf));
+        expect(await storedAfter(files, OFF, true)).toEqual(modelSessions(files.flat(), ON, browserOf));
       }
     },
     180_000,
