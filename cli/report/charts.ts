@@ -1,4 +1,4 @@
-import { formatDuration } from '../../contract/duration-text.js';
+import { formatSessionLength } from '../../contract/duration-text.js';
 import { isJsonText } from '../../contract/sent-text.js';
 import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-text.js';
 import { plural } from '../output/plural.js';
@@ -198,7 +198,7 @@ export function userTimeline(sessions: readonly SampleSession[], userId: string)
     const barHeight = 8 + Math.sqrt(mark.events / maxEvents) * 32;
     const tooltip =
       mark.sessions === 1
-        ? `Session ${formatCount(mark.first.sessionNumber)}: ${formatMinute(mark.first.startedAt)} UTC, ${formatDuration((mark.first.endedAt - mark.first.startedAt) / 1000)}, ${plural(mark.events, 'event')}, ${plural(mark.pageViews, 'page view')}`
+        ? `Session ${formatCount(mark.first.sessionNumber)}: ${formatMinute(mark.first.startedAt)} UTC, ${formatSessionLength(mark.first.startedAt, mark.first.endedAt)}, ${plural(mark.events, 'event')}, ${plural(mark.pageViews, 'page view')}`
         : `${plural(mark.sessions, 'session')}, ${formatMinute(mark.first.startedAt)} – ${formatMinute(mark.last.endedAt)} UTC, ${plural(mark.events, 'event')}`;
     return html`<rect class="session${mark.pageViews > 0 ? ' viewed' : ''}" x="${(MARGIN.left + mark.x).toFixed(1)}" y="${(24 - barHeight / 2 + 4).toFixed(1)}" width="${Math.max(mark.width, 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${tooltip}</title></rect>`;
   });

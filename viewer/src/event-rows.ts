@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { SessionEvent } from './api-types.js';
 import { externalLink, h, svg, urlText } from './dom.js';
-import { firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
+import { clockSeconds, firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
 
 export const STRIP_HEIGHT = 36;
 export const STRIP_WIDTH = 1000;
@@ -13,6 +13,11 @@ export function eventLabel(event: SessionEvent): string {
 
 function typeClass(event: SessionEvent): string {
   return `type-${event.type.replace(/[^a-z]/g, '')}`;
+}
+
+/** An event's time since its session started, in whole seconds as the times shown beside it read. */
+function offsetText(event: SessionEvent, startedAt: number): string {
+  return formatOffset(clockSeconds(startedAt, event.timestamp) * 1000);
 }
 
 /** Where on the strip an event `offset` ms into a session lasting `duration` ms goes. */
@@ -36,11 +41,7 @@ export function eventTick(event: SessionEvent, startedAt: number, endedAt: numbe
       y1: 4,
       y2: STRIP_HEIGHT - 4,
     },
-    svg(
-      'title',
-      {},
-      `${formatOffset(event.timestamp - startedAt)} ${event.type}: ${isolated(eventLabel(event))}`,
-    ),
+    svg('title', {}, `${offsetText(event, startedAt)} ${event.type}: ${isolated(eventLabel(event))}`),
   );
 }
 
@@ -97,7 +98,7 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
       laterDay === null ? null : ' ',
       formatTimeOfDay(event.timestamp),
     ),
-    h('span', { class: 'offset' }, formatOffset(event.timestamp - startedAt)),
+    h('span', { class: 'offset' }, offsetText(event, startedAt)),
     h('span', { class: `type ${typeClass(event)}` }, event.type),
     h(
       'span',

@@ -1,7 +1,7 @@
 // Every time the viewer shows is UTC, like the API: a session means the same instant to everyone looking.
 
 // The viewer and the CLI's HTML report say a duration alike.
-export { formatDuration } from '../../contract/duration-text.js';
+export { clockSeconds, formatDuration, formatSessionLength } from '../../contract/duration-text.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 const NUMBER = new Intl.NumberFormat('en-US');
@@ -86,7 +86,7 @@ export function formatTimeOfDay(epochMs: number): string {
   return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
 }
 
-/** `+0:00`, `+12:34`, `+1:02:03`: an event's time since its session started. */
+/** `+0:00`, `+12:34`, `+1:02:03`: an event's time since its session started, as {@link clockSeconds} counts it. */
 export function formatOffset(milliseconds: number): string {
   const total = Math.max(0, Math.floor(milliseconds / 1000));
   const hours = Math.floor(total / 3600);

@@ -4,7 +4,7 @@ import type { Session, SessionDetail } from './api-types.js';
 import { h, notice, skipLink, svg } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
 import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
-import { formatCount, formatDuration, plural } from './format.js';
+import { formatCount, formatSessionLength, plural } from './format.js';
 import { sessionGoneNotice } from './session-gone.js';
 import { stitchedUserLink } from './user-summary.js';
 
@@ -168,7 +168,7 @@ export class SessionEvents {
     const shown = this.shownText();
     this.heading.textContent = `Events (${shown})`;
     this.options.onSession(this.now);
-    const over = `over ${formatDuration(this.now.durationSeconds)}`;
+    const over = `over ${formatSessionLength(this.now.startedAt, this.now.endedAt)}`;
     // A long session's strip holds only the events on the page: say so, as the heading does.
     this.strip.setAttribute(
       'aria-label',

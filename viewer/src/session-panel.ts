@@ -2,7 +2,7 @@
 import { MAX_SESSION_ANONYMOUS_IDS } from '../../contract/index.js';
 import type { Campaign, Device, Page, Session, SessionDetail } from './api-types.js';
 import { externalLink, h, urlText } from './dom.js';
-import { firstText, formatCount, formatDateTime, formatDuration, isolated } from './format.js';
+import { firstText, formatCount, formatDateTime, formatSessionLength, isolated } from './format.js';
 import { SessionEvents, type SessionEventsOptions } from './session-events.js';
 
 function pageValue(page: Page | null): Node | string {
@@ -78,7 +78,7 @@ function attributes(session: Session): HTMLElement {
   return facts([
     ['Started', `${formatDateTime(session.startedAt)} UTC`],
     ['Ended', `${formatDateTime(session.endedAt)} UTC`],
-    ['Duration', formatDuration(session.durationSeconds)],
+    ['Duration', formatSessionLength(session.startedAt, session.endedAt)],
     ['Events', formatCount(session.eventCount)],
     ['Page views', session.pageViews === null ? '—' : formatCount(session.pageViews)],
     ['Bounce', session.bounce ? 'Yes' : 'No'],

@@ -2,7 +2,7 @@
 import { escapeControl } from '../../contract/visible-text.js';
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
-import { firstText, formatCount, formatDuration, formatMinute } from './format.js';
+import { firstText, formatCount, formatMinute, formatSessionLength } from './format.js';
 import { deviceValue, joinedText } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
@@ -148,7 +148,7 @@ export class SessionTable {
       },
       h('th', { scope: 'row' }, link),
       h('td', {}, formatMinute(session.startedAt)),
-      h('td', { class: 'number' }, formatDuration(session.durationSeconds)),
+      h('td', { class: 'number' }, formatSessionLength(session.startedAt, session.endedAt)),
       h('td', { class: 'number' }, formatCount(session.eventCount)),
       h('td', { class: 'number' }, session.pageViews === null ? '—' : formatCount(session.pageViews)),
       urlCell(entryPage(session)),

@@ -4,7 +4,7 @@
 import type { Session } from './api-types.js';
 import { h, svg } from './dom.js';
 import { errorText } from './error-text.js';
-import { formatCount, formatDateTime, formatDuration, plural } from './format.js';
+import { formatCount, formatDateTime, formatSessionLength, plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import { loadedText } from './session-numbering.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
@@ -16,7 +16,7 @@ import { stitchedUserLink } from './user-summary.js';
 export function sessionLabel(session: Session): string {
   const number = session.sessionNumber === null ? 'Session' : `Session ${formatCount(session.sessionNumber)}`;
   const pageViews = session.pageViews === null ? '' : `, ${plural(session.pageViews, 'page view')}`;
-  return `${number}: ${formatDateTime(session.startedAt)} UTC, ${formatDuration(session.durationSeconds)}, ${plural(session.eventCount, 'event')}${pageViews}`;
+  return `${number}: ${formatDateTime(session.startedAt)} UTC, ${formatSessionLength(session.startedAt, session.endedAt)}, ${plural(session.eventCount, 'event')}${pageViews}`;
 }
 
 /** Baseline, gridlines and labels for `window` on a chart `width` wide, labels below `baseline`. */

@@ -90,6 +90,20 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('Session 3: 2024-01-03 09:00 UTC, 1 h 3 min,');
   });
 
+  it('counts a session’s length in whole seconds as a clock reads its start and end, as the viewer does', () => {
+    // 08:00:00.137 to 08:25:00.096: 1,499.959 s, which read 24 min 59 s from a start of 08:00:00 to 08:25:00.
+    const aggregator = createReportAggregator({ sampleUsers: ['clock'] });
+    aggregator.add(
+      sessionView('clock', Date.UTC(2024, 0, 2, 8, 0, 0, 137), {
+        endedAt: '2024-01-02T08:25:00.096Z',
+        durationSeconds: 1499.959,
+      }),
+    );
+    const page = renderHtmlReport(aggregator.finish());
+
+    expect(page).toContain('Session 1: 2024-01-02 08:00 UTC, 25 min,');
+  });
+
   it('writes a session’s number as its other counts are written, as the viewer does: 1,234', () => {
     const aggregator = createReportAggregator({ sampleUsers: ['busy'] });
     aggregator.add(sessionView('busy', T0, { sessionNumber: 1234, eventCount: 1500 }));
