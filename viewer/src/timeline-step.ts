@@ -2,7 +2,7 @@ import type { Session } from './api-types.js';
 import type { TimeRange } from './coverage.js';
 import type { TimeWindow } from './time-scale.js';
 
-/** Where ←/→ go from a session. */
+/** Where ←/→ go from a session, or from a view that shows none. */
 export type Step =
   | { readonly kind: 'focus'; readonly session: Session }
   /** No session that way: the first or the last of the history. */
@@ -27,10 +27,41 @@ export function stepFrom(
   missing: (range: TimeRange) => readonly TimeRange[],
 ): Step {
   const neighbour = sessions[sessions.findIndex((s) => s.sessionId === from.sessionId) + direction];
+  return stepPast(from.startedAt, neighbour, direction, view, history, missing);
+}
+
+/**
+ * The step from `origin`, a time that no loaded session starts at (an edge of a view that shows none, where
+ * the keyboard is on the chart), as {@link stepFrom} steps from a session: to the nearest loaded session that
+ * starts after it (→) or before it (←), once the stretch between is loaded.
+ */
+export function stepFromTime(
+  sessions: readonly Session[],
+  origin: number,
+  direction: 1 | -1,
+  view: TimeWindow,
+  history: TimeWindow,
+  missing: (range: TimeRange) => readonly TimeRange[],
+): Step {
+  const neighbour =
+    direction > 0
+      ? sessions.find((session) => session.startedAt > origin)
+      : sessions.findLast((session) => session.startedAt < origin);
+  return stepPast(origin, neighbour, direction, view, history, missing);
+}
+
+function stepPast(
+  origin: number,
+  neighbour: Session | undefined,
+  direction: 1 | -1,
+  view: TimeWindow,
+  history: TimeWindow,
+  missing: (range: TimeRange) => readonly TimeRange[],
+): Step {
   const stretch =
     direction > 0
-      ? { from: from.startedAt, to: neighbour?.startedAt ?? history.end }
-      : { from: neighbour?.startedAt ?? history.start, to: from.startedAt };
+      ? { from: origin, to: neighbour?.startedAt ?? history.end }
+      : { from: neighbour?.startedAt ?? history.start, to: origin };
   const gaps = missing(stretch);
   const width = view.end - view.start;
   if (direction > 0) {

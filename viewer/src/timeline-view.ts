@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { Session, UserSummary } from './api-types.js';
+import type { TimeRange } from './coverage.js';
 import { h, svg } from './dom.js';
 import type { SessionLoader } from './session-loader.js';
 import {
@@ -19,7 +20,7 @@ import { attachGestures, keyCommand, type TimelineCommand } from './timeline-inp
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
 import { axisParts, TimelineStatus, timelineLegend, timelineToolbar } from './timeline-parts.js';
-import { stepFrom } from './timeline-step.js';
+import { stepFrom, stepFromTime } from './timeline-step.js';
 
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
@@ -58,7 +59,7 @@ export class TimelineView {
   private activeId: string | null = null;
   private selectedId: string | null = null;
   /** A ←/→ waiting for the sessions between its session and the neighbour to load. */
-  private pendingStep: { readonly fromId: string; readonly direction: 1 | -1 } | null = null;
+  private pendingStep: { readonly from: string | number; readonly direction: 1 | -1 } | null = null;
   private frame = 0;
 
   constructor(private readonly options: TimelineViewOptions) {
@@ -143,7 +144,7 @@ export class TimelineView {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
     const { loader } = this.options;
     if (this.pendingStep !== null && !loader.loading) {
-      if (loader.error === null) this.step(this.pendingStep.direction, this.pendingStep.fromId);
+      if (loader.error === null) this.step(this.pendingStep.direction, this.pendingStep.from);
       else this.pendingStep = null;
     }
     this.scheduleRender();
@@ -237,27 +238,30 @@ export class TimelineView {
     this.marks.get(target.sessionId)?.focus();
   }
 
-  /** ←/→ from the focused session (or `fromId`'s, a step that waited for sessions to load). */
-  private step(direction: 1 | -1, fromId = this.activeId): void {
+  /**
+   * ←/→ from the focused session, or from the view's edge that way when it shows none (the keyboard on the
+   * chart); `from` is where a step that waited for sessions to load started: a session's id, or that time.
+   */
+  private step(direction: 1 | -1, from: string | number | null = this.activeId): void {
     this.pendingStep = null;
     const { loader } = this.options;
-    const from = loader.sessions.find((session) => session.sessionId === fromId);
-    if (from === undefined) {
-      this.moveFocus((index, count) => (index < 0 ? (direction > 0 ? 0 : count - 1) : index + direction));
-      return;
-    }
-    const next = stepFrom(loader.sessions, from, direction, this.window, this.limits.bounds, (range) =>
-      loader.missing(range),
-    );
+    const session = typeof from === 'string' ? loader.sessions.find((s) => s.sessionId === from) : undefined;
+    const edge = typeof from === 'number' ? from : direction > 0 ? this.window.end : this.window.start;
+    const missing = (range: TimeRange) => loader.missing(range);
+    const next =
+      session === undefined
+        ? stepFromTime(loader.sessions, edge, direction, this.window, this.limits.bounds, missing)
+        : stepFrom(loader.sessions, session, direction, this.window, this.limits.bounds, missing);
     if (next.kind === 'load') {
-      this.pendingStep = { fromId: from.sessionId, direction };
+      this.pendingStep = { from: session?.sessionId ?? edge, direction };
       this.setWindow(next.window);
       // Keys still reach the chart while its session is out of the view being loaded.
-      this.focusSession(from.sessionId);
-    } else {
-      const target = next.kind === 'focus' ? next.session : from;
-      this.moveFocus(() => loader.sessions.indexOf(target));
+      if (session !== undefined) this.focusSession(session.sessionId);
+      return;
     }
+    // Nothing that way from a view without a session: the keyboard stays on the chart.
+    const target = next.kind === 'focus' ? next.session : session;
+    if (target !== undefined) this.moveFocus(() => loader.sessions.indexOf(target));
   }
 
   private focusedSession(): Session | undefined {

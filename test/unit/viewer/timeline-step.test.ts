@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../../viewer/src/api-types.js';
 import { addRange, missingRanges, type TimeRange } from '../../../viewer/src/coverage.js';
-import { stepFrom } from '../../../viewer/src/timeline-step.js';
+import { stepFrom, stepFromTime } from '../../../viewer/src/timeline-step.js';
 
 const HOUR = 3_600_000;
 
@@ -48,5 +48,35 @@ describe('stepFrom', () => {
     const all = missingOutside({ from: 0, to: 100 * HOUR });
     expect(stepFrom(loaded, loaded[2] as Session, 1, view, history, all)).toEqual({ kind: 'stay' });
     expect(stepFrom(loaded, loaded[0] as Session, -1, view, history, all)).toEqual({ kind: 'stay' });
+  });
+});
+
+describe('stepFromTime', () => {
+  const loaded = [session(10), session(45), session(90)];
+  const empty = { start: 50 * HOUR, end: 60 * HOUR };
+
+  it('goes from a view without a session to the nearest session before it (←) or after it (→)', () => {
+    const all = missingOutside({ from: 0, to: 100 * HOUR });
+    expect(stepFromTime(loaded, empty.start, -1, empty, history, all)).toEqual({
+      kind: 'focus',
+      session: loaded[1],
+    });
+    expect(stepFromTime(loaded, empty.end, 1, empty, history, all)).toEqual({
+      kind: 'focus',
+      session: loaded[2],
+    });
+    expect(stepFromTime(loaded, 95 * HOUR, 1, empty, history, all)).toEqual({ kind: 'stay' });
+  });
+
+  it('first shows the nearest time not loaded yet between the view and that session', () => {
+    const some = missingOutside({ from: 30 * HOUR, to: 70 * HOUR });
+    expect(stepFromTime(loaded, empty.end, 1, empty, history, some)).toEqual({
+      kind: 'load',
+      window: { start: 69 * HOUR + 1, end: 79 * HOUR + 1 },
+    });
+    expect(stepFromTime(loaded, empty.start, -1, empty, history, some)).toEqual({
+      kind: 'focus',
+      session: loaded[1],
+    });
   });
 });
