@@ -106,6 +106,24 @@ export function panWindow(window: TimeWindow, share: number, limits: WindowLimit
   return clampWindow({ start: window.start + shift, end: window.end + shift }, limits);
 }
 
+/** The toolbar's moves that would change `window`: at the limits some change nothing (docs: viewer/README.md). */
+export function movesFrom(
+  window: TimeWindow,
+  limits: WindowLimits,
+  panShare: number,
+  zoomFactor: number,
+): Record<'earlier' | 'later' | 'zoom-in' | 'zoom-out' | 'whole', boolean> {
+  const middle = (window.start + window.end) / 2;
+  const { bounds } = limits;
+  return {
+    earlier: panWindow(window, -panShare, limits).start < window.start,
+    later: panWindow(window, panShare, limits).start > window.start,
+    'zoom-in': span(zoomWindow(window, 1 / zoomFactor, middle, limits)) < span(window),
+    'zoom-out': span(zoomWindow(window, zoomFactor, middle, limits)) > span(window),
+    whole: window.start !== bounds.start || window.end !== bounds.end,
+  };
+}
+
 /** The window centred on an instant, as wide as now. */
 export function centerWindow(window: TimeWindow, instant: number, limits: WindowLimits): TimeWindow {
   const half = span(window) / 2;

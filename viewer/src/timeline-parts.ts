@@ -105,7 +105,15 @@ export class TimelineStatus {
 }
 
 /** The buttons that pan and zoom the timeline, each naming its key. */
-export function timelineToolbar(run: (command: TimelineCommand) => void): HTMLElement {
+/**
+ * The toolbar, and `update` to say which of its buttons would change nothing (aria-disabled, not disabled: a
+ * button that reaches the view's limit keeps the keyboard).
+ */
+export function timelineToolbar(run: (command: TimelineCommand) => void): {
+  readonly element: HTMLElement;
+  update(moves: Partial<Record<TimelineCommand, boolean>>): void;
+} {
+  const buttons = new Map<TimelineCommand, HTMLElement>();
   const button = (command: TimelineCommand, label: string, text: string, keys: string) => {
     const element = h(
       'button',
@@ -113,9 +121,10 @@ export function timelineToolbar(run: (command: TimelineCommand) => void): HTMLEl
       text,
     );
     element.addEventListener('click', () => run(command));
+    buttons.set(command, element);
     return element;
   };
-  return h(
+  const element = h(
     'div',
     { class: 'toolbar', role: 'group', 'aria-label': 'Timeline view' },
     button('earlier', 'Earlier', '◀', 'PageUp'),
@@ -124,4 +133,12 @@ export function timelineToolbar(run: (command: TimelineCommand) => void): HTMLEl
     button('later', 'Later', '▶', 'PageDown'),
     button('whole', 'Whole history', 'Whole history', '0'),
   );
+  return {
+    element,
+    update(moves) {
+      for (const [command, button] of buttons) {
+        button.setAttribute('aria-disabled', String(moves[command] === false));
+      }
+    },
+  };
 }

@@ -8,6 +8,7 @@ import {
   clampWindow,
   fitWindow,
   historyLimits,
+  movesFrom,
   panWindow,
   span,
   type TimeWindow,
@@ -51,6 +52,7 @@ export class TimelineView {
   private readonly marks = new TimelineMarks();
   private readonly rangeText: HTMLElement;
   private readonly status: TimelineStatus;
+  private readonly toolbar = timelineToolbar((command) => this.run(command));
   private readonly resizeObserver: ResizeObserver;
   private readonly gestures: { readonly dragged: boolean };
   private limits: WindowLimits;
@@ -96,7 +98,7 @@ export class TimelineView {
         h('h2', { id: 'timeline-heading' }, 'Sessions over time'),
         this.rangeText,
       ),
-      timelineToolbar((command) => this.run(command)),
+      this.toolbar.element,
       h('div', { class: 'chart-frame' }, this.chart),
       this.status.element,
       timelineLegend(),
@@ -214,6 +216,7 @@ export class TimelineView {
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     this.rangeText.textContent = windowText(this.window);
+    this.toolbar.update(movesFrom(this.window, this.limits, PAN_STEP, ZOOM_STEP));
     this.status.update(marks.length, loader, summary.sessionCount);
   }
 

@@ -9,6 +9,7 @@ import {
   HOUR,
   historyLimits,
   MIN_SPAN,
+  movesFrom,
   panWindow,
   span,
   timeTicks,
@@ -227,5 +228,28 @@ describe('windowText', () => {
     expect(windowText({ start, end: start + HOUR })).toBe('2024-01-05 09:03 – 2024-01-05 10:03 UTC');
     // The end instant is in the view (a session starting there is drawn): its minute is shown.
     expect(windowText({ start: T0, end: T0 + DAY })).toBe('2024-01-01 00:00 – 2024-01-02 00:00 UTC');
+  });
+});
+
+describe('movesFrom', () => {
+  it('says which of the toolbar’s moves would change the window: none past the limits', () => {
+    const whole = limits.bounds;
+    expect(movesFrom(whole, limits, 0.5, 2)).toEqual({
+      earlier: false,
+      later: false,
+      'zoom-in': true,
+      'zoom-out': false,
+      whole: false,
+    });
+    const first = { start: T0, end: T0 + DAY };
+    expect(movesFrom(first, limits, 0.5, 2)).toEqual({
+      earlier: false,
+      later: true,
+      'zoom-in': true,
+      'zoom-out': true,
+      whole: true,
+    });
+    const narrowest = { start: T0 + YEAR, end: T0 + YEAR + MIN_SPAN };
+    expect(movesFrom(narrowest, limits, 0.5, 2)).toMatchObject({ earlier: true, 'zoom-in': false });
   });
 });
