@@ -8,7 +8,7 @@ import { formatCount, formatDateTime, formatSessionLength, plural } from './form
 import type { SessionLoader } from './session-loader.js';
 import { loadedText } from './session-numbering.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
-import type { TimelineCommand } from './timeline-input.js';
+import { keyCommand, type TimelineCommand } from './timeline-input.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
 import { stitchedUserLink } from './user-summary.js';
 
@@ -104,10 +104,10 @@ export class TimelineStatus {
   }
 }
 
-/** The buttons that pan and zoom the timeline, each naming its key. */
 /**
- * The toolbar, and `update` to say which of its buttons would change nothing (aria-disabled, not disabled: a
- * button that reaches the view's limit keeps the keyboard).
+ * The buttons that pan and zoom the timeline, each naming its key, which works with the keyboard on the
+ * toolbar as on the chart; and `update` to say which of them would change nothing (aria-disabled, not
+ * disabled: a button that reaches the view's limit keeps the keyboard).
  */
 export function timelineToolbar(run: (command: TimelineCommand) => void): {
   readonly element: HTMLElement;
@@ -133,6 +133,13 @@ export function timelineToolbar(run: (command: TimelineCommand) => void): {
     button('later', 'Later', '▶', 'PageDown'),
     button('whole', 'Whole history', 'Whole history', '0'),
   );
+  element.addEventListener('keydown', (event) => {
+    const command = keyCommand(event);
+    // Enter and Space press the button itself.
+    if (command === undefined || !buttons.has(command)) return;
+    event.preventDefault();
+    run(command);
+  });
   return {
     element,
     update(moves) {
