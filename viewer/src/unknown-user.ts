@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
+import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { h, notice } from './dom.js';
 import { isolated } from './format.js';
+import { userLink } from './user-summary.js';
 
 /** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
 const NOT_FOUND_HINT = 'User not found; ';
@@ -31,6 +33,21 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
   const hint = message.startsWith(NOT_FOUND_HINT) ? message.slice(NOT_FOUND_HINT.length) : '';
   // An id pasted with a zero-width space reads as the id without it, which the API may well know.
   const hidden = hiddenCharacters(userId);
+  // A `~b64.` form typed or pasted (from an API path, a link) is looked up as typed, since an id may itself
+  // start with the prefix: when no user has it, the id it stands for likely is the one meant.
+  const meant = idOfBase64Id(userId);
+  const form =
+    meant === undefined || meant === ''
+      ? null
+      : h(
+          'span',
+          {},
+          ' ',
+          h('code', {}, userId),
+          ` is the ${BASE64_ID_PREFIX} form of the id `,
+          userLink(meant),
+          `, which API paths and links write it as; typed here, an id is looked up as it is, since an id may itself start with ${BASE64_ID_PREFIX}.`,
+        );
   return notice(
     'empty',
     'No user or anonymousId ',
@@ -41,11 +58,13 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
       : ` The id holds characters that do not show: ${hidden.join(', ')}; one pasted in with it is not part of the id.`,
     wasShown
       ? ' It was on show until now: its events were likely erased since it was opened.'
-      : hint === ''
-        ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
-          ' Ids are case-sensitive; check for a typo. An id is not known either before its events are ' +
-          'ingested, or when every event of it was rejected (the ingest’s rejection reports, under ' +
-          'rejected/ in the bucket, give each one’s reason).'
-        : null,
+      : form !== null
+        ? form
+        : hint === ''
+          ? // A typo is not the only cause: an id spelt right is unknown until one of its events is stored.
+            ' Ids are case-sensitive; check for a typo. An id is not known either before its events are ' +
+            'ingested, or when every event of it was rejected (the ingest’s rejection reports, under ' +
+            'rejected/ in the bucket, give each one’s reason).'
+          : null,
   );
 }
