@@ -180,14 +180,26 @@ export class ScanResult {
     const at = Math.min(Math.max(this.failedAt, this.start), this.end);
     if (at >= this.end) return 'invalid JSON: unexpected end of the text';
     const position = new TextDecoder().decode(this.bytes.subarray(this.start, at)).length;
-    const char = String.fromCharCode(this.bytes[at] as number);
-    const what = STRUCTURAL.includes(char) ? `'${char}'` : 'character';
-    return `invalid JSON: unexpected ${what} at position ${position}`;
+    const char = String.fromCodePoint(
+      new TextDecoder().decode(this.bytes.subarray(at, Math.min(at + 4, this.end))).codePointAt(0) ?? 0,
+    );
+    return `invalid JSON: unexpected ${describeUnexpected(char)} at position ${position}`;
   }
 }
 
 /** JSON's own punctuation, which is no one's text: naming it says what is wrong. */
 const STRUCTURAL = '{}[],:';
+
+/**
+ * A structural character as itself; any other but a letter or digit (a control character, a stray space of
+ * another kind, often invisible) by its code point, which tells what to look for and quotes no text.
+ */
+function describeUnexpected(char: string): string {
+  if (STRUCTURAL.includes(char)) return `'${char}'`;
+  if (/[\p{L}\p{N}]/u.test(char)) return 'character';
+  const code = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+  return `character U+${code}`;
+}
 
 /** Whether a JSON.parse message quotes the text (`Unexpected token 'x', "…abc…" is not valid JSON`). */
 const quotesText = (message: string) => message.includes('"') || message.startsWith('Unexpected token');

@@ -24,6 +24,8 @@ describe('the log of a file that breaks on an element that is not JSON', () => {
     ],
     ['a stray bracket', `{"type":"track","emails":["${EMAIL}",]}`, "unexpected ']' at position 52"],
     ['a word', `${EMAIL}`, 'unexpected character at position 0'],
+    // Often invisible: named by its code point, which quotes no text.
+    ['a control character', `\u0001{"userId":"${EMAIL}"}`, 'unexpected character U+0001 at position 0'],
   ])('says the line and what is wrong with %s, not the text', async (_what, broken, problem) => {
     const key = 'incoming/broken.json';
     bucket.put(key, Buffer.from(`[\n${event('m-1')},\n${broken},\n${event('m-3')}\n]\n`));
