@@ -28,6 +28,11 @@ const rebuildEnvSchema = z.pipe(
      * of the rules record (`ingestDrainMs`).
      */
     INGEST_TIMEOUT_SECONDS: wholeNumberVar(1),
+    /**
+     * The ingest's member limit (its MAX_MEMBER_BYTES), under which an export is opened again to read copies
+     * tied at one instant, as the ingest first read them; unset, the 4 GiB default the ingest has then too.
+     */
+    MAX_MEMBER_BYTES: z.pipe(z.transform(blankAsUndefined), z.optional(wholeNumberVar(1))),
     POWERTOOLS_SERVICE_NAME: z.pipe(
       z.transform(blankAsUndefined),
       z._default(z.string(), 'sessionizer-rebuild'),
@@ -38,6 +43,7 @@ const rebuildEnvSchema = z.pipe(
     bucketName: env.BUCKET_NAME,
     rules: compileRules(env.SESSION_RULES),
     ingestTimeoutMs: env.INGEST_TIMEOUT_SECONDS * 1000,
+    maxMemberBytes: env.MAX_MEMBER_BYTES,
     serviceName: env.POWERTOOLS_SERVICE_NAME,
   })),
 );

@@ -18,7 +18,7 @@ const { bucketName } = config;
 const readCopies =
   bucketName === undefined
     ? undefined
-    : lazyCopyTextReader(bucketName, warnOfDeniedCopies(logger, bucketName));
+    : lazyCopyTextReader(bucketName, warnOfDeniedCopies(logger, bucketName), config);
 
 export const handler = createRebuildHandler({
   store: new DynamoDbTableRebuild({

@@ -159,7 +159,7 @@ export const stageConfigSchema = z
         batchSize: intFrom(1, 10, 'the most SQS hands a function at once without a batching window'),
         /** Deliveries of one S3 event before it moves to the dead-letter queue. */
         maxReceiveCount: intFrom(1, 1000, 'what an SQS redrive policy takes'),
-        /** Largest ZIP member the ingest inflates; unset leaves the function's own limit. */
+        /** Largest ZIP member the ingest inflates, and the rebuild reading copies again; unset: their own limit. */
         maxMemberMegabytes: positiveInt.optional(),
       })
       .strict(),

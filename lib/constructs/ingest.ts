@@ -68,6 +68,14 @@ export interface IngestProps extends FunctionSizing {
   readonly alarms: IngestAlarmSettings;
 }
 
+/**
+ * MAX_MEMBER_BYTES, when a limit is set: the ingest reads exports under it, and the rebuild reads copies again
+ * under the same, so that an export opens as it did when its copies were read.
+ */
+export function memberLimitVariable(maxMemberBytes: number | undefined): Record<string, string> {
+  return maxMemberBytes === undefined ? {} : { MAX_MEMBER_BYTES: String(maxMemberBytes) };
+}
+
 /** The ingest's service: with the stage's namespace, the dimension its own metrics carry (Powertools). */
 const INGEST_SERVICE_NAME = 'sessionizer-ingest';
 
@@ -82,10 +90,13 @@ export class Ingest extends Construct {
   readonly alarms: readonly Alarm[];
   /** The longest one invocation runs: a rebuild waits it out before its final count (Rebuild). */
   readonly timeout: Duration;
+  /** The member limit it reads exports under; a rebuild reads copies again under it too (Rebuild). */
+  readonly maxMemberBytes: number | undefined;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
     this.timeout = props.timeout;
+    this.maxMemberBytes = props.maxMemberBytes;
 
     this.queue = new IngestQueue(this, 'Queue', {
       functionTimeout: props.timeout,
@@ -109,7 +120,7 @@ export class Ingest extends Construct {
         SOURCES: JSON.stringify(props.sources),
         REJECTED_PREFIX,
         SESSION_RULES: JSON.stringify(props.sessionRules),
-        ...(props.maxMemberBytes === undefined ? {} : { MAX_MEMBER_BYTES: String(props.maxMemberBytes) }),
+        ...memberLimitVariable(props.maxMemberBytes),
         // A call out of time queues the rest of its work here, to be resumed from the progress it saved.
         INGEST_QUEUE_URL: this.queue.queue.queueUrl,
         POWERTOOLS_SERVICE_NAME: INGEST_SERVICE_NAME,

@@ -27,7 +27,7 @@ import type { RebuildRequest } from '../../contract/index.js';
 import { MAX_RECUT_PASSES } from '../../functions/rebuild/rebuild-table.js';
 import type { SessionRules } from '../../functions/shared/session-rules-schema.js';
 import { type AlarmSettings, thresholdAlarm } from './alarms.js';
-import { INGEST_TABLE_ACTIONS } from './ingest.js';
+import { INGEST_TABLE_ACTIONS, memberLimitVariable } from './ingest.js';
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
 
 /** The rebuild rewrites every user's sessions as the ingest does, reading them with a parallel Scan. */
@@ -45,6 +45,8 @@ export interface RebuildProps extends FunctionSizing {
    * the rules record, which the finish waits out before it counts.
    */
   readonly ingestTimeout: Duration;
+  /** The ingest's member limit (Ingest.maxMemberBytes): copies are read again as the ingest first read them. */
+  readonly maxMemberBytes: number | undefined;
   /** Parallel scan segments; all run at once (inline Map: at most 40). */
   readonly totalSegments: number;
   readonly logLevel: string;
@@ -88,6 +90,7 @@ export class Rebuild extends Construct {
         BUCKET_NAME: props.bucket.bucketName,
         SESSION_RULES: JSON.stringify(props.sessionRules),
         INGEST_TIMEOUT_SECONDS: String(props.ingestTimeout.toSeconds()),
+        ...memberLimitVariable(props.maxMemberBytes),
         POWERTOOLS_SERVICE_NAME: 'sessionizer-rebuild',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },

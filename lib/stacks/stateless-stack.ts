@@ -102,6 +102,7 @@ export class StatelessStack extends Stack {
       objectAccess: exportReadAccess,
       sessionRules,
       ingestTimeout: this.ingest.timeout,
+      maxMemberBytes: this.ingest.maxMemberBytes,
       totalSegments: config.rebuild.totalSegments,
       logLevel,
       ...sizing(config.rebuild),

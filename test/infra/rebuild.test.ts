@@ -193,16 +193,21 @@ describe.each(['dev', 'prod', 'test'] as const)('rebuild (%s)', (stageName) => {
     expect(loop.States['Segment rebuilt']).toEqual({ Type: 'Succeed' });
   });
 
-  it("gives the rebuild function the table, the exports bucket, the stage rules, the ingest's timeout and its size", () => {
+  it("gives the rebuild function the table, the exports bucket, the stage rules, the ingest's timeout and member limit, and its size", () => {
     const variables = environmentOf(fn);
+    const memberLimit = config.ingest.maxMemberMegabytes;
     expect(Object.keys(variables).sort()).toEqual([
       'BUCKET_NAME',
       'INGEST_TIMEOUT_SECONDS',
+      ...(memberLimit === undefined ? [] : ['MAX_MEMBER_BYTES']),
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
       'SESSION_RULES',
       'TABLE_NAME',
     ]);
+    // Copies are read again under the limit the ingest first read them under: the ingest's own variable.
+    expect(variables.MAX_MEMBER_BYTES).toBe(environmentOf(ingestFunction(stateless)).MAX_MEMBER_BYTES);
+    if (memberLimit !== undefined) expect(variables.MAX_MEMBER_BYTES).toBe(String(memberLimit * 1024 * 1024));
     // How long an ingest invocation of the old rules may run: the ingest function's own timeout.
     expect(variables.INGEST_TIMEOUT_SECONDS).toBe(String(ingestFunction(stateless).properties.Timeout));
     expect(variables.INGEST_TIMEOUT_SECONDS).toBe(String(config.ingest.timeoutSeconds));

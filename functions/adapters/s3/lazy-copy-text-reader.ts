@@ -1,24 +1,37 @@
+import type { memberLimit } from '../../domain/reading/containers.js';
 import type { CopyTextReader } from '../../domain/store/copy-texts.js';
 import type { DeniedCopyObject } from './copy-access.js';
 
+/** The ingest's member limit, as its config holds it (unset: the default). */
+type MemberLimitOf = Parameters<typeof memberLimit>[0];
+
 /**
- * Reads copies again from the exports in `bucket` (`copyTextReader` over S3), with the reading code and the
- * S3 SDK loaded, and the client created, on the first read only: the rebuild reads copies only for the rare
- * ties between them, so its cold starts need not evaluate either.
+ * Reads copies again from the exports in `bucket` (`copyTextReader` over S3, under the ingest's member limit
+ * `limits`), with the reading code and the S3 SDK loaded, and the client created, on the first read only: the
+ * rebuild reads copies only for the rare ties between them, so its cold starts need not evaluate either.
  */
-export function lazyCopyTextReader(bucket: string, onDenied?: DeniedCopyObject): CopyTextReader {
+export function lazyCopyTextReader(
+  bucket: string,
+  onDenied?: DeniedCopyObject,
+  limits: MemberLimitOf = {},
+): CopyTextReader {
   let reader: Promise<CopyTextReader> | undefined;
   return async (sources) => {
-    reader ??= openReader(bucket, onDenied);
+    reader ??= openReader(bucket, onDenied, limits);
     return (await reader)(sources);
   };
 }
 
-async function openReader(bucket: string, onDenied?: DeniedCopyObject): Promise<CopyTextReader> {
-  const [{ copyTextReader }, { S3ObjectSource }, { s3Client }] = await Promise.all([
+async function openReader(
+  bucket: string,
+  onDenied: DeniedCopyObject | undefined,
+  limits: MemberLimitOf,
+): Promise<CopyTextReader> {
+  const [{ copyTextReader }, { S3ObjectSource }, { s3Client }, { memberLimit }] = await Promise.all([
     import('./copy-texts.js'),
     import('./object-source.js'),
     import('../../shared/s3-client.js'),
+    import('../../domain/reading/containers.js'),
   ]);
-  return copyTextReader(new S3ObjectSource(s3Client), bucket, onDenied);
+  return copyTextReader(new S3ObjectSource(s3Client), bucket, onDenied, memberLimit(limits));
 }

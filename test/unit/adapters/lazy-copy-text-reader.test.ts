@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { zipSync } from 'fflate';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lazyCopyTextReader } from '../../../functions/adapters/s3/lazy-copy-text-reader.js';
 import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
@@ -38,6 +39,26 @@ describe('lazyCopyTextReader', () => {
     const calls = s3Mock.commandCalls(GetObjectCommand);
     expect(calls.map((call) => call.args[0].input.Bucket)).toEqual(['exports', 'exports']);
     expect(new Set(calls.map((call) => call.thisValue)).size).toBe(1);
+  });
+
+  it("opens each export under the ingest's member limit, as its copies were read", async () => {
+    // Read whole, the refused a.zip's x.ndjson would take the name the outer member was read under.
+    const bucket = new MockBucket(s3Mock, 3);
+    const inner = zipSync({ 'x.ndjson': Buffer.from('{"inner":1}\n'.repeat(100)) }, { level: 0 });
+    const archive = zipSync({ 'a.zip': inner, 'a.zip!x.ndjson': Buffer.from('{"outer":1}') }, { level: 0 });
+    bucket.put('incoming/x.zip', archive);
+    const eTag = createHash('md5').update(archive).digest('hex');
+    const source = {
+      object: 'incoming/x.zip',
+      version: `e:${eTag}`,
+      file: 'incoming/x.zip!a.zip!x.ndjson',
+      record: 1,
+    };
+    const texts = new CallCopyTexts(lazyCopyTextReader('exports', undefined, { maxMemberBytes: 1_000 }));
+
+    await texts.readMissing([source]);
+
+    expect(texts.texts.get(sourceTextKey(source))).toBe('{"outer":1}');
   });
 
   it('tells the rebuild of each object S3 refuses, and weighs its copies without their text', async () => {

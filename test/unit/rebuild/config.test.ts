@@ -40,6 +40,20 @@ describe('loadRebuildConfig', () => {
     expect(loadRebuildConfig(BASE).ingestTimeoutMs).toBe(300_000);
   });
 
+  it("reads MAX_MEMBER_BYTES, the ingest's member limit, as a number of bytes; none when unset or blank", () => {
+    expect(loadRebuildConfig({ ...BASE, MAX_MEMBER_BYTES: ' 1048576\n' }).maxMemberBytes).toBe(1_048_576);
+    expect(loadRebuildConfig({ ...BASE, MAX_MEMBER_BYTES: '' }).maxMemberBytes).toBeUndefined();
+    expect(loadRebuildConfig(BASE).maxMemberBytes).toBeUndefined();
+  });
+
+  it('refuses a MAX_MEMBER_BYTES that is not decimal digits of a whole number of at least 1', () => {
+    for (const value of [' ', '0x10', '0b11', '1e3', '-1', '+5', '1.5', '0', '9'.repeat(20)]) {
+      expect(problemsWith({ ...BASE, MAX_MEMBER_BYTES: value }), JSON.stringify(value)).toBe(
+        `invalid rebuild configuration: MAX_MEMBER_BYTES: must be a whole number of at least 1, in decimal digits (got ${JSON.stringify(value)})`,
+      );
+    }
+  });
+
   it('takes the default rules when SESSION_RULES is unset or blank', () => {
     const config = loadRebuildConfig({ ...BASE, SESSION_RULES: '' });
 
