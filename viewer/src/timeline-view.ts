@@ -17,6 +17,7 @@ import {
   xToTime,
   zoomWindow,
 } from './time-scale.js';
+import { type CommandTarget, PAN_STEP, runCommand, ZOOM_STEP } from './timeline-commands.js';
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
@@ -26,8 +27,6 @@ import { stepFrom, stepFromTime } from './timeline-step.js';
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
 const TRACK = { top: 10, height: HEIGHT - AXIS_HEIGHT - 18 };
-const ZOOM_STEP = 2;
-const PAN_STEP = 0.5;
 /** Share of the window loaded beyond each edge, so a short pan shows sessions at once. */
 const PREFETCH = 0.25;
 
@@ -43,7 +42,7 @@ export interface TimelineViewOptions {
 /**
  * The picture of a user's sessions over time: one mark per session, zoomed and panned with the wheel, a
  * pinch, a drag, the toolbar or the keyboard, loading sessions from the API as the view reaches them. The
- * marks themselves are drawn by {@link TimelineMarks}.
+ * marks themselves are drawn by {@link TimelineMarks}, and what each command does is {@link runCommand}'s.
  */
 export class TimelineView {
   readonly element: HTMLElement;
@@ -63,6 +62,7 @@ export class TimelineView {
   /** A ←/→ waiting for the sessions between its session and the neighbour to load. */
   private pendingStep: { readonly from: string | number; readonly direction: 1 | -1 } | null = null;
   private frame = 0;
+  private readonly commandTarget: CommandTarget;
 
   constructor(private readonly options: TimelineViewOptions) {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
@@ -124,6 +124,16 @@ export class TimelineView {
       const id = (event.target as Element).getAttribute('data-session-id');
       if (id !== null) this.setActive(id);
     });
+    this.commandTarget = {
+      window: () => this.window,
+      limits: () => this.limits,
+      setWindow: (window) => this.setWindow(window),
+      step: (direction) => this.step(direction),
+      moveFocus: (toIndex) => this.moveFocus(toIndex),
+      focusedSession: () =>
+        this.options.loader.sessions.find((session) => session.sessionId === this.activeId),
+      open: (session) => this.options.onOpen(session),
+    };
     this.resizeObserver = new ResizeObserver(() => this.render());
     this.resizeObserver.observe(this.chart);
   }
@@ -267,41 +277,12 @@ export class TimelineView {
     if (target !== undefined) this.moveFocus(() => loader.sessions.indexOf(target));
   }
 
-  private focusedSession(): Session | undefined {
-    return this.options.loader.sessions.find((session) => session.sessionId === this.activeId);
-  }
-
-  /** Zooms around the focused session when a session has focus, else around the middle. */
-  private zoomAnchor(): number {
-    const focused = this.focusedSession();
-    const onMark = document.activeElement?.getAttribute('data-session-id') === this.activeId;
-    return focused !== undefined && onMark ? focused.startedAt : (this.window.start + this.window.end) / 2;
-  }
-
   private run(command: TimelineCommand): void {
-    const pan = (share: number) => () => this.setWindow(panWindow(this.window, share, this.limits));
-    const zoom = (factor: number) => () =>
-      this.setWindow(zoomWindow(this.window, factor, this.zoomAnchor(), this.limits));
     // A step still waiting takes further steps' keys (they would start from a session not shown); any
     // other command takes its place.
     if (this.pendingStep !== null && (command === 'next' || command === 'previous')) return;
     this.pendingStep = null;
-    const commands: Record<TimelineCommand, () => void> = {
-      next: () => this.step(1),
-      previous: () => this.step(-1),
-      first: () => this.moveFocus(() => 0),
-      last: () => this.moveFocus((_, count) => count - 1),
-      earlier: pan(-PAN_STEP),
-      later: pan(PAN_STEP),
-      'zoom-in': zoom(1 / ZOOM_STEP),
-      'zoom-out': zoom(ZOOM_STEP),
-      whole: () => this.setWindow(this.limits.bounds),
-      open: () => {
-        const focused = this.focusedSession();
-        if (focused !== undefined) this.options.onOpen(focused);
-      },
-    };
-    commands[command]();
+    runCommand(command, this.commandTarget);
   }
 
   private onClick(event: MouseEvent): void {
