@@ -1,6 +1,7 @@
 // Whichever way the viewer finds the session the URL names gone (its id answers 404 when opened or for its
 // next events, or the user has no sessions at all), the URL names it no more, at once and without a history
-// entry: Reload or a shared link must not open a session the page already says is not there.
+// entry: Reload or a shared link must not open a session the page already says is not there. The page's title
+// names the session no more either, as the URL.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiSession, makeUser } from './fixtures.js';
@@ -20,10 +21,14 @@ function sessionParam(page: Page): string | null {
   return new URL(page.url()).searchParams.get('session');
 }
 
-/** The URL names the user alone, with no history entry added since `entries`, and a reload opens no session. */
+/**
+ * The URL and the title name the user alone, with no history entry added since `entries`, and a reload opens
+ * no session.
+ */
 async function expectUnnamed(page: Page, user: string, entries: number): Promise<void> {
   expect(sessionParam(page)).toBeNull();
   expect(new URL(page.url()).searchParams.get('user')).toBe(user);
+  await expect(page.title()).resolves.toBe(`\u2068${user}\u2069 · Sessionizer`);
   await expect(page.evaluate(() => history.length)).resolves.toBe(entries);
   await page.reload();
   await page.locator('#user-heading').waitFor();

@@ -270,10 +270,11 @@ export class ViewerApp {
     if (this.current === user) this.dropSession(user.summary.userId);
   }
 
-  /** The URL stops naming a session that is gone, which no Back can bring back; the panel stays to say so. */
+  /** The URL and title stop naming a session that is gone, which no Back brings back; the panel says so. */
   private unnameSession(user: OpenUser, sessionId: string): void {
     if (this.current !== user || this.location.session !== sessionId) return;
     this.replaceLocation({ user: user.summary.userId, session: null });
+    document.title = `${isolated(user.summary.userId)} · Sessionizer`;
   }
 
   /** Loads the user again without the session the URL named, which no Back can bring back. */
