@@ -15,7 +15,7 @@ export interface CursorBinding {
 const VERSION = 1;
 /** A shorter HMAC key would be guessable sooner than the cursors it signs expire from use. */
 export const MIN_CURSOR_KEY_LENGTH = 32;
-/** Well above a real cursor (~70 chars); bounds the work done on junk. */
+/** Well above a real cursor (at most some 130 chars with its mark); bounds the work done on junk. */
 export const MAX_CURSOR_LENGTH = 256;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAC_BYTES = 32;
@@ -42,8 +42,9 @@ function canonicalBase64Url(text: string): Buffer | undefined {
 
 /**
  * Opaque, tamper-evident page cursors: `base64url(payload).base64url(HMAC-SHA256)`. The payload holds only
- * the position (and a page's mark of where it stopped, when it has one); the binding is signed but not carried, so a cursor cannot be replayed for another user,
- * order or filter, and it tells its holder nothing about them.
+ * the position (and a page's mark of where it stopped, when it has one); the binding is signed but not
+ * carried, so a cursor cannot be replayed for another user, order or filter, and it tells its holder nothing
+ * about them.
  */
 export class CursorCodec {
   constructor(private readonly signingKey: string) {
