@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDayPage, encodeDay } from '../../../functions/adapters/dynamodb/day-codec.js';
-import { type DayGroup, keysOf } from '../../../functions/adapters/dynamodb/day-groups.js';
+import { keysOf } from '../../../functions/adapters/dynamodb/day-groups.js';
 import {
   conflictOnStaleRead,
   loadWindow,
@@ -9,44 +8,9 @@ import {
 } from '../../../functions/adapters/dynamodb/day-loader.js';
 import { decodeHead } from '../../../functions/adapters/dynamodb/head-codec.js';
 import type { Transport } from '../../../functions/adapters/dynamodb/transport.js';
-import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
-import { record } from '../../helpers/event-arbitraries.js';
+import { dayWithChunks } from './day-with-chunks.js';
 
 const T0 = Date.UTC(2024, 2, 5, 8, 0, 0);
-
-/** One day of one session of 60 events whose names keep them out of the page: it has chunks. */
-function dayWithChunks(): { group: DayGroup; chunks: number } {
-  const events = Array.from({ length: 60 }, (_, k) =>
-    record({
-      id: `m:${((k + 1) * 2654435761) % 4294967296}`,
-      userId: 'u',
-      timestamp: T0 + k * 60_000,
-      name: `/products/${((k + 7) * 40503 * 2654435761) % 4294967296}`,
-    }),
-  );
-  const session = {
-    userId: 'u',
-    sessionId: sessionIdFor(T0),
-    startedAt: T0,
-    endedAt: T0 + 59 * 60_000,
-    events,
-    continuesChain: false,
-  };
-  const encoded = encodeDay({
-    user: 'u',
-    day: '2024-03-05',
-    version: 1,
-    txn: 'txn',
-    token: '000001txn',
-    before: 0,
-    sessions: [session],
-  });
-  const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
-  return {
-    group: { day: '2024-03-05', pages: [page] } as unknown as DayGroup,
-    chunks: encoded.chunks.length,
-  };
-}
 
 describe('readDays', () => {
   it('says the read went stale when a page names chunks a newer commit has collected', async () => {

@@ -3,54 +3,20 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeDayPage, encodeDay } from '../../../functions/adapters/dynamodb/day-codec.js';
-import type { DayGroup } from '../../../functions/adapters/dynamodb/day-groups.js';
 import { readDays, StaleReadError } from '../../../functions/adapters/dynamodb/day-loader.js';
 import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
 import { RulesMismatchError } from '../../../functions/adapters/dynamodb/rules-mismatch-error.js';
 import { MergeConflictError } from '../../../functions/adapters/dynamodb/session-writer.js';
 import type { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
-import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
+import { dayWithChunks } from './day-with-chunks.js';
 
 const ID = 'alice.smith@example.com';
 const digest = createHash('sha256').update(ID).digest('hex');
-const T0 = Date.UTC(2024, 2, 5, 8, 0, 0);
 
 /** What a logger writes of an error: its message and its stack. */
 const logged = (error: Error) => `${error.message}\n${error.stack}`;
-
-/** A day page of `user` whose events are in chunks (their names keep them out of the page). */
-function dayWithChunks(user: string): DayGroup {
-  const events = Array.from({ length: 60 }, (_, k) =>
-    record({
-      id: `m:${((k + 1) * 2654435761) % 4294967296}`,
-      userId: user,
-      timestamp: T0 + k * 60_000,
-      name: `/products/${((k + 7) * 40503 * 2654435761) % 4294967296}`,
-    }),
-  );
-  const session = {
-    userId: user,
-    sessionId: sessionIdFor(T0),
-    startedAt: T0,
-    endedAt: T0 + 59 * 60_000,
-    events,
-    continuesChain: false,
-  };
-  const encoded = encodeDay({
-    user,
-    day: '2024-03-05',
-    version: 1,
-    txn: 'txn',
-    token: '000001txn',
-    before: 0,
-    sessions: [session],
-  });
-  const page = decodeDayPage(encoded.pages[0] as NonNullable<(typeof encoded.pages)[0]>);
-  return { day: '2024-03-05', pages: [page] } as unknown as DayGroup;
-}
 
 describe('store errors name a user by the SHA-256 of its id', () => {
   it('a merge that gave up', () => {
@@ -63,7 +29,7 @@ describe('store errors name a user by the SHA-256 of its id', () => {
 
   it('a read that went stale', async () => {
     const collected = { batchGetWrittenOnce: async () => new Map() } as unknown as Transport;
-    const error = await readDays(collected, ID, [dayWithChunks(ID)]).catch((caught: Error) => caught);
+    const error = await readDays(collected, ID, [dayWithChunks(ID).group]).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(StaleReadError);
     expect(logged(error as Error)).not.toContain(ID);
     expect((error as Error).message).toContain(`userIdSha256 ${digest}`);
