@@ -196,7 +196,7 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       {
         format: input.format,
         browserOf: input.browserOf,
-        ...(input.maxMemberBytes !== undefined && { maxMemberBytes: input.maxMemberBytes }),
+        ...memberLimit(input),
         reopen: input.open,
       },
       {

@@ -1,5 +1,5 @@
 import { ContainerError, type ContainerIssueKind } from './container-error.js';
-import { openExport } from './containers.js';
+import { memberLimit, openExport } from './containers.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
 import { emptySummary, readMember } from './read-member.js';
 
@@ -52,7 +52,7 @@ export async function readExport(
   };
   try {
     const members = openExport(name, bytes, {
-      ...(options.maxMemberBytes !== undefined && { maxMemberBytes: options.maxMemberBytes }),
+      ...memberLimit(options),
       onIssue: (issue) => {
         if (issue.kind === 'broken-archive' || issue.kind === 'damaged-member') {
           return broke(issue.file, issue.reason, issues);

@@ -8,7 +8,7 @@ import { normalizeEvent } from '../events/normalize.js';
 import { arrayBreak } from './array-break.js';
 import type { ByteRecord } from './byte-record.js';
 import { ContainerError } from './container-error.js';
-import type { ExportMember } from './containers.js';
+import { type ExportMember, memberLimit } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
 import { LONE_CR_LINES } from './lone-carriage-returns.js';
@@ -190,7 +190,7 @@ export async function readMember(
       rejectionOf,
       restore,
       () => sink.pause?.(),
-      options.maxMemberBytes === undefined ? {} : { maxMemberBytes: options.maxMemberBytes },
+      memberLimit(options),
     );
     held.restored();
   };
