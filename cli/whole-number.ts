@@ -1,12 +1,8 @@
-// Whole numbers as people write them after an option or in a variable (ports, counts): decimal digits.
-// `Number()` and zod's coerce would also take "" and " " as 0 (`PORT=" "` asked for any free port), "0x10" as
-// 16 and "1e3" as 1000, none of which anyone means as a port or a count.
-const DIGITS = /^\s*\d+\s*$/;
+// Whole numbers as people write them after an option or in a variable (ports, counts): decimal digits, read
+// as the functions read theirs (`PORT=" "` once asked for any free port).
+import { wholeNumberFromText } from '../functions/shared/env-number.js';
 
-/** The number a text of decimal digits names, or undefined when it is anything else. */
-export function wholeNumberFromText(text: string): number | undefined {
-  return DIGITS.test(text) ? Number(text) : undefined;
-}
+export { wholeNumberFromText };
 
 /** For a schema's preprocessing: text of digits as its number; anything else as given, to be refused. */
 export function wholeNumberInput(value: unknown): unknown {

@@ -1,11 +1,16 @@
 import * as z from './zod.js';
 
 /**
- * Decimal digits, with white space around them allowed as the CLI allows it (cli/whole-number.ts). Number()
- * and zod's coerce would also take " " as 0, "0x10" as 16, "0b11" as 3 and "1e3" as 1000, none of which an
- * operator writing a size or a timeout means.
+ * Decimal digits, with white space around them allowed. Number() and zod's coerce would also take " " as 0,
+ * "0x10" as 16, "0b11" as 3 and "1e3" as 1000, none of which anyone writing a size, a timeout, a port or a
+ * count means.
  */
 const DIGITS = /^\s*\d+\s*$/;
+
+/** The number a text of decimal digits names, or undefined when it is anything else. */
+export function wholeNumberFromText(text: string): number | undefined {
+  return DIGITS.test(text) ? Number(text) : undefined;
+}
 
 /**
  * A variable holding a whole number of at least `min`, in decimal digits; refused, saying what it must be and
@@ -19,7 +24,7 @@ export function wholeNumberVar(min: number) {
         payload.issues.push({ code: 'custom', message: `must be set (${what})`, input: value });
         return z.NEVER;
       }
-      const number = typeof value === 'string' && DIGITS.test(value) ? Number(value) : Number.NaN;
+      const number = (typeof value === 'string' ? wholeNumberFromText(value) : undefined) ?? Number.NaN;
       if (Number.isSafeInteger(number) && number >= min) return number;
       payload.issues.push({
         code: 'custom',
