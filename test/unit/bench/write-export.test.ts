@@ -85,39 +85,39 @@ describe('npm run generate', () => {
   const run = (args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8' });
 
-  it('exits 2 for a usage error, saying what is wrong', () => {
-    for (const [args, said] of [
-      [['--events', 'many'], '--events must be a whole number (got "many")'],
-      // Number() read these as 16, 1000 and 0 events.
-      [['--events', '0x10'], '--events must be a whole number (got "0x10")'],
-      [['--events', '1e3'], '--events must be a whole number (got "1e3")'],
-      [['--events', '5', '--seed', ' '], '--seed must be a whole number (got " ")'],
-      [['--events', '5', '--users', '2.5'], '--users must be a whole number (got "2.5")'],
-      [
-        ['--events', '5', '--late-share', '0x1'],
-        '--late-share must be a decimal number such as 1 or 0.5 (got "0x1")',
-      ],
-      [
-        ['--events', '5', '--days', 'Infinity'],
-        '--days must be a decimal number such as 1 or 0.5 (got "Infinity")',
-      ],
-      // Named by their flags, not by the generator's own option names (lateShare, days, users).
-      // An empty file, exit 0, would look like a generated export to whoever uploads it next.
-      [['--events', '0'], 'generate: --events must be 1 or more (got "0")'],
-      [['--events', '5', '--users', '0'], 'generate: --users must be 1 or more (got "0")'],
-      [['--events', '5', '--days', '0'], 'generate: --days must be more than 0 (got "0")'],
-      [['--events', '5', '--late-share', '1.5'], 'generate: --late-share must be from 0 to 1 (got "1.5")'],
-      [
-        ['--events', '5', '--anonymous-share=-0.5'],
-        'generate: --anonymous-share must be from 0 to 1 (got "-0.5")',
-      ],
-      [['--events', '5', '--colour'], "Unknown option '--colour'"],
-    ] as const) {
-      const result = run([...args]);
-      expect(result.status, args.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(/^generate: .*\n\nUsage: npm run generate/s);
-      expect(result.stderr).toContain(said);
-    }
+  // One test per case: each starts its own generator process, and under load fourteen of them in one test
+  // outran its timeout.
+  it.each([
+    [['--events', 'many'], '--events must be a whole number (got "many")'],
+    // Number() read these as 16, 1000 and 0 events.
+    [['--events', '0x10'], '--events must be a whole number (got "0x10")'],
+    [['--events', '1e3'], '--events must be a whole number (got "1e3")'],
+    [['--events', '5', '--seed', ' '], '--seed must be a whole number (got " ")'],
+    [['--events', '5', '--users', '2.5'], '--users must be a whole number (got "2.5")'],
+    [
+      ['--events', '5', '--late-share', '0x1'],
+      '--late-share must be a decimal number such as 1 or 0.5 (got "0x1")',
+    ],
+    [
+      ['--events', '5', '--days', 'Infinity'],
+      '--days must be a decimal number such as 1 or 0.5 (got "Infinity")',
+    ],
+    // Named by their flags, not by the generator's own option names (lateShare, days, users).
+    // An empty file, exit 0, would look like a generated export to whoever uploads it next.
+    [['--events', '0'], 'generate: --events must be 1 or more (got "0")'],
+    [['--events', '5', '--users', '0'], 'generate: --users must be 1 or more (got "0")'],
+    [['--events', '5', '--days', '0'], 'generate: --days must be more than 0 (got "0")'],
+    [['--events', '5', '--late-share', '1.5'], 'generate: --late-share must be from 0 to 1 (got "1.5")'],
+    [
+      ['--events', '5', '--anonymous-share=-0.5'],
+      'generate: --anonymous-share must be from 0 to 1 (got "-0.5")',
+    ],
+    [['--events', '5', '--colour'], "Unknown option '--colour'"],
+  ] as const)('exits 2 for a usage error (%j), saying what is wrong', (args, said) => {
+    const result = run([...args]);
+    expect(result.status, args.join(' ')).toBe(2);
+    expect(result.stderr).toMatch(/^generate: .*\n\nUsage: npm run generate/s);
+    expect(result.stderr).toContain(said);
   });
 
   it('says that an --out naming a folder is one, and which file to name, writing nothing', () => {
