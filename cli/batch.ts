@@ -1,6 +1,6 @@
 import type { InputFormat } from '../contract/index.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
-import { memberLimit } from '../functions/domain/reading/containers.js';
+import { memberLimit } from '../functions/domain/reading/member-limit.js';
 import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';

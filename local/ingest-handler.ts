@@ -12,7 +12,7 @@ import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';
 import { S3ObjectSource } from '../functions/adapters/s3/object-source.js';
 import { S3RejectionReport } from '../functions/adapters/s3/rejection-report.js';
 import { createBrowserOf } from '../functions/domain/events/browser.js';
-import { memberLimit } from '../functions/domain/reading/containers.js';
+import { memberLimit } from '../functions/domain/reading/member-limit.js';
 import { CallCopyTexts } from '../functions/domain/store/copy-texts.js';
 import { loadIngestConfig } from '../functions/ingest/config.js';
 import {

@@ -12,7 +12,7 @@ import { S3ObjectSource } from '../adapters/s3/object-source.js';
 import { S3RejectionReport } from '../adapters/s3/rejection-report.js';
 import { lazyContinuationQueue } from '../adapters/sqs/lazy-continuation-queue.js';
 import { createBrowserOf } from '../domain/events/browser.js';
-import { memberLimit } from '../domain/reading/containers.js';
+import { memberLimit } from '../domain/reading/member-limit.js';
 import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { s3Client } from '../shared/s3-client.js';

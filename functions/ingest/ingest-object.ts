@@ -1,6 +1,6 @@
 import type { InputFormat } from '../../contract/index.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
-import { memberLimit } from '../domain/reading/containers.js';
+import { memberLimit } from '../domain/reading/member-limit.js';
 import type { FileSummary } from '../domain/reading/read-export.js';
 import { readExport } from '../domain/reading/read-export.js';
 import { readRecordTexts } from '../domain/reading/record-texts.js';

@@ -3,7 +3,7 @@ import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
-import { memberLimit } from '../domain/reading/containers.js';
+import { memberLimit } from '../domain/reading/member-limit.js';
 import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';

@@ -5,6 +5,7 @@ import { DynamoDbTableRebuild } from '../adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../adapters/dynamodb/transport.js';
 import { warnOfDeniedCopies } from '../adapters/s3/copy-access.js';
 import { lazyCopyTextReader } from '../adapters/s3/lazy-copy-text-reader.js';
+import { memberLimit } from '../domain/reading/member-limit.js';
 import { CallCopyTexts } from '../domain/store/copy-texts.js';
 import { dynamoDbClient } from '../shared/dynamodb-client.js';
 import { loadRebuildConfig } from './config.js';
@@ -18,7 +19,7 @@ const { bucketName } = config;
 const readCopies =
   bucketName === undefined
     ? undefined
-    : lazyCopyTextReader(bucketName, warnOfDeniedCopies(logger, bucketName), config);
+    : lazyCopyTextReader(bucketName, warnOfDeniedCopies(logger, bucketName), memberLimit(config));
 
 export const handler = createRebuildHandler({
   store: new DynamoDbTableRebuild({

@@ -1,9 +1,6 @@
-import type { memberLimit } from '../../domain/reading/containers.js';
+import type { OpenExportOptions } from '../../domain/reading/containers.js';
 import type { CopyTextReader } from '../../domain/store/copy-texts.js';
 import type { DeniedCopyObject } from './copy-access.js';
-
-/** The ingest's member limit, as its config holds it (unset: the default). */
-type MemberLimitOf = Parameters<typeof memberLimit>[0];
 
 /**
  * Reads copies again from the exports in `bucket` (`copyTextReader` over S3, under the ingest's member limit
@@ -13,7 +10,7 @@ type MemberLimitOf = Parameters<typeof memberLimit>[0];
 export function lazyCopyTextReader(
   bucket: string,
   onDenied?: DeniedCopyObject,
-  limits: MemberLimitOf = {},
+  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
 ): CopyTextReader {
   let reader: Promise<CopyTextReader> | undefined;
   return async (sources) => {
@@ -25,13 +22,12 @@ export function lazyCopyTextReader(
 async function openReader(
   bucket: string,
   onDenied: DeniedCopyObject | undefined,
-  limits: MemberLimitOf,
+  limits: Pick<OpenExportOptions, 'maxMemberBytes'>,
 ): Promise<CopyTextReader> {
-  const [{ copyTextReader }, { S3ObjectSource }, { s3Client }, { memberLimit }] = await Promise.all([
+  const [{ copyTextReader }, { S3ObjectSource }, { s3Client }] = await Promise.all([
     import('./copy-texts.js'),
     import('./object-source.js'),
     import('../../shared/s3-client.js'),
-    import('../../domain/reading/containers.js'),
   ]);
-  return copyTextReader(new S3ObjectSource(s3Client), bucket, onDenied, memberLimit(limits));
+  return copyTextReader(new S3ObjectSource(s3Client), bucket, onDenied, limits);
 }

@@ -41,13 +41,6 @@ export interface OpenExportOptions {
 
 export const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
 
-/** The member limit of `options`, as an export is opened under it: a reading again must use the first one's. */
-export function memberLimit(options: {
-  readonly maxMemberBytes?: number | undefined;
-}): Pick<OpenExportOptions, 'maxMemberBytes'> {
-  return options.maxMemberBytes === undefined ? {} : { maxMemberBytes: options.maxMemberBytes };
-}
-
 /** ZIP archives read inside one another at most, the outermost included: a ZIP quine ends there. */
 export const MAX_ARCHIVE_DEPTH = 4;
 

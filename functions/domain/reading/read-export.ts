@@ -1,5 +1,6 @@
 import { ContainerError, type ContainerIssueKind } from './container-error.js';
-import { memberLimit, openExport } from './containers.js';
+import { openExport } from './containers.js';
+import { memberLimit } from './member-limit.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
 import { emptySummary, readMember } from './read-member.js';
 
