@@ -179,13 +179,19 @@ export class ScanResult {
   private unexpectedReason(): string {
     const at = Math.min(Math.max(this.failedAt, this.start), this.end);
     if (at >= this.end) return 'invalid JSON: unexpected end of the text';
-    const position = new TextDecoder().decode(this.bytes.subarray(this.start, at)).length;
+    const position = KEEP_BOM.decode(this.bytes.subarray(this.start, at)).length;
     const char = String.fromCodePoint(
-      new TextDecoder().decode(this.bytes.subarray(at, Math.min(at + 4, this.end))).codePointAt(0) ?? 0,
+      KEEP_BOM.decode(this.bytes.subarray(at, Math.min(at + 4, this.end))).codePointAt(0) ?? 0,
     );
     return `invalid JSON: unexpected ${describeUnexpected(char)} at position ${position}`;
   }
 }
+
+/**
+ * A decoder that keeps a leading U+FEFF: the character a failure stopped at may be one (no JSON white space),
+ * and a default decoder drops it, naming the character after it instead.
+ */
+const KEEP_BOM = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** JSON's own punctuation, which is no one's text: naming it says what is wrong. */
 const STRUCTURAL = '{}[],:';

@@ -26,6 +26,17 @@ describe('the log of a file that breaks on an element that is not JSON', () => {
     ['a word', `${EMAIL}`, 'unexpected character at position 0'],
     // Often invisible: named by its code point, which quotes no text.
     ['a control character', `\u0001{"userId":"${EMAIL}"}`, 'unexpected character U+0001 at position 0'],
+    // A byte-order mark is no JSON white space; decoded as a text's first character it would vanish.
+    [
+      'a byte-order mark before a value',
+      `{"type":"track","userId":"${EMAIL}","n":\ufeff1}`,
+      'unexpected character U+FEFF at position 55',
+    ],
+    [
+      'a byte-order mark before a brace',
+      `{"type":"track","userId":"${EMAIL}","n":\ufeff}`,
+      'unexpected character U+FEFF at position 55',
+    ],
   ])('says the line and what is wrong with %s, not the text', async (_what, broken, problem) => {
     const key = 'incoming/broken.json';
     bucket.put(key, Buffer.from(`[\n${event('m-1')},\n${broken},\n${event('m-3')}\n]\n`));
