@@ -134,6 +134,19 @@ describe('ZIP archives', () => {
         /^export\.zip!café\.json: corrupt member data \(CRC-32 mismatch/,
       );
     });
+
+    it("keeps a UTF-8 name's leading byte-order mark, as the flagged name keeps it", async () => {
+      const archive = zipWithSizes([{ path: 'BOMa.json', content: bytesOf('{}'), deflate: false }]);
+      const bytes = Buffer.from(archive);
+      for (let at = bytes.indexOf('BOMa.json'); at !== -1; at = bytes.indexOf('BOMa.json', at + 1)) {
+        bytes.set([0xef, 0xbb, 0xbf], at);
+      }
+
+      const outcome = await readExport('export.zip', chunked(bytes));
+
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!\ufeffa.json']);
+    });
   });
 
   // Rule 1 knows a ZIP by its first local header; an archive without one holds no file to read.
