@@ -2,7 +2,7 @@ import { type ByteRecord, MAX_RECORD_BYTES, type MembersWanted, TOO_LONG_PREFIX 
 import { HeldRecord, presenceOf } from './held-record.js';
 import { closesValue } from './json-tokens.js';
 import type { MemberPresence } from './member-presence.js';
-import { trimEnd, trimStart } from './utf8-whitespace.js';
+import { INCOMPLETE, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
 
 const NEWLINE = 0x0a;
 
@@ -14,6 +14,11 @@ const NEWLINE = 0x0a;
 export class NdjsonLines {
   /** The unfinished last line, from its first byte that is not whitespace. */
   private readonly unfinished: HeldRecord;
+  /**
+   * Before the unfinished line's text: the first bytes of a character the chunk's end cut, which may be white
+   * space. Read with the next chunk, so that a line is measured from its text however the chunks fall.
+   */
+  private leading: Buffer | undefined;
   private line: number;
 
   constructor(
@@ -25,9 +30,16 @@ export class NdjsonLines {
   }
 
   /** Reads `bytes[from, bytes.length)`. */
-  push(bytes: Buffer, from: number, out: ByteRecord[]): void {
-    const length = bytes.length;
+  push(chunk: Buffer, from: number, out: ByteRecord[]): void {
+    let bytes = chunk;
     let start = from;
+    if (this.leading !== undefined) {
+      // Rare (a chunk's end inside a wider white space before a line's text): the copy costs one chunk.
+      bytes = Buffer.concat([this.leading, chunk.subarray(from)]);
+      start = 0;
+      this.leading = undefined;
+    }
+    const length = bytes.length;
     let newline = bytes.indexOf(NEWLINE, start);
     if (!this.unfinished.isEmpty) {
       this.hold(bytes, start, newline === -1 ? length : newline);
@@ -48,6 +60,9 @@ export class NdjsonLines {
 
   /** Reads the last line, which has no line feed after it. */
   end(out: ByteRecord[]): void {
+    // A character cut by the file's end is U+FFFD, no white space: the line's text.
+    if (this.leading !== undefined) this.unfinished.add(this.leading);
+    this.leading = undefined;
     if (!this.unfinished.isEmpty) this.flushPieces(out);
   }
 
@@ -71,7 +86,12 @@ export class NdjsonLines {
   private hold(bytes: Buffer, start: number, end: number): void {
     // Whitespace before the line's text is not its record: not kept, nor counted.
     const first = this.unfinished.isEmpty ? trimStart(bytes, start, end) : start;
-    if (first < end) this.unfinished.add(bytes.subarray(first, end));
+    if (first === end) return;
+    if (this.unfinished.isEmpty && whitespaceLength(bytes, first, end) === INCOMPLETE) {
+      this.leading = Buffer.from(bytes.subarray(first, end));
+      return;
+    }
+    this.unfinished.add(bytes.subarray(first, end));
   }
 
   private flushPieces(out: ByteRecord[]): void {

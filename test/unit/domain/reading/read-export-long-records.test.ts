@@ -167,6 +167,31 @@ describe('RecordSplitter, records longer than MAX_RECORD_BYTES', () => {
     ]);
   });
 
+  it('measures a line from its first character that is not white space, however the chunks cut one before it', () => {
+    const head = '{"a":"';
+    const atLimit = `${head}${'x'.repeat(MAX_RECORD_BYTES - head.length - 2)}"}`;
+    for (const space of ['\u00a0', '\u2028', '\ufeff']) {
+      const text = Buffer.from(`{}\n${space}${atLimit}\n${space}${atLimit}x\n`);
+      const spaceAt = text.indexOf(Buffer.from(space));
+      for (const cutAt of [spaceAt + 1, spaceAt + Buffer.byteLength(space) - 1]) {
+        const splitter = new RecordSplitter();
+        const records: ByteRecord[] = [];
+        for (const chunk of [
+          text.subarray(0, spaceAt + 1),
+          text.subarray(spaceAt + 1, cutAt),
+          text.subarray(cutAt),
+        ])
+          splitter.push(chunk, records);
+        splitter.finish(records);
+        expect(records.map(({ line, start, end, tooLong }) => [line, tooLong ?? end - start])).toEqual([
+          [1, 2],
+          [2, MAX_RECORD_BYTES],
+          [3, MAX_RECORD_BYTES + 1],
+        ]);
+      }
+    }
+  });
+
   it('drops such a last line of a file cut short: where it ends is unknown', () => {
     expect(split(['{}\n{"a":"', long, '"}'], 'cut').records).toEqual([
       { line: 1, index: undefined, text: '{}' },
