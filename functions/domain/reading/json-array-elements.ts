@@ -50,6 +50,8 @@ export class JsonArrayElements {
   private failure: StructuralFailure | undefined;
   /** A depth-1 comma was read since the last element: the next must be one. */
   private afterComma = false;
+  /** Before an element: the first bytes of a character the chunk's end cut, which may be white space. */
+  private leading: Buffer | undefined;
 
   constructor(line: number, membersWanted?: MembersWanted) {
     this.line = line;
@@ -57,8 +59,16 @@ export class JsonArrayElements {
   }
 
   /** Reads `bytes[from, bytes.length)`. */
-  push(bytes: Buffer, from: number, out: ByteRecord[]): void {
+  push(chunk: Buffer, chunkFrom: number, out: ByteRecord[]): void {
     if (this.failure !== undefined) return;
+    let bytes = chunk;
+    let from = chunkFrom;
+    if (this.leading !== undefined) {
+      // Rare (a chunk's end inside a wider white space before an element): the copy costs one chunk.
+      bytes = Buffer.concat([this.leading, chunk.subarray(chunkFrom)]);
+      from = 0;
+      this.leading = undefined;
+    }
     this.nextNewline = bytes.indexOf(LINE_FEED, from);
     if (this.closed) {
       this.readAfterArray(bytes, from);
@@ -72,6 +82,18 @@ export class JsonArrayElements {
       const byte = bytes[position] as number;
       if (elementStart === -1) {
         if (isAsciiWhitespace(byte)) continue;
+        // Wider white space is not the element's either: an element is measured from its text (rules.md).
+        if (byte >= 0x80) {
+          const whitespace = whitespaceLength(bytes, position, length);
+          if (whitespace > 0) {
+            position += whitespace - 1;
+            continue;
+          }
+          if (whitespace === INCOMPLETE) {
+            this.leading = Buffer.from(bytes.subarray(position));
+            break;
+          }
+        }
         if (byte === COMMA || (byte === CLOSE_BRACKET && this.afterComma)) {
           this.fail(bytes, position, this.index + 1, EMPTY_ELEMENT);
           return;
@@ -96,12 +118,7 @@ export class JsonArrayElements {
       } else if (depth > 1) {
         if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
       } else if (byte === COMMA || byte === CLOSE_BRACKET) {
-        // Blank only with whitespace beyond ASCII: before "]" with no comma, that is an empty array.
-        const blank = !this.finishElement(bytes, elementStart, position, out);
-        if (blank && (byte === COMMA || this.afterComma)) {
-          this.fail(bytes, position, this.index + 1, EMPTY_ELEMENT);
-          return;
-        }
+        this.finishElement(bytes, elementStart, position, out);
         elementStart = -1;
         this.afterComma = byte === COMMA;
         if (byte === CLOSE_BRACKET) {
@@ -129,6 +146,13 @@ export class JsonArrayElements {
     if (this.closed && this.failure === undefined && this.carry !== undefined)
       this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
     if (this.failure !== undefined || this.closed) return this.failure;
+    if (this.leading !== undefined) {
+      // A character cut by the file's end is U+FFFD, no white space: an element's text, cut short.
+      this.elementOpen = true;
+      this.elementLine = this.line;
+      this.openElement.add(this.leading);
+      this.leading = undefined;
+    }
     // Whether an element too long to hold closed is unknown: it is neither a record nor a rejection.
     if (this.elementOpen && this.openElement.isTooLong) {
       return { line: this.elementLine, index: this.index + 1, reason: UNTERMINATED_ARRAY };
@@ -171,41 +195,33 @@ export class JsonArrayElements {
     return quote + 1;
   }
 
-  /** Pushes the element `bytes[start, end)` with the pieces before it; false when it is blank. */
-  private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): boolean {
+  /** Pushes the element `bytes[start, end)`, which starts at its text, with the pieces before it. */
+  private finishElement(bytes: Buffer, start: number, end: number, out: ByteRecord[]): void {
     let buffer = bytes;
     let rawStart = start;
     let rawEnd = end;
-    // Measured from its first byte that is not ASCII whitespace to its comma or bracket, in any chunking.
+    // Measured from its first character that is not white space to its comma or bracket, in any chunking.
     if (!this.openElement.isEmpty || end - start > MAX_RECORD_BYTES) {
       const taken = this.openElement.take(bytes.subarray(start, end));
       if (taken.tooLong !== undefined) {
         const prefix = taken.bytes;
-        // Wider whitespace may precede the text: trimmed within the prefix, as far as it goes.
-        const first = trimStart(prefix, 0, prefix.length);
-        const line = this.elementLine + countNewlines(prefix, 0, first);
         out.push({
           bytes: prefix,
-          start: first,
+          start: 0,
           end: prefix.length,
-          line,
+          line: this.elementLine,
           index: ++this.index,
           tooLong: taken.tooLong,
           members: taken.members,
         });
-        return true;
+        return;
       }
       buffer = taken.bytes;
       rawStart = 0;
       rawEnd = buffer.length;
     }
-    const first = trimStart(buffer, rawStart, rawEnd);
-    if (first === rawEnd) return false;
-    // The element started at its first byte that is not ASCII whitespace; wider whitespace may precede the text.
-    const line =
-      first === rawStart ? this.elementLine : this.elementLine + countNewlines(buffer, rawStart, first);
-    out.push({ bytes: buffer, start: first, end: trimEnd(buffer, first, rawEnd), line, index: ++this.index });
-    return true;
+    const last = trimEnd(buffer, rawStart, rawEnd);
+    out.push({ bytes: buffer, start: rawStart, end: last, line: this.elementLine, index: ++this.index });
   }
 
   private closeArray(bytes: Buffer, bracket: number): void {

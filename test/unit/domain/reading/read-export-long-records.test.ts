@@ -192,6 +192,38 @@ describe('RecordSplitter, records longer than MAX_RECORD_BYTES', () => {
     }
   });
 
+  it('measures an array element from its first character that is not white space, as a line', () => {
+    const head = '{"a":"';
+    const atLimit = `${head}${'x'.repeat(MAX_RECORD_BYTES - head.length - 2)}"}`;
+    for (const space of ['\u00a0', '\u2028', '\ufeff']) {
+      const text = Buffer.from(`[{},${space}${atLimit},\n${space} ${atLimit}x]`);
+      const spaceAt = text.indexOf(Buffer.from(space));
+      for (const cutAt of [spaceAt + 1, spaceAt + Buffer.byteLength(space) - 1, text.length]) {
+        const splitter = new RecordSplitter();
+        const records: ByteRecord[] = [];
+        for (const chunk of [
+          text.subarray(0, spaceAt + 1),
+          text.subarray(spaceAt + 1, cutAt),
+          text.subarray(cutAt),
+        ])
+          splitter.push(chunk, records);
+        expect(splitter.finish(records)).toBeUndefined();
+        expect(
+          records.map(({ line, index, tooLong, bytes, start, end }) => [
+            line,
+            index,
+            tooLong ?? end - start,
+            bytes[start],
+          ]),
+        ).toEqual([
+          [1, 1, 2, 0x7b],
+          [1, 2, MAX_RECORD_BYTES, 0x7b],
+          [2, 3, MAX_RECORD_BYTES + 1, 0x7b],
+        ]);
+      }
+    }
+  });
+
   it('drops such a last line of a file cut short: where it ends is unknown', () => {
     expect(split(['{}\n{"a":"', long, '"}'], 'cut').records).toEqual([
       { line: 1, index: undefined, text: '{}' },
