@@ -17,7 +17,7 @@ function typeClass(event: SessionEvent): string {
 
 /** An event's time since its session started, in whole seconds as the times shown beside it read. */
 function offsetText(event: SessionEvent, startedAt: number): string {
-  return formatOffset(clockSeconds(startedAt, event.timestamp) * 1000);
+  return formatOffset(clockSeconds(startedAt, event.timestamp));
 }
 
 /** Where on the strip an event `offset` ms into a session lasting `duration` ms goes. */

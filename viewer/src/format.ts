@@ -86,9 +86,9 @@ export function formatTimeOfDay(epochMs: number): string {
   return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
 }
 
-/** `+0:00`, `+12:34`, `+1:02:03`: an event's time since its session started, as {@link clockSeconds} counts it. */
-export function formatOffset(milliseconds: number): string {
-  const total = Math.max(0, Math.floor(milliseconds / 1000));
+/** `+0:00`, `+12:34`, `+1:02:03`: an event's time since its session started, in {@link clockSeconds}' whole seconds. */
+export function formatOffset(wholeSeconds: number): string {
+  const total = Math.max(0, Math.floor(wholeSeconds));
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
