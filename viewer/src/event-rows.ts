@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { escapeControl } from '../../contract/visible-text.js';
 import type { SessionEvent } from './api-types.js';
 import { externalLink, h, svg, urlText } from './dom.js';
 import { clockSeconds, firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
@@ -64,6 +65,25 @@ function eventIds(event: SessionEvent): string | null {
 }
 
 /**
+ * What a screen reader names an event's row by: the event, then when: `Product 1, page, 19:52:26.250, +1:26`.
+ * Without one, Chromium names a list item by its tooltip, so every row was read as its messageId; named, the
+ * tooltip's ids are its description. A url or path reads with its escapes, as the row shows it.
+ */
+function rowName(
+  event: SessionEvent,
+  label: string,
+  labelIsUrl: boolean,
+  time: string,
+  offset: string,
+): string {
+  const what =
+    label === event.type
+      ? event.type
+      : `${labelIsUrl ? escapeControl(label) : isolated(label)}, ${event.type}`;
+  return `${what}, ${time}, ${offset}`;
+}
+
+/**
  * One event's row. `showAnonymousId` when the session's events came from more than one anonymousId (stitched
  * devices or a reset): which device each event came from is then part of what the row says.
  */
@@ -82,29 +102,39 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   // A page view without a name or a title (or titled with its url) is labelled by its url: the label is then
   // the link, said once.
   const labelIsUrl = url !== null && url === label;
+  const labelIsPath = url === null && path !== null && path === label;
   if (url !== null && !labelIsUrl) details.push(externalLink(url));
-  else if (url === null && path !== null && path !== label) details.push(urlText(path));
+  else if (url === null && path !== null && !labelIsPath) details.push(urlText(path));
   if (showAnonymousId && event.anonymousId !== null) {
     if (details.length > 0) details.push(' ');
     details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
   }
+  const time = formatTimeOfDay(event.timestamp);
+  const offset = offsetText(event, startedAt);
   return h(
     'li',
-    { class: 'event', 'data-event-id': event.id, title: eventIds(event) },
+    {
+      class: 'event',
+      'data-event-id': event.id,
+      'aria-label': rowName(
+        event,
+        label,
+        labelIsUrl || labelIsPath,
+        laterDay === null ? time : `${laterDay} ${time}`,
+        offset,
+      ),
+      title: eventIds(event),
+    },
     h(
       'time',
       { datetime: new Date(event.timestamp).toISOString() },
       laterDay === null ? null : h('span', { class: 'event-day' }, laterDay),
       laterDay === null ? null : ' ',
-      formatTimeOfDay(event.timestamp),
+      time,
     ),
-    h('span', { class: 'offset' }, offsetText(event, startedAt)),
+    h('span', { class: 'offset' }, offset),
     h('span', { class: `type ${typeClass(event)}` }, event.type),
-    h(
-      'span',
-      { class: 'label' },
-      labelIsUrl ? externalLink(label) : url === null && label === path ? urlText(label) : label,
-    ),
+    h('span', { class: 'label' }, labelIsUrl ? externalLink(label) : labelIsPath ? urlText(label) : label),
     details.length > 0 ? h('span', { class: 'detail' }, ...details) : null,
   );
 }
