@@ -43,6 +43,14 @@ export function runCommand(command: TimelineCommand, target: CommandTarget): voi
   commands[command]();
 }
 
+/**
+ * Whether `command` moves the view for its own sake, which is then said (TimelineStatus.viewMoved). A step,
+ * Home, End and Enter move the keyboard to a mark or the panel, which names its session; the view only follows.
+ */
+export function movesView(command: TimelineCommand): boolean {
+  return !['next', 'previous', 'first', 'last', 'open'].includes(command);
+}
+
 /** Zooms around the focused session when a session has focus, else around the middle. */
 function zoomAnchor(target: CommandTarget): number {
   const focused = target.focusedSession();

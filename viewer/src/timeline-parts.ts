@@ -1,16 +1,12 @@
 /// <reference lib="dom" />
-// The timeline's furniture: the time axis, the legend, the status line and the words a session mark is read
-// out with.
+// The timeline's furniture: the time axis, the legend, the toolbar and the words a session mark is read out
+// with.
 import type { Session } from './api-types.js';
 import { h, svg } from './dom.js';
-import { errorText } from './error-text.js';
 import { formatCount, formatDateTime, formatSessionLength, plural } from './format.js';
-import type { SessionLoader } from './session-loader.js';
-import { loadedText } from './session-numbering.js';
 import { type TimeWindow, timeTicks, timeToX } from './time-scale.js';
 import { keyCommand, type TimelineCommand } from './timeline-input.js';
 import { COLOUR_LEVELS } from './timeline-layout.js';
-import { stitchedUserLink } from './user-summary.js';
 
 /** What a mark says to a screen reader and in its tooltip. */
 export function sessionLabel(session: Session): string {
@@ -57,51 +53,6 @@ export function timelineLegend(): HTMLElement {
     ),
     ' the open session',
   );
-}
-
-/** Sets `element`'s text only when it differs: a live region re-written with the same words says them again. */
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
-/**
- * The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry, or
- * with the user the id was stitched to, whose route the API sends every request to now. Only the loaded count
- * is a live region, said whole (aria-atomic) when more load: the line is drawn again on every pan, zoom and
- * arrow step, which would have a screen reader repeat it after each. A failure's alert is put in once, when
- * the load fails, for the same reason.
- */
-export class TimelineStatus {
-  readonly element: HTMLElement;
-  private readonly inView = h('span');
-  private readonly loaded = h('span', { 'aria-live': 'polite', 'aria-atomic': 'true' });
-  private readonly state = h('span');
-  private shownState: { readonly loading: boolean; readonly error: unknown } | undefined;
-
-  constructor(private readonly onRetry: () => void) {
-    this.element = h('p', { class: 'timeline-status' }, this.inView, ' · ', this.loaded, this.state);
-  }
-
-  update(
-    inView: number,
-    loader: Pick<SessionLoader, 'sessions' | 'loading' | 'error' | 'complete'>,
-    sessionCount: number,
-  ): void {
-    setText(this.inView, `${plural(inView, 'session')} in view`);
-    setText(this.loaded, loadedText(loader.sessions.length, sessionCount, loader.complete));
-    const { loading, error } = loader;
-    if (this.shownState?.loading === loading && this.shownState.error === error) return;
-    this.shownState = { loading, error };
-    this.state.replaceChildren(loading ? ' · loading…' : '');
-    if (error === null) return;
-    const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
-    retry.addEventListener('click', this.onRetry);
-    this.state.append(
-      h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(error)} `),
-      // A retry drops the open cursor, which mends a refused one (a 400), but not a stitched user's 307.
-      stitchedUserLink(error) ?? retry,
-    );
-  }
 }
 
 /**

@@ -17,11 +17,12 @@ import {
   xToTime,
   zoomWindow,
 } from './time-scale.js';
-import { type CommandTarget, PAN_STEP, runCommand, ZOOM_STEP } from './timeline-commands.js';
+import { type CommandTarget, movesView, PAN_STEP, runCommand, ZOOM_STEP } from './timeline-commands.js';
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
-import { axisParts, TimelineStatus, timelineLegend, timelineToolbar } from './timeline-parts.js';
+import { axisParts, timelineLegend, timelineToolbar } from './timeline-parts.js';
+import { TimelineStatus } from './timeline-status.js';
 import { stepFrom, stepFromTime } from './timeline-step.js';
 
 const HEIGHT = 132;
@@ -101,6 +102,7 @@ export class TimelineView {
       this.toolbar.element,
       h('div', { class: 'chart-frame' }, this.chart),
       this.status.element,
+      this.status.live,
       timelineLegend(),
     );
     this.chart.addEventListener('keydown', (event) => {
@@ -182,6 +184,7 @@ export class TimelineView {
   destroy(): void {
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.frame);
+    this.status.destroy();
   }
 
   private setWindow(window: TimeWindow): void {
@@ -225,9 +228,10 @@ export class TimelineView {
     this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
-    this.rangeText.textContent = windowText(this.window);
+    const range = windowText(this.window);
+    this.rangeText.textContent = range;
     this.toolbar.update(movesFrom(this.window, this.limits, PAN_STEP, ZOOM_STEP));
-    this.status.update(marks.length, loader, summary.sessionCount);
+    this.status.update(range, marks.length, loader, summary.sessionCount);
   }
 
   private setActive(sessionId: string): void {
@@ -282,6 +286,7 @@ export class TimelineView {
     // other command takes its place.
     if (this.pendingStep !== null && (command === 'next' || command === 'previous')) return;
     this.pendingStep = null;
+    if (movesView(command)) this.status.viewMoved();
     runCommand(command, this.commandTarget);
   }
 
