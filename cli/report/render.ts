@@ -2,6 +2,7 @@ import { plural } from '../output/plural.js';
 import type { ReportData } from './aggregator.js';
 import { barChart, histogramChart, topTable, userTimeline } from './charts.js';
 import { formatCount, formatMinute, formatPercent, Html, html } from './html.js';
+import type { SeriesUnit } from './time-series.js';
 
 /** Nothing may load: no scripts, fonts, images or requests; only the inline stylesheet applies. */
 export const REPORT_CSP =
@@ -24,6 +25,16 @@ const UNIT_ROW_HEADINGS = {
   month: 'Month (UTC)',
   year: 'Year (UTC)',
 };
+
+/** A bin as its bar, tooltip and row name it: by its start, a year by its year alone (`2024`, not `2024-01-01`). */
+function binName(unit: SeriesUnit, start: string): string {
+  return unit === 'year' ? start.slice(0, -'-01-01'.length) : start;
+}
+
+/** A bar's tooltip: `year 2024: 3 sessions`, `week of 2024-01-01: 5 sessions`. */
+function binTooltip(unit: SeriesUnit, start: string, sessions: number): string {
+  return `${unit === 'year' ? 'year' : `${unit} of`} ${binName(unit, start)}: ${plural(sessions, 'session')}`;
+}
 
 // A constant, not data: written as is (inside <style> the browser would not decode escapes).
 const STYLE = `
@@ -180,12 +191,12 @@ ${
     : barChart(
         'sessions-over-time',
         series.bins.map((bin) => ({
-          label: bin.start,
+          label: binName(series.unit, bin.start),
           value: bin.sessions,
-          tooltip: `${series.unit} of ${bin.start}: ${plural(bin.sessions, 'session')}`,
+          tooltip: binTooltip(series.unit, bin.start, bin.sessions),
         })),
         {
-          caption: `${UNIT_HEADINGS[series.unit]}, ${series.bins[0]?.start} to ${series.bins.at(-1)?.start}`,
+          caption: `${UNIT_HEADINGS[series.unit]}, ${binName(series.unit, series.bins[0]?.start ?? '')} to ${binName(series.unit, series.bins.at(-1)?.start ?? '')}`,
           maxLabels: 8,
           rowHeading: UNIT_ROW_HEADINGS[series.unit],
         },

@@ -156,6 +156,24 @@ describe('renderHtmlReport', () => {
     expect(headingFor(200_000)).toBe('Sessions per year (UTC)');
   });
 
+  it('names a year by its year: its bar, tooltip, caption and row in the table', () => {
+    const aggregator = createReportAggregator({});
+    aggregator.add(sessionView('u', Date.UTC(2024, 5, 1)));
+    aggregator.add(sessionView('u', Date.UTC(2424, 5, 1)));
+    const data = aggregator.finish();
+    expect(data.sessionsOverTime.unit).toBe('year');
+    const page = renderHtmlReport(data);
+    const chart = /<section id="sessions-over-time">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+
+    expect(chart).not.toContain('-01-01');
+    expect(chart).toContain('<title>year 2024: 1 session</title>');
+    expect(chart).toContain('aria-label="Sessions per year (UTC), 2024 to 2424"');
+    expect(chart).toMatch(/text-anchor="middle">2024<\/text>/);
+    const rows = [...chart.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map(([, year]) => year);
+    expect(rows).toHaveLength(401);
+    expect([rows[0], rows[1], rows.at(-1)]).toEqual(['2024', '2025', '2424']);
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
