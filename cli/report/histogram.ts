@@ -9,7 +9,11 @@ export interface HistogramBin extends BinDefinition {
   readonly count: number;
 }
 
-/** Session lengths in seconds (to the millisecond): a bounce is 0 s, then steps up to six hours. */
+/**
+ * Session lengths in whole seconds as a clock reads a session's start and end (clockSeconds), as the sample
+ * timelines' tooltips and the viewer say them: 0 s (a bounce, or events within one second), then steps up to
+ * six hours.
+ */
 export const DURATION_BINS: readonly BinDefinition[] = [
   { label: '0 s', min: 0, max: 0.001 },
   { label: '< 10 s', min: 0.001, max: 10 },

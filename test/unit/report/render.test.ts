@@ -156,6 +156,35 @@ describe('renderHtmlReport', () => {
     expect(headingFor(200_000)).toBe('Sessions per year (UTC)');
   });
 
+  it('counts a session in the length bar whose range holds the length its mark says', () => {
+    // 08:00:00.900 to 08:00:10.100 is 9.2 s, which a clock reads as 10 s (08:00:00 to 08:00:10); 08:00:00.100
+    // to 08:00:00.900, 0.8 s, reads 0 s.
+    const aggregator = createReportAggregator({ sampleUsers: ['edge'] });
+    const start = Date.UTC(2024, 0, 2, 8, 0, 0, 900);
+    aggregator.add(
+      sessionView('edge', start, {
+        endedAt: '2024-01-02T08:00:10.100Z',
+        durationSeconds: 9.2,
+        eventCount: 2,
+      }),
+    );
+    aggregator.add(
+      sessionView('edge', start + 3_600_000 - 800, {
+        endedAt: '2024-01-02T09:00:00.900Z',
+        durationSeconds: 0.8,
+        eventCount: 2,
+      }),
+    );
+    const data = aggregator.finish();
+    const page = renderHtmlReport(data);
+
+    expect(page).toContain('Session 1: 2024-01-02 08:00 UTC, 10 s,');
+    expect(page).toContain('Session 1: 2024-01-02 09:00 UTC, 0 s,');
+    const lengths = Object.fromEntries(data.durationHistogram.map((bin) => [bin.label, bin.count]));
+    expect(lengths).toMatchObject({ '0 s': 1, '< 10 s': 0, '10–30 s': 1 });
+    expect(page).toContain('<title>10–30 s long: 1 session</title>');
+  });
+
   it('names a year by its year: its bar, tooltip, caption and row in the table', () => {
     const aggregator = createReportAggregator({});
     aggregator.add(sessionView('u', Date.UTC(2024, 5, 1)));
