@@ -26,9 +26,13 @@ const UNIT_ROW_HEADINGS = {
   year: 'Year (UTC)',
 };
 
-/** A bin as its bar, tooltip and row name it: by its start, a year by its year alone (`2024`, not `2024-01-01`). */
+/**
+ * A bin as its bar, tooltip and row name it: by its start, a month by its month (`2024-03`, not `2024-03-01`)
+ * and a year by its year (`2024`).
+ */
 function binName(unit: SeriesUnit, start: string): string {
-  return unit === 'year' ? start.slice(0, -'-01-01'.length) : start;
+  if (unit === 'year') return start.slice(0, -'-01-01'.length);
+  return unit === 'month' ? start.slice(0, -'-01'.length) : start;
 }
 
 /** A bar's tooltip: `year 2024: 3 sessions`, `week of 2024-01-01: 5 sessions`. */

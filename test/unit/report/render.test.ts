@@ -203,6 +203,22 @@ describe('renderHtmlReport', () => {
     expect([rows[0], rows[1], rows.at(-1)]).toEqual(['2024', '2025', '2424']);
   });
 
+  it('names a month by its month: its bar, tooltip, caption and row in the table', () => {
+    const aggregator = createReportAggregator({});
+    aggregator.add(sessionView('u', Date.UTC(2024, 2, 15)));
+    aggregator.add(sessionView('u', Date.UTC(2038, 4, 15)));
+    const data = aggregator.finish();
+    expect(data.sessionsOverTime.unit).toBe('month');
+    const page = renderHtmlReport(data);
+    const chart = /<section id="sessions-over-time">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+
+    expect(chart).not.toMatch(/\d{4}-\d\d-01/);
+    expect(chart).toContain('<title>month of 2024-03: 1 session</title>');
+    expect(chart).toContain('aria-label="Sessions per month (UTC), 2024-03 to 2038-05"');
+    const rows = [...chart.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map(([, month]) => month);
+    expect([rows[0], rows[1], rows.at(-1)]).toEqual(['2024-03', '2024-04', '2038-05']);
+  });
+
   it('escapes every string from the data', () => {
     const page = renderHtmlReport(report());
 
