@@ -24,19 +24,26 @@ function encodeCursor(key: Item | undefined): string | null {
   return JSON.stringify({ pk: key.pk.S, sk: key.sk.S });
 }
 
+/**
+ * The key a cursor names, or an error saying what is wrong with it but not what it holds: a cursor is a user's
+ * key (`U#<id>`), and the error reaches the logs and the state machine's history.
+ */
 function decodeCursor(cursor: string): Item {
-  let parsed: ReturnType<typeof cursorSchema.safeParse>;
+  let json: unknown;
   try {
-    parsed = cursorSchema.safeParse(JSON.parse(cursor));
+    json = JSON.parse(cursor);
   } catch {
-    parsed = cursorSchema.safeParse(undefined);
+    throw cursorRefused('is no JSON');
   }
-  if (!parsed.success) {
-    throw new Error(
-      `cursor ${JSON.stringify(cursor)} is not one a rebuild segment answered: pass back the cursor of the previous answer, or null to start the segment over`,
-    );
-  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw cursorRefused('is not a key of exactly pk and sk, both non-empty strings');
   return { pk: { S: parsed.data.pk }, sk: { S: parsed.data.sk } };
+}
+
+function cursorRefused(problem: string): Error {
+  return new Error(
+    `the cursor ${problem}, so it is not one a rebuild segment answered: pass back the cursor of the previous answer, or null to start the segment over`,
+  );
 }
 
 /** Segments of the scan that finds the users left before a rebuild finishes. */

@@ -194,3 +194,34 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
   });
 });
+
+describe('a segment sent a cursor no segment answered', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    dynamo.on(GetItemCommand).resolves({});
+  });
+
+  it.each([
+    ['no JSON', `${userPk('alice@example.com')}`, /is no JSON/],
+    [
+      'a key with more than pk and sk',
+      JSON.stringify({ pk: userPk('alice@example.com'), sk: 'H', x: 1 }),
+      /pk and sk/,
+    ],
+    ['a key without sk', JSON.stringify({ pk: userPk('alice@example.com') }), /pk and sk/],
+  ])(
+    'refuses %s, saying what is wrong without the cursor, which may hold a user id',
+    async (_what, cursor, why) => {
+      const scanning = new DynamoDbTableRebuild({
+        transport: new Transport({ client: new DynamoDBClient({ region: 'us-east-1' }), tableName: TABLE }),
+        rebuilder: { writer: { rules: TARGET } } as unknown as DynamoDbRebuilder,
+      }).scanUsers(0, 1, cursor);
+
+      await expect(scanning).rejects.toThrow(why);
+      await expect(scanning).rejects.toThrow(/pass back the cursor of the previous answer, or null/);
+      const message = await scanning.catch((error: Error) => error.message);
+      expect(message).not.toContain('alice');
+      expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
+    },
+  );
+});
