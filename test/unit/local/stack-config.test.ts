@@ -205,6 +205,9 @@ describe('loadLocalStackConfig', () => {
     expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: ' throttle:0 ' }).faults).toEqual({
       throttle: 0,
     });
+    expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: 'throttle:.25' }).faults).toEqual({
+      throttle: 0.25,
+    });
     expect(loadLocalStackConfig({ SESSIONIZER_LOCAL_FAULTS: '' })).not.toHaveProperty('faults');
     expect(loadLocalStackConfig({})).not.toHaveProperty('faults');
   });
@@ -228,10 +231,15 @@ describe('loadLocalStackConfig', () => {
     [
       'every call',
       'throttle:1',
-      'throttle must be a fraction of DynamoDB calls from 0 to below 1, like throttle:0.05; not "1"',
+      'throttle must be a fraction of DynamoDB calls from 0 to below 1, in decimal digits, like throttle:0.05; not "1"',
     ],
     ['a word', 'throttle:some', 'not "some"'],
     ['an empty share', 'throttle:', 'not ""'],
+    // Number() reads these as 0 and 0.01; a share is written in decimal digits.
+    ['a hexadecimal share', 'throttle:0x0', 'in decimal digits, like throttle:0.05; not "0x0"'],
+    ['an exponent', 'throttle:1e-2', 'not "1e-2"'],
+    ['a point without digits after it', 'throttle:0.', 'not "0."'],
+    ['spaces inside the share', 'throttle:0. 5', 'not "0. 5"'],
     [
       'a fault named twice',
       'throttle:0.1,throttle:0.2',
