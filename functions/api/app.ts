@@ -6,6 +6,7 @@ import type { ApiConfig } from './config.js';
 import { CursorCodec } from './cursor.js';
 import { type ApiResponse, answerOr500, errorResponse, notFound } from './responses.js';
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
+import { loggedPath } from './user-id.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /**
@@ -99,7 +100,12 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
     const method = (event.requestContext?.http?.method ?? '').toUpperCase();
     const response = await answerOr500(
       () => respond(event, method),
-      (error) => logger.error(REQUEST_FAILED_MESSAGE, { error, method, rawPath: event.rawPath }),
+      (error) =>
+        logger.error(REQUEST_FAILED_MESSAGE, {
+          error,
+          method,
+          ...loggedPath(event.rawPath ?? '', config.pathsDecoded),
+        }),
     );
     const body = response.body === undefined ? undefined : JSON.stringify(response.body);
     const headers: Record<string, string> = {

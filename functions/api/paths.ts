@@ -48,6 +48,11 @@ export function pathAfterUsers(route: MatchedRoute): string {
   return `${route.userId}${tailOf(route)}`;
 }
 
+/** The route's path with `text` where its user id goes, unencoded (what a log shows in place of the id). */
+export function routePathWithIdAs(route: MatchedRoute, text: string): string {
+  return `${USERS}${text}${tailOf(route)}`;
+}
+
 /** The same route for another user (a decoded id), as a client should send it. */
 export function routePathFor(route: MatchedRoute, userId: string): string {
   return userPath(userId, tailOf(route));

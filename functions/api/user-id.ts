@@ -1,6 +1,8 @@
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { isIdTooLong, MAX_ID_BYTES } from '../domain/rules/identity.js';
+import { idSha256 } from '../shared/id-digest.js';
 import * as z from '../shared/zod.js';
+import { matchRoute, routePathWithIdAs } from './paths.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
 /** Why the text after the `~b64.` prefix is no id: a character base64url lacks, padding, or no UTF-8. */
@@ -64,4 +66,19 @@ export function parseUserId(
   if (parsed.success) return { ok: true, userId: parsed.data };
   const problem = parsed.error.issues[0]?.message ?? 'is invalid';
   return { ok: false, problem, response: badRequest('userId', problem) };
+}
+
+/**
+ * A request's path as a log names it: a user id is personal data, so the route's path with `{userIdSha256}` in
+ * its place, and the id's SHA-256 beside it (id-digest.ts), of the id the path names (decoded, or of its `~b64.`
+ * form), else of the id as the path carried it. A path no route takes holds no id to hide.
+ */
+export function loggedPath(rawPath: string, pathsDecoded: boolean): { path: string; userIdSha256?: string } {
+  const route = matchRoute(rawPath);
+  if (route === undefined) return { path: rawPath };
+  const user = parseUserId(route.userId, pathsDecoded);
+  return {
+    path: routePathWithIdAs(route, '{userIdSha256}'),
+    userIdSha256: idSha256(user.ok ? user.userId : route.userId),
+  };
 }

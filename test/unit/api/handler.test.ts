@@ -3,6 +3,7 @@
 import { BatchGetItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { idSha256 } from '../../../functions/shared/id-digest.js';
 import { b64Id, decodedUserPath, gatewayEvent, query, send } from './api-event.js';
 import {
   ALL_EVENTS,
@@ -151,7 +152,8 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
         level: 'ERROR',
         message: 'API request failed',
         function_request_id: 'req-42',
-        rawPath: '/users/alice',
+        path: '/users/{userIdSha256}',
+        userIdSha256: idSha256('alice'),
         error: expect.objectContaining({ name: 'AccessDeniedException', message: failure.message }),
       }),
     );
