@@ -4,6 +4,7 @@ import { REQUEST_FAILED_MESSAGE } from '../../contract/index.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import type { ApiConfig } from './config.js';
 import { CursorCodec } from './cursor.js';
+import { leadingSlashesNearMiss } from './near-misses.js';
 import { type ApiResponse, answerOr500, errorResponse, notFound } from './responses.js';
 import { handleRoute, matchRoute, type RouteDeps } from './routes.js';
 import { loggedPath } from './user-id.js';
@@ -84,7 +85,14 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
 
   async function respond(event: APIGatewayProxyEventV2, method: string): Promise<ApiResponse> {
     const route = matchRoute(event.rawPath ?? '');
-    if (route === undefined) return notFound('Route not found');
+    if (route === undefined) {
+      const lookup = { reader, pathsDecoded: config.pathsDecoded };
+      const read = method === 'GET' || method === 'HEAD';
+      return (
+        (read ? await leadingSlashesNearMiss(event.rawPath ?? '', lookup) : undefined) ??
+        notFound('Route not found')
+      );
+    }
     if (method === 'OPTIONS') return { status: 204, headers: { allow: ALLOWED_METHODS } };
     if (method !== 'GET' && method !== 'HEAD') {
       return {

@@ -1,11 +1,11 @@
 /**
- * What a path most likely meant, when its user was not found or its `~b64.` id did not parse: read only
- * then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
- * client's slip (a trailing slash, a segment after a session id, a misspelt route, spaces around an id, a
- * number as an export writes it, an id starting with `~b64.` sent as is) reads as an unknown
- * user; the answer says which path would have named one that exists.
+ * What a path most likely meant, when its user was not found, its `~b64.` id did not parse, or no route took
+ * it (`//users/alice`): read only then, so a request that finds its user costs no extra read. A path is read from its end (paths.ts), so a
+ * client's slip (a trailing slash, a segment after a session id, a misspelt route, spaces or a `/` too many
+ * around an id, a number as an export writes it, an id starting with `~b64.` sent as is) reads as an unknown
+ * user, or as a `~b64.` form that does not parse; the answer says which path would have named one that exists.
  */
-import { BASE64_ID_PREFIX } from '../../contract/index.js';
+import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { isIdTooLong, storedNumberId } from '../domain/rules/identity.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
@@ -70,6 +70,32 @@ async function misshapenSessionId(rest: string, lookup: Lookup): Promise<ApiResp
   }
   const parsed = parse(sessionIdParam, sessionId, 'sessionId');
   return parsed.ok ? undefined : parsed.response;
+}
+
+/** The user an id as a path names it (decoded) stands for: the id a `~b64.` form decodes to, else itself. */
+async function userOfId(id: string, lookup: Lookup): Promise<string | undefined> {
+  const user = id.startsWith(BASE64_ID_PREFIX) ? idOfBase64Id(id) : id;
+  if (user === undefined || user === '' || isIdTooLong(user)) return undefined;
+  return (await lookup.reader.getUserSummary(user)) === undefined ? undefined : user;
+}
+
+/**
+ * An id (decoded, `~b64.` form or not) one slip away from a user who exists: spaces around it (no stored id
+ * has them: rule 1 trims ids as events are read), or slashes before it (`/users//alice`, a base URL ending
+ * with `/` joined to a path).
+ */
+async function idSlip(route: MatchedRoute, id: string, lookup: Lookup): Promise<string | undefined> {
+  const trimmed = id.trim();
+  const trimmedUser = trimmed === id ? undefined : await userOfId(trimmed, lookup);
+  if (trimmedUser !== undefined) {
+    return `user ids are trimmed when events are read, and ${routePathFor(route, trimmedUser)} names a user who exists`;
+  }
+  const unslashed = id.replace(/^\/+/, '');
+  const unslashedUser = unslashed === id ? undefined : await userOfId(unslashed, lookup);
+  if (unslashedUser !== undefined) {
+    return `the path has more than one "/" after /users, and ${routePathFor(route, unslashedUser)} names a user who exists`;
+  }
+  return undefined;
 }
 
 /**
@@ -192,13 +218,8 @@ export async function unknownUserNearMiss(
     const misshapen = await misshapenSessionId(rest, lookup);
     if (misshapen !== undefined) return misshapen;
   }
-  // No stored id has spaces around it: rule 1 trims ids as events are read.
-  const trimmed = userId.trim();
-  if (trimmed !== userId && trimmed !== '' && (await lookup.reader.getUserSummary(trimmed)) !== undefined) {
-    return notFound(
-      `User not found; user ids are trimmed when events are read, and ${routePathFor(route, trimmed)} names a user who exists`,
-    );
-  }
+  const idSlipped = await idSlip(route, userId, lookup);
+  if (idSlipped !== undefined) return notFound(`User not found; ${idSlipped}`);
   // Rule 1 stores an id sent as a JSON number as String(n): 42.0 is "42", 1e21 "1e+21", and digits past a
   // double's precision are lost, so the number as the export writes it names no user.
   const stored = storedNumberId(userId);
@@ -235,6 +256,30 @@ export async function malformedIdNearMiss(
       return (await misshapenSessionId(rest, lookup)) ?? notFound('User not found');
     }
   }
-  const miss = (await prefixedIdMiss(route, lookup)) ?? (await slipOf(rest, lookup));
+  const id = decodedSegment(route.userId, lookup.pathsDecoded);
+  const miss =
+    (await prefixedIdMiss(route, lookup)) ??
+    (id === undefined ? undefined : await idSlip(route, id, lookup)) ??
+    (await slipOf(rest, lookup)) ??
+    (route.name === 'getUser'
+      ? await misspeltRouteOf([rest, withoutTrailingSlashes(rest, true)], lookup)
+      : undefined);
   return miss === undefined ? undefined : badRequest('userId', `${problem}; ${miss}`);
+}
+
+/**
+ * For a path no route takes: the route it names once the slashes it starts with are one (`//users/alice`, a
+ * base URL ending with `/` joined to a path), when that route's user exists.
+ */
+export async function leadingSlashesNearMiss(
+  rawPath: string,
+  lookup: Lookup,
+): Promise<ApiResponse | undefined> {
+  const unslashed = rawPath.replace(/^\/+/, '/');
+  const route = unslashed === rawPath ? undefined : matchRoute(unslashed);
+  const user = route === undefined ? undefined : await userNamed(route.userId, lookup);
+  if (route === undefined || user === undefined) return undefined;
+  return notFound(
+    `Route not found; the path starts with more than one "/", and ${routePathFor(route, user)} names a user who exists`,
+  );
 }
