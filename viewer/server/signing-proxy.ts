@@ -114,9 +114,14 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
       return;
     }
     const { host: _host, ...headers } = signed.headers;
+    // Unsigned (the local stack's API), the query goes as the browser sent it, so the API judges those bytes
+    // (an escape that is no UTF-8 is its 400). Signed, it goes as signed: how API Gateway reads a query's bytes
+    // back for the signature (`+`, an escape that is no UTF-8) is not known here.
+    const rawQuery = queryAt === -1 ? '' : target.slice(queryAt + 1);
+    const sent = signed.headers.authorization === undefined ? rawQuery : wire;
     let upstream: Response;
     try {
-      upstream = await fetchImpl(`${api.origin}${request.path}${wire === '' ? '' : `?${wire}`}`, {
+      upstream = await fetchImpl(`${api.origin}${request.path}${sent === '' ? '' : `?${sent}`}`, {
         method,
         headers,
         redirect: 'manual',

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
@@ -258,5 +258,28 @@ describe('the SigV4 test upstream', () => {
     const response = await fetch(`${api.url}/users/alice`);
 
     expect(response.status).toBe(403);
+  });
+});
+
+describe('createSigningProxy in front of an API it does not sign (the local stack’s)', () => {
+  it('passes the query through byte for byte, so the API judges what the browser sent', async () => {
+    const received: string[] = [];
+    const api = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('{}');
+    });
+    servers.push(api);
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
+    const base = await viewer(apiUrl, { signer: { sign: async (unsigned) => unsigned } });
+    // `%FF` is no UTF-8 (the API refuses it; decoded and encoded again it would be U+FFFD, which it searches
+    // for), `bounce` has no `=`, `+` and `%41` are as the browser wrote them.
+    const query = 'campaignSource=%FF&bounce&from=2024-01-01T09:00:00%2B01:00&x=a+b%41';
+
+    const response = await fetch(`${base}/users/alice/sessions?${query}`);
+
+    expect(response.status).toBe(200);
+    expect(received).toEqual([`/users/alice/sessions?${query}`]);
   });
 });
