@@ -83,6 +83,16 @@ function slashProblem(rawUserId: string, pathsDecoded: boolean): string | undefi
 }
 
 /**
+ * The user whose erasure failed, as every log names one (its SHA-256): the alarm's log line then says which
+ * erasure to send again, and keeps no id that erasure is to remove.
+ */
+function failedUser(event: APIGatewayProxyEventV2, pathsDecoded: boolean): { userIdSha256?: string } {
+  const route = matchAdminRoute(event.rawPath ?? '');
+  const user = route === undefined ? undefined : parseUserId(route.userId, pathsDecoded);
+  return user?.ok ? { userIdSha256: idSha256(user.userId) } : {};
+}
+
+/**
  * The admin function's HTTP edge for `DELETE /admin/users/{userId}`: parses the id as the lookup routes do,
  * erases, answers what was erased. Errors carry the lookup API's shape; a failure is a generic 500.
  */
@@ -138,7 +148,13 @@ export function createAdminHandler({ eraser, config, logger }: AdminHandlerDeps)
     // Running the erasure again finishes what this one started.
     const response = await answerOr500(
       () => respond(event, method),
-      (error) => logger.error(ERASURE_FAILED_MESSAGE, { error, method, caller: callerOf(event) }),
+      (error) =>
+        logger.error(ERASURE_FAILED_MESSAGE, {
+          error,
+          method,
+          caller: callerOf(event),
+          ...failedUser(event, config.pathsDecoded),
+        }),
     );
     return {
       statusCode: response.status,

@@ -239,9 +239,14 @@ describe('the admin handler', () => {
     expect(logged).toEqual([
       expect.objectContaining({
         level: 'error',
-        attributes: expect.objectContaining({ error: eraser.failure }),
+        // The user, as every log names one: the alarm's line says which erasure to send again.
+        attributes: expect.objectContaining({
+          error: eraser.failure,
+          userIdSha256: createHash('sha256').update('alice').digest('hex'),
+        }),
       }),
     ]);
+    expect(JSON.stringify(logged)).not.toContain('alice');
   });
 
   it('logs who erased and how much, and the id only as its SHA-256', async () => {
