@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { readCommandLine } from '../../../cli/command-line.js';
+import { gotText, wholeNumberInput } from '../../../cli/whole-number.js';
 import type { ExportShape } from './export-files.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -10,12 +11,16 @@ const MAX_SEED = 2 ** 32 - 1;
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+// Decimal digits, as the stack reads its numbers: z.coerce would also take "0x10", "1e3" and " " (as 0).
 const wholeNumber = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be from ${min} to ${max}`)
-    .max(max, `${name} must be from ${min} to ${max}`);
+  z.preprocess(
+    wholeNumberInput,
+    z
+      .number({ error: (issue) => `${name} must be a whole number in decimal digits${gotText(issue.input)}` })
+      .int(`${name} must be a whole number`)
+      .min(min, `${name} must be from ${min} to ${max}`)
+      .max(max, `${name} must be from ${min} to ${max}`),
+  );
 
 const seedSchema = z.preprocess(blankAsUndefined, wholeNumber('seed (SOAK_SEED)', 0, MAX_SEED).optional());
 

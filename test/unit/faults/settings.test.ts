@@ -46,6 +46,10 @@ describe('parseSoakSettings', () => {
     [['--scenarios', 'sigkill,fire'], 'scenarios must be a comma-separated list of duplicate-notifications'],
     [['--minutes=-1'], 'minutes must be greater than 0'],
     [['--seed', '1.5'], 'seed (SOAK_SEED) must be a whole number'],
+    // Number() reads these as 16, 1000 and 0: the suite's numbers, like the stack's, are decimal digits.
+    [['--seed', '0x10'], 'seed (SOAK_SEED) must be a whole number in decimal digits (got "0x10")'],
+    [['--events', '1e3'], 'events must be a whole number in decimal digits (got "1e3")'],
+    [['--days', ' '], 'days must be a whole number in decimal digits (got " ")'],
   ])('rejects %j, saying what is wrong', (argv, message) => {
     expect(() => parseSoakSettings(argv, {})).toThrow(message);
   });
@@ -65,6 +69,9 @@ describe('ciSeed', () => {
 
   it('rejects a SOAK_SEED that is no seed', () => {
     expect(() => ciSeed({ SOAK_SEED: 'forty-two' })).toThrow('seed (SOAK_SEED) must be a whole number');
+    expect(() => ciSeed({ SOAK_SEED: '0b101' })).toThrow(
+      'must be a whole number in decimal digits (got "0b101")',
+    );
   });
 
   it('is drawn at random when SOAK_SEED is unset or blank', () => {
