@@ -1,5 +1,6 @@
 /** The benchmark's command line: what `npm run bench -- …` measures and where its report goes. */
 import { readCommandLine } from '../cli/command-line.js';
+import { wholeNumberFromText } from '../cli/whole-number.js';
 import { type BenchReport, SECTIONS, type Section } from './report.js';
 
 export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--only SECTIONS [--keep]] [--seed N] [--out FILE] [--render RESULTS]
@@ -49,8 +50,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   });
   if ('problem' in read) throw new RangeError(read.problem);
   const { values } = read;
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`--seed must be an integer, got ${values.seed}`);
+  // Decimal digits: Number() would also read 0x10 and 1e3.
+  const seed = wholeNumberFromText(values.seed) ?? Number.NaN;
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`--seed must be a whole number in decimal digits, got ${values.seed}`);
+  }
   const only = values.only?.split(',').map((name) => name.trim()) ?? [...SECTIONS];
   for (const name of only) {
     if (!(SECTIONS as readonly string[]).includes(name)) {

@@ -28,7 +28,12 @@ describe('parseBenchOptions', () => {
   it('refuses what it cannot honour, saying what is wrong', () => {
     expect(() => parseBenchOptions(['--only', 'speed'])).toThrow(/--only takes .*; got speed/);
     expect(() => parseBenchOptions(['--keep'])).toThrow(/give --only as well/);
-    expect(() => parseBenchOptions(['--seed', '1.5'])).toThrow(/--seed must be an integer, got 1.5/);
+    expect(() => parseBenchOptions(['--seed', '1.5'])).toThrow(
+      /--seed must be a whole number in decimal digits, got 1.5/,
+    );
+    // Number() reads these as 16 and 1000: a seed is written in decimal digits, as every number the tools take.
+    expect(() => parseBenchOptions(['--seed', '0x10'])).toThrow(/--seed must be .* got 0x10/);
+    expect(() => parseBenchOptions(['--seed', '1e3'])).toThrow(/--seed must be .* got 1e3/);
     expect(() => parseBenchOptions(['--fast'])).toThrow(/--fast/);
     expect(() => parseBenchOptions(['--only', 'cli', '--only', 'api'])).toThrow(/--only is given twice/);
   });
