@@ -241,7 +241,9 @@ export async function unknownUserNearMiss(
 /**
  * For a path whose user id does not parse: a user in the `~b64.` form followed by a misshapen session id
  * (`/users/~b64.YWxpY2U/sessions/latest`: base64url has no `/`, so what follows the form is a route's tail),
- * or the id's 400 with what was likely meant.
+ * a user who exists followed by a session id that makes the whole rest no id (`/users/alice/sessions/` and
+ * 600 characters: over the id limit, it names no user, as a short one names none), or the id's 400 with what
+ * was likely meant.
  */
 export async function malformedIdNearMiss(
   route: MatchedRoute,
@@ -255,6 +257,10 @@ export async function malformedIdNearMiss(
     if (tail !== null && parseUserId(tail[1] as string, lookup.pathsDecoded).ok) {
       return (await misshapenSessionId(rest, lookup)) ?? notFound('User not found');
     }
+  }
+  if (route.name === 'getUser' && SESSION_TAIL.test(rest)) {
+    const misshapen = await misshapenSessionId(rest, lookup);
+    if (misshapen !== undefined) return misshapen;
   }
   const id = decodedSegment(route.userId, lookup.pathsDecoded);
   const miss =

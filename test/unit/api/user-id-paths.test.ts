@@ -110,6 +110,29 @@ describe('lookup routing of user ids', () => {
       }
     });
 
+    // The rest of such a path is read as one user id first; over the limit it names no user, as a short one
+    // names none, and the answer is the misshapen session id's, not the over-long user id of that reading.
+    it.each([
+      ['a long junk session id', 'z'.repeat(600)],
+      ['a session id with a long tail of junk', `${FIRST_SESSION_ID}${'0'.repeat(600)}`],
+    ])('is the sessionId 400 after the /sessions/ of a user who exists for %s', async (_what, tail) => {
+      const sessionIdError = {
+        error: {
+          code: 'bad_request',
+          message: 'sessionId must be a session id such as 20240101T090000000Z',
+          parameter: 'sessionId',
+        },
+      };
+      const path = `/users/x/sessions/${tail}`;
+      for (const query of ['', 'limit=5']) {
+        const result = pathsDecoded
+          ? await send(handler, gatewayEvent('GET', path, { query }))
+          : await call(handler, 'GET', path, { query });
+        expect(result.status).toBe(400);
+        expect(result.body).toEqual(sessionIdError);
+      }
+    });
+
     const BASE64_ID = 'after ~b64. must be base64url of UTF-8';
     it.each([
       ['~b64.YQ==', 'padding', `${BASE64_ID}, without "=" padding`],
