@@ -26,8 +26,14 @@ const apiAuthSchema = z.discriminatedUnion('mode', [
   z
     .object({
       mode: z.literal('jwt'),
-      issuer: z.url({ protocol: /^https$/ }),
-      audience: z.array(z.string().min(1)).min(1),
+      // zod's own "Invalid URL" also answers an http one, which is a URL: say what API Gateway takes.
+      issuer: z.url({
+        protocol: /^https$/,
+        error: "must be an https URL, the token issuer's (its tokens' iss), such as https://<issuer>/",
+      }),
+      audience: z
+        .array(z.string().min(1, 'must not be empty: an audience is a client id the tokens are issued for'))
+        .min(1, 'must list at least one audience: the client ids whose tokens the API takes'),
     })
     .strict(),
   z.object({ mode: z.literal('none') }).strict(),

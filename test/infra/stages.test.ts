@@ -30,6 +30,18 @@ describe('stage config validation', () => {
       config.api.auth = { mode: 'jwt', issuer: 'http://issuer.example.com', audience: ['sessionizer'] };
     });
     expect(() => parseStageConfig('dev', plainHttpIssuer)).toThrow(/api\.auth\.issuer/);
+    // It is a URL: "Invalid URL" sent whoever wrote it looking for a typo instead of the scheme.
+    expect(() => parseStageConfig('dev', plainHttpIssuer)).toThrow(/must be an https URL/);
+    expect(() => parseStageConfig('dev', plainHttpIssuer)).not.toThrow(/Invalid URL/);
+
+    const noAudience = withChanges(stageConfig('dev'), (config) => {
+      config.api.auth = { mode: 'jwt', issuer: 'https://issuer.example.com', audience: [] };
+    });
+    expect(() => parseStageConfig('dev', noAudience)).toThrow(/must list at least one audience/);
+    const emptyAudience = withChanges(stageConfig('dev'), (config) => {
+      config.api.auth = { mode: 'jwt', issuer: 'https://issuer.example.com', audience: [''] };
+    });
+    expect(() => parseStageConfig('dev', emptyAudience)).toThrow(/must not be empty: an audience is/);
 
     const valid = withChanges(stageConfig('dev'), (config) => {
       config.api.auth = { mode: 'jwt', issuer: 'https://issuer.example.com', audience: ['sessionizer'] };
