@@ -112,6 +112,11 @@ function intFrom(min: number, max: number, reason: string) {
 
 const memorySizeMb = intFrom(128, 10_240, 'the memory sizes Lambda offers, in MB');
 
+/** `ingest.maxMemberMegabytes` reaches the ingest and the rebuild as MAX_MEMBER_BYTES, this many bytes a MB. */
+export const BYTES_PER_MEGABYTE = 1024 * 1024;
+/** Past this, MAX_MEMBER_BYTES is no safe integer, and both functions refuse it at every cold start. */
+const MAX_MEMBER_MEGABYTES = Math.floor(Number.MAX_SAFE_INTEGER / BYTES_PER_MEGABYTE);
+
 /**
  * An ingest or rebuild call stops taking on work once only its reserve is left (deadlineOf): with a timeout
  * within the reserve every call is past its deadline as it starts, so the timeout must pass the reserve.
@@ -166,7 +171,12 @@ export const stageConfigSchema = z
         /** Deliveries of one S3 event before it moves to the dead-letter queue. */
         maxReceiveCount: intFrom(1, 1000, 'what an SQS redrive policy takes'),
         /** Largest ZIP member the ingest inflates, and the rebuild reading copies again; unset: their own limit. */
-        maxMemberMegabytes: positiveInt.optional(),
+        maxMemberMegabytes: positiveInt
+          .max(
+            MAX_MEMBER_MEGABYTES,
+            `must be at most ${MAX_MEMBER_MEGABYTES} MB: the ingest and the rebuild read the limit in bytes as a whole number up to 2^53 - 1 (leave it out for their 4 GiB)`,
+          )
+          .optional(),
       })
       .strict(),
     rebuild: z

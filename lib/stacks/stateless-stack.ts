@@ -16,6 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { BYTES_PER_MEGABYTE } from '../config/stage-schema.js';
 import type { StageConfig } from '../config/stages.js';
 import type { AlarmSettings } from '../constructs/alarms.js';
 import { Api } from '../constructs/api.js';
@@ -25,8 +26,6 @@ import { Ingest } from '../constructs/ingest.js';
 import type { FunctionSizing } from '../constructs/node-function.js';
 import { Rebuild } from '../constructs/rebuild.js';
 import { logRetentionOf, removalPolicyOf } from './stage-props.js';
-
-const BYTES_PER_MEGABYTE = 1024 * 1024;
 
 export interface StatelessStackProps extends StackProps {
   /** The stage's name (dev, prod, ...): names what two stages in one account must not share. */

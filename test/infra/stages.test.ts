@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SOURCES } from '../../contract/index.js';
+import { loadIngestConfig } from '../../functions/ingest/config.js';
+import { loadRebuildConfig } from '../../functions/rebuild/config.js';
 import { MIN_RESERVE_MS } from '../../functions/shared/deadline.js';
 import { parseStageConfig, type StageConfig, stageConfig, stageNames } from '../../lib/config/stages.js';
 import { issuesOf, withChanges } from './stage-config-edits.js';
@@ -51,6 +53,30 @@ describe('stage config validation', () => {
       issuer: 'https://issuer.example.com',
       audience: ['sessionizer'],
     });
+  });
+
+  it('refuses a ZIP member limit past what the ingest and the rebuild can read as bytes', () => {
+    // The stack hands them MAX_MEMBER_BYTES = megabytes × 2^20, which each reads as a safe integer at cold start.
+    const most = Math.floor(Number.MAX_SAFE_INTEGER / (1024 * 1024));
+    const atMost = withChanges(stageConfig('dev'), (config) => {
+      config.ingest.maxMemberMegabytes = most;
+    });
+    const bytes = (parseStageConfig('dev', atMost).ingest.maxMemberMegabytes ?? 0) * 1024 * 1024;
+    const ingest = loadIngestConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b', MAX_MEMBER_BYTES: String(bytes) });
+    expect(ingest.maxMemberBytes).toBe(bytes);
+    const rebuild = loadRebuildConfig({
+      TABLE_NAME: 't',
+      INGEST_TIMEOUT_SECONDS: '300',
+      MAX_MEMBER_BYTES: String(bytes),
+    });
+    expect(rebuild.maxMemberBytes).toBe(bytes);
+
+    const past = withChanges(stageConfig('dev'), (config) => {
+      config.ingest.maxMemberMegabytes = most + 1;
+    });
+    expect(() => parseStageConfig('dev', past)).toThrow(
+      new RegExp(`must be at most ${most} MB[^\\n]*\\n\\s*→ at ingest\\.maxMemberMegabytes`),
+    );
   });
 
   it('accepts only log retention periods CloudWatch supports', () => {
