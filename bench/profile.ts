@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine } from '../cli/command-line.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 
 interface ProfileNode {
   id: number;
@@ -114,17 +115,37 @@ export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: st
   return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
-function main(): void {
+export interface ProfileOptions {
+  readonly file: string;
+  readonly top: number;
+  readonly callees: string | undefined;
+}
+
+/** The options `argv` gives; a RangeError says what is wrong with them. */
+export function parseProfileOptions(argv: readonly string[]): ProfileOptions {
   const read = readCommandLine({
+    args: [...argv],
     allowPositionals: true,
     options: { top: { type: 'string', default: '25' }, callees: { type: 'string' } },
   });
-  if ('problem' in read) throw new Error(read.problem);
+  if ('problem' in read) throw new RangeError(read.problem);
   const { values, positionals } = read;
   const file = positionals[0];
-  if (file === undefined) throw new Error('usage: bench/profile.ts <file.cpuprofile> [--top n]');
+  if (file === undefined) throw new RangeError('usage: bench/profile.ts <file.cpuprofile> [--top n]');
+  return { file, top: wholeNumberOption('top', values.top, 1), callees: values.callees };
+}
+
+function main(): void {
+  let options: ProfileOptions;
+  try {
+    options = parseProfileOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`profile: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { file, top, callees } = options;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const top = Number(values.top);
   const times = summarizeProfile(profile);
   const wallMs = (profile.endTime - profile.startTime) / 1000;
   const print = (title: string, key: 'selfMs' | 'totalMs') => {
@@ -136,12 +157,12 @@ function main(): void {
   };
   print('Self time', 'selfMs');
   print('Inclusive time', 'totalMs');
-  if (values.callees !== undefined) {
-    console.log(`\nCallees of functions matching ${JSON.stringify(values.callees)}`);
-    for (const { name, ms } of calleesOf(profile, values.callees).slice(0, top)) {
+  if (callees !== undefined) {
+    console.log(`\nCallees of functions matching ${JSON.stringify(callees)}`);
+    for (const { name, ms } of calleesOf(profile, callees).slice(0, top)) {
       console.log(`${ms.toFixed(0).padStart(7)} ms  ${name}`);
     }
   }
 }
 
-main();
+if (process.argv[1]?.endsWith('profile.ts')) main();

@@ -13,6 +13,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { readCommandLine } from '../cli/command-line.js';
+import { wholeNumberOption } from '../cli/whole-number.js';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
 import { generateEvents } from './generator/generate.js';
@@ -127,8 +128,17 @@ function scanned(chunks: readonly Buffer[], decode: boolean): number {
   return events + scanRecords(records, decode);
 }
 
-function main(): void {
+export interface ScanOptions {
+  readonly events: number;
+  readonly format: 'ndjson' | 'json-array';
+  readonly rounds: number;
+  readonly chunk: number;
+}
+
+/** The options `argv` gives; a RangeError says what is wrong with them. */
+export function parseScanOptions(argv: readonly string[]): ScanOptions {
   const read = readCommandLine({
+    args: [...argv],
     options: {
       events: { type: 'string', default: '200000' },
       format: { type: 'string', default: 'ndjson' },
@@ -136,17 +146,34 @@ function main(): void {
       chunk: { type: 'string', default: String(64 * 1024) },
     },
   });
-  if ('problem' in read) throw new Error(read.problem);
+  if ('problem' in read) throw new RangeError(read.problem);
   const { values } = read;
-  const events = Number(values.events);
-  const rounds = Number(values.rounds);
   if (values.format !== 'ndjson' && values.format !== 'json-array') {
-    throw new Error(`--format must be ndjson or json-array, got ${values.format}`);
+    throw new RangeError(`--format must be ndjson or json-array, got ${values.format}`);
   }
-  const chunks = exportChunks(events, values.format, Number(values.chunk));
+  return {
+    events: wholeNumberOption('events', values.events, 1),
+    format: values.format,
+    rounds: wholeNumberOption('rounds', values.rounds, 1),
+    // A chunk of 0 bytes would never fill, and the export would be cut forever.
+    chunk: wholeNumberOption('chunk', values.chunk, 1),
+  };
+}
+
+function main(): void {
+  let options: ScanOptions;
+  try {
+    options = parseScanOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`scan-throughput: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { events, rounds } = options;
+  const chunks = exportChunks(events, options.format, options.chunk);
   const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   console.log(
-    `${events} events, ${values.format}, ${Math.round(bytes / events)} bytes/event, ${rounds} rounds`,
+    `${events} events, ${options.format}, ${Math.round(bytes / events)} bytes/event, ${rounds} rounds`,
   );
 
   const runs = {

@@ -13,3 +13,15 @@ export function wholeNumberInput(value: unknown): unknown {
 export function gotText(input: unknown): string {
   return typeof input === 'string' ? ` (got ${JSON.stringify(input)})` : '';
 }
+
+/**
+ * An option's whole number of at least `min`, in decimal digits, or a RangeError saying what it must be and
+ * what was given: Number() would also read `0x1000`, `1e4` and a blank ` ` (as 0).
+ */
+export function wholeNumberOption(name: string, text: string, min: number): number {
+  const value = wholeNumberFromText(text) ?? Number.NaN;
+  if (Number.isSafeInteger(value) && value >= min) return value;
+  throw new RangeError(
+    `--${name} must be a whole number of at least ${min}, in decimal digits${gotText(text)}`,
+  );
+}

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { writeExport } from '../bench/write-export.js';
-import { readCommandLine } from '../cli/command-line.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
@@ -27,6 +26,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { createSessionTable } from '../local/session-table.js';
+import { type MeasureCostOptions, parseMeasureCostOptions, USAGE } from './measure-cost-options.js';
 
 const TABLE = 'sessionizer-cost';
 const DAY_MS = 86_400_000;
@@ -143,34 +143,10 @@ async function measureLookups(client: DynamoDBClient, transport: Transport): Pro
   row('GET /users/{userId}/sessions/{sessionId}', routes.session);
 }
 
-const USAGE = `Usage: npx tsx scripts/measure-cost.ts [--events N] [--first-day-only]
-
-Ingests generated daily exports into DynamoDB Local and prints the capacity units behind docs/cost.md.
-  --events N          events per day's export, at least 1000 (default 20000)
-  --first-day-only    only the first day's export and the lookups
-  -h, --help          this help
-`;
-
-function parseOptions(): { events: number; firstDayOnly: boolean; help: boolean } {
-  const read = readCommandLine({
-    options: {
-      events: { type: 'string', default: '20000' },
-      'first-day-only': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if ('problem' in read) throw new Error(read.problem);
-  const { values } = read;
-  const events = Number(values.events);
-  if (!values.help && (!Number.isInteger(events) || events < 1000))
-    throw new Error('--events must be an integer of 1000 or more');
-  return { events, firstDayOnly: values['first-day-only'], help: values.help };
-}
-
 async function main(): Promise<void> {
-  let options: ReturnType<typeof parseOptions>;
+  let options: MeasureCostOptions;
   try {
-    options = parseOptions();
+    options = parseMeasureCostOptions(process.argv.slice(2));
   } catch (error) {
     console.error(`measure-cost: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     process.exitCode = 2;
