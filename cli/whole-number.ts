@@ -1,5 +1,5 @@
-// Whole numbers as people write them after an option or in a variable (ports, counts): decimal digits, read
-// as the functions read theirs (`PORT=" "` once asked for any free port).
+// Numbers as people write them after an option or in a variable (ports, counts, shares, minutes): decimal
+// digits, read as the functions read theirs (`PORT=" "` once asked for any free port).
 import { wholeNumberFromText } from '../functions/shared/env-number.js';
 
 export { wholeNumberFromText };
@@ -7,6 +7,24 @@ export { wholeNumberFromText };
 /** For a schema's preprocessing: text of digits as its number; anything else as given, to be refused. */
 export function wholeNumberInput(value: unknown): unknown {
   return typeof value === 'string' ? (wholeNumberFromText(value) ?? value) : value;
+}
+
+/**
+ * A decimal written in digits with one optional point (`0.05`, `.05`, `30`), or undefined: Number() would also
+ * read `0x0` as 0, `1e-2` as 0.01 and `0.` as 0, as it reads the whole numbers the tools refuse.
+ */
+export function decimalFromText(text: string): number | undefined {
+  const trimmed = text.trim();
+  const [whole = '', fraction, ...more] = trimmed.split('.');
+  if (more.length > 0 || /\s/.test(trimmed)) return undefined;
+  const wholeDigits = whole === '' ? fraction !== undefined : wholeNumberFromText(whole) !== undefined;
+  const fractionDigits = fraction === undefined || wholeNumberFromText(fraction) !== undefined;
+  return wholeDigits && fractionDigits ? Number(trimmed) : undefined;
+}
+
+/** For a schema's preprocessing: text of a decimal as its number; anything else as given, to be refused. */
+export function decimalInput(value: unknown): unknown {
+  return typeof value === 'string' ? (decimalFromText(value) ?? value) : value;
 }
 
 /** What a refusal says of the value given, when it was text that is no whole number. */

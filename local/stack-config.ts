@@ -1,7 +1,7 @@
 // Environment of `npm start` (the local stack), validated once at startup.
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
-import { gotText, wholeNumberFromText, wholeNumberInput } from '../cli/whole-number.js';
+import { decimalFromText, gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
@@ -43,19 +43,6 @@ const count = (fallback: number, max: number) =>
 
 const FAULT_EXAMPLE = 'throttle:0.05';
 
-/**
- * A share written in decimal digits (`0.05`, `.05`, `0`), or undefined: Number() would also read `0x0` as 0,
- * `1e-2` as 0.01 and `0.` as 0, as it reads the whole numbers the settings refuse.
- */
-function decimalShare(text: string): number | undefined {
-  const trimmed = text.trim();
-  const [whole = '', fraction, ...more] = trimmed.split('.');
-  if (more.length > 0 || /\s/.test(trimmed)) return undefined;
-  const wholeDigits = whole === '' ? fraction !== undefined : wholeNumberFromText(whole) !== undefined;
-  const fractionDigits = fraction === undefined || wholeNumberFromText(fraction) !== undefined;
-  return wholeDigits && fractionDigits ? Number(trimmed) : undefined;
-}
-
 /** `throttle:0.05` (comma-separated `fault:value` pairs; throttle is the only fault so far). */
 const faultsText = z.string().transform((text, context): DynamoDbFaults => {
   const faults: DynamoDbFaults = { throttle: 0 };
@@ -78,7 +65,7 @@ const faultsText = z.string().transform((text, context): DynamoDbFaults => {
       return z.NEVER;
     }
     named.add(name);
-    const share = decimalShare(value) ?? Number.NaN;
+    const share = decimalFromText(value) ?? Number.NaN;
     if (!(share >= 0 && share < 1)) {
       context.addIssue({
         code: 'custom',

@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { readCommandLine } from '../../../cli/command-line.js';
-import { gotText, wholeNumberInput } from '../../../cli/whole-number.js';
+import { decimalInput, gotText, wholeNumberInput } from '../../../cli/whole-number.js';
 import type { ExportShape } from './export-files.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -55,10 +55,18 @@ const soakSchema = z
     rounds: z.preprocess(blankAsUndefined, wholeNumber('rounds', 1, 100_000).optional()),
     minutes: z.preprocess(
       blankAsUndefined,
-      z.coerce
-        .number({ error: 'minutes must be a number' })
-        .positive('minutes must be greater than 0')
-        .max(7 * 24 * 60, 'minutes must be at most a week')
+      // Fractions are minutes too, written as the stack's shares are: z.coerce took "0x10", "1e3" and " " (0).
+      z
+        .preprocess(
+          decimalInput,
+          z
+            .number({
+              error: (issue) =>
+                `minutes must be a number greater than 0, in decimal digits such as 30 or 0.5${gotText(issue.input)}`,
+            })
+            .positive('minutes must be greater than 0')
+            .max(7 * 24 * 60, 'minutes must be at most a week (10080)'),
+        )
         .optional(),
     ),
     settleTimeoutSeconds: z.preprocess(

@@ -32,6 +32,11 @@ describe('parseSoakSettings', () => {
     });
   });
 
+  it('takes a fraction of a minute, from the flag or SOAK_MINUTES', () => {
+    expect(parseSoakSettings(['--minutes', '0.5'], {}).minutes).toBe(0.5);
+    expect(parseSoakSettings([], { SOAK_MINUTES: ' .25 ' }).minutes).toBe(0.25);
+  });
+
   it('runs rounds until the minutes are up when only minutes are given', () => {
     expect(parseSoakSettings(['--minutes', '30'], {})).toMatchObject({
       rounds: Number.POSITIVE_INFINITY,
@@ -44,7 +49,25 @@ describe('parseSoakSettings', () => {
     [['--files', '0'], 'files must be from 1 to 10000'],
     [['--events', '20', '--files', '30'], 'files must be at most events'],
     [['--scenarios', 'sigkill,fire'], 'scenarios must be a comma-separated list of duplicate-notifications'],
-    [['--minutes=-1'], 'minutes must be greater than 0'],
+    [
+      ['--minutes=-1'],
+      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "-1")',
+    ],
+    [['--minutes', '0'], 'minutes must be greater than 0'],
+    [['--minutes', '10081'], 'minutes must be at most a week (10080)'],
+    // z.coerce read these as 16, 1000 and 0; a fraction of a minute is still a number of minutes.
+    [
+      ['--minutes', '0x10'],
+      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "0x10")',
+    ],
+    [
+      ['--minutes', '1e3'],
+      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "1e3")',
+    ],
+    [
+      ['--minutes', ' '],
+      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got " ")',
+    ],
     [['--seed', '1.5'], 'seed (SOAK_SEED) must be a whole number'],
     // Number() reads these as 16, 1000 and 0: the suite's numbers, like the stack's, are decimal digits.
     [['--seed', '0x10'], 'seed (SOAK_SEED) must be a whole number in decimal digits (got "0x10")'],
