@@ -109,7 +109,14 @@ export const sessionRulesSchema = z.strictObject(
     /** Longest a session may run from its first event; none by default. */
     maxSessionMinutes: z.optional(minutes('maxSessionMinutes')),
     /** Joins anonymous events to the user their anonymousId was first seen with. */
-    identityStitching: z._default(z.boolean(), false),
+    identityStitching: z._default(
+      z.boolean({
+        // zod's "expected boolean, received string" left whoever wrote 'true' to guess the fix.
+        error: (issue) =>
+          `identityStitching must be true or false${typeof issue.input === 'string' ? ` (not in quotes: got ${JSON.stringify(issue.input)})` : ''}`,
+      }),
+      false,
+    ),
   },
   { error: unknownKeysError },
 );

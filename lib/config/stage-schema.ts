@@ -1,4 +1,3 @@
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import {
   BROWSER_ORIGIN_FORM,
@@ -7,16 +6,24 @@ import {
   isBrowserOrigin,
   REJECTED_PREFIX,
 } from '../../contract/index.js';
-import { MIN_RESERVE_MS } from '../../functions/shared/deadline.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
+import {
+  gatewayTimeoutSeconds,
+  intFrom,
+  logRetentionDays,
+  maxMemberMegabytes,
+  memorySizeMb,
+  queueAgeThresholdSeconds,
+  requestsPerSecond,
+  wholeAtLeastOne,
+  workingTimeoutSeconds,
+} from './stage-numbers.js';
 
-// CloudWatch Logs only accepts these retention periods; anything else fails at deploy time, so reject it at synth.
-const allowedRetentionDays = new Set<number>(
-  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
-);
+export { BYTES_PER_MEGABYTE } from './stage-numbers.js';
 
-const positiveInt = z.int().positive();
+/** Settings that are on or off: JSON's true and false, which a stage written as text ('true') is not. */
+const onOrOff = z.boolean('must be true or false (not in quotes)');
 
 /** A browser's Origin header: scheme, host and port only, as browsers send it (no path, no trailing slash). */
 const browserOrigin = z.string().refine(isBrowserOrigin, `must be ${BROWSER_ORIGIN_FORM}`);
@@ -101,63 +108,32 @@ const sourcesSchema = z
 /** Lambda allows 4 KB of environment variables per function; the other variables need well under 1 KB. */
 const SOURCES_AND_RULES_ENV_BUDGET_BYTES = 3 * 1024;
 
-/** The ingest queue and its dead-letter queue keep messages this long, the most SQS allows. */
-const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
-
-/** A whole number from `min` to `max`, refused with one message that says why (`reason`) either way. */
-function intFrom(min: number, max: number, reason: string) {
-  const message = `must be a whole number from ${min} to ${max}: ${reason}`;
-  return z.int(message).min(min, message).max(max, message);
-}
-
-const memorySizeMb = intFrom(128, 10_240, 'the memory sizes Lambda offers, in MB');
-
-/** `ingest.maxMemberMegabytes` reaches the ingest and the rebuild as MAX_MEMBER_BYTES, this many bytes a MB. */
-export const BYTES_PER_MEGABYTE = 1024 * 1024;
-/** Past this, MAX_MEMBER_BYTES is no safe integer, and both functions refuse it at every cold start. */
-const MAX_MEMBER_MEGABYTES = Math.floor(Number.MAX_SAFE_INTEGER / BYTES_PER_MEGABYTE);
-
-/**
- * An ingest or rebuild call stops taking on work once only its reserve is left (deadlineOf): with a timeout
- * within the reserve every call is past its deadline as it starts, so the timeout must pass the reserve.
- */
-const reserveSeconds = MIN_RESERVE_MS / 1000;
-const minWorkingTimeoutSeconds = Math.floor(reserveSeconds) + 1;
-const workingTimeoutSeconds = positiveInt
-  .min(
-    minWorkingTimeoutSeconds,
-    `must be at least ${minWorkingTimeoutSeconds} s: each call keeps ${reserveSeconds} s in reserve to finish what is in flight and save its progress, so a shorter timeout leaves it no time to work`,
-  )
-  .max(900);
-
-/** A function behind the HTTP API, which gives up on an integration after 30 s (the caller gets a 503). */
-const gatewayTimeoutSeconds = positiveInt.max(
-  29,
-  'must be at most 29 s: the HTTP API gives up on a function after 30 s and answers 503',
-);
-
 export const stageConfigSchema = z
   .object({
     /** false = synth-only stage used by infrastructure tests; `cdk` refuses to select it. */
-    deployed: z.boolean(),
+    deployed: onOrOff,
     /** S3 prefixes whose new objects are ingested, and how their files are read. */
     sources: sourcesSchema,
     /** Applied by the ingest and by a rebuild; change them, deploy, then run a rebuild for stored sessions. */
     sessionRules: z.prefault(sessionRulesSchema, {}),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
-    logRetentionDays: positiveInt.refine((days) => allowedRetentionDays.has(days), {
-      message: `must be one of ${[...allowedRetentionDays].sort((a, b) => a - b).join(', ')}`,
-    }),
+    logRetentionDays,
     removalPolicy: z.enum(['retain', 'destroy']),
-    terminationProtection: z.boolean(),
+    terminationProtection: onOrOff,
     storage: z
       .object({
-        noncurrentVersionExpirationDays: positiveInt,
+        noncurrentVersionExpirationDays: wholeAtLeastOne(
+          'days',
+          "how long the bucket keeps an object's replaced or deleted versions",
+        ),
         /**
          * Days a rejection report (under rejected/) is kept; unset keeps them. The exports themselves are
          * the customer's and never expire here, so a report's lines can always be found again in them.
          */
-        rejectionReportExpirationDays: positiveInt.optional(),
+        rejectionReportExpirationDays: wholeAtLeastOne(
+          'days',
+          'how long a rejection report is kept (leave it out to keep them)',
+        ).optional(),
       })
       .strict(),
     ingest: z
@@ -171,12 +147,7 @@ export const stageConfigSchema = z
         /** Deliveries of one S3 event before it moves to the dead-letter queue. */
         maxReceiveCount: intFrom(1, 1000, 'what an SQS redrive policy takes'),
         /** Largest ZIP member the ingest inflates, and the rebuild reading copies again; unset: their own limit. */
-        maxMemberMegabytes: positiveInt
-          .max(
-            MAX_MEMBER_MEGABYTES,
-            `must be at most ${MAX_MEMBER_MEGABYTES} MB: the ingest and the rebuild read the limit in bytes as a whole number up to 2^53 - 1 (leave it out for their 4 GiB)`,
-          )
-          .optional(),
+        maxMemberMegabytes: maxMemberMegabytes.optional(),
       })
       .strict(),
     rebuild: z
@@ -196,7 +167,12 @@ export const stageConfigSchema = z
     api: z
       .object({
         auth: apiAuthSchema,
-        throttle: z.object({ rateLimit: z.number().positive(), burstLimit: positiveInt }).strict(),
+        throttle: z
+          .object({
+            rateLimit: requestsPerSecond,
+            burstLimit: wholeAtLeastOne('requests', 'how many the API takes at once beyond the rate'),
+          })
+          .strict(),
         corsAllowedOrigins: z.array(z.union([z.literal('*'), browserOrigin])),
         memorySizeMb,
         timeoutSeconds: gatewayTimeoutSeconds,
@@ -204,21 +180,14 @@ export const stageConfigSchema = z
       .strict(),
     alarms: z
       .object({
-        periodMinutes: positiveInt,
-        evaluationPeriods: positiveInt,
-        ingestErrorsThreshold: positiveInt,
-        ingestThrottlesThreshold: positiveInt,
-        /**
-         * Age of the oldest waiting S3 event: the backlog is not draining fast enough (or at all). Above the
-         * visibility timeout plus a function timeout, the age one failed delivery and its retry reach.
-         */
-        queueAgeThresholdSeconds: positiveInt.max(
-          SQS_MAX_RETENTION_SECONDS - 1,
-          'must be below 14 days, after which the queue drops the message',
-        ),
-        dlqDepthThreshold: positiveInt,
+        periodMinutes: wholeAtLeastOne('minutes', 'the period each alarm counts over'),
+        evaluationPeriods: wholeAtLeastOne('periods', 'how many periods in a row an alarm looks at'),
+        ingestErrorsThreshold: wholeAtLeastOne('ingest errors per period'),
+        ingestThrottlesThreshold: wholeAtLeastOne('ingest throttles per period'),
+        queueAgeThresholdSeconds,
+        dlqDepthThreshold: wholeAtLeastOne('messages in the dead-letter queue'),
         /** Lookup function errors, or 5xx answers of the HTTP API, per period. */
-        apiErrorsThreshold: positiveInt,
+        apiErrorsThreshold: wholeAtLeastOne('errors per period'),
         /**
          * An existing SNS topic for every alarm, in the stage's region (the stateless stack checks it once the
          * region is known); without one the stage creates its own (output AlarmTopicArn).
@@ -289,8 +258,13 @@ export const stageConfigSchema = z
     }
     // A file that failed once is received again when the visibility timeout ends and may then take a whole
     // function timeout: without any backlog its message gets that old, and the alarm fires at the threshold.
+    // Only between two values each takes: a timeout past 900 s is refused on its own, not again as a threshold.
     const oneRetrySeconds = config.ingest.timeoutSeconds * (VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT + 1);
-    if (config.alarms.queueAgeThresholdSeconds <= oneRetrySeconds) {
+    if (
+      workingTimeoutSeconds.safeParse(config.ingest.timeoutSeconds).success &&
+      queueAgeThresholdSeconds.safeParse(config.alarms.queueAgeThresholdSeconds).success &&
+      config.alarms.queueAgeThresholdSeconds <= oneRetrySeconds
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['alarms', 'queueAgeThresholdSeconds'],
