@@ -271,14 +271,20 @@ export const stageConfigSchema = z
         message: `must be above the queue's visibility timeout plus ingest.timeoutSeconds (${oneRetrySeconds}): one file failing once would already raise it`,
       });
     }
-    const envBytes =
-      Buffer.byteLength(JSON.stringify(config.sources)) +
-      Buffer.byteLength(JSON.stringify(config.sessionRules));
+    // Said of whichever takes more of the room, since that is the one to cut down.
+    const sourcesBytes = Buffer.byteLength(JSON.stringify(config.sources));
+    const rulesBytes = Buffer.byteLength(JSON.stringify(config.sessionRules));
+    const envBytes = sourcesBytes + rulesBytes;
     if (envBytes > SOURCES_AND_RULES_ENV_BUDGET_BYTES) {
+      const mostlySources = sourcesBytes >= rulesBytes;
       ctx.addIssue({
         code: 'custom',
-        path: ['sessionRules'],
-        message: `sources and sessionRules take ${envBytes} bytes as JSON, over the ${SOURCES_AND_RULES_ENV_BUDGET_BYTES} the ingest environment can hold (Lambda allows 4 KB in all): use fewer or shorter prefixes and platform names`,
+        path: [mostlySources ? 'sources' : 'sessionRules'],
+        message: `sources take ${sourcesBytes} bytes as JSON and sessionRules ${rulesBytes}, ${envBytes} in all, over the ${SOURCES_AND_RULES_ENV_BUDGET_BYTES} the ingest environment can hold (Lambda allows 4 KB in all): ${
+          mostlySources
+            ? 'use fewer sources, or shorter names and prefixes'
+            : 'name fewer platforms in gapMinutesByPlatform, or shorter ones'
+        }`,
       });
     }
   });

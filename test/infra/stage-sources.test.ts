@@ -68,7 +68,21 @@ describe('stage config sources', () => {
       config.sessionRules.gapMinutesByPlatform = platforms;
     });
     expect(issuesOf(input)).toEqual([
-      expect.stringMatching(/^sessionRules: .* over the 3072 the ingest environment can hold/),
+      expect.stringMatching(
+        /^sessionRules: sources take \d+ bytes as JSON and sessionRules \d+, \d+ in all, over the 3072 the ingest environment can hold .*: name fewer platforms in gapMinutesByPlatform/,
+      ),
     ]);
+  });
+
+  it('names the sources when they take most of the ingest environment', () => {
+    // Always said of sessionRules before, though the rules here are 90 bytes and the sources over 3,000.
+    const sources = Array.from({ length: 30 }, (_, i) =>
+      source(`source-${i}`, `exports/${'y'.repeat(60)}/${i}/`),
+    );
+    const [issue, ...more] = issuesOf(withSources(sources));
+    expect(more).toEqual([]);
+    expect(issue).toMatch(
+      /^sources: sources take \d{4} bytes as JSON and sessionRules \d{2,3}, \d{4} in all, over the 3072 the ingest environment can hold \(Lambda allows 4 KB in all\): use fewer sources, or shorter names and prefixes$/,
+    );
   });
 });
