@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProfileOptions } from '../../../bench/profile.js';
 import { parseScanOptions } from '../../../bench/scan-throughput.js';
+import { lateExport } from '../../../scripts/measure-cost.js';
 import { parseMeasureCostOptions } from '../../../scripts/measure-cost-options.js';
 
 const NOT_DECIMAL_DIGITS = ['0x1000', '1e4', ' ', '', '1.5', '0b11', '-5', '1_000', '99999999999999999999'];
@@ -60,5 +61,20 @@ describe('bench/profile.ts options', () => {
     expect(() => parseProfileOptions(['p.cpuprofile', `--top=${text}`])).toThrow(
       `--top must be a whole number of at least 1, in decimal digits (got ${JSON.stringify(text)})`,
     );
+  });
+});
+
+describe('scripts/measure-cost.ts late export', () => {
+  it.each([1000, 1001, 20_000, 1_000_000, 12_345])(
+    'is whole counts the generator takes for --events %i',
+    (events) => {
+      const late = lateExport(events);
+      expect(Number.isSafeInteger(late.events) && late.events >= 100).toBe(true);
+      expect(Number.isSafeInteger(late.users) && late.users >= 1).toBe(true);
+    },
+  );
+
+  it('is what docs/cost.md measured for --events 20000', () => {
+    expect(lateExport(20_000)).toEqual({ events: 2000, users: 50 });
   });
 });
