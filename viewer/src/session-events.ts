@@ -124,7 +124,9 @@ export class SessionEvents {
     }
     // Built apart and added at once: one layout for the batch, not one per row.
     const rows = document.createDocumentFragment();
-    const ticks = svg('g', { class: 'batch' });
+    // The strip is one image to a screen reader: its rows below are the way to each event. Chromium exposes
+    // an SVG image's titled shapes inside it, so unhidden every tick was a node named by its tooltip.
+    const ticks = svg('g', { class: 'batch', 'aria-hidden': 'true' });
     for (const event of batch.events) {
       rows.append(eventItem(event, startedAt, this.showAnonymousId));
       ticks.append(eventTick(event, startedAt, endedAt));
