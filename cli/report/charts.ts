@@ -22,6 +22,14 @@ function scrollFrame(caption: string, svg: Html): Html {
   return html`<div class="chart-frame"><p class="scroll-hint">Scroll sideways for the whole chart →</p><div class="chart-scroll" role="group" aria-label="${`${caption} (scrolls sideways on a narrow screen)`}">${svg}</div></div>`;
 }
 
+/**
+ * A chart's marks, their tooltips for the pointer alone. Chromium exposes a titled shape inside an SVG image
+ * as a node of its own named by its title, so a screen reader met every bar and session of the image.
+ */
+function hiddenMarks(marks: readonly Html[]): Html {
+  return html`<g aria-hidden="true">${marks}</g>`;
+}
+
 interface Bar {
   readonly label: string;
   readonly value: number;
@@ -78,19 +86,22 @@ export function barChart(
     (tick) =>
       html`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/><text class="axis" x="${MARGIN.left - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${formatCount(tick)}</text>`,
   );
-  const rects = bars.map((bar, i) => {
-    const x = MARGIN.left + i * slot + gap / 2;
-    const barHeight = (bar.value / top) * plotHeight;
-    const label =
-      i % labelEvery === 0
-        ? // 20 below the baseline, so a label under the first bar clears the `0` of the y axis beside it.
-          html`<text class="axis" x="${(x + (slot - gap) / 2).toFixed(1)}" y="${height - MARGIN.bottom + 20}" text-anchor="middle">${bar.label}</text>`
-        : null;
-    return html`<rect class="bar" x="${x.toFixed(2)}" y="${y(bar.value).toFixed(2)}" width="${Math.max(slot - gap, 0.5).toFixed(2)}" height="${barHeight.toFixed(2)}"><title>${bar.tooltip}</title></rect>${label}`;
-  });
+  const x = (i: number) => MARGIN.left + i * slot + gap / 2;
+  const rects = bars.map(
+    (bar, i) =>
+      html`<rect class="bar" x="${x(i).toFixed(2)}" y="${y(bar.value).toFixed(2)}" width="${Math.max(slot - gap, 0.5).toFixed(2)}" height="${((bar.value / top) * plotHeight).toFixed(2)}"><title>${bar.tooltip}</title></rect>`,
+  );
+  const labels = bars.flatMap((bar, i) =>
+    i % labelEvery === 0
+      ? // 20 below the baseline, so a label under the first bar clears the `0` of the y axis beside it.
+        [
+          html`<text class="axis" x="${(x(i) + (slot - gap) / 2).toFixed(1)}" y="${height - MARGIN.bottom + 20}" text-anchor="middle">${bar.label}</text>`,
+        ]
+      : [],
+  );
   const chart = scrollFrame(
     options.caption,
-    html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${rects}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`,
+    html`<svg class="chart" data-chart="${chartId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}">${grid}${hiddenMarks(rects)}${labels}<line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`,
   );
   return html`${chart}${numbersTable(chartId, bars, options.caption, options.rowHeading)}`;
 }
@@ -209,6 +220,6 @@ export function userTimeline(sessions: readonly SampleSession[], userId: string)
   const caption = `Sessions of ${userId} over time`;
   return scrollFrame(
     caption,
-    html`<svg class="chart timeline" data-chart="user-timeline" data-user-id="${userId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${caption}"><line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="28" y2="28"/>${rects}${labels}</svg>`,
+    html`<svg class="chart timeline" data-chart="user-timeline" data-user-id="${userId}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${caption}"><line class="baseline" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="28" y2="28"/>${hiddenMarks(rects)}${labels}</svg>`,
   );
 }

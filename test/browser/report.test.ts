@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportAggregator, type ReportData, renderHtmlReport } from '../../cli/report/index.js';
 import { sessionView, syntheticSessions } from '../unit/report/sessions.js';
+import { type AxNode, accessibilityTree, findNodes } from './ax-tree.js';
 import { type Chromium, launchChromium, screenshot } from './chromium.js';
 import { contrast } from './contrast.js';
 
@@ -79,6 +80,31 @@ describe('HTML report in Chromium', () => {
     );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(page, 'report-numbers-375x740');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('gives a screen reader each chart as one image with its axis labels, none of its marks’ tooltips', async () => {
+    // Chromium exposed every bar and sample session inside its image as a graphics-symbol named by its
+    // tooltip: a bar per day in a chart per day, up to 892 marks in each sample timeline.
+    const { page, errors } = await chromium.newPage({ width: 1280, height: 800 });
+    await page.goto(reportUrl);
+    const images = findNodes(await accessibilityTree(page), (node) => node.role === 'image');
+    expect(images.map((image) => image.name)).toEqual([
+      expect.stringMatching(/^Sessions per day \(UTC\), /),
+      'Sessions by length',
+      'Sessions by number of events',
+      expect.stringMatching(/^Bounce share /),
+      ...data.sample.users.map((user) => `Sessions of ${user.userId} over time`),
+    ]);
+    const inside = (image: AxNode, role: string) =>
+      findNodes(image, (node) => node.role === role).map((node) => node.name);
+    for (const image of images) expect(inside(image, 'graphics-symbol')).toEqual([]);
+    const [, lengths, , , timeline] = images as [AxNode, AxNode, AxNode, AxNode, AxNode];
+    expect(inside(lengths, 'StaticText')).toEqual(
+      expect.arrayContaining(['0', ...data.durationHistogram.map((bin) => bin.label)]),
+    );
+    expect(inside(timeline, 'StaticText')).toHaveLength(2);
     expect(errors).toEqual([]);
     await page.close();
   });
