@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import type { Session, UserSummary } from './api-types.js';
-import type { TimeRange } from './coverage.js';
 import { h, svg } from './dom.js';
 import type { SessionLoader } from './session-loader.js';
 import {
@@ -18,12 +17,12 @@ import {
   zoomWindow,
 } from './time-scale.js';
 import { type CommandTarget, movesView, PAN_STEP, runCommand, ZOOM_STEP } from './timeline-commands.js';
+import { TimelineFocus } from './timeline-focus.js';
 import { attachGestures, keyCommand, type TimelineCommand } from './timeline-input.js';
 import { layoutSessions } from './timeline-layout.js';
 import { TimelineMarks } from './timeline-marks.js';
 import { axisParts, timelineLegend, timelineToolbar } from './timeline-parts.js';
 import { TimelineStatus } from './timeline-status.js';
-import { stepFrom, stepFromTime } from './timeline-step.js';
 
 const HEIGHT = 132;
 const AXIS_HEIGHT = 26;
@@ -43,7 +42,8 @@ export interface TimelineViewOptions {
 /**
  * The picture of a user's sessions over time: one mark per session, zoomed and panned with the wheel, a
  * pinch, a drag, the toolbar or the keyboard, loading sessions from the API as the view reaches them. The
- * marks themselves are drawn by {@link TimelineMarks}, and what each command does is {@link runCommand}'s.
+ * marks themselves are drawn by {@link TimelineMarks}, what each command does is {@link runCommand}'s, and
+ * the keyboard's moves between sessions are {@link TimelineFocus}'s.
  */
 export class TimelineView {
   readonly element: HTMLElement;
@@ -58,11 +58,9 @@ export class TimelineView {
   private limits: WindowLimits;
   private window: TimeWindow;
   private width = 0;
-  private activeId: string | null = null;
   private selectedId: string | null = null;
-  /** A ←/→ waiting for the sessions between its session and the neighbour to load. */
-  private pendingStep: { readonly from: string | number; readonly direction: 1 | -1 } | null = null;
   private frame = 0;
+  private readonly focus: TimelineFocus;
   private readonly commandTarget: CommandTarget;
 
   constructor(private readonly options: TimelineViewOptions) {
@@ -74,7 +72,7 @@ export class TimelineView {
       // to the top of the page.
       const hadFocus = this.status.element.contains(document.activeElement);
       this.options.onRetry();
-      if (hadFocus) this.focusSession(this.activeId);
+      if (hadFocus) this.focusSession(this.focus.activeId);
     });
     this.axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
     this.chart = svg(
@@ -113,27 +111,36 @@ export class TimelineView {
     });
     this.gestures = attachGestures(this.chart, {
       pan: (share) => {
-        this.pendingStep = null;
+        this.focus.cancelStep();
         this.setWindow(panWindow(this.window, share, this.limits));
       },
       zoom: (factor, x) => {
-        this.pendingStep = null;
+        this.focus.cancelStep();
         this.setWindow(zoomWindow(this.window, factor, xToTime(x, this.window, this.width), this.limits));
       },
     });
     this.chart.addEventListener('click', (event) => this.onClick(event));
     this.chart.addEventListener('focusin', (event) => {
       const id = (event.target as Element).getAttribute('data-session-id');
-      if (id !== null) this.setActive(id);
+      if (id !== null) this.focus.setActive(id);
+    });
+    this.focus = new TimelineFocus({
+      loader: this.options.loader,
+      marks: this.marks,
+      window: () => this.window,
+      limits: () => this.limits,
+      setWindow: (window) => this.setWindow(window),
+      render: () => this.render(),
+      focusSession: (sessionId) => this.focusSession(sessionId),
     });
     this.commandTarget = {
       window: () => this.window,
       limits: () => this.limits,
       setWindow: (window) => this.setWindow(window),
-      step: (direction) => this.step(direction),
-      moveFocus: (toIndex) => this.moveFocus(toIndex),
+      step: (direction) => this.focus.step(direction),
+      moveFocus: (toIndex) => this.focus.moveFocus(toIndex),
       focusedSession: () =>
-        this.options.loader.sessions.find((session) => session.sessionId === this.activeId),
+        this.options.loader.sessions.find((session) => session.sessionId === this.focus.activeId),
       open: (session) => this.options.onOpen(session),
     };
     this.resizeObserver = new ResizeObserver(() => this.render());
@@ -156,11 +163,7 @@ export class TimelineView {
   /** Called when the loader has more sessions or changed state. */
   refresh(): void {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
-    const { loader } = this.options;
-    if (this.pendingStep !== null && !loader.loading) {
-      if (loader.error === null) this.step(this.pendingStep.direction, this.pendingStep.from);
-      else this.pendingStep = null;
-    }
+    this.focus.resumeStep();
     this.scheduleRender();
   }
 
@@ -168,7 +171,7 @@ export class TimelineView {
   select(session: Session | null): void {
     this.selectedId = session?.sessionId ?? null;
     if (session !== null) {
-      this.activeId = session.sessionId;
+      this.focus.activeId = session.sessionId;
       if (session.endedAt < this.window.start || session.startedAt > this.window.end) {
         this.setWindow(centerWindow(this.window, session.startedAt, this.limits));
       }
@@ -210,21 +213,16 @@ export class TimelineView {
     this.chart.setAttribute('viewBox', `0 0 ${this.width} ${HEIGHT}`);
     this.chart.setAttribute('data-view-start', new Date(this.window.start).toISOString());
     this.chart.setAttribute('data-view-end', new Date(this.window.end).toISOString());
-    if (this.activeId === null || !marks.some((mark) => mark.sessionId === this.activeId)) {
-      this.activeId =
-        marks.find((mark) => mark.sessionId === this.selectedId)?.sessionId ??
-        marks.at(-1)?.sessionId ??
-        null;
-    }
+    this.focus.keepInView(marks, this.selectedId);
 
     const sessionOf = (sessionId: string) => byId.get(sessionId) as Session;
-    this.marks.draw(marks, sessionOf, { selectedId: this.selectedId, activeId: this.activeId }, () =>
+    this.marks.draw(marks, sessionOf, { selectedId: this.selectedId, activeId: this.focus.activeId }, () =>
       this.chart.focus(),
     );
     this.chart.setAttribute('tabindex', marks.length === 0 ? '0' : '-1');
     // The keyboard fell to the chart when the view lost its session: back on a session as soon as one shows,
     // so Enter opens the one that shows the focus (a step still loading puts it where it goes itself).
-    if (document.activeElement === this.chart && this.pendingStep === null) this.focusSession(this.activeId);
+    if (document.activeElement === this.chart && !this.focus.stepping) this.focusSession(this.focus.activeId);
     this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
@@ -234,58 +232,11 @@ export class TimelineView {
     this.status.update(range, marks.length, loader, summary.sessionCount);
   }
 
-  private setActive(sessionId: string): void {
-    if (this.activeId === sessionId) return;
-    this.marks.moveTabStop(this.activeId, sessionId);
-    this.activeId = sessionId;
-  }
-
-  private moveFocus(toIndex: (current: number, count: number) => number): void {
-    const { sessions } = this.options.loader;
-    if (sessions.length === 0) return;
-    const current = sessions.findIndex((session) => session.sessionId === this.activeId);
-    const target = sessions[
-      Math.min(Math.max(toIndex(current, sessions.length), 0), sessions.length - 1)
-    ] as Session;
-    if (target.endedAt < this.window.start || target.startedAt > this.window.end) {
-      this.setWindow(centerWindow(this.window, target.startedAt, this.limits));
-    }
-    this.setActive(target.sessionId);
-    this.render();
-    this.marks.get(target.sessionId)?.focus();
-  }
-
-  /**
-   * ←/→ from the focused session, or from the view's edge that way when it shows none (the keyboard on the
-   * chart); `from` is where a step that waited for sessions to load started: a session's id, or that time.
-   */
-  private step(direction: 1 | -1, from: string | number | null = this.activeId): void {
-    this.pendingStep = null;
-    const { loader } = this.options;
-    const session = typeof from === 'string' ? loader.sessions.find((s) => s.sessionId === from) : undefined;
-    const edge = typeof from === 'number' ? from : direction > 0 ? this.window.end : this.window.start;
-    const missing = (range: TimeRange) => loader.missing(range);
-    const next =
-      session === undefined
-        ? stepFromTime(loader.sessions, edge, direction, this.window, this.limits.bounds, missing)
-        : stepFrom(loader.sessions, session, direction, this.window, this.limits.bounds, missing);
-    if (next.kind === 'load') {
-      this.pendingStep = { from: session?.sessionId ?? edge, direction };
-      this.setWindow(next.window);
-      // Keys still reach the chart while its session is out of the view being loaded.
-      if (session !== undefined) this.focusSession(session.sessionId);
-      return;
-    }
-    // Nothing that way from a view without a session: the keyboard stays on the chart.
-    const target = next.kind === 'focus' ? next.session : session;
-    if (target !== undefined) this.moveFocus(() => loader.sessions.indexOf(target));
-  }
-
   private run(command: TimelineCommand): void {
     // A step still waiting takes further steps' keys (they would start from a session not shown); any
     // other command takes its place.
-    if (this.pendingStep !== null && (command === 'next' || command === 'previous')) return;
-    this.pendingStep = null;
+    if (this.focus.stepping && (command === 'next' || command === 'previous')) return;
+    this.focus.cancelStep();
     if (movesView(command)) this.status.viewMoved();
     runCommand(command, this.commandTarget);
   }
