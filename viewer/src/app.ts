@@ -1,19 +1,14 @@
 /// <reference lib="dom" />
 import { type ApiClient, ApiError } from './api-client.js';
-import type { Session, UserSummary } from './api-types.js';
 import { listenForNavigation } from './app-input.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
 import { reloadSessionsButton } from './session-gone.js';
-import { SessionLoader } from './session-loader.js';
-import { SessionTable } from './session-table.js';
-import { SessionView } from './session-view.js';
-import { SessionsChangedNotice } from './sessions-changed.js';
-import { TimelineView } from './timeline-view.js';
 import { unknownUserNotice } from './unknown-user.js';
 import { UrlHistory } from './url-history.js';
 import { EMPTY_LOCATION, readLocation, sameLocation, type ViewerLocation } from './url-state.js';
+import { loadUserPage, type OpenUser } from './user-page.js';
 import { renderUserSummary, stitchedUserLink } from './user-summary.js';
 
 export interface AppElements {
@@ -21,14 +16,6 @@ export interface AppElements {
   readonly input: HTMLInputElement;
   readonly status: HTMLElement;
   readonly content: HTMLElement;
-}
-
-interface OpenUser {
-  readonly askedFor: string;
-  readonly summary: UserSummary;
-  readonly loader: SessionLoader;
-  readonly timeline: TimelineView;
-  readonly panel: SessionView;
 }
 
 /**
@@ -157,62 +144,31 @@ export class ViewerApp {
         this.showNoSessions(header, summary.userId, sessionId);
         return refocus(heading);
       }
-      // The user's sessions may change while on show: the notice offers to load them again, the open one kept.
-      const changed = new SessionsChangedNotice(
-        () => void this.loadUser(summary.userId, this.location.session),
-      );
-      const loader = new SessionLoader(
-        this.client,
-        summary.userId,
-        () => {
-          this.current?.timeline.refresh();
-          if (this.current?.loader !== loader) return;
-          changed.update(loader, summary.sessionCount);
-          // A list answers 404 only for a user it does not know (erased since): a retry would meet it again.
-          const { error } = loader;
-          if (error instanceof ApiError && error.status === 404) this.showUserGone(summary.userId, error);
-        },
-        (sessionIds) => {
-          if (this.current?.loader === loader) this.current.panel.dropped(sessionIds);
-        },
-      );
-      await loader.loadLatest();
-      if (request.signal.aborted) return;
-      if (loader.sessions.length === 0) {
+      const page = await loadUserPage({
+        client: this.client,
+        summary,
+        askedFor: userId,
+        signal: request.signal,
+        current: () => this.current,
+        navigate: (location) => this.navigate(location),
+        closeSession: () => this.closeSession(),
+        reloadUser: () => void this.loadUser(summary.userId, this.location.session),
+        userGone: (gone) => this.showUserGone(summary.userId, gone),
+        reloadSessions: (user) => this.reloadSessions(user),
+        unnameSession: (user, id) => this.unnameSession(user, id),
+      });
+      if (page === null) return;
+      if (page === 'no sessions') {
         this.showNoSessions(header, summary.userId, sessionId);
         return refocus(heading);
       }
-      const table = new SessionTable(summary.userId);
-      const timeline = new TimelineView({
-        loader,
-        summary,
-        onOpen: (session: Session) => this.navigate({ user: summary.userId, session: session.sessionId }),
-        onRetry: () => loader.retry(),
-        onView: (inView) => table.show(inView),
-      });
-      const panel = new SessionView({
-        client: this.client,
-        userId: summary.userId,
-        timeline,
-        table,
-        onClose: () => this.closeSession(),
-        reloadSessions: () => this.reloadSessions(user),
-        onSession: (now) => loader.update(now),
-        onGone: (sessionId) => loader.forget(sessionId),
-        onLeft: (sessionId) => this.unnameSession(user, sessionId),
-        onTitle: (title) => {
-          document.title = `${title === null ? '' : `${title} · `}${isolated(summary.userId)} · Sessionizer`;
-        },
-      });
-      const user: OpenUser = { askedFor: userId, summary, loader, timeline, panel };
-      this.current = user;
-      // The open session's panel right under the timeline, where its mark is; the table below both.
-      content.replaceChildren(header, changed.element, timeline.element, panel.element, table.element);
-      changed.update(loader, summary.sessionCount);
+      this.current = page.user;
+      content.replaceChildren(header, ...page.elements);
+      page.showChanged();
       refocus(heading);
-      timeline.showInitialWindow();
+      page.user.timeline.showInitialWindow();
       this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
-      if (sessionId !== null) await panel.open(sessionId);
+      if (sessionId !== null) await page.user.panel.open(sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       if (error instanceof ApiError && error.status === 404) {
