@@ -84,6 +84,24 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('names each chart’s “The numbers as a table” after its chart, so a list of controls tells them apart', async () => {
+    const { page, errors } = await chromium.newPage({ width: 1280, height: 800 });
+    await page.goto(reportUrl);
+    const tree = await accessibilityTree(page);
+    const summaries = findNodes(tree, (node) => node.role === 'DisclosureTriangle').map((node) => node.name);
+    expect(summaries).toEqual([
+      expect.stringMatching(/^The numbers as a table: Sessions per day \(UTC\), /),
+      'The numbers as a table: Sessions by length',
+      'The numbers as a table: Sessions by number of events',
+    ]);
+    // What shows is as before: the chart's name is for a screen reader, the chart being just above.
+    await expect(page.locator('#session-length summary').textContent()).resolves.toBe(
+      'The numbers as a table',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('gives a screen reader each chart as one image with its axis labels, none of its marks’ tooltips', async () => {
     // Chromium exposed every bar and sample session inside its image as a graphics-symbol named by its
     // tooltip: a bar per day in a chart per day, up to 892 marks in each sample timeline.

@@ -260,7 +260,7 @@ describe('renderHtmlReport', () => {
     const table = (chart: string) => {
       const found = page.match(
         new RegExp(
-          `<details class="chart-data"><summary>[^<]+</summary><table[^>]*data-chart-table="${chart}"[\\s\\S]*?</table></details>`,
+          `<details class="chart-data"><summary[^>]*>[^<]+</summary><table[^>]*data-chart-table="${chart}"[\\s\\S]*?</table></details>`,
         ),
       );
       const rows = [
