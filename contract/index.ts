@@ -145,17 +145,17 @@ export type RebuildRequest =
       readonly action: 'segment';
       readonly segment: number;
       readonly totalSegments: number;
-      /** null on a segment's first call, then the `cursor` of the previous answer. */
+      /** null on a segment's first call, then the `cursor` of the previous answer (sealed: see below). */
       readonly cursor: string | null;
     }
   | {
       readonly action: 'finish';
       /**
        * Counts that found users left so far (0 or absent first), and the users such a count found, to be cut
-       * again: both as the previous answer's `next` says.
+       * again (their ids as a JSON list, sealed): both as the previous answer's `next` says.
        */
       readonly pass?: number;
-      readonly users?: readonly string[];
+      readonly users?: string;
       /** A count the previous call's time ended before it passed the whole table: this call goes on with it. */
       readonly count?: RebuildCountProgress;
     };
@@ -164,11 +164,15 @@ export type RebuildRequest =
  * How far a count of the users left under the old rules got: where each segment of its parallel scan goes on
  * (`cursor`, the key of the last item it read, null from the start) or whether it is done; the users it found
  * so far (`found`) and the first of them by id, within the lists' limits.
+ *
+ * Cursors and lists of users name users, and the state machine's history keeps them beyond any erasure: they
+ * travel sealed (AES-256-GCM, base64url) under a key the rebuild holds only until it finishes.
  */
 export interface RebuildCountProgress {
   readonly segments: readonly { readonly cursor: string | null; readonly done: boolean }[];
   readonly found: number;
-  readonly users: readonly string[];
+  /** The users' ids as a JSON list, sealed. */
+  readonly users: string;
 }
 
 /** The answer to a `segment` request: the state machine calls again with `cursor` until `done`. */

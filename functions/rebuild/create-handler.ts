@@ -5,6 +5,7 @@ import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
 import { beginTableRebuild, finishTableRebuild, nextFinishRequest, rebuildSegment } from './rebuild-table.js';
+import { openCursor, openFinish, sealCursor, sealFinish } from './sealed-state.js';
 
 /** What the handler logs through; Powertools' Logger fits it. */
 export interface RebuildLogger {
@@ -32,14 +33,14 @@ const requestSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('finish'),
     pass: z.optional(z.int().check(z.minimum(0))),
-    users: z.optional(z.array(z.string().check(z.minLength(1)))),
+    users: z.optional(z.string().check(z.minLength(1))),
     count: z.optional(
       z.object({
         segments: z.array(
           z.object({ cursor: z.nullable(z.string().check(z.minLength(1))), done: z.boolean() }),
         ),
         found: z.int().check(z.minimum(0)),
-        users: z.array(z.string().check(z.minLength(1))),
+        users: z.string().check(z.minLength(1)),
       }),
     ),
   }),
@@ -75,7 +76,8 @@ type NextFinish = Extract<RebuildRequest, { action: 'finish' }>;
 /**
  * The rebuild state machine's one function: `begin`, then `segment` calls until each answers `done`, then
  * `finish` calls until one finishes (contract/ RebuildRequest). A request that is not one of those is refused,
- * naming the field.
+ * naming the field. What names users in its requests and answers is sealed under the rebuild's key
+ * (`sealed-state.ts`); once the rebuild finished there is no key, and no call needs one: it answers that.
  */
 export function createRebuildHandler(deps: {
   store: RebuildStore;
@@ -113,21 +115,37 @@ export function createRebuildHandler(deps: {
         return { action: 'begin', totalSegments, current: false };
       }
       case 'segment': {
-        const { progress, counts } = await rebuildSegment(store, request, deadlineOf(context));
+        const scope = await store.inProgress();
+        const opened = {
+          ...request,
+          cursor: scope === 'finished' ? null : openCursor(scope.sealKey, request),
+        };
+        const { progress, counts } = await rebuildSegment(store, opened, deadlineOf(context));
         // Not the cursor: it is the key of the last head scanned, which holds that user's id.
         const { cursor: _cursor, ...logged } = progress;
         logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...logged, ...counts });
-        return progress;
+        return scope === 'finished' ? progress : { ...progress, cursor: sealCursor(scope.sealKey, progress) };
       }
       case 'finish': {
-        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs, Date.now, request);
+        const scope = await store.inProgress();
+        if (scope === 'finished') {
+          logger.info('rebuild finished', { counted: false });
+          return { action: 'finish', counted: false };
+        }
+        const { action: _action, ...sealed } = request;
+        const next = (outcome: Parameters<typeof nextFinishRequest>[0]): NextFinish => ({
+          action: 'finish',
+          ...sealFinish(scope.sealKey, nextFinishRequest(outcome)),
+        });
+        const opened = openFinish(scope.sealKey, sealed);
+        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs, Date.now, opened);
         // The next request whole, so the state machine hands the list on as it is.
         if ('waitSeconds' in outcome) {
           logger.info('rebuild waits for old ingests', { waitSeconds: outcome.waitSeconds });
           return {
             action: 'finish',
             waitSeconds: outcome.waitSeconds,
-            next: { action: 'finish', ...nextFinishRequest(outcome) },
+            next: next(outcome),
           };
         }
         if ('count' in outcome) {
@@ -139,7 +157,7 @@ export function createRebuildHandler(deps: {
             counting: true,
             found: count.found,
             pass,
-            next: { action: 'finish', ...nextFinishRequest(outcome) },
+            next: next(outcome),
           };
         }
         if ('usersLeft' in outcome) {
@@ -150,7 +168,7 @@ export function createRebuildHandler(deps: {
             usersLeft,
             recut: counts.users,
             pass,
-            next: { action: 'finish', ...nextFinishRequest(outcome) },
+            next: next(outcome),
           };
         }
         logger.info('rebuild finished', { counted: outcome.counted, ...outcome.counts });

@@ -1,4 +1,4 @@
-import type { RebuildCountProgress, RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
+import type { RebuildSegmentProgress } from '../../contract/index.js';
 import type { RebuildStore, UserRebuild } from '../domain/store/ports.js';
 
 /** What one segment call did, for the logs and the local command's progress. */
@@ -31,11 +31,12 @@ export interface SegmentRequest {
 export const MAX_RECUT_PASSES = 3;
 
 /**
- * Users a count hands on to be cut again at most, and the characters of their ids in JSON: the list travels
- * in the state machine's data (256 KB a state). The rest wait for the next count.
+ * Users a count hands on to be cut again at most, and the bytes of their ids as JSON (UTF-8): the list travels
+ * sealed in the state machine's data (256 KB a state), as about 4/3 as many characters (`sealedChars`, some
+ * 85,400). The rest wait for the next count.
  */
 export const RECUT_USERS_PER_PASS = 2_000;
-export const RECUT_LIST_CHARS = 64_000;
+export const RECUT_LIST_BYTES = 64_000;
 
 /** Users still cut under the old rules after every pass of the finish: the rebuild must be started again. */
 export class UsersLeftError extends Error {
@@ -110,11 +111,22 @@ export async function rebuildSegment(
   }
 }
 
+/** How far a count got (contract/ RebuildCountProgress), its cursors and users open. */
+export interface CountProgress {
+  readonly segments: readonly { readonly cursor: string | null; readonly done: boolean }[];
+  readonly found: number;
+  readonly users: readonly string[];
+}
+
 /**
- * What the state machine sends Finish: the pass and the users to cut again the previous answer named, or the
- * count it left half-way.
+ * What the state machine sends Finish, opened (`sealed-state.ts`): the pass and the users to cut again the
+ * previous answer named, or the count it left half-way.
  */
-export type FinishRequest = Omit<Extract<RebuildRequest, { action: 'finish' }>, 'action'>;
+export interface FinishRequest {
+  readonly pass?: number;
+  readonly users?: readonly string[];
+  readonly count?: CountProgress;
+}
 
 /**
  * What a finish call answers: it finished (`counted`: by a count that passed the whole table; false when an
@@ -127,7 +139,7 @@ export type FinishOutcome =
   | { readonly counted: boolean; readonly counts?: SegmentCounts }
   | { readonly waitSeconds: number; readonly pass: number }
   | {
-      readonly count: RebuildCountProgress;
+      readonly count: CountProgress;
       readonly pass: number;
       /** What this call cut of the users it was sent. */
       readonly counts: SegmentCounts;
@@ -147,13 +159,13 @@ export function nextFinishRequest(outcome: Exclude<FinishOutcome, { counted: boo
   return { pass: outcome.pass };
 }
 
-/** The first of `users` (at most RECUT_USERS_PER_PASS) whose ids fit RECUT_LIST_CHARS as JSON, at least one. */
+/** The first of `users` (at most RECUT_USERS_PER_PASS) whose ids fit RECUT_LIST_BYTES as JSON, at least one. */
 function listToSend(users: readonly string[]): string[] {
   const sent: string[] = [];
-  let chars = 2;
+  let bytes = 2;
   for (const user of users) {
-    chars += JSON.stringify(user).length + 1;
-    if (sent.length >= RECUT_USERS_PER_PASS || (sent.length > 0 && chars > RECUT_LIST_CHARS)) break;
+    bytes += Buffer.byteLength(JSON.stringify(user)) + 1;
+    if (sent.length >= RECUT_USERS_PER_PASS || (sent.length > 0 && bytes > RECUT_LIST_BYTES)) break;
     sent.push(user);
   }
   return sent;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type CompiledRules,
   describeRules,
@@ -27,6 +28,11 @@ export interface RebuildTarget {
    * record written before it was kept (`recordBegun` fills it in).
    */
   readonly begunAt?: number | undefined;
+  /**
+   * The rebuild's own random key (`tk`, 32 bytes), which seals the users' ids it hands the state machine;
+   * removed when it finishes. Undefined only in a record written before it was kept (`recordBegun` fills it in).
+   */
+  readonly sealKey?: Uint8Array | undefined;
 }
 
 export class TableRulesMismatchError extends Error {
@@ -82,8 +88,18 @@ export async function readTableRules(transport: Transport): Promise<TableRules |
             fingerprint: item.tf.S,
             rules: JSON.parse(targetRules) as SessionRules,
             begunAt: item.tb?.N === undefined ? undefined : Number(item.tb.N),
+            sealKey: keyOf(item.tk?.S),
           },
   };
+}
+
+function keyOf(base64: string | undefined): Uint8Array | undefined {
+  return base64 === undefined ? undefined : Buffer.from(base64, 'base64');
+}
+
+/** A new key for a rebuild to seal under (AES-256). */
+function newSealKey(): string {
+  return randomBytes(32).toString('base64');
 }
 
 /**
@@ -145,9 +161,9 @@ export function forgetRulesCheck(): void {
 }
 
 /**
- * Records that a rebuild to `target` is in progress (`tf`, `tr`) and when it began (`tb`, `now`), from which
- * moment only ingests running `target` are accepted. Beginning again the rebuild already in progress resumes
- * it, keeping its begin time.
+ * Records that a rebuild to `target` is in progress (`tf`, `tr`), when it began (`tb`, `now`), from which
+ * moment only ingests running `target` are accepted, and a new key to seal under (`tk`). Beginning again the
+ * rebuild already in progress resumes it, keeping its begin time and key.
  */
 export async function beginRebuild(
   transport: Transport,
@@ -176,15 +192,22 @@ export async function beginRebuild(
         `the table's sessions are already cut under these rules (${describeRules(target.source)}): nothing to rebuild`,
       );
     }
-    const recorded = { fingerprint: target.fingerprint, rules: target.source, begunAt: now };
+    const sealKey = newSealKey();
+    const recorded = {
+      fingerprint: target.fingerprint,
+      rules: target.source,
+      begunAt: now,
+      sealKey: keyOf(sealKey),
+    };
     try {
       await transport.update(KEY, {
-        UpdateExpression: 'SET tf = :tf, tr = :tr, tb = :tb',
+        UpdateExpression: 'SET tf = :tf, tr = :tr, tb = :tb, tk = :tk',
         ConditionExpression: 'rf = :rf AND attribute_not_exists(tf)',
         ExpressionAttributeValues: {
           ':tf': { S: recorded.fingerprint },
           ':tr': { S: JSON.stringify(recorded.rules) },
           ':tb': { N: String(now) },
+          ':tk': { S: sealKey },
           ':rf': { S: table.fingerprint },
         },
       });
@@ -199,22 +222,30 @@ export async function beginRebuild(
 }
 
 /**
- * `target` with its begin time: the recorded one, or `now` recorded for a rebuild begun before begin times
- * were kept (a later time than the real begin, so a drain counted from it is no shorter).
+ * `target` with its begin time and key: the recorded ones, or for a rebuild begun before they were kept, `now`
+ * (a later time than the real begin, so a drain counted from it is no shorter) and a new key, recorded.
  */
 export async function recordBegun(
   transport: Transport,
   target: RebuildTarget,
   now = Date.now(),
-): Promise<RebuildTarget & { readonly begunAt: number }> {
-  if (target.begunAt !== undefined) return { ...target, begunAt: target.begunAt };
+): Promise<RebuildTarget & { readonly begunAt: number; readonly sealKey: Uint8Array }> {
+  const { begunAt, sealKey } = target;
+  if (begunAt !== undefined && sealKey !== undefined) return { ...target, begunAt, sealKey };
   const item = await transport.update(KEY, {
-    UpdateExpression: 'SET tb = if_not_exists(tb, :tb)',
+    UpdateExpression: 'SET tb = if_not_exists(tb, :tb), tk = if_not_exists(tk, :tk)',
     ConditionExpression: 'tf = :tf',
-    ExpressionAttributeValues: { ':tb': { N: String(now) }, ':tf': { S: target.fingerprint } },
+    ExpressionAttributeValues: {
+      ':tb': { N: String(now) },
+      ':tk': { S: newSealKey() },
+      ':tf': { S: target.fingerprint },
+    },
     ReturnValues: 'ALL_NEW',
   });
-  return { ...target, begunAt: Number(item?.tb?.N ?? now) };
+  const recorded = keyOf(item?.tk?.S);
+  if (item?.tb?.N === undefined || recorded === undefined)
+    throw new Error('the rules record kept no begin time or key');
+  return { ...target, begunAt: Number(item.tb.N), sealKey: recorded };
 }
 
 /**
@@ -239,7 +270,8 @@ export async function rebuildState(
 
 /**
  * Moves the record to the rebuild's rules (the table's data are now cut under them), as `target` writes them
- * (the rebuild may have begun with them in another form). 'already' when an earlier finish did it.
+ * (the rebuild may have begun with them in another form), and drops the rebuild's key: what it sealed into the
+ * state machine's history opens no more. 'already' when an earlier finish did it.
  */
 export async function finishRebuild(
   transport: Transport,
@@ -249,7 +281,7 @@ export async function finishRebuild(
   if (state === 'finished') return 'already';
   try {
     await transport.update(KEY, {
-      UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb',
+      UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb, tk',
       ConditionExpression: 'tf = :tf',
       ExpressionAttributeValues: {
         ':rf': { S: target.fingerprint },

@@ -83,8 +83,8 @@ export class DynamoDbTableRebuild implements RebuildStore {
   async inProgress(): Promise<RebuildScope | 'finished'> {
     const table = await rebuildState(this.transport, this.target);
     if (table === 'finished') return table;
-    const { begunAt } = await recordBegun(this.transport, table.target);
-    return { sourceStitches: table.rules.identityStitching, begunAt };
+    const { begunAt, sealKey } = await recordBegun(this.transport, table.target);
+    return { sourceStitches: table.rules.identityStitching, begunAt, sealKey };
   }
 
   async scanUsers(segment: number, totalSegments: number, cursor: string | null): Promise<UserPage> {

@@ -180,6 +180,11 @@ export interface RebuildScope {
   readonly sourceStitches: boolean;
   /** When the rebuild began (epoch ms): ingests of the old rules may still write for a while after it. */
   readonly begunAt: number;
+  /**
+   * The key the rebuild seals what it hands the state machine under (cursors, users' ids): kept only while
+   * the rebuild is in progress, so that nothing sealed under it opens once it has finished.
+   */
+  readonly sealKey: Uint8Array;
 }
 
 /** What rebuilding one user did. */

@@ -7,6 +7,9 @@ import type {
   UsersLeft,
 } from '../../../functions/domain/store/ports.js';
 
+/** The key the fake rebuild seals under, for tests to open what its handler answers. */
+export const FAKE_SEAL_KEY = new Uint8Array(32).fill(7);
+
 /**
  * A rebuild store in memory: each segment's users in scan order, served `pageSize` at a time; cursors are
  * positions. Records every user rebuilt, in order.
@@ -16,7 +19,11 @@ export class FakeRebuildStore implements RebuildStore {
   readonly scans: (string | null)[] = [];
   /** When `begin` records the rebuild began (epoch ms). */
   begunAt = 0;
-  state: RebuildScope | 'finished' | 'not begun' = { sourceStitches: false, begunAt: 0 };
+  state: RebuildScope | 'finished' | 'not begun' = {
+    sourceStitches: false,
+    begunAt: 0,
+    sealKey: FAKE_SEAL_KEY,
+  };
   counts = 0;
   /** What a count finds left, until each is rebuilt. */
   usersLeft: string[] = [];
@@ -39,7 +46,7 @@ export class FakeRebuildStore implements RebuildStore {
   ) {}
 
   async begin(): Promise<void> {
-    this.state = { sourceStitches: false, begunAt: this.begunAt };
+    this.state = { sourceStitches: false, begunAt: this.begunAt, sealKey: FAKE_SEAL_KEY };
   }
 
   async inProgress(): Promise<RebuildScope | 'finished'> {

@@ -19,11 +19,16 @@ import { compileRules } from '../../../functions/domain/rules/session-rules.js';
 import type { UserRebuild } from '../../../functions/domain/store/ports.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
 import { MAX_RECUT_PASSES } from '../../../functions/rebuild/rebuild-table.js';
+import { openFinish, seal } from '../../../functions/rebuild/sealed-state.js';
 
 const OLD = compileRules({ gapMinutes: 30, gapMinutesByPlatform: {}, identityStitching: false });
 const TARGET = compileRules({ gapMinutes: 20, gapMinutesByPlatform: {}, identityStitching: false });
 const TABLE = 'sessions';
 const plentyOfTime = { getRemainingTimeInMillis: () => 300_000 };
+/** The rebuild's key, as the rules record holds it. */
+const SEAL_KEY = Buffer.alloc(32, 3);
+/** What the handler answers in `next`, opened. */
+const opened = (answer: unknown) => openFinish(SEAL_KEY, (answer as { next: { pass?: number } }).next);
 
 const dynamo = mockClient(DynamoDBClient);
 
@@ -76,6 +81,7 @@ beforeEach(() => {
       tf: { S: TARGET.fingerprint },
       tr: { S: JSON.stringify(TARGET.source) },
       tb: { N: '1000' },
+      tk: { S: SEAL_KEY.toString('base64') },
     },
   });
   dynamo.on(ScanCommand).callsFake((input: ScanCommandInput) => {
@@ -94,8 +100,9 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
       usersLeft: 3,
       recut: 0,
       pass: 1,
-      next: { action: 'finish', pass: 1, users: ['z', 'late-1', 'late-2'] },
+      next: { action: 'finish', pass: 1, users: expect.any(String) },
     });
+    expect(opened(answer)).toEqual({ pass: 1, users: ['z', 'late-1', 'late-2'] });
     const scans = dynamo.commandCalls(ScanCommand).map((call) => call.args[0].input);
     expect(scans).toHaveLength(8);
     for (const scan of scans) {
@@ -126,7 +133,7 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
     const updates = dynamo.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
     expect(updates).toEqual([
       expect.objectContaining({
-        UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb',
+        UpdateExpression: 'SET rf = :rf, ru = :ru REMOVE tf, tr, tb, tk',
         ConditionExpression: 'tf = :tf',
       }),
     ]);
@@ -160,13 +167,10 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
     const segments = Array.from({ length: 8 }, (_, segment) =>
       segment === 2 ? { cursor, done: false } : { cursor: null, done: true },
     );
-    expect(cut).toEqual({
-      action: 'finish',
-      counting: true,
-      found: 3,
-      pass: 0,
-      next: { action: 'finish', pass: 0, count: { segments, found: 3, users: ['z', 'late-1', 'late-2'] } },
-    });
+    expect(cut).toMatchObject({ action: 'finish', counting: true, found: 3, pass: 0 });
+    expect(opened(cut)).toEqual({ pass: 0, count: { segments, found: 3, users: ['z', 'late-1', 'late-2'] } });
+    // Sealed: the execution history keeps the answer past any erasure.
+    expect(JSON.stringify(cut)).not.toMatch(/U#|late-|"z"/);
     // Eight keys of at most a user's key each: far below Step Functions' 256 KB.
     expect(JSON.stringify(cut).length).toBeLessThan(2_000);
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
@@ -181,13 +185,18 @@ describe('rebuild handler, finish with users left (mocked DynamoDB)', () => {
       usersLeft: 4,
       recut: 0,
       pass: 1,
-      next: { action: 'finish', pass: 1, users: ['z', 'late-1', 'late-2', 'y'] },
+      next: { action: 'finish', pass: 1, users: expect.any(String) },
     });
+    expect(opened(found)).toEqual({ pass: 1, users: ['z', 'late-1', 'late-2', 'y'] });
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
   it('refuses a count position of another number of segments than the count scans', async () => {
-    const count = { segments: [{ cursor: null, done: false }], found: 0, users: [] };
+    const count = {
+      segments: [{ cursor: null, done: false }],
+      found: 0,
+      users: seal(SEAL_KEY, 'users', '[]'),
+    };
     await expect(handler()({ action: 'finish', count }, plentyOfTime)).rejects.toThrow(
       /a count position of 1 segments is not one this count answered \(8\)/,
     );

@@ -4,9 +4,10 @@ import {
   RebuildRefusedError,
 } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
-import { MAX_RECUT_PASSES } from '../../../functions/rebuild/rebuild-table.js';
+import { MAX_RECUT_PASSES, RECUT_LIST_BYTES } from '../../../functions/rebuild/rebuild-table.js';
+import { openFinish, seal, sealedChars } from '../../../functions/rebuild/sealed-state.js';
 import { deadlineOf } from '../../../functions/shared/deadline.js';
-import { FakeRebuildStore } from './fake-rebuild-store.js';
+import { FAKE_SEAL_KEY, FakeRebuildStore } from './fake-rebuild-store.js';
 
 function handlerFor(store: FakeRebuildStore, drainMs = 0) {
   const logged: { message: string; attributes: Record<string, unknown> }[] = [];
@@ -105,8 +106,12 @@ describe('rebuild handler', () => {
       usersLeft: 2,
       recut: 0,
       pass: 1,
-      next: { action: 'finish', pass: 1, users: ['x', 'y'] },
+      next: { action: 'finish', pass: 1, users: expect.any(String) },
     });
+    // Sealed: the execution history keeps it past any erasure.
+    expect(JSON.stringify(answer)).not.toMatch(/"x"|"y"/);
+    const { next } = answer as { next: { users: string } };
+    expect(openFinish(FAKE_SEAL_KEY, next)).toEqual({ pass: 1, users: ['x', 'y'] });
     expect(store.rebuilt).toEqual([]);
     expect(logged).toEqual([
       {
@@ -120,6 +125,77 @@ describe('rebuild handler', () => {
     });
     expect(store.rebuilt).toEqual(['x', 'y']);
     expect(store.finished).toBe(true);
+  });
+
+  it("seals the users left and the count's positions, and opens them again only under the same key", async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.usersLeft = ['alice@example.com', 'bob@example.com'];
+    store.countCalls = 2;
+    const { handler } = handlerFor(store);
+
+    const counting = await handler({ action: 'finish' }, { getRemainingTimeInMillis: () => 0 });
+    expect(counting).toMatchObject({ counting: true, next: { count: { users: expect.any(String) } } });
+    expect(JSON.stringify(counting)).not.toMatch(/alice|bob/);
+    // The count's position: the fake's is a number, a table's the key of a user's head.
+    expect(JSON.stringify(counting)).not.toContain('"cursor":"1"');
+    const { next } = counting as { next: { action: 'finish' } };
+
+    // A retried call is sent the same sealed request and opens it with the same key.
+    const found = await handler(next, plentyOfTime);
+    expect(await handler(next, plentyOfTime)).toMatchObject({ usersLeft: 2, pass: 1 });
+    expect(found).toMatchObject({ usersLeft: 2, pass: 1, next: { users: expect.any(String) } });
+    expect(JSON.stringify(found)).not.toMatch(/alice|bob/);
+
+    // Another rebuild's key (or none: finished) opens nothing, and says so without what it holds.
+    const foreign = FAKE_SEAL_KEY.map((byte, index) => (index === 0 ? byte ^ 1 : byte));
+    store.state = { sourceStitches: false, begunAt: 0, sealKey: foreign };
+    await expect(handler((found as { next: unknown }).next, plentyOfTime)).rejects.toThrow(
+      /^the list of users does not open with this rebuild's key.*start the rebuild again$/,
+    );
+    expect(store.rebuilt).toEqual([]);
+  });
+
+  it('hands on the longest list of users sealed well within a state of Step Functions (256 KB)', async () => {
+    const store = new FakeRebuildStore([], 10);
+    store.usersLeft = Array.from({ length: 3 }, (_, index) => `${index}`.padEnd(21_000, 'é'));
+    const { handler } = handlerFor(store);
+
+    const answer = await handler({ action: 'finish' }, plentyOfTime);
+
+    const { users } = (answer as { next: { users: string } }).next;
+    expect(openFinish(FAKE_SEAL_KEY, { users }).users).toHaveLength(1);
+    expect(users.length).toBeLessThanOrEqual(sealedChars(RECUT_LIST_BYTES));
+    expect(sealedChars(RECUT_LIST_BYTES)).toBeLessThan(90_000);
+  });
+
+  it('refuses a sealed value altered, or sealed for another purpose', async () => {
+    const store = new FakeRebuildStore([['a', 'b', 'c']], 1);
+    const { handler } = handlerFor(store);
+    const first = (await handler(
+      { action: 'segment', segment: 0, totalSegments: 1, cursor: null },
+      { getRemainingTimeInMillis: () => 0 },
+    )) as { cursor: string };
+    const flipped = `${first.cursor.slice(0, 20)}${first.cursor[20] === 'A' ? 'B' : 'A'}${first.cursor.slice(21)}`;
+
+    for (const cursor of [
+      flipped,
+      seal(FAKE_SEAL_KEY, 'users', '1'),
+      JSON.stringify({ pk: 'U#a', sk: 'H' }),
+    ]) {
+      await expect(
+        handler({ action: 'segment', segment: 0, totalSegments: 1, cursor }, plentyOfTime),
+      ).rejects.toThrow(
+        /^the cursor does not open with this rebuild's key.*or null to start the segment over/,
+      );
+    }
+    // Another segment's cursor neither.
+    await expect(
+      handler({ action: 'segment', segment: 0, totalSegments: 2, cursor: first.cursor }, plentyOfTime),
+    ).rejects.toThrow(/the cursor does not open/);
+    expect(
+      await handler({ action: 'segment', segment: 0, totalSegments: 1, cursor: first.cursor }, plentyOfTime),
+    ).toEqual({ segment: 0, totalSegments: 1, cursor: null, done: true });
+    expect(store.rebuilt).toEqual(['a', 'b', 'c']);
   });
 
   it('keeps the pass it was given in a wait, so a wait cannot start the passes over', async () => {
@@ -188,8 +264,9 @@ describe('rebuild handler', () => {
     [{ action: 'begin', totalSegments: 0 }, /totalSegments/],
     [{ action: 'finish', pass: -1 }, /pass/],
     [{ action: 'finish', pass: 1.5 }, /pass/],
-    [{ action: 'finish', pass: 1, users: 'x' }, /users/],
-    [{ action: 'finish', pass: 1, users: [''] }, /users/],
+    [{ action: 'finish', pass: 1, users: ['x'] }, /users/],
+    [{ action: 'finish', pass: 1, users: '' }, /users/],
+    [{ action: 'finish', pass: 1, users: 'x' }, /the list of users does not open with this rebuild's key/],
     ['segment', /not a rebuild request/],
   ])('refuses %j, naming what is wrong', async (request, message) => {
     const store = new FakeRebuildStore([['a']], 10);

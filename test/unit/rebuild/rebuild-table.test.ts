@@ -4,12 +4,12 @@ import {
   finishTableRebuild,
   MAX_RECUT_PASSES,
   nextFinishRequest,
-  RECUT_LIST_CHARS,
+  RECUT_LIST_BYTES,
   RECUT_USERS_PER_PASS,
   rebuildSegment,
   UsersLeftError,
 } from '../../../functions/rebuild/rebuild-table.js';
-import { FakeRebuildStore } from './fake-rebuild-store.js';
+import { FAKE_SEAL_KEY, FakeRebuildStore } from './fake-rebuild-store.js';
 
 const USERS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 
@@ -186,7 +186,7 @@ describe('finishTableRebuild', () => {
     expect(store.finished).toBe(false);
   });
 
-  it(`hands on at most ${RECUT_USERS_PER_PASS} users, and ${RECUT_LIST_CHARS} characters of them, a pass`, async () => {
+  it(`hands on at most ${RECUT_USERS_PER_PASS} users, and ${RECUT_LIST_BYTES} bytes of them, a pass`, async () => {
     const store = new FakeRebuildStore([], 1);
     store.usersLeft = Array.from({ length: RECUT_USERS_PER_PASS + 2 }, (_, index) => `u${index}`);
 
@@ -199,8 +199,14 @@ describe('finishTableRebuild', () => {
     const second = await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1 });
     expect((second as { users: readonly string[] }).users).toEqual([long('a'), long('b')]);
     expect(JSON.stringify((second as { users: readonly string[] }).users).length).toBeLessThanOrEqual(
-      RECUT_LIST_CHARS,
+      RECUT_LIST_BYTES,
     );
+
+    // Bytes, not characters: the list is sealed as its UTF-8 bytes, and the state's limit is in bytes.
+    const wide = (tag: string) => tag.padEnd(20_000, 'é');
+    store.usersLeft = [wide('a'), wide('b'), wide('c')];
+    const wider = await finishTableRebuild(store, Infinity, 0, Date.now, { pass: 1 });
+    expect((wider as { users: readonly string[] }).users).toEqual([wide('a')]);
 
     // One user is handed on however long its id.
     store.usersLeft = [long('a').repeat(3)];
@@ -271,7 +277,7 @@ describe('finishTableRebuild', () => {
 
   it('answers how long to wait, without counting, until the drain after the begin has passed', async () => {
     const store = new FakeRebuildStore([], 1);
-    store.state = { sourceStitches: false, begunAt: 1_000_000 };
+    store.state = { sourceStitches: false, begunAt: 1_000_000, sealKey: FAKE_SEAL_KEY };
     store.usersLeft = ['x', 'y'];
 
     expect(await finishTableRebuild(store, Infinity, 65_000, () => 1_000_000)).toEqual({
