@@ -44,14 +44,15 @@ export class JsonArrayElements {
   private nextNewline = -1;
   /** Set once the closing bracket is read: what follows may only be whitespace. */
   private closed = false;
-  /** After the array: the start of a character the chunk cut, kept to be read with the next chunk. */
-  private carry: Buffer | undefined;
   /** Set where the structure broke: nothing more is read. */
   private failure: StructuralFailure | undefined;
   /** A depth-1 comma was read since the last element: the next must be one. */
   private afterComma = false;
-  /** Before an element: the first bytes of a character the chunk's end cut, which may be white space. */
-  private leading: Buffer | undefined;
+  /**
+   * Before an element or after the array: the first bytes of a character the chunk's end cut, which may be
+   * white space; read with the next chunk.
+   */
+  private cutCharacter: Buffer | undefined;
 
   constructor(line: number, membersWanted?: MembersWanted) {
     this.line = line;
@@ -63,11 +64,11 @@ export class JsonArrayElements {
     if (this.failure !== undefined) return;
     let bytes = chunk;
     let from = chunkFrom;
-    if (this.leading !== undefined) {
-      // Rare (a chunk's end inside a wider white space before an element): the copy costs one chunk.
-      bytes = Buffer.concat([this.leading, chunk.subarray(chunkFrom)]);
+    if (this.cutCharacter !== undefined) {
+      // Rare (a chunk's end inside a wider white space between elements): the copy costs one chunk.
+      bytes = Buffer.concat([this.cutCharacter, chunk.subarray(chunkFrom)]);
       from = 0;
-      this.leading = undefined;
+      this.cutCharacter = undefined;
     }
     this.nextNewline = bytes.indexOf(LINE_FEED, from);
     if (this.closed) {
@@ -90,7 +91,7 @@ export class JsonArrayElements {
             continue;
           }
           if (whitespace === INCOMPLETE) {
-            this.leading = Buffer.from(bytes.subarray(position));
+            this.cutCharacter = Buffer.from(bytes.subarray(position));
             break;
           }
         }
@@ -143,15 +144,15 @@ export class JsonArrayElements {
    */
   end(out: ByteRecord[]): StructuralFailure | undefined {
     // An incomplete character at the very end decodes to U+FFFD, which is not whitespace.
-    if (this.closed && this.failure === undefined && this.carry !== undefined)
+    if (this.closed && this.failure === undefined && this.cutCharacter !== undefined)
       this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
     if (this.failure !== undefined || this.closed) return this.failure;
-    if (this.leading !== undefined) {
+    if (this.cutCharacter !== undefined) {
       // A character cut by the file's end is U+FFFD, no white space: an element's text, cut short.
       this.elementOpen = true;
       this.elementLine = this.line;
-      this.openElement.add(this.leading);
-      this.leading = undefined;
+      this.openElement.add(this.cutCharacter);
+      this.cutCharacter = undefined;
     }
     // Whether an element too long to hold closed is unknown: it is neither a record nor a rejection.
     if (this.elementOpen && this.openElement.isTooLong) {
@@ -231,15 +232,8 @@ export class JsonArrayElements {
   }
 
   /** After the closing bracket only whitespace may follow (the text, trimmed, is the array). */
-  private readAfterArray(chunk: Buffer, from: number): void {
-    let bytes = chunk;
+  private readAfterArray(bytes: Buffer, from: number): void {
     let position = from;
-    if (this.carry !== undefined) {
-      bytes = Buffer.concat([this.carry, chunk.subarray(from)]);
-      position = 0;
-      this.carry = undefined;
-      this.nextNewline = bytes.indexOf(LINE_FEED, 0);
-    }
     while (position < bytes.length) {
       const whitespace = whitespaceLength(bytes, position, bytes.length);
       if (whitespace === 0) {
@@ -248,7 +242,7 @@ export class JsonArrayElements {
       }
       if (whitespace === INCOMPLETE) {
         // A character cut at the chunk's end: whitespace or not, the next chunk tells.
-        this.carry = Buffer.from(bytes.subarray(position));
+        this.cutCharacter = Buffer.from(bytes.subarray(position));
         this.lineAt(bytes, position);
         return;
       }
