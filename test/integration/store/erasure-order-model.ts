@@ -102,9 +102,12 @@ export class ErasureOrderModel {
    * A rebuild to rules with or without stitching. Turned on, every anonymousId not erased is linked by its
    * stored link events (an erased user's are gone); one erased with its user (`ea`) keeps the link it had, as
    * no rebuild moves it, and one erased itself takes none. Turned off, the links are forgotten, and each
-   * anonymous event goes back to its anonymousId's partition, erased or not.
+   * anonymous event goes back to its anonymousId's partition, erased or not; the store forgets them too for an
+   * anonymousId erased itself, even one erased with its user before (its head is unlinked, so a rebuild that
+   * turns stitching on again finds it linked to no one).
    */
   rebuild(stitching: boolean): void {
+    if (!stitching) for (const anonymousId of this.erased) this.links.delete(anonymousId);
     if (stitching && !this.stitching) {
       for (const anonymousId of this.links.keys())
         if (!this.erasedWith.has(anonymousId)) this.links.delete(anonymousId);

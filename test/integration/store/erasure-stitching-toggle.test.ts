@@ -229,6 +229,29 @@ const ERASED_DEVICE_KEEPS_ITS_LINK: ScenarioDraft = {
   ],
 };
 
+// Device 42, stitched to alice, is erased with her, and then itself, stitching on. A rebuild that turns
+// stitching off unlinks a head erased itself, so turned on again the device is linked to no one: an event sent
+// both from it and as customer 42 (also erased) is one user's one event, reported once. SEED=1276339975.
+const ERASED_TWICE_DEVICE_LOSES_ITS_LINK: ScenarioDraft = {
+  stitching: true,
+  gapMinutes: 30,
+  links: ['alice', undefined, undefined],
+  linkMinutes: [22],
+  lines: [
+    { device: true, who: 0, minutes: 80, numeric: false, file: 1, copyTo: undefined },
+    { device: false, who: 2, minutes: 176, numeric: false, file: 2, copyTo: 1 },
+  ],
+  both: [{ id: '42', minutes: 63, file: 1, deviceFirst: true }],
+  rounds: [
+    [{ kind: 'erase', id: 'alice' }],
+    [
+      { kind: 'erase', id: '42' },
+      { kind: 'rebuild', toggle: true, gapMinutes: 30, crashAfter: 13 },
+    ],
+    [{ kind: 'rebuild', toggle: true, gapMinutes: 30, crashAfter: undefined }],
+  ],
+};
+
 /** One scenario, step by step against the model, then the store's sessions against one batch. */
 async function runScenario(draft: ScenarioDraft): Promise<void> {
   const files = filesOf(draft);
@@ -291,6 +314,10 @@ async function runScenario(draft: ScenarioDraft): Promise<void> {
 describe('erasures, deliveries and rebuilds that turn stitching on and off, in any order', () => {
   it('keep the link of a device erased with its user, across rebuilds and its own erasure', async () => {
     await runScenario(ERASED_DEVICE_KEEPS_ITS_LINK);
+  }, 120_000);
+
+  it('unlink a device erased with its user and then itself when stitching is turned off, for good', async () => {
+    await runScenario(ERASED_TWICE_DEVICE_LOSES_ITS_LINK);
   }, 120_000);
 
   it('refuse and report exactly what the erasures suppress, and keep the rest', async () => {
