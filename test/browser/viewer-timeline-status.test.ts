@@ -2,6 +2,7 @@
 // count once, and stepping about the chart says nothing again (viewer-view-announced.test.ts: a view moved
 // by keys or the toolbar is said once it rests).
 import { describe, expect, it } from 'vitest';
+import { accessibilityTree, findNodes } from './ax-tree.js';
 import { HEAVY } from './fixtures.js';
 import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
 
@@ -59,6 +60,27 @@ describe('the timeline status in Chromium', () => {
     // Each count once, growing, the last with the whole history's view.
     expect(said.at(-1)).toMatch(/^Showing .*: 2,000 sessions in view, 2,000 of 2,000 loaded$/);
     expect(new Set(said).size).toBe(said.length);
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('gives a screen reader reading the timeline the loaded count once, not again in the live region', async () => {
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    await expect(page.locator(LIVE_COUNT).textContent()).resolves.toBe('12 of 12 loaded');
+    const [timeline] = findNodes(
+      await accessibilityTree(page),
+      (node) => node.role === 'region' && node.name === 'Sessions over time',
+    );
+    const texts = findNodes(
+      timeline ?? { role: '', name: '', children: [] },
+      (node) => node.role === 'StaticText',
+    );
+    const said = texts.map((node) => node.name).join('');
+    expect(said).toContain('12 sessions in view');
+    expect(said.split('12 of 12 loaded')).toHaveLength(2);
     viewer.expectCleanRun(tracked);
     await page.close();
   });

@@ -21,9 +21,11 @@ function setText(element: HTMLElement, text: string): void {
  * The status line under the chart: sessions in view and loaded, loading, and a failed load with a retry, or
  * with the user the id was stitched to, whose route the API sends every request to now. The line is drawn
  * again on every pan, zoom and arrow step, so it is no live region itself, which would have a screen reader
- * repeat it after each. The timeline's one live region (`live`, said whole) says the loaded count when more
- * load, and a view moved by a key or the toolbar (`viewMoved`) once it rests and its sessions have loaded:
- * which range it shows and how many sessions are in it. A failure's alert is put in once, when the load fails.
+ * repeat it after each. The timeline's one live region (`live`, said whole, placed right after the line) says
+ * the loaded count when more load, and a view moved by a key or the toolbar (`viewMoved`) once it rests and its
+ * sessions have loaded: which range it shows and how many sessions are in it. The line's own loaded count is
+ * hidden from screen readers, which find it in the live region. A failure's alert is put in once, when the
+ * load fails.
  */
 export class TimelineStatus {
   readonly element: HTMLElement;
@@ -41,7 +43,15 @@ export class TimelineStatus {
   private saidLoaded: string | undefined;
 
   constructor(private readonly onRetry: () => void) {
-    this.element = h('p', { class: 'timeline-status' }, this.inView, ' · ', this.loaded, this.state);
+    // The count shown is the live region's to say, also to a screen reader reading the page (which reads a
+    // live region's last words where it stands): read in both, it would be heard twice.
+    this.element = h(
+      'p',
+      { class: 'timeline-status' },
+      this.inView,
+      h('span', { 'aria-hidden': 'true' }, ' · ', this.loaded),
+      this.state,
+    );
   }
 
   /** Says the view, as `update` next draws it, once it has rested and what it needs has loaded. */
