@@ -1,6 +1,7 @@
 // What a screen reader needs of the viewer: notices said as they appear (live regions), the sessions table
 // named with its header cells, and every button named.
 import { describe, expect, it } from 'vitest';
+import { type AxNode, accessibilityTree, findNodes } from './ax-tree.js';
 import { ALICE, type ApiSession } from './fixtures.js';
 import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
 
@@ -69,6 +70,32 @@ describe('screen-reader support', () => {
     await gone.waitFor();
     restore();
     await expect(gone.getAttribute('role')).resolves.toBe('alert');
+    await page.close();
+  });
+
+  it('reads the timeline legend whole: its swatches and the open session pointer say what they stand for', async () => {
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const root = await accessibilityTree(page);
+    const legend = findNodes(root, (node) => node.name.startsWith('Length: duration'))[0];
+    const said = (node: AxNode): string[] =>
+      node.role === 'StaticText'
+        ? [node.name]
+        : node.role === 'image'
+          ? [`[${node.name}]`]
+          : node.children.flatMap(said);
+    const parent = findNodes(root, (node) => legend !== undefined && node.children.includes(legend))[0];
+    expect(
+      said(parent ?? root)
+        .join('')
+        .replace(/\s+/g, ' '),
+    ).toBe(
+      'Length: duration · height: events · colour: page views, [lightest for none to darkest for the most] · ' +
+        '[a triangle above] the open session',
+    );
+    viewer.expectCleanRun(tracked);
     await page.close();
   });
 });

@@ -36,19 +36,35 @@ export function axisParts(window: TimeWindow, width: number, baseline: number): 
   ];
 }
 
+/**
+ * What a mark's length, height, colour and pointer stand for. A screen reader hears each picture named by what
+ * it shows (the swatches' shades, with the words around them, and the pointer), so the legend reads whole.
+ */
 export function timelineLegend(): HTMLElement {
   const swatches = Array.from({ length: COLOUR_LEVELS }, (_, level) =>
     svg('rect', { class: `pv-${level}`, x: level * 14, y: 0, width: 12, height: 12, rx: 2 }),
   );
+  const hidden = (text: string) => h('span', { 'aria-hidden': 'true' }, text);
   return h(
     'p',
     { class: 'legend' },
-    'Length: duration · height: events · colour: page views, none ',
-    svg('svg', { width: COLOUR_LEVELS * 14, height: 12, 'aria-hidden': 'true' }, ...swatches),
-    ' most · ',
+    'Length: duration · height: events · colour: page views, ',
+    hidden('none '),
     svg(
       'svg',
-      { width: 10, height: 8, 'aria-hidden': 'true' },
+      {
+        width: COLOUR_LEVELS * 14,
+        height: 12,
+        role: 'img',
+        'aria-label': 'lightest for none to darkest for the most',
+      },
+      ...swatches,
+    ),
+    hidden(' most'),
+    ' · ',
+    svg(
+      'svg',
+      { width: 10, height: 8, role: 'img', 'aria-label': 'a triangle above' },
       svg('path', { class: 'open-pointer', d: 'M0 0h10L5 7Z' }),
     ),
     ' the open session',
