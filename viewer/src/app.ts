@@ -4,11 +4,12 @@ import { listenForNavigation } from './app-input.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { isolated, plural } from './format.js';
+import { dispose, type ParkedPage, shows } from './parked-page.js';
 import { reloadSessionsButton } from './session-gone.js';
 import { unknownUserNotice } from './unknown-user.js';
 import { UrlHistory } from './url-history.js';
 import { EMPTY_LOCATION, readLocation, sameLocation, type ViewerLocation } from './url-state.js';
-import { loadUserPage, type OpenUser } from './user-page.js';
+import { loadUserPage, type OpenUser, type UserPage } from './user-page.js';
 import { renderUserSummary, stitchedUserLink } from './user-summary.js';
 
 export interface AppElements {
@@ -25,6 +26,10 @@ export interface AppElements {
  */
 export class ViewerApp {
   private current: OpenUser | null = null;
+  /** The page shown before `current`'s, not yet rebuilt: Back or Forward to its user shows it as it was left. */
+  private parked: ParkedPage | null = null;
+  /** `current`'s page, for parking. */
+  private currentPage: UserPage | null = null;
   private location: ViewerLocation = EMPTY_LOCATION;
   private userRequest: AbortController | null = null;
   private readonly history = new UrlHistory();
@@ -43,7 +48,7 @@ export class ViewerApp {
       closeSession: () => this.current?.panel.openSessionId != null && this.closeSession(),
     });
     this.history.listen(
-      (location) => void this.apply(location),
+      (location) => void this.apply(location, true),
       (location) => this.showing(location),
     );
     void this.apply(readLocation(window.location.search));
@@ -62,18 +67,41 @@ export class ViewerApp {
     return sameLocation(location, this.location) && (open === null || open === location.session);
   }
 
-  private async apply(location: ViewerLocation): Promise<void> {
+  /** Shows what `location` says; `fromHistory` (Back or Forward) shows the page parked for its user, if any. */
+  private async apply(location: ViewerLocation, fromHistory = false): Promise<void> {
     this.location = location;
     if (location.user === null) return this.showStart();
-    const current = this.current;
-    if (
-      current === null ||
-      (location.user !== current.askedFor && location.user !== current.summary.userId)
-    ) {
+    const current =
+      fromHistory && !shows(this.current, location.user) ? this.unpark(location.user) : this.current;
+    if (current === null || !shows(current, location.user)) {
       return this.loadUser(location.user, location.session);
     }
     if (location.session === null) current.panel.hide();
     else if (location.session !== current.panel.openSessionId) await current.panel.open(location.session);
+  }
+
+  /**
+   * Shows the parked page of `user` as it was left (its view, open session and loaded sessions, which a load
+   * afresh would read again behind a "Loading user…"); the page on show is parked in its place. Null when no
+   * page of `user` is parked.
+   */
+  private unpark(user: string): OpenUser | null {
+    const parked = this.parked;
+    if (parked === null || !shows(parked.page.user, user)) return null;
+    const hadFocus = this.elements.content.contains(document.activeElement);
+    this.parked = null;
+    this.reset();
+    this.current = parked.page.user;
+    this.currentPage = parked.page;
+    this.showInField(parked.page.user.askedFor);
+    document.title = parked.title;
+    this.elements.content.replaceChildren(...parked.nodes);
+    this.elements.status.textContent = parked.status;
+    parked.page.user.timeline.refresh();
+    // What its loader learnt while parked (the sessions changed) is said now.
+    parked.page.showChanged();
+    if (hadFocus) this.elements.content.querySelector<HTMLElement>('#user-heading')?.focus();
+    return parked.page.user;
   }
 
   private showStart(): void {
@@ -98,14 +126,30 @@ export class ViewerApp {
     this.elements.input.setCustomValidity('');
   }
 
-  private reset(): void {
+  /**
+   * Takes the user's page off show. It is parked, for Back or Forward to show again, unless `drop` (the user
+   * is gone) or it is `reloading` that user afresh; the page parked before it is let go.
+   */
+  private reset(options: { readonly drop?: boolean; readonly reloading?: string } = {}): void {
+    const { content, status } = this.elements;
+    const page = this.currentPage;
+    const keep = page !== null && options.drop !== true && !shows(page.user, options.reloading ?? null);
+    if (keep) {
+      dispose(this.parked?.page.user ?? null);
+      this.parked = {
+        page,
+        nodes: Array.from(content.childNodes),
+        status: status.textContent ?? '',
+        title: document.title,
+      };
+    } else {
+      dispose(this.current);
+    }
     // Screen readers hear the status: it names only the user on show, none while another loads or fails.
-    this.elements.status.textContent = '';
+    status.textContent = '';
     this.userRequest?.abort();
-    this.current?.panel.dispose();
-    this.current?.loader.dispose();
-    this.current?.timeline.destroy();
     this.current = null;
+    this.currentPage = null;
   }
 
   private notice(kind: 'loading' | 'empty' | 'error', ...children: (Node | string | null)[]): HTMLElement {
@@ -116,7 +160,7 @@ export class ViewerApp {
     // The keyboard was on what this load replaces (a failure's button, a mark of the user shown before): once
     // the load shows something, it goes there, instead of staying fallen to the page's body.
     const hadFocus = this.elements.content.contains(document.activeElement);
-    this.reset();
+    this.reset({ reloading: userId });
     const request = new AbortController();
     this.userRequest = request;
     const refocus = (target: HTMLElement | null) => {
@@ -163,6 +207,7 @@ export class ViewerApp {
         return refocus(heading);
       }
       this.current = page.user;
+      this.currentPage = page;
       content.replaceChildren(header, ...page.elements);
       page.showChanged();
       refocus(heading);
@@ -213,7 +258,7 @@ export class ViewerApp {
   /** The user on show is no longer known to the API: said as for a user opened afresh, the URL naming no session. */
   private showUserGone(userId: string, error: ApiError): void {
     const hadFocus = this.elements.content.contains(document.activeElement);
-    this.reset();
+    this.reset({ drop: true });
     this.replaceLocation({ user: userId, session: null });
     const unknown = unknownUserNotice(userId, error.message, { wasShown: true });
     unknown.tabIndex = -1;
