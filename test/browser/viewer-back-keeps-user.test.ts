@@ -60,4 +60,35 @@ describe('Back and Forward between two users', () => {
     viewer.expectCleanRun(tracked);
     await page.close();
   });
+
+  it('lets a session that loads while its user is off show name neither the page on show nor a stale title', async () => {
+    const session = ALICE.sessions[2] as ApiSession;
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    await page.locator(SESSION_MARKS).first().waitFor();
+    await settled(page);
+    const release = viewer.api.hold(`/users/alice/sessions/${session.sessionId}`);
+    await page.locator(`${SESSION_MARKS}[data-session-id="${session.sessionId}"]`).click();
+    await page.locator('#session-panel [data-state="loading"]').waitFor();
+    // Alice's panel, followed off the page.
+    await page.evaluate(() => {
+      (window as unknown as { alicePanel: Element | null }).alicePanel =
+        document.querySelector('#session-panel');
+    });
+    await page.fill('#user-input', BOT.summary.userId);
+    await page.press('#user-input', 'Enter');
+    await page.locator('#user-heading', { hasText: BOT.summary.userId }).waitFor();
+    await settled(page);
+    release();
+    await page.waitForFunction(
+      () => (window as unknown as { alicePanel: Element }).alicePanel.querySelector('.panel-body') !== null,
+    );
+    await expect(page.title()).resolves.toBe(`\u2068${BOT.summary.userId}\u2069 · Sessionizer`);
+
+    await page.goBack();
+    await page.locator(`.panel-body[data-open-session-id="${session.sessionId}"]`).waitFor();
+    await expect(page.title()).resolves.toBe('Session 3 · \u2068alice\u2069 · Sessionizer');
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
 });

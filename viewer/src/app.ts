@@ -94,7 +94,7 @@ export class ViewerApp {
     this.current = parked.page.user;
     this.currentPage = parked.page;
     this.showInField(parked.page.user.askedFor);
-    document.title = parked.title;
+    parked.page.showTitle();
     this.elements.content.replaceChildren(...parked.nodes);
     this.elements.status.textContent = parked.status;
     parked.page.user.timeline.refresh();
@@ -140,7 +140,6 @@ export class ViewerApp {
         page,
         nodes: Array.from(content.childNodes),
         status: status.textContent ?? '',
-        title: document.title,
       };
     } else {
       dispose(this.current);

@@ -3,12 +3,11 @@
 // shows it as it was left rather than reading it all again (app.ts).
 import type { OpenUser, UserPage } from './user-page.js';
 
-/** A user's page taken off show, with what the page around it said of it then. */
+/** A user's page taken off show, with what the page's status said of it then. */
 export interface ParkedPage {
   readonly page: UserPage;
   readonly nodes: readonly Node[];
   readonly status: string;
-  readonly title: string;
 }
 
 /** Whether `user` is the id `shown` was asked for by, or its own. */

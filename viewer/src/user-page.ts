@@ -43,6 +43,8 @@ export interface UserPage {
   readonly elements: readonly HTMLElement[];
   /** Says whether the sessions changed since the user was opened: called once the page is shown. */
   readonly showChanged: () => void;
+  /** Titles the page by the user and the open session: for when the page is shown again after another's. */
+  readonly showTitle: () => void;
 }
 
 /**
@@ -92,14 +94,21 @@ export async function loadUserPage(options: UserPageOptions): Promise<UserPage |
     onGone: (sessionId) => loader.forget(sessionId),
     onLeft: (sessionId) => options.unnameSession(user, sessionId),
     onTitle: (title) => {
-      document.title = `${title === null ? '' : `${title} · `}${isolated(summary.userId)} · Sessionizer`;
+      // A session that loads while another user is on show (this page parked for Back) titles no page.
+      panelTitle = title;
+      if (options.current()?.loader === loader) showTitle();
     },
   });
+  let panelTitle: string | null = null;
+  const showTitle = () => {
+    document.title = `${panelTitle === null ? '' : `${panelTitle} · `}${isolated(summary.userId)} · Sessionizer`;
+  };
   const user: OpenUser = { askedFor: options.askedFor, summary, loader, timeline, panel };
   return {
     user,
     // The open session's panel right under the timeline, where its mark is; the table below both.
     elements: [changed.element, timeline.element, panel.element, table.element],
     showChanged: () => changed.update(loader, summary.sessionCount),
+    showTitle,
   };
 }
