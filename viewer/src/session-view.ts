@@ -33,6 +33,13 @@ export interface SessionViewOptions {
   readonly onLeft: (sessionId: string) => void;
   /** Told what the panel's heading names (`Session 5`), null once it is hidden: the page's title says it too. */
   readonly onTitle: (title: string | null) => void;
+  /** The session of this id among those the timeline has loaded, whose number names it while it loads. */
+  readonly listed: (sessionId: string) => Session | undefined;
+}
+
+/** `Session 5`, or the session's id when it has no number (the numbers disagreed) or none is known yet. */
+function sessionTitle(sessionId: string, sessionNumber: number | null | undefined): string {
+  return sessionNumber == null ? `Session ${isolated(sessionId)}` : `Session ${formatCount(sessionNumber)}`;
 }
 
 /**
@@ -84,7 +91,11 @@ export class SessionView {
       });
       return button;
     };
-    const heading = h('h2', { id: 'session-heading' }, `Session ${isolated(sessionId)}`);
+    const heading = h(
+      'h2',
+      { id: 'session-heading' },
+      sessionTitle(sessionId, this.options.listed(sessionId)?.sessionNumber),
+    );
     const panel = this.element;
     panel.hidden = false;
     panel.setAttribute('aria-busy', 'true');
@@ -97,10 +108,7 @@ export class SessionView {
     try {
       const session = await client.getSession(userId, sessionId, request.signal);
       if (request.signal.aborted) return;
-      heading.textContent =
-        session.sessionNumber === null
-          ? `Session ${isolated(sessionId)}`
-          : `Session ${formatCount(session.sessionNumber)}`;
+      heading.textContent = sessionTitle(sessionId, session.sessionNumber);
       onTitle(heading.textContent);
       // Later batches of its events come on the open's signal: opening another session, or closing this one,
       // drops a batch still on its way.

@@ -92,6 +92,7 @@ export async function loadUserPage(options: UserPageOptions): Promise<UserPage |
     reloadSessions: () => options.reloadSessions(user),
     onSession: (now) => loader.update(now),
     onGone: (sessionId) => loader.forget(sessionId),
+    listed: (sessionId) => loader.sessions.find((session) => session.sessionId === sessionId),
     onLeft: (sessionId) => options.unnameSession(user, sessionId),
     onTitle: (title) => {
       // A session that loads while another user is on show (this page parked for Back) titles no page.
