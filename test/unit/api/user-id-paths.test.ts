@@ -133,6 +133,33 @@ describe('lookup routing of user ids', () => {
       }
     });
 
+    // Neither the over-long rest nor the user before /sessions/ exists: the 404 a short junk id gets, as
+    // docs/api.md promises; a query the user route does not take is still its 400, as for a short one.
+    it.each([
+      ['a long junk session id', 'z'.repeat(600)],
+      ['a session id with a long tail of junk', `${FIRST_SESSION_ID}${'0'.repeat(600)}`],
+    ])('is 404 User not found after the /sessions/ of no user for %s', async (_what, tail) => {
+      for (const path of [`/users/nobody/sessions/${tail}`, `/users/nobody/sessions/latest`]) {
+        const ask = (query: string) =>
+          pathsDecoded
+            ? send(handler, gatewayEvent('GET', path, { query }))
+            : call(handler, 'GET', path, { query });
+        const result = await ask('');
+        expect(result.status, path.slice(0, 40)).toBe(404);
+        expect(result.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+        expect((await ask('limit=5')).body).toMatchObject({ error: { parameter: 'limit' } });
+      }
+    });
+
+    // An owner that is no user id either (itself over the limit): the whole id's 400 stands.
+    it('is the userId 400 when the part before /sessions/ is no user id either', async () => {
+      const path = `/users/${'y'.repeat(513)}/sessions/latest`;
+      const result = pathsDecoded
+        ? await send(handler, gatewayEvent('GET', path))
+        : await call(handler, 'GET', path);
+      expectUserIdError(result, 'is longer than 512 bytes of UTF-8; no user can have such an id');
+    });
+
     const BASE64_ID = 'after ~b64. must be base64url of UTF-8';
     it.each([
       ['~b64.YQ==', 'padding', `${BASE64_ID}, without "=" padding`],
