@@ -136,9 +136,11 @@ describe('openapi.json', () => {
     const source = (openApi.paths[SESSIONS].get.parameters as Json[]).find(
       (entry) => entry.name === 'campaignSource',
     );
-    // JSON Schema's maxLength counts code points; the bound is in UTF-16 code units, so the text says it.
-    expect(source.schema.maxLength).toBeUndefined();
+    // JSON Schema's maxLength counts code points and the bound is in UTF-16 code units: the schema states the
+    // bound in code points it implies (a code point is one or two units), and the text the exact one.
+    expect(source.schema.maxLength).toBe(MAX_DISPLAY_LENGTH);
     expect(source.description).toContain(`${MAX_DISPLAY_LENGTH.toLocaleString('en')} UTF-16 code units`);
+    expect(source.description).toContain('`maxLength` counts code points');
     for (const [text, status] of [
       ['s'.repeat(MAX_DISPLAY_LENGTH), 200],
       ['s'.repeat(MAX_DISPLAY_LENGTH + 1), 400],
