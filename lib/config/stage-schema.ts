@@ -8,6 +8,7 @@ import {
 } from '../../contract/index.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
+import { logLevel, notifyEmails, removalPolicy } from './stage-choices.js';
 import {
   gatewayTimeoutSeconds,
   intFrom,
@@ -116,9 +117,9 @@ export const stageConfigSchema = z
     sources: sourcesSchema,
     /** Applied by the ingest and by a rebuild; change them, deploy, then run a rebuild for stored sessions. */
     sessionRules: z.prefault(sessionRulesSchema, {}),
-    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    logLevel,
     logRetentionDays,
-    removalPolicy: z.enum(['retain', 'destroy']),
+    removalPolicy,
     terminationProtection: onOrOff,
     storage: z
       .object({
@@ -200,7 +201,7 @@ export const stageConfigSchema = z
           )
           .optional(),
         /** Addresses subscribed to the stage's own topic (each confirms by the link AWS mails it); not with actionTopicArn. */
-        notifyEmails: z.array(z.email()).default([]),
+        notifyEmails: notifyEmails.default([]),
       })
       .strict()
       .superRefine((alarms, ctx) => {

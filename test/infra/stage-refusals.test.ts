@@ -82,6 +82,38 @@ describe('stage config refusals', () => {
     },
   );
 
+  it.each([
+    ['logLevel', 'info'],
+    ['logLevel', 'TRACE'],
+    ['logLevel', 3],
+  ])('refuses %s = %j once, with the levels it takes', (path, value) => {
+    expect(issuesWith((config) => set(config, path, value))).toEqual([
+      `${path}: must be DEBUG, INFO, WARN or ERROR, in capitals: the level the functions log from (POWERTOOLS_LOG_LEVEL)`,
+    ]);
+  });
+
+  it('refuses removalPolicy = "Retain" once, with what it takes', () => {
+    expect(issuesWith((config) => set(config, 'removalPolicy', 'Retain'))).toEqual([
+      'removalPolicy: must be retain or destroy: whether the buckets, table, logs and queues outlive the stack',
+    ]);
+  });
+
+  it('refuses notifyEmails given as one text, saying it is a list', () => {
+    expect(issuesWith((config) => set(config, 'alarms.notifyEmails', 'ops@example.com'))).toEqual([
+      'alarms.notifyEmails: must be a list of email addresses, such as ["ops@example.com"]',
+    ]);
+  });
+
+  it('refuses each address of notifyEmails that is none in one issue, naming it', () => {
+    const addresses = ['ops', 'ops@example.com ', 42, 'Ops <ops@example.com>', 'a@example.com,b@example.com'];
+    expect(issuesWith((config) => set(config, 'alarms.notifyEmails', addresses))).toEqual(
+      addresses.map(
+        (address, index) =>
+          `alarms.notifyEmails.${index}: must be one email address, such as ops@example.com (no name, spaces or second address): got ${JSON.stringify(address)}`,
+      ),
+    );
+  });
+
   it('does not weigh the queue-age alarm against an ingest timeout it refuses', () => {
     // 901 s made the threshold "must be above ... (6307)", a number computed from the mistake.
     expect(issuesWith((config) => set(config, 'ingest.timeoutSeconds', 901))).toHaveLength(1);
