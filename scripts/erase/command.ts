@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { readCommandLine } from '../../cli/command-line.js';
+import { decimalFromText } from '../../cli/whole-number.js';
 import {
   BASE64_ID_PREFIX,
   base64Id,
@@ -14,7 +15,6 @@ import { escapeControlInJson } from '../../contract/visible-text.js';
 import type { ErasureView } from '../../functions/admin/app.js';
 import { adminUserPath } from '../../functions/api/paths.js';
 import { storedNumberId } from '../../functions/domain/rules/identity.js';
-import { minutesFromText } from '../../functions/domain/rules/session-rules.js';
 import { shellWord } from '../../local/command-words.js';
 import { requestStack, runningStack } from '../../local/running-stack.js';
 import { plural } from '../../local/stack-log.js';
@@ -148,8 +148,8 @@ export function parseEraseOptions(
   if (stage === undefined && apiUrl === undefined && region !== undefined)
     return { problem: '--region applies to a deployed stage only; add --stage' };
   const againAfter = values['again-after'] as string | undefined;
-  // Decimal minutes, as the session rules' options take them: Number() would read 0x10 as 16.
-  const againAfterMinutes = againAfter === undefined ? undefined : minutesFromText(againAfter);
+  // Digits with an optional point, as the soak's minutes: Number() would read 0x10 as 16, and 1e1 as 10.
+  const againAfterMinutes = againAfter === undefined ? undefined : decimalFromText(againAfter);
   if (
     againAfter !== undefined &&
     !(
@@ -159,7 +159,7 @@ export function parseEraseOptions(
     )
   ) {
     return {
-      problem: `--again-after takes decimal minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}; got ${JSON.stringify(againAfter)}`,
+      problem: `--again-after takes minutes from 1 to ${MAX_AGAIN_AFTER_MINUTES}, in decimal digits such as 15 or 1.5; got ${JSON.stringify(againAfter)}`,
     };
   }
   return { user, stage, apiUrl, region, againAfterMinutes };

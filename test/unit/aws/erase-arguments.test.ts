@@ -67,18 +67,32 @@ describe('npm run erase, its arguments and reach', () => {
     [['--user', 'a', '--stage', 'test'], '--stage test is not a deployed stage; the stages are dev, prod'],
     [['--user', 'a', '--api-url', 'ftp://x'], '--api-url must be an http(s) URL'],
     [['--user', 'a', '--region', REGION], '--region applies to a deployed stage only'],
-    [['--user', 'a', '--again-after', '0'], '--again-after takes decimal minutes from 1 to 60; got "0"'],
-    [['--user', 'a', '--again-after', '61'], '--again-after takes decimal minutes from 1 to 60; got "61"'],
+    [
+      ['--user', 'a', '--again-after', '0'],
+      '--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got "0"',
+    ],
+    [
+      ['--user', 'a', '--again-after', '61'],
+      '--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got "61"',
+    ],
     [
       ['--user', 'a', '--again-after', 'soon'],
-      '--again-after takes decimal minutes from 1 to 60; got "soon"',
+      '--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got "soon"',
     ],
-    [['--user', 'a', '--again-after', ''], '--again-after takes decimal minutes from 1 to 60; got ""'],
+    [
+      ['--user', 'a', '--again-after', ''],
+      '--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got ""',
+    ],
     // Number() would read it as 16 minutes.
     [
       ['--user', 'a', '--again-after', '0x10'],
-      '--again-after takes decimal minutes from 1 to 60; got "0x10"',
+      '--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got "0x10"',
     ],
+    // Nor an exponent or a sign, which the soak's minutes refuse too (cli/whole-number.ts): 1e1 is 10 minutes.
+    ...['1e1', '1.5e1', '+5', '6E0'].map((text): [string[], string] => [
+      ['--user', 'a', '--again-after', text],
+      `--again-after takes minutes from 1 to 60, in decimal digits such as 15 or 1.5; got ${JSON.stringify(text)}`,
+    ]),
   ])('refuses %j with status 2', async (argv, problem) => {
     const result = await harness.run(argv);
 
