@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine } from '../cli/command-line.js';
+import { readProblem } from '../cli/directory-files.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
 
 interface ProfileNode {
@@ -115,6 +116,8 @@ export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: st
   return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+const USAGE = 'usage: bench/profile.ts <file.cpuprofile> [--top n] [--callees name]';
+
 export interface ProfileOptions {
   readonly file: string;
   readonly top: number;
@@ -131,21 +134,55 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions {
   if ('problem' in read) throw new RangeError(read.problem);
   const { values, positionals } = read;
   const file = positionals[0];
-  if (file === undefined) throw new RangeError('usage: bench/profile.ts <file.cpuprofile> [--top n]');
+  if (file === undefined) throw new RangeError(USAGE);
   return { file, top: wholeNumberOption('top', values.top, 1), callees: values.callees };
+}
+
+/** Whether `value` has the fields the summaries read, as `node --cpu-prof` writes them. */
+function isCpuProfile(value: unknown): value is CpuProfile {
+  const profile = value as Partial<CpuProfile> | null;
+  return (
+    typeof profile === 'object' &&
+    profile !== null &&
+    Array.isArray(profile.nodes) &&
+    Array.isArray(profile.samples) &&
+    Array.isArray(profile.timeDeltas) &&
+    typeof profile.startTime === 'number' &&
+    typeof profile.endTime === 'number'
+  );
+}
+
+/** The profile in `file`; a RangeError says why there is none (a path given wrong is the caller's mistake). */
+function readProfile(file: string): CpuProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RangeError(`cannot read ${file}: ${readProblem(error)} (${USAGE})`);
+  }
+  let profile: unknown;
+  try {
+    profile = JSON.parse(text);
+  } catch {
+    profile = undefined;
+  }
+  if (!isCpuProfile(profile))
+    throw new RangeError(`${file} is not a V8 CPU profile (as node --cpu-prof writes one)`);
+  return profile;
 }
 
 function main(): void {
   let options: ProfileOptions;
+  let profile: CpuProfile;
   try {
     options = parseProfileOptions(process.argv.slice(2));
+    profile = readProfile(options.file);
   } catch (error) {
     console.error(`profile: ${(error as Error).message}`);
     process.exitCode = 2;
     return;
   }
-  const { file, top, callees } = options;
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const { top, callees } = options;
   const times = summarizeProfile(profile);
   const wallMs = (profile.endTime - profile.startTime) / 1000;
   const print = (title: string, key: 'selfMs' | 'totalMs') => {

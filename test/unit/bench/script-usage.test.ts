@@ -1,5 +1,9 @@
-// The benchmark and measurement scripts answer --help, and refuse an unknown option with their usage.
+// The benchmark and measurement scripts answer --help, and refuse an unknown option with their usage (and
+// bench/profile.ts an input it cannot read) in one line, exit status 2.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const run = (script: string, ...args: string[]) =>
@@ -21,5 +25,35 @@ describe.each([
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(usage);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('bench/profile.ts', () => {
+  // A path given wrong is the caller's mistake, as an unknown option is: one line, not readFileSync's stack.
+  it('refuses a profile file that is not there with exit status 2, in one line', () => {
+    const result = run('bench/profile.ts', 'bench/out/prof/no-such.cpuprofile');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'profile: cannot read bench/out/prof/no-such.cpuprofile: no such file (usage: bench/profile.ts <file.cpuprofile> [--top n] [--callees name])\n',
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    ['not JSON', 'node --cpu-prof'],
+    ['JSON that is no CPU profile', '{"nodes": 3}'],
+  ])('refuses a file that is %s with exit status 2, in one line', (_what, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'profile-'));
+    try {
+      const file = join(dir, 'x.cpuprofile');
+      writeFileSync(file, text);
+      const result = run('bench/profile.ts', file);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `profile: ${file} is not a V8 CPU profile (as node --cpu-prof writes one)\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
