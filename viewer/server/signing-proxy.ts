@@ -141,6 +141,15 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
     const location = upstream.headers.get('location');
     if (location !== null) responseHeaders.location = localLocation(location);
     const body = Buffer.from(await upstream.arrayBuffer());
+    // HEAD answers the headers GET would (docs/api.md), content-length included: the API's, as a HEAD has no
+    // body to count, unless it counts encoded bytes that fetch decodes (and GET then sends decoded).
+    const length =
+      method === 'HEAD'
+        ? upstream.headers.get('content-encoding') === null
+          ? upstream.headers.get('content-length')
+          : null
+        : String(body.length);
+    if (length !== null) responseHeaders['content-length'] = length;
     res.writeHead(upstream.status, responseHeaders);
     res.end(method === 'HEAD' ? undefined : body);
   };

@@ -261,18 +261,40 @@ describe('the SigV4 test upstream', () => {
   });
 });
 
+/** An API that checks no signature and answers as the lookup function does: HEAD with GET's headers. */
+async function unsignedApi(received: string[] = []): Promise<string> {
+  const api = createServer((req, res) => {
+    received.push(req.url ?? '');
+    const body = JSON.stringify({ userId: 'alice', sessionCount: 1 });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  servers.push(api);
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
+}
+
 describe('createSigningProxy in front of an API it does not sign (the local stack’s)', () => {
+  it('answers HEAD with the content-length GET has, as the API does', async () => {
+    const base = await viewer(await unsignedApi(), { signer: { sign: async (unsigned) => unsigned } });
+
+    const got = await fetch(`${base}/users/alice`);
+    const head = await fetch(`${base}/users/alice`, { method: 'HEAD' });
+
+    const length = String(Buffer.byteLength(await got.text()));
+    expect(got.headers.get('content-length')).toBe(length);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(length);
+  });
+
   it('passes the query through byte for byte, so the API judges what the browser sent', async () => {
     const received: string[] = [];
-    const api = createServer((req, res) => {
-      received.push(req.url ?? '');
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end('{}');
+    const base = await viewer(await unsignedApi(received), {
+      signer: { sign: async (unsigned) => unsigned },
     });
-    servers.push(api);
-    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-    const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
-    const base = await viewer(apiUrl, { signer: { sign: async (unsigned) => unsigned } });
     // `%FF` is no UTF-8 (the API refuses it; decoded and encoded again it would be U+FFFD, which it searches
     // for), `bounce` has no `=`, `+` and `%41` are as the browser wrote them.
     const query = 'campaignSource=%FF&bounce&from=2024-01-01T09:00:00%2B01:00&x=a+b%41';
