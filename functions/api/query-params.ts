@@ -206,7 +206,7 @@ const REPLACEMENT = '\uFFFD';
  * Form decoding as URLSearchParams does it (`+` a space, a `%` without two hex digits kept), except that
  * escapes of bytes which are no UTF-8 give undefined, not U+FFFD.
  */
-function formDecoded(raw: string): string | undefined {
+export function formDecoded(raw: string): string | undefined {
   try {
     return decodeURIComponent(raw.replaceAll('+', ' ').replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
   } catch {

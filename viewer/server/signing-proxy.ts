@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../../functions/api/responses.js';
+import { formDecoded } from '../../functions/api/query-params.js';
+import { type ErrorCode, readableParameter } from '../../functions/api/responses.js';
 import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from '../../scripts/aws/api-signer.js';
 
 export interface SigningProxyOptions {
@@ -29,9 +30,10 @@ export function sendError(
   status: number,
   code: ErrorCode | 'signing_failed' | 'bad_gateway',
   message: string,
+  parameter?: string,
 ): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ error: { code, message } }));
+  res.end(JSON.stringify({ error: { code, message, ...(parameter !== undefined && { parameter }) } }));
 }
 
 /**
@@ -47,6 +49,23 @@ function canonicalPath(rawPath: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The parameter of a query whose escapes are no UTF-8 (`campaignSource=%FF`), for the API's 400: signed,
+ * the query goes decoded and encoded again, which turns such an escape into U+FFFD, and the API would search
+ * for that instead of refusing the escape.
+ */
+function undecodableParameter(rawQuery: string): string | undefined {
+  for (const pair of rawQuery === '' ? [] : rawQuery.split('&')) {
+    const equals = pair.indexOf('=');
+    const rawName = equals === -1 ? pair : pair.slice(0, equals);
+    // A name whose escapes are no UTF-8 is named as sent, as the API names it.
+    const name = formDecoded(rawName);
+    if (name === undefined) return rawName;
+    if (equals !== -1 && formDecoded(pair.slice(equals + 1)) === undefined) return name;
+  }
+  return undefined;
 }
 
 function queryOf(rawQuery: string): { query: Record<string, string | string[]>; wire: string } {
@@ -116,9 +135,17 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
     const { host: _host, ...headers } = signed.headers;
     // Unsigned (the local stack's API), the query goes as the browser sent it, so the API judges those bytes
     // (an escape that is no UTF-8 is its 400). Signed, it goes as signed: how API Gateway reads a query's bytes
-    // back for the signature (`+`, an escape that is no UTF-8) is not known here.
+    // back for the signature (`+`, an escape that is no UTF-8) is not known here, so such an escape gets the
+    // API's 400 from the proxy.
     const rawQuery = queryAt === -1 ? '' : target.slice(queryAt + 1);
-    const sent = signed.headers.authorization === undefined ? rawQuery : wire;
+    const isSigned = signed.headers.authorization !== undefined;
+    const undecodable = isSigned ? undecodableParameter(rawQuery) : undefined;
+    if (undecodable !== undefined) {
+      const message = `${readableParameter(undecodable)} is not valid percent-encoded UTF-8`;
+      sendError(res, 400, 'bad_request', message, undecodable);
+      return;
+    }
+    const sent = isSigned ? wire : rawQuery;
     let upstream: Response;
     try {
       upstream = await fetchImpl(`${api.origin}${request.path}${sent === '' ? '' : `?${sent}`}`, {

@@ -88,6 +88,39 @@ describe('createSigningProxy', () => {
     expect(body.query).toEqual(Object.fromEntries(query));
   });
 
+  // Signed, the query goes decoded and encoded again: such an escape would reach the API as U+FFFD, which it
+  // would search for, where the API refuses the escape itself.
+  it.each([
+    ['campaignSource=%FF', 'campaignSource', 'campaignSource is not valid percent-encoded UTF-8'],
+    [
+      'order=asc&campaignSource=a%F0%9F',
+      'campaignSource',
+      'campaignSource is not valid percent-encoded UTF-8',
+    ],
+    ['%FF=1', '%FF', '%FF is not valid percent-encoded UTF-8'],
+  ])(
+    'answers the API’s 400 for a query whose escapes are no UTF-8 (%s), sending nothing',
+    async (query, parameter, message) => {
+      const api = await upstream();
+      const base = await viewer(api.url);
+
+      const response = await fetch(`${base}/users/alice/sessions?${query}`);
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: { code: 'bad_request', message, parameter } });
+      expect(api.received).toEqual([]);
+    },
+  );
+
+  it('still sends U+FFFD sent as its UTF-8, and a % that starts no escape', async () => {
+    const api = await upstream();
+    const base = await viewer(api.url);
+
+    const response = await fetch(`${base}/users/alice/sessions?campaignSource=%EF%BF%BD&x=100%`);
+
+    expect(await response.json()).toMatchObject({ query: { campaignSource: '\uFFFD', x: '100%' } });
+  });
+
   it('keeps the API URL’s stage path', async () => {
     const api = await upstream('/prod');
     const base = await viewer(api.url);
