@@ -2,12 +2,35 @@
 // what it must be (zod's own "Invalid option: expected one of …" and "Invalid email address" said neither the
 // case the words take nor which entry was wrong and why).
 import * as z from 'zod';
+import { INPUT_FORMATS } from '../../contract/index.js';
+
+/** `a, b or c`, as a refusal lists the words a setting takes. */
+function oneOf(words: readonly string[]): string {
+  return `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export const logLevel = z.enum(
   LOG_LEVELS,
-  'must be DEBUG, INFO, WARN or ERROR, in capitals: the level the functions log from (POWERTOOLS_LOG_LEVEL)',
+  `must be ${oneOf(LOG_LEVELS)}, in capitals: the level the functions log from (POWERTOOLS_LOG_LEVEL)`,
 );
+
+export const inputFormat = z.enum(
+  INPUT_FORMATS,
+  `must be ${oneOf(INPUT_FORMATS)}: the export formats the ingest reads (with auto, each file's first record decides)`,
+);
+
+/**
+ * What `api.auth` says of a mode it lacks (zod's "Invalid discriminator value"), or of an auth that is no object
+ * (`auth: 'iam'`), whose mode would be the wrong thing to fix.
+ */
+export function authError(issue: { readonly input?: unknown }): string {
+  const modes =
+    "iam, jwt or none: IAM (SigV4), a JWT authorizer's tokens, or none (stages with deployed: false only)";
+  return typeof issue.input === 'object' && issue.input !== null
+    ? `must be ${modes}`
+    : `must be an object whose mode is ${modes}, such as { mode: 'iam' }`;
+}
 
 export const removalPolicy = z.enum(
   ['retain', 'destroy'],

@@ -2,13 +2,12 @@ import * as z from 'zod';
 import {
   BROWSER_ORIGIN_FORM,
   DEFAULT_SOURCES,
-  INPUT_FORMATS,
   isBrowserOrigin,
   REJECTED_PREFIX,
 } from '../../contract/index.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
-import { logLevel, notifyEmails, removalPolicy } from './stage-choices.js';
+import { authError, inputFormat, logLevel, notifyEmails, removalPolicy } from './stage-choices.js';
 import {
   gatewayTimeoutSeconds,
   intFrom,
@@ -29,23 +28,27 @@ const onOrOff = z.boolean('must be true or false (not in quotes)');
 /** A browser's Origin header: scheme, host and port only, as browsers send it (no path, no trailing slash). */
 const browserOrigin = z.string().refine(isBrowserOrigin, `must be ${BROWSER_ORIGIN_FORM}`);
 
-const apiAuthSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('iam') }).strict(),
-  z
-    .object({
-      mode: z.literal('jwt'),
-      // zod's own "Invalid URL" also answers an http one, which is a URL: say what API Gateway takes.
-      issuer: z.url({
-        protocol: /^https$/,
-        error: "must be an https URL, the token issuer's (its tokens' iss), such as https://<issuer>/",
-      }),
-      audience: z
-        .array(z.string().min(1, 'must not be empty: an audience is a client id the tokens are issued for'))
-        .min(1, 'must list at least one audience: the client ids whose tokens the API takes'),
-    })
-    .strict(),
-  z.object({ mode: z.literal('none') }).strict(),
-]);
+const apiAuthSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('iam') }).strict(),
+    z
+      .object({
+        mode: z.literal('jwt'),
+        // zod's own "Invalid URL" also answers an http one, which is a URL: say what API Gateway takes.
+        issuer: z.url({
+          protocol: /^https$/,
+          error: "must be an https URL, the token issuer's (its tokens' iss), such as https://<issuer>/",
+        }),
+        audience: z
+          .array(z.string().min(1, 'must not be empty: an audience is a client id the tokens are issued for'))
+          .min(1, 'must list at least one audience: the client ids whose tokens the API takes'),
+      })
+      .strict(),
+    z.object({ mode: z.literal('none') }).strict(),
+  ],
+  { error: authError },
+);
 
 const sourceSchema = z
   .object({
@@ -69,7 +72,7 @@ const sourceSchema = z
         /^[A-Za-z0-9/!_.'()-]*$/,
         "may hold only letters, digits, '/' and ! - _ . ' ( ): S3 notifications match other characters only URL-encoded, and IAM reads * ? $ as wildcards",
       ),
-    format: z.enum(INPUT_FORMATS),
+    format: inputFormat,
   })
   .strict();
 

@@ -98,6 +98,26 @@ describe('stage config refusals', () => {
     ]);
   });
 
+  it('refuses a source format it does not read once, with those it reads', () => {
+    const issues = issuesWith((config) => {
+      config.sources = [{ name: 'csv', prefix: 'csv/', format: 'csv' as 'auto' }];
+    });
+    expect(issues).toEqual([
+      "sources.0.format: must be auto, segment, amplitude, mixpanel or posthog: the export formats the ingest reads (with auto, each file's first record decides)",
+    ]);
+  });
+
+  it('refuses an api.auth mode it does not take once, with those it takes', () => {
+    const modes =
+      "iam, jwt or none: IAM (SigV4), a JWT authorizer's tokens, or none (stages with deployed: false only)";
+    expect(issuesWith((config) => set(config, 'api.auth', { mode: 'oauth' }))).toEqual([
+      `api.auth.mode: must be ${modes}`,
+    ]);
+    expect(issuesWith((config) => set(config, 'api.auth', 'iam'))).toEqual([
+      `api.auth: must be an object whose mode is ${modes}, such as { mode: 'iam' }`,
+    ]);
+  });
+
   it('refuses notifyEmails given as one text, saying it is a list', () => {
     expect(issuesWith((config) => set(config, 'alarms.notifyEmails', 'ops@example.com'))).toEqual([
       'alarms.notifyEmails: must be a list of email addresses, such as ["ops@example.com"]',
