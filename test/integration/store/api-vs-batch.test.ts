@@ -85,7 +85,7 @@ describe('the lookup API against the batch', () => {
           }
         },
       ),
-      { numRuns: 40, seed: SEED },
+      { numRuns: 40, seed: SEED, endOnFailure: true },
     );
   }, 600_000);
 });

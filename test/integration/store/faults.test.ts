@@ -65,7 +65,7 @@ describe('merges under crashes', () => {
           );
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, endOnFailure: true },
     );
     // 40 runs of up to 3 deliveries, each read back page by page: about 10 s alone, more beside other files.
   }, 120_000);

@@ -197,7 +197,7 @@ describe('the store against the batch, across export formats and containers', ()
         const stored = await storedSessions(store, [...USERS, ...ANONS]);
         expect(stored.map(toSessionView)).toEqual(expected.sessions.map(toSessionView));
       }),
-      { numRuns: 40, seed: SEED },
+      { numRuns: 40, seed: SEED, endOnFailure: true },
     );
   }, 600_000);
 });

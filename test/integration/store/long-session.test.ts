@@ -51,7 +51,7 @@ describe('a long session read in part', () => {
         units.push(store.transport.usage.readUnits - before);
         expectRunHolds(found, events, asked, cutAfter);
       }),
-      { numRuns: 60 },
+      { numRuns: 60, endOnFailure: true },
     );
     // The head, the day's page and at most three segments, however many events were asked for.
     expect(Math.max(...units)).toBeLessThanOrEqual(5);

@@ -185,7 +185,7 @@ describe('DynamoDbSessionWriter', () => {
           expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 25, endOnFailure: true },
     );
   });
 
@@ -218,7 +218,7 @@ describe('DynamoDbSessionWriter', () => {
           );
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 25, endOnFailure: true },
     );
   });
 

@@ -79,7 +79,7 @@ describe('the store against the batch across rebuilds', () => {
           expect(stored).toEqual(expected);
         },
       ),
-      { numRuns: 40, seed: SEED },
+      { numRuns: 40, seed: SEED, endOnFailure: true },
     );
   }, 900_000);
 });

@@ -85,7 +85,7 @@ describe('rebuilding the table under new session rules', () => {
             });
           },
         ),
-        { numRuns: 25, seed: SEED },
+        { numRuns: 25, seed: SEED, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -146,7 +146,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
           },
         ),
-        { numRuns: 20, seed: SEED },
+        { numRuns: 20, seed: SEED, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -195,7 +195,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(markers.flat()).toEqual([]);
           },
         ),
-        { numRuns: 20, seed: SEED },
+        { numRuns: 20, seed: SEED, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,

@@ -65,7 +65,7 @@ async function checkRuns(store: StoreUnderTest, user: string, events: EventRecor
       const found = await store.reader.getSession(user, sessionIdFor(start), asked);
       expectRunHolds(found, own, asked, cutAfter);
     }),
-    { numRuns: 200 },
+    { numRuns: 200, endOnFailure: true },
   );
 }
 
