@@ -94,7 +94,7 @@ const platformGaps = z.string().transform((text, ctx) => {
     gaps.set(key, parsed.data);
   }
   // Lowercased above for the command line's ease, then checked as the stage config and the local stack check
-  // theirs (at most 1,024 characters); own keys, `__proto__` included.
+  // theirs (at most 1,024 UTF-16 code units); own keys, `__proto__` included.
   const checked = z.safeParse(gapsByPlatformSchema, Object.fromEntries(gaps));
   if (!checked.success) {
     ctx.addIssue({ code: 'custom', message: `--gap-by-platform: ${checked.error.issues[0]?.message}` });

@@ -54,7 +54,9 @@ const minutes = (what: string) =>
 
 function platformNameProblem(platform: string): string | undefined {
   if (platform.length === 0) return 'platform names must not be empty';
-  if (platform.length > 1024) return 'platform names must be at most 1024 characters';
+  // Counted in UTF-16 code units, as an event's platform is (normalize.ts's platformOf): a longer one matches none.
+  if (platform.length > 1024)
+    return 'platform names must be at most 1024 UTF-16 code units (an emoji is two)';
   if (platform !== platform.toLowerCase()) {
     return `'${platform}' must be lowercase (events are matched on their lowercased platform)`;
   }

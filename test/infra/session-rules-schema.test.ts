@@ -75,7 +75,13 @@ describe('sessionRulesSchema', () => {
     [{ gapMinutesByPlatform: { '': 5 } }, 'gapMinutesByPlatform.: platform names must not be empty'],
     [
       { gapMinutesByPlatform: { ['x'.repeat(1025)]: 5 } },
-      `gapMinutesByPlatform.${'x'.repeat(1025)}: platform names must be at most 1024 characters`,
+      `gapMinutesByPlatform.${'x'.repeat(1025)}: platform names must be at most 1024 UTF-16 code units (an emoji is two)`,
+    ],
+    // 600 characters, 1,200 code units: longer than any platform an event matches (rule 7), so refused, in
+    // the unit that is counted (it said "at most 1024 characters" of a name of 600).
+    [
+      { gapMinutesByPlatform: { ['\u{1F600}'.repeat(600)]: 5 } },
+      `gapMinutesByPlatform.${'\u{1F600}'.repeat(600)}: platform names must be at most 1024 UTF-16 code units (an emoji is two)`,
     ],
     [{ identityStitching: 'yes' }, expect.stringMatching(/^identityStitching: /)],
     [

@@ -181,7 +181,7 @@ describe('parseCommandLine', () => {
     [['--gap-by-platform', 'ios=5,IOS=7', 'a'], '--gap-by-platform names "ios" twice'],
     [
       ['--gap-by-platform', `${'p'.repeat(1025)}=5`, 'a'],
-      '--gap-by-platform: platform names must be at most 1024 characters',
+      '--gap-by-platform: platform names must be at most 1024 UTF-16 code units (an emoji is two)',
     ],
     [
       ['--input-format', 'csv', 'a'],
