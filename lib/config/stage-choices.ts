@@ -3,21 +3,17 @@
 // case the words take nor which entry was wrong and why).
 import * as z from 'zod';
 import { INPUT_FORMATS } from '../../contract/index.js';
-
-/** `a, b or c`, as a refusal lists the words a setting takes. */
-function oneOf(words: readonly string[]): string {
-  return `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
-}
+import { listWords } from '../../contract/list-words.js';
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export const logLevel = z.enum(
   LOG_LEVELS,
-  `must be ${oneOf(LOG_LEVELS)}, in capitals: the level the functions log from (POWERTOOLS_LOG_LEVEL)`,
+  `must be ${listWords(LOG_LEVELS, 'or')}, in capitals: the level the functions log from (POWERTOOLS_LOG_LEVEL)`,
 );
 
 export const inputFormat = z.enum(
   INPUT_FORMATS,
-  `must be ${oneOf(INPUT_FORMATS)}: the export formats the ingest reads (with auto, each file's first record decides)`,
+  `must be ${listWords(INPUT_FORMATS, 'or')}: the export formats the ingest reads (with auto, each file's first record decides)`,
 );
 
 /**

@@ -1,3 +1,4 @@
+import { listWords } from '../../../contract/list-words.js';
 import { type ContentIdFields, contentId } from '../rules/canonical-json.js';
 import { isIdTooLong, MAX_ID_BYTES, type NormalizedId, normalizeId } from '../rules/identity.js';
 import { jsonText, quoteSent } from '../rules/json-text.js';
@@ -29,9 +30,7 @@ export type NormalizeOutcome =
 export type BrowserOf = (userAgent: string) => string | null;
 
 function allMissing(fields: readonly string[]): string {
-  const last = fields[fields.length - 1];
-  const named = `${fields.slice(0, -1).join(', ')} and ${last}`;
-  return `${named} are ${fields.length === 2 ? 'both' : 'all'} missing or empty`;
+  return `${listWords(fields, 'and')} are ${fields.length === 2 ? 'both' : 'all'} missing or empty`;
 }
 
 const SECONDS_BELOW = 1e11;
