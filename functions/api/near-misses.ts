@@ -242,8 +242,8 @@ export async function unknownUserNearMiss(
  * For a path whose user id does not parse: a user in the `~b64.` form followed by a misshapen session id
  * (`/users/~b64.YWxpY2U/sessions/latest`: base64url has no `/`, so what follows the form is a route's tail),
  * a user who exists followed by a session id that makes the whole rest no id (`/users/alice/sessions/` and
- * 600 characters: over the id limit, it names no user, as a short one names none), the 404 of such a path
- * after no user, or the id's 400 with what was likely meant.
+ * 600 characters, over the id limit, or `/users/alice/sessions/%ZZ`, no UTF-8: it names no user, as a short
+ * one names none), the 404 of such a path after no user, or the id's 400 with what was likely meant.
  */
 export async function malformedIdNearMiss(
   route: MatchedRoute,
@@ -271,10 +271,12 @@ export async function malformedIdNearMiss(
       ? await misspeltRouteOf([rest, withoutTrailingSlashes(rest, true)], lookup)
       : undefined);
   if (miss !== undefined) return badRequest('userId', `${problem}; ${miss}`);
-  // Over the limit, such a rest names no user, as a short one names none: with no user before `/sessions/`
-  // either, it is the 404 a short junk session id gets. An owner that is no user id keeps the id's 400.
+  // Over the limit, or with an escape that is no UTF-8 after `/sessions/`, such a rest names no user, as a
+  // short one names none: with no user before `/sessions/` either, it is the 404 a short junk session id gets
+  // (and what such a path gets behind API Gateway, which hands `%ZZ` on as text). An owner that is no user id
+  // keeps the id's 400.
   const owner =
-    route.name === 'getUser' && id !== undefined && isIdTooLong(id)
+    route.name === 'getUser' && (id === undefined || isIdTooLong(id))
       ? SESSION_TAIL.exec(rest)?.[1]
       : undefined;
   return owner !== undefined && parseUserId(owner, lookup.pathsDecoded).ok

@@ -160,6 +160,36 @@ describe('lookup routing of user ids', () => {
       expectUserIdError(result, 'is longer than 512 bytes of UTF-8; no user can have such an id');
     });
 
+    // An escape that is no UTF-8 after /sessions/ makes the rest no user id, as the id limit does: the
+    // answers of a short junk session id (the API Gateway reading of such a path, which keeps `%ZZ` as text).
+    it.each([
+      ['a non-hex escape', '%ZZ'],
+      ['a bare %', '100%'],
+      ['an incomplete UTF-8 sequence', '%C3'],
+      ['a session id after a byte that is never UTF-8', `%FF${FIRST_SESSION_ID}`],
+    ])(
+      'answers a session id with %s as a junk one: 404 after no user, sessionId 400 after one',
+      async (_what, tail) => {
+        const ask = (path: string, query = '') =>
+          pathsDecoded
+            ? send(handler, gatewayEvent('GET', path, { query }))
+            : call(handler, 'GET', path, { query });
+        const missing = await ask(`/users/nobody/sessions/${tail}`);
+        expect(missing.status).toBe(404);
+        expect(missing.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+        expect((await ask(`/users/nobody/sessions/${tail}`, 'limit=5')).body).toMatchObject({
+          error: { parameter: 'limit' },
+        });
+        expect((await ask(`/users/x/sessions/${tail}`)).body).toEqual({
+          error: {
+            code: 'bad_request',
+            message: 'sessionId must be a session id such as 20240101T090000000Z',
+            parameter: 'sessionId',
+          },
+        });
+      },
+    );
+
     const BASE64_ID = 'after ~b64. must be base64url of UTF-8';
     it.each([
       ['~b64.YQ==', 'padding', `${BASE64_ID}, without "=" padding`],
