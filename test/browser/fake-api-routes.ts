@@ -1,7 +1,7 @@
 // The fake lookup API's answers: its routes, JSON shapes, status codes and cursors, for the canned users.
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
-import { unknownUserNearMiss } from '../../functions/api/near-misses.js';
-import { matchRoute, routePathFor } from '../../functions/api/paths.js';
+import { type Lookup, malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/near-misses.js';
+import { type MatchedRoute, matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
   LIST_PARAMETERS,
   MAX_LIMIT,
@@ -116,18 +116,37 @@ export function invalidateCursors(): void {
  */
 async function userNotFound(options: FakeApiData, rawPath: string, userId: string): Promise<Answer> {
   const route = matchRoute(rawPath);
-  // The near misses only ask whether an id is a user.
+  const nearMiss =
+    route === undefined ? undefined : await unknownUserNearMiss(route, userId, nearMissLookup(options));
+  return nearMiss === undefined
+    ? error(404, 'not_found', 'User not found')
+    : { status: nearMiss.status, body: nearMiss.body };
+}
+
+/** What the real API's near misses read: whether an id is a user (all they ask), of paths as sent. */
+function nearMissLookup(options: FakeApiData): Lookup {
   const reader = {
     getUserSummary: async (id: string) =>
       options.users.some((user) => user.summary.userId === id) ? { userId: id } : undefined,
   } as unknown as SessionReader;
-  const nearMiss =
-    route === undefined
-      ? undefined
-      : await unknownUserNearMiss(route, userId, { reader, pathsDecoded: false });
-  return nearMiss === undefined
+  return { reader, pathsDecoded: false };
+}
+
+/**
+ * A path whose last segment after `/sessions/` is no session id as sent (`latest`, `%ZZ`, a percent-encoded
+ * id, nothing): the real API reads its whole rest as one user id, unknown, and answers the sessionId `400`
+ * when the user before `/sessions/` exists (docs/api.md, "User ids in paths").
+ */
+async function restAsOneUserId(options: FakeApiData, route: MatchedRoute): Promise<Answer> {
+  const lookup = nearMissLookup(options);
+  const whole = parseUserId(route.userId, false);
+  const miss = whole.ok
+    ? await unknownUserNearMiss(route, whole.userId, lookup)
+    : await malformedIdNearMiss(route, whole.problem, lookup);
+  const response = miss ?? (whole.ok ? undefined : whole.response);
+  return response === undefined
     ? error(404, 'not_found', 'User not found')
-    : { status: nearMiss.status, body: nearMiss.body };
+    : { status: response.status, body: response.body };
 }
 
 export async function answer(options: FakeApiData, rawPath: string, query: URLSearchParams): Promise<Answer> {
@@ -169,6 +188,7 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   if (sessions === undefined) return { status: 200, body: user.summary };
   if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
   if (encodedSession === undefined) return listSessions(user, query);
+  if (route?.name === 'getUser') return restAsOneUserId(options, route);
   const sessionId = decodeURIComponent(encodedSession);
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');
