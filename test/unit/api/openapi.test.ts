@@ -105,6 +105,50 @@ describe('openapi.json', () => {
     expect(openApi.components.responses.MethodNotAllowed.headers.Allow.schema.const).toBe(ALLOWED_METHODS);
   });
 
+  // Shown text (rule 9: page fields, campaign members) and an event's id and messageId are cut to
+  // MAX_DISPLAY_LENGTH UTF-16 code units; JSON Schema's maxLength counts code points, so it states the bound
+  // those units imply (a code point is one or two), and each description says the exact one.
+  it('bounds the text the API cuts for display by maxLength, as the code points it implies', () => {
+    const schemas = openApi.components.schemas;
+    const event = schemas.TimelineEvent.properties;
+    // A sent value is any JSON value: the bound is that of its string form.
+    const sentString = (schemas.SentValue.anyOf as Json[] | undefined)?.find(
+      (form) => form.type === 'string',
+    );
+    for (const [described, bounded] of [
+      [event.id, event.id],
+      [event.messageId, event.messageId],
+      [schemas.SentValue, sentString],
+    ]) {
+      expect(bounded?.maxLength).toBe(MAX_DISPLAY_LENGTH);
+      expect(described.description).toContain(`${MAX_DISPLAY_LENGTH.toLocaleString('en')} UTF-16 code units`);
+      expect(described.description).toContain('`maxLength` counts code points');
+    }
+    for (const member of CAMPAIGN_MEMBERS) {
+      expect(schemas.Campaign.properties[member].$ref).toBe('#/components/schemas/SentValue');
+    }
+  });
+
+  it('refuses a campaign string or an event id past the bound, and a sent value of another type at any length', async () => {
+    const session = (await call(handler, 'GET', userPath('alice', 'sessions', SESSION_ID))).body as Json;
+    const validate = validatorFor(SESSION, 200);
+    const [event] = session.events;
+    const at = 'x'.repeat(MAX_DISPLAY_LENGTH);
+    const past = 'x'.repeat(MAX_DISPLAY_LENGTH + 1);
+    const campaign = { source: at, medium: null, name: { long: past }, term: 42, content: '😀'.repeat(512) };
+    expect(validate({ ...session, campaign })).toBe(true);
+    expect(validate({ ...session, events: [{ ...event, id: `m:${at.slice(2)}`, messageId: at }] })).toBe(
+      true,
+    );
+    for (const broken of [
+      { ...session, campaign: { ...campaign, source: past } },
+      { ...session, events: [{ ...event, id: `m:${at}` }] },
+      { ...session, events: [{ ...event, messageId: past }] },
+    ]) {
+      expect(validate(broken)).toBe(false);
+    }
+  });
+
   it('documents the query parameters a session reads, with the bounds it enforces', async () => {
     const parameters = openApi.paths[SESSION].get.parameters as Json[];
     expect(parameters.map((entry) => entry.name).sort()).toEqual(['cursor', 'limit']);
