@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BASE64_ID_PREFIX, INPUT_FORMATS, idOfBase64Id, NOT_A_BASE64_ID } from '../contract/index.js';
+import { repeatedKeys } from '../contract/repeated-keys.js';
 import {
   DEFAULT_GAP_MINUTES,
   minutesInput,
@@ -29,7 +30,9 @@ read, with a note too).
 Options:
   --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)
   --gap-by-platform LIST        gap per platform, e.g. ios=5,android=5 (an event uses its own platform's gap;
-                                platforms are compared lowercased, so IOS=5 means ios=5)
+                                platforms are compared lowercased, so IOS=5 means ios=5); a platform
+                                holding = or , goes in a JSON object instead, keys as written in
+                                lowercase: '{"tv=box":5,"ios":5}'
   --max-session MINUTES         cap: a session never lasts longer than this (default: no cap)
   --stitch                      identity stitching: an anonymousId's events join the user it is linked to
   --input-format FORMAT         auto (default), segment, amplitude, mixpanel or posthog (in any case)
@@ -63,7 +66,48 @@ const minutes = (option: string) =>
       .refine((value) => value <= MAX_MINUTES, `${option} must be at most ${MAX_MINUTES} (a thousand years)`),
   );
 
+/** What a JSON --gap-by-platform must be, in its messages. */
+const JSON_GAPS_EXAMPLE = '{"ios":5,"tv=box":5}';
+
+/**
+ * The JSON form, `{"tv=box":5,"a,b":10}`: for a platform a PLATFORM=MINUTES pair cannot name (one holding `=`
+ * or `,`, or spaces around it), read as SESSION_GAP_MINUTES_BY_PLATFORM and a stage's config read theirs:
+ * keys as written (lowercase), minutes as JSON numbers, each platform once.
+ */
+function jsonPlatformGaps(text: string, ctx: z.RefinementCtx): Record<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    ctx.addIssue({
+      code: 'custom',
+      message: `--gap-by-platform must be a JSON object like ${JSON_GAPS_EXAMPLE} when it starts with { (${why})`,
+    });
+    return z.NEVER;
+  }
+  const repeated = repeatedKeys(text)[0];
+  if (repeated !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `--gap-by-platform names ${quoted(repeated)} twice` });
+    return z.NEVER;
+  }
+  const checked = z.safeParse(gapsByPlatformSchema, value);
+  if (!checked.success) {
+    // A name's problem names it (or is its length); a gap's says only "a platform gap", so its platform is named.
+    const message = checked.error.issues[0]?.message ?? 'is invalid';
+    const platform = checked.error.issues[0]?.path[0];
+    const named = typeof platform === 'string' && message.startsWith('a platform gap');
+    ctx.addIssue({
+      code: 'custom',
+      message: `--gap-by-platform${named ? ` ${quoted(platform)}` : ''}: ${message}`,
+    });
+    return z.NEVER;
+  }
+  return checked.data;
+}
+
 const platformGaps = z.string().transform((text, ctx) => {
+  if (text.trimStart().startsWith('{')) return jsonPlatformGaps(text, ctx);
   const gaps = new Map<string, number>();
   for (const entry of text.split(',')) {
     const [platform, value, ...rest] = entry.split('=');
@@ -74,7 +118,7 @@ const platformGaps = z.string().transform((text, ctx) => {
         message:
           entry.trim() === '' && text.includes(',')
             ? `--gap-by-platform has an empty pair in ${quoted(text)}: drop the extra comma`
-            : `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${quoted(entry)})`,
+            : `--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got ${quoted(entry)})${rest.length > 0 ? `; a platform holding = or , is named in a JSON object instead, such as ${JSON_GAPS_EXAMPLE}` : ''}`,
       });
       return z.NEVER;
     }

@@ -3,13 +3,13 @@
 // validated here so a mistake is reported by variable before anything starts.
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
+import { repeatedKeys } from '../contract/repeated-keys.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
 import {
   gapsByPlatformSchema,
   MAX_MINUTES,
   minutesTextProblem,
 } from '../functions/shared/session-rules-schema.js';
-import { repeatedKeys } from './repeated-keys.js';
 
 /** The rules of the normative spec's sections 5, 7 and 8, as the ingest reads them from `SESSION_RULES`. */
 export interface SessionRules {

@@ -36,6 +36,38 @@ describe('parseCommandLine', () => {
     ]);
   });
 
+  // A platform holding `=` or `,` (or spaces around it) has no PLATFORM=MINUTES pair: the JSON form names it
+  // as SESSION_GAP_MINUTES_BY_PLATFORM and a stage's config do, keys as written.
+  it('reads a JSON object of platforms and minutes, keys as written, for names a pair cannot hold', () => {
+    const parsed = parseCommandLine([
+      '--gap-by-platform',
+      ' {"tv=box": 5, "a,b": 0.5, " ios ": 7, "__proto__": 1} ',
+      'a',
+    ]);
+    expect(parsed.kind === 'run' && Object.entries(parsed.options.rules.gapMinutesByPlatform)).toEqual([
+      ['tv=box', 5],
+      ['a,b', 0.5],
+      [' ios ', 7],
+      ['__proto__', 1],
+    ]);
+  });
+
+  it.each([
+    [
+      ['--gap-by-platform', '{"ios":5', 'a'],
+      '--gap-by-platform must be a JSON object like {"ios":5,"tv=box":5}',
+    ],
+    [['--gap-by-platform', '{"ios":5,"ios":6}', 'a'], '--gap-by-platform names "ios" twice'],
+    [['--gap-by-platform', '{"IOS":5}', 'a'], "--gap-by-platform: 'IOS' must be lowercase"],
+    [
+      ['--gap-by-platform', '{"ios":"5"}', 'a'],
+      '--gap-by-platform "ios": a platform gap must be a number of minutes',
+    ],
+    [['--gap-by-platform', '{"ios":-1}', 'a'], 'must be 0 or more'],
+  ])('refuses the JSON form %j: %s', (argv, message) => {
+    expect(errorOf(argv)).toContain(message);
+  });
+
   it('reads every option, fractional minutes and lowercased platform keys included', () => {
     const parsed = parseCommandLine([
       '--gap',
@@ -170,7 +202,10 @@ describe('parseCommandLine', () => {
       ['--gap-by-platform', 'ios', 'a'],
       '--gap-by-platform expects PLATFORM=MINUTES pairs separated by commas (got "ios")',
     ],
-    [['--gap-by-platform', 'ios=5=6', 'a'], '(got "ios=5=6")'],
+    [
+      ['--gap-by-platform', 'ios=5=6', 'a'],
+      '(got "ios=5=6"); a platform holding = or , is named in a JSON object instead, such as {"ios":5,"tv=box":5}',
+    ],
     [
       ['--gap-by-platform', 'ios=5,', 'a'],
       '--gap-by-platform has an empty pair in "ios=5,": drop the extra comma',
@@ -249,6 +284,10 @@ describe('sessionize usage', () => {
       expect(run.stderr.split('\n')[0]).toContain(quoted);
       expect(run.code).toBe(2);
     }
+  });
+
+  it('says how to name a platform holding = or , in --help', () => {
+    expect(USAGE).toMatch(/--gap-by-platform[\s\S]*a JSON object[\s\S]*'\{"tv=box":5,"ios":5\}'/);
   });
 
   it("keeps the lines of Node's own messages as lines", async () => {

@@ -1,7 +1,7 @@
 // A platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM, or a source's field in SESSIONIZER_SOURCES:
 // JSON.parse keeps the last value without a word, where `sessionize --gap-by-platform ios=5,ios=6` refuses.
 import { describe, expect, it } from 'vitest';
-import { repeatedKeys } from '../../../local/repeated-keys.js';
+import { repeatedKeys } from '../../../contract/repeated-keys.js';
 import { loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('a platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM', () => {

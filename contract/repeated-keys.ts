@@ -1,4 +1,7 @@
 /**
+ * Shared by the local stack (SESSION_GAP_MINUTES_BY_PLATFORM, SESSIONIZER_SOURCES) and the CLI's
+ * `--gap-by-platform` JSON form.
+ *
  * The keys a JSON text gives twice in one object, each once, in the order their second appearance comes.
  * JSON.parse keeps the last of them without a word, so a list of gaps that names a platform twice would be
  * taken with the second gap, where the CLI's `--gap-by-platform ios=5,ios=6` is refused. Only for text that
