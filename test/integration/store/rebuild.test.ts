@@ -13,7 +13,6 @@ import { freshStore, ingest, ingestCollected, type StoreUnderTest, storedSession
 const dynamo = useLocalDynamoDb();
 
 const T0 = Date.UTC(2024, 0, 31, 20, 0, 0);
-const SEED = Number(process.env.SEED ?? Date.now());
 /** Tens of seconds alone; more on a machine shared with other test runs. */
 const PROPERTY_TIMEOUT_MS = 180_000;
 
@@ -85,7 +84,7 @@ describe('rebuilding the table under new session rules', () => {
             });
           },
         ),
-        { numRuns: 25, seed: SEED, endOnFailure: true },
+        { numRuns: 25, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -146,7 +145,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
           },
         ),
-        { numRuns: 20, seed: SEED, endOnFailure: true },
+        { numRuns: 20, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -195,7 +194,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(markers.flat()).toEqual([]);
           },
         ),
-        { numRuns: 20, seed: SEED, endOnFailure: true },
+        { numRuns: 20, endOnFailure: true },
       );
     },
     PROPERTY_TIMEOUT_MS,
