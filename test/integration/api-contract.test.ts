@@ -9,6 +9,7 @@ import type { ApiHandler } from '../../functions/api/app.js';
 import { matchRoute } from '../../functions/api/paths.js';
 import { readableParameter } from '../../functions/api/responses.js';
 import { eventsForSessions } from '../helpers/fake-session-reader.js';
+import { integrationParams } from '../helpers/integration-property.js';
 import { storedUser } from '../helpers/stored-items.js';
 import { useLocalDynamoDb } from '../helpers/use-local-dynamodb.js';
 import { apiEvent, type CallResult, gatewayEvent, query, send } from '../unit/api/api-event.js';
@@ -26,8 +27,6 @@ import {
 } from './api-contract-requests.js';
 import { bad, ok } from './api-contract-values.js';
 import { freshStore, ingest, lookupApiOn, storedSessions } from './store/store-harness.js';
-
-const RUNS = Number(process.env.RUNS ?? 200);
 
 /** Ids a slip apart (case, NFC and NFD, a slash), and ids a path must carry with care. */
 const USERS = ['alice', 'Alice', 'a', 'a/b', 'é', 'e\u0301', 'x/sessions', 'q?r', 'ü😀 #%+&='];
@@ -279,7 +278,7 @@ describe('lookup API against openapi.json', () => {
           expect(other.headers['content-length']).toBe(String(Buffer.byteLength(result.raw.body ?? '')));
         },
       ),
-      { numRuns: RUNS, examples: examples(decoded), endOnFailure: true },
+      { ...integrationParams(200), examples: examples(decoded) },
     );
   });
 

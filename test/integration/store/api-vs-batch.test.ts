@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { eventsAll, listAll } from './api-pages.js';
@@ -84,7 +85,7 @@ describe('the lookup API against the batch', () => {
           }
         },
       ),
-      { numRuns: 40, endOnFailure: true },
+      integrationParams(40),
     );
   }, 600_000);
 });

@@ -7,6 +7,7 @@ import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { compareEvents } from '../../../functions/domain/sessions/order.js';
 import { sourceTextKey } from '../../../functions/domain/store/copy-choice.js';
 import { MINUTE, record } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { permutations } from '../../helpers/permutations.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { freshStore, storedEventsOf } from './store-harness.js';
@@ -71,9 +72,7 @@ describe('copies of one event at one instant', () => {
         },
       ),
       {
-        numRuns: 60,
-        // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-        endOnFailure: true,
+        ...integrationParams(60),
         // Zeta at ip 3 stored, Zeta at ip 1 (alike, sorts first), then Alpha at ip 2, which sorts between them.
         examples: [
           [

@@ -12,6 +12,7 @@ import { decodeHead } from '../../../functions/adapters/dynamodb/head-codec.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { compileRules } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { batchWithEvents } from './batch-with-events.js';
@@ -171,8 +172,7 @@ describe('erasures among the first deliveries', () => {
           }
         },
       ),
-      // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   }, 900_000);
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { compileRules } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { batchLinks, batchWithEvents } from './batch-with-events.js';
@@ -144,8 +145,7 @@ describe('erasures interleaved with deliveries, crashes and merges in flight', (
           expect(keysOf(await scanTable(dynamo.client, store), erasedUsers)).toEqual(headsOnly(erasedUsers));
         },
       ),
-      // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   }, 900_000);
 });

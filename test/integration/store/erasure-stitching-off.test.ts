@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbEraser } from '../../../functions/adapters/dynamodb/eraser.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
 import {
@@ -179,7 +180,7 @@ describe('device 42 erased with alice, stitching turned off, files before and af
           expect(await off.store.reader.getUserSummary('alice')).toBeUndefined();
         },
       ),
-      { numRuns: 15, endOnFailure: true },
+      integrationParams(15),
     );
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/st
 import { type CompiledRules, compileRules } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 import { ingestObject } from '../../../functions/ingest/ingest-object.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { MemoryReport, readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
@@ -20,7 +21,6 @@ import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './
 import { storeWriter } from './store-vs-batch-harness.js';
 
 const dynamo = useLocalDynamoDb();
-const RUNS = Number(process.env.RUNS ?? 15);
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 4, 6, 9, 0, 0);
@@ -320,10 +320,6 @@ describe('erasures, deliveries and rebuilds that turn stitching on and off, in a
   }, 120_000);
 
   it('refuse and report exactly what the erasures suppress, and keep the rest', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, runScenario),
-      // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-      { numRuns: RUNS, endOnFailure: true },
-    );
+    await fc.assert(fc.asyncProperty(scenarioArb, runScenario), integrationParams(15));
   }, 900_000);
 });

@@ -11,6 +11,7 @@ import {
   sameRules,
 } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { eventsAll, listAll } from './api-pages.js';
@@ -117,8 +118,7 @@ describe('the store against the batch across erasures and rebuilds', () => {
           }
         },
       ),
-      // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-      { numRuns: 40, endOnFailure: true },
+      integrationParams(40),
     );
   }, 900_000);
 });

@@ -10,6 +10,7 @@ import type { ApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import { record } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send } from '../../unit/api/api-event.js';
 import { freshStore, ingest, lookupApiOn } from './store-harness.js';
@@ -104,7 +105,7 @@ describe("a walk of one session's events while merges land between its pages", (
           expect(missing, 'events never shown').toEqual([]);
         },
       ),
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   }, 300_000);
 });

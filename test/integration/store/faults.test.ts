@@ -7,6 +7,7 @@ import {
   record,
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient, hookedClient, isHeadCommit } from './crashing-client.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
@@ -65,7 +66,7 @@ describe('merges under crashes', () => {
           );
         },
       ),
-      { numRuns: 40, endOnFailure: true },
+      integrationParams(40),
     );
     // 40 runs of up to 3 deliveries, each read back page by page: about 10 s alone, more beside other files.
   }, 120_000);

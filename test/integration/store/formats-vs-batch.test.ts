@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sessionizeInputs } from '../../../cli/batch.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { bytesOf, chunked, zipWithSizes } from '../../unit/reading/archives.js';
 import { freshStore, storedSessions } from './store-harness.js';
@@ -196,7 +197,7 @@ describe('the store against the batch, across export formats and containers', ()
         const stored = await storedSessions(store, [...USERS, ...ANONS]);
         expect(stored.map(toSessionView)).toEqual(expected.sessions.map(toSessionView));
       }),
-      { numRuns: 40, endOnFailure: true },
+      integrationParams(40),
     );
   }, 600_000);
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { record } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send } from '../../unit/api/api-event.js';
 import { Crash, crashingClient } from './crashing-client.js';
@@ -134,8 +135,7 @@ describe('a walk of the session list while merges land between its pages', () =>
           ).toEqual([]);
         },
       ),
-      // A failing run is told at once: shrinking walks of a store could outlast the timeout.
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   }, 300_000);
 });

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../../functions/api/app.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send } from '../../unit/api/api-event.js';
 import { expectRunHolds, sessionEvents, smallestSegment } from './long-sessions.js';
@@ -51,7 +52,7 @@ describe('a long session read in part', () => {
         units.push(store.transport.usage.readUnits - before);
         expectRunHolds(found, events, asked, cutAfter);
       }),
-      { numRuns: 60, endOnFailure: true },
+      integrationParams(60),
     );
     // The head, the day's page and at most three segments, however many events were asked for.
     expect(Math.max(...units)).toBeLessThanOrEqual(5);

@@ -12,6 +12,7 @@ import {
   record,
   referenceSessions,
 } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { freshStore, ingest, storedSessions } from './store-harness.js';
 
@@ -185,7 +186,7 @@ describe('DynamoDbSessionWriter', () => {
           expect(await storedSessions(store, users)).toEqual(referenceSessions(events, store.rules));
         },
       ),
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   });
 
@@ -218,7 +219,7 @@ describe('DynamoDbSessionWriter', () => {
           );
         },
       ),
-      { numRuns: 25, endOnFailure: true },
+      integrationParams(25),
     );
   });
 

@@ -18,6 +18,7 @@ import {
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { beginTableRebuild } from '../../../functions/rebuild/rebuild-table.js';
 import { MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
@@ -125,7 +126,7 @@ describe('a rebuild racing ingests of the new rules', () => {
             expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
           },
         ),
-        { numRuns: 20 },
+        integrationParams(20),
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -206,7 +207,7 @@ describe('a rebuild under crashes', () => {
             expect(await storedSessions(store, everyone(events))).toEqual(expectedSessions(events, target));
           },
         ),
-        { numRuns: 40 },
+        integrationParams(40),
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -263,7 +264,7 @@ describe('a rebuild that crashes while ingests of the new rules run, some of the
             expect((await readTableRules(store.transport))?.fingerprint).toBe(target.fingerprint);
           },
         ),
-        { numRuns: 20, endOnFailure: true },
+        integrationParams(20),
       );
     },
     PROPERTY_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import {
   sameRules,
 } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
 import { freshStore, type StoreUnderTest, storedSessions } from './store-harness.js';
@@ -78,7 +79,7 @@ describe('the store against the batch across rebuilds', () => {
           expect(stored).toEqual(expected);
         },
       ),
-      { numRuns: 40, endOnFailure: true },
+      integrationParams(40),
     );
   }, 900_000);
 });

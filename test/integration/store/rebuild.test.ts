@@ -5,6 +5,7 @@ import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/sess
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { type SessionRules, sameRules } from '../../../functions/domain/rules/session-rules.js';
 import { eventRecordsArbitrary, MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { PAGE_LIMIT_BYTES, rebuildTo, recordRules, rulesOf, runRebuild } from './rebuild-harness.js';
 import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
@@ -84,7 +85,7 @@ describe('rebuilding the table under new session rules', () => {
             });
           },
         ),
-        { numRuns: 25, endOnFailure: true },
+        integrationParams(25),
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -145,7 +146,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
           },
         ),
-        { numRuns: 20, endOnFailure: true },
+        integrationParams(20),
       );
     },
     PROPERTY_TIMEOUT_MS,
@@ -194,7 +195,7 @@ describe('rebuilding when identity stitching is turned on or off', () => {
             expect(markers.flat()).toEqual([]);
           },
         ),
-        { numRuns: 20, endOnFailure: true },
+        integrationParams(20),
       );
     },
     PROPERTY_TIMEOUT_MS,

@@ -13,6 +13,7 @@ import { sessionIdFor } from '../../../functions/domain/sessions/session.js';
 import type { SessionReader } from '../../../functions/domain/store/ports.js';
 import { record } from '../../helpers/event-arbitraries.js';
 import { tightestRun } from '../../helpers/fake-session-reader.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, query, send, TEST_SIGNING_KEY } from '../../unit/api/api-event.js';
 import { dayPagesOf, expectRunHolds, HOUR, sessionEvents, smallestSegment } from './long-sessions.js';
@@ -65,7 +66,7 @@ async function checkRuns(store: StoreUnderTest, user: string, events: EventRecor
       const found = await store.reader.getSession(user, sessionIdFor(start), asked);
       expectRunHolds(found, own, asked, cutAfter);
     }),
-    { numRuns: 200, endOnFailure: true },
+    integrationParams(200),
   );
 }
 

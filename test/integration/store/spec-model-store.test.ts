@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { compileRules, sameRules } from '../../../functions/domain/rules/session-rules.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { modelSessions } from '../../unit/domain/sessions/spec-model.js';
 import {
@@ -104,7 +105,7 @@ describe('the store against the spec model', () => {
           expect(await stored(store, everyone(sent, expected))).toEqual(expected);
         },
       ),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 30), endOnFailure: true },
+      integrationParams(30),
     );
   }, 600_000);
 
@@ -136,7 +137,7 @@ describe('the store against the spec model', () => {
           expect(await stored(store, everyone(sent, expected))).toEqual(expected);
         },
       ),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), endOnFailure: true },
+      integrationParams(20),
     );
   }, 600_000);
 });

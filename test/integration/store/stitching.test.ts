@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { deliveryArbitrary, MINUTE, record } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { everyone, ingestStitched, stitchedReference, stitchingEvents } from './stitching-harness.js';
@@ -55,8 +56,7 @@ describe('identity stitching in the store', () => {
           expect(stored.reduce((sum, session) => sum + session.eventCount, 0)).toBe(distinct);
         },
       ),
-      // A failing run is told at once: shrinking runs of a store could outlast the timeout.
-      { numRuns: 200, endOnFailure: true },
+      integrationParams(200),
     );
   }, 900_000);
 

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { freshStore, storedSessions, writerOn } from './store-harness.js';
@@ -57,7 +58,7 @@ describe('the store against the batch', () => {
           expect(stored).toEqual(expected);
         },
       ),
-      { numRuns: 60, endOnFailure: true },
+      integrationParams(60),
     );
   }, 600_000);
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { deliveryArbitrary, MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
+import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { freshStore, ingest, storedSessions, writerOn } from './store-harness.js';
@@ -152,7 +153,7 @@ describe('windowed merges at the edges of days, months and years', () => {
           lastSeenAt: Math.max(...expected.map((session) => session.endedAt)),
         });
       }),
-      { numRuns: 30, endOnFailure: true },
+      integrationParams(30),
     );
   }, 600_000);
 });

@@ -4,12 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sessionizeInputs } from '../../../../cli/batch.js';
 import { toSessionView } from '../../../../functions/domain/views/session-view.js';
+import { propertyRuns } from '../../../helpers/integration-property.js';
 import { bytesOf, chunked } from '../../reading/archives.js';
 import { modelSessions } from './spec-model.js';
 import { browserOf, filesOf, rulesArb, scenarioArb, textOf, withVariants } from './spec-model-arbitraries.js';
 
 // PROPERTY_RUNS=5000 for a longer search.
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(300);
 
 describe('the batch against an independent model of the spec', () => {
   it('agrees on rules 5, 7, 8 and 9', async () => {
