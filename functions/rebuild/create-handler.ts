@@ -4,7 +4,12 @@ import { AlreadyAtRulesError, NothingIngestedError } from '../adapters/dynamodb/
 import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';
-import { beginTableRebuild, finishTableRebuild, nextFinishRequest, rebuildSegment } from './rebuild-table.js';
+import {
+  beginTableRebuild,
+  finishTableRebuildIn,
+  nextFinishRequest,
+  rebuildSegmentIn,
+} from './rebuild-table.js';
 import { openCursor, openFinish, sealCursor, sealFinish } from './sealed-state.js';
 
 /** What the handler logs through; Powertools' Logger fits it. */
@@ -120,7 +125,7 @@ export function createRebuildHandler(deps: {
           ...request,
           cursor: scope === 'finished' ? null : openCursor(scope.sealKey, request),
         };
-        const { progress, counts } = await rebuildSegment(store, opened, deadlineOf(context));
+        const { progress, counts } = await rebuildSegmentIn(scope, store, opened, deadlineOf(context));
         // Not the cursor: it is the key of the last head scanned, which holds that user's id.
         const { cursor: _cursor, ...logged } = progress;
         logger.info(progress.done ? 'segment rebuilt' : 'segment continues', { ...logged, ...counts });
@@ -138,7 +143,14 @@ export function createRebuildHandler(deps: {
           ...sealFinish(scope.sealKey, nextFinishRequest(outcome)),
         });
         const opened = openFinish(scope.sealKey, sealed);
-        const outcome = await finishTableRebuild(store, deadlineOf(context), drainMs, Date.now, opened);
+        const outcome = await finishTableRebuildIn(
+          scope,
+          store,
+          deadlineOf(context),
+          drainMs,
+          Date.now,
+          opened,
+        );
         // The next request whole, so the state machine hands the list on as it is.
         if ('waitSeconds' in outcome) {
           logger.info('rebuild waits for old ingests', { waitSeconds: outcome.waitSeconds });

@@ -1,5 +1,5 @@
 import type { RebuildSegmentProgress } from '../../contract/index.js';
-import type { RebuildStore, UserRebuild } from '../domain/store/ports.js';
+import type { RebuildScope, RebuildStore, UserRebuild } from '../domain/store/ports.js';
 
 /** What one segment call did, for the logs and the local command's progress. */
 export interface SegmentCounts {
@@ -84,13 +84,28 @@ export async function rebuildSegment(
   deadline: number,
   now: () => number = Date.now,
 ): Promise<SegmentOutcome> {
+  return rebuildSegmentIn(await store.inProgress(), store, request, deadline, now);
+}
+
+/**
+ * rebuildSegment with the rebuild's state already read (`store.inProgress()`), as the handler reads it for the
+ * key that opens the cursor. A second read would learn nothing: what a call uses of the state (whether the old
+ * rules stitched, the key) is fixed for the whole rebuild, a begin that resumes it keeps them, and a call goes
+ * on with its one read for minutes anyway (a rebuild finished meanwhile only finds its users current).
+ */
+export async function rebuildSegmentIn(
+  scope: RebuildScope | 'finished',
+  store: RebuildStore,
+  request: SegmentRequest,
+  deadline: number,
+  now: () => number = Date.now,
+): Promise<SegmentOutcome> {
   const { segment, totalSegments } = request;
   const counts = emptyCounts();
   const answer = (cursor: string | null, done: boolean): SegmentOutcome => ({
     progress: { segment, totalSegments, cursor, done },
     counts,
   });
-  const scope = await store.inProgress();
   // Finished meanwhile (a retried call): nothing is left to do.
   if (scope === 'finished') return answer(null, true);
   let cursor = request.cursor;
@@ -196,8 +211,22 @@ export async function finishTableRebuild(
   now: () => number = Date.now,
   request: FinishRequest = {},
 ): Promise<FinishOutcome> {
+  return finishTableRebuildIn(await store.inProgress(), store, deadline, drainMs, now, request);
+}
+
+/**
+ * finishTableRebuild with the rebuild's state already read, as rebuildSegmentIn (the begin time is fixed for the
+ * rebuild too, and `store.finish()` reads the record again before it moves the table to the target).
+ */
+export async function finishTableRebuildIn(
+  scope: RebuildScope | 'finished',
+  store: RebuildStore,
+  deadline: number,
+  drainMs: number,
+  now: () => number,
+  request: FinishRequest,
+): Promise<FinishOutcome> {
   const pass = request.pass ?? 0;
-  const scope = await store.inProgress();
   if (scope === 'finished') return { counted: false };
   const counts = emptyCounts();
   const toCut = request.users ?? [];

@@ -37,6 +37,8 @@ export class FakeRebuildStore implements RebuildStore {
   /** Users left that rebuilding does not move (something keeps writing them under the old rules). */
   stuck = false;
   finished = false;
+  /** Reads of the rebuild's state (`inProgress`): on DynamoDB, each is a read of the rules record. */
+  stateReads = 0;
   /** Called after each user is rebuilt: lets a test move the clock. */
   onRebuilt: (user: string) => void = () => undefined;
 
@@ -50,6 +52,7 @@ export class FakeRebuildStore implements RebuildStore {
   }
 
   async inProgress(): Promise<RebuildScope | 'finished'> {
+    this.stateReads++;
     if (this.state === 'not begun') throw new Error('no rebuild in progress');
     return this.state;
   }

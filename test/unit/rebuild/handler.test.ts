@@ -60,6 +60,17 @@ describe('rebuild handler', () => {
     expect(logged[0]?.attributes).not.toHaveProperty('cursor');
   });
 
+  it("reads the rebuild's state once a segment or finish call: the read that finds the key serves the call", async () => {
+    const store = new FakeRebuildStore([['a', 'b']], 1);
+    const { handler } = handlerFor(store);
+
+    await handler({ action: 'segment', segment: 0, totalSegments: 1, cursor: null }, plentyOfTime);
+    expect(store.rebuilt).toEqual(['a', 'b']);
+    expect(store.stateReads).toBe(1);
+    expect(await handler({ action: 'finish' }, plentyOfTime)).toEqual({ action: 'finish', counted: true });
+    expect(store.stateReads).toBe(2);
+  });
+
   it('begins and finishes', async () => {
     const store = new FakeRebuildStore([], 10);
     store.state = 'not begun';
