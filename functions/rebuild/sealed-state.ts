@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { RebuildCountProgress, RebuildRequest } from '../../contract/index.js';
-import type { CountProgress, FinishRequest, SegmentRequest } from './rebuild-table.js';
+import type { RebuildRequest } from '../../contract/index.js';
+import type { FinishRequest, SegmentRequest } from './rebuild-table.js';
 
 // The state machine's execution history keeps every state's input and output for 90 days and cannot be
 // deleted, so an erasure never reaches it. What in them names users (a cursor is a user's key `U#<id>`, the
@@ -84,46 +84,67 @@ function openUsers(key: Uint8Array, sealed: string): string[] {
 
 type SealedFinish = Omit<Extract<RebuildRequest, { action: 'finish' }>, 'action'>;
 
-/** A finish request for the state machine to hand on: the users and the count's positions sealed. */
-export function sealFinish(key: Uint8Array, request: FinishRequest): SealedFinish {
-  const { pass, users, count } = request;
+/** A finish request, its lists of users as `Users` (a list open, a string sealed) and its count's positions. */
+interface FinishShape<Users> {
+  readonly pass?: number;
+  readonly users?: Users;
+  readonly count?: {
+    readonly segments: readonly { readonly cursor: string | null; readonly done: boolean }[];
+    readonly found: number;
+    readonly users: Users;
+  };
+}
+
+/**
+ * `request` with its lists of users and its count's positions (the parts that name users) passed through
+ * `users` and `position`: the one walk of a finish request that sealing and opening share, so they cannot
+ * disagree on what is sealed.
+ */
+function mapFinish<From, To>(
+  request: FinishShape<From>,
+  users: (list: From) => To,
+  position: (cursor: string, segment: number) => string,
+): FinishShape<To> {
+  const { pass, users: toCut, count } = request;
   return {
     ...(pass !== undefined && { pass }),
-    ...(users !== undefined && { users: sealUsers(key, users) }),
+    ...(toCut !== undefined && { users: users(toCut) }),
     ...(count !== undefined && {
       count: {
         segments: count.segments.map(({ cursor, done }, segment) => ({
-          cursor: cursor === null ? null : seal(key, countPurpose(segment), cursor),
+          cursor: cursor === null ? null : position(cursor, segment),
           done,
         })),
         found: count.found,
-        users: sealUsers(key, count.users),
-      } satisfies RebuildCountProgress,
+        users: users(count.users),
+      },
     }),
   };
 }
 
+/** A finish request for the state machine to hand on: the users and the count's positions sealed. */
+export function sealFinish(key: Uint8Array, request: FinishRequest): SealedFinish {
+  return mapFinish(
+    request,
+    (users: readonly string[]) => sealUsers(key, users),
+    (cursor, segment) => seal(key, countPurpose(segment), cursor),
+  );
+}
+
 /** The finish request the state machine handed on, opened: refused when anything in it does not open. */
 export function openFinish(key: Uint8Array, request: SealedFinish): FinishRequest {
-  const { pass, users, count } = request;
-  return {
-    ...(pass !== undefined && { pass }),
-    ...(users !== undefined && { users: openUsers(key, users) }),
-    ...(count !== undefined && {
-      count: {
-        segments: count.segments.map(({ cursor, done }, segment) => {
-          const opened = cursor === null ? null : open(key, countPurpose(segment), cursor);
-          if (opened === undefined) {
-            throw refused(
-              'a position of the count',
-              "pass back the previous answer's `next`, or start the rebuild again",
-            );
-          }
-          return { cursor: opened, done };
-        }),
-        found: count.found,
-        users: openUsers(key, count.users),
-      } satisfies CountProgress,
-    }),
-  };
+  return mapFinish(
+    request,
+    (sealed: string) => openUsers(key, sealed),
+    (cursor, segment) => {
+      const opened = open(key, countPurpose(segment), cursor);
+      if (opened === undefined) {
+        throw refused(
+          'a position of the count',
+          "pass back the previous answer's `next`, or start the rebuild again",
+        );
+      }
+      return opened;
+    },
+  );
 }
