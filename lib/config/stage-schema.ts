@@ -50,6 +50,8 @@ const apiAuthSchema = z.discriminatedUnion(
   { error: authError },
 );
 
+const MAX_PREFIX_BYTES = 1024; // S3's key limit
+
 const sourceSchema = z
   .object({
     name: z
@@ -64,7 +66,11 @@ const sourceSchema = z
         error: 'must not be empty: a source without a prefix would also see the rejection reports',
         abort: true,
       })
-      .max(1024, 'must be at most 1024 characters (the S3 key limit)')
+      // S3 counts a key's UTF-8 bytes, not its characters.
+      .refine((prefix) => Buffer.byteLength(prefix) <= MAX_PREFIX_BYTES, {
+        error: (issue) =>
+          `must be at most ${MAX_PREFIX_BYTES} bytes of UTF-8 (the S3 key limit); it is ${Buffer.byteLength(String(issue.input))}`,
+      })
       .endsWith('/', "must end with '/' so that it names a folder, not every key that starts alike")
       // S3's safe key characters only: a notification filter matches others only URL-encoded (a prefix with a
       // space would pass and never be ingested), and in IAM resource ARNs `*`, `?` and `$` are wildcards.

@@ -41,6 +41,19 @@ describe('stage config sources', () => {
     expect(issuesOf(withSources(sources))).toEqual([expect.stringMatching(message)]);
   });
 
+  // S3's key limit is 1,024 bytes of UTF-8, not 1,024 characters: 600 'é' are 600 code units and 1,200 bytes.
+  it('counts a prefix in UTF-8 bytes, the unit of the S3 key limit', () => {
+    const wide = `${'é'.repeat(600)}/`;
+    expect(issuesOf(withSources([source('a', wide)]))).toEqual([
+      'sources.0.prefix: must be at most 1024 bytes of UTF-8 (the S3 key limit); it is 1201',
+      expect.stringMatching(/^sources\.0\.prefix: may hold only letters/),
+    ]);
+    expect(issuesOf(withSources([source('a', `${'a'.repeat(1023)}/`)]))).toEqual([]);
+    expect(issuesOf(withSources([source('a', `${'a'.repeat(1024)}/`)]))).toEqual([
+      'sources.0.prefix: must be at most 1024 bytes of UTF-8 (the S3 key limit); it is 1025',
+    ]);
+  });
+
   it.each([
     ['a prefix inside an earlier one', source('all', 'logs/'), source('segment', 'logs/segment/')],
     ['a prefix around a later one', source('segment', 'logs/segment/'), source('all', 'logs/')],
