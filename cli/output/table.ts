@@ -34,7 +34,15 @@ const COLUMNS: ReadonlyArray<{
   { name: 'events', width: 8, numeric: true, read: (view) => String(view.eventCount) },
   { name: 'seconds', width: 10, numeric: true, read: (view) => String(view.durationSeconds) },
   { name: 'pages', width: 6, numeric: true, read: (view) => String(view.pageViews) },
-  { name: 'entry', width: 30, read: (view) => text(view.entryPage?.path ?? view.entryPage?.url) },
+  {
+    name: 'entry',
+    width: 30,
+    // The path, else the url; a path of "" is no path, as in the html report's entry pages.
+    read: (view) => {
+      const path = view.entryPage?.path;
+      return text(path === '' || path === null ? view.entryPage?.url : path);
+    },
+  },
   {
     name: 'campaign',
     width: 24,

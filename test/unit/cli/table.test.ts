@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../../cli/batch.js';
 import { LineSpool } from '../../../cli/line-spool.js';
 import { TableOutput, writeTable } from '../../../cli/output/table.js';
+import type { SentValue } from '../../../functions/domain/events/event.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
 import { toSessionView } from '../../../functions/domain/views/session-view.js';
 
@@ -80,6 +81,26 @@ describe('writeTable', () => {
     expect(lines[1]).toContain('o\\\\u  ');
     expect(lines[1]).toContain('{"p":"a\\tb\\\\c\\u202e"}');
     expect(lines[1]).toContain('{"s":"x\\ty"}/m\\tn');
+  });
+
+  // As the html report's entry pages (cli/report/README.md): a path of "" is no path, so the url shows.
+  it('shows the entry url when the entry path is empty', async () => {
+    const lines: string[] = [];
+    const entry = (path: SentValue) =>
+      toSessionView({
+        ...summary('u', 1),
+        entryPage: { url: 'https://e.test/only-url', path, title: null, referrer: null },
+      });
+    await writeTable(result(4), [entry(''), entry(null), entry('/p'), entry(0)], (text) => {
+      lines.push(text);
+    });
+    expect(lines[1]).toContain('  https://e.test/only-url  ');
+    expect(lines[2]).toContain('  https://e.test/only-url  ');
+    expect(lines[3]).toMatch(/ {2}\/p {2}/);
+    expect(lines[3]).not.toContain('only-url');
+    // A path sent as another value is shown as its JSON text, even one JavaScript reads as false.
+    expect(lines[4]).toMatch(/ {2}0 {2}/);
+    expect(lines[4]).not.toContain('only-url');
   });
 
   it('writes a table of more rows than a call can take as arguments', async () => {
