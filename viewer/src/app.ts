@@ -25,11 +25,10 @@ export interface AppElements {
  * back button works; `apply` renders whatever the URL says.
  */
 export class ViewerApp {
-  private current: OpenUser | null = null;
-  /** The page shown before `current`'s, not yet rebuilt: Back or Forward to its user shows it as it was left. */
-  private parked: ParkedPage | null = null;
-  /** `current`'s page, for parking. */
+  /** The user's page on show, kept whole for parking. */
   private currentPage: UserPage | null = null;
+  /** The page shown before `currentPage`, not yet rebuilt: Back or Forward to its user shows it as it was left. */
+  private parked: ParkedPage | null = null;
   private location: ViewerLocation = EMPTY_LOCATION;
   private userRequest: AbortController | null = null;
   private readonly history = new UrlHistory();
@@ -38,6 +37,11 @@ export class ViewerApp {
     private readonly elements: AppElements,
     private readonly client: ApiClient,
   ) {}
+
+  /** The user on show: `currentPage`'s. */
+  private get current(): OpenUser | null {
+    return this.currentPage?.user ?? null;
+  }
 
   start(): void {
     const { form, input } = this.elements;
@@ -91,7 +95,6 @@ export class ViewerApp {
     const hadFocus = this.elements.content.contains(document.activeElement);
     this.parked = null;
     this.reset();
-    this.current = parked.page.user;
     this.currentPage = parked.page;
     this.showInField(parked.page.user.askedFor);
     parked.page.showTitle();
@@ -147,7 +150,6 @@ export class ViewerApp {
     // Screen readers hear the status: it names only the user on show, none while another loads or fails.
     status.textContent = '';
     this.userRequest?.abort();
-    this.current = null;
     this.currentPage = null;
   }
 
@@ -205,7 +207,6 @@ export class ViewerApp {
         this.showNoSessions(header, summary.userId, sessionId);
         return refocus(heading);
       }
-      this.current = page.user;
       this.currentPage = page;
       content.replaceChildren(header, ...page.elements);
       page.showChanged();
