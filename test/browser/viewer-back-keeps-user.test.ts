@@ -3,7 +3,7 @@
 // user…" in place of the page meanwhile.
 import { describe, expect, it } from 'vitest';
 import { ALICE, type ApiSession, BOT } from './fixtures.js';
-import { SESSION_MARKS, settled, useViewer, viewWindow } from './viewer-harness.js';
+import { openAliceSessionHeld, SESSION_MARKS, settled, useViewer, viewWindow } from './viewer-harness.js';
 
 const viewer = useViewer();
 
@@ -62,14 +62,7 @@ describe('Back and Forward between two users', () => {
   });
 
   it('lets a session that loads while its user is off show name neither the page on show nor a stale title', async () => {
-    const session = ALICE.sessions[2] as ApiSession;
-    const tracked = await viewer.open(viewer.userUrl('alice'));
-    const { page } = tracked;
-    await page.locator(SESSION_MARKS).first().waitFor();
-    await settled(page);
-    const release = viewer.api.hold(`/users/alice/sessions/${session.sessionId}`);
-    await page.locator(`${SESSION_MARKS}[data-session-id="${session.sessionId}"]`).click();
-    await page.locator('#session-panel [data-state="loading"]').waitFor();
+    const { tracked, page, session, release } = await openAliceSessionHeld(viewer, 2);
     // Alice's panel, followed off the page.
     await page.evaluate(() => {
       (window as unknown as { alicePanel: Element | null }).alicePanel =

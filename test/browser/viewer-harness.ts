@@ -85,6 +85,25 @@ export function useViewer(ownUsers: readonly FakeUser[] = []): Viewer {
   return viewer;
 }
 
+/**
+ * Opens alice, holds the request for her session `index` (0-based) and clicks its mark, waiting until its panel
+ * shows it loading; `release` lets the held request answer.
+ */
+export async function openAliceSessionHeld(
+  viewer: Viewer,
+  index: number,
+): Promise<{ tracked: TrackedPage; page: Page; session: ApiSession; release: () => void }> {
+  const session = ALICE.sessions[index] as ApiSession;
+  const tracked = await viewer.open(viewer.userUrl('alice'));
+  const { page } = tracked;
+  await page.locator(SESSION_MARKS).first().waitFor();
+  await settled(page);
+  const release = viewer.api.hold(`/users/alice/sessions/${session.sessionId}`);
+  await page.locator(`${SESSION_MARKS}[data-session-id="${session.sessionId}"]`).click();
+  await page.locator('#session-panel [data-state="loading"]').waitFor();
+  return { tracked, page, session, release };
+}
+
 export async function drawnSessionIds(page: Page): Promise<string[]> {
   return page
     .locator(SESSION_MARKS)

@@ -1,8 +1,8 @@
 // A session's number reads the same wherever it shows: the table's `#1,234`, its mark's label, the panel's
 // heading and the page's title, as every other count on the page is written.
 import { describe, expect, it } from 'vitest';
-import { ALICE, type ApiSession, HEAVY } from './fixtures.js';
-import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
+import { type ApiSession, HEAVY } from './fixtures.js';
+import { openAliceSessionHeld, useViewer } from './viewer-harness.js';
 
 const viewer = useViewer();
 
@@ -28,14 +28,7 @@ describe('a session’s number past 999', () => {
   });
 
   it('names a listed session by its number while it loads, not by its id', async () => {
-    const session = ALICE.sessions[2] as ApiSession;
-    const tracked = await viewer.open(viewer.userUrl('alice'));
-    const { page } = tracked;
-    await page.locator(SESSION_MARKS).first().waitFor();
-    await settled(page);
-    const release = viewer.api.hold(`/users/alice/sessions/${session.sessionId}`);
-    await page.locator(`${SESSION_MARKS}[data-session-id="${session.sessionId}"]`).click();
-    await page.locator('#session-panel [data-state="loading"]').waitFor();
+    const { tracked, page, session, release } = await openAliceSessionHeld(viewer, 2);
     await expect(page.locator('#session-heading').textContent()).resolves.toBe('Session 3');
     await expect(page.title()).resolves.toBe('Session 3 · \u2068alice\u2069 · Sessionizer');
     release();
