@@ -23,15 +23,16 @@ function setText(element: HTMLElement, text: string): void {
  * again on every pan, zoom and arrow step, so it is no live region itself, which would have a screen reader
  * repeat it after each. The timeline's one live region (`live`, said whole, placed right after the line) says
  * the loaded count when more load, and a view moved by a key or the toolbar (`viewMoved`) once it rests and its
- * sessions have loaded: which range it shows and how many sessions are in it. The line's own loaded count is
- * hidden from screen readers, which find it in the live region. A failure's alert is put in once, when the
- * load fails.
+ * sessions have loaded: which range it shows and how many sessions are in it. Whatever the region holds the
+ * line hides from screen readers, which find it there; a view it names is let go, unsaid, once the view moves
+ * on (a drag, a step). A failure's alert is put in once, when the load fails.
  */
 export class TimelineStatus {
   readonly element: HTMLElement;
   readonly live = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   private readonly inView = h('span');
   private readonly loaded = h('span', { class: 'loaded-count' });
+  private readonly loadedPart = h('span', {}, ' · ', this.loaded);
   private readonly state = h('span');
   private shownState: { readonly loading: boolean; readonly error: unknown } | undefined;
   private drawn: { readonly range: string; readonly inView: number; readonly loaded: string } | undefined;
@@ -41,17 +42,11 @@ export class TimelineStatus {
   private loading = false;
   /** The loaded count the live region last said, alone or with a view: said again only when it changes. */
   private saidLoaded: string | undefined;
+  /** The view the live region's words name now, if any: they go (unsaid) once the view is another. */
+  private liveView: { readonly range: string; readonly inView: number } | null = null;
 
   constructor(private readonly onRetry: () => void) {
-    // The count shown is the live region's to say, also to a screen reader reading the page (which reads a
-    // live region's last words where it stands): read in both, it would be heard twice.
-    this.element = h(
-      'p',
-      { class: 'timeline-status' },
-      this.inView,
-      h('span', { 'aria-hidden': 'true' }, ' · ', this.loaded),
-      this.state,
-    );
+    this.element = h('p', { class: 'timeline-status' }, this.inView, this.loadedPart, this.state);
   }
 
   /** Says the view, as `update` next draws it, once it has rested and what it needs has loaded. */
@@ -93,12 +88,34 @@ export class TimelineStatus {
     if (this.drawn === undefined || this.settling !== undefined) return;
     const { range, inView, loaded } = this.drawn;
     // Loading on after the view rested: the counts as they grow, then the view with its sessions.
-    if (!this.viewToSay || this.loading) {
-      if (loaded !== this.saidLoaded) setText(this.live, loaded);
-    } else {
+    if (this.viewToSay && !this.loading) {
       this.viewToSay = false;
+      this.liveView = { range, inView };
       setText(this.live, `Showing ${range}: ${plural(inView, 'session')} in view, ${loaded}`);
+    } else if (loaded !== this.saidLoaded) {
+      this.liveView = null;
+      setText(this.live, loaded);
+    } else if (this.liveView !== null && (this.liveView.range !== range || this.liveView.inView !== inView)) {
+      // A view it has left would be read where the region stands; emptied, it says nothing new.
+      this.liveView = null;
+      setText(this.live, '');
     }
     this.saidLoaded = loaded;
+    this.hideSaid();
   }
+
+  /**
+   * A screen reader reading the page reads the live region's last words where they stand, right after the
+   * line: what they say (the loaded count, the view's sessions) the line hides from it, so each is heard once.
+   */
+  private hideSaid(): void {
+    const liveText = this.live.textContent ?? '';
+    hide(this.loadedPart, liveText !== '');
+    hide(this.inView, this.liveView !== null);
+  }
+}
+
+function hide(element: HTMLElement, hidden: boolean): void {
+  if (hidden) element.setAttribute('aria-hidden', 'true');
+  else element.removeAttribute('aria-hidden');
 }
