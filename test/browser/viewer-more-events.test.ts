@@ -285,7 +285,7 @@ describe('the events of a long session in Chromium', () => {
     await page.close();
   });
 
-  it('drops a batch still on its way when another session opens', async () => {
+  it('keeps a batch still on its way out of another session opened meanwhile', async () => {
     const [first, second] = LONG.sessions as [ApiSession, ApiSession];
     const tracked = await open(userUrl('long-bot', first.sessionId));
     const { page } = tracked;

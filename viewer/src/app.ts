@@ -71,7 +71,10 @@ export class ViewerApp {
     return sameLocation(location, this.location) && (open === null || open === location.session);
   }
 
-  /** Shows what `location` says; `fromHistory` (Back or Forward) shows the page parked for its user, if any. */
+  /**
+   * Shows what `location` says; `fromHistory` (Back or Forward) shows the page parked for its user, and the
+   * session parked by its panel, if any.
+   */
   private async apply(location: ViewerLocation, fromHistory = false): Promise<void> {
     this.location = location;
     if (location.user === null) return this.showStart();
@@ -81,7 +84,9 @@ export class ViewerApp {
       return this.loadUser(location.user, location.session);
     }
     if (location.session === null) current.panel.hide();
-    else if (location.session !== current.panel.openSessionId) await current.panel.open(location.session);
+    else if (location.session !== current.panel.openSessionId) {
+      await current.panel.open(location.session, fromHistory);
+    }
   }
 
   /**

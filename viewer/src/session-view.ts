@@ -4,6 +4,7 @@ import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
 import { formatCount, isolated } from './format.js';
+import { type ParkedSession, parkSession, showParked } from './parked-session.js';
 import { reloadSessionsButton, sessionGoneNotice } from './session-gone.js';
 import { renderSessionDetail } from './session-panel.js';
 import type { SessionTable } from './session-table.js';
@@ -59,6 +60,10 @@ export class SessionView {
   private request: AbortController | null = null;
   /** The session was opened from its row in the table, where the keyboard goes back to when it closes. */
   private openedFromTable = false;
+  /** The session shown, once its first events are in: what is parked when another opens or the panel hides. */
+  private shown: Session | null = null;
+  /** The session shown before, kept as it was left (events loaded, scroll) for Back or Forward to it. */
+  private parked: ParkedSession | null = null;
 
   constructor(private readonly options: SessionViewOptions) {}
 
@@ -67,9 +72,12 @@ export class SessionView {
     return this.sessionId;
   }
 
-  async open(sessionId: string): Promise<void> {
+  /** Opens the session; `fromHistory` (Back or Forward) shows it as it was left when it is the one parked. */
+  async open(sessionId: string, fromHistory = false): Promise<void> {
+    if (fromHistory && this.unpark(sessionId)) return;
     const { client, userId, timeline, table, reloadSessions, onSession, onTitle, onGone, onLeft } =
       this.options;
+    this.park();
     this.request?.abort();
     // Opened again from inside the panel (Try again), it keeps where it was first opened from.
     const opener = document.activeElement;
@@ -134,6 +142,7 @@ export class SessionView {
       );
       timeline.select(session);
       table.select(session.sessionId);
+      this.shown = session;
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
       // No session is open now: not the one asked for, nor the one shown before it.
@@ -168,6 +177,7 @@ export class SessionView {
    * answer 404), with the way to the user's sessions as they are now.
    */
   dropped(sessionIds: readonly string[]): void {
+    if (this.parked !== null && sessionIds.includes(this.parked.sessionId)) this.dropParked();
     const sessionId = this.sessionId;
     if (sessionId === null || !sessionIds.includes(sessionId)) return;
     const { timeline, table, reloadSessions, onLeft } = this.options;
@@ -189,7 +199,8 @@ export class SessionView {
   hide(): void {
     const wasOpen = this.sessionId;
     const { timeline, table } = this.options;
-    this.dispose();
+    this.park();
+    this.letGo();
     this.element.hidden = true;
     this.element.replaceChildren();
     timeline.select(null);
@@ -200,9 +211,56 @@ export class SessionView {
     }
   }
 
-  /** Drops the request on its way; a Try again shown before does nothing after. */
+  /** Drops the requests on their way, the parked session's too; a Try again shown before does nothing after. */
   dispose(): void {
+    this.letGo();
+    this.dropParked();
+  }
+
+  private letGo(): void {
     this.request?.abort();
     this.sessionId = null;
+    this.shown = null;
+  }
+
+  private dropParked(): void {
+    this.parked?.request.abort();
+    this.parked = null;
+  }
+
+  /** Keeps the session shown, with its request (its next events come on it), in place of the one kept before. */
+  private park(): void {
+    if (this.shown === null || this.request === null || this.sessionId !== this.shown.sessionId) return;
+    this.dropParked();
+    this.parked = parkSession(this.element, this.shown, this.request, this.openedFromTable);
+    this.request = null;
+    this.shown = null;
+  }
+
+  /** Shows the parked session if it is `sessionId` and still listed; the one shown is parked in its place. */
+  private unpark(sessionId: string): boolean {
+    const parked = this.parked;
+    if (parked === null || parked.sessionId !== sessionId) return false;
+    const { timeline, table, listed, onTitle } = this.options;
+    const now = listed(sessionId);
+    this.parked = null;
+    if (now === undefined) {
+      parked.request.abort();
+      return false;
+    }
+    this.park();
+    this.letGo();
+    this.sessionId = sessionId;
+    this.request = parked.request;
+    this.shown = parked.session;
+    this.openedFromTable = parked.openedFromTable;
+    this.element.hidden = false;
+    this.element.removeAttribute('aria-busy');
+    showParked(this.element, parked);
+    this.element.focus();
+    timeline.select(now);
+    table.select(sessionId);
+    onTitle(this.element.querySelector('#session-heading')?.textContent ?? null);
+    return true;
   }
 }
