@@ -92,9 +92,11 @@ describe('screen-reader support', () => {
         .join('')
         .replace(/\s+/g, ' '),
     ).toBe(
-      'Length: duration · height: events · colour: page views, [lightest for none to darkest for the most] · ' +
-        '[a triangle above] the open session',
+      'Length: duration · height: events · colour: page views, [lightest for none to darkest for the most], ' +
+        'grey when not known · [a triangle above] the open session',
     );
+    // Its swatch is drawn as a mark of a session the API gave no page views for (timeline-layout's pv-unknown).
+    await expect(page.locator('.legend rect.pv-unknown').isVisible()).resolves.toBe(true);
     viewer.expectCleanRun(tracked);
     await page.close();
   });

@@ -37,8 +37,9 @@ export function axisParts(window: TimeWindow, width: number, baseline: number): 
 }
 
 /**
- * What a mark's length, height, colour and pointer stand for. A screen reader hears each picture named by what
- * it shows (the swatches' shades, with the words around them, and the pointer), so the legend reads whole.
+ * What a mark's length, height, colour and pointer stand for, grey too (no page views known). A screen reader
+ * hears each picture named by what it shows (the swatches' shades, with the words around them, and the
+ * pointer), and the grey swatch as the word, so the legend reads whole.
  */
 export function timelineLegend(): HTMLElement {
   const swatches = Array.from({ length: COLOUR_LEVELS }, (_, level) =>
@@ -61,7 +62,15 @@ export function timelineLegend(): HTMLElement {
       ...swatches,
     ),
     hidden(' most'),
-    ' · ',
+    ', ',
+    // A session the API gave no page views for is drawn grey (pv-unknown), its label naming none.
+    h('span', { class: 'visually-hidden' }, 'grey '),
+    svg(
+      'svg',
+      { width: 12, height: 12, 'aria-hidden': 'true' },
+      svg('rect', { class: 'pv-unknown', x: 0, y: 0, width: 12, height: 12, rx: 2 }),
+    ),
+    ' when not known · ',
     svg(
       'svg',
       { width: 10, height: 8, role: 'img', 'aria-label': 'a triangle above' },
