@@ -51,7 +51,7 @@ describe('session viewer in Chromium', () => {
     // An id from a crafted link that closes the isolate around it, then overrides: it reverses only itself.
     const crafted = await open(userUrl('ghost\u2069\u202e'));
     const notice = crafted.page.locator('[data-state="empty"]');
-    await expect(notice.locator('code').first().textContent()).resolves.toBe('ghost\u202e\u202c');
+    await expect(notice.locator('code').first().textContent()).resolves.toBe('ghost\\u2069\\u202e');
     const knownReadsLeftToRight = await notice.evaluate((element) => {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {

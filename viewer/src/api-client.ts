@@ -16,7 +16,7 @@ import {
   type SessionPage,
   type UserSummary,
 } from './api-types.js';
-import { isolated } from './format.js';
+import { isolatedId } from './format.js';
 
 /** A failed call, with what the API said when it said something: the page shows `message` as is. */
 export class ApiError extends Error {
@@ -82,7 +82,7 @@ function stitchedError(userId: string, user: string): ApiError {
   return new ApiError(
     307,
     'stitched',
-    `${isolated(userId)} is now an anonymousId stitched to user ${isolated(user)}, whose sessions its events joined; open that user`,
+    `${isolatedId(userId)} is now an anonymousId stitched to user ${isolatedId(user)}, whose sessions its events joined; open that user`,
     user,
   );
 }

@@ -3,7 +3,7 @@ import { type ApiClient, ApiError } from './api-client.js';
 import { listenForNavigation } from './app-input.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
-import { isolated, plural } from './format.js';
+import { isolated, isolatedId, plural } from './format.js';
 import { dispose, type ParkedPage, shows } from './parked-page.js';
 import { reloadSessionsButton } from './session-gone.js';
 import { unknownUserNotice } from './unknown-user.js';
@@ -176,7 +176,7 @@ export class ViewerApp {
       }
     };
     this.showInField(userId);
-    document.title = `${isolated(userId)} · Sessionizer`;
+    document.title = `${isolatedId(userId)} · Sessionizer`;
     const { content } = this.elements;
     content.setAttribute('aria-busy', 'true');
     content.replaceChildren(this.notice('loading', 'Loading user…'));
@@ -186,7 +186,7 @@ export class ViewerApp {
       if (askedFor !== null) {
         // The URL names the user the id is stitched to, so a shared link skips the redirect.
         this.replaceLocation({ user: summary.userId, session: sessionId });
-        document.title = `${isolated(summary.userId)} · Sessionizer`;
+        document.title = `${isolatedId(summary.userId)} · Sessionizer`;
       }
       const header = renderUserSummary(summary, askedFor);
       const heading = header.querySelector<HTMLElement>('#user-heading');
@@ -217,7 +217,7 @@ export class ViewerApp {
       page.showChanged();
       refocus(heading);
       page.user.timeline.showInitialWindow();
-      this.elements.status.textContent = `Showing ${isolated(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
+      this.elements.status.textContent = `Showing ${isolatedId(summary.userId)}: ${plural(summary.sessionCount, 'session')}.`;
       if (sessionId !== null) await page.user.panel.open(sessionId);
     } catch (error) {
       if (isAbort(error) || request.signal.aborted) return;
@@ -233,7 +233,7 @@ export class ViewerApp {
         retry.addEventListener('click', () => void this.loadUser(userId, sessionId));
         const wayOn = mayRetry(error) ? retry : stitchedUserLink(error);
         content.replaceChildren(
-          this.notice('error', `Could not load ${isolated(userId)}. ${errorText(error)} `, wayOn),
+          this.notice('error', `Could not load ${isolatedId(userId)}. ${errorText(error)} `, wayOn),
         );
         refocus(wayOn);
       }
@@ -280,7 +280,7 @@ export class ViewerApp {
   private unnameSession(user: OpenUser, sessionId: string): void {
     if (this.current !== user || this.location.session !== sessionId) return;
     this.replaceLocation({ user: user.summary.userId, session: null });
-    document.title = `${isolated(user.summary.userId)} · Sessionizer`;
+    document.title = `${isolatedId(user.summary.userId)} · Sessionizer`;
   }
 
   /** Loads the user again without the session the URL named, which no Back can bring back. */

@@ -2,7 +2,16 @@
 import { escapeControl } from '../../contract/visible-text.js';
 import type { SessionEvent } from './api-types.js';
 import { externalLink, h, svg, urlText } from './dom.js';
-import { clockSeconds, firstText, formatDate, formatOffset, formatTimeOfDay, isolated } from './format.js';
+import {
+  clockSeconds,
+  firstText,
+  formatDate,
+  formatOffset,
+  formatTimeOfDay,
+  idText,
+  isolated,
+  isolatedId,
+} from './format.js';
 
 export const STRIP_HEIGHT = 36;
 export const STRIP_WIDTH = 1000;
@@ -58,8 +67,8 @@ export function moveTicks(ticks: readonly SVGLineElement[], duration: number): v
 /** An event's ids, for the tooltip: what to look for in the export it came from. */
 function eventIds(event: SessionEvent): string | null {
   const ids = [
-    event.messageId === null ? null : `messageId ${isolated(event.messageId)}`,
-    event.anonymousId === null ? null : `anonymousId ${isolated(event.anonymousId)}`,
+    event.messageId === null ? null : `messageId ${isolatedId(event.messageId)}`,
+    event.anonymousId === null ? null : `anonymousId ${isolatedId(event.anonymousId)}`,
   ].filter((id) => id !== null);
   return ids.length === 0 ? null : ids.join('\n');
 }
@@ -107,7 +116,7 @@ export function eventItem(event: SessionEvent, startedAt: number, showAnonymousI
   else if (url === null && path !== null && !labelIsPath) details.push(urlText(path));
   if (showAnonymousId && event.anonymousId !== null) {
     if (details.length > 0) details.push(' ');
-    details.push(h('code', { class: 'event-anonymous-id' }, event.anonymousId));
+    details.push(h('code', { class: 'event-anonymous-id' }, idText(event.anonymousId)));
   }
   const time = formatTimeOfDay(event.timestamp);
   const offset = offsetText(event, startedAt);

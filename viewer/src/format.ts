@@ -1,6 +1,8 @@
 // Every time the viewer shows is UTC, like the API: a session means the same instant to everyone looking.
 
 // The viewer and the CLI's HTML report say a duration alike.
+import { escapeControl } from '../../contract/visible-text.js';
+
 export { clockSeconds, formatDuration, formatSessionLength } from '../../contract/duration-text.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
@@ -15,6 +17,19 @@ const pad = (value: number, width = 2) => String(value).padStart(width, '0');
  */
 export function isolated(text: string): string {
   return `\u2068${bidiBalanced(text)}\u2069`;
+}
+
+/**
+ * An id (userId, anonymousId, messageId) as the HTML report shows one: its bidirectional controls and
+ * invisible characters as escapes (`\u202e`), so that an override cannot show it reversed nor two ids alike.
+ */
+export function idText(id: string): string {
+  return escapeControl(id);
+}
+
+/** {@link idText} for where the id is joined with the viewer's own words in one string (a title, a message). */
+export function isolatedId(id: string): string {
+  return isolated(idText(id));
 }
 
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;

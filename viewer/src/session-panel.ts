@@ -2,7 +2,7 @@
 import { MAX_SESSION_ANONYMOUS_IDS } from '../../contract/index.js';
 import type { Campaign, Device, Page, Session, SessionDetail } from './api-types.js';
 import { externalLink, h, urlText } from './dom.js';
-import { firstText, formatCount, formatDateTime, formatSessionLength, isolated } from './format.js';
+import { firstText, formatCount, formatDateTime, formatSessionLength, idText, isolated } from './format.js';
 import { SessionEvents, type SessionEventsOptions } from './session-events.js';
 
 function pageValue(page: Page | null): Node | string {
@@ -66,7 +66,7 @@ function anonymousIdsValue(ids: readonly string[]): Node | string {
   return h(
     'span',
     {},
-    h('ul', { class: 'ids' }, ...ids.map((id) => h('li', {}, h('code', {}, id)))),
+    h('ul', { class: 'ids' }, ...ids.map((id) => h('li', {}, h('code', {}, idText(id))))),
     ids.length < MAX_SESSION_ANONYMOUS_IDS
       ? null
       : `The first ${MAX_SESSION_ANONYMOUS_IDS} in sort order: the API lists no more. Each event names its own.`,

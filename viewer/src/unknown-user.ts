@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { h, notice } from './dom.js';
-import { isolated } from './format.js';
+import { idText, isolated } from './format.js';
 import { userLink } from './user-summary.js';
 
 /** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
@@ -43,7 +43,7 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
           'span',
           {},
           ' ',
-          h('code', {}, userId),
+          h('code', {}, idText(userId)),
           ` is the ${BASE64_ID_PREFIX} form of the id `,
           userLink(meant),
           `, which API paths and links write it as; typed here, an id is looked up as it is, since an id may itself start with ${BASE64_ID_PREFIX}.`,
@@ -51,7 +51,7 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
   return notice(
     'empty',
     'No user or anonymousId ',
-    h('code', {}, userId),
+    h('code', {}, idText(userId)),
     hint === '' ? ' is known to the API.' : ` is known to the API: ${isolated(hint)}.`,
     hidden.length === 0
       ? null

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session, UserSummary } from './api-types.js';
-import { isolated } from './format.js';
+import { isolatedId } from './format.js';
 import { SessionLoader } from './session-loader.js';
 import { SessionTable } from './session-table.js';
 import { SessionView } from './session-view.js';
@@ -102,7 +102,7 @@ export async function loadUserPage(options: UserPageOptions): Promise<UserPage |
   });
   let panelTitle: string | null = null;
   const showTitle = () => {
-    document.title = `${panelTitle === null ? '' : `${panelTitle} · `}${isolated(summary.userId)} · Sessionizer`;
+    document.title = `${panelTitle === null ? '' : `${panelTitle} · `}${isolatedId(summary.userId)} · Sessionizer`;
   };
   const user: OpenUser = { askedFor: options.askedFor, summary, loader, timeline, panel };
   return {

@@ -3,7 +3,7 @@
 import { ApiError } from './api-client.js';
 import type { UserSummary } from './api-types.js';
 import { h } from './dom.js';
-import { formatCount, formatDateTime } from './format.js';
+import { formatCount, formatDateTime, idText } from './format.js';
 import { locationSearch } from './url-state.js';
 
 /** A link to another user inside the viewer; the app turns its clicks into history entries. */
@@ -12,7 +12,7 @@ export function userLink(userId: string, before = ''): HTMLAnchorElement {
     'a',
     { href: locationSearch({ user: userId, session: null }), 'data-internal': true },
     before,
-    h('code', {}, userId),
+    h('code', {}, idText(userId)),
   );
 }
 
@@ -39,7 +39,7 @@ export function renderUserSummary(summary: UserSummary, askedFor: string | null)
           h(
             'ul',
             { class: 'ids' },
-            ...summary.anonymousIds.items.map((id) => h('li', {}, h('code', {}, id))),
+            ...summary.anonymousIds.items.map((id) => h('li', {}, h('code', {}, idText(id)))),
           ),
           summary.anonymousIds.count > summary.anonymousIds.items.length
             ? `and ${formatCount(summary.anonymousIds.count - summary.anonymousIds.items.length)} more`
@@ -56,13 +56,18 @@ export function renderUserSummary(summary: UserSummary, askedFor: string | null)
     'section',
     { class: 'summary', 'aria-labelledby': 'user-heading' },
     // Focusable from script: the keyboard goes here when what it was on is loaded over (app.ts).
-    h('h2', { id: 'user-heading', tabindex: -1 }, 'User ', h('code', { class: 'user-id' }, summary.userId)),
+    h(
+      'h2',
+      { id: 'user-heading', tabindex: -1 },
+      'User ',
+      h('code', { class: 'user-id' }, idText(summary.userId)),
+    ),
     askedFor === null
       ? null
       : h(
           'p',
           { class: 'note', 'data-testid': 'stitched-note' },
-          h('code', {}, askedFor),
+          h('code', {}, idText(askedFor)),
           ' is an anonymousId stitched to this user.',
         ),
     summary.stitchedTo === null || summary.stitchedTo === summary.userId
