@@ -169,13 +169,13 @@ describe('session viewer in Chromium', () => {
   });
 
   it('wraps a long session id in the panel instead of widening the page', async () => {
-    // A shared link cut or pasted wrong: its session id is no session's.
+    // A shared link cut or pasted wrong: its session id has no session id's form, which the API refuses.
     const sessionId = `s${'0123456789abcdef'.repeat(12)}`;
     const tracked = await open(userUrl('alice', sessionId), { width: 375, height: 740 });
     const { page } = tracked;
-    await expect(page.locator('#session-panel [data-state="error"]').textContent()).resolves.toContain(
-      `This user has no session \u2068${sessionId}\u2069.`,
-    );
+    const error = page.locator('#session-panel [data-state="error"]');
+    await expect(error.textContent()).resolves.toContain(`Could not load session \u2068${sessionId}\u2069.`);
+    await expect(error.textContent()).resolves.toContain('The API answered 400: \u2068sessionId must be');
     await expect(page.locator('#session-heading').textContent()).resolves.toBe(
       `Session \u2068${sessionId}\u2069`,
     );
