@@ -2,15 +2,15 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import { listenForNavigation } from './app-input.js';
 import { h, notice } from './dom.js';
-import { errorText, isAbort, mayRetry } from './error-text.js';
-import { isolated, isolatedId, plural } from './format.js';
+import { isAbort } from './error-text.js';
+import { isolatedId, plural } from './format.js';
 import { dispose, type ParkedPage, shows } from './parked-page.js';
-import { reloadSessionsButton } from './session-gone.js';
 import { unknownUserNotice } from './unknown-user.js';
 import { UrlHistory } from './url-history.js';
 import { EMPTY_LOCATION, readLocation, sameLocation, type ViewerLocation } from './url-state.js';
+import { loadFailedNotice, noSessionsNotice } from './user-notices.js';
 import { loadUserPage, type OpenUser, type UserPage } from './user-page.js';
-import { renderUserSummary, stitchedUserLink } from './user-summary.js';
+import { renderUserSummary } from './user-summary.js';
 
 export interface AppElements {
   readonly form: HTMLFormElement;
@@ -158,10 +158,6 @@ export class ViewerApp {
     this.currentPage = null;
   }
 
-  private notice(kind: 'loading' | 'empty' | 'error', ...children: (Node | string | null)[]): HTMLElement {
-    return notice(kind, ...children);
-  }
-
   private async loadUser(userId: string, sessionId: string | null): Promise<void> {
     // The keyboard was on what this load replaces (a failure's button, a mark of the user shown before): once
     // the load shows something, it goes there, instead of staying fallen to the page's body.
@@ -179,7 +175,7 @@ export class ViewerApp {
     document.title = `${isolatedId(userId)} · Sessionizer`;
     const { content } = this.elements;
     content.setAttribute('aria-busy', 'true');
-    content.replaceChildren(this.notice('loading', 'Loading user…'));
+    content.replaceChildren(notice('loading', 'Loading user…'));
     try {
       const { summary } = await this.client.getUser(userId, request.signal);
       const askedFor = summary.userId === userId ? null : userId;
@@ -229,13 +225,9 @@ export class ViewerApp {
         content.replaceChildren(unknown);
         refocus(unknown);
       } else {
-        const retry = h('button', { type: 'button' }, 'Try again');
-        retry.addEventListener('click', () => void this.loadUser(userId, sessionId));
-        const wayOn = mayRetry(error) ? retry : stitchedUserLink(error);
-        content.replaceChildren(
-          this.notice('error', `Could not load ${isolatedId(userId)}. ${errorText(error)} `, wayOn),
-        );
-        refocus(wayOn);
+        const failed = loadFailedNotice(userId, error, () => void this.loadUser(userId, sessionId));
+        content.replaceChildren(failed.notice);
+        refocus(failed.wayOn);
       }
     } finally {
       if (this.userRequest === request) content.removeAttribute('aria-busy');
@@ -250,13 +242,7 @@ export class ViewerApp {
     if (sessionId !== null) this.replaceLocation({ user: userId, session: null });
     this.elements.content.replaceChildren(
       header,
-      sessionId === null
-        ? this.notice('empty', 'This user has no sessions yet.')
-        : this.notice(
-            'error',
-            `This user has no session ${isolated(sessionId)}, and no sessions yet. `,
-            reloadSessionsButton(() => this.dropSession(userId)),
-          ),
+      noSessionsNotice(sessionId, () => this.dropSession(userId)),
     );
   }
 
