@@ -1,13 +1,8 @@
 import * as z from 'zod';
-import {
-  BROWSER_ORIGIN_FORM,
-  DEFAULT_SOURCES,
-  isBrowserOrigin,
-  REJECTED_PREFIX,
-} from '../../contract/index.js';
+import { BROWSER_ORIGIN_FORM, isBrowserOrigin } from '../../contract/index.js';
 import { sessionRulesSchema } from '../../functions/shared/session-rules-schema.js';
 import { VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT } from '../constructs/ingest-queue.js';
-import { authError, inputFormat, logLevel, notifyEmails, removalPolicy } from './stage-choices.js';
+import { authError, logLevel, notifyEmails, removalPolicy } from './stage-choices.js';
 import {
   gatewayTimeoutSeconds,
   intFrom,
@@ -19,6 +14,7 @@ import {
   wholeAtLeastOne,
   workingTimeoutSeconds,
 } from './stage-numbers.js';
+import { sourcesSchema } from './stage-sources.js';
 
 export { BYTES_PER_MEGABYTE } from './stage-numbers.js';
 
@@ -49,71 +45,6 @@ const apiAuthSchema = z.discriminatedUnion(
   ],
   { error: authError },
 );
-
-const MAX_PREFIX_BYTES = 1024; // S3's key limit
-
-const sourceSchema = z
-  .object({
-    name: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
-        'must be 1-64 letters, digits, _ or -, starting alphanumeric',
-      ),
-    prefix: z
-      .string()
-      .min(1, {
-        error: 'must not be empty: a source without a prefix would also see the rejection reports',
-        abort: true,
-      })
-      // S3 counts a key's UTF-8 bytes, not its characters.
-      .refine((prefix) => Buffer.byteLength(prefix) <= MAX_PREFIX_BYTES, {
-        error: (issue) =>
-          `must be at most ${MAX_PREFIX_BYTES} bytes of UTF-8 (the S3 key limit); it is ${Buffer.byteLength(String(issue.input))}`,
-      })
-      .endsWith('/', "must end with '/' so that it names a folder, not every key that starts alike")
-      // S3's safe key characters only: a notification filter matches others only URL-encoded (a prefix with a
-      // space would pass and never be ingested), and in IAM resource ARNs `*`, `?` and `$` are wildcards.
-      .regex(
-        /^[A-Za-z0-9/!_.'()-]*$/,
-        "may hold only letters, digits, '/' and ! - _ . ' ( ): S3 notifications match other characters only URL-encoded, and IAM reads * ? $ as wildcards",
-      ),
-    format: inputFormat,
-  })
-  .strict();
-
-const sourcesSchema = z
-  .array(sourceSchema)
-  .min(1, 'needs at least one source')
-  .superRefine((sources, ctx) => {
-    sources.forEach((source, index) => {
-      if (source.prefix === '') return; // reported on its own
-      const earlier = sources.slice(0, index);
-      const sameName = earlier.find((other) => other.name === source.name);
-      if (sameName) {
-        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `'${source.name}' is used twice` });
-      }
-      // S3 refuses overlapping notification filters, and a key under both would be ingested twice.
-      const overlapping = earlier.find(
-        (other) => other.prefix.startsWith(source.prefix) || source.prefix.startsWith(other.prefix),
-      );
-      if (overlapping) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'prefix'],
-          message: `'${source.prefix}' overlaps the prefix '${overlapping.prefix}' of source '${overlapping.name}'; source prefixes must not contain one another`,
-        });
-      }
-      if (source.prefix.startsWith(REJECTED_PREFIX) || REJECTED_PREFIX.startsWith(source.prefix)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'prefix'],
-          message: `'${source.prefix}' overlaps '${REJECTED_PREFIX}', where the ingest writes rejection reports: every report would be ingested again`,
-        });
-      }
-    });
-  })
-  .default(() => DEFAULT_SOURCES.map((source) => ({ ...source })));
 
 /** Lambda allows 4 KB of environment variables per function; the other variables need well under 1 KB. */
 const SOURCES_AND_RULES_ENV_BUDGET_BYTES = 3 * 1024;
