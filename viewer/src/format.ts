@@ -20,7 +20,7 @@ export function isolated(text: string): string {
 }
 
 /**
- * An id (userId, anonymousId, messageId) as the HTML report shows one: its bidirectional controls and
+ * An id (userId, anonymousId, messageId, or a sessionId a link names) as the HTML report shows one: its bidirectional controls and
  * invisible characters as escapes (`\u202e`), so that an override cannot show it reversed nor two ids alike.
  */
 export function idText(id: string): string {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { ApiError } from './api-client.js';
 import { h, notice } from './dom.js';
-import { isolated } from './format.js';
+import { isolatedId } from './format.js';
 
 /** The way on from a session whose id answers no more: the user's sessions, loaded again, say where it went. */
 export function reloadSessionsButton(reloadSessions: () => void): HTMLButtonElement {
@@ -29,7 +29,7 @@ export function sessionGoneNotice(
   return notice(
     'error',
     lead,
-    `Session ${isolated(sessionId)} is gone since it was ${since}: `,
+    `Session ${isolatedId(sessionId)} is gone since it was ${since}: `,
     erased
       ? 'the API no longer knows this user (erased since?). '
       : 'a late event merged it into the session before it or moved its start, which gives it another id. ',

@@ -3,7 +3,7 @@ import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
 import { errorText, isAbort, mayRetry } from './error-text.js';
-import { formatCount, isolated } from './format.js';
+import { formatCount, isolatedId } from './format.js';
 import { type ParkedSession, parkSession, showParked } from './parked-session.js';
 import { reloadSessionsButton, sessionGoneNotice } from './session-gone.js';
 import { renderSessionDetail } from './session-panel.js';
@@ -40,7 +40,7 @@ export interface SessionViewOptions {
 
 /** `Session 5`, or the session's id when it has no number (the numbers disagreed) or none is known yet. */
 function sessionTitle(sessionId: string, sessionNumber: number | null | undefined): string {
-  return sessionNumber == null ? `Session ${isolated(sessionId)}` : `Session ${formatCount(sessionNumber)}`;
+  return sessionNumber == null ? `Session ${isolatedId(sessionId)}` : `Session ${formatCount(sessionNumber)}`;
 }
 
 /**
@@ -155,13 +155,13 @@ export class SessionView {
           : gone !== undefined
             ? notice(
                 'error',
-                `This user has no session ${isolated(sessionId)}. A late event that moves a session’s start ` +
+                `This user has no session ${isolatedId(sessionId)}. A late event that moves a session’s start ` +
                   'gives it another id: its sessions as they are now say where it went. ',
                 reloadSessionsButton(reloadSessions),
               )
             : notice(
                 'error',
-                `Could not load session ${isolated(sessionId)}. ${errorText(error)} `,
+                `Could not load session ${isolatedId(sessionId)}. ${errorText(error)} `,
                 mayRetry(error) ? retry() : stitchedUserLink(error),
               );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);

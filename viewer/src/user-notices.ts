@@ -3,7 +3,7 @@
 // is an unknown user, worded in unknown-user.ts). Which one, and where the URL and the keyboard go, is app.ts's.
 import { h, notice } from './dom.js';
 import { errorText, mayRetry } from './error-text.js';
-import { isolated, isolatedId } from './format.js';
+import { isolatedId } from './format.js';
 import { reloadSessionsButton } from './session-gone.js';
 import { stitchedUserLink } from './user-summary.js';
 
@@ -16,7 +16,7 @@ export function noSessionsNotice(sessionId: string | null, dropSession: () => vo
     ? notice('empty', 'This user has no sessions yet.')
     : notice(
         'error',
-        `This user has no session ${isolated(sessionId)}, and no sessions yet. `,
+        `This user has no session ${isolatedId(sessionId)}, and no sessions yet. `,
         reloadSessionsButton(dropSession),
       );
 }
