@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { BASE64_ID_PREFIX, INPUT_FORMATS, idOfBase64Id, NOT_A_BASE64_ID } from '../contract/index.js';
-import { repeatedKeys } from '../contract/repeated-keys.js';
+import { parseJsonWithRepeats } from '../contract/repeated-keys.js';
 import {
   DEFAULT_GAP_MINUTES,
   minutesInput,
@@ -75,23 +75,20 @@ const JSON_GAPS_EXAMPLE = '{"ios":5,"tv=box":5}';
  * keys as written (lowercase), minutes as JSON numbers, each platform once.
  */
 function jsonPlatformGaps(text: string, ctx: z.RefinementCtx): Record<string, number> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+  const parsed = parseJsonWithRepeats(text);
+  if ('syntaxError' in parsed) {
     ctx.addIssue({
       code: 'custom',
-      message: `--gap-by-platform must be a JSON object like ${JSON_GAPS_EXAMPLE} when it starts with { (${why})`,
+      message: `--gap-by-platform must be a JSON object like ${JSON_GAPS_EXAMPLE} when it starts with { (${parsed.syntaxError})`,
     });
     return z.NEVER;
   }
-  const repeated = repeatedKeys(text)[0];
+  const repeated = parsed.repeated[0];
   if (repeated !== undefined) {
     ctx.addIssue({ code: 'custom', message: `--gap-by-platform names ${quoted(repeated)} twice` });
     return z.NEVER;
   }
-  const checked = z.safeParse(gapsByPlatformSchema, value);
+  const checked = z.safeParse(gapsByPlatformSchema, parsed.value);
   if (!checked.success) {
     // A name's problem names it (or is its length); a gap's says only "a platform gap", so its platform is named.
     const message = checked.error.issues[0]?.message ?? 'is invalid';

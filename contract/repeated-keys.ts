@@ -38,3 +38,19 @@ export function repeatedKeys(json: string): string[] {
   }
   return [...repeated];
 }
+
+/**
+ * A JSON text read as JSON.parse reads it, with the keys it gives twice (`repeatedKeys`), or why it is no JSON:
+ * what the local stack's JSON variables and the CLI's JSON `--gap-by-platform` check alike, each in its own words.
+ */
+export function parseJsonWithRepeats(
+  text: string,
+): { readonly value: unknown; readonly repeated: string[] } | { readonly syntaxError: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { syntaxError: error instanceof Error ? error.message : String(error) };
+  }
+  return { value, repeated: repeatedKeys(text) };
+}

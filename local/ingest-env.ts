@@ -3,7 +3,7 @@
 // validated here so a mistake is reported by variable before anything starts.
 import * as z from 'zod';
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX, type SourceDefinition } from '../contract/index.js';
-import { repeatedKeys } from '../contract/repeated-keys.js';
+import { parseJsonWithRepeats } from '../contract/repeated-keys.js';
 import { DEFAULT_GAP_MINUTES, minutesInput } from '../functions/domain/rules/session-rules.js';
 import {
   gapsByPlatformSchema,
@@ -34,25 +34,20 @@ const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
  */
 const jsonText = (example: string, eachOnce?: { readonly key: string; readonly value: string }) =>
   z.string().transform((text, context) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      context.addIssue({
-        code: 'custom',
-        message: `must be JSON like ${example} (${error instanceof Error ? error.message : String(error)})`,
-      });
+    const parsed = parseJsonWithRepeats(text);
+    if ('syntaxError' in parsed) {
+      context.addIssue({ code: 'custom', message: `must be JSON like ${example} (${parsed.syntaxError})` });
       return z.NEVER;
     }
     if (eachOnce !== undefined) {
-      for (const key of repeatedKeys(text)) {
+      for (const key of parsed.repeated) {
         context.addIssue({
           code: 'custom',
           message: `names ${JSON.stringify(key)} twice (JSON would keep only the last ${eachOnce.value}): give each ${eachOnce.key} once`,
         });
       }
     }
-    return value;
+    return parsed.value;
   });
 
 // The checks of the stages' rules (session-rules-schema.ts), with messages that name the variable.
