@@ -5,7 +5,7 @@ import {
   NOT_AN_EXPORT,
   NOT_AN_EXPORT_HINT,
 } from '../functions/domain/reading/read-export.js';
-import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-stream-reader.js';
+import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-member-admission.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
 import { inputPaths } from './input-paths.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';

@@ -1,51 +1,18 @@
 import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
-import { ContainerError, type ContainerIssue, formatByteCount } from './container-error.js';
+import { ContainerError } from './container-error.js';
 import type { UniqueNames } from './unique-names.js';
-import { damagedMembers, notFound } from './zip-directory-check.js';
-import {
-  type DirectoryEntry,
-  END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
-  readEndOfCentralDirectory,
-  TailWindow,
-} from './zip-end-record.js';
+import { checkArchiveEnd, damagedMembers } from './zip-directory-check.js';
+import { type DirectoryEntry, END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES, TailWindow } from './zip-end-record.js';
+import { type EntryState, UNNAMED } from './zip-entry-state.js';
 import { type LocalMember, ZipLocalParser } from './zip-local-parser.js';
-import {
-  DEFLATED,
-  DiscardingDecoder,
-  decoderFor,
-  describeMethod,
-  type MemberDecoder,
-  STORED,
-} from './zip-member-decoders.js';
+import { skipReason, tooLargeReason } from './zip-member-admission.js';
+import { DiscardingDecoder, decoderFor } from './zip-member-decoders.js';
 import type { MemberSink } from './zip-member-sink.js';
-
-/** What is known of one archive member while it is read. */
-export interface EntryState {
-  readonly path: string;
-  /** `<archive>!<path>`, made unique in the export when the member is taken. */
-  name: string;
-  readonly decoder: MemberDecoder;
-  /** Inflated chunks not yet handed to the reader of `bytes`. */
-  readonly chunks: Uint8Array[];
-  inflatedBytes: number;
-  /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
-  crc: number | undefined;
-  finished: boolean;
-  failure: ContainerError | undefined;
-  /** Nobody reads this member (any more): its data is dropped and, where possible, not even inflated. */
-  discarded: boolean;
-  /** Why the member is skipped; its `file` is filled in when it is named. */
-  skipped: ContainerIssue | undefined;
-}
 
 /** The archive is parsed in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
 const FEED_SLICE_BYTES = 16 * 1024;
-/** Why a directory entry, which holds no file, is skipped. */
-export const DIRECTORY_ENTRY = 'a directory';
 const EMPTY = new Uint8Array(0);
-/** A member's name, and the file of its issues, until it is taken ({@link ZipStreamReader.take}). */
-const UNNAMED = '';
 
 /** Drives the push parser from a pulled stream, one slice at a time, on demand. */
 export class ZipStreamReader {
@@ -59,7 +26,6 @@ export class ZipStreamReader {
   private sourceOpen = true;
   private allFed = false;
   private fedBytes = 0;
-  private entriesFound = 0;
   /** The member the parser is in the middle of, if the input ends now. */
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
@@ -167,8 +133,7 @@ export class ZipStreamReader {
   }
 
   private discover(member: LocalMember): MemberSink {
-    this.entriesFound++;
-    const skipped = this.skipReason(member);
+    const skipped = skipReason(member, this.maxEntryBytes);
     const decoder = skipped ? new DiscardingDecoder() : decoderFor(member.compression);
     const entry: EntryState = {
       path: member.name,
@@ -190,33 +155,6 @@ export class ZipStreamReader {
     return decoder;
   }
 
-  private skipReason(member: LocalMember): ContainerIssue | undefined {
-    const name = UNNAMED;
-    if (member.name.endsWith('/')) return { kind: 'directory', file: name, reason: DIRECTORY_ENTRY };
-    if (member.encrypted) {
-      return {
-        kind: 'unsupported-compression',
-        file: name,
-        reason: 'encrypted (password-protected); it cannot be read; skipped',
-      };
-    }
-    if (member.compression !== STORED && member.compression !== DEFLATED) {
-      return {
-        kind: 'unsupported-compression',
-        file: name,
-        reason: `${describeMethod(member.compression)}; only stored and deflated members can be read; skipped`,
-      };
-    }
-    if (member.originalSize !== undefined && member.originalSize > this.maxEntryBytes) {
-      return {
-        kind: 'too-large',
-        file: name,
-        reason: this.tooLargeReason(`declares ${member.originalSize} bytes`),
-      };
-    }
-    return undefined;
-  }
-
   private receive(entry: EntryState, error: FlateError | null, data: Uint8Array, final: boolean): void {
     if (entry.finished) return;
     if (error) {
@@ -230,9 +168,14 @@ export class ZipStreamReader {
     if (!entry.discarded && data.length > 0) {
       if (entry.inflatedBytes + data.length > this.maxEntryBytes) {
         entry.finished = true;
-        entry.failure = new ContainerError('too-large', entry.name, this.tooLargeReason('inflates'), {
-          deliveredBytes: entry.inflatedBytes,
-        });
+        entry.failure = new ContainerError(
+          'too-large',
+          entry.name,
+          tooLargeReason('inflates', this.maxEntryBytes),
+          {
+            deliveredBytes: entry.inflatedBytes,
+          },
+        );
         entry.decoder.terminate();
         return;
       }
@@ -241,10 +184,6 @@ export class ZipStreamReader {
       entry.chunks.push(data);
     }
     if (final) entry.finished = true;
-  }
-
-  private tooLargeReason(what: string): string {
-    return `${what} past the ${formatByteCount(this.maxEntryBytes)} limit; refused`;
   }
 
   private checkEnd(): void {
@@ -258,31 +197,9 @@ export class ZipStreamReader {
         return;
       }
     }
-    const directory = readEndOfCentralDirectory(this.tail.bytes(), this.fedBytes);
-    if (directory === undefined) {
-      this.failure = new ContainerError(
-        'truncated',
-        this.archive,
-        `the archive ends without its central directory (truncated file); ${membersFound(this.entriesFound)} before`,
-        { deliveredBytes: 0, compressedOffset: this.fedBytes },
-      );
-    } else if (directory.entryCount !== undefined && directory.entryCount !== this.entriesFound) {
-      this.failure = new ContainerError(
-        'corrupt',
-        this.archive,
-        `the central directory lists ${directory.entryCount} members, but ${membersFound(this.entriesFound)} reading the archive (damaged archive)${notFound(this.found, directory.entries)}`,
-      );
-    } else if (directory.appendedBytes !== 0) {
-      // The stream stops reading at the central directory: what follows would be dropped unseen.
-      const bytes = directory.appendedBytes === undefined ? '' : ` (${directory.appendedBytes} bytes)`;
-      this.failure = new ContainerError(
-        'corrupt',
-        this.archive,
-        `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
-      );
-    } else if (directory.entries !== undefined) {
-      this.listed = directory.entries;
-    }
+    const end = checkArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found);
+    if ('failure' in end) this.failure = end.failure;
+    else this.listed = end.listed;
   }
 
   private truncatedInside(entry: EntryState): ContainerError {
@@ -296,8 +213,4 @@ export class ZipStreamReader {
       },
     );
   }
-}
-
-function membersFound(count: number): string {
-  return count === 1 ? '1 member was found' : `${count} members were found`;
 }

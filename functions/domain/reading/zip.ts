@@ -13,7 +13,8 @@
 import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';
 import type { UniqueNames } from './unique-names.js';
-import type { EntryState, ZipStreamReader } from './zip-stream-reader.js';
+import type { EntryState } from './zip-entry-state.js';
+import type { ZipStreamReader } from './zip-stream-reader.js';
 
 const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
 // An empty archive is nothing but its end-of-central-directory record.

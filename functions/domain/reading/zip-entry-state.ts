@@ -1,0 +1,26 @@
+// What is known of one archive member while it is read: filled in by the stream reader, checked at the end
+// against the central directory.
+import type { ContainerError, ContainerIssue } from './container-error.js';
+import type { MemberDecoder } from './zip-member-decoders.js';
+
+/** What is known of one archive member while it is read. */
+export interface EntryState {
+  readonly path: string;
+  /** `<archive>!<path>`, made unique in the export when the member is taken. */
+  name: string;
+  readonly decoder: MemberDecoder;
+  /** Inflated chunks not yet handed to the reader of `bytes`. */
+  readonly chunks: Uint8Array[];
+  inflatedBytes: number;
+  /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
+  crc: number | undefined;
+  finished: boolean;
+  failure: ContainerError | undefined;
+  /** Nobody reads this member (any more): its data is dropped and, where possible, not even inflated. */
+  discarded: boolean;
+  /** Why the member is skipped; its `file` is filled in when it is named. */
+  skipped: ContainerIssue | undefined;
+}
+
+/** A member's name, and the file of its issues, until it is taken ({@link ZipStreamReader.take}). */
+export const UNNAMED = '';
