@@ -1,6 +1,7 @@
 // The fake lookup API's answers: its routes, JSON shapes, status codes and cursors, for the canned users.
 import { MAX_EVENT_LIMIT } from '../../contract/index.js';
-import { type Lookup, malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/near-misses.js';
+import type { Lookup } from '../../functions/api/near-miss-slips.js';
+import { malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/near-misses.js';
 import { type MatchedRoute, matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
   LIST_PARAMETERS,
