@@ -1,3 +1,4 @@
+import { booleanVar } from '../shared/env-boolean.js';
 import * as z from '../shared/zod.js';
 
 const adminEnvSchema = z.pipe(
@@ -7,10 +8,7 @@ const adminEnvSchema = z.pipe(
      * `true` behind API Gateway HTTP APIs, which hand the function an already-decoded path. The admin route is
      * only ever deployed there, hence the default; the local stack builds its handler with its own config.
      */
-    API_PATHS_DECODED: z.pipe(
-      z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
-      z.transform((value) => value === 'true'),
-    ),
+    API_PATHS_DECODED: booleanVar('true'),
     POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'sessionizer-admin'),
   }),
   z.transform((env) => ({

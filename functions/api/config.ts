@@ -1,3 +1,4 @@
+import { booleanVar } from '../shared/env-boolean.js';
 import * as z from '../shared/zod.js';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor.js';
 
@@ -26,10 +27,7 @@ const apiEnvSchema = z.pipe(
      * `true` behind API Gateway HTTP APIs, which hand the function an already-decoded path; the local stack
      * (and Lambda function URLs) pass it still percent-encoded.
      */
-    API_PATHS_DECODED: z.pipe(
-      z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'),
-      z.transform((value) => value === 'true'),
-    ),
+    API_PATHS_DECODED: booleanVar('false'),
     POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'sessionizer-api'),
   }),
   z.transform((env) => ({
