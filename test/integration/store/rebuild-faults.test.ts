@@ -78,6 +78,16 @@ function eventsArbitrary(prefix: string): fc.Arbitrary<EventRecord[]> {
   );
 }
 
+const changeArb = fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off');
+/** One to three files of the ingest running the new rules. */
+const newFilesArb = fc
+  .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
+  .chain((files) => fc.subarray(files, { minLength: 1 }));
+
+/** Whether the rebuild's finish moved the table's rules record to `target` (a crash may come after it). */
+const finishedTo = async (store: StoreUnderTest, target: CompiledRules) =>
+  (await readTableRules(store.transport))?.fingerprint === target.fingerprint;
+
 function expectedSessions(events: readonly EventRecord[], rules: CompiledRules): SessionSummary[] {
   return rules.stitching ? stitchedReference(events, rules) : referenceSessions(events, rules);
 }
@@ -104,28 +114,21 @@ describe('a rebuild racing ingests of the new rules', () => {
     'converges to the batch result of every event under the new rules',
     async () => {
       await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
-          eventsArbitrary('old-'),
-          fc
-            .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
-            .chain((files) => fc.subarray(files, { minLength: 1 })),
-          async (change, stored, files) => {
-            const store = await storeUnder(change, stored);
-            const target = rulesOf(TO[change]);
-            const rebuild = rebuildTo(store.transport, target, { scanPageItems: 2 });
-            await beginTableRebuild(rebuild.table);
+        fc.asyncProperty(changeArb, eventsArbitrary('old-'), newFilesArb, async (change, stored, files) => {
+          const store = await storeUnder(change, stored);
+          const target = rulesOf(TO[change]);
+          const rebuild = rebuildTo(store.transport, target, { scanPageItems: 2 });
+          await beginTableRebuild(rebuild.table);
 
-            // The ingest meets users still at the old rules and rebuilds them itself, racing the segments.
-            await Promise.all([
-              runRebuild(rebuild.table, { totalSegments: 2 }),
-              ...files.map((file) => ingestUnder(store, rebuild.writer, file)),
-            ]);
+          // The ingest meets users still at the old rules and rebuilds them itself, racing the segments.
+          await Promise.all([
+            runRebuild(rebuild.table, { totalSegments: 2 }),
+            ...files.map((file) => ingestUnder(store, rebuild.writer, file)),
+          ]);
 
-            const all = [...stored, ...files.flat()];
-            expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
-          },
-        ),
+          const all = [...stored, ...files.flat()];
+          expect(await storedSessions(store, everyone(all))).toEqual(expectedSessions(all, target));
+        }),
         integrationParams(20),
       );
     },
@@ -180,7 +183,7 @@ describe('a rebuild under crashes', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
+          changeArb,
           eventsArbitrary('old-'),
           fc.integer({ min: 0, max: 40 }),
           async (change, events, crashAfter) => {
@@ -202,7 +205,7 @@ describe('a rebuild under crashes', () => {
               }
             }
             // A crash after the finish left nothing to re-run; otherwise the rebuild is started again and resumes.
-            if ((await readTableRules(store.transport))?.fingerprint !== target.fingerprint)
+            if (!(await finishedTo(store, target)))
               await runRebuild(rebuildTo(store.transport, target, { scanPageItems: 2 }).table);
             expect(await storedSessions(store, everyone(events))).toEqual(expectedSessions(events, target));
           },
@@ -220,11 +223,9 @@ describe('a rebuild that crashes while ingests of the new rules run, some of the
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom<Change>('gap and cap', 'stitching on', 'stitching off'),
+          changeArb,
           eventsArbitrary('old-'),
-          fc
-            .tuple(eventsArbitrary('new-a'), eventsArbitrary('new-b'), eventsArbitrary('new-c'))
-            .chain((files) => fc.subarray(files, { minLength: 1 })),
+          newFilesArb,
           fc.integer({ min: 0, max: 60 }),
           fc.array(fc.option(fc.integer({ min: 0, max: 30 })), { minLength: 3, maxLength: 3 }),
           async (change, stored, files, rebuildCrash, ingestCrashes) => {
@@ -253,7 +254,7 @@ describe('a rebuild that crashes while ingests of the new rules run, some of the
               ...files.map((file, index) => ingestOnce(file, ingestCrashes[index])),
             ]);
             // The rebuild is started again (it resumes) while the dead ingests' files come back.
-            const finished = (await readTableRules(store.transport))?.fingerprint === target.fingerprint;
+            const finished = await finishedTo(store, target);
             await Promise.all([
               ...(finished ? [] : [runRebuild(healthy.table, { totalSegments: 2 })]),
               ...redeliver.map((file) => ingestUnder(store, healthy.writer, file)),
