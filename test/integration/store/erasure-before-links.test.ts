@@ -16,15 +16,15 @@ import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { batchWithEvents } from './batch-with-events.js';
-import { eraseCrashingAt, headsOnly, keysOf, pausingClient, scanTable } from './erasure-harness.js';
+import { eraseMidMerge } from './erasure-deliveries.js';
+import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
+import { idsOf } from './erasure-model.js';
 import { recordRules } from './rebuild-harness.js';
-import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
+import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './store-harness.js';
 import {
   deliverAll,
   everyoneOf,
-  fileBytes,
-  fileName,
-  ingestBytes,
+  ingestFile,
   rulesArb,
   type Scenario,
   scenarioArb,
@@ -40,12 +40,6 @@ const erasureArb = fc.record({
   kind: fc.constantFrom('whole', 'cut-short', 'mid-merge'),
   write: fc.integer({ min: 0, max: 10 }),
 });
-
-const idsOf = (line: string) => {
-  const object = JSON.parse(line) as { userId?: unknown; anonymousId?: unknown };
-  const id = (value: unknown) => (value === undefined || value === null ? undefined : String(value).trim());
-  return { userId: id(object.userId), anonymousId: id(object.anonymousId) };
-};
 
 /** The ids that share a line with an erased id, directly or through others: what an erasure may reach. */
 function reachOf(scenario: Scenario, erased: ReadonlySet<string>): Set<string> {
@@ -68,17 +62,6 @@ async function storedEvents(store: StoreUnderTest, user: string): Promise<EventR
   for (const session of await storedSessions(store, [user]))
     events.push(...((await store.reader.getSession(user, session.sessionId))?.events ?? []));
   return events;
-}
-
-function deliver(
-  store: StoreUnderTest,
-  client: Parameters<typeof writerOn>[1] | undefined,
-  bucket: Map<string, Uint8Array>,
-  scenario: Scenario,
-  file: number,
-) {
-  const writer = client === undefined ? storeWriter(store) : writerOn(store, client, { pageLimitBytes: 600 });
-  return ingestBytes(store, writer, bucket, fileName(file), fileBytes(scenario, file), scenario.chunkEvents);
 }
 
 describe('erasures among the first deliveries', () => {
@@ -104,16 +87,15 @@ describe('erasures among the first deliveries', () => {
                 await eraseCrashingAt(store, dynamo.endpoint, id, erasure.write);
               else if (erasure.kind === 'whole' || delivered) await eraser.eraseUser(id);
               else {
-                const paused = pausingClient(dynamo.endpoint, erasure.write);
-                const delivery = deliver(store, paused.client, bucket, scenario, file);
-                await Promise.race([paused.reached, delivery]);
-                await eraser.eraseUser(id);
-                paused.release();
-                await delivery.finally(() => paused.client.destroy());
+                await eraseMidMerge(store, dynamo.endpoint, eraser, bucket, scenario, {
+                  index: file,
+                  id,
+                  write: erasure.write,
+                });
                 delivered = true;
               }
             }
-            if (!delivered) await deliver(store, undefined, bucket, scenario, file);
+            if (!delivered) await ingestFile(store, storeWriter(store), bucket, scenario, file);
           }
           for (const id of erased) await eraser.eraseUser(id);
           await deliverAll(store, storeWriter(store), bucket, scenario);

@@ -14,16 +14,15 @@ import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { batchLinks, batchWithEvents } from './batch-with-events.js';
 import { Crash, crashingClient } from './crashing-client.js';
-import { eraseCrashingAt, headsOnly, keysOf, pausingClient, scanTable } from './erasure-harness.js';
+import { deliverThrough, eraseMidMerge } from './erasure-deliveries.js';
+import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
 import { ErasureModel } from './erasure-model.js';
 import { recordRules } from './rebuild-harness.js';
-import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
+import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './store-harness.js';
 import {
   deliverAll,
   everyoneOf,
-  fileBytes,
-  fileName,
-  ingestBytes,
+  ingestFile,
   rulesArb,
   type Scenario,
   scenarioArb,
@@ -40,25 +39,6 @@ const stepArb = fc.record({
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** One delivery of file `index` through `client`'s writer. */
-function deliverThrough(
-  store: StoreUnderTest,
-  client: Parameters<typeof writerOn>[1],
-  bucket: Map<string, Uint8Array>,
-  scenario: Scenario,
-  index: number,
-) {
-  const writer = writerOn(store, client, { pageLimitBytes: 600 });
-  return ingestBytes(
-    store,
-    writer,
-    bucket,
-    fileName(index),
-    fileBytes(scenario, index),
-    scenario.chunkEvents,
-  );
-}
-
 /** Runs `step`: erases `id` beside one delivery of a file, as the step's kind says. */
 async function runStep(
   store: StoreUnderTest,
@@ -70,13 +50,11 @@ async function runStep(
   const eraser = new DynamoDbEraser({ transport: store.transport });
   const file = step.file % scenario.files.length;
   if (step.kind === 'mid-merge') {
-    const paused = pausingClient(dynamo.endpoint, step.write);
-    const delivery = deliverThrough(store, paused.client, bucket, scenario, file);
-    // A delivery with fewer writes than the pause's number finishes first: the erasure then follows it.
-    await Promise.race([paused.reached, delivery]);
-    await eraser.eraseUser(id);
-    paused.release();
-    await delivery.finally(() => paused.client.destroy());
+    await eraseMidMerge(store, dynamo.endpoint, eraser, bucket, scenario, {
+      index: file,
+      id,
+      write: step.write,
+    });
   } else if (step.kind === 'after-crash') {
     const crashing = crashingClient(dynamo.endpoint, step.write);
     await deliverThrough(store, crashing, bucket, scenario, file)
@@ -87,14 +65,7 @@ async function runStep(
     await eraser.eraseUser(id);
   } else {
     await eraseCrashingAt(store, dynamo.endpoint, id, step.write);
-    await ingestBytes(
-      store,
-      storeWriter(store),
-      bucket,
-      fileName(file),
-      fileBytes(scenario, file),
-      scenario.chunkEvents,
-    );
+    await ingestFile(store, storeWriter(store), bucket, scenario, file);
   }
 }
 

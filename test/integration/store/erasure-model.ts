@@ -13,7 +13,8 @@ interface Ids {
 
 const idOf = (value: unknown) => (value === undefined || value === null ? undefined : String(value).trim());
 
-function idsOf(line: string): Ids {
+/** A line's userId and anonymousId as rule 1 reads them (trimmed; null or absent is none). */
+export function idsOf(line: string): Ids {
   const object = JSON.parse(line) as { userId?: unknown; anonymousId?: unknown };
   return { userId: idOf(object.userId), anonymousId: idOf(object.anonymousId) };
 }
