@@ -120,19 +120,21 @@ export const aliceOnDevice = (anonymousId: string, browse?: string): SegmentEven
   { userId: 'alice', anonymousId, at: T0 + MINUTE, id: 'a-login' },
 ];
 
-export const ndjson = (events: readonly SegmentEvent[]) =>
-  events
-    .map(({ userId, anonymousId, at, id, event }) =>
-      JSON.stringify({
-        type: 'track',
-        event: event ?? 'Clicked',
-        ...(userId !== undefined && { userId }),
-        ...(anonymousId !== undefined && { anonymousId }),
-        timestamp: new Date(at).toISOString(),
-        messageId: id,
-      }),
-    )
-    .join('\n');
+/** An event to write as an export's line; a userId may be a number, which is sent as a JSON number. */
+type LineEvent = Omit<SegmentEvent, 'userId'> & { readonly userId?: string | number };
+
+/** One event as a Segment export's line. */
+export const segmentLine = ({ userId, anonymousId, at, id, event }: LineEvent) =>
+  JSON.stringify({
+    type: 'track',
+    event: event ?? 'Clicked',
+    ...(userId !== undefined && { userId }),
+    ...(anonymousId !== undefined && { anonymousId }),
+    timestamp: new Date(at).toISOString(),
+    messageId: id,
+  });
+
+export const ndjson = (events: readonly LineEvent[]) => events.map(segmentLine).join('\n');
 
 /** The real ingest use case over one export, as the ingest function runs it. */
 export async function ingestFile(

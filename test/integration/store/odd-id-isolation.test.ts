@@ -8,7 +8,7 @@ import type { ApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { b64UserPath, getPath, messageIdsOf } from './api-pages.js';
-import { ingestFile, T0 } from './erasure-harness.js';
+import { ingestFile, ndjson, T0 } from './erasure-harness.js';
 import { freshStore, lookupApiOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -75,20 +75,6 @@ function lines(): { lines: Line[]; owner: Map<string, string> } {
   });
   return { lines: out, owner };
 }
-
-const ndjson = (all: readonly Line[]) =>
-  all
-    .map(({ userId, anonymousId, at, id }) =>
-      JSON.stringify({
-        type: 'track',
-        event: 'Clicked',
-        ...(userId !== undefined && { userId }),
-        ...(anonymousId !== undefined && { anonymousId }),
-        timestamp: new Date(at).toISOString(),
-        messageId: id,
-      }),
-    )
-    .join('\n');
 
 /** The events the API shows for `user` (a session, two events a page), or its status with no summary. */
 async function everythingOf(api: ApiHandler, user: string) {

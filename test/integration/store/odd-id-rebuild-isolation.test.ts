@@ -14,7 +14,7 @@ import type { ApiHandler } from '../../../functions/api/app.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { b64UserPath, getPath, messageIdsOf } from './api-pages.js';
-import { ingestFile, T0 } from './erasure-harness.js';
+import { ingestFile, segmentLine, T0 } from './erasure-harness.js';
 import { rebuildStore, recordRules, rulesOf } from './rebuild-harness.js';
 import { freshStore, lookupApiOn } from './store-harness.js';
 
@@ -68,14 +68,7 @@ function export_(): { text: string; off: Map<string, string[]>; on: Map<string, 
   const off = new Map<string, string[]>(IDS.map((id) => [id, []]));
   const on = new Map<string, string[]>(IDS.map((id) => [id, []]));
   const line = ({ userId, anonymousId, at, id }: Line, spelt: boolean) => {
-    let text = JSON.stringify({
-      type: 'track',
-      event: 'Clicked',
-      ...(userId !== undefined && { userId }),
-      ...(anonymousId !== undefined && { anonymousId }),
-      timestamp: new Date(at).toISOString(),
-      messageId: id,
-    });
+    let text = segmentLine({ userId, anonymousId, at, id });
     const spelling = userId === undefined ? undefined : SPELLINGS[userId];
     if (spelt && spelling !== undefined) text = text.replace(JSON.stringify(userId), spelling);
     lines.push(text);
