@@ -8,12 +8,19 @@ import { EventCollector, sourceKey } from '../../../functions/domain/sessions/co
 import { sessionBounds } from '../../../functions/domain/sessions/split.js';
 import { isLink } from '../../../functions/domain/sessions/stitching.js';
 import { type SessionSummary, summarizeWindow } from '../../../functions/domain/sessions/summary.js';
+import { type SessionView, toSessionView } from '../../../functions/domain/views/session-view.js';
 import { chunked } from '../../unit/reading/archives.js';
 import { fileBytes, fileName, type Scenario } from './store-vs-batch-harness.js';
 
 export interface BatchSession {
   summary: SessionSummary;
   events: { id: string; timestamp: number; anonymousId: string | null; type: string }[];
+}
+
+/** The sessions' views in the order storedSessions reads them: users by UTF-16 order, each one's sessions in order. */
+export function viewsInStoreOrder(sessions: readonly BatchSession[]): SessionView[] {
+  const byUser = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return sessions.map((session) => toSessionView(session.summary)).sort((a, b) => byUser(a.userId, b.userId));
 }
 
 /** The batch as cli/batch.ts runs it, keeping each session's events. */

@@ -15,7 +15,7 @@ import { toSessionView } from '../../../functions/domain/views/session-view.js';
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
-import { batchWithEvents } from './batch-with-events.js';
+import { batchWithEvents, viewsInStoreOrder } from './batch-with-events.js';
 import { eraseMidMerge } from './erasure-deliveries.js';
 import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
 import { idsOf } from './erasure-model.js';
@@ -118,12 +118,8 @@ describe('erasures among the first deliveries', () => {
           const all = await batchWithEvents(scenario, compileRules(rules).source);
           const reach = reachOf(scenario, erased);
           const clean = everyone.filter((id) => !reach.has(id));
-          const byUser = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
           expect((await storedSessions(store, clean)).map(toSessionView)).toEqual(
-            all
-              .filter((session) => clean.includes(session.summary.userId))
-              .map((session) => toSessionView(session.summary))
-              .sort((a, b) => byUser(a.userId, b.userId)),
+            viewsInStoreOrder(all.filter((session) => clean.includes(session.summary.userId))),
           );
           for (const id of everyone) {
             const events = await storedEvents(store, id);

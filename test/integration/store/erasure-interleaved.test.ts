@@ -12,7 +12,7 @@ import { toSessionView } from '../../../functions/domain/views/session-view.js';
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
-import { batchLinks, batchWithEvents } from './batch-with-events.js';
+import { batchLinks, batchWithEvents, viewsInStoreOrder } from './batch-with-events.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { deliverThrough, eraseMidMerge } from './erasure-deliveries.js';
 import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
@@ -96,10 +96,7 @@ describe('erasures interleaved with deliveries, crashes and merges in flight', (
           model.settle(store.rules.source);
 
           const present = await batchWithEvents(model.present(), compileRules(rules).source);
-          const byUser = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-          const expected = present
-            .map((session) => toSessionView(session.summary))
-            .sort((a, b) => byUser(a.userId, b.userId));
+          const expected = viewsInStoreOrder(present);
           expect((await storedSessions(store, everyone)).map(toSessionView)).toEqual(expected);
           const handler = lookupApiOn(store);
           for (const id of erased) {

@@ -14,7 +14,7 @@ import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { MemoryReport, readingCopiesFrom } from '../../unit/ingest/ingest-object-harness.js';
 import { bytesOf, chunked } from '../../unit/reading/archives.js';
-import { batchWithEvents } from './batch-with-events.js';
+import { batchWithEvents, viewsInStoreOrder } from './batch-with-events.js';
 import { ErasureOrderModel, type Line } from './erasure-order-model.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
 import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './store-harness.js';
@@ -297,10 +297,7 @@ async function runScenario(draft: ScenarioDraft): Promise<void> {
     { lines: kept, files: [kept], order: [0], concurrent: false, chunkEvents: 1_000_000 },
     store.rules.source,
   );
-  const byUser = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const expected = present
-    .map((session) => toSessionView(session.summary))
-    .sort((a, b) => byUser(a.userId, b.userId));
+  const expected = viewsInStoreOrder(present);
   const everyone = [...new Set<string>([...DEVICES, ...CUSTOMERS])];
   expect((await storedSessions(store, everyone)).map(toSessionView)).toEqual(expected);
   const handler = lookupApiOn(store);

@@ -15,7 +15,7 @@ import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js';
 import { eventsAll, listAll } from './api-pages.js';
-import { batchLinks, batchWithEvents } from './batch-with-events.js';
+import { batchLinks, batchWithEvents, viewsInStoreOrder } from './batch-with-events.js';
 import { eraseCrashingAt } from './erasure-harness.js';
 import { ErasureModel } from './erasure-model.js';
 import { rebuildReadingCopies, recordRules } from './rebuild-harness.js';
@@ -85,11 +85,7 @@ describe('the store against the batch across erasures and rebuilds', () => {
           }
 
           const present = await batchWithEvents(model.present(), store.rules.source);
-          // Users in the order storedSessions reads them (UTF-16), each one's sessions in order.
-          const byUser = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-          const expected = present
-            .map((session) => toSessionView(session.summary))
-            .sort((a, b) => byUser(a.userId, b.userId));
+          const expected = viewsInStoreOrder(present);
           const stored = (await storedSessions(store, everyone)).map(toSessionView);
           expect(stored).toEqual(expected);
           // The API's summary, session list and each session's events (the timeline) over the same.
