@@ -52,6 +52,25 @@ async function readAll(name: string, source: AsyncIterable<Uint8Array>) {
   return { ids, rejections, summaries };
 }
 
+/** An object of exactly MAX_RECORD_BYTES bytes. */
+const AT_LIMIT = `{"a":"${'x'.repeat(MAX_RECORD_BYTES - '{"a":"'.length - 2)}"}`;
+
+/**
+ * The records a splitter gives for `text` pushed in three chunks, cut after the first byte of the white space
+ * at `spaceAt` and at `cutAt` (inside or after that character), then ended.
+ */
+function splitCutInside(text: Buffer, spaceAt: number, cutAt: number) {
+  const splitter = new RecordSplitter();
+  const records: ByteRecord[] = [];
+  for (const chunk of [
+    text.subarray(0, spaceAt + 1),
+    text.subarray(spaceAt + 1, cutAt),
+    text.subarray(cutAt),
+  ])
+    splitter.push(chunk, records);
+  return { records, failure: splitter.finish(records) };
+}
+
 /** The records a splitter gives for these chunks, cut short (`cut`) or ended, as what a reader sees. */
 function split(chunks: readonly string[], ending: 'finish' | 'cut' = 'finish') {
   const splitter = new RecordSplitter();
@@ -168,21 +187,11 @@ describe('RecordSplitter, records longer than MAX_RECORD_BYTES', () => {
   });
 
   it('measures a line from its first character that is not white space, however the chunks cut one before it', () => {
-    const head = '{"a":"';
-    const atLimit = `${head}${'x'.repeat(MAX_RECORD_BYTES - head.length - 2)}"}`;
     for (const space of ['\u00a0', '\u2028', '\ufeff']) {
-      const text = Buffer.from(`{}\n${space}${atLimit}\n${space}${atLimit}x\n`);
+      const text = Buffer.from(`{}\n${space}${AT_LIMIT}\n${space}${AT_LIMIT}x\n`);
       const spaceAt = text.indexOf(Buffer.from(space));
       for (const cutAt of [spaceAt + 1, spaceAt + Buffer.byteLength(space) - 1]) {
-        const splitter = new RecordSplitter();
-        const records: ByteRecord[] = [];
-        for (const chunk of [
-          text.subarray(0, spaceAt + 1),
-          text.subarray(spaceAt + 1, cutAt),
-          text.subarray(cutAt),
-        ])
-          splitter.push(chunk, records);
-        splitter.finish(records);
+        const { records } = splitCutInside(text, spaceAt, cutAt);
         expect(records.map(({ line, start, end, tooLong }) => [line, tooLong ?? end - start])).toEqual([
           [1, 2],
           [2, MAX_RECORD_BYTES],
@@ -193,21 +202,12 @@ describe('RecordSplitter, records longer than MAX_RECORD_BYTES', () => {
   });
 
   it('measures an array element from its first character that is not white space, as a line', () => {
-    const head = '{"a":"';
-    const atLimit = `${head}${'x'.repeat(MAX_RECORD_BYTES - head.length - 2)}"}`;
     for (const space of ['\u00a0', '\u2028', '\ufeff']) {
-      const text = Buffer.from(`[{},${space}${atLimit},\n${space} ${atLimit}x]`);
+      const text = Buffer.from(`[{},${space}${AT_LIMIT},\n${space} ${AT_LIMIT}x]`);
       const spaceAt = text.indexOf(Buffer.from(space));
       for (const cutAt of [spaceAt + 1, spaceAt + Buffer.byteLength(space) - 1, text.length]) {
-        const splitter = new RecordSplitter();
-        const records: ByteRecord[] = [];
-        for (const chunk of [
-          text.subarray(0, spaceAt + 1),
-          text.subarray(spaceAt + 1, cutAt),
-          text.subarray(cutAt),
-        ])
-          splitter.push(chunk, records);
-        expect(splitter.finish(records)).toBeUndefined();
+        const { records, failure } = splitCutInside(text, spaceAt, cutAt);
+        expect(failure).toBeUndefined();
         expect(
           records.map(({ line, index, tooLong, bytes, start, end }) => [
             line,
