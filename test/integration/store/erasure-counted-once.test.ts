@@ -9,7 +9,8 @@ import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest
 import { IngestStopped, type ProgressKey } from '../../../functions/ingest/progress.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
-import { aliceOnDevice, ingestFile, MemoryReport, ndjson, stitchingStore, T0 } from './erasure-harness.js';
+import { MemoryReport } from '../../unit/ingest/ingest-object-harness.js';
+import { aliceOnDevice, ingestFile, ndjson, stitchingStore, T0 } from './erasure-harness.js';
 import { countingMerges, type StoreUnderTest } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();

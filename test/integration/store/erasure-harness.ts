@@ -9,8 +9,8 @@ import { decodeHead, headKey } from '../../../functions/adapters/dynamodb/head-c
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import { type Item, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest-object.js';
-import type { RejectionReport, ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { MINUTE } from '../../helpers/event-arbitraries.js';
+import { MemoryReport } from '../../unit/ingest/ingest-object-harness.js';
 import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
 import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
@@ -86,21 +86,6 @@ export const pageEventsOf = (items: readonly Item[], keep: (item: Item) => boole
     .filter((item) => item.sk?.S?.startsWith('D#') && keep(item))
     .flatMap((item) => decodePageSessions(item.pk?.S?.slice(2) ?? '', decodeDayPage(item)))
     .flatMap((session) => session.events);
-
-/** A report kept in memory. */
-export class MemoryReport implements RejectionReport {
-  readonly key = 'rejected/replayed.ndjson.ndjson';
-  readonly written: ReportLine[] = [];
-  get lines(): number {
-    return this.written.length;
-  }
-  write(line: ReportLine): void {
-    this.written.push(line);
-  }
-  async ready(): Promise<void> {}
-  async close(): Promise<void> {}
-  async abort(): Promise<void> {}
-}
 
 export interface SegmentEvent {
   userId?: string;

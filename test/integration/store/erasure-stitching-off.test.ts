@@ -9,6 +9,7 @@ import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { call, userPath } from '../../unit/api/api-event.js';
+import type { MemoryReport } from '../../unit/ingest/ingest-object-harness.js';
 import {
   aliceOnDevice,
   eventCounts,
@@ -16,7 +17,6 @@ import {
   headOf,
   ingestFile,
   lookupApi,
-  type MemoryReport,
   ndjson,
   type SegmentEvent,
   stitchingStore,
