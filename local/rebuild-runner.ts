@@ -12,6 +12,7 @@ import {
   rebuildSegment,
   type SegmentCounts,
 } from '../functions/rebuild/rebuild-table.js';
+import { plural } from './stack-log.js';
 
 export interface RebuildProgress {
   readonly segmentsDone: number;
@@ -94,4 +95,23 @@ export async function runTableRebuild(store: RebuildStore, options: RebuildRunOp
       await sleep(outcome.waitSeconds * 1000);
     }
   }
+}
+
+/** `npm run rebuild`'s progress line: what the segments did so far, `seconds` after the start. */
+export function rebuildProgressLine(progress: RebuildProgress, seconds: number): string {
+  const { counts } = progress;
+  const parts = [
+    `${plural(counts.users, 'user')} seen`,
+    `${counts.rebuilt} rebuilt`,
+    `${counts.current} already current`,
+    // Erased users' heads (and heads that never committed) hold no sessions to cut: without them the counts
+    // above would not add up to the users seen.
+    ...(counts.skipped > 0 ? [`${counts.skipped} passed by (erased, or holding no sessions)`] : []),
+    `${plural(counts.sessionsWritten, 'session')} written`,
+  ];
+  if (counts.linksOffered > 0 || counts.eventsMoved > 0)
+    parts.push(
+      `${plural(counts.linksOffered, 'link')} offered, ${plural(counts.eventsMoved, 'event')} moved`,
+    );
+  return `  ${progress.segmentsDone}/${progress.totalSegments} segments done: ${parts.join(', ')} (${seconds} s)`;
 }

@@ -26,11 +26,10 @@ import { acquireDataDirLock, liveLockHolder } from './data-dir-lock.js';
 import { SHARED_DB_FILE, startDynamoDbLocal } from './dynamodb-local.js';
 import { describeError } from './errors.js';
 import { oldRulesStack } from './old-rules-stack.js';
-import { type RebuildProgress, runTableRebuild } from './rebuild-runner.js';
+import { rebuildProgressLine, runTableRebuild } from './rebuild-runner.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { type S3Local, startS3Local } from './s3-local.js';
 import { type LocalStackConfig, loadLocalStackConfig } from './stack-config.js';
-import { plural } from './stack-log.js';
 import { optionAsVariable } from './start-arguments.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -151,22 +150,6 @@ async function openStores(config: LocalStackConfig): Promise<LocalStores> {
   }
 }
 
-function progressLine(progress: RebuildProgress, startedAt: number): string {
-  const { counts } = progress;
-  const seconds = Math.round((Date.now() - startedAt) / 1000);
-  const parts = [
-    `${plural(counts.users, 'user')} seen`,
-    `${counts.rebuilt} rebuilt`,
-    `${counts.current} already current`,
-    `${plural(counts.sessionsWritten, 'session')} written`,
-  ];
-  if (counts.linksOffered > 0 || counts.eventsMoved > 0)
-    parts.push(
-      `${plural(counts.linksOffered, 'link')} offered, ${plural(counts.eventsMoved, 'event')} moved`,
-    );
-  return `  ${progress.segmentsDone}/${progress.totalSegments} segments done: ${parts.join(', ')} (${seconds} s)`;
-}
-
 async function main(argv: string[]): Promise<number> {
   let segments = DEFAULT_SEGMENTS;
   let config: LocalStackConfig;
@@ -248,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
         // Every couple of seconds, and the last one.
         if (Date.now() - lastPrinted < 2_000 && progress.segmentsDone < progress.totalSegments) return;
         lastPrinted = Date.now();
-        console.log(progressLine(progress, startedAt));
+        console.log(rebuildProgressLine(progress, Math.round((Date.now() - startedAt) / 1000)));
       },
     });
     const next =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_RECUT_PASSES, UsersLeftError } from '../../../functions/rebuild/rebuild-table.js';
-import { type RebuildProgress, runTableRebuild } from '../../../local/rebuild-runner.js';
+import { type RebuildProgress, rebuildProgressLine, runTableRebuild } from '../../../local/rebuild-runner.js';
 import { FakeRebuildStore } from './fake-rebuild-store.js';
 
 describe('runTableRebuild', () => {
@@ -98,5 +98,39 @@ describe('runTableRebuild', () => {
     await expect(runTableRebuild(store, { totalSegments: 1, drainMs: 0 })).rejects.toThrow(UsersLeftError);
     expect(store.counts).toBe(MAX_RECUT_PASSES + 1);
     expect(store.finished).toBe(false);
+  });
+});
+
+describe('rebuildProgressLine', () => {
+  const counts = {
+    users: 7,
+    rebuilt: 4,
+    current: 1,
+    skipped: 0,
+    sessionsWritten: 4,
+    linksOffered: 0,
+    eventsMoved: 0,
+  };
+
+  it('accounts for every user seen: those passed by (erased, holding nothing) are named too', () => {
+    const line = rebuildProgressLine(
+      { segmentsDone: 4, totalSegments: 4, counts: { ...counts, skipped: 2 } },
+      3,
+    );
+
+    expect(line).toBe(
+      '  4/4 segments done: 7 users seen, 4 rebuilt, 1 already current, 2 passed by (erased, or holding no sessions), 4 sessions written (3 s)',
+    );
+  });
+
+  it('leaves the users passed by out when there are none', () => {
+    const line = rebuildProgressLine(
+      { segmentsDone: 1, totalSegments: 2, counts: { ...counts, users: 5 } },
+      0,
+    );
+
+    expect(line).toBe(
+      '  1/2 segments done: 5 users seen, 4 rebuilt, 1 already current, 4 sessions written (0 s)',
+    );
   });
 });
