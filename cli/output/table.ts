@@ -111,6 +111,9 @@ function where(rejection: { readonly position: number; readonly index?: number }
     : `${rejection.position} (element ${rejection.index})`;
 }
 
+/** A file's note in the table when it held no record at all. */
+const NOTHING_TO_READ = 'holds nothing to read (no line or array element)';
+
 async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
   write(`${describeRun(summarizeRun(result))}\n`);
   for (const file of result.files) {
@@ -126,8 +129,10 @@ async function writeRunSummary(result: BatchResult, write: Write, pause: Pause):
       .join(', ');
     // A file never opened (missing) or whose format no line told has no "read as" to say.
     const readAs = shape === '' ? '' : `read as ${shape}; `;
+    // An empty file (or blank lines, or []) is no error, but 0 accepted alone would read as events gone missing.
+    const nothing = file.records === 0 && file.error === undefined ? `${NOTHING_TO_READ}; ` : '';
     write(
-      `  ${name}: ${readAs}${file.accepted.toLocaleString('en')} accepted, ${file.rejected.toLocaleString('en')} rejected${problem}\n`,
+      `  ${name}: ${readAs}${nothing}${file.accepted.toLocaleString('en')} accepted, ${file.rejected.toLocaleString('en')} rejected${problem}\n`,
     );
   }
   if (result.rejected.length > 0) {

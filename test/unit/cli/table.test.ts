@@ -155,4 +155,35 @@ describe('writeTable', () => {
     expect(fromDisk).toBe(inMemory);
     expect(fromDisk.split('\n').length).toBeGreaterThan(3_000);
   });
+  it('says which files held nothing to read, so that 0 accepted never reads as events lost', async () => {
+    const file = (name: string, records: number, more: object = {}) => ({
+      file: name,
+      format: undefined,
+      container: undefined,
+      compression: 'none' as const,
+      records,
+      accepted: records,
+      rejected: 0,
+      ...more,
+    });
+    const files = [
+      file('empty.ndjson', 0),
+      file('blank.ndjson.gz', 0, { compression: 'gzip' }),
+      file('missing.ndjson', 0, { error: 'no such file' }),
+      file('one.ndjson', 1, { format: 'segment', container: 'ndjson' }),
+    ];
+    let text = '';
+    await writeTable({ ...result(1), files }, [], (chunk) => {
+      text += chunk;
+    });
+
+    expect(text).toContain(
+      '  empty.ndjson: holds nothing to read (no line or array element); 0 accepted, 0 rejected\n',
+    );
+    expect(text).toContain(
+      '  blank.ndjson.gz: read as gzip; holds nothing to read (no line or array element); 0 accepted, 0 rejected\n',
+    );
+    expect(text).toContain('  missing.ndjson: 0 accepted, 0 rejected; no such file\n');
+    expect(text).toContain('  one.ndjson: read as segment, ndjson; 1 accepted, 0 rejected\n');
+  });
 });
