@@ -20,6 +20,20 @@ export function parseDay(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text ? undefined : date;
 }
 
+/**
+ * Why `text` is no day, or undefined when it is one: `must be a day as YYYY-MM-DD, not "2024-02-30" (2024-02 has
+ * no day 30)`. A text written as asked says what is wrong with it, since repeating the form would not.
+ */
+export function dayProblem(text: string): string | undefined {
+  if (parseDay(text) !== undefined) return undefined;
+  const problem = `must be a day as YYYY-MM-DD, not ${JSON.stringify(text)}`;
+  const match = DAY.exec(text);
+  if (match === null) return problem;
+  const [, year, month, day] = match;
+  if (Number(month) < 1 || Number(month) > 12) return `${problem} (there is no month ${month})`;
+  return `${problem} (${year}-${month} has no day ${day})`;
+}
+
 const replayRequestSchema = z
   .object({
     prefix: z.string().optional(),
@@ -28,10 +42,7 @@ const replayRequestSchema = z
       .transform((text, context) => {
         const day = parseDay(text);
         if (day === undefined) {
-          context.addIssue({
-            code: 'custom',
-            message: `must be a day as YYYY-MM-DD, not ${JSON.stringify(text)}`,
-          });
+          context.addIssue({ code: 'custom', message: dayProblem(text) ?? '' });
           return z.NEVER;
         }
         return day;

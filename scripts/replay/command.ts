@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readCommandLine } from '../../cli/command-line.js';
 import { escapeControl } from '../../contract/visible-text.js';
-import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
+import { dayProblem, parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
@@ -101,8 +101,8 @@ export function parseReplayOptions(
     dryRun: values['dry-run'] === true,
     fromDeadLetterQueue: values['from-dlq'] === true,
   };
-  if (options.since !== undefined && parseDay(options.since) === undefined)
-    return { problem: `--since must be a day as YYYY-MM-DD, not ${JSON.stringify(options.since)}` };
+  const sinceProblem = options.since === undefined ? undefined : dayProblem(options.since);
+  if (sinceProblem !== undefined) return { problem: `--since ${sinceProblem}` };
   // On AWS neither narrows a redrive: SQS moves the whole queue, so the local advice (--prefix) would be refused.
   const wholeQueue = 'does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue';
   if (options.fromDeadLetterQueue && options.since !== undefined) {

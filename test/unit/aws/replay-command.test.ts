@@ -31,7 +31,16 @@ describe('npm run replay', () => {
   });
 
   it.each([
-    [['--since', '2024-02-30'], '--since must be a day as YYYY-MM-DD, not "2024-02-30"'],
+    [
+      ['--since', '2024-02-30'],
+      '--since must be a day as YYYY-MM-DD, not "2024-02-30" (2024-02 has no day 30)',
+    ],
+    // Written as asked: saying only "must be YYYY-MM-DD" would not tell what is wrong with it.
+    [
+      ['--since', '2024-13-01'],
+      '--since must be a day as YYYY-MM-DD, not "2024-13-01" (there is no month 13)',
+    ],
+    [['--since', '2024-1-5'], '--since must be a day as YYYY-MM-DD, not "2024-1-5"'],
     [
       ['--from-dlq', '--since', '2024-01-01'],
       '--since does not apply to the dead-letter queue (use --prefix to pick dead letters)',
