@@ -22,7 +22,7 @@ export function readCommandLine<T extends Omit<ParseArgsConfig, 'tokens'>>(
   try {
     read = parseArgs({ ...config, tokens: true }) as CommandLine<T>;
   } catch (error) {
-    return { problem: withoutBrokenHint((error as Error).message) };
+    return { problem: withoutBrokenHint((error as Error).message, Object.keys(config.options ?? {})) };
   }
   if ((read.values as Record<string, unknown>).help === true) return read;
   const repeated = repeatedOption(read.tokens, hints);
@@ -33,13 +33,53 @@ export function readCommandLine<T extends Omit<ParseArgsConfig, 'tokens'>>(
  * parseArgs's unknown-option message, whose hint for a file named like an option ends without its closing
  * quote (`as in '-- "--x"`), said with a hint that can be copied: the name goes after a `--` of its own.
  */
-function withoutBrokenHint(message: string): string {
+function withoutBrokenHint(message: string, known: readonly string[]): string {
   const unknown = /^Unknown option '(.*)'\. To specify a positional argument starting with a '-'/s.exec(
     message,
   );
-  if (unknown === null) return message;
+  if (unknown === null) {
+    // A command that takes no files: parseArgs says only the name.
+    const alone = /^Unknown option '(--.*)'$/s.exec(message);
+    const meant = alone === null ? undefined : likelyMeant(alone[1] as string, known);
+    return meant === undefined ? message : `${message}; did you mean --${meant}?`;
+  }
   const name = unknown[1] as string;
-  return `Unknown option '${name}' (a file named ${name} goes after a -- of its own: -- ${name})`;
+  const meant = likelyMeant(name, known);
+  const guess = meant === undefined ? '' : `; did you mean --${meant}?`;
+  return `Unknown option '${name}'${guess} (a file named ${name} goes after a -- of its own: -- ${name})`;
+}
+
+/**
+ * The one known option a mistyped long one is closest to (`--sinse`, `--dry_run`, `--Prefix`), within an edit
+ * or two as its length allows; none when two are as close, or the name is far from every option.
+ */
+function likelyMeant(typed: string, known: readonly string[]): string | undefined {
+  if (!typed.startsWith('--')) return undefined;
+  const name = typed.slice(2).toLowerCase().replaceAll('_', '-');
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  let tied = false;
+  for (const option of known) {
+    const distance = editDistance(name, option);
+    if (distance > Math.max(1, Math.floor(option.length / 3))) continue;
+    if (distance < bestDistance) [best, bestDistance, tied] = [option, distance, false];
+    else if (distance === bestDistance) tied = true;
+  }
+  return tied ? undefined : best;
+}
+
+/** Levenshtein distance: the characters to insert, delete or replace to turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 /**

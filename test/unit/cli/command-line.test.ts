@@ -35,6 +35,32 @@ describe('readCommandLine', () => {
     expect('problem' in line ? line.problem : line.positionals).toEqual(['--bogus']);
   });
 
+  it.each([
+    ['--sinse', '--since'],
+    ['--dryrun', '--dry-run'],
+    ['--dry_run', '--dry-run'],
+    ['--Prefix', '--prefix'],
+    ['--prefixes', '--prefix'],
+  ])('names the option a mistyped %s likely meant (%s)', (typed, meant) => {
+    expect(read([typed, 'x'])).toEqual({
+      problem: `Unknown option '${typed}'; did you mean ${meant}? (a file named ${typed} goes after a -- of its own: -- ${typed})`,
+    });
+  });
+
+  it('names it for a command that takes no files too', () => {
+    const line = readCommandLine({ args: ['--dryrun'], options, allowPositionals: false });
+    expect(line).toEqual({ problem: "Unknown option '--dryrun'; did you mean --dry-run?" });
+  });
+
+  it('suggests nothing for an option close to none, nor for a short one', () => {
+    expect(read(['--colour'])).toEqual({
+      problem: "Unknown option '--colour' (a file named --colour goes after a -- of its own: -- --colour)",
+    });
+    expect(read(['-x'])).toEqual({
+      problem: "Unknown option '-x' (a file named -x goes after a -- of its own: -- -x)",
+    });
+  });
+
   it('refuses an option with a value given twice, in either spelling, with its hint after', () => {
     expect(read(['--prefix', 'a/', '--prefix=b/'], { prefix: ' (run it once for each)' })).toEqual({
       problem: '--prefix is given twice; give it once (run it once for each)',
