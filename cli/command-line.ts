@@ -2,6 +2,7 @@
 // soak) is read: parseArgs, then a refusal of an option given twice, since parseArgs keeps the last of one
 // given twice, so `--prefix a/ --prefix b/` would drop a/ without a word.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { distance as editDistance } from 'fastest-levenshtein';
 
 /** parseArgs's tokens (with `tokens: true`), as far as this reads them. */
 type Tokens = readonly { kind: string; name?: string; value?: string | undefined }[] | undefined;
@@ -66,20 +67,6 @@ function likelyMeant(typed: string, known: readonly string[]): string | undefine
     else if (distance === bestDistance) tied = true;
   }
   return tied ? undefined : best;
-}
-
-/** Levenshtein distance: the characters to insert, delete or replace to turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 /**
