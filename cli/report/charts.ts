@@ -4,7 +4,7 @@ import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-te
 import { plural } from '../output/plural.js';
 import type { SampleSession } from './aggregator.js';
 import type { HistogramBin } from './histogram.js';
-import { escapeEntities, formatCount, formatMinute, Html, html, truncate } from './html.js';
+import { escapeEntities, formatCount, formatMinute, Html, html } from './html.js';
 import type { TopList } from './top-counter.js';
 
 /** Drawing units across every chart; render.ts's minimum chart width depends on it. */
@@ -141,8 +141,10 @@ export function topTable(tableId: string, list: TopList, heading: string, emptyT
   if (list.items.length === 0) return html`<p class="empty" data-table="${tableId}">${emptyText}</p>`;
   const max = list.items[0]?.count ?? 1;
   const rows = list.items.map((item) => {
+    // Whole (the pipeline cuts a text at 1,024 code units), wrapping anywhere: cut to a label with the rest in
+    // a tooltip, two pages differing past the cut read alike on a phone, to the keyboard and to a screen reader.
     const shown = visibleKey(item.key);
-    return html`<tr><th scope="row" class="key" title="${shown(item.key)}">${shown(truncate(item.key, 80))}</th><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
+    return html`<tr><th scope="row" class="key">${shown(item.key)}</th><td class="count">${formatCount(item.count)}</td><td class="meter"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="bar" width="${((item.count / max) * 100).toFixed(2)}" height="10"/></svg></td></tr>`;
   });
   const note = list.approximate
     ? html`<p class="note">Counts are lower bounds, short by at most ${formatCount(list.maxUndercount)}: this export has more distinct values than the report tracks exactly.</p>`

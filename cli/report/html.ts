@@ -62,26 +62,3 @@ export function formatPercent(part: number, whole: number): string {
 export function formatMinute(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');
 }
-
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/**
- * Long labels cut with an ellipsis; the full text goes in a tooltip. The cut falls between characters as
- * drawn: half a flag draws as a lone letter in a box, part of an emoji sequence as other people, a letter
- * without its accents as another letter. One such character longer than the label is cut between code
- * points, never inside a surrogate pair (half an emoji would reach the file as U+FFFD).
- */
-export function truncate(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const room = length - 1;
-  let end = 0;
-  for (const { segment } of GRAPHEMES.segment(text)) {
-    if (end + segment.length > room) break;
-    end += segment.length;
-  }
-  if (end === 0) {
-    const code = text.charCodeAt(room - 1);
-    end = code >= 0xd800 && code <= 0xdbff ? room - 1 : room;
-  }
-  return `${text.slice(0, end)}…`;
-}

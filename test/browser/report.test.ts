@@ -184,6 +184,32 @@ describe('HTML report in Chromium', () => {
     }
   });
 
+  it('shows each top entry page whole, so two that differ only past their 80th character read apart', async () => {
+    // Keys were cut at 80 characters, the rest in a title tooltip, which a phone, the keyboard and a screen
+    // reader never show: three campaign landing pages that differ only in their last segment read alike.
+    const stem = `/landing/spring-sale-2024/${'category-outdoor-furniture-and-garden-'.repeat(2)}`;
+    const paths = ['a', 'b', 'c'].map((tail) => `${stem}variant-${tail}`);
+    const aggregator = createReportAggregator({});
+    paths.forEach((path, i) => {
+      aggregator.add(
+        sessionView(`user-${i}`, Date.UTC(2024, 0, 1, 9 + i), {
+          entryPage: { url: null, path, title: null, referrer: null },
+        }),
+      );
+    });
+    const file = join(directory, 'report-long-paths.html');
+    await writeFile(file, renderHtmlReport(aggregator.finish()));
+    for (const width of [375, 1440]) {
+      const { page, errors } = await chromium.newPage({ width, height: 740 });
+      await page.goto(pathToFileURL(file).href);
+      const table = page.getByRole('table', { name: 'Top entry pages' });
+      await expect(table.getByRole('rowheader').allTextContents()).resolves.toEqual(paths);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('fits a phone screen', async () => {
     const { page, requests, errors } = await chromium.newPage({ width: 375, height: 740 });
     await page.goto(reportUrl);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SampleSession } from '../../../cli/report/aggregator.js';
 import { layoutUserTimeline, niceTicks, topTable } from '../../../cli/report/charts.js';
 import { binIndex, DURATION_BINS, EVENT_COUNT_BINS } from '../../../cli/report/histogram.js';
-import { escapeHtml, html, truncate } from '../../../cli/report/html.js';
+import { escapeHtml, html } from '../../../cli/report/html.js';
 import { reportText } from '../../../cli/report/report-session.js';
 import {
   daySeries,
@@ -228,29 +228,6 @@ describe('html', () => {
     expect(html`<p title="${name}">${html`<b>${name}</b>`}</p>`.text).toBe(
       `<p title="${escapeHtml(name)}"><b>${escapeHtml(name)}</b></p>`,
     );
-  });
-});
-
-describe('truncate', () => {
-  it('cuts long labels with an ellipsis, never inside a surrogate pair', () => {
-    expect(truncate('abcdef', 6)).toBe('abcdef');
-    expect(truncate('abcdefg', 6)).toBe('abcde…');
-    // 😀 is two UTF-16 code units: a cut after 79 would keep half of the 40th.
-    expect(truncate('😀'.repeat(60), 80)).toBe(`${'😀'.repeat(39)}…`);
-    expect(truncate(`a${'😀'.repeat(60)}`, 80)).toBe(`a${'😀'.repeat(39)}…`);
-    expect(truncate('😀'.repeat(60), 80)).not.toMatch(/[\ud800-\udbff]…$/);
-  });
-
-  it('never cuts inside a character as drawn: a flag, an emoji sequence, a letter and its accents', () => {
-    // A flag is two regional indicators: half of one draws as a lone letter in a box.
-    expect(truncate(`${'a'.repeat(76)}🇫🇷 tail`, 80)).toBe(`${'a'.repeat(76)}…`);
-    // A family is four people joined by zero-width joiners (11 code units): a cut keeps none or all of them.
-    expect(truncate(`${'a'.repeat(70)}👩‍👩‍👧‍👦 tail`, 80)).toBe(`${'a'.repeat(70)}…`);
-    // e with two combining accents: a cut after the e would show a plain e.
-    expect(truncate(`${'a'.repeat(77)}e\u0301\u0301 tail`, 80)).toBe(`${'a'.repeat(77)}…`);
-    // One character as drawn longer than the label (a letter under hundreds of marks) is still cut.
-    const marks = `x${'\u0301'.repeat(200)}`;
-    expect(truncate(marks, 80)).toBe(`${marks.slice(0, 79)}…`);
   });
 });
 
