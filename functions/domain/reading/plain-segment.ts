@@ -91,23 +91,27 @@ function takePageField(
   return taken === ABSENT ? take(result, then, out, text, MAX_DISPLAY_LENGTH, false) : taken;
 }
 
+/** The slot of a path. A module function, not a closure in readPlainSegment: that cost an allocation a record. */
+function slotOf(slots: Int32Array, path: number): number {
+  return slots[path] as number;
+}
+
 /** Reads a scanned Segment record into `out`; false when it is not of the plain form (read it the usual way). */
 export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
   const slots = result.paths.slotOfPath;
   const kinds = result.kinds;
-  const slotOf = (path: number) => slots[path] as number;
   // Anything that sets a device, a platform or a campaign.
-  const deviceKind = kinds[slotOf(at.deviceType)];
-  const osKind = kinds[slotOf(at.osName)];
-  const agentKind = kinds[slotOf(at.userAgent)];
+  const deviceKind = kinds[slotOf(slots, at.deviceType)];
+  const osKind = kinds[slotOf(slots, at.osName)];
+  const agentKind = kinds[slotOf(slots, at.userAgent)];
   if (
     (deviceKind !== NONE && deviceKind !== NULL) ||
     (osKind !== NONE && osKind !== NULL) ||
     (agentKind !== NONE && agentKind !== NULL) ||
-    kinds[slotOf(at.campaign)] === OBJECT
+    kinds[slotOf(slots, at.campaign)] === OBJECT
   )
     return false;
-  const typeSlot = slotOf(at.type);
+  const typeSlot = slotOf(slots, at.type);
   if (kinds[typeSlot] !== STRING || result.stringFlags[typeSlot] !== 0) return false;
   const type = knownType(
     result.bytes,
@@ -117,23 +121,41 @@ export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
   if (type === undefined) return false;
   const timestamp = result.isoInstant(at.timestamp);
   if (timestamp === undefined) return false;
-  const user = take(result, slotOf(at.userId), out, PlainText.UserId, MAX_ID_BYTES, true);
-  const anonymous = take(result, slotOf(at.anonymousId), out, PlainText.AnonymousId, MAX_ID_BYTES, true);
+  const user = take(result, slotOf(slots, at.userId), out, PlainText.UserId, MAX_ID_BYTES, true);
+  const anonymous = take(
+    result,
+    slotOf(slots, at.anonymousId),
+    out,
+    PlainText.AnonymousId,
+    MAX_ID_BYTES,
+    true,
+  );
   if (user === UNUSUAL || anonymous === UNUSUAL || (user === ABSENT && anonymous === ABSENT)) return false;
   // Without a messageId the id is a content hash of the whole record: the usual way.
-  if (take(result, slotOf(at.messageId), out, PlainText.MessageId, Number.POSITIVE_INFINITY, true) !== TAKEN)
+  if (
+    take(result, slotOf(slots, at.messageId), out, PlainText.MessageId, Number.POSITIVE_INFINITY, true) !==
+    TAKEN
+  )
     return false;
   const named = type === 'track' ? at.event : type === 'page' || type === 'screen' ? at.name : -1;
   if (named === -1) out.starts[PlainText.Name] = -1;
-  else if (takeName(result, slotOf(named), out) === UNUSUAL) return false;
+  else if (takeName(result, slotOf(slots, named), out) === UNUSUAL) return false;
   out.hasPage = type === 'page';
   if (
     out.hasPage &&
-    (takePageField(result, slotOf(at.url), slotOf(at.pageUrl), out, PlainText.Url) === UNUSUAL ||
-      takePageField(result, slotOf(at.path), slotOf(at.pagePath), out, PlainText.Path) === UNUSUAL ||
-      takePageField(result, slotOf(at.title), slotOf(at.pageTitle), out, PlainText.Title) === UNUSUAL ||
-      takePageField(result, slotOf(at.referrer), slotOf(at.pageReferrer), out, PlainText.Referrer) ===
-        UNUSUAL)
+    (takePageField(result, slotOf(slots, at.url), slotOf(slots, at.pageUrl), out, PlainText.Url) ===
+      UNUSUAL ||
+      takePageField(result, slotOf(slots, at.path), slotOf(slots, at.pagePath), out, PlainText.Path) ===
+        UNUSUAL ||
+      takePageField(result, slotOf(slots, at.title), slotOf(slots, at.pageTitle), out, PlainText.Title) ===
+        UNUSUAL ||
+      takePageField(
+        result,
+        slotOf(slots, at.referrer),
+        slotOf(slots, at.pageReferrer),
+        out,
+        PlainText.Referrer,
+      ) === UNUSUAL)
   )
     return false;
   out.bytes = result.bytes;
