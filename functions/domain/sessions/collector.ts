@@ -1,7 +1,7 @@
 import type { EventRecord } from '../events/event.js';
 import type { PlainEvent } from '../reading/plain-event.js';
 import { BatchLinks, type Copy } from './batch-links.js';
-import { bucketSort } from './bucket-sort.js';
+import { bucketItems, bucketSort } from './bucket-sort.js';
 import { type Candidates, offerCandidate, type Ties } from './candidates.js';
 import { CopyGroups } from './copy-groups.js';
 import { EventColumns, NO_VALUE } from './event-columns.js';
@@ -165,14 +165,14 @@ export class EventCollector {
       if (firstOwner[to] === -1) firstOwner[to] = owner;
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
-    const { starts, items: byUser } = bucketSort(resolved, winners, counts, itemsInto);
+    const byUser = bucketSort(resolved, winners, counts, itemsInto);
     const lostLinks = this.lostLinksBy(winners, (group) => resolved[group] as number);
     const users = [...counts.keys()].filter((user) => (counts[user] as number) > 0);
     users.sort((a, b) =>
       compareText(columns.identities.values[a] as string, columns.identities.values[b] as string),
     );
     for (const user of users) {
-      let indexes = Array.from(byUser.subarray(starts[user] as number, starts[user + 1] as number));
+      let indexes = bucketItems(byUser, user);
       let parkable = lostLinks.get(user);
       if (severalOwners[user] === 1) {
         const merged = await this.mergeAcrossOwners(indexes, tiedWith, canonicalOf);
@@ -253,11 +253,11 @@ export class EventCollector {
       const owner = this.groups.owners[group] as number;
       counts[owner] = (counts[owner] as number) + 1;
     }
-    const { starts, items: byOwner } = bucketSort(this.groups.owners, winners, counts, itemsInto);
+    const byOwner = bucketSort(this.groups.owners, winners, counts, itemsInto);
     const lostLinks = this.lostLinksBy(winners, (group) => this.groups.owners[group] as number);
     for (let owner = 0; owner < counts.length; owner++) {
       if (counts[owner] === 0) continue;
-      const indexes = Array.from(byOwner.subarray(starts[owner] as number, starts[owner + 1] as number));
+      const indexes = bucketItems(byOwner, owner);
       const waiting = visit(
         { user: columns.identities.values[owner >> 1] as string, anonymous: (owner & 1) === 1 },
         new ColumnUserEvents(columns, indexes, lostLinks.get(owner)),
