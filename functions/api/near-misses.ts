@@ -6,7 +6,7 @@
  * user, or as a `~b64.` form that does not parse; the answer says which path would have named one that exists.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
-import { isIdTooLong, storedNumberId } from '../domain/rules/identity.js';
+import { storedNumberId } from '../domain/rules/identity.js';
 import { withoutTrailingSlashes } from './ending-slashes.js';
 import {
   idSlip,
@@ -32,12 +32,12 @@ import { decodedSegment, parseUserId } from './user-id.js';
  */
 export async function otherRouteOfUnknownUser(
   route: MatchedRoute,
-  userId: string,
+  userId: string | undefined,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
   const rest = slipPath(route, lookup);
   if (route.name !== 'getUser' || !rest.includes('/')) return undefined;
-  if ((await lookup.reader.getUserSummary(userId)) !== undefined) return undefined;
+  if (userId !== undefined && (await lookup.reader.getUserSummary(userId)) !== undefined) return undefined;
   const misshapen = SESSION_TAIL.test(rest) ? await misshapenSessionId(rest, lookup) : undefined;
   if (misshapen !== undefined) return misshapen;
   // A slash alone after the id is no misspelt route: the path meant is the user's summary.
@@ -47,10 +47,13 @@ export async function otherRouteOfUnknownUser(
   return slip === undefined ? undefined : notFound(`User not found; ${slip}`);
 }
 
-/** For a route whose user was not found: a misshapen session id's 400, or the 404 with what was likely meant. */
+/**
+ * For a route whose user was not found (`userId` undefined: a path whose id names no user, see
+ * unnamed-user.ts): a misshapen session id's 400, or the 404 with what was likely meant.
+ */
 export async function unknownUserNearMiss(
   route: MatchedRoute,
-  userId: string,
+  userId: string | undefined,
   lookup: Lookup,
 ): Promise<ApiResponse | undefined> {
   const rest = slipPath(route, lookup);
@@ -58,11 +61,11 @@ export async function unknownUserNearMiss(
     const misshapen = await misshapenSessionId(rest, lookup);
     if (misshapen !== undefined) return misshapen;
   }
-  const idSlipped = await idSlip(route, userId, lookup);
+  const idSlipped = userId === undefined ? undefined : await idSlip(route, userId, lookup);
   if (idSlipped !== undefined) return notFound(`User not found; ${idSlipped}`);
   // Rule 1 stores an id sent as a JSON number as String(n): 42.0 is "42", 1e21 "1e+21", and digits past a
   // double's precision are lost, so the number as the export writes it names no user.
-  const stored = storedNumberId(userId);
+  const stored = userId === undefined ? undefined : storedNumberId(userId);
   if (stored !== undefined && (await lookup.reader.getUserSummary(stored)) !== undefined) {
     return notFound(
       `User not found; an id sent as a JSON number is stored as JavaScript writes that number (${JSON.stringify(stored)}), and ${routePathFor(route, stored)} names a user who exists`,
@@ -81,9 +84,8 @@ export async function unknownUserNearMiss(
 /**
  * For a path whose user id does not parse: a user in the `~b64.` form followed by a misshapen session id
  * (`/users/~b64.YWxpY2U/sessions/latest`: base64url has no `/`, so what follows the form is a route's tail),
- * a user who exists followed by a session id that makes the whole rest no id (`/users/alice/sessions/` and
- * 600 characters, over the id limit, or `/users/alice/sessions/%ZZ`, no UTF-8: it names no user, as a short
- * one names none), the 404 of such a path after no user, or the id's 400 with what was likely meant.
+ * or the id's 400 with what was likely meant. (A rest that is no id only through what follows a `/sessions/`
+ * names no user, and is answered as an unknown user's path: unnamed-user.ts.)
  */
 export async function malformedIdNearMiss(
   route: MatchedRoute,
@@ -110,18 +112,7 @@ export async function malformedIdNearMiss(
     (route.name === 'getUser'
       ? await misspeltRouteOf([rest, withoutTrailingSlashes(rest, true)], lookup)
       : undefined);
-  if (miss !== undefined) return badRequest('userId', `${problem}; ${miss}`);
-  // Over the limit, or with an escape that is no UTF-8 after `/sessions/`, such a rest names no user, as a
-  // short one names none: with no user before `/sessions/` either, it is the 404 a short junk session id gets
-  // (and what such a path gets behind API Gateway, which hands `%ZZ` on as text). An owner that is no user id
-  // keeps the id's 400.
-  const owner =
-    route.name === 'getUser' && (id === undefined || isIdTooLong(id))
-      ? SESSION_TAIL.exec(rest)?.[1]
-      : undefined;
-  return owner !== undefined && parseUserId(owner, lookup.pathsDecoded).ok
-    ? notFound('User not found')
-    : undefined;
+  return miss === undefined ? undefined : badRequest('userId', `${problem}; ${miss}`);
 }
 
 /**

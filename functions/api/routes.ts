@@ -21,6 +21,12 @@ import {
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
+import {
+  LIST_CURSOR_REFUSED,
+  namesNoUser,
+  SESSION_CURSOR_REFUSED,
+  unnamedUserAnswer,
+} from './unnamed-user.js';
 import { parseUserId } from './user-id.js';
 import { userSummaryView } from './views.js';
 
@@ -91,6 +97,7 @@ export async function handleRoute(
 ): Promise<ApiResponse> {
   const user = parseUserId(route.userId, deps.pathsDecoded);
   if (!user.ok) {
+    if (namesNoUser(route, deps.pathsDecoded)) return unnamedUserAnswer(route, rawQueryString, deps);
     const miss = await malformedIdNearMiss(route, user.problem, deps);
     if (miss?.status !== 404) return miss ?? user.response;
     // A `~b64.` form and a tail read as one unknown user's id: a user's route, whose query is checked before
@@ -139,11 +146,7 @@ async function getSession(
   let resume: CursorPosition = { after: 0 };
   if (query.data.cursor !== undefined) {
     const position = deps.cursors.position(query.data.cursor, binding);
-    if (position === undefined || position.after < 0)
-      return badRequest(
-        'cursor',
-        'is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
-      );
+    if (position === undefined || position.after < 0) return SESSION_CURSOR_REFUSED;
     resume = position;
   }
   const found = await deps.reader.getSession(userId, sessionId.data, eventsWanted(resume, query.data.limit));
@@ -212,11 +215,7 @@ async function listSessions(
     const position = deps.cursors.position(cursor, binding);
     after = position?.after;
     walkRules = position?.mark;
-    if (after === undefined)
-      return badRequest(
-        'cursor',
-        'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
-      );
+    if (after === undefined) return LIST_CURSOR_REFUSED;
   }
   const matches =
     filters === undefined

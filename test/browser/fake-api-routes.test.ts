@@ -1,6 +1,7 @@
-// The fake API of the browser tests answers a path whose last segment after /sessions/ is no session id as the
-// lookup handler does (that handler over a reader with a user of the same name): the viewer is tested against
-// the answers it gets from the real API, not a 404 the real API never gives for such a path.
+// The fake API of the browser tests answers a path whose last segment after /sessions/ is no session id, that
+// goes on after it, or whose user id is malformed, as the lookup handler does (that handler over a reader with
+// a user of the same name): the viewer is tested against the answers it gets from the real API, not a 404 the
+// real API never gives for such a path.
 import { describe, expect, it } from 'vitest';
 import { call } from '../unit/api/api-event.js';
 import { makeHandler } from '../unit/api/lookup-fixture.js';
@@ -11,15 +12,22 @@ describe('the fake API beside the lookup handler', () => {
   const { handler } = makeHandler();
 
   it.each([
-    ['a word', '/users/alice/sessions/latest'],
-    ['lower case', '/users/alice/sessions/20240304t090000000z'],
-    ['a month 13', '/users/alice/sessions/20241304T090000000Z'],
-    ['a percent-encoded session id', '/users/alice/sessions/%32%30240304T090000000Z'],
-    ['an escape that is no UTF-8', '/users/alice/sessions/%ZZ'],
-    ['nothing', '/users/alice/sessions/'],
-    ['a word after no user', '/users/nobody/sessions/latest'],
-    ['an escape that is no UTF-8 after no user', '/users/nobody/sessions/%FF'],
-  ])('answers a session id that is %s as the API does (%s)', async (_what, path) => {
+    ['a session id that is a word', '/users/alice/sessions/latest'],
+    ['a session id that is lower case', '/users/alice/sessions/20240304t090000000z'],
+    ['a session id that is a month 13', '/users/alice/sessions/20241304T090000000Z'],
+    ['a session id that is a percent-encoded session id', '/users/alice/sessions/%32%30240304T090000000Z'],
+    ['a session id that is an escape that is no UTF-8', '/users/alice/sessions/%ZZ'],
+    ['a session id that is nothing', '/users/alice/sessions/'],
+    ['a session id that is a word after no user', '/users/nobody/sessions/latest'],
+    ['a session id that is an escape that is no UTF-8 after no user', '/users/nobody/sessions/%FF'],
+    ['a session id that is no UTF-8, more after it, after no user', '/users/nobody/sessions/%ZZ/more'],
+    ['a session id that is no UTF-8, more after it', '/users/alice/sessions/%ZZ/more'],
+    ['a session id that is a word, more after it', '/users/alice/sessions/latest/more'],
+    ['more after a session id', '/users/alice/sessions/20240304T090000000Z/events'],
+    ['a list route after a session id that is no UTF-8', '/users/nobody/sessions/%ZZ/sessions'],
+    ['a user id that is no UTF-8', '/users/%ZZ'],
+    ['a list of a user id that is no UTF-8', '/users/%C3/sessions'],
+  ])('answers a path with %s as the API does (%s)', async (_what, path) => {
     const real = await call(handler, 'GET', path);
     const fake = await answer({ users: [ALICE] }, path, new URLSearchParams());
     expect({ status: fake.status, body: fake.body }).toEqual({ status: real.status, body: real.body });

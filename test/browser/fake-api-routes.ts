@@ -9,6 +9,7 @@ import {
   SESSION_PARAMETERS,
   USER_PARAMETERS,
 } from '../../functions/api/query-params.js';
+import { namesNoUser, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
 import type { FakeUser } from './fixtures.js';
@@ -134,17 +135,21 @@ function nearMissLookup(options: FakeApiData): Lookup {
 }
 
 /**
- * A path whose last segment after `/sessions/` is no session id as sent (`latest`, `%ZZ`, a percent-encoded
- * id, nothing): the real API reads its whole rest as one user id, unknown, and answers the sessionId `400`
- * when the user before `/sessions/` exists (docs/api.md, "User ids in paths").
+ * A path whose id the fake's segments do not read as the API does: its last segment after `/sessions/` is
+ * no session id as sent (`latest`, `%ZZ`, a percent-encoded id, nothing), something follows a session id's
+ * place (`/sessions/%ZZ/more`), or its id is malformed. The real API reads the whole rest as one user id,
+ * unknown here, and answers what that calls for: the sessionId `400` when the user before `/sessions/`
+ * exists, the 404 with what was meant, or the `userId` `400` (docs/api.md, "User ids in paths"), as
+ * routes.ts's handleRoute does, from the same near misses.
  */
-async function restAsOneUserId(options: FakeApiData, route: MatchedRoute): Promise<Answer> {
+async function restAsOneUserId(options: FakeApiData, route: MatchedRoute, query: string): Promise<Answer> {
   const lookup = nearMissLookup(options);
   const whole = parseUserId(route.userId, false);
-  const miss = whole.ok
+  const response = whole.ok
     ? await unknownUserNearMiss(route, whole.userId, lookup)
-    : await malformedIdNearMiss(route, whole.problem, lookup);
-  const response = miss ?? (whole.ok ? undefined : whole.response);
+    : namesNoUser(route, false)
+      ? await unnamedUserAnswer(route, query, lookup)
+      : ((await malformedIdNearMiss(route, whole.problem, lookup)) ?? whole.response);
   return response === undefined
     ? error(404, 'not_found', 'User not found')
     : { status: response.status, body: response.body };
@@ -152,17 +157,17 @@ async function restAsOneUserId(options: FakeApiData, route: MatchedRoute): Promi
 
 export async function answer(options: FakeApiData, rawPath: string, query: URLSearchParams): Promise<Answer> {
   const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
-  if (root !== '' || users !== 'users' || encodedUser === undefined || rest.length > 0) {
+  const route = matchRoute(rawPath);
+  if (root !== '' || users !== 'users' || encodedUser === undefined || route === undefined) {
     return error(404, 'not_found', 'Route not found');
   }
   // The id as the real API reads it: percent-encoded or in the `~b64.` form the viewer sends for some ids.
   const parsedId = parseUserId(encodedUser, false);
-  if (!parsedId.ok) return error(400, 'bad_request', 'userId is invalid');
+  if (!parsedId.ok || rest.length > 0) return restAsOneUserId(options, route, query.toString());
   const userId = parsedId.userId;
   if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
   const stitchedTo = options.stitched?.[userId];
-  const route = matchRoute(rawPath);
-  if (stitchedTo !== undefined && route !== undefined) {
+  if (stitchedTo !== undefined) {
     // As the real API: the list's and a session's query go along, without the cursor, the user route's not.
     query.delete('cursor');
     const kept = sessions === undefined ? '' : query.toString();
@@ -189,7 +194,7 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   if (sessions === undefined) return { status: 200, body: user.summary };
   if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
   if (encodedSession === undefined) return listSessions(user, query);
-  if (route?.name === 'getUser') return restAsOneUserId(options, route);
+  if (route.name === 'getUser') return restAsOneUserId(options, route, query.toString());
   const sessionId = decodeURIComponent(encodedSession);
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');

@@ -1,0 +1,78 @@
+/**
+ * A path whose user id is no id only through what follows a `/sessions/` after a user id: over the id limit
+ * (`/users/nobody/sessions/` and 600 characters) or with escapes that are no UTF-8 there
+ * (`/users/nobody/sessions/%ZZ/more`). Such a rest names no user, as a short junk one names none, so the path
+ * gets the answers of an unknown user's path, which is also how it is read behind API Gateway (it hands `%ZZ`
+ * on as text): the route's query checked as for any user, then the 404 or what the path likely meant
+ * (docs/api.md, User ids in paths). An owner that is no user id itself keeps the `userId` 400.
+ */
+import { BASE64_ID_PREFIX } from '../../contract/index.js';
+import { isIdTooLong } from '../domain/rules/identity.js';
+import type { Lookup } from './near-miss-slips.js';
+import { otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
+import type { MatchedRoute } from './paths.js';
+import {
+  knownQuery,
+  LIST_PARAMETERS,
+  listQuerySchema,
+  SESSION_PARAMETERS,
+  sessionQuerySchema,
+  USER_PARAMETERS,
+  userQuerySchema,
+} from './query-params.js';
+import { type ApiResponse, badRequest, notFound } from './responses.js';
+import { decodedSegment, parseUserId } from './user-id.js';
+
+/** The user id before the first `/sessions/` that has something after it. */
+const FIRST_OWNER = /^(.+?)\/sessions\/[\s\S]/;
+
+/** The 400 of a cursor a session's route cannot resume from. */
+export const SESSION_CURSOR_REFUSED = badRequest(
+  'cursor',
+  'is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+);
+
+/** The 400 of a cursor a list cannot resume from. */
+export const LIST_CURSOR_REFUSED = badRequest(
+  'cursor',
+  'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+);
+
+/** Whether a route's id, which did not parse, names no user only through what follows a `/sessions/`. */
+export function namesNoUser(route: MatchedRoute, pathsDecoded: boolean): boolean {
+  const id = decodedSegment(route.userId, pathsDecoded);
+  if (id !== undefined && !isIdTooLong(id)) return false;
+  // A `~b64.` form followed by a route's tail is read as that form (near-misses.ts).
+  if ((id ?? route.userId).startsWith(BASE64_ID_PREFIX)) return false;
+  const owner = FIRST_OWNER.exec(route.userId)?.[1];
+  return owner !== undefined && parseUserId(owner, pathsDecoded).ok;
+}
+
+/** The answer of a route for a user who does not exist, given a path whose id names none (see above). */
+export async function unnamedUserAnswer(
+  route: MatchedRoute,
+  rawQueryString: string,
+  lookup: Lookup,
+): Promise<ApiResponse> {
+  switch (route.name) {
+    case 'getUser': {
+      const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+      if (!query.ok) return (await otherRouteOfUnknownUser(route, undefined, lookup)) ?? query.response;
+      break;
+    }
+    case 'listSessions': {
+      const query = knownQuery(rawQueryString, LIST_PARAMETERS, listQuerySchema);
+      if (!query.ok) return query.response;
+      // A cursor is signed for one user: none is valid for a user who does not exist.
+      if (query.data.cursor !== undefined) return LIST_CURSOR_REFUSED;
+      break;
+    }
+    case 'getSession': {
+      const query = knownQuery(rawQueryString, SESSION_PARAMETERS, sessionQuerySchema);
+      if (!query.ok) return query.response;
+      if (query.data.cursor !== undefined) return SESSION_CURSOR_REFUSED;
+      break;
+    }
+  }
+  return (await unknownUserNearMiss(route, undefined, lookup)) ?? notFound('User not found');
+}

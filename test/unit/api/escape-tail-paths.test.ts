@@ -1,0 +1,69 @@
+// A path whose escapes are no UTF-8 only after a `/sessions/` that follows a user id, with more segments after
+// them (`/users/nobody/sessions/%ZZ/more`): its rest names no user, as it does behind API Gateway (which hands
+// `%ZZ` on as text), so it gets the answers of that reading, not the 400 blaming the user id (docs/api.md).
+import { describe, expect, it } from 'vitest';
+import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { type CallResult, call, gatewayEvent, send } from './api-event.js';
+import { FIRST_SESSION_ID, makeHandler, T0 } from './lookup-fixture.js';
+
+function ask(pathsDecoded: boolean, path: string, query: string): Promise<CallResult> {
+  const reader = FakeSessionReader.fromEvents(eventsForSessions('x', 1, T0));
+  const { handler } = makeHandler({ reader, pathsDecoded });
+  return pathsDecoded
+    ? send(handler, gatewayEvent('GET', path, { query }))
+    : call(handler, 'GET', path, { query });
+}
+
+const TAILS = [
+  '%ZZ/more',
+  '100%/more',
+  '%C3/x/y',
+  `%FF${FIRST_SESSION_ID}/events`,
+  '%ZZ/sessions',
+  `%ZZ/sessions/${FIRST_SESSION_ID}`,
+  `a/sessions/%ZZ/more`,
+];
+const QUERIES = ['', 'limit=5', 'bogus=1', 'cursor=abc', 'order=asc'];
+
+describe('paths with escapes that are no UTF-8 after /sessions/, segments after them', () => {
+  it.each(TAILS)(
+    'answer /users/nobody/sessions/%s as behind API Gateway: 404 User not found',
+    async (tail) => {
+      const path = `/users/nobody/sessions/${tail}`;
+      for (const query of QUERIES) {
+        const encoded = await ask(false, path, query);
+        expect(encoded, `${path}?${query}`).toEqual(await ask(true, path, query));
+        if (query === '') {
+          expect(encoded.status).toBe(404);
+          expect(encoded.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+        }
+      }
+    },
+  );
+
+  it.each(TAILS)('answer /users/x/sessions/%s (x exists) as behind API Gateway', async (tail) => {
+    const path = `/users/x/sessions/${tail}`;
+    for (const query of QUERIES) {
+      const encoded = await ask(false, path, query);
+      expect(encoded, `${path}?${query}`).toEqual(await ask(true, path, query));
+      if (query === '') expect(encoded.status).toBe(404);
+    }
+  });
+
+  // An id over the limit names no user, as docs/api.md says, with segments after its session id too.
+  it('answers a rest over the id limit with segments after /sessions/ as a short one', async () => {
+    for (const pathsDecoded of [false, true]) {
+      const long = await ask(pathsDecoded, `/users/nobody/sessions/${'z'.repeat(600)}/more`, '');
+      expect(long).toEqual(await ask(pathsDecoded, '/users/nobody/sessions/z/more', ''));
+      expect(long.status).toBe(404);
+      const known = await ask(pathsDecoded, `/users/x/sessions/${'z'.repeat(600)}/more`, '');
+      expect(known).toEqual(await ask(pathsDecoded, '/users/x/sessions/z/more', ''));
+    }
+  });
+
+  it('keeps the userId 400 when the part before /sessions/ is no user id either', async () => {
+    const result = await ask(false, '/users/%ZZ/sessions/x/more', '');
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
+  });
+});
