@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ViewerAsset } from '../../viewer/assets.js';
 import { closeServer } from '../helpers/close-server.js';
-import { answer, type FakeApiData, invalidateCursors } from './fake-api-routes.js';
+import { type Answer, answer, type FakeApiData, invalidateCursors } from './fake-api-routes.js';
 
 export interface FakeApiOptions extends FakeApiData {
   /** Served at their paths with `headers`; none for an API-only server. */
@@ -51,6 +51,11 @@ export interface FakeApi {
    * empty and hands it back again, as an API whose cursors go round, until the returned function is called.
    */
   loopCursors(prefix: string): () => void;
+  /**
+   * Requests whose raw path starts with `prefix` get the API's error shape with this status and message (one
+   * quoting what was asked for, as the API's may), until the returned function is called.
+   */
+  refuse(prefix: string, status: number, message: string): () => void;
   close(): Promise<void>;
 }
 
@@ -67,6 +72,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const gone = new Set<string>();
   const reported = new Map<string, Readonly<Record<string, unknown>>>();
   const looping = new Set<string>();
+  const refusals = new Map<string, { status: number; message: string }>();
   const stitched: Record<string, string> = { ...options.stitched };
   const under = (prefixes: Iterable<string>, rawPath: string) =>
     [...prefixes].find((prefix) => rawPath.startsWith(prefix));
@@ -97,10 +103,13 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       return;
     }
     const loops = under(looping, target) !== undefined;
-    const found =
-      loops && query.get('cursor') === 'loop'
-        ? { status: 200, body: { userId: 'looping', sessions: [], nextCursor: 'loop' } }
-        : await answer({ ...options, stitched, gone }, rawPath, query);
+    const refused = refusals.get(under(refusals.keys(), rawPath) ?? '');
+    const found: Answer =
+      refused !== undefined
+        ? { status: refused.status, body: { error: { code: 'bad_request', message: refused.message } } }
+        : loops && query.get('cursor') === 'loop'
+          ? { status: 200, body: { userId: 'looping', sessions: [], nextCursor: 'loop' } }
+          : await answer({ ...options, stitched, gone }, rawPath, query);
     if (loops && (found.body as { nextCursor?: unknown }).nextCursor) {
       found.body = { ...(found.body as object), nextCursor: 'loop' };
     }
@@ -165,6 +174,10 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
     loopCursors(prefix) {
       looping.add(prefix);
       return () => looping.delete(prefix);
+    },
+    refuse(prefix, status, message) {
+      refusals.set(prefix, { status, message });
+      return () => refusals.delete(prefix);
     },
     close: () => closeServer(server),
   };

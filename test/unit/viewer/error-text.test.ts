@@ -7,10 +7,17 @@ describe('errorText', () => {
     expect(errorText(new ApiError(400, 'invalid_cursor', 'cursor is not a valid cursor'))).toBe(
       'The API answered 400: \u2068cursor is not a valid cursor\u2069',
     );
-    // Right-to-left text in the message cannot reorder the words around it: its override is closed inside.
+    // An override quoted in the message shows as its escape, as in an id: it reverses nothing.
     expect(errorText(new ApiError(404, 'not_found', 'no user \u202Eevil'))).toBe(
-      'The API answered 404: \u2068no user \u202Eevil\u202C\u2069',
+      'The API answered 404: \u2068no user \\u202eevil\u2069',
     );
+  });
+
+  it('shows controls and invisible characters in a message as escapes, its own escapes as they are', () => {
+    expect(errorText(new ApiError(400, 'bad_request', 'userId "a\\"b\nc\u200b" is refused'))).toBe(
+      'The API answered 400: \u2068userId "a\\"b\\nc\\u200b" is refused\u2069',
+    );
+    expect(errorText(new TypeError('bad\u0000byte'))).toBe('bad\\x00byte');
   });
 
   it('says what failed when no answer came back', () => {

@@ -1,0 +1,39 @@
+// An API error message may quote what was asked for (a user id holding a right-to-left override, a newline, a
+// zero-width space): the viewer shows it with those characters as escapes, as it shows ids (idText), not raw,
+// where an override would show the quoted text reversed and a zero-width space hide.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALICE, type ApiSession } from './fixtures.js';
+import { useViewer } from './viewer-harness.js';
+
+const viewer = useViewer();
+const MESSAGE = 'userId "e\u202evil\nx\u200b" is refused';
+const SHOWN = 'The API answered 400: \u2068userId "e\\u202evil\\nx\\u200b" is refused\u2069';
+const RAW = /[\u202e\n\u200b]/;
+
+let allow = () => {};
+afterEach(() => allow());
+
+describe('an API error message quoting what was asked for', () => {
+  it("shows its controls as escapes in a user's failed load", async () => {
+    allow = viewer.api.refuse('/users/alice', 400, MESSAGE);
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    const text = await page.locator('[data-state="error"]').textContent();
+    expect(text).toContain(SHOWN);
+    expect(text).not.toMatch(RAW);
+    viewer.expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  it("shows its controls as escapes in a session's failed load", async () => {
+    const session = ALICE.sessions[0] as ApiSession;
+    allow = viewer.api.refuse(`/users/alice/sessions/${session.sessionId}`, 400, MESSAGE);
+    const tracked = await viewer.open(viewer.userUrl('alice', session.sessionId));
+    const { page } = tracked;
+    const text = await page.locator('#session-panel [data-state="error"]').textContent();
+    expect(text).toContain(SHOWN);
+    expect(text).not.toMatch(RAW);
+    viewer.expectCleanRun(tracked, 1);
+    await page.close();
+  });
+});
