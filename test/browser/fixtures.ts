@@ -15,7 +15,8 @@ export interface ApiSession {
   endedAt: string;
   durationSeconds: number;
   eventCount: number;
-  pageViews: number;
+  /** Null when the API knows no page views for the session (drawn grey). */
+  pageViews: number | null;
   bounce: boolean;
   entryPage: ApiPage | null;
   exitPage: ApiPage | null;
@@ -121,6 +122,8 @@ export function makeUser(
     durationMinutes?: (i: number) => number;
     eventCount?: (i: number) => number;
     hostile?: boolean;
+    /** Whether session `i` has no page views known (the API's null). */
+    pageViewsUnknown?: (i: number) => boolean;
   } = {},
 ): FakeUser {
   const duration = options.durationMinutes ?? ((i) => 5 + (i % 7) * 6);
@@ -137,7 +140,7 @@ export function makeUser(
       endedAt: new Date(startedAt + durationMs).toISOString(),
       durationSeconds: durationMs / 1000,
       eventCount,
-      pageViews,
+      pageViews: options.pageViewsUnknown?.(i) === true ? null : pageViews,
       bounce: eventCount === 1,
       entryPage: pageViews > 0 ? page(1) : null,
       exitPage: pageViews > 0 ? page(eventCount % 2 === 0 ? eventCount - 1 : eventCount - 2) : null,

@@ -2,10 +2,14 @@
 // named with its header cells, and every button named.
 import { describe, expect, it } from 'vitest';
 import { type AxNode, accessibilityTree, findNodes } from './ax-tree.js';
-import { ALICE, type ApiSession } from './fixtures.js';
+import { ALICE, type ApiSession, makeUser } from './fixtures.js';
 import { SESSION_MARKS, settled, useViewer } from './viewer-harness.js';
 
-const viewer = useViewer();
+/** A user with a session the API gave no page views for, so that the legend explains grey too. */
+const GREY = makeUser('one-grey', [Date.UTC(2024, 4, 1, 9), Date.UTC(2024, 4, 2, 9)], {
+  pageViewsUnknown: (i) => i === 0,
+});
+const viewer = useViewer([GREY]);
 
 describe('screen-reader support', () => {
   it('names the sessions table, its column and row headers, and every button on the page', async () => {
@@ -74,7 +78,7 @@ describe('screen-reader support', () => {
   });
 
   it('reads the timeline legend whole: its swatches and the open session pointer say what they stand for', async () => {
-    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const tracked = await viewer.open(viewer.userUrl(GREY.summary.userId));
     const { page } = tracked;
     await page.locator(SESSION_MARKS).first().waitFor();
     await settled(page);

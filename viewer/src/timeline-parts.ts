@@ -37,16 +37,30 @@ export function axisParts(window: TimeWindow, width: number, baseline: number): 
 }
 
 /**
- * What a mark's length, height, colour and pointer stand for, grey too (no page views known). A screen reader
- * hears each picture named by what it shows (the swatches' shades, with the words around them, and the
- * pointer), and the grey swatch as the word, so the legend reads whole.
+ * What a mark's length, height, colour and pointer stand for, and grey (no page views known) while a mark
+ * drawn is grey: `showUnknown` says whether one is. A screen reader hears each picture named by what it shows
+ * (the swatches' shades, with the words around them, and the pointer), and the grey swatch as the word, so
+ * the legend reads whole.
  */
-export function timelineLegend(): HTMLElement {
+export function timelineLegend(): { readonly element: HTMLElement; showUnknown(shown: boolean): void } {
   const swatches = Array.from({ length: COLOUR_LEVELS }, (_, level) =>
     svg('rect', { class: `pv-${level}`, x: level * 14, y: 0, width: 12, height: 12, rx: 2 }),
   );
   const hidden = (text: string) => h('span', { 'aria-hidden': 'true' }, text);
-  return h(
+  // A session the API gave no page views for is drawn grey (pv-unknown), its label naming none.
+  const unknown = h(
+    'span',
+    { class: 'legend-unknown', hidden: true },
+    ', ',
+    h('span', { class: 'visually-hidden' }, 'grey '),
+    svg(
+      'svg',
+      { width: 12, height: 12, 'aria-hidden': 'true' },
+      svg('rect', { class: 'pv-unknown', x: 0, y: 0, width: 12, height: 12, rx: 2 }),
+    ),
+    ' when not known',
+  );
+  const element = h(
     'p',
     { class: 'legend' },
     'Length: duration · height: events · colour: page views, ',
@@ -62,15 +76,8 @@ export function timelineLegend(): HTMLElement {
       ...swatches,
     ),
     hidden(' most'),
-    ', ',
-    // A session the API gave no page views for is drawn grey (pv-unknown), its label naming none.
-    h('span', { class: 'visually-hidden' }, 'grey '),
-    svg(
-      'svg',
-      { width: 12, height: 12, 'aria-hidden': 'true' },
-      svg('rect', { class: 'pv-unknown', x: 0, y: 0, width: 12, height: 12, rx: 2 }),
-    ),
-    ' when not known · ',
+    unknown,
+    ' · ',
     svg(
       'svg',
       { width: 10, height: 8, role: 'img', 'aria-label': 'a triangle above' },
@@ -78,6 +85,7 @@ export function timelineLegend(): HTMLElement {
     ),
     ' the open session',
   );
+  return { element, showUnknown: (shown) => unknown.toggleAttribute('hidden', !shown) };
 }
 
 /**

@@ -62,6 +62,7 @@ export class TimelineView {
   private frame = 0;
   private readonly focus: TimelineFocus;
   private readonly commandTarget: CommandTarget;
+  private readonly legend = timelineLegend();
 
   constructor(private readonly options: TimelineViewOptions) {
     this.limits = historyLimits(this.options.summary, this.options.loader.sessions);
@@ -101,7 +102,7 @@ export class TimelineView {
       h('div', { class: 'chart-frame' }, this.chart),
       this.status.element,
       this.status.live,
-      timelineLegend(),
+      this.legend.element,
     );
     this.chart.addEventListener('keydown', (event) => {
       const command = keyCommand(event);
@@ -224,6 +225,7 @@ export class TimelineView {
     // so Enter opens the one that shows the focus (a step still loading puts it where it goes itself).
     if (document.activeElement === this.chart && !this.focus.stepping) this.focusSession(this.focus.activeId);
     this.options.onView?.(marks.map((mark) => sessionOf(mark.sessionId)));
+    this.legend.showUnknown(marks.some((mark) => mark.colourClass === 'pv-unknown'));
     this.axis.replaceChildren(...axisParts(this.window, this.width, HEIGHT - AXIS_HEIGHT));
 
     const range = windowText(this.window);
