@@ -5,6 +5,7 @@ import {
   MAX_EVENT_LIMIT,
   travelsOnlyAsBase64Id,
 } from '../../contract/index.js';
+import { escapeControlOfEscaped } from '../../contract/visible-text.js';
 import {
   ApiFormatError,
   parseApiError,
@@ -178,8 +179,11 @@ export function createApiClient(
       }
       if (!response.ok) {
         const error = parseApiError(json);
-        // The caller says "The API answered <status>"; this is what it said, or the status's name.
-        const said = error?.message || response.statusText || 'no explanation';
+        // The caller says "The API answered <status>"; this is what it said, or the status's name. What it
+        // said may quote what was asked for (an id holding an override, a newline, a zero-width space): its
+        // controls show as escapes, as ids do (format.ts idText), its backslashes as they are, since the API
+        // writes what it quotes with JSON's escapes (`"a\"b"`, `\u00A0`), which doubled would read as other text.
+        const said = escapeControlOfEscaped(error?.message || response.statusText || 'no explanation');
         const message = response.status === 403 && error?.code === 'gateway' ? `${said}. ${forbidden}` : said;
         // A 307 that fetch did not follow (no Location) still names the user in its body.
         const stitchedTo = error?.code === 'stitched' ? error.userId : null;
@@ -196,7 +200,8 @@ export function createApiClient(
     try {
       return parse(json);
     } catch (error) {
-      if (error instanceof ApiFormatError) throw new ApiError(status, 'bad_response', error.message);
+      if (error instanceof ApiFormatError)
+        throw new ApiError(status, 'bad_response', escapeControlOfEscaped(error.message));
       throw error;
     }
   }

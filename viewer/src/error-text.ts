@@ -3,17 +3,16 @@ import { ApiError } from './api-client.js';
 import { isolated } from './format.js';
 
 /**
- * A failed load as the viewer words it: the API's status with its message, which may quote what was asked for
- * (a user id holding an override, a newline, a zero-width space). Its controls and invisible characters show as
- * escapes (`\u202e`, `\n`), as ids do (format.ts idText), so quoted text can neither show reversed nor hide a
- * character; its backslashes stay as they are, since the API writes what it quotes with JSON's escapes
- * (`"a\"b"`, `\u00A0`), which doubled would read as other text. The message is isolated as well.
+ * A failed load as the viewer words it: the API's status with its message, which may quote what was asked
+ * for, isolated. The client (api-client.ts) shows the API's own words with their controls as escapes; an
+ * ApiError's message may also be the viewer's own, whose isolates around ids stay. Any other error's message
+ * shows its controls as escapes too.
  */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     return error.status === 0
-      ? escapeControlOfEscaped(error.message)
-      : `The API answered ${error.status}: ${isolated(escapeControlOfEscaped(error.message))}`;
+      ? error.message
+      : `The API answered ${error.status}: ${isolated(error.message)}`;
   }
   return escapeControlOfEscaped(error instanceof Error ? error.message : String(error));
 }

@@ -294,6 +294,18 @@ describe('createApiClient', () => {
     });
   });
 
+  it('shows the controls an API message quotes as escapes, its own escapes as they are', async () => {
+    const quoting = vi.fn(async () =>
+      jsonResponse(400, {
+        error: { code: 'bad_request', message: 'userId "e\u202evil\nx\u200b" is "a\\"b"' },
+      }),
+    );
+    await expect(createApiClient('', quoting).getUser('a')).rejects.toMatchObject({
+      status: 400,
+      message: 'userId "e\\u202evil\\nx\\u200b" is "a\\"b"',
+    });
+  });
+
   it('says what happened when the answer is not the API’s JSON or there is no answer', async () => {
     const html = vi.fn(
       async () => new Response('<html>gateway</html>', { status: 502, statusText: 'Bad Gateway' }),

@@ -7,15 +7,16 @@ describe('errorText', () => {
     expect(errorText(new ApiError(400, 'invalid_cursor', 'cursor is not a valid cursor'))).toBe(
       'The API answered 400: \u2068cursor is not a valid cursor\u2069',
     );
-    // An override quoted in the message shows as its escape, as in an id: it reverses nothing.
+    // Right-to-left text in the message cannot reorder the words around it: its override is closed inside.
     expect(errorText(new ApiError(404, 'not_found', 'no user \u202Eevil'))).toBe(
-      'The API answered 404: \u2068no user \\u202eevil\u2069',
+      'The API answered 404: \u2068no user \u202Eevil\u202C\u2069',
     );
   });
 
-  it('shows controls and invisible characters in a message as escapes, its own escapes as they are', () => {
-    expect(errorText(new ApiError(400, 'bad_request', 'userId "a\\"b\nc\u200b" is refused'))).toBe(
-      'The API answered 400: \u2068userId "a\\"b\\nc\\u200b" is refused\u2069',
+  it("keeps the viewer's own isolates in its messages, and shows another error's controls as escapes", () => {
+    const own = '\u2068anon\u2069 is now an anonymousId stitched to user \u2068alice\u2069';
+    expect(errorText(new ApiError(307, 'stitched', own, 'alice'))).toBe(
+      `The API answered 307: \u2068${own}\u2069`,
     );
     expect(errorText(new TypeError('bad\u0000byte'))).toBe('bad\\x00byte');
   });
