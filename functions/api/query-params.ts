@@ -1,12 +1,13 @@
 /** The API's query and path parameters, checked with zod: each refusal names the parameter and what it must be. */
 
-import { MAX_EVENT_LIMIT } from '../../contract/index.js';
+import { BASE64_ID_PREFIX, idOfBase64Id, MAX_EVENT_LIMIT } from '../../contract/index.js';
 import { MAX_DISPLAY_LENGTH } from '../domain/events/display-text.js';
 import { parseTimestamp } from '../domain/rules/timestamp.js';
 import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import * as z from '../shared/zod.js';
 import { MAX_CURSOR_LENGTH } from './cursor.js';
 import { type ApiResponse, badRequest, errorResponse } from './responses.js';
+import { base64IdProblem } from './user-id.js';
 
 export const sessionIdParam = z
   .string()
@@ -35,6 +36,23 @@ const timestampParam = z.pipe(
     return epochMs;
   }),
 );
+
+/**
+ * A query value as text: in the `~b64.` form ids take (docs/api.md), the text it encodes, so that a value
+ * holding a lone surrogate, which has no percent-encoding (URL encoding writes U+FFFD, other text), or one that
+ * itself starts with `~b64.` can be sent; any other value as sent.
+ */
+const base64Text = z.transform((text: string, payload) => {
+  if (!text.startsWith(BASE64_ID_PREFIX)) return text;
+  const decoded = idOfBase64Id(text);
+  if (decoded !== undefined) return decoded;
+  payload.issues.push({
+    code: 'custom',
+    message: base64IdProblem(text.slice(BASE64_ID_PREFIX.length)),
+    input: text,
+  });
+  return z.NEVER;
+});
 
 const cursorParam = z.optional(
   z
@@ -78,12 +96,15 @@ export const listQuerySchema = z
       ),
     ),
     campaignSource: z.optional(
-      z.string().check(
-        z.minLength(1, 'must not be empty'),
-        // zod counts code points; a shown campaign source is cut to 1,024 UTF-16 code units (rule 9).
-        z.refine(
-          (text: string) => text.length <= MAX_DISPLAY_LENGTH,
-          `is longer than ${MAX_DISPLAY_LENGTH} UTF-16 code units, which no shown campaign source is`,
+      z.pipe(
+        z.pipe(z.string(), base64Text),
+        z.string().check(
+          z.minLength(1, 'must not be empty'),
+          // zod counts code points; a shown campaign source is cut to 1,024 UTF-16 code units (rule 9).
+          z.refine(
+            (text: string) => text.length <= MAX_DISPLAY_LENGTH,
+            `is longer than ${MAX_DISPLAY_LENGTH} UTF-16 code units, which no shown campaign source is`,
+          ),
         ),
       ),
     ),

@@ -5,8 +5,11 @@ import * as z from '../shared/zod.js';
 import { matchRoute, routePathWithIdAs } from './paths.js';
 import { type ApiResponse, badRequest } from './responses.js';
 
-/** Why the text after the `~b64.` prefix is no id: a character base64url lacks, padding, or no UTF-8. */
-function base64IdProblem(encoded: string): string {
+/**
+ * Why the text after the `~b64.` prefix is no text (an id, or a query value in that form): a character
+ * base64url lacks, padding, or no UTF-8.
+ */
+export function base64IdProblem(encoded: string): string {
   const expected = `after ${BASE64_ID_PREFIX} must be base64url of UTF-8`;
   const stray = /[^A-Za-z0-9_-]/.exec(encoded)?.[0];
   if (stray === '=') return `${expected}, without "=" padding`;

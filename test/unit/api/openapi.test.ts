@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, type ApiRouteName, MAX_EVENT_LIMIT } from '../../../contract/index.js';
+import { API_ROUTES, type ApiRouteName, base64Id, MAX_EVENT_LIMIT } from '../../../contract/index.js';
 import { MAX_STITCHED_SAMPLE } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
@@ -182,7 +182,9 @@ describe('openapi.json', () => {
     );
     // JSON Schema's maxLength counts code points and the bound is in UTF-16 code units: the schema states the
     // bound in code points it implies (a code point is one or two units), and the text the exact one.
-    expect(source.schema.maxLength).toBe(MAX_DISPLAY_LENGTH);
+    // Sent as text (the first branch) or in the `~b64.` form, up to three bytes a code unit (a lone surrogate).
+    expect(source.schema.anyOf[0].maxLength).toBe(MAX_DISPLAY_LENGTH);
+    expect(source.schema.anyOf[1].maxLength).toBe(base64Id('\ud800'.repeat(MAX_DISPLAY_LENGTH)).length);
     expect(source.description).toContain(`${MAX_DISPLAY_LENGTH.toLocaleString('en')} UTF-16 code units`);
     expect(source.description).toContain('`maxLength` counts code points');
     for (const [text, status] of [
