@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
-import { escapeControl } from '../../contract/visible-text.js';
 import { h, notice } from './dom.js';
 import { idText, isolated } from './format.js';
 import { userLink } from './user-summary.js';
@@ -31,7 +30,7 @@ function hiddenCharacters(id: string): string[] {
 export function unknownUserNotice(userId: string, message: string, { wasShown = false } = {}): HTMLElement {
   // The API says which id exists when one is a slip away (a number as an export writes it, stored as
   // JavaScript writes it): that, not a typo, is then why. It may quote the id, whose controls show as escapes
-  // as the id's own do.
+  // as the id's own do: the client (api-client.ts) escaped the API's message so already.
   const hint = message.startsWith(NOT_FOUND_HINT) ? message.slice(NOT_FOUND_HINT.length) : '';
   // An id pasted with a zero-width space reads as the id without it, which the API may well know.
   const hidden = hiddenCharacters(userId);
@@ -54,7 +53,7 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
     'empty',
     'No user or anonymousId ',
     h('code', {}, idText(userId)),
-    hint === '' ? ' is known to the API.' : ` is known to the API: ${isolated(escapeControl(hint))}.`,
+    hint === '' ? ' is known to the API.' : ` is known to the API: ${isolated(hint)}.`,
     hidden.length === 0
       ? null
       : ` The id holds characters that do not show: ${hidden.join(', ')}; one pasted in with it is not part of the id.`,
