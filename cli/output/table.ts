@@ -46,10 +46,12 @@ const COLUMNS: ReadonlyArray<{
   {
     name: 'campaign',
     width: 24,
-    read: (view) =>
-      view.campaign === null
-        ? ''
-        : [text(view.campaign.source), text(view.campaign.medium)].filter(Boolean).join('/'),
+    // source/medium, the slash kept when one is missing (`google/`, `/cpc`), so that they read apart.
+    read: (view) => {
+      const source = text(view.campaign?.source);
+      const medium = text(view.campaign?.medium);
+      return source === '' && medium === '' ? '' : `${source}/${medium}`;
+    },
   },
   { name: 'first', width: 24, read: (view) => escapeControl(view.firstEvent) },
   { name: 'last', width: 24, read: (view) => escapeControl(view.lastEvent) },

@@ -103,6 +103,25 @@ describe('writeTable', () => {
     expect(lines[4]).not.toContain('only-url');
   });
 
+  // Either member may be missing (rule 9: members as sent, missing null): the slash always stands between
+  // them, so a source alone and a medium alone read apart.
+  it('shows the campaign as source/medium with the slash kept when one of them is missing', async () => {
+    const lines: string[] = [];
+    const campaign = (source: SentValue, medium: SentValue) =>
+      toSessionView({
+        ...summary('u', 1),
+        campaign: { source, medium, name: 'n', term: null, content: null },
+      });
+    const views = [campaign('google', null), campaign(null, 'google'), campaign('g', 'cpc')];
+    await writeTable(result(3), [...views, campaign(null, null)], (text) => {
+      lines.push(text);
+    });
+    expect(lines[1]).toMatch(/ {2}google\/ {2}/);
+    expect(lines[2]).toMatch(/ {2}\/google {2}/);
+    expect(lines[3]).toMatch(/ {2}g\/cpc {2}/);
+    expect(lines[4]).not.toContain('/');
+  });
+
   it('writes a table of more rows than a call can take as arguments', async () => {
     const view = toSessionView(summary('bot', 1));
     const views = Array.from({ length: 200_000 }, () => view);
