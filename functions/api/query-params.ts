@@ -139,6 +139,18 @@ export const userQuerySchema = z.object({});
 
 export const USER_PARAMETERS = [] as const;
 
+/** The 400 of a cursor a session's route cannot resume from. */
+export const SESSION_CURSOR_REFUSED = badRequest(
+  'cursor',
+  'is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+);
+
+/** The 400 of a cursor a list cannot resume from. */
+export const LIST_CURSOR_REFUSED = badRequest(
+  'cursor',
+  'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+);
+
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; response: ApiResponse };
 
 export function parse<T>(schema: z.ZodMiniType<T>, input: unknown, name?: string): ParseResult<T> {

@@ -10,9 +10,11 @@ import { malformedIdNearMiss, otherRouteOfUnknownUser, unknownUserNearMiss } fro
 import { type MatchedRoute, routePathFor } from './paths.js';
 import {
   knownQuery,
+  LIST_CURSOR_REFUSED,
   LIST_PARAMETERS,
   listQuerySchema,
   parse,
+  SESSION_CURSOR_REFUSED,
   SESSION_PARAMETERS,
   sessionIdParam,
   sessionQuerySchema,
@@ -21,12 +23,7 @@ import {
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
-import {
-  LIST_CURSOR_REFUSED,
-  namesNoUser,
-  SESSION_CURSOR_REFUSED,
-  unnamedUserAnswer,
-} from './unnamed-user.js';
+import { namesNoUser, unnamedUserAnswer } from './unnamed-user.js';
 import { parseUserId } from './user-id.js';
 import { userSummaryView } from './views.js';
 

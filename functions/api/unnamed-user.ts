@@ -13,30 +13,20 @@ import { otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import type { MatchedRoute } from './paths.js';
 import {
   knownQuery,
+  LIST_CURSOR_REFUSED,
   LIST_PARAMETERS,
   listQuerySchema,
+  SESSION_CURSOR_REFUSED,
   SESSION_PARAMETERS,
   sessionQuerySchema,
   USER_PARAMETERS,
   userQuerySchema,
 } from './query-params.js';
-import { type ApiResponse, badRequest, notFound } from './responses.js';
+import { type ApiResponse, notFound } from './responses.js';
 import { decodedSegment, parseUserId } from './user-id.js';
 
 /** The user id before the first `/sessions/` that has something after it. */
 const FIRST_OWNER = /^(.+?)\/sessions\/[\s\S]/;
-
-/** The 400 of a cursor a session's route cannot resume from. */
-export const SESSION_CURSOR_REFUSED = badRequest(
-  'cursor',
-  'is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
-);
-
-/** The 400 of a cursor a list cannot resume from. */
-export const LIST_CURSOR_REFUSED = badRequest(
-  'cursor',
-  'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
-);
 
 /** Whether a route's id, which did not parse, names no user only through what follows a `/sessions/`. */
 export function namesNoUser(route: MatchedRoute, pathsDecoded: boolean): boolean {
