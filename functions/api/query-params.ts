@@ -139,6 +139,34 @@ export const userQuerySchema = z.object({});
 
 export const USER_PARAMETERS = [] as const;
 
+/** What each route's query parses to. */
+export interface RouteQueries {
+  readonly getUser: z.infer<typeof userQuerySchema>;
+  readonly listSessions: z.infer<typeof listQuerySchema>;
+  readonly getSession: z.infer<typeof sessionQuerySchema>;
+}
+
+/** Each route's query: the parameters it takes and their schema, paired here once for every reader of it. */
+const ROUTE_QUERIES: {
+  readonly [N in keyof RouteQueries]: {
+    readonly names: readonly string[];
+    readonly schema: z.ZodMiniType<RouteQueries[N]>;
+  };
+} = {
+  getUser: { names: USER_PARAMETERS, schema: userQuerySchema },
+  listSessions: { names: LIST_PARAMETERS, schema: listQuerySchema },
+  getSession: { names: SESSION_PARAMETERS, schema: sessionQuerySchema },
+};
+
+/** The query of the route `name` ({@link knownQuery}), for a known user's id and for a path naming none. */
+export function routeQuery<N extends keyof RouteQueries>(
+  name: N,
+  rawQueryString: string,
+): ParseResult<RouteQueries[N]> {
+  const { names, schema } = ROUTE_QUERIES[name];
+  return knownQuery(rawQueryString, names, schema);
+}
+
 /** The 400 of a cursor a session's route cannot resume from. */
 export const SESSION_CURSOR_REFUSED = badRequest(
   'cursor',

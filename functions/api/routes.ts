@@ -9,17 +9,11 @@ import { eventPage, eventsWanted, resumeIndex } from './event-page.js';
 import { malformedIdNearMiss, otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import { type MatchedRoute, routePathFor } from './paths.js';
 import {
-  knownQuery,
   LIST_CURSOR_REFUSED,
-  LIST_PARAMETERS,
-  listQuerySchema,
   parse,
+  routeQuery,
   SESSION_CURSOR_REFUSED,
-  SESSION_PARAMETERS,
   sessionIdParam,
-  sessionQuerySchema,
-  USER_PARAMETERS,
-  userQuerySchema,
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
@@ -99,7 +93,7 @@ export async function handleRoute(
     if (miss?.status !== 404) return miss ?? user.response;
     // A `~b64.` form and a tail read as one unknown user's id: a user's route, whose query is checked before
     // its user is looked up, so a parameter it does not take is the 400 it is for any other id.
-    const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+    const query = routeQuery('getUser', rawQueryString);
     return query.ok ? miss : query.response;
   }
   const response = await answer(route, user.userId, rawQueryString, deps);
@@ -115,7 +109,7 @@ async function answer(
 ): Promise<ApiResponse> {
   switch (route.name) {
     case 'getUser': {
-      const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+      const query = routeQuery('getUser', rawQueryString);
       if (!query.ok) return (await otherRouteOfUnknownUser(route, userId, deps)) ?? query.response;
       const found = await userOrRedirect(route, userId, rawQueryString, deps.reader);
       return 'response' in found ? found.response : { status: 200, body: userSummaryView(found.summary) };
@@ -136,7 +130,7 @@ async function getSession(
 ): Promise<ApiResponse> {
   const sessionId = parse(sessionIdParam, 'sessionId' in route ? route.sessionId : '', 'sessionId');
   if (!sessionId.ok) return sessionId.response;
-  const query = knownQuery(rawQueryString, SESSION_PARAMETERS, sessionQuerySchema);
+  const query = routeQuery('getSession', rawQueryString);
   if (!query.ok) return query.response;
   // Bound to the session, so that a list's cursor (or another session's) is refused here.
   const binding: CursorBinding = { userId, order: 'asc', filters: `events of ${sessionId.data}` };
@@ -198,7 +192,7 @@ async function listSessions(
   rawQueryString: string,
   deps: RouteDeps,
 ): Promise<ApiResponse> {
-  const query = knownQuery(rawQueryString, LIST_PARAMETERS, listQuerySchema);
+  const query = routeQuery('listSessions', rawQueryString);
   if (!query.ok) return query.response;
   const { from, to, order, limit, cursor, bounce, campaignSource } = query.data;
   const filters =

@@ -11,17 +11,7 @@ import { isIdTooLong } from '../domain/rules/identity.js';
 import type { Lookup } from './near-miss-slips.js';
 import { otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import type { MatchedRoute } from './paths.js';
-import {
-  knownQuery,
-  LIST_CURSOR_REFUSED,
-  LIST_PARAMETERS,
-  listQuerySchema,
-  SESSION_CURSOR_REFUSED,
-  SESSION_PARAMETERS,
-  sessionQuerySchema,
-  USER_PARAMETERS,
-  userQuerySchema,
-} from './query-params.js';
+import { LIST_CURSOR_REFUSED, routeQuery, SESSION_CURSOR_REFUSED } from './query-params.js';
 import { type ApiResponse, notFound } from './responses.js';
 import { decodedSegment, parseUserId } from './user-id.js';
 
@@ -46,19 +36,19 @@ export async function unnamedUserAnswer(
 ): Promise<ApiResponse> {
   switch (route.name) {
     case 'getUser': {
-      const query = knownQuery(rawQueryString, USER_PARAMETERS, userQuerySchema);
+      const query = routeQuery('getUser', rawQueryString);
       if (!query.ok) return (await otherRouteOfUnknownUser(route, undefined, lookup)) ?? query.response;
       break;
     }
     case 'listSessions': {
-      const query = knownQuery(rawQueryString, LIST_PARAMETERS, listQuerySchema);
+      const query = routeQuery('listSessions', rawQueryString);
       if (!query.ok) return query.response;
       // A cursor is signed for one user: none is valid for a user who does not exist.
       if (query.data.cursor !== undefined) return LIST_CURSOR_REFUSED;
       break;
     }
     case 'getSession': {
-      const query = knownQuery(rawQueryString, SESSION_PARAMETERS, sessionQuerySchema);
+      const query = routeQuery('getSession', rawQueryString);
       if (!query.ok) return query.response;
       if (query.data.cursor !== undefined) return SESSION_CURSOR_REFUSED;
       break;
