@@ -49,9 +49,15 @@ export function formatCount(value: number): string {
   return NUMBER.format(value);
 }
 
-/** One decimal, except that a share that is not all (or not none) never reads 100.0% (or 0.0%). */
+/** What a share of nothing shows: a rate over no sessions is none, not 0%, which would read as none bounced. */
+export const NO_RATE = '—';
+
+/**
+ * One decimal, except that a share that is not all (or not none) never reads 100.0% (or 0.0%); a share of
+ * nothing (`whole` 0) is {@link NO_RATE}, with which a page says why.
+ */
 export function formatPercent(part: number, whole: number): string {
-  if (whole === 0) return '0%';
+  if (whole === 0) return NO_RATE;
   const shown = ((part / whole) * 100).toFixed(1);
   if (shown === '100.0' && part !== whole) return '>99.9%';
   if (shown === '0.0' && part !== 0) return '<0.1%';

@@ -1,7 +1,7 @@
 import { plural } from '../output/plural.js';
 import type { ReportData } from './aggregator.js';
 import { barChart, histogramChart, topTable, userTimeline } from './charts.js';
-import { formatCount, formatMinute, formatPercent, Html, html } from './html.js';
+import { formatCount, formatMinute, formatPercent, Html, html, NO_RATE } from './html.js';
 import type { SeriesUnit } from './time-series.js';
 
 /** Nothing may load: no scripts, fonts, images or requests; only the inline stylesheet applies. */
@@ -100,9 +100,17 @@ table.numbers thead th.count { text-align: right; }
 @media (max-width: 600px) { header, main { padding: 10px; } .pair { grid-template-columns: 1fr; } }
 `;
 
-function card(label: string, value: string) {
-  return html`<div class="card"><div class="value">${value}</div><div class="label">${label}</div></div>`;
+/** A total; `why` explains a value that is no number ({@link NO_RATE}), in a tooltip and to a screen reader. */
+function card(label: string, value: string, why?: string) {
+  const shown =
+    why === undefined
+      ? value
+      : html`<span aria-hidden="true" title="${why}">${value}</span><span class="visually-hidden">${why}</span>`;
+  return html`<div class="card"><div class="value">${shown}</div><div class="label">${label}</div></div>`;
 }
+
+/** Why a share of no sessions shows {@link NO_RATE}. */
+const NO_SESSIONS_RATE = 'none: no sessions to rate';
 
 /** What the report's data left out: events rejected and files not read, or not to their end (rules 1 and 4). */
 export interface ReportInput {
@@ -185,7 +193,7 @@ export function renderHtmlReport(data: ReportData, input?: ReportInput): string 
 <main>
 ${inputNote(input)}
 <section class="cards" aria-label="Totals">
-${card('sessions', formatCount(data.sessionCount))}${card('users', formatCount(data.userCount))}${card('events', formatCount(data.eventCount))}${card('page views', formatCount(data.pageViewCount))}${card('bounce rate', formatPercent(data.bounceCount, data.sessionCount))}
+${card('sessions', formatCount(data.sessionCount))}${card('users', formatCount(data.userCount))}${card('events', formatCount(data.eventCount))}${card('page views', formatCount(data.pageViewCount))}${card('bounce rate', formatPercent(data.bounceCount, data.sessionCount), data.sessionCount === 0 ? NO_SESSIONS_RATE : undefined)}
 </section>
 <section id="sessions-over-time">
 <h2>${UNIT_HEADINGS[series.unit]}</h2>
@@ -217,8 +225,13 @@ ${histogramChart('events-per-session', data.eventCountHistogram, (label) => (lab
 </section>
 <section id="bounces">
 <h2>Bounces</h2>
-<p>${formatCount(data.bounceCount)} of ${plural(data.sessionCount, 'session')} (${formatPercent(data.bounceCount, data.sessionCount)}) had a single event.</p>
-<svg class="share" data-chart="bounces" viewBox="0 0 1000 18" preserveAspectRatio="none" role="img" aria-label="${`Bounce share ${formatPercent(data.bounceCount, data.sessionCount)}`}"><rect class="rest" width="1000" height="18"/><rect class="bounce" width="${(bounceShare * 1000).toFixed(1)}" height="18"/></svg>
+${
+  data.sessionCount === 0
+    ? // No 0% and no empty bar: with no session there is no share to draw, which the card says as NO_RATE.
+      html`<p class="empty">No sessions, so no bounce rate.</p>`
+    : html`<p>${formatCount(data.bounceCount)} of ${plural(data.sessionCount, 'session')} (${formatPercent(data.bounceCount, data.sessionCount)}) had a single event.</p>
+<svg class="share" data-chart="bounces" viewBox="0 0 1000 18" preserveAspectRatio="none" role="img" aria-label="${`Bounce share ${formatPercent(data.bounceCount, data.sessionCount)}`}"><rect class="rest" width="1000" height="18"/><rect class="bounce" width="${(bounceShare * 1000).toFixed(1)}" height="18"/></svg>`
+}
 </section>
 <div class="pair">
 <section id="entry-pages">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReportAggregator, type ReportData } from '../../../cli/report/aggregator.js';
+import { formatPercent } from '../../../cli/report/html.js';
 import { REPORT_CSP, renderHtmlReport } from '../../../cli/report/render.js';
 import { sessionView, syntheticSessions } from './sessions.js';
 
@@ -324,5 +325,22 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('No users.');
     expect(page).not.toContain('The 0 users');
     expect(page).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('shows no bounce rate for no sessions, never 0%, and says why', () => {
+    const page = renderHtmlReport(createReportAggregator().finish());
+    const card = /<div class="value">((?:(?!<div).)*)<\/div><div class="label">bounce rate<\/div>/.exec(page);
+
+    expect(card?.[1]).toBe(
+      '<span aria-hidden="true" title="none: no sessions to rate">—</span><span class="visually-hidden">none: no sessions to rate</span>',
+    );
+    expect(page).toContain('No sessions, so no bounce rate.');
+    expect(page).not.toContain('data-chart="bounces"');
+    expect(page).not.toMatch(/\b0(\.0)?%/);
+    expect(formatPercent(0, 0)).toBe('—');
+    // One session is a rate again: 0% is then a share, not an absence.
+    const one = createReportAggregator();
+    one.add(sessionView('reader', T0, { eventCount: 2 }));
+    expect(renderHtmlReport(one.finish())).toContain('0 of 1 session (0.0%) had a single event');
   });
 });
