@@ -20,6 +20,13 @@ const text = (value: unknown): string =>
       ? escapeControl(value)
       : escapeControlOfEscaped(JSON.stringify(value));
 
+/**
+ * A member of a `source/medium` cell: {@link text}, with each `/` as `\/`. A backslash in the text is always
+ * an escape already (`\\` for one sent, JSON's own in JSON text), so `\/` reads as no other text, and JSON
+ * text stays JSON (`\/` is JSON's escape of `/`).
+ */
+const member = (value: unknown): string => text(value).replaceAll('/', '\\/');
+
 const COLUMNS: ReadonlyArray<{
   name: string;
   width: number;
@@ -46,10 +53,11 @@ const COLUMNS: ReadonlyArray<{
   {
     name: 'campaign',
     width: 24,
-    // source/medium, the slash kept when one is missing (`google/`, `/cpc`), so that they read apart.
+    // source/medium, the slash kept when one is missing (`google/`, `/cpc`), so that they read apart; a slash
+    // inside either is `\/`, so only the one between them is bare (`a\/b/c` and `a/b\/c`).
     read: (view) => {
-      const source = text(view.campaign?.source);
-      const medium = text(view.campaign?.medium);
+      const source = member(view.campaign?.source);
+      const medium = member(view.campaign?.medium);
       return source === '' && medium === '' ? '' : `${source}/${medium}`;
     },
   },

@@ -122,6 +122,31 @@ describe('writeTable', () => {
     expect(lines[4]).not.toContain('/');
   });
 
+  // A "/" inside a member would make the one between them ambiguous (`a/b` + `c` and `a` + `b/c` both
+  // `a/b/c`): inside a member it is `\/`, as every backslash a cell shows is part of an escape.
+  it('escapes a slash inside a campaign member, so two campaigns never read alike', async () => {
+    const lines: string[] = [];
+    const campaign = (source: SentValue, medium: SentValue) =>
+      toSessionView({
+        ...summary('u', 1),
+        campaign: { source, medium, name: null, term: null, content: null },
+      });
+    const views = [
+      campaign('a/b', 'c'),
+      campaign('a', 'b/c'),
+      campaign('a\\/b', null),
+      campaign({ u: 'x/y' }, 7),
+    ];
+    await writeTable(result(4), views, (text) => {
+      lines.push(text);
+    });
+    const cells = lines.slice(1, 5).map((line) => line.split(/ {2,}/).at(-3));
+    expect(cells).toEqual(['a\\/b/c', 'a/b\\/c', 'a\\\\\\/b/', '{"u":"x\\/y"}/7']);
+    expect(new Set(cells).size).toBe(cells.length);
+    // JSON text stays JSON: `\/` is its escape of "/".
+    expect(JSON.parse((cells[3] as string).slice(0, -2))).toEqual({ u: 'x/y' });
+  });
+
   it('writes a table of more rows than a call can take as arguments', async () => {
     const view = toSessionView(summary('bot', 1));
     const views = Array.from({ length: 200_000 }, () => view);
