@@ -3,6 +3,7 @@ import { escapeControl } from '../../contract/visible-text.js';
 import type { Session } from './api-types.js';
 import { h } from './dom.js';
 import { firstText, formatCount, formatMinute, formatSessionLength } from './format.js';
+import { ScrollCue } from './scroll-cue.js';
 import { deviceValue, joinedText } from './session-panel.js';
 import { locationSearch } from './url-state.js';
 
@@ -54,6 +55,7 @@ export class SessionTable {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
   private readonly note: HTMLElement;
+  private readonly scroll: ScrollCue;
   private readonly rows = new Map<string, HTMLTableRowElement>();
   /**
    * The sessions shown and how many are in view, so a redraw of the timeline that keeps the same sessions in
@@ -68,30 +70,33 @@ export class SessionTable {
   constructor(private readonly userId: string) {
     this.body = h('tbody');
     this.note = h('p', { class: 'table-note', id: 'session-table-note' });
+    const frame = h(
+      'div',
+      { class: 'table-frame' },
+      h(
+        'table',
+        // Named by the heading above it, and described by the note under it (which sessions it leaves out).
+        { 'aria-labelledby': 'session-table-heading', 'aria-describedby': 'session-table-note' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...COLUMNS.map(([column, kind]) => h('th', { scope: 'col', class: kind || null }, column)),
+          ),
+        ),
+        this.body,
+      ),
+    );
+    this.scroll = new ScrollCue(frame);
     this.element = h(
       'section',
       { class: 'session-table', 'aria-labelledby': 'session-table-heading' },
       // Focusable, for the open session's skip link past its events.
       this.heading,
-      h(
-        'div',
-        { class: 'table-frame' },
-        h(
-          'table',
-          // Named by the heading above it, and described by the note under it (which sessions it leaves out).
-          { 'aria-labelledby': 'session-table-heading', 'aria-describedby': 'session-table-note' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...COLUMNS.map(([column, kind]) => h('th', { scope: 'col', class: kind || null }, column)),
-            ),
-          ),
-          this.body,
-        ),
-      ),
+      this.scroll.hint,
+      this.scroll.element,
       this.note,
     );
   }
@@ -114,6 +119,7 @@ export class SessionTable {
         : inView.length > newest.length
           ? `The ${formatCount(newest.length)} latest of ${formatCount(inView.length)} sessions in view; zoom in for the others.`
           : '';
+    this.scroll.update();
   }
 
   /** Marks the open session's row. */

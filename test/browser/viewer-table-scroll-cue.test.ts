@@ -1,0 +1,67 @@
+// At 375 px (a phone) the session table is wider than the page and scrolls sideways in its frame: a caption
+// and a fade at the edge with more say so, where before the cut-off column read as the table's last. Wide
+// enough for every column, neither shows.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { settled, useViewer } from './viewer-harness.js';
+
+const viewer = useViewer();
+const BOX = '.session-table .scroll-box';
+const HINT = '.session-table .scroll-hint';
+
+/** The frame's hidden width, and what the cue says of it. */
+async function cue(page: Page) {
+  return page.evaluate(
+    ([box, hint]) => {
+      const frame = document.querySelector(`${box} .table-frame`) as HTMLElement;
+      const fade = (where: '::before' | '::after') =>
+        getComputedStyle(document.querySelector(box) as Element, where).content !== 'none';
+      return {
+        overflows: frame.scrollWidth > frame.clientWidth + 1,
+        more: document.querySelector(box)?.getAttribute('data-more') ?? null,
+        hint: (document.querySelector(hint) as HTMLElement).checkVisibility(),
+        fades: [fade('::before'), fade('::after')],
+      };
+    },
+    [BOX, HINT] as const,
+  );
+}
+
+describe('the session table scrolling sideways, in Chromium', () => {
+  it('says so at 375 px with a caption and a fade at the edge that has more, and not once all fits', async () => {
+    const tracked = await viewer.open(viewer.userUrl('alice'), { width: 375, height: 800 });
+    const { page } = tracked;
+    await settled(page);
+    await page.locator(`${BOX}[data-more]`).waitFor({ state: 'attached' });
+    expect(await cue(page)).toEqual({ overflows: true, more: 'end', hint: true, fades: [false, true] });
+    await expect(page.locator(HINT).textContent()).resolves.toBe(
+      'Scroll the table sideways for more columns.',
+    );
+    // The page itself never scrolls sideways: the table does, in its frame.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    await page.locator(`${BOX} .table-frame`).evaluate((frame) => frame.scrollBy({ left: 60 }));
+    await page.locator(`${BOX}[data-more="start end"]`).waitFor({ state: 'attached' });
+    expect((await cue(page)).fades).toEqual([true, true]);
+    await page.locator(`${BOX} .table-frame`).evaluate((frame) => frame.scrollBy({ left: 10_000 }));
+    await page.locator(`${BOX}[data-more="start"]`).waitFor({ state: 'attached' });
+    expect(await cue(page)).toEqual({ overflows: true, more: 'start', hint: true, fades: [true, false] });
+
+    // Turned into a wide window, the table fits: no caption, no fade.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator(`${BOX}:not([data-more])`).waitFor({ state: 'attached' });
+    expect(await cue(page)).toEqual({ overflows: false, more: null, hint: false, fades: [false, false] });
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+
+  it('shows no cue in a window wide enough for every column', async () => {
+    const tracked = await viewer.open(viewer.userUrl('alice'), { width: 1280, height: 800 });
+    const { page } = tracked;
+    await settled(page);
+    await page.locator('.session-table tbody tr').first().waitFor();
+    expect(await cue(page)).toEqual({ overflows: false, more: null, hint: false, fades: [false, false] });
+    viewer.expectCleanRun(tracked);
+    await page.close();
+  });
+});
