@@ -75,23 +75,48 @@ export function escapeControlInJson(json: string): string {
   return escapeWith(json, false, true);
 }
 
+/** A run of text as it is, or the escape written for one character. */
+export type VisiblePart = string | { readonly escape: string };
+
+/**
+ * {@link escapeControlOfEscaped} in parts, each escape apart from the text around it: a page can then show
+ * the escapes it wrote unlike a backslash the text holds (`\u202e` typed reads as it is, U+202E as an escape),
+ * where text that is not JSON text may hold a backslash that is no escape (a message quoting what was typed).
+ */
+export function escapedParts(text: string): VisiblePart[] {
+  const parts: VisiblePart[] = [];
+  let from = 0;
+  for (const match of text.matchAll(UNSHOWABLE)) {
+    const written = escapeOf(match[0], match.index, text, false);
+    if (written === match[0]) continue;
+    if (match.index > from) parts.push(text.slice(from, match.index));
+    parts.push({ escape: written });
+    from = match.index + match[0].length;
+  }
+  if (from < text.length) parts.push(text.slice(from));
+  return parts;
+}
+
 function escapeWith(text: string, backslashes: boolean, json = false): string {
-  return text.replace(UNSHOWABLE, (char, offset: number) => {
-    if (partOfDrawing(char, offset, text) || (char === '\\' && !backslashes)) return char;
-    if (json)
-      return char
-        .split('')
-        .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .join('');
-    const code = char.codePointAt(0) as number;
-    if (char === '\n') return '\\n';
-    if (char === '\r') return '\\r';
-    if (char === '\t') return '\\t';
-    if (char === '\\') return '\\\\';
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : code <= 0xffff
-        ? `\\u${code.toString(16).padStart(4, '0')}`
-        : `\\u{${code.toString(16)}}`;
-  });
+  return text.replace(UNSHOWABLE, (char, offset: number) => escapeOf(char, offset, text, backslashes, json));
+}
+
+/** The escape of `char` at `offset` of `text`, or `char` itself when it stays. */
+function escapeOf(char: string, offset: number, text: string, backslashes: boolean, json = false): string {
+  if (partOfDrawing(char, offset, text) || (char === '\\' && !backslashes)) return char;
+  if (json)
+    return char
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join('');
+  const code = char.codePointAt(0) as number;
+  if (char === '\n') return '\\n';
+  if (char === '\r') return '\\r';
+  if (char === '\t') return '\\t';
+  if (char === '\\') return '\\\\';
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : code <= 0xffff
+      ? `\\u${code.toString(16).padStart(4, '0')}`
+      : `\\u{${code.toString(16)}}`;
 }

@@ -36,4 +36,27 @@ describe('an API error message quoting what was asked for', () => {
     viewer.expectCleanRun(tracked, 1);
     await page.close();
   });
+
+  // A message may quote a backslash that was typed (a gateway's, the signing proxy's, a Windows path): the
+  // six characters `\u202e` then read as they are, and only the escape the viewer wrote for U+202E is boxed.
+  it('shows a typed \\u202e apart from the escape of U+202E', async () => {
+    allow = viewer.api.refuse('/users/alice', 400, 'typed "\\u202e" and sent "\u202e"');
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    const error = page.locator('[data-state="error"]');
+    await expect(error.textContent()).resolves.toContain('typed "\\u202e" and sent "\\u202e"');
+    const escapes = error.locator('.escape');
+    await expect(escapes.evaluateAll((items) => items.map((item) => item.textContent))).resolves.toEqual([
+      '\\u202e',
+    ]);
+    // Drawn unlike the text around it: boxed, in another font.
+    const looks = await escapes.evaluate((mark) => {
+      const style = getComputedStyle(mark);
+      const around = getComputedStyle(mark.parentElement as Element);
+      return [style.borderTopStyle, style.fontFamily === around.fontFamily];
+    });
+    expect(looks).toEqual(['solid', false]);
+    viewer.expectCleanRun(tracked, 1);
+    await page.close();
+  });
 });

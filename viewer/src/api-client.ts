@@ -29,6 +29,11 @@ export class ApiError extends Error {
     message: string,
     /** The user the id asked for is stitched to now (the API's 307), whose route answers instead. */
     readonly stitchedTo: string | null = null,
+    /**
+     * What `message` shows escaped, as it came (the API's words, or an answer's flaw): a page shows the escapes
+     * apart from the text (error-text.ts), since a backslash it holds need be none (`\u202e` typed).
+     */
+    readonly said: string | null = null,
   ) {
     super(message);
   }
@@ -183,11 +188,12 @@ export function createApiClient(
         // said may quote what was asked for (an id holding an override, a newline, a zero-width space): its
         // controls show as escapes, as ids do (format.ts idText), its backslashes as they are, since the API
         // writes what it quotes with JSON's escapes (`"a\"b"`, `\u00A0`), which doubled would read as other text.
-        const said = escapeControlOfEscaped(error?.message || response.statusText || 'no explanation');
-        const message = response.status === 403 && error?.code === 'gateway' ? `${said}. ${forbidden}` : said;
+        const words = error?.message || response.statusText || 'no explanation';
+        const said = response.status === 403 && error?.code === 'gateway' ? `${words}. ${forbidden}` : words;
         // A 307 that fetch did not follow (no Location) still names the user in its body.
         const stitchedTo = error?.code === 'stitched' ? error.userId : null;
-        throw new ApiError(response.status, error?.code ?? 'http_error', message, stitchedTo);
+        const code = error?.code ?? 'http_error';
+        throw new ApiError(response.status, code, escapeControlOfEscaped(said), stitchedTo, said);
       }
       return { json, response };
     } finally {
@@ -201,7 +207,13 @@ export function createApiClient(
       return parse(json);
     } catch (error) {
       if (error instanceof ApiFormatError)
-        throw new ApiError(status, 'bad_response', escapeControlOfEscaped(error.message));
+        throw new ApiError(
+          status,
+          'bad_response',
+          escapeControlOfEscaped(error.message),
+          null,
+          error.message,
+        );
       throw error;
     }
   }

@@ -220,7 +220,7 @@ export class ViewerApp {
       if (error instanceof ApiError && error.status === 404) {
         // No such user has the session either: the URL names it no more, as for a user without sessions.
         if (sessionId !== null) this.replaceLocation({ user: userId, session: null });
-        const unknown = unknownUserNotice(userId, error.message);
+        const unknown = unknownUserNotice(userId, error.said ?? error.message);
         unknown.tabIndex = -1;
         content.replaceChildren(unknown);
         refocus(unknown);
@@ -251,7 +251,7 @@ export class ViewerApp {
     const hadFocus = this.elements.content.contains(document.activeElement);
     this.reset({ drop: true });
     this.replaceLocation({ user: userId, session: null });
-    const unknown = unknownUserNotice(userId, error.message, { wasShown: true });
+    const unknown = unknownUserNotice(userId, error.said ?? error.message, { wasShown: true });
     unknown.tabIndex = -1;
     this.elements.content.replaceChildren(unknown);
     if (hadFocus) unknown.focus();

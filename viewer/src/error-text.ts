@@ -1,5 +1,6 @@
-import { escapeControlOfEscaped } from '../../contract/visible-text.js';
+import { escapeControlOfEscaped, escapedParts } from '../../contract/visible-text.js';
 import { ApiError } from './api-client.js';
+import { h } from './dom.js';
 import { isolated } from './format.js';
 
 /**
@@ -8,6 +9,16 @@ import { isolated } from './format.js';
  * ApiError's message may also be the viewer's own, whose isolates around ids stay. Any other error's message
  * shows its controls as escapes too.
  */
+/**
+ * {@link errorText} as the page shows it: the escapes made of what the API said each an element of its own
+ * (page.css `.escape`), apart from its text, since the text may quote a backslash that was typed (`\u202e`,
+ * six characters), which would otherwise read as the escape of U+202E.
+ */
+export function errorContent(error: unknown): (Node | string)[] {
+  if (!(error instanceof ApiError) || error.status === 0 || error.said === null) return [errorText(error)];
+  return [`The API answered ${error.status}: `, saidContent(error.said)];
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     return error.status === 0
@@ -28,4 +39,27 @@ export function mayRetry(error: unknown): boolean {
 /** Whether a load failed because it was called off (another page or session asked for), which says nothing. */
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/**
+ * What the API said, isolated, its controls as escapes each an element of its own (page.css `.escape`), its
+ * backslashes as they are. Appended as is, not through h(): escaped, the words hold no bidirectional control
+ * of their own, so the isolate around them is whole, which h() would close within the first text.
+ */
+export function saidContent(said: string): HTMLElement {
+  const span = document.createElement('span');
+  span.append(
+    '\u2068',
+    ...escapedParts(said).map((part) =>
+      typeof part === 'string'
+        ? part
+        : h(
+            'span',
+            { class: 'escape', title: 'a character that does not show, written as its escape' },
+            part.escape,
+          ),
+    ),
+    '\u2069',
+  );
+  return span;
 }

@@ -7,7 +7,7 @@ const SLACK = 1;
 /**
  * A frame that scrolls sideways when its content is wider (the session table on a phone), with a cue that it
  * does: a caption above it, shown only while something is hidden, and a fade at each edge that has more
- * (app.css, `data-more`), so a cut-off column never reads as the table's last.
+ * (session-table.css, `data-more`), so a cut-off column never reads as the table's last.
  */
 export class ScrollCue {
   /** The frame in a box the fades are drawn on: they stay put while the frame scrolls under them. */

@@ -2,7 +2,7 @@
 import { ApiError, VIEWER_EVENT_BATCH } from './api-client.js';
 import type { Session, SessionDetail } from './api-types.js';
 import { h, notice, skipLink, svg } from './dom.js';
-import { errorText, mayRetry } from './error-text.js';
+import { errorContent, mayRetry } from './error-text.js';
 import { eventItem, eventTick, moveTicks, STRIP_HEIGHT, STRIP_WIDTH } from './event-rows.js';
 import { formatCount, formatSessionLength, plural } from './format.js';
 import { sessionGoneNotice } from './session-gone.js';
@@ -257,12 +257,14 @@ export class SessionEvents {
       const stitched = stitchedUserLink(error);
       this.showControls(
         stitched !== null
-          ? notice('error', `${failed}${errorText(error)} `, stitched)
+          ? notice('error', failed, ...errorContent(error), ' ', stitched)
           : gone !== undefined
             ? sessionGoneNotice(this.session.sessionId, gone, this.options.reloadSessions, failed, 'opened')
             : notice(
                 'error',
-                `${failed}${errorText(error)} `,
+                failed,
+                ...errorContent(error),
+                ' ',
                 mayRetry(error)
                   ? this.button('Try again', cursor)
                   : this.button('Start again from the first events', null),

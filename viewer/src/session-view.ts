@@ -2,7 +2,7 @@
 import { type ApiClient, ApiError } from './api-client.js';
 import type { Session } from './api-types.js';
 import { h, notice } from './dom.js';
-import { errorText, isAbort, mayRetry } from './error-text.js';
+import { errorContent, isAbort, mayRetry } from './error-text.js';
 import { formatCount, isolatedId } from './format.js';
 import { type ParkedSession, parkSession, showParked } from './parked-session.js';
 import { reloadSessionsButton, sessionGoneNotice } from './session-gone.js';
@@ -161,7 +161,9 @@ export class SessionView {
               )
             : notice(
                 'error',
-                `Could not load session ${isolatedId(sessionId)}. ${errorText(error)} `,
+                `Could not load session ${isolatedId(sessionId)}. `,
+                ...errorContent(error),
+                ' ',
                 mayRetry(error) ? retry() : stitchedUserLink(error),
               );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // What the timeline says under its chart, and what of it a screen reader hears.
 import { h } from './dom.js';
-import { errorText } from './error-text.js';
+import { errorContent } from './error-text.js';
 import { plural } from './format.js';
 import type { SessionLoader } from './session-loader.js';
 import { loadedText } from './session-numbering.js';
@@ -74,7 +74,7 @@ export class TimelineStatus {
     const retry = h('button', { type: 'button', class: 'link-button' }, 'Try again');
     retry.addEventListener('click', this.onRetry);
     this.state.append(
-      h('span', { class: 'error-text', role: 'alert' }, ` · Loading failed: ${errorText(error)} `),
+      h('span', { class: 'error-text', role: 'alert' }, ' · Loading failed: ', ...errorContent(error), ' '),
       // A retry drops the open cursor, which mends a refused one (a 400), but not a stitched user's 307.
       stitchedUserLink(error) ?? retry,
     );

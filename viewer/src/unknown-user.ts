@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import { BASE64_ID_PREFIX, idOfBase64Id } from '../../contract/index.js';
 import { h, notice } from './dom.js';
-import { idText, isolated } from './format.js';
+import { saidContent } from './error-text.js';
+import { idText } from './format.js';
 import { userLink } from './user-summary.js';
 
 /** How the API's 404 for an unknown user begins when it goes on to say what the path likely meant. */
@@ -27,11 +28,11 @@ function hiddenCharacters(id: string): string[] {
  * Why the API knows no user by `userId`, from its 404's `message`. `wasShown` when the user was on show until
  * now: no typo then, but an erasure.
  */
-export function unknownUserNotice(userId: string, message: string, { wasShown = false } = {}): HTMLElement {
+export function unknownUserNotice(userId: string, said: string, { wasShown = false } = {}): HTMLElement {
   // The API says which id exists when one is a slip away (a number as an export writes it, stored as
   // JavaScript writes it): that, not a typo, is then why. It may quote the id, whose controls show as escapes
-  // as the id's own do: the client (api-client.ts) escaped the API's message so already.
-  const hint = message.startsWith(NOT_FOUND_HINT) ? message.slice(NOT_FOUND_HINT.length) : '';
+  // as the id's own do, each apart from a backslash it quotes (saidContent): `said` is its message as sent.
+  const hint = said.startsWith(NOT_FOUND_HINT) ? said.slice(NOT_FOUND_HINT.length) : '';
   // An id pasted with a zero-width space reads as the id without it, which the API may well know.
   const hidden = hiddenCharacters(userId);
   // A `~b64.` form typed or pasted (from an API path, a link) is looked up as typed, since an id may itself
@@ -53,7 +54,9 @@ export function unknownUserNotice(userId: string, message: string, { wasShown = 
     'empty',
     'No user or anonymousId ',
     h('code', {}, idText(userId)),
-    hint === '' ? ' is known to the API.' : ` is known to the API: ${isolated(hint)}.`,
+    hint === '' ? ' is known to the API.' : ' is known to the API: ',
+    hint === '' ? null : saidContent(hint),
+    hint === '' ? null : '.',
     hidden.length === 0
       ? null
       : ` The id holds characters that do not show: ${hidden.join(', ')}; one pasted in with it is not part of the id.`,

@@ -2,7 +2,7 @@
 // What stands in a user's page when it holds no timeline: the user has no sessions, or the load failed (a 404
 // is an unknown user, worded in unknown-user.ts). Which one, and where the URL and the keyboard go, is app.ts's.
 import { h, notice } from './dom.js';
-import { errorText, mayRetry } from './error-text.js';
+import { errorContent, mayRetry } from './error-text.js';
 import { isolatedId } from './format.js';
 import { reloadSessionsButton } from './session-gone.js';
 import { stitchedUserLink } from './user-summary.js';
@@ -34,7 +34,7 @@ export function loadFailedNotice(
   again.addEventListener('click', () => retry());
   const wayOn = mayRetry(error) ? again : stitchedUserLink(error);
   return {
-    notice: notice('error', `Could not load ${isolatedId(userId)}. ${errorText(error)} `, wayOn),
+    notice: notice('error', `Could not load ${isolatedId(userId)}. `, ...errorContent(error), ' ', wayOn),
     wayOn,
   };
 }
