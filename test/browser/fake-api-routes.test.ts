@@ -27,6 +27,10 @@ describe('the fake API beside the lookup handler', () => {
     ['a list route after a session id that is no UTF-8', '/users/nobody/sessions/%ZZ/sessions'],
     ['a user id that is no UTF-8', '/users/%ZZ'],
     ['a list of a user id that is no UTF-8', '/users/%C3/sessions'],
+    ['a segment that is no UTF-8 after a user id', '/users/alice/%ZZ'],
+    ['a segment that is no UTF-8 after no user', '/users/nobody/%ZZ'],
+    ['a misspelt route, then a segment that is no UTF-8', '/users/alice/sesions/%ZZ'],
+    ['a list after a segment that is no UTF-8', '/users/alice/%ZZ/sessions'],
   ])('answers a path with %s as the API does (%s)', async (_what, path) => {
     const real = await call(handler, 'GET', path);
     const fake = await answer({ users: [ALICE] }, path, new URLSearchParams());

@@ -137,7 +137,7 @@ function nearMissLookup(options: FakeApiData): Lookup {
 /**
  * A path whose id the fake's segments do not read as the API does: its last segment after `/sessions/` is
  * no session id as sent (`latest`, `%ZZ`, a percent-encoded id, nothing), something follows a session id's
- * place (`/sessions/%ZZ/more`), or its id is malformed. The real API reads the whole rest as one user id,
+ * place (`/sessions/%ZZ/more`), a segment after the id is no route's (`/sesions`, `%ZZ`), or its id is malformed. The real API reads the whole rest as one user id,
  * unknown here, and answers what that calls for: the sessionId `400` when the user before `/sessions/`
  * exists, the 404 with what was meant, or the `userId` `400` (docs/api.md, "User ids in paths"), as
  * routes.ts's handleRoute does, from the same near misses.
@@ -163,7 +163,10 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   }
   // The id as the real API reads it: percent-encoded or in the `~b64.` form the viewer sends for some ids.
   const parsedId = parseUserId(encodedUser, false);
-  if (!parsedId.ok || rest.length > 0) return restAsOneUserId(options, route, query.toString());
+  // More than its first segment read as the route's user id (`alice/sesions/x`, `alice/%ZZ`): no user of the fake.
+  if (!parsedId.ok || rest.length > 0 || route.userId !== encodedUser) {
+    return restAsOneUserId(options, route, query.toString());
+  }
   const userId = parsedId.userId;
   if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
   const stitchedTo = options.stitched?.[userId];
@@ -192,9 +195,7 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   if (known === undefined) return userNotFound(options, rawPath, userId);
   const user = withoutGone(known, `/${users}/${encodedUser}/sessions/`, options.gone);
   if (sessions === undefined) return { status: 200, body: user.summary };
-  if (sessions !== 'sessions') return error(404, 'not_found', 'Route not found');
   if (encodedSession === undefined) return listSessions(user, query);
-  if (route.name === 'getUser') return restAsOneUserId(options, route, query.toString());
   const sessionId = decodeURIComponent(encodedSession);
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');

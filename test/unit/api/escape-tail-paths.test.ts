@@ -1,6 +1,7 @@
 // A path whose escapes are no UTF-8 only after a `/sessions/` that follows a user id, with more segments after
-// them (`/users/nobody/sessions/%ZZ/more`): its rest names no user, as it does behind API Gateway (which hands
-// `%ZZ` on as text), so it gets the answers of that reading, not the 400 blaming the user id (docs/api.md).
+// them (`/users/nobody/sessions/%ZZ/more`), or only in a segment after a user id (`/users/nobody/%ZZ`): its rest
+// names no user, as it does behind API Gateway (which hands `%ZZ` on as text), so it gets the answers of that
+// reading, not the 400 blaming the user id (docs/api.md).
 import { describe, expect, it } from 'vitest';
 import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
 import { type CallResult, call, gatewayEvent, send } from './api-event.js';
@@ -65,5 +66,56 @@ describe('paths with escapes that are no UTF-8 after /sessions/, segments after 
     const result = await ask(false, '/users/%ZZ/sessions/x/more', '');
     expect(result.status).toBe(400);
     expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
+  });
+});
+
+// Escapes that are no UTF-8 in a segment after the user id that no `/sessions/` comes before
+// (`/users/alice/%ZZ`, `/users/alice/sesions/%ZZ`): behind API Gateway the greedy `/users/{proxy+}` route takes
+// such a path and reads `%ZZ` as text, so the rest is an unknown user's id, not a malformed one.
+const SEGMENTS = [
+  '%ZZ',
+  '%ZZ/',
+  '100%',
+  'sesions/%ZZ',
+  'a/%C3/b',
+  '%FF/sessions',
+  `%ZZ/sessions/${FIRST_SESSION_ID}`,
+];
+
+describe('paths with escapes that are no UTF-8 in a segment after the user id', () => {
+  it.each(SEGMENTS)('answer /users/nobody/%s as behind API Gateway: 404 User not found', async (tail) => {
+    const path = `/users/nobody/${tail}`;
+    for (const query of QUERIES) {
+      const encoded = await ask(false, path, query);
+      expect(encoded, `${path}?${query}`).toEqual(await ask(true, path, query));
+      if (query === '') {
+        expect(encoded.body).toEqual({ error: { code: 'not_found', message: 'User not found' } });
+      }
+    }
+  });
+
+  it.each(SEGMENTS)('answer /users/x/%s (x exists) as behind API Gateway', async (tail) => {
+    const path = `/users/x/${tail}`;
+    for (const query of QUERIES) {
+      const encoded = await ask(false, path, query);
+      expect(encoded, `${path}?${query}`).toEqual(await ask(true, path, query));
+      if (query === '') expect(encoded.status).toBe(404);
+    }
+  });
+
+  it('keeps the userId 400 when the first segment is no user id itself', async () => {
+    for (const path of ['/users/%ZZ', '/users/%ZZ/x', '/users/x%ZZ/y']) {
+      const result = await ask(false, path, '');
+      expect(result.status, path).toBe(400);
+      expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
+    }
+  });
+
+  it('keeps the userId 400 of an id over the limit, as behind API Gateway', async () => {
+    for (const pathsDecoded of [false, true]) {
+      const result = await ask(pathsDecoded, `/users/x/%ZZ/${'z'.repeat(600)}`, '');
+      expect(result.status).toBe(400);
+      expect(result.body).toMatchObject({ error: { parameter: 'userId' } });
+    }
   });
 });
