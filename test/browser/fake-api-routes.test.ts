@@ -1,7 +1,8 @@
 // The fake API of the browser tests answers a path whose last segment after /sessions/ is no session id, that
 // goes on after it, or whose user id is malformed, as the lookup handler does (that handler over a reader with
 // a user of the same name): the viewer is tested against the answers it gets from the real API, not a 404 the
-// real API never gives for such a path.
+// real API never gives for such a path. And it refuses the queries the API refuses (a bad limit, order, cursor,
+// filter, or a parameter the route does not take) with the API's own words, from query-params.ts.
 import { describe, expect, it } from 'vitest';
 import { call } from '../unit/api/api-event.js';
 import { makeHandler } from '../unit/api/lookup-fixture.js';
@@ -33,7 +34,44 @@ describe('the fake API beside the lookup handler', () => {
     ['a list after a segment that is no UTF-8', '/users/alice/%ZZ/sessions'],
   ])('answers a path with %s as the API does (%s)', async (_what, path) => {
     const real = await call(handler, 'GET', path);
-    const fake = await answer({ users: [ALICE] }, path, new URLSearchParams());
+    const fake = await answer({ users: [ALICE] }, path, '');
+    expect({ status: fake.status, body: fake.body }).toEqual({ status: real.status, body: real.body });
+  });
+
+  // The queries each route refuses: the fake's data differ from the handler's, its refusals must not.
+  const SESSION = '/users/alice/sessions/20240304T090000000Z';
+  it.each([
+    ['/users/alice/sessions', 'limit=0'],
+    ['/users/alice/sessions', 'limit=abc'],
+    ['/users/alice/sessions', 'limit=51'],
+    ['/users/alice/sessions', 'limit=5&limit=6'],
+    ['/users/alice/sessions', 'order=up'],
+    ['/users/alice/sessions', 'bogus=1'],
+    ['/users/alice/sessions', 'Limit=5'],
+    ['/users/alice/sessions', '%FF=1'],
+    ['/users/alice/sessions', '=1'],
+    ['/users/alice/sessions', 'cursor=abc'],
+    ['/users/alice/sessions', 'cursor='],
+    ['/users/alice/sessions', 'from=yesterday'],
+    ['/users/alice/sessions', 'from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z'],
+    ['/users/alice/sessions', 'bounce=yes'],
+    ['/users/alice/sessions', 'campaignSource='],
+    ['/users/alice/sessions', 'campaignSource=~b64.a%3D'],
+    ['/users/alice/sessions', 'campaignSource=%FF'],
+    [SESSION, 'limit=0'],
+    [SESSION, 'limit=1001'],
+    [SESSION, 'order=asc'],
+    [SESSION, 'cursor=abc'],
+    ['/users/alice', 'limit=5'],
+    ['/users/alice', 'bogus=1'],
+    ['/users/nobody/sessions', 'limit=abc'],
+    ['/users/nobody/sessions', 'cursor=abc'],
+    ['/users/nobody/sessions/20240304T090000000Z', 'cursor=abc'],
+    ['/users/nobody', 'order=asc'],
+  ])('refuses %s?%s as the API does', async (path, query) => {
+    const real = await call(handler, 'GET', path, { query });
+    const fake = await answer({ users: [ALICE] }, path, query);
+    expect(real.status).toBe(400);
     expect({ status: fake.status, body: fake.body }).toEqual({ status: real.status, body: real.body });
   });
 });

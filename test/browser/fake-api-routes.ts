@@ -1,17 +1,24 @@
 // The fake lookup API's answers: its routes, JSON shapes, status codes and cursors, for the canned users.
-import { MAX_EVENT_LIMIT } from '../../contract/index.js';
 import type { Lookup } from '../../functions/api/near-miss-slips.js';
 import { malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/near-misses.js';
 import { type MatchedRoute, matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
+  knownQuery,
+  LIST_CURSOR_REFUSED,
   LIST_PARAMETERS,
-  MAX_LIMIT,
+  listQuerySchema,
+  type ParseResult,
+  SESSION_CURSOR_REFUSED,
   SESSION_PARAMETERS,
+  sessionQuerySchema,
   USER_PARAMETERS,
+  userQuerySchema,
 } from '../../functions/api/query-params.js';
+import type { ApiResponse } from '../../functions/api/responses.js';
 import { namesNoUser, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
+import type * as z from '../../functions/shared/zod.js';
 import type { FakeUser } from './fixtures.js';
 
 /** What the fake API knows. */
@@ -35,6 +42,38 @@ export function error(status: number, code: string, message: string, extra: Reco
 
 export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
+/** The real API's answer as the fake's. */
+function asAnswer(response: ApiResponse): Answer {
+  return { status: response.status, body: response.body };
+}
+
+type ListQuery = z.output<typeof listQuerySchema>;
+type SessionQuery = z.output<typeof sessionQuerySchema>;
+/** The query of a list or of a session's route; a user's summary takes none. */
+type RouteQuery = { readonly list?: ListQuery; readonly session?: SessionQuery };
+
+/**
+ * The route's query as the real API reads it, or the real API's own refusal (query-params.ts): checked before
+ * anything is looked up, as there, so that a viewer sending a query the API refuses fails every test that makes
+ * it, with the words the API would answer.
+ */
+function routeQuery(route: MatchedRoute, rawQuery: string): ParseResult<RouteQuery> {
+  switch (route.name) {
+    case 'getUser': {
+      const query = knownQuery(rawQuery, USER_PARAMETERS, userQuerySchema);
+      return query.ok ? { ok: true, data: {} } : query;
+    }
+    case 'listSessions': {
+      const query = knownQuery(rawQuery, LIST_PARAMETERS, listQuerySchema);
+      return query.ok ? { ok: true, data: { list: query.data } } : query;
+    }
+    case 'getSession': {
+      const query = knownQuery(rawQuery, SESSION_PARAMETERS, sessionQuerySchema);
+      return query.ok ? { ok: true, data: { session: query.data } } : query;
+    }
+  }
+}
+
 /** A place in the ordered list (a session's start, an event's offset), tied to its query as the real API's cursors are. */
 function encodeCursor(binding: string, offset: number): string {
   return Buffer.from(JSON.stringify({ binding, offset })).toString('base64url');
@@ -49,44 +88,46 @@ function decodeCursor(cursor: string, binding: string): number | undefined {
   }
 }
 
-function listSessions(user: FakeUser, query: URLSearchParams): Answer {
-  const order = query.get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc')
-    return error(400, 'bad_request', 'order must be asc or desc', { parameter: 'order' });
-  const limitText = query.get('limit') ?? '20';
-  const limit = Number(limitText);
-  if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) {
-    return error(400, 'bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`, {
-      parameter: 'limit',
-    });
+/** What a list's cursor is tied to, as the real API's are: its user, order and filters, and the signing key. */
+function listBinding(userId: string, { order, from, to, bounce, campaignSource }: ListQuery): string {
+  return `${cursorKey}|${userId}|${order}|${from}|${to}|${bounce}|${campaignSource}`;
+}
+
+/** What a session's cursor is tied to: its user and session, and the signing key. */
+function sessionBinding(userId: string, sessionId: string): string {
+  return `${cursorKey}|${userId} ${sessionId}`;
+}
+
+/**
+ * The real API's refusal of a cursor not issued for this user and query, which it answers before it reads
+ * anything: for an unknown user too (a cursor issued before the user was erased still reads on, to the 404).
+ */
+function refusedCursor(userId: string, sessionId: string | undefined, { list, session }: RouteQuery) {
+  if (list?.cursor !== undefined && decodeCursor(list.cursor, listBinding(userId, list)) === undefined) {
+    return asAnswer(LIST_CURSOR_REFUSED);
   }
-  const bound = (name: 'from' | 'to') => {
-    const text = query.get(name);
-    return text === null ? undefined : Date.parse(text);
-  };
-  const from = bound('from');
-  const to = bound('to');
-  if (Number.isNaN(from) || Number.isNaN(to))
-    return error(400, 'bad_request', 'from/to must be ISO-8601', { parameter: 'from' });
+  if (session?.cursor === undefined || sessionId === undefined) return undefined;
+  const binding = sessionBinding(userId, sessionId);
+  return decodeCursor(session.cursor, binding) === undefined ? asAnswer(SESSION_CURSOR_REFUSED) : undefined;
+}
+
+function listSessions(user: FakeUser, query: ListQuery): Answer {
+  const { from, to, order, limit, cursor, bounce, campaignSource } = query;
   const matching = user.sessions.filter((session) => {
     const start = Date.parse(session.startedAt);
-    return (from === undefined || start >= from) && (to === undefined || start <= to);
+    return (
+      (from === undefined || start >= from) &&
+      (to === undefined || start <= to) &&
+      (bounce === undefined || session.bounce === bounce) &&
+      (campaignSource === undefined || session.campaign?.source === campaignSource)
+    );
   });
   if (order === 'desc') matching.reverse();
-  const binding = `${cursorKey}|${user.summary.userId}|${order}|${from}|${to}`;
-  const cursor = query.get('cursor');
+  const binding = listBinding(user.summary.userId, query);
   // A list cursor holds the start of the last session handed out, as the real API's holds its key: sessions
   // merged or moved since then shift none of the sessions after it onto the page before.
-  const after = cursor === null ? null : decodeCursor(cursor, binding);
-  if (after === undefined)
-    return error(
-      400,
-      'bad_request',
-      'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
-      {
-        parameter: 'cursor',
-      },
-    );
+  const after = cursor === undefined ? null : decodeCursor(cursor, binding);
+  if (after === undefined) return asAnswer(LIST_CURSOR_REFUSED);
   const rest =
     after === null
       ? matching
@@ -155,7 +196,16 @@ async function restAsOneUserId(options: FakeApiData, route: MatchedRoute, query:
     : { status: response.status, body: response.body };
 }
 
-export async function answer(options: FakeApiData, rawPath: string, query: URLSearchParams): Promise<Answer> {
+/** The query without its `cursor` pairs, as the real API's redirect of a stitched anonymousId keeps it. */
+function withoutCursor(rawQuery: string): string {
+  return rawQuery
+    .split('&')
+    .filter((pair) => !new URLSearchParams(pair).has('cursor'))
+    .join('&');
+}
+
+/** The answer to `rawPath` with its query as sent (`rawQuery`, still percent-encoded, without `?`). */
+export async function answer(options: FakeApiData, rawPath: string, rawQuery: string): Promise<Answer> {
   const [root, users, encodedUser, sessions, encodedSession, ...rest] = rawPath.split('/');
   const route = matchRoute(rawPath);
   if (root !== '' || users !== 'users' || encodedUser === undefined || route === undefined) {
@@ -165,41 +215,35 @@ export async function answer(options: FakeApiData, rawPath: string, query: URLSe
   const parsedId = parseUserId(encodedUser, false);
   // More than its first segment read as the route's user id (`alice/sesions/x`, `alice/%ZZ`): no user of the fake.
   if (!parsedId.ok || rest.length > 0 || route.userId !== encodedUser) {
-    return restAsOneUserId(options, route, query.toString());
+    return restAsOneUserId(options, route, rawQuery);
   }
   const userId = parsedId.userId;
+  const query = routeQuery(route, rawQuery);
+  if (!query.ok) return asAnswer(query.response);
+  const sessionId = encodedSession === undefined ? undefined : decodeURIComponent(encodedSession);
+  const refused = refusedCursor(userId, sessionId, query.data);
+  if (refused !== undefined) return refused;
   if (options.failing?.includes(userId)) return error(500, 'internal_error', 'Internal error');
   const stitchedTo = options.stitched?.[userId];
   if (stitchedTo !== undefined) {
     // As the real API: the list's and a session's query go along, without the cursor, the user route's not.
-    query.delete('cursor');
-    const kept = sessions === undefined ? '' : query.toString();
+    const kept = sessions === undefined ? '' : withoutCursor(rawQuery);
     const location = `${routePathFor(route, stitchedTo)}${kept === '' ? '' : `?${kept}`}`;
     return {
       ...error(307, 'stitched', `${userId} is stitched to ${stitchedTo}`, { userId: stitchedTo }),
       headers: { location },
     };
   }
-  // As the API refuses them, so that a viewer sending one fails every test that makes it.
-  const takes: readonly string[] =
-    sessions === undefined
-      ? USER_PARAMETERS
-      : encodedSession === undefined
-        ? LIST_PARAMETERS
-        : SESSION_PARAMETERS;
-  const unknown = [...query.keys()].find((name) => !takes.includes(name));
-  if (unknown !== undefined) {
-    return error(400, 'bad_request', `${unknown} is not a parameter of this route`, { parameter: unknown });
-  }
   const known = options.users.find((candidate) => candidate.summary.userId === userId);
   if (known === undefined) return userNotFound(options, rawPath, userId);
   const user = withoutGone(known, `/${users}/${encodedUser}/sessions/`, options.gone);
-  if (sessions === undefined) return { status: 200, body: user.summary };
-  if (encodedSession === undefined) return listSessions(user, query);
-  const sessionId = decodeURIComponent(encodedSession);
+  if (query.data.list !== undefined) return listSessions(user, query.data.list);
+  if (query.data.session === undefined || sessionId === undefined) {
+    return { status: 200, body: user.summary };
+  }
   const session = user.sessions.find((candidate) => candidate.sessionId === sessionId);
   if (session === undefined) return error(404, 'not_found', 'Session not found');
-  return sessionPage(session, user.events(sessionId), `${cursorKey}|${userId} ${sessionId}`, query);
+  return sessionPage(session, user.events(sessionId), sessionBinding(userId, sessionId), query.data.session);
 }
 
 /** The user as the API has it once the sessions under `sessionsPath` that `gone` names are gone. */
@@ -218,21 +262,10 @@ function sessionPage(
   session: object,
   events: readonly unknown[],
   binding: string,
-  query: URLSearchParams,
+  { limit, cursor }: SessionQuery,
 ): Answer {
-  const limit = Number(query.get('limit') ?? MAX_EVENT_LIMIT);
-  const cursor = query.get('cursor');
-  const from = cursor === null ? 0 : decodeCursor(cursor, binding);
-  if (from === undefined) {
-    return error(
-      400,
-      'bad_request',
-      'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
-      {
-        parameter: 'cursor',
-      },
-    );
-  }
+  const from = cursor === undefined ? 0 : decodeCursor(cursor, binding);
+  if (from === undefined) return asAnswer(SESSION_CURSOR_REFUSED);
   const end = Math.min(events.length, from + limit);
   const nextCursor = end < events.length ? encodeCursor(binding, end) : null;
   return { status: 200, body: { ...session, events: events.slice(from, end), nextCursor } };

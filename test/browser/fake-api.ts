@@ -109,7 +109,11 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         ? { status: refused.status, body: { error: { code: 'bad_request', message: refused.message } } }
         : loops && query.get('cursor') === 'loop'
           ? { status: 200, body: { userId: 'looping', sessions: [], nextCursor: 'loop' } }
-          : await answer({ ...options, stitched, gone }, rawPath, query);
+          : await answer(
+              { ...options, stitched, gone },
+              rawPath,
+              queryAt === -1 ? '' : target.slice(queryAt + 1),
+            );
     if (loops && (found.body as { nextCursor?: unknown }).nextCursor) {
       found.body = { ...(found.body as object), nextCursor: 'loop' };
     }
