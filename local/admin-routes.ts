@@ -21,17 +21,24 @@ export function parseDay(text: string): Date | undefined {
 }
 
 /**
- * Why `text` is no day, or undefined when it is one: `must be a day as YYYY-MM-DD, not "2024-02-30" (2024-02 has
- * no day 30)`. A text written as asked says what is wrong with it, since repeating the form would not.
+ * The day `text` names, or why it is none: `must be a day as YYYY-MM-DD, not "2024-02-30" (2024-02 has no day
+ * 30)`. A text written as asked says what is wrong with it, since repeating the form would not.
  */
-export function dayProblem(text: string): string | undefined {
-  if (parseDay(text) !== undefined) return undefined;
+function readDay(text: string): { day: Date } | { problem: string } {
+  const day = parseDay(text);
+  if (day !== undefined) return { day };
   const problem = `must be a day as YYYY-MM-DD, not ${JSON.stringify(text)}`;
   const match = DAY.exec(text);
-  if (match === null) return problem;
-  const [, year, month, day] = match;
-  if (Number(month) < 1 || Number(month) > 12) return `${problem} (there is no month ${month})`;
-  return `${problem} (${year}-${month} has no day ${day})`;
+  if (match === null) return { problem };
+  const [, year, month, dayOfMonth] = match;
+  if (Number(month) < 1 || Number(month) > 12) return { problem: `${problem} (there is no month ${month})` };
+  return { problem: `${problem} (${year}-${month} has no day ${dayOfMonth})` };
+}
+
+/** Why `text` is no day (see readDay), or undefined when it is one. */
+export function dayProblem(text: string): string | undefined {
+  const read = readDay(text);
+  return 'problem' in read ? read.problem : undefined;
 }
 
 const replayRequestSchema = z
@@ -40,12 +47,10 @@ const replayRequestSchema = z
     since: z
       .string()
       .transform((text, context) => {
-        const day = parseDay(text);
-        if (day === undefined) {
-          context.addIssue({ code: 'custom', message: dayProblem(text) ?? '' });
-          return z.NEVER;
-        }
-        return day;
+        const read = readDay(text);
+        if ('day' in read) return read.day;
+        context.addIssue({ code: 'custom', message: read.problem });
+        return z.NEVER;
       })
       .optional(),
     dryRun: z.boolean().default(false),

@@ -79,4 +79,25 @@ describe('POST /_local/replay', () => {
     expect(messageOf(response.body)).toBe(said);
     expect(replays).toEqual([]);
   });
+
+  it('replays since midnight UTC of the day given', async () => {
+    const { response, replays } = await replay('', { since: '2024-02-29' });
+    expect(response.status).toBe(200);
+    expect(replays).toEqual([
+      { since: new Date(Date.UTC(2024, 1, 29)), dryRun: false, fromDeadLetterQueue: false },
+    ]);
+  });
+
+  it.each([
+    ['2024-02-30', 'since must be a day as YYYY-MM-DD, not "2024-02-30" (2024-02 has no day 30)'],
+    ['2023-02-29', 'since must be a day as YYYY-MM-DD, not "2023-02-29" (2023-02 has no day 29)'],
+    ['2024-13-01', 'since must be a day as YYYY-MM-DD, not "2024-13-01" (there is no month 13)'],
+    ['2024-03-01T00:00:00Z', 'since must be a day as YYYY-MM-DD, not "2024-03-01T00:00:00Z"'],
+    ['yesterday', 'since must be a day as YYYY-MM-DD, not "yesterday"'],
+  ])('refuses since %j with a 400 saying what is wrong with it, replaying nothing', async (since, said) => {
+    const { response, replays } = await replay('', { since });
+    expect(response.status).toBe(400);
+    expect(messageOf(response.body)).toBe(said);
+    expect(replays).toEqual([]);
+  });
 });
