@@ -3,7 +3,7 @@
 
 import { relative } from 'node:path';
 import { isInside } from './path-inside.js';
-import { dataDirFrom } from './stack-config.js';
+import { DEFAULT_PORTS, dataDirFrom } from './stack-config.js';
 
 /** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
 export function shellWord(text: string): string {
@@ -19,4 +19,20 @@ export function shortPath(path: string): string {
 /** What the other commands need before them to find a stack on this data dir ('' for the default one). */
 export function dataDirEnv(dataDir: string): string {
   return dataDir === dataDirFrom({}) ? '' : `SESSIONIZER_DATA_DIR=${shellWord(shortPath(dataDir))} `;
+}
+
+/** The ports a stack listens on, as its options name them. */
+export interface StackPorts {
+  readonly port: number;
+  readonly s3Port: number;
+  readonly dynamoDbPort: number;
+}
+
+/** The variables that start a stack on these ports, those set to other than the default ('' for none). */
+export function portsEnv({ port, s3Port, dynamoDbPort }: StackPorts): string {
+  const given = { PORT: port, S3_PORT: s3Port, DYNAMODB_PORT: dynamoDbPort };
+  return (Object.keys(given) as (keyof typeof given)[])
+    .filter((name) => given[name] !== DEFAULT_PORTS[name])
+    .map((name) => `${name}=${given[name]} `)
+    .join('');
 }

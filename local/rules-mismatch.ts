@@ -1,7 +1,7 @@
 // What a start of the local stack says when the data dir's sessions were cut under other rules than its own.
 import { acceptsRules, type TableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { type CompiledRules, describeRules, sameRules } from '../functions/domain/rules/session-rules.js';
-import { dataDirEnv } from './command-words.js';
+import { dataDirEnv, portsEnv, type StackPorts } from './command-words.js';
 import { rulesAsVariables } from './ingest-env.js';
 
 /**
@@ -9,14 +9,16 @@ import { rulesAsVariables } from './ingest-env.js';
  * rules, rule 6) when its sessions were cut under other rules than this start's, or that a rebuild to these
  * rules did not finish (no rebuild runs beside a starting stack: it holds the data dir), so sessions it has
  * not reached yet are still cut under the old ones. The start it suggests names `dataDir` unless it is the
- * default, so that, copied, it starts on this data dir.
+ * default, and the ports set to other than theirs, so that, copied, it starts on this data dir and its ports.
  */
 export function rulesMismatch(
   table: TableRules | undefined,
   current: CompiledRules,
   dataDir: string,
+  ports: StackPorts,
 ): string | undefined {
   if (table === undefined) return undefined;
+  const startEnv = `${dataDirEnv(dataDir)}${portsEnv(ports)}`;
   if (table.target !== undefined && sameRules(table.target.fingerprint, current.fingerprint)) {
     return (
       `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish: those it ` +
@@ -30,13 +32,13 @@ export function rulesMismatch(
       `a rebuild of this data dir's sessions to ${describeRules(table.target.rules)} did not finish, and this ` +
       `start's rules are ${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` ` +
       `(with the same variables) cuts them all under this start's rules, or start with the rebuild's ` +
-      `(${dataDirEnv(dataDir)}${rulesAsVariables(table.target.rules)} npm start)`
+      `(${startEnv}${rulesAsVariables(table.target.rules)} npm start)`
     );
   }
   return (
     `the sessions in this data dir were cut under ${describeRules(table.rules)}, not under this start's ` +
     `${describeRules(current.source)}: every upload is refused until \`npm run rebuild\` (with the same ` +
     `variables) cuts them again, or start with the rules they were cut under ` +
-    `(${dataDirEnv(dataDir)}${rulesAsVariables(table.rules)} npm start)`
+    `(${startEnv}${rulesAsVariables(table.rules)} npm start)`
   );
 }

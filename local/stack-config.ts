@@ -105,10 +105,13 @@ export const DEFAULT_QUEUE_SETTINGS: IngestQueueSettings = {
   maxReceiveCount: 3,
 };
 
+/** The ports `npm start` listens on when their variables are not set. */
+export const DEFAULT_PORTS = { PORT: 3000, S3_PORT: 4569, DYNAMODB_PORT: 8000 } as const;
+
 const localStackEnvSchema = z.object({
-  PORT: port(3000),
-  S3_PORT: port(4569),
-  DYNAMODB_PORT: port(8000),
+  PORT: port(DEFAULT_PORTS.PORT),
+  S3_PORT: port(DEFAULT_PORTS.S3_PORT),
+  DYNAMODB_PORT: port(DEFAULT_PORTS.DYNAMODB_PORT),
   ...ingestEnvShape,
   // The queue in front of the ingest, as the event source mapping and redrive policy configure it on AWS.
   INGEST_BATCH_SIZE: count(DEFAULT_QUEUE_SETTINGS.batchSize, 10),

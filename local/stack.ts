@@ -182,7 +182,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
-    const rulesProblem = rulesMismatch(await readTableRules(transport), compileRules(sessionRules), dataDir);
+    const rulesProblem = rulesMismatch(
+      await readTableRules(transport),
+      compileRules(sessionRules),
+      dataDir,
+      options,
+    );
     if (rulesProblem !== undefined) log.warn?.(rulesProblem);
     const api = await startApi(options, log, {
       reader: new DynamoDbSessionReader(transport),
