@@ -36,6 +36,11 @@ const holderSchema = z.object({
    * ingest of the old rules can still write.
    */
   rulesFingerprint: z.string().optional(),
+  /**
+   * Why the stack's ingest refuses every upload, as it said at start (its rules are not those the data dir's
+   * sessions were cut under, rules-mismatch.ts): `npm run upload` says it too.
+   */
+  rulesRefusal: z.string().optional(),
   /** The command holding the lock when it is no stack (`npm run rebuild`); absent for `npm start`. */
   command: z.string().optional(),
 });
@@ -63,7 +68,7 @@ export interface DataDirLock {
   update(
     endpoints: Pick<
       LockHolder,
-      'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint' | 'sources' | 'rulesFingerprint'
+      'apiUrl' | 's3Endpoint' | 'dynamoDbEndpoint' | 'sources' | 'rulesFingerprint' | 'rulesRefusal'
     >,
   ): void;
   release(): void;

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
-import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { acceptsRules, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { compileRules } from '../functions/domain/rules/session-rules.js';
@@ -182,13 +182,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
-    const rulesProblem = rulesMismatch(
-      await readTableRules(transport),
-      compileRules(sessionRules),
-      dataDir,
-      options,
-    );
+    const tableRules = await readTableRules(transport);
+    const rulesProblem = rulesMismatch(tableRules, compileRules(sessionRules), dataDir, options);
     if (rulesProblem !== undefined) log.warn?.(rulesProblem);
+    // Said again by `npm run upload` (from the lock) when it means every upload is refused.
+    const refusesUploads = tableRules !== undefined && !acceptsRules(tableRules, compileRules(sessionRules));
     const api = await startApi(options, log, {
       reader: new DynamoDbSessionReader(transport),
       eraser: new DynamoDbEraser({ transport }),
@@ -212,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoDbEndpoint: servers.dynamoDb.endpoint,
       sources: [...sources],
       rulesFingerprint: compileRules(sessionRules).fingerprint,
+      ...(refusesUploads && rulesProblem !== undefined && { rulesRefusal: rulesProblem }),
     });
     return {
       apiUrl: api.url,

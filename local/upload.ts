@@ -82,6 +82,16 @@ function stackSources(s3Port: number | undefined): SourceDefinition[] | undefine
   return holder.sources;
 }
 
+/**
+ * Why the stack at `endpoint` ingests none of the files, when it started under other rules than the data dir's
+ * sessions were cut under (it said so at start, and recorded it in its lock); undefined when it takes them.
+ */
+function rulesRefusal(endpoint: string): string | undefined {
+  const holder = liveLockHolder(dataDirFrom());
+  if (holder?.rulesRefusal === undefined || holder.s3Endpoint !== endpoint) return undefined;
+  return `the local stack (pid ${holder.pid}) ingests none of these files: ${holder.rulesRefusal}`;
+}
+
 interface Planned {
   path: string;
   key: string;
@@ -229,6 +239,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return 1;
     }
+    const refusal = rulesRefusal(endpoint);
+    if (refusal !== undefined) console.error(`upload: note: ${refusal}`);
     if (sourcesUnknown) {
       console.error(
         `upload: note: no stack on the data dir ${dataDirFrom()} uses S3_PORT=${env.data.S3_PORT}, so the sources ` +
