@@ -1,5 +1,6 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
+import { NOTHING_TO_READ } from '../cli/output/table.js';
 import { escapeControl } from '../contract/visible-text.js';
 import { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from '../functions/domain/reading/read-export.js';
 import { describeRules } from '../functions/domain/rules/session-rules.js';
@@ -101,6 +102,8 @@ export function formatHandlerLog(
     const took = typeof attributes.durationMs === 'number' ? ` (${seconds(attributes.durationMs)})` : '';
     const skipped = files.filter((file) => typeof file.skipped === 'string').map((file) => shown(file.file));
     if (skipped.length > 0) details.push(`skipped ${skipped.join(', ')}`);
+    // An empty object (or blank lines, or []) is no error, but 0 events alone would read as events gone missing.
+    if (attributes.records === 0) details.unshift(`it ${NOTHING_TO_READ}`);
     return (
       `ingested ${key}: ${counts}${report === undefined ? '' : ` (report: ${report})`}` +
       `${details.length > 0 ? `; ${details.join('; ')}` : ''}${took}`

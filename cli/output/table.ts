@@ -121,8 +121,8 @@ function where(rejection: { readonly position: number; readonly index?: number }
     : `${rejection.position} (element ${rejection.index})`;
 }
 
-/** A file's note in the table when it held no record at all. */
-const NOTHING_TO_READ = 'holds nothing to read (no line or array element)';
+/** A file's note in the table when it held no record at all (`npm start`'s log says it of such an object too). */
+export const NOTHING_TO_READ = 'holds nothing to read (no line or array element)';
 
 async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
   write(`${describeRun(summarizeRun(result))}\n`);

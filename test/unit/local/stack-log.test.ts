@@ -47,6 +47,28 @@ describe('stack log lines', () => {
     );
   });
 
+  it('says when an object held nothing to read, as the CLI says of such a file', () => {
+    const line = formatHandlerLog('info', 'ingested', {
+      key: 'incoming/empty.ndjson',
+      records: 0,
+      rejected: 0,
+      usersTouched: 0,
+      sessionsWritten: 0,
+      files: [{ file: 'incoming/empty.ndjson', format: 'segment' }],
+      durationMs: 40,
+    });
+    expect(line).toBe(
+      'ingested incoming/empty.ndjson: 0 events, 0 rejected, 0 users, 0 sessions written; it holds nothing to read (no line or array element); read as segment (0.0 s)',
+    );
+    const some = formatHandlerLog('info', 'ingested', {
+      key: 'incoming/one.ndjson',
+      records: 1,
+      rejected: 1,
+      files: [{ file: 'incoming/one.ndjson', format: 'segment' }],
+    });
+    expect(some).not.toContain('nothing to read');
+  });
+
   it('words an archive whose entry lists only some of its files by every format read, and counts the rest', () => {
     const line = formatHandlerLog('info', 'ingested', {
       key: 'incoming/a.zip',
