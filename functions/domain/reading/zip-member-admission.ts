@@ -29,10 +29,19 @@ export function skipReason(member: LocalMember, maxEntryBytes: number): Containe
     return {
       kind: 'too-large',
       file: name,
-      reason: tooLargeReason(`declares ${member.originalSize} bytes`, maxEntryBytes),
+      reason: tooLargeReason(`declares ${sizeOver(member.originalSize, maxEntryBytes)}`, maxEntryBytes),
     };
   }
   return undefined;
+}
+
+/**
+ * A size over `limit` as people read sizes (`2 MiB`), with its exact bytes when, rounded, it would read as the
+ * limit itself (`1 MiB (1,048,577 bytes)` past a 1 MiB limit).
+ */
+function sizeOver(bytes: number, limit: number): string {
+  const size = formatByteCount(bytes);
+  return size === formatByteCount(limit) ? `${size} (${bytes.toLocaleString('en')} bytes)` : size;
 }
 
 /** Why a member over the limit is refused: `what` it declares or does past it. */

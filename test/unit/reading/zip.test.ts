@@ -222,10 +222,20 @@ describe('ZIP archives', () => {
       {
         kind: 'too-large',
         file: 'export.zip!bomb.json',
-        reason: `declares ${2 * 1024 * 1024} bytes past the 1 MiB limit; refused`,
+        reason: 'declares 2 MiB past the 1 MiB limit; refused',
       },
     ]);
     expect(outcome.members.map((member) => member.name)).toEqual(['export.zip!after.json']);
+  });
+
+  it('says the exact size a member declares when, rounded, it would read as the limit itself', async () => {
+    const archive = zipWithSizes([{ path: 'bomb.json', content: new Uint8Array(1024 * 1024 + 1) }]);
+
+    const outcome = await readExport('export.zip', chunked(archive), { maxMemberBytes: 1024 * 1024 });
+
+    expect(outcome.issues.map((issue) => issue.reason)).toEqual([
+      'declares 1 MiB (1,048,577 bytes) past the 1 MiB limit; refused',
+    ]);
   });
 
   it('refuses a gzipped member whose gzip inflates past the limit', async () => {
