@@ -42,3 +42,19 @@ export function rulesMismatch(
     `(${startEnv}${rulesAsVariables(table.rules)} npm start)`
   );
 }
+
+/**
+ * What a start says of the data dir's rules ({@link rulesMismatch}), and that same warning as why every upload
+ * is refused when it means that (not for a rebuild to this start's rules left unfinished, whose ingests the
+ * table takes): the stack records it in its lock, and `npm run upload` says it again.
+ */
+export function startRules(
+  table: TableRules | undefined,
+  current: CompiledRules,
+  dataDir: string,
+  ports: StackPorts,
+): { warning: string | undefined; uploadsRefused: string | undefined } {
+  const warning = rulesMismatch(table, current, dataDir, ports);
+  const refused = table !== undefined && !acceptsRules(table, current);
+  return { warning, uploadsRefused: refused ? warning : undefined };
+}

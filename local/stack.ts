@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { DEFAULT_SOURCES, type SourceDefinition } from '../contract/index.js';
 import { DynamoDbEraser } from '../functions/adapters/dynamodb/eraser.js';
-import { acceptsRules, readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
+import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { compileRules } from '../functions/domain/rules/session-rules.js';
@@ -17,7 +17,7 @@ import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
-import { rulesMismatch } from './rules-mismatch.js';
+import { startRules } from './rules-mismatch.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { assertPortsFree, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
@@ -182,11 +182,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
-    const tableRules = await readTableRules(transport);
-    const rulesProblem = rulesMismatch(tableRules, compileRules(sessionRules), dataDir, options);
-    if (rulesProblem !== undefined) log.warn?.(rulesProblem);
-    // Said again by `npm run upload` (from the lock) when it means every upload is refused.
-    const refusesUploads = tableRules !== undefined && !acceptsRules(tableRules, compileRules(sessionRules));
+    const rules = startRules(await readTableRules(transport), compileRules(sessionRules), dataDir, options);
+    if (rules.warning !== undefined) log.warn?.(rules.warning);
     const api = await startApi(options, log, {
       reader: new DynamoDbSessionReader(transport),
       eraser: new DynamoDbEraser({ transport }),
@@ -210,7 +207,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoDbEndpoint: servers.dynamoDb.endpoint,
       sources: [...sources],
       rulesFingerprint: compileRules(sessionRules).fingerprint,
-      ...(refusesUploads && rulesProblem !== undefined && { rulesRefusal: rulesProblem }),
+      // Said again by `npm run upload`, which reads it from the lock.
+      ...(rules.uploadsRefused !== undefined && { rulesRefusal: rules.uploadsRefused }),
     });
     return {
       apiUrl: api.url,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { TableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { compileRules, type SessionRules } from '../../../functions/domain/rules/session-rules.js';
 import { rulesAsVariables } from '../../../local/ingest-env.js';
-import { rulesMismatch } from '../../../local/rules-mismatch.js';
+import { rulesMismatch, startRules } from '../../../local/rules-mismatch.js';
 import { DEFAULT_PORTS, dataDirFrom, loadLocalStackConfig } from '../../../local/stack-config.js';
 
 describe('rulesMismatch', () => {
@@ -66,6 +66,25 @@ describe('rulesMismatch', () => {
     expect(rulesMismatch(cutUnder(thirty, five), compileRules(thirty), defaultDir, all)).toContain(
       '(PORT=7200 S3_PORT=7201 DYNAMODB_PORT=7202 SESSION_GAP_MINUTES=5 ',
     );
+  });
+
+  it("gives the warning as why uploads are refused only when the table refuses this start's rules", () => {
+    const refused = (table: TableRules | undefined, rules: SessionRules) =>
+      startRules(table, compileRules(rules), defaultDir, defaultPorts);
+    for (const [table, rules] of [
+      [cutUnder(thirty), five],
+      [cutUnder(thirty, five), thirty],
+    ] as const) {
+      const said = refused(table, rules);
+      expect(said.warning).toContain('every upload is refused');
+      expect(said.uploadsRefused).toBe(said.warning);
+    }
+    // A rebuild to this start's rules left unfinished: its ingests are taken, so no upload is refused.
+    const unfinished = refused(cutUnder(thirty, five), five);
+    expect(unfinished.warning).toContain('did not finish');
+    expect(unfinished.uploadsRefused).toBeUndefined();
+    expect(refused(cutUnder(thirty), thirty)).toEqual({ warning: undefined, uploadsRefused: undefined });
+    expect(refused(undefined, thirty)).toEqual({ warning: undefined, uploadsRefused: undefined });
   });
 
   it('names the variables of the rules to start with, which a shell hands npm start as those rules', () => {
