@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputFormat } from '../../../../contract/index.js';
+import type { Rejection } from '../../../../functions/domain/reading/rejection.js';
 import {
   type ExportLine,
   exportLinesArbitrary,
@@ -44,6 +45,25 @@ function textOf(draft: FileDraft): string {
 }
 
 const startsArray = (line: ExportLine) => line.text.trim().startsWith('[');
+
+/** A rejection's file and place, as the reference gives them. */
+const placeOf = (rejection: Rejection) =>
+  rejection.index === undefined
+    ? { file: rejection.file, line: rejection.position }
+    : { file: rejection.file, index: rejection.index };
+
+/**
+ * What was rejected and why, wherever it stood and however often (copies are rejected again). Records that
+ * are not JSON are left out: in a file of nothing else they are no rejections, the file is no export (rule 1).
+ */
+const reasons = (rejections: readonly Rejection[]) =>
+  [
+    ...new Set(
+      rejections
+        .filter((rejection) => isJson(rejection.raw))
+        .map((rejection) => JSON.stringify([rejection.raw.trim(), rejection.reason])),
+    ),
+  ].sort();
 
 function filesOf(drafts: readonly FileDraft[]): { reference: ReferenceFile[]; production: InputFile[] } {
   const reference = drafts.map((draft, index) => ({ name: `part-${index}.ndjson`, text: textOf(draft) }));
@@ -117,6 +137,8 @@ describe('the production pipeline', () => {
           const actual = await productionSessionize(files.production, rules, format);
           expect(actual.sessions).toEqual(expected.sessions);
           expect(actual.rejected).toBe(expected.rejected);
+          // Each rejected record, by its file and place: the line of NDJSON, the element of an array.
+          expect(actual.rejections.map(placeOf)).toEqual(expected.rejectedAt);
           expect(
             actual.summaries.filter((file) => file.error !== undefined).map((file) => file.file),
           ).toEqual(expected.notExports);
@@ -150,12 +172,11 @@ describe('the production pipeline', () => {
           (line, index) => `${formatOf(line)}-${(fileOf[index] ?? 0) % filesPerFormat}`,
         );
         const once = await productionSessionize(filesOf(draftsOf(byFormat, false)).production, rules, 'auto');
-        const split = await productionSessionize(
-          filesOf(draftsOf(dealt, gzip).reverse()).production,
-          rules,
-          'auto',
-        );
+        const splitFiles = filesOf(draftsOf(dealt, gzip).reverse());
+        const split = await productionSessionize(splitFiles.production, rules, 'auto');
         expect(split.sessions).toEqual(once.sessions);
+        // The same records rejected for the same reasons, in whichever file they came.
+        expect(reasons(split.rejections)).toEqual(reasons(once.rejections));
       }),
       { numRuns: RUNS },
     );

@@ -1,6 +1,7 @@
 import type { InputFormat } from '../../../../contract/index.js';
 import { type FileSummary, readExport } from '../../../../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../../../../functions/domain/reading/record-texts.js';
+import type { Rejection } from '../../../../functions/domain/reading/rejection.js';
 import { canonicalJson } from '../../../../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../../../../functions/domain/rules/session-rules.js';
 import {
@@ -43,11 +44,17 @@ export async function productionSessionize(
   files: readonly InputFile[],
   rules: SessionRules,
   inputFormat: InputFormat,
-): Promise<{ sessions: ComparableSession[]; rejected: number; summaries: FileSummary[] }> {
+): Promise<{
+  sessions: ComparableSession[];
+  rejected: number;
+  rejections: Rejection[];
+  summaries: FileSummary[];
+}> {
   const compiled = compileRules(rules);
   const collector = new EventCollector(compiled.stitching);
   const summaries: FileSummary[] = [];
   let rejected = 0;
+  const rejections: Rejection[] = [];
   for (const file of files) {
     const read = await readExport(
       file.name,
@@ -57,8 +64,9 @@ export async function productionSessionize(
         event: (event, position) => {
           collector.add(event, position);
         },
-        rejected: () => {
+        rejected: (rejection) => {
           rejected++;
+          rejections.push(rejection);
         },
       },
     );
@@ -108,5 +116,5 @@ export async function productionSessionize(
       });
     });
   }
-  return { sessions, rejected, summaries };
+  return { sessions, rejected, rejections, summaries };
 }

@@ -203,22 +203,35 @@ export function accept(format: Format, raw: JsonObject): Accepted | undefined {
   };
 }
 
-/** Rule 1's records of one file, or undefined when the file is not an export (no line is JSON). */
-export function recordsOf(text: string): { parsed: Json[]; notJson: number } | undefined {
+/** Where a record stands in its file: its line in NDJSON, its 1-based element index in a JSON array. */
+export type RecordPlace = { readonly line: number } | { readonly index: number };
+
+/**
+ * Rule 1's records of one file, each with its place (`notJsonAt`: the lines that are not JSON), or undefined
+ * when the file is not an export (no line is JSON).
+ */
+export function recordsOf(
+  text: string,
+): { parsed: Json[]; at: RecordPlace[]; notJson: number; notJsonAt: RecordPlace[] } | undefined {
   const trimmed = text.trim();
-  if (trimmed.startsWith('[')) return { parsed: JSON.parse(trimmed) as Json[], notJson: 0 };
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+  if (trimmed.startsWith('[')) {
+    const parsed = JSON.parse(trimmed) as Json[];
+    return { parsed, at: parsed.map((_, i) => ({ index: i + 1 })), notJson: 0, notJsonAt: [] };
+  }
   const parsed: Json[] = [];
-  let notJson = 0;
-  for (const line of lines) {
+  const at: RecordPlace[] = [];
+  const notJsonAt: RecordPlace[] = [];
+  text.split('\n').forEach((untrimmed, i) => {
+    const line = untrimmed.trim();
+    if (line === '') return;
     try {
       parsed.push(JSON.parse(line));
+      at.push({ line: i + 1 });
     } catch {
-      notJson++;
+      notJsonAt.push({ line: i + 1 });
     }
-  }
-  return lines.length > 0 && parsed.length === 0 ? undefined : { parsed, notJson };
+  });
+  return notJsonAt.length > 0 && parsed.length === 0
+    ? undefined
+    : { parsed, at, notJson: notJsonAt.length, notJsonAt };
 }

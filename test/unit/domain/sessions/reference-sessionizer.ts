@@ -11,6 +11,7 @@ import {
   detect,
   type Format,
   orNull,
+  type RecordPlace,
   recordsOf,
 } from './reference-events.js';
 import { isObject, type Json, type JsonObject } from './reference-fields.js';
@@ -46,6 +47,8 @@ export interface ReferenceSession {
 export interface ReferenceResult {
   sessions: ReferenceSession[];
   rejected: number;
+  /** Each rejected record's file and place, in the files' order and each file's. */
+  rejectedAt: ({ file: string } & RecordPlace)[];
   /** Files that are not exports at all (no line is JSON). */
   notExports: string[];
 }
@@ -91,6 +94,7 @@ export function referenceSessionize(
   options: ReferenceOptions,
 ): ReferenceResult {
   let rejected = 0;
+  const rejectedAt: ReferenceResult['rejectedAt'] = [];
   const notExports: string[] = [];
   const accepted: Accepted[] = [];
   // Rules 1, 1b, 2 and 4.
@@ -104,11 +108,19 @@ export function referenceSessionize(
     const firstObject = records.parsed.find(isObject);
     const format =
       options.inputFormat === 'auto' ? (firstObject ? detect(firstObject) : 'segment') : options.inputFormat;
-    for (const value of records.parsed) {
+    const rejectedHere: RecordPlace[] = [...records.notJsonAt];
+    records.parsed.forEach((value, i) => {
       const event = isObject(value) ? accept(format, value) : undefined;
-      if (event === undefined) rejected++;
-      else accepted.push(event);
-    }
+      if (event !== undefined) accepted.push(event);
+      else {
+        rejected++;
+        rejectedHere.push(records.at[i] as RecordPlace);
+      }
+    });
+    const order = (place: RecordPlace) => ('line' in place ? place.line : place.index);
+    rejectedAt.push(
+      ...rejectedHere.sort((a, b) => order(a) - order(b)).map((place) => ({ file: file.name, ...place })),
+    );
   }
   // Rule 8: the earliest link of each anonymousId, over every accepted event.
   const stitched = new Map<string, Accepted>();
@@ -185,5 +197,5 @@ export function referenceSessionize(
       });
     });
   }
-  return { sessions, rejected, notExports };
+  return { sessions, rejected, rejectedAt, notExports };
 }
