@@ -175,6 +175,11 @@ describe('the production pipeline', () => {
         const splitFiles = filesOf(draftsOf(dealt, gzip).reverse());
         const split = await productionSessionize(splitFiles.production, rules, 'auto');
         expect(split.sessions).toEqual(once.sessions);
+        // And what the spec-literal reference computes from the split files, so that both arrangements
+        // agreeing on a wrong answer does not pass.
+        const expected = referenceSessionize(splitFiles.reference, { ...rules, inputFormat: 'auto' });
+        expect(split.sessions).toEqual(expected.sessions);
+        expect(split.rejections.map(placeOf)).toEqual(expected.rejectedAt);
         // The same records rejected for the same reasons, in whichever file they came.
         expect(reasons(split.rejections)).toEqual(reasons(once.rejections));
       }),
