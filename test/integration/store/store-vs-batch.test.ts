@@ -61,4 +61,43 @@ describe('the store against the batch', () => {
       integrationParams(60),
     );
   }, 600_000);
+
+  it('holds the batch when a delivery dies between chunk flushes while the same file is delivered again', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rulesArb,
+        // Chunks of a few events: the dying delivery has flushed some chunks of its file, not all.
+        scenarioArb(40).chain((scenario) =>
+          fc.constantFrom(3, 7).map((chunkEvents) => ({ ...scenario, chunkEvents })),
+        ),
+        fc.record({ at: fc.nat(), afterWrites: fc.integer({ min: 0, max: 40 }) }),
+        async (rules, scenario, crash) => {
+          const store = await freshStore(dynamo.client, rules);
+          const writer = storeWriter(store);
+          const bucket = new Map<string, Uint8Array>();
+          const place = crash.at % scenario.order.length;
+          const dying = scenario.order[place] ?? 0;
+          const crashing = writerOn(store, crashingClient(dynamo.endpoint, crash.afterWrites), {
+            pageLimitBytes: 600,
+          });
+          // The same file at once: one delivery dies after some writes, the other runs to its end.
+          await Promise.all([
+            ingestFile(store, crashing, bucket, scenario, dying).catch((error: unknown) => {
+              if (!(error instanceof Crash) && !String(error).includes('simulated crash')) throw error;
+            }),
+            ingestFile(store, writer, bucket, scenario, dying),
+          ]);
+          // Then every other delivery; the dying file's only whole delivery may be the one that ran beside it.
+          await deliverAll(store, writer, bucket, {
+            ...scenario,
+            order: scenario.order.filter((_, index) => index !== place),
+          });
+          const expected = (await batch(scenario, rules)).map(toSessionView);
+          const stored = (await storedSessions(store, everyoneOf(scenario))).map(toSessionView);
+          expect(stored).toEqual(expected);
+        },
+      ),
+      integrationParams(8),
+    );
+  }, 600_000);
 });
