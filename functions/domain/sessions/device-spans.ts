@@ -5,11 +5,9 @@ import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import { HashIndex } from './hash-slots.js';
 import { deviceKey } from './intern-keys.js';
 import type { Interner } from './interner.js';
-import { FNV_PRIME, HASH_SEED, hashSpan, sameText } from './span-interner.js';
+import { hashTexts, sameText } from './span-interner.js';
 
 const DEVICE_TEXTS = [PlainText.DeviceType, PlainText.OsName, PlainText.UserAgent] as const;
-/** Mixed into a hash for an absent text, which no text's length is. */
-const ABSENT_TEXT = -1;
 /** Distinct device texts remembered; past this many a new one is made each time (the same indexes, slower). */
 const REMEMBERED = 10_000;
 /** Slots the index starts with: an export sends a handful of agents. */
@@ -57,15 +55,7 @@ export class DeviceSpans {
   of(event: PlainEvent, owner: number): PlainDevice {
     const last = owner >= 0 && owner < this.lastOf.length ? (this.lastOf[owner] as number) - 1 : -1;
     if (last !== -1 && this.holds(last, event)) return this.found[last] as PlainDevice;
-    const { bytes, starts, ends } = event;
-    let hash = HASH_SEED;
-    for (const text of DEVICE_TEXTS) {
-      const start = starts[text] as number;
-      hash =
-        start === -1
-          ? Math.imul(hash ^ ABSENT_TEXT, FNV_PRIME)
-          : hashSpan(bytes, start, ends[text] as number, hash);
-    }
+    const hash = hashTexts(event, DEVICE_TEXTS);
     const index = this.index;
     for (let entry = index.find(hash); entry !== -1; entry = index.findNext())
       if (this.holds(entry, event)) return this.noteLast(owner, entry);
