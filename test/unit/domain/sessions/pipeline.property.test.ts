@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InputFormat } from '../../../../contract/index.js';
 import type { Rejection } from '../../../../functions/domain/reading/rejection.js';
+import { propertyRuns } from '../../../helpers/integration-property.js';
 import {
   type ExportLine,
   exportLinesArbitrary,
@@ -14,7 +15,7 @@ import { type ReferenceFile, referenceSessionize } from './reference-sessionizer
 
 const ALL_FORMATS: LineFormat[] = ['segment', 'amplitude', 'mixpanel', 'posthog'];
 // PROPERTY_RUNS=5000 for a longer search.
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(300);
 
 interface FileDraft {
   lines: ExportLine[];
