@@ -118,8 +118,7 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? cutForDisplay(value) : null;
 }
 
-/** The device an event shows (the plain path's columns make theirs with it too). */
-export function deviceOf(device: MappedEvent['device'], browserOf: BrowserOf): DeviceFields | null {
+function deviceOf(device: MappedEvent['device'], browserOf: BrowserOf): DeviceFields | null {
   const type = text(device.type);
   const os = text(device.os);
   let browser = text(device.browser);
@@ -129,8 +128,7 @@ export function deviceOf(device: MappedEvent['device'], browserOf: BrowserOf): D
   return type === null && os === null && browser === null ? null : { type, os, browser };
 }
 
-/** The platform of rule 7, from the member it is read from. */
-export function platformOf(value: unknown): string | null {
+function platformOf(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   // No configured platform is longer than this, so a longer one matches none: the same as no platform.
   return value.length > MAX_DISPLAY_LENGTH ? null : value.toLowerCase();

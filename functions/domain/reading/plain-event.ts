@@ -1,5 +1,4 @@
 import type { EventType } from '../events/event.js';
-import type { BrowserOf } from '../events/normalize.js';
 import { latin1Text } from './buffer-text.js';
 
 /** The texts of a {@link PlainEvent}, each a span of the record's bytes. */
@@ -12,15 +11,11 @@ export const PlainText = {
   Path: 5,
   Title: 6,
   Referrer: 7,
-  DeviceType: 8,
-  OsName: 9,
-  UserAgent: 10,
 } as const;
 export type PlainText = (typeof PlainText)[keyof typeof PlainText];
 
-const TEXTS = 11;
+const TEXTS = 8;
 const EMPTY = Buffer.alloc(0);
-const noBrowser: BrowserOf = () => null;
 
 /**
  * An accepted event of the common form, as the byte scan left it: every text it keeps is printable ASCII
@@ -46,10 +41,6 @@ export class PlainEvent {
   index: number | undefined = undefined;
   /** Whether the event has a page (a page event): its four texts are then read. */
   hasPage = false;
-  /** Whether any of the device's three texts (type, os name, user agent) is present. */
-  hasDevice = false;
-  /** The reading's browser names from user agents, for a device the columns have not seen yet. */
-  browserOf: BrowserOf = noBrowser;
   // Doubles, as the scan's own spans: offsets past 2 GiB into a buffer stay exact.
   readonly starts = new Float64Array(TEXTS);
   readonly ends = new Float64Array(TEXTS);

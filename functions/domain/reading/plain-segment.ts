@@ -2,9 +2,8 @@
  * A Segment record of the common form read straight from its scan into a {@link PlainEvent}: what
  * `segmentFormat.map` and `normalizeEvent` would make of it, without the objects and strings they make.
  * Any value that might be read otherwise (an escape or a byte past ASCII, an id to trim or a number, a long
- * text, a device member that is no text, a campaign, no messageId, a rejection) makes it decline the record,
- * which then goes the usual way: the two are held to the same events by plain-events.test.ts and
- * plain-devices.test.ts (test/unit/domain/sessions/).
+ * text, a device, a campaign, no messageId, a rejection) makes it decline the record, which then goes the
+ * usual way: the two are held to the same events by test/unit/domain/sessions/plain-events.test.ts.
  */
 
 import { MAX_DISPLAY_LENGTH } from '../events/display-text.js';
@@ -101,26 +100,17 @@ function slotOf(slots: Int32Array, path: number): number {
 export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
   const slots = result.paths.slotOfPath;
   const kinds = result.kinds;
-  if (kinds[slotOf(slots, at.campaign)] === OBJECT) return false;
-  // The device's texts as sent (the columns make the device and the platform of rule 7 of them).
-  const deviceType = take(
-    result,
-    slotOf(slots, at.deviceType),
-    out,
-    PlainText.DeviceType,
-    MAX_DISPLAY_LENGTH,
-    false,
-  );
-  const osName = take(result, slotOf(slots, at.osName), out, PlainText.OsName, MAX_DISPLAY_LENGTH, false);
-  const userAgent = take(
-    result,
-    slotOf(slots, at.userAgent),
-    out,
-    PlainText.UserAgent,
-    MAX_DISPLAY_LENGTH,
-    false,
-  );
-  if (deviceType === UNUSUAL || osName === UNUSUAL || userAgent === UNUSUAL) return false;
+  // Anything that sets a device, a platform or a campaign.
+  const deviceKind = kinds[slotOf(slots, at.deviceType)];
+  const osKind = kinds[slotOf(slots, at.osName)];
+  const agentKind = kinds[slotOf(slots, at.userAgent)];
+  if (
+    (deviceKind !== NONE && deviceKind !== NULL) ||
+    (osKind !== NONE && osKind !== NULL) ||
+    (agentKind !== NONE && agentKind !== NULL) ||
+    kinds[slotOf(slots, at.campaign)] === OBJECT
+  )
+    return false;
   const typeSlot = slotOf(slots, at.type);
   if (kinds[typeSlot] !== STRING || result.stringFlags[typeSlot] !== 0) return false;
   const type = knownType(
@@ -168,7 +158,6 @@ export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
       ) === UNUSUAL)
   )
     return false;
-  out.hasDevice = deviceType === TAKEN || osName === TAKEN || userAgent === TAKEN;
   out.bytes = result.bytes;
   out.type = type;
   out.timestamp = timestamp;

@@ -119,7 +119,6 @@ export async function readMember(
   // Only a sink that takes plain events is given them; one event serves every record of the member.
   const plainEvents =
     sink.plainEvent === undefined ? undefined : { event: new PlainEvent(), take: sink.plainEvent.bind(sink) };
-  if (plainEvents !== undefined) plainEvents.event.browserOf = options.browserOf;
   const reject = (line: number, index: number | undefined, { reason, raw }: RecordRejection) => {
     summary.rejected++;
     held.add({ file, position: line, ...(index !== undefined && { index }), reason, raw });

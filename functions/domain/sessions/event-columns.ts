@@ -11,7 +11,6 @@ import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import type { RecordPosition } from '../reading/read-export.js';
 import { float64s, indexes, int32s, uint8s } from './column-blocks.js';
 import { ColumnEvent } from './column-event.js';
-import { DeviceSpans, type PlainDevice } from './device-spans.js';
 import { EventIdArena } from './event-id-arena.js';
 import { Identities } from './identities.js';
 import { campaignKey, deviceKey } from './intern-keys.js';
@@ -61,7 +60,6 @@ export class EventColumns {
   private readonly nameSpans = new TextSpans(this.nameTable.values, (name) =>
     this.nameTable.intern(name, name),
   );
-  private readonly deviceSpans = new DeviceSpans(this.deviceTable, this.platformTable);
   // Consecutive events nearly always come from the same file.
   private lastFile = '';
   private lastFileIndex = NONE;
@@ -74,7 +72,6 @@ export class EventColumns {
       this.identities.heldBytes +
       this.nameTable.heldBytes +
       this.nameSpans.heldBytes +
-      this.deviceSpans.heldBytes +
       this.platformTable.heldBytes +
       this.pageTable.heldBytes +
       this.campaignTable.heldBytes +
@@ -174,17 +171,13 @@ export class EventColumns {
     this.timestamps.set(at, event.timestamp);
     const user = this.identities.plainUser(event);
     this.userIds.set(at, user);
-    const anonymous = this.identities.plainAnonymous(event, user);
-    this.anonymousIds.set(at, anonymous);
+    this.anonymousIds.set(at, this.identities.plainAnonymous(event, user));
     this.types.set(at, TYPE_CODES.get(event.type) as number);
     this.names.set(at, this.nameSpans.plainIndex(event, PlainText.Name));
-    // A plain event has no campaign of its own; its device texts give its device and platform.
-    const device: PlainDevice | undefined = event.hasDevice
-      ? this.deviceSpans.of(event, user === NONE ? anonymous : user)
-      : undefined;
-    this.platforms.set(at, device === undefined ? NONE : device.platform);
+    // A plain event has no device, hence no platform, and no campaign of its own.
+    this.platforms.set(at, NONE);
     this.campaigns.set(at, NONE);
-    this.devices.set(at, device === undefined ? NONE : device.device);
+    this.devices.set(at, NONE);
     this.pages.set(at, event.hasPage ? this.pageTable.internPlain(event) : NONE);
     this.urlCampaigns.set(at, event.hasPage ? this.plainUrlCampaign(event) : NONE);
     this.addSource(at, file, event.record, event.line, event.index);

@@ -4,9 +4,11 @@ import { HashIndex } from './hash-slots.js';
 import { pageKey } from './intern-keys.js';
 import { Interner } from './interner.js';
 import { ownedPage } from './owned-fields.js';
-import { hashTexts, SPAN_SLOTS, sameText } from './span-interner.js';
+import { FNV_PRIME, HASH_SEED, hashSpan, SPAN_SLOTS, sameText } from './span-interner.js';
 
 const PAGE_TEXTS = [PlainText.Url, PlainText.Path, PlainText.Title, PlainText.Referrer] as const;
+/** Mixed into a page's hash for an absent field, which no text's length is. */
+const ABSENT_FIELD = -1;
 
 /** Pages sharing a url compared field by field; past this many, looked up by their joined key instead. */
 const SCANNED_PER_URL = 8;
@@ -59,7 +61,15 @@ export class PageTable {
 
   /** The index of a plain event's page, found by its bytes; a page not found is made and interned as usual. */
   internPlain(event: PlainEvent): number {
-    const hash = hashTexts(event, PAGE_TEXTS);
+    const { bytes, starts, ends } = event;
+    let hash = HASH_SEED;
+    for (const text of PAGE_TEXTS) {
+      const start = starts[text] as number;
+      hash =
+        start === -1
+          ? Math.imul(hash ^ ABSENT_FIELD, FNV_PRIME)
+          : hashSpan(bytes, start, ends[text] as number, hash);
+    }
     const spans = this.spans;
     for (let found = spans.find(hash); found !== -1; found = spans.findNext())
       if (samePage(this.keyed.values[found] as PageFields, event)) return found;

@@ -18,23 +18,6 @@ export function hashSpan(bytes: Uint8Array, start: number, end: number, hash: nu
 
 export const HASH_SEED = 0x811c9dc5 | 0;
 
-/** Mixed into a hash for an absent text, which no text's length is. */
-const ABSENT_TEXT = -1;
-
-/** The hash of a plain event's `texts` one after another, an absent one apart from an empty one. */
-export function hashTexts(event: PlainEvent, texts: readonly PlainText[]): number {
-  const { bytes, starts, ends } = event;
-  let hash = HASH_SEED;
-  for (const text of texts) {
-    const start = starts[text] as number;
-    hash =
-      start === -1
-        ? Math.imul(hash ^ ABSENT_TEXT, FNV_PRIME)
-        : hashSpan(bytes, start, ends[text] as number, hash);
-  }
-  return hash;
-}
-
 /** Whether `text` is `bytes[start, end)` read as latin1 (as ASCII, which is all a plain event's texts hold). */
 export function sameText(text: unknown, bytes: Uint8Array, start: number, end: number): boolean {
   if (typeof text !== 'string' || text.length !== end - start) return false;

@@ -1,12 +1,72 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collect, columnsOf, expectSameColumns } from './plain-compare.js';
+import {
+  type ExportReadSink,
+  type ReadExportOptions,
+  readExport,
+} from '../../../../functions/domain/reading/read-export.js';
+import { EventCollector } from '../../../../functions/domain/sessions/collector.js';
 
 /**
  * Segment records of the common form skip the event objects (reading/plain-segment.ts into
  * EventColumns.addPlain). Held here to the usual way (normalizeEvent into EventColumns.add): the same events
  * accepted, the same columns, the same rejections, whichever way each record went.
  */
+
+const OPTIONS: ReadExportOptions = { format: 'segment', browserOf: (agent) => `browser of ${agent}` };
+
+async function* once(text: string): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(text, 'utf8');
+}
+
+interface Collected {
+  readonly collector: EventCollector;
+  readonly plain: number;
+  readonly rejected: string[];
+}
+
+/**
+ * Reads each line as a file of its own into one collector, offering plain events to the collector only for
+ * the lines `plain` names (1-based), so that one collector gets events both ways in any order.
+ */
+async function collect(lines: readonly string[], plain: (line: number) => boolean): Promise<Collected> {
+  const collector = new EventCollector(true);
+  let plainCount = 0;
+  const rejected: string[] = [];
+  for (const [index, text] of lines.entries()) {
+    const sink: ExportReadSink = {
+      event: (event, position) => collector.add(event, position),
+      rejected: (rejection) => rejected.push(rejection.reason),
+    };
+    if (plain(index + 1)) {
+      sink.plainEvent = (event) => {
+        plainCount++;
+        collector.addPlain(event, event.file);
+      };
+    }
+    await readExport(`events-${index}.ndjson`, once(text), OPTIONS, sink);
+  }
+  return { collector, plain: plainCount, rejected };
+}
+
+function columnsOf({ collector }: Collected) {
+  const columns = collector.columns;
+  return Array.from({ length: columns.length }, (_, at) => ({
+    event: { ...columns.event(at), id: columns.eventId(at) },
+    source: columns.source(at),
+    userId: columns.userId(at),
+    anonymousId: columns.anonymousId(at),
+  }));
+}
+
+async function expectSameColumns(lines: readonly string[]): Promise<number> {
+  const usual = await collect(lines, () => false);
+  const plain = await collect(lines, () => true);
+  expect(columnsOf(plain)).toEqual(columnsOf(usual));
+  expect(plain.rejected).toEqual(usual.rejected);
+  expect(plain.collector.size).toBe(usual.collector.size);
+  return plain.plain;
+}
 
 const T = '2024-01-01T09:00:00.000Z';
 const line = (members: Record<string, unknown>) => JSON.stringify(members);
@@ -72,8 +132,8 @@ describe('plain Segment events', () => {
       line({ ...base, event: 'caf\u00e9', messageId: 'm10' }),
       '{"type":"track","event":"a\\"b","userId":"u1","anonymousId":"a1","timestamp":"2024-01-01T09:00:00Z","messageId":"m11"}',
       '{"type":"tr\\u0061ck","event":"a","userId":"u1","timestamp":"2024-01-01T09:00:00Z","messageId":"m12"}',
-      line({ ...base, context: { device: { type: 7 } }, messageId: 'm13' }),
-      line({ ...base, context: { userAgent: 'Mozilla/5.0 \u00e9' }, messageId: 'm14' }),
+      line({ ...base, context: { device: { type: 'iOS' }, os: { name: 'iOS' } }, messageId: 'm13' }),
+      line({ ...base, context: { userAgent: 'Mozilla/5.0' }, messageId: 'm14' }),
       line({ ...base, context: { campaign: { source: 'news' } }, messageId: 'm15' }),
       line({ ...base, type: 'page', properties: { url: 5 }, messageId: 'm16' }),
       line({ ...base, type: 'page', properties: { title: { a: 1 } }, messageId: 'm17' }),
