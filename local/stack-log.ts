@@ -1,8 +1,11 @@
 // How `npm start` words what the stack reports: one line per ingested object (from the handler's
 // structured log), per failed or dead-lettered delivery (from the queue), per erasure, and the banner.
-import { NOTHING_TO_READ } from '../cli/output/table.js';
 import { escapeControl } from '../contract/visible-text.js';
-import { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from '../functions/domain/reading/read-export.js';
+import {
+  NOT_AN_EXPORT,
+  NOT_AN_EXPORT_HINT,
+  NOTHING_TO_READ,
+} from '../functions/domain/reading/read-export.js';
 import { describeRules } from '../functions/domain/rules/session-rules.js';
 import { dataDirEnv, shortPath } from './command-words.js';
 import type { DynamoDbFaults, ThrottleForm } from './dynamodb-faults.js';

@@ -1,4 +1,5 @@
 import { escapeControl, escapeControlOfEscaped } from '../../contract/visible-text.js';
+import { NOTHING_TO_READ } from '../../functions/domain/reading/read-export.js';
 import type { SessionView } from '../../functions/domain/views/session-view.js';
 import type { BatchResult } from '../batch.js';
 import { LineSpool } from '../line-spool.js';
@@ -120,9 +121,6 @@ function where(rejection: { readonly position: number; readonly index?: number }
     ? `${rejection.position}`
     : `${rejection.position} (element ${rejection.index})`;
 }
-
-/** A file's note in the table when it held no record at all (`npm start`'s log says it of such an object too). */
-export const NOTHING_TO_READ = 'holds nothing to read (no line or array element)';
 
 async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
   write(`${describeRun(summarizeRun(result))}\n`);

@@ -13,6 +13,9 @@ export type {
 export { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from './read-member.js';
 export type { Rejection } from './rejection.js';
 
+/** A file that held no record at all, as the CLI's table and `npm start`'s log say it: no error, no events. */
+export const NOTHING_TO_READ = 'holds nothing to read (no line or array element)';
+
 /** Members whose content was there but not read: errors, where a directory or a README is skipped. */
 const REFUSED_MEMBERS: ReadonlySet<ContainerIssueKind> = new Set([
   'too-large',
