@@ -4,12 +4,6 @@ import { h } from './dom.js';
 import { isolated } from './format.js';
 
 /**
- * A failed load as the viewer words it: the API's status with its message, which may quote what was asked
- * for, isolated. The client (api-client.ts) shows the API's own words with their controls as escapes; an
- * ApiError's message may also be the viewer's own, whose isolates around ids stay. Any other error's message
- * shows its controls as escapes too.
- */
-/**
  * {@link errorText} as the page shows it: the escapes made of what the API said each an element of its own
  * (page.css `.escape`), apart from its text, since the text may quote a backslash that was typed (`\u202e`,
  * six characters), which would otherwise read as the escape of U+202E.
@@ -19,6 +13,12 @@ export function errorContent(error: unknown): (Node | string)[] {
   return [`The API answered ${error.status}: `, saidContent(error.said)];
 }
 
+/**
+ * A failed load as the viewer words it: the API's status with its message, which may quote what was asked
+ * for, isolated. The client (api-client.ts) shows the API's own words with their controls as escapes; an
+ * ApiError's message may also be the viewer's own, whose isolates around ids stay. Any other error's message
+ * shows its controls as escapes too.
+ */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     return error.status === 0
