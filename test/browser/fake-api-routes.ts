@@ -3,22 +3,16 @@ import type { Lookup } from '../../functions/api/near-miss-slips.js';
 import { malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/near-misses.js';
 import { type MatchedRoute, matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
-  knownQuery,
   LIST_CURSOR_REFUSED,
-  LIST_PARAMETERS,
-  listQuerySchema,
   type ParseResult,
+  type RouteQueries,
+  routeQuery as realRouteQuery,
   SESSION_CURSOR_REFUSED,
-  SESSION_PARAMETERS,
-  sessionQuerySchema,
-  USER_PARAMETERS,
-  userQuerySchema,
 } from '../../functions/api/query-params.js';
 import type { ApiResponse } from '../../functions/api/responses.js';
 import { namesNoUser, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
-import type * as z from '../../functions/shared/zod.js';
 import type { FakeUser } from './fixtures.js';
 
 /** What the fake API knows. */
@@ -47,8 +41,8 @@ function asAnswer(response: ApiResponse): Answer {
   return { status: response.status, body: response.body };
 }
 
-type ListQuery = z.output<typeof listQuerySchema>;
-type SessionQuery = z.output<typeof sessionQuerySchema>;
+type ListQuery = RouteQueries['listSessions'];
+type SessionQuery = RouteQueries['getSession'];
 /** The query of a list or of a session's route; a user's summary takes none. */
 type RouteQuery = { readonly list?: ListQuery; readonly session?: SessionQuery };
 
@@ -60,15 +54,15 @@ type RouteQuery = { readonly list?: ListQuery; readonly session?: SessionQuery }
 function routeQuery(route: MatchedRoute, rawQuery: string): ParseResult<RouteQuery> {
   switch (route.name) {
     case 'getUser': {
-      const query = knownQuery(rawQuery, USER_PARAMETERS, userQuerySchema);
+      const query = realRouteQuery('getUser', rawQuery);
       return query.ok ? { ok: true, data: {} } : query;
     }
     case 'listSessions': {
-      const query = knownQuery(rawQuery, LIST_PARAMETERS, listQuerySchema);
+      const query = realRouteQuery('listSessions', rawQuery);
       return query.ok ? { ok: true, data: { list: query.data } } : query;
     }
     case 'getSession': {
-      const query = knownQuery(rawQuery, SESSION_PARAMETERS, sessionQuerySchema);
+      const query = realRouteQuery('getSession', rawQuery);
       return query.ok ? { ok: true, data: { session: query.data } } : query;
     }
   }
