@@ -20,7 +20,10 @@ import { decodedSegment, parseUserId } from './user-id.js';
 /** The user id before the first `/sessions/` that has something after it. */
 const FIRST_OWNER = /^(.+?)\/sessions\/[\s\S]/;
 
-/** Whether a route's id, which did not parse, names no user only through what follows a `/sessions/`. */
+/**
+ * Whether a route's id, which did not parse, names no user only through what follows a `/sessions/`, or only
+ * through a later segment's escapes after a user id (see above).
+ */
 export function namesNoUser(route: MatchedRoute, pathsDecoded: boolean): boolean {
   const id = decodedSegment(route.userId, pathsDecoded);
   if (id !== undefined && !isIdTooLong(id)) return false;
