@@ -75,8 +75,8 @@ export function escapeControlInJson(json: string): string {
   return escapeWith(json, false, true);
 }
 
-/** A run of text as it is, or the escape written for one character. */
-export type VisiblePart = string | { readonly escape: string };
+/** A run of text as it is, or the escape written for one character, with that character. */
+export type VisiblePart = string | { readonly escape: string; readonly char: string };
 
 /**
  * {@link escapeControlOfEscaped} in parts, each escape apart from the text around it: a page can then show
@@ -90,7 +90,7 @@ export function escapedParts(text: string): VisiblePart[] {
     const written = escapeOf(match[0], match.index, text, false);
     if (written === match[0]) continue;
     if (match.index > from) parts.push(text.slice(from, match.index));
-    parts.push({ escape: written });
+    parts.push({ escape: written, char: match[0] });
     from = match.index + match[0].length;
   }
   if (from < text.length) parts.push(text.slice(from));

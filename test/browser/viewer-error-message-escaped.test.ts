@@ -2,6 +2,7 @@
 // zero-width space): the viewer shows it with those characters as escapes, as it shows ids (idText), not raw,
 // where an override would show the quoted text reversed and a zero-width space hide.
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AxNode, accessibilityTree, findNodes } from './ax-tree.js';
 import { ALICE, type ApiSession } from './fixtures.js';
 import { useViewer } from './viewer-harness.js';
 
@@ -56,6 +57,36 @@ describe('an API error message quoting what was asked for', () => {
       return [style.borderTopStyle, style.fontFamily === around.fontFamily];
     });
     expect(looks).toEqual(['solid', false]);
+    viewer.expectCleanRun(tracked, 1);
+    await page.close();
+  });
+
+  // The box is seen only: a screen reader reads `\u202e` typed and the escape of U+202E alike unless the
+  // escape is named for the character it stands for.
+  it('names the character each escape stands for to a screen reader, and leaves a typed \\u202e text', async () => {
+    allow = viewer.api.refuse('/users/alice', 400, 'typed "\\u202e" and sent "\u202e\u0000"');
+    const tracked = await viewer.open(viewer.userUrl('alice'));
+    const { page } = tracked;
+    const error = page.locator('[data-state="error"]');
+    await error.waitFor();
+    // What the page shows is unchanged: the escapes' text, as escapeControlOfEscaped writes it.
+    await expect(error.textContent()).resolves.toContain('typed "\\u202e" and sent "\\u202e\\x00"');
+    const [alert] = findNodes(await accessibilityTree(page), (node) => node.role === 'alert');
+    // Each text and image as Chromium gives them to a screen reader, in order.
+    const spoken = (node: AxNode): string[] =>
+      node.role === 'StaticText' || node.role === 'image'
+        ? [`${node.role}: ${node.name}`]
+        : node.children.flatMap(spoken);
+    expect(spoken(alert as AxNode)).toEqual([
+      'StaticText: Could not load \u2068alice\u2069. ',
+      'StaticText: The API answered 400: ',
+      'StaticText: \u2068',
+      'StaticText: typed "\\u202e" and sent "',
+      'image: escape of U+202E, right-to-left override',
+      'image: escape of U+0000, null',
+      'StaticText: "',
+      'StaticText: \u2069',
+    ]);
     viewer.expectCleanRun(tracked, 1);
     await page.close();
   });

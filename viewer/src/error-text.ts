@@ -1,6 +1,7 @@
 import { escapeControlOfEscaped, escapedParts } from '../../contract/visible-text.js';
 import { ApiError } from './api-client.js';
 import { h } from './dom.js';
+import { escapeName } from './escape-names.js';
 import { isolated } from './format.js';
 
 /**
@@ -41,10 +42,13 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+const TIP = 'a character that does not show, written as its escape';
+
 /**
- * What the API said, isolated, its controls as escapes each an element of its own (page.css `.escape`), its
- * backslashes as they are. Appended as is, not through h(): escaped, the words hold no bidirectional control
- * of their own, so the isolate around them is whole, which h() would close within the first text.
+ * What the API said, isolated, its controls as escapes each an element of its own (page.css `.escape`) named
+ * for the character it stands for (escape-names.ts), its backslashes as they are. Appended as is, not through
+ * h(): escaped, the words hold no bidirectional control of their own, so the isolate around them is whole,
+ * which h() would close within the first text.
  */
 export function saidContent(said: string): HTMLElement {
   const span = document.createElement('span');
@@ -53,9 +57,11 @@ export function saidContent(said: string): HTMLElement {
     ...escapedParts(said).map((part) =>
       typeof part === 'string'
         ? part
-        : h(
+        : // Named for its character, so that a screen reader too tells it from the same text typed; its
+          // box (its look) is for the eye only. An image, as generic text takes no name of its own.
+          h(
             'span',
-            { class: 'escape', title: 'a character that does not show, written as its escape' },
+            { class: 'escape', role: 'img', 'aria-label': escapeName(part.char), title: TIP },
             part.escape,
           ),
     ),

@@ -13,9 +13,9 @@ describe('escapedParts', () => {
   it('keeps a typed backslash as text and makes each escape a part of its own', () => {
     expect(escapedParts('typed "\\u202e", sent "\u202e"\n')).toEqual([
       'typed "\\u202e", sent "',
-      { escape: '\\u202e' },
+      { escape: '\\u202e', char: '\u202e' },
       '"',
-      { escape: '\\n' },
+      { escape: '\\n', char: '\n' },
     ]);
     // A joiner inside an emoji sequence is drawn, not escaped.
     expect(escapedParts('👩\u200d💻')).toEqual(['👩\u200d💻']);
@@ -27,6 +27,7 @@ describe('escapedParts', () => {
         expect(joined(text)).toBe(escapeControlOfEscaped(text));
         for (const part of escapedParts(text))
           if (typeof part === 'string') expect(escapeControlOfEscaped(part)).toBe(part);
+          else expect(escapeControlOfEscaped(part.char)).toBe(part.escape);
       }),
     );
   });
