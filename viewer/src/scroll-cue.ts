@@ -7,7 +7,8 @@ const SLACK = 1;
 /**
  * A frame that scrolls sideways when its content is wider (the session table on a phone), with a cue that it
  * does: a caption above it, shown only while something is hidden, and a fade at each edge that has more
- * (session-table.css, `data-more`), so a cut-off column never reads as the table's last.
+ * (session-table.css, `data-more`), so a cut-off column never reads as the table's last; and a tab stop for
+ * the keyboard to scroll it with.
  */
 export class ScrollCue {
   /** The frame in a box the fades are drawn on: they stay put while the frame scrolls under them. */
@@ -19,9 +20,14 @@ export class ScrollCue {
   );
   private readonly observer: ResizeObserver;
 
-  constructor(private readonly frame: HTMLElement) {
+  /** `label` names the frame while it scrolls: `Sessions in view, scrolling sideways`. */
+  constructor(
+    private readonly frame: HTMLElement,
+    private readonly label: string,
+  ) {
     this.element = h('div', { class: 'scroll-box' }, frame);
     frame.addEventListener('scroll', () => this.update(), { passive: true });
+    frame.addEventListener('blur', () => this.update());
     // The page's width changes (a phone turned, a window resized), and so does the table's with its rows.
     this.observer = new ResizeObserver(() => this.update());
     this.observer.observe(frame);
@@ -42,5 +48,22 @@ export class ScrollCue {
       .join(' ');
     if (more === '') this.element.removeAttribute('data-more');
     else this.element.setAttribute('data-more', more);
+    this.keyboardStop(hidden || document.activeElement === this.frame);
+  }
+
+  /**
+   * While something is hidden, the frame is a named region and a tab stop, from which the arrow keys scroll
+   * it: Chromium makes a scrolling box focusable only when nothing in it is (the table's links are), Safari
+   * never. Once all fits it is no stop, unless it has the keyboard then (a phone turned): it stays one until
+   * left, not to drop the focus to the page's start.
+   */
+  private keyboardStop(on: boolean): void {
+    if (!on) {
+      for (const name of ['tabindex', 'role', 'aria-label']) this.frame.removeAttribute(name);
+      return;
+    }
+    this.frame.setAttribute('tabindex', '0');
+    this.frame.setAttribute('role', 'region');
+    this.frame.setAttribute('aria-label', this.label);
   }
 }

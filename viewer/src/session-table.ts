@@ -89,7 +89,7 @@ export class SessionTable {
         this.body,
       ),
     );
-    this.scroll = new ScrollCue(frame);
+    this.scroll = new ScrollCue(frame, 'Sessions in view, scrolling sideways');
     this.element = h(
       'section',
       { class: 'session-table', 'aria-labelledby': 'session-table-heading' },
