@@ -117,9 +117,15 @@ function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
+/**
+ * A timestamp the viewer cannot do without. A broken one is quoted as JSON text, as the API quotes values in
+ * its messages, so a quote or a control in it, or `5` beside `"5"`, reads as what was sent.
+ */
 function instant(value: unknown, what: string): number {
   const parsed = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(parsed)) throw new ApiFormatError(`${what} is not an ISO timestamp: ${text(value)}`);
+  if (value === undefined) throw new ApiFormatError(`${what} is missing`);
+  if (Number.isNaN(parsed))
+    throw new ApiFormatError(`${what} is not an ISO timestamp: ${JSON.stringify(value)}`);
   return parsed;
 }
 

@@ -68,10 +68,30 @@ describe('API JSON parsing', () => {
     });
   });
 
-  it('names the field and session when a timestamp is broken', () => {
-    expect(() => parseSession({ ...SESSION, endedAt: 'yesterday' })).toThrow(
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: yesterday',
+  it('names the field and session when a timestamp is broken, quoting it as the API quotes values', () => {
+    const broken = (endedAt: unknown) => {
+      try {
+        parseSession({ ...SESSION, endedAt });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'parsed';
+    };
+    expect(broken('yesterday')).toBe(
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "yesterday"',
     );
+    // As JSON text: a quote or a control in it, or `true` beside the same letters sent as a string, reads as
+    // what was sent.
+    expect(broken('a", "b\n')).toBe(
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "a\\", \\"b\\n"',
+    );
+    expect([broken(true), broken('true'), broken(null), broken('null'), broken(undefined)]).toEqual([
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: true',
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "true"',
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: null',
+      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "null"',
+      'Session 20240101T090000000Z: endedAt is missing',
+    ]);
   });
 
   it('reads events and a summary without anonymousIds', () => {
