@@ -111,6 +111,8 @@ function card(label: string, value: string, why?: string) {
 
 /** Why a share of no sessions shows {@link NO_RATE}. */
 const NO_SESSIONS_RATE = 'none: no sessions to rate';
+/** What a chart of sessions says for no sessions, in place of an empty chart (a flat axis at 0, a table of 0s). */
+const NO_SESSIONS = html`<p class="empty">No sessions.</p>`;
 
 /** What the report's data left out: events rejected and files not read, or not to their end (rules 1 and 4). */
 export interface ReportInput {
@@ -199,7 +201,7 @@ ${card('sessions', formatCount(data.sessionCount))}${card('users', formatCount(d
 <h2>${UNIT_HEADINGS[series.unit]}</h2>
 ${
   series.bins.length === 0
-    ? html`<p class="empty">No sessions.</p>`
+    ? NO_SESSIONS
     : barChart(
         'sessions-over-time',
         series.bins.map((bin) => ({
@@ -217,11 +219,11 @@ ${
 </section>
 <section id="session-length">
 <h2>Session length</h2>
-${histogramChart('session-length', data.durationHistogram, () => 'long', 'Sessions by length', 'Length')}
+${data.sessionCount === 0 ? NO_SESSIONS : histogramChart('session-length', data.durationHistogram, () => 'long', 'Sessions by length', 'Length')}
 </section>
 <section id="events-per-session">
 <h2>Events per session</h2>
-${histogramChart('events-per-session', data.eventCountHistogram, (label) => (label === '1' ? 'event' : 'events'), 'Sessions by number of events', 'Events')}
+${data.sessionCount === 0 ? NO_SESSIONS : histogramChart('events-per-session', data.eventCountHistogram, (label) => (label === '1' ? 'event' : 'events'), 'Sessions by number of events', 'Events')}
 </section>
 <section id="bounces">
 <h2>Bounces</h2>

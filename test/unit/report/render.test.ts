@@ -327,6 +327,21 @@ describe('renderHtmlReport', () => {
     expect(page).not.toMatch(/NaN|Infinity/);
   });
 
+  // Seen in Chromium: with no session both histograms drew a flat axis at 0 over every bin, and a table of
+  // zeros, where every other section says there are none.
+  it('draws no empty histogram for no sessions, and says there are none as the other sections do', () => {
+    const page = renderHtmlReport(createReportAggregator().finish());
+    for (const chart of ['session-length', 'events-per-session']) {
+      const section = new RegExp(`<section id="${chart}">((?:(?!</section>).)*)</section>`, 's').exec(page);
+      expect(section?.[1]).not.toContain('<svg');
+      expect(section?.[1]).not.toContain('<table');
+      expect(section?.[1]).toContain('<p class="empty">No sessions.</p>');
+    }
+    const one = createReportAggregator();
+    one.add(sessionView('reader', T0, { eventCount: 2 }));
+    expect(renderHtmlReport(one.finish())).toContain('data-chart="session-length"');
+  });
+
   it('shows no bounce rate for no sessions, never 0%, and says why', () => {
     const page = renderHtmlReport(createReportAggregator().finish());
     const card = /<div class="value">((?:(?!<div).)*)<\/div><div class="label">bounce rate<\/div>/.exec(page);
