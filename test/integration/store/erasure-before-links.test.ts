@@ -18,7 +18,7 @@ import { decodedUserPath, gatewayEvent, send } from '../../unit/api/api-event.js
 import { batchWithEvents, viewsInStoreOrder } from './batch-with-events.js';
 import { eraseMidMerge } from './erasure-deliveries.js';
 import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
-import { idsOf } from './erasure-model.js';
+import { erasedUsersOf, idsOf } from './erasure-model.js';
 import { recordRules } from './rebuild-harness.js';
 import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './store-harness.js';
 import {
@@ -109,10 +109,7 @@ describe('erasures among the first deliveries', () => {
               .filter((item) => item.sk?.S === 'H' && decodeHead(item).anonymousErased)
               .map((item) => (item.pk?.S ?? '').slice(2)),
           );
-          const users = new Set(
-            scenario.lines.map((line) => idsOf(line).userId).filter((id) => id !== undefined),
-          );
-          const erasedUsers = [...erased].filter((id) => users.has(id));
+          const erasedUsers = erasedUsersOf(scenario, erased);
           expect(keysOf(items, erasedUsers)).toEqual(headsOnly(erasedUsers));
 
           const all = await batchWithEvents(scenario, compileRules(rules).source);

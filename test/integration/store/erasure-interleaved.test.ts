@@ -16,7 +16,7 @@ import { batchLinks, batchWithEvents, viewsInStoreOrder } from './batch-with-eve
 import { Crash, crashingClient } from './crashing-client.js';
 import { deliverThrough, eraseMidMerge } from './erasure-deliveries.js';
 import { eraseCrashingAt, headsOnly, keysOf, scanTable } from './erasure-harness.js';
-import { ErasureModel } from './erasure-model.js';
+import { ErasureModel, erasedUsersOf } from './erasure-model.js';
 import { recordRules } from './rebuild-harness.js';
 import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions } from './store-harness.js';
 import {
@@ -103,13 +103,7 @@ describe('erasures interleaved with deliveries, crashes and merges in flight', (
             expect((await send(handler, gatewayEvent('GET', decodedUserPath(id)))).status, id).toBe(404);
           }
           // Only the heads are left of the users erased (not of anonymousIds: their partition may be a user's).
-          const users = new Set(
-            scenario.lines
-              .map((line) => (JSON.parse(line) as { userId?: unknown }).userId)
-              .filter((userId) => userId !== undefined)
-              .map((userId) => String(userId).trim()),
-          );
-          const erasedUsers = [...new Set(erased)].filter((id) => users.has(id));
+          const erasedUsers = erasedUsersOf(scenario, erased);
           expect(keysOf(await scanTable(dynamo.client, store), erasedUsers)).toEqual(headsOnly(erasedUsers));
         },
       ),

@@ -19,6 +19,15 @@ export function idsOf(line: string): Ids {
   return { userId: idOf(object.userId), anonymousId: idOf(object.anonymousId) };
 }
 
+/**
+ * The ids among `erased` that are some line's userId (rule 1): the users whose partition an erasure leaves as
+ * its head alone (not anonymousIds, whose partition may be a user's).
+ */
+export function erasedUsersOf(scenario: Scenario, erased: Iterable<string>): string[] {
+  const users = new Set(scenario.lines.map((line) => idsOf(line).userId).filter((id) => id !== undefined));
+  return [...new Set(erased)].filter((id) => users.has(id));
+}
+
 export class ErasureModel {
   /** Ids the operator erased. */
   private readonly erased = new Set<string>();
