@@ -9,6 +9,7 @@ import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { hookedClient } from './crashing-client.js';
 import { aliceOnDevice, headOf, ingestFile, ndjson, stitchingStore, T0 } from './erasure-harness.js';
+import { pausePoint } from './pause-point.js';
 import { storedEventsOf, storedSessions, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -26,20 +27,12 @@ describe('a stitching move the eraser abandoned', () => {
 
     // yves's earlier login on anon-a moves its browse out of alice's partition into his. The move stops just
     // before its transaction, after registering its intents and writing its staged pages.
-    let atCommit!: () => void;
-    let commit!: () => void;
-    const reached = new Promise<void>((resolve) => {
-      atCommit = resolve;
-    });
-    const released = new Promise<void>((resolve) => {
-      commit = resolve;
-    });
+    const atCommit = pausePoint();
     let paused = false;
     const moving = hookedClient(dynamo.endpoint, async (command, _input, send) => {
       if (command === 'TransactWriteItemsCommand' && !paused) {
         paused = true;
-        atCommit();
-        await released;
+        await atCommit.wait();
       }
       return send();
     });
@@ -56,12 +49,12 @@ describe('a stitching move the eraser abandoned', () => {
           { ...store, writer: writerOn(store, moving) },
           ndjson([{ userId: 'yves', anonymousId: 'anon-a', at: T0 - 30 * MINUTE, id: 'y-link' }]),
         );
-        await reached;
+        await atCommit.reached;
       }
       if (command === 'GetItemCommand' && ingest !== undefined && !sent && headOfUser(input, 'anon-a')) {
         sent = true;
         expect((await headOf(store, 'yves')).intents.size, 'the move abandoned in yves’s head').toBe(0);
-        commit();
+        atCommit.release();
         await ingest;
       }
       const answer = await send();

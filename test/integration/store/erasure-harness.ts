@@ -12,6 +12,7 @@ import { type IngestStats, ingestObject } from '../../../functions/ingest/ingest
 import { MINUTE } from '../../helpers/event-arbitraries.js';
 import { MemoryReport } from '../../unit/ingest/ingest-object-harness.js';
 import { Crash, crashingClient, hookedClient, localClient, WRITES } from './crashing-client.js';
+import { pausePoint } from './pause-point.js';
 import { freshStore, lookupApiOn, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 /** The instant the erasure tests' events are placed around. */
@@ -32,25 +33,15 @@ export async function eventCounts(store: StoreUnderTest, user: string): Promise<
 export function pausingClient(endpoint: string, pauseAt: number) {
   const client = localClient(endpoint);
   let writes = 0;
-  let release!: () => void;
-  let reach!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
+  const pause = pausePoint();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (WRITES.has(context.commandName ?? '') && writes++ === pauseAt) {
-        reach();
-        await released;
-      }
+      if (WRITES.has(context.commandName ?? '') && writes++ === pauseAt) await pause.wait();
       return next(args);
     },
     { step: 'initialize', name: 'pauseAtWrite' },
   );
-  return { client, reached, release };
+  return { client, reached: pause.reached, release: pause.release };
 }
 
 /** Every item of the store's table, read directly (not through the store). */

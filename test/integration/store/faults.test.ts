@@ -10,6 +10,7 @@ import {
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { Crash, crashingClient, hookedClient, isHeadCommit } from './crashing-client.js';
+import { pausePoint } from './pause-point.js';
 import { freshStore, ingest, type StoreUnderTest, storedSessions, writerOn } from './store-harness.js';
 
 const dynamo = useLocalDynamoDb();
@@ -120,19 +121,9 @@ describe('an attempt that loses the race but keeps writing', () => {
     // own commit, so it never deletes what it wrote. Its day is in May and every later merge's in April: a
     // merge loads the rest of its own month only, so none meets the loser's items and collects them as
     // garbage; only the head forgetting their version can clear them.
-    let reachedWrite!: () => void;
-    const planned = new Promise<void>((resolve) => {
-      reachedWrite = resolve;
-    });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const planned = pausePoint();
     const client = hookedClient(dynamo.endpoint, async (command, input, send) => {
-      if (command === 'BatchWriteItemCommand') {
-        reachedWrite();
-        await released;
-      }
+      if (command === 'BatchWriteItemCommand') await planned.wait();
       if (isHeadCommit(command, input)) throw new Crash();
       return send();
     });
@@ -150,10 +141,10 @@ describe('an attempt that loses the race but keeps writing', () => {
     const dying = loser.mergeUserEvents('u', lost).catch((error) => {
       if (!(error instanceof Crash)) throw error;
     });
-    await planned;
+    await planned.reached;
     const winner = record({ id: 'm:winner', timestamp: T0 + 86_400_000, userId: 'u' });
     await ingest(store, [winner]);
-    release();
+    planned.release();
     await dying;
 
     const later = record({ id: 'm:later', timestamp: T0 + 3 * 86_400_000, userId: 'u' });
