@@ -4,7 +4,9 @@
 // rules refused, so when the holder then runs the target rules (or no stack runs, the rebuild holding the lock
 // itself), every ingest of the old rules was made by a process that has exited, and the count sees all it wrote.
 import { type CompiledRules, describeRules, sameRules } from '../functions/domain/rules/session-rules.js';
-import { liveLockHolder } from './data-dir-lock.js';
+import { dataDirEnv, portsEnv } from './command-words.js';
+import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
+import { rulesAsVariables } from './ingest-env.js';
 
 /** Why the rebuild cannot finish while the data dir's stack runs, or undefined when it can. */
 export function oldRulesStack(dataDir: string, target: CompiledRules): string | undefined {
@@ -19,6 +21,21 @@ export function oldRulesStack(dataDir: string, target: CompiledRules): string | 
     `the running stack (pid ${holder.pid}) was not started with ${describeRules(target.source)}: an ingest of ` +
     'its rules already under way could still write after the final count (a local ingest call has no time ' +
     'limit), so the rebuild cannot finish while it runs. Its ingests are refused from now on: restart it with ' +
-    'this environment (`npm start`), or stop it, then run the rebuild again; it resumes'
+    `these rules (${restartCommand(dataDir, holder, target)}), or stop it, then run the rebuild again; it resumes`
   );
+}
+
+/**
+ * The start that copied runs the stack again on this data dir, its ports and the target rules: the stack may
+ * have been started in another terminal with ports this environment does not set.
+ */
+function restartCommand(dataDir: string, holder: LockHolder, target: CompiledRules): string {
+  const ports = [holder.apiUrl, holder.s3Endpoint, holder.dynamoDbEndpoint].map((url) =>
+    url === undefined ? Number.NaN : Number(new URL(url).port),
+  );
+  const [port, s3Port, dynamoDbPort] = ports;
+  const portWords = ports.every((p) => p > 0)
+    ? portsEnv({ port: port ?? 0, s3Port: s3Port ?? 0, dynamoDbPort: dynamoDbPort ?? 0 })
+    : '';
+  return `${dataDirEnv(dataDir)}${portWords}${rulesAsVariables(target.source)} npm start`;
 }

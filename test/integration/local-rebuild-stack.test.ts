@@ -54,7 +54,7 @@ it('refuses to finish while the stack runs the old rules, and finishes once it r
   const refused = await rebuildTo20();
 
   expect(refused.stderr).toMatch(
-    /^rebuild: the running stack \(pid \d+\) was not started with gap 20 min.*restart it with this environment \(`npm start`\), or stop it, then run the rebuild again; it resumes\n$/,
+    /^rebuild: the running stack \(pid \d+\) was not started with gap 20 min.*restart it with these rules \(.*PORT=\d+ S3_PORT=\d+ DYNAMODB_PORT=\d+ SESSION_GAP_MINUTES=20 .*npm start\), or stop it, then run the rebuild again; it resumes\n$/,
   );
   expect(refused.status).toBe(1);
 

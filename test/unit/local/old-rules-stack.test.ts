@@ -45,9 +45,26 @@ describe('oldRulesStack', () => {
 
       expect(problem).toMatch(
         new RegExp(
-          `^the running stack \\(pid ${process.pid}\\) was not started with gap 20 min.*restart it with this environment.*run the rebuild again; it resumes$`,
+          `^the running stack \\(pid ${process.pid}\\) was not started with gap 20 min.*restart it with these rules.*run the rebuild again; it resumes$`,
         ),
       );
     },
   );
+
+  it("names the restart command with the stack's data dir, its ports and the target rules", () => {
+    const lock = acquireDataDirLock(dataDir);
+    lock.update({
+      rulesFingerprint: OLD.fingerprint,
+      apiUrl: 'http://127.0.0.1:7800',
+      s3Endpoint: 'http://127.0.0.1:7801',
+      dynamoDbEndpoint: 'http://127.0.0.1:7802',
+    });
+    const problem = oldRulesStack(dataDir, TARGET);
+    lock.release();
+
+    expect(problem).toContain(
+      `restart it with these rules (SESSIONIZER_DATA_DIR=${dataDir} PORT=7800 S3_PORT=7801 DYNAMODB_PORT=7802 ` +
+        'SESSION_GAP_MINUTES=20 SESSION_GAP_MINUTES_BY_PLATFORM= SESSION_MAX_MINUTES= IDENTITY_STITCHING=false npm start)',
+    );
+  });
 });
