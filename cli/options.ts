@@ -149,10 +149,16 @@ const platformGaps = z.string().transform((text, ctx) => {
  * writes it) or \`--format JSON\` names one format only, so refusing it would only make the user retype it.
  */
 const formatName = <const Names extends readonly [string, ...string[]]>(option: string, names: Names) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
-    z.enum(names, { error: `${option} must be one of ${names.join(', ')}` }),
-  );
+  z.string().transform((given, ctx): Names[number] => {
+    const name = names.find((known) => known === given.trim().toLowerCase());
+    if (name !== undefined) return name;
+    // As sent: a value forgotten takes the next word (a file name), which the message then shows.
+    ctx.addIssue({
+      code: 'custom',
+      message: `${option} must be one of ${names.join(', ')} (got ${quoted(given)})`,
+    });
+    return z.NEVER;
+  });
 
 const optionsSchema = z
   .object({

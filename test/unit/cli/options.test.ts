@@ -225,6 +225,12 @@ describe('parseCommandLine', () => {
     [['--format', 'xml', 'a'], '--format must be one of table, json, csv, html'],
     [['--input-format', 'Segments', 'a'], '--input-format must be one of auto, segment, amplitude'],
     [['--format', '', 'a'], '--format must be one of table, json, csv, html'],
+    // A value forgotten takes the next word, a file name say: the message shows what it read, as --gap's does.
+    [['--format', 'Sample.ndjson'], '--format must be one of table, json, csv, html (got "Sample.ndjson")'],
+    [
+      ['--input-format', 'csv', 'a'],
+      '--input-format must be one of auto, segment, amplitude, mixpanel, posthog (got "csv")',
+    ],
     // parseArgs keeps the last: the first would be dropped without a word.
     [
       ['--gap-by-platform', 'ios=5', '--gap-by-platform=android=5', 'a'],
