@@ -111,7 +111,17 @@ export function parseEraseOptions(
     // `--user a --user b` would erase b alone.
     { user: ' (the command erases one user a run)' },
   );
-  if ('problem' in line) return { problem: line.problem };
+  if ('problem' in line) {
+    // The id typed without its option (`npm run erase -- alice`): say how to give it.
+    const stray = /^Unexpected argument '(.*)'\. This command does not take positional arguments$/s.exec(
+      line.problem,
+    );
+    const hint =
+      stray === null || argv.some((arg) => arg === '--user' || arg.startsWith('--user='))
+        ? ''
+        : `; to erase that user, give --user ${shellWord(stray[1] as string)}`;
+    return { problem: `${line.problem}${hint}` };
+  }
   const { values } = line;
   if (values.help === true) return { help: true };
   const given = values.user as string | undefined;

@@ -39,6 +39,11 @@ describe('npm run erase, its arguments and reach', () => {
 
   it.each([
     [[], '--user ID is required'],
+    // The id typed without its option: say how to give it rather than only that none is taken.
+    [
+      ['user 42'],
+      "Unexpected argument 'user 42'. This command does not take positional arguments; to erase that user, give --user 'user 42'",
+    ],
     [['--user', 'x'.repeat(513)], '--user is longer than 512 bytes'],
     // Not "given as is": that form, a plain id, would be refused as too long in its turn.
     [
