@@ -1,7 +1,7 @@
 // How the commands beside `npm start` (upload, replay, erase) find the running local stack: through the lock in
 // its data dir, which names its API once it is ready.
 
-import { shortPath } from './command-words.js';
+import { dataDirEnv, shortPath } from './command-words.js';
 import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
 import { describeError, isConnectionRefused } from './errors.js';
 import { dataDirFrom } from './stack-config.js';
@@ -21,13 +21,13 @@ export function readyStack(env: NodeJS.ProcessEnv = process.env): LockHolder & {
   if (holder === undefined) {
     throw new Error(
       `the local stack is not running on the data dir ${shortPath(dataDir)}.\n` +
-        'Start it with `npm start` in another terminal, or set SESSIONIZER_DATA_DIR to the data dir it uses.',
+        `Start it with \`${dataDirEnv(dataDir)}npm start\` in another terminal, or set SESSIONIZER_DATA_DIR to the data dir it uses.`,
     );
   }
   if (holder.command !== undefined) {
     throw new Error(
       `\`${holder.command}\` (pid ${holder.pid}) is using the data dir ${shortPath(dataDir)}, and no stack runs there; ` +
-        'wait for it to finish, then start the stack with `npm start`.',
+        `wait for it to finish, then start the stack with \`${dataDirEnv(dataDir)}npm start\`.`,
     );
   }
   const { apiUrl } = holder;

@@ -63,6 +63,20 @@ describe('acquireDataDirLock', () => {
     }
   });
 
+  it('says how to start a stack on the data dir asked for when none runs there, naming it unless default', async () => {
+    const { runningStack } = await import('../../../local/running-stack.js');
+    const upload = () => runningStack({ SESSIONIZER_DATA_DIR: dataDir });
+
+    // Copied as printed, a bare `npm start` would start a stack on the default data dir, not this one.
+    expect(upload).toThrow(`Start it with \`SESSIONIZER_DATA_DIR=${dataDir} npm start\` in another terminal`);
+    const lock = acquireDataDirLock(dataDir, { command: 'npm run rebuild' });
+    try {
+      expect(upload).toThrow(`then start the stack with \`SESSIONIZER_DATA_DIR=${dataDir} npm start\``);
+    } finally {
+      lock.release();
+    }
+  });
+
   it('takes over the lock of a process that is gone', () => {
     const pid = deadPid();
     writeFileSync(join(dataDir, 'lock'), JSON.stringify({ pid, since: '2024-01-01T00:00:00.000Z' }));
