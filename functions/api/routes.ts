@@ -17,7 +17,7 @@ import {
 } from './query-params.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
-import { namesNoUser, unnamedUserAnswer } from './unnamed-user.js';
+import { namesNoUser, refusedId, unnamedUserAnswer } from './unnamed-user.js';
 import { parseUserId } from './user-id.js';
 import { userSummaryView } from './views.js';
 
@@ -89,8 +89,9 @@ export async function handleRoute(
   const user = parseUserId(route.userId, deps.pathsDecoded);
   if (!user.ok) {
     if (namesNoUser(route, deps.pathsDecoded)) return unnamedUserAnswer(route, rawQueryString, deps);
-    const miss = await malformedIdNearMiss(route, user.problem, deps);
-    if (miss?.status !== 404) return miss ?? user.response;
+    const refused = refusedId(route, deps.pathsDecoded);
+    const miss = await malformedIdNearMiss(route, refused.problem, deps);
+    if (miss?.status !== 404) return miss ?? refused.response;
     // A `~b64.` form and a tail read as one unknown user's id: a user's route, whose query is checked before
     // its user is looked up, so a parameter it does not take is the 400 it is for any other id.
     const query = routeQuery('getUser', rawQueryString);

@@ -1,12 +1,11 @@
 /**
- * A path whose user id is no id only through what follows a `/sessions/` after a user id: over the id limit
- * (`/users/nobody/sessions/` and 600 characters) or with escapes that are no UTF-8 there
- * (`/users/nobody/sessions/%ZZ/more`); or only through a later segment's escapes that are no UTF-8, after a
- * user id (`/users/alice/%ZZ`, `/users/alice/sesions/%ZZ`). Such a rest names no user, as a short junk one
- * names none, so the path gets the answers of an unknown user's path, which is also how it is read behind API
- * Gateway (its greedy route takes it and hands `%ZZ` on as text): the route's query checked as for any user,
- * then the 404 or what the path likely meant (docs/api.md, User ids in paths). An owner that is no user id
- * itself keeps the `userId` 400.
+ * A path whose user id is no id only through escapes that are no UTF-8 (`/users/%ZZ/x`, `/users/%ff/sessions`,
+ * `/users/alice/%ZZ`, `/users/nobody/sessions/%ZZ/more`), or only through what follows a `/sessions/` after a
+ * user id being over the id limit (`/users/nobody/sessions/` and 600 characters). Behind API Gateway the
+ * greedy route `/users/{proxy+}` takes such a path and hands `%ZZ` on as text, so the rest is an unknown
+ * user's id; the encoded reading answers the same: the route's query checked as for any user, then the 404 or
+ * what the path likely meant (docs/api.md, User ids in paths). An id in the `~b64.` form followed by such a
+ * segment is refused as API Gateway's text makes it, a `~b64.` form that does not parse.
  */
 import { BASE64_ID_PREFIX } from '../../contract/index.js';
 import { isIdTooLong } from '../domain/rules/identity.js';
@@ -14,37 +13,48 @@ import type { Lookup } from './near-miss-slips.js';
 import { otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import type { MatchedRoute } from './paths.js';
 import { LIST_CURSOR_REFUSED, routeQuery, SESSION_CURSOR_REFUSED } from './query-params.js';
-import { type ApiResponse, notFound } from './responses.js';
+import { type ApiResponse, badRequest, notFound } from './responses.js';
 import { decodedSegment, parseUserId } from './user-id.js';
 
 /** The user id before the first `/sessions/` that has something after it. */
 const FIRST_OWNER = /^(.+?)\/sessions\/[\s\S]/;
 
 /**
- * Whether a route's id, which did not parse, names no user only through what follows a `/sessions/`, or only
- * through a later segment's escapes after a user id (see above).
+ * A route's id as API Gateway hands it on: decoded, each segment that is no percent-encoded UTF-8 kept as text
+ * (`%ZZ/x` is `%ZZ/x`, `a%20b/%ZZ` is `a b/%ZZ`). An id that arrived decoded is that text already.
  */
-export function namesNoUser(route: MatchedRoute, pathsDecoded: boolean): boolean {
-  const id = decodedSegment(route.userId, pathsDecoded);
-  if (id !== undefined && !isIdTooLong(id)) return false;
-  // A `~b64.` form followed by a route's tail is read as that form (near-misses.ts).
-  if ((id ?? route.userId).startsWith(BASE64_ID_PREFIX)) return false;
-  const owner = FIRST_OWNER.exec(route.userId)?.[1];
-  if (owner !== undefined && parseUserId(owner, pathsDecoded).ok) return true;
-  return id === undefined && namesNoUserPastOwner(route.userId);
+export function idAsGatewayReadsIt(rawUserId: string, pathsDecoded: boolean): string {
+  if (pathsDecoded) return rawUserId;
+  return rawUserId
+    .split('/')
+    .map((segment) => decodedSegment(segment, false) ?? segment)
+    .join('/');
 }
 
 /**
- * Whether an id that is no percent-encoded UTF-8 is so only from a segment after a user id (`alice/%ZZ`): read
- * as API Gateway hands it on, each such segment kept as text, it is an id no longer than the limit (a longer
- * one is the `userId` 400 there as here).
+ * Whether a route's id, which did not parse, names no user: read as API Gateway hands it on, an id that is
+ * no UTF-8 only through escapes that it keeps as text, or an id over the limit only through what follows a
+ * `/sessions/` (see above). A `~b64.` form, followed by anything, is read as that form (near-misses.ts).
  */
-function namesNoUserPastOwner(rawUserId: string): boolean {
-  const segments = rawUserId.split('/');
-  const read = segments.map((segment) => decodedSegment(segment, false));
-  const first = read.indexOf(undefined);
-  if (first < 1 || !parseUserId(segments.slice(0, first).join('/'), false).ok) return false;
-  return !isIdTooLong(read.map((text, index) => text ?? segments[index]).join('/'));
+export function namesNoUser(route: MatchedRoute, pathsDecoded: boolean): boolean {
+  const id = idAsGatewayReadsIt(route.userId, pathsDecoded);
+  if (id.startsWith(BASE64_ID_PREFIX)) return false;
+  if (!isIdTooLong(id)) return id !== '' && decodedSegment(route.userId, pathsDecoded) === undefined;
+  const owner = FIRST_OWNER.exec(route.userId)?.[1];
+  return owner !== undefined && parseUserId(idAsGatewayReadsIt(owner, pathsDecoded), true).ok;
+}
+
+/**
+ * The 400 for a route's id that did not parse and does not just name no user: what is wrong with it as API Gateway hands
+ * it on (so `~b64.eA/%ZZ` is worded as the `~b64.` form it is there, not as percent-encoding).
+ */
+export function refusedId(
+  route: MatchedRoute,
+  pathsDecoded: boolean,
+): { problem: string; response: ApiResponse } {
+  const read = parseUserId(idAsGatewayReadsIt(route.userId, pathsDecoded), true);
+  // One that parses read so names no user (namesNoUser), and is not refused.
+  return read.ok ? { problem: 'is invalid', response: badRequest('userId', 'is invalid') } : read;
 }
 
 /** The answer of a route for a user who does not exist, given a path whose id names none (see above). */

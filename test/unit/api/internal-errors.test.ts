@@ -75,7 +75,7 @@ describe('internal errors', () => {
     for (const [path, rawQuery] of [
       [userPath('alice', 'sessions'), 'limit=0'],
       [userPath('alice', 'sessions'), 'cursor=x.y'],
-      ['/users/%ZZ', ''],
+      ['/users/~b64.%ZZ', ''],
       [userPath('x'.repeat(513)), ''],
     ] as const) {
       expect((await call(handler, 'GET', path, { query: rawQuery })).status).toBe(400);

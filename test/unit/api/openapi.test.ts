@@ -234,7 +234,8 @@ describe('openapi.json', () => {
       ['stitched anonymousId', 307, userPath('anon-1')],
       ['stitched anonymousId with sessions of its own', 200, userPath('anon-2')],
       ['unknown user', 404, userPath('nobody')],
-      ['badly encoded user id', 400, '/users/%ZZ'],
+      ['user id with escapes that are no UTF-8, as behind API Gateway', 404, '/users/%ZZ'],
+      ['~b64. id followed by escapes that are no UTF-8', 400, '/users/~b64.YQ/%ZZ'],
       ['user id over 512 bytes', 400, userPath('x'.repeat(513))],
       ['bad ~b64. id', 400, '/users/~b64.YQ=='],
       ['empty user id', 400, '/users/'],
@@ -274,7 +275,8 @@ describe('openapi.json', () => {
       ['bad bounce', 400, userPath('alice', 'sessions'), 'bounce=maybe'],
       ['empty campaignSource', 400, userPath('alice', 'sessions'), 'campaignSource='],
       ['misspelt filter', 400, userPath('alice', 'sessions'), 'campaign_source=ads'],
-      ['bad user id', 400, '/users/%C3/sessions', ''],
+      ['bad user id', 400, '/users/~b64.%C3/sessions', ''],
+      ['user id with escapes that are no UTF-8, as behind API Gateway', 404, '/users/%C3/sessions', ''],
     ])(`GET ${SESSIONS}: %s → %i`, async (_what, status, path, rawQuery) => {
       const result = await call(lookup, 'GET', path, { query: rawQuery });
       expect(result.status).toBe(status);
@@ -298,7 +300,12 @@ describe('openapi.json', () => {
       ['stitched anonymousId', 307, userPath('anon-1', 'sessions', SESSION_ID)],
       ['unknown session', 404, userPath('alice', 'sessions', '20240101T103000001Z')],
       ['unknown user', 404, userPath('nobody', 'sessions', SESSION_ID)],
-      ['bad user id', 400, `/users/%E0%A4%A/sessions/${SESSION_ID}`],
+      ['bad user id', 400, `/users/~b64.%E0%A4%A/sessions/${SESSION_ID}`],
+      [
+        'user id with escapes that are no UTF-8, as behind API Gateway',
+        404,
+        `/users/%E0%A4%A/sessions/${SESSION_ID}`,
+      ],
       ['bad limit', 400, `${userPath('alice', 'sessions', SESSION_ID)}?limit=0`],
       ['bad cursor', 400, `${userPath('alice', 'sessions', SESSION_ID)}?cursor=AAAA.BBBB`],
       ['a parameter of the list', 400, `${userPath('alice', 'sessions', SESSION_ID)}?order=desc`],

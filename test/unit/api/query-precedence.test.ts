@@ -1,6 +1,6 @@
 // Which 400 a path with a bad query gets, on each route, whatever names its user: a known user, an unknown one,
-// a path whose id names no user only through what follows a `/sessions/` (unnamed-user.ts checks the route's
-// query itself) and an id that is no user id. Pins the order of the checks that routes.ts and unnamed-user.ts
+// a path whose id names no user only through what follows a `/sessions/` or through escapes that are no UTF-8
+// (unnamed-user.ts checks the route's query itself) and an id that is no user id. Pins the order of the checks that routes.ts and unnamed-user.ts
 // each make, so that a change to either (one query reader for both) keeps it.
 import { describe, expect, it } from 'vitest';
 import { type CallResult, call, errorOf } from './api-event.js';
@@ -9,7 +9,7 @@ import { FIRST_SESSION_ID, makeHandler } from './lookup-fixture.js';
 const TAILS = ['', '/sessions', `/sessions/${FIRST_SESSION_ID}`];
 /** One bad parameter each, and an unknown one beside a bad value: which is named depends on the route. */
 const QUERIES = ['bogus=1', 'limit=0', 'cursor=abc', 'limit=0&bogus=1'];
-const UNNAMED_OWNERS = ['nobody/sessions/%ZZ', `nobody/sessions/${'x'.repeat(600)}`];
+const UNNAMED_OWNERS = ['nobody/sessions/%ZZ', `nobody/sessions/${'x'.repeat(600)}`, '%ZZ', '%ff/x'];
 
 async function refusal(path: string, query: string): Promise<string> {
   const { handler } = makeHandler();
@@ -50,7 +50,7 @@ describe('a bad query', () => {
   it('loses to the userId 400 of an id that is no user id, on every route', async () => {
     for (const tail of [...TAILS, '/sessions/latest']) {
       for (const query of ['', ...QUERIES]) {
-        expect(await refusal(`/users/%ZZ${tail}`, query), `${tail}?${query}`).toBe('400 userId');
+        expect(await refusal(`/users/~b64.YQ==${tail}`, query), `${tail}?${query}`).toBe('400 userId');
       }
     }
   });

@@ -271,8 +271,8 @@ describe('lookup routing', () => {
 
     it('reports a bad user id with no store access, and after the method check', async () => {
       const { handler } = makeHandler({ reader: new FailingSessionReader() });
-      expect((await call(handler, 'GET', '/users/%ZZ')).status).toBe(400);
-      expect((await call(handler, 'POST', '/users/%ZZ')).status).toBe(405);
+      expect((await call(handler, 'GET', '/users/~b64.%ZZ')).status).toBe(400);
+      expect((await call(handler, 'POST', '/users/~b64.%ZZ')).status).toBe(405);
     });
   });
 
