@@ -1,3 +1,5 @@
+import { hasUnshowable } from '../../contract/visible-text.js';
+
 /** What a route produces before it becomes a Lambda result (headers, CORS and JSON encoding come later). */
 export interface ApiResponse {
   readonly status: number;
@@ -24,24 +26,27 @@ export function errorResponse(
 
 /** What a name shows as blank, or not at all: white space, control and format characters. */
 const UNSEEN = /[\p{White_Space}\p{Cc}\p{Cf}]/u;
-const UNSEEN_EACH = /[\p{White_Space}\p{Cc}\p{Cf}]/gu;
 
 /** One UTF-16 unit as JSON escapes it: a character outside the BMP takes two. */
 const escapedUnit = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** One character of a quoted name: `"` and `\` escaped as JSON does, what shows blank or as nothing as `\u`. */
+function quotedCharacter(character: string): string {
+  if (character === '"' || character === '\\') return `\\${character}`;
+  if (character === ' ' || !(UNSEEN.test(character) || hasUnshowable(character))) return character;
+  return character.split('').map(escapedUnit).join('');
+}
+
 /**
- * A parameter's name as a message starts with it: as is, or in double quotes, `"` and `\` escaped, when it
- * holds something that shows as blank or as nothing (`?%20=1` would start a message with a blank), each such
- * character but a plain space written as its JSON escape (`\u00A0`, `\u200B`).
+ * A parameter's name as a message starts with it: as is, or in double quotes as JSON quotes a value (the
+ * convention of values quoted in messages, JSON.stringify), `"` and `\` escaped, when it holds something that
+ * shows as blank or as nothing (`?%20=1` would start a message with a blank), each such character but a plain
+ * space written as its JSON escape (`\u00A0`, `\u200B`, a Hangul filler `\u3164`), or a `"` or `\`, which
+ * unquoted would leave a name typed as `"\u00A0"` reading as the quoted U+00A0.
  */
 export function readableParameter(name: string): string {
-  if (!UNSEEN.test(name)) return name;
-  const escaped = name
-    .replace(/["\\]/g, (character) => `\\${character}`)
-    .replace(UNSEEN_EACH, (character) =>
-      character === ' ' ? ' ' : character.split('').map(escapedUnit).join(''),
-    );
-  return `"${escaped}"`;
+  if (!UNSEEN.test(name) && !hasUnshowable(name) && !name.includes('"')) return name;
+  return `"${Array.from(name, quotedCharacter).join('')}"`;
 }
 
 /** 400 naming the parameter; the message starts with its name (readableParameter) so it reads on its own. */

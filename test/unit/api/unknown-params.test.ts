@@ -74,6 +74,29 @@ describe('query parameters a route does not take', () => {
     },
   );
 
+  it.each([
+    ['a%5Cb=1', 'a\\b', '"a\\\\b"'],
+    ['%5Cu00A0=1', '\\u00A0', '"\\\\u00A0"'],
+    ['%22x%22=1', '"x"', '"\\"x\\""'],
+    ['x%22=1', 'x"', '"x\\""'],
+    ['%E3%85%A4=1', '\u3164', '"\\u3164"'],
+  ])(
+    'quotes a name with a backslash, a quote or a filler that shows blank (%s), so it reads as one name',
+    async (rawQuery, name, shown) => {
+      expect((await refusal(userPath('alice'), rawQuery)).error).toEqual({
+        code: 'bad_request',
+        message: `${shown} is not a parameter of this route, which takes none`,
+        parameter: name,
+      });
+    },
+  );
+
+  it('tells a name typed as a quoted escape from the character that escape names', async () => {
+    const typed = (await refusal(userPath('alice'), '%22%5Cu00A0%22=1')).error.message;
+    const character = (await refusal(userPath('alice'), '%C2%A0=1')).error.message;
+    expect(typed).not.toBe(character);
+  });
+
   it('names a parameter whose name is no percent-encoded UTF-8 as sent, not as the U+FFFD it decodes to', async () => {
     for (const name of ['%FF', 'bounce%C3', 'x%ED%A0%80']) {
       expect((await refusal(userPath('alice', 'sessions'), `limit=2&${name}=1`)).error).toEqual({
