@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { decimalFromText, gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { BROWSER_ORIGIN_FORM, isBrowserOrigin, type SourceDefinition } from '../contract/index.js';
+import { configurationError } from '../functions/shared/config-error.js';
 import type { DynamoDbFaults } from './dynamodb-faults.js';
 import { ingestEnvShape, type SessionRules, sessionRulesFrom, sourcesFrom } from './ingest-env.js';
 import { isInside } from './path-inside.js';
@@ -161,15 +162,6 @@ export interface LocalStackConfig {
   faults?: DynamoDbFaults;
 }
 
-/** `SESSIONIZER_SOURCES.1.prefix`, as a user would look for it: `SESSIONIZER_SOURCES[1].prefix`. */
-function variablePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-}
-
 /** The data dir as `npm start` resolves it; the other commands find the running stack through it. */
 export function dataDirFrom(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   return resolve(cwd, localStackEnvSchema.shape.SESSIONIZER_DATA_DIR.parse(env.SESSIONIZER_DATA_DIR));
@@ -205,25 +197,21 @@ export function loadLocalStackConfig(
   const parsed = localStackEnvSchema.safeParse(env);
   const unread = unreadVariableProblems(env, LOCAL_STACK_VARIABLES);
   if (!parsed.success || unread.length > 0) {
-    const problems = (parsed.error?.issues ?? []).map(
-      (issue) => `${variablePath(issue.path)} ${issue.message}`,
-    );
-    throw new Error(`invalid local stack configuration: ${[...problems, ...unread].join('; ')}`);
+    throw configurationError('local stack', [...(parsed.error?.issues ?? []), ...unread]);
   }
   const value = parsed.data;
   const sharedPort = sharedPortProblem(value);
-  if (sharedPort !== undefined) throw new Error(`invalid local stack configuration: ${sharedPort}`);
+  if (sharedPort !== undefined) throw configurationError('local stack', [sharedPort]);
   const dataDir = resolve(cwd, value.SESSIONIZER_DATA_DIR);
   const dropDir =
     value.SESSIONIZER_DROP_DIR === undefined ? undefined : resolve(cwd, value.SESSIONIZER_DROP_DIR);
   if (dropDir !== undefined && dropDir !== join(dataDir, 'drop') && isInside(dropDir, dataDir)) {
     // The drop folder uploads and moves every file in it: the lock, the ledger (rewritten after each
     // ingest, so uploaded again and again), the database's and the bucket's files.
-    throw new Error(
-      `invalid local stack configuration: SESSIONIZER_DROP_DIR is inside the data dir ${dataDir}, whose ` +
-        'files the stack keeps (the drop folder would upload and move them): choose a folder outside it, ' +
-        `or leave it unset for ${join(dataDir, 'drop')}`,
-    );
+    throw configurationError('local stack', [
+      `SESSIONIZER_DROP_DIR is inside the data dir ${dataDir}, whose files the stack keeps (the drop folder ` +
+        `would upload and move them): choose a folder outside it, or leave it unset for ${join(dataDir, 'drop')}`,
+    ]);
   }
   return {
     port: value.PORT,

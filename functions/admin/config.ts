@@ -1,3 +1,4 @@
+import { configurationError } from '../shared/config-error.js';
 import { booleanVar } from '../shared/env-boolean.js';
 import * as z from '../shared/zod.js';
 
@@ -24,8 +25,7 @@ export type AdminConfig = z.infer<typeof adminEnvSchema>;
 export function loadAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
   const parsed = adminEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new Error(`invalid admin configuration: ${problems.join('; ')}`);
+    throw configurationError('admin', parsed.error.issues);
   }
   return parsed.data;
 }

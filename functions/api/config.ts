@@ -1,3 +1,4 @@
+import { type ConfigIssue, configurationError } from '../shared/config-error.js';
 import { booleanVar } from '../shared/env-boolean.js';
 import * as z from '../shared/zod.js';
 import { MIN_CURSOR_KEY_LENGTH } from './cursor.js';
@@ -46,14 +47,12 @@ export type ApiConfig = z.infer<typeof apiEnvSchema>;
 /** Parses the API's environment; throws naming every bad variable (never its value: one is a secret). */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const parsed = apiEnvSchema.safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const problems: (string | ConfigIssue)[] = parsed.success ? [] : [...parsed.error.issues];
   if ((env.CURSOR_SIGNING_KEY === undefined) === (env.CURSOR_SIGNING_KEY_SECRET_ARN === undefined)) {
     problems.push('exactly one of CURSOR_SIGNING_KEY and CURSOR_SIGNING_KEY_SECRET_ARN must be set');
   }
   if (!parsed.success || problems.length > 0) {
-    throw new Error(`invalid API configuration: ${problems.join('; ')}`);
+    throw configurationError('API', problems);
   }
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_SOURCES, INPUT_FORMATS, REJECTED_PREFIX } from '../../contract/index.js';
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
+import { configurationError } from '../shared/config-error.js';
 import { wholeNumberVar } from '../shared/env-number.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import { unknownKeysError } from '../shared/unknown-keys.js';
@@ -113,6 +114,5 @@ export type IngestConfig = z.output<typeof ingestEnvSchema> & { rules: CompiledR
 export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const parsed = ingestEnvSchema.safeParse(env, { error: unknownKeysError });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
-  throw new Error(`invalid ingest configuration: ${problems.join('; ')}`);
+  throw configurationError('ingest', parsed.error.issues);
 }

@@ -1,4 +1,5 @@
 import { type CompiledRules, compileRules } from '../domain/rules/session-rules.js';
+import { configurationError } from '../shared/config-error.js';
 import { wholeNumberVar } from '../shared/env-number.js';
 import { DEFAULT_SESSION_RULES, sessionRulesSchema } from '../shared/session-rules-schema.js';
 import * as z from '../shared/zod.js';
@@ -54,6 +55,5 @@ export type RebuildConfig = z.output<typeof rebuildEnvSchema> & { rules: Compile
 export function loadRebuildConfig(env: NodeJS.ProcessEnv = process.env): RebuildConfig {
   const parsed = rebuildEnvSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
-  throw new Error(`invalid rebuild configuration: ${problems.join('; ')}`);
+  throw configurationError('rebuild', parsed.error.issues);
 }

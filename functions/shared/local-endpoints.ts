@@ -1,3 +1,4 @@
+import { configurationError } from './config-error.js';
 import * as z from './zod.js';
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -21,8 +22,7 @@ const endpointEnvSchema = z.object({
 function parseEndpoints(env: NodeJS.ProcessEnv) {
   const parsed = endpointEnvSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid endpoint configuration: ${problems.join('; ')}`);
+  throw configurationError('endpoint', parsed.error.issues);
 }
 
 export const localEndpoints = parseEndpoints(process.env);

@@ -308,7 +308,7 @@ describe('loadAdminConfig', () => {
 
   it('names every bad variable', () => {
     expect(() => loadAdminConfig({ API_PATHS_DECODED: 'yes' })).toThrow(
-      /invalid admin configuration: TABLE_NAME .*; API_PATHS_DECODED must be true or false/,
+      /invalid admin configuration: TABLE_NAME: .*; API_PATHS_DECODED: must be true or false/,
     );
   });
 });

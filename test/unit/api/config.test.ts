@@ -56,7 +56,7 @@ describe('loadApiConfig', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(
-      /^invalid API configuration: TABLE_NAME .*; CURSOR_SIGNING_KEY must be at least 32 characters; API_PATHS_DECODED must be true or false$/,
+      /^invalid API configuration: TABLE_NAME: .*; CURSOR_SIGNING_KEY: must be at least 32 characters; API_PATHS_DECODED: must be true or false$/,
     );
     expect(message).not.toContain(short);
   });
@@ -79,7 +79,7 @@ describe('loadApiConfig', () => {
 
   it('rejects an empty table name', () => {
     expect(() => loadApiConfig({ TABLE_NAME: '', CURSOR_SIGNING_KEY: KEY })).toThrowError(
-      /TABLE_NAME must be set/,
+      /TABLE_NAME: must be set/,
     );
   });
 });

@@ -164,7 +164,7 @@ describe('handler (real reader over a mocked DynamoDB client)', () => {
     vi.resetModules();
     try {
       await expect(import('../../../functions/api/handler.js')).rejects.toThrowError(
-        /API_PATHS_DECODED must be true or false/,
+        /API_PATHS_DECODED: must be true or false/,
       );
     } finally {
       vi.stubEnv('API_PATHS_DECODED', 'true');

@@ -133,7 +133,7 @@ describe('loadIngestConfig', () => {
       { name: 'b', prefix: 'b', format: 'auto' },
     ];
 
-    expect(problemsWith({ ...REQUIRED, SOURCES: JSON.stringify(sources) })).toContain('SOURCES.1.prefix');
+    expect(problemsWith({ ...REQUIRED, SOURCES: JSON.stringify(sources) })).toContain('SOURCES[1].prefix');
   });
 
   it('reads SESSION_RULES through the shared schema, filling in its defaults', () => {
@@ -171,7 +171,7 @@ describe('loadIngestConfig', () => {
   it('refuses a source with an unknown key, naming the keys a source takes', () => {
     const sources = '[{"name":"in","prefix":"in/","format":"auto","formats":"segment"}]';
     expect(problemsWith({ ...REQUIRED, SOURCES: sources })).toContain(
-      'SOURCES.0: Unrecognized key: "formats"; the keys allowed here are name, prefix, format',
+      'SOURCES[0]: Unrecognized key: "formats"; the keys allowed here are name, prefix, format',
     );
   });
 

@@ -79,10 +79,10 @@ describe('loadLocalStackConfig', () => {
     for (const variable of [
       'PORT',
       'S3_PORT',
-      'SESSION_GAP_MINUTES must be 0 or more',
-      'SESSION_MAX_MINUTES must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0x5A0")',
-      'IDENTITY_STITCHING must be true or false',
-      'INGEST_BATCH_SIZE must be from 1 to 10',
+      'SESSION_GAP_MINUTES: must be 0 or more',
+      'SESSION_MAX_MINUTES: must be a decimal number of minutes such as 30, 2.5 or 1e3 (got "0x5A0")',
+      'IDENTITY_STITCHING: must be true or false',
+      'INGEST_BATCH_SIZE: must be from 1 to 10',
       'CURSOR_SIGNING_KEY',
     ]) {
       expect(attempt).toThrow(variable);
@@ -104,10 +104,10 @@ describe('loadLocalStackConfig', () => {
 
   it.each([
     // Number() reads " " as 0: any free port, where a port was meant.
-    [{ PORT: ' ' }, 'PORT must be a port number from 0 to 65535 (got " ")'],
-    [{ S3_PORT: '0x10' }, 'S3_PORT must be a port number from 0 to 65535 (got "0x10")'],
-    [{ DYNAMODB_PORT: '8e3' }, 'DYNAMODB_PORT must be a port number from 0 to 65535 (got "8e3")'],
-    [{ INGEST_BATCH_SIZE: '0x5' }, 'INGEST_BATCH_SIZE must be a whole number from 1 to 10 (got "0x5")'],
+    [{ PORT: ' ' }, 'PORT: must be a port number from 0 to 65535 (got " ")'],
+    [{ S3_PORT: '0x10' }, 'S3_PORT: must be a port number from 0 to 65535 (got "0x10")'],
+    [{ DYNAMODB_PORT: '8e3' }, 'DYNAMODB_PORT: must be a port number from 0 to 65535 (got "8e3")'],
+    [{ INGEST_BATCH_SIZE: '0x5' }, 'INGEST_BATCH_SIZE: must be a whole number from 1 to 10 (got "0x5")'],
   ])('refuses a port or a count that is no decimal whole number (%o)', (env, message) => {
     expect(() => loadLocalStackConfig(env)).toThrow(message);
   });
@@ -121,12 +121,12 @@ describe('loadLocalStackConfig', () => {
   });
 
   it.each([
-    ['SESSION_GAP_MINUTES', '-0.5', 'SESSION_GAP_MINUTES must be 0 or more'],
-    ['SESSION_GAP_MINUTES', '525600001', 'SESSION_GAP_MINUTES must be at most 525600000 (a thousand years)'],
-    ['SESSION_MAX_MINUTES', '-1', 'SESSION_MAX_MINUTES must be 0 or more'],
-    ['SESSION_GAP_MINUTES', '-1e-400', 'SESSION_GAP_MINUTES must be 0 or more'],
-    ['SESSION_MAX_MINUTES', '-1e400', 'SESSION_MAX_MINUTES must be 0 or more'],
-    ['SESSION_MAX_MINUTES', '1e400', 'SESSION_MAX_MINUTES must be at most 525600000'],
+    ['SESSION_GAP_MINUTES', '-0.5', 'SESSION_GAP_MINUTES: must be 0 or more'],
+    ['SESSION_GAP_MINUTES', '525600001', 'SESSION_GAP_MINUTES: must be at most 525600000 (a thousand years)'],
+    ['SESSION_MAX_MINUTES', '-1', 'SESSION_MAX_MINUTES: must be 0 or more'],
+    ['SESSION_GAP_MINUTES', '-1e-400', 'SESSION_GAP_MINUTES: must be 0 or more'],
+    ['SESSION_MAX_MINUTES', '-1e400', 'SESSION_MAX_MINUTES: must be 0 or more'],
+    ['SESSION_MAX_MINUTES', '1e400', 'SESSION_MAX_MINUTES: must be at most 525600000'],
   ])('refuses %s=%s before anything starts, as the stages would', (variable, value, message) => {
     expect(() => loadLocalStackConfig({ [variable]: value })).toThrow(message);
   });
@@ -140,26 +140,26 @@ describe('loadLocalStackConfig', () => {
   });
 
   it.each([
-    ['not JSON', '{ios:5}', 'SESSION_GAP_MINUTES_BY_PLATFORM must be JSON like {"ios":5,"android":5}'],
-    ['a negative gap', '{"ios":-1}', 'SESSION_GAP_MINUTES_BY_PLATFORM.ios a platform gap must be 0 or more'],
-    ['a capitalised platform', '{"iOS":5}', "SESSION_GAP_MINUTES_BY_PLATFORM.iOS 'iOS' must be lowercase"],
+    ['not JSON', '{ios:5}', 'SESSION_GAP_MINUTES_BY_PLATFORM: must be JSON like {"ios":5,"android":5}'],
+    ['a negative gap', '{"ios":-1}', 'SESSION_GAP_MINUTES_BY_PLATFORM.ios: a platform gap must be 0 or more'],
+    ['a capitalised platform', '{"iOS":5}', "SESSION_GAP_MINUTES_BY_PLATFORM.iOS: 'iOS' must be lowercase"],
     ['a list', '[5]', 'SESSION_GAP_MINUTES_BY_PLATFORM'],
   ])('rejects SESSION_GAP_MINUTES_BY_PLATFORM with %s', (_what, value, message) => {
     expect(() => loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: value })).toThrow(message);
   });
 
   it.each([
-    ['not JSON', 'incoming/', 'SESSIONIZER_SOURCES must be JSON like'],
-    ['an empty list', '[]', 'SESSIONIZER_SOURCES must name at least one source'],
+    ['not JSON', 'incoming/', 'SESSIONIZER_SOURCES: must be JSON like'],
+    ['an empty list', '[]', 'SESSIONIZER_SOURCES: must name at least one source'],
     [
       'a prefix without a slash',
       '[{"name":"a","prefix":"a","format":"auto"}]',
-      'SESSIONIZER_SOURCES[0].prefix must end with "/"',
+      'SESSIONIZER_SOURCES[0].prefix: must end with "/"',
     ],
     [
       'an unknown format',
       '[{"name":"a","prefix":"a/","format":"csv"}]',
-      'SESSIONIZER_SOURCES[0].format must be one of auto, segment, amplitude, mixpanel, posthog',
+      'SESSIONIZER_SOURCES[0].format: must be one of auto, segment, amplitude, mixpanel, posthog',
     ],
     [
       'the reports prefix',
@@ -169,7 +169,7 @@ describe('loadLocalStackConfig', () => {
     [
       'nested prefixes',
       '[{"name":"a","prefix":"a/","format":"auto"},{"name":"b","prefix":"a/b/","format":"auto"}]',
-      'SESSIONIZER_SOURCES[1] prefix a/b/ lies inside a/ of source "a"',
+      'SESSIONIZER_SOURCES[1]: prefix a/b/ lies inside a/ of source "a"',
     ],
     [
       'a repeated name',
@@ -188,7 +188,7 @@ describe('loadLocalStackConfig', () => {
     ['no scheme', 'localhost:5173'],
   ])('rejects a CORS_ALLOWED_ORIGINS entry with %s, as the stages do', (_what, origin) => {
     expect(() => loadLocalStackConfig({ CORS_ALLOWED_ORIGINS: `http://a.test, ${origin}` })).toThrow(
-      `CORS_ALLOWED_ORIGINS ${JSON.stringify(origin)} must be an origin as browsers send it`,
+      `CORS_ALLOWED_ORIGINS: ${JSON.stringify(origin)} must be an origin as browsers send it`,
     );
   });
 
@@ -216,17 +216,17 @@ describe('loadLocalStackConfig', () => {
     [
       'an unknown fault',
       'crash:0.1',
-      'SESSIONIZER_LOCAL_FAULTS must be like throttle:0.05; "crash:0.1" is not a known fault',
+      'SESSIONIZER_LOCAL_FAULTS: must be like throttle:0.05; "crash:0.1" is not a known fault',
     ],
     [
       'no share',
       'throttle',
-      'SESSIONIZER_LOCAL_FAULTS must be like throttle:0.05; "throttle" is not a known fault',
+      'SESSIONIZER_LOCAL_FAULTS: must be like throttle:0.05; "throttle" is not a known fault',
     ],
     [
       'a percentage',
       'throttle:5',
-      'SESSIONIZER_LOCAL_FAULTS throttle must be a fraction of DynamoDB calls from 0 to below 1',
+      'SESSIONIZER_LOCAL_FAULTS: throttle must be a fraction of DynamoDB calls from 0 to below 1',
     ],
     [
       'every call',

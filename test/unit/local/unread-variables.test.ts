@@ -34,7 +34,7 @@ describe('loadLocalStackConfig and variables it does not read', () => {
 
   it('names each such variable along with any bad one', () => {
     const attempt = () => loadLocalStackConfig({ SESSION_GAP: '5', SESSION_MAX: '60', PORT: 'http' });
-    expect(attempt).toThrow(/PORT must be a port number.*SESSION_GAP is not.*SESSION_MAX is not/);
+    expect(attempt).toThrow(/PORT: must be a port number.*SESSION_GAP is not.*SESSION_MAX is not/);
   });
 
   it.each([
