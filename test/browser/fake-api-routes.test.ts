@@ -32,6 +32,8 @@ describe('the fake API beside the lookup handler', () => {
     ['a segment that is no UTF-8 after no user', '/users/nobody/%ZZ'],
     ['a misspelt route, then a segment that is no UTF-8', '/users/alice/sesions/%ZZ'],
     ['a list after a segment that is no UTF-8', '/users/alice/%ZZ/sessions'],
+    ['a ~b64. id followed by a segment that is no UTF-8', '/users/~b64.YWxpY2U/%ZZ'],
+    ['a ~b64. id, then a list after a segment that is no UTF-8', '/users/~b64.YWxpY2U/%ZZ/sessions'],
   ])('answers a path with %s as the API does (%s)', async (_what, path) => {
     const real = await call(handler, 'GET', path);
     const fake = await answer({ users: [ALICE] }, path, '');

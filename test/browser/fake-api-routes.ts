@@ -10,7 +10,7 @@ import {
   SESSION_CURSOR_REFUSED,
 } from '../../functions/api/query-params.js';
 import type { ApiResponse } from '../../functions/api/responses.js';
-import { namesNoUser, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
+import { namesNoUser, refusedId, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
 import { parseUserId } from '../../functions/api/user-id.js';
 import type { SessionReader } from '../../functions/domain/store/ports.js';
 import type { FakeUser } from './fixtures.js';
@@ -184,10 +184,16 @@ async function restAsOneUserId(options: FakeApiData, route: MatchedRoute, query:
     ? await unknownUserNearMiss(route, whole.userId, lookup)
     : namesNoUser(route, false)
       ? await unnamedUserAnswer(route, query, lookup)
-      : ((await malformedIdNearMiss(route, whole.problem, lookup)) ?? whole.response);
+      : await refusedIdAnswer(route, lookup);
   return response === undefined
     ? error(404, 'not_found', 'User not found')
     : { status: response.status, body: response.body };
+}
+
+/** A malformed id's 400, worded as API Gateway's reading of it (routes.ts). */
+async function refusedIdAnswer(route: MatchedRoute, lookup: Lookup): Promise<ApiResponse> {
+  const refused = refusedId(route, false);
+  return (await malformedIdNearMiss(route, refused.problem, lookup)) ?? refused.response;
 }
 
 /** The query without its `cursor` pairs, as the real API's redirect of a stitched anonymousId keeps it. */
