@@ -3,7 +3,7 @@
 // enqueues objects again, or redrives the dead-letter queue; a dry run lists what it would do (which is
 // how `npm run dlq` lists the dead letters). `npm run replay` is its client (local/replay.ts).
 import * as z from 'zod';
-import { looseName } from '../functions/api/query-params.js';
+import { looseName } from '../functions/api/query-string.js';
 import { ADMIN_PATH_PREFIX, type AdminHandler } from './admin-guard.js';
 import { apiError } from './api-answers.js';
 import type { IngestPipeline, ReplayResult } from './ingest-pipeline.js';

@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { BASE64_ID_PREFIX, ERASURE_FAILED_MESSAGE } from '../../contract/index.js';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../api/app.js';
 import { matchAdminRoute } from '../api/paths.js';
-import { knownQuery, USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
+import { USER_PARAMETERS, userQuerySchema } from '../api/query-params.js';
+import { knownQuery } from '../api/query-string.js';
 import { type ApiResponse, answerOr500, badRequest, errorResponse, notFound } from '../api/responses.js';
 import { parseUserId } from '../api/user-id.js';
 import type { UserEraser } from '../domain/store/ports.js';

@@ -6,7 +6,8 @@ import { startedAtFromSessionId } from '../domain/sessions/session.js';
 import type { SessionReader } from '../domain/store/ports.js';
 import { endingSlashesDecoded, withoutTrailingSlashes } from './ending-slashes.js';
 import { type MatchedRoute, matchRoute, pathAfterUsers, routePathFor, USERS, userPath } from './paths.js';
-import { parse, sessionIdParam } from './query-params.js';
+import { sessionIdParam } from './query-params.js';
+import { parse } from './query-string.js';
 import { type ApiResponse, badRequest } from './responses.js';
 import { decodedSegment, parseUserId } from './user-id.js';
 

@@ -8,13 +8,8 @@ import type { CursorBinding, CursorCodec, CursorPosition } from './cursor.js';
 import { eventPage, eventsWanted, resumeIndex } from './event-page.js';
 import { malformedIdNearMiss, otherRouteOfUnknownUser, unknownUserNearMiss } from './near-misses.js';
 import { type MatchedRoute, routePathFor } from './paths.js';
-import {
-  LIST_CURSOR_REFUSED,
-  parse,
-  routeQuery,
-  SESSION_CURSOR_REFUSED,
-  sessionIdParam,
-} from './query-params.js';
+import { LIST_CURSOR_REFUSED, routeQuery, SESSION_CURSOR_REFUSED, sessionIdParam } from './query-params.js';
+import { parse } from './query-string.js';
 import { type ApiResponse, badRequest, errorResponse, notFound } from './responses.js';
 import { countFitting } from './result-bytes.js';
 import { namesNoUser, refusedId, unnamedUserAnswer } from './unnamed-user.js';
