@@ -17,7 +17,14 @@ export interface RunningStack {
  */
 export function readyStack(env: NodeJS.ProcessEnv = process.env): LockHolder & { apiUrl: string } {
   const dataDir = dataDirFrom(env);
-  const holder = liveLockHolder(dataDir);
+  return readyStackOf(liveLockHolder(dataDir), dataDir);
+}
+
+/** {@link readyStack} of a lock already read: `holder` is the live one of `dataDir`, if any. */
+export function readyStackOf(
+  holder: LockHolder | undefined,
+  dataDir: string,
+): LockHolder & { apiUrl: string } {
   if (holder === undefined) {
     throw new Error(
       `the local stack is not running on the data dir ${shortPath(dataDir)}.\n` +

@@ -8,13 +8,13 @@ import * as z from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
-import { liveLockHolder } from './data-dir-lock.js';
+import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { changedSince, fileState } from './file-state.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { isInside } from './path-inside.js';
-import { readyStack } from './running-stack.js';
+import { readyStackOf } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
 
@@ -59,13 +59,19 @@ const envSchema = z.object({
 
 class UsageError extends Error {}
 
+/** The data dir's lock as the command read it, once: the live stack holding it, if any. */
+interface StackLock {
+  readonly dataDir: string;
+  readonly holder: LockHolder | undefined;
+}
+
 /**
  * S3_PORT's endpoint; without it, the one the stack running on the data dir names in its lock. With no stack
  * there, whatever answers on the default port is another data dir's stack (or nothing): never guessed.
  */
-function s3Endpoint(port: number | undefined): string {
+function s3Endpoint(port: number | undefined, stackLock: StackLock): string {
   if (port !== undefined) return `http://127.0.0.1:${port}`;
-  const stack = readyStack();
+  const stack = readyStackOf(stackLock.holder, stackLock.dataDir);
   if (stack.s3Endpoint === undefined)
     throw new Error(`the local stack (pid ${stack.pid}) is still starting; try again once it is ready.`);
   return stack.s3Endpoint;
@@ -75,8 +81,10 @@ function s3Endpoint(port: number | undefined): string {
  * The sources the stack on the data dir recorded in its lock, unless S3_PORT names another stack: a stack
  * started with SESSIONIZER_SOURCES ingests under its own prefixes, which the default `incoming/` may not be.
  */
-function stackSources(s3Port: number | undefined): SourceDefinition[] | undefined {
-  const holder = liveLockHolder(dataDirFrom());
+function stackSources(
+  s3Port: number | undefined,
+  holder: LockHolder | undefined,
+): SourceDefinition[] | undefined {
   if (holder?.sources === undefined || holder.s3Endpoint === undefined) return undefined;
   if (s3Port !== undefined && Number(new URL(holder.s3Endpoint).port) !== s3Port) return undefined;
   return holder.sources;
@@ -86,8 +94,7 @@ function stackSources(s3Port: number | undefined): SourceDefinition[] | undefine
  * Why the stack at `endpoint` ingests none of the files, when it started under other rules than the data dir's
  * sessions were cut under (it said so at start, and recorded it in its lock); undefined when it takes them.
  */
-function rulesRefusal(endpoint: string): string | undefined {
-  const holder = liveLockHolder(dataDirFrom());
+function rulesRefusal(endpoint: string, holder: LockHolder | undefined): string | undefined {
   if (holder?.rulesRefusal === undefined || holder.s3Endpoint !== endpoint) return undefined;
   return `the local stack (pid ${holder.pid}) ingests none of these files: ${holder.rulesRefusal}`;
 }
@@ -136,7 +143,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`upload: ${problems.join('; ')}`);
     return 2;
   }
-  const known = env.data.SESSIONIZER_SOURCES === undefined ? stackSources(env.data.S3_PORT) : undefined;
+  // The lock is read once: the endpoint, the sources and the refusal are then of one stack.
+  const dataDir = dataDirFrom();
+  const stackLock: StackLock = { dataDir, holder: liveLockHolder(dataDir) };
+  const known =
+    env.data.SESSIONIZER_SOURCES === undefined ? stackSources(env.data.S3_PORT, stackLock.holder) : undefined;
   const sources = known ?? sourcesFrom(env.data);
   // S3_PORT names a stack on another data dir, whose lock would name its sources: they may not be these.
   const sourcesUnknown =
@@ -210,7 +221,7 @@ async function main(argv: string[]): Promise<number> {
 
   let endpoint: string;
   try {
-    endpoint = s3Endpoint(env.data.S3_PORT);
+    endpoint = s3Endpoint(env.data.S3_PORT, stackLock);
   } catch (error) {
     console.error(`upload: ${(error as Error).message}`);
     return 1;
@@ -239,11 +250,11 @@ async function main(argv: string[]): Promise<number> {
       }
       return 1;
     }
-    const refusal = rulesRefusal(endpoint);
+    const refusal = rulesRefusal(endpoint, stackLock.holder);
     if (refusal !== undefined) console.error(`upload: note: ${refusal}`);
     if (sourcesUnknown) {
       console.error(
-        `upload: note: no stack on the data dir ${dataDirFrom()} uses S3_PORT=${env.data.S3_PORT}, so the sources ` +
+        `upload: note: no stack on the data dir ${dataDir} uses S3_PORT=${env.data.S3_PORT}, so the sources ` +
           `of the one that does are not known: upload took the default ones (${sources.map((source) => source.prefix).join(', ')}), ` +
           'which that stack may not ingest. Give its SESSIONIZER_DATA_DIR instead of S3_PORT, or its SESSIONIZER_SOURCES.',
       );

@@ -35,8 +35,8 @@ afterAll(async () => {
 });
 
 /** `npm run upload` as `npm run` runs it; asynchronous, so that the stand-in S3 in this process answers. */
-function upload(args: string[]): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/upload.ts', ...args], {
+function upload(args: string[], preload: string[] = []): Promise<{ status: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [...preload, '--import', 'tsx', 'local/upload.ts', ...args], {
     env: { ...process.env, INIT_CWD: scratch, SESSIONIZER_DATA_DIR: scratch, S3_PORT: '' },
   });
   let stderr = '';
@@ -65,4 +65,13 @@ it('says the stack refuses every upload when it started under other rules than i
     `upload: note: the local stack (pid ${process.pid}) ingests none of these files: ${PROBLEM}`,
   );
   expect(result.stderr).toContain('1 file uploaded');
+}, 30_000);
+
+// The endpoint, the sources and the refusal come from one reading of the lock: three readings could each see
+// another stack (one stopped and another started between them) and cost a read each.
+it('reads the lock once per command', async () => {
+  lock.update({ apiUrl: 'http://127.0.0.1:1', s3Endpoint: endpoint, rulesRefusal: PROBLEM });
+  const result = await upload(['a.ndjson'], ['--import', './test/helpers/count-lock-reads.mjs']);
+  expect(result.stderr).toContain('ingests none of these files');
+  expect(result.stderr.match(/^lock read$/gm)).toEqual(['lock read']);
 }, 30_000);
