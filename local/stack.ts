@@ -134,13 +134,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoDbPort: options.dynamoDbPort,
     });
     const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);
+    /** Set once the stack is ready: a failed ingest may be one refused by rules a rebuild begun since set. */
+    let ingestFailed: (() => void) | undefined;
     // Opened before S3 starts, so no notification finds it missing; it delivers once start() is called.
     const pipeline = new IngestPipeline({
       dataDir,
       bucket: LOCAL_BUCKET,
       sources,
       settings: { ...DEFAULT_QUEUE_SETTINGS, ...options.queue },
-      ...(log.queue !== undefined && { onActivity: log.queue }),
+      onActivity: (activity, keys) => {
+        log.queue?.(activity, keys);
+        if (activity.type === 'failed') ingestFailed?.();
+      },
       ...(log.warn !== undefined && { warn: log.warn }),
     });
 
@@ -210,6 +215,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Said again by `npm run upload`, which reads it from the lock.
       ...(rules.uploadsRefused !== undefined && { rulesRefusal: rules.uploadsRefused }),
     });
+    // A refusal that arises later (a rebuild to other rules begun beside the running stack) is recorded too,
+    // read again from the table once an ingest fails; the lock's fields merge, so one recorded stays.
+    let recorded = rules.uploadsRefused;
+    ingestFailed = () => {
+      void readTableRules(transport)
+        .then((table) => {
+          const now = startRules(table, compileRules(sessionRules), dataDir, options).uploadsRefused;
+          if (now === undefined || now === recorded) return;
+          recorded = now;
+          lock.update({ rulesRefusal: now });
+        })
+        // The table unreadable (the stack stopping): the failure itself is logged already.
+        .catch(() => undefined);
+    };
     return {
       apiUrl: api.url,
       s3Endpoint: servers.s3.endpoint,
