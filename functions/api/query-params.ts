@@ -182,7 +182,3 @@ export const LIST_CURSOR_REFUSED = badRequest(
   'cursor',
   'is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
 );
-
-// Where the query string's reading lived before it had a file of its own (the viewer server and the browser
-// tests' fake API import it from here).
-export { formDecoded, type ParseResult } from './query-string.js';

@@ -4,11 +4,11 @@ import { malformedIdNearMiss, unknownUserNearMiss } from '../../functions/api/ne
 import { type MatchedRoute, matchRoute, routePathFor } from '../../functions/api/paths.js';
 import {
   LIST_CURSOR_REFUSED,
-  type ParseResult,
   type RouteQueries,
   routeQuery as realRouteQuery,
   SESSION_CURSOR_REFUSED,
 } from '../../functions/api/query-params.js';
+import type { ParseResult } from '../../functions/api/query-string.js';
 import type { ApiResponse } from '../../functions/api/responses.js';
 import { namesNoUser, refusedId, unnamedUserAnswer } from '../../functions/api/unnamed-user.js';
 import { parseUserId } from '../../functions/api/user-id.js';

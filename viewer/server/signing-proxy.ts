@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formDecoded } from '../../functions/api/query-params.js';
+import { formDecoded } from '../../functions/api/query-string.js';
 import { type ErrorCode, readableParameter } from '../../functions/api/responses.js';
 import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from '../../scripts/aws/api-signer.js';
 
