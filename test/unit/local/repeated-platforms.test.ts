@@ -12,7 +12,7 @@ describe('a platform named twice in SESSION_GAP_MINUTES_BY_PLATFORM', () => {
     ['{ "tv" : 90 , "android":5, "tv":1 }', 'tv'],
   ])('is refused, naming it (%s)', (value, platform) => {
     expect(() => loadLocalStackConfig({ SESSION_GAP_MINUTES_BY_PLATFORM: value })).toThrow(
-      `SESSION_GAP_MINUTES_BY_PLATFORM names ${JSON.stringify(platform)} twice (JSON would keep only the last gap): give each platform once`,
+      `invalid local stack configuration: SESSION_GAP_MINUTES_BY_PLATFORM: names ${JSON.stringify(platform)} twice (JSON would keep only the last gap): give each platform once`,
     );
   });
 
@@ -39,7 +39,7 @@ describe('a field named twice in a source of SESSIONIZER_SOURCES', () => {
   it('is refused, naming it, rather than the last prefix taken without a word', () => {
     const value = '[{"name":"in","prefix":"incoming/","prefix":"other/","format":"auto"}]';
     expect(() => loadLocalStackConfig({ SESSIONIZER_SOURCES: value })).toThrow(
-      'SESSIONIZER_SOURCES names "prefix" twice (JSON would keep only the last one): give each field of a source once',
+      'invalid local stack configuration: SESSIONIZER_SOURCES: names "prefix" twice (JSON would keep only the last one): give each field of a source once',
     );
   });
 
