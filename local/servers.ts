@@ -3,36 +3,59 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { dataDirEnv, shellWord, shortPath } from './command-words.js';
+import {
+  dataDirEnv,
+  portsEnv,
+  type StackPorts as StartPorts,
+  shellWord,
+  shortPath,
+} from './command-words.js';
 import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { assertJavaAvailable } from './java-runtime.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
 import { type S3Local, startS3Local } from './s3-local.js';
-import type { LocalStackEnvVar } from './stack-config.js';
+import type { DEFAULT_PORTS } from './stack-config.js';
+
+/** The variable that sets one of the stack's ports. */
+export type PortVariable = keyof typeof DEFAULT_PORTS;
+
+/** What this start was given, so the start a taken port suggests repeats it with only the port changed. */
+export interface StartGiven {
+  readonly dataDir: string;
+  readonly ports: StartPorts;
+}
+
+const PORT_OPTION = { PORT: 'port', S3_PORT: 's3Port', DYNAMODB_PORT: 'dynamoDbPort' } as const;
+
+/** `npm start` on the data dir and ports given, but those in `moved`: copied, it starts where it was asked to. */
+function suggestedStart(given: StartGiven, moved: readonly PortInUseError[]): string {
+  const ports = { ...given.ports };
+  for (const { envVar, suggestion } of moved) ports[PORT_OPTION[envVar]] = suggestion as number;
+  return `${dataDirEnv(given.dataDir)}${portsEnv(ports)}npm start`;
+}
 
 /**
  * A port the stack cannot bind: names what holds it and how to stop that, the variable to change, and a
- * port free right now when it found one.
+ * port free right now when it found one, in the start given with that port moved.
  */
 export class PortInUseError extends Error {
   /** `port 8000 (DynamoDB Local, DYNAMODB_PORT) is already in use: it is held by pid 123, ...`, without the way out. */
   readonly problem: string;
 
   constructor(
-    readonly envVar: LocalStackEnvVar,
+    readonly envVar: PortVariable,
     readonly port: number,
     what: string,
+    given: StartGiven,
     readonly suggestion?: number,
     holder = describePortHolder(port),
   ) {
     const problem = `port ${port} (${what}, ${envVar}) is already in use: ${holder}`;
-    super(
-      `${problem}; or choose another port ` +
-        (suggestion === undefined
-          ? `with ${envVar}`
-          : `for it, e.g. ${envVar}=${suggestion} npm start (free right now)`),
-    );
+    super(`${problem}; or choose another port with ${envVar}`);
+    if (suggestion !== undefined) {
+      this.message = `${problem}; or choose another port for it, e.g. ${suggestedStart(given, [this])} (free right now)`;
+    }
     this.problem = problem;
     this.name = 'PortInUseError';
   }
@@ -40,17 +63,18 @@ export class PortInUseError extends Error {
 
 /** The error for a taken port, suggesting the next port that is free and none of the stack's others. */
 export async function portInUse(
-  envVar: LocalStackEnvVar,
+  envVar: PortVariable,
   port: number,
   what: string,
+  given: StartGiven,
   stackPorts: readonly number[] = [],
 ): Promise<PortInUseError> {
   for (let candidate = port + 1; candidate <= Math.min(port + 100, 65_535); candidate++) {
     if (!stackPorts.includes(candidate) && (await isPortFree(candidate, '0.0.0.0'))) {
-      return new PortInUseError(envVar, port, what, candidate);
+      return new PortInUseError(envVar, port, what, given, candidate);
     }
   }
-  return new PortInUseError(envVar, port, what);
+  return new PortInUseError(envVar, port, what, given);
 }
 
 export function isAddressInUse(error: unknown): boolean {
@@ -64,14 +88,17 @@ export function isAddressInUse(error: unknown): boolean {
 
 /** Several of the stack's ports taken at once: each named, so one attempt finds them all. */
 export class PortsInUseError extends Error {
-  constructor(readonly problems: readonly PortInUseError[]) {
+  constructor(
+    readonly problems: readonly PortInUseError[],
+    given: StartGiven,
+  ) {
     const suggestions = problems.filter((problem) => problem.suggestion !== undefined);
     super(
       [
         ...problems.map((problem) => problem.problem),
         'stop what holds them or choose other ports' +
           (suggestions.length === problems.length
-            ? `, e.g. ${suggestions.map((problem) => `${problem.envVar}=${problem.suggestion}`).join(' ')} npm start (free right now)`
+            ? `, e.g. ${suggestedStart(given, problems)} (free right now)`
             : ` with ${problems.map((problem) => problem.envVar).join(', ')}`),
       ].join('\n'),
     );
@@ -99,8 +126,9 @@ export interface StackPorts {
  * Fails fast, before anything is started or written, when fixed ports are taken: every taken one in one
  * error (a PortInUseError for one, PortsInUseError for several), each suggestion free and distinct.
  */
-export async function assertPortsFree(ports: StackPorts): Promise<void> {
-  const checks: [number, string, LocalStackEnvVar, string][] = [
+export async function assertPortsFree(ports: StackPorts, dataDir: string): Promise<void> {
+  const given = startGiven(ports, dataDir);
+  const checks: [number, string, PortVariable, string][] = [
     [ports.apiPort, '127.0.0.1', 'PORT', 'lookup API'],
     [ports.s3Port, '127.0.0.1', 'S3_PORT', 'local S3'],
     // DynamoDB Local has no bind-address option and listens on every interface.
@@ -110,12 +138,17 @@ export async function assertPortsFree(ports: StackPorts): Promise<void> {
   const problems: PortInUseError[] = [];
   for (const [port, host, envVar, what] of checks) {
     if (await canBind(port, host)) continue;
-    const problem = await portInUse(envVar, port, what, avoid);
+    const problem = await portInUse(envVar, port, what, given, avoid);
     if (problem.suggestion !== undefined) avoid.push(problem.suggestion);
     problems.push(problem);
   }
   if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new PortsInUseError(problems);
+  if (problems.length > 1) throw new PortsInUseError(problems, given);
+}
+
+/** The start given, from the ports the stack was asked for (0 for "any") and its data dir. */
+export function startGiven({ apiPort, s3Port, dynamoDbPort }: StackPorts, dataDir: string): StartGiven {
+  return { dataDir, ports: { port: apiPort, s3Port, dynamoDbPort } };
 }
 
 /** A database DynamoDB Local cannot read: the data dir's uploads survive it, and a replay re-ingests them. */
@@ -150,6 +183,7 @@ export interface Servers {
  */
 export async function startServers(options: ServersOptions): Promise<Servers> {
   const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
+  const given = startGiven(options, options.dataDir);
   // Before either server: without Java the start fails anyway, and s3rver would first take seconds to start.
   assertJavaAvailable();
 
@@ -172,9 +206,11 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
   if (dynamoDb.status === 'rejected') {
     if (dynamoDb.reason instanceof DatabaseFileError) throw databaseAdvice(dynamoDb.reason, options.dataDir);
     throw isAddressInUse(dynamoDb.reason)
-      ? await portInUse('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local', stackPorts)
+      ? await portInUse('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local', given, stackPorts)
       : dynamoDb.reason;
   }
   const reason = (s3 as PromiseRejectedResult).reason;
-  throw isAddressInUse(reason) ? await portInUse('S3_PORT', options.s3Port, 'local S3', stackPorts) : reason;
+  throw isAddressInUse(reason)
+    ? await portInUse('S3_PORT', options.s3Port, 'local S3', given, stackPorts)
+    : reason;
 }

@@ -11,7 +11,7 @@ import { createApiHandler } from '../functions/api/app.js';
 import { createAdminHandler } from './admin-routes.js';
 import { type HttpApi, type StaticAsset, startHttpApi } from './http-api.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
-import { isAddressInUse, portInUse } from './servers.js';
+import { isAddressInUse, portInUse, type StartGiven } from './servers.js';
 
 export interface LocalApiOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -49,6 +49,8 @@ export async function startApi(
     eraser: DynamoDbEraser;
     cursorSigningKey: string;
     pipeline: IngestPipeline;
+    /** For the start a taken port suggests. */
+    given: StartGiven;
   },
 ): Promise<HttpApi> {
   const handler = createApiHandler({
@@ -83,6 +85,6 @@ export async function startApi(
       ...(options.staticHeaders !== undefined && { staticHeaders: options.staticHeaders }),
     });
   } catch (error) {
-    throw isAddressInUse(error) ? await portInUse('PORT', options.port, 'lookup API') : error;
+    throw isAddressInUse(error) ? await portInUse('PORT', options.port, 'lookup API', deps.given) : error;
   }
 }

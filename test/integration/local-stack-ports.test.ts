@@ -50,7 +50,12 @@ describe('npm start with a port taken', () => {
       `held by pid ${leftover.pid}, a DynamoDB Local (its database in ${leftover.dbPath}), probably left ` +
         `running by an earlier \`npm start\` or test run: stop it with \`kill ${leftover.pid}\``,
     );
-    expect(result.output).toMatch(/DYNAMODB_PORT=\d+ npm start \(free right now\)/);
+    // The start given, its data dir and other ports kept, with only the taken port moved.
+    expect(result.output).toMatch(
+      new RegExp(
+        `SESSIONIZER_DATA_DIR=${dataDir} PORT=${env.PORT} S3_PORT=${env.S3_PORT} DYNAMODB_PORT=\\d+ npm start \\(free right now\\)`,
+      ),
+    );
     // Nothing stopped: it may be someone's work.
     expect(isAlive(leftover.pid)).toBe(true);
   }, 60_000);
@@ -78,15 +83,20 @@ describe('npm start with a port taken', () => {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     later(() => server.close());
 
-    const result = await startRefused(
-      await ownPortsEnv(tempDir('taken'), { [envVar]: String(port) }),
-      30_000,
-    );
+    const env = await ownPortsEnv(tempDir('taken'), { [envVar]: String(port) });
+    const result = await startRefused(env, 30_000);
 
     expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(`port ${port} (${what}, ${envVar}) is already in use`);
     expect(result.output).toContain(`held by pid ${process.pid} (`);
     expect(result.output).toContain(`\`kill ${process.pid}\``);
-    expect(result.output).toMatch(new RegExp(`${envVar}=\\d+ npm start \\(free right now\\)`));
+    const kept = (name: 'PORT' | 'S3_PORT' | 'DYNAMODB_PORT') =>
+      name === envVar ? `${name}=\\d+` : `${name}=${env[name]}`;
+    expect(result.output).toMatch(
+      new RegExp(
+        `SESSIONIZER_DATA_DIR=${env.SESSIONIZER_DATA_DIR} ${(['PORT', 'S3_PORT', 'DYNAMODB_PORT'] as const).map(kept).join(' ')} ` +
+          'npm start \\(free right now\\)',
+      ),
+    );
   });
 });

@@ -278,11 +278,18 @@ describe('startLocalStack checks', () => {
         });
         await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
         const error = (await attempt.catch((caught: unknown) => caught)) as PortInUseError;
-        // A port checked free, after the taken one.
-        const suggested = new RegExp(`${envVar}=(\\d+) npm start \\(free right now\\)`).exec(error.message);
+        // A port checked free, after the taken one, in the start given: its data dir and other ports kept.
+        const suggested = new RegExp(`${envVar}=(\\d+) [^(]*npm start \\(free right now\\)`).exec(
+          error.message,
+        );
         expect(suggested, error.message).not.toBeNull();
         expect(error.suggestion).toBe(Number(suggested?.[1]));
         expect(error.suggestion).toBeGreaterThan(port);
+        const ports = { PORT: 0, S3_PORT: 0, DYNAMODB_PORT: 0, [envVar]: error.suggestion };
+        expect(error.message).toContain(
+          `e.g. SESSIONIZER_DATA_DIR=${dataDir} PORT=${ports.PORT} S3_PORT=${ports.S3_PORT} ` +
+            `DYNAMODB_PORT=${ports.DYNAMODB_PORT} npm start (free right now)`,
+        );
         expect(await isPortFree(error.suggestion as number)).toBe(true);
         // The failed start gave the data dir back.
         expect(existsSync(join(dataDir, 'lock'))).toBe(false);
@@ -316,7 +323,8 @@ describe('startLocalStack checks', () => {
       expect(new Set([...suggested, api, s3, dynamoDb]).size).toBe(6);
       for (const port of suggested) expect(await isPortFree(port)).toBe(true);
       expect(error.message).toContain(
-        `e.g. PORT=${suggested[0]} S3_PORT=${suggested[1]} DYNAMODB_PORT=${suggested[2]} npm start`,
+        `e.g. SESSIONIZER_DATA_DIR=${dataDir} PORT=${suggested[0]} S3_PORT=${suggested[1]} ` +
+          `DYNAMODB_PORT=${suggested[2]} npm start`,
       );
       // Nothing but the released lock's folder: no signing key, no queue.
       expect(readdirSync(dataDir)).toEqual([]);
