@@ -66,6 +66,12 @@ function outputWritten(): Promise<void> {
   return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
+/** What a usage error ends with, in place of the help. */
+const HELP_POINTER =
+  process.env.npm_lifecycle_event === 'sessionize'
+    ? "Try 'npm run sessionize -- --help' for the options."
+    : "Try 'sessionize --help' for the options.";
+
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
   if (parsed.kind === 'help') {
@@ -75,7 +81,8 @@ async function main(): Promise<number> {
   if (parsed.kind === 'error') {
     // Node's own messages (`--gap -5`) come in lines: escaped line by line, so they stay lines.
     const message = parsed.message.split('\n').map(escapeControl).join('\n');
-    process.stderr.write(`sessionize: ${message}\n\n${USAGE}`);
+    // The error alone, with where the help is: the whole help after it would scroll it out of view.
+    process.stderr.write(`sessionize: ${message}\n${HELP_POINTER}\n`);
     return 2;
   }
   const { options } = parsed;
