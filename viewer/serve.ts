@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
+import { DEFAULT_PORTS } from '../local/stack-config.js';
 import { type ApiSigner, createApiSigner, signerForApi } from '../scripts/aws/api-signer.js';
 import { apiUrlFromStack, createCloudFormationClient, stageRegion } from '../scripts/aws/stack-outputs.js';
 import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
@@ -16,11 +17,14 @@ import { createViewerServer } from './server/viewer-server.js';
 // The SDK's notice that it will drop Node 20 is not this command's output (README: Node 20.15 or later).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** The local stack's API (\`npm start\`) on its default port. */
+const LOCAL_API_URL = `http://127.0.0.1:${DEFAULT_PORTS.PORT}/`;
+
 const USAGE = `Usage: npm run viewer -- --stage STAGE [--api-url URL] [--port PORT] [--host HOST] [--region REGION]
 
 Serves the session viewer on this machine and forwards its API calls to a deployed stage, signed (SigV4)
 with your AWS credentials from the default chain (AWS_PROFILE, SSO, environment, ...). Calls to a loopback
---api-url (the local stack's, e.g. http://127.0.0.1:3000/) go unsigned and need no credentials.
+--api-url (the local stack's, e.g. ${LOCAL_API_URL}) go unsigned and need no credentials.
 
 Options:
   --stage STAGE     the deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
@@ -51,7 +55,9 @@ const optionsSchema = z
     region: z.string().optional(),
   })
   .refine((options) => options.stage !== undefined || options['api-url'] !== undefined, {
-    error: 'give --stage (to look up the API URL) or --api-url',
+    error:
+      'give --stage (to look up the API URL) or --api-url ' +
+      `(for the local stack: --api-url ${LOCAL_API_URL}, or its PORT if set)`,
   });
 
 function fail(message: string): never {
