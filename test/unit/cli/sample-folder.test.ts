@@ -1,0 +1,12 @@
+// `npx sessionize events/`, as a newcomer walking the README runs it: the folder holds the sample exports,
+// every one of them an export the CLI reads, so none is refused and the run exits 0.
+import { beforeAll, expect, it } from 'vitest';
+import { ensureCliBuilt, runCli } from '../../helpers/built-cli.js';
+
+beforeAll(ensureCliBuilt, 120_000);
+
+it('reads every file of events/ as an export and exits 0', async () => {
+  const run = await runCli(['--format', 'json', 'events/']);
+  expect(run.stderr).not.toMatch(/^sessionize: events\/[^:]*: /m);
+  expect(run.code, run.stderr).toBe(0);
+}, 60_000);
