@@ -15,6 +15,7 @@ import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 import { readProblem } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
+import type { ZipCount } from './output/summary.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
 import { RunFiles } from './run-files.js';
 
@@ -53,6 +54,8 @@ export interface BatchResult {
   readonly accepted: number;
   /** Distinct events in the sessions (accepted minus duplicates). */
   readonly distinct: number;
+  /** The ZIP archives read and their members (each one of `files`); none when absent. */
+  readonly zips?: ZipCount;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -180,6 +183,7 @@ export async function sessionizeInputs(
   const runFiles = new RunFiles<BatchInput>();
   let accepted = 0;
   let recordsRead = 0;
+  const zips = { archives: 0, members: 0 };
   // In the order of their places, as they were found.
   const problems = options.unreadable ?? [];
   let next = 0;
@@ -227,6 +231,11 @@ export async function sessionizeInputs(
         },
       ),
     );
+    // A ZIP archive read is told as its members (`x.zip!a.ndjson`), one unreadable as itself.
+    if (summaries.length > 1 || summaries.some((summary) => summary.file !== input.name)) {
+      zips.archives++;
+      zips.members += summaries.length;
+    }
     for (const summary of summaries) {
       const file = runFiles.nameOf(input, summary.file);
       files.push(file === summary.file ? summary : { ...summary, file });
@@ -254,5 +263,5 @@ export async function sessionizeInputs(
       return takeSessions(user, ordered, bounds, take);
     },
   );
-  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct };
+  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct, zips };
 }

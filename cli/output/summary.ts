@@ -25,12 +25,27 @@ export function summarizeRun(result: BatchResult): RunSummary {
   };
 }
 
+/** The ZIP archives read and their members, each member one of a summary's `files`. */
+export interface ZipCount {
+  readonly archives: number;
+  readonly members: number;
+}
+
+/** `in 5 files (a ZIP archive read as its 2 members)`: an archive is one file, as it was given. */
+function filesText(files: number, { archives, members }: ZipCount): string {
+  if (archives === 0) return `in ${plural(files, 'file')}`;
+  const given = plural(files - members + archives, 'file');
+  return archives === 1
+    ? `in ${given} (a ZIP archive read as its ${plural(members, 'member')})`
+    : `in ${given} (${plural(archives, 'ZIP archive')} read as their ${plural(members, 'member')})`;
+}
+
 /** `12 sessions of 3 users from 40 distinct events (41 accepted, 1 duplicate) in 2 files; 1 rejected.` */
-export function describeRun(summary: RunSummary): string {
+export function describeRun(summary: RunSummary, zips: ZipCount = { archives: 0, members: 0 }): string {
   return (
     `${plural(summary.sessions, 'session')} of ${plural(summary.users, 'user')} from ` +
     `${plural(summary.distinct, 'distinct event')} (${summary.accepted.toLocaleString('en')} accepted, ` +
-    `${plural(summary.duplicates, 'duplicate')}) in ${plural(summary.files, 'file')}; ` +
+    `${plural(summary.duplicates, 'duplicate')}) ${filesText(summary.files, zips)}; ` +
     `${summary.rejected.toLocaleString('en')} rejected.`
   );
 }

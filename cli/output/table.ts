@@ -123,7 +123,7 @@ function where(rejection: { readonly position: number; readonly index?: number }
 }
 
 async function writeRunSummary(result: BatchResult, write: Write, pause: Pause): Promise<void> {
-  write(`${describeRun(summarizeRun(result))}\n`);
+  write(`${describeRun(summarizeRun(result), result.zips)}\n`);
   for (const file of result.files) {
     const name = escapeControl(file.file);
     // A member skipped may still be damaged (its CRC-32 found wrong once the archive was read): say so.

@@ -89,4 +89,25 @@ describe('describeRun', () => {
       }),
     ).toContain('from 1,234,000 distinct events (1,234,567 accepted, 567 duplicates)');
   });
+
+  it('counts a ZIP archive as one file, saying its members apart', () => {
+    const run = {
+      files: 6,
+      records: 4,
+      accepted: 4,
+      distinct: 4,
+      duplicates: 0,
+      rejected: 0,
+      sessions: 1,
+      users: 1,
+    };
+    // 4 files and a ZIP archive of 2 members: 6 entries in `files`, 5 files given.
+    expect(describeRun(run, { archives: 1, members: 2 })).toContain(
+      'in 5 files (a ZIP archive read as its 2 members);',
+    );
+    expect(describeRun({ ...run, files: 7 }, { archives: 2, members: 4 })).toContain(
+      'in 5 files (2 ZIP archives read as their 4 members);',
+    );
+    expect(describeRun(run)).toContain('in 6 files;');
+  });
 });
