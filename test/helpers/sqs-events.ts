@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { S3Event, S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 
-/** A sample Lambda event from `test/fixtures/lambda-events/`, parsed afresh on every call so tests can change their copy. */
+/** A sample Lambda event from `events/lambda/`, parsed afresh on every call so tests can change their copy. */
 export function sampleEvent<T = unknown>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../fixtures/lambda-events/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`../../events/lambda/${name}`, import.meta.url), 'utf8')) as T;
 }
 
 /** The S3 notification an SQS record carries as its body. */
@@ -27,7 +27,7 @@ export interface NotificationChanges {
   readonly eTag?: string;
 }
 
-/** The sample S3 notification (`test/fixtures/lambda-events/sqs-s3-object-created.json`) for another object. */
+/** The sample S3 notification (`events/lambda/sqs-s3-object-created.json`) for another object. */
 export function s3Notification(key: string, changes: NotificationChanges = {}): S3Event {
   const notification = notificationOf(sqsTemplate());
   const record = notification.Records[0] as S3EventRecord;

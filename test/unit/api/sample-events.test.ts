@@ -6,13 +6,13 @@ import { send } from './api-event.js';
 import { makeHandler, T0 } from './lookup-fixture.js';
 
 function sample(name: string): APIGatewayProxyEventV2 {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/lambda-events/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../../../events/lambda/${name}`, import.meta.url), 'utf8'));
 }
 
 const LIST = sample('api-list-sessions.json');
 const DECODED_SESSION = sample('api-get-session-decoded-path.json');
 
-describe('the sample API Gateway events in test/fixtures/lambda-events/', () => {
+describe('the sample API Gateway events in events/lambda/', () => {
   it('api-list-sessions.json lists the sample user’s sessions oldest first', async () => {
     const { handler } = makeHandler({
       reader: FakeSessionReader.fromEvents(eventsForSessions('user_1001', 3, T0)),

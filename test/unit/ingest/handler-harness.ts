@@ -12,7 +12,7 @@ import type {
   IngestMetrics,
 } from '../../../functions/ingest/create-handler.js';
 
-/** The bucket the sample notifications in test/fixtures/lambda-events/ name. */
+/** The bucket the sample notifications in events/lambda/ name. */
 export const BUCKET = 'sessionizer-local';
 export const RULES = compileRules(DEFAULT_SESSION_RULES);
 

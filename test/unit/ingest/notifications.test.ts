@@ -5,7 +5,7 @@ import { notificationOf, s3Notification, sampleEvent, sqsRecord } from '../../he
 
 const BUCKET = 'sessionizer-local';
 
-/** The first message of a sample SQS event from test/fixtures/lambda-events/. */
+/** The first message of a sample SQS event from events/lambda/. */
 const sampleMessage = (name: string): SQSRecord => sampleEvent<SQSEvent>(name).Records[0] as SQSRecord;
 
 /** A message whose notification names this key exactly as given (already encoded, or deliberately not). */
