@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { runScript, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
-import { runUpload, sessionsOf, waitUntil } from './local-stack-harness.js';
+import { runScript, type StackProcess } from '../helpers/local-servers.js';
+import { runUpload, sessionsOf, startStackWithGap, waitUntil } from './local-stack-harness.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-rebuild-stack-'));
 const stacks: StackProcess[] = [];
@@ -16,16 +16,7 @@ afterAll(() => {
 
 const USER = 'rebuilt under a running stack';
 
-async function startStack(gapMinutes: number) {
-  const started = await startOnFreePorts((ports) =>
-    StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, {
-      SESSIONIZER_DATA_DIR: dataDir,
-      SESSION_GAP_MINUTES: String(gapMinutes),
-    }),
-  );
-  stacks.push(started.stack);
-  return { ...started, apiUrl: `http://127.0.0.1:${started.ports.api}` };
-}
+const startStack = (gapMinutes: number) => startStackWithGap(dataDir, gapMinutes, stacks);
 
 const rebuildTo20 = () =>
   runScript('rebuild', ['--segments', '2'], dataDir, {

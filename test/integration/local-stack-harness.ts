@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { MAX_LIMIT } from '../../functions/api/query-params.js';
 import type { ExpectedSession } from '../helpers/conformance-cases.js';
-import { freePorts, ROOT, runScript } from '../helpers/local-servers.js';
+import { freePorts, ROOT, runScript, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
 
 export const CASE_DIR = join(ROOT, 'test/fixtures/conformance/random-split');
 export const BUCKET = 'sessionizer-local';
@@ -190,4 +190,19 @@ export async function ownPortsEnv(dataDir: string, override: Record<string, stri
     DYNAMODB_PORT: String(ports.dynamoDb),
     ...override,
   };
+}
+
+/**
+ * Starts the stack as `npm start` does on free ports, over `dataDir` and under a session gap of
+ * `gapMinutes`, adding it to `stacks` for the test file to kill.
+ */
+export async function startStackWithGap(dataDir: string, gapMinutes: number, stacks: StackProcess[]) {
+  const started = await startOnFreePorts((ports) =>
+    StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, {
+      SESSIONIZER_DATA_DIR: dataDir,
+      SESSION_GAP_MINUTES: String(gapMinutes),
+    }),
+  );
+  stacks.push(started.stack);
+  return { ...started, apiUrl: `http://127.0.0.1:${started.ports.api}` };
 }

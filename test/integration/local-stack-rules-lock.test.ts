@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { runScript, StackProcess, startOnFreePorts } from '../helpers/local-servers.js';
-import { sessionsOf, sleep, waitUntil } from './local-stack-harness.js';
+import { runScript, type StackProcess } from '../helpers/local-servers.js';
+import { sessionsOf, sleep, startStackWithGap, waitUntil } from './local-stack-harness.js';
 
 let dataDir = mkdtempSync(join(tmpdir(), 'sessionizer-rules-lock-'));
 const dataDirs = [dataDir];
@@ -19,16 +19,7 @@ afterAll(() => {
 
 const USER = 'cut under 30 minutes';
 
-async function startStack(gapMinutes: number) {
-  const started = await startOnFreePorts((ports) =>
-    StackProcess.start([process.execPath, '--import', 'tsx', 'local/main.ts'], ports, {
-      SESSIONIZER_DATA_DIR: dataDir,
-      SESSION_GAP_MINUTES: String(gapMinutes),
-    }),
-  );
-  stacks.push(started.stack);
-  return { ...started, apiUrl: `http://127.0.0.1:${started.ports.api}` };
-}
+const startStack = (gapMinutes: number) => startStackWithGap(dataDir, gapMinutes, stacks);
 
 /** The lock as the stack wrote it: what `npm run upload`, `replay` and `erase` read. */
 function lockOf(): { pid: number; s3Endpoint?: string; rulesRefusal?: string } {
