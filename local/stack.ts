@@ -19,7 +19,7 @@ import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { startRules } from './rules-mismatch.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
-import { assertPortsFree, startGiven, startServers } from './servers.js';
+import { assertPortsFree, type StackPorts, startGiven, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
 import { type LocalApiLog, type LocalApiOptions, loadOrCreateSigningKey, startApi } from './stack-api.js';
 import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
@@ -127,15 +127,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const dropLock = lockDropFolder(options.dropDir);
       teardown.add('drop folder lock', () => dropLock.release());
     }
+    const askedPorts: StackPorts = {
+      apiPort: options.port,
+      s3Port: options.s3Port,
+      dynamoDbPort: options.dynamoDbPort,
+    };
     // Before anything is written to the data dir: a start refused for its ports leaves it as it was.
-    await assertPortsFree(
-      {
-        apiPort: options.port,
-        s3Port: options.s3Port,
-        dynamoDbPort: options.dynamoDbPort,
-      },
-      dataDir,
-    );
+    await assertPortsFree(askedPorts, dataDir);
     const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);
     /** Set once the stack is ready: a failed ingest may be one refused by rules a rebuild begun since set. */
     let ingestFailed: (() => void) | undefined;
@@ -153,9 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const servers = await startServers({
-      apiPort: options.port,
-      s3Port: options.s3Port,
-      dynamoDbPort: options.dynamoDbPort,
+      ...askedPorts,
       dataDir,
       bucket: LOCAL_BUCKET,
       onObjectCreated: pipeline.onObjectCreated,
@@ -197,10 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       eraser: new DynamoDbEraser({ transport }),
       cursorSigningKey,
       pipeline,
-      given: startGiven(
-        { apiPort: options.port, s3Port: options.s3Port, dynamoDbPort: options.dynamoDbPort },
-        dataDir,
-      ),
+      given: startGiven(askedPorts, dataDir),
     });
     teardown.add('HTTP API', api.close);
 
