@@ -30,12 +30,11 @@ export function oldRulesStack(dataDir: string, target: CompiledRules): string | 
  * have been started in another terminal with ports this environment does not set.
  */
 function restartCommand(dataDir: string, holder: LockHolder, target: CompiledRules): string {
-  const ports = [holder.apiUrl, holder.s3Endpoint, holder.dynamoDbEndpoint].map((url) =>
-    url === undefined ? Number.NaN : Number(new URL(url).port),
-  );
-  const [port, s3Port, dynamoDbPort] = ports;
-  const portWords = ports.every((p) => p > 0)
-    ? portsEnv({ port: port ?? 0, s3Port: s3Port ?? 0, dynamoDbPort: dynamoDbPort ?? 0 })
-    : '';
+  // A URL without an explicit port (or none recorded yet) gives no port to repeat: 0 or undefined.
+  const portOf = (url: string | undefined) => (url === undefined ? undefined : Number(new URL(url).port));
+  const port = portOf(holder.apiUrl);
+  const s3Port = portOf(holder.s3Endpoint);
+  const dynamoDbPort = portOf(holder.dynamoDbEndpoint);
+  const portWords = port && s3Port && dynamoDbPort ? portsEnv({ port, s3Port, dynamoDbPort }) : '';
   return `${dataDirEnv(dataDir)}${portWords}${rulesAsVariables(target.source)} npm start`;
 }
