@@ -115,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { dataDir } = options;
   const sources = options.sources ?? DEFAULT_SOURCES;
   const sessionRules = options.sessionRules ?? DEFAULT_SESSION_RULES;
+  const compiledRules = compileRules(sessionRules);
   const lock = acquireDataDirLock(dataDir);
   const teardown = new Teardown(log);
   teardown.add('data dir lock', () => lock.release());
@@ -186,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     teardown.add('ingest queue', () => pipeline.ingestQueue.close());
 
     const transport = new Transport({ client: dynamo, tableName: LOCAL_TABLE });
-    const rules = startRules(await readTableRules(transport), compileRules(sessionRules), dataDir, options);
+    const rules = startRules(await readTableRules(transport), compiledRules, dataDir, options);
     if (rules.warning !== undefined) log.warn?.(rules.warning);
     const api = await startApi(options, log, {
       reader: new DynamoDbSessionReader(transport),
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: servers.s3.endpoint,
       dynamoDbEndpoint: servers.dynamoDb.endpoint,
       sources: [...sources],
-      rulesFingerprint: compileRules(sessionRules).fingerprint,
+      rulesFingerprint: compiledRules.fingerprint,
       // Said again by `npm run upload`, which reads it from the lock.
       ...(rules.uploadsRefused !== undefined && { rulesRefusal: rules.uploadsRefused }),
     });
@@ -221,7 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ingestFailed = () => {
       void readTableRules(transport)
         .then((table) => {
-          const now = startRules(table, compileRules(sessionRules), dataDir, options).uploadsRefused;
+          const now = startRules(table, compiledRules, dataDir, options).uploadsRefused;
           if (now === undefined || now === recorded) return;
           recorded = now;
           lock.update({ rulesRefusal: now });
