@@ -8,12 +8,9 @@ import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readCommandLine } from '../cli/command-line.js';
 import { wholeNumberFromText } from '../cli/whole-number.js';
+import { AlreadyAtRulesError, NothingIngestedError } from '../functions/adapters/dynamodb/rebuild-record.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
-import {
-  AlreadyAtRulesError,
-  NothingIngestedError,
-  readTableRules,
-} from '../functions/adapters/dynamodb/rules-record.js';
+import { readTableRules } from '../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbTableRebuild } from '../functions/adapters/dynamodb/table-rebuild.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
 import { copyTextReader } from '../functions/adapters/s3/copy-texts.js';

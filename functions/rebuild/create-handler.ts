@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { RebuildRequest, RebuildSegmentProgress } from '../../contract/index.js';
-import { AlreadyAtRulesError, NothingIngestedError } from '../adapters/dynamodb/rules-record.js';
+import { AlreadyAtRulesError, NothingIngestedError } from '../adapters/dynamodb/rebuild-record.js';
 import type { RebuildStore } from '../domain/store/ports.js';
 import { deadlineOf } from '../shared/deadline.js';
 import * as z from '../shared/zod.js';

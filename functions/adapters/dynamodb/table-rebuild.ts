@@ -9,8 +9,8 @@ import type {
 } from '../../domain/store/ports.js';
 import * as z from '../../shared/zod.js';
 import { HEAD_SK, userOfPk } from './keys.js';
+import { beginRebuild, finishRebuild, rebuildState, recordBegun } from './rebuild-record.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
-import { beginRebuild, finishRebuild, rebuildState, recordBegun } from './rules-record.js';
 import type { Item, Transport } from './transport.js';
 
 /** A scan position: the key of the last item evaluated, as DynamoDB's ExclusiveStartKey takes it back. */

@@ -4,11 +4,8 @@
 // after the segments passed it is found by that count and handed on to the next finish call, which cuts it
 // again and counts again.
 import { describe, expect, it } from 'vitest';
-import {
-  beginRebuild,
-  ingestDrainMs,
-  readTableRules,
-} from '../../../functions/adapters/dynamodb/rules-record.js';
+import { beginRebuild } from '../../../functions/adapters/dynamodb/rebuild-record.js';
+import { ingestDrainMs, readTableRules } from '../../../functions/adapters/dynamodb/rules-record.js';
 import { DynamoDbSessionWriter } from '../../../functions/adapters/dynamodb/session-writer.js';
 import { itemKey, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import {

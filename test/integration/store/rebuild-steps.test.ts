@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   AlreadyAtRulesError,
-  ensureTableRules,
-  forgetRulesCheck,
   NothingIngestedError,
   RebuildRefusedError,
+} from '../../../functions/adapters/dynamodb/rebuild-record.js';
+import {
+  ensureTableRules,
+  forgetRulesCheck,
   readTableRules,
 } from '../../../functions/adapters/dynamodb/rules-record.js';
 import type { DynamoDbTableRebuild } from '../../../functions/adapters/dynamodb/table-rebuild.js';

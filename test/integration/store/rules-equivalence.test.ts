@@ -2,8 +2,8 @@
 // the first form: the rules record and each head keep the form they were written with, and every comparison
 // takes the two for the same rules (docs/operations.md, "Rebuild under new rules").
 import { describe, expect, it } from 'vitest';
+import { AlreadyAtRulesError } from '../../../functions/adapters/dynamodb/rebuild-record.js';
 import {
-  AlreadyAtRulesError,
   ensureTableRules,
   forgetRulesCheck,
   readTableRules,

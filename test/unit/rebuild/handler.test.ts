@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AlreadyAtRulesError,
   RebuildRefusedError,
-} from '../../../functions/adapters/dynamodb/rules-record.js';
+} from '../../../functions/adapters/dynamodb/rebuild-record.js';
 import { createRebuildHandler } from '../../../functions/rebuild/create-handler.js';
 import { MAX_RECUT_PASSES, RECUT_LIST_BYTES } from '../../../functions/rebuild/rebuild-table.js';
 import { openFinish, seal, sealedChars } from '../../../functions/rebuild/sealed-state.js';
