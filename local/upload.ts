@@ -1,22 +1,21 @@
 // `npm run upload -- FILE...`: puts files into the running local stack's bucket, by default under the
 // first source prefix (`incoming/`); objects under any source prefix are ingested. See docs/local.md.
-import { createReadStream, statSync } from 'node:fs';
-import { basename, relative, resolve, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
 import { readCommandLine } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
-import { type LockHolder, liveLockHolder } from './data-dir-lock.js';
+import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { changedSince, fileState } from './file-state.js';
 import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
-import { isInside } from './path-inside.js';
-import { readyStackOf } from './running-stack.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
+import { folderPrefix, type Planned, planUploads, prefixProblem, sharedKeyProblem } from './upload-plan.js';
+import { rulesRefusal, type StackLock, s3Endpoint, stackSources } from './upload-stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -57,85 +56,6 @@ const envSchema = z.object({
   SESSIONIZER_SOURCES: ingestEnvShape.SESSIONIZER_SOURCES,
 });
 
-class UsageError extends Error {}
-
-/** The data dir's lock as the command read it, once: the live stack holding it, if any. */
-interface StackLock {
-  readonly dataDir: string;
-  readonly holder: LockHolder | undefined;
-}
-
-/**
- * S3_PORT's endpoint; without it, the one the stack running on the data dir names in its lock. With no stack
- * there, whatever answers on the default port is another data dir's stack (or nothing): never guessed.
- */
-function s3Endpoint(port: number | undefined, stackLock: StackLock): string {
-  if (port !== undefined) return `http://127.0.0.1:${port}`;
-  const stack = readyStackOf(stackLock.holder, stackLock.dataDir);
-  if (stack.s3Endpoint === undefined)
-    throw new Error(`the local stack (pid ${stack.pid}) is still starting; try again once it is ready.`);
-  return stack.s3Endpoint;
-}
-
-/**
- * The sources the stack on the data dir recorded in its lock, unless S3_PORT names another stack: a stack
- * started with SESSIONIZER_SOURCES ingests under its own prefixes, which the default `incoming/` may not be.
- */
-function stackSources(
-  s3Port: number | undefined,
-  holder: LockHolder | undefined,
-): SourceDefinition[] | undefined {
-  if (holder?.sources === undefined || holder.s3Endpoint === undefined) return undefined;
-  if (s3Port !== undefined && Number(new URL(holder.s3Endpoint).port) !== s3Port) return undefined;
-  return holder.sources;
-}
-
-/**
- * Why the stack at `endpoint` ingests none of the files, when it started under other rules than the data dir's
- * sessions were cut under (it said so at start, and recorded it in its lock); undefined when it takes them.
- */
-function rulesRefusal(endpoint: string, holder: LockHolder | undefined): string | undefined {
-  if (holder?.rulesRefusal === undefined || holder.s3Endpoint !== endpoint) return undefined;
-  return `the local stack (pid ${holder.pid}) ingests none of these files: ${holder.rulesRefusal}`;
-}
-
-interface Planned {
-  path: string;
-  key: string;
-  size: number;
-}
-
-/** `npm run` runs scripts in the package root; paths on the command line are relative to where it was typed. */
-function invocationDir(): string {
-  return process.env.INIT_CWD ?? process.cwd();
-}
-
-function plan(files: string[], prefix: string, keepPath: boolean): Planned[] {
-  const base = invocationDir();
-  return files.map((file) => {
-    const path = resolve(base, file);
-    let size: number;
-    try {
-      const stat = statSync(path);
-      if (!stat.isFile()) throw new UsageError(`${file}: not a file (pass the files themselves, e.g. dir/*)`);
-      size = stat.size;
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(
-        `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`,
-      );
-    }
-    let name = basename(path);
-    if (keepPath) {
-      if (!isInside(path, base)) {
-        throw new UsageError(`${file}: --keep-path needs files under the current directory (${base})`);
-      }
-      name = relative(base, path).split(sep).join('/');
-    }
-    return { path, key: `${prefix}${name}`, size };
-  });
-}
-
 async function main(argv: string[]): Promise<number> {
   const env = envSchema.safeParse(process.env);
   if (!env.success) {
@@ -175,42 +95,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const given = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
-  if (given.startsWith('/')) {
-    // A key under "/" names no folder of the bucket, and the local S3 server cannot list it back.
-    console.error(
-      `upload: --prefix is a folder inside the bucket, such as ${sources[0]?.prefix}: no leading /`,
-    );
+  const badPrefix = prefixProblem(given, sources[0]?.prefix);
+  if (badPrefix !== undefined) {
+    console.error(`upload: ${badPrefix}`);
     return 2;
   }
-  if (given.split('/').some((segment) => segment === '.' || segment === '..')) {
-    // The local S3 server keeps objects as files at their keys' paths: `..` would put one outside the bucket.
-    console.error(
-      `upload: --prefix is a folder inside the bucket, such as ${sources[0]?.prefix}: no "." or ".." in it`,
-    );
-    return 2;
-  }
-  // A prefix names a folder: `--prefix segment-logs` means segment-logs/, not keys glued to the file name.
-  const prefix = given === '' || given.endsWith('/') ? given : `${given}/`;
-
   let uploads: Planned[];
   try {
-    uploads = plan(parsed.positionals, prefix, parsed.values['keep-path'] === true);
+    uploads = planUploads(parsed.positionals, folderPrefix(given), parsed.values['keep-path'] === true);
   } catch (error) {
     console.error(`upload: ${(error as Error).message}`);
     return 2;
   }
-  const seen = new Map<string, string>();
-  for (const { path, key } of uploads) {
-    const first = seen.get(key);
-    if (first !== undefined && first !== path) {
-      // The second would replace the first in the bucket, before or after its ingest read it.
-      console.error(
-        `upload: ${first} and ${path} would both be stored as ${key}, the second replacing the first; ` +
-          'upload them with --keep-path, or one at a time with different --prefix values',
-      );
-      return 2;
-    }
-    seen.set(key, path);
+  const sharedKey = sharedKeyProblem(uploads);
+  if (sharedKey !== undefined) {
+    console.error(`upload: ${sharedKey}`);
+    return 2;
   }
   for (const note of notIngestedNotes(
     uploads.map(({ key }) => key),
