@@ -192,30 +192,28 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
    * The user's stored events and parked copies (a copy sent from another device carries a link of its own),
    * read again from a fresh head while a concurrent commit collects what was read.
    */
-  private async storedCopies(user: string): Promise<EventRecord[]> {
-    for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
+  private storedCopies(user: string): Promise<EventRecord[]> {
+    return this.retryConflicts(user, async () => {
       const head = await this.writer.readHead(user);
-      const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS).catch(
-        conflictOnStaleRead,
-      );
-      if (window !== 'conflict') return [...eventsOfDays(window.days), ...parkedEvents(user, head)];
-      await backoff(attempt, this.transport.baseDelayMs);
-    }
-    throw new MergeConflictError(user, this.writer.attempts);
+      const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS);
+      return [...eventsOfDays(window.days), ...parkedEvents(user, head)];
+    });
   }
 
   /** `offers`: the user's stored links are offered after the recut, which marks its head until they are. */
-  private async recutWithRetries(
-    user: string,
-    texts: CopyTextSource | undefined,
-    offers: boolean,
-  ): Promise<Recut> {
-    for (let attempt = 1; attempt <= this.writer.attempts; attempt++) {
-      const outcome = await withTexts(texts, (known) => this.recut(user, known, offers)).catch(
-        conflictOnStaleRead,
-      );
+  private recutWithRetries(user: string, texts: CopyTextSource | undefined, offers: boolean): Promise<Recut> {
+    return this.retryConflicts(user, () => withTexts(texts, (known) => this.recut(user, known, offers)));
+  }
+
+  /**
+   * `attempt` again, after a backoff, while it loses to a concurrent commit ('conflict', or what it read went
+   * stale); the user's {@link MergeConflictError} once the writer's attempts are spent.
+   */
+  private async retryConflicts<T>(user: string, attempt: () => Promise<T | 'conflict'>): Promise<T> {
+    for (let tried = 1; tried <= this.writer.attempts; tried++) {
+      const outcome = await attempt().catch(conflictOnStaleRead);
       if (outcome !== 'conflict') return outcome;
-      await backoff(attempt, this.transport.baseDelayMs);
+      await backoff(tried, this.transport.baseDelayMs);
     }
     throw new MergeConflictError(user, this.writer.attempts);
   }
