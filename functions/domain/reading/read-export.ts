@@ -1,16 +1,17 @@
 import { ContainerError, type ContainerIssueKind } from './container-error.js';
 import { openExport } from './containers.js';
 import { memberLimit } from './member-limit.js';
+import { emptySummary } from './member-summary.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
-import { emptySummary, readMember } from './read-member.js';
+import { readMember } from './read-member.js';
 
+export { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from './member-summary.js';
 export type {
   ExportReadSink,
   FileSummary,
   ReadExportOptions,
   RecordPosition,
 } from './read-contract.js';
-export { NOT_AN_EXPORT, NOT_AN_EXPORT_HINT } from './read-member.js';
 export type { Rejection } from './rejection.js';
 
 /** A file that held no record at all, as the CLI's table and `npm start`'s log say it: no error, no events. */

@@ -11,8 +11,8 @@ import { ContainerError } from './container-error.js';
 import type { ExportMember } from './containers.js';
 import { detectionFields, type FormatScanner, scannerFor } from './format-scanners.js';
 import { HeldRejections } from './held-rejections.js';
-import { LONE_CR_LINES } from './lone-carriage-returns.js';
 import { memberLimit } from './member-limit.js';
+import { concludeSummary, emptySummary } from './member-summary.js';
 import { PlainEvent } from './plain-event.js';
 import type { ExportReadSink, FileSummary, ReadExportOptions } from './read-contract.js';
 import { notAnObject, notJson, partedByCr, tooLong } from './record-rejections.js';
@@ -21,25 +21,7 @@ import type { Rejection } from './rejection.js';
 import { type RecordRejection, type RejectionOf, rereadRejections } from './reread-rejections.js';
 import type { ScannedFields } from './scanned-fields.js';
 
-export const NOT_AN_EXPORT = 'no line is JSON';
-/** What a user who gave a file that is no export (a CSV, a pretty-printed JSON object) should give instead. */
-export const NOT_AN_EXPORT_HINT =
-  'an export is NDJSON, one event per line, or a JSON array of events; one object over several lines, or an object wrapping the events, is neither';
 const OPEN_BRACE = 0x7b;
-/** Why a ZIP member in which no object of any format appears is skipped. */
-const NO_EVENTS = 'holds no events of any export format';
-
-export function emptySummary(file: string, options: ReadExportOptions): FileSummary {
-  return {
-    file,
-    format: options.format === 'auto' ? undefined : options.format,
-    container: undefined,
-    compression: 'none',
-    records: 0,
-    accepted: 0,
-    rejected: 0,
-  };
-}
 
 /**
  * A member's summary, and where its reading stopped (`after line 3`): a ZIP member's CRC-32 is checked only
@@ -55,19 +37,6 @@ function afterRecord(line: number, index: number | undefined): string {
   if (line === 0) return 'before the first complete record';
   if (index === undefined) return `after line ${line}`;
   return `after element ${index} (which starts on line ${line})`;
-}
-
-/**
- * Why a file none of whose lines is JSON is not an export: the encoding or binary format it seems in, or the
- * first line whose objects carriage returns alone part.
- */
-function notAnExport({ wideEncoding, binaryFormat }: ExportMember, crLine: number | undefined): string {
-  if (binaryFormat !== undefined) {
-    return `file is ${binaryFormat.what} (magic bytes ${binaryFormat.magic}); exports are read as JSON text, plain, gzipped or in a ZIP archive`;
-  }
-  if (crLine !== undefined) return `${NOT_AN_EXPORT}: line ${crLine} ${LONE_CR_LINES}`;
-  if (wideEncoding === undefined) return NOT_AN_EXPORT;
-  return `file is ${wideEncoding.encoding} encoded (${wideEncoding.evidence}); exports must be UTF-8`;
 }
 
 export async function readMember(
@@ -263,34 +232,14 @@ export async function readMember(
   }
   // A release by the last batch, or by the record a break ended reading after.
   await restoreDropped();
-  summary.compression = member.compression;
-  if (rejectedObjectShows !== undefined && summary.accepted === 0) summary.looksLike = rejectedObjectShows;
-  // A member of a ZIP that shows no object of any format is skipped (a README, in any encoding), unless
-  // its bytes broke: then the archive is damaged, which is a file error whatever the member held. A member
-  // in a binary format (zstd, xz, Parquet...) is an error too: it likely holds events in a form not read, as
-  // one whose objects carriage returns alone part does.
-  const skipped =
-    held.holding && member.inZip && !bytesBroke && member.binaryFormat === undefined && crLine === undefined;
-  if (structureError !== undefined && !skipped) summary.error ??= structureError;
-  if (held.holding) {
-    if (skipped) {
-      summary.skipped = NO_EVENTS;
-      delete summary.error;
-    } else if (
-      member.binaryFormat !== undefined ||
-      crLine !== undefined ||
-      (!member.inZip && (summary.records > 0 || member.wideEncoding !== undefined))
-    ) {
-      // Cut short too, its lines read are no more an export's than a whole file's would be.
-      const why = notAnExport(member, crLine);
-      summary.error = summary.error === undefined ? why : `${summary.error}; ${why}`;
-    }
-    // Nothing of it showed it is an export (a broken ZIP member too): its lines are not rejected events.
-    summary.rejected = 0;
-    // Nor candidate events: counted, a README's lines would add to the run's records, and under a named
-    // format look like records that format rejected.
-    if (skipped) summary.records = 0;
-    held.discard();
-  }
+  concludeSummary(summary, member, {
+    holding: held.holding,
+    rejectedObjectShows,
+    structureError,
+    bytesBroke,
+    crLine,
+  });
+  // Nothing of it showed it is an export: its lines are not rejected events.
+  if (held.holding) held.discard();
   return { summary, stopped: afterRecord(lastLine, lastIndex) };
 }
