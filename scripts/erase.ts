@@ -1,4 +1,4 @@
-// `npm run erase -- --user ID [--stage STAGE]`: see scripts/erase/command.ts, or run it with --help.
+// `npm run erase -- --user ID [--stage STAGE]`: see its usage in scripts/erase/options.ts, or run it with --help.
 import { runErase } from './erase/command.js';
 
 // The SDK's notice that Node 20 support ends in 2027 would only bury the command's output.

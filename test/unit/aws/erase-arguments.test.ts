@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { base64Id } from '../../../contract/index.js';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
-import { parseEraseOptions, runErase, USAGE } from '../../../scripts/erase/command.js';
+import { runErase } from '../../../scripts/erase/command.js';
+import { parseEraseOptions, USAGE } from '../../../scripts/erase/options.js';
 import { API_URL, CREDENTIALS, REGION, useEraseHarness } from './erase-harness.js';
 
 const harness = useEraseHarness();

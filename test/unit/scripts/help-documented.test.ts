@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
-import { USAGE as ERASE_USAGE } from '../../../scripts/erase/command.js';
+import { USAGE as ERASE_USAGE } from '../../../scripts/erase/options.js';
 import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
 import { SOAK_USAGE } from '../../integration/faults/settings.js';
 
