@@ -1,4 +1,4 @@
-// `npm run replay` (and `npm run dlq`): see scripts/replay/command.ts, or run it with --help.
+// `npm run replay` (and `npm run dlq`): see its usage in scripts/replay/options.ts, or run it with --help.
 import { runReplay } from './replay/command.js';
 
 // The SDK's notice that Node 20 support ends in 2027 would only bury the command's output.

@@ -4,15 +4,13 @@
 // erased users are rejected again.
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readCommandLine } from '../../cli/command-line.js';
 import { escapeControl } from '../../contract/visible-text.js';
-import { dayProblem, parseDay, type ReplayResponse } from '../../local/admin-routes.js';
+import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord } from '../../local/command-words.js';
 import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
 import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
-import { notDeployedStage } from '../aws/deployed-stage.js';
 import { createCloudFormationClient, stageRegion } from '../aws/stack-outputs.js';
 import { type LineIo, runParsed } from '../command-status.js';
 import {
@@ -23,43 +21,8 @@ import {
   replayObjects,
 } from './aws-replay.js';
 import { deployedNothingListedHint, nothingListedHint } from './nothing-listed.js';
+import { parseReplayOptions, type ReplayOptions, USAGE } from './options.js';
 import { replayTargetOf } from './stage-target.js';
-
-export const USAGE = `Usage: npm run replay -- [--stage STAGE [--region REGION]] [--prefix PREFIX] [--since YYYY-MM-DD]
-                         [--dry-run] [--from-dlq]
-
-Enqueues objects already in the bucket for the ingest again (ingest is idempotent: replaying an object
-the current code already ingested changes nothing, and events of erased users are rejected again), or
-redrives the dead-letter queue. Without --stage: the running local stack (its S3 keeps no versions).
-With --stage: a deployed stage, with your AWS credentials (the default chain: AWS_PROFILE, SSO,
-environment, ...); its bucket keeps versions, and every version is enqueued, each message naming it,
-noncurrent ones and those behind a delete marker included (delete markers themselves are not).
-
-Options:
-  --stage STAGE    a deployed stage: its bucket and queues are the outputs of its stacks
-  --region REGION  the stage's AWS region (default: AWS_REGION or your profile's)
-  --prefix PREFIX  only objects under PREFIX (default: every source prefix); objects outside the
-                   source prefixes, rejection reports and files that are no export by name (a
-                   manifest, a folder marker) are never enqueued
-  --since DAY      only objects (with --stage: versions) modified on or after DAY (YYYY-MM-DD, UTC)
-  --dry-run        list what would be enqueued, enqueue nothing
-  --from-dlq       redrive the dead letters instead: locally, those of objects under --prefix if given;
-                   on AWS, the whole dead-letter queue (SQS moves it back to the ingest queue)
-  -h, --help       show this help
-
-\`npm run dlq\` lists the dead letters (the same as --from-dlq --dry-run).
-
-Environment:
-  SESSIONIZER_DATA_DIR  the data dir of the local stack (default .sessionizer), as given to \`npm start\``;
-
-export interface ReplayOptions {
-  readonly stage: string | undefined;
-  readonly region: string | undefined;
-  readonly prefix: string | undefined;
-  readonly since: string | undefined;
-  readonly dryRun: boolean;
-  readonly fromDeadLetterQueue: boolean;
-}
 
 export interface CommandIo extends LineIo {
   readonly env: NodeJS.ProcessEnv;
@@ -70,57 +33,6 @@ const defaultIo: CommandIo = {
   err: (line) => console.error(line),
   env: process.env,
 };
-
-/** The options, or what is wrong with them (exit status 2). */
-export function parseReplayOptions(
-  argv: readonly string[],
-): ReplayOptions | { help: true } | { problem: string } {
-  const line = readCommandLine(
-    {
-      args: [...argv],
-      options: {
-        stage: { type: 'string' },
-        region: { type: 'string' },
-        prefix: { type: 'string' },
-        since: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        'from-dlq': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    },
-    { prefix: ' (a replay takes one prefix: run it once for each)' },
-  );
-  if ('problem' in line) return { problem: line.problem };
-  const { values } = line;
-  if (values.help === true) return { help: true };
-  const options: ReplayOptions = {
-    stage: values.stage as string | undefined,
-    region: values.region as string | undefined,
-    prefix: values.prefix as string | undefined,
-    since: values.since as string | undefined,
-    dryRun: values['dry-run'] === true,
-    fromDeadLetterQueue: values['from-dlq'] === true,
-  };
-  const sinceProblem = options.since === undefined ? undefined : dayProblem(options.since);
-  if (sinceProblem !== undefined) return { problem: `--since ${sinceProblem}` };
-  // On AWS neither narrows a redrive: SQS moves the whole queue, so the local advice (--prefix) would be refused.
-  const wholeQueue = 'does not apply to --from-dlq on AWS: SQS moves the whole dead-letter queue';
-  if (options.fromDeadLetterQueue && options.since !== undefined) {
-    return {
-      problem:
-        options.stage === undefined
-          ? '--since does not apply to the dead-letter queue (use --prefix to pick dead letters)'
-          : `--since ${wholeQueue}`,
-    };
-  }
-  if (options.stage !== undefined && options.fromDeadLetterQueue && options.prefix !== undefined)
-    return { problem: `--prefix ${wholeQueue}` };
-  if (options.stage === undefined && options.region !== undefined)
-    return { problem: '--region applies to a deployed stage only; add --stage' };
-  const notDeployed = options.stage === undefined ? undefined : notDeployedStage(options.stage);
-  if (notDeployed !== undefined) return { problem: notDeployed };
-  return options;
-}
 
 /**
  * The command that redrives what a dry run listed: the same prefix, on the same data dir. `--prefix=` keeps a

@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { parseReplayOptions, redriveCommand, runReplay } from '../../../scripts/replay/command.js';
+import { redriveCommand, runReplay } from '../../../scripts/replay/command.js';
 import { nothingListedHint } from '../../../scripts/replay/nothing-listed.js';
+import { parseReplayOptions } from '../../../scripts/replay/options.js';
 import {
   cloudFormationMock,
   freshReplayMocksEachTest,

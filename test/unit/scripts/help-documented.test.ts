@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
 import { USAGE as ERASE_USAGE } from '../../../scripts/erase/options.js';
-import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/command.js';
+import { USAGE as REPLAY_USAGE } from '../../../scripts/replay/options.js';
 import { SOAK_USAGE } from '../../integration/faults/settings.js';
 
 /** The --help of a script that runs on import. */
