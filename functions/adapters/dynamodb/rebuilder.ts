@@ -5,6 +5,7 @@ import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { CopyTextSource, LinkOutcome, RebuildScope, UserRebuild } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
+import { commitChange } from './commit-change.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -14,7 +15,6 @@ import { parkedEvents, prepareChange } from './partition-change.js';
 import { backoff, isConditionFailure } from './request-errors.js';
 import { readTableRules } from './rules-record.js';
 import {
-  commitChange,
   DynamoDbSessionWriter,
   MergeConflictError,
   type SessionWriterOptions,

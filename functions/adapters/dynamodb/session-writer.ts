@@ -4,23 +4,16 @@ import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { SessionWriter, UserMergeResult } from '../../domain/store/ports.js';
 import { erasedOf, type Refusal, refuseAll, refuseAnonymous } from '../../domain/store/refusal.js';
 import { loggedUser } from '../../shared/id-digest.js';
-import { APPEND_DEADLINE_MS, clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
+import { commitChange } from './commit-change.js';
+import { APPEND_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead } from './day-loader.js';
 import { newTxn } from './day-writes.js';
-import { commitUpdate, decodeHead, type Head, headKey } from './head-codec.js';
-import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
-import {
-  type ChangeContext,
-  collectGarbage,
-  type PreparedChange,
-  prepareChange,
-  WHOLE_PARTITION_EVENTS,
-} from './partition-change.js';
-import { putAll } from './put-combiner.js';
-import { backoff, DeadlinePassed, isConditionFailure } from './request-errors.js';
+import { decodeHead, type Head, headKey } from './head-codec.js';
+import { cleanDeadIntents } from './intents.js';
+import { type ChangeContext, prepareChange, WHOLE_PARTITION_EVENTS } from './partition-change.js';
+import { backoff } from './request-errors.js';
 import { RulesMismatchError } from './rules-mismatch-error.js';
 import { batchKey, type Key, type Transport } from './transport.js';
-import { namesCommit } from './visibility.js';
 
 export interface SessionWriterOptions {
   readonly transport: Transport;
@@ -65,75 +58,6 @@ export interface MergeTarget {
 
 /** Resolves the target anew on every attempt; 'retry' when what it read changed under it. */
 export type TargetResolver = () => Promise<MergeTarget | 'retry'>;
-
-/**
- * Whether an attempt whose write failed lost the race; anything but a failed condition or a passed deadline
- * is thrown on. A failed commit (`commit`: the head it was sent to) may be this attempt's own, applied and
- * sent again: it did not lose when the head names its transaction.
- */
-export async function lostRace(
-  transport: Transport,
-  error: unknown,
-  commit: { readonly user: string; readonly txn: string } | undefined,
-): Promise<boolean> {
-  if (!isConditionFailure(error) && !(error instanceof DeadlinePassed)) throw error;
-  return (
-    commit === undefined || !namesCommit(decodeHead(await transport.get(headKey(commit.user))), commit.txn)
-  );
-}
-
-/**
- * Writes a single partition's prepared change and commits it (docs/design.md, "Merges"). An append (new days
- * after the newest) is written as is: its items stay invisible until the head names its version. Anything
- * else registers an intent in the head first, so a crash between writes leaves nothing a later merge cannot
- * find and clear. The commit is an update of the head conditional on the version read.
- */
-export async function commitChange(
-  transport: Transport,
-  change: PreparedChange,
-  startedAt: number,
-): Promise<'committed' | 'conflict'> {
-  const { user, head } = change;
-  const staged = !change.appendOnly;
-  // Past its deadline an attempt writes nothing more: the head forgets a version only once its losers are done.
-  const deadline = startedAt + (staged ? STAGED_DEADLINE_MS : APPEND_DEADLINE_MS);
-  try {
-    if (staged) await registerIntent(transport, user, head, change.commit.txn, change.intent);
-  } catch (error) {
-    if (isConditionFailure(error)) return 'conflict';
-    throw error;
-  }
-  const written: Key[] = [];
-  let committing = false;
-  try {
-    await putAll(transport, change.items, deadline, written);
-    const now = Date.now();
-    const history = nextHistory(
-      head.recent,
-      { version: change.commit.version, txn: change.commit.txn, at: now, afterDay: head.lastDay },
-      now,
-    );
-    await clearLosers(transport, user, history.expired);
-    const commit = { ...change.commit, recent: history.recent };
-    const update = commitUpdate(
-      staged ? { ...head, exists: true } : head,
-      commit,
-      staged ? commit.txn : undefined,
-    );
-    committing = true;
-    await transport.update(headKey(user), update);
-  } catch (error) {
-    if (await lostRace(transport, error, committing ? { user, txn: change.commit.txn } : undefined)) {
-      // Lost the race: what this attempt wrote can never become visible; clear it away.
-      await transport.deleteKeys(written).catch(() => undefined);
-      if (staged)
-        await abandonIntent(transport, user, change.commit.txn, change.intent).catch(() => undefined);
-      return 'conflict';
-    }
-  }
-  await collectGarbage(transport, change.garbage, change.tombstones);
-  return 'committed';
-}
 
 /**
  * The write side of the DynamoDB session store. One merge: read the head, load the days the new events can

@@ -5,6 +5,7 @@ import { type CopyTexts, CopyTextsNeeded, type UnreadCopies } from '../../domain
 import type { IdentityWriter, LinkOutcome, UserMergeResult } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
 import { idSha256 } from '../../shared/id-digest.js';
+import { lostRace } from './commit-change.js';
 import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
@@ -15,7 +16,7 @@ import { boundedLink, isEarlierLink, linkWithText } from './link-order.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';
 import { putAll } from './put-combiner.js';
 import { backoff } from './request-errors.js';
-import { type DynamoDbSessionWriter, lostRace, type MergeTarget } from './session-writer.js';
+import type { DynamoDbSessionWriter, MergeTarget } from './session-writer.js';
 import { markerWrites, stitchedSummaries } from './stitched-markers.js';
 import type { Key } from './transport.js';
 
