@@ -16,6 +16,47 @@ const BYTES_PER_ID = 2 * 4;
 
 const M = 0x6d;
 const COLON = 0x3a;
+const HYPHEN = 0x2d;
+
+/**
+ * An id `m:` + a lowercase UUID (`8-4-4-4-12` hex digits) is kept as this byte and its 16 bytes, 17 where
+ * its text takes 38: most exports' messageIds, ~21 MiB less at a million events. No UTF-8 or WTF-8 text
+ * holds the byte, and one text is always kept one way, so bytes still compare equal only for equal ids.
+ */
+const PACKED = 0xff;
+const PACKED_LENGTH = 17;
+const UUID_ID_LENGTH = 38;
+/** Where the UUID's hyphens are in its `m:` id. */
+const HYPHENS = [10, 15, 20, 25];
+/** Each lowercase hex digit's value by its byte, -1 for any other byte. */
+const HEX_VALUES = new Int8Array(256).fill(-1);
+for (let digit = 0; digit < 16; digit++) HEX_VALUES[digit.toString(16).charCodeAt(0)] = digit;
+/** Each byte as its two hex digits. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Packs the `m:` + UUID id at `block[offset, offset + length)` in place; its length as kept. */
+function packed(block: Buffer, offset: number, length: number): number {
+  if (length !== UUID_ID_LENGTH || block[offset] !== M || block[offset + 1] !== COLON) return length;
+  for (const hyphen of HYPHENS) if (block[offset + hyphen] !== HYPHEN) return length;
+  // With its four hyphens in place, the UUID's 36 characters are all hex digits but those four.
+  let digits = 0;
+  for (let i = offset + 2; i < offset + length; i++) if (HEX_VALUES[block[i] as number] !== -1) digits++;
+  if (digits !== 32) return length;
+  // Each byte written is read from before it: the text ahead of it is still there.
+  let to = offset + 1;
+  let high = -1;
+  for (let i = offset + 2; i < offset + length; i++) {
+    const value = HEX_VALUES[block[i] as number] as number;
+    if (value === -1) continue;
+    if (high === -1) high = value;
+    else {
+      block[to++] = (high << 4) | value;
+      high = -1;
+    }
+  }
+  block[offset] = PACKED;
+  return PACKED_LENGTH;
+}
 
 /**
  * The event ids of the columns (rule 3), as UTF-8 in arena blocks, no string object per event: deduping
@@ -48,9 +89,11 @@ export class EventIdArena {
         block.set(bytes, offset);
         written = bytes.length;
         this.loneSurrogateIds.set(at, id);
+        this.stored(at, written);
+        return;
       }
     }
-    this.stored(at, written);
+    this.stored(at, packed(block, offset, written));
   }
 
   /**
@@ -64,7 +107,7 @@ export class EventIdArena {
     block[offset] = M;
     block[offset + 1] = COLON;
     for (let i = start, to = offset + 2; i < end; i++, to++) block[to] = bytes[i] as number;
-    this.stored(at, length);
+    this.stored(at, packed(block, offset, length));
   }
 
   /** Where the next id of at most `most` bytes goes in the last block, after adding one if it has no room. */
@@ -94,8 +137,10 @@ export class EventIdArena {
   text(at: number): string {
     const unpaired = this.loneSurrogateIds.size === 0 ? undefined : this.loneSurrogateIds.get(at);
     if (unpaired !== undefined) return unpaired;
-    const start = this.starts.get(at) & ID_BLOCK_MASK;
-    return this.block(this.starts.get(at)).toString(
+    const global = this.starts.get(at);
+    const start = global & ID_BLOCK_MASK;
+    if (this.isPacked(at)) return unpacked(this.block(global), start);
+    return this.block(global).toString(
       this.allAscii ? 'latin1' : 'utf8',
       start,
       start + this.lengths.get(at),
@@ -117,9 +162,19 @@ export class EventIdArena {
     return this.lengths.get(a) === this.lengths.get(b) && this.compareBytes(a, b) === 0;
   }
 
-  /** Rule 5's tie order: ids by UTF-16 code units (bytes agree with it while every id is ASCII). */
+  /** Whether the id of the event at `at` is kept packed ({@link PACKED}). */
+  private isPacked(at: number): boolean {
+    if (this.lengths.get(at) !== PACKED_LENGTH) return false;
+    const global = this.starts.get(at);
+    return this.block(global)[global & ID_BLOCK_MASK] === PACKED;
+  }
+
+  /**
+   * Rule 5's tie order: ids by UTF-16 code units. Bytes agree with it while every id is ASCII and both are
+   * kept alike: packed bytes keep the order of their hex digits, whose hyphens stand at the same places.
+   */
   compare(a: number, b: number): number {
-    if (this.allAscii) return this.compareBytes(a, b);
+    if (this.allAscii && this.isPacked(a) === this.isPacked(b)) return this.compareBytes(a, b);
     const x = this.text(a);
     const y = this.text(b);
     return x < y ? -1 : x > y ? 1 : 0;
@@ -142,4 +197,14 @@ export class EventIdArena {
     }
     return lengthA - lengthB;
   }
+}
+
+/** The `m:` + UUID id packed at `block[start]`, as text. */
+function unpacked(block: Buffer, start: number): string {
+  const hex = (from: number, to: number) => {
+    let text = '';
+    for (let i = start + 1 + from; i < start + 1 + to; i++) text += HEX_PAIRS[block[i] as number];
+    return text;
+  };
+  return `m:${hex(0, 4)}-${hex(4, 6)}-${hex(6, 8)}-${hex(8, 10)}-${hex(10, 16)}`;
 }
