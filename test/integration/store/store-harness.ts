@@ -133,12 +133,34 @@ export async function storedSessions(
   return sessions;
 }
 
-/** Every event stored for `user` (in up to 50 sessions), in session order, read back through the public read API. */
-export async function storedEventsOf(store: StoreUnderTest, user: string): Promise<EventRecord[]> {
-  const page = await store.reader.listSessions({ userId: user, order: 'asc', limit: 50 });
+/**
+ * Every event stored for `user`, in session order, read back through the public read API: every session by the
+ * list's pages (`storedSessions`), and each session's events by runs of `eventPageSize` from where the last
+ * ended, as a timeline's pages are read, until the session's count.
+ */
+export async function storedEventsOf(
+  store: StoreUnderTest,
+  user: string,
+  { sessionPageSize = 7, eventPageSize = 50 } = {},
+): Promise<EventRecord[]> {
   const events: EventRecord[] = [];
-  for (const session of page.sessions)
-    events.push(...((await store.reader.getSession(user, session.sessionId))?.events ?? []));
+  for (const session of await storedSessions(store, [user], 'asc', sessionPageSize)) {
+    for (let from = 0; ; ) {
+      const run = await store.reader.getSession(user, session.sessionId, {
+        fromIndex: from,
+        count: eventPageSize,
+      });
+      if (run === undefined) throw new Error(`session ${session.sessionId} of ${user} is gone`);
+      const fresh = run.events.slice(from - run.firstIndex);
+      if (run.firstIndex > from || (fresh.length === 0 && from < run.session.eventCount))
+        throw new Error(
+          `session ${session.sessionId} of ${user}: no events from ${from} of ${run.session.eventCount}`,
+        );
+      events.push(...fresh);
+      from += fresh.length;
+      if (from >= run.session.eventCount) break;
+    }
+  }
   return events;
 }
 
