@@ -1,5 +1,5 @@
-// Rule 4 end to end beside rule 6: bad records ("never silently dropped") in the deliveries, with redelivery,
-// reordering, concurrency, a crash and continued calls. After every delivery, each file's rejection report in
+// Rule 4 end to end beside rule 6: bad records ("never silently dropped") in the deliveries, plain, gzipped or in
+// the members of a ZIP archive, with redelivery, reordering, concurrency, a crash and continued calls. After every delivery, each file's rejection report in
 // the bucket holds what the CLI's one batch over the same files rejects there (place, reason and raw text, no
 // more, no fewer), the places the spec-literal reference model rejects, and the file's error if it has one;
 // and the sessions are still the batch's.
@@ -13,33 +13,34 @@ import type { ReportLine } from '../../../functions/ingest/rejection-report.js';
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
 import { referenceSessionize } from '../../unit/domain/sessions/reference-sessionizer.js';
-import { bytesOf, chunked } from '../../unit/reading/archives.js';
+import { chunked } from '../../unit/reading/archives.js';
 import { Crash, crashingClient } from './crashing-client.js';
 import { type BadScenario, badScenarioArb, deliver, ReportBucket } from './rejections-harness.js';
 import { freshStore, storedSessions, writerOn } from './store-harness.js';
-import { everyoneOf, fileName, rulesArb, storeWriter } from './store-vs-batch-harness.js';
+import { everyoneOf, rulesArb, storeWriter } from './store-vs-batch-harness.js';
 
 const dynamo = useLocalDynamoDb();
 
 async function batchOf(scenario: BadScenario, rules: SessionRules) {
   return sessionizeInputs(
-    scenario.texts.map((text, index) => ({
-      name: fileName(index),
-      open: () => chunked(bytesOf(text), [1024]),
+    scenario.contents.map((content, index) => ({
+      name: scenario.names[index] as string,
+      open: () => chunked(content, [1024]),
     })),
     { rules, inputFormat: 'auto', browserOf: () => null },
   );
 }
 
-/** What file `index`'s report must hold: the batch's rejections there, in file order, then its file error. */
-function expectedReport(batch: Awaited<ReturnType<typeof batchOf>>, index: number): ReportLine[] {
-  const file = fileName(index);
-  const rejected: ReportLine[] = [...batch.rejected].filter((rejection) => rejection.file === file);
-  for (const summary of batch.files) {
-    if (summary.file === file && summary.error !== undefined)
-      rejected.push({ file, position: 0, reason: summary.error });
-  }
-  return rejected;
+/**
+ * What the report of file `name` must hold: the batch's rejections in the file, or in the members of its
+ * archive, in order; then, once it is read to its end, a line for each of them that broke, in order.
+ */
+function expectedReport(batch: Awaited<ReturnType<typeof batchOf>>, name: string): ReportLine[] {
+  const ours = (file: string) => file === name || file.startsWith(`${name}!`);
+  const broken: ReportLine[] = batch.files
+    .filter((summary) => ours(summary.file) && summary.error !== undefined)
+    .map((summary) => ({ file: summary.file, position: 0, reason: summary.error as string }));
+  return [...[...batch.rejected].filter((rejection) => ours(rejection.file)), ...broken];
 }
 
 const placeOf = (line: ReportLine) =>
@@ -83,22 +84,30 @@ describe('rejection reports against the batch', () => {
           else for (const [place, index] of scenario.order.entries()) await delivery(index, place);
 
           const batch = await batchOf(scenario, rules);
-          // The reference reads no broken array; every other file's rejected places are its.
+          const parts = scenario.parts.flat();
+          // The reference reads no broken array and no ZIP archive: each other part's rejected places are its.
+          const modelled = parts.filter((part) => part.shape !== 'broken-array' && !part.manifest);
           const reference = referenceSessionize(
-            scenario.texts
-              .map((text, index) => ({ name: fileName(index), text }))
-              .filter((_, index) => scenario.shapes[index] !== 'broken-array'),
+            modelled.map((part) => ({ name: part.name, text: part.text })),
             { ...rules, inputFormat: 'auto' },
           );
-          for (const index of scenario.texts.keys()) {
-            const held = reports.linesOf(fileName(index));
-            expect(held).toEqual(expectedReport(batch, index));
-            if (scenario.shapes[index] === 'broken-array') continue;
-            const notExport = reference.notExports.includes(fileName(index));
-            expect(held.filter((line) => line.position !== 0).map(placeOf)).toEqual(
-              reference.rejectedAt.filter((place) => place.file === fileName(index)),
-            );
-            expect(held.some((line) => line.position === 0)).toBe(notExport);
+          const skipped = new Set(
+            batch.files.filter((file) => file.skipped !== undefined).map((f) => f.file),
+          );
+          for (const name of scenario.names) {
+            const held = reports.linesOf(name);
+            expect(held).toEqual(expectedReport(batch, name));
+            for (const part of scenario.parts[scenario.names.indexOf(name)] ?? []) {
+              const own = held.filter((line) => line.file === part.name);
+              // A member that shows no object of an export format is skipped (a manifest), with nothing reported.
+              if (part.manifest) expect(skipped.has(part.name)).toBe(true);
+              if (skipped.has(part.name)) expect(own).toEqual([]);
+              if (!modelled.includes(part) || skipped.has(part.name)) continue;
+              expect(own.filter((line) => line.position !== 0).map(placeOf)).toEqual(
+                reference.rejectedAt.filter((place) => place.file === part.name),
+              );
+              expect(own.some((line) => line.position === 0)).toBe(reference.notExports.includes(part.name));
+            }
           }
           // And rule 6 still: the bad records change no session.
           const stored = (await storedSessions(store, everyoneOf(scenario))).map(toSessionView);
