@@ -9,7 +9,8 @@ export type ReportLine =
 
 /**
  * Where a file's rejected events go (port), in file order but for `erased` lines, which merges write as they
- * refuse events (docs/deploy.md); an NDJSON object in S3 in Lambda.
+ * refuse events, and the position-0 lines of the file or its ZIP members that broke, written last, once the
+ * object is read (docs/deploy.md); an NDJSON object in S3 in Lambda.
  */
 export interface RejectionReport {
   readonly key: string;
