@@ -1,5 +1,6 @@
 import type { ByteRecord } from './byte-record.js';
 import { countNewlines } from './json-array-elements.js';
+import { textStart } from './line-columns.js';
 import type { ScannedFields } from './scanned-fields.js';
 import { trimEnd } from './utf8-whitespace.js';
 
@@ -20,7 +21,7 @@ export function arrayBreak(element: ByteRecord, fields: ScannedFields): ArrayBre
   const index = element.index ?? 0;
   const failedAt = fields.result.failedAt;
   // A file error is logged by the ingest: it says where and what, never the event's text.
-  const reason = fields.result.failureReason({ quoting: false });
+  const reason = fields.result.failureReason({ quoting: false, at: textStart(element) });
   const end = trimEnd(element.bytes, element.start, failedAt);
   if (failedAt > element.start && end > element.start && fields.scan(element.bytes, element.start, end)) {
     const line = element.line + countNewlines(element.bytes, element.start, failedAt);

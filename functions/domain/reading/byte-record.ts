@@ -29,6 +29,8 @@ export interface ByteRecord {
   readonly end: number;
   /** 1-based line where the record starts. */
   readonly line: number;
+  /** 1-based column (in characters) of the record's first character on its line; 1 when not told. */
+  readonly column?: number;
   /** 1-based element number in a JSON array; undefined for NDJSON lines (also those after an array). */
   readonly index: number | undefined;
   /**

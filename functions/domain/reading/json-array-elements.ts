@@ -15,6 +15,7 @@ import {
   OPEN_BRACKET,
   QUOTE,
 } from './json-tokens.js';
+import { LineColumns } from './line-columns.js';
 import { closingQuote, OPEN_ESCAPED } from './string-end.js';
 import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
 
@@ -38,6 +39,8 @@ export class JsonArrayElements {
   /** The open element's bytes from earlier chunks. */
   private readonly openElement: HeldRecord;
   private elementLine = 0;
+  private elementColumn = 0;
+  private readonly columns: LineColumns;
   private index = 0;
   /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
   private line: number;
@@ -54,8 +57,10 @@ export class JsonArrayElements {
    */
   private cutCharacter: Buffer | undefined;
 
-  constructor(line: number, membersWanted?: MembersWanted) {
+  /** `line` and `column` are those of the first byte pushed, just after the opening bracket. */
+  constructor(line: number, column: number, membersWanted?: MembersWanted) {
     this.line = line;
+    this.columns = new LineColumns(column);
     this.openElement = new HeldRecord(membersWanted);
   }
 
@@ -76,6 +81,7 @@ export class JsonArrayElements {
       return;
     }
     const length = bytes.length;
+    this.columns.startChunk(bytes, from);
     let position = this.inString ? this.resumeString(bytes, from) : from;
     let elementStart = this.elementOpen ? from : -1;
     let depth = this.depth;
@@ -105,6 +111,7 @@ export class JsonArrayElements {
         }
         elementStart = position;
         this.elementLine = this.lineAt(bytes, position);
+        this.elementColumn = this.columns.columnAt(bytes, position);
       }
       if (byte === QUOTE) {
         const quote = closingQuote(bytes, position + 1);
@@ -133,6 +140,8 @@ export class JsonArrayElements {
     this.elementOpen = elementStart !== -1;
     if (this.elementOpen) this.openElement.add(bytes.subarray(elementStart, length));
     this.lineAt(bytes, length);
+    // A character cut at the chunk's end is counted with the next chunk, which starts with it.
+    this.columns.columnAt(bytes, length - (this.cutCharacter?.length ?? 0));
   }
 
   /**
@@ -165,12 +174,20 @@ export class JsonArrayElements {
         const line = this.elementLine + countNewlines(element, 0, first);
         const last = trimEnd(element, first, element.length);
         if (this.depth === 1 && !this.inString && closesValue(element[last - 1] as number)) {
-          out.push({ bytes: element, start: first, end: last, line, index: ++this.index });
+          out.push({
+            bytes: element,
+            start: first,
+            end: last,
+            line,
+            column: this.elementColumn,
+            index: ++this.index,
+          });
           return { line: this.line, index: undefined, reason: UNTERMINATED_ARRAY };
         }
         // Cut short, unless a complete value is followed by text that broke the array (`{…}x`): the reader
         // keeps that value, as it does where more of the file follows.
-        out.push({ bytes: element, start: first, end: last, line, index: this.index + 1, cut: true });
+        const column = this.elementColumn;
+        out.push({ bytes: element, start: first, end: last, line, column, index: this.index + 1, cut: true });
         return { line, index: this.index + 1, reason: UNTERMINATED_ARRAY };
       }
     }
@@ -211,6 +228,7 @@ export class JsonArrayElements {
           start: 0,
           end: prefix.length,
           line: this.elementLine,
+          column: this.elementColumn,
           index: ++this.index,
           tooLong: taken.tooLong,
           members: taken.members,
@@ -222,7 +240,15 @@ export class JsonArrayElements {
       rawEnd = buffer.length;
     }
     const last = trimEnd(buffer, rawStart, rawEnd);
-    out.push({ bytes: buffer, start: rawStart, end: last, line: this.elementLine, index: ++this.index });
+    const column = this.elementColumn;
+    out.push({
+      bytes: buffer,
+      start: rawStart,
+      end: last,
+      line: this.elementLine,
+      column,
+      index: ++this.index,
+    });
   }
 
   private closeArray(bytes: Buffer, bracket: number): void {

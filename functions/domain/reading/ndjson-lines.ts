@@ -1,6 +1,7 @@
 import { type ByteRecord, MAX_RECORD_BYTES, type MembersWanted, TOO_LONG_PREFIX } from './byte-record.js';
 import { HeldRecord, presenceOf } from './held-record.js';
 import { closesValue } from './json-tokens.js';
+import { characters } from './line-columns.js';
 import type { MemberPresence } from './member-presence.js';
 import { INCOMPLETE, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
 
@@ -20,12 +21,16 @@ export class NdjsonLines {
    */
   private leading: Buffer | undefined;
   private line: number;
+  /** Characters before the unfinished line's text: white space, or the first line's before it was read. */
+  private leadingChars: number;
 
   constructor(
     firstLine: number,
+    firstColumn: number,
     private readonly membersWanted?: MembersWanted,
   ) {
     this.line = firstLine;
+    this.leadingChars = firstColumn - 1;
     this.unfinished = new HeldRecord(membersWanted);
   }
 
@@ -86,6 +91,7 @@ export class NdjsonLines {
   private hold(bytes: Buffer, start: number, end: number): void {
     // Whitespace before the line's text is not its record: not kept, nor counted.
     const first = this.unfinished.isEmpty ? trimStart(bytes, start, end) : start;
+    if (this.unfinished.isEmpty) this.leadingChars += characters(bytes, start, first);
     if (first === end) return;
     if (this.unfinished.isEmpty && whitespaceLength(bytes, first, end) === INCOMPLETE) {
       this.leading = Buffer.from(bytes.subarray(first, end));
@@ -96,19 +102,24 @@ export class NdjsonLines {
 
   private flushPieces(out: ByteRecord[]): void {
     const { bytes, tooLong: length, members } = this.unfinished.take();
-    if (length !== undefined) out.push(tooLong(bytes, 0, this.line++, length, members));
-    else this.pushLine(bytes, 0, bytes.length, this.line++, out);
+    if (length === undefined) this.pushLine(bytes, 0, bytes.length, this.line++, out);
+    else {
+      out.push(tooLong(bytes, 0, this.line++, this.leadingChars + 1, length, members));
+      this.leadingChars = 0;
+    }
   }
 
   private pushLine(bytes: Buffer, start: number, end: number, line: number, out: ByteRecord[]): void {
     const first = trimStart(bytes, start, end);
+    const column = this.leadingChars + characters(bytes, start, first) + 1;
+    this.leadingChars = 0;
     if (first === end) return;
     // Measured as a line held across chunks is, to its line feed, so that the chunking never matters.
     if (end - first > MAX_RECORD_BYTES) {
       const members = presenceOf(this.membersWanted, [bytes.subarray(first, end)]);
-      out.push(tooLong(bytes, first, line, end - first, members));
+      out.push(tooLong(bytes, first, line, column, end - first, members));
     } else {
-      out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, index: undefined });
+      out.push({ bytes, start: first, end: trimEnd(bytes, first, end), line, column, index: undefined });
     }
   }
 }
@@ -117,9 +128,10 @@ function tooLong(
   bytes: Buffer,
   start: number,
   line: number,
+  column: number,
   length: number,
   members: MemberPresence | undefined,
 ): ByteRecord {
   const end = Math.min(bytes.length, start + TOO_LONG_PREFIX);
-  return { bytes, start, end, line, index: undefined, tooLong: length, members };
+  return { bytes, start, end, line, column, index: undefined, tooLong: length, members };
 }

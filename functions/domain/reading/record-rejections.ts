@@ -4,6 +4,7 @@
  */
 import { quoteSent } from '../rules/json-text.js';
 import { type ByteRecord, MAX_RECORD_BYTES } from './byte-record.js';
+import { textStart } from './line-columns.js';
 import { LONE_CR_LINES, recordsPartedByCr } from './lone-carriage-returns.js';
 import type { RecordRejection } from './reread-rejections.js';
 import type { ScannedFields } from './scanned-fields.js';
@@ -18,7 +19,10 @@ const crHint = ({ bytes, start, end }: ByteRecord) =>
   recordsPartedByCr(bytes, start, end) ? `; the line ${LONE_CR_LINES}` : '';
 
 export function notJson(record: ByteRecord, fields: ScannedFields): RecordRejection {
-  return { reason: `${fields.result.failureReason()}${crHint(record)}`, raw: fields.text() };
+  return {
+    reason: `${fields.result.failureReason({ at: textStart(record) })}${crHint(record)}`,
+    raw: fields.text(),
+  };
 }
 
 /** A record past {@link MAX_RECORD_BYTES}, which was not kept: rejected, quoted by its first bytes. */

@@ -32,6 +32,8 @@ export class RecordSplitter {
   /** Before the container is known: a chunk's last bytes that may begin a multi-byte whitespace character. */
   private carry: Buffer | undefined;
   private line = 1;
+  /** The 1-based column of the next character read before the container is known. */
+  private column = 1;
 
   constructor(private readonly membersWanted?: MembersWanted) {}
 
@@ -79,6 +81,7 @@ export class RecordSplitter {
     while (position < length) {
       if (bytes[position] === NEWLINE) this.line++;
       const whitespace = whitespaceLength(bytes, position, length);
+      if (whitespace > 0) this.column = bytes[position] === NEWLINE ? 1 : this.column + 1;
       if (whitespace === 0) {
         this.startReading(bytes, position, out);
         return;
@@ -94,11 +97,11 @@ export class RecordSplitter {
   private startReading(bytes: Buffer, first: number, out: ByteRecord[]): void {
     if (bytes[first] === OPEN_BRACKET) {
       this.kind = 'json-array';
-      this.reader = new JsonArrayElements(this.line, this.membersWanted);
+      this.reader = new JsonArrayElements(this.line, this.column + 1, this.membersWanted);
       this.reader.push(bytes, first + 1, out);
     } else {
       this.kind = 'ndjson';
-      this.reader = new NdjsonLines(this.line, this.membersWanted);
+      this.reader = new NdjsonLines(this.line, this.column, this.membersWanted);
       this.reader.push(bytes, first, out);
     }
   }

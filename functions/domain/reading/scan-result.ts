@@ -3,6 +3,7 @@ import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
 import { STRING_NON_ASCII } from './json-tokens.js';
+import { placeIn, type TextStart } from './line-columns.js';
 
 /** The longest string V8 makes: a text past it cannot be decoded whole. */
 const LONGEST_TEXT = constants.MAX_STRING_LENGTH;
@@ -155,20 +156,35 @@ export class ScanResult {
    * Why the text is not JSON, in the words of JSON.parse (which runs only here, on failure). Naming an
    * unexpected token, JSON.parse quotes up to ~20 characters of the text around it: `quoting: false` says
    * what and where without them, for a reason that is logged (a file error), since event text may be
-   * personal data and logs must not hold it.
+   * personal data and logs must not hold it. Given where the text starts in its file (`at`), the place JSON.parse
+   * names by its 0-based position in the text is named by the file's 1-based line and column instead.
    */
-  failureReason({ quoting = true }: { quoting?: boolean } = {}): string {
+  failureReason({ quoting = true, at }: { quoting?: boolean; at?: TextStart } = {}): string {
     if (this.ok) throw new Error('failureReason() called on a text that is valid JSON');
     // A text longer than a string can be is not decoded: JSON.parse would only say that.
     if (this.end - this.start > LONGEST_TEXT) return this.failedAtReason();
+    const text = new TextDecoder().decode(this.bytes.subarray(this.start, this.end));
     try {
-      JSON.parse(new TextDecoder().decode(this.bytes.subarray(this.start, this.end)));
+      JSON.parse(text);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!quoting && quotesText(message)) return this.unexpectedReason();
-      return `invalid JSON: ${asJsonText(message)}`;
+      if (!quoting && quotesText(message)) return this.unexpectedReason(at);
+      const placed =
+        at === undefined
+          ? message
+          : message.replace(
+              PARSE_POSITION,
+              (_, position: string) => ` at ${this.placeOf(text, Number(position), at)}`,
+            );
+      return `invalid JSON: ${asJsonText(placed)}`;
     }
     return this.failedAtReason();
+  }
+
+  /** The place of JSON.parse's `position` in `text`, which a default decoder left without a leading BOM. */
+  private placeOf(text: string, position: number, at: TextStart): string {
+    const bom = this.end - this.start >= 3 && this.bytes.readUIntBE(this.start, 3) === UTF8_BOM;
+    return bom ? placeIn(`\ufeff${text}`, position + 1, at) : placeIn(text, position, at);
   }
 
   private failedAtReason(): string {
@@ -176,14 +192,16 @@ export class ScanResult {
   }
 
   /** Where the scan failed, as JSON.parse counts positions (UTF-16 units), and a structural character found there. */
-  private unexpectedReason(): string {
+  private unexpectedReason(textStart: TextStart | undefined): string {
     const at = Math.min(Math.max(this.failedAt, this.start), this.end);
     if (at >= this.end) return 'invalid JSON: unexpected end of the text';
-    const position = KEEP_BOM.decode(this.bytes.subarray(this.start, at)).length;
+    const before = KEEP_BOM.decode(this.bytes.subarray(this.start, at));
+    const place =
+      textStart === undefined ? `position ${before.length}` : placeIn(before, before.length, textStart);
     const char = String.fromCodePoint(
       KEEP_BOM.decode(this.bytes.subarray(at, Math.min(at + 4, this.end))).codePointAt(0) ?? 0,
     );
-    return `invalid JSON: unexpected ${describeUnexpected(char)} at position ${position}`;
+    return `invalid JSON: unexpected ${describeUnexpected(char)} at ${place}`;
   }
 }
 
@@ -192,6 +210,8 @@ export class ScanResult {
  * and a default decoder drops it, naming the character after it instead.
  */
 const KEEP_BOM = new TextDecoder('utf-8', { ignoreBOM: true });
+
+const UTF8_BOM = 0xefbbbf;
 
 /** JSON's own punctuation, which is no one's text: naming it says what is wrong. */
 const STRUCTURAL = '{}[],:';
@@ -206,6 +226,12 @@ function describeUnexpected(char: string): string {
   const code = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
   return `character U+${code}`;
 }
+
+/**
+ * Where a JSON.parse message names the place it failed: a 0-based position in the text, which newer V8 follows
+ * with its own line and column in the text (not the file's).
+ */
+const PARSE_POSITION = / at position (\d+)(?: \(line \d+ column \d+\))?$/;
 
 /** Whether a JSON.parse message quotes the text (`Unexpected token 'x', "…abc…" is not valid JSON`). */
 const quotesText = (message: string) => message.includes('"') || message.startsWith('Unexpected token');

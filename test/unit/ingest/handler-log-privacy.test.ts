@@ -20,22 +20,22 @@ describe('the log of a file that breaks on an element that is not JSON', () => {
     [
       'an unexpected token',
       `{"type":"track","userId":"${EMAIL}","n":tru}`,
-      'unexpected character at position 55',
+      'unexpected character at line 3, column 56',
     ],
-    ['a stray bracket', `{"type":"track","emails":["${EMAIL}",]}`, "unexpected ']' at position 52"],
-    ['a word', `${EMAIL}`, 'unexpected character at position 0'],
+    ['a stray bracket', `{"type":"track","emails":["${EMAIL}",]}`, "unexpected ']' at line 3, column 53"],
+    ['a word', `${EMAIL}`, 'unexpected character at line 3, column 1'],
     // Often invisible: named by its code point, which quotes no text.
-    ['a control character', `\u0001{"userId":"${EMAIL}"}`, 'unexpected character U+0001 at position 0'],
+    ['a control character', `\u0001{"userId":"${EMAIL}"}`, 'unexpected character U+0001 at line 3, column 1'],
     // A byte-order mark is no JSON white space; decoded as a text's first character it would vanish.
     [
       'a byte-order mark before a value',
       `{"type":"track","userId":"${EMAIL}","n":\ufeff1}`,
-      'unexpected character U+FEFF at position 55',
+      'unexpected character U+FEFF at line 3, column 56',
     ],
     [
       'a byte-order mark before a brace',
       `{"type":"track","userId":"${EMAIL}","n":\ufeff}`,
-      'unexpected character U+FEFF at position 55',
+      'unexpected character U+FEFF at line 3, column 56',
     ],
   ])('says the line and what is wrong with %s, not the text', async (_what, broken, problem) => {
     const key = 'incoming/broken.json';
