@@ -1,7 +1,7 @@
 import type { InputFormat } from '../contract/index.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
 import { memberLimit } from '../functions/domain/reading/member-limit.js';
-import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
+import { type FileSummary, NOT_AN_EXPORT, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
@@ -14,6 +14,7 @@ import {
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 import { readProblem } from './directory-files.js';
+import { lambdaTestEvent } from './lambda-events.js';
 import { SpoolError } from './line-spool.js';
 import type { ZipCount } from './output/summary.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
@@ -23,6 +24,8 @@ import { RunFiles } from './run-files.js';
 export interface BatchInput {
   readonly name: string;
   open(): AsyncIterable<Uint8Array>;
+  /** Found in a folder named (not named itself): what is no export there is skipped, not an error. */
+  readonly walked?: boolean;
 }
 
 export interface BatchOptions {
@@ -146,6 +149,24 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
   }
 }
 
+/**
+ * A file no line of which is JSON that is one AWS Lambda test event (events/lambda/'s) is said to be one: in a
+ * folder, skipped as a manifest is (a newcomer's `sessionize events/` reads the sample exports and exits 0);
+ * named itself, a file error that says what it is. Either way no line of it was an event or a rejection.
+ */
+async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<void> {
+  const [summary] = summaries;
+  if (summaries.length !== 1 || summary?.file !== input.name || summary.error !== NOT_AN_EXPORT) return;
+  const what = await lambdaTestEvent(input).catch(() => undefined);
+  if (what === undefined) return;
+  if (input.walked === true) {
+    const { error: _, ...rest } = summary;
+    summaries[0] = { ...rest, records: 0, rejected: 0, skipped: what };
+  } else {
+    summaries[0] = { ...summary, error: `${NOT_AN_EXPORT}: it is ${what} (a function's sample input)` };
+  }
+}
+
 /** Sessions go to the taker this many at a time, so a user with a bot's history is never held whole. */
 const SESSIONS_PER_BATCH = 1024;
 
@@ -231,6 +252,7 @@ export async function sessionizeInputs(
         },
       ),
     );
+    await nameLambdaTestEvent(input, summaries);
     // A ZIP archive read is told as its members (`x.zip!a.ndjson`), one unreadable as itself.
     if (summaries.length > 1 || summaries.some((summary) => summary.file !== input.name)) {
       zips.archives++;

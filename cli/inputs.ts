@@ -33,8 +33,8 @@ const LOST_BYTES =
   ' (\ufffd stands for bytes of the name that are not UTF-8, lost on the way here, as npx and npm run pass ' +
   'such names on: name the folder it is in, or run bin/sessionize.mjs itself)';
 
-function fileInput(name: string, path: string | Buffer): BatchInput {
-  return { name, open: () => createReadStream(path, { highWaterMark: 256 * 1024 }) };
+function fileInput(name: string, path: string | Buffer, walked = false): BatchInput {
+  return { name, open: () => createReadStream(path, { highWaterMark: 256 * 1024 }), walked };
 }
 
 /**
@@ -106,7 +106,7 @@ export async function prepareInputs(
         const found = await directoryFiles(name, path);
         for (const problem of found.problems)
           problems.push({ ...problem, before: inputs.length + problem.before });
-        for (const file of found.files) inputs.push(fileInput(file.name, file.path));
+        for (const file of found.files) inputs.push(fileInput(file.name, file.path, true));
         skipped.push(...found.skipped);
         if (found.files.length === 0 && found.problems.length === 0) {
           const reason =

@@ -25,7 +25,8 @@ first event or after more than the gap of inactivity (${DEFAULT_GAP_MINUTES} min
 a directory, every file below it, e.g. a copy of segment-logs/, hidden ones too, as the ingest reads them
 (manifest.json, _SUCCESS, Parquet, .DS_Store and ._ files skipped with a note, as the ingest skips them, and
 hidden folders such as .git and named pipes with a note: name one to read it; sockets, which hold nothing to
-read, with a note too).
+read, with a note too; an AWS Lambda test event, such as those in the repository's events/lambda/, listed as
+skipped once read).
 
 Options:
   --gap MINUTES                 inactivity gap (default ${DEFAULT_GAP_MINUTES}; fractional minutes allowed)
