@@ -15,9 +15,9 @@ the viewer's origin (CORS).
 Serve the files with this Content-Security-Policy header (index.html carries it too, minus frame-ancestors):
 `;
 
-/** A usage error: said with the usage and exit status 2, as the other commands say theirs. */
+/** A usage error: said alone, then where the help is, and exit status 2, as sessionize says its own. */
 function fail(message: string): never {
-  process.stderr.write(`viewer:build: ${message}\n\n${USAGE}  ${viewerContentSecurityPolicy()}\n`);
+  process.stderr.write(`viewer:build: ${message}\nTry 'npm run viewer:build -- --help' for the options.\n`);
   process.exit(2);
 }
 

@@ -60,8 +60,9 @@ const optionsSchema = z
       `(for the local stack: --api-url ${LOCAL_API_URL}, or its PORT if set)`,
   });
 
+/** A usage error: said alone, then where the help is (the whole help after it would scroll it out of view), as sessionize says its own. */
 function fail(message: string): never {
-  process.stderr.write(`viewer: ${message}\n\n${USAGE}`);
+  process.stderr.write(`viewer: ${message}\nTry 'npm run viewer -- --help' for the options.\n`);
   process.exit(2);
 }
 

@@ -169,11 +169,13 @@ export function parseUserSummary(json: unknown): UserSummary {
 export function parseSession(json: unknown): Session {
   const body = object(json, 'A session');
   const sessionId = requiredText(body.sessionId, 'A session’s sessionId');
-  const startedAt = instant(body.startedAt, `Session ${sessionId}: startedAt`);
-  const endedAt = Math.max(instant(body.endedAt, `Session ${sessionId}: endedAt`), startedAt);
+  // Quoted as JSON text, as the API quotes ids in its messages: an id with spaces, a colon or a quote stays one.
+  const session = `Session ${JSON.stringify(sessionId)}`;
+  const startedAt = instant(body.startedAt, `${session}: startedAt`);
+  const endedAt = Math.max(instant(body.endedAt, `${session}: endedAt`), startedAt);
   const eventCount = count(body.eventCount) ?? 0;
   return {
-    userId: requiredText(body.userId, `Session ${sessionId}: userId`),
+    userId: requiredText(body.userId, `${session}: userId`),
     sessionId,
     sessionNumber: count(body.sessionNumber),
     startedAt,

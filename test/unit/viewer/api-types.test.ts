@@ -78,20 +78,27 @@ describe('API JSON parsing', () => {
       return 'parsed';
     };
     expect(broken('yesterday')).toBe(
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "yesterday"',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: "yesterday"',
     );
     // As JSON text: a quote or a control in it, or `true` beside the same letters sent as a string, reads as
     // what was sent.
     expect(broken('a", "b\n')).toBe(
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "a\\", \\"b\\n"',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: "a\\", \\"b\\n"',
     );
     expect([broken(true), broken('true'), broken(null), broken('null'), broken(undefined)]).toEqual([
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: true',
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "true"',
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: null',
-      'Session 20240101T090000000Z: endedAt is not an ISO timestamp: "null"',
-      'Session 20240101T090000000Z: endedAt is missing',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: true',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: "true"',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: null',
+      'Session "20240101T090000000Z": endedAt is not an ISO timestamp: "null"',
+      'Session "20240101T090000000Z": endedAt is missing',
     ]);
+  });
+
+  it('quotes the session id in its messages as the API quotes ids: one holding a colon, a quote or a space stays one', () => {
+    const { userId, ...withoutUser } = SESSION;
+    expect(() => parseSession({ ...withoutUser, sessionId: 'x: "y" z' })).toThrow(
+      'Session "x: \\"y\\" z": userId is missing',
+    );
   });
 
   it('reads events and a summary without anonymousIds', () => {

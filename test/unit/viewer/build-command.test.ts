@@ -1,4 +1,4 @@
-// `npm run viewer:build` says a usage error as the other commands do: its message, the usage, status 2; and
+// `npm run viewer:build` says a usage error as sessionize does: its message, where the help is, status 2; and
 // it replaces only a folder that holds nothing but an earlier build.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-it('refuses an unknown option with the usage and status 2', () => {
+it('refuses an unknown option in two lines, the error and where the help is, and status 2', () => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/build.ts', '--outdir', 'x'], {
     encoding: 'utf8',
     timeout: 20_000,
   });
-  expect(result.stderr).toMatch(/^viewer:build: Unknown option '--outdir'.*\n\nUsage: npm run viewer:build/s);
+  expect(result.stderr).toMatch(
+    /^viewer:build: Unknown option '--outdir'[^\n]*\nTry 'npm run viewer:build -- --help' for the options\.\n$/,
+  );
   expect(result.status).toBe(2);
 }, 30_000);
 
@@ -33,7 +35,7 @@ describe('--out', () => {
     const result = build(scratch);
     expect(result.stderr).toMatch(
       new RegExp(
-        `^viewer:build: --out ${scratch} holds files the viewer does not write \\(README\\.md\\); give a new or empty folder, or the folder of an earlier build, whose files are replaced\\n\\nUsage:`,
+        `^viewer:build: --out ${scratch} holds files the viewer does not write \\(README\\.md\\); give a new or empty folder, or the folder of an earlier build, whose files are replaced\\nTry 'npm run viewer:build -- --help' for the options\\.\\n$`,
       ),
     );
     expect(result.status).toBe(2);

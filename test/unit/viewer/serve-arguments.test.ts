@@ -9,8 +9,21 @@ it("without --stage or --api-url, names the local stack's API URL and exits 2", 
     encoding: 'utf8',
     timeout: 20_000,
   });
-  const firstLine = result.stderr.split('\n')[0];
+  const [firstLine, ...rest] = result.stderr.split('\n');
   expect(firstLine).toContain('viewer: give --stage (to look up the API URL) or --api-url');
   expect(firstLine).toContain(`--api-url http://127.0.0.1:${DEFAULT_PORTS.PORT}/`);
+  // The error alone, then where the help is, as sessionize says its own: the whole help would scroll it away.
+  expect(rest).toEqual(["Try 'npm run viewer -- --help' for the options.", '']);
+  expect(result.status).toBe(2);
+}, 30_000);
+
+it('says an unknown option and where the help is, in two lines', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/serve.ts', '--prot', '5174'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(result.stderr).toMatch(
+    /^viewer: Unknown option '--prot'[^\n]*\nTry 'npm run viewer -- --help' for the options\.\n$/,
+  );
   expect(result.status).toBe(2);
 }, 30_000);
