@@ -4,6 +4,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import {
+  compileRules,
+  DEFAULT_SESSION_RULES,
+  type SessionRules,
+  sameRules,
+} from '../functions/domain/rules/session-rules.js';
+import {
   dataDirEnv,
   portsEnv,
   type StackPorts as StartPorts,
@@ -11,6 +17,7 @@ import {
   shortPath,
 } from './command-words.js';
 import { DatabaseFileError, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { rulesAsVariables } from './ingest-env.js';
 import { assertJavaAvailable } from './java-runtime.js';
 import { describePortHolder } from './port-holder.js';
 import { isPortFree } from './process-utils.js';
@@ -24,6 +31,11 @@ export type PortVariable = keyof typeof DEFAULT_PORTS;
 export interface StartGiven {
   readonly dataDir: string;
   readonly ports: StartPorts;
+  /**
+   * Its rules' variables (`SESSION_GAP_MINUTES=20 ... `), '' for the default rules: the data dir records the
+   * rules it was built with, and a start with others is refused (docs/local.md), so a copy must repeat them.
+   */
+  readonly rules: string;
 }
 
 const PORT_OPTION = { PORT: 'port', S3_PORT: 's3Port', DYNAMODB_PORT: 'dynamoDbPort' } as const;
@@ -32,7 +44,7 @@ const PORT_OPTION = { PORT: 'port', S3_PORT: 's3Port', DYNAMODB_PORT: 'dynamoDbP
 function suggestedStart(given: StartGiven, moved: readonly PortInUseError[]): string {
   const ports = { ...given.ports };
   for (const { envVar, suggestion } of moved) ports[PORT_OPTION[envVar]] = suggestion as number;
-  return `${dataDirEnv(given.dataDir)}${portsEnv(ports)}npm start`;
+  return `${dataDirEnv(given.dataDir)}${portsEnv(ports)}${given.rules}npm start`;
 }
 
 /**
@@ -126,8 +138,7 @@ export interface StackPorts {
  * Fails fast, before anything is started or written, when fixed ports are taken: every taken one in one
  * error (a PortInUseError for one, PortsInUseError for several), each suggestion free and distinct.
  */
-export async function assertPortsFree(ports: StackPorts, dataDir: string): Promise<void> {
-  const given = startGiven(ports, dataDir);
+export async function assertPortsFree(ports: StackPorts, given: StartGiven): Promise<void> {
   const checks: [number, string, PortVariable, string][] = [
     [ports.apiPort, '127.0.0.1', 'PORT', 'lookup API'],
     [ports.s3Port, '127.0.0.1', 'S3_PORT', 'local S3'],
@@ -146,9 +157,21 @@ export async function assertPortsFree(ports: StackPorts, dataDir: string): Promi
   if (problems.length > 1) throw new PortsInUseError(problems, given);
 }
 
-/** The start given, from the ports the stack was asked for (0 for "any") and its data dir. */
-export function startGiven({ apiPort, s3Port, dynamoDbPort }: StackPorts, dataDir: string): StartGiven {
-  return { dataDir, ports: { port: apiPort, s3Port, dynamoDbPort } };
+/** The start given, from the ports the stack was asked for (0 for "any"), its data dir and its rules. */
+export function startGiven(
+  { apiPort, s3Port, dynamoDbPort }: StackPorts,
+  dataDir: string,
+  rules: SessionRules,
+): StartGiven {
+  const defaultRules = sameRules(
+    compileRules(rules).fingerprint,
+    compileRules(DEFAULT_SESSION_RULES).fingerprint,
+  );
+  return {
+    dataDir,
+    ports: { port: apiPort, s3Port, dynamoDbPort },
+    rules: defaultRules ? '' : `${rulesAsVariables(rules)} `,
+  };
 }
 
 /** A database DynamoDB Local cannot read: the data dir's uploads survive it, and a replay re-ingests them. */
@@ -168,6 +191,8 @@ function databaseAdvice(error: DatabaseFileError, dataDir: string): Error {
 
 export interface ServersOptions extends StackPorts {
   dataDir: string;
+  /** The start given, which a port taken since the check names in the start it suggests. */
+  given: StartGiven;
   bucket: string;
   onObjectCreated: (event: S3Event) => void;
 }
@@ -183,7 +208,7 @@ export interface Servers {
  */
 export async function startServers(options: ServersOptions): Promise<Servers> {
   const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
-  const given = startGiven(options, options.dataDir);
+  const { given } = options;
   // Before either server: without Java the start fails anyway, and s3rver would first take seconds to start.
   assertJavaAvailable();
 

@@ -133,8 +133,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Port: options.s3Port,
       dynamoDbPort: options.dynamoDbPort,
     };
+    const given = startGiven(askedPorts, dataDir, sessionRules);
     // Before anything is written to the data dir: a start refused for its ports leaves it as it was.
-    await assertPortsFree(askedPorts, dataDir);
+    await assertPortsFree(askedPorts, given);
     const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);
     /** Set once the stack is ready: a failed ingest may be one refused by rules a rebuild begun since set. */
     let ingestFailed: (() => void) | undefined;
@@ -154,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const servers = await startServers({
       ...askedPorts,
       dataDir,
+      given,
       bucket: LOCAL_BUCKET,
       onObjectCreated: pipeline.onObjectCreated,
     });
@@ -194,7 +196,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       eraser: new DynamoDbEraser({ transport }),
       cursorSigningKey,
       pipeline,
-      given: startGiven(askedPorts, dataDir),
+      given,
     });
     teardown.add('HTTP API', api.close);
 

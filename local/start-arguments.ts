@@ -2,6 +2,7 @@
 // rules from them too. An argument such as `--port 3100`, as dev servers take it, or `--gap 20`, as the batch
 // CLI does, is answered with the variable to set instead.
 
+import { shellWord } from './command-words.js';
 import { type LocalStackEnvVar, LOCAL_STACK_VARIABLES as VARIABLES } from './stack-config.js';
 
 /** The batch CLI's option names for the same rules, which a user of `npx sessionize` tries first. */
@@ -48,8 +49,25 @@ export function optionAsVariable(
   return undefined;
 }
 
+/**
+ * `npm start` with `variable=value` and every other variable of the stack this environment sets (its data dir,
+ * ports, rules...): copied, it starts the stack the arguments asked for, not one on the default data dir whose
+ * recorded rules refuse the start (a variable given on the command line before npm start is no longer set).
+ */
+function startWith(variable: string, value: string, env: NodeJS.ProcessEnv): string {
+  const words = VARIABLES.flatMap((name) => {
+    if (name === variable) return [`${name}=${value === '...' ? value : shellWord(value)}`];
+    const set = env[name];
+    return set === undefined || set === '' ? [] : [`${name}=${shellWord(set)}`];
+  });
+  return `${words.join(' ')} npm start`;
+}
+
 /** What `npm start` answers to its arguments before anything starts, or undefined to go on (none given). */
-export function startArguments(args: readonly string[]): { status: number; text: string } | undefined {
+export function startArguments(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number; text: string } | undefined {
   if (args.length === 0) return undefined;
   if (args.includes('--help') || args.includes('-h')) return { status: 0, text: HELP };
   const got = `npm start takes no arguments (got ${args.join(' ')})`;
@@ -62,6 +80,6 @@ export function startArguments(args: readonly string[]): { status: number; text:
   }
   return {
     status: 2,
-    text: `${got}: it is configured by environment variables; for this one, ${instead.variable}=${instead.value} npm start (docs/local.md, "Configuration", lists them)`,
+    text: `${got}: it is configured by environment variables; for this one, ${startWith(instead.variable, instead.value, env)} (docs/local.md, "Configuration", lists them)`,
   };
 }

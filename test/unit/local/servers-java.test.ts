@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { findFreePort } from '../../../local/process-utils.js';
-import { startServers } from '../../../local/servers.js';
+import { startGiven, startServers } from '../../../local/servers.js';
 
 describe('startServers without Java', () => {
   const path = process.env.PATH;
@@ -25,7 +26,13 @@ describe('startServers without Java', () => {
     process.env.PATH = dataDir;
 
     await expect(
-      startServers({ ...ports, dataDir, bucket: 'sessionizer-local', onObjectCreated: () => {} }),
+      startServers({
+        ...ports,
+        dataDir,
+        given: startGiven(ports, dataDir, DEFAULT_SESSION_RULES),
+        bucket: 'sessionizer-local',
+        onObjectCreated: () => {},
+      }),
     ).rejects.toThrow('needs a Java runtime (>= 17)');
     expect(existsSync(join(dataDir, 's3'))).toBe(false);
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);

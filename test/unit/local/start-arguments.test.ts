@@ -16,7 +16,7 @@ describe('npm start arguments', () => {
     [['--max-session', '60'], 'SESSION_MAX_MINUTES=60 npm start'],
     [['--ingest-batch-size', '2'], 'INGEST_BATCH_SIZE=2 npm start'],
   ])('refuses %j and names the variable to set instead', (args, instead) => {
-    const answer = startArguments(args);
+    const answer = startArguments(args, {});
 
     expect(answer).toMatchObject({ status: 2 });
     expect(answer?.text).toContain(`npm start takes no arguments (got ${args.join(' ')})`);
@@ -24,7 +24,7 @@ describe('npm start arguments', () => {
   });
 
   it('refuses an argument that names no variable, pointing to the list of them', () => {
-    const answer = startArguments(['--verbose']);
+    const answer = startArguments(['--verbose'], {});
 
     expect(answer).toMatchObject({ status: 2 });
     expect(answer?.text).toContain('npm start takes no arguments (got --verbose)');
@@ -59,7 +59,8 @@ describe('npm start arguments', () => {
     });
 
     expect(result.stderr).toContain('npm start takes no arguments (got --port 3100)');
-    expect(result.stderr).toContain('PORT=3100 npm start');
+    // In the start this environment gives: the variable set beside it is repeated (and then told as bad).
+    expect(result.stderr).toContain('PORT=3100 INGEST_BATCH_SIZE=0 npm start');
     expect(result.status).toBe(2);
   }, 90_000);
 });
