@@ -82,3 +82,12 @@ function repeatedOption(tokens: Tokens, hints: Readonly<Record<string, string>>)
   }
   return undefined;
 }
+
+/**
+ * A usage error as every command here tells it: `name: message`, then one line saying where the help is, not
+ * the whole help, which would scroll the one line that matters out of view. `command` is how its help is asked
+ * for, less the `--help`: `sessionize`, `npm run viewer --`.
+ */
+export function usageErrorText(name: string, message: string, command: string): string {
+  return `${name}: ${message}\nTry '${command} --help' for the options.\n`;
+}

@@ -7,6 +7,7 @@ import {
 } from '../functions/domain/reading/read-export.js';
 import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-member-admission.js';
 import { InputChangedError, sessionizeInputs } from './batch.js';
+import { usageErrorText } from './command-line.js';
 import { inputPaths } from './input-paths.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
 import { SpoolError } from './line-spool.js';
@@ -66,11 +67,9 @@ function outputWritten(): Promise<void> {
   return new Promise((resolve) => process.stdout.write('', () => resolve()));
 }
 
-/** What a usage error ends with, in place of the help. */
-const HELP_POINTER =
-  process.env.npm_lifecycle_event === 'sessionize'
-    ? "Try 'npm run sessionize -- --help' for the options."
-    : "Try 'sessionize --help' for the options.";
+/** How a usage error says to ask for the help, less the `--help`. */
+const HELP_COMMAND =
+  process.env.npm_lifecycle_event === 'sessionize' ? 'npm run sessionize --' : 'sessionize';
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(process.argv.slice(2));
@@ -82,7 +81,7 @@ async function main(): Promise<number> {
     // Node's own messages (`--gap -5`) come in lines: escaped line by line, so they stay lines.
     const message = parsed.message.split('\n').map(escapeControl).join('\n');
     // The error alone, with where the help is: the whole help after it would scroll it out of view.
-    process.stderr.write(`sessionize: ${message}\n${HELP_POINTER}\n`);
+    process.stderr.write(usageErrorText('sessionize', message, HELP_COMMAND));
     return 2;
   }
   const { options } = parsed;

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
@@ -17,7 +17,7 @@ Serve the files with this Content-Security-Policy header (index.html carries it 
 
 /** A usage error: said alone, then where the help is, and exit status 2, as sessionize says its own. */
 function fail(message: string): never {
-  process.stderr.write(`viewer:build: ${message}\nTry 'npm run viewer:build -- --help' for the options.\n`);
+  process.stderr.write(usageErrorText('viewer:build', message, 'npm run viewer:build --'));
   process.exit(2);
 }
 

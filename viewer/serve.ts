@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
 import { DEFAULT_PORTS } from '../local/stack-config.js';
@@ -62,7 +62,7 @@ const optionsSchema = z
 
 /** A usage error: said alone, then where the help is (the whole help after it would scroll it out of view), as sessionize says its own. */
 function fail(message: string): never {
-  process.stderr.write(`viewer: ${message}\nTry 'npm run viewer -- --help' for the options.\n`);
+  process.stderr.write(usageErrorText('viewer', message, 'npm run viewer --'));
   process.exit(2);
 }
 
