@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { writeExport } from '../bench/write-export.js';
+import { usageErrorText } from '../cli/command-line.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
   try {
     options = parseMeasureCostOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`measure-cost: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(usageErrorText('measure-cost', message, 'npx tsx scripts/measure-cost.ts'));
     process.exitCode = 2;
     return;
   }
