@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { usageErrorText } from '../cli/command-line.js';
 import {
   type LambdaHandlerName,
   lambdaBuildOptions,
@@ -99,7 +100,8 @@ Takes no options.
 
 if (invokedDirectly && process.argv.length > 2) {
   const help = ['--help', '-h'].includes(process.argv[2] as string);
-  (help ? console.log : console.error)(help ? USAGE : `bundle-size: takes no options\n\n${USAGE}`);
+  if (help) console.log(USAGE);
+  else process.stderr.write(usageErrorText('bundle-size', 'takes no options', 'npm run bundle-size --'));
   process.exitCode = help ? 0 : 2;
 } else if (invokedDirectly) {
   const sizes = await measureBundles();

@@ -1,5 +1,5 @@
 // The benchmark and measurement scripts answer --help, and refuse an unknown option with exit status 2: bench
-// and bundle-size with their usage, measure-cost with the error and where the help is, as sessionize does (and
+// with its usage, measure-cost and bundle-size with the error and where the help is, as sessionize does (and
 // bench/profile.ts an input it cannot read in one line).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,11 @@ describe.each([
     'Usage: npx tsx scripts/measure-cost.ts',
     "measure-cost: Unknown option '--no-such-option'\nTry 'npx tsx scripts/measure-cost.ts --help' for the options.\n",
   ],
-  ['scripts/bundle-size.ts', 'Usage: npm run bundle-size', undefined],
+  [
+    'scripts/bundle-size.ts',
+    'Usage: npm run bundle-size',
+    "bundle-size: takes no options\nTry 'npm run bundle-size -- --help' for the options.\n",
+  ],
 ])('%s', (script, usage, refusal) => {
   it('prints its usage for --help and measures nothing', () => {
     const result = run(script, '--help');
