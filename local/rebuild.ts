@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { wholeNumberFromText } from '../cli/whole-number.js';
 import { AlreadyAtRulesError, NothingIngestedError } from '../functions/adapters/dynamodb/rebuild-record.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
@@ -179,7 +179,8 @@ async function main(argv: string[]): Promise<number> {
     }
     config = loadLocalStackConfig();
   } catch (error) {
-    console.error(`rebuild: ${(error as Error).message}\n\n${USAGE}`);
+    // The error alone, then where the help is: the whole help after it would scroll it out of view.
+    process.stderr.write(usageErrorText('rebuild', (error as Error).message, 'npm run rebuild --'));
     return 2;
   }
   const target = compileRules(config.sessionRules);

@@ -56,8 +56,22 @@ it('names the variable to set for an option of the batch CLI or npm start, which
     timeout: 60_000,
   });
 
-  expect(result.stderr).toContain(
-    'rebuild: --gap is no option of npm run rebuild: it takes the rules from the environment, as npm start does; for this one, SESSION_GAP_MINUTES=20 npm run rebuild',
+  // The error alone, then where the help is: the whole help after it would scroll it out of view.
+  expect(result.stderr).toBe(
+    'rebuild: --gap is no option of npm run rebuild: it takes the rules from the environment, as npm start does; for this one, SESSION_GAP_MINUTES=20 npm run rebuild\n' +
+      "Try 'npm run rebuild -- --help' for the options.\n",
   );
+  expect(result.stdout).toBe('');
   expect(result.status).toBe(2);
+}, 90_000);
+
+it('prints its whole usage on stdout for --help, exit status 0', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'local/rebuild.ts', '--help'], {
+    encoding: 'utf8',
+    env: { ...process.env, SESSIONIZER_DATA_DIR: join(parent, 'help') },
+    timeout: 60_000,
+  });
+  expect(result.stdout).toMatch(/^Usage: npm run rebuild -- \[--segments N\]\n.*--segments N.*-h, --help/s);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
 }, 90_000);
