@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { usageErrorText } from '../cli/command-line.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { benchmarkApiPages, benchmarkLongSessionPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
@@ -192,7 +193,9 @@ async function main(argv: string[]): Promise<void> {
   try {
     options = parseBenchOptions(argv);
   } catch (error) {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${BENCH_USAGE}`);
+    // The error alone, then where the help is: the whole help after it would scroll it out of view.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(usageErrorText('bench', message, 'npm run bench --'));
     process.exitCode = 2;
     return;
   }
