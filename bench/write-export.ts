@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
 import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
@@ -241,10 +241,13 @@ async function main(argv: string[]): Promise<void> {
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    // Named, as every other command names itself, and with the usage after a blank line as theirs.
-    console.error(`generate: ${error instanceof Error ? error.message : String(error)}`);
+    // Named, as every other command names itself; a usage error, as theirs, followed by where the help is,
+    // not by the whole help, which would scroll the error out of view.
+    const message = error instanceof Error ? error.message : String(error);
     const usage = isUsageError(error);
-    if (usage) console.error(`\n${USAGE}`);
+    process.stderr.write(
+      usage ? usageErrorText('generate', message, 'npm run generate --') : `generate: ${message}\n`,
+    );
     process.exitCode = usage ? 2 : 1;
   });
 }
