@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import {
+  type CompiledRules,
   compileRules,
   DEFAULT_SESSION_RULES,
-  type SessionRules,
   sameRules,
 } from '../functions/domain/rules/session-rules.js';
 import {
@@ -157,20 +157,17 @@ export async function assertPortsFree(ports: StackPorts, given: StartGiven): Pro
   if (problems.length > 1) throw new PortsInUseError(problems, given);
 }
 
-/** The start given, from the ports the stack was asked for (0 for "any"), its data dir and its rules. */
+/** The start given, from the ports the stack was asked for (0 for "any"), its data dir and its compiled rules. */
 export function startGiven(
   { apiPort, s3Port, dynamoDbPort }: StackPorts,
   dataDir: string,
-  rules: SessionRules,
+  rules: CompiledRules,
 ): StartGiven {
-  const defaultRules = sameRules(
-    compileRules(rules).fingerprint,
-    compileRules(DEFAULT_SESSION_RULES).fingerprint,
-  );
+  const defaultRules = sameRules(rules.fingerprint, compileRules(DEFAULT_SESSION_RULES).fingerprint);
   return {
     dataDir,
     ports: { port: apiPort, s3Port, dynamoDbPort },
-    rules: defaultRules ? '' : `${rulesAsVariables(rules)} `,
+    rules: defaultRules ? '' : `${rulesAsVariables(rules.source)} `,
   };
 }
 

@@ -133,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Port: options.s3Port,
       dynamoDbPort: options.dynamoDbPort,
     };
-    const given = startGiven(askedPorts, dataDir, sessionRules);
+    const given = startGiven(askedPorts, dataDir, compiledRules);
     // Before anything is written to the data dir: a start refused for its ports leaves it as it was.
     await assertPortsFree(askedPorts, given);
     const cursorSigningKey = options.cursorSigningKey ?? loadOrCreateSigningKey(dataDir);

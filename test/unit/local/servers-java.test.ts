@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
+import { compileRules, DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import { findFreePort } from '../../../local/process-utils.js';
 import { startGiven, startServers } from '../../../local/servers.js';
 
@@ -29,7 +29,7 @@ describe('startServers without Java', () => {
       startServers({
         ...ports,
         dataDir,
-        given: startGiven(ports, dataDir, DEFAULT_SESSION_RULES),
+        given: startGiven(ports, dataDir, compileRules(DEFAULT_SESSION_RULES)),
         bucket: 'sessionizer-local',
         onObjectCreated: () => {},
       }),
