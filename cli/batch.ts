@@ -1,7 +1,8 @@
 import type { InputFormat } from '../contract/index.js';
 import type { BrowserOf } from '../functions/domain/events/normalize.js';
+import { lambdaTestEventError, lambdaTestEventOf } from '../functions/domain/reading/lambda-events.js';
 import { memberLimit } from '../functions/domain/reading/member-limit.js';
-import { type FileSummary, NOT_AN_EXPORT, readExport } from '../functions/domain/reading/read-export.js';
+import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
 import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
 import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
@@ -14,7 +15,6 @@ import {
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 import { readProblem } from './directory-files.js';
-import { lambdaTestEvent } from './lambda-events.js';
 import { SpoolError } from './line-spool.js';
 import type { ZipCount } from './output/summary.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
@@ -155,15 +155,14 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
  * named itself, a file error that says what it is. Either way no line of it was an event or a rejection.
  */
 async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<void> {
+  const what = await lambdaTestEventOf(input.name, summaries, () => input.open());
   const [summary] = summaries;
-  if (summaries.length !== 1 || summary?.file !== input.name || summary.error !== NOT_AN_EXPORT) return;
-  const what = await lambdaTestEvent(input).catch(() => undefined);
-  if (what === undefined) return;
+  if (what === undefined || summary === undefined) return;
   if (input.walked === true) {
     const { error: _, ...rest } = summary;
     summaries[0] = { ...rest, records: 0, rejected: 0, skipped: what };
   } else {
-    summaries[0] = { ...summary, error: `${NOT_AN_EXPORT}: it is ${what} (a function's sample input)` };
+    summaries[0] = { ...summary, error: lambdaTestEventError(what) };
   }
 }
 

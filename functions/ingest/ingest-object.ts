@@ -1,5 +1,6 @@
 import type { InputFormat } from '../../contract/index.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
+import { HeldStart, lambdaTestEventError, lambdaTestEventOf } from '../domain/reading/lambda-events.js';
 import { memberLimit } from '../domain/reading/member-limit.js';
 import type { FileSummary } from '../domain/reading/read-export.js';
 import { readExport } from '../domain/reading/read-export.js';
@@ -190,9 +191,11 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
 
   let files: FileSummary[];
   try {
+    // Held to tell an AWS Lambda test event apart (the CLI says what one is) without reading it again.
+    const start = new HeldStart(await input.open());
     files = await readExport(
       input.file,
-      await input.open(),
+      start.bytes(),
       {
         format: input.format,
         browserOf: input.browserOf,
@@ -231,6 +234,11 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
     );
     if (cut !== undefined) await merge(cut, false);
     await mergeCurrent(true);
+    // An AWS Lambda test event uploaded beside the exports is said to be one, as the CLI says it.
+    const [only] = files;
+    const lambdaEvent = await lambdaTestEventOf(input.file, files, () => start.held());
+    if (only !== undefined && lambdaEvent !== undefined)
+      files = [{ ...only, error: lambdaTestEventError(lambdaEvent) }];
     for (const file of files) {
       if (file.error !== undefined) report.write({ file: file.file, position: 0, reason: file.error });
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
@@ -225,6 +226,31 @@ describe('createIngestHandler rejection reports', () => {
     expect(logger.at('error')).toEqual([
       expect.objectContaining({ message: 'export could not be read entirely; reported, not retried' }),
     ]);
+  });
+
+  it('reports an AWS Lambda test event uploaded beside the exports as one, as the CLI does', async () => {
+    const samples = new URL('../../../events/lambda/', import.meta.url);
+    const kinds = { 'sqs-s3-object-created.json': 'aws:sqs', 'api-list-sessions.json': 'API Gateway' };
+    for (const [name, kind] of Object.entries(kinds)) {
+      const key = `incoming/${name}`;
+      bucket.put(key, readFileSync(new URL(name, samples), 'utf8'));
+
+      const result = await createHandler()(eventFor(key));
+
+      expect(result.outcomes).toEqual([expect.objectContaining({ status: 'file-failed' })]);
+      expect(reportOf(key)).toEqual([
+        {
+          file: key,
+          position: 0,
+          reason: `no line is JSON: it is an AWS Lambda test event (${kind}), not an export (a function's sample input)`,
+        },
+      ]);
+    }
+    // Any other object over several lines is no export, and said as before.
+    const wrapped = 'incoming/wrapped.json';
+    bucket.put(wrapped, JSON.stringify({ Records: [{ type: 'track', userId: 'u' }] }, null, 2));
+    await createHandler()(eventFor(wrapped));
+    expect(reportOf(wrapped)).toEqual([{ file: wrapped, position: 0, reason: 'no line is JSON' }]);
   });
 
   it('skips the manifest and directories of a ZIP archive without reporting them', async () => {

@@ -198,6 +198,28 @@ describe('ingestObject', () => {
     ]);
   });
 
+  it('names an AWS Lambda test event for what it is without reading it again, unless it is past 1 MiB', async () => {
+    const sample = readFileSync(new URL('../../../events/lambda/sqs-s3-segment-logs.json', import.meta.url));
+
+    const run = await ingest('incoming/sqs.json', sample, { pieceBytes: 100 });
+
+    expect(run.opens).toBe(1);
+    expect(run.report.written).toEqual([
+      {
+        file: 'incoming/sqs.json',
+        position: 0,
+        reason:
+          "no line is JSON: it is an AWS Lambda test event (aws:sqs), not an export (a function's sample input)",
+      },
+    ]);
+    // No test event is that long (Lambda takes 6 MB at most, a sample a few KB): not held to be looked at.
+    const long = { Records: [{ eventSource: 'aws:sqs', body: 'x'.repeat(1024 * 1024) }] };
+    const longRun = await ingest('incoming/long.json', JSON.stringify(long, null, 2));
+    expect(longRun.report.written).toEqual([
+      { file: 'incoming/long.json', position: 0, reason: 'no line is JSON' },
+    ]);
+  });
+
   it('refuses a tar archive, gzipped or in a ZIP, as a file error naming it, storing none of its lines', async () => {
     const tar = tarOf({
       'a.ndjson': segmentLines([{ user: 'u', at: 0 }]),
