@@ -59,6 +59,11 @@ export interface BatchResult {
   readonly distinct: number;
   /** The ZIP archives read and their members (each one of `files`); none when absent. */
   readonly zips?: ZipCount;
+  /**
+   * Inputs skipped once read as no export (a Lambda test event in a folder): listed in `files` with why, but
+   * not files read, as a manifest skipped by its name is not.
+   */
+  readonly skippedInputs?: number;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -153,17 +158,19 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
  * A file no line of which is JSON that is one AWS Lambda test event (events/lambda/'s) is said to be one: in a
  * folder, skipped as a manifest is (a newcomer's `sessionize events/` reads the sample exports and exits 0);
  * named itself, a file error that says what it is. Either way no line of it was an event or a rejection.
+ * True when it was skipped.
  */
-async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<void> {
+async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<boolean> {
   const what = await lambdaTestEventOf(input.name, summaries, () => input.open());
   const [summary] = summaries;
-  if (what === undefined || summary === undefined) return;
+  if (what === undefined || summary === undefined) return false;
   if (input.walked === true) {
     const { error: _, ...rest } = summary;
     summaries[0] = { ...rest, records: 0, rejected: 0, skipped: what };
-  } else {
-    summaries[0] = { ...summary, error: lambdaTestEventError(what) };
+    return true;
   }
+  summaries[0] = { ...summary, error: lambdaTestEventError(what) };
+  return false;
 }
 
 /** Sessions go to the taker this many at a time, so a user with a bot's history is never held whole. */
@@ -204,6 +211,7 @@ export async function sessionizeInputs(
   let accepted = 0;
   let recordsRead = 0;
   const zips = { archives: 0, members: 0 };
+  let skippedInputs = 0;
   // In the order of their places, as they were found.
   const problems = options.unreadable ?? [];
   let next = 0;
@@ -251,7 +259,7 @@ export async function sessionizeInputs(
         },
       ),
     );
-    await nameLambdaTestEvent(input, summaries);
+    if (await nameLambdaTestEvent(input, summaries)) skippedInputs++;
     // A ZIP archive read is told as its members (`x.zip!a.ndjson`), one unreadable as itself.
     if (summaries.length > 1 || summaries.some((summary) => summary.file !== input.name)) {
       zips.archives++;
@@ -284,5 +292,5 @@ export async function sessionizeInputs(
       return takeSessions(user, ordered, bounds, take);
     },
   );
-  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct, zips };
+  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct, zips, skippedInputs };
 }

@@ -14,7 +14,8 @@ export interface RunSummary {
 
 export function summarizeRun(result: BatchResult): RunSummary {
   return {
-    files: result.files.length,
+    // Files read as exports: one skipped as none (a Lambda test event in a folder) is listed, not counted.
+    files: result.files.length - (result.skippedInputs ?? 0),
     records: result.files.reduce((sum, file) => sum + file.records, 0),
     accepted: result.accepted,
     distinct: result.distinct,

@@ -34,6 +34,11 @@ describe('the sample folder events/', () => {
       );
     }
     expect(run.stdout).toMatch(/^10 sessions of 6 users /m);
+    // Skipped, as events/lambda/'s are, a file is no more one read than a manifest skipped by its name.
+    const exports = (await readdir(join(REPO, 'events'), { withFileTypes: true })).filter((entry) =>
+      entry.isFile(),
+    );
+    expect(run.stdout).toContain(`in ${exports.length} files (a ZIP archive read as its 2 members);`);
   }, 60_000);
 
   it('says so in the file error of a Lambda test event named itself, which exits 1', async () => {
@@ -63,6 +68,6 @@ describe('a folder of other objects over several lines', () => {
     expect(run.stdout).toContain(
       `${join(folder, 'sqs.json')}: skipped, an AWS Lambda test event (aws:sqs), not an export`,
     );
-    expect(run.stdout).toMatch(/^1 session of 1 user /m);
+    expect(run.stdout).toMatch(/^1 session of 1 user .* in 2 files; /m);
   }, 60_000);
 });

@@ -46,6 +46,31 @@ describe('summarizeRun', () => {
       users: 2,
     });
   });
+
+  it('counts no input skipped as no export (a Lambda test event in a folder) among the files read', () => {
+    const file = {
+      format: undefined,
+      container: undefined,
+      compression: 'none',
+      accepted: 0,
+      rejected: 0,
+    } as const;
+    const summary = summarizeRun(
+      result({
+        files: [
+          { ...file, file: 'day.ndjson', records: 2 },
+          {
+            ...file,
+            file: 'lambda/sqs.json',
+            records: 0,
+            skipped: 'an AWS Lambda test event (aws:sqs), not an export',
+          },
+        ],
+        skippedInputs: 1,
+      }),
+    );
+    expect(summary.files).toBe(1);
+  });
 });
 
 describe('describeRun', () => {
