@@ -1,17 +1,89 @@
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 const LINE_FEED = 0x0a;
 
 /**
- * The characters in UTF-8 `bytes[start, end)`: its bytes but the continuation bytes of a multi-byte character.
- * Text that is ASCII, as most exports are, is told so natively and counted by its length.
+ * Counts the characters a UTF-8 decoder gives for bytes read in order, in any chunking: as TextDecoder (the
+ * WHATWG decoder) and an editor show them, each maximal part of a sequence that is not UTF-8 (a stray
+ * continuation byte, an overlong form, a surrogate, a character cut short) is one U+FFFD, one column.
+ * ASCII, as most exports are, is told so natively and counted by its length, valid UTF-8 by its lead bytes.
  */
+class DecodedCharacters {
+  count: number;
+  /** Of the multi-byte character being read: its continuation bytes, those read, and the next one's range. */
+  private needed = 0;
+  private seen = 0;
+  private lower = 0x80;
+  private upper = 0xbf;
+
+  constructor(count = 0) {
+    this.count = count;
+  }
+
+  /** The characters so far, a character cut short by what comes next counted as its U+FFFD. */
+  get settled(): number {
+    return this.needed === 0 ? this.count : this.count + 1;
+  }
+
+  add(bytes: Buffer, start: number, end: number): void {
+    if (end <= start) return;
+    if (this.needed === 0) {
+      const range = bytes.subarray(start, end);
+      if (isAscii(range)) {
+        this.count += end - start;
+        return;
+      }
+      // Whole characters, all valid (told natively): each but its continuation bytes starts one.
+      if (isUtf8(range)) {
+        for (let at = start; at < end; at++) if (((bytes[at] as number) & 0xc0) !== 0x80) this.count++;
+        return;
+      }
+    }
+    for (let at = start; at < end; at++) this.byte(bytes[at] as number);
+  }
+
+  /** Starts a line: what was being read ended with the line feed. */
+  restart(): void {
+    this.count = 0;
+    this.needed = 0;
+  }
+
+  private byte(byte: number): void {
+    if (this.needed !== 0) {
+      if (byte >= this.lower && byte <= this.upper) {
+        this.lower = 0x80;
+        this.upper = 0xbf;
+        if (++this.seen === this.needed) {
+          this.count++;
+          this.needed = 0;
+        }
+        return;
+      }
+      // The sequence so far is one U+FFFD; the byte starts afresh.
+      this.count++;
+      this.needed = 0;
+    }
+    this.seen = 0;
+    this.lower = 0x80;
+    this.upper = 0xbf;
+    if (byte >= 0xc2 && byte <= 0xdf) this.needed = 1;
+    else if (byte >= 0xe0 && byte <= 0xef) {
+      this.needed = 2;
+      if (byte === 0xe0) this.lower = 0xa0;
+      if (byte === 0xed) this.upper = 0x9f;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      this.needed = 3;
+      if (byte === 0xf0) this.lower = 0x90;
+      if (byte === 0xf4) this.upper = 0x8f;
+    } else this.count++; // ASCII, or a byte no UTF-8 character starts with (U+FFFD)
+  }
+}
+
+/** The characters in UTF-8 `bytes[start, end)`, as {@link DecodedCharacters} counts them. */
 export function characters(bytes: Buffer, start: number, end: number): number {
-  if (end <= start) return 0;
-  if (isAscii(bytes.subarray(start, end))) return end - start;
-  let count = 0;
-  for (let at = start; at < end; at++) if (((bytes[at] as number) & 0xc0) !== 0x80) count++;
-  return count;
+  const count = new DecodedCharacters();
+  count.add(bytes, start, end);
+  return count.settled;
 }
 
 /**
@@ -20,14 +92,14 @@ export function characters(bytes: Buffer, start: number, end: number): number {
  */
 export class LineColumns {
   /** The characters of the current line before `at`. */
-  private chars: number;
+  private readonly chars: DecodedCharacters;
   private at = 0;
   /** The next line feed at or after `at` in the chunk, or -1. */
   private next = -1;
 
   /** `column` is the 1-based column of the first byte of the first chunk read. */
   constructor(column: number) {
-    this.chars = column - 1;
+    this.chars = new DecodedCharacters(column - 1);
   }
 
   /** Starts reading `bytes` at `from`, which follows the last position counted. */
@@ -40,12 +112,12 @@ export class LineColumns {
   columnAt(bytes: Buffer, position: number): number {
     while (this.next !== -1 && this.next < position) {
       this.at = this.next + 1;
-      this.chars = 0;
+      this.chars.restart();
       this.next = bytes.indexOf(LINE_FEED, this.at);
     }
-    this.chars += characters(bytes, this.at, position);
+    this.chars.add(bytes, this.at, position);
     this.at = position;
-    return this.chars + 1;
+    return this.chars.settled + 1;
   }
 }
 

@@ -32,6 +32,35 @@ describe('readExport names where a text is not JSON by line and column', () => {
     }
   });
 
+  it('counting a byte that is no UTF-8 as the one U+FFFD an editor shows for it', async () => {
+    // Each invalid sequence is as many U+FFFD as a UTF-8 decoder gives (its maximal subparts).
+    const invalid = [
+      [0x80, 0xbf], // continuation bytes with no lead
+      [0xe9, 0x41], // a Latin-1 é before an ASCII letter
+      [0xc0, 0x80], // an overlong NUL
+      [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+      [0xff, 0xfe],
+      [0xc3, 0xa9, 0xa9], // é and a continuation byte too many
+      [0xf0, 0x9f, 0x98], // an emoji cut short
+    ];
+    for (const sequence of invalid) {
+      const before = Buffer.concat([
+        Buffer.from('["'),
+        Buffer.from(sequence),
+        Buffer.from('",{"type":"track","u":1,'),
+      ]);
+      const bytes = Buffer.concat([before, Buffer.from(']}]')]);
+      const place = placeOf(`${new TextDecoder().decode(before)}§`);
+      for (const chunkSize of CHUNK_SIZES) {
+        const result = await read('broken.json', bytes, { chunkSize });
+        expect(
+          result.summaries[0]?.error,
+          `${Buffer.from(sequence).toString('hex')} in chunks of ${chunkSize}`,
+        ).toContain(` at ${place}; reading stopped at line `);
+      }
+    }
+  });
+
   it('in the rejection of an NDJSON line, which may start after white space', async () => {
     const bad = '{"type":"track","é😀":1,§';
     const text = [event('m-1'), '', `  \u00a0${bad}`].join('\n');
