@@ -26,10 +26,20 @@ const FOLDERS = ['conformance', 'seed-example'];
 /** The folders of FOLDERS the shared data holds. */
 const sharedFolders = () => FOLDERS.filter((name) => existsSync(join(source, name)));
 
+/**
+ * An argument quoted as JSON, with what JSON leaves raw (DEL, C1, the bidirectional and zero-width marks,
+ * U+2028) escaped too: as contract/visible-text.ts shows it, which a plain .mjs cannot import.
+ */
+const visible = (text) =>
+  JSON.stringify(text).replace(
+    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
 function parseArguments(args) {
   if (args.some((arg) => arg === '--help' || arg === '-h')) return 'help';
   const unknown = args.find((arg) => arg !== '--check');
-  if (unknown !== undefined) return { error: `unknown option ${unknown}` };
+  if (unknown !== undefined) return { error: `unknown option ${visible(unknown)}` };
   return { check: args.includes('--check') };
 }
 
@@ -79,7 +89,8 @@ const parsed = parseArguments(process.argv.slice(2));
 if (parsed === 'help') {
   console.log(USAGE);
 } else if ('error' in parsed) {
-  console.error(`fixtures:sync: ${parsed.error}\n\n${USAGE}`);
+  // The error alone, then where the help is, as every command says one: the whole help would scroll it away.
+  console.error(`fixtures:sync: ${parsed.error}\nTry 'npm run fixtures:sync -- --help' for the options.`);
   process.exitCode = 2;
 } else if (!existsSync(source)) {
   console.log(

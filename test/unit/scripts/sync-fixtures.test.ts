@@ -61,7 +61,14 @@ describe('npm run fixtures:sync -- --check', () => {
     expect(run('/nowhere', '--help').stdout).toContain('Usage: npm run fixtures:sync');
     const wrong = run('/nowhere', '--force');
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toContain('unknown option --force');
+    // The error alone, then where the help is, as every command's: the whole help would scroll it away.
+    expect(wrong.stderr).toBe(
+      `fixtures:sync: unknown option "--force"\nTry 'npm run fixtures:sync -- --help' for the options.\n`,
+    );
+    // What the terminal would act on or hide is shown as its escape.
+    expect(run('/nowhere', '--a\tb\u202e').stderr.split('\n')[0]).toBe(
+      'fixtures:sync: unknown option "--a\\tb\\u202e"',
+    );
   });
 
   it('changes nothing without the shared folder', () => {
