@@ -138,6 +138,15 @@ export type LocalStackEnvVar = keyof z.input<typeof localStackEnvSchema>;
 /** The same, in the order docs/local.md's "Configuration" lists them. */
 export const LOCAL_STACK_VARIABLES = Object.keys(localStackEnvSchema.shape) as readonly LocalStackEnvVar[];
 
+/**
+ * What is wrong with `value` for the stack's variable `name`, on its own, or undefined when it is valid (what
+ * holds across variables, such as two servers on one port, is not checked).
+ */
+export function variableProblem(name: LocalStackEnvVar, value: string): string | undefined {
+  const parsed = localStackEnvSchema.shape[name].safeParse(value);
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'is invalid');
+}
+
 export interface IngestQueueSettings {
   batchSize: number;
   maxConcurrency: number;

@@ -3,7 +3,11 @@
 // CLI does, is answered with the variable to set instead.
 
 import { shellWord } from './command-words.js';
-import { type LocalStackEnvVar, LOCAL_STACK_VARIABLES as VARIABLES } from './stack-config.js';
+import {
+  type LocalStackEnvVar,
+  LOCAL_STACK_VARIABLES as VARIABLES,
+  variableProblem,
+} from './stack-config.js';
 
 /** The batch CLI's option names for the same rules, which a user of `npx sessionize` tries first. */
 const CLI_OPTIONS: Readonly<Record<string, LocalStackEnvVar>> = {
@@ -50,17 +54,27 @@ export function optionAsVariable(
 }
 
 /**
- * `npm start` with `variable=value` and every other variable of the stack this environment sets (its data dir,
- * ports, rules...): copied, it starts the stack the arguments asked for, not one on the default data dir whose
- * recorded rules refuse the start (a variable given on the command line before npm start is no longer set).
+ * `npm start` with `variable=value` and every other variable of the stack this environment sets validly (its
+ * data dir, ports, rules...): copied, it starts the stack the arguments asked for, not one on the default data
+ * dir whose recorded rules refuse the start (a variable given on the command line before npm start is no
+ * longer set). A variable whose value the stack refuses is left out, and said so with why: repeated, the copy
+ * would only be refused for it.
  */
 function startWith(variable: string, value: string, env: NodeJS.ProcessEnv): string {
+  const leftOut: string[] = [];
   const words = VARIABLES.flatMap((name) => {
     if (name === variable) return [`${name}=${value === '...' ? value : shellWord(value)}`];
     const set = env[name];
-    return set === undefined || set === '' ? [] : [`${name}=${shellWord(set)}`];
+    if (set === undefined || set === '') return [];
+    const problem = variableProblem(name, set);
+    if (problem === undefined) return [`${name}=${shellWord(set)}`];
+    leftOut.push(`${name} ${problem}`);
+    return [];
   });
-  return `${words.join(' ')} npm start`;
+  const refused = leftOut.length === 1 ? 'it' : 'them';
+  const left =
+    leftOut.length === 0 ? '' : `; left out, as the stack refuses ${refused}: ${leftOut.join('; ')}`;
+  return `${words.join(' ')} npm start${left}`;
 }
 
 /** What `npm start` answers to its arguments before anything starts, or undefined to go on (none given). */

@@ -50,6 +50,20 @@ describe('npm start -- --port 3100', () => {
     );
   });
 
+  it('repeats only the variables the stack takes, saying which it left out and why', () => {
+    const env = { SESSIONIZER_DATA_DIR: '/tmp/x', INGEST_BATCH_SIZE: '0', S3_PORT: 'x', ...RULES_ENV };
+    const text = startArguments(['--port', '3100'], env)?.text ?? '';
+    const command = /for this one, (.* npm start); left out/.exec(text)?.[1] ?? '';
+    const { INGEST_BATCH_SIZE: _, S3_PORT: __, ...valid } = env;
+    expect(variablesOf(command)).toEqual({ ...valid, PORT: '3100' });
+    expect(loadLocalStackConfig(variablesOf(command), '/repo')).toEqual(
+      loadLocalStackConfig({ ...valid, PORT: '3100' }, '/repo'),
+    );
+    expect(text).toContain(
+      '; left out, as the stack refuses them: S3_PORT must be a port number from 0 to 65535 (got "x"); INGEST_BATCH_SIZE must be from 1 to 10 (',
+    );
+  });
+
   it('replaces the variable the argument stands for', () => {
     const text = startArguments(['--data-dir', '/tmp/y'], {
       SESSIONIZER_DATA_DIR: '/tmp/x',
