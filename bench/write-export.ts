@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
 import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
@@ -111,7 +112,7 @@ function wholeNumberOption(values: Record<string, unknown>, name: string): numbe
   const text = optionText(values, name);
   if (text === undefined) return undefined;
   const value = wholeNumberFromText(text);
-  if (value === undefined) throw new RangeError(`--${name} must be a whole number${gotText(text)}`);
+  if (value === undefined) throw new RangeError(`--${name} must be a whole number${gotText(text, quoted)}`);
   return value;
 }
 
@@ -121,7 +122,7 @@ function decimalOption(values: Record<string, unknown>, name: string): number | 
   if (text === undefined) return undefined;
   const value = minutesFromText(text);
   if (value === undefined)
-    throw new RangeError(`--${name} must be a decimal number such as 1 or 0.5${gotText(text)}`);
+    throw new RangeError(`--${name} must be a decimal number such as 1 or 0.5${gotText(text, quoted)}`);
   return value;
 }
 
@@ -137,7 +138,7 @@ function checked(
   range: string,
 ): number | undefined {
   if (value === undefined || inRange(value)) return value;
-  throw new RangeError(`--${name} must be ${range}${gotText(optionText(values, name))}`);
+  throw new RangeError(`--${name} must be ${range}${gotText(optionText(values, name), quoted)}`);
 }
 
 const share = (values: Record<string, unknown>, name: string) =>

@@ -3,6 +3,7 @@
 // given twice, so `--prefix a/ --prefix b/` would drop a/ without a word.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { distance as editDistance } from 'fastest-levenshtein';
+import { escapeControl, escapeControlOfEscaped } from '../contract/visible-text.js';
 
 /** parseArgs's tokens (with `tokens: true`), as far as this reads them. */
 type Tokens = readonly { kind: string; name?: string; value?: string | undefined }[] | undefined;
@@ -84,10 +85,23 @@ function repeatedOption(tokens: Tokens, hints: Readonly<Record<string, string>>)
 }
 
 /**
+ * A message whose values are quoted as JSON text (`(got "2\t0")`), as a configuration error quotes them for
+ * whoever prints it as it is (npm start, a function's log): its backslashes are escapes already.
+ */
+export interface JsonQuotedMessage {
+  readonly jsonQuoted: string;
+}
+
+/**
  * A usage error as every command here tells it: `name: message`, then one line saying where the help is, not
  * the whole help, which would scroll the one line that matters out of view. `command` is how its help is asked
- * for, less the `--help`: `sessionize`, `npm run viewer --`.
+ * for, less the `--help`: `sessionize`, `npm run viewer --`. The message is made visible here, once, for every
+ * command: a message quotes what it was given as it is (terminal-text.ts `quoted`), and its control characters
+ * and backslashes are escaped; one quoting values as JSON keeps its escapes, only what JSON leaves raw is.
+ * Escaped line by line: Node's own messages come in lines, which stay lines.
  */
-export function usageErrorText(name: string, message: string, command: string): string {
-  return `${name}: ${message}\nTry '${command} --help' for the options.\n`;
+export function usageErrorText(name: string, message: string | JsonQuotedMessage, command: string): string {
+  const [text, visible] =
+    typeof message === 'string' ? [message, escapeControl] : [message.jsonQuoted, escapeControlOfEscaped];
+  return `${name}: ${text.split('\n').map(visible).join('\n')}\nTry '${command} --help' for the options.\n`;
 }

@@ -78,10 +78,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed.kind === 'error') {
-    // Node's own messages (`--gap -5`) come in lines: escaped line by line, so they stay lines.
-    const message = parsed.message.split('\n').map(escapeControl).join('\n');
     // The error alone, with where the help is: the whole help after it would scroll it out of view.
-    process.stderr.write(usageErrorText('sessionize', message, HELP_COMMAND));
+    process.stderr.write(usageErrorText('sessionize', parsed.message, HELP_COMMAND));
     return 2;
   }
   const { options } = parsed;

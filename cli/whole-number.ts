@@ -27,19 +27,29 @@ export function decimalInput(value: unknown): unknown {
   return typeof value === 'string' ? (decimalFromText(value) ?? value) : value;
 }
 
-/** What a refusal says of the value given, when it was text that is no whole number. */
-export function gotText(input: unknown): string {
-  return typeof input === 'string' ? ` (got ${JSON.stringify(input)})` : '';
+/**
+ * What a refusal says of the value given, when it was text that is no whole number. `quote` writes it: as JSON
+ * for a message printed as it is (a variable's, by npm start), as it is for a usage error, which
+ * usageErrorText escapes whole.
+ */
+export function gotText(input: unknown, quote: (text: string) => string = JSON.stringify): string {
+  return typeof input === 'string' ? ` (got ${quote(input)})` : '';
 }
 
 /**
  * An option's whole number of at least `min`, in decimal digits, or a RangeError saying what it must be and
- * what was given: Number() would also read `0x1000`, `1e4` and a blank ` ` (as 0).
+ * what was given (`quote` writes it, as {@link gotText}'s): Number() would also read `0x1000`, `1e4` and a
+ * blank ` ` (as 0).
  */
-export function wholeNumberOption(name: string, text: string, min: number): number {
+export function wholeNumberOption(
+  name: string,
+  text: string,
+  min: number,
+  quote: (text: string) => string = JSON.stringify,
+): number {
   const value = wholeNumberFromText(text) ?? Number.NaN;
   if (Number.isSafeInteger(value) && value >= min) return value;
   throw new RangeError(
-    `--${name} must be a whole number of at least ${min}, in decimal digits${gotText(text)}`,
+    `--${name} must be a whole number of at least ${min}, in decimal digits${gotText(text, quote)}`,
   );
 }

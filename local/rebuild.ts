@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberFromText } from '../cli/whole-number.js';
 import { AlreadyAtRulesError, NothingIngestedError } from '../functions/adapters/dynamodb/rebuild-record.js';
 import { DynamoDbRebuilder } from '../functions/adapters/dynamodb/rebuilder.js';
@@ -150,6 +151,7 @@ async function openStores(config: LocalStackConfig): Promise<LocalStores> {
 async function main(argv: string[]): Promise<number> {
   let segments = DEFAULT_SEGMENTS;
   let config: LocalStackConfig;
+  let readingVariables = false;
   try {
     const line = readCommandLine({
       args: argv,
@@ -172,15 +174,18 @@ async function main(argv: string[]): Promise<number> {
     if (values.segments !== undefined) {
       const given = wholeNumberFromText(values.segments);
       if (given === undefined || given < 1 || given > 40)
-        throw new Error(
-          `--segments must be a whole number from 1 to 40, not ${JSON.stringify(values.segments)}`,
-        );
+        throw new Error(`--segments must be a whole number from 1 to 40, not ${quoted(values.segments)}`);
       segments = given;
     }
+    readingVariables = true;
     config = loadLocalStackConfig();
   } catch (error) {
-    // The error alone, then where the help is: the whole help after it would scroll it out of view.
-    process.stderr.write(usageErrorText('rebuild', (error as Error).message, 'npm run rebuild --'));
+    // The error alone, then where the help is: the whole help after it would scroll it out of view. A
+    // variable's problem quotes its value as JSON, as npm start prints it: its escapes are not escaped again.
+    const message = (error as Error).message;
+    process.stderr.write(
+      usageErrorText('rebuild', readingVariables ? { jsonQuoted: message } : message, 'npm run rebuild --'),
+    );
     return 2;
   }
   const target = compileRules(config.sessionRules);

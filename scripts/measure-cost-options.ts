@@ -1,5 +1,6 @@
 // The command line of scripts/measure-cost.ts, apart from it so that reading it is tested without a measurement.
 import { readCommandLine } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
 
 export const USAGE = `Usage: npx tsx scripts/measure-cost.ts [--events N] [--first-day-only]
@@ -30,7 +31,7 @@ export function parseMeasureCostOptions(argv: readonly string[]): MeasureCostOpt
   const { values } = read;
   if (values.help) return { events: 0, firstDayOnly: values['first-day-only'], help: true };
   return {
-    events: wholeNumberOption('events', values.events, 1000),
+    events: wholeNumberOption('events', values.events, 1000, quoted),
     firstDayOnly: values['first-day-only'],
     help: false,
   };

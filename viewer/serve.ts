@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
 import { DEFAULT_PORTS } from '../local/stack-config.js';
@@ -46,7 +47,9 @@ const optionsSchema = z
       .preprocess(
         wholeNumberInput,
         z
-          .number({ error: (issue) => `--port must be a port number from 0 to 65535${gotText(issue.input)}` })
+          .number({
+            error: (issue) => `--port must be a port number from 0 to 65535${gotText(issue.input, quoted)}`,
+          })
           .int('--port must be a port number from 0 to 65535')
           .max(65_535, '--port must be a port number from 0 to 65535'),
       )
