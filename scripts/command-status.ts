@@ -1,24 +1,39 @@
+import { usageErrorText } from '../cli/command-line.js';
+
 /** Where a script's command writes its lines (stdout, stderr). */
 export interface LineIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
 }
 
+/** A script command as its usage errors name it. */
+export interface ScriptCommand {
+  readonly name: string;
+  readonly usage: string;
+  /** How its help is asked for, less the `--help`: `npm run erase --`. */
+  readonly help: string;
+  /** Its problems quote what they were given as JSON (erase's ids): their escapes are not escaped again. */
+  readonly quotesJson?: boolean;
+}
+
 /**
- * A script command's exit status from its parsed command line: 2 with the usage after an argument it refuses,
- * 0 with the usage alone for --help; otherwise 0 once `run` is done, or, when it throws, `statusOf(error)`
- * (1 unless it says otherwise) with the error's message after the command's name.
+ * A script command's exit status from its parsed command line: 2 after an argument it refuses, said with where
+ * the help is (usageErrorText, as every command), 0 with the usage for --help; otherwise 0 once `run` is done,
+ * or, when it throws, `statusOf(error)` (1 unless it says otherwise) with the error's message after the
+ * command's name.
  */
 export async function runParsed<Options extends object>(
-  name: string,
-  usage: string,
+  command: ScriptCommand,
   parsed: Options | { help: true } | { problem: string },
   io: LineIo,
   run: (options: Options) => Promise<void>,
   statusOf: (error: unknown) => number = () => 1,
 ): Promise<number> {
+  const { name, usage } = command;
   if ('problem' in parsed) {
-    io.err(`${name}: ${parsed.problem}\n\n${usage}`);
+    // The error alone, then where the help is: the whole help after it would scroll it out of view.
+    const problem = command.quotesJson === true ? { jsonQuoted: parsed.problem } : parsed.problem;
+    io.err(usageErrorText(name, problem, command.help).trimEnd());
     return 2;
   }
   if ('help' in parsed) {

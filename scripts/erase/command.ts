@@ -70,7 +70,8 @@ function print(view: ErasureView, io: EraseIo): void {
 
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the erasure failed). */
 export async function runErase(argv: readonly string[], io: EraseIo = defaultIo): Promise<number> {
-  return runParsed('erase', USAGE, parseEraseOptions(argv), io, async (options) => {
+  const command = { name: 'erase', usage: USAGE, help: 'npm run erase --', quotesJson: true };
+  return runParsed(command, parseEraseOptions(argv), io, async (options) => {
     const deployed = options.stage !== undefined || options.apiUrl !== undefined;
     const erase = () => (deployed ? eraseOnAws(options, io) : eraseLocally(options, io));
     print(await erase(), io);

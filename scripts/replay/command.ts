@@ -168,9 +168,9 @@ async function replayOnAws(options: ReplayOptions & { stage: string }, io: Comma
 /** Runs the command; resolves to its exit status (2 for bad arguments, 1 when the replay failed). */
 export async function runReplay(argv: readonly string[], io: CommandIo = defaultIo): Promise<number> {
   // `npm run dlq` runs this command too: its errors name the one typed.
+  const name = io.env.npm_lifecycle_event === 'dlq' ? 'dlq' : 'replay';
   return runParsed(
-    io.env.npm_lifecycle_event === 'dlq' ? 'dlq' : 'replay',
-    USAGE,
+    { name, usage: USAGE, help: `npm run ${name} --` },
     parseReplayOptions(argv),
     io,
     async (options) => {

@@ -104,8 +104,18 @@ describe('npm run erase, its arguments and reach', () => {
 
     expect(result.status).toBe(2);
     expect(result.err).toContain(problem);
-    expect(result.err).toContain('Usage: npm run erase');
+    // The error alone, then where the help is: the whole help after it would scroll it out of view.
+    expect(result.err).toMatch(/\nTry 'npm run erase -- --help' for the options\.$/);
+    expect(result.err).not.toContain('Usage:');
     expect(harness.sent).toEqual([]);
+  });
+
+  it('shows what it was given escaped once: a JSON-quoted value keeps its escapes, a raw option gets its own', async () => {
+    const quoted = await harness.run(['--user', 'a', '--again-after', '1\t0\u202e']);
+    expect(quoted.err).toContain('got "1\\t0\\u202e"\n');
+    const option = await harness.run(['--user', 'a', '--x\u001b[31m']);
+    expect(option.err).toContain("Unknown option '--x\\x1b[31m'");
+    expect(option.status).toBe(2);
   });
 
   it.each(['a b', "it's", '-x', '$HOME', 'a;b'])(

@@ -67,12 +67,16 @@ describe('npm run replay', () => {
       ['--stage', 'dev', '--since=2024-01-01', '--since', '2024-02-01'],
       '--since is given twice; give it once',
     ],
+    // What it was given is shown as its escape, not raw to the terminal.
+    [['--x\t\u202e'], "Unknown option '--x\\t\\u202e'"],
   ])('refuses %j with status 2', async (argv, problem) => {
     const result = await run(argv);
 
     expect(result.status).toBe(2);
     expect(result.err).toContain(problem);
-    expect(result.err).toContain('Usage: npm run replay');
+    // The error alone, then where the help is: the whole help after it would scroll it out of view.
+    expect(result.err).toMatch(/\nTry 'npm run replay -- --help' for the options\.$/);
+    expect(result.err).not.toContain('Usage:');
   });
 
   it('enqueues into the stage named by --stage, found through its stacks’ outputs', async () => {
