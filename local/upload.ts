@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { liveLockHolder } from './data-dir-lock.js';
@@ -82,18 +82,17 @@ async function main(argv: string[]): Promise<number> {
     },
     allowPositionals: true,
   });
-  if ('problem' in parsed) {
-    console.error(`upload: ${parsed.problem}\n\n${usage(sources)}`);
+  // A usage error alone, then where the help is, as every command says one: the help would scroll it away.
+  const refuse = (problem: string) => {
+    process.stderr.write(usageErrorText('upload', problem, 'npm run upload --'));
     return 2;
-  }
+  };
+  if ('problem' in parsed) return refuse(parsed.problem);
   if (parsed.values.help) {
     console.log(usage(sources));
     return 0;
   }
-  if (parsed.positionals.length === 0) {
-    console.error(`upload: no files given\n\n${usage(sources)}`);
-    return 2;
-  }
+  if (parsed.positionals.length === 0) return refuse('no files given');
   const given = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
   const badPrefix = prefixProblem(given, sources[0]?.prefix);
   if (badPrefix !== undefined) {

@@ -32,6 +32,8 @@ it.each([
   ['local/rebuild.ts', ['--gap', '2\t0'], 'rebuild: --gap is no option', 'SESSION_GAP_MINUTES=2\\t0'],
   ['bench/run.ts', ['--seed', '1\t0'], 'bench: --seed', 'got 1\\t0'],
   ['bench/write-export.ts', ['--events', '1\t0'], 'generate: --events', '(got "1\\t0")'],
+  ['local/upload.ts', ['--x\t'], 'upload: Unknown option', "'--x\\t'"],
+  ['local/upload.ts', [], 'upload: no files given', ''],
 ])(
   '%s %j',
   (script, args, starts, shown) => {
