@@ -217,7 +217,12 @@ describe('GET /users/{userId}/sessions', () => {
         'cursor',
         'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
       ],
-      [`cursor=${'a'.repeat(257)}`, 'cursor', 'cursor is not a valid cursor for this request'],
+      // A cursor pasted twice, or with text after it, is over the length any cursor has: the same guidance.
+      [
+        `cursor=${'a'.repeat(257)}`,
+        'cursor',
+        'cursor is not a valid cursor for this user, order and filter: pass the nextCursor of the page before, asked with the same parameters, or leave cursor out to start from the first page (a replaced signing key also ends every cursor)',
+      ],
       ['bounce=yes', 'bounce', 'bounce must be true or false'],
       ['bounce=TRUE', 'bounce', 'bounce must be true or false'],
       ['bounce=', 'bounce', 'bounce must be true or false'],

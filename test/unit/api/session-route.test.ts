@@ -195,6 +195,27 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     }
   });
 
+  it('refuses a cursor longer than any cursor as it refuses another wrong one, saying what to pass', async () => {
+    const handler = handlerFor();
+    const page = await call(handler, 'GET', userPath('carol', 'sessions', '20240101T090000000Z'), {
+      query: 'limit=1',
+    });
+    const cursor = (page.body as { nextCursor: string }).nextCursor;
+    // Pasted twice, as a hurried copy does: too long to be a cursor, refused before it is verified.
+    const result = await call(handler, 'GET', userPath('carol', 'sessions', '20240101T090000000Z'), {
+      query: `cursor=${encodeURIComponent(cursor + cursor + cursor)}`,
+    });
+    expect(result.status).toBe(400);
+    expect(result.body).toEqual({
+      error: {
+        code: 'bad_request',
+        message:
+          'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+        parameter: 'cursor',
+      },
+    });
+  });
+
   it('refuses a cursor signed for this session with a negative position', async () => {
     // Only the key's holder could sign one; a store asked for event -1 would fail the request with a 500.
     const sessionId = '20240101T090000000Z';
