@@ -1,5 +1,6 @@
 // `npm run soak`: the fault suite with bigger inputs, round after round (see SOAK_USAGE). Prints one line
 // per scenario and stops at the first round whose counts are not all zero, naming its seed.
+import { usageErrorText } from '../../../cli/command-line.js';
 import { FaultRun, type ScenarioReport, summaryLine } from './fault-run.js';
 import { scenarioNamed } from './scenarios.js';
 import { parseSoakSettings, SOAK_USAGE, type SoakSettings } from './settings.js';
@@ -63,7 +64,8 @@ async function main(): Promise<number> {
   try {
     settings = parseSoakSettings(argv, process.env);
   } catch (error) {
-    console.error(`soak: ${error instanceof Error ? error.message : String(error)}\n\n${SOAK_USAGE}`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(usageErrorText('soak', message, 'npm run soak --'));
     return 2;
   }
   stopOnSignals();
