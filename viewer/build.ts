@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
-import { buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
+import { apiOrigin, buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
 
@@ -35,6 +35,15 @@ function outDirProblem(outDir: string, written: ReadonlySet<string>): string | u
   return `--out ${outDir} holds files the viewer does not write (${named}); give a new or empty folder, or the folder of an earlier build, whose files are replaced`;
 }
 
+function isApiUrl(apiBaseUrl: string): boolean {
+  try {
+    apiOrigin(apiBaseUrl);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const line = readCommandLine({
     options: {
@@ -46,6 +55,12 @@ async function main(): Promise<void> {
   if ('problem' in line) fail(line.problem);
   const { values } = line;
   const apiBaseUrl = values['api-url'];
+  // Checked here, as a usage error naming the option; the build would fail on it with status 1 and no hint.
+  if (apiBaseUrl !== undefined && !isApiUrl(apiBaseUrl)) {
+    fail(
+      `--api-url must be an absolute http(s) URL such as https://api.example.com, not ${JSON.stringify(apiBaseUrl)}`,
+    );
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}  ${viewerContentSecurityPolicy(apiBaseUrl)}\n`);
     return;

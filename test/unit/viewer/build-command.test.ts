@@ -1,9 +1,9 @@
 // `npm run viewer:build` says a usage error as sessionize does: its message, where the help is, status 2; and
 // it replaces only a folder that holds nothing but an earlier build.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 it('refuses an unknown option in two lines, the error and where the help is, and status 2', () => {
@@ -16,6 +16,28 @@ it('refuses an unknown option in two lines, the error and where the help is, and
   );
   expect(result.status).toBe(2);
 }, 30_000);
+
+it.each(['notaurl', 'ftp://api.example.com/'])(
+  'refuses --api-url %j as a usage error naming the option, writing nothing',
+  (apiUrl) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'sessionizer-viewer-build-')), 'site');
+    try {
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'viewer/build.ts', '--api-url', apiUrl, '--out', out],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(result.stderr).toBe(
+        `viewer:build: --api-url must be an absolute http(s) URL such as https://api.example.com, not ${JSON.stringify(apiUrl)}\nTry 'npm run viewer:build -- --help' for the options.\n`,
+      );
+      expect(result.status).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dirname(out), { recursive: true, force: true });
+    }
+  },
+  90_000,
+);
 
 describe('--out', () => {
   const build = (out: string) =>
