@@ -1,13 +1,15 @@
 // Rule 6 for merges that load only a window (past wholePartitionEvents, lowered here): events around the
-// ends of a day, a month and a year, bots whose capped chains cross them, per-platform gaps, ties at one
-// instant, days of many pages; split into files delivered in any order, some twice, some at once, one of
-// them crashing after some writes; the stored sessions, their numbers and the summary against the batch.
+// ends of a day, a month and a year, the epoch and the years 0000 and 9999 (where a window is clamped), bots
+// whose capped chains cross them, per-platform gaps, ties at one instant, days of many pages; split into
+// files delivered in any order, some twice, some at once, one of them crashing after some writes; the stored
+// sessions, their numbers and the summary against the batch.
 // With copies of an event sent again at other times, which a window may not meet (a documented limit),
 // no event is lost and the numbers and totals are still what the pages show.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import type { SessionRules } from '../../../functions/domain/rules/session-rules.js';
+import { MAX_INSTANT_MS, MIN_INSTANT_MS } from '../../../functions/domain/rules/timestamp.js';
 import { deliveryArbitrary, MINUTE, record, referenceSessions } from '../../helpers/event-arbitraries.js';
 import { integrationParams } from '../../helpers/integration-property.js';
 import { useLocalDynamoDb } from '../../helpers/use-local-dynamodb.js';
@@ -18,8 +20,24 @@ const dynamo = useLocalDynamoDb();
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-// Two hours before the ends of a year, of a month (into a leap day) and of a leap February.
-const ANCHORS = [Date.UTC(2023, 11, 31, 22), Date.UTC(2024, 0, 31, 22), Date.UTC(2024, 1, 29, 22)];
+/** An instant of any year, 0000 to 9999 included (Date.UTC reads 0 to 99 as 1900 to 1999). */
+function utc(year: number, month: number, day: number, hour: number): number {
+  const date = new Date(Date.UTC(2000, month, day, hour));
+  date.setUTCFullYear(year);
+  return date.getTime();
+}
+
+// Two hours before the ends of a year, of a month (into a leap day) and of a leap February; around the epoch
+// (negative instants, stored as deltas), and two hours from the first and the last instants rule 1 accepts,
+// where a window is clamped.
+const ANCHORS = [
+  Date.UTC(2023, 11, 31, 22),
+  Date.UTC(2024, 0, 31, 22),
+  Date.UTC(2024, 1, 29, 22),
+  Date.UTC(1969, 11, 31, 22),
+  utc(0, 0, 1, 2),
+  utc(9999, 11, 31, 22),
+];
 
 const rulesArb: fc.Arbitrary<Partial<SessionRules>> = fc.record({
   gapMinutes: fc.constantFrom(30, 5, 1440),
@@ -98,7 +116,9 @@ const scenarioArb = fc
       const event = events[index % sent] as EventRecord;
       events.push({ ...event, timestamp: event.timestamp + offset, name: 'again' });
     }
-    return { events, resent: resent.length > 0 };
+    // Rule 1 rejects instants outside the years 0000 to 9999: no event past them reaches a store.
+    const accepted = events.filter((e) => e.timestamp >= MIN_INSTANT_MS && e.timestamp <= MAX_INSTANT_MS);
+    return { events: accepted, resent: resent.length > 0 };
   })
   .chain(({ events, resent }) =>
     fc.record({
@@ -120,6 +140,7 @@ describe('windowed merges at the edges of days, months and years', () => {
       fc.asyncProperty(rulesArb, scenarioArb, async (rules, scenario) => {
         const { events, resent, delivery, concurrent, crash, wholePartitionEvents, pageLimitBytes } =
           scenario;
+        fc.pre(events.length > 0);
         const options = { wholePartitionEvents, ...(pageLimitBytes !== undefined && { pageLimitBytes }) };
         const store = await freshStore(dynamo.client, rules, options);
         const files = delivery.order.map((index) => delivery.files[index] ?? []);
