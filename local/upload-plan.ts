@@ -1,9 +1,16 @@
 // What `npm run upload` puts where: each file's key under the prefix, checked before anything is sent.
 import { statSync } from 'node:fs';
 import { basename, relative, resolve, sep } from 'node:path';
+import { readProblem } from '../cli/directory-files.js';
 import { isInside } from './path-inside.js';
 
 class UsageError extends Error {}
+
+/**
+ * A file named that cannot be read (missing, no permission): a problem with the file, not with the command
+ * line, so exit status 1 as sessionize's, not the usage error's 2. Its message names the file and why.
+ */
+export class UnreadableFileError extends Error {}
 
 export interface Planned {
   path: string;
@@ -37,7 +44,10 @@ function invocationDir(): string {
   return process.env.INIT_CWD ?? process.cwd();
 }
 
-/** Each file's key and size; throws, saying which file and why, for one that cannot be uploaded. */
+/**
+ * Each file's key and size; throws, saying which file and why, for one that cannot be uploaded: an
+ * {@link UnreadableFileError} for one that cannot be read, an Error for a usage error.
+ */
 export function planUploads(files: string[], prefix: string, keepPath: boolean): Planned[] {
   const base = invocationDir();
   return files.map((file) => {
@@ -49,9 +59,7 @@ export function planUploads(files: string[], prefix: string, keepPath: boolean):
       size = stat.size;
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      throw new UsageError(
-        `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`,
-      );
+      throw new UnreadableFileError(`${file}: ${readProblem(error)}`);
     }
     let name = basename(path);
     if (keepPath) {

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
+import { escapeControl } from '../contract/visible-text.js';
 import { liveLockHolder } from './data-dir-lock.js';
 import { isConnectionRefused } from './errors.js';
 import { changedSince, fileState } from './file-state.js';
@@ -14,7 +15,14 @@ import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
-import { folderPrefix, type Planned, planUploads, prefixProblem, sharedKeyProblem } from './upload-plan.js';
+import {
+  folderPrefix,
+  type Planned,
+  planUploads,
+  prefixProblem,
+  sharedKeyProblem,
+  UnreadableFileError,
+} from './upload-plan.js';
 import { rulesRefusal, type StackLock, s3Endpoint, stackSources } from './upload-stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -103,8 +111,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     uploads = planUploads(parsed.positionals, folderPrefix(given), parsed.values['keep-path'] === true);
   } catch (error) {
-    console.error(`upload: ${(error as Error).message}`);
-    return 2;
+    // The name is as typed: a tab or an escape sequence in it must not reach the terminal as it is.
+    console.error(`upload: ${escapeControl((error as Error).message)}`);
+    return error instanceof UnreadableFileError ? 1 : 2;
   }
   const sharedKey = sharedKeyProblem(uploads);
   if (sharedKey !== undefined) {
