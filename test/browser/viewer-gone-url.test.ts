@@ -1,7 +1,8 @@
 // Whichever way the viewer finds the session the URL names gone (its id answers 404 when opened or for its
 // next events, or the user has no sessions at all), the URL names it no more, at once and without a history
 // entry: Reload or a shared link must not open a session the page already says is not there. The page's title
-// names the session no more either, as the URL.
+// names the session no more either, as the URL. An id the API refuses as malformed (a link cut or typed wrong)
+// names no session either, and goes the same way.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type ApiSession, makeUser } from './fixtures.js';
@@ -43,6 +44,17 @@ describe('the URL of a session found gone', () => {
     await page
       .locator('#session-panel [data-state="error"]', { hasText: 'This user has no session' })
       .waitFor();
+    await expectUnnamed(page, 'going', entries);
+    await page.close();
+  });
+
+  it('drops a malformed session id from a link, as one the user does not have, saying the API refused it', async () => {
+    const tracked = await viewer.open(viewer.userUrl('going', 'bogus'));
+    const { page } = tracked;
+    const entries = await page.evaluate(() => history.length);
+    await expect(page.locator('#session-panel [data-state="error"]').textContent()).resolves.toContain(
+      'Could not load session \u2068bogus\u2069. The API answered 400: \u2068sessionId must be',
+    );
     await expectUnnamed(page, 'going', entries);
     await page.close();
   });

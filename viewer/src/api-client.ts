@@ -34,6 +34,8 @@ export class ApiError extends Error {
      * apart from the text (error-text.ts), since a backslash it holds need be none (`\u202e` typed).
      */
     readonly said: string | null = null,
+    /** The parameter the API named as the one it refused (its 400's `parameter`: `sessionId`, `cursor`). */
+    readonly parameter: string | null = null,
   ) {
     super(message);
   }
@@ -193,7 +195,14 @@ export function createApiClient(
         // A 307 that fetch did not follow (no Location) still names the user in its body.
         const stitchedTo = error?.code === 'stitched' ? error.userId : null;
         const code = error?.code ?? 'http_error';
-        throw new ApiError(response.status, code, escapeControlOfEscaped(said), stitchedTo, said);
+        throw new ApiError(
+          response.status,
+          code,
+          escapeControlOfEscaped(said),
+          stitchedTo,
+          said,
+          error?.parameter ?? null,
+        );
       }
       return { json, response };
     } finally {

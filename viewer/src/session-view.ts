@@ -167,7 +167,10 @@ export class SessionView {
                 mayRetry(error) ? retry() : stitchedUserLink(error),
               );
       panel.replaceChildren(h('div', { class: 'panel-head' }, heading, close), failure);
-      if (gone !== undefined) onLeft(sessionId);
+      // An id the API refuses as no session id (a link cut or typed wrong) names no session either: the URL
+      // and the title let it go as one no session has, so that Reload or a shared link does not ask again.
+      const malformed = error instanceof ApiError && error.status === 400 && error.parameter === 'sessionId';
+      if (gone !== undefined || malformed) onLeft(sessionId);
     } finally {
       if (this.request === request) panel.removeAttribute('aria-busy');
     }
