@@ -2,6 +2,7 @@
 // rules from them too. An argument such as `--port 3100`, as dev servers take it, or `--gap 20`, as the batch
 // CLI does, is answered with the variable to set instead.
 
+import { escapeControl, escapeControlOfEscaped } from '../contract/visible-text.js';
 import { shellWord } from './command-words.js';
 import {
   type LocalStackEnvVar,
@@ -84,7 +85,9 @@ export function startArguments(
 ): { status: number; text: string } | undefined {
   if (args.length === 0) return undefined;
   if (args.includes('--help') || args.includes('-h')) return { status: 0, text: HELP };
-  const got = `npm start takes no arguments (got ${args.join(' ')})`;
+  // What was typed, escaped as every usage error escapes it (a typed backslash doubled, to read apart from an
+  // escape): a tab or an escape sequence must not reach the terminal as it is.
+  const got = `npm start takes no arguments (got ${args.map(escapeControl).join(' ')})`;
   const instead = optionAsVariable(args);
   if (instead === undefined) {
     return {
@@ -92,8 +95,11 @@ export function startArguments(
       text: `${got}: it is configured by environment variables, e.g. PORT=3100 npm start; docs/local.md, "Configuration", lists them`,
     };
   }
+  // The start to copy holds the value typed and the variables set, and the stack's problems quote values as
+  // JSON: what is raw in them is escaped, their backslashes (a path's, JSON's escapes) left as they are.
+  const start = escapeControlOfEscaped(startWith(instead.variable, instead.value, env));
   return {
     status: 2,
-    text: `${got}: it is configured by environment variables; for this one, ${startWith(instead.variable, instead.value, env)} (docs/local.md, "Configuration", lists them)`,
+    text: `${got}: it is configured by environment variables; for this one, ${start} (docs/local.md, "Configuration", lists them)`,
   };
 }

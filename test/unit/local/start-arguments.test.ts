@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { escapeControlOfEscaped } from '../../../contract/visible-text.js';
 import { startArguments } from '../../../local/start-arguments.js';
 
 describe('npm start arguments', () => {
@@ -65,4 +66,23 @@ describe('npm start arguments', () => {
     );
     expect(result.status).toBe(2);
   }, 90_000);
+});
+
+describe('npm start arguments it refuses, shown', () => {
+  it('escapes control characters in what it was given, as the other usage errors do', () => {
+    const text = startArguments(['--verbose\u001b[31m', 'a\\tb', 'c\td'], {})?.text ?? '';
+
+    // A typed backslash shows doubled, so that it reads apart from the escape of a tab.
+    expect(text).toContain('npm start takes no arguments (got --verbose\\x1b[31m a\\\\tb c\\td)');
+    // Nothing left raw for a terminal to act on.
+    expect(escapeControlOfEscaped(text)).toBe(text);
+  });
+
+  it('escapes control characters in the variable it names instead', () => {
+    const text = startArguments(['--data-dir', '/tmp/a\u202eb\tc'], {})?.text ?? '';
+
+    expect(text).toContain('(got --data-dir /tmp/a\\u202eb\\tc)');
+    expect(text).toContain("SESSIONIZER_DATA_DIR='/tmp/a\\u202eb\\tc' npm start");
+    expect(escapeControlOfEscaped(text)).toBe(text);
+  });
 });
