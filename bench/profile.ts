@@ -10,9 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCommandLine } from '../cli/command-line.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { readProblem } from '../cli/directory-files.js';
+import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
+import { escapeControl } from '../contract/visible-text.js';
 
 interface ProfileNode {
   id: number;
@@ -118,10 +120,24 @@ export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: st
 
 const USAGE = 'usage: bench/profile.ts <file.cpuprofile> [--top n] [--callees name]';
 
+const HELP = 'npx tsx bench/profile.ts';
+
+const HELP_TEXT = `Usage: ${HELP} <file.cpuprofile> [--top N] [--callees NAME]
+
+Summarizes a V8 CPU profile (node --cpu-prof): the functions with the most self time and the most inclusive
+time.
+
+Options:
+  --top N          how many functions each list shows (default 25)
+  --callees NAME   where the inclusive time of the functions matching NAME goes, by direct callee
+  -h, --help       show this help`;
+
 export interface ProfileOptions {
   readonly file: string;
   readonly top: number;
   readonly callees: string | undefined;
+  /** Asked for the help: the other options are not read. */
+  readonly help?: true;
 }
 
 /** The options `argv` gives; a RangeError says what is wrong with them. */
@@ -129,13 +145,19 @@ export function parseProfileOptions(argv: readonly string[]): ProfileOptions {
   const read = readCommandLine({
     args: [...argv],
     allowPositionals: true,
-    options: { top: { type: 'string', default: '25' }, callees: { type: 'string' } },
+    options: {
+      top: { type: 'string', default: '25' },
+      callees: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if ('problem' in read) throw new RangeError(read.problem);
   const { values, positionals } = read;
+  if (values.help) return { file: '', top: 0, callees: undefined, help: true };
   const file = positionals[0];
-  if (file === undefined) throw new RangeError(USAGE);
-  return { file, top: wholeNumberOption('top', values.top, 1), callees: values.callees };
+  if (file === undefined) throw new RangeError('no profile file given');
+  // Quoted as it is: the usage error escapes the message once, as it prints it.
+  return { file, top: wholeNumberOption('top', values.top, 1, quoted), callees: values.callees };
 }
 
 /** Whether `value` has the fields the summaries read, as `node --cpu-prof` writes them. */
@@ -176,9 +198,21 @@ function main(): void {
   let profile: CpuProfile;
   try {
     options = parseProfileOptions(process.argv.slice(2));
+  } catch (error) {
+    // The error alone, escaped, then where the help is, as every command says a usage error.
+    process.stderr.write(usageErrorText('profile', (error as Error).message, HELP));
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(HELP_TEXT);
+    return;
+  }
+  try {
     profile = readProfile(options.file);
   } catch (error) {
-    console.error(`profile: ${(error as Error).message}`);
+    // The file's name as typed: a control character in it must not reach the terminal as it is.
+    console.error(`profile: ${escapeControl((error as Error).message)}`);
     process.exitCode = 2;
     return;
   }

@@ -12,8 +12,9 @@
  * process (other processes on a shared machine do not count), and the median ns/event is reported.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { readCommandLine } from '../cli/command-line.js';
-import { wholeNumberOption } from '../cli/whole-number.js';
+import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
+import { gotText, wholeNumberOption } from '../cli/whole-number.js';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
 import { generateEvents } from './generator/generate.js';
@@ -133,7 +134,23 @@ export interface ScanOptions {
   readonly format: 'ndjson' | 'json-array';
   readonly rounds: number;
   readonly chunk: number;
+  /** Asked for the help: the other options are not read. */
+  readonly help?: true;
 }
+
+const HELP = 'npx tsx bench/scan-throughput.ts';
+
+const USAGE = `Usage: ${HELP} [--events N] [--format ndjson|json-array] [--rounds N] [--chunk BYTES]
+
+Times the byte-level reader against the floor (decode, split lines, JSON.parse) on generated events held in
+memory, in CPU time, and reports the median ns/event of each.
+
+Options:
+  --events N     events generated (default 200000)
+  --format F     ndjson or json-array (default ndjson)
+  --rounds N     rounds of the three, alternated (default 7)
+  --chunk BYTES  the size of the decompressed chunks fed to the reader (default 65536)
+  -h, --help     show this help`;
 
 /** The options `argv` gives; a RangeError says what is wrong with them. */
 export function parseScanOptions(argv: readonly string[]): ScanOptions {
@@ -144,19 +161,22 @@ export function parseScanOptions(argv: readonly string[]): ScanOptions {
       format: { type: 'string', default: 'ndjson' },
       rounds: { type: 'string', default: '7' },
       chunk: { type: 'string', default: String(64 * 1024) },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if ('problem' in read) throw new RangeError(read.problem);
   const { values } = read;
+  if (values.help) return { events: 0, format: 'ndjson', rounds: 0, chunk: 0, help: true };
+  // Values are quoted as they are: the usage error escapes the message once, as it prints it.
   if (values.format !== 'ndjson' && values.format !== 'json-array') {
-    throw new RangeError(`--format must be ndjson or json-array, got ${values.format}`);
+    throw new RangeError(`--format must be ndjson or json-array${gotText(values.format, quoted)}`);
   }
   return {
-    events: wholeNumberOption('events', values.events, 1),
+    events: wholeNumberOption('events', values.events, 1, quoted),
     format: values.format,
-    rounds: wholeNumberOption('rounds', values.rounds, 1),
+    rounds: wholeNumberOption('rounds', values.rounds, 1, quoted),
     // A chunk of 0 bytes would never fill, and the export would be cut forever.
-    chunk: wholeNumberOption('chunk', values.chunk, 1),
+    chunk: wholeNumberOption('chunk', values.chunk, 1, quoted),
   };
 }
 
@@ -165,8 +185,13 @@ function main(): void {
   try {
     options = parseScanOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`scan-throughput: ${(error as Error).message}`);
+    // The error alone, escaped, then where the help is, as every command says a usage error.
+    process.stderr.write(usageErrorText('scan-throughput', (error as Error).message, HELP));
     process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
     return;
   }
   const { events, rounds } = options;

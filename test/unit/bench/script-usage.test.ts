@@ -21,6 +21,16 @@ describe.each([
     "measure-cost: Unknown option '--no-such-option'\nTry 'npx tsx scripts/measure-cost.ts --help' for the options.\n",
   ],
   [
+    'bench/scan-throughput.ts',
+    'Usage: npx tsx bench/scan-throughput.ts',
+    "scan-throughput: Unknown option '--no-such-option'\nTry 'npx tsx bench/scan-throughput.ts --help' for the options.\n",
+  ],
+  [
+    'bench/profile.ts',
+    'Usage: npx tsx bench/profile.ts',
+    "profile: Unknown option '--no-such-option' (a file named --no-such-option goes after a -- of its own: -- --no-such-option)\nTry 'npx tsx bench/profile.ts --help' for the options.\n",
+  ],
+  [
     'scripts/bundle-size.ts',
     'Usage: npm run bundle-size',
     "bundle-size: takes no options\nTry 'npm run bundle-size -- --help' for the options.\n",

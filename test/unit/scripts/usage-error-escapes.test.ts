@@ -34,6 +34,12 @@ it.each([
   ['bench/write-export.ts', ['--events', '1\t0'], 'generate: --events', '(got "1\\t0")'],
   ['local/upload.ts', ['--x\t'], 'upload: Unknown option', "'--x\\t'"],
   ['local/upload.ts', [], 'upload: no files given', ''],
+  ['bench/scan-throughput.ts', ['--x\t'], 'scan-throughput: Unknown option', "'--x\\t'"],
+  ['bench/scan-throughput.ts', ['--rounds', '1\t0'], 'scan-throughput: --rounds', '(got "1\\t0")'],
+  ['bench/scan-throughput.ts', ['--format', 'x\x1b[31m'], 'scan-throughput: --format', '(got "x\\x1b[31m")'],
+  ['bench/profile.ts', ['--x\u202e'], 'profile: Unknown option', "'--x\\u202e'"],
+  ['bench/profile.ts', ['p.cpuprofile', '--top', '1\t0'], 'profile: --top', '(got "1\\t0")'],
+  ['bench/profile.ts', [], 'profile: no profile file given', ''],
 ])(
   '%s %j',
   (script, args, starts, shown) => {
