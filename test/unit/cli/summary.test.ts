@@ -13,15 +13,17 @@ const result = (overrides: Partial<BatchResult>): BatchResult => ({
   ...overrides,
 });
 
+/** A file's summary but its name and records: no events, no rejections. */
+const file = {
+  format: undefined,
+  container: undefined,
+  compression: 'none',
+  accepted: 0,
+  rejected: 0,
+} as const;
+
 describe('summarizeRun', () => {
   it('counts records over files, duplicates as accepted minus distinct, and sessions and users as counted', () => {
-    const file = {
-      format: undefined,
-      container: undefined,
-      compression: 'none',
-      accepted: 0,
-      rejected: 0,
-    } as const;
     const summary = summarizeRun(
       result({
         files: [
@@ -48,13 +50,6 @@ describe('summarizeRun', () => {
   });
 
   it('counts no input skipped as no export (a Lambda test event in a folder) among the files read', () => {
-    const file = {
-      format: undefined,
-      container: undefined,
-      compression: 'none',
-      accepted: 0,
-      rejected: 0,
-    } as const;
     const summary = summarizeRun(
       result({
         files: [

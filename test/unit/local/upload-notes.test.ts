@@ -1,28 +1,15 @@
 // `npm run upload` says up front which files the ingest will not read, by the ingest's own rule, rather than
 // store them silently and leave the reason to the stack's log. No stack runs: the notes come before any request.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { findFreePort } from '../../../local/process-utils.js';
+import { runUpload } from '../../helpers/upload-command.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionizer-upload-notes-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function upload(args: string[]) {
-  // As `npm run` does: run in the package root, with INIT_CWD the directory the command was typed in.
-  return spawnSync(process.execPath, ['--import', 'tsx', 'local/upload.ts', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      INIT_CWD: scratch,
-      SESSIONIZER_DATA_DIR: scratch,
-      S3_PORT: String(await findFreePort()),
-    },
-    timeout: 20_000,
-  });
-}
+const upload = (args: string[]) => runUpload(scratch, args);
 
 it('names files the ingest skips by name, and why, before reaching any stack', async () => {
   for (const name of ['manifest.json', '_SUCCESS', 'events.ndjson']) writeFileSync(join(scratch, name), '');

@@ -1,28 +1,15 @@
 // `npm run upload` of a file it cannot read (missing, a name before a / that is a file): not a usage error.
 // It names the file and why, as sessionize does, and exits 1; a refused command line keeps status 2.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../../local/process-utils.js';
+import { runUpload } from '../../helpers/upload-command.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionizer-upload-unreadable-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function upload(args: string[]) {
-  // As `npm run` does: run in the package root, with INIT_CWD the directory the command was typed in.
-  return spawnSync(process.execPath, ['--import', 'tsx', 'local/upload.ts', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      INIT_CWD: scratch,
-      SESSIONIZER_DATA_DIR: scratch,
-      S3_PORT: String(await findFreePort()),
-    },
-    timeout: 20_000,
-  });
-}
+const upload = (args: string[]) => runUpload(scratch, args);
 
 describe('upload of a file it cannot read', () => {
   it('names a missing file and why in one line, exit status 1', async () => {
