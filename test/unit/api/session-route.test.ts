@@ -58,6 +58,16 @@ function handlerFor(events: EventRecord[] = [...defaultEvents(), ...carolEvents(
   return makeHandler({ reader }).handler;
 }
 
+/** The answer to a cursor that is not one of this session's: what is wrong, and what to pass instead. */
+const CURSOR_REFUSED = {
+  error: {
+    code: 'bad_request',
+    message:
+      'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
+    parameter: 'cursor',
+  },
+};
+
 const RUNS = [
   ['the whole session', false],
   ['only the events asked for', true],
@@ -184,14 +194,7 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
     for (const [path, cursor] of refused) {
       const result = await call(handler, 'GET', path, { query: `cursor=${encodeURIComponent(cursor)}` });
       expect(result.status, path).toBe(400);
-      expect(result.body).toEqual({
-        error: {
-          code: 'bad_request',
-          message:
-            'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
-          parameter: 'cursor',
-        },
-      });
+      expect(result.body).toEqual(CURSOR_REFUSED);
     }
   });
 
@@ -206,14 +209,7 @@ describe('GET /users/{userId}/sessions/{sessionId}', () => {
       query: `cursor=${encodeURIComponent(cursor + cursor + cursor)}`,
     });
     expect(result.status).toBe(400);
-    expect(result.body).toEqual({
-      error: {
-        code: 'bad_request',
-        message:
-          'cursor is not a valid cursor for this user and session: pass the nextCursor of its page before, or leave cursor out to start from its first events (a replaced signing key also ends every cursor)',
-        parameter: 'cursor',
-      },
-    });
+    expect(result.body).toEqual(CURSOR_REFUSED);
   });
 
   it('refuses a cursor signed for this session with a negative position', async () => {
