@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { quoted } from '../cli/terminal-text.js';
 import { apiOrigin, buildViewerAssets, viewerContentSecurityPolicy } from './assets.js';
 
 const USAGE = `Usage: npm run viewer:build -- [--api-url URL] [--out DIR]
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   // Checked here, as a usage error naming the option; the build would fail on it with status 1 and no hint.
   if (apiBaseUrl !== undefined && !isApiUrl(apiBaseUrl)) {
     fail(
-      `--api-url must be an absolute http(s) URL such as https://api.example.com, not ${JSON.stringify(apiBaseUrl)}`,
+      `--api-url must be an absolute http(s) URL such as https://api.example.com, not ${quoted(apiBaseUrl)}`,
     );
   }
   if (values.help) {

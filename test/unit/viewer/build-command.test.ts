@@ -28,7 +28,7 @@ it.each(['notaurl', 'ftp://api.example.com/'])(
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect(result.stderr).toBe(
-        `viewer:build: --api-url must be an absolute http(s) URL such as https://api.example.com, not ${JSON.stringify(apiUrl)}\nTry 'npm run viewer:build -- --help' for the options.\n`,
+        `viewer:build: --api-url must be an absolute http(s) URL such as https://api.example.com, not "${apiUrl}"\nTry 'npm run viewer:build -- --help' for the options.\n`,
       );
       expect(result.status).toBe(2);
       expect(existsSync(out)).toBe(false);
@@ -38,6 +38,17 @@ it.each(['notaurl', 'ftp://api.example.com/'])(
   },
   90_000,
 );
+
+it('shows a control character typed into --api-url escaped once, as every usage error does', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/build.ts', '--api-url', 'a\tb'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(result.stderr).toBe(
+    `viewer:build: --api-url must be an absolute http(s) URL such as https://api.example.com, not "a\\tb"\nTry 'npm run viewer:build -- --help' for the options.\n`,
+  );
+  expect(result.status).toBe(2);
+}, 30_000);
 
 describe('--out', () => {
   const build = (out: string) =>
