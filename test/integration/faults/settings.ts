@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import { readCommandLine } from '../../../cli/command-line.js';
+import { quoted } from '../../../cli/terminal-text.js';
 import { decimalInput, gotText, wholeNumberInput } from '../../../cli/whole-number.js';
 import type { ExportShape } from './export-files.js';
 import { SCENARIOS } from './scenarios.js';
@@ -11,18 +12,26 @@ const MAX_SEED = 2 ** 32 - 1;
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** A setting as a refusal names it: what it is, then where it came from, the flag or its variable. */
+const named = (flag: string) => `${flag} (--${flag} or SOAK_${flag.toUpperCase().replace(/-/g, '_')})`;
+
 // Decimal digits, as the stack reads its numbers: z.coerce would also take "0x10", "1e3" and " " (as 0).
-const wholeNumber = (name: string, min: number, max: number) =>
+// `quote` writes the value given: as typed for soak's usage error, which usageErrorText escapes whole; as
+// JSON for the CI run's error, printed as it is.
+const wholeNumber = (name: string, min: number, max: number, quote: (text: string) => string) =>
   z.preprocess(
     wholeNumberInput,
     z
-      .number({ error: (issue) => `${name} must be a whole number in decimal digits${gotText(issue.input)}` })
+      .number({
+        error: (issue) => `${name} must be a whole number in decimal digits${gotText(issue.input, quote)}`,
+      })
       .int(`${name} must be a whole number`)
       .min(min, `${name} must be from ${min} to ${max}`)
       .max(max, `${name} must be from ${min} to ${max}`),
   );
 
-const seedSchema = z.preprocess(blankAsUndefined, wholeNumber('seed (SOAK_SEED)', 0, MAX_SEED).optional());
+const seedSchema = (name: string, quote: (text: string) => string) =>
+  z.preprocess(blankAsUndefined, wholeNumber(name, 0, MAX_SEED, quote).optional());
 
 const scenarioList = z.string().transform((text, context) => {
   const names = text
@@ -34,25 +43,27 @@ const scenarioList = z.string().transform((text, context) => {
   if (names.length === 0 || unknown.length > 0) {
     context.addIssue({
       code: 'custom',
-      message: `scenarios must be a comma-separated list of ${known.join(', ')}; not ${JSON.stringify(unknown.join(','))}`,
+      message: `${named('scenarios')} must be a comma-separated list of ${known.join(', ')}; not ${quoted(unknown.join(','))}`,
     });
     return z.NEVER;
   }
   return names;
 });
 
+const soakNumber = (flag: string, min: number, max: number) => wholeNumber(named(flag), min, max, quoted);
+
 const soakSchema = z
   .object({
-    seed: seedSchema,
-    events: z.preprocess(blankAsUndefined, wholeNumber('events', 10, 10_000_000).default(4_000)),
-    files: z.preprocess(blankAsUndefined, wholeNumber('files', 1, 10_000).default(30)),
-    users: z.preprocess(blankAsUndefined, wholeNumber('users', 1, 1_000_000).default(40)),
-    days: z.preprocess(blankAsUndefined, wholeNumber('days', 1, 365).default(5)),
+    seed: seedSchema(named('seed'), quoted),
+    events: z.preprocess(blankAsUndefined, soakNumber('events', 10, 10_000_000).default(4_000)),
+    files: z.preprocess(blankAsUndefined, soakNumber('files', 1, 10_000).default(30)),
+    users: z.preprocess(blankAsUndefined, soakNumber('users', 1, 1_000_000).default(40)),
+    days: z.preprocess(blankAsUndefined, soakNumber('days', 1, 365).default(5)),
     scenarios: z.preprocess(
       blankAsUndefined,
       scenarioList.default(SCENARIOS.map((scenario) => scenario.name)),
     ),
-    rounds: z.preprocess(blankAsUndefined, wholeNumber('rounds', 1, 100_000).optional()),
+    rounds: z.preprocess(blankAsUndefined, soakNumber('rounds', 1, 100_000).optional()),
     minutes: z.preprocess(
       blankAsUndefined,
       // Fractions are minutes too, written as the stack's shares are: z.coerce took "0x10", "1e3" and " " (0).
@@ -62,20 +73,20 @@ const soakSchema = z
           z
             .number({
               error: (issue) =>
-                `minutes must be a number greater than 0, in decimal digits such as 30 or 0.5${gotText(issue.input)}`,
+                `${named('minutes')} must be a number greater than 0, in decimal digits such as 30 or 0.5${gotText(issue.input, quoted)}`,
             })
-            .positive('minutes must be greater than 0')
-            .max(7 * 24 * 60, 'minutes must be at most a week (10080)'),
+            .positive(`${named('minutes')} must be greater than 0`)
+            .max(7 * 24 * 60, `${named('minutes')} must be at most a week (10080)`),
         )
         .optional(),
     ),
     settleTimeoutSeconds: z.preprocess(
       blankAsUndefined,
-      wholeNumber('settle-timeout', 10, 86_400).default(900),
+      soakNumber('settle-timeout', 10, 86_400).default(900),
     ),
   })
   .refine((options) => options.files <= options.events, {
-    message: 'files must be at most events (every file needs an event)',
+    message: `${named('files')} must be at most ${named('events')}: every file needs an event`,
     path: ['files'],
   });
 
@@ -148,7 +159,7 @@ export function parseSoakSettings(argv: readonly string[], env: NodeJS.ProcessEn
 
 /** The CI run's seed: SOAK_SEED when set (to re-run a failure), else a fresh one that the run prints. */
 export function ciSeed(env: NodeJS.ProcessEnv): number {
-  const parsed = seedSchema.safeParse(env.SOAK_SEED);
+  const parsed = seedSchema('seed (SOAK_SEED)', JSON.stringify).safeParse(env.SOAK_SEED);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   return parsed.data ?? randomInt(MAX_SEED);
 }

@@ -32,6 +32,13 @@ describe('parseSoakSettings', () => {
     });
   });
 
+  it('takes a blank variable as unset', () => {
+    expect(parseSoakSettings([], { SOAK_EVENTS: '', SOAK_ROUNDS: '' })).toMatchObject({
+      shape: { events: 4_000 },
+      rounds: 1,
+    });
+  });
+
   it('takes a fraction of a minute, from the flag or SOAK_MINUTES', () => {
     expect(parseSoakSettings(['--minutes', '0.5'], {}).minutes).toBe(0.5);
     expect(parseSoakSettings([], { SOAK_MINUTES: ' .25 ' }).minutes).toBe(0.25);
@@ -45,34 +52,43 @@ describe('parseSoakSettings', () => {
   });
 
   it.each([
-    [['--events', 'many'], 'events must be a whole number'],
-    [['--files', '0'], 'files must be from 1 to 10000'],
-    [['--events', '20', '--files', '30'], 'files must be at most events'],
-    [['--scenarios', 'sigkill,fire'], 'scenarios must be a comma-separated list of duplicate-notifications'],
+    [['--events', 'many'], 'events (--events or SOAK_EVENTS) must be a whole number'],
+    [['--files', '0'], 'files (--files or SOAK_FILES) must be from 1 to 10000'],
+    [
+      ['--events', '20', '--files', '30'],
+      'files (--files or SOAK_FILES) must be at most events (--events or SOAK_EVENTS)',
+    ],
+    [
+      ['--scenarios', 'sigkill,fire'],
+      'scenarios (--scenarios or SOAK_SCENARIOS) must be a comma-separated list of duplicate-notifications',
+    ],
     [
       ['--minutes=-1'],
-      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "-1")',
+      'minutes (--minutes or SOAK_MINUTES) must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "-1")',
     ],
-    [['--minutes', '0'], 'minutes must be greater than 0'],
-    [['--minutes', '10081'], 'minutes must be at most a week (10080)'],
+    [['--minutes', '0'], 'minutes (--minutes or SOAK_MINUTES) must be greater than 0'],
+    [['--minutes', '10081'], 'minutes (--minutes or SOAK_MINUTES) must be at most a week (10080)'],
     // z.coerce read these as 16, 1000 and 0; a fraction of a minute is still a number of minutes.
     [
       ['--minutes', '0x10'],
-      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "0x10")',
+      'minutes (--minutes or SOAK_MINUTES) must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "0x10")',
     ],
     [
       ['--minutes', '1e3'],
-      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "1e3")',
+      'minutes (--minutes or SOAK_MINUTES) must be a number greater than 0, in decimal digits such as 30 or 0.5 (got "1e3")',
     ],
     [
       ['--minutes', ' '],
-      'minutes must be a number greater than 0, in decimal digits such as 30 or 0.5 (got " ")',
+      'minutes (--minutes or SOAK_MINUTES) must be a number greater than 0, in decimal digits such as 30 or 0.5 (got " ")',
     ],
-    [['--seed', '1.5'], 'seed (SOAK_SEED) must be a whole number'],
+    [['--seed', '1.5'], 'seed (--seed or SOAK_SEED) must be a whole number'],
     // Number() reads these as 16, 1000 and 0: the suite's numbers, like the stack's, are decimal digits.
-    [['--seed', '0x10'], 'seed (SOAK_SEED) must be a whole number in decimal digits (got "0x10")'],
-    [['--events', '1e3'], 'events must be a whole number in decimal digits (got "1e3")'],
-    [['--days', ' '], 'days must be a whole number in decimal digits (got " ")'],
+    [['--seed', '0x10'], 'seed (--seed or SOAK_SEED) must be a whole number in decimal digits (got "0x10")'],
+    [
+      ['--events', '1e3'],
+      'events (--events or SOAK_EVENTS) must be a whole number in decimal digits (got "1e3")',
+    ],
+    [['--days', ' '], 'days (--days or SOAK_DAYS) must be a whole number in decimal digits (got " ")'],
   ])('rejects %j, saying what is wrong', (argv, message) => {
     expect(() => parseSoakSettings(argv, {})).toThrow(message);
   });
