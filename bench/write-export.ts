@@ -205,7 +205,7 @@ async function main(argv: string[]): Promise<void> {
   if (events === undefined) throw new RangeError('--events is required');
   const format = values.format;
   if (format !== 'ndjson' && format !== 'json-array') {
-    throw new RangeError(`--format must be ndjson or json-array, got ${format}`);
+    throw new RangeError(`--format must be ndjson or json-array${gotText(format, quoted)}`);
   }
   let startMs: number | undefined;
   if (values.start !== undefined) {

@@ -110,6 +110,10 @@ describe('npm run generate', () => {
     [['--events', '5', '--late-share', '1.5'], '--late-share must be from 0 to 1 (got "1.5")'],
     [['--events', '5', '--anonymous-share=-0.5'], '--anonymous-share must be from 0 to 1 (got "-0.5")'],
     [['--events', '5', '--colour'], "Unknown option '--colour'"],
+    // Quoted as the other values are, so a blank or a control character shows (escaped once).
+    [['--events', '5', '--format', 'csv'], '--format must be ndjson or json-array (got "csv")'],
+    [['--events', '5', '--format', ''], '--format must be ndjson or json-array (got "")'],
+    [['--events', '5', '--format', 'nd\tjson'], '--format must be ndjson or json-array (got "nd\\tjson")'],
   ] as const)('exits 2 for a usage error (%j), saying what is wrong', (args, said) => {
     const result = run([...args]);
     expect(result.status, args.join(' ')).toBe(2);
