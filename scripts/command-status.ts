@@ -1,5 +1,17 @@
 import { usageErrorText } from '../cli/command-line.js';
 
+/**
+ * An argument refused only once the command has looked (replay's --prefix against a stage's sources): a usage
+ * error all the same, said as one, with where the help is and status 2. Its message quotes what was given as
+ * typed, escaped once when it is printed.
+ */
+export class LateUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LateUsageError';
+  }
+}
+
 /** Where a script's command writes its lines (stdout, stderr). */
 export interface LineIo {
   readonly out: (line: string) => void;
@@ -19,8 +31,8 @@ export interface ScriptCommand {
 /**
  * A script command's exit status from its parsed command line: 2 after an argument it refuses, said with where
  * the help is (usageErrorText, as every command), 0 with the usage for --help; otherwise 0 once `run` is done,
- * or, when it throws, `statusOf(error)` (1 unless it says otherwise) with the error's message after the
- * command's name.
+ * or, when it throws, 2 for a LateUsageError, said as the other usage errors are, else `statusOf(error)` (1
+ * unless it says otherwise) with the error's message after the command's name.
  */
 export async function runParsed<Options extends object>(
   command: ScriptCommand,
@@ -44,6 +56,10 @@ export async function runParsed<Options extends object>(
     await run(parsed);
     return 0;
   } catch (error) {
+    if (error instanceof LateUsageError) {
+      io.err(usageErrorText(name, error.message, command.help).trimEnd());
+      return 2;
+    }
     io.err(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     return statusOf(error);
   }

@@ -10,9 +10,11 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { quoted } from '../../cli/terminal-text.js';
 import type { SourceDefinition } from '../../contract/index.js';
 import { type SkippedObject, whyNotIngested } from '../../functions/ingest/sources.js';
 import { notificationBody, objectCreatedRecord, type SourceObject } from '../../local/source-objects.js';
+import { LateUsageError } from '../command-status.js';
 import { listObjectVersions } from './object-versions.js';
 
 /** Where a stage's replay goes: its CloudFormation outputs and the sources its ingest reads. */
@@ -152,8 +154,8 @@ export async function replayObjects(
 ): Promise<ObjectReplayResult> {
   if (request.prefix !== undefined && !reachesASource(request.prefix, target.sources)) {
     const prefixes = target.sources.map((source) => source.prefix).join(', ');
-    throw new Error(
-      `--prefix ${JSON.stringify(request.prefix)} selects no source of this stage; its sources are ${prefixes}`,
+    throw new LateUsageError(
+      `--prefix ${quoted(request.prefix)} selects no source of this stage; its sources are ${prefixes}`,
     );
   }
   const prefixes =

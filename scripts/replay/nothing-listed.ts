@@ -2,6 +2,7 @@
 // prefix (a typo, say) or the source prefixes hold no object; then where the bucket's objects are, or, in an
 // empty bucket, how files get there, which differs: the local stack takes npm run upload and its drop folder.
 import { join } from 'node:path';
+import { quoted } from '../../cli/terminal-text.js';
 import { escapeControl } from '../../contract/visible-text.js';
 import type { ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shortPath } from '../../local/command-words.js';
@@ -21,7 +22,7 @@ function nothingUnder(
   const listed =
     prefix === undefined
       ? `the source prefixes (${sourcePrefixes.join(', ')})`
-      : `--prefix ${JSON.stringify(prefix)}`;
+      : `--prefix ${escapeControl(quoted(prefix))}`;
   if (bucket.empty) return `no object is under ${listed}: the bucket is empty. ${fill}`;
   const others = bucket.more ? ', among others' : '';
   const where =

@@ -188,6 +188,20 @@ describe('npm run replay', () => {
     expect(sentBatches()).toEqual([]);
   });
 
+  it("refuses a --prefix that reaches none of the stage's sources as a usage error, escaped once", async () => {
+    mockDeployedStage();
+    serveListing([{ key: 'incoming/a.ndjson' }]);
+    const result = await run(['--stage', 'dev', '--region', 'eu-west-1', '--prefix', 'rej\t\u202e/']);
+
+    // Known only once the stage's sources are read, but the argument is at fault all the same.
+    expect(result).toMatchObject({ status: 2, out: '' });
+    expect(result.err).toBe(
+      'replay: --prefix "rej\\t\\u202e/" selects no source of this stage; its sources are incoming/, segment-logs/, rudder-logs/\n' +
+        "Try 'npm run replay -- --help' for the options.",
+    );
+    expect(sentBatches()).toEqual([]);
+  });
+
   it('names the deployed stages for an unknown one, and says when the stack is missing', async () => {
     cloudFormationMock
       .on(DescribeStacksCommand)
@@ -271,6 +285,13 @@ describe('npm run replay', () => {
       );
       expect(nothingListedHint(listedNothing([], 2), 'incomng/', {})).toBe(
         'no object is under --prefix "incomng/": the bucket holds none in a folder',
+      );
+    });
+
+    it('shows a --prefix with control characters escaped, as it shows keys', () => {
+      // JSON's quotes left U+202E raw, reordering the line.
+      expect(nothingListedHint(listedNothing([], 2), 'a\t\u202e/', {})).toBe(
+        'no object is under --prefix "a\\t\\u202e/": the bucket holds none in a folder',
       );
     });
 
