@@ -103,5 +103,10 @@ export interface JsonQuotedMessage {
 export function usageErrorText(name: string, message: string | JsonQuotedMessage, command: string): string {
   const [text, visible] =
     typeof message === 'string' ? [message, escapeControl] : [message.jsonQuoted, escapeControlOfEscaped];
-  return `${name}: ${text.split('\n').map(visible).join('\n')}\nTry '${command} --help' for the options.\n`;
+  return `${name}: ${text.split('\n').map(visible).join('\n')}\n${helpLine(command)}`;
+}
+
+/** The line after a usage error saying where the help is: `command` as for {@link usageErrorText}. */
+export function helpLine(command: string): string {
+  return `Try '${command} --help' for the options.\n`;
 }

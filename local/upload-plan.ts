@@ -4,13 +4,22 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { readProblem } from '../cli/directory-files.js';
 import { isInside } from './path-inside.js';
 
-class UsageError extends Error {}
-
 /**
- * A file named that cannot be read (missing, no permission): a problem with the file, not with the command
- * line, so exit status 1 as sessionize's, not the usage error's 2. Its message names the file and why.
+ * What keeps a named file from being uploaded, said as `text` (as typed, to be escaped where it is printed):
+ * a usage error (`usage`: a folder given as a file, two files for one key), status 2, or a file that cannot
+ * be read (missing, no permission), a problem with the file, not with the command line, status 1 as
+ * sessionize's.
  */
-export class UnreadableFileError extends Error {}
+export interface UploadProblem {
+  readonly text: string;
+  readonly usage: boolean;
+}
+
+/** The files to upload, or every problem found with them: none is uploaded unless all can be. */
+export interface UploadPlan {
+  readonly uploads: Planned[];
+  readonly problems: UploadProblem[];
+}
 
 export interface Planned {
   path: string;
@@ -45,46 +54,59 @@ function invocationDir(): string {
 }
 
 /**
- * Each file's key and size; throws, saying which file and why, for one that cannot be uploaded: an
- * {@link UnreadableFileError} for one that cannot be read, an Error for a usage error.
+ * Each file's key and size, after every file is checked: the problems of all of them, in the order named, then
+ * the keys two of them would share, so that one run names everything to fix.
  */
-export function planUploads(files: string[], prefix: string, keepPath: boolean): Planned[] {
+export function planUploads(files: string[], prefix: string, keepPath: boolean): UploadPlan {
   const base = invocationDir();
-  return files.map((file) => {
+  const uploads: Planned[] = [];
+  const problems: UploadProblem[] = [];
+  for (const file of files) {
     const path = resolve(base, file);
     let size: number;
     try {
       const stat = statSync(path);
-      if (!stat.isFile()) throw new UsageError(`${file}: not a file (pass the files themselves, e.g. dir/*)`);
+      if (!stat.isFile()) {
+        problems.push({ text: `${file}: not a file (pass the files themselves, e.g. dir/*)`, usage: true });
+        continue;
+      }
       size = stat.size;
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UnreadableFileError(`${file}: ${readProblem(error)}`);
+      problems.push({ text: `${file}: ${readProblem(error)}`, usage: false });
+      continue;
     }
     let name = basename(path);
     if (keepPath) {
       if (!isInside(path, base)) {
-        throw new UsageError(`${file}: --keep-path needs files under the current directory (${base})`);
+        problems.push({
+          text: `${file}: --keep-path needs files under the current directory (${base})`,
+          usage: true,
+        });
+        continue;
       }
       name = relative(base, path).split(sep).join('/');
     }
-    return { path, key: `${prefix}${name}`, size };
-  });
+    uploads.push({ path, key: `${prefix}${name}`, size });
+  }
+  for (const text of sharedKeyProblems(uploads)) problems.push({ text, usage: true });
+  return { uploads, problems };
 }
 
-/** Two files the plan stores under one key, said as a refusal; undefined when every key is one file's. */
-export function sharedKeyProblem(uploads: readonly Planned[]): string | undefined {
+/** Two files the plan stores under one key, each pair said as a refusal. */
+function sharedKeyProblems(uploads: readonly Planned[]): string[] {
   const seen = new Map<string, string>();
+  const problems: string[] = [];
   for (const { path, key } of uploads) {
     const first = seen.get(key);
     if (first !== undefined && first !== path) {
       // The second would replace the first in the bucket, before or after its ingest read it.
-      return (
+      problems.push(
         `${first} and ${path} would both be stored as ${key}, the second replacing the first; ` +
-        'upload them with --keep-path, or one at a time with different --prefix values'
+          'upload them with --keep-path, or one at a time with different --prefix values',
       );
+      continue;
     }
     seen.set(key, path);
   }
-  return undefined;
+  return problems;
 }

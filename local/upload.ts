@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as z from 'zod';
-import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { helpLine, readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import type { SourceDefinition } from '../contract/index.js';
 import { escapeControl } from '../contract/visible-text.js';
@@ -15,14 +15,7 @@ import { ingestEnvShape, sourcesFrom } from './ingest-env.js';
 import { notIngestedNotes } from './not-ingested-notes.js';
 import { createLocalS3Client, LOCAL_BUCKET } from './s3-client.js';
 import { dataDirFrom } from './stack-config.js';
-import {
-  folderPrefix,
-  type Planned,
-  planUploads,
-  prefixProblem,
-  sharedKeyProblem,
-  UnreadableFileError,
-} from './upload-plan.js';
+import { folderPrefix, planUploads, prefixProblem } from './upload-plan.js';
 import { rulesRefusal, type StackLock, s3Endpoint, stackSources } from './upload-stack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -103,22 +96,19 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.positionals.length === 0) return refuse('no files given');
   const given = parsed.values.prefix ?? (sources[0] as SourceDefinition).prefix;
   const badPrefix = prefixProblem(given, sources[0]?.prefix);
-  if (badPrefix !== undefined) {
-    console.error(`upload: ${badPrefix}`);
-    return 2;
-  }
-  let uploads: Planned[];
-  try {
-    uploads = planUploads(parsed.positionals, folderPrefix(given), parsed.values['keep-path'] === true);
-  } catch (error) {
-    // The name is as typed: a tab or an escape sequence in it must not reach the terminal as it is.
-    console.error(`upload: ${escapeControl((error as Error).message)}`);
-    return error instanceof UnreadableFileError ? 1 : 2;
-  }
-  const sharedKey = sharedKeyProblem(uploads);
-  if (sharedKey !== undefined) {
-    console.error(`upload: ${sharedKey}`);
-    return 2;
+  const { uploads, problems } = planUploads(
+    parsed.positionals,
+    folderPrefix(given),
+    parsed.values['keep-path'] === true,
+  );
+  if (badPrefix !== undefined) problems.unshift({ text: badPrefix, usage: true });
+  if (problems.length > 0) {
+    // Every problem, before anything is sent; a usage error among them decides the status, whatever the order
+    // of the arguments. Names are as typed: a tab or an escape sequence must not reach the terminal as it is.
+    const usageError = problems.some((problem) => problem.usage);
+    const lines = problems.map((problem) => `upload: ${escapeControl(problem.text)}\n`).join('');
+    process.stderr.write(usageError ? `${lines}${helpLine('npm run upload --')}` : lines);
+    return usageError ? 2 : 1;
   }
   for (const note of notIngestedNotes(
     uploads.map(({ key }) => key),

@@ -1,5 +1,6 @@
 // `npm run upload` of a file it cannot read (missing, a name before a / that is a file): not a usage error.
-// It names the file and why, as sessionize does, and exits 1; a refused command line keeps status 2.
+// It names the file and why, as sessionize does, and exits 1; a refused command line keeps status 2, and wins
+// when there are both. Every problem is named before anything is sent.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +35,76 @@ describe('upload of a file it cannot read', () => {
     expect(result.status).toBe(1);
   }, 30_000);
 
-  it('keeps status 2 for a folder given as a file, a usage error', async () => {
+  it('keeps status 2 for a folder given as a file, a usage error, said with where the help is', async () => {
     mkdirSync(join(scratch, 'day'), { recursive: true });
     const result = await upload(['day']);
-    expect(result.stderr).toContain('day: not a file (pass the files themselves, e.g. dir/*)');
+    expect(result.stderr).toBe(`upload: day: not a file (pass the files themselves, e.g. dir/*)\n${HELP}`);
     expect(result.status).toBe(2);
   }, 30_000);
+});
+
+const HELP = "Try 'npm run upload -- --help' for the options.\n";
+
+describe('upload with several problems', () => {
+  // Every named file is checked before anything is sent: a user fixes them all in one go.
+  it('names every file it cannot read, exit status 1, no help line', async () => {
+    const result = await upload(['gone-1.ndjson', 'gone-2.ndjson']);
+    expect(result.stderr).toBe('upload: gone-1.ndjson: no such file\nupload: gone-2.ndjson: no such file\n');
+    expect(result.status).toBe(1);
+  }, 30_000);
+
+  // The order of the arguments decided it: the first bad one alone was said, with its own status.
+  it.each([
+    [
+      ['gone.ndjson', 'dir'],
+      ['gone.ndjson: no such file', 'dir: not a file (pass the files themselves, e.g. dir/*)'],
+    ],
+    [
+      ['dir', 'gone.ndjson'],
+      ['dir: not a file (pass the files themselves, e.g. dir/*)', 'gone.ndjson: no such file'],
+    ],
+  ])(
+    'names a missing file and a folder in either order (%j), the usage error deciding the status, 2',
+    async (args, said) => {
+      mkdirSync(join(scratch, 'dir'), { recursive: true });
+      const result = await upload(args);
+      expect(result.stderr).toBe(`${said.map((line) => `upload: ${line}\n`).join('')}${HELP}`);
+      expect(result.status).toBe(2);
+    },
+    30_000,
+  );
+
+  it('says a --prefix problem as a usage error, with the files found missing too', async () => {
+    const result = await upload(['--prefix', '/abs/', 'gone.ndjson']);
+    expect(result.stderr).toBe(
+      `upload: --prefix is a folder inside the bucket, such as incoming/: no leading /\nupload: gone.ndjson: no such file\n${HELP}`,
+    );
+    expect(result.status).toBe(2);
+  }, 30_000);
+
+  it('says two files for one key, and a file outside the folder for --keep-path, as usage errors', async () => {
+    for (const folder of ['day-1', 'day-2']) {
+      mkdirSync(join(scratch, folder), { recursive: true });
+      writeFileSync(join(scratch, folder, 'e\tvents.ndjson'), '');
+    }
+    const shared = await upload(['day-1/e\tvents.ndjson', 'day-2/e\tvents.ndjson']);
+    expect(shared.stderr).toBe(
+      `upload: ${join(scratch, 'day-1', 'e\\tvents.ndjson')} and ${join(scratch, 'day-2', 'e\\tvents.ndjson')} ` +
+        'would both be stored as incoming/e\\tvents.ndjson, the second replacing the first; upload them with ' +
+        `--keep-path, or one at a time with different --prefix values\n${HELP}`,
+    );
+    expect(shared.status).toBe(2);
+
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sessionizer-upload-elsewhere-'));
+    try {
+      writeFileSync(join(elsewhere, 'outside.ndjson'), '');
+      const outside = await upload(['--keep-path', join(elsewhere, 'outside.ndjson')]);
+      expect(outside.stderr).toBe(
+        `upload: ${join(elsewhere, 'outside.ndjson')}: --keep-path needs files under the current directory (${scratch})\n${HELP}`,
+      );
+      expect(outside.status).toBe(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
