@@ -2,12 +2,34 @@
 // `npm run replay`'s suggested redrive. Imports nothing of the running stack, so scripts/ and local/ share it.
 
 import { relative } from 'node:path';
+import { escapedParts } from '../contract/visible-text.js';
 import { isInside } from './path-inside.js';
 import { DEFAULT_PORTS, dataDirFrom } from './stack-config.js';
 
-/** `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied. */
+/**
+ * `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied.
+ * A character that must not reach a terminal raw (contract/visible-text.ts) is written in $'...' as the
+ * shell's own escape (POSIX.1-2024; bash, zsh, ksh): shown inside '...' as `\t`, it would be read back as a
+ * backslash and a t.
+ */
 export function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  const parts = escapedParts(text);
+  if (parts.every((part) => typeof part === 'string')) return `'${text.replaceAll("'", "'\\''")}'`;
+  const written = parts.map((part) =>
+    typeof part === 'string' ? part.replace(/[\\']/g, '\\$&') : dollarQuoteEscape(part.char),
+  );
+  return `$'${written.join('')}'`;
+}
+
+const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** `char` inside $'...': a tab, newline or return by name, any other as its UTF-8 bytes, three octal digits each. */
+function dollarQuoteEscape(char: string): string {
+  return (
+    NAMED[char] ??
+    [...Buffer.from(char, 'utf8')].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('')
+  );
 }
 
 /** Paths inside the repository are shown relative to it, others in full. */

@@ -82,7 +82,33 @@ describe('npm start arguments it refuses, shown', () => {
     const text = startArguments(['--data-dir', '/tmp/a\u202eb\tc'], {})?.text ?? '';
 
     expect(text).toContain('(got --data-dir /tmp/a\\u202eb\\tc)');
-    expect(text).toContain("SESSIONIZER_DATA_DIR='/tmp/a\\u202eb\\tc' npm start");
+    // In the shell's own escapes ($'...'), which read back as the value: '\t' in single quotes is a backslash.
+    expect(text).toContain("SESSIONIZER_DATA_DIR=$'/tmp/a\\342\\200\\256b\\tc' npm start");
     expect(escapeControlOfEscaped(text)).toBe(text);
+  });
+});
+
+describe('the start it suggests, read by a shell', () => {
+  /** The variables the suggested start sets, as `shell` reads them. */
+  const readBack = (shell: string, value: string): string | undefined => {
+    const text = startArguments(['--data-dir', value], {})?.text ?? '';
+    const words = /for this one, (.*) npm start \(docs/.exec(text)?.[1] ?? '';
+    const print = `${process.execPath} -e 'process.stdout.write(JSON.stringify(process.env.SESSIONIZER_DATA_DIR))'`;
+    const result = spawnSync(shell, ['-c', `${words} ${print}`], { encoding: 'utf8' });
+    return result.stdout === '' ? undefined : JSON.parse(result.stdout);
+  };
+  // $'...' is POSIX.1-2024's; dash before 0.5.13 reads it as a dollar sign and a quoted word.
+  const shReadsDollarQuotes = spawnSync('sh', ['-c', "printf %s $'a'"], { encoding: 'utf8' }).stdout === 'a';
+
+  it.each([
+    '/tmp/a\u202eb\tc',
+    "/tmp/it's \u001b[31m red\\n",
+    '/tmp/new\nline\r',
+    '/tmp/with space/ü',
+    "/tmp/back\\slash and 'quotes'",
+    '/tmp/\u0001\u007f\u0085\u200b',
+  ])('gives back %j', (value) => {
+    expect(readBack('bash', value)).toBe(value);
+    if (shReadsDollarQuotes) expect(readBack('sh', value)).toBe(value);
   });
 });
