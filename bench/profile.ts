@@ -118,11 +118,12 @@ export function calleesOf(profile: CpuProfile, needle: string): Array<{ name: st
   return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
-const USAGE = 'usage: bench/profile.ts <file.cpuprofile> [--top n] [--callees name]';
-
 const HELP = 'npx tsx bench/profile.ts';
 
-const HELP_TEXT = `Usage: ${HELP} <file.cpuprofile> [--top N] [--callees NAME]
+/** The command line, as the help's first line and an unreadable file's refusal show it. */
+const USAGE = `${HELP} <file.cpuprofile> [--top N] [--callees NAME]`;
+
+const HELP_TEXT = `Usage: ${USAGE}
 
 Summarizes a V8 CPU profile (node --cpu-prof): the functions with the most self time and the most inclusive
 time.
@@ -174,13 +175,13 @@ function isCpuProfile(value: unknown): value is CpuProfile {
   );
 }
 
-/** The profile in `file`; a RangeError says why there is none (a path given wrong is the caller's mistake). */
+/** The profile in `file`; an Error says why there is none. */
 function readProfile(file: string): CpuProfile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RangeError(`cannot read ${file}: ${readProblem(error)} (${USAGE})`);
+    throw new Error(`cannot read ${file}: ${readProblem(error)} (usage: ${USAGE})`);
   }
   let profile: unknown;
   try {
@@ -189,7 +190,7 @@ function readProfile(file: string): CpuProfile {
     profile = undefined;
   }
   if (!isCpuProfile(profile))
-    throw new RangeError(`${file} is not a V8 CPU profile (as node --cpu-prof writes one)`);
+    throw new Error(`${file} is not a V8 CPU profile (as node --cpu-prof writes one)`);
   return profile;
 }
 
@@ -211,9 +212,10 @@ function main(): void {
   try {
     profile = readProfile(options.file);
   } catch (error) {
-    // The file's name as typed: a control character in it must not reach the terminal as it is.
+    // The file's name as typed: a control character in it must not reach the terminal as it is. Status 1, as
+    // sessionize's for a file it cannot read: the command line was fine, the file is at fault.
     console.error(`profile: ${escapeControl((error as Error).message)}`);
-    process.exitCode = 2;
+    process.exitCode = 1;
     return;
   }
   const { top, callees } = options;

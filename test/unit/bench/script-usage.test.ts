@@ -1,5 +1,6 @@
 // The benchmark and measurement scripts answer --help, and refuse an unknown option with exit status 2: with
-// the error and where the help is, as sessionize does (and bench/profile.ts an input it cannot read in one line).
+// the error and where the help is, as sessionize does (and bench/profile.ts an input it cannot read in one line,
+// exit status 1, as sessionize says one).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,12 +54,13 @@ describe.each([
 });
 
 describe('bench/profile.ts', () => {
-  // A path given wrong is the caller's mistake, as an unknown option is: one line, not readFileSync's stack.
-  it('refuses a profile file that is not there with exit status 2, in one line', () => {
+  // One line, not readFileSync's stack; status 1, as sessionize and npm run upload give a file they cannot
+  // read: the command line was read, the file is at fault (2 would say the options were).
+  it('refuses a profile file that is not there with exit status 1, in one line', () => {
     const result = run('bench/profile.ts', 'bench/out/prof/no-such.cpuprofile');
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'profile: cannot read bench/out/prof/no-such.cpuprofile: no such file (usage: bench/profile.ts <file.cpuprofile> [--top n] [--callees name])\n',
+      'profile: cannot read bench/out/prof/no-such.cpuprofile: no such file (usage: npx tsx bench/profile.ts <file.cpuprofile> [--top N] [--callees NAME])\n',
     );
     expect(result.stdout).toBe('');
   });
@@ -66,13 +68,13 @@ describe('bench/profile.ts', () => {
   it.each([
     ['not JSON', 'node --cpu-prof'],
     ['JSON that is no CPU profile', '{"nodes": 3}'],
-  ])('refuses a file that is %s with exit status 2, in one line', (_what, text) => {
+  ])('refuses a file that is %s with exit status 1, in one line', (_what, text) => {
     const dir = mkdtempSync(join(tmpdir(), 'profile-'));
     try {
       const file = join(dir, 'x.cpuprofile');
       writeFileSync(file, text);
       const result = run('bench/profile.ts', file);
-      expect(result.status).toBe(2);
+      expect(result.status).toBe(1);
       expect(result.stderr).toBe(
         `profile: ${file} is not a V8 CPU profile (as node --cpu-prof writes one)\n`,
       );
