@@ -210,7 +210,7 @@ export async function sessionizeInputs(
   const runFiles = new RunFiles<BatchInput>();
   let accepted = 0;
   let recordsRead = 0;
-  const zips = { archives: 0, members: 0 };
+  const zips = { archives: 0, members: 0, skipped: 0 };
   let skippedInputs = 0;
   // In the order of their places, as they were found.
   const problems = options.unreadable ?? [];
@@ -264,6 +264,7 @@ export async function sessionizeInputs(
     if (summaries.length > 1 || summaries.some((summary) => summary.file !== input.name)) {
       zips.archives++;
       zips.members += summaries.length;
+      zips.skipped += summaries.filter((summary) => summary.skipped !== undefined).length;
     }
     for (const summary of summaries) {
       const file = runFiles.nameOf(input, summary.file);

@@ -30,15 +30,18 @@ export function summarizeRun(result: BatchResult): RunSummary {
 export interface ZipCount {
   readonly archives: number;
   readonly members: number;
+  /** Of `members`, those skipped unread (a manifest, a directory's entry): listed, but not read. */
+  readonly skipped?: number;
 }
 
 /** `in 5 files (a ZIP archive read as its 2 members)`: an archive is one file, as it was given. */
-function filesText(files: number, { archives, members }: ZipCount): string {
+function filesText(files: number, { archives, members, skipped = 0 }: ZipCount): string {
   if (archives === 0) return `in ${plural(files, 'file')}`;
   const given = plural(files - members + archives, 'file');
+  const read = plural(members - skipped, 'member');
   return archives === 1
-    ? `in ${given} (a ZIP archive read as its ${plural(members, 'member')})`
-    : `in ${given} (${plural(archives, 'ZIP archive')} read as their ${plural(members, 'member')})`;
+    ? `in ${given} (a ZIP archive read as its ${read})`
+    : `in ${given} (${plural(archives, 'ZIP archive')} read as their ${read})`;
 }
 
 /** `12 sessions of 3 users from 40 distinct events (41 accepted, 1 duplicate) in 2 files; 1 rejected.` */

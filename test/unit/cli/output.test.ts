@@ -97,6 +97,9 @@ describe('sessionize output', () => {
       expect.objectContaining({ file: 'export.zip!events.ndjson', records: 1, accepted: 1 }),
     ]);
     expect(json.summary).toMatchObject({ files: 2, records: 1, accepted: 1, rejected: 0 });
+    // The archive given is one file, read as the one member that was read: the skipped one is listed apart.
+    const table = await runCli(['export.zip'], { cwd: dir });
+    expect(table.stdout).toContain(' in 1 file (a ZIP archive read as its 1 member); 0 rejected.\n');
     // Its lines were never events, so a named format cannot have rejected them all.
     const named = await runCli(['--input-format', 'segment', 'export.zip'], { cwd: dir });
     expect(named.stderr).not.toContain('every record was rejected');

@@ -128,6 +128,10 @@ describe('describeRun', () => {
     expect(describeRun({ ...run, files: 7 }, { archives: 2, members: 4 })).toContain(
       'in 5 files (2 ZIP archives read as their 4 members);',
     );
+    // A skipped member (a manifest, a directory's entry) is one of the archive's, but not read.
+    expect(describeRun(run, { archives: 1, members: 2, skipped: 1 })).toContain(
+      'in 5 files (a ZIP archive read as its 1 member);',
+    );
     expect(describeRun(run)).toContain('in 6 files;');
   });
 });
