@@ -4,25 +4,49 @@
  * over several lines, which the reader finds no line of JSON in (`no line is JSON`): told apart here, the CLI
  * and the ingest name it for what it is rather than as a broken export. Only its shape tells it apart.
  */
+import { gunzip, isGzip } from './gzip.js';
 import { NOT_AN_EXPORT } from './member-summary.js';
 import type { FileSummary } from './read-contract.js';
 
 /** A test event is a few KB (Lambda takes at most 6 MB): a larger file is not read whole to look. */
 const LONGEST_LOOKED_AT = 1024 * 1024;
 
-/** What a file is when it is one AWS Lambda test event (`an AWS Lambda test event (aws:sqs)`), else undefined. */
-export async function lambdaTestEvent(bytes: AsyncIterable<Uint8Array>): Promise<string | undefined> {
+/** The bytes of `source` while they are at most {@link LONGEST_LOOKED_AT} long, else undefined. */
+async function shortBytes(source: AsyncIterable<Uint8Array>): Promise<Buffer | undefined> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  for await (const chunk of bytes) {
+  for await (const chunk of source) {
     length += chunk.length;
     if (length > LONGEST_LOOKED_AT) return undefined;
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * What a file is when it is one AWS Lambda test event (`an AWS Lambda test event (aws:sqs)`), else undefined.
+ * A gzipped one (as exports are gzipped) is looked at decompressed, to the same length.
+ */
+export async function lambdaTestEvent(bytes: AsyncIterable<Uint8Array>): Promise<string | undefined> {
+  let text = await shortBytes(bytes);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (text !== undefined && isGzip(text)) {
+      const gzipped = text;
+      text = await shortBytes(
+        gunzip(
+          '',
+          (async function* () {
+            yield gzipped;
+          })(),
+          LONGEST_LOOKED_AT + 1,
+        ),
+      );
+    }
+    if (text === undefined) return undefined;
+    value = JSON.parse(text.toString('utf8'));
   } catch {
+    // Not JSON, or gzip data that is damaged or inflates past the length looked at: no test event.
     return undefined;
   }
   const kind = lambdaEventKind(value);

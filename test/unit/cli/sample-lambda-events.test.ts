@@ -2,9 +2,10 @@
 // AWS Lambda test events, no exports. Each is told for what it is: skipped in a folder (the run exits 0),
 // a file error that says so when named itself. A file only the events' shape tells apart is recognised:
 // any other object over several lines is still no export, and an export beside them is read.
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, REPO, runCli } from '../../helpers/built-cli.js';
 
@@ -46,6 +47,28 @@ describe('the sample folder events/', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       "sessionize: events/lambda/sqs-s3-object-created.json: no line is JSON: it is an AWS Lambda test event (aws:sqs), not an export (a function's sample input)\n",
+    );
+  }, 60_000);
+});
+
+describe('a gzipped Lambda test event', () => {
+  it('is told apart once decompressed: skipped in a folder, a file error saying so when named', async () => {
+    const folder = join(dir, 'gzipped');
+    await mkdir(folder);
+    const sample = await readFile(join(REPO, 'events', 'lambda', 'sqs-s3-object-created.json'));
+    await writeFile(join(folder, 'sqs.json.gz'), gzipSync(sample));
+    const event = { type: 'track', userId: 'u-1', timestamp: '2024-01-01T09:00:00Z', messageId: 'm-1' };
+    await writeFile(join(folder, 'day.ndjson'), `${JSON.stringify(event)}\n`);
+
+    const inFolder = await runCli([folder]);
+    expect(inFolder.code, inFolder.stderr).toBe(0);
+    expect(inFolder.stdout).toContain(
+      `${join(folder, 'sqs.json.gz')}: skipped, an AWS Lambda test event (aws:sqs), not an export`,
+    );
+    const named = await runCli([join(folder, 'sqs.json.gz')]);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toBe(
+      `sessionize: ${join(folder, 'sqs.json.gz')}: no line is JSON: it is an AWS Lambda test event (aws:sqs), not an export (a function's sample input)\n`,
     );
   }, 60_000);
 });

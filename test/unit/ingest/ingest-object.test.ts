@@ -212,6 +212,17 @@ describe('ingestObject', () => {
           "no line is JSON: it is an AWS Lambda test event (aws:sqs), not an export (a function's sample input)",
       },
     ]);
+    // Gzipped, as an export may be: told apart once decompressed, as the CLI tells it.
+    const gzipped = await ingest('incoming/sqs.json.gz', gzipSync(sample), { pieceBytes: 100 });
+    expect(gzipped.opens).toBe(1);
+    expect(gzipped.report.written).toEqual([
+      {
+        file: 'incoming/sqs.json.gz',
+        position: 0,
+        reason:
+          "no line is JSON: it is an AWS Lambda test event (aws:sqs), not an export (a function's sample input)",
+      },
+    ]);
     // No test event is that long (Lambda takes 6 MB at most, a sample a few KB): not held to be looked at.
     const long = { Records: [{ eventSource: 'aws:sqs', body: 'x'.repeat(1024 * 1024) }] };
     const longRun = await ingest('incoming/long.json', JSON.stringify(long, null, 2));
