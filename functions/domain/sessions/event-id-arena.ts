@@ -58,6 +58,31 @@ function packed(block: Buffer, offset: number, length: number): number {
   return PACKED_LENGTH;
 }
 
+/** Where each group of a UUID's hex digits ends, with the hyphen after it (all but the last). */
+const UUID_GROUP_ENDS = [8, 13, 18, 23, 36];
+
+/**
+ * Packs the UUID `bytes[start, start + 36)` as {@link packed} packs `m:` and it, into `block` at `offset`;
+ * false, with the block's bytes there undefined, when it is not a lowercase UUID.
+ */
+function packedFrom(bytes: Uint8Array, start: number, block: Buffer, offset: number): boolean {
+  let to = offset + 1;
+  let from = start;
+  for (const groupEnd of UUID_GROUP_ENDS) {
+    const end = start + groupEnd;
+    // Every group holds an even number of digits, so a byte's two digits never straddle a hyphen.
+    for (; from < end; from += 2) {
+      const high = HEX_VALUES[bytes[from] as number] as number;
+      const low = HEX_VALUES[bytes[from + 1] as number] as number;
+      if ((high | low) < 0) return false;
+      block[to++] = (high << 4) | low;
+    }
+    if (groupEnd !== 36 && bytes[from++] !== HYPHEN) return false;
+  }
+  block[offset] = PACKED;
+  return true;
+}
+
 /**
  * The event ids of the columns (rule 3), as UTF-8 in arena blocks, no string object per event: deduping
  * hashes and compares their bytes in place, and an id becomes a string again only when it is read.
@@ -104,10 +129,15 @@ export class EventIdArena {
     const length = end - start + 2;
     const offset = this.reserve(length);
     const block = this.blocks[this.blocks.length - 1] as Buffer;
+    // Most messageIds are UUIDs: packed straight from the record, not copied as text to be packed in place.
+    if (length === UUID_ID_LENGTH && packedFrom(bytes, start, block, offset)) {
+      this.stored(at, PACKED_LENGTH);
+      return;
+    }
     block[offset] = M;
     block[offset + 1] = COLON;
     for (let i = start, to = offset + 2; i < end; i++, to++) block[to] = bytes[i] as number;
-    this.stored(at, packed(block, offset, length));
+    this.stored(at, length);
   }
 
   /** Where the next id of at most `most` bytes goes in the last block, after adding one if it has no room. */
