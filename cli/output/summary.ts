@@ -14,8 +14,9 @@ export interface RunSummary {
 
 export function summarizeRun(result: BatchResult): RunSummary {
   return {
-    // Files read as exports: one skipped as none (a Lambda test event in a folder) is listed, not counted.
-    files: result.files.length - (result.skippedInputs ?? 0),
+    // Files read, a ZIP member each: one skipped unread (a Lambda test event in a folder, a ZIP archive's
+    // manifest) is listed, not counted, as the text summary says only the members read.
+    files: result.files.length - (result.skippedInputs ?? 0) - (result.zips?.skipped ?? 0),
     records: result.files.reduce((sum, file) => sum + file.records, 0),
     accepted: result.accepted,
     distinct: result.distinct,
@@ -26,22 +27,22 @@ export function summarizeRun(result: BatchResult): RunSummary {
   };
 }
 
-/** The ZIP archives read and their members, each member one of a summary's `files`. */
+/** The ZIP archives read and their members, each member read one of a summary's `files`. */
 export interface ZipCount {
   readonly archives: number;
   readonly members: number;
-  /** Of `members`, those skipped unread (a manifest, a directory's entry): listed, but not read. */
+  /** Of `members`, those skipped unread (a manifest, a directory's entry): listed, not among `files`. */
   readonly skipped?: number;
 }
 
 /** `in 5 files (a ZIP archive read as its 2 members)`: an archive is one file, as it was given. */
 function filesText(files: number, { archives, members, skipped = 0 }: ZipCount): string {
   if (archives === 0) return `in ${plural(files, 'file')}`;
-  const given = plural(files - members + archives, 'file');
-  const read = plural(members - skipped, 'member');
+  const read = members - skipped;
+  const given = plural(files - read + archives, 'file');
   return archives === 1
-    ? `in ${given} (a ZIP archive read as its ${read})`
-    : `in ${given} (${plural(archives, 'ZIP archive')} read as their ${read})`;
+    ? `in ${given} (a ZIP archive read as its ${plural(read, 'member')})`
+    : `in ${given} (${plural(archives, 'ZIP archive')} read as their ${plural(read, 'member')})`;
 }
 
 /** `12 sessions of 3 users from 40 distinct events (41 accepted, 1 duplicate) in 2 files; 1 rejected.` */

@@ -66,6 +66,22 @@ describe('summarizeRun', () => {
     );
     expect(summary.files).toBe(1);
   });
+
+  it('counts a ZIP member skipped unread (a manifest) among no files read, as the text summary', () => {
+    const summary = summarizeRun(
+      result({
+        files: [
+          { ...file, file: 'x.zip!manifest.json', records: 0, skipped: 'a manifest, not an export' },
+          { ...file, file: 'x.zip!events.ndjson', records: 2 },
+        ],
+        zips: { archives: 1, members: 2, skipped: 1 },
+      }),
+    );
+    expect(summary.files).toBe(1);
+    expect(describeRun(summary, { archives: 1, members: 2, skipped: 1 })).toContain(
+      'in 1 file (a ZIP archive read as its 1 member);',
+    );
+  });
 });
 
 describe('describeRun', () => {
@@ -128,8 +144,8 @@ describe('describeRun', () => {
     expect(describeRun({ ...run, files: 7 }, { archives: 2, members: 4 })).toContain(
       'in 5 files (2 ZIP archives read as their 4 members);',
     );
-    // A skipped member (a manifest, a directory's entry) is one of the archive's, but not read.
-    expect(describeRun(run, { archives: 1, members: 2, skipped: 1 })).toContain(
+    // A skipped member (a manifest, a directory's entry) is one of the archive's, but not read: not in `files`.
+    expect(describeRun({ ...run, files: 5 }, { archives: 1, members: 2, skipped: 1 })).toContain(
       'in 5 files (a ZIP archive read as its 1 member);',
     );
     expect(describeRun(run)).toContain('in 6 files;');
