@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { escapeControl } from '../../contract/visible-text.js';
 import { parseDay, type ReplayResponse } from '../../local/admin-routes.js';
 import { dataDirEnv, shellWord } from '../../local/command-words.js';
-import { ReplayRefusedError, replayOnLocalStack } from '../../local/replay.js';
+import { replayOnLocalStack } from '../../local/replay.js';
 import { LOCAL_BUCKET } from '../../local/s3-client.js';
 import { dataDirFrom } from '../../local/stack-config.js';
 import { plural } from '../../local/stack-log.js';
@@ -189,6 +189,5 @@ export async function runReplay(argv: readonly string[], io: CommandIo = default
         printLocal(response, options.prefix, io);
       }
     },
-    (error) => (error instanceof ReplayRefusedError ? 2 : 1),
   );
 }
