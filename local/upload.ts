@@ -60,8 +60,10 @@ const envSchema = z.object({
 async function main(argv: string[]): Promise<number> {
   const env = envSchema.safeParse(process.env);
   if (!env.success) {
+    // A usage error, said with where the help is (it lists the variables). The variables are npm start's, and
+    // their problems quote values as npm start's do, as JSON: escaped once here, JSON's escapes kept (as rebuild).
     const problems = env.error.issues.map((issue) => `${issue.path[0]?.toString()} ${issue.message}`);
-    console.error(`upload: ${problems.join('; ')}`);
+    process.stderr.write(usageErrorText('upload', { jsonQuoted: problems.join('; ') }, 'npm run upload --'));
     return 2;
   }
   // The lock is read once: the endpoint, the sources and the refusal are then of one stack.
