@@ -144,11 +144,14 @@ function checked(
 const share = (values: Record<string, unknown>, name: string) =>
   checked(values, name, decimalOption(values, name), (value) => value >= 0 && value <= 1, 'from 0 to 1');
 
-/** A folder given as --out: Node's EISDIR names neither the option nor what to give instead. */
+/**
+ * A folder given as --out: Node's EISDIR names neither the option nor what to give instead. Paths are quoted
+ * as typed, as the other refused values are (a blank one shows), and the usage error escapes them once.
+ */
 function refuseFolder(out: string, given: string, fileName: string): void {
   if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
     throw new RangeError(
-      `--out ${given} is a folder; name the file to write in it, e.g. --out ${join(given, fileName)}`,
+      `--out ${quoted(given)} is a folder; name the file to write in it, e.g. --out ${quoted(join(given, fileName))}`,
     );
   }
 }
@@ -162,10 +165,10 @@ function refuseMissingFolder(out: string, given: string): void {
   const found = statSync(folder, { throwIfNoEntry: false });
   if (found === undefined) {
     throw new RangeError(
-      `--out ${given}: no such folder ${folder}; create it first (mkdir -p), or name a file in a folder that exists`,
+      `--out ${quoted(given)}: no such folder ${quoted(folder)}; create it first (mkdir -p), or name a file in a folder that exists`,
     );
   }
-  if (!found.isDirectory()) throw new RangeError(`--out ${given}: ${folder} is not a folder`);
+  if (!found.isDirectory()) throw new RangeError(`--out ${quoted(given)}: ${quoted(folder)} is not a folder`);
 }
 
 async function main(argv: string[]): Promise<void> {

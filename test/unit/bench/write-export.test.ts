@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,15 +123,21 @@ describe('npm run generate', () => {
   });
 
   it('says that an --out naming a folder is one, and which file to name, writing nothing', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'write-export-folder-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'write-export-folder-'));
     try {
+      // Quoted as typed and escaped once, as the other refused values are: a tab or U+202E does not reach the
+      // terminal raw.
+      const folder = join(scratch, 'day\t\u202eout');
+      mkdirSync(folder);
+      const shown = join(scratch, 'day\\t\\u202eout');
       const result = run(['--events', '5', '--out', folder]);
-      expect(result.stderr).toContain(
-        `generate: --out ${folder} is a folder; name the file to write in it, e.g. --out ${join(folder, 'events-5.ndjson')}\n`,
+      expect(result.stderr).toBe(
+        `generate: --out "${shown}" is a folder; name the file to write in it, e.g. --out "${join(shown, 'events-5.ndjson')}"\n` +
+          "Try 'npm run generate -- --help' for the options.\n",
       );
       expect(result.status).toBe(2);
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 
@@ -141,7 +147,7 @@ describe('npm run generate', () => {
       const missing = join(scratch, 'typo', 'sub');
       const result = run(['--events', '5', '--out', join(missing, 'x.ndjson')]);
       expect(result.stderr).toContain(
-        `generate: --out ${join(missing, 'x.ndjson')}: no such folder ${missing}; create it first (mkdir -p), ` +
+        `generate: --out "${join(missing, 'x.ndjson')}": no such folder "${missing}"; create it first (mkdir -p), ` +
           'or name a file in a folder that exists\n',
       );
       expect(result.status).toBe(2);
@@ -151,7 +157,7 @@ describe('npm run generate', () => {
       writeFileSync(underFile, '');
       const notFolder = run(['--events', '5', '--out', join(underFile, 'x.ndjson')]);
       expect(notFolder.stderr).toContain(
-        `generate: --out ${join(underFile, 'x.ndjson')}: ${underFile} is not a folder`,
+        `generate: --out "${join(underFile, 'x.ndjson')}": "${underFile}" is not a folder`,
       );
       expect(notFolder.status).toBe(2);
     } finally {
