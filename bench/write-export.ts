@@ -213,7 +213,8 @@ async function main(argv: string[]): Promise<void> {
   let startMs: number | undefined;
   if (values.start !== undefined) {
     startMs = Date.parse(values.start);
-    if (Number.isNaN(startMs)) throw new RangeError(`--start must be an ISO date, got ${values.start}`);
+    if (Number.isNaN(startMs))
+      throw new RangeError(`--start must be an ISO date${gotText(values.start, quoted)}`);
   }
   const extension = `${format === 'ndjson' ? 'ndjson' : 'json'}${values.gzip ? '.gz' : ''}`;
   // `npm run` starts in the repository root; a path given on the command line means the caller's folder.

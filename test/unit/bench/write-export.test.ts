@@ -114,6 +114,7 @@ describe('npm run generate', () => {
     [['--events', '5', '--format', 'csv'], '--format must be ndjson or json-array (got "csv")'],
     [['--events', '5', '--format', ''], '--format must be ndjson or json-array (got "")'],
     [['--events', '5', '--format', 'nd\tjson'], '--format must be ndjson or json-array (got "nd\\tjson")'],
+    [['--events', '5', '--start', ' '], '--start must be an ISO date (got " ")'],
   ] as const)('exits 2 for a usage error (%j), saying what is wrong', (args, said) => {
     const result = run([...args]);
     expect(result.status, args.join(' ')).toBe(2);
