@@ -1,6 +1,5 @@
 import type { ByteRecord } from './byte-record.js';
-import { countNewlines } from './json-array-elements.js';
-import { textStart } from './line-columns.js';
+import { countNewlines, textStart } from './line-columns.js';
 import type { ScannedFields } from './scanned-fields.js';
 import { trimEnd } from './utf8-whitespace.js';
 

@@ -10,12 +10,11 @@ import {
   CLOSE_BRACKET,
   COMMA,
   closesValue,
-  LINE_FEED,
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
 } from './json-tokens.js';
-import { LineColumns } from './line-columns.js';
+import { countNewlines, LineColumns, LineNumbers } from './line-columns.js';
 import { closingQuote, OPEN_ESCAPED } from './string-end.js';
 import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
 
@@ -40,11 +39,9 @@ export class JsonArrayElements {
   private readonly openElement: HeldRecord;
   private elementLine = 0;
   private elementColumn = 0;
+  private readonly lines: LineNumbers;
   private readonly columns: LineColumns;
   private index = 0;
-  /** Lines are counted only up to where they are needed; the next line feed is cached so searches never repeat. */
-  private line: number;
-  private nextNewline = -1;
   /** Set once the closing bracket is read: what follows may only be whitespace. */
   private closed = false;
   /** Set where the structure broke: nothing more is read. */
@@ -59,7 +56,7 @@ export class JsonArrayElements {
 
   /** `line` and `column` are those of the first byte pushed, just after the opening bracket. */
   constructor(line: number, column: number, membersWanted?: MembersWanted) {
-    this.line = line;
+    this.lines = new LineNumbers(line);
     this.columns = new LineColumns(column);
     this.openElement = new HeldRecord(membersWanted);
   }
@@ -75,7 +72,7 @@ export class JsonArrayElements {
       from = 0;
       this.cutCharacter = undefined;
     }
-    this.nextNewline = bytes.indexOf(LINE_FEED, from);
+    this.lines.startChunk(bytes, from);
     if (this.closed) {
       this.readAfterArray(bytes, from);
       return;
@@ -110,7 +107,7 @@ export class JsonArrayElements {
           return;
         }
         elementStart = position;
-        this.elementLine = this.lineAt(bytes, position);
+        this.elementLine = this.lines.lineAt(bytes, position);
         this.elementColumn = this.columns.columnAt(bytes, position);
       }
       if (byte === QUOTE) {
@@ -139,7 +136,7 @@ export class JsonArrayElements {
     this.depth = depth;
     this.elementOpen = elementStart !== -1;
     if (this.elementOpen) this.openElement.add(bytes.subarray(elementStart, length));
-    this.lineAt(bytes, length);
+    this.lines.lineAt(bytes, length);
     // A character cut at the chunk's end is counted with the next chunk, which starts with it.
     this.columns.columnAt(bytes, length - (this.cutCharacter?.length ?? 0));
   }
@@ -154,12 +151,12 @@ export class JsonArrayElements {
   end(out: ByteRecord[]): StructuralFailure | undefined {
     // An incomplete character at the very end decodes to U+FFFD, which is not whitespace.
     if (this.closed && this.failure === undefined && this.cutCharacter !== undefined)
-      this.failure = { line: this.line, index: undefined, reason: TEXT_AFTER_ARRAY };
+      this.failure = { line: this.lines.line, index: undefined, reason: TEXT_AFTER_ARRAY };
     if (this.failure !== undefined || this.closed) return this.failure;
     if (this.cutCharacter !== undefined) {
       // A character cut by the file's end is U+FFFD, no white space: an element's text, cut short.
       this.elementOpen = true;
-      this.elementLine = this.line;
+      this.elementLine = this.lines.line;
       this.openElement.add(this.cutCharacter);
       this.cutCharacter = undefined;
     }
@@ -182,7 +179,7 @@ export class JsonArrayElements {
             column: this.elementColumn,
             index: ++this.index,
           });
-          return { line: this.line, index: undefined, reason: UNTERMINATED_ARRAY };
+          return { line: this.lines.line, index: undefined, reason: UNTERMINATED_ARRAY };
         }
         // Cut short, unless a complete value is followed by text that broke the array (`{…}x`): the reader
         // keeps that value, as it does where more of the file follows.
@@ -191,7 +188,7 @@ export class JsonArrayElements {
         return { line, index: this.index + 1, reason: UNTERMINATED_ARRAY };
       }
     }
-    return { line: this.line, index: undefined, reason: UNTERMINATED_ARRAY };
+    return { line: this.lines.line, index: undefined, reason: UNTERMINATED_ARRAY };
   }
 
   /** Continues a string left open by the previous chunk; returns where scanning goes on. */
@@ -253,7 +250,7 @@ export class JsonArrayElements {
 
   private closeArray(bytes: Buffer, bracket: number): void {
     this.closed = true;
-    this.lineAt(bytes, bracket);
+    this.lines.lineAt(bytes, bracket);
     this.readAfterArray(bytes, bracket + 1);
   }
 
@@ -269,32 +266,15 @@ export class JsonArrayElements {
       if (whitespace === INCOMPLETE) {
         // A character cut at the chunk's end: whitespace or not, the next chunk tells.
         this.cutCharacter = Buffer.from(bytes.subarray(position));
-        this.lineAt(bytes, position);
+        this.lines.lineAt(bytes, position);
         return;
       }
       position += whitespace;
     }
-    this.lineAt(bytes, bytes.length);
+    this.lines.lineAt(bytes, bytes.length);
   }
 
   private fail(bytes: Buffer, position: number, index: number | undefined, reason: string): void {
-    this.failure = { line: this.lineAt(bytes, position), index, reason };
+    this.failure = { line: this.lines.lineAt(bytes, position), index, reason };
   }
-
-  private lineAt(bytes: Buffer, position: number): number {
-    let next = this.nextNewline;
-    while (next !== -1 && next < position) {
-      this.line++;
-      next = bytes.indexOf(LINE_FEED, next + 1);
-    }
-    this.nextNewline = next;
-    return this.line;
-  }
-}
-
-/** Line feeds in `bytes[start, end)`. */
-export function countNewlines(bytes: Buffer, start: number, end: number): number {
-  let count = 0;
-  for (let at = start; at < end; at++) if (bytes[at] === LINE_FEED) count++;
-  return count;
 }

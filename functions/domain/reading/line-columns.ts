@@ -122,6 +122,45 @@ export class LineColumns {
 }
 
 /**
+ * The 1-based line of positions in a file read in chunks, asked in increasing order: lines are counted only
+ * up to where they are needed, and the next line feed is kept so that no search repeats.
+ */
+export class LineNumbers {
+  /** The line of the last position asked. */
+  line: number;
+  /** The next line feed in the chunk not yet counted, or -1. */
+  private next = -1;
+
+  /** `line` is that of the first byte of the first chunk read. */
+  constructor(line: number) {
+    this.line = line;
+  }
+
+  /** Starts reading `bytes` at `from`, which follows the last position counted. */
+  startChunk(bytes: Buffer, from: number): void {
+    this.next = bytes.indexOf(LINE_FEED, from);
+  }
+
+  /** The line of `bytes[position]`. */
+  lineAt(bytes: Buffer, position: number): number {
+    let next = this.next;
+    while (next !== -1 && next < position) {
+      this.line++;
+      next = bytes.indexOf(LINE_FEED, next + 1);
+    }
+    this.next = next;
+    return this.line;
+  }
+}
+
+/** Line feeds in `bytes[start, end)`. */
+export function countNewlines(bytes: Buffer, start: number, end: number): number {
+  let count = 0;
+  for (let at = start; at < end; at++) if (bytes[at] === LINE_FEED) count++;
+  return count;
+}
+
+/**
  * Where a text that starts at `start` in its file has its UTF-16 `position` (JSON.parse's count): the 1-based
  * line and column, columns counted in characters as {@link characters} does.
  */
