@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { attributeChanges, type Head, type Intent, updateExpression } from './head-codec.js';
+import type { Head, Intent } from './head-codec.js';
 import type { Item, Transport } from './transport.js';
+import { attributeChanges, updateExpression } from './update-expression.js';
 
 // How an erasure marks a head (docs/operations.md, "The suppression entry"): the attributes it sets or
 // removes, and when a head needs no new mark. Attribute names are head-codec's.

@@ -6,6 +6,7 @@ import type { RecentCommit } from './commit-history.js';
 import { HEAD_SK, userPk } from './keys.js';
 import type { Item, Key } from './transport.js';
 import { itemKey } from './transport.js';
+import { attributeChanges, updateExpression } from './update-expression.js';
 
 /** The earliest link of an anonymousId (rule 8), kept in that anonymousId's head. */
 export interface StoredLink {
@@ -191,30 +192,6 @@ export interface HeadCommit {
   readonly parked?: Uint8Array | null;
   /** Set when the commit stores a day as several pages; absent leaves the flag as it was. */
   readonly busyDays?: true;
-}
-
-/** Head attributes to SET, or to REMOVE where undefined: the parts of an UpdateItem expression. */
-export function attributeChanges(attributes: Readonly<Record<string, AttributeValue | undefined>>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  for (const [attribute, value] of Object.entries(attributes)) {
-    names[`#${attribute}`] = attribute;
-    if (value === undefined) {
-      removes.push(`#${attribute}`);
-    } else {
-      values[`:${attribute}`] = value;
-      sets.push(`#${attribute} = :${attribute}`);
-    }
-  }
-  return { names, values, sets, removes };
-}
-
-export function updateExpression(sets: readonly string[], removes: readonly string[]): string {
-  return [`SET ${sets.join(', ')}`, removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '']
-    .filter(Boolean)
-    .join(' ');
 }
 
 /**
