@@ -262,3 +262,16 @@ export function commitUpdate(
     ExpressionAttributeValues: values,
   };
 }
+
+/**
+ * The UpdateItem that removes `Head.offersPending` when it still names the recut `txn`, not another recut's.
+ * No new version: the sessions do not change, and a writer that read the head may still commit.
+ */
+export function offersDoneUpdate(txn: string) {
+  return {
+    UpdateExpression: 'REMOVE #lo',
+    ConditionExpression: '#lo = :lo',
+    ExpressionAttributeNames: { '#lo': 'lo' },
+    ExpressionAttributeValues: { ':lo': { S: txn } },
+  };
+}

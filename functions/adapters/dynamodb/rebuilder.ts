@@ -9,7 +9,7 @@ import { commitChange } from './commit-change.js';
 import { clearLosers, nextHistory } from './commit-history.js';
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
-import { commitUpdate, type Head, headKey } from './head-codec.js';
+import { commitUpdate, type Head, headKey, offersDoneUpdate } from './head-codec.js';
 import { cleanDeadIntents } from './intents.js';
 import { parkedEvents, prepareChange } from './partition-change.js';
 import { backoff, isConditionFailure } from './request-errors.js';
@@ -149,18 +149,10 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
     }
   }
 
-  /**
-   * Removes the mark of the recut `txn`, whose stored links were all offered since; not another recut's. No
-   * new version: the sessions do not change, and a writer that read the head may still commit.
-   */
+  /** Removes the mark of the recut `txn`, whose stored links were all offered since; not another recut's. */
   private async clearOffersPending(user: string, txn: string): Promise<void> {
     try {
-      await this.transport.update(headKey(user), {
-        UpdateExpression: 'REMOVE #lo',
-        ConditionExpression: '#lo = :lo',
-        ExpressionAttributeNames: { '#lo': 'lo' },
-        ExpressionAttributeValues: { ':lo': { S: txn } },
-      });
+      await this.transport.update(headKey(user), offersDoneUpdate(txn));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
