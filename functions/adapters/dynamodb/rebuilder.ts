@@ -5,25 +5,18 @@ import { compareLinks, isLink } from '../../domain/sessions/stitching.js';
 import type { CopyTexts } from '../../domain/store/copy-choice.js';
 import type { CopyTextSource, LinkOutcome, RebuildScope, UserRebuild } from '../../domain/store/ports.js';
 import { eventsOfDays } from '../../domain/store/stored.js';
-import { commitChange } from './commit-change.js';
-import { clearLosers, nextHistory } from './commit-history.js';
-import { conflictOnStaleRead, loadWindow } from './day-loader.js';
-import { newTxn } from './day-writes.js';
-import { commitUpdate, type Head, headKey, offersDoneUpdate } from './head-codec.js';
-import { cleanDeadIntents } from './intents.js';
-import { parkedEvents, prepareChange } from './partition-change.js';
-import { backoff, isConditionFailure } from './request-errors.js';
+import { loadWindow } from './day-loader.js';
+import { headKey, offersDoneUpdate } from './head-codec.js';
+import { parkedEvents } from './partition-change.js';
+import { type Recut, recut, retryConflicts } from './recut.js';
+import { isConditionFailure } from './request-errors.js';
 import { readTableRules } from './rules-record.js';
 import {
   DynamoDbSessionWriter,
-  MergeConflictError,
   type SessionWriterOptions,
   type StaleHeadRebuilder,
 } from './session-writer.js';
 import { DynamoDbStitchingWriter } from './stitching-writer.js';
-
-/** A change that removes nothing but makes the whole partition load, so every session is cut again. */
-const KEEP_EVERY_EVENT = { add: [], remove: () => false } as const;
 
 /** Rule 8's earliest link per anonymousId among one partition's events (the canonical JSON is not stored). */
 function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord> {
@@ -36,8 +29,6 @@ function earliestLinks(events: readonly EventRecord[]): Map<string, EventRecord>
   }
   return links;
 }
-
-type Recut = { readonly status: 'rebuilt' | 'current' | 'skipped'; readonly sessionsWritten: number };
 
 /** A move writes sessions too, in each partition it changes: they count as the recut's do. */
 function addMove(result: UserRebuild, outcome: LinkOutcome): void {
@@ -185,7 +176,7 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
    * read again from a fresh head while a concurrent commit collects what was read.
    */
   private storedCopies(user: string): Promise<EventRecord[]> {
-    return this.retryConflicts(user, async () => {
+    return retryConflicts(this.writer, user, async () => {
       const head = await this.writer.readHead(user);
       const window = await loadWindow(this.transport, user, head, MIN_INSTANT_MS, MAX_INSTANT_MS);
       return [...eventsOfDays(window.days), ...parkedEvents(user, head)];
@@ -194,86 +185,9 @@ export class DynamoDbRebuilder implements StaleHeadRebuilder {
 
   /** `offers`: the user's stored links are offered after the recut, which marks its head until they are. */
   private recutWithRetries(user: string, texts: CopyTextSource | undefined, offers: boolean): Promise<Recut> {
-    return this.retryConflicts(user, () => withTexts(texts, (known) => this.recut(user, known, offers)));
-  }
-
-  /**
-   * `attempt` again, after a backoff, while it loses to a concurrent commit ('conflict', or what it read went
-   * stale); the user's {@link MergeConflictError} once the writer's attempts are spent.
-   */
-  private async retryConflicts<T>(user: string, attempt: () => Promise<T | 'conflict'>): Promise<T> {
-    for (let tried = 1; tried <= this.writer.attempts; tried++) {
-      const outcome = await attempt().catch(conflictOnStaleRead);
-      if (outcome !== 'conflict') return outcome;
-      await backoff(tried, this.transport.baseDelayMs);
-    }
-    throw new MergeConflictError(user, this.writer.attempts);
-  }
-
-  private async recut(
-    user: string,
-    texts: CopyTexts | undefined,
-    offers: boolean,
-  ): Promise<Recut | 'conflict'> {
-    const startedAt = Date.now();
-    let head = await this.writer.readHead(user);
-    // Cleaning first, so what is decided below holds for the head the recut commits on.
-    if (await cleanDeadIntents(this.transport, user, head)) head = await this.writer.readHead(user);
-    // A head without rules never committed anything (an intent that died before its commit).
-    if (!head.exists || head.erased || head.rules === undefined)
-      return { status: 'skipped', sessionsWritten: 0 };
-    if (sameRules(head.rules, this.rules.fingerprint)) return { status: 'current', sessionsWritten: 0 };
-    const txn = newTxn();
-    const offersPending = offers ? txn : null;
-    const change = await prepareChange(
-      this.writer.changeContext,
-      user,
-      head,
-      { ...KEEP_EVERY_EVENT, ...(texts !== undefined && { texts }) },
-      head.version + 1,
-      txn,
+    return retryConflicts(this.writer, user, () =>
+      withTexts(texts, (known) => recut(this.writer, user, known, offers)),
     );
-    if (change === undefined) {
-      // The sessions come out the same under the target: only the head moves to it.
-      return (await this.commitRulesOnly(user, head, txn, offersPending))
-        ? { status: 'rebuilt', sessionsWritten: 0 }
-        : 'conflict';
-    }
-    const marked = { ...change, commit: { ...change.commit, offersPending } };
-    return (await commitChange(this.transport, marked, startedAt)) === 'committed'
-      ? { status: 'rebuilt', sessionsWritten: change.plan.sessionsWritten }
-      : 'conflict';
-  }
-
-  /** A new version, so a writer that read the old head (under the old rules) fails its commit. */
-  private async commitRulesOnly(
-    user: string,
-    head: Head,
-    txn: string,
-    offersPending: string | null,
-  ): Promise<boolean> {
-    const version = head.version + 1;
-    const now = Date.now();
-    const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
-    await clearLosers(this.transport, user, history.expired);
-    try {
-      await this.transport.update(
-        headKey(user),
-        commitUpdate(head, {
-          version,
-          txn,
-          lastDay: head.lastDay,
-          recent: history.recent,
-          rules: this.rules.fingerprint,
-          offersPending,
-          totals: head.totals,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
   }
 }
 
