@@ -1,11 +1,12 @@
-import type { EventRecord, EventSource } from '../domain/events/event.js';
-import type { CanonicalLookup, EventCollector, UserEvents } from '../domain/sessions/collector.js';
-import { type CopyTexts, CopyTextsNeeded } from '../domain/store/copy-choice.js';
+import type { EventSource } from '../domain/events/event.js';
+import type { CanonicalLookup, EventCollector } from '../domain/sessions/collector.js';
+import { CopyTextsNeeded } from '../domain/store/copy-choice.js';
 import { CallCopyTexts, type CopyTextReader } from '../domain/store/copy-texts.js';
 import type { IdentityWriter, SessionWriter, UserMergeResult } from '../domain/store/ports.js';
 import { TaskPool } from '../shared/task-pool.js';
+import { linkSteps, type Owner, type Step, stitchedOwner, userOwner } from './chunk-steps.js';
 import { servedByOneRead } from './copies-per-read.js';
-import { type CopiesRead, eventsToMerge, sourceIn } from './event-sources.js';
+import { type CopiesRead, eventsToMerge } from './event-sources.js';
 import { COPIES_PER_READ } from './memory-limits.js';
 import type { IngestProgress, MergeProgress } from './progress.js';
 import type { RefusedEvents } from './refused-events.js';
@@ -52,19 +53,6 @@ export interface ChunkMergerOptions {
     /** Copies read again at once (`COPIES_PER_READ` unless set). */
     readonly perRead?: number;
   };
-}
-
-/** What a chunk's progress follows, in merge order: its links (when stitching), then its owners. */
-interface Step {
-  /** Its name in progress digests: links, user and anonymous owners never share one. */
-  readonly name: string;
-}
-
-interface Owner extends Step {
-  /** Set for an owner of anonymous events (stitching). */
-  readonly anonymousId?: string;
-  readonly owned: UserEvents;
-  readonly merge: (events: EventRecord[], texts: CopyTexts | undefined) => Promise<UserMergeResult>;
 }
 
 /** A merge that met a tie needing copies read again: merged once the chunk's others are done. */
@@ -125,21 +113,12 @@ export class ChunkMerger {
         // Every link is in before any event: a link may move stored events.
         await pool.drain();
         await chunk.forEachOwner(canonicalOf, (owner, owned) => {
-          const named: Owner = {
-            name: `${owner.anonymous ? 'a' : 'u'}:${owner.user}`,
-            ...(owner.anonymous && { anonymousId: owner.user }),
-            owned,
-            merge: (events, texts) =>
-              owner.anonymous
-                ? identity.mergeAnonymousEvents(owner.user, events, texts)
-                : writer.mergeUserEvents(owner.user, events, texts),
-          };
+          const named = stitchedOwner(writer, identity, owner, owned);
           const index = place(named);
           return index === 'skip' ? undefined : this.offer(pool, index, named);
         });
         return;
       }
-      // A user's owner name is the user id.
       let waiting: [number, Owner][] = [];
       const offerWaiting = async () => {
         const users = waiting;
@@ -149,11 +128,7 @@ export class ChunkMerger {
         for (const [index, owner] of users) await this.offer(pool, index, owner);
       };
       await chunk.forEachUser(canonicalOf, (user, owned) => {
-        const owner: Owner = {
-          name: user,
-          owned,
-          merge: (events, texts) => writer.mergeUserEvents(user, events, texts),
-        };
+        const owner = userOwner(writer, user, owned);
         const index = place(owner);
         if (index === 'skip') return undefined;
         waiting.push([index, owner]);
@@ -175,19 +150,12 @@ export class ChunkMerger {
     pool: TaskPool,
     place: (step: Step) => number | 'skip',
   ): Promise<void> {
-    const copies = this.options.copies;
-    for (const [anonymousId, { copy, canonical }] of await chunk.ownLinks(this.options.canonicalOf)) {
-      const index = place({ name: `l:${anonymousId}` });
+    const { canonicalOf, copies } = this.options;
+    for (const step of await linkSteps(chunk, canonicalOf, copies)) {
+      const index = place(step);
       if (index === 'skip') continue;
       await this.options.beforeMerge();
-      const link = {
-        userId: copy.event.userId as string,
-        timestamp: copy.event.timestamp,
-        eventId: copy.event.id,
-        canonical,
-        // A tie with a link of another file reads both texts where they were read (rule 8's last tie-break).
-        ...(copies !== undefined && { source: sourceIn(copies, copy.source) }),
-      };
+      const { anonymousId, link } = step;
       await pool.offer(async () => {
         const copyTexts = this.copyTexts;
         const outcome =
