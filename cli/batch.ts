@@ -3,22 +3,15 @@ import type { BrowserOf } from '../functions/domain/events/normalize.js';
 import { lambdaTestEventError, lambdaTestEventOf } from '../functions/domain/reading/lambda-events.js';
 import { memberLimit } from '../functions/domain/reading/member-limit.js';
 import { type FileSummary, readExport } from '../functions/domain/reading/read-export.js';
-import { readRecordTexts } from '../functions/domain/reading/record-texts.js';
-import { canonicalJson } from '../functions/domain/rules/canonical-json.js';
 import { compileRules, type SessionRules } from '../functions/domain/rules/session-rules.js';
-import {
-  EventCollector,
-  type SourceRef,
-  sourceKey,
-  type UserEvents,
-} from '../functions/domain/sessions/collector.js';
+import { EventCollector, type UserEvents } from '../functions/domain/sessions/collector.js';
 import { type SessionBounds, sessionBounds } from '../functions/domain/sessions/split.js';
 import { type SessionSummary, summarizeWindow } from '../functions/domain/sessions/summary.js';
 import { readProblem } from './directory-files.js';
 import { SpoolError } from './line-spool.js';
-import type { ZipCount } from './output/summary.js';
 import { type RejectedEvents, RejectionLog } from './rejection-log.js';
 import { RunFiles } from './run-files.js';
+import { canonicalFromInputs } from './tie-break-texts.js';
 
 /** One input of the batch: a name to report and a way to read its bytes (again, for tie-breaks). */
 export interface BatchInput {
@@ -44,6 +37,14 @@ export interface BatchOptions {
    * all, so output can stream; a returned promise holds the next user back (backpressure).
    */
   readonly onSessions?: (sessions: readonly SessionSummary[]) => Promise<void> | undefined;
+}
+
+/** The ZIP archives read and their members, each member read one of a summary's `files`. */
+export interface ZipCount {
+  readonly archives: number;
+  readonly members: number;
+  /** Of `members`, those skipped unread (a manifest, a directory's entry): listed, not among `files`. */
+  readonly skipped?: number;
 }
 
 export interface BatchResult {
@@ -80,67 +81,6 @@ export function unreadable(file: string, reason: string): FileSummary {
     rejected: 0,
     error: reason,
   };
-}
-
-/**
- * An input that no longer holds what was read from it, found when a tie-break (rules 3 and 8) reads records
- * again: the run cannot decide the tie as a batch over what it read would.
- */
-export class InputChangedError extends Error {
-  constructor(file: string, why: string) {
-    super(
-      `${file}: ${why} when reading it again for a tie-break between copies; run again once it stays put`,
-    );
-    this.name = 'InputChangedError';
-  }
-}
-
-async function recordTexts(
-  input: BatchInput,
-  file: string,
-  records: ReadonlySet<number>,
-  limits: Pick<BatchOptions, 'maxMemberBytes'>,
-) {
-  let texts: Map<number, string>;
-  try {
-    texts = await readRecordTexts(input.name, input.open(), file, records, memberLimit(limits));
-  } catch (error) {
-    throw new InputChangedError(file, `cannot read: ${readProblem(error)}`);
-  }
-  for (const record of records) {
-    if (!texts.has(record)) throw new InputChangedError(file, `record ${record} is gone`);
-  }
-  return texts;
-}
-
-/** Canonical JSON of the objects as sent at the given positions, read again from their inputs. */
-async function canonicalFromInputs(
-  files: RunFiles<BatchInput>,
-  sources: readonly SourceRef[],
-  limits: Pick<BatchOptions, 'maxMemberBytes'>,
-): Promise<Map<string, string>> {
-  const byFile = new Map<string, Set<number>>();
-  for (const source of sources) {
-    const records = byFile.get(source.file) ?? new Set<number>();
-    records.add(source.record);
-    byFile.set(source.file, records);
-  }
-  const canonical = new Map<string, string>();
-  for (const [runName, records] of byFile) {
-    const origin = files.origin(runName);
-    if (origin === undefined) continue;
-    const { input, file } = origin;
-    for (const [record, text] of await recordTexts(input, file, records, limits)) {
-      let sent: unknown;
-      try {
-        sent = JSON.parse(text);
-      } catch {
-        throw new InputChangedError(file, `record ${record} is no longer JSON`);
-      }
-      canonical.set(sourceKey({ file: runName, record }), canonicalJson(sent));
-    }
-  }
-  return canonical;
 }
 
 /** A local file that fails to read (permissions, a disk error) is reported like any broken file. */

@@ -6,7 +6,7 @@ import {
   NOT_AN_EXPORT_HINT,
 } from '../functions/domain/reading/read-export.js';
 import { DIRECTORY_ENTRY } from '../functions/domain/reading/zip-member-admission.js';
-import { InputChangedError, sessionizeInputs } from './batch.js';
+import { sessionizeInputs } from './batch.js';
 import { usageErrorText } from './command-line.js';
 import { inputPaths } from './input-paths.js';
 import { type PreparedInputs, prepareInputs } from './inputs.js';
@@ -15,6 +15,7 @@ import { parseCommandLine, USAGE } from './options.js';
 import { plural } from './output/plural.js';
 import { createOutput } from './output/writer.js';
 import { quoted } from './terminal-text.js';
+import { InputChangedError } from './tie-break-texts.js';
 
 const write = (text: string) => process.stdout.write(text);
 

@@ -1,4 +1,4 @@
-import type { BatchResult } from '../batch.js';
+import type { BatchResult, ZipCount } from '../batch.js';
 import { plural } from './plural.js';
 
 export interface RunSummary {
@@ -25,14 +25,6 @@ export function summarizeRun(result: BatchResult): RunSummary {
     sessions: result.sessionCount,
     users: result.userCount,
   };
-}
-
-/** The ZIP archives read and their members, each member read one of a summary's `files`. */
-export interface ZipCount {
-  readonly archives: number;
-  readonly members: number;
-  /** Of `members`, those skipped unread (a manifest, a directory's entry): listed, not among `files`. */
-  readonly skipped?: number;
 }
 
 /** `in 5 files (a ZIP archive read as its 2 members)`: an archive is one file, as it was given. */

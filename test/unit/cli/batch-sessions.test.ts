@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchInput, InputChangedError, sessionizeInputs } from '../../../cli/batch.js';
+import { type BatchInput, sessionizeInputs } from '../../../cli/batch.js';
+import { InputChangedError } from '../../../cli/tie-break-texts.js';
 import { createBrowserOf } from '../../../functions/domain/events/browser.js';
 import { DEFAULT_SESSION_RULES } from '../../../functions/domain/rules/session-rules.js';
 import type { SessionSummary } from '../../../functions/domain/sessions/summary.js';
