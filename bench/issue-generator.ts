@@ -9,6 +9,8 @@
  * `+00:00` instead of `Z`. messageIds are unique. A heap of next-event times keeps memory O(users).
  */
 
+import { Random } from './generator/random.js';
+
 export interface IssueGeneratorOptions {
   /** Exact number of events yielded. */
   readonly events: number;
@@ -22,30 +24,10 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const START_MS = Date.UTC(2024, 0, 1);
 
-/** sfc32 seeded by splitmix32, with 53-bit floats: the same stream as the issue's generator. */
+/** The sfc32 stream of {@link Random} with 53-bit floats: the same stream as the issue's generator. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const splitmix = () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  const u32 = () => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) u32();
+  const source = new Random(seed);
+  const u32 = () => source.uint32();
   const float = () => (u32() + (u32() >>> 11) / 2097152) / 4294967296;
   // Box-Muller yields two normals per draw; the second is kept for the next call.
   let spare: number | undefined;
@@ -66,7 +48,7 @@ function random(seed: number) {
   return { u32, float, normal, pick, exponential: (mean: number) => -mean * Math.log(1 - float()) };
 }
 
-type Random = ReturnType<typeof random>;
+type IssueRandom = ReturnType<typeof random>;
 
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 
@@ -113,13 +95,13 @@ const LIBRARIES = [
   { name: 'analytics-node', version: '6.2.0' },
 ];
 
-function trackName(rng: Random): string {
+function trackName(rng: IssueRandom): string {
   const target = rng.float() * TRACK_TOTAL;
   const index = TRACK_CUMULATIVE.findIndex((sum) => target < sum);
   return (TRACK_EVENTS.at(index) as readonly [string, number])[0];
 }
 
-function trackProperties(rng: Random, name: string): Record<string, unknown> {
+function trackProperties(rng: IssueRandom, name: string): Record<string, unknown> {
   switch (name) {
     case 'Product Viewed':
     case 'Product Added':
@@ -161,7 +143,7 @@ interface User {
   size: number;
 }
 
-function uuid(rng: Random): string {
+function uuid(rng: IssueRandom): string {
   const x = rng.u32();
   const y = rng.u32();
   const z = rng.u32();
@@ -169,7 +151,7 @@ function uuid(rng: Random): string {
   return `${hex(x, 8)}-${hex(y >>> 16, 4)}-4${hex(y & 0xfff, 3)}-${hex(0x8000 | (z & 0x3fff), 4)}-${hex(w, 8)}${hex(z >>> 16, 4)}`;
 }
 
-function createUser(rng: Random, index: number): User {
+function createUser(rng: IssueRandom, index: number): User {
   const identified = rng.float() < 0.7;
   return {
     userId: identified ? `user_${String(index + 1).padStart(7, '0')}` : null,
@@ -185,9 +167,9 @@ function createUser(rng: Random, index: number): User {
   };
 }
 
-const sessionLength = (rng: Random) => 1 + Math.floor(Math.log(1 - rng.float()) / Math.log(1 - 1 / 7));
+const sessionLength = (rng: IssueRandom) => 1 + Math.floor(Math.log(1 - rng.float()) / Math.log(1 - 1 / 7));
 
-function gapInSession(rng: Random): number {
+function gapInSession(rng: IssueRandom): number {
   const roll = rng.float();
   if (roll < 0.003) return 0;
   if (roll < 0.0035) return 30 * MINUTE;
@@ -197,7 +179,13 @@ function gapInSession(rng: Random): number {
   return Math.max(1, Math.round(gap));
 }
 
-function eventLine(rng: Random, user: User, timeMs: number, sessionStart: boolean, messageNumber: number) {
+function eventLine(
+  rng: IssueRandom,
+  user: User,
+  timeMs: number,
+  sessionStart: boolean,
+  messageNumber: number,
+) {
   let type: string;
   if (sessionStart) type = user.identified && rng.float() < 0.1 ? 'identify' : 'page';
   else {
