@@ -10,6 +10,7 @@
  */
 
 import { Random } from './generator/random.js';
+import { UserClock } from './generator/sessions.js';
 
 export interface IssueGeneratorOptions {
   /** Exact number of events yielded. */
@@ -234,35 +235,19 @@ export function* generateIssueEvents(options: IssueGeneratorOptions): Generator<
   const rng = random(options.seed ?? 42);
   const users = Array.from({ length: userCount }, (_, index) => createUser(rng, index));
   const next = new Float64Array(userCount);
-  const heap = new Int32Array(userCount);
+  const clock = new UserClock(userCount, next);
   for (let index = 0; index < userCount; index++) {
     const user = users[index] as User;
     let time = START_MS + Math.floor(rng.float() * 3 * 24 * HOUR);
     if (user.secondsOnly) time -= time % 1000;
     next[index] = time;
-    heap[index] = index;
+    clock.push(index);
     user.position = 0;
     user.size = sessionLength(rng);
   }
-  const before = (a: number, b: number) =>
-    (next[a] as number) < (next[b] as number) || (next[a] === next[b] && a < b);
-  const siftDown = (from: number) => {
-    const moving = heap[from] as number;
-    let at = from;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= userCount) break;
-      if (child + 1 < userCount && before(heap[child + 1] as number, heap[child] as number)) child++;
-      if (!before(heap[child] as number, moving)) break;
-      heap[at] = heap[child] as number;
-      at = child;
-    }
-    heap[at] = moving;
-  };
-  for (let index = (userCount >> 1) - 1; index >= 0; index--) siftDown(index);
 
   for (let produced = 0; produced < events; produced++) {
-    const index = heap[0] as number;
+    const index = clock.peek();
     const user = users[index] as User;
     const time = next[index] as number;
     yield eventLine(rng, user, time, user.position === 0, produced);
@@ -275,6 +260,6 @@ export function* generateIssueEvents(options: IssueGeneratorOptions): Generator<
     }
     if (user.secondsOnly) nextTime = nextTime - (nextTime % 1000) + (nextTime % 1000 === 0 ? 0 : 1000);
     next[index] = nextTime;
-    siftDown(0);
+    clock.updateTop();
   }
 }
