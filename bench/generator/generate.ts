@@ -9,6 +9,7 @@
 
 import { MAX_SESSIONS_PER_DAY, MINUTE, SESSION_TIMEOUT } from './constants.js';
 import { buildEvent, chooseKind } from './events.js';
+import { HoldBack } from './hold-back.js';
 import { QuotaSampler, Random } from './random.js';
 import { intraSessionGapMs, planSessions, UserClock } from './sessions.js';
 import { deliveryTimes } from './times.js';
@@ -35,68 +36,6 @@ interface ProducedEvent {
   timeMs: number;
   duplicateLater: boolean;
   profile: Pick<UserProfile, 'platform' | 'skewMs' | 'offsetMinutes'>;
-}
-
-interface HeldEvent {
-  releaseAt: number;
-  sequence: number;
-  produced: ProducedEvent;
-  late: boolean;
-}
-
-/** Events held back until a given output position: late arrivals and scheduled duplicates. */
-class HoldBack {
-  private readonly heap: HeldEvent[] = [];
-  private sequence = 0;
-
-  get size(): number {
-    return this.heap.length;
-  }
-
-  add(releaseAt: number, produced: ProducedEvent, late: boolean): void {
-    this.heap.push({ releaseAt, sequence: this.sequence++, produced, late });
-    let at = this.heap.length - 1;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!this.before(at, parent)) break;
-      this.swap(at, parent);
-      at = parent;
-    }
-  }
-
-  /** The earliest held event if it is due at `position` (or any when `force`). */
-  takeDue(position: number, force: boolean): HeldEvent | undefined {
-    const top = this.heap[0];
-    if (top === undefined || (!force && top.releaseAt > position)) return undefined;
-    const last = this.heap.pop() as HeldEvent;
-    if (this.heap.length > 0) {
-      this.heap[0] = last;
-      let at = 0;
-      for (;;) {
-        const left = 2 * at + 1;
-        const right = left + 1;
-        let smallest = at;
-        if (left < this.heap.length && this.before(left, smallest)) smallest = left;
-        if (right < this.heap.length && this.before(right, smallest)) smallest = right;
-        if (smallest === at) break;
-        this.swap(at, smallest);
-        at = smallest;
-      }
-    }
-    return top;
-  }
-
-  private before(i: number, j: number): boolean {
-    const a = this.heap[i] as HeldEvent;
-    const b = this.heap[j] as HeldEvent;
-    return a.releaseAt < b.releaseAt || (a.releaseAt === b.releaseAt && a.sequence < b.sequence);
-  }
-
-  private swap(i: number, j: number): void {
-    const a = this.heap[i] as HeldEvent;
-    this.heap[i] = this.heap[j] as HeldEvent;
-    this.heap[j] = a;
-  }
 }
 
 function requireShare(name: string, value: number): number {
@@ -250,7 +189,7 @@ function* eventsOf(options: ReturnType<typeof resolveOptions>): Generator<Segmen
     return { produced, late };
   };
 
-  const hold = new HoldBack();
+  const hold = new HoldBack<ProducedEvent>();
   let position = 0;
   let streamTimeMs = options.startMs;
   const emit = (produced: ProducedEvent, original: boolean): SegmentEvent => {
