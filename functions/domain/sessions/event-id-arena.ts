@@ -26,35 +26,20 @@ const HYPHEN = 0x2d;
 const PACKED = 0xff;
 const PACKED_LENGTH = 17;
 const UUID_ID_LENGTH = 38;
-/** Where the UUID's hyphens are in its `m:` id. */
-const HYPHENS = [10, 15, 20, 25];
 /** Each lowercase hex digit's value by its byte, -1 for any other byte. */
 const HEX_VALUES = new Int8Array(256).fill(-1);
 for (let digit = 0; digit < 16; digit++) HEX_VALUES[digit.toString(16).charCodeAt(0)] = digit;
 /** Each byte as its two hex digits. */
 const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
+/** Where an id is packed before it is copied over its own text, which a failed packing would spoil. */
+const PACKING = Buffer.alloc(PACKED_LENGTH);
+
 /** Packs the `m:` + UUID id at `block[offset, offset + length)` in place; its length as kept. */
 function packed(block: Buffer, offset: number, length: number): number {
   if (length !== UUID_ID_LENGTH || block[offset] !== M || block[offset + 1] !== COLON) return length;
-  for (const hyphen of HYPHENS) if (block[offset + hyphen] !== HYPHEN) return length;
-  // With its four hyphens in place, the UUID's 36 characters are all hex digits but those four.
-  let digits = 0;
-  for (let i = offset + 2; i < offset + length; i++) if (HEX_VALUES[block[i] as number] !== -1) digits++;
-  if (digits !== 32) return length;
-  // Each byte written is read from before it: the text ahead of it is still there.
-  let to = offset + 1;
-  let high = -1;
-  for (let i = offset + 2; i < offset + length; i++) {
-    const value = HEX_VALUES[block[i] as number] as number;
-    if (value === -1) continue;
-    if (high === -1) high = value;
-    else {
-      block[to++] = (high << 4) | value;
-      high = -1;
-    }
-  }
-  block[offset] = PACKED;
+  if (!packedFrom(block, offset + 2, PACKING, 0)) return length;
+  PACKING.copy(block, offset);
   return PACKED_LENGTH;
 }
 
@@ -62,8 +47,8 @@ function packed(block: Buffer, offset: number, length: number): number {
 const UUID_GROUP_ENDS = [8, 13, 18, 23, 36];
 
 /**
- * Packs the UUID `bytes[start, start + 36)` as {@link packed} packs `m:` and it, into `block` at `offset`;
- * false, with the block's bytes there undefined, when it is not a lowercase UUID.
+ * Packs the UUID `bytes[start, start + 36)` into `block` at `offset`, as the {@link PACKED} mark and its 16
+ * bytes; false, with the block's bytes there undefined, when it is not a lowercase UUID.
  */
 function packedFrom(bytes: Uint8Array, start: number, block: Buffer, offset: number): boolean {
   let to = offset + 1;
