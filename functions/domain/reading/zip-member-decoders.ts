@@ -78,7 +78,10 @@ class StoppableInflate implements MemberDecoder {
   }
 
   end(): void {
-    this.push(this.takeHeld(), true);
+    // Inflated before the end is checked: a stream its stated size cuts short keeps its content up to the
+    // cut, as a member the archive's end cuts does (flush), instead of losing its last block.
+    this.push(this.takeHeld(), false);
+    this.push(EMPTY, true);
     this.terminate();
   }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { bytesOf, chunked, dataOffset, readExport, trackLines, zipWithSizes } from './archives.js';
+
+/** Local headers whose sizes disagree with the member's data: the archive goes on past the member. */
+
+const LOCAL_HEADER_BYTES = 30;
+const COMPRESSED_SIZE_AT = 18;
+
+/** Sets the compressed size a member's local header states (its name is the last thing in the header). */
+function stateCompressedSize(archive: Uint8Array, path: string, size: number): number {
+  const header = dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
+  const stated = Buffer.from(archive.buffer, archive.byteOffset, archive.length);
+  const actual = stated.readUInt32LE(header + COMPRESSED_SIZE_AT);
+  stated.writeUInt32LE(size, header + COMPRESSED_SIZE_AT);
+  return actual;
+}
+
+describe('ZIP members whose local header states the wrong compressed size', () => {
+  it('keeps what a deflated member cut short by its stated size inflated, as an archive cut there does', async () => {
+    const content = [
+      { path: 'a.json', content: bytesOf(trackLines(2000, 'a')) },
+      { path: 'b.json', content: bytesOf(trackLines(3, 'b')), deflate: false },
+    ];
+    for (const fraction of [0.3, 0.6, 0.95]) {
+      const archive = zipWithSizes(content);
+      const actual = stateCompressedSize(archive, 'a.json', 0);
+      const stated = Math.floor(actual * fraction);
+      stateCompressedSize(archive, 'a.json', stated);
+      const cutThere = await readExport(
+        'export.zip',
+        chunked(zipWithSizes(content).subarray(0, dataOffset(archive, 'a.json') + stated)),
+      );
+
+      for (const sizes of [[64 * 1024], [1000], [7]]) {
+        const outcome = await readExport('export.zip', chunked(archive, sizes));
+
+        const [a] = outcome.members;
+        expect(a?.error?.message, `${fraction} ${sizes}`).toMatch(
+          /^export\.zip!a\.json: corrupt deflate data \(unexpected EOF\)/,
+        );
+        expect(cutThere.members[0]?.text.length, `${fraction} ${sizes}`).toBeGreaterThan(0);
+        expect(a?.text, `${fraction} ${sizes}`).toBe(cutThere.members[0]?.text);
+      }
+    }
+  });
+});
