@@ -4,20 +4,29 @@ import { type DirectoryEntry, readEndOfCentralDirectory } from './zip-end-record
 import type { EntryState } from './zip-entry-state.js';
 import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
 
+export interface ArchiveEnd {
+  /** Why the archive is broken, if it is. */
+  readonly failure: ContainerError | undefined;
+  /** The directory's entries, when it holds them whole, for each member's CRC-32 ({@link damagedMembers}). */
+  readonly listed: readonly DirectoryEntry[] | undefined;
+}
+
 /**
  * What the archive's end says once every member before it was streamed: why the archive is broken (no
- * central directory, another count of members, data after its end record), or the directory's entries, when
- * it holds them whole, for each member's CRC-32 ({@link damagedMembers}).
+ * central directory, another count of members, data after its end record), and the directory's entries.
+ * A directory read whole checks the members found even in an archive broken otherwise: a member a wrong
+ * size in its local header ran into the next one is damaged too.
  */
 export function checkArchiveEnd(
   archive: string,
   tail: Uint8Array,
   fedBytes: number,
   found: readonly EntryState[],
-): { readonly failure: ContainerError } | { readonly listed: readonly DirectoryEntry[] | undefined } {
+): ArchiveEnd {
   const directory = readEndOfCentralDirectory(tail, fedBytes);
   if (directory === undefined) {
     return {
+      listed: undefined,
       failure: new ContainerError(
         'truncated',
         archive,
@@ -26,8 +35,10 @@ export function checkArchiveEnd(
       ),
     };
   }
+  const listed = directory.entries;
   if (directory.entryCount !== undefined && directory.entryCount !== found.length) {
     return {
+      listed,
       failure: new ContainerError(
         'corrupt',
         archive,
@@ -39,6 +50,7 @@ export function checkArchiveEnd(
     // The stream stops reading at the central directory: what follows would be dropped unseen.
     const bytes = directory.appendedBytes === undefined ? '' : ` (${directory.appendedBytes} bytes)`;
     return {
+      listed,
       failure: new ContainerError(
         'corrupt',
         archive,
@@ -46,7 +58,7 @@ export function checkArchiveEnd(
       ),
     };
   }
-  return { listed: directory.entries };
+  return { failure: undefined, listed };
 }
 
 function membersFound(count: number): string {
@@ -72,21 +84,33 @@ function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[
 /**
  * The members read whole whose content does not match the CRC-32 the central directory lists for them
  * (streaming cannot check it sooner): their events were read as they came, and each one's file error says it
- * is damaged.
+ * is damaged. A member is checked against the first entry of its name not yet taken, so a member missing
+ * from the ones found (a damaged header) leaves the others checked against their own entries.
  */
 export function damagedMembers(
   found: readonly EntryState[],
   listed: readonly DirectoryEntry[],
 ): ContainerError[] {
-  if (listed.length !== found.length) return [];
-  const damaged = found.filter((entry, index) => {
-    const entryListed = listed[index] as DirectoryEntry;
+  const byName = new Map<string, DirectoryEntry[]>();
+  for (const entry of listed) {
+    for (const name of new Set([decodeZipName(entry.name, 0), decodeZipName(entry.name, FLAG_UTF8_NAME)])) {
+      const same = byName.get(name);
+      if (same === undefined) byName.set(name, [entry]);
+      else same.push(entry);
+    }
+  }
+  const taken = new Set<DirectoryEntry>();
+  const damaged = found.filter((entry) => {
+    const same = byName.get(entry.path) ?? [];
+    while (same.length > 0 && taken.has(same[0] as DirectoryEntry)) same.shift();
+    const entryListed = same.shift();
+    if (entryListed === undefined) return false;
+    taken.add(entryListed);
     return (
       entry.crc !== undefined &&
       entry.finished &&
       entry.failure === undefined &&
       entry.skipped === undefined &&
-      namesMatch(entry.path, entryListed.name) &&
       entry.crc >>> 0 !== entryListed.crc
     );
   });
@@ -99,9 +123,4 @@ export function damagedMembers(
         { deliveredBytes: entry.inflatedBytes },
       ),
   );
-}
-
-/** A name as the local header gave it against the directory's bytes, whose UTF-8 flag may differ. */
-function namesMatch(path: string, name: Uint8Array): boolean {
-  return decodeZipName(name, 0) === path || decodeZipName(name, FLAG_UTF8_NAME) === path;
 }

@@ -111,6 +111,11 @@ export class ZipStreamReader {
     throw failure;
   }
 
+  /** Whether the archive broke in a way not yet thrown: that, not a damaged member, is its error. */
+  hasUnreportedFailure(): boolean {
+    return this.failure !== undefined && !this.failureReported;
+  }
+
   throwUnreportedFailure(): void {
     if (this.failure && !this.failureReported) this.throwFailure(this.failure);
   }
@@ -198,8 +203,8 @@ export class ZipStreamReader {
       }
     }
     const end = checkArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found);
-    if ('failure' in end) this.failure = end.failure;
-    else this.listed = end.listed;
+    this.failure ??= end.failure;
+    this.listed = end.listed;
   }
 
   private truncatedInside(entry: EntryState): ContainerError {

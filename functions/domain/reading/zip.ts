@@ -67,11 +67,13 @@ export async function* readZipEntries(
       const entry = reader.take();
       if (entry === undefined) {
         if (await reader.feed()) continue;
-        // The first damaged member is the archive's error, thrown after the others are named.
-        const [firstDamaged, ...alsoDamaged] = reader.damaged();
-        for (const { file, reason } of alsoDamaged) options.onIssue({ kind: 'damaged-member', file, reason });
+        // The first damaged member is the archive's error, thrown after the others are named; a broken
+        // archive's own failure is thrown instead, every damaged member named before it.
+        const damaged = reader.damaged();
+        const thrown = reader.hasUnreportedFailure() ? undefined : damaged.shift();
+        for (const { file, reason } of damaged) options.onIssue({ kind: 'damaged-member', file, reason });
         reader.throwUnreportedFailure();
-        if (firstDamaged) throw firstDamaged;
+        if (thrown) throw thrown;
         return;
       }
       if (entry.skipped) {

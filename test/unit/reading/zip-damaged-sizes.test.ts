@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, chunked, dataOffset, readExport, trackLines, zipWithSizes } from './archives.js';
+import { bytesOf, chunked, dataOffset, readExport, textOf, trackLines, zipWithSizes } from './archives.js';
 
 /** Local headers whose sizes disagree with the member's data: the archive goes on past the member. */
 
@@ -42,5 +42,50 @@ describe('ZIP members whose local header states the wrong compressed size', () =
         expect(a?.text, `${fraction} ${sizes}`).toBe(cutThere.members[0]?.text);
       }
     }
+  });
+});
+
+describe('ZIP members damaged in an archive broken otherwise', () => {
+  const content = [
+    { path: 'a.json', content: bytesOf(trackLines(3, 'a')), deflate: false },
+    { path: 'b.json', content: bytesOf(trackLines(3, 'b')), deflate: false },
+    { path: 'c.json', content: bytesOf(trackLines(3, 'c')), deflate: false },
+  ];
+
+  it('names a member whose stated size ran it into the next one as damaged, beside the members not found', async () => {
+    const archive = zipWithSizes(content);
+    const actual = stateCompressedSize(archive, 'a.json', 0);
+    stateCompressedSize(archive, 'a.json', actual + 10);
+
+    const outcome = await readExport('export.zip', chunked(archive, [100]));
+
+    const nextHeader = dataOffset(archive, 'b.json') - 'b.json'.length - LOCAL_HEADER_BYTES;
+    expect(outcome.members[0]?.text).toBe(
+      trackLines(3, 'a') + textOf(archive.subarray(nextHeader, nextHeader + 10)),
+    );
+    expect(outcome.issues).toEqual([
+      {
+        kind: 'damaged-member',
+        file: 'export.zip!a.json',
+        reason: 'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)',
+      },
+    ]);
+    expect(outcome.error?.message).toBe(
+      'export.zip: the central directory lists 3 members, but 2 members were found reading the archive (damaged archive); not found: b.json',
+    );
+  });
+
+  it('names a damaged member of an archive with data after its end', async () => {
+    const archive = zipWithSizes(content);
+    const at = dataOffset(archive, 'c.json') + 20;
+    archive[at] = (archive[at] ?? 0) ^ 0x01;
+    const appended = Buffer.concat([archive, Buffer.from('{"type":"track"}\n')]);
+
+    const outcome = await readExport('export.zip', chunked(appended));
+
+    expect(outcome.issues.map((issue) => [issue.kind, issue.file])).toEqual([
+      ['damaged-member', 'export.zip!c.json'],
+    ]);
+    expect(outcome.error?.message).toMatch(/^export\.zip: data follows the archive's end record/);
   });
 });
