@@ -4,10 +4,17 @@ import { cutForDisplay } from './display-text.js';
 import type { BrowserOf } from './normalize.js';
 
 const CACHE_LIMIT = 10_000;
+/**
+ * Characters of agents the cache holds at most. An agent is whatever an event sends, up to a record's 4 MiB:
+ * counted by entries alone, distinct agents of a megabyte each held gigabytes (the ingest keeps its cache
+ * from one object to the next); real agents, a few hundred characters, fill the entries first.
+ */
+export const CACHE_CHARACTERS = 8 * 1024 * 1024;
 
 /** Browser names from user agents, via bowser, cached: an export repeats a handful of agents endlessly. */
-export function createBrowserOf(): BrowserOf {
+export function createBrowserOf(cacheCharacters = CACHE_CHARACTERS): BrowserOf {
   const cache = new Map<string, string | null>();
+  let cachedCharacters = 0;
   return (userAgent) => {
     const cached = cache.get(userAgent);
     if (cached !== undefined) return cached;
@@ -20,8 +27,14 @@ export function createBrowserOf(): BrowserOf {
     if (name === '') name = null;
     // Kept in the cache: bowser may return a slice of the agent, itself a slice of its record.
     if (name !== null) name = ownedText(cutForDisplay(name));
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    const characters = userAgent.length + (name?.length ?? 0);
+    if (characters > cacheCharacters) return name;
+    if (cache.size >= CACHE_LIMIT || cachedCharacters + characters > cacheCharacters) {
+      cache.clear();
+      cachedCharacters = 0;
+    }
     cache.set(ownedText(userAgent), name);
+    cachedCharacters += characters;
     return name;
   };
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import Bowser from 'bowser';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserOf } from '../../../../functions/domain/events/browser.js';
 import { acceptedEvent } from '../../../helpers/normalize-object.js';
 
@@ -20,5 +21,41 @@ describe('createBrowserOf', () => {
       createBrowserOf(),
     );
     expect(event.device).toEqual({ type: null, os: null, browser: 'Firefox' });
+  });
+});
+
+describe('the cache of createBrowserOf', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads an agent once while the cache holds it', () => {
+    const parse = vi.spyOn(Bowser, 'parse');
+    const browserOf = createBrowserOf();
+
+    expect([browserOf(FIREFOX), browserOf(FIREFOX)]).toEqual(['Firefox', 'Firefox']);
+    expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds agents up to a number of characters, not only of entries: an agent may be megabytes long', () => {
+    const parse = vi.spyOn(Bowser, 'parse');
+    const browserOf = createBrowserOf(1000);
+    browserOf(FIREFOX);
+    // Ten distinct agents of 300 characters: ten entries, three thousand characters.
+    for (let index = 0; index < 10; index++)
+      browserOf(`${FIREFOX} ${String(index).repeat(300)}`.slice(0, 300));
+    parse.mockClear();
+
+    expect(browserOf(FIREFOX)).toBe('Firefox');
+    expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds no agent longer than it may hold, and still names its browser', () => {
+    const parse = vi.spyOn(Bowser, 'parse');
+    const browserOf = createBrowserOf(100);
+    const long = `${FIREFOX} ${'x'.repeat(100)}`;
+
+    expect([browserOf(long), browserOf(long)]).toEqual(['Firefox', 'Firefox']);
+    expect(parse).toHaveBeenCalledTimes(2);
   });
 });
