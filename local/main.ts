@@ -104,7 +104,9 @@ async function main(): Promise<void> {
   void running.serverExited.then((reason) => {
     if (stoppingSince !== undefined) return;
     stoppingSince = Date.now();
-    console.error(`\nnpm start: ${reason}; stopping. Start the stack again with \`npm start\`.`);
+    console.error(
+      `\nnpm start: ${reason}; stopping. Start the stack again with \`${running.startCommand}\`.`,
+    );
     void running.stop().finally(() => process.exit(1));
   });
 }

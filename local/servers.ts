@@ -40,11 +40,16 @@ export interface StartGiven {
 
 const PORT_OPTION = { PORT: 'port', S3_PORT: 's3Port', DYNAMODB_PORT: 'dynamoDbPort' } as const;
 
-/** `npm start` on the data dir and ports given, but those in `moved`: copied, it starts where it was asked to. */
+/** `npm start` on the data dir, ports and rules given: copied, it starts the stack that was asked for. */
+export function startCommand({ dataDir, ports, rules }: StartGiven): string {
+  return `${dataDirEnv(dataDir)}${portsEnv(ports)}${rules}npm start`;
+}
+
+/** The start given, but with the ports in `moved` moved to the free ones they suggest. */
 function suggestedStart(given: StartGiven, moved: readonly PortInUseError[]): string {
   const ports = { ...given.ports };
   for (const { envVar, suggestion } of moved) ports[PORT_OPTION[envVar]] = suggestion as number;
-  return `${dataDirEnv(given.dataDir)}${portsEnv(ports)}${given.rules}npm start`;
+  return startCommand({ ...given, ports });
 }
 
 /**

@@ -19,7 +19,7 @@ import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
 import { startRules } from './rules-mismatch.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
-import { assertPortsFree, type StackPorts, startGiven, startServers } from './servers.js';
+import { assertPortsFree, type StackPorts, startCommand, startGiven, startServers } from './servers.js';
 import { createSessionTable } from './session-table.js';
 import { type LocalApiLog, type LocalApiOptions, loadOrCreateSigningKey, startApi } from './stack-api.js';
 import { DEFAULT_QUEUE_SETTINGS, type IngestQueueSettings } from './stack-config.js';
@@ -75,6 +75,8 @@ export interface LocalStack {
   ingestIdle(): Promise<void>;
   /** Resolves, saying which and how, if DynamoDB Local or s3rver exits other than by stop(). */
   serverExited: Promise<string>;
+  /** The `npm start` that starts this stack again: its data dir, ports and rules, as a message tells it. */
+  startCommand: string;
   stop(): Promise<void>;
 }
 
@@ -249,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         servers.dynamoDb.unexpectedExit.then((how) => `DynamoDB Local exited unexpectedly (${how})`),
         servers.s3.unexpectedExit.then((how) => `the local S3 (s3rver) exited unexpectedly (${how})`),
       ]),
+      startCommand: startCommand(given),
       stop: () => teardown.run(),
     };
   } catch (error) {

@@ -44,7 +44,7 @@ describe('npm start when a server exits under it', () => {
   ])(
     'stops and exits 1 saying that %s exited, leaving no process behind',
     async (what, marker) => {
-      const { running } = await startStack();
+      const { running, ports } = await startStack();
       const server = running.members().find(({ args }) => args.includes(marker));
       expect(
         server,
@@ -62,6 +62,14 @@ describe('npm start when a server exits under it', () => {
       ]);
       expect(exit, running.output).toEqual({ code: 1, signal: null });
       expect(running.output).toContain(`${what} exited unexpectedly (signal SIGKILL)`);
+      // The start to copy is this one (its data dir, ports and rules), not a bare `npm start` on the default
+      // data dir, whose other rules would refuse it or whose other sessions would be served.
+      expect(running.output).toMatch(
+        new RegExp(
+          `Start the stack again with \`SESSIONIZER_DATA_DIR=${dataDir} PORT=${ports.api} ` +
+            `S3_PORT=${ports.s3} DYNAMODB_PORT=${ports.dynamoDb} (SESSION_GAP_MINUTES=[^\`]* )?npm start\``,
+        ),
+      );
       await waitUntil('every process of the stack to be gone', 15_000, () =>
         running.gone() ? true : undefined,
       );
