@@ -67,10 +67,14 @@ const lines = (xs) => `${xs.map((x) => JSON.stringify(x)).join('\n')}\n`;
 writeFileSync('events/sample-export.mixpanel.ndjson', lines(mp));
 writeFileSync('events/sample-export.posthog.json', `${JSON.stringify(ph, null, 1)}\n`);
 const half = Math.ceil(amp.length / 2);
-const zip = zipSync({
-  'sessionizer-sample/2024-01-02_08#0.json.gz': gzipSync(Buffer.from(lines(amp.slice(0, half)))),
-  'sessionizer-sample/2024-01-02_09#0.json.gz': gzipSync(Buffer.from(lines(amp.slice(half)))),
-});
+// A fixed member time, given in local components as the ZIP stores it: the same bytes on every run and machine.
+const zip = zipSync(
+  {
+    'sessionizer-sample/2024-01-02_08#0.json.gz': gzipSync(Buffer.from(lines(amp.slice(0, half)))),
+    'sessionizer-sample/2024-01-02_09#0.json.gz': gzipSync(Buffer.from(lines(amp.slice(half)))),
+  },
+  { mtime: new Date(2024, 0, 2, 12) },
+);
 writeFileSync('events/sample-export.amplitude.zip', zip);
 writeFileSync('events/sample-export.segment-logs.gz', gzipSync(readFileSync('events/sample-export.ndjson')));
 console.log(amp.length, mp.length, ph.length);
