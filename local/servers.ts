@@ -177,12 +177,14 @@ export function startGiven(
 }
 
 /** A database DynamoDB Local cannot read: the data dir's uploads survive it, and a replay re-ingests them. */
-function databaseAdvice(error: DatabaseFileError, dataDir: string): Error {
+function databaseAdvice(error: DatabaseFileError, given: StartGiven): Error {
+  const { dataDir } = given;
   const move = (path: string) =>
     `mv ${shellWord(shortPath(path))} ${shellWord(`${shortPath(path)}.corrupt`)}`;
   return new Error(
     `${error.message}. Nothing was changed or deleted. To go on, move its folder aside ` +
-      `(\`${move(join(dataDir, 'dynamodb'))}\`) and start again: the sessions start empty, and ` +
+      `(\`${move(join(dataDir, 'dynamodb'))}\`) and start again (\`${startCommand(given)}\`): ` +
+      'the sessions start empty, and ' +
       `\`${dataDirEnv(dataDir)}npm run replay\` then ingests the uploads kept in the bucket again (with ` +
       // The erasures' suppression entries were in the old database.
       'the users erased before: erase them again). Or move ' +
@@ -231,7 +233,7 @@ export async function startServers(options: ServersOptions): Promise<Servers> {
     s3.status === 'fulfilled' && s3.value.stop(),
   ]);
   if (dynamoDb.status === 'rejected') {
-    if (dynamoDb.reason instanceof DatabaseFileError) throw databaseAdvice(dynamoDb.reason, options.dataDir);
+    if (dynamoDb.reason instanceof DatabaseFileError) throw databaseAdvice(dynamoDb.reason, options.given);
     throw isAddressInUse(dynamoDb.reason)
       ? await portInUse('DYNAMODB_PORT', options.dynamoDbPort, 'DynamoDB Local', given, stackPorts)
       : dynamoDb.reason;

@@ -23,11 +23,17 @@ describe('npm start with a damaged database file', () => {
     writeFileSync(file, garbage);
 
     // DynamoDB Local answers every call with an error and would be waited for 60 s.
-    const result = await startRefused(await ownPortsEnv(dataDir), 40_000);
+    const env = await ownPortsEnv(dataDir);
+    const result = await startRefused(env, 40_000);
 
     expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(`DynamoDB Local cannot read its database: ${file} is corrupt (SQLite:`);
     expect(result.output).toContain(`mv ${join(dataDir, 'dynamodb')} ${join(dataDir, 'dynamodb')}.corrupt`);
+    // Start again as this start was given, not with a bare `npm start` on the default data dir.
+    expect(result.output).toContain(
+      `start again (\`SESSIONIZER_DATA_DIR=${dataDir} PORT=${env.PORT} S3_PORT=${env.S3_PORT} ` +
+        `DYNAMODB_PORT=${env.DYNAMODB_PORT} npm start\`)`,
+    );
     expect(result.output).toContain(`SESSIONIZER_DATA_DIR=${dataDir} npm run replay`);
     // A replay into an empty table brings back the users erased before.
     expect(result.output).toContain('erase them again');
