@@ -24,6 +24,9 @@ function encodeRfc3986(text: string): string {
   );
 }
 
+const DOT_SEGMENT_REFUSED =
+  'The request path has a "." or ".." segment, which would be resolved away before it reached the API: send such an id in its ~b64. form (~b64.Lg is ".", ~b64.Li4 is "..")';
+
 /** An error in the API's shape: its own codes, and the proxy's for what only it meets. */
 export function sendError(
   res: ServerResponse,
@@ -109,6 +112,12 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
     const path = canonicalPath(queryAt === -1 ? target : target.slice(0, queryAt));
     if (path === undefined) {
       sendError(res, 400, 'bad_request', 'The request path is not valid percent-encoded UTF-8');
+      return;
+    }
+    // fetch resolves such a segment (`%2E` too) before the request leaves: another path would be sent, signed,
+    // out of /users/ and the stage's path.
+    if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
+      sendError(res, 400, 'bad_request', DOT_SEGMENT_REFUSED);
       return;
     }
     const { query, wire } = queryOf(queryAt === -1 ? '' : target.slice(queryAt + 1));
