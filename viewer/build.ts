@@ -29,11 +29,11 @@ function fail(message: string): never {
 function outDirProblem(outDir: string, written: ReadonlySet<string>): string | undefined {
   const found = statSync(outDir, { throwIfNoEntry: false });
   if (found === undefined) return undefined;
-  if (!found.isDirectory()) return `--out ${outDir} is a file; give a folder`;
+  if (!found.isDirectory()) return `--out ${quoted(outDir)} is a file; give a folder`;
   const others = readdirSync(outDir).filter((name) => !written.has(name));
   if (others.length === 0) return undefined;
   const named = others.length > 3 ? `${others.slice(0, 3).join(', ')}, ...` : others.join(', ');
-  return `--out ${outDir} holds files the viewer does not write (${named}); give a new or empty folder, or the folder of an earlier build, whose files are replaced`;
+  return `--out ${quoted(outDir)} holds files the viewer does not write (${named}); give a new or empty folder, or the folder of an earlier build, whose files are replaced`;
 }
 
 function isApiUrl(apiBaseUrl: string): boolean {
