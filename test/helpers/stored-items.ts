@@ -1,12 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { encodeDay } from '../../functions/adapters/dynamodb/day-codec.js';
-import {
-  commitUpdate,
-  EMPTY_HEAD,
-  type HeadCommit,
-  headKey,
-  type StoredLink,
-} from '../../functions/adapters/dynamodb/head-codec.js';
+import { EMPTY_HEAD, type StoredLink } from '../../functions/adapters/dynamodb/head.js';
+import { commitUpdate, type HeadCommit, headKey } from '../../functions/adapters/dynamodb/head-codec.js';
 import { tokenOf } from '../../functions/adapters/dynamodb/keys.js';
 import type { Item } from '../../functions/adapters/dynamodb/transport.js';
 import type { EventRecord } from '../../functions/domain/events/event.js';
@@ -25,7 +20,7 @@ interface UpdateInput {
 }
 
 /**
- * An item after an UpdateItem of the `SET #a = :a, … REMOVE #b, #c.#d` form (what the store's commits use),
+ * An item after an UpdateItem of the `SET #a = :a, #b.#c = :b, … REMOVE #d, #e.#f` form (what the store's head writes use),
  * applied as DynamoDB would; the condition is not checked. Throws on any other form, so a change in the
  * writer's expressions shows up here instead of as a silently wrong item.
  */
@@ -41,10 +36,16 @@ export function applyUpdate(item: Item, update: UpdateInput): Item {
     const [keyword, body = ''] = [clauses[index], clauses[index + 1]];
     for (const part of body.split(/\s*,\s*/)) {
       if (keyword === 'SET') {
-        const match = /^(#\w+) = (:\w+)$/.exec(part);
-        const value = match === null ? undefined : update.ExpressionAttributeValues[match[2] as string];
+        const match = /^(#\w+)(?:\.(#\w+))? = (:\w+)$/.exec(part);
+        const value = match === null ? undefined : update.ExpressionAttributeValues[match[3] as string];
         if (match === null || value === undefined) throw new Error(`applyUpdate: unsupported SET ${part}`);
-        result[name(match[1] as string)] = value;
+        const [, top, key] = match as unknown as [string, string, string | undefined];
+        if (key === undefined) result[name(top)] = value;
+        else {
+          const map = result[name(top)]?.M;
+          if (map === undefined) throw new Error(`applyUpdate: SET ${part} in no map`);
+          map[name(key)] = value;
+        }
       } else {
         const path = part.split('.').map(name);
         if (path.length === 1) delete result[path[0] as string];

@@ -1,5 +1,5 @@
 import { chunkKeysOf, type DayPage, decodeDayPage } from './day-codec.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { type Item, itemKey, type Key } from './transport.js';
 import { visibilityOf } from './visibility.js';
 

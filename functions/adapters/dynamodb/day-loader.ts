@@ -3,7 +3,7 @@ import type { StoredDay } from '../../domain/store/stored.js';
 import { loggedUser } from '../../shared/id-digest.js';
 import { chunkKeysOf, decodePageSessions, decodeRows } from './day-codec.js';
 import { type DayGroup, keysOf, type ResolvedDays, resolveDays } from './day-groups.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { DAY_PREFIX, dayRangeEnd, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { batchKey, type Item, itemKey, type Key, type Transport } from './transport.js';
 

@@ -1,6 +1,6 @@
 import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { type DayPage, decodeDayPage, pageIndexOf } from './day-codec.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { dayRangeEnd, dayRangeStart } from './keys.js';
 import type { Item, Transport } from './transport.js';
 import { visibilityOf } from './visibility.js';

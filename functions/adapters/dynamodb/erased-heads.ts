@@ -1,18 +1,15 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { Head, Intent } from './head-codec.js';
-import type { Item, Transport } from './transport.js';
-import { attributeChanges, updateExpression } from './update-expression.js';
+import { EMPTY_TOTALS } from '../../domain/store/stored.js';
+import type { Head, Intent } from './head.js';
+import { type HeadParts, type HeadUpdate, type HeadVersion, versionUpdate } from './head-codec.js';
 
-// How an erasure marks a head (docs/operations.md, "The suppression entry"): the attributes it sets or
-// removes, and when a head needs no new mark. Attribute names are head-codec's.
+// How an erasure marks a head (docs/operations.md, "The suppression entry"): the parts it sets or removes,
+// and when a head needs no new mark. How they are stored is head-codec's.
 
-type HeadUpdate = Parameters<Transport['update']>[1];
-
-/** One kind of mark: the attributes it sets (or removes, where undefined), beside a new version. */
+/** One kind of mark: the parts of the head it writes beside a new version. */
 export interface HeadMark {
   /** A head that needs no new mark. */
   readonly done: (head: Head) => boolean;
-  readonly attributes: Readonly<Record<string, AttributeValue | undefined>>;
+  readonly parts: HeadParts;
   /** The intents of the head read that the mark removes (each by its key, so later ones stay). */
   readonly dropsIntents: (read: Head) => readonly string[];
 }
@@ -29,18 +26,13 @@ export const ERASED: HeadMark = {
     const moves = movesOf(read);
     return [...read.intents.keys()].filter((txn) => !moves.has(txn));
   },
-  attributes: {
-    er: { BOOL: true },
-    sc: { N: '0' },
-    ec: { N: '0' },
-    dc: { N: '0' },
-    mo: { S: '' },
-    ac: { N: '0' },
-    ld: undefined,
-    fs: undefined,
-    ls: undefined,
-    as: undefined,
-    pe: undefined,
+  parts: {
+    erased: true,
+    totals: EMPTY_TOTALS,
+    lastDay: null,
+    stitchedCount: 0,
+    stitchedSample: [],
+    parked: null,
   },
 };
 
@@ -62,7 +54,7 @@ export const anonymousErased = (user: string): HeadMark => ({
     head.erased ||
     linkedElsewhere(head, user) ||
     (head.anonymousErased && (head.link?.canonical ?? '') === ''),
-  attributes: { ea: { BOOL: true } },
+  parts: { anonymousErased: true },
   dropsIntents: () => [],
 });
 
@@ -72,43 +64,12 @@ export const anonymousErased = (user: string): HeadMark => ({
  * anonymousId still routes to its user, but without the link event's content (only a tie between two links
  * reads it, and an erased id takes no link).
  */
-export function markedHeadUpdate(
-  mark: HeadMark,
-  read: Head,
-  version: number,
-  txn: string,
-  recent: string,
-): HeadUpdate {
+export function markedHeadUpdate(mark: HeadMark, read: Head, next: HeadVersion): HeadUpdate {
   const link = read.link === undefined ? undefined : { ...read.link, canonical: '' };
-  const { names, values, sets, removes } = attributeChanges({
-    ...mark.attributes,
-    v: { N: String(version) },
-    t: { S: txn },
-    rc: { S: recent },
-    ...(link !== undefined && { li: { S: JSON.stringify(link) } }),
-  });
-  mark.dropsIntents(read).forEach((intent, index) => {
-    names['#in'] = 'in';
-    names[`#drop${index}`] = intent;
-    removes.push(`#in.#drop${index}`);
-  });
-  return {
-    UpdateExpression: updateExpression(sets, removes),
-    ConditionExpression: '#cv = :read',
-    ExpressionAttributeNames: { ...names, '#cv': 'v' },
-    ExpressionAttributeValues: { ...values, ':read': { N: String(read.version) } },
-  };
-}
-
-/** The head a mark creates where none was stored. */
-export function markedHeadItem(mark: HeadMark, version: number, txn: string, recent: string): Item {
-  const item: Item = {
-    in: { M: {} },
-    v: { N: String(version) },
-    t: { S: txn },
-    rc: { S: recent },
-  };
-  for (const [attribute, value] of Object.entries(mark.attributes))
-    if (value !== undefined) item[attribute] = value;
-  return item;
+  return versionUpdate(
+    read,
+    next,
+    { ...mark.parts, ...(link !== undefined && { link }) },
+    mark.dropsIntents(read),
+  );
 }

@@ -8,11 +8,11 @@ import {
   ERASED,
   type HeadMark,
   linkedElsewhere,
-  markedHeadItem,
   markedHeadUpdate,
   movesOf,
 } from './erased-heads.js';
-import { decodeHead, type Head, headKey } from './head-codec.js';
+import type { Head } from './head.js';
+import { decodeHead, headKey, versionItem } from './head-codec.js';
 import { abandonIntent } from './intents.js';
 import {
   anonymousIdOfStitchedSk,
@@ -166,15 +166,14 @@ export class DynamoDbEraser implements UserEraser {
       const now = Date.now();
       const history = nextHistory(head.recent, { version, txn, at: now, afterDay: head.lastDay }, now);
       await clearLosers(this.transport, id, history.expired);
-      const recent = JSON.stringify(history.recent);
+      const next = { version, txn, recent: history.recent };
       try {
         if (head.exists) {
-          await this.transport.update(headKey(id), markedHeadUpdate(mark, head, version, txn, recent));
+          await this.transport.update(headKey(id), markedHeadUpdate(mark, head, next));
         } else {
-          await this.transport.put(
-            { ...headKey(id), ...markedHeadItem(mark, version, txn, recent) },
-            { ConditionExpression: 'attribute_not_exists(pk)' },
-          );
+          await this.transport.put(versionItem(id, next, mark.parts), {
+            ConditionExpression: 'attribute_not_exists(pk)',
+          });
         }
         return { head, version };
       } catch (error) {

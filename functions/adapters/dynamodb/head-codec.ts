@@ -1,40 +1,20 @@
+// How a user's head (head.ts) is stored: the one place that names its attributes, for reading it, for a
+// merge's commit, for an intent registered or dropped, and for an erasure's marks.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { decodeWtf8, hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
-import type { EventSource } from '../../domain/events/event.js';
-import { EMPTY_TOTALS, type UserTotals } from '../../domain/store/stored.js';
+import type { UserTotals } from '../../domain/store/stored.js';
 import type { RecentCommit } from './commit-history.js';
+import { EMPTY_HEAD, type Head, type Intent, type StoredLink } from './head.js';
 import { HEAD_SK, userPk } from './keys.js';
-import type { Item, Key } from './transport.js';
-import { itemKey } from './transport.js';
+import { type Item, itemKey, type Key } from './transport.js';
 import { attributeChanges, updateExpression } from './update-expression.js';
 
-/** The earliest link of an anonymousId (rule 8), kept in that anonymousId's head. */
-export interface StoredLink {
-  readonly userId: string;
-  readonly timestamp: number;
-  readonly eventId: string;
-  /** The link event as sent, in canonical JSON: the last tie-break between links, exact ('' when not read). */
-  readonly canonical: string;
-  /** Where the link event was read: a tie with a later link reads its text there when `canonical` is ''. */
-  readonly source?: EventSource;
-}
-
-/** A staged write in progress (docs/design.md, "Merges"): its items are invisible until it commits. */
-export interface Intent {
-  readonly version: number;
-  readonly firstDay: string;
-  readonly lastDay: string;
-  /** When it was registered (epoch ms): its items are cleared only once its writer can no longer write. */
-  readonly at: number;
-  /**
-   * The other partitions a stitching move stages in under the same transaction (none for a merge): erasing
-   * this user finds there the staged pages of a move that can no longer commit, which may hold its events.
-   */
-  readonly partners: readonly string[];
+export function headKey(user: string): Key {
+  return itemKey(userPk(user), HEAD_SK);
 }
 
 /** An intent as stored in the head's `in` map. */
-export function encodeIntent(intent: Intent): AttributeValue {
+function encodeIntent(intent: Intent): AttributeValue {
   return {
     M: {
       v: { N: String(intent.version) },
@@ -44,69 +24,6 @@ export function encodeIntent(intent: Intent): AttributeValue {
       ...(intent.partners.length > 0 && { o: { L: intent.partners.map((user) => ({ S: user })) } }),
     },
   };
-}
-
-/** A user's head: the commit point of every change to the user, and the figures a summary needs. */
-export interface Head {
-  readonly exists: boolean;
-  readonly version: number;
-  readonly txn: string;
-  /** Newest stored day. */
-  readonly lastDay: string | undefined;
-  /** The latest commits, oldest first: which transaction each recent version belongs to. */
-  readonly recent: readonly RecentCommit[];
-  /** Fingerprint of the rules the user's sessions were cut under. */
-  readonly rules: string | undefined;
-  /**
-   * The transaction of a recut that turned stitching on, from its commit until every link stored in the
-   * partition was offered (`lo`): a recut whose offers a crash cut short is at the new rules already, and only
-   * this shows it unfinished. Every recut sets or removes it, so with `rules` it names a recut to them.
-   */
-  readonly offersPending: string | undefined;
-  readonly totals: UserTotals;
-  readonly link: StoredLink | undefined;
-  /** AnonymousIds stitched to this user: how many, and the first few. */
-  readonly stitchedCount: number;
-  readonly stitchedSample: readonly string[];
-  readonly erased: boolean;
-  /**
-   * The id was erased as an anonymousId stitched to an erased user (`ea`): its anonymous events and links are
-   * refused, but the id's own user, the events sent with it as their userId, is another user and stays.
-   */
-  readonly anonymousErased: boolean;
-  readonly intents: ReadonlyMap<string, Intent>;
-  /** Copies kept out of the sessions until a stitching move needs them (`MergePlan.parked`), encoded. */
-  readonly parked: Uint8Array | undefined;
-  /**
-   * A day of this user was once stored as several pages (`bp`, never cleared): a list page then sizes its
-   * reads by what such pages take, not by the user's average day.
-   */
-  readonly busyDays: boolean;
-}
-
-export const MAX_STITCHED_SAMPLE = 20;
-
-export const EMPTY_HEAD: Head = {
-  exists: false,
-  version: 0,
-  txn: '',
-  lastDay: undefined,
-  recent: [],
-  rules: undefined,
-  offersPending: undefined,
-  totals: EMPTY_TOTALS,
-  link: undefined,
-  stitchedCount: 0,
-  stitchedSample: [],
-  erased: false,
-  anonymousErased: false,
-  intents: new Map(),
-  parked: undefined,
-  busyDays: false,
-};
-
-export function headKey(user: string): Key {
-  return itemKey(userPk(user), HEAD_SK);
 }
 
 /** An id with no UTF-8 (a lone surrogate) cannot be a string attribute: it goes as its WTF-8 bytes. */
@@ -175,12 +92,70 @@ export function decodeHead(item: Item | undefined): Head {
   };
 }
 
-/** What a commit sets: the parts of the head a merge may change. */
-export interface HeadCommit {
+/** A new version of the head: the transaction that writes it, and the latest commits it keeps. */
+export interface HeadVersion {
   readonly version: number;
   readonly txn: string;
-  readonly lastDay: string | undefined;
   readonly recent: readonly RecentCommit[];
+}
+
+/** The parts of the head a new version writes: each one given is set (null removes it), each absent one left. */
+export interface HeadParts {
+  readonly lastDay?: string | null;
+  readonly rules?: string;
+  /** `Head.offersPending`. */
+  readonly offersPending?: string | null;
+  readonly totals?: UserTotals;
+  readonly link?: StoredLink | null;
+  readonly stitchedCount?: number;
+  /** Empty removes it. */
+  readonly stitchedSample?: readonly string[];
+  /** The parked copies, encoded. */
+  readonly parked?: Uint8Array | null;
+  /** Set once, never cleared. */
+  readonly busyDays?: true;
+  readonly erased?: true;
+  readonly anonymousErased?: true;
+}
+
+/** A new version's attributes: those to set, and (undefined) those to remove. */
+function headAttributes(
+  { version, txn, recent }: HeadVersion,
+  parts: HeadParts,
+): Record<string, AttributeValue | undefined> {
+  const { totals } = parts;
+  const removable = <T>(value: T | null, encode: (value: T) => AttributeValue) =>
+    value === null ? undefined : encode(value);
+  return {
+    v: { N: String(version) },
+    t: { S: txn },
+    ...(parts.lastDay !== undefined && { ld: removable(parts.lastDay, (day) => ({ S: day })) }),
+    rc: { S: JSON.stringify(recent) },
+    ...(parts.rules !== undefined && { rf: { S: parts.rules } }),
+    ...(parts.offersPending !== undefined && { lo: removable(parts.offersPending, (txn) => ({ S: txn })) }),
+    ...(totals !== undefined && {
+      sc: { N: String(totals.sessionCount) },
+      ec: { N: String(totals.eventCount) },
+      fs: totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) },
+      ls: totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) },
+      mo: { S: encodeMonths(totals.months) },
+      dc: { N: String(totals.dayCount) },
+    }),
+    ...(parts.link !== undefined && { li: removable(parts.link, (link) => ({ S: JSON.stringify(link) })) }),
+    ...(parts.stitchedCount !== undefined && { ac: { N: String(parts.stitchedCount) } }),
+    ...(parts.stitchedSample !== undefined && {
+      as: parts.stitchedSample.length === 0 ? undefined : { L: parts.stitchedSample.map(encodeSampleId) },
+    }),
+    ...(parts.parked !== undefined && { pe: removable(parts.parked, (parked) => ({ B: parked })) }),
+    ...(parts.busyDays === true && { bp: { BOOL: true } }),
+    ...(parts.erased === true && { er: { BOOL: true } }),
+    ...(parts.anonymousErased === true && { ea: { BOOL: true } }),
+  };
+}
+
+/** What a commit sets: the parts of the head a merge may change. */
+export interface HeadCommit extends HeadVersion {
+  readonly lastDay: string | undefined;
   readonly rules: string;
   /** `Head.offersPending`: a transaction sets it, null removes it, absent leaves it. */
   readonly offersPending?: string | null;
@@ -194,46 +169,27 @@ export interface HeadCommit {
   readonly busyDays?: true;
 }
 
-/**
- * The UpdateItem expression of a commit, conditional on the version read (and on the committing intent,
- * when staged). An update, not a put, so intents registered meanwhile by other writers survive it.
- */
-export function commitUpdate(
-  read: Head,
-  commit: HeadCommit,
-  stagedTxn?: string,
-): {
+/** An UpdateItem of the head, as a transaction's Update takes it too. */
+export interface HeadUpdate {
   UpdateExpression: string;
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, AttributeValue>;
-} {
-  const { totals } = commit;
-  const { names, values, sets, removes } = attributeChanges({
-    v: { N: String(commit.version) },
-    t: { S: commit.txn },
-    ld: commit.lastDay === undefined ? undefined : { S: commit.lastDay },
-    rc: { S: JSON.stringify(commit.recent) },
-    rf: { S: commit.rules },
-    ...(commit.offersPending !== undefined && {
-      lo: commit.offersPending === null ? undefined : { S: commit.offersPending },
+}
+
+/**
+ * The UpdateItem expression of a commit, conditional on the version read (and on the committing intent,
+ * when staged). An update, not a put, so intents registered meanwhile by other writers survive it.
+ */
+export function commitUpdate(read: Head, commit: HeadCommit, stagedTxn?: string): HeadUpdate {
+  const { lastDay, link, ...parts } = commit;
+  const { names, values, sets, removes } = attributeChanges(
+    headAttributes(commit, {
+      ...parts,
+      lastDay: lastDay ?? null,
+      ...('link' in commit && { link: link ?? null }),
     }),
-    sc: { N: String(totals.sessionCount) },
-    ec: { N: String(totals.eventCount) },
-    fs: totals.firstSeenAt === undefined ? undefined : { N: String(totals.firstSeenAt) },
-    ls: totals.lastSeenAt === undefined ? undefined : { N: String(totals.lastSeenAt) },
-    mo: { S: encodeMonths(totals.months) },
-    dc: { N: String(totals.dayCount) },
-    ...('link' in commit && {
-      li: commit.link === undefined ? undefined : { S: JSON.stringify(commit.link) },
-    }),
-    ...(commit.stitchedCount !== undefined && { ac: { N: String(commit.stitchedCount) } }),
-    ...(commit.stitchedSample !== undefined && {
-      as: commit.stitchedSample.length === 0 ? undefined : { L: commit.stitchedSample.map(encodeSampleId) },
-    }),
-    ...(commit.parked !== undefined && { pe: commit.parked === null ? undefined : { B: commit.parked } }),
-    ...(commit.busyDays === true && { bp: { BOOL: true } }),
-  });
+  );
   if (!read.exists) {
     names['#in'] = 'in';
     values[':noIntents'] = { M: {} };
@@ -260,6 +216,62 @@ export function commitUpdate(
     ConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * The UpdateItem of a new version of the head read that is no merge's commit (an erasure's mark), conditional
+ * on the version read: it writes `parts` and removes the intents `dropped`, each by its key, so later ones stay.
+ */
+export function versionUpdate(
+  read: Head,
+  next: HeadVersion,
+  parts: HeadParts,
+  dropped: readonly string[],
+): HeadUpdate {
+  const { names, values, sets, removes } = attributeChanges(headAttributes(next, parts));
+  dropped.forEach((txn, index) => {
+    names['#in'] = 'in';
+    names[`#drop${index}`] = txn;
+    removes.push(`#in.#drop${index}`);
+  });
+  return {
+    UpdateExpression: updateExpression(sets, removes),
+    ConditionExpression: '#cv = :read',
+    ExpressionAttributeNames: { ...names, '#cv': 'v' },
+    ExpressionAttributeValues: { ...values, ':read': { N: String(read.version) } },
+  };
+}
+
+/** The head of `user` a first version writes where none was stored (put where no `pk` is), with no intents. */
+export function versionItem(user: string, next: HeadVersion, parts: HeadParts): Item {
+  const item: Item = { ...headKey(user), in: { M: {} } };
+  for (const [attribute, value] of Object.entries(headAttributes(next, parts)))
+    if (value !== undefined) item[attribute] = value;
+  return item;
+}
+
+/** The head a staged write creates to register its intent where none was stored: version 0, no commit. */
+export function intentHeadItem(user: string, txn: string, intent: Intent): Item {
+  return { ...headKey(user), v: { N: '0' }, t: { S: '' }, in: { M: { [txn]: encodeIntent(intent) } } };
+}
+
+/** The UpdateItem that registers an intent in the head read, conditional on its version. */
+export function addIntentUpdate(read: Head, txn: string, intent: Intent): HeadUpdate {
+  return {
+    UpdateExpression: 'SET #in.#txn = :intent',
+    ConditionExpression: '#v = :read',
+    ExpressionAttributeNames: { '#in': 'in', '#txn': txn, '#v': 'v' },
+    ExpressionAttributeValues: { ':intent': encodeIntent(intent), ':read': { N: String(read.version) } },
+  };
+}
+
+/** The UpdateItem that removes the intent `txn`, failing its condition where it is gone already. */
+export function dropIntentUpdate(txn: string) {
+  return {
+    UpdateExpression: 'REMOVE #in.#txn',
+    ConditionExpression: 'attribute_exists(#in.#txn)',
+    ExpressionAttributeNames: { '#in': 'in', '#txn': txn },
   };
 }
 

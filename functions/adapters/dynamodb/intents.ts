@@ -1,5 +1,6 @@
 import { CLOCK_MARGIN_MS, keysWritten, STAGED_DEADLINE_MS } from './commit-history.js';
-import { encodeIntent, type Head, headKey, type Intent } from './head-codec.js';
+import type { Head, Intent } from './head.js';
+import { addIntentUpdate, dropIntentUpdate, headKey, intentHeadItem } from './head-codec.js';
 import { errorName } from './request-errors.js';
 import type { Transport } from './transport.js';
 
@@ -11,20 +12,13 @@ export async function registerIntent(
   txn: string,
   intent: Intent,
 ) {
-  const value = encodeIntent(intent);
   if (!head.exists) {
-    await transport.put(
-      { ...headKey(user), v: { N: '0' }, t: { S: '' }, in: { M: { [txn]: value } } },
-      { ConditionExpression: 'attribute_not_exists(pk)' },
-    );
+    await transport.put(intentHeadItem(user, txn, intent), {
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
     return;
   }
-  await transport.update(headKey(user), {
-    UpdateExpression: 'SET #in.#txn = :intent',
-    ConditionExpression: '#v = :read',
-    ExpressionAttributeNames: { '#in': 'in', '#txn': txn, '#v': 'v' },
-    ExpressionAttributeValues: { ':intent': value, ':read': { N: String(head.version) } },
-  });
+  await transport.update(headKey(user), addIntentUpdate(head, txn, intent));
 }
 
 /** Deletes a staged write's items (day pages and chunks written under its transaction), then its intent. */
@@ -42,11 +36,7 @@ export async function abandonIntent(
   );
   await transport.deleteKeys(own);
   try {
-    await transport.update(headKey(user), {
-      UpdateExpression: 'REMOVE #in.#txn',
-      ConditionExpression: 'attribute_exists(#in.#txn)',
-      ExpressionAttributeNames: { '#in': 'in', '#txn': txn },
-    });
+    await transport.update(headKey(user), dropIntentUpdate(txn));
   } catch (error) {
     if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
   }

@@ -3,7 +3,7 @@
 import { compareText } from '../../domain/sessions/order.js';
 import { compareLinks } from '../../domain/sessions/stitching.js';
 import { type CopyTexts, sourceTextKey, type UnreadCopies } from '../../domain/store/copy-choice.js';
-import type { StoredLink } from './head-codec.js';
+import type { StoredLink } from './head.js';
 
 /**
  * Characters of a link's event id and of its canonical JSON a head keeps: a messageId has no length limit,

@@ -1,4 +1,4 @@
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { itemSize, READ_UNIT_BYTES, unitsOf } from './item-size.js';
 import type { ScanStart } from './list-start.js';
 import type { Item } from './transport.js';

@@ -1,6 +1,6 @@
 import { dayOf } from '../../domain/store/calendar.js';
 import { readDayNewest } from './day-newest.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { itemSize, unitsOf } from './item-size.js';
 import { dayRangeEnd, dayRangeStart, daySk } from './keys.js';
 import { pageHolding } from './page-index.js';

@@ -8,7 +8,8 @@ import { keysOf } from './day-groups.js';
 import { type LoadedWindow, loadWindow } from './day-loader.js';
 import { itemsForChanges } from './day-writes.js';
 import { decodeEvents, encodeEvents } from './event-codec.js';
-import type { Head, HeadCommit, Intent } from './head-codec.js';
+import type { Head, Intent } from './head.js';
+import type { HeadCommit } from './head-codec.js';
 import { DAY_PREFIX } from './keys.js';
 import type { Item, Key, Transport } from './transport.js';
 

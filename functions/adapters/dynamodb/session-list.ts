@@ -3,7 +3,7 @@ import { dayOf, dayStart } from '../../domain/store/calendar.js';
 import type { SessionListPage, SessionListQuery } from '../../domain/store/ports.js';
 import { decodeRows } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { DAY_PREFIX, dayRangeEnd, dayRangeStart, FIRST_DAY_SK, LAST_DAY_SK, userPk } from './keys.js';
 import { itemsForPage, MIN_FOLLOWING_ITEMS, QueryBudget } from './list-budget.js';
 import { scanStart } from './list-start.js';

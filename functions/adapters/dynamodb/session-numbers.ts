@@ -1,7 +1,7 @@
 import type { SessionSummary } from '../../domain/sessions/summary.js';
 import { decodeRows } from './day-codec.js';
 import type { DayGroup } from './day-groups.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import type { StoredSessionRow } from './session-rows.js';
 
 export function toSummary(user: string, row: StoredSessionRow, sessionNumber: number): SessionSummary {

@@ -2,7 +2,7 @@ import { type DayPage, decodeDayPage } from './day-codec.js';
 import { type DayGroup, resolveDays } from './day-groups.js';
 import { StaleReadError } from './day-loader.js';
 import { dayQuery, readDayNewest } from './day-newest.js';
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 import { daySk, userPk } from './keys.js';
 import { pageHolding } from './page-index.js';
 import type { Transport } from './transport.js';

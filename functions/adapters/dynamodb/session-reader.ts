@@ -10,7 +10,8 @@ import type {
   UserSummary,
 } from '../../domain/store/ports.js';
 import { StaleReadError } from './day-loader.js';
-import { decodeHead, type Head, headKey } from './head-codec.js';
+import type { Head } from './head.js';
+import { decodeHead, headKey } from './head-codec.js';
 import { readSessionEvents } from './session-events.js';
 import { listSessions } from './session-list.js';
 import { numberedRows } from './session-numbers.js';

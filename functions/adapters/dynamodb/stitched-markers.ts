@@ -3,7 +3,7 @@
 // A link that moves an anonymousId's events changes both in the move's own commit (stitching-writer.ts).
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { compareText } from '../../domain/sessions/order.js';
-import { type Head, MAX_STITCHED_SAMPLE, type StoredLink } from './head-codec.js';
+import { type Head, MAX_STITCHED_SAMPLE, type StoredLink } from './head.js';
 import { anonymousIdOfStitchedSk, STITCHED_SK_START, stitchedSk, userPk } from './keys.js';
 import { itemKey, type Transport } from './transport.js';
 

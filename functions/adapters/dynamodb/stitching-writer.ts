@@ -10,7 +10,8 @@ import { clearLosers, nextHistory, STAGED_DEADLINE_MS } from './commit-history.j
 import { conflictOnStaleRead, loadWindow } from './day-loader.js';
 import { newTxn } from './day-writes.js';
 import { DynamoDbEraser } from './eraser.js';
-import { commitUpdate, type Head, type HeadCommit, headKey, type StoredLink } from './head-codec.js';
+import type { Head, StoredLink } from './head.js';
+import { commitUpdate, type HeadCommit, headKey } from './head-codec.js';
 import { abandonIntent, cleanDeadIntents, registerIntent } from './intents.js';
 import { boundedLink, isEarlierLink, linkWithText } from './link-order.js';
 import { collectGarbage, type PreparedChange, parkedEvents, prepareChange } from './partition-change.js';

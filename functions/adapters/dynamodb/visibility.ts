@@ -1,4 +1,4 @@
-import type { Head } from './head-codec.js';
+import type { Head } from './head.js';
 
 /**
  * Which stored items a reader or a merge may see (docs/design.md, "Merges"). Every item carries the version

@@ -3,7 +3,7 @@
 // audit mixing crashes, stitching and time passing).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import type { StoredLink } from '../../../functions/adapters/dynamodb/head-codec.js';
+import type { StoredLink } from '../../../functions/adapters/dynamodb/head.js';
 import { DynamoDbStitchingWriter } from '../../../functions/adapters/dynamodb/stitching-writer.js';
 import type { EventRecord } from '../../../functions/domain/events/event.js';
 import { record } from '../../helpers/event-arbitraries.js';

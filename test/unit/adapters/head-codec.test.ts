@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EMPTY_HEAD } from '../../../functions/adapters/dynamodb/head.js';
 import {
   commitUpdate,
   decodeHead,
-  EMPTY_HEAD,
   type HeadCommit,
 } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { EMPTY_TOTALS } from '../../../functions/domain/store/stored.js';

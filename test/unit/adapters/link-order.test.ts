@@ -2,7 +2,7 @@
 // order, so that the earliest link wins whatever the order of the offers (rule 6).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StoredLink } from '../../../functions/adapters/dynamodb/head-codec.js';
+import type { StoredLink } from '../../../functions/adapters/dynamodb/head.js';
 import {
   boundedLink,
   isEarlierLink,

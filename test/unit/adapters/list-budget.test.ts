@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_HEAD, type Head } from '../../../functions/adapters/dynamodb/head-codec.js';
+import { EMPTY_HEAD, type Head } from '../../../functions/adapters/dynamodb/head.js';
 import { READ_UNIT_BYTES } from '../../../functions/adapters/dynamodb/item-size.js';
 import {
   itemsForPage,

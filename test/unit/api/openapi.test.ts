@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, type ApiRouteName, base64Id, MAX_EVENT_LIMIT } from '../../../contract/index.js';
-import { MAX_STITCHED_SAMPLE } from '../../../functions/adapters/dynamodb/head-codec.js';
+import { MAX_STITCHED_SAMPLE } from '../../../functions/adapters/dynamodb/head.js';
 import { DynamoDbSessionReader } from '../../../functions/adapters/dynamodb/session-reader.js';
 import { Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { ALLOWED_METHODS } from '../../../functions/api/app.js';
