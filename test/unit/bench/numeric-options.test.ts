@@ -1,14 +1,14 @@
 // The numbers of the measurement scripts' options are decimal digits, as every command's: Number() read 0x1000
 // as 4096, 1e4 as 10000 and a blank as 0, and the scripts then measured what nobody typed.
 import { describe, expect, it } from 'vitest';
+import { lateExport } from '../../../bench/measure-cost.js';
+import { parseMeasureCostOptions } from '../../../bench/measure-cost-options.js';
 import { parseProfileOptions } from '../../../bench/profile.js';
 import { parseScanOptions } from '../../../bench/scan-throughput.js';
-import { lateExport } from '../../../scripts/measure-cost.js';
-import { parseMeasureCostOptions } from '../../../scripts/measure-cost-options.js';
 
 const NOT_DECIMAL_DIGITS = ['0x1000', '1e4', ' ', '', '1.5', '0b11', '-5', '1_000', '99999999999999999999'];
 
-describe('scripts/measure-cost.ts options', () => {
+describe('bench/measure-cost.ts options', () => {
   it('reads --events in decimal digits, at least 1000', () => {
     expect(parseMeasureCostOptions([]).events).toBe(20_000);
     expect(parseMeasureCostOptions(['--events', ' 5000 ']).events).toBe(5000);
@@ -64,7 +64,7 @@ describe('bench/profile.ts options', () => {
   });
 });
 
-describe('scripts/measure-cost.ts late export', () => {
+describe('bench/measure-cost.ts late export', () => {
   it.each([1000, 1001, 20_000, 1_000_000, 12_345])(
     'is whole counts the generator takes for --events %i',
     (events) => {

@@ -17,9 +17,9 @@ describe.each([
     "bench: Unknown option '--no-such-option'\nTry 'npm run bench -- --help' for the options.\n",
   ],
   [
-    'scripts/measure-cost.ts',
-    'Usage: npx tsx scripts/measure-cost.ts',
-    "measure-cost: Unknown option '--no-such-option'\nTry 'npx tsx scripts/measure-cost.ts --help' for the options.\n",
+    'bench/measure-cost.ts',
+    'Usage: npx tsx bench/measure-cost.ts',
+    "measure-cost: Unknown option '--no-such-option'\nTry 'npx tsx bench/measure-cost.ts --help' for the options.\n",
   ],
   [
     'bench/scan-throughput.ts',

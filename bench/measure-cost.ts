@@ -1,4 +1,4 @@
-// npx tsx scripts/measure-cost.ts [--events 20000] [--first-day-only]
+// npx tsx bench/measure-cost.ts [--events 20000] [--first-day-only]
 //
 // The DynamoDB capacity units behind docs/cost.md: generated exports (bench/generator/) go through the real
 // ingest use case into DynamoDB Local, then the lookup handler reads a sample of users. Units are what
@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { writeExport } from '../bench/write-export.js';
 import { usageErrorText } from '../cli/command-line.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
@@ -28,6 +27,7 @@ import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { createSessionTable } from '../local/session-table.js';
 import { type MeasureCostOptions, parseMeasureCostOptions, USAGE } from './measure-cost-options.js';
+import { writeExport } from './write-export.js';
 
 const TABLE = 'sessionizer-cost';
 const DAY_MS = 86_400_000;
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     options = parseMeasureCostOptions(process.argv.slice(2));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(usageErrorText('measure-cost', message, 'npx tsx scripts/measure-cost.ts'));
+    process.stderr.write(usageErrorText('measure-cost', message, 'npx tsx bench/measure-cost.ts'));
     process.exitCode = 2;
     return;
   }

@@ -1,9 +1,9 @@
-// The command line of scripts/measure-cost.ts, apart from it so that reading it is tested without a measurement.
+// The command line of bench/measure-cost.ts, apart from it so that reading it is tested without a measurement.
 import { readCommandLine } from '../cli/command-line.js';
 import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
 
-export const USAGE = `Usage: npx tsx scripts/measure-cost.ts [--events N] [--first-day-only]
+export const USAGE = `Usage: npx tsx bench/measure-cost.ts [--events N] [--first-day-only]
 
 Ingests generated daily exports into DynamoDB Local and prints the capacity units behind docs/cost.md.
   --events N          events per day's export, at least 1000 (default 20000)
