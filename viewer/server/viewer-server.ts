@@ -1,8 +1,23 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ErrorCode } from '../../functions/api/responses.js';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
 import { readRequestTarget } from './request-target.js';
-import { type RequestHandler, sendError } from './signing-proxy.js';
+
+/** What answers the API's routes behind the viewer's server (for a deployed stage, the signing proxy). */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** An error in the API's shape: its own codes, and the proxy's for what only it meets. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode | 'signing_failed' | 'bad_gateway',
+  message: string,
+  parameter?: string,
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ error: { code, message, ...(parameter !== undefined && { parameter }) } }));
+}
 
 export interface ViewerServerOptions {
   readonly assets: ReadonlyMap<string, ViewerAsset>;

@@ -29,7 +29,7 @@ describe.each([
   ['npm run erase', ERASE_USAGE, ['docs/operations.md']],
   ['npm run replay', REPLAY_USAGE, ['docs/operations.md', 'docs/local.md']],
   ['npm run soak', SOAK_USAGE, ['docs/local.md']],
-  ['npm run viewer', helpOf('viewer/serve.ts'), ['viewer/README.md']],
+  ['npm run viewer', helpOf('scripts/viewer.ts'), ['viewer/README.md']],
   ['npm run viewer:build', helpOf('viewer/build.ts'), ['viewer/README.md']],
   ['npm run generate', helpOf('bench/write-export.ts'), ['docs/README.md']],
 ] as const)('%s --help', (_, usage, pages) => {

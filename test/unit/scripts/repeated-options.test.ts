@@ -12,7 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 it.each([
   ['local/upload.ts', ['--prefix', 'a/', '--prefix', 'b/', 'f.ndjson'], 2, 'upload: --prefix'],
   ['local/rebuild.ts', ['--segments', '2', '--segments', '3'], 2, 'rebuild: --segments'],
-  ['viewer/serve.ts', ['--api-url', 'http://127.0.0.1:1/', '--port=0', '--port', '0'], 2, 'viewer: --port'],
+  ['scripts/viewer.ts', ['--api-url', 'http://127.0.0.1:1/', '--port=0', '--port', '0'], 2, 'viewer: --port'],
   ['viewer/build.ts', ['--out', join(dataDir, 'a'), '--out', join(dataDir, 'b')], 2, 'viewer:build: --out'],
   ['bench/write-export.ts', ['--events', '5', '--events', '6'], 2, '--events'],
 ])(

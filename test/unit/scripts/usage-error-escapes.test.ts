@@ -19,12 +19,12 @@ const run = (script: string, args: readonly string[], env: Record<string, string
 
 it.each([
   [
-    'viewer/serve.ts',
+    'scripts/viewer.ts',
     ['--api-url', 'http://127.0.0.1:1/', '--port', '1\t0'],
     'viewer: --port',
     '(got "1\\t0")',
   ],
-  ['viewer/serve.ts', ['--x\u202e'], 'viewer: Unknown option', "'--x\\u202e'"],
+  ['scripts/viewer.ts', ['--x\u202e'], 'viewer: Unknown option', "'--x\\u202e'"],
   ['viewer/build.ts', ['--x\t'], 'viewer:build: Unknown option', "'--x\\t'"],
   ['bench/measure-cost.ts', ['--events', '1\t0'], 'measure-cost: --events', '(got "1\\t0")'],
   ['bench/measure-cost.ts', ['--x\x1b[31m'], 'measure-cost: Unknown option', "'--x\\x1b[31m'"],

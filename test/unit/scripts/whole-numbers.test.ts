@@ -11,11 +11,11 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 it.each([
   [
-    'viewer/serve.ts',
+    'scripts/viewer.ts',
     ['--api-url', 'http://127.0.0.1:1/', '--port', ''],
     'viewer: --port must be a port number from 0 to 65535 (got "")',
   ],
-  ['viewer/serve.ts', ['--api-url', 'http://127.0.0.1:1/', '--port', '0x10'], '(got "0x10")'],
+  ['scripts/viewer.ts', ['--api-url', 'http://127.0.0.1:1/', '--port', '0x10'], '(got "0x10")'],
   [
     'local/rebuild.ts',
     ['--segments', '0x10'],

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { DEFAULT_PORTS } from '../../../local/stack-config.js';
 
 it("without --stage or --api-url, names the local stack's API URL and exits 2", () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/serve.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/viewer.ts'], {
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -18,7 +18,7 @@ it("without --stage or --api-url, names the local stack's API URL and exits 2", 
 }, 30_000);
 
 it('says an unknown option and where the help is, in two lines', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'viewer/serve.ts', '--prot', '5174'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/viewer.ts', '--prot', '5174'], {
     encoding: 'utf8',
     timeout: 20_000,
   });

@@ -31,7 +31,7 @@ function envWithoutCredentials(): NodeJS.ProcessEnv {
 function startViewer(apiUrl: string, port = 0): Promise<string> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join('viewer', 'serve.ts'), '--api-url', apiUrl, '--port', String(port)],
+    ['--import', 'tsx', join('scripts', 'viewer.ts'), '--api-url', apiUrl, '--port', String(port)],
     { env: envWithoutCredentials(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   viewer = child;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
 import { NOT_THIS_MACHINE } from '../../../viewer/server/host-guard.js';
-import type { RequestHandler } from '../../../viewer/server/signing-proxy.js';
+import type { RequestHandler } from '../../../viewer/server/viewer-server.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
 import { closeServer } from '../../helpers/close-server.js';
 

@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formDecoded } from '../../functions/api/query-string.js';
-import { type ErrorCode, readableParameter } from '../../functions/api/responses.js';
-import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from '../../scripts/aws/api-signer.js';
+import { readableParameter } from '../../functions/api/responses.js';
+import { type RequestHandler, sendError } from '../../viewer/server/viewer-server.js';
+import { type ApiSigner, type SignableRequest, unreachableApiAdvice } from './api-signer.js';
 
 export interface SigningProxyOptions {
   /** The deployed API's base URL, e.g. the stack's `ApiUrl` output. */
@@ -11,8 +11,6 @@ export interface SigningProxyOptions {
   /** Told about requests that could not be signed or forwarded; the browser gets a JSON error either way. */
   readonly onError?: (message: string) => void;
 }
-
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'cache-control', 'vary'];
 
@@ -26,18 +24,6 @@ function encodeRfc3986(text: string): string {
 
 const DOT_SEGMENT_REFUSED =
   'The request path has a "." or ".." segment, which would be resolved away before it reached the API: send such an id in its ~b64. form (~b64.Lg is ".", ~b64.Li4 is "..")';
-
-/** An error in the API's shape: its own codes, and the proxy's for what only it meets. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  code: ErrorCode | 'signing_failed' | 'bad_gateway',
-  message: string,
-  parameter?: string,
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ error: { code, message, ...(parameter !== undefined && { parameter }) } }));
-}
 
 /**
  * Each path segment decoded and re-encoded the way the signer expects, so the path sent and the path signed

@@ -8,12 +8,12 @@ import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
 import { describePortHolder } from '../local/port-holder.js';
 import { DEFAULT_PORTS } from '../local/stack-config.js';
-import { type ApiSigner, createApiSigner, signerForApi } from '../scripts/aws/api-signer.js';
-import { apiUrlFromStack, createCloudFormationClient, stageRegion } from '../scripts/aws/stack-outputs.js';
-import { buildViewerAssets, viewerSecurityHeaders } from './assets.js';
-import { isLoopbackAddress } from './server/host-guard.js';
-import { createSigningProxy } from './server/signing-proxy.js';
-import { createViewerServer } from './server/viewer-server.js';
+import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
+import { isLoopbackAddress } from '../viewer/server/host-guard.js';
+import { createViewerServer } from '../viewer/server/viewer-server.js';
+import { type ApiSigner, createApiSigner, signerForApi } from './aws/api-signer.js';
+import { createSigningProxy } from './aws/signing-proxy.js';
+import { apiUrlFromStack, createCloudFormationClient, stageRegion } from './aws/stack-outputs.js';
 
 // The SDK's notice that it will drop Node 20 is not this command's output (README: Node 20.15 or later).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
