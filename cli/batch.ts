@@ -60,11 +60,6 @@ export interface BatchResult {
   readonly distinct: number;
   /** The ZIP archives read and their members (each one of `files`); none when absent. */
   readonly zips?: ZipCount;
-  /**
-   * Inputs skipped once read as no export (a Lambda test event in a folder): listed in `files` with why, but
-   * not files read, as a manifest skipped by its name is not.
-   */
-  readonly skippedInputs?: number;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -98,19 +93,16 @@ async function readOrDescribe(input: BatchInput, read: () => Promise<FileSummary
  * A file no line of which is JSON that is one AWS Lambda test event (events/lambda/'s) is said to be one: in a
  * folder, skipped as a manifest is (a newcomer's `sessionize events/` reads the sample exports and exits 0);
  * named itself, a file error that says what it is. Either way no line of it was an event or a rejection.
- * True when it was skipped.
  */
-async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<boolean> {
+async function nameLambdaTestEvent(input: BatchInput, summaries: FileSummary[]): Promise<void> {
   const what = await lambdaTestEventOf(input.name, summaries, () => input.open());
   const [summary] = summaries;
-  if (what === undefined || summary === undefined) return false;
+  if (what === undefined || summary === undefined) return;
   if (input.walked === true) {
+    // Skipped as a ZIP member is, listed with why (`skipped`), and so not counted among the files read.
     const { error: _, ...rest } = summary;
     summaries[0] = { ...rest, records: 0, rejected: 0, skipped: what };
-    return true;
-  }
-  summaries[0] = { ...summary, error: lambdaTestEventError(what) };
-  return false;
+  } else summaries[0] = { ...summary, error: lambdaTestEventError(what) };
 }
 
 /** Sessions go to the taker this many at a time, so a user with a bot's history is never held whole. */
@@ -151,7 +143,6 @@ export async function sessionizeInputs(
   let accepted = 0;
   let recordsRead = 0;
   const zips = { archives: 0, members: 0, skipped: 0 };
-  let skippedInputs = 0;
   // In the order of their places, as they were found.
   const problems = options.unreadable ?? [];
   let next = 0;
@@ -199,7 +190,7 @@ export async function sessionizeInputs(
         },
       ),
     );
-    if (await nameLambdaTestEvent(input, summaries)) skippedInputs++;
+    await nameLambdaTestEvent(input, summaries);
     // A ZIP archive read is told as its members (`x.zip!a.ndjson`), one unreadable as itself.
     if (summaries.length > 1 || summaries.some((summary) => summary.file !== input.name)) {
       zips.archives++;
@@ -233,5 +224,5 @@ export async function sessionizeInputs(
       return takeSessions(user, ordered, bounds, take);
     },
   );
-  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct, zips, skippedInputs };
+  return { sessions, sessionCount, userCount, rejected, files, accepted, distinct, zips };
 }

@@ -16,7 +16,7 @@ export function summarizeRun(result: BatchResult): RunSummary {
   return {
     // Files read, a ZIP member each: one skipped unread (a Lambda test event in a folder, a ZIP archive's
     // manifest) is listed, not counted, as the text summary says only the members read.
-    files: result.files.length - (result.skippedInputs ?? 0) - (result.zips?.skipped ?? 0),
+    files: result.files.filter((file) => file.skipped === undefined).length,
     records: result.files.reduce((sum, file) => sum + file.records, 0),
     accepted: result.accepted,
     distinct: result.distinct,
