@@ -3,16 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { CorruptItemError } from '../../../functions/adapters/dynamodb/corrupt-item.js';
 import {
   chunkKeysOf,
-  DEFAULT_PAGE_LIMIT_BYTES,
-  DEFAULT_ROWS_LIMIT_BYTES,
   decodeDayPage,
   decodePageSessions,
   decodeRows,
   encodeDay,
-  INLINE_EVENTS_BYTES,
   pageIndexOf,
   segmentIndexOf,
 } from '../../../functions/adapters/dynamodb/day-codec.js';
+import {
+  DEFAULT_PAGE_LIMIT_BYTES,
+  DEFAULT_ROWS_LIMIT_BYTES,
+  INLINE_EVENTS_BYTES,
+} from '../../../functions/adapters/dynamodb/day-pages.js';
 import { decodeEvents, encodeEvents } from '../../../functions/adapters/dynamodb/event-codec.js';
 import { SEGMENT_MAX_BYTES } from '../../../functions/adapters/dynamodb/event-segments.js';
 import { itemSize } from '../../../functions/adapters/dynamodb/item-size.js';
