@@ -4,13 +4,13 @@ import { contentVersion, copyTextReader } from '../adapters/s3/copy-texts.js';
 import { type ObjectRef, type ObjectSource, releaseBytes } from '../adapters/s3/object-source.js';
 import type { BrowserOf } from '../domain/events/normalize.js';
 import { memberLimit } from '../domain/reading/member-limit.js';
-import { rulesIdentity } from '../domain/rules/session-rules.js';
 import type { IdentityWriter, SessionWriter } from '../domain/store/ports.js';
 import type { IngestConfig } from './config.js';
 import { filesLog } from './file-log.js';
 import { type IngestCheckpoint, type IngestStats, ingestObject } from './ingest-object.js';
+import { objectProgress } from './object-progress.js';
 import { openObjectReport } from './object-report.js';
-import { type IngestProgressStore, IngestStopped, type ProgressKey } from './progress.js';
+import { type IngestProgressStore, IngestStopped } from './progress.js';
 import type { RejectionReport } from './rejection-report.js';
 import { sourceOf, whyNotIngested } from './sources.js';
 
@@ -39,13 +39,6 @@ export interface ObjectIngestDeps {
   /** Where an object cut short keeps its progress; without it every object is ingested within one call. */
   readonly progress?: IngestProgressStore;
 }
-
-/**
- * Bumped when records are numbered or named differently: progress saved by older code is then not resumed.
- * 2: ZIP member names unique across the whole export, nested archives included (a later `x.json` is
- * `x.json (2)`); the positions of refused events that progress keeps name their member.
- */
-const READING_VERSION = 2;
 
 export type ObjectOutcome =
   | {
@@ -84,58 +77,7 @@ export function createObjectIngest(
 ): (ref: ObjectRef, timeUp: () => boolean, movedForward?: boolean) => Promise<ObjectOutcome> {
   const { config, logger } = deps;
 
-  /**
-   * Where this object's progress is kept, when the handler keeps any: per object content and way of reading
-   * it. The content is named by the ETag S3 gave for the bytes read, so a notification, a continuation and a
-   * replay (a local one names no version) of the same upload share their progress; a new upload under the key
-   * has another ETag and starts over.
-   */
-  const progressOf = (
-    ref: ObjectRef,
-    eTag: string | undefined,
-    format: string,
-  ): { store: IngestProgressStore; key: ProgressKey } | undefined => {
-    const version =
-      eTag !== undefined
-        ? `etag:${eTag}`
-        : ref.versionId !== undefined
-          ? `version:${ref.versionId}`
-          : undefined;
-    if (deps.progress === undefined || version === undefined) return undefined;
-    return {
-      store: deps.progress,
-      key: {
-        bucket: ref.bucket,
-        key: ref.key,
-        version,
-        // The rules by what they cut (`sameRules`): the same rules written another way resume the progress. A
-        // fingerprint with nothing to leave out is its own identity, so progress saved before reads as before.
-        reading: `${READING_VERSION}|${format}|${config.maxMemberBytes ?? ''}|${rulesIdentity(config.rules.fingerprint)}`,
-      },
-    };
-  };
-
-  /**
-   * Progress an earlier call saved on the content `ref` names, which can no longer be read: that content's
-   * events after the progress are not in the store, and only an upload of the same bytes again brings them.
-   */
-  const sayWhatIsLost = async (ref: ObjectRef, format: string, why: string): Promise<boolean> => {
-    const tracked = ref.eTag === undefined ? undefined : progressOf(ref, ref.eTag, format);
-    const lost = await tracked?.store.load(tracked.key);
-    if (lost === undefined) return false;
-    logger.error(
-      `${why} before its ingest finished: its events after the first merged (and the first chunkStepsDone steps of the chunk after them) cannot be read; upload that content again to ingest them`,
-      {
-        bucket: ref.bucket,
-        key: ref.key,
-        versionId: ref.versionId,
-        eTag: ref.eTag,
-        merged: lost.merged,
-        chunkStepsDone: lost.partial?.owners ?? 0,
-      },
-    );
-    return true;
-  };
+  const { progressOf, sayWhatIsLost } = objectProgress(deps.progress, config, logger.error.bind(logger));
 
   return async (ref, timeUp, movedForward = false) => {
     const { key } = ref;
