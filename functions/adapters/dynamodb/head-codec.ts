@@ -52,6 +52,15 @@ function decodeMonths(text: string | undefined): Map<string, number> {
 const num = (value: AttributeValue | undefined): number | undefined =>
   value?.N === undefined ? undefined : Number(value.N);
 
+/** The names of the head's attributes a scan filters heads by (a recut's count of users left), as read here. */
+export const HEAD_SCAN_NAMES = {
+  rules: 'rf',
+  erased: 'er',
+  offersPending: 'lo',
+  link: 'li',
+  anonymousErased: 'ea',
+} as const;
+
 export function decodeHead(item: Item | undefined): Head {
   if (item === undefined) return EMPTY_HEAD;
   const intents = new Map<string, Intent>();

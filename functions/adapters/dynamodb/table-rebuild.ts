@@ -8,6 +8,7 @@ import type {
   UsersLeft,
 } from '../../domain/store/ports.js';
 import * as z from '../../shared/zod.js';
+import { HEAD_SCAN_NAMES as HEAD } from './head-codec.js';
 import { HEAD_SK, userOfPk } from './keys.js';
 import { beginRebuild, finishRebuild, rebuildState, recordBegun } from './rebuild-record.js';
 import type { DynamoDbRebuilder } from './rebuilder.js';
@@ -156,8 +157,8 @@ export class DynamoDbTableRebuild implements RebuildStore {
       ? 'attribute_exists(#lo)'
       : '(attribute_exists(#li) AND attribute_not_exists(#ea))';
     const isMarked = this.target.stitching
-      ? (item: Item) => item.lo !== undefined
-      : (item: Item) => item.li !== undefined && item.ea === undefined;
+      ? (item: Item) => item[HEAD.offersPending] !== undefined
+      : (item: Item) => item[HEAD.link] !== undefined && item[HEAD.anonymousErased] === undefined;
     let startKey = from.cursor === null ? undefined : decodeCursor(from.cursor);
     for (;;) {
       // Heads in the target's own form come back only when marked; one in another form of the same rules is
@@ -170,16 +171,18 @@ export class DynamoDbTableRebuild implements RebuildStore {
         ExpressionAttributeNames: {
           '#pk': 'pk',
           '#sk': 'sk',
-          '#rf': 'rf',
-          '#er': 'er',
-          ...(this.target.stitching ? { '#lo': 'lo' } : { '#li': 'li', '#ea': 'ea' }),
+          '#rf': HEAD.rules,
+          '#er': HEAD.erased,
+          ...(this.target.stitching
+            ? { '#lo': HEAD.offersPending }
+            : { '#li': HEAD.link, '#ea': HEAD.anonymousErased }),
         },
         ExpressionAttributeValues: { ':head': { S: HEAD_SK }, ':target': { S: this.target.fingerprint } },
         ...(this.scanPageItems !== undefined && { Limit: this.scanPageItems }),
         ...(startKey !== undefined && { ExclusiveStartKey: startKey }),
       });
       for (const item of page.items) {
-        if (sameRules(item.rf?.S ?? '', this.target.fingerprint) && !isMarked(item)) continue;
+        if (sameRules(item[HEAD.rules]?.S ?? '', this.target.fingerprint) && !isMarked(item)) continue;
         count++;
         const user = userOfPk(item.pk?.S ?? '');
         if (user !== undefined && users.length < limit) users.push(user);

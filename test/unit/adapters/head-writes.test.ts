@@ -1,5 +1,5 @@
 // The head's writes besides a merge's commit (an intent registered or abandoned, an erasure's marks) read
-// back through decodeHead: what they write is named as the head is read.
+// back through decodeHead, and a scan of heads filters by the names it reads: one spelling of each name.
 import { describe, expect, it } from 'vitest';
 import {
   anonymousErased,
@@ -7,7 +7,7 @@ import {
   markedHeadUpdate,
 } from '../../../functions/adapters/dynamodb/erased-heads.js';
 import type { Intent } from '../../../functions/adapters/dynamodb/head.js';
-import { decodeHead, versionItem } from '../../../functions/adapters/dynamodb/head-codec.js';
+import { decodeHead, HEAD_SCAN_NAMES, versionItem } from '../../../functions/adapters/dynamodb/head-codec.js';
 import { abandonIntent, registerIntent } from '../../../functions/adapters/dynamodb/intents.js';
 import type { Item, Key, Transport } from '../../../functions/adapters/dynamodb/transport.js';
 import { EMPTY_TOTALS } from '../../../functions/domain/store/stored.js';
@@ -129,5 +129,25 @@ describe('an erasure’s mark', () => {
     expect(erased.intents).toEqual(new Map());
     const anonymous = decodeHead(versionItem('a', FIRST, anonymousErased('u').parts));
     expect(anonymous).toMatchObject({ exists: true, erased: false, anonymousErased: true, version: 1 });
+  });
+});
+
+describe('the names a scan of heads filters by', () => {
+  it('are those the head is read by', () => {
+    const link = { userId: 'w', timestamp: 1, eventId: 'e', canonical: '' };
+    const head = decodeHead({
+      [HEAD_SCAN_NAMES.rules]: { S: 'r' },
+      [HEAD_SCAN_NAMES.erased]: { BOOL: true },
+      [HEAD_SCAN_NAMES.offersPending]: { S: 'tx2' },
+      [HEAD_SCAN_NAMES.link]: { S: JSON.stringify(link) },
+      [HEAD_SCAN_NAMES.anonymousErased]: { BOOL: true },
+    });
+    expect(head).toMatchObject({
+      rules: 'r',
+      erased: true,
+      offersPending: 'tx2',
+      link,
+      anonymousErased: true,
+    });
   });
 });
