@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { usageErrorText } from '../cli/command-line.js';
+import { decodeHead } from '../functions/adapters/dynamodb/head-codec.js';
+import { HEAD_SK, userOfPk } from '../functions/adapters/dynamodb/keys.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
 import { DynamoDbSessionWriter } from '../functions/adapters/dynamodb/session-writer.js';
 import { Transport } from '../functions/adapters/dynamodb/transport.js';
@@ -90,14 +92,14 @@ async function usersBySessions(client: DynamoDBClient): Promise<{ user: string; 
       new ScanCommand({
         TableName: TABLE,
         FilterExpression: 'sk = :head',
-        ExpressionAttributeValues: { ':head': { S: 'H' } },
-        ProjectionExpression: 'pk, sc',
+        ExpressionAttributeValues: { ':head': { S: HEAD_SK } },
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      const sessions = Number(item.sc?.N ?? 0);
-      if (sessions > 0) users.push({ user: (item.pk?.S ?? '').slice(2), sessions });
+      const sessions = decodeHead(item).totals.sessionCount;
+      const user = userOfPk(item.pk?.S ?? '');
+      if (sessions > 0 && user !== undefined) users.push({ user, sessions });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
