@@ -46,7 +46,10 @@ export interface FileSummary {
   rejected: number;
   /** Set when the file could not be read (to its end); the complete records before the break still count. */
   error?: string;
-  /** Set for a ZIP member that holds no events of any format (a manifest, a directory): not an error. */
+  /**
+   * Why the file was skipped unread, not an error: a ZIP member that holds no events of any format (a manifest,
+   * a directory), or, in the CLI, an AWS Lambda test event found in a folder. Not counted among files read.
+   */
   skipped?: string;
   /**
    * Set when a format was named, every record was rejected in it, and they show another format's keys: the
