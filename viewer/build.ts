@@ -30,9 +30,13 @@ function outDirProblem(outDir: string, written: ReadonlySet<string>): string | u
   const found = statSync(outDir, { throwIfNoEntry: false });
   if (found === undefined) return undefined;
   if (!found.isDirectory()) return `--out ${quoted(outDir)} is a file; give a folder`;
-  const others = readdirSync(outDir).filter((name) => !written.has(name));
+  const others = readdirSync(outDir)
+    .filter((name) => !written.has(name))
+    .sort();
   if (others.length === 0) return undefined;
-  const named = others.length > 3 ? `${others.slice(0, 3).join(', ')}, ...` : others.join(', ');
+  // Quoted each: a name may hold ", " itself.
+  const names = others.slice(0, 3).map(quoted).join(', ');
+  const named = others.length > 3 ? `${names}, ...` : names;
   return `--out ${quoted(outDir)} holds files the viewer does not write (${named}); give a new or empty folder, or the folder of an earlier build, whose files are replaced`;
 }
 

@@ -65,9 +65,10 @@ describe('--out', () => {
   it('refuses a folder holding files of its own, deleting none of them', () => {
     // `--out .` in the repository, or a site's folder: the build emptied the folder first.
     writeFileSync(join(scratch, 'README.md'), 'mine\n');
+    writeFileSync(join(scratch, 'a, b'), 'mine\n');
     const result = build(scratch);
     expect(result.stderr).toBe(
-      `viewer:build: --out "${scratch}" holds files the viewer does not write (README.md); give a new or empty folder, or the folder of an earlier build, whose files are replaced\nTry 'npm run viewer:build -- --help' for the options.\n`,
+      `viewer:build: --out "${scratch}" holds files the viewer does not write ("README.md", "a, b"); give a new or empty folder, or the folder of an earlier build, whose files are replaced\nTry 'npm run viewer:build -- --help' for the options.\n`,
     );
     expect(result.status).toBe(2);
     expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toBe('mine\n');
