@@ -27,16 +27,23 @@ const DOT_SEGMENT_REFUSED =
 
 /**
  * Each path segment decoded and re-encoded the way the signer expects, so the path sent and the path signed
- * are the same bytes whatever the browser left unescaped. Undefined when a segment is not valid UTF-8.
+ * are the same bytes whatever the browser left unescaped. A segment that is no percent-encoded UTF-8 (`%ZZ`,
+ * `%ED%A0%80`) goes as its text percent-encoded (`%25ZZ`): API Gateway hands such a segment on as that text
+ * (docs/api.md, User ids in paths), so the API answers what it answers the path sent to it directly, and the
+ * local stack's API, reading the path as API Gateway does, answers the same.
  */
-function canonicalPath(rawPath: string): string | undefined {
+function canonicalPath(rawPath: string): string {
+  return rawPath
+    .split('/')
+    .map((segment) => encodeRfc3986(decodedOrText(segment)))
+    .join('/');
+}
+
+function decodedOrText(segment: string): string {
   try {
-    return rawPath
-      .split('/')
-      .map((segment) => encodeRfc3986(decodeURIComponent(segment)))
-      .join('/');
+    return decodeURIComponent(segment);
   } catch {
-    return undefined;
+    return segment;
   }
 }
 
@@ -96,10 +103,6 @@ export function createSigningProxy(options: SigningProxyOptions): RequestHandler
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = canonicalPath(queryAt === -1 ? target : target.slice(0, queryAt));
-    if (path === undefined) {
-      sendError(res, 400, 'bad_request', 'The request path is not valid percent-encoded UTF-8');
-      return;
-    }
     // fetch resolves such a segment (`%2E` too) before the request leaves: another path would be sent, signed,
     // out of /users/ and the stage's path.
     if (path.split('/').some((segment) => segment === '.' || segment === '..')) {

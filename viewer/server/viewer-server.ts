@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../../functions/api/app.js';
 import type { ErrorCode } from '../../functions/api/responses.js';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
@@ -7,7 +8,7 @@ import { readRequestTarget } from './request-target.js';
 /** What answers the API's routes behind the viewer's server (for a deployed stage, the signing proxy). */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** An error in the API's shape: its own codes, and the proxy's for what only it meets. */
+/** An error in the API's shape and headers: its own codes, and the proxy's for what only it meets. */
 export function sendError(
   res: ServerResponse,
   status: number,
@@ -15,7 +16,7 @@ export function sendError(
   message: string,
   parameter?: string,
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'cache-control': CACHE_CONTROL });
   res.end(JSON.stringify({ error: { code, message, ...(parameter !== undefined && { parameter }) } }));
 }
 
