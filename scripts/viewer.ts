@@ -12,6 +12,7 @@ import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
 import { isLoopbackAddress } from '../viewer/server/host-guard.js';
 import { createViewerServer } from '../viewer/server/viewer-server.js';
 import { type ApiSigner, createApiSigner, signerForApi } from './aws/api-signer.js';
+import { notDeployedStage } from './aws/deployed-stage.js';
 import { createSigningProxy } from './aws/signing-proxy.js';
 import { apiUrlFromStack, createCloudFormationClient, stageRegion } from './aws/stack-outputs.js';
 
@@ -38,9 +39,13 @@ Options:
 
 const optionsSchema = z
   .object({
+    // As replay and erase say it, before any AWS call.
     stage: z
       .string()
-      .regex(/^[A-Za-z0-9-]+$/, '--stage must be a stage name such as dev')
+      .superRefine((stage, context) => {
+        const problem = notDeployedStage(stage);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     'api-url': z.url({ protocol: /^https?$/, error: '--api-url must be an http(s) URL' }).optional(),
     port: z

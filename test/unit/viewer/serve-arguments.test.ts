@@ -27,3 +27,25 @@ it('says an unknown option and where the help is, in two lines', () => {
   );
   expect(result.status).toBe(2);
 }, 30_000);
+
+// As replay and erase answer it (scripts/aws/deployed-stage.ts), before any AWS call: a region given or not.
+it.each([
+  [['--stage', 'nope']],
+  [['--stage', 'nope', '--region', 'eu-west-1']],
+  [['--stage', 'dev/x', '--api-url', 'https://api.example.com/']],
+])(
+  'says a --stage that is no deployed stage (%j) and the stages there are, exit 2',
+  (args) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/viewer.ts', ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      // No region anywhere: the stage is refused before one is looked for.
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
+    });
+    expect(result.stderr).toBe(
+      `viewer: --stage ${args[1]} is not a deployed stage; the stages are dev, prod\nTry 'npm run viewer -- --help' for the options.\n`,
+    );
+    expect(result.status).toBe(2);
+  },
+  30_000,
+);
