@@ -12,8 +12,10 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { readProblem } from '../cli/directory-files.js';
 import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
+import { escapeControl } from '../contract/visible-text.js';
 import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
 
@@ -171,6 +173,22 @@ function refuseMissingFolder(out: string, given: string): void {
   if (!found.isDirectory()) throw new RangeError(`--out ${quoted(given)}: ${quoted(folder)} is not a folder`);
 }
 
+/**
+ * Why the export file could not be written, naming it and what to do: the system's own error named neither
+ * (`ENOENT: no such file or directory, open '/proc/x.ndjson'`, for a folder that is there). Its folder was
+ * checked to exist, so ENOENT means one that takes no new file.
+ */
+function writeFailure(error: NodeJS.ErrnoException, shown: string, folder: string): Error {
+  const because = {
+    ENOENT: `no file can be created in ${quoted(folder)}; name a file in a folder that takes new files`,
+    EACCES: `permission denied in ${quoted(folder)}; name a file in a folder you may write to`,
+    EPERM: `permission denied in ${quoted(folder)}; name a file in a folder you may write to`,
+    EROFS: `${quoted(folder)} is on a read-only file system; name a file in another folder`,
+    ENOSPC: 'no space left on the device; free some, or name a file on another device',
+  }[error.code ?? ''];
+  return new Error(`cannot write ${shown}: ${because ?? readProblem(error)}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const line = readCommandLine({
     args: argv,
@@ -227,6 +245,7 @@ async function main(argv: string[]): Promise<void> {
     refuseFolder(out, values.out, `events-${events}.${extension}`);
   }
   const started = performance.now();
+  const shown = values.out === undefined ? quoted(out) : `--out ${quoted(values.out)}`;
   const result = await writeExport(out, {
     events,
     format,
@@ -239,6 +258,12 @@ async function main(argv: string[]): Promise<void> {
     lateShare: share(values, 'late-share'),
     duplicateShare: share(values, 'duplicate-share'),
     noMessageIdShare: share(values, 'no-message-id-share'),
+  }).catch((error: unknown) => {
+    // A refused option stays a usage error; a file system's refusal is said in words.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw typeof code === 'string'
+      ? writeFailure(error as NodeJS.ErrnoException, shown, dirname(out))
+      : error;
   });
   console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started) }));
 }
@@ -251,7 +276,9 @@ if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invok
     const message = error instanceof Error ? error.message : String(error);
     const usage = isUsageError(error);
     process.stderr.write(
-      usage ? usageErrorText('generate', message, 'npm run generate --') : `generate: ${message}\n`,
+      usage
+        ? usageErrorText('generate', message, 'npm run generate --')
+        : `generate: ${escapeControl(message)}\n`,
     );
     process.exitCode = usage ? 2 : 1;
   });

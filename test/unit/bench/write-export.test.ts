@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEvents, type SegmentEvent } from '../../../bench/generator/generate.js';
@@ -164,6 +164,18 @@ describe('npm run generate', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  // Folders that exist and take no new file, even from root: the system's own error named neither the option
+  // nor what to do (`ENOENT: no such file or directory, open '/proc/x.ndjson'`).
+  it.each([
+    ['/proc/x.ndjson', 'no file can be created in "/proc"; name a file in a folder that takes new files'],
+    ['/sys/x.ndjson', 'permission denied in "/sys"; name a file in a folder you may write to'],
+  ])('says why --out %s could not be written, in words, exit 1', (out, said) => {
+    if (!existsSync(dirname(out))) return;
+    const result = run(['--events', '5', '--out', out]);
+    expect(result.stderr).toBe(`generate: cannot write --out "${out}": ${said}\n`);
+    expect(result.status).toBe(1);
   });
 
   it('says in --help that only its default folder is created', () => {
