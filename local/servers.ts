@@ -213,7 +213,8 @@ export interface Servers {
 export async function startServers(options: ServersOptions): Promise<Servers> {
   const stackPorts = [options.apiPort, options.s3Port, options.dynamoDbPort];
   const { given } = options;
-  // Before either server: without Java the start fails anyway, and s3rver would first take seconds to start.
+  // Before either server (startLocalStack checked already; the check is made once): without Java the start
+  // fails anyway, and s3rver would first take seconds to start.
   assertJavaAvailable();
 
   const [dynamoDb, s3] = await Promise.allSettled([

@@ -17,6 +17,7 @@ import { DEFAULT_SESSION_RULES, type SessionRules } from './ingest-env.js';
 import { createLocalIngestHandler, type HandlerLogSink } from './ingest-handler.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import type { QueueActivity } from './ingest-queue.js';
+import { assertJavaAvailable } from './java-runtime.js';
 import { startRules } from './rules-mismatch.js';
 import { createLocalDynamoDbClient, createLocalS3Client, LOCAL_BUCKET, LOCAL_TABLE } from './s3-client.js';
 import { assertPortsFree, type StackPorts, startCommand, startGiven, startServers } from './servers.js';
@@ -118,6 +119,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sources = options.sources ?? DEFAULT_SOURCES;
   const sessionRules = options.sessionRules ?? DEFAULT_SESSION_RULES;
   const compiledRules = compileRules(sessionRules);
+  // Before the data dir is made or locked: a start refused for want of Java leaves it as it was (or absent),
+  // not holding a signing key and an empty queue folder.
+  assertJavaAvailable();
   const lock = acquireDataDirLock(dataDir);
   const teardown = new Teardown(log);
   teardown.add('data dir lock', () => lock.release());
