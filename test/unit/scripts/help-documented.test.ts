@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { USAGE as MEASURE_COST_USAGE } from '../../../bench/measure-cost-options.js';
 import { BENCH_USAGE } from '../../../bench/options.js';
 import { USAGE as SESSIONIZE_USAGE } from '../../../cli/options.js';
 import { USAGE as ERASE_USAGE } from '../../../scripts/erase/options.js';
@@ -32,11 +33,16 @@ describe.each([
   ['npm run viewer', helpOf('scripts/viewer.ts'), ['viewer/README.md']],
   ['npm run viewer:build', helpOf('viewer/build.ts'), ['viewer/README.md']],
   ['npm run generate', helpOf('bench/write-export.ts'), ['docs/README.md']],
+  ['npm run upload', helpOf('local/upload.ts'), ['docs/local.md']],
+  ['npm run rebuild', helpOf('local/rebuild.ts'), ['docs/operations.md', 'docs/local.md']],
+  ['bench/measure-cost.ts', MEASURE_COST_USAGE, ['docs/cost.md']],
+  ['npm run fixtures:sync', helpOf('scripts/sync-fixtures.mjs'), ['docs/rules.md']],
 ] as const)('%s --help', (_, usage, pages) => {
   it(`lists only options ${pages.join(' or ')} name`, () => {
     const docs = pages.map(page).join('\n');
     const options = optionsOf(usage);
-    expect(options.length).toBeGreaterThan(1);
+    // A help that was not read (a script that failed to start) lists none; rebuild's and fixtures:sync's one.
+    expect(options.length).toBeGreaterThan(0);
     expect(options.filter((option) => !new RegExp(`\`[^\`]*${option}(?![\\w-])`).test(docs))).toEqual([]);
   });
 });
