@@ -32,7 +32,7 @@ const DOT_SEGMENT_REFUSED =
  * (docs/api.md, User ids in paths), so the API answers what it answers the path sent to it directly, and the
  * local stack's API, reading the path as API Gateway does, answers the same.
  */
-function canonicalPath(rawPath: string): string {
+export function canonicalPath(rawPath: string): string {
   return rawPath
     .split('/')
     .map((segment) => encodeRfc3986(decodedOrText(segment)))

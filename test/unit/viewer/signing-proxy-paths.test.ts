@@ -5,10 +5,13 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiSigner } from '../../../scripts/aws/api-signer.js';
-import { createSigningProxy } from '../../../scripts/aws/signing-proxy.js';
+import { canonicalPath, createSigningProxy } from '../../../scripts/aws/signing-proxy.js';
 import { buildViewerAssets, type ViewerAsset, viewerSecurityHeaders } from '../../../viewer/assets.js';
 import { createViewerServer } from '../../../viewer/server/viewer-server.js';
 import { closeServer } from '../../helpers/close-server.js';
+import { eventsForSessions, FakeSessionReader } from '../../helpers/fake-session-reader.js';
+import { call } from '../api/api-event.js';
+import { FIRST_SESSION_ID, makeHandler, T0 } from '../api/lookup-fixture.js';
 import { type Credentials, type FakeUpstream, startSigV4Upstream } from './sigv4-upstream.js';
 
 const REGION = 'eu-west-1';
@@ -111,5 +114,37 @@ describe('createSigningProxy, paths sent as written', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ segments: ['', 'users', ...segments] });
     expect(upstream.received).toHaveLength(1);
+  });
+});
+
+// Unsigned, in front of the local stack's API (which reads paths as sent, as API Gateway would hand them on),
+// the proxy sends the same path: the API's answer to it must be its answer to the path as the browser wrote it.
+describe('the path the proxy sends, to the local stack’s API', () => {
+  const tails = [
+    '%ZZ',
+    '%ZZ/x',
+    '%ED%A0%80',
+    'x%ZZ/y',
+    '100%',
+    '%41%ZZ',
+    '%FF/sessions',
+    '~b64.eA/%ZZ',
+    '~b64.%ZZ',
+    '~b64.eA%ZZ',
+  ];
+  const owners = ['/users/', '/users/nobody/', '/users/x/', '/users/x/sessions/'];
+
+  it.each(owners)('is answered as the path itself, after %s', async (owner) => {
+    const reader = FakeSessionReader.fromEvents(eventsForSessions('x', 1, T0));
+    const { handler } = makeHandler({ reader, pathsDecoded: false });
+    for (const tail of [...tails, `%ZZ/sessions/${FIRST_SESSION_ID}`]) {
+      const path = `${owner}${tail}`;
+      for (const query of ['', 'limit=5', 'bogus=1']) {
+        const direct = await call(handler, 'GET', path, { query });
+        expect(await call(handler, 'GET', canonicalPath(path), { query }), `${path}?${query}`).toEqual(
+          direct,
+        );
+      }
+    }
   });
 });
