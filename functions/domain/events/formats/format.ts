@@ -100,7 +100,9 @@ export function pathTable<const Names extends string>(
     at[name] = list.length;
     list.push(paths[name]);
   }
-  return { paths: list, at };
+  // A copy: V8 keeps an object given this many members one by one as a dictionary, whose every read (a
+  // dozen a record on the reading path) is a call out of optimized code; a spread object has fixed slots.
+  return { paths: list, at: { ...at } };
 }
 
 /**
