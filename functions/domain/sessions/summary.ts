@@ -14,27 +14,59 @@ export interface SessionSummary extends SessionAttributes {
 }
 
 export function summarizeSession(session: Session, sessionNumber: number): SessionSummary {
-  return {
-    userId: session.userId,
-    sessionId: session.sessionId,
+  return summary(
+    session.userId,
+    session.sessionId,
     sessionNumber,
-    startedAt: session.startedAt,
-    endedAt: session.endedAt,
-    eventCount: session.events.length,
-    ...sessionAttributes(session.events),
-  };
+    session.startedAt,
+    session.endedAt,
+    session.events.length,
+    sessionAttributes(session.events),
+  );
 }
 
 /** The summary of the session whose events `window` reads in place (rule 5's order, the first its start). */
 export function summarizeWindow(userId: string, window: EventWindow, sessionNumber: number): SessionSummary {
   const startedAt = window.timestamp(0);
-  return {
+  return summary(
     userId,
-    sessionId: sessionIdFor(startedAt),
+    sessionIdFor(startedAt),
     sessionNumber,
     startedAt,
-    endedAt: window.timestamp(window.length - 1),
-    eventCount: window.length,
-    ...attributesOf(window),
+    window.timestamp(window.length - 1),
+    window.length,
+    attributesOf(window),
+  );
+}
+
+/**
+ * The attributes member by member rather than spread: a spread into an object that has members already
+ * defines each one through the runtime (~2,500 instructions a session, 144k sessions at 1M events).
+ */
+function summary(
+  userId: string,
+  sessionId: string,
+  sessionNumber: number,
+  startedAt: number,
+  endedAt: number,
+  eventCount: number,
+  attributes: SessionAttributes,
+): SessionSummary {
+  return {
+    userId,
+    sessionId,
+    sessionNumber,
+    startedAt,
+    endedAt,
+    eventCount,
+    pageViews: attributes.pageViews,
+    entryPage: attributes.entryPage,
+    exitPage: attributes.exitPage,
+    campaign: attributes.campaign,
+    anonymousIds: attributes.anonymousIds,
+    bounce: attributes.bounce,
+    device: attributes.device,
+    firstEvent: attributes.firstEvent,
+    lastEvent: attributes.lastEvent,
   };
 }
