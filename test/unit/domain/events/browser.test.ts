@@ -14,6 +14,19 @@ describe('createBrowserOf', () => {
     expect(createBrowserOf()('curl-ish nonsense \u0000')).toBeNull();
   });
 
+  it('names an agent alike the first time and every later time, among many agents', () => {
+    const agents = Array.from({ length: 80 }, (_, n) =>
+      n % 2 === 0 ? FIREFOX.replace('121', String(100 + n)) : `curl-ish nonsense ${n}`,
+    );
+    const browserOf = createBrowserOf();
+    const first = agents.map((agent) => browserOf(agent));
+    // The same texts as new strings, as each record's slice is.
+    const again = agents.map((agent) => browserOf(` ${agent}`.slice(1)));
+    expect(again).toEqual(first);
+    expect(first).toEqual(agents.map((agent) => createBrowserOf()(agent)));
+    expect(first.filter((name) => name === 'Firefox')).toHaveLength(40);
+  });
+
   it('feeds the device of a Segment event from context.userAgent', () => {
     const event = acceptedEvent(
       'segment',
