@@ -14,14 +14,21 @@ export interface ApiResponse {
  */
 export type ErrorCode = 'bad_request' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'internal_error';
 
-/** The one error shape: `{"error":{"code","message","parameter"?}}`. */
+/**
+ * The one error shape: `{"error":{"code","message","parameter"?}}`, whoever answers (the viewer's signing
+ * proxy adds codes of its own).
+ */
+export function errorShape(code: string, message: string, parameter?: string) {
+  return { error: { code, message, ...(parameter !== undefined && { parameter }) } };
+}
+
 export function errorResponse(
   status: number,
   code: ErrorCode,
   message: string,
   parameter?: string,
 ): ApiResponse {
-  return { status, body: { error: { code, message, ...(parameter !== undefined && { parameter }) } } };
+  return { status, body: errorShape(code, message, parameter) };
 }
 
 /** What a name shows as blank, or not at all: white space, control and format characters. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../../functions/api/app.js';
-import type { ErrorCode } from '../../functions/api/responses.js';
+import { type ErrorCode, errorShape } from '../../functions/api/responses.js';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
 import { readRequestTarget } from './request-target.js';
@@ -17,7 +17,7 @@ export function sendError(
   parameter?: string,
 ): void {
   res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'cache-control': CACHE_CONTROL });
-  res.end(JSON.stringify({ error: { code, message, ...(parameter !== undefined && { parameter }) } }));
+  res.end(JSON.stringify(errorShape(code, message, parameter)));
 }
 
 export interface ViewerServerOptions {
