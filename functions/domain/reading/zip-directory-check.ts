@@ -83,9 +83,10 @@ function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[
 
 /**
  * The members read whole whose content does not match the CRC-32 the central directory lists for them
- * (streaming cannot check it sooner): their events were read as they came, and each one's file error says it
- * is damaged. A member is checked against the first entry of its name not yet taken, so a member missing
- * from the ones found (a damaged header) leaves the others checked against their own entries.
+ * (streaming cannot check it sooner), or whose other records disagree with what was read: their events were
+ * read as they came, and each one's file error says it is damaged. A member is checked against the first
+ * entry of its name not yet taken, so a member missing from the ones found (a damaged header) leaves the
+ * others checked against their own entries.
  */
 export function damagedMembers(
   found: readonly EntryState[],
@@ -100,27 +101,46 @@ export function damagedMembers(
     }
   }
   const taken = new Set<DirectoryEntry>();
-  const damaged = found.filter((entry) => {
+  const damaged: ContainerError[] = [];
+  for (const entry of found) {
     const same = byName.get(entry.path) ?? [];
     while (same.length > 0 && taken.has(same[0] as DirectoryEntry)) same.shift();
     const entryListed = same.shift();
-    if (entryListed === undefined) return false;
+    if (entryListed === undefined) continue;
     taken.add(entryListed);
-    return (
-      entry.crc !== undefined &&
-      entry.finished &&
-      entry.failure === undefined &&
-      entry.skipped === undefined &&
-      entry.crc >>> 0 !== entryListed.crc
-    );
-  });
-  return damaged.map(
-    (entry) =>
-      new ContainerError(
-        'corrupt',
-        entry.name,
-        'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)',
-        { deliveredBytes: entry.inflatedBytes },
-      ),
-  );
+    const readWhole =
+      entry.crc !== undefined && entry.finished && entry.failure === undefined && entry.skipped === undefined;
+    const reason = readWhole ? damageOf(entry, entryListed) : undefined;
+    if (reason !== undefined) {
+      damaged.push(
+        new ContainerError('corrupt', entry.name, reason, { deliveredBytes: entry.inflatedBytes }),
+      );
+    }
+  }
+  return damaged;
 }
+
+/** Why a member read whole is damaged, if it is: what its content, or its records, disagree with. */
+function damageOf(entry: EntryState, listed: DirectoryEntry): string | undefined {
+  if ((entry.crc ?? 0) >>> 0 !== listed.crc) {
+    return 'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)';
+  }
+  // The content is what the directory lists: a record saying otherwise is the damage, not the content.
+  const disagreements: string[] = [];
+  if (entry.localCrc !== undefined && entry.localCrc !== listed.crc) {
+    disagreements.push(
+      `the local header's CRC-32 (${hex(entry.localCrc)}) differs from the central directory's (${hex(listed.crc)}), which its content matches`,
+    );
+  }
+  const sizes: string[] = [];
+  if (listed.compressedSize !== entry.compressedBytes) {
+    sizes.push(`${listed.compressedSize} bytes compressed, but its data is ${entry.compressedBytes}`);
+  }
+  if (listed.originalSize !== entry.inflatedBytes) {
+    sizes.push(`${listed.originalSize} bytes inflated, but it inflates to ${entry.inflatedBytes}`);
+  }
+  if (sizes.length > 0) disagreements.push(`the central directory lists ${sizes.join(', and ')}`);
+  return disagreements.length === 0 ? undefined : `${disagreements.join(', and ')} (damaged archive)`;
+}
+
+const hex = (crc: number): string => crc.toString(16).padStart(8, '0');

@@ -6,6 +6,7 @@ import {
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
 } from './zip-signatures.js';
+import { readZip64Extra } from './zip64-extra.js';
 
 const END_OF_CENTRAL_DIRECTORY_LENGTH = 22;
 const MAX_COMMENT_LENGTH = 0xffff;
@@ -18,10 +19,12 @@ export const END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES =
   ZIP64_LOCATOR_LENGTH +
   ZIP64_END_OF_CENTRAL_DIRECTORY_LENGTH;
 
-/** A member as the central directory lists it: its name's bytes and the CRC-32 of its content. */
+/** A member as the central directory lists it: its name's bytes, the CRC-32 of its content and its sizes. */
 export interface DirectoryEntry {
   readonly name: Uint8Array;
   readonly crc: number;
+  readonly compressedSize: number;
+  readonly originalSize: number;
 }
 
 export interface EndOfCentralDirectory {
@@ -103,17 +106,19 @@ function readDirectory(
     if (at + CENTRAL_FILE_HEADER_LENGTH > end || view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
       return undefined;
     const nameLength = view.getUint16(at + 28, true);
-    const next =
-      at +
-      CENTRAL_FILE_HEADER_LENGTH +
-      nameLength +
-      view.getUint16(at + 30, true) +
-      view.getUint16(at + 32, true);
+    const extraStart = at + CENTRAL_FILE_HEADER_LENGTH + nameLength;
+    const extraEnd = extraStart + view.getUint16(at + 30, true);
+    const next = extraEnd + view.getUint16(at + 32, true);
     if (next > end) return undefined;
     const nameStart = view.byteOffset + at + CENTRAL_FILE_HEADER_LENGTH;
+    const declared = {
+      compressedSize: view.getUint32(at + 20, true),
+      originalSize: view.getUint32(at + 24, true),
+    };
     entries.push({
       name: new Uint8Array(view.buffer, nameStart, nameLength),
       crc: view.getUint32(at + 16, true),
+      ...(readZip64Extra(view, extraStart, extraEnd, declared) ?? declared),
     });
     at = next;
   }

@@ -12,6 +12,10 @@ export interface EntryState {
   /** Inflated chunks not yet handed to the reader of `bytes`. */
   readonly chunks: Uint8Array[];
   inflatedBytes: number;
+  /** The member's stored (compressed) bytes read so far. */
+  compressedBytes: number;
+  /** The CRC-32 its local header gives; undefined when it is written with a data descriptor. */
+  readonly localCrc: number | undefined;
   /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
   crc: number | undefined;
   finished: boolean;

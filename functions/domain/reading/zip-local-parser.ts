@@ -7,6 +7,7 @@ import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor
 import type { MemberSink } from './zip-member-sink.js';
 import { decodeZipName } from './zip-names.js';
 import { LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
+import { readZip64Extra } from './zip64-extra.js';
 
 /** A member as its local header declares it. */
 export interface LocalMember {
@@ -15,6 +16,8 @@ export interface LocalMember {
   /** The declared sizes; undefined when the member is written with a data descriptor. */
   readonly compressedSize: number | undefined;
   readonly originalSize: number | undefined;
+  /** The CRC-32 the header gives; undefined when the member is written with a data descriptor. */
+  readonly crc: number | undefined;
   /** Encrypted (flag bit 0): its data cannot be read without a password. */
   readonly encrypted: boolean;
 }
@@ -22,8 +25,6 @@ export interface LocalMember {
 const LOCAL_HEADER_LENGTH = 30;
 const FLAG_ENCRYPTED = 1;
 const FLAG_DATA_DESCRIPTOR = 8;
-const ZIP64_EXTRA = 0x0001;
-const UINT32_MAX = 0xffffffff;
 const EMPTY = new Uint8Array(0);
 
 type State =
@@ -132,6 +133,7 @@ export class ZipLocalParser {
       compression,
       compressedSize,
       originalSize,
+      crc: described ? undefined : view.getUint32(14, true),
       encrypted: (flags & FLAG_ENCRYPTED) !== 0,
     });
     this.state =
@@ -182,29 +184,4 @@ export class ZipLocalParser {
     this.held = bytes.slice();
     return undefined;
   }
-}
-
-/**
- * The zip64 extra field, when the header has one: it holds, in this order, the original and then the
- * compressed size, each only when the header's own field is 0xffffffff.
- */
-function readZip64Extra(
-  view: DataView,
-  extraStart: number,
-  extraEnd: number,
-  declared: { compressedSize: number; originalSize: number },
-): { compressedSize: number; originalSize: number } | undefined {
-  for (let at = extraStart; at + 4 <= extraEnd; at += 4 + view.getUint16(at + 2, true)) {
-    if (view.getUint16(at, true) !== ZIP64_EXTRA) continue;
-    const end = Math.min(extraEnd, at + 4 + view.getUint16(at + 2, true));
-    let field = at + 4;
-    const next = (header: number): number => {
-      if (header !== UINT32_MAX || field + 8 > end) return header;
-      field += 8;
-      return Number(view.getBigUint64(field - 8, true));
-    };
-    const originalSize = next(declared.originalSize);
-    return { originalSize, compressedSize: next(declared.compressedSize) };
-  }
-  return undefined;
 }

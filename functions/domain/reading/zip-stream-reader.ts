@@ -146,6 +146,8 @@ export class ZipStreamReader {
       decoder,
       chunks: [],
       inflatedBytes: 0,
+      compressedBytes: 0,
+      localCrc: member.crc,
       crc: 0,
       finished: false,
       failure: undefined,
@@ -157,7 +159,14 @@ export class ZipStreamReader {
     decoder.ondata = (error, data, final) => this.receive(entry, error, data, final);
     if (entry.skipped) this.discard(entry);
     this.discovered.push(entry);
-    return decoder;
+    // Counted for the central directory's sizes, checked at the end.
+    return {
+      data: (chunk) => {
+        entry.compressedBytes += chunk.length;
+        decoder.data(chunk);
+      },
+      end: () => decoder.end(),
+    };
   }
 
   private receive(entry: EntryState, error: FlateError | null, data: Uint8Array, final: boolean): void {
