@@ -1,8 +1,10 @@
 // What the central directory, read at the end, says of the members streamed before it.
 import { ContainerError } from './container-error.js';
-import { type DirectoryEntry, readEndOfCentralDirectory } from './zip-end-record.js';
+import type { DirectoryEntry } from './zip-central-record.js';
+import { readEndOfCentralDirectory } from './zip-end-record.js';
 import type { EntryState } from './zip-entry-state.js';
 import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
+import type { StreamedDirectory } from './zip-streamed-directory.js';
 
 export interface ArchiveEnd {
   /** Why the archive is broken, if it is. */
@@ -22,6 +24,7 @@ export function checkArchiveEnd(
   tail: Uint8Array,
   fedBytes: number,
   found: readonly EntryState[],
+  streamed: StreamedDirectory,
 ): ArchiveEnd {
   const directory = readEndOfCentralDirectory(tail, fedBytes);
   if (directory === undefined) {
@@ -35,14 +38,15 @@ export function checkArchiveEnd(
       ),
     };
   }
-  const listed = directory.entries;
+  // A directory longer than the tail (or a zip64 one) is the one read as it streamed past.
+  const listed = directory.entries ?? streamed.entriesAt(directory.span, directory.entryCount);
   if (directory.entryCount !== undefined && directory.entryCount !== found.length) {
     return {
       listed,
       failure: new ContainerError(
         'corrupt',
         archive,
-        `the central directory lists ${directory.entryCount} members, but ${membersFound(found.length)} reading the archive (damaged archive)${notFound(found, directory.entries)}`,
+        `the central directory lists ${directory.entryCount} members, but ${membersFound(found.length)} reading the archive (damaged archive)${notFound(found, listed)}`,
       ),
     };
   }

@@ -1,12 +1,11 @@
 /** The end-of-central-directory record, read from the last bytes of a streamed archive. */
+import { centralRecordExtent, type DirectoryEntry, readCentralRecord } from './zip-central-record.js';
 import {
-  CENTRAL_FILE_HEADER,
   END_OF_CENTRAL_DIRECTORY,
   viewOf,
   ZIP64_END_OF_CENTRAL_DIRECTORY,
   ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR,
 } from './zip-signatures.js';
-import { readZip64Extra } from './zip64-extra.js';
 
 const END_OF_CENTRAL_DIRECTORY_LENGTH = 22;
 const MAX_COMMENT_LENGTH = 0xffff;
@@ -19,27 +18,25 @@ export const END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES =
   ZIP64_LOCATOR_LENGTH +
   ZIP64_END_OF_CENTRAL_DIRECTORY_LENGTH;
 
-/** A member as the central directory lists it: its name's bytes, the CRC-32 of its content and its sizes. */
-export interface DirectoryEntry {
-  readonly name: Uint8Array;
-  readonly crc: number;
-  readonly compressedSize: number;
-  readonly originalSize: number;
-}
-
 export interface EndOfCentralDirectory {
   /** Undefined when the archive does not say (a zip64 count the tail does not reach). */
   readonly entryCount: number | undefined;
-  /** The central directory's entries, when all of it lies in the tail (a zip64 archive's is not read). */
+  /** The central directory's entries, when all of it lies in the tail (a zip64 archive's too). */
   readonly entries: readonly DirectoryEntry[] | undefined;
   /**
    * Bytes after the record and its comment other than zero padding (another archive, text): 0 when there
    * are none; undefined when some follow but how many is unknown (the archive's own record is not in the tail).
    */
   readonly appendedBytes: number | undefined;
+  /** Where the directory starts in the archive and how long it is, when the records say. */
+  readonly span: DirectorySpan | undefined;
 }
 
-const CENTRAL_FILE_HEADER_LENGTH = 46;
+export interface DirectorySpan {
+  readonly offset: number;
+  readonly size: number;
+}
+
 const UINT32_MAX = 0xffffffff;
 
 /**
@@ -68,22 +65,25 @@ export function readEndOfCentralDirectory(
     }
     // Writers that pad after the comment exist, so the record need not end the file exactly.
     const appendedBytes = tail.subarray(end).some((byte) => byte !== 0) ? tail.length - end : 0;
-    const entryCount = view.getUint16(at + 10, true);
-    if (entryCount === 0xffff) {
-      return {
-        entryCount: readZip64EntryCount(view, at - ZIP64_LOCATOR_LENGTH, tailOffset),
-        entries: undefined,
-        appendedBytes,
-      };
-    }
-    const start = offset - tailOffset;
+    // A zip64 archive's own record says what does not fit the end record's fields.
+    const record = zip64 ? readZip64Record(view, at - ZIP64_LOCATOR_LENGTH, tailOffset) : undefined;
+    const listedCount = view.getUint16(at + 10, true);
+    const entryCount = record?.entryCount ?? (listedCount === 0xffff ? undefined : listedCount);
+    const span = record ?? (offset === UINT32_MAX || size === UINT32_MAX ? undefined : { offset, size });
+    const start = span === undefined ? -1 : span.offset - tailOffset;
     return {
       entryCount,
-      entries: readDirectory(view, start, start + size, at, entryCount),
+      entries:
+        span === undefined || entryCount === undefined
+          ? undefined
+          : readDirectory(view, start, start + span.size, at, entryCount),
       appendedBytes,
+      span: span && { offset: span.offset, size: span.size },
     };
   }
-  return foreignRecord ? { entryCount: undefined, entries: undefined, appendedBytes: undefined } : undefined;
+  return foreignRecord
+    ? { entryCount: undefined, entries: undefined, appendedBytes: undefined, span: undefined }
+    : undefined;
 }
 
 function hasZip64Locator(view: DataView, record: number): boolean {
@@ -103,35 +103,30 @@ function readDirectory(
   const entries: DirectoryEntry[] = [];
   let at = start;
   while (entries.length < count) {
-    if (at + CENTRAL_FILE_HEADER_LENGTH > end || view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
-      return undefined;
-    const nameLength = view.getUint16(at + 28, true);
-    const extraStart = at + CENTRAL_FILE_HEADER_LENGTH + nameLength;
-    const extraEnd = extraStart + view.getUint16(at + 30, true);
-    const next = extraEnd + view.getUint16(at + 32, true);
-    if (next > end) return undefined;
-    const nameStart = view.byteOffset + at + CENTRAL_FILE_HEADER_LENGTH;
-    const declared = {
-      compressedSize: view.getUint32(at + 20, true),
-      originalSize: view.getUint32(at + 24, true),
-    };
-    entries.push({
-      name: new Uint8Array(view.buffer, nameStart, nameLength),
-      crc: view.getUint32(at + 16, true),
-      ...(readZip64Extra(view, extraStart, extraEnd, declared) ?? declared),
-    });
-    at = next;
+    const extent = centralRecordExtent(view, at);
+    if (extent === undefined || extent.whole > end) return undefined;
+    entries.push(readCentralRecord(view, at, false));
+    at = extent.whole;
   }
   return entries;
 }
 
-function readZip64EntryCount(view: DataView, locator: number, tailOffset: number): number | undefined {
+/** What the zip64 end record says: the member count, and where the directory is. */
+function readZip64Record(
+  view: DataView,
+  locator: number,
+  tailOffset: number,
+): { entryCount: number; offset: number; size: number } | undefined {
   if (locator < 0 || view.getUint32(locator, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR)
     return undefined;
   const record = Number(view.getBigUint64(locator + 8, true)) - tailOffset;
   if (record < 0 || record + ZIP64_END_OF_CENTRAL_DIRECTORY_LENGTH > locator) return undefined;
   if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) return undefined;
-  return Number(view.getBigUint64(record + 32, true));
+  return {
+    entryCount: Number(view.getBigUint64(record + 32, true)),
+    size: Number(view.getBigUint64(record + 40, true)),
+    offset: Number(view.getBigUint64(record + 48, true)),
+  };
 }
 
 /** The last `capacity` bytes of a stream, copied into a ring so that a long run of tiny chunks stays cheap. */

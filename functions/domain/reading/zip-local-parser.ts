@@ -3,10 +3,11 @@
  * (which comes last, and a stream cannot seek to it). A member that says its size up front ends there; one
  * written with a data descriptor ends where zip-data-descriptor.ts finds it.
  */
+import { centralRecordExtent, type DirectoryEntry, readCentralRecord } from './zip-central-record.js';
 import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
 import type { MemberSink } from './zip-member-sink.js';
 import { decodeZipName } from './zip-names.js';
-import { LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
+import { CENTRAL_FILE_HEADER, LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
 import { readZip64Extra } from './zip64-extra.js';
 
 /** A member as its local header declares it. */
@@ -22,6 +23,17 @@ export interface LocalMember {
   readonly encrypted: boolean;
 }
 
+/**
+ * Hears of the central directory's records as they stream past, so that a directory the archive's tail does
+ * not hold (a long or zip64 one) is read all the same.
+ */
+export interface DirectoryListener {
+  /** One record, its name copied; false to hear of no more (and of no end). */
+  listed(entry: DirectoryEntry): boolean;
+  /** The records end: they were at `[start, end)` of the archive. */
+  ended(start: number, end: number): void;
+}
+
 const LOCAL_HEADER_LENGTH = 30;
 const FLAG_ENCRYPTED = 1;
 const FLAG_DATA_DESCRIPTOR = 8;
@@ -31,17 +43,26 @@ type State =
   | { readonly kind: 'between' }
   | { readonly kind: 'sized'; readonly sink: MemberSink; remaining: number }
   | { readonly kind: 'described'; readonly member: DescribedMember }
-  | { readonly kind: 'directory' };
+  /** In the central directory: `skip`, the rest of a record's comment. */
+  | { readonly kind: 'directory'; readonly start: number; skip: number }
+  /** Past the directory's records, or no longer listening to them: the tail is read at the end instead. */
+  | { readonly kind: 'done' };
 
 /** A push parser: give it the archive's bytes in order; it announces each member and hands on its bytes. */
 export class ZipLocalParser {
   private state: State = { kind: 'between' };
   /** Bytes received but not yet handed on: a partial header, or a possible data descriptor's start. */
   private held: Uint8Array = EMPTY;
+  /** Bytes pushed so far: the end of the bytes being stepped through, as an offset in the archive. */
+  private pushed = 0;
 
-  constructor(private readonly onMember: (member: LocalMember) => MemberSink) {}
+  constructor(
+    private readonly onMember: (member: LocalMember) => MemberSink,
+    private readonly directory?: DirectoryListener,
+  ) {}
 
   push(chunk: Uint8Array): void {
+    this.pushed += chunk.length;
     let rest = chunk;
     if (this.state.kind === 'described' && this.held.length > 0 && chunk.length >= DESCRIPTOR_DECIDED_AFTER) {
       rest = this.settleHeld(this.state.member, chunk);
@@ -78,7 +99,8 @@ export class ZipLocalParser {
     const state = this.state;
     switch (state.kind) {
       case 'directory':
-        // The central directory and end record: read from the archive's tail, not here.
+        return this.stepDirectory(state, bytes);
+      case 'done':
         return undefined;
       case 'sized': {
         const part = bytes.subarray(0, state.remaining);
@@ -104,8 +126,8 @@ export class ZipLocalParser {
       return this.hold(bytes.subarray(Math.max(0, bytes.length - 3)));
     }
     if (viewOf(bytes).getUint32(at, true) !== LOCAL_FILE_HEADER) {
-      this.state = { kind: 'directory' };
-      return undefined;
+      this.state = { kind: 'directory', start: this.pushed - bytes.length + at, skip: 0 };
+      return bytes.subarray(at);
     }
     const header = bytes.subarray(at);
     if (header.length < LOCAL_HEADER_LENGTH) return this.hold(header);
@@ -115,6 +137,30 @@ export class ZipLocalParser {
     if (header.length < headerLength) return this.hold(header);
     this.startMember(header.subarray(0, headerLength), nameLength);
     return header.subarray(headerLength);
+  }
+
+  private stepDirectory(state: { start: number; skip: number }, bytes: Uint8Array): Uint8Array | undefined {
+    if (state.skip > 0) {
+      const skipped = Math.min(state.skip, bytes.length);
+      state.skip -= skipped;
+      return bytes.subarray(skipped);
+    }
+    const view = viewOf(bytes);
+    if (bytes.length < 4) return this.hold(bytes);
+    if (view.getUint32(0, true) !== CENTRAL_FILE_HEADER) {
+      this.directory?.ended(state.start, this.pushed - bytes.length);
+      this.state = { kind: 'done' };
+      return undefined;
+    }
+    const extent = centralRecordExtent(view, 0);
+    // The comment is passed over as it comes, so at most the record's name and extra field are held.
+    if (extent === undefined || extent.read > bytes.length) return this.hold(bytes);
+    if (this.directory?.listed(readCentralRecord(view, 0, true)) !== true) {
+      this.state = { kind: 'done' };
+      return undefined;
+    }
+    state.skip = extent.whole - extent.read;
+    return bytes.subarray(extent.read);
   }
 
   private startMember(header: Uint8Array, nameLength: number): void {

@@ -2,13 +2,15 @@ import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError } from './container-error.js';
 import type { UniqueNames } from './unique-names.js';
+import type { DirectoryEntry } from './zip-central-record.js';
 import { checkArchiveEnd, damagedMembers } from './zip-directory-check.js';
-import { type DirectoryEntry, END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES, TailWindow } from './zip-end-record.js';
+import { END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES, TailWindow } from './zip-end-record.js';
 import { type EntryState, UNNAMED } from './zip-entry-state.js';
 import { type LocalMember, ZipLocalParser } from './zip-local-parser.js';
 import { skipReason, tooLargeReason } from './zip-member-admission.js';
 import { DiscardingDecoder, decoderFor } from './zip-member-decoders.js';
 import type { MemberSink } from './zip-member-sink.js';
+import { StreamedDirectory } from './zip-streamed-directory.js';
 
 /** The archive is parsed in slices so one slice of a ZIP bomb inflates to at most ~16 MiB. */
 const FEED_SLICE_BYTES = 16 * 1024;
@@ -20,7 +22,9 @@ export class ZipStreamReader {
   private readonly discovered: EntryState[] = [];
   /** Every member found, in archive order, for the central directory's checks at the end. */
   private readonly found: EntryState[] = [];
-  private readonly parser = new ZipLocalParser((member) => this.discover(member));
+  /** The directory as it streams past, for when the tail does not hold it. */
+  private readonly streamed = new StreamedDirectory(() => this.found.length);
+  private readonly parser = new ZipLocalParser((member) => this.discover(member), this.streamed);
   private readonly tail = new TailWindow(END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES);
   private pending: Uint8Array = EMPTY;
   private sourceOpen = true;
@@ -211,7 +215,7 @@ export class ZipStreamReader {
         return;
       }
     }
-    const end = checkArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found);
+    const end = checkArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found, this.streamed);
     this.failure ??= end.failure;
     this.listed = end.listed;
   }
