@@ -136,6 +136,11 @@ function damageOf(entry: EntryState, listed: DirectoryEntry): string | undefined
       `the local header's CRC-32 (${hex(entry.localCrc)}) differs from the central directory's (${hex(listed.crc)}), which its content matches`,
     );
   }
+  if (entry.localOriginalSize !== undefined && entry.localOriginalSize !== entry.inflatedBytes) {
+    disagreements.push(
+      `the local header lists ${entry.localOriginalSize} bytes inflated, but it inflates to ${entry.inflatedBytes}`,
+    );
+  }
   const sizes: string[] = [];
   if (listed.compressedSize !== entry.compressedBytes) {
     sizes.push(`${listed.compressedSize} bytes compressed, but its data is ${entry.compressedBytes}`);

@@ -16,6 +16,8 @@ export interface EntryState {
   compressedBytes: number;
   /** The CRC-32 its local header gives; undefined when it is written with a data descriptor. */
   readonly localCrc: number | undefined;
+  /** The inflated size its local header gives; undefined when it is written with a data descriptor. */
+  readonly localOriginalSize: number | undefined;
   /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
   crc: number | undefined;
   finished: boolean;

@@ -152,6 +152,7 @@ export class ZipStreamReader {
       inflatedBytes: 0,
       compressedBytes: 0,
       localCrc: member.crc,
+      localOriginalSize: member.originalSize,
       crc: 0,
       finished: false,
       failure: undefined,

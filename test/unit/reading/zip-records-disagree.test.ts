@@ -20,6 +20,7 @@ import {
 
 const LOCAL_HEADER_BYTES = 30;
 const LOCAL_CRC_AT = 14;
+const LOCAL_ORIGINAL_SIZE_AT = 22;
 const CENTRAL_HEADER_BYTES = 46;
 const CENTRAL_COMPRESSED_SIZE_AT = 20;
 const CENTRAL_ORIGINAL_SIZE_AT = 24;
@@ -69,6 +70,21 @@ describe('ZIP records that disagree with a member whose content matches the cent
         ]);
       }
     }
+  });
+
+  it("reports a deflated member's wrong inflated size in its local header", async () => {
+    const archive = zipWithSizes(members);
+    const header = localHeader(archive, 'c.json');
+    const size = writable(archive).readUInt32LE(header + LOCAL_ORIGINAL_SIZE_AT);
+    writable(archive).writeUInt32LE(size + 5, header + LOCAL_ORIGINAL_SIZE_AT);
+
+    const outcome = await readExport('export.zip', chunked(archive, [7]));
+
+    expectEveryMemberWhole(outcome);
+    expect([outcome.error?.file, outcome.error?.reason]).toEqual([
+      'export.zip!c.json',
+      `the local header lists ${size + 5} bytes inflated, but it inflates to ${size} (damaged archive)`,
+    ]);
   });
 
   it("reports the directory's wrong compressed and inflated sizes, each member on its own", async () => {
