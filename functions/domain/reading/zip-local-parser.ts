@@ -1,7 +1,8 @@
 /**
- * Splits a streamed ZIP archive into its members by their local headers, without the central directory
- * (which comes last, and a stream cannot seek to it). A member that says its size up front ends there; one
- * written with a data descriptor ends where zip-data-descriptor.ts finds it.
+ * Splits a streamed ZIP archive into its members by their local headers: the central directory comes last,
+ * and a stream cannot seek to it, so members are found without it. A member that says its size up front ends
+ * there; one written with a data descriptor ends where zip-data-descriptor.ts finds it. The directory's
+ * records, as they stream past, go to a listener that checks the members against them.
  */
 import { centralRecordExtent, type DirectoryEntry, readCentralRecord } from './zip-central-record.js';
 import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
