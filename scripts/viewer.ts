@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readCommandLine, usageErrorText } from '../cli/command-line.js';
 import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberInput } from '../cli/whole-number.js';
+import { escapeControl } from '../contract/visible-text.js';
 import { describePortHolder } from '../local/port-holder.js';
 import { DEFAULT_PORTS } from '../local/stack-config.js';
 import { buildViewerAssets, viewerSecurityHeaders } from '../viewer/assets.js';
@@ -30,7 +31,7 @@ with your AWS credentials from the default chain (AWS_PROFILE, SSO, environment,
 
 Options:
   --stage STAGE     the deployed stage; its API URL is the ApiUrl output of stack Sessionizer-STAGE-Stateless
-  --api-url URL     the API's base URL instead of looking it up (then --stage is optional)
+  --api-url URL     the API's base URL instead of looking it up (then --stage is optional, any name: a label)
   --port PORT       local port (default 5173)
   --host HOST       local interface (default 127.0.0.1)
   --region REGION   AWS region (default: the API URL's, else AWS_REGION or your profile's)
@@ -39,14 +40,7 @@ Options:
 
 const optionsSchema = z
   .object({
-    // As replay and erase say it, before any AWS call.
-    stage: z
-      .string()
-      .superRefine((stage, context) => {
-        const problem = notDeployedStage(stage);
-        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
+    stage: z.string().optional(),
     'api-url': z.url({ protocol: /^https?$/, error: '--api-url must be an http(s) URL' }).optional(),
     port: z
       .preprocess(
@@ -66,6 +60,13 @@ const optionsSchema = z
     error:
       'give --stage (to look up the API URL) or --api-url ' +
       `(for the local stack: --api-url ${LOCAL_API_URL}, or its PORT if set)`,
+  })
+  .superRefine((options, context) => {
+    // Only a stage whose stack is looked up must be deployed (said as replay and erase say it, before any AWS
+    // call); beside --api-url the stage only labels the viewer's first line.
+    if (options.stage === undefined || options['api-url'] !== undefined) return;
+    const problem = notDeployedStage(options.stage);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   });
 
 /** A usage error: said alone, then where the help is (the whole help after it would scroll it out of view), as sessionize says its own. */
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   });
   const { port: actualPort } = server.address() as AddressInfo;
   process.stdout.write(
-    `Session viewer for ${stage === undefined ? apiUrl : `stage ${stage} (${apiUrl})`}: http://${host}:${actualPort}/\n`,
+    `Session viewer for ${stage === undefined ? apiUrl : `stage ${escapeControl(stage)} (${apiUrl})`}: http://${host}:${actualPort}/\n`,
   );
 }
 

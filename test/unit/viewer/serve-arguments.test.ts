@@ -29,10 +29,11 @@ it('says an unknown option and where the help is, in two lines', () => {
 }, 30_000);
 
 // As replay and erase answer it (scripts/aws/deployed-stage.ts), before any AWS call: a region given or not.
+// Beside --api-url the stage is only a label and any name goes (serve-local.test.ts).
 it.each([
   [['--stage', 'nope']],
   [['--stage', 'nope', '--region', 'eu-west-1']],
-  [['--stage', 'dev/x', '--api-url', 'https://api.example.com/']],
+  [['--stage', 'dev/x', '--port', '5174']],
 ])(
   'says a --stage that is no deployed stage (%j) and the stages there are, exit 2',
   (args) => {

@@ -28,20 +28,23 @@ function envWithoutCredentials(): NodeJS.ProcessEnv {
 }
 
 /** Starts `npm run viewer`'s script and resolves with its address, or rejects with its stderr if it exits. */
-function startViewer(apiUrl: string, port = 0): Promise<string> {
+function startViewer(apiUrl: string, port = 0, more: readonly string[] = [], said?: (line: string) => void) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join('scripts', 'viewer.ts'), '--api-url', apiUrl, '--port', String(port)],
+    ['--import', 'tsx', join('scripts', 'viewer.ts'), '--api-url', apiUrl, '--port', String(port), ...more],
     { env: envWithoutCredentials(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   viewer = child;
   let stdout = '';
   let stderr = '';
-  return new Promise((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk;
       const address = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
-      if (address) resolve(address[1] as string);
+      if (address) {
+        said?.(stdout);
+        resolve(address[1] as string);
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk;
@@ -83,4 +86,20 @@ it('says which port is taken and how to choose another, instead of an unhandled 
     ),
   );
   await expect(started).rejects.not.toThrow(/Unhandled 'error' event/);
+}, 60_000);
+
+// Beside --api-url the stage looks nothing up: it only names what the viewer shows, so any name is taken.
+it('takes a --stage that is no deployed stage beside --api-url, as a label', async () => {
+  api = createServer((_req, res) => res.end('{}'));
+  await new Promise<void>((resolve) => api?.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
+  let firstLine = '';
+
+  await startViewer(apiUrl, 0, ['--stage', 'feature-x'], (line) => {
+    firstLine = line;
+  });
+
+  expect(firstLine.startsWith(`Session viewer for stage feature-x (${apiUrl}): http://127.0.0.1:`)).toBe(
+    true,
+  );
 }, 60_000);
