@@ -5,8 +5,8 @@
  *   npx tsx bench/write-export.ts --events 100000 --format ndjson --gzip --seed 1 --out bench/out/x.ndjson.gz
  */
 import { createWriteStream, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -75,12 +75,19 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
   // Built before the output is opened: bad options throw here and leave an existing file as it was.
   const text = exportText(opts, counter);
   await mkdir(dirname(path), { recursive: true });
+  // Written beside and renamed when whole: a write failing partway (a full disk) leaves no truncated export
+  // under the name, which would pass for a whole one, and an existing file there stays as it was.
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   const source = Readable.from(batched(text), { objectMode: false });
-  const destination = createWriteStream(path);
-  if (opts.gzip) {
-    await pipeline(source, createGzip({ level: 6 }), destination);
-  } else {
-    await pipeline(source, destination);
+  try {
+    const destination = createWriteStream(partial);
+    await (opts.gzip
+      ? pipeline(source, createGzip({ level: 6 }), destination)
+      : pipeline(source, destination));
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
   }
   const { size } = await stat(path);
   return { path, bytes: size, events: counter.events };
@@ -97,6 +104,7 @@ Defaults: --format ndjson, --seed ${DEFAULTS.seed}, --users the events / ${DEFAU
 --anonymous-share ${DEFAULTS.anonymousShare}, --late-share ${DEFAULTS.lateShare}, --duplicate-share ${DEFAULTS.duplicateShare}, --no-message-id-share ${DEFAULTS.noMessageIdShare}.
 --out is relative to the folder you run it from, and its folder must exist; without it the file goes to
 bench/out/events-<n>.<ext> (git-ignored; bench/out/ is created when missing). -h or --help shows this help.
+The file is written beside its name and renamed when whole: a failed write leaves nothing partial there.
 Exit status: 2 for a usage error, 1 when the file could not be written.`;
 
 /** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
@@ -185,8 +193,11 @@ function writeFailure(error: NodeJS.ErrnoException, shown: string, folder: strin
     EPERM: `permission denied in ${quoted(folder)}; name a file in a folder you may write to`,
     EROFS: `${quoted(folder)} is on a read-only file system; name a file in another folder`,
     ENOSPC: 'no space left on the device; free some, or name a file on another device',
+    EFBIG:
+      'the file outgrew the size this process may write (ulimit -f); raise the limit or give fewer --events',
   }[error.code ?? ''];
-  return new Error(`cannot write ${shown}: ${because ?? readProblem(error)}`);
+  // Written beside and renamed only when whole (writeExport): nothing partial is left under the name.
+  return new Error(`cannot write ${shown}: ${because ?? readProblem(error)}; nothing was written there`);
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -174,8 +182,38 @@ describe('npm run generate', () => {
   ])('says why --out %s could not be written, in words, exit 1', (out, said) => {
     if (!existsSync(dirname(out))) return;
     const result = run(['--events', '5', '--out', out]);
-    expect(result.stderr).toBe(`generate: cannot write --out "${out}": ${said}\n`);
+    expect(result.stderr).toBe(`generate: cannot write --out "${out}": ${said}; nothing was written there\n`);
     expect(result.status).toBe(1);
+  });
+
+  // A write failing partway (here the file-size limit, as a full disk would) left the export cut short under
+  // its name, where it passed for a whole one; an existing file there is now kept, and nothing else is left.
+  it('leaves no partial file when writing fails partway, and says so, exit 1', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'write-export-partway-'));
+    try {
+      const out = join(scratch, 'cut.ndjson');
+      writeFileSync(out, 'already here\n');
+      // 1 MiB in sh's 512-byte blocks; Node ignores SIGXFSZ, so the write fails with EFBIG.
+      const result = spawnSync(
+        'sh',
+        [
+          '-c',
+          'ulimit -f 2048 && exec "$0" --import tsx "$1" --events 20000 --out "$2"',
+          process.execPath,
+          script,
+          out,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(result.stderr).toMatch(
+        /^generate: cannot write --out "[^"]+": the file outgrew the size this process may write \(ulimit -f\)[^\n]*; nothing was written there\n$/,
+      );
+      expect(result.status).toBe(1);
+      expect(readFileSync(out, 'utf8')).toBe('already here\n');
+      expect(readdirSync(scratch)).toEqual(['cut.ndjson']);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('says in --help that only its default folder is created', () => {
