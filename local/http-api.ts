@@ -23,6 +23,7 @@ import {
 } from './admin-guard.js';
 import { errorBody, sendError, sendJson } from './api-answers.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
+import { preflightHeaders } from './cors-preflight.js';
 import { readBodyUpTo } from './request-body.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -50,6 +51,8 @@ export interface HttpApiOptions {
   staticHeaders?: Readonly<Record<string, string>>;
   /** Serves ADMIN_PATH_PREFIX; needs a loopback host. */
   admin?: AdminHandler;
+  /** Origins allowed to call from a browser (`*`: any); when any, preflights are answered on every path. */
+  corsAllowedOrigins?: readonly string[];
 }
 
 export interface HttpApi {
@@ -135,6 +138,12 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     // Everything past here reads the target in origin form, as API Gateway passes it on.
     req.url = target.pathAndQuery;
     const { path } = target;
+    const preflight = preflightHeaders(req, options.corsAllowedOrigins ?? []);
+    if (preflight !== undefined) {
+      res.writeHead(204, { ...preflight, 'cache-control': CACHE_CONTROL });
+      res.end();
+      return;
+    }
     const asset = options.staticAssets?.get(path);
     if (asset !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(res, asset, options.staticHeaders ?? {});

@@ -81,6 +81,7 @@ export async function startApi(
       adminApiHandler,
       onError: (error) => log.warn?.('api handler threw', error),
       admin: createAdminHandler(deps.pipeline),
+      corsAllowedOrigins: options.corsAllowedOrigins ?? [],
       ...(options.staticAssets !== undefined && { staticAssets: options.staticAssets }),
       ...(options.staticHeaders !== undefined && { staticHeaders: options.staticHeaders }),
     });

@@ -19,6 +19,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_GATEWAY_ROUTES, type ApiRouteName, REQUEST_FAILED_MESSAGE } from '../../contract/index.js';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from '../config/api-cors.js';
 import type { ApiAuthConfig } from '../config/stages.js';
 import { type AlarmSettings, failedRequests, thresholdAlarm } from './alarms.js';
 import { type FunctionSizing, NodeFunction, sizingOf } from './node-function.js';
@@ -146,15 +147,9 @@ export class Api extends Construct {
         props.corsAllowedOrigins.length > 0
           ? {
               allowOrigins: [...props.corsAllowedOrigins],
-              allowMethods: [CorsHttpMethod.GET],
-              allowHeaders: [
-                'authorization',
-                'content-type',
-                'x-amz-date',
-                'x-amz-security-token',
-                'x-amz-content-sha256',
-              ],
-              maxAge: Duration.hours(1),
+              allowMethods: CORS_ALLOWED_METHODS.map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
             }
           : undefined,
     });
