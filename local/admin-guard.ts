@@ -3,7 +3,8 @@
 // browser; what an admin route is asked, and answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackAddress } from '../viewer/server/host-guard.js';
-import { sendError, sendJson } from './api-answers.js';
+import { sendJson } from '../viewer/server/json-answer.js';
+import { sendError } from './api-answers.js';
 
 export interface AdminRequest {
   method: string;

@@ -1,8 +1,8 @@
 // The answers the local API stand-in writes itself, rather than a handler: errors in the lookup API's own
-// shape (the local stack's admin routes answer in it too), and JSON sent as it is.
+// shape (the local stack's admin routes answer in it too); JSON is sent with viewer/server/json-answer.ts.
 import type { ServerResponse } from 'node:http';
-import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../functions/api/app.js';
 import { errorResponse } from '../functions/api/responses.js';
+import { sendJson } from '../viewer/server/json-answer.js';
 
 /** An error in the lookup API's own shape, so clients parse one shape whoever answered. */
 export function apiError(status: number, message: string): { status: number; body: unknown } {
@@ -20,16 +20,6 @@ export function apiError(status: number, message: string): { status: number; bod
 }
 
 export const errorBody = (status: number, message: string) => JSON.stringify(apiError(status, message).body);
-
-/** Kept out of caches as the lookup function's own answers are. */
-export function sendJson(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'cache-control': CACHE_CONTROL,
-  });
-  res.end(text);
-}
 
 export function sendError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, errorBody(status, message));

@@ -11,8 +11,9 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ALLOWED_METHODS, CACHE_CONTROL, JSON_CONTENT_TYPE } from '../functions/api/app.js';
+import { ALLOWED_METHODS, CACHE_CONTROL } from '../functions/api/app.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
+import { jsonHeaders, sendJson } from '../viewer/server/json-answer.js';
 import { readRequestTarget } from '../viewer/server/request-target.js';
 import {
   ADMIN_PATH_PREFIX,
@@ -21,7 +22,7 @@ import {
   refusedOutsideThisMachine,
   serveAdmin,
 } from './admin-guard.js';
-import { errorBody, sendError, sendJson } from './api-answers.js';
+import { errorBody, sendError } from './api-answers.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 import { preflightHeaders } from './cors-preflight.js';
 import { readBodyUpTo } from './request-body.js';
@@ -95,10 +96,10 @@ function answerEarlyError(error: NodeJS.ErrnoException & { rawPacket?: Buffer },
 /** An error answer written straight to a socket Node took out of its HTTP handling, which it then closes. */
 function answerOnSocket(socket: Socket, status: number, message: string, headers = ''): void {
   const body = errorBody(status, message);
+  const lines = Object.entries(jsonHeaders(body)).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
-      `cache-control: ${CACHE_CONTROL}\r\n${headers}` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}${headers}` +
+      `connection: close\r\n\r\n${body}`,
   );
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { CACHE_CONTROL, JSON_CONTENT_TYPE } from '../../functions/api/app.js';
 import { type ErrorCode, errorShape } from '../../functions/api/responses.js';
 import type { ViewerAsset } from '../assets.js';
 import { NOT_THIS_MACHINE, namesThisMachine } from './host-guard.js';
+import { sendJson } from './json-answer.js';
 import { readRequestTarget } from './request-target.js';
 
 /** What answers the API's routes behind the viewer's server (for a deployed stage, the signing proxy). */
@@ -16,8 +16,7 @@ export function sendError(
   message: string,
   parameter?: string,
 ): void {
-  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'cache-control': CACHE_CONTROL });
-  res.end(JSON.stringify(errorShape(code, message, parameter)));
+  sendJson(res, status, JSON.stringify(errorShape(code, message, parameter)));
 }
 
 export interface ViewerServerOptions {
