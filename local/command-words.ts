@@ -8,24 +8,33 @@ import { DEFAULT_PORTS, dataDirFrom } from './stack-config.js';
 
 /**
  * `text` as one shell word: quoted when a shell would split or expand it, so a printed command runs as copied.
- * A character that must not reach a terminal raw (contract/visible-text.ts) is written in $'...' as the
- * shell's own escape (POSIX.1-2024; bash, zsh, ksh): shown inside '...' as `\t`, it would be read back as a
- * backslash and a t.
+ * A character that must not reach a terminal raw (contract/visible-text.ts) is written as printf's escape in
+ * `"$(printf '...')"`, which any POSIX sh reads back as the value (shown inside '...' as `\t`, it would be read
+ * as a backslash and a t; `$'...'` is not read by dash before 0.5.13). A command substitution drops trailing
+ * newlines, so a value ending in one is written in `$'...'` instead (bash, zsh, ksh, dash 0.5.13 on).
  */
 export function shellWord(text: string): string {
   if (/^[\w@%+=:,./-]+$/.test(text)) return text;
   const parts = escapedParts(text);
   if (parts.every((part) => typeof part === 'string')) return `'${text.replaceAll("'", "'\\''")}'`;
-  const written = parts.map((part) =>
-    typeof part === 'string' ? part.replace(/[\\']/g, '\\$&') : dollarQuoteEscape(part.char),
+  if (text.endsWith('\n')) {
+    const written = parts.map((part) =>
+      typeof part === 'string' ? part.replace(/[\\']/g, '\\$&') : octalEscape(part.char),
+    );
+    return `$'${written.join('')}'`;
+  }
+  const format = parts.map((part) =>
+    typeof part === 'string'
+      ? part.replace(/[\\%]/g, (char) => (char === '%' ? '%%' : '\\\\')).replaceAll("'", "'\\''")
+      : octalEscape(part.char),
   );
-  return `$'${written.join('')}'`;
+  return `"$(printf '${format.join('')}')"`;
 }
 
 const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** `char` inside $'...': a tab, newline or return by name, any other as its UTF-8 bytes, three octal digits each. */
-function dollarQuoteEscape(char: string): string {
+/** `char` as printf and $'...' both read it: a tab, newline or return by name, else its UTF-8 bytes in octal. */
+function octalEscape(char: string): string {
   return (
     NAMED[char] ??
     [...Buffer.from(char, 'utf8')].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('')

@@ -82,8 +82,8 @@ describe('npm start arguments it refuses, shown', () => {
     const text = startArguments(['--data-dir', '/tmp/a\u202eb\tc'], {})?.text ?? '';
 
     expect(text).toContain('(got --data-dir /tmp/a\\u202eb\\tc)');
-    // In the shell's own escapes ($'...'), which read back as the value: '\t' in single quotes is a backslash.
-    expect(text).toContain("SESSIONIZER_DATA_DIR=$'/tmp/a\\342\\200\\256b\\tc' npm start");
+    // In printf's escapes, which any POSIX sh reads back as the value: '\t' in single quotes is a backslash.
+    expect(text).toContain(`SESSIONIZER_DATA_DIR="$(printf '/tmp/a\\342\\200\\256b\\tc')" npm start`);
     expect(escapeControlOfEscaped(text)).toBe(text);
   });
 });
@@ -100,6 +100,7 @@ describe('the start it suggests, read by a shell', () => {
   // $'...' is POSIX.1-2024's; dash before 0.5.13 reads it as a dollar sign and a quoted word.
   const shReadsDollarQuotes = spawnSync('sh', ['-c', "printf %s $'a'"], { encoding: 'utf8' }).stdout === 'a';
 
+  // printf's escapes in a command substitution: read by any sh, dash (this machine's sh) included.
   it.each([
     '/tmp/a\u202eb\tc',
     "/tmp/it's \u001b[31m red\\n",
@@ -107,7 +108,15 @@ describe('the start it suggests, read by a shell', () => {
     '/tmp/with space/ü',
     "/tmp/back\\slash and 'quotes'",
     '/tmp/\u0001\u007f\u0085\u200b',
+    '/tmp/100%\t%s\u00857',
   ])('gives back %j', (value) => {
+    expect(readBack('bash', value)).toBe(value);
+    expect(readBack('sh', value)).toBe(value);
+  });
+
+  // A command substitution would drop it: written in $'...', which dash reads from 0.5.13 only.
+  it("gives back a value ending in a newline, in $'...'", () => {
+    const value = '/tmp/ends\tin\n';
     expect(readBack('bash', value)).toBe(value);
     if (shReadsDollarQuotes) expect(readBack('sh', value)).toBe(value);
   });
