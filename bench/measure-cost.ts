@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { usageErrorText } from '../cli/command-line.js';
 import { decodeHead } from '../functions/adapters/dynamodb/head-codec.js';
 import { HEAD_SK, userOfPk } from '../functions/adapters/dynamodb/keys.js';
 import { DynamoDbSessionReader } from '../functions/adapters/dynamodb/session-reader.js';
@@ -28,7 +27,8 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { createSessionTable } from '../local/session-table.js';
-import { type MeasureCostOptions, parseMeasureCostOptions, USAGE } from './measure-cost-options.js';
+import { parseMeasureCostOptions, USAGE } from './measure-cost-options.js';
+import { parsedOrExplained } from './parsed-options.js';
 import { writeExport } from './write-export.js';
 
 const TABLE = 'sessionizer-cost';
@@ -155,19 +155,11 @@ export function lateExport(events: number): { events: number; users: number } {
 }
 
 async function main(): Promise<void> {
-  let options: MeasureCostOptions;
-  try {
-    options = parseMeasureCostOptions(process.argv.slice(2));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(usageErrorText('measure-cost', message, 'npx tsx bench/measure-cost.ts'));
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
+  const options = parsedOrExplained(
+    { name: 'measure-cost', run: 'npx tsx bench/measure-cost.ts', usage: USAGE },
+    () => parseMeasureCostOptions(process.argv.slice(2)),
+  );
+  if (options === undefined) return;
   const { events } = options;
   const rules = compileRules(DEFAULT_SESSION_RULES);
   const dir = await mkdtemp(join(tmpdir(), 'sessionizer-cost-'));

@@ -10,11 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { readProblem } from '../cli/directory-files.js';
 import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
 import { escapeControl } from '../contract/visible-text.js';
+import { parsedOrExplained } from './parsed-options.js';
 
 interface ProfileNode {
   id: number;
@@ -195,20 +196,11 @@ function readProfile(file: string): CpuProfile {
 }
 
 function main(): void {
-  let options: ProfileOptions;
+  const options = parsedOrExplained({ name: 'profile', run: HELP, usage: HELP_TEXT }, () =>
+    parseProfileOptions(process.argv.slice(2)),
+  );
+  if (options === undefined) return;
   let profile: CpuProfile;
-  try {
-    options = parseProfileOptions(process.argv.slice(2));
-  } catch (error) {
-    // The error alone, escaped, then where the help is, as every command says a usage error.
-    process.stderr.write(usageErrorText('profile', (error as Error).message, HELP));
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    console.log(HELP_TEXT);
-    return;
-  }
   try {
     profile = readProfile(options.file);
   } catch (error) {

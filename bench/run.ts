@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { usageErrorText } from '../cli/command-line.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { benchmarkApiPages, benchmarkLongSessionPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
@@ -26,6 +25,7 @@ import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './inges
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
 import { BENCH_USAGE, type BenchOptions, isWhole, parseBenchOptions } from './options.js';
+import { parsedOrExplained } from './parsed-options.js';
 import { LONG_HISTORY, PLANS } from './plan.js';
 import { buildChildScripts, OUT_DIR, REPO_ROOT } from './processes.js';
 import { type BenchReport, fileLabel, renderBenchmarksMd, renderTables, type Section } from './report.js';
@@ -189,20 +189,10 @@ async function measure(options: BenchOptions, argv: string[]): Promise<BenchRepo
 }
 
 async function main(argv: string[]): Promise<void> {
-  let options: BenchOptions;
-  try {
-    options = parseBenchOptions(argv);
-  } catch (error) {
-    // The error alone, then where the help is: the whole help after it would scroll it out of view.
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(usageErrorText('bench', message, 'npm run bench --'));
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    console.log(BENCH_USAGE);
-    return;
-  }
+  const options = parsedOrExplained({ name: 'bench', run: 'npm run bench --', usage: BENCH_USAGE }, () =>
+    parseBenchOptions(argv),
+  );
+  if (options === undefined) return;
   if (options.render !== undefined) {
     await output(JSON.parse(await readFile(options.render, 'utf8')) as BenchReport, options.out);
     return;

@@ -12,12 +12,13 @@
  * process (other processes on a shared machine do not count), and the median ns/event is reported.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { readCommandLine, usageErrorText } from '../cli/command-line.js';
+import { readCommandLine } from '../cli/command-line.js';
 import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberOption } from '../cli/whole-number.js';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
 import { generateEvents } from './generator/generate.js';
+import { parsedOrExplained } from './parsed-options.js';
 import { median } from './stats.js';
 
 /** The paths the lead's Segment mapping requests (rules 1, 7 and 9 of the session rules). */
@@ -181,19 +182,10 @@ export function parseScanOptions(argv: readonly string[]): ScanOptions {
 }
 
 function main(): void {
-  let options: ScanOptions;
-  try {
-    options = parseScanOptions(process.argv.slice(2));
-  } catch (error) {
-    // The error alone, escaped, then where the help is, as every command says a usage error.
-    process.stderr.write(usageErrorText('scan-throughput', (error as Error).message, HELP));
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
+  const options = parsedOrExplained({ name: 'scan-throughput', run: HELP, usage: USAGE }, () =>
+    parseScanOptions(process.argv.slice(2)),
+  );
+  if (options === undefined) return;
   const { events, rounds } = options;
   const chunks = exportChunks(events, options.format, options.chunk);
   const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
