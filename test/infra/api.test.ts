@@ -178,6 +178,15 @@ describe('api authorization per stage', () => {
     expect(corsOf(synthConfiguredStage('dev').stateless)).toMatchObject({
       AllowOrigins: stageConfig('dev').api.corsAllowedOrigins,
       AllowMethods: ['GET'],
+      // What the local stand-in answers a preflight with too (test/unit/local/cors-preflight.test.ts).
+      AllowHeaders: [
+        'authorization',
+        'content-type',
+        'x-amz-date',
+        'x-amz-security-token',
+        'x-amz-content-sha256',
+      ],
+      MaxAge: 3600,
     });
     expect(corsOf(synthConfiguredStage('prod').stateless)).toBeUndefined();
   });
