@@ -86,7 +86,8 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
       : pipeline(source, destination));
     await rename(partial, path);
   } catch (error) {
-    await rm(partial, { force: true });
+    // The write's error is the one to tell; a partial left behind has another name than the export's.
+    await rm(partial, { force: true }).catch(() => undefined);
     throw error;
   }
   const { size } = await stat(path);
