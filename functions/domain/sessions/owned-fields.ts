@@ -1,28 +1,14 @@
-import {
-  CAMPAIGN_MEMBERS,
-  type CampaignFields,
-  type DeviceFields,
-  type PageFields,
-} from '../events/event.js';
+import { CAMPAIGN_MEMBERS, type CampaignFields, type DeviceFields } from '../events/event.js';
 import { ownedText } from '../reading/owned-text.js';
 
 /**
- * Copies of an event's page, campaign and device whose strings hold nothing of the record they were read
+ * Copies of an event's campaign and device whose strings hold nothing of the record they were read
  * from, for the interner to keep (owned-text.ts says why). Other JSON values come from JSON.parse, which
  * never slices.
  */
 
 function owned<V>(value: V): V {
   return (typeof value === 'string' ? ownedText(value) : value) as V;
-}
-
-export function ownedPage(page: PageFields): PageFields {
-  return {
-    url: owned(page.url),
-    path: owned(page.path),
-    title: owned(page.title),
-    referrer: owned(page.referrer),
-  };
 }
 
 export function ownedCampaign(campaign: CampaignFields): CampaignFields {
