@@ -24,13 +24,25 @@ const HYPHEN = 0x2d;
  * holds the byte, and one text is always kept one way, so bytes still compare equal only for equal ids.
  */
 const PACKED = 0xff;
+/**
+ * The same for an uppercase UUID (iOS's NSUUID, as Segment's iOS library sends it), tried only when the
+ * lowercase packing fails: a UUID of digits alone is always {@link PACKED}. No text holds this byte either.
+ */
+const PACKED_UPPER = 0xfe;
 const PACKED_LENGTH = 17;
 const UUID_ID_LENGTH = 38;
-/** Each lowercase hex digit's value by its byte, -1 for any other byte. */
-const HEX_VALUES = new Int8Array(256).fill(-1);
-for (let digit = 0; digit < 16; digit++) HEX_VALUES[digit.toString(16).charCodeAt(0)] = digit;
-/** Each byte as its two hex digits. */
+
+/** Each hex digit's value by its byte, its letters in one case; -1 for any other byte. */
+function hexValues(letters: (text: string) => string): Int8Array {
+  const values = new Int8Array(256).fill(-1);
+  for (let digit = 0; digit < 16; digit++) values[letters(digit.toString(16)).charCodeAt(0)] = digit;
+  return values;
+}
+const HEX_VALUES = hexValues((digit) => digit);
+const UPPER_HEX_VALUES = hexValues((digit) => digit.toUpperCase());
+/** Each byte as its two hex digits, by case. */
 const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const UPPER_HEX_PAIRS = HEX_PAIRS.map((pair) => pair.toUpperCase());
 
 /** Where an id is packed before it is copied over its own text, which a failed packing would spoil. */
 const PACKING = Buffer.alloc(PACKED_LENGTH);
@@ -38,7 +50,9 @@ const PACKING = Buffer.alloc(PACKED_LENGTH);
 /** Packs the `m:` + UUID id at `block[offset, offset + length)` in place; its length as kept. */
 function packed(block: Buffer, offset: number, length: number): number {
   if (length !== UUID_ID_LENGTH || block[offset] !== M || block[offset + 1] !== COLON) return length;
-  if (!packedFrom(block, offset + 2, PACKING, 0)) return length;
+  if (!packedFrom(block, offset + 2, PACKING, 0, HEX_VALUES, PACKED)) {
+    if (!packedFrom(block, offset + 2, PACKING, 0, UPPER_HEX_VALUES, PACKED_UPPER)) return length;
+  }
   PACKING.copy(block, offset);
   return PACKED_LENGTH;
 }
@@ -47,25 +61,40 @@ function packed(block: Buffer, offset: number, length: number): number {
 const UUID_GROUP_ENDS = [8, 13, 18, 23, 36];
 
 /**
- * Packs the UUID `bytes[start, start + 36)` into `block` at `offset`, as the {@link PACKED} mark and its 16
- * bytes; false, with the block's bytes there undefined, when it is not a lowercase UUID.
+ * Packs the UUID `bytes[start, start + 36)` into `block` at `offset`, as `mark` and its 16 bytes; false,
+ * with the block's bytes there undefined, when it is not a UUID of the digits `values` reads.
  */
-function packedFrom(bytes: Uint8Array, start: number, block: Buffer, offset: number): boolean {
+function packedFrom(
+  bytes: Uint8Array,
+  start: number,
+  block: Buffer,
+  offset: number,
+  values: Int8Array,
+  mark: number,
+): boolean {
   let to = offset + 1;
   let from = start;
   for (const groupEnd of UUID_GROUP_ENDS) {
     const end = start + groupEnd;
     // Every group holds an even number of digits, so a byte's two digits never straddle a hyphen.
     for (; from < end; from += 2) {
-      const high = HEX_VALUES[bytes[from] as number] as number;
-      const low = HEX_VALUES[bytes[from + 1] as number] as number;
+      const high = values[bytes[from] as number] as number;
+      const low = values[bytes[from + 1] as number] as number;
       if ((high | low) < 0) return false;
       block[to++] = (high << 4) | low;
     }
     if (groupEnd !== 36 && bytes[from++] !== HYPHEN) return false;
   }
-  block[offset] = PACKED;
+  block[offset] = mark;
   return true;
+}
+
+/** An id given as a messageId's bytes, packed into `block` at `offset` when it is a UUID of either case. */
+function packedUuid(bytes: Uint8Array, start: number, block: Buffer, offset: number): boolean {
+  return (
+    packedFrom(bytes, start, block, offset, HEX_VALUES, PACKED) ||
+    packedFrom(bytes, start, block, offset, UPPER_HEX_VALUES, PACKED_UPPER)
+  );
 }
 
 /**
@@ -115,7 +144,7 @@ export class EventIdArena {
     const offset = this.reserve(length);
     const block = this.blocks[this.blocks.length - 1] as Buffer;
     // Most messageIds are UUIDs: packed straight from the record, not copied as text to be packed in place.
-    if (length === UUID_ID_LENGTH && packedFrom(bytes, start, block, offset)) {
+    if (length === UUID_ID_LENGTH && packedUuid(bytes, start, block, offset)) {
       this.stored(at, PACKED_LENGTH);
       return;
     }
@@ -154,7 +183,7 @@ export class EventIdArena {
     if (unpaired !== undefined) return unpaired;
     const global = this.starts.get(at);
     const start = global & ID_BLOCK_MASK;
-    if (this.isPacked(at)) return unpacked(this.block(global), start);
+    if (this.packing(at) !== 0) return unpacked(this.block(global), start);
     return this.block(global).toString(
       this.allAscii ? 'latin1' : 'utf8',
       start,
@@ -177,19 +206,21 @@ export class EventIdArena {
     return this.lengths.get(a) === this.lengths.get(b) && this.compareBytes(a, b) === 0;
   }
 
-  /** Whether the id of the event at `at` is kept packed ({@link PACKED}). */
-  private isPacked(at: number): boolean {
-    if (this.lengths.get(at) !== PACKED_LENGTH) return false;
+  /** How the id of the event at `at` is kept: its mark ({@link PACKED}, {@link PACKED_UPPER}), 0 as text. */
+  private packing(at: number): number {
+    if (this.lengths.get(at) !== PACKED_LENGTH) return 0;
     const global = this.starts.get(at);
-    return this.block(global)[global & ID_BLOCK_MASK] === PACKED;
+    const mark = this.block(global)[global & ID_BLOCK_MASK] as number;
+    return mark === PACKED || mark === PACKED_UPPER ? mark : 0;
   }
 
   /**
    * Rule 5's tie order: ids by UTF-16 code units. Bytes agree with it while every id is ASCII and both are
-   * kept alike: packed bytes keep the order of their hex digits, whose hyphens stand at the same places.
+   * kept alike: packed bytes of one case keep the order of their hex digits, whose hyphens stand at the same
+   * places (a digit sorts before a letter in either case).
    */
   compare(a: number, b: number): number {
-    if (this.allAscii && this.isPacked(a) === this.isPacked(b)) return this.compareBytes(a, b);
+    if (this.allAscii && this.packing(a) === this.packing(b)) return this.compareBytes(a, b);
     const x = this.text(a);
     const y = this.text(b);
     return x < y ? -1 : x > y ? 1 : 0;
@@ -216,9 +247,10 @@ export class EventIdArena {
 
 /** The `m:` + UUID id packed at `block[start]`, as text. */
 function unpacked(block: Buffer, start: number): string {
+  const pairs = block[start] === PACKED ? HEX_PAIRS : UPPER_HEX_PAIRS;
   const hex = (from: number, to: number) => {
     let text = '';
-    for (let i = start + 1 + from; i < start + 1 + to; i++) text += HEX_PAIRS[block[i] as number];
+    for (let i = start + 1 + from; i < start + 1 + to; i++) text += pairs[block[i] as number];
     return text;
   };
   return `m:${hex(0, 4)}-${hex(4, 6)}-${hex(6, 8)}-${hex(8, 10)}-${hex(10, 16)}`;

@@ -3,7 +3,7 @@ import { EventIdArena } from '../../../../functions/domain/sessions/event-id-are
 
 const UUID = 'ccb5fc2d-98f1-4246-8b09-d9d6d9beff91';
 
-/** Ids packed (`m:` + a lowercase UUID) and near misses kept as text, in no order. */
+/** Ids packed (`m:` + a UUID of either case) and near misses kept as text, in no order. */
 const IDS = [
   `m:${UUID}`,
   'm:00000000-0000-0000-0000-000000000000',
@@ -11,6 +11,11 @@ const IDS = [
   'm:ccb5fc2d-98f1-4246-8b09-d9d6d9beff90',
   'm:ccb5fc2d-98f1-4246-8b09-d9d6d9beff9',
   `m:${UUID.toUpperCase()}`,
+  'm:CCB5FC2D-98F1-4246-8B09-D9D6D9BEFF90',
+  'm:CCB5FC2D-98F1-4246-8B09-D9D6D9BEFf91',
+  'm:12345678-1234-1234-1234-123456789012',
+  'm:FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+  'm:CCB5FC2D-98F1-4246-8B09-D9D6D9BEFF9G',
   'm:ccb5fc2d98f1-4246-8b09-d9d6d9beff91x',
   'm:ccb5fc2d-98f1-4246-8b09-d9d6d9beff9g',
   'm:ccb5fc2d-98f1-4246-8b09-d9d6d9beff9-',
@@ -34,10 +39,12 @@ function arenaOf(ids: readonly string[], asBytes: boolean): EventIdArena {
 }
 
 describe('EventIdArena', () => {
-  it('keeps an m: + UUID id in 17 bytes instead of its 38', () => {
+  it('keeps an m: + UUID id of either case in 17 bytes instead of its 38', () => {
     for (const asBytes of [false, true]) {
       const one = arenaOf([`m:${UUID}`], asBytes);
-      const text = arenaOf([`m:${UUID.toUpperCase()}`], asBytes);
+      const upper = arenaOf([`m:${UUID.toUpperCase()}`], asBytes);
+      const text = arenaOf([`m:${UUID.slice(0, 35)}F`], asBytes);
+      expect(upper.heldBytes).toBe(one.heldBytes);
       expect(text.heldBytes - one.heldBytes).toBe(38 - 17);
     }
   });
@@ -60,14 +67,15 @@ describe('EventIdArena', () => {
   });
 
   it('keeps one id the same way whichever way it came, so copies meet', () => {
-    const arena = new EventIdArena();
-    const id = `m:${UUID}`;
-    arena.store(0, id);
-    const bytes = Buffer.from(UUID, 'latin1');
-    arena.storeMessageId(1, bytes, 0, bytes.length);
-    expect(arena.same(0, 1)).toBe(true);
-    expect(arena.hash(0, 7)).toBe(arena.hash(1, 7));
-    expect(arena.compare(0, 1)).toBe(0);
+    for (const uuid of [UUID, UUID.toUpperCase(), '12345678-1234-1234-1234-123456789012']) {
+      const arena = new EventIdArena();
+      arena.store(0, `m:${uuid}`);
+      const bytes = Buffer.from(uuid, 'latin1');
+      arena.storeMessageId(1, bytes, 0, bytes.length);
+      expect(arena.same(0, 1)).toBe(true);
+      expect(arena.hash(0, 7)).toBe(arena.hash(1, 7));
+      expect(arena.compare(0, 1)).toBe(0);
+    }
   });
 
   it('orders packed ids among each other as their texts', () => {
@@ -76,6 +84,10 @@ describe('EventIdArena', () => {
       { length: 5_000 },
       (_, k) => `m:0000${k % 10}abc-def0-1234-5678-${hex((k * 7919) % 5_000)}`,
     );
+    // Uppercase pairs among them: each case packed its own way, and the two compared as texts.
+    ids.forEach((id, k) => {
+      if (k % 4 < 2) ids[k] = `m:${id.slice(2).toUpperCase()}`;
+    });
     const arena = arenaOf(ids, false);
     for (let at = 1; at < ids.length; at++) {
       const x = ids[at - 1] as string;
