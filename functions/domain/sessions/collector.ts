@@ -26,7 +26,7 @@ export type { UserEvents } from './user-events.js';
  */
 export class EventCollector {
   readonly columns = new EventColumns();
-  private readonly groups = new CopyGroups(this.columns);
+  private readonly groups = new CopyGroups(this.columns, (at) => this.ownerOf(at));
   private readonly groupTies = new Map<number, Ties>();
   private readonly links = new BatchLinks(this.columns);
   private readonly lostLinks = new LostLinks(this.columns);
@@ -161,7 +161,7 @@ export class EventCollector {
       const to = user !== NO_VALUE ? user : (stitchedTo.get(anonymous) ?? anonymous);
       resolved[group] = to;
       counts[to] = (counts[to] as number) + 1;
-      const owner = this.groups.owners[group] as number;
+      const owner = this.ownerOf(at);
       if (firstOwner[to] === -1) firstOwner[to] = owner;
       else if (firstOwner[to] !== owner) severalOwners[to] = 1;
     }
@@ -246,15 +246,17 @@ export class EventCollector {
     ) => Promise<void> | undefined | void,
   ): Promise<void> {
     const columns = this.columns;
-    const [winnersInto, , itemsInto] = this.scratch();
+    const [winnersInto, owners, itemsInto] = this.scratch();
     const { winners } = await this.ownerWinners(canonicalOf, winnersInto);
     const counts = new Int32Array(columns.identities.values.length * 2);
     for (let group = 0; group < this.groups.count; group++) {
-      const owner = this.groups.owners[group] as number;
+      // A group's winner is one of its copies, all of the group's owner.
+      const owner = this.ownerOf(winners[group] as number);
+      owners[group] = owner;
       counts[owner] = (counts[owner] as number) + 1;
     }
-    const byOwner = bucketSort(this.groups.owners, winners, counts, itemsInto);
-    const lostLinks = this.lostLinksBy(winners, (group) => this.groups.owners[group] as number);
+    const byOwner = bucketSort(owners, winners, counts, itemsInto);
+    const lostLinks = this.lostLinksBy(winners, (group) => owners[group] as number);
     for (let owner = 0; owner < counts.length; owner++) {
       if (counts[owner] === 0) continue;
       const indexes = bucketItems(byOwner, owner);

@@ -12,16 +12,19 @@ function grow(array: Int32Array): Int32Array {
 /**
  * Rule 3's dedupe table: one group per owner and event id, numbered in the order their first copies came,
  * each with its best copy so far (an event index), found by its id hash ({@link HashIndex}, whose slots hold
- * the hash, so a probe past another group's slot reads nothing else).
+ * the hash, so a probe past another group's slot reads nothing else). A group's owner is its copies' owner,
+ * read from its best copy (`ownerOf`) when a hash matches: no array of owners (4 MiB at 1M events).
  */
 export class CopyGroups {
   /** Groups by the hash of their id, seeded with their owner; undefined once {@link endLookups} took it. */
   private index: HashIndex | undefined = new HashIndex(INITIAL_SLOTS);
   private bestOf: Int32Array = new Int32Array(1 << 15);
-  private ownerOf: Int32Array = new Int32Array(1 << 15);
   private groupCount = 0;
 
-  constructor(private readonly columns: EventColumns) {}
+  constructor(
+    private readonly columns: EventColumns,
+    private readonly ownerOf: (at: number) => number,
+  ) {}
 
   get count(): number {
     return this.groupCount;
@@ -32,28 +35,22 @@ export class CopyGroups {
     return this.bestOf;
   }
 
-  /** Each group's owner, by group number (longer than {@link count}). */
-  get owners(): Int32Array {
-    return this.ownerOf;
-  }
-
   get heldBytes(): number {
-    return (this.index?.slotBytes ?? 0) + 4 * 2 * this.bestOf.length;
+    return (this.index?.slotBytes ?? 0) + 4 * this.bestOf.length;
   }
 
   /** The group of `owner`'s copy `at`; undefined when it is the first copy, which opens a group of its own. */
   find(owner: number, at: number): number | undefined {
     const index = this.index ?? this.rebuiltIndex();
     for (let group = index.find(this.columns.hashId(at, owner) | 0); group !== -1; group = index.findNext())
-      if (this.ownerOf[group] === owner && this.columns.sameId(this.bestOf[group] as number, at))
+      if (
+        this.ownerOf(this.bestOf[group] as number) === owner &&
+        this.columns.sameId(this.bestOf[group] as number, at)
+      )
         return group;
     const group = this.groupCount++;
-    if (group === this.bestOf.length) {
-      this.bestOf = grow(this.bestOf);
-      this.ownerOf = grow(this.ownerOf);
-    }
+    if (group === this.bestOf.length) this.bestOf = grow(this.bestOf);
     this.bestOf[group] = at;
-    this.ownerOf[group] = owner;
     index.add(group);
     return undefined;
   }
@@ -74,9 +71,8 @@ export class CopyGroups {
   private rebuiltIndex(): HashIndex {
     const index = new HashIndex(INITIAL_SLOTS);
     for (let group = 0; group < this.groupCount; group++) {
-      let found = index.find(
-        this.columns.hashId(this.bestOf[group] as number, this.ownerOf[group] as number) | 0,
-      );
+      const best = this.bestOf[group] as number;
+      let found = index.find(this.columns.hashId(best, this.ownerOf(best)) | 0);
       while (found !== -1) found = index.findNext();
       index.add(group);
     }
