@@ -5,7 +5,7 @@
  *   npx tsx bench/write-export.ts --events 100000 --format ndjson --gzip --seed 1 --out bench/out/x.ndjson.gz
  */
 import { createWriteStream, statSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -75,16 +75,18 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
   // Built before the output is opened: bad options throw here and leave an existing file as it was.
   const text = exportText(opts, counter);
   await mkdir(dirname(path), { recursive: true });
+  // A symbolic link is written through, as a plain write would, rather than replaced by the rename.
+  const target = await realpath(path).catch(() => path);
   // Written beside and renamed when whole: a write failing partway (a full disk) leaves no truncated export
   // under the name, which would pass for a whole one, and an existing file there stays as it was.
-  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   const source = Readable.from(batched(text), { objectMode: false });
   try {
     const destination = createWriteStream(partial);
     await (opts.gzip
       ? pipeline(source, createGzip({ level: 6 }), destination)
       : pipeline(source, destination));
-    await rename(partial, path);
+    await rename(partial, target);
   } catch (error) {
     // The write's error is the one to tell; a partial left behind has another name than the export's.
     await rm(partial, { force: true }).catch(() => undefined);

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -63,6 +65,18 @@ describe('writeExport', () => {
       Array.from(generateEvents(options), (event) => JSON.parse(JSON.stringify(event))),
     );
     expect((await readFile(again)).equals(await readFile(ndjsonPath))).toBe(true);
+  });
+
+  it('writes through a symbolic link, as a plain write would, leaving the link in place', async () => {
+    const real = join(directory, 'linked-target.ndjson');
+    const link = join(directory, 'linked.ndjson');
+    writeFileSync(real, 'old\n');
+    symlinkSync(real, link);
+    const written = await writeExport(link, { events: 5, format: 'ndjson', gzip: false });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    expect(written.bytes).toBe(readFileSync(real).length);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
   it('writes plain files and an empty JSON array', async () => {
