@@ -5,8 +5,13 @@
  * "has a zero byte" and "has a byte less than n" tricks may mislabel which byte matched, never whether one did.
  */
 
-/** 0x80808080 as a 32-bit integer, so that word arithmetic stays in integers. */
-export const HIGH_BITS = 0x80808080 | 0;
+/**
+ * Each byte's high bit: 0x80808080 as a 32-bit integer, so that word arithmetic stays in integers. An enum
+ * member, so that the bundler writes it as its number (json-tokens.ts says why).
+ */
+export enum WordBits {
+  High = 0x80808080 | 0,
+}
 
 let cachedBytes: Uint8Array | undefined;
 let cachedWords: Int32Array<ArrayBufferLike> = new Int32Array(0);

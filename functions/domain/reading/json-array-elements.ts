@@ -5,15 +5,7 @@ import {
   type StructuralFailure,
 } from './byte-record.js';
 import { HeldRecord } from './held-record.js';
-import {
-  CLOSE_BRACE,
-  CLOSE_BRACKET,
-  COMMA,
-  closesValue,
-  OPEN_BRACE,
-  OPEN_BRACKET,
-  QUOTE,
-} from './json-tokens.js';
+import { Byte, closesValue } from './json-tokens.js';
 import { countNewlines, LineColumns, LineNumbers } from './line-columns.js';
 import { closingQuote, OPEN_ESCAPED } from './string-end.js';
 import { INCOMPLETE, isAsciiWhitespace, trimEnd, trimStart, whitespaceLength } from './utf8-whitespace.js';
@@ -98,11 +90,11 @@ export class JsonArrayElements {
             break;
           }
         }
-        if (byte === COMMA || (byte === CLOSE_BRACKET && this.afterComma)) {
+        if (byte === Byte.Comma || (byte === Byte.CloseBracket && this.afterComma)) {
           this.fail(bytes, position, this.index + 1, EMPTY_ELEMENT);
           return;
         }
-        if (byte === CLOSE_BRACKET) {
+        if (byte === Byte.CloseBracket) {
           this.closeArray(bytes, position);
           return;
         }
@@ -110,7 +102,7 @@ export class JsonArrayElements {
         this.elementLine = this.lines.lineAt(bytes, position);
         this.elementColumn = this.columns.columnAt(bytes, position);
       }
-      if (byte === QUOTE) {
+      if (byte === Byte.Quote) {
         const quote = closingQuote(bytes, position + 1);
         if (quote < 0) {
           this.inString = true;
@@ -118,15 +110,15 @@ export class JsonArrayElements {
           break;
         }
         position = quote;
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      } else if (byte === Byte.OpenBrace || byte === Byte.OpenBracket) {
         depth++;
       } else if (depth > 1) {
-        if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
-      } else if (byte === COMMA || byte === CLOSE_BRACKET) {
+        if (byte === Byte.CloseBrace || byte === Byte.CloseBracket) depth--;
+      } else if (byte === Byte.Comma || byte === Byte.CloseBracket) {
         this.finishElement(bytes, elementStart, position, out);
         elementStart = -1;
-        this.afterComma = byte === COMMA;
-        if (byte === CLOSE_BRACKET) {
+        this.afterComma = byte === Byte.Comma;
+        if (byte === Byte.CloseBracket) {
           this.closeArray(bytes, position);
           return;
         }

@@ -4,7 +4,7 @@
  * place, as bytes, with the requested plain keys of its first byte; others are decoded and compared as strings.
  */
 
-import { QUOTE } from './json-tokens.js';
+import { Byte } from './json-tokens.js';
 
 export interface PathNode {
   /** Where this path's value is captured, or -1 when the node only leads to longer paths. */
@@ -111,7 +111,7 @@ function indexChildren(all: PathChild[]): PathChildren {
   const plainByFirstByte: (PlainKey[] | undefined)[] = new Array(256).fill(undefined);
   for (const child of all) {
     if (!isPlainKey(child.key)) continue;
-    const first = child.key.length === 0 ? QUOTE : child.key.charCodeAt(0);
+    const first = child.key.length === 0 ? Byte.Quote : child.key.charCodeAt(0);
     const keys = plainByFirstByte[first] ?? [];
     keys.push({ bytes: Buffer.from(child.key, 'latin1'), node: child.node });
     plainByFirstByte[first] = keys;
@@ -138,7 +138,7 @@ export function matchPlainKeyAt(
     const candidate = candidates[c] as PlainKey;
     const key = candidate.bytes;
     const length = key.length;
-    if (start + length >= end || bytes[start + length] !== QUOTE) continue;
+    if (start + length >= end || bytes[start + length] !== Byte.Quote) continue;
     let i = 1;
     while (i < length && key[i] === bytes[start + i]) i++;
     if (i >= length) return candidate;

@@ -15,25 +15,13 @@ import {
   PLAIN_KEY_BYTE,
 } from './json-paths.js';
 import {
-  CLOSE_BRACE,
-  CLOSE_BRACKET,
-  COLON,
-  COMMA,
+  Byte,
   FAILED,
-  LOWER_F,
-  LOWER_N,
-  LOWER_T,
-  MINUS,
-  NINE,
-  OPEN_BRACE,
-  OPEN_BRACKET,
-  QUOTE,
-  STRING_ESCAPED,
+  StringFlag,
   scanLiteral,
   scanNumber,
   scanString,
   skipWhitespace,
-  ZERO,
 } from './json-tokens.js';
 import { ScanResult, ValueKind } from './scan-result.js';
 
@@ -41,20 +29,16 @@ export type { CompiledPaths } from './json-paths.js';
 export { valueKindName } from './scan-result.js';
 export { compilePaths, ScanResult, ValueKind };
 
-// Kinds as module constants: reading them needs no inline cache, hence no type feedback.
-const { None: NONE, String: STRING, Number: NUMBER, True: TRUE, False: FALSE, Null: NULL } = ValueKind;
-const { Object: OBJECT, Array: ARRAY } = ValueKind;
-
 function fail(out: ScanResult, position: number): false {
   out.ok = false;
   out.failedAt = position;
-  out.rootKind = NONE;
+  out.rootKind = ValueKind.None;
   return false;
 }
 
 /** Forgets what was captured under a path whose key appears again: JSON.parse keeps the last duplicate. */
 function clearSubtree(out: ScanResult, node: PathNode): void {
-  for (let slot = node.firstSlot; slot < node.endSlot; slot++) out.kinds[slot] = NONE;
+  for (let slot = node.firstSlot; slot < node.endSlot; slot++) out.kinds[slot] = ValueKind.None;
 }
 
 /**
@@ -75,8 +59,8 @@ export function scan(
   out.end = end;
   out.ok = false;
   out.failedAt = -1;
-  out.rootKind = NONE;
-  out.kinds.fill(NONE);
+  out.rootKind = ValueKind.None;
+  out.kinds.fill(ValueKind.None);
   const { kinds, starts, ends, stringFlags } = out;
   const words = wordsOf(bytes);
   const base = wordBase(bytes);
@@ -98,27 +82,27 @@ export function scan(
     const valueStart = position;
     let kind: ValueKind;
     let expectKey = false;
-    if (first === QUOTE) {
+    if (first === Byte.Quote) {
       position = scanString(bytes, words, base, position + 1, end, out);
       if (position === FAILED) return fail(out, valueStart);
-      kind = STRING;
+      kind = ValueKind.String;
       if (slot !== -1) stringFlags[slot] = out.lastStringFlags;
-    } else if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-      const isArray = first === OPEN_BRACKET;
+    } else if (first === Byte.OpenBrace || first === Byte.OpenBracket) {
+      const isArray = first === Byte.OpenBracket;
       if (depth === out.frameIsArray.length) out.growStack();
       out.frameIsArray[depth] = isArray ? 1 : 0;
       out.frameSlots[depth] = slot;
       out.frameNodes[depth] = isArray || node === undefined || node.children === undefined ? undefined : node;
       depth++;
-      if (depth === 1) out.rootKind = isArray ? ARRAY : OBJECT;
+      if (depth === 1) out.rootKind = isArray ? ValueKind.Array : ValueKind.Object;
       if (slot !== -1) {
-        kinds[slot] = isArray ? ARRAY : OBJECT;
+        kinds[slot] = isArray ? ValueKind.Array : ValueKind.Object;
         starts[slot] = valueStart;
       }
       position = skipWhitespace(bytes, position + 1, end);
-      kind = NONE;
+      kind = ValueKind.None;
       // An empty container is closed by the same code as any other, so that code always has type feedback.
-      if (position >= end || bytes[position] !== (isArray ? CLOSE_BRACKET : CLOSE_BRACE)) {
+      if (position >= end || bytes[position] !== (isArray ? Byte.CloseBracket : Byte.CloseBrace)) {
         if (isArray) {
           slot = -1;
           node = undefined;
@@ -126,19 +110,20 @@ export function scan(
         }
         expectKey = true;
       }
-    } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
+    } else if (first === Byte.Minus || (first >= Byte.Zero && first <= Byte.Nine)) {
       position = scanNumber(bytes, position, end);
       if (position === FAILED) return fail(out, valueStart);
-      kind = NUMBER;
-    } else if (first === LOWER_T || first === LOWER_F || first === LOWER_N) {
+      kind = ValueKind.Number;
+    } else if (first === Byte.LowerT || first === Byte.LowerF || first === Byte.LowerN) {
       position = scanLiteral(bytes, position, end);
       if (position === FAILED) return fail(out, valueStart);
-      kind = first === LOWER_T ? TRUE : first === LOWER_F ? FALSE : NULL;
+      kind =
+        first === Byte.LowerT ? ValueKind.True : first === Byte.LowerF ? ValueKind.False : ValueKind.Null;
     } else {
       return fail(out, position);
     }
     // Containers were recorded when they opened.
-    if (kind !== NONE) {
+    if (kind !== ValueKind.None) {
       if (depth === 0) out.rootKind = kind;
       if (slot !== -1) {
         kinds[slot] = kind;
@@ -159,7 +144,7 @@ export function scan(
       if (position >= end) return fail(out, position);
       const byte = bytes[position];
       const inArray = out.frameIsArray[depth - 1] === 1;
-      if (byte === COMMA) {
+      if (byte === Byte.Comma) {
         position++;
         if (inArray) {
           slot = -1;
@@ -167,7 +152,7 @@ export function scan(
           continue value;
         }
         expectKey = true;
-      } else if (byte === (inArray ? CLOSE_BRACKET : CLOSE_BRACE)) {
+      } else if (byte === (inArray ? Byte.CloseBracket : Byte.CloseBrace)) {
         depth--;
         const closed = out.frameSlots[depth] as number;
         if (closed !== -1) ends[closed] = position + 1;
@@ -179,7 +164,7 @@ export function scan(
 
     // A member of the object at depth - 1: its key, matched against the paths wanted there, then a colon.
     position = skipWhitespace(bytes, position, end);
-    if (position >= end || bytes[position] !== QUOTE) return fail(out, position);
+    if (position >= end || bytes[position] !== Byte.Quote) return fail(out, position);
     const keyStart = position + 1;
     const parent = out.frameNodes[depth - 1];
     slot = -1;
@@ -198,7 +183,7 @@ export function scan(
         // No requested plain key: a plain token is none of the requested keys, another is decoded to tell.
         let at = keyStart;
         while (at < end && PLAIN_KEY_BYTE[bytes[at] as number] === 1) at++;
-        if (at < end && bytes[at] === QUOTE) {
+        if (at < end && bytes[at] === Byte.Quote) {
           position = at + 1;
         } else {
           position = scanString(bytes, words, base, keyStart, end, out);
@@ -214,13 +199,13 @@ export function scan(
       }
     }
     position = skipWhitespace(bytes, position, end);
-    if (position >= end || bytes[position] !== COLON) return fail(out, position);
+    if (position >= end || bytes[position] !== Byte.Colon) return fail(out, position);
     position++;
   }
 }
 
 function decodeKey(bytes: Buffer, start: number, end: number, flags: number): string {
-  if ((flags & STRING_ESCAPED) === 0) return bytes.toString('utf8', start, end);
+  if ((flags & StringFlag.Escaped) === 0) return bytes.toString('utf8', start, end);
   return JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as string;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { RecordFields } from '../events/formats/format.js';
 import { type CompiledPaths, matchDecodedKey, type PathNode } from './json-paths.js';
-import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-tokens.js';
+import { Byte } from './json-tokens.js';
 import { closingQuote, OPEN_ESCAPED } from './string-end.js';
 import { isAsciiWhitespace } from './utf8-whitespace.js';
 
@@ -65,23 +65,23 @@ export class MemberPresence implements Pick<RecordFields, 'has'> {
       }
       const byte = bytes[position++] as number;
       if (this.state === State.BeforeRoot) {
-        if (byte === OPEN_BRACE) {
+        if (byte === Byte.OpenBrace) {
           this.state = State.Structure;
           this.open(byte, this.compiled.root);
         } else if (byte < 0x80 && !isAsciiWhitespace(byte)) {
           // Wider whitespace (its bytes are all past ASCII) may precede the root; anything else is no object.
           this.state = State.Done;
         }
-      } else if (byte === QUOTE) {
+      } else if (byte === Byte.Quote) {
         this.startString();
         position = this.readString(bytes, position);
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      } else if (byte === Byte.OpenBrace || byte === Byte.OpenBracket) {
         const member = this.member;
         this.member = undefined;
         this.open(byte, member);
-      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      } else if (byte === Byte.CloseBrace || byte === Byte.CloseBracket) {
         this.close();
-      } else if (byte === COMMA) {
+      } else if (byte === Byte.Comma) {
         this.member = undefined;
         this.keyNext = true;
       }
@@ -99,13 +99,13 @@ export class MemberPresence implements Pick<RecordFields, 'has'> {
     let position = from;
     while (position < length) {
       const byte = bytes[position++] as number;
-      if (byte === QUOTE) {
+      if (byte === Byte.Quote) {
         this.depth = depth;
         this.startString();
         position = this.readString(bytes, position);
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      } else if (byte === Byte.OpenBrace || byte === Byte.OpenBracket) {
         depth++;
-      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      } else if (byte === Byte.CloseBrace || byte === Byte.CloseBracket) {
         if (--depth === floor) break;
       }
     }
@@ -121,7 +121,7 @@ export class MemberPresence implements Pick<RecordFields, 'has'> {
   private open(byte: number, member: PathNode | undefined): void {
     const wantedHere = this.depth === this.wanted.length;
     this.depth++;
-    if (wantedHere && byte === OPEN_BRACE && member?.children !== undefined) {
+    if (wantedHere && byte === Byte.OpenBrace && member?.children !== undefined) {
       this.wanted.push(member);
       this.keyNext = true;
     }

@@ -10,18 +10,21 @@ import { MAX_DISPLAY_LENGTH } from '../events/display-text.js';
 import { EVENT_TYPES, type EventType } from '../events/event.js';
 import { segmentPaths as at } from '../events/formats/segment.js';
 import { MAX_ID_BYTES } from '../rules/identity.js';
+import { Byte } from './json-tokens.js';
 import { PlainEvent, PlainText } from './plain-event.js';
 import { type ScanResult, ValueKind } from './scan-result.js';
 
 export { PlainEvent };
 
-const { None: NONE, Null: NULL, String: STRING, Object: OBJECT } = ValueKind;
-const SPACE = 0x20;
-
-// What a member gave: nothing (absent or null, or a type the field ignores), a span, or something to decline.
-const ABSENT = 0;
-const TAKEN = 1;
-const UNUSUAL = 2;
+/**
+ * What a member gave: nothing (absent or null, or a type the field ignores), a span, or something to decline.
+ * An enum, so that each use is bundled as its number (json-tokens.ts says why).
+ */
+enum Gave {
+  Absent = 0,
+  Span = 1,
+  Unusual = 2,
+}
 
 const TYPE_BYTES = EVENT_TYPES.map((type) => ({ type, bytes: Buffer.from(type, 'latin1') }));
 
@@ -47,36 +50,36 @@ function take(
   text: PlainText,
   longest: number,
   trimmed: boolean,
-): number {
+): Gave {
   const kind = result.kinds[slot];
   out.starts[text] = -1;
-  if (kind === NONE || kind === NULL) return ABSENT;
-  if (kind !== STRING || result.stringFlags[slot] !== 0) return UNUSUAL;
+  if (kind === ValueKind.None || kind === ValueKind.Null) return Gave.Absent;
+  if (kind !== ValueKind.String || result.stringFlags[slot] !== 0) return Gave.Unusual;
   const start = (result.starts[slot] as number) + 1;
   const end = (result.ends[slot] as number) - 1;
-  if (end - start > longest) return UNUSUAL;
+  if (end - start > longest) return Gave.Unusual;
   if (trimmed) {
-    if (end === start) return ABSENT;
-    if (result.bytes[start] === SPACE || result.bytes[end - 1] === SPACE) return UNUSUAL;
+    if (end === start) return Gave.Absent;
+    if (result.bytes[start] === Byte.Space || result.bytes[end - 1] === Byte.Space) return Gave.Unusual;
   }
   out.starts[text] = start;
   out.ends[text] = end;
-  return TAKEN;
+  return Gave.Span;
 }
 
 /** An event or page name: text() keeps a string (cut for display) and drops any other value. */
-function takeName(result: ScanResult, slot: number, out: PlainEvent): number {
+function takeName(result: ScanResult, slot: number, out: PlainEvent): Gave {
   const kind = result.kinds[slot];
-  if (kind !== STRING) {
+  if (kind !== ValueKind.String) {
     out.starts[PlainText.Name] = -1;
-    return ABSENT;
+    return Gave.Absent;
   }
-  if (result.stringFlags[slot] !== 0) return UNUSUAL;
+  if (result.stringFlags[slot] !== 0) return Gave.Unusual;
   const start = (result.starts[slot] as number) + 1;
   out.starts[PlainText.Name] = start;
   // ASCII holds no surrogate: the cut is the first 1,024 bytes.
   out.ends[PlainText.Name] = Math.min((result.ends[slot] as number) - 1, start + MAX_DISPLAY_LENGTH);
-  return TAKEN;
+  return Gave.Span;
 }
 
 /** A page field: the first of `first` and `then` that is neither absent nor null (firstPresent), as sent. */
@@ -86,9 +89,9 @@ function takePageField(
   then: number,
   out: PlainEvent,
   text: PlainText,
-): number {
+): Gave {
   const taken = take(result, first, out, text, MAX_DISPLAY_LENGTH, false);
-  return taken === ABSENT ? take(result, then, out, text, MAX_DISPLAY_LENGTH, false) : taken;
+  return taken === Gave.Absent ? take(result, then, out, text, MAX_DISPLAY_LENGTH, false) : taken;
 }
 
 /** The slot of a path. A module function, not a closure in readPlainSegment: that cost an allocation a record. */
@@ -105,14 +108,14 @@ export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
   const osKind = kinds[slotOf(slots, at.osName)];
   const agentKind = kinds[slotOf(slots, at.userAgent)];
   if (
-    (deviceKind !== NONE && deviceKind !== NULL) ||
-    (osKind !== NONE && osKind !== NULL) ||
-    (agentKind !== NONE && agentKind !== NULL) ||
-    kinds[slotOf(slots, at.campaign)] === OBJECT
+    (deviceKind !== ValueKind.None && deviceKind !== ValueKind.Null) ||
+    (osKind !== ValueKind.None && osKind !== ValueKind.Null) ||
+    (agentKind !== ValueKind.None && agentKind !== ValueKind.Null) ||
+    kinds[slotOf(slots, at.campaign)] === ValueKind.Object
   )
     return false;
   const typeSlot = slotOf(slots, at.type);
-  if (kinds[typeSlot] !== STRING || result.stringFlags[typeSlot] !== 0) return false;
+  if (kinds[typeSlot] !== ValueKind.String || result.stringFlags[typeSlot] !== 0) return false;
   const type = knownType(
     result.bytes,
     (result.starts[typeSlot] as number) + 1,
@@ -130,32 +133,37 @@ export function readPlainSegment(result: ScanResult, out: PlainEvent): boolean {
     MAX_ID_BYTES,
     true,
   );
-  if (user === UNUSUAL || anonymous === UNUSUAL || (user === ABSENT && anonymous === ABSENT)) return false;
+  if (
+    user === Gave.Unusual ||
+    anonymous === Gave.Unusual ||
+    (user === Gave.Absent && anonymous === Gave.Absent)
+  )
+    return false;
   // Without a messageId the id is a content hash of the whole record: the usual way.
   if (
     take(result, slotOf(slots, at.messageId), out, PlainText.MessageId, Number.POSITIVE_INFINITY, true) !==
-    TAKEN
+    Gave.Span
   )
     return false;
   const named = type === 'track' ? at.event : type === 'page' || type === 'screen' ? at.name : -1;
   if (named === -1) out.starts[PlainText.Name] = -1;
-  else if (takeName(result, slotOf(slots, named), out) === UNUSUAL) return false;
+  else if (takeName(result, slotOf(slots, named), out) === Gave.Unusual) return false;
   out.hasPage = type === 'page';
   if (
     out.hasPage &&
     (takePageField(result, slotOf(slots, at.url), slotOf(slots, at.pageUrl), out, PlainText.Url) ===
-      UNUSUAL ||
+      Gave.Unusual ||
       takePageField(result, slotOf(slots, at.path), slotOf(slots, at.pagePath), out, PlainText.Path) ===
-        UNUSUAL ||
+        Gave.Unusual ||
       takePageField(result, slotOf(slots, at.title), slotOf(slots, at.pageTitle), out, PlainText.Title) ===
-        UNUSUAL ||
+        Gave.Unusual ||
       takePageField(
         result,
         slotOf(slots, at.referrer),
         slotOf(slots, at.pageReferrer),
         out,
         PlainText.Referrer,
-      ) === UNUSUAL)
+      ) === Gave.Unusual)
   )
     return false;
   out.bytes = result.bytes;

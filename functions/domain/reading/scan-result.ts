@@ -2,24 +2,26 @@ import { constants } from 'node:buffer';
 import { isoInstantAt } from '../rules/timestamp.js';
 import { latin1Text } from './buffer-text.js';
 import type { CompiledPaths, PathNode } from './json-paths.js';
-import { STRING_NON_ASCII } from './json-tokens.js';
+import { StringFlag } from './json-tokens.js';
 import { placeIn, type TextStart } from './line-columns.js';
 
 /** The longest string V8 makes: a text past it cannot be decoded whole. */
 const LONGEST_TEXT = constants.MAX_STRING_LENGTH;
 
-/** The kind of a JSON value; `None` for a path the text does not hold. */
-export const ValueKind = {
-  None: 0,
-  String: 1,
-  Number: 2,
-  True: 3,
-  False: 4,
-  Null: 5,
-  Object: 6,
-  Array: 7,
-} as const;
-export type ValueKind = (typeof ValueKind)[keyof typeof ValueKind];
+/**
+ * The kind of a JSON value; `None` for a path the text does not hold. An enum, so that the bundler writes
+ * each use as its number: a module constant is read from the module's context at every use (json-tokens.ts).
+ */
+export enum ValueKind {
+  None = 0,
+  String = 1,
+  Number = 2,
+  True = 3,
+  False = 4,
+  Null = 5,
+  Object = 6,
+  Array = 7,
+}
 
 const KIND_NAMES = ['none', 'string', 'number', 'true', 'false', 'null', 'object', 'array'] as const;
 
@@ -119,7 +121,7 @@ export class ScanResult {
       this.recordLatin1 ??= latin1Text(this.bytes, this.start, this.end);
       return this.recordLatin1.slice(start + 1 - this.start, end - 1 - this.start);
     }
-    if (flags === STRING_NON_ASCII) return this.bytes.toString('utf8', start + 1, end - 1);
+    if (flags === StringFlag.NonAscii) return this.bytes.toString('utf8', start + 1, end - 1);
     return JSON.parse(this.bytes.toString('utf8', start, end)) as string;
   }
 

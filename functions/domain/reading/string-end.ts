@@ -1,4 +1,4 @@
-import { BACKSLASH, QUOTE } from './json-tokens.js';
+import { Byte } from './json-tokens.js';
 
 /** {@link closingQuote} found no quote before the end of the chunk. */
 export const OPEN = -1;
@@ -13,9 +13,13 @@ export const OPEN_ESCAPED = -2;
 export function closingQuote(bytes: Buffer, from: number): number {
   let search = from;
   for (;;) {
-    const quote = bytes.indexOf(QUOTE, search);
+    const quote = bytes.indexOf(Byte.Quote, search);
     let backslashes = 0;
-    for (let at = (quote === -1 ? bytes.length : quote) - 1; at >= search && bytes[at] === BACKSLASH; at--) {
+    for (
+      let at = (quote === -1 ? bytes.length : quote) - 1;
+      at >= search && bytes[at] === Byte.Backslash;
+      at--
+    ) {
       backslashes++;
     }
     const escaped = (backslashes & 1) === 1;
