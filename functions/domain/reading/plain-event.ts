@@ -1,18 +1,20 @@
 import type { EventType } from '../events/event.js';
 import { latin1Text } from './buffer-text.js';
 
-/** The texts of a {@link PlainEvent}, each a span of the record's bytes. */
-export const PlainText = {
-  UserId: 0,
-  AnonymousId: 1,
-  MessageId: 2,
-  Name: 3,
-  Url: 4,
-  Path: 5,
-  Title: 6,
-  Referrer: 7,
-} as const;
-export type PlainText = (typeof PlainText)[keyof typeof PlainText];
+/**
+ * The texts of a {@link PlainEvent}, each a span of the record's bytes. An enum, so that each use is bundled
+ * as its number (reading/json-tokens.ts says why).
+ */
+export enum PlainText {
+  UserId = 0,
+  AnonymousId = 1,
+  MessageId = 2,
+  Name = 3,
+  Url = 4,
+  Path = 5,
+  Title = 6,
+  Referrer = 7,
+}
 
 const TEXTS = 8;
 const EMPTY = Buffer.alloc(0);

@@ -3,7 +3,7 @@ import { type PlainEvent, PlainText } from '../reading/plain-event.js';
 import { HashIndex } from './hash-slots.js';
 import { pageKey } from './intern-keys.js';
 import { textInterner } from './interner.js';
-import { FNV_PRIME, HASH_SEED, hashSpan, SPAN_SLOTS, sameText } from './span-interner.js';
+import { Fnv, hashSpan, SPAN_SLOTS, sameText } from './span-interner.js';
 
 const PAGE_TEXTS = [PlainText.Url, PlainText.Path, PlainText.Title, PlainText.Referrer] as const;
 /** Mixed into a page's hash for an absent field, which no text's length is. */
@@ -123,12 +123,12 @@ export class PageTable {
   /** The index of a plain event's page, found by its bytes; a page not found is made and interned as usual. */
   internPlain(event: PlainEvent): number {
     const { bytes, starts, ends } = event;
-    let hash = HASH_SEED;
+    let hash: number = Fnv.Seed;
     for (const text of PAGE_TEXTS) {
       const start = starts[text] as number;
       hash =
         start === -1
-          ? Math.imul(hash ^ ABSENT_FIELD, FNV_PRIME)
+          ? Math.imul(hash ^ ABSENT_FIELD, Fnv.Prime)
           : hashSpan(bytes, start, ends[text] as number, hash);
     }
     const spans = this.spans;

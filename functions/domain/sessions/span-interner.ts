@@ -5,18 +5,26 @@ import { HashIndex } from './hash-slots.js';
 /** Slots an index of plain events' values starts with. */
 export const SPAN_SLOTS = 1 << 10;
 
-/** FNV-1a's 32-bit prime: what each byte, or anything else mixed into a hash, is multiplied by. */
-export const FNV_PRIME = 0x01000193;
+/**
+ * FNV-1a's 32-bit prime (what each byte, or anything else mixed into a hash, is multiplied by) and offset
+ * basis. An enum, so that each use is bundled as its number: V8 reads a module constant from the module's
+ * context at every use, here at every byte hashed (reading/json-tokens.ts).
+ */
+export enum Fnv {
+  Prime = 0x01000193,
+  Seed = 0x811c9dc5 | 0,
+}
+
+/** {@link Fnv.Prime}, for the hashes that import it by this name. */
+export const FNV_PRIME = Fnv.Prime;
 
 /** FNV-1a over `bytes[start, end)`, mixed into `hash`: one text of a key after another. */
 export function hashSpan(bytes: Uint8Array, start: number, end: number, hash: number): number {
   let mixed = hash;
-  for (let i = start; i < end; i++) mixed = Math.imul(mixed ^ (bytes[i] as number), FNV_PRIME);
+  for (let i = start; i < end; i++) mixed = Math.imul(mixed ^ (bytes[i] as number), Fnv.Prime);
   // The length too, so that texts one after another hash apart wherever one ends.
-  return Math.imul(mixed ^ (end - start), FNV_PRIME);
+  return Math.imul(mixed ^ (end - start), Fnv.Prime);
 }
-
-export const HASH_SEED = 0x811c9dc5 | 0;
 
 /** Whether `text` is `bytes[start, end)` read as latin1 (as ASCII, which is all a plain event's texts hold). */
 export function sameText(text: unknown, bytes: Uint8Array, start: number, end: number): boolean {
@@ -50,7 +58,7 @@ export class TextSpans {
 
   indexOf(bytes: Buffer, start: number, end: number): number {
     const index = this.index;
-    const hash = hashSpan(bytes, start, end, HASH_SEED);
+    const hash = hashSpan(bytes, start, end, Fnv.Seed);
     for (let found = index.find(hash); found !== -1; found = index.findNext())
       if (sameText(this.values[found], bytes, start, end)) return found;
     const found = this.intern(latin1Text(bytes, start, end));
