@@ -1,7 +1,7 @@
 import { hasLoneSurrogate, wtf8Bytes } from '../../../contract/wtf8.js';
 import { writeUtf8 } from '../reading/buffer-text.js';
 import { indexes, int32s } from './column-blocks.js';
-import { FNV_PRIME } from './span-interner.js';
+import { Fnv } from './span-interner.js';
 
 /**
  * Bytes per block of the arena; an id never straddles two blocks. A messageId has no length limit: an id
@@ -198,7 +198,7 @@ export class EventIdArena {
     const start = global & ID_BLOCK_MASK;
     const end = start + this.lengths.get(at);
     let hash = (0x811c9dc5 ^ seed) >>> 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), FNV_PRIME);
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), Fnv.Prime);
     return hash >>> 0;
   }
 

@@ -15,9 +15,6 @@ export enum Fnv {
   Seed = 0x811c9dc5 | 0,
 }
 
-/** {@link Fnv.Prime}, for the hashes that import it by this name. */
-export const FNV_PRIME = Fnv.Prime;
-
 /** FNV-1a over `bytes[start, end)`, mixed into `hash`: one text of a key after another. */
 export function hashSpan(bytes: Uint8Array, start: number, end: number, hash: number): number {
   let mixed = hash;
