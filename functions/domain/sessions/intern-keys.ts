@@ -16,27 +16,9 @@ function lengthCode(text: string | null): number {
   return text === null ? 0 : text.length + 1;
 }
 
+/** Only pages with a field that is no text come here (PageTable keys the others by their texts' numbers). */
 export function pageKey(page: PageFields): string {
   const { url, path, title, referrer } = page;
-  if (
-    typeof url === 'string' &&
-    typeof path === 'string' &&
-    typeof title === 'string' &&
-    typeof referrer === 'string' &&
-    coded(url) &&
-    coded(path) &&
-    coded(title) &&
-    coded(referrer)
-  ) {
-    const lengths = String.fromCharCode(
-      0,
-      lengthCode(url),
-      lengthCode(path),
-      lengthCode(title),
-      lengthCode(referrer),
-    );
-    return lengths + url + path + title + referrer;
-  }
   return JSON.stringify([url, path, title, referrer]);
 }
 
