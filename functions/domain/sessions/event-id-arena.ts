@@ -50,9 +50,7 @@ const PACKING = Buffer.alloc(PACKED_LENGTH);
 /** Packs the `m:` + UUID id at `block[offset, offset + length)` in place; its length as kept. */
 function packed(block: Buffer, offset: number, length: number): number {
   if (length !== UUID_ID_LENGTH || block[offset] !== M || block[offset + 1] !== COLON) return length;
-  if (!packedFrom(block, offset + 2, PACKING, 0, HEX_VALUES, PACKED)) {
-    if (!packedFrom(block, offset + 2, PACKING, 0, UPPER_HEX_VALUES, PACKED_UPPER)) return length;
-  }
+  if (!packedUuid(block, offset + 2, PACKING, 0)) return length;
   PACKING.copy(block, offset);
   return PACKED_LENGTH;
 }
@@ -197,7 +195,7 @@ export class EventIdArena {
     const arena = this.block(global);
     const start = global & ID_BLOCK_MASK;
     const end = start + this.lengths.get(at);
-    let hash = (0x811c9dc5 ^ seed) >>> 0;
+    let hash = (Fnv.Seed ^ seed) >>> 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (arena[i] as number), Fnv.Prime);
     return hash >>> 0;
   }
