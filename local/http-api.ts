@@ -62,6 +62,9 @@ export interface HttpApi {
   close(): Promise<void>;
 }
 
+/** API Gateway's body for a request no route takes. */
+const NO_ROUTE_BODY = JSON.stringify({ message: 'Not Found' });
+
 // API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -157,6 +160,12 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     }
     if (options.admin !== undefined && path.startsWith(ADMIN_PATH_PREFIX)) {
       await serveAdmin(req, res, options.admin, body);
+      return;
+    }
+    // The stage routes GET and DELETE only, so an OPTIONS not answered as a preflight above meets no route:
+    // API Gateway's own 404, reaching no function (whose OPTIONS answer serves fronts that pass it on).
+    if (req.method === 'OPTIONS') {
+      sendJson(res, 404, NO_ROUTE_BODY);
       return;
     }
     // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length

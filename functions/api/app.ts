@@ -18,7 +18,6 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const CACHE_CONTROL = 'private, no-store';
 /** HEAD is served as GET without a body. */
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
-const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -67,19 +66,18 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
   const allowedOrigins = new Set(config.corsAllowedOrigins);
   const anyOrigin = allowedOrigins.has('*');
 
-  function corsHeaders(event: APIGatewayProxyEventV2, preflight: boolean): Record<string, string> {
+  /**
+   * An actual answer's CORS headers, as the local stand-in passes them on. Preflights are the front's: API
+   * Gateway answers them itself with the stage's settings (lib/config/api-cors.ts), ignoring a function's
+   * CORS headers, and the stand-in answers them with the same settings, so none reaches this function.
+   */
+  function corsHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
     if (allowedOrigins.size === 0) return {};
     // Responses differ by Origin whenever CORS is on, so shared caches must key on it even when refused.
     const headers: Record<string, string> = { vary: 'origin' };
     const origin = header(event, 'origin');
     if (origin === undefined || !(anyOrigin || allowedOrigins.has(origin))) return headers;
     headers['access-control-allow-origin'] = origin;
-    if (preflight) {
-      headers['access-control-allow-methods'] = ALLOWED_METHODS;
-      headers['access-control-max-age'] = PREFLIGHT_MAX_AGE_SECONDS;
-      const requested = header(event, 'access-control-request-headers');
-      if (requested !== undefined) headers['access-control-allow-headers'] = requested;
-    }
     return headers;
   }
 
@@ -122,7 +120,7 @@ export function createApiHandler({ reader, config, logger }: ApiHandlerDeps): Ap
       ...(body !== undefined && method === 'HEAD' && { 'content-length': String(Buffer.byteLength(body)) }),
       ...response.headers,
       'cache-control': CACHE_CONTROL,
-      ...corsHeaders(event, method === 'OPTIONS' && response.status === 204),
+      ...corsHeaders(event),
     };
     return {
       statusCode: response.status,

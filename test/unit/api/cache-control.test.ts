@@ -30,7 +30,7 @@ describe('Cache-Control', () => {
     ['a session not found', 'GET', userPath('alice', 'sessions', '20200101T000000000Z'), 404],
     ['an unknown route', 'GET', '/nope', 404],
     ['another method', 'POST', userPath('alice'), 405],
-    ['a preflight', 'OPTIONS', userPath('alice'), 204],
+    ['an OPTIONS, from a front that passes it on', 'OPTIONS', userPath('alice'), 204],
   ])('keeps %s out of every cache (%s → %s)', async (_what, method, pathAndQuery, status) => {
     const [path = '', query] = pathAndQuery.split('?');
     const result = await call(handler, method, path, {

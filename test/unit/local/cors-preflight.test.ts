@@ -1,13 +1,21 @@
 // The local stand-in answers a CORS preflight as a stage's API Gateway does when CORS is on: on every path,
 // before any route or function, with the stage's settings (lib/constructs/api.ts, test/infra/api.test.ts).
-// `OPTIONS /` answered 404, and the lookup function's own preflight differed from API Gateway's.
+// Any other OPTIONS meets no route there (the stage routes GET and DELETE only): API Gateway's 404, no function.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpApi, startHttpApi } from '../../../local/http-api.js';
-import { send } from './http-api-harness.js';
+import { type RawResponse, send } from './http-api-harness.js';
 
 const ORIGIN = 'http://localhost:5173';
 const PREFLIGHT = { origin: ORIGIN, 'access-control-request-method': 'GET' };
+
+/** API Gateway's own answer to a request no route takes: the stage has no OPTIONS route. */
+function expectNoRoute(answer: RawResponse): void {
+  expect(answer.status).toBe(404);
+  expect(JSON.parse(answer.body)).toEqual({ message: 'Not Found' });
+  expect(answer.headers['cache-control']).toBe('private, no-store');
+  expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+}
 
 async function apiWith(corsAllowedOrigins: readonly string[], reached: APIGatewayProxyEventV2[]) {
   return startHttpApi({
@@ -63,12 +71,11 @@ describe('with CORS on', () => {
     expect(reached).toEqual([]);
   });
 
-  it('passes an OPTIONS that is no preflight (no Access-Control-Request-Method) on, as any request', async () => {
+  it('answers an OPTIONS that is no preflight (no Access-Control-Request-Method) as API Gateway, reaching no function', async () => {
     const answer = await send(api.port, 'OPTIONS', '/users/u', { origin: ORIGIN });
 
-    expect(answer.status).toBe(404);
-    expect(reached.map((event) => event.requestContext.http.method)).toEqual(['OPTIONS']);
-    reached.length = 0;
+    expectNoRoute(answer);
+    expect(reached).toEqual([]);
   });
 });
 
@@ -83,14 +90,17 @@ it('answers any origin with * when the stage lists *', async () => {
   }
 });
 
-it('with CORS off, passes a preflight on as any request: API Gateway answers none then', async () => {
-  const reached: APIGatewayProxyEventV2[] = [];
-  const api = await apiWith([], reached);
-  try {
-    const answer = await send(api.port, 'OPTIONS', '/users/u', PREFLIGHT);
-    expect(answer.status).toBe(404);
-    expect(reached).toHaveLength(1);
-  } finally {
-    await api.close();
-  }
-});
+it.each(['/users/u', '/admin/users/u', '/'])(
+  'with CORS off, answers a preflight of %s as API Gateway does then: no OPTIONS route, reaching no function',
+  async (path) => {
+    const reached: APIGatewayProxyEventV2[] = [];
+    const api = await apiWith([], reached);
+    try {
+      expectNoRoute(await send(api.port, 'OPTIONS', path, PREFLIGHT));
+      expectNoRoute(await send(api.port, 'OPTIONS', path));
+      expect(reached).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  },
+);
