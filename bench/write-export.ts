@@ -18,6 +18,7 @@ import { gotText, wholeNumberFromText } from '../cli/whole-number.js';
 import { escapeControl } from '../contract/visible-text.js';
 import { minutesFromText } from '../functions/domain/rules/session-rules.js';
 import { DEFAULTS, type GeneratorOptions, generateEvents, type SegmentEvent } from './generator/generate.js';
+import { abortedOnSignals, endIfStopped } from './stop-on-signals.js';
 
 export type ExportFormat = 'ndjson' | 'json-array';
 
@@ -67,7 +68,12 @@ function* exportLines(
   if (arrayFormat) yield counter.events === 0 ? ']\n' : '\n]\n';
 }
 
-export async function writeExport(path: string, opts: ExportOptions): Promise<ExportResult> {
+/** `stop` aborts the write partway, leaving nothing of it behind (an existing file at `path` stays). */
+export async function writeExport(
+  path: string,
+  opts: ExportOptions,
+  stop?: AbortSignal,
+): Promise<ExportResult> {
   if (opts.format !== 'ndjson' && opts.format !== 'json-array') {
     throw new RangeError(`format must be ndjson or json-array, got ${String(opts.format)}`);
   }
@@ -83,9 +89,10 @@ export async function writeExport(path: string, opts: ExportOptions): Promise<Ex
   const source = Readable.from(batched(text), { objectMode: false });
   try {
     const destination = createWriteStream(partial);
+    const options = stop === undefined ? {} : { signal: stop };
     await (opts.gzip
-      ? pipeline(source, createGzip({ level: 6 }), destination)
-      : pipeline(source, destination));
+      ? pipeline(source, createGzip({ level: 6 }), destination, options)
+      : pipeline(source, destination, options));
     await rename(partial, target);
   } catch (error) {
     // The write's error is the one to tell; a partial left behind has another name than the export's.
@@ -107,7 +114,8 @@ Defaults: --format ndjson, --seed ${DEFAULTS.seed}, --users the events / ${DEFAU
 --anonymous-share ${DEFAULTS.anonymousShare}, --late-share ${DEFAULTS.lateShare}, --duplicate-share ${DEFAULTS.duplicateShare}, --no-message-id-share ${DEFAULTS.noMessageIdShare}.
 --out is relative to the folder you run it from, and its folder must exist; without it the file goes to
 bench/out/events-<n>.<ext> (git-ignored; bench/out/ is created when missing). -h or --help shows this help.
-The file is written beside its name and renamed when whole: a failed write leaves nothing partial there.
+The file is written beside its name and renamed when whole: a failed or interrupted write leaves nothing
+partial there.
 Exit status: 2 for a usage error, 1 when the file could not be written.`;
 
 /** An option the generator refuses, or a command line parseArgs cannot read: the caller's mistake. */
@@ -203,7 +211,7 @@ function writeFailure(error: NodeJS.ErrnoException, shown: string, folder: strin
   return new Error(`cannot write ${shown}: ${because ?? readProblem(error)}; nothing was written there`);
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[], stop: AbortSignal): Promise<void> {
   const line = readCommandLine({
     args: argv,
     options: {
@@ -260,19 +268,23 @@ async function main(argv: string[]): Promise<void> {
   }
   const started = performance.now();
   const shown = values.out === undefined ? quoted(out) : `--out ${quoted(values.out)}`;
-  const result = await writeExport(out, {
-    events,
-    format,
-    gzip: values.gzip,
-    seed: wholeNumberOption(values, 'seed'),
-    users: checked(values, 'users', wholeNumberOption(values, 'users'), (value) => value >= 1, '1 or more'),
-    days: checked(values, 'days', decimalOption(values, 'days'), (value) => value > 0, 'more than 0'),
-    startMs,
-    anonymousShare: share(values, 'anonymous-share'),
-    lateShare: share(values, 'late-share'),
-    duplicateShare: share(values, 'duplicate-share'),
-    noMessageIdShare: share(values, 'no-message-id-share'),
-  }).catch((error: unknown) => {
+  const result = await writeExport(
+    out,
+    {
+      events,
+      format,
+      gzip: values.gzip,
+      seed: wholeNumberOption(values, 'seed'),
+      users: checked(values, 'users', wholeNumberOption(values, 'users'), (value) => value >= 1, '1 or more'),
+      days: checked(values, 'days', decimalOption(values, 'days'), (value) => value > 0, 'more than 0'),
+      startMs,
+      anonymousShare: share(values, 'anonymous-share'),
+      lateShare: share(values, 'late-share'),
+      duplicateShare: share(values, 'duplicate-share'),
+      noMessageIdShare: share(values, 'no-message-id-share'),
+    },
+    stop,
+  ).catch((error: unknown) => {
     // A refused option stays a usage error; a file system's refusal is said in words.
     const code = (error as NodeJS.ErrnoException).code;
     throw typeof code === 'string'
@@ -284,16 +296,20 @@ async function main(argv: string[]): Promise<void> {
 
 const invokedPath = process.argv[1];
 if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    // Named, as every other command names itself; a usage error, as theirs, followed by where the help is,
-    // not by the whole help, which would scroll the error out of view.
-    const message = error instanceof Error ? error.message : String(error);
-    const usage = isUsageError(error);
-    process.stderr.write(
-      usage
-        ? usageErrorText('generate', message, 'npm run generate --')
-        : `generate: ${escapeControl(message)}\n`,
-    );
-    process.exitCode = usage ? 2 : 1;
-  });
+  const stop = abortedOnSignals();
+  main(process.argv.slice(2), stop)
+    .catch((error: unknown) => {
+      if (stop.aborted) return; // Said by the signal the run ends by, the partial file removed.
+      // Named, as every other command names itself; a usage error, as theirs, followed by where the help is,
+      // not by the whole help, which would scroll the error out of view.
+      const message = error instanceof Error ? error.message : String(error);
+      const usage = isUsageError(error);
+      process.stderr.write(
+        usage
+          ? usageErrorText('generate', message, 'npm run generate --')
+          : `generate: ${escapeControl(message)}\n`,
+      );
+      process.exitCode = usage ? 2 : 1;
+    })
+    .finally(() => endIfStopped(stop));
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -229,6 +229,38 @@ describe('npm run generate', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   });
+
+  // Interrupted (Ctrl-C, a kill) mid-write, it left its `.partial` file beside the export's name.
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'removes its partial file when stopped by %s mid-write, and ends by that signal (128 + its number in a shell)',
+    async (signal) => {
+      const scratch = mkdtempSync(join(tmpdir(), 'write-export-stopped-'));
+      try {
+        const out = join(scratch, 'big.ndjson');
+        writeFileSync(out, 'already here\n');
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', script, '--events', '50000000', '--out', out],
+          {
+            stdio: 'ignore',
+          },
+        );
+        const ended = new Promise<NodeJS.Signals | null>((done) =>
+          child.once('exit', (_code, by) => done(by)),
+        );
+        while (!readdirSync(scratch).some((name) => name.endsWith('.partial'))) {
+          await new Promise((tick) => setTimeout(tick, 20));
+        }
+        child.kill(signal);
+        expect(await ended).toBe(signal);
+        expect(readdirSync(scratch)).toEqual(['big.ndjson']);
+        expect(readFileSync(out, 'utf8')).toBe('already here\n');
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('says in --help that only its default folder is created', () => {
     const help = run(['--help']).stdout;
