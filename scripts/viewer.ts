@@ -60,14 +60,18 @@ const optionsSchema = z
     error:
       'give --stage (to look up the API URL) or --api-url ' +
       `(for the local stack: --api-url ${LOCAL_API_URL}, or its PORT if set)`,
-  })
-  .superRefine((options, context) => {
-    // Only a stage whose stack is looked up must be deployed (said as replay and erase say it, before any AWS
-    // call); beside --api-url the stage only labels the viewer's first line.
-    if (options.stage === undefined || options['api-url'] !== undefined) return;
-    const problem = notDeployedStage(options.stage);
-    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   });
+
+/**
+ * Only a stage whose stack is looked up must be deployed (said as replay and erase say it, before any AWS
+ * call); beside --api-url the stage only labels the viewer's first line. Read from the command line itself,
+ * not the schema, whose refinements wait until every other option is valid.
+ */
+function stageProblem(values: { stage?: string | undefined; 'api-url'?: string | undefined }): string[] {
+  if (values.stage === undefined || values['api-url'] !== undefined) return [];
+  const problem = notDeployedStage(values.stage);
+  return problem === undefined ? [] : [problem];
+}
 
 /** A usage error: said alone, then where the help is (the whole help after it would scroll it out of view), as sessionize says its own. */
 function fail(message: string): never {
@@ -120,7 +124,8 @@ async function main(): Promise<void> {
     return;
   }
   const parsed = optionsSchema.safeParse(values);
-  if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const problems = [...stageProblem(values), ...(parsed.error?.issues.map((issue) => issue.message) ?? [])];
+  if (problems.length > 0 || !parsed.success) fail(problems.join('; '));
   const { stage, port, host } = parsed.data;
 
   const apiUrl =

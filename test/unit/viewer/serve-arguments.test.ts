@@ -50,3 +50,18 @@ it.each([
   },
   30_000,
 );
+
+// The stage was checked only once every other option was valid: `--stage nope --port x` named the port alone,
+// and the stage only after it was mended. Now it comes first, with the others, as replay and erase name it.
+it('says a --stage that is no deployed stage first, together with the other options refused, exit 2', () => {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/viewer.ts', '--stage', 'nope', '--port', 'x'],
+    { encoding: 'utf8', timeout: 20_000 },
+  );
+  expect(result.stderr).toBe(
+    'viewer: --stage nope is not a deployed stage; the stages are dev, prod; ' +
+      `--port must be a port number from 0 to 65535 (got "x")\nTry 'npm run viewer -- --help' for the options.\n`,
+  );
+  expect(result.status).toBe(2);
+}, 30_000);
