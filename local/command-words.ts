@@ -11,17 +11,16 @@ import { DEFAULT_PORTS, dataDirFrom } from './stack-config.js';
  * A character that must not reach a terminal raw (contract/visible-text.ts) is written as printf's escape in
  * `"$(printf '...')"`, which any POSIX sh reads back as the value (shown inside '...' as `\t`, it would be read
  * as a backslash and a t; `$'...'` is not read by dash before 0.5.13). A command substitution drops trailing
- * newlines, so a value ending in one is written in `$'...'` instead (bash, zsh, ksh, dash 0.5.13 on).
+ * newlines, and no other POSIX sh quoting writes a newline by an escape, so newlines ending a value are
+ * written as they are, in single quotes after the rest: the command then takes two lines, and any sh reads it.
  */
 export function shellWord(text: string): string {
   if (/^[\w@%+=:,./-]+$/.test(text)) return text;
   const parts = escapedParts(text);
   if (parts.every((part) => typeof part === 'string')) return `'${text.replaceAll("'", "'\\''")}'`;
   if (text.endsWith('\n')) {
-    const written = parts.map((part) =>
-      typeof part === 'string' ? part.replace(/[\\']/g, '\\$&') : octalEscape(part.char),
-    );
-    return `$'${written.join('')}'`;
+    const rest = text.replace(/\n+$/, '');
+    return `${rest === '' ? '' : shellWord(rest)}'${text.slice(rest.length)}'`;
   }
   const format = parts.map((part) =>
     typeof part === 'string'
@@ -33,7 +32,7 @@ export function shellWord(text: string): string {
 
 const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** `char` as printf and $'...' both read it: a tab, newline or return by name, else its UTF-8 bytes in octal. */
+/** `char` as printf reads it: a tab, newline or return by name, else its UTF-8 bytes in octal. */
 function octalEscape(char: string): string {
   return (
     NAMED[char] ??

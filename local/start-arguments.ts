@@ -62,6 +62,9 @@ export function optionAsVariable(
  * would only be refused for it.
  */
 function startWith(variable: string, value: string, env: NodeJS.ProcessEnv): string {
+  // The words are shell words, raw only in a newline ending a value, which a shell reads only raw; the stack's
+  // problems quote values as JSON: what is raw in them is escaped, their backslashes (a path's, JSON's
+  // escapes) left as they are.
   const leftOut: string[] = [];
   const words = VARIABLES.flatMap((name) => {
     if (name === variable) return [`${name}=${value === '...' ? value : shellWord(value)}`];
@@ -74,7 +77,9 @@ function startWith(variable: string, value: string, env: NodeJS.ProcessEnv): str
   });
   const refused = leftOut.length === 1 ? 'it' : 'them';
   const left =
-    leftOut.length === 0 ? '' : `; left out, as the stack refuses ${refused}: ${leftOut.join('; ')}`;
+    leftOut.length === 0
+      ? ''
+      : `; left out, as the stack refuses ${refused}: ${escapeControlOfEscaped(leftOut.join('; '))}`;
   return `${words.join(' ')} npm start${left}`;
 }
 
@@ -95,9 +100,7 @@ export function startArguments(
       text: `${got}: it is configured by environment variables, e.g. PORT=3100 npm start; docs/local.md, "Configuration", lists them`,
     };
   }
-  // The start to copy holds the value typed and the variables set, and the stack's problems quote values as
-  // JSON: what is raw in them is escaped, their backslashes (a path's, JSON's escapes) left as they are.
-  const start = escapeControlOfEscaped(startWith(instead.variable, instead.value, env));
+  const start = startWith(instead.variable, instead.value, env);
   return {
     status: 2,
     text: `${got}: it is configured by environment variables; for this one, ${start} (docs/local.md, "Configuration", lists them)`,

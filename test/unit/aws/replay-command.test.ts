@@ -310,6 +310,9 @@ describe('npm run replay', () => {
     'incoming/*; echo x/',
     '-incoming/',
     '',
+    // Ending in a newline: written in $'...', which this machine's sh (dash 0.5.12) did not read.
+    'incoming/ends\n',
+    'incoming/tab\there\u202e\n\n',
   ])('suggests a redrive that a shell hands back the prefix %j exactly', (prefix) => {
     const command = redriveCommand(prefix, {});
     const args = command.replace(/^npm run replay -- /, '');
