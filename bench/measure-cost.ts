@@ -27,8 +27,8 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { fileObjectSource } from '../local/file-object-source.js';
 import { createLocalDynamoDbClient } from '../local/s3-client.js';
 import { createSessionTable } from '../local/session-table.js';
+import { optionsOrExplained } from '../scripts/command-status.js';
 import { parseMeasureCostOptions, USAGE } from './measure-cost-options.js';
-import { parsedOrExplained } from './parsed-options.js';
 import { writeExport } from './write-export.js';
 
 const TABLE = 'sessionizer-cost';
@@ -155,8 +155,8 @@ export function lateExport(events: number): { events: number; users: number } {
 }
 
 async function main(): Promise<void> {
-  const options = parsedOrExplained(
-    { name: 'measure-cost', run: 'npx tsx bench/measure-cost.ts', usage: USAGE },
+  const options = optionsOrExplained(
+    { name: 'measure-cost', help: 'npx tsx bench/measure-cost.ts', usage: USAGE },
     () => parseMeasureCostOptions(process.argv.slice(2)),
   );
   if (options === undefined) return;

@@ -15,7 +15,7 @@ import { readProblem } from '../cli/directory-files.js';
 import { quoted } from '../cli/terminal-text.js';
 import { wholeNumberOption } from '../cli/whole-number.js';
 import { escapeControl } from '../contract/visible-text.js';
-import { parsedOrExplained } from './parsed-options.js';
+import { optionsOrExplained } from '../scripts/command-status.js';
 
 interface ProfileNode {
   id: number;
@@ -196,7 +196,7 @@ function readProfile(file: string): CpuProfile {
 }
 
 function main(): void {
-  const options = parsedOrExplained({ name: 'profile', run: HELP, usage: HELP_TEXT }, () =>
+  const options = optionsOrExplained({ name: 'profile', help: HELP, usage: HELP_TEXT }, () =>
     parseProfileOptions(process.argv.slice(2)),
   );
   if (options === undefined) return;

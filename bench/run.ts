@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { optionsOrExplained } from '../scripts/command-status.js';
 import { benchmarkApiPages, benchmarkLongSessionPages } from './api-pages.js';
 import { benchmarkBundles } from './bundles.js';
 import { benchmarkCliMemory, benchmarkStartup } from './cli.js';
@@ -25,7 +26,6 @@ import { benchmarkDailyIngest, benchmarkIngestMemory, freshTable } from './inges
 import { codeVersion, watchMachine } from './machine.js';
 import { methodNotes } from './notes.js';
 import { BENCH_USAGE, type BenchOptions, isWhole, parseBenchOptions } from './options.js';
-import { parsedOrExplained } from './parsed-options.js';
 import { LONG_HISTORY, PLANS } from './plan.js';
 import { buildChildScripts, OUT_DIR, REPO_ROOT } from './processes.js';
 import { type BenchReport, fileLabel, renderBenchmarksMd, renderTables, type Section } from './report.js';
@@ -189,7 +189,7 @@ async function measure(options: BenchOptions, argv: string[]): Promise<BenchRepo
 }
 
 async function main(argv: string[]): Promise<void> {
-  const options = parsedOrExplained({ name: 'bench', run: 'npm run bench --', usage: BENCH_USAGE }, () =>
+  const options = optionsOrExplained({ name: 'bench', help: 'npm run bench --', usage: BENCH_USAGE }, () =>
     parseBenchOptions(argv),
   );
   if (options === undefined) return;

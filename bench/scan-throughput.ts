@@ -17,8 +17,8 @@ import { quoted } from '../cli/terminal-text.js';
 import { gotText, wholeNumberOption } from '../cli/whole-number.js';
 import { compilePaths, ScanResult, scan, ValueKind } from '../functions/domain/reading/json-scan.js';
 import { type ByteRecord, RecordSplitter } from '../functions/domain/reading/records.js';
+import { optionsOrExplained } from '../scripts/command-status.js';
 import { generateEvents } from './generator/generate.js';
-import { parsedOrExplained } from './parsed-options.js';
 import { median } from './stats.js';
 
 /** The paths the lead's Segment mapping requests (rules 1, 7 and 9 of the session rules). */
@@ -182,7 +182,7 @@ export function parseScanOptions(argv: readonly string[]): ScanOptions {
 }
 
 function main(): void {
-  const options = parsedOrExplained({ name: 'scan-throughput', run: HELP, usage: USAGE }, () =>
+  const options = optionsOrExplained({ name: 'scan-throughput', help: HELP, usage: USAGE }, () =>
     parseScanOptions(process.argv.slice(2)),
   );
   if (options === undefined) return;

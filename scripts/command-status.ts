@@ -28,32 +28,70 @@ export interface ScriptCommand {
   readonly quotesJson?: boolean;
 }
 
+/** A command line as a command's parser reads it: its options, the help asked for, or what is wrong with it. */
+export type ParsedCommandLine<Options extends object> = Options | { help: true } | { problem: string };
+
 /**
- * A script command's exit status from its parsed command line: 2 after an argument it refuses, said with where
- * the help is (usageErrorText, as every command), 0 with the usage for --help; otherwise 0 once `run` is done,
- * or, when it throws, 2 for a LateUsageError, said as the other usage errors are, else `statusOf(error)` (1
- * unless it says otherwise) with the error's message after the command's name.
+ * The options of a parsed command line, or the status its command ends with once it has said so: 2 after an
+ * argument it refuses, said with where the help is (usageErrorText, as every command; the whole help after
+ * it would scroll it out of view), 0 with the usage for --help.
+ */
+export function optionsOrStatus<Options extends object>(
+  command: ScriptCommand,
+  parsed: ParsedCommandLine<Options>,
+  io: LineIo,
+): Options | number {
+  if ('problem' in parsed) {
+    const problem = command.quotesJson === true ? { jsonQuoted: parsed.problem } : parsed.problem;
+    io.err(usageErrorText(command.name, problem, command.help).trimEnd());
+    return 2;
+  }
+  // A parser may give `help: false` among its options.
+  if ((parsed as { help?: unknown }).help === true) {
+    io.out(command.usage);
+    return 0;
+  }
+  return parsed as Options;
+}
+
+/**
+ * For a command whose parser throws what is wrong (the bench's) and that runs in this process: its options,
+ * or undefined once its help is printed or its usage error said, with process.exitCode set to 2.
+ */
+export function optionsOrExplained<Options extends object>(
+  command: ScriptCommand,
+  parse: () => Options,
+  io: LineIo = { out: (line) => console.log(line), err: (line) => console.error(line) },
+): Options | undefined {
+  let parsed: ParsedCommandLine<Options>;
+  try {
+    parsed = parse();
+  } catch (error) {
+    parsed = { problem: error instanceof Error ? error.message : String(error) };
+  }
+  const options = optionsOrStatus(command, parsed, io);
+  if (typeof options !== 'number') return options;
+  if (options !== 0) process.exitCode = options;
+  return undefined;
+}
+
+/**
+ * A script command's exit status from its parsed command line: as optionsOrStatus says, else 0 once `run` is
+ * done, or, when it throws, 2 for a LateUsageError, said as the other usage errors are, else
+ * `statusOf(error)` (1 unless it says otherwise) with the error's message after the command's name.
  */
 export async function runParsed<Options extends object>(
   command: ScriptCommand,
-  parsed: Options | { help: true } | { problem: string },
+  parsed: ParsedCommandLine<Options>,
   io: LineIo,
   run: (options: Options) => Promise<void>,
   statusOf: (error: unknown) => number = () => 1,
 ): Promise<number> {
-  const { name, usage } = command;
-  if ('problem' in parsed) {
-    // The error alone, then where the help is: the whole help after it would scroll it out of view.
-    const problem = command.quotesJson === true ? { jsonQuoted: parsed.problem } : parsed.problem;
-    io.err(usageErrorText(name, problem, command.help).trimEnd());
-    return 2;
-  }
-  if ('help' in parsed) {
-    io.out(usage);
-    return 0;
-  }
+  const { name } = command;
+  const options = optionsOrStatus(command, parsed, io);
+  if (typeof options === 'number') return options;
   try {
-    await run(parsed);
+    await run(options);
     return 0;
   } catch (error) {
     if (error instanceof LateUsageError) {
