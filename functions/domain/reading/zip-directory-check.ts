@@ -131,14 +131,15 @@ function damageOf(entry: EntryState, listed: DirectoryEntry): string | undefined
   }
   // The content is what the directory lists: a record saying otherwise is the damage, not the content.
   const disagreements: string[] = [];
-  if (entry.localCrc !== undefined && entry.localCrc !== listed.crc) {
+  const declared = entry.declared;
+  if (declared !== undefined && declared.crc !== listed.crc) {
     disagreements.push(
-      `the local header's CRC-32 (${hex(entry.localCrc)}) differs from the central directory's (${hex(listed.crc)}), which its content matches`,
+      `the ${declared.record}'s CRC-32 (${hex(declared.crc)}) differs from the central directory's (${hex(listed.crc)}), which its content matches`,
     );
   }
-  if (entry.localOriginalSize !== undefined && entry.localOriginalSize !== entry.inflatedBytes) {
+  if (declared !== undefined && declared.originalSize !== entry.inflatedBytes) {
     disagreements.push(
-      `the local header lists ${entry.localOriginalSize} bytes inflated, but it inflates to ${entry.inflatedBytes}`,
+      `the ${declared.record} lists ${declared.originalSize} bytes inflated, but it inflates to ${entry.inflatedBytes}`,
     );
   }
   const sizes: string[] = [];

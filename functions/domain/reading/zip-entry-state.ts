@@ -14,10 +14,11 @@ export interface EntryState {
   inflatedBytes: number;
   /** The member's stored (compressed) bytes read so far. */
   compressedBytes: number;
-  /** The CRC-32 its local header gives; undefined when it is written with a data descriptor. */
-  readonly localCrc: number | undefined;
-  /** The inflated size its local header gives; undefined when it is written with a data descriptor. */
-  readonly localOriginalSize: number | undefined;
+  /**
+   * The CRC-32 and inflated size its local header gives, or, when it is written with a data descriptor, the
+   * descriptor (once read): compared with the central directory's and the content at the end.
+   */
+  declared: DeclaredRecord | undefined;
   /** CRC-32 of the content so far; undefined once some of it went unseen (the member was abandoned). */
   crc: number | undefined;
   finished: boolean;
@@ -26,6 +27,13 @@ export interface EntryState {
   discarded: boolean;
   /** Why the member is skipped; its `file` is filled in when it is named. */
   skipped: ContainerIssue | undefined;
+}
+
+/** What a record beside a member's data says of it, and which record that is (named in the error). */
+export interface DeclaredRecord {
+  readonly record: 'local header' | 'data descriptor';
+  readonly crc: number;
+  readonly originalSize: number;
 }
 
 /** A member's name, and the file of its issues, until it is taken ({@link ZipStreamReader.take}). */

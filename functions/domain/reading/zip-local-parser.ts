@@ -5,7 +5,7 @@
  * records, as they stream past, go to a listener that checks the members against them.
  */
 import { centralRecordExtent, type DirectoryEntry, readCentralRecord } from './zip-central-record.js';
-import { DESCRIPTOR_DECIDED_AFTER, DescribedMember } from './zip-data-descriptor.js';
+import { DESCRIPTOR_DECIDED_AFTER, DescribedMember, type DescriptorEnd } from './zip-data-descriptor.js';
 import type { MemberSink } from './zip-member-sink.js';
 import { decodeZipName } from './zip-names.js';
 import { CENTRAL_FILE_HEADER, LOCAL_FILE_HEADER, nextRecord, viewOf } from './zip-signatures.js';
@@ -91,7 +91,7 @@ export class ZipLocalParser {
     const end = state.member.findEnd(held, { atEnd: true });
     state.member.deliver(end === undefined ? held : held.subarray(0, end.at));
     if (end === undefined) return true;
-    this.endMember(state.member);
+    this.endMember(state.member, end);
     return false;
   }
 
@@ -198,7 +198,7 @@ export class ZipLocalParser {
       return this.hold(bytes.subarray(decided));
     }
     member.deliver(bytes.subarray(0, end.at));
-    this.endMember(member);
+    this.endMember(member, end);
     return bytes.subarray(end.at + end.length);
   }
 
@@ -216,14 +216,14 @@ export class ZipLocalParser {
       return chunk;
     }
     member.deliver(held.subarray(0, end.at));
-    this.endMember(member);
+    this.endMember(member, end);
     const after = end.at + end.length;
     this.held = after < held.length ? held.subarray(after) : EMPTY;
     return chunk.subarray(Math.max(0, after - held.length));
   }
 
-  private endMember(member: DescribedMember): void {
-    member.sink.end();
+  private endMember(member: DescribedMember, end: DescriptorEnd): void {
+    member.sink.end(end.says);
     this.state = { kind: 'between' };
   }
 

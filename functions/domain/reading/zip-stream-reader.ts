@@ -151,8 +151,10 @@ export class ZipStreamReader {
       chunks: [],
       inflatedBytes: 0,
       compressedBytes: 0,
-      localCrc: member.crc,
-      localOriginalSize: member.originalSize,
+      declared:
+        member.crc === undefined || member.originalSize === undefined
+          ? undefined
+          : { record: 'local header', crc: member.crc, originalSize: member.originalSize },
       crc: 0,
       finished: false,
       failure: undefined,
@@ -170,7 +172,10 @@ export class ZipStreamReader {
         entry.compressedBytes += chunk.length;
         decoder.data(chunk);
       },
-      end: () => decoder.end(),
+      end: (descriptor) => {
+        if (descriptor) entry.declared = { record: 'data descriptor', ...descriptor };
+        decoder.end();
+      },
     };
   }
 

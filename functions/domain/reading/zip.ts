@@ -4,7 +4,7 @@
  * dependencies). The central directory, last in the archive, is read from a tail kept while streaming (or, a
  * longer or zip64 one, as its records stream past: zip-streamed-directory.ts) and checks what streaming
  * cannot: that the archive is complete, its member count, and each member's CRC-32 and sizes, and the CRC-32
- * its local header gives.
+ * and inflated size its local header or data descriptor gives.
  *
  * Libraries compared: yauzl, @zip.js/zip.js and node-stream-zip read the central directory first, so they
  * need random access (zip.js buffers a plain stream whole); unzipper `Parse` and unzip-stream stop the whole

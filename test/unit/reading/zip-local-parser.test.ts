@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LocalMember, ZipLocalParser } from '../../../functions/domain/reading/zip-local-parser.js';
+import type { DescriptorValues } from '../../../functions/domain/reading/zip-member-sink.js';
 
 /** Stored members, so what the parser hands on is the member's content itself. */
 interface WrittenMember {
@@ -87,18 +88,24 @@ function holdsItsOwnDescriptor(archive: Uint8Array, dataStart: number, member: W
 }
 
 function parse(archive: Uint8Array, chunkSizes: readonly number[]) {
-  const members: { member: LocalMember; content: Uint8Array; ended: boolean }[] = [];
+  const members: {
+    member: LocalMember;
+    content: Uint8Array;
+    ended: boolean;
+    described?: DescriptorValues | undefined;
+  }[] = [];
   const parser = new ZipLocalParser((member) => {
     const parts: Uint8Array[] = [];
-    const found = { member, content: new Uint8Array(0), ended: false };
+    const found: (typeof members)[number] = { member, content: new Uint8Array(0), ended: false };
     members.push(found);
     return {
       data: (chunk) => {
         parts.push(chunk.slice());
         found.content = Buffer.concat(parts);
       },
-      end: () => {
+      end: (described) => {
         found.ended = true;
+        found.described = described;
       },
     };
   });
@@ -157,8 +164,22 @@ describe('ZipLocalParser', () => {
           const { members: found, endedInside } = parse(archive, chunkSizes);
 
           expect(
-            found.map(({ member, content, ended }) => ({ name: member.name, content: [...content], ended })),
-          ).toEqual(members.map(({ name, content }) => ({ name, content: [...content], ended: true })));
+            found.map(({ member, content, ended, described }) => ({
+              name: member.name,
+              content: [...content],
+              ended,
+              described,
+            })),
+          ).toEqual(
+            members.map(({ name, content, sizes }) => ({
+              name,
+              content: [...content],
+              ended: true,
+              // What the descriptor says, whatever its form, for the central directory's check.
+              described:
+                sizes === 'header' ? undefined : { crc: crc32(content), originalSize: content.length },
+            })),
+          );
           expect(endedInside).toBe(false);
         },
       ),

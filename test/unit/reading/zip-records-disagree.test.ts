@@ -40,6 +40,13 @@ function centralRecord(archive: Uint8Array, path: string): number {
   return at - CENTRAL_HEADER_BYTES;
 }
 
+/** Where a member's data descriptor starts: its signature, the first after the member's data. */
+function descriptor(archive: Uint8Array, path: string): number {
+  const at = writable(archive).indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), dataOffset(archive, path));
+  if (at === -1) throw new Error(`no data descriptor after ${path}`);
+  return at;
+}
+
 function localHeader(archive: Uint8Array, path: string): number {
   return dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
 }
@@ -85,6 +92,36 @@ describe('ZIP records that disagree with a member whose content matches the cent
       'export.zip!c.json',
       `the local header lists ${size + 5} bytes inflated, but it inflates to ${size} (damaged archive)`,
     ]);
+  });
+
+  it("reports a data descriptor's wrong CRC-32 or inflated size, signed with 4-byte sizes or zip64's", async () => {
+    const hex = (crc: number) => crc.toString(16).padStart(8, '0');
+    const written = [
+      { archive: zipWithDataDescriptors(members), sizeBytes: 4 },
+      { archive: await zipWithYazl(members, { streamed: true, zip64: true }), sizeBytes: 8 },
+    ];
+    for (const { archive: intact, sizeBytes } of written) {
+      for (const path of ['a.json', 'b.json']) {
+        const archive = Uint8Array.from(intact);
+        const crcAt = descriptor(archive, path) + 4;
+        const listed = writable(archive).readUInt32LE(crcAt);
+        writable(archive).writeUInt32LE((listed ^ 0x100) >>> 0, crcAt);
+        const sizeAt = crcAt + 4 + sizeBytes;
+        const size = writable(archive).readUInt32LE(sizeAt);
+        writable(archive).writeUInt32LE(size + 2, sizeAt);
+
+        for (const sizes of [[5], [64 * 1024]]) {
+          const outcome = await readExport('export.zip', chunked(archive, sizes));
+
+          expectEveryMemberWhole(outcome);
+          expect(outcome.issues).toEqual([]);
+          expect([outcome.error?.file, outcome.error?.reason]).toEqual([
+            `export.zip!${path}`,
+            `the data descriptor's CRC-32 (${hex((listed ^ 0x100) >>> 0)}) differs from the central directory's (${hex(listed)}), which its content matches, and the data descriptor lists ${size + 2} bytes inflated, but it inflates to ${size} (damaged archive)`,
+          ]);
+        }
+      }
+    }
   });
 
   it("reports the directory's wrong compressed and inflated sizes, each member on its own", async () => {
