@@ -1,16 +1,16 @@
 // What the central directory, read at the end, says of the members streamed before it.
 import { ContainerError } from './container-error.js';
 import type { DirectoryEntry } from './zip-central-record.js';
+import { type DirectoryMatch, matchDirectory } from './zip-directory-match.js';
 import { readEndOfCentralDirectory } from './zip-end-record.js';
 import type { EntryState } from './zip-entry-state.js';
-import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
 import type { StreamedDirectory } from './zip-streamed-directory.js';
 
 export interface ArchiveEnd {
   /** Why the archive is broken, if it is. */
   readonly failure: ContainerError | undefined;
-  /** The directory's entries, when it holds them whole, for each member's CRC-32 ({@link damagedMembers}). */
-  readonly listed: readonly DirectoryEntry[] | undefined;
+  /** The directory's records paired with the members found, when it was read whole ({@link damagedMembers}). */
+  readonly listed: DirectoryMatch | undefined;
 }
 
 /**
@@ -39,14 +39,17 @@ export function checkArchiveEnd(
     };
   }
   // A directory longer than the tail (or a zip64 one) is the one read as it streamed past.
-  const listed = directory.entries ?? streamed.entriesAt(directory.span, directory.entryCount);
+  const listed =
+    directory.entries === undefined
+      ? streamed.matchAt(directory.span, directory.entryCount)
+      : matchDirectory(streamed.foundPaths(), directory.entries);
   if (directory.entryCount !== undefined && directory.entryCount !== found.length) {
     return {
       listed,
       failure: new ContainerError(
         'corrupt',
         archive,
-        `the central directory lists ${directory.entryCount} members, but ${membersFound(found.length)} reading the archive (damaged archive)${notFound(found, listed)}`,
+        `the central directory lists ${directory.entryCount} members, but ${membersFound(found.length)} reading the archive (damaged archive)${notFound(listed)}`,
       ),
     };
   }
@@ -70,48 +73,24 @@ function membersFound(count: number): string {
 }
 
 /** The members the directory lists that reading did not come to, named: the ones whose records were lost. */
-function notFound(found: readonly EntryState[], listed: readonly DirectoryEntry[] | undefined): string {
-  if (listed === undefined) return '';
-  // One set, not a search of the members found for each listed one: tens of thousands of members found
-  // and a directory of a thousand others (a damaged or crafted archive) took half a minute that way.
-  const paths = new Set(found.map((state) => state.path));
-  const missing = listed.filter(
-    (entry) =>
-      !paths.has(decodeZipName(entry.name, 0)) && !paths.has(decodeZipName(entry.name, FLAG_UTF8_NAME)),
-  );
-  if (missing.length === 0) return '';
-  const names = missing.slice(0, 3).map((entry) => decodeZipName(entry.name, 0));
-  const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+function notFound(listed: DirectoryMatch | undefined): string {
+  if (listed === undefined || listed.notFoundCount === 0) return '';
+  const names = listed.notFoundNames;
+  const more = listed.notFoundCount > names.length ? ` and ${listed.notFoundCount - names.length} more` : '';
   return `; not found: ${names.join(', ')}${more}`;
 }
 
 /**
  * The members read whole whose content does not match the CRC-32 the central directory lists for them
  * (streaming cannot check it sooner), or whose other records disagree with what was read: their events were
- * read as they came, and each one's file error says it is damaged. A member is checked against the first
- * entry of its name not yet taken, so a member missing from the ones found (a damaged header) leaves the
- * others checked against their own entries.
+ * read as they came, and each one's file error says it is damaged. Each is checked against the record the
+ * directory's pairing gave it (zip-directory-match.ts).
  */
-export function damagedMembers(
-  found: readonly EntryState[],
-  listed: readonly DirectoryEntry[],
-): ContainerError[] {
-  const byName = new Map<string, DirectoryEntry[]>();
-  for (const entry of listed) {
-    for (const name of new Set([decodeZipName(entry.name, 0), decodeZipName(entry.name, FLAG_UTF8_NAME)])) {
-      const same = byName.get(name);
-      if (same === undefined) byName.set(name, [entry]);
-      else same.push(entry);
-    }
-  }
-  const taken = new Set<DirectoryEntry>();
+export function damagedMembers(found: readonly EntryState[], listed: DirectoryMatch): ContainerError[] {
   const damaged: ContainerError[] = [];
-  for (const entry of found) {
-    const same = byName.get(entry.path) ?? [];
-    while (same.length > 0 && taken.has(same[0] as DirectoryEntry)) same.shift();
-    const entryListed = same.shift();
+  for (const [index, entry] of found.entries()) {
+    const entryListed = listed.recordOf(index);
     if (entryListed === undefined) continue;
-    taken.add(entryListed);
     const readWhole =
       entry.crc !== undefined && entry.finished && entry.failure === undefined && entry.skipped === undefined;
     const reason = readWhole ? damageOf(entry, entryListed) : undefined;

@@ -2,8 +2,8 @@ import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError } from './container-error.js';
 import type { UniqueNames } from './unique-names.js';
-import type { DirectoryEntry } from './zip-central-record.js';
 import { checkArchiveEnd, damagedMembers } from './zip-directory-check.js';
+import type { DirectoryMatch } from './zip-directory-match.js';
 import { END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES, TailWindow } from './zip-end-record.js';
 import { type EntryState, UNNAMED } from './zip-entry-state.js';
 import { type LocalMember, ZipLocalParser } from './zip-local-parser.js';
@@ -23,7 +23,7 @@ export class ZipStreamReader {
   /** Every member found, in archive order, for the central directory's checks at the end. */
   private readonly found: EntryState[] = [];
   /** The directory as it streams past, for when the tail does not hold it. */
-  private readonly streamed = new StreamedDirectory(() => this.found.length);
+  private readonly streamed = new StreamedDirectory(this.found);
   private readonly parser = new ZipLocalParser((member) => this.discover(member), this.streamed);
   private readonly tail = new TailWindow(END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES);
   private pending: Uint8Array = EMPTY;
@@ -34,8 +34,8 @@ export class ZipStreamReader {
   private current: EntryState | undefined;
   private failure: ContainerError | undefined;
   private failureReported = false;
-  /** The central directory's entries, once read whole: each member's CRC-32 is checked against them. */
-  private listed: readonly DirectoryEntry[] | undefined;
+  /** The central directory's records paired with the members found, once read whole: each is checked against its own. */
+  private listed: DirectoryMatch | undefined;
 
   /**
    * `names`, the export's: a path the archive holds twice (ZIP allows it), two decoding to one text, or one

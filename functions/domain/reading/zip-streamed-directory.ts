@@ -1,30 +1,31 @@
 // The central directory's records as they stream past: the directory a long or zip64 archive's tail lacks.
 import type { DirectoryEntry } from './zip-central-record.js';
+import { DirectoryMatch, FoundPaths } from './zip-directory-match.js';
 import type { DirectorySpan } from './zip-end-record.js';
+import type { EntryState } from './zip-entry-state.js';
 import type { DirectoryListener } from './zip-local-parser.js';
 
 /**
- * Members a directory may list past the ones found and still be kept: the ones not found that a broken
- * archive's error names. A directory listing more is not kept (nor is a longer one in the tail read): the
- * members found bound what is held, not a crafted directory's length.
+ * Each record is paired with the members found as it streams past and then let go (zip-directory-match.ts):
+ * the members found bound what is held, not a crafted directory's length.
  */
-const LISTED_BEYOND_FOUND = 3;
-
 export class StreamedDirectory implements DirectoryListener {
-  private readonly entries: DirectoryEntry[] = [];
+  private match: DirectoryMatch | undefined;
   private span: DirectorySpan | undefined;
-  private dropped = false;
+  private paths: FoundPaths | undefined;
 
-  /** `found`, how many members reading found: read once the directory starts, after every member. */
-  constructor(private readonly found: () => number) {}
+  /** `found`, the members reading found: complete once the directory starts, which comes after them all. */
+  constructor(private readonly found: readonly EntryState[]) {}
+
+  /** The members found by path, built once for this reading and the tail's. */
+  foundPaths(): FoundPaths {
+    this.paths ??= new FoundPaths(this.found);
+    return this.paths;
+  }
 
   listed(entry: DirectoryEntry): boolean {
-    if (this.entries.length >= this.found() + LISTED_BEYOND_FOUND) {
-      this.dropped = true;
-      this.entries.length = 0;
-      return false;
-    }
-    this.entries.push(entry);
+    this.match ??= new DirectoryMatch(this.foundPaths());
+    this.match.add(entry);
     return true;
   }
 
@@ -33,17 +34,15 @@ export class StreamedDirectory implements DirectoryListener {
   }
 
   /**
-   * The entries, when the records streamed past are the whole directory the end record places at `span`
-   * with `count` entries (not another archive's, nor cut short); undefined otherwise.
+   * The records paired with the members found, when the records streamed past are the whole directory the
+   * end record places at `span` with `count` entries (not another archive's, nor cut short); undefined
+   * otherwise.
    */
-  entriesAt(
-    span: DirectorySpan | undefined,
-    count: number | undefined,
-  ): readonly DirectoryEntry[] | undefined {
+  matchAt(span: DirectorySpan | undefined, count: number | undefined): DirectoryMatch | undefined {
     const read = this.span;
-    if (this.dropped || read === undefined || span === undefined) return undefined;
-    if (read.offset !== span.offset || read.size !== span.size || this.entries.length !== count)
-      return undefined;
-    return this.entries;
+    if (read === undefined || span === undefined) return undefined;
+    const match = this.match ?? new DirectoryMatch(this.foundPaths());
+    if (read.offset !== span.offset || read.size !== span.size || match.count !== count) return undefined;
+    return match;
   }
 }
