@@ -88,4 +88,27 @@ describe('ZIP members damaged in an archive broken otherwise', () => {
     ]);
     expect(outcome.error?.message).toMatch(/^export\.zip: data follows the archive's end record/);
   });
+
+  // Why the tail's copy of the directory is read beside the one streamed past: a stated size that stops a
+  // member short lets reading find the records of an archive stored inside it, whose directory is the one
+  // that streams past; only the directory the end record places (here in the tail) shows the damage.
+  it("checks the members against the directory the end record places, not an inner archive's met first", async () => {
+    const inner = zipWithSizes([{ path: 'x.json', content: bytesOf(trackLines(2, 'x')), deflate: false }]);
+    const archive = zipWithSizes([
+      { path: 'inner.zip', content: inner, deflate: false },
+      { path: 'b.json', content: bytesOf(trackLines(3, 'b')), deflate: false },
+    ]);
+    stateCompressedSize(archive, 'inner.zip', 0);
+
+    const outcome = await readExport('export.zip', chunked(archive, [100]));
+
+    expect(outcome.members.map((member) => member.name)).toEqual([
+      'export.zip!inner.zip',
+      'export.zip!x.json',
+    ]);
+    expect([outcome.error?.file, outcome.error?.reason]).toEqual([
+      'export.zip!inner.zip',
+      'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)',
+    ]);
+  });
 });
