@@ -2,6 +2,7 @@
 // against the central directory.
 import type { ContainerError, ContainerIssue } from './container-error.js';
 import type { MemberDecoder } from './zip-member-decoders.js';
+import type { DescriptorValues } from './zip-member-sink.js';
 
 /** What is known of one archive member while it is read. */
 export interface EntryState {
@@ -30,10 +31,8 @@ export interface EntryState {
 }
 
 /** What a record beside a member's data says of it, and which record that is (named in the error). */
-export interface DeclaredRecord {
+export interface DeclaredRecord extends DescriptorValues {
   readonly record: 'local header' | 'data descriptor';
-  readonly crc: number;
-  readonly originalSize: number;
 }
 
 /** A member's name, and the file of its issues, until it is taken ({@link ZipStreamReader.take}). */
