@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ALLOWED_METHODS, CACHE_CONTROL } from '../functions/api/app.js';
+import { CACHE_CONTROL } from '../functions/api/app.js';
 import { isLoopbackAddress, NOT_THIS_MACHINE, namesThisMachine } from '../viewer/server/host-guard.js';
 import { jsonHeaders, sendJson } from '../viewer/server/json-answer.js';
 import { readRequestTarget } from '../viewer/server/request-target.js';
@@ -25,6 +25,7 @@ import {
 import { errorBody, sendError } from './api-answers.js';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway-event.js';
 import { preflightHeaders } from './cors-preflight.js';
+import { gatewayRouteOf, NO_ROUTE_BODY, routeServes } from './gateway-routes.js';
 import { readBodyUpTo } from './request-body.js';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -34,15 +35,12 @@ export interface StaticAsset {
   body: Buffer | string;
 }
 
-/** Where API Gateway's admin route (`DELETE /admin/users/{proxy+}`) sends requests to the admin function. */
-export const ADMIN_API_PREFIX = '/admin/users/';
-
 export interface HttpApiOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
   handler: HttpApiHandler;
-  /** The admin function, for paths under ADMIN_API_PREFIX; without it they go to `handler`. */
+  /** The admin function, for its route (`DELETE /admin/users/{proxy+}`); without it that goes to `handler`. */
   adminApiHandler?: HttpApiHandler;
   /** Called when the handler throws; the client gets API Gateway's generic 500. */
   onError?: (error: unknown, event: APIGatewayProxyEventV2) => void;
@@ -62,15 +60,12 @@ export interface HttpApi {
   close(): Promise<void>;
 }
 
-/** API Gateway's body for a request no route takes. */
-const NO_ROUTE_BODY = JSON.stringify({ message: 'Not Found' });
-
 // API Gateway rejects larger payloads with 413; the lookup API takes no bodies anyway.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
  * A request line of a method token Node's parser does not know (`FOO /x HTTP/1.1`, `get /x HTTP/1.1`): well
- * formed (RFC 9110 allows any token), so the method is what is refused, as the lookup handler refuses it.
+ * formed (RFC 9110 allows any token), so it meets the routes, none of which takes such a method.
  */
 const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [^\s]+ HTTP\/\d\.\d\r?\n/;
 
@@ -84,7 +79,7 @@ function answerEarlyError(error: NodeJS.ErrnoException & { rawPacket?: Buffer },
     return;
   }
   if (error.code === 'HPE_INVALID_METHOD' && REQUEST_LINE.test(error.rawPacket?.toString('latin1') ?? '')) {
-    answerMethodNotAllowed(socket);
+    answerNoRoute(socket);
     return;
   }
   const [status, message] =
@@ -97,23 +92,23 @@ function answerEarlyError(error: NodeJS.ErrnoException & { rawPacket?: Buffer },
 }
 
 /** An error answer written straight to a socket Node took out of its HTTP handling, which it then closes. */
-function answerOnSocket(socket: Socket, status: number, message: string, headers = ''): void {
-  const body = errorBody(status, message);
+function answerOnSocket(socket: Socket, status: number, message: string): void {
+  writeOnSocket(socket, status, errorBody(status, message));
+}
+
+function writeOnSocket(socket: Socket, status: number, body: string): void {
   const lines = Object.entries(jsonHeaders(body)).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}${headers}` +
-      `connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}connection: close\r\n\r\n${body}`,
   );
 }
 
-/** The lookup handler's 405 for a method Node takes out of its HTTP handling (CONNECT, one it does not know). */
-function answerMethodNotAllowed(socket: Socket): void {
-  answerOnSocket(
-    socket,
-    405,
-    `Method not allowed; allowed: ${ALLOWED_METHODS}`,
-    `allow: ${ALLOWED_METHODS}\r\n`,
-  );
+/**
+ * API Gateway's 404 for a method Node takes out of its HTTP handling (CONNECT, one it does not know): no route
+ * of API_GATEWAY_ROUTES takes such a method, as the request handler below finds for any other.
+ */
+function answerNoRoute(socket: Socket): void {
+  writeOnSocket(socket, 404, NO_ROUTE_BODY);
 }
 
 function serveStatic(res: ServerResponse, asset: StaticAsset, extra: Readonly<Record<string, string>>): void {
@@ -162,19 +157,21 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       await serveAdmin(req, res, options.admin, body);
       return;
     }
-    // The stage routes GET and DELETE only, so an OPTIONS not answered as a preflight above meets no route:
-    // API Gateway's own 404, reaching no function (whose OPTIONS answer serves fronts that pass it on).
-    if (req.method === 'OPTIONS') {
+    // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
+    // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
+    const route = gatewayRouteOf(method, path);
+    // A request no route of the stage takes (an OPTIONS not answered as a preflight above, a POST, a DELETE
+    // outside the admin route) gets API Gateway's own 404, reaching no function (whose 405 and OPTIONS answer
+    // serve fronts that pass every method on). A GET outside the routes still reaches the lookup function,
+    // whose 404 names the path most likely meant (docs/api.md).
+    if (route === undefined && method !== 'GET') {
       sendJson(res, 404, NO_ROUTE_BODY);
       return;
     }
-    // HEAD is asked as GET and answered without the body, so it carries GET's headers, content-length
-    // included, as HTTP requires; the handler itself leaves the body out of a HEAD answer.
-    const event = toApiGatewayEvent(req, body, {
-      method: req.method === 'HEAD' ? 'GET' : req.method,
-      host: target.host,
-    });
-    const erasing = options.adminApiHandler !== undefined && path.startsWith(ADMIN_API_PREFIX);
+    const event = toApiGatewayEvent(req, body, { method, host: target.host });
+    const erasing =
+      options.adminApiHandler !== undefined && route !== undefined && routeServes(route, 'eraseUser');
     if (erasing && refusedOutsideThisMachine(req, res, ERASE_ROUTE)) return;
     const serve = erasing ? (options.adminApiHandler as HttpApiHandler) : options.handler;
     let result: APIGatewayProxyResultV2;
@@ -200,7 +197,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   });
   server.on('clientError', answerEarlyError);
   // Node hands CONNECT to this event, not to the request handler, and drops the connection without a listener.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerMethodNotAllowed(socket));
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerNoRoute(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {

@@ -1,5 +1,6 @@
 // The API Gateway stand-in: what reaches the handler for a raw HTTP request, how results go back, and
-// early errors in the API's shape. The extras (static assets, admin routes) are in http-api-extras.test.ts.
+// early errors in the API's shape. The extras (static assets, admin routes) are in http-api-extras.test.ts,
+// routing by method (API Gateway's 404 for a method no route takes, CONNECT too) in gateway-routes.test.ts.
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpApi, startHttpApi } from '../../../local/http-api.js';
@@ -137,30 +138,6 @@ describe('local HTTP API', () => {
     });
   });
 
-  it("answers CONNECT with the API's 405, as any method but GET, HEAD and OPTIONS", async () => {
-    const response = await rawExchange(
-      api.port,
-      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
-    );
-    expect(response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
-    expect(response).toMatch(/\r\nallow: GET, HEAD, OPTIONS\r\n/);
-    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
-      error: { code: 'method_not_allowed', message: 'Method not allowed; allowed: GET, HEAD, OPTIONS' },
-    });
-  });
-
-  it.each(['FOO /users/alice HTTP/1.1', 'BREW /users/alice HTTP/1.1', 'get /users/alice HTTP/1.1'])(
-    "answers %j, a method Node's parser does not know, with the API's 405 too",
-    async (line) => {
-      const response = await rawExchange(api.port, `${line}\r\nHost: 127.0.0.1\r\n\r\n`);
-      expect(response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
-      expect(response).toMatch(/\r\nallow: GET, HEAD, OPTIONS\r\n/);
-      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
-        error: { code: 'method_not_allowed', message: 'Method not allowed; allowed: GET, HEAD, OPTIONS' },
-      });
-    },
-  );
-
   it('keeps the answers it writes itself out of caches, as the lookup function keeps its own', async () => {
     next = async () => {
       throw new Error('boom');
@@ -171,11 +148,11 @@ describe('local HTTP API', () => {
       await rawExchange(api.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
       await rawExchange(api.port, 'GET /x HTTP/1.1 extra\r\nHost: x\r\n\r\n'),
     ];
-    expect(answers.map((answer) => answer.slice(9, 12))).toEqual(['500', '403', '405', '400']);
+    expect(answers.map((answer) => answer.slice(9, 12))).toEqual(['500', '403', '404', '400']);
     for (const answer of answers) expect(answer).toMatch(/\r\ncache-control: private, no-store\r\n/i);
   });
 
-  it('answers bytes that are no request line (a TLS greeting) with the 400, not a 405', async () => {
+  it('answers bytes that are no request line (a TLS greeting) with the 400, not as a method no route takes', async () => {
     const response = await rawExchange(api.port, '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03');
     expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
