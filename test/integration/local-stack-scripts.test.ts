@@ -1,6 +1,6 @@
 // The npm scripts a user runs beside `npm start`, against a stack of their own (own ports, own data dir):
 // `npm run upload` (from another directory, under every source prefix, with no stack running),
-// `npm run replay` and `npm run dlq`, and `npm run erase`.
+// `npm run replay` and `npm run dlq`, and `npm run erase` (the erase route only: API Gateway's routes).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +230,20 @@ describe('npm start (local stack)', () => {
         `no object is under --prefix "incomng/": the bucket's objects are under incoming/, rejected/, segment-logs/\n`,
     );
   }, 90_000);
+
+  it("answers as a stage's API Gateway a method no route takes: its 404, from no function", async () => {
+    const answers = await Promise.all(
+      [
+        ['DELETE', '/users/upload%20cli%20user%2B1'],
+        ['POST', '/users/upload%20cli%20user%2B1/sessions'],
+        ['PUT', '/admin/users/upload%20cli%20user%2B1'],
+      ].map(([method, path]) => fetch(`${apiUrl}${path}`, { method })),
+    );
+    for (const answer of answers) {
+      expect(answer.status, answer.url).toBe(404);
+      expect(await answer.json()).toEqual({ message: 'Not Found' });
+    }
+  }, 30_000);
 
   it('npm run erase erases a user; replaying their export then reports the events as erased, storing none', async () => {
     const env = { SESSIONIZER_DATA_DIR: dataDir };
