@@ -38,7 +38,10 @@ async function recordTexts(
 ) {
   let texts: Map<number, string>;
   try {
-    texts = await readRecordTexts(input.name, input.open(), file, records, memberLimit(limits));
+    texts = await readRecordTexts(input.name, input.open(), file, records, {
+      ...memberLimit(limits),
+      reopen: () => input.open(),
+    });
   } catch (error) {
     throw new InputChangedError(file, `cannot read: ${readProblem(error)}`);
   }

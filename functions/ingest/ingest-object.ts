@@ -117,13 +117,10 @@ export async function ingestObject(input: IngestObjectInput): Promise<IngestStat
       byFile.set(source.file, (byFile.get(source.file) ?? new Set()).add(source.record));
     const canonical = new Map<string, string>();
     for (const [file, records] of byFile) {
-      for (const [record, text] of await readRecordTexts(
-        input.file,
-        await input.open(),
-        file,
-        records,
-        memberLimit(input),
-      )) {
+      for (const [record, text] of await readRecordTexts(input.file, await input.open(), file, records, {
+        ...memberLimit(input),
+        reopen: input.open,
+      })) {
         canonical.set(sourceKey({ file, record }), canonicalJson(JSON.parse(text)));
       }
     }

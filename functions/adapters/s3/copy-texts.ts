@@ -58,7 +58,11 @@ export function copyTextReader(
       const found =
         bytes === undefined
           ? new Map<number, string>()
-          : await readRecordTexts(source.object, bytes, source.file, records, limits);
+          : await readRecordTexts(source.object, bytes, source.file, records, {
+              ...limits,
+              // Pinned as the first opening is: an object since replaced gives nothing more.
+              reopen: async () => (await open(source.object, source.version)) ?? noBytes(),
+            });
       for (const record of records) {
         const text = found.get(record);
         texts.set(sourceTextKey({ ...source, record }), text === undefined ? null : canonicalOrNull(text));
@@ -67,6 +71,8 @@ export function copyTextReader(
     return texts;
   };
 }
+
+async function* noBytes(): AsyncGenerator<Uint8Array> {}
 
 function canonicalOrNull(text: string): string | null {
   try {

@@ -5,6 +5,7 @@ import { type PeekedBytes, peekBytes, skipBytes } from './peek.js';
 import { ENCODING_SNIFF_BYTES, sniffTextEncoding, type WideEncodingGuess } from './text-encoding.js';
 import { UniqueNames } from './unique-names.js';
 import { isEmptyZip, isZip, readZipEntries } from './zip.js';
+import type { ReopenArchive } from './zip-lost-members.js';
 
 /** One file of an export: the export file itself, or one member of a ZIP archive. */
 export interface ExportMember {
@@ -37,6 +38,12 @@ export interface OpenExportOptions {
    * archive inside an archive that breaks (the outer one reads on).
    */
   readonly onIssue?: (issue: ContainerIssue) => void;
+  /**
+   * The file's bytes again, from its start: a ZIP archive's members that a damaged local header hid from the
+   * stream are read from where its central directory places them (zip-lost-members.ts). Without it they are
+   * only named, in the archive's error. Members of an archive inside an archive are only named either way.
+   */
+  readonly reopen?: ReopenArchive;
 }
 
 export const DEFAULT_MAX_MEMBER_BYTES = 4 * 1024 ** 3;
@@ -73,7 +80,8 @@ export async function* openExport(
       yield* openContent(name, file, { inZip: false, maxBytes: Number.POSITIVE_INFINITY, onIssue });
       return;
     }
-    yield* openArchive(name, file.bytes, 1, { maxMemberBytes, onIssue, names: new UniqueNames() });
+    const context = { maxMemberBytes, onIssue, names: new UniqueNames() };
+    yield* openArchive(name, file.bytes, 1, context, options.reopen);
   } finally {
     await file.close();
   }
@@ -96,12 +104,14 @@ async function* openArchive(
   bytes: AsyncIterator<Uint8Array>,
   depth: number,
   context: ArchiveContext,
+  reopen?: ReopenArchive,
 ): AsyncGenerator<ExportMember> {
   const { maxMemberBytes, onIssue, names } = context;
   for await (const entry of readZipEntries(archive, bytes, {
     maxEntryBytes: maxMemberBytes,
     onIssue,
     names,
+    ...(reopen !== undefined && { reopen }),
   })) {
     const member = entry.name;
     const content = await peekBytes(entry.bytes, ENCODING_SNIFF_BYTES);

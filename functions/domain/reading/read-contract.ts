@@ -67,7 +67,8 @@ export interface ReadExportOptions {
   /**
    * The export's bytes again, from its start: rejections held back until a file shows it is an export are
    * then kept in memory only up to a bound and the rest read again (held-rejections.ts). Without it, all are
-   * held.
+   * held. A ZIP archive's members a damaged local header hid from the stream are read with it too
+   * (zip-lost-members.ts); without it, they are only named in the archive's error.
    */
   readonly reopen?: () => AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
 }

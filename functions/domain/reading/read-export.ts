@@ -58,6 +58,7 @@ export async function readExport(
   try {
     const members = openExport(name, bytes, {
       ...memberLimit(options),
+      ...(options.reopen !== undefined && { reopen: options.reopen }),
       onIssue: (issue) => {
         if (issue.kind === 'broken-archive' || issue.kind === 'damaged-member') {
           return broke(issue.file, issue.reason, issues);

@@ -160,7 +160,7 @@ export async function readMember(
       rejectionOf,
       restore,
       () => sink.pause?.(),
-      memberLimit(options),
+      { ...memberLimit(options), reopen },
     );
     held.restored();
   };

@@ -21,14 +21,15 @@ function acceptedText(item: ByteRecord, fields: ScannedFields): string {
 /**
  * The texts of the records at the given 1-based positions of one file of an export (the export itself, or
  * the ZIP member `file` names): for the rare canonical-JSON tie-breaks, which need the objects as sent.
- * `limits` are the first reading's (its member limit): a member refused then, read whole, would take names.
+ * `limits` are the first reading's (its member limit): a member refused then, read whole, would take names;
+ * and a ZIP member read again from its local header then (zip-lost-members.ts) is only found with `reopen`.
  */
 export async function readRecordTexts(
   exportName: string,
   bytes: AsyncIterable<Uint8Array>,
   file: string,
   positions: ReadonlySet<number>,
-  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
+  limits: Pick<OpenExportOptions, 'maxMemberBytes' | 'reopen'> = {},
 ): Promise<Map<number, string>> {
   const texts = new Map<number, string>();
   // Its own: a tie-break can run while a file is being read (an ingest merging between batches).

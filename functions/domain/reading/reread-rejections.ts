@@ -19,7 +19,8 @@ export type RejectionOf = (record: ByteRecord) => RecordRejection | undefined;
  * each rejected for the reason the first reading gave (`rejectionOf` reads it with the same scanner), and
  * hands them to `restore` in file order, awaiting `pause` between batches as the first reading did. Records
  * the file no longer holds (it changed in between) are said so in one rejection, never left out silently.
- * `limits` are the first reading's (its member limit), so the export opens the same way again.
+ * `limits` are the first reading's (its member limit, its means to read the export again), so the export
+ * opens the same way again.
  */
 export async function rereadRejections(
   exportName: string,
@@ -29,7 +30,7 @@ export async function rereadRejections(
   rejectionOf: RejectionOf,
   restore: (rejection: Rejection) => void,
   pause: () => Promise<void> | undefined,
-  limits: Pick<OpenExportOptions, 'maxMemberBytes'> = {},
+  limits: Pick<OpenExportOptions, 'maxMemberBytes' | 'reopen'> = {},
 ): Promise<void> {
   let found = 0;
   try {

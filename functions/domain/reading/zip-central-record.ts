@@ -1,6 +1,6 @@
 // One record of a ZIP archive's central directory: read from the archive's tail, or as it streams past.
 import { CENTRAL_FILE_HEADER } from './zip-signatures.js';
-import { readZip64Extra } from './zip64-extra.js';
+import { readZip64Place } from './zip64-extra.js';
 
 /** A member as the central directory lists it: its name's bytes, the CRC-32 of its content and its sizes. */
 export interface DirectoryEntry {
@@ -8,6 +8,8 @@ export interface DirectoryEntry {
   readonly crc: number;
   readonly compressedSize: number;
   readonly originalSize: number;
+  /** Where the member's local header starts in the archive: to read a member the stream did not come to. */
+  readonly headerOffset: number;
 }
 
 export const CENTRAL_FILE_HEADER_LENGTH = 46;
@@ -39,10 +41,11 @@ export function readCentralRecord(view: DataView, at: number, copyName: boolean)
   const declared = {
     compressedSize: view.getUint32(at + 20, true),
     originalSize: view.getUint32(at + 24, true),
+    headerOffset: view.getUint32(at + 42, true),
   };
   return {
     name: copyName ? name.slice() : name,
     crc: view.getUint32(at + 16, true),
-    ...(readZip64Extra(view, extraStart, extraEnd, declared) ?? declared),
+    ...readZip64Place(view, extraStart, extraEnd, declared),
   };
 }

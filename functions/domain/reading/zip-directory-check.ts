@@ -2,24 +2,25 @@
 import { ContainerError } from './container-error.js';
 import type { DirectoryEntry } from './zip-central-record.js';
 import { type DirectoryMatch, matchDirectory } from './zip-directory-match.js';
-import { readEndOfCentralDirectory } from './zip-end-record.js';
+import { type EndOfCentralDirectory, readEndOfCentralDirectory } from './zip-end-record.js';
 import type { EntryState } from './zip-entry-state.js';
 import type { StreamedDirectory } from './zip-streamed-directory.js';
 
 export interface ArchiveEnd {
-  /** Why the archive is broken, if it is. */
+  /** Why the archive is broken, when it has no central directory. */
   readonly failure: ContainerError | undefined;
+  /** What its end record says, when it has one. */
+  readonly directory: EndOfCentralDirectory | undefined;
   /** The directory's records paired with the members found, when it was read whole ({@link damagedMembers}). */
   readonly listed: DirectoryMatch | undefined;
 }
 
 /**
- * What the archive's end says once every member before it was streamed: why the archive is broken (no
- * central directory, another count of members, data after its end record), and the directory's entries.
- * A directory read whole checks the members found even in an archive broken otherwise: a member a wrong
- * size in its local header ran into the next one is damaged too.
+ * What the archive's end says once every member before it was streamed: its end record, or that it has none
+ * (truncated), and the directory's entries. A directory read whole checks the members found even in an
+ * archive broken otherwise: a member a wrong size in its local header ran into the next one is damaged too.
  */
-export function checkArchiveEnd(
+export function readArchiveEnd(
   archive: string,
   tail: Uint8Array,
   fedBytes: number,
@@ -29,6 +30,7 @@ export function checkArchiveEnd(
   const directory = readEndOfCentralDirectory(tail, fedBytes);
   if (directory === undefined) {
     return {
+      directory,
       listed: undefined,
       failure: new ContainerError(
         'truncated',
@@ -43,29 +45,36 @@ export function checkArchiveEnd(
     directory.entries === undefined
       ? streamed.matchAt(directory.span, directory.entryCount)
       : matchDirectory(streamed.foundPaths(), directory.entries);
-  if (directory.entryCount !== undefined && directory.entryCount !== found.length) {
-    return {
-      listed,
-      failure: new ContainerError(
-        'corrupt',
-        archive,
-        `the central directory lists ${directory.entryCount} members, but ${membersFound(found.length)} reading the archive (damaged archive)${notFound(listed)}`,
-      ),
-    };
+  return { failure: undefined, directory, listed };
+}
+
+/**
+ * Why an archive with an end record is broken, if it is, once its members were read (those read again from
+ * their local headers included): another count of members than its directory's, or data after its end record.
+ */
+export function archiveFailure(
+  archive: string,
+  directory: EndOfCentralDirectory,
+  foundCount: number,
+  listed: DirectoryMatch | undefined,
+): ContainerError | undefined {
+  if (directory.entryCount !== undefined && directory.entryCount !== foundCount) {
+    return new ContainerError(
+      'corrupt',
+      archive,
+      `the central directory lists ${directory.entryCount} members, but ${membersFound(foundCount)} reading the archive (damaged archive)${notFound(listed)}`,
+    );
   }
   if (directory.appendedBytes !== 0) {
     // The stream stops reading at the central directory: what follows would be dropped unseen.
     const bytes = directory.appendedBytes === undefined ? '' : ` (${directory.appendedBytes} bytes)`;
-    return {
-      listed,
-      failure: new ContainerError(
-        'corrupt',
-        archive,
-        `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
-      ),
-    };
+    return new ContainerError(
+      'corrupt',
+      archive,
+      `data follows the archive's end record (another archive or text appended to it?); it was not read${bytes}`,
+    );
   }
-  return { failure: undefined, listed };
+  return undefined;
 }
 
 function membersFound(count: number): string {
@@ -106,7 +115,11 @@ export function damagedMembers(found: readonly EntryState[], listed: DirectoryMa
 /** Why a member read whole is damaged, if it is: what its content, or its records, disagree with. */
 function damageOf(entry: EntryState, listed: DirectoryEntry): string | undefined {
   if ((entry.crc ?? 0) >>> 0 !== listed.crc) {
-    return 'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)';
+    const reason = 'corrupt member data (CRC-32 mismatch: its content differs from what the archive lists)';
+    // A local header giving too large a size reads the next member's bytes as this one's (read again apart).
+    return listed.compressedSize < entry.compressedBytes
+      ? `${reason}; the central directory lists ${listed.compressedSize} bytes compressed, but ${entry.compressedBytes} were read as its data`
+      : reason;
   }
   // The content is what the directory lists: a record saying otherwise is the damage, not the content.
   const disagreements: string[] = [];

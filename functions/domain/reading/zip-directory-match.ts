@@ -7,6 +7,21 @@ import { decodeZipName, FLAG_UTF8_NAME } from './zip-names.js';
 /** Names of records no member found answers to that an error lists; the rest are counted. */
 const NAMED_NOT_FOUND = 3;
 const NONE = -1;
+/**
+ * Records paired with no member found that are kept, so that their members can be read from their local
+ * headers (zip-lost-members.ts), and their names' bytes in all: a crafted directory's are only counted.
+ */
+const KEPT_UNPAIRED = 100_000;
+const KEPT_UNPAIRED_NAME_BYTES = 4 * 1024 * 1024;
+
+/** A record no member found was paired with, in directory order. */
+export interface UnpairedRecord {
+  readonly record: DirectoryEntry;
+  /** No member found has its name (read either way): an error names it among those not found. */
+  readonly notFound: boolean;
+  /** Its member was read after all, from its local header. */
+  recovered: boolean;
+}
 
 /**
  * The members found by path, built once for the directory's readings (the tail's and the streamed one): the
@@ -41,9 +56,11 @@ export class DirectoryMatch {
   private readonly waiting = new Map<string, number>();
   /** Records read. */
   count = 0;
-  /** Records whose name (read either way) no member found has, counted, and the first few named. */
+  /** Records whose name (read either way) no member found has, counted. */
   notFoundCount = 0;
-  readonly notFoundNames: string[] = [];
+  /** Records paired with no member, as far as kept. */
+  readonly unpaired: UnpairedRecord[] = [];
+  private unpairedNameBytes = 0;
 
   constructor(private readonly paths: FoundPaths) {
     this.records = new Array(paths.found.length);
@@ -68,10 +85,30 @@ export class DirectoryMatch {
     if (chosen !== undefined) {
       this.records[chosen.member] = record;
       this.waiting.set(chosen.name, this.paths.nextOf(chosen.member));
+      return;
     }
-    if (known) return;
-    this.notFoundCount++;
-    if (this.notFoundNames.length < NAMED_NOT_FOUND) this.notFoundNames.push(decodeZipName(record.name, 0));
+    if (!known) this.notFoundCount++;
+    if (this.unpaired.length >= KEPT_UNPAIRED) return;
+    this.unpairedNameBytes += record.name.length;
+    if (this.unpairedNameBytes > KEPT_UNPAIRED_NAME_BYTES) return;
+    this.unpaired.push({ record, notFound: !known, recovered: false });
+  }
+
+  /** The first few records no member found answers to, named (those read after all left out). */
+  get notFoundNames(): string[] {
+    const names: string[] = [];
+    for (const { record, notFound, recovered } of this.unpaired) {
+      if (names.length === NAMED_NOT_FOUND) break;
+      if (notFound && !recovered) names.push(decodeZipName(record.name, 0));
+    }
+    return names;
+  }
+
+  /** The member found at `index` was read from the local header of an unpaired record: it is that record's. */
+  pairRecovered(index: number, unpaired: UnpairedRecord): void {
+    this.records[index] = unpaired.record;
+    unpaired.recovered = true;
+    if (unpaired.notFound) this.notFoundCount--;
   }
 
   /** The record the member found at `index` is checked against, if the directory has one for it. */

@@ -7,6 +7,9 @@ import type { DescriptorValues } from './zip-member-sink.js';
 /** What is known of one archive member while it is read. */
 export interface EntryState {
   readonly path: string;
+  /** Where its local header and its data start in the archive. */
+  readonly headerOffset: number;
+  readonly dataOffset: number;
   /** `<archive>!<path>`, made unique in the export when the member is taken. */
   name: string;
   readonly decoder: MemberDecoder;

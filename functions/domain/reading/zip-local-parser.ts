@@ -22,6 +22,9 @@ export interface LocalMember {
   readonly crc: number | undefined;
   /** Encrypted (flag bit 0): its data cannot be read without a password. */
   readonly encrypted: boolean;
+  /** Where its local header and its data start in the archive. */
+  readonly headerOffset: number;
+  readonly dataOffset: number;
 }
 
 /**
@@ -55,15 +58,48 @@ export class ZipLocalParser {
   /** Bytes received but not yet handed on: a partial header, or a possible data descriptor's start. */
   private held: Uint8Array = EMPTY;
   /** Bytes pushed so far: the end of the bytes being stepped through, as an offset in the archive. */
-  private pushed = 0;
+  private pushed: number;
 
+  /** Bytes of the last push left unread once its member was read (`once`). */
+  unread = 0;
+
+  /**
+   * `once`, to read one member from its header, the first byte pushed `start` bytes into the archive (a
+   * member read again from where the central directory places it): nothing after it is read.
+   */
   constructor(
     private readonly onMember: (member: LocalMember) => MemberSink,
     private readonly directory?: DirectoryListener,
-  ) {}
+    private readonly once?: { readonly start: number },
+  ) {
+    this.pushed = once?.start ?? 0;
+  }
+
+  /** Whether a member's data is being read. */
+  inMember(): boolean {
+    return this.state.kind === 'sized' || this.state.kind === 'described';
+  }
+
+  /** Whether nothing more is read (`once`'s member was, or the central directory starts). */
+  isDone(): boolean {
+    return this.state.kind === 'done';
+  }
+
+  /** The member being read, if one is, ends here (the next member starts); nothing more is read. */
+  cut(): void {
+    const state = this.state;
+    // A data descriptor just before the cut still ends its member, as at the end of the input.
+    if (this.end()) {
+      if (state.kind === 'sized') state.sink.end();
+      if (state.kind === 'described') state.member.sink.end();
+    }
+    this.held = EMPTY;
+    this.state = { kind: 'done' };
+  }
 
   push(chunk: Uint8Array): void {
     this.pushed += chunk.length;
+    this.unread = 0;
     let rest = chunk;
     if (this.state.kind === 'described' && this.held.length > 0 && chunk.length >= DESCRIPTOR_DECIDED_AFTER) {
       rest = this.settleHeld(this.state.member, chunk);
@@ -102,6 +138,7 @@ export class ZipLocalParser {
       case 'directory':
         return this.stepDirectory(state, bytes);
       case 'done':
+        this.unread = bytes.length;
         return undefined;
       case 'sized': {
         const part = bytes.subarray(0, state.remaining);
@@ -109,7 +146,7 @@ export class ZipLocalParser {
         if (part.length > 0) state.sink.data(part);
         if (state.remaining > 0) return undefined;
         state.sink.end();
-        this.state = { kind: 'between' };
+        this.state = this.once ? { kind: 'done' } : { kind: 'between' };
         return bytes.subarray(part.length);
       }
       case 'described':
@@ -136,7 +173,7 @@ export class ZipLocalParser {
     const nameLength = headerView.getUint16(26, true);
     const headerLength = LOCAL_HEADER_LENGTH + nameLength + headerView.getUint16(28, true);
     if (header.length < headerLength) return this.hold(header);
-    this.startMember(header.subarray(0, headerLength), nameLength);
+    this.startMember(header.subarray(0, headerLength), nameLength, this.pushed - header.length);
     return header.subarray(headerLength);
   }
 
@@ -164,7 +201,7 @@ export class ZipLocalParser {
     return bytes.subarray(extent.read);
   }
 
-  private startMember(header: Uint8Array, nameLength: number): void {
+  private startMember(header: Uint8Array, nameLength: number, headerOffset: number): void {
     const view = viewOf(header);
     const flags = view.getUint16(6, true);
     const compression = view.getUint16(8, true);
@@ -182,6 +219,8 @@ export class ZipLocalParser {
       originalSize,
       crc: described ? undefined : view.getUint32(14, true),
       encrypted: (flags & FLAG_ENCRYPTED) !== 0,
+      headerOffset,
+      dataOffset: headerOffset + header.length,
     });
     this.state =
       compressedSize === undefined
@@ -224,7 +263,7 @@ export class ZipLocalParser {
 
   private endMember(member: DescribedMember, end: DescriptorEnd): void {
     member.sink.end(end.says);
-    this.state = { kind: 'between' };
+    this.state = this.once ? { kind: 'done' } : { kind: 'between' };
   }
 
   private hold(bytes: Uint8Array): undefined {

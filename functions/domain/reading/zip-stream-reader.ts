@@ -2,11 +2,16 @@ import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError } from './container-error.js';
 import type { UniqueNames } from './unique-names.js';
-import { checkArchiveEnd, damagedMembers } from './zip-directory-check.js';
+import { archiveFailure, damagedMembers, readArchiveEnd } from './zip-directory-check.js';
 import type { DirectoryMatch } from './zip-directory-match.js';
-import { END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES, TailWindow } from './zip-end-record.js';
+import {
+  END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
+  type EndOfCentralDirectory,
+  TailWindow,
+} from './zip-end-record.js';
 import { type EntryState, UNNAMED } from './zip-entry-state.js';
 import { type LocalMember, ZipLocalParser } from './zip-local-parser.js';
+import { type LostMember, LostMemberReader, lostMembers, type ReopenArchive } from './zip-lost-members.js';
 import { skipReason, tooLargeReason } from './zip-member-admission.js';
 import { DiscardingDecoder, decoderFor } from './zip-member-decoders.js';
 import type { MemberSink } from './zip-member-sink.js';
@@ -36,6 +41,9 @@ export class ZipStreamReader {
   private failureReported = false;
   /** The central directory's records paired with the members found, once read whole: each is checked against its own. */
   private listed: DirectoryMatch | undefined;
+  private directory: EndOfCentralDirectory | undefined;
+  /** Reads the members the stream did not come to, once it has ended, when the archive can be read again. */
+  private lost: LostMemberReader | undefined;
 
   /**
    * `names`, the export's: a path the archive holds twice (ZIP allows it), two decoding to one text, or one
@@ -47,11 +55,15 @@ export class ZipStreamReader {
     private readonly source: AsyncIterator<Uint8Array>,
     private readonly maxEntryBytes: number,
     private readonly names: UniqueNames,
+    private readonly reopen?: ReopenArchive,
   ) {}
 
-  /** Feeds the next slice of the archive to the parser; false once the whole archive has been fed. */
+  /**
+   * Feeds the next slice of the archive to the parser, then of the members it did not come to; false once
+   * all have been fed.
+   */
   async feed(): Promise<boolean> {
-    if (this.allFed) return false;
+    if (this.allFed) return this.feedLost();
     if (this.pending.length === 0) {
       const next = await this.source.next().catch((error: unknown) => {
         this.sourceOpen = false;
@@ -62,7 +74,7 @@ export class ZipStreamReader {
         this.sourceOpen = false;
         this.allFed = true;
         this.checkEnd();
-        return false;
+        return this.feedLost();
       }
       this.pending = next.value;
       this.tail.push(next.value);
@@ -136,9 +148,26 @@ export class ZipStreamReader {
 
   async close(): Promise<void> {
     for (const entry of this.discovered) this.discard(entry);
+    await this.lost?.close();
     if (!this.sourceOpen) return;
     this.sourceOpen = false;
     await this.source.return?.();
+  }
+
+  private async feedLost(): Promise<boolean> {
+    const lost = this.lost;
+    if (lost === undefined) return false;
+    if (await lost.feed()) return true;
+    this.lost = undefined;
+    await lost.close();
+    this.finishArchive();
+    return false;
+  }
+
+  private discoverLost(member: LocalMember, lost: LostMember): MemberSink {
+    const sink = this.discover(member);
+    this.listed?.pairRecovered(this.found.length - 1, lost.unpaired);
+    return sink;
   }
 
   private discover(member: LocalMember): MemberSink {
@@ -146,6 +175,8 @@ export class ZipStreamReader {
     const decoder = skipped ? new DiscardingDecoder() : decoderFor(member.compression);
     const entry: EntryState = {
       path: member.name,
+      headerOffset: member.headerOffset,
+      dataOffset: member.dataOffset,
       name: UNNAMED,
       decoder,
       chunks: [],
@@ -221,9 +252,30 @@ export class ZipStreamReader {
         return;
       }
     }
-    const end = checkArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found, this.streamed);
+    const end = readArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found, this.streamed);
     this.failure ??= end.failure;
     this.listed = end.listed;
+    this.directory = end.directory;
+    const lost =
+      this.reopen === undefined || end.listed === undefined || end.directory === undefined
+        ? []
+        : lostMembers(this.found, end.listed, end.directory.span?.offset ?? this.fedBytes);
+    if (this.reopen === undefined || lost.length === 0) {
+      this.finishArchive();
+      return;
+    }
+    this.lost = new LostMemberReader(
+      this.reopen,
+      lost,
+      (member, of) => this.discoverLost(member, of),
+      FEED_SLICE_BYTES,
+    );
+  }
+
+  /** Every member was read: what the end record says of the archive as a whole. */
+  private finishArchive(): void {
+    if (this.directory === undefined) return;
+    this.failure ??= archiveFailure(this.archive, this.directory, this.found.length, this.listed);
   }
 
   private truncatedInside(entry: EntryState): ContainerError {

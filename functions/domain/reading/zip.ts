@@ -15,6 +15,7 @@ import type { ContainerIssue } from './container-error.js';
 import { startsWith } from './peek.js';
 import type { UniqueNames } from './unique-names.js';
 import type { EntryState } from './zip-entry-state.js';
+import type { ReopenArchive } from './zip-lost-members.js';
 import type { ZipStreamReader } from './zip-stream-reader.js';
 
 const LOCAL_FILE_HEADER = [0x50, 0x4b, 0x03, 0x04] as const;
@@ -45,6 +46,8 @@ export interface ZipReadOptions {
   readonly onIssue: (issue: ContainerIssue) => void;
   /** The names already given in this export, nested archives' included. */
   readonly names: UniqueNames;
+  /** The archive's bytes again, from its start: to read the members a damaged header hid from the stream. */
+  readonly reopen?: ReopenArchive;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function* readZipEntries(
   // Loaded with the first archive: at import fflate builds its Huffman tables and loads worker_threads,
   // 7-10 ms of every ingest cold start that most exports (gzip or plain JSON) never need.
   const { ZipStreamReader } = await import('./zip-stream-reader.js');
-  const reader = new ZipStreamReader(archive, source, options.maxEntryBytes, options.names);
+  const reader = new ZipStreamReader(archive, source, options.maxEntryBytes, options.names, options.reopen);
   try {
     for (;;) {
       const entry = reader.take();

@@ -33,6 +33,25 @@ describe('readRecordTexts', () => {
     expect(texts).toEqual(new Map([[2, lines[1]]]));
   });
 
+  it('reads a member a damaged local header hid from the stream again when it can reopen the export', async () => {
+    const archive = zipSync({
+      'a.ndjson': [Buffer.from('{"a":1}\n'), { level: 0 }],
+      'b.ndjson': [Buffer.from(lines.join('\n')), { level: 0 }],
+    });
+    // a's local header gives its compressed size 40 bytes too large: the stream reads b's header as a's data.
+    const stated = Buffer.from(archive.buffer, archive.byteOffset, archive.length);
+    stated.writeUInt32LE(stated.readUInt32LE(18) + 40, 18);
+
+    const asked = new Set([2]);
+    const again = await readRecordTexts('x.zip', chunks(archive), 'x.zip!b.ndjson', asked, {
+      reopen: () => chunks(archive),
+    });
+    const once = await readRecordTexts('x.zip', chunks(archive), 'x.zip!b.ndjson', asked);
+
+    expect(again).toEqual(new Map([[2, lines[1]]]));
+    expect(once).toEqual(new Map());
+  });
+
   it("opens the export under the first reading's member limit, so a member refused then does not take names", async () => {
     // a.zip is refused as too large: read whole, its x.ndjson would be `x.zip!a.zip!x.ndjson` and the outer
     // member spelled so, whose events were read under that name, `x.zip!a.zip!x.ndjson (2)`.
