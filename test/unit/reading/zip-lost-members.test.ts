@@ -4,10 +4,12 @@ import {
   bytesOf,
   chunked,
   dataOffset,
+  directoryOffset,
   readExport,
   textOf,
   trackLines,
   zipWithSizes,
+  zipWithYazl,
 } from './archives.js';
 
 /**
@@ -78,6 +80,21 @@ describe('ZIP members a stored member with too large a size in its local header 
         expect(opened.count, label).toBe(1);
       }
     }
+  });
+
+  it("places the member by the zip64 extra field's header offset when the record's own is 0xffffffff", async () => {
+    const members = [stored('a.json', 'a'), stored('b.json', 'b'), stored('c.json', 'c')];
+    const archive = await zipWithYazl(members, { zip64: true });
+    const record = writable(archive).indexOf(Buffer.from('b.json'), directoryOffset(archive)) - 46;
+    expect(writable(archive).readUInt32LE(record + 42)).toBe(0xffffffff);
+    overstate(archive, 'a.json', 10);
+
+    const { outcome: reading } = readAgainable(archive, [100]);
+    const outcome = await reading;
+
+    const b = outcome.members.find((member) => member.name === 'export.zip!b.json');
+    expect([b?.text, b?.error]).toEqual([trackLines(3, 'b'), undefined]);
+    expect(outcome.error?.file).toBe('export.zip!a.json');
   });
 
   it('reads every member run over, a deflated one too, in one more reading', async () => {
