@@ -90,6 +90,18 @@ function notFound(listed: DirectoryMatch | undefined): string {
 }
 
 /**
+ * Whether the member the archive ended inside was read past all the data its central directory record lists:
+ * not cut short, but run on (its local header's size too large) over the rest of the archive.
+ */
+export function ranOver(entry: EntryState, listed: DirectoryEntry | undefined): boolean {
+  return (
+    entry.declared?.record === 'local header' &&
+    listed !== undefined &&
+    listed.compressedSize < entry.compressedBytes
+  );
+}
+
+/**
  * The members read whole whose content does not match the CRC-32 the central directory lists for them
  * (streaming cannot check it sooner), or whose other records disagree with what was read: their events were
  * read as they came, and each one's file error says it is damaged. Each is checked against the record the

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { FlateError } from 'fflate';
 import { ContainerError } from './container-error.js';
 import type { UniqueNames } from './unique-names.js';
-import { archiveFailure, damagedMembers, readArchiveEnd } from './zip-directory-check.js';
+import { archiveFailure, damagedMembers, ranOver, readArchiveEnd } from './zip-directory-check.js';
 import type { DirectoryMatch } from './zip-directory-match.js';
 import {
   END_OF_CENTRAL_DIRECTORY_SEARCH_BYTES,
@@ -242,17 +242,20 @@ export class ZipStreamReader {
   }
 
   private checkEnd(): void {
-    if (this.parser.end()) {
-      const entry = this.current;
-      if (entry && !entry.finished) {
-        entry.decoder.flush();
-        entry.finished = true;
-        entry.failure ??= this.truncatedInside(entry);
-        this.failure = entry.failure;
+    const inside = this.parser.end() ? this.current : undefined;
+    const end = readArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found, this.streamed);
+    if (inside && !inside.finished) {
+      if (!ranOver(inside, end.listed?.recordOf(this.found.length - 1))) {
+        inside.decoder.flush();
+        inside.finished = true;
+        inside.failure ??= this.truncatedInside(inside);
+        this.failure = inside.failure;
         return;
       }
+      // Its local header's size ran on past the archive's end, the directory read as its data: it ends here,
+      // and the directory, read from the tail, places the members it ran over.
+      this.parser.cut();
     }
-    const end = readArchiveEnd(this.archive, this.tail.bytes(), this.fedBytes, this.found, this.streamed);
     this.failure ??= end.failure;
     this.listed = end.listed;
     this.directory = end.directory;

@@ -82,6 +82,32 @@ describe('ZIP members a stored member with too large a size in its local header 
     }
   });
 
+  it("reads the member run over when the too large size runs on past the archive's end", async () => {
+    // Found by zip-lost-members.property.test.ts: where the stream ended inside a.json's stated data, a.json
+    // was called truncated and the directory, read as a.json's data, never placed b.json. (272 more bytes end
+    // inside the end record.)
+    const members = [stored('a.json', 'a'), stored('b.json', 'b')];
+    for (const more of [272, 5000]) {
+      const archive = zipWithSizes(members);
+      const actual = overstate(archive, 'a.json', more);
+      for (const sizes of [[12, 14], [13, 22371, 21], [64 * 1024]]) {
+        const { outcome: reading, opened } = readAgainable(archive, sizes);
+        const outcome = await reading;
+
+        const label = `${more} ${sizes}`;
+        const b = outcome.members.find((member) => member.name === 'export.zip!b.json');
+        expect([b?.text, b?.error], label).toEqual([trackLines(3, 'b'), undefined]);
+        const a = outcome.members.find((member) => member.name === 'export.zip!a.json');
+        expect(a?.text.startsWith(trackLines(3, 'a')), label).toBe(true);
+        expect([outcome.error?.file, outcome.error?.reason], label).toEqual([
+          'export.zip!a.json',
+          `corrupt member data (CRC-32 mismatch: its content differs from what the archive lists); the central directory lists ${actual} bytes compressed, but ${Math.min(actual + more, archive.length - dataOffset(archive, 'a.json'))} were read as its data`,
+        ]);
+        expect(opened.count, label).toBe(1);
+      }
+    }
+  });
+
   it("places the member by the zip64 extra field's header offset when the record's own is 0xffffffff", async () => {
     const members = [stored('a.json', 'a'), stored('b.json', 'b'), stored('c.json', 'c')];
     const archive = await zipWithYazl(members, { zip64: true });
