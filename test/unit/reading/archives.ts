@@ -31,6 +31,15 @@ export function dataOffset(archive: Uint8Array, path: string): number {
   return at + path.length;
 }
 
+/** A local header's fixed part, before the member's name; its compressed size sits at byte 18 of it. */
+export const LOCAL_HEADER_BYTES = 30;
+export const COMPRESSED_SIZE_AT = 18;
+
+/** Where `path`'s local header starts (with no extra field: the name is the last thing in the header). */
+export function localHeaderOffset(archive: Uint8Array, path: string): number {
+  return dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
+}
+
 /** Where the archive's central directory starts: its first record's signature. */
 export function directoryOffset(archive: Uint8Array): number {
   const at = Buffer.from(archive).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { bytesOf, chunked, dataOffset, readExport, textOf, trackLines, zipWithSizes } from './archives.js';
+import {
+  bytesOf,
+  COMPRESSED_SIZE_AT,
+  chunked,
+  dataOffset,
+  localHeaderOffset,
+  readExport,
+  textOf,
+  trackLines,
+  zipWithSizes,
+} from './archives.js';
 
 /** Local headers whose sizes disagree with the member's data: the archive goes on past the member. */
 
-const LOCAL_HEADER_BYTES = 30;
-const COMPRESSED_SIZE_AT = 18;
-
 /** Sets the compressed size a member's local header states (its name is the last thing in the header). */
 function stateCompressedSize(archive: Uint8Array, path: string, size: number): number {
-  const header = dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
+  const header = localHeaderOffset(archive, path);
   const stated = Buffer.from(archive.buffer, archive.byteOffset, archive.length);
   const actual = stated.readUInt32LE(header + COMPRESSED_SIZE_AT);
   stated.writeUInt32LE(size, header + COMPRESSED_SIZE_AT);
@@ -60,7 +67,7 @@ describe('ZIP members damaged in an archive broken otherwise', () => {
 
     const outcome = await readExport('export.zip', chunked(archive, [100]));
 
-    const nextHeader = dataOffset(archive, 'b.json') - 'b.json'.length - LOCAL_HEADER_BYTES;
+    const nextHeader = localHeaderOffset(archive, 'b.json');
     expect(outcome.members[0]?.text).toBe(
       trackLines(3, 'a') + textOf(archive.subarray(nextHeader, nextHeader + 10)),
     );

@@ -4,6 +4,7 @@ import {
   type ArchiveMember,
   bytesOf,
   chunked,
+  LOCAL_HEADER_BYTES,
   type ReadOutcome,
   readExport,
   textOf,
@@ -20,7 +21,6 @@ import {
  * unless its content came through whole; the archive is read again at most once, and never without damage.
  */
 
-const LOCAL_HEADER_BYTES = 30;
 const FLAG_DATA_DESCRIPTOR = 8;
 /** Reading one archive of at most 8 small members takes milliseconds: far longer is a reading that hangs. */
 const READ_BOUND_MS = 3000;

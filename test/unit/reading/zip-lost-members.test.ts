@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   type ArchiveMember,
   bytesOf,
+  COMPRESSED_SIZE_AT,
   chunked,
   dataOffset,
   directoryOffset,
+  localHeaderOffset,
   readExport,
   textOf,
   trackLines,
@@ -18,16 +20,11 @@ import {
  * from there, the archive's bytes opened again from its start.
  */
 
-const LOCAL_HEADER_BYTES = 30;
-const COMPRESSED_SIZE_AT = 18;
-
 const writable = (archive: Uint8Array) => Buffer.from(archive.buffer, archive.byteOffset, archive.length);
-const localHeader = (archive: Uint8Array, path: string) =>
-  dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
 
 /** Makes `path`'s local header state its compressed size `more` bytes too large. */
 function overstate(archive: Uint8Array, path: string, more: number): number {
-  const at = localHeader(archive, path) + COMPRESSED_SIZE_AT;
+  const at = localHeaderOffset(archive, path) + COMPRESSED_SIZE_AT;
   const actual = writable(archive).readUInt32LE(at);
   writable(archive).writeUInt32LE(actual + more, at);
   return actual;
@@ -128,7 +125,7 @@ describe('ZIP members a stored member with too large a size in its local header 
     const members = [stored('a.json', 'a'), stored('b.json', 'b'), deflated, stored('d.json', 'd')];
     const archive = zipWithSizes(members);
     // a runs over b and c and into d's data, so d's header is passed over as well.
-    overstate(archive, 'a.json', localHeader(archive, 'd.json') + 40 - dataOffset(archive, 'a.json'));
+    overstate(archive, 'a.json', localHeaderOffset(archive, 'd.json') + 40 - dataOffset(archive, 'a.json'));
     const { outcome: reading, opened } = readAgainable(archive, [1000]);
     const outcome = await reading;
 
@@ -212,7 +209,7 @@ describe('ZIP members a stored member with too large a size in its local header 
     const archive = zipWithSizes([stored('a.json', 'a'), stored('b.json', 'b'), stored('c.json', 'c')]);
     overstate(archive, 'a.json', 10);
     const directory = writable(archive).lastIndexOf(Buffer.from('b.json')) - 46;
-    writable(archive).writeUInt32LE(localHeader(archive, 'b.json') + 3, directory + 42);
+    writable(archive).writeUInt32LE(localHeaderOffset(archive, 'b.json') + 3, directory + 42);
 
     for (const sizes of [[100], [1]]) {
       const { outcome: reading, opened } = readAgainable(archive, sizes);

@@ -5,6 +5,7 @@ import {
   chunked,
   dataOffset,
   directoryOffset,
+  localHeaderOffset,
   readExport,
   textOf,
   trackLines,
@@ -18,7 +19,6 @@ import {
  * the directory's sizes say otherwise: its events read well and count, and the archive is reported damaged.
  */
 
-const LOCAL_HEADER_BYTES = 30;
 const LOCAL_CRC_AT = 14;
 const LOCAL_ORIGINAL_SIZE_AT = 22;
 const CENTRAL_HEADER_BYTES = 46;
@@ -47,10 +47,6 @@ function descriptor(archive: Uint8Array, path: string): number {
   return at;
 }
 
-function localHeader(archive: Uint8Array, path: string): number {
-  return dataOffset(archive, path) - path.length - LOCAL_HEADER_BYTES;
-}
-
 const expectEveryMemberWhole = (outcome: Awaited<ReturnType<typeof readExport>>) => {
   expect(outcome.members.map((member) => [member.name, member.text, member.error])).toEqual(
     members.map((member) => [`export.zip!${member.path}`, textOf(member.content), undefined]),
@@ -61,7 +57,7 @@ describe('ZIP records that disagree with a member whose content matches the cent
   it("reports a local header's wrong CRC-32, every event still read", async () => {
     for (const path of ['a.json', 'b.json']) {
       const archive = zipWithSizes(members);
-      const header = localHeader(archive, path);
+      const header = localHeaderOffset(archive, path);
       const listed = writable(archive).readUInt32LE(header + LOCAL_CRC_AT);
       writable(archive).writeUInt32LE((listed ^ 0x10) >>> 0, header + LOCAL_CRC_AT);
 
@@ -81,7 +77,7 @@ describe('ZIP records that disagree with a member whose content matches the cent
 
   it("reports a deflated member's wrong inflated size in its local header", async () => {
     const archive = zipWithSizes(members);
-    const header = localHeader(archive, 'c.json');
+    const header = localHeaderOffset(archive, 'c.json');
     const size = writable(archive).readUInt32LE(header + LOCAL_ORIGINAL_SIZE_AT);
     writable(archive).writeUInt32LE(size + 5, header + LOCAL_ORIGINAL_SIZE_AT);
 
