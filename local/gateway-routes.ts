@@ -8,7 +8,7 @@ export type GatewayRoute = (typeof API_GATEWAY_ROUTES)[number];
 export const NO_ROUTE_BODY = JSON.stringify({ message: 'Not Found' });
 
 /** A route path as API Gateway matches it: `{name}` is one segment, a greedy `{name+}` one or more. */
-function patternOf(path: string): RegExp {
+export function gatewayPattern(path: string): RegExp {
   const segments = path.split('/').map((segment) => {
     if (/^\{\w+\+\}$/.test(segment)) return '.+';
     if (/^\{\w+\}$/.test(segment)) return '[^/]+';
@@ -17,7 +17,7 @@ function patternOf(path: string): RegExp {
   return new RegExp(`^${segments.join('/')}$`);
 }
 
-const ROUTES = API_GATEWAY_ROUTES.map((route) => ({ route, pattern: patternOf(route.path) }));
+const ROUTES = API_GATEWAY_ROUTES.map((route) => ({ route, pattern: gatewayPattern(route.path) }));
 
 /**
  * The route taking `method` (as sent: methods are case-sensitive) on `path`, or undefined. The path is matched

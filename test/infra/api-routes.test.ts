@@ -4,22 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { API_GATEWAY_ROUTES, API_ROUTES, type ApiRouteName } from '../../contract/index.js';
 import { repoRoot } from '../../lib/config/bundling.js';
 import { ROUTE_TARGETS } from '../../lib/constructs/api.js';
+import { gatewayPattern } from '../../local/gateway-routes.js';
 import { resourcesOfType, synthConfiguredStage } from './synth.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is walked by key
 type Json = any;
 
 const openApi: Json = JSON.parse(readFileSync(join(repoRoot, 'functions/api/openapi.json'), 'utf8'));
-
-/** How API Gateway matches a route path: `{name}` is one segment, `{name+}` one or more. */
-function gatewayPattern(path: string): RegExp {
-  const segments = path.split('/').map((segment) => {
-    if (/^\{\w+\+\}$/.test(segment)) return '.+';
-    if (/^\{\w+\}$/.test(segment)) return '[^/]+';
-    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  });
-  return new RegExp(`^${segments.join('/')}$`);
-}
 
 /** A public path filled in as API Gateway sees it: decoded, so the user id keeps its `/`, `?` and `%`. */
 function decodedExample(path: string): string {
