@@ -75,11 +75,6 @@ export class ZipLocalParser {
     this.pushed = once?.start ?? 0;
   }
 
-  /** Whether a member's data is being read. */
-  inMember(): boolean {
-    return this.state.kind === 'sized' || this.state.kind === 'described';
-  }
-
   /** Whether nothing more is read (`once`'s member was, or the central directory starts). */
   isDone(): boolean {
     return this.state.kind === 'done';
